@@ -1,0 +1,14 @@
+//! Switchyard's domain: the backend kinds and their defaults, validation with one-click fixes,
+//! key masking, `.env` parsing and import rules. Pure: no I/O, no clock, no Tauri.
+
+pub mod dotenv;
+pub mod import;
+pub mod kind;
+pub mod mask;
+mod url_check;
+pub mod validate;
+
+pub use kind::{AuthStyle, BackendKind, KindSpec};
+pub use mask::mask_key;
+pub use url_check::is_loopback_host;
+pub use validate::{BackendDraft, Field, Fix, Issue, Severity, Validation};

@@ -1,0 +1,239 @@
+//! Field validation for backends and keys. Problems come back as data, each with an optional fix
+//! the user can apply with one click; nothing is corrected silently. Errors block saving,
+//! warnings do not.
+
+use crate::kind::BackendKind;
+use crate::url_check::check_base_url;
+use serde::Serialize;
+
+pub const MAX_NAME_CHARS: usize = 64;
+pub const MAX_LABEL_CHARS: usize = 40;
+pub const MAX_MODEL_CHARS: usize = 200;
+/// Real provider keys are 30–220 characters; anything longer is a paste accident.
+pub const MAX_KEY_CHARS: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    Name,
+    Kind,
+    BaseUrl,
+    DefaultModel,
+    KeyLabel,
+    KeyValue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Severity {
+    /// Blocks saving.
+    Error,
+    /// Shown, but the user may save anyway.
+    Warning,
+}
+
+/// A correction the user can accept. Never carries a key's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum Fix {
+    /// Replace the field's value with this one.
+    Replace { value: String },
+    /// Trim whitespace around the key (the UI holds the key; it is not sent back).
+    TrimKey,
+    /// The key belongs to another kind: switch the backend to it.
+    SwitchKind { kind: BackendKind },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Issue {
+    pub field: Field,
+    pub severity: Severity,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+impl Issue {
+    pub(crate) fn error(field: Field, message: impl Into<String>) -> Self {
+        Issue { field, severity: Severity::Error, message: message.into(), fix: None }
+    }
+    pub(crate) fn warning(field: Field, message: impl Into<String>) -> Self {
+        Issue { field, severity: Severity::Warning, message: message.into(), fix: None }
+    }
+    pub(crate) fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+    pub(crate) fn replace_with(self, value: impl Into<String>) -> Self {
+        self.with_fix(Fix::Replace { value: value.into() })
+    }
+}
+
+/// Everything wrong (or suspicious) with a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Validation {
+    pub issues: Vec<Issue>,
+}
+
+impl Validation {
+    /// True when nothing blocks saving.
+    pub fn is_ok(&self) -> bool {
+        !self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    /// The first blocking message, for a one-line error.
+    pub fn first_error(&self) -> Option<&Issue> {
+        self.issues.iter().find(|i| i.severity == Severity::Error)
+    }
+
+    pub fn merge(mut self, other: Validation) -> Validation {
+        self.issues.extend(other.issues);
+        self
+    }
+}
+
+/// What the user typed for a backend (before saving).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendDraft {
+    pub name: String,
+    pub kind: BackendKind,
+    pub base_url: String,
+    pub default_model: String,
+}
+
+/// Validates a backend draft against the names already taken by other backends.
+pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validation {
+    let mut issues = Vec::new();
+    check_text(&mut issues, Field::Name, "Name", &draft.name, MAX_NAME_CHARS, None);
+    let name = draft.name.trim();
+    if !name.is_empty() && other_names.iter().any(|n| n.trim().eq_ignore_ascii_case(name)) {
+        issues.push(
+            Issue::error(Field::Name, format!("A backend named “{name}” already exists."))
+                .replace_with(unique_name(name, other_names)),
+        );
+    }
+    if draft.kind != BackendKind::Demo {
+        issues.extend(check_base_url(draft.kind, &draft.base_url));
+    }
+    let default_model = draft.kind.spec().default_model;
+    let fallback = (!default_model.is_empty()).then_some(default_model);
+    let model = &draft.default_model;
+    check_text(&mut issues, Field::DefaultModel, "Default model", model, MAX_MODEL_CHARS, fallback);
+    if model.trim().chars().any(char::is_whitespace) {
+        issues.push(Issue::error(Field::DefaultModel, "Model ids contain no spaces."));
+    }
+    Validation { issues }
+}
+
+/// Validates a key and its label for a backend of `kind` that already has `other_labels`.
+pub fn validate_key(kind: BackendKind, label: &str, value: &str, other_labels: &[&str]) -> Validation {
+    let mut issues = Vec::new();
+    check_text(&mut issues, Field::KeyLabel, "Label", label, MAX_LABEL_CHARS, Some("default"));
+    let trimmed_label = label.trim();
+    if !trimmed_label.is_empty()
+        && other_labels.iter().any(|l| l.trim().eq_ignore_ascii_case(trimmed_label))
+    {
+        issues.push(
+            Issue::error(
+                Field::KeyLabel,
+                format!("This backend already has a key labelled “{trimmed_label}”."),
+            )
+            .replace_with(unique_name(trimmed_label, other_labels)),
+        );
+    }
+    issues.extend(check_key_value(kind, value));
+    Validation { issues }
+}
+
+fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
+    let key = value.trim();
+    let spec = kind.spec();
+    if kind == BackendKind::Demo {
+        return vec![Issue::error(Field::KeyValue, "The Demo backend needs no key.")];
+    }
+    if key.is_empty() {
+        return vec![Issue::error(Field::KeyValue, "Key is empty.")];
+    }
+    let n = value.chars().count();
+    if n > MAX_KEY_CHARS {
+        return vec![Issue::error(
+            Field::KeyValue,
+            format!("Key is too long ({n} characters; provider keys are under {MAX_KEY_CHARS})."),
+        )];
+    }
+    let mut issues = Vec::new();
+    if key.len() != value.len() {
+        issues.push(
+            Issue::error(Field::KeyValue, "Key has spaces or line breaks around it.")
+                .with_fix(Fix::TrimKey),
+        );
+    }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        issues.push(Issue::error(Field::KeyValue, "Key contains spaces or control characters."));
+    } else if !key.is_ascii() {
+        issues.push(Issue::error(Field::KeyValue, "Key contains non-ASCII characters."));
+    }
+    if kind == BackendKind::OpenAiCompatible || !issues.is_empty() {
+        return issues;
+    }
+    match BackendKind::from_key_prefix(key) {
+        Some(other) if other != kind => issues.push(
+            Issue::warning(
+                Field::KeyValue,
+                format!("This looks like an {} key, not {}.", other.spec().label, spec.label),
+            )
+            .with_fix(Fix::SwitchKind { kind: other }),
+        ),
+        None if !spec.key_prefixes.is_empty() => {
+            let prefix = spec.key_prefixes[spec.key_prefixes.len() - 1];
+            issues.push(Issue::warning(
+                Field::KeyValue,
+                format!("{} keys usually start with “{prefix}”.", spec.label),
+            ));
+        }
+        _ => {}
+    }
+    issues
+}
+
+/// Required, trimmed, bounded free text.
+fn check_text(
+    issues: &mut Vec<Issue>,
+    field: Field,
+    what: &str,
+    value: &str,
+    max: usize,
+    fallback: Option<&str>,
+) {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        let issue = Issue::error(field, format!("{what} is required."));
+        issues.push(match fallback {
+            Some(f) => issue.replace_with(f),
+            None => issue,
+        });
+        return;
+    }
+    if trimmed.len() != value.len() {
+        issues.push(
+            Issue::error(field, format!("{what} has spaces around it.")).replace_with(trimmed),
+        );
+    }
+    let n = trimmed.chars().count();
+    if n > max {
+        issues.push(Issue::error(field, format!("{what} is too long ({n} of at most {max} characters).")));
+    }
+}
+
+/// `name 2`, `name 3`, … — the first one not taken.
+fn unique_name(name: &str, taken: &[&str]) -> String {
+    (2..)
+        .map(|i| format!("{name} {i}"))
+        .find(|c| !taken.iter().any(|t| t.trim().eq_ignore_ascii_case(c)))
+        .unwrap_or_else(|| name.to_string())
+}
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;
