@@ -1,6 +1,7 @@
 //! Switchyard's domain: the backend kinds and their defaults, validation with one-click fixes,
 //! key masking, `.env` parsing and import rules. Pure: no I/O, no clock, no Tauri.
 
+pub mod check;
 pub mod dotenv;
 pub mod import;
 pub mod kind;
@@ -8,6 +9,7 @@ pub mod mask;
 mod url_check;
 pub mod validate;
 
+pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use mask::mask_key;
 pub use url_check::is_loopback_host;

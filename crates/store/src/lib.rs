@@ -1,1 +1,26 @@
-//! placeholder
+//! SQLite storage for backends, key metadata, checks and settings. Never stores a key: the
+//! `backend_keys` table holds a masked hint, the key itself lives in the OS keychain.
+//! All calls block; async callers go through `spawn_blocking`.
+
+mod backends;
+mod checks;
+mod db;
+mod error;
+mod keys;
+mod settings;
+
+pub use backends::BackendRow;
+pub use checks::CheckRow;
+pub use db::Store;
+pub use error::StoreError;
+pub use keys::KeyRow;
+
+/// The current time as RFC 3339 (UTC), the format every timestamp column uses.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,124 @@
+//! The `backends` table: one row per configured provider, ordered by `position`.
+
+use crate::{now, Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+use switchyard_core::{BackendDraft, BackendKind};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendRow {
+    pub id: String,
+    pub name: String,
+    pub kind: BackendKind,
+    pub base_url: String,
+    pub default_model: String,
+    pub enabled: bool,
+    pub position: u32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str =
+    "id, name, kind, base_url, default_model, enabled, position, created_at, updated_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
+    let kind: String = row.get(2)?;
+    Ok(BackendRow {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: BackendKind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!("unknown backend kind {kind:?}").into(),
+            )
+        })?,
+        base_url: row.get(3)?,
+        default_model: row.get(4)?,
+        enabled: row.get(5)?,
+        position: row.get(6)?,
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+    })
+}
+
+impl Store {
+    pub fn list_backends(&self) -> Result<Vec<BackendRow>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(&format!("SELECT {COLUMNS} FROM backends ORDER BY position, name"))?;
+            let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    pub fn get_backend(&self, id: &str) -> Result<Option<BackendRow>, StoreError> {
+        self.with(|c| {
+            let sql = format!("SELECT {COLUMNS} FROM backends WHERE id = ?1");
+            Ok(c.query_row(&sql, [id], from_row).optional()?)
+        })
+    }
+
+    /// Adds a backend at the end of the list.
+    pub fn insert_backend(
+        &self,
+        id: &str,
+        draft: &BackendDraft,
+        enabled: bool,
+    ) -> Result<BackendRow, StoreError> {
+        let ts = now();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO backends (id, name, kind, base_url, default_model, enabled, position, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(position), -1) + 1 FROM backends), ?7, ?7)",
+                params![id, draft.name, draft.kind.as_str(), draft.base_url, draft.default_model, enabled, ts],
+            )?;
+            Ok(())
+        })?;
+        self.get_backend(id)?.ok_or_else(|| StoreError::Corrupt("inserted backend vanished".into()))
+    }
+
+    /// Replaces the editable fields. `None` when there is no such backend.
+    pub fn update_backend(
+        &self,
+        id: &str,
+        draft: &BackendDraft,
+    ) -> Result<Option<BackendRow>, StoreError> {
+        let changed = self.with(|c| {
+            Ok(c.execute(
+                "UPDATE backends SET name = ?2, kind = ?3, base_url = ?4, default_model = ?5, updated_at = ?6
+                 WHERE id = ?1",
+                params![id, draft.name, draft.kind.as_str(), draft.base_url, draft.default_model, now()],
+            )?)
+        })?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        self.get_backend(id)
+    }
+
+    /// `false` when there is no such backend.
+    pub fn set_backend_enabled(&self, id: &str, enabled: bool) -> Result<bool, StoreError> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE backends SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, enabled, now()],
+            )? > 0)
+        })
+    }
+
+    /// Deletes the backend with its key rows and checks. `false` when there was none.
+    pub fn delete_backend(&self, id: &str) -> Result<bool, StoreError> {
+        self.with(|c| Ok(c.execute("DELETE FROM backends WHERE id = ?1", [id])? > 0))
+    }
+
+    /// Sets positions to the order of `ids` (which the caller checked is a permutation).
+    pub fn reorder_backends(&self, ids: &[String]) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            for (pos, id) in (0u32..).zip(ids) {
+                tx.execute("UPDATE backends SET position = ?2 WHERE id = ?1", params![id, pos])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! Opening the database: pragmas (WAL, foreign keys, busy timeout) and migrations keyed by
+//! SQLite's `user_version`. A database from a newer Switchyard is refused, never downgraded.
+
+use crate::StoreError;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// Schema steps, in order. `user_version` = number of steps applied. Append only.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: backends, their keys (metadata only: the key itself lives in the OS keychain),
+    //    the last check per backend/key, and settings.
+    "CREATE TABLE backends (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        base_url      TEXT NOT NULL,
+        default_model TEXT NOT NULL,
+        enabled       INTEGER NOT NULL DEFAULT 1,
+        position      INTEGER NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX backends_name ON backends (name COLLATE NOCASE);
+    CREATE TABLE backend_keys (
+        id         TEXT PRIMARY KEY,
+        backend_id TEXT NOT NULL REFERENCES backends (id) ON DELETE CASCADE,
+        label      TEXT NOT NULL,
+        hint       TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX backend_keys_label ON backend_keys (backend_id, label COLLATE NOCASE);
+    CREATE TABLE checks (
+        backend_id  TEXT NOT NULL REFERENCES backends (id) ON DELETE CASCADE,
+        key_id      TEXT NOT NULL DEFAULT '',
+        outcome     TEXT NOT NULL,
+        latency_ms  INTEGER,
+        http_status INTEGER,
+        message     TEXT NOT NULL,
+        checked_at  TEXT NOT NULL,
+        PRIMARY KEY (backend_id, key_id)
+    ) STRICT;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;",
+];
+
+/// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` with the connection. Never call this from an async task directly.
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard: MutexGuard<'_, Connection> =
+            self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// The schema version in effect.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        self.with(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let target = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
+    if current > target {
+        return Err(StoreError::TooNew { found: current, supported: target });
+    }
+    let tx = conn.transaction()?;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(step)?;
+        tracing::info!(version = i + 1, "database migrated");
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_cleanly_and_set_user_version() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.schema_version().unwrap() as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn reopening_a_file_keeps_data_and_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("switchyard.sqlite");
+        Store::open(&path).unwrap();
+        let store = Store::open(&path).expect("migrations are idempotent");
+        let mode: String =
+            store.with(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.sqlite");
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
+    }
+}

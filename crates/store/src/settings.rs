@@ -1,0 +1,26 @@
+//! The `settings` table: named JSON values. Typed access lives in the app crate.
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension};
+
+impl Store {
+    pub fn get_setting(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let raw: Option<String> = self.with(|c| {
+            Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                .optional()?)
+        })?;
+        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("setting {key}: {e}"))))
+            .transpose()
+    }
+
+    pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+}
