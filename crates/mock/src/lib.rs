@@ -1,1 +1,171 @@
-//! placeholder
+//! Switchyard's mock provider: a real HTTP server on 127.0.0.1 that speaks the OpenAI, Anthropic,
+//! Gemini (model list), Ollama (tags) and OpenRouter (key info) wire formats, streaming included.
+//! It powers the in-app Demo backend, tests and benchmarks. This module owns the server lifecycle
+//! ([`MockServer`]) and the route table.
+
+mod anthropic;
+mod auth;
+mod body;
+mod config;
+mod error;
+mod models;
+mod openai;
+mod sse;
+mod state;
+mod text;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{Latency, MockConfig};
+
+use error::{ApiError, ErrorKind, Shape};
+use state::Shared;
+
+/// A running mock server. Shuts down gracefully on [`MockServer::shutdown`] or when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Binds 127.0.0.1 on an ephemeral port, spawns the server on the current tokio runtime and
+    /// returns once it is listening.
+    pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        Self::start_on(0, config).await
+    }
+
+    /// Binds 127.0.0.1:`port` (0 = ephemeral), spawns the server on the current tokio runtime and
+    /// returns once it is listening.
+    pub async fn start_on(port: u16, config: MockConfig) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let cancel = CancellationToken::new();
+        let shared = Arc::new(Shared::new(config, cancel.clone()));
+        let listener = listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::trace!("failed to set TCP_NODELAY: {err}");
+            }
+        });
+        let app = router(Arc::clone(&shared));
+        let signal = cancel.clone().cancelled_owned();
+        let task = tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, app)
+                .with_graceful_shutdown(signal)
+                .await
+            {
+                tracing::warn!("mock server stopped with an error: {err}");
+            }
+        });
+        tracing::info!(%addr, "mock server listening");
+        Ok(MockServer {
+            addr,
+            shared,
+            cancel,
+            task: Some(task),
+        })
+    }
+
+    /// The bound address (always 127.0.0.1).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// "http://127.0.0.1:<port>" (no trailing slash, no /v1).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Number of requests served so far for a route label: "models", "chat", "messages", "tags",
+    /// "key" or "gemini_models" (0 for any other label). Rejected requests (401/429/400) count too.
+    pub fn calls(&self, route: &str) -> u64 {
+        self.shared.calls(route)
+    }
+
+    /// Number of requests received so far on any path, unknown paths included.
+    pub fn total_calls(&self) -> u64 {
+        self.shared.total_calls()
+    }
+
+    /// Stops accepting connections, ends running streams and waits for the server task to finish.
+    pub async fn shutdown(mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            if let Err(err) = task.await {
+                tracing::warn!("mock server task failed: {err}");
+            }
+        }
+        tracing::info!(addr = %self.addr, "mock server stopped");
+    }
+}
+
+impl Drop for MockServer {
+    /// Triggers the same graceful shutdown as [`MockServer::shutdown`], without waiting for it.
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// The route table.
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/v1/models", get(models::list))
+        .route("/v1beta/models", get(models::gemini))
+        .route("/api/tags", get(models::tags))
+        .route("/v1/key", get(models::key))
+        .route("/v1/chat/completions", post(openai::chat))
+        .route("/v1/messages", post(anthropic::messages))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared)
+}
+
+/// The error shape a request to an unknown route should get.
+fn guess_shape(headers: &HeaderMap, uri: &Uri) -> Shape {
+    if auth::is_anthropic_style(headers) {
+        Shape::Anthropic
+    } else if headers.contains_key("x-goog-api-key") || uri.path().starts_with("/v1beta") {
+        Shape::Gemini
+    } else {
+        Shape::OpenAi
+    }
+}
+
+/// Unknown path: 404 JSON in the best-guess provider shape. Only the path is echoed, never the query.
+async fn not_found(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiError {
+    shared.hit_unrouted();
+    let message = format!("Invalid URL ({method} {})", uri.path());
+    ApiError::new(guess_shape(&headers, &uri), ErrorKind::NotFound(message))
+}
+
+/// Known path, wrong method: 405 JSON in the best-guess provider shape.
+async fn method_not_allowed(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiError {
+    shared.hit_unrouted();
+    let message = format!("Method {method} is not allowed on {}", uri.path());
+    ApiError::new(
+        guess_shape(&headers, &uri),
+        ErrorKind::MethodNotAllowed(message),
+    )
+}

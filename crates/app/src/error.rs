@@ -1,0 +1,34 @@
+//! Errors the services return. Messages are written for the user and never contain a key.
+
+use switchyard_core::Validation;
+use switchyard_secrets::SecretError;
+use switchyard_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input was refused; the validation says which field and why.
+    #[error("{}", .0.first_error().map(|i| i.message.as_str()).unwrap_or("Invalid input."))]
+    Validation(Validation),
+    /// Input was refused for a reason not tied to one form field.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found.")]
+    NotFound(&'static str),
+    /// The request raced another change (a name taken meanwhile, a file that changed).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Keychain(#[from] SecretError),
+    #[error("{0}")]
+    File(String),
+    #[error("Storage failed: {0}")]
+    Store(#[from] StoreError),
+    #[error("Internal error: {0}")]
+    Internal(String),
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(format!("background task failed: {e}"))
+    }
+}

@@ -1,0 +1,64 @@
+//! Where Switchyard keeps its files, resolved once. `SWITCHYARD_DATA_DIR` overrides the platform
+//! data folder and `SWITCHYARD_KEYRING_SERVICE` the keychain service name, so tests never touch
+//! a user's real data or keychain entries.
+
+use std::path::{Path, PathBuf};
+
+pub const DATA_DIR_ENV: &str = "SWITCHYARD_DATA_DIR";
+pub const KEYRING_SERVICE_ENV: &str = "SWITCHYARD_KEYRING_SERVICE";
+pub const DEFAULT_KEYRING_SERVICE: &str = "switchyard";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPaths {
+    pub data_dir: PathBuf,
+    pub db_file: PathBuf,
+    pub log_dir: PathBuf,
+}
+
+impl AppPaths {
+    /// All paths under one data folder.
+    pub fn under(data_dir: impl Into<PathBuf>) -> Self {
+        let data_dir = data_dir.into();
+        AppPaths {
+            db_file: data_dir.join("switchyard.sqlite"),
+            log_dir: data_dir.join("logs"),
+            data_dir,
+        }
+    }
+
+    /// `SWITCHYARD_DATA_DIR` if set, else the platform data folder
+    /// (`~/.local/share/switchyard` on Linux, `~/Library/Application Support/dev.switchyard.Switchyard`
+    /// on macOS, `%APPDATA%\switchyard\Switchyard\data` on Windows).
+    pub fn from_env() -> Option<Self> {
+        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+            return Some(Self::under(dir));
+        }
+        directories::ProjectDirs::from("dev", "switchyard", "Switchyard")
+            .map(|d| Self::under(d.data_dir()))
+    }
+
+    /// Creates the folders (private to the user on Unix).
+    pub fn create(&self) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.log_dir)?;
+        restrict(&self.data_dir)
+    }
+}
+
+/// The keychain service name: `SWITCHYARD_KEYRING_SERVICE` or `switchyard`.
+pub fn keyring_service_from_env() -> String {
+    std::env::var(KEYRING_SERVICE_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_KEYRING_SERVICE.to_string())
+}
+
+#[cfg(unix)]
+fn restrict(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn restrict(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Test key: one zero-cost request to the provider's model-list (or key-info) endpoint, classified
+//! as valid / invalid / rate-limited / unreachable / timeout, with latency. The key goes only into
+//! a header marked sensitive, never into the URL or a log line.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::time::{Duration, Instant};
+use switchyard_core::{AuthStyle, BackendKind, CheckOutcome};
+use switchyard_secrets::SecretString;
+
+pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeResult {
+    pub outcome: CheckOutcome,
+    pub latency_ms: Option<u32>,
+    pub http_status: Option<u16>,
+    /// A short sentence for the UI, e.g. "valid, 180 ms".
+    pub message: String,
+}
+
+/// The HTTP client used for checks: rustls, short connect timeout, no redirects to other hosts.
+pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .tcp_nodelay(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Sends the probe for `kind` at `base_url` and classifies the answer.
+pub async fn probe(
+    http: &reqwest::Client,
+    kind: BackendKind,
+    base_url: &str,
+    key: Option<&SecretString>,
+    timeout: Duration,
+) -> ProbeResult {
+    let spec = kind.spec();
+    let url = format!("{}{}", base_url.trim_end_matches('/'), spec.probe_path);
+    let headers = match auth_headers(spec.auth, key) {
+        Ok(h) => h,
+        Err(message) => {
+            return ProbeResult { outcome: CheckOutcome::Invalid, latency_ms: None, http_status: None, message }
+        }
+    };
+    let started = Instant::now();
+    let sent = http.get(&url).headers(headers).timeout(timeout).send().await;
+    let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+    match sent {
+        Ok(resp) => classify(resp, latency_ms),
+        Err(e) if e.is_timeout() => ProbeResult {
+            outcome: CheckOutcome::Timeout,
+            latency_ms: None,
+            http_status: None,
+            message: format!("no answer within {} s", timeout.as_secs_f32()),
+        },
+        Err(e) => ProbeResult {
+            outcome: CheckOutcome::Unreachable,
+            latency_ms: None,
+            http_status: None,
+            message: format!("could not connect to {}: {}", host_of(&url), root_cause(&e)),
+        },
+    }
+}
+
+fn classify(resp: reqwest::Response, latency_ms: u32) -> ProbeResult {
+    let status = resp.status().as_u16();
+    let outcome = CheckOutcome::from_status(status);
+    let message = match outcome {
+        CheckOutcome::Valid => format!("valid, {latency_ms} ms"),
+        CheckOutcome::Invalid => format!("invalid: the provider refused the key (HTTP {status})"),
+        CheckOutcome::RateLimited => match retry_after(resp.headers()) {
+            Some(s) => format!("rate-limited (HTTP 429), retry in {s} s"),
+            None => "rate-limited (HTTP 429)".to_string(),
+        },
+        _ => format!("unexpected answer (HTTP {status})"),
+    };
+    ProbeResult { outcome, latency_ms: Some(latency_ms), http_status: Some(status), message }
+}
+
+fn auth_headers(style: AuthStyle, key: Option<&SecretString>) -> Result<HeaderMap, String> {
+    let mut headers = HeaderMap::new();
+    if style == AuthStyle::XApiKey {
+        headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
+    }
+    let Some(key) = key else { return Ok(headers) };
+    let (name, value) = match style {
+        AuthStyle::Bearer | AuthStyle::None => {
+            (reqwest::header::AUTHORIZATION, format!("Bearer {}", key.expose()))
+        }
+        AuthStyle::XApiKey => (HeaderName::from_static("x-api-key"), key.expose().clone()),
+        AuthStyle::GoogApiKey => (HeaderName::from_static("x-goog-api-key"), key.expose().clone()),
+    };
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| "the stored key contains characters that cannot be sent".to_string())?;
+    value.set_sensitive(true);
+    headers.insert(name, value);
+    Ok(headers)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<u64> {
+    headers.get("retry-after")?.to_str().ok()?.trim().parse().ok()
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        }))
+        .unwrap_or_else(|| "the server".to_string())
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}

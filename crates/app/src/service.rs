@@ -1,0 +1,157 @@
+//! `Switchyard`: the composed application. Owns the store, the keychain, the HTTP client, the
+//! Demo server and the event channel. Blocking work (SQLite, keychain) runs on the blocking pool.
+
+use crate::events::DomainEvent;
+use crate::paths::AppPaths;
+use crate::{AppError, Environment};
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_mock::{MockConfig, MockServer};
+use switchyard_secrets::SecretStore;
+use switchyard_store::Store;
+use tokio::sync::broadcast;
+
+/// How the services are put together. Tests shorten timeouts and fix the environment.
+pub struct Options {
+    pub paths: AppPaths,
+    pub secrets: Arc<dyn SecretStore>,
+    /// Latency profile of the built-in Demo server.
+    pub demo: MockConfig,
+    pub probe_timeout: Duration,
+    pub environment: Environment,
+}
+
+impl Options {
+    pub fn new(paths: AppPaths, secrets: Arc<dyn SecretStore>) -> Self {
+        Options {
+            paths,
+            secrets,
+            demo: MockConfig::demo(),
+            probe_timeout: Duration::from_secs(10),
+            environment: Environment::Process,
+        }
+    }
+}
+
+/// The running application core. Cheap to clone.
+#[derive(Clone)]
+pub struct Switchyard {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub store: Store,
+    pub secrets: Arc<dyn SecretStore>,
+    pub http: reqwest::Client,
+    pub paths: AppPaths,
+    pub demo: MockServer,
+    pub probe_timeout: Duration,
+    pub environment: Environment,
+    pub events: broadcast::Sender<DomainEvent>,
+}
+
+const DEMO_SEEDED: &str = "demo_seeded";
+
+impl Switchyard {
+    /// Opens the database, starts the Demo server and, on first run, adds the Demo backend.
+    /// Never touches the network beyond 127.0.0.1.
+    pub async fn start(opts: Options) -> Result<Switchyard, AppError> {
+        let paths = opts.paths.clone();
+        paths.create().map_err(|e| {
+            AppError::File(format!("Cannot create the data folder {}: {e}", paths.data_dir.display()))
+        })?;
+        let db_file = paths.db_file.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&db_file)).await??;
+        let demo = MockServer::start(opts.demo)
+            .await
+            .map_err(|e| AppError::Internal(format!("cannot start the Demo server: {e}")))?;
+        let http = crate::probe::http_client()
+            .map_err(|e| AppError::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let (events, _) = broadcast::channel(64);
+        let app = Switchyard {
+            inner: Arc::new(Inner {
+                store,
+                secrets: opts.secrets,
+                http,
+                paths: opts.paths,
+                demo,
+                probe_timeout: opts.probe_timeout,
+                environment: opts.environment,
+                events,
+            }),
+        };
+        app.seed_demo().await?;
+        tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
+        Ok(app)
+    }
+
+    /// Adds the Demo backend once, so a fresh install has a working backend. A user who deletes
+    /// it later does not get it back.
+    async fn seed_demo(&self) -> Result<(), AppError> {
+        self.blocking(|inner| {
+            if inner.store.get_setting(DEMO_SEEDED)?.is_some() {
+                return Ok(());
+            }
+            let draft = BackendDraft {
+                name: "Demo".into(),
+                kind: BackendKind::Demo,
+                base_url: String::new(),
+                default_model: BackendKind::Demo.spec().default_model.into(),
+            };
+            let id = crate::new_id();
+            if !inner.store.list_backends()?.iter().any(|b| b.kind == BackendKind::Demo) {
+                inner.store.insert_backend(&id, &draft, true)?;
+            }
+            inner.store.set_setting(DEMO_SEEDED, &serde_json::Value::Bool(true))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Checks the enabled Demo backend, so the first screen shows real status. Run it in the
+    /// background: the window never waits for it.
+    pub async fn run_startup_checks(&self) {
+        let backends = match self.list_backends().await {
+            Ok(b) => b,
+            Err(e) => return tracing::warn!(error = %e, "startup checks skipped"),
+        };
+        for b in backends.into_iter().filter(|b| b.row.enabled && b.row.kind == BackendKind::Demo) {
+            if let Err(e) = self.test_key(&b.row.id, None).await {
+                tracing::warn!(backend = %b.row.name, error = %e, "startup check failed");
+            }
+        }
+    }
+
+    /// Base URL of the built-in Demo server, e.g. `http://127.0.0.1:41234`.
+    pub fn demo_base_url(&self) -> String {
+        self.inner.demo.base_url()
+    }
+
+    pub fn paths(&self) -> &AppPaths {
+        &self.inner.paths
+    }
+
+    pub fn keychain_service(&self) -> &str {
+        self.inner.secrets.service()
+    }
+
+    /// Domain events (for the shell to forward to the UI).
+    pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
+        self.inner.events.subscribe()
+    }
+
+    pub(crate) fn emit(&self, event: DomainEvent) {
+        // No subscriber is fine (headless, tests).
+        let _ = self.inner.events.send(event);
+    }
+
+    /// Runs blocking work (SQLite, keychain) off the async threads.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Inner) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || f(&inner)).await?
+    }
+}

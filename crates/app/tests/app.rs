@@ -1,0 +1,83 @@
+//! The application core end to end, without a window: real SQLite files in a temp folder, real
+//! HTTP providers on 127.0.0.1 (the mock), and the in-memory keychain (the real one is covered by
+//! switchyard-secrets' keychain tests and the WebDriver suite).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+#[path = "app/backends.rs"]
+mod backends;
+#[path = "app/import.rs"]
+mod import;
+#[path = "app/keys.rs"]
+mod keys;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_app::secrets::MemoryStore;
+use switchyard_app::{AppPaths, BackendView, Environment, NewKey, Options, Switchyard};
+use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_mock::MockConfig;
+
+pub struct Harness {
+    pub app: Switchyard,
+    pub keychain: Arc<MemoryStore>,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Arc::new(MemoryStore::new());
+    let app = start_in(dir.path(), &keychain, env).await;
+    Harness { app, keychain, dir }
+}
+
+pub async fn start() -> Harness {
+    start_with(vec![]).await
+}
+
+pub async fn start_in(dir: &Path, keychain: &Arc<MemoryStore>, env: Vec<(&str, &str)>) -> Switchyard {
+    let mut opts = Options::new(AppPaths::under(dir), keychain.clone());
+    opts.demo = MockConfig::instant();
+    opts.probe_timeout = Duration::from_millis(400);
+    opts.environment = Environment::Fixed(env.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+    Switchyard::start(opts).await.unwrap()
+}
+
+pub fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
+    BackendDraft {
+        name: name.into(),
+        kind,
+        base_url: base_url.into(),
+        default_model: match kind.spec().default_model {
+            "" => "local-model".into(),
+            m => m.into(),
+        },
+    }
+}
+
+pub fn key(label: &str, value: &str) -> NewKey {
+    NewKey { label: label.into(), value: value.into() }
+}
+
+pub fn names(list: &[BackendView]) -> Vec<String> {
+    list.iter().map(|b| b.row.name.clone()).collect()
+}
+
+/// Every byte of every file under `dir` (database, WAL, logs), for "the key is nowhere" checks.
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    hits.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    hits
+}

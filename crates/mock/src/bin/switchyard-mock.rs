@@ -1,0 +1,108 @@
+//! Command-line entry point: runs a standalone mock server until SIGINT/SIGTERM.
+//! Prints exactly one line, `listening http://127.0.0.1:<port>`, once it accepts connections.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use switchyard_mock::{MockConfig, MockServer};
+
+const USAGE: &str =
+    "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--demo]
+
+  --port N                 port on 127.0.0.1 (default 0 = ephemeral)
+  --key K                  accept only these keys (repeatable; default: any key)
+  --rate-limited-key K     answer 429 for this key (repeatable)
+  --demo                   demo latency (default: instant)";
+
+/// What the command line asked for.
+#[derive(Debug)]
+enum Command {
+    Run { port: u16, config: MockConfig },
+    Help,
+}
+
+/// Parses the arguments after the program name.
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut port = 0u16;
+    let mut keys: Vec<String> = Vec::new();
+    let mut limited: Vec<String> = Vec::new();
+    let mut demo = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--port" => {
+                let raw = value("--port")?;
+                port = raw
+                    .parse()
+                    .map_err(|_| format!("--port: not a port number: {raw}"))?;
+            }
+            "--key" => keys.push(value("--key")?),
+            "--rate-limited-key" => limited.push(value("--rate-limited-key")?),
+            "--demo" => demo = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument: {other}")),
+        }
+    }
+    let mut config = if demo {
+        MockConfig::demo()
+    } else {
+        MockConfig::instant()
+    };
+    config.accepted_keys = (!keys.is_empty()).then_some(keys);
+    config.rate_limited_keys = limited;
+    Ok(Command::Run { port, config })
+}
+
+/// Resolves on SIGINT, or SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[allow(clippy::print_stdout)]
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (port, config) = match parse(std::env::args().skip(1)) {
+        Ok(Command::Run { port, config }) => (port, config),
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("switchyard-mock: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match MockServer::start_on(port, config).await {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("switchyard-mock: cannot listen on 127.0.0.1:{port}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("listening {}", server.base_url());
+    if std::io::stdout().flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    stop_signal().await;
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}

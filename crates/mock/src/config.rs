@@ -1,0 +1,76 @@
+//! Owns the mock server's configuration: accepted and rate-limited keys, latency and the model list.
+
+use std::time::Duration;
+
+/// Simulated model speed: a pause before the first response byte and a pause between tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Latency {
+    /// Delay before the first byte of a chat/messages response (headers included).
+    pub first_byte: Duration,
+    /// Delay between two consecutive tokens (one word is one token).
+    pub per_token: Duration,
+}
+
+impl Latency {
+    /// No delay at all.
+    pub const ZERO: Latency = Latency {
+        first_byte: Duration::ZERO,
+        per_token: Duration::ZERO,
+    };
+
+    /// Total delay for a non-streamed answer of `tokens` tokens: first byte plus the gaps between tokens.
+    pub fn total_for(&self, tokens: usize) -> Duration {
+        let gaps = u32::try_from(tokens.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.first_byte
+            .saturating_add(self.per_token.saturating_mul(gaps))
+    }
+}
+
+/// How the mock server behaves. Build one with [`MockConfig::demo`] or [`MockConfig::instant`] and adjust fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockConfig {
+    /// None: any key (or none) is accepted. Some(list): the key must be one of these, else 401.
+    pub accepted_keys: Option<Vec<String>>,
+    /// Keys that get 429 with `retry-after: 7` (and OpenAI-style x-ratelimit-* headers).
+    pub rate_limited_keys: Vec<String>,
+    /// Extra delay before answering the model-list / key-info endpoints (to test client timeouts).
+    pub probe_delay: Duration,
+    /// Simulated model speed for chat and messages.
+    pub latency: Latency,
+    /// Model ids listed by the model-list endpoints; chat accepts any model id.
+    pub models: Vec<String>,
+}
+
+/// Model ids served by both presets.
+const DEFAULT_MODELS: [&str; 2] = ["demo-chat", "demo-fast"];
+
+impl MockConfig {
+    /// Plausible latency for the in-app Demo backend (~150 ms to first byte, ~12 ms per token), models ["demo-chat", "demo-fast"].
+    pub fn demo() -> Self {
+        Self {
+            latency: Latency {
+                first_byte: Duration::from_millis(150),
+                per_token: Duration::from_millis(12),
+            },
+            ..Self::instant()
+        }
+    }
+
+    /// Zero latency, for tests and benchmarks.
+    pub fn instant() -> Self {
+        Self {
+            accepted_keys: None,
+            rate_limited_keys: Vec::new(),
+            probe_delay: Duration::ZERO,
+            latency: Latency::ZERO,
+            models: DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect(),
+        }
+    }
+}
+
+impl Default for MockConfig {
+    /// Same as [`MockConfig::instant`].
+    fn default() -> Self {
+        Self::instant()
+    }
+}

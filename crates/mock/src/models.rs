@@ -1,0 +1,176 @@
+//! Owns the probe endpoints: model lists (OpenAI, Anthropic, Gemini, Ollama) and OpenRouter key info.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::auth;
+use crate::error::{ApiError, Shape};
+use crate::state::{Route, Shared};
+
+/// `created` of every OpenAI-style model: 2025-01-01T00:00:00Z.
+const CREATED_UNIX: u64 = 1_735_689_600;
+/// `created_at` of every Anthropic-style model.
+const CREATED_AT: &str = "2025-01-01T00:00:00Z";
+
+/// Handler result: JSON or a provider-shaped error.
+type Reply = Result<Json<Value>, ApiError>;
+
+/// Counts the call, waits `probe_delay`, then checks the key.
+async fn probe(
+    state: &Shared,
+    route: Route,
+    headers: &HeaderMap,
+    shape: Shape,
+) -> Result<(), ApiError> {
+    state.hit(route);
+    if !state.config.probe_delay.is_zero() {
+        tokio::time::sleep(state.config.probe_delay).await;
+    }
+    state.authorize(headers, shape)
+}
+
+/// `GET /v1/models`: Anthropic shape when the request looks Anthropic, else OpenAI shape.
+pub(crate) async fn list(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    let models = &state.config.models;
+    if auth::is_anthropic_style(&headers) {
+        probe(&state, Route::Models, &headers, Shape::Anthropic).await?;
+        let data: Vec<Value> = models
+            .iter()
+            .map(|id| json!({ "type": "model", "id": id, "display_name": display_name(id), "created_at": CREATED_AT }))
+            .collect();
+        return Ok(Json(json!({
+            "data": data,
+            "has_more": false,
+            "first_id": models.first(),
+            "last_id": models.last(),
+        })));
+    }
+    probe(&state, Route::Models, &headers, Shape::OpenAi).await?;
+    let data: Vec<Value> = models
+        .iter()
+        .map(|id| json!({ "id": id, "object": "model", "created": CREATED_UNIX, "owned_by": "switchyard-demo" }))
+        .collect();
+    Ok(Json(json!({ "object": "list", "data": data })))
+}
+
+/// `GET /v1beta/models`: Gemini shape. Also accepts the key as `?key=`, like Gemini does.
+pub(crate) async fn gemini(
+    State(state): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Reply {
+    state.hit(Route::GeminiModels);
+    if !state.config.probe_delay.is_zero() {
+        tokio::time::sleep(state.config.probe_delay).await;
+    }
+    let query_key = uri.query().and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, value)| *name == "key" && !value.is_empty())
+            .map(|(_, value)| value)
+    });
+    let key = auth::extract_key(&headers).or(query_key);
+    auth::check(&state.config, key, Shape::Gemini)?;
+    let models: Vec<Value> = state
+        .config
+        .models
+        .iter()
+        .map(|id| {
+            json!({
+                "name": format!("models/{id}"),
+                "version": "001",
+                "displayName": display_name(id),
+                "description": "Switchyard demo model",
+                "inputTokenLimit": 32768,
+                "outputTokenLimit": 8192,
+                "supportedGenerationMethods": ["generateContent"],
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "models": models })))
+}
+
+/// `GET /api/tags`: Ollama shape.
+pub(crate) async fn tags(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    probe(&state, Route::Tags, &headers, Shape::OpenAi).await?;
+    let models: Vec<Value> = state
+        .config
+        .models
+        .iter()
+        .map(|id| {
+            let name = if id.contains(':') {
+                id.clone()
+            } else {
+                format!("{id}:latest")
+            };
+            json!({
+                "name": name,
+                "model": name,
+                "modified_at": CREATED_AT,
+                "size": 1_000_000_000u64 + fnv1a(id) % 1_000_000_000,
+                "digest": digest(id),
+                "details": {
+                    "parent_model": "",
+                    "format": "gguf",
+                    "family": "demo",
+                    "families": ["demo"],
+                    "parameter_size": "1B",
+                    "quantization_level": "Q4_0",
+                },
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "models": models })))
+}
+
+/// `GET /v1/key`: OpenRouter key info.
+pub(crate) async fn key(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    probe(&state, Route::Key, &headers, Shape::OpenAi).await?;
+    Ok(Json(json!({
+        "data": { "label": "demo", "usage": 0, "limit": null, "is_free_tier": true }
+    })))
+}
+
+/// "demo-chat" → "Demo Chat".
+fn display_name(id: &str) -> String {
+    id.split(['-', '_', ':', '/'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect::<String>()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// 64-bit FNV-1a hash, for stable fake sizes and digests.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A stable 64-hex-digit fake digest for `id`.
+fn digest(id: &str) -> String {
+    (0..4u8)
+        .map(|i| format!("{:016x}", fnv1a(&format!("{i}{id}"))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_digests() {
+        assert_eq!(display_name("demo-chat"), "Demo Chat");
+        assert_eq!(digest("x").len(), 64);
+        assert_eq!(digest("x"), digest("x"));
+    }
+}

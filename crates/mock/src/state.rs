@@ -1,0 +1,123 @@
+//! Owns the state shared by all handlers: configuration, per-route call counters and response ids.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::http::HeaderMap;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth;
+use crate::config::MockConfig;
+use crate::error::{ApiError, Shape};
+
+/// A counted route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `GET /v1/models`.
+    Models,
+    /// `POST /v1/chat/completions`.
+    Chat,
+    /// `POST /v1/messages`.
+    Messages,
+    /// `GET /api/tags`.
+    Tags,
+    /// `GET /v1/key`.
+    Key,
+    /// `GET /v1beta/models`.
+    GeminiModels,
+}
+
+impl Route {
+    const ALL: [Route; 6] = [
+        Route::Models,
+        Route::Chat,
+        Route::Messages,
+        Route::Tags,
+        Route::Key,
+        Route::GeminiModels,
+    ];
+
+    /// The public label used by `MockServer::calls`.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Route::Models => "models",
+            Route::Chat => "chat",
+            Route::Messages => "messages",
+            Route::Tags => "tags",
+            Route::Key => "key",
+            Route::GeminiModels => "gemini_models",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn from_label(label: &str) -> Option<Route> {
+        Self::ALL.into_iter().find(|r| r.label() == label)
+    }
+}
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// The server's configuration (immutable once started).
+    pub config: MockConfig,
+    /// Fired on shutdown; running streams stop early.
+    pub cancel: CancellationToken,
+    counters: [AtomicU64; Route::ALL.len()],
+    total: AtomicU64,
+    next_id: AtomicU64,
+}
+
+impl Shared {
+    /// Fresh state with zeroed counters.
+    pub(crate) fn new(config: MockConfig, cancel: CancellationToken) -> Self {
+        Self {
+            config,
+            cancel,
+            counters: Default::default(),
+            total: AtomicU64::new(0),
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// Counts one request to `route` (and to the total).
+    pub(crate) fn hit(&self, route: Route) {
+        tracing::debug!(route = route.label(), "mock request");
+        self.counters[route.index()].fetch_add(1, Ordering::Relaxed);
+        self.hit_unrouted();
+    }
+
+    /// Counts one request that matched no route (total only).
+    pub(crate) fn hit_unrouted(&self) {
+        self.total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests counted for `label`; 0 for unknown labels.
+    pub(crate) fn calls(&self, label: &str) -> u64 {
+        Route::from_label(label).map_or(0, |r| self.counters[r.index()].load(Ordering::Relaxed))
+    }
+
+    /// All requests received, including unknown paths.
+    pub(crate) fn total_calls(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    /// A new response id number (1, 2, …), shared by chat and messages.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Checks the request's key against the configuration, answering in `shape` on failure.
+    pub(crate) fn authorize(&self, headers: &HeaderMap, shape: Shape) -> Result<(), ApiError> {
+        auth::check(&self.config, auth::extract_key(headers), shape)
+    }
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

@@ -1,0 +1,114 @@
+//! Key checks: 401 and 429 in each provider shape, never echoing the key.
+
+use super::*;
+
+async fn guarded() -> MockServer {
+    let mut config = MockConfig::instant();
+    config.accepted_keys = Some(vec!["good-key".into()]);
+    config.rate_limited_keys = vec!["slow-key".into()];
+    MockServer::start(config).await.unwrap()
+}
+
+#[tokio::test]
+async fn wrong_key_gets_401_in_provider_shape_without_the_key() {
+    let s = guarded().await;
+    let b = s.base_url();
+    let secret = "sk-wrong-SECRET-123";
+    let cases = [
+        client().get(format!("{b}/v1/models")).bearer_auth(secret),
+        client()
+            .post(format!("{b}/v1/chat/completions"))
+            .bearer_auth(secret)
+            .json(&chat_body(false, json!({}))),
+        client().get(format!("{b}/api/tags")).bearer_auth(secret),
+        client().get(format!("{b}/v1/key")).bearer_auth(secret),
+    ];
+    for req in cases {
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), 401);
+        let text = resp.text().await.unwrap();
+        assert!(!text.contains(secret));
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["code"], "invalid_api_key");
+        assert_eq!(v["error"]["message"], "Incorrect API key provided.");
+    }
+    let resp = client()
+        .post(format!("{b}/v1/messages"))
+        .header("x-api-key", secret)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let text = resp.text().await.unwrap();
+    assert!(!text.contains(secret));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v,
+        json!({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}})
+    );
+    let (st, g) = get_json(
+        client()
+            .get(format!("{b}/v1beta/models"))
+            .header("x-goog-api-key", secret),
+    )
+    .await;
+    assert_eq!(st, 401);
+    assert_eq!(
+        g,
+        json!({"error": {"code": 401, "message": "API key not valid.", "status": "UNAUTHENTICATED"}})
+    );
+    // Missing key is also rejected; the right key passes.
+    assert_eq!(
+        client()
+            .get(format!("{b}/v1/models"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        client()
+            .get(format!("{b}/v1/models"))
+            .bearer_auth("good-key")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let (st, _) = get_json(client().get(format!("{b}/v1beta/models?key=good-key"))).await;
+    assert_eq!(st, 200);
+}
+
+#[tokio::test]
+async fn rate_limited_key_gets_429_with_retry_after() {
+    let s = guarded().await;
+    let b = s.base_url();
+    let resp = client()
+        .post(format!("{b}/v1/chat/completions"))
+        .bearer_auth("slow-key")
+        .json(&chat_body(false, json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    assert_eq!(resp.headers()["x-ratelimit-remaining-requests"], "0");
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "rate_limit_exceeded");
+    let resp = client()
+        .post(format!("{b}/v1/messages"))
+        .header("x-api-key", "slow-key")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["type"], "error");
+    assert_eq!(v["error"]["type"], "rate_limit_error");
+    assert!(!v.to_string().contains("slow-key"));
+}

@@ -1,0 +1,20 @@
+//! Typed events to the UI. All of them are registered in `specta_builder` with one
+//! `collect_events!`; the UI invalidates its queries when they arrive.
+
+use super::dto::Check;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri_specta::Event;
+
+/// Backends, keys or their checks changed: reload lists.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct BackendsChanged;
+
+/// A key (or keyless backend) finished its zero-cost test.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyChecked {
+    pub backend_id: String,
+    pub key_id: Option<String>,
+    pub result: Check,
+}

@@ -1,0 +1,62 @@
+//! The IPC contract: committed bindings match the code, and the error shape is pinned.
+
+use super::*;
+use std::path::Path;
+
+#[test]
+fn committed_bindings_match_the_code() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+    let fresh = std::env::temp_dir().join(format!("switchyard-bindings-{}.ts", std::process::id()));
+    export_bindings(&fresh).expect("export bindings");
+    let fresh_text = std::fs::read_to_string(&fresh).expect("read fresh bindings");
+    let _ = std::fs::remove_file(&fresh);
+    if std::env::var_os("SWITCHYARD_UPDATE_BINDINGS").is_some() {
+        std::fs::write(&committed, &fresh_text).expect("write bindings");
+        return;
+    }
+    let committed_text = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        committed_text == fresh_text,
+        "ui/src/bindings.ts is out of date with the Rust commands; run `./dev bindings` and commit it"
+    );
+}
+
+#[test]
+fn ipc_error_json_shape_is_pinned() {
+    let e = IpcError {
+        kind: ErrorKind::KeychainUnavailable,
+        message: "The OS keychain is not available (no bus).".into(),
+        hint: Some("Unlock it.".into()),
+        issues: vec![],
+    };
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "kind": "keychainUnavailable",
+            "message": "The OS keychain is not available (no bus).",
+            "hint": "Unlock it.",
+            "issues": []
+        })
+    );
+}
+
+#[test]
+fn an_unknown_kind_is_a_typed_validation_error() {
+    let draft = dto::BackendDraft {
+        name: "x".into(),
+        kind: "cohere".into(),
+        base_url: "https://x.org/v1".into(),
+        default_model: "m".into(),
+    };
+    let err = draft.parse().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Validation);
+    assert_eq!(err.message, "Unknown backend kind “cohere”.");
+}
+
+#[test]
+fn internal_errors_reach_the_user_as_a_safe_sentence() {
+    let e: IpcError = switchyard_app::AppError::Internal("sqlite said: disk I/O at /secret/path".into()).into();
+    assert_eq!(e.kind, ErrorKind::Internal);
+    assert!(!e.message.contains("/secret/path"));
+}

@@ -1,0 +1,26 @@
+//! Forwards domain events from the core to typed Tauri events.
+
+use crate::ipc::events::{BackendsChanged, KeyChecked};
+use switchyard_app::{DomainEvent, Switchyard};
+use tauri::AppHandle;
+use tauri_specta::Event;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Spawns the forwarder; it ends when the core's event channel closes.
+pub fn forward_events(core: &Switchyard, handle: AppHandle) {
+    let mut rx = core.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let sent = match rx.recv().await {
+                Ok(DomainEvent::BackendsChanged) | Err(RecvError::Lagged(_)) => BackendsChanged.emit(&handle),
+                Ok(DomainEvent::KeyChecked { backend_id, key_id, result }) => {
+                    KeyChecked { backend_id, key_id, result: result.into() }.emit(&handle)
+                }
+                Err(RecvError::Closed) => break,
+            };
+            if let Err(e) = sent {
+                tracing::warn!(error = %e, "could not emit an event to the UI");
+            }
+        }
+    });
+}

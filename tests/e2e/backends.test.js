@@ -1,0 +1,201 @@
+// The real Switchyard window, driven through WebDriver: first paint with the Demo backend, adding a
+// backend whose key lands only in the Secret Service, Test key against a real local provider,
+// inline validation, .env import, and bad input over IPC.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import {
+  artifacts, byTestId, filesContaining, fixtures, keychainClear, keychainDump, listFiles, startApp, startMock,
+} from "./harness.js";
+
+const VALID = "sk-e2e-valid-key-000000000000001234";
+const WRONG = "sk-e2e-wrong-key-000000000000005678";
+const MISTRAL = "mistral0e2e0environment0key0000009911";
+const ANTHROPIC = "sk-ant-api03-e2efixturee2efixture-7781";
+const GROQ = "gsk_e2efixturee2efixturee2e_4421";
+
+describe("Backends in the real app window", () => {
+  let app;
+  let mock;
+  let b;
+
+  before(async () => {
+    mock = await startMock(["--key", VALID]);
+    app = await startApp({ env: { MISTRAL_API_KEY: MISTRAL } });
+    b = app.browser;
+  });
+
+  after(async () => {
+    await app?.stop();
+    mock?.stop();
+    if (app) keychainClear(app.service);
+  });
+
+  const row = (name) => b.$(`${byTestId("backend-row")}[data-name="${name}"]`);
+
+  it("opens on the Overview with the Demo backend enabled and healthy", async () => {
+    const demo = await b.$(`${byTestId("overview-backend")}[data-status="healthy"]`);
+    await demo.waitForExist({ timeout: 10000, timeoutMsg: "the Demo backend never showed as healthy" });
+    console.log(`# window to healthy Demo card: ${Date.now() - app.launched} ms after session request`);
+  });
+
+  it("adds a backend with a key: listed masked, stored in the Secret Service and in no file", async () => {
+    await (await b.$(byTestId("nav-backends"))).click();
+    await (await b.$(byTestId("add-backend"))).click();
+    const dialog = await b.$(byTestId("backend-dialog"));
+    await dialog.waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI-compatible");
+    await (await b.$(byTestId("field-name"))).setValue("Local mock");
+    await (await b.$(byTestId("field-base-url"))).setValue(`${mock.url}/v1`);
+    await (await b.$(byTestId("field-default-model"))).setValue("demo-chat");
+    await (await b.$(byTestId("field-key-label"))).setValue("work");
+    await (await b.$(byTestId("field-key-value"))).setValue(VALID);
+    await (await b.$(byTestId("save-backend"))).click();
+
+    const r = await row("Local mock");
+    await r.waitForExist({ timeout: 5000, timeoutMsg: "the new backend was not listed" });
+    const hint = await (await r.$(byTestId("key-hint"))).getText();
+    assert.equal(hint, "sk-…1234", "the key is listed masked");
+    assert.ok(!(await b.$(byTestId("page-backends")).getText()).includes(VALID), "the page never shows the key");
+
+    const dump = keychainDump(app.service);
+    assert.ok(dump.includes(VALID), `the key must be in the Secret Service under ${app.service}:\n${dump}`);
+    assert.ok(listFiles(app.dataDir).some((f) => f.endsWith(".sqlite")), "the data folder holds the database");
+    assert.deepEqual(filesContaining(app.dataDir, VALID), [], "the key must be in no file under the data folder");
+  });
+
+  it("Test key reports valid and invalid against a local provider", async () => {
+    const r = await row("Local mock");
+    const work = await r.$(`${byTestId("key-row")}[data-label="work"]`);
+    await (await work.$(byTestId("test-key"))).click();
+    const check = await work.$(byTestId("key-check"));
+    await b.waitUntil(async () => /^valid, \d+ ms$/.test(await check.getText()), {
+      timeout: 10000, timeoutMsg: "Test key never said valid",
+    });
+
+    await (await r.$(byTestId("add-key"))).click();
+    await (await b.$(byTestId("key-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(`${byTestId("key-dialog")} ${byTestId("field-key-label")}`)).setValue("stale");
+    await (await b.$(`${byTestId("key-dialog")} ${byTestId("field-key-value")}`)).setValue(WRONG);
+    await (await b.$(byTestId("save-key"))).click();
+    const stale = await r.$(`${byTestId("key-row")}[data-label="stale"]`);
+    await stale.waitForExist({ timeout: 5000 });
+    await (await stale.$(byTestId("test-key"))).click();
+    const staleCheck = await stale.$(byTestId("key-check"));
+    await b.waitUntil(async () => (await staleCheck.getText()).startsWith("invalid"), {
+      timeout: 10000, timeoutMsg: "Test key never said invalid for the wrong key",
+    });
+    assert.ok((await staleCheck.getText()).includes("401"));
+  });
+
+  it("shows the validation message for an invalid URL and offers the fix", async () => {
+    await (await b.$(byTestId("add-backend"))).click();
+    await (await b.$(byTestId("backend-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI-compatible");
+    const url = await b.$(byTestId("field-base-url"));
+    await url.setValue("not a url");
+    const issue = await b.$(byTestId("issue-baseUrl"));
+    await b.waitUntil(async () => (await issue.isExisting()) && (await issue.getText()).includes("must start with https://"), {
+      timeout: 5000, timeoutMsg: "no inline message for an invalid URL",
+    });
+    await url.setValue("http://proxy.example.com/v1");
+    await b.waitUntil(async () => (await issue.getText()).includes("only allowed for localhost"), { timeout: 5000 });
+    await (await b.$(byTestId("fix-baseUrl"))).click();
+    assert.equal(await url.getValue(), "https://proxy.example.com/v1", "the offered fix is applied on request");
+    await (await b.$(byTestId("cancel"))).click();
+    assert.equal(await (await b.$(`${byTestId("backend-row")}[data-name="OpenAI-compatible"]`)).isExisting(), false);
+  });
+
+  it("imports keys from the environment and a .env file, masked, into the keychain", async () => {
+    await (await b.$(byTestId("import-keys"))).click();
+    await (await b.$(byTestId("import-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("env-file-path"))).setValue(path.join(fixtures, "keys.env"));
+    await (await b.$(byTestId("scan"))).click();
+    await b.waitUntil(async () => (await b.$$(byTestId("finding"))).length >= 3, {
+      timeout: 5000, timeoutMsg: "the scan found fewer than 3 keys",
+    });
+    const found = {};
+    for (const f of await b.$$(byTestId("finding"))) {
+      found[await f.getAttribute("data-variable")] = await (await f.$(byTestId("finding-display"))).getText();
+    }
+    assert.equal(found.ANTHROPIC_API_KEY, "sk-ant-…7781");
+    assert.equal(found.GROQ_API_KEY, "gsk_…4421");
+    assert.equal(found.MISTRAL_API_KEY, "…9911");
+    const problems = await (await b.$(byTestId("import-dialog"))).getText();
+    assert.match(problems, /Line 3/, "the malformed line is reported by number");
+    for (const secret of [ANTHROPIC, GROQ, MISTRAL]) assert.ok(!problems.includes(secret));
+
+    await (await b.$(byTestId("import-selected"))).click();
+    const result = await b.$(byTestId("import-result"));
+    await result.waitForDisplayed({ timeout: 5000 });
+    assert.match(await result.getText(), /Imported 3/);
+    await b.keys("Escape");
+    for (const name of ["Anthropic", "Groq", "Mistral"]) {
+      const r = await row(name);
+      await r.waitForExist({ timeout: 5000, timeoutMsg: `${name} was not created by the import` });
+      assert.equal(await (await r.$(byTestId("toggle-backend"))).isSelected(), true, `${name} is enabled`);
+    }
+    const dump = keychainDump(app.service);
+    for (const secret of [ANTHROPIC, GROQ, MISTRAL]) {
+      assert.ok(dump.includes(secret), "imported keys are in the Secret Service");
+      assert.deepEqual(filesContaining(app.dataDir, secret), [], "imported keys are in no file");
+    }
+    await b.saveScreenshot(path.join(artifacts, "backends.png"));
+  });
+
+  it("refuses an unknown kind over IPC with a typed error and changes nothing", async () => {
+    const before = (await b.$$(byTestId("backend-row"))).length;
+    const err = await b.executeAsync((done) => {
+      window.__TAURI_INTERNALS__
+        .invoke("create_backend", {
+          draft: { name: "X", kind: "cohere", baseUrl: "https://x.org/v1", defaultModel: "m" },
+          key: null,
+        })
+        .then(() => done({ unexpected: "accepted" }), (e) => done(e));
+    });
+    assert.equal(err.kind, "validation");
+    assert.equal(err.message, "Unknown backend kind “cohere”.");
+    assert.equal((await b.$$(byTestId("backend-row"))).length, before);
+  });
+
+  it("reports the start-up time to first paint", async () => {
+    await (await b.$(byTestId("nav-settings"))).click();
+    const info = await b.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke("app_info").then(done, done);
+    });
+    assert.ok(Number.isInteger(info.firstPaintMs), "the UI reported its first paint");
+    console.log(`# first paint: ${info.firstPaintMs} ms after process start`);
+    assert.deepEqual(filesContaining(app.dataDir, WRONG), [], "not even trace-level logs hold a key");
+  });
+});
+
+describe("Keychain unavailable", () => {
+  let app;
+  before(async () => {
+    app = await startApp({ env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/switchyard-e2e-bus" } });
+  });
+  after(async () => app?.stop());
+
+  it("shows a typed error with a fix hint and saves nothing", async () => {
+    const b = app.browser;
+    await (await b.$(byTestId("nav-backends"))).click();
+    await (await b.$(byTestId("add-backend"))).click();
+    await (await b.$(byTestId("backend-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI");
+    await (await b.$(byTestId("field-key-value"))).setValue(VALID);
+    await (await b.$(byTestId("save-backend"))).click();
+    const banner = await b.$(byTestId("error-banner"));
+    await banner.waitForDisplayed({ timeout: 5000, timeoutMsg: "no error shown when the keychain is down" });
+    const text = await banner.getText();
+    assert.match(text, /Keychain unavailable/);
+    assert.match(text, /gnome-keyring|Secret Service/, "the banner says how to fix it");
+    assert.ok(!text.includes(VALID));
+    await (await b.$(byTestId("cancel"))).click().catch(() => {});
+    assert.equal(await (await b.$(`${byTestId("backend-row")}[data-name="OpenAI"]`)).isExisting(), false, "nothing saved");
+    await (await b.$(byTestId("nav-settings"))).click();
+    const status = await b.$(byTestId("keychain-status"));
+    await status.waitForExist({ timeout: 5000 });
+    assert.equal(await status.getAttribute("data-available"), "false");
+    assert.deepEqual(filesContaining(app.dataDir, VALID), [], "no plaintext fallback");
+  });
+});

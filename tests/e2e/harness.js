@@ -1,0 +1,162 @@
+// Shared plumbing for the end-to-end suite: the real app binary under tauri-driver
+// (WebKitWebDriver), a mock provider on 127.0.0.1, and checks against the real Secret Service
+// and the data folder. Every app gets a throw-away data folder and keychain service name.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { remote } from "webdriverio";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+export const appBinary = path.join(root, "target/debug/switchyard");
+export const mockBinary = path.join(root, "target/debug/switchyard-mock");
+export const artifacts = path.join(root, "tests/artifacts");
+export const fixtures = path.join(root, "tests/fixtures");
+fs.mkdirSync(artifacts, { recursive: true });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForPort(port, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+/** Starts the mock provider binary; resolves with its base URL once it listens. */
+export async function startMock(args = []) {
+  const proc = spawn(mockBinary, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let buf = "";
+    proc.stdout.on("data", (d) => {
+      buf += d;
+      const m = buf.match(/listening (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    proc.on("exit", (code) => reject(new Error(`mock provider exited with ${code}`)));
+  });
+  return { url, stop: () => proc.kill("SIGTERM") };
+}
+
+let sessionCount = 0;
+
+const PROVIDER_VARS = [
+  "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY",
+  "GROQ_API_KEY", "OPENROUTER_API_KEY", "OLLAMA_HOST",
+];
+
+/** Launches the real app window through tauri-driver and opens a WebDriver session on it. */
+export async function startApp({ env = {} } = {}) {
+  sessionCount += 1;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-data-"));
+  const service = `switchyard-e2e-${process.pid}-${sessionCount}`;
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driverLog = fs.openSync(path.join(artifacts, `tauri-driver-${sessionCount}.log`), "w");
+  const inherited = { ...process.env };
+  // A developer's real keys must never reach the app under test (or its import scan).
+  for (const name of PROVIDER_VARS) delete inherited[name];
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    stdio: ["ignore", driverLog, driverLog],
+    env: {
+      ...inherited,
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_KEYRING_SERVICE: service,
+      // Every level on: the suite greps the logs for keys.
+      RUST_LOG: "trace",
+      ...env,
+    },
+  });
+  await waitForPort(port);
+  const launched = Date.now();
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    capabilities: {
+      "tauri:options": { application: appBinary },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  return {
+    browser,
+    dataDir,
+    service,
+    launched,
+    async stop() {
+      await browser.deleteSession().catch(() => {});
+      driver.kill("SIGTERM");
+      await sleep(300);
+    },
+  };
+}
+
+/** What the Secret Service holds for a keychain service name (via libsecret's secret-tool). */
+export function keychainDump(service) {
+  try {
+    return execFileSync("secret-tool", ["search", "--all", "--unlock", "service", service], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    return `${e.stdout ?? ""}${e.stderr ?? ""}`;
+  }
+}
+
+/** Removes every entry filed under `service`, so test runs leave the keyring clean. */
+export function keychainClear(service) {
+  try {
+    execFileSync("secret-tool", ["clear", "service", service], { stdio: "ignore" });
+  } catch {
+    // nothing to clear
+  }
+}
+
+/** Paths of files under `dir` whose bytes contain `needle`. */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (fs.readFileSync(p).includes(Buffer.from(needle))) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+/** Every file under `dir` (to prove the data folder was really written to). */
+export function listFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.push(path.relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export const byTestId = (id) => `[data-testid="${id}"]`;
