@@ -14,8 +14,11 @@ use tauri::Manager;
 /// Starts the desktop app. Returns when the last window closes.
 pub fn run() -> Result<(), String> {
     let started = Instant::now();
-    let paths = AppPaths::from_env().ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
-    paths.create().map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let paths = AppPaths::from_env()
+        .ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
+    paths
+        .create()
+        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
     let _log_guard = logging::init(&paths.log_dir)?;
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let builder = ipc::specta_builder();
@@ -27,7 +30,10 @@ pub fn run() -> Result<(), String> {
             let opts = Options::new(paths, secrets);
             let core = tauri::async_runtime::block_on(Switchyard::start(opts)).map_err(|e| {
                 tracing::error!(error = %e, "core failed to start");
-                IpcError::new(ErrorKind::Internal, format!("Switchyard could not start: {e}"))
+                IpcError::new(
+                    ErrorKind::Internal,
+                    format!("Switchyard could not start: {e}"),
+                )
             });
             if let Ok(core) = &core {
                 tasks::forward_events(core, app.handle().clone());

@@ -12,10 +12,19 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             let sent = match rx.recv().await {
-                Ok(DomainEvent::BackendsChanged) | Err(RecvError::Lagged(_)) => BackendsChanged.emit(&handle),
-                Ok(DomainEvent::KeyChecked { backend_id, key_id, result }) => {
-                    KeyChecked { backend_id, key_id, result: result.into() }.emit(&handle)
+                Ok(DomainEvent::BackendsChanged) | Err(RecvError::Lagged(_)) => {
+                    BackendsChanged.emit(&handle)
                 }
+                Ok(DomainEvent::KeyChecked {
+                    backend_id,
+                    key_id,
+                    result,
+                }) => KeyChecked {
+                    backend_id,
+                    key_id,
+                    result: result.into(),
+                }
+                .emit(&handle),
                 Err(RecvError::Closed) => break,
             };
             if let Err(e) = sent {

@@ -31,7 +31,13 @@ describe("Backends in the real app window", () => {
     if (app) keychainClear(app.service);
   });
 
-  const row = (name) => b.$(`${byTestId("backend-row")}[data-name="${name}"]`);
+  // Full selectors, re-queried on every use: a parent looked up before it existed would leave its
+  // children unresolved.
+  const rowSel = (name) => `${byTestId("backend-row")}[data-name="${name}"]`;
+  const keySel = (name, label) => `${rowSel(name)} ${byTestId("key-row")}[data-label="${label}"]`;
+  const el = (sel) => b.$(sel);
+  // WebKitWebDriver's Get Element Text answers "" for some grid cells; innerText is what renders.
+  const text = (sel) => b.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
 
   it("opens on the Overview with the Demo backend enabled and healthy", async () => {
     const demo = await b.$(`${byTestId("overview-backend")}[data-status="healthy"]`);
@@ -51,12 +57,13 @@ describe("Backends in the real app window", () => {
     await (await b.$(byTestId("field-key-label"))).setValue("work");
     await (await b.$(byTestId("field-key-value"))).setValue(VALID);
     await (await b.$(byTestId("save-backend"))).click();
+    await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the dialog did not close after saving" });
 
-    const r = await row("Local mock");
-    await r.waitForExist({ timeout: 5000, timeoutMsg: "the new backend was not listed" });
-    const hint = await (await r.$(byTestId("key-hint"))).getText();
+    await (await el(keySel("Local mock", "work"))).waitForExist({ timeout: 5000, timeoutMsg: "the new backend was not listed with its key" });
+    const hint = await text(`${keySel("Local mock", "work")} ${byTestId("key-hint")}`);
     assert.equal(hint, "sk-…1234", "the key is listed masked");
-    assert.ok(!(await b.$(byTestId("page-backends")).getText()).includes(VALID), "the page never shows the key");
+    const page = await text(byTestId("page-backends"));
+    assert.ok(page.includes("Local mock") && !page.includes(VALID), "the page lists the backend but never shows the key");
 
     const dump = keychainDump(app.service);
     assert.ok(dump.includes(VALID), `the key must be in the Secret Service under ${app.service}:\n${dump}`);
@@ -65,27 +72,25 @@ describe("Backends in the real app window", () => {
   });
 
   it("Test key reports valid and invalid against a local provider", async () => {
-    const r = await row("Local mock");
-    const work = await r.$(`${byTestId("key-row")}[data-label="work"]`);
-    await (await work.$(byTestId("test-key"))).click();
-    const check = await work.$(byTestId("key-check"));
-    await b.waitUntil(async () => /^valid, \d+ ms$/.test(await check.getText()), {
+    await (await el(`${keySel("Local mock", "work")} ${byTestId("test-key")}`)).click();
+    const check = `${keySel("Local mock", "work")} ${byTestId("key-check")}`;
+    await b.waitUntil(async () => /^valid, \d+ ms$/.test(await text(check)), {
       timeout: 10000, timeoutMsg: "Test key never said valid",
     });
 
-    await (await r.$(byTestId("add-key"))).click();
+    await (await el(`${rowSel("Local mock")} ${byTestId("add-key")}`)).click();
     await (await b.$(byTestId("key-dialog"))).waitForDisplayed({ timeout: 5000 });
     await (await b.$(`${byTestId("key-dialog")} ${byTestId("field-key-label")}`)).setValue("stale");
     await (await b.$(`${byTestId("key-dialog")} ${byTestId("field-key-value")}`)).setValue(WRONG);
     await (await b.$(byTestId("save-key"))).click();
-    const stale = await r.$(`${byTestId("key-row")}[data-label="stale"]`);
-    await stale.waitForExist({ timeout: 5000 });
-    await (await stale.$(byTestId("test-key"))).click();
-    const staleCheck = await stale.$(byTestId("key-check"));
-    await b.waitUntil(async () => (await staleCheck.getText()).startsWith("invalid"), {
+    await (await b.$(byTestId("key-dialog"))).waitForDisplayed({ reverse: true, timeout: 5000 });
+    await (await el(keySel("Local mock", "stale"))).waitForExist({ timeout: 5000 });
+    await (await el(`${keySel("Local mock", "stale")} ${byTestId("test-key")}`)).click();
+    const staleCheck = `${keySel("Local mock", "stale")} ${byTestId("key-check")}`;
+    await b.waitUntil(async () => (await text(staleCheck))?.startsWith("invalid"), {
       timeout: 10000, timeoutMsg: "Test key never said invalid for the wrong key",
     });
-    assert.ok((await staleCheck.getText()).includes("401"));
+    assert.ok((await text(staleCheck)).includes("401"));
   });
 
   it("shows the validation message for an invalid URL and offers the fix", async () => {
@@ -130,10 +135,11 @@ describe("Backends in the real app window", () => {
     await result.waitForDisplayed({ timeout: 5000 });
     assert.match(await result.getText(), /Imported 3/);
     await b.keys("Escape");
+    await (await b.$(byTestId("import-dialog"))).waitForDisplayed({ reverse: true, timeout: 5000 });
     for (const name of ["Anthropic", "Groq", "Mistral"]) {
-      const r = await row(name);
-      await r.waitForExist({ timeout: 5000, timeoutMsg: `${name} was not created by the import` });
-      assert.equal(await (await r.$(byTestId("toggle-backend"))).isSelected(), true, `${name} is enabled`);
+      const toggle = await el(`${rowSel(name)} ${byTestId("toggle-backend")}`);
+      await toggle.waitForExist({ timeout: 5000, timeoutMsg: `${name} was not created by the import` });
+      assert.equal(await toggle.isSelected(), true, `${name} is enabled`);
     }
     const dump = keychainDump(app.service);
     for (const secret of [ANTHROPIC, GROQ, MISTRAL]) {

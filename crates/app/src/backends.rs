@@ -32,14 +32,19 @@ impl Switchyard {
             let rows = inner.store.list_backends()?;
             let keys = inner.store.list_keys()?;
             let checks = inner.store.list_checks()?;
-            Ok(rows.into_iter().map(|row| view(row, &keys, &checks, &demo)).collect())
+            Ok(rows
+                .into_iter()
+                .map(|row| view(row, &keys, &checks, &demo))
+                .collect())
         })
         .await
     }
 
     pub async fn get_backend(&self, id: &str) -> Result<BackendView, AppError> {
         let all = self.list_backends().await?;
-        all.into_iter().find(|b| b.row.id == id).ok_or(AppError::NotFound("Backend"))
+        all.into_iter()
+            .find(|b| b.row.id == id)
+            .ok_or(AppError::NotFound("Backend"))
     }
 
     /// Checks a draft (and optionally a first key) without saving anything.
@@ -66,8 +71,14 @@ impl Switchyard {
             if !v.is_ok() {
                 return Err(AppError::Validation(v));
             }
-            let draft = BackendDraft { name: draft.name.trim().to_string(), ..draft };
-            inner.store.insert_backend(&id2, &draft, true).map_err(conflict_on_duplicate)?;
+            let draft = BackendDraft {
+                name: draft.name.trim().to_string(),
+                ..draft
+            };
+            inner
+                .store
+                .insert_backend(&id2, &draft, true)
+                .map_err(conflict_on_duplicate)?;
             if let Some(key) = key {
                 if let Err(e) = crate::keys::store_key(inner, &id2, &key) {
                     // Leave nothing half-made behind.
@@ -83,18 +94,30 @@ impl Switchyard {
         self.get_backend(&id).await
     }
 
-    pub async fn update_backend(&self, id: String, draft: BackendDraft) -> Result<BackendView, AppError> {
+    pub async fn update_backend(
+        &self,
+        id: String,
+        draft: BackendDraft,
+    ) -> Result<BackendView, AppError> {
         let id2 = id.clone();
         self.blocking(move |inner| {
-            let current = inner.store.get_backend(&id2)?.ok_or(AppError::NotFound("Backend"))?;
+            let current = inner
+                .store
+                .get_backend(&id2)?
+                .ok_or(AppError::NotFound("Backend"))?;
             if current.kind == BackendKind::Demo && draft.kind != BackendKind::Demo {
-                return Err(AppError::Invalid("The Demo backend cannot change kind.".into()));
+                return Err(AppError::Invalid(
+                    "The Demo backend cannot change kind.".into(),
+                ));
             }
             let v = check_draft(inner, &draft, Some(&id2), None)?;
             if !v.is_ok() {
                 return Err(AppError::Validation(v));
             }
-            inner.store.update_backend(&id2, &draft).map_err(conflict_on_duplicate)?;
+            inner
+                .store
+                .update_backend(&id2, &draft)
+                .map_err(conflict_on_duplicate)?;
             Ok(())
         })
         .await?;
@@ -102,12 +125,18 @@ impl Switchyard {
         self.get_backend(&id).await
     }
 
-    pub async fn set_backend_enabled(&self, id: String, enabled: bool) -> Result<BackendView, AppError> {
+    pub async fn set_backend_enabled(
+        &self,
+        id: String,
+        enabled: bool,
+    ) -> Result<BackendView, AppError> {
         let id2 = id.clone();
-        self.blocking(move |inner| match inner.store.set_backend_enabled(&id2, enabled)? {
-            true => Ok(()),
-            false => Err(AppError::NotFound("Backend")),
-        })
+        self.blocking(
+            move |inner| match inner.store.set_backend_enabled(&id2, enabled)? {
+                true => Ok(()),
+                false => Err(AppError::NotFound("Backend")),
+            },
+        )
         .await?;
         self.emit(DomainEvent::BackendsChanged);
         self.get_backend(&id).await
@@ -116,12 +145,19 @@ impl Switchyard {
     /// Puts backends in the given order; `ids` must list every backend exactly once.
     pub async fn reorder_backends(&self, ids: Vec<String>) -> Result<Vec<BackendView>, AppError> {
         self.blocking(move |inner| {
-            let mut current: Vec<String> = inner.store.list_backends()?.into_iter().map(|b| b.id).collect();
+            let mut current: Vec<String> = inner
+                .store
+                .list_backends()?
+                .into_iter()
+                .map(|b| b.id)
+                .collect();
             let mut wanted = ids.clone();
             current.sort();
             wanted.sort();
             if current != wanted {
-                return Err(AppError::Conflict("The backend list changed meanwhile; reload and try again.".into()));
+                return Err(AppError::Conflict(
+                    "The backend list changed meanwhile; reload and try again.".into(),
+                ));
             }
             Ok(inner.store.reorder_backends(&ids)?)
         })
@@ -134,7 +170,10 @@ impl Switchyard {
     /// nothing is deleted, so no key is left orphaned in it.
     pub async fn delete_backend(&self, id: String) -> Result<(), AppError> {
         self.blocking(move |inner| {
-            let row = inner.store.get_backend(&id)?.ok_or(AppError::NotFound("Backend"))?;
+            let row = inner
+                .store
+                .get_backend(&id)?
+                .ok_or(AppError::NotFound("Backend"))?;
             for key in inner.store.keys_of(&id)? {
                 inner.secrets.delete(&key.id)?;
             }
@@ -155,9 +194,16 @@ fn check_draft(
     key: Option<&NewKey>,
 ) -> Result<Validation, AppError> {
     let rows = inner.store.list_backends()?;
-    let others: Vec<&str> = rows.iter().filter(|b| Some(b.id.as_str()) != editing).map(|b| b.name.as_str()).collect();
+    let others: Vec<&str> = rows
+        .iter()
+        .filter(|b| Some(b.id.as_str()) != editing)
+        .map(|b| b.name.as_str())
+        .collect();
     let mut v = validate_backend(draft, &others);
-    if draft.kind == BackendKind::Demo && editing.is_none() && rows.iter().any(|b| b.kind == BackendKind::Demo) {
+    if draft.kind == BackendKind::Demo
+        && editing.is_none()
+        && rows.iter().any(|b| b.kind == BackendKind::Demo)
+    {
         v.issues.push(switchyard_core::Issue {
             field: switchyard_core::Field::Kind,
             severity: switchyard_core::Severity::Error,
@@ -166,7 +212,12 @@ fn check_draft(
         });
     }
     if let Some(key) = key {
-        v = v.merge(validate_key(draft.kind, &key.label, key.value.expose(), &[]));
+        v = v.merge(validate_key(
+            draft.kind,
+            &key.label,
+            key.value.expose(),
+            &[],
+        ));
     }
     Ok(v)
 }
@@ -181,19 +232,41 @@ pub(crate) fn conflict_on_duplicate(e: switchyard_store::StoreError) -> AppError
 
 fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> BackendView {
     let find_check = |key_id: Option<&str>| {
-        checks.iter().find(|c| c.backend_id == row.id && c.key_id.as_deref() == key_id).cloned()
+        checks
+            .iter()
+            .find(|c| c.backend_id == row.id && c.key_id.as_deref() == key_id)
+            .cloned()
     };
     let keys: Vec<KeyView> = keys
         .iter()
         .filter(|k| k.backend_id == row.id)
-        .map(|k| KeyView { row: k.clone(), check: find_check(Some(&k.id)) })
+        .map(|k| KeyView {
+            row: k.clone(),
+            check: find_check(Some(&k.id)),
+        })
         .collect();
     let check = find_check(None);
-    let outcomes: Vec<_> = keys.iter().filter_map(|k| k.check.as_ref()).chain(check.as_ref()).map(|c| c.outcome).collect();
-    let status = backend_status(row.enabled, row.kind.spec().needs_key, keys.len(), &outcomes);
+    let outcomes: Vec<_> = keys
+        .iter()
+        .filter_map(|k| k.check.as_ref())
+        .chain(check.as_ref())
+        .map(|c| c.outcome)
+        .collect();
+    let status = backend_status(
+        row.enabled,
+        row.kind.spec().needs_key,
+        keys.len(),
+        &outcomes,
+    );
     let effective_base_url = match row.kind {
         BackendKind::Demo => format!("{demo}/v1"),
         _ => row.base_url.clone(),
     };
-    BackendView { row, effective_base_url, keys, check, status }
+    BackendView {
+        row,
+        effective_base_url,
+        keys,
+        check,
+        status,
+    }
 }

@@ -7,5 +7,9 @@ pub enum DomainEvent {
     /// Backends, keys or their checks changed: lists should reload.
     BackendsChanged,
     /// A key (or keyless backend) was tested.
-    KeyChecked { backend_id: String, key_id: Option<String>, result: ProbeResult },
+    KeyChecked {
+        backend_id: String,
+        key_id: Option<String>,
+        result: ProbeResult,
+    },
 }

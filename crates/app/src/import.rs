@@ -70,20 +70,32 @@ impl Switchyard {
     pub async fn scan_import(&self, env_file: Option<PathBuf>) -> Result<ImportScan, AppError> {
         self.blocking(move |inner| {
             let (found, problems) = collect(inner, env_file.as_deref())?;
-            Ok(ImportScan { findings: found.into_iter().map(|f| f.finding).collect(), problems })
+            Ok(ImportScan {
+                findings: found.into_iter().map(|f| f.finding).collect(),
+                problems,
+            })
         })
         .await
     }
 
     /// Imports the findings with the given ids. All ids must still be found, or nothing happens.
-    pub async fn import_keys(&self, env_file: Option<PathBuf>, ids: Vec<String>) -> Result<ImportReport, AppError> {
-        let report = self.blocking(move |inner| import(inner, env_file.as_deref(), &ids)).await?;
+    pub async fn import_keys(
+        &self,
+        env_file: Option<PathBuf>,
+        ids: Vec<String>,
+    ) -> Result<ImportReport, AppError> {
+        let report = self
+            .blocking(move |inner| import(inner, env_file.as_deref(), &ids))
+            .await?;
         self.emit(DomainEvent::BackendsChanged);
         Ok(report)
     }
 }
 
-fn collect(inner: &Inner, env_file: Option<&Path>) -> Result<(Vec<Found>, Vec<ImportProblem>), AppError> {
+fn collect(
+    inner: &Inner,
+    env_file: Option<&Path>,
+) -> Result<(Vec<Found>, Vec<ImportProblem>), AppError> {
     let vars = match &inner.environment {
         Environment::Process => std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -92,23 +104,41 @@ fn collect(inner: &Inner, env_file: Option<&Path>) -> Result<(Vec<Found>, Vec<Im
     };
     let mut found: Vec<Found> = vars
         .into_iter()
-        .filter_map(|(name, value)| finding(format!("env:{name}"), name, FindingSource::Environment, value))
+        .filter_map(|(name, value)| {
+            finding(
+                format!("env:{name}"),
+                name,
+                FindingSource::Environment,
+                value,
+            )
+        })
         .collect();
     let mut problems = Vec::new();
     if let Some(path) = env_file {
         let parsed = parse_dotenv(&read_env_file(path)?);
-        problems = parsed.problems.into_iter().map(|p| ImportProblem { line: p.line, message: p.message }).collect();
+        problems = parsed
+            .problems
+            .into_iter()
+            .map(|p| ImportProblem {
+                line: p.line,
+                message: p.message,
+            })
+            .collect();
         found.extend(parsed.entries.into_iter().filter_map(|e| {
             let id = format!("file:{}:{}", e.line, e.key);
             finding(id, e.key, FindingSource::File { line: e.line }, e.value)
         }));
     }
-    found.sort_by(|a, b| (a.finding.kind.as_str(), &a.finding.id).cmp(&(b.finding.kind.as_str(), &b.finding.id)));
+    found.sort_by(|a, b| {
+        (a.finding.kind.as_str(), &a.finding.id).cmp(&(b.finding.kind.as_str(), &b.finding.id))
+    });
     let stored = stored_values(inner);
     for f in &mut found {
         f.finding.already_imported = match f.finding.kind {
             BackendKind::Ollama => false,
-            kind => stored.iter().any(|(k, v)| *k == kind && v.expose() == f.value.expose()),
+            kind => stored
+                .iter()
+                .any(|(k, v)| *k == kind && v.expose() == f.value.expose()),
         };
     }
     Ok((found, problems))
@@ -124,20 +154,34 @@ fn finding(id: String, variable: String, source: FindingSource, value: String) -
         BackendKind::Ollama => ollama_base_url(trimmed).unwrap_or_else(|| "(not a host)".into()),
         _ => mask_key(trimmed),
     };
-    let finding = Finding { id, variable, source, kind, display, already_imported: false };
-    Some(Found { finding, value: SecretString::new(value) })
+    let finding = Finding {
+        id,
+        variable,
+        source,
+        kind,
+        display,
+        already_imported: false,
+    };
+    Some(Found {
+        finding,
+        value: SecretString::new(value),
+    })
 }
 
 fn read_env_file(path: &Path) -> Result<String, AppError> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| AppError::File(format!("Cannot read {shown}: {e}.")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| AppError::File(format!("Cannot read {shown}: {e}.")))?;
     if !meta.is_file() {
         return Err(AppError::File(format!("{shown} is not a file.")));
     }
     if meta.len() > MAX_ENV_FILE_BYTES {
-        return Err(AppError::File(format!("{shown} is larger than 1 MiB; pick a .env file.")));
+        return Err(AppError::File(format!(
+            "{shown} is larger than 1 MiB; pick a .env file."
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| AppError::File(format!("Cannot read {shown}: {e}.")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| AppError::File(format!("Cannot read {shown}: {e}.")))?;
     String::from_utf8(bytes).map_err(|_| AppError::File(format!("{shown} is not a text file.")))
 }
 
@@ -154,7 +198,11 @@ fn stored_values(inner: &Inner) -> Vec<(BackendKind, SecretString)> {
         .collect()
 }
 
-fn import(inner: &Inner, env_file: Option<&Path>, ids: &[String]) -> Result<ImportReport, AppError> {
+fn import(
+    inner: &Inner,
+    env_file: Option<&Path>,
+    ids: &[String],
+) -> Result<ImportReport, AppError> {
     let (found, _) = collect(inner, env_file)?;
     let mut chosen = Vec::new();
     for id in ids {
@@ -185,55 +233,102 @@ fn import(inner: &Inner, env_file: Option<&Path>, ids: &[String]) -> Result<Impo
             Err(e) => return Err(e),
         }
     }
-    tracing::info!(imported = report.imported, skipped = report.skipped.len(), "import finished");
+    tracing::info!(
+        imported = report.imported,
+        skipped = report.skipped.len(),
+        "import finished"
+    );
     Ok(report)
 }
 
 fn e_is_user_fixable(e: &AppError) -> bool {
-    matches!(e, AppError::Validation(_) | AppError::Invalid(_) | AppError::Conflict(_))
+    matches!(
+        e,
+        AppError::Validation(_) | AppError::Invalid(_) | AppError::Conflict(_)
+    )
 }
 
 /// Imports one finding into the first backend of its kind (created with defaults if none) and
 /// enables that backend. Returns the backend's name.
 fn import_one(inner: &Inner, f: &Finding, value: &str) -> Result<String, AppError> {
-    let existing = inner.store.list_backends()?.into_iter().find(|b| b.kind == f.kind);
+    let existing = inner
+        .store
+        .list_backends()?
+        .into_iter()
+        .find(|b| b.kind == f.kind);
     let ollama_url = match f.kind {
-        BackendKind::Ollama => Some(ollama_base_url(value).ok_or_else(|| AppError::Invalid("not a host:port".into()))?),
+        BackendKind::Ollama => Some(
+            ollama_base_url(value).ok_or_else(|| AppError::Invalid("not a host:port".into()))?,
+        ),
         _ => None,
     };
     let backend = match existing {
         Some(b) => {
             if let Some(url) = &ollama_url {
-                let draft = BackendDraft { name: b.name.clone(), kind: b.kind, base_url: url.clone(), default_model: b.default_model.clone() };
+                let draft = BackendDraft {
+                    name: b.name.clone(),
+                    kind: b.kind,
+                    base_url: url.clone(),
+                    default_model: b.default_model.clone(),
+                };
                 inner.store.update_backend(&b.id, &draft)?;
             }
             b
         }
         None => {
             let spec = f.kind.spec();
-            let taken: Vec<String> = inner.store.list_backends()?.into_iter().map(|b| b.name).collect();
-            let name = (1..).map(|i| if i == 1 { spec.label.to_string() } else { format!("{} {i}", spec.label) })
+            let taken: Vec<String> = inner
+                .store
+                .list_backends()?
+                .into_iter()
+                .map(|b| b.name)
+                .collect();
+            let name = (1..)
+                .map(|i| {
+                    if i == 1 {
+                        spec.label.to_string()
+                    } else {
+                        format!("{} {i}", spec.label)
+                    }
+                })
                 .find(|n| !taken.iter().any(|t| t.eq_ignore_ascii_case(n)))
                 .unwrap_or_else(|| spec.label.to_string());
             let draft = BackendDraft {
                 name,
                 kind: f.kind,
-                base_url: ollama_url.clone().unwrap_or_else(|| spec.default_base_url.to_string()),
+                base_url: ollama_url
+                    .clone()
+                    .unwrap_or_else(|| spec.default_base_url.to_string()),
                 default_model: spec.default_model.to_string(),
             };
             inner.store.insert_backend(&crate::new_id(), &draft, true)?
         }
     };
     if ollama_url.is_none() {
-        let labels: Vec<String> = inner.store.keys_of(&backend.id)?.into_iter().map(|k| k.label).collect();
+        let labels: Vec<String> = inner
+            .store
+            .keys_of(&backend.id)?
+            .into_iter()
+            .map(|k| k.label)
+            .collect();
         let base = match f.source {
             FindingSource::Environment => "env".to_string(),
             FindingSource::File { .. } => ".env".to_string(),
         };
-        let label = (1..).map(|i| if i == 1 { base.clone() } else { format!("{base} {i}") })
+        let label = (1..)
+            .map(|i| {
+                if i == 1 {
+                    base.clone()
+                } else {
+                    format!("{base} {i}")
+                }
+            })
             .find(|l| !labels.iter().any(|t| t.eq_ignore_ascii_case(l)))
             .unwrap_or(base);
-        let key = NewKey { label, value: SecretString::new(value.to_string()) };
+        let key = NewKey {
+            label,
+            value: SecretString::new(value.to_string()),
+        };
         crate::keys::store_key(inner, &backend.id, &key)?;
     }
     inner.store.set_backend_enabled(&backend.id, true)?;

@@ -19,7 +19,9 @@ pub struct NewKey {
 impl Switchyard {
     /// Adds a labelled key to a backend.
     pub async fn add_key(&self, backend_id: String, key: NewKey) -> Result<KeyRow, AppError> {
-        let row = self.blocking(move |inner| store_key(inner, &backend_id, &key)).await?;
+        let row = self
+            .blocking(move |inner| store_key(inner, &backend_id, &key))
+            .await?;
         self.emit(DomainEvent::BackendsChanged);
         Ok(row)
     }
@@ -27,7 +29,10 @@ impl Switchyard {
     /// Removes a key from the keychain, then its row.
     pub async fn delete_key(&self, key_id: String) -> Result<(), AppError> {
         self.blocking(move |inner| {
-            inner.store.get_key(&key_id)?.ok_or(AppError::NotFound("Key"))?;
+            inner
+                .store
+                .get_key(&key_id)?
+                .ok_or(AppError::NotFound("Key"))?;
             inner.secrets.delete(&key_id)?;
             inner.store.delete_key(&key_id)?;
             Ok(())
@@ -40,7 +45,10 @@ impl Switchyard {
     /// Reads a key back from the keychain for an explicit, user-initiated reveal.
     pub async fn reveal_key(&self, key_id: String) -> Result<SecretString, AppError> {
         self.blocking(move |inner| {
-            inner.store.get_key(&key_id)?.ok_or(AppError::NotFound("Key"))?;
+            inner
+                .store
+                .get_key(&key_id)?
+                .ok_or(AppError::NotFound("Key"))?;
             let secret = inner.secrets.get(&key_id)?;
             tracing::info!(key = %key_id, "key revealed on request");
             Ok(secret)
@@ -50,7 +58,11 @@ impl Switchyard {
 
     /// Tests a key (or a keyless backend when `key_id` is `None`) against the provider's
     /// zero-cost endpoint, records the result and announces it.
-    pub async fn test_key(&self, backend_id: &str, key_id: Option<&str>) -> Result<ProbeResult, AppError> {
+    pub async fn test_key(
+        &self,
+        backend_id: &str,
+        key_id: Option<&str>,
+    ) -> Result<ProbeResult, AppError> {
         let backend = self.get_backend(backend_id).await?;
         let kind = backend.row.kind;
         let secret = match key_id {
@@ -59,10 +71,15 @@ impl Switchyard {
                     return Err(AppError::NotFound("Key"));
                 }
                 let key_id = key_id.to_string();
-                Some(self.blocking(move |inner| Ok(inner.secrets.get(&key_id)?)).await?)
+                Some(
+                    self.blocking(move |inner| Ok(inner.secrets.get(&key_id)?))
+                        .await?,
+                )
             }
             None if kind.spec().needs_key => {
-                return Err(AppError::Invalid("This backend needs a key: add one, then test it.".into()));
+                return Err(AppError::Invalid(
+                    "This backend needs a key: add one, then test it.".into(),
+                ));
             }
             None => None,
         };
@@ -71,7 +88,14 @@ impl Switchyard {
             _ => backend.row.base_url.clone(),
         };
         let inner = &self.inner;
-        let result = probe(&inner.http, kind, &base, secret.as_ref(), inner.probe_timeout).await;
+        let result = probe(
+            &inner.http,
+            kind,
+            &base,
+            secret.as_ref(),
+            inner.probe_timeout,
+        )
+        .await;
         tracing::info!(backend = %backend.row.name, outcome = result.outcome.as_str(), latency_ms = result.latency_ms, "key tested");
         let check = CheckRow {
             backend_id: backend_id.to_string(),
@@ -82,7 +106,8 @@ impl Switchyard {
             message: result.message.clone(),
             checked_at: now(),
         };
-        self.blocking(move |inner| Ok(inner.store.record_check(&check)?)).await?;
+        self.blocking(move |inner| Ok(inner.store.record_check(&check)?))
+            .await?;
         self.emit(DomainEvent::KeyChecked {
             backend_id: backend_id.to_string(),
             key_id: key_id.map(str::to_string),
@@ -95,7 +120,10 @@ impl Switchyard {
 
 /// Validates and stores one key for `backend_id` (blocking).
 pub(crate) fn store_key(inner: &Inner, backend_id: &str, key: &NewKey) -> Result<KeyRow, AppError> {
-    let backend = inner.store.get_backend(backend_id)?.ok_or(AppError::NotFound("Backend"))?;
+    let backend = inner
+        .store
+        .get_backend(backend_id)?
+        .ok_or(AppError::NotFound("Backend"))?;
     let existing = inner.store.keys_of(backend_id)?;
     let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
     let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
@@ -105,7 +133,10 @@ pub(crate) fn store_key(inner: &Inner, backend_id: &str, key: &NewKey) -> Result
     let id = crate::new_id();
     inner.secrets.set(&id, &key.value)?;
     let hint = mask_key(key.value.expose());
-    match inner.store.insert_key(&id, backend_id, key.label.trim(), &hint) {
+    match inner
+        .store
+        .insert_key(&id, backend_id, key.label.trim(), &hint)
+    {
         Ok(row) => {
             tracing::info!(backend = %backend.name, key = %row.id, label = %row.label, "key stored in the keychain");
             Ok(row)

@@ -21,7 +21,8 @@ pub fn init(log_dir: &Path) -> Result<WorkerGuard, String> {
         .build(log_dir)
         .map_err(|e| format!("cannot open the log folder {}: {e}", log_dir.display()))?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     tracing_subscriber::registry()
         .with(filter)
         .with(fmt::layer().with_writer(std::io::stderr))

@@ -41,11 +41,21 @@ pub async fn probe(
     let headers = match auth_headers(spec.auth, key) {
         Ok(h) => h,
         Err(message) => {
-            return ProbeResult { outcome: CheckOutcome::Invalid, latency_ms: None, http_status: None, message }
+            return ProbeResult {
+                outcome: CheckOutcome::Invalid,
+                latency_ms: None,
+                http_status: None,
+                message,
+            }
         }
     };
     let started = Instant::now();
-    let sent = http.get(&url).headers(headers).timeout(timeout).send().await;
+    let sent = http
+        .get(&url)
+        .headers(headers)
+        .timeout(timeout)
+        .send()
+        .await;
     let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
     match sent {
         Ok(resp) => classify(resp, latency_ms),
@@ -76,21 +86,33 @@ fn classify(resp: reqwest::Response, latency_ms: u32) -> ProbeResult {
         },
         _ => format!("unexpected answer (HTTP {status})"),
     };
-    ProbeResult { outcome, latency_ms: Some(latency_ms), http_status: Some(status), message }
+    ProbeResult {
+        outcome,
+        latency_ms: Some(latency_ms),
+        http_status: Some(status),
+        message,
+    }
 }
 
 fn auth_headers(style: AuthStyle, key: Option<&SecretString>) -> Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
     if style == AuthStyle::XApiKey {
-        headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
+        headers.insert(
+            "anthropic-version",
+            HeaderValue::from_static(ANTHROPIC_VERSION),
+        );
     }
     let Some(key) = key else { return Ok(headers) };
     let (name, value) = match style {
-        AuthStyle::Bearer | AuthStyle::None => {
-            (reqwest::header::AUTHORIZATION, format!("Bearer {}", key.expose()))
-        }
+        AuthStyle::Bearer | AuthStyle::None => (
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", key.expose()),
+        ),
         AuthStyle::XApiKey => (HeaderName::from_static("x-api-key"), key.expose().clone()),
-        AuthStyle::GoogApiKey => (HeaderName::from_static("x-goog-api-key"), key.expose().clone()),
+        AuthStyle::GoogApiKey => (
+            HeaderName::from_static("x-goog-api-key"),
+            key.expose().clone(),
+        ),
     };
     let mut value = HeaderValue::from_str(&value)
         .map_err(|_| "the stored key contains characters that cannot be sent".to_string())?;
@@ -100,16 +122,24 @@ fn auth_headers(style: AuthStyle, key: Option<&SecretString>) -> Result<HeaderMa
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers.get("retry-after")?.to_str().ok()?.trim().parse().ok()
+    headers
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn host_of(url: &str) -> String {
     url::Url::parse(url)
         .ok()
-        .and_then(|u| u.host_str().map(|h| match u.port() {
-            Some(p) => format!("{h}:{p}"),
-            None => h.to_string(),
-        }))
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        })
         .unwrap_or_else(|| "the server".to_string())
 }
 

@@ -59,7 +59,10 @@ impl Switchyard {
     pub async fn start(opts: Options) -> Result<Switchyard, AppError> {
         let paths = opts.paths.clone();
         paths.create().map_err(|e| {
-            AppError::File(format!("Cannot create the data folder {}: {e}", paths.data_dir.display()))
+            AppError::File(format!(
+                "Cannot create the data folder {}: {e}",
+                paths.data_dir.display()
+            ))
         })?;
         let db_file = paths.db_file.clone();
         let store = tokio::task::spawn_blocking(move || Store::open(&db_file)).await??;
@@ -100,10 +103,17 @@ impl Switchyard {
                 default_model: BackendKind::Demo.spec().default_model.into(),
             };
             let id = crate::new_id();
-            if !inner.store.list_backends()?.iter().any(|b| b.kind == BackendKind::Demo) {
+            if !inner
+                .store
+                .list_backends()?
+                .iter()
+                .any(|b| b.kind == BackendKind::Demo)
+            {
                 inner.store.insert_backend(&id, &draft, true)?;
             }
-            inner.store.set_setting(DEMO_SEEDED, &serde_json::Value::Bool(true))?;
+            inner
+                .store
+                .set_setting(DEMO_SEEDED, &serde_json::Value::Bool(true))?;
             Ok(())
         })
         .await
@@ -116,7 +126,10 @@ impl Switchyard {
             Ok(b) => b,
             Err(e) => return tracing::warn!(error = %e, "startup checks skipped"),
         };
-        for b in backends.into_iter().filter(|b| b.row.enabled && b.row.kind == BackendKind::Demo) {
+        for b in backends
+            .into_iter()
+            .filter(|b| b.row.enabled && b.row.kind == BackendKind::Demo)
+        {
             if let Err(e) = self.test_key(&b.row.id, None).await {
                 tracing::warn!(backend = %b.row.name, error = %e, "startup check failed");
             }

@@ -22,7 +22,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { theme: Theme::System, reveal_seconds: 5 }
+        Settings {
+            theme: Theme::System,
+            reveal_seconds: 5,
+        }
     }
 }
 
@@ -42,10 +45,14 @@ impl Switchyard {
 
     pub async fn update_settings(&self, settings: Settings) -> Result<Settings, AppError> {
         if !(1..=60).contains(&settings.reveal_seconds) {
-            return Err(AppError::Invalid("Reveal time must be between 1 and 60 seconds.".into()));
+            return Err(AppError::Invalid(
+                "Reveal time must be between 1 and 60 seconds.".into(),
+            ));
         }
-        let value = serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?)).await?;
+        let value =
+            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
+            .await?;
         Ok(settings)
     }
 }

@@ -35,11 +35,16 @@ pub async fn start() -> Harness {
     start_with(vec![]).await
 }
 
-pub async fn start_in(dir: &Path, keychain: &Arc<MemoryStore>, env: Vec<(&str, &str)>) -> Switchyard {
+pub async fn start_in(
+    dir: &Path,
+    keychain: &Arc<MemoryStore>,
+    env: Vec<(&str, &str)>,
+) -> Switchyard {
     let mut opts = Options::new(AppPaths::under(dir), keychain.clone());
     opts.demo = MockConfig::instant();
     opts.probe_timeout = Duration::from_millis(400);
-    opts.environment = Environment::Fixed(env.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+    opts.environment =
+        Environment::Fixed(env.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
     Switchyard::start(opts).await.unwrap()
 }
 
@@ -56,7 +61,10 @@ pub fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
 }
 
 pub fn key(label: &str, value: &str) -> NewKey {
-    NewKey { label: label.into(), value: value.into() }
+    NewKey {
+        label: label.into(),
+        value: value.into(),
+    }
 }
 
 pub fn names(list: &[BackendView]) -> Vec<String> {

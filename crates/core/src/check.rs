@@ -118,11 +118,23 @@ mod tests {
     #[test]
     fn status_prefers_any_valid_key() {
         use CheckOutcome::*;
-        assert_eq!(backend_status(true, true, 2, &[Invalid, Valid]), BackendStatus::Healthy);
-        assert_eq!(backend_status(true, true, 1, &[Invalid]), BackendStatus::KeyInvalid);
+        assert_eq!(
+            backend_status(true, true, 2, &[Invalid, Valid]),
+            BackendStatus::Healthy
+        );
+        assert_eq!(
+            backend_status(true, true, 1, &[Invalid]),
+            BackendStatus::KeyInvalid
+        );
         assert_eq!(backend_status(true, true, 0, &[]), BackendStatus::NoKey);
         assert_eq!(backend_status(true, false, 0, &[]), BackendStatus::Untested);
-        assert_eq!(backend_status(false, true, 1, &[Valid]), BackendStatus::Disabled);
-        assert_eq!(backend_status(true, false, 0, &[Timeout]), BackendStatus::Unreachable);
+        assert_eq!(
+            backend_status(false, true, 1, &[Valid]),
+            BackendStatus::Disabled
+        );
+        assert_eq!(
+            backend_status(true, false, 0, &[Timeout]),
+            BackendStatus::Unreachable
+        );
     }
 }

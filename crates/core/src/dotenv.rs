@@ -45,7 +45,10 @@ pub fn parse_dotenv(text: &str) -> Dotenv {
         match parse_line(raw) {
             Ok(None) => {}
             Ok(Some((key, value))) => out.entries.push(DotenvEntry { line, key, value }),
-            Err(message) => out.problems.push(DotenvProblem { line, message: message.to_string() }),
+            Err(message) => out.problems.push(DotenvProblem {
+                line,
+                message: message.to_string(),
+            }),
         }
     }
     out
@@ -56,7 +59,10 @@ fn parse_line(raw: &str) -> Result<Option<(String, String)>, &'static str> {
     if line.is_empty() || line.starts_with('#') {
         return Ok(None);
     }
-    let line = line.strip_prefix("export ").map(str::trim_start).unwrap_or(line);
+    let line = line
+        .strip_prefix("export ")
+        .map(str::trim_start)
+        .unwrap_or(line);
     let Some((key, rest)) = line.split_once('=') else {
         return Err("expected KEY=value");
     };
@@ -76,7 +82,9 @@ fn is_valid_name(key: &str) -> bool {
 
 fn parse_value(rest: &str) -> Result<String, &'static str> {
     if let Some(body) = rest.strip_prefix('\'') {
-        let end = body.find('\'').ok_or("unterminated single quote (values must fit on one line)")?;
+        let end = body
+            .find('\'')
+            .ok_or("unterminated single quote (values must fit on one line)")?;
         return after_quote(&body[end + 1..]).map(|()| body[..end].to_string());
     }
     if let Some(body) = rest.strip_prefix('"') {
@@ -119,20 +127,34 @@ mod tests {
 
     fn one(text: &str) -> (String, String) {
         let d = parse_dotenv(text);
-        assert!(d.problems.is_empty(), "unexpected problems: {:?}", d.problems);
+        assert!(
+            d.problems.is_empty(),
+            "unexpected problems: {:?}",
+            d.problems
+        );
         assert_eq!(d.entries.len(), 1);
         (d.entries[0].key.clone(), d.entries[0].value.clone())
     }
 
     #[test]
     fn plain_export_and_quoted_forms() {
-        assert_eq!(one("OPENAI_API_KEY=sk-abc"), ("OPENAI_API_KEY".into(), "sk-abc".into()));
-        assert_eq!(one("export GROQ_API_KEY = gsk_1"), ("GROQ_API_KEY".into(), "gsk_1".into()));
+        assert_eq!(
+            one("OPENAI_API_KEY=sk-abc"),
+            ("OPENAI_API_KEY".into(), "sk-abc".into())
+        );
+        assert_eq!(
+            one("export GROQ_API_KEY = gsk_1"),
+            ("GROQ_API_KEY".into(), "gsk_1".into())
+        );
         assert_eq!(one("A='x # not a comment'").1, "x # not a comment");
         assert_eq!(one(r#"A="line\nbreak \"q\"""#).1, "line\nbreak \"q\"");
         assert_eq!(one("A=value # comment").1, "value");
         assert_eq!(one("A=").1, "");
-        assert_eq!(one("\u{feff}A=1").0, "A", "a UTF-8 BOM is not part of the first name");
+        assert_eq!(
+            one("\u{feff}A=1").0,
+            "A",
+            "a UTF-8 BOM is not part of the first name"
+        );
     }
 
     #[test]
@@ -156,7 +178,11 @@ mod tests {
     fn problems_never_quote_the_line() {
         let d = parse_dotenv("sk-proj-SECRETVALUE\nsk-live=SECRET2");
         for p in &d.problems {
-            assert!(!p.message.contains("SECRET"), "problem message leaks input: {}", p.message);
+            assert!(
+                !p.message.contains("SECRET"),
+                "problem message leaks input: {}",
+                p.message
+            );
         }
         assert_eq!(d.problems.len(), 2);
     }
@@ -165,6 +191,9 @@ mod tests {
     fn debug_hides_values() {
         let d = parse_dotenv("OPENAI_API_KEY=sk-supersecret");
         let shown = format!("{d:?}");
-        assert!(!shown.contains("supersecret"), "Debug leaks the value: {shown}");
+        assert!(
+            !shown.contains("supersecret"),
+            "Debug leaks the value: {shown}"
+        );
     }
 }

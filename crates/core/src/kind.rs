@@ -207,7 +207,11 @@ mod tests {
         for kind in BackendKind::ALL {
             assert_eq!(BackendKind::parse(kind.as_str()), Some(kind));
             let json = serde_json_like(kind);
-            assert_eq!(json, kind.as_str(), "serde and as_str must agree for {kind:?}");
+            assert_eq!(
+                json,
+                kind.as_str(),
+                "serde and as_str must agree for {kind:?}"
+            );
         }
         assert_eq!(BackendKind::parse("cohere"), None);
     }
@@ -223,11 +227,26 @@ mod tests {
 
     #[test]
     fn key_prefixes_pick_the_most_specific_kind() {
-        assert_eq!(BackendKind::from_key_prefix("sk-ant-api03-x"), Some(BackendKind::Anthropic));
-        assert_eq!(BackendKind::from_key_prefix("sk-or-v1-x"), Some(BackendKind::OpenRouter));
-        assert_eq!(BackendKind::from_key_prefix("sk-proj-x"), Some(BackendKind::OpenAi));
-        assert_eq!(BackendKind::from_key_prefix("gsk_x"), Some(BackendKind::Groq));
-        assert_eq!(BackendKind::from_key_prefix("AIzaSyx"), Some(BackendKind::Gemini));
+        assert_eq!(
+            BackendKind::from_key_prefix("sk-ant-api03-x"),
+            Some(BackendKind::Anthropic)
+        );
+        assert_eq!(
+            BackendKind::from_key_prefix("sk-or-v1-x"),
+            Some(BackendKind::OpenRouter)
+        );
+        assert_eq!(
+            BackendKind::from_key_prefix("sk-proj-x"),
+            Some(BackendKind::OpenAi)
+        );
+        assert_eq!(
+            BackendKind::from_key_prefix("gsk_x"),
+            Some(BackendKind::Groq)
+        );
+        assert_eq!(
+            BackendKind::from_key_prefix("AIzaSyx"),
+            Some(BackendKind::Gemini)
+        );
         assert_eq!(BackendKind::from_key_prefix("abc123"), None);
     }
 
@@ -237,8 +256,14 @@ mod tests {
             let spec = kind.spec();
             assert!(!spec.label.is_empty(), "{kind:?} needs a label");
             if !matches!(kind, BackendKind::OpenAiCompatible | BackendKind::Demo) {
-                assert!(spec.default_base_url.starts_with("http"), "{kind:?} needs a base URL");
-                assert!(!spec.default_model.is_empty(), "{kind:?} needs a default model");
+                assert!(
+                    spec.default_base_url.starts_with("http"),
+                    "{kind:?} needs a base URL"
+                );
+                assert!(
+                    !spec.default_model.is_empty(),
+                    "{kind:?} needs a default model"
+                );
             }
         }
     }

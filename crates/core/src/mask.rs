@@ -20,8 +20,16 @@ pub fn mask_key(key: &str) -> String {
 }
 
 fn known_prefix(key: &str) -> Option<&'static str> {
-    const PREFIXES: [&str; 8] =
-        ["sk-ant-", "sk-or-", "sk-proj-", "sk-svcacct-", "sk-", "gsk_", "AIza", "xai-"];
+    const PREFIXES: [&str; 8] = [
+        "sk-ant-",
+        "sk-or-",
+        "sk-proj-",
+        "sk-svcacct-",
+        "sk-",
+        "gsk_",
+        "AIza",
+        "xai-",
+    ];
     PREFIXES.into_iter().find(|p| key.starts_with(p))
 }
 
@@ -50,7 +58,11 @@ mod tests {
     fn short_keys_reveal_almost_nothing() {
         assert_eq!(mask_key("abc"), "…");
         assert_eq!(mask_key("abcdefgh"), "…gh");
-        assert_eq!(mask_key("sk-abcdefg"), "…fg", "prefix plus tail would reveal most of it");
+        assert_eq!(
+            mask_key("sk-abcdefg"),
+            "…fg",
+            "prefix plus tail would reveal most of it"
+        );
     }
 
     #[test]

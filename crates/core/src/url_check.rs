@@ -32,22 +32,35 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         );
     }
     if !trimmed.contains("://") {
-        let scheme = if looks_local(trimmed) { "http" } else { "https" };
+        let scheme = if looks_local(trimmed) {
+            "http"
+        } else {
+            "https"
+        };
         issues.push(
-            Issue::error(Field::BaseUrl, "Base URL must start with https:// (or http:// for localhost).")
-                .replace_with(format!("{scheme}://{trimmed}")),
+            Issue::error(
+                Field::BaseUrl,
+                "Base URL must start with https:// (or http:// for localhost).",
+            )
+            .replace_with(format!("{scheme}://{trimmed}")),
         );
         return issues;
     }
     let url = match Url::parse(trimmed) {
         Ok(url) => url,
         Err(e) => {
-            issues.push(Issue::error(Field::BaseUrl, format!("Not a valid URL: {e}.")));
+            issues.push(Issue::error(
+                Field::BaseUrl,
+                format!("Not a valid URL: {e}."),
+            ));
             return issues;
         }
     };
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        issues.push(Issue::error(Field::BaseUrl, "Base URL must be an http(s) address with a host."));
+        issues.push(Issue::error(
+            Field::BaseUrl,
+            "Base URL must be an http(s) address with a host.",
+        ));
         return issues;
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -62,23 +75,30 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         clean.set_query(None);
         clean.set_fragment(None);
         issues.push(
-            Issue::error(Field::BaseUrl, "Base URL must not have a query string or fragment.")
-                .replace_with(strip_slash(clean.as_str())),
+            Issue::error(
+                Field::BaseUrl,
+                "Base URL must not have a query string or fragment.",
+            )
+            .replace_with(strip_slash(clean.as_str())),
         );
         return issues;
     }
     if url.scheme() == "http" && !is_loopback_host(&url) {
         let https = format!("https://{}", &trimmed["http://".len()..]);
         issues.push(
-            Issue::error(Field::BaseUrl, "Use https://: plain http is only allowed for localhost.")
-                .replace_with(https),
+            Issue::error(
+                Field::BaseUrl,
+                "Use https://: plain http is only allowed for localhost.",
+            )
+            .replace_with(https),
         );
         return issues;
     }
     let normalised = strip_slash(trimmed);
     if normalised.len() != trimmed.len() {
         issues.push(
-            Issue::warning(Field::BaseUrl, "Trailing slash is not needed.").replace_with(&normalised),
+            Issue::warning(Field::BaseUrl, "Trailing slash is not needed.")
+                .replace_with(&normalised),
         );
     }
     issues.extend(check_suffix(kind, &normalised, &url));
@@ -102,7 +122,10 @@ fn check_suffix(kind: BackendKind, normalised: &str, url: &Url) -> Option<Issue>
             Some(
                 Issue::warning(
                     Field::BaseUrl,
-                    format!("Switchyard adds the API path for {} itself.", kind.spec().label),
+                    format!(
+                        "Switchyard adds the API path for {} itself.",
+                        kind.spec().label
+                    ),
                 )
                 .replace_with(&normalised[..cut]),
             )

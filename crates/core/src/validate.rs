@@ -55,17 +55,29 @@ pub struct Issue {
 
 impl Issue {
     pub(crate) fn error(field: Field, message: impl Into<String>) -> Self {
-        Issue { field, severity: Severity::Error, message: message.into(), fix: None }
+        Issue {
+            field,
+            severity: Severity::Error,
+            message: message.into(),
+            fix: None,
+        }
     }
     pub(crate) fn warning(field: Field, message: impl Into<String>) -> Self {
-        Issue { field, severity: Severity::Warning, message: message.into(), fix: None }
+        Issue {
+            field,
+            severity: Severity::Warning,
+            message: message.into(),
+            fix: None,
+        }
     }
     pub(crate) fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self
     }
     pub(crate) fn replace_with(self, value: impl Into<String>) -> Self {
-        self.with_fix(Fix::Replace { value: value.into() })
+        self.with_fix(Fix::Replace {
+            value: value.into(),
+        })
     }
 }
 
@@ -105,12 +117,26 @@ pub struct BackendDraft {
 /// Validates a backend draft against the names already taken by other backends.
 pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validation {
     let mut issues = Vec::new();
-    check_text(&mut issues, Field::Name, "Name", &draft.name, MAX_NAME_CHARS, None);
+    check_text(
+        &mut issues,
+        Field::Name,
+        "Name",
+        &draft.name,
+        MAX_NAME_CHARS,
+        None,
+    );
     let name = draft.name.trim();
-    if !name.is_empty() && other_names.iter().any(|n| n.trim().eq_ignore_ascii_case(name)) {
+    if !name.is_empty()
+        && other_names
+            .iter()
+            .any(|n| n.trim().eq_ignore_ascii_case(name))
+    {
         issues.push(
-            Issue::error(Field::Name, format!("A backend named “{name}” already exists."))
-                .replace_with(unique_name(name, other_names)),
+            Issue::error(
+                Field::Name,
+                format!("A backend named “{name}” already exists."),
+            )
+            .replace_with(unique_name(name, other_names)),
         );
     }
     if draft.kind != BackendKind::Demo {
@@ -119,20 +145,44 @@ pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validatio
     let default_model = draft.kind.spec().default_model;
     let fallback = (!default_model.is_empty()).then_some(default_model);
     let model = &draft.default_model;
-    check_text(&mut issues, Field::DefaultModel, "Default model", model, MAX_MODEL_CHARS, fallback);
+    check_text(
+        &mut issues,
+        Field::DefaultModel,
+        "Default model",
+        model,
+        MAX_MODEL_CHARS,
+        fallback,
+    );
     if model.trim().chars().any(char::is_whitespace) {
-        issues.push(Issue::error(Field::DefaultModel, "Model ids contain no spaces."));
+        issues.push(Issue::error(
+            Field::DefaultModel,
+            "Model ids contain no spaces.",
+        ));
     }
     Validation { issues }
 }
 
 /// Validates a key and its label for a backend of `kind` that already has `other_labels`.
-pub fn validate_key(kind: BackendKind, label: &str, value: &str, other_labels: &[&str]) -> Validation {
+pub fn validate_key(
+    kind: BackendKind,
+    label: &str,
+    value: &str,
+    other_labels: &[&str],
+) -> Validation {
     let mut issues = Vec::new();
-    check_text(&mut issues, Field::KeyLabel, "Label", label, MAX_LABEL_CHARS, Some("default"));
+    check_text(
+        &mut issues,
+        Field::KeyLabel,
+        "Label",
+        label,
+        MAX_LABEL_CHARS,
+        Some("default"),
+    );
     let trimmed_label = label.trim();
     if !trimmed_label.is_empty()
-        && other_labels.iter().any(|l| l.trim().eq_ignore_ascii_case(trimmed_label))
+        && other_labels
+            .iter()
+            .any(|l| l.trim().eq_ignore_ascii_case(trimmed_label))
     {
         issues.push(
             Issue::error(
@@ -150,7 +200,10 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
     let key = value.trim();
     let spec = kind.spec();
     if kind == BackendKind::Demo {
-        return vec![Issue::error(Field::KeyValue, "The Demo backend needs no key.")];
+        return vec![Issue::error(
+            Field::KeyValue,
+            "The Demo backend needs no key.",
+        )];
     }
     if key.is_empty() {
         return vec![Issue::error(Field::KeyValue, "Key is empty.")];
@@ -170,9 +223,15 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
         );
     }
     if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        issues.push(Issue::error(Field::KeyValue, "Key contains spaces or control characters."));
+        issues.push(Issue::error(
+            Field::KeyValue,
+            "Key contains spaces or control characters.",
+        ));
     } else if !key.is_ascii() {
-        issues.push(Issue::error(Field::KeyValue, "Key contains non-ASCII characters."));
+        issues.push(Issue::error(
+            Field::KeyValue,
+            "Key contains non-ASCII characters.",
+        ));
     }
     if kind == BackendKind::OpenAiCompatible || !issues.is_empty() {
         return issues;
@@ -181,7 +240,11 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
         Some(other) if other != kind => issues.push(
             Issue::warning(
                 Field::KeyValue,
-                format!("This looks like an {} key, not {}.", other.spec().label, spec.label),
+                format!(
+                    "This looks like an {} key, not {}.",
+                    other.spec().label,
+                    spec.label
+                ),
             )
             .with_fix(Fix::SwitchKind { kind: other }),
         ),
@@ -222,7 +285,10 @@ fn check_text(
     }
     let n = trimmed.chars().count();
     if n > max {
-        issues.push(Issue::error(field, format!("{what} is too long ({n} of at most {max} characters).")));
+        issues.push(Issue::error(
+            field,
+            format!("{what} is too long ({n} of at most {max} characters)."),
+        ));
     }
 }
 

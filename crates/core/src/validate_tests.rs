@@ -13,11 +13,17 @@ fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
 }
 
 fn fixes(v: &Validation, field: Field) -> Vec<Fix> {
-    v.issues.iter().filter(|i| i.field == field).filter_map(|i| i.fix.clone()).collect()
+    v.issues
+        .iter()
+        .filter(|i| i.field == field)
+        .filter_map(|i| i.fix.clone())
+        .collect()
 }
 
 fn replace(value: &str) -> Fix {
-    Fix::Replace { value: value.into() }
+    Fix::Replace {
+        value: value.into(),
+    }
 }
 
 #[test]
@@ -27,22 +33,38 @@ fn defaults_of_every_kind_are_valid() {
             continue;
         }
         let v = validate_backend(&draft(kind, "x", kind.spec().default_base_url), &[]);
-        assert!(v.issues.is_empty(), "{kind:?} defaults should pass: {:?}", v.issues);
+        assert!(
+            v.issues.is_empty(),
+            "{kind:?} defaults should pass: {:?}",
+            v.issues
+        );
     }
 }
 
 #[test]
 fn whitespace_is_offered_as_a_fix_not_applied() {
-    let v = validate_backend(&draft(BackendKind::OpenAi, "  Work ", "https://api.openai.com/v1 "), &[]);
+    let v = validate_backend(
+        &draft(BackendKind::OpenAi, "  Work ", "https://api.openai.com/v1 "),
+        &[],
+    );
     assert!(!v.is_ok());
     assert_eq!(fixes(&v, Field::Name), [replace("Work")]);
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://api.openai.com/v1")]);
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("https://api.openai.com/v1")]
+    );
 }
 
 #[test]
 fn empty_name_is_required() {
-    let v = validate_backend(&draft(BackendKind::OpenAi, " ", "https://api.openai.com/v1"), &[]);
-    assert_eq!(v.first_error().map(|i| i.message.as_str()), Some("Name is required."));
+    let v = validate_backend(
+        &draft(BackendKind::OpenAi, " ", "https://api.openai.com/v1"),
+        &[],
+    );
+    assert_eq!(
+        v.first_error().map(|i| i.message.as_str()),
+        Some("Name is required.")
+    );
 }
 
 #[test]
@@ -57,51 +79,104 @@ fn duplicate_names_are_caught_case_insensitively_with_a_free_name_offered() {
 
 #[test]
 fn missing_v1_suffix_is_a_warning_with_the_fix() {
-    let v = validate_backend(&draft(BackendKind::OpenAi, "o", "https://api.openai.com"), &[]);
+    let v = validate_backend(
+        &draft(BackendKind::OpenAi, "o", "https://api.openai.com"),
+        &[],
+    );
     assert!(v.is_ok(), "a missing /v1 is suspicious, not fatal");
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://api.openai.com/v1")]);
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("https://api.openai.com/v1")]
+    );
 }
 
 #[test]
 fn trailing_slash_is_offered_for_removal() {
-    let v = validate_backend(&draft(BackendKind::Mistral, "m", "https://api.mistral.ai/v1/"), &[]);
+    let v = validate_backend(
+        &draft(BackendKind::Mistral, "m", "https://api.mistral.ai/v1/"),
+        &[],
+    );
     assert!(v.is_ok());
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://api.mistral.ai/v1")]);
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("https://api.mistral.ai/v1")]
+    );
 }
 
 #[test]
 fn anthropic_base_with_v1_is_offered_without_it() {
-    let v = validate_backend(&draft(BackendKind::Anthropic, "a", "https://api.anthropic.com/v1"), &[]);
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://api.anthropic.com")]);
+    let v = validate_backend(
+        &draft(BackendKind::Anthropic, "a", "https://api.anthropic.com/v1"),
+        &[],
+    );
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("https://api.anthropic.com")]
+    );
 }
 
 #[test]
 fn http_is_refused_except_for_localhost() {
-    let v = validate_backend(&draft(BackendKind::OpenAiCompatible, "p", "http://proxy.example.com/v1"), &[]);
+    let v = validate_backend(
+        &draft(
+            BackendKind::OpenAiCompatible,
+            "p",
+            "http://proxy.example.com/v1",
+        ),
+        &[],
+    );
     assert!(!v.is_ok());
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://proxy.example.com/v1")]);
-    for local in ["http://localhost:8080/v1", "http://127.0.0.1:1234/v1", "http://[::1]:9/v1"] {
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("https://proxy.example.com/v1")]
+    );
+    for local in [
+        "http://localhost:8080/v1",
+        "http://127.0.0.1:1234/v1",
+        "http://[::1]:9/v1",
+    ] {
         let v = validate_backend(&draft(BackendKind::OpenAiCompatible, "p", local), &[]);
-        assert!(v.issues.is_empty(), "{local} should be fine: {:?}", v.issues);
+        assert!(
+            v.issues.is_empty(),
+            "{local} should be fine: {:?}",
+            v.issues
+        );
     }
 }
 
 #[test]
 fn missing_scheme_gets_https_or_http_for_local() {
-    let v = validate_backend(&draft(BackendKind::OpenAiCompatible, "p", "api.together.xyz/v1"), &[]);
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://api.together.xyz/v1")]);
+    let v = validate_backend(
+        &draft(BackendKind::OpenAiCompatible, "p", "api.together.xyz/v1"),
+        &[],
+    );
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("https://api.together.xyz/v1")]
+    );
     let v = validate_backend(&draft(BackendKind::Ollama, "o", "localhost:11434"), &[]);
-    assert_eq!(fixes(&v, Field::BaseUrl), [replace("http://localhost:11434")]);
+    assert_eq!(
+        fixes(&v, Field::BaseUrl),
+        [replace("http://localhost:11434")]
+    );
 }
 
 #[test]
 fn garbage_urls_get_a_clear_message() {
-    for bad in ["https://", "https://exa mple.com", "ftp://x.org/v1", "https://u:p@x.org/v1"] {
+    for bad in [
+        "https://",
+        "https://exa mple.com",
+        "ftp://x.org/v1",
+        "https://u:p@x.org/v1",
+    ] {
         let v = validate_backend(&draft(BackendKind::OpenAiCompatible, "p", bad), &[]);
         assert!(!v.is_ok(), "{bad} must be rejected");
         assert!(v.first_error().is_some_and(|i| i.field == Field::BaseUrl));
     }
-    let v = validate_backend(&draft(BackendKind::OpenAiCompatible, "p", "https://x.org/v1?key=1"), &[]);
+    let v = validate_backend(
+        &draft(BackendKind::OpenAiCompatible, "p", "https://x.org/v1?key=1"),
+        &[],
+    );
     assert_eq!(fixes(&v, Field::BaseUrl), [replace("https://x.org/v1")]);
 }
 
@@ -116,11 +191,24 @@ fn openai_compatible_requires_a_base_url_and_model() {
 
 #[test]
 fn a_key_of_another_kind_is_recognised() {
-    let v = validate_key(BackendKind::OpenAi, "default", "sk-ant-api03-abcdefghijklmnop", &[]);
+    let v = validate_key(
+        BackendKind::OpenAi,
+        "default",
+        "sk-ant-api03-abcdefghijklmnop",
+        &[],
+    );
     assert!(v.is_ok(), "a mismatched prefix warns, it does not block");
     let issue = &v.issues[0];
-    assert_eq!(issue.message, "This looks like an Anthropic key, not OpenAI.");
-    assert_eq!(issue.fix, Some(Fix::SwitchKind { kind: BackendKind::Anthropic }));
+    assert_eq!(
+        issue.message,
+        "This looks like an Anthropic key, not OpenAI."
+    );
+    assert_eq!(
+        issue.fix,
+        Some(Fix::SwitchKind {
+            kind: BackendKind::Anthropic
+        })
+    );
 }
 
 #[test]
@@ -133,10 +221,18 @@ fn keys_without_the_usual_prefix_warn() {
 #[test]
 fn empty_oversized_and_spaced_keys_are_errors() {
     let empty = validate_key(BackendKind::OpenAi, "default", "   ", &[]);
-    assert_eq!(empty.first_error().map(|i| i.message.as_str()), Some("Key is empty."));
+    assert_eq!(
+        empty.first_error().map(|i| i.message.as_str()),
+        Some("Key is empty.")
+    );
     let huge = "sk-".to_string() + &"a".repeat(2000);
     assert!(!validate_key(BackendKind::OpenAi, "default", &huge, &[]).is_ok());
-    let spaced = validate_key(BackendKind::OpenAi, "default", " sk-abcdefghijklmnop\n", &[]);
+    let spaced = validate_key(
+        BackendKind::OpenAi,
+        "default",
+        " sk-abcdefghijklmnop\n",
+        &[],
+    );
     assert_eq!(fixes(&spaced, Field::KeyValue), [Fix::TrimKey]);
     let inner = validate_key(BackendKind::OpenAi, "default", "sk-abc defghijklmnop", &[]);
     assert!(!inner.is_ok());
@@ -147,12 +243,20 @@ fn validation_never_echoes_the_key() {
     let key = "sk-ant-SECRETSECRETSECRET";
     let v = validate_key(BackendKind::OpenAi, "x", &format!(" {key} "), &[]);
     let json = format!("{v:?}");
-    assert!(!json.contains("SECRET"), "validation output leaks the key: {json}");
+    assert!(
+        !json.contains("SECRET"),
+        "validation output leaks the key: {json}"
+    );
 }
 
 #[test]
 fn labels_are_unique_per_backend() {
-    let v = validate_key(BackendKind::OpenAi, "Work", "sk-abcdefghijklmnopqrst", &["work"]);
+    let v = validate_key(
+        BackendKind::OpenAi,
+        "Work",
+        "sk-abcdefghijklmnopqrst",
+        &["work"],
+    );
     assert_eq!(fixes(&v, Field::KeyLabel), [replace("Work 2")]);
 }
 

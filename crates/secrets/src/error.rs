@@ -21,7 +21,10 @@ pub enum SecretError {
 impl SecretError {
     /// True when the fix is on the user's side (start or unlock the keychain).
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, SecretError::Unavailable { .. } | SecretError::Locked { .. })
+        matches!(
+            self,
+            SecretError::Unavailable { .. } | SecretError::Locked { .. }
+        )
     }
 
     /// What the user can do about it, for this platform.
@@ -36,8 +39,7 @@ impl SecretError {
 }
 
 #[cfg(target_os = "macos")]
-const PLATFORM_HINT: &str =
-    "Open Keychain Access, unlock the login keychain, then try again.";
+const PLATFORM_HINT: &str = "Open Keychain Access, unlock the login keychain, then try again.";
 #[cfg(target_os = "windows")]
 const PLATFORM_HINT: &str =
     "Make sure the Credential Manager service is running and you are signed in, then try again.";
@@ -49,9 +51,15 @@ impl From<keyring_core::Error> for SecretError {
         use keyring_core::Error as K;
         match e {
             K::NoEntry => SecretError::NotFound,
-            K::NoDefaultStore => SecretError::Unavailable { reason: "no keychain store".into() },
-            K::PlatformFailure(p) => SecretError::Unavailable { reason: p.to_string() },
-            K::NoStorageAccess(p) => SecretError::Locked { reason: p.to_string() },
+            K::NoDefaultStore => SecretError::Unavailable {
+                reason: "no keychain store".into(),
+            },
+            K::PlatformFailure(p) => SecretError::Unavailable {
+                reason: p.to_string(),
+            },
+            K::NoStorageAccess(p) => SecretError::Locked {
+                reason: p.to_string(),
+            },
             // Both carry the secret's bytes: drop them.
             K::BadEncoding(_) | K::BadDataFormat(..) => SecretError::Corrupt,
             K::TooLong(attr, max) => SecretError::Rejected(format!("{attr} is over {max} bytes")),

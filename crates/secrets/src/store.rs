@@ -41,12 +41,18 @@ impl KeychainStore {
                 Err(e)
             }
         };
-        KeychainStore { service: service.into(), init }
+        KeychainStore {
+            service: service.into(),
+            init,
+        }
     }
 
     /// Uses whatever default store is installed (a mock one in tests).
     pub fn with_current_default(service: impl Into<String>) -> Self {
-        KeychainStore { service: service.into(), init: Ok(()) }
+        KeychainStore {
+            service: service.into(),
+            init: Ok(()),
+        }
     }
 
     fn entry(&self, account: &str) -> Result<keyring_core::Entry, SecretError> {
@@ -115,7 +121,9 @@ impl MemoryStore {
 
     fn guard(&self) -> Result<(), SecretError> {
         if *lock(&self.unavailable) {
-            return Err(SecretError::Unavailable { reason: "simulated".into() });
+            return Err(SecretError::Unavailable {
+                reason: "simulated".into(),
+            });
         }
         Ok(())
     }
@@ -134,7 +142,11 @@ impl SecretStore for MemoryStore {
 
     fn get(&self, account: &str) -> Result<SecretString, SecretError> {
         self.guard()?;
-        lock(&self.entries).get(account).cloned().map(SecretString::new).ok_or(SecretError::NotFound)
+        lock(&self.entries)
+            .get(account)
+            .cloned()
+            .map(SecretString::new)
+            .ok_or(SecretError::NotFound)
     }
 
     fn delete(&self, account: &str) -> Result<(), SecretError> {
@@ -156,7 +168,11 @@ mod tests {
         store.set("k1", &"sk-one".into()).unwrap();
         assert_eq!(store.get("k1").unwrap().expose(), "sk-one");
         store.set("k1", &"sk-two".into()).unwrap();
-        assert_eq!(store.get("k1").unwrap().expose(), "sk-two", "set overwrites");
+        assert_eq!(
+            store.get("k1").unwrap().expose(),
+            "sk-two",
+            "set overwrites"
+        );
         store.delete("k1").unwrap();
         assert_eq!(store.get("k1").unwrap_err(), SecretError::NotFound);
         store.delete("k1").expect("deleting twice is fine");
@@ -181,6 +197,9 @@ mod tests {
         store.set_unavailable(true);
         assert!(store.set("k", &"v".into()).unwrap_err().is_unavailable());
         assert!(store.check().unwrap_err().is_unavailable());
-        assert!(store.is_empty(), "nothing is written when the keychain is down");
+        assert!(
+            store.is_empty(),
+            "nothing is written when the keychain is down"
+        );
     }
 }

@@ -14,13 +14,29 @@ fn unique_service(tag: &str) -> String {
 #[ignore = "needs an unlocked Secret Service: run `./dev test`"]
 fn real_keychain_stores_reads_updates_and_deletes() {
     let store = KeychainStore::platform(unique_service("crud"));
-    store.check().expect("the test session's keychain must be reachable");
-    store.set("key-1", &"sk-test-original-0001".into()).expect("store");
-    assert_eq!(store.get("key-1").expect("read").expose(), "sk-test-original-0001");
-    store.set("key-1", &"sk-test-updated-0002".into()).expect("update");
-    assert_eq!(store.get("key-1").expect("read").expose(), "sk-test-updated-0002");
+    store
+        .check()
+        .expect("the test session's keychain must be reachable");
+    store
+        .set("key-1", &"sk-test-original-0001".into())
+        .expect("store");
+    assert_eq!(
+        store.get("key-1").expect("read").expose(),
+        "sk-test-original-0001"
+    );
+    store
+        .set("key-1", &"sk-test-updated-0002".into())
+        .expect("update");
+    assert_eq!(
+        store.get("key-1").expect("read").expose(),
+        "sk-test-updated-0002"
+    );
     store.delete("key-1").expect("delete");
-    assert_eq!(store.get("key-1").unwrap_err(), SecretError::NotFound, "gone after delete");
+    assert_eq!(
+        store.get("key-1").unwrap_err(),
+        SecretError::NotFound,
+        "gone after delete"
+    );
 }
 
 #[test]
@@ -39,14 +55,29 @@ fn real_keychain_entries_are_separated_by_service() {
 fn no_session_bus_is_a_typed_unavailable_error() {
     let exe = std::env::current_exe().expect("test binary path");
     let out = Command::new(exe)
-        .args(["--exact", "child_without_bus", "--include-ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "child_without_bus",
+            "--include-ignored",
+            "--nocapture",
+        ])
         .env("SWITCHYARD_TEST_CHILD", "no-bus")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/switchyard-test-bus")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/switchyard-test-bus",
+        )
         .output()
         .expect("spawn child test");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "child failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("CHILD-CHECKED"), "the child must really run its assertions:\n{stdout}");
+    assert!(
+        out.status.success(),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("CHILD-CHECKED"),
+        "the child must really run its assertions:\n{stdout}"
+    );
 }
 
 #[test]
@@ -58,8 +89,13 @@ fn child_without_bus() {
     let store = KeychainStore::platform("switchyard-test-no-bus");
     let err = store.check().expect_err("no bus means no keychain");
     assert!(err.is_unavailable(), "expected Unavailable, got {err:?}");
-    let set = store.set("k", &"sk-must-not-land-anywhere".into()).expect_err("set must fail");
+    let set = store
+        .set("k", &"sk-must-not-land-anywhere".into())
+        .expect_err("set must fail");
     assert!(set.is_unavailable());
-    assert!(!err.to_string().contains("sk-"), "error text must not carry key material");
+    assert!(
+        !err.to_string().contains("sk-"),
+        "error text must not carry key material"
+    );
     println!("CHILD-CHECKED");
 }

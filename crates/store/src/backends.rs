@@ -44,8 +44,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
 impl Store {
     pub fn list_backends(&self) -> Result<Vec<BackendRow>, StoreError> {
         self.with(|c| {
-            let mut stmt = c.prepare(&format!("SELECT {COLUMNS} FROM backends ORDER BY position, name"))?;
-            let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM backends ORDER BY position, name"
+            ))?;
+            let rows = stmt
+                .query_map([], from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
     }
@@ -73,7 +77,8 @@ impl Store {
             )?;
             Ok(())
         })?;
-        self.get_backend(id)?.ok_or_else(|| StoreError::Corrupt("inserted backend vanished".into()))
+        self.get_backend(id)?
+            .ok_or_else(|| StoreError::Corrupt("inserted backend vanished".into()))
     }
 
     /// Replaces the editable fields. `None` when there is no such backend.
@@ -115,7 +120,10 @@ impl Store {
         self.with(|c| {
             let tx = c.transaction()?;
             for (pos, id) in (0u32..).zip(ids) {
-                tx.execute("UPDATE backends SET position = ?2 WHERE id = ?1", params![id, pos])?;
+                tx.execute(
+                    "UPDATE backends SET position = ?2 WHERE id = ?1",
+                    params![id, pos],
+                )?;
             }
             tx.commit()?;
             Ok(())

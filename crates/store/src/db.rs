@@ -71,7 +71,9 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` with the connection. Never call this from an async task directly.
@@ -94,7 +96,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let target = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
     if current > target {
-        return Err(StoreError::TooNew { found: current, supported: target });
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: target,
+        });
     }
     let tx = conn.transaction()?;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
@@ -122,8 +127,9 @@ mod tests {
         let path = dir.path().join("switchyard.sqlite");
         Store::open(&path).unwrap();
         let store = Store::open(&path).expect("migrations are idempotent");
-        let mode: String =
-            store.with(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?)).unwrap();
+        let mode: String = store
+            .with(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -131,7 +137,13 @@ mod tests {
     fn a_database_from_a_newer_version_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("newer.sqlite");
-        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
-        assert!(matches!(Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
     }
 }

@@ -31,18 +31,25 @@ impl Store {
     /// All keys of all backends, in display order.
     pub fn list_keys(&self) -> Result<Vec<KeyRow>, StoreError> {
         self.with(|c| {
-            let mut stmt =
-                c.prepare(&format!("SELECT {COLUMNS} FROM backend_keys ORDER BY backend_id, position"))?;
-            let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM backend_keys ORDER BY backend_id, position"
+            ))?;
+            let rows = stmt
+                .query_map([], from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
     }
 
     pub fn keys_of(&self, backend_id: &str) -> Result<Vec<KeyRow>, StoreError> {
         self.with(|c| {
-            let sql = format!("SELECT {COLUMNS} FROM backend_keys WHERE backend_id = ?1 ORDER BY position");
+            let sql = format!(
+                "SELECT {COLUMNS} FROM backend_keys WHERE backend_id = ?1 ORDER BY position"
+            );
             let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map([backend_id], from_row)?.collect::<Result<Vec<_>, _>>()?;
+            let rows = stmt
+                .query_map([backend_id], from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
     }
@@ -71,7 +78,8 @@ impl Store {
             )?;
             Ok(())
         })?;
-        self.get_key(id)?.ok_or_else(|| StoreError::Corrupt("inserted key vanished".into()))
+        self.get_key(id)?
+            .ok_or_else(|| StoreError::Corrupt("inserted key vanished".into()))
     }
 
     /// `false` when there was no such key.

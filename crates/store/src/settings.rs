@@ -6,11 +6,17 @@ use rusqlite::{params, OptionalExtension};
 impl Store {
     pub fn get_setting(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
         let raw: Option<String> = self.with(|c| {
-            Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-                .optional()?)
+            Ok(
+                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            )
         })?;
-        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("setting {key}: {e}"))))
-            .transpose()
+        raw.map(|s| {
+            serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("setting {key}: {e}")))
+        })
+        .transpose()
     }
 
     pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<(), StoreError> {

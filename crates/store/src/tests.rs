@@ -18,9 +18,16 @@ fn backends_are_listed_in_insertion_order_and_reorderable() {
     for (id, name) in [("a", "A"), ("b", "B"), ("c", "C")] {
         s.insert_backend(id, &draft(name), true).unwrap();
     }
-    let names = |s: &Store| s.list_backends().unwrap().into_iter().map(|b| b.name).collect::<Vec<_>>();
+    let names = |s: &Store| {
+        s.list_backends()
+            .unwrap()
+            .into_iter()
+            .map(|b| b.name)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names(&s), ["A", "B", "C"]);
-    s.reorder_backends(&["c".into(), "a".into(), "b".into()]).unwrap();
+    s.reorder_backends(&["c".into(), "a".into(), "b".into()])
+        .unwrap();
     assert_eq!(names(&s), ["C", "A", "B"]);
 }
 
@@ -29,8 +36,15 @@ fn names_are_unique_ignoring_case() {
     let s = Store::open_in_memory().unwrap();
     s.insert_backend("a", &draft("Work"), true).unwrap();
     let err = s.insert_backend("b", &draft("work"), true).unwrap_err();
-    assert!(err.is_unique_violation(), "expected a unique violation, got {err}");
-    assert_eq!(s.list_backends().unwrap().len(), 1, "the failed insert left nothing behind");
+    assert!(
+        err.is_unique_violation(),
+        "expected a unique violation, got {err}"
+    );
+    assert_eq!(
+        s.list_backends().unwrap().len(),
+        1,
+        "the failed insert left nothing behind"
+    );
 }
 
 #[test]
@@ -40,7 +54,10 @@ fn update_enable_and_missing_rows() {
     let mut d = draft("Renamed");
     d.kind = BackendKind::Groq;
     let row = s.update_backend("a", &d).unwrap().unwrap();
-    assert_eq!((row.name.as_str(), row.kind), ("Renamed", BackendKind::Groq));
+    assert_eq!(
+        (row.name.as_str(), row.kind),
+        ("Renamed", BackendKind::Groq)
+    );
     assert!(s.set_backend_enabled("a", false).unwrap());
     assert!(!s.get_backend("a").unwrap().unwrap().enabled);
     assert!(s.update_backend("missing", &d).unwrap().is_none());
@@ -74,9 +91,18 @@ fn keys_have_unique_labels_per_backend_and_keep_order() {
     s.insert_backend("b", &draft("B"), true).unwrap();
     s.insert_key("k1", "a", "work", "sk-…1111").unwrap();
     s.insert_key("k2", "a", "personal", "sk-…2222").unwrap();
-    s.insert_key("k3", "b", "work", "sk-…3333").expect("same label on another backend is fine");
-    assert!(s.insert_key("k4", "a", "WORK", "sk-…4444").unwrap_err().is_unique_violation());
-    let labels: Vec<_> = s.keys_of("a").unwrap().into_iter().map(|k| k.label).collect();
+    s.insert_key("k3", "b", "work", "sk-…3333")
+        .expect("same label on another backend is fine");
+    assert!(s
+        .insert_key("k4", "a", "WORK", "sk-…4444")
+        .unwrap_err()
+        .is_unique_violation());
+    let labels: Vec<_> = s
+        .keys_of("a")
+        .unwrap()
+        .into_iter()
+        .map(|k| k.label)
+        .collect();
     assert_eq!(labels, ["work", "personal"]);
     assert!(s.delete_key("k1").unwrap());
     assert!(!s.delete_key("k1").unwrap());
@@ -110,5 +136,8 @@ fn settings_round_trip_json() {
     assert_eq!(s.get_setting("theme").unwrap(), None);
     s.set_setting("theme", &serde_json::json!("dark")).unwrap();
     s.set_setting("theme", &serde_json::json!("light")).unwrap();
-    assert_eq!(s.get_setting("theme").unwrap(), Some(serde_json::json!("light")));
+    assert_eq!(
+        s.get_setting("theme").unwrap(),
+        Some(serde_json::json!("light"))
+    );
 }

@@ -1,8 +1,10 @@
 //! Commands: async, typed, instrumented with secrets skipped, one statement each: call the
 //! service, convert the result.
 
-use super::dto::{Backend, BackendDraft, KeyInput, KindInfo, Check, Key};
-use super::dto_forms::{AppInfo, ImportResult, ImportScanResult, KeychainStatus, UserSettings, ValidationReport};
+use super::dto::{Backend, BackendDraft, Check, Key, KeyInput, KindInfo};
+use super::dto_forms::{
+    AppInfo, ImportResult, ImportScanResult, KeychainStatus, UserSettings, ValidationReport,
+};
 use super::{Core, IpcError};
 use std::path::PathBuf;
 use switchyard_core::BackendKind;
@@ -26,7 +28,10 @@ pub async fn report_first_paint(core: State<'_, Core>) -> Res<u32> {
 #[tauri::command]
 #[specta::specta]
 pub async fn keychain_status(core: State<'_, Core>) -> Res<KeychainStatus> {
-    Ok(KeychainStatus::from_check(core.app()?.keychain_service(), core.app()?.keychain_check().await))
+    Ok(KeychainStatus::from_check(
+        core.app()?.keychain_service(),
+        core.app()?.keychain_check().await,
+    ))
 }
 
 #[tauri::command]
@@ -39,28 +44,55 @@ pub async fn backend_kinds() -> Res<Vec<KindInfo>> {
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn list_backends(core: State<'_, Core>) -> Res<Vec<Backend>> {
-    Ok(core.app()?.list_backends().await?.into_iter().map(Into::into).collect())
+    Ok(core
+        .app()?
+        .list_backends()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Live validation for the add/edit dialog. Nothing is saved.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(level = "debug", skip(core, draft, key))]
-pub async fn validate_backend(core: State<'_, Core>, draft: BackendDraft, editing_id: Option<String>, key: Option<KeyInput>) -> Res<ValidationReport> {
-    Ok(core.app()?.validate_backend(draft.parse()?, editing_id, key.map(Into::into)).await?.into())
+pub async fn validate_backend(
+    core: State<'_, Core>,
+    draft: BackendDraft,
+    editing_id: Option<String>,
+    key: Option<KeyInput>,
+) -> Res<ValidationReport> {
+    Ok(core
+        .app()?
+        .validate_backend(draft.parse()?, editing_id, key.map(Into::into))
+        .await?
+        .into())
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core, key))]
-pub async fn create_backend(core: State<'_, Core>, draft: BackendDraft, key: Option<KeyInput>) -> Res<Backend> {
-    Ok(core.app()?.create_backend(draft.parse()?, key.map(Into::into)).await?.into())
+pub async fn create_backend(
+    core: State<'_, Core>,
+    draft: BackendDraft,
+    key: Option<KeyInput>,
+) -> Res<Backend> {
+    Ok(core
+        .app()?
+        .create_backend(draft.parse()?, key.map(Into::into))
+        .await?
+        .into())
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
-pub async fn update_backend(core: State<'_, Core>, id: String, draft: BackendDraft) -> Res<Backend> {
+pub async fn update_backend(
+    core: State<'_, Core>,
+    id: String,
+    draft: BackendDraft,
+) -> Res<Backend> {
     Ok(core.app()?.update_backend(id, draft.parse()?).await?.into())
 }
 
@@ -76,7 +108,13 @@ pub async fn set_backend_enabled(core: State<'_, Core>, id: String, enabled: boo
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn reorder_backends(core: State<'_, Core>, ids: Vec<String>) -> Res<Vec<Backend>> {
-    Ok(core.app()?.reorder_backends(ids).await?.into_iter().map(Into::into).collect())
+    Ok(core
+        .app()?
+        .reorder_backends(ids)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[tauri::command]
@@ -112,22 +150,37 @@ pub async fn reveal_key(core: State<'_, Core>, key_id: String) -> Res<String> {
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
-pub async fn test_key(core: State<'_, Core>, backend_id: String, key_id: Option<String>) -> Res<Check> {
-    Ok(core.app()?.test_key(&backend_id, key_id.as_deref()).await?.into())
+pub async fn test_key(
+    core: State<'_, Core>,
+    backend_id: String,
+    key_id: Option<String>,
+) -> Res<Check> {
+    Ok(core
+        .app()?
+        .test_key(&backend_id, key_id.as_deref())
+        .await?
+        .into())
 }
 
 /// Finds keys in the environment and, if given, a `.env` file. Results are masked.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
-pub async fn scan_import(core: State<'_, Core>, env_file: Option<PathBuf>) -> Res<ImportScanResult> {
+pub async fn scan_import(
+    core: State<'_, Core>,
+    env_file: Option<PathBuf>,
+) -> Res<ImportScanResult> {
     Ok(core.app()?.scan_import(env_file).await?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
-pub async fn import_keys(core: State<'_, Core>, env_file: Option<PathBuf>, ids: Vec<String>) -> Res<ImportResult> {
+pub async fn import_keys(
+    core: State<'_, Core>,
+    env_file: Option<PathBuf>,
+    ids: Vec<String>,
+) -> Res<ImportResult> {
     Ok(core.app()?.import_keys(env_file, ids).await?.into())
 }
 

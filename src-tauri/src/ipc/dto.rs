@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_app::CheckRow;
 use switchyard_app::{BackendView, KeyView, NewKey, ProbeResult};
 use switchyard_core::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
-use switchyard_app::CheckRow;
 
 /// Declares a unit enum mirroring a core enum with the same camelCase wire names.
 macro_rules! mirror_enum {
@@ -186,7 +186,10 @@ pub struct KeyInput {
 
 impl From<KeyInput> for NewKey {
     fn from(k: KeyInput) -> Self {
-        NewKey { label: k.label, value: k.value.into() }
+        NewKey {
+            label: k.label,
+            value: k.value.into(),
+        }
     }
 }
 
@@ -194,7 +197,10 @@ impl BackendDraft {
     /// Resolves the kind; an unknown one is a validation error, not a crash.
     pub fn parse(self) -> Result<switchyard_core::BackendDraft, super::IpcError> {
         let kind = BackendKind::parse(&self.kind).ok_or_else(|| {
-            super::IpcError::new(super::ErrorKind::Validation, format!("Unknown backend kind “{}”.", self.kind))
+            super::IpcError::new(
+                super::ErrorKind::Validation,
+                format!("Unknown backend kind “{}”.", self.kind),
+            )
         })?;
         Ok(switchyard_core::BackendDraft {
             name: self.name,

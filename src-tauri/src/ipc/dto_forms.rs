@@ -78,7 +78,10 @@ pub struct ValidationReport {
 
 impl From<Validation> for ValidationReport {
     fn from(v: Validation) -> Self {
-        ValidationReport { ok: v.is_ok(), issues: v.issues.into_iter().map(Into::into).collect() }
+        ValidationReport {
+            ok: v.is_ok(),
+            issues: v.issues.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -129,7 +132,14 @@ impl From<ImportScan> for ImportScanResult {
     fn from(s: ImportScan) -> Self {
         ImportScanResult {
             findings: s.findings.into_iter().map(Into::into).collect(),
-            problems: s.problems.into_iter().map(|p| EnvProblem { line: p.line, message: p.message }).collect(),
+            problems: s
+                .problems
+                .into_iter()
+                .map(|p| EnvProblem {
+                    line: p.line,
+                    message: p.message,
+                })
+                .collect(),
         }
     }
 }
@@ -144,7 +154,11 @@ pub struct ImportResult {
 
 impl From<ImportReport> for ImportResult {
     fn from(r: ImportReport) -> Self {
-        ImportResult { imported: r.imported, skipped: r.skipped, backends: r.backends }
+        ImportResult {
+            imported: r.imported,
+            skipped: r.skipped,
+            backends: r.backends,
+        }
     }
 }
 
@@ -170,7 +184,10 @@ impl From<Settings> for UserSettings {
             Theme::Light => ThemeChoice::Light,
             Theme::Dark => ThemeChoice::Dark,
         };
-        UserSettings { theme, reveal_seconds: s.reveal_seconds }
+        UserSettings {
+            theme,
+            reveal_seconds: s.reveal_seconds,
+        }
     }
 }
 
@@ -181,7 +198,10 @@ impl From<UserSettings> for Settings {
             ThemeChoice::Light => Theme::Light,
             ThemeChoice::Dark => Theme::Dark,
         };
-        Settings { theme, reveal_seconds: s.reveal_seconds }
+        Settings {
+            theme,
+            reveal_seconds: s.reveal_seconds,
+        }
     }
 }
 
@@ -208,11 +228,24 @@ pub struct AppInfo {
 }
 
 impl KeychainStatus {
-    pub fn from_check(service: &str, check: Result<(), switchyard_app::secrets::SecretError>) -> Self {
+    pub fn from_check(
+        service: &str,
+        check: Result<(), switchyard_app::secrets::SecretError>,
+    ) -> Self {
         let service = service.to_string();
         match check {
-            Ok(()) => KeychainStatus { available: true, service, message: "The OS keychain is ready.".into(), hint: None },
-            Err(e) => KeychainStatus { available: false, service, message: e.to_string(), hint: Some(e.fix_hint().into()) },
+            Ok(()) => KeychainStatus {
+                available: true,
+                service,
+                message: "The OS keychain is ready.".into(),
+                hint: None,
+            },
+            Err(e) => KeychainStatus {
+                available: false,
+                service,
+                message: e.to_string(),
+                hint: Some(e.fix_hint().into()),
+            },
         }
     }
 }

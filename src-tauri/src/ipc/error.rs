@@ -33,7 +33,12 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        IpcError { kind, message: message.into(), hint: None, issues: Vec::new() }
+        IpcError {
+            kind,
+            message: message.into(),
+            hint: None,
+            issues: Vec::new(),
+        }
     }
 }
 
@@ -52,14 +57,21 @@ impl From<AppError> for IpcError {
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
             AppError::Keychain(k) => IpcError {
-                kind: if k.is_unavailable() { ErrorKind::KeychainUnavailable } else { ErrorKind::Internal },
+                kind: if k.is_unavailable() {
+                    ErrorKind::KeychainUnavailable
+                } else {
+                    ErrorKind::Internal
+                },
                 hint: Some(k.fix_hint().to_string()),
                 message,
                 issues: Vec::new(),
             },
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %message, "internal error");
-                IpcError::new(ErrorKind::Internal, "Something went wrong; the details are in the log file.")
+                IpcError::new(
+                    ErrorKind::Internal,
+                    "Something went wrong; the details are in the log file.",
+                )
             }
         }
     }

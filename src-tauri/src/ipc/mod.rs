@@ -27,7 +27,11 @@ pub struct Core {
 
 impl Core {
     pub fn new(app: Result<Switchyard, IpcError>, started: Instant) -> Self {
-        Core { app, started, first_paint_ms: OnceLock::new() }
+        Core {
+            app,
+            started,
+            first_paint_ms: OnceLock::new(),
+        }
     }
 
     /// The running core, or the start-up failure as a typed error the UI can show.
@@ -83,13 +87,19 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             get_settings,
             update_settings,
         ])
-        .events(tauri_specta::collect_events![events::BackendsChanged, events::KeyChecked])
+        .events(tauri_specta::collect_events![
+            events::BackendsChanged,
+            events::KeyChecked
+        ])
 }
 
 /// Writes the TypeScript bindings to `path`.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder()
-        .export(specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"), path)
+        .export(
+            specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"),
+            path,
+        )
         .map_err(|e| e.to_string())
 }
 

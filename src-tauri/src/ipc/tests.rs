@@ -56,7 +56,8 @@ fn an_unknown_kind_is_a_typed_validation_error() {
 
 #[test]
 fn internal_errors_reach_the_user_as_a_safe_sentence() {
-    let e: IpcError = switchyard_app::AppError::Internal("sqlite said: disk I/O at /secret/path".into()).into();
+    let e: IpcError =
+        switchyard_app::AppError::Internal("sqlite said: disk I/O at /secret/path".into()).into();
     assert_eq!(e.kind, ErrorKind::Internal);
     assert!(!e.message.contains("/secret/path"));
 }

@@ -12,7 +12,11 @@ async fn a_fresh_install_has_an_enabled_demo_backend_that_checks_healthy() {
     let demo = &h.app.list_backends().await.unwrap()[0];
     assert_eq!(demo.status, BackendStatus::Healthy);
     assert_eq!(demo.check.as_ref().unwrap().outcome, CheckOutcome::Valid);
-    assert!(demo.effective_base_url.starts_with("http://127.0.0.1:"), "{}", demo.effective_base_url);
+    assert!(
+        demo.effective_base_url.starts_with("http://127.0.0.1:"),
+        "{}",
+        demo.effective_base_url
+    );
 }
 
 #[tokio::test]
@@ -28,10 +32,19 @@ async fn a_deleted_demo_backend_stays_deleted_after_restart() {
 #[tokio::test]
 async fn backends_survive_a_restart_in_order() {
     let h = start().await;
-    h.app.create_backend(draft(BackendKind::Groq, "Groq", "https://api.groq.com/openai/v1"), None).await.unwrap();
+    h.app
+        .create_backend(
+            draft(BackendKind::Groq, "Groq", "https://api.groq.com/openai/v1"),
+            None,
+        )
+        .await
+        .unwrap();
     drop(h.app);
     let again = start_in(h.dir.path(), &h.keychain, vec![]).await;
-    assert_eq!(names(&again.list_backends().await.unwrap()), ["Demo", "Groq"]);
+    assert_eq!(
+        names(&again.list_backends().await.unwrap()),
+        ["Demo", "Groq"]
+    );
 }
 
 #[tokio::test]
@@ -39,47 +52,116 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
     let h = start().await;
     let err = h
         .app
-        .create_backend(draft(BackendKind::OpenAiCompatible, "Proxy", "not a url"), Some(key("k", "sk-abcdefghijklmnopqrstu")))
+        .create_backend(
+            draft(BackendKind::OpenAiCompatible, "Proxy", "not a url"),
+            Some(key("k", "sk-abcdefghijklmnopqrstu")),
+        )
         .await
         .unwrap_err();
-    let AppError::Validation(v) = err else { panic!("expected a validation error, got {err:?}") };
-    assert_eq!(v.first_error().unwrap().field, switchyard_core::Field::BaseUrl);
+    let AppError::Validation(v) = err else {
+        panic!("expected a validation error, got {err:?}")
+    };
+    assert_eq!(
+        v.first_error().unwrap().field,
+        switchyard_core::Field::BaseUrl
+    );
     assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
-    assert!(h.keychain.is_empty(), "a refused backend must not leave a key in the keychain");
+    assert!(
+        h.keychain.is_empty(),
+        "a refused backend must not leave a key in the keychain"
+    );
 }
 
 #[tokio::test]
 async fn duplicate_names_are_refused_case_insensitively() {
     let h = start().await;
-    let err = h.app.create_backend(draft(BackendKind::OpenAi, "demo", "https://api.openai.com/v1"), None).await.unwrap_err();
+    let err = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "demo", "https://api.openai.com/v1"),
+            None,
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Validation(_)), "{err:?}");
 }
 
 #[tokio::test]
 async fn edit_enable_reorder_and_delete() {
     let h = start().await;
-    let a = h.app.create_backend(draft(BackendKind::OpenAi, "A", "https://api.openai.com/v1"), None).await.unwrap();
-    let b = h.app.create_backend(draft(BackendKind::Mistral, "B", "https://api.mistral.ai/v1"), None).await.unwrap();
-    let edited = h.app.update_backend(a.row.id.clone(), draft(BackendKind::OpenAi, "A prime", "https://api.openai.com/v1")).await.unwrap();
+    let a = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "A", "https://api.openai.com/v1"),
+            None,
+        )
+        .await
+        .unwrap();
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::Mistral, "B", "https://api.mistral.ai/v1"),
+            None,
+        )
+        .await
+        .unwrap();
+    let edited = h
+        .app
+        .update_backend(
+            a.row.id.clone(),
+            draft(BackendKind::OpenAi, "A prime", "https://api.openai.com/v1"),
+        )
+        .await
+        .unwrap();
     assert_eq!(edited.row.name, "A prime");
-    let off = h.app.set_backend_enabled(b.row.id.clone(), false).await.unwrap();
+    let off = h
+        .app
+        .set_backend_enabled(b.row.id.clone(), false)
+        .await
+        .unwrap();
     assert_eq!(off.status, BackendStatus::Disabled);
     let demo_id = h.app.list_backends().await.unwrap()[0].row.id.clone();
-    let list = h.app.reorder_backends(vec![b.row.id.clone(), demo_id.clone(), a.row.id.clone()]).await.unwrap();
+    let list = h
+        .app
+        .reorder_backends(vec![b.row.id.clone(), demo_id.clone(), a.row.id.clone()])
+        .await
+        .unwrap();
     assert_eq!(names(&list), ["B", "Demo", "A prime"]);
-    let partial = h.app.reorder_backends(vec![b.row.id.clone()]).await.unwrap_err();
-    assert!(matches!(partial, AppError::Conflict(_)), "a partial order is refused: {partial:?}");
+    let partial = h
+        .app
+        .reorder_backends(vec![b.row.id.clone()])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(partial, AppError::Conflict(_)),
+        "a partial order is refused: {partial:?}"
+    );
     h.app.delete_backend(b.row.id).await.unwrap();
-    assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo", "A prime"]);
-    assert!(matches!(h.app.delete_backend("missing".into()).await, Err(AppError::NotFound(_))));
+    assert_eq!(
+        names(&h.app.list_backends().await.unwrap()),
+        ["Demo", "A prime"]
+    );
+    assert!(matches!(
+        h.app.delete_backend("missing".into()).await,
+        Err(AppError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
 async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
     let h = start().await;
     let demo = h.app.list_backends().await.unwrap().remove(0);
-    let err = h.app.update_backend(demo.row.id, draft(BackendKind::OpenAi, "Demo", "https://api.openai.com/v1")).await;
+    let err = h
+        .app
+        .update_backend(
+            demo.row.id,
+            draft(BackendKind::OpenAi, "Demo", "https://api.openai.com/v1"),
+        )
+        .await;
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
-    let err = h.app.create_backend(draft(BackendKind::Demo, "Demo 2", ""), None).await;
+    let err = h
+        .app
+        .create_backend(draft(BackendKind::Demo, "Demo 2", ""), None)
+        .await;
     assert!(matches!(err, Err(AppError::Validation(_))), "{err:?}");
 }

@@ -17,18 +17,43 @@ fn write_env(dir: &Path) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn scan_finds_environment_and_file_keys_masked_with_bad_lines_by_number() {
-    let h = start_with(vec![("OPENAI_API_KEY", OPENAI), ("OLLAMA_HOST", "0.0.0.0:11434"), ("PATH", "/bin")]).await;
+    let h = start_with(vec![
+        ("OPENAI_API_KEY", OPENAI),
+        ("OLLAMA_HOST", "0.0.0.0:11434"),
+        ("PATH", "/bin"),
+    ])
+    .await;
     let env = write_env(h.dir.path());
     let scan = h.app.scan_import(Some(env)).await.unwrap();
-    let found: Vec<_> = scan.findings.iter().map(|f| (f.variable.as_str(), f.display.as_str(), f.source.clone())).collect();
+    let found: Vec<_> = scan
+        .findings
+        .iter()
+        .map(|f| (f.variable.as_str(), f.display.as_str(), f.source.clone()))
+        .collect();
     assert_eq!(
         found,
         [
-            ("ANTHROPIC_API_KEY", "sk-ant-…0002", FindingSource::File { line: 2 }),
+            (
+                "ANTHROPIC_API_KEY",
+                "sk-ant-…0002",
+                FindingSource::File { line: 2 }
+            ),
             ("GROQ_API_KEY", "gsk_…0003", FindingSource::File { line: 4 }),
-            ("OLLAMA_HOST", "http://127.0.0.1:11434", FindingSource::Environment),
-            ("OPENAI_API_KEY", "sk-proj-…0001", FindingSource::Environment),
-            ("OPENAI_API_KEY", "sk-proj-…0001", FindingSource::File { line: 5 }),
+            (
+                "OLLAMA_HOST",
+                "http://127.0.0.1:11434",
+                FindingSource::Environment
+            ),
+            (
+                "OPENAI_API_KEY",
+                "sk-proj-…0001",
+                FindingSource::Environment
+            ),
+            (
+                "OPENAI_API_KEY",
+                "sk-proj-…0001",
+                FindingSource::File { line: 5 }
+            ),
         ]
     );
     assert_eq!(scan.problems.len(), 1);
@@ -37,25 +62,48 @@ async fn scan_finds_environment_and_file_keys_masked_with_bad_lines_by_number() 
 
 #[tokio::test]
 async fn import_stores_keys_enables_backends_and_skips_duplicates() {
-    let h = start_with(vec![("OPENAI_API_KEY", OPENAI), ("OLLAMA_HOST", "0.0.0.0:11434")]).await;
+    let h = start_with(vec![
+        ("OPENAI_API_KEY", OPENAI),
+        ("OLLAMA_HOST", "0.0.0.0:11434"),
+    ])
+    .await;
     let env = write_env(h.dir.path());
     let scan = h.app.scan_import(Some(env.clone())).await.unwrap();
     let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
     let report = h.app.import_keys(Some(env.clone()), ids).await.unwrap();
     assert_eq!(report.imported, 4, "{report:?}");
-    assert_eq!(report.skipped, ["OPENAI_API_KEY (.env line 5): already imported"]);
+    assert_eq!(
+        report.skipped,
+        ["OPENAI_API_KEY (.env line 5): already imported"]
+    );
     let list = h.app.list_backends().await.unwrap();
-    assert_eq!(names(&list), ["Demo", "Anthropic", "Groq", "Ollama", "OpenAI"]);
+    assert_eq!(
+        names(&list),
+        ["Demo", "Anthropic", "Groq", "Ollama", "OpenAI"]
+    );
     assert!(list.iter().all(|b| b.row.enabled));
-    let ollama = list.iter().find(|b| b.row.kind == BackendKind::Ollama).unwrap();
+    let ollama = list
+        .iter()
+        .find(|b| b.row.kind == BackendKind::Ollama)
+        .unwrap();
     assert_eq!(ollama.row.base_url, "http://127.0.0.1:11434");
-    let anthropic = list.iter().find(|b| b.row.kind == BackendKind::Anthropic).unwrap();
+    let anthropic = list
+        .iter()
+        .find(|b| b.row.kind == BackendKind::Anthropic)
+        .unwrap();
     assert_eq!(anthropic.keys[0].row.label, ".env");
-    assert_eq!(h.keychain.get(&anthropic.keys[0].row.id).unwrap().expose(), ANTHROPIC);
+    assert_eq!(
+        h.keychain.get(&anthropic.keys[0].row.id).unwrap().expose(),
+        ANTHROPIC
+    );
     assert_eq!(h.keychain.len(), 3);
 
     let rescan = h.app.scan_import(Some(env)).await.unwrap();
-    let openai = rescan.findings.iter().find(|f| f.variable == "OPENAI_API_KEY").unwrap();
+    let openai = rescan
+        .findings
+        .iter()
+        .find(|f| f.variable == "OPENAI_API_KEY")
+        .unwrap();
     assert!(openai.already_imported, "a rescan marks imported keys");
     assert!(files_containing(h.dir.path().join("logs").as_path(), "envenvenv").is_empty());
 }
@@ -63,9 +111,27 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
 #[tokio::test]
 async fn import_into_an_existing_disabled_backend_enables_it() {
     let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
-    let b = h.app.create_backend(draft(BackendKind::OpenAi, "Work OpenAI", "https://api.openai.com/v1"), None).await.unwrap();
-    h.app.set_backend_enabled(b.row.id.clone(), false).await.unwrap();
-    let report = h.app.import_keys(None, vec!["env:OPENAI_API_KEY".into()]).await.unwrap();
+    let b = h
+        .app
+        .create_backend(
+            draft(
+                BackendKind::OpenAi,
+                "Work OpenAI",
+                "https://api.openai.com/v1",
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    h.app
+        .set_backend_enabled(b.row.id.clone(), false)
+        .await
+        .unwrap();
+    let report = h
+        .app
+        .import_keys(None, vec!["env:OPENAI_API_KEY".into()])
+        .await
+        .unwrap();
     assert_eq!(report.backends, ["Work OpenAI"]);
     let b = h.app.get_backend(&b.row.id).await.unwrap();
     assert!(b.row.enabled);
@@ -75,7 +141,11 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
 #[tokio::test]
 async fn stale_selections_change_nothing() {
     let h = start_with(vec![]).await;
-    let err = h.app.import_keys(None, vec!["env:OPENAI_API_KEY".into()]).await.unwrap_err();
+    let err = h
+        .app
+        .import_keys(None, vec!["env:OPENAI_API_KEY".into()])
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
     assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
 }
@@ -83,23 +153,41 @@ async fn stale_selections_change_nothing() {
 #[tokio::test]
 async fn unreadable_env_files_are_typed_errors() {
     let h = start().await;
-    let missing = h.app.scan_import(Some(h.dir.path().join("nope.env"))).await.unwrap_err();
+    let missing = h
+        .app
+        .scan_import(Some(h.dir.path().join("nope.env")))
+        .await
+        .unwrap_err();
     assert!(matches!(missing, AppError::File(_)), "{missing:?}");
-    let dir = h.app.scan_import(Some(h.dir.path().to_path_buf())).await.unwrap_err();
+    let dir = h
+        .app
+        .scan_import(Some(h.dir.path().to_path_buf()))
+        .await
+        .unwrap_err();
     assert!(matches!(dir, AppError::File(_)), "{dir:?}");
     let big = h.dir.path().join("big.env");
     std::fs::write(&big, vec![b'A'; 2 * 1024 * 1024]).unwrap();
-    assert!(matches!(h.app.scan_import(Some(big)).await, Err(AppError::File(_))));
+    assert!(matches!(
+        h.app.scan_import(Some(big)).await,
+        Err(AppError::File(_))
+    ));
     let binary = h.dir.path().join("bin.env");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
-    assert!(matches!(h.app.scan_import(Some(binary)).await, Err(AppError::File(_))));
+    assert!(matches!(
+        h.app.scan_import(Some(binary)).await,
+        Err(AppError::File(_))
+    ));
 }
 
 #[tokio::test]
 async fn import_with_the_keychain_down_is_typed_and_saves_nothing() {
     let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
     h.keychain.set_unavailable(true);
-    let err = h.app.import_keys(None, vec!["env:OPENAI_API_KEY".into()]).await.unwrap_err();
+    let err = h
+        .app
+        .import_keys(None, vec!["env:OPENAI_API_KEY".into()])
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Keychain(_)), "{err:?}");
     assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
 }

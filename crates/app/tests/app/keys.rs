@@ -20,15 +20,28 @@ async fn a_key_is_stored_only_in_the_keychain_and_listed_masked() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"), Some(key("work", VALID)))
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            Some(key("work", VALID)),
+        )
         .await
         .unwrap();
     assert_eq!(b.keys.len(), 1);
     assert_eq!(b.keys[0].row.hint, "sk-…0001");
     assert_eq!(h.keychain.get(&b.keys[0].row.id).unwrap().expose(), VALID);
     let leaks = files_containing(h.dir.path(), "valid-0000000000000001");
-    assert!(leaks.is_empty(), "the key must not be in any file under the data folder: {leaks:?}");
-    assert_eq!(h.app.reveal_key(b.keys[0].row.id.clone()).await.unwrap().expose(), VALID);
+    assert!(
+        leaks.is_empty(),
+        "the key must not be in any file under the data folder: {leaks:?}"
+    );
+    assert_eq!(
+        h.app
+            .reveal_key(b.keys[0].row.id.clone())
+            .await
+            .unwrap()
+            .expose(),
+        VALID
+    );
 }
 
 #[tokio::test]
@@ -37,32 +50,67 @@ async fn keychain_unavailable_is_a_typed_error_and_saves_nothing() {
     h.keychain.set_unavailable(true);
     let err = h
         .app
-        .create_backend(draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"), Some(key("work", VALID)))
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            Some(key("work", VALID)),
+        )
         .await
         .unwrap_err();
-    let AppError::Keychain(k) = err else { panic!("expected a keychain error, got {err:?}") };
+    let AppError::Keychain(k) = err else {
+        panic!("expected a keychain error, got {err:?}")
+    };
     assert!(k.is_unavailable());
-    assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"], "no half-made backend");
+    assert_eq!(
+        names(&h.app.list_backends().await.unwrap()),
+        ["Demo"],
+        "no half-made backend"
+    );
     assert!(h.app.keychain_check().await.is_err());
 }
 
 #[tokio::test]
 async fn several_labelled_keys_per_backend_with_unique_labels() {
     let h = start().await;
-    let b = h.app.create_backend(draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"), Some(key("work", VALID))).await.unwrap();
-    h.app.add_key(b.row.id.clone(), key("personal", WRONG)).await.unwrap();
-    let dup = h.app.add_key(b.row.id.clone(), key("Work", LIMITED)).await.unwrap_err();
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            Some(key("work", VALID)),
+        )
+        .await
+        .unwrap();
+    h.app
+        .add_key(b.row.id.clone(), key("personal", WRONG))
+        .await
+        .unwrap();
+    let dup = h
+        .app
+        .add_key(b.row.id.clone(), key("Work", LIMITED))
+        .await
+        .unwrap_err();
     assert!(matches!(dup, AppError::Validation(_)), "{dup:?}");
-    let empty = h.app.add_key(b.row.id.clone(), key("spare", "  ")).await.unwrap_err();
+    let empty = h
+        .app
+        .add_key(b.row.id.clone(), key("spare", "  "))
+        .await
+        .unwrap_err();
     assert!(matches!(empty, AppError::Validation(_)), "{empty:?}");
-    let huge = h.app.add_key(b.row.id.clone(), key("huge", &"x".repeat(5000))).await.unwrap_err();
+    let huge = h
+        .app
+        .add_key(b.row.id.clone(), key("huge", &"x".repeat(5000)))
+        .await
+        .unwrap_err();
     assert!(matches!(huge, AppError::Validation(_)), "{huge:?}");
     let b = h.app.get_backend(&b.row.id).await.unwrap();
     let labels: Vec<_> = b.keys.iter().map(|k| k.row.label.as_str()).collect();
     assert_eq!(labels, ["work", "personal"]);
     assert_eq!(h.keychain.len(), 2);
     h.app.delete_key(b.keys[0].row.id.clone()).await.unwrap();
-    assert_eq!(h.keychain.len(), 1, "deleting a key removes it from the keychain");
+    assert_eq!(
+        h.keychain.len(),
+        1,
+        "deleting a key removes it from the keychain"
+    );
 }
 
 #[tokio::test]
@@ -70,19 +118,51 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
     let h = start().await;
     let p = provider().await;
     let base = format!("{}/v1", p.base_url());
-    let b = h.app.create_backend(draft(BackendKind::OpenAiCompatible, "Local", &base), Some(key("good", VALID))).await.unwrap();
-    let bad = h.app.add_key(b.row.id.clone(), key("bad", WRONG)).await.unwrap();
-    let lim = h.app.add_key(b.row.id.clone(), key("limited", LIMITED)).await.unwrap();
-    let good = h.app.test_key(&b.row.id, Some(&b.keys[0].row.id)).await.unwrap();
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAiCompatible, "Local", &base),
+            Some(key("good", VALID)),
+        )
+        .await
+        .unwrap();
+    let bad = h
+        .app
+        .add_key(b.row.id.clone(), key("bad", WRONG))
+        .await
+        .unwrap();
+    let lim = h
+        .app
+        .add_key(b.row.id.clone(), key("limited", LIMITED))
+        .await
+        .unwrap();
+    let good = h
+        .app
+        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .await
+        .unwrap();
     assert_eq!(good.outcome, CheckOutcome::Valid);
-    assert!(good.message.starts_with("valid, ") && good.latency_ms.is_some(), "{good:?}");
+    assert!(
+        good.message.starts_with("valid, ") && good.latency_ms.is_some(),
+        "{good:?}"
+    );
     let invalid = h.app.test_key(&b.row.id, Some(&bad.id)).await.unwrap();
-    assert_eq!((invalid.outcome, invalid.http_status), (CheckOutcome::Invalid, Some(401)));
+    assert_eq!(
+        (invalid.outcome, invalid.http_status),
+        (CheckOutcome::Invalid, Some(401))
+    );
     let limited = h.app.test_key(&b.row.id, Some(&lim.id)).await.unwrap();
     assert_eq!(limited.outcome, CheckOutcome::RateLimited);
-    assert!(limited.message.contains("retry in 7 s"), "{}", limited.message);
+    assert!(
+        limited.message.contains("retry in 7 s"),
+        "{}",
+        limited.message
+    );
     assert_eq!(p.calls("models"), 3, "one zero-cost request per test");
-    assert_eq!(h.app.get_backend(&b.row.id).await.unwrap().status, BackendStatus::Healthy);
+    assert_eq!(
+        h.app.get_backend(&b.row.id).await.unwrap().status,
+        BackendStatus::Healthy
+    );
 }
 
 #[tokio::test]
@@ -91,21 +171,48 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
     let p = provider().await;
     let cases = [
         (BackendKind::Anthropic, p.base_url(), "models"),
-        (BackendKind::Gemini, format!("{}/v1beta", p.base_url()), "gemini_models"),
-        (BackendKind::OpenRouter, format!("{}/v1", p.base_url()), "key"),
-        (BackendKind::Mistral, format!("{}/v1", p.base_url()), "models"),
+        (
+            BackendKind::Gemini,
+            format!("{}/v1beta", p.base_url()),
+            "gemini_models",
+        ),
+        (
+            BackendKind::OpenRouter,
+            format!("{}/v1", p.base_url()),
+            "key",
+        ),
+        (
+            BackendKind::Mistral,
+            format!("{}/v1", p.base_url()),
+            "models",
+        ),
     ];
     for (kind, base, route) in cases {
         let before = p.calls(route);
-        let b = h.app.create_backend(draft(kind, kind.spec().label, &base), Some(key("k", VALID))).await.unwrap();
-        let r = h.app.test_key(&b.row.id, Some(&b.keys[0].row.id)).await.unwrap();
+        let b = h
+            .app
+            .create_backend(draft(kind, kind.spec().label, &base), Some(key("k", VALID)))
+            .await
+            .unwrap();
+        let r = h
+            .app
+            .test_key(&b.row.id, Some(&b.keys[0].row.id))
+            .await
+            .unwrap();
         assert_eq!(r.outcome, CheckOutcome::Valid, "{kind:?}: {r:?}");
         assert_eq!(p.calls(route), before + 1, "{kind:?} must probe {route}");
     }
     // Ollama takes no key at all.
     let open = MockServer::start(MockConfig::instant()).await.unwrap();
-    let ollama = h.app.create_backend(draft(BackendKind::Ollama, "Ollama", &open.base_url()), None).await.unwrap();
-    assert_eq!(h.app.test_key(&ollama.row.id, None).await.unwrap().outcome, CheckOutcome::Valid);
+    let ollama = h
+        .app
+        .create_backend(draft(BackendKind::Ollama, "Ollama", &open.base_url()), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.app.test_key(&ollama.row.id, None).await.unwrap().outcome,
+        CheckOutcome::Valid
+    );
     assert_eq!(open.calls("tags"), 1);
 }
 
@@ -115,25 +222,64 @@ async fn test_key_reports_unreachable_and_timeout() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}/v1", closed.local_addr().unwrap());
     drop(closed);
-    let b = h.app.create_backend(draft(BackendKind::OpenAiCompatible, "Dead", &dead), Some(key("k", VALID))).await.unwrap();
-    let r = h.app.test_key(&b.row.id, Some(&b.keys[0].row.id)).await.unwrap();
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAiCompatible, "Dead", &dead),
+            Some(key("k", VALID)),
+        )
+        .await
+        .unwrap();
+    let r = h
+        .app
+        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .await
+        .unwrap();
     assert_eq!(r.outcome, CheckOutcome::Unreachable, "{r:?}");
-    assert!(r.message.starts_with("could not connect to 127.0.0.1:"), "{}", r.message);
+    assert!(
+        r.message.starts_with("could not connect to 127.0.0.1:"),
+        "{}",
+        r.message
+    );
 
     let mut slow = MockConfig::instant();
     slow.probe_delay = Duration::from_secs(3);
     let slow = MockServer::start(slow).await.unwrap();
     let base = format!("{}/v1", slow.base_url());
-    let b = h.app.create_backend(draft(BackendKind::OpenAiCompatible, "Slow", &base), Some(key("k", VALID))).await.unwrap();
-    let r = h.app.test_key(&b.row.id, Some(&b.keys[0].row.id)).await.unwrap();
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAiCompatible, "Slow", &base),
+            Some(key("k", VALID)),
+        )
+        .await
+        .unwrap();
+    let r = h
+        .app
+        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .await
+        .unwrap();
     assert_eq!(r.outcome, CheckOutcome::Timeout, "{r:?}");
 }
 
 #[tokio::test]
 async fn test_key_needs_a_key_where_the_kind_does() {
     let h = start().await;
-    let b = h.app.create_backend(draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"), None).await.unwrap();
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(b.status, BackendStatus::NoKey);
-    assert!(matches!(h.app.test_key(&b.row.id, None).await, Err(AppError::Invalid(_))));
-    assert!(matches!(h.app.test_key(&b.row.id, Some("nope")).await, Err(AppError::NotFound(_))));
+    assert!(matches!(
+        h.app.test_key(&b.row.id, None).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        h.app.test_key(&b.row.id, Some("nope")).await,
+        Err(AppError::NotFound(_))
+    ));
 }

@@ -1,0 +1,55 @@
+// Thin typed wrappers over the generated commands: each returns its data or throws an
+// `IpcFailure` carrying the typed `IpcError`. Never log arguments here: some carry keys.
+import { commands } from "../bindings";
+import { IpcFailure, toIpcError } from "./error";
+import type {
+  AppInfo,
+  Backend,
+  BackendDraft,
+  Check,
+  ImportResult,
+  ImportScanResult,
+  IpcError,
+  Key,
+  KeyInput,
+  KeychainStatus,
+  KindInfo,
+  UserSettings,
+  ValidationReport,
+} from "./types";
+
+type Res<T> = { status: "ok"; data: T } | { status: "error"; error: IpcError };
+
+async function call<T>(run: () => Promise<Res<T>>): Promise<T> {
+  let res: Res<T>;
+  try {
+    res = await run();
+  } catch (e) {
+    throw new IpcFailure(toIpcError(e));
+  }
+  if (res.status === "ok") return res.data;
+  throw new IpcFailure(toIpcError(res.error));
+}
+
+export const api = {
+  appInfo: (): Promise<AppInfo> => call(() => commands.appInfo()),
+  reportFirstPaint: (): Promise<number> => call(() => commands.reportFirstPaint()),
+  keychainStatus: (): Promise<KeychainStatus> => call(() => commands.keychainStatus()),
+  backendKinds: (): Promise<KindInfo[]> => call(() => commands.backendKinds()),
+  listBackends: (): Promise<Backend[]> => call(() => commands.listBackends()),
+  validateBackend: (draft: BackendDraft, editingId: string | null, key: KeyInput | null): Promise<ValidationReport> =>
+    call(() => commands.validateBackend(draft, editingId, key)),
+  createBackend: (draft: BackendDraft, key: KeyInput | null): Promise<Backend> => call(() => commands.createBackend(draft, key)),
+  updateBackend: (id: string, draft: BackendDraft): Promise<Backend> => call(() => commands.updateBackend(id, draft)),
+  setBackendEnabled: (id: string, enabled: boolean): Promise<Backend> => call(() => commands.setBackendEnabled(id, enabled)),
+  reorderBackends: (ids: string[]): Promise<Backend[]> => call(() => commands.reorderBackends(ids)),
+  deleteBackend: (id: string): Promise<null> => call(() => commands.deleteBackend(id)),
+  addKey: (backendId: string, key: KeyInput): Promise<Key> => call(() => commands.addKey(backendId, key)),
+  deleteKey: (keyId: string): Promise<null> => call(() => commands.deleteKey(keyId)),
+  revealKey: (keyId: string): Promise<string> => call(() => commands.revealKey(keyId)),
+  testKey: (backendId: string, keyId: string | null): Promise<Check> => call(() => commands.testKey(backendId, keyId)),
+  scanImport: (envFile: string | null): Promise<ImportScanResult> => call(() => commands.scanImport(envFile)),
+  importKeys: (envFile: string | null, ids: string[]): Promise<ImportResult> => call(() => commands.importKeys(envFile, ids)),
+  getSettings: (): Promise<UserSettings> => call(() => commands.getSettings()),
+  updateSettings: (settings: UserSettings): Promise<UserSettings> => call(() => commands.updateSettings(settings)),
+};

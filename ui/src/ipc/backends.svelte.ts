@@ -1,0 +1,112 @@
+// The backend list as a reactive resource. Reloads itself when the core says something changed.
+import { events } from "../bindings";
+import { api } from "./api";
+import { toIpcError } from "./error";
+import type { Backend, BackendDraft, Check, IpcError, KeyInput } from "./types";
+
+type Fresh = { check: Check; at: number };
+
+/** Key for per-key and per-backend check state: the key id, or `backend:<id>` for keyless tests. */
+export function checkSlot(backendId: string, keyId: string | null): string {
+  return keyId ?? `backend:${backendId}`;
+}
+
+class BackendsResource {
+  items = $state<Backend[]>([]);
+  loaded = $state(false);
+  error = $state<IpcError | null>(null);
+  /** Slots whose test is running. */
+  testing = $state<Record<string, boolean>>({});
+  /** Test results newer than the last reload, so a result shows before the list catches up. */
+  private fresh = $state<Record<string, Fresh>>({});
+  private seq = 0;
+
+  async reload(): Promise<void> {
+    const seq = ++this.seq;
+    const started = performance.now();
+    try {
+      const list = await api.listBackends();
+      if (seq !== this.seq) return;
+      this.items = list;
+      this.error = null;
+      for (const [slot, f] of Object.entries(this.fresh)) if (f.at < started) delete this.fresh[slot];
+    } catch (e) {
+      if (seq === this.seq) this.error = toIpcError(e);
+    } finally {
+      if (seq === this.seq) this.loaded = true;
+    }
+  }
+
+  /** The latest check for a key (or a keyless backend when `keyId` is null). */
+  checkFor(backendId: string, keyId: string | null): Check | null {
+    const f = this.fresh[checkSlot(backendId, keyId)];
+    if (f) return f.check;
+    const b = this.items.find((x) => x.id === backendId);
+    if (!b) return null;
+    if (keyId === null) return b.check;
+    return b.keys.find((k) => k.id === keyId)?.check ?? null;
+  }
+
+  noteCheck(backendId: string, keyId: string | null, check: Check): void {
+    this.fresh[checkSlot(backendId, keyId)] = { check, at: performance.now() };
+  }
+
+  isTesting(backendId: string, keyId: string | null): boolean {
+    return this.testing[checkSlot(backendId, keyId)] === true;
+  }
+
+  async test(backendId: string, keyId: string | null): Promise<Check> {
+    const slot = checkSlot(backendId, keyId);
+    this.testing[slot] = true;
+    try {
+      const check = await api.testKey(backendId, keyId);
+      this.noteCheck(backendId, keyId, check);
+      return check;
+    } finally {
+      delete this.testing[slot];
+    }
+  }
+
+  private async after<T>(p: Promise<T>): Promise<T> {
+    const v = await p;
+    void this.reload();
+    return v;
+  }
+
+  create = (draft: BackendDraft, key: KeyInput | null) => this.after(api.createBackend(draft, key));
+  update = (id: string, draft: BackendDraft) => this.after(api.updateBackend(id, draft));
+  setEnabled = (id: string, enabled: boolean) => this.after(api.setBackendEnabled(id, enabled));
+  remove = (id: string) => this.after(api.deleteBackend(id));
+  addKey = (backendId: string, key: KeyInput) => this.after(api.addKey(backendId, key));
+  removeKey = (keyId: string) => this.after(api.deleteKey(keyId));
+  importKeys = (envFile: string | null, ids: string[]) => this.after(api.importKeys(envFile, ids));
+
+  /** Moves one backend up (-1) or down (+1), sending the full new order. */
+  async move(id: string, delta: -1 | 1): Promise<void> {
+    const ids = this.items.map((b) => b.id);
+    const from = ids.indexOf(id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= ids.length) return;
+    [ids[from], ids[to]] = [ids[to], ids[from]];
+    this.seq++;
+    this.items = await api.reorderBackends(ids);
+  }
+}
+
+export const backends = new BackendsResource();
+
+/** Subscribes to core events; resolves to an unsubscribe function. Safe outside Tauri. */
+export async function listenToBackendEvents(): Promise<() => void> {
+  const offs: Array<() => void> = [];
+  try {
+    offs.push(await events.backendsChanged.listen(() => void backends.reload()));
+    offs.push(
+      await events.keyChecked.listen((e) => {
+        backends.noteCheck(e.payload.backendId, e.payload.keyId, e.payload.result);
+      }),
+    );
+  } catch {
+    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
+  }
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { errorTitle, IpcFailure, toIpcError } from "./error";
+
+describe("toIpcError", () => {
+  it("keeps a typed error", () => {
+    const e = { kind: "keychainUnavailable", message: "No keychain.", hint: "Unlock it.", issues: [] };
+    expect(toIpcError(e)).toEqual(e);
+    expect(toIpcError(new IpcFailure({ kind: "file", message: "nope", hint: null, issues: [] })).kind).toBe("file");
+  });
+
+  it("turns framework strings and JS errors into internal errors", () => {
+    expect(toIpcError("command not found")).toEqual({ kind: "internal", message: "command not found", hint: null, issues: [] });
+    expect(toIpcError(new TypeError("x is undefined"))).toMatchObject({ kind: "internal", message: "x is undefined" });
+    expect(toIpcError(42).kind).toBe("internal");
+  });
+
+  it("titles a keychain failure clearly", () => {
+    expect(errorTitle("keychainUnavailable")).toBe("Keychain unavailable");
+  });
+});

@@ -1,0 +1,53 @@
+import type { ErrorKind, FieldIssue, IpcError } from "./types";
+
+const KINDS: readonly ErrorKind[] = ["validation", "notFound", "keychainUnavailable", "conflict", "file", "internal"];
+
+/** Thrown by every wrapped command; carries the typed error the Rust side returned. */
+export class IpcFailure extends Error {
+  readonly error: IpcError;
+  constructor(error: IpcError) {
+    super(error.message);
+    this.name = "IpcFailure";
+    this.error = error;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+/**
+ * Normalises anything a command can reject with (our typed error, a framework string such as an
+ * unknown-command message, or a JS Error outside Tauri) into an `IpcError`.
+ */
+export function toIpcError(e: unknown): IpcError {
+  if (e instanceof IpcFailure) return e.error;
+  if (isRecord(e) && typeof e.message === "string") {
+    const kind = typeof e.kind === "string" && (KINDS as readonly string[]).includes(e.kind) ? (e.kind as ErrorKind) : "internal";
+    return {
+      kind,
+      message: e.message,
+      hint: typeof e.hint === "string" ? e.hint : null,
+      issues: Array.isArray(e.issues) ? (e.issues as FieldIssue[]) : [],
+    };
+  }
+  if (typeof e === "string") return { kind: "internal", message: e, hint: null, issues: [] };
+  return { kind: "internal", message: "Something went wrong.", hint: null, issues: [] };
+}
+
+export function errorTitle(kind: ErrorKind): string {
+  switch (kind) {
+    case "keychainUnavailable":
+      return "Keychain unavailable";
+    case "validation":
+      return "Check your input";
+    case "notFound":
+      return "Not found";
+    case "conflict":
+      return "Changed elsewhere";
+    case "file":
+      return "Could not read the file";
+    case "internal":
+      return "Something went wrong";
+  }
+}

@@ -1,0 +1,46 @@
+// The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
+// Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
+import type {
+  AppInfo_Serialize,
+  Backend_Serialize,
+  Check_Serialize,
+  FieldIssue_Serialize,
+  ImportFinding_Serialize,
+  ImportScanResult_Serialize,
+  IpcError_Serialize,
+  KeyChecked_Serialize,
+  Key_Serialize,
+  KeychainStatus_Serialize,
+  KindInfo_Serialize,
+  ValidationReport_Serialize,
+} from "../bindings";
+
+export type {
+  Auth,
+  BackendDraft,
+  EnvProblem,
+  ErrorKind,
+  FieldName,
+  FixAction,
+  ImportResult,
+  IssueSeverity,
+  KeyInput,
+  Kind,
+  Outcome,
+  Status,
+  ThemeChoice,
+  UserSettings,
+} from "../bindings";
+
+export type AppInfo = AppInfo_Serialize;
+export type Backend = Backend_Serialize;
+export type Check = Check_Serialize;
+export type FieldIssue = FieldIssue_Serialize;
+export type ImportFinding = ImportFinding_Serialize;
+export type ImportScanResult = ImportScanResult_Serialize;
+export type IpcError = IpcError_Serialize;
+export type Key = Key_Serialize;
+export type KeyChecked = KeyChecked_Serialize;
+export type KeychainStatus = KeychainStatus_Serialize;
+export type KindInfo = KindInfo_Serialize;
+export type ValidationReport = ValidationReport_Serialize;

@@ -1,0 +1,52 @@
+// Navigation, which modal is open, and the in-app confirm prompt.
+import type { Backend } from "../ipc/types";
+
+export type Page = "overview" | "backends" | "settings";
+
+export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
+  { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
+  { id: "backends", label: "Backends", shortcut: "Ctrl+2" },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+3" },
+];
+
+export type Modal =
+  | { type: "backend"; editing: Backend | null }
+  | { type: "key"; backend: Backend }
+  | { type: "import" }
+  | null;
+
+type ConfirmRequest = { title: string; message: string; confirmLabel: string; resolve: (ok: boolean) => void };
+
+class UiState {
+  page = $state<Page>("overview");
+  modal = $state<Modal>(null);
+  confirmation = $state<ConfirmRequest | null>(null);
+
+  get blocked(): boolean {
+    return this.modal !== null || this.confirmation !== null;
+  }
+
+  open(modal: Exclude<Modal, null>): void {
+    this.modal = modal;
+  }
+
+  close(): void {
+    this.modal = null;
+  }
+
+  /** Asks a yes/no question in an in-app dialog. */
+  confirm(title: string, message: string, confirmLabel = "Delete"): Promise<boolean> {
+    this.confirmation?.resolve(false);
+    return new Promise((resolve) => {
+      this.confirmation = { title, message, confirmLabel, resolve };
+    });
+  }
+
+  answer(ok: boolean): void {
+    const c = this.confirmation;
+    this.confirmation = null;
+    c?.resolve(ok);
+  }
+}
+
+export const ui = new UiState();
