@@ -22,6 +22,8 @@ export const commands = {
 	reorderBackends: (ids: string[]) => typedError<Backend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("reorder_backends", { ids })),
 	deleteBackend: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_backend", { id })),
 	addKey: (backendId: string, key: KeyInput) => typedError<Key_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_key", { backendId, key })),
+	/**  Live validation for the add-key dialog. Nothing is saved. */
+	validateKey: (backendId: string, key: KeyInput) => typedError<ValidationReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("validate_key", { backendId, key })),
 	deleteKey: (keyId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_key", { keyId })),
 	/**  The one command that returns a key: an explicit reveal the UI hides again after a few seconds. */
 	revealKey: (keyId: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reveal_key", { keyId })),
@@ -329,7 +331,7 @@ export type KindInfo_Serialize = {
 
 export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "timeout" | "unexpected";
 
-export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "disabled";
+export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 
 export type ThemeChoice = "system" | "light" | "dark";
 

@@ -105,9 +105,9 @@ impl Switchyard {
                 .store
                 .get_backend(&id2)?
                 .ok_or(AppError::NotFound("Backend"))?;
-            if current.kind == BackendKind::Demo && draft.kind != BackendKind::Demo {
+            if (current.kind == BackendKind::Demo) != (draft.kind == BackendKind::Demo) {
                 return Err(AppError::Invalid(
-                    "The Demo backend cannot change kind.".into(),
+                    "The Demo backend cannot change kind, and no backend can become Demo.".into(),
                 ));
             }
             let v = check_draft(inner, &draft, Some(&id2), None)?;
@@ -118,6 +118,10 @@ impl Switchyard {
                 .store
                 .update_backend(&id2, &draft)
                 .map_err(conflict_on_duplicate)?;
+            if current.kind != draft.kind || current.base_url != draft.base_url {
+                // Old results describe another endpoint.
+                inner.store.clear_checks(&id2)?;
+            }
             Ok(())
         })
         .await?;
@@ -174,6 +178,8 @@ impl Switchyard {
                 .store
                 .get_backend(&id)?
                 .ok_or(AppError::NotFound("Backend"))?;
+            // Fail before the first deletion rather than half-way through.
+            inner.secrets.check()?;
             for key in inner.store.keys_of(&id)? {
                 inner.secrets.delete(&key.id)?;
             }

@@ -28,7 +28,13 @@ pub enum AppError {
 }
 
 impl From<tokio::task::JoinError> for AppError {
+    /// A panic message can quote user input (string slicing does), so it is not kept.
     fn from(e: tokio::task::JoinError) -> Self {
-        AppError::Internal(format!("background task failed: {e}"))
+        let what = if e.is_panic() {
+            "panicked"
+        } else {
+            "was cancelled"
+        };
+        AppError::Internal(format!("a background task {what}"))
     }
 }

@@ -7,17 +7,31 @@ use crate::{AppError, DomainEvent, NewKey, Switchyard};
 use std::path::{Path, PathBuf};
 use switchyard_core::dotenv::parse_dotenv;
 use switchyard_core::import::{kind_for_variable, ollama_base_url};
-use switchyard_core::{mask_key, BackendDraft, BackendKind};
+use switchyard_core::validate::{validate_backend, validate_key, MAX_LABEL_CHARS, MAX_NAME_CHARS};
+use switchyard_core::{free_name, mask_key, BackendDraft, BackendKind};
 use switchyard_secrets::SecretString;
 
 /// Largest `.env` file read, to keep a wrong pick (a log, a binary) from stalling the app.
 pub const MAX_ENV_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Where variables come from: the real process environment, or a fixed list in tests.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Environment {
     Process,
     Fixed(Vec<(String, String)>),
+}
+
+/// Values are keys: show only the variable names.
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Environment::Process => f.write_str("Process"),
+            Environment::Fixed(vars) => f
+                .debug_list()
+                .entries(vars.iter().map(|(name, _)| name))
+                .finish(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,9 +147,12 @@ fn collect(
         (a.finding.kind.as_str(), &a.finding.id).cmp(&(b.finding.kind.as_str(), &b.finding.id))
     });
     let stored = stored_values(inner);
+    let backends = inner.store.list_backends().unwrap_or_default();
     for f in &mut found {
         f.finding.already_imported = match f.finding.kind {
-            BackendKind::Ollama => false,
+            BackendKind::Ollama => backends
+                .iter()
+                .any(|b| b.kind == BackendKind::Ollama && b.base_url == f.finding.display),
             kind => stored
                 .iter()
                 .any(|(k, v)| *k == kind && v.expose() == f.value.expose()),
@@ -154,6 +171,9 @@ fn finding(id: String, variable: String, source: FindingSource, value: String) -
         BackendKind::Ollama => ollama_base_url(trimmed).unwrap_or_else(|| "(not a host)".into()),
         _ => mask_key(trimmed),
     };
+    // The masked form in the id: a value changed since the scan no longer matches.
+    let id = format!("{id}:{display}");
+    let value = SecretString::new(trimmed.to_string());
     let finding = Finding {
         id,
         variable,
@@ -162,10 +182,7 @@ fn finding(id: String, variable: String, source: FindingSource, value: String) -
         display,
         already_imported: false,
     };
-    Some(Found {
-        finding,
-        value: SecretString::new(value),
-    })
+    Some(Found { finding, value })
 }
 
 fn read_env_file(path: &Path) -> Result<String, AppError> {
@@ -180,8 +197,12 @@ fn read_env_file(path: &Path) -> Result<String, AppError> {
             "{shown} is larger than 1 MiB; pick a .env file."
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| AppError::File(format!("Cannot read {shown}: {e}.")))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_ENV_FILE_BYTES), &mut bytes)
+        })
+        .map_err(|e| AppError::File(format!("Cannot read {shown}: {e}.")))?;
     String::from_utf8(bytes).map_err(|_| AppError::File(format!("{shown} is not a text file.")))
 }
 
@@ -211,26 +232,32 @@ fn import(
         })?;
         chosen.push(f);
     }
-    inner.secrets.check()?;
     let mut report = ImportReport::default();
-    let mut seen: Vec<(BackendKind, &str)> = Vec::new();
+    // Everything that cannot be imported is sorted out before anything is written.
+    let mut todo: Vec<&Found> = Vec::new();
     for f in chosen {
         let name = describe(&f.finding);
-        let value = f.value.expose().trim();
-        if f.finding.already_imported || seen.contains(&(f.finding.kind, value)) {
+        let duplicate = todo
+            .iter()
+            .any(|t| t.finding.kind == f.finding.kind && t.value.expose() == f.value.expose());
+        if f.finding.already_imported || duplicate {
             report.skipped.push(format!("{name}: already imported"));
-            continue;
+        } else if let Some(reason) = refusal(&f.finding, f.value.expose()) {
+            report.skipped.push(format!("{name}: {reason}"));
+        } else {
+            todo.push(f);
         }
-        match import_one(inner, &f.finding, value) {
-            Ok(backend) => {
-                seen.push((f.finding.kind, value));
-                report.imported += 1;
-                if !report.backends.contains(&backend) {
-                    report.backends.push(backend);
-                }
-            }
-            Err(e) if e_is_user_fixable(&e) => report.skipped.push(format!("{name}: {e}")),
-            Err(e) => return Err(e),
+    }
+    if todo.iter().any(|f| f.finding.kind != BackendKind::Ollama) {
+        inner.secrets.check()?;
+    }
+    for f in todo {
+        let backend = import_one(inner, &f.finding, f.value.expose())?;
+        if f.finding.kind != BackendKind::Ollama {
+            report.imported += 1;
+        }
+        if !report.backends.contains(&backend) {
+            report.backends.push(backend);
         }
     }
     tracing::info!(
@@ -241,67 +268,60 @@ fn import(
     Ok(report)
 }
 
-fn e_is_user_fixable(e: &AppError) -> bool {
-    matches!(
-        e,
-        AppError::Validation(_) | AppError::Invalid(_) | AppError::Conflict(_)
-    )
+/// Why a finding cannot be imported as it is, or `None`. Never quotes the value.
+fn refusal(f: &Finding, value: &str) -> Option<String> {
+    let v = match f.kind {
+        BackendKind::Ollama => match ollama_base_url(value) {
+            Some(url) => validate_backend(&draft_for(f.kind, "Ollama", &url), &[]),
+            None => return Some("not a host or host:port".into()),
+        },
+        kind => validate_key(kind, "imported", value, &[]),
+    };
+    v.first_error().map(|i| i.message.clone())
 }
 
-/// Imports one finding into the first backend of its kind (created with defaults if none) and
-/// enables that backend. Returns the backend's name.
+fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
+    BackendDraft {
+        name: name.to_string(),
+        kind,
+        base_url: base_url.to_string(),
+        default_model: kind.spec().default_model.to_string(),
+    }
+}
+
+/// Imports one checked finding into the first backend of its kind (created with defaults if
+/// there is none) and enables it. A backend created here is removed again if its key cannot be
+/// stored. Returns the backend's name.
 fn import_one(inner: &Inner, f: &Finding, value: &str) -> Result<String, AppError> {
-    let existing = inner
-        .store
-        .list_backends()?
-        .into_iter()
-        .find(|b| b.kind == f.kind);
+    let backends = inner.store.list_backends()?;
+    let existing = backends.iter().find(|b| b.kind == f.kind).cloned();
     let ollama_url = match f.kind {
-        BackendKind::Ollama => Some(
-            ollama_base_url(value).ok_or_else(|| AppError::Invalid("not a host:port".into()))?,
-        ),
+        BackendKind::Ollama => ollama_base_url(value),
         _ => None,
     };
-    let backend = match existing {
+    let (backend, created) = match existing {
         Some(b) => {
             if let Some(url) = &ollama_url {
                 let draft = BackendDraft {
-                    name: b.name.clone(),
-                    kind: b.kind,
-                    base_url: url.clone(),
                     default_model: b.default_model.clone(),
+                    ..draft_for(b.kind, &b.name, url)
                 };
                 inner.store.update_backend(&b.id, &draft)?;
             }
-            b
+            (b, false)
         }
         None => {
+            let taken: Vec<&str> = backends.iter().map(|b| b.name.as_str()).collect();
             let spec = f.kind.spec();
-            let taken: Vec<String> = inner
-                .store
-                .list_backends()?
-                .into_iter()
-                .map(|b| b.name)
-                .collect();
-            let name = (1..)
-                .map(|i| {
-                    if i == 1 {
-                        spec.label.to_string()
-                    } else {
-                        format!("{} {i}", spec.label)
-                    }
-                })
-                .find(|n| !taken.iter().any(|t| t.eq_ignore_ascii_case(n)))
-                .unwrap_or_else(|| spec.label.to_string());
-            let draft = BackendDraft {
-                name,
-                kind: f.kind,
-                base_url: ollama_url
-                    .clone()
-                    .unwrap_or_else(|| spec.default_base_url.to_string()),
-                default_model: spec.default_model.to_string(),
-            };
-            inner.store.insert_backend(&crate::new_id(), &draft, true)?
+            let name = free_name(spec.label, &taken, MAX_NAME_CHARS);
+            let url = ollama_url
+                .clone()
+                .unwrap_or_else(|| spec.default_base_url.to_string());
+            let draft = draft_for(f.kind, &name, &url);
+            (
+                inner.store.insert_backend(&crate::new_id(), &draft, true)?,
+                true,
+            )
         }
     };
     if ollama_url.is_none() {
@@ -311,25 +331,21 @@ fn import_one(inner: &Inner, f: &Finding, value: &str) -> Result<String, AppErro
             .into_iter()
             .map(|k| k.label)
             .collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
         let base = match f.source {
-            FindingSource::Environment => "env".to_string(),
-            FindingSource::File { .. } => ".env".to_string(),
+            FindingSource::Environment => "env",
+            FindingSource::File { .. } => ".env",
         };
-        let label = (1..)
-            .map(|i| {
-                if i == 1 {
-                    base.clone()
-                } else {
-                    format!("{base} {i}")
-                }
-            })
-            .find(|l| !labels.iter().any(|t| t.eq_ignore_ascii_case(l)))
-            .unwrap_or(base);
         let key = NewKey {
-            label,
+            label: free_name(base, &labels, MAX_LABEL_CHARS),
             value: SecretString::new(value.to_string()),
         };
-        crate::keys::store_key(inner, &backend.id, &key)?;
+        if let Err(e) = crate::keys::store_key(inner, &backend.id, &key) {
+            if created {
+                inner.store.delete_backend(&backend.id)?;
+            }
+            return Err(e);
+        }
     }
     inner.store.set_backend_enabled(&backend.id, true)?;
     Ok(backend.name)

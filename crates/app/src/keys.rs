@@ -5,7 +5,7 @@ use crate::probe::{probe, ProbeResult};
 use crate::service::Inner;
 use crate::{AppError, DomainEvent, Switchyard};
 use switchyard_core::validate::validate_key;
-use switchyard_core::{mask_key, BackendKind};
+use switchyard_core::{mask_key, BackendKind, Validation};
 use switchyard_secrets::SecretString;
 use switchyard_store::{now, CheckRow, KeyRow};
 
@@ -24,6 +24,29 @@ impl Switchyard {
             .await?;
         self.emit(DomainEvent::BackendsChanged);
         Ok(row)
+    }
+
+    /// Checks a key for a backend without saving it.
+    pub async fn validate_key(
+        &self,
+        backend_id: String,
+        key: NewKey,
+    ) -> Result<Validation, AppError> {
+        self.blocking(move |inner| {
+            let backend = inner
+                .store
+                .get_backend(&backend_id)?
+                .ok_or(AppError::NotFound("Backend"))?;
+            let existing = inner.store.keys_of(&backend_id)?;
+            let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
+            Ok(validate_key(
+                backend.kind,
+                &key.label,
+                key.value.expose(),
+                &labels,
+            ))
+        })
+        .await
     }
 
     /// Removes a key from the keychain, then its row.

@@ -58,7 +58,7 @@ pub async fn probe(
         .await;
     let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
     match sent {
-        Ok(resp) => classify(resp, latency_ms),
+        Ok(resp) => classify(kind, resp, latency_ms).await,
         Err(e) if e.is_timeout() => ProbeResult {
             outcome: CheckOutcome::Timeout,
             latency_ms: None,
@@ -74,13 +74,25 @@ pub async fn probe(
     }
 }
 
-fn classify(resp: reqwest::Response, latency_ms: u32) -> ProbeResult {
+/// How much of an error body is read to classify it.
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+async fn classify(kind: BackendKind, resp: reqwest::Response, latency_ms: u32) -> ProbeResult {
     let status = resp.status().as_u16();
-    let outcome = CheckOutcome::from_status(status);
+    let retry = retry_after(resp.headers());
+    let body = if resp.status().is_success() {
+        String::new()
+    } else {
+        error_body(resp).await
+    };
+    let outcome = CheckOutcome::classify(kind, status, &body);
     let message = match outcome {
         CheckOutcome::Valid => format!("valid, {latency_ms} ms"),
         CheckOutcome::Invalid => format!("invalid: the provider refused the key (HTTP {status})"),
-        CheckOutcome::RateLimited => match retry_after(resp.headers()) {
+        CheckOutcome::RateLimited if body.contains("insufficient_quota") => {
+            "out of credits: the key works but its account has no quota left (HTTP 429)".to_string()
+        }
+        CheckOutcome::RateLimited => match retry {
             Some(s) => format!("rate-limited (HTTP 429), retry in {s} s"),
             None => "rate-limited (HTTP 429)".to_string(),
         },
@@ -92,6 +104,18 @@ fn classify(resp: reqwest::Response, latency_ms: u32) -> ProbeResult {
         http_status: Some(status),
         message,
     }
+}
+
+/// The start of an error body, for classification only (never logged or shown).
+async fn error_body(mut resp: reqwest::Response) -> String {
+    let mut buf = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        buf.extend_from_slice(&chunk);
+        if buf.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 fn auth_headers(style: AuthStyle, key: Option<&SecretString>) -> Result<HeaderMap, String> {

@@ -58,14 +58,16 @@ impl Switchyard {
     /// Never touches the network beyond 127.0.0.1.
     pub async fn start(opts: Options) -> Result<Switchyard, AppError> {
         let paths = opts.paths.clone();
-        paths.create().map_err(|e| {
-            AppError::File(format!(
-                "Cannot create the data folder {}: {e}",
-                paths.data_dir.display()
-            ))
-        })?;
-        let db_file = paths.db_file.clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(&db_file)).await??;
+        let store = tokio::task::spawn_blocking(move || {
+            paths.create().map_err(|e| {
+                AppError::File(format!(
+                    "Cannot create the data folder {}: {e}",
+                    paths.data_dir.display()
+                ))
+            })?;
+            Ok::<_, AppError>(Store::open(&paths.db_file)?)
+        })
+        .await??;
         let demo = MockServer::start(opts.demo)
             .await
             .map_err(|e| AppError::Internal(format!("cannot start the Demo server: {e}")))?;

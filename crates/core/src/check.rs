@@ -1,5 +1,6 @@
 //! The outcome of a zero-cost key or backend check, and the status a backend shows because of it.
 
+use crate::BackendKind;
 use serde::{Deserialize, Serialize};
 
 /// What a test against the provider's model-list (or key-info) endpoint found.
@@ -54,6 +55,19 @@ impl CheckOutcome {
             _ => CheckOutcome::Unexpected,
         }
     }
+
+    /// Classifies a probe answer, with each provider's quirks: Gemini refuses a bad key with
+    /// 400 `API_KEY_INVALID`, not 401.
+    pub fn classify(kind: BackendKind, status: u16, body: &str) -> CheckOutcome {
+        let gemini_bad_key = kind == BackendKind::Gemini
+            && status == 400
+            && (body.contains("API_KEY_INVALID") || body.contains("API key not valid"));
+        if gemini_bad_key {
+            CheckOutcome::Invalid
+        } else {
+            Self::from_status(status)
+        }
+    }
 }
 
 /// What the Backends list and Overview show for a backend.
@@ -66,6 +80,8 @@ pub enum BackendStatus {
     KeyInvalid,
     RateLimited,
     Unreachable,
+    /// The provider answered, but not as expected (5xx, 404 …).
+    Failing,
     Disabled,
 }
 
@@ -90,10 +106,9 @@ pub fn backend_status(
         BackendStatus::RateLimited
     } else if has(CheckOutcome::Invalid) {
         BackendStatus::KeyInvalid
-    } else if has(CheckOutcome::Unreachable)
-        || has(CheckOutcome::Timeout)
-        || has(CheckOutcome::Unexpected)
-    {
+    } else if has(CheckOutcome::Unexpected) {
+        BackendStatus::Failing
+    } else if has(CheckOutcome::Unreachable) || has(CheckOutcome::Timeout) {
         BackendStatus::Unreachable
     } else {
         BackendStatus::Untested
@@ -113,6 +128,15 @@ mod tests {
         assert_eq!(CheckOutcome::from_status(403), CheckOutcome::Invalid);
         assert_eq!(CheckOutcome::from_status(429), CheckOutcome::RateLimited);
         assert_eq!(CheckOutcome::from_status(500), CheckOutcome::Unexpected);
+        let gemini_bad = r#"{"error":{"code":400,"status":"INVALID_ARGUMENT","details":[{"reason":"API_KEY_INVALID"}]}}"#;
+        assert_eq!(
+            CheckOutcome::classify(BackendKind::Gemini, 400, gemini_bad),
+            CheckOutcome::Invalid
+        );
+        assert_eq!(
+            CheckOutcome::classify(BackendKind::OpenAi, 400, gemini_bad),
+            CheckOutcome::Unexpected
+        );
     }
 
     #[test]

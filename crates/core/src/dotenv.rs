@@ -59,16 +59,16 @@ fn parse_line(raw: &str) -> Result<Option<(String, String)>, &'static str> {
     if line.is_empty() || line.starts_with('#') {
         return Ok(None);
     }
-    let line = line
-        .strip_prefix("export ")
-        .map(str::trim_start)
-        .unwrap_or(line);
+    let line = match line.strip_prefix("export") {
+        Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        _ => line,
+    };
     let Some((key, rest)) = line.split_once('=') else {
         return Err("expected KEY=value");
     };
     let key = key.trim();
     if !is_valid_name(key) {
-        return Err("invalid variable name (use letters, digits and _, not starting with a digit)");
+        return Err("invalid variable name (use letters, digits, _ and ., not starting with a digit)");
     }
     let value = parse_value(rest.trim_start())?;
     Ok(Some((key.to_string(), value)))
@@ -104,10 +104,12 @@ fn parse_value(rest: &str) -> Result<String, &'static str> {
         }
         return Err("unterminated double quote (values must fit on one line)");
     }
-    let value = match rest.find(" #") {
-        Some(i) => &rest[..i],
-        None => rest,
-    };
+    // A `#` starts a comment only after white space: `pa#ss` is a value.
+    let comment = rest
+        .char_indices()
+        .find(|&(i, c)| c == '#' && rest[..i].ends_with(char::is_whitespace))
+        .map(|(i, _)| i);
+    let value = &rest[..comment.unwrap_or(rest.len())];
     Ok(value.trim_end().to_string())
 }
 
@@ -149,6 +151,10 @@ mod tests {
         assert_eq!(one("A='x # not a comment'").1, "x # not a comment");
         assert_eq!(one(r#"A="line\nbreak \"q\"""#).1, "line\nbreak \"q\"");
         assert_eq!(one("A=value # comment").1, "value");
+        assert_eq!(one("A=value\t# tab comment").1, "value");
+        assert_eq!(one("A=pa#ss").1, "pa#ss");
+        assert_eq!(one("export\tB=2"), ("B".into(), "2".into()));
+        assert_eq!(one("A=x\r").1, "x", "CRLF files work");
         assert_eq!(one("A=").1, "");
         assert_eq!(
             one("\u{feff}A=1").0,

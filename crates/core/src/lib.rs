@@ -13,4 +13,6 @@ pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use mask::mask_key;
 pub use url_check::is_loopback_host;
-pub use validate::{BackendDraft, Field, Fix, Issue, Severity, Validation};
+pub use validate::{
+    free_name, looks_like_key, BackendDraft, Field, Fix, Issue, Severity, Validation,
+};

@@ -32,17 +32,14 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         );
     }
     if !trimmed.contains("://") {
-        let scheme = if looks_local(trimmed) {
-            "http"
-        } else {
-            "https"
-        };
+        let rest = strip_broken_scheme(trimmed);
+        let scheme = if looks_local(rest) { "http" } else { "https" };
         issues.push(
             Issue::error(
                 Field::BaseUrl,
                 "Base URL must start with https:// (or http:// for localhost).",
             )
-            .replace_with(format!("{scheme}://{trimmed}")),
+            .replace_with(format!("{scheme}://{rest}")),
         );
         return issues;
     }
@@ -84,7 +81,27 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         return issues;
     }
     if url.scheme() == "http" && !is_loopback_host(&url) {
-        let https = format!("https://{}", &trimmed["http://".len()..]);
+        if url.host() == Some(Host::Ipv4(std::net::Ipv4Addr::UNSPECIFIED)) {
+            // 0.0.0.0 is a bind address; as a destination it means this machine.
+            let mut local = url.clone();
+            let _ = local.set_host(Some("127.0.0.1"));
+            issues.push(
+                Issue::error(
+                    Field::BaseUrl,
+                    "0.0.0.0 is a listening address; connect to 127.0.0.1.",
+                )
+                .replace_with(strip_slash(local.as_str())),
+            );
+            return issues;
+        }
+        let https = match trimmed.strip_prefix("http://") {
+            Some(rest) => format!("https://{rest}"),
+            None => {
+                let mut u = url.clone();
+                let _ = u.set_scheme("https");
+                strip_slash(u.as_str())
+            }
+        };
         issues.push(
             Issue::error(
                 Field::BaseUrl,
@@ -147,6 +164,26 @@ fn strip_slash(s: &str) -> String {
 }
 
 fn looks_local(s: &str) -> bool {
+    if s.starts_with("[::1]") {
+        return true;
+    }
     let host = s.split(['/', ':']).next().unwrap_or("");
-    host.eq_ignore_ascii_case("localhost") || host.starts_with("127.") || host == "[::1]"
+    host.eq_ignore_ascii_case("localhost") || host.starts_with("127.") || host == "0.0.0.0"
+}
+
+/// `https:/x`, `https:x`, `http//x` → `x`: a scheme typed with the wrong punctuation.
+fn strip_broken_scheme(s: &str) -> &str {
+    for scheme in ["https", "http"] {
+        let Some(rest) = s
+            .get(..scheme.len())
+            .filter(|p| p.eq_ignore_ascii_case(scheme))
+            .map(|_| &s[scheme.len()..])
+        else {
+            continue;
+        };
+        if rest.starts_with([':', '/']) {
+            return rest.trim_start_matches([':', '/']);
+        }
+    }
+    s
 }

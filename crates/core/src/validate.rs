@@ -136,7 +136,7 @@ pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validatio
                 Field::Name,
                 format!("A backend named “{name}” already exists."),
             )
-            .replace_with(unique_name(name, other_names)),
+            .replace_with(free_name(name, other_names, MAX_NAME_CHARS)),
         );
     }
     if draft.kind != BackendKind::Demo {
@@ -170,13 +170,14 @@ pub fn validate_key(
     other_labels: &[&str],
 ) -> Validation {
     let mut issues = Vec::new();
+    let fallback = free_name("default", other_labels, MAX_LABEL_CHARS);
     check_text(
         &mut issues,
         Field::KeyLabel,
         "Label",
         label,
         MAX_LABEL_CHARS,
-        Some("default"),
+        Some(&fallback),
     );
     let trimmed_label = label.trim();
     if !trimmed_label.is_empty()
@@ -189,7 +190,7 @@ pub fn validate_key(
                 Field::KeyLabel,
                 format!("This backend already has a key labelled “{trimmed_label}”."),
             )
-            .replace_with(unique_name(trimmed_label, other_labels)),
+            .replace_with(free_name(trimmed_label, other_labels, MAX_LABEL_CHARS)),
         );
     }
     issues.extend(check_key_value(kind, value));
@@ -241,7 +242,8 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
             Issue::warning(
                 Field::KeyValue,
                 format!(
-                    "This looks like an {} key, not {}.",
+                    "This looks like {} {} key, not {}.",
+                    article(other.spec().label),
                     other.spec().label,
                     spec.label
                 ),
@@ -260,7 +262,7 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
     issues
 }
 
-/// Required, trimmed, bounded free text.
+/// Required, trimmed, bounded free text that must not be a pasted key.
 fn check_text(
     issues: &mut Vec<Issue>,
     field: Field,
@@ -278,6 +280,14 @@ fn check_text(
         });
         return;
     }
+    if looks_like_key(trimmed, field != Field::DefaultModel) {
+        // Never offer a fix here: it would echo the key back.
+        issues.push(Issue::error(
+            field,
+            format!("{what} looks like an API key. Keys belong in the key field, where they go to the keychain."),
+        ));
+        return;
+    }
     if trimmed.len() != value.len() {
         issues.push(
             Issue::error(field, format!("{what} has spaces around it.")).replace_with(trimmed),
@@ -292,14 +302,50 @@ fn check_text(
     }
 }
 
-/// `name 2`, `name 3`, … — the first one not taken.
-fn unique_name(name: &str, taken: &[&str]) -> String {
-    (2..)
-        .map(|i| format!("{name} {i}"))
-        .find(|c| !taken.iter().any(|t| t.trim().eq_ignore_ascii_case(c)))
-        .unwrap_or_else(|| name.to_string())
+/// True for text with a provider key prefix, or (when `strict`) a long run of mixed-case letters
+/// and digits with no separators, the shape of prefix-less keys such as Mistral's.
+pub fn looks_like_key(text: &str, strict: bool) -> bool {
+    if text.len() >= 20 && BackendKind::from_key_prefix(text).is_some() {
+        return true;
+    }
+    strict
+        && text.len() >= 24
+        && text.chars().all(|c| c.is_ascii_alphanumeric())
+        && text.chars().any(|c| c.is_ascii_uppercase())
+        && text.chars().any(|c| c.is_ascii_lowercase())
+        && text.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `base` if free, else `base 2`, `base 3`, … — the first one not taken (ignoring case), shortened
+/// so that it fits in `max_chars`.
+pub fn free_name(base: &str, taken: &[&str], max_chars: usize) -> String {
+    let is_taken = |c: &str| taken.iter().any(|t| t.trim().eq_ignore_ascii_case(c));
+    if !is_taken(base) && base.chars().count() <= max_chars {
+        return base.to_string();
+    }
+    (2u32..)
+        .map(|i| {
+            let suffix = format!(" {i}");
+            let keep = max_chars.saturating_sub(suffix.chars().count());
+            let stem: String = base.chars().take(keep).collect();
+            format!("{}{suffix}", stem.trim_end())
+        })
+        .find(|c| !is_taken(c))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// "a" or "an" for a kind's label ("an OpenAI key", "a Groq key").
+pub(crate) fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
 }
 
 #[cfg(test)]
 #[path = "validate_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "validate_fix_tests.rs"]
+mod fix_tests;

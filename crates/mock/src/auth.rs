@@ -5,26 +5,25 @@ use axum::http::HeaderMap;
 use crate::config::MockConfig;
 use crate::error::{ApiError, ErrorKind, Shape};
 
-/// The key a client sent: `Authorization: Bearer K`, else `x-api-key`, else `x-goog-api-key`.
-/// Empty values count as missing.
-pub(crate) fn extract_key(headers: &HeaderMap) -> Option<&str> {
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, rest) = v.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then_some(rest.trim())
-        });
+/// The key a client sent, read only from the header its provider uses: OpenAI-shaped APIs
+/// `Authorization: Bearer K`, Anthropic `x-api-key`, Gemini `x-goog-api-key`. A key in the wrong
+/// header counts as missing, as it would at the real provider. Empty values count as missing.
+pub(crate) fn extract_key(headers: &HeaderMap, shape: Shape) -> Option<&str> {
     let header = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    [bearer, header("x-api-key"), header("x-goog-api-key")]
-        .into_iter()
-        .flatten()
-        .find(|k| !k.is_empty())
+    let key = match shape {
+        Shape::OpenAi => header("authorization").and_then(|v| {
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(rest.trim())
+        }),
+        Shape::Anthropic => header("x-api-key"),
+        Shape::Gemini => header("x-goog-api-key"),
+    };
+    key.filter(|k| !k.is_empty())
 }
 
 /// True when the request looks like it comes from an Anthropic client.
@@ -53,17 +52,20 @@ mod tests {
     use axum::http::HeaderValue;
 
     #[test]
-    fn extracts_keys_in_order() {
+    fn keys_are_read_only_from_the_providers_header() {
         let mut h = HeaderMap::new();
-        assert_eq!(extract_key(&h), None);
         h.insert("x-goog-api-key", HeaderValue::from_static("g"));
-        assert_eq!(extract_key(&h), Some("g"));
         h.insert("x-api-key", HeaderValue::from_static("a"));
-        assert_eq!(extract_key(&h), Some("a"));
         h.insert("authorization", HeaderValue::from_static("bearer  b "));
-        assert_eq!(extract_key(&h), Some("b"));
+        assert_eq!(extract_key(&h, Shape::OpenAi), Some("b"));
+        assert_eq!(extract_key(&h, Shape::Anthropic), Some("a"));
+        assert_eq!(extract_key(&h, Shape::Gemini), Some("g"));
         h.insert("authorization", HeaderValue::from_static("Bearer "));
-        assert_eq!(extract_key(&h), Some("a"));
+        assert_eq!(
+            extract_key(&h, Shape::OpenAi),
+            None,
+            "an empty bearer is missing"
+        );
     }
 
     #[test]

@@ -56,6 +56,8 @@ impl ApiError {
 
     fn status(&self) -> StatusCode {
         match self.kind {
+            // Gemini answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID.
+            ErrorKind::Unauthorized if self.shape == Shape::Gemini => StatusCode::BAD_REQUEST,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -109,7 +111,10 @@ impl ApiError {
 
     fn gemini_body(&self) -> Value {
         let (status, message): (&str, String) = match &self.kind {
-            ErrorKind::Unauthorized => ("UNAUTHENTICATED", "API key not valid.".into()),
+            ErrorKind::Unauthorized => (
+                "INVALID_ARGUMENT",
+                "API key not valid. Please pass a valid API key.".into(),
+            ),
             ErrorKind::RateLimited => (
                 "RESOURCE_EXHAUSTED",
                 "Resource has been exhausted (e.g. check quota).".into(),
@@ -118,7 +123,15 @@ impl ApiError {
             ErrorKind::NotFound(m) => ("NOT_FOUND", m.clone()),
             ErrorKind::MethodNotAllowed(m) => ("INVALID_ARGUMENT", m.clone()),
         };
-        json!({ "error": { "code": self.status().as_u16(), "message": message, "status": status } })
+        let mut body = json!({ "error": { "code": self.status().as_u16(), "message": message, "status": status } });
+        if self.kind == ErrorKind::Unauthorized {
+            body["error"]["details"] = json!([{
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com"
+            }]);
+        }
+        body
     }
 
     fn extra_headers(&self) -> Vec<(&'static str, String)> {

@@ -73,7 +73,7 @@ pub(crate) async fn gemini(
             .find(|(name, value)| *name == "key" && !value.is_empty())
             .map(|(_, value)| value)
     });
-    let key = auth::extract_key(&headers).or(query_key);
+    let key = auth::extract_key(&headers, Shape::Gemini).or(query_key);
     auth::check(&state.config, key, Shape::Gemini)?;
     let models: Vec<Value> = state
         .config

@@ -111,7 +111,7 @@ impl Shared {
 
     /// Checks the request's key against the configuration, answering in `shape` on failure.
     pub(crate) fn authorize(&self, headers: &HeaderMap, shape: Shape) -> Result<(), ApiError> {
-        auth::check(&self.config, auth::extract_key(headers), shape)
+        auth::check(&self.config, auth::extract_key(headers, shape), shape)
     }
 }
 

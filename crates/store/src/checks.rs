@@ -51,6 +51,14 @@ impl Store {
         })
     }
 
+    /// Forgets every check of a backend (after its endpoint changed).
+    pub fn clear_checks(&self, backend_id: &str) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute("DELETE FROM checks WHERE backend_id = ?1", [backend_id])?;
+            Ok(())
+        })
+    }
+
     pub fn list_checks(&self) -> Result<Vec<CheckRow>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare(

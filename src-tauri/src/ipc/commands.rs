@@ -72,7 +72,7 @@ pub async fn validate_backend(
 
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(core, key))]
+#[tracing::instrument(skip(core, draft, key), fields(kind = draft.kind_id()))]
 pub async fn create_backend(
     core: State<'_, Core>,
     draft: BackendDraft,
@@ -87,7 +87,7 @@ pub async fn create_backend(
 
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(core))]
+#[tracing::instrument(skip(core, draft), fields(kind = draft.kind_id()))]
 pub async fn update_backend(
     core: State<'_, Core>,
     id: String,
@@ -129,6 +129,22 @@ pub async fn delete_backend(core: State<'_, Core>, id: String) -> Res<()> {
 #[tracing::instrument(skip(core, key))]
 pub async fn add_key(core: State<'_, Core>, backend_id: String, key: KeyInput) -> Res<Key> {
     Ok(core.app()?.add_key(backend_id, key.into()).await?.into())
+}
+
+/// Live validation for the add-key dialog. Nothing is saved.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(level = "debug", skip(core, key))]
+pub async fn validate_key(
+    core: State<'_, Core>,
+    backend_id: String,
+    key: KeyInput,
+) -> Res<ValidationReport> {
+    Ok(core
+        .app()?
+        .validate_key(backend_id, key.into())
+        .await?
+        .into())
 }
 
 #[tauri::command]

@@ -28,7 +28,7 @@ mirror_enum!(
     Kind <=> BackendKind { OpenAi, Anthropic, Gemini, Mistral, Groq, OpenRouter, Ollama, OpenAiCompatible, Demo }
 );
 mirror_enum!(Auth <=> AuthStyle { Bearer, XApiKey, GoogApiKey, None });
-mirror_enum!(Status <=> BackendStatus { Healthy, Untested, NoKey, KeyInvalid, RateLimited, Unreachable, Disabled });
+mirror_enum!(Status <=> BackendStatus { Healthy, Untested, NoKey, KeyInvalid, RateLimited, Unreachable, Failing, Disabled });
 mirror_enum!(Outcome <=> CheckOutcome { Valid, Invalid, RateLimited, Unreachable, Timeout, Unexpected });
 
 /// What the add/edit dialog needs to know about a kind.
@@ -194,12 +194,20 @@ impl From<KeyInput> for NewKey {
 }
 
 impl BackendDraft {
+    /// The kind's id for logs: a known id or "unknown", never the raw input.
+    pub fn kind_id(&self) -> &'static str {
+        BackendKind::parse(&self.kind).map_or("unknown", BackendKind::as_str)
+    }
+
     /// Resolves the kind; an unknown one is a validation error, not a crash.
     pub fn parse(self) -> Result<switchyard_core::BackendDraft, super::IpcError> {
         let kind = BackendKind::parse(&self.kind).ok_or_else(|| {
             super::IpcError::new(
                 super::ErrorKind::Validation,
-                format!("Unknown backend kind “{}”.", self.kind),
+                format!(
+                    "Unknown backend kind “{}”.",
+                    self.kind.chars().take(24).collect::<String>()
+                ),
             )
         })?;
         Ok(switchyard_core::BackendDraft {

@@ -4,6 +4,7 @@
 use super::dto_forms::FieldIssue;
 use serde::Serialize;
 use specta::Type;
+use switchyard_app::secrets::SecretError;
 use switchyard_app::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
@@ -57,10 +58,10 @@ impl From<AppError> for IpcError {
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
             AppError::Keychain(k) => IpcError {
-                kind: if k.is_unavailable() {
-                    ErrorKind::KeychainUnavailable
-                } else {
-                    ErrorKind::Internal
+                kind: match k {
+                    _ if k.is_unavailable() => ErrorKind::KeychainUnavailable,
+                    SecretError::NotFound => ErrorKind::NotFound,
+                    _ => ErrorKind::Internal,
                 },
                 hint: Some(k.fix_hint().to_string()),
                 message,

@@ -79,6 +79,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             reorder_backends,
             delete_backend,
             add_key,
+            validate_key,
             delete_key,
             reveal_key,
             test_key,

@@ -165,3 +165,91 @@ async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
         .await;
     assert!(matches!(err, Err(AppError::Validation(_))), "{err:?}");
 }
+
+#[tokio::test]
+async fn no_backend_can_become_demo() {
+    let h = start().await;
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            None,
+        )
+        .await
+        .unwrap();
+    let err = h
+        .app
+        .update_backend(b.row.id, draft(BackendKind::Demo, "Demo 2", ""))
+        .await;
+    assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
+}
+
+#[tokio::test]
+async fn changing_the_endpoint_forgets_old_checks() {
+    let h = start().await;
+    h.app.run_startup_checks().await;
+    let demo = h.app.list_backends().await.unwrap().remove(0);
+    assert_eq!(demo.status, BackendStatus::Healthy);
+    let b = h
+        .app
+        .create_backend(
+            draft(
+                BackendKind::Ollama,
+                "Ollama",
+                &demo.effective_base_url.replace("/v1", ""),
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    h.app.test_key(&b.row.id, None).await.unwrap();
+    assert_eq!(
+        h.app.get_backend(&b.row.id).await.unwrap().status,
+        BackendStatus::Healthy
+    );
+    let moved = h
+        .app
+        .update_backend(
+            b.row.id.clone(),
+            draft(BackendKind::Ollama, "Ollama", "http://127.0.0.1:9"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.status,
+        BackendStatus::Untested,
+        "a check of the old URL says nothing about the new one"
+    );
+    let renamed = h
+        .app
+        .update_backend(
+            b.row.id.clone(),
+            draft(BackendKind::Ollama, "Local", "http://127.0.0.1:9"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.row.name, "Local");
+}
+
+#[tokio::test]
+async fn deleting_with_the_keychain_down_changes_nothing() {
+    let h = start().await;
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            Some(key("a", "sk-abcdefghijklmnopqrst1")),
+        )
+        .await
+        .unwrap();
+    h.app
+        .add_key(b.row.id.clone(), key("b", "sk-abcdefghijklmnopqrst2"))
+        .await
+        .unwrap();
+    h.keychain.set_unavailable(true);
+    let err = h.app.delete_backend(b.row.id.clone()).await.unwrap_err();
+    assert!(matches!(err, AppError::Keychain(_)), "{err:?}");
+    h.keychain.set_unavailable(false);
+    assert_eq!(h.keychain.len(), 2, "no key was removed");
+    assert_eq!(h.app.get_backend(&b.row.id).await.unwrap().keys.len(), 2);
+}

@@ -6,8 +6,9 @@ const OPENAI: &str = "sk-proj-envenvenvenvenv0001";
 const ANTHROPIC: &str = "sk-ant-api03-dotenvdotenv0002";
 const GROQ: &str = "gsk_dotenvdotenvdotenv0003";
 
-fn write_env(dir: &Path) -> std::path::PathBuf {
-    let path = dir.join("fixture.env");
+/// The fixture lives outside the data folder, so the data folder can be grepped for its keys.
+fn write_env(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let path = dir.path().join("fixture.env");
     let text = format!(
         "# keys for the project\nANTHROPIC_API_KEY=\"{ANTHROPIC}\"\nthis line is broken\nexport GROQ_API_KEY={GROQ} # groq\nOPENAI_API_KEY={OPENAI}\nUNRELATED=1\n"
     );
@@ -23,7 +24,8 @@ async fn scan_finds_environment_and_file_keys_masked_with_bad_lines_by_number() 
         ("PATH", "/bin"),
     ])
     .await;
-    let env = write_env(h.dir.path());
+    let src = tempfile::tempdir().unwrap();
+    let env = write_env(&src);
     let scan = h.app.scan_import(Some(env)).await.unwrap();
     let found: Vec<_> = scan
         .findings
@@ -67,11 +69,16 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
         ("OLLAMA_HOST", "0.0.0.0:11434"),
     ])
     .await;
-    let env = write_env(h.dir.path());
+    let src = tempfile::tempdir().unwrap();
+    let env = write_env(&src);
     let scan = h.app.scan_import(Some(env.clone())).await.unwrap();
     let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
     let report = h.app.import_keys(Some(env.clone()), ids).await.unwrap();
-    assert_eq!(report.imported, 4, "{report:?}");
+    assert_eq!(
+        report.imported, 3,
+        "three keys (the Ollama host is not a key): {report:?}"
+    );
+    assert!(report.backends.contains(&"Ollama".to_string()));
     assert_eq!(
         report.skipped,
         ["OPENAI_API_KEY (.env line 5): already imported"]
@@ -105,7 +112,21 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
         .find(|f| f.variable == "OPENAI_API_KEY")
         .unwrap();
     assert!(openai.already_imported, "a rescan marks imported keys");
-    assert!(files_containing(h.dir.path().join("logs").as_path(), "envenvenv").is_empty());
+    for key in [OPENAI, ANTHROPIC, GROQ] {
+        assert!(
+            files_containing(h.dir.path(), key).is_empty(),
+            "no file under the data folder holds a key"
+        );
+    }
+    let ollama = rescan
+        .findings
+        .iter()
+        .find(|f| f.variable == "OLLAMA_HOST")
+        .unwrap();
+    assert!(
+        ollama.already_imported,
+        "the Ollama host is recognised as imported too"
+    );
 }
 
 #[tokio::test]
@@ -127,11 +148,10 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
         .set_backend_enabled(b.row.id.clone(), false)
         .await
         .unwrap();
-    let report = h
-        .app
-        .import_keys(None, vec!["env:OPENAI_API_KEY".into()])
-        .await
-        .unwrap();
+    let ids = vec![h.app.scan_import(None).await.unwrap().findings[0]
+        .id
+        .clone()];
+    let report = h.app.import_keys(None, ids).await.unwrap();
     assert_eq!(report.backends, ["Work OpenAI"]);
     let b = h.app.get_backend(&b.row.id).await.unwrap();
     assert!(b.row.enabled);
@@ -141,11 +161,8 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
 #[tokio::test]
 async fn stale_selections_change_nothing() {
     let h = start_with(vec![]).await;
-    let err = h
-        .app
-        .import_keys(None, vec!["env:OPENAI_API_KEY".into()])
-        .await
-        .unwrap_err();
+    let ids = vec!["env:OPENAI_API_KEY:sk-proj-…0001".to_string()];
+    let err = h.app.import_keys(None, ids).await.unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
     assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
 }
@@ -183,11 +200,66 @@ async fn unreadable_env_files_are_typed_errors() {
 async fn import_with_the_keychain_down_is_typed_and_saves_nothing() {
     let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
     h.keychain.set_unavailable(true);
-    let err = h
-        .app
-        .import_keys(None, vec!["env:OPENAI_API_KEY".into()])
-        .await
-        .unwrap_err();
+    let ids = vec![h.app.scan_import(None).await.unwrap().findings[0]
+        .id
+        .clone()];
+    let err = h.app.import_keys(None, ids).await.unwrap_err();
     assert!(matches!(err, AppError::Keychain(_)), "{err:?}");
     assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
+}
+
+#[tokio::test]
+async fn values_that_cannot_be_imported_are_skipped_and_leave_nothing_behind() {
+    let h = start_with(vec![
+        ("GROQ_API_KEY", "gsk_has a space inside it"),
+        ("OLLAMA_HOST", "http://gpu-box.example.com:11434"),
+        ("OPENAI_API_KEY", OPENAI),
+    ])
+    .await;
+    let ids: Vec<_> = h
+        .app
+        .scan_import(None)
+        .await
+        .unwrap()
+        .findings
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    let report = h.app.import_keys(None, ids).await.unwrap();
+    assert_eq!(report.imported, 1);
+    assert_eq!(report.backends, ["OpenAI"]);
+    assert_eq!(report.skipped.len(), 2, "{report:?}");
+    assert!(report
+        .skipped
+        .iter()
+        .any(|s| s.starts_with("GROQ_API_KEY (environment): Key contains spaces")));
+    assert!(report
+        .skipped
+        .iter()
+        .any(|s| s.starts_with("OLLAMA_HOST (environment): Use https://")));
+    assert!(
+        report.skipped.iter().all(|s| !s.contains("has a space")),
+        "reasons never quote the value"
+    );
+    assert_eq!(
+        names(&h.app.list_backends().await.unwrap()),
+        ["Demo", "OpenAI"],
+        "no half-made backends"
+    );
+}
+
+#[tokio::test]
+async fn a_value_changed_since_the_scan_is_a_conflict() {
+    let src = tempfile::tempdir().unwrap();
+    let h = start().await;
+    let env = write_env(&src);
+    let scan = h.app.scan_import(Some(env.clone())).await.unwrap();
+    let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
+    let changed = std::fs::read_to_string(&env)
+        .unwrap()
+        .replace(GROQ, "gsk_replacedreplacedreplaced9999");
+    std::fs::write(&env, changed).unwrap();
+    let err = h.app.import_keys(Some(env), ids).await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+    assert!(h.keychain.is_empty(), "nothing was imported");
 }

@@ -202,6 +202,29 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
         assert_eq!(r.outcome, CheckOutcome::Valid, "{kind:?}: {r:?}");
         assert_eq!(p.calls(route), before + 1, "{kind:?} must probe {route}");
     }
+    // Gemini refuses a bad key with 400 API_KEY_INVALID: that is "invalid", not a provider error.
+    let gemini = h
+        .app
+        .create_backend(
+            draft(
+                BackendKind::Gemini,
+                "Gemini bad",
+                &format!("{}/v1beta", p.base_url()),
+            ),
+            Some(key("k", WRONG)),
+        )
+        .await
+        .unwrap();
+    let r = h
+        .app
+        .test_key(&gemini.row.id, Some(&gemini.keys[0].row.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.outcome, r.http_status),
+        (CheckOutcome::Invalid, Some(400)),
+        "{r:?}"
+    );
     // Ollama takes no key at all.
     let open = MockServer::start(MockConfig::instant()).await.unwrap();
     let ollama = h
@@ -282,4 +305,67 @@ async fn test_key_needs_a_key_where_the_kind_does() {
         h.app.test_key(&b.row.id, Some("nope")).await,
         Err(AppError::NotFound(_))
     ));
+}
+
+#[tokio::test]
+async fn a_provider_error_is_not_reported_as_unreachable() {
+    let h = start().await;
+    let p = provider().await;
+    // The mock has no /v1/nothing/models: a 404 from a live server.
+    let b = h
+        .app
+        .create_backend(
+            draft(
+                BackendKind::OpenAiCompatible,
+                "Wrong path",
+                &format!("{}/v1/nothing", p.base_url()),
+            ),
+            Some(key("k", VALID)),
+        )
+        .await
+        .unwrap();
+    let r = h
+        .app
+        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.outcome, r.http_status),
+        (CheckOutcome::Unexpected, Some(404)),
+        "{r:?}"
+    );
+    assert_eq!(
+        h.app.get_backend(&b.row.id).await.unwrap().status,
+        BackendStatus::Failing
+    );
+}
+
+#[tokio::test]
+async fn validate_key_checks_labels_and_kind_without_saving() {
+    let h = start().await;
+    let b = h
+        .app
+        .create_backend(
+            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
+            Some(key("work", VALID)),
+        )
+        .await
+        .unwrap();
+    let v = h
+        .app
+        .validate_key(
+            b.row.id.clone(),
+            key("Work", "sk-ant-api03-abcdefghijklmnop"),
+        )
+        .await
+        .unwrap();
+    let fields: Vec<_> = v.issues.iter().map(|i| i.field).collect();
+    assert_eq!(
+        fields,
+        [
+            switchyard_core::Field::KeyLabel,
+            switchyard_core::Field::KeyValue
+        ]
+    );
+    assert_eq!(h.keychain.len(), 1, "validation saves nothing");
 }

@@ -53,11 +53,12 @@ async fn wrong_key_gets_401_in_provider_shape_without_the_key() {
             .header("x-goog-api-key", secret),
     )
     .await;
-    assert_eq!(st, 401);
     assert_eq!(
-        g,
-        json!({"error": {"code": 401, "message": "API key not valid.", "status": "UNAUTHENTICATED"}})
+        st, 400,
+        "Gemini refuses a bad key with 400, like the real API"
     );
+    assert_eq!(g["error"]["status"], "INVALID_ARGUMENT");
+    assert_eq!(g["error"]["details"][0]["reason"], "API_KEY_INVALID");
     // Missing key is also rejected; the right key passes.
     assert_eq!(
         client()
@@ -111,4 +112,35 @@ async fn rate_limited_key_gets_429_with_retry_after() {
     assert_eq!(v["type"], "error");
     assert_eq!(v["error"]["type"], "rate_limit_error");
     assert!(!v.to_string().contains("slow-key"));
+}
+
+#[tokio::test]
+async fn a_key_in_another_providers_header_counts_as_missing() {
+    let mut cfg = MockConfig::instant();
+    cfg.accepted_keys = Some(vec!["good-key".into()]);
+    let server = MockServer::start(cfg).await.unwrap();
+    let b = server.base_url();
+    let wrong_header = client()
+        .get(format!("{b}/v1beta/models"))
+        .bearer_auth("good-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong_header.status(),
+        400,
+        "Gemini reads only x-goog-api-key"
+    );
+    let chat = client()
+        .post(format!("{b}/v1/chat/completions"))
+        .header("x-api-key", "good-key")
+        .json(&json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        chat.status(),
+        401,
+        "OpenAI routes read only the bearer token"
+    );
 }
