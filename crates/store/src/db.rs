@@ -45,6 +45,61 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) STRICT;",
+    // 2: the gateway: local tokens (hashed), user routes, and the request ledger.
+    "CREATE TABLE tokens (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        hash         TEXT NOT NULL UNIQUE,
+        prefix       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at   TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX tokens_name ON tokens (name COLLATE NOCASE) WHERE revoked_at IS NULL;
+    CREATE TABLE routes (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        strategy   TEXT NOT NULL,
+        candidates TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX routes_name ON routes (name COLLATE NOCASE);
+    CREATE TABLE requests (
+        id               TEXT PRIMARY KEY,
+        started_at       TEXT NOT NULL,
+        token_name       TEXT,
+        inbound          TEXT NOT NULL,
+        route            TEXT,
+        requested_model  TEXT NOT NULL,
+        backend          TEXT,
+        key_label        TEXT,
+        model            TEXT,
+        status           INTEGER NOT NULL,
+        error_class      TEXT,
+        reason           TEXT,
+        attempts         INTEGER NOT NULL,
+        latency_ms       INTEGER NOT NULL,
+        ttfb_ms          INTEGER,
+        input_tokens     INTEGER NOT NULL DEFAULT 0,
+        output_tokens    INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens  INTEGER NOT NULL DEFAULT 0,
+        cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd         REAL,
+        streamed         INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX requests_started ON requests (started_at);
+    CREATE TABLE attempts (
+        request_id  TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        n           INTEGER NOT NULL,
+        backend     TEXT NOT NULL,
+        key_label   TEXT,
+        model       TEXT NOT NULL,
+        status      INTEGER,
+        error_class TEXT,
+        latency_ms  INTEGER NOT NULL,
+        PRIMARY KEY (request_id, n)
+    ) STRICT;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

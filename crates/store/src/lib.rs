@@ -1,4 +1,5 @@
-//! SQLite storage for backends, key metadata, checks and settings. Never stores a key: the
+//! SQLite storage for backends, key metadata, checks, settings, gateway tokens (hashed), routes
+//! and the request ledger. Never stores a key: the
 //! `backend_keys` table holds a masked hint, the key itself lives in the OS keychain.
 //! All calls block; async callers go through `spawn_blocking`.
 
@@ -7,13 +8,19 @@ mod checks;
 mod db;
 mod error;
 mod keys;
+mod ledger;
+mod routes;
 mod settings;
+mod tokens;
 
 pub use backends::BackendRow;
 pub use checks::CheckRow;
 pub use db::Store;
 pub use error::StoreError;
 pub use keys::KeyRow;
+pub use ledger::{AttemptRecord, RequestFilter, RequestRecord};
+pub use routes::RouteRow;
+pub use tokens::TokenRow;
 
 /// The current time as RFC 3339 (UTC), the format every timestamp column uses.
 pub fn now() -> String {
@@ -24,3 +31,5 @@ pub fn now() -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_gateway;

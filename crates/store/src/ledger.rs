@@ -1,0 +1,186 @@
+//! The request ledger: one `requests` row per gateway request and one `attempts` row per upstream
+//! attempt. Written in batches by a single writer; never holds a key (only its label).
+
+use crate::{Store, StoreError};
+use rusqlite::{params, Row};
+
+/// One finished (or abandoned) gateway request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRecord {
+    pub id: String,
+    /// RFC 3339.
+    pub started_at: String,
+    pub token_name: Option<String>,
+    /// `openai` or `anthropic`: the shape the caller used.
+    pub inbound: String,
+    pub route: Option<String>,
+    pub requested_model: String,
+    /// The backend that answered (or the last one tried).
+    pub backend: Option<String>,
+    pub key_label: Option<String>,
+    pub model: Option<String>,
+    pub status: u16,
+    pub error_class: Option<String>,
+    /// Why this backend was chosen.
+    pub reason: Option<String>,
+    pub attempts: u32,
+    pub latency_ms: u32,
+    pub ttfb_ms: Option<u32>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    /// `None`: the model has no known price (never recorded as $0).
+    pub cost_usd: Option<f64>,
+    pub streamed: bool,
+    pub attempt_list: Vec<AttemptRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub n: u32,
+    pub backend: String,
+    pub key_label: Option<String>,
+    pub model: String,
+    /// `None` when no HTTP answer came (connect error, timeout).
+    pub status: Option<u16>,
+    pub error_class: Option<String>,
+    pub latency_ms: u32,
+}
+
+/// Which requests to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestFilter {
+    pub backend: Option<String>,
+    pub route: Option<String>,
+    pub token_name: Option<String>,
+    /// `true`: only status ≥ 400; `false`: only < 400.
+    pub failed: Option<bool>,
+    /// Only requests started before this RFC 3339 time (paging).
+    pub before: Option<String>,
+    pub limit: u32,
+}
+
+const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed";
+
+fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
+    Ok(RequestRecord {
+        id: r.get(0)?,
+        started_at: r.get(1)?,
+        token_name: r.get(2)?,
+        inbound: r.get(3)?,
+        route: r.get(4)?,
+        requested_model: r.get(5)?,
+        backend: r.get(6)?,
+        key_label: r.get(7)?,
+        model: r.get(8)?,
+        status: r.get(9)?,
+        error_class: r.get(10)?,
+        reason: r.get(11)?,
+        attempts: r.get(12)?,
+        latency_ms: r.get(13)?,
+        ttfb_ms: r.get(14)?,
+        input_tokens: u64_of(r.get(15)?),
+        output_tokens: u64_of(r.get(16)?),
+        cache_read_tokens: u64_of(r.get(17)?),
+        cache_write_tokens: u64_of(r.get(18)?),
+        cost_usd: r.get(19)?,
+        streamed: r.get(20)?,
+        attempt_list: Vec::new(),
+    })
+}
+
+impl Store {
+    /// Writes a batch of requests with their attempts in one transaction.
+    pub fn insert_requests(&self, batch: &[RequestRecord]) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            {
+                let mut req = tx.prepare_cached(&format!(
+                    "INSERT OR REPLACE INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+                ))?;
+                let mut att = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?;
+                for r in batch {
+                    req.execute(params![
+                        r.id, r.started_at, r.token_name, r.inbound, r.route, r.requested_model,
+                        r.backend, r.key_label, r.model, r.status, r.error_class, r.reason,
+                        r.attempts, r.latency_ms, r.ttfb_ms, i64_of(r.input_tokens),
+                        i64_of(r.output_tokens), i64_of(r.cache_read_tokens),
+                        i64_of(r.cache_write_tokens), r.cost_usd, r.streamed
+                    ])?;
+                    for a in &r.attempt_list {
+                        att.execute(params![
+                            r.id, a.n, a.backend, a.key_label, a.model, a.status, a.error_class,
+                            a.latency_ms
+                        ])?;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Recent requests matching `filter`, newest first, with their attempts.
+    pub fn recent_requests(
+        &self,
+        filter: &RequestFilter,
+    ) -> Result<Vec<RequestRecord>, StoreError> {
+        self.with(|c| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM requests
+                 WHERE (?1 IS NULL OR backend = ?1) AND (?2 IS NULL OR route = ?2)
+                   AND (?3 IS NULL OR token_name = ?3)
+                   AND (?4 IS NULL OR (?4 = 1 AND status >= 400) OR (?4 = 0 AND status < 400))
+                   AND (?5 IS NULL OR started_at < ?5)
+                 ORDER BY started_at DESC LIMIT ?6"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let limit = filter.limit.clamp(1, 1000);
+            let mut rows = stmt
+                .query_map(
+                    params![
+                        filter.backend,
+                        filter.route,
+                        filter.token_name,
+                        filter.failed,
+                        filter.before,
+                        limit
+                    ],
+                    from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut att = c.prepare_cached(
+                "SELECT n, backend, key_label, model, status, error_class, latency_ms
+                 FROM attempts WHERE request_id = ?1 ORDER BY n",
+            )?;
+            for r in &mut rows {
+                r.attempt_list = att
+                    .query_map([&r.id], |a| {
+                        Ok(AttemptRecord {
+                            n: a.get(0)?,
+                            backend: a.get(1)?,
+                            key_label: a.get(2)?,
+                            model: a.get(3)?,
+                            status: a.get(4)?,
+                            error_class: a.get(5)?,
+                            latency_ms: a.get(6)?,
+                        })
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+            }
+            Ok(rows)
+        })
+    }
+}

@@ -1,0 +1,64 @@
+//! The `routes` table: user-defined model names (`fast`, `cheap`, `best`) that map to a list of
+//! candidates and a strategy. Strategy and candidates are stored as JSON; their types live in
+//! the app, so this table never needs a migration when a strategy gains a field.
+
+use crate::{now, Store, StoreError};
+use rusqlite::{params, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteRow {
+    pub id: String,
+    pub name: String,
+    pub strategy: String,
+    pub candidates: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<RouteRow> {
+    Ok(RouteRow {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        strategy: row.get(2)?,
+        candidates: row.get(3)?,
+        created_at: row.get(4)?,
+        updated_at: row.get(5)?,
+    })
+}
+
+impl Store {
+    pub fn list_routes(&self) -> Result<Vec<RouteRow>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, name, strategy, candidates, created_at, updated_at FROM routes ORDER BY name",
+            )?;
+            let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Inserts or replaces a route by id.
+    pub fn save_route(
+        &self,
+        id: &str,
+        name: &str,
+        strategy: &str,
+        candidates: &str,
+    ) -> Result<(), StoreError> {
+        let ts = now();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO routes (id, name, strategy, candidates, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, strategy = excluded.strategy,
+                   candidates = excluded.candidates, updated_at = excluded.updated_at",
+                params![id, name, strategy, candidates, ts],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn delete_route(&self, id: &str) -> Result<bool, StoreError> {
+        self.with(|c| Ok(c.execute("DELETE FROM routes WHERE id = ?1", [id])? > 0))
+    }
+}

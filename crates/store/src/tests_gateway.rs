@@ -1,0 +1,122 @@
+//! Tokens, routes and the request ledger against a real SQLite database.
+
+use super::*;
+
+fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
+    RequestRecord {
+        id: id.into(),
+        started_at: at.into(),
+        token_name: Some("cursor".into()),
+        inbound: "openai".into(),
+        route: None,
+        requested_model: "demo-chat".into(),
+        backend: Some(backend.into()),
+        key_label: None,
+        model: Some("demo-chat".into()),
+        status,
+        error_class: (status >= 400).then(|| "upstream_5xx".into()),
+        reason: Some("priority 1 of 1".into()),
+        attempts: 1,
+        latency_ms: 12,
+        ttfb_ms: Some(3),
+        input_tokens: 10,
+        output_tokens: 20,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        cost_usd: None,
+        streamed: false,
+        attempt_list: vec![AttemptRecord {
+            n: 1,
+            backend: backend.into(),
+            key_label: None,
+            model: "demo-chat".into(),
+            status: Some(status),
+            error_class: None,
+            latency_ms: 12,
+        }],
+    }
+}
+
+#[test]
+fn tokens_are_stored_hashed_revocable_and_names_reusable_after_revoke() {
+    let s = Store::open_in_memory().unwrap();
+    let t = s.insert_token("t1", "cursor", "aa11", "sy-1234").unwrap();
+    assert_eq!((t.name.as_str(), t.revoked_at.as_deref()), ("cursor", None));
+    assert!(s
+        .insert_token("t2", "Cursor", "bb22", "sy-5678")
+        .unwrap_err()
+        .is_unique_violation());
+    let revoked = s.revoke_token("cursor").unwrap().expect("revoked by name");
+    assert!(revoked.revoked_at.is_some());
+    assert!(
+        s.revoke_token("cursor").unwrap().is_none(),
+        "already revoked"
+    );
+    s.insert_token("t3", "cursor", "cc33", "sy-9abc")
+        .expect("the name is free again");
+    s.touch_tokens(&[("t3".into(), "2026-01-01T00:00:00Z".into())])
+        .unwrap();
+    let list = s.list_tokens().unwrap();
+    assert_eq!(list[0].id, "t3", "active tokens first");
+    assert_eq!(
+        list[0].last_used_at.as_deref(),
+        Some("2026-01-01T00:00:00Z")
+    );
+}
+
+#[test]
+fn routes_save_update_and_delete() {
+    let s = Store::open_in_memory().unwrap();
+    s.save_route("r1", "fast", r#"{"type":"priority"}"#, "[]")
+        .unwrap();
+    s.save_route("r1", "quick", r#"{"type":"lowestLatency"}"#, "[]")
+        .unwrap();
+    let routes = s.list_routes().unwrap();
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0].name, "quick");
+    assert!(s.delete_route("r1").unwrap());
+}
+
+#[test]
+fn the_ledger_round_trips_requests_with_attempts_and_filters() {
+    let s = Store::open_in_memory().unwrap();
+    let mut priced = record("a", "2026-01-01T00:00:01Z", "Demo", 200);
+    priced.cost_usd = Some(0.0012);
+    s.insert_requests(&[
+        priced.clone(),
+        record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),
+    ])
+    .unwrap();
+    let all = s
+        .recent_requests(&RequestFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["b", "a"],
+        "newest first"
+    );
+    assert_eq!(all[1], priced, "every field survives the round trip");
+    let failed = s
+        .recent_requests(&RequestFilter {
+            failed: Some(true),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    let demo = s
+        .recent_requests(&RequestFilter {
+            backend: Some("Demo".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(demo[0].cost_usd, Some(0.0012));
+    assert_eq!(
+        all[0].cost_usd, None,
+        "an unknown price stays unknown, not $0"
+    );
+}

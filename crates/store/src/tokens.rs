@@ -1,0 +1,95 @@
+//! The `tokens` table: one local gateway token per tool. Only a SHA-256 hash of each token is
+//! stored (plus a short prefix to recognise it); the token itself is shown once, at creation.
+
+use crate::{now, Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    /// Hex SHA-256 of the token.
+    pub hash: String,
+    /// The first characters of the token, e.g. `sy-3f9a`, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, name, hash, prefix, created_at, last_used_at, revoked_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
+    Ok(TokenRow {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        hash: row.get(2)?,
+        prefix: row.get(3)?,
+        created_at: row.get(4)?,
+        last_used_at: row.get(5)?,
+        revoked_at: row.get(6)?,
+    })
+}
+
+impl Store {
+    /// Every token, active first, newest first.
+    pub fn list_tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
+        self.with(|c| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM tokens ORDER BY revoked_at IS NOT NULL, created_at DESC"
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt
+                .query_map([], from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    pub fn insert_token(
+        &self,
+        id: &str,
+        name: &str,
+        hash: &str,
+        prefix: &str,
+    ) -> Result<TokenRow, StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO tokens (id, name, hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, name, hash, prefix, now()],
+            )?;
+            let sql = format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1");
+            Ok(c.query_row(&sql, [id], from_row)?)
+        })
+    }
+
+    /// Revokes an active token by id or name. `None` when there is no such active token.
+    pub fn revoke_token(&self, id_or_name: &str) -> Result<Option<TokenRow>, StoreError> {
+        self.with(|c| {
+            let sql = format!(
+                "UPDATE tokens SET revoked_at = ?2
+                 WHERE revoked_at IS NULL AND (id = ?1 OR name = ?1 COLLATE NOCASE)
+                 RETURNING {COLUMNS}"
+            );
+            Ok(c.query_row(&sql, params![id_or_name, now()], from_row)
+                .optional()?)
+        })
+    }
+
+    /// Records when tokens were last used (batched by the ledger writer).
+    pub fn touch_tokens(&self, uses: &[(String, String)]) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            {
+                let mut stmt = tx.prepare_cached(
+                    "UPDATE tokens SET last_used_at = max(COALESCE(last_used_at, ''), ?2) WHERE id = ?1",
+                )?;
+                for (id, at) in uses {
+                    stmt.execute(params![id, at])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
