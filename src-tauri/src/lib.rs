@@ -27,7 +27,8 @@ pub fn run() -> Result<(), String> {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let opts = Options::new(paths, secrets);
+            let mut opts = Options::new(paths, secrets);
+            opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
             let core = tauri::async_runtime::block_on(Switchyard::start(opts)).map_err(|e| {
                 tracing::error!(error = %e, "core failed to start");
                 IpcError::new(

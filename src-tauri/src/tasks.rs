@@ -1,6 +1,8 @@
 //! Forwards domain events from the core to typed Tauri events.
 
-use crate::ipc::events::{BackendsChanged, KeyChecked};
+use crate::ipc::events::{
+    BackendsChanged, GatewayHealthChanged, KeyChecked, RequestsRecorded, TokensChanged,
+};
 use switchyard_app::{DomainEvent, Switchyard};
 use tauri::AppHandle;
 use tauri_specta::Event;
@@ -25,6 +27,12 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
                     result: result.into(),
                 }
                 .emit(&handle),
+                Ok(DomainEvent::TokensChanged) => TokensChanged.emit(&handle),
+                Ok(DomainEvent::RequestsRecorded { count }) => RequestsRecorded {
+                    count: u32::try_from(count).unwrap_or(u32::MAX),
+                }
+                .emit(&handle),
+                Ok(DomainEvent::GatewayHealthChanged) => GatewayHealthChanged.emit(&handle),
                 Err(RecvError::Closed) => break,
             };
             if let Err(e) = sent {

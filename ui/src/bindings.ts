@@ -34,6 +34,13 @@ export const commands = {
 	importKeys: (envFile: string | null, ids: string[]) => typedError<ImportResult, IpcError_Serialize>(__TAURI_INVOKE("import_keys", { envFile, ids })),
 	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	updateSettings: (settings: UserSettings) => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("update_settings", { settings })),
+	gatewayStatus: () => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("gateway_status")),
+	listTokens: () => typedError<Token_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tokens")),
+	/**  Creates a token for a tool; its value is in the answer once and never again. */
+	createToken: (name: string) => typedError<CreatedToken_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_token", { name })),
+	revokeToken: (id: string) => typedError<Token_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_token", { id })),
+	/**  The newest ledger rows matching the filters. */
+	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
 };
 
 /** Events */
@@ -63,6 +70,28 @@ export type AppInfo_Serialize = {
 	demoBaseUrl: string,
 	/**  Milliseconds from process start to the UI's first paint, once reported. */
 	firstPaintMs: number | null,
+};
+
+export type Attempt = Attempt_Serialize | Attempt_Deserialize;
+
+export type Attempt_Deserialize = {
+	n: number,
+	backend: string,
+	keyLabel?: string | null,
+	model: string,
+	status?: number | null,
+	errorClass?: string | null,
+	latencyMs: number,
+};
+
+export type Attempt_Serialize = {
+	n: number,
+	backend: string,
+	keyLabel: string | null,
+	model: string,
+	status: number | null,
+	errorClass: string | null,
+	latencyMs: number,
 };
 
 export type Auth = "bearer" | "xApiKey" | "googApiKey" | "none";
@@ -138,6 +167,21 @@ export type Check_Serialize = {
 	checkedAt: string | null,
 };
 
+/**  A token just created: `value` is shown once and never again. */
+export type CreatedToken = CreatedToken_Serialize | CreatedToken_Deserialize;
+
+/**  A token just created: `value` is shown once and never again. */
+export type CreatedToken_Deserialize = {
+	token: Token_Deserialize,
+	value: string,
+};
+
+/**  A token just created: `value` is shown once and never again. */
+export type CreatedToken_Serialize = {
+	token: Token_Serialize,
+	value: string,
+};
+
 export type EnvProblem = {
 	line: number,
 	message: string,
@@ -174,6 +218,26 @@ export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel
 
 /**  A one-click correction. Never carries a key. */
 export type FixAction = { type: "replace"; value: string } | { type: "trimKey" } | { type: "switchKind"; kind: Kind };
+
+export type GatewayStatus = GatewayStatus_Serialize | GatewayStatus_Deserialize;
+
+export type GatewayStatus_Deserialize = {
+	/**  `127.0.0.1:4141` while listening. */
+	address?: string | null,
+	openaiBaseUrl?: string | null,
+	anthropicBaseUrl?: string | null,
+	/**  Why the gateway is not running (port in use …). */
+	error?: string | null,
+};
+
+export type GatewayStatus_Serialize = {
+	/**  `127.0.0.1:4141` while listening. */
+	address: string | null,
+	openaiBaseUrl: string | null,
+	anthropicBaseUrl: string | null,
+	/**  Why the gateway is not running (port in use …). */
+	error: string | null,
+};
 
 export type ImportFinding = ImportFinding_Serialize | ImportFinding_Deserialize;
 
@@ -329,11 +393,124 @@ export type KindInfo_Serialize = {
 	envVars: string[],
 };
 
+/**
+ *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
+ *  below 2^53.
+ */
+export type LedgerRow = LedgerRow_Serialize | LedgerRow_Deserialize;
+
+/**
+ *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
+ *  below 2^53.
+ */
+export type LedgerRow_Deserialize = {
+	id: string,
+	startedAt: string,
+	tokenName?: string | null,
+	inbound: string,
+	route?: string | null,
+	requestedModel: string,
+	backend?: string | null,
+	keyLabel?: string | null,
+	model?: string | null,
+	status: number,
+	errorClass?: string | null,
+	reason?: string | null,
+	attempts: number,
+	latencyMs: number,
+	ttfbMs?: number | null,
+	inputTokens: number | null,
+	outputTokens: number | null,
+	cacheReadTokens: number | null,
+	cacheWriteTokens: number | null,
+	/**  `null`: the model has no known price. */
+	costUsd?: number | null,
+	streamed: boolean,
+	attemptList: Attempt_Deserialize[],
+};
+
+/**
+ *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
+ *  below 2^53.
+ */
+export type LedgerRow_Serialize = {
+	id: string,
+	startedAt: string,
+	tokenName: string | null,
+	inbound: string,
+	route: string | null,
+	requestedModel: string,
+	backend: string | null,
+	keyLabel: string | null,
+	model: string | null,
+	status: number,
+	errorClass: string | null,
+	reason: string | null,
+	attempts: number,
+	latencyMs: number,
+	ttfbMs: number | null,
+	inputTokens: number | null,
+	outputTokens: number | null,
+	cacheReadTokens: number | null,
+	cacheWriteTokens: number | null,
+	/**  `null`: the model has no known price. */
+	costUsd: number | null,
+	streamed: boolean,
+	attemptList: Attempt_Serialize[],
+};
+
 export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "timeout" | "unexpected";
+
+/**  Filters for the Requests page. */
+export type RequestQuery = RequestQuery_Serialize | RequestQuery_Deserialize;
+
+/**  Filters for the Requests page. */
+export type RequestQuery_Deserialize = {
+	backend?: string | null,
+	route?: string | null,
+	tokenName?: string | null,
+	/**  `true` only failures, `false` only successes. */
+	failed?: boolean | null,
+	before?: string | null,
+	limit?: number | null,
+};
+
+/**  Filters for the Requests page. */
+export type RequestQuery_Serialize = {
+	backend: string | null,
+	route: string | null,
+	tokenName: string | null,
+	/**  `true` only failures, `false` only successes. */
+	failed: boolean | null,
+	before: string | null,
+	limit: number | null,
+};
 
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 
 export type ThemeChoice = "system" | "light" | "dark";
+
+export type Token = Token_Serialize | Token_Deserialize;
+
+export type Token_Deserialize = {
+	id: string,
+	name: string,
+	/**  `sy-3f9a12`: enough to tell tokens apart, not to use one. */
+	prefix: string,
+	createdAt: string,
+	lastUsedAt?: string | null,
+	revokedAt?: string | null,
+};
+
+export type Token_Serialize = {
+	id: string,
+	name: string,
+	/**  `sy-3f9a12`: enough to tell tokens apart, not to use one. */
+	prefix: string,
+	createdAt: string,
+	lastUsedAt: string | null,
+	revokedAt: string | null,
+};
 
 export type UserSettings = {
 	theme: ThemeChoice,

@@ -2,7 +2,7 @@
 //! enable/disable, reorder, delete. Every write validates first and changes nothing on failure.
 
 use crate::service::Inner;
-use crate::{AppError, DomainEvent, NewKey, Switchyard};
+use crate::{AppError, NewKey, Switchyard};
 use switchyard_core::validate::{validate_backend, validate_key};
 use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
 use switchyard_store::{BackendRow, CheckRow, KeyRow};
@@ -90,7 +90,7 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         self.get_backend(&id).await
     }
 
@@ -125,7 +125,7 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         self.get_backend(&id).await
     }
 
@@ -142,7 +142,7 @@ impl Switchyard {
             },
         )
         .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         self.get_backend(&id).await
     }
 
@@ -166,7 +166,7 @@ impl Switchyard {
             Ok(inner.store.reorder_backends(&ids)?)
         })
         .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         self.list_backends().await
     }
 
@@ -188,7 +188,7 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         Ok(())
     }
 }

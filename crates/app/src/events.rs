@@ -6,6 +6,12 @@ use crate::probe::ProbeResult;
 pub enum DomainEvent {
     /// Backends, keys or their checks changed: lists should reload.
     BackendsChanged,
+    /// Gateway tokens were created or revoked.
+    TokensChanged,
+    /// The ledger recorded `count` more requests.
+    RequestsRecorded { count: usize },
+    /// A breaker, key or cool-down state in the gateway changed.
+    GatewayHealthChanged,
     /// A key (or keyless backend) was tested.
     KeyChecked {
         backend_id: String,

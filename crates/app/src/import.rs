@@ -3,7 +3,7 @@
 //! The UI never receives a key: it selects findings by id and the import re-reads the sources.
 
 use crate::service::Inner;
-use crate::{AppError, DomainEvent, NewKey, Switchyard};
+use crate::{AppError, NewKey, Switchyard};
 use std::path::{Path, PathBuf};
 use switchyard_core::dotenv::parse_dotenv;
 use switchyard_core::import::{kind_for_variable, ollama_base_url};
@@ -101,7 +101,7 @@ impl Switchyard {
         let report = self
             .blocking(move |inner| import(inner, env_file.as_deref(), &ids))
             .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         Ok(report)
     }
 }

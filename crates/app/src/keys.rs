@@ -22,7 +22,7 @@ impl Switchyard {
         let row = self
             .blocking(move |inner| store_key(inner, &backend_id, &key))
             .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         Ok(row)
     }
 
@@ -61,7 +61,7 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.emit(DomainEvent::BackendsChanged);
+        self.backends_changed().await;
         Ok(())
     }
 

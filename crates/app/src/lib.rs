@@ -3,27 +3,39 @@
 //! Domain events leave through a broadcast channel; the shell decides how to show them.
 
 mod backends;
+pub mod cli;
 mod error;
 mod events;
+mod gateway;
 mod import;
 mod keys;
+mod ledger;
 pub mod logging;
 pub mod paths;
 pub mod probe;
+mod requests;
 mod service;
 mod settings;
+mod tokens;
 
 pub use backends::{BackendView, KeyView};
 pub use error::AppError;
 pub use events::DomainEvent;
+pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
 pub use import::{Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan};
 pub use keys::NewKey;
+pub use ledger::{LedgerSink, LedgerWriter};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
-pub use service::{Options, Switchyard};
+pub use requests::GatewayInfo;
+pub use service::{GatewayStatus, Options, Switchyard};
 pub use settings::{Settings, Theme};
+pub use switchyard_gateway::{GatewayConfig, DEFAULT_PORT};
 pub use switchyard_secrets as secrets;
-pub use switchyard_store::{BackendRow, CheckRow, KeyRow};
+pub use switchyard_store::{
+    AttemptRecord, BackendRow, CheckRow, KeyRow, RequestFilter, RequestRecord, TokenRow,
+};
+pub use tokens::{Caller, NewToken, TokenIndex, TOKEN_PREFIX};
 
 /// A fresh random id for rows and keychain accounts.
 pub(crate) fn new_id() -> String {

@@ -14,6 +14,8 @@ use tokio::sync::broadcast;
 
 /// How the services are put together. Tests shorten timeouts and fix the environment.
 pub struct Options {
+    /// `None`: no gateway (unit tests of the panel's services).
+    pub gateway: Option<switchyard_gateway::GatewayConfig>,
     pub paths: AppPaths,
     pub secrets: Arc<dyn SecretStore>,
     /// Latency profile of the built-in Demo server.
@@ -25,6 +27,7 @@ pub struct Options {
 impl Options {
     pub fn new(paths: AppPaths, secrets: Arc<dyn SecretStore>) -> Self {
         Options {
+            gateway: Some(switchyard_gateway::GatewayConfig::default()),
             paths,
             secrets,
             demo: MockConfig::demo(),
@@ -49,6 +52,18 @@ pub(crate) struct Inner {
     pub probe_timeout: Duration,
     pub environment: Environment,
     pub events: broadcast::Sender<DomainEvent>,
+    pub tokens: crate::tokens::TokenIndex,
+    pub table: switchyard_gateway::TableHandle,
+    pub key_cache: Arc<crate::gateway::KeyCache>,
+    pub ledger: crate::ledger::LedgerWriter,
+    pub gateway: GatewayStatus,
+}
+
+/// Whether the gateway is serving, and where.
+pub enum GatewayStatus {
+    Listening(switchyard_gateway::Gateway),
+    Failed(String),
+    Off,
 }
 
 const DEMO_SEEDED: &str = "demo_seeded";
@@ -74,6 +89,34 @@ impl Switchyard {
         let http = crate::probe::http_client()
             .map_err(|e| AppError::Internal(format!("cannot build the HTTP client: {e}")))?;
         let (events, _) = broadcast::channel(64);
+        let tokens = crate::tokens::TokenIndex::new(store.clone());
+        tokens.reload(&store)?;
+        let key_cache = Arc::new(crate::gateway::KeyCache::new(Arc::clone(&opts.secrets)));
+        let written = events.clone();
+        let ledger = crate::ledger::LedgerWriter::spawn(store.clone(), move |n| {
+            let _ = written.send(DomainEvent::RequestsRecorded { count: n });
+        })
+        .map_err(|e| AppError::Internal(format!("cannot start the ledger writer: {e}")))?;
+        let table = switchyard_gateway::TableHandle::default();
+        let gateway = match (opts.gateway, ledger.sink()) {
+            (Some(config), Some(sink)) => {
+                let deps = switchyard_gateway::Deps {
+                    table: table.clone(),
+                    auth: Arc::new(tokens.clone()),
+                    keys: key_cache.clone(),
+                    ledger: Arc::new(sink),
+                    observer: Arc::new(crate::gateway::EventObserver(events.clone())),
+                };
+                match switchyard_gateway::Gateway::start(config, deps).await {
+                    Ok(g) => GatewayStatus::Listening(g),
+                    Err(e) => {
+                        tracing::error!(error = %e, "gateway not started");
+                        GatewayStatus::Failed(e.to_string())
+                    }
+                }
+            }
+            _ => GatewayStatus::Off,
+        };
         let app = Switchyard {
             inner: Arc::new(Inner {
                 store,
@@ -84,9 +127,15 @@ impl Switchyard {
                 probe_timeout: opts.probe_timeout,
                 environment: opts.environment,
                 events,
+                tokens,
+                table,
+                key_cache,
+                ledger,
+                gateway,
             }),
         };
         app.seed_demo().await?;
+        app.refresh_gateway().await;
         tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
         Ok(app)
     }
@@ -154,6 +203,28 @@ impl Switchyard {
     /// Domain events (for the shell to forward to the UI).
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
         self.inner.events.subscribe()
+    }
+
+    /// Backends or keys changed: republish the gateway's table, then tell the UI.
+    pub(crate) async fn backends_changed(&self) {
+        self.refresh_gateway().await;
+        self.emit(DomainEvent::BackendsChanged);
+    }
+
+    /// The gateway's address, or why it is not running.
+    pub fn gateway_addr(&self) -> Result<std::net::SocketAddr, String> {
+        match &self.inner.gateway {
+            GatewayStatus::Listening(g) => Ok(g.addr()),
+            GatewayStatus::Failed(e) => Err(e.clone()),
+            GatewayStatus::Off => Err("the gateway is off".into()),
+        }
+    }
+
+    /// Waits until every request so far is in the ledger (tests, `serve` shutdown).
+    pub fn flush_ledger(&self) {
+        if let Some(sink) = self.inner.ledger.sink() {
+            sink.flush();
+        }
     }
 
     pub(crate) fn emit(&self, event: DomainEvent) {

@@ -42,6 +42,10 @@ pub async fn start_in(
 ) -> Switchyard {
     let mut opts = Options::new(AppPaths::under(dir), keychain.clone());
     opts.demo = MockConfig::instant();
+    opts.gateway = Some(switchyard_app::GatewayConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..Default::default()
+    });
     opts.probe_timeout = Duration::from_millis(400);
     opts.environment =
         Environment::Fixed(env.into_iter().map(|(k, v)| (k.into(), v.into())).collect());

@@ -68,7 +68,9 @@ fn parse_line(raw: &str) -> Result<Option<(String, String)>, &'static str> {
     };
     let key = key.trim();
     if !is_valid_name(key) {
-        return Err("invalid variable name (use letters, digits, _ and ., not starting with a digit)");
+        return Err(
+            "invalid variable name (use letters, digits, _ and ., not starting with a digit)",
+        );
     }
     let value = parse_value(rest.trim_start())?;
     Ok(Some((key.to_string(), value)))

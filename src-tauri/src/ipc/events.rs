@@ -18,3 +18,18 @@ pub struct KeyChecked {
     pub key_id: Option<String>,
     pub result: Check,
 }
+
+/// Gateway tokens were created or revoked.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct TokensChanged;
+
+/// New requests reached the ledger (batched): the Requests page reloads.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestsRecorded {
+    pub count: u32,
+}
+
+/// A breaker, key or cool-down state in the gateway changed.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct GatewayHealthChanged;

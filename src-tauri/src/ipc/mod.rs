@@ -2,8 +2,10 @@
 //! `specta_builder()` that serves both the app and the bindings export.
 
 pub mod commands;
+pub mod commands_gateway;
 pub mod dto;
 pub mod dto_forms;
+pub mod dto_gateway;
 mod error;
 pub mod events;
 
@@ -65,6 +67,7 @@ impl Core {
 /// Every command and event, once. Used by the app and by the bindings export.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
+    use commands_gateway::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             app_info,
@@ -87,6 +90,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             import_keys,
             get_settings,
             update_settings,
+            gateway_status,
+            list_tokens,
+            create_token,
+            revoke_token,
+            recent_requests,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,

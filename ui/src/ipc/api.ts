@@ -45,6 +45,8 @@ export const api = {
   reorderBackends: (ids: string[]): Promise<Backend[]> => call(() => commands.reorderBackends(ids)),
   deleteBackend: (id: string): Promise<null> => call(() => commands.deleteBackend(id)),
   addKey: (backendId: string, key: KeyInput): Promise<Key> => call(() => commands.addKey(backendId, key)),
+  /** Live validation of a key for an existing backend; nothing is saved. */
+  validateKey: (backendId: string, key: KeyInput): Promise<ValidationReport> => call(() => commands.validateKey(backendId, key)),
   deleteKey: (keyId: string): Promise<null> => call(() => commands.deleteKey(keyId)),
   revealKey: (keyId: string): Promise<string> => call(() => commands.revealKey(keyId)),
   testKey: (backendId: string, keyId: string | null): Promise<Check> => call(() => commands.testKey(backendId, keyId)),

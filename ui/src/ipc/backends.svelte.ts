@@ -89,7 +89,13 @@ class BackendsResource {
     if (from < 0 || to < 0 || to >= ids.length) return;
     [ids[from], ids[to]] = [ids[to], ids[from]];
     this.seq++;
-    this.items = await api.reorderBackends(ids);
+    try {
+      this.items = await api.reorderBackends(ids);
+    } catch (e) {
+      // The list changed elsewhere: show what is there now (the caller still reports the error).
+      if (toIpcError(e).kind === "conflict") void this.reload();
+      throw e;
+    }
   }
 }
 

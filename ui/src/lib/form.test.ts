@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { FieldIssue, KindInfo } from "../ipc/types";
-import { applyFix, emptyForm, firstKey, fixLabel, hasErrors, issuesFor, keyMode, selectableKinds, toDraft, withKind } from "./form";
+import {
+  applyFix,
+  applyKeyFix,
+  emptyForm,
+  firstKey,
+  fixLabel,
+  hasErrors,
+  issuesFor,
+  keyFixApplies,
+  keyMode,
+  liveKeyIssues,
+  selectableKinds,
+  toDraft,
+  withKind,
+} from "./form";
 
 const kind = (over: Partial<KindInfo> & Pick<KindInfo, "kind" | "label">): KindInfo => ({
   defaultBaseUrl: "",
@@ -63,10 +77,45 @@ describe("fixes", () => {
     expect(f).toMatchObject({ kind: "anthropic", name: "Anthropic", defaultModel: "claude-haiku-4-5" });
   });
 
+  it("replaces only the fields the core sends replacements for", () => {
+    const form = { ...emptyForm(openAi), keyLabel: "work", keyValue: "sk-abc" };
+    expect(applyFix(form, issue({ field: "keyLabel", fix: { type: "replace", value: "work 2" } }), kinds).keyLabel).toBe("work 2");
+    expect(applyFix(form, issue({ field: "name", fix: { type: "replace", value: "OpenAI 2" } }), kinds).name).toBe("OpenAI 2");
+    expect(applyFix(form, issue({ field: "defaultModel", fix: { type: "replace", value: "gpt-4.1" } }), kinds).defaultModel).toBe("gpt-4.1");
+    expect(applyFix(form, issue({ field: "keyValue", fix: { type: "replace", value: "x" } }), kinds)).toEqual(form);
+    expect(applyFix(form, issue({ field: "kind", fix: { type: "replace", value: "anthropic" } }), kinds)).toEqual(form);
+  });
+
   it("labels fix buttons", () => {
     expect(fixLabel({ type: "replace", value: "Work 2" }, kinds)).toBe("Use “Work 2”");
     expect(fixLabel({ type: "trimKey" }, kinds)).toBe("Trim whitespace");
     expect(fixLabel({ type: "switchKind", kind: "anthropic" }, kinds)).toBe("Switch to Anthropic");
+  });
+});
+
+describe("add-key dialog fixes", () => {
+  const key = { label: "work", value: "  sk-abc \n" };
+
+  it("replaces the label and trims the key locally", () => {
+    expect(applyKeyFix(key, issue({ field: "keyLabel", fix: { type: "replace", value: "work 2" } }))).toEqual({ label: "work 2", value: key.value });
+    expect(applyKeyFix(key, issue({ field: "keyValue", fix: { type: "trimKey" } }))).toEqual({ label: "work", value: "sk-abc" });
+  });
+
+  it("cannot switch the kind of an existing backend", () => {
+    const sw = issue({ field: "keyValue", severity: "warning", fix: { type: "switchKind", kind: "anthropic" } });
+    expect(keyFixApplies(sw)).toBe(false);
+    expect(applyKeyFix(key, sw)).toEqual(key);
+    expect(keyFixApplies(issue({ field: "keyValue", fix: { type: "trimKey" } }))).toBe(true);
+    expect(keyFixApplies(issue({ field: "keyLabel", fix: { type: "replace", value: "x" } }))).toBe(true);
+    expect(keyFixApplies(issue({ field: "keyValue", fix: { type: "replace", value: "x" } }))).toBe(false);
+    expect(keyFixApplies(issue({ field: "keyLabel" }))).toBe(false);
+  });
+
+  it("says nothing live about a key field still empty", () => {
+    const list = [issue({ field: "keyValue", message: "Key is empty." }), issue({ field: "keyLabel", message: "Label is required." })];
+    expect(liveKeyIssues(list, { label: "", value: "" })).toEqual([]);
+    expect(liveKeyIssues(list, { label: "work", value: "" }).map((i) => i.field)).toEqual(["keyLabel"]);
+    expect(liveKeyIssues(list, { label: " ", value: " " })).toHaveLength(2);
   });
 });
 

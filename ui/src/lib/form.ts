@@ -55,26 +55,50 @@ export function withKind(form: BackendForm, prev: KindInfo | undefined, next: Ki
   };
 }
 
+/** The fields a `replace` fix can target (the core never sends one for kind or the key value). */
+const REPLACEABLE = ["name", "baseUrl", "defaultModel", "keyLabel"] as const;
+type ReplaceableField = (typeof REPLACEABLE)[number];
+
+function replaceable(field: FieldName): field is ReplaceableField {
+  return (REPLACEABLE as readonly FieldName[]).includes(field);
+}
+
 /** Applies a one-click fix to the form. */
 export function applyFix(form: BackendForm, issue: FieldIssue, kinds: KindInfo[]): BackendForm {
   const fix = issue.fix;
   if (!fix) return form;
-  const info = (k: string) => kinds.find((x) => x.kind === k);
   switch (fix.type) {
     case "trimKey":
       return { ...form, keyValue: form.keyValue.trim() };
     case "switchKind": {
-      const next = info(fix.kind);
-      return next ? withKind(form, info(form.kind), next) : { ...form, kind: fix.kind };
+      const next = kinds.find((x) => x.kind === fix.kind);
+      return next ? withKind(form, kinds.find((x) => x.kind === form.kind), next) : { ...form, kind: fix.kind };
     }
-    case "replace": {
-      if (issue.field === "kind") {
-        const next = info(fix.value);
-        return next ? withKind(form, info(form.kind), next) : form;
-      }
-      return { ...form, [issue.field]: fix.value };
-    }
+    case "replace":
+      return replaceable(issue.field) ? { ...form, [issue.field]: fix.value } : form;
   }
+}
+
+/** Whether the add-key dialog can apply an issue's fix: it cannot change an existing backend's kind. */
+export function keyFixApplies(issue: FieldIssue): boolean {
+  const fix = issue.fix;
+  if (!fix) return false;
+  return fix.type === "trimKey" || (fix.type === "replace" && issue.field === "keyLabel");
+}
+
+/** Applies a fix to the key being added (label replaced, or the key trimmed locally). */
+export function applyKeyFix(key: KeyInput, issue: FieldIssue): KeyInput {
+  const fix = issue.fix;
+  if (!fix || !keyFixApplies(issue)) return key;
+  if (fix.type === "trimKey") return { ...key, value: key.value.trim() };
+  if (fix.type === "replace") return { ...key, label: fix.value };
+  return key;
+}
+
+/** Live issues worth showing for a key: none for a field still empty (saving reports those). */
+export function liveKeyIssues(issues: readonly FieldIssue[], key: KeyInput): FieldIssue[] {
+  const empty = (i: FieldIssue) => (i.field === "keyValue" && key.value === "") || (i.field === "keyLabel" && key.label === "");
+  return issues.filter((i) => !empty(i));
 }
 
 /** The fix button's words. */

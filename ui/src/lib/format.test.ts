@@ -23,6 +23,8 @@ describe("check formatting", () => {
     expect(checkTone(check({ outcome: "invalid" }), false)).toBe("bad");
     expect(checkTone(check({ outcome: "rateLimited" }), false)).toBe("warn");
     expect(checkTone(check({ outcome: "unreachable" }), false)).toBe("bad");
+    expect(checkTone(check({ outcome: "unexpected", httpStatus: 500 }), false)).toBe("bad");
+    expect(checkTone(check({ outcome: "timeout", httpStatus: null }), false)).toBe("bad");
     expect(checkTone(check({ outcome: "invalid" }), true)).toBe("neutral");
     expect(checkTone(undefined, false)).toBe("neutral");
   });
@@ -52,6 +54,9 @@ describe("status words", () => {
     expect(statusTone("untested")).toBe("neutral");
     expect(statusTone("noKey")).toBe("warn");
     expect(statusTone("unreachable")).toBe("bad");
+    expect(statusLabel("unreachable")).toBe("Unreachable");
+    expect(statusLabel("failing")).toBe("Provider error");
+    expect(statusTone("failing")).toBe("bad");
     expect(statusTone("disabled")).toBe("muted");
   });
 });
@@ -61,6 +66,11 @@ describe("import formatting", () => {
     expect(importHeadline({ imported: 3, skipped: [], backends: ["OpenAI", "Anthropic", "Groq"] })).toBe("Imported 3 keys into OpenAI, Anthropic, Groq");
     expect(importHeadline({ imported: 1, skipped: [], backends: ["OpenAI"] })).toBe("Imported 1 key into OpenAI");
     expect(importHeadline({ imported: 0, skipped: ["X: already imported"], backends: [] })).toBe("Nothing was imported");
+  });
+
+  it("counts keys only; an Ollama host alone reads as an update", () => {
+    expect(importHeadline({ imported: 0, skipped: [], backends: ["Ollama"] })).toBe("Updated Ollama");
+    expect(importHeadline({ imported: 2, skipped: [], backends: ["OpenAI", "Ollama"] })).toBe("Imported 2 keys into OpenAI, Ollama");
   });
 
   it("names where a finding came from", () => {

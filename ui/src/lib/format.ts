@@ -10,6 +10,7 @@ export const STATUS_LABELS: Record<Status, string> = {
   keyInvalid: "Key invalid",
   rateLimited: "Rate-limited",
   unreachable: "Unreachable",
+  failing: "Provider error",
   disabled: "Disabled",
 };
 
@@ -20,6 +21,7 @@ const STATUS_TONES: Record<Status, Tone> = {
   keyInvalid: "bad",
   rateLimited: "warn",
   unreachable: "bad",
+  failing: "bad",
   disabled: "muted",
 };
 
@@ -28,8 +30,8 @@ const OUTCOME_TONES: Record<Outcome, Tone> = {
   invalid: "bad",
   rateLimited: "warn",
   unreachable: "bad",
-  timeout: "warn",
-  unexpected: "warn",
+  timeout: "bad",
+  unexpected: "bad",
 };
 
 export function statusLabel(status: Status): string {
@@ -82,11 +84,14 @@ export function problemText(p: EnvProblem): string {
   return `Line ${p.line}: ${p.message}`;
 }
 
-/** "Imported 3 keys into OpenAI, Anthropic, Groq", or "Nothing was imported". */
+/**
+ * "Imported 3 keys into OpenAI, Anthropic, Groq"; "Updated Ollama" when only a host (not a key) was
+ * imported; or "Nothing was imported". `imported` counts keys only.
+ */
 export function importHeadline(r: ImportResult): string {
-  if (r.imported === 0) return "Nothing was imported";
-  const into = r.backends.length ? ` into ${r.backends.join(", ")}` : "";
-  return `Imported ${plural(r.imported, "key")}${into}`;
+  const names = r.backends.join(", ");
+  if (r.imported === 0) return names ? `Updated ${names}` : "Nothing was imported";
+  return `Imported ${plural(r.imported, "key")}${names ? ` into ${names}` : ""}`;
 }
 
 /** The most recent of several checks; a just-produced one (no timestamp) counts as newest. */

@@ -1,0 +1,189 @@
+//! The headless commands of the `switchyard` binary, Tauri-free:
+//! `switchyard serve [--port N]` runs the gateway without a window (same data folder, same
+//! keychain), `switchyard token create|list|revoke` manages gateway tokens.
+#![allow(
+    clippy::print_stdout,
+    reason = "this module is the command-line interface"
+)]
+
+use crate::paths::{keyring_service_from_env, AppPaths};
+use crate::{gateway_config_from_env, logging, Options, Switchyard};
+use std::process::ExitCode;
+use std::sync::Arc;
+use switchyard_secrets::KeychainStore;
+
+pub const USAGE: &str = "usage:
+  switchyard                       open the desktop app
+  switchyard serve [--port N]      run the gateway without a window (Ctrl+C stops it)
+  switchyard token create NAME     create a gateway token for a tool (shown once)
+  switchyard token list            list gateway tokens
+  switchyard token revoke NAME     revoke a gateway token
+  switchyard --version";
+
+/// True when the arguments name a headless command (so the window is not opened).
+pub fn is_command(args: &[String]) -> bool {
+    matches!(
+        args.first().map(String::as_str),
+        Some("serve" | "token" | "help" | "--help" | "-h" | "--version" | "-V")
+    )
+}
+
+/// Runs a headless command and returns the process exit code.
+pub fn main(args: &[String]) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["--version" | "-V"] => {
+            println!("switchyard {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        ["serve", rest @ ..] => rt.block_on(serve(rest)),
+        ["token", "create", name] => rt.block_on(token_create(name)),
+        ["token", "list"] => rt.block_on(token_list()),
+        ["token", "revoke", name] => rt.block_on(token_revoke(name)),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("switchyard: {msg}");
+    ExitCode::FAILURE
+}
+
+/// Opens the core like the desktop app does; `with_gateway` binds the gateway port.
+async fn open(
+    gateway: Option<crate::GatewayConfig>,
+) -> Result<
+    (
+        Switchyard,
+        Option<tracing_appender::non_blocking::WorkerGuard>,
+    ),
+    String,
+> {
+    let quiet = gateway.is_none();
+    let paths = AppPaths::from_env().ok_or("cannot find a home folder; set SWITCHYARD_DATA_DIR")?;
+    paths
+        .create()
+        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let guard = logging::init_with(&paths.log_dir, quiet).ok();
+    let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
+    let mut opts = Options::new(paths, secrets);
+    opts.gateway = gateway;
+    let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
+    Ok((app, guard))
+}
+
+async fn serve(rest: &[&str]) -> ExitCode {
+    let mut config = match gateway_config_from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    match rest {
+        [] => {}
+        ["--port", port] => match port.parse::<u16>() {
+            Ok(p) => config.bind.set_port(p),
+            Err(_) => return fail(&format!("--port takes a number, not “{port}”")),
+        },
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let (app, _guard) = match open(Some(config)).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let addr = match app.gateway_addr() {
+        Ok(a) => a,
+        Err(e) => return fail(&format!("the gateway could not start: {e}")),
+    };
+    println!("Switchyard gateway listening on http://{addr}");
+    println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
+    println!("  Anthropic-shaped: base_url = http://{addr}");
+    println!("  data: {}", app.paths().data_dir.display());
+    wait_for_stop().await;
+    println!("stopping: finishing in-flight requests");
+    app.flush_ledger();
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn token_create(name: &str) -> ExitCode {
+    let (app, _guard) = match open(None).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    match app.create_token(name.to_string()).await {
+        Ok(t) => {
+            println!("{}", t.token.expose());
+            eprintln!("Token “{}” created. It is shown only once: paste it into the tool's API key setting.", t.row.name);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+async fn token_list() -> ExitCode {
+    let (app, _guard) = match open(None).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    match app.list_tokens().await {
+        Ok(tokens) => {
+            for t in tokens {
+                let state = match (&t.revoked_at, &t.last_used_at) {
+                    (Some(at), _) => format!("revoked {at}"),
+                    (None, Some(at)) => format!("last used {at}"),
+                    (None, None) => "never used".to_string(),
+                };
+                println!(
+                    "{:<24} {}…  created {}  {state}",
+                    t.name, t.prefix, t.created_at
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+async fn token_revoke(name: &str) -> ExitCode {
+    let (app, _guard) = match open(None).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    match app.revoke_token(name.to_string()).await {
+        Ok(t) => {
+            println!("revoked {}", t.name);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}

@@ -1,0 +1,41 @@
+//! What the Gateway and Requests pages read: the gateway's address and the request ledger.
+
+use crate::{AppError, Switchyard};
+use switchyard_store::{RequestFilter, RequestRecord};
+
+/// Where tools should point, or why the gateway is not running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayInfo {
+    pub address: Option<String>,
+    pub openai_base_url: Option<String>,
+    pub anthropic_base_url: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Switchyard {
+    pub fn gateway_info(&self) -> GatewayInfo {
+        match self.gateway_addr() {
+            Ok(addr) => GatewayInfo {
+                address: Some(addr.to_string()),
+                openai_base_url: Some(format!("http://{addr}/v1")),
+                anthropic_base_url: Some(format!("http://{addr}")),
+                error: None,
+            },
+            Err(e) => GatewayInfo {
+                address: None,
+                openai_base_url: None,
+                anthropic_base_url: None,
+                error: Some(e),
+            },
+        }
+    }
+
+    /// The newest requests matching `filter`, with their attempts.
+    pub async fn recent_requests(
+        &self,
+        filter: RequestFilter,
+    ) -> Result<Vec<RequestRecord>, AppError> {
+        self.blocking(move |inner| Ok(inner.store.recent_requests(&filter)?))
+            .await
+    }
+}

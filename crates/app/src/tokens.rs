@@ -1,0 +1,216 @@
+//! Local gateway tokens: one per tool, shown once at creation, stored only as a SHA-256 hash.
+//! The gateway checks presented tokens against an in-memory index of active hashes with a
+//! constant-time comparison; revoking a token takes effect on the next request.
+
+use crate::{AppError, DomainEvent, Switchyard};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use subtle::ConstantTimeEq;
+use switchyard_secrets::SecretString;
+use switchyard_store::{Store, TokenRow};
+
+/// Every token starts with this, so a leaked one is recognisable in a scanner.
+pub const TOKEN_PREFIX: &str = "sy-";
+const MAX_NAME_CHARS: usize = 40;
+
+pub use switchyard_gateway::Caller;
+
+/// Active token hashes, shared with the gateway. Cheap to clone.
+///
+/// Tokens created by another process (`switchyard token create` while the app runs) are picked
+/// up on the first miss, re-reading the database at most once per `RELOAD_EVERY`.
+#[derive(Clone, Default)]
+pub struct TokenIndex {
+    inner: Arc<RwLock<HashMap<[u8; 32], Caller>>>,
+    source: Option<Store>,
+    last_reload: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+}
+
+const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl switchyard_gateway::Authenticator for TokenIndex {
+    fn verify(&self, token: &str) -> Option<Caller> {
+        TokenIndex::verify(self, token)
+    }
+}
+
+impl TokenIndex {
+    /// An index that can refresh itself from `store`.
+    pub fn new(store: Store) -> Self {
+        TokenIndex {
+            source: Some(store),
+            ..Self::default()
+        }
+    }
+
+    /// The caller owning `token`, if it is active.
+    pub fn verify(&self, token: &str) -> Option<Caller> {
+        if let Some(c) = self.lookup(token) {
+            return Some(c);
+        }
+        let store = self.source.as_ref()?;
+        {
+            let mut last = self
+                .last_reload
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
+                return None;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        if let Err(e) = self.reload(store) {
+            tracing::warn!(error = %e, "could not reload gateway tokens");
+        }
+        self.lookup(token)
+    }
+
+    fn lookup(&self, token: &str) -> Option<Caller> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let map = self
+            .inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The map lookup finds the candidate; the comparison that decides is constant-time.
+        let (stored, caller) = map.get_key_value(&digest)?;
+        bool::from(stored.ct_eq(&digest)).then(|| caller.clone())
+    }
+
+    /// Reloads the active tokens from the database.
+    pub fn reload(&self, store: &Store) -> Result<(), AppError> {
+        let mut fresh = HashMap::new();
+        for t in store
+            .list_tokens()?
+            .into_iter()
+            .filter(|t| t.revoked_at.is_none())
+        {
+            if let Some(hash) = decode_hex32(&t.hash) {
+                fresh.insert(
+                    hash,
+                    Caller {
+                        token_id: t.id,
+                        name: t.name,
+                    },
+                );
+            }
+        }
+        *self
+            .inner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        Ok(())
+    }
+}
+
+/// A token that was just created: the only moment its value exists outside the caller's tool.
+#[derive(Debug)]
+pub struct NewToken {
+    pub row: TokenRow,
+    pub token: SecretString,
+}
+
+impl Switchyard {
+    /// Creates a token for a tool. The value is returned once and never stored.
+    pub async fn create_token(&self, name: String) -> Result<NewToken, AppError> {
+        let name = name.trim().to_string();
+        check_name(&name)?;
+        let created = self
+            .blocking(move |inner| {
+                let token = format!(
+                    "{TOKEN_PREFIX}{}{}",
+                    uuid::Uuid::new_v4().simple(),
+                    uuid::Uuid::new_v4().simple()
+                );
+                let hash = hex(&Sha256::digest(token.as_bytes()));
+                let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+                let row = inner
+                    .store
+                    .insert_token(&crate::new_id(), &name, &hash, &prefix)
+                    .map_err(|e| {
+                        if e.is_unique_violation() {
+                            AppError::Conflict(format!("A token named “{name}” already exists."))
+                        } else {
+                            AppError::Store(e)
+                        }
+                    })?;
+                inner.tokens.reload(&inner.store)?;
+                tracing::info!(token = %row.name, "gateway token created");
+                Ok(NewToken {
+                    row,
+                    token: SecretString::new(token),
+                })
+            })
+            .await?;
+        self.emit(DomainEvent::TokensChanged);
+        Ok(created)
+    }
+
+    pub async fn list_tokens(&self) -> Result<Vec<TokenRow>, AppError> {
+        self.blocking(|inner| Ok(inner.store.list_tokens()?)).await
+    }
+
+    /// Revokes an active token by id or name; the next request with it is refused.
+    pub async fn revoke_token(&self, id_or_name: String) -> Result<TokenRow, AppError> {
+        let row = self
+            .blocking(move |inner| {
+                let row = inner
+                    .store
+                    .revoke_token(&id_or_name)?
+                    .ok_or(AppError::NotFound("Token"))?;
+                inner.tokens.reload(&inner.store)?;
+                tracing::info!(token = %row.name, "gateway token revoked");
+                Ok(row)
+            })
+            .await?;
+        self.emit(DomainEvent::TokensChanged);
+        Ok(row)
+    }
+
+    /// The index the gateway checks tokens against.
+    pub fn token_index(&self) -> TokenIndex {
+        self.inner.tokens.clone()
+    }
+}
+
+fn check_name(name: &str) -> Result<(), AppError> {
+    if name.is_empty() {
+        return Err(AppError::Invalid(
+            "Give the token a name, such as the tool that will use it.".into(),
+        ));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AppError::Invalid(format!(
+            "Token names are at most {MAX_NAME_CHARS} characters."
+        )));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+    {
+        return Err(AppError::Invalid(
+            "Use letters, digits, spaces, '-', '_' and '.' in token names.".into(),
+        ));
+    }
+    if switchyard_core::looks_like_key(name, true) {
+        return Err(AppError::Invalid(
+            "That looks like a key, not a name.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex32(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}

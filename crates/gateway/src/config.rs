@@ -1,0 +1,59 @@
+//! Gateway settings: where it listens, what it accepts, and how long it waits.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// The documented default port: `http://127.0.0.1:4141/v1`.
+pub const DEFAULT_PORT: u16 = 4141;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewayConfig {
+    /// Loopback unless the user explicitly allows otherwise.
+    pub bind: SocketAddr,
+    /// Accept requests whose `Host` is not a loopback name (only with a non-loopback bind).
+    pub allow_non_loopback: bool,
+    /// Browser origins allowed to call the gateway (none by default: DNS-rebinding defence).
+    pub allowed_origins: Vec<String>,
+    /// Largest request body accepted.
+    pub body_limit: usize,
+    pub timeouts: Timeouts,
+    /// Retries of the same candidate on 5xx / connect errors / timeouts, before failing over.
+    pub retries_per_candidate: u32,
+    /// `max_tokens` sent to Anthropic when an OpenAI-shaped caller gave none.
+    pub default_max_tokens: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// From sending the request to the first byte of the answer.
+    pub first_byte: Duration,
+    /// Between two chunks of a streamed answer.
+    pub idle: Duration,
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            first_byte: Duration::from_secs(60),
+            idle: Duration::from_secs(60),
+            total: Duration::from_secs(600),
+        }
+    }
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, DEFAULT_PORT)),
+            allow_non_loopback: false,
+            allowed_origins: Vec::new(),
+            body_limit: 10 * 1024 * 1024,
+            timeouts: Timeouts::default(),
+            retries_per_candidate: 1,
+            default_max_tokens: 4096,
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! What the gateway needs from the application, as traits: checking tokens, reading keys,
+//! recording requests, and hearing about key and breaker changes. The app implements them over
+//! the store, the keychain and its event channel; tests implement them in memory.
+
+use switchyard_secrets::SecretString;
+use switchyard_store::RequestRecord;
+
+/// The tool a request came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub token_id: String,
+    pub name: String,
+}
+
+pub trait Authenticator: Send + Sync + 'static {
+    /// The caller owning an active `token`, or `None`.
+    fn verify(&self, token: &str) -> Option<Caller>;
+}
+
+pub trait KeySource: Send + Sync + 'static {
+    /// A key already in memory; never does I/O (called on the request path).
+    fn cached(&self, key_id: &str) -> Option<SecretString>;
+    /// Reads the key from the keychain; blocking (called on the blocking pool).
+    fn load(&self, key_id: &str) -> Result<SecretString, String>;
+}
+
+pub trait Ledger: Send + Sync + 'static {
+    /// Queues a finished request; must not block.
+    fn record(&self, record: RequestRecord, token_id: Option<String>);
+}
+
+/// Things the UI wants to know about, reported on transitions only. All methods default to no-op.
+pub trait Observer: Send + Sync + 'static {
+    /// The provider refused a key (401/403).
+    fn key_rejected(&self, _backend_id: &str, _key_id: &str, _status: u16) {}
+    /// A key or backend is cooling down after a 429.
+    fn rate_limited(&self, _backend_id: &str, _key_id: Option<&str>, _for_secs: u64) {}
+    /// A circuit breaker changed state (`closed`, `open`, `halfOpen`).
+    fn breaker_changed(
+        &self,
+        _backend_id: &str,
+        _key_id: Option<&str>,
+        _state: &str,
+        _reason: &str,
+    ) {
+    }
+}
+
+/// An observer that ignores everything.
+pub struct NoObserver;
+impl Observer for NoObserver {}

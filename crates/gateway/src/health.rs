@@ -1,0 +1,192 @@
+//! Live health of backends and keys, from gateway traffic: a circuit breaker per backend and per
+//! key, keys marked invalid after 401/403, cool-downs after 429, latency EWMA and success ratio,
+//! and one retry budget for the whole gateway. One short std mutex; never held across `.await`.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+use switchyard_policy::{
+    Breaker, BreakerConfig, BreakerState, CandidateStats, Ewma, Permit, Rejected, RetryBudget,
+    RetryBudgetConfig, SplitMix64, Transition,
+};
+
+#[derive(Default)]
+struct Track {
+    breaker: Option<Breaker>,
+    latency: Option<Ewma>,
+    ok: u64,
+    total: u64,
+    cooldown_until: Option<Instant>,
+    invalid: bool,
+}
+
+struct Inner {
+    tracks: HashMap<String, Track>,
+    budget: RetryBudget,
+    rng: SplitMix64,
+}
+
+pub struct Health {
+    config: BreakerConfig,
+    inner: Mutex<Inner>,
+}
+
+/// What the UI shows for a backend or key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackState {
+    pub id: String,
+    pub breaker: &'static str,
+    pub cooling_down_secs: Option<u64>,
+    pub invalid: bool,
+    pub latency_ms: Option<f64>,
+    pub availability: f64,
+}
+
+impl Health {
+    pub fn new(config: BreakerConfig, seed: u64) -> Self {
+        Health {
+            config,
+            inner: Mutex::new(Inner {
+                tracks: HashMap::new(),
+                budget: RetryBudget::new(RetryBudgetConfig::default()),
+                rng: SplitMix64::new(seed),
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn with<T>(&self, id: &str, f: impl FnOnce(&mut Track, &BreakerConfig) -> T) -> T {
+        let mut inner = self.lock();
+        let track = inner.tracks.entry(id.to_string()).or_default();
+        f(track, &self.config)
+    }
+
+    /// A uniform draw in [0, 1) for strategies and jitter.
+    pub fn rand(&self) -> f64 {
+        self.lock().rng.next_f64()
+    }
+
+    pub fn record_request(&self, now: Instant) {
+        self.lock().budget.record_request(now);
+    }
+
+    pub fn try_retry(&self, now: Instant) -> bool {
+        self.lock().budget.try_retry(now)
+    }
+
+    /// Asks the breaker of a backend or key for permission to send.
+    pub fn acquire(&self, id: &str, now: Instant) -> Result<Permit, Rejected> {
+        self.with(id, |t, c| {
+            t.breaker
+                .get_or_insert_with(|| Breaker::new(*c))
+                .try_acquire(now)
+        })
+    }
+
+    /// Reports how an attempt went. Returns the breaker transition, if any.
+    pub fn report(
+        &self,
+        id: &str,
+        permit: Permit,
+        ok: bool,
+        latency: Option<Duration>,
+        now: Instant,
+    ) -> Option<Transition> {
+        self.with(id, |t, c| {
+            t.total += 1;
+            if ok {
+                t.ok += 1;
+            }
+            if let Some(l) = latency.filter(|_| ok) {
+                t.latency
+                    .get_or_insert_with(|| Ewma::new(0.3))
+                    .observe(l.as_secs_f64() * 1000.0);
+            }
+            let breaker = t.breaker.get_or_insert_with(|| Breaker::new(*c));
+            if ok {
+                breaker.on_success(permit, now)
+            } else {
+                breaker.on_failure(permit, now)
+            }
+        })
+    }
+
+    /// A key the provider refused: skipped until it is edited or the app restarts.
+    pub fn mark_invalid(&self, key_id: &str) {
+        self.with(key_id, |t, _| t.invalid = true);
+    }
+
+    /// Forgets what was learned about a key (it was replaced or re-tested).
+    pub fn forget(&self, id: &str) {
+        self.lock().tracks.remove(id);
+    }
+
+    pub fn cool_down(&self, id: &str, until: Instant) {
+        self.with(id, |t, _| {
+            t.cooldown_until = Some(t.cooldown_until.map_or(until, |u| u.max(until)))
+        });
+    }
+
+    /// False for an invalid key or one still cooling down.
+    pub fn usable(&self, id: &str, now: Instant) -> bool {
+        self.with(id, |t, _| {
+            !t.invalid && t.cooldown_until.is_none_or(|u| u <= now)
+        })
+    }
+
+    /// Inputs for the routing strategy.
+    pub fn stats(
+        &self,
+        id: &str,
+        weight: u32,
+        cost_per_mtok: Option<f64>,
+        now: Instant,
+    ) -> CandidateStats {
+        self.with(id, |t, _| CandidateStats {
+            available: t.cooldown_until.is_none_or(|u| u <= now)
+                && !matches!(
+                    t.breaker.as_ref().map(|b| b.state(now)),
+                    Some(BreakerState::Open { .. })
+                ),
+            weight,
+            latency_ewma_ms: t.latency.as_ref().and_then(Ewma::value),
+            cost_per_mtok,
+            availability: if t.total == 0 {
+                1.0
+            } else {
+                t.ok as f64 / t.total as f64
+            },
+        })
+    }
+
+    /// The state of every backend and key seen so far.
+    pub fn snapshot(&self, now: Instant) -> Vec<TrackState> {
+        let inner = self.lock();
+        inner
+            .tracks
+            .iter()
+            .map(|(id, t)| TrackState {
+                id: id.clone(),
+                breaker: match t.breaker.as_ref().map(|b| b.state(now)) {
+                    None | Some(BreakerState::Closed) => "closed",
+                    Some(BreakerState::Open { .. }) => "open",
+                    Some(BreakerState::HalfOpen) => "halfOpen",
+                },
+                cooling_down_secs: t
+                    .cooldown_until
+                    .filter(|u| *u > now)
+                    .map(|u| (u - now).as_secs().max(1)),
+                invalid: t.invalid,
+                latency_ms: t.latency.as_ref().and_then(Ewma::value),
+                availability: if t.total == 0 {
+                    1.0
+                } else {
+                    t.ok as f64 / t.total as f64
+                },
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,208 @@
+//! One ledger record per request, filled in as attempts happen and written when the request ends
+//! — including when the client goes away mid-stream (`Drop`), so tokens already streamed are
+//! still counted. Cost comes from the price table; a model without a price stays "unknown".
+
+use crate::deps::{Caller, Ledger};
+use crate::reply::Shape;
+use crate::table::Target;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use switchyard_core::BackendKind;
+use switchyard_pricing::{PriceTable, Provider, TokenUsage};
+use switchyard_store::{AttemptRecord, RequestRecord};
+use switchyard_wire::canonical::Usage;
+
+pub struct RequestLog {
+    record: RequestRecord,
+    started: Instant,
+    token_id: Option<String>,
+    ledger: Arc<dyn Ledger>,
+    kind: Option<BackendKind>,
+    usage: Usage,
+    written: bool,
+}
+
+fn ms(d: Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
+}
+
+impl RequestLog {
+    pub fn new(
+        ledger: Arc<dyn Ledger>,
+        caller: &Caller,
+        shape: Shape,
+        requested_model: &str,
+        stream: bool,
+    ) -> Self {
+        RequestLog {
+            record: RequestRecord {
+                id: uuid::Uuid::new_v4().simple().to_string(),
+                started_at: crate::now_rfc3339(),
+                token_name: Some(caller.name.clone()),
+                inbound: shape.as_str().to_string(),
+                route: None,
+                requested_model: requested_model.chars().take(200).collect(),
+                backend: None,
+                key_label: None,
+                model: None,
+                status: 0,
+                error_class: None,
+                reason: None,
+                attempts: 0,
+                latency_ms: 0,
+                ttfb_ms: None,
+                input_tokens: 0,
+                output_tokens: 0,
+                cache_read_tokens: 0,
+                cache_write_tokens: 0,
+                cost_usd: None,
+                streamed: stream,
+                attempt_list: Vec::new(),
+            },
+            started: Instant::now(),
+            token_id: Some(caller.token_id.clone()),
+            ledger,
+            kind: None,
+            usage: Usage::default(),
+            written: false,
+        }
+    }
+
+    /// Moves the log out (to the response that will finish it), leaving an already-written
+    /// placeholder behind so nothing is recorded twice.
+    pub fn take(&mut self) -> RequestLog {
+        let placeholder = RequestLog {
+            record: self.record.clone(),
+            started: self.started,
+            token_id: None,
+            ledger: Arc::clone(&self.ledger),
+            kind: self.kind,
+            usage: self.usage,
+            written: true,
+        };
+        std::mem::replace(self, placeholder)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.record.id
+    }
+
+    pub fn set_route(&mut self, route: Option<String>) {
+        self.record.route = route;
+    }
+
+    /// Records one upstream attempt and makes its backend the request's current one.
+    pub fn attempt(
+        &mut self,
+        target: &Target,
+        model: &str,
+        key: Option<&str>,
+        status: Option<u16>,
+        class: Option<&str>,
+        took: Duration,
+    ) {
+        let (kind, backend) = (target.kind, target.name.as_str());
+        self.record.attempts += 1;
+        self.record.attempt_list.push(AttemptRecord {
+            n: self.record.attempts,
+            backend: backend.to_string(),
+            key_label: key.map(str::to_string),
+            model: model.to_string(),
+            status,
+            error_class: class.map(str::to_string),
+            latency_ms: ms(took),
+        });
+        self.kind = Some(kind);
+        self.record.backend = Some(backend.to_string());
+        self.record.key_label = key.map(str::to_string);
+        self.record.model = Some(model.to_string());
+    }
+
+    pub fn reason(&mut self, reason: &str) {
+        self.record.reason = Some(reason.to_string());
+    }
+
+    pub fn first_byte(&mut self) {
+        if self.record.ttfb_ms.is_none() {
+            self.record.ttfb_ms = Some(ms(self.started.elapsed()));
+        }
+    }
+
+    /// Usage seen so far (a stream reports it in pieces; later values win per field).
+    pub fn usage(&mut self, u: &Usage) {
+        let mine = &mut self.usage;
+        mine.input_tokens = mine.input_tokens.max(u.input_tokens);
+        mine.output_tokens = mine.output_tokens.max(u.output_tokens);
+        mine.cache_read_tokens = mine.cache_read_tokens.max(u.cache_read_tokens);
+        mine.cache_write_tokens = mine.cache_write_tokens.max(u.cache_write_tokens);
+        mine.reasoning_tokens = mine.reasoning_tokens.max(u.reasoning_tokens);
+    }
+
+    /// Ends the request with its final status and writes it.
+    pub fn finish(mut self, status: u16, class: Option<&str>) {
+        self.write(status, class);
+    }
+
+    /// Sets the status without writing (a stream that is still running).
+    pub fn set_status(&mut self, status: u16) {
+        self.record.status = status;
+    }
+
+    fn write(&mut self, status: u16, class: Option<&str>) {
+        if self.written {
+            return;
+        }
+        self.written = true;
+        let r = &mut self.record;
+        r.status = status;
+        r.error_class = class.map(str::to_string);
+        r.latency_ms = ms(self.started.elapsed());
+        r.input_tokens = self.usage.input_tokens;
+        r.output_tokens = self.usage.output_tokens;
+        r.cache_read_tokens = self.usage.cache_read_tokens;
+        r.cache_write_tokens = self.usage.cache_write_tokens;
+        r.cost_usd = cost(self.kind, r.model.as_deref(), &self.usage);
+        self.ledger.record(r.clone(), self.token_id.take());
+    }
+}
+
+impl Drop for RequestLog {
+    /// A request abandoned mid-way (the client hung up) is still recorded with what it used.
+    fn drop(&mut self) {
+        if !self.written {
+            let status = if self.record.status == 0 {
+                499
+            } else {
+                self.record.status
+            };
+            self.write(status, Some("client_disconnected"));
+        }
+    }
+}
+
+/// USD for the usage, or `None` when the model has no known price. The Demo backend is free.
+pub fn cost(kind: Option<BackendKind>, model: Option<&str>, u: &Usage) -> Option<f64> {
+    let (kind, model) = (kind?, model?);
+    let provider = match kind {
+        BackendKind::Demo => return Some(0.0),
+        BackendKind::OpenAi => Provider::OpenAi,
+        BackendKind::Anthropic => Provider::Anthropic,
+        BackendKind::Gemini => Provider::Gemini,
+        BackendKind::Mistral => Provider::Mistral,
+        BackendKind::Groq => Provider::Groq,
+        BackendKind::OpenRouter => Provider::OpenRouter,
+        BackendKind::Ollama => Provider::Ollama,
+        BackendKind::OpenAiCompatible => Provider::Other,
+    };
+    let table = PriceTable::bundled();
+    let (_, price) = table.lookup(provider, model)?;
+    let usage = TokenUsage {
+        input_tokens: u.input_tokens,
+        output_tokens: u.output_tokens,
+        cache_read_tokens: u.cache_read_tokens,
+        cache_write_5m_tokens: u.cache_write_tokens,
+        cache_write_1h_tokens: 0,
+        reasoning_tokens: u.reasoning_tokens,
+    };
+    Some(table.cost(price, &usage).usd)
+}

@@ -1,0 +1,124 @@
+//! Which backends may serve a requested model. In order of precedence:
+//! 1. a route name (`fast`, `cheap`): its candidates and strategy;
+//! 2. `<backend name>/<model>`: that backend only;
+//! 3. a concrete model: every enabled backend whose provider serves it (by model family or the
+//!    price table; OpenRouter for `vendor/model` ids; Demo for `demo-*`; any backend whose default
+//!    model it is), in priority order.
+
+use crate::table::{RoutingTable, Target};
+use switchyard_core::BackendKind;
+use switchyard_policy::Strategy;
+use switchyard_pricing::{PriceTable, Provider};
+
+/// One backend and the model to ask it for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub target: Target,
+    pub model: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub route: Option<String>,
+    pub strategy: Strategy,
+    pub candidates: Vec<Candidate>,
+}
+
+pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
+    if let Some(route) = table
+        .routes
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(requested))
+    {
+        let candidates = route
+            .candidates
+            .iter()
+            .filter_map(|(backend_id, model)| {
+                let target = table.targets.iter().find(|t| &t.id == backend_id)?;
+                Some(Candidate {
+                    target: target.clone(),
+                    model: model.clone(),
+                })
+            })
+            .collect();
+        return Some(Plan {
+            route: Some(route.name.clone()),
+            strategy: route.strategy,
+            candidates,
+        });
+    }
+    if let Some((backend, model)) = requested.split_once('/') {
+        if let Some(target) = table
+            .targets
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(backend))
+        {
+            let candidates = vec![Candidate {
+                target: target.clone(),
+                model: model.to_string(),
+            }];
+            return Some(Plan {
+                route: None,
+                strategy: Strategy::Priority,
+                candidates,
+            });
+        }
+    }
+    let candidates: Vec<Candidate> = table
+        .targets
+        .iter()
+        .filter(|t| serves(t, requested))
+        .map(|t| Candidate {
+            target: t.clone(),
+            model: requested.to_string(),
+        })
+        .collect();
+    (!candidates.is_empty()).then_some(Plan {
+        route: None,
+        strategy: Strategy::Priority,
+        candidates,
+    })
+}
+
+/// Whether a backend serves a concrete model id.
+fn serves(t: &Target, model: &str) -> bool {
+    if t.default_model.eq_ignore_ascii_case(model) {
+        return true;
+    }
+    let m = model.to_ascii_lowercase();
+    match t.kind {
+        BackendKind::Demo => m.starts_with("demo-"),
+        BackendKind::OpenRouter => m.contains('/'),
+        BackendKind::OpenAi => {
+            ["gpt-", "o1", "o3", "o4", "chatgpt-", "codex-"]
+                .iter()
+                .any(|p| m.starts_with(p))
+                || priced(Provider::OpenAi, model)
+        }
+        BackendKind::Anthropic => m.starts_with("claude-") || priced(Provider::Anthropic, model),
+        BackendKind::Gemini => {
+            m.starts_with("gemini-") || m.starts_with("gemma-") || priced(Provider::Gemini, model)
+        }
+        BackendKind::Mistral => {
+            [
+                "mistral-",
+                "codestral",
+                "ministral",
+                "pixtral",
+                "magistral",
+                "open-mistral",
+                "devstral",
+            ]
+            .iter()
+            .any(|p| m.starts_with(p))
+                || priced(Provider::Mistral, model)
+        }
+        BackendKind::Groq => priced(Provider::Groq, model),
+        // Local servers serve what they have; only their default model is known for sure.
+        BackendKind::Ollama | BackendKind::OpenAiCompatible => false,
+    }
+}
+
+fn priced(provider: Provider, model: &str) -> bool {
+    PriceTable::bundled().lookup(provider, model).is_some()
+}

@@ -1,0 +1,254 @@
+//! Answering the caller once a backend succeeded. A buffered answer is read whole, its usage
+//! recorded, and translated if the formats differ. A streamed answer is forwarded chunk by chunk
+//! as it arrives (never buffered): the SSE is tapped for usage, translated event by event across
+//! formats, and an idle timeout ends a stalled stream. Dropping the stream (the client went
+//! away) drops the upstream request and still records the tokens seen.
+
+use crate::log::RequestLog;
+use crate::reply::{error, Shape};
+use crate::upstream::Inbound;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use std::pin::Pin;
+use std::time::Duration;
+use switchyard_wire::canonical::StreamEvent;
+use switchyard_wire::sse::SseParser;
+use switchyard_wire::{anthropic, openai};
+
+/// Largest buffered answer read from a provider.
+const MAX_ANSWER: usize = 64 * 1024 * 1024;
+
+/// Reads a whole answer and replies in the caller's format.
+pub async fn buffered(
+    resp: reqwest::Response,
+    inbound: &Inbound,
+    out: Shape,
+    mut log: RequestLog,
+    extra: HeaderMap,
+) -> Response {
+    let status = resp.status().as_u16();
+    let bytes = match read_all(resp).await {
+        Ok(b) => b,
+        Err(msg) => {
+            log.finish(502, Some("upstream_read"));
+            return error(inbound.shape, StatusCode::BAD_GATEWAY, &msg);
+        }
+    };
+    log.first_byte();
+    let parsed = match out {
+        Shape::OpenAi => openai::parse_response(&bytes),
+        Shape::Anthropic => anthropic::parse_response(&bytes),
+    };
+    if let Ok(p) = &parsed {
+        log.usage(&p.usage);
+    }
+    let body = if out == inbound.shape {
+        bytes
+    } else {
+        let rendered = parsed.map(|p| match inbound.shape {
+            Shape::OpenAi => openai::render_response(&p),
+            Shape::Anthropic => anthropic::render_response(&p),
+        });
+        match rendered.ok().and_then(|v| serde_json::to_vec(&v).ok()) {
+            Some(b) => Bytes::from(b),
+            None => {
+                log.finish(502, Some("translation"));
+                return error(
+                    inbound.shape,
+                    StatusCode::BAD_GATEWAY,
+                    "The provider's answer could not be translated.",
+                );
+            }
+        }
+    };
+    log.finish(status, None);
+    let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    r.headers_mut().extend(extra);
+    r
+}
+
+async fn read_all(resp: reqwest::Response) -> Result<Bytes, String> {
+    let mut buf = BytesMut::new();
+    let mut s = resp.bytes_stream();
+    while let Some(chunk) = s.next().await {
+        let chunk = chunk
+            .map_err(|e| format!("The provider's answer broke off: {}", crate::root_cause(&e)))?;
+        if buf.len() + chunk.len() > MAX_ANSWER {
+            return Err("The provider's answer is too large.".into());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+enum Decoder {
+    OpenAi(openai::StreamDecoder),
+    Anthropic(anthropic::StreamDecoder),
+}
+
+enum Encoder {
+    Same,
+    OpenAi(openai::StreamEncoder),
+    Anthropic(anthropic::StreamEncoder),
+}
+
+struct Pump {
+    upstream: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    parser: SseParser,
+    decoder: Decoder,
+    encoder: Encoder,
+    /// OpenAI caller that did not ask for usage: drop the usage-only chunk we asked for.
+    strip_usage_frame: bool,
+    idle: Duration,
+    log: Option<RequestLog>,
+}
+
+/// Streams the answer to the caller as it arrives.
+pub fn streaming(
+    resp: reqwest::Response,
+    inbound: &Inbound,
+    out: Shape,
+    mut log: RequestLog,
+    idle: Duration,
+    extra: HeaderMap,
+) -> Response {
+    log.set_status(resp.status().as_u16());
+    let decoder = match out {
+        Shape::OpenAi => Decoder::OpenAi(openai::StreamDecoder::new()),
+        Shape::Anthropic => Decoder::Anthropic(anthropic::StreamDecoder::new()),
+    };
+    let encoder = match (out == inbound.shape, inbound.shape) {
+        (true, _) => Encoder::Same,
+        (false, Shape::OpenAi) => Encoder::OpenAi(openai::StreamEncoder::new(inbound.wants_usage)),
+        (false, Shape::Anthropic) => Encoder::Anthropic(anthropic::StreamEncoder::new()),
+    };
+    let pump = Pump {
+        upstream: Box::pin(resp.bytes_stream()),
+        parser: SseParser::new(),
+        decoder,
+        encoder,
+        strip_usage_frame: out == Shape::OpenAi
+            && inbound.shape == Shape::OpenAi
+            && !inbound.wants_usage,
+        idle,
+        log: Some(log),
+    };
+    let body = futures_util::stream::unfold(pump, |mut p| async move {
+        loop {
+            let next = tokio::time::timeout(p.idle, p.upstream.next()).await;
+            let (out, end) = match next {
+                Ok(Some(Ok(chunk))) => (p.translate(&chunk), None),
+                Ok(Some(Err(e))) => (
+                    Bytes::new(),
+                    Some(format!("upstream_broken: {}", crate::root_cause(&e))),
+                ),
+                Ok(None) => (p.finish(), Some(String::new())),
+                Err(_) => (Bytes::new(), Some("upstream_idle_timeout".to_string())),
+            };
+            if let Some(class) = end {
+                if let Some(log) = p.log.take() {
+                    let class = (!class.is_empty())
+                        .then(|| class.split(':').next().unwrap_or("").to_string());
+                    let status = if class.is_some() { 502 } else { 200 };
+                    log.finish(status, class.as_deref());
+                }
+                if out.is_empty() {
+                    return None;
+                }
+                return Some((Ok::<Bytes, std::io::Error>(out), p));
+            }
+            if !out.is_empty() {
+                if let Some(log) = p.log.as_mut() {
+                    log.first_byte();
+                }
+                return Some((Ok(out), p));
+            }
+        }
+    });
+    let mut r = Response::new(Body::from_stream(body));
+    let h = r.headers_mut();
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert("cache-control", HeaderValue::from_static("no-cache"));
+    h.extend(extra);
+    r
+}
+
+impl Pump {
+    fn translate(&mut self, chunk: &[u8]) -> Bytes {
+        let events = self.parser.feed(chunk);
+        self.forward(events)
+    }
+
+    fn forward(&mut self, sse: Vec<switchyard_wire::sse::SseEvent>) -> Bytes {
+        let mut out = BytesMut::new();
+        for ev in sse {
+            let events: Vec<StreamEvent> = match &mut self.decoder {
+                Decoder::OpenAi(d) => d.feed(&ev.data),
+                Decoder::Anthropic(d) => d.feed(ev.event.as_deref(), &ev.data),
+            };
+            if let Some(log) = self.log.as_mut() {
+                for e in &events {
+                    if let StreamEvent::Usage(u) = e {
+                        log.usage(u);
+                    }
+                }
+            }
+            match &mut self.encoder {
+                Encoder::Same => {
+                    let usage_only = self.strip_usage_frame && is_usage_only_chunk(&ev.data);
+                    if !usage_only {
+                        out.extend_from_slice(&switchyard_wire::sse::frame(
+                            ev.event.as_deref(),
+                            &ev.data,
+                        ));
+                    }
+                }
+                Encoder::OpenAi(enc) => events
+                    .iter()
+                    .flat_map(|e| enc.encode(e))
+                    .for_each(|f| out.extend_from_slice(&f)),
+                Encoder::Anthropic(enc) => events
+                    .iter()
+                    .flat_map(|e| enc.encode(e))
+                    .for_each(|f| out.extend_from_slice(&f)),
+            }
+        }
+        out.freeze()
+    }
+
+    fn finish(&mut self) -> Bytes {
+        // A last event without its closing blank line still counts.
+        let tail = self
+            .parser
+            .finish()
+            .map(|ev| self.forward(vec![ev]))
+            .unwrap_or_default();
+        let frames = match &mut self.encoder {
+            Encoder::Same => Vec::new(),
+            Encoder::OpenAi(enc) => enc.finish(),
+            Encoder::Anthropic(enc) => enc.finish(),
+        };
+        let mut out = BytesMut::from(&tail[..]);
+        frames.iter().for_each(|f| out.extend_from_slice(f));
+        out.freeze()
+    }
+}
+
+/// `{"choices":[], "usage":{…}}`: the chunk `include_usage` adds.
+fn is_usage_only_chunk(data: &str) -> bool {
+    data.contains("\"usage\"")
+        && serde_json::from_str::<serde_json::Value>(data).is_ok_and(|v| {
+            v.get("choices")
+                .and_then(|c| c.as_array())
+                .is_some_and(Vec::is_empty)
+                && v.get("usage").is_some_and(|u| !u.is_null())
+        })
+}

@@ -1,0 +1,197 @@
+//! Bad input: each refused with a clear 4xx in the caller's format, and the gateway keeps serving.
+
+use super::*;
+use switchyard_mock::{MockConfig, MockServer};
+
+async fn demo() -> (MockServer, Harness) {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let h = start(
+        vec![target(
+            "Demo",
+            BackendKind::Demo,
+            &format!("{}/v1", mock.base_url()),
+            &[],
+        )],
+        &[],
+    )
+    .await;
+    (mock, h)
+}
+
+async fn openai_error(resp: reqwest::Response) -> (u16, String) {
+    let status = resp.status().as_u16();
+    let v: serde_json::Value = resp.json().await.unwrap();
+    (
+        status,
+        v["error"]["message"]
+            .as_str()
+            .expect("OpenAI-shaped error")
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn tokens_are_required_valid_and_never_echoed() {
+    let (_m, h) = demo().await;
+    let url = format!("{}/v1/chat/completions", h.base);
+    let (s, msg) = openai_error(
+        client()
+            .post(&url)
+            .json(&openai_chat("demo-chat", false))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 401);
+    assert!(msg.contains("Missing Switchyard token"), "{msg}");
+    let (s, msg) = openai_error(
+        client()
+            .post(&url)
+            .bearer_auth("sy-wrong-CANARY")
+            .json(&openai_chat("demo-chat", false))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 401);
+    assert!(!msg.contains("CANARY"), "the presented token is not echoed");
+    let anthropic = client()
+        .post(format!("{}/v1/messages", h.base))
+        .json(&anthropic_msg("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anthropic.status(), 401);
+    let v: serde_json::Value = anthropic.json().await.unwrap();
+    assert_eq!(
+        v["type"], "error",
+        "Anthropic callers get Anthropic-shaped errors"
+    );
+}
+
+#[tokio::test]
+async fn foreign_hosts_and_browser_origins_are_refused() {
+    let (_m, h) = demo().await;
+    let url = format!("{}/v1/chat/completions", h.base);
+    let rebinding = client()
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .header("host", "evil.example.com")
+        .json(&openai_chat("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        rebinding.status(),
+        403,
+        "a foreign Host is refused (DNS rebinding)"
+    );
+    let browser = client()
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .header("origin", "https://evil.example.com")
+        .json(&openai_chat("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.status(),
+        403,
+        "a browser Origin is refused unless allowed"
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_clear_4xx_and_the_gateway_keeps_serving() {
+    let (_m, h) = demo().await;
+    let url = format!("{}/v1/chat/completions", h.base);
+    let send = |body: Vec<u8>, ct: &'static str| {
+        client()
+            .post(&url)
+            .bearer_auth(TOKEN)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    let (s, msg) = openai_error(
+        send(b"{\"model\": ".to_vec(), "application/json")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(msg.contains("not valid JSON"), "{msg}");
+    let (s, _) = openai_error(
+        send(vec![0xff, 0xfe, 0x7b], "application/json")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400, "invalid UTF-8");
+    let (s, _) = openai_error(send(b"[1,2]".to_vec(), "application/json").await.unwrap()).await;
+    assert_eq!(s, 400, "not an object");
+    let (s, msg) = openai_error(send(b"{}".to_vec(), "text/plain").await.unwrap()).await;
+    assert_eq!(s, 415, "{msg}");
+    let (s, msg) = openai_error(
+        send(b"{\"messages\": []}".to_vec(), "application/json")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(msg.contains("`model` is required"));
+    let (s, msg) = openai_error(
+        client()
+            .post(&url)
+            .bearer_auth(TOKEN)
+            .json(&openai_chat("no-such-model", false))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    assert!(msg.contains("Unknown model or route"), "{msg}");
+    let ok = client()
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .json(&openai_chat("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200, "still serving after bad input");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413() {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let table = RoutingTable {
+        targets: vec![target(
+            "Demo",
+            BackendKind::Demo,
+            &format!("{}/v1", mock.base_url()),
+            &[],
+        )],
+        routes: vec![],
+    };
+    let config = GatewayConfig {
+        body_limit: 1024,
+        ..GatewayConfig::default()
+    };
+    let h = start_with(table, &[], config).await;
+    let mut req = openai_chat("demo-chat", false);
+    req["messages"][1]["content"] = serde_json::json!("x".repeat(4096));
+    let (s, msg) = openai_error(
+        client()
+            .post(format!("{}/v1/chat/completions", h.base))
+            .bearer_auth(TOKEN)
+            .json(&req)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 413, "{msg}");
+}

@@ -1,0 +1,141 @@
+//! Same-format forwarding to the Demo backend, buffered and streamed, with the ledger.
+
+use super::*;
+use switchyard_mock::{MockConfig, MockServer};
+
+async fn demo() -> (MockServer, Harness) {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let h = start(
+        vec![target(
+            "Demo",
+            BackendKind::Demo,
+            &format!("{}/v1", mock.base_url()),
+            &[],
+        )],
+        &[],
+    )
+    .await;
+    (mock, h)
+}
+
+#[tokio::test]
+async fn an_openai_request_is_served_by_the_demo_backend_and_recorded() {
+    let (mock, h) = demo().await;
+    let resp = client()
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(TOKEN)
+        .json(&openai_chat("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["x-switchyard-backend"], "Demo");
+    assert!(
+        resp.headers().contains_key("x-switchyard-reason"),
+        "the answer says why this backend"
+    );
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert!(body["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("switchyard"));
+    assert_eq!(mock.calls("chat"), 1);
+    let rec = h.ledger.wait_for(1).await.remove(0);
+    assert_eq!(
+        (
+            rec.status,
+            rec.backend.as_deref(),
+            rec.token_name.as_deref()
+        ),
+        (200, Some("Demo"), Some("tests"))
+    );
+    assert!(
+        rec.input_tokens > 0 && rec.output_tokens > 0,
+        "usage recorded: {rec:?}"
+    );
+    assert_eq!(rec.cost_usd, Some(0.0), "the Demo backend is free");
+    assert_eq!((rec.attempts, rec.streamed), (1, false));
+}
+
+#[tokio::test]
+async fn an_openai_stream_is_forwarded_with_usage_recorded_but_not_injected() {
+    let (_mock, h) = demo().await;
+    let resp = client()
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(TOKEN)
+        .json(&openai_chat("demo-chat", true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let body = resp.text().await.unwrap();
+    let (text, done, usage_chunk) = openai_stream_text(&body);
+    assert!(text.contains("switchyard") && done, "{body}");
+    assert!(
+        !usage_chunk,
+        "the caller did not ask for usage, so the usage chunk is removed"
+    );
+    let rec = h.ledger.wait_for(1).await.remove(0);
+    assert!(
+        rec.streamed && rec.output_tokens > 0,
+        "usage captured from the stream: {rec:?}"
+    );
+    assert!(rec.ttfb_ms.is_some());
+}
+
+#[tokio::test]
+async fn a_caller_that_asks_for_stream_usage_gets_it() {
+    let (_mock, h) = demo().await;
+    let mut req = openai_chat("demo-chat", true);
+    req["stream_options"] = serde_json::json!({"include_usage": true});
+    let body = client()
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(TOKEN)
+        .json(&req)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        openai_stream_text(&body).2,
+        "usage chunk present when asked for"
+    );
+}
+
+#[tokio::test]
+async fn an_anthropic_request_is_served_with_x_api_key() {
+    let (mock, h) = demo().await;
+    let resp = client()
+        .post(format!("{}/v1/messages", h.base))
+        .header("x-api-key", TOKEN)
+        .header("anthropic-version", "2023-06-01")
+        .json(&anthropic_msg("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["type"], "message");
+    assert_eq!(mock.calls("messages"), 1, "Demo speaks Anthropic natively");
+    let rec = h.ledger.wait_for(1).await.remove(0);
+    assert_eq!(rec.inbound, "anthropic");
+}
+
+#[tokio::test]
+async fn models_lists_what_the_gateway_can_serve() {
+    let (_mock, h) = demo().await;
+    let body: serde_json::Value = client()
+        .get(format!("{}/v1/models", h.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["object"], "list");
+    assert_eq!(body["data"][0]["id"], "demo-chat");
+}

@@ -1,0 +1,206 @@
+use super::*;
+
+fn user(text: &str) -> Message {
+    Message::text(Role::User, text)
+}
+
+fn result(call_id: &str, content: &str) -> Message {
+    Message {
+        role: Role::Tool,
+        content: vec![Part::ToolResult {
+            call_id: call_id.into(),
+            content: content.into(),
+            is_error: false,
+        }],
+    }
+}
+
+#[test]
+fn max_tokens_falls_back_to_the_default() {
+    let req = ChatRequest {
+        model: "c".into(),
+        ..ChatRequest::default()
+    };
+    assert_eq!(render_request(&req, 4096)["max_tokens"], 4096);
+    let req = ChatRequest {
+        max_tokens: Some(10),
+        ..req
+    };
+    assert_eq!(
+        render_request(&req, 4096)["max_tokens"],
+        10,
+        "the request's own limit wins"
+    );
+}
+
+#[test]
+fn consecutive_same_role_messages_are_merged() {
+    let req = ChatRequest {
+        messages: vec![user("a"), user("b"), Message::text(Role::Assistant, "c")],
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 1);
+    assert_eq!(
+        v["messages"],
+        json!([
+            {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]},
+            {"role": "assistant", "content": [{"type": "text", "text": "c"}]},
+        ])
+    );
+}
+
+#[test]
+fn parallel_tool_results_merge_into_one_user_message_before_any_text() {
+    let call = |id: &str| Part::ToolCall {
+        id: id.into(),
+        name: "f".into(),
+        arguments_json: "{}".into(),
+    };
+    let req = ChatRequest {
+        messages: vec![
+            Message {
+                role: Role::Assistant,
+                content: vec![call("call_1"), call("call_2")],
+            },
+            user("also this"),
+            result("call_1", "one"),
+            result("call_2", "two"),
+        ],
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 1);
+    let msgs = v["messages"].as_array().unwrap();
+    assert_eq!(
+        msgs.len(),
+        2,
+        "user text and both results share one user turn: {msgs:?}"
+    );
+    let types: Vec<&str> = msgs[1]["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        vec!["tool_result", "tool_result", "text"],
+        "tool results lead"
+    );
+    assert_eq!(msgs[1]["content"][1]["tool_use_id"], "call_2");
+}
+
+#[test]
+fn tool_call_arguments_become_an_input_object() {
+    let req = ChatRequest {
+        messages: vec![Message {
+            role: Role::Assistant,
+            content: vec![Part::ToolCall {
+                id: "call_1".into(),
+                name: "f".into(),
+                arguments_json: r#"{"x":[1,2]}"#.into(),
+            }],
+        }],
+        ..ChatRequest::default()
+    };
+    let block = &render_request(&req, 1)["messages"][0]["content"][0];
+    assert_eq!(
+        block,
+        &json!({"type": "tool_use", "id": "call_1", "name": "f", "input": {"x": [1, 2]}})
+    );
+}
+
+#[test]
+fn tool_ids_are_sanitized_identically_on_call_and_result() {
+    let req = ChatRequest {
+        messages: vec![
+            Message {
+                role: Role::Assistant,
+                content: vec![Part::ToolCall {
+                    id: "call:1/a".into(),
+                    name: "f".into(),
+                    arguments_json: "{}".into(),
+                }],
+            },
+            result("call:1/a", "ok"),
+        ],
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 1);
+    assert_eq!(v["messages"][0]["content"][0]["id"], "call_1_a");
+    assert_eq!(v["messages"][1]["content"][0]["tool_use_id"], "call_1_a");
+}
+
+#[test]
+fn empty_text_and_empty_messages_are_dropped() {
+    let req = ChatRequest {
+        messages: vec![
+            user("hi"),
+            Message::text(Role::Assistant, ""),
+            user("again"),
+        ],
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 1);
+    assert_eq!(
+        v["messages"].as_array().unwrap().len(),
+        1,
+        "empty assistant turn vanishes, users merge"
+    );
+}
+
+#[test]
+fn temperature_is_clamped_and_top_p_dropped_when_both_are_set() {
+    let req = ChatRequest {
+        temperature: Some(1.6),
+        top_p: Some(0.9),
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 1);
+    assert_eq!(v["temperature"], 1.0);
+    assert!(
+        v.get("top_p").is_none(),
+        "current models reject temperature with top_p"
+    );
+    let only_p = ChatRequest {
+        top_p: Some(0.9),
+        ..ChatRequest::default()
+    };
+    assert_eq!(render_request(&only_p, 1)["top_p"], 0.9);
+}
+
+#[test]
+fn tools_choice_stop_user_and_system_render_in_anthropic_shape() {
+    let req = ChatRequest {
+        model: "claude-haiku-4-5".into(),
+        system: Some("Be brief.".into()),
+        stop: vec!["END".into()],
+        tools: vec![Tool {
+            name: "f".into(),
+            description: Some("d".into()),
+            parameters: json!({"type": "object"}),
+        }],
+        tool_choice: Some(ToolChoice::Named("f".into())),
+        user: Some("u-1".into()),
+        stream: true,
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 1);
+    assert_eq!(v["system"], "Be brief.");
+    assert_eq!(v["stop_sequences"], json!(["END"]));
+    assert_eq!(
+        v["tools"][0],
+        json!({"name": "f", "description": "d", "input_schema": {"type": "object"}})
+    );
+    assert_eq!(v["tool_choice"], json!({"type": "tool", "name": "f"}));
+    assert_eq!(v["metadata"], json!({"user_id": "u-1"}));
+    assert_eq!(v["stream"], true);
+}
+
+#[test]
+fn tool_choice_without_tools_is_omitted() {
+    let req = ChatRequest {
+        tool_choice: Some(ToolChoice::Auto),
+        ..ChatRequest::default()
+    };
+    assert!(render_request(&req, 1).get("tool_choice").is_none());
+}

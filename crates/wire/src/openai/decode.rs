@@ -1,0 +1,178 @@
+//! OpenAI stream (`chat.completion.chunk` payloads) → canonical [`StreamEvent`]s.
+//!
+//! Feed the `data` of each SSE event, `[DONE]` included. Invariants: exactly one `Start`, emitted
+//! with the first chunk; at most one `Stop`; tool calls get canonical ordinals 0, 1, … in order of
+//! appearance, whatever `index` the provider used (servers that omit `index` are matched by `id`,
+//! or continue the latest call); every `usage` object becomes a cumulative `Usage` snapshot.
+//! An unreadable chunk or an `{"error":…}` payload becomes an `Error` event, never a panic.
+
+use serde_json::Value;
+
+use crate::canonical::StreamEvent;
+use crate::error::WireError;
+use crate::json::Obj;
+
+use super::{stop_from_finish, usage_from};
+
+/// Which tool call a provider chunk refers to.
+#[derive(Debug)]
+struct CallKey {
+    index: Option<u64>,
+    id: String,
+}
+
+/// Stateful decoder for one OpenAI stream.
+#[derive(Debug, Default)]
+pub struct StreamDecoder {
+    started: bool,
+    stopped: bool,
+    done: bool,
+    /// Position in this list is the canonical ordinal.
+    calls: Vec<CallKey>,
+}
+
+impl StreamDecoder {
+    /// A decoder at the start of a stream.
+    pub fn new() -> Self {
+        StreamDecoder::default()
+    }
+
+    /// Whether `[DONE]` has been seen.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Decodes one SSE `data` payload.
+    pub fn feed(&mut self, data: &str) -> Vec<StreamEvent> {
+        let data = data.trim();
+        if data.is_empty() {
+            return Vec::new();
+        }
+        if data == "[DONE]" {
+            self.done = true;
+            return Vec::new();
+        }
+        let value: Value = match serde_json::from_str(data) {
+            Ok(v) => v,
+            Err(e) => {
+                let message = format!(
+                    "provider sent an unreadable stream chunk ({})",
+                    WireError::from_json(&e)
+                );
+                return vec![StreamEvent::Error { message }];
+            }
+        };
+        let Ok(chunk) = Obj::new(&value, "") else {
+            return Vec::new();
+        };
+        if let Some(error) = chunk.get("error") {
+            let message = error
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("provider reported an error")
+                .to_owned();
+            return vec![StreamEvent::Error { message }];
+        }
+        let mut out = Vec::new();
+        if !self.started {
+            self.started = true;
+            out.push(StreamEvent::Start {
+                id: string_at(&chunk, "id"),
+                model: string_at(&chunk, "model"),
+            });
+        }
+        let first_choice = chunk
+            .get("choices")
+            .and_then(Value::as_array)
+            .and_then(|c| c.first());
+        if let Some(choice) = first_choice {
+            self.choice(choice, &mut out);
+        }
+        if let Ok(Some(usage)) = chunk.obj("usage") {
+            out.push(StreamEvent::Usage(usage_from(&usage)));
+        }
+        out
+    }
+
+    fn choice(&mut self, choice: &Value, out: &mut Vec<StreamEvent>) {
+        let delta = choice.get("delta").unwrap_or(&Value::Null);
+        for key in ["content", "refusal"] {
+            if let Some(text) = delta.get(key).and_then(Value::as_str) {
+                if !text.is_empty() {
+                    out.push(StreamEvent::TextDelta {
+                        text: text.to_owned(),
+                    });
+                }
+            }
+        }
+        if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
+            for call in calls {
+                self.tool_call(call, out);
+            }
+        }
+        if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+            if !self.stopped {
+                self.stopped = true;
+                out.push(StreamEvent::Stop {
+                    reason: stop_from_finish(reason),
+                });
+            }
+        }
+    }
+
+    fn tool_call(&mut self, call: &Value, out: &mut Vec<StreamEvent>) {
+        let index = call.get("index").and_then(Value::as_u64);
+        let id = call
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let function = call.get("function").unwrap_or(&Value::Null);
+        let known = match index {
+            Some(i) => self.calls.iter().position(|c| c.index == Some(i)),
+            None => match id {
+                Some(id) => self.calls.iter().position(|c| c.id == id),
+                None => self.calls.len().checked_sub(1),
+            },
+        };
+        let ordinal = match known {
+            Some(ordinal) => ordinal,
+            None => {
+                let ordinal = self.calls.len();
+                let id = id.unwrap_or_default().to_owned();
+                out.push(StreamEvent::ToolCallStart {
+                    index: ordinal,
+                    id: id.clone(),
+                    name: function
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                });
+                self.calls.push(CallKey { index, id });
+                ordinal
+            }
+        };
+        let fragment = match function.get("arguments") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Object(o)) => Value::Object(o.clone()).to_string(),
+            _ => String::new(),
+        };
+        if !fragment.is_empty() {
+            out.push(StreamEvent::ToolCallDelta {
+                index: ordinal,
+                arguments_json_fragment: fragment,
+            });
+        }
+    }
+}
+
+fn string_at(obj: &Obj<'_>, key: &str) -> String {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(test)]
+#[path = "decode_tests.rs"]
+mod tests;

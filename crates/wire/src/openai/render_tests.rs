@@ -1,0 +1,98 @@
+use super::*;
+
+#[test]
+fn rendered_request_puts_system_first_and_tool_results_as_tool_messages() {
+    let req = ChatRequest {
+        model: "gpt-4.1".into(),
+        system: Some("Be brief.".into()),
+        messages: vec![
+            Message::text(Role::User, "weather?"),
+            Message {
+                role: Role::Assistant,
+                content: vec![
+                    Part::Text("Checking.".into()),
+                    Part::ToolCall {
+                        id: "t1".into(),
+                        name: "w".into(),
+                        arguments_json: "{}".into(),
+                    },
+                ],
+            },
+            Message {
+                role: Role::Tool,
+                content: vec![Part::ToolResult {
+                    call_id: "t1".into(),
+                    content: "sunny".into(),
+                    is_error: false,
+                }],
+            },
+        ],
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, false);
+    let msgs = v["messages"].as_array().unwrap();
+    assert_eq!(msgs[0], json!({"role": "system", "content": "Be brief."}));
+    assert_eq!(
+        msgs[1],
+        json!({"role": "user", "content": "weather?"}),
+        "single text → string"
+    );
+    assert_eq!(msgs[2]["content"], "Checking.");
+    assert_eq!(msgs[2]["tool_calls"][0]["function"]["arguments"], "{}");
+    assert_eq!(
+        msgs[3],
+        json!({"role": "tool", "tool_call_id": "t1", "content": "sunny"})
+    );
+}
+
+#[test]
+fn stream_options_are_added_only_for_streams_when_asked() {
+    let mut req = ChatRequest {
+        model: "m".into(),
+        stream: true,
+        ..ChatRequest::default()
+    };
+    assert_eq!(
+        render_request(&req, true)["stream_options"],
+        json!({"include_usage": true})
+    );
+    assert!(
+        render_request(&req, false).get("stream_options").is_none(),
+        "not asked"
+    );
+    req.stream = false;
+    assert!(
+        render_request(&req, true).get("stream_options").is_none(),
+        "not a stream"
+    );
+}
+
+#[test]
+fn rendered_request_carries_sampling_stop_tools_and_user() {
+    let req = ChatRequest {
+        model: "m".into(),
+        max_tokens: Some(100),
+        temperature: Some(0.5),
+        top_p: Some(0.9),
+        stop: vec!["END".into()],
+        tools: vec![Tool {
+            name: "f".into(),
+            description: None,
+            parameters: json!({"type": "object"}),
+        }],
+        tool_choice: Some(ToolChoice::Required),
+        user: Some("u-1".into()),
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, false);
+    assert_eq!(v["max_tokens"], 100);
+    assert_eq!(v["temperature"], 0.5);
+    assert_eq!(v["top_p"], 0.9);
+    assert_eq!(v["stop"], json!(["END"]));
+    assert_eq!(
+        v["tools"][0],
+        json!({"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}})
+    );
+    assert_eq!(v["tool_choice"], "required");
+    assert_eq!(v["user"], "u-1");
+}

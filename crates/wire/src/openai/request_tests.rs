@@ -1,0 +1,152 @@
+use super::*;
+
+fn parse(v: Value) -> Result<ChatRequest, WireError> {
+    parse_request(v.to_string().as_bytes())
+}
+
+#[test]
+fn system_and_developer_messages_are_lifted_and_joined() {
+    let req = parse(json!({"model": "gpt-4.1", "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "hi"},
+        {"role": "developer", "content": [{"type": "text", "text": "Use French."}]},
+    ]}))
+    .unwrap();
+    assert_eq!(req.system.as_deref(), Some("Be brief.\n\nUse French."));
+    assert_eq!(
+        req.messages,
+        vec![Message::text(Role::User, "hi")],
+        "no system left in messages"
+    );
+}
+
+#[test]
+fn max_completion_tokens_wins_over_max_tokens() {
+    let req =
+        parse(json!({"model": "m", "messages": [], "max_tokens": 10, "max_completion_tokens": 20}))
+            .unwrap();
+    assert_eq!(req.max_tokens, Some(20));
+}
+
+#[test]
+fn stop_may_be_a_string_or_an_array() {
+    let one = parse(json!({"model": "m", "messages": [], "stop": "END"})).unwrap();
+    let many = parse(json!({"model": "m", "messages": [], "stop": ["a", "b"]})).unwrap();
+    assert_eq!(one.stop, vec!["END"]);
+    assert_eq!(many.stop, vec!["a", "b"]);
+}
+
+#[test]
+fn content_parts_include_text_and_images_with_data_urls_decoded() {
+    let req = parse(json!({"model": "m", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "what is this?"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0"}},
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg", "detail": "low"}},
+    ]}]}))
+    .unwrap();
+    assert_eq!(
+        req.messages[0].content,
+        vec![
+            Part::Text("what is this?".into()),
+            Part::Image(ImageSource::Base64 {
+                media_type: "image/png".into(),
+                data: "iVBORw0".into()
+            }),
+            Part::Image(ImageSource::Url("https://example.com/cat.jpg".into())),
+        ]
+    );
+}
+
+#[test]
+fn assistant_tool_calls_and_tool_messages_become_calls_and_results() {
+    let req = parse(json!({"model": "m", "messages": [
+        {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
+            "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]},
+        {"role": "tool", "tool_call_id": "call_1", "content": "18C"},
+    ]}))
+    .unwrap();
+    assert_eq!(
+        req.messages,
+        vec![
+            Message {
+                role: Role::Assistant,
+                content: vec![Part::ToolCall {
+                    id: "call_1".into(),
+                    name: "get_weather".into(),
+                    arguments_json: "{\"city\":\"Paris\"}".into(),
+                }]
+            },
+            Message {
+                role: Role::Tool,
+                content: vec![Part::ToolResult {
+                    call_id: "call_1".into(),
+                    content: "18C".into(),
+                    is_error: false,
+                }]
+            },
+        ]
+    );
+}
+
+#[test]
+fn tools_and_tool_choice_are_read() {
+    let req = parse(json!({"model": "m", "messages": [],
+        "tools": [{"type": "function", "function": {"name": "f", "description": "does f",
+            "parameters": {"type": "object", "properties": {"x": {"type": "integer"}}}}}],
+        "tool_choice": {"type": "function", "function": {"name": "f"}}}))
+    .unwrap();
+    assert_eq!(req.tools[0].name, "f");
+    assert_eq!(req.tools[0].description.as_deref(), Some("does f"));
+    assert_eq!(
+        req.tools[0].parameters["properties"]["x"]["type"],
+        "integer"
+    );
+    assert_eq!(req.tool_choice, Some(ToolChoice::Named("f".into())));
+}
+
+#[test]
+fn string_tool_choices_map_to_their_variants() {
+    for (s, expected) in [
+        ("auto", ToolChoice::Auto),
+        ("none", ToolChoice::None),
+        ("required", ToolChoice::Required),
+    ] {
+        let req = parse(json!({"model": "m", "messages": [], "tool_choice": s})).unwrap();
+        assert_eq!(req.tool_choice, Some(expected), "tool_choice {s}");
+    }
+}
+
+#[test]
+fn missing_messages_is_a_missing_field_error() {
+    let err = parse(json!({"model": "m"})).unwrap_err();
+    assert_eq!(err, WireError::missing("messages"));
+}
+
+#[test]
+fn numeric_content_is_rejected_with_its_path() {
+    let err =
+        parse(json!({"model": "m", "messages": [{"role": "user", "content": 42}]})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid field `messages[0].content`: expected string or array, got number"
+    );
+}
+
+#[test]
+fn unknown_roles_are_rejected_without_echoing_them() {
+    let err = parse(json!({"model": "m", "messages": [{"role": "sk-secret", "content": "x"}]}))
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("messages[0].role"), "names the field: {msg}");
+    assert!(!msg.contains("sk-secret"), "never echoes the value: {msg}");
+}
+
+#[test]
+fn audio_parts_are_unsupported() {
+    let err = parse(
+        json!({"model": "m", "messages": [{"role": "user", "content": [
+        {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}]}]}),
+    )
+    .unwrap_err();
+    assert!(matches!(err, WireError::Unsupported { .. }), "got {err:?}");
+}

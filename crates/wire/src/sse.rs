@@ -1,0 +1,144 @@
+//! Server-sent events: an incremental parser for provider streams and a frame writer for clients.
+//!
+//! The parser follows the WHATWG event-stream rules: lines end with CRLF, LF or a lone CR; a
+//! blank line dispatches the pending event; `data:` lines accumulate joined by `\n`; lines
+//! starting with `:` are comments; one space after the colon is stripped; an initial BOM is
+//! skipped; an event with no data is not dispatched. Invariant: the events produced do not depend
+//! on how the byte stream is split into chunks — lines are buffered as bytes and only decoded
+//! (lossily, as UTF-8) once complete, and a CR at the end of a chunk remembers to swallow a LF
+//! at the start of the next one. `id` and `retry` fields are accepted and ignored.
+
+use bytes::Bytes;
+
+/// One dispatched event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field, if any (`None` means the default, "message").
+    pub event: Option<String>,
+    /// All `data:` lines joined by `\n`.
+    pub data: String,
+}
+
+/// Incremental event-stream parser. Feed it chunks as they arrive.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    /// Bytes of the current, unterminated line.
+    line: Vec<u8>,
+    /// The previous chunk ended with CR: a LF at the start of the next one is part of it.
+    after_cr: bool,
+    /// The first line has been seen (only it may start with a BOM).
+    bom_checked: bool,
+    event: Option<String>,
+    data: String,
+    has_data: bool,
+}
+
+impl SseParser {
+    /// A parser at the start of a stream.
+    pub fn new() -> Self {
+        SseParser::default()
+    }
+
+    /// Consumes a chunk and returns every event it completes, in order.
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+        let mut out = Vec::new();
+        for &byte in chunk {
+            if self.after_cr {
+                self.after_cr = false;
+                if byte == b'\n' {
+                    continue;
+                }
+            }
+            match byte {
+                b'\r' => {
+                    self.after_cr = true;
+                    self.end_line(&mut out);
+                }
+                b'\n' => self.end_line(&mut out),
+                _ => self.line.push(byte),
+            }
+        }
+        out
+    }
+
+    /// Ends the stream: dispatches a final event whose blank line never came (lenient; the spec
+    /// would drop it, but some servers close right after the last `data:` line).
+    pub fn finish(&mut self) -> Option<SseEvent> {
+        let mut out = Vec::new();
+        if !self.line.is_empty() {
+            self.end_line(&mut out);
+        }
+        self.after_cr = false;
+        self.dispatch(&mut out);
+        out.pop()
+    }
+
+    fn end_line(&mut self, out: &mut Vec<SseEvent>) {
+        let raw = std::mem::take(&mut self.line);
+        let mut line: &[u8] = &raw;
+        if !self.bom_checked {
+            self.bom_checked = true;
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        }
+        if line.is_empty() {
+            self.dispatch(out);
+            return;
+        }
+        if line.first() == Some(&b':') {
+            return;
+        }
+        let (name, value) = match line.iter().position(|&b| b == b':') {
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &b""[..]),
+        };
+        let value = String::from_utf8_lossy(value);
+        match name {
+            b"event" => self.event = Some(value.into_owned()),
+            b"data" => {
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(&value);
+                self.has_data = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
+        let event = self.event.take();
+        if !self.has_data {
+            return;
+        }
+        self.has_data = false;
+        out.push(SseEvent {
+            event: event.filter(|e| !e.is_empty()),
+            data: std::mem::take(&mut self.data),
+        });
+    }
+}
+
+/// Writes one SSE frame: an optional `event:` line, one `data:` line per line of `data`, and the
+/// blank line that dispatches it.
+pub fn frame(event: Option<&str>, data: &str) -> Bytes {
+    let mut s = String::with_capacity(data.len() + 32);
+    if let Some(event) = event {
+        s.push_str("event: ");
+        s.push_str(event);
+        s.push('\n');
+    }
+    for line in data.split('\n') {
+        s.push_str("data: ");
+        s.push_str(line.strip_suffix('\r').unwrap_or(line));
+        s.push('\n');
+    }
+    s.push('\n');
+    Bytes::from(s)
+}
+
+#[cfg(test)]
+#[path = "sse_tests.rs"]
+mod tests;

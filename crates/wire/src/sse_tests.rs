@@ -1,0 +1,119 @@
+use super::*;
+
+fn ev(event: Option<&str>, data: &str) -> SseEvent {
+    SseEvent {
+        event: event.map(str::to_owned),
+        data: data.to_owned(),
+    }
+}
+
+fn parse_all(input: &[u8]) -> Vec<SseEvent> {
+    SseParser::new().feed(input)
+}
+
+#[test]
+fn lf_terminated_events_are_dispatched_on_blank_lines() {
+    let got = parse_all(b"data: one\n\ndata: two\n\n");
+    assert_eq!(got, vec![ev(None, "one"), ev(None, "two")]);
+}
+
+#[test]
+fn crlf_and_lone_cr_terminate_lines_too() {
+    let got = parse_all(b"event: a\r\ndata: x\r\n\r\nevent: b\rdata: y\r\r");
+    assert_eq!(got, vec![ev(Some("a"), "x"), ev(Some("b"), "y")]);
+}
+
+#[test]
+fn multiple_data_lines_are_joined_with_newlines() {
+    let got = parse_all(b"data: first\ndata:second\ndata:  third\n\n");
+    assert_eq!(
+        got,
+        vec![ev(None, "first\nsecond\n third")],
+        "one space stripped"
+    );
+}
+
+#[test]
+fn comments_and_unknown_fields_are_ignored() {
+    let got = parse_all(b": keep-alive\nid: 7\nretry: 100\nfoo: bar\ndata: x\n\n");
+    assert_eq!(got, vec![ev(None, "x")]);
+}
+
+#[test]
+fn events_without_data_are_not_dispatched_and_reset_the_event_name() {
+    let got = parse_all(b"event: ping\n\ndata: x\n\n");
+    assert_eq!(
+        got,
+        vec![ev(None, "x")],
+        "the name must not leak into the next event"
+    );
+}
+
+#[test]
+fn a_field_without_colon_has_an_empty_value() {
+    let got = parse_all(b"data\n\n");
+    assert_eq!(got, vec![ev(None, "")]);
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let got = parse_all(b"\xEF\xBB\xBFdata: x\n\n");
+    assert_eq!(got, vec![ev(None, "x")]);
+}
+
+#[test]
+fn incomplete_event_waits_for_the_next_chunk() {
+    let mut p = SseParser::new();
+    assert!(p.feed(b"data: hel").is_empty(), "no blank line yet");
+    assert_eq!(p.feed(b"lo\n\n"), vec![ev(None, "hello")]);
+}
+
+#[test]
+fn cr_at_chunk_end_followed_by_lf_is_one_line_break() {
+    let mut p = SseParser::new();
+    let mut got = p.feed(b"data: x\r");
+    got.extend(p.feed(b"\n\r"));
+    got.extend(p.feed(b"\ndata: y\r\n\r\n"));
+    assert_eq!(
+        got,
+        vec![ev(None, "x"), ev(None, "y")],
+        "CRLF split across chunks"
+    );
+}
+
+#[test]
+fn utf8_sequence_split_across_chunks_is_reassembled() {
+    let text = "data: h\u{e9}llo \u{1F600}\n\n".as_bytes();
+    let mut p = SseParser::new();
+    let mut got = Vec::new();
+    for b in text {
+        got.extend(p.feed(std::slice::from_ref(b)));
+    }
+    assert_eq!(got, vec![ev(None, "h\u{e9}llo \u{1F600}")]);
+}
+
+#[test]
+fn finish_flushes_an_event_missing_its_blank_line() {
+    let mut p = SseParser::new();
+    assert!(p.feed(b"data: [DONE]").is_empty());
+    assert_eq!(p.finish(), Some(ev(None, "[DONE]")));
+    assert_eq!(p.finish(), None, "nothing left after flushing");
+}
+
+#[test]
+fn frame_writes_event_and_data_lines() {
+    assert_eq!(
+        frame(Some("message_stop"), r#"{"type":"message_stop"}"#),
+        Bytes::from_static(b"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+    );
+    assert_eq!(
+        frame(None, "[DONE]"),
+        Bytes::from_static(b"data: [DONE]\n\n")
+    );
+}
+
+#[test]
+fn frame_splits_multiline_data_and_parses_back() {
+    let bytes = frame(Some("e"), "a\nb");
+    assert_eq!(parse_all(&bytes), vec![ev(Some("e"), "a\nb")]);
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Generate crates/pricing/data/prices.json, Switchyard's bundled offline price table.
+
+Reads LiteLLM's model_prices_and_context_window.json (USD per token) and keeps only:
+  * text models: `mode` in {chat, responses, completion}, or no `mode` but token prices;
+  * providers Switchyard talks to (litellm_provider in SUPPORTED_PROVIDERS);
+  * entries with both an input and an output token price;
+  * the price fields in PRICE_FIELDS plus `provider` and `max_input_tokens`.
+
+Output is deterministic (sorted keys, no timestamps), one model per line so upgrades diff well:
+
+  {"header":{...},
+  "models":{
+  "gpt-4o":{...},
+  ...
+  }}
+
+Usage (from the repo root):
+  python3 scripts/gen-prices.py [SOURCE_JSON] [--snapshot-date YYYY-MM-DD] [--out PATH]
+Stdlib only.
+"""
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = REPO_ROOT / ".." / "shared" / "data" / "model_prices_and_context_window.json"
+DEFAULT_OUT = REPO_ROOT / "crates" / "pricing" / "data" / "prices.json"
+DEFAULT_SNAPSHOT_DATE = "2026-08-01"
+FORMAT_VERSION = 1
+
+# Must match `Provider::litellm_provider` in crates/pricing/src/provider.rs.
+SUPPORTED_PROVIDERS = {"openai", "anthropic", "gemini", "mistral", "groq", "openrouter", "ollama"}
+TEXT_MODES = {"chat", "responses", "completion"}
+# Must match `PRICE_FIELDS` in crates/pricing/src/parse.rs.
+PRICE_FIELDS = (
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+    "cache_creation_input_token_cost_above_1hr",
+    "output_cost_per_reasoning_token",
+    "input_cost_per_token_above_200k_tokens",
+    "output_cost_per_token_above_200k_tokens",
+    "cache_read_input_token_cost_above_200k_tokens",
+    "cache_creation_input_token_cost_above_200k_tokens",
+    "cache_creation_input_token_cost_above_1hr_above_200k_tokens",
+)
+MAX_PRICE_PER_TOKEN = 1.0
+
+
+def is_price(value):
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value < MAX_PRICE_PER_TOKEN
+    )
+
+
+def keep(key, entry):
+    if key == "sample_spec" or not isinstance(entry, dict):
+        return False
+    if entry.get("litellm_provider") not in SUPPORTED_PROVIDERS:
+        return False
+    mode = entry.get("mode")
+    if mode is not None and mode not in TEXT_MODES:
+        return False
+    return is_price(entry.get("input_cost_per_token")) and is_price(entry.get("output_cost_per_token"))
+
+
+def trim(key, entry):
+    out = {"provider": entry["litellm_provider"]}
+    for field in PRICE_FIELDS:
+        value = entry.get(field)
+        if value is None:
+            continue
+        if not is_price(value):
+            sys.exit(f"error: {key}: {field} = {value!r} is not a valid per-token price")
+        out[field] = value
+    max_input = entry.get("max_input_tokens")
+    if isinstance(max_input, int) and not isinstance(max_input, bool) and max_input > 0:
+        out["max_input_tokens"] = max_input
+    return out
+
+
+def render(models, snapshot_date, source_name):
+    header = {
+        "entries": len(models),
+        "format": FORMAT_VERSION,
+        "generator": "scripts/gen-prices.py",
+        "snapshot_date": snapshot_date,
+        "source": source_name,
+        "units": "USD per token",
+    }
+    dump = lambda v: json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    lines = ['{"header":' + dump(header) + ",", '"models":{']
+    keys = sorted(models)
+    for i, key in enumerate(keys):
+        comma = "," if i + 1 < len(keys) else ""
+        lines.append(dump(key) + ":" + dump(models[key]) + comma)
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", nargs="?", default=str(DEFAULT_SOURCE))
+    parser.add_argument("--snapshot-date", default=DEFAULT_SNAPSHOT_DATE)
+    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    args = parser.parse_args()
+
+    with open(args.source, encoding="utf-8") as f:
+        source = json.load(f)
+    if not isinstance(source, dict):
+        sys.exit("error: source is not a JSON object")
+
+    models = {k: trim(k, v) for k, v in source.items() if keep(k, v)}
+    text = render(models, args.snapshot_date, Path(args.source).name)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}: {len(models)} models, {len(text.encode())} bytes", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

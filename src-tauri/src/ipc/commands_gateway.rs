@@ -1,0 +1,56 @@
+//! Commands of the Gateway and Requests pages.
+
+use super::dto_gateway::{CreatedToken, GatewayStatus, LedgerRow, RequestQuery, Token};
+use super::{Core, IpcError};
+use tauri::State;
+
+type Res<T> = Result<T, IpcError>;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn gateway_status(core: State<'_, Core>) -> Res<GatewayStatus> {
+    Ok(core.app()?.gateway_info().into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_tokens(core: State<'_, Core>) -> Res<Vec<Token>> {
+    Ok(core
+        .app()?
+        .list_tokens()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Creates a token for a tool; its value is in the answer once and never again.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn create_token(core: State<'_, Core>, name: String) -> Res<CreatedToken> {
+    Ok(core.app()?.create_token(name).await.map(|t| CreatedToken {
+        value: t.token.expose().clone(),
+        token: t.row.into(),
+    })?)
+}
+
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn revoke_token(core: State<'_, Core>, id: String) -> Res<Token> {
+    Ok(core.app()?.revoke_token(id).await?.into())
+}
+
+/// The newest ledger rows matching the filters.
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_requests(core: State<'_, Core>, query: RequestQuery) -> Res<Vec<LedgerRow>> {
+    Ok(core
+        .app()?
+        .recent_requests(query.into())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
