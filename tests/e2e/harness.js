@@ -80,6 +80,8 @@ export async function startApp({ env = {} } = {}) {
       ...inherited,
       SWITCHYARD_DATA_DIR: dataDir,
       SWITCHYARD_KEYRING_SERVICE: service,
+      // Any free port: tests never collide with a running Switchyard or each other.
+      SWITCHYARD_GATEWAY_PORT: "0",
       // Every level on: the suite greps the logs for keys.
       RUST_LOG: "trace",
       ...env,

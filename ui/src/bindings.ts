@@ -46,7 +46,10 @@ export const commands = {
 /** Events */
 export const events = {
 	backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),
+	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
+	requestsRecorded: makeEvent<RequestsRecorded, RequestsRecorded>("requests-recorded"),
+	tokensChanged: makeEvent<TokensChanged, TokensChanged>("tokens-changed"),
 };
 
 /* Types */
@@ -218,6 +221,9 @@ export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel
 
 /**  A one-click correction. Never carries a key. */
 export type FixAction = { type: "replace"; value: string } | { type: "trimKey" } | { type: "switchKind"; kind: Kind };
+
+/**  A breaker, key or cool-down state in the gateway changed. */
+export type GatewayHealthChanged = null;
 
 export type GatewayStatus = GatewayStatus_Serialize | GatewayStatus_Deserialize;
 
@@ -486,6 +492,11 @@ export type RequestQuery_Serialize = {
 	limit: number | null,
 };
 
+/**  New requests reached the ledger (batched): the Requests page reloads. */
+export type RequestsRecorded = {
+	count: number,
+};
+
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 
 export type ThemeChoice = "system" | "light" | "dark";
@@ -511,6 +522,9 @@ export type Token_Serialize = {
 	lastUsedAt: string | null,
 	revokedAt: string | null,
 };
+
+/**  Gateway tokens were created or revoked. */
+export type TokensChanged = null;
 
 export type UserSettings = {
 	theme: ThemeChoice,

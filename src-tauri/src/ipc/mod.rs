@@ -98,7 +98,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,
-            events::KeyChecked
+            events::KeyChecked,
+            events::TokensChanged,
+            events::RequestsRecorded,
+            events::GatewayHealthChanged,
         ])
 }
 

@@ -61,3 +61,29 @@ fn internal_errors_reach_the_user_as_a_safe_sentence() {
     assert_eq!(e.kind, ErrorKind::Internal);
     assert!(!e.message.contains("/secret/path"));
 }
+
+#[test]
+fn every_event_the_forwarder_emits_is_registered() {
+    // tauri-specta panics when an unregistered event is emitted, which would kill the forwarder.
+    let path = std::env::temp_dir().join(format!("switchyard-events-{}.ts", std::process::id()));
+    export_bindings(&path).expect("export bindings");
+    let ts = std::fs::read_to_string(&path).expect("read bindings");
+    let _ = std::fs::remove_file(&path);
+    let forwarder = include_str!("../tasks.rs");
+    for (type_name, wire_name) in [
+        ("BackendsChanged", "backends-changed"),
+        ("KeyChecked", "key-checked"),
+        ("TokensChanged", "tokens-changed"),
+        ("RequestsRecorded", "requests-recorded"),
+        ("GatewayHealthChanged", "gateway-health-changed"),
+    ] {
+        assert!(
+            forwarder.contains(type_name),
+            "tasks.rs should forward {type_name}"
+        );
+        assert!(
+            ts.contains(&format!("\"{wire_name}\"")),
+            "{type_name} is emitted but not registered in specta_builder()"
+        );
+    }
+}

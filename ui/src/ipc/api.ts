@@ -7,6 +7,8 @@ import type {
   Backend,
   BackendDraft,
   Check,
+  CreatedToken,
+  GatewayStatus,
   ImportResult,
   ImportScanResult,
   IpcError,
@@ -14,6 +16,9 @@ import type {
   KeyInput,
   KeychainStatus,
   KindInfo,
+  LedgerRow,
+  RequestQuery,
+  Token,
   UserSettings,
   ValidationReport,
 } from "./types";
@@ -54,4 +59,11 @@ export const api = {
   importKeys: (envFile: string | null, ids: string[]): Promise<ImportResult> => call(() => commands.importKeys(envFile, ids)),
   getSettings: (): Promise<UserSettings> => call(() => commands.getSettings()),
   updateSettings: (settings: UserSettings): Promise<UserSettings> => call(() => commands.updateSettings(settings)),
+  gatewayStatus: (): Promise<GatewayStatus> => call(() => commands.gatewayStatus()),
+  listTokens: (): Promise<Token[]> => call(() => commands.listTokens()),
+  /** The answer holds the token's value, once: show it, never store or log it. */
+  createToken: (name: string): Promise<CreatedToken> => call(() => commands.createToken(name)),
+  revokeToken: (id: string): Promise<Token> => call(() => commands.revokeToken(id)),
+  /** Newest first. */
+  recentRequests: (query: RequestQuery): Promise<LedgerRow[]> => call(() => commands.recentRequests(query)),
 };

@@ -2,9 +2,12 @@
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
   AppInfo_Serialize,
+  Attempt_Serialize,
   Backend_Serialize,
   Check_Serialize,
+  CreatedToken_Serialize,
   FieldIssue_Serialize,
+  GatewayStatus_Serialize,
   ImportFinding_Serialize,
   ImportScanResult_Serialize,
   IpcError_Serialize,
@@ -12,6 +15,9 @@ import type {
   Key_Serialize,
   KeychainStatus_Serialize,
   KindInfo_Serialize,
+  LedgerRow_Serialize,
+  RequestQuery_Deserialize,
+  Token_Serialize,
   ValidationReport_Serialize,
 } from "../bindings";
 
@@ -44,3 +50,12 @@ export type KeyChecked = KeyChecked_Serialize;
 export type KeychainStatus = KeychainStatus_Serialize;
 export type KindInfo = KindInfo_Serialize;
 export type ValidationReport = ValidationReport_Serialize;
+export type GatewayStatus = GatewayStatus_Serialize;
+export type Token = Token_Serialize;
+export type CreatedToken = CreatedToken_Serialize;
+export type LedgerRow = LedgerRow_Serialize;
+export type Attempt = Attempt_Serialize;
+/** What the UI sends: every filter optional. */
+export type RequestQuery = RequestQuery_Deserialize;
+/** Payload of the `requests-recorded` event (see `gateway.svelte.ts`). */
+export type RequestsRecorded = { count: number };

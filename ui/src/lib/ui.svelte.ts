@@ -1,18 +1,21 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend } from "../ipc/types";
 
-export type Page = "overview" | "backends" | "settings";
+export type Page = "overview" | "backends" | "gateway" | "requests" | "settings";
 
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
   { id: "backends", label: "Backends", shortcut: "Ctrl+2" },
-  { id: "settings", label: "Settings", shortcut: "Ctrl+3" },
+  { id: "gateway", label: "Gateway", shortcut: "Ctrl+3" },
+  { id: "requests", label: "Requests", shortcut: "Ctrl+4" },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+5" },
 ];
 
 export type Modal =
   | { type: "backend"; editing: Backend | null }
   | { type: "key"; backend: Backend }
   | { type: "import" }
+  | { type: "token" }
   | null;
 
 type ConfirmRequest = { title: string; message: string; confirmLabel: string; resolve: (ok: boolean) => void };

@@ -1,0 +1,126 @@
+//! `gateway-bench`: what the gateway adds on top of the upstream, on loopback, against the mock
+//! provider with zero added latency. Prints p50/p99 of direct vs gateway at 1 request in flight
+//! and at higher concurrency, the added time to first token of streams, and (with
+//! `--serve-binary PATH`) the RSS of a headless `switchyard serve` idle and under load.
+//! Run with `./dev bench-gateway` (release build). Bounded: a fixed number of requests.
+#![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
+
+mod measure;
+
+use measure::{percentile, run_concurrent, run_sequential, ttft};
+use std::sync::Arc;
+use switchyard_core::BackendKind;
+use switchyard_gateway::{
+    Authenticator, Caller, Deps, Gateway, GatewayConfig, KeySource, Ledger, NoObserver,
+    RoutingTable, TableHandle, Target,
+};
+use switchyard_mock::{MockConfig, MockServer};
+use switchyard_secrets::SecretString;
+
+const TOKEN: &str = "sy-bench";
+
+struct Tokens;
+impl Authenticator for Tokens {
+    fn verify(&self, token: &str) -> Option<Caller> {
+        (token == TOKEN).then(|| Caller {
+            token_id: "bench".into(),
+            name: "bench".into(),
+        })
+    }
+}
+struct NoKeys;
+impl KeySource for NoKeys {
+    fn cached(&self, _: &str) -> Option<SecretString> {
+        None
+    }
+    fn load(&self, _: &str) -> Result<SecretString, String> {
+        Err("none".into())
+    }
+}
+struct Discard;
+impl Ledger for Discard {
+    fn record(&self, _: switchyard_store::RequestRecord, _: Option<String>) {}
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = arg(&args, "--requests").unwrap_or(5000);
+    let mock = MockServer::start(MockConfig::instant())
+        .await
+        .map_err(|e| e.to_string())?;
+    let target = Target {
+        id: "demo".into(),
+        name: "Demo".into(),
+        kind: BackendKind::Demo,
+        base_url: format!("{}/v1", mock.base_url()),
+        default_model: "demo-chat".into(),
+        keys: vec![],
+    };
+    let deps = Deps {
+        table: TableHandle::new(RoutingTable {
+            targets: vec![target],
+            routes: vec![],
+        }),
+        auth: Arc::new(Tokens),
+        keys: Arc::new(NoKeys),
+        ledger: Arc::new(Discard),
+        observer: Arc::new(NoObserver),
+    };
+    let config = GatewayConfig {
+        bind: "127.0.0.1:0".parse().map_err(|_| "addr")?,
+        ..GatewayConfig::default()
+    };
+    let gateway = Gateway::start(config, deps)
+        .await
+        .map_err(|e| e.to_string())?;
+    let direct = format!("{}/v1/chat/completions", mock.base_url());
+    let via = format!("http://{}/v1/chat/completions", gateway.addr());
+    let body = serde_json::json!({"model": "demo-chat", "max_tokens": 16, "messages": [{"role": "user", "content": "benchmark"}]});
+
+    println!(
+        "gateway-bench: {n} requests per measurement, loopback, mock upstream with zero latency"
+    );
+    // Warm up connections and code paths.
+    run_sequential(&direct, &body, 200).await?;
+    run_sequential(&via, &body, 200).await?;
+
+    let mut d = run_sequential(&direct, &body, n).await?;
+    let mut g = run_sequential(&via, &body, n).await?;
+    report("1 in flight", &mut d, &mut g);
+
+    let conc: usize = arg(&args, "--concurrency").unwrap_or(32);
+    let (mut d, dr) = run_concurrent(&direct, &body, n, conc).await?;
+    let (mut g, gr) = run_concurrent(&via, &body, n, conc).await?;
+    report(&format!("{conc} in flight"), &mut d, &mut g);
+    println!("  throughput: direct {dr:.0} req/s, via gateway {gr:.0} req/s");
+
+    let stream_body = serde_json::json!({"model": "demo-chat", "stream": true, "max_tokens": 16, "messages": [{"role": "user", "content": "benchmark"}]});
+    let mut d = ttft(&direct, &stream_body, n / 5).await?;
+    let mut g = ttft(&via, &stream_body, n / 5).await?;
+    println!("streams, time to first token (µs): direct p50 {:.0} p99 {:.0}; via gateway p50 {:.0} p99 {:.0}; added p50 {:.0} p99 {:.0}",
+        percentile(&mut d, 50.0), percentile(&mut d, 99.0), percentile(&mut g, 50.0), percentile(&mut g, 99.0),
+        percentile(&mut g, 50.0) - percentile(&mut d, 50.0), percentile(&mut g, 99.0) - percentile(&mut d, 99.0));
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--serve-binary")
+        .and_then(|i| args.get(i + 1))
+    {
+        measure::serve_rss(path, &body, n).await?;
+    }
+    gateway.shutdown().await;
+    Ok(())
+}
+
+fn report(label: &str, direct: &mut [f64], via: &mut [f64]) {
+    let (d50, d99) = (percentile(direct, 50.0), percentile(direct, 99.0));
+    let (g50, g99) = (percentile(via, 50.0), percentile(via, 99.0));
+    println!("{label} (µs): direct p50 {d50:.0} p99 {d99:.0}; via gateway p50 {g50:.0} p99 {g99:.0}; added p50 {:.0} p99 {:.0}", g50 - d50, g99 - d99);
+}
+
+fn arg(args: &[String], name: &str) -> Option<usize> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}

@@ -1,0 +1,71 @@
+// The gateway in the real app window: create a token on the Gateway page, send requests through
+// the gateway to the Demo backend with plain HTTP (as curl would), and watch them arrive on the
+// Requests page.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { artifacts, byTestId, filesContaining, startApp } from "./harness.js";
+
+describe("Gateway in the real app window", () => {
+  let app;
+  let b;
+  let openaiUrl;
+  let token;
+
+  before(async () => {
+    app = await startApp();
+    b = app.browser;
+  });
+  after(async () => app?.stop());
+
+  const text = (sel) => b.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
+
+  it("shows where tools should point", async () => {
+    await (await b.$(byTestId("nav-gateway"))).click();
+    await (await b.$(byTestId("page-gateway"))).waitForDisplayed({ timeout: 5000 });
+    await b.waitUntil(async () => /^http:\/\/127\.0\.0\.1:\d+\/v1$/.test((await text(byTestId("gateway-openai-url"))) ?? ""), {
+      timeout: 5000, timeoutMsg: "no OpenAI-shaped base URL shown",
+    });
+    openaiUrl = await text(byTestId("gateway-openai-url"));
+    assert.equal(await text(byTestId("gateway-anthropic-url")), openaiUrl.replace(/\/v1$/, ""));
+  });
+
+  it("creates a token that is shown once", async () => {
+    await (await b.$(byTestId("create-token"))).click();
+    await (await b.$(byTestId("field-token-name"))).setValue("e2e-curl");
+    await (await b.$(byTestId("save-token"))).click();
+    const value = await b.$(byTestId("new-token-value"));
+    await value.waitForExist({ timeout: 5000 });
+    token = (await value.getValue()) || (await text(byTestId("new-token-value")));
+    assert.match(token, /^sy-[0-9a-f]{64}$/);
+    await b.keys("Escape");
+    await (await b.$(`${byTestId("token-row")}[data-name="e2e-curl"]`)).waitForExist({ timeout: 5000 });
+    assert.ok(!(await text(byTestId("page-gateway"))).includes(token), "the token is not shown again");
+    assert.deepEqual(filesContaining(app.dataDir, token), [], "only a hash of the token is stored");
+  });
+
+  it("serves requests through the gateway and lists them on the Requests page", async () => {
+    const chat = (body) => fetch(`${openaiUrl}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const plain = await chat({ model: "demo-chat", messages: [{ role: "user", content: "hello from e2e" }] });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get("x-switchyard-backend"), "Demo");
+    const json = await plain.json();
+    assert.match(json.choices[0].message.content, /hello from e2e/);
+    const streamed = await chat({ model: "demo-chat", stream: true, messages: [{ role: "user", content: "stream please" }] });
+    assert.match(await streamed.text(), /data: \[DONE\]/);
+    const refused = await fetch(`${openaiUrl}/chat/completions`, { method: "POST", headers: { authorization: "Bearer sy-nope" }, body: "{}" });
+    assert.equal(refused.status, 401);
+
+    await (await b.$(byTestId("nav-requests"))).click();
+    await b.waitUntil(async () => (await b.$$(`${byTestId("request-row")}[data-backend="Demo"]`)).length >= 2, {
+      timeout: 10000, timeoutMsg: "the requests did not appear on the Requests page",
+    });
+    const first = await b.$(`${byTestId("request-row")}[data-backend="Demo"]`);
+    assert.equal(await first.getAttribute("data-status"), "200");
+    await b.saveScreenshot(path.join(artifacts, "requests.png"));
+  });
+});

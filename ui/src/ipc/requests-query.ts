@@ -1,0 +1,51 @@
+// Pure helpers of the Requests page's data: filters to a query, and merging pages of rows.
+import type { LedgerRow, RequestQuery } from "./types";
+
+export type StatusFilter = "all" | "ok" | "failed";
+
+/** What the filter bar shows; an empty string means "All". */
+export type RequestFilters = { backend: string; status: StatusFilter; tool: string };
+
+export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "" };
+
+export const PAGE_SIZE = 50;
+
+export function toQuery(filters: RequestFilters, before: string | null = null, limit = PAGE_SIZE): RequestQuery {
+  return {
+    backend: filters.backend || null,
+    route: null,
+    tokenName: filters.tool || null,
+    failed: filters.status === "all" ? null : filters.status === "failed",
+    before,
+    limit,
+  };
+}
+
+export function sameFilters(a: RequestFilters, b: RequestFilters): boolean {
+  return a.backend === b.backend && a.status === b.status && a.tool === b.tool;
+}
+
+/**
+ * A fresh first page, followed by the older rows already shown beyond it (so a live reload does
+ * not throw away pages loaded with "Load older"). A short first page is everything there is.
+ */
+export function mergeNewest(fresh: LedgerRow[], shown: LedgerRow[], limit = PAGE_SIZE): LedgerRow[] {
+  if (fresh.length < limit) return fresh;
+  const oldest = fresh[fresh.length - 1].startedAt;
+  const ids = new Set(fresh.map((r) => r.id));
+  return [...fresh, ...shown.filter((r) => !ids.has(r.id) && r.startedAt < oldest)];
+}
+
+/** Appends an older page, skipping rows already shown. */
+export function appendOlder(shown: LedgerRow[], older: LedgerRow[]): LedgerRow[] {
+  const ids = new Set(shown.map((r) => r.id));
+  return [...shown, ...older.filter((r) => !ids.has(r.id))];
+}
+
+/** Names for the tool filter: every token, every tool seen in the rows, and the current choice. */
+export function toolNames(tokens: ReadonlyArray<string>, rows: ReadonlyArray<LedgerRow>, selected = ""): string[] {
+  const names = new Set<string>(tokens);
+  for (const r of rows) if (r.tokenName) names.add(r.tokenName);
+  if (selected) names.add(selected);
+  return [...names].sort((a, b) => a.localeCompare(b));
+}

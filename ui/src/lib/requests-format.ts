@@ -1,0 +1,100 @@
+// Pure formatting for the Gateway and Requests pages: times, costs, token counts, statuses.
+import type { LedgerRow, Token } from "../ipc/types";
+import type { Tone } from "./format";
+
+/** "just now", "42s ago", "5 min ago", "3 h ago", "2 d ago"; older ones as a date. */
+export function relativeTime(iso: string, now: number, locale?: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.floor((now - t) / 1000);
+  if (s < 5) return "just now";
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  if (d < 30) return `${d} d ago`;
+  return new Date(t).toLocaleDateString(locale, { dateStyle: "medium" });
+}
+
+/** The full local date and time, for tooltips. */
+export function absoluteTime(iso: string, locale?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "medium" });
+}
+
+export type CostText = { text: string; tone: Tone; title: string };
+
+/**
+ * `$0.0012`, `$1.25`; zero is "$0.00" (free); an unknown price is "unknown" (a warning), never $0.
+ */
+export function formatCost(usd: number | null | undefined): CostText {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) {
+    return { text: "unknown", tone: "warn", title: "Price unknown: this model has no known price, so the cost could not be worked out." };
+  }
+  if (usd === 0) return { text: "$0.00", tone: "muted", title: "Free" };
+  const exact = `$${usd.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}`;
+  if (usd < 0.0001) return { text: "<$0.0001", tone: "neutral", title: exact };
+  const text = usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  return { text, tone: "neutral", title: exact };
+}
+
+/** Colour of an HTTP status: success, rate limit / client gone, or failure. */
+export function httpTone(status: number): Tone {
+  if (status > 0 && status < 400) return "ok";
+  if (status === 429 || status === 499) return "warn";
+  return "bad";
+}
+
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? "—" : Math.round(n).toLocaleString("en-US");
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? "—" : `${Math.round(ms).toLocaleString("en-US")} ms`;
+}
+
+/** "120 in · 48 out", plus "cache 900 read · 40 write" when the cache was used. */
+export function tokenUsage(row: Pick<LedgerRow, "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens">): { main: string; cache: string | null } {
+  const main = `${formatCount(row.inputTokens)} in · ${formatCount(row.outputTokens)} out`;
+  const parts: string[] = [];
+  if (row.cacheReadTokens) parts.push(`${formatCount(row.cacheReadTokens)} read`);
+  if (row.cacheWriteTokens) parts.push(`${formatCount(row.cacheWriteTokens)} write`);
+  return { main, cache: parts.length ? `cache ${parts.join(" · ")}` : null };
+}
+
+/** Where a request went: "Backend/model", or a dash when it never reached one. */
+export function servedBy(row: Pick<LedgerRow, "backend" | "model">): string {
+  if (!row.backend) return "—";
+  return row.model ? `${row.backend}/${row.model}` : row.backend;
+}
+
+export type TokenState = "active" | "revoked";
+
+export function tokenState(t: Pick<Token, "revokedAt">): TokenState {
+  return t.revokedAt ? "revoked" : "active";
+}
+
+/** `sy-3f9a12…`: the prefix, marked as incomplete. */
+export function tokenPrefix(prefix: string): string {
+  return `${prefix}…`;
+}
+
+export function lastUsed(iso: string | null, now: number, locale?: string): string {
+  return iso ? relativeTime(iso, now, locale) : "never";
+}
+
+/** Inbound format in words. */
+export function inboundLabel(inbound: string): string {
+  switch (inbound) {
+    case "openai":
+    case "openAi":
+      return "OpenAI";
+    case "anthropic":
+      return "Anthropic";
+    default:
+      return inbound;
+  }
+}
