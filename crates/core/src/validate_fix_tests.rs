@@ -1,32 +1,7 @@
 //! Pasted keys, URL edge cases, and fixes that must converge.
 
+use super::tests::{draft, fixes, replace};
 use super::*;
-
-fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
-    BackendDraft {
-        name: name.into(),
-        kind,
-        base_url: base_url.into(),
-        default_model: match kind.spec().default_model {
-            "" => "local-model".into(),
-            m => m.into(),
-        },
-    }
-}
-
-fn fixes(v: &Validation, field: Field) -> Vec<Fix> {
-    v.issues
-        .iter()
-        .filter(|i| i.field == field)
-        .filter_map(|i| i.fix.clone())
-        .collect()
-}
-
-fn replace(value: &str) -> Fix {
-    Fix::Replace {
-        value: value.into(),
-    }
-}
 
 #[test]
 fn a_key_pasted_into_a_text_field_is_refused_without_echoing_it() {

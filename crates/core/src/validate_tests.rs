@@ -1,6 +1,6 @@
 use super::*;
 
-fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
+pub(super) fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
     BackendDraft {
         name: name.into(),
         kind,
@@ -12,7 +12,7 @@ fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
     }
 }
 
-fn fixes(v: &Validation, field: Field) -> Vec<Fix> {
+pub(super) fn fixes(v: &Validation, field: Field) -> Vec<Fix> {
     v.issues
         .iter()
         .filter(|i| i.field == field)
@@ -20,7 +20,7 @@ fn fixes(v: &Validation, field: Field) -> Vec<Fix> {
         .collect()
 }
 
-fn replace(value: &str) -> Fix {
+pub(super) fn replace(value: &str) -> Fix {
     Fix::Replace {
         value: value.into(),
     }
