@@ -42,6 +42,19 @@ pub async fn buffered(
         Shape::OpenAi => openai::parse_response(&bytes),
         Shape::Anthropic => anthropic::parse_response(&bytes),
     };
+    // A success that is not JSON at all would otherwise pass through untouched as a 200. Only
+    // checked when the normal parse failed, so the common path parses once.
+    if parsed.is_err()
+        && (200..300).contains(&status)
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err()
+    {
+        log.finish(502, Some("upstream_invalid"));
+        return error(
+            inbound.shape,
+            StatusCode::BAD_GATEWAY,
+            "The provider's answer is not valid JSON.",
+        );
+    }
     if let Ok(p) = &parsed {
         log.usage(&p.usage);
     }

@@ -6,6 +6,8 @@
 mod bad_input;
 #[path = "gateway/basics.rs"]
 mod basics;
+#[path = "gateway/faults.rs"]
+mod faults;
 #[path = "gateway/resilience.rs"]
 mod resilience;
 #[path = "gateway/translate.rs"]

@@ -6,13 +6,13 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::body;
 use crate::error::{ApiError, Shape};
+use crate::fault::{self, Effect};
 use crate::sse::{self, Frame};
 use crate::state::{Route, Shared};
 use crate::text::{self, Reply};
@@ -43,6 +43,11 @@ pub(crate) async fn messages(
     raw: Bytes,
 ) -> Result<Response, ApiError> {
     state.hit(Route::Messages);
+    let cut = match fault::apply(&state, Shape::Anthropic).await {
+        Effect::Proceed => None,
+        Effect::Respond(response) => return Ok(response),
+        Effect::Cut(n) => Some(n),
+    };
     state.authorize(&headers, Shape::Anthropic)?;
     let request: MessagesRequest = body::parse(
         &raw,
@@ -133,11 +138,12 @@ pub(crate) async fn messages(
             Frame::event(zero, "message_stop", &json!({ "type": "message_stop" })),
         ]);
         sse::pause(latency.first_byte).await;
-        return Ok(sse::stream_response(frames, state.cancel.clone()));
+        return Ok(sse::stream_response(frames, state.cancel.clone(), cut));
     }
 
     sse::pause(latency.total_for(reply.word_count())).await;
-    Ok(Json(json!({
+    Ok(fault::json_answer(
+        &json!({
         "id": id,
         "type": "message",
         "role": "assistant",
@@ -146,6 +152,7 @@ pub(crate) async fn messages(
         "stop_reason": stop_reason,
         "stop_sequence": null,
         "usage": usage(reply.tokens()),
-    }))
-    .into_response())
+        }),
+        cut,
+    ))
 }

@@ -1,6 +1,9 @@
-//! Owns the mock server's configuration: accepted and rate-limited keys, latency and the model list.
+//! Owns the mock server's configuration: accepted and rate-limited keys, latency, the model list
+//! and the fault script.
 
 use std::time::Duration;
+
+use crate::fault::Fault;
 
 /// Simulated model speed: a pause before the first response byte and a pause between tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +42,9 @@ pub struct MockConfig {
     pub latency: Latency,
     /// Model ids listed by the model-list endpoints; chat accepts any model id.
     pub models: Vec<String>,
+    /// Fault script: each chat/messages request consumes the next one, in order; once it is used
+    /// up, requests behave normally. Empty in both presets.
+    pub faults: Vec<Fault>,
 }
 
 /// Model ids served by both presets.
@@ -64,7 +70,15 @@ impl MockConfig {
             probe_delay: Duration::ZERO,
             latency: Latency::ZERO,
             models: DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect(),
+            faults: Vec::new(),
         }
+    }
+
+    /// The same configuration with `faults` as its fault script (see [`MockConfig::faults`]).
+    #[must_use]
+    pub fn with_faults(mut self, faults: Vec<Fault>) -> Self {
+        self.faults = faults;
+        self
     }
 }
 

@@ -32,7 +32,12 @@ pub(crate) enum ErrorKind {
     NotFound(String),
     /// Known path, wrong method (405).
     MethodNotAllowed(String),
+    /// A scripted [`crate::Fault::Status`]: this 4xx/5xx with a plausible provider body.
+    Injected(StatusCode),
 }
+
+/// Seconds an injected 429 tells the client to wait.
+pub(crate) const INJECTED_RETRY_AFTER_SECS: u64 = 1;
 
 /// An error rendered in one provider's wire format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +68,7 @@ impl ApiError {
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
             ErrorKind::NotFound(_) => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::Injected(status) => status,
         }
     }
 
@@ -89,6 +95,14 @@ impl ApiError {
             ErrorKind::BadRequest(m) => (m.clone(), "invalid_request_error", Value::Null),
             ErrorKind::NotFound(m) => (m.clone(), "invalid_request_error", json!("unknown_url")),
             ErrorKind::MethodNotAllowed(m) => (m.clone(), "invalid_request_error", Value::Null),
+            ErrorKind::Injected(status) => {
+                let (kind, code) = match status.as_u16() {
+                    429 => ("requests", json!("rate_limit_exceeded")),
+                    500..=599 => ("server_error", Value::Null),
+                    _ => ("invalid_request_error", Value::Null),
+                };
+                (injected_message(*status), kind, code)
+            }
         };
         json!({ "error": { "message": message, "type": kind, "param": null, "code": code } })
     }
@@ -105,6 +119,18 @@ impl ApiError {
             ErrorKind::BadRequest(m) => ("invalid_request_error", m.clone()),
             ErrorKind::NotFound(m) => ("not_found_error", m.clone()),
             ErrorKind::MethodNotAllowed(m) => ("invalid_request_error", m.clone()),
+            ErrorKind::Injected(status) => {
+                let kind = match status.as_u16() {
+                    401 => "authentication_error",
+                    403 => "permission_error",
+                    404 => "not_found_error",
+                    429 => "rate_limit_error",
+                    529 => "overloaded_error",
+                    500..=599 => "api_error",
+                    _ => "invalid_request_error",
+                };
+                (kind, injected_message(*status))
+            }
         };
         json!({ "type": "error", "error": { "type": kind, "message": message } })
     }
@@ -122,6 +148,7 @@ impl ApiError {
             ErrorKind::BadRequest(m) => ("INVALID_ARGUMENT", m.clone()),
             ErrorKind::NotFound(m) => ("NOT_FOUND", m.clone()),
             ErrorKind::MethodNotAllowed(m) => ("INVALID_ARGUMENT", m.clone()),
+            ErrorKind::Injected(status) => ("UNAVAILABLE", injected_message(*status)),
         };
         let mut body = json!({ "error": { "code": self.status().as_u16(), "message": message, "status": status } });
         if self.kind == ErrorKind::Unauthorized {
@@ -135,6 +162,9 @@ impl ApiError {
     }
 
     fn extra_headers(&self) -> Vec<(&'static str, String)> {
+        if self.kind == ErrorKind::Injected(StatusCode::TOO_MANY_REQUESTS) {
+            return vec![("retry-after", INJECTED_RETRY_AFTER_SECS.to_string())];
+        }
         if self.kind != ErrorKind::RateLimited {
             return Vec::new();
         }
@@ -157,6 +187,15 @@ impl ApiError {
         }
         headers
     }
+}
+
+/// The message of an injected error, e.g. "Injected fault: 503 Service Unavailable".
+fn injected_message(status: StatusCode) -> String {
+    format!(
+        "Injected fault: {} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("error")
+    )
 }
 
 impl IntoResponse for ApiError {

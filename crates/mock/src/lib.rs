@@ -1,6 +1,6 @@
 //! Switchyard's mock provider: a real HTTP server on 127.0.0.1 that speaks the OpenAI, Anthropic,
-//! Gemini (model list), Ollama (tags) and OpenRouter (key info) wire formats, streaming included.
-//! It powers the in-app Demo backend, tests and benchmarks. This module owns the server lifecycle
+//! Gemini (model list), Ollama (tags) and OpenRouter (key info) wire formats, streaming included,
+//! with scripted faults ([`Fault`]) for resilience tests. It powers the in-app Demo backend, tests and benchmarks. This module owns the server lifecycle
 //! ([`MockServer`]) and the route table.
 
 mod anthropic;
@@ -8,6 +8,7 @@ mod auth;
 mod body;
 mod config;
 mod error;
+mod fault;
 mod models;
 mod openai;
 mod sse;
@@ -27,6 +28,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{Latency, MockConfig};
+pub use fault::Fault;
 
 use error::{ApiError, ErrorKind, Shape};
 use state::Shared;
@@ -92,6 +94,12 @@ impl MockServer {
     /// "key" or "gemini_models" (0 for any other label). Rejected requests (401/429/400) count too.
     pub fn calls(&self, route: &str) -> u64 {
         self.shared.calls(route)
+    }
+
+    /// Number of faults of [`MockConfig::faults`] used so far (one per chat/messages request until
+    /// the script is used up).
+    pub fn faults_used(&self) -> u64 {
+        self.shared.faults_used()
     }
 
     /// Number of requests received so far on any path, unknown paths included.

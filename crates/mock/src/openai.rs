@@ -5,13 +5,13 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::body;
 use crate::error::{ApiError, Shape};
+use crate::fault::{self, Effect};
 use crate::sse::{self, Frame};
 use crate::state::{unix_now, Route, Shared};
 use crate::text::{self, Reply};
@@ -57,6 +57,11 @@ pub(crate) async fn chat(
     raw: Bytes,
 ) -> Result<Response, ApiError> {
     state.hit(Route::Chat);
+    let cut = match fault::apply(&state, Shape::OpenAi).await {
+        Effect::Proceed => None,
+        Effect::Respond(response) => return Ok(response),
+        Effect::Cut(n) => Some(n),
+    };
     state.authorize(&headers, Shape::OpenAi)?;
     let request: ChatRequest = body::parse(
         &raw,
@@ -130,11 +135,12 @@ pub(crate) async fn chat(
         }
         frames.push(Frame::raw(zero, "data: [DONE]\n\n".to_owned()));
         sse::pause(latency.first_byte).await;
-        return Ok(sse::stream_response(frames, state.cancel.clone()));
+        return Ok(sse::stream_response(frames, state.cancel.clone(), cut));
     }
 
     sse::pause(latency.total_for(reply.word_count())).await;
-    Ok(Json(json!({
+    Ok(fault::json_answer(
+        &json!({
         "id": id,
         "object": "chat.completion",
         "created": created,
@@ -147,6 +153,7 @@ pub(crate) async fn chat(
             "finish_reason": finish_reason,
         }],
         "usage": usage,
-    }))
-    .into_response())
+        }),
+        cut,
+    ))
 }

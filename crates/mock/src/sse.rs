@@ -1,6 +1,6 @@
 //! Owns Server-Sent Events framing and the paced streaming response body (one flushed frame per token).
 
-use std::convert::Infallible;
+use std::io;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
+
+use crate::fault;
 
 /// One SSE frame and how long to wait before sending it.
 #[derive(Debug, Clone)]
@@ -39,15 +41,24 @@ impl Frame {
 
 /// A `text/event-stream` response that sends `frames` one by one, sleeping each frame's delay
 /// first. Each frame is its own body chunk, so hyper writes it out as soon as it is produced. The
-/// stream stops early when `cancel` fires (server shutdown) or the client goes away.
-pub(crate) fn stream_response(frames: Vec<Frame>, cancel: CancellationToken) -> Response {
-    let stream = futures_util::stream::iter(frames)
+/// stream stops early when `cancel` fires (server shutdown) or the client goes away. With
+/// `cut: Some(n)` (an injected fault) only the first `n` frames are sent, then the connection is
+/// dropped.
+pub(crate) fn stream_response(
+    frames: Vec<Frame>,
+    cancel: CancellationToken,
+    cut: Option<usize>,
+) -> Response {
+    let keep = cut.unwrap_or(frames.len());
+    let broken = futures_util::stream::iter(cut).then(|_| fault::broken());
+    let stream = futures_util::stream::iter(frames.into_iter().take(keep))
         .then(|frame| async move {
             if !frame.delay.is_zero() {
                 tokio::time::sleep(frame.delay).await;
             }
-            Ok::<Bytes, Infallible>(frame.bytes)
+            Ok::<Bytes, io::Error>(frame.bytes)
         })
+        .chain(broken)
         .take_until(cancel.cancelled_owned());
     (
         [

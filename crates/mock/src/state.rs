@@ -1,6 +1,8 @@
 //! Owns the state shared by all handlers: configuration, per-route call counters and response ids.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::HeaderMap;
@@ -9,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth;
 use crate::config::MockConfig;
 use crate::error::{ApiError, Shape};
+use crate::fault::Fault;
 
 /// A counted route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +71,17 @@ pub(crate) struct Shared {
     counters: [AtomicU64; Route::ALL.len()],
     total: AtomicU64,
     next_id: AtomicU64,
+    /// The faults not used yet, next first.
+    faults: Mutex<VecDeque<Fault>>,
+    faults_used: AtomicU64,
 }
 
 impl Shared {
     /// Fresh state with zeroed counters.
     pub(crate) fn new(config: MockConfig, cancel: CancellationToken) -> Self {
         Self {
+            faults: Mutex::new(config.faults.iter().copied().collect()),
+            faults_used: AtomicU64::new(0),
             config,
             cancel,
             counters: Default::default(),
@@ -107,6 +115,25 @@ impl Shared {
     /// A new response id number (1, 2, …), shared by chat and messages.
     pub(crate) fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Takes the next fault of the script (`None` once it is used up) and counts it as used.
+    pub(crate) fn next_fault(&self) -> Option<Fault> {
+        // A poisoned lock only means a handler panicked mid-pop; the queue itself is intact.
+        let fault = self
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop_front();
+        if fault.is_some() {
+            self.faults_used.fetch_add(1, Ordering::Relaxed);
+        }
+        fault
+    }
+
+    /// Faults of the script used so far.
+    pub(crate) fn faults_used(&self) -> u64 {
+        self.faults_used.load(Ordering::Relaxed)
     }
 
     /// Checks the request's key against the configuration, answering in `shape` on failure.

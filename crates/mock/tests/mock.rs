@@ -65,6 +65,8 @@ mod anthropic;
 mod auth;
 #[path = "mock/cli.rs"]
 mod cli;
+#[path = "mock/faults.rs"]
+mod faults;
 #[path = "mock/openai.rs"]
 mod openai;
 #[path = "mock/probes.rs"]
