@@ -126,7 +126,13 @@ async fn try_candidate(
         let mut attempt = 0u32;
         loop {
             let permit = match state.health.acquire(&t.id, Instant::now()) {
-                Ok(p) => p,
+                Ok(p) => {
+                    // Open → half-open is reported on the permit that opens the trial.
+                    if let Some(tr) = p.transition() {
+                        announce(state, &t.id, tr);
+                    }
+                    p
+                }
                 Err(rejected) => {
                     return Err(format!(
                         "circuit open, retry in {} s",
@@ -165,12 +171,7 @@ async fn try_candidate(
                     .health
                     .report(&t.id, permit, ok, Some(started.elapsed()), Instant::now())
             {
-                state.observer.breaker_changed(
-                    &t.id,
-                    None,
-                    &format!("{:?}", tr.to),
-                    &format!("{:?}", tr.reason),
-                );
+                announce(state, &t.id, &tr);
             }
             match outcome {
                 Outcome::Served(r) | Outcome::Final(r) => return Ok(r),
@@ -273,6 +274,18 @@ async fn classify(
 /// Moves the log out, leaving a placeholder that is never written.
 fn take(log: &mut RequestLog) -> RequestLog {
     log.take()
+}
+
+/// Tells the observer about a breaker transition, with the state names its contract promises.
+fn announce(state: &GatewayState, backend_id: &str, tr: &switchyard_policy::Transition) {
+    let to = match tr.to {
+        switchyard_policy::BreakerState::Closed => "closed",
+        switchyard_policy::BreakerState::Open { .. } => "open",
+        switchyard_policy::BreakerState::HalfOpen => "halfOpen",
+    };
+    state
+        .observer
+        .breaker_changed(backend_id, None, to, &tr.reason.to_string());
 }
 
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
