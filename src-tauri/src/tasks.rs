@@ -1,7 +1,8 @@
 //! Forwards domain events from the core to typed Tauri events.
 
 use crate::ipc::events::{
-    BackendsChanged, GatewayHealthChanged, KeyChecked, RequestsRecorded, TokensChanged,
+    BackendsChanged, GatewayHealthChanged, KeyChecked, RequestsRecorded, RoutesChanged,
+    TokensChanged,
 };
 use switchyard_app::{DomainEvent, Switchyard};
 use tauri::AppHandle;
@@ -33,6 +34,7 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
                 }
                 .emit(&handle),
                 Ok(DomainEvent::GatewayHealthChanged) => GatewayHealthChanged.emit(&handle),
+                Ok(DomainEvent::RoutesChanged) => RoutesChanged.emit(&handle),
                 Err(RecvError::Closed) => break,
             };
             if let Err(e) = sent {

@@ -41,6 +41,12 @@ export const commands = {
 	revokeToken: (id: string) => typedError<Token_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_token", { id })),
 	/**  The newest ledger rows matching the filters. */
 	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
+	listRoutes: () => typedError<Route_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_routes")),
+	/**  Creates (`id` = null) or replaces a route; validated first, nothing saved on error. */
+	saveRoute: (id: string | null, form: RouteForm) => typedError<Route_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_route", { id, form })),
+	deleteRoute: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_route", { id })),
+	/**  Live breaker, cool-down and latency of every enabled backend and key. */
+	gatewayHealth: () => typedError<BackendHealth_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("gateway_health")),
 };
 
 /** Events */
@@ -49,6 +55,7 @@ export const events = {
 	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
 	requestsRecorded: makeEvent<RequestsRecorded, RequestsRecorded>("requests-recorded"),
+	routesChanged: makeEvent<RoutesChanged, RoutesChanged>("routes-changed"),
 	tokensChanged: makeEvent<TokensChanged, TokensChanged>("tokens-changed"),
 };
 
@@ -112,6 +119,20 @@ export type BackendDraft = {
 	defaultModel: string,
 };
 
+export type BackendHealth = BackendHealth_Serialize | BackendHealth_Deserialize;
+
+export type BackendHealth_Deserialize = {
+	backendId: string,
+	state: LiveState_Deserialize,
+	keys: KeyLive_Deserialize[],
+};
+
+export type BackendHealth_Serialize = {
+	backendId: string,
+	state: LiveState_Serialize,
+	keys: KeyLive_Serialize[],
+};
+
 export type Backend_Deserialize = {
 	id: string,
 	name: string,
@@ -146,6 +167,35 @@ export type Backend_Serialize = {
 
 /**  Backends, keys or their checks changed: reload lists. */
 export type BackendsChanged = null;
+
+export type Breaker = "closed" | "open" | "halfOpen";
+
+export type Candidate = Candidate_Serialize | Candidate_Deserialize;
+
+export type CandidateForm = {
+	backendId: string,
+	/**  Empty = the backend's default model. */
+	model: string,
+	weight: number,
+};
+
+export type Candidate_Deserialize = {
+	backendId: string,
+	/**  `null` when the backend was deleted (the candidate is skipped). */
+	backendName?: string | null,
+	backendEnabled: boolean,
+	model: string,
+	weight: number,
+};
+
+export type Candidate_Serialize = {
+	backendId: string,
+	/**  `null` when the backend was deleted (the candidate is skipped). */
+	backendName: string | null,
+	backendEnabled: boolean,
+	model: string,
+	weight: number,
+};
 
 /**  The latest zero-cost check of a key or backend. */
 export type Check = Check_Serialize | Check_Deserialize;
@@ -330,6 +380,18 @@ export type KeyInput = {
 	value: string,
 };
 
+export type KeyLive = KeyLive_Serialize | KeyLive_Deserialize;
+
+export type KeyLive_Deserialize = {
+	keyId: string,
+	state: LiveState_Deserialize,
+};
+
+export type KeyLive_Serialize = {
+	keyId: string,
+	state: LiveState_Serialize,
+};
+
 export type Key_Deserialize = {
 	id: string,
 	label: string,
@@ -465,6 +527,35 @@ export type LedgerRow_Serialize = {
 	attemptList: Attempt_Serialize[],
 };
 
+/**  What the gateway has learned about a backend or key from its traffic. */
+export type LiveState = LiveState_Serialize | LiveState_Deserialize;
+
+/**  What the gateway has learned about a backend or key from its traffic. */
+export type LiveState_Deserialize = {
+	breaker: Breaker,
+	/**  Seconds left of a rate-limit cool-down. */
+	coolingDownSecs?: number | null,
+	/**  The provider refused the key (401/403); skipped until it is replaced. */
+	invalid: boolean,
+	/**  Smoothed latency of recent successful requests. */
+	latencyMs?: number | null,
+	/**  Share of requests that succeeded, 0–1. */
+	availability: number | null,
+};
+
+/**  What the gateway has learned about a backend or key from its traffic. */
+export type LiveState_Serialize = {
+	breaker: Breaker,
+	/**  Seconds left of a rate-limit cool-down. */
+	coolingDownSecs: number | null,
+	/**  The provider refused the key (401/403); skipped until it is replaced. */
+	invalid: boolean,
+	/**  Smoothed latency of recent successful requests. */
+	latencyMs: number | null,
+	/**  Share of requests that succeeded, 0–1. */
+	availability: number | null,
+};
+
 export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "timeout" | "unexpected";
 
 /**  Filters for the Requests page. */
@@ -496,6 +587,47 @@ export type RequestQuery_Serialize = {
 export type RequestsRecorded = {
 	count: number,
 };
+
+export type Route = Route_Serialize | Route_Deserialize;
+
+/**  What the route editor submits. */
+export type RouteForm = {
+	name: string,
+	strategy: RouteStrategy,
+	candidates: CandidateForm[],
+};
+
+/**  How a route orders its candidates. */
+export type RouteStrategy = 
+/**  The list order: the first candidate, then the next on failure. */
+{ type: "priority" } | 
+/**  Random by weight; weight 0 = failover only. */
+{ type: "weighted" } | 
+/**  The fastest recently (EWMA latency, power of two choices). */
+{ type: "lowestLatency" } | 
+/**  The cheapest model by the price table. */
+{ type: "lowestCost" } | 
+/**  A score of cost, latency and availability with these weights. */
+{ type: "composite"; cost: number | null; latency: number | null; availability: number | null };
+
+export type Route_Deserialize = {
+	id: string,
+	name: string,
+	strategy: RouteStrategy,
+	candidates: Candidate_Deserialize[],
+	updatedAt: string,
+};
+
+export type Route_Serialize = {
+	id: string,
+	name: string,
+	strategy: RouteStrategy,
+	candidates: Candidate_Serialize[],
+	updatedAt: string,
+};
+
+/**  Routes were created, edited or deleted. */
+export type RoutesChanged = null;
 
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 

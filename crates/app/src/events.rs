@@ -6,6 +6,8 @@ use crate::probe::ProbeResult;
 pub enum DomainEvent {
     /// Backends, keys or their checks changed: lists should reload.
     BackendsChanged,
+    /// Routes were created, edited or deleted.
+    RoutesChanged,
     /// Gateway tokens were created or revoked.
     TokensChanged,
     /// The ledger recorded `count` more requests.

@@ -110,6 +110,7 @@ pub(crate) fn build_table(inner: &Inner) -> Result<RoutingTable, AppError> {
             name: b.name,
             kind: b.kind,
             default_model: b.default_model,
+            limits: switchyard_gateway::Limits::default(),
         })
         .collect();
     let routes = inner

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod paths;
 pub mod probe;
 mod requests;
+mod routes;
 mod service;
 mod settings;
 mod tokens;
@@ -28,9 +29,11 @@ pub use ledger::{LedgerSink, LedgerWriter};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
 pub use requests::GatewayInfo;
+pub use routes::{BackendLive, CandidateView, RouteDraft, RouteView, MAX_CANDIDATES, MAX_WEIGHT};
 pub use service::{GatewayStatus, Options, Switchyard};
 pub use settings::{Settings, Theme};
-pub use switchyard_gateway::{GatewayConfig, DEFAULT_PORT};
+pub use switchyard_gateway::{GatewayConfig, RouteCandidate, TrackState, DEFAULT_PORT};
+pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
     AttemptRecord, BackendRow, CheckRow, KeyRow, RequestFilter, RequestRecord, TokenRow,

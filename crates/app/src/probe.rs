@@ -5,6 +5,7 @@
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::{Duration, Instant};
 use switchyard_core::{AuthStyle, BackendKind, CheckOutcome};
+use switchyard_gateway::HttpClients;
 use switchyard_secrets::SecretString;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -19,18 +20,18 @@ pub struct ProbeResult {
 }
 
 /// The HTTP client used for checks: rustls, short connect timeout, no redirects to other hosts.
-pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
-        .build()
+pub fn http_client() -> Result<HttpClients, reqwest::Error> {
+    HttpClients::build(|b| {
+        b.connect_timeout(Duration::from_secs(5))
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
+    })
 }
 
 /// Sends the probe for `kind` at `base_url` and classifies the answer.
 pub async fn probe(
-    http: &reqwest::Client,
+    http: &HttpClients,
     kind: BackendKind,
     base_url: &str,
     key: Option<&SecretString>,
@@ -51,6 +52,7 @@ pub async fn probe(
     };
     let started = Instant::now();
     let sent = http
+        .for_url(&url)
         .get(&url)
         .headers(headers)
         .timeout(timeout)

@@ -46,7 +46,7 @@ pub struct Switchyard {
 pub(crate) struct Inner {
     pub store: Store,
     pub secrets: Arc<dyn SecretStore>,
-    pub http: reqwest::Client,
+    pub http: switchyard_gateway::HttpClients,
     pub paths: AppPaths,
     pub demo: MockServer,
     pub probe_timeout: Duration,
@@ -106,6 +106,7 @@ impl Switchyard {
                     keys: key_cache.clone(),
                     ledger: Arc::new(sink),
                     observer: Arc::new(crate::gateway::EventObserver(events.clone())),
+                    clock: Arc::new(switchyard_gateway::SystemClock),
                 };
                 match switchyard_gateway::Gateway::start(config, deps).await {
                     Ok(g) => GatewayStatus::Listening(g),

@@ -9,6 +9,8 @@ mod backends;
 mod import;
 #[path = "app/keys.rs"]
 mod keys;
+#[path = "app/routes.rs"]
+mod routes;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -56,6 +56,7 @@ async fn main() -> Result<(), String> {
         base_url: format!("{}/v1", mock.base_url()),
         default_model: "demo-chat".into(),
         keys: vec![],
+        limits: switchyard_gateway::Limits::default(),
     };
     let deps = Deps {
         table: TableHandle::new(RoutingTable {
@@ -66,6 +67,7 @@ async fn main() -> Result<(), String> {
         keys: Arc::new(NoKeys),
         ledger: Arc::new(Discard),
         observer: Arc::new(NoObserver),
+        clock: Arc::new(switchyard_gateway::SystemClock),
     };
     let config = GatewayConfig {
         bind: "127.0.0.1:0".parse().map_err(|_| "addr")?,

@@ -3,26 +3,25 @@
 //! 2xx → answer the caller; 401/403 → mark the key invalid, next key; 429 → cool the key down for
 //! the advertised time, next key; 5xx / connect error / timeout → retry with backoff within the
 //! retry budget, then fail over; other 4xx → the caller's own error, returned as is.
-//! Streams fail over only before their first byte. With no candidate left: 503 naming each one.
+//!
+//! Two breakers guard each attempt: the backend's (opened by provider errors, timeouts and
+//! connect failures) and the key's (opened by refusals and rate limits of that key). A backend
+//! at its in-flight, requests- or tokens-per-minute limit is skipped. Everything — retries and
+//! waits included — ends at the total timeout. Streams fail over only before their first byte.
+//! With no candidate left: 503 naming each one and why.
 
-use crate::log::RequestLog;
+use crate::attempt::{announce, classify, load_key, Outcome, Sent};
+use crate::log::{cost_per_mtok, RequestLog};
 use crate::reply::{error, Shape};
 use crate::resolve::{Candidate, Plan};
 use crate::upstream::{self, Inbound};
 use crate::GatewayState;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
-use switchyard_policy::{order, Backoff};
-
-/// How one attempt ended.
-enum Outcome {
-    Served(Response),
-    NextKey(&'static str),
-    Retry(&'static str, Option<Duration>),
-    Final(Response),
-}
+use std::time::{Duration, Instant};
+use switchyard_policy::{order, Backoff, Strategy};
+use tokio::time::Instant as Deadline;
 
 pub async fn run(
     state: &Arc<GatewayState>,
@@ -31,13 +30,20 @@ pub async fn run(
     mut log: RequestLog,
     headers: HeaderMap,
 ) -> Response {
-    let now = Instant::now();
+    let now = state.clock.now();
+    let deadline = Deadline::now() + state.config.timeouts.total;
     state.health.record_request(now);
     log.set_route(plan.route.clone());
+    let priced = matches!(plan.strategy, Strategy::LowestCost | Strategy::Composite(_));
     let stats: Vec<_> = plan
         .candidates
         .iter()
-        .map(|c| state.health.stats(&c.target.id, 1, None, now))
+        .map(|c| {
+            let cost = priced
+                .then(|| cost_per_mtok(c.target.kind, &c.model))
+                .flatten();
+            state.health.stats(&c.target.id, c.weight, cost, now)
+        })
         .collect();
     let mut rand = || state.health.rand();
     let choices = order(&plan.strategy, &stats, &mut rand);
@@ -46,285 +52,223 @@ pub async fn run(
         let Some(cand) = plan.candidates.get(choice.index) else {
             continue;
         };
+        let name = format!("{} ({})", cand.target.name, cand.model);
         if !choice.available {
-            tried.push(format!(
-                "{} ({}): circuit open or cooling down",
-                cand.target.name, cand.model
-            ));
+            tried.push(format!("{name}: circuit open or cooling down"));
+            continue;
+        }
+        if Deadline::now() >= deadline {
+            tried.push(format!("{name}: not tried, out of time"));
             continue;
         }
         log.reason(&choice.reason);
-        match try_candidate(
+        let attempt = Attempt {
             state,
             cand,
-            &mut inbound,
-            &mut log,
-            &headers,
-            &choice.reason,
-        )
-        .await
-        {
+            headers: &headers,
+            reason: &choice.reason,
+            deadline,
+        };
+        match attempt.run(&mut inbound, &mut log).await {
             Ok(resp) => return resp,
-            Err(why) => tried.push(format!("{} ({}): {why}", cand.target.name, cand.model)),
+            Err(why) => tried.push(format!("{name}: {why}")),
         }
+    }
+    give_up(state, inbound.shape, log, &tried, deadline)
+}
+
+/// The 503 (or 504 when time ran out) naming every candidate and its state.
+fn give_up(
+    state: &GatewayState,
+    shape: Shape,
+    log: RequestLog,
+    tried: &[String],
+    deadline: Deadline,
+) -> Response {
+    let list = tried.join("; ");
+    if Deadline::now() >= deadline {
+        let secs = state.config.timeouts.total.as_secs();
+        log.finish(504, Some("timeout_total"));
+        let msg =
+            format!("No answer within the gateway's total timeout of {secs} s. Tried: {list}.");
+        return error(shape, StatusCode::GATEWAY_TIMEOUT, &msg);
     }
     let message = if tried.is_empty() {
         "No enabled backend can serve this model.".to_string()
     } else {
-        format!(
-            "No backend could serve the request. Tried: {}.",
-            tried.join("; ")
-        )
+        format!("No backend could serve the request. Tried: {list}.")
     };
     log.finish(503, Some("no_candidate"));
-    error(inbound.shape, StatusCode::SERVICE_UNAVAILABLE, &message)
+    error(shape, StatusCode::SERVICE_UNAVAILABLE, &message)
 }
 
-/// Tries every usable key of one candidate. `Err` says why the candidate gave up.
-async fn try_candidate(
-    state: &Arc<GatewayState>,
-    cand: &Candidate,
-    inbound: &mut Inbound,
-    log: &mut RequestLog,
-    headers: &HeaderMap,
-    reason: &str,
-) -> Result<Response, String> {
-    let t = &cand.target;
-    let needs_key = t.kind.spec().needs_key;
-    let keys: Vec<Option<&crate::table::KeyRef>> = if t.keys.is_empty() {
-        vec![None]
-    } else {
-        t.keys.iter().map(Some).collect()
-    };
-    if needs_key && t.keys.is_empty() {
-        return Err("no key".into());
-    }
-    let out = upstream::outbound(t.kind, inbound.shape);
-    let body = inbound
-        .body_for(out, &cand.model, state.config.default_max_tokens)
-        .map_err(|e| format!("request not translatable: {e}"))?;
-    let mut last = "no usable key".to_string();
-    for key in keys {
-        let now = Instant::now();
-        if let Some(k) = key {
-            if !state.health.usable(&k.id, now) {
-                last = format!("key {} unusable (invalid or cooling down)", k.label);
-                continue;
-            }
-        }
-        let secret = match key {
-            Some(k) => Some(
-                load_key(state, &k.id)
-                    .await
-                    .map_err(|e| format!("key {}: {e}", k.label))?,
-            ),
-            None => None,
+/// Everything one candidate's attempts share.
+struct Attempt<'a> {
+    state: &'a Arc<GatewayState>,
+    cand: &'a Candidate,
+    headers: &'a HeaderMap,
+    reason: &'a str,
+    deadline: Deadline,
+}
+
+impl Attempt<'_> {
+    /// Tries every usable key of the candidate. `Err` says why the candidate gave up.
+    async fn run(&self, inbound: &mut Inbound, log: &mut RequestLog) -> Result<Response, String> {
+        let (state, t) = (self.state, &self.cand.target);
+        let keys: Vec<Option<&crate::table::KeyRef>> = if t.keys.is_empty() {
+            vec![None]
+        } else {
+            t.keys.iter().map(Some).collect()
         };
-        let hdrs = upstream::headers(t.kind, out, secret.as_ref(), headers, inbound.stream)?;
-        let url = upstream::endpoint(t.kind, &t.base_url, out);
-        let backoff = Backoff::default();
-        let mut attempt = 0u32;
-        loop {
-            let permit = match state.health.acquire(&t.id, Instant::now()) {
-                Ok(p) => {
-                    // Open → half-open is reported on the permit that opens the trial.
-                    if let Some(tr) = p.transition() {
-                        announce(state, &t.id, tr);
-                    }
-                    p
+        if t.kind.spec().needs_key && t.keys.is_empty() {
+            return Err("no key".into());
+        }
+        let out = upstream::outbound(t.kind, inbound.shape);
+        let body = inbound
+            .body_for(out, &self.cand.model, state.config.default_max_tokens)
+            .map_err(|e| format!("request not translatable: {e}"))?;
+        let mut last = "no usable key".to_string();
+        for key in keys {
+            if let Some(k) = key {
+                if !state.health.usable(&k.id, state.clock.now()) {
+                    last = format!("key {} unusable (invalid or cooling down)", k.label);
+                    continue;
                 }
-                Err(rejected) => {
-                    return Err(format!(
-                        "circuit open, retry in {} s",
-                        rejected.retry_in.as_secs().max(1)
-                    ))
-                }
+            }
+            let secret = match key {
+                Some(k) => Some(
+                    load_key(state, &k.id)
+                        .await
+                        .map_err(|e| format!("key {}: {e}", k.label))?,
+                ),
+                None => None,
             };
-            let started = Instant::now();
-            let sent = tokio::time::timeout(
-                state.config.timeouts.first_byte,
-                state
+            let hdrs =
+                upstream::headers(t.kind, out, secret.as_ref(), self.headers, inbound.stream)?;
+            let url = upstream::endpoint(t.kind, &t.base_url, out);
+            let backoff = Backoff::default();
+            let mut attempt = 0u32;
+            loop {
+                let Some(key_permit) = self.key_permit(key) else {
+                    last =
+                        key.map_or_else(String::new, |k| format!("key {}: circuit open", k.label));
+                    break;
+                };
+                let slot = state
+                    .limiter
+                    .admit(&t.id, &t.limits)
+                    .map_err(|e| e.to_string())?;
+                let permit = state
+                    .health
+                    .acquire(&t.id, state.clock.now())
+                    .map_err(|r| {
+                        format!("circuit open, retry in {} s", r.retry_in.as_secs().max(1))
+                    })?;
+                if let Some(tr) = permit.transition() {
+                    announce(state, &t.id, None, tr);
+                }
+                let left = self.deadline.saturating_duration_since(Deadline::now());
+                if left.is_zero() {
+                    return Err("out of time".into());
+                }
+                let started = Instant::now();
+                let request = state
                     .http
+                    .for_url(&url)
                     .post(&url)
                     .headers(hdrs.clone())
-                    .body(body.clone())
-                    .send(),
-            )
-            .await;
-            let label = key.map(|k| k.label.as_str());
-            let outcome = classify(
-                state,
-                cand,
-                inbound,
-                log,
-                sent,
-                started,
-                label,
-                key.map(|k| k.id.as_str()),
-                out,
-                reason,
-            )
-            .await;
-            let ok = matches!(outcome, Outcome::Served(_) | Outcome::Final(_));
-            if let Some(tr) =
-                state
-                    .health
-                    .report(&t.id, permit, ok, Some(started.elapsed()), Instant::now())
-            {
-                announce(state, &t.id, &tr);
-            }
-            match outcome {
-                Outcome::Served(r) | Outcome::Final(r) => return Ok(r),
-                Outcome::NextKey(why) => {
-                    last = why.to_string();
-                    break;
-                }
-                Outcome::Retry(why, wait) => {
-                    last = why.to_string();
-                    attempt += 1;
-                    if attempt > state.config.retries_per_candidate
-                        || !state.health.try_retry(Instant::now())
-                    {
-                        return Err(last);
-                    }
-                    let delay = wait.unwrap_or_else(|| backoff.delay(attempt, state.health.rand()));
-                    tokio::time::sleep(delay.min(Duration::from_secs(30))).await;
-                }
-            }
-        }
-    }
-    Err(last)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn classify(
-    state: &Arc<GatewayState>,
-    cand: &Candidate,
-    inbound: &Inbound,
-    log: &mut RequestLog,
-    sent: Result<reqwest::Result<reqwest::Response>, tokio::time::error::Elapsed>,
-    started: Instant,
-    key_label: Option<&str>,
-    key_id: Option<&str>,
-    out: Shape,
-    reason: &str,
-) -> Outcome {
-    let t = &cand.target;
-    let took = started.elapsed();
-    let resp = match sent {
-        Err(_) => {
-            log.attempt(t, &cand.model, key_label, None, Some("timeout"), took);
-            return Outcome::Retry("no answer in time", None);
-        }
-        Ok(Err(e)) => {
-            log.attempt(t, &cand.model, key_label, None, Some("connect"), took);
-            tracing::debug!(backend = %t.name, error = %crate::root_cause(&e), "upstream unreachable");
-            return Outcome::Retry("unreachable", None);
-        }
-        Ok(Ok(r)) => r,
-    };
-    let status = resp.status().as_u16();
-    let class = match status {
-        200..=299 => None,
-        401 | 403 => Some("key_invalid"),
-        429 => Some("rate_limited"),
-        500..=599 => Some("upstream_5xx"),
-        _ => Some("client_error"),
-    };
-    log.attempt(t, &cand.model, key_label, Some(status), class, took);
-    match status {
-        200..=299 => {
-            let extra = served_headers(&t.name, &cand.model, reason, log);
-            let r = if inbound.stream {
-                crate::respond::streaming(
-                    resp,
-                    inbound,
+                    .body(body.clone());
+                let timeout = state.config.timeouts.first_byte.min(left);
+                let answer = tokio::time::timeout(timeout, request.send()).await;
+                let sent = Sent {
+                    cand: self.cand,
+                    key_label: key.map(|k| k.label.as_str()),
+                    key_id: key.map(|k| k.id.as_str()),
                     out,
-                    take(log),
-                    state.config.timeouts.idle,
-                    extra,
-                )
-            } else {
-                crate::respond::buffered(resp, inbound, out, take(log), extra).await
-            };
-            Outcome::Served(r)
-        }
-        401 | 403 => {
-            if let Some(id) = key_id {
-                state.health.mark_invalid(id);
-                state.observer.key_rejected(&t.id, id, status);
+                    reason: self.reason,
+                    started,
+                    slot,
+                    deadline: self.deadline,
+                };
+                let outcome = classify(state, inbound, log, answer, sent).await;
+                self.report(key, key_permit, permit, &outcome, started.elapsed());
+                match outcome {
+                    Outcome::Served(r) | Outcome::Final(r) => return Ok(r),
+                    Outcome::NextKey(why) => {
+                        last = why.to_string();
+                        break;
+                    }
+                    Outcome::Retry(why, wait) => {
+                        last = why.to_string();
+                        attempt += 1;
+                        if attempt > state.config.retries_per_candidate
+                            || !state.health.try_retry(state.clock.now())
+                        {
+                            return Err(last);
+                        }
+                        let left = self.deadline.saturating_duration_since(Deadline::now());
+                        let delay =
+                            wait.unwrap_or_else(|| backoff.delay(attempt, state.health.rand()));
+                        state
+                            .clock
+                            .sleep(delay.min(Duration::from_secs(30)).min(left))
+                            .await;
+                    }
+                }
             }
-            Outcome::NextKey("key refused by the provider")
         }
-        429 => {
-            let wait = retry_after(resp.headers()).unwrap_or(Duration::from_secs(30));
-            state
-                .health
-                .cool_down(key_id.unwrap_or(&t.id), Instant::now() + wait);
-            state.observer.rate_limited(&t.id, key_id, wait.as_secs());
-            Outcome::NextKey("rate-limited")
-        }
-        500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
-        _ => Outcome::Final(
-            crate::respond::buffered(resp, inbound, out, take(log), HeaderMap::new()).await,
-        ),
+        Err(last)
     }
-}
 
-/// Moves the log out, leaving a placeholder that is never written.
-fn take(log: &mut RequestLog) -> RequestLog {
-    log.take()
-}
-
-/// Tells the observer about a breaker transition, with the state names its contract promises.
-fn announce(state: &GatewayState, backend_id: &str, tr: &switchyard_policy::Transition) {
-    let to = match tr.to {
-        switchyard_policy::BreakerState::Closed => "closed",
-        switchyard_policy::BreakerState::Open { .. } => "open",
-        switchyard_policy::BreakerState::HalfOpen => "halfOpen",
-    };
-    state
-        .observer
-        .breaker_changed(backend_id, None, to, &tr.reason.to_string());
-}
-
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
-        .collect();
-    switchyard_policy::retry_after(&pairs, SystemTime::now())
-}
-
-async fn load_key(
-    state: &Arc<GatewayState>,
-    key_id: &str,
-) -> Result<switchyard_secrets::SecretString, String> {
-    if let Some(k) = state.keys.cached(key_id) {
-        return Ok(k);
-    }
-    let keys = Arc::clone(&state.keys);
-    let id = key_id.to_string();
-    tokio::task::spawn_blocking(move || keys.load(&id))
-        .await
-        .map_err(|_| "keychain read failed".to_string())?
-}
-
-/// `x-switchyard-*` headers: which backend served and why.
-fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    let mut put = |name: &'static str, value: &str| {
-        let clean: String = value
-            .chars()
-            .filter(|c| c.is_ascii() && !c.is_ascii_control())
-            .collect();
-        if let Ok(v) = HeaderValue::from_str(&clean) {
-            h.insert(name, v);
+    /// The key breaker's permission: `Some(None)` for a backend without keys, `None` when the
+    /// key's circuit is open.
+    fn key_permit(
+        &self,
+        key: Option<&crate::table::KeyRef>,
+    ) -> Option<Option<switchyard_policy::Permit>> {
+        let Some(k) = key else {
+            return Some(None);
+        };
+        match self.state.health.acquire(&k.id, self.state.clock.now()) {
+            Ok(p) => {
+                if let Some(tr) = p.transition() {
+                    announce(self.state, &self.cand.target.id, Some(&k.id), tr);
+                }
+                Some(Some(p))
+            }
+            Err(_) => None,
         }
-    };
-    put("x-switchyard-backend", backend);
-    put("x-switchyard-model", model);
-    put("x-switchyard-reason", reason);
-    put("x-switchyard-request-id", log.id());
-    h
+    }
+
+    /// Feeds the outcome to both breakers: provider trouble counts against the backend, a refused
+    /// or rate-limited key against the key; an outcome that says nothing about one is not counted.
+    fn report(
+        &self,
+        key: Option<&crate::table::KeyRef>,
+        key_permit: Option<switchyard_policy::Permit>,
+        permit: switchyard_policy::Permit,
+        outcome: &Outcome,
+        took: Duration,
+    ) {
+        let (state, id) = (self.state, &self.cand.target.id);
+        let now = state.clock.now();
+        let (backend_ok, key_ok) = match outcome {
+            Outcome::Served(_) | Outcome::Final(_) => (Some(true), Some(true)),
+            Outcome::NextKey(_) => (None, Some(false)),
+            Outcome::Retry(..) => (Some(false), None),
+        };
+        match backend_ok {
+            Some(ok) => {
+                if let Some(tr) = state.health.report(id, permit, ok, Some(took), now) {
+                    announce(state, id, None, &tr);
+                }
+            }
+            None => drop(permit),
+        }
+        if let (Some(k), Some(p), Some(ok)) = (key, key_permit, key_ok) {
+            if let Some(tr) = state.health.report(&k.id, p, ok, None, now) {
+                announce(state, id, Some(&k.id), &tr);
+            }
+        }
+    }
 }

@@ -42,6 +42,20 @@ pub struct TrackState {
     pub availability: f64,
 }
 
+impl TrackState {
+    /// A backend or key the gateway has not used yet.
+    pub fn untouched(id: &str) -> Self {
+        TrackState {
+            id: id.to_string(),
+            breaker: "closed",
+            cooling_down_secs: None,
+            invalid: false,
+            latency_ms: None,
+            availability: 1.0,
+        }
+    }
+}
+
 impl Health {
     pub fn new(config: BreakerConfig, seed: u64) -> Self {
         Health {

@@ -3,11 +3,15 @@
 //! Switchyard picks a backend, injects its key from the keychain, retries, fails over and records
 //! every request. Tauri-free: the desktop app and `switchyard serve` run the same code.
 
+mod attempt;
+mod clock;
 mod config;
 mod deps;
 mod forward;
 mod guard;
 mod health;
+mod http;
+mod limits;
 mod log;
 mod reply;
 mod resolve;
@@ -15,12 +19,15 @@ mod respond;
 mod table;
 mod upstream;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
 pub use health::{Health, TrackState};
+pub use http::HttpClients;
+pub use limits::Refused;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
-pub use table::{KeyRef, Route, RoutingTable, TableHandle, Target};
+pub use table::{KeyRef, Limits, Route, RouteCandidate, RoutingTable, TableHandle, Target};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -42,7 +49,9 @@ pub struct GatewayState {
     pub keys: Arc<dyn KeySource>,
     pub ledger: Arc<dyn Ledger>,
     pub observer: Arc<dyn Observer>,
-    pub http: reqwest::Client,
+    pub clock: Arc<dyn Clock>,
+    pub limiter: Arc<limits::Limiter>,
+    pub http: HttpClients,
 }
 
 /// The parts the application supplies.
@@ -52,6 +61,8 @@ pub struct Deps {
     pub keys: Arc<dyn KeySource>,
     pub ledger: Arc<dyn Ledger>,
     pub observer: Arc<dyn Observer>,
+    /// [`SystemClock`] except in tests.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// A running gateway; dropping it shuts the server down gracefully.
@@ -76,14 +87,15 @@ pub enum StartError {
 impl Gateway {
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(config: GatewayConfig, deps: Deps) -> Result<Gateway, StartError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeouts.connect)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(std::time::Duration::from_secs(90))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| StartError::Client(e.to_string()))?;
+        let connect = config.timeouts.connect;
+        let http = HttpClients::build(|b| {
+            b.connect_timeout(connect)
+                .tcp_nodelay(true)
+                .pool_idle_timeout(std::time::Duration::from_secs(90))
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
+        })
+        .map_err(|e| StartError::Client(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|source| StartError::Bind {
@@ -106,6 +118,8 @@ impl Gateway {
             keys: deps.keys,
             ledger: deps.ledger,
             observer: deps.observer,
+            limiter: limits::Limiter::new(Arc::clone(&deps.clock)),
+            clock: deps.clock,
             http,
         });
         let app = router(Arc::clone(&state));

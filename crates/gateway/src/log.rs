@@ -3,6 +3,7 @@
 //! still counted. Cost comes from the price table; a model without a price stays "unknown".
 
 use crate::deps::{Caller, Ledger};
+use crate::limits::Admission;
 use crate::reply::Shape;
 use crate::table::Target;
 use std::sync::Arc;
@@ -19,6 +20,10 @@ pub struct RequestLog {
     ledger: Arc<dyn Ledger>,
     kind: Option<BackendKind>,
     usage: Usage,
+    /// Characters of answer text forwarded, to estimate output tokens of a cut stream.
+    streamed_chars: usize,
+    /// The backend's request slot, freed when the request is written.
+    slot: Option<Admission>,
     written: bool,
 }
 
@@ -64,6 +69,8 @@ impl RequestLog {
             ledger,
             kind: None,
             usage: Usage::default(),
+            streamed_chars: 0,
+            slot: None,
             written: false,
         }
     }
@@ -78,9 +85,22 @@ impl RequestLog {
             ledger: Arc::clone(&self.ledger),
             kind: self.kind,
             usage: self.usage,
+            streamed_chars: self.streamed_chars,
+            slot: None,
             written: true,
         };
         std::mem::replace(self, placeholder)
+    }
+
+    /// Holds the backend's request slot until the request is written.
+    pub fn hold(&mut self, slot: Admission) {
+        self.slot = Some(slot);
+    }
+
+    /// Answer text forwarded to the client so far (a stream cut before its usage is estimated
+    /// from it: about 4 characters per token).
+    pub fn streamed_text(&mut self, chars: usize) {
+        self.streamed_chars += chars;
     }
 
     pub fn id(&self) -> &str {
@@ -157,6 +177,12 @@ impl RequestLog {
         r.status = status;
         r.error_class = class.map(str::to_string);
         r.latency_ms = ms(self.started.elapsed());
+        if self.usage.output_tokens == 0 && self.streamed_chars > 0 {
+            self.usage.output_tokens = self.streamed_chars.div_ceil(4) as u64;
+        }
+        if let Some(slot) = self.slot.take() {
+            slot.used_tokens(self.usage.input_tokens + self.usage.output_tokens);
+        }
         r.input_tokens = self.usage.input_tokens;
         r.output_tokens = self.usage.output_tokens;
         r.cache_read_tokens = self.usage.cache_read_tokens;
@@ -180,19 +206,21 @@ impl Drop for RequestLog {
     }
 }
 
+/// Blended USD per million tokens (3 input : 1 output), for the cost-aware strategies; `None`
+/// when the model has no known price. The Demo backend is free.
+pub fn cost_per_mtok(kind: BackendKind, model: &str) -> Option<f64> {
+    let Some(provider) = provider(kind) else {
+        return Some(0.0);
+    };
+    let (_, p) = PriceTable::bundled().lookup(provider, model)?;
+    Some((3.0 * p.input + p.output) / 4.0 * 1e6)
+}
+
 /// USD for the usage, or `None` when the model has no known price. The Demo backend is free.
 pub fn cost(kind: Option<BackendKind>, model: Option<&str>, u: &Usage) -> Option<f64> {
     let (kind, model) = (kind?, model?);
-    let provider = match kind {
-        BackendKind::Demo => return Some(0.0),
-        BackendKind::OpenAi => Provider::OpenAi,
-        BackendKind::Anthropic => Provider::Anthropic,
-        BackendKind::Gemini => Provider::Gemini,
-        BackendKind::Mistral => Provider::Mistral,
-        BackendKind::Groq => Provider::Groq,
-        BackendKind::OpenRouter => Provider::OpenRouter,
-        BackendKind::Ollama => Provider::Ollama,
-        BackendKind::OpenAiCompatible => Provider::Other,
+    let Some(provider) = provider(kind) else {
+        return Some(0.0);
     };
     let table = PriceTable::bundled();
     let (_, price) = table.lookup(provider, model)?;
@@ -205,4 +233,19 @@ pub fn cost(kind: Option<BackendKind>, model: Option<&str>, u: &Usage) -> Option
         reasoning_tokens: u.reasoning_tokens,
     };
     Some(table.cost(price, &usage).usd)
+}
+
+/// The price-table provider of a backend kind; `None` for the (free) Demo backend.
+fn provider(kind: BackendKind) -> Option<Provider> {
+    Some(match kind {
+        BackendKind::Demo => return None,
+        BackendKind::OpenAi => Provider::OpenAi,
+        BackendKind::Anthropic => Provider::Anthropic,
+        BackendKind::Gemini => Provider::Gemini,
+        BackendKind::Mistral => Provider::Mistral,
+        BackendKind::Groq => Provider::Groq,
+        BackendKind::OpenRouter => Provider::OpenRouter,
+        BackendKind::Ollama => Provider::Ollama,
+        BackendKind::OpenAiCompatible => Provider::Other,
+    })
 }

@@ -15,6 +15,8 @@ use switchyard_pricing::{PriceTable, Provider};
 pub struct Candidate {
     pub target: Target,
     pub model: String,
+    /// Share for the `weighted` strategy.
+    pub weight: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,11 +35,12 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
         let candidates = route
             .candidates
             .iter()
-            .filter_map(|(backend_id, model)| {
-                let target = table.targets.iter().find(|t| &t.id == backend_id)?;
+            .filter_map(|c| {
+                let target = table.targets.iter().find(|t| t.id == c.backend_id)?;
                 Some(Candidate {
                     target: target.clone(),
-                    model: model.clone(),
+                    model: c.model.clone(),
+                    weight: c.weight,
                 })
             })
             .collect();
@@ -56,6 +59,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
             let candidates = vec![Candidate {
                 target: target.clone(),
                 model: model.to_string(),
+                weight: 1,
             }];
             return Some(Plan {
                 route: None,
@@ -71,6 +75,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
         .map(|t| Candidate {
             target: t.clone(),
             model: requested.to_string(),
+            weight: 1,
         })
         .collect();
     (!candidates.is_empty()).then_some(Plan {

@@ -1,8 +1,10 @@
 //! Answering the caller once a backend succeeded. A buffered answer is read whole, its usage
 //! recorded, and translated if the formats differ. A streamed answer is forwarded chunk by chunk
 //! as it arrives (never buffered): the SSE is tapped for usage, translated event by event across
-//! formats, and an idle timeout ends a stalled stream. Dropping the stream (the client went
-//! away) drops the upstream request and still records the tokens seen.
+//! formats, and an idle timeout or the total timeout ends a stalled stream. A stream that breaks
+//! off ends with an error event in the caller's format, so the client knows the answer is cut.
+//! Dropping the stream (the client went away) drops the upstream request and still records the
+//! tokens seen (estimated from the text forwarded when the provider had not sent usage yet).
 
 use crate::log::RequestLog;
 use crate::reply::{error, Shape};
@@ -28,13 +30,19 @@ pub async fn buffered(
     out: Shape,
     mut log: RequestLog,
     extra: HeaderMap,
+    deadline: tokio::time::Instant,
 ) -> Response {
     let status = resp.status().as_u16();
-    let bytes = match read_all(resp).await {
-        Ok(b) => b,
-        Err(msg) => {
+    let bytes = match tokio::time::timeout_at(deadline, read_all(resp)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(msg)) => {
             log.finish(502, Some("upstream_read"));
             return error(inbound.shape, StatusCode::BAD_GATEWAY, &msg);
+        }
+        Err(_) => {
+            log.finish(504, Some("timeout_total"));
+            let msg = "The provider's answer did not complete within the gateway's total timeout.";
+            return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
         }
     };
     log.first_byte();
@@ -117,8 +125,18 @@ struct Pump {
     encoder: Encoder,
     /// OpenAI caller that did not ask for usage: drop the usage-only chunk we asked for.
     strip_usage_frame: bool,
-    idle: Duration,
+    timing: Timing,
+    caller: Shape,
     log: Option<RequestLog>,
+    /// The last bytes went out; the next poll ends the body.
+    done: bool,
+}
+
+/// How long a stream may stall, and when it must end regardless.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub idle: Duration,
+    pub deadline: tokio::time::Instant,
 }
 
 /// Streams the answer to the caller as it arrives.
@@ -127,7 +145,7 @@ pub fn streaming(
     inbound: &Inbound,
     out: Shape,
     mut log: RequestLog,
-    idle: Duration,
+    timing: Timing,
     extra: HeaderMap,
 ) -> Response {
     log.set_status(resp.status().as_u16());
@@ -148,31 +166,52 @@ pub fn streaming(
         strip_usage_frame: out == Shape::OpenAi
             && inbound.shape == Shape::OpenAi
             && !inbound.wants_usage,
-        idle,
+        timing,
+        caller: inbound.shape,
         log: Some(log),
+        done: false,
     };
     let body = futures_util::stream::unfold(pump, |mut p| async move {
+        if p.done {
+            return None;
+        }
         loop {
-            let next = tokio::time::timeout(p.idle, p.upstream.next()).await;
+            let now = tokio::time::Instant::now();
+            let wait = p
+                .timing
+                .idle
+                .min(p.timing.deadline.saturating_duration_since(now));
+            let next = tokio::time::timeout(wait, p.upstream.next()).await;
             let (out, end) = match next {
                 Ok(Some(Ok(chunk))) => (p.translate(&chunk), None),
-                Ok(Some(Err(e))) => (
-                    Bytes::new(),
-                    Some(format!("upstream_broken: {}", crate::root_cause(&e))),
-                ),
-                Ok(None) => (p.finish(), Some(String::new())),
-                Err(_) => (Bytes::new(), Some("upstream_idle_timeout".to_string())),
+                Ok(Some(Err(e))) => {
+                    tracing::debug!(error = %crate::root_cause(&e), "upstream stream broke off");
+                    let msg = "The provider's stream broke off; the answer is incomplete.";
+                    (p.error_frame(msg), Some("upstream_broken"))
+                }
+                Ok(None) => (p.finish(), Some("")),
+                Err(_) if tokio::time::Instant::now() >= p.timing.deadline => {
+                    let msg = "The gateway's total timeout was reached; the answer is incomplete.";
+                    (p.error_frame(msg), Some("timeout_total"))
+                }
+                Err(_) => {
+                    let msg = format!(
+                        "The provider sent nothing for {} s; the answer is incomplete.",
+                        p.timing.idle.as_secs()
+                    );
+                    (p.error_frame(&msg), Some("upstream_idle_timeout"))
+                }
             };
             if let Some(class) = end {
                 if let Some(log) = p.log.take() {
-                    let class = (!class.is_empty())
-                        .then(|| class.split(':').next().unwrap_or("").to_string());
+                    let class = (!class.is_empty()).then_some(class);
                     let status = if class.is_some() { 502 } else { 200 };
-                    log.finish(status, class.as_deref());
+                    log.finish(status, class);
                 }
                 if out.is_empty() {
                     return None;
                 }
+                p.done = true;
                 return Some((Ok::<Bytes, std::io::Error>(out), p));
             }
             if !out.is_empty() {
@@ -209,8 +248,14 @@ impl Pump {
             };
             if let Some(log) = self.log.as_mut() {
                 for e in &events {
-                    if let StreamEvent::Usage(u) = e {
-                        log.usage(u);
+                    match e {
+                        StreamEvent::Usage(u) => log.usage(u),
+                        StreamEvent::TextDelta { text } => log.streamed_text(text.chars().count()),
+                        StreamEvent::ToolCallDelta {
+                            arguments_json_fragment: f,
+                            ..
+                        } => log.streamed_text(f.chars().count()),
+                        _ => {}
                     }
                 }
             }
@@ -235,6 +280,15 @@ impl Pump {
             }
         }
         out.freeze()
+    }
+
+    /// A last SSE event telling the caller, in its own format, that the stream is cut.
+    fn error_frame(&self, message: &str) -> Bytes {
+        let (event, body) = match self.caller {
+            Shape::OpenAi => (None, openai::error_body(502, message)),
+            Shape::Anthropic => (Some("error"), anthropic::error_body(502, message)),
+        };
+        switchyard_wire::sse::frame(event, &body.to_string())
     }
 
     fn finish(&mut self) -> Bytes {

@@ -15,6 +15,28 @@ pub struct Target {
     pub base_url: String,
     pub default_model: String,
     pub keys: Vec<KeyRef>,
+    pub limits: Limits,
+}
+
+/// How much traffic a backend takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests in flight at once (default 50).
+    pub max_in_flight: u32,
+    /// Requests per minute, if the user set a ceiling.
+    pub rpm: Option<u32>,
+    /// Tokens (input + output) per minute, if the user set a ceiling.
+    pub tpm: Option<u32>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_in_flight: 50,
+            rpm: None,
+            tpm: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +50,23 @@ pub struct KeyRef {
 pub struct Route {
     pub name: String,
     pub strategy: Strategy,
-    /// (backend id, model) in the user's order.
-    pub candidates: Vec<(String, String)>,
+    /// In the user's order (the order `priority` follows).
+    pub candidates: Vec<RouteCandidate>,
+}
+
+/// One backend and model a route may use. Stored as JSON by the app.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteCandidate {
+    pub backend_id: String,
+    pub model: String,
+    /// Relative share for the `weighted` strategy (default 1; 0 = failover only).
+    #[serde(default = "one")]
+    pub weight: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,8 +8,14 @@ mod bad_input;
 mod basics;
 #[path = "gateway/faults.rs"]
 mod faults;
+#[path = "gateway/limits.rs"]
+mod limits;
+#[path = "gateway/paused.rs"]
+mod paused;
 #[path = "gateway/resilience.rs"]
 mod resilience;
+#[path = "gateway/strategies.rs"]
+mod strategies;
 #[path = "gateway/translate.rs"]
 mod translate;
 
@@ -17,8 +23,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use switchyard_core::BackendKind;
 use switchyard_gateway::{
-    Authenticator, Caller, Deps, Gateway, GatewayConfig, KeyRef, KeySource, Ledger, NoObserver,
-    RoutingTable, TableHandle, Target,
+    Authenticator, Caller, Clock, Deps, Gateway, GatewayConfig, KeyRef, KeySource, Ledger, Limits,
+    NoObserver, Observer, RoutingTable, SystemClock, TableHandle, Target,
 };
 use switchyard_secrets::SecretString;
 use switchyard_store::RequestRecord;
@@ -92,6 +98,7 @@ pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str
                 label: (*label).into(),
             })
             .collect(),
+        limits: Limits::default(),
     }
 }
 
@@ -110,7 +117,24 @@ pub async fn start(targets: Vec<Target>, keys: &[(&str, &str)]) -> Harness {
 pub async fn start_with(
     table: RoutingTable,
     keys: &[(&str, &str)],
+    config: GatewayConfig,
+) -> Harness {
+    start_full(
+        table,
+        keys,
+        config,
+        Arc::new(SystemClock),
+        Arc::new(NoObserver),
+    )
+    .await
+}
+
+pub async fn start_full(
+    table: RoutingTable,
+    keys: &[(&str, &str)],
     mut config: GatewayConfig,
+    clock: Arc<dyn Clock>,
+    observer: Arc<dyn Observer>,
 ) -> Harness {
     config.bind = "127.0.0.1:0".parse().unwrap();
     let ledger = Arc::new(Records::default());
@@ -123,7 +147,8 @@ pub async fn start_with(
                 .collect(),
         )),
         ledger: ledger.clone(),
-        observer: Arc::new(NoObserver),
+        observer,
+        clock,
     };
     let gateway = Gateway::start(config, deps).await.unwrap();
     let base = format!("http://{}", gateway.addr());

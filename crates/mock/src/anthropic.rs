@@ -10,9 +10,11 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::admit::{admit, Early};
+use crate::auth;
 use crate::body;
 use crate::error::{ApiError, Shape};
-use crate::fault::{self, Effect};
+use crate::fault;
 use crate::sse::{self, Frame};
 use crate::state::{Route, Shared};
 use crate::text::{self, Reply};
@@ -41,14 +43,9 @@ pub(crate) async fn messages(
     State(state): State<Arc<Shared>>,
     headers: HeaderMap,
     raw: Bytes,
-) -> Result<Response, ApiError> {
-    state.hit(Route::Messages);
-    let cut = match fault::apply(&state, Shape::Anthropic).await {
-        Effect::Proceed => None,
-        Effect::Respond(response) => return Ok(response),
-        Effect::Cut(n) => Some(n),
-    };
-    state.authorize(&headers, Shape::Anthropic)?;
+) -> Result<Response, Early> {
+    let key = auth::extract_key(&headers, Shape::Anthropic);
+    let cut = admit(&state, Route::Messages, Shape::Anthropic, key).await?;
     let request: MessagesRequest = body::parse(
         &raw,
         Shape::Anthropic,
@@ -62,13 +59,15 @@ pub(crate) async fn messages(
         return Err(ApiError::bad_request(
             Shape::Anthropic,
             "max_tokens: Input should be greater than or equal to 1",
-        ));
+        )
+        .into());
     }
     if request.messages.is_empty() {
         return Err(ApiError::bad_request(
             Shape::Anthropic,
             "messages: at least one message is required",
-        ));
+        )
+        .into());
     }
     let messages: Vec<(String, String)> = request
         .messages

@@ -1,6 +1,6 @@
 //! Owns API-key extraction from request headers and the accept / reject / rate-limit decision.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 
 use crate::config::MockConfig;
 use crate::error::{ApiError, ErrorKind, Shape};
@@ -24,6 +24,21 @@ pub(crate) fn extract_key(headers: &HeaderMap, shape: Shape) -> Option<&str> {
         Shape::Gemini => header("x-goog-api-key"),
     };
     key.filter(|k| !k.is_empty())
+}
+
+/// A Gemini request's key: the `x-goog-api-key` header, else the `?key=` query parameter (Gemini
+/// accepts both).
+pub(crate) fn gemini_key<'a>(headers: &'a HeaderMap, uri: &'a Uri) -> Option<&'a str> {
+    extract_key(headers, Shape::Gemini).or_else(|| query_param(uri, "key"))
+}
+
+/// The first non-empty value of the query parameter `name`, taken verbatim (no percent-decoding).
+pub(crate) fn query_param<'a>(uri: &'a Uri, name: &str) -> Option<&'a str> {
+    uri.query()?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(n, value)| *n == name && !value.is_empty())
+        .map(|(_, value)| value)
 }
 
 /// True when the request looks like it comes from an Anthropic client.
@@ -66,6 +81,21 @@ mod tests {
             None,
             "an empty bearer is missing"
         );
+    }
+
+    #[test]
+    fn gemini_keys_come_from_the_header_or_the_query() {
+        let uri: Uri = "/v1beta/models/m:generateContent?alt=sse&key=q"
+            .parse()
+            .unwrap();
+        let mut h = HeaderMap::new();
+        assert_eq!(gemini_key(&h, &uri), Some("q"));
+        h.insert("x-goog-api-key", HeaderValue::from_static("g"));
+        assert_eq!(gemini_key(&h, &uri), Some("g"), "the header wins");
+        assert_eq!(query_param(&uri, "alt"), Some("sse"));
+        let empty: Uri = "/x?key=&alt".parse().unwrap();
+        assert_eq!(query_param(&empty, "key"), None);
+        assert_eq!(query_param(&empty, "alt"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::fault::Fault;
 /// Simulated model speed: a pause before the first response byte and a pause between tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Latency {
-    /// Delay before the first byte of a chat/messages response (headers included).
+    /// Delay before the first byte of a generation response (headers included).
     pub first_byte: Duration,
     /// Delay between two consecutive tokens (one word is one token).
     pub per_token: Duration,
@@ -38,12 +38,12 @@ pub struct MockConfig {
     pub rate_limited_keys: Vec<String>,
     /// Extra delay before answering the model-list / key-info endpoints (to test client timeouts).
     pub probe_delay: Duration,
-    /// Simulated model speed for chat and messages.
+    /// Simulated model speed for chat, messages and Gemini generate.
     pub latency: Latency,
     /// Model ids listed by the model-list endpoints; chat accepts any model id.
     pub models: Vec<String>,
-    /// Fault script: each chat/messages request consumes the next one, in order; once it is used
-    /// up, requests behave normally. Empty in both presets.
+    /// Fault script: each generation request (chat, messages, Gemini generate) consumes the next
+    /// one, in order; once it is used up, requests behave normally. Empty in both presets.
     pub faults: Vec<Fault>,
 }
 

@@ -148,7 +148,19 @@ impl ApiError {
             ErrorKind::BadRequest(m) => ("INVALID_ARGUMENT", m.clone()),
             ErrorKind::NotFound(m) => ("NOT_FOUND", m.clone()),
             ErrorKind::MethodNotAllowed(m) => ("INVALID_ARGUMENT", m.clone()),
-            ErrorKind::Injected(status) => ("UNAVAILABLE", injected_message(*status)),
+            ErrorKind::Injected(status) => {
+                let kind = match status.as_u16() {
+                    400 => "INVALID_ARGUMENT",
+                    401 => "UNAUTHENTICATED",
+                    403 => "PERMISSION_DENIED",
+                    404 => "NOT_FOUND",
+                    429 => "RESOURCE_EXHAUSTED",
+                    504 => "DEADLINE_EXCEEDED",
+                    500 => "INTERNAL",
+                    _ => "UNAVAILABLE",
+                };
+                (kind, injected_message(*status))
+            }
         };
         let mut body = json!({ "error": { "code": self.status().as_u16(), "message": message, "status": status } });
         if self.kind == ErrorKind::Unauthorized {

@@ -1,8 +1,8 @@
 //! Owns fault injection: the [`Fault`] script that [`crate::MockConfig::faults`] describes, and
-//! how one fault changes a chat/messages answer (error status, hang, cut stream, broken JSON,
-//! extra latency). Each `/v1/chat/completions` or `/v1/messages` request consumes the next fault
-//! of the script, in arrival order and before its key is checked; once the script is used up,
-//! requests behave normally.
+//! how one fault changes a generation answer (error status, hang, cut stream, broken JSON, extra
+//! latency). Each `/v1/chat/completions`, `/v1/messages` or Gemini `generateContent` /
+//! `streamGenerateContent` request consumes the next fault of the script, in arrival order and
+//! before its key is checked (see `admit`); once the script is used up, requests behave normally.
 
 use std::io;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::state::Shared;
 
-/// One scripted misbehaviour, used up by one chat/messages request.
+/// One scripted misbehaviour, used up by one generation request (chat, messages, Gemini generate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Answer this HTTP status with a provider-shaped error body (an invalid code answers 500).

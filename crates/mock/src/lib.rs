@@ -1,14 +1,17 @@
 //! Switchyard's mock provider: a real HTTP server on 127.0.0.1 that speaks the OpenAI, Anthropic,
-//! Gemini (model list), Ollama (tags) and OpenRouter (key info) wire formats, streaming included,
-//! with scripted faults ([`Fault`]) for resilience tests. It powers the in-app Demo backend, tests and benchmarks. This module owns the server lifecycle
-//! ([`MockServer`]) and the route table.
+//! Gemini (model list and native `generateContent` / `streamGenerateContent`), Ollama (tags) and
+//! OpenRouter (key info) wire formats, streaming included, with scripted faults ([`Fault`]) for
+//! resilience tests. It powers the in-app Demo backend, tests and benchmarks. This module owns
+//! the server lifecycle ([`MockServer`]) and the route table.
 
+mod admit;
 mod anthropic;
 mod auth;
 mod body;
 mod config;
 mod error;
 mod fault;
+mod gemini;
 mod models;
 mod openai;
 mod sse;
@@ -85,19 +88,21 @@ impl MockServer {
         self.addr
     }
 
-    /// "http://127.0.0.1:<port>" (no trailing slash, no /v1).
+    /// `http://127.0.0.1:<port>` (no trailing slash, no /v1).
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// Number of requests served so far for a route label: "models", "chat", "messages", "tags",
-    /// "key" or "gemini_models" (0 for any other label). Rejected requests (401/429/400) count too.
+    /// "key", "gemini_models" or "gemini_generate" (Gemini `generateContent` and
+    /// `streamGenerateContent` together); 0 for any other label. Rejected requests (401/429/400)
+    /// count too.
     pub fn calls(&self, route: &str) -> u64 {
         self.shared.calls(route)
     }
 
-    /// Number of faults of [`MockConfig::faults`] used so far (one per chat/messages request until
-    /// the script is used up).
+    /// Number of faults of [`MockConfig::faults`] used so far (one per generation request — chat,
+    /// messages, Gemini generate — until the script is used up).
     pub fn faults_used(&self) -> u64 {
         self.shared.faults_used()
     }
@@ -131,6 +136,7 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/models", get(models::list))
         .route("/v1beta/models", get(models::gemini))
+        .route("/v1beta/models/{model_action}", post(gemini::generate))
         .route("/api/tags", get(models::tags))
         .route("/v1/key", get(models::key))
         .route("/v1/chat/completions", post(openai::chat))

@@ -67,14 +67,11 @@ pub(crate) async fn gemini(
     if !state.config.probe_delay.is_zero() {
         tokio::time::sleep(state.config.probe_delay).await;
     }
-    let query_key = uri.query().and_then(|q| {
-        q.split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(name, value)| *name == "key" && !value.is_empty())
-            .map(|(_, value)| value)
-    });
-    let key = auth::extract_key(&headers, Shape::Gemini).or(query_key);
-    auth::check(&state.config, key, Shape::Gemini)?;
+    auth::check(
+        &state.config,
+        auth::gemini_key(&headers, &uri),
+        Shape::Gemini,
+    )?;
     let models: Vec<Value> = state
         .config
         .models

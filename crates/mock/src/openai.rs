@@ -9,9 +9,11 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::admit::{admit, Early};
+use crate::auth;
 use crate::body;
 use crate::error::{ApiError, Shape};
-use crate::fault::{self, Effect};
+use crate::fault;
 use crate::sse::{self, Frame};
 use crate::state::{unix_now, Route, Shared};
 use crate::text::{self, Reply};
@@ -55,14 +57,9 @@ pub(crate) async fn chat(
     State(state): State<Arc<Shared>>,
     headers: HeaderMap,
     raw: Bytes,
-) -> Result<Response, ApiError> {
-    state.hit(Route::Chat);
-    let cut = match fault::apply(&state, Shape::OpenAi).await {
-        Effect::Proceed => None,
-        Effect::Respond(response) => return Ok(response),
-        Effect::Cut(n) => Some(n),
-    };
-    state.authorize(&headers, Shape::OpenAi)?;
+) -> Result<Response, Early> {
+    let key = auth::extract_key(&headers, Shape::OpenAi);
+    let cut = admit(&state, Route::Chat, Shape::OpenAi, key).await?;
     let request: ChatRequest = body::parse(
         &raw,
         Shape::OpenAi,
@@ -75,7 +72,8 @@ pub(crate) async fn chat(
         return Err(ApiError::bad_request(
             Shape::OpenAi,
             "Invalid 'messages': empty array. Expected an array with minimum length 1.",
-        ));
+        )
+        .into());
     }
     let messages: Vec<(String, String)> = request
         .messages

@@ -28,16 +28,19 @@ pub(crate) enum Route {
     Key,
     /// `GET /v1beta/models`.
     GeminiModels,
+    /// `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`.
+    GeminiGenerate,
 }
 
 impl Route {
-    const ALL: [Route; 6] = [
+    const ALL: [Route; 7] = [
         Route::Models,
         Route::Chat,
         Route::Messages,
         Route::Tags,
         Route::Key,
         Route::GeminiModels,
+        Route::GeminiGenerate,
     ];
 
     /// The public label used by `MockServer::calls`.
@@ -49,6 +52,7 @@ impl Route {
             Route::Tags => "tags",
             Route::Key => "key",
             Route::GeminiModels => "gemini_models",
+            Route::GeminiGenerate => "gemini_generate",
         }
     }
 
@@ -112,7 +116,7 @@ impl Shared {
         self.total.load(Ordering::Relaxed)
     }
 
-    /// A new response id number (1, 2, …), shared by chat and messages.
+    /// A new response id number (1, 2, …), shared by chat, messages and Gemini generate.
     pub(crate) fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }

@@ -67,6 +67,8 @@ mod auth;
 mod cli;
 #[path = "mock/faults.rs"]
 mod faults;
+#[path = "mock/gemini.rs"]
+mod gemini;
 #[path = "mock/openai.rs"]
 mod openai;
 #[path = "mock/probes.rs"]

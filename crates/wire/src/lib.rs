@@ -1,5 +1,7 @@
 //! Switchyard's wire formats: the OpenAI Chat Completions and Anthropic Messages APIs, their
 //! SSE streams, and one canonical model both translate through. Pure: no I/O, no async, no clock.
+//! Google Gemini's native API ([`gemini`]) is supported outbound only: canonical requests are
+//! rendered to it and its replies and streams parsed back.
 //!
 //! The gateway forwards same-format traffic almost untouched (see [`openai::ensure_include_usage`]
 //! and the `set_model` helpers) and, across formats, does
@@ -11,6 +13,7 @@
 pub mod anthropic;
 pub mod canonical;
 pub mod error;
+pub mod gemini;
 mod json;
 pub mod openai;
 pub mod sse;

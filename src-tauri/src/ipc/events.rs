@@ -33,3 +33,7 @@ pub struct RequestsRecorded {
 /// A breaker, key or cool-down state in the gateway changed.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct GatewayHealthChanged;
+
+/// Routes were created, edited or deleted.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct RoutesChanged;

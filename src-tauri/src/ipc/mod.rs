@@ -3,9 +3,11 @@
 
 pub mod commands;
 pub mod commands_gateway;
+pub mod commands_routes;
 pub mod dto;
 pub mod dto_forms;
 pub mod dto_gateway;
+pub mod dto_routes;
 mod error;
 pub mod events;
 
@@ -68,6 +70,7 @@ impl Core {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     use commands_gateway::*;
+    use commands_routes::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             app_info,
@@ -95,6 +98,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             create_token,
             revoke_token,
             recent_requests,
+            list_routes,
+            save_route,
+            delete_route,
+            gateway_health,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,
@@ -102,6 +109,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::TokensChanged,
             events::RequestsRecorded,
             events::GatewayHealthChanged,
+            events::RoutesChanged,
         ])
 }
 

@@ -76,6 +76,7 @@ fn every_event_the_forwarder_emits_is_registered() {
         ("TokensChanged", "tokens-changed"),
         ("RequestsRecorded", "requests-recorded"),
         ("GatewayHealthChanged", "gateway-health-changed"),
+        ("RoutesChanged", "routes-changed"),
     ] {
         assert!(
             forwarder.contains(type_name),

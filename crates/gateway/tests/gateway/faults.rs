@@ -147,8 +147,12 @@ async fn a_stream_cut_after_two_chunks_delivers_them_without_failover_and_is_rec
     let frames: Vec<&str> = text.lines().filter(|l| l.starts_with("data: ")).collect();
     assert_eq!(
         frames.len(),
-        2,
-        "the two chunks sent before the cut: {text}"
+        3,
+        "the two chunks sent before the cut, then an error event: {text}"
+    );
+    assert!(
+        frames[2].contains("\"error\"") && frames[2].contains("broke off"),
+        "the client is told the answer is cut: {text}"
     );
     assert!(
         text.contains("\"role\":\"assistant\""),

@@ -1,0 +1,264 @@
+//! Routes: user-defined model names (`fast`, `cheap`, `best`) that map to candidates (backend +
+//! model, with a weight) and a strategy. Saved routes are published to the gateway at once.
+//! Also the live gateway state the Routes page shows: each backend's and key's breaker,
+//! cool-down, invalid flag, latency and success ratio.
+
+use crate::service::{GatewayStatus, Inner};
+use crate::{AppError, DomainEvent, Switchyard};
+use std::collections::HashSet;
+use switchyard_core::looks_like_key;
+use switchyard_gateway::{RouteCandidate, TrackState};
+use switchyard_policy::Strategy;
+use switchyard_store::RouteRow;
+
+pub const MAX_CANDIDATES: usize = 20;
+pub const MAX_WEIGHT: u32 = 1000;
+
+/// What the route editor submits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteDraft {
+    pub name: String,
+    pub strategy: Strategy,
+    pub candidates: Vec<RouteCandidate>,
+}
+
+/// A saved route as the UI shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteView {
+    pub id: String,
+    pub name: String,
+    pub strategy: Strategy,
+    pub candidates: Vec<CandidateView>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateView {
+    pub backend_id: String,
+    /// `None` when the backend was deleted since (the candidate is skipped).
+    pub backend_name: Option<String>,
+    pub backend_enabled: bool,
+    pub model: String,
+    pub weight: u32,
+}
+
+/// Live state of one backend and its keys, from the gateway's traffic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackendLive {
+    pub backend_id: String,
+    pub state: TrackState,
+    pub keys: Vec<(String, TrackState)>,
+}
+
+impl Switchyard {
+    pub async fn list_routes(&self) -> Result<Vec<RouteView>, AppError> {
+        self.blocking(|inner| {
+            let rows = inner.store.list_routes()?;
+            rows.into_iter().map(|r| view(inner, r)).collect()
+        })
+        .await
+    }
+
+    /// Creates (`id` = `None`) or replaces a route. Validates everything first; nothing is saved
+    /// on error.
+    pub async fn save_route(
+        &self,
+        id: Option<String>,
+        draft: RouteDraft,
+    ) -> Result<RouteView, AppError> {
+        let view = self
+            .blocking(move |inner| {
+                let draft = check(inner, draft, id.as_deref())?;
+                let id = match id {
+                    Some(id) => {
+                        let exists = inner.store.list_routes()?.iter().any(|r| r.id == id);
+                        if !exists {
+                            return Err(AppError::NotFound("Route"));
+                        }
+                        id
+                    }
+                    None => crate::new_id(),
+                };
+                let strategy = to_json(&draft.strategy)?;
+                let candidates = to_json(&draft.candidates)?;
+                inner
+                    .store
+                    .save_route(&id, &draft.name, &strategy, &candidates)?;
+                let row = inner.store.list_routes()?.into_iter().find(|r| r.id == id);
+                view(inner, row.ok_or(AppError::NotFound("Route"))?)
+            })
+            .await?;
+        self.routes_changed().await;
+        Ok(view)
+    }
+
+    pub async fn delete_route(&self, id: String) -> Result<(), AppError> {
+        let deleted = self
+            .blocking(move |inner| Ok(inner.store.delete_route(&id)?))
+            .await?;
+        if !deleted {
+            return Err(AppError::NotFound("Route"));
+        }
+        self.routes_changed().await;
+        Ok(())
+    }
+
+    async fn routes_changed(&self) {
+        self.refresh_gateway().await;
+        self.emit(DomainEvent::RoutesChanged);
+    }
+
+    /// Breaker, cool-down and latency of every enabled backend and its keys. Backends the gateway
+    /// has not used yet show as closed, available, unmeasured.
+    pub fn live_health(&self) -> Vec<BackendLive> {
+        let GatewayStatus::Listening(g) = &self.inner.gateway else {
+            return Vec::new();
+        };
+        let seen = g.health().snapshot(std::time::Instant::now());
+        let state = |id: &str| {
+            seen.iter()
+                .find(|t| t.id == id)
+                .cloned()
+                .unwrap_or_else(|| TrackState::untouched(id))
+        };
+        self.inner
+            .table
+            .get()
+            .targets
+            .iter()
+            .map(|t| BackendLive {
+                backend_id: t.id.clone(),
+                state: state(&t.id),
+                keys: t
+                    .keys
+                    .iter()
+                    .map(|k| (k.id.clone(), state(&k.id)))
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn view(inner: &Inner, row: RouteRow) -> Result<RouteView, AppError> {
+    let backends = inner.store.list_backends()?;
+    let strategy: Strategy = serde_json::from_str(&row.strategy).unwrap_or_default();
+    let candidates: Vec<RouteCandidate> = serde_json::from_str(&row.candidates).unwrap_or_default();
+    Ok(RouteView {
+        id: row.id,
+        name: row.name,
+        strategy,
+        candidates: candidates
+            .into_iter()
+            .map(|c| {
+                let b = backends.iter().find(|b| b.id == c.backend_id);
+                CandidateView {
+                    backend_name: b.map(|b| b.name.clone()),
+                    backend_enabled: b.is_some_and(|b| b.enabled),
+                    backend_id: c.backend_id,
+                    model: c.model,
+                    weight: c.weight,
+                }
+            })
+            .collect(),
+        updated_at: row.updated_at,
+    })
+}
+
+/// Route names become model names in every tool: short, no spaces, no `/` (that means
+/// `backend/model`), not a key, unique.
+fn check(inner: &Inner, mut d: RouteDraft, editing: Option<&str>) -> Result<RouteDraft, AppError> {
+    let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
+    d.name = d.name.trim().to_string();
+    if d.name.is_empty() {
+        return bad("Give the route a name, e.g. “fast”: tools ask for it as their model.");
+    }
+    if looks_like_key(&d.name, true) {
+        return bad(
+            "That looks like an API key, not a route name. Keys belong on the Backends page.",
+        );
+    }
+    if d.name.chars().count() > 64 {
+        return bad("A route name can be at most 64 characters.");
+    }
+    if !d
+        .name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+    {
+        return bad(
+            "A route name may use letters, digits, “-”, “_”, “.” and “:” (no spaces or “/”).",
+        );
+    }
+    let taken = inner
+        .store
+        .list_routes()?
+        .into_iter()
+        .any(|r| r.name.eq_ignore_ascii_case(&d.name) && Some(r.id.as_str()) != editing);
+    if taken {
+        return Err(AppError::Conflict(format!(
+            "A route named “{}” already exists.",
+            d.name
+        )));
+    }
+    if d.candidates.is_empty() {
+        return bad("Add at least one candidate: a backend and the model to ask it for.");
+    }
+    if d.candidates.len() > MAX_CANDIDATES {
+        return bad("A route can have at most 20 candidates.");
+    }
+    let backends = inner.store.list_backends()?;
+    let mut seen = HashSet::new();
+    for (n, c) in d.candidates.iter_mut().enumerate() {
+        let n = n + 1;
+        c.model = c.model.trim().to_string();
+        let Some(b) = backends.iter().find(|b| b.id == c.backend_id) else {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: that backend no longer exists."
+            )));
+        };
+        if c.model.is_empty() {
+            c.model = b.default_model.clone();
+        }
+        if looks_like_key(&c.model, false) {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: the model looks like an API key."
+            )));
+        }
+        if c.model.chars().count() > 200 {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: the model name is too long."
+            )));
+        }
+        if c.weight > MAX_WEIGHT {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: a weight can be at most {MAX_WEIGHT}."
+            )));
+        }
+        if !seen.insert((c.backend_id.clone(), c.model.clone())) {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: {} with {} is already in the list.",
+                b.name, c.model
+            )));
+        }
+    }
+    if matches!(d.strategy, Strategy::Weighted) && d.candidates.iter().all(|c| c.weight == 0) {
+        return bad("With the weighted strategy, at least one candidate needs a weight above 0.");
+    }
+    if let Strategy::Composite(w) = d.strategy {
+        let parts = [w.cost, w.latency, w.availability];
+        if parts
+            .iter()
+            .any(|x| !x.is_finite() || *x < 0.0 || *x > 100.0)
+        {
+            return bad("Composite weights must be numbers from 0 to 100.");
+        }
+        if parts.iter().sum::<f64>() <= 0.0 {
+            return bad("At least one composite weight must be above 0.");
+        }
+    }
+    Ok(d)
+}

@@ -1,0 +1,185 @@
+//! Routes through the service and the running gateway: create, use by name, edit, delete; every
+//! kind of bad input refused with nothing saved; live breaker state per backend and key.
+
+use super::*;
+use switchyard_app::{AppError, CompositeWeights, RouteCandidate, RouteDraft, Strategy};
+
+fn cand(backend_id: &str, model: &str, weight: u32) -> RouteCandidate {
+    RouteCandidate {
+        backend_id: backend_id.into(),
+        model: model.into(),
+        weight,
+    }
+}
+
+async fn demo_id(h: &Harness) -> String {
+    h.app.list_backends().await.unwrap()[0].row.id.clone()
+}
+
+async fn ask(h: &Harness, token: &str, model: &str) -> reqwest::Response {
+    let addr = h.app.gateway_addr().unwrap();
+    reqwest::Client::new()
+        .post(format!("http://{addr}/v1/chat/completions"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"model": model, "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
+    let h = start().await;
+    let demo = demo_id(&h).await;
+    let token = h.app.create_token("tests".into()).await.unwrap();
+    let token = token.token.expose().clone();
+    let draft = RouteDraft {
+        name: " fast ".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![cand(&demo, "demo-fast", 1)],
+    };
+    let saved = h.app.save_route(None, draft).await.unwrap();
+    assert_eq!(saved.name, "fast", "trimmed");
+    assert_eq!(saved.candidates[0].backend_name.as_deref(), Some("Demo"));
+
+    let r = ask(&h, &token, "FAST").await;
+    assert_eq!(r.status(), 200, "route names match case-insensitively");
+    assert_eq!(r.headers()["x-switchyard-model"], "demo-fast");
+
+    let renamed = RouteDraft {
+        name: "quick".into(),
+        strategy: Strategy::Weighted,
+        candidates: vec![cand(&demo, "", 2)],
+    };
+    let edited = h
+        .app
+        .save_route(Some(saved.id.clone()), renamed)
+        .await
+        .unwrap();
+    assert_eq!(
+        edited.candidates[0].model, "demo-chat",
+        "empty model = the backend's default"
+    );
+    assert_eq!(h.app.list_routes().await.unwrap().len(), 1);
+    assert_eq!(
+        ask(&h, &token, "fast").await.status(),
+        404,
+        "the old name is gone"
+    );
+    assert_eq!(ask(&h, &token, "quick").await.status(), 200);
+
+    h.app.delete_route(saved.id.clone()).await.unwrap();
+    assert_eq!(ask(&h, &token, "quick").await.status(), 404);
+    assert!(matches!(
+        h.app.delete_route(saved.id).await,
+        Err(AppError::NotFound("Route"))
+    ));
+}
+
+#[tokio::test]
+async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
+    let h = start().await;
+    let demo = demo_id(&h).await;
+    let ok = vec![cand(&demo, "demo-chat", 1)];
+    let first = RouteDraft {
+        name: "best".into(),
+        strategy: Strategy::Priority,
+        candidates: ok.clone(),
+    };
+    h.app.save_route(None, first).await.unwrap();
+    let cases: Vec<(&str, Strategy, Vec<RouteCandidate>, &str)> = vec![
+        ("", Strategy::Priority, ok.clone(), "Give the route a name"),
+        ("my route", Strategy::Priority, ok.clone(), "no spaces"),
+        (
+            "openai/gpt",
+            Strategy::Priority,
+            ok.clone(),
+            "no spaces or “/”",
+        ),
+        (
+            "sk-proj-abcdefghijklmnopqrstuv",
+            Strategy::Priority,
+            ok.clone(),
+            "looks like an API key",
+        ),
+        ("BEST", Strategy::Priority, ok.clone(), "already exists"),
+        ("x", Strategy::Priority, vec![], "at least one candidate"),
+        (
+            "x",
+            Strategy::Priority,
+            vec![cand("nope", "m", 1)],
+            "no longer exists",
+        ),
+        (
+            "x",
+            Strategy::Priority,
+            vec![cand(&demo, "m", 1), cand(&demo, "m", 1)],
+            "already in the list",
+        ),
+        (
+            "x",
+            Strategy::Priority,
+            vec![cand(&demo, "m", 5000)],
+            "at most 1000",
+        ),
+        (
+            "x",
+            Strategy::Weighted,
+            vec![cand(&demo, "m", 0)],
+            "weight above 0",
+        ),
+        (
+            "x",
+            Strategy::Composite(CompositeWeights {
+                cost: -1.0,
+                latency: 1.0,
+                availability: 0.0,
+            }),
+            ok.clone(),
+            "from 0 to 100",
+        ),
+    ];
+    for (name, strategy, candidates, expected) in cases {
+        let draft = RouteDraft {
+            name: name.into(),
+            strategy,
+            candidates,
+        };
+        let err = h.app.save_route(None, draft).await.unwrap_err();
+        assert!(
+            matches!(err, AppError::Invalid(_) | AppError::Conflict(_)),
+            "{name}: {err:?}"
+        );
+        assert!(err.to_string().contains(expected), "{name}: {err}");
+        assert!(
+            !err.to_string().contains("abcdefghijklmnop"),
+            "never echoes a key"
+        );
+    }
+    let routes = h.app.list_routes().await.unwrap();
+    assert_eq!(routes.len(), 1, "nothing saved half-way");
+    let missing = RouteDraft {
+        name: "z".into(),
+        strategy: Strategy::Priority,
+        candidates: ok,
+    };
+    assert!(matches!(
+        h.app.save_route(Some("no-such-id".into()), missing).await,
+        Err(AppError::NotFound("Route"))
+    ));
+}
+
+#[tokio::test]
+async fn live_health_lists_every_enabled_backend_and_measures_served_ones() {
+    let h = start().await;
+    let token = h.app.create_token("tests".into()).await.unwrap();
+    let before = h.app.live_health();
+    assert_eq!(before.len(), 1, "the Demo backend");
+    assert_eq!(before[0].state.breaker, "closed");
+    assert_eq!(before[0].state.latency_ms, None, "not used yet");
+    let r = ask(&h, token.token.expose(), "demo-chat").await;
+    assert_eq!(r.status(), 200);
+    let after = h.app.live_health();
+    assert!(after[0].state.latency_ms.is_some(), "{after:?}");
+    assert_eq!(after[0].state.availability, 1.0);
+}

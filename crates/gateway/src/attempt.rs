@@ -1,0 +1,176 @@
+//! One upstream attempt: how its answer is classified and what the gateway does about it, plus
+//! the small helpers around it (served-by headers, `retry-after`, breaker announcements, keys).
+
+use crate::limits::Admission;
+use crate::log::RequestLog;
+use crate::reply::Shape;
+use crate::resolve::Candidate;
+use crate::upstream::Inbound;
+use crate::GatewayState;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// How one attempt ended.
+pub enum Outcome {
+    /// A 2xx answer, being sent to the caller.
+    Served(Response),
+    /// The key was refused or rate-limited: try the next key.
+    NextKey(&'static str),
+    /// A provider error, timeout or connect failure: retry (maybe after the wait), then fail over.
+    Retry(&'static str, Option<Duration>),
+    /// The caller's own error (other 4xx), returned as is.
+    Final(Response),
+}
+
+/// What the attempt was.
+pub struct Sent<'a> {
+    pub cand: &'a Candidate,
+    pub key_label: Option<&'a str>,
+    pub key_id: Option<&'a str>,
+    pub out: Shape,
+    pub reason: &'a str,
+    pub started: Instant,
+    pub slot: Admission,
+    pub deadline: tokio::time::Instant,
+}
+
+pub async fn classify(
+    state: &Arc<GatewayState>,
+    inbound: &Inbound,
+    log: &mut RequestLog,
+    answer: Result<reqwest::Result<reqwest::Response>, tokio::time::error::Elapsed>,
+    sent: Sent<'_>,
+) -> Outcome {
+    let Sent {
+        cand,
+        key_label,
+        key_id,
+        out,
+        reason,
+        started,
+        slot,
+        deadline,
+    } = sent;
+    let t = &cand.target;
+    let took = started.elapsed();
+    let resp = match answer {
+        Err(_) => {
+            log.attempt(t, &cand.model, key_label, None, Some("timeout"), took);
+            return Outcome::Retry("no answer in time", None);
+        }
+        Ok(Err(e)) => {
+            log.attempt(t, &cand.model, key_label, None, Some("connect"), took);
+            tracing::debug!(backend = %t.name, error = %crate::root_cause(&e), "upstream unreachable");
+            return Outcome::Retry("unreachable", None);
+        }
+        Ok(Ok(r)) => r,
+    };
+    let status = resp.status().as_u16();
+    let class = match status {
+        200..=299 => None,
+        401 | 403 => Some("key_invalid"),
+        429 => Some("rate_limited"),
+        500..=599 => Some("upstream_5xx"),
+        _ => Some("client_error"),
+    };
+    log.attempt(t, &cand.model, key_label, Some(status), class, took);
+    match status {
+        200..=299 => {
+            let extra = served_headers(&t.name, &cand.model, reason, log);
+            log.hold(slot);
+            let r = if inbound.stream {
+                let timing = crate::respond::Timing {
+                    idle: state.config.timeouts.idle,
+                    deadline,
+                };
+                crate::respond::streaming(resp, inbound, out, log.take(), timing, extra)
+            } else {
+                crate::respond::buffered(resp, inbound, out, log.take(), extra, deadline).await
+            };
+            Outcome::Served(r)
+        }
+        401 | 403 => {
+            if let Some(id) = key_id {
+                state.health.mark_invalid(id);
+                state.observer.key_rejected(&t.id, id, status);
+            }
+            Outcome::NextKey("key refused by the provider")
+        }
+        429 => {
+            let wait = retry_after(resp.headers()).unwrap_or(Duration::from_secs(30));
+            state
+                .health
+                .cool_down(key_id.unwrap_or(&t.id), state.clock.now() + wait);
+            state.observer.rate_limited(&t.id, key_id, wait.as_secs());
+            Outcome::NextKey("rate-limited")
+        }
+        500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
+        _ => Outcome::Final(
+            crate::respond::buffered(resp, inbound, out, log.take(), HeaderMap::new(), deadline)
+                .await,
+        ),
+    }
+}
+
+/// Tells the observer about a breaker transition, with the state names its contract promises.
+pub fn announce(
+    state: &GatewayState,
+    backend_id: &str,
+    key_id: Option<&str>,
+    tr: &switchyard_policy::Transition,
+) {
+    let to = match tr.to {
+        switchyard_policy::BreakerState::Closed => "closed",
+        switchyard_policy::BreakerState::Open { .. } => "open",
+        switchyard_policy::BreakerState::HalfOpen => "halfOpen",
+    };
+    state
+        .observer
+        .breaker_changed(backend_id, key_id, to, &tr.reason.to_string());
+}
+
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        .collect();
+    switchyard_policy::retry_after(&pairs, SystemTime::now())
+}
+
+pub async fn load_key(
+    state: &Arc<GatewayState>,
+    key_id: &str,
+) -> Result<switchyard_secrets::SecretString, String> {
+    if let Some(k) = state.keys.cached(key_id) {
+        return Ok(k);
+    }
+    let keys = Arc::clone(&state.keys);
+    let id = key_id.to_string();
+    tokio::task::spawn_blocking(move || keys.load(&id))
+        .await
+        .map_err(|_| "keychain read failed".to_string())?
+}
+
+/// `x-switchyard-*` headers: which backend served and why.
+pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    let mut put = |name: &'static str, value: &str| {
+        let clean: String = value
+            .chars()
+            .filter(|c| c.is_ascii() && !c.is_ascii_control())
+            .collect();
+        if let Ok(v) = HeaderValue::from_str(&clean) {
+            h.insert(name, v);
+        }
+    };
+    put("x-switchyard-backend", backend);
+    put("x-switchyard-model", model);
+    put("x-switchyard-reason", reason);
+    put("x-switchyard-request-id", log.id());
+    // The ids the official SDKs surface (`_request_id`, `requestID`): the Requests page row.
+    put("x-request-id", log.id());
+    put("request-id", log.id());
+    h
+}

@@ -1,0 +1,184 @@
+//! Google Gemini's native API (`POST /v1beta/models/{model}:generateContent`, and
+//! `:streamGenerateContent?alt=sse` with the same body), outbound side only: the gateway renders
+//! canonical requests to Gemini and reads Gemini's answers back. Gemini is never an inbound
+//! format, so there is no `parse_request`, `render_response` or stream encoder here.
+//!
+//! Owns: request rendering (with the JSON-schema clean-up Gemini's function declarations need),
+//! response parsing, the `alt=sse` stream decoder, the error body in both directions and the URL
+//! path (the model is in the URL, never in the body). Shared here: `finishReason` and
+//! `usageMetadata` mapping, and reading a candidate's parts, so that responses and streams agree.
+//!
+//! # Usage
+//! Gemini's `promptTokenCount` *includes* `cachedContentTokenCount` (like OpenAI's
+//! `prompt_tokens`), so `input = promptTokenCount + toolUsePromptTokenCount − cached` and
+//! `cache_read = cached`. Its `candidatesTokenCount` *excludes* `thoughtsTokenCount`, so
+//! `output = candidates + thoughts` and `reasoning = thoughts` (reasoning stays a part of output,
+//! as the canonical model documents). Gemini has no cache-write counter.
+//!
+//! # Tool-call ids
+//! Gemini gives function calls no ids: they are synthesised as `call_0`, `call_1`, … in order of
+//! appearance within one reply, identically in responses and streams. Ids therefore repeat across
+//! turns; [`render_request`] pairs a tool result with the most recent earlier call of that id.
+
+mod decode;
+mod render;
+mod response;
+mod schema;
+
+pub use decode::StreamDecoder;
+pub use render::render_request;
+pub use response::parse_response;
+
+use serde_json::{json, Value};
+
+use crate::canonical::{Part, StopReason, Usage};
+use crate::error::WireError;
+use crate::json::{index, Obj};
+
+/// The path of the generate call for `model`, relative to an API base that ends in the version
+/// (`https://generativelanguage.googleapis.com/v1beta`): `/models/{model}:generateContent`, or
+/// `/models/{model}:streamGenerateContent?alt=sse` when `stream`. A leading `models/` in `model`
+/// is dropped; characters outside `[A-Za-z0-9._-]` are percent-encoded so a model name can never
+/// add path segments or a query.
+pub fn model_path(model: &str, stream: bool) -> String {
+    let model = model.strip_prefix("models/").unwrap_or(model);
+    let mut encoded = String::with_capacity(model.len());
+    for byte in model.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if stream {
+        format!("/models/{encoded}:streamGenerateContent?alt=sse")
+    } else {
+        format!("/models/{encoded}:generateContent")
+    }
+}
+
+/// An error body in Gemini's shape: `{"error":{"code","message","status"}}`, with the gRPC-style
+/// `status` chosen from the HTTP status.
+pub fn error_body(status: u16, message: &str) -> Value {
+    let kind = match status {
+        400 | 413 => "INVALID_ARGUMENT",
+        401 => "UNAUTHENTICATED",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        409 => "ABORTED",
+        429 => "RESOURCE_EXHAUSTED",
+        499 => "CANCELLED",
+        501 => "UNIMPLEMENTED",
+        503 => "UNAVAILABLE",
+        504 => "DEADLINE_EXCEEDED",
+        500..=599 => "INTERNAL",
+        _ => "INVALID_ARGUMENT",
+    };
+    json!({"error": {"code": status, "message": message, "status": kind}})
+}
+
+/// The provider's message from a Gemini error body (`{"error":{"message":…}}`, or the same
+/// object as the first element of an array, as non-SSE streaming calls answer). `None` when the
+/// body is not a Gemini error. The message is the provider's own text, to relay to the client.
+pub fn error_message(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let value = match &value {
+        Value::Array(items) => items.first()?,
+        other => other,
+    };
+    value
+        .get("error")?
+        .get("message")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// Maps `finishReason`. Gemini reports `STOP` for a natural end, a matched stop sequence and a
+/// reply that calls functions alike: `called_tool` (a `functionCall` part was seen) turns that
+/// `STOP` into [`StopReason::ToolUse`]. Every safety-style block becomes `ContentFilter`.
+pub(crate) fn stop_from_finish(reason: &str, called_tool: bool) -> StopReason {
+    match reason {
+        "STOP" | "FINISH_REASON_UNSPECIFIED" if called_tool => StopReason::ToolUse,
+        "STOP" => StopReason::EndTurn,
+        "MAX_TOKENS" => StopReason::MaxTokens,
+        "SAFETY"
+        | "RECITATION"
+        | "BLOCKLIST"
+        | "PROHIBITED_CONTENT"
+        | "SPII"
+        | "IMAGE_SAFETY"
+        | "IMAGE_PROHIBITED_CONTENT"
+        | "IMAGE_RECITATION" => StopReason::ContentFilter,
+        other => StopReason::Other(other.to_owned()),
+    }
+}
+
+/// Reads a `usageMetadata` object (see the module docs for the arithmetic).
+pub(crate) fn usage_from(obj: &Obj<'_>) -> Usage {
+    let prompt = obj
+        .count("promptTokenCount")
+        .saturating_add(obj.count("toolUsePromptTokenCount"));
+    let cached = obj.count("cachedContentTokenCount").min(prompt);
+    let thoughts = obj.count("thoughtsTokenCount");
+    Usage {
+        input_tokens: prompt - cached,
+        output_tokens: obj.count("candidatesTokenCount").saturating_add(thoughts),
+        cache_read_tokens: cached,
+        cache_write_tokens: 0,
+        reasoning_tokens: thoughts,
+    }
+}
+
+/// The text and function-call parts of one candidate, in order. Adjacent text parts are joined;
+/// thought summaries (`thought: true`) and parts no other format can carry (code execution,
+/// inline output data) are skipped. Function calls get the ids `call_{first_call}`,
+/// `call_{first_call + 1}`, …; their `args` object becomes the arguments JSON (`{}` if absent).
+pub(crate) fn candidate_parts(
+    candidate: &Obj<'_>,
+    first_call: usize,
+) -> Result<Vec<Part>, WireError> {
+    let mut out: Vec<Part> = Vec::new();
+    let Some(content) = candidate.obj("content")? else {
+        return Ok(out);
+    };
+    let mut calls = first_call;
+    for (i, part) in content.arr("parts")?.into_iter().flatten().enumerate() {
+        let part = Obj::new(part, index(&content.path("parts"), i))?;
+        if part.bool("thought")? == Some(true) {
+            continue;
+        }
+        if let Some(text) = part.str("text")? {
+            match out.last_mut() {
+                Some(Part::Text(last)) => last.push_str(text),
+                _ if text.is_empty() => {}
+                _ => out.push(Part::Text(text.to_owned())),
+            }
+        } else if let Some(call) = part.obj("functionCall")? {
+            out.push(Part::ToolCall {
+                id: call_id(calls),
+                name: call.req_str("name")?.to_owned(),
+                arguments_json: call
+                    .get("args")
+                    .map_or_else(|| "{}".to_owned(), Value::to_string),
+            });
+            calls += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The synthesised id of the `ordinal`-th function call of a reply.
+pub(crate) fn call_id(ordinal: usize) -> String {
+    format!("call_{ordinal}")
+}
+
+/// `promptFeedback.blockReason`: the prompt itself was blocked and no candidate was produced.
+pub(crate) fn prompt_blocked(root: &Obj<'_>) -> bool {
+    root.get("promptFeedback")
+        .and_then(|f| f.get("blockReason"))
+        .is_some_and(|r| !r.is_null())
+}
+
+#[cfg(test)]
+#[path = "mod_tests.rs"]
+mod tests;

@@ -1,0 +1,210 @@
+//! [`ChatRequest`] → Gemini `generateContent` body (the same body serves
+//! `streamGenerateContent`; the model and streaming are chosen by the URL, see
+//! [`super::model_path`], so neither `model` nor `stream` is in the body).
+//!
+//! Gemini's constraints, enforced here so a translated request is accepted:
+//! - The system prompt goes to `systemInstruction`; roles are `user` and `model`. `Role::Tool`
+//!   messages are sent as `user`, consecutive contents with the same role are merged, and inside
+//!   a `user` content `functionResponse` parts are moved first (stable), right after the calls.
+//! - Empty text parts and contents left without parts are dropped (the API rejects them).
+//! - A `functionResponse` needs the function *name*: it is recovered from the most recent
+//!   earlier assistant call with the same id (ids repeat across turns, see the module docs);
+//!   with no such call the id itself is used as the name. Its `response` must be an object: a
+//!   result that parses as a JSON object is sent as is, anything else as `{"content": text}`;
+//!   a failed result (`is_error`) is wrapped as `{"error": …}`, the key Gemini documents for it.
+//! - `functionCall.args` must be an object: arguments that do not parse as one become `{}`.
+//!   Gemini 3 rejects a replayed call without a thought signature, which no other format can
+//!   carry: the first call of every `model` content gets the documented placeholder signature
+//!   [`SKIP_SIGNATURE`] (older models ignore the field).
+//! - Images: inline data becomes `inlineData`. A URL becomes `fileData` when its path ends in a
+//!   known image extension (Gemini requires a `mimeType`, which the canonical model does not
+//!   record for URLs); otherwise it is sent as the text `[image: <url>]` so the request still
+//!   goes through. Images in assistant messages are dropped (Gemini does not accept them back).
+//! - Tool schemas are cleaned up for Gemini's OpenAPI subset (see `schema`); a declaration whose
+//!   parameters are an object without properties is sent without `parameters`.
+//! - `tool_choice` (only sent with tools) becomes `toolConfig.functionCallingConfig.mode`
+//!   (`AUTO` / `NONE` / `ANY`, plus `allowedFunctionNames` for a named tool).
+//! - `generationConfig` carries `temperature` (Gemini allows 0–2, as sent), `topP`,
+//!   `maxOutputTokens` and `stopSequences`; `candidateCount` and `topK` are never sent (the
+//!   canonical model has no `top_k`). `user` has no Gemini equivalent and is dropped.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::canonical::{ChatRequest, ImageSource, Message, Part, Role, Tool, ToolChoice};
+use crate::json::arguments_object;
+
+use super::schema::clean_schema;
+
+/// The thought signature Gemini documents for function calls that it did not produce itself
+/// (history from another model or client), which skips its signature validation.
+pub(crate) const SKIP_SIGNATURE: &str = "skip_thought_signature_validator";
+
+/// Renders a Gemini `generateContent` request body.
+pub fn render_request(req: &ChatRequest) -> Value {
+    let mut body = Map::new();
+    if let Some(system) = req.system.as_deref().filter(|s| !s.is_empty()) {
+        body.insert(
+            "systemInstruction".into(),
+            json!({"parts": [{"text": system}]}),
+        );
+    }
+    body.insert("contents".into(), render_contents(&req.messages));
+    if !req.tools.is_empty() {
+        let declarations: Vec<Value> = req.tools.iter().map(render_tool).collect();
+        body.insert(
+            "tools".into(),
+            json!([{"functionDeclarations": declarations}]),
+        );
+        if let Some(choice) = &req.tool_choice {
+            body.insert(
+                "toolConfig".into(),
+                json!({"functionCallingConfig": render_tool_choice(choice)}),
+            );
+        }
+    }
+    let mut config = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            config.insert(key.into(), v);
+        }
+    };
+    put("temperature", req.temperature.map(Value::from));
+    put("topP", req.top_p.map(Value::from));
+    put("maxOutputTokens", req.max_tokens.map(Value::from));
+    put(
+        "stopSequences",
+        (!req.stop.is_empty()).then(|| json!(req.stop)),
+    );
+    if !config.is_empty() {
+        body.insert("generationConfig".into(), Value::Object(config));
+    }
+    Value::Object(body)
+}
+
+fn render_contents(messages: &[Message]) -> Value {
+    // Tool name per call id, as of the message being rendered: later calls override earlier
+    // ones, so a result pairs with the most recent call of its id.
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    let mut merged: Vec<(&str, Vec<Value>)> = Vec::new();
+    for m in messages {
+        let role = match m.role {
+            Role::Assistant => "model",
+            Role::User | Role::Tool => "user",
+        };
+        let mut parts = Vec::new();
+        for part in &m.content {
+            if let Some(p) = render_part(part, m.role, &names) {
+                parts.push(p);
+            }
+            if let (Role::Assistant, Part::ToolCall { id, name, .. }) = (m.role, part) {
+                names.insert(id, name);
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        match merged.last_mut() {
+            Some((last, existing)) if *last == role => existing.extend(parts),
+            _ => merged.push((role, parts)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(role, mut parts)| {
+            if role == "user" {
+                // Stable: function responses first, everything else after, each in order.
+                parts.sort_by_key(|p| p.get("functionResponse").is_none());
+            } else if let Some(first_call) =
+                parts.iter_mut().find(|p| p.get("functionCall").is_some())
+            {
+                first_call["thoughtSignature"] = json!(SKIP_SIGNATURE);
+            }
+            json!({"role": role, "parts": parts})
+        })
+        .collect()
+}
+
+fn render_part(part: &Part, role: Role, names: &HashMap<&str, &str>) -> Option<Value> {
+    Some(match part {
+        Part::Text(t) if t.is_empty() => return None,
+        Part::Text(t) => json!({"text": t}),
+        Part::Image(_) if role == Role::Assistant => return None,
+        Part::Image(ImageSource::Base64 { media_type, data }) => {
+            json!({"inlineData": {"mimeType": media_type, "data": data}})
+        }
+        Part::Image(ImageSource::Url(url)) => match image_mime_type(url) {
+            Some(mime) => json!({"fileData": {"mimeType": mime, "fileUri": url}}),
+            None => json!({"text": format!("[image: {url}]")}),
+        },
+        Part::ToolCall {
+            name,
+            arguments_json,
+            ..
+        } => json!({"functionCall": {"name": name, "args": arguments_object(arguments_json)}}),
+        Part::ToolResult {
+            call_id,
+            content,
+            is_error,
+        } => {
+            let name = names
+                .get(call_id.as_str())
+                .copied()
+                .unwrap_or(call_id.as_str());
+            json!({"functionResponse": {"name": name, "response": tool_response(content, *is_error)}})
+        }
+    })
+}
+
+/// A tool result as the object `functionResponse.response` must be.
+fn tool_response(content: &str, is_error: bool) -> Value {
+    let parsed = match serde_json::from_str::<Value>(content) {
+        Ok(object @ Value::Object(_)) => object,
+        _ => json!({"content": content}),
+    };
+    if is_error {
+        json!({"error": parsed})
+    } else {
+        parsed
+    }
+}
+
+/// The image MIME type implied by a URL's path extension (query and fragment ignored).
+fn image_mime_type(url: &str) -> Option<&'static str> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let (_, ext) = path.rsplit_once('.')?;
+    Some(match ext.to_ascii_lowercase().as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "heic" => "image/heic",
+        "heif" => "image/heif",
+        _ => return None,
+    })
+}
+
+fn render_tool(tool: &Tool) -> Value {
+    let mut declaration = json!({"name": tool.name});
+    if let Some(d) = &tool.description {
+        declaration["description"] = json!(d);
+    }
+    if let Some(parameters) = clean_schema(&tool.parameters) {
+        declaration["parameters"] = parameters;
+    }
+    declaration
+}
+
+fn render_tool_choice(choice: &ToolChoice) -> Value {
+    match choice {
+        ToolChoice::Auto => json!({"mode": "AUTO"}),
+        ToolChoice::None => json!({"mode": "NONE"}),
+        ToolChoice::Required => json!({"mode": "ANY"}),
+        ToolChoice::Named(name) => json!({"mode": "ANY", "allowedFunctionNames": [name]}),
+    }
+}
+
+#[cfg(test)]
+#[path = "render_tests.rs"]
+mod tests;

@@ -1,0 +1,46 @@
+//! Commands of the Routes page.
+
+use super::dto_routes::{BackendHealth, Route, RouteForm};
+use super::{Core, IpcError};
+use tauri::State;
+
+type Res<T> = Result<T, IpcError>;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_routes(core: State<'_, Core>) -> Res<Vec<Route>> {
+    Ok(core
+        .app()?
+        .list_routes()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Creates (`id` = null) or replaces a route; validated first, nothing saved on error.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core, form))]
+pub async fn save_route(core: State<'_, Core>, id: Option<String>, form: RouteForm) -> Res<Route> {
+    Ok(core.app()?.save_route(id, form.into()).await?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn delete_route(core: State<'_, Core>, id: String) -> Res<()> {
+    Ok(core.app()?.delete_route(id).await?)
+}
+
+/// Live breaker, cool-down and latency of every enabled backend and key.
+#[tauri::command]
+#[specta::specta]
+pub async fn gateway_health(core: State<'_, Core>) -> Res<Vec<BackendHealth>> {
+    Ok(core
+        .app()?
+        .live_health()
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
