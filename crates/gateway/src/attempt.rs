@@ -3,7 +3,7 @@
 
 use crate::limits::Admission;
 use crate::log::RequestLog;
-use crate::reply::Shape;
+use crate::reply::Wire;
 use crate::resolve::Candidate;
 use crate::upstream::Inbound;
 use crate::GatewayState;
@@ -29,7 +29,7 @@ pub struct Sent<'a> {
     pub cand: &'a Candidate,
     pub key_label: Option<&'a str>,
     pub key_id: Option<&'a str>,
-    pub out: Shape,
+    pub out: Wire,
     pub reason: &'a str,
     pub started: Instant,
     pub slot: Admission,
@@ -91,13 +91,7 @@ pub async fn classify(
             };
             Outcome::Served(r)
         }
-        401 | 403 => {
-            if let Some(id) = key_id {
-                state.health.mark_invalid(id);
-                state.observer.key_rejected(&t.id, id, status);
-            }
-            Outcome::NextKey("key refused by the provider")
-        }
+        401 | 403 => refused(state, t, key_id, status),
         429 => {
             let wait = retry_after(resp.headers()).unwrap_or(Duration::from_secs(30));
             state
@@ -106,12 +100,38 @@ pub async fn classify(
             state.observer.rate_limited(&t.id, key_id, wait.as_secs());
             Outcome::NextKey("rate-limited")
         }
+        // Gemini refuses a bad key with 400 API_KEY_INVALID rather than 401.
+        400 if out == Wire::Gemini => {
+            let read = tokio::time::timeout_at(deadline, crate::respond::read_all(resp)).await;
+            let Ok(Ok(bytes)) = read else {
+                return Outcome::Retry("provider answer broke off", None);
+            };
+            if bytes.windows(15).any(|w| w == b"API_KEY_INVALID") {
+                return refused(state, t, key_id, 400);
+            }
+            let r = crate::respond::answer(400, bytes, inbound, out, log.take(), HeaderMap::new());
+            Outcome::Final(r)
+        }
         500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
         _ => Outcome::Final(
             crate::respond::buffered(resp, inbound, out, log.take(), HeaderMap::new(), deadline)
                 .await,
         ),
     }
+}
+
+/// The provider refused the key: remember it, tell the UI, try the next key.
+fn refused(
+    state: &GatewayState,
+    t: &crate::table::Target,
+    key_id: Option<&str>,
+    status: u16,
+) -> Outcome {
+    if let Some(id) = key_id {
+        state.health.mark_invalid(id);
+        state.observer.key_rejected(&t.id, id, status);
+    }
+    Outcome::NextKey("key refused by the provider")
 }
 
 /// Tells the observer about a breaker transition, with the state names its contract promises.

@@ -143,9 +143,9 @@ impl Attempt<'_> {
                 ),
                 None => None,
             };
-            let hdrs =
-                upstream::headers(t.kind, out, secret.as_ref(), self.headers, inbound.stream)?;
-            let url = upstream::endpoint(t.kind, &t.base_url, out);
+            let hdrs = upstream::headers(out, secret.as_ref(), self.headers, inbound.stream)?;
+            let url =
+                upstream::endpoint(t.kind, &t.base_url, out, &self.cand.model, inbound.stream);
             let backoff = Backoff::default();
             let mut attempt = 0u32;
             loop {

@@ -29,6 +29,30 @@ impl Shape {
     }
 }
 
+/// The wire format a backend is spoken to in: a caller's format, or Gemini's native API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    OpenAi,
+    Anthropic,
+    Gemini,
+}
+
+impl From<Shape> for Wire {
+    fn from(s: Shape) -> Self {
+        match s {
+            Shape::OpenAi => Wire::OpenAi,
+            Shape::Anthropic => Wire::Anthropic,
+        }
+    }
+}
+
+impl Wire {
+    /// Whether the caller speaks this format (then the answer passes through untranslated).
+    pub fn is(self, caller: Shape) -> bool {
+        self == Wire::from(caller)
+    }
+}
+
 /// A JSON error response in `shape`.
 pub fn error(shape: Shape, status: StatusCode, message: &str) -> Response {
     let body = match shape {

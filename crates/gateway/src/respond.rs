@@ -7,7 +7,7 @@
 //! tokens seen (estimated from the text forwarded when the provider had not sent usage yet).
 
 use crate::log::RequestLog;
-use crate::reply::{error, Shape};
+use crate::reply::{error, Shape, Wire};
 use crate::upstream::Inbound;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -18,7 +18,7 @@ use std::pin::Pin;
 use std::time::Duration;
 use switchyard_wire::canonical::StreamEvent;
 use switchyard_wire::sse::SseParser;
-use switchyard_wire::{anthropic, openai};
+use switchyard_wire::{anthropic, gemini, openai};
 
 /// Largest buffered answer read from a provider.
 const MAX_ANSWER: usize = 64 * 1024 * 1024;
@@ -27,8 +27,8 @@ const MAX_ANSWER: usize = 64 * 1024 * 1024;
 pub async fn buffered(
     resp: reqwest::Response,
     inbound: &Inbound,
-    out: Shape,
-    mut log: RequestLog,
+    out: Wire,
+    log: RequestLog,
     extra: HeaderMap,
     deadline: tokio::time::Instant,
 ) -> Response {
@@ -45,10 +45,34 @@ pub async fn buffered(
             return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
         }
     };
+    answer(status, bytes, inbound, out, log, extra)
+}
+
+/// Replies with an answer already read whole.
+pub fn answer(
+    status: u16,
+    bytes: Bytes,
+    inbound: &Inbound,
+    out: Wire,
+    mut log: RequestLog,
+    extra: HeaderMap,
+) -> Response {
     log.first_byte();
+    if !(200..300).contains(&status) && !out.is(inbound.shape) {
+        // A provider error in another format: same status, its message, the caller's shape.
+        let msg = provider_message(out, &bytes)
+            .unwrap_or_else(|| format!("The provider answered HTTP {status}."));
+        log.finish(status, None);
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+        let mut r = error(inbound.shape, code, &msg);
+        r.headers_mut()
+            .insert("x-switchyard-error", HeaderValue::from_static("provider"));
+        return r;
+    }
     let parsed = match out {
-        Shape::OpenAi => openai::parse_response(&bytes),
-        Shape::Anthropic => anthropic::parse_response(&bytes),
+        Wire::OpenAi => openai::parse_response(&bytes),
+        Wire::Anthropic => anthropic::parse_response(&bytes),
+        Wire::Gemini => gemini::parse_response(&bytes),
     };
     // A success that is not JSON at all would otherwise pass through untouched as a 200. Only
     // checked when the normal parse failed, so the common path parses once.
@@ -66,7 +90,7 @@ pub async fn buffered(
     if let Ok(p) = &parsed {
         log.usage(&p.usage);
     }
-    let body = if out == inbound.shape {
+    let body = if out.is(inbound.shape) {
         bytes
     } else {
         let rendered = parsed.map(|p| match inbound.shape {
@@ -93,7 +117,17 @@ pub async fn buffered(
     r
 }
 
-async fn read_all(resp: reqwest::Response) -> Result<Bytes, String> {
+/// The message of a provider's error body (`{"error":{"message":…}}` in all three formats).
+fn provider_message(out: Wire, body: &[u8]) -> Option<String> {
+    if out == Wire::Gemini {
+        return gemini::error_message(body);
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let m = v.pointer("/error/message")?.as_str()?;
+    Some(m.chars().take(500).collect())
+}
+
+pub async fn read_all(resp: reqwest::Response) -> Result<Bytes, String> {
     let mut buf = BytesMut::new();
     let mut s = resp.bytes_stream();
     while let Some(chunk) = s.next().await {
@@ -110,6 +144,7 @@ async fn read_all(resp: reqwest::Response) -> Result<Bytes, String> {
 enum Decoder {
     OpenAi(openai::StreamDecoder),
     Anthropic(anthropic::StreamDecoder),
+    Gemini(gemini::StreamDecoder),
 }
 
 enum Encoder {
@@ -143,17 +178,18 @@ pub struct Timing {
 pub fn streaming(
     resp: reqwest::Response,
     inbound: &Inbound,
-    out: Shape,
+    out: Wire,
     mut log: RequestLog,
     timing: Timing,
     extra: HeaderMap,
 ) -> Response {
     log.set_status(resp.status().as_u16());
     let decoder = match out {
-        Shape::OpenAi => Decoder::OpenAi(openai::StreamDecoder::new()),
-        Shape::Anthropic => Decoder::Anthropic(anthropic::StreamDecoder::new()),
+        Wire::OpenAi => Decoder::OpenAi(openai::StreamDecoder::new()),
+        Wire::Anthropic => Decoder::Anthropic(anthropic::StreamDecoder::new()),
+        Wire::Gemini => Decoder::Gemini(gemini::StreamDecoder::new()),
     };
-    let encoder = match (out == inbound.shape, inbound.shape) {
+    let encoder = match (out.is(inbound.shape), inbound.shape) {
         (true, _) => Encoder::Same,
         (false, Shape::OpenAi) => Encoder::OpenAi(openai::StreamEncoder::new(inbound.wants_usage)),
         (false, Shape::Anthropic) => Encoder::Anthropic(anthropic::StreamEncoder::new()),
@@ -163,7 +199,7 @@ pub fn streaming(
         parser: SseParser::new(),
         decoder,
         encoder,
-        strip_usage_frame: out == Shape::OpenAi
+        strip_usage_frame: out == Wire::OpenAi
             && inbound.shape == Shape::OpenAi
             && !inbound.wants_usage,
         timing,
@@ -245,6 +281,7 @@ impl Pump {
             let events: Vec<StreamEvent> = match &mut self.decoder {
                 Decoder::OpenAi(d) => d.feed(&ev.data),
                 Decoder::Anthropic(d) => d.feed(ev.event.as_deref(), &ev.data),
+                Decoder::Gemini(d) => d.feed(&ev.data),
             };
             if let Some(log) = self.log.as_mut() {
                 for e in &events {

@@ -4,42 +4,42 @@
 //! the canonical model when they do not.
 
 use crate::reply::Shape;
+pub use crate::reply::Wire;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
 use switchyard_core::BackendKind;
 use switchyard_secrets::SecretString;
-use switchyard_wire::{anthropic, canonical::ChatRequest, openai};
+use switchyard_wire::{anthropic, canonical::ChatRequest, gemini, openai};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
 /// The format a backend is spoken to in. Demo speaks both, so it takes the caller's.
-pub fn outbound(kind: BackendKind, inbound: Shape) -> Shape {
+pub fn outbound(kind: BackendKind, inbound: Shape) -> Wire {
     match kind {
-        BackendKind::Anthropic => Shape::Anthropic,
-        BackendKind::Demo => inbound,
-        // Gemini through its OpenAI-compatible endpoint.
-        _ => Shape::OpenAi,
+        BackendKind::Anthropic => Wire::Anthropic,
+        BackendKind::Gemini => Wire::Gemini,
+        BackendKind::Demo => inbound.into(),
+        _ => Wire::OpenAi,
     }
 }
 
-/// The chat endpoint for a backend's base URL.
-pub fn endpoint(kind: BackendKind, base_url: &str, out: Shape) -> String {
+/// The chat endpoint for a backend's base URL (Gemini names the model and streaming in the URL).
+pub fn endpoint(kind: BackendKind, base_url: &str, out: Wire, model: &str, stream: bool) -> String {
     let base = base_url.trim_end_matches('/');
     match (out, kind) {
-        (Shape::OpenAi, BackendKind::Ollama) => format!("{base}/v1/chat/completions"),
-        (Shape::OpenAi, BackendKind::Gemini) => format!("{base}/openai/chat/completions"),
-        (Shape::OpenAi, _) => format!("{base}/chat/completions"),
+        (Wire::OpenAi, BackendKind::Ollama) => format!("{base}/v1/chat/completions"),
+        (Wire::OpenAi, _) => format!("{base}/chat/completions"),
         // The Demo base already ends in /v1.
-        (Shape::Anthropic, BackendKind::Demo) => format!("{base}/messages"),
-        (Shape::Anthropic, _) => format!("{base}/v1/messages"),
+        (Wire::Anthropic, BackendKind::Demo) => format!("{base}/messages"),
+        (Wire::Anthropic, _) => format!("{base}/v1/messages"),
+        (Wire::Gemini, _) => format!("{base}{}", gemini::model_path(model, stream)),
     }
 }
 
 /// Headers for the upstream request. The key goes only into a sensitive header.
 pub fn headers(
-    kind: BackendKind,
-    out: Shape,
+    out: Wire,
     key: Option<&SecretString>,
     inbound_headers: &axum::http::HeaderMap,
     stream: bool,
@@ -49,7 +49,7 @@ pub fn headers(
     if stream {
         h.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
     }
-    if out == Shape::Anthropic {
+    if out == Wire::Anthropic {
         let version = inbound_headers
             .get("anthropic-version")
             .cloned()
@@ -60,9 +60,13 @@ pub fn headers(
         }
     }
     if let Some(key) = key {
-        let (name, value) = match (out, kind) {
-            (Shape::Anthropic, _) => (HeaderName::from_static("x-api-key"), key.expose().clone()),
-            _ => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+        let (name, value) = match out {
+            Wire::Anthropic => (HeaderName::from_static("x-api-key"), key.expose().clone()),
+            Wire::Gemini => (
+                HeaderName::from_static("x-goog-api-key"),
+                key.expose().clone(),
+            ),
+            Wire::OpenAi => (AUTHORIZATION, format!("Bearer {}", key.expose())),
         };
         let mut value = HeaderValue::from_str(&value)
             .map_err(|_| "the stored key has characters that cannot be sent".to_string())?;
@@ -102,27 +106,31 @@ impl Inbound {
     /// Errors are safe to show to the caller.
     pub fn body_for(
         &mut self,
-        out: Shape,
+        out: Wire,
         model: &str,
         default_max_tokens: u32,
     ) -> Result<Bytes, String> {
-        let value = if out == self.shape {
-            let mut v = self.json.clone();
-            match out {
-                Shape::OpenAi => {
-                    openai::set_model(&mut v, model);
-                    // Usage is always captured; the frame is removed again if the caller did not ask.
-                    openai::ensure_include_usage(&mut v);
-                }
-                Shape::Anthropic => anthropic::set_model(&mut v, model),
+        let value = match (out, self.shape) {
+            (Wire::OpenAi, Shape::OpenAi) => {
+                let mut v = self.json.clone();
+                openai::set_model(&mut v, model);
+                // Usage is always captured; the frame is removed again if the caller did not ask.
+                openai::ensure_include_usage(&mut v);
+                v
             }
-            v
-        } else {
-            let mut req = self.canonical()?.clone();
-            req.model = model.to_string();
-            match out {
-                Shape::OpenAi => openai::render_request(&req, true),
-                Shape::Anthropic => anthropic::render_request(&req, default_max_tokens),
+            (Wire::Anthropic, Shape::Anthropic) => {
+                let mut v = self.json.clone();
+                anthropic::set_model(&mut v, model);
+                v
+            }
+            _ => {
+                let mut req = self.canonical()?.clone();
+                req.model = model.to_string();
+                match out {
+                    Wire::OpenAi => openai::render_request(&req, true),
+                    Wire::Anthropic => anthropic::render_request(&req, default_max_tokens),
+                    Wire::Gemini => gemini::render_request(&req),
+                }
             }
         };
         serde_json::to_vec(&value)

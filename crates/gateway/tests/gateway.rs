@@ -8,6 +8,8 @@ mod bad_input;
 mod basics;
 #[path = "gateway/faults.rs"]
 mod faults;
+#[path = "gateway/gemini.rs"]
+mod gemini;
 #[path = "gateway/limits.rs"]
 mod limits;
 #[path = "gateway/paused.rs"]
