@@ -29,6 +29,8 @@ pub fn run() -> Result<(), String> {
             builder.mount_events(app);
             let mut opts = Options::new(paths, secrets);
             opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
+            opts.use_saved_gateway_settings = true;
+            opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
             let core = tauri::async_runtime::block_on(Switchyard::start(opts)).map_err(|e| {
                 tracing::error!(error = %e, "core failed to start");
                 IpcError::new(

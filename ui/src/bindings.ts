@@ -41,6 +41,11 @@ export const commands = {
 	revokeToken: (id: string) => typedError<Token_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_token", { id })),
 	/**  The newest ledger rows matching the filters. */
 	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
+	getGatewaySettings: () => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("get_gateway_settings")),
+	/**  Saves the gateway settings (validated; nothing saved on error). They apply at the next start. */
+	updateGatewaySettings: (settings: GatewaySettingsForm) => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings })),
+	/**  Sets a backend's traffic limits (in flight, requests and tokens per minute). */
+	setBackendLimits: (id: string, limits: Limits_Deserialize) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_limits", { id, limits })),
 	listRoutes: () => typedError<Route_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_routes")),
 	/**  Creates (`id` = null) or replaces a route; validated first, nothing saved on error. */
 	saveRoute: (id: string | null, form: RouteForm) => typedError<Route_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_route", { id, form })),
@@ -147,6 +152,7 @@ export type Backend_Deserialize = {
 	status: Status,
 	check?: Check_Deserialize | null,
 	keys: Key_Deserialize[],
+	limits: Limits_Deserialize,
 };
 
 export type Backend_Serialize = {
@@ -163,6 +169,7 @@ export type Backend_Serialize = {
 	status: Status,
 	check: Check_Serialize | null,
 	keys: Key_Serialize[],
+	limits: Limits_Serialize,
 };
 
 /**  Backends, keys or their checks changed: reload lists. */
@@ -274,6 +281,22 @@ export type FixAction = { type: "replace"; value: string } | { type: "trimKey" }
 
 /**  A breaker, key or cool-down state in the gateway changed. */
 export type GatewayHealthChanged = null;
+
+/**  The user's gateway settings; they apply when the gateway next starts. */
+export type GatewaySettingsForm = {
+	port: number,
+	/**  Listen on every interface and accept any `Host` (tokens are still required). */
+	allowNonLoopback: boolean,
+	/**  Browser origins allowed to call the gateway, e.g. `http://localhost:5173`. */
+	allowedOrigins: string[],
+};
+
+/**  Saved settings and whether the running gateway still uses different ones. */
+export type GatewaySettingsState = {
+	settings: GatewaySettingsForm,
+	/**  A restart of Switchyard is needed for the saved settings to take effect. */
+	restartNeeded: boolean,
+};
 
 export type GatewayStatus = GatewayStatus_Serialize | GatewayStatus_Deserialize;
 
@@ -525,6 +548,29 @@ export type LedgerRow_Serialize = {
 	costUsd: number | null,
 	streamed: boolean,
 	attemptList: Attempt_Serialize[],
+};
+
+/**  How much traffic the gateway sends a backend. */
+export type Limits = Limits_Serialize | Limits_Deserialize;
+
+/**  How much traffic the gateway sends a backend. */
+export type Limits_Deserialize = {
+	/**  Requests at once (default 50). */
+	maxInFlight: number,
+	/**  Requests per minute; `null` = no limit. */
+	rpm?: number | null,
+	/**  Tokens per minute; `null` = no limit. */
+	tpm?: number | null,
+};
+
+/**  How much traffic the gateway sends a backend. */
+export type Limits_Serialize = {
+	/**  Requests at once (default 50). */
+	maxInFlight: number,
+	/**  Requests per minute; `null` = no limit. */
+	rpm: number | null,
+	/**  Tokens per minute; `null` = no limit. */
+	tpm: number | null,
 };
 
 /**  What the gateway has learned about a backend or key from its traffic. */

@@ -5,7 +5,7 @@ use crate::service::Inner;
 use crate::{AppError, NewKey, Switchyard};
 use switchyard_core::validate::{validate_backend, validate_key};
 use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
-use switchyard_store::{BackendRow, CheckRow, KeyRow};
+use switchyard_store::{BackendLimits, BackendRow, CheckRow, KeyRow};
 
 /// A backend as the UI shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +38,39 @@ impl Switchyard {
                 .collect())
         })
         .await
+    }
+
+    /// Sets how much traffic the gateway sends a backend: in flight at once (1–1000) and
+    /// optional requests (1–100,000) and tokens (1,000–100,000,000) per minute.
+    pub async fn set_backend_limits(
+        &self,
+        id: String,
+        limits: BackendLimits,
+    ) -> Result<BackendView, AppError> {
+        let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
+        if !(1..=1000).contains(&limits.max_in_flight) {
+            return bad("Requests in flight must be from 1 to 1000.");
+        }
+        if limits.rpm.is_some_and(|r| !(1..=100_000).contains(&r)) {
+            return bad("Requests per minute must be from 1 to 100,000, or empty for no limit.");
+        }
+        if limits
+            .tpm
+            .is_some_and(|t| !(1_000..=100_000_000).contains(&t))
+        {
+            return bad(
+                "Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.",
+            );
+        }
+        let key = id.clone();
+        let found = self
+            .blocking(move |inner| Ok(inner.store.set_backend_limits(&key, limits)?))
+            .await?;
+        if !found {
+            return Err(AppError::NotFound("Backend"));
+        }
+        self.backends_changed().await;
+        self.get_backend(&id).await
     }
 
     pub async fn get_backend(&self, id: &str) -> Result<BackendView, AppError> {

@@ -66,6 +66,7 @@ fn fail(msg: &str) -> ExitCode {
 /// Opens the core like the desktop app does; `with_gateway` binds the gateway port.
 async fn open(
     gateway: Option<crate::GatewayConfig>,
+    port_fixed: bool,
 ) -> Result<
     (
         Switchyard,
@@ -81,6 +82,8 @@ async fn open(
     let guard = logging::init_with(&paths.log_dir, quiet).ok();
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let mut opts = Options::new(paths, secrets);
+    opts.use_saved_gateway_settings = gateway.is_some();
+    opts.gateway_port_fixed = port_fixed;
     opts.gateway = gateway;
     let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
     Ok((app, guard))
@@ -91,10 +94,14 @@ async fn serve(rest: &[&str]) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
+    let mut port_fixed = std::env::var_os(crate::GATEWAY_PORT_ENV).is_some();
     match rest {
         [] => {}
         ["--port", port] => match port.parse::<u16>() {
-            Ok(p) => config.bind.set_port(p),
+            Ok(p) => {
+                config.bind.set_port(p);
+                port_fixed = true;
+            }
             Err(_) => return fail(&format!("--port takes a number, not “{port}”")),
         },
         _ => {
@@ -102,7 +109,7 @@ async fn serve(rest: &[&str]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let (app, _guard) = match open(Some(config)).await {
+    let (app, _guard) = match open(Some(config), port_fixed).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -136,7 +143,7 @@ async fn wait_for_stop() {
 }
 
 async fn token_create(name: &str) -> ExitCode {
-    let (app, _guard) = match open(None).await {
+    let (app, _guard) = match open(None, false).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -151,7 +158,7 @@ async fn token_create(name: &str) -> ExitCode {
 }
 
 async fn token_list() -> ExitCode {
-    let (app, _guard) = match open(None).await {
+    let (app, _guard) = match open(None, false).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -175,7 +182,7 @@ async fn token_list() -> ExitCode {
 }
 
 async fn token_revoke(name: &str) -> ExitCode {
-    let (app, _guard) = match open(None).await {
+    let (app, _guard) = match open(None, false).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };

@@ -110,7 +110,11 @@ pub(crate) fn build_table(inner: &Inner) -> Result<RoutingTable, AppError> {
             name: b.name,
             kind: b.kind,
             default_model: b.default_model,
-            limits: switchyard_gateway::Limits::default(),
+            limits: switchyard_gateway::Limits {
+                max_in_flight: b.limits.max_in_flight,
+                rpm: b.limits.rpm,
+                tpm: b.limits.tpm,
+            },
         })
         .collect();
     let routes = inner

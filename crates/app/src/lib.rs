@@ -7,6 +7,7 @@ pub mod cli;
 mod error;
 mod events;
 mod gateway;
+mod gateway_settings;
 mod import;
 mod keys;
 mod ledger;
@@ -23,6 +24,7 @@ pub use backends::{BackendView, KeyView};
 pub use error::AppError;
 pub use events::DomainEvent;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
+pub use gateway_settings::GatewaySettings;
 pub use import::{Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan};
 pub use keys::NewKey;
 pub use ledger::{LedgerSink, LedgerWriter};
@@ -36,7 +38,8 @@ pub use switchyard_gateway::{GatewayConfig, RouteCandidate, TrackState, DEFAULT_
 pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
-    AttemptRecord, BackendRow, CheckRow, KeyRow, RequestFilter, RequestRecord, TokenRow,
+    AttemptRecord, BackendLimits, BackendRow, CheckRow, KeyRow, RequestFilter, RequestRecord,
+    TokenRow,
 };
 pub use tokens::{Caller, NewToken, TokenIndex, TOKEN_PREFIX};
 

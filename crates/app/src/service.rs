@@ -22,6 +22,10 @@ pub struct Options {
     pub demo: MockConfig,
     pub probe_timeout: Duration,
     pub environment: Environment,
+    /// Apply the user's saved gateway settings (port, LAN access, origins) to `gateway`.
+    pub use_saved_gateway_settings: bool,
+    /// Keep `gateway`'s port even so (it came from `--port` or the environment).
+    pub gateway_port_fixed: bool,
 }
 
 impl Options {
@@ -33,6 +37,8 @@ impl Options {
             demo: MockConfig::demo(),
             probe_timeout: Duration::from_secs(10),
             environment: Environment::Process,
+            use_saved_gateway_settings: false,
+            gateway_port_fixed: false,
         }
     }
 }
@@ -56,6 +62,8 @@ pub(crate) struct Inner {
     pub table: switchyard_gateway::TableHandle,
     pub key_cache: Arc<crate::gateway::KeyCache>,
     pub ledger: crate::ledger::LedgerWriter,
+    /// The gateway's port came from `--port` or the environment, not the saved settings.
+    pub gateway_port_fixed: bool,
     pub gateway: GatewayStatus,
 }
 
@@ -98,7 +106,14 @@ impl Switchyard {
         })
         .map_err(|e| AppError::Internal(format!("cannot start the ledger writer: {e}")))?;
         let table = switchyard_gateway::TableHandle::default();
-        let gateway = match (opts.gateway, ledger.sink()) {
+        let mut gateway_config = opts.gateway;
+        if let Some(config) = gateway_config
+            .as_mut()
+            .filter(|_| opts.use_saved_gateway_settings)
+        {
+            crate::gateway_settings::load(&store)?.apply(config, opts.gateway_port_fixed);
+        }
+        let gateway = match (gateway_config, ledger.sink()) {
             (Some(config), Some(sink)) => {
                 let deps = switchyard_gateway::Deps {
                     table: table.clone(),
@@ -132,6 +147,7 @@ impl Switchyard {
                 table,
                 key_cache,
                 ledger,
+                gateway_port_fixed: opts.gateway_port_fixed,
                 gateway,
             }),
         };

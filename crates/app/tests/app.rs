@@ -5,6 +5,8 @@
 
 #[path = "app/backends.rs"]
 mod backends;
+#[path = "app/gateway_settings.rs"]
+mod gateway_settings;
 #[path = "app/import.rs"]
 mod import;
 #[path = "app/keys.rs"]

@@ -5,9 +5,9 @@
 use crate::reply::{error, Shape};
 use crate::{Caller, GatewayState};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 pub async fn check(
@@ -24,9 +24,17 @@ pub async fn check(
             "This gateway only answers requests addressed to localhost / 127.0.0.1.",
         );
     }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_string);
+    if let Some(origin) = &origin {
         if !state.config.allowed_origins.iter().any(|a| a == origin) {
             return error(shape, StatusCode::FORBIDDEN, "Browser origin not allowed: add it in Gateway settings to call Switchyard from a web page.");
+        }
+        // A browser's preflight carries no token; an allowed origin gets the CORS answer.
+        if req.method() == axum::http::Method::OPTIONS {
+            return cors(origin, StatusCode::NO_CONTENT.into_response());
         }
     }
     let Some(token) = presented_token(headers) else {
@@ -44,7 +52,41 @@ pub async fn check(
         );
     };
     req.extensions_mut().insert::<Caller>(caller);
-    next.run(req).await
+    let resp = next.run(req).await;
+    match origin {
+        Some(o) => cors(&o, resp),
+        None => resp,
+    }
+}
+
+/// CORS headers for an allowed browser origin.
+fn cors(origin: &str, mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(origin) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("origin"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(
+            "authorization, content-type, x-api-key, anthropic-version, anthropic-beta",
+        ),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(
+            "x-switchyard-backend, x-switchyard-model, x-switchyard-reason, x-request-id",
+        ),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    resp
 }
 
 /// `Authorization: Bearer T` or `x-api-key: T`.

@@ -146,6 +146,11 @@ impl Gateway {
         self.addr
     }
 
+    /// The settings it runs with.
+    pub fn config(&self) -> &GatewayConfig {
+        &self.state.config
+    }
+
     /// Live breaker, cool-down and latency state of backends and keys.
     pub fn health(&self) -> Arc<Health> {
         Arc::clone(&self.state.health)

@@ -15,11 +15,11 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// Why a backend cannot take one more request now.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
-    #[error("at its limit of {0} requests in flight")]
+    #[error("at its in-flight limit ({0} requests at once)")]
     Busy(u32),
-    #[error("at its limit of {limit} requests per minute (next slot in {} s)", retry_in.as_secs().max(1))]
+    #[error("at its requests-per-minute limit ({limit}); next slot in {} s", retry_in.as_secs().max(1))]
     Rpm { limit: u32, retry_in: Duration },
-    #[error("at its limit of {limit} tokens per minute (next slot in {} s)", retry_in.as_secs().max(1))]
+    #[error("at its tokens-per-minute limit ({limit}); next slot in {} s", retry_in.as_secs().max(1))]
     Tpm { limit: u32, retry_in: Duration },
 }
 

@@ -15,10 +15,29 @@ pub struct BackendRow {
     pub position: u32,
     pub created_at: String,
     pub updated_at: String,
+    pub limits: BackendLimits,
 }
 
-const COLUMNS: &str =
-    "id, name, kind, base_url, default_model, enabled, position, created_at, updated_at";
+/// How much traffic the gateway sends a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackendLimits {
+    pub max_in_flight: u32,
+    pub rpm: Option<u32>,
+    pub tpm: Option<u32>,
+}
+
+impl Default for BackendLimits {
+    fn default() -> Self {
+        BackendLimits {
+            max_in_flight: 50,
+            rpm: None,
+            tpm: None,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, name, kind, base_url, default_model, enabled, position, created_at, \
+     updated_at, max_in_flight, rpm, tpm";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
     let kind: String = row.get(2)?;
@@ -38,6 +57,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
         position: row.get(6)?,
         created_at: row.get(7)?,
         updated_at: row.get(8)?,
+        limits: BackendLimits {
+            max_in_flight: row.get(9)?,
+            rpm: row.get(10)?,
+            tpm: row.get(11)?,
+        },
     })
 }
 
@@ -51,6 +75,17 @@ impl Store {
                 .query_map([], from_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
+        })
+    }
+
+    /// Sets a backend's traffic limits. False when there is no such backend.
+    pub fn set_backend_limits(&self, id: &str, l: BackendLimits) -> Result<bool, StoreError> {
+        self.with(|c| {
+            let n = c.execute(
+                "UPDATE backends SET max_in_flight = ?2, rpm = ?3, tpm = ?4, updated_at = ?5 WHERE id = ?1",
+                params![id, l.max_in_flight, l.rpm, l.tpm, now()],
+            )?;
+            Ok(n > 0)
         })
     }
 

@@ -100,6 +100,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         latency_ms  INTEGER NOT NULL,
         PRIMARY KEY (request_id, n)
     ) STRICT;",
+    // 3: per-backend traffic limits (in flight; optional requests and tokens per minute).
+    "ALTER TABLE backends ADD COLUMN max_in_flight INTEGER NOT NULL DEFAULT 50;
+    ALTER TABLE backends ADD COLUMN rpm INTEGER;
+    ALTER TABLE backends ADD COLUMN tpm INTEGER;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

@@ -13,7 +13,7 @@ mod routes;
 mod settings;
 mod tokens;
 
-pub use backends::BackendRow;
+pub use backends::{BackendLimits, BackendRow};
 pub use checks::CheckRow;
 pub use db::Store;
 pub use error::StoreError;

@@ -120,3 +120,24 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
         "an unknown price stays unknown, not $0"
     );
 }
+
+#[test]
+fn backend_limits_default_to_50_in_flight_and_round_trip() {
+    let store = Store::open_in_memory().unwrap();
+    let draft = switchyard_core::BackendDraft {
+        name: "Lim".into(),
+        kind: switchyard_core::BackendKind::OpenAi,
+        base_url: "https://api.openai.com/v1".into(),
+        default_model: "gpt-4.1-mini".into(),
+    };
+    let row = store.insert_backend("b1", &draft, true).unwrap();
+    assert_eq!(row.limits, crate::BackendLimits::default());
+    let l = crate::BackendLimits {
+        max_in_flight: 4,
+        rpm: Some(60),
+        tpm: None,
+    };
+    assert!(store.set_backend_limits("b1", l).unwrap());
+    assert_eq!(store.get_backend("b1").unwrap().unwrap().limits, l);
+    assert!(!store.set_backend_limits("nope", l).unwrap());
+}

@@ -1,6 +1,10 @@
 //! Commands of the Gateway and Requests pages.
 
-use super::dto_gateway::{CreatedToken, GatewayStatus, LedgerRow, RequestQuery, Token};
+use super::dto::{Backend, Limits};
+use super::dto_gateway::{
+    CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, LedgerRow,
+    RequestQuery, Token,
+};
 use super::{Core, IpcError};
 use tauri::State;
 
@@ -53,4 +57,43 @@ pub async fn recent_requests(core: State<'_, Core>, query: RequestQuery) -> Res<
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_gateway_settings(core: State<'_, Core>) -> Res<GatewaySettingsState> {
+    let app = core.app()?;
+    let saved = app.gateway_settings().await?;
+    Ok(GatewaySettingsState {
+        restart_needed: app.gateway_restart_needed(&saved),
+        settings: saved.into(),
+    })
+}
+
+/// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn update_gateway_settings(
+    core: State<'_, Core>,
+    settings: GatewaySettingsForm,
+) -> Res<GatewaySettingsState> {
+    let app = core.app()?;
+    let saved = app.update_gateway_settings(settings.into()).await?;
+    Ok(GatewaySettingsState {
+        restart_needed: app.gateway_restart_needed(&saved),
+        settings: saved.into(),
+    })
+}
+
+/// Sets a backend's traffic limits (in flight, requests and tokens per minute).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn set_backend_limits(core: State<'_, Core>, id: String, limits: Limits) -> Res<Backend> {
+    Ok(core
+        .app()?
+        .set_backend_limits(id, limits.into())
+        .await?
+        .into())
 }

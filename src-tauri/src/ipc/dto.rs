@@ -144,6 +144,39 @@ pub struct Backend {
     pub status: Status,
     pub check: Option<Check>,
     pub keys: Vec<Key>,
+    pub limits: Limits,
+}
+
+/// How much traffic the gateway sends a backend.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// Requests at once (default 50).
+    pub max_in_flight: u32,
+    /// Requests per minute; `null` = no limit.
+    pub rpm: Option<u32>,
+    /// Tokens per minute; `null` = no limit.
+    pub tpm: Option<u32>,
+}
+
+impl From<switchyard_app::BackendLimits> for Limits {
+    fn from(l: switchyard_app::BackendLimits) -> Self {
+        Limits {
+            max_in_flight: l.max_in_flight,
+            rpm: l.rpm,
+            tpm: l.tpm,
+        }
+    }
+}
+
+impl From<Limits> for switchyard_app::BackendLimits {
+    fn from(l: Limits) -> Self {
+        switchyard_app::BackendLimits {
+            max_in_flight: l.max_in_flight,
+            rpm: l.rpm,
+            tpm: l.tpm,
+        }
+    }
 }
 
 impl From<BackendView> for Backend {
@@ -160,6 +193,7 @@ impl From<BackendView> for Backend {
             status: b.status.into(),
             check: b.check.map(Into::into),
             keys: b.keys.into_iter().map(Into::into).collect(),
+            limits: b.row.limits.into(),
         }
     }
 }

@@ -170,3 +170,43 @@ impl From<RequestQuery> for switchyard_app::RequestFilter {
         }
     }
 }
+
+/// The user's gateway settings; they apply when the gateway next starts.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewaySettingsForm {
+    pub port: u16,
+    /// Listen on every interface and accept any `Host` (tokens are still required).
+    pub allow_non_loopback: bool,
+    /// Browser origins allowed to call the gateway, e.g. `http://localhost:5173`.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Saved settings and whether the running gateway still uses different ones.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewaySettingsState {
+    pub settings: GatewaySettingsForm,
+    /// A restart of Switchyard is needed for the saved settings to take effect.
+    pub restart_needed: bool,
+}
+
+impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
+    fn from(s: switchyard_app::GatewaySettings) -> Self {
+        GatewaySettingsForm {
+            port: s.port,
+            allow_non_loopback: s.allow_non_loopback,
+            allowed_origins: s.allowed_origins,
+        }
+    }
+}
+
+impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
+    fn from(s: GatewaySettingsForm) -> Self {
+        switchyard_app::GatewaySettings {
+            port: s.port,
+            allow_non_loopback: s.allow_non_loopback,
+            allowed_origins: s.allowed_origins,
+        }
+    }
+}

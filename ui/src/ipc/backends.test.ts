@@ -22,6 +22,7 @@ const backend = (id: string): Backend => ({
   status: "untested",
   keys: [],
   check: null,
+  limits: { maxInFlight: 50, rpm: null, tpm: null },
 });
 
 describe("reordering", () => {

@@ -183,3 +183,38 @@ async fn live_health_lists_every_enabled_backend_and_measures_served_ones() {
     assert!(after[0].state.latency_ms.is_some(), "{after:?}");
     assert_eq!(after[0].state.availability, 1.0);
 }
+
+#[tokio::test]
+async fn backend_limits_are_validated_saved_and_enforced_by_the_gateway() {
+    let h = start().await;
+    let demo = demo_id(&h).await;
+    let token = h.app.create_token("tests".into()).await.unwrap();
+    let token = token.token.expose().clone();
+    let absurd = switchyard_app::BackendLimits {
+        max_in_flight: 0,
+        rpm: None,
+        tpm: None,
+    };
+    let err = h
+        .app
+        .set_backend_limits(demo.clone(), absurd)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("from 1 to 1000"), "{err}");
+    let one_a_minute = switchyard_app::BackendLimits {
+        max_in_flight: 5,
+        rpm: Some(1),
+        tpm: None,
+    };
+    let view = h
+        .app
+        .set_backend_limits(demo.clone(), one_a_minute)
+        .await
+        .unwrap();
+    assert_eq!(view.row.limits, one_a_minute);
+    assert_eq!(ask(&h, &token, "demo-chat").await.status(), 200);
+    let second = ask(&h, &token, "demo-chat").await;
+    assert_eq!(second.status(), 503);
+    let body = second.text().await.unwrap();
+    assert!(body.contains("requests-per-minute limit (1)"), "{body}");
+}

@@ -195,3 +195,58 @@ async fn bodies_over_the_limit_are_413() {
     .await;
     assert_eq!(s, 413, "{msg}");
 }
+
+#[tokio::test]
+async fn an_allowed_browser_origin_gets_cors_answers_including_the_preflight() {
+    let mock = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
+        .await
+        .unwrap();
+    let t = target(
+        "Demo",
+        BackendKind::Demo,
+        &format!("{}/v1", mock.base_url()),
+        &[],
+    );
+    let config = GatewayConfig {
+        allowed_origins: vec!["http://localhost:5173".into()],
+        ..GatewayConfig::default()
+    };
+    let table = RoutingTable {
+        targets: vec![t],
+        routes: vec![],
+    };
+    let h = start_with(table, &[], config).await;
+    let url = format!("{}/v1/chat/completions", h.base);
+    let pre = client()
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pre.status(), 204, "the preflight needs no token");
+    assert_eq!(
+        pre.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let resp = client()
+        .post(&url)
+        .header("origin", "http://localhost:5173")
+        .bearer_auth(TOKEN)
+        .json(&openai_chat("demo-chat", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let other = client()
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "http://localhost:9999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 403, "other origins stay refused");
+}

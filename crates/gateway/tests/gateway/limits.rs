@@ -92,7 +92,7 @@ async fn requests_per_minute_fail_over_and_the_503_says_which_limit() {
     assert_eq!(third.status(), 503);
     let body = third.text().await.unwrap();
     assert!(
-        body.contains("at its limit of 2 requests per minute"),
+        body.contains("at its requests-per-minute limit (2)"),
         "{body}"
     );
     assert_eq!(m.calls("chat"), 2);

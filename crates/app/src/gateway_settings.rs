@@ -1,0 +1,192 @@
+//! The user's gateway settings: port, whether other machines may connect, and which browser
+//! origins may call it. Saved in the settings table and applied when the gateway starts (an
+//! explicit `--port` or `SWITCHYARD_GATEWAY_PORT` still wins for the port).
+
+use crate::{AppError, Switchyard};
+use serde::{Deserialize, Serialize};
+use std::net::{Ipv4Addr, SocketAddr};
+use switchyard_gateway::{GatewayConfig, DEFAULT_PORT};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GatewaySettings {
+    pub port: u16,
+    /// Listen on every interface and accept any `Host` (tokens are still required).
+    pub allow_non_loopback: bool,
+    /// Browser origins allowed to call the gateway, e.g. `http://localhost:5173`.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        GatewaySettings {
+            port: DEFAULT_PORT,
+            allow_non_loopback: false,
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl GatewaySettings {
+    /// Applies these settings to `config`, keeping its port when `keep_port`.
+    pub fn apply(&self, config: &mut GatewayConfig, keep_port: bool) {
+        let port = if keep_port {
+            config.bind.port()
+        } else {
+            self.port
+        };
+        let ip = if self.allow_non_loopback {
+            Ipv4Addr::UNSPECIFIED
+        } else {
+            Ipv4Addr::LOCALHOST
+        };
+        config.bind = SocketAddr::from((ip, port));
+        config.allow_non_loopback = self.allow_non_loopback;
+        config.allowed_origins = self.allowed_origins.clone();
+    }
+
+    /// Trims and checks every field; the message says what to change.
+    pub fn validated(mut self) -> Result<Self, AppError> {
+        let bad = |m: String| Err(AppError::Invalid(m));
+        if self.port < 1024 {
+            return bad(format!(
+                "Use a port from 1024 to 65535 (ports below 1024 need administrator rights); the default is {DEFAULT_PORT}."
+            ));
+        }
+        let mut origins = Vec::new();
+        for raw in &self.allowed_origins {
+            let o = raw.trim().trim_end_matches('/').to_string();
+            if o.is_empty() {
+                continue;
+            }
+            if o == "*" {
+                return bad(
+                    "“*” would let every web page spend your keys; list each origin.".into(),
+                );
+            }
+            let Ok(url) = url::Url::parse(&o) else {
+                return bad(format!(
+                    "“{o}” is not an origin like http://localhost:5173."
+                ));
+            };
+            let plain = matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.username().is_empty();
+            if !plain || o.matches('/').count() != 2 {
+                return bad(format!(
+                    "“{o}” is not an origin: scheme, host and optional port only, like http://localhost:5173."
+                ));
+            }
+            if !origins.contains(&o) {
+                origins.push(o);
+            }
+        }
+        if origins.len() > 20 {
+            return bad("At most 20 origins.".into());
+        }
+        self.allowed_origins = origins;
+        Ok(self)
+    }
+}
+
+const KEY: &str = "gateway";
+
+impl Switchyard {
+    pub async fn gateway_settings(&self) -> Result<GatewaySettings, AppError> {
+        self.blocking(|inner| load(&inner.store)).await
+    }
+
+    /// Whether the running gateway differs from the saved settings (they apply at start).
+    pub fn gateway_restart_needed(&self, saved: &GatewaySettings) -> bool {
+        let crate::GatewayStatus::Listening(g) = &self.inner.gateway else {
+            return false;
+        };
+        let mut wanted = g.config().clone();
+        saved.apply(&mut wanted, self.inner.gateway_port_fixed);
+        let running = g.config();
+        let port_differs = !self.inner.gateway_port_fixed && g.addr().port() != saved.port;
+        port_differs
+            || wanted.allow_non_loopback != running.allow_non_loopback
+            || wanted.allowed_origins != running.allowed_origins
+    }
+
+    /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
+    pub async fn update_gateway_settings(
+        &self,
+        settings: GatewaySettings,
+    ) -> Result<GatewaySettings, AppError> {
+        let settings = settings.validated()?;
+        let value =
+            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
+            .await?;
+        Ok(settings)
+    }
+}
+
+/// The saved settings; a damaged value falls back to the defaults.
+pub(crate) fn load(store: &switchyard_store::Store) -> Result<GatewaySettings, AppError> {
+    Ok(match store.get_setting(KEY)? {
+        Some(v) => serde_json::from_value(v).unwrap_or_default(),
+        None => GatewaySettings::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_origins(o: &[&str]) -> GatewaySettings {
+        GatewaySettings {
+            allowed_origins: o.iter().map(|s| (*s).to_string()).collect(),
+            ..GatewaySettings::default()
+        }
+    }
+
+    #[test]
+    fn origins_are_normalised_and_deduplicated() {
+        let s = with_origins(&[" http://localhost:5173/ ", "http://localhost:5173", ""])
+            .validated()
+            .unwrap();
+        assert_eq!(s.allowed_origins, ["http://localhost:5173"]);
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_the_reason() {
+        for (s, expect) in [
+            (with_origins(&["*"]), "every web page"),
+            (with_origins(&["localhost:5173"]), "not an origin"),
+            (with_origins(&["http://x.test/path"]), "not an origin"),
+            (with_origins(&["ftp://x.test"]), "not an origin"),
+            (
+                GatewaySettings {
+                    port: 80,
+                    ..GatewaySettings::default()
+                },
+                "1024 to 65535",
+            ),
+        ] {
+            let err = s.validated().unwrap_err().to_string();
+            assert!(err.contains(expect), "{err}");
+        }
+    }
+
+    #[test]
+    fn applying_keeps_an_explicit_port_and_opens_the_bind_only_when_asked() {
+        let mut config = GatewayConfig::default();
+        config.bind.set_port(0);
+        let s = GatewaySettings {
+            port: 5000,
+            allow_non_loopback: true,
+            allowed_origins: vec!["http://a.test".into()],
+        };
+        s.apply(&mut config, true);
+        assert_eq!(config.bind.to_string(), "0.0.0.0:0");
+        assert!(config.allow_non_loopback);
+        GatewaySettings::default().apply(&mut config, false);
+        assert_eq!(config.bind.to_string(), "127.0.0.1:4141");
+        assert!(config.allowed_origins.is_empty());
+    }
+}
