@@ -707,6 +707,8 @@ export type TokensChanged = null;
 export type UserSettings = {
 	theme: ThemeChoice,
 	revealSeconds: number,
+	/**  Requests older than this many days leave the ledger. */
+	requestRetentionDays: number,
 };
 
 /**  Every problem with a draft. `ok` is false when an error blocks saving. */

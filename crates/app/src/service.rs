@@ -153,6 +153,7 @@ impl Switchyard {
         };
         app.seed_demo().await?;
         app.refresh_gateway().await;
+        app.spawn_ledger_pruning();
         tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
         Ok(app)
     }

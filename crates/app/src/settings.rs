@@ -18,6 +18,8 @@ pub struct Settings {
     pub theme: Theme,
     /// How long a revealed key stays visible.
     pub reveal_seconds: u32,
+    /// Requests older than this are deleted from the ledger (checked at start and every 6 h).
+    pub request_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -25,6 +27,7 @@ impl Default for Settings {
         Settings {
             theme: Theme::System,
             reveal_seconds: 5,
+            request_retention_days: 90,
         }
     }
 }
@@ -49,10 +52,49 @@ impl Switchyard {
                 "Reveal time must be between 1 and 60 seconds.".into(),
             ));
         }
+        if !(1..=3650).contains(&settings.request_retention_days) {
+            return Err(AppError::Invalid(
+                "Keep requests for 1 to 3650 days.".into(),
+            ));
+        }
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
         self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
             .await?;
+        self.prune_ledger().await?;
         Ok(settings)
+    }
+
+    /// Deletes ledger rows older than the retention setting. Returns how many went.
+    pub async fn prune_ledger(&self) -> Result<usize, AppError> {
+        let days = self.settings().await?.request_retention_days.max(1);
+        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+        let before = cutoff
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let n = self
+            .blocking(move |inner| Ok(inner.store.prune_requests(&before)?))
+            .await?;
+        if n > 0 {
+            tracing::info!(deleted = n, days, "old requests pruned from the ledger");
+            self.emit(crate::DomainEvent::RequestsRecorded { count: 0 });
+        }
+        Ok(n)
+    }
+
+    /// Prunes the ledger now and every 6 hours while the app runs.
+    pub(crate) fn spawn_ledger_pruning(&self) {
+        let weak = std::sync::Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            loop {
+                let Some(inner) = weak.upgrade() else { break };
+                let app = Switchyard { inner };
+                if let Err(e) = app.prune_ledger().await {
+                    tracing::warn!(error = %e, "could not prune the ledger");
+                }
+                drop(app);
+                tokio::time::sleep(std::time::Duration::from_secs(6 * 3600)).await;
+            }
+        });
     }
 }

@@ -132,6 +132,12 @@ impl Store {
         })
     }
 
+    /// Deletes requests (and their attempts) that started before `before` (RFC 3339, UTC).
+    /// Returns how many were deleted.
+    pub fn prune_requests(&self, before: &str) -> Result<usize, StoreError> {
+        self.with(|c| Ok(c.execute("DELETE FROM requests WHERE started_at < ?1", [before])?))
+    }
+
     /// Recent requests matching `filter`, newest first, with their attempts.
     pub fn recent_requests(
         &self,

@@ -141,3 +141,27 @@ fn backend_limits_default_to_50_in_flight_and_round_trip() {
     assert_eq!(store.get_backend("b1").unwrap().unwrap().limits, l);
     assert!(!store.set_backend_limits("nope", l).unwrap());
 }
+
+#[test]
+fn pruning_deletes_old_requests_with_their_attempts() {
+    let store = Store::open_in_memory().unwrap();
+    let batch = [
+        record("old", "2026-01-01T00:00:00Z", "A", 200),
+        record("new", "2026-03-01T00:00:00Z", "A", 200),
+    ];
+    store.insert_requests(&batch).unwrap();
+    assert_eq!(store.prune_requests("2026-02-01T00:00:00Z").unwrap(), 1);
+    let left = store.recent_requests(&RequestFilter::default()).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, "new");
+    let orphans: i64 = store
+        .with(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM attempts WHERE request_id = 'old'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(orphans, 0, "attempts go with their request");
+}

@@ -175,6 +175,8 @@ pub enum ThemeChoice {
 pub struct UserSettings {
     pub theme: ThemeChoice,
     pub reveal_seconds: u32,
+    /// Requests older than this many days leave the ledger.
+    pub request_retention_days: u32,
 }
 
 impl From<Settings> for UserSettings {
@@ -187,6 +189,7 @@ impl From<Settings> for UserSettings {
         UserSettings {
             theme,
             reveal_seconds: s.reveal_seconds,
+            request_retention_days: s.request_retention_days,
         }
     }
 }
@@ -201,6 +204,7 @@ impl From<UserSettings> for Settings {
         Settings {
             theme,
             reveal_seconds: s.reveal_seconds,
+            request_retention_days: s.request_retention_days,
         }
     }
 }

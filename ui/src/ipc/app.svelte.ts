@@ -20,7 +20,7 @@ class KindsResource {
 }
 
 class SettingsResource {
-  value = $state<UserSettings>({ theme: "system", revealSeconds: 5 });
+  value = $state<UserSettings>({ theme: "system", revealSeconds: 5, requestRetentionDays: 90 });
   loaded = $state(false);
 
   async load(): Promise<void> {

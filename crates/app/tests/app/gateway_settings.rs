@@ -70,3 +70,35 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         .unwrap();
     assert_eq!(pre.status(), 204, "the saved origin is allowed");
 }
+
+#[tokio::test]
+async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
+    let h = start().await;
+    let mut s = h.app.settings().await.unwrap();
+    assert_eq!(s.request_retention_days, 90, "the default");
+    s.request_retention_days = 0;
+    let err = h.app.update_settings(s.clone()).await.unwrap_err();
+    assert!(err.to_string().contains("1 to 3650 days"), "{err}");
+    s.request_retention_days = 7;
+    h.app.update_settings(s).await.unwrap();
+    assert_eq!(h.app.settings().await.unwrap().request_retention_days, 7);
+
+    let token = h.app.create_token("t".into()).await.unwrap();
+    let addr = h.app.gateway_addr().unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/chat/completions"))
+        .bearer_auth(token.token.expose())
+        .json(&serde_json::json!({"model": "demo-chat", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    h.app.flush_ledger();
+    assert_eq!(
+        h.app.prune_ledger().await.unwrap(),
+        0,
+        "today's request stays"
+    );
+    let rows = h.app.recent_requests(Default::default()).await.unwrap();
+    assert_eq!(rows.len(), 1);
+}
