@@ -123,6 +123,12 @@ impl Gateway {
             http,
         });
         let app = router(Arc::clone(&state));
+        // No Nagle delay on the callers' side either (the outbound client sets it too).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::trace!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
         let cancel = CancellationToken::new();
         let stop = cancel.clone();
         let task = tokio::spawn(async move {
