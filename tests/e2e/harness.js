@@ -162,3 +162,33 @@ export function listFiles(dir) {
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/**
+ * What an element renders, trimmed, or null when it is absent. WebKitWebDriver's Get Element Text
+ * answers "" for some cells; innerText is what the user sees.
+ */
+export const innerText = (browser, sel) => browser.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
+
+/** Opens the Gateway page and reads the OpenAI-shaped base URL it shows. */
+export async function gatewayOpenaiUrl(browser) {
+  await (await browser.$(byTestId("nav-gateway"))).click();
+  await (await browser.$(byTestId("page-gateway"))).waitForDisplayed({ timeout: 5000 });
+  const sel = byTestId("gateway-openai-url");
+  await browser.waitUntil(async () => /^http:\/\/127\.0\.0\.1:\d+\/v1$/.test((await innerText(browser, sel)) ?? ""), {
+    timeout: 5000, timeoutMsg: "no OpenAI-shaped base URL shown",
+  });
+  return innerText(browser, sel);
+}
+
+/** Creates a gateway token on the Gateway page (which must be open) and returns its value. */
+export async function createGatewayToken(browser, name) {
+  await (await browser.$(byTestId("create-token"))).click();
+  await (await browser.$(byTestId("field-token-name"))).setValue(name);
+  await (await browser.$(byTestId("save-token"))).click();
+  const value = await browser.$(byTestId("new-token-value"));
+  await value.waitForExist({ timeout: 5000 });
+  const token = (await value.getValue()) || (await innerText(browser, byTestId("new-token-value")));
+  await browser.keys("Escape");
+  await (await browser.$(byTestId("token-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
+  return token;
+}

@@ -296,6 +296,11 @@ export type GatewaySettingsState = {
 	settings: GatewaySettingsForm,
 	/**  A restart of Switchyard is needed for the saved settings to take effect. */
 	restartNeeded: boolean,
+	/**
+	 *  This run's port came from `--port` or `SWITCHYARD_GATEWAY_PORT`, which win over the
+	 *  saved port.
+	 */
+	portFixed: boolean,
 };
 
 export type GatewayStatus = GatewayStatus_Serialize | GatewayStatus_Deserialize;

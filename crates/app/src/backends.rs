@@ -49,7 +49,7 @@ impl Switchyard {
     ) -> Result<BackendView, AppError> {
         let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
         if !(1..=1000).contains(&limits.max_in_flight) {
-            return bad("Requests in flight must be from 1 to 1000.");
+            return bad("Requests at once must be from 1 to 1000.");
         }
         if limits.rpm.is_some_and(|r| !(1..=100_000).contains(&r)) {
             return bad("Requests per minute must be from 1 to 100,000, or empty for no limit.");

@@ -98,6 +98,11 @@ impl Switchyard {
         self.blocking(|inner| load(&inner.store)).await
     }
 
+    /// The running gateway's port came from `--port` or the environment, not the settings.
+    pub fn gateway_port_fixed(&self) -> bool {
+        self.inner.gateway_port_fixed
+    }
+
     /// Whether the running gateway differs from the saved settings (they apply at start).
     pub fn gateway_restart_needed(&self, saved: &GatewaySettings) -> bool {
         let crate::GatewayStatus::Listening(g) = &self.inner.gateway else {

@@ -5,6 +5,7 @@
 //! Run with `./dev bench-gateway` (release build). Bounded: a fixed number of requests.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
+mod baseline;
 mod measure;
 
 use measure::{percentile, run_concurrent, run_sequential, ttft};
@@ -90,6 +91,20 @@ async fn main() -> Result<(), String> {
     let mut d = run_sequential(&direct, &body, n).await?;
     let mut g = run_sequential(&via, &body, n).await?;
     report("1 in flight", &mut d, &mut g);
+    let bare = format!(
+        "http://{}/v1/chat/completions",
+        baseline::start(direct.clone()).await?
+    );
+    run_sequential(&bare, &body, 200).await?;
+    let mut b = run_sequential(&bare, &body, n).await?;
+    report("1 in flight, bare proxy hop (no logic)", &mut d, &mut b);
+    let (b50, g50) = (percentile(&mut b, 50.0), percentile(&mut g, 50.0));
+    let (b99, g99) = (percentile(&mut b, 99.0), percentile(&mut g, 99.0));
+    println!(
+        "  gateway logic over a bare hop (µs): p50 {:.0} p99 {:.0}",
+        g50 - b50,
+        g99 - b99
+    );
 
     let conc: usize = arg(&args, "--concurrency").unwrap_or(32);
     let (mut d, dr) = run_concurrent(&direct, &body, n, conc).await?;

@@ -266,7 +266,7 @@ impl Attempt<'_> {
             None => drop(permit),
         }
         if let (Some(k), Some(p), Some(ok)) = (key, key_permit, key_ok) {
-            if let Some(tr) = state.health.report(&k.id, p, ok, None, now) {
+            if let Some(tr) = state.health.report(&k.id, p, ok, Some(took), now) {
                 announce(state, id, Some(&k.id), &tr);
             }
         }

@@ -66,6 +66,7 @@ pub async fn get_gateway_settings(core: State<'_, Core>) -> Res<GatewaySettingsS
     let saved = app.gateway_settings().await?;
     Ok(GatewaySettingsState {
         restart_needed: app.gateway_restart_needed(&saved),
+        port_fixed: app.gateway_port_fixed(),
         settings: saved.into(),
     })
 }
@@ -82,6 +83,7 @@ pub async fn update_gateway_settings(
     let saved = app.update_gateway_settings(settings.into()).await?;
     Ok(GatewaySettingsState {
         restart_needed: app.gateway_restart_needed(&saved),
+        port_fixed: app.gateway_port_fixed(),
         settings: saved.into(),
     })
 }

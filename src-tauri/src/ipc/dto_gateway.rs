@@ -189,6 +189,9 @@ pub struct GatewaySettingsState {
     pub settings: GatewaySettingsForm,
     /// A restart of Switchyard is needed for the saved settings to take effect.
     pub restart_needed: bool,
+    /// This run's port came from `--port` or `SWITCHYARD_GATEWAY_PORT`, which win over the
+    /// saved port.
+    pub port_fixed: bool,
 }
 
 impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {

@@ -5,9 +5,12 @@ import { IpcFailure, toIpcError } from "./error";
 import type {
   AppInfo,
   Backend,
+  BackendHealth,
   BackendDraft,
   Check,
   CreatedToken,
+  GatewaySettingsForm,
+  GatewaySettingsState,
   GatewayStatus,
   ImportResult,
   ImportScanResult,
@@ -17,7 +20,10 @@ import type {
   KeychainStatus,
   KindInfo,
   LedgerRow,
+  Limits,
   RequestQuery,
+  Route,
+  RouteForm,
   Token,
   UserSettings,
   ValidationReport,
@@ -66,4 +72,15 @@ export const api = {
   revokeToken: (id: string): Promise<Token> => call(() => commands.revokeToken(id)),
   /** Newest first. */
   recentRequests: (query: RequestQuery): Promise<LedgerRow[]> => call(() => commands.recentRequests(query)),
+  getGatewaySettings: (): Promise<GatewaySettingsState> => call(() => commands.getGatewaySettings()),
+  /** Validated by the core (nothing saved on error); the settings apply at the next start. */
+  updateGatewaySettings: (settings: GatewaySettingsForm): Promise<GatewaySettingsState> => call(() => commands.updateGatewaySettings(settings)),
+  /** Requests at once, requests and tokens per minute; validated by the core. */
+  setBackendLimits: (id: string, limits: Limits): Promise<Backend> => call(() => commands.setBackendLimits(id, limits)),
+  listRoutes: (): Promise<Route[]> => call(() => commands.listRoutes()),
+  /** Creates (`id` = null) or replaces a route; nothing is saved when validation fails. */
+  saveRoute: (id: string | null, form: RouteForm): Promise<Route> => call(() => commands.saveRoute(id, form)),
+  deleteRoute: (id: string): Promise<null> => call(() => commands.deleteRoute(id)),
+  /** Live breaker, cool-down and latency of every enabled backend and its keys. */
+  gatewayHealth: (): Promise<BackendHealth[]> => call(() => commands.gatewayHealth()),
 };

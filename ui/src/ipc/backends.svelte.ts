@@ -2,7 +2,7 @@
 import { events } from "../bindings";
 import { api } from "./api";
 import { toIpcError } from "./error";
-import type { Backend, BackendDraft, Check, IpcError, KeyInput } from "./types";
+import type { Backend, BackendDraft, Check, IpcError, KeyInput, Limits } from "./types";
 
 type Fresh = { check: Check; at: number };
 
@@ -80,6 +80,7 @@ class BackendsResource {
   addKey = (backendId: string, key: KeyInput) => this.after(api.addKey(backendId, key));
   removeKey = (keyId: string) => this.after(api.deleteKey(keyId));
   importKeys = (envFile: string | null, ids: string[]) => this.after(api.importKeys(envFile, ids));
+  setLimits = (id: string, limits: Limits) => this.after(api.setBackendLimits(id, limits));
 
   /** Moves one backend up (-1) or down (+1), sending the full new order. */
   async move(id: string, delta: -1 | 1): Promise<void> {

@@ -1,7 +1,7 @@
 // The gateway's status and its client tokens as reactive resources.
 import { api } from "./api";
 import { toIpcError } from "./error";
-import type { CreatedToken, GatewayStatus, IpcError, Token } from "./types";
+import type { CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, IpcError, Token } from "./types";
 
 class GatewayResource {
   status = $state<GatewayStatus | null>(null);
@@ -64,5 +64,34 @@ class TokensResource {
   }
 }
 
+/** The saved gateway settings (port, LAN access, browser origins); they apply at the next start. */
+class GatewaySettingsResource {
+  state = $state<GatewaySettingsState | null>(null);
+  error = $state<IpcError | null>(null);
+  private seq = 0;
+
+  async reload(): Promise<void> {
+    const seq = ++this.seq;
+    try {
+      const state = await api.getGatewaySettings();
+      if (seq !== this.seq) return;
+      this.state = state;
+      this.error = null;
+    } catch (e) {
+      if (seq === this.seq) this.error = toIpcError(e);
+    }
+  }
+
+  /** Saves (the core validates; a refusal throws and changes nothing) and resolves to the new state. */
+  async save(settings: GatewaySettingsForm): Promise<GatewaySettingsState> {
+    const state = await api.updateGatewaySettings(settings);
+    this.seq++;
+    this.state = state;
+    this.error = null;
+    return state;
+  }
+}
+
 export const gateway = new GatewayResource();
+export const gatewaySettings = new GatewaySettingsResource();
 export const tokens = new TokensResource();

@@ -3,7 +3,9 @@
 import type {
   AppInfo_Serialize,
   Attempt_Serialize,
+  BackendHealth_Serialize,
   Backend_Serialize,
+  Candidate_Serialize,
   Check_Serialize,
   CreatedToken_Serialize,
   FieldIssue_Serialize,
@@ -14,9 +16,13 @@ import type {
   KeyChecked_Serialize,
   Key_Serialize,
   KeychainStatus_Serialize,
+  KeyLive_Serialize,
   KindInfo_Serialize,
   LedgerRow_Serialize,
+  Limits_Serialize,
+  LiveState_Serialize,
   RequestQuery_Deserialize,
+  Route_Serialize,
   Token_Serialize,
   ValidationReport_Serialize,
 } from "../bindings";
@@ -24,15 +30,21 @@ import type {
 export type {
   Auth,
   BackendDraft,
+  Breaker,
+  CandidateForm,
   EnvProblem,
   ErrorKind,
   FieldName,
   FixAction,
+  GatewaySettingsForm,
+  GatewaySettingsState,
   ImportResult,
   IssueSeverity,
   KeyInput,
   Kind,
   Outcome,
+  RouteForm,
+  RouteStrategy,
   Status,
   ThemeChoice,
   UserSettings,
@@ -49,12 +61,19 @@ export type Key = Key_Serialize;
 export type KeyChecked = KeyChecked_Serialize;
 export type KeychainStatus = KeychainStatus_Serialize;
 export type KindInfo = KindInfo_Serialize;
+/** A backend's traffic limits; `null` per-minute limits mean none. */
+export type Limits = Limits_Serialize;
 export type ValidationReport = ValidationReport_Serialize;
 export type GatewayStatus = GatewayStatus_Serialize;
 export type Token = Token_Serialize;
 export type CreatedToken = CreatedToken_Serialize;
 export type LedgerRow = LedgerRow_Serialize;
 export type Attempt = Attempt_Serialize;
+export type Route = Route_Serialize;
+export type Candidate = Candidate_Serialize;
+export type BackendHealth = BackendHealth_Serialize;
+export type KeyLive = KeyLive_Serialize;
+export type LiveState = LiveState_Serialize;
 /** What the UI sends: every filter optional. */
 export type RequestQuery = RequestQuery_Deserialize;
 /** Payload of the `requests-recorded` event (see `gateway.svelte.ts`). */

@@ -1,21 +1,30 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
-import type { Backend } from "../ipc/types";
+import type { Backend, Route } from "../ipc/types";
 
-export type Page = "overview" | "backends" | "gateway" | "requests" | "settings";
+export type Page = "overview" | "backends" | "gateway" | "routes" | "requests" | "settings";
 
+/** Sidebar order; Ctrl+1…6 (⌘ on macOS) switch to them in this order. */
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
   { id: "backends", label: "Backends", shortcut: "Ctrl+2" },
   { id: "gateway", label: "Gateway", shortcut: "Ctrl+3" },
-  { id: "requests", label: "Requests", shortcut: "Ctrl+4" },
-  { id: "settings", label: "Settings", shortcut: "Ctrl+5" },
+  { id: "routes", label: "Routes", shortcut: "Ctrl+4" },
+  { id: "requests", label: "Requests", shortcut: "Ctrl+5" },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+6" },
 ];
+
+/** The page Ctrl+<key> opens, if any: "1" is the first page. */
+export function pageForShortcut(key: string): Page | null {
+  if (!/^[1-9]$/.test(key)) return null;
+  return PAGES[Number(key) - 1]?.id ?? null;
+}
 
 export type Modal =
   | { type: "backend"; editing: Backend | null }
   | { type: "key"; backend: Backend }
   | { type: "import" }
   | { type: "token" }
+  | { type: "route"; editing: Route | null }
   | null;
 
 type ConfirmRequest = { title: string; message: string; confirmLabel: string; resolve: (ok: boolean) => void };

@@ -1,0 +1,127 @@
+// Gateway settings and backend limits in the real app window: the core's validation message for a
+// bad origin, the restart notice after a good save, and a requests-per-minute limit of 1 on the
+// Demo backend set in its edit dialog, shown on its row and enforced by the gateway.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, startApp } from "./harness.js";
+
+describe("Gateway settings and backend limits in the real app window", () => {
+  let app;
+  let b;
+
+  before(async () => {
+    app = await startApp();
+    b = app.browser;
+  });
+  after(async () => app?.stop());
+
+  // Full selectors, re-queried on every use (see backends.test.js).
+  const text = (sel) => innerText(b, sel);
+  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
+  const isDisabled = (sel) => b.execute((s) => document.querySelector(s)?.disabled ?? null, sel);
+  const settings = (id) => `${byTestId("gateway-settings")} ${byTestId(id)}`;
+  const demoRow = `${byTestId("backend-row")}[data-name="Demo"]`;
+  // WebKitGTK can hand out a frame painted before the last change (seen with a just-opened dialog):
+  // let two frames pass first.
+  const screenshot = async (name) => {
+    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    await b.saveScreenshot(path.join(artifacts, name));
+  };
+
+  it("shows the saved gateway settings, with Save off until something changes", async () => {
+    await (await b.$(byTestId("nav-gateway"))).click();
+    await (await b.$(byTestId("page-gateway"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(settings("gw-port"))).waitForExist({ timeout: 5000, timeoutMsg: "the settings form never loaded" });
+    assert.equal(await value(settings("gw-port")), "4141", "the default port");
+    assert.equal(await value(settings("gw-origins")), "");
+    assert.equal(await b.execute((s) => document.querySelector(s)?.checked ?? null, settings("gw-allow-lan")), false);
+    assert.equal(await isDisabled(settings("gw-save")), true, "nothing to save yet");
+    assert.equal(await (await b.$(settings("gw-restart-needed"))).isExisting(), false);
+
+    // The warning appears only while other machines are allowed.
+    await (await b.$(settings("gw-allow-lan"))).click();
+    await (await b.$(settings("gw-lan-warning"))).waitForDisplayed({ timeout: 2000 });
+    assert.match(await text(settings("gw-lan-warning")), /all network interfaces/);
+    assert.equal(await isDisabled(settings("gw-save")), false);
+    await (await b.$(settings("gw-allow-lan"))).click();
+    await (await b.$(settings("gw-lan-warning"))).waitForExist({ reverse: true, timeout: 2000 });
+    assert.equal(await isDisabled(settings("gw-save")), true, "back to what is saved");
+  });
+
+  it("shows the core's message for the origin *, keeping what was typed", async () => {
+    await (await b.$(settings("gw-origins"))).setValue("*");
+    await (await b.$(settings("gw-save"))).click();
+    await (await b.$(settings("gw-settings-error"))).waitForExist({ timeout: 5000, timeoutMsg: "no error shown for the origin *" });
+    assert.match(await text(settings("gw-settings-error")), /every web page/);
+    assert.equal(await value(settings("gw-origins")), "*", "the form keeps the input");
+    assert.equal(await (await b.$(settings("gw-restart-needed"))).isExisting(), false, "nothing was saved");
+    await screenshot("settings-gateway-error.png");
+  });
+
+  it("saves a valid origin and asks for a restart", async () => {
+    await (await b.$(settings("gw-origins"))).setValue("http://localhost:5173");
+    await (await b.$(settings("gw-save"))).click();
+    await (await b.$(settings("gw-restart-needed"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "no restart notice after saving" });
+    assert.equal(await text(settings("gw-restart-needed")), "Saved. Restart Switchyard to apply these settings.");
+    assert.equal(await (await b.$(settings("gw-settings-error"))).isExisting(), false, "the old error is gone");
+    assert.equal(await value(settings("gw-origins")), "http://localhost:5173");
+    assert.equal(await isDisabled(settings("gw-save")), true, "saved: nothing left to save");
+    await screenshot("settings-gateway.png");
+
+    // Saved for real: the page shows it again after a round trip through another page.
+    await (await b.$(byTestId("nav-backends"))).click();
+    await (await b.$(byTestId("nav-gateway"))).click();
+    await (await b.$(settings("gw-restart-needed"))).waitForDisplayed({ timeout: 5000 });
+    await b.waitUntil(async () => (await value(settings("gw-origins"))) === "http://localhost:5173", {
+      timeout: 5000, timeoutMsg: "the saved origin did not come back",
+    });
+  });
+
+  it("keeps the edit dialog open with the core's message for an out-of-range limit", async () => {
+    await (await b.$(byTestId("nav-backends"))).click();
+    await (await b.$(demoRow)).waitForExist({ timeout: 5000 });
+    assert.equal(await (await b.$(`${demoRow} ${byTestId("backend-limits")}`)).isExisting(), false, "default limits are not shown");
+    await (await b.$(`${demoRow} ${byTestId("edit-backend")}`)).click();
+    const dialog = await b.$(byTestId("backend-dialog"));
+    await dialog.waitForDisplayed({ timeout: 5000 });
+    assert.equal(await value(byTestId("limits-in-flight")), "50");
+    assert.equal(await value(byTestId("limits-rpm")), "");
+    assert.equal(await value(byTestId("limits-tpm")), "");
+
+    await (await b.$(byTestId("limits-rpm"))).setValue("0");
+    await (await b.$(byTestId("save-backend"))).click();
+    await (await b.$(byTestId("limits-error"))).waitForExist({ timeout: 5000, timeoutMsg: "no error shown for 0 requests per minute" });
+    assert.match(await text(byTestId("limits-error")), /Requests per minute must be from 1/);
+    assert.ok(await dialog.isDisplayed(), "the dialog stays open");
+    assert.equal(await (await b.$(byTestId("limits-rpm"))).getAttribute("aria-invalid"), "true");
+    await screenshot("settings-limits-error.png");
+  });
+
+  it("sets the Demo backend to 1 request per minute and shows it on the row", async () => {
+    await (await b.$(byTestId("limits-rpm"))).setValue("1");
+    await (await b.$(byTestId("save-backend"))).click();
+    await (await b.$(byTestId("backend-dialog"))).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the dialog did not close after saving" });
+    const limits = `${demoRow} ${byTestId("backend-limits")}`;
+    await (await b.$(limits)).waitForExist({ timeout: 5000, timeoutMsg: "the row does not show the limit" });
+    assert.equal(await text(limits), "≤ 1 req/min");
+    await screenshot("settings-backend-limits.png");
+  });
+
+  it("the gateway refuses the second request in the minute", async () => {
+    const openaiUrl = await gatewayOpenaiUrl(b);
+    const token = await createGatewayToken(b, "e2e-limits");
+    const chat = () => fetch(`${openaiUrl}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "demo-chat", messages: [{ role: "user", content: "hello from the limits e2e" }] }),
+    });
+    const first = await chat();
+    assert.equal(first.status, 200, await first.clone().text());
+    await first.json();
+    const second = await chat();
+    const body = await second.text();
+    assert.equal(second.status, 503, body);
+    assert.ok(body.includes("requests-per-minute limit (1)"), body);
+  });
+});

@@ -1,0 +1,54 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { GatewaySettingsForm, GatewaySettingsState } from "./types";
+
+const getGatewaySettings = vi.fn<() => Promise<GatewaySettingsState>>();
+const updateGatewaySettings = vi.fn<(s: GatewaySettingsForm) => Promise<GatewaySettingsState>>();
+
+vi.mock("../bindings", () => ({ events: {} }));
+vi.mock("./api", () => ({
+  api: { getGatewaySettings: () => getGatewaySettings(), updateGatewaySettings: (s: GatewaySettingsForm) => updateGatewaySettings(s) },
+}));
+
+const { gatewaySettings } = await import("./gateway.svelte");
+const { IpcFailure } = await import("./error");
+
+const settings = (over: Partial<GatewaySettingsForm> = {}): GatewaySettingsForm => ({ port: 4141, allowNonLoopback: false, allowedOrigins: [], ...over });
+
+describe("gateway settings", () => {
+  beforeEach(async () => {
+    getGatewaySettings.mockReset();
+    updateGatewaySettings.mockReset();
+    getGatewaySettings.mockResolvedValueOnce({ settings: settings(), restartNeeded: false, portFixed: false });
+    await gatewaySettings.reload();
+  });
+
+  it("loads the saved settings", () => {
+    expect(gatewaySettings.state).toEqual({ settings: settings(), restartNeeded: false, portFixed: false });
+    expect(gatewaySettings.error).toBeNull();
+  });
+
+  it("keeps what the core answers after a save, restart notice included", async () => {
+    const next = { settings: settings({ allowedOrigins: ["http://localhost:5173"] }), restartNeeded: true, portFixed: false };
+    updateGatewaySettings.mockResolvedValueOnce(next);
+    await expect(gatewaySettings.save(settings({ allowedOrigins: ["http://localhost:5173/"] }))).resolves.toEqual(next);
+    expect(gatewaySettings.state).toEqual(next);
+  });
+
+  it("changes nothing when the core refuses", async () => {
+    updateGatewaySettings.mockRejectedValueOnce(new IpcFailure({ kind: "validation", message: "“*” would let every web page spend your keys; list each origin.", hint: null, issues: [] }));
+    await expect(gatewaySettings.save(settings({ allowedOrigins: ["*"] }))).rejects.toMatchObject({ error: { kind: "validation" } });
+    expect(gatewaySettings.state).toEqual({ settings: settings(), restartNeeded: false, portFixed: false });
+  });
+
+  it("ignores a load that finishes after a save", async () => {
+    let finish!: (s: GatewaySettingsState) => void;
+    getGatewaySettings.mockReturnValueOnce(new Promise((r) => (finish = r)));
+    const loading = gatewaySettings.reload();
+    const next = { settings: settings({ port: 5000 }), restartNeeded: true, portFixed: false };
+    updateGatewaySettings.mockResolvedValueOnce(next);
+    await gatewaySettings.save(settings({ port: 5000 }));
+    finish({ settings: settings(), restartNeeded: false, portFixed: false });
+    await loading;
+    expect(gatewaySettings.state).toEqual(next);
+  });
+});
