@@ -21,6 +21,10 @@ pub struct GatewayConfig {
     pub retries_per_candidate: u32,
     /// `max_tokens` sent to Anthropic when an OpenAI-shaped caller gave none.
     pub default_max_tokens: u32,
+    /// Circuit breakers (per backend and per key): 3 failures open for 60 s, and so on.
+    pub breaker: switchyard_policy::BreakerConfig,
+    /// Retries allowed beyond first attempts: 20 % of requests plus a small reserve.
+    pub retry_budget: switchyard_policy::RetryBudgetConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +58,8 @@ impl Default for GatewayConfig {
             timeouts: Timeouts::default(),
             retries_per_candidate: 1,
             default_max_tokens: 4096,
+            breaker: switchyard_policy::BreakerConfig::default(),
+            retry_budget: switchyard_policy::RetryBudgetConfig::default(),
         }
     }
 }

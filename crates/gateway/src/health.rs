@@ -57,12 +57,12 @@ impl TrackState {
 }
 
 impl Health {
-    pub fn new(config: BreakerConfig, seed: u64) -> Self {
+    pub fn new(config: BreakerConfig, budget: RetryBudgetConfig, seed: u64) -> Self {
         Health {
             config,
             inner: Mutex::new(Inner {
                 tracks: HashMap::new(),
-                budget: RetryBudget::new(RetryBudgetConfig::default()),
+                budget: RetryBudget::new(budget),
                 rng: SplitMix64::new(seed),
             }),
         }

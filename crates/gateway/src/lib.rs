@@ -108,10 +108,7 @@ impl Gateway {
         })?;
         let seed = u64::from(addr.port()) ^ 0x5eed_5eed;
         let state = Arc::new(GatewayState {
-            health: Arc::new(Health::new(
-                switchyard_policy::BreakerConfig::default(),
-                seed,
-            )),
+            health: Arc::new(Health::new(config.breaker, config.retry_budget, seed)),
             config,
             table: deps.table,
             auth: deps.auth,

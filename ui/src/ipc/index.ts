@@ -6,6 +6,6 @@ export { gateway, gatewaySettings, tokens } from "./gateway.svelte";
 export { listenToGatewayEvents } from "./gateway-events";
 export { requests } from "./requests.svelte";
 export { health, listenToRouteEvents, routes } from "./routes.svelte";
-export { NO_FILTERS, PAGE_SIZE, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
+export { NO_FILTERS, PAGE_SIZE, routeNames, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
 export { pickFile } from "./dialog";
 export type * from "./types";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ledgerRow } from "./test-fixtures";
-import { NO_FILTERS, PAGE_SIZE, appendOlder, mergeNewest, toQuery, toolNames } from "./requests-query";
+import { NO_FILTERS, PAGE_SIZE, appendOlder, mergeNewest, routeNames, sameFilters, toQuery, toolNames } from "./requests-query";
 
 const at = (n: number) => `2025-11-21T12:00:${String(n).padStart(2, "0")}Z`;
 
@@ -10,7 +10,10 @@ describe("filters to a query", () => {
   });
 
   it("maps backend, tool and status", () => {
-    expect(toQuery({ backend: "Demo", status: "failed", tool: "cursor" })).toMatchObject({ backend: "Demo", tokenName: "cursor", failed: true });
+    expect(toQuery({ backend: "Demo", status: "failed", tool: "cursor", route: "" })).toMatchObject({ backend: "Demo", tokenName: "cursor", failed: true, route: null });
+    expect(toQuery({ ...NO_FILTERS, route: "fast" }).route).toBe("fast");
+    expect(sameFilters(NO_FILTERS, { ...NO_FILTERS, route: "fast" })).toBe(false);
+    expect(routeNames(["fast"], [], "old")).toEqual(["fast", "old"]);
     expect(toQuery({ ...NO_FILTERS, status: "ok" }).failed).toBe(false);
   });
 

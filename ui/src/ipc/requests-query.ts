@@ -4,16 +4,16 @@ import type { LedgerRow, RequestQuery } from "./types";
 export type StatusFilter = "all" | "ok" | "failed";
 
 /** What the filter bar shows; an empty string means "All". */
-export type RequestFilters = { backend: string; status: StatusFilter; tool: string };
+export type RequestFilters = { backend: string; status: StatusFilter; tool: string; route: string };
 
-export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "" };
+export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "", route: "" };
 
 export const PAGE_SIZE = 50;
 
 export function toQuery(filters: RequestFilters, before: string | null = null, limit = PAGE_SIZE): RequestQuery {
   return {
     backend: filters.backend || null,
-    route: null,
+    route: filters.route || null,
     tokenName: filters.tool || null,
     failed: filters.status === "all" ? null : filters.status === "failed",
     before,
@@ -22,7 +22,7 @@ export function toQuery(filters: RequestFilters, before: string | null = null, l
 }
 
 export function sameFilters(a: RequestFilters, b: RequestFilters): boolean {
-  return a.backend === b.backend && a.status === b.status && a.tool === b.tool;
+  return a.backend === b.backend && a.status === b.status && a.tool === b.tool && a.route === b.route;
 }
 
 /**
@@ -40,6 +40,14 @@ export function mergeNewest(fresh: LedgerRow[], shown: LedgerRow[], limit = PAGE
 export function appendOlder(shown: LedgerRow[], older: LedgerRow[]): LedgerRow[] {
   const ids = new Set(shown.map((r) => r.id));
   return [...shown, ...older.filter((r) => !ids.has(r.id))];
+}
+
+/** Names for the route filter: every saved route, every route seen in the rows, and the current choice. */
+export function routeNames(routes: ReadonlyArray<string>, rows: ReadonlyArray<LedgerRow>, selected = ""): string[] {
+  const names = new Set<string>(routes);
+  for (const r of rows) if (r.route) names.add(r.route);
+  if (selected) names.add(selected);
+  return [...names].sort((a, b) => a.localeCompare(b));
 }
 
 /** Names for the tool filter: every token, every tool seen in the rows, and the current choice. */

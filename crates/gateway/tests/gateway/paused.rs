@@ -216,3 +216,38 @@ async fn a_key_that_keeps_being_rate_limited_opens_its_own_breaker() {
     );
     assert_eq!(s.seen.states("k1"), ["open", "halfOpen"]);
 }
+
+#[tokio::test]
+async fn the_retry_budget_caps_retries_at_a_fifth_of_requests_plus_the_reserve() {
+    let up = upstream(503, &[("retry-after-ms", "0")]).await;
+    let t = target("Solo", BackendKind::OpenAi, &up.url, &[("k1", "main")]);
+    let clock = ManualClock::default();
+    let config = GatewayConfig {
+        retries_per_candidate: 3,
+        // Keep the breaker closed so every request reaches the upstream.
+        breaker: switchyard_policy::BreakerConfig {
+            consecutive_failures: 1_000_000,
+            min_requests: 1_000_000,
+            ..Default::default()
+        },
+        ..GatewayConfig::default()
+    };
+    let table = RoutingTable {
+        targets: vec![t],
+        routes: vec![],
+    };
+    let h = start_full(
+        table,
+        &[("k1", "sk-x")],
+        config,
+        Arc::new(clock.clone()),
+        Arc::new(NoObserver),
+    )
+    .await;
+    for _ in 0..50 {
+        assert_eq!(send(&h).await.0, 503);
+    }
+    let calls = up.calls.load(Ordering::SeqCst);
+    // Unlimited retries would make 200 calls; the budget allows 30 (3/s × 10 s) + 20 % of 50.
+    assert_eq!(calls, 50 + 30 + 10, "retries stop when the budget is spent");
+}
