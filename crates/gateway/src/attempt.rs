@@ -107,6 +107,7 @@ pub async fn classify(
                 return Outcome::Retry("provider answer broke off", None);
             };
             if bytes.windows(15).any(|w| w == b"API_KEY_INVALID") {
+                log.reclassify_last_attempt("key_invalid");
                 return refused(state, t, key_id, 400);
             }
             let r = crate::respond::answer(400, bytes, inbound, out, log.take(), HeaderMap::new());

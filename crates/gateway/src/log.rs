@@ -138,6 +138,13 @@ impl RequestLog {
         self.record.model = Some(model.to_string());
     }
 
+    /// Corrects the error class of the latest attempt (known only once its body was read).
+    pub fn reclassify_last_attempt(&mut self, class: &str) {
+        if let Some(a) = self.record.attempt_list.last_mut() {
+            a.error_class = Some(class.to_string());
+        }
+    }
+
     pub fn reason(&mut self, reason: &str) {
         self.record.reason = Some(reason.to_string());
     }
