@@ -16,6 +16,28 @@ pub struct BackendRow {
     pub created_at: String,
     pub updated_at: String,
     pub limits: BackendLimits,
+    pub monitor: MonitorSettings,
+}
+
+/// How the health monitor treats a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonitorSettings {
+    /// Seconds between zero-cost probes (default 30).
+    pub probe_interval_s: u32,
+    /// Uptime target in basis points: 9990 = 99.90 % (the default).
+    pub sla_target_bp: u32,
+    /// Readiness: a required backend failing blocks; an optional one degrades.
+    pub required: bool,
+}
+
+impl Default for MonitorSettings {
+    fn default() -> Self {
+        MonitorSettings {
+            probe_interval_s: 30,
+            sla_target_bp: 9990,
+            required: false,
+        }
+    }
 }
 
 /// How much traffic the gateway sends a backend.
@@ -37,7 +59,7 @@ impl Default for BackendLimits {
 }
 
 const COLUMNS: &str = "id, name, kind, base_url, default_model, enabled, position, created_at, \
-     updated_at, max_in_flight, rpm, tpm";
+     updated_at, max_in_flight, rpm, tpm, probe_interval_s, sla_target_bp, required";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
     let kind: String = row.get(2)?;
@@ -62,6 +84,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
             rpm: row.get(10)?,
             tpm: row.get(11)?,
         },
+        monitor: MonitorSettings {
+            probe_interval_s: row.get(12)?,
+            sla_target_bp: row.get(13)?,
+            required: row.get(14)?,
+        },
     })
 }
 
@@ -84,6 +111,17 @@ impl Store {
             let n = c.execute(
                 "UPDATE backends SET max_in_flight = ?2, rpm = ?3, tpm = ?4, updated_at = ?5 WHERE id = ?1",
                 params![id, l.max_in_flight, l.rpm, l.tpm, now()],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Sets a backend's monitoring settings. False when there is no such backend.
+    pub fn set_backend_monitor(&self, id: &str, m: MonitorSettings) -> Result<bool, StoreError> {
+        self.with(|c| {
+            let n = c.execute(
+                "UPDATE backends SET probe_interval_s = ?2, sla_target_bp = ?3, required = ?4, updated_at = ?5 WHERE id = ?1",
+                params![id, m.probe_interval_s, m.sla_target_bp, m.required, now()],
             )?;
             Ok(n > 0)
         })

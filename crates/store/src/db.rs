@@ -104,6 +104,47 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE backends ADD COLUMN max_in_flight INTEGER NOT NULL DEFAULT 50;
     ALTER TABLE backends ADD COLUMN rpm INTEGER;
     ALTER TABLE backends ADD COLUMN tpm INTEGER;",
+    // 4: health history (raw probe samples, hourly rollups), alerts, readiness runs, and the
+    // per-backend monitoring settings.
+    "ALTER TABLE backends ADD COLUMN probe_interval_s INTEGER NOT NULL DEFAULT 30;
+    ALTER TABLE backends ADD COLUMN sla_target_bp INTEGER NOT NULL DEFAULT 9990;
+    ALTER TABLE backends ADD COLUMN required INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE probe_samples (
+        backend_id  TEXT NOT NULL,
+        key_id      TEXT NOT NULL DEFAULT '',
+        at_ms       INTEGER NOT NULL,
+        outcome     TEXT NOT NULL,
+        latency_ms  INTEGER,
+        http_status INTEGER
+    ) STRICT;
+    CREATE INDEX probe_samples_at ON probe_samples (backend_id, at_ms);
+    CREATE TABLE health_hours (
+        backend_id   TEXT NOT NULL,
+        hour_ms      INTEGER NOT NULL,
+        probes       INTEGER NOT NULL,
+        failures     INTEGER NOT NULL,
+        latency_hist BLOB NOT NULL,
+        PRIMARY KEY (backend_id, hour_ms)
+    ) STRICT;
+    CREATE TABLE alerts (
+        id          TEXT PRIMARY KEY,
+        rule        TEXT NOT NULL,
+        backend_id  TEXT,
+        key_id      TEXT,
+        opened_at   TEXT NOT NULL,
+        resolved_at TEXT,
+        summary     TEXT NOT NULL,
+        detail      TEXT NOT NULL,
+        notified    INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE INDEX alerts_opened ON alerts (opened_at);
+    CREATE TABLE readiness_runs (
+        id         TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        verdict    TEXT NOT NULL,
+        score      REAL NOT NULL,
+        report     TEXT NOT NULL
+    ) STRICT;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

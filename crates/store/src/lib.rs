@@ -1,22 +1,26 @@
-//! SQLite storage for backends, key metadata, checks, settings, gateway tokens (hashed), routes
-//! and the request ledger. Never stores a key: the
+//! SQLite storage for backends, key metadata, checks, settings, gateway tokens (hashed), routes,
+//! the request ledger, health history, alerts and readiness runs. Never stores a key: the
 //! `backend_keys` table holds a masked hint, the key itself lives in the OS keychain.
 //! All calls block; async callers go through `spawn_blocking`.
 
+mod alerts;
 mod backends;
 mod checks;
 mod db;
 mod error;
+mod health;
 mod keys;
 mod ledger;
 mod routes;
 mod settings;
 mod tokens;
 
-pub use backends::{BackendLimits, BackendRow};
+pub use alerts::{AlertRow, ReadinessRow};
+pub use backends::{BackendLimits, BackendRow, MonitorSettings};
 pub use checks::CheckRow;
 pub use db::Store;
 pub use error::StoreError;
+pub use health::{HourRow, SampleRow};
 pub use keys::KeyRow;
 pub use ledger::{AttemptRecord, RequestFilter, RequestRecord};
 pub use routes::RouteRow;
@@ -33,3 +37,5 @@ pub fn now() -> String {
 mod tests;
 #[cfg(test)]
 mod tests_gateway;
+#[cfg(test)]
+mod tests_health;

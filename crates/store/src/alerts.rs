@@ -1,0 +1,131 @@
+//! Alerts (opened and resolved, never deleted by the engine) and readiness runs (the full report
+//! as JSON, so the page can compare with the previous run).
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRow {
+    pub id: String,
+    pub rule: String,
+    pub backend_id: Option<String>,
+    pub key_id: Option<String>,
+    pub opened_at: String,
+    pub resolved_at: Option<String>,
+    pub summary: String,
+    pub detail: String,
+    pub notified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadinessRow {
+    pub id: String,
+    pub started_at: String,
+    /// `ready`, `degraded` or `blocked`.
+    pub verdict: String,
+    /// Overall score, 0–10.
+    pub score: f64,
+    /// The whole scorecard as JSON.
+    pub report: String,
+}
+
+const ALERT_COLUMNS: &str =
+    "id, rule, backend_id, key_id, opened_at, resolved_at, summary, detail, notified";
+
+fn alert(row: &Row<'_>) -> rusqlite::Result<AlertRow> {
+    Ok(AlertRow {
+        id: row.get(0)?,
+        rule: row.get(1)?,
+        backend_id: row.get(2)?,
+        key_id: row.get(3)?,
+        opened_at: row.get(4)?,
+        resolved_at: row.get(5)?,
+        summary: row.get(6)?,
+        detail: row.get(7)?,
+        notified: row.get(8)?,
+    })
+}
+
+fn run(row: &Row<'_>) -> rusqlite::Result<ReadinessRow> {
+    Ok(ReadinessRow {
+        id: row.get(0)?,
+        started_at: row.get(1)?,
+        verdict: row.get(2)?,
+        score: row.get(3)?,
+        report: row.get(4)?,
+    })
+}
+
+impl Store {
+    /// Inserts an alert or updates it (resolution, notified flag) by id.
+    pub fn save_alert(&self, a: &AlertRow) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                &format!(
+                    "INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (id) DO UPDATE SET resolved_at = excluded.resolved_at,
+                       summary = excluded.summary, detail = excluded.detail, notified = excluded.notified"
+                ),
+                params![
+                    a.id,
+                    a.rule,
+                    a.backend_id,
+                    a.key_id,
+                    a.opened_at,
+                    a.resolved_at,
+                    a.summary,
+                    a.detail,
+                    a.notified
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Open alerts first (newest first), then the newest resolved ones, `limit` in all.
+    pub fn list_alerts(&self, limit: u32) -> Result<Vec<AlertRow>, StoreError> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {ALERT_COLUMNS} FROM alerts
+                 ORDER BY resolved_at IS NOT NULL, opened_at DESC LIMIT ?1"
+            ))?;
+            let rows = st
+                .query_map([limit], alert)?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    pub fn insert_readiness_run(&self, r: &ReadinessRow) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO readiness_runs (id, started_at, verdict, score, report) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![r.id, r.started_at, r.verdict, r.score, r.report],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The newest readiness runs, newest first.
+    pub fn readiness_runs(&self, limit: u32) -> Result<Vec<ReadinessRow>, StoreError> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, started_at, verdict, score, report FROM readiness_runs
+                 ORDER BY started_at DESC LIMIT ?1",
+            )?;
+            let rows = st.query_map([limit], run)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    pub fn readiness_run(&self, id: &str) -> Result<Option<ReadinessRow>, StoreError> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT id, started_at, verdict, score, report FROM readiness_runs WHERE id = ?1",
+                [id],
+                run,
+            )
+            .optional()?)
+        })
+    }
+}
