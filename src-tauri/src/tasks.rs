@@ -1,8 +1,8 @@
 //! Forwards domain events from the core to typed Tauri events.
 
 use crate::ipc::events::{
-    BackendsChanged, GatewayHealthChanged, KeyChecked, RequestsRecorded, RoutesChanged,
-    TokensChanged,
+    BackendsChanged, GatewayHealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished,
+    ReadinessProgress, RequestsRecorded, RoutesChanged, TokensChanged,
 };
 use switchyard_app::{DomainEvent, Switchyard};
 use tauri::AppHandle;
@@ -35,6 +35,13 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
                 .emit(&handle),
                 Ok(DomainEvent::GatewayHealthChanged) => GatewayHealthChanged.emit(&handle),
                 Ok(DomainEvent::RoutesChanged) => RoutesChanged.emit(&handle),
+                Ok(DomainEvent::ReadinessProgress(p)) => {
+                    ReadinessProgress { step: p.into() }.emit(&handle)
+                }
+                Ok(DomainEvent::ReadinessFinished { run_id }) => {
+                    ReadinessFinished { run_id }.emit(&handle)
+                }
+                Ok(DomainEvent::NotificationsChanged) => NotificationsChanged.emit(&handle),
                 Err(RecvError::Closed) => break,
             };
             if let Err(e) = sent {

@@ -52,6 +52,14 @@ export const commands = {
 	deleteRoute: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_route", { id })),
 	/**  Live breaker, cool-down and latency of every enabled backend and key. */
 	gatewayHealth: () => typedError<BackendHealth_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("gateway_health")),
+	/**  Runs every readiness check (progress arrives as `readinessProgress` events). */
+	runReadiness: () => typedError<Readiness_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_readiness")),
+	/**  Stored runs, newest first. */
+	readinessHistory: (limit: number) => typedError<Readiness_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("readiness_history", { limit })),
+	sendTestNotification: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("send_test_notification")),
+	notificationStatus: () => typedError<NotificationStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("notification_status")),
+	/**  Probe interval, uptime target and whether readiness requires the backend. */
+	setBackendMonitor: (id: string, monitor: Monitor) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_monitor", { id, monitor })),
 };
 
 /** Events */
@@ -59,6 +67,9 @@ export const events = {
 	backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),
 	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
+	notificationsChanged: makeEvent<NotificationsChanged, NotificationsChanged>("notifications-changed"),
+	readinessFinished: makeEvent<ReadinessFinished, ReadinessFinished>("readiness-finished"),
+	readinessProgress: makeEvent<ReadinessProgress_Serialize, ReadinessProgress_Deserialize>("readiness-progress"),
 	requestsRecorded: makeEvent<RequestsRecorded, RequestsRecorded>("requests-recorded"),
 	routesChanged: makeEvent<RoutesChanged, RoutesChanged>("routes-changed"),
 	tokensChanged: makeEvent<TokensChanged, TokensChanged>("tokens-changed"),
@@ -153,6 +164,7 @@ export type Backend_Deserialize = {
 	check?: Check_Deserialize | null,
 	keys: Key_Deserialize[],
 	limits: Limits_Deserialize,
+	monitor: Monitor,
 };
 
 export type Backend_Serialize = {
@@ -170,6 +182,7 @@ export type Backend_Serialize = {
 	check: Check_Serialize | null,
 	keys: Key_Serialize[],
 	limits: Limits_Serialize,
+	monitor: Monitor,
 };
 
 /**  Backends, keys or their checks changed: reload lists. */
@@ -227,6 +240,8 @@ export type Check_Serialize = {
 	checkedAt: string | null,
 };
 
+export type ComponentState = "operational" | "degraded" | "down";
+
 /**  A token just created: `value` is shown once and never again. */
 export type CreatedToken = CreatedToken_Serialize | CreatedToken_Deserialize;
 
@@ -255,7 +270,9 @@ export type ErrorKind =
 /**  Raced another change: reload and retry. */
 "conflict" | 
 /**  A file could not be read. */
-"file" | "internal";
+"file" | 
+/**  Desktop notifications cannot be delivered; `hint` says how to fix it. */
+"notificationsUnavailable" | "internal";
 
 export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
 
@@ -607,7 +624,188 @@ export type LiveState_Serialize = {
 	availability: number | null,
 };
 
+/**  How the health monitor treats a backend. */
+export type Monitor = {
+	/**  Seconds between zero-cost probes (10–3600; default 30). */
+	probeIntervalS: number,
+	/**  Uptime target in basis points: 9990 = 99.90 % (default). */
+	slaTargetBp: number,
+	/**  Readiness: a required backend failing blocks; an optional one degrades. */
+	required: boolean,
+};
+
+export type NotificationProblem = {
+	at: string,
+	message: string,
+	hint: string,
+};
+
+/**  Whether notifications can be delivered, and the last failure. */
+export type NotificationStatus = NotificationStatus_Serialize | NotificationStatus_Deserialize;
+
+/**  Whether notifications can be delivered, and the last failure. */
+export type NotificationStatus_Deserialize = {
+	/**  e.g. "dunst 1.9.0" when a notification service answers. */
+	server?: string | null,
+	/**  Why not, when it does not. */
+	problem?: NotificationProblem | null,
+	/**  The last delivery failure since the last success. */
+	lastFailure?: NotificationProblem | null,
+};
+
+/**  Whether notifications can be delivered, and the last failure. */
+export type NotificationStatus_Serialize = {
+	/**  e.g. "dunst 1.9.0" when a notification service answers. */
+	server: string | null,
+	/**  Why not, when it does not. */
+	problem: NotificationProblem | null,
+	/**  The last delivery failure since the last success. */
+	lastFailure: NotificationProblem | null,
+};
+
+/**  Notification delivery failed or recovered: Settings reloads the status. */
+export type NotificationsChanged = null;
+
 export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "timeout" | "unexpected";
+
+export type PreviousReadiness = {
+	id: string,
+	startedAt: string,
+	verdict: VerdictDto,
+	score: number | null,
+};
+
+/**  Live progress of a run (event payload). */
+export type ProgressStep = ProgressStep_Serialize | ProgressStep_Deserialize;
+
+/**  Live progress of a run (event payload). */
+export type ProgressStep_Deserialize = {
+	runId: string,
+	done: number,
+	total: number,
+	/**  The component that just finished. */
+	component?: string | null,
+	status?: string | null,
+};
+
+/**  Live progress of a run (event payload). */
+export type ProgressStep_Serialize = {
+	runId: string,
+	done: number,
+	total: number,
+	/**  The component that just finished. */
+	component: string | null,
+	status: string | null,
+};
+
+/**  A finished readiness run: the scorecard. */
+export type Readiness = Readiness_Serialize | Readiness_Deserialize;
+
+export type ReadinessBlocker = ReadinessBlocker_Serialize | ReadinessBlocker_Deserialize;
+
+export type ReadinessBlocker_Deserialize = {
+	component: string,
+	message: string,
+	fix?: string | null,
+};
+
+export type ReadinessBlocker_Serialize = {
+	component: string,
+	message: string,
+	fix: string | null,
+};
+
+export type ReadinessCheck = ReadinessCheck_Serialize | ReadinessCheck_Deserialize;
+
+export type ReadinessCheck_Deserialize = {
+	id: string,
+	label: string,
+	passed: boolean,
+	/**  `critical` (failing → down), `normal` (failing → degraded) or `info` (not counted). */
+	importance: string,
+	detail: string,
+	fix?: string | null,
+};
+
+export type ReadinessCheck_Serialize = {
+	id: string,
+	label: string,
+	passed: boolean,
+	/**  `critical` (failing → down), `normal` (failing → degraded) or `info` (not counted). */
+	importance: string,
+	detail: string,
+	fix: string | null,
+};
+
+export type ReadinessComponent = ReadinessComponent_Serialize | ReadinessComponent_Deserialize;
+
+export type ReadinessComponent_Deserialize = {
+	id: string,
+	name: string,
+	/**  `keychain`, `database`, `backend`, `gateway`, `notifications` or `configuration`. */
+	kind: string,
+	required: boolean,
+	status: ComponentState,
+	/**  0–10. */
+	score: number | null,
+	checks: ReadinessCheck_Deserialize[],
+};
+
+export type ReadinessComponent_Serialize = {
+	id: string,
+	name: string,
+	/**  `keychain`, `database`, `backend`, `gateway`, `notifications` or `configuration`. */
+	kind: string,
+	required: boolean,
+	status: ComponentState,
+	/**  0–10. */
+	score: number | null,
+	checks: ReadinessCheck_Serialize[],
+};
+
+/**  A readiness run finished and was stored. */
+export type ReadinessFinished = {
+	runId: string,
+};
+
+/**  A readiness run started (`done` = 0) or finished one more component. */
+export type ReadinessProgress = ReadinessProgress_Serialize | ReadinessProgress_Deserialize;
+
+/**  A readiness run started (`done` = 0) or finished one more component. */
+export type ReadinessProgress_Deserialize = {
+	step: ProgressStep_Deserialize,
+};
+
+/**  A readiness run started (`done` = 0) or finished one more component. */
+export type ReadinessProgress_Serialize = {
+	step: ProgressStep_Serialize,
+};
+
+/**  A finished readiness run: the scorecard. */
+export type Readiness_Deserialize = {
+	id: string,
+	startedAt: string,
+	durationMs: number,
+	verdict: VerdictDto,
+	/**  0–10, one decimal. */
+	score: number | null,
+	components: ReadinessComponent_Deserialize[],
+	blockers: ReadinessBlocker_Deserialize[],
+	previous?: PreviousReadiness | null,
+};
+
+/**  A finished readiness run: the scorecard. */
+export type Readiness_Serialize = {
+	id: string,
+	startedAt: string,
+	durationMs: number,
+	verdict: VerdictDto,
+	/**  0–10, one decimal. */
+	score: number | null,
+	components: ReadinessComponent_Serialize[],
+	blockers: ReadinessBlocker_Serialize[],
+	previous: PreviousReadiness | null,
+};
 
 /**  Filters for the Requests page. */
 export type RequestQuery = RequestQuery_Serialize | RequestQuery_Deserialize;
@@ -730,6 +928,8 @@ export type ValidationReport_Serialize = {
 	ok: boolean,
 	issues: FieldIssue_Serialize[],
 };
+
+export type VerdictDto = "ready" | "degraded" | "blocked";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -5,7 +5,7 @@ use crate::service::Inner;
 use crate::{AppError, NewKey, Switchyard};
 use switchyard_core::validate::{validate_backend, validate_key};
 use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
-use switchyard_store::{BackendLimits, BackendRow, CheckRow, KeyRow};
+use switchyard_store::{BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings};
 
 /// A backend as the UI shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +65,32 @@ impl Switchyard {
         let key = id.clone();
         let found = self
             .blocking(move |inner| Ok(inner.store.set_backend_limits(&key, limits)?))
+            .await?;
+        if !found {
+            return Err(AppError::NotFound("Backend"));
+        }
+        self.backends_changed().await;
+        self.get_backend(&id).await
+    }
+
+    /// Sets how the health monitor treats a backend: probe interval (10–3600 s), uptime target
+    /// (90–100 %, in basis points) and whether readiness requires it.
+    pub async fn set_backend_monitor(
+        &self,
+        id: String,
+        m: MonitorSettings,
+    ) -> Result<BackendView, AppError> {
+        if !(10..=3600).contains(&m.probe_interval_s) {
+            return Err(AppError::Invalid("Probe every 10 to 3600 seconds.".into()));
+        }
+        if !(9000..=10_000).contains(&m.sla_target_bp) {
+            return Err(AppError::Invalid(
+                "The uptime target must be from 90 % to 100 %.".into(),
+            ));
+        }
+        let key = id.clone();
+        let found = self
+            .blocking(move |inner| Ok(inner.store.set_backend_monitor(&key, m)?))
             .await?;
         if !found {
             return Err(AppError::NotFound("Backend"));

@@ -18,13 +18,14 @@ pub const USAGE: &str = "usage:
   switchyard token create NAME     create a gateway token for a tool (shown once)
   switchyard token list            list gateway tokens
   switchyard token revoke NAME     revoke a gateway token
+  switchyard check [--json]        run the readiness checks (exit 0 ready, 1 degraded, 2 blocked)
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).
 pub fn is_command(args: &[String]) -> bool {
     matches!(
         args.first().map(String::as_str),
-        Some("serve" | "token" | "help" | "--help" | "-h" | "--version" | "-V")
+        Some("serve" | "token" | "check" | "help" | "--help" | "-h" | "--version" | "-V")
     )
 }
 
@@ -51,6 +52,7 @@ pub fn main(args: &[String]) -> ExitCode {
         ["token", "create", name] => rt.block_on(token_create(name)),
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),
+        ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -64,7 +66,7 @@ fn fail(msg: &str) -> ExitCode {
 }
 
 /// Opens the core like the desktop app does; `with_gateway` binds the gateway port.
-async fn open(
+pub(crate) async fn open(
     gateway: Option<crate::GatewayConfig>,
     port_fixed: bool,
 ) -> Result<

@@ -25,6 +25,12 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("Internal error: {0}")]
     Internal(String),
+    /// A notification could not be delivered (only surfaced for the test button).
+    #[error("{message}")]
+    Notifications {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 impl From<tokio::task::JoinError> for AppError {

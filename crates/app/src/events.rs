@@ -1,6 +1,7 @@
 //! Domain events the shell forwards to the UI. Emitted on transitions only.
 
 use crate::probe::ProbeResult;
+use crate::readiness::Progress;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainEvent {
@@ -14,6 +15,12 @@ pub enum DomainEvent {
     RequestsRecorded { count: usize },
     /// A breaker, key or cool-down state in the gateway changed.
     GatewayHealthChanged,
+    /// A notification failed or delivery recovered: Settings shows the state.
+    NotificationsChanged,
+    /// A readiness run started (`done` = 0) or finished one more component.
+    ReadinessProgress(Progress),
+    /// A readiness run finished and was stored.
+    ReadinessFinished { run_id: String },
     /// A key (or keyless backend) was tested.
     KeyChecked {
         backend_id: String,

@@ -4,6 +4,7 @@
 
 mod backends;
 pub mod cli;
+mod cli_check;
 mod error;
 mod events;
 mod gateway;
@@ -12,8 +13,10 @@ mod import;
 mod keys;
 mod ledger;
 pub mod logging;
+mod notify;
 pub mod paths;
 pub mod probe;
+mod readiness;
 mod requests;
 mod routes;
 mod service;
@@ -28,8 +31,10 @@ pub use gateway_settings::GatewaySettings;
 pub use import::{Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan};
 pub use keys::NewKey;
 pub use ledger::{LedgerSink, LedgerWriter};
+pub use notify::{Channel as NotifyChannel, NotifyFailure};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
+pub use readiness::{PreviousRun, Progress, ReadinessRun, LATENCY_THRESHOLD_MS};
 pub use requests::GatewayInfo;
 pub use routes::{BackendLive, CandidateView, RouteDraft, RouteView, MAX_CANDIDATES, MAX_WEIGHT};
 pub use service::{GatewayStatus, Options, Switchyard};
@@ -38,10 +43,19 @@ pub use switchyard_gateway::{GatewayConfig, RouteCandidate, TrackState, DEFAULT_
 pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
-    AttemptRecord, BackendLimits, BackendRow, CheckRow, KeyRow, RequestFilter, RequestRecord,
-    TokenRow,
+    AttemptRecord, BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter,
+    RequestRecord, TokenRow,
 };
 pub use tokens::{Caller, NewToken, TokenIndex, TOKEN_PREFIX};
+
+/// The innermost error message (the useful part of a reqwest error).
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
 
 /// A fresh random id for rows and keychain accounts.
 pub(crate) fn new_id() -> String {

@@ -26,6 +26,8 @@ pub struct Options {
     pub use_saved_gateway_settings: bool,
     /// Keep `gateway`'s port even so (it came from `--port` or the environment).
     pub gateway_port_fixed: bool,
+    /// Desktop notifications, or a recorder in tests.
+    pub notify: crate::NotifyChannel,
 }
 
 impl Options {
@@ -39,6 +41,7 @@ impl Options {
             environment: Environment::Process,
             use_saved_gateway_settings: false,
             gateway_port_fixed: false,
+            notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
         }
     }
 }
@@ -65,6 +68,7 @@ pub(crate) struct Inner {
     /// The gateway's port came from `--port` or the environment, not the saved settings.
     pub gateway_port_fixed: bool,
     pub gateway: GatewayStatus,
+    pub notifications: crate::notify::Notifications,
 }
 
 /// Whether the gateway is serving, and where.
@@ -148,6 +152,7 @@ impl Switchyard {
                 key_cache,
                 ledger,
                 gateway_port_fixed: opts.gateway_port_fixed,
+                notifications: crate::notify::Notifications::new(opts.notify),
                 gateway,
             }),
         };

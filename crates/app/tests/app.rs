@@ -11,6 +11,8 @@ mod gateway_settings;
 mod import;
 #[path = "app/keys.rs"]
 mod keys;
+#[path = "app/readiness.rs"]
+mod readiness;
 #[path = "app/routes.rs"]
 mod routes;
 
@@ -53,6 +55,9 @@ pub async fn start_in(
     opts.probe_timeout = Duration::from_millis(400);
     opts.environment =
         Environment::Fixed(env.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+    opts.notify = switchyard_app::NotifyChannel::Recording(Arc::new(
+        switchyard_notify::RecordingNotifier::new(),
+    ));
     Switchyard::start(opts).await.unwrap()
 }
 

@@ -6,6 +6,7 @@ pub mod dotenv;
 pub mod import;
 pub mod kind;
 pub mod mask;
+pub mod readiness;
 mod url_check;
 pub mod validate;
 

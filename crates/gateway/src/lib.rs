@@ -25,6 +25,7 @@ pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
 pub use health::{Health, TrackState};
 pub use http::HttpClients;
 pub use limits::Refused;
+pub use log::cost_per_mtok;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
 pub use table::{KeyRef, Limits, Route, RouteCandidate, RoutingTable, TableHandle, Target};

@@ -190,6 +190,16 @@ impl Store {
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         self.with(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
     }
+
+    /// The schema version this build migrates to.
+    pub fn expected_schema_version() -> u32 {
+        u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"`, or its first complaint.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.with(|c| Ok(c.query_row("PRAGMA integrity_check(1)", [], |r| r.get::<_, String>(0))?))
+    }
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -145,6 +145,7 @@ pub struct Backend {
     pub check: Option<Check>,
     pub keys: Vec<Key>,
     pub limits: Limits,
+    pub monitor: super::dto_health::Monitor,
 }
 
 /// How much traffic the gateway sends a backend.
@@ -194,6 +195,7 @@ impl From<BackendView> for Backend {
             check: b.check.map(Into::into),
             keys: b.keys.into_iter().map(Into::into).collect(),
             limits: b.row.limits.into(),
+            monitor: b.row.monitor.into(),
         }
     }
 }

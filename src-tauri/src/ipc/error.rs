@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Conflict,
     /// A file could not be read.
     File,
+    /// Desktop notifications cannot be delivered; `hint` says how to fix it.
+    NotificationsUnavailable,
     Internal,
 }
 
@@ -65,6 +67,12 @@ impl From<AppError> for IpcError {
                 },
                 hint: Some(k.fix_hint().to_string()),
                 message,
+                issues: Vec::new(),
+            },
+            AppError::Notifications { hint, .. } => IpcError {
+                kind: ErrorKind::NotificationsUnavailable,
+                message,
+                hint,
                 issues: Vec::new(),
             },
             AppError::Store(_) | AppError::Internal(_) => {

@@ -37,3 +37,21 @@ pub struct GatewayHealthChanged;
 /// Routes were created, edited or deleted.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct RoutesChanged;
+
+/// A readiness run started (`done` = 0) or finished one more component.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadinessProgress {
+    pub step: super::dto_health::ProgressStep,
+}
+
+/// A readiness run finished and was stored.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadinessFinished {
+    pub run_id: String,
+}
+
+/// Notification delivery failed or recovered: Settings reloads the status.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct NotificationsChanged;

@@ -3,10 +3,12 @@
 
 pub mod commands;
 pub mod commands_gateway;
+pub mod commands_health;
 pub mod commands_routes;
 pub mod dto;
 pub mod dto_forms;
 pub mod dto_gateway;
+pub mod dto_health;
 pub mod dto_routes;
 mod error;
 pub mod events;
@@ -70,6 +72,7 @@ impl Core {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     use commands_gateway::*;
+    use commands_health::*;
     use commands_routes::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
@@ -105,6 +108,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             save_route,
             delete_route,
             gateway_health,
+            run_readiness,
+            readiness_history,
+            send_test_notification,
+            notification_status,
+            set_backend_monitor,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,
@@ -113,6 +121,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::RequestsRecorded,
             events::GatewayHealthChanged,
             events::RoutesChanged,
+            events::ReadinessProgress,
+            events::ReadinessFinished,
+            events::NotificationsChanged,
         ])
 }
 

@@ -77,6 +77,9 @@ fn every_event_the_forwarder_emits_is_registered() {
         ("RequestsRecorded", "requests-recorded"),
         ("GatewayHealthChanged", "gateway-health-changed"),
         ("RoutesChanged", "routes-changed"),
+        ("ReadinessProgress", "readiness-progress"),
+        ("ReadinessFinished", "readiness-finished"),
+        ("NotificationsChanged", "notifications-changed"),
     ] {
         assert!(
             forwarder.contains(type_name),

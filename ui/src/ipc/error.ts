@@ -47,6 +47,8 @@ export function errorTitle(kind: ErrorKind): string {
       return "Changed elsewhere";
     case "file":
       return "Could not read the file";
+    case "notificationsUnavailable":
+      return "Notifications unavailable";
     case "internal":
       return "Something went wrong";
   }

@@ -1,0 +1,95 @@
+//! `switchyard check [--json]`: the readiness checks without a window. Prints a scorecard (or the
+//! run as JSON) and exits 0 READY, 1 DEGRADED, 2 BLOCKED (3 when the checks could not run).
+//! Its gateway listens on a free port, so a running app on the usual port is not disturbed.
+#![allow(
+    clippy::print_stdout,
+    reason = "this module is the command-line interface"
+)]
+
+use crate::ReadinessRun;
+use std::process::ExitCode;
+use switchyard_core::readiness::ComponentStatus;
+
+pub async fn check(rest: &[&str]) -> ExitCode {
+    let json = match rest {
+        [] => false,
+        ["--json"] => true,
+        _ => {
+            eprintln!("usage: switchyard check [--json]");
+            return ExitCode::from(3);
+        }
+    };
+    let mut config = crate::GatewayConfig::default();
+    config.bind.set_port(0);
+    let (app, _guard) = match super::cli::open(Some(config), true).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("switchyard: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let run = match app.run_readiness().await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("switchyard: the checks could not run: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    app.flush_ledger();
+    if json {
+        match serde_json::to_string_pretty(&run) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("switchyard: {e}");
+                return ExitCode::from(3);
+            }
+        }
+    } else {
+        print!("{}", human(&run));
+    }
+    ExitCode::from(run.card.verdict.exit_code())
+}
+
+/// The scorecard as plain text.
+pub fn human(run: &ReadinessRun) -> String {
+    let card = &run.card;
+    let mut out = format!(
+        "Switchyard readiness: {} (score {:.1}/10, {} ms)\n\n",
+        card.verdict.as_str().to_uppercase(),
+        card.score,
+        run.duration_ms
+    );
+    for c in &card.components {
+        let (mark, word) = match c.status {
+            ComponentStatus::Operational => ("ok", "operational"),
+            ComponentStatus::Degraded => ("!!", "degraded"),
+            ComponentStatus::Down => ("XX", "down"),
+        };
+        let optional = if c.required { "" } else { " (optional)" };
+        out.push_str(&format!(
+            "[{mark}] {:<28} {:>4.1}/10  {word}{optional}\n",
+            c.name, c.score
+        ));
+        for k in c.checks.iter().filter(|k| !k.passed) {
+            out.push_str(&format!("       - {}: {}\n", k.label, k.detail));
+            if let Some(fix) = &k.fix {
+                out.push_str(&format!("         fix: {fix}\n"));
+            }
+        }
+    }
+    if !card.blockers.is_empty() {
+        out.push_str("\nBlockers:\n");
+        for b in &card.blockers {
+            out.push_str(&format!("  - {}: {}\n", b.component, b.message));
+        }
+    }
+    if let Some(p) = &run.previous {
+        out.push_str(&format!(
+            "\nPrevious run {}: {} ({:.1}/10)\n",
+            p.started_at,
+            p.verdict.as_str().to_uppercase(),
+            p.score
+        ));
+    }
+    out
+}

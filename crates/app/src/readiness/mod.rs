@@ -1,0 +1,140 @@
+//! One-click readiness checks: keychain, database, gateway, configuration, notifications and
+//! every enabled backend, checked concurrently with live progress, scored by
+//! `switchyard_core::readiness`, stored, and compared with the previous run. The same runner
+//! serves the UI and `switchyard check`.
+
+mod backend;
+mod system;
+
+use crate::{AppError, DomainEvent, Switchyard};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+use switchyard_core::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
+use switchyard_store::ReadinessRow;
+
+/// A finished run as stored and shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadinessRun {
+    pub id: String,
+    pub started_at: String,
+    pub duration_ms: u32,
+    pub card: Scorecard,
+    /// The run before this one, for comparison.
+    pub previous: Option<PreviousRun>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousRun {
+    pub id: String,
+    pub started_at: String,
+    pub verdict: Verdict,
+    pub score: f64,
+}
+
+/// Progress of a running check, for the UI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub run_id: String,
+    /// Components finished so far.
+    pub done: usize,
+    pub total: usize,
+    /// The component that just finished (none for the start event).
+    pub component: Option<(String, ComponentStatus)>,
+}
+
+/// Latency above this counts against a backend (normal importance).
+pub const LATENCY_THRESHOLD_MS: u32 = 2_000;
+
+impl Switchyard {
+    /// Runs every check, stores the run and returns it. Emits `ReadinessProgress` events.
+    pub async fn run_readiness(&self) -> Result<ReadinessRun, AppError> {
+        let started = Instant::now();
+        let started_at = switchyard_store::now();
+        let run_id = crate::new_id();
+        let backends: Vec<_> = self
+            .list_backends()
+            .await?
+            .into_iter()
+            .filter(|b| b.row.enabled)
+            .collect();
+        let total = 5 + backends.len();
+        let progress = |done: usize, component: Option<&Component>| {
+            self.emit(DomainEvent::ReadinessProgress(Progress {
+                run_id: run_id.clone(),
+                done,
+                total,
+                component: component.map(|c| (c.name.clone(), c.status)),
+            }));
+        };
+        progress(0, None);
+        let mut components: Vec<Component> = Vec::with_capacity(total);
+        let system = [
+            system::keychain(self).await,
+            system::database(self).await,
+            system::gateway(self).await,
+            system::configuration(self).await,
+            system::notifications(self).await,
+        ];
+        for c in system {
+            components.push(c);
+            progress(components.len(), components.last());
+        }
+        let live = self.live_health();
+        let checks = backends.iter().map(|b| backend::check(self, b, &live));
+        for c in futures_util::future::join_all(checks).await {
+            components.push(c);
+            progress(components.len(), components.last());
+        }
+        let card = scorecard(components);
+        let previous = self.latest_readiness().await?.map(|p| PreviousRun {
+            id: p.id,
+            started_at: p.started_at,
+            verdict: p.card.verdict,
+            score: p.card.score,
+        });
+        let run = ReadinessRun {
+            id: run_id,
+            started_at,
+            duration_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
+            card,
+            previous,
+        };
+        let row = ReadinessRow {
+            id: run.id.clone(),
+            started_at: run.started_at.clone(),
+            verdict: run.card.verdict.as_str().into(),
+            score: run.card.score,
+            report: serde_json::to_string(&run).map_err(|e| AppError::Internal(e.to_string()))?,
+        };
+        self.blocking(move |inner| Ok(inner.store.insert_readiness_run(&row)?))
+            .await?;
+        tracing::info!(
+            verdict = run.card.verdict.as_str(),
+            score = run.card.score,
+            ms = run.duration_ms,
+            "readiness checks finished"
+        );
+        self.emit(DomainEvent::ReadinessFinished {
+            run_id: run.id.clone(),
+        });
+        Ok(run)
+    }
+
+    /// The newest stored run.
+    pub async fn latest_readiness(&self) -> Result<Option<ReadinessRun>, AppError> {
+        Ok(self.readiness_history(1).await?.into_iter().next())
+    }
+
+    /// Stored runs, newest first (a damaged report is skipped).
+    pub async fn readiness_history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
+        let rows = self
+            .blocking(move |inner| Ok(inner.store.readiness_runs(limit)?))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| serde_json::from_str(&r.report).ok())
+            .collect())
+    }
+}

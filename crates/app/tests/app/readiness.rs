@@ -1,0 +1,151 @@
+//! Readiness checks through the service and the `switchyard check` CLI: scorecards against real
+//! mock providers, required vs optional backends, stored runs compared with the previous one.
+
+use super::*;
+use switchyard_app::MonitorSettings;
+use switchyard_core::readiness::{ComponentStatus, Verdict};
+
+fn closed_port_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+    drop(l);
+    url
+}
+
+#[tokio::test]
+async fn a_fresh_install_is_ready_and_every_component_is_scored() {
+    let h = start().await;
+    let run = h.app.run_readiness().await.unwrap();
+    let names: Vec<&str> = run
+        .card
+        .components
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Keychain",
+            "Database",
+            "Gateway",
+            "Configuration",
+            "Notifications",
+            "Demo"
+        ]
+    );
+    assert_eq!(run.card.verdict, Verdict::Ready, "{:#?}", run.card);
+    assert_eq!(run.card.score, 10.0);
+    let gateway = &run.card.components[2];
+    assert!(
+        gateway
+            .checks
+            .iter()
+            .any(|c| c.id == "gateway.host" && c.passed),
+        "a foreign Host is refused for real: {gateway:?}"
+    );
+    assert!(run.previous.is_none());
+    let again = h.app.run_readiness().await.unwrap();
+    assert_eq!(
+        again.previous.as_ref().map(|p| p.id.as_str()),
+        Some(run.id.as_str())
+    );
+    assert_eq!(h.app.readiness_history(10).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
+    let h = start().await;
+    let down = h
+        .app
+        .create_backend(
+            draft(BackendKind::Ollama, "Local", &closed_port_url()),
+            None,
+        )
+        .await
+        .unwrap();
+    let run = h.app.run_readiness().await.unwrap();
+    let local = run
+        .card
+        .components
+        .iter()
+        .find(|c| c.name == "Local")
+        .unwrap();
+    assert_eq!(local.status, ComponentStatus::Down);
+    assert!(!local.required, "backends are optional by default");
+    assert_eq!(run.card.verdict, Verdict::Degraded);
+    assert!(run.card.blockers.is_empty());
+
+    let required = MonitorSettings {
+        required: true,
+        ..MonitorSettings::default()
+    };
+    h.app
+        .set_backend_monitor(down.row.id.clone(), required)
+        .await
+        .unwrap();
+    let run = h.app.run_readiness().await.unwrap();
+    assert_eq!(run.card.verdict, Verdict::Blocked);
+    assert_eq!(run.card.blockers.len(), 1, "{:?}", run.card.blockers);
+    assert_eq!(run.card.blockers[0].component, "Local");
+    assert!(run.card.blockers[0]
+        .fix
+        .as_deref()
+        .unwrap()
+        .contains("ollama serve"));
+    assert_eq!(run.previous.unwrap().verdict, Verdict::Degraded);
+
+    let bad = MonitorSettings {
+        probe_interval_s: 1,
+        ..MonitorSettings::default()
+    };
+    assert!(h.app.set_backend_monitor(down.row.id, bad).await.is_err());
+}
+
+#[test]
+fn the_check_command_prints_json_and_exits_with_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .args(["check", "--json"])
+        .env("SWITCHYARD_DATA_DIR", dir.path())
+        .env("SWITCHYARD_KEYRING_SERVICE", "switchyard-test-check")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let verdict = run["card"]["verdict"].as_str().unwrap();
+    let expected = match verdict {
+        "ready" => 0,
+        "degraded" => 1,
+        "blocked" => 2,
+        other => panic!("verdict {other}"),
+    };
+    assert_eq!(
+        out.status.code(),
+        Some(expected),
+        "exit code follows the verdict"
+    );
+    let names: Vec<&str> = run["card"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Keychain") && names.contains(&"Demo"),
+        "{names:?}"
+    );
+
+    let human = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .arg("check")
+        .env("SWITCHYARD_DATA_DIR", dir.path())
+        .env("SWITCHYARD_KEYRING_SERVICE", "switchyard-test-check")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.starts_with("Switchyard readiness: "), "{text}");
+    assert!(
+        text.contains("Previous run"),
+        "the second run compares: {text}"
+    );
+}

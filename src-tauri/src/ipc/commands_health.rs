@@ -1,0 +1,67 @@
+//! Commands of the Readiness page, notifications and backend monitor settings.
+
+use super::dto::Backend;
+use super::dto_health::{Monitor, NotificationStatus, Readiness};
+use super::{Core, IpcError};
+use tauri::State;
+
+type Res<T> = Result<T, IpcError>;
+
+/// Runs every readiness check (progress arrives as `readinessProgress` events).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn run_readiness(core: State<'_, Core>) -> Res<Readiness> {
+    Ok(core.app()?.run_readiness().await?.into())
+}
+
+/// Stored runs, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn readiness_history(core: State<'_, Core>, limit: u32) -> Res<Vec<Readiness>> {
+    Ok(core
+        .app()?
+        .readiness_history(limit.clamp(1, 50))
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn send_test_notification(core: State<'_, Core>) -> Res<()> {
+    Ok(core.app()?.send_test_notification().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn notification_status(core: State<'_, Core>) -> Res<NotificationStatus> {
+    let app = core.app()?;
+    let (server, problem) = match app.notification_service().await {
+        Ok(s) => (Some(s), None),
+        Err(f) => (None, Some(f.into())),
+    };
+    Ok(NotificationStatus {
+        server,
+        problem,
+        last_failure: app.last_notification_failure().map(Into::into),
+    })
+}
+
+/// Probe interval, uptime target and whether readiness requires the backend.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn set_backend_monitor(
+    core: State<'_, Core>,
+    id: String,
+    monitor: Monitor,
+) -> Res<Backend> {
+    Ok(core
+        .app()?
+        .set_backend_monitor(id, monitor.into())
+        .await?
+        .into())
+}
