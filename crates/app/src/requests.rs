@@ -10,6 +10,8 @@ pub struct GatewayInfo {
     pub openai_base_url: Option<String>,
     pub anthropic_base_url: Option<String>,
     pub error: Option<String>,
+    /// Paused by the user: requests get a 503 until resumed.
+    pub paused: bool,
 }
 
 impl Switchyard {
@@ -20,14 +22,32 @@ impl Switchyard {
                 openai_base_url: Some(format!("http://{addr}/v1")),
                 anthropic_base_url: Some(format!("http://{addr}")),
                 error: None,
+                paused: self.gateway_paused(),
             },
             Err(e) => GatewayInfo {
                 address: None,
                 openai_base_url: None,
                 anthropic_base_url: None,
                 error: Some(e),
+                paused: false,
             },
         }
+    }
+
+    /// Pauses or resumes the gateway (tray menu, Gateway page).
+    pub fn set_gateway_paused(&self, paused: bool) -> Result<(), AppError> {
+        match &self.inner.gateway {
+            crate::GatewayStatus::Listening(g) => {
+                g.set_paused(paused);
+                self.emit(crate::DomainEvent::GatewayHealthChanged);
+                Ok(())
+            }
+            _ => Err(AppError::Invalid("The gateway is not running.".into())),
+        }
+    }
+
+    pub fn gateway_paused(&self) -> bool {
+        matches!(&self.inner.gateway, crate::GatewayStatus::Listening(g) if g.is_paused())
     }
 
     /// The newest requests matching `filter`, with their attempts.

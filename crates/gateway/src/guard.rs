@@ -16,6 +16,13 @@ pub async fn check(
     next: Next,
 ) -> Response {
     let shape = Shape::of(req.uri().path(), req.headers());
+    if state.paused.load(std::sync::atomic::Ordering::Relaxed) {
+        return error(
+            shape,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The Switchyard gateway is paused: resume it from the tray menu or the Gateway page.",
+        );
+    }
     let headers = req.headers();
     if !state.config.allow_non_loopback && !loopback_host(headers) {
         return error(

@@ -53,6 +53,8 @@ pub struct GatewayState {
     pub clock: Arc<dyn Clock>,
     pub limiter: Arc<limits::Limiter>,
     pub http: HttpClients,
+    /// Paused by the user (tray or Gateway page): every request gets a 503 until resumed.
+    pub paused: std::sync::atomic::AtomicBool,
 }
 
 /// The parts the application supplies.
@@ -119,6 +121,7 @@ impl Gateway {
             limiter: limits::Limiter::new(Arc::clone(&deps.clock)),
             clock: deps.clock,
             http,
+            paused: std::sync::atomic::AtomicBool::new(false),
         });
         let app = router(Arc::clone(&state));
         // No Nagle delay on the callers' side either (the outbound client sets it too).
@@ -148,6 +151,18 @@ impl Gateway {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Pauses (every request answered 503) or resumes the gateway without unbinding the port.
+    pub fn set_paused(&self, paused: bool) {
+        self.state
+            .paused
+            .store(paused, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!(paused, "gateway pause changed");
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.state.paused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The settings it runs with.

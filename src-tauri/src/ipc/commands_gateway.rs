@@ -99,3 +99,13 @@ pub async fn set_backend_limits(core: State<'_, Core>, id: String, limits: Limit
         .await?
         .into())
 }
+
+/// Pauses (every request answered 503) or resumes the gateway.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn set_gateway_paused(core: State<'_, Core>, paused: bool) -> Res<GatewayStatus> {
+    let app = core.app()?;
+    app.set_gateway_paused(paused)?;
+    Ok(app.gateway_info().into())
+}

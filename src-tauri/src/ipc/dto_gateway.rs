@@ -14,6 +14,8 @@ pub struct GatewayStatus {
     pub anthropic_base_url: Option<String>,
     /// Why the gateway is not running (port in use …).
     pub error: Option<String>,
+    /// Paused by the user: requests get a 503 until resumed.
+    pub paused: bool,
 }
 
 impl From<GatewayInfo> for GatewayStatus {
@@ -23,6 +25,7 @@ impl From<GatewayInfo> for GatewayStatus {
             openai_base_url: g.openai_base_url,
             anthropic_base_url: g.anthropic_base_url,
             error: g.error,
+            paused: g.paused,
         }
     }
 }

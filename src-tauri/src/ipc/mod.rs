@@ -102,6 +102,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             revoke_token,
             recent_requests,
             get_gateway_settings,
+            set_gateway_paused,
             update_gateway_settings,
             set_backend_limits,
             list_routes,

@@ -250,3 +250,32 @@ async fn an_allowed_browser_origin_gets_cors_answers_including_the_preflight() {
         .unwrap();
     assert_eq!(other.status(), 403, "other origins stay refused");
 }
+
+#[tokio::test]
+async fn a_paused_gateway_answers_503_until_resumed() {
+    let mock = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
+        .await
+        .unwrap();
+    let t = target(
+        "Demo",
+        BackendKind::Demo,
+        &format!("{}/v1", mock.base_url()),
+        &[],
+    );
+    let h = start(vec![t], &[]).await;
+    let ask = || async {
+        client()
+            .post(format!("{}/v1/chat/completions", h.base))
+            .bearer_auth(TOKEN)
+            .json(&openai_chat("demo-chat", false))
+            .send()
+            .await
+            .unwrap()
+    };
+    h.gateway.set_paused(true);
+    let r = ask().await;
+    assert_eq!(r.status(), 503);
+    assert!(r.text().await.unwrap().contains("paused"));
+    h.gateway.set_paused(false);
+    assert_eq!(ask().await.status(), 200);
+}
