@@ -1,0 +1,293 @@
+//! Alert rules as the user edits them (serde, camelCase, durations in whole seconds or minutes so
+//! the UI never sees 64-bit integers), their defaults, validation, and the condition each builds.
+//!
+//! Threshold semantics, per kind (all windows are the last `window_secs` up to now, `(now − w, now]`):
+//! * `backendDown`: fires when the backend failed `failures` probes in a row (default 3, the same
+//!   N at which the state machine says Down). Only backend faults count (unreachable, timeout,
+//!   provider error); any answer about the key (ok, invalid, rate-limited) resets the count.
+//! * `circuitOpened`: fires while a backend's or key's breaker is open or half-open.
+//! * `errorRate`: fires when more than `percent` % of the window's requests (or probes) failed,
+//!   given at least `minSamples` of them. Default 20 % over 5 min, at least 20 requests.
+//! * `latencyP95`: fires when the nearest-rank p95 of the window's successful latencies is over
+//!   `thresholdMs`, given at least `minSamples`. Default 2000 ms over 5 min of probes, at least 5.
+//! * `keyInvalid`: fires from a 401/403 (probe, or rejection by the gateway) until the key next
+//!   answers ok or rate-limited.
+//! * `rateLimitedFor`: fires when a backend or key has been rate-limited for more than `minutes`
+//!   (default 5), counting a provider's announced `until` as part of the episode.
+//! * `metric`: fires when the aggregate of a named metric over the window compares true with the
+//!   threshold, given at least `minSamples` values.
+
+use super::conditions::{BackendDown, CircuitOpened, KeyInvalid, RateLimitedFor};
+use super::windowed::{ErrorRate, LatencyP95, MetricThreshold};
+use super::{Condition, QuietHours};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// Which traffic a windowed rule counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Source {
+    /// Gateway requests ([`Signal::Request`](crate::Signal)).
+    Requests,
+    /// Active probes ([`Signal::Probe`](crate::Signal)).
+    Probes,
+}
+
+/// How a metric rule compares the aggregate with its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Compare {
+    /// Fires when the aggregate is strictly above the threshold.
+    Above,
+    /// Fires when the aggregate is strictly below the threshold.
+    Below,
+}
+
+/// How a metric rule reduces the values in its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Aggregation {
+    /// Arithmetic mean.
+    Mean,
+    /// Smallest value.
+    Min,
+    /// Largest value.
+    Max,
+    /// Sum.
+    Sum,
+    /// Newest value.
+    Last,
+}
+
+/// A generic "condition over a metric" (cache hit rate, spend, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricRule {
+    /// The [`MetricPoint::name`](crate::MetricPoint) it reads.
+    pub metric: String,
+    /// Reduction over the window.
+    pub aggregate: Aggregation,
+    /// Direction of the comparison.
+    pub compare: Compare,
+    /// The threshold.
+    pub threshold: f64,
+    /// Window length in seconds.
+    pub window_secs: u32,
+    /// Fewest values in the window before it can fire.
+    pub min_samples: u32,
+}
+
+/// What a rule watches, with its thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum RuleKind {
+    /// Failed probes in a row.
+    BackendDown {
+        /// Failures in a row that open the alert.
+        failures: u32,
+    },
+    /// A circuit breaker opened.
+    CircuitOpened,
+    /// Error rate over a window.
+    ErrorRate {
+        /// Percentage of failures above which it fires.
+        percent: f64,
+        /// Window length in seconds.
+        window_secs: u32,
+        /// Fewest samples in the window before it can fire.
+        min_samples: u32,
+        /// Requests or probes.
+        source: Source,
+    },
+    /// p95 latency over a window.
+    LatencyP95 {
+        /// Latency above which it fires.
+        threshold_ms: u32,
+        /// Window length in seconds.
+        window_secs: u32,
+        /// Fewest samples in the window before it can fire.
+        min_samples: u32,
+        /// Requests or probes.
+        source: Source,
+    },
+    /// A key was refused (401/403).
+    KeyInvalid,
+    /// Rate-limited for too long.
+    RateLimitedFor {
+        /// Minutes of rate limiting after which it fires.
+        minutes: u32,
+    },
+    /// A named metric compared with a threshold.
+    Metric(MetricRule),
+}
+
+/// One user-editable rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertRule {
+    /// Unique id, also the alerts' `rule`.
+    pub id: String,
+    /// Disabled rules are not evaluated.
+    pub enabled: bool,
+    /// What it watches.
+    #[serde(flatten)]
+    pub kind: RuleKind,
+}
+
+impl AlertRule {
+    /// The built-in rules with their default thresholds, all enabled.
+    pub fn defaults() -> Vec<AlertRule> {
+        let rule = |id: &str, kind| AlertRule {
+            id: id.to_string(),
+            enabled: true,
+            kind,
+        };
+        vec![
+            rule("backendDown", RuleKind::BackendDown { failures: 3 }),
+            rule("circuitOpened", RuleKind::CircuitOpened),
+            rule(
+                "errorRate",
+                RuleKind::ErrorRate {
+                    percent: 20.0,
+                    window_secs: 300,
+                    min_samples: 20,
+                    source: Source::Requests,
+                },
+            ),
+            rule(
+                "latencyP95",
+                RuleKind::LatencyP95 {
+                    threshold_ms: 2000,
+                    window_secs: 300,
+                    min_samples: 5,
+                    source: Source::Probes,
+                },
+            ),
+            rule("keyInvalid", RuleKind::KeyInvalid),
+            rule("rateLimitedFor", RuleKind::RateLimitedFor { minutes: 5 }),
+        ]
+    }
+
+    /// Checks the thresholds.
+    pub fn validate(&self) -> Result<(), AlertError> {
+        let bad = |reason: &'static str| {
+            Err(AlertError::InvalidRule {
+                id: self.id.clone(),
+                reason,
+            })
+        };
+        if self.id.trim().is_empty() {
+            return bad("the id is empty");
+        }
+        match &self.kind {
+            RuleKind::BackendDown { failures: 0 } => bad("failures must be at least 1"),
+            RuleKind::ErrorRate { percent, .. } if !(0.0..100.0).contains(percent) => {
+                bad("percent must be at least 0 and below 100")
+            }
+            RuleKind::ErrorRate { window_secs: 0, .. }
+            | RuleKind::LatencyP95 { window_secs: 0, .. } => bad("the window must be non-empty"),
+            RuleKind::Metric(m) if m.window_secs == 0 => bad("the window must be non-empty"),
+            RuleKind::Metric(m) if m.metric.trim().is_empty() => bad("the metric name is empty"),
+            RuleKind::Metric(m) if !m.threshold.is_finite() => {
+                bad("the threshold must be a number")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A fresh condition for this rule.
+    pub(super) fn condition(&self) -> Box<dyn Condition> {
+        let secs_ms = |s: u32| i64::from(s) * 1000;
+        match &self.kind {
+            RuleKind::BackendDown { failures } => Box::new(BackendDown::new(*failures)),
+            RuleKind::CircuitOpened => Box::new(CircuitOpened::default()),
+            RuleKind::ErrorRate {
+                percent,
+                window_secs,
+                min_samples,
+                source,
+            } => Box::new(ErrorRate::new(
+                *percent,
+                secs_ms(*window_secs),
+                *min_samples,
+                *source,
+            )),
+            RuleKind::LatencyP95 {
+                threshold_ms,
+                window_secs,
+                min_samples,
+                source,
+            } => Box::new(LatencyP95::new(
+                *threshold_ms,
+                secs_ms(*window_secs),
+                *min_samples,
+                *source,
+            )),
+            RuleKind::KeyInvalid => Box::new(KeyInvalid::default()),
+            RuleKind::RateLimitedFor { minutes } => Box::new(RateLimitedFor::new(*minutes)),
+            RuleKind::Metric(m) => Box::new(MetricThreshold::new(m.clone())),
+        }
+    }
+}
+
+/// The whole alert configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AlertConfig {
+    /// The rules, evaluated in this order.
+    pub rules: Vec<AlertRule>,
+    /// Hold-down before a cleared alert resolves (see the module docs). Default 300 s.
+    pub cooldown_secs: u32,
+    /// When not to notify.
+    pub quiet_hours: Option<QuietHours>,
+}
+
+impl Default for AlertConfig {
+    fn default() -> Self {
+        Self {
+            rules: AlertRule::defaults(),
+            cooldown_secs: 300,
+            quiet_hours: None,
+        }
+    }
+}
+
+impl AlertConfig {
+    /// Checks every rule, that ids are unique and that quiet hours are real minutes.
+    pub fn validate(&self) -> Result<(), AlertError> {
+        let mut ids = HashSet::new();
+        for rule in &self.rules {
+            rule.validate()?;
+            if !ids.insert(rule.id.as_str()) {
+                return Err(AlertError::DuplicateRule(rule.id.clone()));
+            }
+        }
+        match self.quiet_hours {
+            Some(q) if !q.is_valid() => Err(AlertError::InvalidQuietHours),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why an alert configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlertError {
+    /// Two rules (or a rule and a custom condition) share an id.
+    #[error("two alert rules are called “{0}”")]
+    DuplicateRule(String),
+    /// A threshold is out of range.
+    #[error("alert rule “{id}”: {reason}")]
+    InvalidRule {
+        /// The rule.
+        id: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// Quiet hours outside 00:00–23:59.
+    #[error("quiet hours must be minutes between 0 and 1439")]
+    InvalidQuietHours,
+}
