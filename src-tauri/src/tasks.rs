@@ -1,8 +1,9 @@
 //! Forwards domain events from the core to typed Tauri events.
 
 use crate::ipc::events::{
-    BackendsChanged, GatewayHealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished,
-    ReadinessProgress, RequestsRecorded, RoutesChanged, TokensChanged,
+    AlertsChanged, BackendsChanged, GatewayHealthChanged, HealthChanged, KeyChecked,
+    NotificationsChanged, ReadinessFinished, ReadinessProgress, RequestsRecorded, RoutesChanged,
+    TokensChanged,
 };
 use switchyard_app::{DomainEvent, Switchyard};
 use tauri::AppHandle;
@@ -42,6 +43,8 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
                     ReadinessFinished { run_id }.emit(&handle)
                 }
                 Ok(DomainEvent::NotificationsChanged) => NotificationsChanged.emit(&handle),
+                Ok(DomainEvent::HealthChanged) => HealthChanged.emit(&handle),
+                Ok(DomainEvent::AlertsChanged) => AlertsChanged.emit(&handle),
                 Err(RecvError::Closed) => break,
             };
             if let Err(e) = sent {

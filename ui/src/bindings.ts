@@ -42,6 +42,8 @@ export const commands = {
 	/**  The newest ledger rows matching the filters. */
 	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
 	getGatewaySettings: () => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("get_gateway_settings")),
+	/**  Pauses (every request answered 503) or resumes the gateway. */
+	setGatewayPaused: (paused: boolean) => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_gateway_paused", { paused })),
 	/**  Saves the gateway settings (validated; nothing saved on error). They apply at the next start. */
 	updateGatewaySettings: (settings: GatewaySettingsForm) => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings })),
 	/**  Sets a backend's traffic limits (in flight, requests and tokens per minute). */
@@ -60,12 +62,25 @@ export const commands = {
 	notificationStatus: () => typedError<NotificationStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("notification_status")),
 	/**  Probe interval, uptime target and whether readiness requires the backend. */
 	setBackendMonitor: (id: string, monitor: Monitor) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_monitor", { id, monitor })),
+	/**  Every enabled backend's health, from local data (never waits on the network). */
+	healthOverview: () => typedError<BackendHealthCard_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("health_overview")),
+	/**  Chart buckets: hourly for a day or a week, daily for a month. */
+	healthHistory: (backendId: string, range: Range) => typedError<HealthPoint_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("health_history", { backendId, range })),
+	/**  Probes every backend and key now (the refresh button). */
+	probeAllNow: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("probe_all_now")),
+	/**  Open alerts first, then the newest resolved ones. */
+	listAlerts: (limit: number) => typedError<AlertItem_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_alerts", { limit })),
+	getAlertSettings: () => typedError<AlertSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_alert_settings")),
+	/**  Validates and saves the alert rules, cooldown and quiet hours; applies them at once. */
+	setAlertSettings: (settings: AlertSettings_Deserialize) => typedError<AlertSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_alert_settings", { settings })),
 };
 
 /** Events */
 export const events = {
+	alertsChanged: makeEvent<AlertsChanged, AlertsChanged>("alerts-changed"),
 	backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),
 	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
+	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
 	notificationsChanged: makeEvent<NotificationsChanged, NotificationsChanged>("notifications-changed"),
 	readinessFinished: makeEvent<ReadinessFinished, ReadinessFinished>("readiness-finished"),
@@ -76,6 +91,102 @@ export const events = {
 };
 
 /* Types */
+export type AlertItem = AlertItem_Serialize | AlertItem_Deserialize;
+
+export type AlertItem_Deserialize = {
+	id: string,
+	/**  The rule id, e.g. `backendDown`. */
+	rule: string,
+	backendId?: string | null,
+	backendName?: string | null,
+	keyId?: string | null,
+	openedAt: string,
+	resolvedAt?: string | null,
+	summary: string,
+	detail: string,
+	/**  A notification was sent (false in quiet hours). */
+	notified: boolean,
+};
+
+export type AlertItem_Serialize = {
+	id: string,
+	/**  The rule id, e.g. `backendDown`. */
+	rule: string,
+	backendId: string | null,
+	backendName: string | null,
+	keyId: string | null,
+	openedAt: string,
+	resolvedAt: string | null,
+	summary: string,
+	detail: string,
+	/**  A notification was sent (false in quiet hours). */
+	notified: boolean,
+};
+
+/**
+ *  One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
+ *  (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
+ *  `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+ */
+export type AlertRuleForm = AlertRuleForm_Serialize | AlertRuleForm_Deserialize;
+
+/**
+ *  One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
+ *  (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
+ *  `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+ */
+export type AlertRuleForm_Deserialize = {
+	id: string,
+	enabled: boolean,
+	kind: string,
+	failures?: number | null,
+	percent?: number | null,
+	windowSecs?: number | null,
+	minSamples?: number | null,
+	/**  `requests` or `probes`. */
+	source?: string | null,
+	thresholdMs?: number | null,
+	minutes?: number | null,
+};
+
+/**
+ *  One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
+ *  (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
+ *  `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+ */
+export type AlertRuleForm_Serialize = {
+	id: string,
+	enabled: boolean,
+	kind: string,
+	failures?: number,
+	percent?: number | null,
+	windowSecs?: number,
+	minSamples?: number,
+	/**  `requests` or `probes`. */
+	source?: string,
+	thresholdMs?: number,
+	minutes?: number,
+};
+
+export type AlertSettings = AlertSettings_Serialize | AlertSettings_Deserialize;
+
+export type AlertSettings_Deserialize = {
+	rules: AlertRuleForm_Deserialize[],
+	/**  Hold-down before a cleared alert resolves (default 300 s). */
+	cooldownSecs: number,
+	quietHours?: QuietHoursForm | null,
+};
+
+export type AlertSettings_Serialize = {
+	rules: AlertRuleForm_Serialize[],
+	/**  Hold-down before a cleared alert resolves (default 300 s). */
+	cooldownSecs: number,
+	quietHours: QuietHoursForm | null,
+};
+
+/**  An alert opened or resolved, or the alert settings changed. */
+export type AlertsChanged = null;
+
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
 export type AppInfo_Deserialize = {
@@ -136,6 +247,48 @@ export type BackendDraft = {
 };
 
 export type BackendHealth = BackendHealth_Serialize | BackendHealth_Deserialize;
+
+export type BackendHealthCard = BackendHealthCard_Serialize | BackendHealthCard_Deserialize;
+
+export type BackendHealthCard_Deserialize = {
+	backendId: string,
+	name: string,
+	/**  `healthy`, `degraded`, `down` or `unknown`. */
+	status: string,
+	reasons: string[],
+	uptime24h?: number | null,
+	uptime7d?: number | null,
+	uptime30d?: number | null,
+	p50Ms?: number | null,
+	p95Ms?: number | null,
+	p99Ms?: number | null,
+	/**  Percent, e.g. 99.9. */
+	slaTarget: number | null,
+	/**  The 30-day uptime is below the target. */
+	slaBreached: boolean,
+	requestsToday: number,
+	errorsToday: number,
+};
+
+export type BackendHealthCard_Serialize = {
+	backendId: string,
+	name: string,
+	/**  `healthy`, `degraded`, `down` or `unknown`. */
+	status: string,
+	reasons: string[],
+	uptime24h: number | null,
+	uptime7d: number | null,
+	uptime30d: number | null,
+	p50Ms: number | null,
+	p95Ms: number | null,
+	p99Ms: number | null,
+	/**  Percent, e.g. 99.9. */
+	slaTarget: number | null,
+	/**  The 30-day uptime is below the target. */
+	slaBreached: boolean,
+	requestsToday: number,
+	errorsToday: number,
+};
 
 export type BackendHealth_Deserialize = {
 	backendId: string,
@@ -329,6 +482,8 @@ export type GatewayStatus_Deserialize = {
 	anthropicBaseUrl?: string | null,
 	/**  Why the gateway is not running (port in use …). */
 	error?: string | null,
+	/**  Paused by the user: requests get a 503 until resumed. */
+	paused: boolean,
 };
 
 export type GatewayStatus_Serialize = {
@@ -338,6 +493,38 @@ export type GatewayStatus_Serialize = {
 	anthropicBaseUrl: string | null,
 	/**  Why the gateway is not running (port in use …). */
 	error: string | null,
+	/**  Paused by the user: requests get a 503 until resumed. */
+	paused: boolean,
+};
+
+/**  A backend's health status changed: the Overview and Health pages reload. */
+export type HealthChanged = null;
+
+/**  One bar of a history chart. */
+export type HealthPoint = HealthPoint_Serialize | HealthPoint_Deserialize;
+
+/**  One bar of a history chart. */
+export type HealthPoint_Deserialize = {
+	/**  Bucket start, Unix milliseconds. */
+	startMs: number | null,
+	probes: number,
+	failures: number,
+	uptime?: number | null,
+	p50Ms?: number | null,
+	p95Ms?: number | null,
+	p99Ms?: number | null,
+};
+
+/**  One bar of a history chart. */
+export type HealthPoint_Serialize = {
+	/**  Bucket start, Unix milliseconds. */
+	startMs: number | null,
+	probes: number,
+	failures: number,
+	uptime: number | null,
+	p50Ms: number | null,
+	p95Ms: number | null,
+	p99Ms: number | null,
 };
 
 export type ImportFinding = ImportFinding_Serialize | ImportFinding_Deserialize;
@@ -697,6 +884,15 @@ export type ProgressStep_Serialize = {
 	component: string | null,
 	status: string | null,
 };
+
+export type QuietHoursForm = {
+	/**  First quiet minute after local midnight (0–1439). */
+	start: number,
+	/**  First minute no longer quiet (0–1439); may be before `start` (spans midnight). */
+	end: number,
+};
+
+export type Range = "day" | "week" | "month";
 
 /**  A finished readiness run: the scorecard. */
 export type Readiness = Readiness_Serialize | Readiness_Deserialize;

@@ -15,6 +15,10 @@ pub enum DomainEvent {
     RequestsRecorded { count: usize },
     /// A breaker, key or cool-down state in the gateway changed.
     GatewayHealthChanged,
+    /// A backend's health status changed (probes or gateway signals).
+    HealthChanged,
+    /// An alert opened or resolved, or the alert settings changed.
+    AlertsChanged,
     /// A notification failed or delivery recovered: Settings shows the state.
     NotificationsChanged,
     /// A readiness run started (`done` = 0) or finished one more component.

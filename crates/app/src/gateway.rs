@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use switchyard_core::BackendKind;
 use switchyard_gateway::{KeyRef, KeySource, Ledger, Observer, Route, RoutingTable, Target};
+use switchyard_monitor::{BreakerSignal, Passive, Signal};
 use switchyard_secrets::{SecretStore, SecretString};
 use switchyard_store::RequestRecord;
 use tokio::sync::broadcast;
@@ -60,8 +61,21 @@ impl Ledger for LedgerSink {
     }
 }
 
-/// Gateway events as domain events (transitions only).
-pub struct EventObserver(pub broadcast::Sender<DomainEvent>);
+/// Gateway events as domain events (transitions only), and as passive signals for the monitor.
+pub struct EventObserver {
+    pub events: broadcast::Sender<DomainEvent>,
+    pub passive: tokio::sync::mpsc::UnboundedSender<Signal>,
+}
+
+impl EventObserver {
+    fn signal(&self, backend_id: &str, event: Passive) {
+        let _ = self.passive.send(Signal::Passive {
+            backend_id: backend_id.to_string(),
+            at_unix_ms: crate::monitor::now_ms(),
+            event,
+        });
+    }
+}
 
 impl Observer for EventObserver {
     fn key_rejected(&self, backend_id: &str, key_id: &str, status: u16) {
@@ -71,15 +85,42 @@ impl Observer for EventObserver {
             status,
             "provider refused a key"
         );
-        let _ = self.0.send(DomainEvent::GatewayHealthChanged);
+        self.signal(
+            backend_id,
+            Passive::KeyRejected {
+                key_id: key_id.to_string(),
+            },
+        );
+        let _ = self.events.send(DomainEvent::GatewayHealthChanged);
     }
     fn rate_limited(&self, backend_id: &str, key_id: Option<&str>, for_secs: u64) {
         tracing::info!(backend = backend_id, key = ?key_id, for_secs, "rate-limited: cooling down");
-        let _ = self.0.send(DomainEvent::GatewayHealthChanged);
+        let until = crate::monitor::now_ms()
+            .saturating_add(i64::try_from(for_secs.saturating_mul(1000)).unwrap_or(i64::MAX));
+        self.signal(
+            backend_id,
+            Passive::RateLimited {
+                key_id: key_id.map(str::to_string),
+                until_unix_ms: until,
+            },
+        );
+        let _ = self.events.send(DomainEvent::GatewayHealthChanged);
     }
     fn breaker_changed(&self, backend_id: &str, key_id: Option<&str>, state: &str, reason: &str) {
         tracing::info!(backend = backend_id, key = ?key_id, state, reason, "circuit breaker changed");
-        let _ = self.0.send(DomainEvent::GatewayHealthChanged);
+        let state = match state {
+            "open" => BreakerSignal::Open,
+            "halfOpen" => BreakerSignal::HalfOpen,
+            _ => BreakerSignal::Closed,
+        };
+        self.signal(
+            backend_id,
+            Passive::Breaker {
+                key_id: key_id.map(str::to_string),
+                state,
+            },
+        );
+        let _ = self.events.send(DomainEvent::GatewayHealthChanged);
     }
 }
 

@@ -13,6 +13,7 @@ mod import;
 mod keys;
 mod ledger;
 pub mod logging;
+mod monitor;
 mod notify;
 pub mod paths;
 pub mod probe;
@@ -31,6 +32,7 @@ pub use gateway_settings::GatewaySettings;
 pub use import::{Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan};
 pub use keys::NewKey;
 pub use ledger::{LedgerSink, LedgerWriter};
+pub use monitor::{AlertView, BackendHealthView, HealthBucket, HealthRange};
 pub use notify::{Channel as NotifyChannel, NotifyFailure};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
@@ -40,6 +42,7 @@ pub use routes::{BackendLive, CandidateView, RouteDraft, RouteView, MAX_CANDIDAT
 pub use service::{GatewayStatus, Options, Switchyard};
 pub use settings::{Settings, Theme};
 pub use switchyard_gateway::{GatewayConfig, RouteCandidate, TrackState, DEFAULT_PORT};
+pub use switchyard_monitor::AlertConfig;
 pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{

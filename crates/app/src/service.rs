@@ -28,6 +28,10 @@ pub struct Options {
     pub gateway_port_fixed: bool,
     /// Desktop notifications, or a recorder in tests.
     pub notify: crate::NotifyChannel,
+    /// Run the health monitor (probes every enabled backend and key).
+    pub monitor: bool,
+    /// Tests: probe every target at this interval instead of the backend's setting.
+    pub monitor_interval: Option<Duration>,
 }
 
 impl Options {
@@ -42,6 +46,8 @@ impl Options {
             use_saved_gateway_settings: false,
             gateway_port_fixed: false,
             notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
+            monitor: true,
+            monitor_interval: None,
         }
     }
 }
@@ -69,6 +75,7 @@ pub(crate) struct Inner {
     pub gateway_port_fixed: bool,
     pub gateway: GatewayStatus,
     pub notifications: crate::notify::Notifications,
+    pub monitor: std::sync::OnceLock<crate::monitor::Monitor>,
 }
 
 /// Whether the gateway is serving, and where.
@@ -110,6 +117,7 @@ impl Switchyard {
         })
         .map_err(|e| AppError::Internal(format!("cannot start the ledger writer: {e}")))?;
         let table = switchyard_gateway::TableHandle::default();
+        let (passive_tx, passive_rx) = tokio::sync::mpsc::unbounded_channel();
         let mut gateway_config = opts.gateway;
         if let Some(config) = gateway_config
             .as_mut()
@@ -124,7 +132,10 @@ impl Switchyard {
                     auth: Arc::new(tokens.clone()),
                     keys: key_cache.clone(),
                     ledger: Arc::new(sink),
-                    observer: Arc::new(crate::gateway::EventObserver(events.clone())),
+                    observer: Arc::new(crate::gateway::EventObserver {
+                        events: events.clone(),
+                        passive: passive_tx.clone(),
+                    }),
                     clock: Arc::new(switchyard_gateway::SystemClock),
                 };
                 match switchyard_gateway::Gateway::start(config, deps).await {
@@ -153,12 +164,16 @@ impl Switchyard {
                 ledger,
                 gateway_port_fixed: opts.gateway_port_fixed,
                 notifications: crate::notify::Notifications::new(opts.notify),
+                monitor: std::sync::OnceLock::new(),
                 gateway,
             }),
         };
         app.seed_demo().await?;
         app.refresh_gateway().await;
         app.spawn_ledger_pruning();
+        if opts.monitor {
+            app.start_monitor(opts.monitor_interval, passive_rx).await?;
+        }
         tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
         Ok(app)
     }
@@ -231,6 +246,7 @@ impl Switchyard {
     /// Backends or keys changed: republish the gateway's table, then tell the UI.
     pub(crate) async fn backends_changed(&self) {
         self.refresh_gateway().await;
+        self.sync_monitor_targets().await;
         self.emit(DomainEvent::BackendsChanged);
     }
 

@@ -11,6 +11,8 @@ mod gateway_settings;
 mod import;
 #[path = "app/keys.rs"]
 mod keys;
+#[path = "app/monitor.rs"]
+mod monitor;
 #[path = "app/readiness.rs"]
 mod readiness;
 #[path = "app/routes.rs"]
@@ -58,6 +60,7 @@ pub async fn start_in(
     opts.notify = switchyard_app::NotifyChannel::Recording(Arc::new(
         switchyard_notify::RecordingNotifier::new(),
     ));
+    opts.monitor = false;
     Switchyard::start(opts).await.unwrap()
 }
 

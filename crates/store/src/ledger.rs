@@ -132,6 +132,24 @@ impl Store {
         })
     }
 
+    /// Requests and failed requests per backend name since `since` (RFC 3339).
+    pub fn request_counts_since(&self, since: &str) -> Result<Vec<(String, u64, u64)>, StoreError> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT backend, COUNT(*), SUM(CASE WHEN status >= 400 OR status = 0 THEN 1 ELSE 0 END)
+                 FROM requests WHERE started_at >= ?1 AND backend IS NOT NULL GROUP BY backend",
+            )?;
+            let rows = st
+                .query_map([since], |r| {
+                    let n: i64 = r.get(1)?;
+                    let e: i64 = r.get(2)?;
+                    Ok((r.get::<_, String>(0)?, n.max(0) as u64, e.max(0) as u64))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
     /// Deletes requests (and their attempts) that started before `before` (RFC 3339, UTC).
     /// Returns how many were deleted.
     pub fn prune_requests(&self, before: &str) -> Result<usize, StoreError> {

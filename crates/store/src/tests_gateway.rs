@@ -165,3 +165,19 @@ fn pruning_deletes_old_requests_with_their_attempts() {
         .unwrap();
     assert_eq!(orphans, 0, "attempts go with their request");
 }
+
+#[test]
+fn request_counts_per_backend_since_a_moment() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .insert_requests(&[
+            record("1", "2026-01-01T00:00:00Z", "A", 200),
+            record("2", "2026-01-02T00:00:00Z", "A", 200),
+            record("3", "2026-01-02T01:00:00Z", "A", 503),
+            record("4", "2026-01-02T02:00:00Z", "B", 200),
+        ])
+        .unwrap();
+    let mut counts = store.request_counts_since("2026-01-02T00:00:00Z").unwrap();
+    counts.sort();
+    assert_eq!(counts, [("A".to_string(), 2, 1), ("B".to_string(), 1, 0)]);
+}

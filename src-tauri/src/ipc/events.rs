@@ -55,3 +55,11 @@ pub struct ReadinessFinished {
 /// Notification delivery failed or recovered: Settings reloads the status.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct NotificationsChanged;
+
+/// A backend's health status changed: the Overview and Health pages reload.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct HealthChanged;
+
+/// An alert opened or resolved, or the alert settings changed.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct AlertsChanged;

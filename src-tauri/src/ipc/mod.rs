@@ -4,11 +4,13 @@
 pub mod commands;
 pub mod commands_gateway;
 pub mod commands_health;
+pub mod commands_monitor;
 pub mod commands_routes;
 pub mod dto;
 pub mod dto_forms;
 pub mod dto_gateway;
 pub mod dto_health;
+pub mod dto_monitor;
 pub mod dto_routes;
 mod error;
 pub mod events;
@@ -73,6 +75,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     use commands_gateway::*;
     use commands_health::*;
+    use commands_monitor::*;
     use commands_routes::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
@@ -114,6 +117,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             send_test_notification,
             notification_status,
             set_backend_monitor,
+            health_overview,
+            health_history,
+            probe_all_now,
+            list_alerts,
+            get_alert_settings,
+            set_alert_settings,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,
@@ -125,6 +134,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::ReadinessProgress,
             events::ReadinessFinished,
             events::NotificationsChanged,
+            events::HealthChanged,
+            events::AlertsChanged,
         ])
 }
 

@@ -80,6 +80,8 @@ fn every_event_the_forwarder_emits_is_registered() {
         ("ReadinessProgress", "readiness-progress"),
         ("ReadinessFinished", "readiness-finished"),
         ("NotificationsChanged", "notifications-changed"),
+        ("HealthChanged", "health-changed"),
+        ("AlertsChanged", "alerts-changed"),
     ] {
         assert!(
             forwarder.contains(type_name),
@@ -90,4 +92,21 @@ fn every_event_the_forwarder_emits_is_registered() {
             "{type_name} is emitted but not registered in specta_builder()"
         );
     }
+}
+
+#[test]
+fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds() {
+    use super::dto_monitor::AlertSettings;
+    let config = switchyard_app::AlertConfig::default();
+    let form = AlertSettings::from_config(&config).expect("to form");
+    assert!(form
+        .rules
+        .iter()
+        .any(|r| r.kind == "backendDown" && r.failures == Some(3)));
+    let back = form.clone().into_config().expect("back");
+    assert_eq!(back, config);
+    let mut bad = form;
+    bad.rules[0].kind = "sendMoney".into();
+    let err = bad.into_config().unwrap_err();
+    assert!(err.starts_with("Invalid alert rule"), "{err}");
 }

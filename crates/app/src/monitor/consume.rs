@@ -1,0 +1,245 @@
+//! The monitor's one consumer task: probe samples and gateway signals into the board and the
+//! alert engine; transitions and alerts out as events, stored alerts and notifications; samples
+//! batched into SQLite; a 15 s tick for time-based changes; hourly rollups and pruning.
+
+use super::{lock, now_ms};
+use crate::{DomainEvent, Switchyard};
+use std::time::Duration;
+use switchyard_monitor::{
+    rollup_samples, AlertEvent, AlertEventKind, Bucket, Moment, Outcome, ProbeSample, Signal,
+    Status,
+};
+use switchyard_notify::{Kind, Notification, Urgency};
+use switchyard_store::{AlertRow, HourRow, SampleRow};
+use tokio::sync::mpsc;
+
+const TICK: Duration = Duration::from_secs(15);
+const HOUR_MS: i64 = 3_600_000;
+/// Raw samples are kept this long; hourly rollups 35 days.
+const SAMPLES_KEPT_MS: i64 = 48 * HOUR_MS;
+const HOURS_KEPT_MS: i64 = 35 * 24 * HOUR_MS;
+
+/// Now, with the local UTC offset (quiet hours are local time).
+pub(crate) fn moment() -> Moment {
+    Moment {
+        unix_ms: now_ms(),
+        utc_offset_minutes: local_offset_secs() / 60,
+    }
+}
+
+/// Local time minus UTC in seconds (chrono reads the zone database; safe with threads).
+pub(crate) fn local_offset_secs() -> i32 {
+    use chrono::Offset;
+    chrono::Local::now().offset().fix().local_minus_utc()
+}
+
+pub(super) fn spawn(
+    app: Switchyard,
+    mut samples: mpsc::Receiver<ProbeSample>,
+    mut passive: mpsc::UnboundedReceiver<Signal>,
+) {
+    let Some(cancel) = app.monitor().map(|m| m.cancel.clone()) else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut pending: Vec<SampleRow> = Vec::new();
+        let mut last_rollup_hour = 0;
+        loop {
+            let signal = tokio::select! {
+                _ = cancel.cancelled() => break,
+                s = samples.recv() => match s {
+                    Some(s) => {
+                        pending.push(row(&s));
+                        Signal::Probe(s)
+                    }
+                    None => break,
+                },
+                Some(p) = passive.recv() => p,
+                _ = tick.tick() => {
+                    flush(&app, &mut pending).await;
+                    on_tick(&app).await;
+                    let hour = now_ms() / HOUR_MS;
+                    if hour != last_rollup_hour {
+                        last_rollup_hour = hour;
+                        hourly(&app).await;
+                    }
+                    continue;
+                }
+            };
+            ingest(&app, &signal).await;
+            if pending.len() >= 64 {
+                flush(&app, &mut pending).await;
+            }
+        }
+        flush(&app, &mut pending).await;
+    });
+}
+
+fn row(s: &ProbeSample) -> SampleRow {
+    SampleRow {
+        backend_id: s.target.backend_id.clone(),
+        key_id: s.target.key_id.clone(),
+        at_ms: s.at_unix_ms,
+        outcome: s.outcome.as_str().to_string(),
+        latency_ms: s.latency_ms,
+        http_status: s.http_status,
+    }
+}
+
+async fn ingest(app: &Switchyard, signal: &Signal) {
+    let Some(m) = app.monitor() else { return };
+    let transition = lock(&m.board).observe(signal);
+    let events = lock(&m.engine).ingest(signal, moment());
+    if let Some(t) = transition {
+        tracing::info!(backend = %t.backend_id, from = ?t.from, to = ?t.to, reasons = ?t.reasons, "backend health changed");
+        app.emit(DomainEvent::HealthChanged);
+    }
+    record_alerts(app, events).await;
+}
+
+async fn on_tick(app: &Switchyard) {
+    let Some(m) = app.monitor() else { return };
+    let now = moment();
+    let transitions = lock(&m.board).tick(now.unix_ms);
+    let events = lock(&m.engine).evaluate(now);
+    if !transitions.is_empty() {
+        app.emit(DomainEvent::HealthChanged);
+    }
+    record_alerts(app, events).await;
+}
+
+/// Stores alert events, notifies for those that should, and tells the UI.
+pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
+    if events.is_empty() {
+        return;
+    }
+    let names = app.backend_names().await;
+    for e in events {
+        let a = &e.alert;
+        let at = |ms: i64| rfc3339(ms);
+        let row = AlertRow {
+            id: a.id.clone(),
+            rule: a.rule.clone(),
+            backend_id: Some(a.backend_id.clone()),
+            key_id: a.key_id.clone(),
+            opened_at: at(a.opened_at_unix_ms),
+            resolved_at: a.resolved_at_unix_ms.map(at),
+            summary: a.summary.clone(),
+            detail: a.detail.clone(),
+            notified: e.notify,
+        };
+        if let Err(err) = app
+            .blocking(move |inner| Ok(inner.store.save_alert(&row)?))
+            .await
+        {
+            tracing::warn!(error = %err, "could not store an alert");
+        }
+        if e.notify {
+            let backend = names
+                .iter()
+                .find(|(i, _)| *i == a.backend_id)
+                .map_or("Switchyard", |(_, n)| n.as_str());
+            let n = match e.kind {
+                AlertEventKind::Opened => Notification::new(
+                    Kind::AlertOpened,
+                    Urgency::Critical,
+                    format!("{backend}: {}", a.summary),
+                    a.detail.clone(),
+                ),
+                AlertEventKind::Resolved => Notification::new(
+                    Kind::AlertResolved,
+                    Urgency::Low,
+                    format!("{backend} recovered: {}", a.summary),
+                    "The alert has cleared.".to_string(),
+                ),
+            };
+            app.notify(n).await;
+        }
+    }
+    app.emit(DomainEvent::AlertsChanged);
+}
+
+fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+async fn flush(app: &Switchyard, pending: &mut Vec<SampleRow>) {
+    if pending.is_empty() {
+        return;
+    }
+    let batch = std::mem::take(pending);
+    if let Err(e) = app
+        .blocking(move |inner| Ok(inner.store.insert_samples(&batch)?))
+        .await
+    {
+        tracing::warn!(error = %e, "could not store probe samples");
+    }
+}
+
+/// Rolls the last two full hours of every backend into `health_hours`, then prunes.
+async fn hourly(app: &Switchyard) {
+    let now = now_ms();
+    let this_hour = Bucket::Hour.start_of(now);
+    let result = app
+        .blocking(move |inner| {
+            for b in inner.store.list_backends()? {
+                let rows = inner
+                    .store
+                    .samples(&b.id, this_hour - 2 * HOUR_MS, this_hour)?;
+                let samples: Vec<ProbeSample> = rows.iter().filter_map(sample_of).collect();
+                let Ok(rollups) = rollup_samples(&samples, Bucket::Hour) else {
+                    continue;
+                };
+                for r in rollups {
+                    inner.store.upsert_hour(&HourRow {
+                        backend_id: b.id.clone(),
+                        hour_ms: r.bucket_start_unix_ms,
+                        probes: r.probes,
+                        failures: r.failures,
+                        latency_hist: r.histogram,
+                    })?;
+                }
+            }
+            Ok(inner
+                .store
+                .prune_health(now - SAMPLES_KEPT_MS, now - HOURS_KEPT_MS)?)
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not roll up health history");
+    }
+}
+
+/// A stored sample as the monitor's type (for rollups).
+pub(crate) fn sample_of(r: &SampleRow) -> Option<ProbeSample> {
+    Some(ProbeSample {
+        target: switchyard_monitor::TargetId {
+            backend_id: r.backend_id.clone(),
+            key_id: r.key_id.clone(),
+        },
+        at: tokio::time::Instant::now(),
+        at_unix_ms: r.at_ms,
+        outcome: Outcome::parse(&r.outcome)?,
+        latency_ms: r.latency_ms,
+        http_status: r.http_status,
+        message: String::new(),
+    })
+}
+
+/// The worst status over the backends (for the tray).
+pub(crate) fn overall(statuses: impl Iterator<Item = Status>) -> Status {
+    statuses.fold(Status::Unknown, |acc, s| match (acc, s) {
+        (Status::Down, _) | (_, Status::Down) => Status::Down,
+        (Status::Degraded, _) | (_, Status::Degraded) => Status::Degraded,
+        (Status::Healthy, _) | (_, Status::Healthy) => Status::Healthy,
+        _ => Status::Unknown,
+    })
+}

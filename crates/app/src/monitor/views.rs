@@ -1,0 +1,285 @@
+//! What the Overview, Health and Alerts pages read: per-backend status with reasons, uptime over
+//! 24 h / 7 d / 30 d, latency percentiles, SLA, today's requests; history buckets for charts;
+//! stored alerts. Opening the app never waits on the network: all of this is local.
+
+use super::consume::sample_of;
+use super::{lock, now_ms};
+use crate::{AppError, Switchyard};
+use switchyard_monitor::{Aggregate, Rollup, SlaTarget, Status};
+use switchyard_store::{AlertRow, HourRow, SampleRow};
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackendHealthView {
+    pub backend_id: String,
+    pub name: String,
+    /// `healthy`, `degraded`, `down` or `unknown`.
+    pub status: &'static str,
+    pub reasons: Vec<String>,
+    /// Percent of probes that succeeded; `None` without probes in the window.
+    pub uptime_24h: Option<f64>,
+    pub uptime_7d: Option<f64>,
+    pub uptime_30d: Option<f64>,
+    /// Over the last 24 h, successful probes only.
+    pub p50_ms: Option<u64>,
+    pub p95_ms: Option<u64>,
+    pub p99_ms: Option<u64>,
+    /// The SLA target in percent and whether the 30-day uptime is below it.
+    pub sla_target: f64,
+    pub sla_breached: bool,
+    pub requests_today: u64,
+    pub errors_today: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthRange {
+    Day,
+    Week,
+    Month,
+}
+
+/// One bar of a history chart: an hour (24 h and 7 d) or a day (30 d).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthBucket {
+    pub start_ms: i64,
+    pub probes: u32,
+    pub failures: u32,
+    pub uptime: Option<f64>,
+    pub p50_ms: Option<u64>,
+    pub p95_ms: Option<u64>,
+    pub p99_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertView {
+    pub row: AlertRow,
+    pub backend_name: Option<String>,
+}
+
+fn status_str(s: Status) -> &'static str {
+    match s {
+        Status::Healthy => "healthy",
+        Status::Degraded => "degraded",
+        Status::Down => "down",
+        Status::Unknown => "unknown",
+    }
+}
+
+fn stats_err(e: switchyard_monitor::StatsError) -> AppError {
+    AppError::Internal(format!("health statistics: {e}"))
+}
+
+fn aggregate_samples(rows: &[SampleRow]) -> Result<Aggregate, AppError> {
+    let mut agg = Aggregate::new().map_err(stats_err)?;
+    for r in rows {
+        if let Some(s) = sample_of(r) {
+            agg.record(s.outcome, s.latency_ms);
+        }
+    }
+    Ok(agg)
+}
+
+fn rollup_of(h: &HourRow) -> Rollup {
+    Rollup {
+        bucket_start_unix_ms: h.hour_ms,
+        bucket: switchyard_monitor::Bucket::Hour,
+        probes: h.probes,
+        failures: h.failures,
+        histogram: h.latency_hist.clone(),
+    }
+}
+
+/// Hours from the rollup table, plus the current partial hours from raw samples.
+fn merged(hours: &[HourRow], recent: &[SampleRow], from: i64) -> Result<Aggregate, AppError> {
+    let mut total = Aggregate::new().map_err(stats_err)?;
+    let last_rolled = hours
+        .iter()
+        .map(|h| h.hour_ms + HOUR_MS)
+        .max()
+        .unwrap_or(from);
+    for h in hours {
+        // A damaged rollup row is skipped, never fatal.
+        if let Ok(a) = rollup_of(h).decode() {
+            total.merge(&a).map_err(stats_err)?;
+        }
+    }
+    let newer: Vec<SampleRow> = recent
+        .iter()
+        .filter(|s| s.at_ms >= last_rolled)
+        .cloned()
+        .collect();
+    total
+        .merge(&aggregate_samples(&newer)?)
+        .map_err(stats_err)?;
+    Ok(total)
+}
+
+impl Switchyard {
+    /// Every backend (enabled ones first in their order) with its health, from local data only.
+    pub async fn health_overview(&self) -> Result<Vec<BackendHealthView>, AppError> {
+        let now = now_ms();
+        let midnight = local_midnight_rfc3339();
+        let snapshots = self
+            .monitor()
+            .map(|m| lock(&m.board).snapshots())
+            .unwrap_or_default();
+        self.blocking(move |inner| {
+            let counts = inner.store.request_counts_since(&midnight)?;
+            let mut out = Vec::new();
+            for b in inner
+                .store
+                .list_backends()?
+                .into_iter()
+                .filter(|b| b.enabled)
+            {
+                let day = inner.store.samples(&b.id, now - DAY_MS, now + 1)?;
+                let hours = inner.store.hours(&b.id, now - 30 * DAY_MS, now)?;
+                let agg_day = aggregate_samples(&day)?;
+                let week: Vec<HourRow> = hours
+                    .iter()
+                    .filter(|h| h.hour_ms >= now - 7 * DAY_MS)
+                    .cloned()
+                    .collect();
+                let agg_week = merged(&week, &day, now - 7 * DAY_MS)?;
+                let agg_month = merged(&hours, &day, now - 30 * DAY_MS)?;
+                let p = agg_day.percentiles();
+                let target = SlaTarget::from_basis_points(b.monitor.sla_target_bp);
+                let sla = target.check(agg_month.uptime());
+                let snap = snapshots
+                    .iter()
+                    .find(|(id, _)| *id == b.id)
+                    .map(|(_, s)| s.clone());
+                let (requests, errors) = counts
+                    .iter()
+                    .find(|(name, _, _)| *name == b.name)
+                    .map_or((0, 0), |(_, n, e)| (*n, *e));
+                out.push(BackendHealthView {
+                    status: status_str(snap.as_ref().map_or(Status::Unknown, |s| s.status)),
+                    reasons: snap.map(|s| s.reasons).unwrap_or_default(),
+                    uptime_24h: agg_day.uptime().percent(),
+                    uptime_7d: agg_week.uptime().percent(),
+                    uptime_30d: agg_month.uptime().percent(),
+                    p50_ms: p.map(|p| p.p50_ms),
+                    p95_ms: p.map(|p| p.p95_ms),
+                    p99_ms: p.map(|p| p.p99_ms),
+                    sla_target: target.0,
+                    sla_breached: sla.is_some_and(|r| r.breached),
+                    requests_today: requests,
+                    errors_today: errors,
+                    backend_id: b.id,
+                    name: b.name,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Chart buckets for one backend: hourly for 24 h and 7 d, daily for 30 d.
+    pub async fn health_history(
+        &self,
+        backend_id: String,
+        range: HealthRange,
+    ) -> Result<Vec<HealthBucket>, AppError> {
+        let now = now_ms();
+        let (span, width) = match range {
+            HealthRange::Day => (DAY_MS, HOUR_MS),
+            HealthRange::Week => (7 * DAY_MS, HOUR_MS),
+            HealthRange::Month => (30 * DAY_MS, DAY_MS),
+        };
+        let first = (now - span).div_euclid(width) * width + width;
+        self.blocking(move |inner| {
+            let samples = inner.store.samples(&backend_id, first, now + 1)?;
+            let hours = inner.store.hours(&backend_id, first, now)?;
+            let mut out = Vec::new();
+            let mut start = first;
+            while start <= now {
+                let end = start + width;
+                let in_hours: Vec<HourRow> = hours
+                    .iter()
+                    .filter(|h| h.hour_ms >= start && h.hour_ms < end)
+                    .cloned()
+                    .collect();
+                let in_samples: Vec<SampleRow> = samples
+                    .iter()
+                    .filter(|s| s.at_ms >= start && s.at_ms < end)
+                    .cloned()
+                    .collect();
+                let agg = merged(&in_hours, &in_samples, start)?;
+                let p = agg.percentiles();
+                let up = agg.uptime();
+                out.push(HealthBucket {
+                    start_ms: start,
+                    probes: u32::try_from(up.total).unwrap_or(u32::MAX),
+                    failures: u32::try_from(up.failures()).unwrap_or(u32::MAX),
+                    uptime: up.percent(),
+                    p50_ms: p.map(|p| p.p50_ms),
+                    p95_ms: p.map(|p| p.p95_ms),
+                    p99_ms: p.map(|p| p.p99_ms),
+                });
+                start = end;
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Open alerts first, then the newest resolved ones.
+    pub async fn alerts(&self, limit: u32) -> Result<Vec<AlertView>, AppError> {
+        let names = self.backend_names().await;
+        let rows = self
+            .blocking(move |inner| Ok(inner.store.list_alerts(limit)?))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| AlertView {
+                backend_name: row
+                    .backend_id
+                    .as_ref()
+                    .and_then(|id| names.iter().find(|(i, _)| i == id))
+                    .map(|(_, n)| n.clone()),
+                row,
+            })
+            .collect())
+    }
+
+    /// (id, name) of every backend.
+    pub(crate) async fn backend_names(&self) -> Vec<(String, String)> {
+        self.blocking(|inner| {
+            Ok(inner
+                .store
+                .list_backends()?
+                .into_iter()
+                .map(|b| (b.id, b.name))
+                .collect())
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// The worst backend status (healthy when none is known), for the tray.
+    pub fn overall_health(&self) -> &'static str {
+        let Some(m) = self.monitor() else {
+            return "unknown";
+        };
+        let snaps = lock(&m.board).snapshots();
+        status_str(super::consume::overall(
+            snaps.into_iter().map(|(_, s)| s.status),
+        ))
+    }
+}
+
+/// Local midnight as RFC 3339 UTC (the ledger's format), for "today".
+fn local_midnight_rfc3339() -> String {
+    let offset = time::UtcOffset::from_whole_seconds(super::consume::local_offset_secs())
+        .unwrap_or(time::UtcOffset::UTC);
+    let local = time::OffsetDateTime::now_utc().to_offset(offset);
+    let midnight = local
+        .replace_time(time::Time::MIDNIGHT)
+        .to_offset(time::UtcOffset::UTC);
+    midnight
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

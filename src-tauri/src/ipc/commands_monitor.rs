@@ -1,0 +1,80 @@
+//! Commands of the Overview, Health and Alerts pages.
+
+use super::dto_monitor::{AlertItem, AlertSettings, BackendHealthCard, HealthPoint, Range};
+use super::{Core, ErrorKind, IpcError};
+use tauri::State;
+
+type Res<T> = Result<T, IpcError>;
+
+/// Every enabled backend's health, from local data (never waits on the network).
+#[tauri::command]
+#[specta::specta]
+pub async fn health_overview(core: State<'_, Core>) -> Res<Vec<BackendHealthCard>> {
+    Ok(core
+        .app()?
+        .health_overview()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Chart buckets: hourly for a day or a week, daily for a month.
+#[tauri::command]
+#[specta::specta]
+pub async fn health_history(
+    core: State<'_, Core>,
+    backend_id: String,
+    range: Range,
+) -> Res<Vec<HealthPoint>> {
+    Ok(core
+        .app()?
+        .health_history(backend_id, range.into())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Probes every backend and key now (the refresh button).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn probe_all_now(core: State<'_, Core>) -> Res<()> {
+    Ok(core.app()?.probe_all_now().await?)
+}
+
+/// Open alerts first, then the newest resolved ones.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_alerts(core: State<'_, Core>, limit: u32) -> Res<Vec<AlertItem>> {
+    Ok(core
+        .app()?
+        .alerts(limit.clamp(1, 500))
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_alert_settings(core: State<'_, Core>) -> Res<AlertSettings> {
+    let config = core.app()?.alert_config().await?;
+    AlertSettings::from_config(&config).map_err(|e| IpcError::new(ErrorKind::Internal, e))
+}
+
+/// Validates and saves the alert rules, cooldown and quiet hours; applies them at once.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core, settings))]
+pub async fn set_alert_settings(
+    core: State<'_, Core>,
+    settings: AlertSettings,
+) -> Res<AlertSettings> {
+    let config = settings
+        .into_config()
+        .map_err(|e| IpcError::new(ErrorKind::Validation, e))?;
+    let saved = core.app()?.set_alert_config(config).await?;
+    AlertSettings::from_config(&saved).map_err(|e| IpcError::new(ErrorKind::Internal, e))
+}
