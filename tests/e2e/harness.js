@@ -88,6 +88,9 @@ export async function startApp({ env = {} } = {}) {
     },
   });
   await waitForPort(port);
+  // tauri-driver proxies to WebKitWebDriver, which it starts itself; on a loaded machine that
+  // can take a moment, and a session request before it listens fails with a socket error.
+  await waitForPort(nativePort);
   const launched = Date.now();
   const browser = await remote({
     hostname: "127.0.0.1",
