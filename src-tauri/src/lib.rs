@@ -2,6 +2,7 @@
 
 pub mod ipc;
 mod tasks;
+mod tray;
 
 use ipc::{Core, ErrorKind, IpcError};
 use std::sync::Arc;
@@ -23,6 +24,11 @@ pub fn run() -> Result<(), String> {
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let builder = ipc::specta_builder();
     tauri::Builder::default()
+        // First: a second launch hands over to the running app, which comes to the front.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
@@ -40,6 +46,9 @@ pub fn run() -> Result<(), String> {
             });
             if let Ok(core) = &core {
                 tasks::forward_events(core, app.handle().clone());
+                if let Err(e) = tray::install(app.handle(), core) {
+                    tracing::warn!(error = %e, "no tray icon");
+                }
                 let core = core.clone();
                 tauri::async_runtime::spawn(async move { core.run_startup_checks().await });
             }

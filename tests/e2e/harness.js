@@ -41,6 +41,20 @@ async function waitForPort(port, timeoutMs = 15000) {
   throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
+/** Waits (up to 10 s) until no process runs `binary`. */
+async function waitForExit(binary, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      // Exactly this binary (not switchyard-mock, whose path starts the same).
+      execFileSync("pgrep", ["-f", `^${binary}( |$)`], { stdio: "ignore" });
+    } catch {
+      return;
+    }
+    await sleep(100);
+  }
+}
+
 /** Starts the mock provider binary; resolves with its base URL once it listens. */
 export async function startMock(args = []) {
   const proc = spawn(mockBinary, args, { stdio: ["ignore", "pipe", "inherit"] });
@@ -111,6 +125,8 @@ export async function startApp({ env = {} } = {}) {
       await browser.deleteSession().catch(() => {});
       driver.kill("SIGTERM");
       await sleep(300);
+      // The app is single-instance: the next test's launch must not find this one still alive.
+      await waitForExit(appBinary);
     },
   };
 }

@@ -10,6 +10,7 @@ use crate::{AppError, DomainEvent, Switchyard};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use switchyard_core::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
+use switchyard_notify::{Kind, Notification, Urgency};
 use switchyard_store::ReadinessRow;
 
 /// A finished run as stored and shown.
@@ -42,6 +43,47 @@ pub struct Progress {
     pub total: usize,
     /// The component that just finished (none for the start event).
     pub component: Option<(String, ComponentStatus)>,
+}
+
+/// "Readiness: DEGRADED (8.4/10)" with the first blockers or problems.
+fn verdict_notification(run: &ReadinessRun) -> Notification {
+    let card = &run.card;
+    let urgency = match card.verdict {
+        Verdict::Ready => Urgency::Low,
+        Verdict::Degraded => Urgency::Normal,
+        Verdict::Blocked => Urgency::Critical,
+    };
+    let body = if card.blockers.is_empty() {
+        let weak: Vec<&str> = card
+            .components
+            .iter()
+            .filter(|c| c.status != ComponentStatus::Operational)
+            .map(|c| c.name.as_str())
+            .collect();
+        if weak.is_empty() {
+            "Every check passed.".to_string()
+        } else {
+            format!("Not fully operational: {}.", weak.join(", "))
+        }
+    } else {
+        let first: Vec<String> = card
+            .blockers
+            .iter()
+            .take(3)
+            .map(|b| format!("{}: {}", b.component, b.message))
+            .collect();
+        format!("Blocked by {}", first.join("; "))
+    };
+    Notification::new(
+        Kind::Verdict,
+        urgency,
+        format!(
+            "Readiness: {} ({:.1}/10)",
+            card.verdict.as_str().to_uppercase(),
+            card.score
+        ),
+        body,
+    )
 }
 
 /// Latency above this counts against a backend (normal importance).
@@ -116,6 +158,7 @@ impl Switchyard {
             ms = run.duration_ms,
             "readiness checks finished"
         );
+        self.notify(verdict_notification(&run)).await;
         self.emit(DomainEvent::ReadinessFinished {
             run_id: run.id.clone(),
         });

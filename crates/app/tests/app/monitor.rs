@@ -171,3 +171,24 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
     assert_eq!(probes, 1000, "every sample lands in one hourly bucket");
     assert_eq!(buckets.iter().map(|h| h.failures).sum::<u32>(), 3);
 }
+
+#[tokio::test]
+async fn a_readiness_run_announces_its_verdict_in_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, recorder) = start_monitored(dir.path()).await;
+    let run = app.run_readiness().await.unwrap();
+    let verdicts: Vec<_> = recorder
+        .sent()
+        .into_iter()
+        .filter(|n| n.kind == switchyard_notify::Kind::Verdict)
+        .collect();
+    assert_eq!(verdicts.len(), 1);
+    assert_eq!(
+        verdicts[0].summary,
+        format!(
+            "Readiness: {} ({:.1}/10)",
+            run.card.verdict.as_str().to_uppercase(),
+            run.card.score
+        )
+    );
+}
