@@ -21,6 +21,9 @@ import type {
   KindInfo,
   LedgerRow,
   Limits,
+  Monitor,
+  NotificationStatus,
+  Readiness,
   RequestQuery,
   Route,
   RouteForm,
@@ -66,6 +69,7 @@ export const api = {
   getSettings: (): Promise<UserSettings> => call(() => commands.getSettings()),
   updateSettings: (settings: UserSettings): Promise<UserSettings> => call(() => commands.updateSettings(settings)),
   gatewayStatus: (): Promise<GatewayStatus> => call(() => commands.gatewayStatus()),
+  setGatewayPaused: (paused: boolean): Promise<GatewayStatus> => call(() => commands.setGatewayPaused(paused)),
   listTokens: (): Promise<Token[]> => call(() => commands.listTokens()),
   /** The answer holds the token's value, once: show it, never store or log it. */
   createToken: (name: string): Promise<CreatedToken> => call(() => commands.createToken(name)),
@@ -83,4 +87,13 @@ export const api = {
   deleteRoute: (id: string): Promise<null> => call(() => commands.deleteRoute(id)),
   /** Live breaker, cool-down and latency of every enabled backend and its keys. */
   gatewayHealth: (): Promise<BackendHealth[]> => call(() => commands.gatewayHealth()),
+  /** Runs every readiness check (a few seconds: it probes every backend) and stores the run. */
+  runReadiness: (): Promise<Readiness> => call(() => commands.runReadiness()),
+  /** Stored runs, newest first (the core caps `limit` at 50). */
+  readinessHistory: (limit: number): Promise<Readiness[]> => call(() => commands.readinessHistory(limit)),
+  /** Throws `notificationsUnavailable` (with a hint) when the desktop cannot show it. */
+  sendTestNotification: (): Promise<null> => call(() => commands.sendTestNotification()),
+  notificationStatus: (): Promise<NotificationStatus> => call(() => commands.notificationStatus()),
+  /** Probe interval, uptime target and whether readiness requires the backend; validated by the core. */
+  setBackendMonitor: (id: string, monitor: Monitor): Promise<Backend> => call(() => commands.setBackendMonitor(id, monitor)),
 };

@@ -2,7 +2,7 @@
 import { events } from "../bindings";
 import { api } from "./api";
 import { toIpcError } from "./error";
-import type { Backend, BackendDraft, Check, IpcError, KeyInput, Limits } from "./types";
+import type { Backend, BackendDraft, Check, IpcError, KeyInput, Limits, Monitor } from "./types";
 
 type Fresh = { check: Check; at: number };
 
@@ -81,6 +81,7 @@ class BackendsResource {
   removeKey = (keyId: string) => this.after(api.deleteKey(keyId));
   importKeys = (envFile: string | null, ids: string[]) => this.after(api.importKeys(envFile, ids));
   setLimits = (id: string, limits: Limits) => this.after(api.setBackendLimits(id, limits));
+  setMonitor = (id: string, monitor: Monitor) => this.after(api.setBackendMonitor(id, monitor));
 
   /** Moves one backend up (-1) or down (+1), sending the full new order. */
   async move(id: string, delta: -1 | 1): Promise<void> {

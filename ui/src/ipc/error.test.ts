@@ -14,6 +14,13 @@ describe("toIpcError", () => {
     expect(toIpcError(42).kind).toBe("internal");
   });
 
+  it("keeps every kind the core sends, notifications included", () => {
+    const e = { kind: "notificationsUnavailable", message: "No notification service answers.", hint: "Start one.", issues: [] };
+    expect(toIpcError(e)).toEqual(e);
+    expect(errorTitle("notificationsUnavailable")).toBe("Notifications unavailable");
+    expect(toIpcError({ kind: "somethingNew", message: "x" }).kind).toBe("internal");
+  });
+
   it("titles a keychain failure clearly", () => {
     expect(errorTitle("keychainUnavailable")).toBe("Keychain unavailable");
   });

@@ -1,6 +1,17 @@
 import type { ErrorKind, FieldIssue, IpcError } from "./types";
 
-const KINDS: readonly ErrorKind[] = ["validation", "notFound", "keychainUnavailable", "conflict", "file", "internal"];
+// Every kind the core can send, as a record so that a kind added in Rust fails the type-check here
+// (an unknown kind would otherwise turn into "internal" and lose its title and meaning).
+const KNOWN: Record<ErrorKind, true> = {
+  validation: true,
+  notFound: true,
+  keychainUnavailable: true,
+  conflict: true,
+  file: true,
+  notificationsUnavailable: true,
+  internal: true,
+};
+const KINDS: readonly string[] = Object.keys(KNOWN);
 
 /** Thrown by every wrapped command; carries the typed error the Rust side returned. */
 export class IpcFailure extends Error {
@@ -23,7 +34,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcFailure) return e.error;
   if (isRecord(e) && typeof e.message === "string") {
-    const kind = typeof e.kind === "string" && (KINDS as readonly string[]).includes(e.kind) ? (e.kind as ErrorKind) : "internal";
+    const kind = typeof e.kind === "string" && KINDS.includes(e.kind) ? (e.kind as ErrorKind) : "internal";
     return {
       kind,
       message: e.message,

@@ -24,6 +24,14 @@ class GatewayResource {
       if (seq === this.seq) this.error = toIpcError(e);
     }
   }
+
+  /** Pauses (requests get a 503) or resumes the gateway; throws the typed error. */
+  async setPaused(paused: boolean): Promise<void> {
+    const status = await api.setGatewayPaused(paused);
+    ++this.seq;
+    this.status = status;
+    this.error = null;
+  }
 }
 
 class TokensResource {

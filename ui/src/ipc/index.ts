@@ -6,6 +6,8 @@ export { gateway, gatewaySettings, tokens } from "./gateway.svelte";
 export { listenToGatewayEvents } from "./gateway-events";
 export { requests } from "./requests.svelte";
 export { health, listenToRouteEvents, routes } from "./routes.svelte";
+export { listenToReadinessEvents, readiness } from "./readiness.svelte";
+export { listenToNotificationEvents, notifications, type TestOutcome } from "./notifications.svelte";
 export { NO_FILTERS, PAGE_SIZE, routeNames, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
 export { pickFile } from "./dialog";
 export type * from "./types";

@@ -1,5 +1,5 @@
 // Sample data for unit tests.
-import type { LedgerRow } from "./types";
+import type { LedgerRow, Readiness } from "./types";
 
 export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow> = {}): LedgerRow {
   return {
@@ -25,6 +25,30 @@ export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow
     costUsd: 0,
     streamed: false,
     attemptList: [],
+    ...over,
+  };
+}
+
+export function readinessRun(id: string, startedAt: string, over: Partial<Readiness> = {}): Readiness {
+  return {
+    id,
+    startedAt,
+    durationMs: 2400,
+    verdict: "ready",
+    score: 10,
+    components: [
+      {
+        id: "keychain",
+        name: "Keychain",
+        kind: "keychain",
+        required: true,
+        status: "operational",
+        score: 10,
+        checks: [{ id: "keychain.roundTrip", label: "Write, read and delete a test entry", passed: true, importance: "critical", detail: "works", fix: null }],
+      },
+    ],
+    blockers: [],
+    previous: null,
     ...over,
   };
 }

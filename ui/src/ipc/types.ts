@@ -21,6 +21,12 @@ import type {
   LedgerRow_Serialize,
   Limits_Serialize,
   LiveState_Serialize,
+  NotificationStatus_Serialize,
+  ProgressStep_Serialize,
+  ReadinessBlocker_Serialize,
+  ReadinessCheck_Serialize,
+  ReadinessComponent_Serialize,
+  Readiness_Serialize,
   RequestQuery_Deserialize,
   Route_Serialize,
   Token_Serialize,
@@ -32,6 +38,7 @@ export type {
   BackendDraft,
   Breaker,
   CandidateForm,
+  ComponentState,
   EnvProblem,
   ErrorKind,
   FieldName,
@@ -42,12 +49,16 @@ export type {
   IssueSeverity,
   KeyInput,
   Kind,
+  Monitor,
+  NotificationProblem,
   Outcome,
+  PreviousReadiness,
   RouteForm,
   RouteStrategy,
   Status,
   ThemeChoice,
   UserSettings,
+  VerdictDto as Verdict,
 } from "../bindings";
 
 export type AppInfo = AppInfo_Serialize;
@@ -78,3 +89,11 @@ export type LiveState = LiveState_Serialize;
 export type RequestQuery = RequestQuery_Deserialize;
 /** Payload of the `requests-recorded` event (see `gateway.svelte.ts`). */
 export type RequestsRecorded = { count: number };
+/** A finished readiness run: verdict, score (0–10), components with their checks, blockers. */
+export type Readiness = Readiness_Serialize;
+export type ReadinessComponent = ReadinessComponent_Serialize;
+export type ReadinessCheck = ReadinessCheck_Serialize;
+export type ReadinessBlocker = ReadinessBlocker_Serialize;
+/** Payload of the `readiness-progress` event, unwrapped: `done` = 0 when a run starts. */
+export type ProgressStep = ProgressStep_Serialize;
+export type NotificationStatus = NotificationStatus_Serialize;

@@ -6,13 +6,13 @@ const code = (id: SnippetId, model = "demo-chat") => buildSnippets(URLS, model).
 
 describe("gateway URLs", () => {
   it("uses the URLs the core sends, or builds them from the address", () => {
-    expect(gatewayUrls({ address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: URLS.anthropic, error: null })).toEqual(URLS);
-    expect(gatewayUrls({ address: "127.0.0.1:5151", openaiBaseUrl: null, anthropicBaseUrl: null, error: null })).toEqual(URLS);
+    expect(gatewayUrls({ address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: URLS.anthropic, error: null, paused: false })).toEqual(URLS);
+    expect(gatewayUrls({ address: "127.0.0.1:5151", openaiBaseUrl: null, anthropicBaseUrl: null, error: null, paused: false })).toEqual(URLS);
   });
 
   it("has none while the gateway is not listening", () => {
     expect(gatewayUrls(null)).toBeNull();
-    expect(gatewayUrls({ address: null, openaiBaseUrl: null, anthropicBaseUrl: null, error: "address in use" })).toBeNull();
+    expect(gatewayUrls({ address: null, openaiBaseUrl: null, anthropicBaseUrl: null, error: "address in use", paused: false })).toBeNull();
     expect(EXAMPLE_URLS.openai).toBe("http://127.0.0.1:4141/v1");
   });
 });

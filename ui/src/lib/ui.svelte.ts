@@ -1,16 +1,17 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend, Route } from "../ipc/types";
 
-export type Page = "overview" | "backends" | "gateway" | "routes" | "requests" | "settings";
+export type Page = "overview" | "backends" | "gateway" | "routes" | "readiness" | "requests" | "settings";
 
-/** Sidebar order; Ctrl+1…6 (⌘ on macOS) switch to them in this order. */
+/** Sidebar order; Ctrl+1…7 (⌘ on macOS) switch to them in this order. */
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
   { id: "backends", label: "Backends", shortcut: "Ctrl+2" },
   { id: "gateway", label: "Gateway", shortcut: "Ctrl+3" },
   { id: "routes", label: "Routes", shortcut: "Ctrl+4" },
-  { id: "requests", label: "Requests", shortcut: "Ctrl+5" },
-  { id: "settings", label: "Settings", shortcut: "Ctrl+6" },
+  { id: "readiness", label: "Readiness", shortcut: "Ctrl+5" },
+  { id: "requests", label: "Requests", shortcut: "Ctrl+6" },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+7" },
 ];
 
 /** The page Ctrl+<key> opens, if any: "1" is the first page. */

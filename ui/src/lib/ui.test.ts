@@ -2,16 +2,18 @@ import { describe, expect, it } from "vitest";
 import { PAGES, pageForShortcut } from "./ui.svelte";
 
 describe("navigation", () => {
-  it("puts Routes after Gateway, with Ctrl+1… numbered in sidebar order", () => {
-    expect(PAGES.map((p) => p.id)).toEqual(["overview", "backends", "gateway", "routes", "requests", "settings"]);
+  it("puts Routes after Gateway and Readiness after Routes, with Ctrl+1… numbered in sidebar order", () => {
+    expect(PAGES.map((p) => p.id)).toEqual(["overview", "backends", "gateway", "routes", "readiness", "requests", "settings"]);
     PAGES.forEach((p, i) => expect(p.shortcut).toBe(`Ctrl+${i + 1}`));
   });
 
   it("maps the digit of a shortcut to its page", () => {
     expect(pageForShortcut("1")).toBe("overview");
     expect(pageForShortcut("4")).toBe("routes");
-    expect(pageForShortcut("6")).toBe("settings");
-    expect(pageForShortcut("7")).toBeNull();
+    expect(pageForShortcut("5")).toBe("readiness");
+    expect(pageForShortcut("6")).toBe("requests");
+    expect(pageForShortcut("7")).toBe("settings");
+    expect(pageForShortcut("8")).toBeNull();
     expect(pageForShortcut("0")).toBeNull();
     expect(pageForShortcut("a")).toBeNull();
     expect(pageForShortcut("12")).toBeNull();

@@ -112,14 +112,14 @@ impl Switchyard {
         };
         progress(0, None);
         let mut components: Vec<Component> = Vec::with_capacity(total);
-        let system = [
-            system::keychain(self).await,
-            system::database(self).await,
-            system::gateway(self).await,
-            system::configuration(self).await,
-            system::notifications(self).await,
-        ];
-        for c in system {
+        for step in 0..5 {
+            let c = match step {
+                0 => system::keychain(self).await,
+                1 => system::database(self).await,
+                2 => system::gateway(self).await,
+                3 => system::configuration(self).await,
+                _ => system::notifications(self).await,
+            };
             components.push(c);
             progress(components.len(), components.last());
         }
