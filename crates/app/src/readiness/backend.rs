@@ -82,6 +82,13 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
                     p.message,
                 ));
             }
+            Ok(p) if p.outcome == CheckOutcome::Invalid => checks.push(CheckResult::fail(
+                "backend.reachable",
+                "Reachable",
+                Critical,
+                p.message,
+                "The server wants a key: add one to this backend on the Backends page.",
+            )),
             Ok(p) => checks.push(CheckResult::fail(
                 "backend.reachable",
                 "Reachable",
