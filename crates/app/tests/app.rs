@@ -13,6 +13,8 @@ mod import;
 mod keys;
 #[path = "app/monitor.rs"]
 mod monitor;
+#[path = "app/notify_dbus.rs"]
+mod notify_dbus;
 #[path = "app/readiness.rs"]
 mod readiness;
 #[path = "app/routes.rs"]
