@@ -192,3 +192,60 @@ async fn a_readiness_run_announces_its_verdict_in_a_notification() {
         )
     );
 }
+
+#[tokio::test]
+async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
+    use switchyard_app::AlertConfig;
+    use switchyard_monitor::{QuietHours, RuleKind};
+    let h = start().await;
+    let saved = h.app.alert_config().await.unwrap();
+    let with = |f: &dyn Fn(&mut AlertConfig)| {
+        let mut c = saved.clone();
+        f(&mut c);
+        c
+    };
+    let cases: Vec<(AlertConfig, &str)> = vec![
+        (
+            with(&|c| c.rules[0].kind = RuleKind::BackendDown { failures: 0 }),
+            "at least 1",
+        ),
+        (
+            with(&|c| c.rules[0].kind = RuleKind::BackendDown { failures: 1000 }),
+            "at most 100",
+        ),
+        (
+            with(&|c| c.rules[0].kind = RuleKind::RateLimitedFor { minutes: 0 }),
+            "1 to 1440",
+        ),
+        (with(&|c| c.cooldown_secs = 10_000_000), "at most a day"),
+        (
+            with(&|c| {
+                c.quiet_hours = Some(QuietHours {
+                    start: 2000,
+                    end: 60,
+                })
+            }),
+            "between 0 and 1439",
+        ),
+        (
+            with(&|c| c.rules[1].id = c.rules[0].id.clone()),
+            "two alert rules",
+        ),
+    ];
+    for (config, expected) in cases {
+        let err = h.app.set_alert_config(config).await.unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    assert_eq!(h.app.alert_config().await.unwrap(), saved, "nothing saved");
+    let mut ok = saved.clone();
+    ok.quiet_hours = Some(QuietHours {
+        start: 22 * 60,
+        end: 7 * 60,
+    });
+    h.app.set_alert_config(ok.clone()).await.unwrap();
+    assert_eq!(
+        h.app.alert_config().await.unwrap(),
+        ok,
+        "a valid change persists"
+    );
+}

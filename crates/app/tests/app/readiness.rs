@@ -149,3 +149,72 @@ fn the_check_command_prints_json_and_exits_with_the_verdict() {
         "the second run compares: {text}"
     );
 }
+
+/// `switchyard-serve check --json` in a data folder, with the real keychain service `service`.
+fn check_json(dir: &Path, service: &str) -> (Option<i32>, serde_json::Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .args(["check", "--json"])
+        .env("SWITCHYARD_DATA_DIR", dir)
+        .env("SWITCHYARD_KEYRING_SERVICE", service)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), json)
+}
+
+#[tokio::test]
+#[ignore = "needs the real keychain and a notification service: runs in ./dev test's session"]
+async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with_a_bad_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("switchyard-test-check-{}", std::process::id());
+    let (code, json) = check_json(dir.path(), &service);
+    assert_eq!(json["card"]["verdict"], "ready", "{json:#}");
+    assert_eq!(code, Some(0));
+
+    // A required backend whose key the provider refuses, stored in the same real keychain.
+    let mut cfg = MockConfig::instant();
+    cfg.accepted_keys = Some(vec!["sk-the-right-one-000000000000".into()]);
+    let mock = switchyard_mock::MockServer::start(cfg).await.unwrap();
+    let keychain = Arc::new(switchyard_app::secrets::KeychainStore::platform(
+        service.as_str(),
+    ));
+    let mut opts = Options::new(AppPaths::under(dir.path()), keychain.clone());
+    opts.gateway = None;
+    opts.monitor = false;
+    opts.notify = switchyard_app::NotifyChannel::Recording(Arc::new(
+        switchyard_notify::RecordingNotifier::new(),
+    ));
+    let app = Switchyard::start(opts).await.unwrap();
+    let b = app
+        .create_backend(
+            draft(
+                BackendKind::OpenAiCompatible,
+                "Strict",
+                &format!("{}/v1", mock.base_url()),
+            ),
+            Some(key("main", "sk-the-wrong-one-00000000000000")),
+        )
+        .await
+        .unwrap();
+    let required = MonitorSettings {
+        required: true,
+        ..MonitorSettings::default()
+    };
+    app.set_backend_monitor(b.row.id.clone(), required)
+        .await
+        .unwrap();
+    drop(app);
+    let (code, json) = check_json(dir.path(), &service);
+    assert_eq!(json["card"]["verdict"], "blocked", "{json:#}");
+    assert_eq!(code, Some(2));
+    let blockers = json["card"]["blockers"].as_array().unwrap();
+    assert!(
+        blockers.iter().any(|b| b["component"] == "Strict"),
+        "{blockers:?}"
+    );
+    // Leave the real keychain clean.
+    let _ = std::process::Command::new("secret-tool")
+        .args(["clear", "service", &service])
+        .status();
+}

@@ -183,13 +183,33 @@ impl AlertRule {
         if self.id.trim().is_empty() {
             return bad("the id is empty");
         }
+        const DAY: u32 = 86_400;
         match &self.kind {
             RuleKind::BackendDown { failures: 0 } => bad("failures must be at least 1"),
+            RuleKind::BackendDown { failures } if *failures > 100 => {
+                bad("failures must be at most 100")
+            }
             RuleKind::ErrorRate { percent, .. } if !(0.0..100.0).contains(percent) => {
                 bad("percent must be at least 0 and below 100")
             }
             RuleKind::ErrorRate { window_secs: 0, .. }
             | RuleKind::LatencyP95 { window_secs: 0, .. } => bad("the window must be non-empty"),
+            RuleKind::ErrorRate { window_secs, .. } | RuleKind::LatencyP95 { window_secs, .. }
+                if *window_secs > DAY =>
+            {
+                bad("the window must be at most a day")
+            }
+            RuleKind::ErrorRate { min_samples, .. } | RuleKind::LatencyP95 { min_samples, .. }
+                if *min_samples == 0 || *min_samples > 100_000 =>
+            {
+                bad("the minimum sample count must be from 1 to 100000")
+            }
+            RuleKind::LatencyP95 { threshold_ms, .. } if !(1..=600_000).contains(threshold_ms) => {
+                bad("the latency threshold must be from 1 ms to 10 min")
+            }
+            RuleKind::RateLimitedFor { minutes } if !(1..=1440).contains(minutes) => {
+                bad("minutes must be from 1 to 1440")
+            }
             RuleKind::Metric(m) if m.window_secs == 0 => bad("the window must be non-empty"),
             RuleKind::Metric(m) if m.metric.trim().is_empty() => bad("the metric name is empty"),
             RuleKind::Metric(m) if !m.threshold.is_finite() => {
@@ -266,6 +286,9 @@ impl AlertConfig {
                 return Err(AlertError::DuplicateRule(rule.id.clone()));
             }
         }
+        if self.cooldown_secs > 86_400 {
+            return Err(AlertError::InvalidCooldown);
+        }
         match self.quiet_hours {
             Some(q) if !q.is_valid() => Err(AlertError::InvalidQuietHours),
             _ => Ok(()),
@@ -290,4 +313,7 @@ pub enum AlertError {
     /// Quiet hours outside 00:00–23:59.
     #[error("quiet hours must be minutes between 0 and 1439")]
     InvalidQuietHours,
+    /// A cooldown over a day.
+    #[error("the cooldown must be at most a day (86400 s)")]
+    InvalidCooldown,
 }
