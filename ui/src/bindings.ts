@@ -73,6 +73,12 @@ export const commands = {
 	getAlertSettings: () => typedError<AlertSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_alert_settings")),
 	/**  Validates and saves the alert rules, cooldown and quiet hours; applies them at once. */
 	setAlertSettings: (settings: AlertSettings_Deserialize) => typedError<AlertSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_alert_settings", { settings })),
+	/**  Rule id → masked webhook URL. */
+	alertWebhooks: () => typedError<{ [key in string]: string }, IpcError_Serialize>(__TAURI_INVOKE("alert_webhooks")),
+	/**  Sets (`url` = null: removes) a rule's Slack-compatible webhook. The URL goes to the keychain. */
+	setAlertWebhook: (ruleId: string, url: string | null) => typedError<{ [key in string]: string }, IpcError_Serialize>(__TAURI_INVOKE("set_alert_webhook", { ruleId, url })),
+	/**  Posts a test message to a rule's webhook. */
+	testAlertWebhook: (ruleId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("test_alert_webhook", { ruleId })),
 };
 
 /** Events */

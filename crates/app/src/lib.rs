@@ -23,6 +23,7 @@ mod routes;
 mod service;
 mod settings;
 mod tokens;
+mod webhooks;
 
 pub use backends::{BackendView, KeyView};
 pub use error::AppError;

@@ -78,3 +78,33 @@ pub async fn set_alert_settings(
     let saved = core.app()?.set_alert_config(config).await?;
     AlertSettings::from_config(&saved).map_err(|e| IpcError::new(ErrorKind::Internal, e))
 }
+
+/// Rule id → masked webhook URL.
+#[tauri::command]
+#[specta::specta]
+pub async fn alert_webhooks(
+    core: State<'_, Core>,
+) -> Res<std::collections::BTreeMap<String, String>> {
+    Ok(core.app()?.alert_webhooks().await?)
+}
+
+/// Sets (`url` = null: removes) a rule's Slack-compatible webhook. The URL goes to the keychain.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core, url))]
+pub async fn set_alert_webhook(
+    core: State<'_, Core>,
+    rule_id: String,
+    url: Option<String>,
+) -> Res<std::collections::BTreeMap<String, String>> {
+    let url = url.map(switchyard_app::secrets::SecretString::new);
+    Ok(core.app()?.set_alert_webhook(rule_id, url).await?)
+}
+
+/// Posts a test message to a rule's webhook.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn test_alert_webhook(core: State<'_, Core>, rule_id: String) -> Res<()> {
+    Ok(core.app()?.test_alert_webhook(rule_id).await?)
+}

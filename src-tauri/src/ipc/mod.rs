@@ -123,6 +123,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             list_alerts,
             get_alert_settings,
             set_alert_settings,
+            alert_webhooks,
+            set_alert_webhook,
+            test_alert_webhook,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,

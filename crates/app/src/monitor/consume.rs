@@ -155,6 +155,7 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
                     "The alert has cleared.".to_string(),
                 ),
             };
+            app.post_to_webhook(&a.rule, &n).await;
             app.notify(n).await;
         }
     }

@@ -249,3 +249,91 @@ async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
         "a valid change persists"
     );
 }
+
+/// A Slack-style webhook receiver on 127.0.0.1 that keeps every body.
+async fn webhook_sink() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let got = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let g = got.clone();
+    let app = axum::Router::new().route(
+        "/services/T000/SECRET-PATH",
+        axum::routing::post(move |body: String| {
+            let g = g.clone();
+            async move {
+                g.lock().unwrap().push(body);
+                "ok"
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/services/T000/SECRET-PATH",
+        l.local_addr().unwrap()
+    );
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (url, got)
+}
+
+#[tokio::test]
+async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start_monitored(dir.path()).await;
+    let mut config = app.alert_config().await.unwrap();
+    config.cooldown_secs = 0;
+    app.set_alert_config(config).await.unwrap();
+    let secret = |s: &str| switchyard_app::secrets::SecretString::new(s.to_string());
+
+    let bad = app
+        .set_alert_webhook("backendDown".into(), Some(secret("ftp://hooks.example/x")))
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("invalid webhook URL"), "{bad}");
+    assert!(
+        app.alert_webhooks().await.unwrap().is_empty(),
+        "nothing saved"
+    );
+    let unknown = app
+        .set_alert_webhook("noSuchRule".into(), Some(secret("https://hooks.example/x")))
+        .await;
+    assert!(unknown.is_err());
+
+    // Unreachable: saved (the URL is valid) but the test post says why it failed.
+    let closed = format!("http://127.0.0.1:{}/hook", {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    });
+    app.set_alert_webhook("keyInvalid".into(), Some(secret(&closed)))
+        .await
+        .unwrap();
+    let err = app
+        .test_alert_webhook("keyInvalid".into())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("could not reach webhook"), "{err}");
+
+    let (url, got) = webhook_sink().await;
+    let listed = app
+        .set_alert_webhook("backendDown".into(), Some(secret(&url)))
+        .await
+        .unwrap();
+    assert!(
+        !listed["backendDown"].contains("SECRET-PATH"),
+        "shown masked"
+    );
+    assert!(
+        files_containing(dir.path(), "SECRET-PATH").is_empty(),
+        "the webhook URL is in no file (keychain only)"
+    );
+    app.test_alert_webhook("backendDown".into()).await.unwrap();
+    assert!(got.lock().unwrap()[0].contains("Switchyard test notification"));
+
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    app.create_backend(draft(BackendKind::Ollama, "Hooked", &mock.base_url()), None)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    mock.shutdown().await;
+    wait_until("the alert on the webhook", || {
+        got.lock().unwrap().iter().any(|b| b.contains("Hooked:"))
+    })
+    .await;
+}
