@@ -155,9 +155,22 @@ impl Switchyard {
                     .iter()
                     .find(|(name, _, _)| *name == b.name)
                     .map_or((0, 0), |(_, n, e)| (*n, *e));
+                // Before the first probe of this run, show the last stored result at once.
+                let (status, reasons) = match (snap, day.last()) {
+                    (Some(s), _) if s.status != Status::Unknown => (s.status, s.reasons),
+                    (_, Some(last)) => (
+                        if last.outcome == "ok" {
+                            Status::Healthy
+                        } else {
+                            Status::Down
+                        },
+                        vec![format!("last known state ({}), refreshing", last.outcome)],
+                    ),
+                    (s, None) => (Status::Unknown, s.map(|s| s.reasons).unwrap_or_default()),
+                };
                 out.push(BackendHealthView {
-                    status: status_str(snap.as_ref().map_or(Status::Unknown, |s| s.status)),
-                    reasons: snap.map(|s| s.reasons).unwrap_or_default(),
+                    status: status_str(status),
+                    reasons,
                     uptime_24h: agg_day.uptime().percent(),
                     uptime_7d: agg_week.uptime().percent(),
                     uptime_30d: agg_month.uptime().percent(),

@@ -155,6 +155,15 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
         .into_iter()
         .find(|v| v.name == "Scripted")
         .unwrap();
+    assert_eq!(
+        view.status, "healthy",
+        "the last stored probe, before any probe of this run"
+    );
+    assert!(
+        view.reasons[0].starts_with("last known state"),
+        "{:?}",
+        view.reasons
+    );
     let day = view.uptime_24h.unwrap();
     assert!((day - 99.7).abs() < 1e-9, "997 of 1000: {day}");
     assert_eq!(
