@@ -38,9 +38,9 @@ describe("Routes in the real app window", () => {
     assert.match(token, /^sy-[0-9a-f]{64}$/);
   });
 
-  it("opens with Ctrl+4 and explains routes while there are none", async () => {
-    await b.keys([Key.Ctrl, "4"]);
-    await (await b.$(byTestId("page-routes"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+4 did not open the Routes page" });
+  it("opens with Ctrl+6 and explains routes while there are none", async () => {
+    await b.keys([Key.Ctrl, "6"]);
+    await (await b.$(byTestId("page-routes"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+6 did not open the Routes page" });
     assert.equal(await (await b.$(byTestId("nav-routes"))).getAttribute("aria-current"), "page");
     await (await b.$(byTestId("routes-empty"))).waitForExist({ timeout: 5000 });
     const empty = await text(byTestId("routes-empty"));

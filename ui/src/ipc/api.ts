@@ -3,15 +3,21 @@
 import { commands } from "../bindings";
 import { IpcFailure, toIpcError } from "./error";
 import type {
+  AlertItem,
+  AlertSettings,
+  AlertSettingsInput,
   AppInfo,
   Backend,
   BackendHealth,
+  BackendHealthCard,
   BackendDraft,
   Check,
   CreatedToken,
   GatewaySettingsForm,
   GatewaySettingsState,
   GatewayStatus,
+  HealthPoint,
+  HealthRange,
   ImportResult,
   ImportScanResult,
   IpcError,
@@ -96,4 +102,15 @@ export const api = {
   notificationStatus: (): Promise<NotificationStatus> => call(() => commands.notificationStatus()),
   /** Probe interval, uptime target and whether readiness requires the backend; validated by the core. */
   setBackendMonitor: (id: string, monitor: Monitor): Promise<Backend> => call(() => commands.setBackendMonitor(id, monitor)),
+  /** Every enabled backend's monitored health, from local data only (never waits on the network). */
+  healthOverview: (): Promise<BackendHealthCard[]> => call(() => commands.healthOverview()),
+  /** Chart buckets, oldest first: hourly for a day or a week, daily for a month. Local data only. */
+  healthHistory: (backendId: string, range: HealthRange): Promise<HealthPoint[]> => call(() => commands.healthHistory(backendId, range)),
+  /** Probes every backend and key now; resolves when the probes are done (a few seconds). */
+  probeAllNow: (): Promise<null> => call(() => commands.probeAllNow()),
+  /** Open alerts first, then the newest resolved ones (the core caps `limit` at 500). */
+  listAlerts: (limit: number): Promise<AlertItem[]> => call(() => commands.listAlerts(limit)),
+  getAlertSettings: (): Promise<AlertSettings> => call(() => commands.getAlertSettings()),
+  /** Validated by the core (a refusal is a `validation` error and saves nothing); applies at once. */
+  setAlertSettings: (settings: AlertSettingsInput): Promise<AlertSettings> => call(() => commands.setAlertSettings(settings)),
 };

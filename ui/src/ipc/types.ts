@@ -1,15 +1,22 @@
 // The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
+  AlertItem_Serialize,
+  AlertRuleForm_Deserialize,
+  AlertRuleForm_Serialize,
+  AlertSettings_Deserialize,
+  AlertSettings_Serialize,
   AppInfo_Serialize,
   Attempt_Serialize,
   BackendHealth_Serialize,
+  BackendHealthCard_Serialize,
   Backend_Serialize,
   Candidate_Serialize,
   Check_Serialize,
   CreatedToken_Serialize,
   FieldIssue_Serialize,
   GatewayStatus_Serialize,
+  HealthPoint_Serialize,
   ImportFinding_Serialize,
   ImportScanResult_Serialize,
   IpcError_Serialize,
@@ -53,6 +60,8 @@ export type {
   NotificationProblem,
   Outcome,
   PreviousReadiness,
+  QuietHoursForm as QuietHours,
+  Range as HealthRange,
   RouteForm,
   RouteStrategy,
   Status,
@@ -97,3 +106,17 @@ export type ReadinessBlocker = ReadinessBlocker_Serialize;
 /** Payload of the `readiness-progress` event, unwrapped: `done` = 0 when a run starts. */
 export type ProgressStep = ProgressStep_Serialize;
 export type NotificationStatus = NotificationStatus_Serialize;
+/** A backend's monitored health for the Overview: status with reasons, uptime, latency, SLA, today's traffic. */
+export type BackendHealthCard = BackendHealthCard_Serialize;
+/** `status` of a health card as the core sends it today (it travels as a string). */
+export type HealthStatus = "healthy" | "degraded" | "down" | "unknown";
+/** One bucket of a health chart: an hour (24 h, 7 d) or a day (30 d). */
+export type HealthPoint = HealthPoint_Serialize;
+export type AlertItem = AlertItem_Serialize;
+/** One alert rule as the core sends it: the fields its `kind` uses, the others absent. */
+export type AlertRuleForm = AlertRuleForm_Serialize;
+export type AlertRuleInput = AlertRuleForm_Deserialize;
+/** Alert rules, cooldown and quiet hours as saved. */
+export type AlertSettings = AlertSettings_Serialize;
+/** What `setAlertSettings` takes. */
+export type AlertSettingsInput = AlertSettings_Deserialize;

@@ -1,17 +1,19 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend, Route } from "../ipc/types";
 
-export type Page = "overview" | "backends" | "gateway" | "routes" | "readiness" | "requests" | "settings";
+export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "routes" | "readiness" | "requests" | "settings";
 
-/** Sidebar order; Ctrl+1…7 (⌘ on macOS) switch to them in this order. */
+/** Sidebar order; Ctrl+1…9 (⌘ on macOS) switch to them in this order. */
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
-  { id: "backends", label: "Backends", shortcut: "Ctrl+2" },
-  { id: "gateway", label: "Gateway", shortcut: "Ctrl+3" },
-  { id: "routes", label: "Routes", shortcut: "Ctrl+4" },
-  { id: "readiness", label: "Readiness", shortcut: "Ctrl+5" },
-  { id: "requests", label: "Requests", shortcut: "Ctrl+6" },
-  { id: "settings", label: "Settings", shortcut: "Ctrl+7" },
+  { id: "health", label: "Health", shortcut: "Ctrl+2" },
+  { id: "alerts", label: "Alerts", shortcut: "Ctrl+3" },
+  { id: "backends", label: "Backends", shortcut: "Ctrl+4" },
+  { id: "gateway", label: "Gateway", shortcut: "Ctrl+5" },
+  { id: "routes", label: "Routes", shortcut: "Ctrl+6" },
+  { id: "readiness", label: "Readiness", shortcut: "Ctrl+7" },
+  { id: "requests", label: "Requests", shortcut: "Ctrl+8" },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+9" },
 ];
 
 /** The page Ctrl+<key> opens, if any: "1" is the first page. */
