@@ -5,6 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
+import { spawn } from "node:child_process";
 import { Key } from "webdriverio";
 import { artifacts, byTestId, innerText, keychainClear, startApp, startMock } from "./harness.js";
 
@@ -13,8 +14,15 @@ describe("Health monitor in the real app window", () => {
   let b;
   /** A base URL where nothing listens (a mock provider that was stopped). */
   let closedUrl;
+  /** `Notify` calls seen on the session bus (the desktop notifications the app sends). */
+  let bus = "";
+  let busMonitor;
 
   before(async () => {
+    busMonitor = spawn("dbus-monitor", ["--session", "interface=org.freedesktop.Notifications,member=Notify"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    busMonitor.stdout.on("data", (d) => { bus += d.toString(); });
     const mock = await startMock();
     closedUrl = mock.url;
     mock.stop();
@@ -22,6 +30,7 @@ describe("Health monitor in the real app window", () => {
     b = app.browser;
   });
   after(async () => {
+    busMonitor?.kill();
     await app?.stop();
     if (app) keychainClear(app.service);
   });
@@ -138,6 +147,11 @@ describe("Health monitor in the real app window", () => {
     assert.match(await text(`${row} ${byTestId("alert-rule")}`), /Backend down/);
     assert.ok((await text(`${row} ${byTestId("alert-detail")}`)).length > 0, "with its detail");
     assert.equal(await exists(`${byTestId("alert-row")}[data-state="open"]:not([data-rule="backendDown"])`), false, "nothing else opened");
+    // The same alert went out as a desktop notification over the real session bus.
+    await b.waitUntil(async () => bus.includes("Closed Ollama is down"), {
+      timeout: 10000, timeoutMsg: `no "Closed Ollama is down" Notify call on the bus:\n${bus.slice(-2000)}`,
+    });
+    assert.match(bus, /"Switchyard"/, "sent as the app Switchyard");
   });
 
   it("draws Demo's status timeline and latency chart on the Health page, opened with Ctrl+2", async () => {

@@ -153,6 +153,13 @@ export type AlertRuleForm_Deserialize = {
 	source?: string | null,
 	thresholdMs?: number | null,
 	minutes?: number | null,
+	/**  `metric` rules (added by later features, e.g. cache hit rate): carried through as is. */
+	metric?: string | null,
+	/**  `mean`, `min`, `max`, `sum` or `last`. */
+	aggregate?: string | null,
+	/**  `above` or `below`. */
+	compare?: string | null,
+	threshold?: number | null,
 };
 
 /**
@@ -172,6 +179,13 @@ export type AlertRuleForm_Serialize = {
 	source?: string,
 	thresholdMs?: number,
 	minutes?: number,
+	/**  `metric` rules (added by later features, e.g. cache hit rate): carried through as is. */
+	metric?: string,
+	/**  `mean`, `min`, `max`, `sum` or `last`. */
+	aggregate?: string,
+	/**  `above` or `below`. */
+	compare?: string,
+	threshold?: number | null,
 };
 
 export type AlertSettings = AlertSettings_Serialize | AlertSettings_Deserialize;

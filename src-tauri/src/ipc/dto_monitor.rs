@@ -157,6 +157,17 @@ pub struct AlertRuleForm {
     pub threshold_ms: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
+    /// `metric` rules (added by later features, e.g. cache hit rate): carried through as is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// `mean`, `min`, `max`, `sum` or `last`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregate: Option<String>,
+    /// `above` or `below`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]

@@ -105,6 +105,16 @@ fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds
         .any(|r| r.kind == "backendDown" && r.failures == Some(3)));
     let back = form.clone().into_config().expect("back");
     assert_eq!(back, config);
+    // A metric rule (what later features add) survives the trip too.
+    let mut with_metric = config.clone();
+    with_metric.rules.push(
+        serde_json::from_value(serde_json::json!({"id": "cacheHitRate", "enabled": true,
+            "kind": "metric", "metric": "cacheHitRate", "aggregate": "mean", "compare": "below",
+            "threshold": 50.0, "windowSecs": 3600, "minSamples": 20}))
+        .expect("metric rule"),
+    );
+    let form2 = AlertSettings::from_config(&with_metric).expect("to form");
+    assert_eq!(form2.into_config().expect("back"), with_metric);
     let mut bad = form;
     bad.rules[0].kind = "sendMoney".into();
     let err = bad.into_config().unwrap_err();

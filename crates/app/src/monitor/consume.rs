@@ -69,8 +69,11 @@ pub(super) fn spawn(
                 }
             };
             ingest(&app, &signal).await;
-            if pending.len() >= 64 {
+            // A round of probes is in once the queue is empty: store it, so uptime and
+            // latency on screen follow at once (then tell the UI).
+            if !pending.is_empty() && (samples.is_empty() || pending.len() >= 64) {
                 flush(&app, &mut pending).await;
+                app.emit(DomainEvent::HealthChanged);
             }
         }
         flush(&app, &mut pending).await;
@@ -115,9 +118,17 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
     if events.is_empty() {
         return;
     }
-    let names = app.backend_names().await;
+    // The engine speaks in ids; people read names and key labels.
+    let mut names = app.backend_names().await;
+    names.extend(app.key_labels().await);
+    let readable = |text: &str| {
+        names.iter().fold(text.to_string(), |t, (id, name)| {
+            t.replace(id.as_str(), name)
+        })
+    };
     for e in events {
         let a = &e.alert;
+        let (summary, detail) = (readable(&a.summary), readable(&a.detail));
         let at = |ms: i64| rfc3339(ms);
         let row = AlertRow {
             id: a.id.clone(),
@@ -126,8 +137,8 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
             key_id: a.key_id.clone(),
             opened_at: at(a.opened_at_unix_ms),
             resolved_at: a.resolved_at_unix_ms.map(at),
-            summary: a.summary.clone(),
-            detail: a.detail.clone(),
+            summary: summary.clone(),
+            detail: detail.clone(),
             notified: e.notify,
         };
         if let Err(err) = app
@@ -137,21 +148,14 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
             tracing::warn!(error = %err, "could not store an alert");
         }
         if e.notify {
-            let backend = names
-                .iter()
-                .find(|(i, _)| *i == a.backend_id)
-                .map_or("Switchyard", |(_, n)| n.as_str());
             let n = match e.kind {
-                AlertEventKind::Opened => Notification::new(
-                    Kind::AlertOpened,
-                    Urgency::Critical,
-                    format!("{backend}: {}", a.summary),
-                    a.detail.clone(),
-                ),
+                AlertEventKind::Opened => {
+                    Notification::new(Kind::AlertOpened, Urgency::Critical, summary, detail)
+                }
                 AlertEventKind::Resolved => Notification::new(
                     Kind::AlertResolved,
                     Urgency::Low,
-                    format!("{backend} recovered: {}", a.summary),
+                    format!("Recovered: {summary}"),
                     "The alert has cleared.".to_string(),
                 ),
             };

@@ -258,6 +258,20 @@ impl Switchyard {
             .collect())
     }
 
+    /// (id, label) of every key.
+    pub(crate) async fn key_labels(&self) -> Vec<(String, String)> {
+        self.blocking(|inner| {
+            Ok(inner
+                .store
+                .list_keys()?
+                .into_iter()
+                .map(|k| (k.id, k.label))
+                .collect())
+        })
+        .await
+        .unwrap_or_default()
+    }
+
     /// (id, name) of every backend.
     pub(crate) async fn backend_names(&self) -> Vec<(String, String)> {
         self.blocking(|inner| {

@@ -85,10 +85,7 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
         local.reasons
     );
     wait_until("the down notification", || {
-        recorder
-            .sent()
-            .iter()
-            .any(|n| n.summary.starts_with("Local:"))
+        recorder.sent().iter().any(|n| n.summary == "Local is down")
     })
     .await;
     let alerts = app.alerts(10).await.unwrap();
@@ -103,7 +100,7 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
         recorder
             .sent()
             .iter()
-            .any(|n| n.summary.starts_with("Local recovered"))
+            .any(|n| n.summary == "Recovered: Local is down")
     })
     .await;
     let alerts = app.alerts(10).await.unwrap();
@@ -342,7 +339,10 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     mock.shutdown().await;
     wait_until("the alert on the webhook", || {
-        got.lock().unwrap().iter().any(|b| b.contains("Hooked:"))
+        got.lock()
+            .unwrap()
+            .iter()
+            .any(|b| b.contains("Hooked is down"))
     })
     .await;
 }

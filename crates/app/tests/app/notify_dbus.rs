@@ -95,11 +95,11 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
     .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     mock.shutdown().await;
-    wait_for(&bus.seen, "Bus Test: ").await;
+    wait_for(&bus.seen, "Bus Test is down").await;
     let back = MockServer::start_on(port, MockConfig::instant())
         .await
         .unwrap();
-    wait_for(&bus.seen, "Bus Test recovered").await;
+    wait_for(&bus.seen, "Recovered: Bus Test is down").await;
     let seen = bus.seen.lock().unwrap().clone();
     assert!(
         seen.contains("\"Switchyard\""),
