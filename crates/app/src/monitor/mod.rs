@@ -110,6 +110,8 @@ impl Switchyard {
             .filter(|b| b.row.enabled)
             .map(|b| b.row.id.clone())
             .collect();
+        // Disabled or deleted backends leave the board; their open alerts resolve (silently).
+        let mut resolved = Vec::new();
         {
             let mut board = lock(&m.board);
             let gone: Vec<String> = board
@@ -120,10 +122,10 @@ impl Switchyard {
                 .collect();
             for id in gone {
                 board.remove(&id);
-                let events = lock(&m.engine).forget_backend(&id, consume::moment());
-                drop(events);
+                resolved.extend(lock(&m.engine).forget_backend(&id, consume::moment()));
             }
         }
+        consume::record_alerts(self, resolved).await;
         if let Err(e) = m.scheduler.set_targets(targets) {
             tracing::warn!(error = %e, "could not update the monitor's targets");
         }
