@@ -113,4 +113,14 @@ export const api = {
   getAlertSettings: (): Promise<AlertSettings> => call(() => commands.getAlertSettings()),
   /** Validated by the core (a refusal is a `validation` error and saves nothing); applies at once. */
   setAlertSettings: (settings: AlertSettingsInput): Promise<AlertSettings> => call(() => commands.setAlertSettings(settings)),
+  /** Rule id → the masked URL of its webhook (`https://hooks.slack.com/…`); the URL itself is never sent back. */
+  alertWebhooks: (): Promise<Record<string, string>> => call(() => commands.alertWebhooks()),
+  /**
+   * Sets (`url` = null: removes) a rule's webhook; the core validates the URL (https, or http only
+   * to this machine: a refusal is a `validation` error and saves nothing) and keeps it in the OS
+   * keychain. Resolves to every rule's masked URL. Never log `url`: it is a credential.
+   */
+  setAlertWebhook: (ruleId: string, url: string | null): Promise<Record<string, string>> => call(() => commands.setAlertWebhook(ruleId, url)),
+  /** Posts a test message; throws `notificationsUnavailable` (why, URL masked) or `notFound`. */
+  testAlertWebhook: (ruleId: string): Promise<null> => call(() => commands.testAlertWebhook(ruleId)),
 };

@@ -10,5 +10,6 @@ export { listenToReadinessEvents, readiness } from "./readiness.svelte";
 export { listenToNotificationEvents, notifications, type TestOutcome } from "./notifications.svelte";
 export { NO_FILTERS, PAGE_SIZE, routeNames, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
 export { ALERTS_LIMIT, alertSettings, alerts, healthHistory, healthOverview, listenToMonitorEvents, probeAllNow } from "./monitor.svelte";
+export { alertWebhooks, type WebhookTest } from "./webhooks.svelte";
 export { pickFile } from "./dialog";
 export type * from "./types";

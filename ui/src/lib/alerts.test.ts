@@ -8,6 +8,7 @@ import {
   draftUnchanged,
   durationFromSecs,
   fieldsOf,
+  inputId,
   minutesToTime,
   notNotifiedText,
   parseDecimal,
@@ -199,6 +200,14 @@ describe("refusals from the core", () => {
   it("passes anything else on as it came", () => {
     expect(serverError("quiet hours must be minutes between 0 and 1439", rules)).toMatchObject({ ruleId: null, field: "quietStart" });
     expect(serverError("two alert rules are called “x”", rules)).toEqual({ ruleId: null, field: null, message: "two alert rules are called “x”" });
+  });
+});
+
+describe("input ids", () => {
+  it("names a rule's threshold and a general setting apart", () => {
+    expect(inputId("backendDown", "failures")).toBe("rule-backendDown-failures");
+    expect(inputId(null, "quietStart")).toBe("alerts-quietStart");
+    expect(inputId(null, "cooldown")).toBe("alerts-cooldown");
   });
 });
 

@@ -80,6 +80,14 @@ export function ruleLabel(ruleId: string, rules: ReadonlyArray<Pick<AlertRuleFor
   return isKnownKind(kind) ? RULE_KINDS[kind].label : ruleId;
 }
 
+/**
+ * The id of a rules-form input: `rule-<id>-<field>` for a rule's threshold, `alerts-<field>` for
+ * the general settings (cooldown, quiet hours). An error is focused by it.
+ */
+export function inputId(ruleId: string | null, field: string): string {
+  return ruleId === null ? `alerts-${field}` : `rule-${ruleId}-${field}`;
+}
+
 // ---- Durations and times of day ----
 
 export type DurationUnit = "s" | "min";
