@@ -41,18 +41,32 @@ async function waitForPort(port, timeoutMs = 15000) {
   throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
-/** Waits (up to 10 s) until no process runs `binary`. */
-async function waitForExit(binary, timeoutMs = 10000) {
+/** Whether a process runs exactly `binary` (not switchyard-mock, whose path starts the same). */
+function running(binary) {
+  try {
+    execFileSync("pgrep", ["-f", `^${binary}( |$)`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until no process runs `binary`; after 8 s it is killed. An app that outlives its
+ * session (seen with no session bus) would otherwise receive the next test's launch through
+ * the single-instance hand-over, and that test would never get a window.
+ */
+async function waitForExit(binary, timeoutMs = 8000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      // Exactly this binary (not switchyard-mock, whose path starts the same).
-      execFileSync("pgrep", ["-f", `^${binary}( |$)`], { stdio: "ignore" });
-    } catch {
-      return;
-    }
+    if (!running(binary)) return;
     await sleep(100);
   }
+  console.log(`# ${path.basename(binary)} outlived its session: killed`);
+  try {
+    execFileSync("pkill", ["-KILL", "-f", `^${binary}( |$)`], { stdio: "ignore" });
+  } catch {}
+  for (let i = 0; i < 50 && running(binary); i++) await sleep(100);
 }
 
 /** Starts the mock provider binary; resolves with its base URL once it listens. */
