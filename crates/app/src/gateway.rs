@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use switchyard_core::BackendKind;
 use switchyard_gateway::{KeyRef, KeySource, Ledger, Observer, Route, RoutingTable, Target};
-use switchyard_monitor::{BreakerSignal, Passive, Signal};
+use switchyard_monitor::{BreakerSignal, Passive, RequestOutcome, Signal};
 use switchyard_secrets::{SecretStore, SecretString};
 use switchyard_store::RequestRecord;
 use tokio::sync::broadcast;
@@ -105,6 +105,15 @@ impl Observer for EventObserver {
             },
         );
         let _ = self.events.send(DomainEvent::GatewayHealthChanged);
+    }
+    fn request_finished(&self, backend_id: &str, ok: bool, latency_ms: u32) {
+        let _ = self.passive.send(Signal::Request(RequestOutcome {
+            backend_id: backend_id.to_string(),
+            key_id: None,
+            at_unix_ms: crate::monitor::now_ms(),
+            ok,
+            latency_ms: ok.then_some(latency_ms),
+        }));
     }
     fn breaker_changed(&self, backend_id: &str, key_id: Option<&str>, state: &str, reason: &str) {
         tracing::info!(backend = backend_id, key = ?key_id, state, reason, "circuit breaker changed");

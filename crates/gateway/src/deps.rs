@@ -35,6 +35,9 @@ pub trait Observer: Send + Sync + 'static {
     fn key_rejected(&self, _backend_id: &str, _key_id: &str, _status: u16) {}
     /// A key or backend is cooling down after a 429.
     fn rate_limited(&self, _backend_id: &str, _key_id: Option<&str>, _for_secs: u64) {}
+    /// A request finished on a backend: `ok` for a 2xx answer, not for a provider failure.
+    /// Caller errors (other 4xx) and hang-ups are not reported: they say nothing about health.
+    fn request_finished(&self, _backend_id: &str, _ok: bool, _latency_ms: u32) {}
     /// A circuit breaker changed state (`closed`, `open`, `halfOpen`).
     fn breaker_changed(
         &self,

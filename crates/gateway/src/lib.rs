@@ -279,6 +279,7 @@ async fn handle(state: Arc<GatewayState>, shape: Shape, caller: Caller, req: Req
     let inbound = upstream::Inbound::new(shape, json);
     let log = log::RequestLog::new(
         Arc::clone(&state.ledger),
+        Arc::clone(&state.observer),
         &caller,
         shape,
         &requested,

@@ -2,7 +2,7 @@
 //! — including when the client goes away mid-stream (`Drop`), so tokens already streamed are
 //! still counted. Cost comes from the price table; a model without a price stays "unknown".
 
-use crate::deps::{Caller, Ledger};
+use crate::deps::{Caller, Ledger, Observer};
 use crate::limits::Admission;
 use crate::reply::Shape;
 use crate::table::Target;
@@ -18,6 +18,9 @@ pub struct RequestLog {
     started: Instant,
     token_id: Option<String>,
     ledger: Arc<dyn Ledger>,
+    observer: Arc<dyn Observer>,
+    /// The backend of the latest attempt, for the observer.
+    backend_id: Option<String>,
     kind: Option<BackendKind>,
     usage: Usage,
     /// Characters of answer text forwarded, to estimate output tokens of a cut stream.
@@ -34,6 +37,7 @@ fn ms(d: Duration) -> u32 {
 impl RequestLog {
     pub fn new(
         ledger: Arc<dyn Ledger>,
+        observer: Arc<dyn Observer>,
         caller: &Caller,
         shape: Shape,
         requested_model: &str,
@@ -67,6 +71,8 @@ impl RequestLog {
             started: Instant::now(),
             token_id: Some(caller.token_id.clone()),
             ledger,
+            observer,
+            backend_id: None,
             kind: None,
             usage: Usage::default(),
             streamed_chars: 0,
@@ -83,6 +89,8 @@ impl RequestLog {
             started: self.started,
             token_id: None,
             ledger: Arc::clone(&self.ledger),
+            observer: Arc::clone(&self.observer),
+            backend_id: self.backend_id.clone(),
             kind: self.kind,
             usage: self.usage,
             streamed_chars: self.streamed_chars,
@@ -133,6 +141,7 @@ impl RequestLog {
             latency_ms: ms(took),
         });
         self.kind = Some(kind);
+        self.backend_id = Some(target.id.clone());
         self.record.backend = Some(backend.to_string());
         self.record.key_label = key.map(str::to_string);
         self.record.model = Some(model.to_string());
@@ -195,6 +204,13 @@ impl RequestLog {
         r.cache_read_tokens = self.usage.cache_read_tokens;
         r.cache_write_tokens = self.usage.cache_write_tokens;
         r.cost_usd = cost(self.kind, r.model.as_deref(), &self.usage);
+        if let Some(backend_id) = &self.backend_id {
+            let provider_fault = status >= 500 || status == 0;
+            if (200..300).contains(&status) || provider_fault {
+                self.observer
+                    .request_finished(backend_id, !provider_fault, r.latency_ms);
+            }
+        }
         self.ledger.record(r.clone(), self.token_id.take());
     }
 }

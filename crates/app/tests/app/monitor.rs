@@ -346,3 +346,62 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn failing_gateway_requests_open_an_error_rate_alert() {
+    use switchyard_monitor::{RuleKind, Source};
+    let dir = tempfile::tempdir().unwrap();
+    let (app, recorder) = start_monitored(dir.path()).await;
+    let mut config = app.alert_config().await.unwrap();
+    for r in &mut config.rules {
+        if r.id == "errorRate" {
+            r.kind = RuleKind::ErrorRate {
+                percent: 50.0,
+                window_secs: 300,
+                // The breaker opens after three failed attempts; later requests never reach it.
+                min_samples: 2,
+                source: Source::Requests,
+            };
+        }
+    }
+    app.set_alert_config(config).await.unwrap();
+    // Probes (the model list) stay fine; every chat request fails with a 500.
+    let faults = vec![switchyard_mock::Fault::Status(500); 40];
+    let mock = MockServer::start(MockConfig::instant().with_faults(faults))
+        .await
+        .unwrap();
+    let b = app
+        .create_backend(
+            draft(
+                BackendKind::OpenAiCompatible,
+                "Flaky",
+                &format!("{}/v1", mock.base_url()),
+            ),
+            Some(key("main", "sk-flaky-000000000000000000000")),
+        )
+        .await
+        .unwrap();
+    let token = app.create_token("t".into()).await.unwrap();
+    let addr = app.gateway_addr().unwrap();
+    for _ in 0..5 {
+        let r = reqwest::Client::new()
+            .post(format!("http://{addr}/v1/chat/completions"))
+            .bearer_auth(token.token.expose())
+            .json(&serde_json::json!({"model": "Flaky/some-model", "messages": [{"role": "user", "content": "hi"}]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 503);
+    }
+    wait_until("the error-rate notification", || {
+        recorder
+            .sent()
+            .iter()
+            .any(|n| n.summary.contains("Flaky: error rate"))
+    })
+    .await;
+    let alerts = app.alerts(10).await.unwrap();
+    assert!(alerts.iter().any(
+        |a| a.row.rule == "errorRate" && a.row.backend_id.as_deref() == Some(b.row.id.as_str())
+    ));
+}
