@@ -839,6 +839,8 @@ export type Monitor = {
 	slaTargetBp: number,
 	/**  Readiness: a required backend failing blocks; an optional one degrades. */
 	required: boolean,
+	/**  Probe with a one-token completion instead of the free model list (costs tokens). */
+	deepProbe: boolean,
 };
 
 export type NotificationProblem = {

@@ -50,14 +50,67 @@ pub async fn probe(
             }
         }
     };
+    let request = http.for_url(&url).get(&url).headers(headers);
+    send(kind, request, &url, timeout).await
+}
+
+/// The opt-in deep probe: a one-token completion of `model` (this costs tokens).
+pub async fn deep_probe(
+    http: &HttpClients,
+    kind: BackendKind,
+    base_url: &str,
+    key: Option<&SecretString>,
+    model: &str,
+    timeout: Duration,
+) -> ProbeResult {
+    let base = base_url.trim_end_matches('/');
+    let ping = serde_json::json!([{"role": "user", "content": "ping"}]);
+    let (url, body) = match kind {
+        BackendKind::Anthropic => (
+            format!("{base}/v1/messages"),
+            serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
+        ),
+        BackendKind::Gemini => (
+            format!("{base}/models/{model}:generateContent"),
+            serde_json::json!({"contents": [{"role": "user", "parts": [{"text": "ping"}]}],
+                "generationConfig": {"maxOutputTokens": 1}}),
+        ),
+        BackendKind::Ollama => (
+            format!("{base}/v1/chat/completions"),
+            serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
+        ),
+        _ => (
+            format!("{base}/chat/completions"),
+            serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
+        ),
+    };
+    let headers = match auth_headers(kind.spec().auth, key) {
+        Ok(h) => h,
+        Err(message) => {
+            return ProbeResult {
+                outcome: CheckOutcome::Invalid,
+                latency_ms: None,
+                http_status: None,
+                message,
+            }
+        }
+    };
+    let request = http.for_url(&url).post(&url).headers(headers).json(&body);
+    let mut result = send(kind, request, &url, timeout).await;
+    if result.outcome == CheckOutcome::Valid {
+        result.message = format!("{} (one-token completion)", result.message);
+    }
+    result
+}
+
+async fn send(
+    kind: BackendKind,
+    request: reqwest::RequestBuilder,
+    url: &str,
+    timeout: Duration,
+) -> ProbeResult {
     let started = Instant::now();
-    let sent = http
-        .for_url(&url)
-        .get(&url)
-        .headers(headers)
-        .timeout(timeout)
-        .send()
-        .await;
+    let sent = request.timeout(timeout).send().await;
     let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
     match sent {
         Ok(resp) => classify(kind, resp, latency_ms).await,
@@ -71,7 +124,7 @@ pub async fn probe(
             outcome: CheckOutcome::Unreachable,
             latency_ms: None,
             http_status: None,
-            message: format!("could not connect to {}: {}", host_of(&url), root_cause(&e)),
+            message: format!("could not connect to {}: {}", host_of(url), root_cause(&e)),
         },
     }
 }

@@ -28,6 +28,8 @@ pub struct MonitorSettings {
     pub sla_target_bp: u32,
     /// Readiness: a required backend failing blocks; an optional one degrades.
     pub required: bool,
+    /// Probe with a one-token completion instead of the free model list (costs tokens).
+    pub deep_probe: bool,
 }
 
 impl Default for MonitorSettings {
@@ -36,6 +38,7 @@ impl Default for MonitorSettings {
             probe_interval_s: 30,
             sla_target_bp: 9990,
             required: false,
+            deep_probe: false,
         }
     }
 }
@@ -59,7 +62,7 @@ impl Default for BackendLimits {
 }
 
 const COLUMNS: &str = "id, name, kind, base_url, default_model, enabled, position, created_at, \
-     updated_at, max_in_flight, rpm, tpm, probe_interval_s, sla_target_bp, required";
+     updated_at, max_in_flight, rpm, tpm, probe_interval_s, sla_target_bp, required, deep_probe";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
     let kind: String = row.get(2)?;
@@ -88,6 +91,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
             probe_interval_s: row.get(12)?,
             sla_target_bp: row.get(13)?,
             required: row.get(14)?,
+            deep_probe: row.get(15)?,
         },
     })
 }
@@ -120,8 +124,8 @@ impl Store {
     pub fn set_backend_monitor(&self, id: &str, m: MonitorSettings) -> Result<bool, StoreError> {
         self.with(|c| {
             let n = c.execute(
-                "UPDATE backends SET probe_interval_s = ?2, sla_target_bp = ?3, required = ?4, updated_at = ?5 WHERE id = ?1",
-                params![id, m.probe_interval_s, m.sla_target_bp, m.required, now()],
+                "UPDATE backends SET probe_interval_s = ?2, sla_target_bp = ?3, required = ?4, deep_probe = ?5, updated_at = ?6 WHERE id = ?1",
+                params![id, m.probe_interval_s, m.sla_target_bp, m.required, m.deep_probe, now()],
             )?;
             Ok(n > 0)
         })

@@ -145,6 +145,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         score      REAL NOT NULL,
         report     TEXT NOT NULL
     ) STRICT;",
+    // 5: the opt-in deep probe (a one-token completion, which costs tokens).
+    "ALTER TABLE backends ADD COLUMN deep_probe INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

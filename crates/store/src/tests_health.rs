@@ -121,6 +121,7 @@ fn monitor_settings_default_and_round_trip() {
         probe_interval_s: 60,
         sla_target_bp: 9950,
         required: true,
+        deep_probe: true,
     };
     assert!(store.set_backend_monitor("b", m).unwrap());
     assert_eq!(store.get_backend("b").unwrap().unwrap().monitor, m);

@@ -254,6 +254,8 @@ pub struct Monitor {
     pub sla_target_bp: u32,
     /// Readiness: a required backend failing blocks; an optional one degrades.
     pub required: bool,
+    /// Probe with a one-token completion instead of the free model list (costs tokens).
+    pub deep_probe: bool,
 }
 
 impl From<MonitorSettings> for Monitor {
@@ -262,6 +264,7 @@ impl From<MonitorSettings> for Monitor {
             probe_interval_s: m.probe_interval_s,
             sla_target_bp: m.sla_target_bp,
             required: m.required,
+            deep_probe: m.deep_probe,
         }
     }
 }
@@ -272,6 +275,7 @@ impl From<Monitor> for MonitorSettings {
             probe_interval_s: m.probe_interval_s,
             sla_target_bp: m.sla_target_bp,
             required: m.required,
+            deep_probe: m.deep_probe,
         }
     }
 }

@@ -23,7 +23,7 @@ const backend = (id: string): Backend => ({
   keys: [],
   check: null,
   limits: { maxInFlight: 50, rpm: null, tpm: null },
-  monitor: { probeIntervalS: 30, slaTargetBp: 9990, required: false },
+  monitor: { probeIntervalS: 30, slaTargetBp: 9990, required: false, deepProbe: false },
 });
 
 describe("reordering", () => {

@@ -34,19 +34,19 @@ describe("uptime target: basis points and percent", () => {
 
 describe("monitor form", () => {
   it("fills the form from the saved settings", () => {
-    expect(monitorForm(DEFAULT_MONITOR)).toEqual({ interval: "30", sla: "99.9", required: false });
-    expect(monitorForm({ probeIntervalS: 120, slaTargetBp: 9950, required: true })).toEqual({ interval: "120", sla: "99.5", required: true });
+    expect(monitorForm(DEFAULT_MONITOR)).toEqual({ interval: "30", sla: "99.9", required: false, deepProbe: false });
+    expect(monitorForm({ probeIntervalS: 120, slaTargetBp: 9950, required: true, deepProbe: true })).toEqual({ interval: "120", sla: "99.5", required: true, deepProbe: true });
   });
 
   it("sends whole seconds and basis points, with the defaults for empty fields", () => {
-    expect(parseMonitor({ interval: " 60 ", sla: "99.95", required: true })).toEqual({ ok: true, monitor: { probeIntervalS: 60, slaTargetBp: 9995, required: true } });
+    expect(parseMonitor({ interval: " 60 ", sla: "99.95", required: true })).toEqual({ ok: true, monitor: { probeIntervalS: 60, slaTargetBp: 9995, required: true, deepProbe: false } });
     expect(parseMonitor({ interval: "", sla: "", required: false })).toEqual({ ok: true, monitor: DEFAULT_MONITOR });
   });
 
   it("says which field is not a number, and leaves ranges to the core", () => {
     expect(parseMonitor({ interval: "1.5", sla: "99", required: false })).toMatchObject({ ok: false, field: "interval", message: expect.stringMatching(/whole number/) });
     expect(parseMonitor({ interval: "30", sla: "99.999", required: false })).toMatchObject({ ok: false, field: "sla", message: expect.stringMatching(/two decimals/) });
-    expect(parseMonitor({ interval: "5", sla: "150", required: false })).toEqual({ ok: true, monitor: { probeIntervalS: 5, slaTargetBp: 15000, required: false } });
+    expect(parseMonitor({ interval: "5", sla: "150", required: false })).toEqual({ ok: true, monitor: { probeIntervalS: 5, slaTargetBp: 15000, required: false, deepProbe: false } });
   });
 
   it("maps the core's refusals to their field", () => {
@@ -56,7 +56,7 @@ describe("monitor form", () => {
   });
 
   it("knows when nothing changed", () => {
-    const saved = { probeIntervalS: 30, slaTargetBp: 9990, required: false };
+    const saved = { probeIntervalS: 30, slaTargetBp: 9990, required: false, deepProbe: false };
     expect(monitorChanged({ interval: "30", sla: "99.90", required: false }, saved)).toBe(false);
     expect(monitorChanged({ interval: "30", sla: "99.9 %", required: false }, saved)).toBe(false);
     expect(monitorChanged({ interval: "30", sla: "99.9", required: true }, saved)).toBe(true);

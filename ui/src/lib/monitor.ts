@@ -5,10 +5,10 @@ import type { Monitor } from "../ipc/types";
 import { parseCount } from "./limits";
 
 /** What a backend gets when nobody changed its monitor settings (the core's defaults). */
-export const DEFAULT_MONITOR: Monitor = { probeIntervalS: 30, slaTargetBp: 9990, required: false };
+export const DEFAULT_MONITOR: Monitor = { probeIntervalS: 30, slaTargetBp: 9990, required: false, deepProbe: false };
 
 /** The inputs as typed: seconds and a percentage as text. */
-export type MonitorForm = { interval: string; sla: string; required: boolean };
+export type MonitorForm = { interval: string; sla: string; required: boolean; deepProbe?: boolean };
 
 export type MonitorField = "interval" | "sla";
 
@@ -34,7 +34,7 @@ export function parsePercent(text: string): number | null {
 }
 
 export function monitorForm(m: Monitor): MonitorForm {
-  return { interval: String(m.probeIntervalS), sla: percentText(m.slaTargetBp), required: m.required };
+  return { interval: String(m.probeIntervalS), sla: percentText(m.slaTargetBp), required: m.required, deepProbe: m.deepProbe };
 }
 
 /**
@@ -48,7 +48,12 @@ export function parseMonitor(form: MonitorForm): MonitorParse {
   if (Number.isNaN(bp)) return { ok: false, field: "sla", message: "Enter the uptime target as a percentage with at most two decimals, like 99.9." };
   return {
     ok: true,
-    monitor: { probeIntervalS: interval ?? DEFAULT_MONITOR.probeIntervalS, slaTargetBp: bp ?? DEFAULT_MONITOR.slaTargetBp, required: form.required },
+    monitor: {
+      probeIntervalS: interval ?? DEFAULT_MONITOR.probeIntervalS,
+      slaTargetBp: bp ?? DEFAULT_MONITOR.slaTargetBp,
+      required: form.required,
+      deepProbe: form.deepProbe ?? false,
+    },
   };
 }
 
@@ -60,7 +65,12 @@ export function monitorFieldOf(message: string): MonitorField | null {
 }
 
 export function sameMonitor(a: Monitor, b: Monitor): boolean {
-  return a.probeIntervalS === b.probeIntervalS && a.slaTargetBp === b.slaTargetBp && a.required === b.required;
+  return (
+    a.probeIntervalS === b.probeIntervalS &&
+    a.slaTargetBp === b.slaTargetBp &&
+    a.required === b.required &&
+    a.deepProbe === b.deepProbe
+  );
 }
 
 /** Whether the form differs from `saved`; text that does not parse counts as a change. */

@@ -58,14 +58,26 @@ impl Prober for AppProber {
                 _ => backend.base_url.clone(),
             };
             // The scheduler applies its own timeout; this one only bounds the HTTP call.
-            let r = crate::probe::probe(
-                &inner.http,
-                backend.kind,
-                &base,
-                secret.as_ref(),
-                inner.probe_timeout,
-            )
-            .await;
+            let r = if backend.monitor.deep_probe {
+                crate::probe::deep_probe(
+                    &inner.http,
+                    backend.kind,
+                    &base,
+                    secret.as_ref(),
+                    &backend.default_model,
+                    inner.probe_timeout,
+                )
+                .await
+            } else {
+                crate::probe::probe(
+                    &inner.http,
+                    backend.kind,
+                    &base,
+                    secret.as_ref(),
+                    inner.probe_timeout,
+                )
+                .await
+            };
             ProbeReport {
                 outcome: r.outcome.into(),
                 latency_ms: r.latency_ms,

@@ -405,3 +405,30 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
         |a| a.row.rule == "errorRate" && a.row.backend_id.as_deref() == Some(b.row.id.as_str())
     ));
 }
+
+#[tokio::test]
+async fn the_deep_probe_is_opt_in_and_asks_for_a_one_token_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start_monitored(dir.path()).await;
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let b = app
+        .create_backend(draft(BackendKind::Ollama, "Deep", &mock.base_url()), None)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(mock.calls("tags") > 0, "zero-cost probes by default");
+    assert_eq!(mock.calls("chat"), 0, "no tokens spent by default");
+    let deep = switchyard_app::MonitorSettings {
+        deep_probe: true,
+        ..switchyard_app::MonitorSettings::default()
+    };
+    app.set_backend_monitor(b.row.id.clone(), deep)
+        .await
+        .unwrap();
+    app.probe_all_now().await.unwrap();
+    assert!(
+        mock.calls("chat") > 0,
+        "the deep probe asks for a completion"
+    );
+    assert_eq!(status_of(&app, "Deep").await, "healthy");
+}
