@@ -57,14 +57,16 @@ fn run(row: &Row<'_>) -> rusqlite::Result<ReadinessRow> {
 }
 
 impl Store {
-    /// Inserts an alert or updates it (resolution, notified flag) by id.
+    /// Inserts an alert or updates it by id (its resolution). `notified` stays true once any
+    /// notification went out for the alert (a resolution in quiet hours does not erase it).
     pub fn save_alert(&self, a: &AlertRow) -> Result<(), StoreError> {
         self.with(|c| {
             c.execute(
                 &format!(
                     "INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                      ON CONFLICT (id) DO UPDATE SET resolved_at = excluded.resolved_at,
-                       summary = excluded.summary, detail = excluded.detail, notified = excluded.notified"
+                       summary = excluded.summary, detail = excluded.detail,
+                       notified = MAX(alerts.notified, excluded.notified)"
                 ),
                 params![
                     a.id,

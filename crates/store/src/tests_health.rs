@@ -78,6 +78,11 @@ fn alerts_list_open_first_and_update_on_resolve() {
     assert_eq!(list[0].id, "1", "open alerts come first");
     assert_eq!(list[1].resolved_at.as_deref(), Some("2026-01-02T00:05:00Z"));
     assert!(list[1].notified);
+    // A later update without a notification (quiet hours) keeps the fact that one went out.
+    let mut quiet = resolved.clone();
+    quiet.notified = false;
+    store.save_alert(&quiet).unwrap();
+    assert!(store.list_alerts(10).unwrap()[1].notified);
 }
 
 #[test]

@@ -190,7 +190,7 @@ impl Switchyard {
         .await
     }
 
-    /// Chart buckets for one backend: hourly for 24 h and 7 d, daily for 30 d.
+    /// Chart buckets for one backend: hourly for 24 h and 7 d, daily (local days) for 30 d.
     pub async fn health_history(
         &self,
         backend_id: String,
@@ -202,7 +202,9 @@ impl Switchyard {
             HealthRange::Week => (7 * DAY_MS, HOUR_MS),
             HealthRange::Month => (30 * DAY_MS, DAY_MS),
         };
-        let first = (now - span).div_euclid(width) * width + width;
+        // Buckets start on local hours / local midnights (the user's day, not UTC's).
+        let off = i64::from(super::consume::local_offset_secs()) * 1000;
+        let first = (now - span + off).div_euclid(width) * width - off + width;
         self.blocking(move |inner| {
             let samples = inner.store.samples(&backend_id, first, now + 1)?;
             let hours = inner.store.hours(&backend_id, first, now)?;
