@@ -69,6 +69,7 @@ fn fail(msg: &str) -> ExitCode {
 pub(crate) async fn open(
     gateway: Option<crate::GatewayConfig>,
     port_fixed: bool,
+    monitor: bool,
 ) -> Result<
     (
         Switchyard,
@@ -86,6 +87,8 @@ pub(crate) async fn open(
     let mut opts = Options::new(paths, secrets);
     opts.use_saved_gateway_settings = gateway.is_some();
     opts.gateway_port_fixed = port_fixed;
+    // Only `serve` watches backends; one-shot commands never probe anything.
+    opts.monitor = monitor;
     opts.gateway = gateway;
     let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
     Ok((app, guard))
@@ -111,7 +114,7 @@ async fn serve(rest: &[&str]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let (app, _guard) = match open(Some(config), port_fixed).await {
+    let (app, _guard) = match open(Some(config), port_fixed, true).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -145,7 +148,7 @@ async fn wait_for_stop() {
 }
 
 async fn token_create(name: &str) -> ExitCode {
-    let (app, _guard) = match open(None, false).await {
+    let (app, _guard) = match open(None, false, false).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -160,7 +163,7 @@ async fn token_create(name: &str) -> ExitCode {
 }
 
 async fn token_list() -> ExitCode {
-    let (app, _guard) = match open(None, false).await {
+    let (app, _guard) = match open(None, false, false).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -184,7 +187,7 @@ async fn token_list() -> ExitCode {
 }
 
 async fn token_revoke(name: &str) -> ExitCode {
-    let (app, _guard) = match open(None, false).await {
+    let (app, _guard) = match open(None, false, false).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };

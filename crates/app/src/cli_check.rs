@@ -21,7 +21,7 @@ pub async fn check(rest: &[&str]) -> ExitCode {
     };
     let mut config = crate::GatewayConfig::default();
     config.bind.set_port(0);
-    let (app, _guard) = match super::cli::open(Some(config), true).await {
+    let (app, _guard) = match super::cli::open(Some(config), true, false).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchyard: {e}");
