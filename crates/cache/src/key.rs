@@ -1,0 +1,297 @@
+//! The cache key: a SHA-256 over a normalized view of a canonical [`ChatRequest`].
+//!
+//! Hashed, in this order, each field tagged and length-prefixed (so no two different requests
+//! can feed the hasher the same bytes): a version label, the resolved route, the model, the
+//! system text, every message with every part, `max_tokens`, `temperature`, `top_p`, the stop
+//! sequences, the tools **in order** (order can change what the model does), `tool_choice`, and
+//! the [`OutputExtras`] — output-affecting parameters the canonical model drops (OpenAI `seed`,
+//! `response_format`, …; Anthropic `top_k`, `thinking`, …).
+//!
+//! Invariants:
+//! - `stream` and `user` (and any other transport metadata) never reach the hasher, so the same
+//!   question asked as a stream or not, by any user, hits the same entry.
+//! - The key depends only on canonical content, so an OpenAI and an Anthropic body that parse to
+//!   the same [`ChatRequest`] give the same key.
+//! - JSON values (tool schemas, extras) are hashed with object keys sorted, so key order in the
+//!   client's JSON never matters; `-0.0` is hashed as `0.0`.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+use switchyard_wire::{ChatRequest, ImageSource, Part, Role, ToolChoice};
+
+/// Bumped whenever the hashed view changes, so old disk rows simply stop matching.
+const KEY_VERSION: &[u8] = b"switchyard-cache-key/v1";
+
+/// OpenAI body fields that change the output but are not in the canonical model.
+const OPENAI_EXTRAS: &[&str] = &[
+    "n",
+    "seed",
+    "response_format",
+    "logprobs",
+    "top_logprobs",
+    "frequency_penalty",
+    "presence_penalty",
+    "logit_bias",
+    "reasoning_effort",
+    "parallel_tool_calls",
+    "modalities",
+    "audio",
+    "prediction",
+    "verbosity",
+    "web_search_options",
+];
+
+/// Anthropic body fields that change the output but are not in the canonical model.
+const ANTHROPIC_EXTRAS: &[&str] = &[
+    "top_k",
+    "thinking",
+    "output_format",
+    "container",
+    "mcp_servers",
+];
+
+/// A 32-byte SHA-256 request fingerprint.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CacheKey(pub [u8; 32]);
+
+impl CacheKey {
+    /// The key of `req` answered through `route` (the resolved route or model name), with the
+    /// output-affecting `extras` the canonical model does not carry.
+    pub fn derive(route: &str, req: &ChatRequest, extras: &OutputExtras) -> CacheKey {
+        let mut f = Feeder(Sha256::new());
+        f.bytes(KEY_VERSION);
+        f.str(route);
+        f.str(&req.model);
+        f.opt_str(req.system.as_deref());
+        f.len(req.messages.len());
+        for m in &req.messages {
+            f.tag(match m.role {
+                Role::User => 1,
+                Role::Assistant => 2,
+                Role::Tool => 3,
+            });
+            f.len(m.content.len());
+            for part in &m.content {
+                f.part(part);
+            }
+        }
+        match req.max_tokens {
+            Some(n) => {
+                f.tag(1);
+                f.0.update(n.to_le_bytes());
+            }
+            None => f.tag(0),
+        }
+        f.opt_f64(req.temperature);
+        f.opt_f64(req.top_p);
+        f.len(req.stop.len());
+        for s in &req.stop {
+            f.str(s);
+        }
+        f.len(req.tools.len());
+        for t in &req.tools {
+            f.str(&t.name);
+            f.opt_str(t.description.as_deref());
+            f.json(&t.parameters);
+        }
+        match &req.tool_choice {
+            None => f.tag(0),
+            Some(ToolChoice::Auto) => f.tag(1),
+            Some(ToolChoice::None) => f.tag(2),
+            Some(ToolChoice::Required) => f.tag(3),
+            Some(ToolChoice::Named(name)) => {
+                f.tag(4);
+                f.str(name);
+            }
+        }
+        f.len(extras.0.len());
+        for (k, v) in &extras.0 {
+            f.str(k);
+            f.json(v);
+        }
+        CacheKey(f.0.finalize().into())
+    }
+
+    /// Lower-case hex, for logs and the UI (a key reveals nothing about the request).
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for CacheKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CacheKey({})", &self.to_hex()[..16])
+    }
+}
+
+/// Output-affecting request parameters that the canonical [`ChatRequest`] drops, taken from the
+/// raw inbound body. Absent and `null` fields are left out, so a body without any of them gives
+/// the same key in either format.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutputExtras(pub BTreeMap<String, Value>);
+
+impl OutputExtras {
+    /// No extras.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The extras of an OpenAI Chat Completions body.
+    pub fn from_openai_body(body: &Value) -> Self {
+        Self::pick(body, OPENAI_EXTRAS)
+    }
+
+    /// The extras of an Anthropic Messages body.
+    pub fn from_anthropic_body(body: &Value) -> Self {
+        Self::pick(body, ANTHROPIC_EXTRAS)
+    }
+
+    fn pick(body: &Value, names: &[&str]) -> Self {
+        let map = names
+            .iter()
+            .filter_map(|&n| match body.get(n) {
+                None | Some(Value::Null) => None,
+                Some(v) => Some((n.to_owned(), v.clone())),
+            })
+            .collect();
+        OutputExtras(map)
+    }
+
+    /// OpenAI `n` (choices wanted), when sent.
+    pub fn choices(&self) -> Option<u64> {
+        self.0.get("n").and_then(Value::as_u64)
+    }
+}
+
+/// Whether a request may be answered from (and stored in) the cache: deterministic
+/// (`temperature` exactly 0) or explicitly opted in, and never when more than one choice is
+/// asked for (`n > 1`). Tools are allowed.
+pub fn is_cacheable(req: &ChatRequest, extras: &OutputExtras, opt_in: bool) -> bool {
+    if extras.choices().is_some_and(|n| n > 1) {
+        return false;
+    }
+    opt_in || req.temperature == Some(0.0)
+}
+
+/// Feeds tagged, length-prefixed fields into the hasher.
+struct Feeder(Sha256);
+
+impl Feeder {
+    fn tag(&mut self, t: u8) {
+        self.0.update([t]);
+    }
+
+    fn len(&mut self, n: usize) {
+        self.0.update((n as u64).to_le_bytes());
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.len(b.len());
+        self.0.update(b);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.tag(1);
+                self.str(s);
+            }
+            None => self.tag(0),
+        }
+    }
+
+    fn opt_f64(&mut self, x: Option<f64>) {
+        match x {
+            Some(x) => {
+                self.tag(1);
+                let x = if x == 0.0 { 0.0 } else { x };
+                self.0.update(x.to_bits().to_le_bytes());
+            }
+            None => self.tag(0),
+        }
+    }
+
+    fn part(&mut self, part: &Part) {
+        match part {
+            Part::Text(t) => {
+                self.tag(1);
+                self.str(t);
+            }
+            Part::Image(ImageSource::Base64 { media_type, data }) => {
+                self.tag(2);
+                self.str(media_type);
+                self.str(data);
+            }
+            Part::Image(ImageSource::Url(url)) => {
+                self.tag(3);
+                self.str(url);
+            }
+            Part::ToolCall {
+                id,
+                name,
+                arguments_json,
+            } => {
+                self.tag(4);
+                self.str(id);
+                self.str(name);
+                self.str(arguments_json);
+            }
+            Part::ToolResult {
+                call_id,
+                content,
+                is_error,
+            } => {
+                self.tag(5);
+                self.str(call_id);
+                self.str(content);
+                self.tag(u8::from(*is_error));
+            }
+        }
+    }
+
+    /// A JSON value with object keys sorted.
+    fn json(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.tag(0),
+            Value::Bool(b) => {
+                self.tag(1);
+                self.tag(u8::from(*b));
+            }
+            Value::Number(n) => {
+                self.tag(2);
+                self.str(&n.to_string());
+            }
+            Value::String(s) => {
+                self.tag(3);
+                self.str(s);
+            }
+            Value::Array(items) => {
+                self.tag(4);
+                self.len(items.len());
+                for item in items {
+                    self.json(item);
+                }
+            }
+            Value::Object(map) => {
+                self.tag(5);
+                self.len(map.len());
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                for (k, v) in entries {
+                    self.str(k);
+                    self.json(v);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "key_tests.rs"]
+mod tests;
