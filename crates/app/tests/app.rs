@@ -3,6 +3,8 @@
 //! switchyard-secrets' keychain tests and the WebDriver suite).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+#[path = "app/alerts.rs"]
+mod alerts;
 #[path = "app/backends.rs"]
 mod backends;
 #[path = "app/gateway_settings.rs"]
