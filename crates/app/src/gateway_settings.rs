@@ -133,10 +133,7 @@ impl Switchyard {
 
 /// The saved settings; a damaged value falls back to the defaults.
 pub(crate) fn load(store: &switchyard_store::Store) -> Result<GatewaySettings, AppError> {
-    Ok(match store.get_setting(KEY)? {
-        Some(v) => serde_json::from_value(v).unwrap_or_default(),
-        None => GatewaySettings::default(),
-    })
+    Ok(store.setting_or_default(KEY)?)
 }
 
 #[cfg(test)]

@@ -124,7 +124,11 @@ async fn send(
             outcome: CheckOutcome::Unreachable,
             latency_ms: None,
             http_status: None,
-            message: format!("could not connect to {}: {}", host_of(url), root_cause(&e)),
+            message: format!(
+                "could not connect to {}: {}",
+                host_of(url),
+                crate::root_cause(&e)
+            ),
         },
     }
 }
@@ -220,12 +224,4 @@ fn host_of(url: &str) -> String {
             })
         })
         .unwrap_or_else(|| "the server".to_string())
-}
-
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
 }

@@ -36,14 +36,8 @@ const KEY: &str = "ui";
 
 impl Switchyard {
     pub async fn settings(&self) -> Result<Settings, AppError> {
-        self.blocking(|inner| {
-            Ok(match inner.store.get_setting(KEY)? {
-                // A damaged value falls back to defaults instead of locking the user out.
-                Some(v) => serde_json::from_value(v).unwrap_or_default(),
-                None => Settings::default(),
-            })
-        })
-        .await
+        self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
+            .await
     }
 
     pub async fn update_settings(&self, settings: Settings) -> Result<Settings, AppError> {

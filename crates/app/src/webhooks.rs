@@ -23,13 +23,8 @@ fn invalid(e: &NotifyError) -> AppError {
 impl Switchyard {
     /// Rule id → masked webhook URL, for the rules editor.
     pub async fn alert_webhooks(&self) -> Result<BTreeMap<String, String>, AppError> {
-        self.blocking(|inner| {
-            Ok(match inner.store.get_setting(KEY)? {
-                Some(v) => serde_json::from_value(v).unwrap_or_default(),
-                None => BTreeMap::new(),
-            })
-        })
-        .await
+        self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
+            .await
     }
 
     /// Sets (or with `None` removes) the webhook of a rule. The URL is validated (https, or http
@@ -50,10 +45,7 @@ impl Switchyard {
             None => None,
         };
         self.blocking(move |inner| {
-            let mut all: BTreeMap<String, String> = match inner.store.get_setting(KEY)? {
-                Some(v) => serde_json::from_value(v).unwrap_or_default(),
-                None => BTreeMap::new(),
-            };
+            let mut all: BTreeMap<String, String> = inner.store.setting_or_default(KEY)?;
             match (url, masked) {
                 (Some(u), Some(m)) => {
                     inner.secrets.set(&account(&rule_id), &u)?;

@@ -19,6 +19,18 @@ impl Store {
         .transpose()
     }
 
+    /// A typed setting; the default when it was never saved or no longer parses (a damaged
+    /// value falls back instead of locking the user out).
+    pub fn setting_or_default<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        key: &str,
+    ) -> Result<T, StoreError> {
+        Ok(self
+            .get_setting(key)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
     pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<(), StoreError> {
         self.with(|c| {
             c.execute(

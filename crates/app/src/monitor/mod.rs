@@ -145,13 +145,8 @@ impl Switchyard {
 
     /// The saved alert rules, cooldown and quiet hours (defaults when none were saved).
     pub async fn alert_config(&self) -> Result<AlertConfig, AppError> {
-        self.blocking(|inner: &Inner| {
-            Ok(match inner.store.get_setting(ALERTS_KEY)? {
-                Some(v) => serde_json::from_value(v).unwrap_or_default(),
-                None => AlertConfig::default(),
-            })
-        })
-        .await
+        self.blocking(|inner: &Inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
+            .await
     }
 
     /// Validates and saves alert settings, applying them to the running engine.
