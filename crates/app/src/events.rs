@@ -9,6 +9,8 @@ pub enum DomainEvent {
     BackendsChanged,
     /// Routes were created, edited or deleted.
     RoutesChanged,
+    /// Cache settings changed or stored answers were cleared.
+    CacheChanged,
     /// Gateway tokens were created or revoked.
     TokensChanged,
     /// The ledger recorded `count` more requests.

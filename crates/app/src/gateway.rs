@@ -176,6 +176,7 @@ pub(crate) fn build_table(inner: &Inner) -> Result<RoutingTable, AppError> {
                 name: r.name,
                 strategy: serde_json::from_str(&r.strategy).ok()?,
                 candidates: serde_json::from_str(&r.candidates).ok()?,
+                cache: crate::routes::parse_cache(&r.cache),
             })
         })
         .collect();

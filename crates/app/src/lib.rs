@@ -3,6 +3,7 @@
 //! Domain events leave through a broadcast channel; the shell decides how to show them.
 
 mod backends;
+mod cache;
 pub mod cli;
 mod cli_check;
 mod error;
@@ -26,6 +27,10 @@ mod tokens;
 mod webhooks;
 
 pub use backends::{BackendView, KeyView};
+pub use cache::{
+    CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
+    HIT_RATE_MIN_LOOKUPS,
+};
 pub use error::AppError;
 pub use events::DomainEvent;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
@@ -42,7 +47,9 @@ pub use requests::GatewayInfo;
 pub use routes::{BackendLive, CandidateView, RouteDraft, RouteView, MAX_CANDIDATES, MAX_WEIGHT};
 pub use service::{GatewayStatus, Options, Switchyard};
 pub use settings::{Settings, Theme};
-pub use switchyard_gateway::{GatewayConfig, RouteCandidate, TrackState, DEFAULT_PORT};
+pub use switchyard_gateway::{
+    CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
+};
 pub use switchyard_monitor::AlertConfig;
 pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;

@@ -7,7 +7,7 @@ use crate::service::{GatewayStatus, Inner};
 use crate::{AppError, DomainEvent, Switchyard};
 use std::collections::HashSet;
 use switchyard_core::looks_like_key;
-use switchyard_gateway::{RouteCandidate, TrackState};
+use switchyard_gateway::{RouteCache, RouteCandidate, TrackState};
 use switchyard_policy::Strategy;
 use switchyard_store::RouteRow;
 
@@ -20,6 +20,8 @@ pub struct RouteDraft {
     pub name: String,
     pub strategy: Strategy,
     pub candidates: Vec<RouteCandidate>,
+    /// How the response cache treats the route's requests.
+    pub cache: RouteCache,
 }
 
 /// A saved route as the UI shows it.
@@ -29,6 +31,7 @@ pub struct RouteView {
     pub name: String,
     pub strategy: Strategy,
     pub candidates: Vec<CandidateView>,
+    pub cache: RouteCache,
     pub updated_at: String,
 }
 
@@ -81,9 +84,10 @@ impl Switchyard {
                 };
                 let strategy = to_json(&draft.strategy)?;
                 let candidates = to_json(&draft.candidates)?;
+                let cache = to_json(&draft.cache)?;
                 inner
                     .store
-                    .save_route(&id, &draft.name, &strategy, &candidates)?;
+                    .save_route(&id, &draft.name, &strategy, &candidates, &cache)?;
                 let row = inner.store.list_routes()?.into_iter().find(|r| r.id == id);
                 view(inner, row.ok_or(AppError::NotFound("Route"))?)
             })
@@ -164,8 +168,14 @@ fn view(inner: &Inner, row: RouteRow) -> Result<RouteView, AppError> {
                 }
             })
             .collect(),
+        cache: parse_cache(&row.cache),
         updated_at: row.updated_at,
     })
+}
+
+/// A route's stored cache policy; the default for routes saved before it existed.
+pub(crate) fn parse_cache(json: &str) -> RouteCache {
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// Route names become model names in every tool: short, no spaces, no `/` (that means
@@ -247,6 +257,11 @@ fn check(inner: &Inner, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
     }
     if matches!(d.strategy, Strategy::Weighted) && d.candidates.iter().all(|c| c.weight == 0) {
         return bad("With the weighted strategy, at least one candidate needs a weight above 0.");
+    }
+    if let Some(ttl) = d.cache.ttl_secs {
+        if !(1..=crate::cache::MAX_TTL_SECS).contains(&ttl) {
+            return bad("The route's cache lifetime must be between 1 second and 30 days.");
+        }
     }
     if let Strategy::Composite(w) = d.strategy {
         let parts = [w.cost, w.latency, w.availability];

@@ -76,6 +76,12 @@ pub(crate) struct Inner {
     pub gateway: GatewayStatus,
     pub notifications: crate::notify::Notifications,
     pub monitor: std::sync::OnceLock<crate::monitor::Monitor>,
+    /// The gateway's response cache (`None` without a gateway).
+    pub cache: Option<switchyard_cache::Cache>,
+    /// The memory bound the cache was opened with (sizes apply at start).
+    pub cache_memory_entries: u32,
+    /// Signals for the monitor that do not come from the gateway (the cache hit rate).
+    pub signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
 }
 
 /// Whether the gateway is serving, and where.
@@ -125,6 +131,19 @@ impl Switchyard {
         {
             crate::gateway_settings::load(&store)?.apply(config, opts.gateway_port_fixed);
         }
+        let (cache_settings, cache) = {
+            let (dir, db, wanted) = (
+                opts.paths.data_dir.clone(),
+                store.clone(),
+                gateway_config.is_some(),
+            );
+            tokio::task::spawn_blocking(move || {
+                let settings = crate::cache::settings_in(&db);
+                let cache = wanted.then(|| crate::cache::open(&dir, &settings));
+                (settings, cache)
+            })
+            .await?
+        };
         let gateway = match (gateway_config, ledger.sink()) {
             (Some(config), Some(sink)) => {
                 let deps = switchyard_gateway::Deps {
@@ -137,9 +156,13 @@ impl Switchyard {
                         passive: passive_tx.clone(),
                     }),
                     clock: Arc::new(switchyard_gateway::SystemClock),
+                    cache: cache.clone(),
                 };
                 match switchyard_gateway::Gateway::start(config, deps).await {
-                    Ok(g) => GatewayStatus::Listening(g),
+                    Ok(g) => {
+                        g.set_cache_enabled(cache_settings.enabled);
+                        GatewayStatus::Listening(g)
+                    }
                     Err(e) => {
                         tracing::error!(error = %e, "gateway not started");
                         GatewayStatus::Failed(e.to_string())
@@ -166,11 +189,15 @@ impl Switchyard {
                 notifications: crate::notify::Notifications::new(opts.notify),
                 monitor: std::sync::OnceLock::new(),
                 gateway,
+                cache,
+                cache_memory_entries: cache_settings.memory_entries,
+                signals: passive_tx,
             }),
         };
         app.seed_demo().await?;
         app.refresh_gateway().await;
         app.spawn_ledger_pruning();
+        app.spawn_cache_upkeep();
         if opts.monitor {
             app.start_monitor(opts.monitor_interval, passive_rx).await?;
         }

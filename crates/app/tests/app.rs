@@ -7,6 +7,8 @@
 mod alerts;
 #[path = "app/backends.rs"]
 mod backends;
+#[path = "app/cache.rs"]
+mod cache;
 #[path = "app/gateway_settings.rs"]
 mod gateway_settings;
 #[path = "app/import.rs"]

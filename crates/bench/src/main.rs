@@ -69,6 +69,7 @@ async fn main() -> Result<(), String> {
         ledger: Arc::new(Discard),
         observer: Arc::new(NoObserver),
         clock: Arc::new(switchyard_gateway::SystemClock),
+        cache: None,
     };
     let config = GatewayConfig {
         bind: "127.0.0.1:0".parse().map_err(|_| "addr")?,

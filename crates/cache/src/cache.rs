@@ -1,21 +1,12 @@
 //! The two layers together: memory first, then disk (a disk hit is promoted to memory), with
-//! invalidation, accounting and single-flight.
-//!
-//! # Single-flight
-//! [`Cache::get_or_fetch`] keeps one in-flight marker per key (a `watch` channel in a short
-//! `std` mutex). The first caller of a missing key leads: it checks disk, else calls `fetch`,
-//! stores the answer and publishes it; concurrent callers of the same key wait and get that
-//! answer as [`Source::Shared`]. **Errors are not shared and never cached**: when the leader's
-//! fetch fails (or the leader is cancelled), its marker is removed and each waiter retries —
-//! one becomes the new leader, so a failing upstream sees one call at a time, not a stampede,
-//! and every caller gets its own error or answer.
+//! invalidation and accounting. Single-flight lookups are in [`crate::flight`].
 //!
 //! # Blocking
-//! [`Cache::get`], [`Cache::put`], the `clear_*` methods and [`Cache::stats`] touch SQLite and
-//! block: async callers run them in `spawn_blocking`. [`Cache::get_or_fetch`] already does.
+//! [`Cache::get`], [`Cache::put`], the `clear_*` methods, [`Cache::purge_expired`] and
+//! [`Cache::stats`] touch SQLite and block: async callers run them in `spawn_blocking`.
 //!
 //! Invariants: no lock is held across an `.await`; the stored TTL of an entry is the same in
-//! both layers; only what `fetch` returned `Ok` (a complete reply) is ever stored.
+//! both layers; only complete replies are ever stored.
 
 use crate::disk::DiskCache;
 use crate::entry::CachedAnswer;
@@ -24,7 +15,6 @@ use crate::memory::{MemoryCache, MemoryConfig};
 use crate::stats::{Accounting, CacheStats, Event};
 use crate::CacheError;
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -50,23 +40,23 @@ pub struct CacheConfig {
     pub memory: MemoryConfig,
 }
 
-type Flight = watch::Receiver<Option<Arc<CachedAnswer>>>;
+pub(crate) type Flight = watch::Receiver<Option<Arc<CachedAnswer>>>;
 
-struct Inner {
-    memory: Mutex<MemoryCache>,
-    disk: Option<Arc<DiskCache>>,
+pub(crate) struct Inner {
+    pub(crate) memory: Mutex<MemoryCache>,
+    pub(crate) disk: Option<Arc<DiskCache>>,
     clock: Clock,
-    flights: Mutex<HashMap<CacheKey, Flight>>,
+    pub(crate) flights: Mutex<HashMap<CacheKey, Flight>>,
     accounting: Mutex<Accounting>,
 }
 
 /// The response cache. Cheap to clone (shared state).
 #[derive(Clone)]
 pub struct Cache {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -84,20 +74,31 @@ impl Cache {
         }
     }
 
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         (self.inner.clock)()
     }
 
-    fn ttl(&self) -> Duration {
+    /// The default TTL of new entries.
+    pub fn default_ttl(&self) -> Duration {
         lock(&self.inner.memory).config().ttl
     }
 
-    fn record(&self, route: &str, event: Event, answer: Option<&CachedAnswer>) {
+    /// Changes the default TTL of new entries (stored entries keep theirs).
+    pub fn set_default_ttl(&self, ttl: Duration) {
+        lock(&self.inner.memory).set_ttl(ttl);
+    }
+
+    /// The persistent layer's byte cap, if there is one.
+    pub fn disk_cap_bytes(&self) -> Option<u64> {
+        self.inner.disk.as_ref().map(|d| d.max_bytes())
+    }
+
+    pub(crate) fn record(&self, route: &str, event: Event, answer: Option<&CachedAnswer>) {
         let cost = answer.and_then(|a| a.cost_usd);
         lock(&self.inner.accounting).record(route, event, cost);
     }
 
-    fn disk_error(&self) {
+    pub(crate) fn disk_error(&self) {
         lock(&self.inner.accounting).disk_errors += 1;
     }
 
@@ -107,13 +108,13 @@ impl Cache {
     }
 
     /// Disk only (blocking); a hit is promoted to memory. Disk failures are counted, a miss.
-    fn disk_lookup(&self, key: &CacheKey) -> Option<Arc<CachedAnswer>> {
+    pub(crate) fn disk_lookup(&self, key: &CacheKey) -> Option<Arc<CachedAnswer>> {
         let disk = self.inner.disk.as_ref()?;
         let now = self.now();
         match disk.get(key, now) {
             Ok(Some((answer, bytes))) => {
                 let answer = Arc::new(answer);
-                let ttl = self.ttl();
+                let ttl = self.default_ttl();
                 lock(&self.inner.memory).insert(*key, Arc::clone(&answer), bytes, now, Some(ttl));
                 Some(answer)
             }
@@ -135,30 +136,52 @@ impl Cache {
         found
     }
 
-    /// Stores a complete answer in both layers. Blocking. A disk failure is returned after the
-    /// memory layer was updated.
+    /// Stores a complete answer in both layers for the default TTL. Blocking. A disk failure
+    /// is returned after the memory layer was updated.
     pub fn put(
         &self,
         key: &CacheKey,
         answer: CachedAnswer,
     ) -> Result<Arc<CachedAnswer>, CacheError> {
         let answer = Arc::new(answer);
-        self.store(key, Arc::clone(&answer)).map(|()| answer)
+        self.remember(key, Arc::clone(&answer), None);
+        self.persist(key, &answer, None).map(|()| answer)
     }
 
-    fn store(&self, key: &CacheKey, answer: Arc<CachedAnswer>) -> Result<(), CacheError> {
-        let now = self.now();
-        let ttl = self.ttl();
-        let (bytes, result) = match &self.inner.disk {
-            Some(disk) => match disk.put(key, &answer, now, ttl) {
-                Ok(Some(n)) => (n, Ok(())),
-                Ok(None) => (answer.encode().len(), Ok(())),
-                Err(e) => (answer.encode().len(), Err(e)),
-            },
-            None => (answer.encode().len(), Ok(())),
+    /// The memory half of a store (never blocks on I/O); `ttl` `None` is the default.
+    pub(crate) fn remember(
+        &self,
+        key: &CacheKey,
+        answer: Arc<CachedAnswer>,
+        ttl: Option<Duration>,
+    ) {
+        let ttl = ttl.unwrap_or_else(|| self.default_ttl());
+        let bytes = answer.encode().len();
+        lock(&self.inner.memory).insert(*key, answer, bytes, self.now(), Some(ttl));
+    }
+
+    /// The disk half of a store. Blocking.
+    pub(crate) fn persist(
+        &self,
+        key: &CacheKey,
+        answer: &CachedAnswer,
+        ttl: Option<Duration>,
+    ) -> Result<(), CacheError> {
+        let Some(disk) = &self.inner.disk else {
+            return Ok(());
         };
-        lock(&self.inner.memory).insert(*key, answer, bytes, now, Some(ttl));
-        result
+        let ttl = ttl.unwrap_or_else(|| self.default_ttl());
+        disk.put(key, answer, self.now(), ttl).map(|_| ())
+    }
+
+    /// Drops expired answers from both layers. Blocking.
+    pub fn purge_expired(&self) -> Result<usize, CacheError> {
+        let now = self.now();
+        let n = lock(&self.inner.memory).purge_expired(now);
+        match &self.inner.disk {
+            Some(disk) => Ok(n.max(disk.purge_expired(now)?)),
+            None => Ok(n),
+        }
     }
 
     /// Drops everything, in both layers. Blocking.
@@ -225,102 +248,6 @@ impl Cache {
             corrupt_dropped,
             disk_errors: acc.disk_errors,
         })
-    }
-
-    /// Single-flight lookup: a hit, or one shared upstream call per key (see the module docs).
-    /// `route` is for accounting. `fetch` must return only complete replies as `Ok`.
-    pub async fn get_or_fetch<F, Fut, E>(
-        &self,
-        route: &str,
-        key: CacheKey,
-        fetch: F,
-    ) -> Result<(Arc<CachedAnswer>, Source), E>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<CachedAnswer, E>>,
-    {
-        let leader = loop {
-            if let Some(a) = self.peek_memory(&key) {
-                self.record(route, Event::Hit { shared: false }, Some(&a));
-                return Ok((a, Source::Hit));
-            }
-            let mut rx = {
-                let mut flights = lock(&self.inner.flights);
-                match flights.get(&key) {
-                    Some(rx) => rx.clone(),
-                    None => {
-                        let (tx, rx) = watch::channel(None);
-                        flights.insert(key, rx);
-                        break FlightGuard {
-                            cache: self,
-                            key,
-                            tx,
-                        };
-                    }
-                }
-            };
-            let shared = rx
-                .wait_for(Option::is_some)
-                .await
-                .ok()
-                .and_then(|v| v.clone());
-            if let Some(a) = shared {
-                self.record(route, Event::Hit { shared: true }, Some(&a));
-                return Ok((a, Source::Shared));
-            }
-            // The leader failed or was cancelled: its marker is gone; try again.
-        };
-        if let Some(a) = self.peek_memory(&key) {
-            leader.publish(&a);
-            self.record(route, Event::Hit { shared: false }, Some(&a));
-            return Ok((a, Source::Hit));
-        }
-        if self.inner.disk.is_some() {
-            let this = self.clone();
-            let found = tokio::task::spawn_blocking(move || this.disk_lookup(&key))
-                .await
-                .unwrap_or_else(|_| {
-                    self.disk_error();
-                    None
-                });
-            if let Some(a) = found {
-                leader.publish(&a);
-                self.record(route, Event::Hit { shared: false }, Some(&a));
-                return Ok((a, Source::Hit));
-            }
-        }
-        let answer = Arc::new(fetch().await?);
-        let (this, stored) = (self.clone(), Arc::clone(&answer));
-        let ok = matches!(
-            tokio::task::spawn_blocking(move || this.store(&key, stored)).await,
-            Ok(Ok(()))
-        );
-        if !ok {
-            self.disk_error();
-        }
-        leader.publish(&answer);
-        self.record(route, Event::Miss, None);
-        Ok((answer, Source::Miss))
-    }
-}
-
-/// The leader's marker: publishing sends the answer; dropping removes the marker first and then
-/// closes the channel, so waiters that wake up retry against a clean map.
-struct FlightGuard<'a> {
-    cache: &'a Cache,
-    key: CacheKey,
-    tx: watch::Sender<Option<Arc<CachedAnswer>>>,
-}
-
-impl FlightGuard<'_> {
-    fn publish(&self, answer: &Arc<CachedAnswer>) {
-        self.tx.send_replace(Some(Arc::clone(answer)));
-    }
-}
-
-impl Drop for FlightGuard<'_> {
-    fn drop(&mut self) {
-        lock(&self.cache.inner.flights).remove(&self.key);
     }
 }
 

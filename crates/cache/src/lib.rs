@@ -8,8 +8,9 @@
 //!   as a stream) and its versioned, checksummed encoding.
 //! * [`memory`] is the in-memory LRU bounded by entries and bytes, with a TTL per entry.
 //! * [`disk`] is the persistent SQLite layer: its own file, a byte cap, LRU eviction.
-//! * [`cache`] combines them, with invalidation, accounting and single-flight
-//!   [`Cache::get_or_fetch`].
+//! * [`cache`] combines them, with invalidation and accounting.
+//! * [`flight`] is single-flight: [`Cache::lookup`] answers or hands out one [`Lease`] per key,
+//!   so concurrent identical requests share one upstream call.
 //!
 //! Invariants for the whole crate: wall-clock time is injected (a [`Clock`] for [`Cache`],
 //! `now_ms` arguments everywhere else); a corrupt, truncated or expired stored answer is a miss
@@ -21,6 +22,7 @@
 pub mod cache;
 pub mod disk;
 pub mod entry;
+pub mod flight;
 pub mod key;
 pub mod memory;
 pub mod stats;
@@ -28,6 +30,7 @@ pub mod stats;
 pub use cache::{Cache, CacheConfig, Clock, Source};
 pub use disk::{DiskCache, DiskStats};
 pub use entry::{CachedAnswer, DecodeError, ENCODING_VERSION};
+pub use flight::{Lease, Lookup};
 pub use key::{is_cacheable, CacheKey, OutputExtras};
 pub use memory::{MemoryCache, MemoryConfig, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL};
 pub use stats::{CacheStats, RouteStats};

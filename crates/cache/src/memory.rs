@@ -93,6 +93,11 @@ impl MemoryCache {
         &self.config
     }
 
+    /// Changes the TTL of entries inserted from now on (stored entries keep theirs).
+    pub fn set_ttl(&mut self, ttl: Duration) {
+        self.config.ttl = ttl;
+    }
+
     /// The live answer for `key`, marking it most recently used; an expired one is dropped.
     pub fn get(&mut self, key: &CacheKey, now_ms: i64) -> Option<Arc<CachedAnswer>> {
         let expired = self.map.get(key)?.expires_at <= now_ms;

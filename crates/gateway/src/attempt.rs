@@ -38,7 +38,7 @@ pub struct Sent<'a> {
 
 pub async fn classify(
     state: &Arc<GatewayState>,
-    inbound: &Inbound,
+    inbound: &mut Inbound,
     log: &mut RequestLog,
     answer: Result<reqwest::Result<reqwest::Response>, tokio::time::error::Elapsed>,
     sent: Sent<'_>,
@@ -80,14 +80,24 @@ pub async fn classify(
         200..=299 => {
             let extra = served_headers(&t.name, &cand.model, reason, log);
             log.hold(slot);
+            let capture = inbound
+                .capture
+                .take()
+                .map(|c| c.served_by(t.kind, &t.name, &cand.model));
+            let answered = crate::respond::Answered {
+                out,
+                log: log.take(),
+                extra,
+                capture,
+            };
             let r = if inbound.stream {
                 let timing = crate::respond::Timing {
                     idle: state.config.timeouts.idle,
                     deadline,
                 };
-                crate::respond::streaming(resp, inbound, out, log.take(), timing, extra)
+                crate::respond::streaming(resp, inbound, answered, timing)
             } else {
-                crate::respond::buffered(resp, inbound, out, log.take(), extra, deadline).await
+                crate::respond::buffered(resp, inbound, answered, deadline).await
             };
             Outcome::Served(r)
         }
@@ -110,14 +120,19 @@ pub async fn classify(
                 log.reclassify_last_attempt("key_invalid");
                 return refused(state, t, key_id, 400);
             }
-            let r = crate::respond::answer(400, bytes, inbound, out, log.take(), HeaderMap::new());
+            let r = crate::respond::answer(
+                400,
+                bytes,
+                inbound,
+                crate::respond::Answered::plain(out, log.take()),
+            );
             Outcome::Final(r)
         }
         500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
-        _ => Outcome::Final(
-            crate::respond::buffered(resp, inbound, out, log.take(), HeaderMap::new(), deadline)
-                .await,
-        ),
+        _ => {
+            let answered = crate::respond::Answered::plain(out, log.take());
+            Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
+        }
     }
 }
 

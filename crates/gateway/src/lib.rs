@@ -4,6 +4,7 @@
 //! every request. Tauri-free: the desktop app and `switchyard serve` run the same code.
 
 mod attempt;
+mod caching;
 mod clock;
 mod config;
 mod deps;
@@ -13,6 +14,7 @@ mod health;
 mod http;
 mod limits;
 mod log;
+mod replay;
 mod reply;
 mod resolve;
 mod respond;
@@ -28,7 +30,9 @@ pub use limits::Refused;
 pub use log::cost_per_mtok;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
-pub use table::{KeyRef, Limits, Route, RouteCandidate, RoutingTable, TableHandle, Target};
+pub use table::{
+    CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
+};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -55,6 +59,17 @@ pub struct GatewayState {
     pub http: HttpClients,
     /// Paused by the user (tray or Gateway page): every request gets a 503 until resumed.
     pub paused: std::sync::atomic::AtomicBool,
+    /// The response cache, if the app gave one.
+    pub cache: Option<switchyard_cache::Cache>,
+    /// The user's cache switch (on by default).
+    pub cache_on: std::sync::atomic::AtomicBool,
+}
+
+impl GatewayState {
+    /// Whether the response cache is in use.
+    pub fn cache_enabled(&self) -> bool {
+        self.cache.is_some() && self.cache_on.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// The parts the application supplies.
@@ -66,6 +81,8 @@ pub struct Deps {
     pub observer: Arc<dyn Observer>,
     /// [`SystemClock`] except in tests.
     pub clock: Arc<dyn Clock>,
+    /// The response cache; `None` turns caching off entirely.
+    pub cache: Option<switchyard_cache::Cache>,
 }
 
 /// A running gateway; dropping it shuts the server down gracefully.
@@ -122,6 +139,8 @@ impl Gateway {
             clock: deps.clock,
             http,
             paused: std::sync::atomic::AtomicBool::new(false),
+            cache: deps.cache,
+            cache_on: std::sync::atomic::AtomicBool::new(true),
         });
         let app = router(Arc::clone(&state));
         // No Nagle delay on the callers' side either (the outbound client sets it too).
@@ -163,6 +182,18 @@ impl Gateway {
 
     pub fn is_paused(&self) -> bool {
         self.state.paused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Turns the response cache on or off (when the gateway has one); takes effect at once.
+    pub fn set_cache_enabled(&self, on: bool) {
+        self.state
+            .cache_on
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether requests use the response cache.
+    pub fn cache_enabled(&self) -> bool {
+        self.state.cache_enabled()
     }
 
     /// The settings it runs with.
@@ -276,8 +307,8 @@ async fn handle(state: Arc<GatewayState>, shape: Shape, caller: Caller, req: Req
         let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
         return reply::error(shape, StatusCode::NOT_FOUND, &msg);
     };
-    let inbound = upstream::Inbound::new(shape, json);
-    let log = log::RequestLog::new(
+    let mut inbound = upstream::Inbound::new(shape, json);
+    let mut log = log::RequestLog::new(
         Arc::clone(&state.ledger),
         Arc::clone(&state.observer),
         &caller,
@@ -285,7 +316,25 @@ async fn handle(state: Arc<GatewayState>, shape: Shape, caller: Caller, req: Req
         &requested,
         inbound.stream,
     );
-    forward::run(&state, plan, inbound, log, headers).await
+    match caching::decide(&state, &plan, &requested, &mut inbound, &headers).await {
+        caching::Decision::Refused(resp) => {
+            log.finish(400, Some("bad_request"));
+            resp
+        }
+        caching::Decision::Answered(answer, label) => {
+            log.set_route(plan.route.clone());
+            replay::respond(&inbound, &answer, label, log)
+        }
+        caching::Decision::Forward { label, capture } => {
+            if let Some(l) = label {
+                log.cache(l);
+            }
+            inbound.capture = capture.map(|c| *c);
+            let mut resp = forward::run(&state, plan, inbound, log, headers).await;
+            caching::label(&mut resp, label);
+            resp
+        }
+    }
 }
 
 /// `GET /v1/models`: routes and the default model of each enabled backend.

@@ -27,6 +27,8 @@ pub struct RequestLog {
     streamed_chars: usize,
     /// The backend's request slot, freed when the request is written.
     slot: Option<Admission>,
+    /// Answered from the response cache: costs nothing, saved this much.
+    from_cache: Option<Option<f64>>,
     written: bool,
 }
 
@@ -66,6 +68,8 @@ impl RequestLog {
                 cache_write_tokens: 0,
                 cost_usd: None,
                 streamed: stream,
+                cache: None,
+                saved_usd: None,
                 attempt_list: Vec::new(),
             },
             started: Instant::now(),
@@ -77,6 +81,7 @@ impl RequestLog {
             usage: Usage::default(),
             streamed_chars: 0,
             slot: None,
+            from_cache: None,
             written: false,
         }
     }
@@ -95,6 +100,7 @@ impl RequestLog {
             usage: self.usage,
             streamed_chars: self.streamed_chars,
             slot: None,
+            from_cache: self.from_cache,
             written: true,
         };
         std::mem::replace(self, placeholder)
@@ -117,6 +123,21 @@ impl RequestLog {
 
     pub fn set_route(&mut self, route: Option<String>) {
         self.record.route = route;
+    }
+
+    /// How the request met the response cache (`miss`, `bypass`, …).
+    pub fn cache(&mut self, label: &str) {
+        self.record.cache = Some(label.to_string());
+    }
+
+    /// The request was answered from the cache (`label` `hit` or `shared`): it names the
+    /// original backend and model, costs $0 and saved what the original call cost.
+    pub fn served_from_cache(&mut self, answer: &switchyard_cache::CachedAnswer, label: &str) {
+        self.cache(label);
+        self.record.backend = Some(answer.backend.clone());
+        self.record.model = Some(answer.model.clone());
+        self.record.reason = Some("cache hit".to_string());
+        self.from_cache = Some(answer.cost_usd);
     }
 
     /// Records one upstream attempt and makes its backend the request's current one.
@@ -203,7 +224,13 @@ impl RequestLog {
         r.output_tokens = self.usage.output_tokens;
         r.cache_read_tokens = self.usage.cache_read_tokens;
         r.cache_write_tokens = self.usage.cache_write_tokens;
-        r.cost_usd = cost(self.kind, r.model.as_deref(), &self.usage);
+        match self.from_cache {
+            Some(saved) => {
+                r.cost_usd = Some(0.0);
+                r.saved_usd = saved;
+            }
+            None => r.cost_usd = cost(self.kind, r.model.as_deref(), &self.usage),
+        }
         if let Some(backend_id) = &self.backend_id {
             let provider_fault = status >= 500 || status == 0;
             if (200..300).contains(&status) || provider_fault {

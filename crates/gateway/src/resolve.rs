@@ -5,7 +5,7 @@
 //!    price table; OpenRouter for `vendor/model` ids; Demo for `demo-*`; any backend whose default
 //!    model it is), in priority order.
 
-use crate::table::{RoutingTable, Target};
+use crate::table::{RouteCache, RoutingTable, Target};
 use switchyard_core::BackendKind;
 use switchyard_policy::Strategy;
 use switchyard_pricing::{PriceTable, Provider};
@@ -22,6 +22,8 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub route: Option<String>,
+    /// The route's cache policy (the default for a plain model name).
+    pub cache: RouteCache,
     pub strategy: Strategy,
     pub candidates: Vec<Candidate>,
 }
@@ -46,6 +48,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
             .collect();
         return Some(Plan {
             route: Some(route.name.clone()),
+            cache: route.cache,
             strategy: route.strategy,
             candidates,
         });
@@ -63,6 +66,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
             }];
             return Some(Plan {
                 route: None,
+                cache: RouteCache::default(),
                 strategy: Strategy::Priority,
                 candidates,
             });
@@ -80,6 +84,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
         .collect();
     (!candidates.is_empty()).then_some(Plan {
         route: None,
+        cache: RouteCache::default(),
         strategy: Strategy::Priority,
         candidates,
     })

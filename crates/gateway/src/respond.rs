@@ -6,6 +6,7 @@
 //! Dropping the stream (the client went away) drops the upstream request and still records the
 //! tokens seen (estimated from the text forwarded when the provider had not sent usage yet).
 
+use crate::caching::Capture;
 use crate::log::RequestLog;
 use crate::reply::{error, Shape, Wire};
 use crate::upstream::Inbound;
@@ -23,15 +24,37 @@ use switchyard_wire::{anthropic, gemini, openai};
 /// Largest buffered answer read from a provider.
 const MAX_ANSWER: usize = 64 * 1024 * 1024;
 
+/// What goes with an answer to the caller.
+pub struct Answered {
+    /// The format the backend answered in.
+    pub out: Wire,
+    pub log: RequestLog,
+    /// `x-switchyard-*` headers.
+    pub extra: HeaderMap,
+    /// Stores the answer in the response cache once it is complete.
+    pub capture: Option<Capture>,
+}
+
+impl Answered {
+    /// An answer with no extra headers and nothing to store (an error being passed on).
+    pub fn plain(out: Wire, log: RequestLog) -> Self {
+        Answered {
+            out,
+            log,
+            extra: HeaderMap::new(),
+            capture: None,
+        }
+    }
+}
+
 /// Reads a whole answer and replies in the caller's format.
 pub async fn buffered(
     resp: reqwest::Response,
     inbound: &Inbound,
-    out: Wire,
-    log: RequestLog,
-    extra: HeaderMap,
+    answered: Answered,
     deadline: tokio::time::Instant,
 ) -> Response {
+    let log = answered.log;
     let status = resp.status().as_u16();
     let bytes = match tokio::time::timeout_at(deadline, read_all(resp)).await {
         Ok(Ok(b)) => b,
@@ -45,18 +68,18 @@ pub async fn buffered(
             return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
         }
     };
-    answer(status, bytes, inbound, out, log, extra)
+    let answered = Answered { log, ..answered };
+    answer(status, bytes, inbound, answered)
 }
 
 /// Replies with an answer already read whole.
-pub fn answer(
-    status: u16,
-    bytes: Bytes,
-    inbound: &Inbound,
-    out: Wire,
-    mut log: RequestLog,
-    extra: HeaderMap,
-) -> Response {
+pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) -> Response {
+    let Answered {
+        out,
+        mut log,
+        extra,
+        capture,
+    } = answered;
     log.first_byte();
     if !(200..300).contains(&status) && !out.is(inbound.shape) {
         // A provider error in another format: same status, its message, the caller's shape.
@@ -89,6 +112,9 @@ pub fn answer(
     }
     if let Ok(p) = &parsed {
         log.usage(&p.usage);
+        if let Some(c) = capture.filter(|_| (200..300).contains(&status)) {
+            c.finish_buffered(p.clone());
+        }
     }
     let body = if out.is(inbound.shape) {
         bytes
@@ -163,6 +189,8 @@ struct Pump {
     timing: Timing,
     caller: Shape,
     log: Option<RequestLog>,
+    /// Collects the answer for the response cache; dropped (never stored) if the stream is cut.
+    capture: Option<Capture>,
     /// The last bytes went out; the next poll ends the body.
     done: bool,
 }
@@ -178,11 +206,15 @@ pub struct Timing {
 pub fn streaming(
     resp: reqwest::Response,
     inbound: &Inbound,
-    out: Wire,
-    mut log: RequestLog,
+    answered: Answered,
     timing: Timing,
-    extra: HeaderMap,
 ) -> Response {
+    let Answered {
+        out,
+        mut log,
+        extra,
+        capture,
+    } = answered;
     log.set_status(resp.status().as_u16());
     let decoder = match out {
         Wire::OpenAi => Decoder::OpenAi(openai::StreamDecoder::new()),
@@ -205,6 +237,7 @@ pub fn streaming(
         timing,
         caller: inbound.shape,
         log: Some(log),
+        capture,
         done: false,
     };
     let body = futures_util::stream::unfold(pump, |mut p| async move {
@@ -239,6 +272,11 @@ pub fn streaming(
                 }
             };
             if let Some(class) = end {
+                if let Some(capture) = p.capture.take() {
+                    if class.is_empty() {
+                        capture.finish_stream();
+                    }
+                }
                 if let Some(log) = p.log.take() {
                     let class = (!class.is_empty()).then_some(class);
                     let status = if class.is_some() { 502 } else { 200 };
@@ -283,6 +321,9 @@ impl Pump {
                 Decoder::Anthropic(d) => d.feed(ev.event.as_deref(), &ev.data),
                 Decoder::Gemini(d) => d.feed(&ev.data),
             };
+            if let Some(capture) = self.capture.as_mut() {
+                events.iter().for_each(|e| capture.feed(e));
+            }
             if let Some(log) = self.log.as_mut() {
                 for e in &events {
                     match e {

@@ -52,6 +52,32 @@ pub struct Route {
     pub strategy: Strategy,
     /// In the user's order (the order `priority` follows).
     pub candidates: Vec<RouteCandidate>,
+    /// How the response cache treats the route's requests.
+    pub cache: RouteCache,
+}
+
+/// A route's response-cache policy. Stored as JSON by the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteCache {
+    #[serde(default)]
+    pub mode: CacheMode,
+    /// How long its answers stay fresh; the cache's default (600 s) when `None`.
+    #[serde(default)]
+    pub ttl_secs: Option<u32>,
+}
+
+/// Which of a route's requests the cache answers and stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CacheMode {
+    /// Deterministic requests only (`temperature` 0).
+    #[default]
+    Auto,
+    /// Every request (the user opted in: same question, same answer).
+    Always,
+    /// Never.
+    Off,
 }
 
 /// One backend and model a route may use. Stored as JSON by the app.

@@ -84,6 +84,8 @@ pub struct Inbound {
     /// The caller asked for usage in an OpenAI stream (`stream_options.include_usage`).
     pub wants_usage: bool,
     canonical: Option<ChatRequest>,
+    /// The cache lease of a request that may be stored once answered (see `caching`).
+    pub capture: Option<crate::caching::Capture>,
 }
 
 impl Inbound {
@@ -99,6 +101,7 @@ impl Inbound {
             stream,
             wants_usage,
             canonical: None,
+            capture: None,
         }
     }
 
@@ -138,7 +141,8 @@ impl Inbound {
             .map_err(|e| e.to_string())
     }
 
-    fn canonical(&mut self) -> Result<&ChatRequest, String> {
+    /// The request in neither format, parsed once. Errors are safe to show to the caller.
+    pub fn canonical(&mut self) -> Result<&ChatRequest, String> {
         if self.canonical.is_none() {
             let bytes = serde_json::to_vec(&self.json).map_err(|e| e.to_string())?;
             let parsed = match self.shape {

@@ -6,6 +6,8 @@
 mod bad_input;
 #[path = "gateway/basics.rs"]
 mod basics;
+#[path = "gateway/cache.rs"]
+mod cache;
 #[path = "gateway/faults.rs"]
 mod faults;
 #[path = "gateway/gemini.rs"]
@@ -134,9 +136,39 @@ pub async fn start_with(
 pub async fn start_full(
     table: RoutingTable,
     keys: &[(&str, &str)],
+    config: GatewayConfig,
+    clock: Arc<dyn Clock>,
+    observer: Arc<dyn Observer>,
+) -> Harness {
+    start_deps(table, keys, config, clock, observer, None).await
+}
+
+/// A gateway with a response cache.
+pub async fn start_cached(
+    table: RoutingTable,
+    keys: &[(&str, &str)],
+    cache: switchyard_cache::Cache,
+) -> Harness {
+    let clock = Arc::new(SystemClock);
+    let config = GatewayConfig::default();
+    start_deps(
+        table,
+        keys,
+        config,
+        clock,
+        Arc::new(NoObserver),
+        Some(cache),
+    )
+    .await
+}
+
+async fn start_deps(
+    table: RoutingTable,
+    keys: &[(&str, &str)],
     mut config: GatewayConfig,
     clock: Arc<dyn Clock>,
     observer: Arc<dyn Observer>,
+    cache: Option<switchyard_cache::Cache>,
 ) -> Harness {
     config.bind = "127.0.0.1:0".parse().unwrap();
     let ledger = Arc::new(Records::default());
@@ -151,6 +183,7 @@ pub async fn start_full(
         ledger: ledger.clone(),
         observer,
         clock,
+        cache,
     };
     let gateway = Gateway::start(config, deps).await.unwrap();
     let base = format!("http://{}", gateway.addr());

@@ -147,6 +147,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) STRICT;",
     // 5: the opt-in deep probe (a one-token completion, which costs tokens).
     "ALTER TABLE backends ADD COLUMN deep_probe INTEGER NOT NULL DEFAULT 0;",
+    // 6: the response cache: how each request met the cache and what a hit saved; per-route
+    // cache policy (JSON, '' for the default).
+    "ALTER TABLE requests ADD COLUMN cache TEXT;
+    ALTER TABLE requests ADD COLUMN saved_usd REAL;
+    ALTER TABLE routes ADD COLUMN cache TEXT NOT NULL DEFAULT '';",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

@@ -33,6 +33,12 @@ pub struct RequestRecord {
     /// `None`: the model has no known price (never recorded as $0).
     pub cost_usd: Option<f64>,
     pub streamed: bool,
+    /// How the request met the response cache: `hit`, `shared` (a concurrent identical
+    /// request's answer), `miss`, `refresh`, `bypass`, `skip` (not cacheable); `None` when the
+    /// cache is off.
+    pub cache: Option<String>,
+    /// What a cache hit would have cost upstream (the original answer's cost).
+    pub saved_usd: Option<f64>,
     pub attempt_list: Vec<AttemptRecord>,
 }
 
@@ -61,7 +67,7 @@ pub struct RequestFilter {
     pub limit: u32,
 }
 
-const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed";
+const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd";
 
 fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -94,6 +100,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         cache_write_tokens: u64_of(r.get(18)?),
         cost_usd: r.get(19)?,
         streamed: r.get(20)?,
+        cache: r.get(21)?,
+        saved_usd: r.get(22)?,
         attempt_list: Vec::new(),
     })
 }
@@ -105,7 +113,7 @@ impl Store {
             let tx = c.transaction()?;
             {
                 let mut req = tx.prepare_cached(&format!(
-                    "INSERT OR REPLACE INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+                    "INSERT OR REPLACE INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
                 ))?;
                 let mut att = tx.prepare_cached(
                     "INSERT OR REPLACE INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
@@ -117,7 +125,8 @@ impl Store {
                         r.backend, r.key_label, r.model, r.status, r.error_class, r.reason,
                         r.attempts, r.latency_ms, r.ttfb_ms, i64_of(r.input_tokens),
                         i64_of(r.output_tokens), i64_of(r.cache_read_tokens),
-                        i64_of(r.cache_write_tokens), r.cost_usd, r.streamed
+                        i64_of(r.cache_write_tokens), r.cost_usd, r.streamed, r.cache,
+                        r.saved_usd
                     ])?;
                     for a in &r.attempt_list {
                         att.execute(params![

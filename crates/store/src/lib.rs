@@ -5,6 +5,7 @@
 
 mod alerts;
 mod backends;
+mod cache_usage;
 mod checks;
 mod db;
 mod error;
@@ -17,6 +18,7 @@ mod tokens;
 
 pub use alerts::{AlertRow, ReadinessRow};
 pub use backends::{BackendLimits, BackendRow, MonitorSettings};
+pub use cache_usage::CacheUsageRow;
 pub use checks::CheckRow;
 pub use db::Store;
 pub use error::StoreError;

@@ -11,6 +11,8 @@ pub struct RouteRow {
     pub name: String,
     pub strategy: String,
     pub candidates: String,
+    /// The route's cache policy as JSON; empty for the default.
+    pub cache: String,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -21,6 +23,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<RouteRow> {
         name: row.get(1)?,
         strategy: row.get(2)?,
         candidates: row.get(3)?,
+        cache: row.get(6)?,
         created_at: row.get(4)?,
         updated_at: row.get(5)?,
     })
@@ -30,7 +33,7 @@ impl Store {
     pub fn list_routes(&self) -> Result<Vec<RouteRow>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, name, strategy, candidates, created_at, updated_at FROM routes ORDER BY name",
+                "SELECT id, name, strategy, candidates, created_at, updated_at, cache FROM routes ORDER BY name",
             )?;
             let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
@@ -44,15 +47,17 @@ impl Store {
         name: &str,
         strategy: &str,
         candidates: &str,
+        cache: &str,
     ) -> Result<(), StoreError> {
         let ts = now();
         self.with(|c| {
             c.execute(
-                "INSERT INTO routes (id, name, strategy, candidates, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                "INSERT INTO routes (id, name, strategy, candidates, created_at, updated_at, cache)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, strategy = excluded.strategy,
-                   candidates = excluded.candidates, updated_at = excluded.updated_at",
-                params![id, name, strategy, candidates, ts],
+                   candidates = excluded.candidates, updated_at = excluded.updated_at,
+                   cache = excluded.cache",
+                params![id, name, strategy, candidates, ts, cache],
             )?;
             Ok(())
         })

@@ -25,6 +25,8 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         cache_write_tokens: 0,
         cost_usd: None,
         streamed: false,
+        cache: None,
+        saved_usd: None,
         attempt_list: vec![AttemptRecord {
             n: 1,
             backend: backend.into(),
@@ -67,13 +69,23 @@ fn tokens_are_stored_hashed_revocable_and_names_reusable_after_revoke() {
 #[test]
 fn routes_save_update_and_delete() {
     let s = Store::open_in_memory().unwrap();
-    s.save_route("r1", "fast", r#"{"type":"priority"}"#, "[]")
+    s.save_route("r1", "fast", r#"{"type":"priority"}"#, "[]", "")
         .unwrap();
-    s.save_route("r1", "quick", r#"{"type":"lowestLatency"}"#, "[]")
-        .unwrap();
+    s.save_route(
+        "r1",
+        "quick",
+        r#"{"type":"lowestLatency"}"#,
+        "[]",
+        r#"{"mode":"always"}"#,
+    )
+    .unwrap();
     let routes = s.list_routes().unwrap();
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].name, "quick");
+    assert_eq!(
+        routes[0].cache, r#"{"mode":"always"}"#,
+        "cache policy updated"
+    );
     assert!(s.delete_route("r1").unwrap());
 }
 
@@ -82,6 +94,8 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
     let s = Store::open_in_memory().unwrap();
     let mut priced = record("a", "2026-01-01T00:00:01Z", "Demo", 200);
     priced.cost_usd = Some(0.0012);
+    priced.cache = Some("hit".into());
+    priced.saved_usd = Some(0.0034);
     s.insert_requests(&[
         priced.clone(),
         record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),

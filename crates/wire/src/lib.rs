@@ -7,11 +7,14 @@
 //! and the `set_model` helpers) and, across formats, does
 //! `source::parse_request` → [`canonical::ChatRequest`] → `target::render_request`, and for
 //! replies `parse_response` / `StreamDecoder` → canonical → `render_response` / `StreamEncoder`.
+//! [`collect`] folds a canonical stream into a complete reply ([`StreamCollector`]) and replays a
+//! reply as a stream ([`replay_events`]).
 //! Every parse error is a [`WireError`] whose message is safe to show a client: it never quotes
 //! the body.
 
 pub mod anthropic;
 pub mod canonical;
+pub mod collect;
 pub mod error;
 pub mod gemini;
 mod json;
@@ -22,5 +25,6 @@ pub use canonical::{
     ChatRequest, ChatResponse, ImageSource, Message, Part, Role, StopReason, StreamEvent, Tool,
     ToolChoice, Usage,
 };
+pub use collect::{replay_events, StreamCollector};
 pub use error::WireError;
 pub use sse::{frame, SseEvent, SseParser};

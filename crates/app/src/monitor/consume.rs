@@ -121,6 +121,10 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
     // The engine speaks in ids; people read names and key labels.
     let mut names = app.backend_names().await;
     names.extend(app.key_labels().await);
+    names.push((
+        crate::cache::CACHE_SUBJECT.to_string(),
+        "Response cache".to_string(),
+    ));
     let readable = |text: &str| {
         names.iter().fold(text.to_string(), |t, (id, name)| {
             t.replace(id.as_str(), name)
@@ -166,7 +170,7 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
     app.emit(DomainEvent::AlertsChanged);
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
         .and_then(|t| {

@@ -10,6 +10,7 @@ mod consume;
 mod prober;
 mod views;
 
+pub(crate) use consume::rfc3339;
 pub use views::{AlertView, BackendHealthView, HealthBucket, HealthRange};
 
 use crate::service::Inner;
@@ -143,10 +144,18 @@ impl Switchyard {
         Ok(())
     }
 
-    /// The saved alert rules, cooldown and quiet hours (defaults when none were saved).
+    /// The saved alert rules, cooldown and quiet hours (defaults when none were saved). Default
+    /// rules added by a later version are appended to a saved configuration.
     pub async fn alert_config(&self) -> Result<AlertConfig, AppError> {
-        self.blocking(|inner: &Inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
-            .await
+        let mut config: AlertConfig = self
+            .blocking(|inner: &Inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
+            .await?;
+        for rule in switchyard_monitor::AlertRule::defaults() {
+            if !config.rules.iter().any(|r| r.id == rule.id) {
+                config.rules.push(rule);
+            }
+        }
+        Ok(config)
     }
 
     /// Validates and saves alert settings, applying them to the running engine.

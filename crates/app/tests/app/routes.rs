@@ -2,7 +2,9 @@
 //! kind of bad input refused with nothing saved; live breaker state per backend and key.
 
 use super::*;
-use switchyard_app::{AppError, CompositeWeights, RouteCandidate, RouteDraft, Strategy};
+use switchyard_app::{
+    AppError, CacheMode, CompositeWeights, RouteCache, RouteCandidate, RouteDraft, Strategy,
+};
 
 fn cand(backend_id: &str, model: &str, weight: u32) -> RouteCandidate {
     RouteCandidate {
@@ -37,6 +39,7 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
         name: " fast ".into(),
         strategy: Strategy::Priority,
         candidates: vec![cand(&demo, "demo-fast", 1)],
+        cache: Default::default(),
     };
     let saved = h.app.save_route(None, draft).await.unwrap();
     assert_eq!(saved.name, "fast", "trimmed");
@@ -50,6 +53,10 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
         name: "quick".into(),
         strategy: Strategy::Weighted,
         candidates: vec![cand(&demo, "", 2)],
+        cache: RouteCache {
+            mode: CacheMode::Always,
+            ttl_secs: Some(60),
+        },
     };
     let edited = h
         .app
@@ -59,6 +66,11 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
     assert_eq!(
         edited.candidates[0].model, "demo-chat",
         "empty model = the backend's default"
+    );
+    assert_eq!(
+        (edited.cache.mode, edited.cache.ttl_secs),
+        (CacheMode::Always, Some(60)),
+        "the cache policy is saved"
     );
     assert_eq!(h.app.list_routes().await.unwrap().len(), 1);
     assert_eq!(
@@ -85,6 +97,7 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
         name: "best".into(),
         strategy: Strategy::Priority,
         candidates: ok.clone(),
+        cache: Default::default(),
     };
     h.app.save_route(None, first).await.unwrap();
     let cases: Vec<(&str, Strategy, Vec<RouteCandidate>, &str)> = vec![
@@ -144,6 +157,7 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
             name: name.into(),
             strategy,
             candidates,
+            cache: Default::default(),
         };
         let err = h.app.save_route(None, draft).await.unwrap_err();
         assert!(
@@ -156,12 +170,24 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
             "never echoes a key"
         );
     }
+    let forever = RouteDraft {
+        name: "forever".into(),
+        strategy: Strategy::Priority,
+        candidates: ok.clone(),
+        cache: RouteCache {
+            mode: CacheMode::Always,
+            ttl_secs: Some(0),
+        },
+    };
+    let err = h.app.save_route(None, forever).await.unwrap_err();
+    assert!(err.to_string().contains("cache lifetime"), "{err}");
     let routes = h.app.list_routes().await.unwrap();
     assert_eq!(routes.len(), 1, "nothing saved half-way");
     let missing = RouteDraft {
         name: "z".into(),
         strategy: Strategy::Priority,
         candidates: ok,
+        cache: Default::default(),
     };
     assert!(matches!(
         h.app.save_route(Some("no-such-id".into()), missing).await,

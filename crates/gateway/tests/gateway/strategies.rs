@@ -55,6 +55,7 @@ async fn routed(
             name: "pick".into(),
             strategy,
             candidates,
+            cache: Default::default(),
         }],
     };
     let keys = [("A", "sk-a"), ("B", "sk-b"), ("C", "sk-c")];

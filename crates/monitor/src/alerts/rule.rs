@@ -169,6 +169,18 @@ impl AlertRule {
             ),
             rule("keyInvalid", RuleKind::KeyInvalid),
             rule("rateLimitedFor", RuleKind::RateLimitedFor { minutes: 5 }),
+            // Fed by the app every 5 minutes with the last hour's response-cache hit rate.
+            rule(
+                "cacheHitRate",
+                RuleKind::Metric(MetricRule {
+                    metric: "cacheHitRate".into(),
+                    aggregate: Aggregation::Last,
+                    compare: Compare::Below,
+                    threshold: 0.5,
+                    window_secs: 3600,
+                    min_samples: 1,
+                }),
+            ),
         ]
     }
 

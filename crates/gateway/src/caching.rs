@@ -1,0 +1,240 @@
+//! The response cache on the request path: whether a request may use the cache, the lookup
+//! (with single-flight), and the [`Capture`] that stores the upstream answer once complete.
+//!
+//! Policy, in order:
+//! 1. the cache is off (no cache, or the user turned it off) → no `x-switchyard-cache` header;
+//! 2. `x-switchyard-cache: bypass`, or the route's mode is `off` → `bypass`;
+//! 3. not cacheable — `temperature` is not 0 and neither the route (`always`) nor
+//!    `x-switchyard-cache: force` opted in, `n > 1`, or the body has no canonical reading →
+//!    `skip`;
+//! 4. `Cache-Control: no-cache` (or `x-switchyard-cache: refresh`) skips the lookup and stores
+//!    the new answer → `refresh`; `Cache-Control: no-store` looks up but never stores;
+//! 5. otherwise a single-flight lookup: `hit`, `shared`, or `miss` (this request fetches).
+//!
+//! Invariant: only a complete 2xx answer is stored — a buffered answer that parsed, or a stream
+//! that ended with its stop event and no error. A failed, cut or abandoned request drops its
+//! [`Capture`], which releases the lease so concurrent identical requests retry.
+
+use crate::reply::{error, Shape};
+use crate::resolve::Plan;
+use crate::upstream::Inbound;
+use crate::GatewayState;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_cache::{is_cacheable, CacheKey, CachedAnswer, Lease, Lookup, OutputExtras};
+use switchyard_core::BackendKind;
+use switchyard_wire::canonical::{ChatResponse, StreamEvent};
+use switchyard_wire::collect::StreamCollector;
+
+/// The caller's cache headers.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Directive {
+    no_cache: bool,
+    no_store: bool,
+    bypass: bool,
+    force: bool,
+}
+
+impl Directive {
+    fn read(headers: &HeaderMap) -> Result<Directive, String> {
+        let mut d = Directive::default();
+        for v in headers.get_all("cache-control") {
+            for token in v.to_str().unwrap_or("").split(',') {
+                match token.trim().to_ascii_lowercase().as_str() {
+                    "no-cache" => d.no_cache = true,
+                    "no-store" => d.no_store = true,
+                    _ => {}
+                }
+            }
+        }
+        if let Some(v) = headers.get("x-switchyard-cache") {
+            match v
+                .to_str()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "bypass" | "off" => d.bypass = true,
+                "force" => d.force = true,
+                "refresh" => d.no_cache = true,
+                "" | "auto" => {}
+                _ => {
+                    return Err(
+                        "`x-switchyard-cache` must be one of auto, force, refresh or bypass."
+                            .into(),
+                    )
+                }
+            }
+        }
+        Ok(d)
+    }
+}
+
+/// What the cache decided before any upstream call.
+pub enum Decision {
+    /// Go upstream; `label` is the `x-switchyard-cache` value (`None`: the cache is off).
+    Forward {
+        label: Option<&'static str>,
+        capture: Option<Box<Capture>>,
+    },
+    /// Answered from the cache.
+    Answered(Arc<CachedAnswer>, &'static str),
+    /// A bad cache header.
+    Refused(Response),
+}
+
+/// Decides how `inbound` meets the cache (see the module docs).
+pub async fn decide(
+    state: &GatewayState,
+    plan: &Plan,
+    requested: &str,
+    inbound: &mut Inbound,
+    headers: &HeaderMap,
+) -> Decision {
+    let Some(cache) = state.cache.as_ref().filter(|_| state.cache_enabled()) else {
+        return Decision::Forward {
+            label: None,
+            capture: None,
+        };
+    };
+    let d = match Directive::read(headers) {
+        Ok(d) => d,
+        Err(msg) => {
+            return Decision::Refused(error(inbound.shape, StatusCode::BAD_REQUEST, &msg));
+        }
+    };
+    let forward = |label| Decision::Forward {
+        label: Some(label),
+        capture: None,
+    };
+    let policy = plan.cache;
+    if d.bypass || policy.mode == crate::table::CacheMode::Off {
+        return forward("bypass");
+    }
+    let opt_in = d.force || policy.mode == crate::table::CacheMode::Always;
+    // Cheap check first: most traffic is not deterministic and never needs the canonical parse.
+    if !opt_in && inbound.json.get("temperature").and_then(Value::as_f64) != Some(0.0) {
+        return forward("skip");
+    }
+    let extras = match inbound.shape {
+        Shape::OpenAi => OutputExtras::from_openai_body(&inbound.json),
+        Shape::Anthropic => OutputExtras::from_anthropic_body(&inbound.json),
+    };
+    let route = plan.route.clone().unwrap_or_else(|| requested.to_string());
+    let key = match inbound.canonical() {
+        Ok(req) if is_cacheable(req, &extras, opt_in) => CacheKey::derive(&route, req, &extras),
+        _ => return forward("skip"),
+    };
+    let ttl = policy.ttl_secs.map(|s| Duration::from_secs(u64::from(s)));
+    let lease = if d.no_cache {
+        cache.refresh(&route, key, ttl)
+    } else if d.no_store {
+        return match cache.lookup_only(&route, key).await {
+            Some(a) => Decision::Answered(a, "hit"),
+            None => forward("miss"),
+        };
+    } else {
+        match cache.lookup(&route, key, ttl).await {
+            Lookup::Found(a, switchyard_cache::Source::Shared) => {
+                return Decision::Answered(a, "shared")
+            }
+            Lookup::Found(a, _) => return Decision::Answered(a, "hit"),
+            Lookup::Lead(lease) => lease,
+        }
+    };
+    let label = if d.no_cache { "refresh" } else { "miss" };
+    let capture = (!d.no_store).then(|| {
+        Box::new(Capture {
+            lease,
+            route,
+            served_by: None,
+            collector: StreamCollector::new(),
+        })
+    });
+    Decision::Forward {
+        label: Some(label),
+        capture,
+    }
+}
+
+/// Sets `x-switchyard-cache` on a response.
+pub fn label(resp: &mut Response, label: Option<&'static str>) {
+    if let Some(l) = label {
+        resp.headers_mut()
+            .insert("x-switchyard-cache", HeaderValue::from_static(l));
+    }
+}
+
+/// Holds the cache lease of a request that went upstream, until its answer is complete.
+pub struct Capture {
+    lease: Lease,
+    route: String,
+    /// Kind, backend name and model of the backend that answered.
+    served_by: Option<(BackendKind, String, String)>,
+    collector: StreamCollector,
+}
+
+impl Capture {
+    /// Notes which backend answers (known once an attempt succeeded).
+    pub fn served_by(mut self, kind: BackendKind, backend: &str, model: &str) -> Self {
+        self.served_by = Some((kind, backend.to_string(), model.to_string()));
+        self
+    }
+
+    /// One decoded event of a streamed answer.
+    pub fn feed(&mut self, event: &StreamEvent) {
+        self.collector.feed(event);
+    }
+
+    /// The stream ended cleanly: store what was collected, if it is a complete answer.
+    pub fn finish_stream(self) {
+        let Capture {
+            lease,
+            route,
+            served_by,
+            collector,
+        } = self;
+        if let Some(resp) = collector.finish() {
+            store(lease, route, served_by, resp);
+        }
+    }
+
+    /// A buffered answer that parsed: store it.
+    pub fn finish_buffered(self, resp: ChatResponse) {
+        store(self.lease, self.route, self.served_by, resp);
+    }
+}
+
+fn store(
+    lease: Lease,
+    route: String,
+    served_by: Option<(BackendKind, String, String)>,
+    response: ChatResponse,
+) {
+    let Some((kind, backend, model)) = served_by else {
+        return;
+    };
+    let cost_usd = crate::log::cost(Some(kind), Some(&model), &response.usage);
+    let answer = CachedAnswer {
+        response,
+        stored_at_unix_ms: now_ms(),
+        cost_usd,
+        route,
+        model,
+        backend,
+    };
+    // Memory and waiters are updated at once; the disk write finishes in the background.
+    lease.complete_in_background(answer);
+}
+
+/// The wall clock in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

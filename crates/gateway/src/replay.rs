@@ -1,0 +1,81 @@
+//! Answering from the cache: the stored canonical reply rendered in the caller's format — a
+//! JSON body, or a synthesized SSE stream when the caller asked for one — with the same
+//! `x-switchyard-*` headers a live answer has, plus `x-switchyard-cache` and `age`.
+//!
+//! The ledger row of a hit names the backend and model that originally answered, costs $0 and
+//! records in `saved_usd` what the original call cost.
+
+use crate::attempt::served_headers;
+use crate::caching::now_ms;
+use crate::log::RequestLog;
+use crate::reply::Shape;
+use crate::upstream::Inbound;
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::{Bytes, BytesMut};
+use switchyard_cache::CachedAnswer;
+use switchyard_wire::collect::replay_events;
+use switchyard_wire::{anthropic, openai};
+
+/// The response for a cache hit (`label` is `hit` or `shared`).
+pub fn respond(
+    inbound: &Inbound,
+    answer: &CachedAnswer,
+    label: &'static str,
+    mut log: RequestLog,
+) -> Response {
+    log.served_from_cache(answer, label);
+    let mut headers = served_headers(&answer.backend, &answer.model, "cache hit", &log);
+    let mut response = answer.response.clone();
+    if response.created == 0 {
+        response.created = u64::try_from(answer.stored_at_unix_ms / 1000).unwrap_or(0);
+    }
+    let mut r = if inbound.stream {
+        let mut r = Response::new(Body::from(sse(inbound, &response)));
+        let h = r.headers_mut();
+        h.insert(
+            "content-type",
+            HeaderValue::from_static("text/event-stream"),
+        );
+        h.insert("cache-control", HeaderValue::from_static("no-cache"));
+        r
+    } else {
+        let body = match inbound.shape {
+            Shape::OpenAi => openai::render_response(&response),
+            Shape::Anthropic => anthropic::render_response(&response),
+        };
+        (StatusCode::OK, axum::Json(body)).into_response()
+    };
+    let age = (now_ms().saturating_sub(answer.stored_at_unix_ms) / 1000).max(0);
+    headers.insert("age", HeaderValue::from(age));
+    headers.insert("x-switchyard-cache", HeaderValue::from_static(label));
+    r.headers_mut().extend(headers);
+    log.first_byte();
+    log.finish(200, None);
+    r
+}
+
+/// The whole answer as one SSE body in the caller's format.
+fn sse(inbound: &Inbound, response: &switchyard_wire::ChatResponse) -> Bytes {
+    let events = replay_events(response);
+    let mut out = BytesMut::new();
+    match inbound.shape {
+        Shape::OpenAi => {
+            let mut enc =
+                openai::StreamEncoder::new(inbound.wants_usage).with_created(response.created);
+            for e in &events {
+                enc.encode(e).iter().for_each(|f| out.extend_from_slice(f));
+            }
+            enc.finish().iter().for_each(|f| out.extend_from_slice(f));
+        }
+        Shape::Anthropic => {
+            let mut enc = anthropic::StreamEncoder::new();
+            for e in &events {
+                enc.encode(e).iter().for_each(|f| out.extend_from_slice(f));
+            }
+            enc.finish().iter().for_each(|f| out.extend_from_slice(f));
+        }
+    }
+    out.freeze()
+}
