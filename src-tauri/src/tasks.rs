@@ -1,7 +1,7 @@
 //! Forwards domain events from the core to typed Tauri events.
 
 use crate::ipc::events::{
-    AlertsChanged, BackendsChanged, GatewayHealthChanged, HealthChanged, KeyChecked,
+    AlertsChanged, BackendsChanged, CacheChanged, GatewayHealthChanged, HealthChanged, KeyChecked,
     NotificationsChanged, ReadinessFinished, ReadinessProgress, RequestsRecorded, RoutesChanged,
     TokensChanged,
 };
@@ -36,6 +36,7 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
                 .emit(&handle),
                 Ok(DomainEvent::GatewayHealthChanged) => GatewayHealthChanged.emit(&handle),
                 Ok(DomainEvent::RoutesChanged) => RoutesChanged.emit(&handle),
+                Ok(DomainEvent::CacheChanged) => CacheChanged.emit(&handle),
                 Ok(DomainEvent::ReadinessProgress(p)) => {
                     ReadinessProgress { step: p.into() }.emit(&handle)
                 }

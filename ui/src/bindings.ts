@@ -50,7 +50,7 @@ export const commands = {
 	setBackendLimits: (id: string, limits: Limits_Deserialize) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_limits", { id, limits })),
 	listRoutes: () => typedError<Route_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_routes")),
 	/**  Creates (`id` = null) or replaces a route; validated first, nothing saved on error. */
-	saveRoute: (id: string | null, form: RouteForm) => typedError<Route_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_route", { id, form })),
+	saveRoute: (id: string | null, form: RouteForm_Deserialize) => typedError<Route_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_route", { id, form })),
 	deleteRoute: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_route", { id })),
 	/**  Live breaker, cool-down and latency of every enabled backend and key. */
 	gatewayHealth: () => typedError<BackendHealth_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("gateway_health")),
@@ -79,12 +79,20 @@ export const commands = {
 	setAlertWebhook: (ruleId: string, url: string | null) => typedError<{ [key in string]: string }, IpcError_Serialize>(__TAURI_INVOKE("set_alert_webhook", { ruleId, url })),
 	/**  Posts a test message to a rule's webhook. */
 	testAlertWebhook: (ruleId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("test_alert_webhook", { ruleId })),
+	/**  Entries, size, hit rate and savings, overall and per route; lookups count from `since`. */
+	cacheStats: (since: string) => typedError<CacheStatsDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cache_stats", { since })),
+	getCacheSettings: () => typedError<CacheSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("get_cache_settings")),
+	/**  Validated first; the switch and the lifetime apply at once, the sizes at the next start. */
+	setCacheSettings: (settings: CacheSettingsDto) => typedError<CacheSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
+	/**  Removes stored answers; returns how many. */
+	clearCache: (scope: CacheClearScope) => typedError<number | null, IpcError_Serialize>(__TAURI_INVOKE("clear_cache", { scope })),
 };
 
 /** Events */
 export const events = {
 	alertsChanged: makeEvent<AlertsChanged, AlertsChanged>("alerts-changed"),
 	backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),
+	cacheChanged: makeEvent<CacheChanged, CacheChanged>("cache-changed"),
 	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
 	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
@@ -362,6 +370,96 @@ export type Backend_Serialize = {
 export type BackendsChanged = null;
 
 export type Breaker = "closed" | "open" | "halfOpen";
+
+/**  Cache settings changed or stored answers were cleared. */
+export type CacheChanged = null;
+
+/**  What to clear. */
+export type CacheClearScope = { type: "all" } | { type: "route"; value: string } | { type: "model"; value: string } | { type: "backend"; value: string } | 
+/**  Answers stored before this RFC 3339 time. */
+{ type: "olderThan"; value: string };
+
+/**  One route's (or all routes') cache numbers. */
+export type CacheRouteStats = CacheRouteStats_Serialize | CacheRouteStats_Deserialize;
+
+/**  One route's (or all routes') cache numbers. */
+export type CacheRouteStats_Deserialize = {
+	/**  The route, or the requested model when no route applied; "" for the total. */
+	route: string,
+	entries: number | null,
+	bytes: number | null,
+	/**  Requests that consulted the cache in the range. */
+	lookups: number | null,
+	hits: number | null,
+	/**  Hits that shared a concurrent identical request's upstream call. */
+	shared: number | null,
+	/**  `null` before any lookup. */
+	hitRate?: number | null,
+	savedUsd: number | null,
+};
+
+/**  One route's (or all routes') cache numbers. */
+export type CacheRouteStats_Serialize = {
+	/**  The route, or the requested model when no route applied; "" for the total. */
+	route: string,
+	entries: number | null,
+	bytes: number | null,
+	/**  Requests that consulted the cache in the range. */
+	lookups: number | null,
+	hits: number | null,
+	/**  Hits that shared a concurrent identical request's upstream call. */
+	shared: number | null,
+	/**  `null` before any lookup. */
+	hitRate: number | null,
+	savedUsd: number | null,
+};
+
+/**  The cache settings (Cache page). Numbers as `f64` so bad input gets a typed error. */
+export type CacheSettingsDto = {
+	enabled: boolean,
+	ttlSecs: number | null,
+	memoryEntries: number | null,
+	diskMb: number | null,
+};
+
+/**  The Cache page. */
+export type CacheStatsDto = CacheStatsDto_Serialize | CacheStatsDto_Deserialize;
+
+/**  The Cache page. */
+export type CacheStatsDto_Deserialize = {
+	settings: CacheSettingsDto,
+	/**  `false`: the gateway runs without a cache. */
+	available: boolean,
+	/**  The saved sizes apply at the next start. */
+	restartNeeded: boolean,
+	/**  Lookups, hits and savings count from this time (RFC 3339). */
+	since: string,
+	overall: CacheRouteStats_Deserialize,
+	routes: CacheRouteStats_Deserialize[],
+	memoryEntries: number | null,
+	memoryBytes: number | null,
+	diskCapBytes?: number | null,
+	/**  Damaged stored answers found and removed (each was a miss, never a wrong answer). */
+	corruptDropped: number | null,
+};
+
+/**  The Cache page. */
+export type CacheStatsDto_Serialize = {
+	settings: CacheSettingsDto,
+	/**  `false`: the gateway runs without a cache. */
+	available: boolean,
+	/**  The saved sizes apply at the next start. */
+	restartNeeded: boolean,
+	/**  Lookups, hits and savings count from this time (RFC 3339). */
+	since: string,
+	overall: CacheRouteStats_Serialize,
+	routes: CacheRouteStats_Serialize[],
+	memoryEntries: number | null,
+	memoryBytes: number | null,
+	diskCapBytes: number | null,
+	/**  Damaged stored answers found and removed (each was a miss, never a wrong answer). */
+	corruptDropped: number | null,
+};
 
 export type Candidate = Candidate_Serialize | Candidate_Deserialize;
 
@@ -746,6 +844,13 @@ export type LedgerRow_Deserialize = {
 	/**  `null`: the model has no known price. */
 	costUsd?: number | null,
 	streamed: boolean,
+	/**
+	 *  How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
+	 *  `null` when the cache was off.
+	 */
+	cache?: string | null,
+	/**  What a cache hit would have cost upstream. */
+	savedUsd?: number | null,
 	attemptList: Attempt_Deserialize[],
 };
 
@@ -776,6 +881,13 @@ export type LedgerRow_Serialize = {
 	/**  `null`: the model has no known price. */
 	costUsd: number | null,
 	streamed: boolean,
+	/**
+	 *  How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
+	 *  `null` when the cache was off.
+	 */
+	cache: string | null,
+	/**  What a cache hit would have cost upstream. */
+	savedUsd: number | null,
 	attemptList: Attempt_Serialize[],
 };
 
@@ -1057,11 +1169,49 @@ export type RequestsRecorded = {
 
 export type Route = Route_Serialize | Route_Deserialize;
 
+/**  Which of a route's requests the response cache answers and stores. */
+export type RouteCacheMode = 
+/**  Deterministic requests only (`temperature` 0). */
+"auto" | 
+/**  Every request. */
+"always" | 
+/**  Never. */
+"off";
+
+/**  A route's cache policy. `ttlSecs` null = the cache's default lifetime. */
+export type RouteCachePolicy = RouteCachePolicy_Serialize | RouteCachePolicy_Deserialize;
+
+/**  A route's cache policy. `ttlSecs` null = the cache's default lifetime. */
+export type RouteCachePolicy_Deserialize = {
+	mode: RouteCacheMode,
+	/**  A number so out-of-range input reaches the core's validation as a typed error. */
+	ttlSecs?: number | null,
+};
+
+/**  A route's cache policy. `ttlSecs` null = the cache's default lifetime. */
+export type RouteCachePolicy_Serialize = {
+	mode: RouteCacheMode,
+	/**  A number so out-of-range input reaches the core's validation as a typed error. */
+	ttlSecs: number | null,
+};
+
 /**  What the route editor submits. */
-export type RouteForm = {
+export type RouteForm = RouteForm_Serialize | RouteForm_Deserialize;
+
+/**  What the route editor submits. */
+export type RouteForm_Deserialize = {
 	name: string,
 	strategy: RouteStrategy,
 	candidates: CandidateForm[],
+	cache: RouteCachePolicy_Deserialize,
+};
+
+/**  What the route editor submits. */
+export type RouteForm_Serialize = {
+	name: string,
+	strategy: RouteStrategy,
+	candidates: CandidateForm[],
+	cache: RouteCachePolicy_Serialize,
 };
 
 /**  How a route orders its candidates. */
@@ -1082,6 +1232,7 @@ export type Route_Deserialize = {
 	name: string,
 	strategy: RouteStrategy,
 	candidates: Candidate_Deserialize[],
+	cache: RouteCachePolicy_Deserialize,
 	updatedAt: string,
 };
 
@@ -1090,6 +1241,7 @@ export type Route_Serialize = {
 	name: string,
 	strategy: RouteStrategy,
 	candidates: Candidate_Serialize[],
+	cache: RouteCachePolicy_Serialize,
 	updatedAt: string,
 };
 

@@ -116,6 +116,11 @@ pub struct LedgerRow {
     /// `null`: the model has no known price.
     pub cost_usd: Option<f64>,
     pub streamed: bool,
+    /// How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
+    /// `null` when the cache was off.
+    pub cache: Option<String>,
+    /// What a cache hit would have cost upstream.
+    pub saved_usd: Option<f64>,
     pub attempt_list: Vec<Attempt>,
 }
 
@@ -143,6 +148,8 @@ impl From<RequestRecord> for LedgerRow {
             cache_write_tokens: r.cache_write_tokens as f64,
             cost_usd: r.cost_usd,
             streamed: r.streamed,
+            cache: r.cache,
+            saved_usd: r.saved_usd,
             attempt_list: r.attempt_list.into_iter().map(Into::into).collect(),
         }
     }

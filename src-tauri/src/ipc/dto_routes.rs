@@ -80,6 +80,7 @@ pub struct RouteForm {
     pub name: String,
     pub strategy: RouteStrategy,
     pub candidates: Vec<CandidateForm>,
+    pub cache: super::dto_cache::RouteCachePolicy,
 }
 
 impl From<RouteForm> for RouteDraft {
@@ -96,6 +97,7 @@ impl From<RouteForm> for RouteDraft {
                     weight: c.weight,
                 })
                 .collect(),
+            cache: f.cache.into(),
         }
     }
 }
@@ -118,6 +120,7 @@ pub struct Route {
     pub name: String,
     pub strategy: RouteStrategy,
     pub candidates: Vec<Candidate>,
+    pub cache: super::dto_cache::RouteCachePolicy,
     pub updated_at: String,
 }
 
@@ -138,6 +141,7 @@ impl From<RouteView> for Route {
                     weight: c.weight,
                 })
                 .collect(),
+            cache: r.cache.into(),
             updated_at: r.updated_at,
         }
     }

@@ -38,6 +38,10 @@ pub struct GatewayHealthChanged;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct RoutesChanged;
 
+/// Cache settings changed or stored answers were cleared.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct CacheChanged;
+
 /// A readiness run started (`done` = 0) or finished one more component.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]

@@ -2,11 +2,13 @@
 //! `specta_builder()` that serves both the app and the bindings export.
 
 pub mod commands;
+pub mod commands_cache;
 pub mod commands_gateway;
 pub mod commands_health;
 pub mod commands_monitor;
 pub mod commands_routes;
 pub mod dto;
+pub mod dto_cache;
 pub mod dto_forms;
 pub mod dto_gateway;
 pub mod dto_health;
@@ -73,6 +75,7 @@ impl Core {
 /// Every command and event, once. Used by the app and by the bindings export.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
+    use commands_cache::*;
     use commands_gateway::*;
     use commands_health::*;
     use commands_monitor::*;
@@ -126,6 +129,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             alert_webhooks,
             set_alert_webhook,
             test_alert_webhook,
+            cache_stats,
+            get_cache_settings,
+            set_cache_settings,
+            clear_cache,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,
@@ -134,6 +141,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::RequestsRecorded,
             events::GatewayHealthChanged,
             events::RoutesChanged,
+            events::CacheChanged,
             events::ReadinessProgress,
             events::ReadinessFinished,
             events::NotificationsChanged,

@@ -77,6 +77,7 @@ fn every_event_the_forwarder_emits_is_registered() {
         ("RequestsRecorded", "requests-recorded"),
         ("GatewayHealthChanged", "gateway-health-changed"),
         ("RoutesChanged", "routes-changed"),
+        ("CacheChanged", "cache-changed"),
         ("ReadinessProgress", "readiness-progress"),
         ("ReadinessFinished", "readiness-finished"),
         ("NotificationsChanged", "notifications-changed"),

@@ -1,0 +1,43 @@
+//! Commands of the Cache page.
+
+use super::dto_cache::{CacheClearScope, CacheSettingsDto, CacheStatsDto};
+use super::{Core, IpcError};
+use tauri::State;
+
+type Res<T> = Result<T, IpcError>;
+
+/// Entries, size, hit rate and savings, overall and per route; lookups count from `since`.
+#[tauri::command]
+#[specta::specta]
+pub async fn cache_stats(core: State<'_, Core>, since: String) -> Res<CacheStatsDto> {
+    Ok(core.app()?.cache_overview(since).await?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_cache_settings(core: State<'_, Core>) -> Res<CacheSettingsDto> {
+    Ok(core.app()?.cache_settings().await?.into())
+}
+
+/// Validated first; the switch and the lifetime apply at once, the sizes at the next start.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn set_cache_settings(
+    core: State<'_, Core>,
+    settings: CacheSettingsDto,
+) -> Res<CacheSettingsDto> {
+    Ok(core
+        .app()?
+        .set_cache_settings(settings.into())
+        .await?
+        .into())
+}
+
+/// Removes stored answers; returns how many.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(core))]
+pub async fn clear_cache(core: State<'_, Core>, scope: CacheClearScope) -> Res<f64> {
+    Ok(core.app()?.clear_cache(scope.into()).await? as f64)
+}
