@@ -111,10 +111,12 @@ impl Cache {
     pub(crate) fn disk_lookup(&self, key: &CacheKey) -> Option<Arc<CachedAnswer>> {
         let disk = self.inner.disk.as_ref()?;
         let now = self.now();
-        match disk.get(key, now) {
-            Ok(Some((answer, bytes))) => {
+        match disk.get_with_expiry(key, now) {
+            Ok(Some((answer, bytes, expires_at))) => {
                 let answer = Arc::new(answer);
-                let ttl = self.default_ttl();
+                // The memory copy expires when the row does (a per-route TTL survives restarts).
+                let left = u64::try_from(expires_at.saturating_sub(now)).unwrap_or(0);
+                let ttl = Duration::from_millis(left);
                 lock(&self.inner.memory).insert(*key, Arc::clone(&answer), bytes, now, Some(ttl));
                 Some(answer)
             }

@@ -212,3 +212,7 @@ impl Cache {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "flight_tests.rs"]
+mod tests;
