@@ -163,13 +163,29 @@ impl OutputExtras {
     pub fn choices(&self) -> Option<u64> {
         self.0.get("n").and_then(Value::as_u64)
     }
+
+    /// Whether the answer would carry something the stored canonical reply cannot: log
+    /// probabilities, audio, or Anthropic thinking blocks (which a client must send back
+    /// verbatim). Replaying such an answer without them would be a wrong answer.
+    pub fn needs_more_than_text(&self) -> bool {
+        let get = |k: &str| self.0.get(k);
+        get("logprobs").and_then(Value::as_bool) == Some(true)
+            || get("top_logprobs").is_some()
+            || get("audio").is_some()
+            || get("modalities")
+                .and_then(Value::as_array)
+                .is_some_and(|m| m.iter().any(|v| v.as_str() == Some("audio")))
+            || get("thinking")
+                .is_some_and(|t| t.get("type").and_then(Value::as_str) != Some("disabled"))
+    }
 }
 
 /// Whether a request may be answered from (and stored in) the cache: deterministic
 /// (`temperature` exactly 0) or explicitly opted in, and never when more than one choice is
-/// asked for (`n > 1`). Tools are allowed.
+/// asked for (`n > 1`) or the answer would carry more than the canonical reply holds (see
+/// [`OutputExtras::needs_more_than_text`]). Tools are allowed.
 pub fn is_cacheable(req: &ChatRequest, extras: &OutputExtras, opt_in: bool) -> bool {
-    if extras.choices().is_some_and(|n| n > 1) {
+    if extras.choices().is_some_and(|n| n > 1) || extras.needs_more_than_text() {
         return false;
     }
     opt_in || req.temperature == Some(0.0)

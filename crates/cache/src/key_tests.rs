@@ -176,6 +176,43 @@ fn cacheable_only_when_deterministic_or_opted_in() {
 }
 
 #[test]
+fn answers_the_canonical_reply_cannot_hold_are_never_cached() {
+    let openai = |v| OutputExtras::from_openai_body(&v);
+    let anthropic = |v| OutputExtras::from_anthropic_body(&v);
+    for (extras, why) in [
+        (openai(json!({"logprobs": true})), "log probabilities"),
+        (openai(json!({"top_logprobs": 3})), "top log probabilities"),
+        (
+            openai(json!({"modalities": ["text", "audio"]})),
+            "audio out",
+        ),
+        (
+            openai(json!({"audio": {"voice": "alloy"}})),
+            "audio settings",
+        ),
+        (
+            anthropic(json!({"thinking": {"type": "enabled", "budget_tokens": 1024}})),
+            "thinking",
+        ),
+    ] {
+        assert!(
+            !is_cacheable(&base(), &extras, true),
+            "{why}: not even opted in"
+        );
+    }
+    for (extras, why) in [
+        (openai(json!({"logprobs": false})), "logprobs off"),
+        (openai(json!({"modalities": ["text"]})), "text only"),
+        (
+            anthropic(json!({"thinking": {"type": "disabled"}})),
+            "thinking off",
+        ),
+    ] {
+        assert!(is_cacheable(&base(), &extras, false), "{why}: cacheable");
+    }
+}
+
+#[test]
 fn negative_zero_temperature_is_zero() {
     let mut a = base();
     a.temperature = Some(-0.0);
