@@ -61,12 +61,12 @@ describe("Readiness in the real app window", () => {
     return attr(byTestId("readiness-scorecard"), "data-id");
   };
 
-  it("opens with Ctrl+7 and explains the checks before the first run", async () => {
+  it("opens with Ctrl+8 and explains the checks before the first run", async () => {
     // Keys reach the page once it has focus: start from a click on the Overview.
     await (await b.$(byTestId("nav-overview"))).click();
     await (await b.$(byTestId("page-overview"))).waitForDisplayed({ timeout: 10000 });
-    await b.keys([Key.Ctrl, "7"]);
-    await (await b.$(byTestId("page-readiness"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+7 did not open the Readiness page" });
+    await b.keys([Key.Ctrl, "8"]);
+    await (await b.$(byTestId("page-readiness"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+8 did not open the Readiness page" });
     assert.equal(await (await b.$(byTestId("nav-readiness"))).getAttribute("aria-current"), "page");
     await (await b.$(byTestId("readiness-empty"))).waitForExist({ timeout: 5000, timeoutMsg: "no empty state before the first run" });
     assert.match(await text(byTestId("readiness-empty")), /Keychain.*Database.*Gateway/s);

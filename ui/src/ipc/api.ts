@@ -11,6 +11,9 @@ import type {
   BackendHealth,
   BackendHealthCard,
   BackendDraft,
+  CacheClearScope,
+  CacheSettings,
+  CacheStats,
   Check,
   CreatedToken,
   GatewaySettingsForm,
@@ -123,4 +126,14 @@ export const api = {
   setAlertWebhook: (ruleId: string, url: string | null): Promise<Record<string, string>> => call(() => commands.setAlertWebhook(ruleId, url)),
   /** Posts a test message; throws `notificationsUnavailable` (why, URL masked) or `notFound`. */
   testAlertWebhook: (ruleId: string): Promise<null> => call(() => commands.testAlertWebhook(ruleId)),
+  /** Entries and size now; lookups, hits and savings since `since` (RFC 3339), overall and per route. */
+  cacheStats: (since: string): Promise<CacheStats> => call(() => commands.cacheStats(since)),
+  getCacheSettings: (): Promise<CacheSettings> => call(() => commands.getCacheSettings()),
+  /**
+   * Validated by the core (a refusal is a `validation` error and saves nothing). The switch and the
+   * lifetime apply at once, the sizes at the next start (`restartNeeded` in the stats).
+   */
+  setCacheSettings: (settings: CacheSettings): Promise<CacheSettings> => call(() => commands.setCacheSettings(settings)),
+  /** Removes stored answers; resolves to how many. */
+  clearCache: (scope: CacheClearScope): Promise<number> => call(() => commands.clearCache(scope)).then((n) => n ?? 0),
 };

@@ -11,5 +11,6 @@ export { listenToNotificationEvents, notifications, type TestOutcome } from "./n
 export { NO_FILTERS, PAGE_SIZE, routeNames, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
 export { ALERTS_LIMIT, alertSettings, alerts, healthHistory, healthOverview, listenToMonitorEvents, probeAllNow } from "./monitor.svelte";
 export { alertWebhooks, type WebhookTest } from "./webhooks.svelte";
+export { cacheStats, cacheToday, clearCache, listenToCacheEvents, saveCacheSettings } from "./cache.svelte";
 export { pickFile } from "./dialog";
 export type * from "./types";

@@ -23,7 +23,7 @@ const demo: BackendHealth = {
   keys: [],
 };
 
-const route: Route = { id: "r1", name: "fast", strategy: { type: "priority" }, candidates: [], updatedAt: "2025-11-21T12:00:00Z" };
+const route: Route = { id: "r1", name: "fast", strategy: { type: "priority" }, candidates: [], cache: { mode: "auto", ttlSecs: null }, updatedAt: "2025-11-21T12:00:00Z" };
 
 describe("live health", () => {
   let stop: (() => void) | null = null;
@@ -104,7 +104,7 @@ describe("routes", () => {
   it("reloads after saving and passes the core's refusal on, typed", async () => {
     saveRoute.mockResolvedValueOnce(route);
     listRoutes.mockResolvedValueOnce([route]);
-    const form: RouteForm = { name: "fast", strategy: { type: "priority" }, candidates: [] };
+    const form: RouteForm = { name: "fast", strategy: { type: "priority" }, candidates: [], cache: { mode: "always", ttlSecs: 3600 } };
     await expect(routes.save(null, form)).resolves.toEqual(route);
     expect(saveRoute).toHaveBeenCalledWith(null, form);
     await vi.waitFor(() => expect(routes.items).toEqual([route]));

@@ -24,6 +24,8 @@ export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow
     cacheWriteTokens: 0,
     costUsd: 0,
     streamed: false,
+    cache: null,
+    savedUsd: null,
     attemptList: [],
     ...over,
   };

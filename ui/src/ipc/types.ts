@@ -11,6 +11,8 @@ import type {
   BackendHealth_Serialize,
   BackendHealthCard_Serialize,
   Backend_Serialize,
+  CacheRouteStats_Serialize,
+  CacheStatsDto_Serialize,
   Candidate_Serialize,
   Check_Serialize,
   CreatedToken_Serialize,
@@ -35,6 +37,7 @@ import type {
   ReadinessComponent_Serialize,
   Readiness_Serialize,
   RequestQuery_Deserialize,
+  RouteCachePolicy_Serialize,
   Route_Serialize,
   Token_Serialize,
   ValidationReport_Serialize,
@@ -44,6 +47,8 @@ export type {
   Auth,
   BackendDraft,
   Breaker,
+  CacheClearScope,
+  CacheSettingsDto as CacheSettings,
   CandidateForm,
   ComponentState,
   EnvProblem,
@@ -62,6 +67,7 @@ export type {
   PreviousReadiness,
   QuietHoursForm as QuietHours,
   Range as HealthRange,
+  RouteCacheMode,
   RouteForm,
   RouteStrategy,
   Status,
@@ -120,3 +126,9 @@ export type AlertRuleInput = AlertRuleForm_Deserialize;
 export type AlertSettings = AlertSettings_Serialize;
 /** What `setAlertSettings` takes. */
 export type AlertSettingsInput = AlertSettings_Deserialize;
+/** The Cache page's numbers: settings, entries and size now, lookups, hits and savings since `since`. */
+export type CacheStats = CacheStatsDto_Serialize;
+/** One route's (or, with `route` "", every route's) cache numbers. */
+export type CacheRouteStats = CacheRouteStats_Serialize;
+/** A route's cache mode and lifetime (`ttlSecs` null: the cache's default). */
+export type RouteCachePolicy = RouteCachePolicy_Serialize;

@@ -32,6 +32,7 @@ const route = (over: Partial<Route> = {}): Route => ({
   name: "fast",
   strategy: { type: "priority" },
   candidates: [cand()],
+  cache: { mode: "auto", ttlSecs: null },
   updatedAt: "2025-11-21T12:00:00Z",
   ...over,
 });
@@ -43,6 +44,7 @@ const form = (over: Partial<RouteEditorForm> = {}): RouteEditorForm => ({
   strategy: "priority",
   composite: { ...DEFAULT_COMPOSITE },
   candidates: [candidateRow("b1", "demo-fast")],
+  cache: { mode: "auto", ttl: "" },
   ...over,
 });
 
@@ -106,6 +108,7 @@ describe("the route editor's form", () => {
           { backendId: "b1", model: "demo-fast", weight: 1 },
           { backendId: "b2", model: "", weight: 1 },
         ],
+        cache: { mode: "auto", ttlSecs: null },
       },
     });
   });
@@ -157,8 +160,37 @@ describe("the route editor's form", () => {
         { backendId: "b1", model: "demo-fast", weight: 0 },
         { backendId: "b2", model: "llama", weight: 4 },
       ],
+      cache: { mode: "auto", ttlSecs: null },
     });
     expect(formFromRoute(route()).composite).toEqual(DEFAULT_COMPOSITE);
+  });
+
+  it("starts a new route on the default cache policy and round-trips a route's own", () => {
+    expect(emptyRouteForm([]).cache).toEqual({ mode: "auto", ttl: "" });
+    const r = route({ cache: { mode: "always", ttlSecs: 3600 } });
+    expect(formFromRoute(r).cache).toEqual({ mode: "always", ttl: "3600" });
+    const back = toRouteForm(formFromRoute(r));
+    expect(back.ok && back.form.cache).toEqual({ mode: "always", ttlSecs: 3600 });
+  });
+
+  it("sends an empty lifetime as the default and refuses one outside 1 s to 30 days at its field", () => {
+    const ok = (ttl: string) => {
+      const r = toRouteForm(form({ cache: { mode: "always", ttl } }));
+      return r.ok ? r.form.cache.ttlSecs : r;
+    };
+    expect(ok("  ")).toBeNull();
+    expect(ok("1")).toBe(1);
+    expect(ok("2592000")).toBe(2_592_000);
+    for (const bad of ["0", "2592001", "1.5", "-3", "ten"]) {
+      expect(toRouteForm(form({ cache: { mode: "auto", ttl: bad } }))).toMatchObject({ ok: false, field: "cacheTtl" });
+    }
+  });
+
+  it("keeps a valid lifetime of a route turned off and drops a bad one", () => {
+    const kept = toRouteForm(form({ cache: { mode: "off", ttl: "60" } }));
+    expect(kept.ok && kept.form.cache).toEqual({ mode: "off", ttlSecs: 60 });
+    const dropped = toRouteForm(form({ cache: { mode: "off", ttl: "0" } }));
+    expect(dropped.ok && dropped.form.cache).toEqual({ mode: "off", ttlSecs: null });
   });
 });
 

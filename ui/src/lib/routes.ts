@@ -1,6 +1,7 @@
 // Pure helpers for the Routes page: strategies in words, the route editor's form and what it
 // sends to the core, candidate reordering, and the gateway's live state in words and colours.
-import type { Backend, Breaker, Candidate, LiveState, Route, RouteForm, RouteStrategy } from "../ipc/types";
+import type { Backend, Breaker, Candidate, LiveState, Route, RouteCacheMode, RouteForm, RouteStrategy } from "../ipc/types";
+import { parseRouteTtl } from "./cache";
 import type { Tone } from "./format";
 import { formatMs } from "./requests-format";
 
@@ -60,7 +61,9 @@ export function candidateProblem(c: Pick<Candidate, "backendName" | "backendEnab
 
 export type CandidateRow = { key: number; backendId: string; model: string; weight: number | null };
 export type CompositeWeights = { cost: number | null; latency: number | null; availability: number | null };
-export type RouteEditorForm = { name: string; strategy: StrategyType; composite: CompositeWeights; candidates: CandidateRow[] };
+/** The route's response cache as typed: the mode, and the lifetime in seconds (empty: the default). */
+export type CacheDraft = { mode: RouteCacheMode; ttl: string };
+export type RouteEditorForm = { name: string; strategy: StrategyType; composite: CompositeWeights; candidates: CandidateRow[]; cache: CacheDraft };
 
 export const DEFAULT_COMPOSITE: Readonly<CompositeWeights> = { cost: 40, latency: 40, availability: 20 };
 export const DEFAULT_WEIGHT = 1;
@@ -79,7 +82,7 @@ export function defaultBackendId(backends: ReadonlyArray<Pick<Backend, "id" | "e
 
 export function emptyRouteForm(backends: ReadonlyArray<Pick<Backend, "id" | "enabled">>): RouteEditorForm {
   const first = defaultBackendId(backends);
-  return { name: "", strategy: "priority", composite: { ...DEFAULT_COMPOSITE }, candidates: first ? [candidateRow(first)] : [] };
+  return { name: "", strategy: "priority", composite: { ...DEFAULT_COMPOSITE }, candidates: first ? [candidateRow(first)] : [], cache: { mode: "auto", ttl: "" } };
 }
 
 export function formFromRoute(route: Route): RouteEditorForm {
@@ -89,6 +92,7 @@ export function formFromRoute(route: Route): RouteEditorForm {
     strategy: s.type,
     composite: s.type === "composite" ? { cost: s.cost, latency: s.latency, availability: s.availability } : { ...DEFAULT_COMPOSITE },
     candidates: route.candidates.map((c) => candidateRow(c.backendId, c.model, c.weight)),
+    cache: { mode: route.cache.mode, ttl: route.cache.ttlSecs ? String(route.cache.ttlSecs) : "" },
   };
 }
 
@@ -99,7 +103,8 @@ export function toStrategy(type: StrategyType, w: CompositeWeights): RouteStrate
 const U32_MAX = 0xffff_ffff;
 const finite = (n: number | null): n is number => typeof n === "number" && Number.isFinite(n);
 
-export type Converted = { ok: true; form: RouteForm } | { ok: false; message: string };
+/** A refusal says which input it is about when it is one of its own (`cacheTtl`); else the form's. */
+export type Converted = { ok: true; form: RouteForm } | { ok: false; message: string; field?: "cacheTtl" };
 
 /**
  * What the editor sends. Only what the wire format cannot carry is refused here (an empty number
@@ -120,7 +125,14 @@ export function toRouteForm(form: RouteEditorForm): Converted {
     const w = form.composite;
     if (![w.cost, w.latency, w.availability].every(finite)) return { ok: false, message: "Composite weights must be numbers from 0 to 100." };
   }
-  return { ok: true, form: { name: form.name.trim(), strategy: toStrategy(form.strategy, form.composite), candidates } };
+  // An "off" route hides its lifetime: a valid one is kept for when the cache is back on, a bad one dropped.
+  const parsed = parseRouteTtl(form.cache.ttl);
+  const ttl = !parsed.ok && form.cache.mode === "off" ? ({ ok: true, ttlSecs: null } as const) : parsed;
+  if (!ttl.ok) return { ok: false, message: ttl.message, field: "cacheTtl" };
+  return {
+    ok: true,
+    form: { name: form.name.trim(), strategy: toStrategy(form.strategy, form.composite), candidates, cache: { mode: form.cache.mode, ttlSecs: ttl.ttlSecs } },
+  };
 }
 
 /** The list with the item at `index` moved up (-1) or down (+1); unchanged at either end. */

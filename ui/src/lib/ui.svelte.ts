@@ -1,9 +1,9 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend, Route } from "../ipc/types";
 
-export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "routes" | "readiness" | "requests" | "settings";
+export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "routes" | "cache" | "readiness" | "requests" | "settings";
 
-/** Sidebar order; Ctrl+1…9 (⌘ on macOS) switch to them in this order. */
+/** Sidebar order; Ctrl+1…9 then Ctrl+0 (⌘ on macOS) switch to them in this order, like the digit row. */
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
   { id: "health", label: "Health", shortcut: "Ctrl+2" },
@@ -11,15 +11,17 @@ export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }>
   { id: "backends", label: "Backends", shortcut: "Ctrl+4" },
   { id: "gateway", label: "Gateway", shortcut: "Ctrl+5" },
   { id: "routes", label: "Routes", shortcut: "Ctrl+6" },
-  { id: "readiness", label: "Readiness", shortcut: "Ctrl+7" },
-  { id: "requests", label: "Requests", shortcut: "Ctrl+8" },
-  { id: "settings", label: "Settings", shortcut: "Ctrl+9" },
+  { id: "cache", label: "Cache", shortcut: "Ctrl+7" },
+  { id: "readiness", label: "Readiness", shortcut: "Ctrl+8" },
+  { id: "requests", label: "Requests", shortcut: "Ctrl+9" },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+0" },
 ];
 
-/** The page Ctrl+<key> opens, if any: "1" is the first page. */
+/** The page Ctrl+<key> opens, if any: "1" is the first page and "0" the tenth, as on the digit row. */
 export function pageForShortcut(key: string): Page | null {
-  if (!/^[1-9]$/.test(key)) return null;
-  return PAGES[Number(key) - 1]?.id ?? null;
+  if (!/^[0-9]$/.test(key)) return null;
+  const index = key === "0" ? 9 : Number(key) - 1;
+  return PAGES[index]?.id ?? null;
 }
 
 export type Modal =
