@@ -107,6 +107,12 @@ impl Cache {
         lock(&self.inner.memory).get(key, self.now())
     }
 
+    /// [`Cache::peek_memory`] for a request that already looked once (not counted again for
+    /// admission).
+    pub(crate) fn peek_memory_again(&self, key: &CacheKey) -> Option<Arc<CachedAnswer>> {
+        lock(&self.inner.memory).get_again(key, self.now())
+    }
+
     /// Disk only (blocking); a hit is promoted to memory. Disk failures are counted, a miss.
     pub(crate) fn disk_lookup(&self, key: &CacheKey) -> Option<Arc<CachedAnswer>> {
         let disk = self.inner.disk.as_ref()?;

@@ -142,7 +142,7 @@ impl Cache {
             // The leader failed or was cancelled: its marker is gone; try again.
         };
         // Stored between the memory check and taking the lead.
-        if let Some(a) = self.peek_memory(&key) {
+        if let Some(a) = self.peek_memory_again(&key) {
             self.record(route, Event::Hit { shared: false }, Some(&a));
             return Lookup::Found(a, Source::Hit);
         }

@@ -6,7 +6,9 @@
 //!   and transport metadata; [`is_cacheable`] is the policy (temperature 0 or opt-in, `n ≤ 1`).
 //! * [`entry`] is the stored [`CachedAnswer`] (a canonical reply, replayable in either format and
 //!   as a stream) and its versioned, checksummed encoding.
-//! * [`memory`] is the in-memory LRU bounded by entries and bytes, with a TTL per entry.
+//! * [`memory`] is the in-memory layer bounded by entries and bytes, with a TTL per entry: LRU
+//!   eviction with frequency-based (TinyLFU-style) admission, so one-off keys do not push out
+//!   popular ones.
 //! * [`disk`] is the persistent SQLite layer: its own file, a byte cap, LRU eviction.
 //! * [`cache`] combines them, with invalidation and accounting.
 //! * [`flight`] is single-flight: [`Cache::lookup`] answers or hands out one [`Lease`] per key,

@@ -1,15 +1,18 @@
 //! Response-cache benchmark: lookup latency per layer, batch latency (for the SQLite layer, 100
 //! sequential `get`s against one `get_many` of the same size), the hit rate of an 80/20 workload
-//! with the default memory bound, and the memory held by 10,000 typical entries.
+//! with the default memory bound (with reference rates: once warm, an oracle that knows the hot
+//! set, and the clairvoyant optimum), and the memory held by 10,000 typical entries.
 //! Run with `cargo run --release -p switchyard-cache --bin cache-bench`.
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_cache::{
     Cache, CacheConfig, CacheKey, CachedAnswer, DiskCache, MemoryCache, MemoryConfig, OutputExtras,
+    DEFAULT_MAX_ENTRIES,
 };
 use switchyard_wire::{ChatRequest, ChatResponse, Message, Part, Role, StopReason, Usage};
 
@@ -230,18 +233,25 @@ fn main() -> Result<(), Box<dyn Error>> {
         db_bytes as f64 / 1e6
     );
 
-    // 80/20 workload over 10,000 distinct requests, default 2,000-entry memory layer.
+    // 80/20 workload over 10,000 distinct requests, default 2,000-entry memory layer: every
+    // request is a lookup, and a miss stores the answer (as `Cache` does after the upstream call).
+    let total = 200_000usize;
+    let workload: Vec<u64> = (0..total)
+        .map(|_| {
+            if rng.next() % 100 < 80 {
+                rng.next() % 2000
+            } else {
+                2000 + rng.next() % 8000
+            }
+        })
+        .collect();
     let mut mem = MemoryCache::new(MemoryConfig::default());
-    let (mut hits, total) = (0u64, 200_000u64);
-    for _ in 0..total {
-        let i = if rng.next() % 100 < 80 {
-            rng.next() % 2000
-        } else {
-            2000 + rng.next() % 8000
-        };
+    let (mut hits, mut late_hits) = (0u64, 0u64);
+    for (n, &i) in workload.iter().enumerate() {
         let k = &keys[i as usize];
         if mem.get(k, T0).is_some() {
             hits += 1;
+            late_hits += u64::from(n >= total / 2);
         } else {
             let a = answer(i);
             let bytes = a.encode().len();
@@ -252,8 +262,49 @@ fn main() -> Result<(), Box<dyn Error>> {
         "80/20 over 10k, 2000 in memory: hit rate {:.1} % ({hits}/{total}; upper bound with disk ≈ 100 % after warm-up)",
         hits as f64 * 100.0 / total as f64
     );
+    // References: a layer that knew the hot 2,000 in advance still misses each one's first
+    // request; the clairvoyant optimum also keeps cold answers that are about to be asked again.
+    let hot: Vec<u64> = workload.iter().copied().filter(|&i| i < 2000).collect();
+    let first_asks = hot.iter().collect::<HashSet<_>>().len();
+    println!(
+        "80/20 references: second half {:.1} %; knowing the hot set {:.1} %; clairvoyant {:.1} %",
+        late_hits as f64 * 100.0 / (total / 2) as f64,
+        (hot.len() - first_asks) as f64 * 100.0 / total as f64,
+        belady(&workload, DEFAULT_MAX_ENTRIES) as f64 * 100.0 / total as f64
+    );
 
     Ok(())
+}
+
+/// Hits of the clairvoyant optimum with `slots` entries (Belady's MIN, allowed not to store a
+/// missed answer): on a miss, evict — or skip storing — whichever is needed again last.
+fn belady(workload: &[u64], slots: usize) -> u64 {
+    let mut next = vec![usize::MAX; workload.len()];
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    for (n, &i) in workload.iter().enumerate().rev() {
+        next[n] = seen.insert(i, n).unwrap_or(usize::MAX);
+    }
+    // Held ids by their next use; `held` maps an id to that next use.
+    let mut by_next: BTreeSet<(usize, u64)> = BTreeSet::new();
+    let mut held: HashMap<u64, usize> = HashMap::new();
+    let mut hits = 0;
+    for (n, &i) in workload.iter().enumerate() {
+        if let Some(at) = held.remove(&i) {
+            hits += 1;
+            by_next.remove(&(at, i));
+        } else if held.len() >= slots {
+            match by_next.last() {
+                Some(&(last, victim)) if last > next[n] => {
+                    by_next.remove(&(last, victim));
+                    held.remove(&victim);
+                }
+                _ => continue,
+            }
+        }
+        held.insert(i, next[n]);
+        by_next.insert((next[n], i));
+    }
+    hits
 }
 
 /// Memory held by 10,000 typical entries (measured first, before other allocations).
