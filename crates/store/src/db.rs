@@ -152,6 +152,37 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE requests ADD COLUMN cache TEXT;
     ALTER TABLE requests ADD COLUMN saved_usd REAL;
     ALTER TABLE routes ADD COLUMN cache TEXT NOT NULL DEFAULT '';",
+    // 7: usage rollups per UTC hour and (backend, model, route, token), kept with every ledger
+    // batch; filled from the existing ledger once.
+    "CREATE TABLE usage_hours (
+        hour_ms            INTEGER NOT NULL,
+        backend            TEXT NOT NULL,
+        model              TEXT NOT NULL,
+        route              TEXT NOT NULL,
+        token_name         TEXT NOT NULL,
+        requests           INTEGER NOT NULL,
+        errors             INTEGER NOT NULL,
+        cache_hits         INTEGER NOT NULL,
+        input_tokens       INTEGER NOT NULL,
+        output_tokens      INTEGER NOT NULL,
+        cache_read_tokens  INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_usd           REAL NOT NULL,
+        unpriced           INTEGER NOT NULL,
+        saved_usd          REAL NOT NULL,
+        latency_ms_sum     INTEGER NOT NULL,
+        PRIMARY KEY (hour_ms, backend, model, route, token_name)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO usage_hours
+    SELECT CAST(strftime('%s', substr(started_at, 1, 19)) AS INTEGER) / 3600 * 3600000,
+           COALESCE(backend, ''), COALESCE(model, requested_model), COALESCE(route, ''),
+           COALESCE(token_name, ''), COUNT(*),
+           SUM(status >= 400 OR status = 0), SUM(COALESCE(cache IN ('hit', 'shared'), 0)),
+           SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens),
+           SUM(cache_write_tokens), COALESCE(SUM(cost_usd), 0.0), SUM(cost_usd IS NULL),
+           COALESCE(SUM(saved_usd), 0.0), SUM(latency_ms)
+    FROM requests WHERE strftime('%s', substr(started_at, 1, 19)) IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

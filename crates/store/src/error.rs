@@ -8,6 +8,9 @@ pub enum StoreError {
     TooNew { found: u32, supported: u32 },
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// A query asked for something that cannot be answered (a programming error upstream).
+    #[error("invalid query: {0}")]
+    Invalid(String),
 }
 
 impl StoreError {

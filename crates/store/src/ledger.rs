@@ -107,27 +107,34 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
 }
 
 impl Store {
-    /// Writes a batch of requests with their attempts in one transaction.
+    /// Writes a batch of requests with their attempts, and adds them to the usage rollups, in
+    /// one transaction. Idempotent: a request id already in the ledger is skipped.
     pub fn insert_requests(&self, batch: &[RequestRecord]) -> Result<(), StoreError> {
         self.with(|c| {
             let tx = c.transaction()?;
+            let mut inserted = Vec::with_capacity(batch.len());
             {
                 let mut req = tx.prepare_cached(&format!(
-                    "INSERT OR REPLACE INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+                    "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+                     ON CONFLICT (id) DO NOTHING"
                 ))?;
                 let mut att = tx.prepare_cached(
                     "INSERT OR REPLACE INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?;
                 for r in batch {
-                    req.execute(params![
+                    let fresh = req.execute(params![
                         r.id, r.started_at, r.token_name, r.inbound, r.route, r.requested_model,
                         r.backend, r.key_label, r.model, r.status, r.error_class, r.reason,
                         r.attempts, r.latency_ms, r.ttfb_ms, i64_of(r.input_tokens),
                         i64_of(r.output_tokens), i64_of(r.cache_read_tokens),
                         i64_of(r.cache_write_tokens), r.cost_usd, r.streamed, r.cache,
                         r.saved_usd
-                    ])?;
+                    ])? == 1;
+                    if !fresh {
+                        continue;
+                    }
+                    inserted.push(r);
                     for a in &r.attempt_list {
                         att.execute(params![
                             r.id, a.n, a.backend, a.key_label, a.model, a.status, a.error_class,
@@ -136,6 +143,7 @@ impl Store {
                     }
                 }
             }
+            crate::usage::roll_up(&tx, &inserted)?;
             tx.commit()?;
             Ok(())
         })

@@ -15,6 +15,7 @@ mod ledger;
 mod routes;
 mod settings;
 mod tokens;
+mod usage;
 
 pub use alerts::{AlertRow, ReadinessRow};
 pub use backends::{BackendLimits, BackendRow, MonitorSettings};
@@ -27,6 +28,7 @@ pub use keys::KeyRow;
 pub use ledger::{AttemptRecord, RequestFilter, RequestRecord};
 pub use routes::RouteRow;
 pub use tokens::TokenRow;
+pub use usage::{hour_of, Dimension, UsageTotals};
 
 /// The current time as RFC 3339 (UTC), the format every timestamp column uses.
 pub fn now() -> String {
