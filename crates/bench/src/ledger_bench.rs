@@ -107,7 +107,11 @@ fn time_query<T>(label: &str, mut f: impl FnMut() -> Result<T, switchyard_store:
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     ms.sort_by(f64::total_cmp);
-    let verdict = if ms[ms.len() - 1] <= 50.0 { "✓" } else { "✗" };
+    let verdict = if ms[ms.len() - 1] <= 50.0 {
+        "✓"
+    } else {
+        "✗"
+    };
     println!(
         "  {label:<44} p50 {:>7.2} ms  max {:>7.2} ms  {verdict}",
         ms[ms.len() / 2],
@@ -127,7 +131,10 @@ fn main() -> Result<(), String> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
     let (start, span) = (now - 90 * DAY_MS, 90 * DAY_MS);
     let mut rng = Rng(0x5eed_1ed9_e4b3_0001);
-    println!("ledger-bench: {rows} rows over 90 days into {}", path.display());
+    println!(
+        "ledger-bench: {rows} rows over 90 days into {}",
+        path.display()
+    );
     let began = Instant::now();
     let mut batch = Vec::with_capacity(1000);
     let mut i = 0;

@@ -71,15 +71,17 @@ async fn main() -> Result<(), String> {
         clock: Arc::new(switchyard_gateway::SystemClock),
         // A memory-only response cache: the plain body below is not cacheable (no temperature 0),
         // so the main numbers include the cache decision every request pays.
-        cache: Some(switchyard_cache::Cache::new(
-            switchyard_cache::CacheConfig::default(),
-            None,
-            Arc::new(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            }),
-        )),
+        cache: (!args.iter().any(|a| a == "--no-cache")).then(|| {
+            switchyard_cache::Cache::new(
+                switchyard_cache::CacheConfig::default(),
+                None,
+                Arc::new(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                }),
+            )
+        }),
     };
     let config = GatewayConfig {
         bind: "127.0.0.1:0".parse().map_err(|_| "addr")?,
