@@ -175,10 +175,10 @@ fn main() -> Result<(), String> {
     ] {
         time_query(label, || store.usage_by(dim, day30, now));
     }
-    time_query("cache usage per route, 24 h (raw rows)", || {
+    time_query("cache usage per route, 24 h", || {
         store.cache_usage_since(&rfc3339(now - DAY_MS))
     });
-    time_query("cache usage per route, 30 d (raw rows)", || {
+    time_query("cache usage per route, 30 d", || {
         store.cache_usage_since(&rfc3339(day30))
     });
     time_query("Requests page: newest 100", || {

@@ -1,6 +1,6 @@
-//! How requests met the response cache, from the ledger: lookups, hits and money saved per
-//! route since a time. The ledger is the persistent record, so these numbers survive restarts
-//! (the cache's own counters do not).
+//! How requests met the response cache, from the ledger's hourly rollups: lookups, hits and
+//! money saved per route since a time. The ledger is the persistent record, so these numbers
+//! survive restarts (the cache's own counters do not).
 //!
 //! A lookup is a request whose `cache` column is `hit`, `shared`, `miss` or `refresh`; `bypass`
 //! and `skip` (not cacheable) requests never consulted the cache and are not counted.
@@ -31,34 +31,23 @@ impl CacheUsageRow {
 }
 
 impl Store {
-    /// Cache use per route since `since` (RFC 3339), busiest first.
+    /// Cache use per route since `since` (RFC 3339; counted from the start of its hour), busiest
+    /// first. Read from the hourly rollups, so it stays fast however large the ledger grows.
     pub fn cache_usage_since(&self, since: &str) -> Result<Vec<CacheUsageRow>, StoreError> {
-        self.with(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT COALESCE(route, requested_model),
-                        SUM(cache IN ('hit', 'shared', 'miss', 'refresh')),
-                        SUM(cache IN ('hit', 'shared')),
-                        SUM(cache = 'shared'),
-                        COALESCE(SUM(saved_usd), 0.0),
-                        SUM(cache IN ('bypass', 'skip'))
-                 FROM requests WHERE started_at >= ?1 AND cache IS NOT NULL
-                 GROUP BY 1 ORDER BY 2 DESC, 1",
-            )?;
-            let rows = st
-                .query_map([since], |r| {
-                    let n = |i: usize| r.get::<_, i64>(i).map(|v| u64::try_from(v).unwrap_or(0));
-                    Ok(CacheUsageRow {
-                        route: r.get(0)?,
-                        lookups: n(1)?,
-                        hits: n(2)?,
-                        shared: n(3)?,
-                        saved_usd: r.get(4)?,
-                        skipped: n(5)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
+        let from = crate::usage::hour_of(since)
+            .ok_or_else(|| StoreError::Invalid(format!("not an RFC 3339 time: {since}")))?;
+        Ok(self
+            .cache_usage_by_route(from, i64::MAX)?
+            .into_iter()
+            .map(|(route, t)| CacheUsageRow {
+                route,
+                lookups: t.cache_lookups,
+                hits: t.cache_hits,
+                shared: t.cache_shared,
+                saved_usd: t.saved_usd,
+                skipped: t.cache_skipped,
+            })
+            .collect())
     }
 }
 

@@ -152,37 +152,57 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE requests ADD COLUMN cache TEXT;
     ALTER TABLE requests ADD COLUMN saved_usd REAL;
     ALTER TABLE routes ADD COLUMN cache TEXT NOT NULL DEFAULT '';",
-    // 7: usage rollups per UTC hour and (backend, model, route, token), kept with every ledger
-    // batch; filled from the existing ledger once.
+    // 7: usage rollups per UTC hour, kept with every ledger batch and filled from the existing
+    // ledger once: per backend and model, and per single other dimension (route, token, and the
+    // cache page's "route or model" of requests that met the cache).
     "CREATE TABLE usage_hours (
-        hour_ms            INTEGER NOT NULL,
-        backend            TEXT NOT NULL,
-        model              TEXT NOT NULL,
-        route              TEXT NOT NULL,
-        token_name         TEXT NOT NULL,
-        requests           INTEGER NOT NULL,
-        errors             INTEGER NOT NULL,
-        cache_hits         INTEGER NOT NULL,
-        input_tokens       INTEGER NOT NULL,
-        output_tokens      INTEGER NOT NULL,
-        cache_read_tokens  INTEGER NOT NULL,
-        cache_write_tokens INTEGER NOT NULL,
-        cost_usd           REAL NOT NULL,
-        unpriced           INTEGER NOT NULL,
-        saved_usd          REAL NOT NULL,
-        latency_ms_sum     INTEGER NOT NULL,
-        PRIMARY KEY (hour_ms, backend, model, route, token_name)
+        hour_ms INTEGER NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL,
+        requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL,
+        latency_ms_sum INTEGER NOT NULL, cache_lookups INTEGER NOT NULL,
+        cache_hits INTEGER NOT NULL, cache_shared INTEGER NOT NULL,
+        cache_skipped INTEGER NOT NULL, saved_usd REAL NOT NULL,
+        PRIMARY KEY (hour_ms, backend, model)
     ) STRICT, WITHOUT ROWID;
+    CREATE TABLE usage_hours_by (
+        hour_ms INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,
+        requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL,
+        latency_ms_sum INTEGER NOT NULL, cache_lookups INTEGER NOT NULL,
+        cache_hits INTEGER NOT NULL, cache_shared INTEGER NOT NULL,
+        cache_skipped INTEGER NOT NULL, saved_usd REAL NOT NULL,
+        PRIMARY KEY (dim, hour_ms, value)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TEMP VIEW usage_src AS
+    SELECT CAST(strftime('%s', substr(started_at, 1, 19)) AS INTEGER) / 3600 * 3600000 AS h,
+           COALESCE(backend, '') AS backend, COALESCE(model, requested_model) AS model,
+           COALESCE(route, '') AS route, COALESCE(token_name, '') AS token,
+           COALESCE(route, requested_model) AS cache_route, cache,
+           (status >= 400 OR status = 0) AS err, input_tokens, output_tokens,
+           cache_read_tokens, cache_write_tokens, cost_usd, latency_ms, saved_usd
+    FROM requests WHERE strftime('%s', substr(started_at, 1, 19)) IS NOT NULL;
     INSERT INTO usage_hours
-    SELECT CAST(strftime('%s', substr(started_at, 1, 19)) AS INTEGER) / 3600 * 3600000,
-           COALESCE(backend, ''), COALESCE(model, requested_model), COALESCE(route, ''),
-           COALESCE(token_name, ''), COUNT(*),
-           SUM(status >= 400 OR status = 0), SUM(COALESCE(cache IN ('hit', 'shared'), 0)),
-           SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens),
-           SUM(cache_write_tokens), COALESCE(SUM(cost_usd), 0.0), SUM(cost_usd IS NULL),
-           COALESCE(SUM(saved_usd), 0.0), SUM(latency_ms)
-    FROM requests WHERE strftime('%s', substr(started_at, 1, 19)) IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5;",
+    SELECT h, backend, model, COUNT(*), SUM(err), SUM(input_tokens), SUM(output_tokens),
+           SUM(cache_read_tokens), SUM(cache_write_tokens), COALESCE(SUM(cost_usd), 0.0),
+           SUM(cost_usd IS NULL), SUM(latency_ms),
+           SUM(COALESCE(cache IN ('hit', 'shared', 'miss', 'refresh'), 0)),
+           SUM(COALESCE(cache IN ('hit', 'shared'), 0)), SUM(COALESCE(cache = 'shared', 0)),
+           SUM(COALESCE(cache IN ('bypass', 'skip'), 0)), COALESCE(SUM(saved_usd), 0.0)
+    FROM usage_src GROUP BY 1, 2, 3;
+    INSERT INTO usage_hours_by
+    SELECT h, d.dim, CASE d.dim WHEN 'route' THEN route WHEN 'token' THEN token ELSE cache_route END,
+           COUNT(*), SUM(err), SUM(input_tokens), SUM(output_tokens),
+           SUM(cache_read_tokens), SUM(cache_write_tokens), COALESCE(SUM(cost_usd), 0.0),
+           SUM(cost_usd IS NULL), SUM(latency_ms),
+           SUM(COALESCE(cache IN ('hit', 'shared', 'miss', 'refresh'), 0)),
+           SUM(COALESCE(cache IN ('hit', 'shared'), 0)), SUM(COALESCE(cache = 'shared', 0)),
+           SUM(COALESCE(cache IN ('bypass', 'skip'), 0)), COALESCE(SUM(saved_usd), 0.0)
+    FROM usage_src, (SELECT 'route' AS dim UNION ALL SELECT 'token' UNION ALL SELECT 'cache') AS d
+    WHERE d.dim != 'cache' OR cache IS NOT NULL
+    GROUP BY 1, 2, 3;
+    DROP VIEW usage_src;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

@@ -1,7 +1,10 @@
-//! Usage rollups: the ledger summed per UTC hour and (backend, model, route, token), kept up to
-//! date in the same transaction as every ledger batch, so cost and usage charts read a few
-//! thousand rollup rows instead of scanning millions of requests, and outlive the raw rows'
-//! retention.
+//! Usage rollups: the ledger summed per UTC hour, kept up to date in the same transaction as
+//! every ledger batch, so cost and usage charts read a few thousand rollup rows instead of
+//! scanning millions of requests, and outlive the raw rows' retention. Two narrow tables rather
+//! than one wide one (a table keyed by every dimension at once grows with their product):
+//! `usage_hours` per (backend, model), and `usage_hours_by` per single other dimension — `route`,
+//! `token`, and `cache` (the Cache page's "route, or the model when no route applied", for
+//! requests that met the cache).
 //!
 //! Invariants:
 //! - a request is rolled up exactly once: ledger inserts are idempotent by request id (a
@@ -10,7 +13,7 @@
 //! - hours are UTC; charts group them into the user's days with a whole-minute offset.
 
 use crate::{RequestRecord, Store, StoreError};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, params_from_iter, Transaction};
 use std::collections::HashMap;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -33,6 +36,12 @@ pub struct UsageTotals {
     pub unpriced: u64,
     pub saved_usd: f64,
     pub latency_ms_sum: u64,
+    /// Requests that consulted the response cache (hit, shared, miss, refresh).
+    pub cache_lookups: u64,
+    /// Of those, answered without an upstream call through a concurrent identical request.
+    pub cache_shared: u64,
+    /// Requests that skipped the cache (bypass header, or not cacheable).
+    pub cache_skipped: u64,
 }
 
 impl UsageTotals {
@@ -50,6 +59,11 @@ impl UsageTotals {
         }
         self.saved_usd += r.saved_usd.filter(|s| s.is_finite()).unwrap_or(0.0);
         self.latency_ms_sum += u64::from(r.latency_ms);
+        let cache = r.cache.as_deref();
+        self.cache_lookups +=
+            u64::from(matches!(cache, Some("hit" | "shared" | "miss" | "refresh")));
+        self.cache_shared += u64::from(cache == Some("shared"));
+        self.cache_skipped += u64::from(matches!(cache, Some("bypass" | "skip")));
     }
 }
 
@@ -63,12 +77,28 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    fn column(self) -> &'static str {
+    /// Where it is summed: a column of `usage_hours`, or a `dim` of `usage_hours_by`.
+    fn source(self) -> Source {
         match self {
-            Dimension::Backend => "backend",
-            Dimension::Model => "model",
-            Dimension::Route => "route",
-            Dimension::Token => "token_name",
+            Dimension::Backend => Source::Column("backend"),
+            Dimension::Model => Source::Column("model"),
+            Dimension::Route => Source::By("route"),
+            Dimension::Token => Source::By("token"),
+        }
+    }
+}
+
+enum Source {
+    Column(&'static str),
+    By(&'static str),
+}
+
+impl Source {
+    /// `(table with its filter, key expression)`.
+    fn sql(&self) -> (String, &'static str) {
+        match self {
+            Source::Column(col) => ("usage_hours WHERE 1 = 1".to_string(), col),
+            Source::By(dim) => (format!("usage_hours_by WHERE dim = '{dim}'"), "value"),
         }
     }
 }
@@ -81,68 +111,105 @@ pub fn hour_of(rfc3339: &str) -> Option<i64> {
     Some(ms.div_euclid(HOUR_MS) * HOUR_MS)
 }
 
-type GroupKey = (i64, String, String, String, String);
-
 /// Adds newly inserted requests to the rollups, inside the ledger's transaction.
 pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Result<(), StoreError> {
-    let mut groups: HashMap<GroupKey, UsageTotals> = HashMap::new();
+    let mut pairs: HashMap<(i64, String, String), UsageTotals> = HashMap::new();
+    let mut by: HashMap<(i64, &'static str, String), UsageTotals> = HashMap::new();
     for r in inserted {
         let Some(hour) = hour_of(&r.started_at) else {
             tracing::warn!(id = %r.id, "ledger row with an unreadable time not rolled up");
             continue;
         };
-        let key = (
-            hour,
-            r.backend.clone().unwrap_or_default(),
-            r.model.clone().unwrap_or_else(|| r.requested_model.clone()),
-            r.route.clone().unwrap_or_default(),
-            r.token_name.clone().unwrap_or_default(),
-        );
-        groups.entry(key).or_default().add(r);
+        let model = r.model.clone().unwrap_or_else(|| r.requested_model.clone());
+        let backend = r.backend.clone().unwrap_or_default();
+        pairs.entry((hour, backend, model)).or_default().add(r);
+        let route = r.route.clone().unwrap_or_default();
+        by.entry((hour, "route", route)).or_default().add(r);
+        let token = r.token_name.clone().unwrap_or_default();
+        by.entry((hour, "token", token)).or_default().add(r);
+        if r.cache.is_some() {
+            let key = r.route.clone().unwrap_or_else(|| r.requested_model.clone());
+            by.entry((hour, "cache", key)).or_default().add(r);
+        }
     }
-    let mut up = tx.prepare_cached(
-        "INSERT INTO usage_hours (hour_ms, backend, model, route, token_name, requests, errors,
-           cache_hits, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-           cost_usd, unpriced, saved_usd, latency_ms_sum)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (hour_ms, backend, model, route, token_name) DO UPDATE SET
-           requests = requests + excluded.requests, errors = errors + excluded.errors,
-           cache_hits = cache_hits + excluded.cache_hits,
-           input_tokens = input_tokens + excluded.input_tokens,
-           output_tokens = output_tokens + excluded.output_tokens,
-           cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-           cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-           cost_usd = cost_usd + excluded.cost_usd, unpriced = unpriced + excluded.unpriced,
-           saved_usd = saved_usd + excluded.saved_usd,
-           latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum",
-    )?;
-    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    for ((hour, backend, model, route, token), t) in groups {
-        up.execute(params![
-            hour,
-            backend,
-            model,
-            route,
-            token,
-            n(t.requests),
-            n(t.errors),
-            n(t.cache_hits),
-            n(t.input_tokens),
-            n(t.output_tokens),
-            n(t.cache_read_tokens),
-            n(t.cache_write_tokens),
-            t.cost_usd,
-            n(t.unpriced),
-            t.saved_usd,
-            n(t.latency_ms_sum),
-        ])?;
+    let mut up = tx.prepare_cached(&upsert("usage_hours", "backend, model"))?;
+    for ((hour, backend, model), t) in &pairs {
+        up.execute(params_from_iter(values(*hour, backend, model, t)))?;
+    }
+    let mut up = tx.prepare_cached(&upsert("usage_hours_by", "dim, value"))?;
+    for ((hour, dim, value), t) in &by {
+        up.execute(params_from_iter(values(*hour, dim, value, t)))?;
     }
     Ok(())
 }
 
-const SUMS: &str = "SUM(requests), SUM(errors), SUM(cache_hits), SUM(input_tokens),
-    SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_usd),
-    SUM(unpriced), SUM(saved_usd), SUM(latency_ms_sum)";
+const SUM_COLUMNS: [&str; 14] = [
+    "requests",
+    "errors",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cost_usd",
+    "unpriced",
+    "latency_ms_sum",
+    "cache_lookups",
+    "cache_hits",
+    "cache_shared",
+    "cache_skipped",
+    "saved_usd",
+];
+
+/// `INSERT … ON CONFLICT DO UPDATE` adding every sum, for a table keyed by `hour_ms, <keys>`.
+fn upsert(table: &str, keys: &str) -> String {
+    let cols = SUM_COLUMNS.join(", ");
+    let marks: Vec<String> = (1..=SUM_COLUMNS.len() + 3)
+        .map(|i| format!("?{i}"))
+        .collect();
+    let adds: Vec<String> = SUM_COLUMNS
+        .iter()
+        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} (hour_ms, {keys}, {cols}) VALUES ({}) \
+         ON CONFLICT (hour_ms, {keys}) DO UPDATE SET {}",
+        marks.join(", "),
+        adds.join(", ")
+    )
+}
+
+fn values(hour: i64, a: &str, b: &str, t: &UsageTotals) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value::{Integer, Real, Text};
+    let n = |v: u64| Integer(i64::try_from(v).unwrap_or(i64::MAX));
+    vec![
+        Integer(hour),
+        Text(a.to_string()),
+        Text(b.to_string()),
+        n(t.requests),
+        n(t.errors),
+        n(t.input_tokens),
+        n(t.output_tokens),
+        n(t.cache_read_tokens),
+        n(t.cache_write_tokens),
+        Real(t.cost_usd),
+        n(t.unpriced),
+        n(t.latency_ms_sum),
+        n(t.cache_lookups),
+        n(t.cache_hits),
+        n(t.cache_shared),
+        n(t.cache_skipped),
+        Real(t.saved_usd),
+    ]
+}
+
+/// `SUM(col)` for every sum column, in [`SUM_COLUMNS`] order.
+fn sums() -> String {
+    SUM_COLUMNS
+        .iter()
+        .map(|c| format!("SUM({c})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn totals_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<UsageTotals> {
     let u = |i: usize| -> rusqlite::Result<u64> {
@@ -154,15 +221,18 @@ fn totals_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<UsageTotal
     Ok(UsageTotals {
         requests: u(0)?,
         errors: u(1)?,
-        cache_hits: u(2)?,
-        input_tokens: u(3)?,
-        output_tokens: u(4)?,
-        cache_read_tokens: u(5)?,
-        cache_write_tokens: u(6)?,
-        cost_usd: f(7)?,
-        unpriced: u(8)?,
-        saved_usd: f(9)?,
-        latency_ms_sum: u(10)?,
+        input_tokens: u(2)?,
+        output_tokens: u(3)?,
+        cache_read_tokens: u(4)?,
+        cache_write_tokens: u(5)?,
+        cost_usd: f(6)?,
+        unpriced: u(7)?,
+        latency_ms_sum: u(8)?,
+        cache_lookups: u(9)?,
+        cache_hits: u(10)?,
+        cache_shared: u(11)?,
+        cache_skipped: u(12)?,
+        saved_usd: f(13)?,
     })
 }
 
@@ -170,8 +240,10 @@ impl Store {
     /// Everything in `[since_ms, until_ms)` (hour starts, Unix ms).
     pub fn usage_totals(&self, since_ms: i64, until_ms: i64) -> Result<UsageTotals, StoreError> {
         self.with(|c| {
-            let sql =
-                format!("SELECT {SUMS} FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2");
+            let sql = format!(
+                "SELECT {} FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2",
+                sums()
+            );
             Ok(c.prepare_cached(&sql)?
                 .query_row(params![since_ms, until_ms], |r| totals_at(r, 0))?)
         })
@@ -184,11 +256,37 @@ impl Store {
         since_ms: i64,
         until_ms: i64,
     ) -> Result<Vec<(String, UsageTotals)>, StoreError> {
+        self.grouped(dim.source(), since_ms, until_ms)
+    }
+
+    /// Response-cache use per "route, or the requested model when no route applied", for
+    /// requests that met the cache in the range, busiest first.
+    pub fn cache_usage_by_route(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<(String, UsageTotals)>, StoreError> {
+        let mut rows = self.grouped(Source::By("cache"), since_ms, until_ms)?;
+        rows.sort_by(|a, b| {
+            b.1.cache_lookups
+                .cmp(&a.1.cache_lookups)
+                .then(a.0.cmp(&b.0))
+        });
+        Ok(rows)
+    }
+
+    fn grouped(
+        &self,
+        source: Source,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<(String, UsageTotals)>, StoreError> {
         self.with(|c| {
-            let col = dim.column();
+            let (table, key) = source.sql();
             let sql = format!(
-                "SELECT {col}, {SUMS} FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2
-                 GROUP BY {col} ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC, {col}"
+                "SELECT {key}, {} FROM {table} AND hour_ms >= ?1 AND hour_ms < ?2
+                 GROUP BY {key} ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC, {key}",
+                sums()
             );
             let mut st = c.prepare_cached(&sql)?;
             let rows = st
@@ -215,10 +313,14 @@ impl Store {
             return Err(StoreError::Invalid("buckets must be whole hours".into()));
         }
         self.with(|c| {
-            let key = split.map_or("''", Dimension::column);
+            let (table, key) = match split.map(Dimension::source) {
+                Some(src) => src.sql(),
+                None => ("usage_hours WHERE 1 = 1".to_string(), "''"),
+            };
             let sql = format!(
-                "SELECT ((hour_ms + ?4) / ?3) * ?3 - ?4 AS bucket, {key}, {SUMS} FROM usage_hours
-                 WHERE hour_ms >= ?1 AND hour_ms < ?2 GROUP BY bucket, {key} ORDER BY bucket, {key}"
+                "SELECT ((hour_ms + ?4) / ?3) * ?3 - ?4 AS bucket, {key}, {} FROM {table}
+                 AND hour_ms >= ?1 AND hour_ms < ?2 GROUP BY bucket, {key} ORDER BY bucket, {key}",
+                sums()
             );
             let mut st = c.prepare_cached(&sql)?;
             let rows = st

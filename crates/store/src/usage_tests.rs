@@ -187,4 +187,14 @@ fn upgrading_fills_the_rollups_from_the_existing_ledger() {
         hours.iter().map(|h| h.2.requests).collect::<Vec<_>>(),
         [2, 1]
     );
+    let by_route = s.usage_by(Dimension::Route, ALL.0, ALL.1).unwrap();
+    assert_eq!(
+        (by_route[0].0.as_str(), by_route[0].1),
+        ("", t),
+        "no route, all three"
+    );
+    let split = s
+        .usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Token))
+        .unwrap();
+    assert_eq!(split.len(), 2);
 }
