@@ -176,6 +176,7 @@ impl Switchyard {
     /// Entries per route from the cache; lookups, hits and savings since `since` (RFC 3339)
     /// from the ledger.
     pub async fn cache_overview(&self, since: String) -> Result<CacheOverview, AppError> {
+        parse_time(&since)?;
         self.flush_ledger_async().await;
         let cache = self.inner.cache.clone();
         self.blocking(move |inner| {

@@ -60,6 +60,10 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
     assert_eq!(mock.calls("chat"), 2);
     let o = h.app.cache_overview(SINCE.into()).await.unwrap();
     assert!(o.available);
+    assert!(matches!(
+        h.app.cache_overview("last week".into()).await,
+        Err(switchyard_app::AppError::Invalid(_))
+    ));
     assert_eq!(
         (o.overall.lookups, o.overall.hits, o.overall.entries),
         (3, 1, 2)
