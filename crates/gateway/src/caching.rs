@@ -153,6 +153,7 @@ pub async fn decide(
             route,
             served_by: None,
             collector: StreamCollector::new(),
+            prices: state.spend.prices(),
         })
     });
     Decision::Forward {
@@ -176,6 +177,8 @@ pub struct Capture {
     /// Kind, backend name and model of the backend that answered.
     served_by: Option<(BackendKind, String, String)>,
     collector: StreamCollector,
+    /// Prices the answer, so a later hit records what it saved.
+    prices: std::sync::Arc<switchyard_pricing::PriceTable>,
 }
 
 impl Capture {
@@ -197,15 +200,16 @@ impl Capture {
             route,
             served_by,
             collector,
+            prices,
         } = self;
         if let Some(resp) = collector.finish() {
-            store(lease, route, served_by, resp);
+            store(lease, route, served_by, resp, &prices);
         }
     }
 
     /// A buffered answer that parsed: store it.
     pub fn finish_buffered(self, resp: ChatResponse) {
-        store(self.lease, self.route, self.served_by, resp);
+        store(self.lease, self.route, self.served_by, resp, &self.prices);
     }
 }
 
@@ -214,11 +218,12 @@ fn store(
     route: String,
     served_by: Option<(BackendKind, String, String)>,
     response: ChatResponse,
+    prices: &switchyard_pricing::PriceTable,
 ) {
     let Some((kind, backend, model)) = served_by else {
         return;
     };
-    let cost_usd = crate::log::cost(Some(kind), Some(&model), &response.usage);
+    let cost_usd = crate::log::cost_in(prices, Some(kind), Some(&model), &response.usage);
     let answer = CachedAnswer {
         response,
         stored_at_unix_ms: now_ms(),

@@ -11,7 +11,7 @@
 //! With no candidate left: 503 naming each one and why.
 
 use crate::attempt::{announce, classify, load_key, Outcome, Sent};
-use crate::log::{cost_per_mtok, RequestLog};
+use crate::log::{cost_per_mtok_in, RequestLog};
 use crate::reply::{error, Shape};
 use crate::resolve::{Candidate, Plan};
 use crate::upstream::{self, Inbound};
@@ -35,12 +35,13 @@ pub async fn run(
     state.health.record_request(now);
     log.set_route(plan.route.clone());
     let priced = matches!(plan.strategy, Strategy::LowestCost | Strategy::Composite(_));
+    let prices = state.spend.prices();
     let stats: Vec<_> = plan
         .candidates
         .iter()
         .map(|c| {
             let cost = priced
-                .then(|| cost_per_mtok(c.target.kind, &c.model))
+                .then(|| cost_per_mtok_in(&prices, c.target.kind, &c.model))
                 .flatten();
             state.health.stats(&c.target.id, c.weight, cost, now)
         })
@@ -48,11 +49,21 @@ pub async fn run(
     let mut rand = || state.health.rand();
     let choices = order(&plan.strategy, &stats, &mut rand);
     let mut tried: Vec<String> = Vec::new();
+    let mut budget_stop: Option<String> = None;
     for choice in choices {
         let Some(cand) = plan.candidates.get(choice.index) else {
             continue;
         };
         let name = format!("{} ({})", cand.target.name, cand.model);
+        let free = cost_per_mtok_in(&prices, cand.target.kind, &cand.model) == Some(0.0);
+        if let Some(message) = (!free)
+            .then(|| state.spend.stopped(&cand.target.id, plan.route.as_deref()))
+            .flatten()
+        {
+            tried.push(format!("{name}: budget used up"));
+            budget_stop.get_or_insert(message);
+            continue;
+        }
         if !choice.available {
             tried.push(format!("{name}: circuit open or cooling down"));
             continue;
@@ -74,7 +85,14 @@ pub async fn run(
             Err(why) => tried.push(format!("{name}: {why}")),
         }
     }
-    give_up(state, inbound.shape, log, &tried, deadline)
+    match budget_stop {
+        // Every candidate was stopped by a budget: say so, not "unavailable".
+        Some(message) if tried.iter().all(|t| t.ends_with(": budget used up")) => {
+            log.finish(402, Some("budget_exceeded"));
+            error(inbound.shape, StatusCode::PAYMENT_REQUIRED, &message)
+        }
+        _ => give_up(state, inbound.shape, log, &tried, deadline),
+    }
 }
 
 /// The 503 (or 504 when time ran out) naming every candidate and its state.

@@ -18,6 +18,7 @@ mod replay;
 mod reply;
 mod resolve;
 mod respond;
+mod spend;
 mod table;
 mod upstream;
 
@@ -27,9 +28,10 @@ pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
 pub use health::{Health, TrackState};
 pub use http::HttpClients;
 pub use limits::Refused;
-pub use log::cost_per_mtok;
+pub use log::{cost_in, cost_per_mtok, cost_per_mtok_in};
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
+pub use spend::{Spend, SpendLimit, SpendScope};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
 };
@@ -63,6 +65,8 @@ pub struct GatewayState {
     pub cache: Option<switchyard_cache::Cache>,
     /// The user's cache switch (on by default).
     pub cache_on: std::sync::atomic::AtomicBool,
+    /// The price table and the budgets' hard stops.
+    pub spend: Arc<Spend>,
 }
 
 impl GatewayState {
@@ -141,6 +145,7 @@ impl Gateway {
             paused: std::sync::atomic::AtomicBool::new(false),
             cache: deps.cache,
             cache_on: std::sync::atomic::AtomicBool::new(true),
+            spend: Arc::new(Spend::default()),
         });
         let app = router(Arc::clone(&state));
         // No Nagle delay on the callers' side either (the outbound client sets it too).
@@ -194,6 +199,11 @@ impl Gateway {
     /// Whether requests use the response cache.
     pub fn cache_enabled(&self) -> bool {
         self.state.cache_enabled()
+    }
+
+    /// The live price table and budget hard stops, for the app to swap.
+    pub fn spend(&self) -> Arc<Spend> {
+        Arc::clone(&self.state.spend)
     }
 
     /// The settings it runs with.
@@ -311,6 +321,7 @@ async fn handle(state: Arc<GatewayState>, shape: Shape, caller: Caller, req: Req
     let mut log = log::RequestLog::new(
         Arc::clone(&state.ledger),
         Arc::clone(&state.observer),
+        Arc::clone(&state.spend),
         &caller,
         shape,
         &requested,

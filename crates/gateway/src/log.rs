@@ -5,6 +5,7 @@
 use crate::deps::{Caller, Ledger, Observer};
 use crate::limits::Admission;
 use crate::reply::Shape;
+use crate::spend::Spend;
 use crate::table::Target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +20,8 @@ pub struct RequestLog {
     token_id: Option<String>,
     ledger: Arc<dyn Ledger>,
     observer: Arc<dyn Observer>,
+    /// Prices the request and charges the budgets' hard stops.
+    spend: Arc<Spend>,
     /// The backend of the latest attempt, for the observer.
     backend_id: Option<String>,
     kind: Option<BackendKind>,
@@ -40,6 +43,7 @@ impl RequestLog {
     pub fn new(
         ledger: Arc<dyn Ledger>,
         observer: Arc<dyn Observer>,
+        spend: Arc<Spend>,
         caller: &Caller,
         shape: Shape,
         requested_model: &str,
@@ -76,6 +80,7 @@ impl RequestLog {
             token_id: Some(caller.token_id.clone()),
             ledger,
             observer,
+            spend,
             backend_id: None,
             kind: None,
             usage: Usage::default(),
@@ -95,6 +100,7 @@ impl RequestLog {
             token_id: None,
             ledger: Arc::clone(&self.ledger),
             observer: Arc::clone(&self.observer),
+            spend: Arc::clone(&self.spend),
             backend_id: self.backend_id.clone(),
             kind: self.kind,
             usage: self.usage,
@@ -192,6 +198,7 @@ impl RequestLog {
         mine.output_tokens = mine.output_tokens.max(u.output_tokens);
         mine.cache_read_tokens = mine.cache_read_tokens.max(u.cache_read_tokens);
         mine.cache_write_tokens = mine.cache_write_tokens.max(u.cache_write_tokens);
+        mine.cache_write_1h_tokens = mine.cache_write_1h_tokens.max(u.cache_write_1h_tokens);
         mine.reasoning_tokens = mine.reasoning_tokens.max(u.reasoning_tokens);
     }
 
@@ -229,7 +236,13 @@ impl RequestLog {
                 r.cost_usd = Some(0.0);
                 r.saved_usd = saved;
             }
-            None => r.cost_usd = cost(self.kind, r.model.as_deref(), &self.usage),
+            None => {
+                let prices = self.spend.prices();
+                r.cost_usd = cost_in(&prices, self.kind, r.model.as_deref(), &self.usage);
+                if let (Some(usd), Some(backend_id)) = (r.cost_usd, &self.backend_id) {
+                    self.spend.charge(backend_id, r.route.as_deref(), usd);
+                }
+            }
         }
         if let Some(backend_id) = &self.backend_id {
             let provider_fault = status >= 500 || status == 0;
@@ -256,30 +269,51 @@ impl Drop for RequestLog {
     }
 }
 
-/// Blended USD per million tokens (3 input : 1 output), for the cost-aware strategies; `None`
-/// when the model has no known price. The Demo backend is free.
+/// [`cost_per_mtok_in`] with the bundled price table.
 pub fn cost_per_mtok(kind: BackendKind, model: &str) -> Option<f64> {
-    let Some(provider) = provider(kind) else {
-        return Some(0.0);
-    };
-    let (_, p) = PriceTable::bundled().lookup(provider, model)?;
+    cost_per_mtok_in(PriceTable::bundled(), kind, model)
+}
+
+/// Blended USD per million tokens (3 input : 1 output), for the cost-aware strategies and the
+/// budgets' "is it paid" test; `None` when the model has no known price.
+pub fn cost_per_mtok_in(table: &PriceTable, kind: BackendKind, model: &str) -> Option<f64> {
+    let (_, p) = price(table, kind, model)?;
     Some((3.0 * p.input + p.output) / 4.0 * 1e6)
 }
 
-/// USD for the usage, or `None` when the model has no known price. The Demo backend is free.
-pub fn cost(kind: Option<BackendKind>, model: Option<&str>, u: &Usage) -> Option<f64> {
+/// The price of `model` on a backend of `kind`. The Demo backend is free unless the user set a
+/// price override for its model (to rehearse budgets without spending).
+fn price<'t>(
+    table: &'t PriceTable,
+    kind: BackendKind,
+    model: &str,
+) -> Option<(&'t str, &'t switchyard_pricing::ModelPrice)> {
+    match provider(kind) {
+        Some(provider) => table.lookup(provider, model),
+        None => table
+            .lookup_override(Provider::Other, model)
+            .or(Some(("demo", &FREE))),
+    }
+}
+
+const FREE: switchyard_pricing::ModelPrice = switchyard_pricing::ModelPrice::new(0.0, 0.0);
+
+/// USD for the usage at `table`'s prices, or `None` when the model has no known price.
+pub fn cost_in(
+    table: &PriceTable,
+    kind: Option<BackendKind>,
+    model: Option<&str>,
+    u: &Usage,
+) -> Option<f64> {
     let (kind, model) = (kind?, model?);
-    let Some(provider) = provider(kind) else {
-        return Some(0.0);
-    };
-    let table = PriceTable::bundled();
-    let (_, price) = table.lookup(provider, model)?;
+    let (_, price) = price(table, kind, model)?;
+    let write_1h = u.cache_write_1h_tokens.min(u.cache_write_tokens);
     let usage = TokenUsage {
         input_tokens: u.input_tokens,
         output_tokens: u.output_tokens,
         cache_read_tokens: u.cache_read_tokens,
-        cache_write_5m_tokens: u.cache_write_tokens,
-        cache_write_1h_tokens: 0,
+        cache_write_5m_tokens: u.cache_write_tokens - write_1h,
+        cache_write_1h_tokens: write_1h,
         reasoning_tokens: u.reasoning_tokens,
     };
     Some(table.cost(price, &usage).usd)

@@ -18,6 +18,8 @@ mod limits;
 mod paused;
 #[path = "gateway/resilience.rs"]
 mod resilience;
+#[path = "gateway/spend.rs"]
+mod spend;
 #[path = "gateway/strategies.rs"]
 mod strategies;
 #[path = "gateway/translate.rs"]

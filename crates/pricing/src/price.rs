@@ -56,11 +56,19 @@ pub struct ModelPrice {
 
 impl ModelPrice {
     /// A price with only input and output set.
-    pub fn new(input: f64, output: f64) -> ModelPrice {
+    pub const fn new(input: f64, output: f64) -> ModelPrice {
         ModelPrice {
             input,
             output,
-            ..ModelPrice::default()
+            cache_read: None,
+            cache_write_5m: None,
+            cache_write_1h: None,
+            reasoning: None,
+            input_above_200k: None,
+            output_above_200k: None,
+            cache_read_above_200k: None,
+            cache_write_5m_above_200k: None,
+            cache_write_1h_above_200k: None,
         }
     }
 

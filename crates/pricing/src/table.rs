@@ -89,6 +89,24 @@ impl PriceTable {
             .map(|entry| (entry.key.as_str(), &entry.price))
     }
 
+    /// Like [`PriceTable::lookup`], among the user's overrides only.
+    pub fn lookup_override(&self, provider: Provider, model: &str) -> Option<(&str, &ModelPrice)> {
+        let name = alias::normalise(provider.key_prefix(), model);
+        if name.is_empty() {
+            return None;
+        }
+        let steps = alias::steps(&name, provider == Provider::Ollama);
+        search(&self.overrides, provider, &steps).map(|entry| (entry.key.as_str(), &entry.price))
+    }
+
+    /// The user's overrides, as (key, price).
+    pub fn overrides(&self) -> Vec<(String, ModelPrice)> {
+        self.overrides
+            .values()
+            .map(|e| (e.key.clone(), e.price))
+            .collect()
+    }
+
     /// The cost of one request's usage at `price`; see [`crate::cost`] for the rules.
     pub fn cost(&self, price: &ModelPrice, usage: &TokenUsage) -> Cost {
         Cost::of(price, usage)

@@ -201,8 +201,11 @@ pub struct Usage {
     pub output_tokens: u64,
     /// Prompt tokens served from the provider's cache.
     pub cache_read_tokens: u64,
-    /// Prompt tokens written to the provider's cache.
+    /// Prompt tokens written to the provider's cache, all lifetimes.
     pub cache_write_tokens: u64,
+    /// Of `cache_write_tokens`, those written with Anthropic's 1-hour lifetime (priced higher
+    /// than the default 5 minutes); a part of `cache_write_tokens`, never added to it.
+    pub cache_write_1h_tokens: u64,
     /// Hidden reasoning tokens, already counted in `output_tokens`.
     pub reasoning_tokens: u64,
 }
@@ -271,6 +274,7 @@ mod tests {
             input_tokens: 200,
             cache_read_tokens: 800,
             cache_write_tokens: 50,
+            cache_write_1h_tokens: 0,
             output_tokens: 10,
             reasoning_tokens: 4,
         };

@@ -177,6 +177,7 @@ fn max_usage(a: &Usage, b: &Usage) -> Usage {
         output_tokens: a.output_tokens.max(b.output_tokens),
         cache_read_tokens: a.cache_read_tokens.max(b.cache_read_tokens),
         cache_write_tokens: a.cache_write_tokens.max(b.cache_write_tokens),
+        cache_write_1h_tokens: a.cache_write_1h_tokens.max(b.cache_write_1h_tokens),
         reasoning_tokens: a.reasoning_tokens.max(b.reasoning_tokens),
     }
 }

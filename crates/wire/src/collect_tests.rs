@@ -12,6 +12,7 @@ fn usage() -> Usage {
         output_tokens: 45,
         cache_read_tokens: 800,
         cache_write_tokens: 30,
+        cache_write_1h_tokens: 0,
         reasoning_tokens: 12,
     }
 }
@@ -336,6 +337,7 @@ fn a_reply_survives_an_openai_stream() {
     let usage = Usage {
         input_tokens: 120 + 30,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: 0,
         ..usage()
     };
     assert_eq!(got, Some(ChatResponse { usage, ..resp }));

@@ -85,6 +85,15 @@ pub(crate) fn usage_update(base: &mut Usage, obj: &Obj<'_>) {
     set("output_tokens", &mut base.output_tokens);
     set("cache_read_input_tokens", &mut base.cache_read_tokens);
     set("cache_creation_input_tokens", &mut base.cache_write_tokens);
+    // `cache_creation` splits the writes by lifetime; only the 1-hour part is priced apart.
+    if let Some(split) = obj.get("cache_creation") {
+        if let Some(n) = split
+            .get("ephemeral_1h_input_tokens")
+            .and_then(Value::as_u64)
+        {
+            base.cache_write_1h_tokens = n;
+        }
+    }
 }
 
 /// Renders an Anthropic `usage` object. Reasoning tokens are already inside `output_tokens`.
@@ -93,6 +102,11 @@ pub(crate) fn usage_to(usage: &Usage) -> Value {
         "input_tokens": usage.input_tokens,
         "cache_creation_input_tokens": usage.cache_write_tokens,
         "cache_read_input_tokens": usage.cache_read_tokens,
+        "cache_creation": {
+            "ephemeral_5m_input_tokens":
+                usage.cache_write_tokens.saturating_sub(usage.cache_write_1h_tokens),
+            "ephemeral_1h_input_tokens": usage.cache_write_1h_tokens,
+        },
         "output_tokens": usage.output_tokens,
     })
 }

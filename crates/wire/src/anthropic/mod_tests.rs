@@ -45,14 +45,26 @@ fn rendered_usage_keeps_cache_counters_separate() {
         input_tokens: 200,
         cache_read_tokens: 800,
         cache_write_tokens: 5,
+        cache_write_1h_tokens: 2,
         output_tokens: 9,
         reasoning_tokens: 3,
     };
     assert_eq!(
         usage_to(&u),
         json!({"input_tokens": 200, "cache_read_input_tokens": 800,
-               "cache_creation_input_tokens": 5, "output_tokens": 9})
+               "cache_creation_input_tokens": 5, "output_tokens": 9,
+               "cache_creation": {"ephemeral_5m_input_tokens": 3, "ephemeral_1h_input_tokens": 2}})
     );
+}
+
+#[test]
+fn the_1h_cache_write_split_is_read_as_a_part_of_the_writes() {
+    let body = json!({"input_tokens": 10, "cache_creation_input_tokens": 300,
+        "cache_creation": {"ephemeral_5m_input_tokens": 100, "ephemeral_1h_input_tokens": 200}});
+    let mut u = Usage::default();
+    usage_update(&mut u, &Obj::new(&body, "usage").unwrap());
+    assert_eq!((u.cache_write_tokens, u.cache_write_1h_tokens), (300, 200));
+    assert_eq!(u.prompt_total(), 310, "the split is not added on top");
 }
 
 #[test]

@@ -126,6 +126,7 @@ mod tests {
                 output_tokens: 7,
                 cache_read_tokens: 800,
                 cache_write_tokens: 50,
+                cache_write_1h_tokens: 0,
                 reasoning_tokens: 0,
             }
         );

@@ -125,6 +125,7 @@ pub(crate) fn usage_from(obj: &Obj<'_>) -> Usage {
         output_tokens: obj.count("candidatesTokenCount").saturating_add(thoughts),
         cache_read_tokens: cached,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: 0,
         reasoning_tokens: thoughts,
     }
 }

@@ -89,6 +89,7 @@ fn cached_tokens_are_subtracted_from_the_prompt_and_thoughts_added_to_output() {
             output_tokens: 70,
             reasoning_tokens: 20,
             cache_write_tokens: 0,
+            cache_write_1h_tokens: 0,
         },
         "prompt includes cache; candidates exclude thoughts"
     );

@@ -31,6 +31,7 @@ pub fn error_body(status: u16, message: &str) -> Value {
         403 => ("permission_error", Value::Null),
         404 => ("not_found_error", Value::Null),
         413 => ("invalid_request_error", json!("request_too_large")),
+        402 => ("insufficient_quota", json!("budget_exceeded")),
         429 => ("rate_limit_error", json!("rate_limit_exceeded")),
         503 => ("api_error", json!("service_unavailable")),
         500..=599 => ("api_error", Value::Null),
@@ -103,6 +104,7 @@ pub(crate) fn usage_from(obj: &Obj<'_>) -> Usage {
         output_tokens: obj.count("completion_tokens"),
         cache_read_tokens: cached,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: 0,
         reasoning_tokens: details("completion_tokens_details", "reasoning_tokens"),
     }
 }

@@ -33,6 +33,7 @@ fn rendered_prompt_tokens_include_every_cached_token_once() {
         input_tokens: 200,
         cache_read_tokens: 800,
         cache_write_tokens: 100,
+        cache_write_1h_tokens: 0,
         output_tokens: 50,
         reasoning_tokens: 0,
     };

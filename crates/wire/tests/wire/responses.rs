@@ -116,6 +116,7 @@ fn usage_round_trips_openai_to_anthropic_and_back() {
             output_tokens: 40,
             cache_read_tokens: 800,
             cache_write_tokens: 0,
+            cache_write_1h_tokens: 0,
             reasoning_tokens: 16
         }
     );

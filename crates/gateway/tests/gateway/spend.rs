@@ -1,0 +1,185 @@
+//! Money on the request path: a swapped price table prices new requests (the Demo backend only
+//! through an override), and budget hard stops refuse paid requests in their scope with a 402
+//! while free backends and response-cache hits keep serving, then resume.
+
+use super::*;
+use switchyard_gateway::{SpendLimit, SpendScope};
+use switchyard_mock::{MockConfig, MockServer};
+use switchyard_pricing::{ModelPrice, PriceTable};
+
+const KEYS: &[(&str, &str)] = &[("k1", "sk-CANARY-spend")];
+
+async fn setup() -> (MockServer, Harness) {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let base = format!("{}/v1", mock.base_url());
+    let table = RoutingTable {
+        targets: vec![
+            target("OpenAI", BackendKind::OpenAi, &base, &[("k1", "main")]),
+            target("Demo", BackendKind::Demo, &base, &[]),
+        ],
+        routes: vec![],
+    };
+    let h = start_with(table, KEYS, GatewayConfig::default()).await;
+    (mock, h)
+}
+
+async fn ask(h: &Harness, model: &str) -> (u16, serde_json::Value) {
+    let resp = client()
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(TOKEN)
+        .json(&openai_chat(model, false))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+fn limit(scope: SpendScope, remaining_usd: f64) -> SpendLimit {
+    SpendLimit {
+        id: "monthly".into(),
+        scope,
+        remaining_usd,
+        message: "Budget “Monthly” is used up.".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_used_up_budget_refuses_paid_requests_with_402_and_free_ones_still_serve() {
+    let (_mock, h) = setup().await;
+    let spend = h.gateway.spend();
+    spend.set_limits(vec![limit(SpendScope::All, 0.0)]);
+    let (status, body) = ask(&h, "gpt-4o-mini").await;
+    assert_eq!(status, 402);
+    assert_eq!(body["error"]["code"], "budget_exceeded");
+    assert_eq!(body["error"]["message"], "Budget “Monthly” is used up.");
+    let (status, _) = ask(&h, "demo-chat").await;
+    assert_eq!(status, 200, "the Demo backend is free");
+    let recs = h.ledger.wait_for(2).await;
+    assert_eq!(recs[0].status, 402);
+    assert_eq!(recs[0].error_class.as_deref(), Some("budget_exceeded"));
+
+    spend.set_limits(vec![limit(SpendScope::Backend("id-Demo".into()), 0.0)]);
+    assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200, "resumes");
+}
+
+#[tokio::test]
+async fn the_gateway_charges_finished_requests_so_a_limit_stops_before_the_app_looks_again() {
+    let (_mock, h) = setup().await;
+    let spend = h.gateway.spend();
+    spend.set_limits(vec![limit(SpendScope::Backend("id-OpenAI".into()), 1e-9)]);
+    assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200);
+    let first = h.ledger.wait_for(1).await;
+    let cost = first[0].cost_usd.unwrap();
+    assert!(cost > 1e-9);
+    let left = spend.limits()[0].remaining_usd;
+    assert!((left - (1e-9 - cost)).abs() < 1e-15, "{left}");
+    assert_eq!(ask(&h, "gpt-4o-mini").await.0, 402);
+}
+
+#[tokio::test]
+async fn a_route_scope_stops_only_that_route() {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let t = target(
+        "OpenAI",
+        BackendKind::OpenAi,
+        &format!("{}/v1", mock.base_url()),
+        &[("k1", "main")],
+    );
+    let route = |name: &str| switchyard_gateway::Route {
+        name: name.into(),
+        strategy: switchyard_policy::Strategy::Priority,
+        candidates: vec![switchyard_gateway::RouteCandidate {
+            backend_id: t.id.clone(),
+            model: "gpt-4o-mini".into(),
+            weight: 1,
+        }],
+        cache: Default::default(),
+    };
+    let table = RoutingTable {
+        routes: vec![route("capped"), route("open")],
+        targets: vec![t.clone()],
+    };
+    let h = start_with(table, KEYS, GatewayConfig::default()).await;
+    h.gateway
+        .spend()
+        .set_limits(vec![limit(SpendScope::Route("capped".into()), 0.0)]);
+    assert_eq!(ask(&h, "capped").await.0, 402);
+    assert_eq!(ask(&h, "open").await.0, 200);
+    assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200, "no route, not covered");
+}
+
+#[tokio::test]
+async fn a_new_price_table_prices_new_requests_and_an_override_prices_the_demo_backend() {
+    let (_mock, h) = setup().await;
+    let spend = h.gateway.spend();
+    assert_eq!(ask(&h, "demo-chat").await.0, 200);
+    let overridden = PriceTable::bundled().with_overrides(&[
+        ("demo-chat".into(), ModelPrice::new(1e-6, 2e-6)),
+        ("gpt-4o-mini".into(), ModelPrice::new(0.0, 0.0)),
+    ]);
+    spend.set_prices(std::sync::Arc::new(overridden));
+    assert_eq!(ask(&h, "demo-chat").await.0, 200);
+    assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200);
+    let recs = h.ledger.wait_for(3).await;
+    assert_eq!(
+        recs[0].cost_usd,
+        Some(0.0),
+        "Demo is free without an override"
+    );
+    let r = &recs[1];
+    let expected = r.input_tokens as f64 * 1e-6 + r.output_tokens as f64 * 2e-6;
+    assert!(expected > 0.0);
+    assert_eq!(r.cost_usd, Some(expected));
+    assert_eq!(
+        recs[2].cost_usd,
+        Some(0.0),
+        "the override wins over the table"
+    );
+
+    // A model priced at $0 is free, so a used-up budget does not stop it.
+    spend.set_limits(vec![limit(SpendScope::All, 0.0)]);
+    assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200);
+    assert_eq!(ask(&h, "demo-chat").await.0, 402, "now priced, so paid");
+}
+
+#[tokio::test]
+async fn response_cache_hits_stay_allowed_under_a_hard_stop() {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let t = target(
+        "OpenAI",
+        BackendKind::OpenAi,
+        &format!("{}/v1", mock.base_url()),
+        &[("k1", "main")],
+    );
+    let clock: switchyard_cache::Clock = std::sync::Arc::new(|| 1_800_000_000_000);
+    let cache = switchyard_cache::Cache::new(switchyard_cache::CacheConfig::default(), None, clock);
+    let table = RoutingTable {
+        targets: vec![t],
+        routes: vec![],
+    };
+    let h = start_cached(table, KEYS, cache).await;
+    let mut body = openai_chat("gpt-4o-mini", false);
+    body["temperature"] = 0.0.into();
+    let send = |body: serde_json::Value| {
+        let base = h.base.clone();
+        async move {
+            client()
+                .post(format!("{base}/v1/chat/completions"))
+                .bearer_auth(TOKEN)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(send(body.clone()).await.status(), 200);
+    h.gateway
+        .spend()
+        .set_limits(vec![limit(SpendScope::All, 0.0)]);
+    let hit = send(body.clone()).await;
+    assert_eq!(hit.status(), 200);
+    assert_eq!(hit.headers()["x-switchyard-cache"], "hit");
+    body["messages"][0]["content"] = "something new".into();
+    assert_eq!(send(body).await.status(), 402, "a miss would be paid");
+}
