@@ -303,6 +303,44 @@ fn a_generic_metric_rule_fires_on_its_aggregate() {
     );
 }
 
+#[test]
+fn budget_thresholds_fire_once_each_and_resolve_when_a_new_period_starts() {
+    let budget_rules: Vec<AlertRule> = AlertRule::defaults()
+        .into_iter()
+        .filter(AlertRule::is_budget_rule)
+        .collect();
+    assert_eq!(budget_rules.len(), 3);
+    let mut e = AlertEngine::new(AlertConfig {
+        rules: budget_rules,
+        cooldown_secs: 0,
+        quiet_hours: None,
+    })
+    .unwrap();
+    let pct = |v: f64, at: i64| metric(BUDGET_METRIC, "budget:m", v, at);
+    assert!(feed(&mut e, pct(49.9, T0)).is_empty());
+    let ids = |events: Vec<AlertEvent>| -> Vec<(AlertEventKind, String)> {
+        events.into_iter().map(|e| (e.kind, e.alert.rule)).collect()
+    };
+    assert_eq!(
+        ids(feed(&mut e, pct(50.0, T0 + MIN))),
+        [(AlertEventKind::Opened, "budget50".to_string())],
+        "50 % reached exactly"
+    );
+    assert!(feed(&mut e, pct(70.0, T0 + 2 * MIN)).is_empty(), "once");
+    let events = ids(feed(&mut e, pct(100.0, T0 + 3 * MIN)));
+    assert_eq!(
+        events,
+        [
+            (AlertEventKind::Opened, "budget80".to_string()),
+            (AlertEventKind::Opened, "budget100".to_string())
+        ]
+    );
+    assert!(feed(&mut e, pct(130.0, T0 + 4 * MIN)).is_empty(), "once");
+    let events = ids(feed(&mut e, pct(0.0, T0 + 5 * MIN)));
+    assert_eq!(events.len(), 3, "the new period resolves all three: {events:?}");
+    assert!(events.iter().all(|(k, _)| *k == AlertEventKind::Resolved));
+}
+
 /// A custom kind written against the trait: total spend per backend over a budget.
 struct Budget {
     limit: f64,

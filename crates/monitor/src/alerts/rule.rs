@@ -23,6 +23,24 @@ use super::{Condition, QuietHours};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
+/// The metric budgets report: percent of the period's limit spent.
+pub const BUDGET_METRIC: &str = "budgetPercent";
+
+fn budget_rule(id: &str, percent: f64) -> AlertRule {
+    AlertRule {
+        id: id.to_string(),
+        enabled: true,
+        kind: RuleKind::Metric(MetricRule {
+            metric: BUDGET_METRIC.into(),
+            aggregate: Aggregation::Last,
+            compare: Compare::AtLeast,
+            threshold: percent,
+            window_secs: 3600,
+            min_samples: 1,
+        }),
+    }
+}
+
 /// Which traffic a windowed rule counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41,6 +59,8 @@ pub enum Compare {
     Above,
     /// Fires when the aggregate is strictly below the threshold.
     Below,
+    /// Fires when the aggregate reaches the threshold (budgets: "100 % used" fires at 100).
+    AtLeast,
 }
 
 /// How a metric rule reduces the values in its window.
@@ -181,7 +201,17 @@ impl AlertRule {
                     min_samples: 1,
                 }),
             ),
+            // Fed by the app every minute with each budget's percentage used this period; a new
+            // period starts near 0, so each threshold fires once per period.
+            budget_rule("budget50", 50.0),
+            budget_rule("budget80", 80.0),
+            budget_rule("budget100", 100.0),
         ]
+    }
+
+    /// Whether this is one of the built-in budget threshold rules.
+    pub fn is_budget_rule(&self) -> bool {
+        matches!(&self.kind, RuleKind::Metric(m) if m.metric == BUDGET_METRIC)
     }
 
     /// Checks the thresholds.

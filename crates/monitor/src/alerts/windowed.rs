@@ -260,6 +260,7 @@ impl Condition for MetricThreshold {
                 let (fires, word) = match rule.compare {
                     Compare::Above => (value > rule.threshold, "above"),
                     Compare::Below => (value < rule.threshold, "below"),
+                    Compare::AtLeast => (value >= rule.threshold, "at or above"),
                 };
                 fires.then(|| Firing {
                     target: target.clone(),
