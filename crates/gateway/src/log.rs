@@ -221,8 +221,11 @@ impl RequestLog {
         r.status = status;
         r.error_class = class.map(str::to_string);
         r.latency_ms = ms(self.started.elapsed());
-        if self.usage.output_tokens == 0 && self.streamed_chars > 0 {
-            self.usage.output_tokens = self.streamed_chars.div_ceil(4) as u64;
+        // A stream that did not finish reported at most a placeholder (Anthropic's
+        // `message_start` says 1 output token): count at least the text already forwarded.
+        let estimate = self.streamed_chars.div_ceil(4) as u64;
+        if self.usage.output_tokens == 0 || class.is_some() {
+            self.usage.output_tokens = self.usage.output_tokens.max(estimate);
         }
         if let Some(slot) = self.slot.take() {
             slot.used_tokens(self.usage.input_tokens + self.usage.output_tokens);

@@ -8,6 +8,10 @@ mod bad_input;
 mod basics;
 #[path = "gateway/cache.rs"]
 mod cache;
+#[path = "gateway/cost_fixtures.rs"]
+mod cost_fixtures;
+#[path = "gateway/cost_fixtures_stream.rs"]
+mod cost_fixtures_stream;
 #[path = "gateway/faults.rs"]
 mod faults;
 #[path = "gateway/gemini.rs"]
