@@ -1,9 +1,9 @@
 //! Forwards domain events from the core to typed Tauri events.
 
 use crate::ipc::events::{
-    AlertsChanged, BackendsChanged, CacheChanged, GatewayHealthChanged, HealthChanged, KeyChecked,
-    NotificationsChanged, ReadinessFinished, ReadinessProgress, RequestsRecorded, RoutesChanged,
-    TokensChanged,
+    AlertsChanged, BackendsChanged, CacheChanged, CostsChanged, GatewayHealthChanged,
+    HealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished, ReadinessProgress,
+    RequestsRecorded, RoutesChanged, TokensChanged,
 };
 use switchyard_app::{DomainEvent, Switchyard};
 use tauri::AppHandle;
@@ -37,6 +37,7 @@ pub fn forward_events(core: &Switchyard, handle: AppHandle) {
                 Ok(DomainEvent::GatewayHealthChanged) => GatewayHealthChanged.emit(&handle),
                 Ok(DomainEvent::RoutesChanged) => RoutesChanged.emit(&handle),
                 Ok(DomainEvent::CacheChanged) => CacheChanged.emit(&handle),
+                Ok(DomainEvent::CostsChanged) => CostsChanged.emit(&handle),
                 Ok(DomainEvent::ReadinessProgress(p)) => {
                     ReadinessProgress { step: p.into() }.emit(&handle)
                 }

@@ -86,6 +86,30 @@ export const commands = {
 	setCacheSettings: (settings: CacheSettingsDto) => typedError<CacheSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
 	/**  Removes stored answers; returns how many. */
 	clearCache: (scope: CacheClearScope) => typedError<number | null, IpcError_Serialize>(__TAURI_INVOKE("clear_cache", { scope })),
+	/**  Totals, series, breakdowns and latency for a range (a reversed range is a typed error). */
+	costsOverview: (range: CostRangeDto, split: CostSplit) => typedError<CostsOverviewDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("costs_overview", { range, split })),
+	getCostSettings: () => typedError<CostSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("get_cost_settings")),
+	/**  The display currency and its rate per US dollar; validated first. */
+	setCostSettings: (settings: CostSettingsDto) => typedError<CostSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("set_cost_settings", { settings })),
+	getPrices: () => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_prices")),
+	/**  Sets the price of one model (USD per million tokens); new requests use it at once. */
+	setPriceOverride: (price: PriceOverrideDto_Deserialize) => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
+	removePriceOverride: (model: string) => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
+	/**  Loads a newer price file from disk; a malformed one is refused with the reason. */
+	loadPriceFile: (path: string) => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { path })),
+	/**  Back to the bundled prices (overrides stay). */
+	resetPriceFile: () => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
+	/**  Models requested in the range that have no price. */
+	unpricedModels: (range: CostRangeDto) => typedError<UnpricedModelDto[], IpcError_Serialize>(__TAURI_INVOKE("unpriced_models", { range })),
+	/**  Every budget with its spend this period and forecast. */
+	listBudgets: () => typedError<BudgetStatusDto_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_budgets")),
+	/**  Replaces every budget (validated as a whole; nothing saved on error). */
+	saveBudgets: (budgets: BudgetDto[]) => typedError<BudgetStatusDto_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_budgets", { budgets })),
+	/**
+	 *  Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
+	 *  save dialog) or, when null, into the data folder's `exports/`; says where.
+	 */
+	exportUsage: (range: CostRangeDto, kind: ExportKindDto, format: ExportFormatDto, path: string | null) => typedError<ExportDoneDto, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, path })),
 };
 
 /** Events */
@@ -93,6 +117,7 @@ export const events = {
 	alertsChanged: makeEvent<AlertsChanged, AlertsChanged>("alerts-changed"),
 	backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),
 	cacheChanged: makeEvent<CacheChanged, CacheChanged>("cache-changed"),
+	costsChanged: makeEvent<CostsChanged, CostsChanged>("costs-changed"),
 	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
 	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
@@ -371,6 +396,54 @@ export type BackendsChanged = null;
 
 export type Breaker = "closed" | "open" | "halfOpen";
 
+/**  A budget. `id` empty for a new one. */
+export type BudgetDto = {
+	id: string,
+	name: string,
+	period: BudgetPeriod,
+	scope: BudgetScopeDto,
+	limitUsd: number | null,
+	hardStop: boolean,
+};
+
+export type BudgetPeriod = "day" | "month";
+
+/**  What a budget counts: `{type: "all"}`, `{type: "backend", id}` or `{type: "route", id}`. */
+export type BudgetScopeDto = { type: "all" } | { type: "backend"; id: string } | { type: "route"; id: string };
+
+/**  A budget now. */
+export type BudgetStatusDto = BudgetStatusDto_Serialize | BudgetStatusDto_Deserialize;
+
+/**  A budget now. */
+export type BudgetStatusDto_Deserialize = {
+	budget: BudgetDto,
+	/**  The backend or route name (null for "all", or when it was deleted). */
+	scopeName?: string | null,
+	periodStartMs: number | null,
+	periodEndMs: number | null,
+	spentUsd: number | null,
+	unpricedRequests: number | null,
+	percent: number | null,
+	forecast: ForecastDto_Deserialize,
+	/**  The hard stop is on and engaged: paid requests in scope are refused. */
+	stopped: boolean,
+};
+
+/**  A budget now. */
+export type BudgetStatusDto_Serialize = {
+	budget: BudgetDto,
+	/**  The backend or route name (null for "all", or when it was deleted). */
+	scopeName: string | null,
+	periodStartMs: number | null,
+	periodEndMs: number | null,
+	spentUsd: number | null,
+	unpricedRequests: number | null,
+	percent: number | null,
+	forecast: ForecastDto_Serialize,
+	/**  The hard stop is on and engaged: paid requests in scope are refused. */
+	stopped: boolean,
+};
+
 /**  Cache settings changed or stored answers were cleared. */
 export type CacheChanged = null;
 
@@ -513,6 +586,62 @@ export type Check_Serialize = {
 
 export type ComponentState = "operational" | "degraded" | "down";
 
+/**  A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120). */
+export type CostRangeDto = {
+	sinceMs: number | null,
+	untilMs: number | null,
+	offsetMinutes: number | null,
+};
+
+/**  The display currency: a three-letter code and how many of it one US dollar buys. */
+export type CostSettingsDto = {
+	currency: string,
+	perUsd: number | null,
+};
+
+/**  What the cost chart is stacked by. */
+export type CostSplit = "backend" | "model";
+
+/**  Budgets, prices or the display currency changed: the Costs page reloads. */
+export type CostsChanged = null;
+
+/**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
+export type CostsOverviewDto = CostsOverviewDto_Serialize | CostsOverviewDto_Deserialize;
+
+/**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
+export type CostsOverviewDto_Deserialize = {
+	range: QueriedRange,
+	/**  The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day). */
+	bucketMs: number | null,
+	totals: UsageTotalsDto,
+	series: SeriesPointDto[],
+	/**  Per hour, not split. */
+	hourly: SeriesPointDto[],
+	byBackend: ([string, UsageTotalsDto])[],
+	byModel: ([string, UsageTotalsDto])[],
+	byRoute: ([string, UsageTotalsDto])[],
+	byToken: ([string, UsageTotalsDto])[],
+	latency: LatencyStatsDto[],
+	latencyOverall?: LatencyStatsDto | null,
+};
+
+/**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
+export type CostsOverviewDto_Serialize = {
+	range: QueriedRange,
+	/**  The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day). */
+	bucketMs: number | null,
+	totals: UsageTotalsDto,
+	series: SeriesPointDto[],
+	/**  Per hour, not split. */
+	hourly: SeriesPointDto[],
+	byBackend: ([string, UsageTotalsDto])[],
+	byModel: ([string, UsageTotalsDto])[],
+	byRoute: ([string, UsageTotalsDto])[],
+	byToken: ([string, UsageTotalsDto])[],
+	latency: LatencyStatsDto[],
+	latencyOverall: LatencyStatsDto | null,
+};
+
 /**  A token just created: `value` is shown once and never again. */
 export type CreatedToken = CreatedToken_Serialize | CreatedToken_Deserialize;
 
@@ -545,6 +674,17 @@ export type ErrorKind =
 /**  Desktop notifications cannot be delivered; `hint` says how to fix it. */
 "notificationsUnavailable" | "internal";
 
+/**  A written export. */
+export type ExportDoneDto = {
+	path: string,
+	rows: number | null,
+	costUsd: number | null,
+};
+
+export type ExportFormatDto = "csv" | "json";
+
+export type ExportKindDto = "requests" | "daily" | "hourly";
+
 export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
 
 export type FieldIssue_Deserialize = {
@@ -566,6 +706,25 @@ export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel
 
 /**  A one-click correction. Never carries a key. */
 export type FixAction = { type: "replace"; value: string } | { type: "trimKey" } | { type: "switchKind"; kind: Kind };
+
+/**  Where a budget's period is heading at the recent burn rate. */
+export type ForecastDto = ForecastDto_Serialize | ForecastDto_Deserialize;
+
+/**  Where a budget's period is heading at the recent burn rate. */
+export type ForecastDto_Deserialize = {
+	burnUsdPerDay: number | null,
+	projectedUsd: number | null,
+	/**  When the limit will be reached, if within this period. */
+	crossesAtMs?: number | null,
+};
+
+/**  Where a budget's period is heading at the recent burn rate. */
+export type ForecastDto_Serialize = {
+	burnUsdPerDay: number | null,
+	projectedUsd: number | null,
+	/**  When the limit will be reached, if within this period. */
+	crossesAtMs: number | null,
+};
 
 /**  A breaker, key or cool-down state in the gateway changed. */
 export type GatewayHealthChanged = null;
@@ -811,6 +970,16 @@ export type KindInfo_Serialize = {
 	envVars: string[],
 };
 
+/**  Latency percentiles (ms) of answered requests over a bucket or the range. */
+export type LatencyStatsDto = {
+	startMs: number | null,
+	count: number | null,
+	p50: number | null,
+	p90: number | null,
+	p95: number | null,
+	p99: number | null,
+};
+
 /**
  *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
  *  below 2^53.
@@ -996,6 +1165,48 @@ export type PreviousReadiness = {
 	score: number | null,
 };
 
+/**  A user-set price, USD per million tokens. */
+export type PriceOverrideDto = PriceOverrideDto_Serialize | PriceOverrideDto_Deserialize;
+
+/**  A user-set price, USD per million tokens. */
+export type PriceOverrideDto_Deserialize = {
+	model: string,
+	inputPerMtok: number | null,
+	outputPerMtok: number | null,
+	cacheReadPerMtok?: number | null,
+	cacheWritePerMtok?: number | null,
+};
+
+/**  A user-set price, USD per million tokens. */
+export type PriceOverrideDto_Serialize = {
+	model: string,
+	inputPerMtok: number | null,
+	outputPerMtok: number | null,
+	cacheReadPerMtok: number | null,
+	cacheWritePerMtok: number | null,
+};
+
+/**  The price table in force. `source` is `bundled` or `file`. */
+export type PricesDto = PricesDto_Serialize | PricesDto_Deserialize;
+
+/**  The price table in force. `source` is `bundled` or `file`. */
+export type PricesDto_Deserialize = {
+	source: string,
+	snapshotDate?: string | null,
+	models: number | null,
+	fileLoadedAt?: string | null,
+	overrides: PriceOverrideDto_Deserialize[],
+};
+
+/**  The price table in force. `source` is `bundled` or `file`. */
+export type PricesDto_Serialize = {
+	source: string,
+	snapshotDate: string | null,
+	models: number | null,
+	fileLoadedAt: string | null,
+	overrides: PriceOverrideDto_Serialize[],
+};
+
 /**  Live progress of a run (event payload). */
 export type ProgressStep = ProgressStep_Serialize | ProgressStep_Deserialize;
 
@@ -1017,6 +1228,13 @@ export type ProgressStep_Serialize = {
 	/**  The component that just finished. */
 	component: string | null,
 	status: string | null,
+};
+
+/**  The range as queried (whole hours). */
+export type QueriedRange = {
+	sinceMs: number | null,
+	untilMs: number | null,
+	offsetMinutes: number | null,
 };
 
 export type QuietHoursForm = {
@@ -1248,6 +1466,13 @@ export type Route_Serialize = {
 /**  Routes were created, edited or deleted. */
 export type RoutesChanged = null;
 
+/**  One bucket (`key` = backend or model, `""` when not split). */
+export type SeriesPointDto = {
+	startMs: number | null,
+	key: string,
+	totals: UsageTotalsDto,
+};
+
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 
 export type ThemeChoice = "system" | "light" | "dark";
@@ -1276,6 +1501,33 @@ export type Token_Serialize = {
 
 /**  Gateway tokens were created or revoked. */
 export type TokensChanged = null;
+
+/**  A model requested without a known price. */
+export type UnpricedModelDto = {
+	model: string,
+	requests: number | null,
+};
+
+/**
+ *  Sums over a set of requests. `costUsd` counts known prices only; `unpriced` requests had
+ *  no price and are not in it.
+ */
+export type UsageTotalsDto = {
+	requests: number | null,
+	errors: number | null,
+	cacheHits: number | null,
+	inputTokens: number | null,
+	outputTokens: number | null,
+	cacheReadTokens: number | null,
+	cacheWriteTokens: number | null,
+	costUsd: number | null,
+	unpriced: number | null,
+	savedUsd: number | null,
+	latencyMsSum: number | null,
+	cacheLookups: number | null,
+	cacheShared: number | null,
+	cacheSkipped: number | null,
+};
 
 export type UserSettings = {
 	theme: ThemeChoice,

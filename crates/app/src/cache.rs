@@ -142,7 +142,7 @@ pub(crate) fn settings_in(store: &switchyard_store::Store) -> CacheSettings {
 }
 
 impl Switchyard {
-    fn gateway(&self) -> Option<&switchyard_gateway::Gateway> {
+    pub(crate) fn gateway(&self) -> Option<&switchyard_gateway::Gateway> {
         match &self.inner.gateway {
             GatewayStatus::Listening(g) => Some(g),
             _ => None,
@@ -331,7 +331,7 @@ impl Switchyard {
         });
     }
 
-    async fn flush_ledger_async(&self) {
+    pub(crate) async fn flush_ledger_async(&self) {
         let app = self.clone();
         let _ = tokio::task::spawn_blocking(move || app.flush_ledger()).await;
     }

@@ -11,6 +11,8 @@ pub enum DomainEvent {
     RoutesChanged,
     /// Cache settings changed or stored answers were cleared.
     CacheChanged,
+    /// Budgets, prices or the display currency changed: the Costs page reloads.
+    CostsChanged,
     /// Gateway tokens were created or revoked.
     TokensChanged,
     /// The ledger recorded `count` more requests.

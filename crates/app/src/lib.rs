@@ -6,6 +6,7 @@ mod backends;
 mod cache;
 pub mod cli;
 mod cli_check;
+pub mod costs;
 mod error;
 mod events;
 mod gateway;
@@ -31,6 +32,11 @@ pub use cache::{
     CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS,
 };
+pub use costs::budgets::{Budget, BudgetScope, BudgetStatus};
+pub use costs::export::{ExportDone, ExportFormat, ExportKind};
+pub use costs::forecast::{Forecast, Period};
+pub use costs::prices::{PriceOverride, PricesView, UnpricedModel};
+pub use costs::{CostRange, CostSettings, CostsOverview, LatencyStats, SeriesPoint, SplitBy};
 pub use error::AppError;
 pub use events::DomainEvent;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
@@ -55,7 +61,7 @@ pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
     AttemptRecord, BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter,
-    RequestRecord, TokenRow,
+    RequestRecord, TokenRow, UsageTotals,
 };
 pub use tokens::{Caller, NewToken, TokenIndex, TOKEN_PREFIX};
 

@@ -198,6 +198,10 @@ impl Switchyard {
         app.refresh_gateway().await;
         app.spawn_ledger_pruning();
         app.spawn_cache_upkeep();
+        if let Err(e) = app.apply_prices().await {
+            tracing::warn!(error = %e, "saved prices not applied; using the bundled ones");
+        }
+        app.spawn_budget_checks();
         if opts.monitor {
             app.start_monitor(opts.monitor_interval, passive_rx).await?;
         }

@@ -7,8 +7,12 @@
 mod alerts;
 #[path = "app/backends.rs"]
 mod backends;
+#[path = "app/budgets.rs"]
+mod budgets;
 #[path = "app/cache.rs"]
 mod cache;
+#[path = "app/costs.rs"]
+mod costs;
 #[path = "app/gateway_settings.rs"]
 mod gateway_settings;
 #[path = "app/import.rs"]

@@ -1,6 +1,7 @@
 //! Ledger benchmark and seed tool: generates N realistic ledger rows (default 1,000,000) over 90
 //! days into a fresh SQLite file, in batches of 1,000 as the app's writer does, and times the
-//! inserts (rows with their attempt, rollups included) and every dashboard query.
+//! inserts (rows with their attempt, rollups and latency histograms included) and every
+//! dashboard query.
 //!
 //! `cargo run --release -p switchyard-bench --bin ledger-bench -- [--rows N] [--keep PATH]`
 //! (`--keep` leaves the seeded database at PATH, e.g. to point `SWITCHYARD_DATA_DIR` at).
@@ -175,6 +176,18 @@ fn main() -> Result<(), String> {
     ] {
         time_query(label, || store.usage_by(dim, day30, now));
     }
+    time_query("latency percentiles, 30 d", || {
+        store.latency_percentiles(day30, now, None, off, None)
+    });
+    time_query("latency percentiles per day, 30 d", || {
+        store.latency_percentiles(day30, now, Some(DAY_MS), off, None)
+    });
+    time_query("latency percentiles per day, 90 d", || {
+        store.latency_percentiles(start, now, Some(DAY_MS), off, None)
+    });
+    time_query("latency percentiles per day of one backend, 30 d", || {
+        store.latency_percentiles(day30, now, Some(DAY_MS), off, Some("Gemini"))
+    });
     time_query("cache usage per route, 24 h", || {
         store.cache_usage_since(&rfc3339(now - DAY_MS))
     });
@@ -194,5 +207,15 @@ fn main() -> Result<(), String> {
             ..RequestFilter::default()
         })
     });
+    if let Some(p) = store
+        .latency_percentiles(day30, now, None, off, None)
+        .map_err(|e| e.to_string())?
+        .first()
+    {
+        println!(
+            "latency, 30 d: {} answered, p50 {:.0} ms, p90 {:.0}, p95 {:.0}, p99 {:.0} (seeded uniform 80–3079 ms)",
+            p.count, p.p50, p.p90, p.p95, p.p99
+        );
+    }
     Ok(())
 }

@@ -337,7 +337,11 @@ fn budget_thresholds_fire_once_each_and_resolve_when_a_new_period_starts() {
     );
     assert!(feed(&mut e, pct(130.0, T0 + 4 * MIN)).is_empty(), "once");
     let events = ids(feed(&mut e, pct(0.0, T0 + 5 * MIN)));
-    assert_eq!(events.len(), 3, "the new period resolves all three: {events:?}");
+    assert_eq!(
+        events.len(),
+        3,
+        "the new period resolves all three: {events:?}"
+    );
     assert!(events.iter().all(|(k, _)| *k == AlertEventKind::Resolved));
 }
 

@@ -203,6 +203,38 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     WHERE d.dim != 'cache' OR cache IS NOT NULL
     GROUP BY 1, 2, 3;
     DROP VIEW usage_src;",
+    // 8: latency histograms per UTC hour and backend (`latency.rs`: four buckets per doubling,
+    // edges ⌈2^(b/4)⌉ ms, repeated below; a test holds both to the same bucketing), filled once
+    // from the answered requests (status 1–399) of the existing ledger.
+    "CREATE TABLE usage_latency (
+        hour_ms INTEGER NOT NULL, backend TEXT NOT NULL, bucket INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (hour_ms, backend, bucket)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TEMP TABLE latency_edges (
+        lo INTEGER NOT NULL, bucket INTEGER NOT NULL, PRIMARY KEY (lo, bucket)
+    ) WITHOUT ROWID;
+    INSERT INTO latency_edges (bucket, lo) VALUES
+    (0,0), (1,2), (2,2), (3,2), (4,2), (5,3), (6,3), (7,4), (8,4), (9,5), (10,6), (11,7),
+    (12,8), (13,10), (14,12), (15,14), (16,16), (17,20), (18,23), (19,27), (20,32), (21,39),
+    (22,46), (23,54), (24,64), (25,77), (26,91), (27,108), (28,128), (29,153), (30,182),
+    (31,216), (32,256), (33,305), (34,363), (35,431), (36,512), (37,609), (38,725), (39,862),
+    (40,1024), (41,1218), (42,1449), (43,1723), (44,2048), (45,2436), (46,2897), (47,3445),
+    (48,4096), (49,4871), (50,5793), (51,6889), (52,8192), (53,9742), (54,11586), (55,13778),
+    (56,16384), (57,19484), (58,23171), (59,27555), (60,32768), (61,38968), (62,46341),
+    (63,55109), (64,65536), (65,77936), (66,92682), (67,110218), (68,131072), (69,155872),
+    (70,185364), (71,220436), (72,262144), (73,311744), (74,370728), (75,440872), (76,524288),
+    (77,623488);
+    INSERT INTO usage_latency
+    SELECT CAST(strftime('%s', substr(started_at, 1, 19)) AS INTEGER) / 3600 * 3600000,
+           COALESCE(backend, ''),
+           (SELECT e.bucket FROM latency_edges AS e WHERE e.lo <= max(latency_ms, 0)
+            ORDER BY e.lo DESC, e.bucket DESC LIMIT 1),
+           COUNT(*)
+    FROM requests
+    WHERE strftime('%s', substr(started_at, 1, 19)) IS NOT NULL AND status > 0 AND status < 400
+    GROUP BY 1, 2, 3;
+    DROP TABLE latency_edges;",
 ];
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).

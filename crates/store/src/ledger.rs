@@ -67,7 +67,7 @@ pub struct RequestFilter {
     pub limit: u32,
 }
 
-const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd";
+pub(crate) const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd";
 
 fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -77,7 +77,7 @@ fn u64_of(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
     Ok(RequestRecord {
         id: r.get(0)?,
         started_at: r.get(1)?,

@@ -11,15 +11,19 @@
 //!   repeated id is ignored, rows and rollups alike);
 //! - a request without a known price adds to `unpriced`, never $0 to `cost_usd`;
 //! - hours are UTC; charts group them into the user's days with a whole-minute offset.
+//!
+//! Latency histograms for percentiles are rolled up in the same pass (see `latency`).
 
+use crate::latency::LatencyRollup;
 use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, params_from_iter, Transaction};
 use std::collections::HashMap;
 
-const HOUR_MS: i64 = 3_600_000;
+pub(crate) const HOUR_MS: i64 = 3_600_000;
 
 /// Sums over a set of requests.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UsageTotals {
     pub requests: u64,
     /// Status ≥ 400, or no answer at all.
@@ -113,22 +117,25 @@ pub fn hour_of(rfc3339: &str) -> Option<i64> {
 
 /// Adds newly inserted requests to the rollups, inside the ledger's transaction.
 pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Result<(), StoreError> {
-    let mut pairs: HashMap<(i64, String, String), UsageTotals> = HashMap::new();
-    let mut by: HashMap<(i64, &'static str, String), UsageTotals> = HashMap::new();
-    for r in inserted {
+    // Keys borrow from the batch: no allocation per request.
+    let mut pairs: HashMap<(i64, &str, &str), UsageTotals> = HashMap::new();
+    let mut by: HashMap<(i64, &'static str, &str), UsageTotals> = HashMap::new();
+    let mut latency = LatencyRollup::default();
+    for &r in inserted {
         let Some(hour) = hour_of(&r.started_at) else {
             tracing::warn!(id = %r.id, "ledger row with an unreadable time not rolled up");
             continue;
         };
-        let model = r.model.clone().unwrap_or_else(|| r.requested_model.clone());
-        let backend = r.backend.clone().unwrap_or_default();
+        let model = r.model.as_deref().unwrap_or(&r.requested_model);
+        let backend = r.backend.as_deref().unwrap_or_default();
+        latency.add(hour, r);
         pairs.entry((hour, backend, model)).or_default().add(r);
-        let route = r.route.clone().unwrap_or_default();
+        let route = r.route.as_deref().unwrap_or_default();
         by.entry((hour, "route", route)).or_default().add(r);
-        let token = r.token_name.clone().unwrap_or_default();
+        let token = r.token_name.as_deref().unwrap_or_default();
         by.entry((hour, "token", token)).or_default().add(r);
         if r.cache.is_some() {
-            let key = r.route.clone().unwrap_or_else(|| r.requested_model.clone());
+            let key = r.route.as_deref().unwrap_or(&r.requested_model);
             by.entry((hour, "cache", key)).or_default().add(r);
         }
     }
@@ -139,6 +146,14 @@ pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Resu
     let mut up = tx.prepare_cached(&upsert("usage_hours_by", "dim, value"))?;
     for ((hour, dim, value), t) in &by {
         up.execute(params_from_iter(values(*hour, dim, value, t)))?;
+    }
+    latency.write(tx)
+}
+
+/// Series buckets are whole hours: the rollups cannot be split finer.
+pub(crate) fn check_bucket(bucket_ms: i64) -> Result<(), StoreError> {
+    if bucket_ms <= 0 || bucket_ms % HOUR_MS != 0 {
+        return Err(StoreError::Invalid("buckets must be whole hours".into()));
     }
     Ok(())
 }
@@ -203,7 +218,7 @@ fn values(hour: i64, a: &str, b: &str, t: &UsageTotals) -> Vec<rusqlite::types::
 }
 
 /// `SUM(col)` for every sum column, in [`SUM_COLUMNS`] order.
-fn sums() -> String {
+pub(crate) fn sums() -> String {
     SUM_COLUMNS
         .iter()
         .map(|c| format!("SUM({c})"))
@@ -211,7 +226,7 @@ fn sums() -> String {
         .join(", ")
 }
 
-fn totals_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<UsageTotals> {
+pub(crate) fn totals_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<UsageTotals> {
     let u = |i: usize| -> rusqlite::Result<u64> {
         Ok(u64::try_from(r.get::<_, Option<i64>>(first + i)?.unwrap_or(0)).unwrap_or(0))
     };
@@ -309,9 +324,7 @@ impl Store {
         offset_ms: i64,
         split: Option<Dimension>,
     ) -> Result<Vec<(i64, String, UsageTotals)>, StoreError> {
-        if bucket_ms <= 0 || bucket_ms % HOUR_MS != 0 {
-            return Err(StoreError::Invalid("buckets must be whole hours".into()));
-        }
+        check_bucket(bucket_ms)?;
         self.with(|c| {
             let (table, key) = match split.map(Dimension::source) {
                 Some(src) => src.sql(),

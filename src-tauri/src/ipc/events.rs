@@ -42,6 +42,10 @@ pub struct RoutesChanged;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct CacheChanged;
 
+/// Budgets, prices or the display currency changed: the Costs page reloads.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct CostsChanged;
+
 /// A readiness run started (`done` = 0) or finished one more component.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]

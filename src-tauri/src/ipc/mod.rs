@@ -3,12 +3,14 @@
 
 pub mod commands;
 pub mod commands_cache;
+pub mod commands_costs;
 pub mod commands_gateway;
 pub mod commands_health;
 pub mod commands_monitor;
 pub mod commands_routes;
 pub mod dto;
 pub mod dto_cache;
+pub mod dto_costs;
 pub mod dto_forms;
 pub mod dto_gateway;
 pub mod dto_health;
@@ -76,6 +78,7 @@ impl Core {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     use commands_cache::*;
+    use commands_costs::*;
     use commands_gateway::*;
     use commands_health::*;
     use commands_monitor::*;
@@ -133,6 +136,18 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             get_cache_settings,
             set_cache_settings,
             clear_cache,
+            costs_overview,
+            get_cost_settings,
+            set_cost_settings,
+            get_prices,
+            set_price_override,
+            remove_price_override,
+            load_price_file,
+            reset_price_file,
+            unpriced_models,
+            list_budgets,
+            save_budgets,
+            export_usage,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,
@@ -142,6 +157,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::GatewayHealthChanged,
             events::RoutesChanged,
             events::CacheChanged,
+            events::CostsChanged,
             events::ReadinessProgress,
             events::ReadinessFinished,
             events::NotificationsChanged,

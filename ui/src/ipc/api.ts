@@ -11,7 +11,19 @@ import type {
   BackendHealth,
   BackendHealthCard,
   BackendDraft,
+  Budget,
+  BudgetStatus,
   CacheClearScope,
+  CostRange,
+  CostSettings,
+  CostSplit_,
+  CostsOverview,
+  ExportDone,
+  ExportFormat,
+  ExportKind,
+  PriceOverride,
+  Prices,
+  UnpricedModel,
   CacheSettings,
   CacheStats,
   Check,
@@ -136,4 +148,22 @@ export const api = {
   setCacheSettings: (settings: CacheSettings): Promise<CacheSettings> => call(() => commands.setCacheSettings(settings)),
   /** Removes stored answers; resolves to how many. */
   clearCache: (scope: CacheClearScope): Promise<number> => call(() => commands.clearCache(scope)).then((n) => n ?? 0),
+  /** Totals, series, breakdowns and latency for a range; a reversed range is a `validation` error. */
+  costsOverview: (range: CostRange, split: CostSplit_): Promise<CostsOverview> => call(() => commands.costsOverview(range, split)),
+  getCostSettings: (): Promise<CostSettings> => call(() => commands.getCostSettings()),
+  setCostSettings: (settings: CostSettings): Promise<CostSettings> => call(() => commands.setCostSettings(settings)),
+  getPrices: (): Promise<Prices> => call(() => commands.getPrices()),
+  /** USD per million tokens; out-of-range prices are a `validation` error and save nothing. */
+  setPriceOverride: (price: PriceOverride): Promise<Prices> => call(() => commands.setPriceOverride(price)),
+  removePriceOverride: (model: string): Promise<Prices> => call(() => commands.removePriceOverride(model)),
+  /** A malformed file is refused (`validation` or `file` error) and nothing changes. */
+  loadPriceFile: (path: string): Promise<Prices> => call(() => commands.loadPriceFile(path)),
+  resetPriceFile: (): Promise<Prices> => call(() => commands.resetPriceFile()),
+  unpricedModels: (range: CostRange): Promise<UnpricedModel[]> => call(() => commands.unpricedModels(range)),
+  listBudgets: (): Promise<BudgetStatus[]> => call(() => commands.listBudgets()),
+  /** Replaces every budget (validated as a whole); resolves to their statuses. */
+  saveBudgets: (budgets: Budget[]): Promise<BudgetStatus[]> => call(() => commands.saveBudgets(budgets)),
+  /** `path` from the save dialog, or null for the data folder's `exports/`. */
+  exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null): Promise<ExportDone> =>
+    call(() => commands.exportUsage(range, kind, format, path)),
 };

@@ -12,5 +12,6 @@ export { NO_FILTERS, PAGE_SIZE, routeNames, toolNames, type RequestFilters, type
 export { ALERTS_LIMIT, alertSettings, alerts, healthHistory, healthOverview, listenToMonitorEvents, probeAllNow } from "./monitor.svelte";
 export { alertWebhooks, type WebhookTest } from "./webhooks.svelte";
 export { cacheStats, cacheToday, clearCache, listenToCacheEvents, saveCacheSettings } from "./cache.svelte";
+export { costs, listenToCostsEvents, spendToday, todayRange, type RangeError } from "./costs.svelte";
 export { pickFile } from "./dialog";
 export type * from "./types";

@@ -1,5 +1,5 @@
 // Sample data for unit tests.
-import type { LedgerRow, Readiness } from "./types";
+import type { CostsOverview, LedgerRow, Readiness, SeriesPoint, UsageTotals } from "./types";
 
 export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow> = {}): LedgerRow {
   return {
@@ -51,6 +51,48 @@ export function readinessRun(id: string, startedAt: string, over: Partial<Readin
     ],
     blockers: [],
     previous: null,
+    ...over,
+  };
+}
+
+export function usageTotals(over: Partial<UsageTotals> = {}): UsageTotals {
+  return {
+    requests: 0,
+    errors: 0,
+    cacheHits: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0,
+    unpriced: 0,
+    savedUsd: 0,
+    latencyMsSum: 0,
+    cacheLookups: 0,
+    cacheShared: 0,
+    cacheSkipped: 0,
+    ...over,
+  };
+}
+
+export function seriesPoint(startMs: number, key: string, over: Partial<UsageTotals> = {}): SeriesPoint {
+  return { startMs, key, totals: usageTotals(over) };
+}
+
+/** An empty overview of `[sinceMs, untilMs)` in hours, UTC; pass the parts a test needs. */
+export function costsOverview(sinceMs: number, untilMs: number, over: Partial<CostsOverview> = {}): CostsOverview {
+  return {
+    range: { sinceMs, untilMs, offsetMinutes: 0 },
+    bucketMs: 3_600_000,
+    totals: usageTotals(),
+    series: [],
+    hourly: [],
+    byBackend: [],
+    byModel: [],
+    byRoute: [],
+    byToken: [],
+    latency: [],
+    latencyOverall: null,
     ...over,
   };
 }

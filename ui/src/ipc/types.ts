@@ -1,6 +1,22 @@
 // The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
+  BudgetDto,
+  BudgetScopeDto,
+  BudgetStatusDto_Serialize,
+  CostRangeDto,
+  CostSettingsDto,
+  CostSplit,
+  CostsOverviewDto_Serialize,
+  ExportDoneDto,
+  ExportFormatDto,
+  ExportKindDto,
+  LatencyStatsDto,
+  PriceOverrideDto_Serialize,
+  PricesDto_Serialize,
+  SeriesPointDto,
+  UnpricedModelDto,
+  UsageTotalsDto,
   AlertItem_Serialize,
   AlertRuleForm_Deserialize,
   AlertRuleForm_Serialize,
@@ -132,3 +148,23 @@ export type CacheStats = CacheStatsDto_Serialize;
 export type CacheRouteStats = CacheRouteStats_Serialize;
 /** A route's cache mode and lifetime (`ttlSecs` null: the cache's default). */
 export type RouteCachePolicy = RouteCachePolicy_Serialize;
+
+// Costs page.
+/** A range in Unix ms with the user's UTC offset in minutes east (UTC+02:00 is 120). */
+export type CostRange = CostRangeDto;
+export type CostSplit_ = CostSplit;
+export type CostsOverview = CostsOverviewDto_Serialize;
+export type UsageTotals = UsageTotalsDto;
+export type SeriesPoint = SeriesPointDto;
+export type LatencyStats = LatencyStatsDto;
+/** The display currency: code and units of it per US dollar. */
+export type CostSettings = CostSettingsDto;
+export type PriceOverride = PriceOverrideDto_Serialize;
+export type Prices = PricesDto_Serialize;
+export type UnpricedModel = UnpricedModelDto;
+export type Budget = BudgetDto;
+export type BudgetScope = BudgetScopeDto;
+export type BudgetStatus = BudgetStatusDto_Serialize;
+export type ExportKind = ExportKindDto;
+export type ExportFormat = ExportFormatDto;
+export type ExportDone = ExportDoneDto;

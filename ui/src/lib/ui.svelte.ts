@@ -1,27 +1,35 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend, Route } from "../ipc/types";
 
-export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "routes" | "cache" | "readiness" | "requests" | "settings";
+export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "routes" | "cache" | "readiness" | "requests" | "costs" | "settings";
 
-/** Sidebar order; Ctrl+1…9 then Ctrl+0 (⌘ on macOS) switch to them in this order, like the digit row. */
-export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string }> = [
-  { id: "overview", label: "Overview", shortcut: "Ctrl+1" },
-  { id: "health", label: "Health", shortcut: "Ctrl+2" },
-  { id: "alerts", label: "Alerts", shortcut: "Ctrl+3" },
-  { id: "backends", label: "Backends", shortcut: "Ctrl+4" },
-  { id: "gateway", label: "Gateway", shortcut: "Ctrl+5" },
-  { id: "routes", label: "Routes", shortcut: "Ctrl+6" },
-  { id: "cache", label: "Cache", shortcut: "Ctrl+7" },
-  { id: "readiness", label: "Readiness", shortcut: "Ctrl+8" },
-  { id: "requests", label: "Requests", shortcut: "Ctrl+9" },
-  { id: "settings", label: "Settings", shortcut: "Ctrl+0" },
+/** A page's keyboard shortcut: Ctrl (⌘ on macOS) with `key`, and Shift when `shift`. */
+type Shortcut = { key: string; shift: boolean };
+
+/**
+ * Sidebar order. Ctrl+1…9 and Ctrl+0 switch to the first nine pages and Settings, like the digit
+ * row; Costs came after the digits ran out and has Ctrl+Shift+S ("spend"): Ctrl+Shift+C is the
+ * web inspector's element picker in the webviews' developer tools.
+ */
+export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string } & Shortcut> = [
+  { id: "overview", label: "Overview", shortcut: "Ctrl+1", key: "1", shift: false },
+  { id: "health", label: "Health", shortcut: "Ctrl+2", key: "2", shift: false },
+  { id: "alerts", label: "Alerts", shortcut: "Ctrl+3", key: "3", shift: false },
+  { id: "backends", label: "Backends", shortcut: "Ctrl+4", key: "4", shift: false },
+  { id: "gateway", label: "Gateway", shortcut: "Ctrl+5", key: "5", shift: false },
+  { id: "routes", label: "Routes", shortcut: "Ctrl+6", key: "6", shift: false },
+  { id: "cache", label: "Cache", shortcut: "Ctrl+7", key: "7", shift: false },
+  { id: "readiness", label: "Readiness", shortcut: "Ctrl+8", key: "8", shift: false },
+  { id: "requests", label: "Requests", shortcut: "Ctrl+9", key: "9", shift: false },
+  { id: "costs", label: "Costs", shortcut: "Ctrl+Shift+S", key: "s", shift: true },
+  { id: "settings", label: "Settings", shortcut: "Ctrl+0", key: "0", shift: false },
 ];
 
-/** The page Ctrl+<key> opens, if any: "1" is the first page and "0" the tenth, as on the digit row. */
-export function pageForShortcut(key: string): Page | null {
-  if (!/^[0-9]$/.test(key)) return null;
-  const index = key === "0" ? 9 : Number(key) - 1;
-  return PAGES[index]?.id ?? null;
+/** The page Ctrl+<key> (with Shift when `shift`) opens, if any. Letters match either case. */
+export function pageForShortcut(key: string, shift = false): Page | null {
+  if (key.length !== 1) return null;
+  const k = key.toLowerCase();
+  return PAGES.find((p) => p.key === k && p.shift === shift)?.id ?? null;
 }
 
 export type Modal =
@@ -30,6 +38,7 @@ export type Modal =
   | { type: "import" }
   | { type: "token" }
   | { type: "route"; editing: Route | null }
+  | { type: "price"; model: string }
   | null;
 
 type ConfirmRequest = { title: string; message: string; confirmLabel: string; resolve: (ok: boolean) => void };

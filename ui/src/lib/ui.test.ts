@@ -1,16 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { PAGES, pageForShortcut } from "./ui.svelte";
 
-/** The digit row: 1…9, then 0 for the tenth. */
-const digit = (i: number) => String((i + 1) % 10);
+/** The pages on the digit row, in sidebar order: 1…9, then 0 for Settings. */
+const DIGIT_PAGES = ["overview", "health", "alerts", "backends", "gateway", "routes", "cache", "readiness", "requests", "settings"];
 
 describe("navigation", () => {
-  it("puts Health and Alerts after the Overview and Cache after Routes, with Ctrl+1…9, 0 numbered in sidebar order", () => {
-    expect(PAGES.map((p) => p.id)).toEqual(["overview", "health", "alerts", "backends", "gateway", "routes", "cache", "readiness", "requests", "settings"]);
-    PAGES.forEach((p, i) => expect(p.shortcut).toBe(`Ctrl+${digit(i)}`));
+  it("puts Costs after Requests, with Ctrl+1…9, 0 numbered in sidebar order around it", () => {
+    expect(PAGES.map((p) => p.id)).toEqual(["overview", "health", "alerts", "backends", "gateway", "routes", "cache", "readiness", "requests", "costs", "settings"]);
+    const digits = PAGES.filter((p) => !p.shift);
+    expect(digits.map((p) => p.id), "the digit shortcuts stay on the pages they always opened").toEqual(DIGIT_PAGES);
+    digits.forEach((p, i) => expect(p.shortcut).toBe(`Ctrl+${(i + 1) % 10}`));
+    expect(PAGES.find((p) => p.id === "costs")?.shortcut).toBe("Ctrl+Shift+S");
   });
 
-  it("maps the digit of a shortcut to its page, 0 to the tenth", () => {
+  it("gives every page its own shortcut", () => {
+    const combos = PAGES.map((p) => `${p.shift}-${p.key}`);
+    expect(new Set(combos).size, "two pages on one shortcut").toBe(PAGES.length);
+  });
+
+  it("maps the digit of a shortcut to its page, 0 to Settings", () => {
     expect(pageForShortcut("1")).toBe("overview");
     expect(pageForShortcut("2")).toBe("health");
     expect(pageForShortcut("3")).toBe("alerts");
@@ -20,9 +28,15 @@ describe("navigation", () => {
     expect(pageForShortcut("8")).toBe("readiness");
     expect(pageForShortcut("9")).toBe("requests");
     expect(pageForShortcut("0")).toBe("settings");
-    PAGES.forEach((p, i) => expect(pageForShortcut(digit(i))).toBe(p.id));
     expect(pageForShortcut("a")).toBeNull();
     expect(pageForShortcut("12")).toBeNull();
     expect(pageForShortcut("")).toBeNull();
+  });
+
+  it("opens Costs with Ctrl+Shift+S only, whatever the letter's case", () => {
+    expect(pageForShortcut("S", true)).toBe("costs");
+    expect(pageForShortcut("s", true)).toBe("costs");
+    expect(pageForShortcut("s"), "Ctrl+S without Shift is not a page").toBeNull();
+    expect(pageForShortcut("1", true), "Shift changes the digit shortcuts into nothing").toBeNull();
   });
 });

@@ -121,6 +121,7 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
     // The engine speaks in ids; people read names and key labels.
     let mut names = app.backend_names().await;
     names.extend(app.key_labels().await);
+    names.extend(app.budget_names().await);
     names.push((
         crate::cache::CACHE_SUBJECT.to_string(),
         "Response cache".to_string(),

@@ -1,0 +1,355 @@
+//! Budgets: a USD limit per local day or month, overall or for one backend or route. Each is
+//! checked every minute (and at once when budgets change): its percentage goes to the alert
+//! engine as the `budgetPercent` metric (rules budget50/80/100 notify on the desktop), and a
+//! budget with the hard stop on hands the gateway what is left of it (see
+//! `switchyard_gateway::Spend`).
+//!
+//! Invariants: budgets are validated as a whole before anything is saved; spend comes from the
+//! ledger rollups (hour granularity) and counts known costs only — unpriced requests are
+//! reported beside it, never as $0.
+
+use super::forecast::{self, Forecast, Period};
+use crate::{AppError, DomainEvent, Switchyard};
+use serde::{Deserialize, Serialize};
+use switchyard_gateway::{SpendLimit, SpendScope};
+use switchyard_monitor::{MetricPoint, Signal, BUDGET_METRIC};
+use switchyard_store::{Dimension, Store};
+
+const KEY: &str = "budgets";
+/// The alert engine's subject for a budget: `budget:<id>`.
+pub const SUBJECT_PREFIX: &str = "budget:";
+pub const MAX_LIMIT_USD: f64 = 10_000_000.0;
+const MAX_BUDGETS: usize = 50;
+
+/// What a budget counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "camelCase")]
+pub enum BudgetScope {
+    All,
+    Backend(String),
+    Route(String),
+}
+
+/// One budget as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Budget {
+    pub id: String,
+    pub name: String,
+    pub period: Period,
+    pub scope: BudgetScope,
+    pub limit_usd: f64,
+    /// Refuse new paid requests in the scope once the limit is reached.
+    pub hard_stop: bool,
+}
+
+/// A budget now: spend this period, forecast, whether its hard stop is engaged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BudgetStatus {
+    pub budget: Budget,
+    /// The scope's backend or route name; `None` for "all" or when it no longer exists.
+    pub scope_name: Option<String>,
+    pub period_start_ms: i64,
+    pub period_end_ms: i64,
+    pub spent_usd: f64,
+    /// Requests in scope this period whose model has no price (not in `spent_usd`).
+    pub unpriced_requests: u64,
+    pub percent: f64,
+    pub forecast: Forecast,
+    /// The hard stop is on and the limit is reached: paid requests are refused.
+    pub stopped: bool,
+}
+
+impl Budget {
+    fn validate(&self) -> Result<(), AppError> {
+        let bad = |m: String| Err(AppError::Invalid(m));
+        if self.name.trim().is_empty() || self.name.chars().count() > 60 {
+            return bad("Give the budget a name of 1 to 60 characters.".into());
+        }
+        if !self.limit_usd.is_finite() || self.limit_usd <= 0.0 {
+            return bad(format!(
+                "Budget “{}”: the limit must be more than $0.",
+                self.name.trim()
+            ));
+        }
+        if self.limit_usd > MAX_LIMIT_USD {
+            return bad(format!(
+                "Budget “{}”: the limit must be at most $10,000,000.",
+                self.name.trim()
+            ));
+        }
+        Ok(())
+    }
+
+    fn subject(&self) -> String {
+        format!("{SUBJECT_PREFIX}{}", self.id)
+    }
+}
+
+impl Switchyard {
+    pub async fn budgets(&self) -> Result<Vec<Budget>, AppError> {
+        self.blocking(|inner| load(&inner.store)).await
+    }
+
+    /// Replaces every budget after checking them all (names unique, scopes that exist, limits
+    /// above $0); new budgets get an id. Nothing is saved when one is refused.
+    pub async fn set_budgets(&self, mut budgets: Vec<Budget>) -> Result<Vec<Budget>, AppError> {
+        if budgets.len() > MAX_BUDGETS {
+            return Err(AppError::Invalid(format!("At most {MAX_BUDGETS} budgets.")));
+        }
+        for b in &mut budgets {
+            b.validate()?;
+            b.name = b.name.trim().to_string();
+            if b.id.trim().is_empty() {
+                b.id = uuid::Uuid::new_v4().simple().to_string();
+            }
+        }
+        for (i, b) in budgets.iter().enumerate() {
+            if budgets[..i]
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(&b.name) || o.id == b.id)
+            {
+                return Err(AppError::Invalid(format!(
+                    "Two budgets are called “{}”.",
+                    b.name
+                )));
+            }
+        }
+        let saved = budgets.clone();
+        self.blocking(move |inner| {
+            let store = &inner.store;
+            let backends = store.list_backends()?;
+            let routes = store.list_routes()?;
+            for b in &budgets {
+                let exists = match &b.scope {
+                    BudgetScope::All => true,
+                    BudgetScope::Backend(id) => backends.iter().any(|r| &r.id == id),
+                    BudgetScope::Route(id) => routes.iter().any(|r| &r.id == id),
+                };
+                if !exists {
+                    return Err(AppError::Invalid(format!(
+                        "Budget “{}”: its backend or route does not exist.",
+                        b.name
+                    )));
+                }
+            }
+            let value =
+                serde_json::to_value(&budgets).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(store.set_setting(KEY, &value)?)
+        })
+        .await?;
+        self.enforce_budgets().await?;
+        self.emit(DomainEvent::CostsChanged);
+        Ok(saved)
+    }
+
+    /// Every budget's state at this moment in the user's local time zone.
+    pub async fn budget_statuses(&self) -> Result<Vec<BudgetStatus>, AppError> {
+        self.budget_statuses_at(crate::monitor::now_ms(), local_offset_minutes())
+            .await
+    }
+
+    /// Every budget's state at `now_ms` with periods in the time zone `offset_minutes` east
+    /// of UTC (tests script both).
+    pub async fn budget_statuses_at(
+        &self,
+        now_ms: i64,
+        offset_minutes: i32,
+    ) -> Result<Vec<BudgetStatus>, AppError> {
+        self.flush_ledger_async().await;
+        self.blocking(move |inner| {
+            let store = &inner.store;
+            let names = ScopeNames::load(store)?;
+            load(store)?
+                .into_iter()
+                .map(|b| status(store, &names, b, now_ms, offset_minutes))
+                .collect()
+        })
+        .await
+    }
+
+    /// Reports each budget's percentage to the alert engine and hands the gateway the hard
+    /// stops with what is left of them. Returns the statuses it used.
+    pub async fn enforce_budgets(&self) -> Result<Vec<BudgetStatus>, AppError> {
+        self.enforce_budgets_at(crate::monitor::now_ms(), local_offset_minutes())
+            .await
+    }
+
+    /// [`Switchyard::enforce_budgets`] at a scripted time.
+    pub async fn enforce_budgets_at(
+        &self,
+        now_ms: i64,
+        offset_minutes: i32,
+    ) -> Result<Vec<BudgetStatus>, AppError> {
+        let statuses = self.budget_statuses_at(now_ms, offset_minutes).await?;
+        for s in &statuses {
+            let _ = self.inner.signals.send(Signal::Metric(MetricPoint {
+                name: BUDGET_METRIC.into(),
+                backend_id: s.budget.subject(),
+                key_id: None,
+                at_unix_ms: now_ms,
+                value: s.percent,
+            }));
+        }
+        let limits = statuses
+            .iter()
+            .filter(|s| s.budget.hard_stop)
+            .filter_map(spend_limit)
+            .collect();
+        if let Some(g) = self.gateway() {
+            g.spend().set_limits(limits);
+        }
+        Ok(statuses)
+    }
+
+    /// Subject names for alert texts: `budget:<id>` → `Budget “name”`.
+    pub(crate) async fn budget_names(&self) -> Vec<(String, String)> {
+        self.budgets()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| (b.subject(), format!("Budget “{}”", b.name)))
+            .collect()
+    }
+
+    /// Checks the budgets every minute while the app runs.
+    pub(crate) fn spawn_budget_checks(&self) {
+        let weak = std::sync::Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { return };
+                let app = Switchyard { inner };
+                if let Err(e) = app.enforce_budgets().await {
+                    tracing::warn!(error = %e, "budgets not checked");
+                }
+            }
+        });
+    }
+}
+
+/// The user's current UTC offset in minutes (east positive).
+pub fn local_offset_minutes() -> i32 {
+    chrono::Local::now().offset().local_minus_utc() / 60
+}
+
+fn load(store: &Store) -> Result<Vec<Budget>, AppError> {
+    Ok(store.setting_or_default(KEY)?)
+}
+
+/// Backend and route names by id: the ledger and its rollups record names.
+struct ScopeNames {
+    backends: Vec<(String, String)>,
+    routes: Vec<(String, String)>,
+}
+
+impl ScopeNames {
+    fn load(store: &Store) -> Result<Self, AppError> {
+        Ok(ScopeNames {
+            backends: store
+                .list_backends()?
+                .into_iter()
+                .map(|b| (b.id, b.name))
+                .collect(),
+            routes: store
+                .list_routes()?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect(),
+        })
+    }
+
+    fn of(&self, scope: &BudgetScope) -> Option<String> {
+        let find = |list: &[(String, String)], id: &str| {
+            list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone())
+        };
+        match scope {
+            BudgetScope::All => None,
+            BudgetScope::Backend(id) => find(&self.backends, id),
+            BudgetScope::Route(id) => find(&self.routes, id),
+        }
+    }
+}
+
+/// Known spend and unpriced requests of a scope in `[since, until)`.
+fn spend(
+    store: &Store,
+    scope: &BudgetScope,
+    name: Option<&str>,
+    since: i64,
+    until: i64,
+) -> Result<(f64, u64), AppError> {
+    let dim = match scope {
+        BudgetScope::All => {
+            let t = store.usage_totals(since, until)?;
+            return Ok((t.cost_usd, t.unpriced));
+        }
+        BudgetScope::Backend(_) => Dimension::Backend,
+        BudgetScope::Route(_) => Dimension::Route,
+    };
+    let Some(name) = name else {
+        return Ok((0.0, 0));
+    };
+    Ok(store
+        .usage_by(dim, since, until)?
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map_or((0.0, 0), |(_, t)| (t.cost_usd, t.unpriced)))
+}
+
+fn status(
+    store: &Store,
+    names: &ScopeNames,
+    budget: Budget,
+    now_ms: i64,
+    offset_minutes: i32,
+) -> Result<BudgetStatus, AppError> {
+    let (start, end) = forecast::period_bounds(budget.period, now_ms, offset_minutes);
+    let scope_name = names.of(&budget.scope);
+    let name = scope_name.as_deref();
+    // Rollups are hourly: the current hour counts whole.
+    let until = now_ms + forecast::HOUR_MS;
+    let (spent, unpriced) = spend(store, &budget.scope, name, start, until)?;
+    let (w0, w1) = forecast::burn_window(budget.period, start, now_ms);
+    let (window_usd, _) = spend(store, &budget.scope, name, w0, until)?;
+    let forecast = forecast::forecast(spent, budget.limit_usd, window_usd, w0, w1, end);
+    let percent = spent / budget.limit_usd * 100.0;
+    Ok(BudgetStatus {
+        stopped: budget.hard_stop && spent >= budget.limit_usd,
+        scope_name,
+        period_start_ms: start,
+        period_end_ms: end,
+        spent_usd: spent,
+        unpriced_requests: unpriced,
+        percent,
+        forecast,
+        budget,
+    })
+}
+
+/// The gateway's view of a hard-stop budget.
+fn spend_limit(s: &BudgetStatus) -> Option<SpendLimit> {
+    let b = &s.budget;
+    let scope = match &b.scope {
+        BudgetScope::All => SpendScope::All,
+        BudgetScope::Backend(id) => SpendScope::Backend(id.clone()),
+        BudgetScope::Route(_) => SpendScope::Route(s.scope_name.clone()?),
+    };
+    let period = match b.period {
+        Period::Day => "today",
+        Period::Month => "this month",
+    };
+    let message = format!(
+        "Switchyard budget “{}” (${:.2} {period}) is used up, so paid requests in its scope are \
+         refused until the period ends. Raise the limit or turn off its hard stop on the Costs page.",
+        b.name, b.limit_usd
+    );
+    Some(SpendLimit {
+        id: b.id.clone(),
+        scope,
+        remaining_usd: b.limit_usd - s.spent_usd,
+        message,
+    })
+}

@@ -1,0 +1,278 @@
+//! The price table the gateway prices requests with: the bundled snapshot, or a newer price
+//! file the user loaded (copied into the data folder as `prices.json`), plus per-model
+//! overrides entered in the UI (USD per million tokens). Every change is validated first and
+//! applied to the running gateway at once; requests already recorded keep their cost.
+//!
+//! Invariants: a malformed price file or an out-of-range override is refused with a typed
+//! error and nothing changes; a saved file that no longer parses (edited by hand) falls back to
+//! the bundled table with a warning, never to "everything costs $0".
+
+use crate::{AppError, DomainEvent, Switchyard};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+use switchyard_pricing::{ModelPrice, PriceTable};
+use switchyard_store::Dimension;
+
+const KEY: &str = "prices";
+pub const PRICE_FILE: &str = "prices.json";
+/// Above this a per-million price is almost surely a unit mistake (the dearest model lists
+/// about $600).
+pub const MAX_PER_MTOK: f64 = 5_000.0;
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// A user-set price for one model, USD per million tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceOverride {
+    /// The model id as requests name it (`gpt-4o`, `demo-chat`, `ollama/llama3`).
+    pub model: String,
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+    #[serde(default)]
+    pub cache_read_per_mtok: Option<f64>,
+    #[serde(default)]
+    pub cache_write_per_mtok: Option<f64>,
+}
+
+impl PriceOverride {
+    fn validate(&self) -> Result<(), AppError> {
+        let model = self.model.trim();
+        if model.is_empty() || model.chars().count() > 200 {
+            return Err(AppError::Invalid(
+                "Name the model (1 to 200 characters).".into(),
+            ));
+        }
+        let fields = [
+            ("input", Some(self.input_per_mtok)),
+            ("output", Some(self.output_per_mtok)),
+            ("cache read", self.cache_read_per_mtok),
+            ("cache write", self.cache_write_per_mtok),
+        ];
+        for (name, value) in fields {
+            let Some(v) = value else { continue };
+            if !v.is_finite() || v < 0.0 {
+                return Err(AppError::Invalid(format!(
+                    "{model}: the {name} price must be a number of dollars, 0 or more."
+                )));
+            }
+            if v > MAX_PER_MTOK {
+                return Err(AppError::Invalid(format!(
+                    "{model}: ${v} per million {name} tokens is not a real price (at most ${MAX_PER_MTOK})."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn price(&self) -> ModelPrice {
+        let per_token = |v: f64| v / 1e6;
+        ModelPrice {
+            cache_read: self.cache_read_per_mtok.map(per_token),
+            cache_write_5m: self.cache_write_per_mtok.map(per_token),
+            ..ModelPrice::new(
+                per_token(self.input_per_mtok),
+                per_token(self.output_per_mtok),
+            )
+        }
+    }
+}
+
+/// What prices are in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PriceSettings {
+    pub overrides: Vec<PriceOverride>,
+    /// When a price file was loaded (RFC 3339); `None` uses the bundled snapshot.
+    pub file_loaded_at: Option<String>,
+}
+
+/// The price table as the Costs page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricesView {
+    /// `bundled` or `file`.
+    pub source: String,
+    pub snapshot_date: Option<String>,
+    pub models: usize,
+    pub file_loaded_at: Option<String>,
+    pub overrides: Vec<PriceOverride>,
+}
+
+/// A model requested in the range that has no price (its requests are not in the totals).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnpricedModel {
+    pub model: String,
+    pub requests: u64,
+}
+
+impl Switchyard {
+    /// The table in force, described.
+    pub async fn prices(&self) -> Result<PricesView, AppError> {
+        let settings = self.price_settings().await?;
+        let table = self.price_table(&settings).await;
+        Ok(PricesView {
+            source: if settings.file_loaded_at.is_some() {
+                "file"
+            } else {
+                "bundled"
+            }
+            .into(),
+            snapshot_date: table.snapshot_date().map(str::to_string),
+            models: table.len(),
+            file_loaded_at: settings.file_loaded_at,
+            overrides: settings.overrides,
+        })
+    }
+
+    /// Adds or replaces the override for `o.model`.
+    pub async fn set_price_override(&self, o: PriceOverride) -> Result<PricesView, AppError> {
+        o.validate()?;
+        let mut settings = self.price_settings().await?;
+        let o = PriceOverride {
+            model: o.model.trim().to_string(),
+            ..o
+        };
+        settings
+            .overrides
+            .retain(|x| !x.model.eq_ignore_ascii_case(&o.model));
+        settings.overrides.push(o);
+        settings.overrides.sort_by(|a, b| a.model.cmp(&b.model));
+        self.save_prices(settings).await
+    }
+
+    /// Removes the override for `model` (a missing one is not an error).
+    pub async fn remove_price_override(&self, model: String) -> Result<PricesView, AppError> {
+        let mut settings = self.price_settings().await?;
+        settings
+            .overrides
+            .retain(|x| !x.model.eq_ignore_ascii_case(model.trim()));
+        self.save_prices(settings).await
+    }
+
+    /// Loads a newer price file (Switchyard's format or LiteLLM's
+    /// `model_prices_and_context_window.json`). A malformed file is refused with the reason.
+    pub async fn load_price_file(&self, path: String) -> Result<PricesView, AppError> {
+        let source = std::path::PathBuf::from(path.trim());
+        let bytes = tokio::task::spawn_blocking(move || read_price_file(&source)).await??;
+        PriceTable::from_json(&bytes)
+            .map_err(|e| AppError::Invalid(format!("That price file cannot be used: {e}.")))?;
+        let target = self.inner.paths.data_dir.join(PRICE_FILE);
+        tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await??;
+        let mut settings = self.price_settings().await?;
+        settings.file_loaded_at = Some(crate::monitor::rfc3339(crate::monitor::now_ms()));
+        self.save_prices(settings).await
+    }
+
+    /// Goes back to the bundled snapshot (overrides stay).
+    pub async fn reset_price_file(&self) -> Result<PricesView, AppError> {
+        let mut settings = self.price_settings().await?;
+        settings.file_loaded_at = None;
+        let path = self.inner.paths.data_dir.join(PRICE_FILE);
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
+        self.save_prices(settings).await
+    }
+
+    /// Models requested in `[since_ms, until_ms)` without a known price, busiest first.
+    pub async fn unpriced_models(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<UnpricedModel>, AppError> {
+        self.flush_ledger_async().await;
+        let mut rows: Vec<UnpricedModel> = self
+            .blocking(move |inner| {
+                Ok(inner.store.usage_by(Dimension::Model, since_ms, until_ms)?)
+            })
+            .await?
+            .into_iter()
+            .filter(|(_, t)| t.unpriced > 0)
+            .map(|(model, t)| UnpricedModel {
+                model,
+                requests: t.unpriced,
+            })
+            .collect();
+        rows.sort_by(|a, b| b.requests.cmp(&a.requests).then(a.model.cmp(&b.model)));
+        Ok(rows)
+    }
+
+    /// Builds the table from the settings and hands it to the gateway.
+    pub async fn apply_prices(&self) -> Result<(), AppError> {
+        let settings = self.price_settings().await?;
+        let table = self.price_table(&settings).await;
+        if let Some(g) = self.gateway() {
+            g.spend().set_prices(Arc::new(table));
+        }
+        Ok(())
+    }
+
+    async fn price_settings(&self) -> Result<PriceSettings, AppError> {
+        self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
+            .await
+    }
+
+    async fn save_prices(&self, settings: PriceSettings) -> Result<PricesView, AppError> {
+        let value =
+            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
+            .await?;
+        self.apply_prices().await?;
+        self.emit(DomainEvent::CostsChanged);
+        self.prices().await
+    }
+
+    /// The loaded file (or the bundled snapshot) with the overrides on top.
+    async fn price_table(&self, settings: &PriceSettings) -> PriceTable {
+        let path = self.inner.paths.data_dir.join(PRICE_FILE);
+        let from_file = match settings.file_loaded_at {
+            Some(_) => tokio::task::spawn_blocking(move || {
+                let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+                PriceTable::from_json(&bytes).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r),
+            None => Err(String::new()),
+        };
+        let base = match from_file {
+            Ok(table) => table,
+            Err(e) => {
+                if !e.is_empty() {
+                    tracing::warn!(error = %e, "saved price file unusable; using the bundled prices");
+                }
+                PriceTable::bundled().clone()
+            }
+        };
+        let overrides: Vec<(String, ModelPrice)> = settings
+            .overrides
+            .iter()
+            .map(|o| (o.model.clone(), o.price()))
+            .collect();
+        base.with_overrides(&overrides)
+    }
+}
+
+fn read_price_file(path: &Path) -> Result<Vec<u8>, AppError> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| AppError::File(format!("Cannot read the price file {shown}: {e}.")))?;
+    if !meta.is_file() {
+        return Err(AppError::Invalid(format!("{shown} is not a file.")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(AppError::Invalid(format!(
+            "{shown} is over 64 MiB: not a price file."
+        )));
+    }
+    std::fs::read(path)
+        .map_err(|e| AppError::File(format!("Cannot read the price file {shown}: {e}.")))
+}
+
+/// Writes `bytes` next to `target` and renames it over, so a crash leaves the old file whole.
+fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let tmp = target.with_extension("json.tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, target))
+        .map_err(|e| AppError::File(format!("Cannot save the price file: {e}.")))
+}

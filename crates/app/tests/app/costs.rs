@@ -1,0 +1,320 @@
+//! Costs through the app: the overview's totals match the ledger, exports round-trip the
+//! totals in CSV and JSON, prices (overrides, price files, unpriced models) change what new
+//! requests cost, and bad input is refused with nothing saved.
+
+use super::*;
+use switchyard_app::{
+    AppError, CostRange, CostSettings, ExportFormat, ExportKind, PriceOverride, RequestFilter,
+    SplitBy,
+};
+use switchyard_mock::MockServer;
+
+/// A priced backend (OpenAI kind over the mock) plus a gateway token.
+pub(super) async fn priced(app: &Switchyard) -> (MockServer, String) {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    app.create_backend(
+        draft(
+            BackendKind::OpenAi,
+            "Priced",
+            &format!("{}/v1", mock.base_url()),
+        ),
+        Some(key("main", "sk-coststest-00000000000000000000")),
+    )
+    .await
+    .unwrap();
+    let token = app.create_token("tool".into()).await.unwrap();
+    (mock, token.token.expose().to_string())
+}
+
+/// Sends one chat request; returns the status and the body.
+pub(super) async fn ask(app: &Switchyard, token: &str, model: &str) -> (u16, serde_json::Value) {
+    let addr = app.gateway_addr().unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/chat/completions"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "model": model,
+            "messages": [{"role": "user", "content": "What does a switchyard do?"}]
+        }))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+pub(super) fn all_time() -> CostRange {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    CostRange {
+        since_ms: now - 3 * 86_400_000,
+        until_ms: now + 3_600_000,
+        offset_minutes: 0,
+    }
+}
+
+async fn ledger(app: &Switchyard) -> Vec<switchyard_app::RequestRecord> {
+    app.flush_ledger();
+    app.recent_requests(RequestFilter {
+        limit: 100,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_overview_matches_the_ledger_and_exports_round_trip_the_totals() {
+    let h = start().await;
+    let (_mock, token) = priced(&h.app).await;
+    for model in ["Priced/gpt-4o-mini", "Priced/gpt-4o-mini", "Priced/gpt-4o"] {
+        assert_eq!(ask(&h.app, &token, model).await.0, 200);
+    }
+    let o = h
+        .app
+        .costs_overview(all_time(), SplitBy::Model)
+        .await
+        .unwrap();
+    let rows = ledger(&h.app).await;
+    let cost: f64 = rows.iter().map(|r| r.cost_usd.unwrap()).sum();
+    assert_eq!(o.totals.requests, 3);
+    assert!(cost > 0.0);
+    assert!((o.totals.cost_usd - cost).abs() < 1e-12);
+    assert_eq!(o.bucket_ms, 86_400_000, "3 days → per day");
+    let keys: Vec<&str> = o.by_model.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["gpt-4o", "gpt-4o-mini"], "costliest first");
+    let series_cost: f64 = o.series.iter().map(|p| p.totals.cost_usd).sum();
+    assert!((series_cost - cost).abs() < 1e-12);
+    assert_eq!(o.hourly.iter().map(|p| p.totals.requests).sum::<u64>(), 3);
+    let day = CostRange {
+        since_ms: all_time().until_ms - 86_400_000,
+        ..all_time()
+    };
+    let by_hour = h.app.costs_overview(day, SplitBy::Backend).await.unwrap();
+    assert_eq!(by_hour.bucket_ms, 3_600_000);
+    let hourly_cost: f64 = by_hour.series.iter().map(|p| p.totals.cost_usd).sum();
+    assert!((hourly_cost - cost).abs() < 1e-12, "{:?}", by_hour.series);
+    let latency = o.latency_overall.expect("answered requests have latencies");
+    assert_eq!(latency.count, 3);
+    assert!(latency.p50 <= latency.p99);
+
+    for kind in [ExportKind::Requests, ExportKind::Daily, ExportKind::Hourly] {
+        for format in [ExportFormat::Csv, ExportFormat::Json] {
+            let done = h
+                .app
+                .export_usage(all_time(), kind, format, None)
+                .await
+                .unwrap();
+            let text = std::fs::read_to_string(&done.path).unwrap();
+            assert!(done.path.starts_with(h.dir.path().to_str().unwrap()));
+            let total = match format {
+                ExportFormat::Csv => csv_cost_total(&text),
+                ExportFormat::Json => serde_json::from_str::<Vec<serde_json::Value>>(&text)
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["cost_usd"].as_f64().unwrap())
+                    .sum(),
+            };
+            assert!(
+                (total - o.totals.cost_usd).abs() < 1e-12,
+                "{kind:?} {format:?}: {total} vs {}",
+                o.totals.cost_usd
+            );
+            assert!((done.cost_usd - o.totals.cost_usd).abs() < 1e-12);
+            let expected_rows = if kind == ExportKind::Requests { 3 } else { 2 };
+            assert_eq!(done.rows, expected_rows, "{kind:?}: one row per model");
+        }
+    }
+}
+
+/// Sums the `cost_usd` column of a CSV export (no cell in these tests holds a comma).
+fn csv_cost_total(text: &str) -> f64 {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|c| *c == "cost_usd").unwrap();
+    lines
+        .map(|l| l.split(',').nth(col).unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
+    let h = start().await;
+    let r = all_time();
+    let reversed = CostRange {
+        since_ms: r.until_ms,
+        until_ms: r.since_ms,
+        ..r
+    };
+    let err = h.app.costs_overview(reversed, SplitBy::Backend).await;
+    assert!(matches!(err, Err(AppError::Invalid(m)) if m.contains("ends before it starts")));
+    let export = h
+        .app
+        .export_usage(reversed, ExportKind::Requests, ExportFormat::Csv, None)
+        .await;
+    assert!(matches!(export, Err(AppError::Invalid(_))));
+    let nowhere = h.dir.path().join("no/such/folder/x.csv");
+    let export = h
+        .app
+        .export_usage(r, ExportKind::Daily, ExportFormat::Csv, Some(nowhere))
+        .await;
+    assert!(matches!(export, Err(AppError::File(_))));
+    let chosen = h.dir.path().join("chosen.json");
+    let done = h
+        .app
+        .export_usage(
+            r,
+            ExportKind::Daily,
+            ExportFormat::Json,
+            Some(chosen.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.path, chosen.display().to_string());
+    assert_eq!(std::fs::read_to_string(&chosen).unwrap().trim(), "[\n]");
+    for (currency, per_usd) in [("EURO", 0.9), ("EUR", 0.0), ("EUR", f64::NAN), ("USD", 2.0)] {
+        let s = CostSettings {
+            currency: currency.into(),
+            per_usd,
+        };
+        assert!(matches!(
+            h.app.set_cost_settings(s).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    assert_eq!(
+        h.app.cost_settings().await.unwrap(),
+        CostSettings::default()
+    );
+    let eur = CostSettings {
+        currency: "eur".into(),
+        per_usd: 0.92,
+    };
+    let saved = h.app.set_cost_settings(eur).await.unwrap();
+    assert_eq!(saved.currency, "EUR");
+    assert_eq!(h.app.cost_settings().await.unwrap(), saved);
+}
+
+fn price(model: &str, input: f64, output: f64) -> PriceOverride {
+    PriceOverride {
+        model: model.into(),
+        input_per_mtok: input,
+        output_per_mtok: output,
+        cache_read_per_mtok: None,
+        cache_write_per_mtok: None,
+    }
+}
+
+#[tokio::test]
+async fn an_unpriced_model_is_flagged_until_its_price_is_set_and_overrides_are_validated() {
+    let h = start().await;
+    let (_mock, token) = priced(&h.app).await;
+    assert_eq!(ask(&h.app, &token, "Priced/house-finetune-7").await.0, 200);
+    let r = all_time();
+    let unpriced = h.app.unpriced_models(r.since_ms, r.until_ms).await.unwrap();
+    assert_eq!(unpriced.len(), 1);
+    assert_eq!(
+        (unpriced[0].model.as_str(), unpriced[0].requests),
+        ("house-finetune-7", 1)
+    );
+    let o = h.app.costs_overview(r, SplitBy::Backend).await.unwrap();
+    assert_eq!((o.totals.unpriced, o.totals.cost_usd), (1, 0.0), "never $0");
+
+    for bad in [
+        price("house-finetune-7", -1.0, 2.0),
+        price("house-finetune-7", 1.0, f64::INFINITY),
+        price("house-finetune-7", 1.0, 50_000.0),
+        price("  ", 1.0, 2.0),
+    ] {
+        assert!(matches!(
+            h.app.set_price_override(bad).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    assert!(h.app.prices().await.unwrap().overrides.is_empty());
+
+    h.app
+        .set_price_override(price("house-finetune-7", 2.0, 8.0))
+        .await
+        .unwrap();
+    assert_eq!(ask(&h.app, &token, "Priced/house-finetune-7").await.0, 200);
+    let newest = &ledger(&h.app).await[0];
+    let expected = newest.input_tokens as f64 * 2e-6 + newest.output_tokens as f64 * 8e-6;
+    assert!((newest.cost_usd.unwrap() - expected).abs() < 1e-15);
+    let unpriced = h.app.unpriced_models(r.since_ms, r.until_ms).await.unwrap();
+    assert_eq!(unpriced[0].requests, 1, "the old request stays unpriced");
+
+    // The Demo backend is free unless its model has a price (to rehearse budgets).
+    let demo_token = token.clone();
+    assert_eq!(ask(&h.app, &demo_token, "demo-chat").await.0, 200);
+    assert_eq!(ledger(&h.app).await[0].cost_usd, Some(0.0));
+    h.app
+        .set_price_override(price("demo-chat", 1.0, 1.0))
+        .await
+        .unwrap();
+    assert_eq!(ask(&h.app, &demo_token, "demo-chat").await.0, 200);
+    assert!(ledger(&h.app).await[0].cost_usd.unwrap() > 0.0);
+    let view = h
+        .app
+        .remove_price_override("demo-chat".into())
+        .await
+        .unwrap();
+    assert_eq!(view.overrides.len(), 1);
+}
+
+#[tokio::test]
+async fn a_newer_price_file_is_loaded_a_malformed_one_refused_and_reset_restores_the_bundle() {
+    let h = start().await;
+    let (_mock, token) = priced(&h.app).await;
+    let dir = h.dir.path();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"gpt-4o-mini\": {\"input_cost_per_token\": \"cheap\"",
+    )
+    .unwrap();
+    let negative = dir.join("negative.json");
+    std::fs::write(
+        &negative,
+        r#"{"gpt-4o-mini": {"litellm_provider": "openai", "mode": "chat",
+            "input_cost_per_token": -1e-6, "output_cost_per_token": 1e-6}}"#,
+    )
+    .unwrap();
+    for path in [&bad, &negative, &dir.join("missing.json")] {
+        let err = h.app.load_price_file(path.display().to_string()).await;
+        assert!(
+            matches!(err, Err(AppError::Invalid(_) | AppError::File(_))),
+            "{path:?}: {err:?}"
+        );
+    }
+    let view = h.app.prices().await.unwrap();
+    assert_eq!(view.source, "bundled", "nothing changed");
+    assert!(!dir.join("prices.json").exists());
+
+    let newer = dir.join("newer.json");
+    std::fs::write(
+        &newer,
+        r#"{"gpt-4o-mini": {"litellm_provider": "openai", "mode": "chat",
+            "input_cost_per_token": 1e-4, "output_cost_per_token": 2e-4}}"#,
+    )
+    .unwrap();
+    let view = h
+        .app
+        .load_price_file(newer.display().to_string())
+        .await
+        .unwrap();
+    assert_eq!((view.source.as_str(), view.models), ("file", 1));
+    assert_eq!(ask(&h.app, &token, "Priced/gpt-4o-mini").await.0, 200);
+    let r = &ledger(&h.app).await[0];
+    let expected = r.input_tokens as f64 * 1e-4 + r.output_tokens as f64 * 2e-4;
+    assert!((r.cost_usd.unwrap() - expected).abs() < 1e-15);
+
+    // Survives a restart, then back to the bundle.
+    drop(h.app);
+    let app = start_in(dir, &h.keychain, vec![]).await;
+    assert_eq!(app.prices().await.unwrap().source, "file");
+    let view = app.reset_price_file().await.unwrap();
+    assert_eq!(view.source, "bundled");
+    assert!(view.models > 100);
+}

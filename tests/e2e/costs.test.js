@@ -1,0 +1,153 @@
+// Costs in the real app window: give the Demo model a price (it is free otherwise), send
+// requests through the gateway to the Demo backend, and the Costs page shows the expected
+// totals (computed here from the usage each answer reported) with its charts drawn; a budget
+// shows its share; a quick export writes every request; a reversed custom range is refused at
+// its field.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp } from "./harness.js";
+
+const PRICE_IN = 2; // USD per million input tokens
+const PRICE_OUT = 8; // USD per million output tokens
+const QUESTIONS = ["What is a switchyard?", "Who routes the trains?", "Why points and frogs?"];
+
+describe("Costs in the real app window", () => {
+  let app;
+  let b;
+  let openaiUrl;
+  let token;
+  let expectedUsd = 0;
+
+  before(async () => {
+    app = await startApp();
+    b = app.browser;
+  });
+
+  after(async () => {
+    await app?.stop();
+    if (app) keychainClear(app.service);
+  });
+
+  const text = (sel) => innerText(b, sel);
+  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
+  const until = (check, timeoutMsg, timeout = 10000) => b.waitUntil(check, { timeout, timeoutMsg });
+  const screenshot = async (name) => {
+    await b.execute(() => document.querySelector("main")?.scrollTo(0, 0));
+    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    await b.saveScreenshot(path.join(artifacts, name));
+  };
+  const openPage = async (id) => {
+    await (await b.$(byTestId(`nav-${id}`))).click();
+    await (await b.$(byTestId(`page-${id}`))).waitForDisplayed({ timeout: 5000 });
+  };
+
+  it("shows an empty Costs page that explains itself before any request", async () => {
+    openaiUrl = await gatewayOpenaiUrl(b);
+    token = await createGatewayToken(b, "e2e-costs");
+    await openPage("costs");
+    await (await b.$(byTestId("cost-chart"))).waitForExist({ timeout: 5000 });
+    await until(async () => (await attr(byTestId("cost-chart"), "data-empty")) !== null, "the cost chart shows no empty state");
+  });
+
+  it("sets a price for the Demo model from the Prices card", async () => {
+    await (await b.$(byTestId("price-add"))).click();
+    await (await b.$(byTestId("set-price-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("set-price-model"))).setValue("demo-chat");
+    await (await b.$(byTestId("set-price-input"))).setValue(String(PRICE_IN));
+    await (await b.$(byTestId("set-price-output"))).setValue(String(PRICE_OUT));
+    await (await b.$(byTestId("set-price-save"))).click();
+    await (await b.$(byTestId("set-price-dialog"))).waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the price dialog did not close" });
+    await (await b.$(`${byTestId("price-override-row")}[data-model="demo-chat"]`)).waitForExist({ timeout: 5000 });
+  });
+
+  it("sends requests through the gateway to the Demo backend and shows their exact totals and charts", async () => {
+    for (const q of QUESTIONS) {
+      const res = await fetch(`${openaiUrl}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "demo-chat", messages: [{ role: "user", content: q }] }),
+      });
+      const body = await res.json();
+      assert.equal(res.status, 200, JSON.stringify(body));
+      const u = body.usage;
+      assert.ok(u.prompt_tokens > 0 && u.completion_tokens > 0, JSON.stringify(u));
+      expectedUsd += (u.prompt_tokens * PRICE_IN + u.completion_tokens * PRICE_OUT) / 1e6;
+    }
+    await until(async () => (await attr(byTestId("costs-requests"), "data-requests")) === String(QUESTIONS.length), "the Costs page never counted the requests");
+    await until(async () => Math.abs(Number(await attr(byTestId("costs-spend"), "data-usd")) - expectedUsd) < 1e-9, `the spend never reached ${expectedUsd}`);
+    assert.match(await text(byTestId("costs-spend")), /^\$\s?0\.\d+/);
+    for (const chart of ["cost-chart", "tokens-chart", "requests-chart", "latency-chart"]) {
+      await until(async () => (await attr(byTestId(chart), "data-drawn")) === "true", `${chart} was not drawn`);
+    }
+    const painted = await b.execute((s) => {
+      const canvas = document.querySelector(`${s} canvas`);
+      const ctx = canvas?.getContext("2d");
+      if (!ctx || canvas.width === 0) return 0;
+      const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return n;
+    }, byTestId("cost-chart"));
+    assert.ok(painted > 100, `the cost chart's canvas has ${painted} painted pixels`);
+    const row = `${byTestId("costs-breakdown-row")}[data-key="Demo"]`;
+    await (await b.$(row)).waitForExist({ timeout: 5000, timeoutMsg: "the breakdown lists no Demo row" });
+    assert.equal(await b.execute((s) => document.querySelectorAll(s).length, byTestId("costs-unpriced")), 0, "no unpriced models");
+    await screenshot("costs.png");
+  });
+
+  it("adds a monthly budget and shows its share of the spend", async () => {
+    await (await b.$(byTestId("budget-add"))).click();
+    await (await b.$(byTestId("budget-name"))).setValue("E2E monthly");
+    await (await b.$(byTestId("budget-limit"))).setValue("0");
+    await (await b.$(byTestId("budget-save"))).click();
+    await (await b.$(byTestId("budget-error"))).waitForExist({ timeout: 5000, timeoutMsg: "a budget of 0 was not refused" });
+    await (await b.$(byTestId("budget-limit"))).setValue("1");
+    await (await b.$(byTestId("budget-save"))).click();
+    const budgetRow = `${byTestId("budget-row")}[data-name="E2E monthly"]`;
+    await (await b.$(budgetRow)).waitForExist({ timeout: 5000, timeoutMsg: "the budget is not listed" });
+    const pct = expectedUsd * 100;
+    await until(async () => ((await text(`${budgetRow} ${byTestId("budget-percent")}`)) ?? "").length > 0, "no percentage on the budget");
+    const shown = pct > 0 && pct < 1 ? "<1 %" : `${Math.floor(pct)} %`;
+    await until(async () => (await text(`${budgetRow} ${byTestId("budget-percent")}`)) === shown, `the budget never showed ${shown}`);
+  });
+
+  it("exports every request to the data folder as CSV", async () => {
+    await (await b.$(byTestId("export-kind"))).selectByAttribute("value", "requests");
+    await (await b.$(byTestId("export-format"))).selectByAttribute("value", "csv");
+    await (await b.$(byTestId("export-quick"))).click();
+    await (await b.$(byTestId("export-path"))).waitForExist({ timeout: 10000, timeoutMsg: "the export reported no file" });
+    const file = await text(byTestId("export-path"));
+    assert.ok(file.startsWith(app.dataDir), `${file} is in the test's data folder`);
+    const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+    assert.equal(lines.length, 1 + QUESTIONS.length, "a header and one line per request");
+    const col = lines[0].split(",").indexOf("cost_usd");
+    const total = lines.slice(1).reduce((s, l) => s + Number(l.split(",")[col]), 0);
+    assert.ok(Math.abs(total - expectedUsd) < 1e-9, `the export's total ${total} is the page's ${expectedUsd}`);
+  });
+
+  it("refuses a custom range that ends before it starts, at its field", async () => {
+    await (await b.$(byTestId("costs-range-custom"))).click();
+    await (await b.$(byTestId("costs-from"))).waitForExist({ timeout: 5000 });
+    await b.execute((from, to) => {
+      const set = (sel, v) => {
+        const el = document.querySelector(sel);
+        el.value = v;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      };
+      set(from, "2026-03-10");
+      set(to, "2026-03-01");
+    }, byTestId("costs-from"), byTestId("costs-to"));
+    await (await b.$(byTestId("costs-error"))).waitForExist({ timeout: 5000, timeoutMsg: "no message for a reversed range" });
+    assert.match(await text(byTestId("costs-error")), /ends before it starts/);
+    // The core refuses it too, with a typed error, if it is sent anyway.
+    const err = await b.executeAsync((done) => {
+      window.__TAURI_INTERNALS__
+        .invoke("costs_overview", { range: { sinceMs: 2e12, untilMs: 1e12, offsetMinutes: 0 }, split: "backend" })
+        .then(() => done({ unexpected: "accepted" }), (e) => done(e));
+    });
+    assert.equal(err.kind, "validation");
+    await screenshot("costs-range-error.png");
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { Prices } from "../ipc/types";
+import { draftFromOverride, emptyPriceDraft, formatPerMtok, parsePriceDraft, priceFieldOf, sortedOverrides, sourceText } from "./prices";
+
+const prices = (over: Partial<Prices> = {}): Prices => ({
+  source: "bundled",
+  snapshotDate: "2025-11-01",
+  models: 312,
+  fileLoadedAt: null,
+  overrides: [],
+  ...over,
+});
+
+describe("price form", () => {
+  it("requires input and output prices and leaves unset cache prices null", () => {
+    const parsed = parsePriceDraft({ ...emptyPriceDraft("my-model"), input: "2.5", output: "10" });
+    expect(parsed).toEqual({ ok: true, price: { model: "my-model", inputPerMtok: 2.5, outputPerMtok: 10, cacheReadPerMtok: null, cacheWritePerMtok: null } });
+  });
+
+  it("accepts 0 as a price (a free model)", () => {
+    expect(parsePriceDraft({ ...emptyPriceDraft("free"), input: "0", output: "0" }).ok).toBe(true);
+  });
+
+  it("refuses a missing model, missing, negative or absurd prices, per field", () => {
+    const parsed = parsePriceDraft({ model: " ", input: "", output: "-1", cacheRead: "abc", cacheWrite: "5001" });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(Object.keys(parsed.errors).sort()).toEqual(["cacheRead", "cacheWrite", "input", "model", "output"]);
+    expect(parsed.errors.input).toMatch(/Enter the input price/);
+    expect(parsed.errors.output).toMatch(/0 or more/);
+    expect(parsed.errors.cacheWrite).toMatch(/At most \$5,000/);
+  });
+
+  it("round-trips an override through the form", () => {
+    const o = { model: "m", inputPerMtok: 0.15, outputPerMtok: 0.6, cacheReadPerMtok: 0.075, cacheWritePerMtok: null };
+    expect(parsePriceDraft(draftFromOverride(o))).toEqual({ ok: true, price: o });
+  });
+
+  it("puts the core's refusals at their field, whatever the model is called", () => {
+    expect(priceFieldOf("gpt-x: the input price must be a number of dollars, 0 or more.")).toBe("input");
+    expect(priceFieldOf("my output model: the cache read price must be a number of dollars, 0 or more.")).toBe("cacheRead");
+    expect(priceFieldOf("llama3:8b: $9000 per million output tokens is not a real price (at most $5000).")).toBe("output");
+    expect(priceFieldOf("m: $9000 per million cache write tokens is not a real price (at most $5000).")).toBe("cacheWrite");
+    expect(priceFieldOf("Name the model (1 to 200 characters).")).toBe("model");
+    expect(priceFieldOf("Something else.")).toBeNull();
+  });
+});
+
+describe("price words", () => {
+  it("says where the prices come from and how many models they cover", () => {
+    expect(sourceText(prices())).toBe("Bundled prices, snapshot 2025-11-01 · 312 models");
+    const file = sourceText(prices({ source: "file", fileLoadedAt: "2025-11-21T10:00:00Z", models: 1 }), "en-GB");
+    expect(file).toBe(`Loaded from a file on ${new Date("2025-11-21T10:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" })} · 1 model`);
+  });
+
+  it("shows per-million prices in dollars with enough digits for cheap models", () => {
+    expect(formatPerMtok(2.5)).toBe("$2.50");
+    expect(formatPerMtok(0)).toBe("$0.00");
+    expect(formatPerMtok(0.075)).toBe("$0.075");
+    expect(formatPerMtok(1250)).toBe("$1,250.00");
+    expect(formatPerMtok(null)).toBe("—");
+  });
+
+  it("lists overrides by model name", () => {
+    const o = (model: string) => ({ model, inputPerMtok: 1, outputPerMtok: 1, cacheReadPerMtok: null, cacheWritePerMtok: null });
+    expect(sortedOverrides(prices({ overrides: [o("b"), o("a")] })).map((x) => x.model)).toEqual(["a", "b"]);
+    expect(sortedOverrides(null)).toEqual([]);
+  });
+});
