@@ -176,16 +176,16 @@ fn main() -> Result<(), String> {
     ] {
         time_query(label, || store.usage_by(dim, day30, now));
     }
-    time_query("latency percentiles, 30 d", || {
+    time_query("latency p50–p99, 30 d", || {
         store.latency_percentiles(day30, now, None, off, None)
     });
-    time_query("latency percentiles per day, 30 d", || {
+    time_query("latency p50–p99 per day, 30 d", || {
         store.latency_percentiles(day30, now, Some(DAY_MS), off, None)
     });
-    time_query("latency percentiles per day, 90 d", || {
+    time_query("latency p50–p99 per day, 90 d", || {
         store.latency_percentiles(start, now, Some(DAY_MS), off, None)
     });
-    time_query("latency percentiles per day of one backend, 30 d", || {
+    time_query("latency p50–p99 per day, one backend, 30 d", || {
         store.latency_percentiles(day30, now, Some(DAY_MS), off, Some("Gemini"))
     });
     time_query("cache usage per route, 24 h", || {

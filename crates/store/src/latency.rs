@@ -1,6 +1,7 @@
 //! Latency percentiles: a log-scale histogram of request latencies per UTC hour and backend
 //! (`usage_latency`), rolled up in the same transaction as every ledger batch like the usage
-//! totals, so p50–p99 over any range read a few thousand histogram rows, never the raw ledger.
+//! totals, so p50–p99 over any range read histogram rows (at most hours × backends × buckets in
+//! use, streamed in key order and summed in Rust), never the raw ledger.
 //!
 //! Buckets are geometric, four per doubling: bucket `b ≥ 1` holds the whole milliseconds in
 //! `[2^(b/4), 2^((b+1)/4))`, bucket 0 holds 0–1 ms, and the last bucket ([`LAST_BUCKET`], from
@@ -73,11 +74,11 @@ pub struct LatencyPoint {
     pub p99: f64,
 }
 
-/// The latency histogram counts of one ledger batch, summed before they are written. Ordered by
-/// key so the upserts walk the table's primary key in order.
+/// The latency histograms of one ledger batch, summed before they are written: one per (hour,
+/// backend) it touched — a handful, so a short list beats a map keyed by every cell.
 #[derive(Default)]
 pub(crate) struct LatencyRollup<'a> {
-    counts: BTreeMap<(i64, &'a str, i64), i64>,
+    hists: Vec<((i64, &'a str), [i64; LAST_BUCKET + 1])>,
 }
 
 /// Rows per multi-row upsert: a batch touches hundreds of (hour, backend, bucket) cells, and one
@@ -102,26 +103,45 @@ impl<'a> LatencyRollup<'a> {
         if !counted(r.status) {
             return;
         }
-        let backend = r.backend.as_deref().unwrap_or_default();
-        // Lossless: a bucket is at most LAST_BUCKET.
-        let bucket = bucket_of(r.latency_ms) as i64;
-        *self.counts.entry((hour, backend, bucket)).or_default() += 1;
+        let key = (hour, r.backend.as_deref().unwrap_or_default());
+        // From the end: a batch is in time order, so its current hours are the latest.
+        let i = match self.hists.iter().rposition(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.hists.push((key, [0; LAST_BUCKET + 1]));
+                self.hists.len() - 1
+            }
+        };
+        self.hists[i].1[bucket_of(r.latency_ms)] += 1;
     }
 
-    /// Adds the counts to `usage_latency`, inside the ledger's transaction.
-    pub(crate) fn write(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+    /// Adds the counts to `usage_latency`, inside the ledger's transaction, in key order.
+    pub(crate) fn write(mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        self.hists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let cells: Vec<(i64, &str, i64, i64)> = self
+            .hists
+            .iter()
+            .flat_map(|&((hour, backend), ref hist)| {
+                (0..=LAST_BUCKET)
+                    .filter(|&b| hist[b] > 0)
+                    // Lossless: a bucket is at most LAST_BUCKET.
+                    .map(move |b| (hour, backend, b as i64, hist[b]))
+            })
+            .collect();
         let mut many = tx.prepare_cached(&UPSERT_CHUNK)?;
-        let mut args: Vec<&dyn ToSql> = Vec::with_capacity(4 * CHUNK);
-        for ((hour, backend, bucket), n) in &self.counts {
-            args.extend([hour as &dyn ToSql, backend, bucket, n]);
-            if args.len() == 4 * CHUNK {
-                many.execute(&*args)?;
-                args.clear();
-            }
-        }
         let mut one = tx.prepare_cached(&UPSERT_ONE)?;
-        for cell in args.chunks_exact(4) {
-            one.execute(cell)?;
+        for chunk in cells.chunks(CHUNK) {
+            let args: Vec<&dyn ToSql> = chunk
+                .iter()
+                .flat_map(|(h, b, k, n)| [h as &dyn ToSql, b, k, n])
+                .collect();
+            if chunk.len() == CHUNK {
+                many.execute(&*args)?;
+            } else {
+                for cell in args.chunks_exact(4) {
+                    one.execute(cell)?;
+                }
+            }
         }
         Ok(())
     }
@@ -178,6 +198,15 @@ fn series_start(hour_ms: i64, bucket_ms: i64, offset_ms: i64) -> i64 {
         .saturating_sub(offset_ms)
 }
 
+/// The histogram rows of a range, of every backend or of one. Summed in Rust rather than by
+/// GROUP BY: the rows come in primary-key order (this ORDER BY needs no sort), while a GROUP BY
+/// over months of hours sorts them all, which was most of its time. Two statements keep the
+/// backend test off the unfiltered scan.
+const READ_ALL: &str = "SELECT hour_ms, bucket, count FROM usage_latency
+    WHERE hour_ms >= ?1 AND hour_ms < ?2 ORDER BY hour_ms";
+const READ_ONE: &str = "SELECT hour_ms, bucket, count FROM usage_latency
+    WHERE hour_ms >= ?1 AND hour_ms < ?2 AND backend = ?3 ORDER BY hour_ms";
+
 impl Store {
     /// Latency percentiles (ms) of the answered requests in `[since_ms, until_ms)` (hour starts,
     /// Unix ms), optionally of one backend (`""`: requests that reached none). With `bucket_ms`
@@ -196,29 +225,80 @@ impl Store {
             check_bucket(b)?;
         }
         self.with(|c| {
-            // Summed here rather than by GROUP BY: the rows arrive in primary-key order without
-            // a sort, which is most of the time a GROUP BY over months of hours would take.
-            let mut st = c.prepare_cached(
-                "SELECT hour_ms, bucket, count FROM usage_latency
-                 WHERE hour_ms >= ?1 AND hour_ms < ?2 AND (?3 IS NULL OR backend = ?3)",
-            )?;
-            let mut rows = st.query(params![since_ms, until_ms, backend])?;
-            let mut series: BTreeMap<i64, Hist> = BTreeMap::new();
+            let mut st = c.prepare_cached(match backend {
+                None => READ_ALL,
+                Some(_) => READ_ONE,
+            })?;
+            let mut rows = match backend {
+                None => st.query(params![since_ms, until_ms])?,
+                Some(b) => st.query(params![since_ms, until_ms, b])?,
+            };
+            let mut series = Series::default();
             while let Some(r) = rows.next()? {
                 let (hour, bucket, n): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
                 let b = usize::try_from(bucket)
                     .ok()
                     .filter(|b| *b <= LAST_BUCKET)
                     .ok_or_else(|| StoreError::Corrupt(format!("latency bucket {bucket}")))?;
-                let start = bucket_ms.map_or(since_ms, |size| series_start(hour, size, offset_ms));
-                let hist = series.entry(start).or_insert_with(|| [0; LAST_BUCKET + 1]);
-                hist[b] = hist[b].saturating_add(u64::try_from(n).unwrap_or(0));
+                if hour != series.hour {
+                    let start =
+                        bucket_ms.map_or(since_ms, |size| series_start(hour, size, offset_ms));
+                    series.enter(hour, start);
+                }
+                series.current[b] = series.current[b].saturating_add(u64::try_from(n).unwrap_or(0));
             }
-            Ok(series
-                .iter()
-                .filter_map(|(&start, hist)| point(start, hist))
-                .collect())
+            Ok(series.finish())
         })
+    }
+}
+
+/// Histograms per series bucket, filled from rows in hour order: the current one is kept apart
+/// so a row costs an addition, not a map lookup.
+struct Series {
+    done: BTreeMap<i64, Hist>,
+    /// The hour of the last row, and the series bucket it fell in.
+    hour: i64,
+    start: i64,
+    current: Hist,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Series {
+            done: BTreeMap::new(),
+            hour: i64::MIN,
+            start: i64::MIN,
+            current: [0; LAST_BUCKET + 1],
+        }
+    }
+}
+
+impl Series {
+    /// Moves on to `hour`, in series bucket `start`.
+    fn enter(&mut self, hour: i64, start: i64) {
+        self.hour = hour;
+        if start != self.start {
+            self.flush();
+            self.start = start;
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.current.iter().any(|&n| n > 0) {
+            let hist = self.done.entry(self.start).or_insert([0; LAST_BUCKET + 1]);
+            for (sum, n) in hist.iter_mut().zip(self.current) {
+                *sum = sum.saturating_add(n);
+            }
+            self.current = [0; LAST_BUCKET + 1];
+        }
+    }
+
+    fn finish(mut self) -> Vec<LatencyPoint> {
+        self.flush();
+        self.done
+            .iter()
+            .filter_map(|(&start, hist)| point(start, hist))
+            .collect()
     }
 }
 
