@@ -55,10 +55,11 @@ pub async fn run(
             continue;
         };
         let name = format!("{} ({})", cand.target.name, cand.model);
-        let free = cost_per_mtok_in(&prices, cand.target.kind, &cand.model) == Some(0.0);
-        if let Some(message) = (!free)
-            .then(|| state.spend.stopped(&cand.target.id, plan.route.as_deref()))
-            .flatten()
+        // Only a candidate under an exhausted limit pays for the price lookup.
+        if let Some(message) = state
+            .spend
+            .stopped(&cand.target.id, plan.route.as_deref())
+            .filter(|_| cost_per_mtok_in(&prices, cand.target.kind, &cand.model) != Some(0.0))
         {
             tried.push(format!("{name}: budget used up"));
             budget_stop.get_or_insert(message);

@@ -108,10 +108,13 @@ pub struct UnpricedModel {
 }
 
 impl Switchyard {
-    /// The table in force, described.
+    /// The table in force, described: the gateway's own when it runs (no file read again).
     pub async fn prices(&self) -> Result<PricesView, AppError> {
         let settings = self.price_settings().await?;
-        let table = self.price_table(&settings).await;
+        let table = match self.gateway() {
+            Some(g) => g.spend().prices(),
+            None => Arc::new(self.price_table(&settings).await),
+        };
         Ok(PricesView {
             source: if settings.file_loaded_at.is_some() {
                 "file"
