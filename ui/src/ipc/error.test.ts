@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorTitle, IpcFailure, toIpcError } from "./error";
+import { errorText, errorTitle, IpcFailure, toIpcError } from "./error";
 
 describe("toIpcError", () => {
   it("keeps a typed error", () => {
@@ -23,5 +23,13 @@ describe("toIpcError", () => {
 
   it("titles a keychain failure clearly", () => {
     expect(errorTitle("keychainUnavailable")).toBe("Keychain unavailable");
+  });
+});
+
+describe("errorText", () => {
+  it("appends the hint when there is one", () => {
+    const base = { kind: "file" as const, message: "Cannot read x.", issues: [] };
+    expect(errorText({ ...base, hint: null })).toBe("Cannot read x.");
+    expect(errorText({ ...base, hint: "Check the path." })).toBe("Cannot read x. Check the path.");
   });
 });

@@ -27,6 +27,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;
 }
 
+/** The error's message followed by its hint, for a line under a form or in a card. */
+export function errorText(e: IpcError): string {
+  return e.hint ? `${e.message} ${e.hint}` : e.message;
+}
+
 /**
  * Normalises anything a command can reject with (our typed error, a framework string such as an
  * unknown-command message, or a JS Error outside Tauri) into an `IpcError`.

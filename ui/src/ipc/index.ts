@@ -1,5 +1,5 @@
 export { api } from "./api";
-export { IpcFailure, errorTitle, toIpcError } from "./error";
+export { IpcFailure, errorText, errorTitle, toIpcError } from "./error";
 export { backends, checkSlot, listenToBackendEvents } from "./backends.svelte";
 export { appInfo, keychain, kinds, reportFirstPaint, settings } from "./app.svelte";
 export { gateway, gatewaySettings, tokens } from "./gateway.svelte";

@@ -153,11 +153,7 @@ export function sortRoutes(rows: readonly CacheRouteStats[], sort: Sort): CacheR
   });
 }
 
-/** `aria-sort` of a column header. */
-export function ariaSort(sort: Sort, key: SortKey): "ascending" | "descending" | "none" {
-  if (sort.key !== key) return "none";
-  return sort.dir === "asc" ? "ascending" : "descending";
-}
+export { ariaSort } from "./sort";
 
 // ---- Settings as typed ----
 

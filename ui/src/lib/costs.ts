@@ -221,10 +221,7 @@ export function nextBreakdownSort(current: BreakdownSort, key: BreakdownKey): Br
   return { key, dir: key === "name" ? "asc" : "desc" };
 }
 
-export function ariaSort(sort: BreakdownSort, key: BreakdownKey): "ascending" | "descending" | "none" {
-  if (sort.key !== key) return "none";
-  return sort.dir === "asc" ? "ascending" : "descending";
-}
+export { ariaSort } from "./sort";
 
 /** ←/→ (and ↑/↓) in a one-tab-stop radio group or tab list: the index to move to, or null. */
 export function stepIndex(key: string, at: number, count: number): number | null {
