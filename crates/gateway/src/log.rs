@@ -51,7 +51,8 @@ impl RequestLog {
     ) -> Self {
         RequestLog {
             record: RequestRecord {
-                id: uuid::Uuid::new_v4().simple().to_string(),
+                // Time-ordered: the ledger's id index grows at its end.
+                id: uuid::Uuid::now_v7().simple().to_string(),
                 started_at: crate::now_rfc3339(),
                 token_name: Some(caller.name.clone()),
                 inbound: shape.as_str().to_string(),

@@ -1,7 +1,8 @@
 //! Latency percentiles: a log-scale histogram of request latencies per UTC hour and backend
-//! (`usage_latency`), rolled up in the same transaction as every ledger batch like the usage
-//! totals, so p50–p99 over any range read histogram rows (at most hours × backends × buckets in
-//! use, streamed in key order and summed in Rust), never the raw ledger.
+//! (`latency_hours`, one row each, its non-empty buckets packed as `"bucket:count,…"`), rolled
+//! up in the same transaction as every ledger batch like the usage totals, so p50–p99 over any
+//! range read at most hours × backends rows (streamed in key order and summed in Rust), never
+//! the raw ledger.
 //!
 //! Buckets are geometric, four per doubling: bucket `b ≥ 1` holds the whole milliseconds in
 //! `[2^(b/4), 2^((b+1)/4))`, bucket 0 holds 0–1 ms, and the last bucket ([`LAST_BUCKET`], from
@@ -25,9 +26,9 @@
 
 use crate::usage::check_bucket;
 use crate::{RequestRecord, Store, StoreError};
-use rusqlite::{params, ToSql, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::fmt::Write as _;
 
 /// Index of the last, open-ended bucket.
 pub(crate) const LAST_BUCKET: usize = 77;
@@ -78,24 +79,8 @@ pub struct LatencyPoint {
 /// backend) it touched — a handful, so a short list beats a map keyed by every cell.
 #[derive(Default)]
 pub(crate) struct LatencyRollup<'a> {
-    hists: Vec<((i64, &'a str), [i64; LAST_BUCKET + 1])>,
+    hists: Vec<((i64, &'a str), Hist)>,
 }
-
-/// Rows per multi-row upsert: a batch touches hundreds of (hour, backend, bucket) cells, and one
-/// statement per cell would cost a statement execution each on the ledger's hot path.
-const CHUNK: usize = 32;
-
-/// `INSERT … VALUES (…), … ON CONFLICT DO UPDATE` adding the counts of `rows` cells.
-fn upsert(rows: usize) -> String {
-    format!(
-        "INSERT INTO usage_latency (hour_ms, backend, bucket, count) VALUES {}
-         ON CONFLICT (hour_ms, backend, bucket) DO UPDATE SET count = count + excluded.count",
-        vec!["(?, ?, ?, ?)"; rows].join(", ")
-    )
-}
-
-static UPSERT_ONE: LazyLock<String> = LazyLock::new(|| upsert(1));
-static UPSERT_CHUNK: LazyLock<String> = LazyLock::new(|| upsert(CHUNK));
 
 impl<'a> LatencyRollup<'a> {
     /// Adds one newly inserted request started in `hour` (ignored unless answered).
@@ -115,35 +100,62 @@ impl<'a> LatencyRollup<'a> {
         self.hists[i].1[bucket_of(r.latency_ms)] += 1;
     }
 
-    /// Adds the counts to `usage_latency`, inside the ledger's transaction, in key order.
-    pub(crate) fn write(mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
-        self.hists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let cells: Vec<(i64, &str, i64, i64)> = self
-            .hists
-            .iter()
-            .flat_map(|&((hour, backend), ref hist)| {
-                (0..=LAST_BUCKET)
-                    .filter(|&b| hist[b] > 0)
-                    // Lossless: a bucket is at most LAST_BUCKET.
-                    .map(move |b| (hour, backend, b as i64, hist[b]))
-            })
-            .collect();
-        let mut many = tx.prepare_cached(&UPSERT_CHUNK)?;
-        let mut one = tx.prepare_cached(&UPSERT_ONE)?;
-        for chunk in cells.chunks(CHUNK) {
-            let args: Vec<&dyn ToSql> = chunk
-                .iter()
-                .flat_map(|(h, b, k, n)| [h as &dyn ToSql, b, k, n])
-                .collect();
-            if chunk.len() == CHUNK {
-                many.execute(&*args)?;
-            } else {
-                for cell in args.chunks_exact(4) {
-                    one.execute(cell)?;
+    /// Adds the counts to `latency_hours`, inside the ledger's transaction: each (hour,
+    /// backend) row is read, merged and written back. A stored row that cannot be read is
+    /// replaced (and logged) rather than failing the ledger batch it belongs to.
+    pub(crate) fn write(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        let mut get = tx.prepare_cached(
+            "SELECT counts FROM latency_hours WHERE hour_ms = ?1 AND backend = ?2",
+        )?;
+        let mut put = tx.prepare_cached(
+            "INSERT INTO latency_hours (hour_ms, backend, counts) VALUES (?1, ?2, ?3)
+             ON CONFLICT (hour_ms, backend) DO UPDATE SET counts = excluded.counts",
+        )?;
+        for ((hour, backend), new) in self.hists {
+            let mut hist = new;
+            let stored: Option<String> = get
+                .query_row(params![hour, backend], |r| r.get(0))
+                .optional()?;
+            if let Some(text) = stored {
+                match unpack(&text) {
+                    Some(old) => add(&mut hist, &old),
+                    None => tracing::warn!(hour, backend, "unreadable latency histogram replaced"),
                 }
             }
+            put.execute(params![hour, backend, pack(&hist)])?;
         }
         Ok(())
+    }
+}
+
+/// `"bucket:count,…"` for the non-empty buckets, in bucket order.
+pub(crate) fn pack(hist: &Hist) -> String {
+    let mut out = String::new();
+    for (b, &n) in hist.iter().enumerate().filter(|(_, &n)| n > 0) {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b}:{n}");
+    }
+    out
+}
+
+/// The histogram [`pack`] wrote (buckets in any order, a repeated bucket summed), or `None` when
+/// the text is not one.
+pub(crate) fn unpack(text: &str) -> Option<Hist> {
+    let mut hist: Hist = [0; LAST_BUCKET + 1];
+    for cell in text.split(',').filter(|c| !c.is_empty()) {
+        let (b, n) = cell.split_once(':')?;
+        let b: usize = b.parse().ok().filter(|b| *b <= LAST_BUCKET)?;
+        hist[b] = hist[b].saturating_add(n.parse().ok()?);
+    }
+    Some(hist)
+}
+
+fn add(sum: &mut Hist, more: &Hist) {
+    for (s, n) in sum.iter_mut().zip(more) {
+        *s = s.saturating_add(*n);
     }
 }
 
@@ -198,13 +210,12 @@ fn series_start(hour_ms: i64, bucket_ms: i64, offset_ms: i64) -> i64 {
         .saturating_sub(offset_ms)
 }
 
-/// The histogram rows of a range, of every backend or of one. Summed in Rust rather than by
-/// GROUP BY: the rows come in primary-key order (this ORDER BY needs no sort), while a GROUP BY
-/// over months of hours sorts them all, which was most of its time. Two statements keep the
-/// backend test off the unfiltered scan.
-const READ_ALL: &str = "SELECT hour_ms, bucket, count FROM usage_latency
+/// The histogram rows of a range, of every backend or of one, in primary-key order (this ORDER
+/// BY needs no sort), summed in Rust. Two statements keep the backend test off the unfiltered
+/// scan.
+const READ_ALL: &str = "SELECT hour_ms, counts FROM latency_hours
     WHERE hour_ms >= ?1 AND hour_ms < ?2 ORDER BY hour_ms";
-const READ_ONE: &str = "SELECT hour_ms, bucket, count FROM usage_latency
+const READ_ONE: &str = "SELECT hour_ms, counts FROM latency_hours
     WHERE hour_ms >= ?1 AND hour_ms < ?2 AND backend = ?3 ORDER BY hour_ms";
 
 impl Store {
@@ -235,17 +246,20 @@ impl Store {
             };
             let mut series = Series::default();
             while let Some(r) = rows.next()? {
-                let (hour, bucket, n): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                let b = usize::try_from(bucket)
-                    .ok()
-                    .filter(|b| *b <= LAST_BUCKET)
-                    .ok_or_else(|| StoreError::Corrupt(format!("latency bucket {bucket}")))?;
+                let hour: i64 = r.get(0)?;
+                let text = r
+                    .get_ref(1)?
+                    .as_str()
+                    .map_err(|e| StoreError::Corrupt(format!("latency histogram: {e}")))?;
+                let hist = unpack(text).ok_or_else(|| {
+                    StoreError::Corrupt(format!("latency histogram of hour {hour}: {text:.40}"))
+                })?;
                 if hour != series.hour {
                     let start =
                         bucket_ms.map_or(since_ms, |size| series_start(hour, size, offset_ms));
                     series.enter(hour, start);
                 }
-                series.current[b] = series.current[b].saturating_add(u64::try_from(n).unwrap_or(0));
+                add(&mut series.current, &hist);
             }
             Ok(series.finish())
         })
@@ -286,9 +300,7 @@ impl Series {
     fn flush(&mut self) {
         if self.current.iter().any(|&n| n > 0) {
             let hist = self.done.entry(self.start).or_insert([0; LAST_BUCKET + 1]);
-            for (sum, n) in hist.iter_mut().zip(self.current) {
-                *sum = sum.saturating_add(n);
-            }
+            add(hist, &self.current);
             self.current = [0; LAST_BUCKET + 1];
         }
     }

@@ -1,6 +1,6 @@
 use super::*;
-use crate::db::MIGRATIONS;
 use crate::hour_of;
+use crate::migrations::MIGRATIONS;
 
 const ALL: (i64, i64) = (0, i64::MAX);
 const HOUR: i64 = 3_600_000;
@@ -73,17 +73,26 @@ fn spread(n: usize, seed: u64, f: impl Fn(u64) -> u32) -> Vec<u32> {
         .collect()
 }
 
+/// `(hour, backend, bucket, count)` of every non-empty stored bucket, in that order.
 fn histogram_rows(s: &Store) -> Vec<(i64, String, i64, i64)> {
-    s.with(|c| {
-        let mut st = c.prepare(
-            "SELECT hour_ms, backend, bucket, count FROM usage_latency ORDER BY 1, 2, 3",
-        )?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    })
-    .unwrap()
+    let packed: Vec<(i64, String, String)> = s
+        .with(|c| {
+            let mut st =
+                c.prepare("SELECT hour_ms, backend, counts FROM latency_hours ORDER BY 1, 2")?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    let mut rows = Vec::new();
+    for (hour, backend, counts) in packed {
+        let hist = unpack(&counts).unwrap();
+        for (b, &n) in hist.iter().enumerate().filter(|(_, &n)| n > 0) {
+            rows.push((hour, backend.clone(), b as i64, n as i64));
+        }
+    }
+    rows
 }
 
 #[test]

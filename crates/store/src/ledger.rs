@@ -119,8 +119,8 @@ impl Store {
                      ON CONFLICT (id) DO NOTHING"
                 ))?;
                 let mut att = tx.prepare_cached(
-                    "INSERT OR REPLACE INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    "INSERT INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (request_id, n) DO NOTHING",
                 )?;
                 for r in batch {
                     let fresh = req.execute(params![

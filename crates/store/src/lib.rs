@@ -14,6 +14,7 @@ mod health;
 mod keys;
 mod latency;
 mod ledger;
+mod migrations;
 mod routes;
 mod settings;
 mod tokens;
@@ -47,3 +48,5 @@ mod tests;
 mod tests_gateway;
 #[cfg(test)]
 mod tests_health;
+#[cfg(test)]
+mod tests_migrations;

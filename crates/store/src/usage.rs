@@ -17,7 +17,7 @@
 use crate::latency::LatencyRollup;
 use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, params_from_iter, Transaction};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub(crate) const HOUR_MS: i64 = 3_600_000;
 
@@ -115,14 +115,39 @@ pub fn hour_of(rfc3339: &str) -> Option<i64> {
     Some(ms.div_euclid(HOUR_MS) * HOUR_MS)
 }
 
+/// [`hour_of`] for a batch in time order: times in UTC (`…Z`) that share the date and hour
+/// digits of the previous one are in its hour, without parsing them again.
+#[derive(Default)]
+struct Hours<'a> {
+    last: Option<(&'a str, i64)>,
+}
+
+impl<'a> Hours<'a> {
+    /// `"YYYY-MM-DDTHH"`: the digits that name a UTC hour.
+    const PREFIX: usize = 13;
+
+    fn of(&mut self, t: &'a str) -> Option<i64> {
+        let prefix = t.get(..Self::PREFIX).filter(|_| t.ends_with('Z'));
+        if let (Some(p), Some((last, hour))) = (prefix, self.last) {
+            if p == last {
+                return Some(hour);
+            }
+        }
+        let hour = hour_of(t)?;
+        self.last = prefix.map(|p| (p, hour));
+        Some(hour)
+    }
+}
+
 /// Adds newly inserted requests to the rollups, inside the ledger's transaction.
 pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Result<(), StoreError> {
     // Keys borrow from the batch: no allocation per request.
-    let mut pairs: HashMap<(i64, &str, &str), UsageTotals> = HashMap::new();
-    let mut by: HashMap<(i64, &'static str, &str), UsageTotals> = HashMap::new();
+    let mut pairs: FxHashMap<(i64, &str, &str), UsageTotals> = FxHashMap::default();
+    let mut by: FxHashMap<(i64, &'static str, &str), UsageTotals> = FxHashMap::default();
     let mut latency = LatencyRollup::default();
+    let mut hours = Hours::default();
     for &r in inserted {
-        let Some(hour) = hour_of(&r.started_at) else {
+        let Some(hour) = hours.of(&r.started_at) else {
             tracing::warn!(id = %r.id, "ledger row with an unreadable time not rolled up");
             continue;
         };
