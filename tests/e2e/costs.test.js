@@ -2,12 +2,12 @@
 // requests through the gateway to the Demo backend, and the Costs page shows the expected
 // totals (computed here from the usage each answer reported) with its charts drawn; a budget
 // shows its share; a quick export writes every request; a reversed custom range is refused at
-// its field.
+// its field; a model without a price is flagged, and setting its price prices its past requests.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp } from "./harness.js";
+import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock } from "./harness.js";
 
 const PRICE_IN = 2; // USD per million input tokens
 const PRICE_OUT = 8; // USD per million output tokens
@@ -149,5 +149,49 @@ describe("Costs in the real app window", () => {
     });
     assert.equal(err.kind, "validation");
     await screenshot("costs-range-error.png");
+  });
+
+  it("flags a model without a price, and one click on Set price prices its earlier requests", async () => {
+    const mock = await startMock();
+    try {
+      const created = await b.executeAsync((url, done) => {
+        window.__TAURI_INTERNALS__
+          .invoke("create_backend", {
+            draft: { name: "House", kind: "openAiCompatible", baseUrl: url, defaultModel: "house-finetune-7" },
+            key: null,
+          })
+          .then(done, (e) => done({ error: e }));
+      }, `${mock.url}/v1`);
+      assert.ok(!created.error, JSON.stringify(created));
+      const res = await fetch(`${openaiUrl}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "House/house-finetune-7", messages: [{ role: "user", content: "Price me later." }] }),
+      });
+      const body = await res.json();
+      assert.equal(res.status, 200, JSON.stringify(body));
+      const u = body.usage;
+      assert.ok(u.prompt_tokens > 0 && u.completion_tokens > 0, JSON.stringify(u));
+
+      await (await b.$(byTestId("costs-range-24h"))).click();
+      const flagged = `${byTestId("costs-unpriced-model")}[data-model="house-finetune-7"]`;
+      await (await b.$(flagged)).waitForExist({ timeout: 10000, timeoutMsg: "the model without a price is not flagged" });
+      const before = Number(await attr(byTestId("costs-spend"), "data-usd"));
+      assert.ok(Math.abs(before - expectedUsd) < 1e-9, `an unpriced request adds nothing, not $0 guessed: ${before}`);
+
+      await (await b.$(`${flagged} ${byTestId("costs-set-price")}`)).click();
+      await (await b.$(byTestId("set-price-dialog"))).waitForDisplayed({ timeout: 5000 });
+      assert.match(await text(`${byTestId("set-price-dialog")} h2`), /house-finetune-7/, "the dialog names the flagged model");
+      await (await b.$(byTestId("set-price-input"))).setValue("1");
+      await (await b.$(byTestId("set-price-output"))).setValue("4");
+      await (await b.$(byTestId("set-price-save"))).click();
+      await (await b.$(byTestId("set-price-dialog"))).waitForDisplayed({ reverse: true, timeout: 5000 });
+
+      await until(async () => (await b.$$(byTestId("costs-unpriced"))).length === 0, "the banner stayed after the price was set");
+      expectedUsd += (u.prompt_tokens * 1 + u.completion_tokens * 4) / 1e6;
+      await until(async () => Math.abs(Number(await attr(byTestId("costs-spend"), "data-usd")) - expectedUsd) < 1e-9, `the spend never reached ${expectedUsd}`);
+    } finally {
+      mock.stop();
+    }
   });
 });

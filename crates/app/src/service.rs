@@ -201,6 +201,7 @@ impl Switchyard {
         if let Err(e) = app.apply_prices().await {
             tracing::warn!(error = %e, "saved prices not applied; using the bundled ones");
         }
+        app.spawn_repricing();
         app.spawn_budget_checks();
         if opts.monitor {
             app.start_monitor(opts.monitor_interval, passive_rx).await?;

@@ -302,13 +302,18 @@ fn price<'t>(
 
 const FREE: switchyard_pricing::ModelPrice = switchyard_pricing::ModelPrice::new(0.0, 0.0);
 
-/// USD for the usage at `table`'s prices, or `None` when the model has no known price.
+/// USD for the usage at `table`'s prices, or `None` when the model has no known price. No
+/// tokens at all cost nothing whatever the price (a request refused before any upstream call, or
+/// an upstream error without usage), so those are never "unpriced".
 pub fn cost_in(
     table: &PriceTable,
     kind: Option<BackendKind>,
     model: Option<&str>,
     u: &Usage,
 ) -> Option<f64> {
+    if u.prompt_total() == 0 && u.output_tokens == 0 {
+        return Some(0.0);
+    }
     let (kind, model) = (kind?, model?);
     let (_, price) = price(table, kind, model)?;
     let write_1h = u.cache_write_1h_tokens.min(u.cache_write_tokens);

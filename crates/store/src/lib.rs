@@ -15,6 +15,7 @@ mod keys;
 mod latency;
 mod ledger;
 mod migrations;
+mod reprice;
 mod routes;
 mod settings;
 mod tokens;

@@ -9,10 +9,14 @@
 
 use crate::{AppError, DomainEvent, Switchyard};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use switchyard_core::BackendKind;
+use switchyard_gateway::cost_in;
 use switchyard_pricing::{ModelPrice, PriceTable};
 use switchyard_store::Dimension;
+use switchyard_wire::Usage;
 
 const KEY: &str = "prices";
 pub const PRICE_FILE: &str = "prices.json";
@@ -221,8 +225,60 @@ impl Switchyard {
         self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
             .await?;
         self.apply_prices().await?;
+        self.reprice_ledger().await?;
         self.emit(DomainEvent::CostsChanged);
         self.prices().await
+    }
+
+    /// Reprices in the background at start: a newer bundled table may price models that had
+    /// none when their requests were recorded.
+    pub(crate) fn spawn_repricing(&self) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            match app.reprice_ledger().await {
+                Ok(0) => {}
+                Ok(_) => app.emit(DomainEvent::CostsChanged),
+                Err(e) => tracing::warn!(error = %e, "earlier unpriced requests not repriced"),
+            }
+        });
+    }
+
+    /// Prices the ledger's requests that were recorded without a price and whose model has one
+    /// now, at the gateway's current table (`Store::reprice_unpriced`: rows and rollups
+    /// together). The ledger keeps no 5-minute/1-hour split of cache writes, so they are priced
+    /// at the 5-minute rate. Returns how many were priced.
+    pub async fn reprice_ledger(&self) -> Result<u64, AppError> {
+        let Some(gateway) = self.gateway() else {
+            return Ok(0);
+        };
+        let table = gateway.spend().prices();
+        self.flush_ledger_async().await;
+        let priced = self
+            .blocking(move |inner| {
+                let kinds: HashMap<String, BackendKind> = inner
+                    .store
+                    .list_backends()?
+                    .into_iter()
+                    .map(|b| (b.name, b.kind))
+                    .collect();
+                Ok(inner.store.reprice_unpriced(|r| {
+                    let kind = r.backend.as_deref().and_then(|b| kinds.get(b)).copied();
+                    let usage = Usage {
+                        input_tokens: r.input_tokens,
+                        output_tokens: r.output_tokens,
+                        cache_read_tokens: r.cache_read_tokens,
+                        cache_write_tokens: r.cache_write_tokens,
+                        ..Usage::default()
+                    };
+                    let model = r.model.as_deref().unwrap_or(&r.requested_model);
+                    cost_in(&table, kind, Some(model), &usage)
+                })?)
+            })
+            .await?;
+        if priced > 0 {
+            tracing::info!(priced, "earlier unpriced requests priced");
+        }
+        Ok(priced)
     }
 
     /// The loaded file (or the bundled snapshot) with the overrides on top.

@@ -1,6 +1,6 @@
 //! Costs through the app: the overview's totals match the ledger, exports round-trip the
-//! totals in CSV and JSON, prices (overrides, price files, unpriced models) change what new
-//! requests cost, and bad input is refused with nothing saved.
+//! totals in CSV and JSON, prices (overrides, price files, unpriced models) price new requests
+//! and the earlier unpriced ones, and bad input is refused with nothing saved.
 
 use super::*;
 use switchyard_app::{
@@ -207,7 +207,7 @@ fn price(model: &str, input: f64, output: f64) -> PriceOverride {
 }
 
 #[tokio::test]
-async fn an_unpriced_model_is_flagged_until_its_price_is_set_and_overrides_are_validated() {
+async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_past_requests() {
     let h = start().await;
     let (_mock, token) = priced(&h.app).await;
     assert_eq!(ask(&h.app, &token, "Priced/house-finetune-7").await.0, 200);
@@ -239,11 +239,22 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_and_overrides_are_v
         .await
         .unwrap();
     assert_eq!(ask(&h.app, &token, "Priced/house-finetune-7").await.0, 200);
-    let newest = &ledger(&h.app).await[0];
-    let expected = newest.input_tokens as f64 * 2e-6 + newest.output_tokens as f64 * 8e-6;
-    assert!((newest.cost_usd.unwrap() - expected).abs() < 1e-15);
+    let rows = ledger(&h.app).await;
+    // The new request is priced when recorded, and the earlier one was priced by the change.
+    for row in &rows[..2] {
+        let expected = row.input_tokens as f64 * 2e-6 + row.output_tokens as f64 * 8e-6;
+        assert!(expected > 0.0);
+        assert!((row.cost_usd.unwrap() - expected).abs() < 1e-15, "{row:?}");
+    }
     let unpriced = h.app.unpriced_models(r.since_ms, r.until_ms).await.unwrap();
-    assert_eq!(unpriced[0].requests, 1, "the old request stays unpriced");
+    assert!(unpriced.is_empty(), "nothing left unpriced: {unpriced:?}");
+    let o = h.app.costs_overview(r, SplitBy::Backend).await.unwrap();
+    let ledger_sum: f64 = rows[..2].iter().filter_map(|row| row.cost_usd).sum();
+    assert_eq!(o.totals.unpriced, 0);
+    assert!(
+        (o.totals.cost_usd - ledger_sum).abs() < 1e-12,
+        "the rollups moved too"
+    );
 
     // The Demo backend is free unless its model has a price (to rehearse budgets).
     let demo_token = token.clone();

@@ -58,6 +58,11 @@ async fn a_used_up_budget_refuses_paid_requests_with_402_and_free_ones_still_ser
     let recs = h.ledger.wait_for(2).await;
     assert_eq!(recs[0].status, 402);
     assert_eq!(recs[0].error_class.as_deref(), Some("budget_exceeded"));
+    assert_eq!(
+        recs[0].cost_usd,
+        Some(0.0),
+        "a refusal spent nothing: $0, not an unpriced request"
+    );
 
     spend.set_limits(vec![limit(SpendScope::Backend("id-Demo".into()), 0.0)]);
     assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200, "resumes");

@@ -1,0 +1,203 @@
+use super::*;
+use crate::{Dimension, UsageTotals};
+
+const ALL: (i64, i64) = (0, i64::MAX);
+
+fn rec(i: usize, backend: &str, cost: Option<f64>) -> RequestRecord {
+    RequestRecord {
+        id: format!("r{i}"),
+        // Three days, every hour, minutes varying; one row on an exact hour boundary.
+        started_at: format!(
+            "2026-11-{:02}T{:02}:{:02}:{:02}.5Z",
+            19 + i % 3,
+            i % 24,
+            (i * 7) % 60,
+            i % 60
+        ),
+        token_name: (!i.is_multiple_of(4)).then(|| format!("tool{}", i % 3)),
+        inbound: "openai".into(),
+        route: (i.is_multiple_of(5)).then(|| "fast".to_string()),
+        requested_model: format!("{backend}-asked"),
+        backend: (!i.is_multiple_of(11)).then(|| backend.to_string()),
+        key_label: None,
+        model: (!i.is_multiple_of(7)).then(|| format!("{backend}-model")),
+        status: if i.is_multiple_of(10) { 503 } else { 200 },
+        error_class: None,
+        reason: None,
+        attempts: 1,
+        latency_ms: 100,
+        ttfb_ms: None,
+        input_tokens: 1000 + i as u64,
+        output_tokens: 10 * i as u64,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        cost_usd: cost,
+        streamed: false,
+        cache: (i.is_multiple_of(2)).then(|| "miss".to_string()),
+        saved_usd: None,
+        attempt_list: Vec::new(),
+    }
+}
+
+/// 240 requests; the "House" backend's have no price.
+fn ledger() -> Vec<RequestRecord> {
+    (0..240usize)
+        .map(|i| {
+            let house = i.is_multiple_of(3);
+            let backend = if house { "House" } else { "OpenAI" };
+            rec(i, backend, (!house).then_some(0.001 * i as f64))
+        })
+        .collect()
+}
+
+/// The price the test sets for House's models: $1 per M input, $4 per M output.
+fn house_price(r: &RequestRecord) -> Option<f64> {
+    (r.backend.as_deref() == Some("House") || r.requested_model == "House-asked")
+        .then_some(r.input_tokens as f64 * 1e-6 + r.output_tokens as f64 * 4e-6)
+}
+
+type Breakdown = Vec<(String, UsageTotals)>;
+
+/// Everything the Costs and Cache pages read.
+fn views(s: &Store) -> (UsageTotals, Vec<Breakdown>, Vec<(i64, String, UsageTotals)>) {
+    let by = [
+        Dimension::Backend,
+        Dimension::Model,
+        Dimension::Route,
+        Dimension::Token,
+    ]
+    .into_iter()
+    .map(|d| s.usage_by(d, ALL.0, ALL.1).unwrap())
+    .chain([s.cache_usage_by_route(ALL.0, ALL.1).unwrap()])
+    .collect();
+    let series = s
+        .usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Model))
+        .unwrap();
+    (s.usage_totals(ALL.0, ALL.1).unwrap(), by, series)
+}
+
+fn assert_same(a: &UsageTotals, b: &UsageTotals, what: &str) {
+    assert!(
+        (a.cost_usd - b.cost_usd).abs() < 1e-9,
+        "{what}: {a:?} vs {b:?}"
+    );
+    assert_eq!(
+        UsageTotals {
+            cost_usd: 0.0,
+            ..*a
+        },
+        UsageTotals {
+            cost_usd: 0.0,
+            ..*b
+        },
+        "{what}"
+    );
+}
+
+#[test]
+fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once() {
+    let s = Store::open_in_memory().unwrap();
+    let rows = ledger();
+    s.insert_requests(&rows).unwrap();
+    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80);
+
+    assert_eq!(s.reprice_unpriced(house_price).unwrap(), 80);
+    assert_eq!(s.reprice_unpriced(house_price).unwrap(), 0, "nothing left");
+
+    // The reference: the same ledger recorded with the price in force from the start.
+    let priced: Vec<RequestRecord> = rows
+        .iter()
+        .map(|r| RequestRecord {
+            cost_usd: r.cost_usd.or_else(|| house_price(r)),
+            ..r.clone()
+        })
+        .collect();
+    let reference = Store::open_in_memory().unwrap();
+    reference.insert_requests(&priced).unwrap();
+    let (got, want) = (views(&s), views(&reference));
+    assert_same(&got.0, &want.0, "totals");
+    assert_eq!(got.0.unpriced, 0);
+    for (g, w) in got.1.iter().zip(&want.1) {
+        assert_eq!(g.len(), w.len());
+        for ((gk, gt), (wk, wt)) in g.iter().zip(w) {
+            assert_eq!(gk, wk);
+            assert_same(gt, wt, gk);
+        }
+    }
+    assert_eq!(got.2.len(), want.2.len());
+    for (g, w) in got.2.iter().zip(&want.2) {
+        assert_eq!((g.0, &g.1), (w.0, &w.1));
+        assert_same(&g.2, &w.2, &g.1);
+    }
+    let mut ledger_costs: Vec<(String, Option<f64>)> = s
+        .recent_requests(&crate::RequestFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.cost_usd))
+        .collect();
+    ledger_costs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut want_costs: Vec<(String, Option<f64>)> =
+        priced.into_iter().map(|r| (r.id, r.cost_usd)).collect();
+    want_costs.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(ledger_costs, want_costs);
+}
+
+#[test]
+fn a_model_still_without_a_price_or_a_bad_price_stays_unpriced_and_recorded_costs_never_change() {
+    let s = Store::open_in_memory().unwrap();
+    let rows = ledger();
+    s.insert_requests(&rows).unwrap();
+    let before = s.usage_totals(ALL.0, ALL.1).unwrap();
+    for bad in [None, Some(-1.0), Some(f64::NAN), Some(f64::INFINITY)] {
+        assert_eq!(s.reprice_unpriced(|_| bad).unwrap(), 0);
+    }
+    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap(), before);
+    // A price for every model reprices only the unpriced rows.
+    assert_eq!(s.reprice_unpriced(|_| Some(1.0)).unwrap(), 80);
+    let after = s.usage_totals(ALL.0, ALL.1).unwrap();
+    assert!((after.cost_usd - (before.cost_usd + 80.0)).abs() < 1e-9);
+}
+
+#[test]
+fn pruned_requests_cannot_be_repriced_and_stay_counted_as_unpriced() {
+    let s = Store::open_in_memory().unwrap();
+    let rows = ledger();
+    s.insert_requests(&rows).unwrap();
+    s.prune_requests("2026-11-20T00:00:00Z").unwrap();
+    let left = rows
+        .iter()
+        .filter(|r| r.started_at.as_str() >= "2026-11-20" && r.cost_usd.is_none())
+        .count() as u64;
+    assert_eq!(s.reprice_unpriced(house_price).unwrap(), left);
+    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80 - left);
+}
+
+#[test]
+fn hour_text_sorts_with_the_ledger_times() {
+    let h = hour_of("2026-11-20T10:00:00Z").unwrap();
+    let (from, to) = (hour_text(h).unwrap(), hour_text(h + HOUR_MS).unwrap());
+    assert_eq!(
+        (from.as_str(), to.as_str()),
+        ("2026-11-20T10:00:00", "2026-11-20T11:00:00")
+    );
+    for inside in [
+        "2026-11-20T10:00:00Z",
+        "2026-11-20T10:00:00.5Z",
+        "2026-11-20T10:59:59.999Z",
+    ] {
+        assert!(from.as_str() <= inside && inside < to.as_str(), "{inside}");
+    }
+    for outside in [
+        "2026-11-20T09:59:59.9Z",
+        "2026-11-20T11:00:00Z",
+        "2026-11-20T11:00:00.1Z",
+    ] {
+        assert!(
+            !(from.as_str() <= outside && outside < to.as_str()),
+            "{outside}"
+        );
+    }
+}
