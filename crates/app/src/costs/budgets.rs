@@ -1,5 +1,6 @@
 //! Budgets: a USD limit per local day or month, overall or for one backend or route. Each is
-//! checked every minute (and at once when budgets change): its percentage goes to the alert
+//! checked within seconds of requests being recorded, every minute, and at once when budgets
+//! change: its percentage goes to the alert
 //! engine as the `budgetPercent` metric (rules budget50/80/100 notify on the desktop), and a
 //! budget with the hard stop on hands the gateway what is left of it (see
 //! `switchyard_gateway::Spend`).
@@ -213,22 +214,43 @@ impl Switchyard {
             .collect()
     }
 
-    /// Checks the budgets every minute while the app runs.
+    /// Checks the budgets while the app runs: soon after requests are recorded (spend moved;
+    /// at most once per [`CHECK_GAP`]), and every minute (a new day or month begins).
     pub(crate) fn spawn_budget_checks(&self) {
+        use tokio::sync::broadcast::error::{RecvError, TryRecvError};
         let weak = std::sync::Arc::downgrade(&self.inner);
+        let mut events = self.subscribe();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut last: Option<tokio::time::Instant> = None;
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    event = events.recv() => match event {
+                        Ok(DomainEvent::RequestsRecorded { .. }) | Err(RecvError::Lagged(_)) => {
+                            if let Some(at) = last {
+                                tokio::time::sleep_until(at + CHECK_GAP).await;
+                            }
+                            // What arrived meanwhile is covered by this check.
+                            while matches!(events.try_recv(), Ok(_) | Err(TryRecvError::Lagged(_))) {}
+                        }
+                        Ok(_) => continue,
+                        Err(RecvError::Closed) => return,
+                    },
+                }
                 let Some(inner) = weak.upgrade() else { return };
                 let app = Switchyard { inner };
                 if let Err(e) = app.enforce_budgets().await {
                     tracing::warn!(error = %e, "budgets not checked");
                 }
+                last = Some(tokio::time::Instant::now());
             }
         });
     }
 }
+
+/// The shortest time between two budget checks prompted by recorded requests.
+const CHECK_GAP: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The user's current UTC offset in minutes (east positive).
 pub fn local_offset_minutes() -> i32 {
