@@ -221,6 +221,30 @@ fn main() -> Result<(), String> {
             ..RequestFilter::default()
         })
     });
+    // After a price change that prices nothing new: the Local backend's models (a quarter of the
+    // rows) still have none.
+    let t = Instant::now();
+    let priced = store
+        .reprice_unpriced(|_, _| false, |_| None)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "  {:<44} {:>7.2} ms ({priced} priced)",
+        "reprice with nothing newly priced",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    // A price for the Local model: a quarter of the ledger is priced, an hour per transaction.
+    let t = Instant::now();
+    let priced = store
+        .reprice_unpriced(
+            |backend, _| backend == "Local",
+            |r| Some(r.input_tokens as f64 * 1e-7),
+        )
+        .map_err(|e| e.to_string())?;
+    println!(
+        "  {:<44} {:>7.0} ms ({priced} priced)",
+        "reprice after pricing the Local model",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     if let Some(p) = store
         .latency_percentiles(day30, now, None, off, None)
         .map_err(|e| e.to_string())?

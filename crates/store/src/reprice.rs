@@ -1,6 +1,6 @@
 //! Pricing requests that were recorded without a price, once their model has one: the ledger
-//! rows and the usage rollups move together, in one transaction, so the Costs page, budgets and
-//! exports agree afterwards.
+//! rows and the usage rollups move together, one transaction per hour, so the Costs page,
+//! budgets and exports agree afterwards (and agree within any hour while it runs).
 //!
 //! Invariants:
 //! - only rows with `cost_usd IS NULL` change; a recorded cost is never rewritten (a later price
@@ -93,53 +93,81 @@ impl Store {
     /// Prices the ledger's unpriced requests with `price` (USD, or `None` while the model still
     /// has none) and moves their cost into the rollups. Returns how many were priced. A price
     /// that is negative or not finite is ignored (the row stays unpriced).
+    ///
+    /// `priceable(backend, model)` says which rollup pairs may have become priceable (`""` for
+    /// requests that reached no backend): only their hours' rows are read, so a change that
+    /// prices nothing new costs one pass over the rollup, not over the unpriced rows.
     pub fn reprice_unpriced(
         &self,
+        priceable: impl Fn(&str, &str) -> bool,
         price: impl Fn(&RequestRecord) -> Option<f64>,
     ) -> Result<u64, StoreError> {
-        self.with(|c| {
-            let tx = c.transaction()?;
-            let hours: Vec<i64> = tx
-                .prepare("SELECT DISTINCT hour_ms FROM usage_hours WHERE unpriced > 0 ORDER BY 1")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let mut deltas = Deltas::default();
-            let mut priced = 0u64;
-            {
-                let mut rows = tx.prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM requests
-                     WHERE started_at >= ?1 AND started_at < ?2 AND cost_usd IS NULL"
-                ))?;
-                let mut set =
-                    tx.prepare_cached("UPDATE requests SET cost_usd = ?2 WHERE id = ?1")?;
-                for hour in hours {
-                    let (Some(from), Some(to)) = (hour_text(hour), hour_text(hour + HOUR_MS))
-                    else {
-                        continue;
-                    };
-                    let found: Vec<RequestRecord> = rows
-                        .query_map(params![from, to], from_row)?
-                        .collect::<Result<_, _>>()?;
-                    for r in found {
-                        let Some(cost) = price(&r).filter(|c| c.is_finite() && *c >= 0.0) else {
-                            continue;
-                        };
-                        // The hour it was rolled up in (a row in this range is in `hour`
-                        // unless its text is not the ledger's UTC form).
-                        let Some(rolled) = hour_of(&r.started_at) else {
-                            continue;
-                        };
-                        set.execute(params![r.id, cost])?;
-                        deltas.add(rolled, &r, cost);
-                        priced += 1;
-                    }
+        let hours = self.with(|c| {
+            let mut hours = std::collections::BTreeSet::new();
+            let mut st =
+                c.prepare("SELECT hour_ms, backend, model FROM usage_hours WHERE unpriced > 0")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let (backend, model): (String, String) = (r.get(1)?, r.get(2)?);
+                if priceable(&backend, &model) {
+                    hours.insert(r.get::<_, i64>(0)?);
                 }
             }
-            deltas.write(&tx)?;
-            tx.commit()?;
-            Ok(priced)
-        })
+            Ok(hours)
+        })?;
+        // One transaction per hour: each hour's rows and rollups move together, and the
+        // connection is free between hours for the ledger writer and the pages.
+        let mut priced = 0u64;
+        for hour in hours {
+            priced += self.with(|c| {
+                let tx = c.transaction()?;
+                let n = reprice_hour(&tx, hour, &priceable, &price)?;
+                tx.commit()?;
+                Ok(n)
+            })?;
+        }
+        Ok(priced)
     }
+}
+
+/// Prices the unpriced, priceable rows that started in `hour`, and their rollups.
+fn reprice_hour(
+    tx: &Transaction<'_>,
+    hour: i64,
+    priceable: &impl Fn(&str, &str) -> bool,
+    price: &impl Fn(&RequestRecord) -> Option<f64>,
+) -> Result<u64, StoreError> {
+    let (Some(from), Some(to)) = (hour_text(hour), hour_text(hour + HOUR_MS)) else {
+        return Ok(0);
+    };
+    let found: Vec<RequestRecord> = tx
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM requests
+             WHERE started_at >= ?1 AND started_at < ?2 AND cost_usd IS NULL"
+        ))?
+        .query_map(params![from, to], from_row)?
+        .collect::<Result<_, _>>()?;
+    let mut set = tx.prepare_cached("UPDATE requests SET cost_usd = ?2 WHERE id = ?1")?;
+    let mut deltas = Deltas::default();
+    let mut priced = 0u64;
+    for r in found {
+        let model = r.model.as_deref().unwrap_or(&r.requested_model);
+        if !priceable(r.backend.as_deref().unwrap_or_default(), model) {
+            continue;
+        }
+        let Some(cost) = price(&r).filter(|c| c.is_finite() && *c >= 0.0) else {
+            continue;
+        };
+        // The hour it was rolled up in (the same as `hour` for the ledger's UTC form).
+        let Some(rolled) = hour_of(&r.started_at) else {
+            continue;
+        };
+        set.execute(params![r.id, cost])?;
+        deltas.add(rolled, &r, cost);
+        priced += 1;
+    }
+    deltas.write(tx)?;
+    Ok(priced)
 }
 
 #[cfg(test)]

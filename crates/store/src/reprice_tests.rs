@@ -56,6 +56,10 @@ fn house_price(r: &RequestRecord) -> Option<f64> {
         .then_some(r.input_tokens as f64 * 1e-6 + r.output_tokens as f64 * 4e-6)
 }
 
+fn any(_: &str, _: &str) -> bool {
+    true
+}
+
 type Breakdown = Vec<(String, UsageTotals)>;
 
 /// Everything the Costs and Cache pages read.
@@ -101,8 +105,12 @@ fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once()
     s.insert_requests(&rows).unwrap();
     assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80);
 
-    assert_eq!(s.reprice_unpriced(house_price).unwrap(), 80);
-    assert_eq!(s.reprice_unpriced(house_price).unwrap(), 0, "nothing left");
+    assert_eq!(s.reprice_unpriced(any, house_price).unwrap(), 80);
+    assert_eq!(
+        s.reprice_unpriced(any, house_price).unwrap(),
+        0,
+        "nothing left"
+    );
 
     // The reference: the same ledger recorded with the price in force from the start.
     let priced: Vec<RequestRecord> = rows
@@ -152,13 +160,42 @@ fn a_model_still_without_a_price_or_a_bad_price_stays_unpriced_and_recorded_cost
     s.insert_requests(&rows).unwrap();
     let before = s.usage_totals(ALL.0, ALL.1).unwrap();
     for bad in [None, Some(-1.0), Some(f64::NAN), Some(f64::INFINITY)] {
-        assert_eq!(s.reprice_unpriced(|_| bad).unwrap(), 0);
+        assert_eq!(s.reprice_unpriced(any, |_| bad).unwrap(), 0);
     }
     assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap(), before);
     // A price for every model reprices only the unpriced rows.
-    assert_eq!(s.reprice_unpriced(|_| Some(1.0)).unwrap(), 80);
+    assert_eq!(s.reprice_unpriced(any, |_| Some(1.0)).unwrap(), 80);
     let after = s.usage_totals(ALL.0, ALL.1).unwrap();
     assert!((after.cost_usd - (before.cost_usd + 80.0)).abs() < 1e-9);
+}
+
+#[test]
+fn only_the_pairs_said_to_be_priceable_are_read_and_priced() {
+    let s = Store::open_in_memory().unwrap();
+    s.insert_requests(&ledger()).unwrap();
+    let asked = std::cell::RefCell::new(Vec::new());
+    let priced = s
+        .reprice_unpriced(
+            |backend, model| {
+                asked
+                    .borrow_mut()
+                    .push((backend.to_string(), model.to_string()));
+                model == "House-asked"
+            },
+            house_price,
+        )
+        .unwrap();
+    // House requests with no model reported carry the asked model (one in seven of them).
+    let want = ledger()
+        .iter()
+        .filter(|r| r.cost_usd.is_none() && r.model.is_none())
+        .count() as u64;
+    assert_eq!(priced, want);
+    assert!(
+        asked.borrow().iter().all(|(_, m)| m.starts_with("House")),
+        "only unpriced pairs are asked about"
+    );
+    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80 - want);
 }
 
 #[test]
@@ -171,7 +208,7 @@ fn pruned_requests_cannot_be_repriced_and_stay_counted_as_unpriced() {
         .iter()
         .filter(|r| r.started_at.as_str() >= "2026-11-20" && r.cost_usd.is_none())
         .count() as u64;
-    assert_eq!(s.reprice_unpriced(house_price).unwrap(), left);
+    assert_eq!(s.reprice_unpriced(any, house_price).unwrap(), left);
     assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80 - left);
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use switchyard_core::BackendKind;
-use switchyard_gateway::cost_in;
+use switchyard_gateway::{cost_in, cost_per_mtok_in};
 use switchyard_pricing::{ModelPrice, PriceTable};
 use switchyard_store::Dimension;
 use switchyard_wire::Usage;
@@ -261,7 +261,15 @@ impl Switchyard {
                     .into_iter()
                     .map(|b| (b.name, b.kind))
                     .collect();
-                Ok(inner.store.reprice_unpriced(|r| {
+                // Requests that reached no backend (`""`) are read too: those without tokens
+                // cost $0 (recorded as unpriced before that rule).
+                let priceable = |backend: &str, model: &str| {
+                    backend.is_empty()
+                        || kinds
+                            .get(backend)
+                            .is_some_and(|&kind| cost_per_mtok_in(&table, kind, model).is_some())
+                };
+                Ok(inner.store.reprice_unpriced(priceable, |r| {
                     let kind = r.backend.as_deref().and_then(|b| kinds.get(b)).copied();
                     let usage = Usage {
                         input_tokens: r.input_tokens,
