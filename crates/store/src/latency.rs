@@ -111,8 +111,7 @@ impl<'a> LatencyRollup<'a> {
             "INSERT INTO latency_hours (hour_ms, backend, counts) VALUES (?1, ?2, ?3)
              ON CONFLICT (hour_ms, backend) DO UPDATE SET counts = excluded.counts",
         )?;
-        for ((hour, backend), new) in self.hists {
-            let mut hist = new;
+        for ((hour, backend), mut hist) in self.hists {
             let stored: Option<String> = get
                 .query_row(params![hour, backend], |r| r.get(0))
                 .optional()?;
