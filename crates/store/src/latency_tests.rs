@@ -75,24 +75,21 @@ fn spread(n: usize, seed: u64, f: impl Fn(u64) -> u32) -> Vec<u32> {
 
 /// `(hour, backend, bucket, count)` of every non-empty stored bucket, in that order.
 fn histogram_rows(s: &Store) -> Vec<(i64, String, i64, i64)> {
+    let sql = "SELECT hour_ms, backend, counts FROM latency_hours ORDER BY 1, 2";
     let packed: Vec<(i64, String, String)> = s
         .with(|c| {
-            let mut st =
-                c.prepare("SELECT hour_ms, backend, counts FROM latency_hours ORDER BY 1, 2")?;
-            let rows = st
+            Ok(c.prepare(sql)?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
+                .collect::<Result<_, _>>()?)
         })
         .unwrap();
-    let mut rows = Vec::new();
-    for (hour, backend, counts) in packed {
+    let cells = |(h, b, counts): (i64, String, String)| {
         let hist = unpack(&counts).unwrap();
-        for (b, &n) in hist.iter().enumerate().filter(|(_, &n)| n > 0) {
-            rows.push((hour, backend.clone(), b as i64, n as i64));
-        }
-    }
-    rows
+        (0..=LAST_BUCKET)
+            .filter(move |&k| hist[k] > 0)
+            .map(move |k| (h, b.clone(), k as i64, hist[k] as i64))
+    };
+    packed.into_iter().flat_map(cells).collect()
 }
 
 #[test]
