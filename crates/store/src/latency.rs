@@ -314,5 +314,8 @@ impl Series {
 }
 
 #[cfg(test)]
+#[path = "latency_migration_tests.rs"]
+mod migration_tests;
+#[cfg(test)]
 #[path = "latency_tests.rs"]
 mod tests;
