@@ -12,7 +12,7 @@
 //!   raw rows were pruned (retention) cannot be repriced and stay counted as unpriced.
 
 use crate::ledger::{from_row, COLUMNS};
-use crate::usage::{hour_of, HOUR_MS};
+use crate::usage::{hour_of, keys, HOUR_MS};
 use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, Transaction};
 use rustc_hash::FxHashMap;
@@ -31,7 +31,7 @@ impl Delta {
     }
 }
 
-/// The rollup rows one request was added to (see `usage::roll_up`).
+/// Cost moved per rollup row, keyed as `usage::roll_up` keys them ([`keys`]).
 #[derive(Default)]
 struct Deltas {
     pairs: FxHashMap<(i64, String, String), Delta>,
@@ -40,19 +40,12 @@ struct Deltas {
 
 impl Deltas {
     fn add(&mut self, hour: i64, r: &RequestRecord, cost: f64) {
-        let model = r.model.clone().unwrap_or_else(|| r.requested_model.clone());
-        let backend = r.backend.clone().unwrap_or_default();
-        self.pairs
-            .entry((hour, backend, model))
-            .or_default()
-            .add(cost);
-        let route = r.route.clone().unwrap_or_default();
-        self.by.entry((hour, "route", route)).or_default().add(cost);
-        let token = r.token_name.clone().unwrap_or_default();
-        self.by.entry((hour, "token", token)).or_default().add(cost);
-        if r.cache.is_some() {
-            let key = r.route.clone().unwrap_or_else(|| r.requested_model.clone());
-            self.by.entry((hour, "cache", key)).or_default().add(cost);
+        let k = keys(r);
+        let pair = (hour, k.backend.to_string(), k.model.to_string());
+        self.pairs.entry(pair).or_default().add(cost);
+        for (dim, value) in k.by.into_iter().flatten() {
+            let key = (hour, dim, value.to_string());
+            self.by.entry(key).or_default().add(cost);
         }
     }
 

@@ -139,6 +139,30 @@ impl<'a> Hours<'a> {
     }
 }
 
+/// The rollup rows a request is summed in (besides its hour): its `usage_hours` pair, and its
+/// `usage_hours_by` (dim, value) keys — `cache` only for requests that met the cache.
+pub(crate) struct Keys<'a> {
+    pub backend: &'a str,
+    pub model: &'a str,
+    pub by: [Option<(&'static str, &'a str)>; 3],
+}
+
+pub(crate) fn keys(r: &RequestRecord) -> Keys<'_> {
+    let cache = r
+        .cache
+        .is_some()
+        .then(|| ("cache", r.route.as_deref().unwrap_or(&r.requested_model)));
+    Keys {
+        backend: r.backend.as_deref().unwrap_or_default(),
+        model: r.model.as_deref().unwrap_or(&r.requested_model),
+        by: [
+            Some(("route", r.route.as_deref().unwrap_or_default())),
+            Some(("token", r.token_name.as_deref().unwrap_or_default())),
+            cache,
+        ],
+    }
+}
+
 /// Adds newly inserted requests to the rollups, inside the ledger's transaction.
 pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Result<(), StoreError> {
     // Keys borrow from the batch: no allocation per request.
@@ -151,17 +175,11 @@ pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Resu
             tracing::warn!(id = %r.id, "ledger row with an unreadable time not rolled up");
             continue;
         };
-        let model = r.model.as_deref().unwrap_or(&r.requested_model);
-        let backend = r.backend.as_deref().unwrap_or_default();
         latency.add(hour, r);
-        pairs.entry((hour, backend, model)).or_default().add(r);
-        let route = r.route.as_deref().unwrap_or_default();
-        by.entry((hour, "route", route)).or_default().add(r);
-        let token = r.token_name.as_deref().unwrap_or_default();
-        by.entry((hour, "token", token)).or_default().add(r);
-        if r.cache.is_some() {
-            let key = r.route.as_deref().unwrap_or(&r.requested_model);
-            by.entry((hour, "cache", key)).or_default().add(r);
+        let k = keys(r);
+        pairs.entry((hour, k.backend, k.model)).or_default().add(r);
+        for (dim, value) in k.by.into_iter().flatten() {
+            by.entry((hour, dim, value)).or_default().add(r);
         }
     }
     let mut up = tx.prepare_cached(&upsert("usage_hours", "backend, model"))?;
