@@ -2,10 +2,15 @@
 """Generate crates/pricing/data/prices.json, Switchyard's bundled offline price table.
 
 Reads LiteLLM's model_prices_and_context_window.json (USD per token) and keeps only:
-  * text models: `mode` in {chat, responses, completion}, or no `mode` but token prices;
+  * text and embedding models: `mode` in {chat, responses, completion, embedding}, or no `mode`
+    (LiteLLM's default, chat);
   * providers Switchyard talks to (litellm_provider in SUPPORTED_PROVIDERS);
-  * entries with both an input and an output token price;
-  * the price fields in PRICE_FIELDS plus `provider` and `max_input_tokens`.
+  * entries with both an input and an output token price, except that an embedding entry
+    without an output price is kept with output price 0 (written explicitly);
+  * the price fields in PRICE_FIELDS plus `provider`, `max_input_tokens`, `mode` (omitted when
+    chat, the default) and `supports_reasoning` (written only when true; absent means false).
+
+The Rust loader (crates/pricing/src/parse.rs) applies the same rules to a full LiteLLM file.
 
 Output is deterministic (sorted keys, no timestamps), one model per line so upgrades diff well:
 
@@ -34,8 +39,10 @@ FORMAT_VERSION = 1
 
 # Must match `Provider::litellm_provider` in crates/pricing/src/provider.rs.
 SUPPORTED_PROVIDERS = {"openai", "anthropic", "gemini", "mistral", "groq", "openrouter", "ollama"}
-TEXT_MODES = {"chat", "responses", "completion"}
-# Must match `PRICE_FIELDS` in crates/pricing/src/parse.rs.
+# Must match `Mode` in crates/pricing/src/info.rs. An absent `mode` means DEFAULT_MODE.
+KEPT_MODES = {"chat", "responses", "completion", "embedding"}
+DEFAULT_MODE = "chat"
+# Must match the `field` module in crates/pricing/src/price.rs.
 PRICE_FIELDS = (
     "input_cost_per_token",
     "output_cost_per_token",
@@ -66,14 +73,28 @@ def keep(key, entry):
         return False
     if entry.get("litellm_provider") not in SUPPORTED_PROVIDERS:
         return False
-    mode = entry.get("mode")
-    if mode is not None and mode not in TEXT_MODES:
+    mode = mode_of(entry)
+    if not isinstance(mode, str) or mode not in KEPT_MODES:
         return False
-    return is_price(entry.get("input_cost_per_token")) and is_price(entry.get("output_cost_per_token"))
+    return is_price(entry.get("input_cost_per_token")) and is_price(output_price(entry))
+
+
+def mode_of(entry):
+    mode = entry.get("mode")
+    return DEFAULT_MODE if mode is None else mode
+
+
+def output_price(entry):
+    """The output price; embeddings produce no output tokens, so an unlisted one is 0."""
+    value = entry.get("output_cost_per_token")
+    if value is None and mode_of(entry) == "embedding":
+        return 0.0
+    return value
 
 
 def trim(key, entry):
     out = {"provider": entry["litellm_provider"]}
+    entry = {**entry, "output_cost_per_token": output_price(entry)}
     for field in PRICE_FIELDS:
         value = entry.get(field)
         if value is None:
@@ -84,6 +105,12 @@ def trim(key, entry):
     max_input = entry.get("max_input_tokens")
     if isinstance(max_input, int) and not isinstance(max_input, bool) and max_input > 0:
         out["max_input_tokens"] = max_input
+    mode = mode_of(entry)
+    if mode != DEFAULT_MODE:
+        out["mode"] = mode
+    # Only an explicit true counts, as in the Rust loader.
+    if entry.get("supports_reasoning") is True:
+        out["supports_reasoning"] = True
     return out
 
 

@@ -2,12 +2,22 @@
 //! LiteLLM's full `model_prices_and_context_window.json`.
 //!
 //! Bundled format: `{"header": {"entries": N, "snapshot_date": "...", ...}, "models": {key:
-//! {"provider": "...", <LiteLLM price fields>, "max_input_tokens": n}}}`. It is strict: every
-//! entry needs a provider and input/output prices, and `header.entries` must match.
+//! {"provider": "...", <LiteLLM price fields>, "max_input_tokens": n, "mode": "...",
+//! "supports_reasoning": true}}}`. It is strict: every entry needs a provider and input/output
+//! prices, a `mode` when present must be one the table keeps, and `header.entries` must match.
+//! `mode` (absent = chat; the generator omits it for chat) and `supports_reasoning` (absent =
+//! false; the generator writes it only when true) were added later: older files without them
+//! still load, every entry then being a chat model without reasoning.
 //!
 //! Full LiteLLM format: a map of model key to entry. It is filtered exactly as the generator
-//! filters it (supported providers, text modes, both token prices present), so loading a newer
-//! upstream file yields the same kind of table as the bundled one. `sample_spec` is skipped.
+//! filters it (supported providers, the modes of [`Mode`], token prices present), so loading a
+//! newer upstream file yields the same kind of table as the bundled one. `sample_spec` is
+//! skipped.
+//!
+//! Both formats: an absent or `null` mode is chat. An embedding entry without an output price
+//! has output price 0 (embeddings produce no output tokens; Mistral's omit the field); every
+//! other mode still needs one. Metadata (`max_input_tokens`, `supports_reasoning`) with an odd
+//! value is dropped, not fatal.
 //!
 //! Invariant: every price that reaches a table passed `price::check_range`; a kept entry with a
 //! bad price rejects the whole file (a half-loaded price file would misprice silently).
@@ -15,12 +25,10 @@
 use serde_json::{Map, Value};
 
 use crate::price::{check_range, field};
-use crate::{ModelPrice, PriceError, Provider};
+use crate::{Mode, ModelInfo, ModelPrice, PriceError, Provider};
 
 /// The LiteLLM key documenting the format; not a model.
 const DOC_KEY: &str = "sample_spec";
-/// LiteLLM modes that are text generation.
-const TEXT_MODES: [&str; 3] = ["chat", "responses", "completion"];
 
 /// One model as read from a file, key spelled as in the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +37,21 @@ pub(crate) struct Entry {
     /// `litellm_provider`; `None` only for user overrides.
     pub provider: Option<String>,
     pub max_input_tokens: Option<u64>,
+    /// `Chat` for user overrides, which carry no info.
+    pub mode: Mode,
+    pub supports_reasoning: bool,
     pub price: ModelPrice,
+}
+
+impl Entry {
+    /// What the entry says about its model besides the price.
+    pub fn info(&self) -> ModelInfo {
+        ModelInfo {
+            mode: self.mode,
+            supports_reasoning: self.supports_reasoning,
+            max_input_tokens: self.max_input_tokens,
+        }
+    }
 }
 
 /// A parsed file: its entries and, for the bundled format, the source snapshot date.
@@ -70,9 +92,13 @@ fn parse_bundled(root: &Map<String, Value>) -> Result<Parsed, PriceError> {
             .iter()
             .find_map(|name| obj.get(*name).and_then(Value::as_str))
             .ok_or_else(|| invalid(key, "missing \"provider\""))?;
+        let mode = mode_of(obj).ok_or_else(|| invalid(key, "unsupported \"mode\""))?;
         let input = required_price(obj, key, field::INPUT)?;
-        let output = required_price(obj, key, field::OUTPUT)?;
-        entries.push(entry(obj, key, provider, input, output)?);
+        let output = output_price(obj, key, mode)?.ok_or_else(|| PriceError::MissingPrice {
+            model: key.clone(),
+            field: field::OUTPUT,
+        })?;
+        entries.push(entry(obj, key, provider, mode, input, output)?);
     }
     if let Some(declared) = header.get("entries") {
         let declared = declared
@@ -108,19 +134,17 @@ fn parse_litellm(root: &Map<String, Value>) -> Result<Parsed, PriceError> {
         if Provider::from_litellm(provider).is_none() {
             continue;
         }
-        if let Some(mode) = obj.get("mode") {
-            if !mode.as_str().is_some_and(|m| TEXT_MODES.contains(&m)) {
-                continue;
-            }
-        }
-        // No token price at all (e.g. a per-session container) means "not a text model".
+        let Some(mode) = mode_of(obj) else {
+            continue;
+        };
+        // No token price at all (e.g. a per-session container) means "not a token-priced model".
         let (Some(input), Some(output)) = (
             optional_price(obj, key, field::INPUT)?,
-            optional_price(obj, key, field::OUTPUT)?,
+            output_price(obj, key, mode)?,
         ) else {
             continue;
         };
-        entries.push(entry(obj, key, provider, input, output)?);
+        entries.push(entry(obj, key, provider, mode, input, output)?);
     }
     Ok(Parsed {
         entries,
@@ -132,6 +156,7 @@ fn entry(
     obj: &Map<String, Value>,
     key: &str,
     provider: &str,
+    mode: Mode,
     input: f64,
     output: f64,
 ) -> Result<Entry, PriceError> {
@@ -154,8 +179,30 @@ fn entry(
         provider: Some(provider.to_owned()),
         // Context size is metadata, not money: an odd value is dropped, not fatal.
         max_input_tokens: obj.get("max_input_tokens").and_then(Value::as_u64),
+        // Only an explicit `true` counts: sending reasoning parameters to a model that does
+        // not take them fails the request upstream.
+        supports_reasoning: obj.get("supports_reasoning").and_then(Value::as_bool) == Some(true),
+        mode,
         price,
     })
+}
+
+/// The entry's mode: absent or `null` is chat; `None` for a mode the table does not keep.
+fn mode_of(obj: &Map<String, Value>) -> Option<Mode> {
+    match obj.get("mode") {
+        None | Some(Value::Null) => Some(Mode::Chat),
+        Some(mode) => mode.as_str().and_then(Mode::from_litellm),
+    }
+}
+
+/// The output price; an embedding entry that lists none costs 0 per output token.
+fn output_price(
+    obj: &Map<String, Value>,
+    key: &str,
+    mode: Mode,
+) -> Result<Option<f64>, PriceError> {
+    let listed = optional_price(obj, key, field::OUTPUT)?;
+    Ok(listed.or((!mode.is_text()).then_some(0.0)))
 }
 
 fn as_entry<'a>(key: &str, value: &'a Value) -> Result<&'a Map<String, Value>, PriceError> {
@@ -252,6 +299,44 @@ mod tests {
                 declared: 2,
                 actual: 1
             })
+        ));
+    }
+
+    #[test]
+    fn litellm_format_keeps_embeddings_and_reads_mode_and_reasoning() {
+        let json = br#"{
+            "mistral/mistral-embed": {"input_cost_per_token": 1e-7, "litellm_provider": "mistral",
+                                      "mode": "embedding", "max_input_tokens": 8192},
+            "gpt-5-codex": {"input_cost_per_token": 1e-6, "output_cost_per_token": 1e-5,
+                            "litellm_provider": "openai", "mode": "responses",
+                            "supports_reasoning": true},
+            "odd": {"input_cost_per_token": 1e-6, "output_cost_per_token": 1e-6,
+                    "litellm_provider": "openai", "mode": null, "supports_reasoning": "yes"}
+        }"#;
+        let parsed = parse(json).unwrap();
+        let got: Vec<_> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.mode, e.supports_reasoning, e.price.output))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("gpt-5-codex", Mode::Responses, true, 1e-5),
+                ("mistral/mistral-embed", Mode::Embedding, false, 0.0),
+                ("odd", Mode::Chat, false, 1e-6),
+            ]
+        );
+    }
+
+    #[test]
+    fn bundled_format_rejects_a_mode_the_table_does_not_keep() {
+        let json = br#"{"header": {"entries": 1},
+            "models": {"m": {"provider": "openai", "input_cost_per_token": 1e-6,
+                             "output_cost_per_token": 0, "mode": "image_generation"}}}"#;
+        assert!(matches!(
+            parse(json),
+            Err(PriceError::InvalidEntry { ref model, .. }) if model == "m"
         ));
     }
 

@@ -1,11 +1,14 @@
 //! Specification of `switchyard-pricing` against the bundled snapshot: aliases (`lookup`),
-//! request costs checked by hand calculation (`costs`), and price files and overrides
-//! (`files`). One test binary; the modules live in `tests/pricing/`.
+//! request costs checked by hand calculation (`costs`), price files and overrides (`files`), and
+//! model info: mode, reasoning support, embeddings (`info`). One test binary; the modules live
+//! in `tests/pricing/`.
 
 #[path = "pricing/costs.rs"]
 mod costs;
 #[path = "pricing/files.rs"]
 mod files;
+#[path = "pricing/info.rs"]
+mod info;
 #[path = "pricing/lookup.rs"]
 mod lookup;
 

@@ -158,10 +158,16 @@ fn the_upstream_file_loads_to_the_bundled_table_when_provided() {
     for (provider, model) in [
         (Provider::Anthropic, "claude-sonnet-4-5"),
         (Provider::Gemini, "gemini-2.5-pro"),
+        (Provider::OpenAi, "gpt-5-codex"),
+        (Provider::Mistral, "mistral-embed"),
     ] {
         assert_eq!(
             upstream.lookup(provider, model),
             PriceTable::bundled().lookup(provider, model)
+        );
+        assert_eq!(
+            upstream.info(provider, model),
+            PriceTable::bundled().info(provider, model)
         );
     }
 }
