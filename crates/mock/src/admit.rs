@@ -1,6 +1,7 @@
-//! Owns the preamble every generation handler shares (`/v1/chat/completions`, `/v1/messages` and
-//! Gemini's `generateContent` / `streamGenerateContent`): count the call, apply the next scripted
-//! fault, check the key — in that order, so a fault is used even by a request with a bad key.
+//! Owns the preamble every generation handler shares (`/v1/chat/completions`, `/v1/messages`,
+//! Gemini's `generateContent` / `streamGenerateContent`, `/v1/responses` and `/v1/embeddings`):
+//! count the call, apply the next scripted fault, check the key — in that order, so a fault is
+//! used even by a request with a bad key.
 
 use axum::response::{IntoResponse, Response};
 

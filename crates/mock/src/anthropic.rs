@@ -1,4 +1,5 @@
-//! Owns `POST /v1/messages`: the Anthropic message object and its named-event SSE stream.
+//! Owns `POST /v1/messages`: the Anthropic message object and its named-event SSE stream, for a
+//! text answer or a scripted `tool_use` (see `script`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,11 +14,12 @@ use serde_json::{json, Value};
 use crate::admit::{admit, Early};
 use crate::auth;
 use crate::body;
+use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::fault;
+use crate::script::{Plan, ToolCall};
 use crate::sse::{self, Frame};
 use crate::state::{Route, Shared};
-use crate::text::{self, Reply};
 
 /// The fields of a messages request the mock uses.
 #[derive(Debug, Deserialize)]
@@ -29,13 +31,18 @@ struct MessagesRequest {
     system: Value,
     #[serde(default)]
     stream: Option<bool>,
+    #[serde(default)]
+    tools: Option<Vec<Value>>,
 }
 
+/// One message of a conversation (also read by `count`).
 #[derive(Debug, Deserialize)]
-struct Message {
-    role: String,
+pub(crate) struct Message {
+    /// `user` or `assistant`.
+    pub role: String,
+    /// A string or an array of content blocks.
     #[serde(default)]
-    content: Value,
+    pub content: Value,
 }
 
 /// Handles `POST /v1/messages`.
@@ -69,20 +76,23 @@ pub(crate) async fn messages(
         )
         .into());
     }
-    let messages: Vec<(String, String)> = request
+    let messages: Vec<(&str, &Value)> = request
         .messages
         .iter()
-        .map(|m| (m.role.clone(), text::content_text(&m.content)))
+        .map(|m| (m.role.as_str(), &m.content))
         .collect();
-    let system = text::content_text(&request.system);
-    let input_tokens = text::prompt_tokens(messages.iter().map(|(_, t)| t.as_str()), &system);
-    let reply = Reply::for_prompt(text::last_user_text(&messages), Some(request.max_tokens));
-    let stop_reason = if reply.truncated() {
-        "max_tokens"
-    } else {
-        "end_turn"
+    let tools = request.tools.as_deref().unwrap_or_default();
+    let convo = Conversation::anthropic(&messages, &request.system, tools);
+    let input_tokens = convo.prompt_tokens();
+    let plan = convo.plan(Some(request.max_tokens));
+    let stop_reason = match &plan {
+        Plan::Call(_) => "tool_use",
+        Plan::Text(_) if plan.truncated() => "max_tokens",
+        Plan::Text(_) => "end_turn",
     };
-    let id = format!("msg_demo_{}", state.next_id());
+    let n = state.next_id();
+    let id = format!("msg_demo_{n}");
+    let tool_id = format!("toolu_demo_{n}");
     let latency = state.config.latency;
     let usage = |output_tokens: u64| {
         json!({
@@ -102,23 +112,8 @@ pub(crate) async fn messages(
                 "content": [], "stop_reason": null, "stop_sequence": null, "usage": usage(1),
             },
         });
-        let mut frames = vec![
-            Frame::event(zero, "message_start", &start),
-            Frame::event(
-                zero,
-                "content_block_start",
-                &json!({ "type": "content_block_start", "index": 0, "content_block": { "type": "text", "text": "" } }),
-            ),
-            Frame::event(zero, "ping", &json!({ "type": "ping" })),
-        ];
-        frames.extend(reply.pieces().enumerate().map(|(i, piece)| {
-            let delay = if i == 0 { zero } else { latency.per_token };
-            let delta = json!({
-                "type": "content_block_delta", "index": 0,
-                "delta": { "type": "text_delta", "text": piece },
-            });
-            Frame::event(delay, "content_block_delta", &delta)
-        }));
+        let mut frames = vec![Frame::event(zero, "message_start", &start)];
+        frames.extend(block_frames(&plan, &tool_id, latency.per_token));
         frames.extend([
             Frame::event(
                 zero,
@@ -131,7 +126,7 @@ pub(crate) async fn messages(
                 &json!({
                     "type": "message_delta",
                     "delta": { "stop_reason": stop_reason, "stop_sequence": null },
-                    "usage": { "output_tokens": reply.tokens() },
+                    "usage": { "output_tokens": plan.tokens() },
                 }),
             ),
             Frame::event(zero, "message_stop", &json!({ "type": "message_stop" })),
@@ -140,18 +135,68 @@ pub(crate) async fn messages(
         return Ok(sse::stream_response(frames, state.cancel.clone(), cut));
     }
 
-    sse::pause(latency.total_for(reply.word_count())).await;
+    let content = match &plan {
+        Plan::Text(reply) => json!([{ "type": "text", "text": reply.text() }]),
+        Plan::Call(call) => json!([tool_use(call, &tool_id, call.object())]),
+    };
+    sse::pause(latency.total_for(plan.word_count())).await;
     Ok(fault::json_answer(
         &json!({
         "id": id,
         "type": "message",
         "role": "assistant",
         "model": request.model,
-        "content": [{ "type": "text", "text": reply.text() }],
+        "content": content,
         "stop_reason": stop_reason,
         "stop_sequence": null,
-        "usage": usage(reply.tokens()),
+        "usage": usage(plan.tokens()),
         }),
         cut,
     ))
+}
+
+/// A `tool_use` content block with `input`.
+fn tool_use(call: &ToolCall, id: &str, input: Value) -> Value {
+    json!({ "type": "tool_use", "id": id, "name": call.name, "input": input })
+}
+
+/// The stream's content block (index 0) up to its stop: a text block with a ping and one
+/// `text_delta` per word (paced by `per_token`), or a `tool_use` block with its input JSON in
+/// two `input_json_delta` fragments.
+fn block_frames(plan: &Plan, tool_id: &str, per_token: Duration) -> Vec<Frame> {
+    let zero = Duration::ZERO;
+    let start = |block: Value| {
+        let event = json!({ "type": "content_block_start", "index": 0, "content_block": block });
+        Frame::event(zero, "content_block_start", &event)
+    };
+    let delta = |i: usize, delta: Value| {
+        let delay = if i == 0 { zero } else { per_token };
+        let event = json!({ "type": "content_block_delta", "index": 0, "delta": delta });
+        Frame::event(delay, "content_block_delta", &event)
+    };
+    match plan {
+        Plan::Text(reply) => {
+            let mut frames = vec![
+                start(json!({ "type": "text", "text": "" })),
+                Frame::event(zero, "ping", &json!({ "type": "ping" })),
+            ];
+            frames.extend(
+                reply
+                    .pieces()
+                    .enumerate()
+                    .map(|(i, piece)| delta(i, json!({ "type": "text_delta", "text": piece }))),
+            );
+            frames
+        }
+        Plan::Call(call) => {
+            // Anthropic tools are never freeform, so the call's text is its input JSON.
+            let mut frames = vec![start(tool_use(call, tool_id, json!({})))];
+            frames.extend(
+                call.fragments().into_iter().enumerate().map(|(i, f)| {
+                    delta(i, json!({ "type": "input_json_delta", "partial_json": f }))
+                }),
+            );
+            frames
+        }
+    }
 }

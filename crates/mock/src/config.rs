@@ -38,12 +38,14 @@ pub struct MockConfig {
     pub rate_limited_keys: Vec<String>,
     /// Extra delay before answering the model-list / key-info endpoints (to test client timeouts).
     pub probe_delay: Duration,
-    /// Simulated model speed for chat, messages and Gemini generate.
+    /// Simulated model speed for chat, messages, Gemini generate and responses (embeddings wait
+    /// the first-byte delay).
     pub latency: Latency,
     /// Model ids listed by the model-list endpoints; chat accepts any model id.
     pub models: Vec<String>,
-    /// Fault script: each generation request (chat, messages, Gemini generate) consumes the next
-    /// one, in order; once it is used up, requests behave normally. Empty in both presets.
+    /// Fault script: each generation request (chat, messages, Gemini generate, responses,
+    /// embeddings) consumes the next one, in order; once it is used up, requests behave normally.
+    /// Empty in both presets.
     pub faults: Vec<Fault>,
 }
 

@@ -28,6 +28,13 @@ pub(crate) enum ErrorKind {
     RateLimited,
     /// The request body or parameters are invalid (400). The message never contains the key.
     BadRequest(String),
+    /// A 400 about one parameter, named in OpenAI's `param` field (other shapes have none).
+    BadParam {
+        /// The message; never contains the key.
+        message: String,
+        /// The parameter at fault, e.g. "input".
+        param: &'static str,
+    },
     /// Unknown path (404).
     NotFound(String),
     /// Known path, wrong method (405).
@@ -59,13 +66,19 @@ impl ApiError {
         Self::new(shape, ErrorKind::BadRequest(message.into()))
     }
 
+    /// A 400 about `param` with `message` in `shape`.
+    pub(crate) fn bad_param(shape: Shape, param: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::new(shape, ErrorKind::BadParam { message, param })
+    }
+
     fn status(&self) -> StatusCode {
         match self.kind {
             // Gemini answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID.
             ErrorKind::Unauthorized if self.shape == Shape::Gemini => StatusCode::BAD_REQUEST,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ErrorKind::BadRequest(_) | ErrorKind::BadParam { .. } => StatusCode::BAD_REQUEST,
             ErrorKind::NotFound(_) => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Injected(status) => status,
@@ -92,7 +105,9 @@ impl ApiError {
                 "requests",
                 json!("rate_limit_exceeded"),
             ),
-            ErrorKind::BadRequest(m) => (m.clone(), "invalid_request_error", Value::Null),
+            ErrorKind::BadRequest(m) | ErrorKind::BadParam { message: m, .. } => {
+                (m.clone(), "invalid_request_error", Value::Null)
+            }
             ErrorKind::NotFound(m) => (m.clone(), "invalid_request_error", json!("unknown_url")),
             ErrorKind::MethodNotAllowed(m) => (m.clone(), "invalid_request_error", Value::Null),
             ErrorKind::Injected(status) => {
@@ -104,7 +119,11 @@ impl ApiError {
                 (injected_message(*status), kind, code)
             }
         };
-        json!({ "error": { "message": message, "type": kind, "param": null, "code": code } })
+        let param = match &self.kind {
+            ErrorKind::BadParam { param, .. } => json!(param),
+            _ => Value::Null,
+        };
+        json!({ "error": { "message": message, "type": kind, "param": param, "code": code } })
     }
 
     fn anthropic_body(&self) -> Value {
@@ -116,7 +135,9 @@ impl ApiError {
                     "Number of requests has exceeded your rate limit. Please try again in {RETRY_AFTER_SECS} seconds."
                 ),
             ),
-            ErrorKind::BadRequest(m) => ("invalid_request_error", m.clone()),
+            ErrorKind::BadRequest(m) | ErrorKind::BadParam { message: m, .. } => {
+                ("invalid_request_error", m.clone())
+            }
             ErrorKind::NotFound(m) => ("not_found_error", m.clone()),
             ErrorKind::MethodNotAllowed(m) => ("invalid_request_error", m.clone()),
             ErrorKind::Injected(status) => {
@@ -145,7 +166,9 @@ impl ApiError {
                 "RESOURCE_EXHAUSTED",
                 "Resource has been exhausted (e.g. check quota).".into(),
             ),
-            ErrorKind::BadRequest(m) => ("INVALID_ARGUMENT", m.clone()),
+            ErrorKind::BadRequest(m) | ErrorKind::BadParam { message: m, .. } => {
+                ("INVALID_ARGUMENT", m.clone())
+            }
             ErrorKind::NotFound(m) => ("NOT_FOUND", m.clone()),
             ErrorKind::MethodNotAllowed(m) => ("INVALID_ARGUMENT", m.clone()),
             ErrorKind::Injected(status) => {

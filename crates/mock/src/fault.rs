@@ -1,8 +1,9 @@
 //! Owns fault injection: the [`Fault`] script that [`crate::MockConfig::faults`] describes, and
 //! how one fault changes a generation answer (error status, hang, cut stream, broken JSON, extra
-//! latency). Each `/v1/chat/completions`, `/v1/messages` or Gemini `generateContent` /
-//! `streamGenerateContent` request consumes the next fault of the script, in arrival order and
-//! before its key is checked (see `admit`); once the script is used up, requests behave normally.
+//! latency). Each generation request — `/v1/chat/completions`, `/v1/messages`, Gemini
+//! `generateContent` / `streamGenerateContent`, `/v1/responses`, `/v1/embeddings` — consumes the
+//! next fault of the script, in arrival order and before its key is checked (see `admit`); once
+//! the script is used up, requests behave normally. Probes and token counting never consume one.
 
 use std::io;
 use std::time::Duration;
@@ -17,7 +18,8 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::state::Shared;
 
-/// One scripted misbehaviour, used up by one generation request (chat, messages, Gemini generate).
+/// One scripted misbehaviour, used up by one generation request (chat, messages, Gemini generate,
+/// responses, embeddings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Answer this HTTP status with a provider-shaped error body (an invalid code answers 500).

@@ -4,8 +4,10 @@
 //! the same chunks, as Gemini answers). The key comes from `x-goog-api-key` or `?key=`.
 //!
 //! Streams group the reply's words into chunks of [`WORDS_PER_CHUNK`]; only the last chunk
-//! carries `finishReason` and `usageMetadata`. Usage counts like the other handlers (one word is
-//! one token); `modelVersion` is the model of the URL.
+//! carries `finishReason` and `usageMetadata`. A scripted tool call (see `script`) is one
+//! `functionCall` part (no id) with `finishReason: STOP`, streamed as one chunk. Usage counts
+//! like the other handlers (one word is one token); `modelVersion` is the model of the URL.
+//! `:countTokens` on the same path is dispatched to `count`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,18 +15,20 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::admit::{admit, Early};
 use crate::auth;
 use crate::body;
+use crate::convo::Conversation;
+use crate::count;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::fault;
+use crate::script::{Plan, ToolCall};
 use crate::sse::{self, Frame};
 use crate::state::{Route, Shared};
-use crate::text::{self, Reply};
 
 /// Words per streamed chunk (Gemini sends a few tokens per event, not one).
 const WORDS_PER_CHUNK: usize = 4;
@@ -39,14 +43,26 @@ struct GenerateRequest {
     system_instruction: Option<Content>,
     #[serde(default, alias = "generation_config")]
     generation_config: Option<GenerationConfig>,
+    #[serde(default)]
+    tools: Option<Vec<Value>>,
 }
 
+/// One content of a conversation (also the system instruction).
 #[derive(Debug, Deserialize)]
-struct Content {
+pub(crate) struct Content {
+    /// `user`, `model` (or `function`); `user` when absent.
     #[serde(default)]
-    role: Option<String>,
+    pub role: Option<String>,
+    /// The parts, read by `convo`.
     #[serde(default)]
-    parts: Vec<Value>,
+    pub parts: Vec<Value>,
+}
+
+impl Content {
+    /// The role, `user` when absent.
+    pub(crate) fn role(&self) -> &str {
+        self.role.as_deref().unwrap_or("user")
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,10 +79,28 @@ enum Method {
     Stream,
 }
 
-/// Handles `POST /v1beta/models/{model_action}`, where the segment is `{model}:{method}`.
-pub(crate) async fn generate(
-    State(state): State<Arc<Shared>>,
+/// Handles `POST /v1beta/models/{model_action}`, where the segment is `{model}:{method}`:
+/// generation, or token counting (see `count`).
+pub(crate) async fn dispatch(
+    state: State<Arc<Shared>>,
     Path(model_action): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    raw: Bytes,
+) -> Result<Response, Early> {
+    if let Some((model, "countTokens")) = model_action.rsplit_once(':') {
+        if !model.is_empty() {
+            let counted = count::gemini(&state, &headers, &uri, &raw).await?;
+            return Ok(counted.into_response());
+        }
+    }
+    generate(state, model_action, headers, uri, raw).await
+}
+
+/// Generation: `generateContent` or `streamGenerateContent`, else an unknown route (404).
+async fn generate(
+    State(state): State<Arc<Shared>>,
+    model_action: String,
     headers: HeaderMap,
     uri: Uri,
     raw: Bytes,
@@ -98,34 +132,31 @@ pub(crate) async fn generate(
         )
         .into());
     }
-    let messages: Vec<(String, String)> = request
+    let contents: Vec<(&str, &[Value])> = request
         .contents
         .iter()
-        .map(|c| {
-            let role = c.role.clone().unwrap_or_else(|| "user".to_owned());
-            (role, parts_text(&c.parts))
-        })
+        .map(|c| (c.role(), c.parts.as_slice()))
         .collect();
     let system = request
         .system_instruction
         .as_ref()
-        .map(|c| parts_text(&c.parts))
-        .unwrap_or_default();
-    let prompt_tokens = text::prompt_tokens(messages.iter().map(|(_, t)| t.as_str()), &system);
+        .map_or(&[][..], |c| c.parts.as_slice());
+    let tools = request.tools.as_deref().unwrap_or_default();
+    let convo = Conversation::gemini(&contents, system, tools);
     let budget = request.generation_config.and_then(|c| c.max_output_tokens);
-    let reply = Reply::for_prompt(text::last_user_text(&messages), budget);
+    let plan = convo.plan(budget);
     let answer = Answer {
         model,
         id: format!("gemini-demo-{}", state.next_id()),
-        prompt_tokens,
-        reply: &reply,
+        prompt_tokens: convo.prompt_tokens(),
+        plan: &plan,
     };
     let latency = state.config.latency;
 
     if method == Method::Stream {
         let chunks = answer.chunks();
         if auth::query_param(&uri, "alt") != Some("sse") {
-            sse::pause(latency.total_for(reply.word_count())).await;
+            sse::pause(latency.total_for(plan.word_count())).await;
             let array = chunks.into_iter().map(|(_, chunk)| chunk).collect();
             return Ok(fault::json_answer(&Value::Array(array), cut));
         }
@@ -146,55 +177,63 @@ pub(crate) async fn generate(
         return Ok(sse::stream_response(frames, state.cancel.clone(), cut));
     }
 
-    sse::pause(latency.total_for(reply.word_count())).await;
+    sse::pause(latency.total_for(plan.word_count())).await;
     Ok(fault::json_answer(&answer.whole(), cut))
 }
 
-/// The text of a content's parts: every `text` part, joined by newlines.
-fn parts_text(parts: &[Value]) -> String {
-    parts
-        .iter()
-        .filter_map(|p| p.get("text").and_then(Value::as_str))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// One reply, rendered as Gemini `GenerateContentResponse` objects.
+/// One answer, rendered as Gemini `GenerateContentResponse` objects.
 struct Answer<'a> {
     model: &'a str,
     id: String,
     prompt_tokens: u64,
-    reply: &'a Reply,
+    plan: &'a Plan,
 }
 
 impl Answer<'_> {
     /// The non-streamed response.
     fn whole(&self) -> Value {
-        self.response(&self.reply.text(), true)
+        match self.plan {
+            Plan::Text(reply) => self.response(&json!([{ "text": reply.text() }]), true),
+            Plan::Call(call) => self.call_response(call),
+        }
     }
 
     /// The streamed chunks with their word counts: the reply's words in groups, the last one with
-    /// the finish reason and usage. A reply without words is one final chunk with empty text.
+    /// the finish reason and usage. A reply without words is one final chunk with empty text; a
+    /// tool call is one final chunk.
     fn chunks(&self) -> Vec<(u32, Value)> {
-        let pieces: Vec<String> = self.reply.pieces().collect();
+        let reply = match self.plan {
+            Plan::Text(reply) => reply,
+            Plan::Call(call) => return vec![(0, self.call_response(call))],
+        };
+        let pieces: Vec<String> = reply.pieces().collect();
         let groups: Vec<&[String]> = pieces.chunks(WORDS_PER_CHUNK).collect();
         let Some(last) = groups.len().checked_sub(1) else {
-            return vec![(0, self.response("", true))];
+            return vec![(0, self.response(&json!([{ "text": "" }]), true))];
         };
         groups
             .iter()
             .enumerate()
             .map(|(i, words)| {
                 let count = u32::try_from(words.len()).unwrap_or(u32::MAX);
-                (count, self.response(&words.concat(), i == last))
+                (
+                    count,
+                    self.response(&json!([{ "text": words.concat() }]), i == last),
+                )
             })
             .collect()
     }
 
-    /// A response holding `text`; `last` adds `finishReason` and `usageMetadata`.
-    fn response(&self, text: &str, last: bool) -> Value {
+    /// The final response holding the call as a `functionCall` part.
+    fn call_response(&self, call: &ToolCall) -> Value {
+        let part = json!({ "functionCall": { "name": call.name, "args": call.object() } });
+        self.response(&json!([part]), true)
+    }
+
+    /// A response holding `parts`; `last` adds `finishReason` and `usageMetadata`.
+    fn response(&self, parts: &Value, last: bool) -> Value {
         let mut candidate = json!({
-            "content": {"parts": [{"text": text}], "role": "model"},
+            "content": {"parts": parts, "role": "model"},
             "index": 0,
         });
         let mut response = json!({
@@ -203,13 +242,13 @@ impl Answer<'_> {
             "responseId": self.id,
         });
         if last {
-            let finish = if self.reply.truncated() {
+            let finish = if self.plan.truncated() {
                 "MAX_TOKENS"
             } else {
                 "STOP"
             };
             candidate["finishReason"] = json!(finish);
-            let output = self.reply.tokens();
+            let output = self.plan.tokens();
             response["usageMetadata"] = json!({
                 "promptTokenCount": self.prompt_tokens,
                 "candidatesTokenCount": output,

@@ -1,19 +1,32 @@
-//! Switchyard's mock provider: a real HTTP server on 127.0.0.1 that speaks the OpenAI, Anthropic,
-//! Gemini (model list and native `generateContent` / `streamGenerateContent`), Ollama (tags) and
-//! OpenRouter (key info) wire formats, streaming included, with scripted faults ([`Fault`]) for
-//! resilience tests. It powers the in-app Demo backend, tests and benchmarks. This module owns
-//! the server lifecycle ([`MockServer`]) and the route table.
+//! Switchyard's mock provider: a real HTTP server on 127.0.0.1 that speaks the OpenAI (chat
+//! completions, Responses with input-token counting and compaction, embeddings), Anthropic
+//! (messages, token counting), Gemini (model list and lookup, native `generateContent` /
+//! `streamGenerateContent`, `countTokens`), Ollama (tags) and OpenRouter (key info) wire
+//! formats, streaming included, with scripted faults ([`Fault`]) for resilience tests. It powers
+//! the in-app Demo backend, tests and benchmarks. This module owns the server lifecycle
+//! ([`MockServer`]) and the route table.
+//!
+//! Replies are deterministic (one word is one token). Every generation endpoint also scripts a
+//! tool round trip, so real coding agents can run against it: a conversation ending with a tool
+//! result is answered `Tool result: <output>`, and a last user message containing
+//! `run: <command>` gets one call of the declared shell-like tool (`bash`, `shell`,
+//! `run_shell_command`, `exec_command`, …) with arguments fitted to its schema.
 
 mod admit;
 mod anthropic;
 mod auth;
 mod body;
 mod config;
+mod convo;
+mod count;
+mod embeddings;
 mod error;
 mod fault;
 mod gemini;
 mod models;
 mod openai;
+mod responses;
+mod script;
 mod sse;
 mod state;
 mod text;
@@ -93,16 +106,23 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// Number of requests served so far for a route label: "models", "chat", "messages", "tags",
-    /// "key", "gemini_models" or "gemini_generate" (Gemini `generateContent` and
-    /// `streamGenerateContent` together); 0 for any other label. Rejected requests (401/429/400)
-    /// count too.
+    /// Number of requests served so far for a route label; 0 for any other label. Rejected
+    /// requests (401/429/400) count too. The labels:
+    ///
+    /// - "models" (`GET /v1/models`), "tags" (`GET /api/tags`), "key" (`GET /v1/key`);
+    /// - "chat" (`POST /v1/chat/completions`), "embeddings" (`POST /v1/embeddings`);
+    /// - "responses" (`POST /v1/responses`), "responses_input_tokens"
+    ///   (`POST /v1/responses/input_tokens`), "responses_compact" (`POST /v1/responses/compact`);
+    /// - "messages" (`POST /v1/messages`), "count_tokens" (`POST /v1/messages/count_tokens`);
+    /// - "gemini_models" (`GET /v1beta/models`), "gemini_model" (`GET /v1beta/models/{model}`),
+    ///   "gemini_generate" (`:generateContent` and `:streamGenerateContent` together),
+    ///   "gemini_count_tokens" (`:countTokens`).
     pub fn calls(&self, route: &str) -> u64 {
         self.shared.calls(route)
     }
 
     /// Number of faults of [`MockConfig::faults`] used so far (one per generation request — chat,
-    /// messages, Gemini generate — until the script is used up).
+    /// messages, Gemini generate, responses, embeddings — until the script is used up).
     pub fn faults_used(&self) -> u64 {
         self.shared.faults_used()
     }
@@ -136,11 +156,19 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/models", get(models::list))
         .route("/v1beta/models", get(models::gemini))
-        .route("/v1beta/models/{model_action}", post(gemini::generate))
+        .route(
+            "/v1beta/models/{model_action}",
+            post(gemini::dispatch).get(models::gemini_model),
+        )
         .route("/api/tags", get(models::tags))
         .route("/v1/key", get(models::key))
         .route("/v1/chat/completions", post(openai::chat))
+        .route("/v1/embeddings", post(embeddings::embeddings))
+        .route("/v1/responses", post(responses::create))
+        .route("/v1/responses/input_tokens", post(responses::input_tokens))
+        .route("/v1/responses/compact", post(responses::compact))
         .route("/v1/messages", post(anthropic::messages))
+        .route("/v1/messages/count_tokens", post(count::anthropic))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)

@@ -1,14 +1,15 @@
-//! Owns the probe endpoints: model lists (OpenAI, Anthropic, Gemini, Ollama) and OpenRouter key info.
+//! Owns the probe endpoints: model lists (OpenAI, Anthropic, Gemini, Ollama), Gemini's single
+//! model lookup and OpenRouter key info.
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::auth;
-use crate::error::{ApiError, Shape};
+use crate::error::{ApiError, ErrorKind, Shape};
 use crate::state::{Route, Shared};
 
 /// `created` of every OpenAI-style model: 2025-01-01T00:00:00Z.
@@ -57,38 +58,67 @@ pub(crate) async fn list(State(state): State<Arc<Shared>>, headers: HeaderMap) -
     Ok(Json(json!({ "object": "list", "data": data })))
 }
 
+/// Counts a Gemini probe, waits `probe_delay`, then checks the header or `?key=` key.
+async fn gemini_probe(
+    state: &Shared,
+    route: Route,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Result<(), ApiError> {
+    state.hit(route);
+    if !state.config.probe_delay.is_zero() {
+        tokio::time::sleep(state.config.probe_delay).await;
+    }
+    auth::check(&state.config, auth::gemini_key(headers, uri), Shape::Gemini)
+}
+
 /// `GET /v1beta/models`: Gemini shape. Also accepts the key as `?key=`, like Gemini does.
 pub(crate) async fn gemini(
     State(state): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Reply {
-    state.hit(Route::GeminiModels);
-    if !state.config.probe_delay.is_zero() {
-        tokio::time::sleep(state.config.probe_delay).await;
-    }
-    auth::check(
-        &state.config,
-        auth::gemini_key(&headers, &uri),
-        Shape::Gemini,
-    )?;
+    gemini_probe(&state, Route::GeminiModels, &headers, &uri).await?;
     let models: Vec<Value> = state
         .config
         .models
         .iter()
-        .map(|id| {
-            json!({
-                "name": format!("models/{id}"),
-                "version": "001",
-                "displayName": display_name(id),
-                "description": "Switchyard demo model",
-                "inputTokenLimit": 32768,
-                "outputTokenLimit": 8192,
-                "supportedGenerationMethods": ["generateContent"],
-            })
-        })
+        .map(|id| gemini_model_object(id))
         .collect();
     Ok(Json(json!({ "models": models })))
+}
+
+/// `GET /v1beta/models/{model}`: one Gemini model object; 404 (Gemini shape) for a model that is
+/// not in the configuration.
+pub(crate) async fn gemini_model(
+    State(state): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Reply {
+    gemini_probe(&state, Route::GeminiModel, &headers, &uri).await?;
+    if !state.config.models.contains(&id) {
+        let message = format!(
+            "models/{id} is not found for API version v1beta, or is not supported for \
+             generateContent. Call ListModels to see the list of available models and their \
+             supported methods."
+        );
+        return Err(ApiError::new(Shape::Gemini, ErrorKind::NotFound(message)));
+    }
+    Ok(Json(gemini_model_object(&id)))
+}
+
+/// One model in Gemini's shape.
+fn gemini_model_object(id: &str) -> Value {
+    json!({
+        "name": format!("models/{id}"),
+        "version": "001",
+        "displayName": display_name(id),
+        "description": "Switchyard demo model",
+        "inputTokenLimit": 32768,
+        "outputTokenLimit": 8192,
+        "supportedGenerationMethods": ["generateContent", "countTokens"],
+    })
 }
 
 /// `GET /api/tags`: Ollama shape.
@@ -146,8 +176,8 @@ fn display_name(id: &str) -> String {
         .join(" ")
 }
 
-/// 64-bit FNV-1a hash, for stable fake sizes and digests.
-fn fnv1a(text: &str) -> u64 {
+/// 64-bit FNV-1a hash, for stable fake sizes, digests and embeddings.
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })

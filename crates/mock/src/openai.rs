@@ -1,6 +1,8 @@
-//! Owns `POST /v1/chat/completions`: the OpenAI chat completion object and its SSE chunk stream.
+//! Owns `POST /v1/chat/completions`: the OpenAI chat completion object and its SSE chunk stream,
+//! for a text answer or a scripted tool call (see `script`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,11 +14,12 @@ use serde_json::{json, Value};
 use crate::admit::{admit, Early};
 use crate::auth;
 use crate::body;
+use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::fault;
+use crate::script::{Plan, ToolCall};
 use crate::sse::{self, Frame};
 use crate::state::{unix_now, Route, Shared};
-use crate::text::{self, Reply};
 
 /// The fields of a chat request the mock uses.
 #[derive(Debug, Deserialize)]
@@ -37,13 +40,16 @@ struct ChatRequest {
         reason = "validated for type only; replies are deterministic"
     )]
     temperature: Option<f64>,
+    #[serde(default)]
+    tools: Option<Vec<Value>>,
 }
 
+/// A message: its role is checked here; the whole object is read by `convo`.
 #[derive(Debug, Deserialize)]
 struct ChatMessage {
     role: String,
-    #[serde(default)]
-    content: Value,
+    #[serde(flatten)]
+    rest: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,21 +81,27 @@ pub(crate) async fn chat(
         )
         .into());
     }
-    let messages: Vec<(String, String)> = request
+    let messages: Vec<(&str, &Value)> = request
         .messages
         .iter()
-        .map(|m| (m.role.clone(), text::content_text(&m.content)))
+        .map(|m| (m.role.as_str(), &m.rest))
         .collect();
-    let prompt_tokens = text::prompt_tokens(messages.iter().map(|(_, t)| t.as_str()), "");
-    let budget = request.max_completion_tokens.or(request.max_tokens);
-    let reply = Reply::for_prompt(text::last_user_text(&messages), budget);
+    let convo = Conversation::chat(&messages, request.tools.as_deref().unwrap_or_default());
+    let prompt_tokens = convo.prompt_tokens();
+    let plan = convo.plan(request.max_completion_tokens.or(request.max_tokens));
     let usage = json!({
         "prompt_tokens": prompt_tokens,
-        "completion_tokens": reply.tokens(),
-        "total_tokens": prompt_tokens + reply.tokens(),
+        "completion_tokens": plan.tokens(),
+        "total_tokens": prompt_tokens + plan.tokens(),
     });
-    let finish_reason = if reply.truncated() { "length" } else { "stop" };
-    let id = format!("chatcmpl-demo-{}", state.next_id());
+    let finish_reason = match &plan {
+        Plan::Call(_) => "tool_calls",
+        Plan::Text(_) if plan.truncated() => "length",
+        Plan::Text(_) => "stop",
+    };
+    let n = state.next_id();
+    let id = format!("chatcmpl-demo-{n}");
+    let call_id = format!("call_demo_{n}");
     let created = unix_now();
     let latency = state.config.latency;
 
@@ -109,21 +121,11 @@ pub(crate) async fn chat(
             c
         };
         let choice = |delta: Value, finish: Value| json!([{ "index": 0, "delta": delta, "logprobs": null, "finish_reason": finish }]);
-        let zero = std::time::Duration::ZERO;
-        let mut frames = vec![Frame::data(
-            zero,
-            &chunk(
-                choice(json!({"role": "assistant", "content": ""}), Value::Null),
-                None,
-            ),
-        )];
-        frames.extend(reply.pieces().enumerate().map(|(i, piece)| {
-            let delay = if i == 0 { zero } else { latency.per_token };
-            Frame::data(
-                delay,
-                &chunk(choice(json!({ "content": piece }), Value::Null), None),
-            )
-        }));
+        let zero = Duration::ZERO;
+        let mut frames: Vec<Frame> = deltas(&plan, &call_id, latency.per_token)
+            .into_iter()
+            .map(|(delay, delta)| Frame::data(delay, &chunk(choice(delta, Value::Null), None)))
+            .collect();
         frames.push(Frame::data(
             zero,
             &chunk(choice(json!({}), json!(finish_reason)), None),
@@ -136,7 +138,16 @@ pub(crate) async fn chat(
         return Ok(sse::stream_response(frames, state.cancel.clone(), cut));
     }
 
-    sse::pause(latency.total_for(reply.word_count())).await;
+    let message = match &plan {
+        Plan::Text(reply) => {
+            json!({ "role": "assistant", "content": reply.text(), "refusal": null })
+        }
+        Plan::Call(call) => json!({
+            "role": "assistant", "content": null, "refusal": null,
+            "tool_calls": [tool_call(call, &call_id)],
+        }),
+    };
+    sse::pause(latency.total_for(plan.word_count())).await;
     Ok(fault::json_answer(
         &json!({
         "id": id,
@@ -146,7 +157,7 @@ pub(crate) async fn chat(
         "system_fingerprint": null,
         "choices": [{
             "index": 0,
-            "message": { "role": "assistant", "content": reply.text(), "refusal": null },
+            "message": message,
             "logprobs": null,
             "finish_reason": finish_reason,
         }],
@@ -154,4 +165,45 @@ pub(crate) async fn chat(
         }),
         cut,
     ))
+}
+
+/// A whole `tool_calls` entry.
+fn tool_call(call: &ToolCall, id: &str) -> Value {
+    json!({ "id": id, "type": "function", "function": { "name": call.name, "arguments": call.text() } })
+}
+
+/// The streamed deltas before the finish chunk, with the pause before each: the role, then one
+/// delta per word (paced by `per_token`), or a tool call's head and its arguments in two
+/// fragments.
+fn deltas(plan: &Plan, call_id: &str, per_token: Duration) -> Vec<(Duration, Value)> {
+    let zero = Duration::ZERO;
+    match plan {
+        Plan::Text(reply) => {
+            let mut deltas = vec![(zero, json!({"role": "assistant", "content": ""}))];
+            deltas.extend(reply.pieces().enumerate().map(|(i, piece)| {
+                let delay = if i == 0 { zero } else { per_token };
+                (delay, json!({ "content": piece }))
+            }));
+            deltas
+        }
+        Plan::Call(call) => {
+            let head = json!({ "index": 0, "id": call_id, "type": "function",
+                "function": { "name": call.name, "arguments": "" } });
+            let mut deltas = vec![
+                (zero, json!({"role": "assistant", "content": null})),
+                (zero, json!({ "tool_calls": [head] })),
+            ];
+            deltas.extend(
+                call.fragments()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, fragment)| {
+                        let delay = if i == 0 { zero } else { per_token };
+                        let entry = json!({ "index": 0, "function": { "arguments": fragment } });
+                        (delay, json!({ "tool_calls": [entry] }))
+                    }),
+            );
+            deltas
+        }
+    }
 }

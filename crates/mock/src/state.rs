@@ -30,10 +30,24 @@ pub(crate) enum Route {
     GeminiModels,
     /// `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`.
     GeminiGenerate,
+    /// `POST /v1/responses`.
+    Responses,
+    /// `POST /v1/responses/input_tokens`.
+    ResponsesInputTokens,
+    /// `POST /v1/responses/compact`.
+    ResponsesCompact,
+    /// `POST /v1/embeddings`.
+    Embeddings,
+    /// `POST /v1/messages/count_tokens`.
+    CountTokens,
+    /// `POST /v1beta/models/{model}:countTokens`.
+    GeminiCountTokens,
+    /// `GET /v1beta/models/{model}`.
+    GeminiModel,
 }
 
 impl Route {
-    const ALL: [Route; 7] = [
+    const ALL: [Route; 14] = [
         Route::Models,
         Route::Chat,
         Route::Messages,
@@ -41,6 +55,13 @@ impl Route {
         Route::Key,
         Route::GeminiModels,
         Route::GeminiGenerate,
+        Route::Responses,
+        Route::ResponsesInputTokens,
+        Route::ResponsesCompact,
+        Route::Embeddings,
+        Route::CountTokens,
+        Route::GeminiCountTokens,
+        Route::GeminiModel,
     ];
 
     /// The public label used by `MockServer::calls`.
@@ -53,6 +74,13 @@ impl Route {
             Route::Key => "key",
             Route::GeminiModels => "gemini_models",
             Route::GeminiGenerate => "gemini_generate",
+            Route::Responses => "responses",
+            Route::ResponsesInputTokens => "responses_input_tokens",
+            Route::ResponsesCompact => "responses_compact",
+            Route::Embeddings => "embeddings",
+            Route::CountTokens => "count_tokens",
+            Route::GeminiCountTokens => "gemini_count_tokens",
+            Route::GeminiModel => "gemini_model",
         }
     }
 
@@ -116,7 +144,7 @@ impl Shared {
         self.total.load(Ordering::Relaxed)
     }
 
-    /// A new response id number (1, 2, …), shared by chat, messages and Gemini generate.
+    /// A new response id number (1, 2, …), shared by every endpoint that mints ids.
     pub(crate) fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }

@@ -21,7 +21,7 @@ pub(crate) struct Reply {
 impl Reply {
     /// The reply to `prompt` (the last user message), cut to `max_tokens` words if given.
     pub(crate) fn for_prompt(prompt: &str, max_tokens: Option<u64>) -> Self {
-        let collapsed = prompt.split_whitespace().collect::<Vec<_>>().join(" ");
+        let collapsed = collapse(prompt);
         let full = if collapsed.is_empty() {
             format!("Demo reply: {BODY}")
         } else {
@@ -31,7 +31,12 @@ impl Reply {
             }
             format!("Demo reply to “{excerpt}”: {BODY}")
         };
-        let mut words: Vec<String> = full.split_whitespace().map(str::to_owned).collect();
+        Self::from_text(&full, max_tokens)
+    }
+
+    /// A reply saying exactly `text` (whitespace collapsed), cut to `max_tokens` words if given.
+    pub(crate) fn from_text(text: &str, max_tokens: Option<u64>) -> Self {
+        let mut words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
         let limit = max_tokens.map_or(usize::MAX, |m| usize::try_from(m).unwrap_or(usize::MAX));
         let truncated = words.len() > limit;
         words.truncate(limit);
@@ -56,15 +61,15 @@ impl Reply {
         self.words.len() as u64
     }
 
-    /// Number of words in the reply.
-    pub(crate) fn word_count(&self) -> usize {
-        self.words.len()
-    }
-
     /// True when the token budget cut the reply short.
     pub(crate) fn truncated(&self) -> bool {
         self.truncated
     }
+}
+
+/// `text` with every run of whitespace replaced by one space, and no leading or trailing space.
+pub(crate) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Number of whitespace-separated words in `text`.

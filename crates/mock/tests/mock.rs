@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use switchyard_mock::{Latency, MockConfig, MockServer};
@@ -44,6 +45,19 @@ fn sse_events(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Reads a body chunk by chunk until it ends or breaks: (text received, whether it broke).
+async fn read_until_break(resp: reqwest::Response) -> (String, bool) {
+    let mut stream = resp.bytes_stream();
+    let mut text = String::new();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
+            Err(_) => return (text, true),
+        }
+    }
+    (text, false)
+}
+
 fn chat_body(stream: bool, extra: Value) -> Value {
     let mut body = json!({
         "model": "demo-chat",
@@ -65,6 +79,10 @@ mod anthropic;
 mod auth;
 #[path = "mock/cli.rs"]
 mod cli;
+#[path = "mock/counting.rs"]
+mod counting;
+#[path = "mock/embeddings.rs"]
+mod embeddings;
 #[path = "mock/faults.rs"]
 mod faults;
 #[path = "mock/gemini.rs"]
@@ -73,5 +91,9 @@ mod gemini;
 mod openai;
 #[path = "mock/probes.rs"]
 mod probes;
+#[path = "mock/responses.rs"]
+mod responses;
 #[path = "mock/streaming.rs"]
 mod streaming;
+#[path = "mock/tools.rs"]
+mod tools;

@@ -12,7 +12,13 @@ const USAGE: &str =
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
   --key K                  accept only these keys (repeatable; default: any key)
   --rate-limited-key K     answer 429 for this key (repeatable)
-  --demo                   demo latency (default: instant)";
+  --demo                   demo latency (default: instant)
+
+Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
+(/v1/messages, /v1/messages/count_tokens) and Gemini (/v1beta/models/...) with deterministic
+replies. For coding agents: a last user message containing `run: <command>` gets one call of the
+declared shell tool (bash, shell, run_shell_command, exec_command, ...); the tool's result is
+then answered with `Tool result: <output>`.";
 
 /// What the command line asked for.
 #[derive(Debug)]

@@ -1,7 +1,6 @@
 //! The fault script: each chat/messages request uses the next fault, then requests are normal.
 
 use super::*;
-use futures_util::StreamExt;
 use switchyard_mock::Fault;
 
 async fn with_faults(faults: Vec<Fault>) -> MockServer {
@@ -24,19 +23,6 @@ async fn post(s: &MockServer, path: &str, body: &Value) -> reqwest::Response {
 fn messages_body(stream: bool) -> Value {
     json!({"model": "m", "max_tokens": 32, "stream": stream,
            "messages": [{"role": "user", "content": "hi there"}]})
-}
-
-/// Reads a body chunk by chunk until it ends or breaks: (text received, whether it broke).
-async fn read_until_break(resp: reqwest::Response) -> (String, bool) {
-    let mut stream = resp.bytes_stream();
-    let mut text = String::new();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
-            Err(_) => return (text, true),
-        }
-    }
-    (text, false)
 }
 
 #[tokio::test]

@@ -1,7 +1,6 @@
 //! Gemini's native `generateContent` / `streamGenerateContent`: replies, SSE chunks, keys, faults.
 
 use super::*;
-use futures_util::StreamExt;
 use switchyard_mock::Fault;
 
 const MODEL: &str = "gemini-2.0-flash";
@@ -30,19 +29,6 @@ fn reply_text(chunk: &Value) -> &str {
     chunk["candidates"][0]["content"]["parts"][0]["text"]
         .as_str()
         .unwrap()
-}
-
-/// Reads a body until it ends or breaks: (text received, whether it broke).
-async fn read_until_break(resp: reqwest::Response) -> (String, bool) {
-    let mut stream = resp.bytes_stream();
-    let mut text = String::new();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
-            Err(_) => return (text, true),
-        }
-    }
-    (text, false)
 }
 
 #[tokio::test]
@@ -180,8 +166,8 @@ async fn keys_follow_the_gemini_rules_in_the_header_or_the_query() {
 #[tokio::test]
 async fn unknown_methods_and_bad_bodies_get_gemini_errors() {
     let s = instant().await;
-    let (st, v) = get_json(post(&s, "countTokens", "", "g")).await;
-    assert_eq!(st, 404);
+    let (st, v) = get_json(post(&s, "embedContent", "", "g")).await;
+    assert_eq!(st, 404, "a method the mock does not serve");
     assert_eq!(v["error"]["status"], "NOT_FOUND");
     assert_eq!(s.calls("gemini_generate"), 0, "not a generation call");
     for body in [json!({}), json!({"contents": []})] {

@@ -39,7 +39,8 @@ async fn gemini_ollama_openrouter() {
     assert_eq!(g["models"][0]["name"], "models/demo-chat");
     assert_eq!(
         g["models"][0]["supportedGenerationMethods"],
-        json!(["generateContent"])
+        json!(["generateContent", "countTokens"]),
+        "both POST methods the mock serves"
     );
     let (st, o) = get_json(client().get(format!("{b}/api/tags"))).await;
     assert_eq!(st, 200);
