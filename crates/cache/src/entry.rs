@@ -140,7 +140,7 @@ impl From<&CachedAnswer> for Dto {
             id: r.id.clone(),
             resp_model: r.model.clone(),
             created: r.created,
-            content: r.content.iter().map(PartDto::from).collect(),
+            content: r.content.iter().filter_map(PartDto::of).collect(),
             stop: match &r.stop {
                 StopReason::EndTurn => StopDto::EndTurn,
                 StopReason::MaxTokens => StopDto::MaxTokens,
@@ -159,10 +159,13 @@ impl From<&CachedAnswer> for Dto {
     }
 }
 
-impl From<&Part> for PartDto {
-    fn from(p: &Part) -> Self {
-        match p.clone() {
+impl PartDto {
+    /// The stored form of a reply part; replies hold only text and tool calls (and images,
+    /// tool results, files and audio never appear in one), so those are not stored.
+    fn of(p: &Part) -> Option<Self> {
+        Some(match p.clone() {
             Part::Text(text) => PartDto::Text { text },
+            Part::File(_) | Part::Audio { .. } => return None,
             Part::Image(ImageSource::Base64 { media_type, data }) => {
                 PartDto::ImageB64 { media_type, data }
             }
@@ -185,7 +188,7 @@ impl From<&Part> for PartDto {
                 content,
                 is_error,
             },
-        }
+        })
     }
 }
 

@@ -3,15 +3,16 @@
 //! Hashed, in this order, each field tagged and length-prefixed (so no two different requests
 //! can feed the hasher the same bytes): a version label, the resolved route, the model, the
 //! system text, every message with every part, `max_tokens`, `temperature`, `top_p`, the stop
-//! sequences, the tools **in order** (order can change what the model does), `tool_choice`, and
-//! the [`OutputExtras`] — output-affecting parameters the canonical model drops (OpenAI `seed`,
-//! `response_format`, …; Anthropic `top_k`, `thinking`, …).
+//! sequences, the tools **in order** (order can change what the model does), `tool_choice`,
+//! `parallel_tool_calls`, the reasoning effort and budget, the output format, and the
+//! [`OutputExtras`] — output-affecting parameters the canonical model drops (OpenAI `seed`,
+//! `logprobs`, …; Anthropic `top_k`, `thinking`, …; Gemini `topK`, `seed`, …).
 //!
 //! Invariants:
 //! - `stream` and `user` (and any other transport metadata) never reach the hasher, so the same
 //!   question asked as a stream or not, by any user, hits the same entry.
-//! - The key depends only on canonical content, so an OpenAI and an Anthropic body that parse to
-//!   the same [`ChatRequest`] give the same key.
+//! - The key depends only on canonical content, so Chat Completions, Messages, Responses and
+//!   Gemini bodies that parse to the same [`ChatRequest`] give the same key.
 //! - JSON values (tool schemas, extras) are hashed with object keys sorted, so key order in the
 //!   client's JSON never matters; `-0.0` is hashed as `0.0`.
 
@@ -19,23 +20,22 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
-use switchyard_wire::{ChatRequest, ImageSource, Part, Role, ToolChoice};
+use switchyard_wire::{
+    ChatRequest, Effort, FileSource, ImageSource, OutputFormat, Part, Role, ToolChoice,
+};
 
 /// Bumped whenever the hashed view changes, so old disk rows simply stop matching.
-const KEY_VERSION: &[u8] = b"switchyard-cache-key/v1";
+const KEY_VERSION: &[u8] = b"switchyard-cache-key/v2";
 
 /// OpenAI body fields that change the output but are not in the canonical model.
 const OPENAI_EXTRAS: &[&str] = &[
     "n",
     "seed",
-    "response_format",
     "logprobs",
     "top_logprobs",
     "frequency_penalty",
     "presence_penalty",
     "logit_bias",
-    "reasoning_effort",
-    "parallel_tool_calls",
     "modalities",
     "audio",
     "prediction",
@@ -44,12 +44,22 @@ const OPENAI_EXTRAS: &[&str] = &[
 ];
 
 /// Anthropic body fields that change the output but are not in the canonical model.
-const ANTHROPIC_EXTRAS: &[&str] = &[
-    "top_k",
-    "thinking",
-    "output_format",
-    "container",
-    "mcp_servers",
+const ANTHROPIC_EXTRAS: &[&str] = &["top_k", "thinking", "container", "mcp_servers"];
+
+/// Responses body fields that change the output but are not in the canonical model.
+const RESPONSES_EXTRAS: &[&str] = &["top_logprobs", "truncation"];
+
+/// Gemini `generationConfig` fields that change the output but are not in the canonical model,
+/// under the names the other formats use where they have one (`candidateCount` is `n`).
+const GEMINI_EXTRAS: &[(&str, &str)] = &[
+    ("topK", "top_k"),
+    ("seed", "seed"),
+    ("candidateCount", "n"),
+    ("presencePenalty", "presence_penalty"),
+    ("frequencyPenalty", "frequency_penalty"),
+    ("responseLogprobs", "logprobs"),
+    ("logprobs", "top_logprobs"),
+    ("responseModalities", "modalities"),
 ];
 
 /// A 32-byte SHA-256 request fingerprint.
@@ -71,6 +81,7 @@ impl CacheKey {
                 Role::User => 1,
                 Role::Assistant => 2,
                 Role::Tool => 3,
+                Role::System => 4,
             });
             f.len(m.content.len());
             for part in &m.content {
@@ -95,6 +106,7 @@ impl CacheKey {
             f.str(&t.name);
             f.opt_str(t.description.as_deref());
             f.json(&t.parameters);
+            f.tag(u8::from(t.custom));
         }
         match &req.tool_choice {
             None => f.tag(0),
@@ -104,6 +116,35 @@ impl CacheKey {
             Some(ToolChoice::Named(name)) => {
                 f.tag(4);
                 f.str(name);
+            }
+        }
+        f.opt_bool(req.parallel_tool_calls);
+        match &req.reasoning {
+            None => f.tag(0),
+            Some(r) => {
+                f.tag(1);
+                f.tag(effort_tag(r.effort));
+                match r.budget_tokens {
+                    Some(b) => {
+                        f.tag(1);
+                        f.0.update(b.to_le_bytes());
+                    }
+                    None => f.tag(0),
+                }
+            }
+        }
+        match &req.format {
+            None => f.tag(0),
+            Some(OutputFormat::Json) => f.tag(1),
+            Some(OutputFormat::JsonSchema {
+                name,
+                schema,
+                strict,
+            }) => {
+                f.tag(2);
+                f.str(name);
+                f.json(schema);
+                f.tag(u8::from(*strict));
             }
         }
         f.len(extras.0.len());
@@ -146,6 +187,41 @@ impl OutputExtras {
     /// The extras of an Anthropic Messages body.
     pub fn from_anthropic_body(body: &Value) -> Self {
         Self::pick(body, ANTHROPIC_EXTRAS)
+    }
+
+    /// The extras of an OpenAI Responses body.
+    pub fn from_responses_body(body: &Value) -> Self {
+        Self::pick(body, RESPONSES_EXTRAS)
+    }
+
+    /// The extras of a Gemini `generateContent` body (camelCase or snake_case).
+    pub fn from_gemini_body(body: &Value) -> Self {
+        let config = body
+            .get("generationConfig")
+            .or_else(|| body.get("generation_config"));
+        let Some(Value::Object(config)) = config else {
+            return Self::none();
+        };
+        let snake = |camel: &str| {
+            camel
+                .chars()
+                .flat_map(|c| {
+                    if c.is_ascii_uppercase() {
+                        vec!['_', c.to_ascii_lowercase()]
+                    } else {
+                        vec![c]
+                    }
+                })
+                .collect::<String>()
+        };
+        let map = GEMINI_EXTRAS
+            .iter()
+            .filter_map(|&(field, name)| {
+                let v = config.get(field).or_else(|| config.get(&snake(field)))?;
+                (!v.is_null()).then(|| (name.to_owned(), v.clone()))
+            })
+            .collect();
+        OutputExtras(map)
     }
 
     fn pick(body: &Value, names: &[&str]) -> Self {
@@ -191,6 +267,17 @@ pub fn is_cacheable(req: &ChatRequest, extras: &OutputExtras, opt_in: bool) -> b
     opt_in || req.temperature == Some(0.0)
 }
 
+fn effort_tag(e: Effort) -> u8 {
+    match e {
+        Effort::None => 0,
+        Effort::Minimal => 1,
+        Effort::Low => 2,
+        Effort::Medium => 3,
+        Effort::High => 4,
+        Effort::Max => 5,
+    }
+}
+
 /// Feeds tagged, length-prefixed fields into the hasher.
 struct Feeder(Sha256);
 
@@ -220,6 +307,14 @@ impl Feeder {
             }
             None => self.tag(0),
         }
+    }
+
+    fn opt_bool(&mut self, b: Option<bool>) {
+        self.tag(match b {
+            None => 0,
+            Some(false) => 1,
+            Some(true) => 2,
+        });
     }
 
     fn opt_f64(&mut self, x: Option<f64>) {
@@ -267,6 +362,34 @@ impl Feeder {
                 self.str(call_id);
                 self.str(content);
                 self.tag(u8::from(*is_error));
+            }
+            Part::File(file) => {
+                self.tag(6);
+                self.opt_str(file.filename.as_deref());
+                match &file.source {
+                    FileSource::Base64 { media_type, data } => {
+                        self.tag(1);
+                        self.str(media_type);
+                        self.str(data);
+                    }
+                    FileSource::Url(url) => {
+                        self.tag(2);
+                        self.str(url);
+                    }
+                    FileSource::Text(text) => {
+                        self.tag(3);
+                        self.str(text);
+                    }
+                    FileSource::Id(id) => {
+                        self.tag(4);
+                        self.str(id);
+                    }
+                }
+            }
+            Part::Audio { format, data } => {
+                self.tag(7);
+                self.str(format);
+                self.str(data);
             }
         }
     }

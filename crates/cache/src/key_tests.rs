@@ -18,11 +18,7 @@ fn k(req: &ChatRequest) -> CacheKey {
 }
 
 fn tool(name: &str) -> Tool {
-    Tool {
-        name: name.into(),
-        description: None,
-        parameters: json!({"type": "object"}),
-    }
+    Tool::function(name, None, json!({"type": "object"}))
 }
 
 #[test]
@@ -66,6 +62,81 @@ fn openai_and_anthropic_bodies_of_one_conversation_share_a_key() {
         a.user, b.user,
         "transport metadata differs yet the key does not"
     );
+    let re = json!({
+        "model": "m", "max_output_tokens": 100, "temperature": 0, "instructions": "Be brief.",
+        "input": [
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": [{"type": "output_text", "text": "Hello"}]},
+            {"type": "function_call", "call_id": "call_1", "name": "get", "arguments": "{\"a\":1}"},
+            {"type": "function_call_output", "call_id": "call_1", "output": "42"}
+        ],
+        "tools": [{"type": "function", "name": "get", "description": "d",
+            "parameters": {"type": "object", "properties": {"a": {"type": "number"}}}}],
+        "store": false
+    });
+    // Responses has no stop sequences: compare with the conversation without them.
+    let mut a_no_stop = a.clone();
+    a_no_stop.stop.clear();
+    let ka_no_stop = CacheKey::derive("r", &a_no_stop, &OutputExtras::from_openai_body(&oa));
+    let c = switchyard_wire::responses::parse_request(re.to_string().as_bytes()).unwrap();
+    let kc = CacheKey::derive("r", &c, &OutputExtras::from_responses_body(&re));
+    assert_eq!(ka_no_stop, kc, "asked through the Responses API");
+    let ge = json!({
+        "systemInstruction": {"parts": [{"text": "Be brief."}]},
+        "contents": [
+            {"role": "user", "parts": [{"text": "Hi"}]},
+            {"role": "model", "parts": [{"text": "Hello"}, {"functionCall": {"id": "call_1", "name": "get", "args": {"a": 1}}}]},
+            {"role": "user", "parts": [{"functionResponse": {"id": "call_1", "name": "get", "response": {"output": "42"}}}]}
+        ],
+        "tools": [{"functionDeclarations": [{"name": "get", "description": "d",
+            "parametersJsonSchema": {"type": "object", "properties": {"a": {"type": "number"}}}}]}],
+        "generationConfig": {"temperature": 0, "maxOutputTokens": 100, "stopSequences": ["END"]}
+    });
+    let d = switchyard_wire::gemini::parse_request_value(&ge, "m", false).unwrap();
+    let kd = CacheKey::derive("r", &d, &OutputExtras::from_gemini_body(&ge));
+    assert_eq!(ka, kd, "asked through Gemini's native API");
+}
+
+#[test]
+fn reasoning_and_output_format_change_the_key_in_any_format() {
+    use switchyard_wire::{Effort, OutputFormat, Reasoning};
+    let plain = base();
+    let mut high = base();
+    high.reasoning = Some(Reasoning::effort(Effort::High));
+    let mut low = base();
+    low.reasoning = Some(Reasoning::effort(Effort::Low));
+    let mut json_out = base();
+    json_out.format = Some(OutputFormat::Json);
+    let keys = [k(&plain), k(&high), k(&low), k(&json_out)];
+    for i in 0..keys.len() {
+        for j in i + 1..keys.len() {
+            assert_ne!(keys[i], keys[j], "{i} vs {j}");
+        }
+    }
+    let chat = json!({"model": "m", "messages": [{"role": "user", "content": "Hi"}],
+        "reasoning_effort": "high", "temperature": 0});
+    let resp =
+        json!({"model": "m", "input": "Hi", "reasoning": {"effort": "high"}, "temperature": 0});
+    let a = openai::parse_request(chat.to_string().as_bytes()).unwrap();
+    let b = switchyard_wire::responses::parse_request(resp.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        CacheKey::derive("r", &a, &OutputExtras::from_openai_body(&chat)),
+        CacheKey::derive("r", &b, &OutputExtras::from_responses_body(&resp)),
+        "one effort, one key, whichever API said it"
+    );
+}
+
+#[test]
+fn gemini_extras_use_the_other_formats_names() {
+    let extras = OutputExtras::from_gemini_body(
+        &json!({"generation_config": {"top_k": 5, "candidateCount": 2}}),
+    );
+    assert_eq!(
+        extras.0.get("top_k"),
+        Some(&json!(5)),
+        "snake_case read too"
+    );
+    assert_eq!(extras.choices(), Some(2), "candidateCount is n");
 }
 
 #[test]
@@ -139,8 +210,7 @@ fn extras_change_the_key_and_null_extras_do_not() {
     let req = base();
     let none = CacheKey::derive("r", &req, &OutputExtras::none());
     let seeded = OutputExtras::from_openai_body(&json!({"seed": 7}));
-    let json_mode =
-        OutputExtras::from_openai_body(&json!({"response_format": {"type": "json_object"}}));
+    let json_mode = OutputExtras::from_openai_body(&json!({"logprobs": true}));
     let null = OutputExtras::from_openai_body(&json!({"seed": null, "stream": true}));
     assert_ne!(CacheKey::derive("r", &req, &seeded), none);
     assert_ne!(CacheKey::derive("r", &req, &json_mode), none);

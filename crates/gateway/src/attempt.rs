@@ -1,11 +1,11 @@
 //! One upstream attempt: how its answer is classified and what the gateway does about it, plus
 //! the small helpers around it (served-by headers, `retry-after`, breaker announcements, keys).
 
+use crate::inbound::Inbound;
 use crate::limits::Admission;
 use crate::log::RequestLog;
 use crate::reply::Wire;
 use crate::resolve::Candidate;
-use crate::upstream::Inbound;
 use crate::GatewayState;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;

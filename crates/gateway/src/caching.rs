@@ -11,13 +11,18 @@
 //!    the new answer → `refresh`; `Cache-Control: no-store` looks up but never stores;
 //! 5. otherwise a single-flight lookup: `hit`, `shared`, or `miss` (this request fetches).
 //!
+//! Embeddings are deterministic, so they are cacheable without opting in; their key covers the
+//! model, the input and the options that change the answer's bytes (`dimensions`,
+//! `encoding_format`), and the stored answer is the provider's body itself ([`stored_raw`]).
+//! Compaction is never cached.
+//!
 //! Invariant: only a complete 2xx answer is stored — a buffered answer that parsed, or a stream
 //! that ended with its stop event and no error. A failed, cut or abandoned request drops its
 //! [`Capture`], which releases the lease so concurrent identical requests retry.
 
+use crate::inbound::{Inbound, Op};
 use crate::reply::{error, Shape};
 use crate::resolve::Plan;
-use crate::upstream::Inbound;
 use crate::GatewayState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -26,8 +31,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_cache::{is_cacheable, CacheKey, CachedAnswer, Lease, Lookup, OutputExtras};
 use switchyard_core::BackendKind;
-use switchyard_wire::canonical::{ChatResponse, StreamEvent};
+use switchyard_wire::canonical::{ChatRequest, ChatResponse, Message, Part, Role, StopReason};
+use switchyard_wire::canonical::{StreamEvent, Usage};
 use switchyard_wire::collect::StreamCollector;
+
+/// The stop reason marking a stored answer whose single text part is a provider's raw body.
+const RAW: &str = "switchyard-raw-body";
 
 /// The caller's cache headers.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -116,18 +125,29 @@ pub async fn decide(
         return forward("bypass");
     }
     let opt_in = d.force || policy.mode == crate::table::CacheMode::Always;
-    // Cheap check first: most traffic is not deterministic and never needs the canonical parse.
-    if !opt_in && inbound.json.get("temperature").and_then(Value::as_f64) != Some(0.0) {
-        return forward("skip");
-    }
-    let extras = match inbound.shape {
-        Shape::OpenAi => OutputExtras::from_openai_body(&inbound.json),
-        Shape::Anthropic => OutputExtras::from_anthropic_body(&inbound.json),
-    };
     let route = plan.route.clone().unwrap_or_else(|| requested.to_string());
-    let key = match inbound.canonical() {
-        Ok(req) if is_cacheable(req, &extras, opt_in) => CacheKey::derive(&route, req, &extras),
-        _ => return forward("skip"),
+    let key = match inbound.op {
+        Op::Compact => return forward("skip"),
+        Op::Embed => embedding_key(&route, &inbound.json),
+        Op::Generate => {
+            // Cheap check first: most traffic is not deterministic and never needs the canonical
+            // parse.
+            if !opt_in && temperature(inbound) != Some(0.0) {
+                return forward("skip");
+            }
+            let extras = match inbound.shape {
+                Shape::OpenAi => OutputExtras::from_openai_body(&inbound.json),
+                Shape::Anthropic => OutputExtras::from_anthropic_body(&inbound.json),
+                Shape::Responses => OutputExtras::from_responses_body(&inbound.json),
+                Shape::Gemini => OutputExtras::from_gemini_body(&inbound.json),
+            };
+            match inbound.canonical() {
+                Ok(req) if is_cacheable(req, &extras, opt_in) => {
+                    CacheKey::derive(&route, req, &extras)
+                }
+                _ => return forward("skip"),
+            }
+        }
     };
     let ttl = policy.ttl_secs.map(|s| Duration::from_secs(u64::from(s)));
     let lease = if d.no_cache {
@@ -159,6 +179,55 @@ pub async fn decide(
     Decision::Forward {
         label: Some(label),
         capture,
+    }
+}
+
+/// The request's `temperature` as sent (Gemini's is in `generationConfig`).
+fn temperature(inbound: &Inbound) -> Option<f64> {
+    let json = &inbound.json;
+    let config = || {
+        json.get("generationConfig")
+            .or_else(|| json.get("generation_config"))
+    };
+    match inbound.shape {
+        Shape::Gemini => config().and_then(|c| c.get("temperature")),
+        _ => json.get("temperature"),
+    }
+    .and_then(Value::as_f64)
+}
+
+/// An embeddings request's key: its input and the options that change the answer, hashed like
+/// a one-message conversation so it shares the cache's machinery but never a chat's key.
+fn embedding_key(route: &str, json: &Value) -> CacheKey {
+    let input = json.get("input").map(Value::to_string).unwrap_or_default();
+    let req = ChatRequest {
+        model: json
+            .get("model")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        messages: vec![Message::text(Role::User, input)],
+        ..ChatRequest::default()
+    };
+    let mut extras = OutputExtras::none();
+    extras
+        .0
+        .insert("endpoint".into(), Value::from("embeddings"));
+    for k in ["dimensions", "encoding_format", "input_type", "truncate"] {
+        if let Some(v) = json.get(k).filter(|v| !v.is_null()) {
+            extras.0.insert(k.into(), v.clone());
+        }
+    }
+    CacheKey::derive(route, &req, &extras)
+}
+
+/// The provider body stored by [`Capture::finish_raw`], if this answer is one.
+pub fn stored_raw(resp: &ChatResponse) -> Option<bytes::Bytes> {
+    match (&resp.stop, resp.content.as_slice()) {
+        (StopReason::Other(tag), [Part::Text(body)]) if tag == RAW => {
+            Some(bytes::Bytes::from(body.clone()))
+        }
+        _ => None,
     }
 }
 
@@ -209,6 +278,20 @@ impl Capture {
 
     /// A buffered answer that parsed: store it.
     pub fn finish_buffered(self, resp: ChatResponse) {
+        store(self.lease, self.route, self.served_by, resp, &self.prices);
+    }
+
+    /// A provider body kept as it is (an embeddings answer), with its usage for pricing.
+    pub fn finish_raw(self, body: &[u8], usage: Usage) {
+        let Ok(text) = std::str::from_utf8(body) else {
+            return;
+        };
+        let resp = ChatResponse {
+            content: vec![Part::Text(text.to_owned())],
+            stop: StopReason::Other(RAW.to_owned()),
+            usage,
+            ..ChatResponse::default()
+        };
         store(self.lease, self.route, self.served_by, resp, &self.prices);
     }
 }

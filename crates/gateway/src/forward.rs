@@ -4,6 +4,12 @@
 //! the advertised time, next key; 5xx / connect error / timeout → retry with backoff within the
 //! retry budget, then fail over; other 4xx → the caller's own error, returned as is.
 //!
+//! A candidate that cannot be sent the request — its format cannot express something in it
+//! (audio to Anthropic, a built-in tool to Gemini), or it lacks the operation (embeddings on
+//! Anthropic) — is skipped without an attempt. When every candidate was skipped that way the
+//! caller gets a 400 `invalid_request_error` naming the field and each backend: retrying cannot
+//! help, so it must not look like an outage (a 5xx / `overloaded_error` makes clients retry).
+//!
 //! Two breakers guard each attempt: the backend's (opened by provider errors, timeouts and
 //! connect failures) and the key's (opened by refusals and rate limits of that key). A backend
 //! at its in-flight, requests- or tokens-per-minute limit is skipped. Everything — retries and
@@ -11,16 +17,18 @@
 //! With no candidate left: 503 naming each one and why.
 
 use crate::attempt::{announce, classify, load_key, Outcome, Sent};
+use crate::inbound::Inbound;
 use crate::log::{cost_per_mtok_in, RequestLog};
-use crate::reply::{error, Shape};
+use crate::reply::{error, error_at, Shape};
 use crate::resolve::{Candidate, Plan};
-use crate::upstream::{self, Inbound};
+use crate::upstream;
 use crate::GatewayState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_policy::{order, Backoff, Strategy};
+use switchyard_wire::WireError;
 use tokio::time::Instant as Deadline;
 
 pub async fn run(
@@ -50,6 +58,8 @@ pub async fn run(
     let choices = order(&plan.strategy, &stats, &mut rand);
     let mut tried: Vec<String> = Vec::new();
     let mut budget_stop: Option<String> = None;
+    // Candidates that cannot take this request at all, with the field at fault.
+    let mut refused: Vec<(String, Option<String>)> = Vec::new();
     for choice in choices {
         let Some(cand) = plan.candidates.get(choice.index) else {
             continue;
@@ -83,8 +93,23 @@ pub async fn run(
         };
         match attempt.run(&mut inbound, &mut log).await {
             Ok(resp) => return resp,
-            Err(why) => tried.push(format!("{name}: {why}")),
+            Err(Skip::Failed(why)) => tried.push(format!("{name}: {why}")),
+            Err(Skip::Refused(why, field)) => {
+                tracing::debug!(backend = %cand.target.name, %why, "candidate cannot take the request");
+                tried.push(format!("{name}: {why}"));
+                refused.push((format!("{name}: {why}"), field));
+            }
         }
+    }
+    if !refused.is_empty() && refused.len() == tried.len() {
+        let list: Vec<&str> = refused.iter().map(|(m, _)| m.as_str()).collect();
+        let msg = format!(
+            "No backend can take this request as sent. {}.",
+            list.join("; ")
+        );
+        log.finish(400, Some("untranslatable"));
+        let field = refused.iter().find_map(|(_, f)| f.as_deref());
+        return error_at(inbound.shape, StatusCode::BAD_REQUEST, &msg, field);
     }
     match budget_stop {
         // Every candidate was stopped by a budget: say so, not "unavailable".
@@ -121,6 +146,20 @@ fn give_up(
     error(shape, StatusCode::SERVICE_UNAVAILABLE, &message)
 }
 
+/// Why a candidate gave up.
+enum Skip {
+    /// It was tried (or could not be tried now) and failed.
+    Failed(String),
+    /// It cannot take this request at all; the field at fault, if any.
+    Refused(String, Option<String>),
+}
+
+impl From<String> for Skip {
+    fn from(why: String) -> Self {
+        Skip::Failed(why)
+    }
+}
+
 /// Everything one candidate's attempts share.
 struct Attempt<'a> {
     state: &'a Arc<GatewayState>,
@@ -132,20 +171,33 @@ struct Attempt<'a> {
 
 impl Attempt<'_> {
     /// Tries every usable key of the candidate. `Err` says why the candidate gave up.
-    async fn run(&self, inbound: &mut Inbound, log: &mut RequestLog) -> Result<Response, String> {
+    async fn run(&self, inbound: &mut Inbound, log: &mut RequestLog) -> Result<Response, Skip> {
         let (state, t) = (self.state, &self.cand.target);
         let keys: Vec<Option<&crate::table::KeyRef>> = if t.keys.is_empty() {
             vec![None]
         } else {
             t.keys.iter().map(Some).collect()
         };
+        let caps = crate::models::caps(&state.spend.prices(), t.kind, &self.cand.model);
+        let out = upstream::outbound(t.kind, inbound.shape, inbound.op, caps)
+            .map_err(|why| Skip::Refused(why, None))?;
         if t.kind.spec().needs_key && t.keys.is_empty() {
-            return Err("no key".into());
+            return Err(Skip::Failed("no key".into()));
         }
-        let out = upstream::outbound(t.kind, inbound.shape);
         let body = inbound
-            .body_for(out, &self.cand.model, state.config.default_max_tokens)
-            .map_err(|e| format!("request not translatable: {e}"))?;
+            .body_for(out, &self.cand.model, caps, state.config.default_max_tokens)
+            .map_err(|e| {
+                let field = match &e {
+                    WireError::MissingField { field }
+                    | WireError::InvalidField { field, .. }
+                    | WireError::Unsupported { field, .. } => Some(field.clone()),
+                    WireError::InvalidJson { .. } => None,
+                };
+                Skip::Refused(
+                    format!("the {} format cannot carry it: {e}", out.label()),
+                    field,
+                )
+            })?;
         let mut last = "no usable key".to_string();
         for key in keys {
             if let Some(k) = key {
@@ -158,13 +210,19 @@ impl Attempt<'_> {
                 Some(k) => Some(
                     load_key(state, &k.id)
                         .await
-                        .map_err(|e| format!("key {}: {e}", k.label))?,
+                        .map_err(|e| Skip::Failed(format!("key {}: {e}", k.label)))?,
                 ),
                 None => None,
             };
             let hdrs = upstream::headers(out, secret.as_ref(), self.headers, inbound.stream)?;
-            let url =
-                upstream::endpoint(t.kind, &t.base_url, out, &self.cand.model, inbound.stream);
+            let url = upstream::endpoint(
+                t.kind,
+                &t.base_url,
+                out,
+                inbound.op,
+                &self.cand.model,
+                inbound.stream,
+            );
             let backoff = Backoff::default();
             let mut attempt = 0u32;
             loop {
@@ -188,7 +246,7 @@ impl Attempt<'_> {
                 }
                 let left = self.deadline.saturating_duration_since(Deadline::now());
                 if left.is_zero() {
-                    return Err("out of time".into());
+                    return Err(Skip::Failed("out of time".into()));
                 }
                 let started = Instant::now();
                 let request = state
@@ -223,7 +281,7 @@ impl Attempt<'_> {
                         if attempt > state.config.retries_per_candidate
                             || !state.health.try_retry(state.clock.now())
                         {
-                            return Err(last);
+                            return Err(Skip::Failed(last));
                         }
                         let left = self.deadline.saturating_duration_since(Deadline::now());
                         let delay =
@@ -236,7 +294,7 @@ impl Attempt<'_> {
                 }
             }
         }
-        Err(last)
+        Err(Skip::Failed(last))
     }
 
     /// The key breaker's permission: `Some(None)` for a backend without keys, `None` when the

@@ -1,6 +1,10 @@
 //! The door: every request must come to a loopback `Host` (DNS-rebinding defence), from no
-//! browser `Origin` unless allowed, and carry a valid local token (`Authorization: Bearer` or
-//! `x-api-key`). Refusals are answered in the caller's format.
+//! browser `Origin` unless allowed, and carry a valid local token (`Authorization: Bearer`,
+//! `x-api-key`, Gemini's `x-goog-api-key`, or Gemini's `?key=` query parameter). Refusals are
+//! answered in the caller's format.
+//!
+//! A token in the query string is taken out of the request's URI before anything else sees it,
+//! so it can reach no log line, ledger row or error body.
 
 use crate::reply::{error, Shape};
 use crate::{Caller, GatewayState};
@@ -44,14 +48,19 @@ pub async fn check(
             return cors(origin, StatusCode::NO_CONTENT.into_response());
         }
     }
-    let Some(token) = presented_token(headers) else {
+    let query_token = query_key(req.uri());
+    if query_token.is_some() {
+        strip_query_key(&mut req);
+    }
+    let headers = req.headers();
+    let Some(token) = presented_token(headers).map(str::to_owned).or(query_token) else {
         return error(
             shape,
             StatusCode::UNAUTHORIZED,
             "Missing Switchyard token: create one on the Gateway page and send it as the API key.",
         );
     };
-    let Some(caller) = state.auth.verify(token) else {
+    let Some(caller) = state.auth.verify(&token) else {
         return error(
             shape,
             StatusCode::UNAUTHORIZED,
@@ -80,7 +89,7 @@ fn cors(origin: &str, mut resp: Response) -> Response {
     h.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
         HeaderValue::from_static(
-            "authorization, content-type, x-api-key, anthropic-version, anthropic-beta",
+            "authorization, content-type, x-api-key, x-goog-api-key, anthropic-version, anthropic-beta",
         ),
     );
     h.insert(
@@ -96,7 +105,40 @@ fn cors(origin: &str, mut resp: Response) -> Response {
     resp
 }
 
-/// `Authorization: Bearer T` or `x-api-key: T`.
+/// The `key` query parameter (Gemini clients may send their key there), percent-decoded.
+fn query_key(uri: &axum::http::Uri) -> Option<String> {
+    let query = uri.query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| k == "key" && !v.is_empty())
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Removes `key=…` from the request's query string.
+fn strip_query_key(req: &mut Request) {
+    let uri = req.uri();
+    let rest: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .filter(|(k, _)| k != "key")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let mut path = uri.path().to_owned();
+    if !rest.is_empty() {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(rest)
+            .finish();
+        path.push('?');
+        path.push_str(&query);
+    }
+    let mut parts = uri.clone().into_parts();
+    if let Ok(pq) = path.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(new) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = new;
+        }
+    }
+}
+
+/// `Authorization: Bearer T`, `x-api-key: T` or `x-goog-api-key: T`.
 fn presented_token(headers: &HeaderMap) -> Option<&str> {
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -104,13 +146,15 @@ fn presented_token(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim());
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     bearer
-        .or_else(|| {
-            headers
-                .get("x-api-key")
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-        })
+        .or_else(|| header("x-api-key"))
+        .or_else(|| header("x-goog-api-key"))
         .filter(|t| !t.is_empty())
 }
 
@@ -192,5 +236,28 @@ mod tests {
         assert_eq!(presented_token(&m), Some("sy-b"));
         m.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(presented_token(&m), Some("sy-a"));
+        let mut g = HeaderMap::new();
+        g.insert("x-goog-api-key", HeaderValue::from_static("sy-g"));
+        assert_eq!(presented_token(&g), Some("sy-g"));
+    }
+
+    #[test]
+    fn a_query_key_is_read_and_removed_from_the_uri() {
+        let mut req = Request::builder()
+            .uri("/v1beta/models/m:streamGenerateContent?alt=sse&key=sy%2Dq")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(query_key(req.uri()).as_deref(), Some("sy-q"));
+        strip_query_key(&mut req);
+        assert_eq!(
+            req.uri().to_string(),
+            "/v1beta/models/m:streamGenerateContent?alt=sse"
+        );
+        let mut only = Request::builder()
+            .uri("/x?key=k")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        strip_query_key(&mut only);
+        assert_eq!(only.uri().to_string(), "/x");
     }
 }

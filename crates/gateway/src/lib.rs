@@ -1,24 +1,32 @@
 //! The loopback gateway. Every tool on the machine points its `base_url` here:
-//! `http://127.0.0.1:4141/v1` (OpenAI-shaped) or `http://127.0.0.1:4141` (Anthropic-shaped).
-//! Switchyard picks a backend, injects its key from the keychain, retries, fails over and records
-//! every request. Tauri-free: the desktop app and `switchyard serve` run the same code.
+//! `http://127.0.0.1:4141/v1` (OpenAI Chat Completions, Responses, embeddings),
+//! `http://127.0.0.1:4141` (Anthropic Messages, Gemini's native `/v1beta`). Switchyard picks a
+//! backend, injects its key from the keychain, translates between the formats, retries, fails
+//! over and records every request. Tauri-free: the desktop app and `switchyard serve` run the
+//! same code.
 
 mod attempt;
 mod caching;
 mod clock;
 mod config;
+mod count;
 mod deps;
+mod embeddings;
 mod forward;
+mod generate;
 mod guard;
 mod health;
 mod http;
+mod inbound;
 mod limits;
 mod log;
+mod models;
 mod replay;
 mod reply;
 mod resolve;
 mod respond;
 mod spend;
+mod stream;
 mod table;
 mod upstream;
 
@@ -37,12 +45,11 @@ pub use table::{
 };
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
-use serde_json::Value;
+use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -232,10 +239,22 @@ impl Drop for Gateway {
 }
 
 fn router(state: Arc<GatewayState>) -> Router {
+    use generate as g;
     Router::new()
-        .route("/v1/chat/completions", post(chat_completions))
-        .route("/v1/messages", post(messages))
-        .route("/v1/models", get(models))
+        .route("/v1/chat/completions", post(g::chat_completions))
+        .route("/v1/messages", post(g::messages))
+        .route("/v1/messages/count_tokens", post(g::count_tokens))
+        .route("/v1/responses", post(g::responses_create))
+        .route("/v1/responses/input_tokens", post(g::input_tokens))
+        .route("/v1/responses/compact", post(g::compact))
+        .route("/v1/embeddings", post(g::embeddings))
+        .route("/v1/models", get(models::list))
+        .route("/v1/models/{*id}", get(models::get).post(g::gemini_post))
+        .route("/v1beta/models", get(models::gemini_list))
+        .route(
+            "/v1beta/models/{*rest}",
+            get(models::gemini_get).post(g::gemini_post),
+        )
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             guard::check,
@@ -244,138 +263,20 @@ fn router(state: Arc<GatewayState>) -> Router {
         .with_state(state)
 }
 
-async fn chat_completions(
-    State(state): State<Arc<GatewayState>>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    handle(state, Shape::OpenAi, caller, req).await
-}
-
-async fn messages(
-    State(state): State<Arc<GatewayState>>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    handle(state, Shape::Anthropic, caller, req).await
-}
-
-async fn handle(state: Arc<GatewayState>, shape: Shape, caller: Caller, req: Request) -> Response {
-    let headers: HeaderMap = req.headers().clone();
-    if let Some(ct) = headers.get("content-type").and_then(|v| v.to_str().ok()) {
-        if !ct.to_ascii_lowercase().starts_with("application/json") {
-            return reply::error(
-                shape,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Send the request as application/json.",
-            );
-        }
-    }
-    let limit = state.config.body_limit;
-    let bytes = match axum::body::to_bytes(req.into_body(), limit).await {
-        Ok(b) => b,
-        Err(_) => {
-            let msg = format!(
-                "The request body is over the {} MiB limit.",
-                limit / (1024 * 1024)
-            );
-            return reply::error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg);
-        }
-    };
-    let json: Value = match serde_json::from_slice(&bytes) {
-        Ok(v @ Value::Object(_)) => v,
-        Ok(_) => {
-            return reply::error(
-                shape,
-                StatusCode::BAD_REQUEST,
-                "The request body must be a JSON object.",
-            )
-        }
-        Err(e) => {
-            let msg = format!(
-                "The request body is not valid JSON (line {}, column {}).",
-                e.line(),
-                e.column()
-            );
-            return reply::error(shape, StatusCode::BAD_REQUEST, &msg);
-        }
-    };
-    let Some(requested) = json
-        .get("model")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-    else {
-        return reply::error(
-            shape,
-            StatusCode::BAD_REQUEST,
-            "`model` is required: a model id or a Switchyard route name.",
-        );
-    };
-    let table = state.table.get();
-    let Some(plan) = resolve(&table, &requested) else {
-        let shown: String = requested.chars().take(80).collect();
-        let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
-        return reply::error(shape, StatusCode::NOT_FOUND, &msg);
-    };
-    let mut inbound = upstream::Inbound::new(shape, json);
-    let mut log = log::RequestLog::new(
-        Arc::clone(&state.ledger),
-        Arc::clone(&state.observer),
-        Arc::clone(&state.spend),
-        &caller,
-        shape,
-        &requested,
-        inbound.stream,
-    );
-    match caching::decide(&state, &plan, &requested, &mut inbound, &headers).await {
-        caching::Decision::Refused(resp) => {
-            log.finish(400, Some("bad_request"));
-            resp
-        }
-        caching::Decision::Answered(answer, label) => {
-            log.set_route(plan.route.clone());
-            replay::respond(&inbound, &answer, label, log)
-        }
-        caching::Decision::Forward { label, capture } => {
-            if let Some(l) = label {
-                log.cache(l);
-            }
-            inbound.capture = capture.map(|c| *c);
-            let mut resp = forward::run(&state, plan, inbound, log, headers).await;
-            caching::label(&mut resp, label);
-            resp
-        }
-    }
-}
-
-/// `GET /v1/models`: routes and the default model of each enabled backend.
-async fn models(State(state): State<Arc<GatewayState>>, headers: HeaderMap) -> Response {
-    let table = state.table.get();
-    let mut ids: Vec<(String, String)> = table
-        .routes
-        .iter()
-        .map(|r| (r.name.clone(), "switchyard-route".to_string()))
-        .collect();
-    for t in &table.targets {
-        if !t.default_model.is_empty() && !ids.iter().any(|(id, _)| id == &t.default_model) {
-            ids.push((t.default_model.clone(), t.name.clone()));
-        }
-    }
-    if Shape::of("/v1/models", &headers) == Shape::Anthropic {
-        let data: Vec<Value> = ids.iter().map(|(id, _)| serde_json::json!({"type": "model", "id": id, "display_name": id, "created_at": "2025-01-01T00:00:00Z"})).collect();
-        return Json(serde_json::json!({"data": data, "has_more": false, "first_id": ids.first().map(|i| &i.0), "last_id": ids.last().map(|i| &i.0)})).into_response();
-    }
-    let data: Vec<Value> = ids.iter().map(|(id, owner)| serde_json::json!({"id": id, "object": "model", "created": 0, "owned_by": owner})).collect();
-    Json(serde_json::json!({"object": "list", "data": data})).into_response()
-}
-
 async fn not_found(req: Request<Body>) -> Response {
     let shape = Shape::of(req.uri().path(), req.headers());
     reply::error(
         shape,
         StatusCode::NOT_FOUND,
-        "No such endpoint: use /v1/chat/completions, /v1/messages or /v1/models.",
+        "No such endpoint: use /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models or /v1beta/models.",
     )
+}
+
+/// The current time in Unix seconds.
+pub(crate) fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The current time as RFC 3339 (UTC).

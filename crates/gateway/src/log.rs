@@ -4,13 +4,12 @@
 
 use crate::deps::{Caller, Ledger, Observer};
 use crate::limits::Admission;
-use crate::reply::Shape;
 use crate::spend::Spend;
 use crate::table::Target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_core::BackendKind;
-use switchyard_pricing::{PriceTable, Provider, TokenUsage};
+use switchyard_pricing::{Mode, PriceTable, Provider, TokenUsage};
 use switchyard_store::{AttemptRecord, RequestRecord};
 use switchyard_wire::canonical::Usage;
 
@@ -45,7 +44,7 @@ impl RequestLog {
         observer: Arc<dyn Observer>,
         spend: Arc<Spend>,
         caller: &Caller,
-        shape: Shape,
+        inbound: &'static str,
         requested_model: &str,
         stream: bool,
     ) -> Self {
@@ -55,7 +54,7 @@ impl RequestLog {
                 id: uuid::Uuid::now_v7().simple().to_string(),
                 started_at: crate::now_rfc3339(),
                 token_name: Some(caller.name.clone()),
-                inbound: shape.as_str().to_string(),
+                inbound: inbound.to_string(),
                 route: None,
                 requested_model: requested_model.chars().take(200).collect(),
                 backend: None,
@@ -175,6 +174,14 @@ impl RequestLog {
         self.record.model = Some(model.to_string());
     }
 
+    /// The request was answered by a backend without a model call (token counting): it names
+    /// the backend and model, but says nothing about the backend's health and costs nothing.
+    pub fn counted(&mut self, backend: &str, model: &str, reason: &str) {
+        self.record.backend = Some(backend.to_string());
+        self.record.model = Some(model.to_string());
+        self.record.reason = Some(reason.to_string());
+    }
+
     /// Corrects the error class of the latest attempt (known only once its body was read).
     pub fn reclassify_last_attempt(&mut self, class: &str) {
         if let Some(a) = self.record.attempt_list.last_mut() {
@@ -201,6 +208,11 @@ impl RequestLog {
         mine.cache_write_tokens = mine.cache_write_tokens.max(u.cache_write_tokens);
         mine.cache_write_1h_tokens = mine.cache_write_1h_tokens.max(u.cache_write_1h_tokens);
         mine.reasoning_tokens = mine.reasoning_tokens.max(u.reasoning_tokens);
+    }
+
+    /// The usage recorded so far.
+    pub fn usage_so_far(&self) -> Usage {
+        self.usage
     }
 
     /// Ends the request with its final status and writes it.
@@ -292,7 +304,7 @@ fn price<'t>(
     kind: BackendKind,
     model: &str,
 ) -> Option<(&'t str, &'t switchyard_pricing::ModelPrice)> {
-    match provider(kind) {
+    match provider_of(kind) {
         Some(provider) => table.lookup(provider, model),
         None => table
             .lookup_override(Provider::Other, model)
@@ -316,6 +328,13 @@ pub fn cost_in(
     }
     let (kind, model) = (kind?, model?);
     let (_, price) = price(table, kind, model)?;
+    // An embedding model's entry prices only input; a request that produced output is a chat
+    // request under a name the table lists as an embedding model (LiteLLM has such entries).
+    if u.output_tokens > 0
+        && provider_of(kind).and_then(|p| table.mode_of(p, model)) == Some(Mode::Embedding)
+    {
+        return None;
+    }
     let write_1h = u.cache_write_1h_tokens.min(u.cache_write_tokens);
     let usage = TokenUsage {
         input_tokens: u.input_tokens,
@@ -329,7 +348,7 @@ pub fn cost_in(
 }
 
 /// The price-table provider of a backend kind; `None` for the (free) Demo backend.
-fn provider(kind: BackendKind) -> Option<Provider> {
+pub(crate) fn provider_of(kind: BackendKind) -> Option<Provider> {
     Some(match kind {
         BackendKind::Demo => return None,
         BackendKind::OpenAi => Provider::OpenAi,

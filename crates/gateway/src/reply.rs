@@ -1,66 +1,96 @@
-//! Errors in the caller's own format: an OpenAI-shaped caller gets `{"error":{…}}`, an
-//! Anthropic-shaped one `{"type":"error","error":{…}}`. Messages are safe: no keys, no tokens.
+//! The four API shapes a caller (or a backend) speaks, and errors in the caller's own format:
+//! `{"error":{…}}` for OpenAI Chat and Responses callers (with `param` naming the field when
+//! there is one), `{"type":"error","error":{…}}` for Anthropic, `{"error":{"code","message",
+//! "status"}}` for Gemini. Messages are safe: no keys, no tokens, no body content.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use switchyard_wire::{anthropic, gemini, responses};
 
-/// Which wire format the caller speaks.
+/// A wire format: what a caller speaks, or what a backend is spoken to in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
+    /// OpenAI Chat Completions (`/v1/chat/completions`).
     OpenAi,
+    /// Anthropic Messages (`/v1/messages`).
     Anthropic,
+    /// OpenAI Responses (`/v1/responses`).
+    Responses,
+    /// Gemini's native API (`/v1beta/models/{model}:generateContent`).
+    Gemini,
 }
 
+/// The format a backend is spoken to in (the same four).
+pub type Wire = Shape;
+
 impl Shape {
-    /// Anthropic for `/v1/messages` or a request carrying `anthropic-version`, else OpenAI.
+    /// The shape a request's path (or, on shared paths, its headers) implies.
     pub fn of(path: &str, headers: &HeaderMap) -> Shape {
         if path.starts_with("/v1/messages") || headers.contains_key("anthropic-version") {
             Shape::Anthropic
+        } else if path.starts_with("/v1/responses") {
+            Shape::Responses
+        } else if path.starts_with("/v1beta") || headers.contains_key("x-goog-api-key") {
+            Shape::Gemini
         } else {
             Shape::OpenAi
         }
     }
 
+    /// The ledger's `inbound` label.
     pub fn as_str(self) -> &'static str {
         match self {
             Shape::OpenAi => "openai",
             Shape::Anthropic => "anthropic",
+            Shape::Responses => "responses",
+            Shape::Gemini => "gemini",
         }
     }
-}
 
-/// The wire format a backend is spoken to in: a caller's format, or Gemini's native API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wire {
-    OpenAi,
-    Anthropic,
-    Gemini,
-}
-
-impl From<Shape> for Wire {
-    fn from(s: Shape) -> Self {
-        match s {
-            Shape::OpenAi => Wire::OpenAi,
-            Shape::Anthropic => Wire::Anthropic,
+    /// The format's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::OpenAi => "OpenAI Chat Completions",
+            Shape::Anthropic => "Anthropic Messages",
+            Shape::Responses => "OpenAI Responses",
+            Shape::Gemini => "Gemini",
         }
     }
-}
 
-impl Wire {
     /// Whether the caller speaks this format (then the answer passes through untranslated).
     pub fn is(self, caller: Shape) -> bool {
-        self == Wire::from(caller)
+        self == caller
     }
 }
 
 /// A JSON error response in `shape`.
 pub fn error(shape: Shape, status: StatusCode, message: &str) -> Response {
-    let body = match shape {
-        Shape::OpenAi => switchyard_wire::openai::error_body(status.as_u16(), message),
-        Shape::Anthropic => switchyard_wire::anthropic::error_body(status.as_u16(), message),
-    };
-    let mut resp = (status, axum::Json(body)).into_response();
+    error_at(shape, status, message, None)
+}
+
+/// A JSON error response in `shape`, naming the request field at fault where the format has a
+/// place for it (OpenAI's `param`).
+pub fn error_at(shape: Shape, status: StatusCode, message: &str, param: Option<&str>) -> Response {
+    let mut resp = (
+        status,
+        axum::Json(error_body(shape, status.as_u16(), message, param)),
+    )
+        .into_response();
     resp.headers_mut()
         .insert("x-switchyard-error", HeaderValue::from_static("gateway"));
     resp
+}
+
+/// The error body of `shape`.
+pub fn error_body(
+    shape: Shape,
+    status: u16,
+    message: &str,
+    param: Option<&str>,
+) -> serde_json::Value {
+    match shape {
+        Shape::OpenAi | Shape::Responses => responses::error_body(status, message, param),
+        Shape::Anthropic => anthropic::error_body(status, message),
+        Shape::Gemini => gemini::error_body(status, message),
+    }
 }

@@ -1,39 +1,82 @@
-//! Building the upstream request for one candidate: which wire format the backend speaks, its
-//! endpoint, its auth header (marked sensitive, so no HTTP library logs it), and the body —
-//! forwarded nearly untouched when caller and backend speak the same format, translated through
-//! the canonical model when they do not.
+//! Where and how a candidate is called: the wire format a backend is spoken to in for an
+//! operation, its endpoint, and its headers (the key only ever in a header marked sensitive, so
+//! no HTTP library logs it).
+//!
+//! Formats: Anthropic backends speak Messages, Gemini ones Gemini's native API; OpenAI speaks
+//! Responses to Responses callers and for models only Responses serves, Chat Completions
+//! otherwise; Mistral, Groq, OpenRouter, Ollama and OpenAI-compatible servers speak Chat
+//! Completions; the Demo backend speaks whatever the caller speaks. Embeddings use OpenAI's
+//! format everywhere they exist (Gemini through its OpenAI-compatible endpoint); compaction
+//! exists only natively (OpenAI and Demo).
 
-use crate::reply::Shape;
-pub use crate::reply::Wire;
-use bytes::Bytes;
+use crate::inbound::{Caps, Op};
+use crate::reply::{Shape, Wire};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use serde_json::Value;
 use switchyard_core::BackendKind;
 use switchyard_secrets::SecretString;
-use switchyard_wire::{anthropic, canonical::ChatRequest, gemini, openai};
+use switchyard_wire::gemini;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
-/// The format a backend is spoken to in. Demo speaks both, so it takes the caller's.
-pub fn outbound(kind: BackendKind, inbound: Shape) -> Wire {
-    match kind {
-        BackendKind::Anthropic => Wire::Anthropic,
-        BackendKind::Gemini => Wire::Gemini,
-        BackendKind::Demo => inbound.into(),
-        _ => Wire::OpenAi,
+/// The format `kind` is spoken to in for `op` from a `caller`, or why it cannot serve it.
+pub fn outbound(kind: BackendKind, caller: Shape, op: Op, caps: Caps) -> Result<Wire, String> {
+    match op {
+        Op::Generate => Ok(match kind {
+            BackendKind::Anthropic => Wire::Anthropic,
+            BackendKind::Gemini => Wire::Gemini,
+            BackendKind::Demo => caller,
+            BackendKind::OpenAi if caller == Shape::Responses || caps.responses_only => {
+                Wire::Responses
+            }
+            _ => Wire::OpenAi,
+        }),
+        Op::Embed => match kind {
+            BackendKind::Anthropic | BackendKind::Groq => {
+                Err(format!("{} has no embeddings API", kind.spec().label))
+            }
+            _ => Ok(Wire::OpenAi),
+        },
+        Op::Compact => match kind {
+            BackendKind::OpenAi | BackendKind::Demo => Ok(Wire::Responses),
+            _ => Err(format!(
+                "{} does not offer /v1/responses/compact (only OpenAI does)",
+                kind.spec().label
+            )),
+        },
     }
 }
 
-/// The chat endpoint for a backend's base URL (Gemini names the model and streaming in the URL).
-pub fn endpoint(kind: BackendKind, base_url: &str, out: Wire, model: &str, stream: bool) -> String {
+/// The endpoint for `op` on a backend's base URL (Gemini names the model and streaming in the
+/// URL).
+pub fn endpoint(
+    kind: BackendKind,
+    base_url: &str,
+    out: Wire,
+    op: Op,
+    model: &str,
+    stream: bool,
+) -> String {
     let base = base_url.trim_end_matches('/');
-    match (out, kind) {
-        (Wire::OpenAi, BackendKind::Ollama) => format!("{base}/v1/chat/completions"),
-        (Wire::OpenAi, _) => format!("{base}/chat/completions"),
+    // Ollama's base is the server root; every other OpenAI-style base already ends in /v1.
+    let v1 = if kind == BackendKind::Ollama {
+        "/v1"
+    } else {
+        ""
+    };
+    match (op, out) {
+        (Op::Embed, _) if kind == BackendKind::Gemini => format!("{base}/openai/embeddings"),
+        (Op::Embed, _) => format!("{base}{v1}/embeddings"),
+        (Op::Compact, _) => format!("{base}/responses/compact"),
+        (Op::Generate, Wire::OpenAi) => format!("{base}{v1}/chat/completions"),
+        (Op::Generate, Wire::Responses) => format!("{base}{v1}/responses"),
         // The Demo base already ends in /v1.
-        (Wire::Anthropic, BackendKind::Demo) => format!("{base}/messages"),
-        (Wire::Anthropic, _) => format!("{base}/v1/messages"),
-        (Wire::Gemini, _) => format!("{base}{}", gemini::model_path(model, stream)),
+        (Op::Generate, Wire::Anthropic) if kind == BackendKind::Demo => format!("{base}/messages"),
+        (Op::Generate, Wire::Anthropic) => format!("{base}/v1/messages"),
+        (Op::Generate, Wire::Gemini) if kind == BackendKind::Demo => {
+            let root = base.strip_suffix("/v1").unwrap_or(base);
+            format!("{root}/v1beta{}", gemini::model_path(model, stream))
+        }
+        (Op::Generate, Wire::Gemini) => format!("{base}{}", gemini::model_path(model, stream)),
     }
 }
 
@@ -66,7 +109,7 @@ pub fn headers(
                 HeaderName::from_static("x-goog-api-key"),
                 key.expose().clone(),
             ),
-            Wire::OpenAi => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+            Wire::OpenAi | Wire::Responses => (AUTHORIZATION, format!("Bearer {}", key.expose())),
         };
         let mut value = HeaderValue::from_str(&value)
             .map_err(|_| "the stored key has characters that cannot be sent".to_string())?;
@@ -76,83 +119,78 @@ pub fn headers(
     Ok(h)
 }
 
-/// The request as the caller sent it, parsed once, translated on demand.
-pub struct Inbound {
-    pub shape: Shape,
-    pub json: Value,
-    pub stream: bool,
-    /// The caller asked for usage in an OpenAI stream (`stream_options.include_usage`).
-    pub wants_usage: bool,
-    canonical: Option<ChatRequest>,
-    /// The cache lease of a request that may be stored once answered (see `caching`).
-    pub capture: Option<crate::caching::Capture>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Inbound {
-    pub fn new(shape: Shape, json: Value) -> Self {
-        let stream = json.get("stream").and_then(Value::as_bool).unwrap_or(false);
-        let wants_usage = json
-            .pointer("/stream_options/include_usage")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        Inbound {
-            shape,
-            json,
-            stream,
-            wants_usage,
-            canonical: None,
-            capture: None,
-        }
-    }
-
-    /// The body for a backend speaking `out`, asking it for `model`.
-    /// Errors are safe to show to the caller.
-    pub fn body_for(
-        &mut self,
-        out: Wire,
-        model: &str,
-        default_max_tokens: u32,
-    ) -> Result<Bytes, String> {
-        let value = match (out, self.shape) {
-            (Wire::OpenAi, Shape::OpenAi) => {
-                let mut v = self.json.clone();
-                openai::set_model(&mut v, model);
-                // Usage is always captured; the frame is removed again if the caller did not ask.
-                openai::ensure_include_usage(&mut v);
-                v
-            }
-            (Wire::Anthropic, Shape::Anthropic) => {
-                let mut v = self.json.clone();
-                anthropic::set_model(&mut v, model);
-                v
-            }
-            _ => {
-                let mut req = self.canonical()?.clone();
-                req.model = model.to_string();
-                match out {
-                    Wire::OpenAi => openai::render_request(&req, true),
-                    Wire::Anthropic => anthropic::render_request(&req, default_max_tokens),
-                    Wire::Gemini => gemini::render_request(&req),
-                }
-            }
+    #[test]
+    fn each_backend_is_spoken_to_in_its_format() {
+        let plain = Caps::default();
+        let codex = Caps {
+            responses_only: true,
+            ..Caps::default()
         };
-        serde_json::to_vec(&value)
-            .map(Bytes::from)
-            .map_err(|e| e.to_string())
+        let gen = |k, c, caps| outbound(k, c, Op::Generate, caps).unwrap();
+        assert_eq!(
+            gen(BackendKind::OpenAi, Shape::Responses, plain),
+            Wire::Responses
+        );
+        assert_eq!(
+            gen(BackendKind::OpenAi, Shape::Anthropic, plain),
+            Wire::OpenAi
+        );
+        assert_eq!(
+            gen(BackendKind::OpenAi, Shape::Anthropic, codex),
+            Wire::Responses,
+            "a Responses-only model is reached through /v1/responses"
+        );
+        assert_eq!(
+            gen(BackendKind::Mistral, Shape::Responses, plain),
+            Wire::OpenAi
+        );
+        assert_eq!(gen(BackendKind::Demo, Shape::Gemini, plain), Wire::Gemini);
+        assert!(outbound(BackendKind::Anthropic, Shape::OpenAi, Op::Embed, plain).is_err());
+        assert!(outbound(BackendKind::Mistral, Shape::Responses, Op::Compact, plain).is_err());
     }
 
-    /// The request in neither format, parsed once. Errors are safe to show to the caller.
-    pub fn canonical(&mut self) -> Result<&ChatRequest, String> {
-        if self.canonical.is_none() {
-            let bytes = serde_json::to_vec(&self.json).map_err(|e| e.to_string())?;
-            let parsed = match self.shape {
-                Shape::OpenAi => openai::parse_request(&bytes),
-                Shape::Anthropic => anthropic::parse_request(&bytes),
-            };
-            self.canonical = Some(parsed.map_err(|e| e.to_string())?);
-        }
-        self.canonical
-            .as_ref()
-            .ok_or_else(|| "the request could not be read".to_string())
+    #[test]
+    fn endpoints_follow_each_base_url_convention() {
+        let e = |k, base, out, op| endpoint(k, base, out, op, "m-1", true);
+        assert_eq!(
+            e(
+                BackendKind::Demo,
+                "http://127.0.0.1:9/v1",
+                Wire::Gemini,
+                Op::Generate
+            ),
+            "http://127.0.0.1:9/v1beta/models/m-1:streamGenerateContent?alt=sse"
+        );
+        assert_eq!(
+            e(
+                BackendKind::Ollama,
+                "http://localhost:11434",
+                Wire::OpenAi,
+                Op::Embed
+            ),
+            "http://localhost:11434/v1/embeddings"
+        );
+        assert_eq!(
+            e(
+                BackendKind::Gemini,
+                "https://g/v1beta",
+                Wire::OpenAi,
+                Op::Embed
+            ),
+            "https://g/v1beta/openai/embeddings"
+        );
+        assert_eq!(
+            e(
+                BackendKind::OpenAi,
+                "https://api.openai.com/v1/",
+                Wire::Responses,
+                Op::Generate
+            ),
+            "https://api.openai.com/v1/responses"
+        );
     }
 }

@@ -6,7 +6,12 @@
 //! translating. Same-format traffic is forwarded untouched and never goes through this model.
 //!
 //! # Messages
-//! System prompts live in [`ChatRequest::system`], never in `messages`. Tool results are
+//! The system prompt lives in [`ChatRequest::system`]: every system (or developer) message that
+//! comes before the first other message. A system message *later* in the conversation (Claude
+//! Code sends them, OpenAI allows them anywhere) stays in place as a [`Role::System`] message;
+//! renderers keep it where the target format allows it and merge it into the system prompt where
+//! it does not. Parsers call [`ChatRequest::hoist_leading_system`], so the same conversation
+//! parses to the same value in every format. Tool results are
 //! [`Part::ToolResult`] parts in [`Role::Tool`] messages (one OpenAI `tool` message, or one run of
 //! Anthropic `tool_result` blocks); tool calls are [`Part::ToolCall`] parts of assistant messages
 //! whose arguments stay a JSON *string*, exactly as the model produced them.
@@ -34,6 +39,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::options::{Effort, OutputFormat, Reasoning};
+
 /// A chat request in neither format.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatRequest {
@@ -59,11 +66,71 @@ pub struct ChatRequest {
     pub stream: bool,
     /// End-user identifier (OpenAI `user`, Anthropic `metadata.user_id`).
     pub user: Option<String>,
+    /// Whether the model may call several tools in one turn; `None` = the provider's default.
+    pub parallel_tool_calls: Option<bool>,
+    /// Thinking / reasoning the caller asked for; `None` = not specified.
+    pub reasoning: Option<Reasoning>,
+    /// Structured output the caller asked for; `None` = free text.
+    pub format: Option<OutputFormat>,
+}
+
+impl ChatRequest {
+    /// Moves system messages at the start of `messages` into [`ChatRequest::system`] (after any
+    /// system text already there), so a conversation reads the same whichever format said it.
+    pub fn hoist_leading_system(&mut self) {
+        let leading = self
+            .messages
+            .iter()
+            .take_while(|m| m.role == Role::System)
+            .count();
+        if leading == 0 {
+            return;
+        }
+        let mut texts: Vec<String> = self.system.take().into_iter().collect();
+        for m in self.messages.drain(..leading) {
+            let text = m.joined_text();
+            if !text.is_empty() {
+                texts.push(text);
+            }
+        }
+        self.system = (!texts.is_empty()).then(|| texts.join("\n\n"));
+    }
+
+    /// The system prompt and every later system message, joined with blank lines: what a format
+    /// without in-conversation system messages (Anthropic, Gemini) sends as its system prompt.
+    pub fn merged_system(&self) -> Option<String> {
+        let texts: Vec<String> = self
+            .system
+            .iter()
+            .cloned()
+            .chain(
+                self.messages
+                    .iter()
+                    .filter(|m| m.role == Role::System)
+                    .map(Message::joined_text),
+            )
+            .filter(|t| !t.is_empty())
+            .collect();
+        (!texts.is_empty()).then(|| texts.join("\n\n"))
+    }
+
+    /// Names of the freeform ([`Tool::custom`]) tools, which a Responses caller expects back as
+    /// `custom_tool_call` items.
+    pub fn custom_tool_names(&self) -> Vec<String> {
+        self.tools
+            .iter()
+            .filter(|t| t.custom)
+            .map(|t| t.name.clone())
+            .collect()
+    }
 }
 
 /// Who authored a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// A system (or developer) message inside the conversation, after the first other message
+    /// (see the module docs); text parts only.
+    System,
     /// The human (or client program).
     User,
     /// The model.
@@ -82,6 +149,19 @@ pub struct Message {
 }
 
 impl Message {
+    /// Its text parts, joined with a blank line.
+    pub fn joined_text(&self) -> String {
+        let texts: Vec<&str> = self
+            .content
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        texts.join("\n\n")
+    }
+
     /// A message holding one text part.
     pub fn text(role: Role, text: impl Into<String>) -> Self {
         Message {
@@ -98,6 +178,15 @@ pub enum Part {
     Text(String),
     /// An image, inline or by URL.
     Image(ImageSource),
+    /// A document or other file (PDF, plain text, …).
+    File(FilePart),
+    /// Audio input (OpenAI `input_audio`).
+    Audio {
+        /// `wav`, `mp3`, …
+        format: String,
+        /// Base64 data.
+        data: String,
+    },
     /// A call the assistant made to a tool.
     ToolCall {
         /// Call identifier that the matching [`Part::ToolResult`] refers to.
@@ -132,6 +221,33 @@ pub enum ImageSource {
     Url(String),
 }
 
+/// A file given to the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// Where its content comes from.
+    pub source: FileSource,
+    /// Its name, when the caller gave one.
+    pub filename: Option<String>,
+}
+
+/// Where a file's content comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSource {
+    /// Base64 data with its media type (`application/pdf`, …).
+    Base64 {
+        /// e.g. `application/pdf`.
+        media_type: String,
+        /// Base64 without a `data:` prefix.
+        data: String,
+    },
+    /// A remote URL.
+    Url(String),
+    /// Plain text (an Anthropic text document).
+    Text(String),
+    /// A provider-side file id (`file-…`): meaningful only to the provider that issued it.
+    Id(String),
+}
+
 /// A function tool.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tool {
@@ -141,6 +257,39 @@ pub struct Tool {
     pub description: Option<String>,
     /// JSON Schema of the arguments (an empty object schema when the client sent none).
     pub parameters: Value,
+    /// A freeform tool (OpenAI Responses `custom`): its one argument is the string `input`, and
+    /// `parameters` is the object schema saying so, for formats without freeform tools.
+    pub custom: bool,
+}
+
+impl Tool {
+    /// A function tool.
+    pub fn function(
+        name: impl Into<String>,
+        description: Option<String>,
+        parameters: Value,
+    ) -> Self {
+        Tool {
+            name: name.into(),
+            description,
+            parameters,
+            custom: false,
+        }
+    }
+
+    /// A freeform tool whose single string argument is `input`.
+    pub fn freeform(name: impl Into<String>, description: Option<String>) -> Self {
+        Tool {
+            name: name.into(),
+            description,
+            parameters: serde_json::json!({
+                "type": "object",
+                "properties": {"input": {"type": "string", "description": "The tool's input."}},
+                "required": ["input"],
+            }),
+            custom: true,
+        }
+    }
 }
 
 /// How the model must use tools.

@@ -221,7 +221,7 @@ pub fn replay_events(resp: &ChatResponse) -> Vec<StreamEvent> {
                 }
                 ordinal += 1;
             }
-            Part::Image(_) | Part::ToolResult { .. } => {}
+            Part::Image(_) | Part::File(_) | Part::Audio { .. } | Part::ToolResult { .. } => {}
         }
     }
     out.push(StreamEvent::Stop {

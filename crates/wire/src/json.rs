@@ -132,6 +132,19 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// Top-level keys of a JSON object that are not in `read`, in the body's order.
+pub(crate) fn unknown_keys(value: &Value, read: &[&str]) -> Vec<String> {
+    value
+        .as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| !read.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Reads a list of strings given either as one string or as an array of strings (`stop`).
 pub(crate) fn string_or_list(value: Option<&Value>, path: &str) -> Result<Vec<String>, WireError> {
     match value {

@@ -1,14 +1,17 @@
-//! Switchyard's wire formats: the OpenAI Chat Completions and Anthropic Messages APIs, their
-//! SSE streams, and one canonical model both translate through. Pure: no I/O, no async, no clock.
-//! Google Gemini's native API ([`gemini`]) is supported outbound only: canonical requests are
-//! rendered to it and its replies and streams parsed back.
+//! Switchyard's wire formats: OpenAI Chat Completions ([`openai`]), OpenAI Responses
+//! ([`responses`]), Anthropic Messages ([`anthropic`]) and Google Gemini's native API
+//! ([`gemini`]), requests, responses and SSE streams in both directions, and one canonical model
+//! they all translate through. Pure: no I/O, no async, no clock.
 //!
-//! The gateway forwards same-format traffic almost untouched (see [`openai::ensure_include_usage`]
-//! and the `set_model` helpers) and, across formats, does
-//! `source::parse_request` → [`canonical::ChatRequest`] → `target::render_request`, and for
+//! The gateway forwards same-format traffic as the raw bytes the client sent, with at most the
+//! `model` member spliced in ([`raw`]), and across formats does
+//! `source::parse_request_value` → [`canonical::ChatRequest`] → `target::render_request`, and for
 //! replies `parse_response` / `StreamDecoder` → canonical → `render_response` / `StreamEncoder`.
-//! [`collect`] folds a canonical stream into a complete reply ([`StreamCollector`]) and replays a
-//! reply as a stream ([`replay_events`]).
+//! A renderer that cannot express something in the request (audio to Anthropic, a provider file
+//! id to another provider) returns [`WireError::Unsupported`] naming it, so the gateway can skip
+//! that backend. [`collect`] folds a canonical stream into a complete reply
+//! ([`StreamCollector`]) and replays a reply as a stream ([`replay_events`]); [`estimate`]
+//! estimates a request's input tokens for the counting endpoints.
 //! Every parse error is a [`WireError`] whose message is safe to show a client: it never quotes
 //! the body.
 
@@ -16,14 +19,19 @@ pub mod anthropic;
 pub mod canonical;
 pub mod collect;
 pub mod error;
+pub mod estimate;
 pub mod gemini;
 mod json;
+mod media;
 pub mod openai;
+mod options;
+pub mod raw;
+pub mod responses;
 pub mod sse;
 
 pub use canonical::{
-    ChatRequest, ChatResponse, ImageSource, Message, Part, Role, StopReason, StreamEvent, Tool,
-    ToolChoice, Usage,
+    ChatRequest, ChatResponse, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat,
+    Part, Reasoning, Role, StopReason, StreamEvent, Tool, ToolChoice, Usage,
 };
 pub use collect::{replay_events, StreamCollector};
 pub use error::WireError;

@@ -48,6 +48,12 @@ impl StreamDecoder {
         self.done
     }
 
+    /// Whether the stream reached its end: the terminator, or the stop reason (some compatible
+    /// servers close without a terminator after it).
+    pub fn saw_end(&self) -> bool {
+        self.done || self.stopped
+    }
+
     /// Decodes one SSE event.
     pub fn feed(&mut self, event: Option<&str>, data: &str) -> Vec<StreamEvent> {
         if data.trim().is_empty() || event == Some("ping") {

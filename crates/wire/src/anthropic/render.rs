@@ -11,55 +11,106 @@
 //! - `tool_use.input` must be an object: arguments that do not parse as one become `{}`.
 //! - `temperature` is clamped to 0–1 (OpenAI allows up to 2), and `top_p` is dropped when
 //!   `temperature` is also set (current Claude models reject both together).
-//! - `tool_choice` is only sent with tools; `user` becomes `metadata.user_id`.
+//! - `tool_choice` is only sent with tools; `user` becomes `metadata.user_id`;
+//!   `parallel_tool_calls: false` becomes `tool_choice.disable_parallel_tool_use`.
+//! - System messages inside the conversation are merged into `system` (not every
+//!   Anthropic-compatible server takes them in `messages`).
+//! - Reasoning becomes `thinking: {type: "enabled", budget_tokens}` with a budget of at least
+//!   1024 and below `max_tokens` (skipped when `max_tokens` leaves no room, or a tool is forced,
+//!   which thinking forbids); thinking also forbids `temperature`/`top_p`, so they are dropped.
+//! - A JSON-schema output format becomes `output_config.format`.
+//! - Files: PDFs (inline or URL) and plain text become `document` blocks, inline images
+//!   `image` blocks. Audio, provider file ids and other inline documents cannot be sent: an
+//!   error, so the gateway skips the backend.
 
 use serde_json::{json, Map, Value};
 
-use crate::canonical::{ChatRequest, ImageSource, Message, Part, Role, Tool, ToolChoice};
-use crate::json::arguments_object;
+use crate::canonical::{
+    ChatRequest, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat, Part, Role,
+    Tool, ToolChoice,
+};
+use crate::error::WireError;
+use crate::json::{arguments_object, index};
+use crate::media::{is_image, media_type_of};
+
+/// The smallest thinking budget Anthropic accepts.
+const MIN_THINKING_BUDGET: u32 = 1024;
 
 /// Renders an Anthropic Messages request body; `default_max_tokens` is used when the request
 /// has no limit.
-pub fn render_request(req: &ChatRequest, default_max_tokens: u32) -> Value {
+pub fn render_request(req: &ChatRequest, default_max_tokens: u32) -> Result<Value, WireError> {
     let mut body = Map::new();
+    let max_tokens = req.max_tokens.unwrap_or(default_max_tokens);
     body.insert("model".into(), json!(req.model));
-    body.insert(
-        "max_tokens".into(),
-        json!(req.max_tokens.unwrap_or(default_max_tokens)),
-    );
-    if let Some(system) = req.system.as_deref().filter(|s| !s.is_empty()) {
+    body.insert("max_tokens".into(), json!(max_tokens));
+    if let Some(system) = req.merged_system() {
         body.insert("system".into(), json!(system));
     }
-    body.insert("messages".into(), render_messages(&req.messages));
-    if let Some(t) = req.temperature {
+    body.insert("messages".into(), render_messages(&req.messages)?);
+    let forced_tool = matches!(
+        req.tool_choice,
+        Some(ToolChoice::Required | ToolChoice::Named(_))
+    );
+    let budget = req
+        .reasoning
+        .filter(|r| r.effort != Effort::None && !forced_tool)
+        .map(|r| r.budget_or_default().max(MIN_THINKING_BUDGET))
+        .filter(|_| max_tokens > MIN_THINKING_BUDGET)
+        .map(|b| b.min(max_tokens - 1));
+    if let Some(budget) = budget {
+        body.insert(
+            "thinking".into(),
+            json!({"type": "enabled", "budget_tokens": budget}),
+        );
+    } else if let Some(t) = req.temperature {
         body.insert("temperature".into(), json!(t.clamp(0.0, 1.0)));
     } else if let Some(p) = req.top_p {
         body.insert("top_p".into(), json!(p));
+    }
+    if let Some(OutputFormat::JsonSchema { schema, .. }) = &req.format {
+        body.insert(
+            "output_config".into(),
+            json!({"format": {"type": "json_schema", "schema": schema}}),
+        );
     }
     if !req.stop.is_empty() {
         body.insert("stop_sequences".into(), json!(req.stop));
     }
     if !req.tools.is_empty() {
         body.insert("tools".into(), req.tools.iter().map(render_tool).collect());
-        if let Some(choice) = &req.tool_choice {
-            body.insert("tool_choice".into(), render_tool_choice(choice));
+        let no_parallel = req.parallel_tool_calls == Some(false);
+        if req.tool_choice.is_some() || no_parallel {
+            let mut choice =
+                render_tool_choice(req.tool_choice.as_ref().unwrap_or(&ToolChoice::Auto));
+            if no_parallel && choice["type"] != "none" {
+                choice["disable_parallel_tool_use"] = json!(true);
+            }
+            body.insert("tool_choice".into(), choice);
         }
     }
     if let Some(user) = &req.user {
         body.insert("metadata".into(), json!({"user_id": user}));
     }
     body.insert("stream".into(), json!(req.stream));
-    Value::Object(body)
+    Ok(Value::Object(body))
 }
 
-fn render_messages(messages: &[Message]) -> Value {
+fn render_messages(messages: &[Message]) -> Result<Value, WireError> {
     let mut merged: Vec<(&str, Vec<Value>)> = Vec::new();
-    for m in messages {
+    for (i, m) in messages.iter().enumerate() {
         let role = match m.role {
+            // Merged into `system` by the caller.
+            Role::System => continue,
             Role::Assistant => "assistant",
             Role::User | Role::Tool => "user",
         };
-        let blocks: Vec<Value> = m.content.iter().filter_map(render_part).collect();
+        let path = format!("messages[{i}].content");
+        let mut blocks = Vec::new();
+        for (j, part) in m.content.iter().enumerate() {
+            if let Some(block) = render_part(part, &index(&path, j))? {
+                blocks.push(block);
+            }
+        }
         if blocks.is_empty() {
             continue;
         }
@@ -68,7 +119,7 @@ fn render_messages(messages: &[Message]) -> Value {
             _ => merged.push((role, blocks)),
         }
     }
-    merged
+    let rendered: Vec<Value> = merged
         .into_iter()
         .map(|(role, mut blocks)| {
             if role == "user" {
@@ -77,12 +128,13 @@ fn render_messages(messages: &[Message]) -> Value {
             }
             json!({"role": role, "content": blocks})
         })
-        .collect()
+        .collect();
+    Ok(Value::Array(rendered))
 }
 
-fn render_part(part: &Part) -> Option<Value> {
-    Some(match part {
-        Part::Text(t) if t.is_empty() => return None,
+fn render_part(part: &Part, path: &str) -> Result<Option<Value>, WireError> {
+    Ok(Some(match part {
+        Part::Text(t) if t.is_empty() => return Ok(None),
         Part::Text(t) => json!({"type": "text", "text": t}),
         Part::Image(ImageSource::Base64 { media_type, data }) => json!({
             "type": "image",
@@ -116,7 +168,52 @@ fn render_part(part: &Part) -> Option<Value> {
             }
             block
         }
-    })
+        Part::File(file) => render_file(file, path)?,
+        Part::Audio { .. } => {
+            return Err(WireError::unsupported(
+                path,
+                "audio input cannot be sent to Anthropic models",
+            ))
+        }
+    }))
+}
+
+/// A file as a `document` (PDF or text) or `image` block.
+fn render_file(file: &FilePart, path: &str) -> Result<Value, WireError> {
+    let source = match &file.source {
+        FileSource::Base64 { media_type, data } if is_image(media_type) => {
+            return Ok(json!({
+                "type": "image",
+                "source": {"type": "base64", "media_type": media_type, "data": data},
+            }))
+        }
+        FileSource::Base64 { media_type, data } if media_type == "application/pdf" => {
+            json!({"type": "base64", "media_type": media_type, "data": data})
+        }
+        FileSource::Url(url) if media_type_of(url).is_none_or(|t| t == "application/pdf") => {
+            json!({"type": "url", "url": url})
+        }
+        FileSource::Text(text) => {
+            json!({"type": "text", "media_type": "text/plain", "data": text})
+        }
+        FileSource::Base64 { .. } | FileSource::Url(_) => {
+            return Err(WireError::unsupported(
+                path,
+                "Anthropic documents must be PDFs or plain text",
+            ))
+        }
+        FileSource::Id(_) => {
+            return Err(WireError::unsupported(
+                path,
+                "a provider file id cannot be sent to another provider",
+            ))
+        }
+    };
+    let mut doc = json!({"type": "document", "source": source});
+    if let Some(title) = &file.filename {
+        doc["title"] = json!(title);
+    }
+    Ok(doc)
 }
 
 /// Makes a tool id acceptable to Anthropic (`^[a-zA-Z0-9_-]+$`), deterministically.

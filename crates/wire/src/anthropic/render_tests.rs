@@ -21,13 +21,13 @@ fn max_tokens_falls_back_to_the_default() {
         model: "c".into(),
         ..ChatRequest::default()
     };
-    assert_eq!(render_request(&req, 4096)["max_tokens"], 4096);
+    assert_eq!(render_request(&req, 4096).unwrap()["max_tokens"], 4096);
     let req = ChatRequest {
         max_tokens: Some(10),
         ..req
     };
     assert_eq!(
-        render_request(&req, 4096)["max_tokens"],
+        render_request(&req, 4096).unwrap()["max_tokens"],
         10,
         "the request's own limit wins"
     );
@@ -39,7 +39,7 @@ fn consecutive_same_role_messages_are_merged() {
         messages: vec![user("a"), user("b"), Message::text(Role::Assistant, "c")],
         ..ChatRequest::default()
     };
-    let v = render_request(&req, 1);
+    let v = render_request(&req, 1).unwrap();
     assert_eq!(
         v["messages"],
         json!([
@@ -68,7 +68,7 @@ fn parallel_tool_results_merge_into_one_user_message_before_any_text() {
         ],
         ..ChatRequest::default()
     };
-    let v = render_request(&req, 1);
+    let v = render_request(&req, 1).unwrap();
     let msgs = v["messages"].as_array().unwrap();
     assert_eq!(
         msgs.len(),
@@ -102,7 +102,7 @@ fn tool_call_arguments_become_an_input_object() {
         }],
         ..ChatRequest::default()
     };
-    let block = &render_request(&req, 1)["messages"][0]["content"][0];
+    let block = &render_request(&req, 1).unwrap()["messages"][0]["content"][0];
     assert_eq!(
         block,
         &json!({"type": "tool_use", "id": "call_1", "name": "f", "input": {"x": [1, 2]}})
@@ -125,7 +125,7 @@ fn tool_ids_are_sanitized_identically_on_call_and_result() {
         ],
         ..ChatRequest::default()
     };
-    let v = render_request(&req, 1);
+    let v = render_request(&req, 1).unwrap();
     assert_eq!(v["messages"][0]["content"][0]["id"], "call_1_a");
     assert_eq!(v["messages"][1]["content"][0]["tool_use_id"], "call_1_a");
 }
@@ -140,7 +140,7 @@ fn empty_text_and_empty_messages_are_dropped() {
         ],
         ..ChatRequest::default()
     };
-    let v = render_request(&req, 1);
+    let v = render_request(&req, 1).unwrap();
     assert_eq!(
         v["messages"].as_array().unwrap().len(),
         1,
@@ -155,7 +155,7 @@ fn temperature_is_clamped_and_top_p_dropped_when_both_are_set() {
         top_p: Some(0.9),
         ..ChatRequest::default()
     };
-    let v = render_request(&req, 1);
+    let v = render_request(&req, 1).unwrap();
     assert_eq!(v["temperature"], 1.0);
     assert!(
         v.get("top_p").is_none(),
@@ -165,7 +165,7 @@ fn temperature_is_clamped_and_top_p_dropped_when_both_are_set() {
         top_p: Some(0.9),
         ..ChatRequest::default()
     };
-    assert_eq!(render_request(&only_p, 1)["top_p"], 0.9);
+    assert_eq!(render_request(&only_p, 1).unwrap()["top_p"], 0.9);
 }
 
 #[test]
@@ -178,13 +178,14 @@ fn tools_choice_stop_user_and_system_render_in_anthropic_shape() {
             name: "f".into(),
             description: Some("d".into()),
             parameters: json!({"type": "object"}),
+            custom: false,
         }],
         tool_choice: Some(ToolChoice::Named("f".into())),
         user: Some("u-1".into()),
         stream: true,
         ..ChatRequest::default()
     };
-    let v = render_request(&req, 1);
+    let v = render_request(&req, 1).unwrap();
     assert_eq!(v["system"], "Be brief.");
     assert_eq!(v["stop_sequences"], json!(["END"]));
     assert_eq!(
@@ -202,5 +203,90 @@ fn tool_choice_without_tools_is_omitted() {
         tool_choice: Some(ToolChoice::Auto),
         ..ChatRequest::default()
     };
-    assert!(render_request(&req, 1).get("tool_choice").is_none());
+    assert!(render_request(&req, 1)
+        .unwrap()
+        .get("tool_choice")
+        .is_none());
+}
+
+#[test]
+fn later_system_messages_merge_into_the_system_prompt() {
+    let req = ChatRequest {
+        system: Some("A".into()),
+        messages: vec![user("hi"), Message::text(Role::System, "B"), user("again")],
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 100).unwrap();
+    assert_eq!(v["system"], "A\n\nB");
+    assert_eq!(
+        v["messages"].as_array().unwrap().len(),
+        1,
+        "the two user turns merge around it"
+    );
+}
+
+#[test]
+fn reasoning_becomes_a_thinking_budget_below_max_tokens_without_temperature() {
+    let mut req = ChatRequest {
+        messages: vec![user("hi")],
+        max_tokens: Some(4000),
+        temperature: Some(0.5),
+        reasoning: Some(crate::canonical::Reasoning::effort(
+            crate::canonical::Effort::High,
+        )),
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, 100).unwrap();
+    assert_eq!(
+        v["thinking"],
+        json!({"type": "enabled", "budget_tokens": 3999})
+    );
+    assert!(
+        v.get("temperature").is_none(),
+        "thinking forbids temperature"
+    );
+    req.max_tokens = Some(512);
+    let v = render_request(&req, 100).unwrap();
+    assert!(
+        v.get("thinking").is_none(),
+        "no room for the 1024-token minimum"
+    );
+    assert_eq!(v["temperature"], 0.5);
+}
+
+#[test]
+fn pdfs_become_documents_and_audio_is_refused_with_its_path() {
+    use crate::canonical::{FilePart, FileSource};
+    let pdf = Part::File(FilePart {
+        source: FileSource::Base64 {
+            media_type: "application/pdf".into(),
+            data: "JVBE".into(),
+        },
+        filename: Some("a.pdf".into()),
+    });
+    let req = ChatRequest {
+        messages: vec![Message {
+            role: Role::User,
+            content: vec![pdf],
+        }],
+        ..ChatRequest::default()
+    };
+    let block = &render_request(&req, 10).unwrap()["messages"][0]["content"][0];
+    assert_eq!(block["type"], "document");
+    assert_eq!(block["title"], "a.pdf");
+    let audio = ChatRequest {
+        messages: vec![Message {
+            role: Role::User,
+            content: vec![
+                Part::Text("x".into()),
+                Part::Audio {
+                    format: "wav".into(),
+                    data: "U".into(),
+                },
+            ],
+        }],
+        ..ChatRequest::default()
+    };
+    let err = render_request(&audio, 10).unwrap_err();
+    assert!(err.to_string().contains("messages[0].content[1]"), "{err}");
 }

@@ -1,26 +1,54 @@
 //! Anthropic request body → [`ChatRequest`] (rendering lives in `render`).
 //!
-//! `max_tokens` is required, as the API requires it. `system` may be a string or text blocks
-//! (joined with a blank line). A user message's `tool_result` blocks become `Role::Tool`
-//! messages and its other blocks `Role::User` messages, in order, so the canonical conversation
-//! never mixes the two. `thinking` / `redacted_thinking` blocks are dropped (no other format can
-//! replay them); documents, server tools and other block types are unsupported.
-//! `metadata.user_id` becomes `user`; `top_k` and other extras are dropped.
+//! Accepts everything the current Messages API accepts, and maps what other formats can carry:
+//! - `max_tokens` is required, as the API requires it. `system` may be a string or text blocks
+//!   (joined with a blank line); `system`-role messages inside `messages` (Claude Code sends
+//!   them) become [`Role::System`] messages, or the system prompt when they lead.
+//! - A user message's `tool_result` blocks become `Role::Tool` messages and its other blocks
+//!   `Role::User` messages, in order. A tool result's text is kept; images or documents inside it
+//!   follow as a user message (no other format takes them inside a tool result).
+//! - Blocks: `text`, `image`, `document` (base64, text, URL, content blocks, file id),
+//!   `search_result` (as text), `tool_use`, `tool_result`. `thinking`, `redacted_thinking` and
+//!   server-tool blocks in the history (`server_tool_use`, `*_tool_result`, `mcp_*`,
+//!   `container_upload`) are dropped: they are the provider's own records, which no other
+//!   backend can replay. `cache_control` and `citations` are ignored.
+//! - `thinking` (`enabled` with `budget_tokens`, `adaptive`, `disabled`) and
+//!   `output_config.effort` become [`Reasoning`]; `output_config.format` (and the older
+//!   `output_format`) a JSON-schema [`OutputFormat`]; `tool_choice.disable_parallel_tool_use`
+//!   `parallel_tool_calls: false`; `metadata.user_id` `user`.
+//! - Custom tools (no `type`, or `custom`) become function tools; server tools
+//!   (`web_search_…`, `bash_…`, `code_execution_…`, …) are unsupported outside Anthropic.
+//! - `top_k`, `context_management`, `container`, `mcp_servers`, `service_tier` are dropped.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::canonical::{ChatRequest, ImageSource, Message, Part, Role, Tool, ToolChoice};
+use crate::canonical::{
+    ChatRequest, FilePart, FileSource, ImageSource, Message, Part, Role, Tool, ToolChoice,
+};
 use crate::error::WireError;
 use crate::json::{index, parse_body, string_or_list, Obj};
 
+use super::options::{parse_format, parse_reasoning};
+
 /// Parses an Anthropic Messages request body.
 pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
-    let value = parse_body(body)?;
-    let root = Obj::new(&value, "")?;
+    parse_request_value(&parse_body(body)?)
+}
+
+/// Parses an Anthropic Messages request already read as JSON.
+pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
+    let root = Obj::new(value, "")?;
     let model = root.req_str("model")?.to_owned();
     let max_tokens = root
         .u32("max_tokens")?
         .ok_or_else(|| WireError::missing("max_tokens"))?;
+    let mut req = parse_conversation(&root, model)?;
+    req.max_tokens = Some(max_tokens);
+    Ok(req)
+}
+
+/// Everything but `max_tokens` (which `count_tokens` bodies do not have).
+pub(crate) fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRequest, WireError> {
     let list = root
         .arr("messages")?
         .ok_or_else(|| WireError::missing("messages"))?;
@@ -28,81 +56,92 @@ pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
     for (i, m) in list.iter().enumerate() {
         parse_message(&Obj::new(m, index("messages", i))?, &mut messages)?;
     }
-    let tools = match root.arr("tools")? {
-        None => Vec::new(),
-        Some(list) => list
-            .iter()
-            .enumerate()
-            .map(|(i, t)| parse_tool(&Obj::new(t, index("tools", i))?))
-            .collect::<Result<_, _>>()?,
-    };
+    let tools = parse_tools(root)?;
     let user = match root.obj("metadata")? {
         Some(meta) => meta.str("user_id")?.map(str::to_owned),
         None => None,
     };
-    Ok(ChatRequest {
+    let (tool_choice, parallel_tool_calls) = parse_tool_choice(root)?;
+    let output_config = root.obj("output_config")?;
+    let mut req = ChatRequest {
         model,
-        system: parse_system(&root)?,
+        system: parse_system(root)?,
         messages,
-        max_tokens: Some(max_tokens),
+        max_tokens: None,
         temperature: root.f64("temperature")?,
         top_p: root.f64("top_p")?,
         stop: string_or_list(root.get("stop_sequences"), "stop_sequences")?,
         tools,
-        tool_choice: parse_tool_choice(&root)?,
+        tool_choice,
         stream: root.bool("stream")?.unwrap_or(false),
         user,
-    })
+        parallel_tool_calls,
+        reasoning: parse_reasoning(root, output_config.as_ref())?,
+        format: parse_format(root, output_config.as_ref())?,
+    };
+    req.hoist_leading_system();
+    Ok(req)
 }
 
 fn parse_system(root: &Obj<'_>) -> Result<Option<String>, WireError> {
     let text = match root.get("system") {
         None => return Ok(None),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(blocks)) => {
-            let mut texts = Vec::new();
-            for (i, b) in blocks.iter().enumerate() {
-                let b = Obj::new(b, index("system", i))?;
-                if b.req_str("type")? != "text" {
-                    return Err(WireError::unsupported(
-                        b.path("type"),
-                        "system blocks must be text",
-                    ));
-                }
-                texts.push(b.req_str("text")?);
-            }
-            texts.join("\n\n")
-        }
+        Some(Value::Array(blocks)) => text_blocks(blocks, "system")?,
         Some(other) => return Err(WireError::wrong_type("system", "string or array", other)),
     };
     Ok((!text.is_empty()).then_some(text))
 }
 
+/// Text blocks (system prompts, system messages), joined with a blank line.
+fn text_blocks(blocks: &[Value], path: &str) -> Result<String, WireError> {
+    let mut texts = Vec::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let b = Obj::new(b, index(path, i))?;
+        if b.req_str("type")? != "text" {
+            return Err(WireError::unsupported(
+                b.path("type"),
+                "system blocks must be text",
+            ));
+        }
+        texts.push(b.req_str("text")?);
+    }
+    Ok(texts.join("\n\n"))
+}
+
 fn parse_message(m: &Obj<'_>, out: &mut Vec<Message>) -> Result<(), WireError> {
+    let path = m.path("content");
     let role = match m.req_str("role")? {
         "user" => Role::User,
         "assistant" => Role::Assistant,
+        "system" => {
+            let text = match m.req("content")? {
+                Value::String(s) => s.clone(),
+                Value::Array(blocks) => text_blocks(blocks, &path)?,
+                other => return Err(WireError::wrong_type(path, "string or array", other)),
+            };
+            if !text.is_empty() {
+                out.push(Message::text(Role::System, text));
+            }
+            return Ok(());
+        }
         _ => {
             return Err(WireError::invalid(
                 m.path("role"),
-                "expected user or assistant",
+                "expected user, assistant or system",
             ))
         }
     };
-    let path = m.path("content");
-    let parts = match m.req("content")? {
-        Value::String(s) => vec![Part::Text(s.clone())],
+    let mut parts = Vec::new();
+    match m.req("content")? {
+        Value::String(s) => parts.push(Part::Text(s.clone())),
         Value::Array(blocks) => {
-            let mut parts = Vec::new();
             for (i, b) in blocks.iter().enumerate() {
-                if let Some(part) = parse_block(&Obj::new(b, index(&path, i))?, role)? {
-                    parts.push(part);
-                }
+                parse_block(&Obj::new(b, index(&path, i))?, role, &mut parts)?;
             }
-            parts
         }
         other => return Err(WireError::wrong_type(path, "string or array", other)),
-    };
+    }
     // Split into runs: tool results form Role::Tool messages, everything else keeps `role`.
     let mut runs: Vec<Message> = Vec::new();
     for part in parts {
@@ -128,27 +167,14 @@ fn parse_message(m: &Obj<'_>, out: &mut Vec<Message>) -> Result<(), WireError> {
     Ok(())
 }
 
-fn parse_block(b: &Obj<'_>, role: Role) -> Result<Option<Part>, WireError> {
+/// One content block into `out` (none for dropped blocks; a tool result with media adds them
+/// after it).
+fn parse_block(b: &Obj<'_>, role: Role, out: &mut Vec<Part>) -> Result<(), WireError> {
     let part = match b.req_str("type")? {
         "text" => Part::Text(b.req_str("text")?.to_owned()),
-        "image" => {
-            let source = b
-                .obj("source")?
-                .ok_or_else(|| WireError::missing(b.path("source")))?;
-            Part::Image(match source.req_str("type")? {
-                "base64" => ImageSource::Base64 {
-                    media_type: source.req_str("media_type")?.to_owned(),
-                    data: source.req_str("data")?.to_owned(),
-                },
-                "url" => ImageSource::Url(source.req_str("url")?.to_owned()),
-                _ => {
-                    return Err(WireError::unsupported(
-                        source.path("type"),
-                        "image source must be base64 or url",
-                    ))
-                }
-            })
-        }
+        "image" => Part::Image(parse_image(b)?),
+        "document" => parse_document(b)?,
+        "search_result" => Part::Text(search_result_text(b)?),
         "tool_use" => Part::ToolCall {
             id: b.req_str("id")?.to_owned(),
             name: b.req_str("name")?.to_owned(),
@@ -156,69 +182,214 @@ fn parse_block(b: &Obj<'_>, role: Role) -> Result<Option<Part>, WireError> {
                 .get("input")
                 .map_or_else(|| "{}".to_owned(), Value::to_string),
         },
-        "tool_result" if role == Role::User => Part::ToolResult {
-            call_id: b.req_str("tool_use_id")?.to_owned(),
-            content: tool_result_text(b)?,
-            is_error: b.bool("is_error")?.unwrap_or(false),
-        },
+        "tool_result" if role == Role::User => {
+            let (content, media) = tool_result_content(b)?;
+            out.push(Part::ToolResult {
+                call_id: b.req_str("tool_use_id")?.to_owned(),
+                content,
+                is_error: b.bool("is_error")?.unwrap_or(false),
+            });
+            out.extend(media);
+            return Ok(());
+        }
         "tool_result" => {
             return Err(WireError::invalid(
                 b.path("type"),
                 "tool_result blocks belong in user messages",
             ))
         }
-        "thinking" | "redacted_thinking" => return Ok(None),
+        "thinking"
+        | "redacted_thinking"
+        | "server_tool_use"
+        | "web_search_tool_result"
+        | "web_fetch_tool_result"
+        | "code_execution_tool_result"
+        | "bash_code_execution_tool_result"
+        | "text_editor_code_execution_tool_result"
+        | "tool_search_tool_result"
+        | "mcp_tool_use"
+        | "mcp_tool_result"
+        | "container_upload" => return Ok(()),
         _ => {
             return Err(WireError::unsupported(
                 b.path("type"),
-                "content block type is not supported (only text, image, tool_use, tool_result)",
+                "content block type is not supported",
             ))
         }
     };
-    Ok(Some(part))
+    out.push(part);
+    Ok(())
 }
 
-/// A tool result's content: a string, or text blocks joined with a newline.
-fn tool_result_text(b: &Obj<'_>) -> Result<String, WireError> {
+fn parse_image(b: &Obj<'_>) -> Result<ImageSource, WireError> {
+    let source = b
+        .obj("source")?
+        .ok_or_else(|| WireError::missing(b.path("source")))?;
+    Ok(match source.req_str("type")? {
+        "base64" => ImageSource::Base64 {
+            media_type: source.req_str("media_type")?.to_owned(),
+            data: source.req_str("data")?.to_owned(),
+        },
+        "url" => ImageSource::Url(source.req_str("url")?.to_owned()),
+        _ => {
+            return Err(WireError::unsupported(
+                source.path("type"),
+                "an image from the Files API can only be sent to Anthropic",
+            ))
+        }
+    })
+}
+
+fn parse_document(b: &Obj<'_>) -> Result<Part, WireError> {
+    let source = b
+        .obj("source")?
+        .ok_or_else(|| WireError::missing(b.path("source")))?;
+    let file = match source.req_str("type")? {
+        "base64" => FileSource::Base64 {
+            media_type: source.req_str("media_type")?.to_owned(),
+            data: source.req_str("data")?.to_owned(),
+        },
+        "text" => FileSource::Text(source.req_str("data")?.to_owned()),
+        "url" => FileSource::Url(source.req_str("url")?.to_owned()),
+        "file" => FileSource::Id(source.req_str("file_id")?.to_owned()),
+        "content" => {
+            let text = match source.req("content")? {
+                Value::String(s) => s.clone(),
+                Value::Array(blocks) => text_blocks(blocks, &source.path("content"))?,
+                other => {
+                    return Err(WireError::wrong_type(
+                        source.path("content"),
+                        "string or array",
+                        other,
+                    ))
+                }
+            };
+            FileSource::Text(text)
+        }
+        _ => {
+            return Err(WireError::invalid(
+                source.path("type"),
+                "expected base64, text, url, content or file",
+            ))
+        }
+    };
+    Ok(Part::File(FilePart {
+        source: file,
+        filename: b.str("title")?.map(str::to_owned),
+    }))
+}
+
+/// A search result as text: its title and source, then its text blocks.
+fn search_result_text(b: &Obj<'_>) -> Result<String, WireError> {
+    let body = match b.get("content") {
+        Some(Value::Array(blocks)) => text_blocks(blocks, &b.path("content"))?,
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let title = b.str("title")?.unwrap_or_default();
+    let source = b.str("source")?.unwrap_or_default();
+    Ok(format!("{title} ({source})\n{body}").trim().to_owned())
+}
+
+/// A tool result's text (a string, or text blocks joined with a newline), and any images or
+/// documents in it as separate parts.
+fn tool_result_content(b: &Obj<'_>) -> Result<(String, Vec<Part>), WireError> {
     let path = b.path("content");
     match b.get("content") {
-        None => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
+        None => Ok((String::new(), Vec::new())),
+        Some(Value::String(s)) => Ok((s.clone(), Vec::new())),
         Some(Value::Array(blocks)) => {
             let mut texts = Vec::new();
+            let mut media = Vec::new();
             for (i, block) in blocks.iter().enumerate() {
                 let block = Obj::new(block, index(&path, i))?;
-                if block.req_str("type")? != "text" {
-                    return Err(WireError::unsupported(
-                        block.path("type"),
-                        "tool results can only carry text across formats",
-                    ));
+                match block.req_str("type")? {
+                    "text" => texts.push(block.req_str("text")?.to_owned()),
+                    "image" => media.push(Part::Image(parse_image(&block)?)),
+                    "document" => media.push(parse_document(&block)?),
+                    "search_result" => texts.push(search_result_text(&block)?),
+                    _ => {
+                        return Err(WireError::unsupported(
+                            block.path("type"),
+                            "tool results carry text, images, documents and search results",
+                        ))
+                    }
                 }
-                texts.push(block.req_str("text")?);
             }
-            Ok(texts.join("\n"))
+            Ok((texts.join("\n"), media))
         }
         Some(other) => Err(WireError::wrong_type(path, "string or array", other)),
     }
 }
 
-fn parse_tool(t: &Obj<'_>) -> Result<Tool, WireError> {
-    if t.str("type")?.is_some_and(|kind| kind != "custom") {
-        return Err(WireError::unsupported(
-            t.path("type"),
-            "server tools cannot be translated; only custom tools with input_schema",
+/// Custom tools. Server tools offered next to them are left out (the model cannot use them
+/// on another provider); a request offering only server tools wants one, which only Anthropic
+/// runs.
+fn parse_tools(root: &Obj<'_>) -> Result<Vec<Tool>, WireError> {
+    let mut tools = Vec::new();
+    let mut server = None;
+    for (i, t) in root.arr("tools")?.into_iter().flatten().enumerate() {
+        let t = Obj::new(t, index("tools", i))?;
+        if t.str("type")?.is_some_and(|kind| kind != "custom") {
+            server = server.or(Some(i));
+            continue;
+        }
+        tools.push(Tool::function(
+            t.req_str("name")?,
+            t.str("description")?.map(str::to_owned),
+            t.get("input_schema")
+                .cloned()
+                .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
         ));
     }
-    Ok(Tool {
-        name: t.req_str("name")?.to_owned(),
-        description: t.str("description")?.map(str::to_owned),
-        parameters: t.req("input_schema")?.clone(),
-    })
+    match server {
+        Some(i) if tools.is_empty() => Err(WireError::unsupported(
+            format!("tools[{i}].type"),
+            "Anthropic server tools run only on Anthropic backends",
+        )),
+        _ => Ok(tools),
+    }
 }
 
-fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {
+/// What translation leaves out of a Messages body: fields it does not read, server tools,
+/// thinking and server-tool blocks (listed at debug level by the gateway).
+pub fn dropped_fields(value: &Value) -> Vec<String> {
+    let mut out = crate::json::unknown_keys(value, READ);
+    if let Some(Value::Array(tools)) = value.get("tools") {
+        for (i, t) in tools.iter().enumerate() {
+            if let Some(kind) = t
+                .get("type")
+                .and_then(Value::as_str)
+                .filter(|k| *k != "custom")
+            {
+                out.push(format!("tools[{i}] ({kind})"));
+            }
+        }
+    }
+    out
+}
+
+/// Top-level fields translation reads.
+const READ: &[&str] = &[
+    "model",
+    "max_tokens",
+    "messages",
+    "system",
+    "tools",
+    "tool_choice",
+    "metadata",
+    "temperature",
+    "top_p",
+    "stop_sequences",
+    "stream",
+    "thinking",
+    "output_config",
+    "output_format",
+];
+
+fn parse_tool_choice(root: &Obj<'_>) -> Result<(Option<ToolChoice>, Option<bool>), WireError> {
     let Some(choice) = root.obj("tool_choice")? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let parsed = match choice.req_str("type")? {
         "auto" => ToolChoice::Auto,
@@ -232,7 +403,10 @@ fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {
             ))
         }
     };
-    Ok(Some(parsed))
+    let parallel = choice
+        .bool("disable_parallel_tool_use")?
+        .map(|disabled| !disabled);
+    Ok((Some(parsed), parallel))
 }
 
 #[cfg(test)]

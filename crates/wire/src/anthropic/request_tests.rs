@@ -1,4 +1,5 @@
 use super::*;
+use crate::canonical::{Effort, OutputFormat, Reasoning};
 use serde_json::json;
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {
@@ -134,11 +135,26 @@ fn thinking_blocks_in_history_are_dropped() {
 }
 
 #[test]
-fn server_tools_are_unsupported() {
+fn server_tools_alone_are_unsupported_and_beside_custom_tools_left_out() {
     let err = parse(json!({"model": "c", "max_tokens": 5, "messages": [],
         "tools": [{"type": "web_search_20250305", "name": "web_search"}]}))
     .unwrap_err();
-    assert!(matches!(err, WireError::Unsupported { .. }), "got {err:?}");
+    assert!(
+        matches!(err, WireError::Unsupported { ref field, .. } if field == "tools[0].type"),
+        "got {err:?}"
+    );
+    let body = json!({"model": "c", "max_tokens": 5, "messages": [], "top_k": 3,
+        "tools": [{"type": "web_search_20250305", "name": "web_search"},
+                  {"name": "Bash", "input_schema": {"type": "object"}}]});
+    let req = parse(body.clone()).unwrap();
+    assert_eq!(req.tools.len(), 1, "the custom tool stays");
+    assert_eq!(
+        dropped_fields(&body),
+        vec![
+            "top_k".to_owned(),
+            "tools[0] (web_search_20250305)".to_owned()
+        ]
+    );
 }
 
 #[test]
@@ -159,4 +175,119 @@ fn string_max_tokens_is_rejected() {
         matches!(&err, WireError::InvalidField { field, .. } if field == "max_tokens"),
         "got {err:?}"
     );
+}
+
+/// What Claude Code 2.1 sends: system-role messages inside `messages`, adaptive thinking with an
+/// effort, context management, cache markers, and a beta-only field or two.
+#[test]
+fn a_claude_code_turn_with_system_messages_and_adaptive_thinking_parses() {
+    let req = parse(json!({
+        "model": "claude-sonnet-4-5", "max_tokens": 32000, "stream": true,
+        "system": [{"type": "text", "text": "You are Claude Code.", "cache_control": {"type": "ephemeral"}}],
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral", "ttl": "1h"}}]},
+            {"role": "system", "content": "<system-reminder>todo list is empty</system-reminder>"},
+            {"role": "assistant", "content": [
+                {"type": "thinking", "thinking": "…", "signature": "sig"},
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "x"}},
+                {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
+                {"type": "text", "text": "Hello!"}]},
+        ],
+        "thinking": {"type": "adaptive"},
+        "output_config": {"effort": "medium"},
+        "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]},
+        "metadata": {"user_id": "user_abc"},
+        "tools": [{"name": "Bash", "description": "Run", "input_schema": {"type": "object"}, "cache_control": {"type": "ephemeral"}}],
+    }))
+    .unwrap();
+    assert_eq!(req.system.as_deref(), Some("You are Claude Code."));
+    assert_eq!(
+        req.messages[1],
+        Message::text(
+            Role::System,
+            "<system-reminder>todo list is empty</system-reminder>"
+        )
+    );
+    assert_eq!(
+        req.messages[2],
+        Message::text(Role::Assistant, "Hello!"),
+        "thinking and server-tool records are the provider's own and are dropped"
+    );
+    assert_eq!(req.reasoning, Some(Reasoning::effort(Effort::Medium)));
+    assert_eq!(req.user.as_deref(), Some("user_abc"));
+}
+
+#[test]
+fn thinking_budgets_and_disabling_map_onto_reasoning() {
+    let base = |thinking: Value| {
+        parse(json!({"model": "c", "max_tokens": 9000, "messages": [], "thinking": thinking}))
+            .unwrap()
+            .reasoning
+    };
+    assert_eq!(
+        base(json!({"type": "enabled", "budget_tokens": 8000})),
+        Some(Reasoning::budget(8000))
+    );
+    assert_eq!(
+        base(json!({"type": "disabled"})),
+        Some(Reasoning::effort(Effort::None))
+    );
+    assert_eq!(
+        base(json!({"type": "adaptive"})),
+        Some(Reasoning::effort(Effort::High)),
+        "Anthropic's default effort"
+    );
+    let err = parse(
+        json!({"model": "c", "max_tokens": 1, "messages": [], "thinking": {"type": "enabled"}}),
+    )
+    .unwrap_err();
+    assert_eq!(err, WireError::missing("thinking.budget_tokens"));
+}
+
+#[test]
+fn documents_search_results_and_tool_result_images_are_carried() {
+    let req = parse(json!({"model": "c", "max_tokens": 5, "messages": [
+        {"role": "user", "content": [
+            {"type": "document", "title": "spec.pdf", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBE"}},
+            {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "notes"}},
+            {"type": "search_result", "source": "https://x", "title": "X", "content": [{"type": "text", "text": "body"}]},
+        ]},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Read", "input": {"p": "a.png"}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": [
+            {"type": "text", "text": "an image"},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBO"}}]}]},
+    ]}))
+    .unwrap();
+    let first = &req.messages[0].content;
+    assert!(matches!(&first[0], Part::File(FilePart { filename: Some(t), .. }) if t == "spec.pdf"));
+    assert_eq!(
+        first[1],
+        Part::File(FilePart {
+            source: FileSource::Text("notes".into()),
+            filename: None
+        })
+    );
+    assert_eq!(first[2], Part::Text("X (https://x)\nbody".into()));
+    assert_eq!(req.messages[2].role, Role::Tool);
+    assert_eq!(
+        req.messages[3],
+        Message {
+            role: Role::User,
+            content: vec![Part::Image(ImageSource::Base64 {
+                media_type: "image/png".into(),
+                data: "iVBO".into()
+            })]
+        },
+        "an image inside a tool result follows it as user content"
+    );
+}
+
+#[test]
+fn structured_output_and_no_parallel_tools_are_read() {
+    let req = parse(json!({"model": "c", "max_tokens": 5, "messages": [],
+        "output_config": {"format": {"type": "json_schema", "schema": {"type": "object"}}},
+        "tool_choice": {"type": "auto", "disable_parallel_tool_use": true}}))
+    .unwrap();
+    assert_eq!(req.parallel_tool_calls, Some(false));
+    assert!(matches!(req.format, Some(OutputFormat::JsonSchema { .. })));
 }

@@ -69,7 +69,7 @@ pub fn render_response(resp: &ChatResponse) -> Value {
                 "name": name,
                 "input": arguments_object(arguments_json),
             })),
-            Part::Image(_) | Part::ToolResult { .. } => None,
+            Part::Image(_) | Part::File(_) | Part::Audio { .. } | Part::ToolResult { .. } => None,
         })
         .collect();
     json!({

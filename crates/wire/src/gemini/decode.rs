@@ -124,7 +124,7 @@ impl StreamDecoder {
                     arguments_json_fragment: arguments_json,
                 });
             }
-            Part::Image(_) | Part::ToolResult { .. } => {}
+            Part::Image(_) | Part::File(_) | Part::Audio { .. } | Part::ToolResult { .. } => {}
         }
     }
 

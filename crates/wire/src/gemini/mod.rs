@@ -1,33 +1,49 @@
 //! Google Gemini's native API (`POST /v1beta/models/{model}:generateContent`, and
-//! `:streamGenerateContent?alt=sse` with the same body), outbound side only: the gateway renders
-//! canonical requests to Gemini and reads Gemini's answers back. Gemini is never an inbound
-//! format, so there is no `parse_request`, `render_response` or stream encoder here.
+//! `:streamGenerateContent?alt=sse` with the same body), in both directions. Outbound, the
+//! gateway renders canonical requests to Gemini and reads Gemini's answers and streams back.
+//! Inbound, Gemini clients (Gemini CLI, the `@google/genai` SDK) call the gateway: their requests
+//! (and `:countTokens` bodies) are parsed into the canonical model, and canonical replies and
+//! streams rendered as Gemini answers; `GET /v1beta/models` is answered with [`model_object`]s.
 //!
-//! Owns: request rendering (with the JSON-schema clean-up Gemini's function declarations need),
-//! response parsing, the `alt=sse` stream decoder, the error body in both directions and the URL
-//! path (the model is in the URL, never in the body). Shared here: `finishReason` and
-//! `usageMetadata` mapping, and reading a candidate's parts, so that responses and streams agree.
+//! Owns: request rendering (with the JSON-schema clean-up Gemini's function declarations need)
+//! and parsing (camelCase or snake_case fields), response parsing and rendering, the `alt=sse`
+//! stream decoder and encoder, the count and model bodies, the error body in both directions and
+//! the URL path (the model is in the URL, never in the body). Shared here: `finishReason` and
+//! `usageMetadata` mapping, both ways, and reading a candidate's parts, so that responses and
+//! streams agree.
 //!
 //! # Usage
 //! Gemini's `promptTokenCount` *includes* `cachedContentTokenCount` (like OpenAI's
 //! `prompt_tokens`), so `input = promptTokenCount + toolUsePromptTokenCount − cached` and
 //! `cache_read = cached`. Its `candidatesTokenCount` *excludes* `thoughtsTokenCount`, so
 //! `output = candidates + thoughts` and `reasoning = thoughts` (reasoning stays a part of output,
-//! as the canonical model documents). Gemini has no cache-write counter.
+//! as the canonical model documents). Gemini has no cache-write counter. Rendering inverts this:
+//! `promptTokenCount = input + cache_read + cache_write`, `candidatesTokenCount = output −
+//! reasoning`, `thoughtsTokenCount = reasoning` and `cachedContentTokenCount = cache_read` (both
+//! only when non-zero), `totalTokenCount` their sum.
 //!
 //! # Tool-call ids
-//! Gemini gives function calls no ids: they are synthesised as `call_0`, `call_1`, … in order of
-//! appearance within one reply, identically in responses and streams. Ids therefore repeat across
-//! turns; [`render_request`] pairs a tool result with the most recent earlier call of that id.
+//! Gemini's replies usually give function calls no ids: they are synthesised as `call_0`,
+//! `call_1`, … in order of appearance within one reply, identically in responses and streams.
+//! Ids therefore repeat across turns; [`render_request`] pairs a tool result with the most recent
+//! earlier call of that id. Inbound, [`parse_request`] makes every call id unique within the
+//! request and pairs each `functionResponse` by id, else by name (see `contents`); replies sent
+//! to Gemini clients carry the canonical call ids in `functionCall.id`.
 
+mod contents;
 mod decode;
+mod encode;
+mod fields;
 mod render;
+mod request;
 mod response;
 mod schema;
 
 pub use decode::StreamDecoder;
+pub use encode::StreamEncoder;
 pub use render::render_request;
-pub use response::parse_response;
+pub use request::{count_request_value, parse_request, parse_request_value};
+pub use response::{parse_response, render_response};
 
 use serde_json::{json, Value};
 
@@ -77,6 +93,32 @@ pub fn error_body(status: u16, message: &str) -> Value {
     json!({"error": {"code": status, "message": message, "status": kind}})
 }
 
+/// A `countTokens` response body: `totalTokens`, and the same count as text in
+/// `promptTokensDetails` (the gateway counts text only).
+pub fn render_count(total: u64) -> Value {
+    json!({
+        "totalTokens": total,
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}],
+    })
+}
+
+/// A `Model` resource as `GET /v1beta/models` lists it and `GET /v1beta/models/{id}` returns it:
+/// `name` is `models/{id}` (a leading `models/` in `id` is not doubled), and the supported
+/// methods are the three the gateway serves.
+pub fn model_object(id: &str, display: &str, input_limit: u64, output_limit: u64) -> Value {
+    let id = id.strip_prefix("models/").unwrap_or(id);
+    json!({
+        "name": format!("models/{id}"),
+        "baseModelId": id,
+        "version": "001",
+        "displayName": display,
+        "description": format!("{display}, served by Switchyard"),
+        "inputTokenLimit": input_limit,
+        "outputTokenLimit": output_limit,
+        "supportedGenerationMethods": ["generateContent", "countTokens", "streamGenerateContent"],
+    })
+}
+
 /// The provider's message from a Gemini error body (`{"error":{"message":…}}`, or the same
 /// object as the first element of an array, as non-SSE streaming calls answer). `None` when the
 /// body is not a Gemini error. The message is the provider's own text, to relay to the client.
@@ -111,6 +153,64 @@ pub(crate) fn stop_from_finish(reason: &str, called_tool: bool) -> StopReason {
         | "IMAGE_RECITATION" => StopReason::ContentFilter,
         other => StopReason::Other(other.to_owned()),
     }
+}
+
+/// Every `finishReason` Gemini defines.
+const FINISH_REASONS: [&str; 19] = [
+    "STOP",
+    "MAX_TOKENS",
+    "SAFETY",
+    "RECITATION",
+    "LANGUAGE",
+    "OTHER",
+    "BLOCKLIST",
+    "PROHIBITED_CONTENT",
+    "SPII",
+    "MALFORMED_FUNCTION_CALL",
+    "IMAGE_SAFETY",
+    "UNEXPECTED_TOOL_CALL",
+    "TOO_MANY_TOOL_CALLS",
+    "IMAGE_PROHIBITED_CONTENT",
+    "NO_IMAGE",
+    "IMAGE_RECITATION",
+    "IMAGE_OTHER",
+    "CONTINUATION",
+    "FINISH_REASON_UNSPECIFIED",
+];
+
+/// The `finishReason` for a stop: Gemini says `STOP` for a natural end, a stop sequence and
+/// function calls alike; an [`StopReason::Other`] passes through when it is a Gemini reason
+/// (a Gemini source's `OTHER`, `MALFORMED_FUNCTION_CALL`, …) and is `STOP` otherwise.
+pub(crate) fn finish_from_stop(stop: &StopReason) -> &'static str {
+    match stop {
+        StopReason::EndTurn | StopReason::ToolUse | StopReason::StopSequence => "STOP",
+        StopReason::MaxTokens => "MAX_TOKENS",
+        StopReason::ContentFilter => "SAFETY",
+        StopReason::Other(reason) => FINISH_REASONS
+            .iter()
+            .copied()
+            .find(|r| r == reason)
+            .unwrap_or("STOP"),
+    }
+}
+
+/// Writes a `usageMetadata` object (see the module docs for the arithmetic).
+pub(crate) fn usage_to(usage: &Usage) -> Value {
+    let prompt = usage.prompt_total();
+    let thoughts = usage.reasoning_tokens;
+    let candidates = usage.output_tokens.saturating_sub(thoughts);
+    let mut out = json!({
+        "promptTokenCount": prompt,
+        "candidatesTokenCount": candidates,
+        "totalTokenCount": prompt.saturating_add(candidates).saturating_add(thoughts),
+    });
+    if usage.cache_read_tokens > 0 {
+        out["cachedContentTokenCount"] = json!(usage.cache_read_tokens);
+    }
+    if thoughts > 0 {
+        out["thoughtsTokenCount"] = json!(thoughts);
+    }
+    out
 }
 
 /// Reads a `usageMetadata` object (see the module docs for the arithmetic).

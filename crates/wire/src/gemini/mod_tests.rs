@@ -150,3 +150,42 @@ fn a_call_without_a_name_is_reported_by_path() {
         WireError::missing("candidates[0].content.parts[1].functionCall.name")
     );
 }
+
+#[test]
+fn a_count_reports_the_total_as_text_tokens() {
+    assert_eq!(
+        render_count(42),
+        json!({"totalTokens": 42, "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 42}]})
+    );
+}
+
+#[test]
+fn a_model_object_names_the_model_and_the_served_methods() {
+    let model = model_object("gemini-2.5-pro", "Gemini 2.5 Pro", 1_048_576, 65_536);
+    assert_eq!(model["name"], json!("models/gemini-2.5-pro"));
+    assert_eq!(model["displayName"], json!("Gemini 2.5 Pro"));
+    assert_eq!(model["inputTokenLimit"], json!(1_048_576));
+    assert_eq!(model["outputTokenLimit"], json!(65_536));
+    assert_eq!(
+        model["supportedGenerationMethods"],
+        json!(["generateContent", "countTokens", "streamGenerateContent"])
+    );
+    assert!(model["version"].is_string() && model["description"].is_string());
+    assert_eq!(
+        model_object("models/x", "X", 1, 1)["name"],
+        json!("models/x"),
+        "models/ is not doubled"
+    );
+}
+
+#[test]
+fn rendered_usage_parses_back_to_the_same_counters() {
+    let usage = Usage {
+        input_tokens: 400,
+        cache_read_tokens: 600,
+        output_tokens: 12,
+        reasoning_tokens: 5,
+        ..Usage::default()
+    };
+    assert_eq!(usage_obj(&usage_to(&usage)), usage);
+}

@@ -27,13 +27,24 @@
 //! - `generationConfig` carries `temperature` (Gemini allows 0–2, as sent), `topP`,
 //!   `maxOutputTokens` and `stopSequences`; `candidateCount` and `topK` are never sent (the
 //!   canonical model has no `top_k`). `user` has no Gemini equivalent and is dropped.
+//! - System messages inside the conversation are merged into `systemInstruction`.
+//! - Reasoning becomes `thinkingConfig.thinkingBudget` (off is budget 0); structured output
+//!   `responseMimeType: application/json` with `responseJsonSchema`.
+//! - Files: inline data becomes `inlineData`, a URL `fileData` (its type from the extension,
+//!   else PDF), plain text a text part; audio `inlineData`. A provider file id cannot be sent:
+//!   an error, so the gateway skips the backend.
 
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::canonical::{ChatRequest, ImageSource, Message, Part, Role, Tool, ToolChoice};
-use crate::json::arguments_object;
+use crate::canonical::{
+    ChatRequest, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat, Part, Role,
+    Tool, ToolChoice,
+};
+use crate::error::WireError;
+use crate::json::{arguments_object, index};
+use crate::media::{audio_media_type, media_type_of};
 
 use super::schema::clean_schema;
 
@@ -42,15 +53,15 @@ use super::schema::clean_schema;
 pub(crate) const SKIP_SIGNATURE: &str = "skip_thought_signature_validator";
 
 /// Renders a Gemini `generateContent` request body.
-pub fn render_request(req: &ChatRequest) -> Value {
+pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
     let mut body = Map::new();
-    if let Some(system) = req.system.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(system) = req.merged_system() {
         body.insert(
             "systemInstruction".into(),
             json!({"parts": [{"text": system}]}),
         );
     }
-    body.insert("contents".into(), render_contents(&req.messages));
+    body.insert("contents".into(), render_contents(&req.messages)?);
     if !req.tools.is_empty() {
         let declarations: Vec<Value> = req.tools.iter().map(render_tool).collect();
         body.insert(
@@ -77,25 +88,45 @@ pub fn render_request(req: &ChatRequest) -> Value {
         "stopSequences",
         (!req.stop.is_empty()).then(|| json!(req.stop)),
     );
+    put(
+        "thinkingConfig",
+        req.reasoning.map(|r| {
+            let budget = if r.effort == Effort::None {
+                0
+            } else {
+                r.budget_or_default()
+            };
+            json!({"thinkingBudget": budget})
+        }),
+    );
+    if let Some(format) = &req.format {
+        put("responseMimeType", Some(json!("application/json")));
+        if let OutputFormat::JsonSchema { schema, .. } = format {
+            put("responseJsonSchema", Some(schema.clone()));
+        }
+    }
     if !config.is_empty() {
         body.insert("generationConfig".into(), Value::Object(config));
     }
-    Value::Object(body)
+    Ok(Value::Object(body))
 }
 
-fn render_contents(messages: &[Message]) -> Value {
+fn render_contents(messages: &[Message]) -> Result<Value, WireError> {
     // Tool name per call id, as of the message being rendered: later calls override earlier
     // ones, so a result pairs with the most recent call of its id.
     let mut names: HashMap<&str, &str> = HashMap::new();
     let mut merged: Vec<(&str, Vec<Value>)> = Vec::new();
-    for m in messages {
+    for (i, m) in messages.iter().enumerate() {
         let role = match m.role {
+            // Merged into `systemInstruction` by the caller.
+            Role::System => continue,
             Role::Assistant => "model",
             Role::User | Role::Tool => "user",
         };
         let mut parts = Vec::new();
-        for part in &m.content {
-            if let Some(p) = render_part(part, m.role, &names) {
+        for (j, part) in m.content.iter().enumerate() {
+            let path = index(&format!("messages[{i}].content"), j);
+            if let Some(p) = render_part(part, m.role, &names, &path)? {
                 parts.push(p);
             }
             if let (Role::Assistant, Part::ToolCall { id, name, .. }) = (m.role, part) {
@@ -110,7 +141,7 @@ fn render_contents(messages: &[Message]) -> Value {
             _ => merged.push((role, parts)),
         }
     }
-    merged
+    let contents: Vec<Value> = merged
         .into_iter()
         .map(|(role, mut parts)| {
             if role == "user" {
@@ -123,21 +154,33 @@ fn render_contents(messages: &[Message]) -> Value {
             }
             json!({"role": role, "parts": parts})
         })
-        .collect()
+        .collect();
+    Ok(Value::Array(contents))
 }
 
-fn render_part(part: &Part, role: Role, names: &HashMap<&str, &str>) -> Option<Value> {
-    Some(match part {
-        Part::Text(t) if t.is_empty() => return None,
+fn render_part(
+    part: &Part,
+    role: Role,
+    names: &HashMap<&str, &str>,
+    path: &str,
+) -> Result<Option<Value>, WireError> {
+    Ok(Some(match part {
+        Part::Text(t) if t.is_empty() => return Ok(None),
         Part::Text(t) => json!({"text": t}),
-        Part::Image(_) if role == Role::Assistant => return None,
+        Part::Image(_) | Part::File(_) | Part::Audio { .. } if role == Role::Assistant => {
+            return Ok(None)
+        }
         Part::Image(ImageSource::Base64 { media_type, data }) => {
             json!({"inlineData": {"mimeType": media_type, "data": data}})
         }
-        Part::Image(ImageSource::Url(url)) => match image_mime_type(url) {
+        Part::Image(ImageSource::Url(url)) => match media_type_of(url) {
             Some(mime) => json!({"fileData": {"mimeType": mime, "fileUri": url}}),
             None => json!({"text": format!("[image: {url}]")}),
         },
+        Part::File(file) => render_file(file, path)?,
+        Part::Audio { format, data } => {
+            json!({"inlineData": {"mimeType": audio_media_type(format), "data": data}})
+        }
         Part::ToolCall {
             name,
             arguments_json,
@@ -154,6 +197,26 @@ fn render_part(part: &Part, role: Role, names: &HashMap<&str, &str>) -> Option<V
                 .unwrap_or(call_id.as_str());
             json!({"functionResponse": {"name": name, "response": tool_response(content, *is_error)}})
         }
+    }))
+}
+
+/// A file as `inlineData`, `fileData` or text.
+fn render_file(file: &FilePart, path: &str) -> Result<Value, WireError> {
+    Ok(match &file.source {
+        FileSource::Base64 { media_type, data } => {
+            json!({"inlineData": {"mimeType": media_type, "data": data}})
+        }
+        FileSource::Url(url) => {
+            let mime = media_type_of(url).unwrap_or("application/pdf");
+            json!({"fileData": {"mimeType": mime, "fileUri": url}})
+        }
+        FileSource::Text(text) => json!({"text": text}),
+        FileSource::Id(_) => {
+            return Err(WireError::unsupported(
+                path,
+                "a provider file id cannot be sent to another provider",
+            ))
+        }
     })
 }
 
@@ -168,21 +231,6 @@ fn tool_response(content: &str, is_error: bool) -> Value {
     } else {
         parsed
     }
-}
-
-/// The image MIME type implied by a URL's path extension (query and fragment ignored).
-fn image_mime_type(url: &str) -> Option<&'static str> {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    let (_, ext) = path.rsplit_once('.')?;
-    Some(match ext.to_ascii_lowercase().as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "heic" => "image/heic",
-        "heif" => "image/heif",
-        _ => return None,
-    })
 }
 
 fn render_tool(tool: &Tool) -> Value {

@@ -53,10 +53,12 @@ fn an_agent_turn_renders_to_the_expected_gemini_body() {
                 "required": ["city"],
                 "additionalProperties": false,
             }),
+            custom: false,
         }],
         tool_choice: Some(ToolChoice::Auto),
         stream: true,
         user: Some("user-42".into()),
+        ..ChatRequest::default()
     };
     let expected = json!({
         "systemInstruction": {"parts": [{"text": "You are terse."}]},
@@ -91,7 +93,7 @@ fn an_agent_turn_renders_to_the_expected_gemini_body() {
             "stopSequences": ["END"],
         },
     });
-    assert_eq!(render_request(&req), expected);
+    assert_eq!(render_request(&req).unwrap(), expected);
 }
 
 #[test]
@@ -102,7 +104,7 @@ fn a_minimal_request_has_only_contents() {
         ..ChatRequest::default()
     };
     assert_eq!(
-        render_request(&req),
+        render_request(&req).unwrap(),
         json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}),
         "no model, stream, generationConfig or systemInstruction"
     );
@@ -122,7 +124,7 @@ fn a_result_pairs_with_the_most_recent_call_of_its_id() {
         ],
         ..ChatRequest::default()
     };
-    let v = render_request(&req);
+    let v = render_request(&req).unwrap();
     let name = |content: usize, part: usize| {
         v["contents"][content]["parts"][part]["functionResponse"]["name"].clone()
     };
@@ -154,7 +156,7 @@ fn tool_results_become_objects_and_errors_are_marked() {
         ],
         ..ChatRequest::default()
     };
-    let v = render_request(&req);
+    let v = render_request(&req).unwrap();
     assert_eq!(
         v["contents"][0]["parts"][0]["functionCall"]["args"],
         json!({}),
@@ -198,7 +200,7 @@ fn images_become_inline_data_file_data_or_a_placeholder() {
         ..ChatRequest::default()
     };
     assert_eq!(
-        render_request(&req)["contents"],
+        render_request(&req).unwrap()["contents"],
         json!([{"role": "user", "parts": [
             {"inlineData": {"mimeType": "image/png", "data": "iVBORw0="}},
             {"fileData": {"mimeType": "image/jpeg", "fileUri": "https://example.com/cat.JPG?size=2"}},
@@ -214,6 +216,7 @@ fn tool_choice_maps_to_function_calling_modes() {
         name: "f".into(),
         description: None,
         parameters: json!({"type": "object", "properties": {}}),
+        custom: false,
     };
     let cases = [
         (ToolChoice::Auto, json!({"mode": "AUTO"})),
@@ -230,7 +233,7 @@ fn tool_choice_maps_to_function_calling_modes() {
             tool_choice: Some(choice.clone()),
             ..ChatRequest::default()
         };
-        let v = render_request(&req);
+        let v = render_request(&req).unwrap();
         assert_eq!(
             v["toolConfig"]["functionCallingConfig"], expected,
             "{choice:?}"
@@ -246,7 +249,10 @@ fn tool_choice_maps_to_function_calling_modes() {
         ..ChatRequest::default()
     };
     assert!(
-        render_request(&no_tools).get("toolConfig").is_none(),
+        render_request(&no_tools)
+            .unwrap()
+            .get("toolConfig")
+            .is_none(),
         "tool_choice is only sent with tools"
     );
 }

@@ -104,3 +104,139 @@ fn malformed_replies_are_rejected_by_path_without_quoting_the_body() {
     assert!(err.contains("candidates[0].content.parts"), "{err}");
     assert!(!err.contains("sk-secret"), "{err}");
 }
+
+fn round_trip(resp: &ChatResponse) -> ChatResponse {
+    parse_response(render_response(resp).to_string().as_bytes()).unwrap()
+}
+
+fn reply(content: Vec<Part>, stop: StopReason) -> ChatResponse {
+    ChatResponse {
+        id: "resp-1".into(),
+        model: "gemini-2.5-pro".into(),
+        created: 0,
+        content,
+        stop,
+        usage: Usage {
+            input_tokens: 176,
+            cache_read_tokens: 1024,
+            output_tokens: 90,
+            reasoning_tokens: 60,
+            ..Usage::default()
+        },
+    }
+}
+
+#[test]
+fn a_rendered_text_reply_parses_back_to_itself() {
+    let resp = reply(vec![Part::Text("Paris.".into())], StopReason::EndTurn);
+    assert_eq!(round_trip(&resp), resp);
+    let max = reply(vec![Part::Text("Par".into())], StopReason::MaxTokens);
+    assert_eq!(round_trip(&max), max);
+}
+
+#[test]
+fn a_rendered_tool_call_reply_parses_back_with_gemini_call_ids() {
+    let resp = reply(
+        vec![
+            Part::Text("Checking.".into()),
+            Part::ToolCall {
+                id: "toolu_01".into(),
+                name: "get_weather".into(),
+                arguments_json: r#"{"city":"Paris"}"#.into(),
+            },
+        ],
+        StopReason::ToolUse,
+    );
+    let body = render_response(&resp);
+    assert_eq!(
+        body["candidates"][0]["content"]["parts"][1],
+        json!({"functionCall": {"name": "get_weather", "args": {"city": "Paris"}, "id": "toolu_01"}}),
+        "the canonical id goes to the client, which echoes it in its functionResponse"
+    );
+    let mut expected = resp.clone();
+    if let Some(Part::ToolCall { id, .. }) = expected.content.get_mut(1) {
+        *id = "call_0".into();
+    }
+    assert_eq!(
+        round_trip(&resp),
+        expected,
+        "the Gemini parser ignores ids and synthesises call_0"
+    );
+}
+
+#[test]
+fn rendered_usage_inverts_the_parsed_usage() {
+    let body = render_response(&reply(vec![Part::Text("x".into())], StopReason::EndTurn));
+    assert_eq!(
+        body["usageMetadata"],
+        json!({"promptTokenCount": 1200, "candidatesTokenCount": 30, "thoughtsTokenCount": 60,
+               "cachedContentTokenCount": 1024, "totalTokenCount": 1290}),
+        "prompt includes the cache, candidates exclude thoughts"
+    );
+    let plain = render_response(&ChatResponse {
+        usage: Usage {
+            input_tokens: 5,
+            output_tokens: 2,
+            ..Usage::default()
+        },
+        ..ChatResponse::default()
+    });
+    assert_eq!(
+        plain["usageMetadata"],
+        json!({"promptTokenCount": 5, "candidatesTokenCount": 2, "totalTokenCount": 7}),
+        "zero cache and thought counts are left out"
+    );
+}
+
+#[test]
+fn an_empty_reply_is_one_empty_text_part_and_bad_args_become_an_empty_object() {
+    let body = render_response(&ChatResponse::default());
+    assert_eq!(
+        body["candidates"][0]["content"],
+        json!({"role": "model", "parts": [{"text": ""}]}),
+        "never an empty parts list"
+    );
+    assert!(body.get("responseId").is_none() && body.get("modelVersion").is_none());
+    let bad = render_response(&ChatResponse {
+        content: vec![
+            Part::Text(String::new()),
+            Part::ToolCall {
+                id: "c".into(),
+                name: "f".into(),
+                arguments_json: "not json".into(),
+            },
+        ],
+        ..ChatResponse::default()
+    });
+    assert_eq!(
+        bad["candidates"][0]["content"]["parts"],
+        json!([{"functionCall": {"name": "f", "args": {}, "id": "c"}}]),
+        "empty text parts are dropped when there is something else"
+    );
+}
+
+#[test]
+fn stop_reasons_render_as_gemini_finish_reasons() {
+    let finish = |stop: StopReason| {
+        render_response(&ChatResponse {
+            stop,
+            ..ChatResponse::default()
+        })["candidates"][0]["finishReason"]
+            .clone()
+    };
+    assert_eq!(finish(StopReason::EndTurn), json!("STOP"));
+    assert_eq!(finish(StopReason::StopSequence), json!("STOP"));
+    assert_eq!(finish(StopReason::ToolUse), json!("STOP"));
+    assert_eq!(finish(StopReason::MaxTokens), json!("MAX_TOKENS"));
+    assert_eq!(finish(StopReason::ContentFilter), json!("SAFETY"));
+    assert_eq!(
+        finish(StopReason::Other("MALFORMED_FUNCTION_CALL".into())),
+        json!("MALFORMED_FUNCTION_CALL"),
+        "a Gemini reason passes through"
+    );
+    assert_eq!(
+        finish(StopReason::Other("pause_turn".into())),
+        json!("STOP"),
+        "another format's reason is not invented as a Gemini one"
+    );
+}

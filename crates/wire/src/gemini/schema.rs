@@ -14,6 +14,9 @@
 //! - dropped: everything else — `$schema`, `additionalProperties`, `$ref` / `$defs`, `allOf`,
 //!   `not`, `exclusiveMinimum`, `examples`, `strict`, … Property *names* are never filtered,
 //!   only keywords. `$ref` is not inlined: a referenced schema arrives empty.
+//!
+//! The other direction, for inbound requests: [`json_schema_from_openapi`] turns a Gemini
+//! `Schema` (`parameters`, `responseSchema`) into JSON Schema other providers accept.
 
 use serde_json::{json, Map, Value};
 
@@ -138,6 +141,43 @@ fn type_list(types: &[Value], out: &mut Map<String, Value>) {
             }
         }
     }
+}
+
+/// A Gemini OpenAPI-subset `Schema` → JSON Schema, recursively through `properties`, `items` and
+/// `anyOf`: the enum-style uppercase types (`OBJECT`, `STRING`, …) become JSON Schema's lowercase
+/// ones (`TYPE_UNSPECIFIED` is dropped), and `nullable: true` becomes a type list with `"null"`.
+/// Every other keyword is kept as sent (they are JSON Schema keywords too, or harmless
+/// annotations such as `propertyOrdering`).
+pub(crate) fn json_schema_from_openapi(schema: &Value) -> Value {
+    let Value::Object(source) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in source {
+        let converted = match (key.as_str(), value) {
+            ("type", Value::String(t)) if t.eq_ignore_ascii_case("type_unspecified") => continue,
+            ("type", Value::String(t)) => json!(t.to_ascii_lowercase()),
+            ("nullable", _) => continue,
+            ("properties", Value::Object(properties)) => Value::Object(
+                properties
+                    .iter()
+                    .map(|(name, s)| (name.clone(), json_schema_from_openapi(s)))
+                    .collect(),
+            ),
+            ("items", items) => json_schema_from_openapi(items),
+            ("anyOf", Value::Array(alternatives)) => {
+                Value::Array(alternatives.iter().map(json_schema_from_openapi).collect())
+            }
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), converted);
+    }
+    if source.get("nullable") == Some(&Value::Bool(true)) {
+        if let Some(Value::String(t)) = out.get("type").cloned() {
+            out.insert("type".into(), json!([t, "null"]));
+        }
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]

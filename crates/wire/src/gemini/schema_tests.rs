@@ -75,3 +75,38 @@ fn schemas_without_properties_declare_no_parameters() {
         assert_eq!(clean_schema(&schema), None, "{schema}");
     }
 }
+
+#[test]
+fn openapi_schemas_become_json_schema_with_lowercase_types() {
+    let openapi = json!({
+        "type": "OBJECT",
+        "properties": {
+            "name": {"type": "STRING", "nullable": true, "description": "Who."},
+            "tags": {"type": "ARRAY", "items": {"type": "STRING", "enum": ["a", "b"]}},
+            "either": {"anyOf": [{"type": "INTEGER"}, {"type": "BOOLEAN"}]},
+            "any": {"type": "TYPE_UNSPECIFIED"}
+        },
+        "required": ["name"],
+        "propertyOrdering": ["name", "tags"]
+    });
+    assert_eq!(
+        json_schema_from_openapi(&openapi),
+        json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": ["string", "null"], "description": "Who."},
+                "tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}},
+                "either": {"anyOf": [{"type": "integer"}, {"type": "boolean"}]},
+                "any": {}
+            },
+            "required": ["name"],
+            "propertyOrdering": ["name", "tags"]
+        })
+    );
+    let lower = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+    assert_eq!(
+        json_schema_from_openapi(&lower),
+        lower,
+        "already JSON Schema: unchanged"
+    );
+}

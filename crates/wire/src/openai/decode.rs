@@ -42,6 +42,12 @@ impl StreamDecoder {
         self.done
     }
 
+    /// Whether the stream reached its end: the terminator, or the stop reason (some compatible
+    /// servers close without a terminator after it).
+    pub fn saw_end(&self) -> bool {
+        self.done || self.stopped
+    }
+
     /// Decodes one SSE `data` payload.
     pub fn feed(&mut self, data: &str) -> Vec<StreamEvent> {
         let data = data.trim();

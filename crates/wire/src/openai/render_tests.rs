@@ -29,7 +29,7 @@ fn rendered_request_puts_system_first_and_tool_results_as_tool_messages() {
         ],
         ..ChatRequest::default()
     };
-    let v = render_request(&req, false);
+    let v = render_request(&req, false).unwrap();
     let msgs = v["messages"].as_array().unwrap();
     assert_eq!(msgs[0], json!({"role": "system", "content": "Be brief."}));
     assert_eq!(
@@ -53,16 +53,22 @@ fn stream_options_are_added_only_for_streams_when_asked() {
         ..ChatRequest::default()
     };
     assert_eq!(
-        render_request(&req, true)["stream_options"],
+        render_request(&req, true).unwrap()["stream_options"],
         json!({"include_usage": true})
     );
     assert!(
-        render_request(&req, false).get("stream_options").is_none(),
+        render_request(&req, false)
+            .unwrap()
+            .get("stream_options")
+            .is_none(),
         "not asked"
     );
     req.stream = false;
     assert!(
-        render_request(&req, true).get("stream_options").is_none(),
+        render_request(&req, true)
+            .unwrap()
+            .get("stream_options")
+            .is_none(),
         "not a stream"
     );
 }
@@ -79,12 +85,13 @@ fn rendered_request_carries_sampling_stop_tools_and_user() {
             name: "f".into(),
             description: None,
             parameters: json!({"type": "object"}),
+            custom: false,
         }],
         tool_choice: Some(ToolChoice::Required),
         user: Some("u-1".into()),
         ..ChatRequest::default()
     };
-    let v = render_request(&req, false);
+    let v = render_request(&req, false).unwrap();
     assert_eq!(v["max_tokens"], 100);
     assert_eq!(v["temperature"], 0.5);
     assert_eq!(v["top_p"], 0.9);
@@ -95,4 +102,43 @@ fn rendered_request_carries_sampling_stop_tools_and_user() {
     );
     assert_eq!(v["tool_choice"], "required");
     assert_eq!(v["user"], "u-1");
+}
+
+#[test]
+fn later_system_messages_stay_in_place_and_options_render() {
+    let req = ChatRequest {
+        model: "o4-mini".into(),
+        system: Some("S".into()),
+        messages: vec![
+            Message::text(Role::User, "a"),
+            Message::text(Role::System, "T"),
+        ],
+        reasoning: Some(crate::canonical::Reasoning::budget(20000)),
+        format: Some(crate::canonical::OutputFormat::Json),
+        ..ChatRequest::default()
+    };
+    let v = render_request(&req, false).unwrap();
+    assert_eq!(v["messages"][2], json!({"role": "system", "content": "T"}));
+    assert_eq!(v["reasoning_effort"], "high");
+    assert_eq!(v["response_format"], json!({"type": "json_object"}));
+}
+
+#[test]
+fn a_file_url_cannot_be_sent_and_the_error_names_it() {
+    use crate::canonical::{FilePart, FileSource};
+    let req = ChatRequest {
+        messages: vec![Message {
+            role: Role::User,
+            content: vec![Part::File(FilePart {
+                source: FileSource::Url("https://x/a.pdf".into()),
+                filename: None,
+            })],
+        }],
+        ..ChatRequest::default()
+    };
+    let err = render_request(&req, false).unwrap_err();
+    assert!(
+        matches!(err, WireError::Unsupported { ref field, .. } if field == "messages[0].content[0]"),
+        "{err}"
+    );
 }

@@ -1,30 +1,39 @@
 //! OpenAI request body → [`ChatRequest`] (rendering lives in `render`).
 //!
-//! `system` and `developer` messages (wherever they appear) are lifted into
-//! `ChatRequest::system`, joined with a blank line; `max_completion_tokens` wins over the
-//! deprecated `max_tokens`; content may be a string or an array of `text` / `image_url` parts
-//! (audio and file parts are unsupported); `tool` messages become `Role::Tool` messages holding a
-//! `ToolResult`; an assistant `refusal` is kept as text. Unknown fields (`n`, `logprobs`,
-//! `response_format`, …) are dropped: they only matter to same-format forwarding.
+//! `system` and `developer` messages before the first other message become
+//! `ChatRequest::system` (joined with a blank line); later ones stay in place as
+//! [`Role::System`] messages. `max_completion_tokens` wins over the deprecated `max_tokens`.
+//! Content may be a string or an array of `text`, `image_url`, `input_audio`, `file` and
+//! `refusal` parts; `tool` messages become `Role::Tool` messages holding a `ToolResult`.
+//! `reasoning_effort`, `response_format` and `parallel_tool_calls` map onto the canonical
+//! options; `custom` tools become freeform tools. Other fields (`n`, `logprobs`, `seed`, …) are
+//! dropped: they only matter to same-format forwarding.
 
 use serde_json::{json, Value};
 
-use crate::canonical::{ChatRequest, ImageSource, Message, Part, Role, Tool, ToolChoice};
+use crate::canonical::{
+    ChatRequest, Effort, FilePart, FileSource, Message, OutputFormat, Part, Reasoning, Role, Tool,
+    ToolChoice,
+};
 use crate::error::WireError;
 use crate::json::{index, parse_body, string_or_list, Obj};
+use crate::media::{file_from_url, image_from_url};
 
 /// Parses an OpenAI Chat Completions request body.
 pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
-    let value = parse_body(body)?;
-    let root = Obj::new(&value, "")?;
-    let mut system = Vec::new();
-    let mut messages = Vec::new();
+    parse_request_value(&parse_body(body)?)
+}
+
+/// Parses an OpenAI Chat Completions request already read as JSON.
+pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
+    let root = Obj::new(value, "")?;
     let list = root
         .arr("messages")?
         .ok_or_else(|| WireError::missing("messages"))?;
+    let mut messages = Vec::new();
     for (i, m) in list.iter().enumerate() {
         let m = Obj::new(m, index("messages", i))?;
-        parse_message(&m, &mut system, &mut messages)?;
+        parse_message(&m, &mut messages)?;
     }
     let tools = match root.arr("tools")? {
         None => Vec::new(),
@@ -34,9 +43,18 @@ pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
             .map(|(i, t)| parse_tool(&Obj::new(t, index("tools", i))?))
             .collect::<Result<_, _>>()?,
     };
-    Ok(ChatRequest {
+    let reasoning = match root.str("reasoning_effort")? {
+        None => None,
+        Some(name) => Some(Reasoning::effort(Effort::parse(name).ok_or_else(|| {
+            WireError::invalid(
+                "reasoning_effort",
+                "expected none, minimal, low, medium or high",
+            )
+        })?)),
+    };
+    let mut req = ChatRequest {
         model: root.req_str("model")?.to_owned(),
-        system: (!system.is_empty()).then(|| system.join("\n\n")),
+        system: None,
         messages,
         max_tokens: match root.u32("max_completion_tokens")? {
             Some(n) => Some(n),
@@ -49,45 +67,37 @@ pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
         tool_choice: parse_tool_choice(&root)?,
         stream: root.bool("stream")?.unwrap_or(false),
         user: root.str("user")?.map(str::to_owned),
-    })
+        parallel_tool_calls: root.bool("parallel_tool_calls")?,
+        reasoning,
+        format: match root.obj("response_format")? {
+            Some(f) => parse_response_format(&f)?,
+            None => None,
+        },
+    };
+    req.hoist_leading_system();
+    Ok(req)
 }
 
-fn parse_message(
-    m: &Obj<'_>,
-    system: &mut Vec<String>,
-    out: &mut Vec<Message>,
-) -> Result<(), WireError> {
+fn parse_message(m: &Obj<'_>, out: &mut Vec<Message>) -> Result<(), WireError> {
     match m.req_str("role")? {
         "system" | "developer" => {
             let text = texts_only(m, "content")?.join("\n\n");
             if !text.is_empty() {
-                system.push(text);
+                out.push(Message::text(Role::System, text));
             }
         }
         "user" => out.push(Message {
             role: Role::User,
-            content: parse_content(m)?,
+            content: parse_parts(m, "content")?,
         }),
         "assistant" => {
-            let mut content = parse_content(m)?;
+            let mut content = parse_parts(m, "content")?;
             if let Some(refusal) = m.str("refusal")? {
                 content.push(Part::Text(refusal.to_owned()));
             }
             for (i, call) in m.arr("tool_calls")?.into_iter().flatten().enumerate() {
                 let call = Obj::new(call, index(&m.path("tool_calls"), i))?;
-                let function = call
-                    .obj("function")?
-                    .ok_or_else(|| WireError::missing(call.path("function")))?;
-                let arguments_json = match function.get("arguments") {
-                    None => String::new(),
-                    Some(Value::String(s)) => s.clone(),
-                    Some(other) => other.to_string(),
-                };
-                content.push(Part::ToolCall {
-                    id: call.req_str("id")?.to_owned(),
-                    name: function.req_str("name")?.to_owned(),
-                    arguments_json,
-                });
+                content.push(parse_tool_call(&call)?);
             }
             out.push(Message {
                 role: Role::Assistant,
@@ -118,6 +128,32 @@ fn parse_message(
     Ok(())
 }
 
+/// One entry of an assistant's `tool_calls`: a `function` call, or a `custom` (freeform) call
+/// whose input becomes the arguments `{"input": …}`.
+fn parse_tool_call(call: &Obj<'_>) -> Result<Part, WireError> {
+    let id = call.req_str("id")?.to_owned();
+    if let Some(custom) = call.obj("custom")? {
+        return Ok(Part::ToolCall {
+            id,
+            name: custom.req_str("name")?.to_owned(),
+            arguments_json: json!({"input": custom.str("input")?.unwrap_or_default()}).to_string(),
+        });
+    }
+    let function = call
+        .obj("function")?
+        .ok_or_else(|| WireError::missing(call.path("function")))?;
+    let arguments_json = match function.get("arguments") {
+        None => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    Ok(Part::ToolCall {
+        id,
+        name: function.req_str("name")?.to_owned(),
+        arguments_json,
+    })
+}
+
 /// Content of a message that may only hold text (system, developer, tool).
 fn texts_only(m: &Obj<'_>, key: &str) -> Result<Vec<String>, WireError> {
     parse_parts(m, key)?
@@ -131,10 +167,6 @@ fn texts_only(m: &Obj<'_>, key: &str) -> Result<Vec<String>, WireError> {
             )),
         })
         .collect()
-}
-
-fn parse_content(m: &Obj<'_>) -> Result<Vec<Part>, WireError> {
-    parse_parts(m, "content")
 }
 
 fn parse_parts(m: &Obj<'_>, key: &str) -> Result<Vec<Part>, WireError> {
@@ -165,46 +197,72 @@ fn parse_part(p: &Obj<'_>) -> Result<Part, WireError> {
             };
             Ok(Part::Image(image_from_url(url)))
         }
+        "input_audio" => {
+            let audio = p
+                .obj("input_audio")?
+                .ok_or_else(|| WireError::missing(p.path("input_audio")))?;
+            Ok(Part::Audio {
+                format: audio.req_str("format")?.to_owned(),
+                data: audio.req_str("data")?.to_owned(),
+            })
+        }
+        "file" => {
+            let file = p
+                .obj("file")?
+                .ok_or_else(|| WireError::missing(p.path("file")))?;
+            let source = match (file.str("file_data")?, file.str("file_id")?) {
+                (Some(data), _) => match file_from_url(data) {
+                    FileSource::Url(_) => {
+                        return Err(WireError::invalid(
+                            file.path("file_data"),
+                            "expected a base64 data: URL",
+                        ))
+                    }
+                    inline => inline,
+                },
+                (None, Some(id)) => FileSource::Id(id.to_owned()),
+                (None, None) => return Err(WireError::missing(file.path("file_data"))),
+            };
+            Ok(Part::File(FilePart {
+                source,
+                filename: file.str("filename")?.map(str::to_owned),
+            }))
+        }
         _ => Err(WireError::unsupported(
             p.path("type"),
-            "content part type is not supported (only text and image_url)",
+            "content part type is not supported (text, image_url, input_audio, file)",
         )),
     }
 }
 
-/// `data:image/png;base64,AAAA` becomes inline data; anything else stays a URL.
-fn image_from_url(url: &str) -> ImageSource {
-    if let Some(rest) = url.strip_prefix("data:") {
-        if let Some((meta, data)) = rest.split_once(',') {
-            if let Some(media_type) = meta.strip_suffix(";base64") {
-                return ImageSource::Base64 {
-                    media_type: media_type.to_owned(),
-                    data: data.to_owned(),
-                };
-            }
-        }
-    }
-    ImageSource::Url(url.to_owned())
-}
-
 fn parse_tool(t: &Obj<'_>) -> Result<Tool, WireError> {
-    if t.str("type")?.is_some_and(|kind| kind != "function") {
-        return Err(WireError::unsupported(
+    match t.str("type")?.unwrap_or("function") {
+        "function" => {
+            let f = t
+                .obj("function")?
+                .ok_or_else(|| WireError::missing(t.path("function")))?;
+            Ok(Tool::function(
+                f.req_str("name")?,
+                f.str("description")?.map(str::to_owned),
+                f.get("parameters")
+                    .cloned()
+                    .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
+            ))
+        }
+        "custom" => {
+            let c = t
+                .obj("custom")?
+                .ok_or_else(|| WireError::missing(t.path("custom")))?;
+            Ok(Tool::freeform(
+                c.req_str("name")?,
+                c.str("description")?.map(str::to_owned),
+            ))
+        }
+        _ => Err(WireError::unsupported(
             t.path("type"),
-            "only function tools are supported",
-        ));
+            "only function and custom tools are supported",
+        )),
     }
-    let f = t
-        .obj("function")?
-        .ok_or_else(|| WireError::missing(t.path("function")))?;
-    Ok(Tool {
-        name: f.req_str("name")?.to_owned(),
-        description: f.str("description")?.map(str::to_owned),
-        parameters: f
-            .get("parameters")
-            .cloned()
-            .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
-    })
 }
 
 fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {
@@ -225,13 +283,66 @@ fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {
             let obj = root
                 .obj("tool_choice")?
                 .ok_or_else(|| WireError::missing("tool_choice"))?;
-            let f = obj
-                .obj("function")?
-                .ok_or_else(|| WireError::missing(obj.path("function")))?;
-            ToolChoice::Named(f.req_str("name")?.to_owned())
+            let named = match obj.obj("function")? {
+                Some(f) => f,
+                None => obj
+                    .obj("custom")?
+                    .ok_or_else(|| WireError::missing(obj.path("function")))?,
+            };
+            ToolChoice::Named(named.req_str("name")?.to_owned())
         }
     };
     Ok(Some(choice))
+}
+
+/// What translation leaves out of a Chat Completions body: the fields it does not read
+/// (`n`, `seed`, `logprobs`, …), listed at debug level by the gateway.
+pub fn dropped_fields(value: &Value) -> Vec<String> {
+    crate::json::unknown_keys(value, READ)
+}
+
+/// Top-level fields translation reads.
+const READ: &[&str] = &[
+    "model",
+    "messages",
+    "max_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "tools",
+    "tool_choice",
+    "stream",
+    "stream_options",
+    "user",
+    "parallel_tool_calls",
+    "reasoning_effort",
+    "response_format",
+];
+
+/// `response_format`: `text` (no constraint), `json_object`, or `json_schema` with its
+/// `json_schema: {name, schema, strict}`.
+pub(crate) fn parse_response_format(f: &Obj<'_>) -> Result<Option<OutputFormat>, WireError> {
+    Ok(match f.req_str("type")? {
+        "text" => None,
+        "json_object" => Some(OutputFormat::Json),
+        "json_schema" => {
+            let s = f
+                .obj("json_schema")?
+                .ok_or_else(|| WireError::missing(f.path("json_schema")))?;
+            Some(OutputFormat::JsonSchema {
+                name: s.str("name")?.unwrap_or("output").to_owned(),
+                schema: s.get("schema").cloned().unwrap_or_else(|| json!({})),
+                strict: s.bool("strict")?.unwrap_or(false),
+            })
+        }
+        _ => {
+            return Err(WireError::invalid(
+                f.path("type"),
+                "expected text, json_object or json_schema",
+            ))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
 use super::*;
+use crate::canonical::ImageSource;
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {
     parse_request(v.to_string().as_bytes())
 }
 
 #[test]
-fn system_and_developer_messages_are_lifted_and_joined() {
+fn leading_system_and_developer_messages_form_the_system_prompt() {
     let req = parse(json!({"model": "gpt-4.1", "messages": [
         {"role": "system", "content": "Be brief."},
-        {"role": "user", "content": "hi"},
         {"role": "developer", "content": [{"type": "text", "text": "Use French."}]},
+        {"role": "user", "content": "hi"},
     ]}))
     .unwrap();
     assert_eq!(req.system.as_deref(), Some("Be brief.\n\nUse French."));
@@ -18,6 +19,42 @@ fn system_and_developer_messages_are_lifted_and_joined() {
         vec![Message::text(Role::User, "hi")],
         "no system left in messages"
     );
+}
+
+#[test]
+fn a_later_system_message_stays_in_place() {
+    let req = parse(json!({"model": "gpt-4.1", "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "hi"},
+        {"role": "developer", "content": "Use French."},
+    ]}))
+    .unwrap();
+    assert_eq!(req.system.as_deref(), Some("Be brief."));
+    assert_eq!(req.messages[1], Message::text(Role::System, "Use French."));
+    assert_eq!(
+        req.merged_system().as_deref(),
+        Some("Be brief.\n\nUse French.")
+    );
+}
+
+#[test]
+fn reasoning_effort_response_format_and_parallel_calls_are_read() {
+    let req = parse(json!({"model": "o4-mini", "messages": [{"role": "user", "content": "x"}],
+        "reasoning_effort": "high", "parallel_tool_calls": false,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "r", "schema": {"type": "object"}, "strict": true}}}))
+    .unwrap();
+    assert_eq!(
+        req.reasoning,
+        Some(crate::canonical::Reasoning::effort(
+            crate::canonical::Effort::High
+        ))
+    );
+    assert_eq!(req.parallel_tool_calls, Some(false));
+    assert!(
+        matches!(req.format, Some(crate::canonical::OutputFormat::JsonSchema { ref name, strict: true, .. }) if name == "r")
+    );
+    let err = parse(json!({"model": "m", "messages": [], "reasoning_effort": "huge"})).unwrap_err();
+    assert!(err.to_string().contains("reasoning_effort"), "{err}");
 }
 
 #[test]
@@ -142,10 +179,45 @@ fn unknown_roles_are_rejected_without_echoing_them() {
 }
 
 #[test]
-fn audio_parts_are_unsupported() {
+fn audio_and_file_parts_are_read() {
+    let req = parse(json!({"model": "m", "messages": [{"role": "user", "content": [
+        {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}},
+        {"type": "file", "file": {"filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBE"}},
+        {"type": "file", "file": {"file_id": "file-123"}},
+    ]}]}))
+    .unwrap();
+    let parts = &req.messages[0].content;
+    assert_eq!(
+        parts[0],
+        Part::Audio {
+            format: "wav".into(),
+            data: "AAAA".into()
+        }
+    );
+    assert_eq!(
+        parts[1],
+        Part::File(FilePart {
+            source: FileSource::Base64 {
+                media_type: "application/pdf".into(),
+                data: "JVBE".into()
+            },
+            filename: Some("a.pdf".into())
+        })
+    );
+    assert_eq!(
+        parts[2],
+        Part::File(FilePart {
+            source: FileSource::Id("file-123".into()),
+            filename: None
+        })
+    );
+}
+
+#[test]
+fn unknown_part_types_are_unsupported() {
     let err = parse(
         json!({"model": "m", "messages": [{"role": "user", "content": [
-        {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}]}]}),
+        {"type": "video", "video": {}}]}]}),
     )
     .unwrap_err();
     assert!(matches!(err, WireError::Unsupported { .. }), "got {err:?}");

@@ -97,7 +97,7 @@ pub fn render_response(resp: &ChatResponse) -> Value {
                 "type": "function",
                 "function": {"name": name, "arguments": arguments_json},
             })),
-            Part::Image(_) | Part::ToolResult { .. } => {}
+            Part::Image(_) | Part::File(_) | Part::Audio { .. } | Part::ToolResult { .. } => {}
         }
     }
     let content = if text.is_empty() && !calls.is_empty() {

@@ -162,7 +162,7 @@ fn missing_tool_call_id_is_named_with_its_index() {
 fn unsupported_content_says_so_without_echoing() {
     let body = format!(
         r#"{{"model": "c", "max_tokens": 5, "messages": [{{"role": "user", "content": [
-        {{"type": "document", "source": {{"type": "text", "media_type": "text/plain", "data": "{SECRET}"}}}}]}}]}}"#
+        {{"type": "video", "source": {{"type": "text", "media_type": "text/plain", "data": "{SECRET}"}}}}]}}]}}"#
     );
     let err = anthropic::parse_request(body.as_bytes()).unwrap_err();
     let msg = assert_clean(&err);

@@ -118,7 +118,7 @@ fn an_openai_tool_turn_renders_for_gemini_with_names_recovered() {
         "stream": true,
     });
     let req = openai::parse_request(body.to_string().as_bytes()).unwrap();
-    let v = gemini::render_request(&req);
+    let v = gemini::render_request(&req).unwrap();
     assert_eq!(v["systemInstruction"]["parts"][0]["text"], "You are terse.");
     assert_eq!(
         v["contents"][2],

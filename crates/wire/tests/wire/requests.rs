@@ -58,7 +58,7 @@ fn anthropic_agent_turn() -> Value {
 
 fn openai_to_anthropic(body: &Value) -> Value {
     let req = openai::parse_request(body.to_string().as_bytes()).unwrap();
-    anthropic::render_request(&req, 4096)
+    anthropic::render_request(&req, 4096).unwrap()
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn openai_options_map_onto_anthropic_fields() {
 #[test]
 fn anthropic_request_becomes_an_openai_request() {
     let req = anthropic::parse_request(anthropic_agent_turn().to_string().as_bytes()).unwrap();
-    let out = openai::render_request(&req, true);
+    let out = openai::render_request(&req, true).unwrap();
     assert_eq!(
         out["messages"],
         json!([
@@ -154,7 +154,7 @@ fn openai_request_survives_a_trip_through_anthropic() {
     let original = openai_agent_turn();
     let via_anthropic = openai_to_anthropic(&original);
     let req = anthropic::parse_request(via_anthropic.to_string().as_bytes()).unwrap();
-    let back = openai::render_request(&req, false);
+    let back = openai::render_request(&req, false).unwrap();
     let mut expected = original["messages"].as_array().unwrap().clone();
     expected.splice(
         0..2,
@@ -167,7 +167,7 @@ fn openai_request_survives_a_trip_through_anthropic() {
 #[test]
 fn anthropic_request_survives_a_trip_through_openai() {
     let original = anthropic::parse_request(anthropic_agent_turn().to_string().as_bytes()).unwrap();
-    let via_openai = openai::render_request(&original, false);
+    let via_openai = openai::render_request(&original, false).unwrap();
     let back = openai::parse_request(via_openai.to_string().as_bytes()).unwrap();
     assert_eq!(back.messages, original.messages);
     assert_eq!(back.system, original.system);
@@ -188,7 +188,7 @@ fn anthropic_tool_error_results_keep_their_content_in_openai() {
     ]});
     let req = anthropic::parse_request(body.to_string().as_bytes()).unwrap();
     assert_eq!(req.messages[0].role, Role::Tool);
-    let out = openai::render_request(&req, false);
+    let out = openai::render_request(&req, false).unwrap();
     assert_eq!(
         out["messages"][0],
         json!({"role": "tool", "tool_call_id": "t1", "content": "timeout\nretry later"})
@@ -209,7 +209,8 @@ fn images_translate_between_data_urls_and_base64_sources() {
     let back = openai::render_request(
         &anthropic::parse_request(out.to_string().as_bytes()).unwrap(),
         false,
-    );
+    )
+    .unwrap();
     assert_eq!(
         back["messages"][0]["content"],
         body["messages"][0]["content"]

@@ -1,0 +1,190 @@
+//! Token counting: Anthropic `POST /v1/messages/count_tokens`, OpenAI
+//! `POST /v1/responses/input_tokens` and Gemini `:countTokens`.
+//!
+//! A backend that counts for free in the caller's own format (Anthropic for Messages, Gemini for
+//! Gemini, OpenAI for Responses, and the Demo backend for all three) is asked; any other backend,
+//! or one that fails to answer, gets a local estimate (`switchyard_wire::estimate`, labelled
+//! `x-switchyard-reason: estimated`). Counting is never billed, never charged to a budget,
+//! never counted against a breaker or a rate limit, and never retried: it is not a model call.
+//! Each count leaves a ledger row (`inbound = count_tokens`, no tokens, $0).
+
+use crate::attempt::load_key;
+use crate::deps::Caller;
+use crate::log::RequestLog;
+use crate::reply::{error, Shape};
+use crate::resolve::{resolve, Candidate};
+use crate::upstream::headers;
+use crate::GatewayState;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_core::BackendKind;
+use switchyard_wire::{estimate, gemini, raw};
+
+/// How long a counting backend may take before the estimate answers instead.
+const COUNT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Answers a counting request of `shape` for `model`.
+pub async fn count(
+    state: Arc<GatewayState>,
+    shape: Shape,
+    caller: &Caller,
+    model: String,
+    (raw, json): (bytes::Bytes, Value),
+    inbound_headers: &HeaderMap,
+) -> Response {
+    if let Err((field, what)) = check(shape, &json) {
+        let msg = format!("`{field}` {what}.");
+        return crate::reply::error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(field));
+    }
+    let mut log = RequestLog::new(
+        Arc::clone(&state.ledger),
+        Arc::clone(&state.observer),
+        Arc::clone(&state.spend),
+        caller,
+        "count_tokens",
+        &model,
+        false,
+    );
+    let table = state.table.get();
+    let Some(plan) = resolve(&table, &model) else {
+        log.finish(404, Some("unknown_model"));
+        let shown: String = model.chars().take(80).collect();
+        let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it.");
+        return error(shape, StatusCode::NOT_FOUND, &msg);
+    };
+    log.set_route(plan.route.clone());
+    let counter = plan.candidates.iter().find(|c| counts_natively(c, shape));
+    if let Some(cand) = counter {
+        match ask(&state, cand, shape, &raw, inbound_headers).await {
+            Ok(body) => {
+                let reason = format!("counted by {}", cand.target.name);
+                log.counted(&cand.target.name, &cand.model, &reason);
+                return reply(body, &reason, log);
+            }
+            Err(why) => {
+                tracing::debug!(backend = %cand.target.name, %why, "count fell back to an estimate")
+            }
+        }
+    }
+    let fields = match shape {
+        Shape::Anthropic => &estimate::ANTHROPIC,
+        Shape::Responses => &estimate::RESPONSES,
+        Shape::Gemini => &estimate::GEMINI,
+        Shape::OpenAi => &estimate::CHAT,
+    };
+    let tokens = estimate::input_tokens(&json, fields);
+    let body = match shape {
+        Shape::Gemini => gemini::render_count(tokens),
+        Shape::Responses => json!({"object": "response.input_tokens", "input_tokens": tokens}),
+        Shape::Anthropic | Shape::OpenAi => json!({ "input_tokens": tokens }),
+    };
+    log.reason("estimated");
+    reply(body.to_string().into(), "estimated", log)
+}
+
+/// The conversation field must be there and be the right kind of JSON.
+fn check(shape: Shape, json: &Value) -> Result<(), (&'static str, &'static str)> {
+    match shape {
+        Shape::Anthropic if !json.get("messages").is_some_and(Value::is_array) => {
+            Err(("messages", "is required and must be an array"))
+        }
+        Shape::Gemini => {
+            let req = json.get("generateContentRequest").unwrap_or(json);
+            match req.get("contents") {
+                Some(Value::Array(c)) if !c.is_empty() => Ok(()),
+                _ => Err(("contents", "is required and must be a non-empty array")),
+            }
+        }
+        Shape::Responses
+            if json
+                .get("input")
+                .is_some_and(|i| !(i.is_string() || i.is_array() || i.is_null())) =>
+        {
+            Err(("input", "must be a string or an array"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the candidate counts tokens for free in the caller's format.
+fn counts_natively(c: &Candidate, shape: Shape) -> bool {
+    matches!(
+        (c.target.kind, shape),
+        (BackendKind::Demo, _)
+            | (BackendKind::Anthropic, Shape::Anthropic)
+            | (BackendKind::Gemini, Shape::Gemini)
+            | (BackendKind::OpenAi, Shape::Responses)
+    )
+}
+
+/// The backend's own count, as its JSON body.
+async fn ask(
+    state: &Arc<GatewayState>,
+    cand: &Candidate,
+    shape: Shape,
+    raw: &[u8],
+    inbound_headers: &HeaderMap,
+) -> Result<bytes::Bytes, String> {
+    let t = &cand.target;
+    let key = match t
+        .keys
+        .iter()
+        .find(|k| state.health.usable(&k.id, state.clock.now()))
+    {
+        Some(k) => Some(load_key(state, &k.id).await?),
+        None if t.kind.spec().needs_key => return Err("no usable key".into()),
+        None => None,
+    };
+    let base = t.base_url.trim_end_matches('/');
+    let url = match (shape, t.kind) {
+        (Shape::Anthropic, BackendKind::Demo) => format!("{base}/messages/count_tokens"),
+        (Shape::Anthropic, _) => format!("{base}/v1/messages/count_tokens"),
+        (Shape::Responses, _) => format!("{base}/responses/input_tokens"),
+        (Shape::Gemini, kind) => {
+            let root = match kind {
+                BackendKind::Demo => {
+                    format!("{}/v1beta", base.strip_suffix("/v1").unwrap_or(base))
+                }
+                _ => base.to_string(),
+            };
+            let path =
+                gemini::model_path(&cand.model, false).replace(":generateContent", ":countTokens");
+            format!("{root}{path}")
+        }
+        (Shape::OpenAi, _) => return Err("Chat Completions has no counting endpoint".into()),
+    };
+    // The body as sent, with the backend's model where the body names one.
+    let body = match shape {
+        Shape::Gemini => raw.to_vec(),
+        _ => raw::set_string(raw, "model", &cand.model).ok_or("the body is not a JSON object")?,
+    };
+    let hdrs = headers(shape, key.as_ref(), inbound_headers, false)?;
+    let request = state.http.for_url(&url).post(&url).headers(hdrs).body(body);
+    let resp = tokio::time::timeout(COUNT_TIMEOUT, request.send())
+        .await
+        .map_err(|_| "no answer in time".to_string())?
+        .map_err(|e| crate::root_cause(&e))?;
+    if !resp.status().is_success() {
+        return Err(format!("HTTP {}", resp.status().as_u16()));
+    }
+    crate::respond::read_all(resp)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn reply(body: bytes::Bytes, reason: &str, log: RequestLog) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    let h = r.headers_mut();
+    h.insert("content-type", HeaderValue::from_static("application/json"));
+    if let Ok(v) = HeaderValue::from_str(reason) {
+        h.insert("x-switchyard-reason", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(log.id()) {
+        h.insert("x-switchyard-request-id", v);
+    }
+    log.finish(200, None);
+    r
+}

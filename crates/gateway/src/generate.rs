@@ -1,0 +1,259 @@
+//! The request entry every model endpoint shares, one code path for all shapes:
+//! `/v1/chat/completions`, `/v1/messages`, `/v1/responses`, `/v1/responses/compact`,
+//! `/v1/embeddings`, Gemini's `/v1beta/models/{model}:{method}`, and the counting endpoints
+//! (handed to `count`).
+//!
+//! Order: the body is read (415 not JSON, 413 over the limit, 400 not a JSON object), the model
+//! found (the body's `model`, or Gemini's URL), a Responses or Gemini body checked the way
+//! translation reads it (a malformed item is a 400 naming its field before any backend is
+//! asked; what only the provider itself could serve is left to the candidates), then
+//! `resolve` → the response cache → `forward::run`.
+
+use crate::deps::Caller;
+use crate::inbound::{Inbound, Op};
+use crate::log::RequestLog;
+use crate::reply::{error, error_at, Shape};
+use crate::resolve::resolve;
+use crate::{caching, forward, GatewayState};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Extension;
+use bytes::Bytes;
+use serde_json::Value;
+use std::sync::Arc;
+use switchyard_wire::{gemini, responses, WireError};
+
+/// What a route asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// A model answer (or embeddings, or compaction) through the attempt loop.
+    Model(Op),
+    /// A token count (`count`).
+    Count,
+}
+
+macro_rules! route {
+    ($name:ident, $shape:expr, $call:expr) => {
+        pub async fn $name(
+            State(state): State<Arc<GatewayState>>,
+            Extension(caller): Extension<Caller>,
+            req: Request,
+        ) -> Response {
+            handle(state, $shape, $call, caller, req, None).await
+        }
+    };
+}
+
+route!(chat_completions, Shape::OpenAi, Call::Model(Op::Generate));
+route!(messages, Shape::Anthropic, Call::Model(Op::Generate));
+route!(count_tokens, Shape::Anthropic, Call::Count);
+route!(
+    responses_create,
+    Shape::Responses,
+    Call::Model(Op::Generate)
+);
+route!(input_tokens, Shape::Responses, Call::Count);
+route!(compact, Shape::Responses, Call::Model(Op::Compact));
+route!(embeddings, Shape::OpenAi, Call::Model(Op::Embed));
+
+/// `POST /v1beta/models/{model}:{method}` (also under `/v1/models/…` for clients set to the
+/// `v1` API version): `generateContent`, `streamGenerateContent` (SSE with `alt=sse`, else a
+/// JSON array of chunks) and `countTokens`.
+pub async fn gemini_post(
+    State(state): State<Arc<GatewayState>>,
+    Extension(caller): Extension<Caller>,
+    Path(rest): Path<String>,
+    req: Request,
+) -> Response {
+    let sse = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "alt=sse"));
+    let Some((model, method)) = rest.rsplit_once(':') else {
+        return error(Shape::Gemini, StatusCode::NOT_FOUND, "Unknown Gemini method: use models/{model}:generateContent, :streamGenerateContent or :countTokens.");
+    };
+    let model = model.strip_prefix("models/").unwrap_or(model).to_string();
+    let (call, stream) = match method {
+        "generateContent" => (Call::Model(Op::Generate), false),
+        "streamGenerateContent" => (Call::Model(Op::Generate), sse),
+        "countTokens" => (Call::Count, false),
+        _ => return error(
+            Shape::Gemini,
+            StatusCode::NOT_FOUND,
+            "Unknown Gemini method: use :generateContent, :streamGenerateContent or :countTokens.",
+        ),
+    };
+    // Without `alt=sse` a stream is one JSON array: answered whole, as a one-chunk array.
+    let array = method == "streamGenerateContent" && !sse;
+    let url = GeminiUrl {
+        model,
+        stream,
+        array,
+    };
+    handle(state, Shape::Gemini, call, caller, req, Some(url)).await
+}
+
+/// What a Gemini URL says.
+struct GeminiUrl {
+    model: String,
+    stream: bool,
+    array: bool,
+}
+
+async fn handle(
+    state: Arc<GatewayState>,
+    shape: Shape,
+    call: Call,
+    caller: Caller,
+    req: Request,
+    url: Option<GeminiUrl>,
+) -> Response {
+    let headers: HeaderMap = req.headers().clone();
+    let (raw, json) = match read_json(&state, shape, req).await {
+        Ok(body) => body,
+        Err(resp) => return resp,
+    };
+    let requested = match (&url, json.get("model").and_then(Value::as_str)) {
+        (Some(u), _) => u.model.clone(),
+        (None, Some(m)) => m.to_string(),
+        (None, None) => {
+            let msg = "`model` is required: a model id or a Switchyard route name.";
+            return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
+        }
+    };
+    let op = match call {
+        Call::Count => {
+            return crate::count::count(state, shape, &caller, requested, (raw, json), &headers)
+                .await
+        }
+        Call::Model(op) => op,
+    };
+    if op == Op::Generate {
+        if let Err(e) = validate(shape, &json, &requested) {
+            return refuse(shape, &e);
+        }
+    }
+    let table = state.table.get();
+    let Some(plan) = resolve(&table, &requested) else {
+        let shown: String = requested.chars().take(80).collect();
+        let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
+        return error(shape, StatusCode::NOT_FOUND, &msg);
+    };
+    if op == Op::Embed {
+        if let Err((msg, field)) = crate::embeddings::check(&json, &plan, &state.spend.prices()) {
+            return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
+        }
+    }
+    let gemini_url = url.as_ref().map(|u| (u.model.clone(), u.stream));
+    let mut inbound = Inbound::new(shape, op, raw, json, gemini_url);
+    inbound.array_reply = url.is_some_and(|u| u.array);
+    let label = match op {
+        Op::Generate => shape.as_str(),
+        Op::Embed => "embeddings",
+        Op::Compact => "responses",
+    };
+    let mut log = RequestLog::new(
+        Arc::clone(&state.ledger),
+        Arc::clone(&state.observer),
+        Arc::clone(&state.spend),
+        &caller,
+        label,
+        &requested,
+        inbound.stream,
+    );
+    match caching::decide(&state, &plan, &requested, &mut inbound, &headers).await {
+        caching::Decision::Refused(resp) => {
+            log.finish(400, Some("bad_request"));
+            resp
+        }
+        caching::Decision::Answered(answer, label) => {
+            log.set_route(plan.route.clone());
+            crate::replay::respond(&inbound, &answer, label, log)
+        }
+        caching::Decision::Forward { label, capture } => {
+            if let Some(l) = label {
+                log.cache(l);
+            }
+            inbound.capture = capture.map(|c| *c);
+            let mut resp = forward::run(&state, plan, inbound, log, headers).await;
+            caching::label(&mut resp, label);
+            resp
+        }
+    }
+}
+
+/// A Responses or Gemini body read the way translation reads it: malformed is refused here,
+/// whatever the backend; what only the provider could serve is left to the candidates.
+fn validate(shape: Shape, json: &Value, model: &str) -> Result<(), WireError> {
+    let parsed = match shape {
+        Shape::Responses => return responses::validate(json),
+        Shape::Gemini => gemini::parse_request_value(json, model, false).map(|_| ()),
+        Shape::OpenAi | Shape::Anthropic => return Ok(()),
+    };
+    match parsed {
+        Ok(()) | Err(WireError::Unsupported { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A 400 for a malformed body, naming the field.
+fn refuse(shape: Shape, e: &WireError) -> Response {
+    let field = match e {
+        WireError::MissingField { field } | WireError::InvalidField { field, .. } => {
+            Some(field.as_str())
+        }
+        _ => None,
+    };
+    error_at(
+        shape,
+        StatusCode::BAD_REQUEST,
+        &format!("Invalid request: {e}."),
+        field,
+    )
+}
+
+/// The body as bytes and as a JSON object, or the error response.
+async fn read_json(
+    state: &GatewayState,
+    shape: Shape,
+    req: Request,
+) -> Result<(Bytes, Value), Response> {
+    if let Some(ct) = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+    {
+        if !ct.to_ascii_lowercase().starts_with("application/json") {
+            return Err(error(
+                shape,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the request as application/json.",
+            ));
+        }
+    }
+    let limit = state.config.body_limit;
+    let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
+        let msg = format!(
+            "The request body is over the {} MiB limit.",
+            limit / (1024 * 1024)
+        );
+        return Err(error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg));
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(v @ Value::Object(_)) => Ok((bytes, v)),
+        Ok(_) => Err(error(
+            shape,
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object.",
+        )),
+        Err(e) => {
+            let msg = format!(
+                "The request body is not valid JSON (line {}, column {}).",
+                e.line(),
+                e.column()
+            );
+            Err(error(shape, StatusCode::BAD_REQUEST, &msg))
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! What the gateway serves, as model lists in each API's shape — `GET /v1/models` and
+//! `/v1/models/{id}` (OpenAI, or Anthropic for Anthropic clients), `GET /v1beta/models` and
+//! `/v1beta/models/{model}` (Gemini) — and what a candidate's model can take ([`caps`]).
+//!
+//! The ids are the user's route names and each enabled backend's default model: the names a
+//! tool can use as its model. Context limits come from the price table where it knows the model.
+
+use crate::inbound::Caps;
+use crate::log::provider_of;
+use crate::reply::{error, Shape};
+use crate::GatewayState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use switchyard_core::BackendKind;
+use switchyard_pricing::{Mode, PriceTable};
+use switchyard_wire::gemini;
+
+/// What `model` on a backend of `kind` can take. Unknown models get no reasoning options; the
+/// Demo backend takes everything (it ignores what it does not use).
+pub fn caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
+    let Some(provider) = provider_of(kind) else {
+        return Caps {
+            reasoning: true,
+            responses_only: false,
+        };
+    };
+    match table.info(provider, model) {
+        Some(info) => Caps {
+            reasoning: info.supports_reasoning,
+            responses_only: info.mode == Mode::Responses,
+        },
+        None => Caps::default(),
+    }
+}
+
+/// Every id a tool can ask for, with who serves it (a route, or the backend's name) and its
+/// context limit when known.
+fn ids(state: &GatewayState) -> Vec<(String, String, Option<u64>)> {
+    let table = state.table.get();
+    let prices = state.spend.prices();
+    let mut ids: Vec<(String, String, Option<u64>)> = table
+        .routes
+        .iter()
+        .map(|r| (r.name.clone(), "switchyard-route".to_string(), None))
+        .collect();
+    for t in &table.targets {
+        if !t.default_model.is_empty() && !ids.iter().any(|(id, ..)| id == &t.default_model) {
+            let limit = provider_of(t.kind)
+                .and_then(|p| prices.info(p, &t.default_model))
+                .and_then(|i| i.max_input_tokens);
+            ids.push((t.default_model.clone(), t.name.clone(), limit));
+        }
+    }
+    ids
+}
+
+fn openai_model(id: &str, owner: &str) -> Value {
+    json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
+}
+
+fn anthropic_model(id: &str) -> Value {
+    json!({"type": "model", "id": id, "display_name": id, "created_at": "2025-01-01T00:00:00Z"})
+}
+
+fn gemini_model(id: &str, limit: Option<u64>) -> Value {
+    gemini::model_object(id, id, limit.unwrap_or(128_000), 8192)
+}
+
+/// `GET /v1/models`: routes and the default model of each enabled backend.
+pub async fn list(State(state): State<Arc<GatewayState>>, headers: HeaderMap) -> Response {
+    let ids = ids(&state);
+    if Shape::of("/v1/models", &headers) == Shape::Anthropic {
+        let data: Vec<Value> = ids.iter().map(|(id, ..)| anthropic_model(id)).collect();
+        let first = ids.first().map(|i| &i.0);
+        let last = ids.last().map(|i| &i.0);
+        return Json(json!({"data": data, "has_more": false, "first_id": first, "last_id": last}))
+            .into_response();
+    }
+    let data: Vec<Value> = ids.iter().map(|(id, o, _)| openai_model(id, o)).collect();
+    Json(json!({"object": "list", "data": data})).into_response()
+}
+
+/// `GET /v1/models/{id}`: one of them, or 404.
+pub async fn get(
+    State(state): State<Arc<GatewayState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let shape = Shape::of("/v1/models", &headers);
+    match ids(&state).into_iter().find(|(m, ..)| m == &id) {
+        Some((id, _, _)) if shape == Shape::Anthropic => Json(anthropic_model(&id)).into_response(),
+        Some((id, owner, _)) => Json(openai_model(&id, &owner)).into_response(),
+        None => unknown(shape, &id),
+    }
+}
+
+/// `GET /v1beta/models`: Gemini's list.
+pub async fn gemini_list(State(state): State<Arc<GatewayState>>) -> Response {
+    let models: Vec<Value> = ids(&state)
+        .iter()
+        .map(|(id, _, limit)| gemini_model(id, *limit))
+        .collect();
+    Json(json!({ "models": models })).into_response()
+}
+
+/// `GET /v1beta/models/{model}`.
+pub async fn gemini_get(
+    State(state): State<Arc<GatewayState>>,
+    Path(model): Path<String>,
+) -> Response {
+    let model = model.strip_prefix("models/").unwrap_or(&model).to_string();
+    match ids(&state).into_iter().find(|(m, ..)| m == &model) {
+        Some((id, _, limit)) => Json(gemini_model(&id, limit)).into_response(),
+        None => unknown(Shape::Gemini, &model),
+    }
+}
+
+fn unknown(shape: Shape, id: &str) -> Response {
+    let shown: String = id.chars().take(80).collect();
+    let msg = format!("Unknown model “{shown}”: use a route name or a backend's default model (see the models list).");
+    error(shape, StatusCode::NOT_FOUND, &msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_come_from_the_price_table() {
+        let t = PriceTable::bundled();
+        let codex = caps(t, BackendKind::OpenAi, "gpt-5-codex");
+        assert!(codex.responses_only && codex.reasoning);
+        let plain = caps(t, BackendKind::OpenAi, "gpt-4.1");
+        assert!(!plain.responses_only && !plain.reasoning);
+        assert_eq!(
+            caps(t, BackendKind::OpenAiCompatible, "my-local-model"),
+            Caps::default(),
+            "an unknown model gets no reasoning options"
+        );
+        assert!(caps(t, BackendKind::Demo, "demo-chat").reasoning);
+    }
+}

@@ -1,0 +1,354 @@
+//! Streaming an answer to the caller as it arrives (never buffered): the upstream SSE is parsed,
+//! decoded into canonical events (for usage, the cache and translation), and either forwarded
+//! frame by frame (same format) or re-encoded in the caller's format. An idle timeout or the
+//! total timeout ends a stalled stream.
+//!
+//! Invariant: a stream that does not end properly — the connection breaks, a timeout hits, or
+//! the provider closes before its final event — ends with an error event in the caller's format
+//! (`error` for Chat and Messages, `response.failed` + `error` for Responses, an `error` chunk
+//! for Gemini), never a silent truncation, and its ledger row says why. Dropping the stream (the
+//! client went away) drops the upstream request and still records the tokens seen.
+
+use crate::caching::Capture;
+use crate::inbound::Inbound;
+use crate::log::RequestLog;
+use crate::reply::{error_body, Shape, Wire};
+use crate::respond::Answered;
+use axum::body::Body;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use std::pin::Pin;
+use std::time::Duration;
+use switchyard_wire::canonical::StreamEvent;
+use switchyard_wire::sse::{frame, SseEvent, SseParser};
+use switchyard_wire::{anthropic, gemini, openai, responses};
+
+/// How long a stream may stall, and when it must end regardless.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub idle: Duration,
+    pub deadline: tokio::time::Instant,
+}
+
+enum Decoder {
+    OpenAi(openai::StreamDecoder),
+    Anthropic(anthropic::StreamDecoder),
+    Gemini(gemini::StreamDecoder),
+    Responses(responses::StreamDecoder),
+}
+
+impl Decoder {
+    fn new(out: Wire) -> Self {
+        match out {
+            Wire::OpenAi => Decoder::OpenAi(openai::StreamDecoder::new()),
+            Wire::Anthropic => Decoder::Anthropic(anthropic::StreamDecoder::new()),
+            Wire::Gemini => Decoder::Gemini(gemini::StreamDecoder::new()),
+            Wire::Responses => Decoder::Responses(responses::StreamDecoder::new()),
+        }
+    }
+
+    fn feed(&mut self, ev: &SseEvent) -> Vec<StreamEvent> {
+        match self {
+            Decoder::OpenAi(d) => d.feed(&ev.data),
+            Decoder::Anthropic(d) => d.feed(ev.event.as_deref(), &ev.data),
+            Decoder::Gemini(d) => d.feed(&ev.data),
+            Decoder::Responses(d) => d.feed(ev.event.as_deref(), &ev.data),
+        }
+    }
+
+    /// Whether the provider sent its final event (a stream closing before it was cut).
+    fn complete(&self) -> bool {
+        match self {
+            Decoder::OpenAi(d) => d.saw_end(),
+            Decoder::Anthropic(d) => d.saw_end(),
+            Decoder::Gemini(d) => d.is_done(),
+            Decoder::Responses(d) => d.is_done(),
+        }
+    }
+}
+
+/// Canonical events → the caller's SSE (or `Same`: the upstream's frames are forwarded).
+pub(crate) enum Encoder {
+    Same,
+    OpenAi(openai::StreamEncoder),
+    Anthropic(anthropic::StreamEncoder),
+    Responses(Box<responses::StreamEncoder>),
+    Gemini(gemini::StreamEncoder),
+}
+
+impl Encoder {
+    fn new(out: Wire, inbound: &Inbound) -> Self {
+        if out.is(inbound.shape) {
+            return Encoder::Same;
+        }
+        Encoder::for_caller(inbound, inbound.ctx.created_at)
+    }
+
+    /// An encoder to the caller's format, with `created` as the answer's creation time.
+    pub(crate) fn for_caller(inbound: &Inbound, created: u64) -> Self {
+        match inbound.shape {
+            Shape::OpenAi => Encoder::OpenAi(
+                openai::StreamEncoder::new(inbound.wants_usage).with_created(created),
+            ),
+            Shape::Anthropic => Encoder::Anthropic(anthropic::StreamEncoder::new()),
+            Shape::Responses => {
+                let mut ctx = inbound.ctx.clone();
+                ctx.created_at = created;
+                Encoder::Responses(Box::new(responses::StreamEncoder::new(ctx)))
+            }
+            Shape::Gemini => Encoder::Gemini(gemini::StreamEncoder::new()),
+        }
+    }
+
+    pub(crate) fn encode(&mut self, e: &StreamEvent) -> Vec<Bytes> {
+        match self {
+            Encoder::Same => Vec::new(),
+            Encoder::OpenAi(enc) => enc.encode(e),
+            Encoder::Anthropic(enc) => enc.encode(e),
+            Encoder::Responses(enc) => enc.encode(e),
+            Encoder::Gemini(enc) => enc.encode(e),
+        }
+    }
+
+    pub(crate) fn finish(&mut self) -> Vec<Bytes> {
+        match self {
+            Encoder::Same => Vec::new(),
+            Encoder::OpenAi(enc) => enc.finish(),
+            Encoder::Anthropic(enc) => enc.finish(),
+            Encoder::Responses(enc) => enc.finish(),
+            Encoder::Gemini(enc) => enc.finish(),
+        }
+    }
+}
+
+struct Pump {
+    upstream: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    parser: SseParser,
+    decoder: Decoder,
+    encoder: Encoder,
+    /// OpenAI caller that did not ask for usage: drop the usage-only chunk we asked for.
+    strip_usage_frame: bool,
+    timing: Timing,
+    caller: Shape,
+    log: Option<RequestLog>,
+    /// Collects the answer for the response cache; dropped (never stored) if the stream is cut.
+    capture: Option<Capture>,
+    /// The provider reported an error inside the stream (already passed on to the caller).
+    saw_error: bool,
+    /// The last bytes went out; the next poll ends the body.
+    done: bool,
+}
+
+/// Streams the answer to the caller as it arrives.
+pub fn streaming(
+    resp: reqwest::Response,
+    inbound: &Inbound,
+    answered: Answered,
+    timing: Timing,
+) -> Response {
+    let Answered {
+        out,
+        mut log,
+        extra,
+        capture,
+    } = answered;
+    log.set_status(resp.status().as_u16());
+    let pump = Pump {
+        upstream: Box::pin(resp.bytes_stream()),
+        parser: SseParser::new(),
+        decoder: Decoder::new(out),
+        encoder: Encoder::new(out, inbound),
+        strip_usage_frame: out == Wire::OpenAi
+            && inbound.shape == Shape::OpenAi
+            && !inbound.wants_usage,
+        timing,
+        caller: inbound.shape,
+        log: Some(log),
+        capture,
+        saw_error: false,
+        done: false,
+    };
+    let body = futures_util::stream::unfold(pump, |mut p| async move {
+        if p.done {
+            return None;
+        }
+        loop {
+            let (out, end) = p.next().await;
+            if let Some(class) = end {
+                p.end(class);
+                if out.is_empty() {
+                    return None;
+                }
+                p.done = true;
+                return Some((Ok::<Bytes, std::io::Error>(out), p));
+            }
+            if !out.is_empty() {
+                if let Some(log) = p.log.as_mut() {
+                    log.first_byte();
+                }
+                return Some((Ok(out), p));
+            }
+        }
+    });
+    let mut r = Response::new(Body::from_stream(body));
+    let h = r.headers_mut();
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert("cache-control", HeaderValue::from_static("no-cache"));
+    h.extend(extra);
+    r
+}
+
+impl Pump {
+    /// The next bytes for the caller, and `Some(class)` when the stream ends (`""` = cleanly).
+    async fn next(&mut self) -> (Bytes, Option<&'static str>) {
+        let now = tokio::time::Instant::now();
+        let wait = self
+            .timing
+            .idle
+            .min(self.timing.deadline.saturating_duration_since(now));
+        match tokio::time::timeout(wait, self.upstream.next()).await {
+            Ok(Some(Ok(chunk))) => {
+                let events = self.parser.feed(&chunk);
+                (self.forward(events), None)
+            }
+            Ok(Some(Err(e))) => {
+                tracing::debug!(error = %crate::root_cause(&e), "upstream stream broke off");
+                let msg = "The provider's stream broke off; the answer is incomplete.";
+                (self.error_frame(msg), Some("upstream_broken"))
+            }
+            Ok(None) => self.finish(),
+            Err(_) if tokio::time::Instant::now() >= self.timing.deadline => {
+                let msg = "The gateway's total timeout was reached; the answer is incomplete.";
+                (self.error_frame(msg), Some("timeout_total"))
+            }
+            Err(_) => {
+                let msg = format!(
+                    "The provider sent nothing for {} s; the answer is incomplete.",
+                    self.timing.idle.as_secs()
+                );
+                (self.error_frame(&msg), Some("upstream_idle_timeout"))
+            }
+        }
+    }
+
+    /// Records how the stream ended and stores a complete answer in the cache.
+    fn end(&mut self, class: &'static str) {
+        if let Some(capture) = self.capture.take() {
+            if class.is_empty() {
+                capture.finish_stream();
+            }
+        }
+        if let Some(log) = self.log.take() {
+            let class = (!class.is_empty()).then_some(class);
+            let status = if class.is_some() { 502 } else { 200 };
+            log.finish(status, class);
+        }
+    }
+
+    fn forward(&mut self, sse: Vec<SseEvent>) -> Bytes {
+        let mut out = BytesMut::new();
+        for ev in sse {
+            let events = self.decoder.feed(&ev);
+            self.saw_error |= events
+                .iter()
+                .any(|e| matches!(e, StreamEvent::Error { .. }));
+            if let Some(capture) = self.capture.as_mut() {
+                events.iter().for_each(|e| capture.feed(e));
+            }
+            if let Some(log) = self.log.as_mut() {
+                for e in &events {
+                    match e {
+                        StreamEvent::Usage(u) => log.usage(u),
+                        StreamEvent::TextDelta { text } => log.streamed_text(text.chars().count()),
+                        StreamEvent::ToolCallDelta {
+                            arguments_json_fragment: f,
+                            ..
+                        } => log.streamed_text(f.chars().count()),
+                        _ => {}
+                    }
+                }
+            }
+            if let Encoder::Same = self.encoder {
+                let usage_only = self.strip_usage_frame && is_usage_only_chunk(&ev.data);
+                if !usage_only {
+                    out.extend_from_slice(&frame(ev.event.as_deref(), &ev.data));
+                }
+            } else {
+                for e in &events {
+                    self.encoder
+                        .encode(e)
+                        .iter()
+                        .for_each(|f| out.extend_from_slice(f));
+                }
+            }
+        }
+        out.freeze()
+    }
+
+    /// A last SSE event telling the caller, in its own format, that the stream is cut.
+    fn error_frame(&mut self, message: &str) -> Bytes {
+        if !matches!(self.encoder, Encoder::Same) {
+            let event = StreamEvent::Error {
+                message: message.to_owned(),
+            };
+            let mut out = BytesMut::new();
+            self.encoder
+                .encode(&event)
+                .iter()
+                .for_each(|f| out.extend_from_slice(f));
+            return out.freeze();
+        }
+        let body = error_body(self.caller, 502, message, None).to_string();
+        match self.caller {
+            Shape::OpenAi | Shape::Gemini => frame(None, &body),
+            Shape::Anthropic => frame(Some("error"), &body),
+            Shape::Responses => {
+                let flat = serde_json::json!({
+                    "type": "error", "code": "server_error", "message": message, "param": null,
+                });
+                frame(Some("error"), &flat.to_string())
+            }
+        }
+    }
+
+    /// The upstream ended: a last event without its closing blank line still counts, then the
+    /// encoder's closing frames — or, if the provider never sent its final event, an error.
+    fn finish(&mut self) -> (Bytes, Option<&'static str>) {
+        let tail = self
+            .parser
+            .finish()
+            .map(|ev| self.forward(vec![ev]))
+            .unwrap_or_default();
+        let mut out = BytesMut::from(&tail[..]);
+        if self.saw_error {
+            return (out.freeze(), Some("upstream_error"));
+        }
+        if !self.decoder.complete() {
+            let msg =
+                "The provider ended the stream before its final event; the answer is incomplete.";
+            out.extend_from_slice(&self.error_frame(msg));
+            return (out.freeze(), Some("upstream_incomplete"));
+        }
+        self.encoder
+            .finish()
+            .iter()
+            .for_each(|f| out.extend_from_slice(f));
+        (out.freeze(), Some(""))
+    }
+}
+
+/// `{"choices":[], "usage":{…}}`: the chunk `include_usage` adds.
+fn is_usage_only_chunk(data: &str) -> bool {
+    data.contains("\"usage\"")
+        && serde_json::from_str::<serde_json::Value>(data).is_ok_and(|v| {
+            v.get("choices")
+                .and_then(|c| c.as_array())
+                .is_some_and(Vec::is_empty)
+                && v.get("usage").is_some_and(|u| !u.is_null())
+        })
+}
