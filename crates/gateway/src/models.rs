@@ -2,8 +2,9 @@
 //! `/v1/models/{id}` (OpenAI, or Anthropic for Anthropic clients), `GET /v1beta/models` and
 //! `/v1beta/models/{model}` (Gemini) — and what a candidate's model can take ([`caps`]).
 //!
-//! The ids are the user's route names and each enabled backend's default model: the names a
-//! tool can use as its model. Context limits come from the price table where it knows the model.
+//! The lists hold the user's route names and each enabled backend's default model: the names a
+//! tool can use as its model. Looking one model up also answers for any model a request could
+//! be routed with. Context limits come from the price table where it knows the model.
 
 use crate::inbound::Caps;
 use crate::log::provider_of;
@@ -84,6 +85,21 @@ pub async fn list(State(state): State<Arc<GatewayState>>, headers: HeaderMap) ->
     Json(json!({"object": "list", "data": data})).into_response()
 }
 
+/// A listed id, or any model a request could be routed with (a concrete model some backend
+/// serves, `Backend/model`): (id, owner, context limit).
+fn find(state: &GatewayState, id: &str) -> Option<(String, String, Option<u64>)> {
+    if let Some(found) = ids(state).into_iter().find(|(m, ..)| m == id) {
+        return Some(found);
+    }
+    let plan = crate::resolve::resolve(&state.table.get(), id)?;
+    let first = plan.candidates.first()?;
+    let prices = state.spend.prices();
+    let limit = provider_of(first.target.kind)
+        .and_then(|p| prices.info(p, &first.model))
+        .and_then(|i| i.max_input_tokens);
+    Some((id.to_string(), first.target.name.clone(), limit))
+}
+
 /// `GET /v1/models/{id}`: one of them, or 404.
 pub async fn get(
     State(state): State<Arc<GatewayState>>,
@@ -91,7 +107,7 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Response {
     let shape = Shape::of("/v1/models", &headers);
-    match ids(&state).into_iter().find(|(m, ..)| m == &id) {
+    match find(&state, &id) {
         Some((id, _, _)) if shape == Shape::Anthropic => Json(anthropic_model(&id)).into_response(),
         Some((id, owner, _)) => Json(openai_model(&id, &owner)).into_response(),
         None => unknown(shape, &id),
@@ -113,7 +129,7 @@ pub async fn gemini_get(
     Path(model): Path<String>,
 ) -> Response {
     let model = model.strip_prefix("models/").unwrap_or(&model).to_string();
-    match ids(&state).into_iter().find(|(m, ..)| m == &model) {
+    match find(&state, &model) {
         Some((id, _, limit)) => Json(gemini_model(&id, limit)).into_response(),
         None => unknown(Shape::Gemini, &model),
     }

@@ -137,6 +137,8 @@ struct Pump {
     capture: Option<Capture>,
     /// The provider reported an error inside the stream (already passed on to the caller).
     saw_error: bool,
+    /// The answer's id and model, for a `response.failed` written over a forwarded stream.
+    started: Option<(String, String)>,
     /// The last bytes went out; the next poll ends the body.
     done: bool,
 }
@@ -168,6 +170,7 @@ pub fn streaming(
         log: Some(log),
         capture,
         saw_error: false,
+        started: None,
         done: false,
     };
     let body = futures_util::stream::unfold(pump, |mut p| async move {
@@ -254,9 +257,15 @@ impl Pump {
         let mut out = BytesMut::new();
         for ev in sse {
             let events = self.decoder.feed(&ev);
-            self.saw_error |= events
-                .iter()
-                .any(|e| matches!(e, StreamEvent::Error { .. }));
+            for e in &events {
+                match e {
+                    StreamEvent::Error { .. } => self.saw_error = true,
+                    StreamEvent::Start { id, model } => {
+                        self.started = Some((id.clone(), model.clone()));
+                    }
+                    _ => {}
+                }
+            }
             if let Some(capture) = self.capture.as_mut() {
                 events.iter().for_each(|e| capture.feed(e));
             }
@@ -308,10 +317,18 @@ impl Pump {
             Shape::OpenAi | Shape::Gemini => frame(None, &body),
             Shape::Anthropic => frame(Some("error"), &body),
             Shape::Responses => {
+                let (id, model) = self.started.clone().unwrap_or_default();
+                let failed = serde_json::json!({"type": "response.failed", "response": {
+                    "id": id, "object": "response", "status": "failed", "model": model,
+                    "output": [], "error": {"code": "server_error", "message": message},
+                }});
                 let flat = serde_json::json!({
                     "type": "error", "code": "server_error", "message": message, "param": null,
                 });
-                frame(Some("error"), &flat.to_string())
+                let mut out = BytesMut::new();
+                out.extend_from_slice(&frame(Some("response.failed"), &failed.to_string()));
+                out.extend_from_slice(&frame(Some("error"), &flat.to_string()));
+                out.freeze()
             }
         }
     }

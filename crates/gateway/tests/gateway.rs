@@ -12,6 +12,8 @@ mod cache;
 mod cost_fixtures;
 #[path = "gateway/cost_fixtures_stream.rs"]
 mod cost_fixtures_stream;
+#[path = "gateway/counting.rs"]
+mod counting;
 #[path = "gateway/faults.rs"]
 mod faults;
 #[path = "gateway/gemini.rs"]
@@ -22,6 +24,12 @@ mod limits;
 mod paused;
 #[path = "gateway/resilience.rs"]
 mod resilience;
+#[path = "gateway/shapes.rs"]
+mod shapes;
+#[path = "gateway/shapes_faults.rs"]
+mod shapes_faults;
+#[path = "gateway/shapes_tools.rs"]
+mod shapes_tools;
 #[path = "gateway/spend.rs"]
 mod spend;
 #[path = "gateway/strategies.rs"]
