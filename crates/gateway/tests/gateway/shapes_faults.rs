@@ -51,7 +51,7 @@ async fn a_cut_responses_stream_ends_failed_and_is_recorded_with_what_it_forward
         let last = text
             .lines()
             .filter_map(|l| l.strip_prefix("data: "))
-            .last()
+            .next_back()
             .unwrap();
         let last: Value = serde_json::from_str(last).unwrap();
         assert_eq!(last["type"], "error", "{model}: a flat error event ends it");

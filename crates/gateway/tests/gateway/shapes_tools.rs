@@ -3,7 +3,7 @@
 //! result back in its own format, and the backend's answer quotes it.
 
 use super::shapes::{all_formats, body, send, Caller, BACKENDS, CALLERS};
-use super::*;
+
 use serde_json::{json, Value};
 
 /// (call id, tool name, arguments JSON) of the first tool call in a buffered answer.
