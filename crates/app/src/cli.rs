@@ -1,6 +1,13 @@
 //! The headless commands of the `switchyard` binary, Tauri-free:
 //! `switchyard serve [--port N]` runs the gateway without a window (same data folder, same
-//! keychain), `switchyard token create|list|revoke` manages gateway tokens.
+//! keychain), `switchyard token create|list|revoke` manages gateway tokens, `switchyard backend
+//! add|list` manages backends ([`crate::cli_backend`]) and `switchyard requests` reads the
+//! ledger ([`crate::cli_requests`]).
+//!
+//! Invariants: arguments are parsed before anything is opened, so a usage error (exit 2) never
+//! creates a data folder; commands other than `serve` and `check` open the core without a
+//! gateway or monitor, so they run next to a `serve` or desktop app on the same data folder
+//! (SQLite WAL); nothing printed quotes a key.
 #![allow(
     clippy::print_stdout,
     reason = "this module is the command-line interface"
@@ -18,6 +25,13 @@ pub const USAGE: &str = "usage:
   switchyard token create NAME     create a gateway token for a tool (shown once)
   switchyard token list            list gateway tokens
   switchyard token revoke NAME     revoke a gateway token
+  switchyard backend add NAME --kind KIND --base-url URL [--model MODEL]
+                     [--key-stdin] [--key-label LABEL]
+                                   add an enabled backend (prints its id); with --key-stdin,
+                                   its first key is read from one line of stdin
+  switchyard backend list [--json] list backends
+  switchyard requests [--limit N] [--json]
+                                   the newest N (default 20, at most 1000) recorded requests
   switchyard check [--json]        run the readiness checks (exit 0 ready, 1 degraded, 2 blocked)
   switchyard --version";
 
@@ -25,7 +39,18 @@ pub const USAGE: &str = "usage:
 pub fn is_command(args: &[String]) -> bool {
     matches!(
         args.first().map(String::as_str),
-        Some("serve" | "token" | "check" | "help" | "--help" | "-h" | "--version" | "-V")
+        Some(
+            "serve"
+                | "token"
+                | "backend"
+                | "requests"
+                | "check"
+                | "help"
+                | "--help"
+                | "-h"
+                | "--version"
+                | "-V"
+        )
     )
 }
 
@@ -53,11 +78,94 @@ pub fn main(args: &[String]) -> ExitCode {
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
+        ["backend" | "requests", ..] => rt.block_on(core_command(&words)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Where a command reads and writes: the process's streams, or buffers in tests.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn std::io::BufRead,
+    pub stdout: &'a mut dyn std::io::Write,
+    pub stderr: &'a mut dyn std::io::Write,
+}
+
+/// A command that needs only the core, parsed (a usage error is found before anything opens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoreCommand {
+    BackendAdd(crate::cli_backend::AddArgs),
+    BackendList { json: bool },
+    Requests(crate::cli_requests::RequestsArgs),
+}
+
+impl CoreCommand {
+    /// Parses `backend …` / `requests …`; `Err` is the usage message for that command.
+    pub fn parse(args: &[&str]) -> Result<CoreCommand, String> {
+        match args {
+            ["backend", "add", rest @ ..] => {
+                crate::cli_backend::AddArgs::parse(rest).map(CoreCommand::BackendAdd)
+            }
+            ["backend", "list"] => Ok(CoreCommand::BackendList { json: false }),
+            ["backend", "list", "--json"] => Ok(CoreCommand::BackendList { json: true }),
+            ["backend", "list", ..] => Err("usage: switchyard backend list [--json]".into()),
+            ["backend", ..] => Err(crate::cli_backend::USAGE.into()),
+            ["requests", rest @ ..] => {
+                crate::cli_requests::RequestsArgs::parse(rest).map(CoreCommand::Requests)
+            }
+            _ => Err(USAGE.into()),
+        }
+    }
+
+    /// Runs the command against an open core and returns the exit code.
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        match self {
+            CoreCommand::BackendAdd(args) => crate::cli_backend::add(app, args, io).await,
+            CoreCommand::BackendList { json } => crate::cli_backend::list(app, *json, io).await,
+            CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
+        }
+    }
+}
+
+/// Parses and runs a core command against `app` (the seam the tests use, with an in-memory
+/// keychain): exit 2 on a usage error, else the command's code.
+pub async fn run(app: &Switchyard, args: &[&str], io: &mut Io<'_>) -> u8 {
+    match CoreCommand::parse(args) {
+        Ok(cmd) => cmd.run(app, io).await,
+        Err(usage) => {
+            let _ = writeln!(io.stderr, "{usage}");
+            2
+        }
+    }
+}
+
+async fn core_command(args: &[&str]) -> ExitCode {
+    let cmd = match CoreCommand::parse(args) {
+        Ok(c) => c,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    if matches!(&cmd, CoreCommand::BackendAdd(a) if a.key_stdin)
+        && std::io::IsTerminal::is_terminal(&std::io::stdin())
+    {
+        eprintln!("Paste the key and press Enter (it is shown as typed; to hide it, pipe it in: printf %s \"$KEY\" | switchyard backend add …):");
+    }
+    let (app, _guard) = match open(None, false, false).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    // Unlocked stdout/stderr: a log line from another thread must never wait for this one.
+    let mut io = Io {
+        stdin: &mut std::io::stdin().lock(),
+        stdout: &mut std::io::stdout(),
+        stderr: &mut std::io::stderr(),
+    };
+    let code = cmd.run(&app, &mut io).await;
+    ExitCode::from(code)
 }
 
 fn fail(msg: &str) -> ExitCode {

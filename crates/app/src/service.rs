@@ -198,6 +198,7 @@ impl Switchyard {
         app.refresh_gateway().await;
         app.spawn_ledger_pruning();
         app.spawn_cache_upkeep();
+        app.spawn_external_watch();
         if let Err(e) = app.apply_prices().await {
             tracing::warn!(error = %e, "saved prices not applied; using the bundled ones");
         }

@@ -11,6 +11,10 @@ mod backends;
 mod budgets;
 #[path = "app/cache.rs"]
 mod cache;
+#[path = "app/cli.rs"]
+mod cli;
+#[path = "app/cli_serve.rs"]
+mod cli_serve;
 #[path = "app/costs.rs"]
 mod costs;
 #[path = "app/gateway_settings.rs"]

@@ -59,6 +59,12 @@ impl Store {
         u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
     }
 
+    /// SQLite's `PRAGMA data_version`: changes when another connection (another process on the
+    /// same file) commits, never for this handle's own writes. Cheap: no table is read.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.with(|c| Ok(c.pragma_query_value(None, "data_version", |r| r.get(0))?))
+    }
+
     /// SQLite's `PRAGMA integrity_check`: `"ok"`, or its first complaint.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
         self.with(|c| Ok(c.query_row("PRAGMA integrity_check(1)", [], |r| r.get::<_, String>(0))?))
@@ -104,6 +110,26 @@ mod tests {
             .with(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn data_version_moves_for_another_connections_commit_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("switchyard.sqlite");
+        let (ours, theirs) = (Store::open(&path).unwrap(), Store::open(&path).unwrap());
+        let start = ours.data_version().unwrap();
+        ours.set_setting("a", &serde_json::json!(1)).unwrap();
+        assert_eq!(
+            ours.data_version().unwrap(),
+            start,
+            "own writes do not count"
+        );
+        theirs.set_setting("b", &serde_json::json!(2)).unwrap();
+        assert_ne!(
+            ours.data_version().unwrap(),
+            start,
+            "another process's commit is seen"
+        );
     }
 
     #[test]

@@ -4,14 +4,18 @@
 use crate::{Store, StoreError};
 use rusqlite::{params, Row};
 
-/// One finished (or abandoned) gateway request.
-#[derive(Debug, Clone, PartialEq)]
+/// One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
+/// the UI's `LedgerRow` (`switchyard requests --json`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RequestRecord {
     pub id: String,
     /// RFC 3339.
     pub started_at: String,
     pub token_name: Option<String>,
-    /// `openai` or `anthropic`: the shape the caller used.
+    /// The API the caller used: `openai` (Chat Completions), `anthropic` (Messages),
+    /// `responses` (OpenAI Responses), `gemini` (Gemini native), `embeddings`, or `count_tokens`
+    /// (token counting in any of those APIs; $0, no tokens).
     pub inbound: String,
     pub route: Option<String>,
     pub requested_model: String,
@@ -42,7 +46,8 @@ pub struct RequestRecord {
     pub attempt_list: Vec<AttemptRecord>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AttemptRecord {
     pub n: u32,
     pub backend: String,

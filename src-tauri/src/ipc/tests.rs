@@ -121,3 +121,55 @@ fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds
     let err = bad.into_config().unwrap_err();
     assert!(err.starts_with("Invalid alert rule"), "{err}");
 }
+
+#[test]
+fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
+    // `switchyard requests --json` serializes the store's record; the UI gets `LedgerRow`.
+    let record = switchyard_app::RequestRecord {
+        id: "r".into(),
+        started_at: "2026-05-01T09:00:00Z".into(),
+        token_name: None,
+        inbound: "responses".into(),
+        route: None,
+        requested_model: "m".into(),
+        backend: None,
+        key_label: None,
+        model: None,
+        status: 200,
+        error_class: None,
+        reason: None,
+        attempts: 1,
+        latency_ms: 1,
+        ttfb_ms: None,
+        input_tokens: 1,
+        output_tokens: 1,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        cost_usd: None,
+        streamed: false,
+        cache: None,
+        saved_usd: None,
+        attempt_list: vec![switchyard_app::AttemptRecord {
+            n: 1,
+            backend: "b".into(),
+            key_label: None,
+            model: "m".into(),
+            status: Some(200),
+            error_class: None,
+            latency_ms: 1,
+        }],
+    };
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let cli = serde_json::to_value(&record).expect("cli row");
+    let ui = serde_json::to_value(dto_gateway::LedgerRow::from(record)).expect("ui row");
+    assert_eq!(keys(&cli), keys(&ui), "row fields drifted");
+    assert_eq!(
+        keys(&cli["attemptList"][0]),
+        keys(&ui["attemptList"][0]),
+        "attempt fields drifted"
+    );
+}
