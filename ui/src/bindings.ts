@@ -846,6 +846,21 @@ export type ImportScanResult_Serialize = {
 	problems: EnvProblem[],
 };
 
+/**  The API a caller used, as the ledger's `inbound` column records it. */
+export type InboundApi = 
+/**  OpenAI Chat Completions. */
+"openai" | 
+/**  OpenAI Responses (Codex CLI). */
+"responses" | 
+/**  Anthropic Messages (Claude Code). */
+"anthropic" | 
+/**  Gemini's native API (Gemini CLI). */
+"gemini" | 
+/**  OpenAI embeddings (`/v1/embeddings`). */
+"embeddings" | 
+/**  Token counting in any of the APIs ($0, no tokens). */
+"count_tokens";
+
 export type IpcError = IpcError_Serialize | IpcError_Deserialize;
 
 export type IpcError_Deserialize = {
@@ -1363,6 +1378,8 @@ export type RequestQuery_Deserialize = {
 	backend?: string | null,
 	route?: string | null,
 	tokenName?: string | null,
+	/**  Only requests in this API. */
+	inbound?: InboundApi | null,
 	/**  `true` only failures, `false` only successes. */
 	failed?: boolean | null,
 	before?: string | null,
@@ -1374,6 +1391,8 @@ export type RequestQuery_Serialize = {
 	backend: string | null,
 	route: string | null,
 	tokenName: string | null,
+	/**  Only requests in this API. */
+	inbound: InboundApi | null,
 	/**  `true` only failures, `false` only successes. */
 	failed: boolean | null,
 	before: string | null,

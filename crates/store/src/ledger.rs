@@ -65,6 +65,8 @@ pub struct RequestFilter {
     pub backend: Option<String>,
     pub route: Option<String>,
     pub token_name: Option<String>,
+    /// Only requests in this API (an `inbound` value such as `responses` or `count_tokens`).
+    pub inbound: Option<String>,
     /// `true`: only status ≥ 400; `false`: only < 400.
     pub failed: Option<bool>,
     /// Only requests started before this RFC 3339 time (paging).
@@ -189,7 +191,7 @@ impl Store {
                  WHERE (?1 IS NULL OR backend = ?1) AND (?2 IS NULL OR route = ?2)
                    AND (?3 IS NULL OR token_name = ?3)
                    AND (?4 IS NULL OR (?4 = 1 AND status >= 400) OR (?4 = 0 AND status < 400))
-                   AND (?5 IS NULL OR started_at < ?5)
+                   AND (?5 IS NULL OR started_at < ?5) AND (?7 IS NULL OR inbound = ?7)
                  ORDER BY started_at DESC LIMIT ?6"
             );
             let mut stmt = c.prepare_cached(&sql)?;
@@ -202,7 +204,8 @@ impl Store {
                         filter.token_name,
                         filter.failed,
                         filter.before,
-                        limit
+                        limit,
+                        filter.inbound
                     ],
                     from_row,
                 )?

@@ -195,3 +195,59 @@ fn request_counts_per_backend_since_a_moment() {
     counts.sort();
     assert_eq!(counts, [("A".to_string(), 2, 1), ("B".to_string(), 1, 0)]);
 }
+
+#[test]
+fn the_ledger_filters_by_api_alone_and_with_the_other_filters() {
+    let store = Store::open_in_memory().unwrap();
+    let with = |id: &str, at: &str, inbound: &str, status: u16| RequestRecord {
+        inbound: inbound.into(),
+        ..record(id, at, "A", status)
+    };
+    store
+        .insert_requests(&[
+            with("chat", "2026-01-01T00:00:01Z", "openai", 200),
+            with("resp", "2026-01-01T00:00:02Z", "responses", 200),
+            with("resp-bad", "2026-01-01T00:00:03Z", "responses", 502),
+            with("count", "2026-01-01T00:00:04Z", "count_tokens", 200),
+        ])
+        .unwrap();
+    let ids = |f: RequestFilter| -> Vec<String> {
+        let f = RequestFilter { limit: 10, ..f };
+        store
+            .recent_requests(&f)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    let api = |a: &str| Some(a.to_string());
+    assert_eq!(
+        ids(RequestFilter {
+            inbound: api("responses"),
+            ..Default::default()
+        }),
+        ["resp-bad", "resp"]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            inbound: api("responses"),
+            failed: Some(false),
+            ..Default::default()
+        }),
+        ["resp"],
+        "the API filter combines with the others"
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            inbound: api("count_tokens"),
+            ..Default::default()
+        }),
+        ["count"]
+    );
+    assert!(ids(RequestFilter {
+        inbound: api("gemini"),
+        ..Default::default()
+    })
+    .is_empty());
+    assert_eq!(ids(RequestFilter::default()).len(), 4, "no API filter: all");
+}

@@ -155,6 +155,43 @@ impl From<RequestRecord> for LedgerRow {
     }
 }
 
+/// The API a caller used, as the ledger's `inbound` column records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub enum InboundApi {
+    /// OpenAI Chat Completions.
+    #[serde(rename = "openai")]
+    OpenAiChat,
+    /// OpenAI Responses (Codex CLI).
+    #[serde(rename = "responses")]
+    Responses,
+    /// Anthropic Messages (Claude Code).
+    #[serde(rename = "anthropic")]
+    Anthropic,
+    /// Gemini's native API (Gemini CLI).
+    #[serde(rename = "gemini")]
+    Gemini,
+    /// OpenAI embeddings (`/v1/embeddings`).
+    #[serde(rename = "embeddings")]
+    Embeddings,
+    /// Token counting in any of the APIs ($0, no tokens).
+    #[serde(rename = "count_tokens")]
+    CountTokens,
+}
+
+impl InboundApi {
+    /// The ledger's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboundApi::OpenAiChat => "openai",
+            InboundApi::Responses => "responses",
+            InboundApi::Anthropic => "anthropic",
+            InboundApi::Gemini => "gemini",
+            InboundApi::Embeddings => "embeddings",
+            InboundApi::CountTokens => "count_tokens",
+        }
+    }
+}
+
 /// Filters for the Requests page.
 #[derive(Debug, Clone, Default, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -162,6 +199,9 @@ pub struct RequestQuery {
     pub backend: Option<String>,
     pub route: Option<String>,
     pub token_name: Option<String>,
+    /// Only requests in this API.
+    #[serde(default)]
+    pub inbound: Option<InboundApi>,
     /// `true` only failures, `false` only successes.
     pub failed: Option<bool>,
     pub before: Option<String>,
@@ -174,6 +214,7 @@ impl From<RequestQuery> for switchyard_app::RequestFilter {
             backend: q.backend,
             route: q.route,
             token_name: q.token_name,
+            inbound: q.inbound.map(|a| a.as_str().to_string()),
             failed: q.failed,
             before: q.before,
             limit: q.limit.unwrap_or(100),

@@ -173,3 +173,24 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
         "attempt fields drifted"
     );
 }
+
+#[test]
+fn the_api_filter_travels_as_the_ledgers_inbound_values() {
+    use dto_gateway::{InboundApi, RequestQuery};
+    for (wire, api) in [
+        ("openai", InboundApi::OpenAiChat),
+        ("responses", InboundApi::Responses),
+        ("anthropic", InboundApi::Anthropic),
+        ("gemini", InboundApi::Gemini),
+        ("embeddings", InboundApi::Embeddings),
+        ("count_tokens", InboundApi::CountTokens),
+    ] {
+        let q: RequestQuery =
+            serde_json::from_value(serde_json::json!({ "inbound": wire })).expect("query");
+        assert_eq!(q.inbound, Some(api));
+        let filter = switchyard_app::RequestFilter::from(q);
+        assert_eq!(filter.inbound.as_deref(), Some(wire), "the ledger's value");
+    }
+    let none: RequestQuery = serde_json::from_value(serde_json::json!({})).expect("query");
+    assert_eq!(switchyard_app::RequestFilter::from(none).inbound, None);
+}

@@ -8,7 +8,7 @@ export { requests } from "./requests.svelte";
 export { health, listenToRouteEvents, routes } from "./routes.svelte";
 export { listenToReadinessEvents, readiness } from "./readiness.svelte";
 export { listenToNotificationEvents, notifications, type TestOutcome } from "./notifications.svelte";
-export { NO_FILTERS, PAGE_SIZE, routeNames, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
+export { NO_FILTERS, PAGE_SIZE, routeNames, sameFilters, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
 export { ALERTS_LIMIT, alertSettings, alerts, healthHistory, healthOverview, listenToMonitorEvents, probeAllNow } from "./monitor.svelte";
 export { alertWebhooks, type WebhookTest } from "./webhooks.svelte";
 export { cacheStats, cacheToday, clearCache, listenToCacheEvents, saveCacheSettings } from "./cache.svelte";

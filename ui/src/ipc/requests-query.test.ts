@@ -6,15 +6,23 @@ const at = (n: number) => `2025-11-21T12:00:${String(n).padStart(2, "0")}Z`;
 
 describe("filters to a query", () => {
   it("sends nothing for All", () => {
-    expect(toQuery(NO_FILTERS)).toEqual({ backend: null, route: null, tokenName: null, failed: null, before: null, limit: PAGE_SIZE });
+    expect(toQuery(NO_FILTERS)).toEqual({ backend: null, route: null, tokenName: null, inbound: null, failed: null, before: null, limit: PAGE_SIZE });
   });
 
   it("maps backend, tool and status", () => {
-    expect(toQuery({ backend: "Demo", status: "failed", tool: "cursor", route: "" })).toMatchObject({ backend: "Demo", tokenName: "cursor", failed: true, route: null });
+    expect(toQuery({ backend: "Demo", status: "failed", tool: "cursor", route: "", api: "" })).toMatchObject({ backend: "Demo", tokenName: "cursor", failed: true, route: null, inbound: null });
     expect(toQuery({ ...NO_FILTERS, route: "fast" }).route).toBe("fast");
     expect(sameFilters(NO_FILTERS, { ...NO_FILTERS, route: "fast" })).toBe(false);
     expect(routeNames(["fast"], [], "old")).toEqual(["fast", "old"]);
     expect(toQuery({ ...NO_FILTERS, status: "ok" }).failed).toBe(false);
+  });
+
+  it("sends the API as the ledger's inbound value, and counts it as a filter", () => {
+    expect(toQuery({ ...NO_FILTERS, api: "responses" }).inbound).toBe("responses");
+    expect(toQuery({ ...NO_FILTERS, api: "count_tokens", status: "ok" })).toMatchObject({ inbound: "count_tokens", failed: false });
+    expect(sameFilters(NO_FILTERS, { ...NO_FILTERS, api: "gemini" })).toBe(false);
+    expect(sameFilters({ ...NO_FILTERS, api: "gemini" }, { ...NO_FILTERS, api: "gemini" })).toBe(true);
+    expect(sameFilters(NO_FILTERS, { ...NO_FILTERS })).toBe(true);
   });
 
   it("pages with before and a limit", () => {

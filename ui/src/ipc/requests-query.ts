@@ -1,12 +1,12 @@
 // Pure helpers of the Requests page's data: filters to a query, and merging pages of rows.
-import type { LedgerRow, RequestQuery } from "./types";
+import type { InboundApi, LedgerRow, RequestQuery } from "./types";
 
 export type StatusFilter = "all" | "ok" | "failed";
 
-/** What the filter bar shows; an empty string means "All". */
-export type RequestFilters = { backend: string; status: StatusFilter; tool: string; route: string };
+/** What the filter bar shows; an empty string means "All". `api` is the ledger's `inbound`. */
+export type RequestFilters = { backend: string; status: StatusFilter; tool: string; route: string; api: InboundApi | "" };
 
-export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "", route: "" };
+export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "", route: "", api: "" };
 
 export const PAGE_SIZE = 50;
 
@@ -15,6 +15,7 @@ export function toQuery(filters: RequestFilters, before: string | null = null, l
     backend: filters.backend || null,
     route: filters.route || null,
     tokenName: filters.tool || null,
+    inbound: filters.api || null,
     failed: filters.status === "all" ? null : filters.status === "failed",
     before,
     limit,
@@ -22,7 +23,7 @@ export function toQuery(filters: RequestFilters, before: string | null = null, l
 }
 
 export function sameFilters(a: RequestFilters, b: RequestFilters): boolean {
-  return a.backend === b.backend && a.status === b.status && a.tool === b.tool && a.route === b.route;
+  return a.backend === b.backend && a.status === b.status && a.tool === b.tool && a.route === b.route && a.api === b.api;
 }
 
 /**

@@ -74,6 +74,7 @@ export type {
   GatewaySettingsForm,
   GatewaySettingsState,
   ImportResult,
+  InboundApi,
   IssueSeverity,
   KeyInput,
   Kind,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { absoluteTime, formatCost, formatCount, formatMs, httpTone, inboundLabel, lastUsed, relativeTime, servedBy, tokenPrefix, tokenState, tokenUsage } from "./requests-format";
+import { absoluteTime, formatCost, formatCount, formatMs, httpTone, INBOUND_APIS, inboundLabel, lastUsed, relativeTime, servedBy, tokenPrefix, tokenState, tokenUsage } from "./requests-format";
 
 const NOW = Date.parse("2025-11-21T12:00:00Z");
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -71,8 +71,17 @@ describe("request cells", () => {
     expect(servedBy({ backend: "Demo", model: "demo-chat" })).toBe("Demo/demo-chat");
     expect(servedBy({ backend: "Demo", model: null })).toBe("Demo");
     expect(servedBy({ backend: null, model: null })).toBe("—");
-    expect(inboundLabel("openai")).toBe("OpenAI");
-    expect(inboundLabel("anthropic")).toBe("Anthropic");
+  });
+
+  it("names every API a caller can use, and shows an unknown one as recorded", () => {
+    expect(inboundLabel("openai")).toBe("OpenAI Chat");
+    expect(inboundLabel("anthropic")).toBe("Anthropic Messages");
+    expect(inboundLabel("responses")).toBe("OpenAI Responses");
+    expect(inboundLabel("gemini")).toBe("Gemini");
+    expect(inboundLabel("embeddings")).toBe("Embeddings");
+    expect(inboundLabel("count_tokens")).toBe("Token count");
+    expect(inboundLabel("future_api")).toBe("future_api");
+    expect(INBOUND_APIS.map((a) => a.label)).toEqual(["OpenAI Chat", "OpenAI Responses", "Anthropic Messages", "Gemini", "Embeddings", "Token counts"]);
   });
 
   it("describes tokens without their value", () => {

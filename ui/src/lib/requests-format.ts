@@ -1,5 +1,5 @@
 // Pure formatting for the Gateway and Requests pages: times, costs, token counts, statuses.
-import type { LedgerRow, Token } from "../ipc/types";
+import type { InboundApi, LedgerRow, Token } from "../ipc/types";
 import type { Tone } from "./format";
 
 /** "just now", "42s ago", "5 min ago", "3 h ago", "2 d ago"; older ones as a date. */
@@ -86,15 +86,25 @@ export function lastUsed(iso: string | null, now: number, locale?: string): stri
   return iso ? relativeTime(iso, now, locale) : "never";
 }
 
-/** Inbound format in words. */
+/** The APIs a caller can use, in the order the Requests page's filter lists them. */
+export const INBOUND_APIS: ReadonlyArray<{ value: InboundApi; label: string }> = [
+  { value: "openai", label: "OpenAI Chat" },
+  { value: "responses", label: "OpenAI Responses" },
+  { value: "anthropic", label: "Anthropic Messages" },
+  { value: "gemini", label: "Gemini" },
+  { value: "embeddings", label: "Embeddings" },
+  { value: "count_tokens", label: "Token counts" },
+];
+
+/** The API a request used, in words (one request: "Token count"); an unknown value as it is. */
 export function inboundLabel(inbound: string): string {
   switch (inbound) {
     case "openai":
     case "openAi":
-      return "OpenAI";
-    case "anthropic":
-      return "Anthropic";
+      return "OpenAI Chat";
+    case "count_tokens":
+      return "Token count";
     default:
-      return inbound;
+      return INBOUND_APIS.find((a) => a.value === inbound)?.label ?? inbound;
   }
 }
