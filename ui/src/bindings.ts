@@ -621,6 +621,8 @@ export type CostsOverviewDto_Deserialize = {
 	byModel: ([string, UsageTotalsDto])[],
 	byRoute: ([string, UsageTotalsDto])[],
 	byToken: ([string, UsageTotalsDto])[],
+	/**  Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …). */
+	byInbound: ([string, UsageTotalsDto])[],
 	latency: LatencyStatsDto[],
 	latencyOverall?: LatencyStatsDto | null,
 };
@@ -638,6 +640,8 @@ export type CostsOverviewDto_Serialize = {
 	byModel: ([string, UsageTotalsDto])[],
 	byRoute: ([string, UsageTotalsDto])[],
 	byToken: ([string, UsageTotalsDto])[],
+	/**  Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …). */
+	byInbound: ([string, UsageTotalsDto])[],
 	latency: LatencyStatsDto[],
 	latencyOverall: LatencyStatsDto | null,
 };

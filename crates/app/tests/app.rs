@@ -17,6 +17,8 @@ mod cli;
 mod cli_serve;
 #[path = "app/costs.rs"]
 mod costs;
+#[path = "app/costs_api.rs"]
+mod costs_api;
 #[path = "app/gateway_settings.rs"]
 mod gateway_settings;
 #[path = "app/import.rs"]

@@ -261,4 +261,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
           WHERE count > 0 ORDER BY hour_ms, backend, bucket)
     GROUP BY hour_ms, backend;
     DROP TABLE usage_latency;",
+    // 11: usage per API (`usage_hours_by` dim `inbound`: the API the caller used), filled once
+    // from the existing ledger like migration 7. Hours whose raw rows retention already pruned
+    // have no API to recover, so they are missing from this dim only.
+    "INSERT INTO usage_hours_by
+    SELECT CAST(strftime('%s', substr(started_at, 1, 19)) AS INTEGER) / 3600 * 3600000,
+           'inbound', inbound, COUNT(*), SUM(status >= 400 OR status = 0), SUM(input_tokens),
+           SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
+           COALESCE(SUM(cost_usd), 0.0), SUM(cost_usd IS NULL), SUM(latency_ms),
+           SUM(COALESCE(cache IN ('hit', 'shared', 'miss', 'refresh'), 0)),
+           SUM(COALESCE(cache IN ('hit', 'shared'), 0)), SUM(COALESCE(cache = 'shared', 0)),
+           SUM(COALESCE(cache IN ('bypass', 'skip'), 0)), COALESCE(SUM(saved_usd), 0.0)
+    FROM requests WHERE strftime('%s', substr(started_at, 1, 19)) IS NOT NULL
+    GROUP BY 1, 3;",
 ];

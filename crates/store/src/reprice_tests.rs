@@ -15,7 +15,7 @@ fn rec(i: usize, backend: &str, cost: Option<f64>) -> RequestRecord {
             i % 60
         ),
         token_name: (!i.is_multiple_of(4)).then(|| format!("tool{}", i % 3)),
-        inbound: "openai".into(),
+        inbound: ["openai", "responses", "anthropic", "gemini"][i % 4].into(),
         route: (i.is_multiple_of(5)).then(|| "fast".to_string()),
         requested_model: format!("{backend}-asked"),
         backend: (!i.is_multiple_of(11)).then(|| backend.to_string()),
@@ -69,6 +69,7 @@ fn views(s: &Store) -> (UsageTotals, Vec<Breakdown>, Vec<(i64, String, UsageTota
         Dimension::Model,
         Dimension::Route,
         Dimension::Token,
+        Dimension::Inbound,
     ]
     .into_iter()
     .map(|d| s.usage_by(d, ALL.0, ALL.1).unwrap())

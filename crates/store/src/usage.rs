@@ -3,8 +3,8 @@
 //! scanning millions of requests, and outlive the raw rows' retention. Two narrow tables rather
 //! than one wide one (a table keyed by every dimension at once grows with their product):
 //! `usage_hours` per (backend, model), and `usage_hours_by` per single other dimension — `route`,
-//! `token`, and `cache` (the Cache page's "route, or the model when no route applied", for
-//! requests that met the cache).
+//! `token`, `inbound` (the API the caller used) and `cache` (the Cache page's "route, or the
+//! model when no route applied", for requests that met the cache).
 //!
 //! Invariants:
 //! - a request is rolled up exactly once: ledger inserts are idempotent by request id (a
@@ -78,6 +78,8 @@ pub enum Dimension {
     Model,
     Route,
     Token,
+    /// The API the caller used (the ledger's `inbound`: `openai`, `responses`, …).
+    Inbound,
 }
 
 impl Dimension {
@@ -88,6 +90,7 @@ impl Dimension {
             Dimension::Model => Source::Column("model"),
             Dimension::Route => Source::By("route"),
             Dimension::Token => Source::By("token"),
+            Dimension::Inbound => Source::By("inbound"),
         }
     }
 }
@@ -144,7 +147,7 @@ impl<'a> Hours<'a> {
 pub(crate) struct Keys<'a> {
     pub backend: &'a str,
     pub model: &'a str,
-    pub by: [Option<(&'static str, &'a str)>; 3],
+    pub by: [Option<(&'static str, &'a str)>; 4],
 }
 
 pub(crate) fn keys(r: &RequestRecord) -> Keys<'_> {
@@ -158,6 +161,7 @@ pub(crate) fn keys(r: &RequestRecord) -> Keys<'_> {
         by: [
             Some(("route", r.route.as_deref().unwrap_or_default())),
             Some(("token", r.token_name.as_deref().unwrap_or_default())),
+            Some(("inbound", r.inbound.as_str())),
             cache,
         ],
     }
@@ -307,7 +311,7 @@ impl Store {
         })
     }
 
-    /// Totals per backend, model, route or token in the range, costliest first.
+    /// Totals per backend, model, route, token or API in the range, costliest first.
     pub fn usage_by(
         &self,
         dim: Dimension,

@@ -211,3 +211,165 @@ fn hours_reuse_a_parse_only_within_the_same_utc_hour() {
     assert_eq!(h.of("2026-11-21T14:30:00Z"), Some(a + HOUR_MS));
     assert_eq!(h.of("not a time"), None);
 }
+
+/// The ledger with each request in one of the APIs callers use.
+fn ledger_by_api() -> Vec<RequestRecord> {
+    let apis = [
+        "openai",
+        "responses",
+        "anthropic",
+        "gemini",
+        "embeddings",
+        "count_tokens",
+    ];
+    ledger()
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| RequestRecord {
+            inbound: apis[i % apis.len()].into(),
+            ..r
+        })
+        .collect()
+}
+
+#[test]
+fn every_new_request_lands_in_the_rollup_of_its_api() {
+    let s = Store::open_in_memory().unwrap();
+    let rows = ledger_by_api();
+    s.insert_requests(&rows).unwrap();
+    let by = s.usage_by(Dimension::Inbound, ALL.0, ALL.1).unwrap();
+    assert_eq!(by.len(), 6, "one row per API: {by:?}");
+    for (api, t) in &by {
+        let mine: Vec<_> = rows.iter().filter(|r| &r.inbound == api).cloned().collect();
+        let want = raw_sum(&mine);
+        assert_eq!(
+            UsageTotals {
+                cost_usd: 0.0,
+                saved_usd: 0.0,
+                ..*t
+            },
+            UsageTotals {
+                cost_usd: 0.0,
+                saved_usd: 0.0,
+                ..want
+            },
+            "{api}"
+        );
+        assert!(close(t.cost_usd, want.cost_usd), "{api}");
+    }
+    let total: u64 = by.iter().map(|(_, t)| t.requests).sum();
+    assert_eq!(total, 300, "every request in exactly one API");
+    let series = s
+        .usage_series(ALL.0, ALL.1, 86_400_000, 0, Some(Dimension::Inbound))
+        .unwrap();
+    assert_eq!(series.iter().map(|p| p.2.requests).sum::<u64>(), 300);
+}
+
+#[test]
+fn upgrading_fills_the_api_rollup_exactly_as_new_requests_are_rolled_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v10.sqlite");
+    let rows = ledger_by_api();
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for m in &MIGRATIONS[..10] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "user_version", 10).unwrap();
+        // The raw rows as version 10 kept them (its rollups are not what this test reads).
+        let mut ins = c
+            .prepare(&format!(
+                "INSERT INTO requests ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                 ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                crate::ledger::COLUMNS
+            ))
+            .unwrap();
+        for r in &rows {
+            ins.execute(rusqlite::params![
+                r.id,
+                r.started_at,
+                r.token_name,
+                r.inbound,
+                r.route,
+                r.requested_model,
+                r.backend,
+                r.key_label,
+                r.model,
+                r.status,
+                r.error_class,
+                r.reason,
+                r.attempts,
+                r.latency_ms,
+                r.ttfb_ms,
+                r.input_tokens as i64,
+                r.output_tokens as i64,
+                r.cache_read_tokens as i64,
+                r.cache_write_tokens as i64,
+                r.cost_usd,
+                r.streamed,
+                r.cache,
+                r.saved_usd
+            ])
+            .unwrap();
+        }
+        ins.execute(rusqlite::params![
+            "bad",
+            "yesterday",
+            None::<String>,
+            "openai",
+            None::<String>,
+            "m",
+            None::<String>,
+            None::<String>,
+            None::<String>,
+            200,
+            None::<String>,
+            None::<String>,
+            1,
+            1,
+            None::<u32>,
+            0,
+            0,
+            0,
+            0,
+            None::<f64>,
+            false,
+            None::<String>,
+            None::<f64>
+        ])
+        .unwrap();
+    }
+    let upgraded = Store::open(&path).unwrap();
+    let fresh = Store::open_in_memory().unwrap();
+    fresh.insert_requests(&rows).unwrap();
+    let (a, b) = (
+        upgraded.usage_by(Dimension::Inbound, ALL.0, ALL.1).unwrap(),
+        fresh.usage_by(Dimension::Inbound, ALL.0, ALL.1).unwrap(),
+    );
+    assert_eq!(a.len(), 6);
+    for ((api_a, ta), (api_b, tb)) in a.iter().zip(&b) {
+        assert_eq!(api_a, api_b);
+        assert!(close(ta.cost_usd, tb.cost_usd) && close(ta.saved_usd, tb.saved_usd));
+        assert_eq!(
+            UsageTotals {
+                cost_usd: 0.0,
+                saved_usd: 0.0,
+                ..*ta
+            },
+            UsageTotals {
+                cost_usd: 0.0,
+                saved_usd: 0.0,
+                ..*tb
+            },
+            "the SQL backfill sums {api_a} as the Rust rollup does"
+        );
+    }
+    let hours = |s: &Store| {
+        s.usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Inbound))
+            .unwrap()
+            .into_iter()
+            .map(|(h, k, t)| (h, k, t.requests))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(hours(&upgraded), hours(&fresh), "the same hours, too");
+}

@@ -118,6 +118,8 @@ pub struct CostsOverviewDto {
     pub by_model: Vec<(String, UsageTotalsDto)>,
     pub by_route: Vec<(String, UsageTotalsDto)>,
     pub by_token: Vec<(String, UsageTotalsDto)>,
+    /// Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …).
+    pub by_inbound: Vec<(String, UsageTotalsDto)>,
     pub latency: Vec<LatencyStatsDto>,
     pub latency_overall: Option<LatencyStatsDto>,
 }

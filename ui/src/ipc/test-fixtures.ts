@@ -91,6 +91,7 @@ export function costsOverview(sinceMs: number, untilMs: number, over: Partial<Co
     byModel: [],
     byRoute: [],
     byToken: [],
+    byInbound: [],
     latency: [],
     latencyOverall: null,
     ...over,

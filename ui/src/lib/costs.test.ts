@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { usageTotals as totals } from "../ipc/test-fixtures";
 import {
+  BREAKDOWN_TABS,
   DAY_MS,
   HOUR_MS,
   REVERSED_MESSAGE,
@@ -163,6 +164,23 @@ describe("the breakdown table", () => {
     expect(keys(sortBreakdown(rows, { key: "name", dir: "asc" }))).toEqual(["", "a", "b", "c"]);
     expect(keys(sortBreakdown(rows, { key: "avgLatency", dir: "desc" }))).toEqual(["", "b", "c", "a"]);
     expect(keys(sortBreakdown(rows, { key: "avgLatency", dir: "asc" }))).toEqual(["c", "b", "", "a"]);
+  });
+
+  it("has an API tab that names each API and sorts by those names", () => {
+    const api = BREAKDOWN_TABS.find((t) => t.id === "api");
+    expect(api).toMatchObject({ label: "API", field: "byInbound" });
+    expect(BREAKDOWN_TABS.map((t) => t.label)).toEqual(["Backend", "Model", "Route", "Tool", "API"]);
+    expect(api?.name("responses")).toBe("OpenAI Responses");
+    expect(api?.name("count_tokens")).toBe("Token count");
+    expect(api?.name("")).toBe("(none)");
+    const byApi = breakdownRows([
+      ["openai", totals({ requests: 1 })],
+      ["anthropic", totals({ requests: 1 })],
+      ["gemini", totals({ requests: 1 })],
+    ]);
+    // "Anthropic Messages" < "Gemini" < "OpenAI Chat", not the raw keys' order.
+    expect(keys(sortBreakdown(byApi, { key: "name", dir: "asc" }, api?.name))).toEqual(["anthropic", "gemini", "openai"]);
+    expect(BREAKDOWN_TABS.find((t) => t.id === "route")?.name("")).toBe("(none)");
   });
 
   it("flips the direction on the same column and starts names A→Z, numbers biggest first", () => {

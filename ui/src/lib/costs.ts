@@ -6,6 +6,7 @@
 // the core groups days by — so labels and bins agree with the core's buckets and are testable
 // without depending on the machine's time zone.
 import type { CostRange, UsageTotals } from "../ipc/types";
+import { inboundLabel } from "./requests-format";
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -179,12 +180,15 @@ export function keyLabel(key: string): string {
 
 // ---- The breakdown table ----
 
-export type BreakdownTab = "backend" | "model" | "route" | "token";
-export const BREAKDOWN_TABS: ReadonlyArray<{ id: BreakdownTab; label: string; field: "byBackend" | "byModel" | "byRoute" | "byToken" }> = [
-  { id: "backend", label: "Backend", field: "byBackend" },
-  { id: "model", label: "Model", field: "byModel" },
-  { id: "route", label: "Route", field: "byRoute" },
-  { id: "token", label: "Tool", field: "byToken" },
+export type BreakdownTab = "backend" | "model" | "route" | "token" | "api";
+export type BreakdownField = "byBackend" | "byModel" | "byRoute" | "byToken" | "byInbound";
+/** The breakdown's tabs: which overview field each shows, and how its keys read. */
+export const BREAKDOWN_TABS: ReadonlyArray<{ id: BreakdownTab; label: string; field: BreakdownField; name: (key: string) => string }> = [
+  { id: "backend", label: "Backend", field: "byBackend", name: keyLabel },
+  { id: "model", label: "Model", field: "byModel", name: keyLabel },
+  { id: "route", label: "Route", field: "byRoute", name: keyLabel },
+  { id: "token", label: "Tool", field: "byToken", name: keyLabel },
+  { id: "api", label: "API", field: "byInbound", name: (key) => (key === "" ? keyLabel(key) : inboundLabel(key)) },
 ];
 
 export type BreakdownRow = { key: string; totals: UsageTotals };
@@ -202,10 +206,13 @@ function sortValue(r: BreakdownRow, key: Exclude<BreakdownKey, "name">): number 
   return num(r.totals[key]);
 }
 
-/** Sorted copy; rows without a value (no requests for the mean) come last either way; ties go by name. */
-export function sortBreakdown(rows: readonly BreakdownRow[], sort: BreakdownSort): BreakdownRow[] {
+/**
+ * Sorted copy; rows without a value (no requests for the mean) come last either way; ties go by
+ * name, as `name` shows it.
+ */
+export function sortBreakdown(rows: readonly BreakdownRow[], sort: BreakdownSort, name: (key: string) => string = keyLabel): BreakdownRow[] {
   const sign = sort.dir === "asc" ? 1 : -1;
-  const byName = (a: BreakdownRow, b: BreakdownRow) => keyLabel(a.key).localeCompare(keyLabel(b.key));
+  const byName = (a: BreakdownRow, b: BreakdownRow) => name(a.key).localeCompare(name(b.key));
   return [...rows].sort((a, b) => {
     if (sort.key === "name") return sign * byName(a, b);
     const x = sortValue(a, sort.key);

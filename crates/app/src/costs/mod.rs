@@ -1,6 +1,7 @@
-//! Costs and usage: what the Costs page reads (totals, series, breakdowns, latency
-//! percentiles, unpriced models — all from the ledger rollups), the display currency, prices
-//! ([`prices`]), budgets with forecasts and hard stops ([`budgets`]) and exports ([`export`]).
+//! Costs and usage: what the Costs page reads (totals, series, breakdowns by backend, model,
+//! route, tool and API, latency percentiles, unpriced models — all from the ledger rollups), the
+//! display currency, prices ([`prices`]), budgets with forecasts and hard stops ([`budgets`])
+//! and exports ([`export`]).
 //!
 //! Invariants: a range is validated before any query (reversed or empty ranges are typed
 //! errors); amounts stay USD everywhere in the core — the currency is a display setting; rollup
@@ -153,6 +154,8 @@ pub struct CostsOverview {
     pub by_model: Vec<(String, UsageTotals)>,
     pub by_route: Vec<(String, UsageTotals)>,
     pub by_token: Vec<(String, UsageTotals)>,
+    /// Per API the callers used (the ledger's `inbound`: `openai`, `responses`, …).
+    pub by_inbound: Vec<(String, UsageTotals)>,
     /// Per bucket.
     pub latency: Vec<LatencyStats>,
     /// The whole range.
@@ -225,6 +228,7 @@ impl Switchyard {
                 by_model: s.usage_by(Dimension::Model, a, b)?,
                 by_route: s.usage_by(Dimension::Route, a, b)?,
                 by_token: s.usage_by(Dimension::Token, a, b)?,
+                by_inbound: s.usage_by(Dimension::Inbound, a, b)?,
                 latency: s
                     .latency_percentiles(a, b, Some(bucket), off, None)?
                     .into_iter()
