@@ -42,8 +42,9 @@ pub async fn start(upstream_url: String) -> Result<SocketAddr, String> {
         url: upstream_url,
         http,
     });
+    // Every path goes to the one upstream URL.
     let app = axum::Router::new()
-        .route("/v1/chat/completions", post(forward))
+        .fallback(post(forward))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

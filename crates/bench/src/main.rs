@@ -7,6 +7,7 @@
 
 mod baseline;
 mod measure;
+mod shapes;
 
 use measure::{percentile, run_concurrent, run_sequential, ttft};
 use std::sync::Arc;
@@ -29,13 +30,14 @@ impl Authenticator for Tokens {
         })
     }
 }
-struct NoKeys;
-impl KeySource for NoKeys {
+/// Any key id has the same dummy key (the mock accepts any).
+struct AnyKey;
+impl KeySource for AnyKey {
     fn cached(&self, _: &str) -> Option<SecretString> {
-        None
+        Some(SecretString::new("sk-bench".into()))
     }
     fn load(&self, _: &str) -> Result<SecretString, String> {
-        Err("none".into())
+        Ok(SecretString::new("sk-bench".into()))
     }
 }
 struct Discard;
@@ -59,13 +61,34 @@ async fn main() -> Result<(), String> {
         keys: vec![],
         limits: switchyard_gateway::Limits::default(),
     };
+    let claude = Target {
+        id: "claude".into(),
+        name: "Claude".into(),
+        kind: BackendKind::Anthropic,
+        base_url: mock.base_url(),
+        default_model: "claude-sonnet-4-5".into(),
+        keys: vec![switchyard_gateway::KeyRef {
+            id: "kc".into(),
+            label: "bench".into(),
+        }],
+        limits: switchyard_gateway::Limits::default(),
+    };
+    let local = Target {
+        id: "local".into(),
+        name: "Local".into(),
+        kind: BackendKind::OpenAiCompatible,
+        base_url: format!("{}/v1", mock.base_url()),
+        default_model: "bench-local".into(),
+        keys: vec![],
+        limits: switchyard_gateway::Limits::default(),
+    };
     let deps = Deps {
         table: TableHandle::new(RoutingTable {
-            targets: vec![target],
+            targets: vec![target, claude, local],
             routes: vec![],
         }),
         auth: Arc::new(Tokens),
-        keys: Arc::new(NoKeys),
+        keys: Arc::new(AnyKey),
         ledger: Arc::new(Discard),
         observer: Arc::new(NoObserver),
         clock: Arc::new(switchyard_gateway::SystemClock),
@@ -97,6 +120,11 @@ async fn main() -> Result<(), String> {
     println!(
         "gateway-bench: {n} requests per measurement, loopback, mock upstream with zero latency"
     );
+    if args.iter().any(|a| a == "--shapes-only") {
+        shapes::run(&mock.base_url(), &format!("http://{}", gateway.addr()), n).await?;
+        gateway.shutdown().await;
+        return Ok(());
+    }
     // Warm up connections and code paths.
     run_sequential(&direct, &body, 200).await?;
     run_sequential(&via, &body, 200).await?;
@@ -142,6 +170,7 @@ async fn main() -> Result<(), String> {
         percentile(&mut d, 50.0),
         percentile(&mut d, 99.0)
     );
+    shapes::run(&mock.base_url(), &format!("http://{}", gateway.addr()), n).await?;
     if let Some(path) = args
         .iter()
         .position(|a| a == "--serve-binary")

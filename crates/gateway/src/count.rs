@@ -26,16 +26,57 @@ use switchyard_wire::{estimate, gemini, raw};
 /// How long a counting backend may take before the estimate answers instead.
 const COUNT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A counting request as read: its bytes, the local estimate, and the first byte of its
+/// conversation field (for the shape check).
+pub struct Counting {
+    pub raw: bytes::Bytes,
+    pub estimate: u64,
+    pub entries: Option<u8>,
+}
+
+impl Counting {
+    /// Scans an Anthropic or Responses body once, without building a JSON tree; `None` when the
+    /// bytes are not one JSON object.
+    pub fn scan(shape: Shape, raw: bytes::Bytes) -> Option<(Counting, Option<String>)> {
+        let fields = match shape {
+            Shape::Responses => &estimate::RESPONSES,
+            Shape::OpenAi => &estimate::CHAT,
+            Shape::Anthropic | Shape::Gemini => &estimate::ANTHROPIC,
+        };
+        let scan = estimate::scan(&raw, fields)?;
+        let counting = Counting {
+            raw,
+            estimate: scan.tokens,
+            entries: scan.entries,
+        };
+        Some((counting, scan.model))
+    }
+
+    /// A Gemini body (small; it may wrap the request in `generateContentRequest`).
+    pub fn of_gemini(raw: bytes::Bytes, json: &Value) -> Counting {
+        let req = json.get("generateContentRequest").unwrap_or(json);
+        let entries = match req.get("contents") {
+            Some(Value::Array(c)) if !c.is_empty() => Some(b'['),
+            _ => None,
+        };
+        Counting {
+            raw,
+            estimate: estimate::input_tokens(json, &estimate::GEMINI),
+            entries,
+        }
+    }
+}
+
 /// Answers a counting request of `shape` for `model`.
 pub async fn count(
     state: Arc<GatewayState>,
     shape: Shape,
     caller: &Caller,
     model: String,
-    (raw, json): (bytes::Bytes, Value),
+    body: Counting,
     inbound_headers: &HeaderMap,
 ) -> Response {
-    if let Err((field, what)) = check(shape, &json) {
+    if let Err((field, what)) = check(shape, body.entries) {
         let msg = format!("`{field}` {what}.");
         return crate::reply::error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(field));
     }
@@ -58,7 +99,7 @@ pub async fn count(
     log.set_route(plan.route.clone());
     let counter = plan.candidates.iter().find(|c| counts_natively(c, shape));
     if let Some(cand) = counter {
-        match ask(&state, cand, shape, &raw, inbound_headers).await {
+        match ask(&state, cand, shape, &body.raw, inbound_headers).await {
             Ok(body) => {
                 let reason = format!("counted by {}", cand.target.name);
                 log.counted(&cand.target.name, &cand.model, &reason);
@@ -69,13 +110,7 @@ pub async fn count(
             }
         }
     }
-    let fields = match shape {
-        Shape::Anthropic => &estimate::ANTHROPIC,
-        Shape::Responses => &estimate::RESPONSES,
-        Shape::Gemini => &estimate::GEMINI,
-        Shape::OpenAi => &estimate::CHAT,
-    };
-    let tokens = estimate::input_tokens(&json, fields);
+    let tokens = body.estimate;
     let body = match shape {
         Shape::Gemini => gemini::render_count(tokens),
         Shape::Responses => json!({"object": "response.input_tokens", "input_tokens": tokens}),
@@ -85,27 +120,15 @@ pub async fn count(
     reply(body.to_string().into(), "estimated", log)
 }
 
-/// The conversation field must be there and be the right kind of JSON.
-fn check(shape: Shape, json: &Value) -> Result<(), (&'static str, &'static str)> {
-    match shape {
-        Shape::Anthropic if !json.get("messages").is_some_and(Value::is_array) => {
-            Err(("messages", "is required and must be an array"))
-        }
-        Shape::Gemini => {
-            let req = json.get("generateContentRequest").unwrap_or(json);
-            match req.get("contents") {
-                Some(Value::Array(c)) if !c.is_empty() => Ok(()),
-                _ => Err(("contents", "is required and must be a non-empty array")),
-            }
-        }
-        Shape::Responses
-            if json
-                .get("input")
-                .is_some_and(|i| !(i.is_string() || i.is_array() || i.is_null())) =>
-        {
-            Err(("input", "must be a string or an array"))
-        }
-        _ => Ok(()),
+/// The conversation field (its first byte) must be there and be the right kind of JSON.
+fn check(shape: Shape, entries: Option<u8>) -> Result<(), (&'static str, &'static str)> {
+    match (shape, entries) {
+        (Shape::Anthropic, Some(b'[')) | (Shape::Gemini, Some(b'[')) => Ok(()),
+        (Shape::Anthropic, _) => Err(("messages", "is required and must be an array")),
+        (Shape::Gemini, _) => Err(("contents", "is required and must be a non-empty array")),
+        (Shape::Responses, None | Some(b'"' | b'[' | b'n')) => Ok(()),
+        (Shape::Responses, _) => Err(("input", "must be a string or an array")),
+        (Shape::OpenAi, _) => Ok(()),
     }
 }
 

@@ -110,9 +110,25 @@ async fn handle(
     url: Option<GeminiUrl>,
 ) -> Response {
     let headers: HeaderMap = req.headers().clone();
-    let (raw, json) = match read_json(&state, shape, req).await {
-        Ok(body) => body,
+    let raw = match read_body(&state, shape, req).await {
+        Ok(raw) => raw,
         Err(resp) => return resp,
+    };
+    if call == Call::Count && url.is_none() {
+        // Counting is answered from one scan of the bytes: no JSON tree for a session-sized body.
+        let Some((body, model)) = crate::count::Counting::scan(shape, raw) else {
+            let msg = "The request body must be a valid JSON object.";
+            return error(shape, StatusCode::BAD_REQUEST, msg);
+        };
+        let Some(model) = model else {
+            let msg = "`model` is required: a model id or a Switchyard route name.";
+            return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
+        };
+        return crate::count::count(state, shape, &caller, model, body, &headers).await;
+    }
+    let json = match parse_json(shape, &raw) {
+        Ok(json) => json,
+        Err(resp) => return *resp,
     };
     let requested = match (&url, json.get("model").and_then(Value::as_str)) {
         (Some(u), _) => u.model.clone(),
@@ -124,8 +140,8 @@ async fn handle(
     };
     let op = match call {
         Call::Count => {
-            return crate::count::count(state, shape, &caller, requested, (raw, json), &headers)
-                .await
+            let body = crate::count::Counting::of_gemini(raw, &json);
+            return crate::count::count(state, shape, &caller, requested, body, &headers).await;
         }
         Call::Model(op) => op,
     };
@@ -213,12 +229,8 @@ fn refuse(shape: Shape, e: &WireError) -> Response {
     )
 }
 
-/// The body as bytes and as a JSON object, or the error response.
-async fn read_json(
-    state: &GatewayState,
-    shape: Shape,
-    req: Request,
-) -> Result<(Bytes, Value), Response> {
+/// The body's bytes (JSON content type, within the size limit), or the error response.
+async fn read_body(state: &GatewayState, shape: Shape, req: Request) -> Result<Bytes, Response> {
     if let Some(ct) = req
         .headers()
         .get("content-type")
@@ -240,20 +252,25 @@ async fn read_json(
         );
         return Err(error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg));
     };
-    match serde_json::from_slice(&bytes) {
-        Ok(v @ Value::Object(_)) => Ok((bytes, v)),
-        Ok(_) => Err(error(
+    Ok(bytes)
+}
+
+/// The body as a JSON object, or the error response.
+fn parse_json(shape: Shape, bytes: &[u8]) -> Result<Value, Box<Response>> {
+    match serde_json::from_slice(bytes) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(Box::new(error(
             shape,
             StatusCode::BAD_REQUEST,
             "The request body must be a JSON object.",
-        )),
+        ))),
         Err(e) => {
             let msg = format!(
                 "The request body is not valid JSON (line {}, column {}).",
                 e.line(),
                 e.column()
             );
-            Err(error(shape, StatusCode::BAD_REQUEST, &msg))
+            Err(Box::new(error(shape, StatusCode::BAD_REQUEST, &msg)))
         }
     }
 }
