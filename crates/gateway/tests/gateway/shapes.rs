@@ -388,3 +388,101 @@ async fn model_lists_answer_in_each_shape() {
         "from the price table"
     );
 }
+
+#[tokio::test]
+async fn one_conversation_asked_in_any_shape_hits_one_cache_entry() {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let base = mock.base_url();
+    let t = target("Claude", BackendKind::Anthropic, &base, &[("ka", "a")]);
+    let disk = switchyard_cache::DiskCache::open_in_memory(64 << 20).unwrap();
+    let clock = std::sync::Arc::new(|| 1_800_000_000_000i64) as switchyard_cache::Clock;
+    let cache =
+        switchyard_cache::Cache::new(switchyard_cache::CacheConfig::default(), Some(disk), clock);
+    let table = RoutingTable {
+        targets: vec![t],
+        routes: vec![],
+    };
+    let h = start_cached(table, &[("ka", "sk-a")], cache).await;
+    let model = "claude-sonnet-4-5";
+    let deterministic = |caller: Caller, stream: bool| {
+        let mut b = body(caller, model, stream, PROMPT, false);
+        match caller {
+            Caller::Gemini => {
+                b["generationConfig"] = json!({"temperature": 0, "maxOutputTokens": 256})
+            }
+            Caller::Messages => b["temperature"] = json!(0),
+            Caller::Chat => {
+                b["temperature"] = json!(0);
+                b["max_tokens"] = json!(256);
+            }
+            Caller::Responses => {
+                b["temperature"] = json!(0);
+                b["max_output_tokens"] = json!(256);
+            }
+        }
+        b
+    };
+    let mut labels = Vec::new();
+    for (caller, stream) in [
+        (Caller::Messages, false),
+        (Caller::Chat, true),
+        (Caller::Responses, false),
+        (Caller::Responses, true),
+        (Caller::Gemini, false),
+        (Caller::Gemini, true),
+    ] {
+        let resp = send(&h, caller, model, stream, &deterministic(caller, stream)).await;
+        labels.push(
+            resp.headers()["x-switchyard-cache"]
+                .to_str()
+                .unwrap()
+                .to_string(),
+        );
+        let text = resp.text().await.unwrap();
+        let (answer, ended) = answer_text(caller, stream, &text);
+        assert!(
+            answer.starts_with("Demo reply to") && ended,
+            "{caller:?} {stream}: {text}"
+        );
+    }
+    assert_eq!(
+        labels,
+        ["miss", "hit", "hit", "hit", "hit", "hit"],
+        "format-independent key"
+    );
+    assert_eq!(
+        mock.calls("messages"),
+        1,
+        "one upstream call for six askings"
+    );
+}
+
+#[tokio::test]
+async fn compaction_is_served_natively_and_refused_clearly_elsewhere() {
+    let (mock, h) = all_formats().await;
+    let body =
+        json!({"model": "demo-chat", "input": [{"role": "user", "content": "long history"}]});
+    let resp = send_path(&h, "/v1/responses/compact", &body).await;
+    assert_eq!(resp.status(), 200);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["object"], "response.compaction");
+    assert_eq!(mock.calls("responses_compact"), 1);
+    let elsewhere = json!({"model": "claude-sonnet-4-5", "input": "x"});
+    let resp = send_path(&h, "/v1/responses/compact", &elsewhere).await;
+    assert_eq!(resp.status(), 400);
+    let e: Value = resp.json().await.unwrap();
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("compact"),
+        "{e}"
+    );
+}
+
+async fn send_path(h: &Harness, path: &str, body: &Value) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", h.base))
+        .bearer_auth(TOKEN)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
