@@ -1,7 +1,7 @@
 // The official `@anthropic-ai/sdk` against switchyard-serve on every backend format:
 // `messages.countTokens` (counted by Demo and Anthropic, estimated for the others), and
 // `messages.create` / `messages.stream` with a tool round trip, translated to OpenAI Chat
-// Completions (gpt-4.1), OpenAI Responses (gpt-5-codex) and Gemini. Needs the keychain (run
+// Completions (gpt-4.1, an OpenAI-compatible server), OpenAI Responses (gpt-5-codex) and Gemini. Needs the keychain (run
 // through `./dev sdk` or `./dev test`).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -5,6 +5,7 @@
 // provider inside the gateway) is enabled, so the Demo-only tests need no provider key and no
 // keychain; backends added with `backend add --key-stdin` keep their (dummy) key in the OS
 // keychain, so those tests run inside `./dev`'s test session (private D-Bus, unlocked keyring).
+import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -126,30 +127,47 @@ export async function startMock() {
 
 /**
  * The mock-backed backends, one per provider format: name, kind, base URL and default model.
- * Model resolution picks them by family: `gpt-*` → OpenAI (Chat Completions for gpt-4.1, Responses
- * for the Responses-only gpt-5-codex), `claude-*` → Anthropic (Messages), `gemini-*` → Gemini
- * (native API); `demo-*` stays on the built-in Demo backend.
+ * Model resolution picks them by family: `gpt-*` → OpenAI (Responses for Responses callers and for
+ * the Responses-only gpt-5-codex, else Chat Completions), `claude-*` → Anthropic (Messages),
+ * `gemini-*` → Gemini (native API); an OpenAI-compatible server serves only its default model
+ * (compat-chat, Chat Completions for every caller, no price); `demo-*` stays on the built-in Demo
+ * backend.
  */
 export function mockBackends(mockOrigin) {
   return [
     { name: "OpenAI", kind: "openai", baseUrl: `${mockOrigin}/v1`, model: "gpt-4.1", key: MOCK_KEY },
     { name: "Anthropic", kind: "anthropic", baseUrl: mockOrigin, model: "claude-sonnet-4-5", key: MOCK_KEY },
     { name: "Gemini", kind: "gemini", baseUrl: `${mockOrigin}/v1beta`, model: "gemini-2.5-flash", key: MOCK_KEY },
+    { name: "Compatible", kind: "openai-compatible", baseUrl: `${mockOrigin}/v1`, model: "compat-chat", key: MOCK_KEY },
   ];
 }
 
 /**
  * Every backend format a caller can be served in, as [label, model, backend name]: the Demo
- * backend (speaks the caller's own format), OpenAI Chat Completions, OpenAI Responses, Anthropic
- * Messages and Gemini's native API.
+ * backend (speaks the caller's own format), OpenAI (gpt-4.1: Chat Completions, or Responses for a
+ * Responses caller), OpenAI Responses (gpt-5-codex, Responses-only, for every caller), Anthropic
+ * Messages, Gemini's native API, and an OpenAI-compatible server (Chat Completions for every
+ * caller, Responses callers included).
  */
 export const FORMATS = [
   ["Demo", "demo-chat", "Demo"],
-  ["OpenAI chat", "gpt-4.1", "OpenAI"],
-  ["OpenAI responses", "gpt-5-codex", "OpenAI"],
+  ["OpenAI", "gpt-4.1", "OpenAI"],
+  ["OpenAI Responses-only", "gpt-5-codex", "OpenAI"],
   ["Anthropic", "claude-sonnet-4-5", "Anthropic"],
   ["Gemini", "gemini-2.5-flash", "Gemini"],
+  ["OpenAI-compatible", "compat-chat", "Compatible"],
 ];
+
+/**
+ * Asserts a ledger row's cost: $0 on Demo (free), none on the OpenAI-compatible backend (its
+ * model has no price: flagged, never counted as $0), more than $0 elsewhere (priced models).
+ */
+export function assertCost(row, backend) {
+  const show = JSON.stringify(row);
+  if (backend === "Demo") assert.equal(row.costUsd, 0, show);
+  else if (backend === "Compatible") assert.equal(row.costUsd, null, `compat-chat has no price: ${show}`);
+  else assert.ok(row.costUsd > 0, `${row.model} is priced: ${show}`);
+}
 
 function runCommand(env, args, input) {
   return new Promise((resolve, reject) => {
