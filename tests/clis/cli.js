@@ -30,10 +30,22 @@ export function scratch() {
   };
 }
 
+/**
+ * Where the CLIs' own traffic to the internet goes: a closed port on loopback, so it fails at once
+ * and never leaves the machine (Codex syncs plugins from github.com and chatgpt.com; without a
+ * proxy it resolves those names first). The gateway on loopback is exempt (NO_PROXY).
+ */
+const DEAD_PROXY = "http://127.0.0.1:9";
+
 /** The environment every CLI run starts from: no provider variables, a private home. */
 export function baseEnv(home) {
+  const env = { ...scrubProviderEnv({ ...process.env }) };
+  for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"]) delete env[name];
   return noProxyForLoopback({
-    ...scrubProviderEnv({ ...process.env }),
+    ...env,
+    HTTPS_PROXY: DEAD_PROXY,
+    HTTP_PROXY: DEAD_PROXY,
+    ALL_PROXY: DEAD_PROXY,
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, ".config"),
     XDG_CACHE_HOME: path.join(home, ".cache"),
