@@ -759,8 +759,12 @@ export type GatewayStatus = GatewayStatus_Serialize | GatewayStatus_Deserialize;
 export type GatewayStatus_Deserialize = {
 	/**  `127.0.0.1:4141` while listening. */
 	address?: string | null,
+	/**  OpenAI Chat Completions, Responses and embeddings (ends in `/v1`). */
 	openaiBaseUrl?: string | null,
+	/**  Anthropic Messages (the root). */
 	anthropicBaseUrl?: string | null,
+	/**  Gemini's native API (the root, like Anthropic's). */
+	geminiBaseUrl?: string | null,
 	/**  Why the gateway is not running (port in use …). */
 	error?: string | null,
 	/**  Paused by the user: requests get a 503 until resumed. */
@@ -770,8 +774,12 @@ export type GatewayStatus_Deserialize = {
 export type GatewayStatus_Serialize = {
 	/**  `127.0.0.1:4141` while listening. */
 	address: string | null,
+	/**  OpenAI Chat Completions, Responses and embeddings (ends in `/v1`). */
 	openaiBaseUrl: string | null,
+	/**  Anthropic Messages (the root). */
 	anthropicBaseUrl: string | null,
+	/**  Gemini's native API (the root, like Anthropic's). */
+	geminiBaseUrl: string | null,
 	/**  Why the gateway is not running (port in use …). */
 	error: string | null,
 	/**  Paused by the user: requests get a 503 until resumed. */

@@ -233,6 +233,7 @@ async fn serve(rest: &[&str]) -> ExitCode {
     println!("Switchyard gateway listening on http://{addr}");
     println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
     println!("  Anthropic-shaped: base_url = http://{addr}");
+    println!("  Gemini-shaped:    base_url = http://{addr}");
     println!("  data: {}", app.paths().data_dir.display());
     wait_for_stop().await;
     println!("stopping: finishing in-flight requests");

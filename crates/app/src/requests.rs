@@ -7,8 +7,12 @@ use switchyard_store::{RequestFilter, RequestRecord};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewayInfo {
     pub address: Option<String>,
+    /// OpenAI Chat Completions, Responses and embeddings (`…/v1`).
     pub openai_base_url: Option<String>,
+    /// Anthropic Messages (the root: SDKs add `/v1/messages`).
     pub anthropic_base_url: Option<String>,
+    /// Gemini's native API (the root, as for Anthropic: clients add `/v1beta/models/…`).
+    pub gemini_base_url: Option<String>,
     pub error: Option<String>,
     /// Paused by the user: requests get a 503 until resumed.
     pub paused: bool,
@@ -21,6 +25,7 @@ impl Switchyard {
                 address: Some(addr.to_string()),
                 openai_base_url: Some(format!("http://{addr}/v1")),
                 anthropic_base_url: Some(format!("http://{addr}")),
+                gemini_base_url: Some(format!("http://{addr}")),
                 error: None,
                 paused: self.gateway_paused(),
             },
@@ -28,6 +33,7 @@ impl Switchyard {
                 address: None,
                 openai_base_url: None,
                 anthropic_base_url: None,
+                gemini_base_url: None,
                 error: Some(e),
                 paused: false,
             },

@@ -10,8 +10,12 @@ use switchyard_app::{AttemptRecord, GatewayInfo, RequestRecord, TokenRow};
 pub struct GatewayStatus {
     /// `127.0.0.1:4141` while listening.
     pub address: Option<String>,
+    /// OpenAI Chat Completions, Responses and embeddings (ends in `/v1`).
     pub openai_base_url: Option<String>,
+    /// Anthropic Messages (the root).
     pub anthropic_base_url: Option<String>,
+    /// Gemini's native API (the root, like Anthropic's).
+    pub gemini_base_url: Option<String>,
     /// Why the gateway is not running (port in use …).
     pub error: Option<String>,
     /// Paused by the user: requests get a 503 until resumed.
@@ -24,6 +28,7 @@ impl From<GatewayInfo> for GatewayStatus {
             address: g.address,
             openai_base_url: g.openai_base_url,
             anthropic_base_url: g.anthropic_base_url,
+            gemini_base_url: g.gemini_base_url,
             error: g.error,
             paused: g.paused,
         }

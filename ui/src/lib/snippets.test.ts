@@ -1,25 +1,53 @@
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_URLS, buildSnippets, gatewayUrls, shellQuote, type SnippetId } from "./snippets";
 
-const URLS = { openai: "http://127.0.0.1:5151/v1", anthropic: "http://127.0.0.1:5151" };
+const URLS = { openai: "http://127.0.0.1:5151/v1", anthropic: "http://127.0.0.1:5151", gemini: "http://127.0.0.1:5151" };
+const ALL_IDS: SnippetId[] = [
+  "curl-openai",
+  "curl-responses",
+  "curl-anthropic",
+  "curl-embeddings",
+  "python-openai",
+  "node-openai",
+  "python-anthropic",
+  "claude-code",
+  "codex",
+  "gemini-cli",
+  "env",
+];
 const code = (id: SnippetId, model = "demo-chat") => buildSnippets(URLS, model).find((s) => s.id === id)?.code ?? "";
 
 describe("gateway URLs", () => {
   it("uses the URLs the core sends, or builds them from the address", () => {
-    expect(gatewayUrls({ address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: URLS.anthropic, error: null, paused: false })).toEqual(URLS);
-    expect(gatewayUrls({ address: "127.0.0.1:5151", openaiBaseUrl: null, anthropicBaseUrl: null, error: null, paused: false })).toEqual(URLS);
+    const sent = { address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: URLS.anthropic, geminiBaseUrl: URLS.gemini, error: null, paused: false };
+    expect(gatewayUrls(sent)).toEqual(URLS);
+    expect(gatewayUrls({ ...sent, openaiBaseUrl: null, anthropicBaseUrl: null, geminiBaseUrl: null })).toEqual(URLS);
+  });
+
+  it("takes Gemini's base URL as the root, like Anthropic's, when the core names none", () => {
+    const old = { address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: "http://localhost:5151", geminiBaseUrl: null, error: null, paused: false };
+    expect(gatewayUrls(old)?.gemini).toBe("http://localhost:5151");
+    expect(EXAMPLE_URLS.gemini).toBe(EXAMPLE_URLS.anthropic);
+    expect(EXAMPLE_URLS.gemini.endsWith("/v1")).toBe(false);
   });
 
   it("has none while the gateway is not listening", () => {
     expect(gatewayUrls(null)).toBeNull();
-    expect(gatewayUrls({ address: null, openaiBaseUrl: null, anthropicBaseUrl: null, error: "address in use", paused: false })).toBeNull();
+    expect(gatewayUrls({ address: null, openaiBaseUrl: null, anthropicBaseUrl: null, geminiBaseUrl: null, error: "address in use", paused: false })).toBeNull();
     expect(EXAMPLE_URLS.openai).toBe("http://127.0.0.1:4141/v1");
   });
 });
 
 describe("snippets", () => {
   it("offers every example", () => {
-    expect(buildSnippets(URLS, "m").map((s) => s.id)).toEqual(["curl-openai", "curl-anthropic", "python-openai", "node-openai", "python-anthropic", "env"]);
+    expect(buildSnippets(URLS, "m").map((s) => s.id)).toEqual(ALL_IDS);
+  });
+
+  it("never holds a token, only $SWITCHYARD_TOKEN", () => {
+    for (const s of buildSnippets(URLS, "m")) {
+      expect(s.code, s.id).not.toMatch(/sy-[0-9a-z]/i);
+      expect(s.code, s.id).toContain("SWITCHYARD_TOKEN");
+    }
   });
 
   it("uses the real address and a token placeholder in curl", () => {
@@ -47,6 +75,50 @@ describe("snippets", () => {
     expect(env).toContain('export OPENAI_API_KEY="$SWITCHYARD_TOKEN"');
     expect(env).toContain("export ANTHROPIC_BASE_URL='http://127.0.0.1:5151'");
     expect(env).toContain('export ANTHROPIC_API_KEY="$SWITCHYARD_TOKEN"');
+  });
+
+  it("calls the Responses API and embeddings on the OpenAI base URL", () => {
+    const responses = code("curl-responses", "fast");
+    expect(responses).toContain("curl http://127.0.0.1:5151/v1/responses \\");
+    expect(responses).toContain('-H "Authorization: Bearer $SWITCHYARD_TOKEN"');
+    expect(responses).toContain(`-d '{"model":"fast","input":"Hello!"}'`);
+    const embeddings = code("curl-embeddings", "fast");
+    expect(embeddings).toContain("curl http://127.0.0.1:5151/v1/embeddings \\");
+    expect(embeddings).toContain(`"model":"text-embedding-3-small"`);
+    expect(embeddings).not.toContain("fast");
+  });
+
+  it("points Claude Code at the root with the token as its auth token", () => {
+    expect(code("claude-code", "fast").split("\n")).toEqual([
+      "export ANTHROPIC_BASE_URL='http://127.0.0.1:5151'",
+      'export ANTHROPIC_AUTH_TOKEN="$SWITCHYARD_TOKEN"',
+      "claude --model 'fast'",
+    ]);
+  });
+
+  it("gives Codex CLI a Responses provider on the OpenAI base URL that reads SWITCHYARD_TOKEN", () => {
+    const toml = code("codex", "fast");
+    expect(toml).toContain("# ~/.codex/config.toml");
+    const lines = toml.split("\n");
+    expect(lines).toContain('model = "fast"');
+    expect(lines).toContain('model_provider = "switchyard"');
+    expect(lines).toContain("[model_providers.switchyard]");
+    expect(lines).toContain('name = "Switchyard"');
+    expect(lines).toContain('base_url = "http://127.0.0.1:5151/v1"');
+    expect(lines).toContain('wire_api = "responses"');
+    expect(lines).toContain('env_key = "SWITCHYARD_TOKEN"');
+    // Top-level keys must come before the first table, or TOML puts them inside it.
+    expect(lines.indexOf('model_provider = "switchyard"')).toBeLessThan(lines.indexOf("[model_providers.switchyard]"));
+    expect(code("codex", 'a"b\u007f')).toContain('model = "a\\"b\\u007F"');
+  });
+
+  it("gives Gemini CLI its settings, the root URL and the token as its API key", () => {
+    const gemini = code("gemini-cli", "fast");
+    expect(gemini).toContain("~/.gemini/settings.json");
+    expect(gemini).toContain(`{"security":{"auth":{"selectedType":"gemini-api-key"}}}`);
+    expect(gemini).toContain("export GOOGLE_GEMINI_BASE_URL='http://127.0.0.1:5151'\n");
+    expect(gemini).toContain('export GEMINI_API_KEY="$SWITCHYARD_TOKEN"');
+    expect(gemini).toContain("gemini -m 'fast'");
   });
 
   it("falls back to the demo model and quotes odd model names safely", () => {

@@ -1,24 +1,40 @@
-// Copy-paste examples for pointing tools at the gateway. Tokens appear only as $SWITCHYARD_TOKEN.
+// Copy-paste examples for pointing tools at the gateway: curl for each API, the SDKs, and the
+// coding agents (Claude Code, Codex CLI, Gemini CLI). Tokens appear only as $SWITCHYARD_TOKEN.
 import type { GatewayStatus } from "../ipc/types";
 
-export type GatewayUrls = { openai: string; anthropic: string };
+/** `openai` ends in `/v1` (Chat Completions, Responses, embeddings); `anthropic` and `gemini` are the root. */
+export type GatewayUrls = { openai: string; anthropic: string; gemini: string };
 
-export type SnippetId = "curl-openai" | "curl-anthropic" | "python-openai" | "node-openai" | "python-anthropic" | "env";
+export type SnippetId =
+  | "curl-openai"
+  | "curl-responses"
+  | "curl-anthropic"
+  | "curl-embeddings"
+  | "python-openai"
+  | "node-openai"
+  | "python-anthropic"
+  | "claude-code"
+  | "codex"
+  | "gemini-cli"
+  | "env";
 
-export type CodeSnippet = { id: SnippetId; label: string; language: "shell" | "python" | "javascript"; code: string };
+export type CodeSnippet = { id: SnippetId; label: string; language: "shell" | "python" | "javascript" | "toml"; code: string };
 
 /** Where the gateway usually listens; used in examples while it is not running. */
-export const EXAMPLE_URLS: GatewayUrls = { openai: "http://127.0.0.1:4141/v1", anthropic: "http://127.0.0.1:4141" };
+export const EXAMPLE_URLS: GatewayUrls = { openai: "http://127.0.0.1:4141/v1", anthropic: "http://127.0.0.1:4141", gemini: "http://127.0.0.1:4141" };
 
 export const DEFAULT_EXAMPLE_MODEL = "demo-chat";
+/** Embeddings need an embedding model, whatever the chat examples use. */
+export const EMBEDDING_EXAMPLE_MODEL = "text-embedding-3-small";
 
-/** The two base URLs of a listening gateway, or null while it is not listening. */
+/** The base URLs of a listening gateway, or null while it is not listening. */
 export function gatewayUrls(status: GatewayStatus | null): GatewayUrls | null {
   if (!status) return null;
   const root = status.address ? `http://${status.address}` : null;
   const openai = status.openaiBaseUrl ?? (root && `${root}/v1`);
   const anthropic = status.anthropicBaseUrl ?? root;
-  return openai && anthropic ? { openai, anthropic } : null;
+  const gemini = status.geminiBaseUrl ?? anthropic;
+  return openai && anthropic && gemini ? { openai, anthropic, gemini } : null;
 }
 
 /** Quotes text for a single-quoted shell string. */
@@ -31,24 +47,29 @@ function lit(text: string): string {
   return JSON.stringify(text);
 }
 
+/** A TOML basic string: JSON's escapes are TOML's, and TOML also refuses a raw DEL. */
+function toml(text: string): string {
+  return JSON.stringify(text).replace(/\u007f/g, "\\u007F");
+}
+
 const HELLO = [{ role: "user", content: "Hello!" }];
+
+/** `curl` with a bearer token and a JSON body (the OpenAI-shaped endpoints). */
+function curlJson(url: string, body: unknown): string {
+  return [
+    `curl ${url} \\`,
+    `  -H "Authorization: Bearer $SWITCHYARD_TOKEN" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d ${shellQuote(JSON.stringify(body))}`,
+  ].join("\n");
+}
 
 export function buildSnippets(urls: GatewayUrls, model: string): CodeSnippet[] {
   const m = model.trim() || DEFAULT_EXAMPLE_MODEL;
-  const openaiBody = JSON.stringify({ model: m, messages: HELLO });
   const anthropicBody = JSON.stringify({ model: m, max_tokens: 1024, messages: HELLO });
   return [
-    {
-      id: "curl-openai",
-      label: "curl (OpenAI)",
-      language: "shell",
-      code: [
-        `curl ${urls.openai}/chat/completions \\`,
-        `  -H "Authorization: Bearer $SWITCHYARD_TOKEN" \\`,
-        `  -H "Content-Type: application/json" \\`,
-        `  -d ${shellQuote(openaiBody)}`,
-      ].join("\n"),
-    },
+    { id: "curl-openai", label: "curl (OpenAI Chat)", language: "shell", code: curlJson(`${urls.openai}/chat/completions`, { model: m, messages: HELLO }) },
+    { id: "curl-responses", label: "curl (Responses)", language: "shell", code: curlJson(`${urls.openai}/responses`, { model: m, input: "Hello!" }) },
     {
       id: "curl-anthropic",
       label: "curl (Anthropic)",
@@ -60,6 +81,12 @@ export function buildSnippets(urls: GatewayUrls, model: string): CodeSnippet[] {
         `  -H "Content-Type: application/json" \\`,
         `  -d ${shellQuote(anthropicBody)}`,
       ].join("\n"),
+    },
+    {
+      id: "curl-embeddings",
+      label: "curl (embeddings)",
+      language: "shell",
+      code: curlJson(`${urls.openai}/embeddings`, { model: EMBEDDING_EXAMPLE_MODEL, input: "Hello!" }),
     },
     {
       id: "python-openai",
@@ -110,15 +137,53 @@ export function buildSnippets(urls: GatewayUrls, model: string): CodeSnippet[] {
       ].join("\n"),
     },
     {
-      id: "env",
-      label: "CLI agents (env)",
+      id: "claude-code",
+      label: "Claude Code",
       language: "shell",
       code: [
-        "# Tools that speak the OpenAI API",
+        `export ANTHROPIC_BASE_URL=${shellQuote(urls.anthropic)}`,
+        `export ANTHROPIC_AUTH_TOKEN="$SWITCHYARD_TOKEN"`,
+        `claude --model ${shellQuote(m)}`,
+      ].join("\n"),
+    },
+    {
+      id: "codex",
+      label: "Codex CLI",
+      language: "toml",
+      code: [
+        "# ~/.codex/config.toml (Codex reads the token from SWITCHYARD_TOKEN)",
+        `model = ${toml(m)}`,
+        `model_provider = "switchyard"`,
+        "",
+        "[model_providers.switchyard]",
+        `name = "Switchyard"`,
+        `base_url = ${toml(urls.openai)}`,
+        `wire_api = "responses"`,
+        `env_key = "SWITCHYARD_TOKEN"`,
+      ].join("\n"),
+    },
+    {
+      id: "gemini-cli",
+      label: "Gemini CLI",
+      language: "shell",
+      code: [
+        "# In ~/.gemini/settings.json (merge it into an existing file):",
+        `#   {"security":{"auth":{"selectedType":"gemini-api-key"}}}`,
+        `export GOOGLE_GEMINI_BASE_URL=${shellQuote(urls.gemini)}`,
+        `export GEMINI_API_KEY="$SWITCHYARD_TOKEN"`,
+        `gemini -m ${shellQuote(m)}`,
+      ].join("\n"),
+    },
+    {
+      id: "env",
+      label: "Other tools (env)",
+      language: "shell",
+      code: [
+        "# Tools that speak the OpenAI API (aider, opencode, scripts)",
         `export OPENAI_BASE_URL=${shellQuote(urls.openai)}`,
         `export OPENAI_API_KEY="$SWITCHYARD_TOKEN"`,
         "",
-        "# Tools that speak the Anthropic API (e.g. Claude Code)",
+        "# Tools that speak the Anthropic API",
         `export ANTHROPIC_BASE_URL=${shellQuote(urls.anthropic)}`,
         `export ANTHROPIC_API_KEY="$SWITCHYARD_TOKEN"`,
       ].join("\n"),

@@ -102,3 +102,16 @@ async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
     let rows = h.app.recent_requests(Default::default()).await.unwrap();
     assert_eq!(rows.len(), 1);
 }
+
+#[tokio::test]
+async fn the_gateway_page_gets_a_base_url_for_every_api_family() {
+    let h = start().await;
+    let addr = h.app.gateway_addr().unwrap();
+    let info = h.app.gateway_info();
+    assert_eq!(info.openai_base_url, Some(format!("http://{addr}/v1")));
+    assert_eq!(info.anthropic_base_url, Some(format!("http://{addr}")));
+    assert_eq!(
+        info.gemini_base_url, info.anthropic_base_url,
+        "Gemini clients take the root, like Anthropic's (they add /v1beta/…)"
+    );
+}
