@@ -24,6 +24,7 @@
 pub mod cache;
 pub mod disk;
 pub mod entry;
+mod extras;
 pub mod flight;
 pub mod key;
 pub mod memory;

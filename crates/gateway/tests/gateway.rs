@@ -28,6 +28,8 @@ mod resilience;
 mod shapes;
 #[path = "gateway/shapes_faults.rs"]
 mod shapes_faults;
+#[path = "gateway/shapes_support.rs"]
+mod shapes_support;
 #[path = "gateway/shapes_tools.rs"]
 mod shapes_tools;
 #[path = "gateway/spend.rs"]

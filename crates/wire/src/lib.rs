@@ -28,6 +28,7 @@ mod options;
 pub mod raw;
 pub mod responses;
 pub mod sse;
+mod usage;
 
 pub use canonical::{
     ChatRequest, ChatResponse, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat,

@@ -2,7 +2,7 @@
 //! embeddings: counted by a backend that counts for free, estimated otherwise, never billed and
 //! never touching a breaker; embeddings priced, cached and refused clearly when malformed.
 
-use super::shapes::all_formats;
+use super::shapes_support::all_formats;
 use super::*;
 use serde_json::{json, Value};
 use switchyard_mock::{Fault, MockConfig, MockServer};

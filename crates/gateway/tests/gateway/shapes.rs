@@ -7,190 +7,7 @@ use super::*;
 use serde_json::{json, Value};
 use switchyard_mock::{MockConfig, MockServer};
 
-pub const PROMPT: &str = "Say hello to the switchyard";
-
-/// The caller shapes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    Chat,
-    Messages,
-    Responses,
-    Gemini,
-}
-
-pub const CALLERS: [Caller; 4] = [
-    Caller::Chat,
-    Caller::Messages,
-    Caller::Responses,
-    Caller::Gemini,
-];
-
-/// (model, mock route label that must see the call) for every backend format.
-pub const BACKENDS: [(&str, &str); 5] = [
-    ("gpt-4.1", "chat"),
-    ("gpt-5-codex", "responses"),
-    ("claude-sonnet-4-5", "messages"),
-    ("gemini-2.5-flash", "gemini_generate"),
-    ("demo-chat", ""),
-];
-
-/// One mock behind four backends (OpenAI, Anthropic, Gemini, Demo), each with a key.
-pub async fn all_formats() -> (MockServer, Harness) {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let base = mock.base_url();
-    let targets = vec![
-        target(
-            "OpenAI",
-            BackendKind::OpenAi,
-            &format!("{base}/v1"),
-            &[("ko", "o")],
-        ),
-        target("Claude", BackendKind::Anthropic, &base, &[("ka", "a")]),
-        target(
-            "Gemini",
-            BackendKind::Gemini,
-            &format!("{base}/v1beta"),
-            &[("kg", "g")],
-        ),
-        target("Demo", BackendKind::Demo, &format!("{base}/v1"), &[]),
-    ];
-    let keys = [("ko", "sk-o"), ("ka", "sk-a"), ("kg", "sk-g")];
-    let h = start(targets, &keys).await;
-    (mock, h)
-}
-
-/// The body a caller of `shape` sends, with `extra` conversation items appended and `tools`.
-pub fn body(caller: Caller, model: &str, stream: bool, text: &str, tools: bool) -> Value {
-    let mut b = match caller {
-        Caller::Chat => json!({"model": model, "stream": stream,
-            "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": text}]}),
-        Caller::Messages => json!({"model": model, "stream": stream, "max_tokens": 256,
-            "system": "Be brief.", "messages": [{"role": "user", "content": text}]}),
-        Caller::Responses => json!({"model": model, "stream": stream,
-            "instructions": "Be brief.", "input": text}),
-        Caller::Gemini => json!({"systemInstruction": {"parts": [{"text": "Be brief."}]},
-            "contents": [{"role": "user", "parts": [{"text": text}]}]}),
-    };
-    if tools {
-        let schema = json!({"type": "object", "properties": {"command": {"type": "string"}}, "required": ["command"]});
-        let tools = match caller {
-            Caller::Chat => {
-                json!([{"type": "function", "function": {"name": "shell", "parameters": schema}}])
-            }
-            Caller::Messages => json!([{"name": "shell", "input_schema": schema}]),
-            Caller::Responses => {
-                json!([{"type": "function", "name": "shell", "parameters": schema}])
-            }
-            Caller::Gemini => {
-                json!([{"functionDeclarations": [{"name": "shell", "parametersJsonSchema": schema}]}])
-            }
-        };
-        b["tools"] = tools;
-    }
-    b
-}
-
-/// Sends a caller's request.
-pub async fn send(
-    h: &Harness,
-    caller: Caller,
-    model: &str,
-    stream: bool,
-    body: &Value,
-) -> reqwest::Response {
-    let c = client();
-    let req = match caller {
-        Caller::Chat => c
-            .post(format!("{}/v1/chat/completions", h.base))
-            .bearer_auth(TOKEN),
-        Caller::Messages => c
-            .post(format!("{}/v1/messages", h.base))
-            .header("x-api-key", TOKEN)
-            .header("anthropic-version", "2023-06-01"),
-        Caller::Responses => c
-            .post(format!("{}/v1/responses", h.base))
-            .bearer_auth(TOKEN),
-        Caller::Gemini => {
-            let method = if stream {
-                "streamGenerateContent?alt=sse"
-            } else {
-                "generateContent"
-            };
-            c.post(format!("{}/v1beta/models/{model}:{method}", h.base))
-                .header("x-goog-api-key", TOKEN)
-        }
-    };
-    req.json(body).send().await.unwrap()
-}
-
-/// The answer text (and whether a stream ended properly) from a body in the caller's format.
-pub fn answer_text(caller: Caller, stream: bool, body: &str) -> (String, bool) {
-    if !stream {
-        let v: Value = serde_json::from_str(body).unwrap();
-        let text = match caller {
-            Caller::Chat => v["choices"][0]["message"]["content"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            Caller::Messages => texts(&v["content"], "text"),
-            // What the SDKs compute `output_text` from: every output_text part of message items.
-            Caller::Responses => v["output"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|i| i["type"] == "message")
-                .map(|i| texts(&i["content"], "text"))
-                .collect(),
-            Caller::Gemini => texts(&v["candidates"][0]["content"]["parts"], "text"),
-        };
-        return (text, true);
-    }
-    match caller {
-        Caller::Chat => {
-            let (text, done, _) = openai_stream_text(body);
-            (text, done)
-        }
-        Caller::Messages => {
-            let (text, events) = anthropic_stream_text(body);
-            (
-                text,
-                events.last().map(String::as_str) == Some("message_stop"),
-            )
-        }
-        Caller::Responses => {
-            let mut text = String::new();
-            let mut done = false;
-            for d in body.lines().filter_map(|l| l.strip_prefix("data: ")) {
-                let v: Value = serde_json::from_str(d).unwrap();
-                match v["type"].as_str() {
-                    Some("response.output_text.delta") => {
-                        text.push_str(v["delta"].as_str().unwrap())
-                    }
-                    Some("response.completed") => done = true,
-                    _ => {}
-                }
-            }
-            (text, done)
-        }
-        Caller::Gemini => {
-            let mut text = String::new();
-            let mut done = false;
-            for d in body.lines().filter_map(|l| l.strip_prefix("data: ")) {
-                let v: Value = serde_json::from_str(d).unwrap();
-                text.push_str(&texts(&v["candidates"][0]["content"]["parts"], "text"));
-                done |= v["candidates"][0]["finishReason"].is_string();
-            }
-            (text, done)
-        }
-    }
-}
-
-fn texts(parts: &Value, key: &str) -> String {
-    parts
-        .as_array()
-        .map(|ps| ps.iter().filter_map(|p| p[key].as_str()).collect())
-        .unwrap_or_default()
-}
+use super::shapes_support::*;
 
 #[tokio::test]
 async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() {
@@ -199,7 +16,7 @@ async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() 
     for caller in CALLERS {
         for (model, route) in BACKENDS {
             // An OpenAI backend serves a Responses caller natively.
-            let route = if caller == Caller::Responses && route == "chat" {
+            let route = if caller == Api::Responses && route == "chat" {
                 "responses"
             } else {
                 route
@@ -317,7 +134,7 @@ async fn same_format_bodies_reach_the_provider_byte_for_byte() {
 #[tokio::test]
 async fn gemini_callers_may_send_the_token_as_a_key_parameter_and_get_arrays_without_sse() {
     let (_mock, h) = all_formats().await;
-    let b = body(Caller::Gemini, "claude-sonnet-4-5", false, PROMPT, false);
+    let b = body(Api::Gemini, "claude-sonnet-4-5", false, PROMPT, false);
     let resp = client()
         .post(format!(
             "{}/v1beta/models/claude-sonnet-4-5:streamGenerateContent?key={TOKEN}",
@@ -404,18 +221,18 @@ async fn one_conversation_asked_in_any_shape_hits_one_cache_entry() {
     };
     let h = start_cached(table, &[("ka", "sk-a")], cache).await;
     let model = "claude-sonnet-4-5";
-    let deterministic = |caller: Caller, stream: bool| {
+    let deterministic = |caller: Api, stream: bool| {
         let mut b = body(caller, model, stream, PROMPT, false);
         match caller {
-            Caller::Gemini => {
+            Api::Gemini => {
                 b["generationConfig"] = json!({"temperature": 0, "maxOutputTokens": 256})
             }
-            Caller::Messages => b["temperature"] = json!(0),
-            Caller::Chat => {
+            Api::Messages => b["temperature"] = json!(0),
+            Api::Chat => {
                 b["temperature"] = json!(0);
                 b["max_tokens"] = json!(256);
             }
-            Caller::Responses => {
+            Api::Responses => {
                 b["temperature"] = json!(0);
                 b["max_output_tokens"] = json!(256);
             }
@@ -424,12 +241,12 @@ async fn one_conversation_asked_in_any_shape_hits_one_cache_entry() {
     };
     let mut labels = Vec::new();
     for (caller, stream) in [
-        (Caller::Messages, false),
-        (Caller::Chat, true),
-        (Caller::Responses, false),
-        (Caller::Responses, true),
-        (Caller::Gemini, false),
-        (Caller::Gemini, true),
+        (Api::Messages, false),
+        (Api::Chat, true),
+        (Api::Responses, false),
+        (Api::Responses, true),
+        (Api::Gemini, false),
+        (Api::Gemini, true),
     ] {
         let resp = send(&h, caller, model, stream, &deterministic(caller, stream)).await;
         labels.push(

@@ -2,20 +2,20 @@
 //! call reaches the caller in its own format (buffered and streamed), the caller sends the
 //! result back in its own format, and the backend's answer quotes it.
 
-use super::shapes::{all_formats, body, send, Caller, BACKENDS, CALLERS};
+use super::shapes_support::{all_formats, answer_text, body, send, Api, BACKENDS, CALLERS};
 
 use serde_json::{json, Value};
 
 /// (call id, tool name, arguments JSON) of the first tool call in a buffered answer.
-fn call_of(caller: Caller, v: &Value) -> (String, String, Value) {
+fn call_of(caller: Api, v: &Value) -> (String, String, Value) {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
     match caller {
-        Caller::Chat => {
+        Api::Chat => {
             let c = &v["choices"][0]["message"]["tool_calls"][0];
             let args = serde_json::from_str(c["function"]["arguments"].as_str().unwrap()).unwrap();
             (s(&c["id"]), s(&c["function"]["name"]), args)
         }
-        Caller::Messages => {
+        Api::Messages => {
             let c = v["content"]
                 .as_array()
                 .unwrap()
@@ -24,7 +24,7 @@ fn call_of(caller: Caller, v: &Value) -> (String, String, Value) {
                 .unwrap();
             (s(&c["id"]), s(&c["name"]), c["input"].clone())
         }
-        Caller::Responses => {
+        Api::Responses => {
             let c = v["output"]
                 .as_array()
                 .unwrap()
@@ -34,7 +34,7 @@ fn call_of(caller: Caller, v: &Value) -> (String, String, Value) {
             let args = serde_json::from_str(c["arguments"].as_str().unwrap()).unwrap();
             (s(&c["call_id"]), s(&c["name"]), args)
         }
-        Caller::Gemini => {
+        Api::Gemini => {
             let parts = v["candidates"][0]["content"]["parts"].as_array().unwrap();
             let c = &parts
                 .iter()
@@ -46,26 +46,21 @@ fn call_of(caller: Caller, v: &Value) -> (String, String, Value) {
 }
 
 /// The first request plus the call and its result, in the caller's format.
-fn follow_up(
-    caller: Caller,
-    mut first: Value,
-    call: &(String, String, Value),
-    output: &str,
-) -> Value {
+fn follow_up(caller: Api, mut first: Value, call: &(String, String, Value), output: &str) -> Value {
     let (id, name, args) = call;
     match caller {
-        Caller::Chat => {
+        Api::Chat => {
             let msgs = first["messages"].as_array_mut().unwrap();
             msgs.push(json!({"role": "assistant", "content": null, "tool_calls": [
                 {"id": id, "type": "function", "function": {"name": name, "arguments": args.to_string()}}]}));
             msgs.push(json!({"role": "tool", "tool_call_id": id, "content": output}));
         }
-        Caller::Messages => {
+        Api::Messages => {
             let msgs = first["messages"].as_array_mut().unwrap();
             msgs.push(json!({"role": "assistant", "content": [{"type": "tool_use", "id": id, "name": name, "input": args}]}));
             msgs.push(json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": id, "content": output}]}));
         }
-        Caller::Responses => {
+        Api::Responses => {
             let text = first["input"].as_str().unwrap().to_string();
             first["input"] = json!([
                 {"role": "user", "content": text},
@@ -73,7 +68,7 @@ fn follow_up(
                 {"type": "function_call_output", "call_id": id, "output": output},
             ]);
         }
-        Caller::Gemini => {
+        Api::Gemini => {
             let contents = first["contents"].as_array_mut().unwrap();
             contents.push(json!({"role": "model", "parts": [{"functionCall": {"id": id, "name": name, "args": args}}]}));
             contents.push(json!({"role": "user", "parts": [{"functionResponse": {"id": id, "name": name, "response": {"output": output}}}]}));
@@ -83,16 +78,16 @@ fn follow_up(
 }
 
 /// Whether a streamed answer in the caller's format carries a call to `shell` and ends as one.
-fn stream_calls_shell(caller: Caller, body: &str) -> bool {
+fn stream_calls_shell(caller: Api, body: &str) -> bool {
     let has = |s: &str| body.contains(s);
     has("shell")
         && match caller {
-            Caller::Chat => has(r#""finish_reason":"tool_calls""#) && has("data: [DONE]"),
-            Caller::Messages => has(r#""stop_reason":"tool_use""#) && has("event: message_stop"),
-            Caller::Responses => {
+            Api::Chat => has(r#""finish_reason":"tool_calls""#) && has("data: [DONE]"),
+            Api::Messages => has(r#""stop_reason":"tool_use""#) && has("event: message_stop"),
+            Api::Responses => {
                 has("response.function_call_arguments.done") && has("event: response.completed")
             }
-            Caller::Gemini => has("functionCall") && has("finishReason"),
+            Api::Gemini => has("functionCall") && has("finishReason"),
         }
 }
 
@@ -114,7 +109,7 @@ async fn tool_calls_and_results_cross_every_format_pair() {
                 "{case}: arguments survive both translations"
             );
             assert!(
-                !call.0.is_empty() || caller == Caller::Gemini,
+                !call.0.is_empty() || caller == Api::Gemini,
                 "{case}: the call has an id"
             );
 
@@ -137,7 +132,7 @@ async fn tool_calls_and_results_cross_every_format_pair() {
             let status = resp.status();
             let v: Value = resp.json().await.unwrap();
             assert_eq!(status, 200, "{case}: {v}");
-            let answer = super::shapes::answer_text(caller, false, &v.to_string()).0;
+            let answer = answer_text(caller, false, &v.to_string()).0;
             assert_eq!(
                 answer, "Tool result: hi from the tool",
                 "{case}: the result reached the backend"

@@ -5,6 +5,7 @@
 //! rewrite for same-format requests. Shared here: usage and `stop_reason` mapping. Anthropic's
 //! usage counters map one to one onto the canonical ones (`input_tokens` already excludes cache).
 
+mod blocks;
 mod decode;
 mod encode;
 mod options;

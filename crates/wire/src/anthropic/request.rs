@@ -22,12 +22,13 @@
 
 use serde_json::{json, Value};
 
-use crate::canonical::{
-    ChatRequest, FilePart, FileSource, ImageSource, Message, Part, Role, Tool, ToolChoice,
-};
+use crate::canonical::{ChatRequest, Message, Part, Role, Tool, ToolChoice};
 use crate::error::WireError;
 use crate::json::{index, parse_body, string_or_list, Obj};
 
+use super::blocks::{
+    parse_document, parse_image, search_result_text, text_blocks, tool_result_content,
+};
 use super::options::{parse_format, parse_reasoning};
 
 /// Parses an Anthropic Messages request body.
@@ -91,22 +92,6 @@ fn parse_system(root: &Obj<'_>) -> Result<Option<String>, WireError> {
         Some(other) => return Err(WireError::wrong_type("system", "string or array", other)),
     };
     Ok((!text.is_empty()).then_some(text))
-}
-
-/// Text blocks (system prompts, system messages), joined with a blank line.
-fn text_blocks(blocks: &[Value], path: &str) -> Result<String, WireError> {
-    let mut texts = Vec::new();
-    for (i, b) in blocks.iter().enumerate() {
-        let b = Obj::new(b, index(path, i))?;
-        if b.req_str("type")? != "text" {
-            return Err(WireError::unsupported(
-                b.path("type"),
-                "system blocks must be text",
-            ));
-        }
-        texts.push(b.req_str("text")?);
-    }
-    Ok(texts.join("\n\n"))
 }
 
 fn parse_message(m: &Obj<'_>, out: &mut Vec<Message>) -> Result<(), WireError> {
@@ -219,107 +204,6 @@ fn parse_block(b: &Obj<'_>, role: Role, out: &mut Vec<Part>) -> Result<(), WireE
     };
     out.push(part);
     Ok(())
-}
-
-fn parse_image(b: &Obj<'_>) -> Result<ImageSource, WireError> {
-    let source = b
-        .obj("source")?
-        .ok_or_else(|| WireError::missing(b.path("source")))?;
-    Ok(match source.req_str("type")? {
-        "base64" => ImageSource::Base64 {
-            media_type: source.req_str("media_type")?.to_owned(),
-            data: source.req_str("data")?.to_owned(),
-        },
-        "url" => ImageSource::Url(source.req_str("url")?.to_owned()),
-        _ => {
-            return Err(WireError::unsupported(
-                source.path("type"),
-                "an image from the Files API can only be sent to Anthropic",
-            ))
-        }
-    })
-}
-
-fn parse_document(b: &Obj<'_>) -> Result<Part, WireError> {
-    let source = b
-        .obj("source")?
-        .ok_or_else(|| WireError::missing(b.path("source")))?;
-    let file = match source.req_str("type")? {
-        "base64" => FileSource::Base64 {
-            media_type: source.req_str("media_type")?.to_owned(),
-            data: source.req_str("data")?.to_owned(),
-        },
-        "text" => FileSource::Text(source.req_str("data")?.to_owned()),
-        "url" => FileSource::Url(source.req_str("url")?.to_owned()),
-        "file" => FileSource::Id(source.req_str("file_id")?.to_owned()),
-        "content" => {
-            let text = match source.req("content")? {
-                Value::String(s) => s.clone(),
-                Value::Array(blocks) => text_blocks(blocks, &source.path("content"))?,
-                other => {
-                    return Err(WireError::wrong_type(
-                        source.path("content"),
-                        "string or array",
-                        other,
-                    ))
-                }
-            };
-            FileSource::Text(text)
-        }
-        _ => {
-            return Err(WireError::invalid(
-                source.path("type"),
-                "expected base64, text, url, content or file",
-            ))
-        }
-    };
-    Ok(Part::File(FilePart {
-        source: file,
-        filename: b.str("title")?.map(str::to_owned),
-    }))
-}
-
-/// A search result as text: its title and source, then its text blocks.
-fn search_result_text(b: &Obj<'_>) -> Result<String, WireError> {
-    let body = match b.get("content") {
-        Some(Value::Array(blocks)) => text_blocks(blocks, &b.path("content"))?,
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
-    let title = b.str("title")?.unwrap_or_default();
-    let source = b.str("source")?.unwrap_or_default();
-    Ok(format!("{title} ({source})\n{body}").trim().to_owned())
-}
-
-/// A tool result's text (a string, or text blocks joined with a newline), and any images or
-/// documents in it as separate parts.
-fn tool_result_content(b: &Obj<'_>) -> Result<(String, Vec<Part>), WireError> {
-    let path = b.path("content");
-    match b.get("content") {
-        None => Ok((String::new(), Vec::new())),
-        Some(Value::String(s)) => Ok((s.clone(), Vec::new())),
-        Some(Value::Array(blocks)) => {
-            let mut texts = Vec::new();
-            let mut media = Vec::new();
-            for (i, block) in blocks.iter().enumerate() {
-                let block = Obj::new(block, index(&path, i))?;
-                match block.req_str("type")? {
-                    "text" => texts.push(block.req_str("text")?.to_owned()),
-                    "image" => media.push(Part::Image(parse_image(&block)?)),
-                    "document" => media.push(parse_document(&block)?),
-                    "search_result" => texts.push(search_result_text(&block)?),
-                    _ => {
-                        return Err(WireError::unsupported(
-                            block.path("type"),
-                            "tool results carry text, images, documents and search results",
-                        ))
-                    }
-                }
-            }
-            Ok((texts.join("\n"), media))
-        }
-        Some(other) => Err(WireError::wrong_type(path, "string or array", other)),
-    }
 }
 
 /// Custom tools. Server tools offered next to them are left out (the model cannot use them

@@ -1,5 +1,6 @@
 use super::*;
 use crate::canonical::{Effort, OutputFormat, Reasoning};
+use crate::canonical::{FilePart, FileSource, ImageSource};
 use serde_json::json;
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {

@@ -22,12 +22,14 @@ mod encode;
 mod render;
 mod request;
 mod response;
+mod tools;
 
 pub use decode::StreamDecoder;
 pub use encode::StreamEncoder;
 pub use render::render_request;
-pub use request::{dropped_fields, parse_request, parse_request_value, validate};
+pub use request::{parse_request, parse_request_value, validate};
 pub use response::{parse_response, render_response};
+pub use tools::dropped_fields;
 
 use serde_json::{json, Value};
 

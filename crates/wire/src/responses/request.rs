@@ -14,17 +14,17 @@
 //! [`validate`] tells the two apart for the gateway: only the latter refuses a request that an
 //! OpenAI backend could still serve natively.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::canonical::{
-    ChatRequest, Effort, FilePart, FileSource, Message, OutputFormat, Part, Reasoning, Role, Tool,
-    ToolChoice,
+    ChatRequest, Effort, FilePart, FileSource, Message, OutputFormat, Part, Reasoning, Role,
 };
 use crate::error::WireError;
 use crate::json::{index, parse_body, Obj};
 use crate::media::{file_from_url, image_from_url};
 
 use super::custom_arguments;
+use super::tools::{parse_tool_choice, parse_tools};
 
 /// Parses a Responses request body.
 pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
@@ -282,111 +282,6 @@ fn output_content(item: &Obj<'_>) -> Result<(String, Vec<Part>), WireError> {
         }
         other => Err(WireError::wrong_type(path, "string or array", other)),
     }
-}
-
-/// Function and custom tools. Built-in tools offered next to them are left out (the model just
-/// cannot use web search on another provider: Codex offers it with every request); a request
-/// offering only built-in tools wants one of them, which only OpenAI serves.
-fn parse_tools(root: &Obj<'_>) -> Result<Vec<Tool>, WireError> {
-    let mut tools = Vec::new();
-    let mut built_in = None;
-    for (i, t) in root.arr("tools")?.into_iter().flatten().enumerate() {
-        match parse_tool(&Obj::new(t, index("tools", i))?)? {
-            Some(tool) => tools.push(tool),
-            None => built_in = built_in.or(Some(i)),
-        }
-    }
-    match built_in {
-        Some(i) if tools.is_empty() => Err(WireError::unsupported(
-            format!("tools[{i}].type"),
-            "built-in tools (web search, file search, computer use, …) are served only by OpenAI backends",
-        )),
-        _ => Ok(tools),
-    }
-}
-
-/// A function or custom tool; `None` for a built-in one.
-fn parse_tool(t: &Obj<'_>) -> Result<Option<Tool>, WireError> {
-    Ok(Some(match t.req_str("type")? {
-        "function" => Tool::function(
-            t.req_str("name")?,
-            t.str("description")?.map(str::to_owned),
-            t.get("parameters")
-                .cloned()
-                .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
-        ),
-        "custom" => Tool::freeform(t.req_str("name")?, t.str("description")?.map(str::to_owned)),
-        _ => return Ok(None),
-    }))
-}
-
-/// What translation leaves out of a Responses body: fields it does not read and built-in tools
-/// (listed at debug level by the gateway; same-format forwarding keeps everything).
-pub fn dropped_fields(value: &Value) -> Vec<String> {
-    let mut out = crate::json::unknown_keys(value, READ);
-    if let Some(Value::Array(tools)) = value.get("tools") {
-        for (i, t) in tools.iter().enumerate() {
-            let kind = t.get("type").and_then(Value::as_str).unwrap_or_default();
-            if kind != "function" && kind != "custom" {
-                out.push(format!("tools[{i}] ({kind})"));
-            }
-        }
-    }
-    out
-}
-
-/// Top-level fields translation reads.
-const READ: &[&str] = &[
-    "model",
-    "input",
-    "instructions",
-    "tools",
-    "tool_choice",
-    "parallel_tool_calls",
-    "max_output_tokens",
-    "temperature",
-    "top_p",
-    "reasoning",
-    "text",
-    "stream",
-    "user",
-    "safety_identifier",
-];
-
-fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {
-    let choice = match root.get("tool_choice") {
-        None => return Ok(None),
-        Some(Value::String(s)) => match s.as_str() {
-            "auto" => ToolChoice::Auto,
-            "none" => ToolChoice::None,
-            "required" => ToolChoice::Required,
-            _ => {
-                return Err(WireError::invalid(
-                    "tool_choice",
-                    "expected auto, none, required or a tool object",
-                ))
-            }
-        },
-        Some(_) => {
-            let obj = root
-                .obj("tool_choice")?
-                .ok_or_else(|| WireError::missing("tool_choice"))?;
-            match obj.req_str("type")? {
-                "function" | "custom" => ToolChoice::Named(obj.req_str("name")?.to_owned()),
-                "allowed_tools" => match obj.str("mode")? {
-                    Some("required") => ToolChoice::Required,
-                    _ => ToolChoice::Auto,
-                },
-                _ => {
-                    return Err(WireError::unsupported(
-                        obj.path("type"),
-                        "forcing a built-in tool works only on OpenAI backends",
-                    ))
-                }
-            }
-        }
-    };
-    Ok(Some(choice))
 }
 
 fn parse_reasoning(root: &Obj<'_>) -> Result<Option<Reasoning>, WireError> {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::canonical::ImageSource;
+use crate::responses::dropped_fields;
 use serde_json::json;
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {
