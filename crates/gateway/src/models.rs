@@ -29,9 +29,15 @@ pub fn caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
             responses_only: false,
         };
     };
+    // Mistral, OpenRouter and Ollama take reasoning options in forms of their own (or refuse
+    // unknown fields), so only the providers whose format carries them get them.
+    let speaks_reasoning = matches!(
+        kind,
+        BackendKind::OpenAi | BackendKind::Anthropic | BackendKind::Gemini | BackendKind::Groq
+    );
     match table.info(provider, model) {
         Some(info) => Caps {
-            reasoning: info.supports_reasoning,
+            reasoning: info.supports_reasoning && speaks_reasoning,
             responses_only: info.mode == Mode::Responses,
         },
         None => Caps::default(),
@@ -158,5 +164,9 @@ mod tests {
             "an unknown model gets no reasoning options"
         );
         assert!(caps(t, BackendKind::Demo, "demo-chat").reasoning);
+        assert!(
+            !caps(t, BackendKind::Mistral, "magistral-medium-latest").reasoning,
+            "Mistral refuses OpenAI's reasoning_effort"
+        );
     }
 }

@@ -28,7 +28,7 @@
 //!   `maxOutputTokens` and `stopSequences`; `candidateCount` and `topK` are never sent (the
 //!   canonical model has no `top_k`). `user` has no Gemini equivalent and is dropped.
 //! - System messages inside the conversation are merged into `systemInstruction`.
-//! - Reasoning becomes `thinkingConfig.thinkingBudget` (off is budget 0); structured output
+//! - Reasoning becomes `thinkingConfig.thinkingBudget` (off is left out); structured output
 //!   `responseMimeType: application/json` with `responseJsonSchema`.
 //! - Files: inline data becomes `inlineData`, a URL `fileData` (its type from the extension,
 //!   else PDF), plain text a text part; audio `inlineData`. A provider file id cannot be sent:
@@ -88,16 +88,13 @@ pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
         "stopSequences",
         (!req.stop.is_empty()).then(|| json!(req.stop)),
     );
+    // "Off" is left out rather than sent as budget 0, which Gemini's Pro models refuse (they
+    // always think).
     put(
         "thinkingConfig",
-        req.reasoning.map(|r| {
-            let budget = if r.effort == Effort::None {
-                0
-            } else {
-                r.budget_or_default()
-            };
-            json!({"thinkingBudget": budget})
-        }),
+        req.reasoning
+            .filter(|r| r.effort != Effort::None)
+            .map(|r| json!({"thinkingBudget": r.budget_or_default()})),
     );
     if let Some(format) = &req.format {
         put("responseMimeType", Some(json!("application/json")));

@@ -256,3 +256,27 @@ fn tool_choice_maps_to_function_calling_modes() {
         "tool_choice is only sent with tools"
     );
 }
+
+#[test]
+fn thinking_off_is_left_out_and_on_becomes_a_budget() {
+    use crate::canonical::{Effort, Reasoning};
+    let off = ChatRequest {
+        reasoning: Some(Reasoning::effort(Effort::None)),
+        ..ChatRequest::default()
+    };
+    assert!(
+        render_request(&off)
+            .unwrap()
+            .get("generationConfig")
+            .is_none(),
+        "budget 0 would be refused by Pro models"
+    );
+    let on = ChatRequest {
+        reasoning: Some(Reasoning::budget(4000)),
+        ..ChatRequest::default()
+    };
+    assert_eq!(
+        render_request(&on).unwrap()["generationConfig"]["thinkingConfig"]["thinkingBudget"],
+        4000
+    );
+}

@@ -22,6 +22,9 @@ use crate::canonical::{
     Tool, ToolChoice,
 };
 use crate::error::WireError;
+
+/// The longest end-user id OpenAI accepts.
+const MAX_USER_CHARS: usize = 64;
 use crate::json::index;
 use crate::media::data_url;
 
@@ -68,7 +71,15 @@ pub fn render_request(req: &ChatRequest, include_usage: bool) -> Result<Value, W
             .map(|r| json!(r.effort.openai_name())),
     );
     put("response_format", req.format.as_ref().map(render_format));
-    put("user", req.user.as_ref().map(|u| json!(u)));
+    // OpenAI caps end-user ids at 64 characters; longer ones (Claude Code sends a JSON object
+    // as its `user_id`) are left out rather than refused.
+    put(
+        "user",
+        req.user
+            .as_ref()
+            .filter(|u| u.chars().count() <= MAX_USER_CHARS)
+            .map(|u| json!(u)),
+    );
     put("stream", Some(Value::Bool(req.stream)));
     put(
         "stream_options",

@@ -142,3 +142,20 @@ fn a_file_url_cannot_be_sent_and_the_error_names_it() {
         "{err}"
     );
 }
+
+#[test]
+fn end_user_ids_longer_than_openai_takes_are_left_out() {
+    let long = ChatRequest {
+        user: Some(
+            r#"{"device_id":"0123456789abcdef0123456789abcdef0123456789abcdef","session_id":"x"}"#
+                .into(),
+        ),
+        ..ChatRequest::default()
+    };
+    assert!(render_request(&long, false).unwrap().get("user").is_none());
+    let short = ChatRequest {
+        user: Some("user_42".into()),
+        ..ChatRequest::default()
+    };
+    assert_eq!(render_request(&short, false).unwrap()["user"], "user_42");
+}
