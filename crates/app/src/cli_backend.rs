@@ -15,7 +15,7 @@
 use crate::cli::Io;
 use crate::{AppError, NewKey, Switchyard};
 use serde::Serialize;
-use switchyard_core::{BackendDraft, BackendKind, Issue, Severity, Validation};
+use switchyard_core::{BackendDraft, BackendKind, Field, Issue, Severity, Validation};
 use switchyard_secrets::SecretString;
 
 pub const USAGE: &str = "usage:
@@ -156,6 +156,14 @@ pub(crate) async fn add(app: &Switchyard, args: &AddArgs, io: &mut Io<'_>) -> u8
         Ok(v) if v.is_ok() => print_issues(io, &v),
         Ok(v) => {
             print_issues(io, &v);
+            let no_model = v.issues.iter().any(|i| i.field == Field::DefaultModel);
+            if no_model && args.model.is_none() {
+                let _ = writeln!(
+                    io.stderr,
+                    "switchyard: hint: {} has no default model; pass --model MODEL",
+                    args.kind.as_str()
+                );
+            }
             return 1;
         }
         Err(e) => return report(io, &e),

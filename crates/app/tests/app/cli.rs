@@ -258,3 +258,25 @@ async fn usage_errors_exit_2() {
         assert!(r.out.is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_kind_without_a_default_model_asks_for_one() {
+    let h = start().await;
+    let add = run(
+        &h.app,
+        &[
+            "backend",
+            "add",
+            "Local",
+            "--kind",
+            "openai-compatible",
+            "--base-url",
+            "http://127.0.0.1:8080/v1",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(add.code, 1);
+    assert!(add.err.contains("error: defaultModel: "), "{}", add.err);
+    assert!(add.err.contains("pass --model MODEL"), "{}", add.err);
+}
