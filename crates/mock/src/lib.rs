@@ -164,6 +164,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/key", get(models::key))
         .route("/v1/chat/completions", post(openai::chat))
         .route("/v1/embeddings", post(embeddings::embeddings))
+        // Gemini's OpenAI-compatible embeddings endpoint.
+        .route("/v1beta/openai/embeddings", post(embeddings::embeddings))
         .route("/v1/responses", post(responses::create))
         .route("/v1/responses/input_tokens", post(responses::input_tokens))
         .route("/v1/responses/compact", post(responses::compact))

@@ -152,12 +152,14 @@ impl Plan {
     }
 }
 
-/// The command after the first `run: ` (any case) in `text`: the rest of that line, trimmed,
-/// with wrapping backticks removed. `None` when there is no marker or the command is empty.
+/// The command after the last `run: ` (any case) in `text`: the rest of that line, trimmed,
+/// with wrapping backticks removed. `None` when there is no marker or the command is empty. The
+/// last one, because clients put context before the prompt (Claude Code's skill list has a
+/// line starting `- run:`).
 pub(crate) fn command_in(text: &str) -> Option<String> {
     const MARKER: &str = "run: ";
     // ASCII lowercasing keeps byte offsets, so the index is valid in `text` too.
-    let start = text.to_ascii_lowercase().find(MARKER)? + MARKER.len();
+    let start = text.to_ascii_lowercase().rfind(MARKER)? + MARKER.len();
     let line = text.get(start..)?.lines().next().unwrap_or("");
     let command = line.trim().trim_matches('`').trim();
     (!command.is_empty()).then(|| command.to_owned())
@@ -172,7 +174,8 @@ pub(crate) fn shell_tool(tools: &[Tool]) -> Option<&Tool> {
 
 /// Arguments running `command` for a tool with JSON `schema`: property `command` of type array
 /// gets `["bash", "-lc", command]`, `command` of another type gets the command string, else
-/// property `cmd` gets it (else `command` does). Every other required property gets a filler:
+/// property `cmd` gets it, else property `input` (a freeform tool in function form), else
+/// `command` does. Every other required property gets a filler:
 /// string → "Run the requested command", boolean → false, integer / number → 60000 when its
 /// name contains "timeout", else 1; array → [], object → {}. Types are read case-insensitively
 /// (Gemini writes `STRING`), and an `enum` supplies its first value.
@@ -188,6 +191,11 @@ pub(crate) fn arguments(schema: &Value, command: &str) -> Value {
         (None, Some(_)) => {
             args.insert("cmd".into(), json!(command));
             "cmd"
+        }
+        // A freeform tool in function form (its one argument is `input`).
+        (None, None) if property("input").is_some() => {
+            args.insert("input".into(), json!(command));
+            "input"
         }
         _ => {
             args.insert("command".into(), json!(command));

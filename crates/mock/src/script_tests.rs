@@ -128,6 +128,11 @@ fn the_command_is_the_rest_of_the_line_after_run_in_any_case() {
         "an empty command is no command"
     );
     assert_eq!(command_in("nothing to do"), None);
+    assert_eq!(
+        command_in("Skills:\n- run: Launch and drive the app\n\nrun: echo switchyard-42"),
+        Some("echo switchyard-42".into()),
+        "the last marker: Claude Code lists a `run` skill before the prompt"
+    );
 }
 
 #[test]
@@ -194,4 +199,13 @@ fn a_freeform_tool_gets_the_command_as_its_input() {
     };
     assert_eq!(call.text(), "git status", "raw input, not JSON");
     assert_eq!(call.object(), json!({"input": "git status"}));
+}
+
+#[test]
+fn a_freeform_tool_in_function_form_gets_the_command_as_its_input() {
+    let schema = serde_json::json!({"type": "object", "properties": {"input": {"type": "string"}}, "required": ["input"]});
+    assert_eq!(
+        arguments(&schema, "echo hi"),
+        serde_json::json!({"input": "echo hi"})
+    );
 }

@@ -53,6 +53,9 @@ pub(crate) fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRe
     let list = root
         .arr("messages")?
         .ok_or_else(|| WireError::missing("messages"))?;
+    if list.is_empty() {
+        return Err(WireError::invalid("messages", "must not be empty"));
+    }
     let mut messages = Vec::new();
     for (i, m) in list.iter().enumerate() {
         parse_message(&Obj::new(m, index("messages", i))?, &mut messages)?;

@@ -9,7 +9,8 @@ fn parse(v: Value) -> Result<ChatRequest, WireError> {
 
 #[test]
 fn max_tokens_is_required() {
-    let err = parse(json!({"model": "claude", "messages": []})).unwrap_err();
+    let err = parse(json!({"model": "claude", "messages": [{"role": "user", "content": "x"}]}))
+        .unwrap_err();
     assert_eq!(err, WireError::missing("max_tokens"));
     assert_eq!(err.to_string(), "missing required field `max_tokens`");
 }
@@ -17,7 +18,7 @@ fn max_tokens_is_required() {
 #[test]
 fn system_may_be_text_blocks_joined_with_blank_lines() {
     let req = parse(
-        json!({"model": "c", "max_tokens": 5, "messages": [], "system": [
+        json!({"model": "c", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}], "system": [
             {"type": "text", "text": "One."},
             {"type": "text", "text": "Two.", "cache_control": {"type": "ephemeral"}},
         ]}),
@@ -100,7 +101,7 @@ fn images_parse_from_base64_and_url_sources() {
 #[test]
 fn options_tools_and_tool_choice_are_read() {
     let req = parse(
-        json!({"model": "c", "max_tokens": 64, "messages": [], "temperature": 0.2,
+        json!({"model": "c", "max_tokens": 64, "messages": [{"role": "user", "content": "x"}], "temperature": 0.2,
         "top_p": 0.8, "stop_sequences": ["###"], "stream": true, "metadata": {"user_id": "u-9"},
         "tools": [{"name": "f", "description": "does f", "input_schema": {"type": "object"}}],
         "tool_choice": {"type": "any"}}),
@@ -121,8 +122,10 @@ fn options_tools_and_tool_choice_are_read() {
 
 #[test]
 fn named_tool_choice_reads_the_name() {
-    let req = parse(json!({"model": "c", "max_tokens": 5, "messages": [],
-        "tool_choice": {"type": "tool", "name": "f"}}))
+    let req = parse(
+        json!({"model": "c", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}],
+        "tool_choice": {"type": "tool", "name": "f"}}),
+    )
     .unwrap();
     assert_eq!(req.tool_choice, Some(ToolChoice::Named("f".into())));
 }
@@ -137,14 +140,16 @@ fn thinking_blocks_in_history_are_dropped() {
 
 #[test]
 fn server_tools_alone_are_unsupported_and_beside_custom_tools_left_out() {
-    let err = parse(json!({"model": "c", "max_tokens": 5, "messages": [],
-        "tools": [{"type": "web_search_20250305", "name": "web_search"}]}))
+    let err = parse(
+        json!({"model": "c", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}],
+        "tools": [{"type": "web_search_20250305", "name": "web_search"}]}),
+    )
     .unwrap_err();
     assert!(
         matches!(err, WireError::Unsupported { ref field, .. } if field == "tools[0].type"),
         "got {err:?}"
     );
-    let body = json!({"model": "c", "max_tokens": 5, "messages": [], "top_k": 3,
+    let body = json!({"model": "c", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}], "top_k": 3,
         "tools": [{"type": "web_search_20250305", "name": "web_search"},
                   {"name": "Bash", "input_schema": {"type": "object"}}]});
     let req = parse(body.clone()).unwrap();
@@ -171,7 +176,10 @@ fn numeric_content_is_rejected_with_its_path() {
 
 #[test]
 fn string_max_tokens_is_rejected() {
-    let err = parse(json!({"model": "c", "max_tokens": "1024", "messages": []})).unwrap_err();
+    let err = parse(
+        json!({"model": "c", "max_tokens": "1024", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, WireError::InvalidField { field, .. } if field == "max_tokens"),
         "got {err:?}"
@@ -221,7 +229,7 @@ fn a_claude_code_turn_with_system_messages_and_adaptive_thinking_parses() {
 #[test]
 fn thinking_budgets_and_disabling_map_onto_reasoning() {
     let base = |thinking: Value| {
-        parse(json!({"model": "c", "max_tokens": 9000, "messages": [], "thinking": thinking}))
+        parse(json!({"model": "c", "max_tokens": 9000, "messages": [{"role": "user", "content": "x"}], "thinking": thinking}))
             .unwrap()
             .reasoning
     };
@@ -239,7 +247,7 @@ fn thinking_budgets_and_disabling_map_onto_reasoning() {
         "Anthropic's default effort"
     );
     let err = parse(
-        json!({"model": "c", "max_tokens": 1, "messages": [], "thinking": {"type": "enabled"}}),
+        json!({"model": "c", "max_tokens": 1, "messages": [{"role": "user", "content": "x"}], "thinking": {"type": "enabled"}}),
     )
     .unwrap_err();
     assert_eq!(err, WireError::missing("thinking.budget_tokens"));
@@ -285,9 +293,11 @@ fn documents_search_results_and_tool_result_images_are_carried() {
 
 #[test]
 fn structured_output_and_no_parallel_tools_are_read() {
-    let req = parse(json!({"model": "c", "max_tokens": 5, "messages": [],
+    let req = parse(
+        json!({"model": "c", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}],
         "output_config": {"format": {"type": "json_schema", "schema": {"type": "object"}}},
-        "tool_choice": {"type": "auto", "disable_parallel_tool_use": true}}))
+        "tool_choice": {"type": "auto", "disable_parallel_tool_use": true}}),
+    )
     .unwrap();
     assert_eq!(req.parallel_tool_calls, Some(false));
     assert!(matches!(req.format, Some(OutputFormat::JsonSchema { .. })));

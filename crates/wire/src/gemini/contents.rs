@@ -4,7 +4,8 @@
 //! - Roles: `user` (or no role, or the legacy `function`) → [`Role::User`], `model` →
 //!   [`Role::Assistant`]. Inside one content, `functionResponse` parts become
 //!   [`Part::ToolResult`]s in [`Role::Tool`] messages and the other parts stay in the content's
-//!   role, split into runs in order (as the Anthropic parser does). A content left with no parts
+//!   role, split into runs in order (as the Anthropic parser does). A content without any
+//!   `parts` is refused (`MissingField`, as Gemini does). A content left with no parts
 //!   (only thoughts, say) is dropped: Gemini itself rejects such contents.
 //! - Parts: `text` (empty texts and `thought: true` parts skipped), `inlineData` (image, audio,
 //!   else a file), `fileData` (an image or file URL; Files-API URIs are passed on as URLs),
@@ -105,7 +106,12 @@ impl Conversation {
             }
         };
         let mut parts = Vec::new();
-        for (j, part) in content.arr("parts")?.into_iter().flatten().enumerate() {
+        let list = content.arr("parts")?;
+        if list.is_none_or(|l| l.is_empty()) {
+            // Gemini refuses a turn without parts; so does Switchyard, naming it.
+            return Err(WireError::missing(content.path("parts")));
+        }
+        for (j, part) in list.into_iter().flatten().enumerate() {
             let part = Fields::new(part, index(&content.path("parts"), j))?;
             self.part(&part, role, &mut parts)?;
         }

@@ -273,3 +273,10 @@ fn a_system_instruction_may_be_a_string_and_holds_text_only() {
     .unwrap_err();
     assert!(matches!(err, WireError::Unsupported { .. }));
 }
+
+#[test]
+fn a_turn_without_parts_is_refused_and_named() {
+    let body = serde_json::json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}, {"role": "user", "parts": []}]});
+    let err = super::super::parse_request_value(&body, "m", false).unwrap_err();
+    assert_eq!(err, WireError::missing("contents[1].parts"));
+}

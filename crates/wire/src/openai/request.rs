@@ -52,6 +52,15 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
             )
         })?)),
     };
+    if root.u32("n")?.is_some_and(|n| n > 1) {
+        return Err(WireError::unsupported(
+            "n",
+            "several choices can only be asked of an OpenAI backend",
+        ));
+    }
+    if list.is_empty() {
+        return Err(WireError::invalid("messages", "must not be empty"));
+    }
     let mut req = ChatRequest {
         model: root.req_str("model")?.to_owned(),
         system: None,

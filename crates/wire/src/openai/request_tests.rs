@@ -53,22 +53,27 @@ fn reasoning_effort_response_format_and_parallel_calls_are_read() {
     assert!(
         matches!(req.format, Some(crate::canonical::OutputFormat::JsonSchema { ref name, strict: true, .. }) if name == "r")
     );
-    let err = parse(json!({"model": "m", "messages": [], "reasoning_effort": "huge"})).unwrap_err();
+    let err = parse(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "reasoning_effort": "huge"})).unwrap_err();
     assert!(err.to_string().contains("reasoning_effort"), "{err}");
 }
 
 #[test]
 fn max_completion_tokens_wins_over_max_tokens() {
     let req =
-        parse(json!({"model": "m", "messages": [], "max_tokens": 10, "max_completion_tokens": 20}))
+        parse(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 10, "max_completion_tokens": 20}))
             .unwrap();
     assert_eq!(req.max_tokens, Some(20));
 }
 
 #[test]
 fn stop_may_be_a_string_or_an_array() {
-    let one = parse(json!({"model": "m", "messages": [], "stop": "END"})).unwrap();
-    let many = parse(json!({"model": "m", "messages": [], "stop": ["a", "b"]})).unwrap();
+    let one =
+        parse(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": "END"}))
+            .unwrap();
+    let many = parse(
+        json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": ["a", "b"]}),
+    )
+    .unwrap();
     assert_eq!(one.stop, vec!["END"]);
     assert_eq!(many.stop, vec!["a", "b"]);
 }
@@ -127,10 +132,12 @@ fn assistant_tool_calls_and_tool_messages_become_calls_and_results() {
 
 #[test]
 fn tools_and_tool_choice_are_read() {
-    let req = parse(json!({"model": "m", "messages": [],
+    let req = parse(
+        json!({"model": "m", "messages": [{"role": "user", "content": "x"}],
         "tools": [{"type": "function", "function": {"name": "f", "description": "does f",
             "parameters": {"type": "object", "properties": {"x": {"type": "integer"}}}}}],
-        "tool_choice": {"type": "function", "function": {"name": "f"}}}))
+        "tool_choice": {"type": "function", "function": {"name": "f"}}}),
+    )
     .unwrap();
     assert_eq!(req.tools[0].name, "f");
     assert_eq!(req.tools[0].description.as_deref(), Some("does f"));
@@ -148,7 +155,10 @@ fn string_tool_choices_map_to_their_variants() {
         ("none", ToolChoice::None),
         ("required", ToolChoice::Required),
     ] {
-        let req = parse(json!({"model": "m", "messages": [], "tool_choice": s})).unwrap();
+        let req = parse(
+            json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "tool_choice": s}),
+        )
+        .unwrap();
         assert_eq!(req.tool_choice, Some(expected), "tool_choice {s}");
     }
 }
@@ -221,4 +231,20 @@ fn unknown_part_types_are_unsupported() {
     )
     .unwrap_err();
     assert!(matches!(err, WireError::Unsupported { .. }), "got {err:?}");
+}
+
+#[test]
+fn an_empty_conversation_and_several_choices_cannot_be_translated() {
+    let empty = parse(json!({"model": "m", "messages": []})).unwrap_err();
+    assert_eq!(empty, WireError::invalid("messages", "must not be empty"));
+    let n = parse(json!({"model": "m", "n": 2, "messages": [{"role": "user", "content": "x"}]}))
+        .unwrap_err();
+    assert!(
+        matches!(n, WireError::Unsupported { ref field, .. } if field == "n"),
+        "{n}"
+    );
+    assert!(
+        parse(json!({"model": "m", "n": 1, "messages": [{"role": "user", "content": "x"}]}))
+            .is_ok()
+    );
 }

@@ -42,6 +42,9 @@ use crate::json::Obj;
 pub struct ResponseContext {
     /// Tools the caller declared as `custom`: their calls are `custom_tool_call` items.
     pub custom_tools: Vec<String>,
+    /// Tools the caller grouped in a `namespace` tool, with its namespace: their calls carry
+    /// `namespace` again.
+    pub namespaces: Vec<(String, String)>,
     /// `instructions`, `tools`, `tool_choice`, … as the caller sent them, echoed in the Response
     /// object (absent ones get the API's defaults).
     pub echo: serde_json::Map<String, Value>,
@@ -76,15 +79,32 @@ impl ResponseContext {
                 ctx.echo.insert(key.to_owned(), v.clone());
             }
         }
-        if let Some(Value::Array(tools)) = obj.get("tools") {
-            ctx.custom_tools = tools
-                .iter()
-                .filter(|t| t.get("type").and_then(Value::as_str) == Some("custom"))
-                .filter_map(|t| t.get("name").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect();
+        ctx.namespaces = tools::namespaces(body);
+        let mut custom = Vec::new();
+        for t in obj
+            .get("tools")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let grouped = t.get("tools").and_then(Value::as_array);
+            for t in std::iter::once(t).chain(grouped.into_iter().flatten()) {
+                if t.get("type").and_then(Value::as_str) == Some("custom") {
+                    if let Some(name) = t.get("name").and_then(Value::as_str) {
+                        custom.push(name.to_owned());
+                    }
+                }
+            }
         }
+        ctx.custom_tools = custom;
         ctx
+    }
+
+    fn namespace_of(&self, name: &str) -> Option<&str> {
+        self.namespaces
+            .iter()
+            .find(|(tool, _)| tool == name)
+            .map(|(_, ns)| ns.as_str())
     }
 
     fn is_custom(&self, name: &str) -> bool {

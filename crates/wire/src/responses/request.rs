@@ -60,6 +60,9 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
     let mut messages = Vec::new();
     match root.req("input")? {
         Value::String(s) => messages.push(Message::text(Role::User, s.clone())),
+        Value::Array(items) if items.is_empty() => {
+            return Err(WireError::invalid("input", "must not be empty"))
+        }
         Value::Array(items) => {
             let mut calls: Vec<String> = Vec::new();
             for (i, item) in items.iter().enumerate() {

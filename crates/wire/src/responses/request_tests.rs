@@ -246,3 +246,30 @@ fn built_in_tools_beside_function_tools_are_left_out_and_listed() {
     );
     assert!(!dropped.contains(&"input".to_owned()));
 }
+
+#[test]
+fn namespaced_tools_are_offered_one_by_one_and_empty_input_is_refused() {
+    let body = json!({"model": "m", "input": "run: echo hi", "tools": [
+        {"type": "namespace", "name": "ns", "description": "group", "tools": [
+            {"type": "function", "name": "shell", "parameters": {"type": "object"}},
+            {"type": "custom", "name": "patch"}]},
+        {"type": "function", "name": "other"}]});
+    let req = parse(body.clone()).unwrap();
+    let names: Vec<&str> = req.tools.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["shell", "patch", "other"]);
+    assert!(req.tools[1].custom);
+    assert!(!dropped_fields(&body)
+        .iter()
+        .any(|d| d.contains("namespace")));
+    let ctx = super::super::ResponseContext::of_request(&body);
+    assert_eq!(
+        ctx.namespaces,
+        vec![
+            ("shell".to_owned(), "ns".to_owned()),
+            ("patch".to_owned(), "ns".to_owned())
+        ]
+    );
+    assert_eq!(ctx.custom_tools, vec!["patch"]);
+    let err = parse(json!({"model": "m", "input": []})).unwrap_err();
+    assert_eq!(err, WireError::invalid("input", "must not be empty"));
+}

@@ -156,7 +156,7 @@ pub(crate) fn call_item(
     ctx: &ResponseContext,
     status: &str,
 ) -> Value {
-    if ctx.is_custom(name) {
+    let mut item = if ctx.is_custom(name) {
         json!({
             "type": "custom_tool_call",
             "id": item_id("ctc", resp_id, n),
@@ -174,7 +174,11 @@ pub(crate) fn call_item(
             "arguments": arguments_json,
             "status": status,
         })
+    };
+    if let Some(ns) = ctx.namespace_of(name) {
+        item["namespace"] = json!(ns);
     }
+    item
 }
 
 #[cfg(test)]

@@ -124,3 +124,23 @@ fn a_reply_cut_by_the_limit_renders_as_incomplete() {
         json!({"reason": "max_output_tokens"})
     );
 }
+
+#[test]
+fn a_call_to_a_namespaced_tool_carries_its_namespace_again() {
+    let resp = ChatResponse {
+        content: vec![Part::ToolCall {
+            id: "c".into(),
+            name: "shell".into(),
+            arguments_json: "{}".into(),
+        }],
+        stop: StopReason::ToolUse,
+        ..ChatResponse::default()
+    };
+    let ctx = ResponseContext {
+        namespaces: vec![("shell".into(), "ns".into())],
+        ..ResponseContext::default()
+    };
+    let v = render_response(&resp, &ctx);
+    assert_eq!(v["output"][0]["namespace"], "ns");
+    assert_eq!(v["output"][0]["name"], "shell");
+}

@@ -1,6 +1,8 @@
 //! The tools of a Responses request: function and freeform (`custom`) tools, which every format
-//! can carry; built-in tools (web search, file search, computer use, tool search, namespaces),
-//! which only OpenAI serves; and `tool_choice`. Also what translation leaves out of a body.
+//! can carry — also when grouped in a `namespace` (its tools are offered one by one, and
+//! [`super::ResponseContext`] puts the namespace back on their calls); built-in tools (web
+//! search, file search, computer use, tool search), which only OpenAI serves; and
+//! `tool_choice`. Also what translation leaves out of a body.
 
 use serde_json::{json, Value};
 
@@ -15,7 +17,17 @@ pub(crate) fn parse_tools(root: &Obj<'_>) -> Result<Vec<Tool>, WireError> {
     let mut tools = Vec::new();
     let mut built_in = None;
     for (i, t) in root.arr("tools")?.into_iter().flatten().enumerate() {
-        match parse_tool(&Obj::new(t, index("tools", i))?)? {
+        let t = Obj::new(t, index("tools", i))?;
+        if t.str("type")? == Some("namespace") {
+            for (j, inner) in t.arr("tools")?.into_iter().flatten().enumerate() {
+                let inner = Obj::new(inner, index(&t.path("tools"), j))?;
+                if let Some(tool) = parse_tool(&inner)? {
+                    tools.push(tool);
+                }
+            }
+            continue;
+        }
+        match parse_tool(&t)? {
             Some(tool) => tools.push(tool),
             None => built_in = built_in.or(Some(i)),
         }
@@ -51,7 +63,7 @@ pub fn dropped_fields(value: &Value) -> Vec<String> {
     if let Some(Value::Array(tools)) = value.get("tools") {
         for (i, t) in tools.iter().enumerate() {
             let kind = t.get("type").and_then(Value::as_str).unwrap_or_default();
-            if kind != "function" && kind != "custom" {
+            if !matches!(kind, "function" | "custom" | "namespace") {
                 out.push(format!("tools[{i}] ({kind})"));
             }
         }
@@ -111,4 +123,30 @@ pub(crate) fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, Wi
         }
     };
     Ok(Some(choice))
+}
+
+/// Each tool grouped in a `namespace` tool, with its namespace: (tool name, namespace).
+pub(crate) fn namespaces(body: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let tools = body
+        .get("tools")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for ns in tools.filter(|t| t.get("type").and_then(Value::as_str) == Some("namespace")) {
+        let Some(ns_name) = ns.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        for inner in ns
+            .get("tools")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = inner.get("name").and_then(Value::as_str) {
+                out.push((name.to_owned(), ns_name.to_owned()));
+            }
+        }
+    }
+    out
 }
