@@ -116,11 +116,10 @@ describe("real coding CLIs against switchyard-serve", () => {
     assert.equal(row.costUsd, 0);
   });
 
-  // Not claude-sonnet-4-5: for that model Claude Code puts its skill list, with a line
-  // "- run: Launch and drive…", into the user message, and the mock takes the first "run: " it
-  // finds for the command (reported). The Anthropic backend is covered by 5, 7 and 8.
-  describe("4. Claude Code runs Bash through a translated backend and quotes the result", () => {
-    for (const [model, backend] of [["gpt-4.1", "OpenAI"], ["gemini-2.5-flash", "Gemini"], ["gpt-5-codex", "OpenAI"]]) {
+  // claude-sonnet-4-5 is the same-format case: Claude Code's body reaches the Anthropic backend
+  // as sent (its skill list has a line "- run: …" before the prompt; the mock takes the last).
+  describe("4. Claude Code runs Bash through every backend format and quotes the result", () => {
+    for (const [model, backend] of [["gpt-4.1", "OpenAI"], ["gemini-2.5-flash", "Gemini"], ["gpt-5-codex", "OpenAI"], ["claude-sonnet-4-5", "Anthropic"]]) {
       it(`${model} (${backend})`, async () => {
         const home = tmp.home(`claude-tool-${model}`);
         // The prompt goes before --allowedTools, which is variadic and would swallow it.

@@ -139,10 +139,8 @@ describe("Gemini native API (@google/genai) on every backend format", () => {
     }
   });
 
-  // KNOWN GATEWAY BUG (reported): a turn with no parts passes the gateway's check. Demo and the
-  // Gemini backend answer it 200 (Gemini's API refuses it: "contents.parts must not be empty"),
-  // the OpenAI backend's own 400 comes back naming `messages`, a field the caller never sent.
-  it("a turn with no parts is a 400 naming contents[0].parts, on every backend", { todo: "gateway bug: empty parts not validated" }, async () => {
+  // As Gemini's own API does: refused before any backend, naming the field the caller sent.
+  it("a turn with no parts is a 400 naming contents[0].parts, on every backend", async () => {
     for (const [, model] of FORMATS) {
       await assert.rejects(ai.models.generateContent({ model, contents: [{ role: "user", parts: [] }] }), (err) => {
         assert.ok(err instanceof ApiError, `${model}: ${err?.constructor?.name}: ${err}`);
