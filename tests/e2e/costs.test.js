@@ -94,6 +94,12 @@ describe("Costs in the real app window", () => {
     const row = `${byTestId("costs-breakdown-row")}[data-key="Demo"]`;
     await (await b.$(row)).waitForExist({ timeout: 5000, timeoutMsg: "the breakdown lists no Demo row" });
     assert.equal(await b.execute((s) => document.querySelectorAll(s).length, byTestId("costs-unpriced")), 0, "no unpriced models");
+    await (await b.$(byTestId("costs-breakdown-tab-api"))).click();
+    const api = `${byTestId("costs-breakdown-row")}[data-key="openai"]`;
+    await (await b.$(api)).waitForExist({ timeout: 5000, timeoutMsg: "the By API breakdown lists no OpenAI Chat row" });
+    assert.match(await text(api), /OpenAI Chat/);
+    await until(async () => Math.abs(Number(await attr(api, "data-usd")) - expectedUsd) < 1e-9, "the API breakdown does not add up to the spend");
+    await (await b.$(byTestId("costs-breakdown-tab-backend"))).click();
     await screenshot("costs.png");
   });
 

@@ -28,6 +28,12 @@ describe("Gateway in the real app window", () => {
     });
     openaiUrl = await text(byTestId("gateway-openai-url"));
     assert.equal(await text(byTestId("gateway-anthropic-url")), openaiUrl.replace(/\/v1$/, ""));
+    assert.equal(await text(byTestId("gateway-gemini-url")), openaiUrl.replace(/\/v1$/, ""), "Gemini clients use the root");
+    await (await b.$(byTestId("snippet-tab-codex"))).click();
+    await b.waitUntil(async () => (await text(byTestId("snippet-code")))?.includes('wire_api = "responses"'), {
+      timeout: 5000, timeoutMsg: "the Codex snippet does not configure the Responses API",
+    });
+    assert.ok((await text(byTestId("snippet-code"))).includes(`base_url = "${openaiUrl}"`), "Codex points at this gateway");
   });
 
   it("creates a token that is shown once", async () => {
@@ -67,5 +73,33 @@ describe("Gateway in the real app window", () => {
     const first = await b.$(`${byTestId("request-row")}[data-backend="Demo"]`);
     assert.equal(await first.getAttribute("data-status"), "200");
     await b.saveScreenshot(path.join(artifacts, "requests.png"));
+  });
+
+  it("filters the Requests page by API: a Codex-style Responses request and a Gemini one", async () => {
+    const responses = await fetch(`${openaiUrl}/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "demo-chat", input: "hello from the Responses API" }),
+    });
+    assert.equal(responses.status, 200);
+    assert.equal((await responses.json()).object, "response");
+    const root = openaiUrl.replace(/\/v1$/, "");
+    const gemini = await fetch(`${root}/v1beta/models/demo-chat:generateContent`, {
+      method: "POST",
+      headers: { "x-goog-api-key": token, "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello from Gemini" }] }] }),
+    });
+    assert.equal(gemini.status, 200);
+    const api = await b.$(byTestId("filter-api"));
+    await api.selectByAttribute("value", "responses");
+    await b.waitUntil(async () => {
+      const apis = await b.execute((s) => [...document.querySelectorAll(s)].map((r) => r.getAttribute("data-inbound")), byTestId("request-row"));
+      return apis.length >= 1 && apis.every((a) => a === "responses");
+    }, { timeout: 10000, timeoutMsg: "the API filter did not narrow the list to Responses requests" });
+    await (await b.$(byTestId("clear-filters"))).click();
+    await b.waitUntil(async () => {
+      const apis = await b.execute((s) => [...document.querySelectorAll(s)].map((r) => r.getAttribute("data-inbound")), byTestId("request-row"));
+      return ["openai", "responses", "gemini"].every((a) => apis.includes(a));
+    }, { timeout: 10000, timeoutMsg: "clearing the filter did not bring every API back" });
   });
 });
