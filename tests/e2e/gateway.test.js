@@ -96,7 +96,7 @@ describe("Gateway in the real app window", () => {
       const apis = await b.execute((s) => [...document.querySelectorAll(s)].map((r) => r.getAttribute("data-inbound")), byTestId("request-row"));
       return apis.length >= 1 && apis.every((a) => a === "responses");
     }, { timeout: 10000, timeoutMsg: "the API filter did not narrow the list to Responses requests" });
-    await (await b.$(byTestId("clear-filters"))).click();
+    await (await b.$(byTestId("filter-clear"))).click();
     await b.waitUntil(async () => {
       const apis = await b.execute((s) => [...document.querySelectorAll(s)].map((r) => r.getAttribute("data-inbound")), byTestId("request-row"));
       return ["openai", "responses", "gemini"].every((a) => apis.includes(a));
