@@ -109,7 +109,7 @@ impl Inbound {
             Shape::OpenAi => openai::dropped_fields(&self.json),
             Shape::Anthropic => anthropic::dropped_fields(&self.json),
             Shape::Responses => responses::dropped_fields(&self.json),
-            Shape::Gemini => Vec::new(),
+            Shape::Gemini => gemini::dropped_fields(&self.json),
         };
         if !dropped.is_empty() {
             tracing::debug!(

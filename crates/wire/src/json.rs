@@ -132,6 +132,19 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// One SSE event's payload as JSON, or the `Error` event a decoder emits for an unreadable one
+/// (naming the position, never quoting the payload).
+pub(crate) fn stream_payload(data: &str) -> Result<Value, crate::canonical::StreamEvent> {
+    serde_json::from_str(data).map_err(|e| unreadable(&WireError::from_json(&e)))
+}
+
+/// The `Error` event for a stream payload that is not what its format promises.
+pub(crate) fn unreadable(err: &WireError) -> crate::canonical::StreamEvent {
+    crate::canonical::StreamEvent::Error {
+        message: format!("provider sent an unreadable stream event ({err})"),
+    }
+}
+
 /// Top-level keys of a JSON object that are not in `read`, in the body's order.
 pub(crate) fn unknown_keys(value: &Value, read: &[&str]) -> Vec<String> {
     value

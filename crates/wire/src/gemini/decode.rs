@@ -16,8 +16,7 @@
 use serde_json::Value;
 
 use crate::canonical::{Part, StopReason, StreamEvent, Usage};
-use crate::error::WireError;
-use crate::json::Obj;
+use crate::json::{stream_payload, unreadable, Obj};
 
 use super::{candidate_parts, prompt_blocked, stop_from_finish, usage_from};
 
@@ -49,9 +48,9 @@ impl StreamDecoder {
         if data.is_empty() || data == "[DONE]" {
             return Vec::new();
         }
-        let value: Value = match serde_json::from_str(data) {
+        let value = match stream_payload(data) {
             Ok(v) => v,
-            Err(e) => return vec![unreadable(&WireError::from_json(&e))],
+            Err(unreadable) => return vec![unreadable],
         };
         let Ok(chunk) = Obj::new(&value, "") else {
             return Vec::new();
@@ -133,13 +132,6 @@ impl StreamDecoder {
             self.stopped = true;
             out.push(StreamEvent::Stop { reason });
         }
-    }
-}
-
-/// The `Error` event for a chunk that is not the JSON Gemini promises (never quotes it).
-fn unreadable(err: &WireError) -> StreamEvent {
-    StreamEvent::Error {
-        message: format!("provider sent an unreadable stream chunk ({err})"),
     }
 }
 

@@ -42,7 +42,7 @@ mod schema;
 pub use decode::StreamDecoder;
 pub use encode::StreamEncoder;
 pub use render::render_request;
-pub use request::{count_request_value, parse_request, parse_request_value};
+pub use request::{count_request_value, dropped_fields, parse_request, parse_request_value};
 pub use response::{parse_response, render_response};
 
 use serde_json::{json, Value};

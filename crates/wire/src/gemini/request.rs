@@ -97,23 +97,29 @@ fn parse_root(root: &Fields<'_>, model: &str, stream: bool) -> Result<ChatReques
     Ok(req)
 }
 
+/// Function declarations. Google's own tools offered next to them are left out (the model
+/// cannot use them on another provider); a request offering only those wants one, which only
+/// Gemini runs.
 fn parse_tools(root: &Fields<'_>) -> Result<Vec<Tool>, WireError> {
     let mut tools = Vec::new();
+    let mut google: Option<(String, String)> = None;
     let path = root.path("tools");
     for (i, tool) in root.arr("tools")?.into_iter().flatten().enumerate() {
         let tool = Fields::new(tool, index(&path, i))?;
         if let Some(kind) = GOOGLE_TOOLS.iter().copied().find(|k| tool.get(k).is_some()) {
-            return Err(WireError::unsupported(
+            google.get_or_insert((
                 tool.here(),
                 format!("the {kind} tool runs only on Gemini backends"),
             ));
+            continue;
         }
         let declarations = tool.arr("functionDeclarations")?;
         if declarations.is_none() && tool.keys().next().is_some() {
-            return Err(WireError::unsupported(
+            google.get_or_insert((
                 tool.here(),
-                "this tool kind runs only on Gemini backends",
+                "this tool kind runs only on Gemini backends".into(),
             ));
+            continue;
         }
         let list_path = tool.path("functionDeclarations");
         for (j, declaration) in declarations.into_iter().flatten().enumerate() {
@@ -123,8 +129,43 @@ fn parse_tools(root: &Fields<'_>) -> Result<Vec<Tool>, WireError> {
             )?)?);
         }
     }
-    Ok(tools)
+    match google {
+        Some((at, why)) if tools.is_empty() => Err(WireError::unsupported(at, why)),
+        _ => Ok(tools),
+    }
 }
+
+/// What translation leaves out of a Gemini body: fields it does not read and Google's own tools
+/// (listed at debug level by the gateway; same-format forwarding keeps everything).
+pub fn dropped_fields(value: &Value) -> Vec<String> {
+    let mut out = crate::json::unknown_keys(value, READ);
+    let tools = value
+        .get("tools")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, t) in tools.enumerate() {
+        let kinds = t.as_object().into_iter().flat_map(|o| o.keys());
+        for kind in kinds
+            .filter(|k| !matches!(k.as_str(), "functionDeclarations" | "function_declarations"))
+        {
+            out.push(format!("tools[{i}] ({kind})"));
+        }
+    }
+    out
+}
+
+/// Top-level fields translation reads (in either spelling).
+const READ: &[&str] = &[
+    "contents",
+    "systemInstruction",
+    "system_instruction",
+    "tools",
+    "toolConfig",
+    "tool_config",
+    "generationConfig",
+    "generation_config",
+];
 
 fn parse_declaration(d: &Fields<'_>) -> Result<Tool, WireError> {
     let parameters = match (d.get("parametersJsonSchema"), d.get("parameters")) {

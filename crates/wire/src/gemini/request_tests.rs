@@ -167,16 +167,31 @@ fn missing_or_empty_contents_is_a_missing_field() {
 }
 
 #[test]
-fn google_tools_are_unsupported_outside_gemini() {
-    let body = json!({
-        "contents": [{"parts": [{"text": "news?"}]}],
-        "tools": [{"functionDeclarations": [{"name": "f"}]}, {"googleSearch": {}}]
-    });
-    let err = parse_request_value(&body, "m", false).unwrap_err();
+fn google_tools_alone_are_unsupported_and_beside_functions_left_out() {
+    let alone =
+        json!({"contents": [{"parts": [{"text": "news?"}]}], "tools": [{"googleSearch": {}}]});
+    let err = parse_request_value(&alone, "m", false).unwrap_err();
     assert!(
         matches!(&err, WireError::Unsupported { field, reason }
-            if field == "tools[1]" && reason.contains("runs only on Gemini backends")),
+            if field == "tools[0]" && reason.contains("runs only on Gemini backends")),
         "got {err:?}"
+    );
+    let mixed = json!({
+        "contents": [{"parts": [{"text": "news?"}]}], "safetySettings": [],
+        "tools": [{"functionDeclarations": [{"name": "f"}]}, {"googleSearch": {}}]
+    });
+    let req = parse_request_value(&mixed, "m", false).unwrap();
+    assert_eq!(
+        req.tools.len(),
+        1,
+        "the function stays, Google's search is left out"
+    );
+    assert_eq!(
+        super::super::dropped_fields(&mixed),
+        vec![
+            "safetySettings".to_owned(),
+            "tools[1] (googleSearch)".to_owned()
+        ]
     );
     let unknown = json!({"contents": [{"parts": [{"text": "x"}]}], "tools": [{"someNewTool": {}}]});
     assert!(matches!(

@@ -9,8 +9,7 @@
 use serde_json::Value;
 
 use crate::canonical::StreamEvent;
-use crate::error::WireError;
-use crate::json::Obj;
+use crate::json::{stream_payload, Obj};
 
 use super::{stop_from_finish, usage_from};
 
@@ -58,15 +57,9 @@ impl StreamDecoder {
             self.done = true;
             return Vec::new();
         }
-        let value: Value = match serde_json::from_str(data) {
+        let value = match stream_payload(data) {
             Ok(v) => v,
-            Err(e) => {
-                let message = format!(
-                    "provider sent an unreadable stream chunk ({})",
-                    WireError::from_json(&e)
-                );
-                return vec![StreamEvent::Error { message }];
-            }
+            Err(unreadable) => return vec![unreadable],
         };
         let Ok(chunk) = Obj::new(&value, "") else {
             return Vec::new();

@@ -19,7 +19,7 @@ pub use response::{parse_response, render_response};
 
 use serde_json::{json, Map, Value};
 
-use crate::canonical::{StopReason, Usage};
+use crate::canonical::{StopReason, ToolChoice, Usage};
 use crate::json::Obj;
 
 /// An error body in OpenAI's shape: `{"error":{"message","type","param","code"}}`, with `type`
@@ -66,6 +66,16 @@ pub fn set_model(body: &mut Value, model: &str) {
     if let Some(obj) = body.as_object_mut() {
         obj.insert("model".into(), Value::String(model.to_owned()));
     }
+}
+
+/// The keyword form of `tool_choice` both OpenAI APIs share (`auto`, `none`, `required`).
+pub(crate) fn tool_choice_keyword(s: &str) -> Option<ToolChoice> {
+    Some(match s {
+        "auto" => ToolChoice::Auto,
+        "none" => ToolChoice::None,
+        "required" => ToolChoice::Required,
+        _ => return None,
+    })
 }
 
 /// Maps `finish_reason`. OpenAI folds stop sequences into `stop`, so they read as `EndTurn`.

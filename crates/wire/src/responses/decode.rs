@@ -12,8 +12,7 @@
 use serde_json::Value;
 
 use crate::canonical::StreamEvent;
-use crate::error::WireError;
-use crate::json::Obj;
+use crate::json::{stream_payload, Obj};
 
 use super::{stop_of, usage_from};
 
@@ -53,15 +52,9 @@ impl StreamDecoder {
         if data.is_empty() || data == "[DONE]" {
             return Vec::new();
         }
-        let value: Value = match serde_json::from_str(data) {
+        let value = match stream_payload(data) {
             Ok(v) => v,
-            Err(e) => {
-                let message = format!(
-                    "provider sent an unreadable stream event ({})",
-                    WireError::from_json(&e)
-                );
-                return vec![StreamEvent::Error { message }];
-            }
+            Err(unreadable) => return vec![unreadable],
         };
         let Ok(obj) = Obj::new(&value, "") else {
             return Vec::new();

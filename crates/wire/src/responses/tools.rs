@@ -92,17 +92,12 @@ const READ: &[&str] = &[
 pub(crate) fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {
     let choice = match root.get("tool_choice") {
         None => return Ok(None),
-        Some(Value::String(s)) => match s.as_str() {
-            "auto" => ToolChoice::Auto,
-            "none" => ToolChoice::None,
-            "required" => ToolChoice::Required,
-            _ => {
-                return Err(WireError::invalid(
-                    "tool_choice",
-                    "expected auto, none, required or a tool object",
-                ))
-            }
-        },
+        Some(Value::String(s)) => crate::openai::tool_choice_keyword(s).ok_or_else(|| {
+            WireError::invalid(
+                "tool_choice",
+                "expected auto, none, required or a tool object",
+            )
+        })?,
         Some(_) => {
             let obj = root
                 .obj("tool_choice")?
