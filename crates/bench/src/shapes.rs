@@ -98,10 +98,18 @@ async fn cpu_per_request(url: &str, body: &Value, n: usize) -> Result<f64, Strin
 /// This process's user + system CPU time in µs, from /proc/self/stat (clock ticks).
 fn cpu_micros() -> Result<f64, String> {
     let stat = std::fs::read_to_string("/proc/self/stat").map_err(|e| e.to_string())?;
-    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or("odd /proc/self/stat")?;
+    let after_name = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .ok_or("odd /proc/self/stat")?;
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     // After the name: state is field 3, utime 14 and stime 15 (1-based, whole line).
-    let ticks = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<f64>().ok()).ok_or("no CPU time");
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|v| v.parse::<f64>().ok())
+            .ok_or("no CPU time")
+    };
     Ok((ticks(14)? + ticks(15)?) * 1e6 / 100.0)
 }
 
@@ -110,18 +118,38 @@ fn cpu_micros() -> Result<f64, String> {
 async fn cpu_rows(mock: &str, via: &str, bare_responses: &str, n: usize) -> Result<(), String> {
     let chat = json!({"model": "demo-chat", "max_tokens": 16, "messages": [{"role": "user", "content": "benchmark"}]});
     let resp = json!({"model": "demo-chat", "max_output_tokens": 16, "input": "benchmark"});
-    let translated = json!({"model": "claude-sonnet-4-5", "max_output_tokens": 16, "input": "benchmark"});
+    let translated =
+        json!({"model": "claude-sonnet-4-5", "max_output_tokens": 16, "input": "benchmark"});
     let bare_chat = format!(
         "http://{}/v1/chat/completions",
         crate::baseline::start(format!("{mock}/v1/chat/completions")).await?
     );
     let rows = [
-        ("Chat Completions, same format", bare_chat, format!("{via}/v1/chat/completions"), chat),
-        ("Responses, native", bare_responses.to_string(), format!("{via}/v1/responses"), resp.clone()),
-        ("Responses → Anthropic, translated", bare_responses.to_string(), format!("{via}/v1/responses"), translated),
+        (
+            "Chat Completions, same format",
+            bare_chat,
+            format!("{via}/v1/chat/completions"),
+            chat,
+        ),
+        (
+            "Responses, native",
+            bare_responses.to_string(),
+            format!("{via}/v1/responses"),
+            resp.clone(),
+        ),
+        (
+            "Responses → Anthropic, translated",
+            bare_responses.to_string(),
+            format!("{via}/v1/responses"),
+            translated,
+        ),
     ];
     for (label, floor, url, body) in rows {
-        let floor_body = if label.contains("translated") { resp.clone() } else { body.clone() };
+        let floor_body = if label.contains("translated") {
+            resp.clone()
+        } else {
+            body.clone()
+        };
         let f = cpu_per_request(&floor, &floor_body, n).await?;
         let g = cpu_per_request(&url, &body, n).await?;
         println!("CPU per request, {label}: bare hop {f:.1} µs, via gateway {g:.1} µs: gateway logic {:.1} µs", g - f);

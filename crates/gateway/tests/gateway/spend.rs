@@ -188,3 +188,60 @@ async fn response_cache_hits_stay_allowed_under_a_hard_stop() {
     body["messages"][0]["content"] = "something new".into();
     assert_eq!(send(body).await.status(), 402, "a miss would be paid");
 }
+
+#[tokio::test]
+async fn a_hard_stop_refuses_the_new_shapes_too_each_in_its_own_format() {
+    let (_mock, h) = setup().await;
+    h.gateway
+        .spend()
+        .set_limits(vec![limit(SpendScope::All, 0.0)]);
+    let post = |path: &str, body: serde_json::Value| {
+        client()
+            .post(format!("{}{path}", h.base))
+            .bearer_auth(TOKEN)
+            .header("x-goog-api-key", TOKEN)
+            .json(&body)
+            .send()
+    };
+    let r = post(
+        "/v1/responses",
+        serde_json::json!({"model": "gpt-4o-mini", "input": "hi"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 402);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "budget_exceeded");
+    let g = post(
+        "/v1beta/models/gpt-4o-mini:generateContent",
+        serde_json::json!({"contents": [{"parts": [{"text": "hi"}]}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(g.status(), 402);
+    let e: serde_json::Value = g.json().await.unwrap();
+    assert_eq!(
+        e["error"]["status"], "FAILED_PRECONDITION",
+        "nothing a Gemini client should retry"
+    );
+    let emb = post(
+        "/v1/embeddings",
+        serde_json::json!({"model": "text-embedding-3-small", "input": "hi"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(emb.status(), 402, "embeddings are paid too");
+    let count = post("/v1/messages/count_tokens", serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}))
+        .await
+        .unwrap();
+    assert_eq!(count.status(), 200, "counting is free: no budget stops it");
+    let recs = h.ledger.wait_for(4).await;
+    let inbound: Vec<&str> = recs.iter().map(|r| r.inbound.as_str()).collect();
+    assert_eq!(
+        inbound,
+        ["responses", "gemini", "embeddings", "count_tokens"]
+    );
+    assert!(recs[..3]
+        .iter()
+        .all(|r| r.error_class.as_deref() == Some("budget_exceeded")));
+}

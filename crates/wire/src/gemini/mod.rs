@@ -78,6 +78,8 @@ pub fn model_path(model: &str, stream: bool) -> String {
 pub fn error_body(status: u16, message: &str) -> Value {
     let kind = match status {
         400 | 413 => "INVALID_ARGUMENT",
+        // A budget's hard stop: not a quota the client should retry against.
+        402 => "FAILED_PRECONDITION",
         401 => "UNAUTHENTICATED",
         403 => "PERMISSION_DENIED",
         404 => "NOT_FOUND",
