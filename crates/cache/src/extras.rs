@@ -78,22 +78,12 @@ impl OutputExtras {
         let Some(Value::Object(config)) = config else {
             return Self::none();
         };
-        let snake = |camel: &str| {
-            camel
-                .chars()
-                .flat_map(|c| {
-                    if c.is_ascii_uppercase() {
-                        vec!['_', c.to_ascii_lowercase()]
-                    } else {
-                        vec![c]
-                    }
-                })
-                .collect::<String>()
-        };
         let map = GEMINI_EXTRAS
             .iter()
             .filter_map(|&(field, name)| {
-                let v = config.get(field).or_else(|| config.get(&snake(field)))?;
+                let v = config
+                    .get(field)
+                    .or_else(|| config.get(&switchyard_wire::gemini::snake_case(field)))?;
                 (!v.is_null()).then(|| (name.to_owned(), v.clone()))
             })
             .collect();

@@ -38,10 +38,10 @@ impl Counting {
     /// Scans an Anthropic or Responses body once, without building a JSON tree; `None` when the
     /// bytes are not one JSON object.
     pub fn scan(shape: Shape, raw: bytes::Bytes) -> Option<(Counting, Option<String>)> {
-        let fields = match shape {
-            Shape::Responses => &estimate::RESPONSES,
-            Shape::OpenAi => &estimate::CHAT,
-            Shape::Anthropic | Shape::Gemini => &estimate::ANTHROPIC,
+        let fields = if shape == Shape::Responses {
+            &estimate::RESPONSES
+        } else {
+            &estimate::ANTHROPIC
         };
         let scan = estimate::scan(&raw, fields)?;
         let counting = Counting {
@@ -186,16 +186,21 @@ async fn ask(
     };
     let hdrs = headers(shape, key.as_ref(), inbound_headers, false)?;
     let request = state.http.for_url(&url).post(&url).headers(hdrs).body(body);
-    let resp = tokio::time::timeout(COUNT_TIMEOUT, request.send())
+    // One deadline for the headers and the body: a backend that stalls mid-answer must not
+    // hold the caller.
+    let answer = async {
+        let resp = request.send().await.map_err(|e| crate::root_cause(&e))?;
+        if !resp.status().is_success() {
+            return Err(format!("HTTP {}", resp.status().as_u16()));
+        }
+        crate::respond::read_all(resp).await
+    };
+    let body = tokio::time::timeout(COUNT_TIMEOUT, answer)
         .await
-        .map_err(|_| "no answer in time".to_string())?
-        .map_err(|e| crate::root_cause(&e))?;
-    if !resp.status().is_success() {
-        return Err(format!("HTTP {}", resp.status().as_u16()));
-    }
-    crate::respond::read_all(resp)
-        .await
-        .map_err(|e| e.to_string())
+        .map_err(|_| "no answer in time".to_string())??;
+    serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+        .map_err(|_| "the answer is not JSON".to_string())?;
+    Ok(body)
 }
 
 fn reply(body: bytes::Bytes, reason: &str, log: RequestLog) -> Response {

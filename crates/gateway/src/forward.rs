@@ -186,17 +186,15 @@ impl Attempt<'_> {
         }
         let body = inbound
             .body_for(out, &self.cand.model, caps, state.config.default_max_tokens)
-            .map_err(|e| {
-                let field = match &e {
+            .map_err(|u| {
+                let field = match &u.error {
                     WireError::MissingField { field }
                     | WireError::InvalidField { field, .. }
                     | WireError::Unsupported { field, .. } => Some(field.clone()),
                     WireError::InvalidJson { .. } => None,
                 };
-                Skip::Refused(
-                    format!("the {} format cannot carry it: {e}", out.label()),
-                    field,
-                )
+                let why = format!("the {} format cannot carry it: {}", out.label(), u.error);
+                Skip::Refused(why, field.filter(|_| u.callers_field))
             })?;
         let mut last = "no usable key".to_string();
         for key in keys {

@@ -22,7 +22,7 @@ use axum::Extension;
 use bytes::Bytes;
 use serde_json::Value;
 use std::sync::Arc;
-use switchyard_wire::{gemini, responses, WireError};
+use switchyard_wire::WireError;
 
 /// What a route asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,9 +145,16 @@ async fn handle(
         }
         Call::Model(op) => op,
     };
-    if op == Op::Generate {
-        if let Err(e) = validate(shape, &json, &requested) {
-            return refuse(shape, &e);
+    let gemini_url = url.as_ref().map(|u| (u.model.clone(), u.stream));
+    let mut inbound = Inbound::new(shape, op, raw, json, gemini_url);
+    inbound.array_reply = url.is_some_and(|u| u.array);
+    // Responses and Gemini bodies are read the way translation reads them, once (the reading
+    // is kept for translation and the cache key): malformed is refused whatever the backend;
+    // what only the provider itself serves is left to the candidates.
+    if op == Op::Generate && matches!(shape, Shape::Responses | Shape::Gemini) {
+        match inbound.canonical() {
+            Ok(_) | Err(WireError::Unsupported { .. }) => {}
+            Err(e) => return refuse(shape, &e),
         }
     }
     let table = state.table.get();
@@ -157,13 +164,11 @@ async fn handle(
         return error(shape, StatusCode::NOT_FOUND, &msg);
     };
     if op == Op::Embed {
-        if let Err((msg, field)) = crate::embeddings::check(&json, &plan, &state.spend.prices()) {
+        let prices = state.spend.prices();
+        if let Err((msg, field)) = crate::embeddings::check(&inbound.json, &plan, &prices) {
             return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
         }
     }
-    let gemini_url = url.as_ref().map(|u| (u.model.clone(), u.stream));
-    let mut inbound = Inbound::new(shape, op, raw, json, gemini_url);
-    inbound.array_reply = url.is_some_and(|u| u.array);
     let label = match op {
         Op::Generate => shape.as_str(),
         Op::Embed => "embeddings",
@@ -196,20 +201,6 @@ async fn handle(
             caching::label(&mut resp, label);
             resp
         }
-    }
-}
-
-/// A Responses or Gemini body read the way translation reads it: malformed is refused here,
-/// whatever the backend; what only the provider could serve is left to the candidates.
-fn validate(shape: Shape, json: &Value, model: &str) -> Result<(), WireError> {
-    let parsed = match shape {
-        Shape::Responses => return responses::validate(json),
-        Shape::Gemini => gemini::parse_request_value(json, model, false).map(|_| ()),
-        Shape::OpenAi | Shape::Anthropic => return Ok(()),
-    };
-    match parsed {
-        Ok(()) | Err(WireError::Unsupported { .. }) => Ok(()),
-        Err(e) => Err(e),
     }
 }
 

@@ -49,8 +49,13 @@ pub async fn check(
         }
     }
     let query_token = query_key(req.uri());
-    if query_token.is_some() {
-        strip_query_key(&mut req);
+    if query_token.is_some() && !strip_query_key(&mut req) {
+        // Fail closed: a token that could not be taken out of the URI must not travel on.
+        return error(
+            shape,
+            StatusCode::BAD_REQUEST,
+            "The request's address could not be read.",
+        );
     }
     let headers = req.headers();
     let Some(token) = presented_token(headers).map(str::to_owned).or(query_token) else {
@@ -113,8 +118,8 @@ fn query_key(uri: &axum::http::Uri) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Removes `key=…` from the request's query string.
-fn strip_query_key(req: &mut Request) {
+/// Removes `key=…` from the request's query string; `false` if the URI could not be rebuilt.
+fn strip_query_key(req: &mut Request) -> bool {
     let uri = req.uri();
     let rest: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
@@ -130,11 +135,16 @@ fn strip_query_key(req: &mut Request) {
         path.push_str(&query);
     }
     let mut parts = uri.clone().into_parts();
-    if let Ok(pq) = path.parse() {
-        parts.path_and_query = Some(pq);
-        if let Ok(new) = axum::http::Uri::from_parts(parts) {
+    let Ok(pq) = path.parse() else {
+        return false;
+    };
+    parts.path_and_query = Some(pq);
+    match axum::http::Uri::from_parts(parts) {
+        Ok(new) => {
             *req.uri_mut() = new;
+            true
         }
+        Err(_) => false,
     }
 }
 
@@ -257,7 +267,7 @@ mod tests {
             .uri("/x?key=k")
             .body(axum::body::Body::empty())
             .unwrap();
-        strip_query_key(&mut only);
+        assert!(strip_query_key(&mut only));
         assert_eq!(only.uri().to_string(), "/x");
     }
 }

@@ -15,7 +15,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use switchyard_wire::canonical::ChatRequest;
 use switchyard_wire::responses::ResponseContext;
-use switchyard_wire::{anthropic, gemini, openai, raw, responses, Effort, WireError};
+use switchyard_wire::{anthropic, gemini, openai, raw, responses, WireError};
 
 /// What the request asks the backend to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,15 @@ pub struct Caps {
     pub reasoning: bool,
     /// Only OpenAI's Responses API serves it (`*-codex`, `*-pro`).
     pub responses_only: bool,
+}
+
+/// Why a candidate cannot be sent the request.
+#[derive(Debug)]
+pub struct Untranslatable {
+    pub error: WireError,
+    /// The error's path is a field of the caller's body (a parse error), not of the canonical
+    /// conversation (a render error).
+    pub callers_field: bool,
 }
 
 /// The request as the caller sent it, parsed once, translated on demand.
@@ -101,41 +110,48 @@ impl Inbound {
         model: &str,
         caps: Caps,
         default_max_tokens: u32,
-    ) -> Result<Bytes, WireError> {
+    ) -> Result<Bytes, Untranslatable> {
         if self.op != Op::Generate || out == self.shape {
             return Ok(self.forwarded(out, model));
         }
-        let dropped = match self.shape {
-            Shape::OpenAi => openai::dropped_fields(&self.json),
-            Shape::Anthropic => anthropic::dropped_fields(&self.json),
-            Shape::Responses => responses::dropped_fields(&self.json),
-            Shape::Gemini => gemini::dropped_fields(&self.json),
-        };
-        if !dropped.is_empty() {
-            tracing::debug!(
-                ?dropped,
-                from = self.shape.as_str(),
-                to = out.as_str(),
-                "fields left out in translation"
-            );
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let dropped = match self.shape {
+                Shape::OpenAi => openai::dropped_fields(&self.json),
+                Shape::Anthropic => anthropic::dropped_fields(&self.json),
+                Shape::Responses => responses::dropped_fields(&self.json),
+                Shape::Gemini => gemini::dropped_fields(&self.json),
+            };
+            if !dropped.is_empty() {
+                let (from, to) = (self.shape.as_str(), out.as_str());
+                tracing::debug!(?dropped, from, to, "fields left out in translation");
+            }
         }
-        let mut req = self.canonical()?.clone();
+        let mut req = self
+            .canonical()
+            .map_err(|error| Untranslatable {
+                error,
+                callers_field: true,
+            })?
+            .clone();
         req.model = model.to_string();
         if !caps.reasoning {
             req.reasoning = None;
-        } else if req.reasoning.is_some_and(|r| r.effort != Effort::None)
-            && matches!(out, Wire::OpenAi | Wire::Responses)
-        {
-            // OpenAI's reasoning models refuse sampling options.
+        } else if matches!(out, Wire::OpenAi | Wire::Responses) {
+            // OpenAI's reasoning models refuse sampling options, asked to reason or not.
             req.temperature = None;
             req.top_p = None;
         }
-        let value = match out {
-            Wire::OpenAi => openai::render_request(&req, true)?,
-            Wire::Anthropic => anthropic::render_request(&req, default_max_tokens)?,
-            Wire::Gemini => gemini::render_request(&req)?,
-            Wire::Responses => responses::render_request(&req)?,
+        let rendered = match out {
+            Wire::OpenAi => openai::render_request(&req, true),
+            Wire::Anthropic => anthropic::render_request(&req, default_max_tokens),
+            Wire::Gemini => gemini::render_request(&req),
+            Wire::Responses => responses::render_request(&req),
         };
+        // A renderer's path is the canonical conversation's, not a field the caller sent.
+        let value = rendered.map_err(|error| Untranslatable {
+            error,
+            callers_field: false,
+        })?;
         Ok(Bytes::from(serde_json::to_vec(&value).unwrap_or_default()))
     }
 
@@ -197,5 +213,64 @@ impl Inbound {
                 field: "(body)".into(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn anthropic(body: Value) -> Inbound {
+        let raw = Bytes::from(body.to_string());
+        Inbound::new(Shape::Anthropic, Op::Generate, raw, body, None)
+    }
+
+    #[test]
+    fn openai_reasoning_models_get_no_sampling_options_and_others_no_reasoning() {
+        let mut inbound = anthropic(json!({"model": "m", "max_tokens": 50, "temperature": 0,
+            "messages": [{"role": "user", "content": "hi"}], "thinking": {"type": "enabled", "budget_tokens": 2000}}));
+        let reasoning = Caps {
+            reasoning: true,
+            responses_only: false,
+        };
+        let body: Value = serde_json::from_slice(
+            &inbound
+                .body_for(Wire::OpenAi, "o4-mini", reasoning, 4096)
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            body.get("temperature").is_none(),
+            "o-series models refuse temperature: {body}"
+        );
+        assert_eq!(body["reasoning_effort"], "low");
+        let plain: Value = serde_json::from_slice(
+            &inbound
+                .body_for(Wire::OpenAi, "gpt-4.1", Caps::default(), 4096)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(plain["temperature"], 0.0, "a sampling model keeps it");
+        assert!(
+            plain.get("reasoning_effort").is_none(),
+            "and gets no reasoning option"
+        );
+    }
+
+    #[test]
+    fn same_format_bodies_are_the_client_bytes_with_only_the_model_replaced() {
+        let raw =
+            r#"{"model":"a","stream":true, "messages":[{"role":"user","content":"hi"}], "x":1.50}"#;
+        let json: Value = serde_json::from_str(raw).unwrap();
+        let mut inbound = Inbound::new(Shape::OpenAi, Op::Generate, Bytes::from(raw), json, None);
+        let body = inbound
+            .body_for(Wire::OpenAi, "b", Caps::default(), 1)
+            .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            r#"{"stream_options":{"include_usage":true},"model":"b","stream":true, "messages":[{"role":"user","content":"hi"}], "x":1.50}"#,
+            "usage asked for on a stream, everything else as sent"
+        );
     }
 }

@@ -241,7 +241,11 @@ impl RequestLog {
             self.usage.output_tokens = self.usage.output_tokens.max(estimate);
         }
         if let Some(slot) = self.slot.take() {
-            slot.used_tokens(self.usage.input_tokens + self.usage.output_tokens);
+            slot.used_tokens(
+                self.usage
+                    .input_tokens
+                    .saturating_add(self.usage.output_tokens),
+            );
         }
         r.input_tokens = self.usage.input_tokens;
         r.output_tokens = self.usage.output_tokens;

@@ -30,7 +30,13 @@ impl Shape {
             Shape::Anthropic
         } else if path.starts_with("/v1/responses") {
             Shape::Responses
-        } else if path.starts_with("/v1beta") || headers.contains_key("x-goog-api-key") {
+        } else if path.starts_with("/v1beta")
+            || headers.contains_key("x-goog-api-key")
+            // Gemini clients set to the `v1` API version.
+            || path.rsplit_once(':').is_some_and(|(_, m)| {
+                matches!(m, "generateContent" | "streamGenerateContent" | "countTokens")
+            })
+        {
             Shape::Gemini
         } else {
             Shape::OpenAi

@@ -188,19 +188,18 @@ pub fn render_response(inbound: &Inbound, resp: &ChatResponse) -> Value {
     }
 }
 
-/// The usage of an embeddings (`prompt_tokens`) or compaction (Responses `usage`) answer.
+/// The usage of an embeddings (`prompt_tokens`) or compaction (Responses `usage`, cached
+/// input apart) answer.
 fn op_usage(op: Op, usage: &Value) -> Usage {
-    let count = |k: &str| usage.get(k).and_then(Value::as_u64).unwrap_or(0);
     match op {
         Op::Embed => Usage {
-            input_tokens: count("prompt_tokens"),
+            input_tokens: usage
+                .get("prompt_tokens")
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
             ..Usage::default()
         },
-        _ => Usage {
-            input_tokens: count("input_tokens"),
-            output_tokens: count("output_tokens"),
-            ..Usage::default()
-        },
+        _ => responses::usage_of(usage),
     }
 }
 

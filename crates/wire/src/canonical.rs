@@ -1,9 +1,11 @@
-//! The provider-neutral chat model both wire formats convert to and from.
+//! The provider-neutral chat model every wire format (Chat Completions, Responses, Messages,
+//! Gemini) converts to and from.
 //!
 //! Requests, responses and stream events are parsed from one format into these types and rendered
-//! from them into the other. Only what both formats can express lives here; format-specific
-//! extras (logprobs, `top_k`, thinking blocks, cache-control markers, …) are dropped when
-//! translating. Same-format traffic is forwarded untouched and never goes through this model.
+//! from them into another. What several formats can express lives here; format-specific extras
+//! (logprobs, `top_k`, thinking blocks, cache-control markers, …) are dropped when translating.
+//! Same-format traffic is forwarded as the client sent it; the gateway still reads it through
+//! this model where it needs to (validation, the cache key).
 //!
 //! # Messages
 //! The system prompt lives in [`ChatRequest::system`]: every system (or developer) message that
@@ -72,57 +74,6 @@ pub struct ChatRequest {
     pub reasoning: Option<Reasoning>,
     /// Structured output the caller asked for; `None` = free text.
     pub format: Option<OutputFormat>,
-}
-
-impl ChatRequest {
-    /// Moves system messages at the start of `messages` into [`ChatRequest::system`] (after any
-    /// system text already there), so a conversation reads the same whichever format said it.
-    pub fn hoist_leading_system(&mut self) {
-        let leading = self
-            .messages
-            .iter()
-            .take_while(|m| m.role == Role::System)
-            .count();
-        if leading == 0 {
-            return;
-        }
-        let mut texts: Vec<String> = self.system.take().into_iter().collect();
-        for m in self.messages.drain(..leading) {
-            let text = m.joined_text();
-            if !text.is_empty() {
-                texts.push(text);
-            }
-        }
-        self.system = (!texts.is_empty()).then(|| texts.join("\n\n"));
-    }
-
-    /// The system prompt and every later system message, joined with blank lines: what a format
-    /// without in-conversation system messages (Anthropic, Gemini) sends as its system prompt.
-    pub fn merged_system(&self) -> Option<String> {
-        let texts: Vec<String> = self
-            .system
-            .iter()
-            .cloned()
-            .chain(
-                self.messages
-                    .iter()
-                    .filter(|m| m.role == Role::System)
-                    .map(Message::joined_text),
-            )
-            .filter(|t| !t.is_empty())
-            .collect();
-        (!texts.is_empty()).then(|| texts.join("\n\n"))
-    }
-
-    /// Names of the freeform ([`Tool::custom`]) tools, which a Responses caller expects back as
-    /// `custom_tool_call` items.
-    pub fn custom_tool_names(&self) -> Vec<String> {
-        self.tools
-            .iter()
-            .filter(|t| t.custom)
-            .map(|t| t.name.clone())
-            .collect()
-    }
 }
 
 /// Who authored a message.

@@ -40,12 +40,6 @@ pub const RESPONSES: Fields = Fields {
     entries: "input",
 };
 
-/// OpenAI Chat Completions.
-pub const CHAT: Fields = Fields {
-    counted: &["messages", "tools"],
-    entries: "messages",
-};
-
 /// Gemini (`countTokens`, either `{contents}` or `{generateContentRequest}`).
 pub const GEMINI: Fields = Fields {
     counted: &[

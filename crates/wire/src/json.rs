@@ -1,4 +1,5 @@
-//! Typed, path-aware reads from a `serde_json::Value`, shared by both formats' parsers.
+//! Typed, path-aware reads from a `serde_json::Value`, shared by every format's parser, and the
+//! small helpers the stream decoders share.
 //!
 //! Invariants: `null` counts as absent everywhere (the APIs use `null` and omission
 //! interchangeably); every error names the JSON path of the field and never its value.

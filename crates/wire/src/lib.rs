@@ -18,6 +18,7 @@
 pub mod anthropic;
 pub mod canonical;
 pub mod collect;
+mod conversation;
 pub mod error;
 pub mod estimate;
 pub mod gemini;

@@ -169,7 +169,15 @@ async fn requests_no_backend_can_take_are_a_400_in_the_callers_shape() {
     let r = post(&h, "/v1/chat/completions", &audio).await;
     assert_eq!(r.status(), 400);
     let e: Value = r.json().await.unwrap();
-    assert_eq!(e["error"]["param"], "messages[0].content[0]");
+    assert_eq!(
+        e["error"]["param"],
+        serde_json::Value::Null,
+        "a renderer's path is the canonical conversation's, not necessarily the caller's"
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("audio"),
+        "{e}"
+    );
     assert_eq!(m.total_calls(), 0, "nothing was sent anywhere");
     let records = h.ledger.wait_for(3).await;
     assert!(records

@@ -16,8 +16,10 @@
 //! - System messages inside the conversation are merged into `system` (not every
 //!   Anthropic-compatible server takes them in `messages`).
 //! - Reasoning becomes `thinking: {type: "enabled", budget_tokens}` with a budget of at least
-//!   1024 and below `max_tokens` (skipped when `max_tokens` leaves no room, or a tool is forced,
-//!   which thinking forbids); thinking also forbids `temperature`/`top_p`, so they are dropped.
+//!   1024 and below `max_tokens` (skipped when `max_tokens` leaves no room, when a tool is
+//!   forced, which thinking forbids, and in the middle of a tool loop: Anthropic then wants the
+//!   assistant's calls to start with the thinking block that produced them, which no other
+//!   format kept); thinking also forbids `temperature`/`top_p`, so they are dropped.
 //! - A JSON-schema output format becomes `output_config.format`.
 //! - Files: PDFs (inline or URL) and plain text become `document` blocks, inline images
 //!   `image` blocks. Audio, provider file ids and other inline documents cannot be sent: an
@@ -53,7 +55,7 @@ pub fn render_request(req: &ChatRequest, default_max_tokens: u32) -> Result<Valu
     );
     let budget = req
         .reasoning
-        .filter(|r| r.effort != Effort::None && !forced_tool)
+        .filter(|r| r.effort != Effort::None && !forced_tool && !in_tool_loop(req))
         .map(|r| r.budget_or_default().max(MIN_THINKING_BUDGET))
         .filter(|_| max_tokens > MIN_THINKING_BUDGET)
         .map(|b| b.min(max_tokens - 1));
@@ -214,6 +216,19 @@ fn render_file(file: &FilePart, path: &str) -> Result<Value, WireError> {
         doc["title"] = json!(title);
     }
     Ok(doc)
+}
+
+/// Whether the request continues a tool loop: an assistant message after the last user turn
+/// calls tools.
+fn in_tool_loop(req: &ChatRequest) -> bool {
+    let last_user = req
+        .messages
+        .iter()
+        .rposition(|m| m.role == Role::User)
+        .map_or(0, |i| i + 1);
+    req.messages[last_user..].iter().any(|m| {
+        m.role == Role::Assistant && m.content.iter().any(|p| matches!(p, Part::ToolCall { .. }))
+    })
 }
 
 /// Makes a tool id acceptable to Anthropic (`^[a-zA-Z0-9_-]+$`), deterministically.

@@ -290,3 +290,45 @@ fn pdfs_become_documents_and_audio_is_refused_with_its_path() {
     let err = render_request(&audio, 10).unwrap_err();
     assert!(err.to_string().contains("messages[0].content[1]"), "{err}");
 }
+
+#[test]
+fn no_thinking_in_the_middle_of_a_tool_loop_whose_history_has_none() {
+    let req = ChatRequest {
+        messages: vec![
+            user("run it"),
+            Message {
+                role: Role::Assistant,
+                content: vec![Part::ToolCall {
+                    id: "t".into(),
+                    name: "f".into(),
+                    arguments_json: "{}".into(),
+                }],
+            },
+            Message {
+                role: Role::Tool,
+                content: vec![Part::ToolResult {
+                    call_id: "t".into(),
+                    content: "ok".into(),
+                    is_error: false,
+                }],
+            },
+        ],
+        max_tokens: Some(8000),
+        reasoning: Some(crate::canonical::Reasoning::effort(
+            crate::canonical::Effort::High,
+        )),
+        ..ChatRequest::default()
+    };
+    assert!(
+        render_request(&req, 10).unwrap().get("thinking").is_none(),
+        "Anthropic refuses thinking when the final assistant turn has no thinking block"
+    );
+    let fresh = ChatRequest {
+        messages: vec![user("hi")],
+        ..req
+    };
+    assert!(render_request(&fresh, 10)
+        .unwrap()
+        .get("thinking")
+        .is_some());
+}

@@ -48,8 +48,8 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
     Ok(req)
 }
 
-/// Everything but `max_tokens` (which `count_tokens` bodies do not have).
-pub(crate) fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRequest, WireError> {
+/// Everything but `max_tokens`.
+fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRequest, WireError> {
     let list = root
         .arr("messages")?
         .ok_or_else(|| WireError::missing("messages"))?;
@@ -84,6 +84,7 @@ pub(crate) fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRe
         format: parse_format(root, output_config.as_ref())?,
     };
     req.hoist_leading_system();
+    req.settle_tool_results();
     Ok(req)
 }
 

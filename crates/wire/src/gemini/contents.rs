@@ -252,16 +252,19 @@ impl Conversation {
         self.calls.iter().any(|c| c.id == id)
     }
 
-    /// Pairs a response with a call and marks it answered; the call's canonical id.
+    /// Pairs a response with a call and marks it answered; the call's canonical id. The
+    /// client's own id wins, then an id Switchyard assigned, then the earliest open call of the
+    /// same name: a client id must never be taken for another call's assigned one.
     fn answer(&mut self, given: Option<&str>, name: &str) -> Option<String> {
-        let open = |c: &Call| !c.answered;
+        let open = |c: &&Call| !c.answered;
+        let find =
+            |pred: &dyn Fn(&Call) -> bool| self.calls.iter().position(|c| open(&c) && pred(c));
         let position = given
             .and_then(|id| {
-                self.calls
-                    .iter()
-                    .position(|c| open(c) && (c.given.as_deref() == Some(id) || c.id == id))
+                find(&|c: &Call| c.given.as_deref() == Some(id))
+                    .or_else(|| find(&|c: &Call| c.given.is_none() && c.id == id))
             })
-            .or_else(|| self.calls.iter().position(|c| open(c) && c.name == name))?;
+            .or_else(|| find(&|c: &Call| c.name == name))?;
         let call = self.calls.get_mut(position)?;
         call.answered = true;
         Some(call.id.clone())

@@ -280,3 +280,54 @@ fn a_turn_without_parts_is_refused_and_named() {
     let err = super::super::parse_request_value(&body, "m", false).unwrap_err();
     assert_eq!(err, WireError::missing("contents[1].parts"));
 }
+
+#[test]
+fn client_ids_are_matched_before_ids_switchyard_assigned() {
+    // Turn 1: a call without an id (assigned call_0), answered by name. Turn 2: the client's own
+    // ids call_0 and call_1, answered in reverse order.
+    let body = json!({"contents": [
+        {"role": "user", "parts": [{"text": "go"}]},
+        {"role": "model", "parts": [{"functionCall": {"name": "read", "args": {"f": "first"}}}]},
+        {"role": "user", "parts": [{"functionResponse": {"name": "read", "response": {"output": "FIRST"}}}]},
+        {"role": "model", "parts": [
+            {"functionCall": {"id": "call_0", "name": "read", "args": {"f": "A"}}},
+            {"functionCall": {"id": "call_1", "name": "read", "args": {"f": "B"}}}]},
+        {"role": "user", "parts": [
+            {"functionResponse": {"id": "call_1", "name": "read", "response": {"output": "content of B"}}},
+            {"functionResponse": {"id": "call_0", "name": "read", "response": {"output": "content of A"}}}]},
+    ]});
+    let req = super::super::parse_request_value(&body, "m", false).unwrap();
+    let mut calls = std::collections::HashMap::new();
+    for m in &req.messages {
+        for p in &m.content {
+            if let Part::ToolCall {
+                id, arguments_json, ..
+            } = p
+            {
+                calls.insert(id.clone(), arguments_json.clone());
+            }
+        }
+    }
+    for m in &req.messages {
+        for p in &m.content {
+            if let Part::ToolResult {
+                call_id, content, ..
+            } = p
+            {
+                let args = &calls[call_id];
+                if content == "content of A" {
+                    assert!(
+                        args.contains("\"A\""),
+                        "A's result pairs with A's call: {args}"
+                    );
+                }
+                if content == "content of B" {
+                    assert!(
+                        args.contains("\"B\""),
+                        "B's result pairs with B's call: {args}"
+                    );
+                }
+            }
+        }
+    }
+}

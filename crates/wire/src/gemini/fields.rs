@@ -120,8 +120,8 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// `mimeType` → `mime_type`.
-pub(super) fn snake_case(camel: &str) -> String {
+/// `mimeType` → `mime_type` (Gemini's REST API takes both spellings).
+pub fn snake_case(camel: &str) -> String {
     let mut out = String::with_capacity(camel.len() + 4);
     for c in camel.chars() {
         if c.is_ascii_uppercase() {

@@ -2,8 +2,9 @@
 //! `:streamGenerateContent?alt=sse` with the same body), in both directions. Outbound, the
 //! gateway renders canonical requests to Gemini and reads Gemini's answers and streams back.
 //! Inbound, Gemini clients (Gemini CLI, the `@google/genai` SDK) call the gateway: their requests
-//! (and `:countTokens` bodies) are parsed into the canonical model, and canonical replies and
-//! streams rendered as Gemini answers; `GET /v1beta/models` is answered with [`model_object`]s.
+//! are parsed into the canonical model, and canonical replies and streams rendered as Gemini
+//! answers; `:countTokens` is answered with [`render_count`] and `GET /v1beta/models` with
+//! [`model_object`]s.
 //!
 //! Owns: request rendering (with the JSON-schema clean-up Gemini's function declarations need)
 //! and parsing (camelCase or snake_case fields), response parsing and rendering, the `alt=sse`
@@ -41,8 +42,9 @@ mod schema;
 
 pub use decode::StreamDecoder;
 pub use encode::StreamEncoder;
+pub use fields::snake_case;
 pub use render::render_request;
-pub use request::{count_request_value, dropped_fields, parse_request, parse_request_value};
+pub use request::{dropped_fields, parse_request, parse_request_value};
 pub use response::{parse_response, render_response};
 
 use serde_json::{json, Value};

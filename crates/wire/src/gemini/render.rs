@@ -28,7 +28,8 @@
 //!   `maxOutputTokens` and `stopSequences`; `candidateCount` and `topK` are never sent (the
 //!   canonical model has no `top_k`). `user` has no Gemini equivalent and is dropped.
 //! - System messages inside the conversation are merged into `systemInstruction`.
-//! - Reasoning becomes `thinkingConfig.thinkingBudget` (off is left out); structured output
+//! - Reasoning becomes `thinkingConfig.thinkingBudget`, within the 512–24,576 range every
+//!   current model accepts (off is left out); structured output
 //!   `responseMimeType: application/json` with `responseJsonSchema`.
 //! - Files: inline data becomes `inlineData`, a URL `fileData` (its type from the extension,
 //!   else PDF), plain text a text part; audio `inlineData`. A provider file id cannot be sent:
@@ -51,6 +52,11 @@ use super::schema::clean_schema;
 /// The thought signature Gemini documents for function calls that it did not produce itself
 /// (history from another model or client), which skips its signature validation.
 pub(crate) const SKIP_SIGNATURE: &str = "skip_thought_signature_validator";
+
+/// The thinking budgets every current Gemini model accepts (2.5 Flash-Lite needs at least 512,
+/// 2.5 Flash takes at most 24,576).
+const THINKING_MIN: u32 = 512;
+const THINKING_MAX: u32 = 24_576;
 
 /// Renders a Gemini `generateContent` request body.
 pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
@@ -92,9 +98,9 @@ pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
     // always think).
     put(
         "thinkingConfig",
-        req.reasoning
-            .filter(|r| r.effort != Effort::None)
-            .map(|r| json!({"thinkingBudget": r.budget_or_default()})),
+        req.reasoning.filter(|r| r.effort != Effort::None).map(
+            |r| json!({"thinkingBudget": r.budget_or_default().clamp(THINKING_MIN, THINKING_MAX)}),
+        ),
     );
     if let Some(format) = &req.format {
         put("responseMimeType", Some(json!("application/json")));

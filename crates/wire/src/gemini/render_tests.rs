@@ -280,3 +280,23 @@ fn thinking_off_is_left_out_and_on_becomes_a_budget() {
         4000
     );
 }
+
+#[test]
+fn thinking_budgets_stay_in_the_range_every_gemini_model_accepts() {
+    use crate::canonical::{Effort, Reasoning};
+    let budget = |r| {
+        render_request(&ChatRequest {
+            reasoning: Some(r),
+            ..ChatRequest::default()
+        })
+        .unwrap()["generationConfig"]["thinkingConfig"]["thinkingBudget"]
+            .clone()
+    };
+    assert_eq!(
+        budget(Reasoning::budget(31_999)),
+        24_576,
+        "Claude Code's budget, capped"
+    );
+    assert_eq!(budget(Reasoning::effort(Effort::Max)), 24_576);
+    assert_eq!(budget(Reasoning::budget(100)), 512);
+}

@@ -56,16 +56,6 @@ pub fn parse_request_value(
     parse_root(&Fields::new(body, "")?, model, stream)
 }
 
-/// Parses a `countTokens` body: `{contents}`, or `{generateContentRequest: {…}}` (a whole
-/// generate request, whose `contents` win over the outer ones), into the request to count.
-pub fn count_request_value(body: &Value, model: &str) -> Result<ChatRequest, WireError> {
-    let root = Fields::new(body, "")?;
-    match root.obj("generateContentRequest")? {
-        Some(inner) => parse_root(&inner, model, false),
-        None => parse_root(&root, model, false),
-    }
-}
-
 fn parse_root(root: &Fields<'_>, model: &str, stream: bool) -> Result<ChatRequest, WireError> {
     if root.get("cachedContent").is_some() {
         return Err(WireError::unsupported(
@@ -94,6 +84,7 @@ fn parse_root(root: &Fields<'_>, model: &str, stream: bool) -> Result<ChatReques
         parse_config(&config, &mut req)?;
     }
     req.hoist_leading_system();
+    req.settle_tool_results();
     Ok(req)
 }
 
@@ -106,20 +97,15 @@ fn parse_tools(root: &Fields<'_>) -> Result<Vec<Tool>, WireError> {
     let path = root.path("tools");
     for (i, tool) in root.arr("tools")?.into_iter().flatten().enumerate() {
         let tool = Fields::new(tool, index(&path, i))?;
-        if let Some(kind) = GOOGLE_TOOLS.iter().copied().find(|k| tool.get(k).is_some()) {
-            google.get_or_insert((
-                tool.here(),
-                format!("the {kind} tool runs only on Gemini backends"),
-            ));
-            continue;
-        }
+        // One tool object may hold declarations and a Google tool together: the declarations
+        // are kept either way.
         let declarations = tool.arr("functionDeclarations")?;
-        if declarations.is_none() && tool.keys().next().is_some() {
-            google.get_or_insert((
-                tool.here(),
-                "this tool kind runs only on Gemini backends".into(),
-            ));
-            continue;
+        if let Some(kind) = GOOGLE_TOOLS.iter().copied().find(|k| tool.get(k).is_some()) {
+            let why = format!("the {kind} tool runs only on Gemini backends");
+            google.get_or_insert((tool.here(), why));
+        } else if declarations.is_none() && tool.keys().next().is_some() {
+            let why = "this tool kind runs only on Gemini backends".to_owned();
+            google.get_or_insert((tool.here(), why));
         }
         let list_path = tool.path("functionDeclarations");
         for (j, declaration) in declarations.into_iter().flatten().enumerate() {

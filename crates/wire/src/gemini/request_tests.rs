@@ -313,35 +313,6 @@ fn json_output_takes_the_json_schema_or_the_converted_openapi_schema() {
 }
 
 #[test]
-fn count_tokens_reads_contents_or_the_whole_generate_request() {
-    let plain = json!({"contents": [{"role": "user", "parts": [{"text": "count me"}]}]});
-    let req = count_request_value(&plain, "gemini-2.0-flash").unwrap();
-    assert_eq!(req.messages, vec![Message::text(Role::User, "count me")]);
-    assert!(!req.stream);
-
-    let wrapped = json!({
-        "contents": [{"parts": [{"text": "ignored"}]}],
-        "generateContentRequest": {
-            "model": "models/gemini-2.0-flash",
-            "contents": [{"parts": [{"text": "counted"}]}],
-            "systemInstruction": {"parts": [{"text": "sys"}]},
-            "tools": [{"functionDeclarations": [{"name": "f"}]}]
-        }
-    });
-    let req = count_request_value(&wrapped, "gemini-2.0-flash").unwrap();
-    assert_eq!(
-        req.messages,
-        vec![Message::text(Role::User, "counted")],
-        "the generate request's contents win"
-    );
-    assert_eq!(req.system.as_deref(), Some("sys"));
-    assert_eq!(req.tools.len(), 1);
-
-    let err = count_request_value(&json!({"generateContentRequest": {}}), "m").unwrap_err();
-    assert_eq!(err, WireError::missing("generateContentRequest.contents"));
-}
-
-#[test]
 fn bytes_parse_like_values_and_bad_json_is_reported_by_position() {
     let body = br#"{"contents": [{"parts": [{"text": "hi"}]}]}"#;
     let req = parse_request(body, "m", false).unwrap();
@@ -350,4 +321,12 @@ fn bytes_parse_like_values_and_bad_json_is_reported_by_position() {
         parse_request(b"{\"contents\": [", "m", false),
         Err(WireError::InvalidJson { .. })
     ));
+}
+
+#[test]
+fn declarations_sharing_an_object_with_a_google_tool_are_kept() {
+    let body = json!({"contents": [{"parts": [{"text": "x"}]}],
+        "tools": [{"functionDeclarations": [{"name": "f"}], "googleSearch": {}}]});
+    let req = parse_request_value(&body, "m", false).unwrap();
+    assert_eq!(req.tools.len(), 1);
 }

@@ -68,6 +68,16 @@ pub fn set_model(body: &mut Value, model: &str) {
     }
 }
 
+/// The longest end-user id OpenAI accepts.
+const MAX_USER_CHARS: usize = 64;
+
+/// `user` for an OpenAI body: ids longer than OpenAI takes (Claude Code sends a JSON object as
+/// its `user_id`) are left out rather than refused.
+pub(crate) fn end_user(user: Option<&String>) -> Option<Value> {
+    user.filter(|u| u.chars().count() <= MAX_USER_CHARS)
+        .map(|u| Value::String(u.clone()))
+}
+
 /// The keyword form of `tool_choice` both OpenAI APIs share (`auto`, `none`, `required`).
 pub(crate) fn tool_choice_keyword(s: &str) -> Option<ToolChoice> {
     Some(match s {

@@ -22,9 +22,6 @@ use crate::canonical::{
     Tool, ToolChoice,
 };
 use crate::error::WireError;
-
-/// The longest end-user id OpenAI accepts.
-const MAX_USER_CHARS: usize = 64;
 use crate::json::index;
 use crate::media::data_url;
 
@@ -71,15 +68,7 @@ pub fn render_request(req: &ChatRequest, include_usage: bool) -> Result<Value, W
             .map(|r| json!(r.effort.openai_name())),
     );
     put("response_format", req.format.as_ref().map(render_format));
-    // OpenAI caps end-user ids at 64 characters; longer ones (Claude Code sends a JSON object
-    // as its `user_id`) are left out rather than refused.
-    put(
-        "user",
-        req.user
-            .as_ref()
-            .filter(|u| u.chars().count() <= MAX_USER_CHARS)
-            .map(|u| json!(u)),
-    );
+    put("user", crate::openai::end_user(req.user.as_ref()));
     put("stream", Some(Value::Bool(req.stream)));
     put(
         "stream_options",

@@ -84,6 +84,7 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
         },
     };
     req.hoist_leading_system();
+    req.settle_tool_results();
     Ok(req)
 }
 

@@ -169,6 +169,12 @@ pub(crate) fn item_id(prefix: &str, resp: &str, n: usize) -> String {
     format!("{prefix}_{base}_{n}")
 }
 
+/// The usage of a Responses `usage` value (also what a compaction answers); zero when it is
+/// not an object.
+pub fn usage_of(value: &Value) -> Usage {
+    Obj::new(value, "usage").map_or_else(|_| Usage::default(), |o| usage_from(&o))
+}
+
 /// Reads a Responses `usage` object (cached tokens are subtracted from `input_tokens`).
 pub(crate) fn usage_from(obj: &Obj<'_>) -> Usage {
     let detail = |key: &str, field: &str| {

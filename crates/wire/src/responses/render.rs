@@ -16,9 +16,6 @@ use crate::canonical::{
     ToolChoice,
 };
 use crate::error::WireError;
-
-/// The longest end-user id OpenAI accepts.
-const MAX_USER_CHARS: usize = 64;
 use crate::json::index;
 use crate::media::data_url;
 
@@ -79,15 +76,7 @@ pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
             .as_ref()
             .map(|f| json!({"format": render_format(f)})),
     );
-    // OpenAI caps end-user ids at 64 characters; longer ones (Claude Code sends a JSON object
-    // as its `user_id`) are left out rather than refused.
-    put(
-        "user",
-        req.user
-            .as_ref()
-            .filter(|u| u.chars().count() <= MAX_USER_CHARS)
-            .map(|u| json!(u)),
-    );
+    put("user", crate::openai::end_user(req.user.as_ref()));
     put("store", Some(json!(false)));
     put("stream", Some(json!(req.stream)));
     Ok(Value::Object(body))

@@ -273,3 +273,15 @@ fn namespaced_tools_are_offered_one_by_one_and_empty_input_is_refused() {
     let err = parse(json!({"model": "m", "input": []})).unwrap_err();
     assert_eq!(err, WireError::invalid("input", "must not be empty"));
 }
+
+#[test]
+fn same_named_tools_in_two_namespaces_cannot_be_translated() {
+    let body = json!({"model": "m", "input": "x", "tools": [
+        {"type": "namespace", "name": "a", "tools": [{"type": "function", "name": "search"}]},
+        {"type": "namespace", "name": "b", "tools": [{"type": "function", "name": "search"}]}]});
+    assert!(matches!(
+        parse(body.clone()).unwrap_err(),
+        WireError::Unsupported { .. }
+    ));
+    assert!(validate(&body).is_ok(), "OpenAI itself can still serve it");
+}

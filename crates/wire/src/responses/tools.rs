@@ -32,6 +32,15 @@ pub(crate) fn parse_tools(root: &Obj<'_>) -> Result<Vec<Tool>, WireError> {
             None => built_in = built_in.or(Some(i)),
         }
     }
+    // Namespaces may each hold a tool of the same name; flattened, they could not be told apart.
+    for (i, t) in tools.iter().enumerate() {
+        if tools[..i].iter().any(|earlier| earlier.name == t.name) {
+            return Err(WireError::unsupported(
+                "tools",
+                "two namespaces offer a tool of the same name, which only OpenAI tells apart",
+            ));
+        }
+    }
     match built_in {
         Some(i) if tools.is_empty() => Err(WireError::unsupported(
             format!("tools[{i}].type"),
