@@ -223,3 +223,29 @@ fn images_translate_between_data_urls_and_base64_sources() {
         Part::Image(_)
     ));
 }
+
+/// Claude Code reads two files at once and the first result holds an image: in Chat Completions
+/// the `tool` messages must follow the calls directly, the image after them.
+#[test]
+fn tool_results_with_images_keep_the_tool_run_openai_requires() {
+    let body = serde_json::json!({"model": "m", "max_tokens": 100, "messages": [
+        {"role": "user", "content": "read both"},
+        {"role": "assistant", "content": [
+            {"type": "tool_use", "id": "t1", "name": "Read", "input": {"p": "a.png"}},
+            {"type": "tool_use", "id": "t2", "name": "Read", "input": {"p": "b.txt"}}]},
+        {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "t1", "content": [
+                {"type": "text", "text": "an image"},
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBO"}}]},
+            {"type": "tool_result", "tool_use_id": "t2", "content": "text of b"}]}]});
+    let req = anthropic::parse_request(body.to_string().as_bytes()).unwrap();
+    let out = openai::render_request(&req, false).unwrap();
+    let roles: Vec<&str> = out["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "tool", "tool", "user"]);
+    assert_eq!(out["messages"][4]["content"][0]["type"], "image_url");
+}
