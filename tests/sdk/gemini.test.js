@@ -6,7 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ApiError, GoogleGenAI } from "@google/genai";
-import { FORMATS, assertCost, demoReply, scrubProviderEnv, startStack, toolResultReply, words } from "./harness.js";
+import { FORMATS, demoReply, scrubProviderEnv, startStack, toolResultReply, words, assertLedgerPerFormat } from "./harness.js";
 
 scrubProviderEnv(process.env);
 
@@ -153,17 +153,7 @@ describe("Gemini native API (@google/genai) on every backend format", () => {
   });
 
   it("the ledger records Gemini requests as inbound gemini and counts as count_tokens", async () => {
-    const rows = await stack.gw.waitForRequests(
-      (rs) => FORMATS.every(([, model]) => rs.some((r) => r.inbound === "gemini" && r.requestedModel === model && r.status === 200)),
-      { limit: 200 },
-    );
-    for (const [, model, backend] of FORMATS) {
-      const row = rows.find((r) => r.inbound === "gemini" && r.requestedModel === model && r.status === 200);
-      assert.ok(row, `no ledger row for ${model}: ${JSON.stringify(rows.slice(0, 5))}`);
-      assert.equal(row.backend, backend);
-      assert.ok(row.inputTokens > 0 && row.outputTokens > 0, JSON.stringify(row));
-      assertCost(row, backend);
-    }
+    const rows = await assertLedgerPerFormat(stack, "gemini");
     const count = rows.find((r) => r.inbound === "count_tokens" && r.requestedModel === "gemini-2.5-flash");
     assert.ok(count, "countTokens leaves a count_tokens row");
     assert.equal(count.costUsd, 0);

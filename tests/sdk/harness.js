@@ -169,6 +169,28 @@ export function assertCost(row, backend) {
   else assert.ok(row.costUsd > 0, `${row.model} is priced: ${show}`);
 }
 
+/**
+ * Waits until the ledger has a 200 row of `inbound` for every model of FORMATS, and asserts
+ * each was served by its backend with tokens and the right cost. Resolves with all rows read,
+ * for further checks.
+ */
+export async function assertLedgerPerFormat(stack, inbound, tokenName) {
+  const ok = (r, model) => r.inbound === inbound && r.requestedModel === model && r.status === 200;
+  const rows = await stack.gw.waitForRequests(
+    (rs) => FORMATS.every(([, model]) => rs.some((r) => ok(r, model))),
+    { limit: 200 },
+  );
+  for (const [, model, backend] of FORMATS) {
+    const row = rows.find((r) => ok(r, model));
+    assert.ok(row, `no ${inbound} ledger row for ${model}: ${JSON.stringify(rows.slice(0, 5))}`);
+    assert.equal(row.backend, backend);
+    if (tokenName) assert.equal(row.tokenName, tokenName);
+    assert.ok(row.inputTokens > 0 && row.outputTokens > 0, JSON.stringify(row));
+    assertCost(row, backend);
+  }
+  return rows;
+}
+
 function runCommand(env, args, input) {
   return new Promise((resolve, reject) => {
     const child = execFile(serveBinary, args, { env, encoding: "utf8", timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 << 20 },

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { FORMATS, assertCost, demoReply, scrubProviderEnv, startStack, toolResultReply, words } from "./harness.js";
+import { FORMATS, demoReply, scrubProviderEnv, startStack, toolResultReply, words, assertLedgerPerFormat } from "./harness.js";
 
 scrubProviderEnv(process.env);
 
@@ -204,17 +204,6 @@ describe("OpenAI Responses API (openai SDK) on every backend format", () => {
   });
 
   it("the ledger records Responses requests as inbound responses, with tokens and a cost", async () => {
-    const rows = await stack.gw.waitForRequests(
-      (rs) => FORMATS.every(([, model]) => rs.some((r) => r.inbound === "responses" && r.requestedModel === model && r.status === 200)),
-      { limit: 200 },
-    );
-    for (const [, model, backend] of FORMATS) {
-      const row = rows.find((r) => r.inbound === "responses" && r.requestedModel === model && r.status === 200);
-      assert.ok(row, `no ledger row for ${model}: ${JSON.stringify(rows.slice(0, 5))}`);
-      assert.equal(row.backend, backend);
-      assert.equal(row.tokenName, "sdk-responses");
-      assert.ok(row.inputTokens > 0 && row.outputTokens > 0, JSON.stringify(row));
-      assertCost(row, backend);
-    }
+    await assertLedgerPerFormat(stack, "responses", "sdk-responses");
   });
 });
