@@ -32,6 +32,8 @@ pub const USAGE: &str = "usage:
   switchyard backend list [--json] list backends
   switchyard requests [--limit N] [--json]
                                    the newest N (default 20, at most 1000) recorded requests
+  switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
+                                   connect coding tools, find plaintext keys (`switchyard tools help`)
   switchyard check [--json]        run the readiness checks (exit 0 ready, 1 degraded, 2 blocked)
   switchyard --version";
 
@@ -44,6 +46,11 @@ pub fn is_command(args: &[String]) -> bool {
                 | "token"
                 | "backend"
                 | "requests"
+                | "tools"
+                | "connect"
+                | "disconnect"
+                | "statusline"
+                | "keys"
                 | "check"
                 | "help"
                 | "--help"
@@ -78,7 +85,18 @@ pub fn main(args: &[String]) -> ExitCode {
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
-        ["backend" | "requests", ..] => rt.block_on(core_command(&words)),
+        ["statusline"] => {
+            // Claude Code pipes its session JSON in; the line does not need it. No core start:
+            // read-only SQLite, a few milliseconds.
+            match AppPaths::from_env() {
+                Some(paths) => println!("{}", crate::tools::statusline::line(&paths.db_file)),
+                None => println!("Switchyard · no data folder"),
+            }
+            ExitCode::SUCCESS
+        }
+        ["backend" | "requests" | "tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
+            rt.block_on(core_command(&words))
+        }
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -99,6 +117,7 @@ pub enum CoreCommand {
     BackendAdd(crate::cli_backend::AddArgs),
     BackendList { json: bool },
     Requests(crate::cli_requests::RequestsArgs),
+    Tools(crate::cli_tools::ToolsCommand),
 }
 
 impl CoreCommand {
@@ -115,6 +134,9 @@ impl CoreCommand {
             ["requests", rest @ ..] => {
                 crate::cli_requests::RequestsArgs::parse(rest).map(CoreCommand::Requests)
             }
+            ["tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
+                crate::cli_tools::ToolsCommand::parse(args).map(CoreCommand::Tools)
+            }
             _ => Err(USAGE.into()),
         }
     }
@@ -125,6 +147,7 @@ impl CoreCommand {
             CoreCommand::BackendAdd(args) => crate::cli_backend::add(app, args, io).await,
             CoreCommand::BackendList { json } => crate::cli_backend::list(app, *json, io).await,
             CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
+            CoreCommand::Tools(cmd) => cmd.run(app, io).await,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_backend;
 mod cli_check;
 pub mod cli_requests;
+pub mod cli_tools;
 pub mod costs;
 mod error;
 mod events;
@@ -28,6 +29,7 @@ mod routes;
 mod service;
 mod settings;
 mod tokens;
+pub mod tools;
 mod webhooks;
 
 pub use backends::{BackendView, KeyView};
@@ -68,6 +70,8 @@ pub use switchyard_store::{
     RequestRecord, TokenRow, UsageTotals,
 };
 pub use tokens::{Caller, NewToken, TokenIndex, TOKEN_PREFIX};
+pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
+pub use tools::{ConnectChoice, FilesReport, Home, TierModels, ToolId, ToolReport, ToolStatus};
 
 /// The innermost error message (the useful part of a reqwest error).
 pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -76,6 +80,11 @@ pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         cur = next;
     }
     cur.to_string()
+}
+
+/// Now as RFC 3339 (UTC), the format every stored timestamp uses.
+pub(crate) fn now_rfc3339() -> String {
+    switchyard_store::now()
 }
 
 /// A fresh random id for rows and keychain accounts.

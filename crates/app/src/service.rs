@@ -32,6 +32,10 @@ pub struct Options {
     pub monitor: bool,
     /// Tests: probe every target at this interval instead of the backend's setting.
     pub monitor_interval: Option<Duration>,
+    /// Where the coding tools' files are (`None`: `HOME` and the tools' variables).
+    pub tools_home: Option<switchyard_connect::Home>,
+    /// The `PATH` tools are looked up on (`None`: the process's).
+    pub tools_path: Option<String>,
 }
 
 impl Options {
@@ -48,6 +52,8 @@ impl Options {
             notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
             monitor: true,
             monitor_interval: None,
+            tools_home: None,
+            tools_path: None,
         }
     }
 }
@@ -82,6 +88,8 @@ pub(crate) struct Inner {
     pub cache_memory_entries: u32,
     /// Signals for the monitor that do not come from the gateway (the cache hit rate).
     pub signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
+    pub tools_home: Option<switchyard_connect::Home>,
+    pub tools_path: Option<String>,
 }
 
 /// Whether the gateway is serving, and where.
@@ -192,9 +200,14 @@ impl Switchyard {
                 cache,
                 cache_memory_entries: cache_settings.memory_entries,
                 signals: passive_tx,
+                tools_home: opts.tools_home,
+                tools_path: opts.tools_path,
             }),
         };
         app.seed_demo().await?;
+        if let Err(e) = app.repair_connections().await {
+            tracing::warn!(error = %e, "interrupted tool connections not repaired");
+        }
         app.refresh_gateway().await;
         app.spawn_ledger_pruning();
         app.spawn_cache_upkeep();

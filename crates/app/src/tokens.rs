@@ -117,29 +117,8 @@ impl Switchyard {
         check_name(&name)?;
         let created = self
             .blocking(move |inner| {
-                let token = format!(
-                    "{TOKEN_PREFIX}{}{}",
-                    uuid::Uuid::new_v4().simple(),
-                    uuid::Uuid::new_v4().simple()
-                );
-                let hash = hex(&Sha256::digest(token.as_bytes()));
-                let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-                let row = inner
-                    .store
-                    .insert_token(&crate::new_id(), &name, &hash, &prefix)
-                    .map_err(|e| {
-                        if e.is_unique_violation() {
-                            AppError::Conflict(format!("A token named “{name}” already exists."))
-                        } else {
-                            AppError::Store(e)
-                        }
-                    })?;
-                inner.tokens.reload(&inner.store)?;
-                tracing::info!(token = %row.name, "gateway token created");
-                Ok(NewToken {
-                    row,
-                    token: SecretString::new(token),
-                })
+                let (row, token) = insert_token(inner, &name)?;
+                Ok(NewToken { row, token })
             })
             .await?;
         self.emit(DomainEvent::TokensChanged);
@@ -213,4 +192,31 @@ fn decode_hex32(s: &str) -> Option<[u8; 32]> {
         *byte = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
     }
     Some(out)
+}
+
+/// Creates and indexes a token named `name` (checked by the caller or [`Switchyard::create_token`]).
+pub(crate) fn insert_token(
+    inner: &crate::service::Inner,
+    name: &str,
+) -> Result<(TokenRow, SecretString), AppError> {
+    let token = format!(
+        "{TOKEN_PREFIX}{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let hash = hex(&Sha256::digest(token.as_bytes()));
+    let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+    let row = inner
+        .store
+        .insert_token(&crate::new_id(), name, &hash, &prefix)
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::Conflict(format!("A token named “{name}” already exists."))
+            } else {
+                AppError::Store(e)
+            }
+        })?;
+    inner.tokens.reload(&inner.store)?;
+    tracing::info!(token = %row.name, "gateway token created");
+    Ok((row, SecretString::new(token)))
 }

@@ -33,6 +33,12 @@ mod notify_dbus;
 mod readiness;
 #[path = "app/routes.rs"]
 mod routes;
+#[path = "app/tools.rs"]
+mod tools;
+#[path = "app/tools_repair.rs"]
+mod tools_repair;
+#[path = "app/tools_sweep.rs"]
+mod tools_sweep;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -25,6 +25,29 @@ impl Store {
         Self::init(conn)
     }
 
+    /// Opens an existing database read-only, without migrating (a status line or another reader
+    /// next to the app). Refused when its schema is not this build's.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_millis(500))?;
+        let found: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
+        if found > supported {
+            return Err(StoreError::TooNew { found, supported });
+        }
+        if found < supported {
+            return Err(StoreError::Corrupt(format!(
+                "schema {found} is older than this build's {supported}; open Switchyard once to update it"
+            )));
+        }
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         Self::init(Connection::open_in_memory()?)

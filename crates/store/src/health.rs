@@ -50,6 +50,21 @@ fn hour(row: &Row<'_>) -> rusqlite::Result<HourRow> {
 }
 
 impl Store {
+    /// Each enabled backend's name and latest probe outcome (`None`: never probed).
+    pub fn latest_outcomes(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT b.name, (SELECT outcome FROM probe_samples s WHERE s.backend_id = b.id
+                                 ORDER BY s.at_ms DESC LIMIT 1)
+                 FROM backends b WHERE b.enabled = 1 ORDER BY b.position",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
     /// Appends probe samples in one transaction.
     pub fn insert_samples(&self, samples: &[SampleRow]) -> Result<(), StoreError> {
         self.with(|c| {

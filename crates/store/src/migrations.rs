@@ -274,4 +274,29 @@ pub(crate) const MIGRATIONS: &[&str] = &[
            SUM(COALESCE(cache IN ('bypass', 'skip'), 0)), COALESCE(SUM(saved_usd), 0.0)
     FROM requests WHERE strftime('%s', substr(started_at, 1, 19)) IS NOT NULL
     GROUP BY 1, 3;",
+    // 12: coding tools connected to the gateway (`id` is the tool, or `claude-code:statusline`)
+    // and keys moved out of plaintext files. Neither holds a value: what each edited key held
+    // before lives in the keychain (`connection:<id>`, `key-move:<id>`); `files` is JSON with
+    // paths, hashes and whether each file existed.
+    "CREATE TABLE tool_connections (
+        id         TEXT PRIMARY KEY,
+        state      TEXT NOT NULL CHECK (state IN ('pending', 'connected')),
+        token_id   TEXT,
+        model      TEXT,
+        files      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE key_moves (
+        id          TEXT PRIMARY KEY,
+        path        TEXT NOT NULL,
+        line        INTEGER NOT NULL,
+        variable    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        masked      TEXT NOT NULL,
+        backend     TEXT NOT NULL,
+        key_label   TEXT NOT NULL,
+        moved       TEXT NOT NULL,
+        moved_at    TEXT NOT NULL,
+        restored_at TEXT
+    ) STRICT;",
 ];

@@ -257,6 +257,19 @@ pub fn local_offset_minutes() -> i32 {
     chrono::Local::now().offset().local_minus_utc() / 60
 }
 
+/// Every budget's state read straight from `store` (the status line's read-only handle).
+pub(crate) fn statuses_in(
+    store: &Store,
+    now_ms: i64,
+    offset_minutes: i32,
+) -> Result<Vec<BudgetStatus>, AppError> {
+    let names = ScopeNames::load(store)?;
+    load(store)?
+        .into_iter()
+        .map(|b| status(store, &names, b, now_ms, offset_minutes))
+        .collect()
+}
+
 fn load(store: &Store) -> Result<Vec<Budget>, AppError> {
     Ok(store.setting_or_default(KEY)?)
 }

@@ -1,0 +1,160 @@
+//! What a connection wrote, in two halves: the database row (`tool_connections`: paths, content
+//! hashes, whether each file existed, `pending` until every file is renamed into place) and the
+//! keychain entry `connection:<id>` (each file's [`Record`]: the keys written and what they held
+//! before — values that can be keys, so never in the database).
+//!
+//! [`repair`] runs at start-up: a connect interrupted between the journal and the last rename is
+//! rolled back (or finished, when every file made it), and temp files left behind are removed.
+
+use super::files;
+use crate::service::Inner;
+use crate::AppError;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use switchyard_connect::edit::Record;
+use switchyard_connect::Format;
+use switchyard_secrets::{SecretError, SecretString};
+use switchyard_store::ConnectionRow;
+
+pub const PENDING: &str = "pending";
+pub const CONNECTED: &str = "connected";
+
+/// One file of a connection, as the database keeps it (no values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    /// Hex SHA-256 before and after the connect (`None`: no file).
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// Where the backup of the original went (masked), if there was a file.
+    pub backup: Option<PathBuf>,
+    /// A folder this connect created (removed again on disconnect when empty).
+    pub created_dir: Option<PathBuf>,
+}
+
+/// One file's edit record, kept in the keychain.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub path: PathBuf,
+    pub format: String,
+    pub record: Record,
+}
+
+/// Everything needed to undo a connection, kept in the keychain.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct Restore {
+    pub files: Vec<FileRecord>,
+}
+
+impl Restore {
+    pub fn file(&self, path: &Path) -> Option<&FileRecord> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Json => "json",
+        Format::Toml => "toml",
+        Format::Yaml => "yaml",
+        Format::Dotenv => "dotenv",
+    }
+}
+
+pub fn format_of(name: &str) -> Result<Format, AppError> {
+    Ok(match name {
+        "json" => Format::Json,
+        "toml" => Format::Toml,
+        "yaml" => Format::Yaml,
+        "dotenv" => Format::Dotenv,
+        other => {
+            return Err(AppError::Internal(format!(
+                "unknown file format “{other}” in a connection record"
+            )))
+        }
+    })
+}
+
+fn account(id: &str) -> String {
+    format!("connection:{id}")
+}
+
+pub fn save_restore(inner: &Inner, id: &str, restore: &Restore) -> Result<(), AppError> {
+    let json = serde_json::to_string(restore)
+        .map_err(|e| AppError::Internal(format!("cannot encode a connection record: {e}")))?;
+    inner.secrets.set(&account(id), &SecretString::new(json))?;
+    Ok(())
+}
+
+/// The keychain half, `None` when it is missing.
+pub fn load_restore(inner: &Inner, id: &str) -> Result<Option<Restore>, AppError> {
+    match inner.secrets.get(&account(id)) {
+        Ok(json) => serde_json::from_str(json.expose())
+            .map(Some)
+            .map_err(|e| AppError::Internal(format!("a connection record is damaged: {e}"))),
+        Err(SecretError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn delete_restore(inner: &Inner, id: &str) -> Result<(), AppError> {
+    Ok(inner.secrets.delete(&account(id))?)
+}
+
+pub fn entries(row: &ConnectionRow) -> Result<Vec<FileEntry>, AppError> {
+    serde_json::from_str(&row.files)
+        .map_err(|e| AppError::Internal(format!("connection {}: damaged file list: {e}", row.id)))
+}
+
+pub fn encode_entries(entries: &[FileEntry]) -> Result<String, AppError> {
+    serde_json::to_string(entries)
+        .map_err(|e| AppError::Internal(format!("cannot encode a file list: {e}")))
+}
+
+/// Finishes or rolls back every connect a crash interrupted; returns what it did, for the log.
+pub fn repair(inner: &Inner) -> Result<Vec<String>, AppError> {
+    let mut done = Vec::new();
+    for row in inner.store.list_connections()? {
+        let list = entries(&row)?;
+        for e in &list {
+            files::remove(&files::tmp_path(&e.path))?;
+        }
+        if row.state != PENDING {
+            continue;
+        }
+        let mut written = Vec::new();
+        for e in &list {
+            let now = files::digest(files::read_text(&e.path)?.as_deref());
+            if now == e.after && e.after != e.before {
+                written.push(e);
+            }
+        }
+        let changing = list.iter().filter(|e| e.after != e.before).count();
+        if written.len() == changing {
+            inner.store.put_connection(&ConnectionRow {
+                state: CONNECTED.into(),
+                ..row.clone()
+            })?;
+            done.push(format!("finished the interrupted connect of {}", row.id));
+            continue;
+        }
+        if let Some(restore) = load_restore(inner, &row.id)? {
+            for e in written {
+                if let Some(rec) = restore.file(&e.path) {
+                    super::connect::revert_file(&e.path, rec, e.created_dir.as_deref())?;
+                }
+            }
+        }
+        if let Some(token) = &row.token_id {
+            inner.store.revoke_token(token)?;
+            inner.tokens.reload(&inner.store)?;
+        }
+        delete_restore(inner, &row.id)?;
+        inner.store.delete_connection(&row.id)?;
+        done.push(format!("rolled back the interrupted connect of {}", row.id));
+    }
+    for line in &done {
+        tracing::warn!("{line}");
+    }
+    Ok(done)
+}

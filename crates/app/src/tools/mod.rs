@@ -1,0 +1,354 @@
+//! The Tools feature: finds the coding tools on this machine (Claude Code, Codex, Gemini CLI,
+//! opencode, aider), connects each to the gateway with its own token — editing only the keys it
+//! needs, reversibly ([`connect`], [`journal`]) — shows each tool's usage today, installs
+//! Claude Code's status line ([`statusline`]) and moves plaintext keys into the keychain
+//! ([`sweep`]).
+//!
+//! Invariants: a tool's config file is parsed before anything is written and refused whole when
+//! it cannot be; nothing returned or logged here holds a key or a gateway token.
+
+mod connect;
+mod detect;
+mod files;
+mod journal;
+pub mod statusline;
+pub mod sweep;
+
+pub use connect::FilesReport;
+pub use detect::parse_version;
+pub use switchyard_connect::{Home, TierModels, ToolId};
+
+use crate::{AppError, Switchyard};
+use std::path::Path;
+use switchyard_connect::{tools, ConnectParams};
+use switchyard_core::{free_name, BackendKind};
+
+/// Connection id of Claude Code's status line (a connection without a token).
+pub const STATUSLINE_ID: &str = "claude-code:statusline";
+
+/// One tool as the Tools page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolStatus {
+    pub tool: ToolId,
+    pub installed: bool,
+    pub version: Option<String>,
+    /// The program found on `PATH`.
+    pub program: Option<String>,
+    pub connected: bool,
+    /// The base URL the tool's files point at now, if any.
+    pub points_at: Option<String>,
+    /// Connected, but the files no longer point at this gateway (port changed, file edited).
+    pub needs_reconnect: bool,
+    /// The files Connect edits (`~/…`).
+    pub config_files: Vec<String>,
+    pub model: Option<String>,
+    pub token_name: Option<String>,
+    pub requests_today: u64,
+    pub cost_today_usd: f64,
+    /// Claude Code only: whether Switchyard's status line is installed.
+    pub statusline: Option<bool>,
+}
+
+/// What the user picked for a connect (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectChoice {
+    /// The route or model the tool uses; `None` picks a sensible one.
+    pub model: Option<String>,
+    /// Claude Code's per-tier models (default: `model` for every tier when one is set).
+    pub tiers: TierModels,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolReport {
+    pub files: FilesReport,
+    pub token_name: Option<String>,
+    pub model: Option<String>,
+}
+
+impl Switchyard {
+    /// The home folder tools are looked up in (`HOME`, or the test's).
+    pub(crate) fn tools_home(&self) -> Result<Home, AppError> {
+        self.inner
+            .tools_home
+            .clone()
+            .or_else(Home::from_env)
+            .ok_or_else(|| {
+                AppError::Invalid("HOME is not set; cannot find the tools' files.".into())
+            })
+    }
+
+    /// Every supported tool with its state and usage today.
+    pub async fn list_tools(&self) -> Result<Vec<ToolStatus>, AppError> {
+        let home = self.tools_home()?;
+        let path_var = self
+            .inner
+            .tools_path
+            .clone()
+            .or_else(|| std::env::var("PATH").ok())
+            .unwrap_or_default();
+        let found = detect::detect_all(path_var, home.home.clone()).await;
+        let root = self.gateway_root().await.ok();
+        self.blocking(move |inner| {
+            let connections = inner.store.list_connections()?;
+            let tokens = inner.store.list_tokens()?;
+            let usage = statusline::usage_today_by_token(inner)?;
+            let mut out = Vec::new();
+            for (tool, installed) in found {
+                let row = connections.iter().find(|c| c.id == tool.as_str());
+                let token_name = row
+                    .and_then(|r| r.token_id.as_deref())
+                    .and_then(|id| tokens.iter().find(|t| t.id == id))
+                    .map(|t| t.name.clone());
+                let read = |p: &Path| files::read_text(p).ok().flatten();
+                let points_at = tools::current_base_url(tool, &home, &read);
+                let connected = row.is_some_and(|r| r.state == journal::CONNECTED);
+                let token_active = row
+                    .and_then(|r| r.token_id.as_deref())
+                    .is_some_and(|id| tokens.iter().any(|t| t.id == id && t.revoked_at.is_none()));
+                let here = match (&points_at, &root) {
+                    (Some(p), Some(r)) => p.trim_end_matches("/v1").trim_end_matches('/') == r,
+                    _ => false,
+                };
+                let (requests_today, cost_today_usd) = token_name
+                    .as_deref()
+                    .and_then(|n| usage.iter().find(|(name, _, _)| name == n))
+                    .map_or((0, 0.0), |(_, n, c)| (*n, *c));
+                out.push(ToolStatus {
+                    tool,
+                    installed: installed.path.is_some(),
+                    version: installed.version,
+                    program: installed.path.map(|p| p.display().to_string()),
+                    connected,
+                    needs_reconnect: connected && (!here || !token_active),
+                    points_at,
+                    config_files: tools::config_files(tool, &home)
+                        .iter()
+                        .map(|(p, _)| files::shown(&home.home, p))
+                        .collect(),
+                    model: row.and_then(|r| r.model.clone()),
+                    token_name,
+                    requests_today,
+                    cost_today_usd,
+                    statusline: (tool == ToolId::ClaudeCode)
+                        .then(|| connections.iter().any(|c| c.id == STATUSLINE_ID)),
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// The routes and models a tool can be pointed at: route names first, then each enabled
+    /// backend's default model as `Backend/model`.
+    pub async fn tool_model_choices(&self) -> Result<Vec<String>, AppError> {
+        self.blocking(model_choices).await
+    }
+
+    /// Connects `tool` (or reconnects it: new port, revoked token). Idempotent.
+    pub async fn connect_tool(
+        &self,
+        tool: ToolId,
+        choice: ConnectChoice,
+    ) -> Result<ToolReport, AppError> {
+        let home = self.tools_home()?;
+        let root = self.gateway_root().await?;
+        let (report, old_token) = self
+            .blocking(move |inner| {
+                inner.secrets.check()?;
+                connect_blocking(inner, &home, tool, choice, &root)
+            })
+            .await?;
+        if let Some(old) = old_token {
+            self.revoke_token(old).await?;
+        }
+        self.emit(crate::events::DomainEvent::TokensChanged);
+        tracing::info!(
+            tool = tool.as_str(),
+            files = report.files.changed.len(),
+            "tool connected"
+        );
+        Ok(report)
+    }
+
+    /// Disconnects `tool`: undoes its keys (keeping any the user changed) and revokes its token.
+    pub async fn disconnect_tool(&self, tool: ToolId) -> Result<ToolReport, AppError> {
+        let home = self.tools_home()?;
+        let (files, token_id) = self
+            .blocking(move |inner| {
+                let token = inner
+                    .store
+                    .get_connection(tool.as_str())?
+                    .and_then(|r| r.token_id);
+                let files = connect::disconnect(inner, tool.as_str(), &home.home)?;
+                Ok((files, token))
+            })
+            .await?;
+        let mut token_name = None;
+        if let Some(id) = token_id {
+            match self.revoke_token(id).await {
+                Ok(row) => token_name = Some(row.name),
+                Err(AppError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        tracing::info!(tool = tool.as_str(), "tool disconnected");
+        Ok(ToolReport {
+            files,
+            token_name,
+            model: None,
+        })
+    }
+
+    /// Finishes or rolls back connects a crash interrupted (run once at start).
+    pub async fn repair_connections(&self) -> Result<Vec<String>, AppError> {
+        self.blocking(journal::repair).await
+    }
+
+    /// The gateway's root URL as local tools reach it: this process's gateway, else the saved
+    /// port (the CLI next to a running app or `serve`).
+    pub async fn gateway_root(&self) -> Result<String, AppError> {
+        if let Ok(addr) = self.gateway_addr() {
+            return Ok(format!("http://127.0.0.1:{}", addr.port()));
+        }
+        if let Ok(port) = std::env::var(crate::GATEWAY_PORT_ENV) {
+            if let Ok(port @ 1..) = port.trim().parse::<u16>() {
+                return Ok(format!("http://127.0.0.1:{port}"));
+            }
+        }
+        let settings = self.gateway_settings().await?;
+        Ok(format!("http://127.0.0.1:{}", settings.port))
+    }
+}
+
+fn model_choices(inner: &crate::service::Inner) -> Result<Vec<String>, AppError> {
+    let mut out: Vec<String> = inner
+        .store
+        .list_routes()?
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    for b in inner
+        .store
+        .list_backends()?
+        .into_iter()
+        .filter(|b| b.enabled)
+    {
+        out.push(format!("{}/{}", b.name, b.default_model));
+    }
+    Ok(out)
+}
+
+/// The model a tool gets when the user picks none: nothing for a tool whose own provider is
+/// enabled (it keeps choosing its models), else the first route, else the first enabled backend.
+fn default_model(inner: &crate::service::Inner, tool: ToolId) -> Result<Option<String>, AppError> {
+    let native = match tool {
+        ToolId::ClaudeCode => Some(BackendKind::Anthropic),
+        ToolId::Codex => Some(BackendKind::OpenAi),
+        ToolId::GeminiCli => Some(BackendKind::Gemini),
+        ToolId::Opencode | ToolId::Aider => None,
+    };
+    let backends = inner.store.list_backends()?;
+    if native.is_some_and(|k| backends.iter().any(|b| b.enabled && b.kind == k)) {
+        return Ok(None);
+    }
+    Ok(model_choices(inner)?.into_iter().next())
+}
+
+/// Returns the report and the token to revoke afterwards (a reconnect's old one).
+fn connect_blocking(
+    inner: &crate::service::Inner,
+    home: &Home,
+    tool: ToolId,
+    choice: ConnectChoice,
+    root: &str,
+) -> Result<(ToolReport, Option<String>), AppError> {
+    let id = tool.as_str();
+    let old = inner.store.get_connection(id)?;
+    let model = match choice.model.filter(|m| !m.trim().is_empty()) {
+        Some(m) => Some(m.trim().to_string()),
+        None => default_model(inner, tool)?,
+    };
+    let reuse = old
+        .as_ref()
+        .and_then(|row| {
+            Some((
+                row.token_id.clone()?,
+                journal::load_restore(inner, id).ok()??,
+            ))
+        })
+        .and_then(|(token_id, restore)| {
+            let token = restore
+                .files
+                .iter()
+                .flat_map(|f| &f.record.edits)
+                .find_map(|e| {
+                    let v = e.written.as_ref()?.as_str()?;
+                    (e.secret && v.starts_with(crate::tokens::TOKEN_PREFIX)).then(|| v.to_string())
+                })?;
+            let caller = inner.tokens.verify(&token)?;
+            (caller.token_id == token_id).then_some((token_id, caller.name, token))
+        });
+    let (token_id, token_name, token, fresh) = match reuse {
+        Some((id, name, token)) => (id, name, token, false),
+        None => {
+            let (row, token) = crate::tokens::insert_token(inner, &free_token_name(inner, id)?)?;
+            (row.id, row.name, token.expose().clone(), true)
+        }
+    };
+    let tiers = match (&model, tool) {
+        (Some(m), ToolId::ClaudeCode) => TierModels {
+            opus: choice.tiers.opus.or_else(|| Some(m.clone())),
+            sonnet: choice.tiers.sonnet.or_else(|| Some(m.clone())),
+            haiku: choice.tiers.haiku.or_else(|| Some(m.clone())),
+        },
+        _ => choice.tiers,
+    };
+    let params = ConnectParams {
+        gateway_root: root.to_string(),
+        token,
+        model: model.clone(),
+        tiers,
+        models: model_choices(inner)?,
+    };
+    let plans = tools::plan(tool, home, &params);
+    let files = connect::connect(
+        inner,
+        id,
+        &plans,
+        Some(token_id.clone()),
+        model.clone(),
+        &home.home,
+    );
+    let files = match files {
+        Ok(f) => f,
+        Err(e) => {
+            if fresh {
+                inner.store.revoke_token(&token_id)?;
+                inner.tokens.reload(&inner.store)?;
+            }
+            return Err(e);
+        }
+    };
+    let old_token = old
+        .and_then(|r| r.token_id)
+        .filter(|old| fresh && *old != token_id);
+    Ok((
+        ToolReport {
+            files,
+            token_name: Some(token_name),
+            model,
+        },
+        old_token,
+    ))
+}
+
+/// The tool's id as its token name, or `codex-2` when another active token has it.
+fn free_token_name(inner: &crate::service::Inner, base: &str) -> Result<String, AppError> {
+    let tokens = inner.store.list_tokens()?;
+    let taken: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.revoked_at.is_none())
+        .map(|t| t.name.as_str())
+        .collect();
+    Ok(free_name(base, &taken, 64))
+}

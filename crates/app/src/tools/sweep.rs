@@ -1,0 +1,402 @@
+//! "Find keys on this machine": provider keys in shell profiles, the tools' config files and
+//! `.env` files the user names, shown masked with file and line. Moving one tests it, stores it
+//! in the keychain under a backend of its kind, and takes it out of the file (the line commented
+//! out with a note, or a JSON property removed); the original line's value is kept in the
+//! keychain (`key-move:<id>`) so the move can be undone from the same page.
+//!
+//! Invariant: no value leaves this module except into the keychain; findings carry masks only.
+
+use super::files;
+use crate::service::Inner;
+use crate::{AppError, NewKey, Switchyard};
+use std::path::{Path, PathBuf};
+use switchyard_connect::sweep::{self as scan, Moved, SourceKind};
+use switchyard_connect::tools;
+use switchyard_core::validate::{MAX_LABEL_CHARS, MAX_NAME_CHARS};
+use switchyard_core::{free_name, BackendDraft, BackendKind, CheckOutcome};
+use switchyard_secrets::{SecretError, SecretString};
+use switchyard_store::KeyMoveRow;
+
+/// One key found in a file, masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFinding {
+    /// Names the finding for [`Switchyard::move_key`]: path, line, variable and mask.
+    pub id: String,
+    pub path: String,
+    pub line: u32,
+    pub variable: String,
+    pub kind: BackendKind,
+    pub masked: String,
+    /// The same key is already stored under a backend of its kind.
+    pub in_keychain: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyScan {
+    pub findings: Vec<KeyFinding>,
+    /// Files that could not be read (`~/.zshrc: not UTF-8 text`).
+    pub problems: Vec<String>,
+}
+
+/// A key moved out of a file (or moved back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMove {
+    pub id: String,
+    pub path: String,
+    pub line: u32,
+    pub variable: String,
+    pub kind: BackendKind,
+    pub masked: String,
+    pub backend: String,
+    pub key_label: String,
+    pub moved_at: String,
+    pub restored: bool,
+    /// The key test's result before the move (`valid`, `unreachable`, …; empty for history).
+    pub tested: String,
+}
+
+/// The files the sweep reads besides the ones the user names.
+pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
+    let h = &home.home;
+    let config = home
+        .vars
+        .get("XDG_CONFIG_HOME")
+        .map_or_else(|| h.join(".config"), PathBuf::from);
+    let mut out: Vec<PathBuf> = [
+        ".bashrc",
+        ".zshrc",
+        ".profile",
+        ".bash_profile",
+        ".zprofile",
+    ]
+    .iter()
+    .map(|f| h.join(f))
+    .collect();
+    out.push(config.join("fish/config.fish"));
+    out.push(h.join(".env"));
+    for tool in tools::ToolId::ALL {
+        out.extend(tools::config_files(tool, home).into_iter().map(|(p, _)| p));
+    }
+    out.dedup();
+    out
+}
+
+fn finding_id(path: &Path, line: u32, variable: &str, masked: &str) -> String {
+    format!("{}:{line}:{variable}:{masked}", path.display())
+}
+
+struct Hit {
+    path: PathBuf,
+    found: scan::Found,
+}
+
+fn scan_files(paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
+    let (mut hits, mut problems) = (Vec::new(), Vec::new());
+    for path in paths {
+        match files::read_text(path) {
+            Ok(Some(text)) => hits.extend(
+                scan::scan(&text, SourceKind::for_path(path))
+                    .into_iter()
+                    .map(|found| Hit {
+                        path: path.clone(),
+                        found,
+                    }),
+            ),
+            Ok(None) => {}
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    (hits, problems)
+}
+
+/// Keys already in the keychain, by kind (unreadable ones left out).
+fn stored(inner: &Inner) -> Vec<(BackendKind, SecretString)> {
+    let (Ok(backends), Ok(keys)) = (inner.store.list_backends(), inner.store.list_keys()) else {
+        return Vec::new();
+    };
+    keys.iter()
+        .filter_map(|k| {
+            let kind = backends.iter().find(|b| b.id == k.backend_id)?.kind;
+            Some((kind, inner.secrets.get(&k.id).ok()?))
+        })
+        .collect()
+}
+
+impl Switchyard {
+    /// Scans the profiles, the tools' files and `extra` files for provider keys.
+    pub async fn find_keys(&self, extra: Vec<PathBuf>) -> Result<KeyScan, AppError> {
+        let home = self.tools_home()?;
+        self.blocking(move |inner| {
+            let mut paths = default_sources(&home);
+            paths.extend(extra);
+            let (hits, problems) = scan_files(&paths);
+            let keys = stored(inner);
+            let findings = hits
+                .iter()
+                .map(|h| KeyFinding {
+                    id: finding_id(&h.path, h.found.line, &h.found.variable, &h.found.masked),
+                    path: files::shown(&home.home, &h.path),
+                    line: h.found.line,
+                    variable: h.found.variable.clone(),
+                    kind: h.found.kind,
+                    masked: h.found.masked.clone(),
+                    in_keychain: keys
+                        .iter()
+                        .any(|(k, v)| *k == h.found.kind && v.expose() == h.found.value.expose()),
+                })
+                .collect();
+            Ok(KeyScan { findings, problems })
+        })
+        .await
+    }
+
+    /// Moves finding `id` (from [`Switchyard::find_keys`] over the same `extra` files) into the
+    /// keychain under `backend_id` (default: the first backend of its kind, else a new one) and
+    /// takes it out of its file. A key the provider refuses is not moved.
+    pub async fn move_key(
+        &self,
+        id: String,
+        extra: Vec<PathBuf>,
+        backend_id: Option<String>,
+    ) -> Result<KeyMove, AppError> {
+        let home = self.tools_home()?;
+        let (path, found) = self
+            .blocking(move |_| {
+                let mut paths = default_sources(&home);
+                paths.extend(extra);
+                let (hits, _) = scan_files(&paths);
+                hits.into_iter()
+                    .find(|h| {
+                        finding_id(&h.path, h.found.line, &h.found.variable, &h.found.masked) == id
+                    })
+                    .map(|h| (h.path, h.found))
+                    .ok_or_else(|| {
+                        AppError::Conflict(
+                            "That file changed since it was scanned; scan again.".into(),
+                        )
+                    })
+            })
+            .await?;
+        let kind = found.kind;
+        let target = self
+            .blocking(move |inner| pick_backend(inner, kind, backend_id.as_deref()))
+            .await?;
+        let base = match &target {
+            Some(b) => b.base_url.clone(),
+            None => kind.spec().default_base_url.to_string(),
+        };
+        let tested = crate::probe::probe(
+            &self.inner.http,
+            kind,
+            &base,
+            Some(&found.value),
+            self.inner.probe_timeout,
+        )
+        .await;
+        if tested.outcome == CheckOutcome::Invalid {
+            return Err(AppError::Invalid(format!(
+                "The provider refused this key ({}); it was left in the file.",
+                tested.message
+            )));
+        }
+        let home = self.tools_home()?;
+        let outcome = tested.outcome.as_str().to_string();
+        let moved = self
+            .blocking(move |inner| move_blocking(inner, &home, &path, &found, target, outcome))
+            .await?;
+        self.backends_changed().await;
+        Ok(moved)
+    }
+
+    /// Every move, newest first.
+    pub async fn key_moves(&self) -> Result<Vec<KeyMove>, AppError> {
+        let home = self.tools_home()?;
+        self.blocking(move |inner| {
+            Ok(inner
+                .store
+                .list_key_moves()?
+                .into_iter()
+                .map(|r| view(&home.home, r, String::new()))
+                .collect())
+        })
+        .await
+    }
+
+    /// Puts a moved key's line back in its file. The keychain copy under its backend stays.
+    pub async fn restore_key(&self, move_id: String) -> Result<KeyMove, AppError> {
+        let home = self.tools_home()?;
+        self.blocking(move |inner| {
+            let row = inner
+                .store
+                .list_key_moves()?
+                .into_iter()
+                .find(|r| r.id == move_id && r.restored_at.is_none())
+                .ok_or(AppError::NotFound("Moved key"))?;
+            let moved: Moved = serde_json::from_str(&row.moved)
+                .map_err(|e| AppError::Internal(format!("a key move record is damaged: {e}")))?;
+            let value = match inner.secrets.get(&account(&row.id)) {
+                Ok(v) => v,
+                Err(SecretError::NotFound) => {
+                    return Err(AppError::Conflict(
+                        "The keychain no longer holds this key's copy; it cannot be put back."
+                            .into(),
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let path = PathBuf::from(&row.path);
+            let text = files::read_text(&path)?
+                .ok_or_else(|| AppError::File(format!("{} no longer exists.", row.path)))?;
+            let restored =
+                scan::restore(&text, SourceKind::for_path(&path), &moved, value.expose())
+                    .map_err(|e| AppError::Conflict(format!("{}: {e}", row.path)))?;
+            files::write_atomic(&path, &restored)?;
+            inner.store.mark_key_move_restored(&row.id)?;
+            inner.secrets.delete(&account(&row.id))?;
+            tracing::info!(variable = %row.variable, "moved key put back in its file");
+            Ok(view(
+                &home.home,
+                KeyMoveRow {
+                    restored_at: Some(crate::now_rfc3339()),
+                    ..row
+                },
+                String::new(),
+            ))
+        })
+        .await
+    }
+}
+
+fn account(move_id: &str) -> String {
+    format!("key-move:{move_id}")
+}
+
+fn view(home: &Path, r: KeyMoveRow, tested: String) -> KeyMove {
+    KeyMove {
+        path: files::shown(home, Path::new(&r.path)),
+        kind: BackendKind::parse(&r.kind).unwrap_or(BackendKind::OpenAiCompatible),
+        restored: r.restored_at.is_some(),
+        id: r.id,
+        line: r.line,
+        variable: r.variable,
+        masked: r.masked,
+        backend: r.backend,
+        key_label: r.key_label,
+        moved_at: r.moved_at,
+        tested,
+    }
+}
+
+/// The backend a moved key goes to: the one asked for (same kind), else the first of its kind.
+fn pick_backend(
+    inner: &Inner,
+    kind: BackendKind,
+    wanted: Option<&str>,
+) -> Result<Option<switchyard_store::BackendRow>, AppError> {
+    let backends = inner.store.list_backends()?;
+    match wanted {
+        Some(id) => {
+            let b = backends
+                .into_iter()
+                .find(|b| b.id == id)
+                .ok_or(AppError::NotFound("Backend"))?;
+            if b.kind != kind {
+                return Err(AppError::Invalid(format!(
+                    "That is a {} key; pick a {} backend.",
+                    kind.spec().label,
+                    kind.spec().label
+                )));
+            }
+            Ok(Some(b))
+        }
+        None => Ok(backends.into_iter().find(|b| b.kind == kind)),
+    }
+}
+
+fn move_blocking(
+    inner: &Inner,
+    home: &tools::Home,
+    path: &Path,
+    found: &scan::Found,
+    target: Option<switchyard_store::BackendRow>,
+    tested: String,
+) -> Result<KeyMove, AppError> {
+    inner.secrets.check()?;
+    let text = files::read_text(path)?
+        .ok_or_else(|| AppError::Conflict("That file is gone; scan again.".into()))?;
+    let source = SourceKind::for_path(path);
+    let backend = match target {
+        Some(b) => b,
+        None => {
+            let taken: Vec<String> = inner
+                .store
+                .list_backends()?
+                .into_iter()
+                .map(|b| b.name)
+                .collect();
+            let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+            let spec = found.kind.spec();
+            let draft = BackendDraft {
+                name: free_name(spec.label, &taken, MAX_NAME_CHARS),
+                kind: found.kind,
+                base_url: spec.default_base_url.to_string(),
+                default_model: spec.default_model.to_string(),
+            };
+            inner.store.insert_backend(&crate::new_id(), &draft, true)?
+        }
+    };
+    let keys = inner.store.keys_of(&backend.id)?;
+    let existing = keys.iter().find(|k| {
+        inner
+            .secrets
+            .get(&k.id)
+            .is_ok_and(|v| v.expose() == found.value.expose())
+    });
+    let label = match existing {
+        Some(k) => k.label.clone(),
+        None => {
+            let labels: Vec<&str> = keys.iter().map(|k| k.label.as_str()).collect();
+            let base = path
+                .file_name()
+                .map(|n| n.to_string_lossy().trim_start_matches('.').to_string())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "moved".into());
+            let key = NewKey {
+                label: free_name(&base, &labels, MAX_LABEL_CHARS),
+                value: found.value.clone(),
+            };
+            crate::keys::store_key(inner, &backend.id, &key)?.label
+        }
+    };
+    let move_id = crate::new_id();
+    let note = format!("as {}/{label}", backend.name);
+    let (next, moved) = scan::take_out(
+        &text,
+        source,
+        found.line,
+        &found.variable,
+        &found.masked,
+        &note,
+    )
+    .map_err(|e| AppError::Conflict(format!("{}: {e}", files::shown(&home.home, path))))?;
+    inner.secrets.set(&account(&move_id), &found.value)?;
+    files::backup(&inner.paths.data_dir, "sweep", path, &text)?;
+    files::write_atomic(path, &next)?;
+    let row = KeyMoveRow {
+        id: move_id,
+        path: path.display().to_string(),
+        line: found.line,
+        variable: found.variable.clone(),
+        kind: found.kind.as_str().to_string(),
+        masked: found.masked.clone(),
+        backend: backend.name.clone(),
+        key_label: label,
+        moved: serde_json::to_string(&moved)
+            .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))?,
+        moved_at: crate::now_rfc3339(),
+        restored_at: None,
+    };
+    inner.store.insert_key_move(&row)?;
+    tracing::info!(variable = %row.variable, backend = %row.backend, "key moved from a file into the keychain");
+    Ok(view(&home.home, row, tested))
+}

@@ -1,0 +1,379 @@
+//! Connecting coding tools end to end, in a temp HOME: Connect edits only Switchyard's keys and
+//! the tool's own token answers through the gateway, attributed to the tool; Disconnect leaves
+//! the files as they were (byte for byte) or keeps what the user changed in between; a file that
+//! cannot be parsed is refused untouched; an interrupted connect is repaired at the next start.
+
+use super::*;
+use switchyard_app::{ConnectChoice, Home, ToolId};
+
+const CLAUDE_SETTINGS: &str = r#"{
+  "$schema": "https://json.schemastore.org/claude-code-settings.json",
+  "permissions": {
+    "allow": ["Bash(npm run test:*)", "Read(~/.zshrc)"],
+    "deny": ["Read(./.env)"]
+  },
+  "env": {
+    "CLAUDE_CODE_ENABLE_TELEMETRY": "0",
+    "ANTHROPIC_API_KEY": "sk-ant-api03-USERKEYUSERKEYUSERKEYUSERKEYUSERKEY0000"
+  },
+  "hooks": {
+    "PostToolUse": [
+      { "matcher": "Edit|Write", "hooks": [{ "type": "command", "command": "prettier --write" }] }
+    ]
+  },
+  "statusLine": { "type": "command", "command": "~/.claude/statusline.sh" }
+}
+"#;
+
+const CODEX_CONFIG: &str = r#"# Codex settings
+model = "gpt-5-codex"
+approval_policy = "on-request"
+
+[mcp_servers.docs]
+command = "npx"
+args = ["-y", "docs-mcp"] # keep this comment
+
+[profiles.fast]
+model = "gpt-5-mini"
+"#;
+
+pub struct ToolsHarness {
+    pub h: Harness,
+    pub home: tempfile::TempDir,
+}
+
+pub async fn start_tools() -> ToolsHarness {
+    let keychain = Arc::new(MemoryStore::new());
+    let (app, dir, home) = start_tools_with(keychain.clone()).await;
+    ToolsHarness {
+        h: Harness { app, keychain, dir },
+        home,
+    }
+}
+
+/// A core with a gateway, the given keychain, a temp data folder and a temp HOME for the tools.
+pub async fn start_tools_with(
+    secrets: Arc<dyn switchyard_app::secrets::SecretStore>,
+) -> (Switchyard, tempfile::TempDir, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut opts = Options::new(AppPaths::under(dir.path()), secrets);
+    opts.demo = MockConfig::instant();
+    opts.gateway = Some(switchyard_app::GatewayConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..Default::default()
+    });
+    opts.monitor = false;
+    opts.environment = Environment::Fixed(vec![]);
+    opts.tools_home = Some(Home {
+        home: home.path().to_path_buf(),
+        vars: Default::default(),
+    });
+    opts.tools_path = Some(String::new());
+    let app = Switchyard::start(opts).await.unwrap();
+    (app, dir, home)
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+async fn ask_anthropic(base: &str, token: &str, model: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/v1/messages"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("anthropic-version", "2023-06-01")
+        .json(&serde_json::json!({"model": model, "max_tokens": 32, "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_bytes() {
+    let t = start_tools().await;
+    let settings = t.home.path().join(".claude/settings.json");
+    write(&settings, CLAUDE_SETTINGS);
+
+    let report =
+        t.h.app
+            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .await
+            .unwrap();
+    assert_eq!(report.token_name.as_deref(), Some("claude-code"));
+    assert_eq!(
+        report.model.as_deref(),
+        Some("Demo/demo-chat"),
+        "Demo only: a model the gateway serves"
+    );
+    assert_eq!(
+        report.files.changed,
+        vec!["~/.claude/settings.json".to_string()]
+    );
+    assert_eq!(report.files.backups.len(), 1);
+    let backup = std::fs::read_to_string(&report.files.backups[0]).unwrap();
+    assert!(
+        !backup.contains("USERKEYUSERKEY"),
+        "a backup never holds a key in plaintext"
+    );
+
+    let live: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let env = &live["env"];
+    let root = format!(
+        "http://127.0.0.1:{}",
+        t.h.app.gateway_addr().unwrap().port()
+    );
+    assert_eq!(env["ANTHROPIC_BASE_URL"], root.as_str());
+    assert!(
+        env.get("ANTHROPIC_API_KEY").is_none(),
+        "exactly one auth variable"
+    );
+    assert_eq!(env["ANTHROPIC_MODEL"], "Demo/demo-chat");
+    assert_eq!(env["ANTHROPIC_DEFAULT_HAIKU_MODEL"], "Demo/demo-chat");
+    assert_eq!(env["CLAUDE_CODE_ENABLE_TELEMETRY"], "0");
+    assert_eq!(live["hooks"]["PostToolUse"][0]["matcher"], "Edit|Write");
+    assert_eq!(live["statusLine"]["command"], "~/.claude/statusline.sh");
+    assert_eq!(live["permissions"]["deny"][0], "Read(./.env)");
+    let token = env["ANTHROPIC_AUTH_TOKEN"].as_str().unwrap().to_string();
+
+    let answer = ask_anthropic(&root, &token, "Demo/demo-chat").await;
+    assert_eq!(answer.status(), 200);
+    t.h.app.flush_ledger();
+    let tools = t.h.app.list_tools().await.unwrap();
+    let claude = tools.iter().find(|s| s.tool == ToolId::ClaudeCode).unwrap();
+    assert!(claude.connected && !claude.needs_reconnect, "{claude:?}");
+    assert!(!claude.installed, "no program on the test's PATH");
+    assert_eq!(claude.token_name.as_deref(), Some("claude-code"));
+    assert_eq!(claude.requests_today, 1, "its request is attributed to it");
+    assert_eq!(claude.points_at.as_deref(), Some(root.as_str()));
+    assert_eq!(
+        claude.config_files,
+        vec!["~/.claude/settings.json".to_string()]
+    );
+
+    // Connect again: idempotent, same token, nothing written.
+    let again =
+        t.h.app
+            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .await
+            .unwrap();
+    assert!(again.files.changed.is_empty(), "{again:?}");
+    assert_eq!(
+        ask_anthropic(&root, &token, "demo-chat").await.status(),
+        200
+    );
+
+    let gone = t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    assert_eq!(gone.token_name.as_deref(), Some("claude-code"));
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        CLAUDE_SETTINGS,
+        "byte for byte"
+    );
+    assert_eq!(
+        ask_anthropic(&root, &token, "demo-chat").await.status(),
+        401,
+        "token revoked"
+    );
+    let claude =
+        t.h.app
+            .list_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.tool == ToolId::ClaudeCode)
+            .unwrap();
+    assert!(!claude.connected);
+}
+
+#[tokio::test]
+async fn codex_keeps_the_users_edits_made_while_connected() {
+    let t = start_tools().await;
+    let config = t.home.path().join(".codex/config.toml");
+    write(&config, CODEX_CONFIG);
+    let choice = ConnectChoice {
+        model: Some("demo-chat".into()),
+        ..Default::default()
+    };
+    t.h.app.connect_tool(ToolId::Codex, choice).await.unwrap();
+    let connected = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        connected.contains("model_provider = \"switchyard\""),
+        "{connected}"
+    );
+    assert!(connected.contains("wire_api = \"responses\""));
+    assert!(connected.contains("[mcp_servers.docs]") && connected.contains("# keep this comment"));
+    assert!(
+        !t.home.path().join(".codex/auth.json").exists(),
+        "auth.json is never touched"
+    );
+
+    // The user adds an MCP server and picks another model while connected.
+    let edited = connected.replace("model = \"demo-chat\"", "model = \"gpt-5\"")
+        + "\n[mcp_servers.search]\ncommand = \"search-mcp\"\n";
+    std::fs::write(&config, &edited).unwrap();
+    let report = t.h.app.disconnect_tool(ToolId::Codex).await.unwrap();
+    assert_eq!(
+        report.files.kept,
+        vec!["~/.codex/config.toml: model".to_string()]
+    );
+    let after = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        after.contains("[mcp_servers.search]"),
+        "the user's new server stays: {after}"
+    );
+    assert!(
+        after.contains("model = \"gpt-5\""),
+        "the user's own model choice stays"
+    );
+    assert!(
+        !after.contains("switchyard"),
+        "every Switchyard key is gone: {after}"
+    );
+    assert!(after.contains("# keep this comment"));
+}
+
+#[tokio::test]
+async fn an_unparseable_file_is_refused_and_left_alone() {
+    let t = start_tools().await;
+    let settings = t.home.path().join(".claude/settings.json");
+    let broken = "{\n  \"env\": {\n    \"A\": 1,,\n  }\n}\n";
+    write(&settings, broken);
+    let err =
+        t.h.app
+            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .await
+            .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("line 3"), "{msg}");
+    assert!(msg.contains("Nothing was changed"), "{msg}");
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), broken);
+    let tokens = t.h.app.list_tokens().await.unwrap();
+    assert!(
+        tokens.iter().all(|t| t.revoked_at.is_some()),
+        "no live token left behind: {tokens:?}"
+    );
+    assert!(
+        !t.h.dir.path().join("backups").exists()
+            || std::fs::read_dir(t.h.dir.path().join("backups"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
+    let t = start_tools().await;
+    t.h.app
+        .connect_tool(ToolId::Aider, ConnectChoice::default())
+        .await
+        .unwrap();
+    let conf = t.home.path().join(".aider.conf.yml");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    assert!(
+        text.contains("openai-api-base: http://127.0.0.1:") && text.contains("/v1"),
+        "{text}"
+    );
+    assert!(text.contains("model: openai/Demo/demo-chat"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&conf).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a new file holding a token is private");
+    }
+    t.h.app
+        .connect_tool(ToolId::GeminiCli, ConnectChoice::default())
+        .await
+        .unwrap();
+    assert!(t.home.path().join(".gemini/.env").exists());
+    t.h.app.disconnect_tool(ToolId::Aider).await.unwrap();
+    t.h.app.disconnect_tool(ToolId::GeminiCli).await.unwrap();
+    assert!(!conf.exists());
+    assert!(
+        !t.home.path().join(".gemini").exists(),
+        "the folder Switchyard created goes too"
+    );
+}
+
+#[tokio::test]
+async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() {
+    let t = start_tools().await;
+    let settings = t.home.path().join(".claude/settings.json");
+    write(&settings, CLAUDE_SETTINGS);
+    t.h.app
+        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .await
+        .unwrap();
+    // Another port was written by hand (as if the gateway had moved).
+    let live = std::fs::read_to_string(&settings).unwrap();
+    let root = format!(
+        "http://127.0.0.1:{}",
+        t.h.app.gateway_addr().unwrap().port()
+    );
+    std::fs::write(&settings, live.replace(&root, "http://127.0.0.1:1")).unwrap();
+    let s =
+        t.h.app
+            .list_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.tool == ToolId::ClaudeCode)
+            .unwrap();
+    assert!(s.needs_reconnect, "{s:?}");
+    t.h.app
+        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .await
+        .unwrap();
+    let s =
+        t.h.app
+            .list_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.tool == ToolId::ClaudeCode)
+            .unwrap();
+    assert!(!s.needs_reconnect, "{s:?}");
+    t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
+}
+
+#[tokio::test]
+async fn the_status_line_installs_and_restores_the_users_own() {
+    let t = start_tools().await;
+    let settings = t.home.path().join(".claude/settings.json");
+    write(&settings, CLAUDE_SETTINGS);
+    t.h.app.install_statusline().await.unwrap();
+    let live: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let command = live["statusLine"]["command"].as_str().unwrap();
+    assert!(command.ends_with(" statusline"), "{command}");
+    let tools = t.h.app.list_tools().await.unwrap();
+    assert_eq!(
+        tools
+            .iter()
+            .find(|s| s.tool == ToolId::ClaudeCode)
+            .unwrap()
+            .statusline,
+        Some(true)
+    );
+    t.h.app.uninstall_statusline().await.unwrap();
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
+}
+
+#[test]
+fn the_status_line_reads_the_database_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("switchyard.sqlite");
+    assert_eq!(
+        switchyard_app::tools::statusline::line(&db),
+        "Switchyard · no data yet"
+    );
+    let store = switchyard_store::Store::open(&db).unwrap();
+    drop(store);
+    let line = switchyard_app::tools::statusline::line(&db);
+    assert!(line.starts_with("Switchyard $0.00 today"), "{line}");
+    assert!(line.ends_with("no backends"), "{line}");
+}

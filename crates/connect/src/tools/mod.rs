@@ -1,0 +1,314 @@
+//! The coding tools we connect: where each keeps its configuration and which keys connecting it
+//! sets. Plans are data ([`FilePlan`]); the app applies them with [`crate::edit::apply`].
+//!
+//! Invariants: every key holding the gateway token is marked secret; Claude Code ends with
+//! exactly one auth variable (`ANTHROPIC_AUTH_TOKEN`); Codex's `auth.json` is never touched.
+
+mod current;
+mod paths;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::edit::{Change, Format};
+
+pub use current::current_base_url;
+pub use paths::config_files;
+
+/// A coding tool; serialized as its CLI id (`claude-code`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ToolId {
+    ClaudeCode,
+    Codex,
+    GeminiCli,
+    Opencode,
+    Aider,
+}
+
+impl ToolId {
+    pub const ALL: [ToolId; 5] = [
+        ToolId::ClaudeCode,
+        ToolId::Codex,
+        ToolId::GeminiCli,
+        ToolId::Opencode,
+        ToolId::Aider,
+    ];
+
+    /// The CLI id, e.g. `claude-code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolId::ClaudeCode => "claude-code",
+            ToolId::Codex => "codex",
+            ToolId::GeminiCli => "gemini-cli",
+            ToolId::Opencode => "opencode",
+            ToolId::Aider => "aider",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ToolId> {
+        ToolId::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The name people know it by.
+    pub fn label(self) -> &'static str {
+        match self {
+            ToolId::ClaudeCode => "Claude Code",
+            ToolId::Codex => "Codex",
+            ToolId::GeminiCli => "Gemini CLI",
+            ToolId::Opencode => "opencode",
+            ToolId::Aider => "aider",
+        }
+    }
+
+    /// The executable's name.
+    pub fn binary(self) -> &'static str {
+        match self {
+            ToolId::ClaudeCode => "claude",
+            ToolId::Codex => "codex",
+            ToolId::GeminiCli => "gemini",
+            ToolId::Opencode => "opencode",
+            ToolId::Aider => "aider",
+        }
+    }
+}
+
+impl fmt::Display for ToolId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The user's home and the variables that move tool config folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    pub home: PathBuf,
+    /// `CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `XDG_CONFIG_HOME` when set (and not empty).
+    pub vars: BTreeMap<String, String>,
+}
+
+/// The variables [`Home::vars`] may hold.
+pub const HOME_VARS: [&str; 3] = ["CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"];
+
+impl Home {
+    /// From this process's environment; `None` without `HOME` (or `USERPROFILE`).
+    pub fn from_env() -> Option<Home> {
+        let home = std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .filter(|h| !h.is_empty())?;
+        let vars = HOME_VARS
+            .iter()
+            .filter_map(|name| {
+                let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
+                Some((name.to_string(), value))
+            })
+            .collect();
+        Some(Home {
+            home: PathBuf::from(home),
+            vars,
+        })
+    }
+
+    fn var(&self, name: &str) -> Option<PathBuf> {
+        self.vars
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    }
+}
+
+/// Models for Claude Code's opus/sonnet/haiku tiers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TierModels {
+    pub opus: Option<String>,
+    pub sonnet: Option<String>,
+    pub haiku: Option<String>,
+}
+
+/// What connecting writes. `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectParams {
+    /// e.g. `http://127.0.0.1:4141`, without a trailing slash.
+    pub gateway_root: String,
+    /// The gateway token the tool sends (secret).
+    pub token: String,
+    /// The default model, when chosen.
+    pub model: Option<String>,
+    pub tiers: TierModels,
+    /// Route/model names to offer (opencode lists them).
+    pub models: Vec<String>,
+}
+
+impl fmt::Debug for ConnectParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectParams")
+            .field("gateway_root", &self.gateway_root)
+            .field("token", &"***")
+            .field("model", &self.model)
+            .field("tiers", &self.tiers)
+            .field("models", &self.models)
+            .finish()
+    }
+}
+
+/// The changes to make to one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilePlan {
+    pub path: PathBuf,
+    pub format: Format,
+    pub changes: Vec<Change>,
+}
+
+fn key(path: &[&str]) -> Vec<String> {
+    path.iter().map(|s| s.to_string()).collect()
+}
+
+fn set(path: &[&str], value: impl Into<Value>) -> Change {
+    Change::Set {
+        path: key(path),
+        value: value.into(),
+        secret: false,
+    }
+}
+
+fn set_secret(path: &[&str], value: &str) -> Change {
+    Change::Set {
+        path: key(path),
+        value: Value::String(value.to_string()),
+        secret: true,
+    }
+}
+
+fn file(tool: ToolId, home: &Home, index: usize, changes: Vec<Change>) -> Option<FilePlan> {
+    let (path, format) = config_files(tool, home).into_iter().nth(index)?;
+    Some(FilePlan {
+        path,
+        format,
+        changes,
+    })
+}
+
+fn codex_provider(k: &str) -> [&str; 3] {
+    ["model_providers", "switchyard", k]
+}
+
+fn opencode_provider<'a>(k: &[&'a str]) -> Vec<&'a str> {
+    let mut path = vec!["provider", "switchyard"];
+    path.extend_from_slice(k);
+    path
+}
+
+/// The files and keys connecting `tool` to the gateway changes.
+pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> {
+    let root = params.gateway_root.trim_end_matches('/');
+    let v1 = format!("{root}/v1");
+    let model = params.model.as_deref();
+    let files = match tool {
+        ToolId::ClaudeCode => {
+            let mut changes = vec![
+                set(&["env", "ANTHROPIC_BASE_URL"], root),
+                set_secret(&["env", "ANTHROPIC_AUTH_TOKEN"], &params.token),
+                Change::Remove {
+                    path: key(&["env", "ANTHROPIC_API_KEY"]),
+                    secret: true,
+                },
+            ];
+            let tiers = [
+                ("ANTHROPIC_MODEL", model),
+                ("ANTHROPIC_DEFAULT_OPUS_MODEL", params.tiers.opus.as_deref()),
+                (
+                    "ANTHROPIC_DEFAULT_SONNET_MODEL",
+                    params.tiers.sonnet.as_deref(),
+                ),
+                (
+                    "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+                    params.tiers.haiku.as_deref(),
+                ),
+            ];
+            for (name, value) in tiers {
+                if let Some(value) = value {
+                    changes.push(set(&["env", name], value));
+                }
+            }
+            vec![file(tool, home, 0, changes)]
+        }
+        ToolId::Codex => {
+            let at = codex_provider;
+            let mut changes = vec![
+                set(&["model_provider"], "switchyard"),
+                set(&at("name"), "Switchyard"),
+                set(&at("base_url"), v1.as_str()),
+                set(&at("wire_api"), "responses"),
+                set_secret(&at("experimental_bearer_token"), &params.token),
+            ];
+            if let Some(model) = model {
+                changes.push(set(&["model"], model));
+            }
+            vec![file(tool, home, 0, changes)]
+        }
+        ToolId::GeminiCli => {
+            let env = vec![
+                set(&["GOOGLE_GEMINI_BASE_URL"], root),
+                set_secret(&["GEMINI_API_KEY"], &params.token),
+            ];
+            let mut settings = vec![set(&["security", "auth", "selectedType"], "gemini-api-key")];
+            if let Some(model) = model {
+                settings.push(set(&["model", "name"], model));
+            }
+            vec![file(tool, home, 0, env), file(tool, home, 1, settings)]
+        }
+        ToolId::Opencode => {
+            let at = opencode_provider;
+            let mut names: Vec<&str> = params.models.iter().map(String::as_str).collect();
+            if let Some(model) = model.filter(|m| !names.contains(m)) {
+                names.push(model);
+            }
+            let models: Map<String, Value> = names
+                .iter()
+                .map(|m| (m.to_string(), json!({ "name": m })))
+                .collect();
+            let mut changes = vec![
+                set(&at(&["npm"]), "@ai-sdk/openai-compatible"),
+                set(&at(&["name"]), "Switchyard"),
+                set(&at(&["options", "baseURL"]), v1.as_str()),
+                set_secret(&at(&["options", "apiKey"]), &params.token),
+                set(&at(&["models"]), Value::Object(models)),
+            ];
+            if let Some(model) = model {
+                changes.push(set(&["model"], format!("switchyard/{model}")));
+            }
+            vec![file(tool, home, 0, changes)]
+        }
+        ToolId::Aider => {
+            let mut changes = vec![
+                set(&["openai-api-base"], v1.as_str()),
+                set_secret(&["openai-api-key"], &params.token),
+            ];
+            if let Some(model) = model {
+                changes.push(set(&["model"], format!("openai/{model}")));
+            }
+            vec![file(tool, home, 0, changes)]
+        }
+    };
+    files.into_iter().flatten().collect()
+}
+
+/// Claude Code's status line running `command` (e.g. the app's status script).
+pub fn statusline_plan(home: &Home, command: &str) -> FilePlan {
+    let (path, format) = paths::claude_settings(home);
+    FilePlan {
+        path,
+        format,
+        changes: vec![set(
+            &["statusLine"],
+            json!({ "type": "command", "command": command, "padding": 0 }),
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,294 @@
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::*;
+use crate::edit::{apply, read};
+
+const TOKEN: &str = "sy-test-tools-token";
+
+fn home() -> Home {
+    Home {
+        home: PathBuf::from("/home/u"),
+        vars: BTreeMap::new(),
+    }
+}
+
+fn params(model: Option<&str>) -> ConnectParams {
+    ConnectParams {
+        gateway_root: "http://127.0.0.1:4141".into(),
+        token: TOKEN.into(),
+        model: model.map(Into::into),
+        tiers: TierModels::default(),
+        models: vec!["a".into(), "b".into()],
+    }
+}
+
+fn paths(tool: ToolId, home: &Home) -> Vec<PathBuf> {
+    config_files(tool, home)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
+}
+
+#[test]
+fn ids_are_the_cli_ids_everywhere() {
+    for tool in ToolId::ALL {
+        assert_eq!(ToolId::parse(tool.as_str()), Some(tool));
+        assert_eq!(serde_json::to_value(tool).unwrap(), json!(tool.as_str()));
+        assert_eq!(tool.to_string(), tool.as_str());
+    }
+    assert_eq!(ToolId::parse("claude"), None);
+    let labels: Vec<_> = ToolId::ALL
+        .iter()
+        .map(|t| (t.label(), t.binary()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("Claude Code", "claude"),
+            ("Codex", "codex"),
+            ("Gemini CLI", "gemini"),
+            ("opencode", "opencode"),
+            ("aider", "aider")
+        ]
+    );
+}
+
+#[test]
+fn config_files_follow_the_tools_own_variables() {
+    let h = home();
+    assert_eq!(
+        paths(ToolId::ClaudeCode, &h),
+        [Path::new("/home/u/.claude/settings.json")]
+    );
+    assert_eq!(
+        paths(ToolId::Codex, &h),
+        [Path::new("/home/u/.codex/config.toml")]
+    );
+    assert_eq!(
+        paths(ToolId::GeminiCli, &h),
+        [
+            Path::new("/home/u/.gemini/.env"),
+            Path::new("/home/u/.gemini/settings.json")
+        ]
+    );
+    assert_eq!(
+        paths(ToolId::Opencode, &h),
+        [Path::new("/home/u/.config/opencode/opencode.json")]
+    );
+    assert_eq!(
+        paths(ToolId::Aider, &h),
+        [Path::new("/home/u/.aider.conf.yml")]
+    );
+    let mut moved = home();
+    for (k, v) in [
+        ("CLAUDE_CONFIG_DIR", "/c"),
+        ("CODEX_HOME", "/x"),
+        ("XDG_CONFIG_HOME", "/cfg"),
+    ] {
+        moved.vars.insert(k.into(), v.into());
+    }
+    assert_eq!(
+        paths(ToolId::ClaudeCode, &moved),
+        [Path::new("/c/settings.json")]
+    );
+    assert_eq!(paths(ToolId::Codex, &moved), [Path::new("/x/config.toml")]);
+    assert_eq!(
+        paths(ToolId::Opencode, &moved),
+        [Path::new("/cfg/opencode/opencode.json")]
+    );
+}
+
+#[test]
+fn opencode_uses_its_jsonc_file_only_when_it_is_the_only_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Home {
+        home: dir.path().into(),
+        vars: BTreeMap::new(),
+    };
+    let folder = dir.path().join(".config/opencode");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("opencode.jsonc"), "{}").unwrap();
+    assert_eq!(paths(ToolId::Opencode, &h), [folder.join("opencode.jsonc")]);
+    std::fs::write(folder.join("opencode.json"), "{}").unwrap();
+    assert_eq!(paths(ToolId::Opencode, &h), [folder.join("opencode.json")]);
+}
+
+#[test]
+fn the_token_is_always_marked_secret() {
+    for tool in ToolId::ALL {
+        let plans = plan(tool, &home(), &params(Some("m")));
+        let mut carries_token = 0;
+        for change in plans.iter().flat_map(|p| &p.changes) {
+            if let Change::Set {
+                value,
+                secret,
+                path,
+            } = change
+            {
+                if value.as_str() == Some(TOKEN) {
+                    carries_token += 1;
+                    assert!(secret, "{tool}: {path:?} holds the token");
+                }
+            }
+        }
+        assert_eq!(carries_token, 1, "{tool}: one key carries the token");
+        assert!(
+            !format!("{plans:?}").contains(TOKEN),
+            "{tool}: Debug of a plan hides the token"
+        );
+    }
+}
+
+#[test]
+fn claude_code_ends_with_exactly_one_auth_variable() {
+    let plans = plan(ToolId::ClaudeCode, &home(), &params(None));
+    let before =
+        r#"{"env": {"ANTHROPIC_API_KEY": "sk-ant-fixture", "ANTHROPIC_AUTH_TOKEN": "old"}}"#;
+    let after = apply(Some(before), plans[0].format, &plans[0].changes)
+        .unwrap()
+        .text;
+    let env = read(&after, Format::Json, &["env".to_string()])
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        env,
+        json!({"ANTHROPIC_AUTH_TOKEN": TOKEN, "ANTHROPIC_BASE_URL": "http://127.0.0.1:4141"}),
+        "no API key left beside the token, and no model without one chosen"
+    );
+}
+
+#[test]
+fn models_are_only_written_when_chosen() {
+    let with = plan(
+        ToolId::ClaudeCode,
+        &home(),
+        &ConnectParams {
+            tiers: TierModels {
+                opus: Some("o".into()),
+                sonnet: None,
+                haiku: Some("h".into()),
+            },
+            ..params(Some("m"))
+        },
+    );
+    let keys: Vec<String> = with[0].changes.iter().map(|c| c.path().join(".")).collect();
+    assert_eq!(
+        keys,
+        [
+            "env.ANTHROPIC_BASE_URL",
+            "env.ANTHROPIC_AUTH_TOKEN",
+            "env.ANTHROPIC_API_KEY",
+            "env.ANTHROPIC_MODEL",
+            "env.ANTHROPIC_DEFAULT_OPUS_MODEL",
+            "env.ANTHROPIC_DEFAULT_HAIKU_MODEL",
+        ]
+    );
+    for tool in [
+        ToolId::Codex,
+        ToolId::GeminiCli,
+        ToolId::Opencode,
+        ToolId::Aider,
+    ] {
+        let without = plan(tool, &home(), &params(None));
+        let model_keys: Vec<_> = without
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| matches!(c.path().first().map(String::as_str), Some("model")))
+            .collect();
+        assert!(model_keys.is_empty(), "{tool}: {model_keys:?}");
+    }
+}
+
+#[test]
+fn opencode_offers_the_routes_and_the_chosen_model() {
+    let plans = plan(ToolId::Opencode, &home(), &params(Some("c")));
+    let models = plans[0]
+        .changes
+        .iter()
+        .find(|c| c.path().last().map(String::as_str) == Some("models"));
+    match models {
+        Some(Change::Set { value, .. }) => {
+            assert_eq!(
+                value,
+                &json!({"a": {"name": "a"}, "b": {"name": "b"}, "c": {"name": "c"}})
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_status_line_runs_the_command() {
+    let p = statusline_plan(&home(), "/opt/switchyard/statusline");
+    assert_eq!(p.path, Path::new("/home/u/.claude/settings.json"));
+    assert_eq!(
+        p.changes,
+        [Change::Set {
+            path: vec!["statusLine".into()],
+            value: json!({"type": "command", "command": "/opt/switchyard/statusline", "padding": 0}),
+            secret: false,
+        }]
+    );
+}
+
+#[test]
+fn current_base_url_reads_what_connecting_wrote() {
+    let h = home();
+    let expected = [
+        (ToolId::ClaudeCode, "http://127.0.0.1:4141"),
+        (ToolId::Codex, "http://127.0.0.1:4141/v1"),
+        (ToolId::GeminiCli, "http://127.0.0.1:4141"),
+        (ToolId::Opencode, "http://127.0.0.1:4141/v1"),
+        (ToolId::Aider, "http://127.0.0.1:4141/v1"),
+    ];
+    for (tool, url) in expected {
+        let files: BTreeMap<PathBuf, String> = plan(tool, &h, &params(Some("m")))
+            .into_iter()
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    apply(None, p.format, &p.changes).unwrap().text,
+                )
+            })
+            .collect();
+        let read = |p: &Path| files.get(p).cloned();
+        assert_eq!(
+            current_base_url(tool, &h, &read).as_deref(),
+            Some(url),
+            "{tool}"
+        );
+        assert_eq!(
+            current_base_url(tool, &h, &|_| None),
+            None,
+            "{tool}: no file, no URL"
+        );
+    }
+}
+
+#[test]
+fn current_base_url_follows_the_provider_in_use() {
+    let h = home();
+    let codex = "model_provider = \"ollama\"\n[model_providers.ollama]\nbase_url = \"http://localhost:11434/v1\"\n[model_providers.switchyard]\nbase_url = \"http://127.0.0.1:4141/v1\"\n";
+    assert_eq!(
+        current_base_url(ToolId::Codex, &h, &|_| Some(codex.into())).as_deref(),
+        Some("http://localhost:11434/v1")
+    );
+    assert_eq!(
+        current_base_url(ToolId::Codex, &h, &|_| Some("model = \"o3\"\n".into())),
+        None,
+        "the default provider"
+    );
+    assert_eq!(
+        current_base_url(ToolId::ClaudeCode, &h, &|_| Some("{ broken".into())),
+        None
+    );
+}
+
+#[test]
+fn debug_hides_the_token() {
+    let shown = format!("{:?}", params(None));
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(shown.contains("127.0.0.1:4141"));
+}

@@ -1,0 +1,400 @@
+//! Golden files: each tool's realistic config before connecting (`fixtures/<tool>/before/`),
+//! the exact text after (`fixtures/<tool>/after/`, reviewed by hand: only our keys differ), and
+//! the way back (byte for byte, or with the user's edits in between kept).
+//!
+//! `SWITCHYARD_BLESS=1` rewrites the after-files from the current output, for review.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use switchyard_connect::edit::{apply, read, revert, Applied, Format, Record};
+use switchyard_connect::tools::{
+    config_files, plan, ConnectParams, FilePlan, Home, TierModels, ToolId,
+};
+
+const ROOT: &str = "http://127.0.0.1:4141";
+const TOKEN: &str = "sy-test-0123456789abcdef";
+
+fn params() -> ConnectParams {
+    ConnectParams {
+        gateway_root: ROOT.into(),
+        token: TOKEN.into(),
+        model: Some("claude-sonnet-4-5".into()),
+        tiers: TierModels {
+            opus: Some("claude-opus-4-1".into()),
+            sonnet: Some("claude-sonnet-4-5".into()),
+            haiku: Some("claude-haiku-4-5".into()),
+        },
+        models: vec!["claude-sonnet-4-5".into(), "gpt-5".into()],
+    }
+}
+
+fn fixtures(tool: ToolId) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(tool.as_str())
+}
+
+/// A fixture's name: the config file's name without a leading dot (`.env` → `env`).
+fn name(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    file.trim_start_matches('.').to_string()
+}
+
+/// Where the tool keeps the file the fixture `name` stands for.
+fn location(tool: ToolId, home: &Path, name: &str) -> PathBuf {
+    match (tool, name) {
+        (ToolId::ClaudeCode, _) => home.join(".claude").join(name),
+        (ToolId::Codex, _) => home.join(".codex").join(name),
+        (ToolId::GeminiCli, "env") => home.join(".gemini/.env"),
+        (ToolId::GeminiCli, _) => home.join(".gemini").join(name),
+        (ToolId::Opencode, _) => home.join(".config/opencode").join(name),
+        (ToolId::Aider, _) => home.join(format!(".{name}")),
+    }
+}
+
+/// A home holding the tool's before-files, and the plans for it.
+fn setup(tool: ToolId) -> (tempfile::TempDir, Vec<FilePlan>) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home {
+        home: dir.path().to_path_buf(),
+        vars: Default::default(),
+    };
+    for entry in fs::read_dir(fixtures(tool).join("before")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let to = location(tool, dir.path(), &name);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(entry.path(), &to).unwrap();
+    }
+    let files: Vec<PathBuf> = config_files(tool, &home)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    for path in &files {
+        assert!(
+            path.is_file(),
+            "{tool}: config_files points at the fixture's place: {}",
+            path.display()
+        );
+    }
+    let plans = plan(tool, &home, &params());
+    let planned: Vec<PathBuf> = plans.iter().map(|p| p.path.clone()).collect();
+    assert_eq!(
+        planned, files,
+        "{tool}: the plan covers exactly its config files"
+    );
+    (dir, plans)
+}
+
+fn connect(plan: &FilePlan) -> (String, Applied) {
+    let before = fs::read_to_string(&plan.path).unwrap();
+    let applied = apply(Some(&before), plan.format, &plan.changes).unwrap();
+    (before, applied)
+}
+
+fn golden(tool: ToolId) {
+    let (_home, plans) = setup(tool);
+    for plan in &plans {
+        let (before, applied) = connect(plan);
+        let file = fixtures(tool).join("after").join(name(&plan.path));
+        if std::env::var_os("SWITCHYARD_BLESS").is_some() {
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(&file, &applied.text).unwrap();
+        }
+        let expected = fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            applied.text,
+            expected,
+            "{tool}: connecting gives {}",
+            file.display()
+        );
+        assert!(applied.changed);
+        assert!(
+            !format!("{:?}", applied).contains(TOKEN),
+            "Debug hides the token"
+        );
+
+        // The record survives the journal (JSON) and undoes everything, byte for byte.
+        let journal = serde_json::to_string(&applied.record).unwrap();
+        let record: Record = serde_json::from_str(&journal).unwrap();
+        assert_eq!(record, applied.record);
+        let reverted = revert(Some(&applied.text), plan.format, &record).unwrap();
+        assert_eq!(
+            reverted.text.as_deref(),
+            Some(before.as_str()),
+            "{tool}: revert gives back the before-file"
+        );
+        assert!(reverted.kept.is_empty());
+    }
+}
+
+#[test]
+fn claude_code_golden() {
+    golden(ToolId::ClaudeCode);
+}
+
+#[test]
+fn codex_golden() {
+    golden(ToolId::Codex);
+}
+
+#[test]
+fn gemini_cli_golden() {
+    golden(ToolId::GeminiCli);
+}
+
+#[test]
+fn opencode_golden() {
+    golden(ToolId::Opencode);
+}
+
+#[test]
+fn aider_golden() {
+    golden(ToolId::Aider);
+}
+
+fn path(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| k.to_string()).collect()
+}
+
+fn value(text: &str, format: Format, keys: &[&str]) -> Option<serde_json::Value> {
+    read(text, format, &path(keys)).unwrap()
+}
+
+/// Applies the plan for `file_index`, lets `user` edit the result, reverts; returns the
+/// before-file, the reverted text and the keys kept.
+fn with_user_edit(
+    tool: ToolId,
+    file_index: usize,
+    user: impl Fn(&str) -> String,
+) -> (String, String, Vec<Vec<String>>) {
+    let (_home, plans) = setup(tool);
+    let plan = &plans[file_index];
+    let (before, applied) = connect(plan);
+    let edited = user(&applied.text);
+    assert_ne!(edited, applied.text, "the user edit applies");
+    let reverted = revert(Some(&edited), plan.format, &applied.record).unwrap();
+    assert!(!format!("{reverted:?}").contains(TOKEN));
+    (before, reverted.text.unwrap(), reverted.kept)
+}
+
+#[test]
+fn claude_code_user_edits_survive_revert() {
+    let (before, text, kept) = with_user_edit(ToolId::ClaudeCode, 0, |t| {
+        t.replace(
+            "    \"PostToolUse\": [",
+            "    \"PreToolUse\": [\n      { \"matcher\": \"Bash\", \"hooks\": [{ \"type\": \"command\", \"command\": \"audit\" }] }\n    ],\n    \"PostToolUse\": [",
+        )
+        .replace("\"ANTHROPIC_MODEL\": \"claude-sonnet-4-5\"", "\"ANTHROPIC_MODEL\": \"my-model\"")
+    });
+    assert_eq!(
+        kept,
+        vec![path(&["env", "ANTHROPIC_MODEL"])],
+        "the changed value is the user's now"
+    );
+    let f = Format::Json;
+    assert_eq!(
+        value(&text, f, &["hooks", "PreToolUse",]).map(|v| v.is_array()),
+        Some(true),
+        "the new hook stays"
+    );
+    assert_eq!(
+        value(&text, f, &["env", "ANTHROPIC_MODEL"]),
+        Some("my-model".into())
+    );
+    assert_eq!(
+        value(&text, f, &["env", "ANTHROPIC_AUTH_TOKEN"]),
+        None,
+        "our keys go"
+    );
+    assert_eq!(value(&text, f, &["env", "ANTHROPIC_BASE_URL"]), None);
+    assert_eq!(
+        value(&text, f, &["env", "ANTHROPIC_DEFAULT_OPUS_MODEL"]),
+        None
+    );
+    assert_eq!(
+        value(&text, f, &["env", "ANTHROPIC_API_KEY"]),
+        value(&before, f, &["env", "ANTHROPIC_API_KEY"]),
+        "the removed key comes back"
+    );
+    assert!(text.contains("    \"ANTHROPIC_API_KEY\": \"sk-ant-api03-FIXTURE-not-a-real-key\",\n    \"DISABLE_TELEMETRY\""), "in its old place:\n{text}");
+}
+
+#[test]
+fn codex_user_edits_survive_revert() {
+    let (before, text, kept) = with_user_edit(ToolId::Codex, 0, |t| {
+        t.replace(
+            "base_url = \"http://127.0.0.1:4141/v1\"",
+            "base_url = \"http://127.0.0.1:9999/v1\"",
+        ) + "\n[mcp_servers.new]\ncommand = \"new-server\"\n"
+    });
+    assert_eq!(
+        kept,
+        vec![path(&["model_providers", "switchyard", "base_url"])]
+    );
+    let f = Format::Toml;
+    assert_eq!(
+        value(&text, f, &["mcp_servers", "new", "command"]),
+        Some("new-server".into())
+    );
+    assert_eq!(
+        value(&text, f, &["model"]),
+        Some("o3".into()),
+        "the old model is back"
+    );
+    assert_eq!(value(&text, f, &["model_provider"]), None);
+    assert_eq!(
+        value(
+            &text,
+            f,
+            &["model_providers", "switchyard", "experimental_bearer_token"]
+        ),
+        None
+    );
+    assert_eq!(
+        value(&text, f, &["model_providers", "switchyard", "base_url"]),
+        Some("http://127.0.0.1:9999/v1".into())
+    );
+    assert!(
+        text.starts_with(&before[..before.find("[tui]").unwrap()]),
+        "the root keys are as before:\n{text}"
+    );
+}
+
+#[test]
+fn gemini_user_edits_survive_revert() {
+    let (before, text, kept) = with_user_edit(ToolId::GeminiCli, 0, |t| format!("{t}EXTRA=1\n"));
+    assert!(kept.is_empty());
+    assert_eq!(
+        text,
+        format!("{before}EXTRA=1\n"),
+        "only the user's line is left of the changes"
+    );
+
+    let (_, text, kept) = with_user_edit(ToolId::GeminiCli, 1, |t| {
+        t.replace(
+            "\"name\": \"claude-sonnet-4-5\"",
+            "\"name\": \"gemini-2.5-pro\"",
+        )
+    });
+    assert_eq!(kept, vec![path(&["model", "name"])]);
+    assert_eq!(
+        value(&text, Format::Json, &["security", "auth", "selectedType"]),
+        Some("oauth-personal".into())
+    );
+    assert_eq!(
+        value(&text, Format::Json, &["model", "name"]),
+        Some("gemini-2.5-pro".into())
+    );
+}
+
+#[test]
+fn opencode_user_edits_survive_revert() {
+    let (_, text, kept) = with_user_edit(ToolId::Opencode, 0, |t| {
+        t.replace("\"baseURL\": \"http://127.0.0.1:4141/v1\"", "\"baseURL\": \"http://10.0.0.2:4141/v1\"")
+            .replace("  \"mcp\": {\n", "  \"mcp\": {\n    \"mine\": { \"type\": \"remote\", \"url\": \"https://example.invalid/mcp\" },\n")
+    });
+    assert_eq!(
+        kept,
+        vec![path(&["provider", "switchyard", "options", "baseURL"])]
+    );
+    let f = Format::Json;
+    assert_eq!(
+        value(&text, f, &["mcp", "mine", "type"]),
+        Some("remote".into())
+    );
+    assert_eq!(
+        value(&text, f, &["model"]),
+        Some("anthropic/claude-sonnet-4-5".into())
+    );
+    assert_eq!(
+        value(&text, f, &["provider", "switchyard", "options", "apiKey"]),
+        None
+    );
+    assert_eq!(value(&text, f, &["provider", "switchyard", "npm"]), None);
+    assert_eq!(
+        value(&text, f, &["provider", "switchyard"]),
+        Some(serde_json::json!({ "options": { "baseURL": "http://10.0.0.2:4141/v1" } })),
+        "only what the user changed is left of our provider"
+    );
+}
+
+#[test]
+fn aider_user_edits_survive_revert() {
+    let (before, text, kept) = with_user_edit(ToolId::Aider, 0, |t| {
+        format!("{t}cache-prompts: true\n").replace(
+            &format!("openai-api-key: {TOKEN}"),
+            "openai-api-key: sy-test-other",
+        )
+    });
+    assert_eq!(kept, vec![path(&["openai-api-key"])]);
+    assert_eq!(
+        text,
+        format!("{before}openai-api-key: sy-test-other\ncache-prompts: true\n")
+    );
+}
+
+#[test]
+fn unparseable_files_are_refused_with_their_position() {
+    let cases: [(Format, &str, u32, u32); 5] = [
+        (
+            Format::Json,
+            "{\n  \"env\": {\n    \"A\": \"sy-test-x\",,\n  }\n}\n",
+            3,
+            22,
+        ),
+        (Format::Json, "{\n  \"a\": 1\n  \"b\": 2\n}\n", 2, 9),
+        (Format::Toml, "model = \"o3\"\n[tui\nx = 1\n", 2, 5),
+        (Format::Yaml, "model: x\nsy-test-secret\n", 2, 1),
+        (Format::Dotenv, "A=1\nB=\"sy-test-secret\n", 2, 3),
+    ];
+    for (format, text, line, column) in cases {
+        let plan = [switchyard_connect::edit::Change::Set {
+            path: path(&["k"]),
+            value: "v".into(),
+            secret: false,
+        }];
+        match apply(Some(text), format, &plan) {
+            Err(switchyard_connect::edit::EditError::Parse {
+                line: l,
+                column: c,
+                message,
+            }) => {
+                assert_eq!((l, c), (line, column), "{format:?}: {message}");
+                assert!(
+                    !message.contains("sy-test"),
+                    "{format:?}: the message quotes no value: {message}"
+                );
+            }
+            other => panic!("{format:?}: expected a parse error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn absent_files_are_created_and_removed_again() {
+    let home = Home {
+        home: PathBuf::from("/nonexistent-home"),
+        vars: Default::default(),
+    };
+    for tool in ToolId::ALL {
+        for plan in plan(tool, &home, &params()) {
+            let applied = apply(None, plan.format, &plan.changes).unwrap();
+            assert!(
+                applied.text.ends_with('\n'),
+                "{tool}: a new file ends with a newline"
+            );
+            assert!(!applied.record.file_existed);
+            let reverted = revert(Some(&applied.text), plan.format, &applied.record).unwrap();
+            assert_eq!(
+                reverted.text, None,
+                "{tool}: the file we created goes again"
+            );
+        }
+    }
+}

@@ -1,0 +1,149 @@
+// One-click connect with the real CLIs: `switchyard connect <tool>` writes the tool's own config
+// in a private HOME (no environment variables for the tool), the real CLI then answers through
+// the gateway on the Demo backend under the tool's own token, and `switchyard disconnect` puts
+// every file back to its original bytes and revokes the token.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { DEMO_BODY, scrubProviderEnv, serveBinary, startStack } from "../sdk/harness.js";
+import { CLAUDE, CODEX, GEMINI, baseEnv, describeRun, run, scratch } from "./cli.js";
+
+scrubProviderEnv(process.env);
+
+const CLAUDE_SETTINGS = `{
+  "permissions": {
+    "allow": ["Bash(ls:*)"]
+  },
+  "hooks": {
+    "Stop": [{ "hooks": [{ "type": "command", "command": "true" }] }]
+  },
+  "env": {
+    "DISABLE_AUTOUPDATER": "1"
+  }
+}
+`;
+
+const CODEX_CONFIG = `# my Codex settings
+approval_policy = "never"
+
+[mcp_servers.docs]
+command = "docs-mcp-not-installed"
+enabled = false
+
+[profiles.fast]
+model = "gpt-5-mini"
+`;
+
+describe("switchyard connect / disconnect with the real CLIs", () => {
+  let stack;
+  let tmp;
+
+  before(async () => {
+    tmp = scratch();
+    stack = await startStack({ tokenName: "connect-suite" });
+  });
+
+  after(async () => {
+    try {
+      if (stack) await stack.stop();
+    } finally {
+      tmp?.remove();
+    }
+  });
+
+  /** `switchyard-serve ARGS` as the user in `home`, next to the running gateway. */
+  function switchyard(home, ...args) {
+    const port = new URL(stack.gw.origin).port;
+    const env = { ...stack.gw.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), SWITCHYARD_GATEWAY_PORT: port };
+    return new Promise((resolve) => {
+      execFile(serveBinary, args, { env, encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  async function rowsFor(tokenName, n) {
+    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.tokenName === tokenName).length >= n, { limit: 1000 });
+    return rows.filter((r) => r.tokenName === tokenName);
+  }
+
+  function toolEnv(home) {
+    // Nothing about Switchyard in the environment: the tool must find it in its own files.
+    return { ...baseEnv(home), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_TELEMETRY: "1", CLAUDE_CODE_MAX_RETRIES: "1", GEMINI_CLI_TRUST_WORKSPACE: "true" };
+  }
+
+  it("claude-code: connect → claude -p answers as claude-code → disconnect restores the bytes", async () => {
+    const home = tmp.home("connect-claude");
+    const settings = path.join(home, ".claude/settings.json");
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, CLAUDE_SETTINGS);
+
+    const c = await switchyard(home, "connect", "claude-code", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    assert.match(c.stdout, /changed ~\/\.claude\/settings\.json/);
+    const env = JSON.parse(fs.readFileSync(settings, "utf8")).env;
+    assert.equal(env.ANTHROPIC_BASE_URL, stack.gw.origin);
+    assert.match(env.ANTHROPIC_AUTH_TOKEN, /^sy-/);
+    assert.equal(env.ANTHROPIC_MODEL, "demo-chat");
+    assert.equal(env.ANTHROPIC_DEFAULT_HAIKU_MODEL, "demo-chat", "every tier follows the picked model");
+
+    const r = await run(CLAUDE, ["-p", "Say hello", "--output-format", "json"], { env: toolEnv(home), cwd: `${home}/work` });
+    const show = describeRun("claude", r);
+    assert.equal(r.code, 0, show);
+    assert.ok(JSON.parse(r.stdout).result.includes(DEMO_BODY.slice(0, 60)), show);
+    const rows = await rowsFor("claude-code", 1);
+    assert.ok(rows.length >= 1 && rows.every((x) => x.status === 200 && x.backend === "Demo"), JSON.stringify(rows));
+
+    const listed = await switchyard(home, "tools", "--json");
+    const claude = JSON.parse(listed.stdout).find((t) => t.id === "claude-code");
+    assert.equal(claude.connected, true);
+    assert.ok(claude.requestsToday >= 1, JSON.stringify(claude));
+
+    const d = await switchyard(home, "disconnect", "claude-code");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.match(d.stdout, /revoked token “claude-code”/);
+    assert.equal(fs.readFileSync(settings, "utf8"), CLAUDE_SETTINGS, "byte for byte");
+  });
+
+  it("codex: connect → codex exec answers as codex → disconnect restores the bytes, auth.json untouched", async () => {
+    const home = tmp.home("connect-codex");
+    const config = path.join(home, ".codex/config.toml");
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, CODEX_CONFIG);
+
+    const c = await switchyard(home, "connect", "codex", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const text = fs.readFileSync(config, "utf8");
+    assert.match(text, /experimental_bearer_token = "sy-/);
+    assert.match(text, /wire_api = "responses"/);
+
+    const r = await run(CODEX, ["exec", "--skip-git-repo-check", "Say hello"], { env: toolEnv(home), cwd: `${home}/work` });
+    const show = describeRun("codex exec", r);
+    assert.equal(r.code, 0, show);
+    assert.ok(r.stdout.includes(DEMO_BODY.slice(0, 60)), show);
+    const rows = await rowsFor("codex", 1);
+    assert.ok(rows.some((x) => x.inbound === "responses" && x.status === 200), JSON.stringify(rows));
+    assert.ok(!fs.existsSync(path.join(home, ".codex/auth.json")), "auth.json is never written");
+
+    const d = await switchyard(home, "disconnect", "codex");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(config, "utf8"), CODEX_CONFIG, "byte for byte");
+  });
+
+  it("gemini-cli: connect (.env + settings.json) → gemini -p answers as gemini-cli → disconnect removes both", async () => {
+    const home = tmp.home("connect-gemini");
+    const c = await switchyard(home, "connect", "gemini-cli", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const r = await run(GEMINI, ["-p", "Say hello"], { env: toolEnv(home), cwd: `${home}/work` });
+    const show = describeRun("gemini", r);
+    assert.equal(r.code, 0, show);
+    assert.ok(r.stdout.includes(DEMO_BODY.slice(0, 60)), show);
+    const rows = await rowsFor("gemini-cli", 1);
+    assert.ok(rows.some((x) => x.inbound === "gemini" && x.status === 200), JSON.stringify(rows));
+    const d = await switchyard(home, "disconnect", "gemini-cli");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.ok(!fs.existsSync(path.join(home, ".gemini/.env")), "the file Switchyard created is gone");
+  });
+});
