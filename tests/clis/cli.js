@@ -11,6 +11,9 @@ const BIN = path.join(import.meta.dirname, "node_modules/.bin");
 export const CLAUDE = path.join(BIN, "claude");
 export const CODEX = path.join(BIN, "codex");
 export const GEMINI = path.join(BIN, "gemini");
+export const OPENCODE = path.join(BIN, "opencode");
+/** aider from PyPI, in a virtualenv `./dev` makes (tests/clis/.venv). */
+export const AIDER = process.env.SWITCHYARD_AIDER ?? path.join(import.meta.dirname, ".venv/bin/aider");
 
 /** How long one CLI run may take. */
 export const RUN_TIMEOUT_MS = 90000;

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { DEMO_BODY, scrubProviderEnv, serveBinary, startStack } from "../sdk/harness.js";
-import { CLAUDE, CODEX, GEMINI, baseEnv, describeRun, run, scratch } from "./cli.js";
+import { AIDER, CLAUDE, CODEX, GEMINI, OPENCODE, baseEnv, describeRun, run, scratch } from "./cli.js";
 
 scrubProviderEnv(process.env);
 
@@ -145,5 +145,54 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
     const d = await switchyard(home, "disconnect", "gemini-cli");
     assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
     assert.ok(!fs.existsSync(path.join(home, ".gemini/.env")), "the file Switchyard created is gone");
+  });
+
+  it("opencode: connect (a switchyard provider) → opencode run answers as opencode → disconnect restores the bytes", async () => {
+    const home = tmp.home("connect-opencode");
+    const config = path.join(home, ".config/opencode/opencode.json");
+    const before = `{
+  "$schema": "https://opencode.ai/config.json",
+  // my settings
+  "autoupdate": false,
+  "share": "disabled",
+}
+`;
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, before);
+    const c = await switchyard(home, "connect", "opencode", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const r = await run(OPENCODE, ["run", "Say hello"], {
+      env: { ...toolEnv(home), OPENCODE_DISABLE_AUTOUPDATE: "1", OPENCODE_DISABLE_MODELS_FETCH: "1", OPENCODE_DISABLE_LSP_DOWNLOAD: "true" },
+      cwd: `${home}/work`,
+    });
+    const show = describeRun("opencode run", r);
+    assert.equal(r.code, 0, show);
+    assert.ok(r.stdout.includes(DEMO_BODY.slice(0, 60)), show);
+    const rows = await rowsFor("opencode", 1);
+    assert.ok(rows.some((x) => x.inbound === "openai" && x.status === 200), JSON.stringify(rows));
+    const d = await switchyard(home, "disconnect", "opencode");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(config, "utf8"), before, "byte for byte, comments and trailing comma included");
+  });
+
+  it("aider: connect (~/.aider.conf.yml) → aider --message answers as aider → disconnect restores the bytes", async () => {
+    const home = tmp.home("connect-aider");
+    const conf = path.join(home, ".aider.conf.yml");
+    const before = "# my aider settings\ndark-mode: true\nauto-commits: false\n";
+    fs.writeFileSync(conf, before);
+    const c = await switchyard(home, "connect", "aider", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const r = await run(AIDER, ["--message", "Say hello", "--yes-always", "--no-git", "--no-check-update", "--no-show-model-warnings", "--no-show-release-notes", "--no-analytics", "--no-pretty", "--no-stream"], {
+      env: { ...toolEnv(home), AIDER_CHECK_UPDATE: "false" },
+      cwd: `${home}/work`,
+    });
+    const show = describeRun("aider", r);
+    assert.equal(r.code, 0, show);
+    assert.ok(r.stdout.includes(DEMO_BODY.slice(0, 60)), show);
+    const rows = await rowsFor("aider", 1);
+    assert.ok(rows.some((x) => x.inbound === "openai" && x.status === 200 && x.requestedModel === "demo-chat"), JSON.stringify(rows));
+    const d = await switchyard(home, "disconnect", "aider");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(conf, "utf8"), before, "byte for byte");
   });
 });

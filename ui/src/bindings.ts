@@ -110,6 +110,28 @@ export const commands = {
 	 *  save dialog) or, when null, into the data folder's `exports/`; says where.
 	 */
 	exportUsage: (range: CostRangeDto, kind: ExportKindDto, format: ExportFormatDto, path: string | null) => typedError<ExportDoneDto, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, path })),
+	/**  Every supported tool: installed (and its version), connected, and its usage today. */
+	listTools: () => typedError<ToolInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tools")),
+	/**  Route names, then each enabled backend's `Backend/model`. */
+	toolModelChoices: () => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("tool_model_choices")),
+	/**  Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick. */
+	connectTool: (tool: string, model: string | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model })),
+	/**  Undoes the keys connecting set (keeping any the user changed since) and revokes the token. */
+	disconnectTool: (tool: string) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("disconnect_tool", { tool })),
+	installStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("install_statusline")),
+	/**  Removes Switchyard's status line; the user's own one comes back. */
+	uninstallStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("uninstall_statusline")),
+	/**  Provider keys in shell profiles, the tools' files and `extra_files`, masked. */
+	findKeys: (extraFiles: string[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { extraFiles })),
+	/**
+	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
+	 *  the first backend of its kind, else a new one) and takes it out of its file.
+	 */
+	moveKey: (id: string, extraFiles: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, extraFiles, backendId })),
+	/**  Every key moved out of a file, newest first. */
+	keyMoves: () => typedError<MovedKey_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("key_moves")),
+	/**  Puts a moved key's line back in its file. */
+	restoreKey: (moveId: string) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_key", { moveId })),
 };
 
 /** Events */
@@ -708,6 +730,16 @@ export type FieldIssue_Serialize = {
 /**  Which form field an issue belongs to. */
 export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue";
 
+/**  What a connect, disconnect or status-line change did to the files. */
+export type FilesChanged = {
+	/**  Files written (`~/…`). */
+	changed: string[],
+	/**  Keys the user changed after connecting, left as they are (`~/.codex/config.toml: model`). */
+	kept: string[],
+	/**  Backups made in the data folder. */
+	backups: string[],
+};
+
 /**  A one-click correction. Never carries a key. */
 export type FixAction = { type: "replace"; value: string } | { type: "trimKey" } | { type: "switchKind"; kind: Kind };
 
@@ -728,6 +760,21 @@ export type ForecastDto_Serialize = {
 	projectedUsd: number | null,
 	/**  When the limit will be reached, if within this period. */
 	crossesAtMs: number | null,
+};
+
+/**  A provider key found in a file, masked. */
+export type FoundKey = {
+	/**  Names the finding for `move_key` (path, line, variable and mask). */
+	id: string,
+	/**  `~/…` */
+	path: string,
+	line: number,
+	variable: string,
+	kind: Kind,
+	/**  `sk-…abcd` */
+	masked: string,
+	/**  The same key is already stored under a backend of its kind. */
+	inKeychain: boolean,
 };
 
 /**  A breaker, key or cool-down state in the gateway changed. */
@@ -926,6 +973,12 @@ export type KeyLive_Deserialize = {
 export type KeyLive_Serialize = {
 	keyId: string,
 	state: LiveState_Serialize,
+};
+
+export type KeySweep = {
+	findings: FoundKey[],
+	/**  Files that could not be read (`~/.zshrc: not UTF-8 text`). */
+	problems: string[],
 };
 
 export type Key_Deserialize = {
@@ -1149,6 +1202,53 @@ export type Monitor = {
 	required: boolean,
 	/**  Probe with a one-token completion instead of the free model list (costs tokens). */
 	deepProbe: boolean,
+};
+
+/**  A key moved out of a file into the keychain (or put back). */
+export type MovedKey = MovedKey_Serialize | MovedKey_Deserialize;
+
+/**  A key moved out of a file into the keychain (or put back). */
+export type MovedKey_Deserialize = {
+	id: string,
+	path: string,
+	line: number,
+	variable: string,
+	kind: Kind,
+	masked: string,
+	/**  The backend it was stored under, and the key's label there. */
+	backend: string,
+	keyLabel: string,
+	/**  RFC 3339. */
+	movedAt: string,
+	/**  Put back in its file. */
+	restored: boolean,
+	/**
+	 *  The key test's outcome just before the move (`valid`, `unreachable`, …); `null` in the
+	 *  history.
+	 */
+	tested?: string | null,
+};
+
+/**  A key moved out of a file into the keychain (or put back). */
+export type MovedKey_Serialize = {
+	id: string,
+	path: string,
+	line: number,
+	variable: string,
+	kind: Kind,
+	masked: string,
+	/**  The backend it was stored under, and the key's label there. */
+	backend: string,
+	keyLabel: string,
+	/**  RFC 3339. */
+	movedAt: string,
+	/**  Put back in its file. */
+	restored: boolean,
+	/**
+	 *  The key test's outcome just before the move (`valid`, `unreachable`, …); `null` in the
+	 *  history.
+	 */
+	tested: string | null,
 };
 
 export type NotificationProblem = {
@@ -1532,6 +1632,78 @@ export type Token_Serialize = {
 
 /**  Gateway tokens were created or revoked. */
 export type TokensChanged = null;
+
+/**  One tool as its card shows it. */
+export type ToolInfo = ToolInfo_Serialize | ToolInfo_Deserialize;
+
+/**  One tool as its card shows it. */
+export type ToolInfo_Deserialize = {
+	id: ToolName,
+	label: string,
+	/**  Its program was found on `PATH`. */
+	installed: boolean,
+	version?: string | null,
+	/**  The program's path. */
+	program?: string | null,
+	connected: boolean,
+	/**  The base URL the tool's files point at now, if any. */
+	pointsAt?: string | null,
+	/**  Connected, but the files no longer point at this gateway or its token was revoked. */
+	needsReconnect: boolean,
+	/**  The files Connect edits (`~/…`). */
+	configFiles: string[],
+	/**  The route or model it was connected with (`null`: the tool picks). */
+	model?: string | null,
+	tokenName?: string | null,
+	requestsToday: number,
+	costTodayUsd: number | null,
+	/**  Claude Code only: whether Switchyard's status line is installed. */
+	statusline?: boolean | null,
+};
+
+/**  One tool as its card shows it. */
+export type ToolInfo_Serialize = {
+	id: ToolName,
+	label: string,
+	/**  Its program was found on `PATH`. */
+	installed: boolean,
+	version: string | null,
+	/**  The program's path. */
+	program: string | null,
+	connected: boolean,
+	/**  The base URL the tool's files point at now, if any. */
+	pointsAt: string | null,
+	/**  Connected, but the files no longer point at this gateway or its token was revoked. */
+	needsReconnect: boolean,
+	/**  The files Connect edits (`~/…`). */
+	configFiles: string[],
+	/**  The route or model it was connected with (`null`: the tool picks). */
+	model: string | null,
+	tokenName: string | null,
+	requestsToday: number,
+	costTodayUsd: number | null,
+	/**  Claude Code only: whether Switchyard's status line is installed. */
+	statusline: boolean | null,
+};
+
+/**  A supported coding tool, by the id the core and the CLI use. */
+export type ToolName = "claude-code" | "codex" | "gemini-cli" | "opencode" | "aider";
+
+export type ToolResult = ToolResult_Serialize | ToolResult_Deserialize;
+
+export type ToolResult_Deserialize = {
+	files: FilesChanged,
+	/**  The gateway token the tool uses (connect) or that was revoked (disconnect). */
+	tokenName?: string | null,
+	model?: string | null,
+};
+
+export type ToolResult_Serialize = {
+	files: FilesChanged,
+	/**  The gateway token the tool uses (connect) or that was revoked (disconnect). */
+	tokenName: string | null,
+	model: string | null,
+};
 
 /**  A model requested without a known price. */
 export type UnpricedModelDto = {

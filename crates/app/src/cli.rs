@@ -63,6 +63,15 @@ pub fn is_command(args: &[String]) -> bool {
 
 /// Runs a headless command and returns the process exit code.
 pub fn main(args: &[String]) -> ExitCode {
+    if matches!(args, [only] if only == "statusline") {
+        // Claude Code runs this after every turn: no runtime, no core, read-only SQLite. It pipes
+        // its session JSON in; the line does not need it.
+        match AppPaths::from_env() {
+            Some(paths) => println!("{}", crate::tools::statusline::line(&paths.db_file)),
+            None => println!("Switchyard · no data folder"),
+        }
+        return ExitCode::SUCCESS;
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -85,15 +94,6 @@ pub fn main(args: &[String]) -> ExitCode {
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
-        ["statusline"] => {
-            // Claude Code pipes its session JSON in; the line does not need it. No core start:
-            // read-only SQLite, a few milliseconds.
-            match AppPaths::from_env() {
-                Some(paths) => println!("{}", crate::tools::statusline::line(&paths.db_file)),
-                None => println!("Switchyard · no data folder"),
-            }
-            ExitCode::SUCCESS
-        }
         ["backend" | "requests" | "tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
             rt.block_on(core_command(&words))
         }

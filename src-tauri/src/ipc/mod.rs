@@ -8,6 +8,7 @@ pub mod commands_gateway;
 pub mod commands_health;
 pub mod commands_monitor;
 pub mod commands_routes;
+pub mod commands_tools;
 pub mod dto;
 pub mod dto_cache;
 pub mod dto_costs;
@@ -16,6 +17,7 @@ pub mod dto_gateway;
 pub mod dto_health;
 pub mod dto_monitor;
 pub mod dto_routes;
+pub mod dto_tools;
 mod error;
 pub mod events;
 
@@ -83,6 +85,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands_health::*;
     use commands_monitor::*;
     use commands_routes::*;
+    use commands_tools::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             app_info,
@@ -148,6 +151,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             list_budgets,
             save_budgets,
             export_usage,
+            list_tools,
+            tool_model_choices,
+            connect_tool,
+            disconnect_tool,
+            install_statusline,
+            uninstall_statusline,
+            find_keys,
+            move_key,
+            key_moves,
+            restore_key,
         ])
         .events(tauri_specta::collect_events![
             events::BackendsChanged,

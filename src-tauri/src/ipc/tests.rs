@@ -194,3 +194,92 @@ fn the_api_filter_travels_as_the_ledgers_inbound_values() {
     let none: RequestQuery = serde_json::from_value(serde_json::json!({})).expect("query");
     assert_eq!(switchyard_app::RequestFilter::from(none).inbound, None);
 }
+
+#[test]
+fn an_unknown_tool_is_a_typed_validation_error() {
+    let err = dto_tools::parse_tool("vscode").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Validation);
+    assert_eq!(err.message, "Unknown tool “vscode”.");
+    assert!(dto_tools::parse_tool("claude-code").is_ok());
+}
+
+#[test]
+fn tool_names_travel_as_the_ids_the_core_and_the_cli_use() {
+    for tool in switchyard_app::ToolId::ALL {
+        let name: dto_tools::ToolName = tool.into();
+        assert_eq!(
+            serde_json::to_value(name).unwrap(),
+            serde_json::json!(tool.as_str()),
+            "the UI passes this id back to connect_tool"
+        );
+        assert_eq!(dto_tools::parse_tool(tool.as_str()).unwrap(), tool);
+    }
+}
+
+#[test]
+fn found_and_moved_keys_carry_the_mask_only() {
+    let finding = switchyard_app::KeyFinding {
+        id: "/h/.bashrc:3:OPENAI_API_KEY:sk-…abcd".into(),
+        path: "~/.bashrc".into(),
+        line: 3,
+        variable: "OPENAI_API_KEY".into(),
+        kind: switchyard_core::BackendKind::OpenAi,
+        masked: "sk-…abcd".into(),
+        in_keychain: false,
+    };
+    let json = serde_json::to_value(dto_tools::FoundKey::from(finding)).unwrap();
+    let mut fields: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "inKeychain",
+            "kind",
+            "line",
+            "masked",
+            "path",
+            "variable"
+        ],
+        "a finding has no field a raw key could travel in"
+    );
+    let moved = switchyard_app::KeyMove {
+        id: "m1".into(),
+        path: "~/.bashrc".into(),
+        line: 3,
+        variable: "OPENAI_API_KEY".into(),
+        kind: switchyard_core::BackendKind::OpenAi,
+        masked: "sk-…abcd".into(),
+        backend: "OpenAI".into(),
+        key_label: "bashrc".into(),
+        moved_at: "2026-05-01T09:00:00Z".into(),
+        restored: false,
+        tested: String::new(),
+    };
+    let json = serde_json::to_value(dto_tools::MovedKey::from(moved)).unwrap();
+    let mut fields: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "backend", "id", "keyLabel", "kind", "line", "masked", "movedAt", "path", "restored",
+            "tested", "variable"
+        ],
+        "a move has no field a raw key could travel in"
+    );
+    assert_eq!(
+        json["tested"],
+        serde_json::Value::Null,
+        "history rows were not tested"
+    );
+}

@@ -21,6 +21,9 @@ import type {
   ExportDone,
   ExportFormat,
   ExportKind,
+  FilesChanged,
+  KeySweep,
+  MovedKey,
   PriceOverride,
   Prices,
   UnpricedModel,
@@ -49,6 +52,8 @@ import type {
   Route,
   RouteForm,
   Token,
+  ToolInfo,
+  ToolResult,
   UserSettings,
   ValidationReport,
 } from "./types";
@@ -166,4 +171,17 @@ export const api = {
   /** `path` from the save dialog, or null for the data folder's `exports/`. */
   exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null): Promise<ExportDone> =>
     call(() => commands.exportUsage(range, kind, format, path)),
+  listTools: (): Promise<ToolInfo[]> => call(() => commands.listTools()),
+  toolModelChoices: (): Promise<string[]> => call(() => commands.toolModelChoices()),
+  /** `model` null lets Switchyard pick; an unknown tool is a `validation` error. */
+  connectTool: (tool: string, model: string | null): Promise<ToolResult> => call(() => commands.connectTool(tool, model)),
+  disconnectTool: (tool: string): Promise<ToolResult> => call(() => commands.disconnectTool(tool)),
+  installStatusline: (): Promise<FilesChanged> => call(() => commands.installStatusline()),
+  uninstallStatusline: (): Promise<FilesChanged> => call(() => commands.uninstallStatusline()),
+  /** Findings are masked; `extraFiles` are `.env` files to scan besides the usual ones. */
+  findKeys: (extraFiles: string[]): Promise<KeySweep> => call(() => commands.findKeys(extraFiles)),
+  /** `id` from `findKeys` over the same `extraFiles`; a key the provider refuses is not moved. */
+  moveKey: (id: string, extraFiles: string[], backendId: string | null): Promise<MovedKey> => call(() => commands.moveKey(id, extraFiles, backendId)),
+  keyMoves: (): Promise<MovedKey[]> => call(() => commands.keyMoves()),
+  restoreKey: (moveId: string): Promise<MovedKey> => call(() => commands.restoreKey(moveId)),
 };

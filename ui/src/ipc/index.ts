@@ -15,3 +15,4 @@ export { cacheStats, cacheToday, clearCache, listenToCacheEvents, saveCacheSetti
 export { costs, listenToCostsEvents, spendToday, todayRange, type RangeError } from "./costs.svelte";
 export { pickFile } from "./dialog";
 export type * from "./types";
+export { keySweep, listenToToolEvents, tools, type ToolAction, type ToolOutcome } from "./tools.svelte";

@@ -56,6 +56,9 @@ import type {
   RouteCachePolicy_Serialize,
   Route_Serialize,
   Token_Serialize,
+  ToolInfo_Serialize,
+  ToolResult_Serialize,
+  MovedKey_Serialize,
   ValidationReport_Serialize,
 } from "../bindings";
 
@@ -169,3 +172,17 @@ export type BudgetStatus = BudgetStatusDto_Serialize;
 export type ExportKind = ExportKindDto;
 export type ExportFormat = ExportFormatDto;
 export type ExportDone = ExportDoneDto;
+
+// Tools page.
+/** A supported coding tool's id (`claude-code`, `codex`, …), as the core and the CLI spell it. */
+export type { ToolName } from "../bindings";
+/** What a connect, disconnect or status-line change did to the files. */
+export type { FilesChanged } from "../bindings";
+/** A provider key found in a file, masked (no field could carry the key itself), and a scan's result. */
+export type { FoundKey, KeySweep } from "../bindings";
+/** One tool as its card shows it: installed and version, connected, its files and usage today. */
+export type ToolInfo = ToolInfo_Serialize;
+/** What a connect or disconnect did: files written, keys kept as the user changed them, the token. */
+export type ToolResult = ToolResult_Serialize;
+/** A key moved from a file into the keychain, or put back. Masked. */
+export type MovedKey = MovedKey_Serialize;

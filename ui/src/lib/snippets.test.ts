@@ -75,6 +75,8 @@ describe("snippets", () => {
     expect(env).toContain('export OPENAI_API_KEY="$SWITCHYARD_TOKEN"');
     expect(env).toContain("export ANTHROPIC_BASE_URL='http://127.0.0.1:5151'");
     expect(env).toContain('export ANTHROPIC_API_KEY="$SWITCHYARD_TOKEN"');
+    expect(env).toContain("export GOOGLE_GEMINI_BASE_URL='http://127.0.0.1:5151'");
+    expect(env).toContain('export GEMINI_API_KEY="$SWITCHYARD_TOKEN"');
   });
 
   it("calls the Responses API and embeddings on the OpenAI base URL", () => {

@@ -186,6 +186,10 @@ export function buildSnippets(urls: GatewayUrls, model: string): CodeSnippet[] {
         "# Tools that speak the Anthropic API",
         `export ANTHROPIC_BASE_URL=${shellQuote(urls.anthropic)}`,
         `export ANTHROPIC_API_KEY="$SWITCHYARD_TOKEN"`,
+        "",
+        "# Tools that speak Gemini's API",
+        `export GOOGLE_GEMINI_BASE_URL=${shellQuote(urls.gemini)}`,
+        `export GEMINI_API_KEY="$SWITCHYARD_TOKEN"`,
       ].join("\n"),
     },
   ];

@@ -1,7 +1,7 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend, Route } from "../ipc/types";
 
-export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "routes" | "cache" | "readiness" | "requests" | "costs" | "settings";
+export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "tools" | "routes" | "cache" | "readiness" | "requests" | "costs" | "settings";
 
 /** A page's keyboard shortcut: Ctrl (⌘ on macOS) with `key`, and Shift when `shift`. */
 type Shortcut = { key: string; shift: boolean };
@@ -9,7 +9,8 @@ type Shortcut = { key: string; shift: boolean };
 /**
  * Sidebar order. Ctrl+1…9 and Ctrl+0 switch to the first nine pages and Settings, like the digit
  * row; Costs came after the digits ran out and has Ctrl+Shift+S ("spend"): Ctrl+Shift+C is the
- * web inspector's element picker in the webviews' developer tools.
+ * web inspector's element picker in the webviews' developer tools. Tools (next to the Gateway it
+ * connects them to) has Ctrl+Shift+T.
  */
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string } & Shortcut> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1", key: "1", shift: false },
@@ -17,6 +18,7 @@ export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string } 
   { id: "alerts", label: "Alerts", shortcut: "Ctrl+3", key: "3", shift: false },
   { id: "backends", label: "Backends", shortcut: "Ctrl+4", key: "4", shift: false },
   { id: "gateway", label: "Gateway", shortcut: "Ctrl+5", key: "5", shift: false },
+  { id: "tools", label: "Tools", shortcut: "Ctrl+Shift+T", key: "t", shift: true },
   { id: "routes", label: "Routes", shortcut: "Ctrl+6", key: "6", shift: false },
   { id: "cache", label: "Cache", shortcut: "Ctrl+7", key: "7", shift: false },
   { id: "readiness", label: "Readiness", shortcut: "Ctrl+8", key: "8", shift: false },

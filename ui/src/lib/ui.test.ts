@@ -5,12 +5,13 @@ import { PAGES, pageForShortcut } from "./ui.svelte";
 const DIGIT_PAGES = ["overview", "health", "alerts", "backends", "gateway", "routes", "cache", "readiness", "requests", "settings"];
 
 describe("navigation", () => {
-  it("puts Costs after Requests, with Ctrl+1…9, 0 numbered in sidebar order around it", () => {
-    expect(PAGES.map((p) => p.id)).toEqual(["overview", "health", "alerts", "backends", "gateway", "routes", "cache", "readiness", "requests", "costs", "settings"]);
+  it("puts Tools after Gateway and Costs after Requests, with Ctrl+1…9, 0 numbered in sidebar order around them", () => {
+    expect(PAGES.map((p) => p.id)).toEqual(["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "settings"]);
     const digits = PAGES.filter((p) => !p.shift);
     expect(digits.map((p) => p.id), "the digit shortcuts stay on the pages they always opened").toEqual(DIGIT_PAGES);
     digits.forEach((p, i) => expect(p.shortcut).toBe(`Ctrl+${(i + 1) % 10}`));
     expect(PAGES.find((p) => p.id === "costs")?.shortcut).toBe("Ctrl+Shift+S");
+    expect(PAGES.find((p) => p.id === "tools")?.shortcut).toBe("Ctrl+Shift+T");
   });
 
   it("gives every page its own shortcut", () => {
@@ -38,5 +39,11 @@ describe("navigation", () => {
     expect(pageForShortcut("s", true)).toBe("costs");
     expect(pageForShortcut("s"), "Ctrl+S without Shift is not a page").toBeNull();
     expect(pageForShortcut("1", true), "Shift changes the digit shortcuts into nothing").toBeNull();
+  });
+
+  it("opens Tools with Ctrl+Shift+T only", () => {
+    expect(pageForShortcut("T", true)).toBe("tools");
+    expect(pageForShortcut("t", true)).toBe("tools");
+    expect(pageForShortcut("t"), "Ctrl+T without Shift is not a page").toBeNull();
   });
 });

@@ -53,8 +53,35 @@ pub async fn detect_all(path_var: String, home: PathBuf) -> Vec<(ToolId, Install
     futures_util::future::join_all(checks).await
 }
 
-/// The first version-looking word of `<program> --version`, or `None` if it fails or is slow.
+/// Versions already asked for, by program path and modification time (the page reloads often;
+/// a Node CLI takes ~0.5 s to answer `--version`).
+type VersionCache = std::sync::Mutex<Vec<(PathBuf, Option<std::time::SystemTime>, String)>>;
+static VERSIONS: VersionCache = std::sync::Mutex::new(Vec::new());
+
+/// `program`'s version, from the cache while the file is unchanged.
 async fn version_of(program: &Path, home: &Path) -> Option<String> {
+    let program = std::fs::canonicalize(program).unwrap_or_else(|_| program.to_path_buf());
+    let mtime = std::fs::metadata(&program).and_then(|m| m.modified()).ok();
+    let cached = VERSIONS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .find(|(p, t, _)| *p == program && *t == mtime)
+        .map(|(_, _, v)| v.clone());
+    if cached.is_some() {
+        return cached;
+    }
+    let version = ask_version(&program, home).await?;
+    let mut cache = VERSIONS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache.retain(|(p, _, _)| *p != program);
+    cache.push((program, mtime, version.clone()));
+    Some(version)
+}
+
+/// The first version-looking word of `<program> --version`, or `None` if it fails or is slow.
+async fn ask_version(program: &Path, home: &Path) -> Option<String> {
     let run = tokio::process::Command::new(program)
         .arg("--version")
         .env("HOME", home)

@@ -109,9 +109,11 @@ impl Switchyard {
                     (Some(p), Some(r)) => p.trim_end_matches("/v1").trim_end_matches('/') == r,
                     _ => false,
                 };
-                let (requests_today, cost_today_usd) = token_name
-                    .as_deref()
-                    .and_then(|n| usage.iter().find(|(name, _, _)| name == n))
+                // By the token's name; a disconnected tool by the name its token had.
+                let usage_name = token_name.as_deref().unwrap_or(tool.as_str());
+                let (requests_today, cost_today_usd) = usage
+                    .iter()
+                    .find(|(name, _, _)| name == usage_name)
                     .map_or((0, 0.0), |(_, n, c)| (*n, *c));
                 out.push(ToolStatus {
                     tool,

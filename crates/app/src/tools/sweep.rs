@@ -77,7 +77,17 @@ pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
     for tool in tools::ToolId::ALL {
         out.extend(tools::config_files(tool, home).into_iter().map(|(p, _)| p));
     }
-    out.dedup();
+    out
+}
+
+/// The default sources and the user's files, each path once (a finding is listed once).
+fn sources(home: &tools::Home, extra: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in default_sources(home).into_iter().chain(extra) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
     out
 }
 
@@ -127,9 +137,7 @@ impl Switchyard {
     pub async fn find_keys(&self, extra: Vec<PathBuf>) -> Result<KeyScan, AppError> {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
-            let mut paths = default_sources(&home);
-            paths.extend(extra);
-            let (hits, problems) = scan_files(&paths);
+            let (hits, problems) = scan_files(&sources(&home, extra));
             let keys = stored(inner);
             let findings = hits
                 .iter()
@@ -162,9 +170,7 @@ impl Switchyard {
         let home = self.tools_home()?;
         let (path, found) = self
             .blocking(move |_| {
-                let mut paths = default_sources(&home);
-                paths.extend(extra);
-                let (hits, _) = scan_files(&paths);
+                let (hits, _) = scan_files(&sources(&home, extra));
                 hits.into_iter()
                     .find(|h| {
                         finding_id(&h.path, h.found.line, &h.found.variable, &h.found.masked) == id

@@ -1,0 +1,245 @@
+// The Tools page as reactive resources: the coding tools with their connection and usage today
+// (following tokens, backends, routes and new requests while the page shows them, throttled: each
+// read asks every installed tool for its version), each card's running action and last result, and
+// "find keys on this machine" — the scan, the `.env` files added to it, moves and putting back.
+// Findings and moves carry masked values only; nothing here ever holds a key.
+import { events } from "../bindings";
+import { api } from "./api";
+import { toIpcError } from "./error";
+import type { FilesChanged, FoundKey, IpcError, KeySweep, MovedKey, ToolInfo, ToolName } from "./types";
+import { throttle } from "../lib/throttle";
+
+/** Event-driven reloads happen at most this often (a reload runs each tool's `--version`). */
+export const TOOLS_RELOAD_MS = 2000;
+
+/** What a card can be doing. */
+export type ToolAction = "connect" | "disconnect" | "installStatusline" | "removeStatusline";
+
+/** The last thing a card's action did, shown on the card until the next one. */
+export type ToolOutcome = {
+  action: ToolAction;
+  files: FilesChanged;
+  tokenName: string | null;
+  model: string | null;
+};
+
+class ToolsResource {
+  items = $state<ToolInfo[]>([]);
+  /** Routes, then `Backend/model` of each enabled backend: what a tool can be pointed at. */
+  choices = $state<string[]>([]);
+  loaded = $state(false);
+  error = $state<IpcError | null>(null);
+  /** The action each card is running. */
+  busy = $state<Partial<Record<ToolName, ToolAction>>>({});
+  /** Each card's last result in this visit. */
+  results = $state<Partial<Record<ToolName, ToolOutcome>>>({});
+  private watchers = 0;
+  private seq = 0;
+  private live = throttle(() => void this.reload(), TOOLS_RELOAD_MS);
+
+  async reload(): Promise<void> {
+    const seq = ++this.seq;
+    try {
+      const [list, choices] = await Promise.all([api.listTools(), api.toolModelChoices()]);
+      if (seq !== this.seq) return;
+      this.items = list;
+      this.choices = choices;
+      this.error = null;
+    } catch (e) {
+      if (seq === this.seq) this.error = toIpcError(e);
+    } finally {
+      if (seq === this.seq) this.loaded = true;
+    }
+  }
+
+  /** Runs one card's action (one at a time per card); throws the typed error, then reloads. */
+  private async run(id: ToolName, action: ToolAction, call: () => Promise<Omit<ToolOutcome, "action">>): Promise<ToolOutcome | undefined> {
+    if (this.busy[id]) return undefined;
+    this.busy[id] = action;
+    delete this.results[id];
+    try {
+      const outcome = { action, ...(await call()) };
+      this.results[id] = outcome;
+      return outcome;
+    } finally {
+      delete this.busy[id];
+      void this.reload();
+    }
+  }
+
+  /** Connects (or reconnects) a tool; `model` null or "" lets Switchyard pick. */
+  connect(id: ToolName, model: string | null): Promise<ToolOutcome | undefined> {
+    const picked = model?.trim() ? model.trim() : null;
+    return this.run(id, "connect", () => api.connectTool(id, picked));
+  }
+
+  disconnect(id: ToolName): Promise<ToolOutcome | undefined> {
+    return this.run(id, "disconnect", () => api.disconnectTool(id));
+  }
+
+  /** Claude Code's status line: installs `switchyard statusline`, or puts the user's own one back. */
+  statusline(install: boolean): Promise<ToolOutcome | undefined> {
+    const files = install ? api.installStatusline : api.uninstallStatusline;
+    return this.run("claude-code", install ? "installStatusline" : "removeStatusline", async () => ({ files: await files(), tokenName: null, model: null }));
+  }
+
+  /** Tokens, backends, routes or the ledger changed in the core. */
+  changed(): void {
+    if (this.watchers > 0) this.live();
+  }
+
+  /** The Tools page mounted: load now, then follow changes until the returned stop. */
+  watch(): () => void {
+    this.watchers++;
+    void this.reload();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.watchers = Math.max(0, this.watchers - 1);
+      if (this.watchers === 0) this.live.cancel();
+    };
+  }
+}
+
+/** One row per finding: a file added here that is also scanned anyway would list its keys twice. */
+function uniqueFindings(sweep: KeySweep): KeySweep {
+  const seen = new Set<string>();
+  return { ...sweep, findings: sweep.findings.filter((f) => !seen.has(f.id) && seen.add(f.id)) };
+}
+
+class KeySweepResource {
+  /** `.env` files added to the scan (absolute paths), besides the profiles and tool configs. */
+  extraFiles = $state<string[]>([]);
+  result = $state<KeySweep | null>(null);
+  scanning = $state(false);
+  /** Every move, newest first. */
+  moves = $state<MovedKey[]>([]);
+  movesError = $state<IpcError | null>(null);
+  /** Finding ids being moved, move ids being put back. */
+  moving = $state<Record<string, boolean>>({});
+  restoring = $state<Record<string, boolean>>({});
+  /** The last move in this visit (with its key test's outcome). */
+  lastMoved = $state<MovedKey | null>(null);
+  /** The extra files the shown findings were scanned with: a move must name the same ones. */
+  private scannedWith: string[] = [];
+  private seq = 0;
+  private movesSeq = 0;
+  private watchers = 0;
+
+  /** Scans the profiles, the tools' files and the added files; throws the typed error. */
+  async scan(): Promise<KeySweep> {
+    const seq = ++this.seq;
+    const files = [...this.extraFiles];
+    this.scanning = true;
+    try {
+      const result = uniqueFindings(await api.findKeys(files));
+      if (seq === this.seq) {
+        this.result = result;
+        this.scannedWith = files;
+      }
+      return result;
+    } finally {
+      if (seq === this.seq) this.scanning = false;
+    }
+  }
+
+  /** Adds a file to the scan (once) and scans again. */
+  async addFile(path: string): Promise<void> {
+    const p = path.trim();
+    if (p === "") return;
+    if (!this.extraFiles.includes(p)) this.extraFiles = [...this.extraFiles, p];
+    await this.scan();
+  }
+
+  async removeFile(path: string): Promise<void> {
+    this.extraFiles = this.extraFiles.filter((f) => f !== path);
+    if (this.result) await this.scan();
+  }
+
+  async loadMoves(): Promise<void> {
+    const seq = ++this.movesSeq;
+    try {
+      const moves = await api.keyMoves();
+      if (seq !== this.movesSeq) return;
+      this.moves = moves;
+      this.movesError = null;
+    } catch (e) {
+      if (seq === this.movesSeq) this.movesError = toIpcError(e);
+    }
+  }
+
+  /** Moves a finding into the keychain (`backendId` null: the core picks); then scans again. */
+  async move(finding: FoundKey, backendId: string | null): Promise<MovedKey | undefined> {
+    if (this.moving[finding.id]) return undefined;
+    this.moving[finding.id] = true;
+    try {
+      const moved = await api.moveKey(finding.id, this.scannedWith, backendId);
+      this.lastMoved = moved;
+      return moved;
+    } finally {
+      delete this.moving[finding.id];
+      await this.refresh();
+    }
+  }
+
+  /** Puts a moved key's line back in its file; then scans again. */
+  async restore(moveId: string): Promise<MovedKey | undefined> {
+    if (this.restoring[moveId]) return undefined;
+    this.restoring[moveId] = true;
+    try {
+      const restored = await api.restoreKey(moveId);
+      if (this.lastMoved?.id === moveId) this.lastMoved = null;
+      return restored;
+    } finally {
+      delete this.restoring[moveId];
+      await this.refresh();
+    }
+  }
+
+  /** After a move or put-back: the history, and the findings when a scan is shown. */
+  private async refresh(): Promise<void> {
+    const rescan = this.result ? this.scan().catch(() => undefined) : Promise.resolve(undefined);
+    await Promise.all([this.loadMoves(), rescan]);
+  }
+
+  /** Keys were stored or removed elsewhere: "already in keychain" may have changed. */
+  changed(): void {
+    if (this.watchers > 0 && this.result && !this.scanning) void this.scan().catch(() => undefined);
+  }
+
+  /** The Tools page mounted: read the history, and follow key changes until the returned stop. */
+  watch(): () => void {
+    this.watchers++;
+    this.lastMoved = null;
+    void this.loadMoves();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.watchers = Math.max(0, this.watchers - 1);
+    };
+  }
+}
+
+export const tools = new ToolsResource();
+export const keySweep = new KeySweepResource();
+
+/** Subscribes to the core events the Tools page follows; resolves to an unsubscribe function. Safe outside Tauri. */
+export async function listenToToolEvents(): Promise<() => void> {
+  const offs: Array<() => void> = [];
+  try {
+    offs.push(await events.tokensChanged.listen(() => tools.changed()));
+    offs.push(await events.routesChanged.listen(() => tools.changed()));
+    offs.push(await events.requestsRecorded.listen(() => tools.changed()));
+    offs.push(
+      await events.backendsChanged.listen(() => {
+        tools.changed();
+        keySweep.changed();
+      }),
+    );
+  } catch {
+    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
+  }
+  return () => offs.forEach((off) => off());
+}
