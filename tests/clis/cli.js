@@ -11,7 +11,8 @@ const BIN = path.join(import.meta.dirname, "node_modules/.bin");
 export const CLAUDE = path.join(BIN, "claude");
 export const CODEX = path.join(BIN, "codex");
 export const GEMINI = path.join(BIN, "gemini");
-export const OPENCODE = path.join(BIN, "opencode");
+/** opencode's Linux x64 binary from npm (its `opencode-ai` wrapper lists platforms the registry lacks). */
+export const OPENCODE = path.join(import.meta.dirname, "node_modules/opencode-linux-x64/bin/opencode");
 /** aider from PyPI, in a virtualenv `./dev` makes (tests/clis/.venv). */
 export const AIDER = process.env.SWITCHYARD_AIDER ?? path.join(import.meta.dirname, ".venv/bin/aider");
 

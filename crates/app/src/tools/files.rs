@@ -50,7 +50,19 @@ pub fn digest(text: Option<&str>) -> Option<String> {
     })
 }
 
+/// Where a write to `path` lands: the file a symlink points at (a dotfiles repository keeps its
+/// link), else `path` itself.
+pub fn write_target(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
 pub fn tmp_path(path: &Path) -> PathBuf {
+    let path = write_target(path);
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(TMP_SUFFIX);
     path.with_file_name(name)
@@ -61,6 +73,7 @@ pub fn tmp_path(path: &Path) -> PathBuf {
 /// between the two.
 pub fn stage(path: &Path, text: &str) -> Result<PathBuf, AppError> {
     let tmp = tmp_path(path);
+    let path = &write_target(path);
     let shown = path.display();
     let fail = |e: std::io::Error| AppError::File(format!("Cannot write {shown}: {e}."));
     if let Some(dir) = path.parent() {
@@ -94,7 +107,7 @@ fn set_permissions(original: &Path, tmp: &Path) -> std::io::Result<()> {
 
 /// Renames a staged file over its target (atomic on one filesystem).
 pub fn commit(tmp: &Path, path: &Path) -> Result<(), AppError> {
-    std::fs::rename(tmp, path)
+    std::fs::rename(tmp, write_target(path))
         .map_err(|e| AppError::File(format!("Cannot replace {}: {e}.", path.display())))
 }
 

@@ -377,3 +377,34 @@ fn the_status_line_reads_the_database_read_only() {
     assert!(line.starts_with("Switchyard $0.00 today"), "{line}");
     assert!(line.ends_with("no backends"), "{line}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlinked_config_stays_a_symlink() {
+    let t = start_tools().await;
+    let dotfiles = t.home.path().join("dotfiles/claude-settings.json");
+    write(&dotfiles, CLAUDE_SETTINGS);
+    let link = t.home.path().join(".claude/settings.json");
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&dotfiles, &link).unwrap();
+    t.h.app
+        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .await
+        .unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(
+        std::fs::read_to_string(&dotfiles)
+            .unwrap()
+            .contains("ANTHROPIC_AUTH_TOKEN"),
+        "the linked file was edited"
+    );
+    t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&dotfiles).unwrap(), CLAUDE_SETTINGS);
+}
