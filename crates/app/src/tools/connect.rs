@@ -58,9 +58,12 @@ pub fn connect(
     model: Option<String>,
     home: &Path,
 ) -> Result<FilesReport, AppError> {
+    let _lock = files::lock(&inner.paths.data_dir)?;
     let old = inner.store.get_connection(id)?;
     let old_restore = match &old {
-        Some(_) => journal::load_restore(inner, id)?,
+        Some(_) => {
+            Some(journal::load_restore(inner, id)?.ok_or_else(|| missing_record(inner, id))?)
+        }
         None => None,
     };
     let old_entries = match &old {
@@ -72,7 +75,7 @@ pub fn connect(
         let live = files::read_text(&plan.path)?;
         let prior = old_restore.as_ref().and_then(|r| r.file(&plan.path));
         let base = match prior {
-            Some(rec) => undo_for_reconnect(&plan.path, live.as_deref(), rec)?,
+            Some(rec) => undo_for_reconnect(plan, live.as_deref(), rec)?,
             None => live.clone(),
         };
         let applied = edit::apply(base.as_deref(), plan.format, &plan.changes)
@@ -107,17 +110,46 @@ pub fn connect(
     }
     let mut report = FilesReport::default();
     for s in &mut staged {
-        if let (Some(text), true) = (&s.live, s.live != s.next) {
-            let backup = files::backup(&inner.paths.data_dir, id, &s.entry.path, text)?;
-            report.backups.push(backup.clone());
-            s.entry.backup = Some(backup);
-        } else if let Some(e) = old_entries.iter().find(|e| e.path == s.entry.path) {
-            s.entry.backup = e.backup.clone();
-        }
+        // One backup per file, before its first touch (a reconnect keeps that one).
+        let first = old_entries
+            .iter()
+            .find(|e| e.path == s.entry.path)
+            .and_then(|e| e.backup.clone());
+        s.entry.backup = match (first, &s.live) {
+            (Some(b), _) => Some(b),
+            (None, Some(text)) if s.live != s.next => {
+                let backup = files::backup(&inner.paths.data_dir, id, &s.entry.path, text)?;
+                report.backups.push(backup.clone());
+                Some(backup)
+            }
+            (None, _) => None,
+        };
     }
     let restore = Restore {
         files: staged.iter().map(|s| s.record.clone()).collect(),
+        // Kept until this connect is done: a crash before then undoes both (journal::repair).
+        previous: old_restore.clone().map(|r| {
+            Box::new(Restore {
+                previous: None,
+                ..r
+            })
+        }),
+        previous_token: old.as_ref().and_then(|r| r.token_id.clone()),
     };
+    // Files the previous connect edited that this one no longer plans (the tool's folder moved).
+    if let Some(prev) = &old_restore {
+        for rec in prev
+            .files
+            .iter()
+            .filter(|r| plans.iter().all(|p| p.path != r.path))
+        {
+            let created = old_entries
+                .iter()
+                .find(|e| e.path == rec.path)
+                .and_then(|e| e.created_dir.clone());
+            revert_file(&rec.path, rec, created.as_deref())?;
+        }
+    }
     let entries: Vec<FileEntry> = staged.iter().map(|s| s.entry.clone()).collect();
     journal::save_restore(inner, id, &restore)?;
     let mut row = ConnectionRow {
@@ -149,44 +181,63 @@ pub fn connect(
     }
     row.state = CONNECTED.into();
     inner.store.put_connection(&row)?;
+    journal::save_restore(
+        inner,
+        id,
+        &Restore {
+            previous: None,
+            previous_token: None,
+            ..restore
+        },
+    )?;
     Ok(report)
 }
 
 /// A reconnect's starting point: the live text with the previous connect undone. Keys of ours
 /// that changed since (a new port written by hand, a stale token) are ours to update, so they
 /// are first put back to what Switchyard wrote; the undo then restores the user's originals.
+/// Only keys this connect sets again count as ours; a key the user re-added after Switchyard
+/// removed it, or changed and this connect leaves alone, keeps the user's value.
 fn undo_for_reconnect(
-    path: &Path,
+    plan: &FilePlan,
     live: Option<&str>,
     rec: &FileRecord,
 ) -> Result<Option<String>, AppError> {
     let format = journal::format_of(&rec.format)?;
-    let fail = |e| edit_error(path, e);
+    let fail = |e| edit_error(&plan.path, e);
     let first = edit::revert(live, format, &rec.record).map_err(fail)?;
-    if first.kept.is_empty() {
-        return Ok(first.text);
-    }
+    let sets_again = |path: &Vec<String>| {
+        plan.changes
+            .iter()
+            .any(|c| matches!(c, Change::Set { path: p, .. } if p == path))
+    };
     let ours: Vec<Change> = rec
         .record
         .edits
         .iter()
-        .filter(|e| first.kept.contains(&e.path))
-        .map(|e| match &e.written {
-            Some(value) => Change::Set {
+        .filter(|e| first.kept.contains(&e.path) && sets_again(&e.path))
+        .filter_map(|e| {
+            Some(Change::Set {
                 path: e.path.clone(),
-                value: value.clone(),
+                value: e.written.clone()?,
                 secret: e.secret,
-            },
-            None => Change::Remove {
-                path: e.path.clone(),
-                secret: e.secret,
-            },
+            })
         })
         .collect();
+    if ours.is_empty() {
+        return Ok(first.text);
+    }
     let restored = edit::apply(live, format, &ours).map_err(fail)?;
     Ok(edit::revert(Some(&restored.text), format, &rec.record)
         .map_err(fail)?
         .text)
+}
+
+fn missing_record(inner: &Inner, id: &str) -> AppError {
+    AppError::Conflict(format!(
+        "The record of what Switchyard changed for {id} is missing from the keychain, so it cannot be undone key by key. Remove Switchyard's keys by hand (the backups in {} show what the file held, with keys masked).",
+        inner.paths.data_dir.join("backups").display()
+    ))
 }
 
 /// The nearest missing ancestor folder of `path` (what a write would create).
@@ -205,17 +256,13 @@ fn missing_dir(path: &Path) -> Option<PathBuf> {
 
 /// Undoes connection `id` on the live files and forgets it. Keys the user changed since stay.
 pub fn disconnect(inner: &Inner, id: &str, home: &Path) -> Result<FilesReport, AppError> {
+    let _lock = files::lock(&inner.paths.data_dir)?;
     let row = inner
         .store
         .get_connection(id)?
         .ok_or(AppError::NotFound("Connection"))?;
     let entries = journal::entries(&row)?;
-    let restore = journal::load_restore(inner, id)?.ok_or_else(|| {
-        AppError::Conflict(format!(
-            "The record of what Switchyard changed for {id} is missing from the keychain; restore the file from a backup in {} instead.",
-            inner.paths.data_dir.join("backups").display()
-        ))
-    })?;
+    let restore = journal::load_restore(inner, id)?.ok_or_else(|| missing_record(inner, id))?;
     let mut report = FilesReport::default();
     for rec in &restore.files {
         let created = entries
@@ -231,8 +278,8 @@ pub fn disconnect(inner: &Inner, id: &str, home: &Path) -> Result<FilesReport, A
                 .map(|k| format!("{}: {k}", files::shown(home, &rec.path))),
         );
     }
-    journal::delete_restore(inner, id)?;
     inner.store.delete_connection(id)?;
+    journal::delete_restore(inner, id)?;
     Ok(report)
 }
 

@@ -17,6 +17,24 @@ pub const TMP_SUFFIX: &str = ".switchyard-tmp";
 /// `connect-after-rename` after the renames, before the journal says "connected".
 pub const FAULT_ENV: &str = "SWITCHYARD_FAULT";
 
+/// `<data>/tools.lock`, held exclusively: connects, disconnects, key moves and the start-up
+/// repair of every Switchyard process on one data folder take turns (a CLI's repair never rolls
+/// back a connect the app is in the middle of). Released when dropped.
+pub struct ToolsLock(#[allow(dead_code, reason = "held for its lock")] std::fs::File);
+
+pub fn lock(data_dir: &Path) -> Result<ToolsLock, AppError> {
+    let path = data_dir.join("tools.lock");
+    let fail = |e: std::io::Error| AppError::File(format!("Cannot lock {}: {e}.", path.display()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(fail)?;
+    fs4::fs_std::FileExt::lock_exclusive(&file).map_err(fail)?;
+    Ok(ToolsLock(file))
+}
+
 /// The file's text, `None` when it does not exist.
 pub fn read_text(path: &Path) -> Result<Option<String>, AppError> {
     let shown = path.display();
@@ -54,6 +72,7 @@ pub fn digest(text: Option<&str>) -> Option<String> {
 /// link), else `path` itself.
 pub fn write_target(path: &Path) -> PathBuf {
     match std::fs::symlink_metadata(path) {
+        // A dangling link resolves to nothing: `stage` refuses it rather than replace the link.
         Ok(m) if m.file_type().is_symlink() => {
             std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
         }
@@ -79,12 +98,38 @@ pub fn stage(path: &Path, text: &str) -> Result<PathBuf, AppError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(AppError::File(format!(
+            "{shown} is a link to a file that does not exist; fix the link, then try again."
+        )));
+    }
+    // A stale temp file (or a link planted there) goes first; the new one is private from its
+    // first byte (it holds a token), then gets the original's mode.
+    remove(&tmp)?;
+    let mut file = create_private(&tmp).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)?;
     file.sync_all().map_err(fail)?;
     drop(file);
     set_permissions(path, &tmp).map_err(fail)?;
     Ok(tmp)
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 #[cfg(unix)]
@@ -129,8 +174,9 @@ pub fn remove(path: &Path) -> Result<(), AppError> {
 }
 
 /// Copies `text` (the file as it was) into `<data>/backups/<stamp>-<tool>-<name>`, 0600, with every
-/// provider key the sweep recognises replaced by its masked hint: a backup must not become
-/// another plaintext copy of a key (the exact values a connection replaced are in the keychain).
+/// provider key the sweep recognises and every gateway token masked: a backup must not become
+/// another plaintext copy of a credential (the exact values a connection replaced are in the
+/// keychain, and Disconnect restores them; a backup is for reading what the file held).
 pub fn backup(data_dir: &Path, tool: &str, path: &Path, text: &str) -> Result<PathBuf, AppError> {
     let dir = data_dir.join("backups");
     std::fs::create_dir_all(&dir)
@@ -142,13 +188,35 @@ pub fn backup(data_dir: &Path, tool: &str, path: &Path, text: &str) -> Result<Pa
     Ok(target)
 }
 
-/// `text` with every recognised key value replaced by its masked hint.
+/// `text` with every recognised provider key replaced by its masked hint, and every gateway
+/// token (`sy-` + 64 hex digits) by `sy-…`.
 pub fn mask_keys(path: &Path, text: &str) -> String {
     let source = switchyard_connect::sweep::SourceKind::for_path(path);
     let mut out = text.to_string();
     for found in switchyard_connect::sweep::scan(text, source) {
         out = out.replace(found.value.expose().as_str(), &found.masked);
     }
+    mask_tokens(&out)
+}
+
+fn mask_tokens(text: &str) -> String {
+    const PREFIX: &str = crate::tokens::TOKEN_PREFIX;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        let tail = &rest[at + PREFIX.len()..];
+        let hex = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
+        out.push_str(&rest[..at]);
+        if hex >= 32 {
+            out.push_str(PREFIX);
+            out.push('…');
+            rest = &tail[hex..];
+        } else {
+            out.push_str(PREFIX);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -157,5 +225,24 @@ pub fn shown(home: &Path, path: &Path) -> String {
     match path.strip_prefix(home) {
         Ok(rest) => format!("~/{}", rest.display()),
         Err(_) => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backups_mask_provider_keys_and_gateway_tokens() {
+        let token = format!("sy-{}", "ab12".repeat(16));
+        let key = "sk-ant-api03-CANARYc4n4ryC4N4RYc4n4ryC4N4RY0123";
+        let text = format!("ANTHROPIC_API_KEY={key}\nSWITCHYARD_TOKEN={token}\nNOTE=sy-short\n");
+        let masked = mask_keys(Path::new(".env"), &text);
+        assert!(
+            !masked.contains(key) && !masked.contains(&token),
+            "{masked}"
+        );
+        assert!(masked.contains("SWITCHYARD_TOKEN=sy-…\n"), "{masked}");
+        assert!(masked.contains("NOTE=sy-short"), "{masked}");
     }
 }

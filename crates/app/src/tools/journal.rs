@@ -44,6 +44,11 @@ pub struct FileRecord {
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct Restore {
     pub files: Vec<FileRecord>,
+    /// While a reconnect is pending: the connection it replaces, and that one's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<Restore>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_token: Option<String>,
 }
 
 impl Restore {
@@ -113,6 +118,7 @@ pub fn encode_entries(entries: &[FileEntry]) -> Result<String, AppError> {
 
 /// Finishes or rolls back every connect a crash interrupted; returns what it did, for the log.
 pub fn repair(inner: &Inner) -> Result<Vec<String>, AppError> {
+    let _lock = files::lock(&inner.paths.data_dir)?;
     let mut done = Vec::new();
     for row in inner.store.list_connections()? {
         let list = entries(&row)?;
@@ -130,31 +136,57 @@ pub fn repair(inner: &Inner) -> Result<Vec<String>, AppError> {
             }
         }
         let changing = list.iter().filter(|e| e.after != e.before).count();
+        let restore = load_restore(inner, &row.id)?.unwrap_or_default();
+        let old_token = restore
+            .previous_token
+            .clone()
+            .filter(|t| row.token_id.as_ref() != Some(t));
         if written.len() == changing {
             inner.store.put_connection(&ConnectionRow {
                 state: CONNECTED.into(),
                 ..row.clone()
             })?;
+            save_restore(
+                inner,
+                &row.id,
+                &Restore {
+                    previous: None,
+                    previous_token: None,
+                    ..restore
+                },
+            )?;
+            revoke(inner, old_token.as_deref())?;
             done.push(format!("finished the interrupted connect of {}", row.id));
             continue;
         }
-        if let Some(restore) = load_restore(inner, &row.id)? {
-            for e in written {
-                if let Some(rec) = restore.file(&e.path) {
-                    super::connect::revert_file(&e.path, rec, e.created_dir.as_deref())?;
-                }
+        // Rolled back to "not connected": files the new connect wrote are undone with its
+        // record, files still as a previous connect left them with that one's record.
+        for e in &list {
+            let rec = if written.iter().any(|w| w.path == e.path) {
+                restore.file(&e.path)
+            } else {
+                restore.previous.as_ref().and_then(|p| p.file(&e.path))
+            };
+            if let Some(rec) = rec {
+                super::connect::revert_file(&e.path, rec, e.created_dir.as_deref())?;
             }
         }
-        if let Some(token) = &row.token_id {
-            inner.store.revoke_token(token)?;
-            inner.tokens.reload(&inner.store)?;
-        }
-        delete_restore(inner, &row.id)?;
+        revoke(inner, row.token_id.as_deref())?;
+        revoke(inner, old_token.as_deref())?;
         inner.store.delete_connection(&row.id)?;
+        delete_restore(inner, &row.id)?;
         done.push(format!("rolled back the interrupted connect of {}", row.id));
     }
     for line in &done {
         tracing::warn!("{line}");
     }
     Ok(done)
+}
+
+fn revoke(inner: &Inner, token_id: Option<&str>) -> Result<(), AppError> {
+    if let Some(id) = token_id {
+        inner.store.revoke_token(id)?;
+        inner.tokens.reload(&inner.store)?;
+    }
+    Ok(())
 }

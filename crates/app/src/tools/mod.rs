@@ -161,7 +161,11 @@ impl Switchyard {
             })
             .await?;
         if let Some(old) = old_token {
-            self.revoke_token(old).await?;
+            match self.revoke_token(old).await {
+                // Already revoked (that is what made the tool need a reconnect).
+                Ok(_) | Err(AppError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         self.emit(crate::events::DomainEvent::TokensChanged);
         tracing::info!(
@@ -268,7 +272,11 @@ fn connect_blocking(
     let old = inner.store.get_connection(id)?;
     let model = match choice.model.filter(|m| !m.trim().is_empty()) {
         Some(m) => Some(m.trim().to_string()),
-        None => default_model(inner, tool)?,
+        // A reconnect keeps the model picked before.
+        None => match old.as_ref().and_then(|r| r.model.clone()) {
+            Some(m) => Some(m),
+            None => default_model(inner, tool)?,
+        },
     };
     let reuse = old
         .as_ref()

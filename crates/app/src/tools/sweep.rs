@@ -232,6 +232,7 @@ impl Switchyard {
     pub async fn restore_key(&self, move_id: String) -> Result<KeyMove, AppError> {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
+            let _lock = files::lock(&inner.paths.data_dir)?;
             let row = inner
                 .store
                 .list_key_moves()?
@@ -328,11 +329,13 @@ fn move_blocking(
     tested: String,
 ) -> Result<KeyMove, AppError> {
     inner.secrets.check()?;
+    let _lock = files::lock(&inner.paths.data_dir)?;
     let text = files::read_text(path)?
         .ok_or_else(|| AppError::Conflict("That file is gone; scan again.".into()))?;
-    let source = SourceKind::for_path(path);
-    let backend = match target {
-        Some(b) => b,
+    // Everything that can refuse runs before anything is written: the names, then the line edit.
+    let spec = found.kind.spec();
+    let backend_name = match &target {
+        Some(b) => b.name.clone(),
         None => {
             let taken: Vec<String> = inner
                 .store
@@ -341,17 +344,13 @@ fn move_blocking(
                 .map(|b| b.name)
                 .collect();
             let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-            let spec = found.kind.spec();
-            let draft = BackendDraft {
-                name: free_name(spec.label, &taken, MAX_NAME_CHARS),
-                kind: found.kind,
-                base_url: spec.default_base_url.to_string(),
-                default_model: spec.default_model.to_string(),
-            };
-            inner.store.insert_backend(&crate::new_id(), &draft, true)?
+            free_name(spec.label, &taken, MAX_NAME_CHARS)
         }
     };
-    let keys = inner.store.keys_of(&backend.id)?;
+    let keys = match &target {
+        Some(b) => inner.store.keys_of(&b.id)?,
+        None => Vec::new(),
+    };
     let existing = keys.iter().find(|k| {
         inner
             .secrets
@@ -367,24 +366,42 @@ fn move_blocking(
                 .map(|n| n.to_string_lossy().trim_start_matches('.').to_string())
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| "moved".into());
-            let key = NewKey {
-                label: free_name(&base, &labels, MAX_LABEL_CHARS),
-                value: found.value.clone(),
-            };
-            crate::keys::store_key(inner, &backend.id, &key)?.label
+            free_name(&base, &labels, MAX_LABEL_CHARS)
         }
     };
-    let move_id = crate::new_id();
-    let note = format!("as {}/{label}", backend.name);
+    let note = format!("as {backend_name}/{label}");
     let (next, moved) = scan::take_out(
         &text,
-        source,
+        SourceKind::for_path(path),
         found.line,
         &found.variable,
         &found.masked,
         &note,
     )
     .map_err(|e| AppError::Conflict(format!("{}: {e}", files::shown(&home.home, path))))?;
+    let moved = serde_json::to_string(&moved)
+        .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))?;
+    // The key goes into the keychain before it leaves the file.
+    let backend = match target {
+        Some(b) => b,
+        None => {
+            let draft = BackendDraft {
+                name: backend_name,
+                kind: found.kind,
+                base_url: spec.default_base_url.to_string(),
+                default_model: spec.default_model.to_string(),
+            };
+            inner.store.insert_backend(&crate::new_id(), &draft, true)?
+        }
+    };
+    if existing.is_none() {
+        let key = NewKey {
+            label: label.clone(),
+            value: found.value.clone(),
+        };
+        crate::keys::store_key(inner, &backend.id, &key)?;
+    }
+    let move_id = crate::new_id();
     inner.secrets.set(&account(&move_id), &found.value)?;
     files::backup(&inner.paths.data_dir, "sweep", path, &text)?;
     files::write_atomic(path, &next)?;
@@ -397,8 +414,7 @@ fn move_blocking(
         masked: found.masked.clone(),
         backend: backend.name.clone(),
         key_label: label,
-        moved: serde_json::to_string(&moved)
-            .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))?,
+        moved,
         moved_at: crate::now_rfc3339(),
         restored_at: None,
     };

@@ -408,3 +408,62 @@ async fn a_symlinked_config_stays_a_symlink() {
         .is_symlink());
     assert_eq!(std::fs::read_to_string(&dotfiles).unwrap(), CLAUDE_SETTINGS);
 }
+
+#[tokio::test]
+async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user_re_added() {
+    let t = start_tools().await;
+    let settings = t.home.path().join(".claude/settings.json");
+    write(&settings, CLAUDE_SETTINGS);
+    t.h.app
+        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .await
+        .unwrap();
+    t.h.app.revoke_token("claude-code".into()).await.unwrap();
+    let s =
+        t.h.app
+            .list_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.tool == ToolId::ClaudeCode)
+            .unwrap();
+    assert!(
+        s.needs_reconnect,
+        "a revoked token needs a reconnect: {s:?}"
+    );
+
+    // The user puts an API key of their own back in meanwhile.
+    let live = std::fs::read_to_string(&settings).unwrap();
+    let readded = live.replace(
+        "\"CLAUDE_CODE_ENABLE_TELEMETRY\": \"0\",",
+        "\"CLAUDE_CODE_ENABLE_TELEMETRY\": \"0\",\n    \"ANTHROPIC_API_KEY\": \"sk-ant-api03-NEWKEYNEWKEYNEWKEYNEWKEYNEWKEYNEWK0000\",",
+    );
+    std::fs::write(&settings, readded).unwrap();
+    let report =
+        t.h.app
+            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .await
+            .unwrap();
+    assert_eq!(
+        report.token_name.as_deref(),
+        Some("claude-code"),
+        "a fresh token with the tool's name"
+    );
+    let s =
+        t.h.app
+            .list_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.tool == ToolId::ClaudeCode)
+            .unwrap();
+    assert!(!s.needs_reconnect, "{s:?}");
+    t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    let after = std::fs::read_to_string(&settings).unwrap();
+    assert!(
+        after.contains("NEWKEYNEWKEY"),
+        "the key the user re-added comes back, not the old one:\n{after}"
+    );
+    assert!(!after.contains("USERKEYUSERKEY"), "{after}");
+    assert!(!after.contains("ANTHROPIC_BASE_URL"), "{after}");
+}

@@ -110,4 +110,42 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
         CODEX,
         "byte for byte"
     );
+
+    // A reconnect that dies before its rename: rolled back to "not connected", the previous
+    // connection's keys undone too (its record was kept until the new one was done).
+    let out = serve(
+        data.path(),
+        home.path(),
+        &service,
+        None,
+        &["connect", "codex"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = serve(
+        data.path(),
+        home.path(),
+        &service,
+        Some("connect-before-rename"),
+        &["connect", "codex", "--model", "other"],
+    );
+    assert!(!out.status.success());
+    let list = tools_json(data.path(), home.path(), &service);
+    assert!(!codex_connected(&list), "rolled back: {list}");
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        CODEX,
+        "back to the user's bytes"
+    );
+    let tokens = serve(data.path(), home.path(), &service, None, &["token", "list"]);
+    let tokens = String::from_utf8_lossy(&tokens.stdout);
+    assert!(
+        !tokens
+            .lines()
+            .any(|l| l.starts_with("codex") && !l.contains("revoked")),
+        "no codex token left active: {tokens}"
+    );
 }

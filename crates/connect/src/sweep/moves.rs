@@ -182,9 +182,14 @@ fn comment_span(content: &str, a: &Assignment, masked: &str, note: &str, line: &
 /// the record, so a neighbour holding one is refused.
 fn json_span(text: &str, all: &[Line], index: usize) -> Result<Span, SweepError> {
     let member = &all[index];
-    let holds_key =
-        |l: &Line| !findings_on_line(&text[l.content.clone()], SourceKind::Json).is_empty();
-    let neighbour_first = || unsupported("a key sits on the line next to it; move that one first");
+    // The neighbour's text is stored in the record: it must hold no key, and nothing that may be
+    // another secret either (a gateway token, a GitHub token).
+    let holds_key = |l: &Line| {
+        let line = &text[l.content.clone()];
+        !findings_on_line(line, SourceKind::Json).is_empty() || may_be_secret(line)
+    };
+    let neighbour_first =
+        || unsupported("a key or token sits on the line next to it; move or edit that one first");
     if tokens::trailing_comma(&text[member.content.clone()], true).is_none() {
         if let Some((comma_line, at)) = comma_before(text, &all[..index]) {
             // The last member: the comma before it goes too.
@@ -235,4 +240,16 @@ fn comma_before(text: &str, above: &[Line]) -> Option<(usize, usize)> {
 
 fn unsupported(why: &str) -> SweepError {
     SweepError::Unsupported(why.to_string())
+}
+
+/// Whether a line holds a string that could be a credential: 24 or more characters of
+/// `[A-Za-z0-9_.-]` with letters and digits (a gateway token, a GitHub token, an unknown key).
+fn may_be_secret(line: &str) -> bool {
+    line.split('"').skip(1).step_by(2).any(|s| {
+        s.len() >= 24
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            && s.chars().any(|c| c.is_ascii_digit())
+            && s.chars().any(|c| c.is_ascii_alphabetic())
+    })
 }

@@ -136,3 +136,20 @@ fn json_key_next_to_another_key_anchors_on_the_other_side_or_waits() {
         "the other key first, then this one, and back"
     );
 }
+
+#[test]
+fn a_gateway_token_or_unknown_secret_next_to_the_key_is_never_recorded() {
+    for neighbour in [
+        "sy-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+    ] {
+        let key = "sk-proj-CANARYc4n4ryC4N4RYc4n4ryC4N4RYc4n4ryC4N4RY01";
+        let text = format!(
+            "{{\n  \"env\": {{\n    \"OTHER_TOKEN\": \"{neighbour}\",\n    \"OPENAI_API_KEY\": \"{key}\"\n  }}\n}}\n"
+        );
+        let found = scan(&text, SourceKind::Json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let err = take(&text, SourceKind::Json, &found[0]).unwrap_err();
+        assert!(err.to_string().contains("next to it"), "{err}");
+    }
+}
