@@ -13,6 +13,7 @@ mod files;
 mod journal;
 pub mod statusline;
 pub mod sweep;
+mod sweep_move;
 
 pub use connect::FilesReport;
 pub use detect::parse_version;

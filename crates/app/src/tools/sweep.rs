@@ -8,12 +8,11 @@
 
 use super::files;
 use crate::service::Inner;
-use crate::{AppError, NewKey, Switchyard};
+use crate::{AppError, Switchyard};
 use std::path::{Path, PathBuf};
 use switchyard_connect::sweep::{self as scan, Moved, SourceKind};
 use switchyard_connect::tools;
-use switchyard_core::validate::{MAX_LABEL_CHARS, MAX_NAME_CHARS};
-use switchyard_core::{free_name, BackendDraft, BackendKind, CheckOutcome};
+use switchyard_core::{BackendKind, CheckOutcome};
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_store::KeyMoveRow;
 
@@ -185,7 +184,9 @@ impl Switchyard {
             .await?;
         let kind = found.kind;
         let target = self
-            .blocking(move |inner| pick_backend(inner, kind, backend_id.as_deref()))
+            .blocking(move |inner| {
+                super::sweep_move::pick_backend(inner, kind, backend_id.as_deref())
+            })
             .await?;
         let base = match &target {
             Some(b) => b.base_url.clone(),
@@ -208,7 +209,9 @@ impl Switchyard {
         let home = self.tools_home()?;
         let outcome = tested.outcome.as_str().to_string();
         let moved = self
-            .blocking(move |inner| move_blocking(inner, &home, &path, &found, target, outcome))
+            .blocking(move |inner| {
+                super::sweep_move::move_blocking(inner, &home, &path, &found, target, outcome)
+            })
             .await?;
         self.backends_changed().await;
         Ok(moved)
@@ -274,11 +277,11 @@ impl Switchyard {
     }
 }
 
-fn account(move_id: &str) -> String {
+pub(super) fn account(move_id: &str) -> String {
     format!("key-move:{move_id}")
 }
 
-fn view(home: &Path, r: KeyMoveRow, tested: String) -> KeyMove {
+pub(super) fn view(home: &Path, r: KeyMoveRow, tested: String) -> KeyMove {
     KeyMove {
         path: files::shown(home, Path::new(&r.path)),
         kind: BackendKind::parse(&r.kind).unwrap_or(BackendKind::OpenAiCompatible),
@@ -292,133 +295,4 @@ fn view(home: &Path, r: KeyMoveRow, tested: String) -> KeyMove {
         moved_at: r.moved_at,
         tested,
     }
-}
-
-/// The backend a moved key goes to: the one asked for (same kind), else the first of its kind.
-fn pick_backend(
-    inner: &Inner,
-    kind: BackendKind,
-    wanted: Option<&str>,
-) -> Result<Option<switchyard_store::BackendRow>, AppError> {
-    let backends = inner.store.list_backends()?;
-    match wanted {
-        Some(id) => {
-            let b = backends
-                .into_iter()
-                .find(|b| b.id == id)
-                .ok_or(AppError::NotFound("Backend"))?;
-            if b.kind != kind {
-                return Err(AppError::Invalid(format!(
-                    "That is a {} key; pick a {} backend.",
-                    kind.spec().label,
-                    kind.spec().label
-                )));
-            }
-            Ok(Some(b))
-        }
-        None => Ok(backends.into_iter().find(|b| b.kind == kind)),
-    }
-}
-
-fn move_blocking(
-    inner: &Inner,
-    home: &tools::Home,
-    path: &Path,
-    found: &scan::Found,
-    target: Option<switchyard_store::BackendRow>,
-    tested: String,
-) -> Result<KeyMove, AppError> {
-    inner.secrets.check()?;
-    let _lock = files::lock(&inner.paths.data_dir)?;
-    let text = files::read_text(path)?
-        .ok_or_else(|| AppError::Conflict("That file is gone; scan again.".into()))?;
-    // Everything that can refuse runs before anything is written: the names, then the line edit.
-    let spec = found.kind.spec();
-    let backend_name = match &target {
-        Some(b) => b.name.clone(),
-        None => {
-            let taken: Vec<String> = inner
-                .store
-                .list_backends()?
-                .into_iter()
-                .map(|b| b.name)
-                .collect();
-            let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-            free_name(spec.label, &taken, MAX_NAME_CHARS)
-        }
-    };
-    let keys = match &target {
-        Some(b) => inner.store.keys_of(&b.id)?,
-        None => Vec::new(),
-    };
-    let existing = keys.iter().find(|k| {
-        inner
-            .secrets
-            .get(&k.id)
-            .is_ok_and(|v| v.expose() == found.value.expose())
-    });
-    let label = match existing {
-        Some(k) => k.label.clone(),
-        None => {
-            let labels: Vec<&str> = keys.iter().map(|k| k.label.as_str()).collect();
-            let base = path
-                .file_name()
-                .map(|n| n.to_string_lossy().trim_start_matches('.').to_string())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| "moved".into());
-            free_name(&base, &labels, MAX_LABEL_CHARS)
-        }
-    };
-    let note = format!("as {backend_name}/{label}");
-    let (next, moved) = scan::take_out(
-        &text,
-        SourceKind::for_path(path),
-        found.line,
-        &found.variable,
-        &found.masked,
-        &note,
-    )
-    .map_err(|e| AppError::Conflict(format!("{}: {e}", files::shown(&home.home, path))))?;
-    let moved = serde_json::to_string(&moved)
-        .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))?;
-    // The key goes into the keychain before it leaves the file.
-    let backend = match target {
-        Some(b) => b,
-        None => {
-            let draft = BackendDraft {
-                name: backend_name,
-                kind: found.kind,
-                base_url: spec.default_base_url.to_string(),
-                default_model: spec.default_model.to_string(),
-            };
-            inner.store.insert_backend(&crate::new_id(), &draft, true)?
-        }
-    };
-    if existing.is_none() {
-        let key = NewKey {
-            label: label.clone(),
-            value: found.value.clone(),
-        };
-        crate::keys::store_key(inner, &backend.id, &key)?;
-    }
-    let move_id = crate::new_id();
-    inner.secrets.set(&account(&move_id), &found.value)?;
-    files::backup(&inner.paths.data_dir, "sweep", path, &text)?;
-    files::write_atomic(path, &next)?;
-    let row = KeyMoveRow {
-        id: move_id,
-        path: path.display().to_string(),
-        line: found.line,
-        variable: found.variable.clone(),
-        kind: found.kind.as_str().to_string(),
-        masked: found.masked.clone(),
-        backend: backend.name.clone(),
-        key_label: label,
-        moved,
-        moved_at: crate::now_rfc3339(),
-        restored_at: None,
-    };
-    inner.store.insert_key_move(&row)?;
-    tracing::info!(variable = %row.variable, backend = %row.backend, "key moved from a file into the keychain");
-    Ok(view(&home.home, row, tested))
 }
