@@ -64,6 +64,7 @@ pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = [
         ".bashrc",
         ".zshrc",
+        ".zshenv",
         ".profile",
         ".bash_profile",
         ".zprofile",
