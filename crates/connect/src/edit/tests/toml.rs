@@ -15,9 +15,10 @@ fn an_object_becomes_a_normal_table_at_the_end() {
             json!({"name": "Switchyard", "base_url": "http://h/v1"}),
         )],
     );
+    // serde_json's maps are sorted (the workspace does not turn on `preserve_order`).
     assert_eq!(
         text,
-        "model = \"o3\"\n\n[tui]\nx = 1\n\n[model_providers.switchyard]\nname = \"Switchyard\"\nbase_url = \"http://h/v1\"\n"
+        "model = \"o3\"\n\n[tui]\nx = 1\n\n[model_providers.switchyard]\nbase_url = \"http://h/v1\"\nname = \"Switchyard\"\n"
     );
 }
 
