@@ -35,6 +35,8 @@ mod readiness;
 mod routes;
 #[path = "app/tools.rs"]
 mod tools;
+#[path = "app/tools_lifecycle.rs"]
+mod tools_lifecycle;
 #[path = "app/tools_repair.rs"]
 mod tools_repair;
 #[path = "app/tools_sweep.rs"]

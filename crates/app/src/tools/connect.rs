@@ -82,12 +82,21 @@ pub fn connect(
             .map_err(|e| edit_error(&plan.path, e))?;
         let mut record = applied.record;
         let old_entry = old_entries.iter().find(|e| e.path == plan.path);
+        // A file another connection created (Claude Code's and its status line's share one) goes
+        // with the last of the two, and the folder it created with it.
+        let other = match prior {
+            Some(_) => None,
+            None => created_by_other(inner, id, &plan.path)?,
+        };
         if let Some(rec) = prior {
             record.file_existed = rec.record.file_existed;
+        } else if other.is_some() {
+            record.file_existed = false;
         }
-        let created_dir = match old_entry {
-            Some(e) => e.created_dir.clone(),
-            None => missing_dir(&plan.path),
+        let created_dir = match (old_entry, other) {
+            (Some(e), _) => e.created_dir.clone(),
+            (None, Some(dir)) => dir,
+            (None, None) => missing_dir(&plan.path),
         };
         let next = Some(applied.text);
         staged.push(Staged {
@@ -171,6 +180,37 @@ pub fn connect(
         tracing::error!("injected fault: stopping between the journal and the rename");
         std::process::abort();
     }
+    if std::env::var(files::FAULT_ENV).as_deref() == Ok("touch-before-rename") {
+        if let Some(s) = staged.iter().find(|s| s.live.is_some() && s.live != s.next) {
+            let touched = format!("{}\n", s.live.as_deref().unwrap_or_default());
+            std::fs::write(&s.entry.path, touched)
+                .map_err(|e| AppError::File(format!("injected fault: {e}")))?;
+        }
+    }
+    // The tool may have saved its file since it was read: then nothing is replaced.
+    let meanwhile = staged
+        .iter()
+        .filter(|s| s.live != s.next)
+        .find(|s| !matches!(files::read_text(&s.entry.path), Ok(now) if now == s.live));
+    if let Some(s) = meanwhile {
+        for (tmp, _) in &temps {
+            files::remove(tmp)?;
+        }
+        match (&old, &old_restore) {
+            (Some(row), Some(r)) => {
+                inner.store.put_connection(row)?;
+                journal::save_restore(inner, id, r)?;
+            }
+            _ => {
+                inner.store.delete_connection(id)?;
+                journal::delete_restore(inner, id)?;
+            }
+        }
+        return Err(AppError::Conflict(format!(
+            "{} changed while Switchyard was connecting (the tool may have saved it); nothing was changed. Connect again.",
+            files::shown(home, &s.entry.path)
+        )));
+    }
     for (tmp, path) in &temps {
         files::commit(tmp, path)?;
         report.changed.push(files::shown(home, path));
@@ -231,6 +271,27 @@ fn undo_for_reconnect(
     Ok(edit::revert(Some(&restored.text), format, &rec.record)
         .map_err(fail)?
         .text)
+}
+
+/// `Some(the folder it created)` when another connection created `path`.
+fn created_by_other(
+    inner: &Inner,
+    id: &str,
+    path: &Path,
+) -> Result<Option<Option<PathBuf>>, AppError> {
+    for row in inner.store.list_connections()? {
+        if row.id == id {
+            continue;
+        }
+        let Some(r) = journal::load_restore(inner, &row.id)? else {
+            continue;
+        };
+        if r.file(path).is_some_and(|f| !f.record.file_existed) {
+            let entry = journal::entries(&row)?.into_iter().find(|e| e.path == path);
+            return Ok(Some(entry.and_then(|e| e.created_dir)));
+        }
+    }
+    Ok(None)
 }
 
 fn missing_record(inner: &Inner, id: &str) -> AppError {

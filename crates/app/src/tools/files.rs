@@ -14,7 +14,9 @@ pub const TMP_SUFFIX: &str = ".switchyard-tmp";
 
 /// Injected crashes for the repair tests: `SWITCHYARD_FAULT=connect-before-rename` aborts the
 /// process after the journal and the temp files are written, before the renames;
-/// `connect-after-rename` after the renames, before the journal says "connected".
+/// `connect-after-rename` after the renames, before the journal says "connected";
+/// `touch-before-rename` edits the first file (as the tool saving it would) just before the
+/// renames.
 pub const FAULT_ENV: &str = "SWITCHYARD_FAULT";
 
 /// `<data>/tools.lock`, held exclusively: connects, disconnects, key moves and the start-up

@@ -148,4 +148,35 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
             .any(|l| l.starts_with("codex") && !l.contains("revoked")),
         "no codex token left active: {tokens}"
     );
+
+    // The tool saves its file while Switchyard connects: nothing is replaced, no token is left.
+    let out = serve(
+        data.path(),
+        home.path(),
+        &service,
+        Some("touch-before-rename"),
+        &["connect", "codex"],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("changed while Switchyard was connecting"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        format!("{CODEX}\n"),
+        "the tool's save is kept"
+    );
+    assert!(!tmp.exists());
+    let list = tools_json(data.path(), home.path(), &service);
+    assert!(!codex_connected(&list), "{list}");
+    let tokens = serve(data.path(), home.path(), &service, None, &["token", "list"]);
+    let tokens = String::from_utf8_lossy(&tokens.stdout);
+    assert!(
+        !tokens
+            .lines()
+            .any(|l| l.starts_with("codex") && !l.contains("revoked")),
+        "{tokens}"
+    );
 }
