@@ -207,7 +207,7 @@ fn read_env_file(path: &Path) -> Result<String, AppError> {
 }
 
 /// Keys already in the keychain, by kind. Unreadable ones are left out (the scan still works).
-fn stored_values(inner: &Inner) -> Vec<(BackendKind, SecretString)> {
+pub(crate) fn stored_values(inner: &Inner) -> Vec<(BackendKind, SecretString)> {
     let (Ok(backends), Ok(keys)) = (inner.store.list_backends(), inner.store.list_keys()) else {
         return Vec::new();
     };

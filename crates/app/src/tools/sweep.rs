@@ -7,13 +7,12 @@
 //! Invariant: no value leaves this module except into the keychain; findings carry masks only.
 
 use super::files;
-use crate::service::Inner;
 use crate::{AppError, Switchyard};
 use std::path::{Path, PathBuf};
 use switchyard_connect::sweep::{self as scan, Moved, SourceKind};
 use switchyard_connect::tools;
 use switchyard_core::{BackendKind, CheckOutcome};
-use switchyard_secrets::{SecretError, SecretString};
+use switchyard_secrets::SecretError;
 use switchyard_store::KeyMoveRow;
 
 /// One key found in a file, masked.
@@ -119,26 +118,13 @@ fn scan_files(paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
     (hits, problems)
 }
 
-/// Keys already in the keychain, by kind (unreadable ones left out).
-fn stored(inner: &Inner) -> Vec<(BackendKind, SecretString)> {
-    let (Ok(backends), Ok(keys)) = (inner.store.list_backends(), inner.store.list_keys()) else {
-        return Vec::new();
-    };
-    keys.iter()
-        .filter_map(|k| {
-            let kind = backends.iter().find(|b| b.id == k.backend_id)?.kind;
-            Some((kind, inner.secrets.get(&k.id).ok()?))
-        })
-        .collect()
-}
-
 impl Switchyard {
     /// Scans the profiles, the tools' files and `extra` files for provider keys.
     pub async fn find_keys(&self, extra: Vec<PathBuf>) -> Result<KeyScan, AppError> {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
             let (hits, problems) = scan_files(&sources(&home, extra));
-            let keys = stored(inner);
+            let keys = crate::import::stored_values(inner);
             let findings = hits
                 .iter()
                 .map(|h| KeyFinding {

@@ -3,7 +3,15 @@
 //! back; a symlinked config stays a link; a file two connections created goes with the last.
 
 use super::tools::{start_tools, write, CLAUDE_SETTINGS};
-use switchyard_app::{ConnectChoice, ToolId};
+use switchyard_app::{ConnectChoice, Switchyard, ToolId, ToolStatus};
+
+async fn claude(app: &Switchyard) -> ToolStatus {
+    let tools = app.list_tools().await.unwrap();
+    tools
+        .into_iter()
+        .find(|s| s.tool == ToolId::ClaudeCode)
+        .unwrap()
+}
 
 #[tokio::test]
 async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() {
@@ -21,27 +29,13 @@ async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() 
         t.h.app.gateway_addr().unwrap().port()
     );
     std::fs::write(&settings, live.replace(&root, "http://127.0.0.1:1")).unwrap();
-    let s =
-        t.h.app
-            .list_tools()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|s| s.tool == ToolId::ClaudeCode)
-            .unwrap();
+    let s = claude(&t.h.app).await;
     assert!(s.needs_reconnect, "{s:?}");
     t.h.app
         .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
         .await
         .unwrap();
-    let s =
-        t.h.app
-            .list_tools()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|s| s.tool == ToolId::ClaudeCode)
-            .unwrap();
+    let s = claude(&t.h.app).await;
     assert!(!s.needs_reconnect, "{s:?}");
     t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
@@ -126,14 +120,7 @@ async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user
         .await
         .unwrap();
     t.h.app.revoke_token("claude-code".into()).await.unwrap();
-    let s =
-        t.h.app
-            .list_tools()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|s| s.tool == ToolId::ClaudeCode)
-            .unwrap();
+    let s = claude(&t.h.app).await;
     assert!(
         s.needs_reconnect,
         "a revoked token needs a reconnect: {s:?}"
@@ -156,14 +143,7 @@ async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user
         Some("claude-code"),
         "a fresh token with the tool's name"
     );
-    let s =
-        t.h.app
-            .list_tools()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|s| s.tool == ToolId::ClaudeCode)
-            .unwrap();
+    let s = claude(&t.h.app).await;
     assert!(!s.needs_reconnect, "{s:?}");
     t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
     let after = std::fs::read_to_string(&settings).unwrap();
