@@ -305,6 +305,17 @@ impl Switchyard {
         }
     }
 
+    /// Stops the core cleanly: the gateway stops accepting and lets in-flight requests finish
+    /// (up to `grace`), background work stops, the ledger is flushed. Safe to call twice; the
+    /// desktop app calls it on Quit, `switchyard serve` on SIGINT/SIGTERM.
+    pub async fn shutdown(&self, grace: Duration) {
+        if let GatewayStatus::Listening(g) = &self.inner.gateway {
+            g.shutdown(grace).await;
+        }
+        let app = self.clone();
+        let _ = tokio::task::spawn_blocking(move || app.flush_ledger()).await;
+    }
+
     /// Waits until every request so far is in the ledger (tests, `serve` shutdown).
     pub fn flush_ledger(&self) {
         if let Some(sink) = self.inner.ledger.sink() {

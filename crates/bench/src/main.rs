@@ -122,7 +122,7 @@ async fn main() -> Result<(), String> {
     );
     if args.iter().any(|a| a == "--shapes-only") {
         shapes::run(&mock.base_url(), &format!("http://{}", gateway.addr()), n).await?;
-        gateway.shutdown().await;
+        gateway.shutdown(std::time::Duration::from_secs(10)).await;
         return Ok(());
     }
     // Warm up connections and code paths.
@@ -178,7 +178,7 @@ async fn main() -> Result<(), String> {
     {
         measure::serve_rss(path, &body, n).await?;
     }
-    gateway.shutdown().await;
+    gateway.shutdown(std::time::Duration::from_secs(10)).await;
     Ok(())
 }
 

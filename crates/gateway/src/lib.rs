@@ -101,7 +101,7 @@ pub struct Gateway {
     addr: SocketAddr,
     state: Arc<GatewayState>,
     cancel: CancellationToken,
-    task: Option<tokio::task::JoinHandle<()>>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,7 +176,7 @@ impl Gateway {
             addr,
             state,
             cancel,
-            task: Some(task),
+            task: std::sync::Mutex::new(Some(task)),
         })
     }
 
@@ -223,11 +223,19 @@ impl Gateway {
         Arc::clone(&self.state.health)
     }
 
-    /// Stops accepting, lets in-flight requests finish, then returns.
-    pub async fn shutdown(mut self) {
+    /// Stops accepting, lets in-flight requests finish for up to `grace`, then stops the rest.
+    /// Returns whether every in-flight request finished in time. A second call returns at once.
+    pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
         self.cancel.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+        let task = self.task.lock().ok().and_then(|mut t| t.take());
+        let Some(mut task) = task else { return true };
+        match tokio::time::timeout(grace, &mut task).await {
+            Ok(_) => true,
+            Err(_) => {
+                task.abort();
+                tracing::warn!(?grace, "requests still in flight after the grace period were cut");
+                false
+            }
         }
     }
 }

@@ -340,7 +340,7 @@ async fn answers_survive_a_restart_and_a_corrupt_row_is_a_miss() {
         let h = start_cached(table(&mock, RouteCache::default()), KEYS, cache).await;
         let (label, _, text) = send(&h, &body, &[]).await;
         assert_eq!(label, "miss");
-        h.gateway.shutdown().await;
+        h.gateway.shutdown(std::time::Duration::from_secs(10)).await;
         // The disk write runs in the background; give it a moment before "restarting".
         tokio::time::sleep(Duration::from_millis(200)).await;
         content(&text)
@@ -353,7 +353,7 @@ async fn answers_survive_a_restart_and_a_corrupt_row_is_a_miss() {
         ("hit", original.clone()),
         "from disk"
     );
-    h.gateway.shutdown().await;
+    h.gateway.shutdown(std::time::Duration::from_secs(10)).await;
     let conn = rusqlite::Connection::open(&path).unwrap();
     let n = conn
         .execute(
