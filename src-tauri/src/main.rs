@@ -7,7 +7,7 @@ fn main() -> std::process::ExitCode {
         return switchyard_app::cli::main(&args);
     }
     match switchyard_desktop::run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
             eprintln!("switchyard: {e}");
             std::process::ExitCode::FAILURE

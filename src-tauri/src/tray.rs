@@ -1,12 +1,13 @@
 //! The tray icon: a dot coloured by the overall health (green healthy, amber degraded, red down,
 //! grey unknown) with a menu to open the window, run the readiness checks, pause or resume the
-//! gateway, and quit. The icon and the pause label follow the core's events.
+//! gateway, and quit (a clean shutdown, see `lifecycle`). The icon and the pause label follow the
+//! core's events.
 
 use switchyard_app::{DomainEvent, Switchyard};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
-use tauri::{AppHandle, Manager, Wry};
+use tauri::{AppHandle, Wry};
 
 const SIZE: u32 = 32;
 
@@ -48,7 +49,7 @@ pub fn install(app: &AppHandle, core: &Switchyard) -> tauri::Result<()> {
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let sep = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&open, &check, &pause, &sep, &quit])?;
-    let state = core.overall_health();
+    let state = core.health().overall();
     let tray = TrayIconBuilder::with_id("main")
         .icon(dot(state))
         .tooltip(tooltip(state))
@@ -72,7 +73,7 @@ fn pause_label(core: &Switchyard) -> &'static str {
 
 fn on_menu(app: &AppHandle, core: &Switchyard, id: &str) {
     match id {
-        "open" => show_main(app),
+        "open" => crate::lifecycle::open_main(app),
         "check" => {
             let core = core.clone();
             tauri::async_runtime::spawn(async move {
@@ -86,17 +87,8 @@ fn on_menu(app: &AppHandle, core: &Switchyard, id: &str) {
                 tracing::warn!(error = %e, "could not pause the gateway");
             }
         }
-        "quit" => app.exit(0),
+        "quit" => crate::lifecycle::quit(app),
         _ => {}
-    }
-}
-
-/// Shows, unminimises and focuses the main window (tray "Open", a second launch).
-pub fn show_main(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window("main") {
-        let _ = w.show();
-        let _ = w.unminimize();
-        let _ = w.set_focus();
     }
 }
 
@@ -109,7 +101,7 @@ fn follow(tray: TrayIcon<Wry>, pause: MenuItem<Wry>, core: Switchyard) {
             match rx.recv().await {
                 Ok(DomainEvent::HealthChanged | DomainEvent::GatewayHealthChanged)
                 | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let state = core.overall_health();
+                    let state = core.health().overall();
                     if state != shown {
                         shown = state.to_string();
                         let _ = tray.set_icon(Some(dot(state)));

@@ -9,8 +9,10 @@ import path from "node:path";
 import { remote } from "webdriverio";
 
 export const root = path.resolve(import.meta.dirname, "../..");
-export const appBinary = path.join(root, "target/debug/switchyard");
-export const mockBinary = path.join(root, "target/debug/switchyard-mock");
+// The binaries cargo built: under CARGO_TARGET_DIR when the build used one.
+const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, "target");
+export const appBinary = path.join(targetDir, "debug/switchyard");
+export const mockBinary = path.join(targetDir, "debug/switchyard-mock");
 export const artifacts = path.join(root, "tests/artifacts");
 export const fixtures = path.join(root, "tests/fixtures");
 fs.mkdirSync(artifacts, { recursive: true });
@@ -52,14 +54,25 @@ function running(binary) {
 }
 
 /**
- * Waits until no process runs `binary`; after 8 s it is killed. An app that outlives its
- * session (seen with no session bus) would otherwise receive the next test's launch through
- * the single-instance hand-over, and that test would never get a window.
+ * Waits until no process runs `binary`; after 1 s it is asked to quit (SIGTERM: the app's clean
+ * Quit), after 8 s it is killed. An app that outlives its session would otherwise receive the
+ * next test's launch through the single-instance hand-over, and that test would never get a
+ * window. (WebKitWebDriver kills the app when the session ends, unless the app's inspector
+ * connection closed first, which happens now and then: then only the webview is gone.)
  */
 async function waitForExit(binary, timeoutMs = 8000) {
   const deadline = Date.now() + timeoutMs;
+  const askAt = Date.now() + 1000;
+  let asked = false;
   while (Date.now() < deadline) {
     if (!running(binary)) return;
+    if (!asked && Date.now() >= askAt) {
+      asked = true;
+      console.log(`# ${path.basename(binary)} outlived its session: asked to quit`);
+      try {
+        execFileSync("pkill", ["-TERM", "-f", `^${binary}( |$)`], { stdio: "ignore" });
+      } catch {}
+    }
     await sleep(100);
   }
   console.log(`# ${path.basename(binary)} outlived its session: killed`);
@@ -112,6 +125,9 @@ export async function startApp({ env = {} } = {}) {
       SWITCHYARD_GATEWAY_PORT: "0",
       // Every level on: the suite greps the logs for keys.
       RUST_LOG: "trace",
+      // WebKit's own renderer choice, not the app's no-GPU memory saver: without DMABuf,
+      // WebKitWebDriver's screenshots hang after a dialog closes (WebKitGTK 2.4x).
+      WEBKIT_DISABLE_DMABUF_RENDERER: "0",
       ...env,
     },
   });
@@ -224,4 +240,117 @@ export async function createGatewayToken(browser, name) {
   await browser.keys("Escape");
   await (await browser.$(byTestId("token-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
   return token;
+}
+
+// ---- The app's lifecycle: its window, its process and its children (lifecycle.test.js) ----
+
+const closeWindowScript = path.join(root, "scripts/x11-close-window.py");
+
+/** The pid of the running app (`switchyard`, not `switchyard-mock`), or null. */
+export function appPid() {
+  try {
+    const out = execFileSync("pgrep", ["-o", "-f", `^${appBinary}( |$)`], { encoding: "utf8" });
+    return Number(out.trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The executable names of a process's children, e.g. WebKitWebProcess, WebKitNetworkProcess. */
+export function childNames(pid) {
+  let pids = [];
+  try {
+    pids = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+  return pids.flatMap((p) => {
+    try {
+      return [path.basename(fs.readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0])];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The X11 id of the visible Switchyard window, or null. */
+export function appWindow() {
+  try {
+    const out = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Switchyard$"], {
+      encoding: "utf8", stdio: ["ignore", "pipe", "ignore"],
+    });
+    return out.trim().split("\n")[0] || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until the Switchyard window is on screen (resolves with its id), or with `gone` until it is not. */
+export async function waitForWindow({ gone = false, timeoutMs = 15000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const id = appWindow();
+    if (gone ? id === null : id !== null) return id;
+    await sleep(100);
+  }
+  throw new Error(gone ? "the Switchyard window is still on screen" : "no Switchyard window appeared");
+}
+
+/** Closes the app's window the way its title bar's close button does (WM_DELETE_WINDOW). */
+export async function closeAppWindow() {
+  const id = await waitForWindow();
+  execFileSync("python3", [closeWindowScript, id]);
+  await waitForWindow({ gone: true });
+}
+
+/** Waits until `pred()` is true (polled every 100 ms); throws `message` after the timeout. */
+export async function until(pred, message, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await pred()) return;
+    await sleep(100);
+  }
+  throw new Error(message);
+}
+
+/** Points a WebDriver session at the app's window after it was created again (a new handle). */
+export async function followNewWindow(browser, timeoutMs = 15000) {
+  let handles = [];
+  await until(async () => (handles = await browser.getWindowHandles().catch(() => [])).length > 0,
+    "WebDriver never saw the new window", timeoutMs);
+  await browser.switchToWindow(handles[0]);
+}
+
+/**
+ * Starts the app the way a user does (no WebDriver), so the test sees its exit code: a throw-away
+ * data folder and keychain service, the gateway on a free port, a gateway token made beforehand
+ * with `switchyard token create`. Resolves once the gateway serves the Demo model.
+ */
+export async function launchApp({ args = [], env = {} } = {}) {
+  sessionCount += 1;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-data-"));
+  const port = await freePort();
+  const inherited = { ...process.env };
+  for (const name of PROVIDER_VARS) delete inherited[name];
+  const appEnv = {
+    ...inherited,
+    SWITCHYARD_DATA_DIR: dataDir,
+    SWITCHYARD_KEYRING_SERVICE: `switchyard-e2e-${process.pid}-${sessionCount}`,
+    SWITCHYARD_GATEWAY_PORT: String(port),
+    ...env,
+  };
+  const token = execFileSync(appBinary, ["token", "create", "e2e-lifecycle"], { env: appEnv, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+    .split("\n")[0].trim();
+  const log = fs.openSync(path.join(artifacts, `app-${sessionCount}.log`), "w");
+  const proc = spawn(appBinary, args, { stdio: ["ignore", log, log], env: appEnv });
+  const exited = new Promise((resolve) => proc.on("exit", (code, signal) => resolve(code ?? signal)));
+  const base = `http://127.0.0.1:${port}`;
+  await waitForPort(port);
+  // The socket opens a moment before the backends are published (a request in that window
+  // gets a 404 for demo-chat): wait until the gateway lists the Demo model.
+  await until(async () => {
+    const res = await fetch(`${base}/v1/models`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+    return res?.ok && (await res.text()).includes("demo-chat");
+  }, "the gateway never listed demo-chat", 15000);
+  return { proc, exited, dataDir, env: appEnv, token, base };
 }

@@ -1737,6 +1737,12 @@ export type UserSettings = {
 	revealSeconds: number,
 	/**  Requests older than this many days leave the ledger. */
 	requestRetentionDays: number,
+	/**  Closing the window keeps Switchyard running in the tray. */
+	keepRunningInTray: boolean,
+	/**  Start Switchyard in the tray when the user logs in. */
+	startAtLogin: boolean,
+	/**  The first-run offer to start at login was answered or dismissed. */
+	startAtLoginOffered: boolean,
 };
 
 /**  Every problem with a draft. `ok` is false when an error blocks saving. */

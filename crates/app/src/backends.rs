@@ -137,7 +137,7 @@ impl Switchyard {
             inner
                 .store
                 .insert_backend(&id2, &draft, true)
-                .map_err(conflict_on_duplicate)?;
+                .map_err(AppError::conflict_on_duplicate)?;
             if let Some(key) = key {
                 if let Err(e) = crate::keys::store_key(inner, &id2, &key) {
                     // Leave nothing half-made behind.
@@ -176,7 +176,7 @@ impl Switchyard {
             inner
                 .store
                 .update_backend(&id2, &draft)
-                .map_err(conflict_on_duplicate)?;
+                .map_err(AppError::conflict_on_duplicate)?;
             if current.kind != draft.kind || current.base_url != draft.base_url {
                 // Old results describe another endpoint.
                 inner.store.clear_checks(&id2)?;
@@ -285,14 +285,6 @@ fn check_draft(
         ));
     }
     Ok(v)
-}
-
-pub(crate) fn conflict_on_duplicate(e: switchyard_store::StoreError) -> AppError {
-    if e.is_unique_violation() {
-        AppError::Conflict("That name is already taken.".into())
-    } else {
-        AppError::Store(e)
-    }
 }
 
 fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> BackendView {

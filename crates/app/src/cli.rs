@@ -13,11 +13,9 @@
     reason = "this module is the command-line interface"
 )]
 
-use crate::paths::{keyring_service_from_env, AppPaths};
-use crate::{gateway_config_from_env, logging, Options, Switchyard};
+use crate::paths::AppPaths;
+use crate::{gateway_config_from_env, Switchyard};
 use std::process::ExitCode;
-use std::sync::Arc;
-use switchyard_secrets::KeychainStore;
 
 pub const USAGE: &str = "usage:
   switchyard                       open the desktop app
@@ -104,12 +102,8 @@ pub fn main(args: &[String]) -> ExitCode {
     }
 }
 
-/// Where a command reads and writes: the process's streams, or buffers in tests.
-pub struct Io<'a> {
-    pub stdin: &'a mut dyn std::io::BufRead,
-    pub stdout: &'a mut dyn std::io::Write,
-    pub stderr: &'a mut dyn std::io::Write,
-}
+use crate::cli_io::open;
+pub use crate::cli_io::Io;
 
 /// A command that needs only the core, parsed (a usage error is found before anything opens).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,34 +190,8 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Opens the core like the desktop app does; `with_gateway` binds the gateway port.
-pub(crate) async fn open(
-    gateway: Option<crate::GatewayConfig>,
-    port_fixed: bool,
-    monitor: bool,
-) -> Result<
-    (
-        Switchyard,
-        Option<tracing_appender::non_blocking::WorkerGuard>,
-    ),
-    String,
-> {
-    let quiet = gateway.is_none();
-    let paths = AppPaths::from_env().ok_or("cannot find a home folder; set SWITCHYARD_DATA_DIR")?;
-    paths
-        .create()
-        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
-    let guard = logging::init_with(&paths.log_dir, quiet).ok();
-    let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
-    let mut opts = Options::new(paths, secrets);
-    opts.use_saved_gateway_settings = gateway.is_some();
-    opts.gateway_port_fixed = port_fixed;
-    // Only `serve` watches backends; one-shot commands never probe anything.
-    opts.monitor = monitor;
-    opts.gateway = gateway;
-    let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
-    Ok((app, guard))
-}
+/// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn serve(rest: &[&str]) -> ExitCode {
     let mut config = match gateway_config_from_env() {
@@ -259,8 +227,13 @@ async fn serve(rest: &[&str]) -> ExitCode {
     println!("  Gemini-shaped:    base_url = http://{addr}");
     println!("  data: {}", app.paths().data_dir.display());
     wait_for_stop().await;
-    println!("stopping: finishing in-flight requests");
-    app.flush_ledger();
+    println!("stopping: finishing in-flight requests (up to {SHUTDOWN_GRACE:?})");
+    app.shutdown(SHUTDOWN_GRACE).await;
+    let (_, lost) = app.ledger_queue();
+    if lost > 0 {
+        eprintln!("{lost} requests could not be recorded in the ledger (see the log)");
+    }
+    println!("stopped");
     ExitCode::SUCCESS
 }
 
@@ -284,7 +257,7 @@ async fn token_create(name: &str) -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
-    match app.create_token(name.to_string()).await {
+    match app.tokens().create(name.to_string()).await {
         Ok(t) => {
             println!("{}", t.token.expose());
             eprintln!("Token “{}” created. It is shown only once: paste it into the tool's API key setting.", t.row.name);
@@ -299,7 +272,7 @@ async fn token_list() -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
-    match app.list_tokens().await {
+    match app.tokens().list().await {
         Ok(tokens) => {
             for t in tokens {
                 let state = match (&t.revoked_at, &t.last_used_at) {
@@ -323,7 +296,7 @@ async fn token_revoke(name: &str) -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
-    match app.revoke_token(name.to_string()).await {
+    match app.tokens().revoke(name.to_string()).await {
         Ok(t) => {
             println!("revoked {}", t.name);
             ExitCode::SUCCESS

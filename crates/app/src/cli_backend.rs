@@ -12,7 +12,7 @@
 //! - warnings are shown and do not block; errors exit 1, usage errors exit 2 before anything is
 //!   opened.
 
-use crate::cli::Io;
+use crate::cli_io::Io;
 use crate::{AppError, NewKey, Switchyard};
 use serde::Serialize;
 use switchyard_core::{BackendDraft, BackendKind, Field, Issue, Severity, Validation};

@@ -21,7 +21,7 @@ pub async fn check(rest: &[&str]) -> ExitCode {
     };
     let mut config = crate::GatewayConfig::default();
     config.bind.set_port(0);
-    let (app, _guard) = match super::cli::open(Some(config), true, false).await {
+    let (app, _guard) = match crate::cli_io::open(Some(config), true, false).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchyard: {e}");
@@ -35,7 +35,7 @@ pub async fn check(rest: &[&str]) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    app.flush_ledger();
+    app.shutdown(std::time::Duration::from_secs(5)).await;
     if json {
         match serde_json::to_string_pretty(&run) {
             Ok(s) => println!("{s}"),

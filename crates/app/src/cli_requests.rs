@@ -6,9 +6,10 @@
 //! late); the JSON rows carry the same camelCase field names as the UI's `LedgerRow`; an unknown
 //! price prints as `unknown` (JSON `null`), never `$0`.
 
-use crate::cli::Io;
+use crate::cli_io::Io;
 use crate::Switchyard;
-use switchyard_store::{RequestFilter, RequestRecord};
+use switchyard_core::RequestRecord;
+use switchyard_store::RequestFilter;
 
 pub const USAGE: &str =
     "usage: switchyard requests [--limit N] [--json]   (N: 1 to 1000, default 20)";

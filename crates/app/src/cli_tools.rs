@@ -6,7 +6,7 @@
     reason = "this module is the command-line interface"
 )]
 
-use crate::cli::Io;
+use crate::cli_io::Io;
 use crate::tools::{ConnectChoice, ToolId, ToolStatus};
 use crate::Switchyard;
 use std::path::PathBuf;

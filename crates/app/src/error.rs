@@ -33,6 +33,17 @@ pub enum AppError {
     },
 }
 
+impl AppError {
+    /// A store error, or `Conflict` when it is a unique name taken meanwhile.
+    pub(crate) fn conflict_on_duplicate(e: StoreError) -> AppError {
+        if e.is_unique_violation() {
+            AppError::Conflict("That name is already taken.".into())
+        } else {
+            AppError::Store(e)
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for AppError {
     /// A panic message can quote user input (string slicing does), so it is not kept.
     fn from(e: tokio::task::JoinError) -> Self {

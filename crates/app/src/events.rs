@@ -2,6 +2,22 @@
 
 use crate::probe::ProbeResult;
 use crate::readiness::Progress;
+use tokio::sync::broadcast;
+
+/// Where a feature service announces changes. Cheap to clone; having no listener is fine
+/// (headless, tests).
+#[derive(Clone)]
+pub(crate) struct EventSink(broadcast::Sender<DomainEvent>);
+
+impl EventSink {
+    pub fn new(sender: broadcast::Sender<DomainEvent>) -> Self {
+        EventSink(sender)
+    }
+
+    pub fn emit(&self, event: DomainEvent) {
+        let _ = self.0.send(event);
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainEvent {

@@ -4,13 +4,14 @@
 //! they differ from what this process last saw, the gateway's table is republished and the UI
 //! told (`backendsChanged`, `routesChanged`), exactly as after a change made here.
 //!
-//! Invariants: runs only while this process serves a gateway; holds only a weak handle (it stops
-//! when the core is dropped); this process's own writes never trigger it (`data_version` counts
-//! other connections only); a ledger batch from another process costs one cheap comparison.
+//! Invariants: runs only while this process serves a gateway, under the supervisor; this
+//! process's own writes never trigger a reload (`data_version` counts other connections only,
+//! the ledger writer's included, so a batch costs one cheap comparison); the first read, which
+//! becomes the baseline, is published too, so a change committed during start-up is never
+//! missed.
 
 use crate::service::Inner;
 use crate::{AppError, Switchyard};
-use std::sync::Arc;
 use std::time::Duration;
 use switchyard_store::{BackendRow, KeyRow, RouteRow};
 
@@ -31,16 +32,15 @@ impl Switchyard {
         if !matches!(self.inner.gateway, crate::GatewayStatus::Listening(_)) {
             return;
         }
-        let weak = Arc::downgrade(&self.inner);
-        tokio::spawn(async move {
+        let app = self.clone();
+        self.inner.tasks.spawn("outside changes", async move {
             let mut seen: Option<(i64, Config)> = None;
             let mut tick = tokio::time::interval(WATCH_EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             loop {
                 tick.tick().await;
-                let Some(inner) = weak.upgrade() else { return };
-                let app = Switchyard { inner };
                 let last = seen.take();
+                let first = last.is_none();
                 let checked = app
                     .blocking(move |inner| {
                         let version = inner.store.data_version()?;
@@ -57,7 +57,12 @@ impl Switchyard {
                 match checked {
                     Ok((version, cfg, changed)) => {
                         seen = Some((version, cfg));
-                        if changed {
+                        if first {
+                            // A change committed between the start-up publish and this first
+                            // read is in the baseline, so publish from it once more.
+                            app.inner.routing.refresh().await;
+                            app.inner.health.sync_targets().await;
+                        } else if changed {
                             tracing::info!("backends changed in another process: reloading");
                             app.backends_changed().await;
                             app.emit(crate::DomainEvent::RoutesChanged);

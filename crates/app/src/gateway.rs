@@ -3,15 +3,16 @@
 //! into domain events. A port already in use is reported, not fatal: the panel still opens.
 
 use crate::ledger::LedgerSink;
-use crate::service::Inner;
-use crate::{AppError, DomainEvent, Switchyard};
+use crate::{AppError, DomainEvent};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use switchyard_core::BackendKind;
-use switchyard_gateway::{KeyRef, KeySource, Ledger, Observer, Route, RoutingTable, Target};
+use switchyard_core::{BackendKind, Circuit, RequestRecord};
+use switchyard_gateway::{
+    KeyRef, KeySource, Ledger, Observer, Route, RouteCache, RoutingTable, TableHandle, Target,
+};
 use switchyard_monitor::{BreakerSignal, Passive, RequestOutcome, Signal};
-use switchyard_secrets::{SecretStore, SecretString};
-use switchyard_store::RequestRecord;
+use switchyard_secrets::{SecretError, SecretStore, SecretString};
+use switchyard_store::Store;
 use tokio::sync::broadcast;
 
 /// Keys read from the keychain once, then served from memory; dropped when keys change.
@@ -45,8 +46,8 @@ impl KeySource for KeyCache {
             .cloned()
     }
 
-    fn load(&self, key_id: &str) -> Result<SecretString, String> {
-        let key = self.secrets.get(key_id).map_err(|e| e.to_string())?;
+    fn load(&self, key_id: &str) -> Result<SecretString, SecretError> {
+        let key = self.secrets.get(key_id)?;
         self.cache
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -71,7 +72,7 @@ impl EventObserver {
     fn signal(&self, backend_id: &str, event: Passive) {
         let _ = self.passive.send(Signal::Passive {
             backend_id: backend_id.to_string(),
-            at_unix_ms: crate::monitor::now_ms(),
+            at_unix_ms: crate::clock::now_ms(),
             event,
         });
     }
@@ -95,7 +96,7 @@ impl Observer for EventObserver {
     }
     fn rate_limited(&self, backend_id: &str, key_id: Option<&str>, for_secs: u64) {
         tracing::info!(backend = backend_id, key = ?key_id, for_secs, "rate-limited: cooling down");
-        let until = crate::monitor::now_ms()
+        let until = crate::clock::now_ms()
             .saturating_add(i64::try_from(for_secs.saturating_mul(1000)).unwrap_or(i64::MAX));
         self.signal(
             backend_id,
@@ -110,17 +111,23 @@ impl Observer for EventObserver {
         let _ = self.passive.send(Signal::Request(RequestOutcome {
             backend_id: backend_id.to_string(),
             key_id: None,
-            at_unix_ms: crate::monitor::now_ms(),
+            at_unix_ms: crate::clock::now_ms(),
             ok,
             latency_ms: ok.then_some(latency_ms),
         }));
     }
-    fn breaker_changed(&self, backend_id: &str, key_id: Option<&str>, state: &str, reason: &str) {
-        tracing::info!(backend = backend_id, key = ?key_id, state, reason, "circuit breaker changed");
+    fn breaker_changed(
+        &self,
+        backend_id: &str,
+        key_id: Option<&str>,
+        state: Circuit,
+        reason: &str,
+    ) {
+        tracing::info!(backend = backend_id, key = ?key_id, %state, reason, "circuit breaker changed");
         let state = match state {
-            "open" => BreakerSignal::Open,
-            "halfOpen" => BreakerSignal::HalfOpen,
-            _ => BreakerSignal::Closed,
+            Circuit::Open => BreakerSignal::Open,
+            Circuit::HalfOpen => BreakerSignal::HalfOpen,
+            Circuit::Closed => BreakerSignal::Closed,
         };
         self.signal(
             backend_id,
@@ -133,71 +140,108 @@ impl Observer for EventObserver {
     }
 }
 
-/// Builds the routing snapshot from the store: enabled backends in order, their keys, routes.
-pub(crate) fn build_table(inner: &Inner) -> Result<RoutingTable, AppError> {
-    let demo = format!("{}/v1", inner.demo.base_url());
-    let keys = inner.store.list_keys()?;
-    let targets: Vec<Target> = inner
-        .store
-        .list_backends()?
-        .into_iter()
-        .filter(|b| b.enabled)
-        .map(|b| Target {
-            keys: keys
-                .iter()
-                .filter(|k| k.backend_id == b.id)
-                .map(|k| KeyRef {
-                    id: k.id.clone(),
-                    label: k.label.clone(),
-                })
-                .collect(),
-            base_url: if b.kind == BackendKind::Demo {
-                demo.clone()
-            } else {
-                b.base_url.clone()
-            },
-            id: b.id,
-            name: b.name,
-            kind: b.kind,
-            default_model: b.default_model,
-            limits: switchyard_gateway::Limits {
-                max_in_flight: b.limits.max_in_flight,
-                rpm: b.limits.rpm,
-                tpm: b.limits.tpm,
-            },
-        })
-        .collect();
-    let routes = inner
-        .store
-        .list_routes()?
-        .into_iter()
-        .filter_map(|r| {
-            Some(Route {
-                name: r.name,
-                strategy: serde_json::from_str(&r.strategy).ok()?,
-                candidates: serde_json::from_str(&r.candidates).ok()?,
-                cache: crate::routes::parse_cache(&r.cache),
-            })
-        })
-        .collect();
-    Ok(RoutingTable { targets, routes })
+/// Publishes the routing snapshot the gateway reads. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Routing {
+    store: Store,
+    table: TableHandle,
+    keys: Arc<KeyCache>,
+    /// The Demo backend's base URL (`…/v1` of the built-in Demo server).
+    demo: String,
 }
 
-impl Switchyard {
-    /// Publishes a fresh routing snapshot and forgets cached keys (after any backend/key change).
-    pub(crate) async fn refresh_gateway(&self) {
-        let result = self
-            .blocking(|inner| {
-                let table = build_table(inner)?;
-                inner.table.set(table);
-                inner.key_cache.clear();
-                Ok(())
-            })
-            .await;
-        if let Err(e) = result {
-            tracing::warn!(error = %e, "could not refresh the gateway's routing table");
+impl Routing {
+    /// Needs the store (backends, keys, routes), the gateway's table handle, the key cache
+    /// (forgotten with every publish: a changed key must be read again) and the Demo server's
+    /// base URL.
+    pub fn new(store: Store, table: TableHandle, keys: Arc<KeyCache>, demo_base: &str) -> Self {
+        Routing {
+            store,
+            table,
+            keys,
+            demo: format!("{demo_base}/v1"),
         }
     }
+
+    /// The snapshot the gateway routes with now.
+    pub fn current(&self) -> Arc<RoutingTable> {
+        self.table.get()
+    }
+
+    /// Builds and publishes a fresh snapshot and forgets cached keys. Blocking.
+    pub fn publish(&self) -> Result<(), AppError> {
+        let table = self.build()?;
+        self.table.set(table);
+        self.keys.clear();
+        Ok(())
+    }
+
+    /// [`Routing::publish`] on the blocking pool (after any backend, key or route change); a
+    /// failure is logged and the previous snapshot stays.
+    pub async fn refresh(&self) {
+        let me = self.clone();
+        match tokio::task::spawn_blocking(move || me.publish()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "could not refresh the gateway's routing table")
+            }
+            Err(e) => tracing::warn!(error = %e, "routing table refresh did not finish"),
+        }
+    }
+
+    /// The routing snapshot from the store: enabled backends in order, their keys, routes.
+    fn build(&self) -> Result<RoutingTable, AppError> {
+        let keys = self.store.list_keys()?;
+        let targets: Vec<Target> = self
+            .store
+            .list_backends()?
+            .into_iter()
+            .filter(|b| b.enabled)
+            .map(|b| Target {
+                keys: keys
+                    .iter()
+                    .filter(|k| k.backend_id == b.id)
+                    .map(|k| KeyRef {
+                        id: k.id.clone(),
+                        label: k.label.clone(),
+                    })
+                    .collect(),
+                base_url: if b.kind == BackendKind::Demo {
+                    self.demo.clone()
+                } else {
+                    b.base_url.clone()
+                },
+                id: b.id,
+                name: b.name,
+                kind: b.kind,
+                default_model: b.default_model,
+                limits: switchyard_gateway::Limits {
+                    max_in_flight: b.limits.max_in_flight,
+                    rpm: b.limits.rpm,
+                    tpm: b.limits.tpm,
+                },
+            })
+            .collect();
+        let routes = self
+            .store
+            .list_routes()?
+            .into_iter()
+            .filter_map(|r| {
+                Some(Route {
+                    name: r.name,
+                    strategy: serde_json::from_str(&r.strategy).ok()?,
+                    candidates: serde_json::from_str(&r.candidates).ok()?,
+                    cache: parse_cache(&r.cache),
+                })
+            })
+            .collect();
+        Ok(RoutingTable { targets, routes })
+    }
+}
+
+/// A route's stored cache policy; the default for routes saved before it existed.
+pub(crate) fn parse_cache(json: &str) -> RouteCache {
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// Overrides the gateway port (0 = any free port), for tests and side-by-side instances.

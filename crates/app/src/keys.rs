@@ -168,7 +168,7 @@ pub(crate) fn store_key(inner: &Inner, backend_id: &str, key: &NewKey) -> Result
             if let Err(cleanup) = inner.secrets.delete(&id) {
                 tracing::warn!(error = %cleanup, "could not remove the keychain entry of a failed insert");
             }
-            Err(crate::backends::conflict_on_duplicate(e))
+            Err(AppError::conflict_on_duplicate(e))
         }
     }
 }

@@ -1,54 +1,82 @@
-//! The batched ledger writer: a dedicated thread drains a bounded channel and writes requests in
-//! one transaction per batch (up to `MAX_BATCH`, or whatever arrived within `LINGER`), off the
-//! request path. Token "last used" times ride along. When the channel is full a record is
-//! dropped and counted, never blocking a request.
+//! The batched ledger writer: a dedicated thread with its own SQLite connection drains a channel
+//! and writes requests in one transaction per batch (up to `MAX_BATCH`, or whatever arrived
+//! within `LINGER`), off the request path. Token "last used" times ride along.
+//!
+//! Invariants: a finished request is never dropped. The queue grows instead (its depth is
+//! counted); a batch that fails to write is kept and retried with back-off; only a batch that
+//! still fails when the writer is stopped is counted as lost, and that is logged as an error.
+//! `stop` writes everything queued before it and joins the thread.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::sync::Arc;
+use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use switchyard_store::{RequestRecord, Store};
+use switchyard_core::RequestRecord;
+use switchyard_store::Store;
 
-const CAPACITY: usize = 65_536;
 const MAX_BATCH: usize = 1_000;
 const LINGER: Duration = Duration::from_millis(25);
+/// Back-off between retries of a batch that failed to write.
+const RETRY_FIRST: Duration = Duration::from_millis(50);
+const RETRY_MAX: Duration = Duration::from_secs(2);
+/// Tries of the last batch when stopping, before it is counted as lost.
+const LAST_TRIES: u32 = 3;
 
 enum Msg {
     Record(Box<RequestRecord>, Option<String>),
     Flush(SyncSender<()>),
+    Stop,
+}
+
+#[derive(Default)]
+struct Counters {
+    /// Queued and not yet written.
+    queued: AtomicU64,
+    /// Could not be written even at stop, or arrived after it.
+    lost: AtomicU64,
 }
 
 /// Where the gateway sends finished requests. Cheap to clone; never blocks.
 #[derive(Clone)]
 pub struct LedgerSink {
-    tx: SyncSender<Msg>,
-    dropped: Arc<AtomicU64>,
+    tx: Sender<Msg>,
+    counters: Arc<Counters>,
 }
 
 impl LedgerSink {
     /// Queues a request for writing. `token_id` updates that token's "last used" time.
     pub fn record(&self, record: RequestRecord, token_id: Option<String>) {
-        match self.tx.try_send(Msg::Record(Box::new(record), token_id)) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
-                let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-                if n.is_power_of_two() {
-                    tracing::warn!(dropped = n, "ledger queue full: requests not recorded");
-                }
-            }
-            Err(TrySendError::Disconnected(_)) => {
-                tracing::warn!("ledger writer stopped: request not recorded");
-            }
+        self.counters.queued.fetch_add(1, Ordering::Relaxed);
+        if self
+            .tx
+            .send(Msg::Record(Box::new(record), token_id))
+            .is_err()
+        {
+            self.counters.queued.fetch_sub(1, Ordering::Relaxed);
+            let n = self.counters.lost.fetch_add(1, Ordering::Relaxed) + 1;
+            tracing::error!(lost = n, "ledger writer stopped: request not recorded");
         }
     }
 
-    /// Records dropped because the queue was full.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+    /// Requests queued and not yet written.
+    pub fn depth(&self) -> u64 {
+        self.counters.queued.load(Ordering::Relaxed)
     }
 
-    /// Waits until everything queued so far is written (tests, shutdown).
+    /// Requests that could not be recorded (the database failed until shutdown).
+    pub fn lost(&self) -> u64 {
+        self.counters.lost.load(Ordering::Relaxed)
+    }
+
+    /// [`LedgerSink::flush`] from async code (on the blocking pool).
+    pub async fn flush_async(&self) {
+        let sink = self.clone();
+        let _ = tokio::task::spawn_blocking(move || sink.flush()).await;
+    }
+
+    /// Waits until everything queued so far is written, or its write failed once (tests,
+    /// reads that must include the latest requests).
     pub fn flush(&self) {
         let (done_tx, done_rx) = sync_channel(1);
         if self.tx.send(Msg::Flush(done_tx)).is_ok() {
@@ -57,109 +85,184 @@ impl LedgerSink {
     }
 }
 
-/// Owns the writer thread; dropping it flushes and stops the thread.
+/// Owns the writer thread. [`LedgerWriter::stop`] writes what is queued and joins it.
 pub struct LedgerWriter {
-    sink: Option<LedgerSink>,
-    handle: Option<JoinHandle<()>>,
+    sink: LedgerSink,
+    handle: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl LedgerWriter {
-    /// Starts the writer. `on_written` runs on the writer thread after each batch with its size.
+    /// Starts the writer on `store` (give it its own connection). `on_written` runs on the writer
+    /// thread after each batch with its size.
     pub fn spawn(
         store: Store,
         on_written: impl Fn(usize) + Send + 'static,
     ) -> std::io::Result<Self> {
-        let (tx, rx) = sync_channel(CAPACITY);
+        let (tx, rx) = channel();
+        let counters = Arc::new(Counters::default());
+        let c = Arc::clone(&counters);
         let handle = std::thread::Builder::new()
             .name("switchyard-ledger".into())
-            .spawn(move || run(&store, &rx, &on_written))?;
-        let sink = LedgerSink {
-            tx,
-            dropped: Arc::new(AtomicU64::new(0)),
-        };
+            .spawn(move || run(&store, &rx, &on_written, &c))?;
         Ok(LedgerWriter {
-            sink: Some(sink),
-            handle: Some(handle),
+            sink: LedgerSink { tx, counters },
+            handle: Mutex::new(Some(handle)),
         })
     }
 
-    pub fn sink(&self) -> Option<LedgerSink> {
+    pub fn sink(&self) -> LedgerSink {
         self.sink.clone()
     }
-}
 
-impl Drop for LedgerWriter {
-    fn drop(&mut self) {
-        // The thread ends once every sender is gone; clones held elsewhere keep it alive.
-        if let Some(sink) = self.sink.take() {
-            sink.flush();
-        }
-        if let Some(handle) = self.handle.take() {
-            if handle.is_finished() {
-                let _ = handle.join();
+    /// Writes everything queued before this call, then ends the thread and waits for it.
+    /// Blocking; a second call returns at once. Requests recorded later are counted as lost.
+    pub fn stop(&self) {
+        let handle = self
+            .handle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(handle) = handle {
+            let _ = self.sink.tx.send(Msg::Stop);
+            if handle.join().is_err() {
+                tracing::error!("the ledger writer panicked");
             }
         }
     }
 }
 
-fn run(store: &Store, rx: &Receiver<Msg>, on_written: &dyn Fn(usize)) {
-    let mut batch: Vec<RequestRecord> = Vec::new();
-    let mut uses: Vec<(String, String)> = Vec::new();
-    let mut waiting: Vec<SyncSender<()>> = Vec::new();
-    loop {
-        let first = match rx.recv() {
-            Ok(m) => m,
-            Err(_) => return,
-        };
-        let deadline = Instant::now() + LINGER;
-        let mut next = Some(first);
-        while let Some(msg) = next.take() {
-            match msg {
-                Msg::Record(rec, token) => {
-                    if let Some(token) = token {
-                        uses.push((token, rec.started_at.clone()));
-                    }
-                    batch.push(*rec);
+/// What is waiting to be written.
+#[derive(Default)]
+struct Batch {
+    records: Vec<RequestRecord>,
+    uses: Vec<(String, String)>,
+    waiting: Vec<SyncSender<()>>,
+    stop: bool,
+}
+
+impl Batch {
+    fn add(&mut self, msg: Msg) {
+        match msg {
+            Msg::Record(rec, token) => {
+                if let Some(token) = token {
+                    self.uses.push((token, rec.started_at.clone()));
                 }
-                Msg::Flush(done) => waiting.push(done),
+                self.records.push(*rec);
             }
-            if batch.len() >= MAX_BATCH || !waiting.is_empty() {
-                break;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            next = match rx.recv_timeout(left) {
+            Msg::Flush(done) => self.waiting.push(done),
+            Msg::Stop => self.stop = true,
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.records.len() >= MAX_BATCH || !self.waiting.is_empty() || self.stop
+    }
+}
+
+fn run(store: &Store, rx: &Receiver<Msg>, on_written: &dyn Fn(usize), counters: &Counters) {
+    let mut batch = Batch::default();
+    let mut retry: Option<Duration> = None;
+    loop {
+        // A batch that failed is retried after its back-off even if nothing new arrives.
+        let first = match retry {
+            None => rx.recv().ok(),
+            Some(wait) => match rx.recv_timeout(wait) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => None,
-            };
+                Err(RecvTimeoutError::Disconnected) => {
+                    batch.stop = true;
+                    None
+                }
+            },
+        };
+        match first {
+            Some(m) => batch.add(m),
+            None if retry.is_none() => batch.stop = true, // every sender is gone
+            None => {}
         }
-        write(store, &mut batch, &mut uses, on_written);
-        for done in waiting.drain(..) {
+        let deadline = Instant::now() + LINGER;
+        while !batch.full() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(m) => batch.add(m),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    batch.stop = true;
+                    break;
+                }
+            }
+        }
+        if batch.stop {
+            // Everything sent before `Stop` is in the channel already.
+            while let Ok(m) = rx.try_recv() {
+                batch.add(m);
+            }
+            finish(store, &mut batch, on_written, counters);
+            return;
+        }
+        let written = write(store, &mut batch, on_written, counters);
+        retry = match (written, retry) {
+            (true, _) => None,
+            (false, None) => Some(RETRY_FIRST),
+            (false, Some(d)) => Some((d * 2).min(RETRY_MAX)),
+        };
+        for done in batch.waiting.drain(..) {
             let _ = done.send(());
         }
     }
 }
 
+/// The last write: a few tries, then whatever is left is counted as lost.
+fn finish(store: &Store, batch: &mut Batch, on_written: &dyn Fn(usize), counters: &Counters) {
+    for attempt in 1..=LAST_TRIES {
+        if write(store, batch, on_written, counters) {
+            break;
+        }
+        if attempt < LAST_TRIES {
+            std::thread::sleep(RETRY_FIRST * attempt);
+        }
+    }
+    let lost = batch.records.len() as u64;
+    if lost > 0 {
+        counters.queued.fetch_sub(lost, Ordering::Relaxed);
+        counters.lost.fetch_add(lost, Ordering::Relaxed);
+        tracing::error!(
+            lost,
+            "the request ledger could not be written before stopping"
+        );
+    }
+    for done in batch.waiting.drain(..) {
+        let _ = done.send(());
+    }
+}
+
+/// Writes the batch; on failure it is kept for the next try. Returns whether it was written.
 fn write(
     store: &Store,
-    batch: &mut Vec<RequestRecord>,
-    uses: &mut Vec<(String, String)>,
+    batch: &mut Batch,
     on_written: &dyn Fn(usize),
-) {
-    if batch.is_empty() {
-        return;
+    counters: &Counters,
+) -> bool {
+    if batch.records.is_empty() {
+        return true;
     }
-    let n = batch.len();
-    if let Err(e) = store.insert_requests(batch) {
-        tracing::error!(error = %e, lost = n, "could not write the request ledger");
-    } else {
-        on_written(n);
+    let n = batch.records.len();
+    if let Err(e) = store.insert_requests(&batch.records) {
+        tracing::error!(error = %e, waiting = n, "could not write the request ledger; will retry");
+        return false;
     }
-    if !uses.is_empty() {
-        if let Err(e) = store.touch_tokens(uses) {
+    counters.queued.fetch_sub(n as u64, Ordering::Relaxed);
+    on_written(n);
+    if !batch.uses.is_empty() {
+        if let Err(e) = store.touch_tokens(&batch.uses) {
             tracing::warn!(error = %e, "could not update token last-used times");
         }
     }
-    batch.clear();
-    uses.clear();
+    batch.records.clear();
+    batch.uses.clear();
+    true
 }
+
+#[cfg(test)]
+#[path = "ledger_tests.rs"]
+mod tests;

@@ -7,8 +7,10 @@ mod cache;
 pub mod cli;
 pub mod cli_backend;
 mod cli_check;
+mod cli_io;
 pub mod cli_requests;
 pub mod cli_tools;
+mod clock;
 pub mod costs;
 mod error;
 mod events;
@@ -28,9 +30,9 @@ mod requests;
 mod routes;
 mod service;
 mod settings;
+mod supervisor;
 mod tokens;
 pub mod tools;
-mod webhooks;
 
 pub use backends::{BackendView, KeyView};
 pub use cache::{
@@ -50,15 +52,18 @@ pub use gateway_settings::GatewaySettings;
 pub use import::{Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan};
 pub use keys::NewKey;
 pub use ledger::{LedgerSink, LedgerWriter};
-pub use monitor::{AlertView, BackendHealthView, HealthBucket, HealthRange};
+pub use monitor::{AlertView, BackendHealthView, Health, HealthBucket, HealthRange};
 pub use notify::{Channel as NotifyChannel, NotifyFailure};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
 pub use readiness::{PreviousRun, Progress, ReadinessRun, LATENCY_THRESHOLD_MS};
 pub use requests::GatewayInfo;
-pub use routes::{BackendLive, CandidateView, RouteDraft, RouteView, MAX_CANDIDATES, MAX_WEIGHT};
+pub use routes::{
+    BackendLive, CandidateView, RouteDraft, RouteView, Routes, MAX_CANDIDATES, MAX_WEIGHT,
+};
 pub use service::{GatewayStatus, Options, Switchyard};
 pub use settings::{Settings, Theme};
+pub use switchyard_core::{AttemptRecord, RequestRecord};
 pub use switchyard_gateway::{
     CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
 };
@@ -66,10 +71,10 @@ pub use switchyard_monitor::AlertConfig;
 pub use switchyard_policy::{CompositeWeights, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
-    AttemptRecord, BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter,
-    RequestRecord, TokenRow, UsageTotals,
+    BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter, TokenRow,
+    UsageTotals,
 };
-pub use tokens::{Caller, NewToken, TokenIndex, TOKEN_PREFIX};
+pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
 pub use tools::{ConnectChoice, FilesReport, Home, TierModels, ToolId, ToolReport, ToolStatus};
 

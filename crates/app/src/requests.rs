@@ -1,7 +1,8 @@
 //! What the Gateway and Requests pages read: the gateway's address and the request ledger.
 
 use crate::{AppError, Switchyard};
-use switchyard_store::{RequestFilter, RequestRecord};
+use switchyard_core::RequestRecord;
+use switchyard_store::RequestFilter;
 
 /// Where tools should point, or why the gateway is not running.
 #[derive(Debug, Clone, PartialEq, Eq)]

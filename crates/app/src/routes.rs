@@ -3,13 +3,14 @@
 //! Also the live gateway state the Routes page shows: each backend's and key's breaker,
 //! cool-down, invalid flag, latency and success ratio.
 
-use crate::service::{GatewayStatus, Inner};
-use crate::{AppError, DomainEvent, Switchyard};
+use crate::events::EventSink;
+use crate::gateway::{parse_cache, Routing};
+use crate::{AppError, DomainEvent};
 use std::collections::HashSet;
 use switchyard_core::looks_like_key;
-use switchyard_gateway::{RouteCache, RouteCandidate, TrackState};
+use switchyard_gateway::{GatewayHandle, RouteCache, RouteCandidate, TrackState};
 use switchyard_policy::Strategy;
-use switchyard_store::RouteRow;
+use switchyard_store::{RouteRow, Store};
 
 pub const MAX_CANDIDATES: usize = 20;
 pub const MAX_WEIGHT: u32 = 1000;
@@ -53,28 +54,58 @@ pub struct BackendLive {
     pub keys: Vec<(String, TrackState)>,
 }
 
-impl Switchyard {
-    pub async fn list_routes(&self) -> Result<Vec<RouteView>, AppError> {
-        self.blocking(|inner| {
-            let rows = inner.store.list_routes()?;
-            rows.into_iter().map(|r| view(inner, r)).collect()
+/// The Routes feature. Cheap to clone.
+#[derive(Clone)]
+pub struct Routes {
+    store: Store,
+    routing: Routing,
+    gateway: Option<GatewayHandle>,
+    events: EventSink,
+}
+
+impl Routes {
+    /// Needs the store (routes, backend names), the routing publisher (a saved route is served
+    /// at once), the gateway's live health (absent without a gateway) and the event sink
+    /// (`RoutesChanged`).
+    pub(crate) fn new(
+        store: Store,
+        routing: Routing,
+        gateway: Option<GatewayHandle>,
+        events: EventSink,
+    ) -> Routes {
+        Routes {
+            store,
+            routing,
+            gateway,
+            events,
+        }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
+    pub async fn list(&self) -> Result<Vec<RouteView>, AppError> {
+        self.blocking(|store| {
+            let rows = store.list_routes()?;
+            rows.into_iter().map(|r| view(store, r)).collect()
         })
         .await
     }
 
     /// Creates (`id` = `None`) or replaces a route. Validates everything first; nothing is saved
     /// on error.
-    pub async fn save_route(
-        &self,
-        id: Option<String>,
-        draft: RouteDraft,
-    ) -> Result<RouteView, AppError> {
+    pub async fn save(&self, id: Option<String>, draft: RouteDraft) -> Result<RouteView, AppError> {
         let view = self
-            .blocking(move |inner| {
-                let draft = check(inner, draft, id.as_deref())?;
+            .blocking(move |store| {
+                let draft = check(store, draft, id.as_deref())?;
                 let id = match id {
                     Some(id) => {
-                        let exists = inner.store.list_routes()?.iter().any(|r| r.id == id);
+                        let exists = store.list_routes()?.iter().any(|r| r.id == id);
                         if !exists {
                             return Err(AppError::NotFound("Route"));
                         }
@@ -85,37 +116,35 @@ impl Switchyard {
                 let strategy = to_json(&draft.strategy)?;
                 let candidates = to_json(&draft.candidates)?;
                 let cache = to_json(&draft.cache)?;
-                inner
-                    .store
-                    .save_route(&id, &draft.name, &strategy, &candidates, &cache)?;
-                let row = inner.store.list_routes()?.into_iter().find(|r| r.id == id);
-                view(inner, row.ok_or(AppError::NotFound("Route"))?)
+                store.save_route(&id, &draft.name, &strategy, &candidates, &cache)?;
+                let row = store.list_routes()?.into_iter().find(|r| r.id == id);
+                view(store, row.ok_or(AppError::NotFound("Route"))?)
             })
             .await?;
-        self.routes_changed().await;
+        self.changed().await;
         Ok(view)
     }
 
-    pub async fn delete_route(&self, id: String) -> Result<(), AppError> {
+    pub async fn delete(&self, id: String) -> Result<(), AppError> {
         let deleted = self
-            .blocking(move |inner| Ok(inner.store.delete_route(&id)?))
+            .blocking(move |store| Ok(store.delete_route(&id)?))
             .await?;
         if !deleted {
             return Err(AppError::NotFound("Route"));
         }
-        self.routes_changed().await;
+        self.changed().await;
         Ok(())
     }
 
-    async fn routes_changed(&self) {
-        self.refresh_gateway().await;
-        self.emit(DomainEvent::RoutesChanged);
+    async fn changed(&self) {
+        self.routing.refresh().await;
+        self.events.emit(DomainEvent::RoutesChanged);
     }
 
     /// Breaker, cool-down and latency of every enabled backend and its keys. Backends the gateway
     /// has not used yet show as closed, available, unmeasured.
     pub fn live_health(&self) -> Vec<BackendLive> {
-        let GatewayStatus::Listening(g) = &self.inner.gateway else {
+        let Some(g) = &self.gateway else {
             return Vec::new();
         };
         let seen = g.health().snapshot(std::time::Instant::now());
@@ -125,9 +154,8 @@ impl Switchyard {
                 .cloned()
                 .unwrap_or_else(|| TrackState::untouched(id))
         };
-        self.inner
-            .table
-            .get()
+        self.routing
+            .current()
             .targets
             .iter()
             .map(|t| BackendLive {
@@ -147,8 +175,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn view(inner: &Inner, row: RouteRow) -> Result<RouteView, AppError> {
-    let backends = inner.store.list_backends()?;
+fn view(store: &Store, row: RouteRow) -> Result<RouteView, AppError> {
+    let backends = store.list_backends()?;
     let strategy: Strategy = serde_json::from_str(&row.strategy).unwrap_or_default();
     let candidates: Vec<RouteCandidate> = serde_json::from_str(&row.candidates).unwrap_or_default();
     Ok(RouteView {
@@ -173,14 +201,9 @@ fn view(inner: &Inner, row: RouteRow) -> Result<RouteView, AppError> {
     })
 }
 
-/// A route's stored cache policy; the default for routes saved before it existed.
-pub(crate) fn parse_cache(json: &str) -> RouteCache {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 /// Route names become model names in every tool: short, no spaces, no `/` (that means
 /// `backend/model`), not a key, unique.
-fn check(inner: &Inner, mut d: RouteDraft, editing: Option<&str>) -> Result<RouteDraft, AppError> {
+fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<RouteDraft, AppError> {
     let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
     d.name = d.name.trim().to_string();
     if d.name.is_empty() {
@@ -203,8 +226,7 @@ fn check(inner: &Inner, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
             "A route name may use letters, digits, “-”, “_”, “.” and “:” (no spaces or “/”).",
         );
     }
-    let taken = inner
-        .store
+    let taken = store
         .list_routes()?
         .into_iter()
         .any(|r| r.name.eq_ignore_ascii_case(&d.name) && Some(r.id.as_str()) != editing);
@@ -220,7 +242,7 @@ fn check(inner: &Inner, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
     if d.candidates.len() > MAX_CANDIDATES {
         return bad("A route can have at most 20 candidates.");
     }
-    let backends = inner.store.list_backends()?;
+    let backends = store.list_backends()?;
     let mut seen = HashSet::new();
     for (n, c) in d.candidates.iter_mut().enumerate() {
         let n = n + 1;

@@ -73,19 +73,22 @@ pub(crate) struct Inner {
     pub probe_timeout: Duration,
     pub environment: Environment,
     pub events: broadcast::Sender<DomainEvent>,
-    pub tokens: crate::tokens::TokenIndex,
-    pub table: switchyard_gateway::TableHandle,
-    pub key_cache: Arc<crate::gateway::KeyCache>,
+    pub tokens: crate::tokens::Tokens,
+    /// The routing snapshot the gateway reads, and the key cache behind it.
+    pub routing: crate::gateway::Routing,
+    /// The Routes feature.
+    pub routes: crate::routes::Routes,
     pub ledger: crate::ledger::LedgerWriter,
+    /// Every background loop runs under it; `shutdown` stops them.
+    pub tasks: crate::supervisor::Supervisor,
     /// The gateway's port came from `--port` or the environment, not the saved settings.
     pub gateway_port_fixed: bool,
     pub gateway: GatewayStatus,
     pub notifications: crate::notify::Notifications,
-    pub monitor: std::sync::OnceLock<crate::monitor::Monitor>,
-    /// The gateway's response cache (`None` without a gateway).
-    pub cache: Option<switchyard_cache::Cache>,
-    /// The memory bound the cache was opened with (sizes apply at start).
-    pub cache_memory_entries: u32,
+    /// The Health feature: monitor, alerts, webhooks.
+    pub health: crate::monitor::Health,
+    /// The Cache feature (settings, page, invalidation, upkeep).
+    pub cache: crate::cache::Cache,
     /// Signals for the monitor that do not come from the gateway (the cache hit rate).
     pub signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
     pub tools_home: Option<switchyard_connect::Home>,
@@ -122,41 +125,42 @@ impl Switchyard {
         let http = crate::probe::http_client()
             .map_err(|e| AppError::Internal(format!("cannot build the HTTP client: {e}")))?;
         let (events, _) = broadcast::channel(64);
-        let tokens = crate::tokens::TokenIndex::new(store.clone());
-        tokens.reload(&store)?;
+        let sink = crate::events::EventSink::new(events.clone());
+        let tokens = {
+            let (db, sink) = (store.clone(), sink.clone());
+            tokio::task::spawn_blocking(move || crate::tokens::Tokens::new(db, sink)).await??
+        };
         let key_cache = Arc::new(crate::gateway::KeyCache::new(Arc::clone(&opts.secrets)));
         let written = events.clone();
-        let ledger = crate::ledger::LedgerWriter::spawn(store.clone(), move |n| {
+        let ledger_db = store.connection(switchyard_store::Access::Write)?;
+        let ledger = crate::ledger::LedgerWriter::spawn(ledger_db, move |n| {
             let _ = written.send(DomainEvent::RequestsRecorded { count: n });
         })
         .map_err(|e| AppError::Internal(format!("cannot start the ledger writer: {e}")))?;
         let table = switchyard_gateway::TableHandle::default();
         let (passive_tx, passive_rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut gateway_config = opts.gateway;
-        if let Some(config) = gateway_config
-            .as_mut()
-            .filter(|_| opts.use_saved_gateway_settings)
-        {
-            crate::gateway_settings::load(&store)?.apply(config, opts.gateway_port_fixed);
-        }
-        let (cache_settings, cache) = {
-            let (dir, db, wanted) = (
-                opts.paths.data_dir.clone(),
-                store.clone(),
-                gateway_config.is_some(),
-            );
+        let (gateway_config, cache_settings, cache) = {
+            let (dir, db, mut config) = (opts.paths.data_dir.clone(), store.clone(), opts.gateway);
+            let (use_saved, port_fixed) =
+                (opts.use_saved_gateway_settings, opts.gateway_port_fixed);
             tokio::task::spawn_blocking(move || {
+                if let Some(config) = config.as_mut().filter(|_| use_saved) {
+                    crate::gateway_settings::load(&db)?.apply(config, port_fixed);
+                }
                 let settings = crate::cache::settings_in(&db);
-                let cache = wanted.then(|| crate::cache::open(&dir, &settings));
-                (settings, cache)
+                let cache = config
+                    .is_some()
+                    .then(|| crate::cache::open(&dir, &settings));
+                Ok::<_, AppError>((config, settings, cache))
             })
-            .await?
+            .await??
         };
-        let gateway = match (gateway_config, ledger.sink()) {
-            (Some(config), Some(sink)) => {
+        let gateway = match gateway_config {
+            Some(config) => {
+                let sink = ledger.sink();
                 let deps = switchyard_gateway::Deps {
                     table: table.clone(),
-                    auth: Arc::new(tokens.clone()),
+                    auth: Arc::new(tokens.index()),
                     keys: key_cache.clone(),
                     ledger: Arc::new(sink),
                     observer: Arc::new(crate::gateway::EventObserver {
@@ -177,8 +181,44 @@ impl Switchyard {
                     }
                 }
             }
-            _ => GatewayStatus::Off,
+            None => GatewayStatus::Off,
         };
+        let gateway_handle = match &gateway {
+            GatewayStatus::Listening(g) => Some(g.handle()),
+            _ => None,
+        };
+        let cache = crate::cache::Cache::new(
+            store.clone(),
+            cache,
+            gateway_handle.clone(),
+            ledger.sink(),
+            passive_tx.clone(),
+            sink.clone(),
+            cache_settings.memory_entries,
+        );
+        let notifications = crate::notify::Notifications::new(opts.notify, sink.clone());
+        let health = crate::monitor::Health::new(
+            store.clone(),
+            Arc::clone(&opts.secrets),
+            sink.clone(),
+            notifications.clone(),
+            crate::monitor::AppProber::new(
+                store.clone(),
+                Arc::clone(&key_cache),
+                http.clone(),
+                &demo.base_url(),
+                opts.probe_timeout,
+            ),
+        );
+        health.add_names(Arc::new(crate::costs::budgets::names_in));
+        let routing =
+            crate::gateway::Routing::new(store.clone(), table, key_cache, &demo.base_url());
+        let routes = crate::routes::Routes::new(
+            store.clone(),
+            routing.clone(),
+            gateway_handle.clone(),
+            sink.clone(),
+        );
         let app = Switchyard {
             inner: Arc::new(Inner {
                 store,
@@ -190,15 +230,15 @@ impl Switchyard {
                 environment: opts.environment,
                 events,
                 tokens,
-                table,
-                key_cache,
+                routing,
+                routes,
                 ledger,
+                tasks: crate::supervisor::Supervisor::default(),
                 gateway_port_fixed: opts.gateway_port_fixed,
-                notifications: crate::notify::Notifications::new(opts.notify),
-                monitor: std::sync::OnceLock::new(),
+                notifications,
+                health,
                 gateway,
                 cache,
-                cache_memory_entries: cache_settings.memory_entries,
                 signals: passive_tx,
                 tools_home: opts.tools_home,
                 tools_path: opts.tools_path,
@@ -208,9 +248,9 @@ impl Switchyard {
         if let Err(e) = app.repair_connections().await {
             tracing::warn!(error = %e, "interrupted tool connections not repaired");
         }
-        app.refresh_gateway().await;
+        app.inner.routing.refresh().await;
         app.spawn_ledger_pruning();
-        app.spawn_cache_upkeep();
+        app.inner.cache.start_upkeep(&app.inner.tasks);
         app.spawn_external_watch();
         if let Err(e) = app.apply_prices().await {
             tracing::warn!(error = %e, "saved prices not applied; using the bundled ones");
@@ -218,7 +258,11 @@ impl Switchyard {
         app.spawn_repricing();
         app.spawn_budget_checks();
         if opts.monitor {
-            app.start_monitor(opts.monitor_interval, passive_rx).await?;
+            let tasks = &app.inner.tasks;
+            app.inner
+                .health
+                .start(opts.monitor_interval, passive_rx, tasks)
+                .await?;
         }
         tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
         Ok(app)
@@ -284,6 +328,42 @@ impl Switchyard {
         self.inner.secrets.service()
     }
 
+    /// Routes: list, save, delete, and the gateway's live health per backend and key.
+    pub fn routes(&self) -> &crate::routes::Routes {
+        &self.inner.routes
+    }
+
+    /// Health: the monitor's views, probes, alerts and their rules and webhooks.
+    pub fn health(&self) -> &crate::monitor::Health {
+        &self.inner.health
+    }
+
+    /// Desktop notifications: send, test, the delivery state for Settings.
+    pub fn notifications(&self) -> &crate::notify::Notifications {
+        &self.inner.notifications
+    }
+
+    /// The response cache: settings, the Cache page, invalidation.
+    pub fn cache(&self) -> &crate::cache::Cache {
+        &self.inner.cache
+    }
+
+    pub(crate) fn gateway(&self) -> Option<&switchyard_gateway::Gateway> {
+        match &self.inner.gateway {
+            GatewayStatus::Listening(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    pub(crate) async fn flush_ledger_async(&self) {
+        self.inner.ledger.sink().flush_async().await;
+    }
+
+    /// Gateway tokens: create, list, revoke.
+    pub fn tokens(&self) -> &crate::tokens::Tokens {
+        &self.inner.tokens
+    }
+
     /// Domain events (for the shell to forward to the UI).
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
         self.inner.events.subscribe()
@@ -291,8 +371,8 @@ impl Switchyard {
 
     /// Backends or keys changed: republish the gateway's table, then tell the UI.
     pub(crate) async fn backends_changed(&self) {
-        self.refresh_gateway().await;
-        self.sync_monitor_targets().await;
+        self.inner.routing.refresh().await;
+        self.inner.health.sync_targets().await;
         self.emit(DomainEvent::BackendsChanged);
     }
 
@@ -308,19 +388,51 @@ impl Switchyard {
     /// Stops the core cleanly: the gateway stops accepting and lets in-flight requests finish
     /// (up to `grace`), background work stops, the ledger is flushed. Safe to call twice; the
     /// desktop app calls it on Quit, `switchyard serve` on SIGINT/SIGTERM.
+    ///
+    /// In order: the gateway (no new requests; in-flight ones finish and are queued for the
+    /// ledger), the monitor's probes, every background task (the monitor's consumer stores what
+    /// it holds), the Demo server, then the ledger writer (writes its queue, joins) and a WAL
+    /// checkpoint so the database file is complete on its own.
     pub async fn shutdown(&self, grace: Duration) {
-        if let GatewayStatus::Listening(g) = &self.inner.gateway {
-            g.shutdown(grace).await;
+        let started = std::time::Instant::now();
+        let drained = match &self.inner.gateway {
+            GatewayStatus::Listening(g) => g.shutdown(grace).await,
+            _ => true,
+        };
+        self.inner.health.stop().await;
+        let stopped = self.inner.tasks.stop(Duration::from_secs(5)).await;
+        self.inner.demo.stop();
+        let inner = Arc::clone(&self.inner);
+        let closed = tokio::task::spawn_blocking(move || {
+            inner.ledger.stop();
+            inner.store.checkpoint()
+        })
+        .await;
+        let lost = self.inner.ledger.sink().lost();
+        match closed {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "WAL not checkpointed at shutdown"),
+            Err(e) => tracing::error!(error = %e, "the ledger could not be stopped"),
         }
-        let app = self.clone();
-        let _ = tokio::task::spawn_blocking(move || app.flush_ledger()).await;
+        tracing::info!(
+            drained,
+            tasks_stopped = stopped,
+            ledger_lost = lost,
+            took_ms = started.elapsed().as_millis() as u64,
+            "switchyard core stopped"
+        );
     }
 
-    /// Waits until every request so far is in the ledger (tests, `serve` shutdown).
+    /// Waits until every request so far is in the ledger (tests, reads of the latest requests).
+    /// Blocking: call it off the async threads.
     pub fn flush_ledger(&self) {
-        if let Some(sink) = self.inner.ledger.sink() {
-            sink.flush();
-        }
+        self.inner.ledger.sink().flush();
+    }
+
+    /// Requests waiting to be written to the ledger, and requests that could not be.
+    pub fn ledger_queue(&self) -> (u64, u64) {
+        let sink = self.inner.ledger.sink();
+        (sink.depth(), sink.lost())
     }
 
     pub(crate) fn emit(&self, event: DomainEvent) {

@@ -20,6 +20,14 @@ pub struct Settings {
     pub reveal_seconds: u32,
     /// Requests older than this are deleted from the ledger (checked at start and every 6 h).
     pub request_retention_days: u32,
+    /// Closing the window keeps the core, gateway, monitor and tray running (desktop app).
+    pub keep_running_in_tray: bool,
+    /// Start Switchyard (in the tray, without a window) when the user logs in.
+    pub start_at_login: bool,
+    /// The first-run offer to start at login was answered or dismissed.
+    pub start_at_login_offered: bool,
+    /// The one-time "still running in the tray" notification was shown.
+    pub close_hint_shown: bool,
 }
 
 impl Default for Settings {
@@ -28,6 +36,10 @@ impl Default for Settings {
             theme: Theme::System,
             reveal_seconds: 5,
             request_retention_days: 90,
+            keep_running_in_tray: true,
+            start_at_login: false,
+            start_at_login_offered: false,
+            close_hint_shown: false,
         }
     }
 }
@@ -78,16 +90,14 @@ impl Switchyard {
 
     /// Prunes the ledger now and every 6 hours while the app runs.
     pub(crate) fn spawn_ledger_pruning(&self) {
-        let weak = std::sync::Arc::downgrade(&self.inner);
-        tokio::spawn(async move {
-            loop {
-                let Some(inner) = weak.upgrade() else { break };
-                let app = Switchyard { inner };
+        let app = self.clone();
+        let every = std::time::Duration::from_secs(6 * 3600);
+        self.inner.tasks.every("ledger retention", every, move || {
+            let app = app.clone();
+            async move {
                 if let Err(e) = app.prune_ledger().await {
                     tracing::warn!(error = %e, "could not prune the ledger");
                 }
-                drop(app);
-                tokio::time::sleep(std::time::Duration::from_secs(6 * 3600)).await;
             }
         });
     }

@@ -1,8 +1,12 @@
 //! Local gateway tokens: one per tool, shown once at creation, stored only as a SHA-256 hash.
 //! The gateway checks presented tokens against an in-memory index of active hashes with a
 //! constant-time comparison; revoking a token takes effect on the next request.
+//!
+//! The feature service is [`Tokens`]: the store's token rows, the index it keeps current, and
+//! the event sink for `TokensChanged`. Nothing else writes tokens.
 
-use crate::{AppError, DomainEvent, Switchyard};
+use crate::events::EventSink;
+use crate::{AppError, DomainEvent};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -31,7 +35,11 @@ const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl switchyard_gateway::Authenticator for TokenIndex {
     fn verify(&self, token: &str) -> Option<Caller> {
-        TokenIndex::verify(self, token)
+        self.lookup(token)
+    }
+
+    fn refresh(&self) -> bool {
+        self.refresh_from_source()
     }
 }
 
@@ -44,26 +52,35 @@ impl TokenIndex {
         }
     }
 
-    /// The caller owning `token`, if it is active.
+    /// The caller owning `token`, if it is active. An unknown token makes it re-read the tokens
+    /// (at most once a second), so this may block on SQLite: call it off the async threads.
     pub fn verify(&self, token: &str) -> Option<Caller> {
         if let Some(c) = self.lookup(token) {
             return Some(c);
         }
-        let store = self.source.as_ref()?;
+        self.refresh_from_source().then(|| self.lookup(token))?
+    }
+
+    /// Re-reads the tokens from the store, at most once a second. Blocking.
+    fn refresh_from_source(&self) -> bool {
+        let Some(store) = self.source.as_ref() else {
+            return false;
+        };
         {
             let mut last = self
                 .last_reload
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
-                return None;
+                return false;
             }
             *last = Some(std::time::Instant::now());
         }
         if let Err(e) = self.reload(store) {
             tracing::warn!(error = %e, "could not reload gateway tokens");
+            return false;
         }
-        self.lookup(token)
+        true
     }
 
     fn lookup(&self, token: &str) -> Option<Caller> {
@@ -110,45 +127,93 @@ pub struct NewToken {
     pub token: SecretString,
 }
 
-impl Switchyard {
-    /// Creates a token for a tool. The value is returned once and never stored.
-    pub async fn create_token(&self, name: String) -> Result<NewToken, AppError> {
-        let name = name.trim().to_string();
-        check_name(&name)?;
-        let created = self
-            .blocking(move |inner| {
-                let (row, token) = insert_token(inner, &name)?;
-                Ok(NewToken { row, token })
-            })
-            .await?;
-        self.emit(DomainEvent::TokensChanged);
-        Ok(created)
+/// Creating, listing and revoking gateway tokens. Cheap to clone.
+#[derive(Clone)]
+pub struct Tokens {
+    store: Store,
+    index: TokenIndex,
+    events: EventSink,
+}
+
+impl Tokens {
+    /// Needs the store (token rows) and the event sink (`TokensChanged`). Reads the active tokens
+    /// into the index: blocking, call it off the async threads.
+    pub(crate) fn new(store: Store, events: EventSink) -> Result<Tokens, AppError> {
+        let index = TokenIndex::new(store.clone());
+        index.reload(&store)?;
+        Ok(Tokens {
+            store,
+            index,
+            events,
+        })
     }
 
-    pub async fn list_tokens(&self) -> Result<Vec<TokenRow>, AppError> {
-        self.blocking(|inner| Ok(inner.store.list_tokens()?)).await
+    /// Creates a token for a tool. The value is returned once and never stored.
+    pub async fn create(&self, name: String) -> Result<NewToken, AppError> {
+        let name = name.trim().to_string();
+        check_name(&name)?;
+        let me = self.clone();
+        let (row, token) = tokio::task::spawn_blocking(move || me.insert(&name)).await??;
+        self.events.emit(DomainEvent::TokensChanged);
+        Ok(NewToken { row, token })
+    }
+
+    pub async fn list(&self) -> Result<Vec<TokenRow>, AppError> {
+        let store = self.store.clone();
+        Ok(tokio::task::spawn_blocking(move || store.list_tokens()).await??)
     }
 
     /// Revokes an active token by id or name; the next request with it is refused.
-    pub async fn revoke_token(&self, id_or_name: String) -> Result<TokenRow, AppError> {
-        let row = self
-            .blocking(move |inner| {
-                let row = inner
-                    .store
-                    .revoke_token(&id_or_name)?
-                    .ok_or(AppError::NotFound("Token"))?;
-                inner.tokens.reload(&inner.store)?;
-                tracing::info!(token = %row.name, "gateway token revoked");
-                Ok(row)
-            })
-            .await?;
-        self.emit(DomainEvent::TokensChanged);
+    pub async fn revoke(&self, id_or_name: String) -> Result<TokenRow, AppError> {
+        let me = self.clone();
+        let row = tokio::task::spawn_blocking(move || {
+            let row = me
+                .store
+                .revoke_token(&id_or_name)?
+                .ok_or(AppError::NotFound("Token"))?;
+            me.index.reload(&me.store)?;
+            tracing::info!(token = %row.name, "gateway token revoked");
+            Ok::<_, AppError>(row)
+        })
+        .await??;
+        self.events.emit(DomainEvent::TokensChanged);
         Ok(row)
     }
 
     /// The index the gateway checks tokens against.
-    pub fn token_index(&self) -> TokenIndex {
-        self.inner.tokens.clone()
+    pub fn index(&self) -> TokenIndex {
+        self.index.clone()
+    }
+
+    /// Creates and indexes a token named `name` (checked by the caller or [`Tokens::create`]).
+    /// Blocking, for a feature's own blocking work (connecting a tool); no event is sent.
+    pub(crate) fn insert(&self, name: &str) -> Result<(TokenRow, SecretString), AppError> {
+        let token = format!(
+            "{TOKEN_PREFIX}{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let hash = hex(&Sha256::digest(token.as_bytes()));
+        let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+        let row = self
+            .store
+            .insert_token(&crate::new_id(), name, &hash, &prefix)
+            .map_err(|e| {
+                if e.is_unique_violation() {
+                    AppError::Conflict(format!("A token named “{name}” already exists."))
+                } else {
+                    AppError::Store(e)
+                }
+            })?;
+        self.index.reload(&self.store)?;
+        tracing::info!(token = %row.name, "gateway token created");
+        Ok((row, SecretString::new(token)))
+    }
+
+    /// Revokes a token by id and drops it from the index. Blocking; no event is sent.
+    pub(crate) fn revoke_now(&self, id: &str) -> Result<(), AppError> {
+        self.store.revoke_token(id)?;
+        self.index.reload(&self.store)
     }
 }
 
@@ -192,31 +257,4 @@ fn decode_hex32(s: &str) -> Option<[u8; 32]> {
         *byte = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
     }
     Some(out)
-}
-
-/// Creates and indexes a token named `name` (checked by the caller or [`Switchyard::create_token`]).
-pub(crate) fn insert_token(
-    inner: &crate::service::Inner,
-    name: &str,
-) -> Result<(TokenRow, SecretString), AppError> {
-    let token = format!(
-        "{TOKEN_PREFIX}{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
-    let hash = hex(&Sha256::digest(token.as_bytes()));
-    let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let row = inner
-        .store
-        .insert_token(&crate::new_id(), name, &hash, &prefix)
-        .map_err(|e| {
-            if e.is_unique_violation() {
-                AppError::Conflict(format!("A token named “{name}” already exists."))
-            } else {
-                AppError::Store(e)
-            }
-        })?;
-    inner.tokens.reload(&inner.store)?;
-    tracing::info!(token = %row.name, "gateway token created");
-    Ok((row, SecretString::new(token)))
 }

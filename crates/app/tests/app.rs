@@ -25,6 +25,8 @@ mod gateway_settings;
 mod import;
 #[path = "app/keys.rs"]
 mod keys;
+#[path = "app/module_graph.rs"]
+mod module_graph;
 #[path = "app/monitor.rs"]
 mod monitor;
 #[path = "app/notify_dbus.rs"]
@@ -33,6 +35,8 @@ mod notify_dbus;
 mod readiness;
 #[path = "app/routes.rs"]
 mod routes;
+#[path = "app/shutdown.rs"]
+mod shutdown;
 #[path = "app/tools.rs"]
 mod tools;
 #[path = "app/tools_lifecycle.rs"]

@@ -8,7 +8,8 @@
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
 use std::time::Instant;
-use switchyard_store::{AttemptRecord, Dimension, RequestFilter, RequestRecord, Store};
+use switchyard_core::{AttemptRecord, RequestRecord};
+use switchyard_store::{Dimension, RequestFilter, Store};
 
 const BACKENDS: [(&str, &[&str]); 4] = [
     ("OpenAI", &["gpt-4o-mini", "gpt-4.1", "o4-mini"]),

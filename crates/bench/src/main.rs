@@ -36,13 +36,13 @@ impl KeySource for AnyKey {
     fn cached(&self, _: &str) -> Option<SecretString> {
         Some(SecretString::new("sk-bench".into()))
     }
-    fn load(&self, _: &str) -> Result<SecretString, String> {
+    fn load(&self, _: &str) -> Result<SecretString, switchyard_secrets::SecretError> {
         Ok(SecretString::new("sk-bench".into()))
     }
 }
 struct Discard;
 impl Ledger for Discard {
-    fn record(&self, _: switchyard_store::RequestRecord, _: Option<String>) {}
+    fn record(&self, _: switchyard_core::RequestRecord, _: Option<String>) {}
 }
 
 #[tokio::main]

@@ -1,17 +1,22 @@
 //! Switchyard's domain: the backend kinds and their defaults, validation with one-click fixes,
-//! key masking, `.env` parsing and import rules. Pure: no I/O, no clock, no Tauri.
+//! key masking, `.env` parsing and import rules, and the request ledger's record types.
+//! Pure: no I/O, no clock, no Tauri.
 
 pub mod check;
+pub mod circuit;
 pub mod dotenv;
 pub mod import;
 pub mod kind;
+pub mod ledger;
 pub mod mask;
 pub mod readiness;
 mod url_check;
 pub mod validate;
 
 pub use check::{backend_status, BackendStatus, CheckOutcome};
+pub use circuit::Circuit;
 pub use kind::{AuthStyle, BackendKind, KindSpec};
+pub use ledger::{AttemptRecord, RequestRecord};
 pub use mask::mask_key;
 pub use url_check::is_loopback_host;
 pub use validate::{

@@ -150,18 +150,14 @@ fn refused(
     Outcome::NextKey("key refused by the provider")
 }
 
-/// Tells the observer about a breaker transition, with the state names its contract promises.
+/// Tells the observer about a breaker transition.
 pub fn announce(
     state: &GatewayState,
     backend_id: &str,
     key_id: Option<&str>,
     tr: &switchyard_policy::Transition,
 ) {
-    let to = match tr.to {
-        switchyard_policy::BreakerState::Closed => "closed",
-        switchyard_policy::BreakerState::Open { .. } => "open",
-        switchyard_policy::BreakerState::HalfOpen => "halfOpen",
-    };
+    let to = crate::health::circuit(tr.to);
     state
         .observer
         .breaker_changed(backend_id, key_id, to, &tr.reason.to_string());
@@ -178,7 +174,7 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 pub async fn load_key(
     state: &Arc<GatewayState>,
     key_id: &str,
-) -> Result<switchyard_secrets::SecretString, String> {
+) -> Result<switchyard_secrets::SecretString, switchyard_secrets::SecretError> {
     if let Some(k) = state.keys.cached(key_id) {
         return Ok(k);
     }
@@ -186,7 +182,7 @@ pub async fn load_key(
     let id = key_id.to_string();
     tokio::task::spawn_blocking(move || keys.load(&id))
         .await
-        .map_err(|_| "keychain read failed".to_string())?
+        .map_err(|_| switchyard_secrets::SecretError::Rejected("the read did not finish".into()))?
 }
 
 /// `x-switchyard-*` headers: which backend served and why.

@@ -306,7 +306,7 @@ fn store(
     let Some((kind, backend, model)) = served_by else {
         return;
     };
-    let cost_usd = crate::log::cost_in(prices, Some(kind), Some(&model), &response.usage);
+    let cost_usd = switchyard_pricing::cost_in(prices, Some(kind), Some(&model), &response.usage);
     let answer = CachedAnswer {
         response,
         stored_at_unix_ms: now_ms(),

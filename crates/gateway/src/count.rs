@@ -157,7 +157,7 @@ async fn ask(
         .iter()
         .find(|k| state.health.usable(&k.id, state.clock.now()))
     {
-        Some(k) => Some(load_key(state, &k.id).await?),
+        Some(k) => Some(load_key(state, &k.id).await.map_err(|e| e.to_string())?),
         None if t.kind.spec().needs_key => return Err("no usable key".into()),
         None => None,
     };

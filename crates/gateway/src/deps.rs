@@ -2,8 +2,8 @@
 //! recording requests, and hearing about key and breaker changes. The app implements them over
 //! the store, the keychain and its event channel; tests implement them in memory.
 
-use switchyard_secrets::SecretString;
-use switchyard_store::RequestRecord;
+use switchyard_core::RequestRecord;
+use switchyard_secrets::{SecretError, SecretString};
 
 /// The tool a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,15 +13,22 @@ pub struct Caller {
 }
 
 pub trait Authenticator: Send + Sync + 'static {
-    /// The caller owning an active `token`, or `None`.
+    /// The caller owning an active `token`, or `None`. From memory; never does I/O (called on
+    /// the request path).
     fn verify(&self, token: &str) -> Option<Caller>;
+    /// Re-reads the tokens (one created elsewhere may be unknown yet); blocking, called on the
+    /// blocking pool after `verify` said `None`. Returns whether anything was re-read.
+    fn refresh(&self) -> bool {
+        false
+    }
 }
 
 pub trait KeySource: Send + Sync + 'static {
     /// A key already in memory; never does I/O (called on the request path).
     fn cached(&self, key_id: &str) -> Option<SecretString>;
-    /// Reads the key from the keychain; blocking (called on the blocking pool).
-    fn load(&self, key_id: &str) -> Result<SecretString, String>;
+    /// Reads the key from the keychain; blocking (called on the blocking pool). The error says
+    /// which: a missing key (try the next one) or a locked/unavailable keychain (no key will do).
+    fn load(&self, key_id: &str) -> Result<SecretString, SecretError>;
 }
 
 pub trait Ledger: Send + Sync + 'static {
@@ -38,12 +45,12 @@ pub trait Observer: Send + Sync + 'static {
     /// A request finished on a backend: `ok` for a 2xx answer, not for a provider failure.
     /// Caller errors (other 4xx) and hang-ups are not reported: they say nothing about health.
     fn request_finished(&self, _backend_id: &str, _ok: bool, _latency_ms: u32) {}
-    /// A circuit breaker changed state (`closed`, `open`, `halfOpen`).
+    /// A circuit breaker changed state.
     fn breaker_changed(
         &self,
         _backend_id: &str,
         _key_id: Option<&str>,
-        _state: &str,
+        _state: switchyard_core::Circuit,
         _reason: &str,
     ) {
     }

@@ -17,7 +17,7 @@ pub type Refusal = (String, String);
 pub fn check(body: &Value, plan: &Plan, prices: &PriceTable) -> Result<(), Refusal> {
     let items = items(body)?;
     let limit = plan.candidates.iter().find_map(|c| {
-        let provider = crate::log::provider_of(c.target.kind)?;
+        let provider = switchyard_pricing::provider_of(c.target.kind)?;
         prices.info(provider, &c.model)?.max_input_tokens
     });
     if let Some(limit) = limit {

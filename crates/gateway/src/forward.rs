@@ -18,7 +18,7 @@
 
 use crate::attempt::{announce, classify, load_key, Outcome, Sent};
 use crate::inbound::Inbound;
-use crate::log::{cost_per_mtok_in, RequestLog};
+use crate::log::RequestLog;
 use crate::reply::{error, error_at, Shape};
 use crate::resolve::{Candidate, Plan};
 use crate::upstream;
@@ -28,6 +28,8 @@ use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_policy::{order, Backoff, Strategy};
+use switchyard_pricing::cost_per_mtok_in;
+use switchyard_secrets::SecretError;
 use switchyard_wire::WireError;
 use tokio::time::Instant as Deadline;
 
@@ -205,11 +207,16 @@ impl Attempt<'_> {
                 }
             }
             let secret = match key {
-                Some(k) => Some(
-                    load_key(state, &k.id)
-                        .await
-                        .map_err(|e| Skip::Failed(format!("key {}: {e}", k.label)))?,
-                ),
+                Some(k) => match load_key(state, &k.id).await {
+                    Ok(secret) => Some(secret),
+                    // This key is gone; another may be there.
+                    Err(SecretError::NotFound) => {
+                        last = format!("key {}: not in the keychain", k.label);
+                        continue;
+                    }
+                    // A locked or unavailable keychain: no key of this backend will load.
+                    Err(e) => return Err(Skip::Failed(format!("key {}: {e}", k.label))),
+                },
                 None => None,
             };
             let hdrs = upstream::headers(out, secret.as_ref(), self.headers, inbound.stream)?;

@@ -65,7 +65,17 @@ pub async fn check(
             "Missing Switchyard token: create one on the Gateway page and send it as the API key.",
         );
     };
-    let Some(caller) = state.auth.verify(&token) else {
+    let caller = match state.auth.verify(&token) {
+        Some(c) => Some(c),
+        None => {
+            let auth = Arc::clone(&state.auth);
+            let refreshed = tokio::task::spawn_blocking(move || auth.refresh())
+                .await
+                .unwrap_or(false);
+            refreshed.then(|| state.auth.verify(&token)).flatten()
+        }
+    };
+    let Some(caller) = caller else {
         return error(
             shape,
             StatusCode::UNAUTHORIZED,

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+use switchyard_core::Circuit;
 use switchyard_policy::{
     Breaker, BreakerConfig, BreakerState, CandidateStats, Ewma, Permit, Rejected, RetryBudget,
     RetryBudgetConfig, SplitMix64, Transition,
@@ -31,11 +32,20 @@ pub struct Health {
     inner: Mutex<Inner>,
 }
 
+/// The breaker's state without its timer.
+pub(crate) fn circuit(state: BreakerState) -> Circuit {
+    match state {
+        BreakerState::Closed => Circuit::Closed,
+        BreakerState::Open { .. } => Circuit::Open,
+        BreakerState::HalfOpen => Circuit::HalfOpen,
+    }
+}
+
 /// What the UI shows for a backend or key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrackState {
     pub id: String,
-    pub breaker: &'static str,
+    pub breaker: Circuit,
     pub cooling_down_secs: Option<u64>,
     pub invalid: bool,
     pub latency_ms: Option<f64>,
@@ -47,7 +57,7 @@ impl TrackState {
     pub fn untouched(id: &str) -> Self {
         TrackState {
             id: id.to_string(),
-            breaker: "closed",
+            breaker: Circuit::Closed,
             cooling_down_secs: None,
             invalid: false,
             latency_ms: None,
@@ -184,11 +194,10 @@ impl Health {
             .iter()
             .map(|(id, t)| TrackState {
                 id: id.clone(),
-                breaker: match t.breaker.as_ref().map(|b| b.state(now)) {
-                    None | Some(BreakerState::Closed) => "closed",
-                    Some(BreakerState::Open { .. }) => "open",
-                    Some(BreakerState::HalfOpen) => "halfOpen",
-                },
+                breaker: t
+                    .breaker
+                    .as_ref()
+                    .map_or(Circuit::Closed, |b| circuit(b.state(now))),
                 cooling_down_secs: t
                     .cooldown_until
                     .filter(|u| *u > now)

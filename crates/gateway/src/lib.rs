@@ -36,7 +36,6 @@ pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
 pub use health::{Health, TrackState};
 pub use http::HttpClients;
 pub use limits::Refused;
-pub use log::{cost_in, cost_per_mtok, cost_per_mtok_in};
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
 pub use spend::{Spend, SpendLimit, SpendScope};
@@ -223,6 +222,12 @@ impl Gateway {
         Arc::clone(&self.state.health)
     }
 
+    /// A cheap handle to the running gateway's switches, for the app's feature services (the
+    /// cache switch, pause, prices and budgets, live health); it does not keep the port open.
+    pub fn handle(&self) -> GatewayHandle {
+        GatewayHandle(Arc::clone(&self.state))
+    }
+
     /// Stops accepting, lets in-flight requests finish for up to `grace`, then stops the rest.
     /// Returns whether every in-flight request finished in time. A second call returns at once.
     pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
@@ -233,10 +238,41 @@ impl Gateway {
             Ok(_) => true,
             Err(_) => {
                 task.abort();
-                tracing::warn!(?grace, "requests still in flight after the grace period were cut");
+                tracing::warn!(
+                    ?grace,
+                    "requests still in flight after the grace period were cut"
+                );
                 false
             }
         }
+    }
+}
+
+/// See [`Gateway::handle`]. Cheap to clone.
+#[derive(Clone)]
+pub struct GatewayHandle(Arc<GatewayState>);
+
+impl GatewayHandle {
+    /// Turns the response cache on or off (when the gateway has one); takes effect at once.
+    pub fn set_cache_enabled(&self, on: bool) {
+        self.0
+            .cache_on
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether requests use the response cache.
+    pub fn cache_enabled(&self) -> bool {
+        self.0.cache_enabled()
+    }
+
+    /// The live price table and budget hard stops, for the app to swap.
+    pub fn spend(&self) -> Arc<Spend> {
+        Arc::clone(&self.0.spend)
+    }
+
+    /// Live breaker, cool-down and latency state of backends and keys.
+    pub fn health(&self) -> Arc<Health> {
+        Arc::clone(&self.0.health)
     }
 }
 

@@ -1,6 +1,7 @@
 //! One ledger record per request, filled in as attempts happen and written when the request ends
 //! — including when the client goes away mid-stream (`Drop`), so tokens already streamed are
-//! still counted. Cost comes from the price table; a model without a price stays "unknown".
+//! still counted. Cost comes from the price table (`switchyard_pricing::cost_in`); a model without
+//! a price stays "unknown".
 
 use crate::deps::{Caller, Ledger, Observer};
 use crate::limits::Admission;
@@ -8,9 +9,8 @@ use crate::spend::Spend;
 use crate::table::Target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_core::BackendKind;
-use switchyard_pricing::{Mode, PriceTable, Provider, TokenUsage};
-use switchyard_store::{AttemptRecord, RequestRecord};
+use switchyard_core::{AttemptRecord, BackendKind, RequestRecord};
+use switchyard_pricing::cost_in;
 use switchyard_wire::canonical::Usage;
 
 pub struct RequestLog {
@@ -287,81 +287,4 @@ impl Drop for RequestLog {
             self.write(status, Some("client_disconnected"));
         }
     }
-}
-
-/// [`cost_per_mtok_in`] with the bundled price table.
-pub fn cost_per_mtok(kind: BackendKind, model: &str) -> Option<f64> {
-    cost_per_mtok_in(PriceTable::bundled(), kind, model)
-}
-
-/// Blended USD per million tokens (3 input : 1 output), for the cost-aware strategies and the
-/// budgets' "is it paid" test; `None` when the model has no known price.
-pub fn cost_per_mtok_in(table: &PriceTable, kind: BackendKind, model: &str) -> Option<f64> {
-    let (_, p) = price(table, kind, model)?;
-    Some((3.0 * p.input + p.output) / 4.0 * 1e6)
-}
-
-/// The price of `model` on a backend of `kind`. The Demo backend is free unless the user set a
-/// price override for its model (to rehearse budgets without spending).
-fn price<'t>(
-    table: &'t PriceTable,
-    kind: BackendKind,
-    model: &str,
-) -> Option<(&'t str, &'t switchyard_pricing::ModelPrice)> {
-    match provider_of(kind) {
-        Some(provider) => table.lookup(provider, model),
-        None => table
-            .lookup_override(Provider::Other, model)
-            .or(Some(("demo", &FREE))),
-    }
-}
-
-const FREE: switchyard_pricing::ModelPrice = switchyard_pricing::ModelPrice::new(0.0, 0.0);
-
-/// USD for the usage at `table`'s prices, or `None` when the model has no known price. No
-/// tokens at all cost nothing whatever the price (a request refused before any upstream call, or
-/// an upstream error without usage), so those are never "unpriced".
-pub fn cost_in(
-    table: &PriceTable,
-    kind: Option<BackendKind>,
-    model: Option<&str>,
-    u: &Usage,
-) -> Option<f64> {
-    if u.prompt_total() == 0 && u.output_tokens == 0 {
-        return Some(0.0);
-    }
-    let (kind, model) = (kind?, model?);
-    let (_, price) = price(table, kind, model)?;
-    // An embedding model's entry prices only input; a request that produced output is a chat
-    // request under a name the table lists as an embedding model (LiteLLM has such entries).
-    if u.output_tokens > 0
-        && provider_of(kind).and_then(|p| table.mode_of(p, model)) == Some(Mode::Embedding)
-    {
-        return None;
-    }
-    let write_1h = u.cache_write_1h_tokens.min(u.cache_write_tokens);
-    let usage = TokenUsage {
-        input_tokens: u.input_tokens,
-        output_tokens: u.output_tokens,
-        cache_read_tokens: u.cache_read_tokens,
-        cache_write_5m_tokens: u.cache_write_tokens - write_1h,
-        cache_write_1h_tokens: write_1h,
-        reasoning_tokens: u.reasoning_tokens,
-    };
-    Some(table.cost(price, &usage).usd)
-}
-
-/// The price-table provider of a backend kind; `None` for the (free) Demo backend.
-pub(crate) fn provider_of(kind: BackendKind) -> Option<Provider> {
-    Some(match kind {
-        BackendKind::Demo => return None,
-        BackendKind::OpenAi => Provider::OpenAi,
-        BackendKind::Anthropic => Provider::Anthropic,
-        BackendKind::Gemini => Provider::Gemini,
-        BackendKind::Mistral => Provider::Mistral,
-        BackendKind::Groq => Provider::Groq,
-        BackendKind::OpenRouter => Provider::OpenRouter,
-        BackendKind::Ollama => Provider::Ollama,
-        BackendKind::OpenAiCompatible => Provider::Other,
-    })
 }

@@ -7,7 +7,6 @@
 //! be routed with. Context limits come from the price table where it knows the model.
 
 use crate::inbound::Caps;
-use crate::log::provider_of;
 use crate::reply::{error, Shape};
 use crate::GatewayState;
 use axum::extract::{Path, State};
@@ -17,7 +16,7 @@ use axum::Json;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use switchyard_core::BackendKind;
-use switchyard_pricing::{Mode, PriceTable};
+use switchyard_pricing::{provider_of, Mode, PriceTable};
 use switchyard_wire::gemini;
 
 /// What `model` on a backend of `kind` can take. Unknown models get no reasoning options; the

@@ -41,13 +41,12 @@ mod translate;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use switchyard_core::BackendKind;
+use switchyard_core::{BackendKind, RequestRecord};
 use switchyard_gateway::{
     Authenticator, Caller, Clock, Deps, Gateway, GatewayConfig, KeyRef, KeySource, Ledger, Limits,
     NoObserver, Observer, RoutingTable, SystemClock, TableHandle, Target,
 };
 use switchyard_secrets::SecretString;
-use switchyard_store::RequestRecord;
 
 pub const TOKEN: &str = "sy-test-token-0001";
 /// Every provider key in these tests contains this, so leaks are easy to find.
@@ -69,8 +68,9 @@ impl KeySource for Keys {
     fn cached(&self, key_id: &str) -> Option<SecretString> {
         self.0.get(key_id).map(|k| SecretString::new(k.clone()))
     }
-    fn load(&self, key_id: &str) -> Result<SecretString, String> {
-        self.cached(key_id).ok_or_else(|| "no such key".into())
+    fn load(&self, key_id: &str) -> Result<SecretString, switchyard_secrets::SecretError> {
+        self.cached(key_id)
+            .ok_or(switchyard_secrets::SecretError::NotFound)
     }
 }
 

@@ -132,6 +132,12 @@ impl MockServer {
         self.shared.total_calls()
     }
 
+    /// Stops accepting connections and ends running streams, without waiting (a server shared
+    /// behind a reference; the task ends on its own).
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+
     /// Stops accepting connections, ends running streams and waits for the server task to finish.
     pub async fn shutdown(mut self) {
         self.cancel.cancel();

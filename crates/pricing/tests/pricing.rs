@@ -1,8 +1,10 @@
 //! Specification of `switchyard-pricing` against the bundled snapshot: aliases (`lookup`),
-//! request costs checked by hand calculation (`costs`), price files and overrides (`files`), and
-//! model info: mode, reasoning support, embeddings (`info`). One test binary; the modules live
-//! in `tests/pricing/`.
+//! request costs checked by hand calculation (`costs`), costs by backend kind (`backend`), price
+//! files and overrides (`files`), and model info: mode, reasoning support, embeddings (`info`).
+//! One test binary; the modules live in `tests/pricing/`.
 
+#[path = "pricing/backend.rs"]
+mod backend;
 #[path = "pricing/costs.rs"]
 mod costs;
 #[path = "pricing/files.rs"]

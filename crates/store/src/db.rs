@@ -4,13 +4,25 @@
 use crate::migrations::MIGRATIONS;
 use crate::StoreError;
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// A handle to the database. Cheap to clone; calls are blocking (use `spawn_blocking`).
+/// Clones share one connection; [`Store::connection`] opens another on the same file.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// The file, or `None` in memory.
+    path: Option<Arc<PathBuf>>,
+}
+
+/// What a second connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Long reads (exports): never takes the write lock, sees one snapshot per statement.
+    Read,
+    /// A dedicated writer (the ledger), so it never waits behind the shared connection's users.
+    Write,
 }
 
 impl Store {
@@ -22,7 +34,49 @@ impl Store {
         // 32 MB of page cache (SQLite's default is 2 MB): the ledger's indexes and the rollups a
         // dashboard reads stay in memory as the file grows to hundreds of MB. Used as needed.
         conn.pragma_update(None, "cache_size", -32_000)?;
-        Self::init(conn)
+        let mut store = Self::init(conn)?;
+        store.path = Some(Arc::new(path.to_path_buf()));
+        Ok(store)
+    }
+
+    /// Another connection to the same file, for one long-running user, so a long read or a
+    /// burst of writes never holds the shared connection's lock (WAL lets readers and one writer
+    /// work side by side; writers take turns within the busy timeout). An in-memory database has
+    /// one connection, which is shared.
+    pub fn connection(&self, access: Access) -> Result<Store, StoreError> {
+        let Some(path) = &self.path else {
+            return Ok(self.clone());
+        };
+        let conn = match access {
+            Access::Read => Connection::open_with_flags(
+                path.as_path(),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+            Access::Write => {
+                let c = Connection::open(path.as_path())?;
+                c.pragma_update(None, "synchronous", "NORMAL")?;
+                c.pragma_update(None, "foreign_keys", "ON")?;
+                c
+            }
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Some(Arc::clone(path)),
+        })
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it (at shutdown, so the
+    /// file on disk is complete by itself). Readers elsewhere may keep part of it; that is fine.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.with(|c| {
+            let busy: i64 = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy != 0 {
+                tracing::debug!("WAL checkpoint incomplete: another connection is reading");
+            }
+            Ok(())
+        })
     }
 
     /// Opens an existing database read-only, without migrating (a status line or another reader
@@ -45,6 +99,7 @@ impl Store {
         }
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            path: Some(Arc::new(path.to_path_buf())),
         })
     }
 
@@ -59,6 +114,7 @@ impl Store {
         migrate(&mut conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            path: None,
         })
     }
 
@@ -167,5 +223,49 @@ mod tests {
             Store::open(&path),
             Err(StoreError::TooNew { found: 99, .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod connection_tests {
+    use super::*;
+
+    #[test]
+    fn a_read_connection_reads_while_the_shared_one_is_held_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        store.set_setting("a", &serde_json::json!(1)).unwrap();
+        let reader = store.connection(Access::Read).unwrap();
+        let held = store.conn.lock().unwrap();
+        assert_eq!(reader.get_setting("a").unwrap(), Some(serde_json::json!(1)));
+        drop(held);
+        assert!(reader.set_setting("b", &serde_json::json!(2)).is_err());
+    }
+
+    #[test]
+    fn a_write_connection_commits_what_the_shared_one_then_sees_and_checkpoint_empties_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite");
+        let store = Store::open(&path).unwrap();
+        let writer = store.connection(Access::Write).unwrap();
+        writer.set_setting("w", &serde_json::json!("x")).unwrap();
+        assert_eq!(
+            store.get_setting("w").unwrap(),
+            Some(serde_json::json!("x"))
+        );
+        store.checkpoint().unwrap();
+        let wal = std::fs::metadata(dir.path().join("s.sqlite-wal")).map(|m| m.len());
+        assert_eq!(wal.unwrap_or(0), 0, "the WAL is truncated");
+    }
+
+    #[test]
+    fn in_memory_stores_share_their_one_connection() {
+        let store = Store::open_in_memory().unwrap();
+        let other = store.connection(Access::Write).unwrap();
+        other.set_setting("m", &serde_json::json!(true)).unwrap();
+        assert_eq!(
+            store.get_setting("m").unwrap(),
+            Some(serde_json::json!(true))
+        );
     }
 }

@@ -1,63 +1,10 @@
 //! The request ledger: one `requests` row per gateway request and one `attempts` row per upstream
-//! attempt. Written in batches by a single writer; never holds a key (only its label).
+//! attempt. Written in batches by a single writer; never holds a key (only its label). The
+//! record types are `switchyard_core::ledger`'s; this module only maps them to and from rows.
 
 use crate::{Store, StoreError};
 use rusqlite::{params, Row};
-
-/// One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
-/// the UI's `LedgerRow` (`switchyard requests --json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestRecord {
-    pub id: String,
-    /// RFC 3339.
-    pub started_at: String,
-    pub token_name: Option<String>,
-    /// The API the caller used: `openai` (Chat Completions), `anthropic` (Messages),
-    /// `responses` (OpenAI Responses), `gemini` (Gemini native), `embeddings`, or `count_tokens`
-    /// (token counting in any of those APIs; $0, no tokens).
-    pub inbound: String,
-    pub route: Option<String>,
-    pub requested_model: String,
-    /// The backend that answered (or the last one tried).
-    pub backend: Option<String>,
-    pub key_label: Option<String>,
-    pub model: Option<String>,
-    pub status: u16,
-    pub error_class: Option<String>,
-    /// Why this backend was chosen.
-    pub reason: Option<String>,
-    pub attempts: u32,
-    pub latency_ms: u32,
-    pub ttfb_ms: Option<u32>,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub cache_read_tokens: u64,
-    pub cache_write_tokens: u64,
-    /// `None`: the model has no known price (never recorded as $0).
-    pub cost_usd: Option<f64>,
-    pub streamed: bool,
-    /// How the request met the response cache: `hit`, `shared` (a concurrent identical
-    /// request's answer), `miss`, `refresh`, `bypass`, `skip` (not cacheable); `None` when the
-    /// cache is off.
-    pub cache: Option<String>,
-    /// What a cache hit would have cost upstream (the original answer's cost).
-    pub saved_usd: Option<f64>,
-    pub attempt_list: Vec<AttemptRecord>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AttemptRecord {
-    pub n: u32,
-    pub backend: String,
-    pub key_label: Option<String>,
-    pub model: String,
-    /// `None` when no HTTP answer came (connect error, timeout).
-    pub status: Option<u16>,
-    pub error_class: Option<String>,
-    pub latency_ms: u32,
-}
+use switchyard_core::{AttemptRecord, RequestRecord};
 
 /// Which requests to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,6 +100,14 @@ impl Store {
             crate::usage::roll_up(&tx, &inserted)?;
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    /// How many requests the ledger holds.
+    pub fn request_count(&self) -> Result<u64, StoreError> {
+        self.with(|c| {
+            let n: i64 = c.query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0))?;
+            Ok(n.max(0) as u64)
         })
     }
 

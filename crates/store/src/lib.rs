@@ -27,16 +27,18 @@ pub use backends::{BackendLimits, BackendRow, MonitorSettings};
 pub use cache_usage::CacheUsageRow;
 pub use checks::CheckRow;
 pub use connections::{ConnectionRow, KeyMoveRow};
-pub use db::Store;
+pub use db::{Access, Store};
 pub use error::StoreError;
 pub use export::UsageRow;
 pub use health::{HourRow, SampleRow};
 pub use keys::KeyRow;
 pub use latency::LatencyPoint;
-pub use ledger::{AttemptRecord, RequestFilter, RequestRecord};
+pub use ledger::RequestFilter;
 pub use routes::RouteRow;
 pub use tokens::TokenRow;
 pub use usage::{hour_of, Dimension, UsageTotals};
+// Store modules name the ledger records as `crate::…`; they are the core's types.
+pub(crate) use switchyard_core::RequestRecord;
 
 /// The current time as RFC 3339 (UTC), the format every timestamp column uses.
 pub fn now() -> String {

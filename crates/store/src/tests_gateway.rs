@@ -1,6 +1,7 @@
 //! Tokens, routes and the request ledger against a real SQLite database.
 
 use super::*;
+use switchyard_core::AttemptRecord;
 
 fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
     RequestRecord {

@@ -208,7 +208,11 @@ pub async fn get_settings(core: State<'_, Core>) -> Res<UserSettings> {
 
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(core))]
-pub async fn update_settings(core: State<'_, Core>, settings: UserSettings) -> Res<UserSettings> {
-    Ok(core.app()?.update_settings(settings.into()).await?.into())
+#[tracing::instrument(skip(app, core))]
+pub async fn update_settings(
+    app: tauri::AppHandle,
+    core: State<'_, Core>,
+    settings: UserSettings,
+) -> Res<UserSettings> {
+    crate::settings::save(&app, core.app()?, settings).await
 }

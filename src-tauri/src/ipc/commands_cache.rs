@@ -10,13 +10,13 @@ type Res<T> = Result<T, IpcError>;
 #[tauri::command]
 #[specta::specta]
 pub async fn cache_stats(core: State<'_, Core>, since: String) -> Res<CacheStatsDto> {
-    Ok(core.app()?.cache_overview(since).await?.into())
+    Ok(core.app()?.cache().overview(since).await?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_cache_settings(core: State<'_, Core>) -> Res<CacheSettingsDto> {
-    Ok(core.app()?.cache_settings().await?.into())
+    Ok(core.app()?.cache().settings().await?.into())
 }
 
 /// Validated first; the switch and the lifetime apply at once, the sizes at the next start.
@@ -29,7 +29,8 @@ pub async fn set_cache_settings(
 ) -> Res<CacheSettingsDto> {
     Ok(core
         .app()?
-        .set_cache_settings(settings.into())
+        .cache()
+        .set_settings(settings.into())
         .await?
         .into())
 }
@@ -39,5 +40,5 @@ pub async fn set_cache_settings(
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn clear_cache(core: State<'_, Core>, scope: CacheClearScope) -> Res<f64> {
-    Ok(core.app()?.clear_cache(scope.into()).await? as f64)
+    Ok(core.app()?.cache().clear(scope.into()).await? as f64)
 }

@@ -21,7 +21,8 @@ pub async fn gateway_status(core: State<'_, Core>) -> Res<GatewayStatus> {
 pub async fn list_tokens(core: State<'_, Core>) -> Res<Vec<Token>> {
     Ok(core
         .app()?
-        .list_tokens()
+        .tokens()
+        .list()
         .await?
         .into_iter()
         .map(Into::into)
@@ -33,17 +34,22 @@ pub async fn list_tokens(core: State<'_, Core>) -> Res<Vec<Token>> {
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn create_token(core: State<'_, Core>, name: String) -> Res<CreatedToken> {
-    Ok(core.app()?.create_token(name).await.map(|t| CreatedToken {
-        value: t.token.expose().clone(),
-        token: t.row.into(),
-    })?)
+    Ok(core
+        .app()?
+        .tokens()
+        .create(name)
+        .await
+        .map(|t| CreatedToken {
+            value: t.token.expose().clone(),
+            token: t.row.into(),
+        })?)
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn revoke_token(core: State<'_, Core>, id: String) -> Res<Token> {
-    Ok(core.app()?.revoke_token(id).await?.into())
+    Ok(core.app()?.tokens().revoke(id).await?.into())
 }
 
 /// The newest ledger rows matching the filters.

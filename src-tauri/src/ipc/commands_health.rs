@@ -32,21 +32,21 @@ pub async fn readiness_history(core: State<'_, Core>, limit: u32) -> Res<Vec<Rea
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn send_test_notification(core: State<'_, Core>) -> Res<()> {
-    Ok(core.app()?.send_test_notification().await?)
+    Ok(core.app()?.notifications().send_test().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn notification_status(core: State<'_, Core>) -> Res<NotificationStatus> {
     let app = core.app()?;
-    let (server, problem) = match app.notification_service().await {
+    let (server, problem) = match app.notifications().service().await {
         Ok(s) => (Some(s), None),
         Err(f) => (None, Some(f.into())),
     };
     Ok(NotificationStatus {
         server,
         problem,
-        last_failure: app.last_notification_failure().map(Into::into),
+        last_failure: app.notifications().last_failure().map(Into::into),
     })
 }
 

@@ -12,7 +12,8 @@ type Res<T> = Result<T, IpcError>;
 pub async fn health_overview(core: State<'_, Core>) -> Res<Vec<BackendHealthCard>> {
     Ok(core
         .app()?
-        .health_overview()
+        .health()
+        .overview()
         .await?
         .into_iter()
         .map(Into::into)
@@ -29,7 +30,8 @@ pub async fn health_history(
 ) -> Res<Vec<HealthPoint>> {
     Ok(core
         .app()?
-        .health_history(backend_id, range.into())
+        .health()
+        .history(backend_id, range.into())
         .await?
         .into_iter()
         .map(Into::into)
@@ -41,7 +43,7 @@ pub async fn health_history(
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn probe_all_now(core: State<'_, Core>) -> Res<()> {
-    Ok(core.app()?.probe_all_now().await?)
+    Ok(core.app()?.health().probe_all_now().await?)
 }
 
 /// Open alerts first, then the newest resolved ones.
@@ -50,6 +52,7 @@ pub async fn probe_all_now(core: State<'_, Core>) -> Res<()> {
 pub async fn list_alerts(core: State<'_, Core>, limit: u32) -> Res<Vec<AlertItem>> {
     Ok(core
         .app()?
+        .health()
         .alerts(limit.clamp(1, 500))
         .await?
         .into_iter()
@@ -60,7 +63,7 @@ pub async fn list_alerts(core: State<'_, Core>, limit: u32) -> Res<Vec<AlertItem
 #[tauri::command]
 #[specta::specta]
 pub async fn get_alert_settings(core: State<'_, Core>) -> Res<AlertSettings> {
-    let config = core.app()?.alert_config().await?;
+    let config = core.app()?.health().alert_config().await?;
     AlertSettings::from_config(&config).map_err(|e| IpcError::new(ErrorKind::Internal, e))
 }
 
@@ -75,7 +78,7 @@ pub async fn set_alert_settings(
     let config = settings
         .into_config()
         .map_err(|e| IpcError::new(ErrorKind::Validation, e))?;
-    let saved = core.app()?.set_alert_config(config).await?;
+    let saved = core.app()?.health().set_alert_config(config).await?;
     AlertSettings::from_config(&saved).map_err(|e| IpcError::new(ErrorKind::Internal, e))
 }
 
@@ -85,7 +88,7 @@ pub async fn set_alert_settings(
 pub async fn alert_webhooks(
     core: State<'_, Core>,
 ) -> Res<std::collections::BTreeMap<String, String>> {
-    Ok(core.app()?.alert_webhooks().await?)
+    Ok(core.app()?.health().alert_webhooks().await?)
 }
 
 /// Sets (`url` = null: removes) a rule's Slack-compatible webhook. The URL goes to the keychain.
@@ -98,7 +101,7 @@ pub async fn set_alert_webhook(
     url: Option<String>,
 ) -> Res<std::collections::BTreeMap<String, String>> {
     let url = url.map(switchyard_app::secrets::SecretString::new);
-    Ok(core.app()?.set_alert_webhook(rule_id, url).await?)
+    Ok(core.app()?.health().set_alert_webhook(rule_id, url).await?)
 }
 
 /// Posts a test message to a rule's webhook.
@@ -106,5 +109,5 @@ pub async fn set_alert_webhook(
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn test_alert_webhook(core: State<'_, Core>, rule_id: String) -> Res<()> {
-    Ok(core.app()?.test_alert_webhook(rule_id).await?)
+    Ok(core.app()?.health().test_alert_webhook(rule_id).await?)
 }

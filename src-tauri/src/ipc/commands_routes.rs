@@ -11,7 +11,8 @@ type Res<T> = Result<T, IpcError>;
 pub async fn list_routes(core: State<'_, Core>) -> Res<Vec<Route>> {
     Ok(core
         .app()?
-        .list_routes()
+        .routes()
+        .list()
         .await?
         .into_iter()
         .map(Into::into)
@@ -23,14 +24,14 @@ pub async fn list_routes(core: State<'_, Core>) -> Res<Vec<Route>> {
 #[specta::specta]
 #[tracing::instrument(skip(core, form))]
 pub async fn save_route(core: State<'_, Core>, id: Option<String>, form: RouteForm) -> Res<Route> {
-    Ok(core.app()?.save_route(id, form.into()).await?.into())
+    Ok(core.app()?.routes().save(id, form.into()).await?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn delete_route(core: State<'_, Core>, id: String) -> Res<()> {
-    Ok(core.app()?.delete_route(id).await?)
+    Ok(core.app()?.routes().delete(id).await?)
 }
 
 /// Live breaker, cool-down and latency of every enabled backend and key.
@@ -39,6 +40,7 @@ pub async fn delete_route(core: State<'_, Core>, id: String) -> Res<()> {
 pub async fn gateway_health(core: State<'_, Core>) -> Res<Vec<BackendHealth>> {
     Ok(core
         .app()?
+        .routes()
         .live_health()
         .into_iter()
         .map(Into::into)

@@ -177,6 +177,12 @@ pub struct UserSettings {
     pub reveal_seconds: u32,
     /// Requests older than this many days leave the ledger.
     pub request_retention_days: u32,
+    /// Closing the window keeps Switchyard running in the tray.
+    pub keep_running_in_tray: bool,
+    /// Start Switchyard in the tray when the user logs in.
+    pub start_at_login: bool,
+    /// The first-run offer to start at login was answered or dismissed.
+    pub start_at_login_offered: bool,
 }
 
 impl From<Settings> for UserSettings {
@@ -190,21 +196,30 @@ impl From<Settings> for UserSettings {
             theme,
             reveal_seconds: s.reveal_seconds,
             request_retention_days: s.request_retention_days,
+            keep_running_in_tray: s.keep_running_in_tray,
+            start_at_login: s.start_at_login,
+            start_at_login_offered: s.start_at_login_offered,
         }
     }
 }
 
-impl From<UserSettings> for Settings {
-    fn from(s: UserSettings) -> Self {
-        let theme = match s.theme {
+impl UserSettings {
+    /// The settings to save: this form over `saved`, keeping what only the shell writes (the
+    /// one-time close hint).
+    pub fn apply_to(self, saved: Settings) -> Settings {
+        let theme = match self.theme {
             ThemeChoice::System => Theme::System,
             ThemeChoice::Light => Theme::Light,
             ThemeChoice::Dark => Theme::Dark,
         };
         Settings {
             theme,
-            reveal_seconds: s.reveal_seconds,
-            request_retention_days: s.request_retention_days,
+            reveal_seconds: self.reveal_seconds,
+            request_retention_days: self.request_retention_days,
+            keep_running_in_tray: self.keep_running_in_tray,
+            start_at_login: self.start_at_login,
+            start_at_login_offered: self.start_at_login_offered,
+            ..saved
         }
     }
 }

@@ -155,6 +155,16 @@ pub enum Breaker {
     HalfOpen,
 }
 
+impl From<switchyard_core::Circuit> for Breaker {
+    fn from(c: switchyard_core::Circuit) -> Self {
+        match c {
+            switchyard_core::Circuit::Closed => Breaker::Closed,
+            switchyard_core::Circuit::Open => Breaker::Open,
+            switchyard_core::Circuit::HalfOpen => Breaker::HalfOpen,
+        }
+    }
+}
+
 /// What the gateway has learned about a backend or key from its traffic.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -173,11 +183,7 @@ pub struct LiveState {
 impl From<TrackState> for LiveState {
     fn from(t: TrackState) -> Self {
         LiveState {
-            breaker: match t.breaker {
-                "open" => Breaker::Open,
-                "halfOpen" => Breaker::HalfOpen,
-                _ => Breaker::Closed,
-            },
+            breaker: t.breaker.into(),
             cooling_down_secs: t
                 .cooling_down_secs
                 .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),

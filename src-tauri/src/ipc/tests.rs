@@ -283,3 +283,42 @@ fn found_and_moved_keys_carry_the_mask_only() {
         "history rows were not tested"
     );
 }
+
+#[test]
+fn settings_saved_before_the_lifecycle_fields_load_with_their_defaults() {
+    let old = serde_json::json!({"theme": "dark", "revealSeconds": 9, "requestRetentionDays": 30});
+    let s: switchyard_app::Settings = serde_json::from_value(old).unwrap();
+    assert_eq!(s.reveal_seconds, 9, "what was saved is kept");
+    assert!(
+        s.keep_running_in_tray,
+        "closing the window keeps running by default"
+    );
+    assert!(!s.start_at_login, "start at login is opt-in");
+    assert!(
+        !s.start_at_login_offered && !s.close_hint_shown,
+        "nothing was offered or shown yet"
+    );
+}
+
+#[test]
+fn the_settings_form_keeps_the_shells_close_hint() {
+    let saved = switchyard_app::Settings {
+        close_hint_shown: true,
+        ..Default::default()
+    };
+    let form: dto_forms::UserSettings = switchyard_app::Settings::default().into();
+    let form = dto_forms::UserSettings {
+        keep_running_in_tray: false,
+        start_at_login: true,
+        ..form
+    };
+    let next = form.apply_to(saved);
+    assert!(
+        next.close_hint_shown,
+        "the form never resets the one-time hint"
+    );
+    assert!(
+        !next.keep_running_in_tray && next.start_at_login,
+        "the form's choices are saved"
+    );
+}

@@ -20,7 +20,14 @@ class KindsResource {
 }
 
 class SettingsResource {
-  value = $state<UserSettings>({ theme: "system", revealSeconds: 5, requestRetentionDays: 90 });
+  value = $state<UserSettings>({
+    theme: "system",
+    revealSeconds: 5,
+    requestRetentionDays: 90,
+    keepRunningInTray: true,
+    startAtLogin: false,
+    startAtLoginOffered: false,
+  });
   loaded = $state(false);
 
   async load(): Promise<void> {

@@ -1,8 +1,9 @@
-// The backend list as a reactive resource. Reloads itself when the core says something changed.
-import { events } from "../bindings";
+// The backend list as a reactive resource. Reloads itself when the core says something changed
+// (`backendsChanged`), and shows `keyChecked` results at once (see `events-table.ts`).
 import { api } from "./api";
 import { toIpcError } from "./error";
-import type { Backend, BackendDraft, Check, IpcError, KeyInput, Limits, Monitor } from "./types";
+import { Resource } from "./resource.svelte";
+import type { Backend, BackendDraft, Check, KeyInput, Limits, Monitor } from "./types";
 
 type Fresh = { check: Check; at: number };
 
@@ -11,30 +12,31 @@ export function checkSlot(backendId: string, keyId: string | null): string {
   return keyId ?? `backend:${backendId}`;
 }
 
-class BackendsResource {
-  items = $state<Backend[]>([]);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
+class BackendsResource extends Resource<Backend[]> {
   /** Slots whose test is running. */
   testing = $state<Record<string, boolean>>({});
   /** Test results newer than the last reload, so a result shows before the list catches up. */
   private fresh = $state<Record<string, Fresh>>({});
-  private seq = 0;
+  /** When the latest read started: test results older than it are in its answer. */
+  private started = 0;
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    const started = performance.now();
-    try {
-      const list = await api.listBackends();
-      if (seq !== this.seq) return;
-      this.items = list;
-      this.error = null;
-      for (const [slot, f] of Object.entries(this.fresh)) if (f.at < started) delete this.fresh[slot];
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  constructor() {
+    // Most pages show backends (names, kinds, checks): follow changes even when none watches.
+    super([], { follow: "always" });
+  }
+
+  get items(): Backend[] {
+    return this.value;
+  }
+
+  protected read(): Promise<Backend[]> {
+    this.started = performance.now();
+    return api.listBackends();
+  }
+
+  protected accept(list: Backend[]): void {
+    this.value = list;
+    for (const [slot, f] of Object.entries(this.fresh)) if (f.at < this.started) delete this.fresh[slot];
   }
 
   /** The latest check for a key (or a keyless backend when `keyId` is null). */
@@ -90,9 +92,9 @@ class BackendsResource {
     const to = from + delta;
     if (from < 0 || to < 0 || to >= ids.length) return;
     [ids[from], ids[to]] = [ids[to], ids[from]];
-    this.seq++;
+    this.invalidate();
     try {
-      this.items = await api.reorderBackends(ids);
+      this.value = await api.reorderBackends(ids);
     } catch (e) {
       // The list changed elsewhere: show what is there now (the caller still reports the error).
       if (toIpcError(e).kind === "conflict") void this.reload();
@@ -102,19 +104,3 @@ class BackendsResource {
 }
 
 export const backends = new BackendsResource();
-
-/** Subscribes to core events; resolves to an unsubscribe function. Safe outside Tauri. */
-export async function listenToBackendEvents(): Promise<() => void> {
-  const offs: Array<() => void> = [];
-  try {
-    offs.push(await events.backendsChanged.listen(() => void backends.reload()));
-    offs.push(
-      await events.keyChecked.listen((e) => {
-        backends.noteCheck(e.payload.backendId, e.payload.keyId, e.payload.result);
-      }),
-    );
-  } catch {
-    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
-  }
-  return () => offs.forEach((off) => off());
-}

@@ -1,84 +1,61 @@
 // The Costs page's settings as reactive resources: the display currency (read by every amount on
 // screen), the budgets with their spend this period, the price table, and the usage export.
-// They follow `costsChanged` (budgets, prices or the currency changed, here or elsewhere) once
-// anything subscribed; the budgets also follow `requestsRecorded` while a page shows them, as new
-// requests move the spend, throttled so a burst costs one reload per interval.
+// The currency and the prices follow `costsChanged` (budgets, prices or the currency changed, here
+// or elsewhere) once loaded; the budgets follow it while a page shows them, and `requestsRecorded`
+// too, as new requests move the spend, throttled so a burst costs one reload per interval.
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
-import { events } from "../bindings";
 import { api } from "./api";
 import { IpcFailure, toIpcError } from "./error";
-import type { Budget, BudgetStatus, CostRange, CostSettings, ExportDone, ExportFormat, ExportKind, IpcError, PriceOverride, Prices } from "./types";
+import { Resource } from "./resource.svelte";
+import type { Budget, BudgetStatus, CostRange, CostSettings, ExportDone, ExportFormat, ExportKind, PriceOverride, Prices } from "./types";
 import { USD } from "../lib/money";
-import { throttle } from "../lib/throttle";
 import { exportFileName, exportFilter } from "../lib/usage-export";
 
 /** Spend-driven budget reloads happen at most this often, however fast requests arrive. */
 export const BUDGETS_RELOAD_MS = 2000;
 
 /** The display currency. `settings` is USD until loaded, so amounts always have a currency. */
-class CurrencyResource {
-  settings = $state<CostSettings>({ ...USD });
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
+class CurrencyResource extends Resource<CostSettings> {
+  constructor() {
+    super({ ...USD }, { read: () => api.getCostSettings(), follow: "loaded" });
+  }
 
-  async load(): Promise<void> {
-    follow();
-    const seq = ++this.seq;
-    try {
-      const s = await api.getCostSettings();
-      if (seq !== this.seq) return;
-      this.settings = s;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  get settings(): CostSettings {
+    return this.value;
+  }
+
+  load(): Promise<void> {
+    return this.reload();
   }
 
   /** Saves (the core validates; a refusal throws the typed error and changes nothing). */
   async save(settings: CostSettings): Promise<CostSettings> {
     const saved = await api.setCostSettings(settings);
-    this.seq++;
-    this.settings = saved;
-    this.error = null;
-    this.loaded = true;
+    this.assign(saved);
     return saved;
-  }
-
-  changed(): void {
-    if (this.loaded) void this.load();
   }
 }
 
-/** Every budget with its spend this period, forecast and hard-stop state. */
-class BudgetsResource {
-  items = $state<BudgetStatus[]>([]);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
-  private watchers = 0;
-  private seq = 0;
-  private live = throttle(() => void this.load(), BUDGETS_RELOAD_MS);
+/**
+ * Every budget with its spend this period, forecast and hard-stop state. `changed()` is the
+ * throttled reload for new requests; `costsChanged` reloads at once (see `events-table.ts`).
+ */
+class BudgetsResource extends Resource<BudgetStatus[]> {
+  constructor() {
+    super([], { read: () => api.listBudgets(), throttleMs: BUDGETS_RELOAD_MS });
+  }
+
+  get items(): BudgetStatus[] {
+    return this.value;
+  }
 
   /** The budgets as saved, for building the list to save. */
   get budgets(): Budget[] {
     return this.items.map((s) => s.budget);
   }
 
-  async load(): Promise<void> {
-    follow();
-    const seq = ++this.seq;
-    try {
-      const list = await api.listBudgets();
-      if (seq !== this.seq) return;
-      this.items = list;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  load(): Promise<void> {
+    return this.reload();
   }
 
   /**
@@ -97,65 +74,24 @@ class BudgetsResource {
    */
   async save(list: Budget[]): Promise<BudgetStatus[]> {
     const statuses = await api.saveBudgets(list);
-    this.seq++;
-    this.items = statuses;
-    this.error = null;
-    this.loaded = true;
+    this.assign(statuses);
     return statuses;
-  }
-
-  /** Budgets, prices or the currency changed in the core. */
-  changed(): void {
-    if (this.watchers > 0) void this.load();
-  }
-
-  /** New requests reached the ledger: the spend moved. */
-  spent(): void {
-    if (this.watchers > 0) this.live();
-  }
-
-  /** A page showing budgets mounted: load now, then follow changes until the returned stop. */
-  watch(): () => void {
-    this.watchers++;
-    void this.load();
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      this.watchers = Math.max(0, this.watchers - 1);
-      if (this.watchers === 0) this.live.cancel();
-    };
   }
 }
 
-/** The price table in force: its source, and the user's overrides. */
-class PricesResource {
-  value = $state<Prices | null>(null);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
+/** The price table in force (`value`): its source, and the user's overrides. */
+class PricesResource extends Resource<Prices | null> {
+  constructor() {
+    super(null, { read: () => api.getPrices(), follow: "loaded" });
+  }
 
-  async load(): Promise<void> {
-    follow();
-    const seq = ++this.seq;
-    try {
-      const p = await api.getPrices();
-      if (seq !== this.seq) return;
-      this.value = p;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  load(): Promise<void> {
+    return this.reload();
   }
 
   private async apply(run: () => Promise<Prices>): Promise<Prices> {
     const p = await run();
-    this.seq++;
-    this.value = p;
-    this.error = null;
-    this.loaded = true;
+    this.assign(p);
     return p;
   }
 
@@ -176,10 +112,6 @@ class PricesResource {
   /** Back to the bundled prices; overrides stay. */
   reset(): Promise<Prices> {
     return this.apply(() => api.resetPriceFile());
-  }
-
-  changed(): void {
-    if (this.loaded) void this.load();
   }
 }
 
@@ -203,40 +135,4 @@ export async function pickExportPath(range: CostRange, kind: ExportKind, format:
 /** Writes the export to `path`, or to the data folder's `exports/` when null; says where. */
 export function exportUsage(range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null): Promise<ExportDone> {
   return api.exportUsage(range, kind, format, path);
-}
-
-// Core events, subscribed once by the first resource used (or `listenToCostSettingsEvents`).
-let subscription: Promise<Array<() => void>> | null = null;
-
-function costsChanged(): void {
-  currency.changed();
-  budgets.changed();
-  prices.changed();
-}
-
-async function subscribe(): Promise<Array<() => void>> {
-  const offs: Array<() => void> = [];
-  try {
-    offs.push(await events.costsChanged.listen(costsChanged));
-    offs.push(await events.requestsRecorded.listen(() => budgets.spent()));
-  } catch {
-    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
-  }
-  return offs;
-}
-
-function follow(): Promise<Array<() => void>> {
-  subscription ??= subscribe();
-  return subscription;
-}
-
-/** Subscribes to the core events these resources follow; resolves to an unsubscribe function. Safe outside Tauri. */
-export async function listenToCostSettingsEvents(): Promise<() => void> {
-  const mine = follow();
-  const offs = await mine;
-  return () => {
-    if (subscription !== mine) return;
-    subscription = null;
-    offs.forEach((off) => off());
-  };
 }

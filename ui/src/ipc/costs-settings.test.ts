@@ -13,7 +13,7 @@ const resetPriceFile = vi.fn<() => Promise<Prices>>();
 const exportUsage = vi.fn<(...a: unknown[]) => Promise<ExportDone>>();
 const saveDialog = vi.fn<(o: unknown) => Promise<string | null>>();
 
-type Handler = () => void;
+type Handler = (event: { payload: null }) => void;
 const handlers: Record<string, Handler[]> = { costsChanged: [], requestsRecorded: [] };
 const listen = (name: string) => async (h: Handler) => {
   handlers[name].push(h);
@@ -21,7 +21,7 @@ const listen = (name: string) => async (h: Handler) => {
     handlers[name] = handlers[name].filter((x) => x !== h);
   };
 };
-const emit = (name: string) => handlers[name].forEach((h) => h());
+const emit = (name: string) => handlers[name].forEach((h) => h({ payload: null }));
 
 vi.mock("../bindings", () => ({
   events: { costsChanged: { listen: listen("costsChanged") }, requestsRecorded: { listen: listen("requestsRecorded") } },
@@ -44,6 +44,8 @@ vi.mock("./api", () => ({
 
 const m = await import("./costs-settings.svelte");
 const { IpcFailure } = await import("./error");
+// The app subscribes the one event table at start; the mocked bindings carry only these two events.
+await (await import("./events-table")).listenToCoreEvents();
 
 const refusal = (message: string) => new IpcFailure({ kind: "validation", message, hint: null, issues: [] });
 

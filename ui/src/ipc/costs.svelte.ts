@@ -3,45 +3,21 @@
 // following `costsChanged` (prices, budgets or the currency changed) and `requestsRecorded` (new
 // requests reach the ledger in batches), throttled so a burst costs one reload per interval.
 // A preset range ends "now" at every reload; a custom range is whole local days.
-import { events } from "../bindings";
 import { api } from "./api";
-import { toIpcError } from "./error";
+import { Resource } from "./resource.svelte";
 import type { CostRange, CostSplit_, CostsOverview, IpcError, UnpricedModel, UsageTotals } from "./types";
 import { DAY_MS, customRange, dateInput, dayStartMs, localOffsetMinutes, presetRange, rangeFieldOf, type CostPreset, type CostRangeId, type CustomField } from "../lib/costs";
-import { throttle } from "../lib/throttle";
 
 /** Event-driven reloads happen at most this often, however fast requests arrive. */
 export const COSTS_RELOAD_MS = 1000;
 
 export type RangeError = { field: CustomField; message: string };
 
-/** Counts watchers and folds bursts of change events into throttled reloads while watched. */
-abstract class Watched {
-  private watchers = 0;
-  private live = throttle(() => void this.reload(), COSTS_RELOAD_MS);
+/** What the Costs page shows for one range and split. */
+type CostsView = { overview: CostsOverview; unpriced: UnpricedModel[] };
 
-  abstract reload(): Promise<void>;
-
-  /** Costs, prices or the ledger changed in the core. */
-  changed(): void {
-    if (this.watchers > 0) this.live();
-  }
-
-  /** A page showing the numbers mounted: load now, then follow changes until the returned stop. */
-  watch(): () => void {
-    this.watchers++;
-    void this.reload();
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      this.watchers = Math.max(0, this.watchers - 1);
-      if (this.watchers === 0) this.live.cancel();
-    };
-  }
-}
-
-class CostsResource extends Watched {
+/** `error`: a failure to read (not about the range); the page shows it with a retry. */
+class CostsResource extends Resource<CostsView | null> {
   rangeId = $state<CostRangeId>("24h");
   /** The custom range's first and last day as typed (`YYYY-MM-DD`). */
   from = $state("");
@@ -49,15 +25,20 @@ class CostsResource extends Watched {
   split = $state<CostSplit_>("backend");
   /** The range last asked for (what the export card exports). */
   range = $state<CostRange>(presetRange("24h", Date.now(), localOffsetMinutes(Date.now())));
-  overview = $state<CostsOverview | null>(null);
-  unpriced = $state<UnpricedModel[]>([]);
-  loaded = $state(false);
-  loading = $state(false);
-  /** A failure to read (not about the range): the page shows it with a retry. */
-  error = $state<IpcError | null>(null);
   /** The picked days are refused (here or by the core): shown at the field, nothing is asked. */
   rangeError = $state<RangeError | null>(null);
-  private seq = 0;
+
+  constructor() {
+    super(null, { throttleMs: COSTS_RELOAD_MS });
+  }
+
+  get overview(): CostsOverview | null {
+    return this.value?.overview ?? null;
+  }
+
+  get unpriced(): UnpricedModel[] {
+    return this.value?.unpriced ?? [];
+  }
 
   /** The range to ask for now, or null (with `rangeError` set) when the custom days do not make one. */
   private pick(now: number): CostRange | null {
@@ -69,34 +50,24 @@ class CostsResource extends Watched {
     return null;
   }
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
+  /** Nothing is asked while the custom days do not make a range. */
+  protected read(): Promise<CostsView> | null {
     const range = this.pick(Date.now());
-    if (!range) {
-      this.loading = false;
-      return;
-    }
+    if (!range) return null;
     const split = this.split;
     this.range = range;
-    this.loading = true;
-    try {
-      const [overview, unpriced] = await Promise.all([api.costsOverview(range, split), api.unpricedModels(range)]);
-      if (seq !== this.seq) return;
-      this.overview = overview;
-      this.unpriced = unpriced;
-      this.error = null;
-      this.rangeError = null;
-    } catch (e) {
-      if (seq !== this.seq) return;
-      const err = toIpcError(e);
-      if (err.kind === "validation" && this.rangeId === "custom") this.rangeError = { field: rangeFieldOf(err.message) ?? "to", message: err.message };
-      else this.error = err;
-    } finally {
-      if (seq === this.seq) {
-        this.loading = false;
-        this.loaded = true;
-      }
-    }
+    return Promise.all([api.costsOverview(range, split), api.unpricedModels(range)]).then(([overview, unpriced]) => ({ overview, unpriced }));
+  }
+
+  protected accept(view: CostsView): void {
+    this.value = view;
+    this.rangeError = null;
+  }
+
+  /** The core's refusal of custom days shows at the field; anything else is an error. */
+  protected fail(err: IpcError): void {
+    if (err.kind === "validation" && this.rangeId === "custom") this.rangeError = { field: rangeFieldOf(err.message) ?? "to", message: err.message };
+    else this.error = err;
   }
 
   /** 24 h, 7 d or 30 d ending now. An answer for the range picked before is dropped. */
@@ -140,21 +111,13 @@ export function todayRange(now: number): CostRange {
   return { sinceMs: since, untilMs: Math.max(now, since + 1), offsetMinutes: offset };
 }
 
-class SpendTodayResource extends Watched {
-  totals = $state<UsageTotals | null>(null);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
+class SpendTodayResource extends Resource<UsageTotals | null> {
+  constructor() {
+    super(null, { read: () => api.costsOverview(todayRange(Date.now()), "backend").then((o) => o.totals), throttleMs: COSTS_RELOAD_MS });
+  }
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const overview = await api.costsOverview(todayRange(Date.now()), "backend");
-      if (seq !== this.seq) return;
-      this.totals = overview.totals;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    }
+  get totals(): UsageTotals | null {
+    return this.value;
   }
 }
 
@@ -162,20 +125,3 @@ class SpendTodayResource extends Watched {
 export const costs = new CostsResource();
 /** The Overview's "Spend today" tile. */
 export const spendToday = new SpendTodayResource();
-
-const changed = () => {
-  costs.changed();
-  spendToday.changed();
-};
-
-/** Subscribes to the core events the cost numbers follow; resolves to an unsubscribe function. Safe outside Tauri. */
-export async function listenToCostsEvents(): Promise<() => void> {
-  const offs: Array<() => void> = [];
-  try {
-    offs.push(await events.costsChanged.listen(changed));
-    offs.push(await events.requestsRecorded.listen(changed));
-  } catch {
-    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
-  }
-  return () => offs.forEach((off) => off());
-}

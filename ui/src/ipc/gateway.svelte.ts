@@ -1,62 +1,42 @@
-// The gateway's status and its client tokens as reactive resources.
+// The gateway's status, its client tokens and its saved settings as reactive resources. The status
+// and the tokens follow their events (`gatewayHealthChanged`, `tokensChanged`) at all times: the
+// sidebar and several pages show them.
 import { api } from "./api";
-import { toIpcError } from "./error";
-import type { CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, IpcError, Token } from "./types";
+import { Resource } from "./resource.svelte";
+import type { CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, Token } from "./types";
 
-class GatewayResource {
-  status = $state<GatewayStatus | null>(null);
-  /** The status could not be read at all (not: the gateway failed to start, see `status.error`). */
-  error = $state<IpcError | null>(null);
-  private seq = 0;
+class GatewayResource extends Resource<GatewayStatus | null> {
+  constructor() {
+    super(null, { read: () => api.gatewayStatus(), follow: "always" });
+  }
+
+  /** `error` says the status could not be read at all; a gateway that failed to start is `status.error`. */
+  get status(): GatewayStatus | null {
+    return this.value;
+  }
 
   get listening(): boolean {
     return this.status?.address != null;
   }
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const status = await api.gatewayStatus();
-      if (seq !== this.seq) return;
-      this.status = status;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    }
-  }
-
   /** Pauses (requests get a 503) or resumes the gateway; throws the typed error. */
   async setPaused(paused: boolean): Promise<void> {
-    const status = await api.setGatewayPaused(paused);
-    ++this.seq;
-    this.status = status;
-    this.error = null;
+    this.assign(await api.setGatewayPaused(paused));
   }
 }
 
-class TokensResource {
-  items = $state<Token[]>([]);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
+class TokensResource extends Resource<Token[]> {
+  constructor() {
+    super([], { read: () => api.listTokens(), follow: "always" });
+  }
+
+  get items(): Token[] {
+    return this.value;
+  }
 
   /** Every token's name, revoked ones too (old requests still carry them). */
   get names(): string[] {
     return this.items.map((t) => t.name);
-  }
-
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const list = await api.listTokens();
-      if (seq !== this.seq) return;
-      this.items = list;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
   }
 
   /** Resolves to the new token with its value. The caller shows the value once and drops it. */
@@ -73,29 +53,19 @@ class TokensResource {
 }
 
 /** The saved gateway settings (port, LAN access, browser origins); they apply at the next start. */
-class GatewaySettingsResource {
-  state = $state<GatewaySettingsState | null>(null);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
+class GatewaySettingsResource extends Resource<GatewaySettingsState | null> {
+  constructor() {
+    super(null, { read: () => api.getGatewaySettings() });
+  }
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const state = await api.getGatewaySettings();
-      if (seq !== this.seq) return;
-      this.state = state;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    }
+  get state(): GatewaySettingsState | null {
+    return this.value;
   }
 
   /** Saves (the core validates; a refusal throws and changes nothing) and resolves to the new state. */
   async save(settings: GatewaySettingsForm): Promise<GatewaySettingsState> {
     const state = await api.updateGatewaySettings(settings);
-    this.seq++;
-    this.state = state;
-    this.error = null;
+    this.assign(state);
     return state;
   }
 }

@@ -3,11 +3,9 @@
 // shows what is stored at once; core events (throttled) and a slow poll keep it fresh while a page
 // shows it. New probe samples reach the database in batches (the core flushes them every 15 s)
 // and without an event of their own (`healthChanged` only says a status changed), hence the poll.
-import { events } from "../bindings";
 import { api } from "./api";
-import { toIpcError } from "./error";
-import type { AlertItem, AlertSettings, AlertSettingsInput, BackendHealthCard, HealthPoint, HealthRange, IpcError } from "./types";
-import { throttle, type Throttled } from "../lib/throttle";
+import { Resource } from "./resource.svelte";
+import type { AlertItem, AlertSettings, AlertSettingsInput, BackendHealthCard, HealthPoint, HealthRange } from "./types";
 
 /** Event-driven reloads happen at most this often, however fast requests arrive. */
 export const MONITOR_RELOAD_MS = 1000;
@@ -19,134 +17,57 @@ export const MONITOR_POLL_MS = 15_000;
 /** How many alerts the Overview and the Alerts page read (open ones come first). */
 export const ALERTS_LIMIT = 100;
 
-const pageVisible = () => typeof document === "undefined" || document.visibilityState !== "hidden";
-
-/**
- * Who is watching a resource: while at least one page is, `changed()` reloads (throttled) and a
- * slow poll runs while the window is visible. The first watcher also reloads at once.
- */
-class Follower {
-  private watchers = 0;
-  private poll: ReturnType<typeof setInterval> | undefined;
-  private readonly reload: () => void;
-  private readonly pollMs: number | null;
-  private readonly live: Throttled;
-
-  constructor(reload: () => void, pollMs: number | null) {
-    this.reload = reload;
-    this.pollMs = pollMs;
-    this.live = throttle(reload, MONITOR_RELOAD_MS);
-  }
-
-  get watched(): boolean {
-    return this.watchers > 0;
-  }
-
-  changed(): void {
-    if (this.watchers > 0) this.live();
-  }
-
-  private onVisibility = () => {
-    if (pageVisible()) this.live();
-  };
-
-  watch(): () => void {
-    this.watchers++;
-    this.reload();
-    if (this.watchers === 1 && this.pollMs !== null) {
-      this.poll = setInterval(() => {
-        if (pageVisible()) this.reload();
-      }, this.pollMs);
-      if (typeof document !== "undefined") document.addEventListener("visibilitychange", this.onVisibility);
-    }
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      this.watchers = Math.max(0, this.watchers - 1);
-      if (this.watchers > 0) return;
-      clearInterval(this.poll);
-      this.poll = undefined;
-      this.live.cancel();
-      if (typeof document !== "undefined") document.removeEventListener("visibilitychange", this.onVisibility);
-    };
-  }
-}
-
-class OverviewResource {
-  /** Every enabled backend, in the Backends page's order. */
-  cards = $state<BackendHealthCard[]>([]);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
+class OverviewResource extends Resource<BackendHealthCard[]> {
   /** "Refresh" is probing every backend. */
   probing = $state(false);
-  private seq = 0;
-  private follow = new Follower(() => void this.reload(), MONITOR_POLL_MS);
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const cards = await api.healthOverview();
-      if (seq !== this.seq) return;
-      this.cards = cards;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  constructor() {
+    super([], { read: () => api.healthOverview(), throttleMs: MONITOR_RELOAD_MS, pollMs: MONITOR_POLL_MS });
+  }
+
+  /** Every enabled backend, in the Backends page's order. */
+  get cards(): BackendHealthCard[] {
+    return this.value;
   }
 
   card(backendId: string | null): BackendHealthCard | null {
     return this.cards.find((c) => c.backendId === backendId) ?? null;
   }
-
-  /** Health, traffic or backends changed in the core. */
-  changed(): void {
-    this.follow.changed();
-  }
-
-  /** A page showing the cards mounted: load now, then follow changes until the returned stop. */
-  watch(): () => void {
-    return this.follow.watch();
-  }
 }
 
 /** Probe buckets of one backend over one range; switching back to a pair seen before is instant. */
-class HistoryResource {
+class HistoryResource extends Resource<HealthPoint[]> {
   backendId = $state<string | null>(null);
   range = $state<HealthRange>("day");
-  /** The buckets of `backendId` over `range`, oldest first (stale ones until the reload answers). */
-  points = $state<HealthPoint[]>([]);
   /** `points` were read for the current backend and range (not just remembered from before). */
   fresh = $state(false);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
   private cache = new Map<string, HealthPoint[]>();
-  private follow = new Follower(() => void this.reload(), MONITOR_POLL_MS);
+  /** The pair the latest read asked for. */
+  private asked = "";
+
+  constructor() {
+    super([], { throttleMs: MONITOR_RELOAD_MS, pollMs: MONITOR_POLL_MS });
+  }
+
+  /** The buckets of `backendId` over `range`, oldest first (stale ones until the reload answers). */
+  get points(): HealthPoint[] {
+    return this.value;
+  }
 
   private key(backendId: string, range: HealthRange): string {
     return `${range}:${backendId}`;
   }
 
-  async reload(): Promise<void> {
-    const backendId = this.backendId;
-    const range = this.range;
-    if (backendId === null) return;
-    const seq = ++this.seq;
-    try {
-      const points = await api.healthHistory(backendId, range);
-      if (seq !== this.seq) return;
-      this.cache.set(this.key(backendId, range), points);
-      this.points = points;
-      this.fresh = true;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  protected read(): Promise<HealthPoint[]> | null {
+    if (this.backendId === null) return null;
+    this.asked = this.key(this.backendId, this.range);
+    return api.healthHistory(this.backendId, this.range);
+  }
+
+  protected accept(points: HealthPoint[]): void {
+    this.cache.set(this.asked, points);
+    this.value = points;
+    this.fresh = true;
   }
 
   /** Shows another backend and/or range: what was read before at once, then a fresh read. */
@@ -154,31 +75,25 @@ class HistoryResource {
     if (backendId === this.backendId && range === this.range) return;
     this.backendId = backendId;
     this.range = range;
-    this.points = backendId === null ? [] : (this.cache.get(this.key(backendId, range)) ?? []);
+    this.value = backendId === null ? [] : (this.cache.get(this.key(backendId, range)) ?? []);
     this.fresh = false;
     this.error = null;
     // An answer for the previous pair must not land on this one.
-    this.seq++;
+    this.invalidate();
     if (backendId !== null) void this.reload();
-  }
-
-  changed(): void {
-    this.follow.changed();
-  }
-
-  watch(): () => void {
-    return this.follow.watch();
   }
 }
 
-class AlertsResource {
+class AlertsResource extends Resource<AlertItem[]> {
+  constructor() {
+    // Alerts open and resolve with an event of their own: no poll needed.
+    super([], { read: () => api.listAlerts(ALERTS_LIMIT), throttleMs: MONITOR_RELOAD_MS });
+  }
+
   /** Open alerts first, then the newest resolved ones. */
-  items = $state<AlertItem[]>([]);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
-  // Alerts open and resolve with an event of their own: no poll needed.
-  private follow = new Follower(() => void this.reload(), null);
+  get items(): AlertItem[] {
+    return this.value;
+  }
 
   get open(): AlertItem[] {
     return this.items.filter((a) => a.resolvedAt === null);
@@ -187,65 +102,19 @@ class AlertsResource {
   get resolved(): AlertItem[] {
     return this.items.filter((a) => a.resolvedAt !== null);
   }
-
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const items = await api.listAlerts(ALERTS_LIMIT);
-      if (seq !== this.seq) return;
-      this.items = items;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
-  }
-
-  changed(): void {
-    this.follow.changed();
-  }
-
-  watch(): () => void {
-    return this.follow.watch();
-  }
 }
 
-/** The saved alert rules, cooldown and quiet hours. */
-class AlertSettingsResource {
-  value = $state<AlertSettings | null>(null);
-  error = $state<IpcError | null>(null);
-  private seq = 0;
-  private follow = new Follower(() => void this.reload(), null);
-
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const value = await api.getAlertSettings();
-      if (seq !== this.seq) return;
-      this.value = value;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    }
+/** The saved alert rules, cooldown and quiet hours; `alertsChanged` also says they may have changed (elsewhere). */
+class AlertSettingsResource extends Resource<AlertSettings | null> {
+  constructor() {
+    super(null, { read: () => api.getAlertSettings(), throttleMs: MONITOR_RELOAD_MS });
   }
 
   /** Saves (the core validates; a refusal throws the typed error and changes nothing) and resolves to what was saved. */
   async save(settings: AlertSettingsInput): Promise<AlertSettings> {
     const saved = await api.setAlertSettings(settings);
-    this.seq++;
-    this.value = saved;
-    this.error = null;
+    this.assign(saved);
     return saved;
-  }
-
-  /** `alertsChanged` also says the settings may have changed (elsewhere). */
-  changed(): void {
-    this.follow.changed();
-  }
-
-  watch(): () => void {
-    return this.follow.watch();
   }
 }
 
@@ -270,36 +139,4 @@ export async function probeAllNow(): Promise<void> {
   // (within its 15 s batch), which the poll picks up.
   healthOverview.changed();
   healthHistory.changed();
-}
-
-/** Subscribes to the core events the monitor pages follow; resolves to an unsubscribe function. Safe outside Tauri. */
-export async function listenToMonitorEvents(): Promise<() => void> {
-  const offs: Array<() => void> = [];
-  try {
-    offs.push(
-      await events.healthChanged.listen(() => {
-        healthOverview.changed();
-        healthHistory.changed();
-      }),
-    );
-    offs.push(
-      await events.alertsChanged.listen(() => {
-        alerts.changed();
-        alertSettings.changed();
-      }),
-    );
-    offs.push(await events.requestsRecorded.listen(() => healthOverview.changed()));
-    offs.push(await events.gatewayHealthChanged.listen(() => healthOverview.changed()));
-    offs.push(
-      await events.backendsChanged.listen(() => {
-        // Names, enabled backends and uptime targets live there.
-        healthOverview.changed();
-        healthHistory.changed();
-        alerts.changed();
-      }),
-    );
-  } catch {
-    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
-  }
-  return () => offs.forEach((off) => off());
 }

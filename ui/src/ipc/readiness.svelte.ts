@@ -1,20 +1,16 @@
-// Readiness runs as a reactive resource: the stored history, which scorecard is shown, and a run
-// in progress with its live progress (folded from `readiness-progress` events).
-import { events } from "../bindings";
+// Readiness runs as a reactive resource: the stored history (reloaded when a run is stored, while
+// the page shows it), which scorecard is shown, and a run in progress with its live progress
+// (folded from `readiness-progress` events).
 import { api } from "./api";
-import { toIpcError } from "./error";
-import type { IpcError, ProgressStep, Readiness } from "./types";
+import { Resource } from "./resource.svelte";
+import type { ProgressStep, Readiness } from "./types";
 import { reduceProgress, startProgress, type Progress } from "../lib/readiness";
 
 /** How many stored runs the page lists. */
 export const HISTORY_LIMIT = 10;
 
-class ReadinessResource {
-  /** Stored runs, newest first. */
-  history = $state<Readiness[]>([]);
-  loaded = $state(false);
-  /** The history could not be read (a failed run goes to the caller instead). */
-  error = $state<IpcError | null>(null);
+/** `error`: the history could not be read (a failed run goes to the caller instead). */
+class ReadinessResource extends Resource<Readiness[]> {
   /** The run picked in the history; null shows the newest. */
   selectedId = $state<string | null>(null);
   /** A run started here is under way. */
@@ -23,8 +19,15 @@ class ReadinessResource {
   elsewhere = $state(false);
   /** The live progress of the current (or last) run; null before the first. */
   progress = $state<Progress | null>(null);
-  private watchers = 0;
-  private seq = 0;
+
+  constructor() {
+    super([], { read: () => api.readinessHistory(HISTORY_LIMIT) });
+  }
+
+  /** Stored runs, newest first. */
+  get history(): Readiness[] {
+    return this.value;
+  }
 
   /** The scorecard on screen: the picked run, else the newest stored one. */
   get selected(): Readiness | null {
@@ -34,20 +37,6 @@ class ReadinessResource {
   /** Checks are running, started here or elsewhere. */
   get busy(): boolean {
     return this.running || this.elsewhere;
-  }
-
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const list = await api.readinessHistory(HISTORY_LIMIT);
-      if (seq !== this.seq) return;
-      this.history = list;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
   }
 
   select(id: string | null): void {
@@ -66,10 +55,7 @@ class ReadinessResource {
     try {
       const run = await api.runReadiness();
       // Newer than any reload still under way.
-      this.seq++;
-      this.history = [run, ...this.history.filter((r) => r.id !== run.id)].slice(0, HISTORY_LIMIT);
-      this.loaded = true;
-      this.error = null;
+      this.assign([run, ...this.history.filter((r) => r.id !== run.id)].slice(0, HISTORY_LIMIT));
       this.selectedId = run.id;
       return run;
     } finally {
@@ -97,31 +83,6 @@ class ReadinessResource {
     }
     this.changed();
   }
-
-  changed(): void {
-    if (this.watchers > 0) void this.reload();
-  }
-
-  /** The page mounted: load the history, then follow changes until the returned stop. */
-  watch(): () => void {
-    this.watchers++;
-    void this.reload();
-    return () => {
-      this.watchers = Math.max(0, this.watchers - 1);
-    };
-  }
 }
 
 export const readiness = new ReadinessResource();
-
-/** Subscribes to the readiness events; resolves to an unsubscribe function. Safe outside Tauri. */
-export async function listenToReadinessEvents(): Promise<() => void> {
-  const offs: Array<() => void> = [];
-  try {
-    offs.push(await events.readinessProgress.listen((e) => readiness.step(e.payload.step)));
-    offs.push(await events.readinessFinished.listen((e) => readiness.finished(e.payload.runId)));
-  } catch {
-    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
-  }
-  return () => offs.forEach((off) => off());
-}

@@ -3,11 +3,9 @@
 // read asks every installed tool for its version), each card's running action and last result, and
 // "find keys on this machine" — the scan, the `.env` files added to it, moves and putting back.
 // Findings and moves carry masked values only; nothing here ever holds a key.
-import { events } from "../bindings";
 import { api } from "./api";
-import { toIpcError } from "./error";
+import { Latest, Resource } from "./resource.svelte";
 import type { FilesChanged, FoundKey, IpcError, KeySweep, MovedKey, ToolInfo, ToolName } from "./types";
-import { throttle } from "../lib/throttle";
 
 /** Event-driven reloads happen at most this often (a reload runs each tool's `--version`). */
 export const TOOLS_RELOAD_MS = 2000;
@@ -23,33 +21,26 @@ export type ToolOutcome = {
   model: string | null;
 };
 
-class ToolsResource {
-  items = $state<ToolInfo[]>([]);
-  /** Routes, then `Backend/model` of each enabled backend: what a tool can be pointed at. */
-  choices = $state<string[]>([]);
-  loaded = $state(false);
-  error = $state<IpcError | null>(null);
+/** The tools and what they can be pointed at, read together. */
+type ToolsView = { items: ToolInfo[]; choices: string[] };
+
+class ToolsResource extends Resource<ToolsView> {
   /** The action each card is running. */
   busy = $state<Partial<Record<ToolName, ToolAction>>>({});
   /** Each card's last result in this visit. */
   results = $state<Partial<Record<ToolName, ToolOutcome>>>({});
-  private watchers = 0;
-  private seq = 0;
-  private live = throttle(() => void this.reload(), TOOLS_RELOAD_MS);
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const [list, choices] = await Promise.all([api.listTools(), api.toolModelChoices()]);
-      if (seq !== this.seq) return;
-      this.items = list;
-      this.choices = choices;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  constructor() {
+    super({ items: [], choices: [] }, { read: () => readTools(), throttleMs: TOOLS_RELOAD_MS });
+  }
+
+  get items(): ToolInfo[] {
+    return this.value.items;
+  }
+
+  /** Routes, then `Backend/model` of each enabled backend: what a tool can be pointed at. */
+  get choices(): string[] {
+    return this.value.choices;
   }
 
   /** Runs one card's action (one at a time per card); throws the typed error, then reloads. */
@@ -82,24 +73,11 @@ class ToolsResource {
     const files = install ? api.installStatusline : api.uninstallStatusline;
     return this.run("claude-code", install ? "installStatusline" : "removeStatusline", async () => ({ files: await files(), tokenName: null, model: null }));
   }
+}
 
-  /** Tokens, backends, routes or the ledger changed in the core. */
-  changed(): void {
-    if (this.watchers > 0) this.live();
-  }
-
-  /** The Tools page mounted: load now, then follow changes until the returned stop. */
-  watch(): () => void {
-    this.watchers++;
-    void this.reload();
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      this.watchers = Math.max(0, this.watchers - 1);
-      if (this.watchers === 0) this.live.cancel();
-    };
-  }
+async function readTools(): Promise<ToolsView> {
+  const [items, choices] = await Promise.all([api.listTools(), api.toolModelChoices()]);
+  return { items, choices };
 }
 
 /** One row per finding: a file added here that is also scanned anyway would list its keys twice. */
@@ -113,9 +91,6 @@ class KeySweepResource {
   extraFiles = $state<string[]>([]);
   result = $state<KeySweep | null>(null);
   scanning = $state(false);
-  /** Every move, newest first. */
-  moves = $state<MovedKey[]>([]);
-  movesError = $state<IpcError | null>(null);
   /** Finding ids being moved, move ids being put back. */
   moving = $state<Record<string, boolean>>({});
   restoring = $state<Record<string, boolean>>({});
@@ -123,24 +98,33 @@ class KeySweepResource {
   lastMoved = $state<MovedKey | null>(null);
   /** The extra files the shown findings were scanned with: a move must name the same ones. */
   private scannedWith: string[] = [];
-  private seq = 0;
-  private movesSeq = 0;
+  private scans = new Latest();
+  /** Every move, newest first. */
+  private history = new Resource<MovedKey[]>([], { read: () => api.keyMoves() });
   private watchers = 0;
+
+  get moves(): MovedKey[] {
+    return this.history.value;
+  }
+
+  get movesError(): IpcError | null {
+    return this.history.error;
+  }
 
   /** Scans the profiles, the tools' files and the added files; throws the typed error. */
   async scan(): Promise<KeySweep> {
-    const seq = ++this.seq;
+    const current = this.scans.begin();
     const files = [...this.extraFiles];
     this.scanning = true;
     try {
       const result = uniqueFindings(await api.findKeys(files));
-      if (seq === this.seq) {
+      if (current()) {
         this.result = result;
         this.scannedWith = files;
       }
       return result;
     } finally {
-      if (seq === this.seq) this.scanning = false;
+      if (current()) this.scanning = false;
     }
   }
 
@@ -157,16 +141,8 @@ class KeySweepResource {
     if (this.result) await this.scan();
   }
 
-  async loadMoves(): Promise<void> {
-    const seq = ++this.movesSeq;
-    try {
-      const moves = await api.keyMoves();
-      if (seq !== this.movesSeq) return;
-      this.moves = moves;
-      this.movesError = null;
-    } catch (e) {
-      if (seq === this.movesSeq) this.movesError = toIpcError(e);
-    }
+  loadMoves(): Promise<void> {
+    return this.history.reload();
   }
 
   /** Moves a finding into the keychain (`backendId` null: the core picks); then scans again. */
@@ -224,22 +200,3 @@ class KeySweepResource {
 
 export const tools = new ToolsResource();
 export const keySweep = new KeySweepResource();
-
-/** Subscribes to the core events the Tools page follows; resolves to an unsubscribe function. Safe outside Tauri. */
-export async function listenToToolEvents(): Promise<() => void> {
-  const offs: Array<() => void> = [];
-  try {
-    offs.push(await events.tokensChanged.listen(() => tools.changed()));
-    offs.push(await events.routesChanged.listen(() => tools.changed()));
-    offs.push(await events.requestsRecorded.listen(() => tools.changed()));
-    offs.push(
-      await events.backendsChanged.listen(() => {
-        tools.changed();
-        keySweep.changed();
-      }),
-    );
-  } catch {
-    // Not running inside Tauri (e.g. a plain browser preview): no events to follow.
-  }
-  return () => offs.forEach((off) => off());
-}

@@ -122,8 +122,8 @@ export type KeyLive = KeyLive_Serialize;
 export type LiveState = LiveState_Serialize;
 /** What the UI sends: every filter optional. */
 export type RequestQuery = RequestQuery_Deserialize;
-/** Payload of the `requests-recorded` event (see `gateway.svelte.ts`). */
-export type RequestsRecorded = { count: number };
+/** Payload of the `requests-recorded` event (see `events-table.ts`). */
+export type { RequestsRecorded } from "../bindings";
 /** A finished readiness run: verdict, score (0–10), components with their checks, blockers. */
 export type Readiness = Readiness_Serialize;
 export type ReadinessComponent = ReadinessComponent_Serialize;

@@ -3,35 +3,29 @@
 // rule's "Send test" outcome. Never keep or log a URL typed here: it is a credential.
 import { api } from "./api";
 import { toIpcError } from "./error";
+import { Resource } from "./resource.svelte";
 import type { IpcError } from "./types";
 
 /** What a rule's last test post did: sent, or the typed reason it was not. */
 export type WebhookTest = { ok: true } | { ok: false; error: IpcError };
 
-class AlertWebhooksResource {
-  /** Rule id → masked URL (`https://hooks.slack.com/…`). */
-  masked = $state<Record<string, string>>({});
-  loaded = $state(false);
-  /** The webhooks could not be read at all. */
-  error = $state<IpcError | null>(null);
+/** Rule id → masked URL (`https://hooks.slack.com/…`); `error`: the webhooks could not be read at all. */
+class AlertWebhooksResource extends Resource<Record<string, string>> {
   /** Rules whose test post is under way. */
   testing = $state<Record<string, boolean>>({});
   /** Each rule's last test outcome in this visit. */
   tests = $state<Record<string, WebhookTest>>({});
-  private seq = 0;
 
-  async reload(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const masked = await api.alertWebhooks();
-      if (seq !== this.seq) return;
-      this.masked = masked;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = toIpcError(e);
-    } finally {
-      if (seq === this.seq) this.loaded = true;
-    }
+  constructor() {
+    super({}, { read: () => api.alertWebhooks() });
+  }
+
+  get masked(): Record<string, string> {
+    return this.value;
+  }
+
+  set masked(masked: Record<string, string>) {
+    this.value = masked;
   }
 
   /**
@@ -40,13 +34,11 @@ class AlertWebhooksResource {
    * the URL before) is forgotten.
    */
   async set(ruleId: string, url: string | null): Promise<Record<string, string>> {
-    const seq = ++this.seq;
+    const current = this.invalidate();
     const masked = await api.setAlertWebhook(ruleId, url);
     delete this.tests[ruleId];
-    if (seq === this.seq) {
-      this.masked = masked;
-      this.error = null;
-      this.loaded = true;
+    if (current()) {
+      this.assign(masked);
     } else {
       // Another change answered meanwhile: read what the core holds now.
       void this.reload();
@@ -75,8 +67,7 @@ class AlertWebhooksResource {
   /** The Alerts page mounted: read the webhooks. Test outcomes belong to the visit they were sent in. */
   watch(): () => void {
     for (const ruleId of Object.keys(this.tests)) if (!this.testing[ruleId]) delete this.tests[ruleId];
-    void this.reload();
-    return () => {};
+    return super.watch();
   }
 }
 

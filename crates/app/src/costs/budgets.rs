@@ -147,7 +147,7 @@ impl Switchyard {
 
     /// Every budget's state at this moment in the user's local time zone.
     pub async fn budget_statuses(&self) -> Result<Vec<BudgetStatus>, AppError> {
-        self.budget_statuses_at(crate::monitor::now_ms(), local_offset_minutes())
+        self.budget_statuses_at(crate::clock::now_ms(), local_offset_minutes())
             .await
     }
 
@@ -173,7 +173,7 @@ impl Switchyard {
     /// Reports each budget's percentage to the alert engine and hands the gateway the hard
     /// stops with what is left of them. Returns the statuses it used.
     pub async fn enforce_budgets(&self) -> Result<Vec<BudgetStatus>, AppError> {
-        self.enforce_budgets_at(crate::monitor::now_ms(), local_offset_minutes())
+        self.enforce_budgets_at(crate::clock::now_ms(), local_offset_minutes())
             .await
     }
 
@@ -204,24 +204,15 @@ impl Switchyard {
         Ok(statuses)
     }
 
-    /// Subject names for alert texts: `budget:<id>` → `Budget “name”`.
-    pub(crate) async fn budget_names(&self) -> Vec<(String, String)> {
-        self.budgets()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|b| (b.subject(), format!("Budget “{}”", b.name)))
-            .collect()
-    }
-
     /// Checks the budgets while the app runs: soon after requests are recorded (spend moved;
     /// at most once per [`CHECK_GAP`]), and every minute (a new day or month begins).
     pub(crate) fn spawn_budget_checks(&self) {
         use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-        let weak = std::sync::Arc::downgrade(&self.inner);
+        let app = self.clone();
         let mut events = self.subscribe();
-        tokio::spawn(async move {
+        self.inner.tasks.spawn("budget checks", async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             let mut last: Option<tokio::time::Instant> = None;
             loop {
                 tokio::select! {
@@ -238,8 +229,6 @@ impl Switchyard {
                         Err(RecvError::Closed) => return,
                     },
                 }
-                let Some(inner) = weak.upgrade() else { return };
-                let app = Switchyard { inner };
                 if let Err(e) = app.enforce_budgets().await {
                     tracing::warn!(error = %e, "budgets not checked");
                 }
@@ -247,6 +236,16 @@ impl Switchyard {
             }
         });
     }
+}
+
+/// Subject names for alert texts: `budget:<id>` → `Budget “name”` (given to the Health feature
+/// by the composition root). Blocking.
+pub(crate) fn names_in(store: &switchyard_store::Store) -> Vec<(String, String)> {
+    load(store)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| (b.subject(), format!("Budget “{}”", b.name)))
+        .collect()
 }
 
 /// The shortest time between two budget checks prompted by recorded requests.

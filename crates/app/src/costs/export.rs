@@ -11,7 +11,8 @@ use crate::{AppError, Switchyard};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::PathBuf;
-use switchyard_store::{RequestRecord, UsageRow};
+use switchyard_core::RequestRecord;
+use switchyard_store::UsageRow;
 
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,7 +121,10 @@ impl Switchyard {
             let file = std::fs::File::create(&tmp)
                 .map_err(|e| AppError::File(format!("Cannot write {}: {e}", tmp.display())))?;
             let mut out = std::io::BufWriter::new(file);
-            let (rows, cost_usd) = write(&inner.store, &range, kind, format, &mut out)?;
+            // Its own read connection: a long export never holds the shared connection's lock,
+            // and the ledger writer has its own, so requests keep being recorded meanwhile.
+            let reader = inner.store.connection(switchyard_store::Access::Read)?;
+            let (rows, cost_usd) = write(&reader, &range, kind, format, &mut out)?;
             out.flush()
                 .and_then(|()| std::fs::rename(&tmp, &path))
                 .map_err(|e| AppError::File(format!("Cannot write {}: {e}", path.display())))?;
@@ -171,7 +175,7 @@ pub fn write(
     let mut cost = 0.0;
     let rows = match kind {
         ExportKind::Requests => {
-            let rfc = |ms: i64| crate::monitor::rfc3339(ms);
+            let rfc = |ms: i64| crate::clock::rfc3339(ms);
             sink.header(&REQUEST_COLUMNS).map_err(io)?;
             store.for_each_request(&rfc(range.since_ms), &rfc(range.until_ms), |r| {
                 cost += r.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);

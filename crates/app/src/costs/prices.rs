@@ -13,8 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use switchyard_core::BackendKind;
-use switchyard_gateway::{cost_in, cost_per_mtok_in};
-use switchyard_pricing::{ModelPrice, PriceTable};
+use switchyard_pricing::{cost_in, cost_per_mtok_in, ModelPrice, PriceTable};
 use switchyard_store::Dimension;
 use switchyard_wire::Usage;
 
@@ -168,7 +167,7 @@ impl Switchyard {
         let target = self.inner.paths.data_dir.join(PRICE_FILE);
         tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await??;
         let mut settings = self.price_settings().await?;
-        settings.file_loaded_at = Some(crate::monitor::rfc3339(crate::monitor::now_ms()));
+        settings.file_loaded_at = Some(crate::clock::rfc3339(crate::clock::now_ms()));
         self.save_prices(settings).await
     }
 
@@ -234,7 +233,7 @@ impl Switchyard {
     /// none when their requests were recorded.
     pub(crate) fn spawn_repricing(&self) {
         let app = self.clone();
-        tokio::spawn(async move {
+        self.inner.tasks.spawn("repricing", async move {
             match app.reprice_ledger().await {
                 Ok(0) => {}
                 Ok(_) => app.emit(DomainEvent::CostsChanged),

@@ -2,8 +2,10 @@
 //! alert engine; transitions and alerts out as events, stored alerts and notifications; samples
 //! batched into SQLite; a 15 s tick for time-based changes; hourly rollups and pruning.
 
-use super::{lock, now_ms};
-use crate::{DomainEvent, Switchyard};
+use super::Health;
+use super::{lock, now_ms, rfc3339};
+use crate::supervisor::Supervisor;
+use crate::DomainEvent;
 use std::time::Duration;
 use switchyard_monitor::{
     rollup_samples, AlertEvent, AlertEventKind, Bucket, Moment, Outcome, ProbeSample, Signal,
@@ -34,14 +36,12 @@ pub(crate) fn local_offset_secs() -> i32 {
 }
 
 pub(super) fn spawn(
-    app: Switchyard,
+    app: Health,
     mut samples: mpsc::Receiver<ProbeSample>,
     mut passive: mpsc::UnboundedReceiver<Signal>,
+    tasks: &Supervisor,
 ) {
-    let Some(cancel) = app.monitor().map(|m| m.cancel.clone()) else {
-        return;
-    };
-    tokio::spawn(async move {
+    tasks.spawn_with("monitor consumer", move |cancel| async move {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut pending: Vec<SampleRow> = Vec::new();
@@ -91,7 +91,7 @@ fn row(s: &ProbeSample) -> SampleRow {
     }
 }
 
-async fn ingest(app: &Switchyard, signal: &Signal) {
+async fn ingest(app: &Health, signal: &Signal) {
     let Some(m) = app.monitor() else { return };
     let transition = lock(&m.board).observe(signal);
     let events = lock(&m.engine).ingest(signal, moment());
@@ -102,7 +102,7 @@ async fn ingest(app: &Switchyard, signal: &Signal) {
     record_alerts(app, events).await;
 }
 
-async fn on_tick(app: &Switchyard) {
+async fn on_tick(app: &Health) {
     let Some(m) = app.monitor() else { return };
     let now = moment();
     let transitions = lock(&m.board).tick(now.unix_ms);
@@ -114,18 +114,14 @@ async fn on_tick(app: &Switchyard) {
 }
 
 /// Stores alert events, notifies for those that should, and tells the UI.
-pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
+pub(crate) async fn record_alerts(app: &Health, events: Vec<AlertEvent>) {
     if events.is_empty() {
         return;
     }
     // The engine speaks in ids; people read names and key labels.
     let mut names = app.backend_names().await;
     names.extend(app.key_labels().await);
-    names.extend(app.budget_names().await);
-    names.push((
-        crate::cache::CACHE_SUBJECT.to_string(),
-        "Response cache".to_string(),
-    ));
+    names.extend(app.other_names().await);
     let readable = |text: &str| {
         names.iter().fold(text.to_string(), |t, (id, name)| {
             t.replace(id.as_str(), name)
@@ -165,23 +161,13 @@ pub(crate) async fn record_alerts(app: &Switchyard, events: Vec<AlertEvent>) {
                 ),
             };
             app.post_to_webhook(&a.rule, &n).await;
-            app.notify(n).await;
+            app.notifications().send(n).await;
         }
     }
     app.emit(DomainEvent::AlertsChanged);
 }
 
-pub(crate) fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
-
-async fn flush(app: &Switchyard, pending: &mut Vec<SampleRow>) {
+async fn flush(app: &Health, pending: &mut Vec<SampleRow>) {
     if pending.is_empty() {
         return;
     }
@@ -195,7 +181,7 @@ async fn flush(app: &Switchyard, pending: &mut Vec<SampleRow>) {
 }
 
 /// Rolls the last two full hours of every backend into `health_hours`, then prunes.
-async fn hourly(app: &Switchyard) {
+async fn hourly(app: &Health) {
     let now = now_ms();
     let this_hour = Bucket::Hour.start_of(now);
     let result = app

@@ -9,29 +9,111 @@
 mod consume;
 mod prober;
 mod views;
+mod webhooks;
 
-pub(crate) use consume::rfc3339;
+pub(crate) use crate::clock::{now_ms, rfc3339};
+pub(crate) use prober::AppProber;
 pub use views::{AlertView, BackendHealthView, HealthBucket, HealthRange};
 
-use crate::service::Inner;
-use crate::{AppError, Switchyard};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use crate::events::EventSink;
+use crate::notify::Notifications;
+use crate::supervisor::Supervisor;
+use crate::{AppError, DomainEvent};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 use switchyard_monitor::{
     AlertConfig, AlertEngine, HealthBoard, ProbeTarget, Scheduler, SchedulerConfig, Signal,
     StateConfig, TargetId,
 };
+use switchyard_secrets::SecretStore;
+use switchyard_store::Store;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
+
+/// The alert engine's pseudo backend for the response cache's metrics (its hit rate).
+pub(crate) const CACHE_SUBJECT: &str = "switchyard-cache";
 
 /// Settings key of the alert rules, cooldown and quiet hours.
 const ALERTS_KEY: &str = "alerts";
+
+/// Readable names for subjects the alert engine speaks of by id (budgets, the cache), given by
+/// the features that own them; backends and keys are named from the store.
+pub(crate) type NameSource = Arc<dyn Fn(&Store) -> Vec<(String, String)> + Send + Sync>;
+
+/// The Health feature: monitor, alerts, webhooks, notifications for alerts. Cheap to clone.
+#[derive(Clone)]
+pub struct Health {
+    shared: Arc<Shared>,
+}
+
+/// What the Health feature holds (the field names the `blocking` closures read).
+pub(crate) struct Shared {
+    pub store: Store,
+    /// Alert webhooks are credentials: they live in the keychain.
+    pub secrets: Arc<dyn SecretStore>,
+    events: EventSink,
+    notifications: Notifications,
+    prober: Arc<prober::AppProber>,
+    names: Mutex<Vec<NameSource>>,
+    monitor: OnceLock<Monitor>,
+}
+
+impl Health {
+    /// Needs the store (samples, rollups, alerts, rules), the keychain (webhook URLs), the event
+    /// sink (`HealthChanged`, `AlertsChanged`), notifications (alerts on the desktop) and the
+    /// prober. The monitor itself starts with [`Health::start`].
+    pub(crate) fn new(
+        store: Store,
+        secrets: Arc<dyn SecretStore>,
+        events: EventSink,
+        notifications: Notifications,
+        prober: prober::AppProber,
+    ) -> Health {
+        Health {
+            shared: Arc::new(Shared {
+                store,
+                secrets,
+                events,
+                notifications,
+                prober: Arc::new(prober),
+                names: Mutex::new(Vec::new()),
+                monitor: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// Adds readable names for the alert texts (wired by the composition root).
+    pub(crate) fn add_names(&self, source: NameSource) {
+        lock(&self.shared.names).push(source);
+    }
+
+    /// Names from every registered source, plus the cache's.
+    fn extra_names(store: &Store, sources: &[NameSource]) -> Vec<(String, String)> {
+        let mut names: Vec<(String, String)> = sources.iter().flat_map(|f| f(store)).collect();
+        names.push((CACHE_SUBJECT.to_string(), "Response cache".to_string()));
+        names
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Shared) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let shared = Arc::clone(&self.shared);
+        tokio::task::spawn_blocking(move || f(&shared)).await?
+    }
+
+    fn emit(&self, event: DomainEvent) {
+        self.shared.events.emit(event);
+    }
+
+    fn notifications(&self) -> &Notifications {
+        &self.shared.notifications
+    }
+}
 
 pub struct Monitor {
     scheduler: Scheduler,
     board: Arc<Mutex<HealthBoard>>,
     engine: Arc<Mutex<AlertEngine>>,
-    cancel: CancellationToken,
     /// Tests shorten every backend's probe interval.
     interval_override: Option<Duration>,
 }
@@ -40,67 +122,69 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Now, as Unix milliseconds.
-pub(crate) fn now_ms() -> i64 {
-    i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0),
-    )
-    .unwrap_or(i64::MAX)
-}
-
-impl Switchyard {
-    /// Starts the monitor (once). `interval_override` is for tests.
-    pub(crate) async fn start_monitor(
+impl Health {
+    /// Starts the monitor (once): the scheduler with the real prober, and the consumer under the
+    /// supervisor. `interval_override` is for tests.
+    pub(crate) async fn start(
         &self,
         interval_override: Option<Duration>,
         passive_rx: mpsc::UnboundedReceiver<Signal>,
+        tasks: &Supervisor,
     ) -> Result<(), AppError> {
         let config = self.alert_config().await?;
         let engine = AlertEngine::new(config).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let prober = Arc::new(prober::AppProber(Arc::downgrade(&self.inner)));
-        let (scheduler, samples) =
-            Scheduler::start(SchedulerConfig::default(), prober, Arc::new(now_ms));
+        let (scheduler, samples) = Scheduler::start(
+            SchedulerConfig::default(),
+            Arc::clone(&self.shared.prober) as Arc<dyn switchyard_monitor::Prober>,
+            Arc::new(now_ms),
+        );
         let monitor = Monitor {
             scheduler,
             board: Arc::new(Mutex::new(HealthBoard::new(StateConfig::default()))),
             engine: Arc::new(Mutex::new(engine)),
-            cancel: CancellationToken::new(),
             interval_override,
         };
-        if self.inner.monitor.set(monitor).is_err() {
+        if self.shared.monitor.set(monitor).is_err() {
             return Ok(());
         }
-        self.sync_monitor_targets().await;
-        consume::spawn(self.clone(), samples, passive_rx);
+        self.sync_targets().await;
+        consume::spawn(self.clone(), samples, passive_rx, tasks);
         Ok(())
     }
 
     pub(crate) fn monitor(&self) -> Option<&Monitor> {
-        self.inner.monitor.get()
+        self.shared.monitor.get()
+    }
+
+    /// Stops probing; the consumer then stores what it holds when the supervisor stops it.
+    pub(crate) async fn stop(&self) {
+        if let Some(m) = self.monitor() {
+            m.scheduler.shutdown().await;
+        }
     }
 
     /// Re-reads enabled backends and keys into the scheduler's targets.
-    pub(crate) async fn sync_monitor_targets(&self) {
+    pub(crate) async fn sync_targets(&self) {
         let Some(m) = self.monitor() else { return };
-        let Ok(backends) = self.list_backends().await else {
+        let Ok((backends, keys)) = self
+            .blocking(|inner| Ok((inner.store.list_backends()?, inner.store.list_keys()?)))
+            .await
+        else {
             return;
         };
         let mut targets = Vec::new();
-        for b in backends.iter().filter(|b| b.row.enabled) {
+        for b in backends.iter().filter(|b| b.enabled) {
             let interval = m.interval_override.unwrap_or(Duration::from_secs(u64::from(
-                b.row.monitor.probe_interval_s.max(10),
+                b.monitor.probe_interval_s.max(10),
             )));
-            let ids: Vec<TargetId> = if b.keys.is_empty() {
-                vec![TargetId::backend(&b.row.id)]
-            } else {
-                b.keys
-                    .iter()
-                    .map(|k| TargetId::key(&b.row.id, &k.row.id))
-                    .collect()
-            };
+            let mut ids: Vec<TargetId> = keys
+                .iter()
+                .filter(|k| k.backend_id == b.id)
+                .map(|k| TargetId::key(&b.id, &k.id))
+                .collect();
+            if ids.is_empty() {
+                ids.push(TargetId::backend(&b.id));
+            }
             targets.extend(
                 ids.into_iter()
                     .map(|id| ProbeTarget::new(id).with_interval(interval)),
@@ -108,8 +192,8 @@ impl Switchyard {
         }
         let wanted: std::collections::HashSet<String> = backends
             .iter()
-            .filter(|b| b.row.enabled)
-            .map(|b| b.row.id.clone())
+            .filter(|b| b.enabled)
+            .map(|b| b.id.clone())
             .collect();
         // Disabled or deleted backends leave the board; their open alerts resolve (silently).
         let mut resolved = Vec::new();
@@ -148,7 +232,7 @@ impl Switchyard {
     /// rules added by a later version are appended to a saved configuration.
     pub async fn alert_config(&self) -> Result<AlertConfig, AppError> {
         let mut config: AlertConfig = self
-            .blocking(|inner: &Inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
+            .blocking(|inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
             .await?;
         for rule in switchyard_monitor::AlertRule::defaults() {
             if !config.rules.iter().any(|r| r.id == rule.id) {
@@ -172,13 +256,7 @@ impl Switchyard {
         let value = serde_json::to_value(&config).map_err(|e| AppError::Internal(e.to_string()))?;
         self.blocking(move |inner| Ok(inner.store.set_setting(ALERTS_KEY, &value)?))
             .await?;
-        self.emit(crate::DomainEvent::AlertsChanged);
+        self.shared.events.emit(crate::DomainEvent::AlertsChanged);
         Ok(config)
-    }
-}
-
-impl Drop for Monitor {
-    fn drop(&mut self) {
-        self.cancel.cancel();
     }
 }

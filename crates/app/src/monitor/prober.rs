@@ -1,13 +1,43 @@
 //! The real prober: the zero-cost probe of `probe.rs` against a backend (with one of its keys),
 //! looked up fresh for every probe so edits apply at once.
 
-use crate::service::Inner;
-use std::sync::{Arc, Weak};
+use crate::gateway::KeyCache;
+use std::sync::Arc;
+use std::time::Duration;
 use switchyard_core::BackendKind;
-use switchyard_gateway::KeySource;
+use switchyard_gateway::{HttpClients, KeySource};
 use switchyard_monitor::{BoxFuture, Outcome, ProbeReport, Prober, TargetId};
+use switchyard_store::Store;
 
-pub struct AppProber(pub Weak<Inner>);
+/// Probes a backend (with one of its keys) as stored now.
+pub struct AppProber {
+    store: Store,
+    keys: Arc<KeyCache>,
+    http: HttpClients,
+    /// The Demo backend's base URL (`…/v1`).
+    demo: String,
+    timeout: Duration,
+}
+
+impl AppProber {
+    /// Needs the store (the backend as stored now), the key cache, the probe HTTP client, the
+    /// Demo server's base URL and the probe's own timeout.
+    pub fn new(
+        store: Store,
+        keys: Arc<KeyCache>,
+        http: HttpClients,
+        demo_base: &str,
+        timeout: Duration,
+    ) -> Self {
+        AppProber {
+            store,
+            keys,
+            http,
+            demo: format!("{demo_base}/v1"),
+            timeout,
+        }
+    }
+}
 
 fn report(outcome: Outcome, message: impl Into<String>) -> ProbeReport {
     ProbeReport {
@@ -20,25 +50,26 @@ fn report(outcome: Outcome, message: impl Into<String>) -> ProbeReport {
 
 impl Prober for AppProber {
     fn probe(&self, target: &TargetId) -> BoxFuture<ProbeReport> {
-        let inner = self.0.clone();
+        let (store, keys, http) = (
+            self.store.clone(),
+            Arc::clone(&self.keys),
+            self.http.clone(),
+        );
+        let (demo, timeout) = (self.demo.clone(), self.timeout);
         let target = target.clone();
         Box::pin(async move {
-            let Some(inner) = inner.upgrade() else {
-                return report(Outcome::Unreachable, "Switchyard is shutting down");
-            };
             let lookup = {
-                let inner = Arc::clone(&inner);
                 let id = target.backend_id.clone();
-                tokio::task::spawn_blocking(move || inner.store.get_backend(&id)).await
+                tokio::task::spawn_blocking(move || store.get_backend(&id)).await
             };
             let Ok(Ok(Some(backend))) = lookup else {
                 return report(Outcome::Unreachable, "backend not found");
             };
             let secret = match &target.key_id {
-                Some(key_id) => match inner.key_cache.cached(key_id) {
+                Some(key_id) => match keys.cached(key_id) {
                     Some(k) => Some(k),
                     None => {
-                        let cache = Arc::clone(&inner.key_cache);
+                        let cache = Arc::clone(&keys);
                         let id = key_id.clone();
                         match tokio::task::spawn_blocking(move || cache.load(&id)).await {
                             Ok(Ok(k)) => Some(k),
@@ -54,29 +85,22 @@ impl Prober for AppProber {
                 None => None,
             };
             let base = match backend.kind {
-                BackendKind::Demo => format!("{}/v1", inner.demo.base_url()),
+                BackendKind::Demo => demo,
                 _ => backend.base_url.clone(),
             };
             // The scheduler applies its own timeout; this one only bounds the HTTP call.
             let r = if backend.monitor.deep_probe {
                 crate::probe::deep_probe(
-                    &inner.http,
+                    &http,
                     backend.kind,
                     &base,
                     secret.as_ref(),
                     &backend.default_model,
-                    inner.probe_timeout,
+                    timeout,
                 )
                 .await
             } else {
-                crate::probe::probe(
-                    &inner.http,
-                    backend.kind,
-                    &base,
-                    secret.as_ref(),
-                    inner.probe_timeout,
-                )
-                .await
+                crate::probe::probe(&http, backend.kind, &base, secret.as_ref(), timeout).await
             };
             ProbeReport {
                 outcome: r.outcome.into(),

@@ -3,8 +3,8 @@
 //! stored alerts. Opening the app never waits on the network: all of this is local.
 
 use super::consume::sample_of;
-use super::{lock, now_ms};
-use crate::{AppError, Switchyard};
+use super::{lock, now_ms, Health};
+use crate::AppError;
 use switchyard_monitor::{Aggregate, Rollup, SlaTarget, Status};
 use switchyard_store::{AlertRow, HourRow, SampleRow};
 
@@ -116,9 +116,9 @@ fn merged(hours: &[HourRow], recent: &[SampleRow], from: i64) -> Result<Aggregat
     Ok(total)
 }
 
-impl Switchyard {
+impl Health {
     /// Every backend (enabled ones first in their order) with its health, from local data only.
-    pub async fn health_overview(&self) -> Result<Vec<BackendHealthView>, AppError> {
+    pub async fn overview(&self) -> Result<Vec<BackendHealthView>, AppError> {
         let now = now_ms();
         let midnight = local_midnight_rfc3339();
         let snapshots = self
@@ -191,7 +191,7 @@ impl Switchyard {
     }
 
     /// Chart buckets for one backend: hourly for 24 h and 7 d, daily (local days) for 30 d.
-    pub async fn health_history(
+    pub async fn history(
         &self,
         backend_id: String,
         range: HealthRange,
@@ -274,6 +274,14 @@ impl Switchyard {
         .unwrap_or_default()
     }
 
+    /// Names from the features that registered some (budgets) and the cache's.
+    pub(crate) async fn other_names(&self) -> Vec<(String, String)> {
+        let sources = lock(&self.shared.names).clone();
+        self.blocking(move |inner| Ok(Health::extra_names(&inner.store, &sources)))
+            .await
+            .unwrap_or_default()
+    }
+
     /// (id, name) of every backend.
     pub(crate) async fn backend_names(&self) -> Vec<(String, String)> {
         self.blocking(|inner| {
@@ -289,7 +297,7 @@ impl Switchyard {
     }
 
     /// The worst backend status (healthy when none is known), for the tray.
-    pub fn overall_health(&self) -> &'static str {
+    pub fn overall(&self) -> &'static str {
         let Some(m) = self.monitor() else {
             return "unknown";
         };

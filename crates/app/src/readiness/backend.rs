@@ -4,7 +4,7 @@
 use super::LATENCY_THRESHOLD_MS;
 use crate::{BackendLive, BackendView, Switchyard};
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
-use switchyard_core::{BackendKind, CheckOutcome};
+use switchyard_core::{BackendKind, CheckOutcome, Circuit};
 use Importance::{Critical, Info, Normal};
 
 pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> Component {
@@ -120,9 +120,9 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
     }
     if let Some(l) = live.iter().find(|l| l.backend_id == row.id) {
         checks.push(match l.state.breaker {
-            "open" => CheckResult::fail("backend.circuit", "Circuit closed", Critical, "open: the gateway stopped sending requests after repeated failures", "Wait for the trial request, or fix the provider errors shown on the Requests page."),
-            "halfOpen" => CheckResult::fail("backend.circuit", "Circuit closed", Normal, "half-open: trial requests only", "Wait for the trial requests to succeed."),
-            _ => CheckResult::pass("backend.circuit", "Circuit closed", Critical, "closed"),
+            Circuit::Open => CheckResult::fail("backend.circuit", "Circuit closed", Critical, "open: the gateway stopped sending requests after repeated failures", "Wait for the trial request, or fix the provider errors shown on the Requests page."),
+            Circuit::HalfOpen => CheckResult::fail("backend.circuit", "Circuit closed", Normal, "half-open: trial requests only", "Wait for the trial requests to succeed."),
+            Circuit::Closed => CheckResult::pass("backend.circuit", "Circuit closed", Critical, "closed"),
         });
         let cooling: Vec<u64> = std::iter::once(&l.state)
             .chain(l.keys.iter().map(|(_, s)| s))
@@ -145,7 +145,7 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
         });
     }
     let priced = row.kind == BackendKind::Demo
-        || switchyard_gateway::cost_per_mtok(row.kind, &row.default_model).is_some();
+        || switchyard_pricing::cost_per_mtok(row.kind, &row.default_model).is_some();
     checks.push(if priced {
         CheckResult::pass(
             "backend.priced",

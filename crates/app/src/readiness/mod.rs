@@ -123,7 +123,7 @@ impl Switchyard {
             components.push(c);
             progress(components.len(), components.last());
         }
-        let live = self.live_health();
+        let live = self.routes().live_health();
         let checks = backends.iter().map(|b| backend::check(self, b, &live));
         for c in futures_util::future::join_all(checks).await {
             components.push(c);
@@ -158,7 +158,7 @@ impl Switchyard {
             ms = run.duration_ms,
             "readiness checks finished"
         );
-        self.notify(verdict_notification(&run)).await;
+        self.notifications().send(verdict_notification(&run)).await;
         self.emit(DomainEvent::ReadinessFinished {
             run_id: run.id.clone(),
         });

@@ -316,7 +316,7 @@ pub async fn configuration(app: &Switchyard) -> Component {
             "Enable a backend (or the Demo backend) on the Backends page.",
         )
     });
-    if let Ok(routes) = app.list_routes().await {
+    if let Ok(routes) = app.routes().list().await {
         let broken: Vec<String> = routes
             .iter()
             .filter(|r| !r.candidates.iter().any(|c| c.backend_enabled))
@@ -350,7 +350,7 @@ pub async fn configuration(app: &Switchyard) -> Component {
 
 /// Whether a desktop notification can be delivered (optional: failing only degrades).
 pub async fn notifications(app: &Switchyard) -> Component {
-    let check = match app.notification_service().await {
+    let check = match app.notifications().service().await {
         Ok(server) => CheckResult::pass("notify.server", "Notification service", Normal, server),
         Err(e) => CheckResult::fail(
             "notify.server",

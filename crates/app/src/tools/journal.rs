@@ -185,8 +185,7 @@ pub fn repair(inner: &Inner) -> Result<Vec<String>, AppError> {
 
 fn revoke(inner: &Inner, token_id: Option<&str>) -> Result<(), AppError> {
     if let Some(id) = token_id {
-        inner.store.revoke_token(id)?;
-        inner.tokens.reload(&inner.store)?;
+        inner.tokens.revoke_now(id)?;
     }
     Ok(())
 }

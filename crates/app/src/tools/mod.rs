@@ -162,7 +162,7 @@ impl Switchyard {
             })
             .await?;
         if let Some(old) = old_token {
-            match self.revoke_token(old).await {
+            match self.tokens().revoke(old).await {
                 // Already revoked (that is what made the tool need a reconnect).
                 Ok(_) | Err(AppError::NotFound(_)) => {}
                 Err(e) => return Err(e),
@@ -192,7 +192,7 @@ impl Switchyard {
             .await?;
         let mut token_name = None;
         if let Some(id) = token_id {
-            match self.revoke_token(id).await {
+            match self.tokens().revoke(id).await {
                 Ok(row) => token_name = Some(row.name),
                 Err(AppError::NotFound(_)) => {}
                 Err(e) => return Err(e),
@@ -296,13 +296,13 @@ fn connect_blocking(
                     let v = e.written.as_ref()?.as_str()?;
                     (e.secret && v.starts_with(crate::tokens::TOKEN_PREFIX)).then(|| v.to_string())
                 })?;
-            let caller = inner.tokens.verify(&token)?;
+            let caller = inner.tokens.index().verify(&token)?;
             (caller.token_id == token_id).then_some((token_id, caller.name, token))
         });
     let (token_id, token_name, token, fresh) = match reuse {
         Some((id, name, token)) => (id, name, token, false),
         None => {
-            let (row, token) = crate::tokens::insert_token(inner, &free_token_name(inner, id)?)?;
+            let (row, token) = inner.tokens.insert(&free_token_name(inner, id)?)?;
             (row.id, row.name, token.expose().clone(), true)
         }
     };
@@ -334,8 +334,7 @@ fn connect_blocking(
         Ok(f) => f,
         Err(e) => {
             if fresh {
-                inner.store.revoke_token(&token_id)?;
-                inner.tokens.reload(&inner.store)?;
+                inner.tokens.revoke_now(&token_id)?;
             }
             return Err(e);
         }

@@ -22,7 +22,7 @@ pub fn line(db_file: &Path) -> String {
 }
 
 fn compose(store: &Store) -> Result<String, AppError> {
-    let now = crate::monitor::now_ms();
+    let now = crate::clock::now_ms();
     let spent = store.usage_totals(local_midnight_ms(), now + 3_600_000)?;
     let mut parts = vec![format!("Switchyard ${:.2} today", spent.cost_usd)];
     let offset = crate::costs::budgets::local_offset_minutes();
@@ -59,7 +59,7 @@ pub(crate) fn local_midnight_ms() -> i64 {
 
 /// Requests and spend today per gateway token name.
 pub(crate) fn usage_today_by_token(inner: &Inner) -> Result<Vec<(String, u64, f64)>, AppError> {
-    let now = crate::monitor::now_ms();
+    let now = crate::clock::now_ms();
     Ok(inner
         .store
         .usage_by(Dimension::Token, local_midnight_ms(), now + 3_600_000)?

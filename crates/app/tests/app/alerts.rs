@@ -11,7 +11,7 @@ async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
     use switchyard_app::AlertConfig;
     use switchyard_monitor::{QuietHours, RuleKind};
     let h = start().await;
-    let saved = h.app.alert_config().await.unwrap();
+    let saved = h.app.health().alert_config().await.unwrap();
     let with = |f: &dyn Fn(&mut AlertConfig)| {
         let mut c = saved.clone();
         f(&mut c);
@@ -46,18 +46,22 @@ async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
         ),
     ];
     for (config, expected) in cases {
-        let err = h.app.set_alert_config(config).await.unwrap_err();
+        let err = h.app.health().set_alert_config(config).await.unwrap_err();
         assert!(err.to_string().contains(expected), "{err}");
     }
-    assert_eq!(h.app.alert_config().await.unwrap(), saved, "nothing saved");
+    assert_eq!(
+        h.app.health().alert_config().await.unwrap(),
+        saved,
+        "nothing saved"
+    );
     let mut ok = saved.clone();
     ok.quiet_hours = Some(QuietHours {
         start: 22 * 60,
         end: 7 * 60,
     });
-    h.app.set_alert_config(ok.clone()).await.unwrap();
+    h.app.health().set_alert_config(ok.clone()).await.unwrap();
     assert_eq!(
-        h.app.alert_config().await.unwrap(),
+        h.app.health().alert_config().await.unwrap(),
         ok,
         "a valid change persists"
     );
@@ -90,21 +94,23 @@ async fn webhook_sink() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
 async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = start_monitored(dir.path()).await;
-    let mut config = app.alert_config().await.unwrap();
+    let mut config = app.health().alert_config().await.unwrap();
     config.cooldown_secs = 0;
-    app.set_alert_config(config).await.unwrap();
+    app.health().set_alert_config(config).await.unwrap();
     let secret = |s: &str| switchyard_app::secrets::SecretString::new(s.to_string());
 
     let bad = app
+        .health()
         .set_alert_webhook("backendDown".into(), Some(secret("ftp://hooks.example/x")))
         .await
         .unwrap_err();
     assert!(bad.to_string().contains("invalid webhook URL"), "{bad}");
     assert!(
-        app.alert_webhooks().await.unwrap().is_empty(),
+        app.health().alert_webhooks().await.unwrap().is_empty(),
         "nothing saved"
     );
     let unknown = app
+        .health()
         .set_alert_webhook("noSuchRule".into(), Some(secret("https://hooks.example/x")))
         .await;
     assert!(unknown.is_err());
@@ -114,10 +120,12 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     });
-    app.set_alert_webhook("keyInvalid".into(), Some(secret(&closed)))
+    app.health()
+        .set_alert_webhook("keyInvalid".into(), Some(secret(&closed)))
         .await
         .unwrap();
     let err = app
+        .health()
         .test_alert_webhook("keyInvalid".into())
         .await
         .unwrap_err();
@@ -125,6 +133,7 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
 
     let (url, got) = webhook_sink().await;
     let listed = app
+        .health()
         .set_alert_webhook("backendDown".into(), Some(secret(&url)))
         .await
         .unwrap();
@@ -136,7 +145,10 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
         files_containing(dir.path(), "SECRET-PATH").is_empty(),
         "the webhook URL is in no file (keychain only)"
     );
-    app.test_alert_webhook("backendDown".into()).await.unwrap();
+    app.health()
+        .test_alert_webhook("backendDown".into())
+        .await
+        .unwrap();
     assert!(got.lock().unwrap()[0].contains("Switchyard test notification"));
 
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
@@ -159,7 +171,7 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
     use switchyard_monitor::{RuleKind, Source};
     let dir = tempfile::tempdir().unwrap();
     let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.alert_config().await.unwrap();
+    let mut config = app.health().alert_config().await.unwrap();
     for r in &mut config.rules {
         if r.id == "errorRate" {
             r.kind = RuleKind::ErrorRate {
@@ -171,7 +183,7 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
             };
         }
     }
-    app.set_alert_config(config).await.unwrap();
+    app.health().set_alert_config(config).await.unwrap();
     // Probes (the model list) stay fine; every chat request fails with a 500.
     let faults = vec![switchyard_mock::Fault::Status(500); 40];
     let mock = MockServer::start(MockConfig::instant().with_faults(faults))
@@ -188,7 +200,7 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
         )
         .await
         .unwrap();
-    let token = app.create_token("t".into()).await.unwrap();
+    let token = app.tokens().create("t".into()).await.unwrap();
     let addr = app.gateway_addr().unwrap();
     for _ in 0..5 {
         let r = reqwest::Client::new()
@@ -207,7 +219,7 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
             .any(|n| n.summary.contains("Flaky: error rate"))
     })
     .await;
-    let alerts = app.alerts(10).await.unwrap();
+    let alerts = app.health().alerts(10).await.unwrap();
     assert!(alerts.iter().any(
         |a| a.row.rule == "errorRate" && a.row.backend_id.as_deref() == Some(b.row.id.as_str())
     ));

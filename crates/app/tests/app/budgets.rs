@@ -153,9 +153,9 @@ async fn spend_percent_and_forecast_on_a_scripted_ledger() {
 async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.alert_config().await.unwrap();
+    let mut config = app.health().alert_config().await.unwrap();
     config.cooldown_secs = 0;
-    app.set_alert_config(config).await.unwrap();
+    app.health().set_alert_config(config).await.unwrap();
     let (_mock, token) = priced(&app).await;
     assert_eq!(ask(&app, &token, "Priced/gpt-4o-mini").await.0, 200);
     let cost = app.budget_statuses().await.unwrap();

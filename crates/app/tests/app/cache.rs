@@ -19,7 +19,7 @@ async fn priced(app: &Switchyard) -> (MockServer, String) {
     )
     .await
     .unwrap();
-    let token = app.create_token("tool".into()).await.unwrap();
+    let token = app.tokens().create("tool".into()).await.unwrap();
     (mock, token.token.expose().to_string())
 }
 
@@ -58,10 +58,10 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
     );
     assert_eq!(ask(&h.app, &token, "Priced/gpt-4o", "hello").await, "miss");
     assert_eq!(mock.calls("chat"), 2);
-    let o = h.app.cache_overview(SINCE.into()).await.unwrap();
+    let o = h.app.cache().overview(SINCE.into()).await.unwrap();
     assert!(o.available);
     assert!(matches!(
-        h.app.cache_overview("last week".into()).await,
+        h.app.cache().overview("last week".into()).await,
         Err(switchyard_app::AppError::Invalid(_))
     ));
     assert_eq!(
@@ -80,20 +80,23 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
 
     let removed = h
         .app
-        .clear_cache(CacheScope::Model("gpt-4o".into()))
+        .cache()
+        .clear(CacheScope::Model("gpt-4o".into()))
         .await
         .unwrap();
     assert_eq!(removed, 1, "only gpt-4o's answer");
     assert_eq!(
         h.app
-            .clear_cache(CacheScope::Backend("Nobody".into()))
+            .cache()
+            .clear(CacheScope::Backend("Nobody".into()))
             .await
             .unwrap(),
         0
     );
     assert_eq!(
         h.app
-            .clear_cache(CacheScope::OlderThan("2000-01-01T00:00:00Z".into()))
+            .cache()
+            .clear(CacheScope::OlderThan("2000-01-01T00:00:00Z".into()))
             .await
             .unwrap(),
         0,
@@ -101,12 +104,14 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
     );
     let bad = h
         .app
-        .clear_cache(CacheScope::OlderThan("yesterday".into()))
+        .cache()
+        .clear(CacheScope::OlderThan("yesterday".into()))
         .await;
     assert!(matches!(bad, Err(switchyard_app::AppError::Invalid(_))));
     assert_eq!(
         h.app
-            .clear_cache(CacheScope::Route("Priced/gpt-4o-mini".into()))
+            .cache()
+            .clear(CacheScope::Route("Priced/gpt-4o-mini".into()))
             .await
             .unwrap(),
         1
@@ -115,16 +120,16 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
         ask(&h.app, &token, "Priced/gpt-4o-mini", "hello").await,
         "miss"
     );
-    let o = h.app.cache_overview(SINCE.into()).await.unwrap();
+    let o = h.app.cache().overview(SINCE.into()).await.unwrap();
     assert_eq!(o.overall.entries, 1);
-    assert_eq!(h.app.clear_cache(CacheScope::All).await.unwrap(), 1);
+    assert_eq!(h.app.cache().clear(CacheScope::All).await.unwrap(), 1);
 }
 
 #[tokio::test]
 async fn settings_are_validated_and_the_switch_applies_at_once() {
     let h = start().await;
     let (mock, token) = priced(&h.app).await;
-    let saved = h.app.cache_settings().await.unwrap();
+    let saved = h.app.cache().settings().await.unwrap();
     assert_eq!(saved, CacheSettings::default());
     for bad in [
         CacheSettings {
@@ -144,11 +149,11 @@ async fn settings_are_validated_and_the_switch_applies_at_once() {
             ..saved.clone()
         },
     ] {
-        let err = h.app.set_cache_settings(bad).await.unwrap_err();
+        let err = h.app.cache().set_settings(bad).await.unwrap_err();
         assert!(matches!(err, switchyard_app::AppError::Invalid(_)), "{err}");
     }
     assert_eq!(
-        h.app.cache_settings().await.unwrap(),
+        h.app.cache().settings().await.unwrap(),
         saved,
         "nothing saved"
     );
@@ -156,7 +161,7 @@ async fn settings_are_validated_and_the_switch_applies_at_once() {
         enabled: false,
         ..saved.clone()
     };
-    h.app.set_cache_settings(off).await.unwrap();
+    h.app.cache().set_settings(off).await.unwrap();
     assert_eq!(ask(&h.app, &token, "Priced/gpt-4o-mini", "q").await, "");
     assert_eq!(ask(&h.app, &token, "Priced/gpt-4o-mini", "q").await, "");
     assert_eq!(mock.calls("chat"), 2, "off means off");
@@ -164,8 +169,8 @@ async fn settings_are_validated_and_the_switch_applies_at_once() {
         disk_mb: 512,
         ..saved
     };
-    h.app.set_cache_settings(bigger).await.unwrap();
-    let o = h.app.cache_overview(SINCE.into()).await.unwrap();
+    h.app.cache().set_settings(bigger).await.unwrap();
+    let o = h.app.cache().overview(SINCE.into()).await.unwrap();
     assert!(o.restart_needed, "the file size applies at the next start");
 }
 
@@ -199,7 +204,8 @@ async fn a_low_hit_rate_opens_the_cache_alert() {
     let (app, recorder) = start_monitored(dir.path()).await;
     let (_mock, token) = priced(&app).await;
     assert!(
-        app.alert_config()
+        app.health()
+            .alert_config()
             .await
             .unwrap()
             .rules
@@ -208,14 +214,14 @@ async fn a_low_hit_rate_opens_the_cache_alert() {
         "the rule is on by default"
     );
     assert_eq!(
-        app.report_cache_hit_rate().await.unwrap(),
+        app.cache().report_hit_rate().await.unwrap(),
         None,
         "too few lookups"
     );
     for i in 0..switchyard_app::HIT_RATE_MIN_LOOKUPS {
         ask(&app, &token, "Priced/gpt-4o-mini", &format!("question {i}")).await;
     }
-    assert_eq!(app.report_cache_hit_rate().await.unwrap(), Some(0.0));
+    assert_eq!(app.cache().report_hit_rate().await.unwrap(), Some(0.0));
     wait_until("the cache hit-rate notification", || {
         recorder
             .sent()
@@ -223,7 +229,7 @@ async fn a_low_hit_rate_opens_the_cache_alert() {
             .any(|n| n.summary.contains("Response cache"))
     })
     .await;
-    let alerts = app.alerts(10).await.unwrap();
+    let alerts = app.health().alerts(10).await.unwrap();
     assert!(
         alerts.iter().any(|a| a.row.rule == HIT_RATE_METRIC),
         "{alerts:?}"

@@ -8,7 +8,7 @@ use super::*;
 #[tokio::test]
 async fn requests_read_what_a_serving_core_on_the_same_folder_recorded() {
     let h = start().await;
-    let token = h.app.create_token("codex".into()).await.unwrap();
+    let token = h.app.tokens().create("codex".into()).await.unwrap();
     let addr = h.app.gateway_addr().unwrap();
     let client = reqwest::Client::new();
     for model in ["demo-chat", "demo-chat", "Demo/demo-chat"] {
@@ -110,7 +110,7 @@ fn the_binary_adds_lists_and_reads_requests_in_a_data_folder() {
 #[tokio::test]
 async fn a_backend_added_by_another_process_is_served_within_seconds() {
     let h = start().await;
-    let token = h.app.create_token("ci".into()).await.unwrap();
+    let token = h.app.tokens().create("ci".into()).await.unwrap();
     let mock = switchyard_mock::MockServer::start(MockConfig::instant())
         .await
         .unwrap();

@@ -22,7 +22,7 @@ pub(super) async fn priced(app: &Switchyard) -> (MockServer, String) {
     )
     .await
     .unwrap();
-    let token = app.create_token("tool".into()).await.unwrap();
+    let token = app.tokens().create("tool".into()).await.unwrap();
     (mock, token.token.expose().to_string())
 }
 

@@ -83,7 +83,7 @@ async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
     h.app.update_settings(s).await.unwrap();
     assert_eq!(h.app.settings().await.unwrap().request_retention_days, 7);
 
-    let token = h.app.create_token("t".into()).await.unwrap();
+    let token = h.app.tokens().create("t".into()).await.unwrap();
     let addr = h.app.gateway_addr().unwrap();
     let r = reqwest::Client::new()
         .post(format!("http://{addr}/v1/chat/completions"))

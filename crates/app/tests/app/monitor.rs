@@ -36,7 +36,7 @@ pub(super) async fn wait_until<F: Fn() -> bool>(what: &str, f: F) {
 }
 
 pub(super) async fn status_of(app: &Switchyard, name: &str) -> String {
-    let all = app.health_overview().await.unwrap();
+    let all = app.health().overview().await.unwrap();
     all.into_iter()
         .find(|b| b.name == name)
         .map(|b| b.status.to_string())
@@ -47,9 +47,9 @@ pub(super) async fn status_of(app: &Switchyard, name: &str) -> String {
 async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() {
     let dir = tempfile::tempdir().unwrap();
     let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.alert_config().await.unwrap();
+    let mut config = app.health().alert_config().await.unwrap();
     config.cooldown_secs = 0;
-    app.set_alert_config(config).await.unwrap();
+    app.health().set_alert_config(config).await.unwrap();
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();
     app.create_backend(draft(BackendKind::Ollama, "Local", &mock.base_url()), None)
@@ -73,7 +73,8 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
     }
     assert_eq!(status_of(&app, "Local").await, "down");
     let local = app
-        .health_overview()
+        .health()
+        .overview()
         .await
         .unwrap()
         .into_iter()
@@ -88,7 +89,7 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
         recorder.sent().iter().any(|n| n.summary == "Local is down")
     })
     .await;
-    let alerts = app.alerts(10).await.unwrap();
+    let alerts = app.health().alerts(10).await.unwrap();
     let open = alerts.iter().find(|a| a.row.rule == "backendDown").unwrap();
     assert!(open.row.resolved_at.is_none());
     assert_eq!(open.backend_name.as_deref(), Some("Local"));
@@ -103,7 +104,7 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
             .any(|n| n.summary == "Recovered: Local is down")
     })
     .await;
-    let alerts = app.alerts(10).await.unwrap();
+    let alerts = app.health().alerts(10).await.unwrap();
     let resolved = alerts.iter().find(|a| a.row.rule == "backendDown").unwrap();
     assert!(resolved.row.resolved_at.is_some(), "{resolved:?}");
     assert_eq!(status_of(&app, "Local").await, "healthy");
@@ -146,7 +147,8 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
     }
     store.insert_samples(&rows).unwrap();
     let view = app
-        .health_overview()
+        .health()
+        .overview()
         .await
         .unwrap()
         .into_iter()
@@ -170,7 +172,8 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
     );
     assert!(view.sla_breached, "99.7 % is below the 99.9 % target");
     let buckets = app
-        .health_history(b.row.id.clone(), HealthRange::Day)
+        .health()
+        .history(b.row.id.clone(), HealthRange::Day)
         .await
         .unwrap();
     let probes: u32 = buckets.iter().map(|h| h.probes).sum();
@@ -218,7 +221,7 @@ async fn the_deep_probe_is_opt_in_and_asks_for_a_one_token_completion() {
     app.set_backend_monitor(b.row.id.clone(), deep)
         .await
         .unwrap();
-    app.probe_all_now().await.unwrap();
+    app.health().probe_all_now().await.unwrap();
     assert!(
         mock.calls("chat") > 0,
         "the deep probe asks for a completion"

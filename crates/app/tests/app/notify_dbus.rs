@@ -81,9 +81,9 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
     opts.monitor = true;
     opts.monitor_interval = Some(Duration::from_millis(100));
     let app = Switchyard::start(opts).await.unwrap();
-    let mut alerts = app.alert_config().await.unwrap();
+    let mut alerts = app.health().alert_config().await.unwrap();
     alerts.cooldown_secs = 0;
-    app.set_alert_config(alerts).await.unwrap();
+    app.health().set_alert_config(alerts).await.unwrap();
 
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();
@@ -106,7 +106,7 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
         "sent as the app Switchyard: {seen}"
     );
     assert!(
-        app.last_notification_failure().is_none(),
+        app.notifications().last_failure().is_none(),
         "delivered without error"
     );
     drop(back);

@@ -33,7 +33,7 @@ async fn ask(h: &Harness, token: &str, model: &str) -> reqwest::Response {
 async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
     let h = start().await;
     let demo = demo_id(&h).await;
-    let token = h.app.create_token("tests".into()).await.unwrap();
+    let token = h.app.tokens().create("tests".into()).await.unwrap();
     let token = token.token.expose().clone();
     let draft = RouteDraft {
         name: " fast ".into(),
@@ -41,7 +41,7 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
         candidates: vec![cand(&demo, "demo-fast", 1)],
         cache: Default::default(),
     };
-    let saved = h.app.save_route(None, draft).await.unwrap();
+    let saved = h.app.routes().save(None, draft).await.unwrap();
     assert_eq!(saved.name, "fast", "trimmed");
     assert_eq!(saved.candidates[0].backend_name.as_deref(), Some("Demo"));
 
@@ -60,7 +60,8 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
     };
     let edited = h
         .app
-        .save_route(Some(saved.id.clone()), renamed)
+        .routes()
+        .save(Some(saved.id.clone()), renamed)
         .await
         .unwrap();
     assert_eq!(
@@ -72,7 +73,7 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
         (CacheMode::Always, Some(60)),
         "the cache policy is saved"
     );
-    assert_eq!(h.app.list_routes().await.unwrap().len(), 1);
+    assert_eq!(h.app.routes().list().await.unwrap().len(), 1);
     assert_eq!(
         ask(&h, &token, "fast").await.status(),
         404,
@@ -80,10 +81,10 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
     );
     assert_eq!(ask(&h, &token, "quick").await.status(), 200);
 
-    h.app.delete_route(saved.id.clone()).await.unwrap();
+    h.app.routes().delete(saved.id.clone()).await.unwrap();
     assert_eq!(ask(&h, &token, "quick").await.status(), 404);
     assert!(matches!(
-        h.app.delete_route(saved.id).await,
+        h.app.routes().delete(saved.id).await,
         Err(AppError::NotFound("Route"))
     ));
 }
@@ -99,7 +100,7 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
         candidates: ok.clone(),
         cache: Default::default(),
     };
-    h.app.save_route(None, first).await.unwrap();
+    h.app.routes().save(None, first).await.unwrap();
     let cases: Vec<(&str, Strategy, Vec<RouteCandidate>, &str)> = vec![
         ("", Strategy::Priority, ok.clone(), "Give the route a name"),
         ("my route", Strategy::Priority, ok.clone(), "no spaces"),
@@ -159,7 +160,7 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
             candidates,
             cache: Default::default(),
         };
-        let err = h.app.save_route(None, draft).await.unwrap_err();
+        let err = h.app.routes().save(None, draft).await.unwrap_err();
         assert!(
             matches!(err, AppError::Invalid(_) | AppError::Conflict(_)),
             "{name}: {err:?}"
@@ -179,9 +180,9 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
             ttl_secs: Some(0),
         },
     };
-    let err = h.app.save_route(None, forever).await.unwrap_err();
+    let err = h.app.routes().save(None, forever).await.unwrap_err();
     assert!(err.to_string().contains("cache lifetime"), "{err}");
-    let routes = h.app.list_routes().await.unwrap();
+    let routes = h.app.routes().list().await.unwrap();
     assert_eq!(routes.len(), 1, "nothing saved half-way");
     let missing = RouteDraft {
         name: "z".into(),
@@ -190,7 +191,10 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
         cache: Default::default(),
     };
     assert!(matches!(
-        h.app.save_route(Some("no-such-id".into()), missing).await,
+        h.app
+            .routes()
+            .save(Some("no-such-id".into()), missing)
+            .await,
         Err(AppError::NotFound("Route"))
     ));
 }
@@ -198,14 +202,14 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
 #[tokio::test]
 async fn live_health_lists_every_enabled_backend_and_measures_served_ones() {
     let h = start().await;
-    let token = h.app.create_token("tests".into()).await.unwrap();
-    let before = h.app.live_health();
+    let token = h.app.tokens().create("tests".into()).await.unwrap();
+    let before = h.app.routes().live_health();
     assert_eq!(before.len(), 1, "the Demo backend");
-    assert_eq!(before[0].state.breaker, "closed");
+    assert_eq!(before[0].state.breaker.as_str(), "closed");
     assert_eq!(before[0].state.latency_ms, None, "not used yet");
     let r = ask(&h, token.token.expose(), "demo-chat").await;
     assert_eq!(r.status(), 200);
-    let after = h.app.live_health();
+    let after = h.app.routes().live_health();
     assert!(after[0].state.latency_ms.is_some(), "{after:?}");
     assert_eq!(after[0].state.availability, 1.0);
 }
@@ -214,7 +218,7 @@ async fn live_health_lists_every_enabled_backend_and_measures_served_ones() {
 async fn backend_limits_are_validated_saved_and_enforced_by_the_gateway() {
     let h = start().await;
     let demo = demo_id(&h).await;
-    let token = h.app.create_token("tests".into()).await.unwrap();
+    let token = h.app.tokens().create("tests".into()).await.unwrap();
     let token = token.token.expose().clone();
     let absurd = switchyard_app::BackendLimits {
         max_in_flight: 0,

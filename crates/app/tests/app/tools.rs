@@ -250,7 +250,7 @@ async fn an_unparseable_file_is_refused_and_left_alone() {
     assert!(msg.contains("line 3"), "{msg}");
     assert!(msg.contains("Nothing was changed"), "{msg}");
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), broken);
-    let tokens = t.h.app.list_tokens().await.unwrap();
+    let tokens = t.h.app.tokens().list().await.unwrap();
     assert!(
         tokens.iter().all(|t| t.revoked_at.is_some()),
         "no live token left behind: {tokens:?}"

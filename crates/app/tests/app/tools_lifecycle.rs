@@ -119,7 +119,7 @@ async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user
         .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
         .await
         .unwrap();
-    t.h.app.revoke_token("claude-code".into()).await.unwrap();
+    t.h.app.tokens().revoke("claude-code".into()).await.unwrap();
     let s = claude(&t.h.app).await;
     assert!(
         s.needs_reconnect,

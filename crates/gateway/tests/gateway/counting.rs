@@ -164,7 +164,8 @@ async fn a_failing_counter_falls_back_to_the_estimate_without_tripping_anything(
         .health()
         .snapshot(tokio::time::Instant::now().into_std());
     assert!(
-        live.iter().all(|s| s.breaker == "closed" && !s.invalid),
+        live.iter()
+            .all(|s| s.breaker.as_str() == "closed" && !s.invalid),
         "counting never opens a breaker or marks a key: {live:?}"
     );
     drop(mock);

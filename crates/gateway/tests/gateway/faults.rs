@@ -4,9 +4,9 @@
 use super::*;
 use futures_util::StreamExt;
 use std::time::Duration;
+use switchyard_core::RequestRecord;
 use switchyard_gateway::Timeouts;
 use switchyard_mock::{Fault, Latency, MockConfig, MockServer};
-use switchyard_store::RequestRecord;
 
 async fn mock(faults: Vec<Fault>) -> MockServer {
     MockServer::start(MockConfig::instant().with_faults(faults))

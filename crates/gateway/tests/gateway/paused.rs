@@ -12,7 +12,13 @@ use switchyard_gateway::ManualClock;
 #[derive(Default)]
 struct Transitions(Mutex<Vec<(String, String)>>);
 impl Observer for Transitions {
-    fn breaker_changed(&self, _backend: &str, key: Option<&str>, state: &str, _reason: &str) {
+    fn breaker_changed(
+        &self,
+        _backend: &str,
+        key: Option<&str>,
+        state: switchyard_core::Circuit,
+        _reason: &str,
+    ) {
         let who = key.unwrap_or("backend").to_string();
         self.0.lock().unwrap().push((who, state.to_string()));
     }

@@ -107,6 +107,27 @@ async fn a_refused_key_is_skipped_for_the_next_key_and_remembered() {
 }
 
 #[tokio::test]
+async fn a_key_missing_from_the_keychain_is_skipped_for_the_backends_next_key() {
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let t = target(
+        "OpenAI",
+        BackendKind::OpenAi,
+        &format!("{}/v1", mock.base_url()),
+        &[("gone", "deleted elsewhere"), ("here", "kept")],
+    );
+    // Only the second key is in the keychain: loading the first says NotFound.
+    let h = start(vec![t], &[("here", "sk-here")]).await;
+    assert_eq!(chat(&h).await.status(), 200);
+    assert_eq!(
+        mock.calls("chat"),
+        1,
+        "the missing key never reached the provider"
+    );
+    let rec = h.ledger.wait_for(1).await.remove(0);
+    assert_eq!(rec.key_label.as_deref(), Some("kept"));
+}
+
+#[tokio::test]
 async fn a_rate_limited_key_cools_down_and_the_next_key_serves() {
     let mut cfg = MockConfig::instant();
     cfg.rate_limited_keys = vec!["sk-busy".into()];

@@ -2,7 +2,8 @@
 //! (anyone holding a Slack webhook URL can post to the channel), so it lives in the keychain like
 //! a provider key; the database keeps only its masked form (`https://hooks.slack.com/…`).
 
-use crate::{AppError, Switchyard};
+use super::Health;
+use crate::AppError;
 use std::collections::BTreeMap;
 use switchyard_notify::{
     mask_url, validate_webhook_url, Notification, Notifier, NotifyError, WebhookNotifier,
@@ -20,7 +21,7 @@ fn invalid(e: &NotifyError) -> AppError {
     AppError::Invalid(e.to_string())
 }
 
-impl Switchyard {
+impl Health {
     /// Rule id → masked webhook URL, for the rules editor.
     pub async fn alert_webhooks(&self) -> Result<BTreeMap<String, String>, AppError> {
         self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))

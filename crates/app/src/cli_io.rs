@@ -1,0 +1,43 @@
+//! What every CLI command shares: where it reads and writes ([`Io`]), and opening the core the
+//! way the desktop app does. The command modules (`cli_*`) depend on this, never on `cli`.
+
+use crate::paths::{keyring_service_from_env, AppPaths};
+use crate::secrets::KeychainStore;
+use crate::{logging, Options, Switchyard};
+use std::sync::Arc;
+
+/// Where a command reads and writes: the process's streams, or buffers in tests.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn std::io::BufRead,
+    pub stdout: &'a mut dyn std::io::Write,
+    pub stderr: &'a mut dyn std::io::Write,
+}
+
+/// Opens the core like the desktop app does; `with_gateway` binds the gateway port.
+pub(crate) async fn open(
+    gateway: Option<crate::GatewayConfig>,
+    port_fixed: bool,
+    monitor: bool,
+) -> Result<
+    (
+        Switchyard,
+        Option<tracing_appender::non_blocking::WorkerGuard>,
+    ),
+    String,
+> {
+    let quiet = gateway.is_none();
+    let paths = AppPaths::from_env().ok_or("cannot find a home folder; set SWITCHYARD_DATA_DIR")?;
+    paths
+        .create()
+        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let guard = logging::init_with(&paths.log_dir, quiet).ok();
+    let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
+    let mut opts = Options::new(paths, secrets);
+    opts.use_saved_gateway_settings = gateway.is_some();
+    opts.gateway_port_fixed = port_fixed;
+    // Only `serve` watches backends; one-shot commands never probe anything.
+    opts.monitor = monitor;
+    opts.gateway = gateway;
+    let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
+    Ok((app, guard))
+}

@@ -1,0 +1,24 @@
+//! Wall-clock time as the app stores and shows it: Unix milliseconds, and RFC 3339 (UTC) text.
+//! A leaf module every feature may use; policy time inside the gateway has its own `Clock`.
+
+/// Now, as Unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0),
+    )
+    .unwrap_or(i64::MAX)
+}
+
+/// Unix milliseconds as RFC 3339 (UTC); empty when out of range.
+pub(crate) fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,72 @@
+//! The request ledger's records: what the gateway writes about each request it handled and
+//! each upstream attempt it made, and what the store, the CLI, exports and the UI read back.
+//! Plain data shared by the gateway (which fills them), the store (which persists them) and
+//! the app (which lists, exports and reprices them); no behaviour beyond serialization.
+//!
+//! Invariants:
+//! - Never holds a key or a token's secret: only the key's label and the token's name.
+//! - Times are RFC 3339 (UTC).
+//! - Token counts follow the canonical usage semantics: `input_tokens` excludes cache reads
+//!   and writes, `output_tokens` includes reasoning.
+//! - `cost_usd` is `None` when the model has no known price: unknown is never recorded as $0.
+//! - `attempt_list` is numbered from 1 in the order the attempts were made, and holds at most
+//!   `attempts` entries (readers that do not load attempts leave it empty).
+//! - Serialization is camelCase with the same field names as the UI's `LedgerRow`
+//!   (`switchyard requests --json`), so renaming a field is a breaking change.
+
+/// One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
+/// the UI's `LedgerRow` (`switchyard requests --json`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestRecord {
+    pub id: String,
+    /// RFC 3339.
+    pub started_at: String,
+    pub token_name: Option<String>,
+    /// The API the caller used: `openai` (Chat Completions), `anthropic` (Messages),
+    /// `responses` (OpenAI Responses), `gemini` (Gemini native), `embeddings`, or `count_tokens`
+    /// (token counting in any of those APIs; $0, no tokens).
+    pub inbound: String,
+    pub route: Option<String>,
+    pub requested_model: String,
+    /// The backend that answered (or the last one tried).
+    pub backend: Option<String>,
+    pub key_label: Option<String>,
+    pub model: Option<String>,
+    pub status: u16,
+    pub error_class: Option<String>,
+    /// Why this backend was chosen.
+    pub reason: Option<String>,
+    pub attempts: u32,
+    pub latency_ms: u32,
+    pub ttfb_ms: Option<u32>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    /// `None`: the model has no known price (never recorded as $0).
+    pub cost_usd: Option<f64>,
+    pub streamed: bool,
+    /// How the request met the response cache: `hit`, `shared` (a concurrent identical
+    /// request's answer), `miss`, `refresh`, `bypass`, `skip` (not cacheable); `None` when the
+    /// cache is off.
+    pub cache: Option<String>,
+    /// What a cache hit would have cost upstream (the original answer's cost).
+    pub saved_usd: Option<f64>,
+    pub attempt_list: Vec<AttemptRecord>,
+}
+
+/// One upstream attempt of a request: which backend, key and model, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptRecord {
+    /// 1 for the first attempt.
+    pub n: u32,
+    pub backend: String,
+    pub key_label: Option<String>,
+    pub model: String,
+    /// `None` when no HTTP answer came (connect error, timeout).
+    pub status: Option<u16>,
+    pub error_class: Option<String>,
+    pub latency_ms: u32,
+}

@@ -1,0 +1,49 @@
+// Which core event refreshes which resource: the one table, subscribed once by the app
+// (`listenToCoreEvents`). Every event of the generated bindings has a row, so an event added in
+// Rust fails the type-check here until someone decides what it refreshes. A resource decides for
+// itself whether a reload happens now (it reloads while a page watches it, once loaded, or always;
+// chatty events are throttled per resource: see `resource.svelte.ts`).
+import { events } from "../bindings";
+import { backends } from "./backends.svelte";
+import { cacheStats, cacheToday } from "./cache.svelte";
+import { budgets, currency, prices } from "./costs-settings.svelte";
+import { costs, spendToday } from "./costs.svelte";
+import { gateway, tokens } from "./gateway.svelte";
+import { alertSettings, alerts, healthHistory, healthOverview } from "./monitor.svelte";
+import { notifications } from "./notifications.svelte";
+import { readiness } from "./readiness.svelte";
+import { requests } from "./requests.svelte";
+import { followEvents, type EventTable } from "./resource.svelte";
+import { health, routes } from "./routes.svelte";
+import { keySweep, tools } from "./tools.svelte";
+
+export const EVENT_TABLE: EventTable<typeof events> = {
+  // Names, enabled backends, limits and uptime targets; candidates show their backend's name; the
+  // key sweep's "already in keychain".
+  backendsChanged: [backends, routes, health, healthOverview, healthHistory, alerts, tools, keySweep],
+  // A key test finished (here, on the schedule or in the tray): show it before the list catches up.
+  keyChecked: [(e) => backends.noteCheck(e.backendId, e.keyId, e.result)],
+  routesChanged: [routes, tools],
+  tokensChanged: [tokens, tools],
+  // Breakers and cool-downs moved.
+  gatewayHealthChanged: [gateway, health, healthOverview],
+  // New requests reached the ledger (in batches, often): every number they move, throttled.
+  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools],
+  // A monitored status changed.
+  healthChanged: [healthOverview, healthHistory],
+  // Alerts opened or resolved, or the alert settings changed.
+  alertsChanged: [alerts, alertSettings],
+  notificationsChanged: [notifications],
+  // Cache settings saved or answers cleared.
+  cacheChanged: [cacheStats, cacheToday],
+  // Prices, budgets or the currency changed; budgets reload at once (only new requests are throttled).
+  costsChanged: [costs, spendToday, currency, prices, () => budgets.changed({ now: true })],
+  readinessProgress: [(e) => readiness.step(e.step)],
+  // A run was stored, here or elsewhere (the tray).
+  readinessFinished: [(e) => readiness.finished(e.runId)],
+};
+
+/** Subscribes the whole table; resolves to the function that unsubscribes it. Safe outside Tauri. */
+export function listenToCoreEvents(): Promise<() => void> {
+  return followEvents(EVENT_TABLE, events);
+}
