@@ -6,7 +6,7 @@
 //! Invariant: the saved `start_at_login` matches what the OS was told. A failed OS change saves
 //! nothing; a failed save puts the OS entry back.
 
-use crate::ipc::dto_forms::UserSettings;
+use crate::ipc::app::dto::UserSettings;
 use crate::ipc::{ErrorKind, IpcError};
 use crate::lifecycle::HIDDEN_ARG;
 use switchyard_app::Switchyard;

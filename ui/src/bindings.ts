@@ -80,36 +80,36 @@ export const commands = {
 	/**  Posts a test message to a rule's webhook. */
 	testAlertWebhook: (ruleId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("test_alert_webhook", { ruleId })),
 	/**  Entries, size, hit rate and savings, overall and per route; lookups count from `since`. */
-	cacheStats: (since: string) => typedError<CacheStatsDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cache_stats", { since })),
-	getCacheSettings: () => typedError<CacheSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("get_cache_settings")),
+	cacheStats: (since: string) => typedError<CacheStats_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cache_stats", { since })),
+	getCacheSettings: () => typedError<CacheSettings, IpcError_Serialize>(__TAURI_INVOKE("get_cache_settings")),
 	/**  Validated first; the switch and the lifetime apply at once, the sizes at the next start. */
-	setCacheSettings: (settings: CacheSettingsDto) => typedError<CacheSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
+	setCacheSettings: (settings: CacheSettings) => typedError<CacheSettings, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
 	/**  Removes stored answers; returns how many. */
 	clearCache: (scope: CacheClearScope) => typedError<number | null, IpcError_Serialize>(__TAURI_INVOKE("clear_cache", { scope })),
 	/**  Totals, series, breakdowns and latency for a range (a reversed range is a typed error). */
-	costsOverview: (range: CostRangeDto, split: CostSplit) => typedError<CostsOverviewDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("costs_overview", { range, split })),
-	getCostSettings: () => typedError<CostSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("get_cost_settings")),
+	costsOverview: (range: CostRange, split: CostSplit) => typedError<CostsOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("costs_overview", { range, split })),
+	getCostSettings: () => typedError<CostSettings, IpcError_Serialize>(__TAURI_INVOKE("get_cost_settings")),
 	/**  The display currency and its rate per US dollar; validated first. */
-	setCostSettings: (settings: CostSettingsDto) => typedError<CostSettingsDto, IpcError_Serialize>(__TAURI_INVOKE("set_cost_settings", { settings })),
-	getPrices: () => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_prices")),
+	setCostSettings: (settings: CostSettings) => typedError<CostSettings, IpcError_Serialize>(__TAURI_INVOKE("set_cost_settings", { settings })),
+	getPrices: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_prices")),
 	/**  Sets the price of one model (USD per million tokens); new requests use it at once. */
-	setPriceOverride: (price: PriceOverrideDto_Deserialize) => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
-	removePriceOverride: (model: string) => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
+	setPriceOverride: (price: PriceOverride_Deserialize) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
+	removePriceOverride: (model: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
 	/**  Loads a newer price file from disk; a malformed one is refused with the reason. */
-	loadPriceFile: (path: string) => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { path })),
+	loadPriceFile: (path: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { path })),
 	/**  Back to the bundled prices (overrides stay). */
-	resetPriceFile: () => typedError<PricesDto_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
+	resetPriceFile: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
 	/**  Models requested in the range that have no price. */
-	unpricedModels: (range: CostRangeDto) => typedError<UnpricedModelDto[], IpcError_Serialize>(__TAURI_INVOKE("unpriced_models", { range })),
+	unpricedModels: (range: CostRange) => typedError<UnpricedModel[], IpcError_Serialize>(__TAURI_INVOKE("unpriced_models", { range })),
 	/**  Every budget with its spend this period and forecast. */
-	listBudgets: () => typedError<BudgetStatusDto_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_budgets")),
+	listBudgets: () => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_budgets")),
 	/**  Replaces every budget (validated as a whole; nothing saved on error). */
-	saveBudgets: (budgets: BudgetDto[]) => typedError<BudgetStatusDto_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_budgets", { budgets })),
+	saveBudgets: (budgets: Budget[]) => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_budgets", { budgets })),
 	/**
 	 *  Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
 	 *  save dialog) or, when null, into the data folder's `exports/`; says where.
 	 */
-	exportUsage: (range: CostRangeDto, kind: ExportKindDto, format: ExportFormatDto, path: string | null) => typedError<ExportDoneDto, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, path })),
+	exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null) => typedError<ExportDone, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, path })),
 	/**  Every supported tool: installed (and its version), connected, and its usage today. */
 	listTools: () => typedError<ToolInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tools")),
 	/**  Route names, then each enabled backend's `Backend/model`. */
@@ -419,11 +419,11 @@ export type BackendsChanged = null;
 export type Breaker = "closed" | "open" | "halfOpen";
 
 /**  A budget. `id` empty for a new one. */
-export type BudgetDto = {
+export type Budget = {
 	id: string,
 	name: string,
 	period: BudgetPeriod,
-	scope: BudgetScopeDto,
+	scope: BudgetScope,
 	limitUsd: number | null,
 	hardStop: boolean,
 };
@@ -431,14 +431,14 @@ export type BudgetDto = {
 export type BudgetPeriod = "day" | "month";
 
 /**  What a budget counts: `{type: "all"}`, `{type: "backend", id}` or `{type: "route", id}`. */
-export type BudgetScopeDto = { type: "all" } | { type: "backend"; id: string } | { type: "route"; id: string };
+export type BudgetScope = { type: "all" } | { type: "backend"; id: string } | { type: "route"; id: string };
 
 /**  A budget now. */
-export type BudgetStatusDto = BudgetStatusDto_Serialize | BudgetStatusDto_Deserialize;
+export type BudgetStatus = BudgetStatus_Serialize | BudgetStatus_Deserialize;
 
 /**  A budget now. */
-export type BudgetStatusDto_Deserialize = {
-	budget: BudgetDto,
+export type BudgetStatus_Deserialize = {
+	budget: Budget,
 	/**  The backend or route name (null for "all", or when it was deleted). */
 	scopeName?: string | null,
 	periodStartMs: number | null,
@@ -446,14 +446,14 @@ export type BudgetStatusDto_Deserialize = {
 	spentUsd: number | null,
 	unpricedRequests: number | null,
 	percent: number | null,
-	forecast: ForecastDto_Deserialize,
+	forecast: Forecast_Deserialize,
 	/**  The hard stop is on and engaged: paid requests in scope are refused. */
 	stopped: boolean,
 };
 
 /**  A budget now. */
-export type BudgetStatusDto_Serialize = {
-	budget: BudgetDto,
+export type BudgetStatus_Serialize = {
+	budget: Budget,
 	/**  The backend or route name (null for "all", or when it was deleted). */
 	scopeName: string | null,
 	periodStartMs: number | null,
@@ -461,7 +461,7 @@ export type BudgetStatusDto_Serialize = {
 	spentUsd: number | null,
 	unpricedRequests: number | null,
 	percent: number | null,
-	forecast: ForecastDto_Serialize,
+	forecast: Forecast_Serialize,
 	/**  The hard stop is on and engaged: paid requests in scope are refused. */
 	stopped: boolean,
 };
@@ -510,7 +510,7 @@ export type CacheRouteStats_Serialize = {
 };
 
 /**  The cache settings (Cache page). Numbers as `f64` so bad input gets a typed error. */
-export type CacheSettingsDto = {
+export type CacheSettings = {
 	enabled: boolean,
 	ttlSecs: number | null,
 	memoryEntries: number | null,
@@ -518,11 +518,11 @@ export type CacheSettingsDto = {
 };
 
 /**  The Cache page. */
-export type CacheStatsDto = CacheStatsDto_Serialize | CacheStatsDto_Deserialize;
+export type CacheStats = CacheStats_Serialize | CacheStats_Deserialize;
 
 /**  The Cache page. */
-export type CacheStatsDto_Deserialize = {
-	settings: CacheSettingsDto,
+export type CacheStats_Deserialize = {
+	settings: CacheSettings,
 	/**  `false`: the gateway runs without a cache. */
 	available: boolean,
 	/**  The saved sizes apply at the next start. */
@@ -539,8 +539,8 @@ export type CacheStatsDto_Deserialize = {
 };
 
 /**  The Cache page. */
-export type CacheStatsDto_Serialize = {
-	settings: CacheSettingsDto,
+export type CacheStats_Serialize = {
+	settings: CacheSettings,
 	/**  `false`: the gateway runs without a cache. */
 	available: boolean,
 	/**  The saved sizes apply at the next start. */
@@ -609,14 +609,14 @@ export type Check_Serialize = {
 export type ComponentState = "operational" | "degraded" | "down";
 
 /**  A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120). */
-export type CostRangeDto = {
+export type CostRange = {
 	sinceMs: number | null,
 	untilMs: number | null,
 	offsetMinutes: number | null,
 };
 
 /**  The display currency: a three-letter code and how many of it one US dollar buys. */
-export type CostSettingsDto = {
+export type CostSettings = {
 	currency: string,
 	perUsd: number | null,
 };
@@ -628,44 +628,44 @@ export type CostSplit = "backend" | "model";
 export type CostsChanged = null;
 
 /**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
-export type CostsOverviewDto = CostsOverviewDto_Serialize | CostsOverviewDto_Deserialize;
+export type CostsOverview = CostsOverview_Serialize | CostsOverview_Deserialize;
 
 /**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
-export type CostsOverviewDto_Deserialize = {
+export type CostsOverview_Deserialize = {
 	range: QueriedRange,
 	/**  The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day). */
 	bucketMs: number | null,
-	totals: UsageTotalsDto,
-	series: SeriesPointDto[],
+	totals: UsageTotals,
+	series: SeriesPoint[],
 	/**  Per hour, not split. */
-	hourly: SeriesPointDto[],
-	byBackend: ([string, UsageTotalsDto])[],
-	byModel: ([string, UsageTotalsDto])[],
-	byRoute: ([string, UsageTotalsDto])[],
-	byToken: ([string, UsageTotalsDto])[],
+	hourly: SeriesPoint[],
+	byBackend: ([string, UsageTotals])[],
+	byModel: ([string, UsageTotals])[],
+	byRoute: ([string, UsageTotals])[],
+	byToken: ([string, UsageTotals])[],
 	/**  Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …). */
-	byInbound: ([string, UsageTotalsDto])[],
-	latency: LatencyStatsDto[],
-	latencyOverall?: LatencyStatsDto | null,
+	byInbound: ([string, UsageTotals])[],
+	latency: LatencyStats[],
+	latencyOverall?: LatencyStats | null,
 };
 
 /**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
-export type CostsOverviewDto_Serialize = {
+export type CostsOverview_Serialize = {
 	range: QueriedRange,
 	/**  The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day). */
 	bucketMs: number | null,
-	totals: UsageTotalsDto,
-	series: SeriesPointDto[],
+	totals: UsageTotals,
+	series: SeriesPoint[],
 	/**  Per hour, not split. */
-	hourly: SeriesPointDto[],
-	byBackend: ([string, UsageTotalsDto])[],
-	byModel: ([string, UsageTotalsDto])[],
-	byRoute: ([string, UsageTotalsDto])[],
-	byToken: ([string, UsageTotalsDto])[],
+	hourly: SeriesPoint[],
+	byBackend: ([string, UsageTotals])[],
+	byModel: ([string, UsageTotals])[],
+	byRoute: ([string, UsageTotals])[],
+	byToken: ([string, UsageTotals])[],
 	/**  Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …). */
-	byInbound: ([string, UsageTotalsDto])[],
-	latency: LatencyStatsDto[],
-	latencyOverall: LatencyStatsDto | null,
+	byInbound: ([string, UsageTotals])[],
+	latency: LatencyStats[],
+	latencyOverall: LatencyStats | null,
 };
 
 /**  A token just created: `value` is shown once and never again. */
@@ -701,15 +701,15 @@ export type ErrorKind =
 "notificationsUnavailable" | "internal";
 
 /**  A written export. */
-export type ExportDoneDto = {
+export type ExportDone = {
 	path: string,
 	rows: number | null,
 	costUsd: number | null,
 };
 
-export type ExportFormatDto = "csv" | "json";
+export type ExportFormat = "csv" | "json";
 
-export type ExportKindDto = "requests" | "daily" | "hourly";
+export type ExportKind = "requests" | "daily" | "hourly";
 
 export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
 
@@ -744,10 +744,10 @@ export type FilesChanged = {
 export type FixAction = { type: "replace"; value: string } | { type: "trimKey" } | { type: "switchKind"; kind: Kind };
 
 /**  Where a budget's period is heading at the recent burn rate. */
-export type ForecastDto = ForecastDto_Serialize | ForecastDto_Deserialize;
+export type Forecast = Forecast_Serialize | Forecast_Deserialize;
 
 /**  Where a budget's period is heading at the recent burn rate. */
-export type ForecastDto_Deserialize = {
+export type Forecast_Deserialize = {
 	burnUsdPerDay: number | null,
 	projectedUsd: number | null,
 	/**  When the limit will be reached, if within this period. */
@@ -755,7 +755,7 @@ export type ForecastDto_Deserialize = {
 };
 
 /**  Where a budget's period is heading at the recent burn rate. */
-export type ForecastDto_Serialize = {
+export type Forecast_Serialize = {
 	burnUsdPerDay: number | null,
 	projectedUsd: number | null,
 	/**  When the limit will be reached, if within this period. */
@@ -1051,7 +1051,7 @@ export type KindInfo_Serialize = {
 };
 
 /**  Latency percentiles (ms) of answered requests over a bucket or the range. */
-export type LatencyStatsDto = {
+export type LatencyStats = {
 	startMs: number | null,
 	count: number | null,
 	p50: number | null,
@@ -1288,15 +1288,15 @@ export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "tim
 export type PreviousReadiness = {
 	id: string,
 	startedAt: string,
-	verdict: VerdictDto,
+	verdict: Verdict,
 	score: number | null,
 };
 
 /**  A user-set price, USD per million tokens. */
-export type PriceOverrideDto = PriceOverrideDto_Serialize | PriceOverrideDto_Deserialize;
+export type PriceOverride = PriceOverride_Serialize | PriceOverride_Deserialize;
 
 /**  A user-set price, USD per million tokens. */
-export type PriceOverrideDto_Deserialize = {
+export type PriceOverride_Deserialize = {
 	model: string,
 	inputPerMtok: number | null,
 	outputPerMtok: number | null,
@@ -1305,7 +1305,7 @@ export type PriceOverrideDto_Deserialize = {
 };
 
 /**  A user-set price, USD per million tokens. */
-export type PriceOverrideDto_Serialize = {
+export type PriceOverride_Serialize = {
 	model: string,
 	inputPerMtok: number | null,
 	outputPerMtok: number | null,
@@ -1314,24 +1314,24 @@ export type PriceOverrideDto_Serialize = {
 };
 
 /**  The price table in force. `source` is `bundled` or `file`. */
-export type PricesDto = PricesDto_Serialize | PricesDto_Deserialize;
+export type Prices = Prices_Serialize | Prices_Deserialize;
 
 /**  The price table in force. `source` is `bundled` or `file`. */
-export type PricesDto_Deserialize = {
+export type Prices_Deserialize = {
 	source: string,
 	snapshotDate?: string | null,
 	models: number | null,
 	fileLoadedAt?: string | null,
-	overrides: PriceOverrideDto_Deserialize[],
+	overrides: PriceOverride_Deserialize[],
 };
 
 /**  The price table in force. `source` is `bundled` or `file`. */
-export type PricesDto_Serialize = {
+export type Prices_Serialize = {
 	source: string,
 	snapshotDate: string | null,
 	models: number | null,
 	fileLoadedAt: string | null,
-	overrides: PriceOverrideDto_Serialize[],
+	overrides: PriceOverride_Serialize[],
 };
 
 /**  Live progress of a run (event payload). */
@@ -1461,7 +1461,7 @@ export type Readiness_Deserialize = {
 	id: string,
 	startedAt: string,
 	durationMs: number,
-	verdict: VerdictDto,
+	verdict: Verdict,
 	/**  0–10, one decimal. */
 	score: number | null,
 	components: ReadinessComponent_Deserialize[],
@@ -1474,7 +1474,7 @@ export type Readiness_Serialize = {
 	id: string,
 	startedAt: string,
 	durationMs: number,
-	verdict: VerdictDto,
+	verdict: Verdict,
 	/**  0–10, one decimal. */
 	score: number | null,
 	components: ReadinessComponent_Serialize[],
@@ -1598,10 +1598,10 @@ export type Route_Serialize = {
 export type RoutesChanged = null;
 
 /**  One bucket (`key` = backend or model, `""` when not split). */
-export type SeriesPointDto = {
+export type SeriesPoint = {
 	startMs: number | null,
 	key: string,
-	totals: UsageTotalsDto,
+	totals: UsageTotals,
 };
 
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
@@ -1706,7 +1706,7 @@ export type ToolResult_Serialize = {
 };
 
 /**  A model requested without a known price. */
-export type UnpricedModelDto = {
+export type UnpricedModel = {
 	model: string,
 	requests: number | null,
 };
@@ -1715,7 +1715,7 @@ export type UnpricedModelDto = {
  *  Sums over a set of requests. `costUsd` counts known prices only; `unpriced` requests had
  *  no price and are not in it.
  */
-export type UsageTotalsDto = {
+export type UsageTotals = {
 	requests: number | null,
 	errors: number | null,
 	cacheHits: number | null,
@@ -1760,7 +1760,7 @@ export type ValidationReport_Serialize = {
 	issues: FieldIssue_Serialize[],
 };
 
-export type VerdictDto = "ready" | "degraded" | "blocked";
+export type Verdict = "ready" | "degraded" | "blocked";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

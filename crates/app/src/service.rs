@@ -89,8 +89,8 @@ pub(crate) struct Inner {
     pub health: crate::monitor::Health,
     /// The Cache feature (settings, page, invalidation, upkeep).
     pub cache: crate::cache::Cache,
-    /// Signals for the monitor that do not come from the gateway (the cache hit rate).
-    pub signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
+    /// The Costs feature (the Costs page, currency, prices, budgets, exports).
+    pub costs: crate::costs::Costs,
     pub tools_home: Option<switchyard_connect::Home>,
     pub tools_path: Option<String>,
 }
@@ -196,6 +196,14 @@ impl Switchyard {
             sink.clone(),
             cache_settings.memory_entries,
         );
+        let costs = crate::costs::Costs::new(
+            store.clone(),
+            opts.paths.data_dir.clone(),
+            ledger.sink(),
+            gateway_handle.clone(),
+            passive_tx,
+            sink.clone(),
+        );
         let notifications = crate::notify::Notifications::new(opts.notify, sink.clone());
         let health = crate::monitor::Health::new(
             store.clone(),
@@ -239,7 +247,7 @@ impl Switchyard {
                 health,
                 gateway,
                 cache,
-                signals: passive_tx,
+                costs,
                 tools_home: opts.tools_home,
                 tools_path: opts.tools_path,
             }),
@@ -252,11 +260,10 @@ impl Switchyard {
         app.spawn_ledger_pruning();
         app.inner.cache.start_upkeep(&app.inner.tasks);
         app.spawn_external_watch();
-        if let Err(e) = app.apply_prices().await {
-            tracing::warn!(error = %e, "saved prices not applied; using the bundled ones");
-        }
-        app.spawn_repricing();
-        app.spawn_budget_checks();
+        app.inner
+            .costs
+            .start(&app.inner.tasks, app.subscribe())
+            .await;
         if opts.monitor {
             let tasks = &app.inner.tasks;
             app.inner
@@ -343,20 +350,14 @@ impl Switchyard {
         &self.inner.notifications
     }
 
+    /// Costs: the Costs page, the display currency, prices, budgets and exports.
+    pub fn costs(&self) -> &crate::costs::Costs {
+        &self.inner.costs
+    }
+
     /// The response cache: settings, the Cache page, invalidation.
     pub fn cache(&self) -> &crate::cache::Cache {
         &self.inner.cache
-    }
-
-    pub(crate) fn gateway(&self) -> Option<&switchyard_gateway::Gateway> {
-        match &self.inner.gateway {
-            GatewayStatus::Listening(g) => Some(g),
-            _ => None,
-        }
-    }
-
-    pub(crate) async fn flush_ledger_async(&self) {
-        self.inner.ledger.sink().flush_async().await;
     }
 
     /// Gateway tokens: create, list, revoke.

@@ -1,7 +1,7 @@
 //! Typed events to the UI. All of them are registered in `specta_builder` with one
 //! `collect_events!`; the UI invalidates its queries when they arrive.
 
-use super::dto::Check;
+use super::backends::dto::Check;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri_specta::Event;
@@ -50,7 +50,7 @@ pub struct CostsChanged;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadinessProgress {
-    pub step: super::dto_health::ProgressStep,
+    pub step: super::readiness::dto::ProgressStep,
 }
 
 /// A readiness run finished and was stored.

@@ -1,29 +1,21 @@
 //! The IPC surface: commands, events, DTOs and `IpcError`, all registered in one
 //! `specta_builder()` that serves both the app and the bindings export.
 
-pub mod commands;
-pub mod commands_cache;
-pub mod commands_costs;
-pub mod commands_gateway;
-pub mod commands_health;
-pub mod commands_monitor;
-pub mod commands_routes;
-pub mod commands_tools;
-pub mod dto;
-pub mod dto_cache;
-pub mod dto_costs;
-pub mod dto_forms;
-pub mod dto_gateway;
-pub mod dto_health;
-pub mod dto_monitor;
-pub mod dto_routes;
-pub mod dto_tools;
+pub mod app;
+pub mod backends;
+pub mod cache;
+pub mod costs;
 mod error;
 pub mod events;
+pub mod gateway;
+pub mod monitor;
+pub mod readiness;
+pub mod routes;
+pub mod tools;
 
 pub use error::{ErrorKind, IpcError};
 
-use dto_forms::AppInfo;
+use app::dto::AppInfo;
 use std::sync::OnceLock;
 use std::time::Instant;
 use switchyard_app::Switchyard;
@@ -78,14 +70,15 @@ impl Core {
 
 /// Every command and event, once. Used by the app and by the bindings export.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    use commands::*;
-    use commands_cache::*;
-    use commands_costs::*;
-    use commands_gateway::*;
-    use commands_health::*;
-    use commands_monitor::*;
-    use commands_routes::*;
-    use commands_tools::*;
+    use app::commands::*;
+    use backends::commands::*;
+    use cache::commands::*;
+    use costs::commands::*;
+    use gateway::commands::*;
+    use monitor::commands::*;
+    use readiness::commands::*;
+    use routes::commands::*;
+    use tools::commands::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             app_info,

@@ -43,7 +43,7 @@ fn ipc_error_json_shape_is_pinned() {
 
 #[test]
 fn an_unknown_kind_is_a_typed_validation_error() {
-    let draft = dto::BackendDraft {
+    let draft = backends::dto::BackendDraft {
         name: "x".into(),
         kind: "cohere".into(),
         base_url: "https://x.org/v1".into(),
@@ -97,7 +97,7 @@ fn every_event_the_forwarder_emits_is_registered() {
 
 #[test]
 fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds() {
-    use super::dto_monitor::AlertSettings;
+    use super::monitor::dto::AlertSettings;
     let config = switchyard_app::AlertConfig::default();
     let form = AlertSettings::from_config(&config).expect("to form");
     assert!(form
@@ -165,7 +165,7 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
         k
     };
     let cli = serde_json::to_value(&record).expect("cli row");
-    let ui = serde_json::to_value(dto_gateway::LedgerRow::from(record)).expect("ui row");
+    let ui = serde_json::to_value(gateway::dto::LedgerRow::from(record)).expect("ui row");
     assert_eq!(keys(&cli), keys(&ui), "row fields drifted");
     assert_eq!(
         keys(&cli["attemptList"][0]),
@@ -176,7 +176,7 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
 
 #[test]
 fn the_api_filter_travels_as_the_ledgers_inbound_values() {
-    use dto_gateway::{InboundApi, RequestQuery};
+    use gateway::dto::{InboundApi, RequestQuery};
     for (wire, api) in [
         ("openai", InboundApi::OpenAiChat),
         ("responses", InboundApi::Responses),
@@ -197,22 +197,22 @@ fn the_api_filter_travels_as_the_ledgers_inbound_values() {
 
 #[test]
 fn an_unknown_tool_is_a_typed_validation_error() {
-    let err = dto_tools::parse_tool("vscode").unwrap_err();
+    let err = tools::dto::parse_tool("vscode").unwrap_err();
     assert_eq!(err.kind, ErrorKind::Validation);
     assert_eq!(err.message, "Unknown tool “vscode”.");
-    assert!(dto_tools::parse_tool("claude-code").is_ok());
+    assert!(tools::dto::parse_tool("claude-code").is_ok());
 }
 
 #[test]
 fn tool_names_travel_as_the_ids_the_core_and_the_cli_use() {
     for tool in switchyard_app::ToolId::ALL {
-        let name: dto_tools::ToolName = tool.into();
+        let name: tools::dto::ToolName = tool.into();
         assert_eq!(
             serde_json::to_value(name).unwrap(),
             serde_json::json!(tool.as_str()),
             "the UI passes this id back to connect_tool"
         );
-        assert_eq!(dto_tools::parse_tool(tool.as_str()).unwrap(), tool);
+        assert_eq!(tools::dto::parse_tool(tool.as_str()).unwrap(), tool);
     }
 }
 
@@ -227,7 +227,7 @@ fn found_and_moved_keys_carry_the_mask_only() {
         masked: "sk-…abcd".into(),
         in_keychain: false,
     };
-    let json = serde_json::to_value(dto_tools::FoundKey::from(finding)).unwrap();
+    let json = serde_json::to_value(tools::dto::FoundKey::from(finding)).unwrap();
     let mut fields: Vec<&str> = json
         .as_object()
         .unwrap()
@@ -261,7 +261,7 @@ fn found_and_moved_keys_carry_the_mask_only() {
         restored: false,
         tested: String::new(),
     };
-    let json = serde_json::to_value(dto_tools::MovedKey::from(moved)).unwrap();
+    let json = serde_json::to_value(tools::dto::MovedKey::from(moved)).unwrap();
     let mut fields: Vec<&str> = json
         .as_object()
         .unwrap()
@@ -306,8 +306,8 @@ fn the_settings_form_keeps_the_shells_close_hint() {
         close_hint_shown: true,
         ..Default::default()
     };
-    let form: dto_forms::UserSettings = switchyard_app::Settings::default().into();
-    let form = dto_forms::UserSettings {
+    let form: app::dto::UserSettings = switchyard_app::Settings::default().into();
+    let form = app::dto::UserSettings {
         keep_running_in_tray: false,
         start_at_login: true,
         ..form
@@ -321,4 +321,58 @@ fn the_settings_form_keeps_the_shells_close_hint() {
         !next.keep_running_in_tray && next.start_at_login,
         "the form's choices are saved"
     );
+}
+
+#[test]
+fn a_budget_makes_the_round_trip_through_the_ui_unchanged() {
+    let budget = switchyard_app::Budget {
+        id: "b1".into(),
+        name: "Team".into(),
+        period: switchyard_app::Period::Month,
+        scope: switchyard_app::BudgetScope::Route("r1".into()),
+        limit_usd: 12.5,
+        hard_stop: true,
+    };
+    let shown = costs::dto::Budget::from(budget.clone());
+    let json = serde_json::to_value(&shown).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"id": "b1", "name": "Team", "period": "month",
+            "scope": {"type": "route", "id": "r1"}, "limitUsd": 12.5, "hardStop": true}),
+        "the shape the Budgets card edits"
+    );
+    let back: costs::dto::Budget = serde_json::from_value(json).unwrap();
+    assert_eq!(switchyard_app::Budget::from(back), budget, "saved as sent");
+}
+
+#[test]
+fn a_budget_status_reaches_the_ui_with_its_times_as_numbers() {
+    let status = switchyard_app::BudgetStatus {
+        budget: switchyard_app::Budget {
+            id: "b1".into(),
+            name: "All".into(),
+            period: switchyard_app::Period::Day,
+            scope: switchyard_app::BudgetScope::All,
+            limit_usd: 1.0,
+            hard_stop: false,
+        },
+        scope_name: None,
+        period_start_ms: 1_700_000_000_000,
+        period_end_ms: 1_700_086_400_000,
+        spent_usd: 0.25,
+        unpriced_requests: 3,
+        percent: 25.0,
+        forecast: switchyard_app::Forecast {
+            burn_usd_per_day: 0.5,
+            projected_usd: 0.6,
+            crosses_at_ms: Some(1_700_080_000_000),
+        },
+        stopped: false,
+    };
+    let json = serde_json::to_value(costs::dto::BudgetStatus::from(status)).unwrap();
+    assert_eq!(json["periodStartMs"], 1_700_000_000_000.0);
+    assert_eq!(json["unpricedRequests"], 3.0);
+    assert_eq!(json["forecast"]["crossesAtMs"], 1_700_080_000_000.0);
+    assert_eq!(json["scopeName"], serde_json::Value::Null);
+    assert_eq!(json["budget"]["scope"], serde_json::json!({"type": "all"}));
 }

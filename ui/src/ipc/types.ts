@@ -1,22 +1,11 @@
 // The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
-  BudgetDto,
-  BudgetScopeDto,
-  BudgetStatusDto_Serialize,
-  CostRangeDto,
-  CostSettingsDto,
+  BudgetStatus_Serialize,
   CostSplit,
-  CostsOverviewDto_Serialize,
-  ExportDoneDto,
-  ExportFormatDto,
-  ExportKindDto,
-  LatencyStatsDto,
-  PriceOverrideDto_Serialize,
-  PricesDto_Serialize,
-  SeriesPointDto,
-  UnpricedModelDto,
-  UsageTotalsDto,
+  CostsOverview_Serialize,
+  PriceOverride_Serialize,
+  Prices_Serialize,
   AlertItem_Serialize,
   AlertRuleForm_Deserialize,
   AlertRuleForm_Serialize,
@@ -28,7 +17,7 @@ import type {
   BackendHealthCard_Serialize,
   Backend_Serialize,
   CacheRouteStats_Serialize,
-  CacheStatsDto_Serialize,
+  CacheStats_Serialize,
   Candidate_Serialize,
   Check_Serialize,
   CreatedToken_Serialize,
@@ -67,7 +56,7 @@ export type {
   BackendDraft,
   Breaker,
   CacheClearScope,
-  CacheSettingsDto as CacheSettings,
+  CacheSettings,
   CandidateForm,
   ComponentState,
   EnvProblem,
@@ -93,7 +82,7 @@ export type {
   Status,
   ThemeChoice,
   UserSettings,
-  VerdictDto as Verdict,
+  Verdict,
 } from "../bindings";
 
 export type AppInfo = AppInfo_Serialize;
@@ -147,31 +136,31 @@ export type AlertSettings = AlertSettings_Serialize;
 /** What `setAlertSettings` takes. */
 export type AlertSettingsInput = AlertSettings_Deserialize;
 /** The Cache page's numbers: settings, entries and size now, lookups, hits and savings since `since`. */
-export type CacheStats = CacheStatsDto_Serialize;
+export type CacheStats = CacheStats_Serialize;
 /** One route's (or, with `route` "", every route's) cache numbers. */
 export type CacheRouteStats = CacheRouteStats_Serialize;
 /** A route's cache mode and lifetime (`ttlSecs` null: the cache's default). */
 export type RouteCachePolicy = RouteCachePolicy_Serialize;
 
-// Costs page.
-/** A range in Unix ms with the user's UTC offset in minutes east (UTC+02:00 is 120). */
-export type CostRange = CostRangeDto;
+// Costs page. A CostRange is Unix ms with the user's UTC offset in minutes east (UTC+02:00 is 120).
+export type {
+  Budget,
+  BudgetScope,
+  CostRange,
+  CostSettings,
+  ExportDone,
+  ExportFormat,
+  ExportKind,
+  LatencyStats,
+  SeriesPoint,
+  UnpricedModel,
+  UsageTotals,
+} from "../bindings";
 export type CostSplit_ = CostSplit;
-export type CostsOverview = CostsOverviewDto_Serialize;
-export type UsageTotals = UsageTotalsDto;
-export type SeriesPoint = SeriesPointDto;
-export type LatencyStats = LatencyStatsDto;
-/** The display currency: code and units of it per US dollar. */
-export type CostSettings = CostSettingsDto;
-export type PriceOverride = PriceOverrideDto_Serialize;
-export type Prices = PricesDto_Serialize;
-export type UnpricedModel = UnpricedModelDto;
-export type Budget = BudgetDto;
-export type BudgetScope = BudgetScopeDto;
-export type BudgetStatus = BudgetStatusDto_Serialize;
-export type ExportKind = ExportKindDto;
-export type ExportFormat = ExportFormatDto;
-export type ExportDone = ExportDoneDto;
+export type CostsOverview = CostsOverview_Serialize;
+export type PriceOverride = PriceOverride_Serialize;
+export type Prices = Prices_Serialize;
+export type BudgetStatus = BudgetStatus_Serialize;
 
 // Tools page.
 /** A supported coding tool's id (`claude-code`, `codex`, …), as the core and the CLI spell it. */

@@ -10,7 +10,8 @@
 //! reported beside it, never as $0.
 
 use super::forecast::{self, Forecast, Period};
-use crate::{AppError, DomainEvent, Switchyard};
+use super::Costs;
+use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
 use switchyard_gateway::{SpendLimit, SpendScope};
 use switchyard_monitor::{MetricPoint, Signal, BUDGET_METRIC};
@@ -88,9 +89,9 @@ impl Budget {
     }
 }
 
-impl Switchyard {
+impl Costs {
     pub async fn budgets(&self) -> Result<Vec<Budget>, AppError> {
-        self.blocking(|inner| load(&inner.store)).await
+        self.blocking(load).await
     }
 
     /// Replaces every budget after checking them all (names unique, scopes that exist, limits
@@ -118,8 +119,7 @@ impl Switchyard {
             }
         }
         let saved = budgets.clone();
-        self.blocking(move |inner| {
-            let store = &inner.store;
+        self.blocking(move |store| {
             let backends = store.list_backends()?;
             let routes = store.list_routes()?;
             for b in &budgets {
@@ -158,9 +158,8 @@ impl Switchyard {
         now_ms: i64,
         offset_minutes: i32,
     ) -> Result<Vec<BudgetStatus>, AppError> {
-        self.flush_ledger_async().await;
-        self.blocking(move |inner| {
-            let store = &inner.store;
+        self.ledger.flush_async().await;
+        self.blocking(move |store| {
             let names = ScopeNames::load(store)?;
             load(store)?
                 .into_iter()
@@ -177,7 +176,7 @@ impl Switchyard {
             .await
     }
 
-    /// [`Switchyard::enforce_budgets`] at a scripted time.
+    /// [`Costs::enforce_budgets`] at a scripted time.
     pub async fn enforce_budgets_at(
         &self,
         now_ms: i64,
@@ -185,7 +184,7 @@ impl Switchyard {
     ) -> Result<Vec<BudgetStatus>, AppError> {
         let statuses = self.budget_statuses_at(now_ms, offset_minutes).await?;
         for s in &statuses {
-            let _ = self.inner.signals.send(Signal::Metric(MetricPoint {
+            let _ = self.signals.send(Signal::Metric(MetricPoint {
                 name: BUDGET_METRIC.into(),
                 backend_id: s.budget.subject(),
                 key_id: None,
@@ -198,7 +197,7 @@ impl Switchyard {
             .filter(|s| s.budget.hard_stop)
             .filter_map(spend_limit)
             .collect();
-        if let Some(g) = self.gateway() {
+        if let Some(g) = &self.gateway {
             g.spend().set_limits(limits);
         }
         Ok(statuses)
@@ -206,11 +205,14 @@ impl Switchyard {
 
     /// Checks the budgets while the app runs: soon after requests are recorded (spend moved;
     /// at most once per [`CHECK_GAP`]), and every minute (a new day or month begins).
-    pub(crate) fn spawn_budget_checks(&self) {
+    pub(super) fn spawn_budget_checks(
+        &self,
+        tasks: &crate::supervisor::Supervisor,
+        mut events: tokio::sync::broadcast::Receiver<DomainEvent>,
+    ) {
         use tokio::sync::broadcast::error::{RecvError, TryRecvError};
         let app = self.clone();
-        let mut events = self.subscribe();
-        self.inner.tasks.spawn("budget checks", async move {
+        tasks.spawn("budget checks", async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             let mut last: Option<tokio::time::Instant> = None;

@@ -7,7 +7,8 @@
 //! run as a formula (`=`, `+`, `-`, `@`) are prefixed with `'`.
 
 use super::CostRange;
-use crate::{AppError, Switchyard};
+use super::Costs;
+use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::PathBuf;
@@ -83,10 +84,10 @@ const ROLLUP_COLUMNS: [&str; 14] = [
     "avg_latency_ms",
 ];
 
-impl Switchyard {
+impl Costs {
     /// Writes the export to `dest` (a path the user chose), or into `<data folder>/exports/`,
     /// and says where.
-    pub async fn export_usage(
+    pub async fn export(
         &self,
         range: CostRange,
         kind: ExportKind,
@@ -94,9 +95,9 @@ impl Switchyard {
         dest: Option<PathBuf>,
     ) -> Result<ExportDone, AppError> {
         let range = range.normalised()?;
-        self.flush_ledger_async().await;
-        let dir = self.inner.paths.data_dir.join("exports");
-        self.blocking(move |inner| {
+        self.ledger.flush_async().await;
+        let dir = self.data_dir.join("exports");
+        self.blocking(move |store| {
             let path = match dest {
                 Some(p)
                     if p.parent()
@@ -123,7 +124,7 @@ impl Switchyard {
             let mut out = std::io::BufWriter::new(file);
             // Its own read connection: a long export never holds the shared connection's lock,
             // and the ledger writer has its own, so requests keep being recorded meanwhile.
-            let reader = inner.store.connection(switchyard_store::Access::Read)?;
+            let reader = store.connection(switchyard_store::Access::Read)?;
             let (rows, cost_usd) = write(&reader, &range, kind, format, &mut out)?;
             out.flush()
                 .and_then(|()| std::fs::rename(&tmp, &path))

@@ -11,8 +11,11 @@ pub mod budgets;
 pub mod export;
 pub mod forecast;
 pub mod prices;
+mod service;
 
-use crate::{AppError, DomainEvent, Switchyard};
+pub use service::Costs;
+
+use crate::{AppError, DomainEvent};
 use forecast::{DAY_MS, HOUR_MS};
 use serde::{Deserialize, Serialize};
 use switchyard_store::{Dimension, UsageTotals};
@@ -162,35 +165,34 @@ pub struct CostsOverview {
     pub latency_overall: Option<LatencyStats>,
 }
 
-impl Switchyard {
-    pub async fn cost_settings(&self) -> Result<CostSettings, AppError> {
-        self.blocking(|inner| Ok(inner.store.setting_or_default(SETTINGS_KEY)?))
+impl Costs {
+    pub async fn settings(&self) -> Result<CostSettings, AppError> {
+        self.blocking(|store| Ok(store.setting_or_default(SETTINGS_KEY)?))
             .await
     }
 
-    pub async fn set_cost_settings(&self, s: CostSettings) -> Result<CostSettings, AppError> {
+    pub async fn set_settings(&self, s: CostSettings) -> Result<CostSettings, AppError> {
         let s = CostSettings {
             currency: s.currency.trim().to_ascii_uppercase(),
             ..s
         };
         s.validate()?;
         let value = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |inner| Ok(inner.store.set_setting(SETTINGS_KEY, &value)?))
+        self.blocking(move |store| Ok(store.set_setting(SETTINGS_KEY, &value)?))
             .await?;
         self.emit(DomainEvent::CostsChanged);
         Ok(s)
     }
 
     /// The Costs page's numbers for `range`, the cost series stacked by `split`.
-    pub async fn costs_overview(
+    pub async fn overview(
         &self,
         range: CostRange,
         split: SplitBy,
     ) -> Result<CostsOverview, AppError> {
         let range = range.normalised()?;
-        self.flush_ledger_async().await;
-        self.blocking(move |inner| {
-            let s = &inner.store;
+        self.ledger.flush_async().await;
+        self.blocking(move |s| {
             let (a, b, off) = (range.since_ms, range.until_ms, range.offset_ms());
             let bucket = range.bucket_ms();
             let dim = match split {

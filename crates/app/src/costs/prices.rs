@@ -7,7 +7,8 @@
 //! error and nothing changes; a saved file that no longer parses (edited by hand) falls back to
 //! the bundled table with a warning, never to "everything costs $0".
 
-use crate::{AppError, DomainEvent, Switchyard};
+use super::Costs;
+use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -110,11 +111,11 @@ pub struct UnpricedModel {
     pub requests: u64,
 }
 
-impl Switchyard {
+impl Costs {
     /// The table in force, described: the gateway's own when it runs (no file read again).
     pub async fn prices(&self) -> Result<PricesView, AppError> {
         let settings = self.price_settings().await?;
-        let table = match self.gateway() {
+        let table = match &self.gateway {
             Some(g) => g.spend().prices(),
             None => Arc::new(self.price_table(&settings).await),
         };
@@ -164,7 +165,7 @@ impl Switchyard {
         let bytes = tokio::task::spawn_blocking(move || read_price_file(&source)).await??;
         PriceTable::from_json(&bytes)
             .map_err(|e| AppError::Invalid(format!("That price file cannot be used: {e}.")))?;
-        let target = self.inner.paths.data_dir.join(PRICE_FILE);
+        let target = self.data_dir.join(PRICE_FILE);
         tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await??;
         let mut settings = self.price_settings().await?;
         settings.file_loaded_at = Some(crate::clock::rfc3339(crate::clock::now_ms()));
@@ -175,7 +176,7 @@ impl Switchyard {
     pub async fn reset_price_file(&self) -> Result<PricesView, AppError> {
         let mut settings = self.price_settings().await?;
         settings.file_loaded_at = None;
-        let path = self.inner.paths.data_dir.join(PRICE_FILE);
+        let path = self.data_dir.join(PRICE_FILE);
         let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
         self.save_prices(settings).await
     }
@@ -186,11 +187,9 @@ impl Switchyard {
         since_ms: i64,
         until_ms: i64,
     ) -> Result<Vec<UnpricedModel>, AppError> {
-        self.flush_ledger_async().await;
+        self.ledger.flush_async().await;
         let mut rows: Vec<UnpricedModel> = self
-            .blocking(move |inner| {
-                Ok(inner.store.usage_by(Dimension::Model, since_ms, until_ms)?)
-            })
+            .blocking(move |store| Ok(store.usage_by(Dimension::Model, since_ms, until_ms)?))
             .await?
             .into_iter()
             .filter(|(_, t)| t.unpriced > 0)
@@ -207,21 +206,21 @@ impl Switchyard {
     pub async fn apply_prices(&self) -> Result<(), AppError> {
         let settings = self.price_settings().await?;
         let table = self.price_table(&settings).await;
-        if let Some(g) = self.gateway() {
+        if let Some(g) = &self.gateway {
             g.spend().set_prices(Arc::new(table));
         }
         Ok(())
     }
 
     async fn price_settings(&self) -> Result<PriceSettings, AppError> {
-        self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
+        self.blocking(|store| Ok(store.setting_or_default(KEY)?))
             .await
     }
 
     async fn save_prices(&self, settings: PriceSettings) -> Result<PricesView, AppError> {
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
+        self.blocking(move |store| Ok(store.set_setting(KEY, &value)?))
             .await?;
         self.apply_prices().await?;
         self.reprice_ledger().await?;
@@ -231,9 +230,9 @@ impl Switchyard {
 
     /// Reprices in the background at start: a newer bundled table may price models that had
     /// none when their requests were recorded.
-    pub(crate) fn spawn_repricing(&self) {
+    pub(super) fn spawn_repricing(&self, tasks: &crate::supervisor::Supervisor) {
         let app = self.clone();
-        self.inner.tasks.spawn("repricing", async move {
+        tasks.spawn("repricing", async move {
             match app.reprice_ledger().await {
                 Ok(0) => {}
                 Ok(_) => app.emit(DomainEvent::CostsChanged),
@@ -247,15 +246,14 @@ impl Switchyard {
     /// together). The ledger keeps no 5-minute/1-hour split of cache writes, so they are priced
     /// at the 5-minute rate. Returns how many were priced.
     pub async fn reprice_ledger(&self) -> Result<u64, AppError> {
-        let Some(gateway) = self.gateway() else {
+        let Some(gateway) = &self.gateway else {
             return Ok(0);
         };
         let table = gateway.spend().prices();
-        self.flush_ledger_async().await;
+        self.ledger.flush_async().await;
         let priced = self
-            .blocking(move |inner| {
-                let kinds: HashMap<String, BackendKind> = inner
-                    .store
+            .blocking(move |store| {
+                let kinds: HashMap<String, BackendKind> = store
                     .list_backends()?
                     .into_iter()
                     .map(|b| (b.name, b.kind))
@@ -268,7 +266,7 @@ impl Switchyard {
                             .get(backend)
                             .is_some_and(|&kind| cost_per_mtok_in(&table, kind, model).is_some())
                 };
-                Ok(inner.store.reprice_unpriced(priceable, |r| {
+                Ok(store.reprice_unpriced(priceable, |r| {
                     let kind = r.backend.as_deref().and_then(|b| kinds.get(b)).copied();
                     let usage = Usage {
                         input_tokens: r.input_tokens,
@@ -290,7 +288,7 @@ impl Switchyard {
 
     /// The loaded file (or the bundled snapshot) with the overrides on top.
     async fn price_table(&self, settings: &PriceSettings) -> PriceTable {
-        let path = self.inner.paths.data_dir.join(PRICE_FILE);
+        let path = self.data_dir.join(PRICE_FILE);
         let from_file = match settings.file_loaded_at {
             Some(_) => tokio::task::spawn_blocking(move || {
                 let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;

@@ -23,7 +23,7 @@ fn budget(name: &str, period: Period, scope: BudgetScope, limit_usd: f64) -> Bud
 async fn invalid_budgets_are_refused_as_a_whole_and_nothing_is_saved() {
     let h = start().await;
     let ok = budget("Monthly", Period::Month, BudgetScope::All, 50.0);
-    h.app.set_budgets(vec![ok.clone()]).await.unwrap();
+    h.app.costs().set_budgets(vec![ok.clone()]).await.unwrap();
     let bad_sets = [
         vec![budget("Zero", Period::Day, BudgetScope::All, 0.0)],
         vec![budget("Negative", Period::Day, BudgetScope::All, -5.0)],
@@ -45,10 +45,10 @@ async fn invalid_budgets_are_refused_as_a_whole_and_nothing_is_saved() {
         ],
     ];
     for set in bad_sets {
-        let err = h.app.set_budgets(set.clone()).await;
+        let err = h.app.costs().set_budgets(set.clone()).await;
         assert!(matches!(err, Err(AppError::Invalid(_))), "{set:?}: {err:?}");
     }
-    let saved = h.app.budgets().await.unwrap();
+    let saved = h.app.costs().budgets().await.unwrap();
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].name, "Monthly");
     assert!(!saved[0].id.is_empty(), "new budgets get an id");
@@ -113,6 +113,7 @@ async fn spend_percent_and_forecast_on_a_scripted_ledger() {
         .insert_requests(&[spent("old", nov1 - DAY, &backend.name, 500.0)])
         .unwrap();
     h.app
+        .costs()
         .set_budgets(vec![
             budget("Monthly", Period::Month, BudgetScope::All, 75.0),
             budget(
@@ -124,7 +125,7 @@ async fn spend_percent_and_forecast_on_a_scripted_ledger() {
         ])
         .await
         .unwrap();
-    let s = h.app.budget_statuses_at(now, 0).await.unwrap();
+    let s = h.app.costs().budget_statuses_at(now, 0).await.unwrap();
     let monthly = &s[0];
     assert!((monthly.spent_usd - 60.0).abs() < 1e-9, "{monthly:?}");
     assert!((monthly.percent - 80.0).abs() < 1e-9);
@@ -145,7 +146,7 @@ async fn spend_percent_and_forecast_on_a_scripted_ledger() {
     let daily = &s[1];
     assert_eq!(daily.scope_name.as_deref(), Some(backend.name.as_str()));
     assert_eq!(daily.spent_usd, 0.0, "nothing yet on the 21st");
-    let s = h.app.budget_statuses_at(now - 1, 0).await.unwrap();
+    let s = h.app.costs().budget_statuses_at(now - 1, 0).await.unwrap();
     assert!((s[1].spent_usd - 3.0).abs() < 1e-9, "the 20th: $3 of $10");
 }
 
@@ -158,10 +159,11 @@ async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
     app.health().set_alert_config(config).await.unwrap();
     let (_mock, token) = priced(&app).await;
     assert_eq!(ask(&app, &token, "Priced/gpt-4o-mini").await.0, 200);
-    let cost = app.budget_statuses().await.unwrap();
+    let cost = app.costs().budget_statuses().await.unwrap();
     assert!(cost.is_empty());
     let one = app
-        .costs_overview(super::costs::all_time(), switchyard_app::SplitBy::Backend)
+        .costs()
+        .overview(super::costs::all_time(), switchyard_app::SplitBy::Backend)
         .await
         .unwrap()
         .totals
@@ -171,7 +173,7 @@ async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
     // One request's cost is 60 % of the limit: the 50 % rule fires.
     let mut b = budget("Tiny", Period::Day, BudgetScope::All, one / 0.6);
     b.hard_stop = true;
-    app.set_budgets(vec![b]).await.unwrap();
+    app.costs().set_budgets(vec![b]).await.unwrap();
     let budget_notes = || {
         recorder
             .sent()
@@ -180,7 +182,7 @@ async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
             .count()
     };
     wait_until("the 50 % notification", || budget_notes() == 1).await;
-    app.enforce_budgets().await.unwrap();
+    app.costs().enforce_budgets().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(budget_notes(), 1, "fires once");
 
@@ -210,12 +212,12 @@ async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
         3,
         "the 80 and 100 % notifications came within 15 s"
     );
-    let s = app.budget_statuses().await.unwrap();
+    let s = app.costs().budget_statuses().await.unwrap();
     assert!(s[0].stopped && s[0].percent >= 100.0);
 
     // Raising the limit resumes paid requests.
     let mut raised = s[0].budget.clone();
     raised.limit_usd = 100.0;
-    app.set_budgets(vec![raised]).await.unwrap();
+    app.costs().set_budgets(vec![raised]).await.unwrap();
     assert_eq!(ask(&app, &token, "Priced/gpt-4o-mini").await.0, 200);
 }

@@ -73,7 +73,8 @@ async fn the_overview_matches_the_ledger_and_exports_round_trip_the_totals() {
     }
     let o = h
         .app
-        .costs_overview(all_time(), SplitBy::Model)
+        .costs()
+        .overview(all_time(), SplitBy::Model)
         .await
         .unwrap();
     let rows = ledger(&h.app).await;
@@ -91,7 +92,7 @@ async fn the_overview_matches_the_ledger_and_exports_round_trip_the_totals() {
         since_ms: all_time().until_ms - 86_400_000,
         ..all_time()
     };
-    let by_hour = h.app.costs_overview(day, SplitBy::Backend).await.unwrap();
+    let by_hour = h.app.costs().overview(day, SplitBy::Backend).await.unwrap();
     assert_eq!(by_hour.bucket_ms, 3_600_000);
     let hourly_cost: f64 = by_hour.series.iter().map(|p| p.totals.cost_usd).sum();
     assert!((hourly_cost - cost).abs() < 1e-12, "{:?}", by_hour.series);
@@ -103,7 +104,8 @@ async fn the_overview_matches_the_ledger_and_exports_round_trip_the_totals() {
         for format in [ExportFormat::Csv, ExportFormat::Json] {
             let done = h
                 .app
-                .export_usage(all_time(), kind, format, None)
+                .costs()
+                .export(all_time(), kind, format, None)
                 .await
                 .unwrap();
             let text = std::fs::read_to_string(&done.path).unwrap();
@@ -147,23 +149,26 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
         until_ms: r.since_ms,
         ..r
     };
-    let err = h.app.costs_overview(reversed, SplitBy::Backend).await;
+    let err = h.app.costs().overview(reversed, SplitBy::Backend).await;
     assert!(matches!(err, Err(AppError::Invalid(m)) if m.contains("ends before it starts")));
     let export = h
         .app
-        .export_usage(reversed, ExportKind::Requests, ExportFormat::Csv, None)
+        .costs()
+        .export(reversed, ExportKind::Requests, ExportFormat::Csv, None)
         .await;
     assert!(matches!(export, Err(AppError::Invalid(_))));
     let nowhere = h.dir.path().join("no/such/folder/x.csv");
     let export = h
         .app
-        .export_usage(r, ExportKind::Daily, ExportFormat::Csv, Some(nowhere))
+        .costs()
+        .export(r, ExportKind::Daily, ExportFormat::Csv, Some(nowhere))
         .await;
     assert!(matches!(export, Err(AppError::File(_))));
     let chosen = h.dir.path().join("chosen.json");
     let done = h
         .app
-        .export_usage(
+        .costs()
+        .export(
             r,
             ExportKind::Daily,
             ExportFormat::Json,
@@ -179,21 +184,21 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
             per_usd,
         };
         assert!(matches!(
-            h.app.set_cost_settings(s).await,
+            h.app.costs().set_settings(s).await,
             Err(AppError::Invalid(_))
         ));
     }
     assert_eq!(
-        h.app.cost_settings().await.unwrap(),
+        h.app.costs().settings().await.unwrap(),
         CostSettings::default()
     );
     let eur = CostSettings {
         currency: "eur".into(),
         per_usd: 0.92,
     };
-    let saved = h.app.set_cost_settings(eur).await.unwrap();
+    let saved = h.app.costs().set_settings(eur).await.unwrap();
     assert_eq!(saved.currency, "EUR");
-    assert_eq!(h.app.cost_settings().await.unwrap(), saved);
+    assert_eq!(h.app.costs().settings().await.unwrap(), saved);
 }
 
 fn price(model: &str, input: f64, output: f64) -> PriceOverride {
@@ -212,13 +217,18 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
     let (_mock, token) = priced(&h.app).await;
     assert_eq!(ask(&h.app, &token, "Priced/house-finetune-7").await.0, 200);
     let r = all_time();
-    let unpriced = h.app.unpriced_models(r.since_ms, r.until_ms).await.unwrap();
+    let unpriced = h
+        .app
+        .costs()
+        .unpriced_models(r.since_ms, r.until_ms)
+        .await
+        .unwrap();
     assert_eq!(unpriced.len(), 1);
     assert_eq!(
         (unpriced[0].model.as_str(), unpriced[0].requests),
         ("house-finetune-7", 1)
     );
-    let o = h.app.costs_overview(r, SplitBy::Backend).await.unwrap();
+    let o = h.app.costs().overview(r, SplitBy::Backend).await.unwrap();
     assert_eq!((o.totals.unpriced, o.totals.cost_usd), (1, 0.0), "never $0");
 
     for bad in [
@@ -228,13 +238,14 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
         price("  ", 1.0, 2.0),
     ] {
         assert!(matches!(
-            h.app.set_price_override(bad).await,
+            h.app.costs().set_price_override(bad).await,
             Err(AppError::Invalid(_))
         ));
     }
-    assert!(h.app.prices().await.unwrap().overrides.is_empty());
+    assert!(h.app.costs().prices().await.unwrap().overrides.is_empty());
 
     h.app
+        .costs()
         .set_price_override(price("house-finetune-7", 2.0, 8.0))
         .await
         .unwrap();
@@ -246,9 +257,14 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
         assert!(expected > 0.0);
         assert!((row.cost_usd.unwrap() - expected).abs() < 1e-15, "{row:?}");
     }
-    let unpriced = h.app.unpriced_models(r.since_ms, r.until_ms).await.unwrap();
+    let unpriced = h
+        .app
+        .costs()
+        .unpriced_models(r.since_ms, r.until_ms)
+        .await
+        .unwrap();
     assert!(unpriced.is_empty(), "nothing left unpriced: {unpriced:?}");
-    let o = h.app.costs_overview(r, SplitBy::Backend).await.unwrap();
+    let o = h.app.costs().overview(r, SplitBy::Backend).await.unwrap();
     let ledger_sum: f64 = rows[..2].iter().filter_map(|row| row.cost_usd).sum();
     assert_eq!(o.totals.unpriced, 0);
     assert!(
@@ -261,6 +277,7 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
     assert_eq!(ask(&h.app, &demo_token, "demo-chat").await.0, 200);
     assert_eq!(ledger(&h.app).await[0].cost_usd, Some(0.0));
     h.app
+        .costs()
         .set_price_override(price("demo-chat", 1.0, 1.0))
         .await
         .unwrap();
@@ -268,6 +285,7 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
     assert!(ledger(&h.app).await[0].cost_usd.unwrap() > 0.0);
     let view = h
         .app
+        .costs()
         .remove_price_override("demo-chat".into())
         .await
         .unwrap();
@@ -293,13 +311,17 @@ async fn a_newer_price_file_is_loaded_a_malformed_one_refused_and_reset_restores
     )
     .unwrap();
     for path in [&bad, &negative, &dir.join("missing.json")] {
-        let err = h.app.load_price_file(path.display().to_string()).await;
+        let err = h
+            .app
+            .costs()
+            .load_price_file(path.display().to_string())
+            .await;
         assert!(
             matches!(err, Err(AppError::Invalid(_) | AppError::File(_))),
             "{path:?}: {err:?}"
         );
     }
-    let view = h.app.prices().await.unwrap();
+    let view = h.app.costs().prices().await.unwrap();
     assert_eq!(view.source, "bundled", "nothing changed");
     assert!(!dir.join("prices.json").exists());
 
@@ -312,6 +334,7 @@ async fn a_newer_price_file_is_loaded_a_malformed_one_refused_and_reset_restores
     .unwrap();
     let view = h
         .app
+        .costs()
         .load_price_file(newer.display().to_string())
         .await
         .unwrap();
@@ -324,8 +347,8 @@ async fn a_newer_price_file_is_loaded_a_malformed_one_refused_and_reset_restores
     // Survives a restart, then back to the bundle.
     drop(h.app);
     let app = start_in(dir, &h.keychain, vec![]).await;
-    assert_eq!(app.prices().await.unwrap().source, "file");
-    let view = app.reset_price_file().await.unwrap();
+    assert_eq!(app.costs().prices().await.unwrap().source, "file");
+    let view = app.costs().reset_price_file().await.unwrap();
     assert_eq!(view.source, "bundled");
     assert!(view.models > 100);
 }

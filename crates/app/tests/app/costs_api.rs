@@ -25,7 +25,8 @@ async fn the_overview_breaks_spend_down_by_the_api_each_caller_used() {
 
     let o = h
         .app
-        .costs_overview(all_time(), SplitBy::Backend)
+        .costs()
+        .overview(all_time(), SplitBy::Backend)
         .await
         .unwrap();
     let by: Vec<(&str, u64)> = o

@@ -295,13 +295,14 @@ async fn a_million_row_export_while_requests_flow_loses_no_ledger_row() {
     let app = h.app.clone();
     let exported = Instant::now();
     let export = tokio::spawn(async move {
-        app.export_usage(
-            range,
-            switchyard_app::ExportKind::Requests,
-            switchyard_app::ExportFormat::Csv,
-            Some(out),
-        )
-        .await
+        app.costs()
+            .export(
+                range,
+                switchyard_app::ExportKind::Requests,
+                switchyard_app::ExportFormat::Csv,
+                Some(out),
+            )
+            .await
     });
     let answered = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));

@@ -1,7 +1,7 @@
 //! Commands of the Overview, Health and Alerts pages.
 
-use super::dto_monitor::{AlertItem, AlertSettings, BackendHealthCard, HealthPoint, Range};
-use super::{Core, ErrorKind, IpcError};
+use super::dto::{AlertItem, AlertSettings, BackendHealthCard, HealthPoint, Range};
+use crate::ipc::{Core, ErrorKind, IpcError};
 use tauri::State;
 
 type Res<T> = Result<T, IpcError>;

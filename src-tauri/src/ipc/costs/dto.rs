@@ -1,33 +1,25 @@
 //! IPC shapes of the Costs page: overview, currency, prices, budgets, exports. Counters and
-//! times are `f64` (specta exports no 64-bit integers; exact below 2^53). Outputs convert from
-//! the core's types through their serde form, so field names cannot drift apart.
+//! times are `f64` (specta exports no 64-bit integers; exact below 2^53). Each converts from
+//! and to the core's type with `From` (`convert.rs`), so a field added on one side is a
+//! compile error until the other follows.
 
-use super::{ErrorKind, IpcError};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::CostRange;
-
-/// The core's value in its IPC shape, through JSON.
-pub fn via_json<T: Serialize, U: DeserializeOwned>(value: &T) -> Result<U, IpcError> {
-    serde_json::to_value(value)
-        .and_then(serde_json::from_value)
-        .map_err(|e| IpcError::new(ErrorKind::Internal, format!("IPC conversion failed: {e}")))
-}
 
 /// A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct CostRangeDto {
+pub struct CostRange {
     pub since_ms: f64,
     pub until_ms: f64,
     pub offset_minutes: f64,
 }
 
-impl From<CostRangeDto> for CostRange {
+impl From<CostRange> for switchyard_app::CostRange {
     /// Non-finite or fractional values become ones the core's validation refuses or rounds.
-    fn from(r: CostRangeDto) -> Self {
+    fn from(r: CostRange) -> Self {
         let int = |x: f64| if x.is_finite() { x.round() as i64 } else { 0 };
-        CostRange {
+        switchyard_app::CostRange {
             since_ms: int(r.since_ms),
             until_ms: int(r.until_ms),
             offset_minutes: i32::try_from(int(r.offset_minutes)).unwrap_or(i32::MAX),
@@ -56,7 +48,7 @@ impl From<CostSplit> for switchyard_app::SplitBy {
 /// no price and are not in it.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct UsageTotalsDto {
+pub struct UsageTotals {
     pub requests: f64,
     pub errors: f64,
     pub cache_hits: f64,
@@ -76,16 +68,16 @@ pub struct UsageTotalsDto {
 /// One bucket (`key` = backend or model, `""` when not split).
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct SeriesPointDto {
+pub struct SeriesPoint {
     pub start_ms: f64,
     pub key: String,
-    pub totals: UsageTotalsDto,
+    pub totals: UsageTotals,
 }
 
 /// Latency percentiles (ms) of answered requests over a bucket or the range.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct LatencyStatsDto {
+pub struct LatencyStats {
     pub start_ms: f64,
     pub count: f64,
     pub p50: f64,
@@ -106,28 +98,28 @@ pub struct QueriedRange {
 /// Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct CostsOverviewDto {
+pub struct CostsOverview {
     pub range: QueriedRange,
     /// The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day).
     pub bucket_ms: f64,
-    pub totals: UsageTotalsDto,
-    pub series: Vec<SeriesPointDto>,
+    pub totals: UsageTotals,
+    pub series: Vec<SeriesPoint>,
     /// Per hour, not split.
-    pub hourly: Vec<SeriesPointDto>,
-    pub by_backend: Vec<(String, UsageTotalsDto)>,
-    pub by_model: Vec<(String, UsageTotalsDto)>,
-    pub by_route: Vec<(String, UsageTotalsDto)>,
-    pub by_token: Vec<(String, UsageTotalsDto)>,
+    pub hourly: Vec<SeriesPoint>,
+    pub by_backend: Vec<(String, UsageTotals)>,
+    pub by_model: Vec<(String, UsageTotals)>,
+    pub by_route: Vec<(String, UsageTotals)>,
+    pub by_token: Vec<(String, UsageTotals)>,
     /// Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …).
-    pub by_inbound: Vec<(String, UsageTotalsDto)>,
-    pub latency: Vec<LatencyStatsDto>,
-    pub latency_overall: Option<LatencyStatsDto>,
+    pub by_inbound: Vec<(String, UsageTotals)>,
+    pub latency: Vec<LatencyStats>,
+    pub latency_overall: Option<LatencyStats>,
 }
 
 /// The display currency: a three-letter code and how many of it one US dollar buys.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct CostSettingsDto {
+pub struct CostSettings {
     pub currency: String,
     pub per_usd: f64,
 }
@@ -135,7 +127,7 @@ pub struct CostSettingsDto {
 /// A user-set price, USD per million tokens.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct PriceOverrideDto {
+pub struct PriceOverride {
     pub model: String,
     pub input_per_mtok: f64,
     pub output_per_mtok: f64,
@@ -146,18 +138,18 @@ pub struct PriceOverrideDto {
 /// The price table in force. `source` is `bundled` or `file`.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct PricesDto {
+pub struct Prices {
     pub source: String,
     pub snapshot_date: Option<String>,
     pub models: f64,
     pub file_loaded_at: Option<String>,
-    pub overrides: Vec<PriceOverrideDto>,
+    pub overrides: Vec<PriceOverride>,
 }
 
 /// A model requested without a known price.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct UnpricedModelDto {
+pub struct UnpricedModel {
     pub model: String,
     pub requests: f64,
 }
@@ -172,7 +164,7 @@ pub enum BudgetPeriod {
 /// What a budget counts: `{type: "all"}`, `{type: "backend", id}` or `{type: "route", id}`.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(tag = "type", content = "id", rename_all = "camelCase")]
-pub enum BudgetScopeDto {
+pub enum BudgetScope {
     All,
     Backend(String),
     Route(String),
@@ -181,11 +173,11 @@ pub enum BudgetScopeDto {
 /// A budget. `id` empty for a new one.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct BudgetDto {
+pub struct Budget {
     pub id: String,
     pub name: String,
     pub period: BudgetPeriod,
-    pub scope: BudgetScopeDto,
+    pub scope: BudgetScope,
     pub limit_usd: f64,
     pub hard_stop: bool,
 }
@@ -193,7 +185,7 @@ pub struct BudgetDto {
 /// Where a budget's period is heading at the recent burn rate.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct ForecastDto {
+pub struct Forecast {
     pub burn_usd_per_day: f64,
     pub projected_usd: f64,
     /// When the limit will be reached, if within this period.
@@ -203,8 +195,8 @@ pub struct ForecastDto {
 /// A budget now.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct BudgetStatusDto {
-    pub budget: BudgetDto,
+pub struct BudgetStatus {
+    pub budget: Budget,
     /// The backend or route name (null for "all", or when it was deleted).
     pub scope_name: Option<String>,
     pub period_start_ms: f64,
@@ -212,14 +204,14 @@ pub struct BudgetStatusDto {
     pub spent_usd: f64,
     pub unpriced_requests: f64,
     pub percent: f64,
-    pub forecast: ForecastDto,
+    pub forecast: Forecast,
     /// The hard stop is on and engaged: paid requests in scope are refused.
     pub stopped: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub enum ExportKindDto {
+pub enum ExportKind {
     Requests,
     Daily,
     Hourly,
@@ -227,7 +219,7 @@ pub enum ExportKindDto {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub enum ExportFormatDto {
+pub enum ExportFormat {
     Csv,
     Json,
 }
@@ -235,7 +227,7 @@ pub enum ExportFormatDto {
 /// A written export.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct ExportDoneDto {
+pub struct ExportDone {
     pub path: String,
     pub rows: f64,
     pub cost_usd: f64,

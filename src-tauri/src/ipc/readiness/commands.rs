@@ -1,8 +1,8 @@
 //! Commands of the Readiness page, notifications and backend monitor settings.
 
-use super::dto::Backend;
-use super::dto_health::{Monitor, NotificationStatus, Readiness};
-use super::{Core, IpcError};
+use super::dto::{Monitor, NotificationStatus, Readiness};
+use crate::ipc::backends::dto::Backend;
+use crate::ipc::{Core, IpcError};
 use tauri::State;
 
 type Res<T> = Result<T, IpcError>;

@@ -1,38 +1,14 @@
-//! Commands: async, typed, instrumented with secrets skipped, one statement each: call the
-//! service, convert the result.
+//! Commands of backends, keys and key import. Like every command: async, typed, instrumented
+//! with secrets skipped, one statement each: call the service, convert the result.
 
 use super::dto::{Backend, BackendDraft, Check, Key, KeyInput, KindInfo};
-use super::dto_forms::{
-    AppInfo, ImportResult, ImportScanResult, KeychainStatus, UserSettings, ValidationReport,
-};
-use super::{Core, IpcError};
+use super::forms::{ImportResult, ImportScanResult, ValidationReport};
+use crate::ipc::{Core, IpcError};
 use std::path::PathBuf;
 use switchyard_core::BackendKind;
 use tauri::State;
 
 type Res<T> = Result<T, IpcError>;
-
-#[tauri::command]
-#[specta::specta]
-pub async fn app_info(core: State<'_, Core>) -> Res<AppInfo> {
-    core.info()
-}
-
-/// Called once by the UI after its first paint, to measure start-up time.
-#[tauri::command]
-#[specta::specta]
-pub async fn report_first_paint(core: State<'_, Core>) -> Res<u32> {
-    Ok(core.first_paint())
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn keychain_status(core: State<'_, Core>) -> Res<KeychainStatus> {
-    Ok(KeychainStatus::from_check(
-        core.app()?.keychain_service(),
-        core.app()?.keychain_check().await,
-    ))
-}
 
 #[tauri::command]
 #[specta::specta]
@@ -198,21 +174,4 @@ pub async fn import_keys(
     ids: Vec<String>,
 ) -> Res<ImportResult> {
     Ok(core.app()?.import_keys(env_file, ids).await?.into())
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn get_settings(core: State<'_, Core>) -> Res<UserSettings> {
-    Ok(core.app()?.settings().await?.into())
-}
-
-#[tauri::command]
-#[specta::specta]
-#[tracing::instrument(skip(app, core))]
-pub async fn update_settings(
-    app: tauri::AppHandle,
-    core: State<'_, Core>,
-    settings: UserSettings,
-) -> Res<UserSettings> {
-    crate::settings::save(&app, core.app()?, settings).await
 }

@@ -3,9 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{
-    CacheMode, CacheOverview, CacheRouteView, CacheScope, CacheSettings, RouteCache,
-};
+use switchyard_app::{CacheMode, CacheOverview, CacheRouteView, CacheScope, RouteCache};
 
 /// Which of a route's requests the response cache answers and stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -64,7 +62,7 @@ impl From<RouteCache> for RouteCachePolicy {
 /// The cache settings (Cache page). Numbers as `f64` so bad input gets a typed error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct CacheSettingsDto {
+pub struct CacheSettings {
     pub enabled: bool,
     pub ttl_secs: f64,
     pub memory_entries: f64,
@@ -82,9 +80,9 @@ fn whole(x: f64) -> u32 {
     x as u32
 }
 
-impl From<CacheSettingsDto> for CacheSettings {
-    fn from(d: CacheSettingsDto) -> Self {
-        CacheSettings {
+impl From<CacheSettings> for switchyard_app::CacheSettings {
+    fn from(d: CacheSettings) -> Self {
+        switchyard_app::CacheSettings {
             enabled: d.enabled,
             ttl_secs: whole(d.ttl_secs),
             memory_entries: if d.memory_entries < 0.0 {
@@ -97,9 +95,9 @@ impl From<CacheSettingsDto> for CacheSettings {
     }
 }
 
-impl From<CacheSettings> for CacheSettingsDto {
-    fn from(s: CacheSettings) -> Self {
-        CacheSettingsDto {
+impl From<switchyard_app::CacheSettings> for CacheSettings {
+    fn from(s: switchyard_app::CacheSettings) -> Self {
+        CacheSettings {
             enabled: s.enabled,
             ttl_secs: f64::from(s.ttl_secs),
             memory_entries: f64::from(s.memory_entries),
@@ -144,8 +142,8 @@ impl From<CacheRouteView> for CacheRouteStats {
 /// The Cache page.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct CacheStatsDto {
-    pub settings: CacheSettingsDto,
+pub struct CacheStats {
+    pub settings: CacheSettings,
     /// `false`: the gateway runs without a cache.
     pub available: bool,
     /// The saved sizes apply at the next start.
@@ -161,9 +159,9 @@ pub struct CacheStatsDto {
     pub corrupt_dropped: f64,
 }
 
-impl From<CacheOverview> for CacheStatsDto {
+impl From<CacheOverview> for CacheStats {
     fn from(o: CacheOverview) -> Self {
-        CacheStatsDto {
+        CacheStats {
             settings: o.settings.into(),
             available: o.available,
             restart_needed: o.restart_needed,

@@ -1,8 +1,8 @@
 //! Commands of the Tools page: connect coding tools to the gateway, Claude Code's status line,
 //! and moving plaintext provider keys into the keychain.
 
-use super::dto_tools::{parse_tool, paths, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
-use super::{Core, IpcError};
+use super::dto::{parse_tool, paths, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
+use crate::ipc::{Core, IpcError};
 use switchyard_app::ConnectChoice;
 use tauri::State;
 

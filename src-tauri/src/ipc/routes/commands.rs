@@ -1,7 +1,7 @@
 //! Commands of the Routes page.
 
-use super::dto_routes::{BackendHealth, Route, RouteForm};
-use super::{Core, IpcError};
+use super::dto::{BackendHealth, Route, RouteForm};
+use crate::ipc::{Core, IpcError};
 use tauri::State;
 
 type Res<T> = Result<T, IpcError>;

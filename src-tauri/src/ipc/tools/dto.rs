@@ -2,8 +2,8 @@
 //! disconnect did to its files, and the "find keys on this machine" sweep. Findings and moves
 //! carry the masked value only: there is no field a raw key could travel in.
 
-use super::dto::Kind;
-use super::{ErrorKind, IpcError};
+use crate::ipc::backends::dto::Kind;
+use crate::ipc::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! Commands of the Cache page.
 
-use super::dto_cache::{CacheClearScope, CacheSettingsDto, CacheStatsDto};
-use super::{Core, IpcError};
+use super::dto::{CacheClearScope, CacheSettings, CacheStats};
+use crate::ipc::{Core, IpcError};
 use tauri::State;
 
 type Res<T> = Result<T, IpcError>;
@@ -9,13 +9,13 @@ type Res<T> = Result<T, IpcError>;
 /// Entries, size, hit rate and savings, overall and per route; lookups count from `since`.
 #[tauri::command]
 #[specta::specta]
-pub async fn cache_stats(core: State<'_, Core>, since: String) -> Res<CacheStatsDto> {
+pub async fn cache_stats(core: State<'_, Core>, since: String) -> Res<CacheStats> {
     Ok(core.app()?.cache().overview(since).await?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_cache_settings(core: State<'_, Core>) -> Res<CacheSettingsDto> {
+pub async fn get_cache_settings(core: State<'_, Core>) -> Res<CacheSettings> {
     Ok(core.app()?.cache().settings().await?.into())
 }
 
@@ -25,8 +25,8 @@ pub async fn get_cache_settings(core: State<'_, Core>) -> Res<CacheSettingsDto> 
 #[tracing::instrument(skip(core))]
 pub async fn set_cache_settings(
     core: State<'_, Core>,
-    settings: CacheSettingsDto,
-) -> Res<CacheSettingsDto> {
+    settings: CacheSettings,
+) -> Res<CacheSettings> {
     Ok(core
         .app()?
         .cache()

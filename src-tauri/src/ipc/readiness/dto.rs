@@ -4,23 +4,24 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{MonitorSettings, NotifyFailure, PreviousRun, Progress, ReadinessRun};
 use switchyard_core::readiness::{
-    CheckResult, Component, ComponentKind, ComponentStatus, Importance, Verdict,
+    CheckResult, Component, ComponentKind, ComponentStatus, Importance,
 };
 
 #[derive(Debug, Clone, Copy, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub enum VerdictDto {
+pub enum Verdict {
     Ready,
     Degraded,
     Blocked,
 }
 
-impl From<Verdict> for VerdictDto {
-    fn from(v: Verdict) -> Self {
+impl From<switchyard_core::readiness::Verdict> for Verdict {
+    fn from(v: switchyard_core::readiness::Verdict) -> Self {
+        use switchyard_core::readiness::Verdict as V;
         match v {
-            Verdict::Ready => VerdictDto::Ready,
-            Verdict::Degraded => VerdictDto::Degraded,
-            Verdict::Blocked => VerdictDto::Blocked,
+            V::Ready => Verdict::Ready,
+            V::Degraded => Verdict::Degraded,
+            V::Blocked => Verdict::Blocked,
         }
     }
 }
@@ -122,7 +123,7 @@ pub struct ReadinessBlocker {
 pub struct PreviousReadiness {
     pub id: String,
     pub started_at: String,
-    pub verdict: VerdictDto,
+    pub verdict: Verdict,
     pub score: f64,
 }
 
@@ -144,7 +145,7 @@ pub struct Readiness {
     pub id: String,
     pub started_at: String,
     pub duration_ms: u32,
-    pub verdict: VerdictDto,
+    pub verdict: Verdict,
     /// 0–10, one decimal.
     pub score: f64,
     pub components: Vec<ReadinessComponent>,

@@ -1,11 +1,11 @@
 //! Commands of the Gateway and Requests pages.
 
-use super::dto::{Backend, Limits};
-use super::dto_gateway::{
+use super::dto::{
     CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, LedgerRow,
     RequestQuery, Token,
 };
-use super::{Core, IpcError};
+use crate::ipc::backends::dto::{Backend, Limits};
+use crate::ipc::{Core, IpcError};
 use tauri::State;
 
 type Res<T> = Result<T, IpcError>;

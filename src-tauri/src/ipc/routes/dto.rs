@@ -80,7 +80,7 @@ pub struct RouteForm {
     pub name: String,
     pub strategy: RouteStrategy,
     pub candidates: Vec<CandidateForm>,
-    pub cache: super::dto_cache::RouteCachePolicy,
+    pub cache: crate::ipc::cache::dto::RouteCachePolicy,
 }
 
 impl From<RouteForm> for RouteDraft {
@@ -120,7 +120,7 @@ pub struct Route {
     pub name: String,
     pub strategy: RouteStrategy,
     pub candidates: Vec<Candidate>,
-    pub cache: super::dto_cache::RouteCachePolicy,
+    pub cache: crate::ipc::cache::dto::RouteCachePolicy,
     pub updated_at: String,
 }
 

@@ -145,7 +145,7 @@ pub struct Backend {
     pub check: Option<Check>,
     pub keys: Vec<Key>,
     pub limits: Limits,
-    pub monitor: super::dto_health::Monitor,
+    pub monitor: crate::ipc::readiness::dto::Monitor,
 }
 
 /// How much traffic the gateway sends a backend.
@@ -236,10 +236,10 @@ impl BackendDraft {
     }
 
     /// Resolves the kind; an unknown one is a validation error, not a crash.
-    pub fn parse(self) -> Result<switchyard_core::BackendDraft, super::IpcError> {
+    pub fn parse(self) -> Result<switchyard_core::BackendDraft, crate::ipc::IpcError> {
         let kind = BackendKind::parse(&self.kind).ok_or_else(|| {
-            super::IpcError::new(
-                super::ErrorKind::Validation,
+            crate::ipc::IpcError::new(
+                crate::ipc::ErrorKind::Validation,
                 format!(
                     "Unknown backend kind “{}”.",
                     self.kind.chars().take(24).collect::<String>()

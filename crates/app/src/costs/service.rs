@@ -1,0 +1,76 @@
+//! The Costs feature service: the Costs page's numbers, the display currency, prices, budgets
+//! and exports (their methods live beside their rules in this folder). It holds only what it
+//! uses (see [`Costs::new`]) and runs its background work under the supervisor it is given.
+
+use crate::events::EventSink;
+use crate::ledger::LedgerSink;
+use crate::supervisor::Supervisor;
+use crate::{AppError, DomainEvent};
+use std::path::PathBuf;
+use switchyard_gateway::GatewayHandle;
+use switchyard_monitor::Signal;
+use switchyard_store::Store;
+use tokio::sync::broadcast;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Costs {
+    pub(super) store: Store,
+    /// Where a loaded price file is kept and exports go (`exports/`).
+    pub(super) data_dir: PathBuf,
+    pub(super) ledger: LedgerSink,
+    /// The running gateway's price table and budget hard stops (absent without a gateway).
+    pub(super) gateway: Option<GatewayHandle>,
+    /// The monitor's signal channel (each budget's percentage, for the budget alert rules).
+    pub(super) signals: UnboundedSender<Signal>,
+    pub(super) events: EventSink,
+}
+
+impl Costs {
+    /// Needs the store (settings, budgets, the ledger's rollups; repricing), the data folder
+    /// (the price file, exports), the ledger (flushed before reading usage), the gateway's
+    /// spend switches (prices, hard stops), the monitor's signal channel (budget percentages)
+    /// and the event sink (`CostsChanged`).
+    pub(crate) fn new(
+        store: Store,
+        data_dir: PathBuf,
+        ledger: LedgerSink,
+        gateway: Option<GatewayHandle>,
+        signals: UnboundedSender<Signal>,
+        events: EventSink,
+    ) -> Costs {
+        Costs {
+            store,
+            data_dir,
+            ledger,
+            gateway,
+            signals,
+            events,
+        }
+    }
+
+    /// Runs `f` with the store off the async threads.
+    pub(super) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
+    pub(super) fn emit(&self, event: DomainEvent) {
+        self.events.emit(event);
+    }
+
+    /// Applies the saved prices to the gateway, then starts the background work: repricing
+    /// earlier unpriced requests once, and budget checks after recorded requests (`events`)
+    /// and every minute.
+    pub(crate) async fn start(&self, tasks: &Supervisor, events: broadcast::Receiver<DomainEvent>) {
+        if let Err(e) = self.apply_prices().await {
+            tracing::warn!(error = %e, "saved prices not applied; using the bundled ones");
+        }
+        self.spawn_repricing(tasks);
+        self.spawn_budget_checks(tasks, events);
+    }
+}

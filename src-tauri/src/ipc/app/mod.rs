@@ -1,0 +1,4 @@
+//! IPC of the app itself (info, keychain, settings).
+
+pub mod commands;
+pub mod dto;

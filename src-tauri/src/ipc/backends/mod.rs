@@ -1,0 +1,5 @@
+//! IPC of backends, keys and key import.
+
+pub mod commands;
+pub mod dto;
+pub mod forms;

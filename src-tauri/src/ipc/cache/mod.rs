@@ -1,0 +1,4 @@
+//! IPC of the response cache.
+
+pub mod commands;
+pub mod dto;

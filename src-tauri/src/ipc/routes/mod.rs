@@ -1,0 +1,4 @@
+//! IPC of routes and the gateway's live health.
+
+pub mod commands;
+pub mod dto;
