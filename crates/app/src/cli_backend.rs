@@ -151,7 +151,10 @@ pub(crate) async fn add(app: &Switchyard, args: &AddArgs, io: &mut Io<'_>) -> u8
         Err(e) => return refuse(io, &format!("could not read the key from stdin: {e}")),
     };
     let draft = args.draft();
-    let checked = app.validate_backend(draft.clone(), None, key.clone()).await;
+    let checked = app
+        .backends()
+        .validate(draft.clone(), None, key.clone())
+        .await;
     match checked {
         Ok(v) if v.is_ok() => print_issues(io, &v),
         Ok(v) => {
@@ -168,7 +171,7 @@ pub(crate) async fn add(app: &Switchyard, args: &AddArgs, io: &mut Io<'_>) -> u8
         }
         Err(e) => return report(io, &e),
     }
-    match app.create_backend(draft, key).await {
+    match app.backends().create(draft, key).await {
         Ok(view) => match writeln!(io.stdout, "{}", view.row.id) {
             Ok(()) => 0,
             Err(_) => 1,
@@ -194,7 +197,7 @@ pub struct BackendLine {
 
 /// `switchyard backend list [--json]`.
 pub(crate) async fn list(app: &Switchyard, json: bool, io: &mut Io<'_>) -> u8 {
-    let lines: Vec<BackendLine> = match app.list_backends().await {
+    let lines: Vec<BackendLine> = match app.backends().list().await {
         Ok(list) => list
             .into_iter()
             .map(|b| BackendLine {

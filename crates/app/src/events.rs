@@ -19,6 +19,29 @@ impl EventSink {
     }
 }
 
+/// A reaction the composition root wires between features: the feature that changes something
+/// runs it and waits, so what depends on the change (the gateway's table, the monitor's
+/// targets) is up to date before the call returns and before the UI hears of it. The feature
+/// knows only that something reacts, never what.
+#[derive(Clone)]
+pub(crate) struct Reaction(
+    std::sync::Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>,
+);
+
+impl Reaction {
+    pub fn new<F, Fut>(react: F) -> Reaction
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        Reaction(std::sync::Arc::new(move || Box::pin(react())))
+    }
+
+    pub async fn run(&self) {
+        (self.0)().await
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainEvent {
     /// Backends, keys or their checks changed: lists should reload.

@@ -17,8 +17,6 @@ mod events;
 mod external;
 mod gateway;
 mod gateway_settings;
-mod import;
-mod keys;
 mod ledger;
 pub mod logging;
 mod monitor;
@@ -34,7 +32,11 @@ mod supervisor;
 mod tokens;
 pub mod tools;
 
-pub use backends::{BackendView, KeyView};
+pub use backends::import::{
+    Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,
+};
+pub use backends::keys::{Keys, NewKey};
+pub use backends::{BackendView, Backends, KeyView};
 pub use cache::{
     CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS,
@@ -43,14 +45,14 @@ pub use costs::budgets::{Budget, BudgetScope, BudgetStatus};
 pub use costs::export::{ExportDone, ExportFormat, ExportKind};
 pub use costs::forecast::{Forecast, Period};
 pub use costs::prices::{PriceOverride, PricesView, UnpricedModel};
-pub use costs::{CostRange, CostSettings, CostsOverview, LatencyStats, SeriesPoint, SplitBy};
+pub use costs::{
+    CostRange, CostSettings, Costs, CostsOverview, LatencyStats, SeriesPoint, SplitBy,
+};
 pub use error::AppError;
 pub use events::DomainEvent;
 pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
 pub use gateway_settings::GatewaySettings;
-pub use import::{Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan};
-pub use keys::NewKey;
 pub use ledger::{LedgerSink, LedgerWriter};
 pub use monitor::{AlertView, BackendHealthView, Health, HealthBucket, HealthRange};
 pub use notify::{Channel as NotifyChannel, NotifyFailure};

@@ -71,7 +71,6 @@ pub(crate) struct Inner {
     pub paths: AppPaths,
     pub demo: MockServer,
     pub probe_timeout: Duration,
-    pub environment: Environment,
     pub events: broadcast::Sender<DomainEvent>,
     pub tokens: crate::tokens::Tokens,
     /// The routing snapshot the gateway reads, and the key cache behind it.
@@ -91,8 +90,14 @@ pub(crate) struct Inner {
     pub cache: crate::cache::Cache,
     /// The Costs feature (the Costs page, currency, prices, budgets, exports).
     pub costs: crate::costs::Costs,
+    /// The Backends feature (backends, key import).
+    pub backends: crate::backends::Backends,
+    /// The Keys feature (a backend's keys: add, delete, reveal, test).
+    pub keys: crate::backends::keys::Keys,
     pub tools_home: Option<switchyard_connect::Home>,
     pub tools_path: Option<String>,
+    /// Runs after backends or keys change (built by `start`).
+    pub backends_changed: crate::events::Reaction,
 }
 
 /// Whether the gateway is serving, and where.
@@ -227,6 +232,35 @@ impl Switchyard {
             gateway_handle.clone(),
             sink.clone(),
         );
+        // Backends or keys changed: republish the gateway's table (and forget cached keys),
+        // retarget the monitor's probes, then tell the UI.
+        let backends_changed = {
+            let (routing, health, sink) = (routing.clone(), health.clone(), sink.clone());
+            crate::events::Reaction::new(move || {
+                let (routing, health, sink) = (routing.clone(), health.clone(), sink.clone());
+                async move {
+                    routing.refresh().await;
+                    health.sync_targets().await;
+                    sink.emit(DomainEvent::BackendsChanged);
+                }
+            })
+        };
+        let backends = crate::backends::Backends::new(
+            store.clone(),
+            Arc::clone(&opts.secrets),
+            demo.base_url(),
+            opts.environment,
+            backends_changed.clone(),
+        );
+        let keys = crate::backends::keys::Keys::new(
+            store.clone(),
+            Arc::clone(&opts.secrets),
+            http.clone(),
+            demo.base_url(),
+            opts.probe_timeout,
+            sink.clone(),
+            backends_changed.clone(),
+        );
         let app = Switchyard {
             inner: Arc::new(Inner {
                 store,
@@ -235,7 +269,6 @@ impl Switchyard {
                 paths: opts.paths,
                 demo,
                 probe_timeout: opts.probe_timeout,
-                environment: opts.environment,
                 events,
                 tokens,
                 routing,
@@ -248,6 +281,9 @@ impl Switchyard {
                 gateway,
                 cache,
                 costs,
+                backends,
+                keys,
+                backends_changed,
                 tools_home: opts.tools_home,
                 tools_path: opts.tools_path,
             }),
@@ -308,7 +344,7 @@ impl Switchyard {
     /// Checks the enabled Demo backend, so the first screen shows real status. Run it in the
     /// background: the window never waits for it.
     pub async fn run_startup_checks(&self) {
-        let backends = match self.list_backends().await {
+        let backends = match self.backends().list().await {
             Ok(b) => b,
             Err(e) => return tracing::warn!(error = %e, "startup checks skipped"),
         };
@@ -316,7 +352,7 @@ impl Switchyard {
             .into_iter()
             .filter(|b| b.row.enabled && b.row.kind == BackendKind::Demo)
         {
-            if let Err(e) = self.test_key(&b.row.id, None).await {
+            if let Err(e) = self.keys().test(&b.row.id, None).await {
                 tracing::warn!(backend = %b.row.name, error = %e, "startup check failed");
             }
         }
@@ -350,6 +386,16 @@ impl Switchyard {
         &self.inner.notifications
     }
 
+    /// Backends: list, add, edit, enable, reorder, delete, limits, monitor settings, key import.
+    pub fn backends(&self) -> &crate::backends::Backends {
+        &self.inner.backends
+    }
+
+    /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
+    pub fn keys(&self) -> &crate::backends::keys::Keys {
+        &self.inner.keys
+    }
+
     /// Costs: the Costs page, the display currency, prices, budgets and exports.
     pub fn costs(&self) -> &crate::costs::Costs {
         &self.inner.costs
@@ -372,9 +418,7 @@ impl Switchyard {
 
     /// Backends or keys changed: republish the gateway's table, then tell the UI.
     pub(crate) async fn backends_changed(&self) {
-        self.inner.routing.refresh().await;
-        self.inner.health.sync_targets().await;
-        self.emit(DomainEvent::BackendsChanged);
+        self.inner.backends_changed.run().await;
     }
 
     /// The gateway's address, or why it is not running.

@@ -31,7 +31,7 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
             let tests = b
                 .keys
                 .iter()
-                .map(|k| app.test_key(&row.id, Some(&k.row.id)));
+                .map(|k| app.keys().test(&row.id, Some(&k.row.id)));
             let results = futures_util::future::join_all(tests).await;
             let mut valid = 0;
             let mut bad = Vec::new();
@@ -72,7 +72,7 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
             }
         }
     } else {
-        match app.test_key(&row.id, None).await {
+        match app.keys().test(&row.id, None).await {
             Ok(p) if p.outcome == CheckOutcome::Valid => {
                 latencies.extend(p.latency_ms);
                 checks.push(CheckResult::pass(

@@ -96,7 +96,8 @@ impl Switchyard {
         let started_at = switchyard_store::now();
         let run_id = crate::new_id();
         let backends: Vec<_> = self
-            .list_backends()
+            .backends()
+            .list()
             .await?
             .into_iter()
             .filter(|b| b.row.enabled)

@@ -244,7 +244,7 @@ pub async fn gateway(app: &Switchyard) -> Component {
 
 /// Every backend's saved settings still validate, something is enabled, routes point somewhere.
 pub async fn configuration(app: &Switchyard) -> Component {
-    let backends = match app.list_backends().await {
+    let backends = match app.backends().list().await {
         Ok(b) => b,
         Err(e) => {
             let c = CheckResult::fail(

@@ -124,7 +124,7 @@ impl Switchyard {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
             let (hits, problems) = scan_files(&sources(&home, extra));
-            let keys = crate::import::stored_values(inner);
+            let keys = crate::backends::import::stored_values(&inner.store, inner.secrets.as_ref());
             let findings = hits
                 .iter()
                 .map(|h| KeyFinding {

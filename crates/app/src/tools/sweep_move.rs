@@ -117,7 +117,7 @@ pub(super) fn move_blocking(
             label: label.clone(),
             value: found.value.clone(),
         };
-        crate::keys::store_key(inner, &backend.id, &key)?;
+        crate::backends::keys::store_key(&inner.store, inner.secrets.as_ref(), &backend.id, &key)?;
     }
     let move_id = crate::new_id();
     inner.secrets.set(&account(&move_id), &found.value)?;

@@ -152,7 +152,8 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
     assert!(got.lock().unwrap()[0].contains("Switchyard test notification"));
 
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    app.create_backend(draft(BackendKind::Ollama, "Hooked", &mock.base_url()), None)
+    app.backends()
+        .create(draft(BackendKind::Ollama, "Hooked", &mock.base_url()), None)
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -190,7 +191,8 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
         .await
         .unwrap();
     let b = app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::OpenAiCompatible,
                 "Flaky",

@@ -5,11 +5,11 @@ use switchyard_core::{BackendStatus, CheckOutcome};
 #[tokio::test]
 async fn a_fresh_install_has_an_enabled_demo_backend_that_checks_healthy() {
     let h = start().await;
-    let list = h.app.list_backends().await.unwrap();
+    let list = h.app.backends().list().await.unwrap();
     assert_eq!(names(&list), ["Demo"]);
     assert_eq!(list[0].status, BackendStatus::Untested, "not checked yet");
     h.app.run_startup_checks().await;
-    let demo = &h.app.list_backends().await.unwrap()[0];
+    let demo = &h.app.backends().list().await.unwrap()[0];
     assert_eq!(demo.status, BackendStatus::Healthy);
     assert_eq!(demo.check.as_ref().unwrap().outcome, CheckOutcome::Valid);
     assert!(
@@ -22,18 +22,19 @@ async fn a_fresh_install_has_an_enabled_demo_backend_that_checks_healthy() {
 #[tokio::test]
 async fn a_deleted_demo_backend_stays_deleted_after_restart() {
     let h = start().await;
-    let demo = h.app.list_backends().await.unwrap().remove(0);
-    h.app.delete_backend(demo.row.id).await.unwrap();
+    let demo = h.app.backends().list().await.unwrap().remove(0);
+    h.app.backends().delete(demo.row.id).await.unwrap();
     drop(h.app);
     let again = start_in(h.dir.path(), &h.keychain, vec![]).await;
-    assert!(again.list_backends().await.unwrap().is_empty());
+    assert!(again.backends().list().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn backends_survive_a_restart_in_order() {
     let h = start().await;
     h.app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::Groq, "Groq", "https://api.groq.com/openai/v1"),
             None,
         )
@@ -42,7 +43,7 @@ async fn backends_survive_a_restart_in_order() {
     drop(h.app);
     let again = start_in(h.dir.path(), &h.keychain, vec![]).await;
     assert_eq!(
-        names(&again.list_backends().await.unwrap()),
+        names(&again.backends().list().await.unwrap()),
         ["Demo", "Groq"]
     );
 }
@@ -52,7 +53,8 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
     let h = start().await;
     let err = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAiCompatible, "Proxy", "not a url"),
             Some(key("k", "sk-abcdefghijklmnopqrstu")),
         )
@@ -65,7 +67,7 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
         v.first_error().unwrap().field,
         switchyard_core::Field::BaseUrl
     );
-    assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
+    assert_eq!(names(&h.app.backends().list().await.unwrap()), ["Demo"]);
     assert!(
         h.keychain.is_empty(),
         "a refused backend must not leave a key in the keychain"
@@ -77,7 +79,8 @@ async fn duplicate_names_are_refused_case_insensitively() {
     let h = start().await;
     let err = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "demo", "https://api.openai.com/v1"),
             None,
         )
@@ -91,7 +94,8 @@ async fn edit_enable_reorder_and_delete() {
     let h = start().await;
     let a = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "A", "https://api.openai.com/v1"),
             None,
         )
@@ -99,7 +103,8 @@ async fn edit_enable_reorder_and_delete() {
         .unwrap();
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::Mistral, "B", "https://api.mistral.ai/v1"),
             None,
         )
@@ -107,7 +112,8 @@ async fn edit_enable_reorder_and_delete() {
         .unwrap();
     let edited = h
         .app
-        .update_backend(
+        .backends()
+        .update(
             a.row.id.clone(),
             draft(BackendKind::OpenAi, "A prime", "https://api.openai.com/v1"),
         )
@@ -116,33 +122,36 @@ async fn edit_enable_reorder_and_delete() {
     assert_eq!(edited.row.name, "A prime");
     let off = h
         .app
-        .set_backend_enabled(b.row.id.clone(), false)
+        .backends()
+        .set_enabled(b.row.id.clone(), false)
         .await
         .unwrap();
     assert_eq!(off.status, BackendStatus::Disabled);
-    let demo_id = h.app.list_backends().await.unwrap()[0].row.id.clone();
+    let demo_id = h.app.backends().list().await.unwrap()[0].row.id.clone();
     let list = h
         .app
-        .reorder_backends(vec![b.row.id.clone(), demo_id.clone(), a.row.id.clone()])
+        .backends()
+        .reorder(vec![b.row.id.clone(), demo_id.clone(), a.row.id.clone()])
         .await
         .unwrap();
     assert_eq!(names(&list), ["B", "Demo", "A prime"]);
     let partial = h
         .app
-        .reorder_backends(vec![b.row.id.clone()])
+        .backends()
+        .reorder(vec![b.row.id.clone()])
         .await
         .unwrap_err();
     assert!(
         matches!(partial, AppError::Conflict(_)),
         "a partial order is refused: {partial:?}"
     );
-    h.app.delete_backend(b.row.id).await.unwrap();
+    h.app.backends().delete(b.row.id).await.unwrap();
     assert_eq!(
-        names(&h.app.list_backends().await.unwrap()),
+        names(&h.app.backends().list().await.unwrap()),
         ["Demo", "A prime"]
     );
     assert!(matches!(
-        h.app.delete_backend("missing".into()).await,
+        h.app.backends().delete("missing".into()).await,
         Err(AppError::NotFound(_))
     ));
 }
@@ -150,10 +159,11 @@ async fn edit_enable_reorder_and_delete() {
 #[tokio::test]
 async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
     let h = start().await;
-    let demo = h.app.list_backends().await.unwrap().remove(0);
+    let demo = h.app.backends().list().await.unwrap().remove(0);
     let err = h
         .app
-        .update_backend(
+        .backends()
+        .update(
             demo.row.id,
             draft(BackendKind::OpenAi, "Demo", "https://api.openai.com/v1"),
         )
@@ -161,7 +171,8 @@ async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
     let err = h
         .app
-        .create_backend(draft(BackendKind::Demo, "Demo 2", ""), None)
+        .backends()
+        .create(draft(BackendKind::Demo, "Demo 2", ""), None)
         .await;
     assert!(matches!(err, Err(AppError::Validation(_))), "{err:?}");
 }
@@ -171,7 +182,8 @@ async fn no_backend_can_become_demo() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             None,
         )
@@ -179,7 +191,8 @@ async fn no_backend_can_become_demo() {
         .unwrap();
     let err = h
         .app
-        .update_backend(b.row.id, draft(BackendKind::Demo, "Demo 2", ""))
+        .backends()
+        .update(b.row.id, draft(BackendKind::Demo, "Demo 2", ""))
         .await;
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
 }
@@ -188,11 +201,12 @@ async fn no_backend_can_become_demo() {
 async fn changing_the_endpoint_forgets_old_checks() {
     let h = start().await;
     h.app.run_startup_checks().await;
-    let demo = h.app.list_backends().await.unwrap().remove(0);
+    let demo = h.app.backends().list().await.unwrap().remove(0);
     assert_eq!(demo.status, BackendStatus::Healthy);
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::Ollama,
                 "Ollama",
@@ -202,14 +216,15 @@ async fn changing_the_endpoint_forgets_old_checks() {
         )
         .await
         .unwrap();
-    h.app.test_key(&b.row.id, None).await.unwrap();
+    h.app.keys().test(&b.row.id, None).await.unwrap();
     assert_eq!(
-        h.app.get_backend(&b.row.id).await.unwrap().status,
+        h.app.backends().get(&b.row.id).await.unwrap().status,
         BackendStatus::Healthy
     );
     let moved = h
         .app
-        .update_backend(
+        .backends()
+        .update(
             b.row.id.clone(),
             draft(BackendKind::Ollama, "Ollama", "http://127.0.0.1:9"),
         )
@@ -222,7 +237,8 @@ async fn changing_the_endpoint_forgets_old_checks() {
     );
     let renamed = h
         .app
-        .update_backend(
+        .backends()
+        .update(
             b.row.id.clone(),
             draft(BackendKind::Ollama, "Local", "http://127.0.0.1:9"),
         )
@@ -236,20 +252,22 @@ async fn deleting_with_the_keychain_down_changes_nothing() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("a", "sk-abcdefghijklmnopqrst1")),
         )
         .await
         .unwrap();
     h.app
-        .add_key(b.row.id.clone(), key("b", "sk-abcdefghijklmnopqrst2"))
+        .keys()
+        .add(b.row.id.clone(), key("b", "sk-abcdefghijklmnopqrst2"))
         .await
         .unwrap();
     h.keychain.set_unavailable(true);
-    let err = h.app.delete_backend(b.row.id.clone()).await.unwrap_err();
+    let err = h.app.backends().delete(b.row.id.clone()).await.unwrap_err();
     assert!(matches!(err, AppError::Keychain(_)), "{err:?}");
     h.keychain.set_unavailable(false);
     assert_eq!(h.keychain.len(), 2, "no key was removed");
-    assert_eq!(h.app.get_backend(&b.row.id).await.unwrap().keys.len(), 2);
+    assert_eq!(h.app.backends().get(&b.row.id).await.unwrap().keys.len(), 2);
 }

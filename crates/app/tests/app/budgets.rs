@@ -92,7 +92,7 @@ const DAY: i64 = 86_400_000;
 #[tokio::test]
 async fn spend_percent_and_forecast_on_a_scripted_ledger() {
     let h = start().await;
-    let backend = h.app.list_backends().await.unwrap()[0].row.clone();
+    let backend = h.app.backends().list().await.unwrap()[0].row.clone();
     // November 2026 (UTC): $3 a day from the 1st to the 20th, on the Demo backend's name.
     let nov1 = switchyard_app::costs::forecast::local_ms(0, 2026, 11, 1, 0).unwrap();
     let now = nov1 + 20 * DAY;

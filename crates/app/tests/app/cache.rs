@@ -9,16 +9,17 @@ use switchyard_mock::MockServer;
 /// A priced backend (OpenAI kind over the mock) plus a gateway token.
 async fn priced(app: &Switchyard) -> (MockServer, String) {
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    app.create_backend(
-        draft(
-            BackendKind::OpenAi,
-            "Priced",
-            &format!("{}/v1", mock.base_url()),
-        ),
-        Some(key("main", "sk-cachetest-000000000000000000000")),
-    )
-    .await
-    .unwrap();
+    app.backends()
+        .create(
+            draft(
+                BackendKind::OpenAi,
+                "Priced",
+                &format!("{}/v1", mock.base_url()),
+            ),
+            Some(key("main", "sk-cachetest-000000000000000000000")),
+        )
+        .await
+        .unwrap();
     let token = app.tokens().create("tool".into()).await.unwrap();
     (mock, token.token.expose().to_string())
 }

@@ -59,7 +59,7 @@ async fn add_prints_only_the_id_and_list_shows_the_backend_with_its_key() {
         format!("{id}\n"),
         "stdout is exactly one line: the id"
     );
-    let made = h.app.get_backend(id).await.unwrap();
+    let made = h.app.backends().get(id).await.unwrap();
     assert!(made.row.enabled, "an added backend is enabled");
     assert_eq!(made.row.default_model, "gpt-4o-mini");
     assert_eq!(made.keys.len(), 1);
@@ -112,7 +112,7 @@ async fn without_a_model_the_kinds_default_is_used_and_the_label_can_be_chosen()
     )
     .await;
     assert_eq!(add.code, 0, "{}", add.err);
-    let made = h.app.get_backend(add.out.trim()).await.unwrap();
+    let made = h.app.backends().get(add.out.trim()).await.unwrap();
     assert_eq!(
         made.row.default_model,
         BackendKind::Anthropic.spec().default_model
@@ -150,7 +150,7 @@ async fn warnings_are_shown_on_stderr_but_do_not_block() {
 #[tokio::test]
 async fn errors_exit_1_with_each_field_and_leave_nothing_behind() {
     let h = start().await;
-    let before = h.app.list_backends().await.unwrap().len();
+    let before = h.app.backends().list().await.unwrap().len();
     let add = run(
         &h.app,
         &[
@@ -182,7 +182,7 @@ async fn errors_exit_1_with_each_field_and_leave_nothing_behind() {
         "the key is never quoted: {}",
         add.err
     );
-    assert_eq!(h.app.list_backends().await.unwrap().len(), before);
+    assert_eq!(h.app.backends().list().await.unwrap().len(), before);
     assert_eq!(h.keychain.len(), 0);
 
     let taken = run(
@@ -230,7 +230,7 @@ async fn an_unavailable_keychain_creates_no_backend() {
         "{}",
         add.err
     );
-    let names = names(&h.app.list_backends().await.unwrap());
+    let names = names(&h.app.backends().list().await.unwrap());
     assert_eq!(names, ["Demo"], "the backend and its key are made together");
 }
 

@@ -26,7 +26,7 @@ async fn scan_finds_environment_and_file_keys_masked_with_bad_lines_by_number() 
     .await;
     let src = tempfile::tempdir().unwrap();
     let env = write_env(&src);
-    let scan = h.app.scan_import(Some(env)).await.unwrap();
+    let scan = h.app.backends().scan_import(Some(env)).await.unwrap();
     let found: Vec<_> = scan
         .findings
         .iter()
@@ -71,9 +71,19 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
     .await;
     let src = tempfile::tempdir().unwrap();
     let env = write_env(&src);
-    let scan = h.app.scan_import(Some(env.clone())).await.unwrap();
+    let scan = h
+        .app
+        .backends()
+        .scan_import(Some(env.clone()))
+        .await
+        .unwrap();
     let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
-    let report = h.app.import_keys(Some(env.clone()), ids).await.unwrap();
+    let report = h
+        .app
+        .backends()
+        .import_keys(Some(env.clone()), ids)
+        .await
+        .unwrap();
     assert_eq!(
         report.imported, 3,
         "three keys (the Ollama host is not a key): {report:?}"
@@ -83,7 +93,7 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
         report.skipped,
         ["OPENAI_API_KEY (.env line 5): already imported"]
     );
-    let list = h.app.list_backends().await.unwrap();
+    let list = h.app.backends().list().await.unwrap();
     assert_eq!(
         names(&list),
         ["Demo", "Anthropic", "Groq", "Ollama", "OpenAI"]
@@ -105,7 +115,7 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
     );
     assert_eq!(h.keychain.len(), 3);
 
-    let rescan = h.app.scan_import(Some(env)).await.unwrap();
+    let rescan = h.app.backends().scan_import(Some(env)).await.unwrap();
     let openai = rescan
         .findings
         .iter()
@@ -134,7 +144,8 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
     let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::OpenAi,
                 "Work OpenAI",
@@ -145,15 +156,18 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
         .await
         .unwrap();
     h.app
-        .set_backend_enabled(b.row.id.clone(), false)
+        .backends()
+        .set_enabled(b.row.id.clone(), false)
         .await
         .unwrap();
-    let ids = vec![h.app.scan_import(None).await.unwrap().findings[0]
-        .id
-        .clone()];
-    let report = h.app.import_keys(None, ids).await.unwrap();
+    let ids = vec![
+        h.app.backends().scan_import(None).await.unwrap().findings[0]
+            .id
+            .clone(),
+    ];
+    let report = h.app.backends().import_keys(None, ids).await.unwrap();
     assert_eq!(report.backends, ["Work OpenAI"]);
-    let b = h.app.get_backend(&b.row.id).await.unwrap();
+    let b = h.app.backends().get(&b.row.id).await.unwrap();
     assert!(b.row.enabled);
     assert_eq!(b.keys[0].row.label, "env");
 }
@@ -162,9 +176,9 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
 async fn stale_selections_change_nothing() {
     let h = start_with(vec![]).await;
     let ids = vec!["env:OPENAI_API_KEY:sk-proj-…0001".to_string()];
-    let err = h.app.import_keys(None, ids).await.unwrap_err();
+    let err = h.app.backends().import_keys(None, ids).await.unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
-    assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
+    assert_eq!(names(&h.app.backends().list().await.unwrap()), ["Demo"]);
 }
 
 #[tokio::test]
@@ -172,12 +186,14 @@ async fn unreadable_env_files_are_typed_errors() {
     let h = start().await;
     let missing = h
         .app
+        .backends()
         .scan_import(Some(h.dir.path().join("nope.env")))
         .await
         .unwrap_err();
     assert!(matches!(missing, AppError::File(_)), "{missing:?}");
     let dir = h
         .app
+        .backends()
         .scan_import(Some(h.dir.path().to_path_buf()))
         .await
         .unwrap_err();
@@ -185,13 +201,13 @@ async fn unreadable_env_files_are_typed_errors() {
     let big = h.dir.path().join("big.env");
     std::fs::write(&big, vec![b'A'; 2 * 1024 * 1024]).unwrap();
     assert!(matches!(
-        h.app.scan_import(Some(big)).await,
+        h.app.backends().scan_import(Some(big)).await,
         Err(AppError::File(_))
     ));
     let binary = h.dir.path().join("bin.env");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
     assert!(matches!(
-        h.app.scan_import(Some(binary)).await,
+        h.app.backends().scan_import(Some(binary)).await,
         Err(AppError::File(_))
     ));
 }
@@ -200,12 +216,14 @@ async fn unreadable_env_files_are_typed_errors() {
 async fn import_with_the_keychain_down_is_typed_and_saves_nothing() {
     let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
     h.keychain.set_unavailable(true);
-    let ids = vec![h.app.scan_import(None).await.unwrap().findings[0]
-        .id
-        .clone()];
-    let err = h.app.import_keys(None, ids).await.unwrap_err();
+    let ids = vec![
+        h.app.backends().scan_import(None).await.unwrap().findings[0]
+            .id
+            .clone(),
+    ];
+    let err = h.app.backends().import_keys(None, ids).await.unwrap_err();
     assert!(matches!(err, AppError::Keychain(_)), "{err:?}");
-    assert_eq!(names(&h.app.list_backends().await.unwrap()), ["Demo"]);
+    assert_eq!(names(&h.app.backends().list().await.unwrap()), ["Demo"]);
 }
 
 #[tokio::test]
@@ -218,6 +236,7 @@ async fn values_that_cannot_be_imported_are_skipped_and_leave_nothing_behind() {
     .await;
     let ids: Vec<_> = h
         .app
+        .backends()
         .scan_import(None)
         .await
         .unwrap()
@@ -225,7 +244,7 @@ async fn values_that_cannot_be_imported_are_skipped_and_leave_nothing_behind() {
         .into_iter()
         .map(|f| f.id)
         .collect();
-    let report = h.app.import_keys(None, ids).await.unwrap();
+    let report = h.app.backends().import_keys(None, ids).await.unwrap();
     assert_eq!(report.imported, 1);
     assert_eq!(report.backends, ["OpenAI"]);
     assert_eq!(report.skipped.len(), 2, "{report:?}");
@@ -242,7 +261,7 @@ async fn values_that_cannot_be_imported_are_skipped_and_leave_nothing_behind() {
         "reasons never quote the value"
     );
     assert_eq!(
-        names(&h.app.list_backends().await.unwrap()),
+        names(&h.app.backends().list().await.unwrap()),
         ["Demo", "OpenAI"],
         "no half-made backends"
     );
@@ -253,13 +272,23 @@ async fn a_value_changed_since_the_scan_is_a_conflict() {
     let src = tempfile::tempdir().unwrap();
     let h = start().await;
     let env = write_env(&src);
-    let scan = h.app.scan_import(Some(env.clone())).await.unwrap();
+    let scan = h
+        .app
+        .backends()
+        .scan_import(Some(env.clone()))
+        .await
+        .unwrap();
     let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
     let changed = std::fs::read_to_string(&env)
         .unwrap()
         .replace(GROQ, "gsk_replacedreplacedreplaced9999");
     std::fs::write(&env, changed).unwrap();
-    let err = h.app.import_keys(Some(env), ids).await.unwrap_err();
+    let err = h
+        .app
+        .backends()
+        .import_keys(Some(env), ids)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
     assert!(h.keychain.is_empty(), "nothing was imported");
 }

@@ -20,7 +20,8 @@ async fn a_key_is_stored_only_in_the_keychain_and_listed_masked() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
@@ -36,7 +37,8 @@ async fn a_key_is_stored_only_in_the_keychain_and_listed_masked() {
     );
     assert_eq!(
         h.app
-            .reveal_key(b.keys[0].row.id.clone())
+            .keys()
+            .reveal(b.keys[0].row.id.clone())
             .await
             .unwrap()
             .expose(),
@@ -50,7 +52,8 @@ async fn keychain_unavailable_is_a_typed_error_and_saves_nothing() {
     h.keychain.set_unavailable(true);
     let err = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
@@ -61,11 +64,11 @@ async fn keychain_unavailable_is_a_typed_error_and_saves_nothing() {
     };
     assert!(k.is_unavailable());
     assert_eq!(
-        names(&h.app.list_backends().await.unwrap()),
+        names(&h.app.backends().list().await.unwrap()),
         ["Demo"],
         "no half-made backend"
     );
-    assert!(h.app.keychain_check().await.is_err());
+    assert!(h.app.keys().keychain_check().await.is_err());
 }
 
 #[tokio::test]
@@ -73,39 +76,44 @@ async fn several_labelled_keys_per_backend_with_unique_labels() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
         .await
         .unwrap();
     h.app
-        .add_key(b.row.id.clone(), key("personal", WRONG))
+        .keys()
+        .add(b.row.id.clone(), key("personal", WRONG))
         .await
         .unwrap();
     let dup = h
         .app
-        .add_key(b.row.id.clone(), key("Work", LIMITED))
+        .keys()
+        .add(b.row.id.clone(), key("Work", LIMITED))
         .await
         .unwrap_err();
     assert!(matches!(dup, AppError::Validation(_)), "{dup:?}");
     let empty = h
         .app
-        .add_key(b.row.id.clone(), key("spare", "  "))
+        .keys()
+        .add(b.row.id.clone(), key("spare", "  "))
         .await
         .unwrap_err();
     assert!(matches!(empty, AppError::Validation(_)), "{empty:?}");
     let huge = h
         .app
-        .add_key(b.row.id.clone(), key("huge", &"x".repeat(5000)))
+        .keys()
+        .add(b.row.id.clone(), key("huge", &"x".repeat(5000)))
         .await
         .unwrap_err();
     assert!(matches!(huge, AppError::Validation(_)), "{huge:?}");
-    let b = h.app.get_backend(&b.row.id).await.unwrap();
+    let b = h.app.backends().get(&b.row.id).await.unwrap();
     let labels: Vec<_> = b.keys.iter().map(|k| k.row.label.as_str()).collect();
     assert_eq!(labels, ["work", "personal"]);
     assert_eq!(h.keychain.len(), 2);
-    h.app.delete_key(b.keys[0].row.id.clone()).await.unwrap();
+    h.app.keys().delete(b.keys[0].row.id.clone()).await.unwrap();
     assert_eq!(
         h.keychain.len(),
         1,
@@ -120,7 +128,8 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
     let base = format!("{}/v1", p.base_url());
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAiCompatible, "Local", &base),
             Some(key("good", VALID)),
         )
@@ -128,17 +137,20 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
         .unwrap();
     let bad = h
         .app
-        .add_key(b.row.id.clone(), key("bad", WRONG))
+        .keys()
+        .add(b.row.id.clone(), key("bad", WRONG))
         .await
         .unwrap();
     let lim = h
         .app
-        .add_key(b.row.id.clone(), key("limited", LIMITED))
+        .keys()
+        .add(b.row.id.clone(), key("limited", LIMITED))
         .await
         .unwrap();
     let good = h
         .app
-        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .keys()
+        .test(&b.row.id, Some(&b.keys[0].row.id))
         .await
         .unwrap();
     assert_eq!(good.outcome, CheckOutcome::Valid);
@@ -146,12 +158,12 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
         good.message.starts_with("valid, ") && good.latency_ms.is_some(),
         "{good:?}"
     );
-    let invalid = h.app.test_key(&b.row.id, Some(&bad.id)).await.unwrap();
+    let invalid = h.app.keys().test(&b.row.id, Some(&bad.id)).await.unwrap();
     assert_eq!(
         (invalid.outcome, invalid.http_status),
         (CheckOutcome::Invalid, Some(401))
     );
-    let limited = h.app.test_key(&b.row.id, Some(&lim.id)).await.unwrap();
+    let limited = h.app.keys().test(&b.row.id, Some(&lim.id)).await.unwrap();
     assert_eq!(limited.outcome, CheckOutcome::RateLimited);
     assert!(
         limited.message.contains("retry in 7 s"),
@@ -160,7 +172,7 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
     );
     assert_eq!(p.calls("models"), 3, "one zero-cost request per test");
     assert_eq!(
-        h.app.get_backend(&b.row.id).await.unwrap().status,
+        h.app.backends().get(&b.row.id).await.unwrap().status,
         BackendStatus::Healthy
     );
 }
@@ -191,12 +203,14 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
         let before = p.calls(route);
         let b = h
             .app
-            .create_backend(draft(kind, kind.spec().label, &base), Some(key("k", VALID)))
+            .backends()
+            .create(draft(kind, kind.spec().label, &base), Some(key("k", VALID)))
             .await
             .unwrap();
         let r = h
             .app
-            .test_key(&b.row.id, Some(&b.keys[0].row.id))
+            .keys()
+            .test(&b.row.id, Some(&b.keys[0].row.id))
             .await
             .unwrap();
         assert_eq!(r.outcome, CheckOutcome::Valid, "{kind:?}: {r:?}");
@@ -205,7 +219,8 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
     // Gemini refuses a bad key with 400 API_KEY_INVALID: that is "invalid", not a provider error.
     let gemini = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::Gemini,
                 "Gemini bad",
@@ -217,7 +232,8 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
         .unwrap();
     let r = h
         .app
-        .test_key(&gemini.row.id, Some(&gemini.keys[0].row.id))
+        .keys()
+        .test(&gemini.row.id, Some(&gemini.keys[0].row.id))
         .await
         .unwrap();
     assert_eq!(
@@ -229,11 +245,17 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
     let open = MockServer::start(MockConfig::instant()).await.unwrap();
     let ollama = h
         .app
-        .create_backend(draft(BackendKind::Ollama, "Ollama", &open.base_url()), None)
+        .backends()
+        .create(draft(BackendKind::Ollama, "Ollama", &open.base_url()), None)
         .await
         .unwrap();
     assert_eq!(
-        h.app.test_key(&ollama.row.id, None).await.unwrap().outcome,
+        h.app
+            .keys()
+            .test(&ollama.row.id, None)
+            .await
+            .unwrap()
+            .outcome,
         CheckOutcome::Valid
     );
     assert_eq!(open.calls("tags"), 1);
@@ -247,7 +269,8 @@ async fn test_key_reports_unreachable_and_timeout() {
     drop(closed);
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAiCompatible, "Dead", &dead),
             Some(key("k", VALID)),
         )
@@ -255,7 +278,8 @@ async fn test_key_reports_unreachable_and_timeout() {
         .unwrap();
     let r = h
         .app
-        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .keys()
+        .test(&b.row.id, Some(&b.keys[0].row.id))
         .await
         .unwrap();
     assert_eq!(r.outcome, CheckOutcome::Unreachable, "{r:?}");
@@ -271,7 +295,8 @@ async fn test_key_reports_unreachable_and_timeout() {
     let base = format!("{}/v1", slow.base_url());
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAiCompatible, "Slow", &base),
             Some(key("k", VALID)),
         )
@@ -279,7 +304,8 @@ async fn test_key_reports_unreachable_and_timeout() {
         .unwrap();
     let r = h
         .app
-        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .keys()
+        .test(&b.row.id, Some(&b.keys[0].row.id))
         .await
         .unwrap();
     assert_eq!(r.outcome, CheckOutcome::Timeout, "{r:?}");
@@ -290,7 +316,8 @@ async fn test_key_needs_a_key_where_the_kind_does() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             None,
         )
@@ -298,11 +325,11 @@ async fn test_key_needs_a_key_where_the_kind_does() {
         .unwrap();
     assert_eq!(b.status, BackendStatus::NoKey);
     assert!(matches!(
-        h.app.test_key(&b.row.id, None).await,
+        h.app.keys().test(&b.row.id, None).await,
         Err(AppError::Invalid(_))
     ));
     assert!(matches!(
-        h.app.test_key(&b.row.id, Some("nope")).await,
+        h.app.keys().test(&b.row.id, Some("nope")).await,
         Err(AppError::NotFound(_))
     ));
 }
@@ -314,7 +341,8 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
     // The mock has no /v1/nothing/models: a 404 from a live server.
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::OpenAiCompatible,
                 "Wrong path",
@@ -326,7 +354,8 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
         .unwrap();
     let r = h
         .app
-        .test_key(&b.row.id, Some(&b.keys[0].row.id))
+        .keys()
+        .test(&b.row.id, Some(&b.keys[0].row.id))
         .await
         .unwrap();
     assert_eq!(
@@ -335,7 +364,7 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
         "{r:?}"
     );
     assert_eq!(
-        h.app.get_backend(&b.row.id).await.unwrap().status,
+        h.app.backends().get(&b.row.id).await.unwrap().status,
         BackendStatus::Failing
     );
 }
@@ -345,7 +374,8 @@ async fn validate_key_checks_labels_and_kind_without_saving() {
     let h = start().await;
     let b = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
@@ -353,7 +383,8 @@ async fn validate_key_checks_labels_and_kind_without_saving() {
         .unwrap();
     let v = h
         .app
-        .validate_key(
+        .keys()
+        .validate(
             b.row.id.clone(),
             key("Work", "sk-ant-api03-abcdefghijklmnop"),
         )

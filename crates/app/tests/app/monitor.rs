@@ -52,7 +52,8 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
     app.health().set_alert_config(config).await.unwrap();
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();
-    app.create_backend(draft(BackendKind::Ollama, "Local", &mock.base_url()), None)
+    app.backends()
+        .create(draft(BackendKind::Ollama, "Local", &mock.base_url()), None)
         .await
         .unwrap();
 
@@ -117,7 +118,8 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
     let h = start().await;
     let (app, dir) = (&h.app, h.dir.path());
     let b = app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::Ollama, "Scripted", "http://127.0.0.1:9"),
             None,
         )
@@ -208,7 +210,8 @@ async fn the_deep_probe_is_opt_in_and_asks_for_a_one_token_completion() {
     let (app, _) = start_monitored(dir.path()).await;
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let b = app
-        .create_backend(draft(BackendKind::Ollama, "Deep", &mock.base_url()), None)
+        .backends()
+        .create(draft(BackendKind::Ollama, "Deep", &mock.base_url()), None)
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -218,7 +221,8 @@ async fn the_deep_probe_is_opt_in_and_asks_for_a_one_token_completion() {
         deep_probe: true,
         ..switchyard_app::MonitorSettings::default()
     };
-    app.set_backend_monitor(b.row.id.clone(), deep)
+    app.backends()
+        .set_monitor(b.row.id.clone(), deep)
         .await
         .unwrap();
     app.health().probe_all_now().await.unwrap();

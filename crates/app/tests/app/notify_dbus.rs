@@ -87,12 +87,13 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
 
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();
-    app.create_backend(
-        draft(BackendKind::Ollama, "Bus Test", &mock.base_url()),
-        None,
-    )
-    .await
-    .unwrap();
+    app.backends()
+        .create(
+            draft(BackendKind::Ollama, "Bus Test", &mock.base_url()),
+            None,
+        )
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     mock.shutdown().await;
     wait_for(&bus.seen, "Bus Test is down").await;

@@ -57,7 +57,8 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
     let h = start().await;
     let down = h
         .app
-        .create_backend(
+        .backends()
+        .create(
             draft(BackendKind::Ollama, "Local", &closed_port_url()),
             None,
         )
@@ -80,7 +81,8 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
         ..MonitorSettings::default()
     };
     h.app
-        .set_backend_monitor(down.row.id.clone(), required)
+        .backends()
+        .set_monitor(down.row.id.clone(), required)
         .await
         .unwrap();
     let run = h.app.run_readiness().await.unwrap();
@@ -98,7 +100,12 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
         probe_interval_s: 1,
         ..MonitorSettings::default()
     };
-    assert!(h.app.set_backend_monitor(down.row.id, bad).await.is_err());
+    assert!(h
+        .app
+        .backends()
+        .set_monitor(down.row.id, bad)
+        .await
+        .is_err());
 }
 
 #[test]
@@ -187,7 +194,8 @@ async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with
     ));
     let app = Switchyard::start(opts).await.unwrap();
     let b = app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::OpenAiCompatible,
                 "Strict",
@@ -201,7 +209,8 @@ async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with
         required: true,
         ..MonitorSettings::default()
     };
-    app.set_backend_monitor(b.row.id.clone(), required)
+    app.backends()
+        .set_monitor(b.row.id.clone(), required)
         .await
         .unwrap();
     drop(app);

@@ -15,7 +15,7 @@ fn cand(backend_id: &str, model: &str, weight: u32) -> RouteCandidate {
 }
 
 async fn demo_id(h: &Harness) -> String {
-    h.app.list_backends().await.unwrap()[0].row.id.clone()
+    h.app.backends().list().await.unwrap()[0].row.id.clone()
 }
 
 async fn ask(h: &Harness, token: &str, model: &str) -> reqwest::Response {
@@ -227,7 +227,8 @@ async fn backend_limits_are_validated_saved_and_enforced_by_the_gateway() {
     };
     let err = h
         .app
-        .set_backend_limits(demo.clone(), absurd)
+        .backends()
+        .set_limits(demo.clone(), absurd)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("from 1 to 1000"), "{err}");
@@ -238,7 +239,8 @@ async fn backend_limits_are_validated_saved_and_enforced_by_the_gateway() {
     };
     let view = h
         .app
-        .set_backend_limits(demo.clone(), one_a_minute)
+        .backends()
+        .set_limits(demo.clone(), one_a_minute)
         .await
         .unwrap();
     assert_eq!(view.row.limits, one_a_minute);

@@ -26,7 +26,8 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     .await
     .unwrap();
     let openai = app
-        .create_backend(
+        .backends()
+        .create(
             draft(
                 BackendKind::OpenAi,
                 "OpenAI test",
@@ -36,12 +37,13 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         )
         .await
         .unwrap();
-    app.create_backend(
-        draft(BackendKind::Anthropic, "Anthropic test", &mock.base_url()),
-        None,
-    )
-    .await
-    .unwrap();
+    app.backends()
+        .create(
+            draft(BackendKind::Anthropic, "Anthropic test", &mock.base_url()),
+            None,
+        )
+        .await
+        .unwrap();
     let rc = home.path().join(".bashrc");
     write(&rc, &bashrc());
     write(
@@ -119,7 +121,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         rc_now.contains("# export OPENAI_API_KEY="),
         "commented out with a note:\n{rc_now}"
     );
-    let view = app.get_backend(&openai.row.id).await.unwrap();
+    let view = app.backends().get(&openai.row.id).await.unwrap();
     assert_eq!(view.keys.len(), 1);
     let stored = secrets.get(&view.keys[0].row.id).unwrap();
     assert_eq!(stored.expose(), CANARY, "read back from the keychain");

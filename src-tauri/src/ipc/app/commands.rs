@@ -24,7 +24,7 @@ pub async fn report_first_paint(core: State<'_, Core>) -> Res<u32> {
 pub async fn keychain_status(core: State<'_, Core>) -> Res<KeychainStatus> {
     Ok(KeychainStatus::from_check(
         core.app()?.keychain_service(),
-        core.app()?.keychain_check().await,
+        core.app()?.keys().keychain_check().await,
     ))
 }
 

@@ -22,7 +22,8 @@ pub async fn backend_kinds() -> Res<Vec<KindInfo>> {
 pub async fn list_backends(core: State<'_, Core>) -> Res<Vec<Backend>> {
     Ok(core
         .app()?
-        .list_backends()
+        .backends()
+        .list()
         .await?
         .into_iter()
         .map(Into::into)
@@ -41,7 +42,8 @@ pub async fn validate_backend(
 ) -> Res<ValidationReport> {
     Ok(core
         .app()?
-        .validate_backend(draft.parse()?, editing_id, key.map(Into::into))
+        .backends()
+        .validate(draft.parse()?, editing_id, key.map(Into::into))
         .await?
         .into())
 }
@@ -56,7 +58,8 @@ pub async fn create_backend(
 ) -> Res<Backend> {
     Ok(core
         .app()?
-        .create_backend(draft.parse()?, key.map(Into::into))
+        .backends()
+        .create(draft.parse()?, key.map(Into::into))
         .await?
         .into())
 }
@@ -69,14 +72,24 @@ pub async fn update_backend(
     id: String,
     draft: BackendDraft,
 ) -> Res<Backend> {
-    Ok(core.app()?.update_backend(id, draft.parse()?).await?.into())
+    Ok(core
+        .app()?
+        .backends()
+        .update(id, draft.parse()?)
+        .await?
+        .into())
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn set_backend_enabled(core: State<'_, Core>, id: String, enabled: bool) -> Res<Backend> {
-    Ok(core.app()?.set_backend_enabled(id, enabled).await?.into())
+    Ok(core
+        .app()?
+        .backends()
+        .set_enabled(id, enabled)
+        .await?
+        .into())
 }
 
 /// `ids` lists every backend once, in the new order.
@@ -86,7 +99,8 @@ pub async fn set_backend_enabled(core: State<'_, Core>, id: String, enabled: boo
 pub async fn reorder_backends(core: State<'_, Core>, ids: Vec<String>) -> Res<Vec<Backend>> {
     Ok(core
         .app()?
-        .reorder_backends(ids)
+        .backends()
+        .reorder(ids)
         .await?
         .into_iter()
         .map(Into::into)
@@ -97,14 +111,14 @@ pub async fn reorder_backends(core: State<'_, Core>, ids: Vec<String>) -> Res<Ve
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn delete_backend(core: State<'_, Core>, id: String) -> Res<()> {
-    Ok(core.app()?.delete_backend(id).await?)
+    Ok(core.app()?.backends().delete(id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(core, key))]
 pub async fn add_key(core: State<'_, Core>, backend_id: String, key: KeyInput) -> Res<Key> {
-    Ok(core.app()?.add_key(backend_id, key.into()).await?.into())
+    Ok(core.app()?.keys().add(backend_id, key.into()).await?.into())
 }
 
 /// Live validation for the add-key dialog. Nothing is saved.
@@ -118,7 +132,8 @@ pub async fn validate_key(
 ) -> Res<ValidationReport> {
     Ok(core
         .app()?
-        .validate_key(backend_id, key.into())
+        .keys()
+        .validate(backend_id, key.into())
         .await?
         .into())
 }
@@ -127,7 +142,7 @@ pub async fn validate_key(
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn delete_key(core: State<'_, Core>, key_id: String) -> Res<()> {
-    Ok(core.app()?.delete_key(key_id).await?)
+    Ok(core.app()?.keys().delete(key_id).await?)
 }
 
 /// The one command that returns a key: an explicit reveal the UI hides again after a few seconds.
@@ -135,7 +150,7 @@ pub async fn delete_key(core: State<'_, Core>, key_id: String) -> Res<()> {
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn reveal_key(core: State<'_, Core>, key_id: String) -> Res<String> {
-    Ok(core.app()?.reveal_key(key_id).await?.expose().clone())
+    Ok(core.app()?.keys().reveal(key_id).await?.expose().clone())
 }
 
 /// Zero-cost test of a key, or of a keyless backend when `keyId` is null.
@@ -149,7 +164,8 @@ pub async fn test_key(
 ) -> Res<Check> {
     Ok(core
         .app()?
-        .test_key(&backend_id, key_id.as_deref())
+        .keys()
+        .test(&backend_id, key_id.as_deref())
         .await?
         .into())
 }
@@ -162,7 +178,7 @@ pub async fn scan_import(
     core: State<'_, Core>,
     env_file: Option<PathBuf>,
 ) -> Res<ImportScanResult> {
-    Ok(core.app()?.scan_import(env_file).await?.into())
+    Ok(core.app()?.backends().scan_import(env_file).await?.into())
 }
 
 #[tauri::command]
@@ -173,5 +189,10 @@ pub async fn import_keys(
     env_file: Option<PathBuf>,
     ids: Vec<String>,
 ) -> Res<ImportResult> {
-    Ok(core.app()?.import_keys(env_file, ids).await?.into())
+    Ok(core
+        .app()?
+        .backends()
+        .import_keys(env_file, ids)
+        .await?
+        .into())
 }

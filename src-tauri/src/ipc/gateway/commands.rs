@@ -101,7 +101,8 @@ pub async fn update_gateway_settings(
 pub async fn set_backend_limits(core: State<'_, Core>, id: String, limits: Limits) -> Res<Backend> {
     Ok(core
         .app()?
-        .set_backend_limits(id, limits.into())
+        .backends()
+        .set_limits(id, limits.into())
         .await?
         .into())
 }

@@ -61,7 +61,8 @@ pub async fn set_backend_monitor(
 ) -> Res<Backend> {
     Ok(core
         .app()?
-        .set_backend_monitor(id, monitor.into())
+        .backends()
+        .set_monitor(id, monitor.into())
         .await?
         .into())
 }

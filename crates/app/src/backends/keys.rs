@@ -1,13 +1,16 @@
-//! Key operations. A key goes to the keychain first and its metadata row (label, masked hint)
-//! second; a failure at either step leaves neither behind.
+//! The Keys feature: add, validate, delete, reveal and test a backend's keys. A key goes to the
+//! keychain first and its metadata row (label, masked hint) second; a failure at either step
+//! leaves neither behind. The keychain is only ever touched off the async threads.
 
+use crate::events::{EventSink, Reaction};
 use crate::probe::{probe, ProbeResult};
-use crate::service::Inner;
-use crate::{AppError, DomainEvent, Switchyard};
+use crate::{AppError, DomainEvent};
+use std::sync::Arc;
+use std::time::Duration;
 use switchyard_core::validate::validate_key;
 use switchyard_core::{mask_key, BackendKind, Validation};
-use switchyard_secrets::SecretString;
-use switchyard_store::{now, CheckRow, KeyRow};
+use switchyard_secrets::{SecretStore, SecretString};
+use switchyard_store::{now, CheckRow, KeyRow, Store};
 
 /// A key the user typed or imported, with its label.
 #[derive(Debug, Clone)]
@@ -16,28 +19,68 @@ pub struct NewKey {
     pub value: SecretString,
 }
 
-impl Switchyard {
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Keys {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    http: switchyard_gateway::HttpClients,
+    /// The running Demo server's base URL (what a Demo backend's test reaches).
+    demo: String,
+    probe_timeout: Duration,
+    events: EventSink,
+    changed: Reaction,
+}
+
+impl Keys {
+    /// Needs the store (key rows, checks), the keychain, the HTTP clients and the time limit for
+    /// a key test, the Demo server's URL, the event sink (`KeyChecked`, `BackendsChanged`) and
+    /// the reaction to run after a key is added or removed.
+    pub(crate) fn new(
+        store: Store,
+        secrets: Arc<dyn SecretStore>,
+        http: switchyard_gateway::HttpClients,
+        demo: String,
+        probe_timeout: Duration,
+        events: EventSink,
+        changed: Reaction,
+    ) -> Keys {
+        Keys {
+            store,
+            secrets,
+            http,
+            demo,
+            probe_timeout,
+            events,
+            changed,
+        }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Keys) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me)).await?
+    }
+
     /// Adds a labelled key to a backend.
-    pub async fn add_key(&self, backend_id: String, key: NewKey) -> Result<KeyRow, AppError> {
+    pub async fn add(&self, backend_id: String, key: NewKey) -> Result<KeyRow, AppError> {
         let row = self
-            .blocking(move |inner| store_key(inner, &backend_id, &key))
+            .blocking(move |me| store_key(&me.store, me.secrets.as_ref(), &backend_id, &key))
             .await?;
-        self.backends_changed().await;
+        self.changed.run().await;
         Ok(row)
     }
 
     /// Checks a key for a backend without saving it.
-    pub async fn validate_key(
-        &self,
-        backend_id: String,
-        key: NewKey,
-    ) -> Result<Validation, AppError> {
-        self.blocking(move |inner| {
-            let backend = inner
+    pub async fn validate(&self, backend_id: String, key: NewKey) -> Result<Validation, AppError> {
+        self.blocking(move |me| {
+            let backend = me
                 .store
                 .get_backend(&backend_id)?
                 .ok_or(AppError::NotFound("Backend"))?;
-            let existing = inner.store.keys_of(&backend_id)?;
+            let existing = me.store.keys_of(&backend_id)?;
             let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
             Ok(validate_key(
                 backend.kind,
@@ -50,29 +93,27 @@ impl Switchyard {
     }
 
     /// Removes a key from the keychain, then its row.
-    pub async fn delete_key(&self, key_id: String) -> Result<(), AppError> {
-        self.blocking(move |inner| {
-            inner
-                .store
+    pub async fn delete(&self, key_id: String) -> Result<(), AppError> {
+        self.blocking(move |me| {
+            me.store
                 .get_key(&key_id)?
                 .ok_or(AppError::NotFound("Key"))?;
-            inner.secrets.delete(&key_id)?;
-            inner.store.delete_key(&key_id)?;
+            me.secrets.delete(&key_id)?;
+            me.store.delete_key(&key_id)?;
             Ok(())
         })
         .await?;
-        self.backends_changed().await;
+        self.changed.run().await;
         Ok(())
     }
 
     /// Reads a key back from the keychain for an explicit, user-initiated reveal.
-    pub async fn reveal_key(&self, key_id: String) -> Result<SecretString, AppError> {
-        self.blocking(move |inner| {
-            inner
-                .store
+    pub async fn reveal(&self, key_id: String) -> Result<SecretString, AppError> {
+        self.blocking(move |me| {
+            me.store
                 .get_key(&key_id)?
                 .ok_or(AppError::NotFound("Key"))?;
-            let secret = inner.secrets.get(&key_id)?;
+            let secret = me.secrets.get(&key_id)?;
             tracing::info!(key = %key_id, "key revealed on request");
             Ok(secret)
         })
@@ -81,12 +122,20 @@ impl Switchyard {
 
     /// Tests a key (or a keyless backend when `key_id` is `None`) against the provider's
     /// zero-cost endpoint, records the result and announces it.
-    pub async fn test_key(
+    pub async fn test(
         &self,
         backend_id: &str,
         key_id: Option<&str>,
     ) -> Result<ProbeResult, AppError> {
-        let backend = self.get_backend(backend_id).await?;
+        let id = backend_id.to_string();
+        let backend = self
+            .blocking(move |me| {
+                super::list_in(&me.store, &me.demo)?
+                    .into_iter()
+                    .find(|b| b.row.id == id)
+                    .ok_or(AppError::NotFound("Backend"))
+            })
+            .await?;
         let kind = backend.row.kind;
         let secret = match key_id {
             Some(key_id) => {
@@ -95,7 +144,7 @@ impl Switchyard {
                 }
                 let key_id = key_id.to_string();
                 Some(
-                    self.blocking(move |inner| Ok(inner.secrets.get(&key_id)?))
+                    self.blocking(move |me| Ok(me.secrets.get(&key_id)?))
                         .await?,
                 )
             }
@@ -107,18 +156,10 @@ impl Switchyard {
             None => None,
         };
         let base = match kind {
-            BackendKind::Demo => self.demo_base_url() + "/v1",
+            BackendKind::Demo => format!("{}/v1", self.demo),
             _ => backend.row.base_url.clone(),
         };
-        let inner = &self.inner;
-        let result = probe(
-            &inner.http,
-            kind,
-            &base,
-            secret.as_ref(),
-            inner.probe_timeout,
-        )
-        .await;
+        let result = probe(&self.http, kind, &base, secret.as_ref(), self.probe_timeout).await;
         tracing::info!(backend = %backend.row.name, outcome = result.outcome.as_str(), latency_ms = result.latency_ms, "key tested");
         let check = CheckRow {
             backend_id: backend_id.to_string(),
@@ -129,43 +170,44 @@ impl Switchyard {
             message: result.message.clone(),
             checked_at: now(),
         };
-        self.blocking(move |inner| Ok(inner.store.record_check(&check)?))
+        self.blocking(move |me| Ok(me.store.record_check(&check)?))
             .await?;
-        self.emit(DomainEvent::KeyChecked {
+        self.events.emit(DomainEvent::KeyChecked {
             backend_id: backend_id.to_string(),
             key_id: key_id.map(str::to_string),
             result: result.clone(),
         });
-        self.emit(DomainEvent::BackendsChanged);
+        self.events.emit(DomainEvent::BackendsChanged);
         Ok(result)
     }
 }
 
 /// Validates and stores one key for `backend_id` (blocking).
-pub(crate) fn store_key(inner: &Inner, backend_id: &str, key: &NewKey) -> Result<KeyRow, AppError> {
-    let backend = inner
-        .store
+pub(crate) fn store_key(
+    store: &Store,
+    secrets: &dyn SecretStore,
+    backend_id: &str,
+    key: &NewKey,
+) -> Result<KeyRow, AppError> {
+    let backend = store
         .get_backend(backend_id)?
         .ok_or(AppError::NotFound("Backend"))?;
-    let existing = inner.store.keys_of(backend_id)?;
+    let existing = store.keys_of(backend_id)?;
     let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
     let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
     if !v.is_ok() {
         return Err(AppError::Validation(v));
     }
     let id = crate::new_id();
-    inner.secrets.set(&id, &key.value)?;
+    secrets.set(&id, &key.value)?;
     let hint = mask_key(key.value.expose());
-    match inner
-        .store
-        .insert_key(&id, backend_id, key.label.trim(), &hint)
-    {
+    match store.insert_key(&id, backend_id, key.label.trim(), &hint) {
         Ok(row) => {
             tracing::info!(backend = %backend.name, key = %row.id, label = %row.label, "key stored in the keychain");
             Ok(row)
         }
         Err(e) => {
-            if let Err(cleanup) = inner.secrets.delete(&id) {
+            if let Err(cleanup) = secrets.delete(&id) {
                 tracing::warn!(error = %cleanup, "could not remove the keychain entry of a failed insert");
             }
             Err(AppError::conflict_on_duplicate(e))
@@ -173,10 +215,10 @@ pub(crate) fn store_key(inner: &Inner, backend_id: &str, key: &NewKey) -> Result
     }
 }
 
-impl Switchyard {
+impl Keys {
     /// Whether the keychain answers right now (looks up an entry that does not exist).
     pub async fn keychain_check(&self) -> Result<(), switchyard_secrets::SecretError> {
-        let secrets = std::sync::Arc::clone(&self.inner.secrets);
+        let secrets = Arc::clone(&self.secrets);
         tokio::task::spawn_blocking(move || secrets.check())
             .await
             .unwrap_or_else(|e| Err(switchyard_secrets::SecretError::Rejected(e.to_string())))

@@ -1,10 +1,19 @@
-//! Backend operations: list (with keys, checks and derived status), validate, create, update,
-//! enable/disable, reorder, delete. Every write validates first and changes nothing on failure.
+//! The Backends feature: list (with keys, checks and derived status), validate, create,
+//! update, enable/disable, reorder, delete, limits and monitor settings; their keys ([`keys`])
+//! and key import ([`import`]). Every write validates first and changes nothing on failure, and
+//! runs the `changed` reaction before it returns (the gateway's table and the monitor's targets
+//! follow, then the UI hears `BackendsChanged`).
 
-use crate::service::Inner;
-use crate::{AppError, NewKey, Switchyard};
+pub mod import;
+pub mod keys;
+
+use crate::events::Reaction;
+use crate::{AppError, Environment, NewKey};
+use std::sync::Arc;
 use switchyard_core::validate::{validate_backend, validate_key};
 use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
+use switchyard_secrets::SecretStore;
+use switchyard_store::Store;
 use switchyard_store::{BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings};
 
 /// A backend as the UI shows it.
@@ -25,24 +34,53 @@ pub struct KeyView {
     pub check: Option<CheckRow>,
 }
 
-impl Switchyard {
-    pub async fn list_backends(&self) -> Result<Vec<BackendView>, AppError> {
-        let demo = self.demo_base_url();
-        self.blocking(move |inner| {
-            let rows = inner.store.list_backends()?;
-            let keys = inner.store.list_keys()?;
-            let checks = inner.store.list_checks()?;
-            Ok(rows
-                .into_iter()
-                .map(|row| view(row, &keys, &checks, &demo))
-                .collect())
-        })
-        .await
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Backends {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    /// The running Demo server's base URL (a Demo backend's effective URL).
+    demo: String,
+    /// Where key import looks for variables.
+    environment: Environment,
+    changed: Reaction,
+}
+
+impl Backends {
+    /// Needs the store (backends, keys, checks), the keychain (a backend's first key, deleting
+    /// its keys, import), the Demo server's URL, the environment import reads, and the reaction
+    /// to run after every change.
+    pub(crate) fn new(
+        store: Store,
+        secrets: Arc<dyn SecretStore>,
+        demo: String,
+        environment: Environment,
+        changed: Reaction,
+    ) -> Backends {
+        Backends {
+            store,
+            secrets,
+            demo,
+            environment,
+            changed,
+        }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Backends) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me)).await?
+    }
+
+    pub async fn list(&self) -> Result<Vec<BackendView>, AppError> {
+        self.blocking(|me| list_in(&me.store, &me.demo)).await
     }
 
     /// Sets how much traffic the gateway sends a backend: in flight at once (1–1000) and
     /// optional requests (1–100,000) and tokens (1,000–100,000,000) per minute.
-    pub async fn set_backend_limits(
+    pub async fn set_limits(
         &self,
         id: String,
         limits: BackendLimits,
@@ -69,13 +107,13 @@ impl Switchyard {
         if !found {
             return Err(AppError::NotFound("Backend"));
         }
-        self.backends_changed().await;
-        self.get_backend(&id).await
+        self.changed.run().await;
+        self.get(&id).await
     }
 
     /// Sets how the health monitor treats a backend: probe interval (10–3600 s), uptime target
     /// (90–100 %, in basis points) and whether readiness requires it.
-    pub async fn set_backend_monitor(
+    pub async fn set_monitor(
         &self,
         id: String,
         m: MonitorSettings,
@@ -95,19 +133,19 @@ impl Switchyard {
         if !found {
             return Err(AppError::NotFound("Backend"));
         }
-        self.backends_changed().await;
-        self.get_backend(&id).await
+        self.changed.run().await;
+        self.get(&id).await
     }
 
-    pub async fn get_backend(&self, id: &str) -> Result<BackendView, AppError> {
-        let all = self.list_backends().await?;
+    pub async fn get(&self, id: &str) -> Result<BackendView, AppError> {
+        let all = self.list().await?;
         all.into_iter()
             .find(|b| b.row.id == id)
             .ok_or(AppError::NotFound("Backend"))
     }
 
     /// Checks a draft (and optionally a first key) without saving anything.
-    pub async fn validate_backend(
+    pub async fn validate(
         &self,
         draft: BackendDraft,
         editing: Option<String>,
@@ -118,7 +156,7 @@ impl Switchyard {
     }
 
     /// Adds a backend, with its first key in the keychain if one is given.
-    pub async fn create_backend(
+    pub async fn create(
         &self,
         draft: BackendDraft,
         key: Option<NewKey>,
@@ -139,7 +177,7 @@ impl Switchyard {
                 .insert_backend(&id2, &draft, true)
                 .map_err(AppError::conflict_on_duplicate)?;
             if let Some(key) = key {
-                if let Err(e) = crate::keys::store_key(inner, &id2, &key) {
+                if let Err(e) = keys::store_key(&inner.store, inner.secrets.as_ref(), &id2, &key) {
                     // Leave nothing half-made behind.
                     inner.store.delete_backend(&id2)?;
                     return Err(e);
@@ -149,15 +187,11 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.backends_changed().await;
-        self.get_backend(&id).await
+        self.changed.run().await;
+        self.get(&id).await
     }
 
-    pub async fn update_backend(
-        &self,
-        id: String,
-        draft: BackendDraft,
-    ) -> Result<BackendView, AppError> {
+    pub async fn update(&self, id: String, draft: BackendDraft) -> Result<BackendView, AppError> {
         let id2 = id.clone();
         self.blocking(move |inner| {
             let current = inner
@@ -184,15 +218,11 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.backends_changed().await;
-        self.get_backend(&id).await
+        self.changed.run().await;
+        self.get(&id).await
     }
 
-    pub async fn set_backend_enabled(
-        &self,
-        id: String,
-        enabled: bool,
-    ) -> Result<BackendView, AppError> {
+    pub async fn set_enabled(&self, id: String, enabled: bool) -> Result<BackendView, AppError> {
         let id2 = id.clone();
         self.blocking(
             move |inner| match inner.store.set_backend_enabled(&id2, enabled)? {
@@ -201,12 +231,12 @@ impl Switchyard {
             },
         )
         .await?;
-        self.backends_changed().await;
-        self.get_backend(&id).await
+        self.changed.run().await;
+        self.get(&id).await
     }
 
     /// Puts backends in the given order; `ids` must list every backend exactly once.
-    pub async fn reorder_backends(&self, ids: Vec<String>) -> Result<Vec<BackendView>, AppError> {
+    pub async fn reorder(&self, ids: Vec<String>) -> Result<Vec<BackendView>, AppError> {
         self.blocking(move |inner| {
             let mut current: Vec<String> = inner
                 .store
@@ -225,13 +255,13 @@ impl Switchyard {
             Ok(inner.store.reorder_backends(&ids)?)
         })
         .await?;
-        self.backends_changed().await;
-        self.list_backends().await
+        self.changed.run().await;
+        self.list().await
     }
 
     /// Deletes the backend and its keys, keychain entries first: if the keychain is unavailable
     /// nothing is deleted, so no key is left orphaned in it.
-    pub async fn delete_backend(&self, id: String) -> Result<(), AppError> {
+    pub async fn delete(&self, id: String) -> Result<(), AppError> {
         self.blocking(move |inner| {
             let row = inner
                 .store
@@ -247,13 +277,24 @@ impl Switchyard {
             Ok(())
         })
         .await?;
-        self.backends_changed().await;
+        self.changed.run().await;
         Ok(())
     }
 }
 
+/// Every backend with its keys and latest checks, as the UI shows them (blocking).
+pub(crate) fn list_in(store: &Store, demo: &str) -> Result<Vec<BackendView>, AppError> {
+    let rows = store.list_backends()?;
+    let keys = store.list_keys()?;
+    let checks = store.list_checks()?;
+    Ok(rows
+        .into_iter()
+        .map(|row| view(row, &keys, &checks, demo))
+        .collect())
+}
+
 fn check_draft(
-    inner: &Inner,
+    inner: &Backends,
     draft: &BackendDraft,
     editing: Option<&str>,
     key: Option<&NewKey>,

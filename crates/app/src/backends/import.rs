@@ -2,14 +2,16 @@
 //! import the selected ones into the keychain, enabling (or creating) the matching backends.
 //! The UI never receives a key: it selects findings by id and the import re-reads the sources.
 
-use crate::service::Inner;
-use crate::{AppError, NewKey, Switchyard};
+use super::Backends;
+use crate::{AppError, NewKey};
 use std::path::{Path, PathBuf};
 use switchyard_core::dotenv::parse_dotenv;
 use switchyard_core::import::{kind_for_variable, ollama_base_url};
 use switchyard_core::validate::{validate_backend, validate_key, MAX_LABEL_CHARS, MAX_NAME_CHARS};
 use switchyard_core::{free_name, mask_key, BackendDraft, BackendKind};
+use switchyard_secrets::SecretStore;
 use switchyard_secrets::SecretString;
+use switchyard_store::Store;
 
 /// Largest `.env` file read, to keep a wrong pick (a log, a binary) from stalling the app.
 pub const MAX_ENV_FILE_BYTES: u64 = 1024 * 1024;
@@ -79,7 +81,7 @@ struct Found {
     value: SecretString,
 }
 
-impl Switchyard {
+impl Backends {
     /// Lists what could be imported. Reads the keychain only to mark keys already imported.
     pub async fn scan_import(&self, env_file: Option<PathBuf>) -> Result<ImportScan, AppError> {
         self.blocking(move |inner| {
@@ -101,13 +103,13 @@ impl Switchyard {
         let report = self
             .blocking(move |inner| import(inner, env_file.as_deref(), &ids))
             .await?;
-        self.backends_changed().await;
+        self.changed.run().await;
         Ok(report)
     }
 }
 
 fn collect(
-    inner: &Inner,
+    inner: &Backends,
     env_file: Option<&Path>,
 ) -> Result<(Vec<Found>, Vec<ImportProblem>), AppError> {
     let vars = match &inner.environment {
@@ -146,7 +148,7 @@ fn collect(
     found.sort_by(|a, b| {
         (a.finding.kind.as_str(), &a.finding.id).cmp(&(b.finding.kind.as_str(), &b.finding.id))
     });
-    let stored = stored_values(inner);
+    let stored = stored_values(&inner.store, inner.secrets.as_ref());
     let backends = inner.store.list_backends().unwrap_or_default();
     for f in &mut found {
         f.finding.already_imported = match f.finding.kind {
@@ -207,20 +209,23 @@ fn read_env_file(path: &Path) -> Result<String, AppError> {
 }
 
 /// Keys already in the keychain, by kind. Unreadable ones are left out (the scan still works).
-pub(crate) fn stored_values(inner: &Inner) -> Vec<(BackendKind, SecretString)> {
-    let (Ok(backends), Ok(keys)) = (inner.store.list_backends(), inner.store.list_keys()) else {
+pub(crate) fn stored_values(
+    store: &Store,
+    secrets: &dyn SecretStore,
+) -> Vec<(BackendKind, SecretString)> {
+    let (Ok(backends), Ok(keys)) = (store.list_backends(), store.list_keys()) else {
         return Vec::new();
     };
     keys.iter()
         .filter_map(|k| {
             let kind = backends.iter().find(|b| b.id == k.backend_id)?.kind;
-            Some((kind, inner.secrets.get(&k.id).ok()?))
+            Some((kind, secrets.get(&k.id).ok()?))
         })
         .collect()
 }
 
 fn import(
-    inner: &Inner,
+    inner: &Backends,
     env_file: Option<&Path>,
     ids: &[String],
 ) -> Result<ImportReport, AppError> {
@@ -292,7 +297,7 @@ fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
 /// Imports one checked finding into the first backend of its kind (created with defaults if
 /// there is none) and enables it. A backend created here is removed again if its key cannot be
 /// stored. Returns the backend's name.
-fn import_one(inner: &Inner, f: &Finding, value: &str) -> Result<String, AppError> {
+fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppError> {
     let backends = inner.store.list_backends()?;
     let existing = backends.iter().find(|b| b.kind == f.kind).cloned();
     let ollama_url = match f.kind {
@@ -340,7 +345,9 @@ fn import_one(inner: &Inner, f: &Finding, value: &str) -> Result<String, AppErro
             label: free_name(base, &labels, MAX_LABEL_CHARS),
             value: SecretString::new(value.to_string()),
         };
-        if let Err(e) = crate::keys::store_key(inner, &backend.id, &key) {
+        if let Err(e) =
+            super::keys::store_key(&inner.store, inner.secrets.as_ref(), &backend.id, &key)
+        {
             if created {
                 inner.store.delete_backend(&backend.id)?;
             }
