@@ -1,0 +1,204 @@
+//! `Switchyard`: the composed application. Owns the store, the keychain, the HTTP client, the
+//! Demo server and the event channel. Blocking work (SQLite, keychain) runs on the blocking pool.
+
+use crate::events::DomainEvent;
+use crate::paths::AppPaths;
+use crate::AppError;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_mock::MockServer;
+use switchyard_secrets::SecretStore;
+use switchyard_store::Store;
+use tokio::sync::broadcast;
+
+mod options;
+mod start;
+
+pub use options::Options;
+
+/// The running application core. Cheap to clone.
+#[derive(Clone)]
+pub struct Switchyard {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub store: Store,
+    pub secrets: Arc<dyn SecretStore>,
+    pub http: switchyard_gateway::HttpClients,
+    pub paths: AppPaths,
+    pub demo: MockServer,
+    pub probe_timeout: Duration,
+    pub events: broadcast::Sender<DomainEvent>,
+    pub tokens: crate::tokens::Tokens,
+    /// The routing snapshot the gateway reads, and the key cache behind it.
+    pub routing: crate::gateway::Routing,
+    /// The Routes feature.
+    pub routes: crate::routes::Routes,
+    pub ledger: crate::ledger::LedgerWriter,
+    /// Every background loop runs under it; `shutdown` stops them.
+    pub tasks: crate::supervisor::Supervisor,
+    /// The gateway's port came from `--port` or the environment, not the saved settings.
+    pub gateway_port_fixed: bool,
+    pub gateway: GatewayStatus,
+    pub notifications: crate::notify::Notifications,
+    /// The Health feature: monitor, alerts, webhooks.
+    pub health: crate::monitor::Health,
+    /// The Cache feature (settings, page, invalidation, upkeep).
+    pub cache: crate::cache::Cache,
+    /// The Costs feature (the Costs page, currency, prices, budgets, exports).
+    pub costs: crate::costs::Costs,
+    /// The Backends feature (backends, key import).
+    pub backends: crate::backends::Backends,
+    /// The Keys feature (a backend's keys: add, delete, reveal, test).
+    pub keys: crate::backends::keys::Keys,
+    pub tools_home: Option<switchyard_connect::Home>,
+    pub tools_path: Option<String>,
+    /// Runs after backends or keys change (built by `start`).
+    pub backends_changed: crate::events::Reaction,
+}
+
+/// Whether the gateway is serving, and where.
+pub enum GatewayStatus {
+    Listening(switchyard_gateway::Gateway),
+    Failed(String),
+    Off,
+}
+
+impl Switchyard {
+    /// Base URL of the built-in Demo server, e.g. `http://127.0.0.1:41234`.
+    pub fn demo_base_url(&self) -> String {
+        self.inner.demo.base_url()
+    }
+
+    pub fn paths(&self) -> &AppPaths {
+        &self.inner.paths
+    }
+
+    pub fn keychain_service(&self) -> &str {
+        self.inner.secrets.service()
+    }
+
+    /// Routes: list, save, delete, and the gateway's live health per backend and key.
+    pub fn routes(&self) -> &crate::routes::Routes {
+        &self.inner.routes
+    }
+
+    /// Health: the monitor's views, probes, alerts and their rules and webhooks.
+    pub fn health(&self) -> &crate::monitor::Health {
+        &self.inner.health
+    }
+
+    /// Desktop notifications: send, test, the delivery state for Settings.
+    pub fn notifications(&self) -> &crate::notify::Notifications {
+        &self.inner.notifications
+    }
+
+    /// Backends: list, add, edit, enable, reorder, delete, limits, monitor settings, key import.
+    pub fn backends(&self) -> &crate::backends::Backends {
+        &self.inner.backends
+    }
+
+    /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
+    pub fn keys(&self) -> &crate::backends::keys::Keys {
+        &self.inner.keys
+    }
+
+    /// Costs: the Costs page, the display currency, prices, budgets and exports.
+    pub fn costs(&self) -> &crate::costs::Costs {
+        &self.inner.costs
+    }
+
+    /// The response cache: settings, the Cache page, invalidation.
+    pub fn cache(&self) -> &crate::cache::Cache {
+        &self.inner.cache
+    }
+
+    /// Gateway tokens: create, list, revoke.
+    pub fn tokens(&self) -> &crate::tokens::Tokens {
+        &self.inner.tokens
+    }
+
+    /// Domain events (for the shell to forward to the UI).
+    pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Backends or keys changed: republish the gateway's table, then tell the UI.
+    pub(crate) async fn backends_changed(&self) {
+        self.inner.backends_changed.run().await;
+    }
+
+    /// The gateway's address, or why it is not running.
+    pub fn gateway_addr(&self) -> Result<std::net::SocketAddr, String> {
+        match &self.inner.gateway {
+            GatewayStatus::Listening(g) => Ok(g.addr()),
+            GatewayStatus::Failed(e) => Err(e.clone()),
+            GatewayStatus::Off => Err("the gateway is off".into()),
+        }
+    }
+
+    /// Stops the core cleanly: the gateway stops accepting and lets in-flight requests finish
+    /// (up to `grace`), background work stops, the ledger is flushed. Safe to call twice; the
+    /// desktop app calls it on Quit, `switchyard serve` on SIGINT/SIGTERM.
+    ///
+    /// In order: the gateway (no new requests; in-flight ones finish and are queued for the
+    /// ledger), the monitor's probes, every background task (the monitor's consumer stores what
+    /// it holds), the Demo server, then the ledger writer (writes its queue, joins) and a WAL
+    /// checkpoint so the database file is complete on its own.
+    pub async fn shutdown(&self, grace: Duration) {
+        let started = std::time::Instant::now();
+        let drained = match &self.inner.gateway {
+            GatewayStatus::Listening(g) => g.shutdown(grace).await,
+            _ => true,
+        };
+        self.inner.health.stop().await;
+        let stopped = self.inner.tasks.stop(Duration::from_secs(5)).await;
+        self.inner.demo.stop();
+        let inner = Arc::clone(&self.inner);
+        let closed = tokio::task::spawn_blocking(move || {
+            inner.ledger.stop();
+            inner.store.checkpoint()
+        })
+        .await;
+        let lost = self.inner.ledger.sink().lost();
+        match closed {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "WAL not checkpointed at shutdown"),
+            Err(e) => tracing::error!(error = %e, "the ledger could not be stopped"),
+        }
+        tracing::info!(
+            drained,
+            tasks_stopped = stopped,
+            ledger_lost = lost,
+            took_ms = started.elapsed().as_millis() as u64,
+            "switchyard core stopped"
+        );
+    }
+
+    /// Waits until every request so far is in the ledger (tests, reads of the latest requests).
+    /// Blocking: call it off the async threads.
+    pub fn flush_ledger(&self) {
+        self.inner.ledger.sink().flush();
+    }
+
+    /// Requests waiting to be written to the ledger, and requests that could not be.
+    pub fn ledger_queue(&self) -> (u64, u64) {
+        let sink = self.inner.ledger.sink();
+        (sink.depth(), sink.lost())
+    }
+
+    pub(crate) fn emit(&self, event: DomainEvent) {
+        // No subscriber is fine (headless, tests).
+        let _ = self.inner.events.send(event);
+    }
+
+    /// Runs blocking work (SQLite, keychain) off the async threads.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Inner) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || f(&inner)).await?
+    }
+}

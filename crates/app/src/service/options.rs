@@ -1,0 +1,55 @@
+//! What the composition root is given: paths, the keychain, the gateway's configuration and
+//! the switches tests turn (timeouts, a fixed environment, no monitor, a notification recorder).
+
+use crate::paths::AppPaths;
+use crate::Environment;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_mock::MockConfig;
+use switchyard_secrets::SecretStore;
+
+/// How the services are put together. Tests shorten timeouts and fix the environment.
+pub struct Options {
+    /// `None`: no gateway (unit tests of the panel's services).
+    pub gateway: Option<switchyard_gateway::GatewayConfig>,
+    pub paths: AppPaths,
+    pub secrets: Arc<dyn SecretStore>,
+    /// Latency profile of the built-in Demo server.
+    pub demo: MockConfig,
+    pub probe_timeout: Duration,
+    pub environment: Environment,
+    /// Apply the user's saved gateway settings (port, LAN access, origins) to `gateway`.
+    pub use_saved_gateway_settings: bool,
+    /// Keep `gateway`'s port even so (it came from `--port` or the environment).
+    pub gateway_port_fixed: bool,
+    /// Desktop notifications, or a recorder in tests.
+    pub notify: crate::NotifyChannel,
+    /// Run the health monitor (probes every enabled backend and key).
+    pub monitor: bool,
+    /// Tests: probe every target at this interval instead of the backend's setting.
+    pub monitor_interval: Option<Duration>,
+    /// Where the coding tools' files are (`None`: `HOME` and the tools' variables).
+    pub tools_home: Option<switchyard_connect::Home>,
+    /// The `PATH` tools are looked up on (`None`: the process's).
+    pub tools_path: Option<String>,
+}
+
+impl Options {
+    pub fn new(paths: AppPaths, secrets: Arc<dyn SecretStore>) -> Self {
+        Options {
+            gateway: Some(switchyard_gateway::GatewayConfig::default()),
+            paths,
+            secrets,
+            demo: MockConfig::demo(),
+            probe_timeout: Duration::from_secs(10),
+            environment: Environment::Process,
+            use_saved_gateway_settings: false,
+            gateway_port_fixed: false,
+            notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
+            monitor: true,
+            monitor_interval: None,
+            tools_home: None,
+            tools_path: None,
+        }
+    }
+}
