@@ -77,7 +77,7 @@ fn on_menu(app: &AppHandle, core: &Switchyard, id: &str) {
         "check" => {
             let core = core.clone();
             tauri::async_runtime::spawn(async move {
-                if let Err(e) = core.run_readiness().await {
+                if let Err(e) = core.readiness().run().await {
                     tracing::warn!(error = %e, "readiness checks from the tray failed");
                 }
             });

@@ -28,7 +28,7 @@ pub async fn check(rest: &[&str]) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let run = match app.run_readiness().await {
+    let run = match app.readiness().run().await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("switchyard: the checks could not run: {e}");

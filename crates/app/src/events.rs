@@ -1,7 +1,6 @@
 //! Domain events the shell forwards to the UI. Emitted on transitions only.
 
 use crate::probe::ProbeResult;
-use crate::readiness::Progress;
 use tokio::sync::broadcast;
 
 /// Where a feature service announces changes. Cheap to clone; having no listener is fine
@@ -17,6 +16,17 @@ impl EventSink {
     pub fn emit(&self, event: DomainEvent) {
         let _ = self.0.send(event);
     }
+}
+
+/// Progress of a running readiness check, for the UI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub run_id: String,
+    /// Components finished so far.
+    pub done: usize,
+    pub total: usize,
+    /// The component that just finished (none for the start event).
+    pub component: Option<(String, switchyard_core::readiness::ComponentStatus)>,
 }
 
 /// A reaction the composition root wires between features: the feature that changes something

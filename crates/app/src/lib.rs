@@ -49,7 +49,7 @@ pub use costs::{
     CostRange, CostSettings, Costs, CostsOverview, LatencyStats, SeriesPoint, SplitBy,
 };
 pub use error::AppError;
-pub use events::DomainEvent;
+pub use events::{DomainEvent, Progress};
 pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
 pub use gateway_settings::GatewaySettings;
@@ -58,7 +58,7 @@ pub use monitor::{AlertView, BackendHealthView, Health, HealthBucket, HealthRang
 pub use notify::{Channel as NotifyChannel, NotifyFailure};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
-pub use readiness::{PreviousRun, Progress, ReadinessRun, LATENCY_THRESHOLD_MS};
+pub use readiness::{PreviousRun, Readiness, ReadinessRun, LATENCY_THRESHOLD_MS};
 pub use requests::GatewayInfo;
 pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, MAX_CANDIDATES, MAX_WEIGHT,

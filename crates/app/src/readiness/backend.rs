@@ -1,13 +1,14 @@
 //! One enabled backend: key present, keys valid (a zero-cost probe each), latency, circuit
 //! state, rate-limit headroom and a price for its default model.
 
+use super::Readiness;
 use super::LATENCY_THRESHOLD_MS;
-use crate::{BackendLive, BackendView, Switchyard};
+use crate::{BackendLive, BackendView};
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 use switchyard_core::{BackendKind, CheckOutcome, Circuit};
 use Importance::{Critical, Info, Normal};
 
-pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> Component {
+pub async fn check(app: &Readiness, b: &BackendView, live: &[BackendLive]) -> Component {
     let row = &b.row;
     let spec = row.kind.spec();
     let mut checks = Vec::new();
@@ -31,7 +32,7 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
             let tests = b
                 .keys
                 .iter()
-                .map(|k| app.keys().test(&row.id, Some(&k.row.id)));
+                .map(|k| app.keys.test(&row.id, Some(&k.row.id)));
             let results = futures_util::future::join_all(tests).await;
             let mut valid = 0;
             let mut bad = Vec::new();
@@ -72,7 +73,7 @@ pub async fn check(app: &Switchyard, b: &BackendView, live: &[BackendLive]) -> C
             }
         }
     } else {
-        match app.keys().test(&row.id, None).await {
+        match app.keys.test(&row.id, None).await {
             Ok(p) if p.outcome == CheckOutcome::Valid => {
                 latencies.extend(p.latency_ms);
                 checks.push(CheckResult::pass(

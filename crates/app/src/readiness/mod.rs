@@ -6,12 +6,22 @@
 mod backend;
 mod system;
 
-use crate::{AppError, DomainEvent, Switchyard};
+use crate::backends::keys::Keys;
+use crate::backends::Backends;
+use crate::events::{EventSink, Progress};
+use crate::notify::Notifications;
+use crate::routes::Routes;
+use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 use switchyard_core::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
 use switchyard_notify::{Kind, Notification, Urgency};
+use switchyard_secrets::SecretStore;
 use switchyard_store::ReadinessRow;
+use switchyard_store::Store;
 
 /// A finished run as stored and shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,17 +42,6 @@ pub struct PreviousRun {
     pub started_at: String,
     pub verdict: Verdict,
     pub score: f64,
-}
-
-/// Progress of a running check, for the UI.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Progress {
-    pub run_id: String,
-    /// Components finished so far.
-    pub done: usize,
-    pub total: usize,
-    /// The component that just finished (none for the start event).
-    pub component: Option<(String, ComponentStatus)>,
 }
 
 /// "Readiness: DEGRADED (8.4/10)" with the first blockers or problems.
@@ -89,14 +88,86 @@ fn verdict_notification(run: &ReadinessRun) -> Notification {
 /// Latency above this counts against a backend (normal importance).
 pub const LATENCY_THRESHOLD_MS: u32 = 2_000;
 
-impl Switchyard {
+/// The gateway as the gateway check sees it.
+#[derive(Debug, Clone)]
+pub(crate) enum GatewayView {
+    /// Listening on `addr`; `lan`: other machines were allowed in Gateway settings.
+    Listening {
+        addr: SocketAddr,
+        lan: bool,
+    },
+    Failed(String),
+    Off,
+}
+
+/// The Readiness feature. It reads the other features through their public services only.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Readiness {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    data_dir: PathBuf,
+    http: switchyard_gateway::HttpClients,
+    gateway: GatewayView,
+    backends: Backends,
+    keys: Keys,
+    routes: Routes,
+    notifications: Notifications,
+    events: EventSink,
+}
+
+impl Readiness {
+    /// Needs the store (integrity, stored runs), the keychain (a write/read/delete round trip),
+    /// the data folder (free space), the HTTP clients (the gateway's Host guard is tried for
+    /// real), what the gateway is doing, the Backends, Keys (each key is tested), Routes (live
+    /// breaker state, routes that can serve) and Notifications (delivery, the verdict) services,
+    /// and the event sink (`ReadinessProgress`, `ReadinessFinished`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        store: Store,
+        secrets: Arc<dyn SecretStore>,
+        data_dir: PathBuf,
+        http: switchyard_gateway::HttpClients,
+        gateway: GatewayView,
+        backends: Backends,
+        keys: Keys,
+        routes: Routes,
+        notifications: Notifications,
+        events: EventSink,
+    ) -> Readiness {
+        Readiness {
+            store,
+            secrets,
+            data_dir,
+            http,
+            gateway,
+            backends,
+            keys,
+            routes,
+            notifications,
+            events,
+        }
+    }
+
+    fn emit(&self, event: DomainEvent) {
+        self.events.emit(event);
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
     /// Runs every check, stores the run and returns it. Emits `ReadinessProgress` events.
-    pub async fn run_readiness(&self) -> Result<ReadinessRun, AppError> {
+    pub async fn run(&self) -> Result<ReadinessRun, AppError> {
         let started = Instant::now();
         let started_at = switchyard_store::now();
         let run_id = crate::new_id();
         let backends: Vec<_> = self
-            .backends()
+            .backends
             .list()
             .await?
             .into_iter()
@@ -124,14 +195,14 @@ impl Switchyard {
             components.push(c);
             progress(components.len(), components.last());
         }
-        let live = self.routes().live_health();
+        let live = self.routes.live_health();
         let checks = backends.iter().map(|b| backend::check(self, b, &live));
         for c in futures_util::future::join_all(checks).await {
             components.push(c);
             progress(components.len(), components.last());
         }
         let card = scorecard(components);
-        let previous = self.latest_readiness().await?.map(|p| PreviousRun {
+        let previous = self.latest().await?.map(|p| PreviousRun {
             id: p.id,
             started_at: p.started_at,
             verdict: p.card.verdict,
@@ -151,7 +222,7 @@ impl Switchyard {
             score: run.card.score,
             report: serde_json::to_string(&run).map_err(|e| AppError::Internal(e.to_string()))?,
         };
-        self.blocking(move |inner| Ok(inner.store.insert_readiness_run(&row)?))
+        self.blocking(move |store| Ok(store.insert_readiness_run(&row)?))
             .await?;
         tracing::info!(
             verdict = run.card.verdict.as_str(),
@@ -159,7 +230,7 @@ impl Switchyard {
             ms = run.duration_ms,
             "readiness checks finished"
         );
-        self.notifications().send(verdict_notification(&run)).await;
+        self.notifications.send(verdict_notification(&run)).await;
         self.emit(DomainEvent::ReadinessFinished {
             run_id: run.id.clone(),
         });
@@ -167,14 +238,14 @@ impl Switchyard {
     }
 
     /// The newest stored run.
-    pub async fn latest_readiness(&self) -> Result<Option<ReadinessRun>, AppError> {
-        Ok(self.readiness_history(1).await?.into_iter().next())
+    pub async fn latest(&self) -> Result<Option<ReadinessRun>, AppError> {
+        Ok(self.history(1).await?.into_iter().next())
     }
 
     /// Stored runs, newest first (a damaged report is skipped).
-    pub async fn readiness_history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
+    pub async fn history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
         let rows = self
-            .blocking(move |inner| Ok(inner.store.readiness_runs(limit)?))
+            .blocking(move |store| Ok(store.readiness_runs(limit)?))
             .await?;
         Ok(rows
             .into_iter()

@@ -1,6 +1,6 @@
 //! The machine-wide components: keychain, database, gateway, configuration, notifications.
 
-use crate::{GatewayStatus, Switchyard};
+use super::{GatewayView, Readiness};
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 use switchyard_core::validate::validate_backend;
 use switchyard_core::BackendDraft;
@@ -11,8 +11,8 @@ use Importance::{Critical, Info, Normal};
 const LOW_DISK_BYTES: u64 = 500 * 1024 * 1024;
 
 /// Writes, reads back and deletes a throw-away entry.
-pub async fn keychain(app: &Switchyard) -> Component {
-    let secrets = std::sync::Arc::clone(&app.inner.secrets);
+pub async fn keychain(app: &Readiness) -> Component {
+    let secrets = std::sync::Arc::clone(&app.secrets);
     let service = secrets.service().to_string();
     let result = tokio::task::spawn_blocking(move || {
         let account = format!("switchyard-readiness-{}", crate::new_id());
@@ -63,12 +63,12 @@ pub async fn keychain(app: &Switchyard) -> Component {
     )
 }
 
-pub async fn database(app: &Switchyard) -> Component {
-    let dir = app.paths().data_dir.clone();
+pub async fn database(app: &Readiness) -> Component {
+    let dir = app.data_dir.clone();
     let result = app
-        .blocking(move |inner| {
-            let integrity = inner.store.integrity_check()?;
-            let version = inner.store.schema_version()?;
+        .blocking(move |store| {
+            let integrity = store.integrity_check()?;
+            let version = store.schema_version()?;
             let free = fs4::available_space(&dir).ok();
             Ok((integrity, version, free))
         })
@@ -146,11 +146,11 @@ fn mib(bytes: u64) -> String {
 }
 
 /// Listening, on loopback unless LAN access was allowed, and refusing a foreign `Host`.
-pub async fn gateway(app: &Switchyard) -> Component {
+pub async fn gateway(app: &Readiness) -> Component {
     let mut checks = Vec::new();
-    let g = match &app.inner.gateway {
-        GatewayStatus::Listening(g) => g,
-        GatewayStatus::Failed(e) => {
+    let (addr, lan) = match &app.gateway {
+        GatewayView::Listening { addr, lan } => (*addr, *lan),
+        GatewayView::Failed(e) => {
             checks.push(CheckResult::fail(
                 "gateway.listening",
                 "Listening",
@@ -160,7 +160,7 @@ pub async fn gateway(app: &Switchyard) -> Component {
             ));
             return Component::new("gateway", "Gateway", ComponentKind::Gateway, true, checks);
         }
-        GatewayStatus::Off => {
+        GatewayView::Off => {
             checks.push(CheckResult::fail(
                 "gateway.listening",
                 "Listening",
@@ -171,7 +171,6 @@ pub async fn gateway(app: &Switchyard) -> Component {
             return Component::new("gateway", "Gateway", ComponentKind::Gateway, true, checks);
         }
     };
-    let addr = g.addr();
     checks.push(CheckResult::pass(
         "gateway.listening",
         "Listening",
@@ -185,7 +184,7 @@ pub async fn gateway(app: &Switchyard) -> Component {
             Critical,
             "only this machine can connect",
         )
-    } else if g.config().allow_non_loopback {
+    } else if lan {
         CheckResult::pass(
             "gateway.loopback",
             "Bound to loopback",
@@ -203,7 +202,6 @@ pub async fn gateway(app: &Switchyard) -> Component {
     });
     let url = format!("http://127.0.0.1:{}/v1/models", addr.port());
     let foreign = app
-        .inner
         .http
         .for_url(&url)
         .get(&url)
@@ -218,7 +216,7 @@ pub async fn gateway(app: &Switchyard) -> Component {
             Critical,
             "403 for Host: evil.example",
         ),
-        Ok(_) if g.config().allow_non_loopback => CheckResult::pass(
+        Ok(_) if lan => CheckResult::pass(
             "gateway.host",
             "Refuses a foreign Host",
             Info,
@@ -243,8 +241,8 @@ pub async fn gateway(app: &Switchyard) -> Component {
 }
 
 /// Every backend's saved settings still validate, something is enabled, routes point somewhere.
-pub async fn configuration(app: &Switchyard) -> Component {
-    let backends = match app.backends().list().await {
+pub async fn configuration(app: &Readiness) -> Component {
+    let backends = match app.backends.list().await {
         Ok(b) => b,
         Err(e) => {
             let c = CheckResult::fail(
@@ -316,7 +314,7 @@ pub async fn configuration(app: &Switchyard) -> Component {
             "Enable a backend (or the Demo backend) on the Backends page.",
         )
     });
-    if let Ok(routes) = app.routes().list().await {
+    if let Ok(routes) = app.routes.list().await {
         let broken: Vec<String> = routes
             .iter()
             .filter(|r| !r.candidates.iter().any(|c| c.backend_enabled))
@@ -349,8 +347,8 @@ pub async fn configuration(app: &Switchyard) -> Component {
 }
 
 /// Whether a desktop notification can be delivered (optional: failing only degrades).
-pub async fn notifications(app: &Switchyard) -> Component {
-    let check = match app.notifications().service().await {
+pub async fn notifications(app: &Readiness) -> Component {
+    let check = match app.notifications.service().await {
         Ok(server) => CheckResult::pass("notify.server", "Notification service", Normal, server),
         Err(e) => CheckResult::fail(
             "notify.server",

@@ -52,6 +52,8 @@ pub(crate) struct Inner {
     pub backends: crate::backends::Backends,
     /// The Keys feature (a backend's keys: add, delete, reveal, test).
     pub keys: crate::backends::keys::Keys,
+    /// The Readiness feature (one-click checks, stored runs).
+    pub readiness: crate::readiness::Readiness,
     pub tools_home: Option<switchyard_connect::Home>,
     pub tools_path: Option<String>,
     /// Runs after backends or keys change (built by `start`).
@@ -102,6 +104,11 @@ impl Switchyard {
     /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
     pub fn keys(&self) -> &crate::backends::keys::Keys {
         &self.inner.keys
+    }
+
+    /// Readiness: run the checks, the stored runs.
+    pub fn readiness(&self) -> &crate::readiness::Readiness {
+        &self.inner.readiness
     }
 
     /// Costs: the Costs page, the display currency, prices, budgets and exports.

@@ -165,6 +165,25 @@ impl Switchyard {
             sink.clone(),
             backends_changed.clone(),
         );
+        let readiness = crate::readiness::Readiness::new(
+            store.clone(),
+            Arc::clone(&opts.secrets),
+            opts.paths.data_dir.clone(),
+            http.clone(),
+            match &gateway {
+                GatewayStatus::Listening(g) => crate::readiness::GatewayView::Listening {
+                    addr: g.addr(),
+                    lan: g.config().allow_non_loopback,
+                },
+                GatewayStatus::Failed(e) => crate::readiness::GatewayView::Failed(e.clone()),
+                GatewayStatus::Off => crate::readiness::GatewayView::Off,
+            },
+            backends.clone(),
+            keys.clone(),
+            routes.clone(),
+            notifications.clone(),
+            sink.clone(),
+        );
         let app = Switchyard {
             inner: Arc::new(Inner {
                 store,
@@ -187,6 +206,7 @@ impl Switchyard {
                 costs,
                 backends,
                 keys,
+                readiness,
                 backends_changed,
                 tools_home: opts.tools_home,
                 tools_path: opts.tools_path,

@@ -15,7 +15,7 @@ fn closed_port_url() -> String {
 #[tokio::test]
 async fn a_fresh_install_is_ready_and_every_component_is_scored() {
     let h = start().await;
-    let run = h.app.run_readiness().await.unwrap();
+    let run = h.app.readiness().run().await.unwrap();
     let names: Vec<&str> = run
         .card
         .components
@@ -44,12 +44,12 @@ async fn a_fresh_install_is_ready_and_every_component_is_scored() {
         "a foreign Host is refused for real: {gateway:?}"
     );
     assert!(run.previous.is_none());
-    let again = h.app.run_readiness().await.unwrap();
+    let again = h.app.readiness().run().await.unwrap();
     assert_eq!(
         again.previous.as_ref().map(|p| p.id.as_str()),
         Some(run.id.as_str())
     );
-    assert_eq!(h.app.readiness_history(10).await.unwrap().len(), 2);
+    assert_eq!(h.app.readiness().history(10).await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -64,7 +64,7 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
         )
         .await
         .unwrap();
-    let run = h.app.run_readiness().await.unwrap();
+    let run = h.app.readiness().run().await.unwrap();
     let local = run
         .card
         .components
@@ -85,7 +85,7 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
         .set_monitor(down.row.id.clone(), required)
         .await
         .unwrap();
-    let run = h.app.run_readiness().await.unwrap();
+    let run = h.app.readiness().run().await.unwrap();
     assert_eq!(run.card.verdict, Verdict::Blocked);
     assert_eq!(run.card.blockers.len(), 1, "{:?}", run.card.blockers);
     assert_eq!(run.card.blockers[0].component, "Local");

@@ -12,7 +12,7 @@ type Res<T> = Result<T, IpcError>;
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn run_readiness(core: State<'_, Core>) -> Res<Readiness> {
-    Ok(core.app()?.run_readiness().await?.into())
+    Ok(core.app()?.readiness().run().await?.into())
 }
 
 /// Stored runs, newest first.
@@ -21,7 +21,8 @@ pub async fn run_readiness(core: State<'_, Core>) -> Res<Readiness> {
 pub async fn readiness_history(core: State<'_, Core>, limit: u32) -> Res<Vec<Readiness>> {
     Ok(core
         .app()?
-        .readiness_history(limit.clamp(1, 50))
+        .readiness()
+        .history(limit.clamp(1, 50))
         .await?
         .into_iter()
         .map(Into::into)
