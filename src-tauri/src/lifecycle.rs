@@ -126,7 +126,7 @@ fn last_window_closed(app: &AppHandle) {
     };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let settings = match core.settings().await {
+        let settings = match core.preferences().get().await {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the settings; keeping Switchyard running");
@@ -154,7 +154,7 @@ fn last_window_closed(app: &AppHandle) {
             close_hint_shown: true,
             ..settings
         };
-        if let Err(e) = core.update_settings(shown).await {
+        if let Err(e) = core.preferences().update(shown).await {
             tracing::warn!(error = %e, "could not remember that the close hint was shown");
         }
     });

@@ -44,14 +44,14 @@ pub async fn save(
     core: &Switchyard,
     form: UserSettings,
 ) -> Result<UserSettings, IpcError> {
-    let saved = core.settings().await?;
+    let saved = core.preferences().get().await?;
     let was = saved.start_at_login;
     let next = form.apply_to(saved);
     let changed = next.start_at_login != was;
     if changed {
         set_login_entry(app, next.start_at_login)?;
     }
-    match core.update_settings(next).await {
+    match core.preferences().update(next).await {
         Ok(s) => Ok(s.into()),
         Err(e) => {
             if changed {
@@ -66,7 +66,7 @@ pub async fn save(
 /// Applications") turns the setting off; one that is there is rewritten, so it starts this
 /// binary even after the app moved (an AppImage, an update).
 pub async fn sync_login_entry(app: &AppHandle, core: &Switchyard) {
-    let settings = match core.settings().await {
+    let settings = match core.preferences().get().await {
         Ok(s) if s.start_at_login => s,
         Ok(_) => return,
         Err(e) => {
@@ -84,7 +84,7 @@ pub async fn sync_login_entry(app: &AppHandle, core: &Switchyard) {
                 start_at_login: false,
                 ..settings
             };
-            if let Err(e) = core.update_settings(off).await {
+            if let Err(e) = core.preferences().update(off).await {
                 tracing::warn!(error = %e, "could not turn start at login off");
             }
         }

@@ -10,10 +10,13 @@
 //! becomes the baseline, is published too, so a change committed during start-up is never
 //! missed.
 
-use crate::service::Inner;
-use crate::{AppError, Switchyard};
+use crate::events::{EventSink, Reaction};
+use crate::gateway::Routing;
+use crate::monitor::Health;
+use crate::supervisor::Supervisor;
+use crate::{AppError, DomainEvent};
 use std::time::Duration;
-use switchyard_store::{BackendRow, KeyRow, RouteRow};
+use switchyard_store::{BackendRow, KeyRow, RouteRow, Store};
 
 /// How soon a change from another process reaches the gateway.
 pub const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -21,56 +24,60 @@ pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// What the routing table is built from.
 type Config = (Vec<BackendRow>, Vec<KeyRow>, Vec<RouteRow>);
 
-fn config(inner: &Inner) -> Result<Config, AppError> {
-    let s = &inner.store;
+fn config(s: &Store) -> Result<Config, AppError> {
     Ok((s.list_backends()?, s.list_keys()?, s.list_routes()?))
 }
 
-impl Switchyard {
-    /// Follows backend, key and route changes made by other processes (see the module docs).
-    pub(crate) fn spawn_external_watch(&self) {
-        if !matches!(self.inner.gateway, crate::GatewayStatus::Listening(_)) {
-            return;
-        }
-        let app = self.clone();
-        self.inner.tasks.spawn("outside changes", async move {
-            let mut seen: Option<(i64, Config)> = None;
-            let mut tick = tokio::time::interval(WATCH_EVERY);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            loop {
-                tick.tick().await;
-                let last = seen.take();
-                let first = last.is_none();
-                let checked = app
-                    .blocking(move |inner| {
-                        let version = inner.store.data_version()?;
-                        match last {
-                            Some((v, cfg)) if v == version => Ok((version, cfg, false)),
-                            last => {
-                                let now = config(inner)?;
-                                let changed = last.is_some_and(|(_, before)| before != now);
-                                Ok((version, now, changed))
-                            }
-                        }
-                    })
-                    .await;
-                match checked {
-                    Ok((version, cfg, changed)) => {
-                        seen = Some((version, cfg));
-                        if first {
-                            // A change committed between the start-up publish and this first
-                            // read is in the baseline, so publish from it once more.
-                            app.inner.routing.refresh().await;
-                            app.inner.health.sync_targets().await;
-                        } else if changed {
-                            tracing::info!("backends changed in another process: reloading");
-                            app.backends_changed().await;
-                            app.emit(crate::DomainEvent::RoutesChanged);
-                        }
+/// Follows backend, key and route changes made by other processes (see the module docs): the
+/// first read republishes the gateway's table and the monitor's targets; a later change runs
+/// `backends_changed` (as a change made here does) and announces `RoutesChanged`.
+pub(crate) fn spawn_watch(
+    tasks: &Supervisor,
+    store: Store,
+    routing: Routing,
+    health: Health,
+    backends_changed: Reaction,
+    events: EventSink,
+) {
+    tasks.spawn("outside changes", async move {
+        let mut seen: Option<(i64, Config)> = None;
+        let mut tick = tokio::time::interval(WATCH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let last = seen.take();
+            let first = last.is_none();
+            let store = store.clone();
+            let checked = tokio::task::spawn_blocking(move || {
+                let version = store.data_version()?;
+                match last {
+                    Some((v, cfg)) if v == version => Ok((version, cfg, false)),
+                    last => {
+                        let now = config(&store)?;
+                        let changed = last.is_some_and(|(_, before)| before != now);
+                        Ok((version, now, changed))
                     }
-                    Err(e) => tracing::debug!(error = %e, "could not check for outside changes"),
                 }
+            })
+            .await
+            .map_err(AppError::from)
+            .and_then(|r| r);
+            match checked {
+                Ok((version, cfg, changed)) => {
+                    seen = Some((version, cfg));
+                    if first {
+                        // A change committed between the start-up publish and this first
+                        // read is in the baseline, so publish from it once more.
+                        routing.refresh().await;
+                        health.sync_targets().await;
+                    } else if changed {
+                        tracing::info!("backends changed in another process: reloading");
+                        backends_changed.run().await;
+                        events.emit(DomainEvent::RoutesChanged);
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "could not check for outside changes"),
             }
-        });
-    }
+        }
+    });
 }

@@ -64,7 +64,7 @@ pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, MAX_CANDIDATES, MAX_WEIGHT,
 };
 pub use service::{GatewayStatus, Options, Switchyard};
-pub use settings::{Settings, Theme};
+pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord};
 pub use switchyard_gateway::{
     CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,

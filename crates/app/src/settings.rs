@@ -1,7 +1,11 @@
-//! Typed user settings over the settings table, validated before they are saved.
+//! Typed user settings over the settings table, validated before they are saved; the ledger's
+//! retention follows them (pruned at once on a change and every 6 hours).
 
-use crate::{AppError, Switchyard};
+use crate::events::EventSink;
+use crate::supervisor::Supervisor;
+use crate::AppError;
 use serde::{Deserialize, Serialize};
+use switchyard_store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,13 +50,34 @@ impl Default for Settings {
 
 const KEY: &str = "ui";
 
-impl Switchyard {
-    pub async fn settings(&self) -> Result<Settings, AppError> {
-        self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
+/// The Preferences feature: the Settings page's values. Cheap to clone.
+#[derive(Clone)]
+pub struct Preferences {
+    store: Store,
+    events: EventSink,
+}
+
+impl Preferences {
+    /// Needs the store (the settings row; pruning the ledger) and the event sink (a prune
+    /// refreshes the request lists).
+    pub(crate) fn new(store: Store, events: EventSink) -> Preferences {
+        Preferences { store, events }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
+    pub async fn get(&self) -> Result<Settings, AppError> {
+        self.blocking(|store| Ok(store.setting_or_default(KEY)?))
             .await
     }
 
-    pub async fn update_settings(&self, settings: Settings) -> Result<Settings, AppError> {
+    pub async fn update(&self, settings: Settings) -> Result<Settings, AppError> {
         if !(1..=60).contains(&settings.reveal_seconds) {
             return Err(AppError::Invalid(
                 "Reveal time must be between 1 and 60 seconds.".into(),
@@ -65,7 +90,7 @@ impl Switchyard {
         }
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
+        self.blocking(move |store| Ok(store.set_setting(KEY, &value)?))
             .await?;
         self.prune_ledger().await?;
         Ok(settings)
@@ -73,26 +98,27 @@ impl Switchyard {
 
     /// Deletes ledger rows older than the retention setting. Returns how many went.
     pub async fn prune_ledger(&self) -> Result<usize, AppError> {
-        let days = self.settings().await?.request_retention_days.max(1);
+        let days = self.get().await?.request_retention_days.max(1);
         let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
         let before = cutoff
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let n = self
-            .blocking(move |inner| Ok(inner.store.prune_requests(&before)?))
+            .blocking(move |store| Ok(store.prune_requests(&before)?))
             .await?;
         if n > 0 {
             tracing::info!(deleted = n, days, "old requests pruned from the ledger");
-            self.emit(crate::DomainEvent::RequestsRecorded { count: 0 });
+            self.events
+                .emit(crate::DomainEvent::RequestsRecorded { count: 0 });
         }
         Ok(n)
     }
 
     /// Prunes the ledger now and every 6 hours while the app runs.
-    pub(crate) fn spawn_ledger_pruning(&self) {
+    pub(crate) fn start(&self, tasks: &Supervisor) {
         let app = self.clone();
         let every = std::time::Duration::from_secs(6 * 3600);
-        self.inner.tasks.every("ledger retention", every, move || {
+        tasks.every("ledger retention", every, move || {
             let app = app.clone();
             async move {
                 if let Err(e) = app.prune_ledger().await {

@@ -52,6 +52,8 @@ pub(crate) struct Inner {
     pub backends: crate::backends::Backends,
     /// The Keys feature (a backend's keys: add, delete, reveal, test).
     pub keys: crate::backends::keys::Keys,
+    /// The Preferences feature (the Settings page; ledger retention).
+    pub preferences: crate::settings::Preferences,
     /// The Readiness feature (one-click checks, stored runs).
     pub readiness: crate::readiness::Readiness,
     pub tools_home: Option<switchyard_connect::Home>,
@@ -104,6 +106,11 @@ impl Switchyard {
     /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
     pub fn keys(&self) -> &crate::backends::keys::Keys {
         &self.inner.keys
+    }
+
+    /// Preferences: the Settings page's values (theme, reveal time, retention, tray, login).
+    pub fn preferences(&self) -> &crate::settings::Preferences {
+        &self.inner.preferences
     }
 
     /// Readiness: run the checks, the stored runs.

@@ -165,6 +165,7 @@ impl Switchyard {
             sink.clone(),
             backends_changed.clone(),
         );
+        let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
         let readiness = crate::readiness::Readiness::new(
             store.clone(),
             Arc::clone(&opts.secrets),
@@ -207,6 +208,7 @@ impl Switchyard {
                 backends,
                 keys,
                 readiness,
+                preferences,
                 backends_changed,
                 tools_home: opts.tools_home,
                 tools_path: opts.tools_path,
@@ -217,9 +219,19 @@ impl Switchyard {
             tracing::warn!(error = %e, "interrupted tool connections not repaired");
         }
         app.inner.routing.refresh().await;
-        app.spawn_ledger_pruning();
+        app.inner.preferences.start(&app.inner.tasks);
         app.inner.cache.start_upkeep(&app.inner.tasks);
-        app.spawn_external_watch();
+        if matches!(app.inner.gateway, GatewayStatus::Listening(_)) {
+            let i = &app.inner;
+            crate::external::spawn_watch(
+                &i.tasks,
+                i.store.clone(),
+                i.routing.clone(),
+                i.health.clone(),
+                i.backends_changed.clone(),
+                crate::events::EventSink::new(i.events.clone()),
+            );
+        }
         app.inner
             .costs
             .start(&app.inner.tasks, app.subscribe())

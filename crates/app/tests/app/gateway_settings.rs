@@ -74,14 +74,22 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
 #[tokio::test]
 async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
     let h = start().await;
-    let mut s = h.app.settings().await.unwrap();
+    let mut s = h.app.preferences().get().await.unwrap();
     assert_eq!(s.request_retention_days, 90, "the default");
     s.request_retention_days = 0;
-    let err = h.app.update_settings(s.clone()).await.unwrap_err();
+    let err = h.app.preferences().update(s.clone()).await.unwrap_err();
     assert!(err.to_string().contains("1 to 3650 days"), "{err}");
     s.request_retention_days = 7;
-    h.app.update_settings(s).await.unwrap();
-    assert_eq!(h.app.settings().await.unwrap().request_retention_days, 7);
+    h.app.preferences().update(s).await.unwrap();
+    assert_eq!(
+        h.app
+            .preferences()
+            .get()
+            .await
+            .unwrap()
+            .request_retention_days,
+        7
+    );
 
     let token = h.app.tokens().create("t".into()).await.unwrap();
     let addr = h.app.gateway_addr().unwrap();
@@ -95,7 +103,7 @@ async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
     assert_eq!(r.status(), 200);
     h.app.flush_ledger();
     assert_eq!(
-        h.app.prune_ledger().await.unwrap(),
+        h.app.preferences().prune_ledger().await.unwrap(),
         0,
         "today's request stays"
     );

@@ -31,7 +31,7 @@ pub async fn keychain_status(core: State<'_, Core>) -> Res<KeychainStatus> {
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(core: State<'_, Core>) -> Res<UserSettings> {
-    Ok(core.app()?.settings().await?.into())
+    Ok(core.app()?.preferences().get().await?.into())
 }
 
 #[tauri::command]
