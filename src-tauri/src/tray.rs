@@ -64,7 +64,7 @@ pub fn install(app: &AppHandle, core: &Switchyard) -> tauri::Result<()> {
 }
 
 fn pause_label(core: &Switchyard) -> &'static str {
-    if core.gateway_paused() {
+    if core.gateway_control().paused() {
         "Resume gateway"
     } else {
         "Pause gateway"
@@ -83,7 +83,10 @@ fn on_menu(app: &AppHandle, core: &Switchyard, id: &str) {
             });
         }
         "pause" => {
-            if let Err(e) = core.set_gateway_paused(!core.gateway_paused()) {
+            if let Err(e) = core
+                .gateway_control()
+                .set_paused(!core.gateway_control().paused())
+            {
                 tracing::warn!(error = %e, "could not pause the gateway");
             }
         }

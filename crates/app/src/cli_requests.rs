@@ -67,7 +67,7 @@ pub(crate) async fn run(app: &Switchyard, args: &RequestsArgs, io: &mut Io<'_>) 
         limit: args.limit,
         ..RequestFilter::default()
     };
-    let rows = match app.recent_requests(filter).await {
+    let rows = match app.gateway_control().recent_requests(filter).await {
         Ok(rows) => rows,
         Err(e) => return crate::cli_backend::report(io, &e),
     };

@@ -185,14 +185,11 @@ impl Gateway {
 
     /// Pauses (every request answered 503) or resumes the gateway without unbinding the port.
     pub fn set_paused(&self, paused: bool) {
-        self.state
-            .paused
-            .store(paused, std::sync::atomic::Ordering::Relaxed);
-        tracing::info!(paused, "gateway pause changed");
+        self.handle().set_paused(paused);
     }
 
     pub fn is_paused(&self) -> bool {
-        self.state.paused.load(std::sync::atomic::Ordering::Relaxed)
+        self.handle().is_paused()
     }
 
     /// Turns the response cache on or off (when the gateway has one); takes effect at once.
@@ -253,6 +250,23 @@ impl Gateway {
 pub struct GatewayHandle(Arc<GatewayState>);
 
 impl GatewayHandle {
+    /// Pauses (every request answered 503) or resumes the gateway without unbinding the port.
+    pub fn set_paused(&self, paused: bool) {
+        self.0
+            .paused
+            .store(paused, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!(paused, "gateway pause changed");
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.0.paused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The settings it runs with.
+    pub fn config(&self) -> &GatewayConfig {
+        &self.0.config
+    }
+
     /// Turns the response cache on or off (when the gateway has one); takes effect at once.
     pub fn set_cache_enabled(&self, on: bool) {
         self.0

@@ -38,8 +38,6 @@ pub(crate) struct Inner {
     pub ledger: crate::ledger::LedgerWriter,
     /// Every background loop runs under it; `shutdown` stops them.
     pub tasks: crate::supervisor::Supervisor,
-    /// The gateway's port came from `--port` or the environment, not the saved settings.
-    pub gateway_port_fixed: bool,
     pub gateway: GatewayStatus,
     pub notifications: crate::notify::Notifications,
     /// The Health feature: monitor, alerts, webhooks.
@@ -52,6 +50,8 @@ pub(crate) struct Inner {
     pub backends: crate::backends::Backends,
     /// The Keys feature (a backend's keys: add, delete, reveal, test).
     pub keys: crate::backends::keys::Keys,
+    /// The Gateway feature's controls (address, pause, requests, saved settings).
+    pub gateway_control: crate::gateway_control::GatewayControl,
     /// The Preferences feature (the Settings page; ledger retention).
     pub preferences: crate::settings::Preferences,
     /// The Readiness feature (one-click checks, stored runs).
@@ -106,6 +106,11 @@ impl Switchyard {
     /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
     pub fn keys(&self) -> &crate::backends::keys::Keys {
         &self.inner.keys
+    }
+
+    /// The gateway's controls: where tools point, pause, the request ledger, saved settings.
+    pub fn gateway_control(&self) -> &crate::gateway_control::GatewayControl {
+        &self.inner.gateway_control
     }
 
     /// Preferences: the Settings page's values (theme, reveal time, retention, tray, login).

@@ -54,7 +54,7 @@ impl Switchyard {
                 (opts.use_saved_gateway_settings, opts.gateway_port_fixed);
             tokio::task::spawn_blocking(move || {
                 if let Some(config) = config.as_mut().filter(|_| use_saved) {
-                    crate::gateway_settings::load(&db)?.apply(config, port_fixed);
+                    crate::gateway_control::settings::load(&db)?.apply(config, port_fixed);
                 }
                 let settings = crate::cache::settings_in(&db);
                 let cache = config
@@ -165,6 +165,18 @@ impl Switchyard {
             sink.clone(),
             backends_changed.clone(),
         );
+        let gateway_control = crate::gateway_control::GatewayControl::new(
+            store.clone(),
+            match (&gateway, &gateway_handle) {
+                (GatewayStatus::Listening(g), Some(h)) => {
+                    crate::gateway_control::Running::Listening(h.clone(), g.addr())
+                }
+                (GatewayStatus::Failed(e), _) => crate::gateway_control::Running::Failed(e.clone()),
+                _ => crate::gateway_control::Running::Off,
+            },
+            opts.gateway_port_fixed,
+            sink.clone(),
+        );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
         let readiness = crate::readiness::Readiness::new(
             store.clone(),
@@ -199,7 +211,6 @@ impl Switchyard {
                 routes,
                 ledger,
                 tasks: crate::supervisor::Supervisor::default(),
-                gateway_port_fixed: opts.gateway_port_fixed,
                 notifications,
                 health,
                 gateway,
@@ -209,6 +220,7 @@ impl Switchyard {
                 keys,
                 readiness,
                 preferences,
+                gateway_control,
                 backends_changed,
                 tools_home: opts.tools_home,
                 tools_path: opts.tools_path,

@@ -222,7 +222,7 @@ impl Switchyard {
                 return Ok(format!("http://127.0.0.1:{port}"));
             }
         }
-        let settings = self.gateway_settings().await?;
+        let settings = self.gateway_control().settings().await?;
         Ok(format!("http://127.0.0.1:{}", settings.port))
     }
 }

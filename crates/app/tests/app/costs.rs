@@ -57,12 +57,13 @@ pub(super) fn all_time() -> CostRange {
 
 async fn ledger(app: &Switchyard) -> Vec<switchyard_app::RequestRecord> {
     app.flush_ledger();
-    app.recent_requests(RequestFilter {
-        limit: 100,
-        ..Default::default()
-    })
-    .await
-    .unwrap()
+    app.gateway_control()
+        .recent_requests(RequestFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

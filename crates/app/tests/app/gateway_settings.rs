@@ -12,7 +12,7 @@ fn free_port() -> u16 {
 async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     let h = start().await;
     assert_eq!(
-        h.app.gateway_settings().await.unwrap(),
+        h.app.gateway_control().settings().await.unwrap(),
         GatewaySettings::default()
     );
     let bad = GatewaySettings {
@@ -20,11 +20,11 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         ..GatewaySettings::default()
     };
     assert!(matches!(
-        h.app.update_gateway_settings(bad).await,
+        h.app.gateway_control().update_settings(bad).await,
         Err(AppError::Invalid(_))
     ));
     assert_eq!(
-        h.app.gateway_settings().await.unwrap(),
+        h.app.gateway_control().settings().await.unwrap(),
         GatewaySettings::default()
     );
 
@@ -34,14 +34,19 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         allow_non_loopback: false,
         allowed_origins: vec!["http://localhost:5173/".into()],
     };
-    let saved = h.app.update_gateway_settings(wanted).await.unwrap();
+    let saved = h
+        .app
+        .gateway_control()
+        .update_settings(wanted)
+        .await
+        .unwrap();
     assert_eq!(
         saved.allowed_origins,
         ["http://localhost:5173"],
         "normalised"
     );
     assert!(
-        h.app.gateway_restart_needed(&saved),
+        h.app.gateway_control().restart_needed(&saved),
         "the running gateway still has the old ones"
     );
     let dir = h.dir;
@@ -58,7 +63,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         format!("127.0.0.1:{port}"),
         "the saved port"
     );
-    assert!(!app.gateway_restart_needed(&saved));
+    assert!(!app.gateway_control().restart_needed(&saved));
     let pre = reqwest::Client::new()
         .request(
             reqwest::Method::OPTIONS,
@@ -107,7 +112,12 @@ async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
         0,
         "today's request stays"
     );
-    let rows = h.app.recent_requests(Default::default()).await.unwrap();
+    let rows = h
+        .app
+        .gateway_control()
+        .recent_requests(Default::default())
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
 }
 
@@ -115,7 +125,7 @@ async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
 async fn the_gateway_page_gets_a_base_url_for_every_api_family() {
     let h = start().await;
     let addr = h.app.gateway_addr().unwrap();
-    let info = h.app.gateway_info();
+    let info = h.app.gateway_control().info();
     assert_eq!(info.openai_base_url, Some(format!("http://{addr}/v1")));
     assert_eq!(info.anthropic_base_url, Some(format!("http://{addr}")));
     assert_eq!(

@@ -13,7 +13,7 @@ type Res<T> = Result<T, IpcError>;
 #[tauri::command]
 #[specta::specta]
 pub async fn gateway_status(core: State<'_, Core>) -> Res<GatewayStatus> {
-    Ok(core.app()?.gateway_info().into())
+    Ok(core.app()?.gateway_control().info().into())
 }
 
 #[tauri::command]
@@ -58,6 +58,7 @@ pub async fn revoke_token(core: State<'_, Core>, id: String) -> Res<Token> {
 pub async fn recent_requests(core: State<'_, Core>, query: RequestQuery) -> Res<Vec<LedgerRow>> {
     Ok(core
         .app()?
+        .gateway_control()
         .recent_requests(query.into())
         .await?
         .into_iter()
@@ -69,10 +70,10 @@ pub async fn recent_requests(core: State<'_, Core>, query: RequestQuery) -> Res<
 #[specta::specta]
 pub async fn get_gateway_settings(core: State<'_, Core>) -> Res<GatewaySettingsState> {
     let app = core.app()?;
-    let saved = app.gateway_settings().await?;
+    let saved = app.gateway_control().settings().await?;
     Ok(GatewaySettingsState {
-        restart_needed: app.gateway_restart_needed(&saved),
-        port_fixed: app.gateway_port_fixed(),
+        restart_needed: app.gateway_control().restart_needed(&saved),
+        port_fixed: app.gateway_control().port_fixed(),
         settings: saved.into(),
     })
 }
@@ -86,10 +87,13 @@ pub async fn update_gateway_settings(
     settings: GatewaySettingsForm,
 ) -> Res<GatewaySettingsState> {
     let app = core.app()?;
-    let saved = app.update_gateway_settings(settings.into()).await?;
+    let saved = app
+        .gateway_control()
+        .update_settings(settings.into())
+        .await?;
     Ok(GatewaySettingsState {
-        restart_needed: app.gateway_restart_needed(&saved),
-        port_fixed: app.gateway_port_fixed(),
+        restart_needed: app.gateway_control().restart_needed(&saved),
+        port_fixed: app.gateway_control().port_fixed(),
         settings: saved.into(),
     })
 }
@@ -113,6 +117,6 @@ pub async fn set_backend_limits(core: State<'_, Core>, id: String, limits: Limit
 #[tracing::instrument(skip(core))]
 pub async fn set_gateway_paused(core: State<'_, Core>, paused: bool) -> Res<GatewayStatus> {
     let app = core.app()?;
-    app.set_gateway_paused(paused)?;
-    Ok(app.gateway_info().into())
+    app.gateway_control().set_paused(paused)?;
+    Ok(app.gateway_control().info().into())
 }

@@ -2,7 +2,8 @@
 //! origins may call it. Saved in the settings table and applied when the gateway starts (an
 //! explicit `--port` or `SWITCHYARD_GATEWAY_PORT` still wins for the port).
 
-use crate::{AppError, Switchyard};
+use super::{GatewayControl, Running};
+use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 use switchyard_gateway::{GatewayConfig, DEFAULT_PORT};
@@ -93,39 +94,39 @@ impl GatewaySettings {
 
 const KEY: &str = "gateway";
 
-impl Switchyard {
-    pub async fn gateway_settings(&self) -> Result<GatewaySettings, AppError> {
-        self.blocking(|inner| load(&inner.store)).await
+impl GatewayControl {
+    pub async fn settings(&self) -> Result<GatewaySettings, AppError> {
+        self.blocking(load).await
     }
 
     /// The running gateway's port came from `--port` or the environment, not the settings.
-    pub fn gateway_port_fixed(&self) -> bool {
-        self.inner.gateway_port_fixed
+    pub fn port_fixed(&self) -> bool {
+        self.port_fixed
     }
 
     /// Whether the running gateway differs from the saved settings (they apply at start).
-    pub fn gateway_restart_needed(&self, saved: &GatewaySettings) -> bool {
-        let crate::GatewayStatus::Listening(g) = &self.inner.gateway else {
+    pub fn restart_needed(&self, saved: &GatewaySettings) -> bool {
+        let Running::Listening(g, addr) = &self.running else {
             return false;
         };
         let mut wanted = g.config().clone();
-        saved.apply(&mut wanted, self.inner.gateway_port_fixed);
+        saved.apply(&mut wanted, self.port_fixed);
         let running = g.config();
-        let port_differs = !self.inner.gateway_port_fixed && g.addr().port() != saved.port;
+        let port_differs = !self.port_fixed && addr.port() != saved.port;
         port_differs
             || wanted.allow_non_loopback != running.allow_non_loopback
             || wanted.allowed_origins != running.allowed_origins
     }
 
     /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
-    pub async fn update_gateway_settings(
+    pub async fn update_settings(
         &self,
         settings: GatewaySettings,
     ) -> Result<GatewaySettings, AppError> {
         let settings = settings.validated()?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |inner| Ok(inner.store.set_setting(KEY, &value)?))
+        self.blocking(move |store| Ok(store.set_setting(KEY, &value)?))
             .await?;
         Ok(settings)
     }

@@ -1,0 +1,127 @@
+//! The Gateway feature as the Gateway and Requests pages (and the tray) use it: where tools
+//! should point, pause and resume, the request ledger, and the gateway's saved settings
+//! ([`settings`]), which apply at the next start.
+
+pub mod settings;
+
+use crate::events::EventSink;
+use crate::{AppError, DomainEvent};
+use std::net::SocketAddr;
+use switchyard_core::RequestRecord;
+use switchyard_gateway::GatewayHandle;
+use switchyard_store::{RequestFilter, Store};
+
+/// The gateway as this process started it.
+#[derive(Clone)]
+pub(crate) enum Running {
+    Listening(GatewayHandle, SocketAddr),
+    /// Why it did not start (a port in use).
+    Failed(String),
+    Off,
+}
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct GatewayControl {
+    store: Store,
+    running: Running,
+    /// The port came from `--port` or the environment, not the saved settings.
+    port_fixed: bool,
+    events: EventSink,
+}
+
+/// Where tools should point, or why the gateway is not running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayInfo {
+    pub address: Option<String>,
+    /// OpenAI Chat Completions, Responses and embeddings (`…/v1`).
+    pub openai_base_url: Option<String>,
+    /// Anthropic Messages (the root: SDKs add `/v1/messages`).
+    pub anthropic_base_url: Option<String>,
+    /// Gemini's native API (the root, as for Anthropic: clients add `/v1beta/models/…`).
+    pub gemini_base_url: Option<String>,
+    pub error: Option<String>,
+    /// Paused by the user: requests get a 503 until resumed.
+    pub paused: bool,
+}
+
+impl GatewayControl {
+    /// Needs the store (the ledger's requests, the saved settings), the running gateway (its
+    /// pause switch and configuration), whether its port was fixed at start, and the event
+    /// sink (`GatewayHealthChanged` on pause).
+    pub(crate) fn new(
+        store: Store,
+        running: Running,
+        port_fixed: bool,
+        events: EventSink,
+    ) -> GatewayControl {
+        GatewayControl {
+            store,
+            running,
+            port_fixed,
+            events,
+        }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
+    pub fn info(&self) -> GatewayInfo {
+        match &self.running {
+            Running::Listening(g, addr) => GatewayInfo {
+                address: Some(addr.to_string()),
+                openai_base_url: Some(format!("http://{addr}/v1")),
+                anthropic_base_url: Some(format!("http://{addr}")),
+                gemini_base_url: Some(format!("http://{addr}")),
+                error: None,
+                paused: g.is_paused(),
+            },
+            Running::Failed(e) => GatewayInfo {
+                address: None,
+                openai_base_url: None,
+                anthropic_base_url: None,
+                gemini_base_url: None,
+                error: Some(e.clone()),
+                paused: false,
+            },
+            Running::Off => GatewayInfo {
+                address: None,
+                openai_base_url: None,
+                anthropic_base_url: None,
+                gemini_base_url: None,
+                error: Some("the gateway is off".into()),
+                paused: false,
+            },
+        }
+    }
+
+    /// Pauses or resumes the gateway (tray menu, Gateway page).
+    pub fn set_paused(&self, paused: bool) -> Result<(), AppError> {
+        match &self.running {
+            Running::Listening(g, _) => {
+                g.set_paused(paused);
+                self.events.emit(DomainEvent::GatewayHealthChanged);
+                Ok(())
+            }
+            _ => Err(AppError::Invalid("The gateway is not running.".into())),
+        }
+    }
+
+    pub fn paused(&self) -> bool {
+        matches!(&self.running, Running::Listening(g, _) if g.is_paused())
+    }
+
+    /// The newest requests matching `filter`, with their attempts.
+    pub async fn recent_requests(
+        &self,
+        filter: RequestFilter,
+    ) -> Result<Vec<RequestRecord>, AppError> {
+        self.blocking(move |store| Ok(store.recent_requests(&filter)?))
+            .await
+    }
+}
