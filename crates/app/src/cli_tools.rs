@@ -125,7 +125,7 @@ impl ToolsCommand {
         let e = |e: crate::AppError| e.to_string();
         match self {
             ToolsCommand::List { json } => {
-                let tools = app.list_tools().await.map_err(e)?;
+                let tools = app.tools().list().await.map_err(e)?;
                 if *json {
                     let rows: Vec<_> = tools.iter().map(tool_json).collect();
                     let _ = writeln!(out, "{}", serde_json::Value::Array(rows));
@@ -136,7 +136,11 @@ impl ToolsCommand {
                 }
             }
             ToolsCommand::Connect { tool, choice } => {
-                let r = app.connect_tool(*tool, choice.clone()).await.map_err(e)?;
+                let r = app
+                    .tools()
+                    .connect(*tool, choice.clone())
+                    .await
+                    .map_err(e)?;
                 for f in &r.files.changed {
                     let _ = writeln!(out, "changed {f}");
                 }
@@ -152,7 +156,7 @@ impl ToolsCommand {
                 );
             }
             ToolsCommand::Disconnect { tool } => {
-                let r = app.disconnect_tool(*tool).await.map_err(e)?;
+                let r = app.tools().disconnect(*tool).await.map_err(e)?;
                 for f in &r.files.changed {
                     let _ = writeln!(out, "restored {f}");
                 }
@@ -165,9 +169,9 @@ impl ToolsCommand {
             }
             ToolsCommand::Statusline { install } => {
                 let r = if *install {
-                    app.install_statusline().await
+                    app.tools().install_statusline().await
                 } else {
-                    app.uninstall_statusline().await
+                    app.tools().uninstall_statusline().await
                 }
                 .map_err(e)?;
                 for f in &r.changed {
@@ -175,7 +179,7 @@ impl ToolsCommand {
                 }
             }
             ToolsCommand::KeysFind { files, json } => {
-                let scan = app.find_keys(files.clone()).await.map_err(e)?;
+                let scan = app.tools().find_keys(files.clone()).await.map_err(e)?;
                 for p in &scan.problems {
                     let _ = writeln!(io.stderr, "skipped: {p}");
                 }
@@ -207,6 +211,7 @@ impl ToolsCommand {
             }
             ToolsCommand::KeysMove { id, files, backend } => {
                 let m = app
+                    .tools()
                     .move_key(id.clone(), files.clone(), backend.clone())
                     .await
                     .map_err(e)?;
@@ -217,7 +222,7 @@ impl ToolsCommand {
                 );
             }
             ToolsCommand::KeysRestore { id } => {
-                let m = app.restore_key(id.clone()).await.map_err(e)?;
+                let m = app.tools().restore_key(id.clone()).await.map_err(e)?;
                 let _ = writeln!(out, "put {} back in {}:{}", m.variable, m.path, m.line);
             }
         }

@@ -130,7 +130,8 @@ async fn main() -> Result<(), String> {
             base_url: url.clone(),
             default_model: "llama3".into(),
         };
-        app.create_backend(draft, None)
+        app.backends()
+            .create(draft, None)
             .await
             .map_err(|e| e.to_string())?;
     }

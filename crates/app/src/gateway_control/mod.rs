@@ -71,6 +71,15 @@ impl GatewayControl {
         tokio::task::spawn_blocking(move || f(&store)).await?
     }
 
+    /// The running gateway's address, or why it is not running.
+    pub fn addr(&self) -> Result<SocketAddr, String> {
+        match &self.running {
+            Running::Listening(_, addr) => Ok(*addr),
+            Running::Failed(e) => Err(e.clone()),
+            Running::Off => Err("the gateway is off".into()),
+        }
+    }
+
     pub fn info(&self) -> GatewayInfo {
         match &self.running {
             Running::Listening(g, addr) => GatewayInfo {

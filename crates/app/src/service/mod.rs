@@ -25,10 +25,8 @@ pub struct Switchyard {
 pub(crate) struct Inner {
     pub store: Store,
     pub secrets: Arc<dyn SecretStore>,
-    pub http: switchyard_gateway::HttpClients,
     pub paths: AppPaths,
     pub demo: MockServer,
-    pub probe_timeout: Duration,
     pub events: broadcast::Sender<DomainEvent>,
     pub tokens: crate::tokens::Tokens,
     /// The routing snapshot the gateway reads, and the key cache behind it.
@@ -52,12 +50,12 @@ pub(crate) struct Inner {
     pub keys: crate::backends::keys::Keys,
     /// The Gateway feature's controls (address, pause, requests, saved settings).
     pub gateway_control: crate::gateway_control::GatewayControl,
+    /// The Tools feature (connect coding tools, the status line, key moves).
+    pub tools: crate::tools::Tools,
     /// The Preferences feature (the Settings page; ledger retention).
     pub preferences: crate::settings::Preferences,
     /// The Readiness feature (one-click checks, stored runs).
     pub readiness: crate::readiness::Readiness,
-    pub tools_home: Option<switchyard_connect::Home>,
-    pub tools_path: Option<String>,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
 }
@@ -113,6 +111,11 @@ impl Switchyard {
         &self.inner.gateway_control
     }
 
+    /// Coding tools: list, connect, disconnect, the status line, plaintext key moves.
+    pub fn tools(&self) -> &crate::tools::Tools {
+        &self.inner.tools
+    }
+
     /// Preferences: the Settings page's values (theme, reveal time, retention, tray, login).
     pub fn preferences(&self) -> &crate::settings::Preferences {
         &self.inner.preferences
@@ -141,11 +144,6 @@ impl Switchyard {
     /// Domain events (for the shell to forward to the UI).
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
         self.inner.events.subscribe()
-    }
-
-    /// Backends or keys changed: republish the gateway's table, then tell the UI.
-    pub(crate) async fn backends_changed(&self) {
-        self.inner.backends_changed.run().await;
     }
 
     /// The gateway's address, or why it is not running.
@@ -205,11 +203,6 @@ impl Switchyard {
     pub fn ledger_queue(&self) -> (u64, u64) {
         let sink = self.inner.ledger.sink();
         (sink.depth(), sink.lost())
-    }
-
-    pub(crate) fn emit(&self, event: DomainEvent) {
-        // No subscriber is fine (headless, tests).
-        let _ = self.inner.events.send(event);
     }
 
     /// Runs blocking work (SQLite, keychain) off the async threads.

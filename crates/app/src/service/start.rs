@@ -177,6 +177,19 @@ impl Switchyard {
             opts.gateway_port_fixed,
             sink.clone(),
         );
+        let tools = crate::tools::Tools::new(
+            store.clone(),
+            Arc::clone(&opts.secrets),
+            opts.paths.clone(),
+            tokens.clone(),
+            http.clone(),
+            opts.probe_timeout,
+            gateway_control.clone(),
+            opts.tools_home,
+            opts.tools_path,
+            sink.clone(),
+            backends_changed.clone(),
+        );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
         let readiness = crate::readiness::Readiness::new(
             store.clone(),
@@ -201,10 +214,8 @@ impl Switchyard {
             inner: Arc::new(Inner {
                 store,
                 secrets: opts.secrets,
-                http,
                 paths: opts.paths,
                 demo,
-                probe_timeout: opts.probe_timeout,
                 events,
                 tokens,
                 routing,
@@ -221,13 +232,12 @@ impl Switchyard {
                 readiness,
                 preferences,
                 gateway_control,
+                tools,
                 backends_changed,
-                tools_home: opts.tools_home,
-                tools_path: opts.tools_path,
             }),
         };
         app.seed_demo().await?;
-        if let Err(e) = app.repair_connections().await {
+        if let Err(e) = app.inner.tools.repair().await {
             tracing::warn!(error = %e, "interrupted tool connections not repaired");
         }
         app.inner.routing.refresh().await;

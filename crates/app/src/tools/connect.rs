@@ -5,7 +5,7 @@
 
 use super::files;
 use super::journal::{self, FileEntry, FileRecord, Restore, CONNECTED, PENDING};
-use crate::service::Inner;
+use super::Tools;
 use crate::AppError;
 use std::path::{Path, PathBuf};
 use switchyard_connect::edit::{self, Change, EditError};
@@ -51,7 +51,7 @@ fn edit_error(path: &Path, e: EditError) -> AppError {
 /// Applies `plans` as connection `id` (a reconnect first undoes the previous record in memory,
 /// so "what each key held before" stays the user's own value).
 pub fn connect(
-    inner: &Inner,
+    inner: &Tools,
     id: &str,
     plans: &[FilePlan],
     token_id: Option<String>,
@@ -275,7 +275,7 @@ fn undo_for_reconnect(
 
 /// `Some(the folder it created)` when another connection created `path`.
 fn created_by_other(
-    inner: &Inner,
+    inner: &Tools,
     id: &str,
     path: &Path,
 ) -> Result<Option<Option<PathBuf>>, AppError> {
@@ -294,7 +294,7 @@ fn created_by_other(
     Ok(None)
 }
 
-fn missing_record(inner: &Inner, id: &str) -> AppError {
+fn missing_record(inner: &Tools, id: &str) -> AppError {
     AppError::Conflict(format!(
         "The record of what Switchyard changed for {id} is missing from the keychain, so it cannot be undone key by key. Remove Switchyard's keys by hand (the backups in {} show what the file held, with keys masked).",
         inner.paths.data_dir.join("backups").display()
@@ -316,7 +316,7 @@ fn missing_dir(path: &Path) -> Option<PathBuf> {
 }
 
 /// Undoes connection `id` on the live files and forgets it. Keys the user changed since stay.
-pub fn disconnect(inner: &Inner, id: &str, home: &Path) -> Result<FilesReport, AppError> {
+pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, AppError> {
     let _lock = files::lock(&inner.paths.data_dir)?;
     let row = inner
         .store

@@ -7,7 +7,7 @@
 //! rolled back (or finished, when every file made it), and temp files left behind are removed.
 
 use super::files;
-use crate::service::Inner;
+use super::Tools;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -84,7 +84,7 @@ fn account(id: &str) -> String {
     format!("connection:{id}")
 }
 
-pub fn save_restore(inner: &Inner, id: &str, restore: &Restore) -> Result<(), AppError> {
+pub fn save_restore(inner: &Tools, id: &str, restore: &Restore) -> Result<(), AppError> {
     let json = serde_json::to_string(restore)
         .map_err(|e| AppError::Internal(format!("cannot encode a connection record: {e}")))?;
     inner.secrets.set(&account(id), &SecretString::new(json))?;
@@ -92,7 +92,7 @@ pub fn save_restore(inner: &Inner, id: &str, restore: &Restore) -> Result<(), Ap
 }
 
 /// The keychain half, `None` when it is missing.
-pub fn load_restore(inner: &Inner, id: &str) -> Result<Option<Restore>, AppError> {
+pub fn load_restore(inner: &Tools, id: &str) -> Result<Option<Restore>, AppError> {
     match inner.secrets.get(&account(id)) {
         Ok(json) => serde_json::from_str(json.expose())
             .map(Some)
@@ -102,7 +102,7 @@ pub fn load_restore(inner: &Inner, id: &str) -> Result<Option<Restore>, AppError
     }
 }
 
-pub fn delete_restore(inner: &Inner, id: &str) -> Result<(), AppError> {
+pub fn delete_restore(inner: &Tools, id: &str) -> Result<(), AppError> {
     Ok(inner.secrets.delete(&account(id))?)
 }
 
@@ -117,7 +117,7 @@ pub fn encode_entries(entries: &[FileEntry]) -> Result<String, AppError> {
 }
 
 /// Finishes or rolls back every connect a crash interrupted; returns what it did, for the log.
-pub fn repair(inner: &Inner) -> Result<Vec<String>, AppError> {
+pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
     let _lock = files::lock(&inner.paths.data_dir)?;
     let mut done = Vec::new();
     for row in inner.store.list_connections()? {
@@ -183,7 +183,7 @@ pub fn repair(inner: &Inner) -> Result<Vec<String>, AppError> {
     Ok(done)
 }
 
-fn revoke(inner: &Inner, token_id: Option<&str>) -> Result<(), AppError> {
+fn revoke(inner: &Tools, token_id: Option<&str>) -> Result<(), AppError> {
     if let Some(id) = token_id {
         inner.tokens.revoke_now(id)?;
     }

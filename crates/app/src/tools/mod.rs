@@ -11,15 +11,17 @@ mod connect;
 mod detect;
 mod files;
 mod journal;
+mod service;
 pub mod statusline;
 pub mod sweep;
 mod sweep_move;
 
 pub use connect::FilesReport;
 pub use detect::parse_version;
+pub use service::Tools;
 pub use switchyard_connect::{Home, TierModels, ToolId};
 
-use crate::{AppError, Switchyard};
+use crate::AppError;
 use std::path::Path;
 use switchyard_connect::{tools, ConnectParams};
 use switchyard_core::{free_name, BackendKind};
@@ -66,11 +68,10 @@ pub struct ToolReport {
     pub model: Option<String>,
 }
 
-impl Switchyard {
+impl Tools {
     /// The home folder tools are looked up in (`HOME`, or the test's).
     pub(crate) fn tools_home(&self) -> Result<Home, AppError> {
-        self.inner
-            .tools_home
+        self.tools_home
             .clone()
             .or_else(Home::from_env)
             .ok_or_else(|| {
@@ -79,10 +80,9 @@ impl Switchyard {
     }
 
     /// Every supported tool with its state and usage today.
-    pub async fn list_tools(&self) -> Result<Vec<ToolStatus>, AppError> {
+    pub async fn list(&self) -> Result<Vec<ToolStatus>, AppError> {
         let home = self.tools_home()?;
         let path_var = self
-            .inner
             .tools_path
             .clone()
             .or_else(|| std::env::var("PATH").ok())
@@ -143,12 +143,12 @@ impl Switchyard {
 
     /// The routes and models a tool can be pointed at: route names first, then each enabled
     /// backend's default model as `Backend/model`.
-    pub async fn tool_model_choices(&self) -> Result<Vec<String>, AppError> {
+    pub async fn model_choices(&self) -> Result<Vec<String>, AppError> {
         self.blocking(model_choices).await
     }
 
     /// Connects `tool` (or reconnects it: new port, revoked token). Idempotent.
-    pub async fn connect_tool(
+    pub async fn connect(
         &self,
         tool: ToolId,
         choice: ConnectChoice,
@@ -162,13 +162,13 @@ impl Switchyard {
             })
             .await?;
         if let Some(old) = old_token {
-            match self.tokens().revoke(old).await {
+            match self.tokens.revoke(old).await {
                 // Already revoked (that is what made the tool need a reconnect).
                 Ok(_) | Err(AppError::NotFound(_)) => {}
                 Err(e) => return Err(e),
             }
         }
-        self.emit(crate::events::DomainEvent::TokensChanged);
+        self.events.emit(crate::events::DomainEvent::TokensChanged);
         tracing::info!(
             tool = tool.as_str(),
             files = report.files.changed.len(),
@@ -178,7 +178,7 @@ impl Switchyard {
     }
 
     /// Disconnects `tool`: undoes its keys (keeping any the user changed) and revokes its token.
-    pub async fn disconnect_tool(&self, tool: ToolId) -> Result<ToolReport, AppError> {
+    pub async fn disconnect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
         let home = self.tools_home()?;
         let (files, token_id) = self
             .blocking(move |inner| {
@@ -192,7 +192,7 @@ impl Switchyard {
             .await?;
         let mut token_name = None;
         if let Some(id) = token_id {
-            match self.tokens().revoke(id).await {
+            match self.tokens.revoke(id).await {
                 Ok(row) => token_name = Some(row.name),
                 Err(AppError::NotFound(_)) => {}
                 Err(e) => return Err(e),
@@ -207,14 +207,14 @@ impl Switchyard {
     }
 
     /// Finishes or rolls back connects a crash interrupted (run once at start).
-    pub async fn repair_connections(&self) -> Result<Vec<String>, AppError> {
+    pub async fn repair(&self) -> Result<Vec<String>, AppError> {
         self.blocking(journal::repair).await
     }
 
     /// The gateway's root URL as local tools reach it: this process's gateway, else the saved
     /// port (the CLI next to a running app or `serve`).
     pub async fn gateway_root(&self) -> Result<String, AppError> {
-        if let Ok(addr) = self.gateway_addr() {
+        if let Ok(addr) = self.gateway.addr() {
             return Ok(format!("http://127.0.0.1:{}", addr.port()));
         }
         if let Ok(port) = std::env::var(crate::GATEWAY_PORT_ENV) {
@@ -222,12 +222,12 @@ impl Switchyard {
                 return Ok(format!("http://127.0.0.1:{port}"));
             }
         }
-        let settings = self.gateway_control().settings().await?;
+        let settings = self.gateway.settings().await?;
         Ok(format!("http://127.0.0.1:{}", settings.port))
     }
 }
 
-fn model_choices(inner: &crate::service::Inner) -> Result<Vec<String>, AppError> {
+fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
     let mut out: Vec<String> = inner
         .store
         .list_routes()?
@@ -247,7 +247,7 @@ fn model_choices(inner: &crate::service::Inner) -> Result<Vec<String>, AppError>
 
 /// The model a tool gets when the user picks none: nothing for a tool whose own provider is
 /// enabled (it keeps choosing its models), else the first route, else the first enabled backend.
-fn default_model(inner: &crate::service::Inner, tool: ToolId) -> Result<Option<String>, AppError> {
+fn default_model(inner: &Tools, tool: ToolId) -> Result<Option<String>, AppError> {
     let native = match tool {
         ToolId::ClaudeCode => Some(BackendKind::Anthropic),
         ToolId::Codex => Some(BackendKind::OpenAi),
@@ -263,7 +263,7 @@ fn default_model(inner: &crate::service::Inner, tool: ToolId) -> Result<Option<S
 
 /// Returns the report and the token to revoke afterwards (a reconnect's old one).
 fn connect_blocking(
-    inner: &crate::service::Inner,
+    inner: &Tools,
     home: &Home,
     tool: ToolId,
     choice: ConnectChoice,
@@ -353,7 +353,7 @@ fn connect_blocking(
 }
 
 /// The tool's id as its token name, or `codex-2` when another active token has it.
-fn free_token_name(inner: &crate::service::Inner, base: &str) -> Result<String, AppError> {
+fn free_token_name(inner: &Tools, base: &str) -> Result<String, AppError> {
     let tokens = inner.store.list_tokens()?;
     let taken: Vec<&str> = tokens
         .iter()

@@ -3,9 +3,8 @@
 //! few milliseconds (no gateway, no Demo server, no keychain). The Claude Code card installs it
 //! as connection [`super::STATUSLINE_ID`], so uninstalling restores the user's own status line.
 
-use super::{connect, FilesReport, STATUSLINE_ID};
-use crate::service::Inner;
-use crate::{AppError, Switchyard};
+use super::{connect, FilesReport, Tools, STATUSLINE_ID};
+use crate::AppError;
 use std::path::Path;
 use switchyard_store::{Dimension, Store};
 
@@ -58,7 +57,7 @@ pub(crate) fn local_midnight_ms() -> i64 {
 }
 
 /// Requests and spend today per gateway token name.
-pub(crate) fn usage_today_by_token(inner: &Inner) -> Result<Vec<(String, u64, f64)>, AppError> {
+pub(crate) fn usage_today_by_token(inner: &Tools) -> Result<Vec<(String, u64, f64)>, AppError> {
     let now = crate::clock::now_ms();
     Ok(inner
         .store
@@ -68,7 +67,7 @@ pub(crate) fn usage_today_by_token(inner: &Inner) -> Result<Vec<(String, u64, f6
         .collect())
 }
 
-impl Switchyard {
+impl Tools {
     /// Installs `<this program> statusline` as Claude Code's status line (the user's own one is
     /// restored on uninstall).
     pub async fn install_statusline(&self) -> Result<FilesReport, AppError> {

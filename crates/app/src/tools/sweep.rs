@@ -7,7 +7,8 @@
 //! Invariant: no value leaves this module except into the keychain; findings carry masks only.
 
 use super::files;
-use crate::{AppError, Switchyard};
+use super::Tools;
+use crate::AppError;
 use std::path::{Path, PathBuf};
 use switchyard_connect::sweep::{self as scan, Moved, SourceKind};
 use switchyard_connect::tools;
@@ -18,7 +19,7 @@ use switchyard_store::KeyMoveRow;
 /// One key found in a file, masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyFinding {
-    /// Names the finding for [`Switchyard::move_key`]: path, line, variable and mask.
+    /// Names the finding for [`Tools::move_key`]: path, line, variable and mask.
     pub id: String,
     pub path: String,
     pub line: u32,
@@ -118,7 +119,7 @@ fn scan_files(paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
     (hits, problems)
 }
 
-impl Switchyard {
+impl Tools {
     /// Scans the profiles, the tools' files and `extra` files for provider keys.
     pub async fn find_keys(&self, extra: Vec<PathBuf>) -> Result<KeyScan, AppError> {
         let home = self.tools_home()?;
@@ -144,7 +145,7 @@ impl Switchyard {
         .await
     }
 
-    /// Moves finding `id` (from [`Switchyard::find_keys`] over the same `extra` files) into the
+    /// Moves finding `id` (from [`Tools::find_keys`] over the same `extra` files) into the
     /// keychain under `backend_id` (default: the first backend of its kind, else a new one) and
     /// takes it out of its file. A key the provider refuses is not moved.
     pub async fn move_key(
@@ -180,11 +181,11 @@ impl Switchyard {
             None => kind.spec().default_base_url.to_string(),
         };
         let tested = crate::probe::probe(
-            &self.inner.http,
+            &self.http,
             kind,
             &base,
             Some(&found.value),
-            self.inner.probe_timeout,
+            self.probe_timeout,
         )
         .await;
         if tested.outcome == CheckOutcome::Invalid {
@@ -200,7 +201,7 @@ impl Switchyard {
                 super::sweep_move::move_blocking(inner, &home, &path, &found, target, outcome)
             })
             .await?;
-        self.backends_changed().await;
+        self.backends_changed.run().await;
         Ok(moved)
     }
 

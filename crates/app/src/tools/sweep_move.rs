@@ -3,7 +3,7 @@
 
 use super::files;
 use super::sweep::{account, view, KeyMove};
-use crate::service::Inner;
+use super::Tools;
 use crate::{AppError, NewKey};
 use std::path::Path;
 use switchyard_connect::sweep::{self as scan, SourceKind};
@@ -14,7 +14,7 @@ use switchyard_store::KeyMoveRow;
 
 /// The backend a moved key goes to: the one asked for (same kind), else the first of its kind.
 pub(super) fn pick_backend(
-    inner: &Inner,
+    inner: &Tools,
     kind: BackendKind,
     wanted: Option<&str>,
 ) -> Result<Option<switchyard_store::BackendRow>, AppError> {
@@ -39,7 +39,7 @@ pub(super) fn pick_backend(
 }
 
 pub(super) fn move_blocking(
-    inner: &Inner,
+    inner: &Tools,
     home: &tools::Home,
     path: &Path,
     found: &scan::Found,

@@ -98,7 +98,8 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
 
     let report =
         t.h.app
-            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .tools()
+            .connect(ToolId::ClaudeCode, ConnectChoice::default())
             .await
             .unwrap();
     assert_eq!(report.token_name.as_deref(), Some("claude-code"));
@@ -141,7 +142,7 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
     let answer = ask_anthropic(&root, &token, "Demo/demo-chat").await;
     assert_eq!(answer.status(), 200);
     t.h.app.flush_ledger();
-    let tools = t.h.app.list_tools().await.unwrap();
+    let tools = t.h.app.tools().list().await.unwrap();
     let claude = tools.iter().find(|s| s.tool == ToolId::ClaudeCode).unwrap();
     assert!(claude.connected && !claude.needs_reconnect, "{claude:?}");
     assert!(!claude.installed, "no program on the test's PATH");
@@ -156,7 +157,8 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
     // Connect again: idempotent, same token, nothing written.
     let again =
         t.h.app
-            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .tools()
+            .connect(ToolId::ClaudeCode, ConnectChoice::default())
             .await
             .unwrap();
     assert!(again.files.changed.is_empty(), "{again:?}");
@@ -165,7 +167,12 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
         200
     );
 
-    let gone = t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    let gone =
+        t.h.app
+            .tools()
+            .disconnect(ToolId::ClaudeCode)
+            .await
+            .unwrap();
     assert_eq!(gone.token_name.as_deref(), Some("claude-code"));
     assert_eq!(
         std::fs::read_to_string(&settings).unwrap(),
@@ -179,7 +186,8 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
     );
     let claude =
         t.h.app
-            .list_tools()
+            .tools()
+            .list()
             .await
             .unwrap()
             .into_iter()
@@ -197,7 +205,11 @@ async fn codex_keeps_the_users_edits_made_while_connected() {
         model: Some("demo-chat".into()),
         ..Default::default()
     };
-    t.h.app.connect_tool(ToolId::Codex, choice).await.unwrap();
+    t.h.app
+        .tools()
+        .connect(ToolId::Codex, choice)
+        .await
+        .unwrap();
     let connected = std::fs::read_to_string(&config).unwrap();
     assert!(
         connected.contains("model_provider = \"switchyard\""),
@@ -214,7 +226,7 @@ async fn codex_keeps_the_users_edits_made_while_connected() {
     let edited = connected.replace("model = \"demo-chat\"", "model = \"gpt-5\"")
         + "\n[mcp_servers.search]\ncommand = \"search-mcp\"\n";
     std::fs::write(&config, &edited).unwrap();
-    let report = t.h.app.disconnect_tool(ToolId::Codex).await.unwrap();
+    let report = t.h.app.tools().disconnect(ToolId::Codex).await.unwrap();
     assert_eq!(
         report.files.kept,
         vec!["~/.codex/config.toml: model".to_string()]
@@ -243,7 +255,8 @@ async fn an_unparseable_file_is_refused_and_left_alone() {
     write(&settings, broken);
     let err =
         t.h.app
-            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .tools()
+            .connect(ToolId::ClaudeCode, ConnectChoice::default())
             .await
             .unwrap_err();
     let msg = err.to_string();
@@ -268,7 +281,8 @@ async fn an_unparseable_file_is_refused_and_left_alone() {
 async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
     let t = start_tools().await;
     t.h.app
-        .connect_tool(ToolId::Aider, ConnectChoice::default())
+        .tools()
+        .connect(ToolId::Aider, ConnectChoice::default())
         .await
         .unwrap();
     let conf = t.home.path().join(".aider.conf.yml");
@@ -285,12 +299,13 @@ async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
         assert_eq!(mode, 0o600, "a new file holding a token is private");
     }
     t.h.app
-        .connect_tool(ToolId::GeminiCli, ConnectChoice::default())
+        .tools()
+        .connect(ToolId::GeminiCli, ConnectChoice::default())
         .await
         .unwrap();
     assert!(t.home.path().join(".gemini/.env").exists());
-    t.h.app.disconnect_tool(ToolId::Aider).await.unwrap();
-    t.h.app.disconnect_tool(ToolId::GeminiCli).await.unwrap();
+    t.h.app.tools().disconnect(ToolId::Aider).await.unwrap();
+    t.h.app.tools().disconnect(ToolId::GeminiCli).await.unwrap();
     assert!(!conf.exists());
     assert!(
         !t.home.path().join(".gemini").exists(),

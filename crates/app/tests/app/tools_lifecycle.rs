@@ -6,7 +6,7 @@ use super::tools::{start_tools, write, CLAUDE_SETTINGS};
 use switchyard_app::{ConnectChoice, Switchyard, ToolId, ToolStatus};
 
 async fn claude(app: &Switchyard) -> ToolStatus {
-    let tools = app.list_tools().await.unwrap();
+    let tools = app.tools().list().await.unwrap();
     tools
         .into_iter()
         .find(|s| s.tool == ToolId::ClaudeCode)
@@ -19,7 +19,8 @@ async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() 
     let settings = t.home.path().join(".claude/settings.json");
     write(&settings, CLAUDE_SETTINGS);
     t.h.app
-        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .tools()
+        .connect(ToolId::ClaudeCode, ConnectChoice::default())
         .await
         .unwrap();
     // Another port was written by hand (as if the gateway had moved).
@@ -32,12 +33,17 @@ async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() 
     let s = claude(&t.h.app).await;
     assert!(s.needs_reconnect, "{s:?}");
     t.h.app
-        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .tools()
+        .connect(ToolId::ClaudeCode, ConnectChoice::default())
         .await
         .unwrap();
     let s = claude(&t.h.app).await;
     assert!(!s.needs_reconnect, "{s:?}");
-    t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    t.h.app
+        .tools()
+        .disconnect(ToolId::ClaudeCode)
+        .await
+        .unwrap();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
 }
 
@@ -46,12 +52,12 @@ async fn the_status_line_installs_and_restores_the_users_own() {
     let t = start_tools().await;
     let settings = t.home.path().join(".claude/settings.json");
     write(&settings, CLAUDE_SETTINGS);
-    t.h.app.install_statusline().await.unwrap();
+    t.h.app.tools().install_statusline().await.unwrap();
     let live: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
     let command = live["statusLine"]["command"].as_str().unwrap();
     assert!(command.ends_with(" statusline"), "{command}");
-    let tools = t.h.app.list_tools().await.unwrap();
+    let tools = t.h.app.tools().list().await.unwrap();
     assert_eq!(
         tools
             .iter()
@@ -60,7 +66,7 @@ async fn the_status_line_installs_and_restores_the_users_own() {
             .statusline,
         Some(true)
     );
-    t.h.app.uninstall_statusline().await.unwrap();
+    t.h.app.tools().uninstall_statusline().await.unwrap();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
 }
 
@@ -89,7 +95,8 @@ async fn a_symlinked_config_stays_a_symlink() {
     std::fs::create_dir_all(link.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(&dotfiles, &link).unwrap();
     t.h.app
-        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .tools()
+        .connect(ToolId::ClaudeCode, ConnectChoice::default())
         .await
         .unwrap();
     assert!(std::fs::symlink_metadata(&link)
@@ -102,7 +109,11 @@ async fn a_symlinked_config_stays_a_symlink() {
             .contains("ANTHROPIC_AUTH_TOKEN"),
         "the linked file was edited"
     );
-    t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    t.h.app
+        .tools()
+        .disconnect(ToolId::ClaudeCode)
+        .await
+        .unwrap();
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
@@ -116,7 +127,8 @@ async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user
     let settings = t.home.path().join(".claude/settings.json");
     write(&settings, CLAUDE_SETTINGS);
     t.h.app
-        .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+        .tools()
+        .connect(ToolId::ClaudeCode, ConnectChoice::default())
         .await
         .unwrap();
     t.h.app.tokens().revoke("claude-code".into()).await.unwrap();
@@ -135,7 +147,8 @@ async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user
     std::fs::write(&settings, readded).unwrap();
     let report =
         t.h.app
-            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .tools()
+            .connect(ToolId::ClaudeCode, ConnectChoice::default())
             .await
             .unwrap();
     assert_eq!(
@@ -145,7 +158,11 @@ async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user
     );
     let s = claude(&t.h.app).await;
     assert!(!s.needs_reconnect, "{s:?}");
-    t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+    t.h.app
+        .tools()
+        .disconnect(ToolId::ClaudeCode)
+        .await
+        .unwrap();
     let after = std::fs::read_to_string(&settings).unwrap();
     assert!(
         after.contains("NEWKEYNEWKEY"),
@@ -161,18 +178,27 @@ async fn a_settings_file_both_connections_created_goes_with_the_last_of_them() {
         let t = start_tools().await;
         let settings = t.home.path().join(".claude/settings.json");
         t.h.app
-            .connect_tool(ToolId::ClaudeCode, ConnectChoice::default())
+            .tools()
+            .connect(ToolId::ClaudeCode, ConnectChoice::default())
             .await
             .unwrap();
-        t.h.app.install_statusline().await.unwrap();
+        t.h.app.tools().install_statusline().await.unwrap();
         if status_line_last {
-            t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+            t.h.app
+                .tools()
+                .disconnect(ToolId::ClaudeCode)
+                .await
+                .unwrap();
             assert!(settings.exists(), "the status line still uses it");
-            t.h.app.uninstall_statusline().await.unwrap();
+            t.h.app.tools().uninstall_statusline().await.unwrap();
         } else {
-            t.h.app.uninstall_statusline().await.unwrap();
+            t.h.app.tools().uninstall_statusline().await.unwrap();
             assert!(settings.exists(), "Claude Code is still connected");
-            t.h.app.disconnect_tool(ToolId::ClaudeCode).await.unwrap();
+            t.h.app
+                .tools()
+                .disconnect(ToolId::ClaudeCode)
+                .await
+                .unwrap();
         }
         assert!(
             !settings.exists(),

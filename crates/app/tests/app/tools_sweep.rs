@@ -56,7 +56,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         "MISTRAL_API_KEY=abcdEFGHijklMNOPqrstUVWXyz012345\nNOT_A_KEY=sk-...\n",
     );
 
-    let scan = app.find_keys(vec![env_file.clone()]).await.unwrap();
+    let scan = app.tools().find_keys(vec![env_file.clone()]).await.unwrap();
     let got: Vec<(String, u32, String, BackendKind)> = scan
         .findings
         .iter()
@@ -96,6 +96,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     // A key the provider refuses is not moved, and its file is not touched.
     let zshrc_before = std::fs::read_to_string(home.path().join(".zshrc")).unwrap();
     let err = app
+        .tools()
         .move_key(scan.findings[1].id.clone(), vec![env_file.clone()], None)
         .await
         .unwrap_err();
@@ -106,6 +107,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     );
 
     let moved = app
+        .tools()
         .move_key(
             openai_finding.id.clone(),
             vec![env_file.clone()],
@@ -126,7 +128,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     let stored = secrets.get(&view.keys[0].row.id).unwrap();
     assert_eq!(stored.expose(), CANARY, "read back from the keychain");
 
-    let rescan = app.find_keys(vec![env_file.clone()]).await.unwrap();
+    let rescan = app.tools().find_keys(vec![env_file.clone()]).await.unwrap();
     assert!(
         rescan.findings.iter().all(|f| f.path != "~/.bashrc"),
         "{rescan:?}"
@@ -138,15 +140,18 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         "no log, database or backup holds it"
     );
 
-    let history = app.key_moves().await.unwrap();
+    let history = app.tools().key_moves().await.unwrap();
     assert_eq!(history.len(), 1);
-    app.restore_key(history[0].id.clone()).await.unwrap();
+    app.tools()
+        .restore_key(history[0].id.clone())
+        .await
+        .unwrap();
     assert_eq!(
         std::fs::read_to_string(&rc).unwrap(),
         bashrc(),
         "put back byte for byte"
     );
-    assert!(app.key_moves().await.unwrap()[0].restored);
+    assert!(app.tools().key_moves().await.unwrap()[0].restored);
     assert_eq!(files_containing(data.path(), CANARY), Vec::<String>::new());
 }
 

@@ -14,7 +14,8 @@ type Res<T> = Result<T, IpcError>;
 pub async fn list_tools(core: State<'_, Core>) -> Res<Vec<ToolInfo>> {
     Ok(core
         .app()?
-        .list_tools()
+        .tools()
+        .list()
         .await?
         .into_iter()
         .map(Into::into)
@@ -25,7 +26,7 @@ pub async fn list_tools(core: State<'_, Core>) -> Res<Vec<ToolInfo>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn tool_model_choices(core: State<'_, Core>) -> Res<Vec<String>> {
-    Ok(core.app()?.tool_model_choices().await?)
+    Ok(core.app()?.tools().model_choices().await?)
 }
 
 /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
@@ -39,7 +40,8 @@ pub async fn connect_tool(
 ) -> Res<ToolResult> {
     Ok(core
         .app()?
-        .connect_tool(
+        .tools()
+        .connect(
             parse_tool(&tool)?,
             ConnectChoice {
                 model,
@@ -57,7 +59,8 @@ pub async fn connect_tool(
 pub async fn disconnect_tool(core: State<'_, Core>, tool: String) -> Res<ToolResult> {
     Ok(core
         .app()?
-        .disconnect_tool(parse_tool(&tool)?)
+        .tools()
+        .disconnect(parse_tool(&tool)?)
         .await?
         .into())
 }
@@ -66,7 +69,7 @@ pub async fn disconnect_tool(core: State<'_, Core>, tool: String) -> Res<ToolRes
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn install_statusline(core: State<'_, Core>) -> Res<FilesChanged> {
-    Ok(core.app()?.install_statusline().await?.into())
+    Ok(core.app()?.tools().install_statusline().await?.into())
 }
 
 /// Removes Switchyard's status line; the user's own one comes back.
@@ -74,7 +77,7 @@ pub async fn install_statusline(core: State<'_, Core>) -> Res<FilesChanged> {
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn uninstall_statusline(core: State<'_, Core>) -> Res<FilesChanged> {
-    Ok(core.app()?.uninstall_statusline().await?.into())
+    Ok(core.app()?.tools().uninstall_statusline().await?.into())
 }
 
 /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
@@ -82,7 +85,12 @@ pub async fn uninstall_statusline(core: State<'_, Core>) -> Res<FilesChanged> {
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn find_keys(core: State<'_, Core>, extra_files: Vec<String>) -> Res<KeySweep> {
-    Ok(core.app()?.find_keys(paths(extra_files)).await?.into())
+    Ok(core
+        .app()?
+        .tools()
+        .find_keys(paths(extra_files))
+        .await?
+        .into())
 }
 
 /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
@@ -98,6 +106,7 @@ pub async fn move_key(
 ) -> Res<MovedKey> {
     Ok(core
         .app()?
+        .tools()
         .move_key(id, paths(extra_files), backend_id)
         .await?
         .into())
@@ -109,6 +118,7 @@ pub async fn move_key(
 pub async fn key_moves(core: State<'_, Core>) -> Res<Vec<MovedKey>> {
     Ok(core
         .app()?
+        .tools()
         .key_moves()
         .await?
         .into_iter()
@@ -121,5 +131,5 @@ pub async fn key_moves(core: State<'_, Core>) -> Res<Vec<MovedKey>> {
 #[specta::specta]
 #[tracing::instrument(skip(core))]
 pub async fn restore_key(core: State<'_, Core>, move_id: String) -> Res<MovedKey> {
-    Ok(core.app()?.restore_key(move_id).await?.into())
+    Ok(core.app()?.tools().restore_key(move_id).await?.into())
 }

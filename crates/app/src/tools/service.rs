@@ -1,0 +1,79 @@
+//! The Tools feature service: what connecting tools, the status line and key moves use, and
+//! nothing more (see [`Tools::new`]).
+
+use crate::events::{EventSink, Reaction};
+use crate::gateway_control::GatewayControl;
+use crate::paths::AppPaths;
+use crate::tokens::Tokens;
+use crate::AppError;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_connect::Home;
+use switchyard_secrets::SecretStore;
+use switchyard_store::Store;
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Tools {
+    pub(super) store: Store,
+    pub(super) secrets: Arc<dyn SecretStore>,
+    /// The data folder (backups, the lock file) and the database file (the status line).
+    pub(super) paths: AppPaths,
+    pub(super) tokens: Tokens,
+    /// A moved key is tested against its backend first.
+    pub(super) http: switchyard_gateway::HttpClients,
+    pub(super) probe_timeout: Duration,
+    /// Where tools should point (this process's gateway, else the saved port).
+    pub(super) gateway: GatewayControl,
+    /// Where the tools' files are (`None`: `HOME` and the tools' variables).
+    pub(super) tools_home: Option<Home>,
+    /// The `PATH` tools are looked up on (`None`: the process's).
+    pub(super) tools_path: Option<String>,
+    pub(super) events: EventSink,
+    /// Runs after a key move adds a key (the gateway and the monitor follow).
+    pub(super) backends_changed: Reaction,
+}
+
+impl Tools {
+    /// Needs the store (connections, backends, usage), the keychain (connection records, moved
+    /// keys), the app's paths, the Tokens service (one token per tool), the HTTP clients and
+    /// time limit for testing a moved key, the gateway's controls (its address and saved port),
+    /// where the tools live, the event sink (`TokensChanged`) and the backends-changed reaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        store: Store,
+        secrets: Arc<dyn SecretStore>,
+        paths: AppPaths,
+        tokens: Tokens,
+        http: switchyard_gateway::HttpClients,
+        probe_timeout: Duration,
+        gateway: GatewayControl,
+        tools_home: Option<Home>,
+        tools_path: Option<String>,
+        events: EventSink,
+        backends_changed: Reaction,
+    ) -> Tools {
+        Tools {
+            store,
+            secrets,
+            paths,
+            tokens,
+            http,
+            probe_timeout,
+            gateway,
+            tools_home,
+            tools_path,
+            events,
+            backends_changed,
+        }
+    }
+
+    /// Runs `f` off the async threads (SQLite, the keychain, the tools' files).
+    pub(super) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Tools) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me)).await?
+    }
+}
