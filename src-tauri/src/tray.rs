@@ -49,7 +49,7 @@ pub fn install(app: &AppHandle, core: &Switchyard) -> tauri::Result<()> {
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let sep = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&open, &check, &pause, &sep, &quit])?;
-    let state = core.health().overall();
+    let state = core.health().overall().as_str();
     let tray = TrayIconBuilder::with_id("main")
         .icon(dot(state))
         .tooltip(tooltip(state))
@@ -104,7 +104,7 @@ fn follow(tray: TrayIcon<Wry>, pause: MenuItem<Wry>, core: Switchyard) {
             match rx.recv().await {
                 Ok(DomainEvent::HealthChanged | DomainEvent::GatewayHealthChanged)
                 | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let state = core.health().overall();
+                    let state = core.health().overall().as_str();
                     if state != shown {
                         shown = state.to_string();
                         let _ = tray.set_icon(Some(dot(state)));

@@ -328,8 +328,7 @@ export type BackendHealthCard = BackendHealthCard_Serialize | BackendHealthCard_
 export type BackendHealthCard_Deserialize = {
 	backendId: string,
 	name: string,
-	/**  `healthy`, `degraded`, `down` or `unknown`. */
-	status: string,
+	status: HealthStatus,
 	reasons: string[],
 	uptime24h?: number | null,
 	uptime7d?: number | null,
@@ -348,8 +347,7 @@ export type BackendHealthCard_Deserialize = {
 export type BackendHealthCard_Serialize = {
 	backendId: string,
 	name: string,
-	/**  `healthy`, `degraded`, `down` or `unknown`. */
-	status: string,
+	status: HealthStatus,
 	reasons: string[],
 	uptime24h: number | null,
 	uptime7d: number | null,
@@ -862,6 +860,9 @@ export type HealthPoint_Serialize = {
 	p95Ms: number | null,
 	p99Ms: number | null,
 };
+
+/**  A backend's health as the monitor judges it. */
+export type HealthStatus = "healthy" | "degraded" | "down" | "unknown";
 
 export type ImportFinding = ImportFinding_Serialize | ImportFinding_Deserialize;
 

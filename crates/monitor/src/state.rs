@@ -49,6 +49,18 @@ pub enum Status {
     Down,
 }
 
+impl Status {
+    /// `healthy`, `degraded`, `down` or `unknown` (the tray's tooltip, the CLI).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Healthy => "healthy",
+            Status::Degraded => "degraded",
+            Status::Down => "down",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
 /// Thresholds of the state machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

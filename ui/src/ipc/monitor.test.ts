@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AlertItem, AlertSettings, AlertSettingsInput, BackendHealthCard, HealthPoint, HealthRange } from "./types";
+import type { AlertItem, AlertSettings, AlertSettingsInput, BackendHealthCard, HealthPoint, HealthRange, HealthStatus } from "./types";
 
 const healthOverview = vi.fn<() => Promise<BackendHealthCard[]>>();
 const healthHistory = vi.fn<(id: string, range: HealthRange) => Promise<HealthPoint[]>>();
@@ -23,7 +23,7 @@ vi.mock("./api", () => ({
 const m = await import("./monitor.svelte");
 const { IpcFailure } = await import("./error");
 
-const card = (name: string, status = "healthy"): BackendHealthCard => ({
+const card = (name: string, status: HealthStatus = "healthy"): BackendHealthCard => ({
   backendId: name.toLowerCase(),
   name,
   status,

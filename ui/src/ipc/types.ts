@@ -123,8 +123,8 @@ export type ProgressStep = ProgressStep_Serialize;
 export type NotificationStatus = NotificationStatus_Serialize;
 /** A backend's monitored health for the Overview: status with reasons, uptime, latency, SLA, today's traffic. */
 export type BackendHealthCard = BackendHealthCard_Serialize;
-/** `status` of a health card as the core sends it today (it travels as a string). */
-export type HealthStatus = "healthy" | "degraded" | "down" | "unknown";
+/** A health card's `status`, as the monitor judges it (generated from the Rust enum). */
+export type { HealthStatus } from "../bindings";
 /** One bucket of a health chart: an hour (24 h, 7 d) or a day (30 d). */
 export type HealthPoint = HealthPoint_Serialize;
 export type AlertItem = AlertItem_Serialize;

@@ -15,8 +15,7 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 pub struct BackendHealthView {
     pub backend_id: String,
     pub name: String,
-    /// `healthy`, `degraded`, `down` or `unknown`.
-    pub status: &'static str,
+    pub status: Status,
     pub reasons: Vec<String>,
     /// Percent of probes that succeeded; `None` without probes in the window.
     pub uptime_24h: Option<f64>,
@@ -56,15 +55,6 @@ pub struct HealthBucket {
 pub struct AlertView {
     pub row: AlertRow,
     pub backend_name: Option<String>,
-}
-
-fn status_str(s: Status) -> &'static str {
-    match s {
-        Status::Healthy => "healthy",
-        Status::Degraded => "degraded",
-        Status::Down => "down",
-        Status::Unknown => "unknown",
-    }
 }
 
 fn stats_err(e: switchyard_monitor::StatsError) -> AppError {
@@ -169,7 +159,7 @@ impl Health {
                     (s, None) => (Status::Unknown, s.map(|s| s.reasons).unwrap_or_default()),
                 };
                 out.push(BackendHealthView {
-                    status: status_str(status),
+                    status,
                     reasons,
                     uptime_24h: agg_day.uptime().percent(),
                     uptime_7d: agg_week.uptime().percent(),
@@ -297,14 +287,12 @@ impl Health {
     }
 
     /// The worst backend status (healthy when none is known), for the tray.
-    pub fn overall(&self) -> &'static str {
+    pub fn overall(&self) -> Status {
         let Some(m) = self.monitor() else {
-            return "unknown";
+            return Status::Unknown;
         };
         let snaps = lock(&m.board).snapshots();
-        status_str(super::consume::overall(
-            snaps.into_iter().map(|(_, s)| s.status),
-        ))
+        super::consume::overall(snaps.into_iter().map(|(_, s)| s.status))
     }
 }
 

@@ -39,7 +39,7 @@ pub(super) async fn status_of(app: &Switchyard, name: &str) -> String {
     let all = app.health().overview().await.unwrap();
     all.into_iter()
         .find(|b| b.name == name)
-        .map(|b| b.status.to_string())
+        .map(|b| b.status.as_str().to_string())
         .unwrap_or_default()
 }
 
@@ -157,7 +157,8 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
         .find(|v| v.name == "Scripted")
         .unwrap();
     assert_eq!(
-        view.status, "healthy",
+        view.status,
+        switchyard_app::HealthStatus::Healthy,
         "the last stored probe, before any probe of this run"
     );
     assert!(

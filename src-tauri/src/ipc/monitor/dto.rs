@@ -6,13 +6,34 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{AlertView, BackendHealthView, HealthBucket};
 
+/// A backend's health as the monitor judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum HealthStatus {
+    Healthy,
+    Degraded,
+    Down,
+    Unknown,
+}
+
+impl From<switchyard_app::HealthStatus> for HealthStatus {
+    fn from(s: switchyard_app::HealthStatus) -> Self {
+        use switchyard_app::HealthStatus as S;
+        match s {
+            S::Healthy => HealthStatus::Healthy,
+            S::Degraded => HealthStatus::Degraded,
+            S::Down => HealthStatus::Down,
+            S::Unknown => HealthStatus::Unknown,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct BackendHealthCard {
     pub backend_id: String,
     pub name: String,
-    /// `healthy`, `degraded`, `down` or `unknown`.
-    pub status: String,
+    pub status: HealthStatus,
     pub reasons: Vec<String>,
     pub uptime24h: Option<f64>,
     pub uptime7d: Option<f64>,
