@@ -1,7 +1,7 @@
 use super::*;
 use switchyard_app::secrets::SecretStore;
 use switchyard_app::AppError;
-use switchyard_core::{BackendStatus, CheckOutcome};
+use switchyard_core::{BackendStatus, CheckOutcome, Field};
 use switchyard_mock::MockServer;
 
 const VALID: &str = "sk-test-valid-0000000000000001";
@@ -391,12 +391,6 @@ async fn validate_key_checks_labels_and_kind_without_saving() {
         .await
         .unwrap();
     let fields: Vec<_> = v.issues.iter().map(|i| i.field).collect();
-    assert_eq!(
-        fields,
-        [
-            switchyard_core::Field::KeyLabel,
-            switchyard_core::Field::KeyValue
-        ]
-    );
+    assert_eq!(fields, [Field::KeyLabel, Field::KeyValue]);
     assert_eq!(h.keychain.len(), 1, "validation saves nothing");
 }
