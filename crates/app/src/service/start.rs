@@ -64,34 +64,19 @@ impl Switchyard {
             })
             .await??
         };
-        let gateway = match gateway_config {
-            Some(config) => {
-                let sink = ledger.sink();
-                let deps = switchyard_gateway::Deps {
-                    table: table.clone(),
-                    auth: Arc::new(tokens.index()),
-                    keys: key_cache.clone(),
-                    ledger: Arc::new(sink),
-                    observer: Arc::new(crate::gateway::EventObserver {
-                        events: events.clone(),
-                        passive: passive_tx.clone(),
-                    }),
-                    clock: Arc::new(switchyard_gateway::SystemClock),
-                    cache: cache.clone(),
-                };
-                match switchyard_gateway::Gateway::start(config, deps).await {
-                    Ok(g) => {
-                        g.set_cache_enabled(cache_settings.enabled);
-                        GatewayStatus::Listening(g)
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "gateway not started");
-                        GatewayStatus::Failed(e.to_string())
-                    }
-                }
-            }
-            None => GatewayStatus::Off,
+        let deps = switchyard_gateway::Deps {
+            table: table.clone(),
+            auth: Arc::new(tokens.index()),
+            keys: key_cache.clone(),
+            ledger: Arc::new(ledger.sink()),
+            observer: Arc::new(crate::gateway::EventObserver {
+                events: events.clone(),
+                passive: passive_tx.clone(),
+            }),
+            clock: Arc::new(switchyard_gateway::SystemClock),
+            cache: cache.clone(),
         };
+        let gateway = launch_gateway(gateway_config, deps, cache_settings.enabled).await;
         let gateway_handle = match &gateway {
             GatewayStatus::Listening(g) => Some(g.handle()),
             _ => None,
@@ -236,15 +221,29 @@ impl Switchyard {
                 backends_changed,
             }),
         };
-        app.seed_demo().await?;
-        if let Err(e) = app.inner.tools.repair().await {
+        app.start_background(opts.monitor, opts.monitor_interval, passive_rx)
+            .await?;
+        tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
+        Ok(app)
+    }
+
+    /// First-run data and repairs, then the background work under the supervisor: retention,
+    /// cache upkeep, the outside-change watch, prices and budgets, and the monitor.
+    async fn start_background(
+        &self,
+        monitor: bool,
+        interval: Option<std::time::Duration>,
+        passive_rx: tokio::sync::mpsc::UnboundedReceiver<switchyard_monitor::Signal>,
+    ) -> Result<(), AppError> {
+        self.seed_demo().await?;
+        if let Err(e) = self.inner.tools.repair().await {
             tracing::warn!(error = %e, "interrupted tool connections not repaired");
         }
-        app.inner.routing.refresh().await;
-        app.inner.preferences.start(&app.inner.tasks);
-        app.inner.cache.start_upkeep(&app.inner.tasks);
-        if matches!(app.inner.gateway, GatewayStatus::Listening(_)) {
-            let i = &app.inner;
+        self.inner.routing.refresh().await;
+        self.inner.preferences.start(&self.inner.tasks);
+        self.inner.cache.start_upkeep(&self.inner.tasks);
+        if matches!(self.inner.gateway, GatewayStatus::Listening(_)) {
+            let i = &self.inner;
             crate::external::spawn_watch(
                 &i.tasks,
                 i.store.clone(),
@@ -254,19 +253,15 @@ impl Switchyard {
                 crate::events::EventSink::new(i.events.clone()),
             );
         }
-        app.inner
+        self.inner
             .costs
-            .start(&app.inner.tasks, app.subscribe())
+            .start(&self.inner.tasks, self.subscribe())
             .await;
-        if opts.monitor {
-            let tasks = &app.inner.tasks;
-            app.inner
-                .health
-                .start(opts.monitor_interval, passive_rx, tasks)
-                .await?;
+        if monitor {
+            let tasks = &self.inner.tasks;
+            self.inner.health.start(interval, passive_rx, tasks).await?;
         }
-        tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
-        Ok(app)
+        Ok(())
     }
 
     /// Adds the Demo backend once, so a fresh install has a working backend. A user who deletes
@@ -313,6 +308,28 @@ impl Switchyard {
             if let Err(e) = self.keys().test(&b.row.id, None).await {
                 tracing::warn!(backend = %b.row.name, error = %e, "startup check failed");
             }
+        }
+    }
+}
+
+/// Starts the gateway with `deps` when there is a configuration; a failure (a port in use) is
+/// kept as the reason, so the window and the CLI can say why.
+async fn launch_gateway(
+    config: Option<switchyard_gateway::GatewayConfig>,
+    deps: switchyard_gateway::Deps,
+    cache_enabled: bool,
+) -> GatewayStatus {
+    let Some(config) = config else {
+        return GatewayStatus::Off;
+    };
+    match switchyard_gateway::Gateway::start(config, deps).await {
+        Ok(g) => {
+            g.set_cache_enabled(cache_enabled);
+            GatewayStatus::Listening(g)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "gateway not started");
+            GatewayStatus::Failed(e.to_string())
         }
     }
 }
