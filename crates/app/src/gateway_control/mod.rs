@@ -71,6 +71,11 @@ impl GatewayControl {
         tokio::task::spawn_blocking(move || f(&store)).await?
     }
 
+    /// The gateway as this process started it (the readiness gateway check reads it).
+    pub(crate) fn running(&self) -> &Running {
+        &self.running
+    }
+
     /// The running gateway's address, or why it is not running.
     pub fn addr(&self) -> Result<SocketAddr, String> {
         match &self.running {

@@ -9,11 +9,11 @@ mod system;
 use crate::backends::keys::Keys;
 use crate::backends::Backends;
 use crate::events::{EventSink, Progress};
+use crate::gateway_control::GatewayControl;
 use crate::notify::Notifications;
 use crate::routes::Routes;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -88,18 +88,6 @@ fn verdict_notification(run: &ReadinessRun) -> Notification {
 /// Latency above this counts against a backend (normal importance).
 pub const LATENCY_THRESHOLD_MS: u32 = 2_000;
 
-/// The gateway as the gateway check sees it.
-#[derive(Debug, Clone)]
-pub(crate) enum GatewayView {
-    /// Listening on `addr`; `lan`: other machines were allowed in Gateway settings.
-    Listening {
-        addr: SocketAddr,
-        lan: bool,
-    },
-    Failed(String),
-    Off,
-}
-
 /// The Readiness feature. It reads the other features through their public services only.
 /// Cheap to clone.
 #[derive(Clone)]
@@ -108,7 +96,7 @@ pub struct Readiness {
     secrets: Arc<dyn SecretStore>,
     data_dir: PathBuf,
     http: switchyard_gateway::HttpClients,
-    gateway: GatewayView,
+    gateway: GatewayControl,
     backends: Backends,
     keys: Keys,
     routes: Routes,
@@ -119,7 +107,7 @@ pub struct Readiness {
 impl Readiness {
     /// Needs the store (integrity, stored runs), the keychain (a write/read/delete round trip),
     /// the data folder (free space), the HTTP clients (the gateway's Host guard is tried for
-    /// real), what the gateway is doing, the Backends, Keys (each key is tested), Routes (live
+    /// real), the gateway's controls (what it is doing), the Backends, Keys (each key is tested), Routes (live
     /// breaker state, routes that can serve) and Notifications (delivery, the verdict) services,
     /// and the event sink (`ReadinessProgress`, `ReadinessFinished`).
     #[allow(clippy::too_many_arguments)]
@@ -128,7 +116,7 @@ impl Readiness {
         secrets: Arc<dyn SecretStore>,
         data_dir: PathBuf,
         http: switchyard_gateway::HttpClients,
-        gateway: GatewayView,
+        gateway: GatewayControl,
         backends: Backends,
         keys: Keys,
         routes: Routes,

@@ -1,6 +1,7 @@
 //! The machine-wide components: keychain, database, gateway, configuration, notifications.
 
-use super::{GatewayView, Readiness};
+use super::Readiness;
+use crate::gateway_control::Running;
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 use switchyard_core::validate::validate_backend;
 use switchyard_core::BackendDraft;
@@ -148,9 +149,9 @@ fn mib(bytes: u64) -> String {
 /// Listening, on loopback unless LAN access was allowed, and refusing a foreign `Host`.
 pub async fn gateway(app: &Readiness) -> Component {
     let mut checks = Vec::new();
-    let (addr, lan) = match &app.gateway {
-        GatewayView::Listening { addr, lan } => (*addr, *lan),
-        GatewayView::Failed(e) => {
+    let (addr, lan) = match app.gateway.running() {
+        Running::Listening(g, addr) => (*addr, g.config().allow_non_loopback),
+        Running::Failed(e) => {
             checks.push(CheckResult::fail(
                 "gateway.listening",
                 "Listening",
@@ -160,7 +161,7 @@ pub async fn gateway(app: &Readiness) -> Component {
             ));
             return Component::new("gateway", "Gateway", ComponentKind::Gateway, true, checks);
         }
-        GatewayView::Off => {
+        Running::Off => {
             checks.push(CheckResult::fail(
                 "gateway.listening",
                 "Listening",

@@ -181,14 +181,7 @@ impl Switchyard {
             Arc::clone(&opts.secrets),
             opts.paths.data_dir.clone(),
             http.clone(),
-            match &gateway {
-                GatewayStatus::Listening(g) => crate::readiness::GatewayView::Listening {
-                    addr: g.addr(),
-                    lan: g.config().allow_non_loopback,
-                },
-                GatewayStatus::Failed(e) => crate::readiness::GatewayView::Failed(e.clone()),
-                GatewayStatus::Off => crate::readiness::GatewayView::Off,
-            },
+            gateway_control.clone(),
             backends.clone(),
             keys.clone(),
             routes.clone(),
