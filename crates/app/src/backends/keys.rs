@@ -10,7 +10,7 @@ use std::time::Duration;
 use switchyard_core::validate::validate_key;
 use switchyard_core::{mask_key, BackendKind, Validation};
 use switchyard_secrets::{SecretStore, SecretString};
-use switchyard_store::{now, CheckRow, KeyRow, Store};
+use switchyard_store::{now, BackendRow, CheckRow, KeyRow, Store};
 
 /// A key the user typed or imported, with its label.
 #[derive(Debug, Clone)]
@@ -75,21 +75,8 @@ impl Keys {
 
     /// Checks a key for a backend without saving it.
     pub async fn validate(&self, backend_id: String, key: NewKey) -> Result<Validation, AppError> {
-        self.blocking(move |me| {
-            let backend = me
-                .store
-                .get_backend(&backend_id)?
-                .ok_or(AppError::NotFound("Backend"))?;
-            let existing = me.store.keys_of(&backend_id)?;
-            let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
-            Ok(validate_key(
-                backend.kind,
-                &key.label,
-                key.value.expose(),
-                &labels,
-            ))
-        })
-        .await
+        self.blocking(move |me| Ok(check_key(&me.store, &backend_id, &key)?.1))
+            .await
     }
 
     /// Removes a key from the keychain, then its row.
@@ -118,6 +105,14 @@ impl Keys {
             Ok(secret)
         })
         .await
+    }
+
+    /// Whether the keychain answers right now (looks up an entry that does not exist).
+    pub async fn keychain_check(&self) -> Result<(), switchyard_secrets::SecretError> {
+        let secrets = Arc::clone(&self.secrets);
+        tokio::task::spawn_blocking(move || secrets.check())
+            .await
+            .unwrap_or_else(|e| Err(switchyard_secrets::SecretError::Rejected(e.to_string())))
     }
 
     /// Tests a key (or a keyless backend when `key_id` is `None`) against the provider's
@@ -189,12 +184,7 @@ pub(crate) fn store_key(
     backend_id: &str,
     key: &NewKey,
 ) -> Result<KeyRow, AppError> {
-    let backend = store
-        .get_backend(backend_id)?
-        .ok_or(AppError::NotFound("Backend"))?;
-    let existing = store.keys_of(backend_id)?;
-    let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
-    let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
+    let (backend, v) = check_key(store, backend_id, key)?;
     if !v.is_ok() {
         return Err(AppError::Validation(v));
     }
@@ -215,12 +205,18 @@ pub(crate) fn store_key(
     }
 }
 
-impl Keys {
-    /// Whether the keychain answers right now (looks up an entry that does not exist).
-    pub async fn keychain_check(&self) -> Result<(), switchyard_secrets::SecretError> {
-        let secrets = Arc::clone(&self.secrets);
-        tokio::task::spawn_blocking(move || secrets.check())
-            .await
-            .unwrap_or_else(|e| Err(switchyard_secrets::SecretError::Rejected(e.to_string())))
-    }
+/// The backend `key` would join and what validation says of it (labels unique per backend,
+/// the value shaped like the backend's kind). Blocking.
+fn check_key(
+    store: &Store,
+    backend_id: &str,
+    key: &NewKey,
+) -> Result<(BackendRow, Validation), AppError> {
+    let backend = store
+        .get_backend(backend_id)?
+        .ok_or(AppError::NotFound("Backend"))?;
+    let existing = store.keys_of(backend_id)?;
+    let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
+    let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
+    Ok((backend, v))
 }
