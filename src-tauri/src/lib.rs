@@ -1,17 +1,17 @@
-//! The Tauri shell: wires the core to a window. The only crate that knows Tauri or specta.
+//! The Tauri shell: the window process. The core runs in its own process (`switchyard-tray`,
+//! see `switchyard_ipc`); every command here forwards to it over the local socket. With
+//! `switchyard-ipc` (the IPC shapes, no Tauri) the only crates that know Tauri or specta.
 
 pub mod ipc;
 mod lifecycle;
+mod remote;
 mod settings;
 mod tasks;
-mod tray;
 
-use ipc::{Core, ErrorKind, IpcError};
-use std::sync::Arc;
+use remote::Remote;
 use std::time::Instant;
-use switchyard_app::paths::{keyring_service_from_env, AppPaths};
-use switchyard_app::secrets::KeychainStore;
-use switchyard_app::{logging, Options, Switchyard};
+use switchyard_app::logging;
+use switchyard_app::paths::AppPaths;
 use tauri::Manager;
 
 /// Without a GPU (no DRM render node: VMs, Xvfb, remote sessions) WebKitGTK's DMABuf renderer
@@ -33,8 +33,8 @@ fn has_render_node() -> bool {
     })
 }
 
-/// Starts the desktop app and returns its exit code after Quit (see `lifecycle`): closing the
-/// window keeps it running in the tray unless the user turned that off.
+/// Starts the window (and the core process when it is not running) and returns the exit code
+/// once the window closed. With `--hidden` (start at login) only the core is started.
 pub fn run() -> Result<i32, String> {
     let started = Instant::now();
     lean_webkit();
@@ -46,53 +46,38 @@ pub fn run() -> Result<i32, String> {
         .create()
         .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
     let _log_guard = logging::init(&paths.log_dir)?;
-    let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
+    let (events, events_rx) = tokio::sync::mpsc::unbounded_channel();
+    let remote = tauri::async_runtime::block_on(Remote::connect(&paths.data_dir, events, started))?;
+    if hidden {
+        tracing::info!("started in the tray only");
+        return Ok(0);
+    }
     let builder = ipc::specta_builder();
     let app = tauri::Builder::default()
-        // First: a second launch hands over to the running app, whose window comes to the
-        // front (created again if it was closed), unless it is a login start (`--hidden`).
+        // First: a second launch while the window is open brings it to the front.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if !lifecycle::hidden_requested(&args) {
-                lifecycle::open_main(app);
+                lifecycle::focus_main(app);
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(settings::autostart_plugin())
         .manage(lifecycle::Lifecycle::default())
+        .manage(remote)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let mut opts = Options::new(paths, secrets);
-            opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
-            opts.use_saved_gateway_settings = true;
-            opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
-            let core = tauri::async_runtime::block_on(Switchyard::start(opts)).map_err(|e| {
-                tracing::error!(error = %e, "core failed to start");
-                IpcError::new(
-                    ErrorKind::Internal,
-                    format!("Switchyard could not start: {e}"),
-                )
-            });
-            if let Ok(core) = &core {
-                tasks::forward_events(core, app.handle().clone());
-                if let Err(e) = tray::install(app.handle(), core) {
-                    tracing::warn!(error = %e, "no tray icon");
+            tasks::forward_events(events_rx, app.handle().clone());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Some(remote) = handle.try_state::<Remote>() {
+                    settings::sync_login_entry(&handle, &remote).await;
                 }
-                let core = core.clone();
-                let handle = app.handle().clone();
-                tauri::async_runtime::spawn(async move {
-                    settings::sync_login_entry(&handle, &core).await;
-                    core.run_startup_checks().await
-                });
-            }
-            app.manage(Core::new(core, started));
-            lifecycle::quit_on_signals(app.handle());
-            // The window is created here, not from the config (`"create": false`), so a login
-            // start can skip it and Open can build the same one again.
-            if !hidden {
-                lifecycle::create_main(app.handle())?;
-            }
+            });
+            lifecycle::close_on_signals(app.handle());
+            // The window is created here, not from the config (`"create": false`).
+            lifecycle::create_main(app.handle())?;
             Ok(())
         })
         .build(tauri::generate_context!())

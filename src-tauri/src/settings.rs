@@ -1,15 +1,16 @@
 //! User settings as the desktop shell applies them: the Settings form is merged over what is
-//! saved (the one-time close hint is the shell's own), and "start at login" is carried out
+//! saved by the core (which keeps its one-time close hint), and "start at login" is carried out
 //! through Tauri's autostart plugin (an XDG autostart `.desktop` file on Linux, a launch agent
 //! on macOS, the Run registry key on Windows) before it is saved.
 //!
 //! Invariant: the saved `start_at_login` matches what the OS was told. A failed OS change saves
 //! nothing; a failed save puts the OS entry back.
 
-use crate::ipc::app::dto::UserSettings;
 use crate::ipc::{ErrorKind, IpcError};
 use crate::lifecycle::HIDDEN_ARG;
-use switchyard_app::Switchyard;
+use crate::remote::Remote;
+use serde_json::json;
+use switchyard_ipc::app::dto::UserSettings;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_autostart::ManagerExt;
 
@@ -41,32 +42,29 @@ fn set_login_entry(app: &AppHandle, on: bool) -> Result<(), IpcError> {
 /// Saves the Settings form, changing the login entry first when "start at login" changed.
 pub async fn save(
     app: &AppHandle,
-    core: &Switchyard,
+    remote: &Remote,
     form: UserSettings,
 ) -> Result<UserSettings, IpcError> {
-    let saved = core.preferences().get().await?;
+    let saved: UserSettings = remote.call("get_settings", json!({})).await?;
     let was = saved.start_at_login;
-    let next = form.apply_to(saved);
-    let changed = next.start_at_login != was;
+    let changed = form.start_at_login != was;
     if changed {
-        set_login_entry(app, next.start_at_login)?;
+        set_login_entry(app, form.start_at_login)?;
     }
-    match core.preferences().update(next).await {
-        Ok(s) => Ok(s.into()),
-        Err(e) => {
-            if changed {
-                let _ = set_login_entry(app, was);
-            }
-            Err(e.into())
-        }
+    let result = remote
+        .call::<UserSettings>("save_settings", json!({ "settings": form }))
+        .await;
+    if result.is_err() && changed {
+        let _ = set_login_entry(app, was);
     }
+    result
 }
 
 /// At start: a login entry the user removed outside Switchyard (a desktop's "Startup
 /// Applications") turns the setting off; one that is there is rewritten, so it starts this
 /// binary even after the app moved (an AppImage, an update).
-pub async fn sync_login_entry(app: &AppHandle, core: &Switchyard) {
-    let settings = match core.preferences().get().await {
+pub async fn sync_login_entry(app: &AppHandle, remote: &Remote) {
+    let settings = match remote.call::<UserSettings>("get_settings", json!({})).await {
         Ok(s) if s.start_at_login => s,
         Ok(_) => return,
         Err(e) => {
@@ -80,11 +78,14 @@ pub async fn sync_login_entry(app: &AppHandle, core: &Switchyard) {
         }
         Ok(false) => {
             tracing::info!("the login entry was removed outside Switchyard; start at login is off");
-            let off = switchyard_app::Settings {
+            let off = UserSettings {
                 start_at_login: false,
                 ..settings
             };
-            if let Err(e) = core.preferences().update(off).await {
+            let saved = remote
+                .call::<UserSettings>("save_settings", json!({ "settings": off }))
+                .await;
+            if let Err(e) = saved {
                 tracing::warn!(error = %e, "could not turn start at login off");
             }
         }

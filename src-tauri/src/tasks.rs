@@ -1,53 +1,51 @@
-//! Forwards domain events from the core to typed Tauri events.
+//! Forwards the core process's events to typed Tauri events; `Quit` closes the window process.
 
 use crate::ipc::events::{
     AlertsChanged, BackendsChanged, CacheChanged, CostsChanged, GatewayHealthChanged,
     HealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished, ReadinessProgress,
     RequestsRecorded, RoutesChanged, TokensChanged,
 };
-use switchyard_app::{DomainEvent, Switchyard};
-use tauri::AppHandle;
+use crate::remote::Remote;
+use switchyard_ipc::UiEvent;
+use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 
-/// Spawns the forwarder; it ends when the core's event channel closes.
-pub fn forward_events(core: &Switchyard, handle: AppHandle) {
-    let mut rx = core.subscribe();
+/// Spawns the forwarder; it ends when the window process does.
+pub fn forward_events(mut rx: mpsc::UnboundedReceiver<UiEvent>, handle: AppHandle) {
     tauri::async_runtime::spawn(async move {
-        loop {
-            let sent = match rx.recv().await {
-                Ok(DomainEvent::BackendsChanged) | Err(RecvError::Lagged(_)) => {
-                    BackendsChanged.emit(&handle)
-                }
-                Ok(DomainEvent::KeyChecked {
+        while let Some(event) = rx.recv().await {
+            let sent = match event {
+                UiEvent::BackendsChanged => BackendsChanged.emit(&handle),
+                UiEvent::KeyChecked {
                     backend_id,
                     key_id,
                     result,
-                }) => KeyChecked {
+                } => KeyChecked {
                     backend_id,
                     key_id,
-                    result: result.into(),
+                    result,
                 }
                 .emit(&handle),
-                Ok(DomainEvent::TokensChanged) => TokensChanged.emit(&handle),
-                Ok(DomainEvent::RequestsRecorded { count }) => RequestsRecorded {
-                    count: u32::try_from(count).unwrap_or(u32::MAX),
+                UiEvent::TokensChanged => TokensChanged.emit(&handle),
+                UiEvent::RequestsRecorded { count } => RequestsRecorded { count }.emit(&handle),
+                UiEvent::GatewayHealthChanged => GatewayHealthChanged.emit(&handle),
+                UiEvent::RoutesChanged => RoutesChanged.emit(&handle),
+                UiEvent::CacheChanged => CacheChanged.emit(&handle),
+                UiEvent::CostsChanged => CostsChanged.emit(&handle),
+                UiEvent::ReadinessProgress { step } => ReadinessProgress { step }.emit(&handle),
+                UiEvent::ReadinessFinished { run_id } => ReadinessFinished { run_id }.emit(&handle),
+                UiEvent::NotificationsChanged => NotificationsChanged.emit(&handle),
+                UiEvent::HealthChanged => HealthChanged.emit(&handle),
+                UiEvent::AlertsChanged => AlertsChanged.emit(&handle),
+                UiEvent::Quit => {
+                    tracing::info!("the core is quitting; closing the window");
+                    if let Some(remote) = handle.try_state::<Remote>() {
+                        remote.core_quitting();
+                    }
+                    crate::lifecycle::exit(&handle);
+                    Ok(())
                 }
-                .emit(&handle),
-                Ok(DomainEvent::GatewayHealthChanged) => GatewayHealthChanged.emit(&handle),
-                Ok(DomainEvent::RoutesChanged) => RoutesChanged.emit(&handle),
-                Ok(DomainEvent::CacheChanged) => CacheChanged.emit(&handle),
-                Ok(DomainEvent::CostsChanged) => CostsChanged.emit(&handle),
-                Ok(DomainEvent::ReadinessProgress(p)) => {
-                    ReadinessProgress { step: p.into() }.emit(&handle)
-                }
-                Ok(DomainEvent::ReadinessFinished { run_id }) => {
-                    ReadinessFinished { run_id }.emit(&handle)
-                }
-                Ok(DomainEvent::NotificationsChanged) => NotificationsChanged.emit(&handle),
-                Ok(DomainEvent::HealthChanged) => HealthChanged.emit(&handle),
-                Ok(DomainEvent::AlertsChanged) => AlertsChanged.emit(&handle),
-                Err(RecvError::Closed) => break,
             };
             if let Err(e) = sent {
                 tracing::warn!(error = %e, "could not emit an event to the UI");

@@ -1,9 +1,9 @@
 //! Typed events to the UI. All of them are registered in `specta_builder` with one
 //! `collect_events!`; the UI invalidates its queries when they arrive.
 
-use super::backends::dto::Check;
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_ipc::backends::dto::Check;
 use tauri_specta::Event;
 
 /// Backends, keys or their checks changed: reload lists.
@@ -50,7 +50,7 @@ pub struct CostsChanged;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadinessProgress {
-    pub step: super::readiness::dto::ProgressStep,
+    pub step: switchyard_ipc::readiness::dto::ProgressStep,
 }
 
 /// A readiness run finished and was stored.

@@ -1,176 +1,82 @@
-//! The IPC surface: commands, events, DTOs and `IpcError`, all registered in one
-//! `specta_builder()` that serves both the app and the bindings export.
+//! The window's IPC surface: one forwarding Tauri command per entry of the core's command list
+//! ([`switchyard_ipc::for_each_command!`]), the window's own commands ([`local`]) and the typed
+//! events, all registered in one `specta_builder()` that serves both the app and the bindings
+//! export. The shapes themselves live in `switchyard_ipc`.
 
-pub mod app;
-pub mod backends;
-pub mod cache;
-pub mod costs;
-mod error;
 pub mod events;
-pub mod gateway;
-pub mod monitor;
-pub mod readiness;
-pub mod routes;
-pub mod tools;
+pub mod local;
 
-pub use error::{ErrorKind, IpcError};
-
-use app::dto::AppInfo;
-use std::sync::OnceLock;
-use std::time::Instant;
-use switchyard_app::Switchyard;
+pub use switchyard_ipc::{ErrorKind, IpcError};
 
 /// Where the generated TypeScript bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
-/// The managed state behind every command: the core (or why it failed to start) and start-up
-/// timing.
-pub struct Core {
-    app: Result<Switchyard, IpcError>,
-    started: Instant,
-    first_paint_ms: OnceLock<u32>,
+fn encode_error(e: serde_json::Error) -> IpcError {
+    tracing::error!(error = %e, "arguments could not be encoded");
+    IpcError::new(
+        ErrorKind::Internal,
+        "The window could not send that request.",
+    )
 }
 
-impl Core {
-    pub fn new(app: Result<Switchyard, IpcError>, started: Instant) -> Self {
-        Core {
-            app,
-            started,
-            first_paint_ms: OnceLock::new(),
+macro_rules! forwarders {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        /// The page's commands: each sends its typed arguments to the core process and returns
+        /// its typed answer (or its typed error).
+        pub mod forward {
+            use super::{encode_error, IpcError};
+            use crate::remote::Remote;
+            #[allow(unused_imports)]
+            use switchyard_ipc::types::*;
+            use tauri::State;
+
+            $(
+                #[tauri::command]
+                #[specta::specta]
+                pub async fn $name(
+                    remote: State<'_, Remote>
+                    $(, $arg: $ty)*
+                ) -> Result<$ret, IpcError> {
+                    #[allow(unused_mut)]
+                    let mut args = serde_json::Map::new();
+                    $(args.insert(
+                        stringify!($arg).into(),
+                        serde_json::to_value(&$arg).map_err(encode_error)?,
+                    );)*
+                    remote.call(stringify!($name), serde_json::Value::Object(args)).await
+                }
+            )*
         }
-    }
 
-    /// The running core, or the start-up failure as a typed error the UI can show.
-    pub fn app(&self) -> Result<&Switchyard, IpcError> {
-        self.app.as_ref().map_err(Clone::clone)
-    }
-
-    /// Records (once) and returns the time from process start to the UI's first paint.
-    pub fn first_paint(&self) -> u32 {
-        *self.first_paint_ms.get_or_init(|| {
-            let ms = u32::try_from(self.started.elapsed().as_millis()).unwrap_or(u32::MAX);
-            tracing::info!(first_paint_ms = ms, "UI painted");
-            ms
-        })
-    }
-
-    pub fn info(&self) -> Result<AppInfo, IpcError> {
-        let app = self.app()?;
-        let paths = app.paths();
-        Ok(AppInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            data_dir: paths.data_dir.display().to_string(),
-            log_dir: paths.log_dir.display().to_string(),
-            db_file: paths.db_file.display().to_string(),
-            demo_base_url: app.demo_base_url(),
-            first_paint_ms: self.first_paint_ms.get().copied(),
-        })
-    }
+        /// Every command and event, once. Used by the app and by the bindings export.
+        pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+            tauri_specta::Builder::<tauri::Wry>::new()
+                .commands(tauri_specta::collect_commands![
+                    local::app_info,
+                    local::report_first_paint,
+                    local::update_settings,
+                    $(forward::$name,)*
+                ])
+                .events(tauri_specta::collect_events![
+                    events::BackendsChanged,
+                    events::KeyChecked,
+                    events::TokensChanged,
+                    events::RequestsRecorded,
+                    events::GatewayHealthChanged,
+                    events::RoutesChanged,
+                    events::CacheChanged,
+                    events::CostsChanged,
+                    events::ReadinessProgress,
+                    events::ReadinessFinished,
+                    events::NotificationsChanged,
+                    events::HealthChanged,
+                    events::AlertsChanged,
+                ])
+        }
+    };
 }
 
-/// Every command and event, once. Used by the app and by the bindings export.
-pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    use app::commands::*;
-    use backends::commands::*;
-    use cache::commands::*;
-    use costs::commands::*;
-    use gateway::commands::*;
-    use monitor::commands::*;
-    use readiness::commands::*;
-    use routes::commands::*;
-    use tools::commands::*;
-    tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![
-            app_info,
-            report_first_paint,
-            keychain_status,
-            backend_kinds,
-            list_backends,
-            validate_backend,
-            create_backend,
-            update_backend,
-            set_backend_enabled,
-            reorder_backends,
-            delete_backend,
-            add_key,
-            validate_key,
-            delete_key,
-            reveal_key,
-            test_key,
-            scan_import,
-            import_keys,
-            get_settings,
-            update_settings,
-            gateway_status,
-            list_tokens,
-            create_token,
-            revoke_token,
-            recent_requests,
-            get_gateway_settings,
-            set_gateway_paused,
-            update_gateway_settings,
-            set_backend_limits,
-            list_routes,
-            save_route,
-            delete_route,
-            gateway_health,
-            run_readiness,
-            readiness_history,
-            send_test_notification,
-            notification_status,
-            set_backend_monitor,
-            health_overview,
-            health_history,
-            probe_all_now,
-            list_alerts,
-            get_alert_settings,
-            set_alert_settings,
-            alert_webhooks,
-            set_alert_webhook,
-            test_alert_webhook,
-            cache_stats,
-            get_cache_settings,
-            set_cache_settings,
-            clear_cache,
-            costs_overview,
-            get_cost_settings,
-            set_cost_settings,
-            get_prices,
-            set_price_override,
-            remove_price_override,
-            load_price_file,
-            reset_price_file,
-            unpriced_models,
-            list_budgets,
-            save_budgets,
-            export_usage,
-            list_tools,
-            tool_model_choices,
-            connect_tool,
-            disconnect_tool,
-            install_statusline,
-            uninstall_statusline,
-            find_keys,
-            move_key,
-            key_moves,
-            restore_key,
-        ])
-        .events(tauri_specta::collect_events![
-            events::BackendsChanged,
-            events::KeyChecked,
-            events::TokensChanged,
-            events::RequestsRecorded,
-            events::GatewayHealthChanged,
-            events::RoutesChanged,
-            events::CacheChanged,
-            events::CostsChanged,
-            events::ReadinessProgress,
-            events::ReadinessFinished,
-            events::NotificationsChanged,
-            events::HealthChanged,
-            events::AlertsChanged,
-        ])
-}
+switchyard_ipc::for_each_command!(forwarders);
 
 /// Writes the TypeScript bindings to `path`.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {

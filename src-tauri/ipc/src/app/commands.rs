@@ -1,0 +1,32 @@
+//! Commands of the app itself: version and folders, keychain state, settings. What only the
+//! window knows (its first paint) and what only the window can do (the OS login entry) is added
+//! by the shell around `app_info` and `save_settings`.
+
+use super::dto::{AppInfo, KeychainStatus, UserSettings};
+use crate::{Core, IpcError};
+
+type Res<T> = Result<T, IpcError>;
+
+/// Version and folders; `first_paint_ms` is the window's to fill in.
+pub async fn app_info(core: &Core) -> Res<AppInfo> {
+    core.info()
+}
+
+pub async fn keychain_status(core: &Core) -> Res<KeychainStatus> {
+    Ok(KeychainStatus::from_check(
+        core.app()?.keychain_service(),
+        core.app()?.keys().keychain_check().await,
+    ))
+}
+
+pub async fn get_settings(core: &Core) -> Res<UserSettings> {
+    Ok(core.app()?.preferences().get().await?.into())
+}
+
+/// Saves the Settings form over what is saved (the one-time close hint stays the core's).
+#[tracing::instrument(skip(core))]
+pub async fn save_settings(core: &Core, settings: UserSettings) -> Res<UserSettings> {
+    let prefs = core.app()?.preferences();
+    let saved = prefs.get().await?;
+    Ok(prefs.update(settings.apply_to(saved)).await?.into())
+}

@@ -1,0 +1,112 @@
+//! IPC shapes of the app itself: settings, keychain state, app info.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::{Settings, Theme};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ThemeChoice {
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSettings {
+    pub theme: ThemeChoice,
+    pub reveal_seconds: u32,
+    /// Requests older than this many days leave the ledger.
+    pub request_retention_days: u32,
+    /// Closing the window keeps Switchyard running in the tray.
+    pub keep_running_in_tray: bool,
+    /// Start Switchyard in the tray when the user logs in.
+    pub start_at_login: bool,
+    /// The first-run offer to start at login was answered or dismissed.
+    pub start_at_login_offered: bool,
+}
+
+impl From<Settings> for UserSettings {
+    fn from(s: Settings) -> Self {
+        let theme = match s.theme {
+            Theme::System => ThemeChoice::System,
+            Theme::Light => ThemeChoice::Light,
+            Theme::Dark => ThemeChoice::Dark,
+        };
+        UserSettings {
+            theme,
+            reveal_seconds: s.reveal_seconds,
+            request_retention_days: s.request_retention_days,
+            keep_running_in_tray: s.keep_running_in_tray,
+            start_at_login: s.start_at_login,
+            start_at_login_offered: s.start_at_login_offered,
+        }
+    }
+}
+
+impl UserSettings {
+    /// The settings to save: this form over `saved`, keeping what only the shell writes (the
+    /// one-time close hint).
+    pub fn apply_to(self, saved: Settings) -> Settings {
+        let theme = match self.theme {
+            ThemeChoice::System => Theme::System,
+            ThemeChoice::Light => Theme::Light,
+            ThemeChoice::Dark => Theme::Dark,
+        };
+        Settings {
+            theme,
+            reveal_seconds: self.reveal_seconds,
+            request_retention_days: self.request_retention_days,
+            keep_running_in_tray: self.keep_running_in_tray,
+            start_at_login: self.start_at_login,
+            start_at_login_offered: self.start_at_login_offered,
+            ..saved
+        }
+    }
+}
+
+/// Whether keys can be stored right now, and how to fix it if not.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainStatus {
+    pub available: bool,
+    pub service: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub log_dir: String,
+    pub db_file: String,
+    pub demo_base_url: String,
+    /// Milliseconds from process start to the UI's first paint, once reported.
+    pub first_paint_ms: Option<u32>,
+}
+
+impl KeychainStatus {
+    pub fn from_check(
+        service: &str,
+        check: Result<(), switchyard_app::secrets::SecretError>,
+    ) -> Self {
+        let service = service.to_string();
+        match check {
+            Ok(()) => KeychainStatus {
+                available: true,
+                service,
+                message: "The OS keychain is ready.".into(),
+                hint: None,
+            },
+            Err(e) => KeychainStatus {
+                available: false,
+                service,
+                message: e.to_string(),
+                hint: Some(e.fix_hint().into()),
+            },
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The shapes that cross IPC: camelCase, BigInt-free, mirrored from the core types so that the
+//! core stays free of specta. Keys never appear in an outbound type.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::CheckRow;
+use switchyard_app::{BackendView, KeyView, NewKey, ProbeResult};
+use switchyard_core::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
+
+/// Declares a unit enum mirroring a core enum with the same camelCase wire names.
+macro_rules! mirror_enum {
+    ($(#[$m:meta])* $name:ident <=> $core:ty { $($v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+        #[serde(rename_all = "camelCase")]
+        pub enum $name { $($v),+ }
+        impl From<$core> for $name {
+            fn from(v: $core) -> Self { match v { $(<$core>::$v => $name::$v),+ } }
+        }
+        impl From<$name> for $core {
+            fn from(v: $name) -> Self { match v { $($name::$v => <$core>::$v),+ } }
+        }
+    };
+}
+
+mirror_enum!(
+    /// Provider family.
+    Kind <=> BackendKind { OpenAi, Anthropic, Gemini, Mistral, Groq, OpenRouter, Ollama, OpenAiCompatible, Demo }
+);
+mirror_enum!(Auth <=> AuthStyle { Bearer, XApiKey, GoogApiKey, None });
+mirror_enum!(Status <=> BackendStatus { Healthy, Untested, NoKey, KeyInvalid, RateLimited, Unreachable, Failing, Disabled });
+mirror_enum!(Outcome <=> CheckOutcome { Valid, Invalid, RateLimited, Unreachable, Timeout, Unexpected });
+
+/// What the add/edit dialog needs to know about a kind.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KindInfo {
+    pub kind: Kind,
+    pub label: String,
+    pub default_base_url: String,
+    pub default_model: String,
+    pub auth: Auth,
+    pub probe_path: String,
+    pub needs_key: bool,
+    pub key_prefix: Option<String>,
+    pub env_vars: Vec<String>,
+}
+
+impl From<BackendKind> for KindInfo {
+    fn from(kind: BackendKind) -> Self {
+        let s = kind.spec();
+        KindInfo {
+            kind: kind.into(),
+            label: s.label.into(),
+            default_base_url: s.default_base_url.into(),
+            default_model: s.default_model.into(),
+            auth: s.auth.into(),
+            probe_path: s.probe_path.into(),
+            needs_key: s.needs_key,
+            key_prefix: s.key_prefixes.last().map(|p| p.to_string()),
+            env_vars: s.env_vars.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+}
+
+/// The latest zero-cost check of a key or backend.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    pub outcome: Outcome,
+    pub latency_ms: Option<u32>,
+    pub http_status: Option<u16>,
+    pub message: String,
+    /// RFC 3339; absent for a result that was just produced.
+    pub checked_at: Option<String>,
+}
+
+impl From<CheckRow> for Check {
+    fn from(c: CheckRow) -> Self {
+        Check {
+            outcome: c.outcome.into(),
+            latency_ms: c.latency_ms,
+            http_status: c.http_status,
+            message: c.message,
+            checked_at: Some(c.checked_at),
+        }
+    }
+}
+
+impl From<ProbeResult> for Check {
+    fn from(r: ProbeResult) -> Self {
+        Check {
+            outcome: r.outcome.into(),
+            latency_ms: r.latency_ms,
+            http_status: r.http_status,
+            message: r.message,
+            checked_at: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Key {
+    pub id: String,
+    pub label: String,
+    /// Masked, e.g. `sk-…abcd`.
+    pub hint: String,
+    pub created_at: String,
+    pub check: Option<Check>,
+}
+
+impl From<switchyard_app::KeyRow> for Key {
+    fn from(row: switchyard_app::KeyRow) -> Self {
+        KeyView { row, check: None }.into()
+    }
+}
+
+impl From<KeyView> for Key {
+    fn from(k: KeyView) -> Self {
+        Key {
+            id: k.row.id,
+            label: k.row.label,
+            hint: k.row.hint,
+            created_at: k.row.created_at,
+            check: k.check.map(Into::into),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Backend {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    /// As configured (empty for Demo).
+    pub base_url: String,
+    /// Where requests actually go.
+    pub effective_base_url: String,
+    pub default_model: String,
+    pub enabled: bool,
+    pub position: u32,
+    pub status: Status,
+    pub check: Option<Check>,
+    pub keys: Vec<Key>,
+    pub limits: Limits,
+    pub monitor: crate::readiness::dto::Monitor,
+}
+
+/// How much traffic the gateway sends a backend.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// Requests at once (default 50).
+    pub max_in_flight: u32,
+    /// Requests per minute; `null` = no limit.
+    pub rpm: Option<u32>,
+    /// Tokens per minute; `null` = no limit.
+    pub tpm: Option<u32>,
+}
+
+impl From<switchyard_app::BackendLimits> for Limits {
+    fn from(l: switchyard_app::BackendLimits) -> Self {
+        Limits {
+            max_in_flight: l.max_in_flight,
+            rpm: l.rpm,
+            tpm: l.tpm,
+        }
+    }
+}
+
+impl From<Limits> for switchyard_app::BackendLimits {
+    fn from(l: Limits) -> Self {
+        switchyard_app::BackendLimits {
+            max_in_flight: l.max_in_flight,
+            rpm: l.rpm,
+            tpm: l.tpm,
+        }
+    }
+}
+
+impl From<BackendView> for Backend {
+    fn from(b: BackendView) -> Self {
+        Backend {
+            id: b.row.id,
+            name: b.row.name,
+            kind: b.row.kind.into(),
+            base_url: b.row.base_url,
+            effective_base_url: b.effective_base_url,
+            default_model: b.row.default_model,
+            enabled: b.row.enabled,
+            position: b.row.position,
+            status: b.status.into(),
+            check: b.check.map(Into::into),
+            keys: b.keys.into_iter().map(Into::into).collect(),
+            limits: b.row.limits.into(),
+            monitor: b.row.monitor.into(),
+        }
+    }
+}
+
+/// A backend as typed in the dialog. `kind` travels as a string so that an unknown kind becomes
+/// a typed validation error instead of a framework-level rejection.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BackendDraft {
+    pub name: String,
+    #[specta(type = Kind)]
+    pub kind: String,
+    pub base_url: String,
+    pub default_model: String,
+}
+
+/// A key as typed by the user. No `Debug`: it holds the key until it becomes a `Secret`.
+#[derive(Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyInput {
+    pub label: String,
+    pub value: String,
+}
+
+impl From<KeyInput> for NewKey {
+    fn from(k: KeyInput) -> Self {
+        NewKey {
+            label: k.label,
+            value: k.value.into(),
+        }
+    }
+}
+
+impl BackendDraft {
+    /// The kind's id for logs: a known id or "unknown", never the raw input.
+    pub fn kind_id(&self) -> &'static str {
+        BackendKind::parse(&self.kind).map_or("unknown", BackendKind::as_str)
+    }
+
+    /// Resolves the kind; an unknown one is a validation error, not a crash.
+    pub fn parse(self) -> Result<switchyard_core::BackendDraft, crate::IpcError> {
+        let kind = BackendKind::parse(&self.kind).ok_or_else(|| {
+            crate::IpcError::new(
+                crate::ErrorKind::Validation,
+                format!(
+                    "Unknown backend kind “{}”.",
+                    self.kind.chars().take(24).collect::<String>()
+                ),
+            )
+        })?;
+        Ok(switchyard_core::BackendDraft {
+            name: self.name,
+            kind,
+            base_url: self.base_url,
+            default_model: self.default_model,
+        })
+    }
+}

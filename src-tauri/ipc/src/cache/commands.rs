@@ -1,0 +1,32 @@
+//! Commands of the Cache page.
+
+use super::dto::{CacheClearScope, CacheSettings, CacheStats};
+use crate::{Core, IpcError};
+
+type Res<T> = Result<T, IpcError>;
+
+/// Entries, size, hit rate and savings, overall and per route; lookups count from `since`.
+pub async fn cache_stats(core: &Core, since: String) -> Res<CacheStats> {
+    Ok(core.app()?.cache().overview(since).await?.into())
+}
+
+pub async fn get_cache_settings(core: &Core) -> Res<CacheSettings> {
+    Ok(core.app()?.cache().settings().await?.into())
+}
+
+/// Validated first; the switch and the lifetime apply at once, the sizes at the next start.
+#[tracing::instrument(skip(core))]
+pub async fn set_cache_settings(core: &Core, settings: CacheSettings) -> Res<CacheSettings> {
+    Ok(core
+        .app()?
+        .cache()
+        .set_settings(settings.into())
+        .await?
+        .into())
+}
+
+/// Removes stored answers; returns how many.
+#[tracing::instrument(skip(core))]
+pub async fn clear_cache(core: &Core, scope: CacheClearScope) -> Res<f64> {
+    Ok(core.app()?.cache().clear(scope.into()).await? as f64)
+}

@@ -1,0 +1,117 @@
+//! Commands of the Costs page.
+
+use super::dto::{
+    Budget, BudgetStatus, CostRange, CostSettings, CostSplit, CostsOverview, ExportDone,
+    ExportFormat, ExportKind, PriceOverride, Prices, UnpricedModel,
+};
+use crate::{Core, IpcError};
+
+type Res<T> = Result<T, IpcError>;
+
+fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
+    items.into_iter().map(U::from).collect()
+}
+
+/// Totals, series, breakdowns and latency for a range (a reversed range is a typed error).
+pub async fn costs_overview(core: &Core, range: CostRange, split: CostSplit) -> Res<CostsOverview> {
+    Ok(core
+        .app()?
+        .costs()
+        .overview(range.into(), split.into())
+        .await?
+        .into())
+}
+
+pub async fn get_cost_settings(core: &Core) -> Res<CostSettings> {
+    Ok(core.app()?.costs().settings().await?.into())
+}
+
+/// The display currency and its rate per US dollar; validated first.
+#[tracing::instrument(skip(core))]
+pub async fn set_cost_settings(core: &Core, settings: CostSettings) -> Res<CostSettings> {
+    Ok(core
+        .app()?
+        .costs()
+        .set_settings(settings.into())
+        .await?
+        .into())
+}
+
+pub async fn get_prices(core: &Core) -> Res<Prices> {
+    Ok(core.app()?.costs().prices().await?.into())
+}
+
+/// Sets the price of one model (USD per million tokens); new requests use it at once.
+#[tracing::instrument(skip(core))]
+pub async fn set_price_override(core: &Core, price: PriceOverride) -> Res<Prices> {
+    Ok(core
+        .app()?
+        .costs()
+        .set_price_override(price.into())
+        .await?
+        .into())
+}
+
+#[tracing::instrument(skip(core))]
+pub async fn remove_price_override(core: &Core, model: String) -> Res<Prices> {
+    Ok(core
+        .app()?
+        .costs()
+        .remove_price_override(model)
+        .await?
+        .into())
+}
+
+/// Loads a newer price file from disk; a malformed one is refused with the reason.
+#[tracing::instrument(skip(core))]
+pub async fn load_price_file(core: &Core, path: String) -> Res<Prices> {
+    Ok(core.app()?.costs().load_price_file(path).await?.into())
+}
+
+/// Back to the bundled prices (overrides stay).
+#[tracing::instrument(skip(core))]
+pub async fn reset_price_file(core: &Core) -> Res<Prices> {
+    Ok(core.app()?.costs().reset_price_file().await?.into())
+}
+
+/// Models requested in the range that have no price.
+pub async fn unpriced_models(core: &Core, range: CostRange) -> Res<Vec<UnpricedModel>> {
+    let r = switchyard_app::CostRange::from(range).normalised()?;
+    let models = core
+        .app()?
+        .costs()
+        .unpriced_models(r.since_ms, r.until_ms)
+        .await?;
+    Ok(all(models))
+}
+
+/// Every budget with its spend this period and forecast.
+pub async fn list_budgets(core: &Core) -> Res<Vec<BudgetStatus>> {
+    Ok(all(core.app()?.costs().budget_statuses().await?))
+}
+
+/// Replaces every budget (validated as a whole; nothing saved on error).
+#[tracing::instrument(skip(core))]
+pub async fn save_budgets(core: &Core, budgets: Vec<Budget>) -> Res<Vec<BudgetStatus>> {
+    let costs = core.app()?.costs();
+    costs.set_budgets(all(budgets)).await?;
+    Ok(all(costs.budget_statuses().await?))
+}
+
+/// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
+/// save dialog) or, when null, into the data folder's `exports/`; says where.
+#[tracing::instrument(skip(core))]
+pub async fn export_usage(
+    core: &Core,
+    range: CostRange,
+    kind: ExportKind,
+    format: ExportFormat,
+    path: Option<String>,
+) -> Res<ExportDone> {
+    let dest = path.map(Into::into);
+    let costs = core.app()?.costs();
+    Ok(costs
+        .export(range.into(), kind.into(), format.into(), dest)
+        .await?
+        .into())
+}

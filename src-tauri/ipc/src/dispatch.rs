@@ -1,0 +1,74 @@
+//! The core process's side of the command list: one `match` arm per command, each parsing its
+//! arguments into the command's own types and running the command body.
+
+use crate::{Core, ErrorKind, IpcError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Every command body, by the name the list uses.
+mod commands {
+    pub use crate::app::commands::*;
+    pub use crate::backends::commands::*;
+    pub use crate::cache::commands::*;
+    pub use crate::costs::commands::*;
+    pub use crate::gateway::commands::*;
+    pub use crate::monitor::commands::*;
+    pub use crate::readiness::commands::*;
+    pub use crate::routes::commands::*;
+    pub use crate::tools::commands::*;
+}
+
+fn parse<T: DeserializeOwned>(name: &str, args: Value) -> Result<T, IpcError> {
+    serde_json::from_value(args).map_err(|e| {
+        IpcError::new(
+            ErrorKind::Validation,
+            format!("The arguments of “{name}” do not fit: {e}"),
+        )
+    })
+}
+
+fn reply<T: Serialize>(answer: T) -> Result<Value, IpcError> {
+    serde_json::to_value(answer).map_err(|e| {
+        tracing::error!(error = %e, "an answer could not be encoded");
+        IpcError::new(
+            ErrorKind::Internal,
+            "Something went wrong; the details are in the log file.",
+        )
+    })
+}
+
+macro_rules! dispatch_table {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        /// Runs the command `name` with its arguments as the window sent them (an object keyed
+        /// by argument name) and returns its answer as JSON. Besides the page's commands
+        /// ([`crate::for_each_command!`]) it serves the shell's own `app_info` and
+        /// `save_settings`; an unknown name is a typed error, never a panic.
+        pub async fn dispatch(core: &Core, name: &str, args: Value) -> Result<Value, IpcError> {
+            #[allow(unused_imports)]
+            use $crate::types::*;
+            match name {
+                $(stringify!($name) => {
+                    #[derive(serde::Deserialize)]
+                    struct Args { $($arg: $ty),* }
+                    let Args { $($arg),* } = parse(name, args)?;
+                    let answer: $ret = commands::$name(core $(, $arg)*).await?;
+                    reply(answer)
+                })*
+                "app_info" => reply(commands::app_info(core).await?),
+                "save_settings" => {
+                    #[derive(serde::Deserialize)]
+                    struct Args { settings: UserSettings }
+                    let Args { settings } = parse(name, args)?;
+                    reply(commands::save_settings(core, settings).await?)
+                }
+                other => Err(IpcError::new(
+                    ErrorKind::NotFound,
+                    format!("The core has no command “{other}”; is the window newer than the core?"),
+                )),
+            }
+        }
+    };
+}
+
+crate::for_each_command!(dispatch_table);

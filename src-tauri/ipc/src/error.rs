@@ -1,0 +1,87 @@
+//! `IpcError`: the one error shape the UI sees. `kind` lists only what the UI branches on;
+//! internal failures are logged here once and reach the user as a short, safe sentence.
+
+use super::backends::forms::FieldIssue;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::secrets::SecretError;
+use switchyard_app::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// Input refused; `issues` says which fields.
+    Validation,
+    NotFound,
+    /// The OS keychain cannot be used; `hint` says how to fix it.
+    KeychainUnavailable,
+    /// Raced another change: reload and retry.
+    Conflict,
+    /// A file could not be read.
+    File,
+    /// Desktop notifications cannot be delivered; `hint` says how to fix it.
+    NotificationsUnavailable,
+    Internal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct IpcError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+    pub issues: Vec<FieldIssue>,
+}
+
+impl IpcError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        IpcError {
+            kind,
+            message: message.into(),
+            hint: None,
+            issues: Vec::new(),
+        }
+    }
+}
+
+impl From<AppError> for IpcError {
+    fn from(e: AppError) -> Self {
+        let message = e.to_string();
+        match e {
+            AppError::Validation(v) => IpcError {
+                kind: ErrorKind::Validation,
+                message,
+                hint: None,
+                issues: v.issues.into_iter().map(Into::into).collect(),
+            },
+            AppError::Invalid(_) => IpcError::new(ErrorKind::Validation, message),
+            AppError::NotFound(_) => IpcError::new(ErrorKind::NotFound, message),
+            AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
+            AppError::File(_) => IpcError::new(ErrorKind::File, message),
+            AppError::Keychain(k) => IpcError {
+                kind: match k {
+                    _ if k.is_unavailable() => ErrorKind::KeychainUnavailable,
+                    SecretError::NotFound => ErrorKind::NotFound,
+                    _ => ErrorKind::Internal,
+                },
+                hint: Some(k.fix_hint().to_string()),
+                message,
+                issues: Vec::new(),
+            },
+            AppError::Notifications { hint, .. } => IpcError {
+                kind: ErrorKind::NotificationsUnavailable,
+                message,
+                hint,
+                issues: Vec::new(),
+            },
+            AppError::Store(_) | AppError::Internal(_) => {
+                tracing::error!(error = %message, "internal error");
+                IpcError::new(
+                    ErrorKind::Internal,
+                    "Something went wrong; the details are in the log file.",
+                )
+            }
+        }
+    }
+}

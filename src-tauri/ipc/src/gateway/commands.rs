@@ -1,0 +1,103 @@
+//! Commands of the Gateway and Requests pages.
+
+use super::dto::{
+    CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, LedgerRow,
+    RequestQuery, Token,
+};
+use crate::backends::dto::{Backend, Limits};
+use crate::{Core, IpcError};
+
+type Res<T> = Result<T, IpcError>;
+
+pub async fn gateway_status(core: &Core) -> Res<GatewayStatus> {
+    Ok(core.app()?.gateway_control().info().into())
+}
+
+pub async fn list_tokens(core: &Core) -> Res<Vec<Token>> {
+    Ok(core
+        .app()?
+        .tokens()
+        .list()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Creates a token for a tool; its value is in the answer once and never again.
+#[tracing::instrument(skip(core))]
+pub async fn create_token(core: &Core, name: String) -> Res<CreatedToken> {
+    Ok(core
+        .app()?
+        .tokens()
+        .create(name)
+        .await
+        .map(|t| CreatedToken {
+            value: t.token.expose().clone(),
+            token: t.row.into(),
+        })?)
+}
+
+#[tracing::instrument(skip(core))]
+pub async fn revoke_token(core: &Core, id: String) -> Res<Token> {
+    Ok(core.app()?.tokens().revoke(id).await?.into())
+}
+
+/// The newest ledger rows matching the filters.
+pub async fn recent_requests(core: &Core, query: RequestQuery) -> Res<Vec<LedgerRow>> {
+    Ok(core
+        .app()?
+        .gateway_control()
+        .recent_requests(query.into())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+pub async fn get_gateway_settings(core: &Core) -> Res<GatewaySettingsState> {
+    let app = core.app()?;
+    let saved = app.gateway_control().settings().await?;
+    Ok(GatewaySettingsState {
+        restart_needed: app.gateway_control().restart_needed(&saved),
+        port_fixed: app.gateway_control().port_fixed(),
+        settings: saved.into(),
+    })
+}
+
+/// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
+#[tracing::instrument(skip(core))]
+pub async fn update_gateway_settings(
+    core: &Core,
+    settings: GatewaySettingsForm,
+) -> Res<GatewaySettingsState> {
+    let app = core.app()?;
+    let saved = app
+        .gateway_control()
+        .update_settings(settings.into())
+        .await?;
+    Ok(GatewaySettingsState {
+        restart_needed: app.gateway_control().restart_needed(&saved),
+        port_fixed: app.gateway_control().port_fixed(),
+        settings: saved.into(),
+    })
+}
+
+/// Sets a backend's traffic limits (in flight, requests and tokens per minute).
+#[tracing::instrument(skip(core))]
+pub async fn set_backend_limits(core: &Core, id: String, limits: Limits) -> Res<Backend> {
+    Ok(core
+        .app()?
+        .backends()
+        .set_limits(id, limits.into())
+        .await?
+        .into())
+}
+
+/// Pauses (every request answered 503) or resumes the gateway.
+#[tracing::instrument(skip(core))]
+pub async fn set_gateway_paused(core: &Core, paused: bool) -> Res<GatewayStatus> {
+    let app = core.app()?;
+    app.gateway_control().set_paused(paused)?;
+    Ok(app.gateway_control().info().into())
+}

@@ -1,0 +1,271 @@
+//! IPC shapes for the Gateway and Requests pages. A token's value appears only in
+//! `CreatedToken`, once; everything else shows its prefix.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::{AttemptRecord, GatewayInfo, RequestRecord, TokenRow};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayStatus {
+    /// `127.0.0.1:4141` while listening.
+    pub address: Option<String>,
+    /// OpenAI Chat Completions, Responses and embeddings (ends in `/v1`).
+    pub openai_base_url: Option<String>,
+    /// Anthropic Messages (the root).
+    pub anthropic_base_url: Option<String>,
+    /// Gemini's native API (the root, like Anthropic's).
+    pub gemini_base_url: Option<String>,
+    /// Why the gateway is not running (port in use …).
+    pub error: Option<String>,
+    /// Paused by the user: requests get a 503 until resumed.
+    pub paused: bool,
+}
+
+impl From<GatewayInfo> for GatewayStatus {
+    fn from(g: GatewayInfo) -> Self {
+        GatewayStatus {
+            address: g.address,
+            openai_base_url: g.openai_base_url,
+            anthropic_base_url: g.anthropic_base_url,
+            gemini_base_url: g.gemini_base_url,
+            error: g.error,
+            paused: g.paused,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    pub id: String,
+    pub name: String,
+    /// `sy-3f9a12`: enough to tell tokens apart, not to use one.
+    pub prefix: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl From<TokenRow> for Token {
+    fn from(t: TokenRow) -> Self {
+        Token {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// A token just created: `value` is shown once and never again.
+#[derive(Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedToken {
+    pub token: Token,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub n: u32,
+    pub backend: String,
+    pub key_label: Option<String>,
+    pub model: String,
+    pub status: Option<u16>,
+    pub error_class: Option<String>,
+    pub latency_ms: u32,
+}
+
+impl From<AttemptRecord> for Attempt {
+    fn from(a: AttemptRecord) -> Self {
+        Attempt {
+            n: a.n,
+            backend: a.backend,
+            key_label: a.key_label,
+            model: a.model,
+            status: a.status,
+            error_class: a.error_class,
+            latency_ms: a.latency_ms,
+        }
+    }
+}
+
+/// One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
+/// below 2^53.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerRow {
+    pub id: String,
+    pub started_at: String,
+    pub token_name: Option<String>,
+    pub inbound: String,
+    pub route: Option<String>,
+    pub requested_model: String,
+    pub backend: Option<String>,
+    pub key_label: Option<String>,
+    pub model: Option<String>,
+    pub status: u16,
+    pub error_class: Option<String>,
+    pub reason: Option<String>,
+    pub attempts: u32,
+    pub latency_ms: u32,
+    pub ttfb_ms: Option<u32>,
+    pub input_tokens: f64,
+    pub output_tokens: f64,
+    pub cache_read_tokens: f64,
+    pub cache_write_tokens: f64,
+    /// `null`: the model has no known price.
+    pub cost_usd: Option<f64>,
+    pub streamed: bool,
+    /// How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
+    /// `null` when the cache was off.
+    pub cache: Option<String>,
+    /// What a cache hit would have cost upstream.
+    pub saved_usd: Option<f64>,
+    pub attempt_list: Vec<Attempt>,
+}
+
+impl From<RequestRecord> for LedgerRow {
+    fn from(r: RequestRecord) -> Self {
+        LedgerRow {
+            id: r.id,
+            started_at: r.started_at,
+            token_name: r.token_name,
+            inbound: r.inbound,
+            route: r.route,
+            requested_model: r.requested_model,
+            backend: r.backend,
+            key_label: r.key_label,
+            model: r.model,
+            status: r.status,
+            error_class: r.error_class,
+            reason: r.reason,
+            attempts: r.attempts,
+            latency_ms: r.latency_ms,
+            ttfb_ms: r.ttfb_ms,
+            input_tokens: r.input_tokens as f64,
+            output_tokens: r.output_tokens as f64,
+            cache_read_tokens: r.cache_read_tokens as f64,
+            cache_write_tokens: r.cache_write_tokens as f64,
+            cost_usd: r.cost_usd,
+            streamed: r.streamed,
+            cache: r.cache,
+            saved_usd: r.saved_usd,
+            attempt_list: r.attempt_list.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// The API a caller used, as the ledger's `inbound` column records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub enum InboundApi {
+    /// OpenAI Chat Completions.
+    #[serde(rename = "openai")]
+    OpenAiChat,
+    /// OpenAI Responses (Codex CLI).
+    #[serde(rename = "responses")]
+    Responses,
+    /// Anthropic Messages (Claude Code).
+    #[serde(rename = "anthropic")]
+    Anthropic,
+    /// Gemini's native API (Gemini CLI).
+    #[serde(rename = "gemini")]
+    Gemini,
+    /// OpenAI embeddings (`/v1/embeddings`).
+    #[serde(rename = "embeddings")]
+    Embeddings,
+    /// Token counting in any of the APIs ($0, no tokens).
+    #[serde(rename = "count_tokens")]
+    CountTokens,
+}
+
+impl InboundApi {
+    /// The ledger's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboundApi::OpenAiChat => "openai",
+            InboundApi::Responses => "responses",
+            InboundApi::Anthropic => "anthropic",
+            InboundApi::Gemini => "gemini",
+            InboundApi::Embeddings => "embeddings",
+            InboundApi::CountTokens => "count_tokens",
+        }
+    }
+}
+
+/// Filters for the Requests page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestQuery {
+    pub backend: Option<String>,
+    pub route: Option<String>,
+    pub token_name: Option<String>,
+    /// Only requests in this API.
+    #[serde(default)]
+    pub inbound: Option<InboundApi>,
+    /// `true` only failures, `false` only successes.
+    pub failed: Option<bool>,
+    pub before: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl From<RequestQuery> for switchyard_app::RequestFilter {
+    fn from(q: RequestQuery) -> Self {
+        switchyard_app::RequestFilter {
+            backend: q.backend,
+            route: q.route,
+            token_name: q.token_name,
+            inbound: q.inbound.map(|a| a.as_str().to_string()),
+            failed: q.failed,
+            before: q.before,
+            limit: q.limit.unwrap_or(100),
+        }
+    }
+}
+
+/// The user's gateway settings; they apply when the gateway next starts.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewaySettingsForm {
+    pub port: u16,
+    /// Listen on every interface and accept any `Host` (tokens are still required).
+    pub allow_non_loopback: bool,
+    /// Browser origins allowed to call the gateway, e.g. `http://localhost:5173`.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Saved settings and whether the running gateway still uses different ones.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewaySettingsState {
+    pub settings: GatewaySettingsForm,
+    /// A restart of Switchyard is needed for the saved settings to take effect.
+    pub restart_needed: bool,
+    /// This run's port came from `--port` or `SWITCHYARD_GATEWAY_PORT`, which win over the
+    /// saved port.
+    pub port_fixed: bool,
+}
+
+impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
+    fn from(s: switchyard_app::GatewaySettings) -> Self {
+        GatewaySettingsForm {
+            port: s.port,
+            allow_non_loopback: s.allow_non_loopback,
+            allowed_origins: s.allowed_origins,
+        }
+    }
+}
+
+impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
+    fn from(s: GatewaySettingsForm) -> Self {
+        switchyard_app::GatewaySettings {
+            port: s.port,
+            allow_non_loopback: s.allow_non_loopback,
+            allowed_origins: s.allowed_origins,
+        }
+    }
+}

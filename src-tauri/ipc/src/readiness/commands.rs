@@ -1,0 +1,54 @@
+//! Commands of the Readiness page, notifications and backend monitor settings.
+
+use super::dto::{Monitor, NotificationStatus, Readiness};
+use crate::backends::dto::Backend;
+use crate::{Core, IpcError};
+
+type Res<T> = Result<T, IpcError>;
+
+/// Runs every readiness check (progress arrives as `readinessProgress` events).
+#[tracing::instrument(skip(core))]
+pub async fn run_readiness(core: &Core) -> Res<Readiness> {
+    Ok(core.app()?.readiness().run().await?.into())
+}
+
+/// Stored runs, newest first.
+pub async fn readiness_history(core: &Core, limit: u32) -> Res<Vec<Readiness>> {
+    Ok(core
+        .app()?
+        .readiness()
+        .history(limit.clamp(1, 50))
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tracing::instrument(skip(core))]
+pub async fn send_test_notification(core: &Core) -> Res<()> {
+    Ok(core.app()?.notifications().send_test().await?)
+}
+
+pub async fn notification_status(core: &Core) -> Res<NotificationStatus> {
+    let app = core.app()?;
+    let (server, problem) = match app.notifications().service().await {
+        Ok(s) => (Some(s), None),
+        Err(f) => (None, Some(f.into())),
+    };
+    Ok(NotificationStatus {
+        server,
+        problem,
+        last_failure: app.notifications().last_failure().map(Into::into),
+    })
+}
+
+/// Probe interval, uptime target and whether readiness requires the backend.
+#[tracing::instrument(skip(core))]
+pub async fn set_backend_monitor(core: &Core, id: String, monitor: Monitor) -> Res<Backend> {
+    Ok(core
+        .app()?
+        .backends()
+        .set_monitor(id, monitor.into())
+        .await?
+        .into())
+}

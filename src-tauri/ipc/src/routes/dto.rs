@@ -1,0 +1,227 @@
+//! IPC shapes for the Routes page: routes with their candidates and strategy, and the live
+//! breaker / cool-down state of every backend and key.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::{
+    BackendLive, CandidateView, CompositeWeights, RouteCandidate, RouteDraft, RouteView, Strategy,
+    TrackState,
+};
+
+/// How a route orders its candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum RouteStrategy {
+    /// The list order: the first candidate, then the next on failure.
+    Priority,
+    /// Random by weight; weight 0 = failover only.
+    Weighted,
+    /// The fastest recently (EWMA latency, power of two choices).
+    LowestLatency,
+    /// The cheapest model by the price table.
+    LowestCost,
+    /// A score of cost, latency and availability with these weights.
+    Composite {
+        cost: f64,
+        latency: f64,
+        availability: f64,
+    },
+}
+
+impl From<RouteStrategy> for Strategy {
+    fn from(s: RouteStrategy) -> Self {
+        match s {
+            RouteStrategy::Priority => Strategy::Priority,
+            RouteStrategy::Weighted => Strategy::Weighted,
+            RouteStrategy::LowestLatency => Strategy::LowestLatency,
+            RouteStrategy::LowestCost => Strategy::LowestCost,
+            RouteStrategy::Composite {
+                cost,
+                latency,
+                availability,
+            } => Strategy::Composite(CompositeWeights {
+                cost,
+                latency,
+                availability,
+            }),
+        }
+    }
+}
+
+impl From<Strategy> for RouteStrategy {
+    fn from(s: Strategy) -> Self {
+        match s {
+            Strategy::Priority => RouteStrategy::Priority,
+            Strategy::Weighted => RouteStrategy::Weighted,
+            Strategy::LowestLatency => RouteStrategy::LowestLatency,
+            Strategy::LowestCost => RouteStrategy::LowestCost,
+            Strategy::Composite(w) => RouteStrategy::Composite {
+                cost: w.cost,
+                latency: w.latency,
+                availability: w.availability,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateForm {
+    pub backend_id: String,
+    /// Empty = the backend's default model.
+    pub model: String,
+    pub weight: u32,
+}
+
+/// What the route editor submits.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteForm {
+    pub name: String,
+    pub strategy: RouteStrategy,
+    pub candidates: Vec<CandidateForm>,
+    pub cache: crate::cache::dto::RouteCachePolicy,
+}
+
+impl From<RouteForm> for RouteDraft {
+    fn from(f: RouteForm) -> Self {
+        RouteDraft {
+            name: f.name,
+            strategy: f.strategy.into(),
+            candidates: f
+                .candidates
+                .into_iter()
+                .map(|c| RouteCandidate {
+                    backend_id: c.backend_id,
+                    model: c.model,
+                    weight: c.weight,
+                })
+                .collect(),
+            cache: f.cache.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    pub backend_id: String,
+    /// `null` when the backend was deleted (the candidate is skipped).
+    pub backend_name: Option<String>,
+    pub backend_enabled: bool,
+    pub model: String,
+    pub weight: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Route {
+    pub id: String,
+    pub name: String,
+    pub strategy: RouteStrategy,
+    pub candidates: Vec<Candidate>,
+    pub cache: crate::cache::dto::RouteCachePolicy,
+    pub updated_at: String,
+}
+
+impl From<RouteView> for Route {
+    fn from(r: RouteView) -> Self {
+        Route {
+            id: r.id,
+            name: r.name,
+            strategy: r.strategy.into(),
+            candidates: r
+                .candidates
+                .into_iter()
+                .map(|c: CandidateView| Candidate {
+                    backend_id: c.backend_id,
+                    backend_name: c.backend_name,
+                    backend_enabled: c.backend_enabled,
+                    model: c.model,
+                    weight: c.weight,
+                })
+                .collect(),
+            cache: r.cache.into(),
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Breaker {
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+impl From<switchyard_core::Circuit> for Breaker {
+    fn from(c: switchyard_core::Circuit) -> Self {
+        match c {
+            switchyard_core::Circuit::Closed => Breaker::Closed,
+            switchyard_core::Circuit::Open => Breaker::Open,
+            switchyard_core::Circuit::HalfOpen => Breaker::HalfOpen,
+        }
+    }
+}
+
+/// What the gateway has learned about a backend or key from its traffic.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveState {
+    pub breaker: Breaker,
+    /// Seconds left of a rate-limit cool-down.
+    pub cooling_down_secs: Option<u32>,
+    /// The provider refused the key (401/403); skipped until it is replaced.
+    pub invalid: bool,
+    /// Smoothed latency of recent successful requests.
+    pub latency_ms: Option<f64>,
+    /// Share of requests that succeeded, 0–1.
+    pub availability: f64,
+}
+
+impl From<TrackState> for LiveState {
+    fn from(t: TrackState) -> Self {
+        LiveState {
+            breaker: t.breaker.into(),
+            cooling_down_secs: t
+                .cooling_down_secs
+                .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
+            invalid: t.invalid,
+            latency_ms: t.latency_ms,
+            availability: t.availability,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyLive {
+    pub key_id: String,
+    pub state: LiveState,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BackendHealth {
+    pub backend_id: String,
+    pub state: LiveState,
+    pub keys: Vec<KeyLive>,
+}
+
+impl From<BackendLive> for BackendHealth {
+    fn from(b: BackendLive) -> Self {
+        BackendHealth {
+            backend_id: b.backend_id,
+            state: b.state.into(),
+            keys: b
+                .keys
+                .into_iter()
+                .map(|(key_id, s)| KeyLive {
+                    key_id,
+                    state: s.into(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Commands of the Tools page: connect coding tools to the gateway, Claude Code's status line,
+//! and moving plaintext provider keys into the keychain.
+
+use super::dto::{parse_tool, paths, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
+use crate::{Core, IpcError};
+use switchyard_app::ConnectChoice;
+
+type Res<T> = Result<T, IpcError>;
+
+/// Every supported tool: installed (and its version), connected, and its usage today.
+pub async fn list_tools(core: &Core) -> Res<Vec<ToolInfo>> {
+    Ok(core
+        .app()?
+        .tools()
+        .list()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Route names, then each enabled backend's `Backend/model`.
+pub async fn tool_model_choices(core: &Core) -> Res<Vec<String>> {
+    Ok(core.app()?.tools().model_choices().await?)
+}
+
+/// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
+#[tracing::instrument(skip(core))]
+pub async fn connect_tool(core: &Core, tool: String, model: Option<String>) -> Res<ToolResult> {
+    Ok(core
+        .app()?
+        .tools()
+        .connect(
+            parse_tool(&tool)?,
+            ConnectChoice {
+                model,
+                ..ConnectChoice::default()
+            },
+        )
+        .await?
+        .into())
+}
+
+/// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.
+#[tracing::instrument(skip(core))]
+pub async fn disconnect_tool(core: &Core, tool: String) -> Res<ToolResult> {
+    Ok(core
+        .app()?
+        .tools()
+        .disconnect(parse_tool(&tool)?)
+        .await?
+        .into())
+}
+
+#[tracing::instrument(skip(core))]
+pub async fn install_statusline(core: &Core) -> Res<FilesChanged> {
+    Ok(core.app()?.tools().install_statusline().await?.into())
+}
+
+/// Removes Switchyard's status line; the user's own one comes back.
+#[tracing::instrument(skip(core))]
+pub async fn uninstall_statusline(core: &Core) -> Res<FilesChanged> {
+    Ok(core.app()?.tools().uninstall_statusline().await?.into())
+}
+
+/// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
+#[tracing::instrument(skip(core))]
+pub async fn find_keys(core: &Core, extra_files: Vec<String>) -> Res<KeySweep> {
+    Ok(core
+        .app()?
+        .tools()
+        .find_keys(paths(extra_files))
+        .await?
+        .into())
+}
+
+/// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
+/// the first backend of its kind, else a new one) and takes it out of its file.
+#[tracing::instrument(skip(core))]
+pub async fn move_key(
+    core: &Core,
+    id: String,
+    extra_files: Vec<String>,
+    backend_id: Option<String>,
+) -> Res<MovedKey> {
+    Ok(core
+        .app()?
+        .tools()
+        .move_key(id, paths(extra_files), backend_id)
+        .await?
+        .into())
+}
+
+/// Every key moved out of a file, newest first.
+pub async fn key_moves(core: &Core) -> Res<Vec<MovedKey>> {
+    Ok(core
+        .app()?
+        .tools()
+        .key_moves()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Puts a moved key's line back in its file.
+#[tracing::instrument(skip(core))]
+pub async fn restore_key(core: &Core, move_id: String) -> Res<MovedKey> {
+    Ok(core.app()?.tools().restore_key(move_id).await?.into())
+}

@@ -1,0 +1,236 @@
+//! IPC shapes for the Tools page: each coding tool's state and usage today, what a connect or
+//! disconnect did to its files, and the "find keys on this machine" sweep. Findings and moves
+//! carry the masked value only: there is no field a raw key could travel in.
+
+use crate::backends::dto::Kind;
+use crate::{ErrorKind, IpcError};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::PathBuf;
+use switchyard_app::{FilesReport, KeyFinding, KeyMove, KeyScan, ToolId, ToolReport, ToolStatus};
+
+/// A supported coding tool, by the id the core and the CLI use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub enum ToolName {
+    #[serde(rename = "claude-code")]
+    ClaudeCode,
+    #[serde(rename = "codex")]
+    Codex,
+    #[serde(rename = "gemini-cli")]
+    GeminiCli,
+    #[serde(rename = "opencode")]
+    Opencode,
+    #[serde(rename = "aider")]
+    Aider,
+}
+
+impl From<ToolId> for ToolName {
+    fn from(t: ToolId) -> Self {
+        match t {
+            ToolId::ClaudeCode => ToolName::ClaudeCode,
+            ToolId::Codex => ToolName::Codex,
+            ToolId::GeminiCli => ToolName::GeminiCli,
+            ToolId::Opencode => ToolName::Opencode,
+            ToolId::Aider => ToolName::Aider,
+        }
+    }
+}
+
+/// Resolves a tool id from the UI; an unknown one is a validation error, not a crash.
+pub fn parse_tool(id: &str) -> Result<ToolId, IpcError> {
+    ToolId::parse(id).ok_or_else(|| {
+        IpcError::new(
+            ErrorKind::Validation,
+            format!(
+                "Unknown tool “{}”.",
+                id.chars().take(24).collect::<String>()
+            ),
+        )
+    })
+}
+
+/// `.env` files named on the page, as paths.
+pub fn paths(files: Vec<String>) -> Vec<PathBuf> {
+    files.into_iter().map(PathBuf::from).collect()
+}
+
+/// One tool as its card shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolInfo {
+    pub id: ToolName,
+    pub label: String,
+    /// Its program was found on `PATH`.
+    pub installed: bool,
+    pub version: Option<String>,
+    /// The program's path.
+    pub program: Option<String>,
+    pub connected: bool,
+    /// The base URL the tool's files point at now, if any.
+    pub points_at: Option<String>,
+    /// Connected, but the files no longer point at this gateway or its token was revoked.
+    pub needs_reconnect: bool,
+    /// The files Connect edits (`~/…`).
+    pub config_files: Vec<String>,
+    /// The route or model it was connected with (`null`: the tool picks).
+    pub model: Option<String>,
+    pub token_name: Option<String>,
+    pub requests_today: u32,
+    pub cost_today_usd: f64,
+    /// Claude Code only: whether Switchyard's status line is installed.
+    pub statusline: Option<bool>,
+}
+
+impl From<ToolStatus> for ToolInfo {
+    fn from(t: ToolStatus) -> Self {
+        ToolInfo {
+            id: t.tool.into(),
+            label: t.tool.label().to_string(),
+            installed: t.installed,
+            version: t.version,
+            program: t.program,
+            connected: t.connected,
+            points_at: t.points_at,
+            needs_reconnect: t.needs_reconnect,
+            config_files: t.config_files,
+            model: t.model,
+            token_name: t.token_name,
+            requests_today: u32::try_from(t.requests_today).unwrap_or(u32::MAX),
+            cost_today_usd: t.cost_today_usd,
+            statusline: t.statusline,
+        }
+    }
+}
+
+/// What a connect, disconnect or status-line change did to the files.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FilesChanged {
+    /// Files written (`~/…`).
+    pub changed: Vec<String>,
+    /// Keys the user changed after connecting, left as they are (`~/.codex/config.toml: model`).
+    pub kept: Vec<String>,
+    /// Backups made in the data folder.
+    pub backups: Vec<String>,
+}
+
+impl From<FilesReport> for FilesChanged {
+    fn from(r: FilesReport) -> Self {
+        FilesChanged {
+            changed: r.changed,
+            kept: r.kept,
+            backups: r
+                .backups
+                .into_iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolResult {
+    pub files: FilesChanged,
+    /// The gateway token the tool uses (connect) or that was revoked (disconnect).
+    pub token_name: Option<String>,
+    pub model: Option<String>,
+}
+
+impl From<ToolReport> for ToolResult {
+    fn from(r: ToolReport) -> Self {
+        ToolResult {
+            files: r.files.into(),
+            token_name: r.token_name,
+            model: r.model,
+        }
+    }
+}
+
+/// A provider key found in a file, masked.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundKey {
+    /// Names the finding for `move_key` (path, line, variable and mask).
+    pub id: String,
+    /// `~/…`
+    pub path: String,
+    pub line: u32,
+    pub variable: String,
+    pub kind: Kind,
+    /// `sk-…abcd`
+    pub masked: String,
+    /// The same key is already stored under a backend of its kind.
+    pub in_keychain: bool,
+}
+
+impl From<KeyFinding> for FoundKey {
+    fn from(f: KeyFinding) -> Self {
+        FoundKey {
+            id: f.id,
+            path: f.path,
+            line: f.line,
+            variable: f.variable,
+            kind: f.kind.into(),
+            masked: f.masked,
+            in_keychain: f.in_keychain,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeySweep {
+    pub findings: Vec<FoundKey>,
+    /// Files that could not be read (`~/.zshrc: not UTF-8 text`).
+    pub problems: Vec<String>,
+}
+
+impl From<KeyScan> for KeySweep {
+    fn from(s: KeyScan) -> Self {
+        KeySweep {
+            findings: s.findings.into_iter().map(Into::into).collect(),
+            problems: s.problems,
+        }
+    }
+}
+
+/// A key moved out of a file into the keychain (or put back).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MovedKey {
+    pub id: String,
+    pub path: String,
+    pub line: u32,
+    pub variable: String,
+    pub kind: Kind,
+    pub masked: String,
+    /// The backend it was stored under, and the key's label there.
+    pub backend: String,
+    pub key_label: String,
+    /// RFC 3339.
+    pub moved_at: String,
+    /// Put back in its file.
+    pub restored: bool,
+    /// The key test's outcome just before the move (`valid`, `unreachable`, …); `null` in the
+    /// history.
+    pub tested: Option<String>,
+}
+
+impl From<KeyMove> for MovedKey {
+    fn from(m: KeyMove) -> Self {
+        MovedKey {
+            id: m.id,
+            path: m.path,
+            line: m.line,
+            variable: m.variable,
+            kind: m.kind.into(),
+            masked: m.masked,
+            backend: m.backend,
+            key_label: m.key_label,
+            moved_at: m.moved_at,
+            restored: m.restored,
+            tested: Some(m.tested).filter(|t| !t.is_empty()),
+        }
+    }
+}

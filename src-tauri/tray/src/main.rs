@@ -1,0 +1,121 @@
+//! `switchyard-tray`: the desktop app's core process. It runs the core (gateway, monitor,
+//! ledger, notifications), the tray icon and the local socket the window process talks to, and
+//! it links no GUI toolkit, so with the window closed Switchyard costs what the headless gateway
+//! costs. The window (`switchyard`) starts it when it is not running; Quit in the tray, SIGTERM
+//! or SIGINT stop it with the core's clean shutdown.
+//!
+//! One per data folder: a second start finds the lock taken and exits 0.
+
+mod control;
+mod tray;
+
+use control::Control;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use switchyard_app::paths::{keyring_service_from_env, AppPaths};
+use switchyard_app::secrets::KeychainStore;
+use switchyard_app::{logging, Options, Switchyard};
+use switchyard_ipc::{wire, Core, ErrorKind, IpcError, UiEvent};
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// How long Quit lets requests in flight finish before the gateway cuts them.
+pub const QUIT_GRACE: Duration = Duration::from_secs(10);
+/// How long the windows get to close after `Quit` before the socket goes.
+const WINDOWS_GRACE: Duration = Duration::from_millis(300);
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("switchyard-tray: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[tokio::main]
+async fn run() -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let paths = AppPaths::from_env()
+        .ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
+    paths
+        .create()
+        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let _log_guard = logging::init(&paths.log_dir)?;
+    let Some(_lock) = control::single_instance(&paths.data_dir)? else {
+        tracing::info!("another core runs on this data folder");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let socket = wire::socket_path(&paths.data_dir);
+    let listener = control::bind(&socket)?;
+
+    let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
+    let mut opts = Options::new(paths, secrets);
+    opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
+    opts.use_saved_gateway_settings = true;
+    opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
+    let core = Switchyard::start(opts).await.map_err(|e| {
+        tracing::error!(error = %e, "core failed to start");
+        IpcError::new(
+            ErrorKind::Internal,
+            format!("Switchyard could not start: {e}"),
+        )
+    });
+
+    let quit = CancellationToken::new();
+    let (ui, _) = broadcast::channel::<UiEvent>(256);
+    let tasks = TaskTracker::new();
+    if let Ok(core) = &core {
+        forward_events(core, ui.clone());
+        let startup = core.clone();
+        tokio::spawn(async move { startup.run_startup_checks().await });
+        match tray::spawn(core.clone(), quit.clone()).await {
+            Ok(()) => {}
+            Err(e) => tracing::warn!(error = %e, "no tray icon"),
+        }
+    }
+    let control = Arc::new(Control::new(
+        Core::new(core.clone()),
+        ui.clone(),
+        quit.clone(),
+    ));
+    let stop_serving = CancellationToken::new();
+    tasks.spawn(wire::serve(
+        listener,
+        control,
+        tasks.clone(),
+        stop_serving.clone(),
+    ));
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        socket = %socket.display(),
+        "core process ready"
+    );
+
+    control::wait_for_quit(&quit).await;
+    tracing::info!("quitting");
+    let _ = ui.send(UiEvent::Quit);
+    tokio::time::sleep(WINDOWS_GRACE).await;
+    if let Ok(core) = &core {
+        core.shutdown(QUIT_GRACE).await;
+    }
+    stop_serving.cancel();
+    tasks.close();
+    let _ = tokio::time::timeout(Duration::from_secs(2), tasks.wait()).await;
+    let _ = std::fs::remove_file(&socket);
+    tracing::info!("core shut down; exiting");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The core's events, in the window's shapes, to every connected window.
+fn forward_events(core: &Switchyard, ui: broadcast::Sender<UiEvent>) {
+    let mut rx = core.subscribe();
+    tokio::spawn(async move {
+        while let Some(event) = UiEvent::from_received(rx.recv().await) {
+            let _ = ui.send(event);
+        }
+    });
+}
