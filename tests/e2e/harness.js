@@ -12,6 +12,8 @@ export const root = path.resolve(import.meta.dirname, "../..");
 // The binaries cargo built: under CARGO_TARGET_DIR when the build used one.
 const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, "target");
 export const appBinary = path.join(targetDir, "debug/switchyard");
+/** The core process the window starts (gateway, monitor, tray): outlives the window. */
+export const coreBinary = path.join(targetDir, "debug/switchyard-tray");
 export const mockBinary = path.join(targetDir, "debug/switchyard-mock");
 export const artifacts = path.join(root, "tests/artifacts");
 export const fixtures = path.join(root, "tests/fixtures");
@@ -60,9 +62,9 @@ function running(binary) {
  * window. (WebKitWebDriver kills the app when the session ends, unless the app's inspector
  * connection closed first, which happens now and then: then only the webview is gone.)
  */
-async function waitForExit(binary, timeoutMs = 8000) {
+async function waitForExit(binary, timeoutMs = 8000, { askAfterMs = 1000 } = {}) {
   const deadline = Date.now() + timeoutMs;
-  const askAt = Date.now() + 1000;
+  const askAt = Date.now() + askAfterMs;
   let asked = false;
   while (Date.now() < deadline) {
     if (!running(binary)) return;
@@ -80,6 +82,19 @@ async function waitForExit(binary, timeoutMs = 8000) {
     execFileSync("pkill", ["-KILL", "-f", `^${binary}( |$)`], { stdio: "ignore" });
   } catch {}
   for (let i = 0; i < 50 && running(binary); i++) await sleep(100);
+}
+
+/**
+ * Quits the core process the way the tray's Quit does (SIGTERM runs the same clean shutdown) and
+ * waits until it is gone; killed after 12 s.
+ */
+export async function stopCore() {
+  try {
+    execFileSync("pkill", ["-TERM", "-f", `^${coreBinary}( |$)`], { stdio: "ignore" });
+  } catch {
+    return;
+  }
+  await waitForExit(coreBinary, 12000, { askAfterMs: 0 });
 }
 
 /** Starts the mock provider binary; resolves with its base URL once it listens. */
@@ -104,11 +119,14 @@ const PROVIDER_VARS = [
   "GROQ_API_KEY", "OPENROUTER_API_KEY", "OLLAMA_HOST",
 ];
 
-/** Launches the real app window through tauri-driver and opens a WebDriver session on it. */
-export async function startApp({ env = {} } = {}) {
+/**
+ * Launches the real app window through tauri-driver and opens a WebDriver session on it. The
+ * window starts its core process; `dataDir` and `service` attach it to an existing one instead.
+ */
+export async function startApp({ env = {}, dataDir: reuseDir, service: reuseService } = {}) {
   sessionCount += 1;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-data-"));
-  const service = `switchyard-e2e-${process.pid}-${sessionCount}`;
+  const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-data-"));
+  const service = reuseService ?? `switchyard-e2e-${process.pid}-${sessionCount}`;
   const port = await freePort();
   const nativePort = await freePort();
   const driverLog = fs.openSync(path.join(artifacts, `tauri-driver-${sessionCount}.log`), "w");
@@ -151,12 +169,14 @@ export async function startApp({ env = {} } = {}) {
     dataDir,
     service,
     launched,
-    async stop() {
+    /** Ends the session; with `core` (the default) the core process too. */
+    async stop({ core = true } = {}) {
       await browser.deleteSession().catch(() => {});
       driver.kill("SIGTERM");
       await sleep(300);
       // The app is single-instance: the next test's launch must not find this one still alive.
       await waitForExit(appBinary);
+      if (core) await stopCore();
     },
   };
 }
@@ -246,15 +266,19 @@ export async function createGatewayToken(browser, name) {
 
 const closeWindowScript = path.join(root, "scripts/x11-close-window.py");
 
-/** The pid of the running app (`switchyard`, not `switchyard-mock`), or null. */
-export function appPid() {
+function pidOf(binary) {
   try {
-    const out = execFileSync("pgrep", ["-o", "-f", `^${appBinary}( |$)`], { encoding: "utf8" });
+    const out = execFileSync("pgrep", ["-o", "-f", `^${binary}( |$)`], { encoding: "utf8" });
     return Number(out.trim()) || null;
   } catch {
     return null;
   }
 }
+
+/** The pid of the running window process (`switchyard`, not `switchyard-mock`), or null. */
+export const windowPid = () => pidOf(appBinary);
+/** The pid of the running core process (`switchyard-tray`), or null. */
+export const corePid = () => pidOf(coreBinary);
 
 /** The executable names of a process's children, e.g. WebKitWebProcess, WebKitNetworkProcess. */
 export function childNames(pid) {
@@ -353,4 +377,27 @@ export async function launchApp({ args = [], env = {} } = {}) {
     return res?.ok && (await res.text()).includes("demo-chat");
   }, "the gateway never listed demo-chat", 15000);
   return { proc, exited, dataDir, env: appEnv, token, base };
+}
+
+// ---- The tray: a StatusNotifierItem on the session bus, driven with gdbus as a tray host does ----
+
+const gdbus = (...args) => execFileSync("gdbus", ["call", "--session", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+/** The bus name of the core's tray item (`org.kde.StatusNotifierItem-PID-N`), or null. */
+export function trayName(pid) {
+  const names = gdbus("--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.ListNames");
+  return names.match(new RegExp(`'(org\\.kde\\.StatusNotifierItem-${pid}-\\d+)'`))?.[1] ?? null;
+}
+
+/** The labels of the tray menu, in order (dbusmenu GetLayout). */
+export function trayMenu(name) {
+  const layout = gdbus("--dest", name, "--object-path", "/MenuBar", "--method", "com.canonical.dbusmenu.GetLayout", "0", "int32 -1", "@as []");
+  return [...layout.matchAll(/\((\d+), \{[^}]*'label': <'([^']*)'>/g)].map((m) => ({ id: Number(m[1]), label: m[2] }));
+}
+
+/** Clicks the tray menu item labelled `label`, as a tray host does (dbusmenu Event "clicked"). */
+export function clickTray(name, label) {
+  const item = trayMenu(name).find((i) => i.label === label);
+  if (!item) throw new Error(`no "${label}" in the tray menu: ${JSON.stringify(trayMenu(name))}`);
+  gdbus("--dest", name, "--object-path", "/MenuBar", "--method", "com.canonical.dbusmenu.Event", String(item.id), "clicked", "<0>", "0");
 }

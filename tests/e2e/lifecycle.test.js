@@ -1,10 +1,12 @@
-// The lifecycle a tray app's users expect, on the real binary: closing the window (a real
-// WM_DELETE_WINDOW, as the title bar's close button sends) keeps the gateway serving and leaves no
-// WebKit web process behind; a second launch brings the window back with live data; the first
-// close says so once in a desktop notification; start at login writes and removes the XDG
-// autostart entry (in a private HOME); with "keep running" off, closing quits; and Quit (SIGTERM
-// runs the same `lifecycle::quit` as the tray's Quit) drains the requests in flight, leaves every
-// answered request in the ledger and exits 0.
+// The lifecycle a tray app's users expect, on the real binaries. The window (`switchyard`) is its
+// own process and starts the core process (`switchyard-tray`: gateway, monitor, tray icon), which
+// outlives it. Closing the window (a real WM_DELETE_WINDOW, as the title bar's close button
+// sends) ends the window process and its WebKit processes while the gateway keeps serving; a new
+// launch attaches a new window to the same core, with live data; the first close says so once in
+// a desktop notification; start at login writes and removes the XDG autostart entry (in a
+// private HOME); with "keep running" off, closing quits; the tray item is on the session bus and
+// its Quit (clicked over D-Bus, as a tray host does) drains the requests in flight, leaves every
+// answered request in the ledger and ends both processes.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -12,20 +14,28 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  appBinary, appPid, artifacts, byTestId, childNames, closeAppWindow, createGatewayToken, followNewWindow,
-  gatewayOpenaiUrl, launchApp, startApp, until, waitForWindow,
+  appBinary, artifacts, byTestId, clickTray, closeAppWindow, coreBinary, corePid, createGatewayToken,
+  gatewayOpenaiUrl, launchApp, startApp, stopCore, trayMenu, trayName, until, waitForWindow, windowPid,
 } from "./harness.js";
 
 const HINT = "Switchyard is still running in the tray";
 
-/** A second launch: hands over to the running app and exits 0. */
-async function secondLaunch(env, args = []) {
-  const second = spawn(appBinary, args, { stdio: "ignore", env: { ...process.env, ...env } });
+/** Waits for a process to end; resolves with its exit code (or signal), "still running" after 15 s. */
+function exitOf(proc) {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { second.kill("SIGKILL"); resolve("still running"); }, 15000);
-    second.on("exit", (code) => { clearTimeout(timer); resolve(code); });
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode ?? proc.signalCode);
+    const timer = setTimeout(() => resolve("still running"), 15000);
+    proc.on("exit", (code, signal) => { clearTimeout(timer); resolve(code ?? signal); });
   });
 }
+
+const webProcesses = () => {
+  try {
+    return execFileSync("pgrep", ["-x", "WebKitWebProces"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
 
 /** One Demo chat completion through the gateway; resolves with the response. */
 function chat(base, token, content, extra = {}) {
@@ -36,11 +46,6 @@ function chat(base, token, content, extra = {}) {
   });
 }
 
-const webProcessGone = async (pid) => {
-  await until(() => !childNames(pid).includes("WebKitWebProcess"),
-    `a WebKitWebProcess is still a child of the app: ${childNames(pid).join(", ")}`);
-};
-
 describe("Closing and opening the window in the real app", () => {
   let app;
   let b;
@@ -50,6 +55,7 @@ describe("Closing and opening the window in the real app", () => {
   let token;
   let bus = "";
   let busMonitor;
+  let appEnv;
 
   before(async () => {
     busMonitor = spawn("dbus-monitor", ["--session", "interface=org.freedesktop.Notifications,member=Notify"], {
@@ -60,11 +66,12 @@ describe("Closing and opening the window in the real app", () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
     // The app's own renderer choice (the harness keeps WebKit's default for WebDriver
     // screenshots, which this file does not take: it captures the X screen).
-    app = await startApp({ env: { HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), WEBKIT_DISABLE_DMABUF_RENDERER: undefined } });
+    appEnv = { HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), WEBKIT_DISABLE_DMABUF_RENDERER: undefined };
+    app = await startApp({ env: appEnv });
     b = app.browser;
     await (await b.$(byTestId("page-overview"))).waitForDisplayed({ timeout: 10000 });
-    pid = appPid();
-    assert.ok(pid, "the app runs");
+    pid = corePid();
+    assert.ok(pid, "the window started its core process");
   });
   after(async () => {
     busMonitor?.kill();
@@ -75,6 +82,14 @@ describe("Closing and opening the window in the real app", () => {
   const exists = (sel) => b.execute((s) => document.querySelector(s) !== null, sel);
   const entry = () => path.join(home, ".config/autostart/Switchyard.desktop");
   const hints = () => bus.split(HINT).length - 1;
+  /** A new launch of the window on the same data folder, driven by a new WebDriver session. */
+  const reopen = async () => {
+    await app.stop({ core: false });
+    app = await startApp({ env: appEnv, dataDir: app.dataDir, service: app.service });
+    b = app.browser;
+    await (await b.$(byTestId("page-overview"))).waitForDisplayed({ timeout: 10000 });
+    assert.equal(corePid(), pid, "the new window attached to the same core");
+  };
 
   it("offers start at login once; accepting writes an autostart entry that starts it in the tray", async () => {
     const offer = byTestId("start-at-login-offer");
@@ -102,59 +117,53 @@ describe("Closing and opening the window in the real app", () => {
     assert.equal(await exists(byTestId("start-at-login-offer")), false, "answered once: never offered again");
   });
 
-  it("closing the window keeps the gateway answering and leaves no WebKit web process", async () => {
+  it("closing the window ends its process and every WebKit process; the gateway keeps answering", async () => {
     base = (await gatewayOpenaiUrl(b)).replace(/\/v1$/, "");
     token = await createGatewayToken(b, "e2e-lifecycle");
-    assert.ok(childNames(pid).includes("WebKitWebProcess"), "an open window has its web process");
+    assert.ok(webProcesses().length > 0, "an open window has its web process");
     await closeAppWindow();
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(appPid(), pid, "the app is still running after its window closed");
-    await webProcessGone(pid);
+    await until(() => windowPid() === null, "the window process outlived its window");
+    await until(() => webProcesses().length === 0, `WebKit web processes remain: ${webProcesses().join(", ")}`);
+    assert.equal(corePid(), pid, "the core is still running after its window closed");
     const res = await chat(base, token, "hello while the window is closed");
     assert.equal(res.status, 200, await res.clone().text());
     assert.match((await res.json()).choices[0].message.content, /^Demo reply/);
     await until(() => hints() === 1, `no "${HINT}" notification on the bus`);
   });
 
-  it("a second launch brings the window back, with live data", async () => {
-    assert.equal(await secondLaunch({ SWITCHYARD_DATA_DIR: app.dataDir }), 0, "the second launch handed over and exited");
-    await waitForWindow();
-    assert.equal(appPid(), pid, "the same app, not a new one");
-    await followNewWindow(b);
-    await (await b.$(byTestId("page-overview"))).waitForDisplayed({ timeout: 10000 });
+  it("a new launch brings the window back on the same core, with live data", async () => {
+    await reopen();
     await (await b.$(byTestId("nav-requests"))).click();
     const rows = byTestId("request-row");
     await until(async () => (await b.$$(rows)).length === 1, "the request made while closed is not listed");
     // Live: a request made now shows up through the requestsRecorded event, without a reload.
     assert.equal((await chat(base, token, "hello to the window opened again")).status, 200);
     await until(async () => (await b.$$(rows)).length === 2, "the new window did not follow the ledger live");
-    // The X screen: WebKitWebDriver's screenshot of a window created again takes about 9 s.
     execFileSync("import", ["-window", "root", path.join(artifacts, "lifecycle-reopened.png")]);
   });
 
   it("closing again keeps running without repeating the notification", async () => {
     await closeAppWindow();
-    await webProcessGone(pid);
-    assert.equal(appPid(), pid);
+    await until(() => windowPid() === null, "the window process outlived its window");
+    assert.equal(corePid(), pid);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(hints(), 1, "the tray notification is shown only the first time");
-    assert.equal(await secondLaunch({ SWITCHYARD_DATA_DIR: app.dataDir }), 0);
-    await waitForWindow();
-    await followNewWindow(b);
+    await reopen();
   });
 
-  it("with keep running off, closing the window quits", async () => {
+  it("with keep running off, closing the window quits the core too", async () => {
     await (await b.$(byTestId("nav-settings"))).click();
     const keep = byTestId("keep-running-in-tray");
     await (await b.$(keep)).waitForDisplayed({ timeout: 10000 });
     await (await b.$(keep)).click();
     await b.waitUntil(async () => (await checked(keep)) === false, { timeout: 5000, timeoutMsg: "the setting did not turn off" });
     await closeAppWindow();
-    await until(() => appPid() === null, "the app kept running after its window closed with keep running off", 15000);
+    await until(() => corePid() === null, "the core kept running after its window closed with keep running off", 15000);
+    assert.equal(windowPid(), null);
   });
 });
 
-describe("Starting in the tray and quitting", () => {
+describe("Starting in the tray and quitting from the tray", () => {
   let app;
 
   before(async () => {
@@ -162,26 +171,41 @@ describe("Starting in the tray and quitting", () => {
     app = await launchApp({ args: ["--hidden"], env: { HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")) } });
   });
   after(async () => {
-    if (app && app.proc.exitCode === null && app.proc.signalCode === null) app.proc.kill("SIGKILL");
+    await stopCore();
   });
 
-  it("--hidden starts the gateway without a window or a web process", async () => {
+  it("--hidden starts the core and its gateway, opens no window and exits 0", async () => {
+    assert.equal(await exitOf(app.proc), 0, "the launcher exits once the core runs");
+    assert.ok(corePid(), "the core runs");
     const res = await chat(app.base, app.token, "hello to a tray-only start");
     assert.equal(res.status, 200, await res.clone().text());
     await res.json();
-    // The window would have been made in the same start-up step as the gateway: give it time.
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(await waitForWindow({ gone: true }), null, "no window");
-    assert.equal(childNames(app.proc.pid).includes("WebKitWebProcess"), false, "no web process");
+    assert.equal(windowPid(), null, "no window process");
+    assert.equal(webProcesses().length, 0, "no web process");
   });
 
-  it("a second launch opens the window", async () => {
-    assert.equal(await secondLaunch(app.env), 0);
+  it("the tray item is on the session bus; its Open starts the window", async () => {
+    const name = trayName(corePid());
+    assert.ok(name, "no org.kde.StatusNotifierItem-PID-N name on the session bus");
+    assert.deepEqual(trayMenu(name).map((i) => i.label),
+      ["Open Switchyard", "Run readiness checks", "Pause gateway", "Quit"]);
+    clickTray(name, "Open Switchyard");
     await waitForWindow();
-    await until(() => childNames(app.proc.pid).includes("WebKitWebProcess"), "the window has no web process");
+    assert.ok(windowPid(), "a window process");
+    await until(() => webProcesses().length > 0, "the window has no web process");
   });
 
-  it("Quit drains the requests in flight, records every answered one and exits 0", async () => {
+  it("the tray's Pause answers 503 until Resume", async () => {
+    const name = trayName(corePid());
+    clickTray(name, "Pause gateway");
+    await until(async () => (await chat(app.base, app.token, "paused?")).status === 503, "Pause did not pause the gateway");
+    await until(() => trayMenu(name).some((i) => i.label === "Resume gateway"), "the menu did not offer Resume");
+    clickTray(name, "Resume gateway");
+    await until(async () => (await chat(app.base, app.token, "resumed?")).status === 200, "Resume did not resume the gateway");
+  });
+
+  it("the tray's Quit drains the requests in flight, records every answered one and ends both processes", async () => {
+    const core = corePid();
     const ids = [];
     for (let i = 0; i < 3; i++) {
       const res = await chat(app.base, app.token, `plain request ${i}`);
@@ -192,13 +216,17 @@ describe("Starting in the tray and quitting", () => {
     // Streams whose headers are in, still sending words (Demo paces ~12 ms a word), then Quit.
     const streams = await Promise.all([0, 1, 2, 3].map((i) => chat(app.base, app.token, `streamed request ${i}`, { stream: true })));
     for (const s of streams) assert.equal(s.status, 200);
-    app.proc.kill("SIGTERM");
+    clickTray(trayName(core), "Quit");
     const bodies = await Promise.all(streams.map((s) => s.text()));
     for (const [i, body] of bodies.entries()) {
       assert.match(body, /data: \[DONE\]\s*$/, `stream ${i} was cut by the shutdown instead of drained:\n${body.slice(-300)}`);
       ids.push(streams[i].headers.get("x-switchyard-request-id"));
     }
-    assert.equal(await app.exited, 0, "Quit exits with code 0");
+    await until(() => corePid() === null, "the core is still running after Quit", 15000);
+    await until(() => windowPid() === null, "the window stayed open after Quit", 5000);
+    await waitForWindow({ gone: true });
+    const log = fs.readdirSync(path.join(app.dataDir, "logs")).map((f) => fs.readFileSync(path.join(app.dataDir, "logs", f), "utf8")).join("");
+    assert.match(log, /core shut down; exiting/, "the core ended through its clean shutdown");
     const rows = JSON.parse(execFileSync(appBinary, ["requests", "--limit", "1000", "--json"], {
       env: app.env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"],
     }));
@@ -207,5 +235,13 @@ describe("Starting in the tray and quitting", () => {
       assert.ok(id, "every answer names its request id");
       assert.ok(recorded.has(id), `request ${id} is missing from the ledger (${rows.length} rows)`);
     }
+  });
+
+  it("SIGTERM to the core is the same clean Quit: exit code 0", async () => {
+    const core = spawn(coreBinary, [], { stdio: "ignore", env: app.env });
+    await until(async () => (await fetch(`${app.base}/v1/models`, { headers: { authorization: `Bearer ${app.token}` } }).catch(() => null))?.ok,
+      "the core's gateway did not come up", 15000);
+    core.kill("SIGTERM");
+    assert.equal(await exitOf(core), 0);
   });
 });

@@ -54,7 +54,12 @@ async fn serve() -> Fixture {
         core: Core::new(Ok(app.clone())),
         ui,
     });
-    tokio::spawn(wire::serve(listener, handler, TaskTracker::new(), stop.clone()));
+    tokio::spawn(wire::serve(
+        listener,
+        handler,
+        TaskTracker::new(),
+        stop.clone(),
+    ));
     Fixture {
         _dir: dir,
         socket,
@@ -83,7 +88,10 @@ async fn commands_answer_typed_values_and_typed_errors() {
     assert_eq!(err.kind, ErrorKind::Validation);
     assert!(!err.issues.is_empty(), "field issues travel: {err:?}");
 
-    let err = client.call::<Value>("no_such_command", json!({})).await.unwrap_err();
+    let err = client
+        .call::<Value>("no_such_command", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotFound);
     let err = client
         .call::<Value>("revoke_token", json!({ "id": 42 }))
@@ -137,9 +145,16 @@ async fn a_call_in_flight_when_the_core_goes_ends_with_a_typed_error() {
     })
     .await;
     assert!(ended.is_ok(), "the client noticed the core went away");
-    let err = client.call::<Value>("list_tokens", json!({})).await.unwrap_err();
+    let err = client
+        .call::<Value>("list_tokens", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Internal);
-    assert!(err.message.contains("core process stopped"), "{}", err.message);
+    assert!(
+        err.message.contains("core process stopped"),
+        "{}",
+        err.message
+    );
 }
 
 #[tokio::test]

@@ -35,21 +35,39 @@ pub fn bind(socket: &Path) -> Result<UnixListener, String> {
     Ok(listener)
 }
 
-/// Returns when Quit was asked for: `quit` cancelled, SIGTERM or SIGINT.
-pub async fn wait_for_quit(quit: &CancellationToken) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        tracing::warn!("cannot listen for SIGTERM/SIGINT");
-        quit.cancelled().await;
-        return;
-    };
-    tokio::select! {
-        _ = quit.cancelled() => {}
-        _ = term.recv() => tracing::info!("SIGTERM"),
-        _ = int.recv() => tracing::info!("SIGINT"),
+/// SIGTERM and SIGINT, listened for from the start so that one arriving while the core starts
+/// still ends in the clean shutdown.
+pub struct Signals {
+    term: Option<tokio::signal::unix::Signal>,
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    pub fn listen() -> Signals {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        if term.is_none() || int.is_none() {
+            tracing::warn!("cannot listen for SIGTERM/SIGINT");
+        }
+        Signals { term, int }
+    }
+
+    /// Returns when Quit was asked for: `quit` cancelled, SIGTERM or SIGINT.
+    pub async fn wait_for_quit(&mut self, quit: &CancellationToken) {
+        async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            _ = quit.cancelled() => {}
+            _ = recv(&mut self.term) => tracing::info!("SIGTERM"),
+            _ = recv(&mut self.int) => tracing::info!("SIGINT"),
+        }
     }
 }
 

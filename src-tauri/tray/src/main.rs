@@ -39,6 +39,7 @@ fn main() -> ExitCode {
 #[tokio::main]
 async fn run() -> Result<ExitCode, String> {
     let started = Instant::now();
+    let mut signals = control::Signals::listen();
     let paths = AppPaths::from_env()
         .ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
     paths
@@ -95,7 +96,7 @@ async fn run() -> Result<ExitCode, String> {
         "core process ready"
     );
 
-    control::wait_for_quit(&quit).await;
+    signals.wait_for_quit(&quit).await;
     tracing::info!("quitting");
     let _ = ui.send(UiEvent::Quit);
     tokio::time::sleep(WINDOWS_GRACE).await;
