@@ -209,7 +209,8 @@ export function filesContaining(dir, needle) {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (fs.readFileSync(p).includes(Buffer.from(needle))) hits.push(p);
+      // Regular files only: the core's socket (core.sock) cannot be read.
+      else if (entry.isFile() && fs.readFileSync(p).includes(Buffer.from(needle))) hits.push(p);
     }
   };
   walk(dir);
@@ -223,7 +224,7 @@ export function listFiles(dir) {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
+      else if (entry.isFile()) out.push(path.relative(dir, p));
     }
   };
   walk(dir);

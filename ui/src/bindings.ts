@@ -19,71 +19,122 @@ export const commands = {
 	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
 	listBackends: () => typedError<Backend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_backends")),
+	/**  Live validation for the add/edit dialog. Nothing is saved. */
 	validateBackend: (draft: BackendDraft, editingId: string | null, key: KeyInput | null) => typedError<ValidationReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("validate_backend", { draft, editingId, key })),
 	createBackend: (draft: BackendDraft, key: KeyInput | null) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_backend", { draft, key })),
 	updateBackend: (id: string, draft: BackendDraft) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_backend", { id, draft })),
 	setBackendEnabled: (id: string, enabled: boolean) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_enabled", { id, enabled })),
+	/**  `ids` lists every backend once, in the new order. */
 	reorderBackends: (ids: string[]) => typedError<Backend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("reorder_backends", { ids })),
 	deleteBackend: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_backend", { id })),
 	addKey: (backendId: string, key: KeyInput) => typedError<Key_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_key", { backendId, key })),
+	/**  Live validation for the add-key dialog. Nothing is saved. */
 	validateKey: (backendId: string, key: KeyInput) => typedError<ValidationReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("validate_key", { backendId, key })),
 	deleteKey: (keyId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_key", { keyId })),
+	/**  The one command that returns a key: an explicit reveal the UI hides again after a few seconds. */
 	revealKey: (keyId: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reveal_key", { keyId })),
+	/**  Zero-cost test of a key, or of a keyless backend when `keyId` is null. */
 	testKey: (backendId: string, keyId: string | null) => typedError<Check_Serialize, IpcError_Serialize>(__TAURI_INVOKE("test_key", { backendId, keyId })),
+	/**  Finds keys in the environment and, if given, a `.env` file. Results are masked. */
 	scanImport: (envFile: string | null) => typedError<ImportScanResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("scan_import", { envFile })),
 	importKeys: (envFile: string | null, ids: string[]) => typedError<ImportResult, IpcError_Serialize>(__TAURI_INVOKE("import_keys", { envFile, ids })),
 	gatewayStatus: () => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("gateway_status")),
 	listTokens: () => typedError<Token_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tokens")),
+	/**  Creates a token for a tool; its value is in the answer once and never again. */
 	createToken: (name: string) => typedError<CreatedToken_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_token", { name })),
 	revokeToken: (id: string) => typedError<Token_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_token", { id })),
+	/**  The newest ledger rows matching the filters. */
 	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
 	getGatewaySettings: () => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("get_gateway_settings")),
+	/**  Pauses (every request answered 503) or resumes the gateway. */
 	setGatewayPaused: (paused: boolean) => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_gateway_paused", { paused })),
+	/**  Saves the gateway settings (validated; nothing saved on error). They apply at the next start. */
 	updateGatewaySettings: (settings: GatewaySettingsForm) => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings })),
+	/**  Sets a backend's traffic limits (in flight, requests and tokens per minute). */
 	setBackendLimits: (id: string, limits: Limits_Deserialize) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_limits", { id, limits })),
 	listRoutes: () => typedError<Route_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_routes")),
+	/**  Creates (`id` = null) or replaces a route; validated first, nothing saved on error. */
 	saveRoute: (id: string | null, form: RouteForm_Deserialize) => typedError<Route_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_route", { id, form })),
 	deleteRoute: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_route", { id })),
+	/**  Live breaker, cool-down and latency of every enabled backend and key. */
 	gatewayHealth: () => typedError<BackendHealth_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("gateway_health")),
+	/**  Runs every readiness check (progress arrives as `readinessProgress` events). */
 	runReadiness: () => typedError<Readiness_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_readiness")),
+	/**  Stored runs, newest first. */
 	readinessHistory: (limit: number) => typedError<Readiness_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("readiness_history", { limit })),
 	sendTestNotification: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("send_test_notification")),
 	notificationStatus: () => typedError<NotificationStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("notification_status")),
+	/**  Probe interval, uptime target and whether readiness requires the backend. */
 	setBackendMonitor: (id: string, monitor: Monitor) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_monitor", { id, monitor })),
+	/**  Every enabled backend's health, from local data (never waits on the network). */
 	healthOverview: () => typedError<BackendHealthCard_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("health_overview")),
+	/**  Chart buckets: hourly for a day or a week, daily for a month. */
 	healthHistory: (backendId: string, range: Range) => typedError<HealthPoint_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("health_history", { backendId, range })),
+	/**  Probes every backend and key now (the refresh button). */
 	probeAllNow: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("probe_all_now")),
+	/**  Open alerts first, then the newest resolved ones. */
 	listAlerts: (limit: number) => typedError<AlertItem_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_alerts", { limit })),
 	getAlertSettings: () => typedError<AlertSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_alert_settings")),
+	/**  Validates and saves the alert rules, cooldown and quiet hours; applies them at once. */
 	setAlertSettings: (settings: AlertSettings_Deserialize) => typedError<AlertSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_alert_settings", { settings })),
+	/**  Rule id → masked webhook URL. */
 	alertWebhooks: () => typedError<{ [key in string]: string }, IpcError_Serialize>(__TAURI_INVOKE("alert_webhooks")),
+	/**  Sets (`url` = null: removes) a rule's Slack-compatible webhook. The URL goes to the keychain. */
 	setAlertWebhook: (ruleId: string, url: string | null) => typedError<{ [key in string]: string }, IpcError_Serialize>(__TAURI_INVOKE("set_alert_webhook", { ruleId, url })),
+	/**  Posts a test message to a rule's webhook. */
 	testAlertWebhook: (ruleId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("test_alert_webhook", { ruleId })),
+	/**  Entries, size, hit rate and savings, overall and per route; lookups count from `since`. */
 	cacheStats: (since: string) => typedError<CacheStats_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cache_stats", { since })),
 	getCacheSettings: () => typedError<CacheSettings, IpcError_Serialize>(__TAURI_INVOKE("get_cache_settings")),
+	/**  Validated first; the switch and the lifetime apply at once, the sizes at the next start. */
 	setCacheSettings: (settings: CacheSettings) => typedError<CacheSettings, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
+	/**  Removes stored answers; returns how many. */
 	clearCache: (scope: CacheClearScope) => typedError<number | null, IpcError_Serialize>(__TAURI_INVOKE("clear_cache", { scope })),
+	/**  Totals, series, breakdowns and latency for a range (a reversed range is a typed error). */
 	costsOverview: (range: CostRange, split: CostSplit) => typedError<CostsOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("costs_overview", { range, split })),
 	getCostSettings: () => typedError<CostSettings, IpcError_Serialize>(__TAURI_INVOKE("get_cost_settings")),
+	/**  The display currency and its rate per US dollar; validated first. */
 	setCostSettings: (settings: CostSettings) => typedError<CostSettings, IpcError_Serialize>(__TAURI_INVOKE("set_cost_settings", { settings })),
 	getPrices: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_prices")),
+	/**  Sets the price of one model (USD per million tokens); new requests use it at once. */
 	setPriceOverride: (price: PriceOverride_Deserialize) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
 	removePriceOverride: (model: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
+	/**  Loads a newer price file from disk; a malformed one is refused with the reason. */
 	loadPriceFile: (path: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { path })),
+	/**  Back to the bundled prices (overrides stay). */
 	resetPriceFile: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
+	/**  Models requested in the range that have no price. */
 	unpricedModels: (range: CostRange) => typedError<UnpricedModel[], IpcError_Serialize>(__TAURI_INVOKE("unpriced_models", { range })),
+	/**  Every budget with its spend this period and forecast. */
 	listBudgets: () => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_budgets")),
+	/**  Replaces every budget (validated as a whole; nothing saved on error). */
 	saveBudgets: (budgets: Budget[]) => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_budgets", { budgets })),
+	/**
+	 *  Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
+	 *  save dialog) or, when null, into the data folder's `exports/`; says where.
+	 */
 	exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null) => typedError<ExportDone, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, path })),
+	/**  Every supported tool: installed (and its version), connected, and its usage today. */
 	listTools: () => typedError<ToolInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tools")),
+	/**  Route names, then each enabled backend's `Backend/model`. */
 	toolModelChoices: () => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("tool_model_choices")),
+	/**  Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick. */
 	connectTool: (tool: string, model: string | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model })),
+	/**  Undoes the keys connecting set (keeping any the user changed since) and revokes the token. */
 	disconnectTool: (tool: string) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("disconnect_tool", { tool })),
 	installStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("install_statusline")),
+	/**  Removes Switchyard's status line; the user's own one comes back. */
 	uninstallStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("uninstall_statusline")),
+	/**  Provider keys in shell profiles, the tools' files and `extra_files`, masked. */
 	findKeys: (extraFiles: string[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { extraFiles })),
+	/**
+	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
+	 *  the first backend of its kind, else a new one) and takes it out of its file.
+	 */
 	moveKey: (id: string, extraFiles: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, extraFiles, backendId })),
+	/**  Every key moved out of a file, newest first. */
 	keyMoves: () => typedError<MovedKey_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("key_moves")),
+	/**  Puts a moved key's line back in its file. */
 	restoreKey: (moveId: string) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_key", { moveId })),
 };
 

@@ -39,7 +39,7 @@ fn reply<T: Serialize>(answer: T) -> Result<Value, IpcError> {
 }
 
 macro_rules! dispatch_table {
-    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         /// Runs the command `name` with its arguments as the window sent them (an object keyed
         /// by argument name) and returns its answer as JSON. Besides the page's commands
         /// ([`crate::for_each_command!`]) it serves the shell's own `app_info` and

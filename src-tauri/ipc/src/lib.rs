@@ -90,71 +90,118 @@ macro_rules! for_each_command {
             get_settings() -> UserSettings;
             backend_kinds() -> Vec<KindInfo>;
             list_backends() -> Vec<Backend>;
+            /// Live validation for the add/edit dialog. Nothing is saved.
             validate_backend(draft: BackendDraft, editing_id: Option<String>, key: Option<KeyInput>) -> ValidationReport;
             create_backend(draft: BackendDraft, key: Option<KeyInput>) -> Backend;
             update_backend(id: String, draft: BackendDraft) -> Backend;
             set_backend_enabled(id: String, enabled: bool) -> Backend;
+            /// `ids` lists every backend once, in the new order.
             reorder_backends(ids: Vec<String>) -> Vec<Backend>;
             delete_backend(id: String) -> ();
             add_key(backend_id: String, key: KeyInput) -> Key;
+            /// Live validation for the add-key dialog. Nothing is saved.
             validate_key(backend_id: String, key: KeyInput) -> ValidationReport;
             delete_key(key_id: String) -> ();
+            /// The one command that returns a key: an explicit reveal the UI hides again after a few seconds.
             reveal_key(key_id: String) -> String;
+            /// Zero-cost test of a key, or of a keyless backend when `keyId` is null.
             test_key(backend_id: String, key_id: Option<String>) -> Check;
+            /// Finds keys in the environment and, if given, a `.env` file. Results are masked.
             scan_import(env_file: Option<PathBuf>) -> ImportScanResult;
             import_keys(env_file: Option<PathBuf>, ids: Vec<String>) -> ImportResult;
             gateway_status() -> GatewayStatus;
             list_tokens() -> Vec<Token>;
+            /// Creates a token for a tool; its value is in the answer once and never again.
             create_token(name: String) -> CreatedToken;
             revoke_token(id: String) -> Token;
+            /// The newest ledger rows matching the filters.
             recent_requests(query: RequestQuery) -> Vec<LedgerRow>;
             get_gateway_settings() -> GatewaySettingsState;
+            /// Pauses (every request answered 503) or resumes the gateway.
             set_gateway_paused(paused: bool) -> GatewayStatus;
+            /// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
             update_gateway_settings(settings: GatewaySettingsForm) -> GatewaySettingsState;
+            /// Sets a backend's traffic limits (in flight, requests and tokens per minute).
             set_backend_limits(id: String, limits: Limits) -> Backend;
             list_routes() -> Vec<Route>;
+            /// Creates (`id` = null) or replaces a route; validated first, nothing saved on error.
             save_route(id: Option<String>, form: RouteForm) -> Route;
             delete_route(id: String) -> ();
+            /// Live breaker, cool-down and latency of every enabled backend and key.
             gateway_health() -> Vec<BackendHealth>;
+            /// Runs every readiness check (progress arrives as `readinessProgress` events).
             run_readiness() -> Readiness;
+            /// Stored runs, newest first.
             readiness_history(limit: u32) -> Vec<Readiness>;
             send_test_notification() -> ();
             notification_status() -> NotificationStatus;
+            /// Probe interval, uptime target and whether readiness requires the backend.
             set_backend_monitor(id: String, monitor: Monitor) -> Backend;
+            /// Every enabled backend's health, from local data (never waits on the network).
             health_overview() -> Vec<BackendHealthCard>;
+            /// Chart buckets: hourly for a day or a week, daily for a month.
             health_history(backend_id: String, range: Range) -> Vec<HealthPoint>;
+            /// Probes every backend and key now (the refresh button).
             probe_all_now() -> ();
+            /// Open alerts first, then the newest resolved ones.
             list_alerts(limit: u32) -> Vec<AlertItem>;
             get_alert_settings() -> AlertSettings;
+            /// Validates and saves the alert rules, cooldown and quiet hours; applies them at once.
             set_alert_settings(settings: AlertSettings) -> AlertSettings;
+            /// Rule id → masked webhook URL.
             alert_webhooks() -> BTreeMap<String, String>;
+            /// Sets (`url` = null: removes) a rule's Slack-compatible webhook. The URL goes to the keychain.
             set_alert_webhook(rule_id: String, url: Option<String>) -> BTreeMap<String, String>;
+            /// Posts a test message to a rule's webhook.
             test_alert_webhook(rule_id: String) -> ();
+            /// Entries, size, hit rate and savings, overall and per route; lookups count from `since`.
             cache_stats(since: String) -> CacheStats;
             get_cache_settings() -> CacheSettings;
+            /// Validated first; the switch and the lifetime apply at once, the sizes at the next start.
             set_cache_settings(settings: CacheSettings) -> CacheSettings;
+            /// Removes stored answers; returns how many.
             clear_cache(scope: CacheClearScope) -> f64;
+            /// Totals, series, breakdowns and latency for a range (a reversed range is a typed error).
             costs_overview(range: CostRange, split: CostSplit) -> CostsOverview;
             get_cost_settings() -> CostSettings;
+            /// The display currency and its rate per US dollar; validated first.
             set_cost_settings(settings: CostSettings) -> CostSettings;
             get_prices() -> Prices;
+            /// Sets the price of one model (USD per million tokens); new requests use it at once.
             set_price_override(price: PriceOverride) -> Prices;
             remove_price_override(model: String) -> Prices;
+            /// Loads a newer price file from disk; a malformed one is refused with the reason.
             load_price_file(path: String) -> Prices;
+            /// Back to the bundled prices (overrides stay).
             reset_price_file() -> Prices;
+            /// Models requested in the range that have no price.
             unpriced_models(range: CostRange) -> Vec<UnpricedModel>;
+            /// Every budget with its spend this period and forecast.
             list_budgets() -> Vec<BudgetStatus>;
+            /// Replaces every budget (validated as a whole; nothing saved on error).
             save_budgets(budgets: Vec<Budget>) -> Vec<BudgetStatus>;
+            /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
+            /// save dialog) or, when null, into the data folder's `exports/`; says where.
             export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, path: Option<String>) -> ExportDone;
+            /// Every supported tool: installed (and its version), connected, and its usage today.
             list_tools() -> Vec<ToolInfo>;
+            /// Route names, then each enabled backend's `Backend/model`.
             tool_model_choices() -> Vec<String>;
+            /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
             connect_tool(tool: String, model: Option<String>) -> ToolResult;
+            /// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.
             disconnect_tool(tool: String) -> ToolResult;
             install_statusline() -> FilesChanged;
+            /// Removes Switchyard's status line; the user's own one comes back.
             uninstall_statusline() -> FilesChanged;
+            /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
             find_keys(extra_files: Vec<String>) -> KeySweep;
+            /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
+            /// the first backend of its kind, else a new one) and takes it out of its file.
             move_key(id: String, extra_files: Vec<String>, backend_id: Option<String>) -> MovedKey;
+            /// Every key moved out of a file, newest first.
             key_moves() -> Vec<MovedKey>;
+            /// Puts a moved key's line back in its file.
             restore_key(move_id: String) -> MovedKey;
         }
     };

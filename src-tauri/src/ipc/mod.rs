@@ -20,7 +20,7 @@ fn encode_error(e: serde_json::Error) -> IpcError {
 }
 
 macro_rules! forwarders {
-    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         /// The page's commands: each sends its typed arguments to the core process and returns
         /// its typed answer (or its typed error).
         pub mod forward {
@@ -31,6 +31,7 @@ macro_rules! forwarders {
             use tauri::State;
 
             $(
+                $(#[$doc])*
                 #[tauri::command]
                 #[specta::specta]
                 pub async fn $name(

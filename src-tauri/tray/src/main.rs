@@ -58,6 +58,8 @@ async fn run() -> Result<ExitCode, String> {
     opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
     opts.use_saved_gateway_settings = true;
     opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
+    // Tools run the CLI of the window's binary (`switchyard statusline`), next to this one.
+    opts.cli_program = tray::sibling(tray::WINDOW_BINARY);
     let core = Switchyard::start(opts).await.map_err(|e| {
         tracing::error!(error = %e, "core failed to start");
         IpcError::new(
