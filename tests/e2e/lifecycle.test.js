@@ -14,9 +14,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  appBinary, artifacts, byTestId, clickTray, closeAppWindow, coreBinary, corePid, createGatewayToken,
-  gatewayOpenaiUrl, launchApp, startApp, stopCore, trayMenu, trayName, until, waitForWindow, windowPid,
+  appBinary, artifacts, byTestId, closeAppWindow, coreBinary, corePid, createGatewayToken,
+  gatewayOpenaiUrl, launchApp, startApp, stopCore, until, waitForWindow, windowPid,
 } from "./harness.js";
+import { clickTray, trayMenu, trayName } from "./tray.js";
 
 const HINT = "Switchyard is still running in the tray";
 

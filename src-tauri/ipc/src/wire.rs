@@ -198,8 +198,8 @@ pub struct Client {
 }
 
 impl Client {
-    /// Connects to the core at `path`; its events go to `events`, and `on_close` runs once when
-    /// the connection ends.
+    /// Connects to the core at `path`; its events go to `events`. When the connection ends,
+    /// every call waiting fails with a typed error and [`Client::is_closed`] turns true.
     pub async fn connect(
         path: &Path,
         events: mpsc::UnboundedSender<UiEvent>,

@@ -1,6 +1,8 @@
 //! The socket between the window and the core, for real: a core on a temporary data folder
 //! (real SQLite, an in-memory keychain), served on a Unix socket, called through `Client`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
