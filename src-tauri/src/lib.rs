@@ -8,6 +8,7 @@ mod remote;
 mod settings;
 mod tasks;
 
+pub use remote::core_binary;
 use remote::Remote;
 use std::time::Instant;
 use switchyard_app::logging;

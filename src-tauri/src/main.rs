@@ -1,16 +1,40 @@
-//! `switchyard`: the desktop app.
+//! `switchyard`: the desktop window, and Switchyard's command line. CLI commands (`serve`,
+//! `token …`, `statusline`, …) run in the core's binary (`switchyard-tray`, next to this one),
+//! which this process becomes through `exec`: the window binary links no gateway, store or CLI,
+//! which keeps the open window small.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() -> std::process::ExitCode {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if switchyard_app::cli::is_command(&args) {
-        return switchyard_app::cli::main(&args);
+        return run_cli(&args);
     }
     match switchyard_desktop::run() {
-        Ok(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
             eprintln!("switchyard: {e}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
+}
+
+/// Becomes `switchyard-tray ARGS…` (same arguments, environment, standard streams and exit
+/// code); returns only if that fails.
+fn run_cli(args: &[String]) -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let Some(core) = switchyard_desktop::core_binary() else {
+        eprintln!("switchyard: cannot find this program's folder");
+        return ExitCode::FAILURE;
+    };
+    let argv0 = std::env::args()
+        .next()
+        .unwrap_or_else(|| "switchyard".into());
+    let e = std::process::Command::new(&core)
+        .arg0(argv0)
+        .args(args)
+        .exec();
+    eprintln!("switchyard: cannot run {}: {e}", core.display());
+    ExitCode::FAILURE
 }

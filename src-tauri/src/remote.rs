@@ -37,10 +37,7 @@ async fn connect_or_start(
     if let Ok(client) = Client::connect(socket, events.clone()).await {
         return Ok(client);
     }
-    let binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(CORE_BINARY)))
-        .ok_or("cannot find Switchyard's core binary")?;
+    let binary = core_binary().ok_or("cannot find Switchyard's core binary")?;
     tracing::info!(binary = %binary.display(), "starting the core process");
     let mut child = {
         use std::os::unix::process::CommandExt;
@@ -74,6 +71,13 @@ async fn connect_or_start(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The core's binary (`switchyard-tray`), next to this one.
+pub fn core_binary() -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(CORE_BINARY)))
 }
 
 impl Remote {

@@ -4,7 +4,8 @@
 //! costs. The window (`switchyard`) starts it when it is not running; Quit in the tray, SIGTERM
 //! or SIGINT stop it with the core's clean shutdown.
 //!
-//! One per data folder: a second start finds the lock taken and exits 0.
+//! One per data folder: a second start finds the lock taken and exits 0. Given a CLI command
+//! (`serve`, `token …`, …) it runs Switchyard's command line instead.
 
 mod control;
 mod tray;
@@ -27,6 +28,12 @@ pub const QUIT_GRACE: Duration = Duration::from_secs(10);
 const WINDOWS_GRACE: Duration = Duration::from_millis(300);
 
 fn main() -> ExitCode {
+    // Switchyard's command line (`switchyard serve`, `switchyard token …`: the window binary
+    // hands CLI commands to this one).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if switchyard_app::cli::is_command(&args) {
+        return switchyard_app::cli::main(&args);
+    }
     match run() {
         Ok(code) => code,
         Err(e) => {
