@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up benchmark: launches the built app N times (fresh data folder each time, Xvfb when
 # there is no display) and prints, per run, when the window was mapped (xdotool) and when the UI
-# first painted (the app logs `UI painted first_paint_ms=…`), both from process start.
+# first painted (the app logs `UI painted first_paint_ms=…`), both from process start. Each run
+# starts cold: the window starts its core process (which is quit after the run).
 # Usage: scripts/bench-startup.sh [runs] [binary]
 set -euo pipefail
 runs=${1:-5}
@@ -22,6 +23,9 @@ for i in $(seq "$runs"); do
   for _ in $(seq 100); do grep -qs first_paint_ms "$d"/logs/* && break; sleep 0.1; done
   paint=$(grep -hos "first_paint_ms=[0-9]*" "$d"/logs/* | head -1 | cut -d= -f2 || true)
   kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  # The window started its core process: it names its pid in the lock file.
+  core=$(cat "$d/core.lock" 2>/dev/null || true)
+  if [ -n "$core" ]; then kill -TERM "$core" 2>/dev/null || true; while kill -0 "$core" 2>/dev/null; do sleep 0.05; done; fi
   rm -rf "$d"
   [ -n "$paint" ] || { echo "run $i: no first paint within 10 s" >&2; continue; }
   maps+=("$mapped"); paints+=("$paint")

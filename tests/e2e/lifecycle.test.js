@@ -238,10 +238,14 @@ describe("Starting in the tray and quitting from the tray", () => {
     }
   });
 
-  it("SIGTERM to the core is the same clean Quit: exit code 0", async () => {
+  it("one core per data folder; SIGTERM to it is the same clean Quit: exit code 0", async () => {
     const core = spawn(coreBinary, [], { stdio: "ignore", env: app.env });
     await until(async () => (await fetch(`${app.base}/v1/models`, { headers: { authorization: `Bearer ${app.token}` } }).catch(() => null))?.ok,
       "the core's gateway did not come up", 15000);
+    assert.equal(Number(fs.readFileSync(path.join(app.dataDir, "core.lock"), "utf8")), core.pid, "the lock names its holder");
+    const second = spawn(coreBinary, [], { stdio: "ignore", env: app.env });
+    assert.equal(await exitOf(second), 0, "a second core on the same data folder exits 0 at once");
+    assert.equal(corePid(), core.pid, "the first core still runs");
     core.kill("SIGTERM");
     assert.equal(await exitOf(core), 0);
   });

@@ -13,12 +13,28 @@ use tokio::net::UnixListener;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-/// Takes the data folder's core lock; `None` when another core holds it. Held until exit.
+/// Takes the data folder's core lock; `None` when another core holds it. Held until exit; the
+/// file names the holder's pid (for scripts and a curious user).
 pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
+    use std::io::Write;
     let path = data_dir.join("core.lock");
-    let file = File::create(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-        Ok(true) => Ok(Some(file)),
+        Ok(true) => {
+            let pid = format!("{}\n", std::process::id());
+            let written = file
+                .set_len(0)
+                .and_then(|()| file.write_all(pid.as_bytes()));
+            if let Err(e) = written {
+                tracing::warn!(error = %e, "cannot write the pid into the core lock");
+            }
+            Ok(Some(file))
+        }
         Ok(false) => Ok(None),
         Err(e) => Err(format!("cannot lock {}: {e}", path.display())),
     }
