@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `switchyard statusline` against its floor, side by side with hyperfine: the same binary printing
 # its version (process start and exit, nothing else), on a data folder with 200 recorded
-# requests and two backends (one failing). Run by `./dev bench-statusline`.
+# requests and two backends (one failing), plus the command as installed (the core's binary) and
+# the window binary's. Run by `./dev bench-statusline`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/switchyard-serve
@@ -20,4 +21,11 @@ seq 200 | xargs -P 16 -I{} curl -s -o /dev/null "$url/v1/chat/completions" -H "a
 
 kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "statusline: $("$bin" statusline)"
-hyperfine -N --warmup 5 --runs 200 "$bin --version" "$bin statusline"
+# The command Switchyard installs is the core binary's (`switchyard-tray statusline`); the window
+# binary's (`switchyard statusline`, which loads GTK and WebKit before it execs the core's) is
+# measured too for comparison. Both when they are built (`./dev bench-memory` builds them).
+extra=()
+for b in target/release/switchyard-tray target/release/switchyard; do
+  [ -x target/release/switchyard-tray ] && [ -x "$b" ] && extra+=("$b statusline")
+done
+hyperfine -N --warmup 5 --runs 200 "$bin --version" "$bin statusline" "${extra[@]}"

@@ -156,7 +156,8 @@ describe("Tools page in the real app window", () => {
     await b.waitUntil(async () => (await installed()) === "true", { timeout: 15000, timeoutMsg: "the status line was not installed" });
     const statusLine = JSON.parse(fs.readFileSync(settingsPath, "utf8")).statusLine;
     assert.equal(statusLine?.type, "command");
-    assert.match(statusLine.command, /switchyard statusline$/);
+    // The core's binary: it links no GUI library, so it starts in milliseconds after every turn.
+    assert.match(statusLine.command, /switchyard-tray statusline$/);
     assert.deepEqual(JSON.parse(fs.readFileSync(settingsPath, "utf8")).hooks, JSON.parse(CLAUDE_SETTINGS).hooks);
     assert.equal(await innerText(b, button), "Remove status line");
     await (await b.$(button)).click();

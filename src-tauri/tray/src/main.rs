@@ -65,8 +65,9 @@ async fn run() -> Result<ExitCode, String> {
     opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
     opts.use_saved_gateway_settings = true;
     opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
-    // Tools run the CLI of the window's binary (`switchyard statusline`), next to this one.
-    opts.cli_program = tray::sibling(tray::WINDOW_BINARY);
+    // Claude Code's status line is installed from here, so it runs this binary's CLI
+    // (`switchyard-tray statusline`): no GUI library to load, ~3 ms a turn where the window's
+    // binary takes ~80 ms (docs/BENCHMARKS.md, Tools).
     let core = Switchyard::start(opts).await.map_err(|e| {
         tracing::error!(error = %e, "core failed to start");
         IpcError::new(

@@ -11,8 +11,8 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
 const SIZE: i32 = 32;
-/// The window's binary (also the CLI), next to this one.
-pub const WINDOW_BINARY: &str = "switchyard";
+/// The window's binary, next to this one.
+const WINDOW_BINARY: &str = "switchyard";
 
 struct Tray {
     core: Switchyard,
@@ -53,7 +53,7 @@ fn dot(state: &str) -> Icon {
 }
 
 /// The program `name` in this executable's folder.
-pub fn sibling(name: &str) -> Option<std::path::PathBuf> {
+fn sibling(name: &str) -> Option<std::path::PathBuf> {
     std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join(name)))

@@ -32,9 +32,6 @@ pub struct Options {
     pub tools_home: Option<switchyard_connect::Home>,
     /// The `PATH` tools are looked up on (`None`: the process's).
     pub tools_path: Option<String>,
-    /// The program that runs Switchyard's CLI, for commands written into tools' settings (the
-    /// status line: `<it> statusline`). `None`: this executable.
-    pub cli_program: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -53,7 +50,6 @@ impl Options {
             monitor_interval: None,
             tools_home: None,
             tools_path: None,
-            cli_program: None,
         }
     }
 }

@@ -172,7 +172,6 @@ impl Switchyard {
             gateway_control.clone(),
             opts.tools_home,
             opts.tools_path,
-            opts.cli_program,
             sink.clone(),
             backends_changed.clone(),
         );

@@ -29,8 +29,6 @@ pub struct Tools {
     pub(super) tools_home: Option<Home>,
     /// The `PATH` tools are looked up on (`None`: the process's).
     pub(super) tools_path: Option<String>,
-    /// The program the status line runs (`None`: this executable).
-    pub(super) cli_program: Option<std::path::PathBuf>,
     pub(super) events: EventSink,
     /// Runs after a key move adds a key (the gateway and the monitor follow).
     pub(super) backends_changed: Reaction,
@@ -40,7 +38,7 @@ impl Tools {
     /// Needs the store (connections, backends, usage), the keychain (connection records, moved
     /// keys), the app's paths, the Tokens service (one token per tool), the HTTP clients and
     /// time limit for testing a moved key, the gateway's controls (its address and saved port),
-    /// where the tools live and the CLI program they run, the event sink (`TokensChanged`) and the backends-changed reaction.
+    /// where the tools live, the event sink (`TokensChanged`) and the backends-changed reaction.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         store: Store,
@@ -52,7 +50,6 @@ impl Tools {
         gateway: GatewayControl,
         tools_home: Option<Home>,
         tools_path: Option<String>,
-        cli_program: Option<std::path::PathBuf>,
         events: EventSink,
         backends_changed: Reaction,
     ) -> Tools {
@@ -66,7 +63,6 @@ impl Tools {
             gateway,
             tools_home,
             tools_path,
-            cli_program,
             events,
             backends_changed,
         }

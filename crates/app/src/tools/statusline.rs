@@ -68,15 +68,12 @@ pub(crate) fn usage_today_by_token(inner: &Tools) -> Result<Vec<(String, u64, f6
 }
 
 impl Tools {
-    /// Installs `<the CLI program> statusline` as Claude Code's status line (the user's own one
-    /// is restored on uninstall).
+    /// Installs `<this program> statusline` as Claude Code's status line (the user's own one is
+    /// restored on uninstall).
     pub async fn install_statusline(&self) -> Result<FilesReport, AppError> {
         let home = self.tools_home()?;
-        let exe = match &self.cli_program {
-            Some(program) => program.clone(),
-            None => std::env::current_exe()
-                .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?,
-        };
+        let exe = std::env::current_exe()
+            .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
         let command = format!("{} statusline", shell_quote(&exe.display().to_string()));
         self.blocking(move |inner| {
             inner.secrets.check()?;
