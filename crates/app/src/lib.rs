@@ -3,6 +3,7 @@
 //! Domain events leave through a broadcast channel; the shell decides how to show them.
 
 mod backends;
+mod blocking;
 mod cache;
 pub mod cli;
 pub mod cli_backend;

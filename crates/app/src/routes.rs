@@ -85,8 +85,7 @@ impl Routes {
         &self,
         f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await?
+        crate::blocking::on_store(&self.store, f).await
     }
 
     pub async fn list(&self) -> Result<Vec<RouteView>, AppError> {

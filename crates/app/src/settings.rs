@@ -68,8 +68,7 @@ impl Preferences {
         &self,
         f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await?
+        crate::blocking::on_store(&self.store, f).await
     }
 
     pub async fn get(&self) -> Result<Settings, AppError> {

@@ -55,8 +55,7 @@ impl Costs {
         &self,
         f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await?
+        crate::blocking::on_store(&self.store, f).await
     }
 
     pub(super) fn emit(&self, event: DomainEvent) {

@@ -67,8 +67,7 @@ impl GatewayControl {
         &self,
         f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await?
+        crate::blocking::on_store(&self.store, f).await
     }
 
     /// The gateway as this process started it (the readiness gateway check reads it).

@@ -145,8 +145,7 @@ impl Readiness {
         &self,
         f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await?
+        crate::blocking::on_store(&self.store, f).await
     }
 
     /// Runs every check, stores the run and returns it. Emits `ReadinessProgress` events.
