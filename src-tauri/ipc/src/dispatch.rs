@@ -19,11 +19,14 @@ mod commands {
     pub use crate::tools::commands::*;
 }
 
+/// Serde's message is left out on purpose: for a value of the wrong type it quotes the value,
+/// and an argument can be a key.
 fn parse<T: DeserializeOwned>(name: &str, args: Value) -> Result<T, IpcError> {
     serde_json::from_value(args).map_err(|e| {
+        tracing::warn!(command = name, category = ?e.classify(), "arguments that do not fit");
         IpcError::new(
             ErrorKind::Validation,
-            format!("The arguments of “{name}” do not fit: {e}"),
+            format!("The arguments of “{name}” do not fit the command."),
         )
     })
 }

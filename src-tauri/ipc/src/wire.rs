@@ -265,8 +265,9 @@ impl Client {
             return Err(stopped());
         }
         let value = rx.await.map_err(|_| stopped())??;
+        // Not serde's message: it would quote a value of the wrong type.
         serde_json::from_value(value).map_err(|e| {
-            tracing::error!(error = %e, command = name, "the core's answer does not fit");
+            tracing::error!(command = name, category = ?e.classify(), "the core's answer does not fit");
             IpcError::new(
                 ErrorKind::Internal,
                 "The window and the core disagree on an answer; restart Switchyard.",

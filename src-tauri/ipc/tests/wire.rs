@@ -101,6 +101,15 @@ async fn commands_answer_typed_values_and_typed_errors() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Validation, "{err:?}");
     assert!(err.message.contains("revoke_token"), "{}", err.message);
+
+    // A key sent in the wrong shape is refused without being quoted back.
+    let secret = "sk-proj-never-echo-this-0123456789";
+    let err = client
+        .call::<Value>("add_key", json!({ "backend_id": "b", "key": secret }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Validation);
+    assert!(!format!("{err:?}").contains(secret), "{err:?}");
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! What the core process does besides the page's commands: one instance per data folder, the
-//! socket, the window's own calls (`window_closed`, `quit`), and waiting for Quit.
+//! socket, the window's own call (`window_closed`), and waiting for Quit.
 
 use serde_json::{json, Value};
 use std::fs::File;
@@ -138,10 +138,6 @@ impl Handler for Control {
         Box::pin(async move {
             match name.as_str() {
                 "window_closed" => self.window_closed().await,
-                "quit" => {
-                    self.quit.cancel();
-                    Ok(Value::Null)
-                }
                 _ => dispatch(&self.core, &name, args).await,
             }
         })
