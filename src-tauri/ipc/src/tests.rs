@@ -2,6 +2,19 @@
 
 use super::*;
 
+/// The field names of `value`'s JSON object, sorted.
+fn field_names(value: impl serde::Serialize) -> Vec<String> {
+    let json = serde_json::to_value(value).expect("serializes");
+    let mut names: Vec<String> = json
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn ipc_error_json_shape_is_pinned() {
     let e = IpcError {
@@ -107,17 +120,12 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
             latency_ms: 1,
         }],
     };
-    let keys = |v: &serde_json::Value| -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
-        k.sort();
-        k
-    };
     let cli = serde_json::to_value(&record).expect("cli row");
     let ui = serde_json::to_value(gateway::dto::LedgerRow::from(record)).expect("ui row");
-    assert_eq!(keys(&cli), keys(&ui), "row fields drifted");
+    assert_eq!(field_names(&cli), field_names(&ui), "row fields drifted");
     assert_eq!(
-        keys(&cli["attemptList"][0]),
-        keys(&ui["attemptList"][0]),
+        field_names(&cli["attemptList"][0]),
+        field_names(&ui["attemptList"][0]),
         "attempt fields drifted"
     );
 }
@@ -175,16 +183,8 @@ fn found_and_moved_keys_carry_the_mask_only() {
         masked: "sk-…abcd".into(),
         in_keychain: false,
     };
-    let json = serde_json::to_value(tools::dto::FoundKey::from(finding)).unwrap();
-    let mut fields: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort_unstable();
     assert_eq!(
-        fields,
+        field_names(tools::dto::FoundKey::from(finding)),
         [
             "id",
             "inKeychain",
@@ -209,16 +209,9 @@ fn found_and_moved_keys_carry_the_mask_only() {
         restored: false,
         tested: String::new(),
     };
-    let json = serde_json::to_value(tools::dto::MovedKey::from(moved)).unwrap();
-    let mut fields: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort_unstable();
+    let json = serde_json::to_value(tools::dto::MovedKey::from(moved)).expect("moved key");
     assert_eq!(
-        fields,
+        field_names(&json),
         [
             "backend", "id", "keyLabel", "kind", "line", "masked", "movedAt", "path", "restored",
             "tested", "variable"
