@@ -1,8 +1,10 @@
-//! Changes another process made to the same data folder: `switchyard backend add` (or a second
-//! core) while `serve` or the desktop app runs. Once a second, SQLite's `data_version` says
-//! whether any other connection committed; only then are backends, keys and routes read, and if
-//! they differ from what this process last saw, the gateway's table is republished and the UI
-//! told (`backendsChanged`, `routesChanged`), exactly as after a change made here.
+//! Changes another process made to the same data folder: `switchyard backend add` or
+//! `switchyard token revoke` (or a second core) while `serve` or the desktop app runs. Every
+//! `WATCH_EVERY`, SQLite's `data_version` says whether any other connection committed; only then
+//! are tokens, backends, keys and routes read. A changed token set replaces the gateway's token
+//! index at once (a token revoked elsewhere is refused from the next request) and tells the UI
+//! (`tokensChanged`); changed backends, keys or routes republish the gateway's table and tell
+//! the UI (`backendsChanged`, `routesChanged`), exactly as after a change made here.
 //!
 //! Invariants: runs only while this process serves a gateway, under the supervisor; this
 //! process's own writes never trigger a reload (`data_version` counts other connections only,
@@ -14,12 +16,14 @@ use crate::events::{EventSink, Reaction};
 use crate::gateway::Routing;
 use crate::monitor::Health;
 use crate::supervisor::Supervisor;
+use crate::tokens::TokenIndex;
 use crate::{AppError, DomainEvent};
 use std::time::Duration;
 use switchyard_store::{BackendRow, KeyRow, RouteRow, Store};
 
-/// How soon a change from another process reaches the gateway.
-pub const WATCH_EVERY: Duration = Duration::from_secs(1);
+/// How soon a change from another process reaches the gateway (a revoked token must be refused
+/// within a second).
+pub const WATCH_EVERY: Duration = Duration::from_millis(400);
 
 /// What the routing table is built from.
 type Config = (Vec<BackendRow>, Vec<KeyRow>, Vec<RouteRow>);
@@ -36,6 +40,7 @@ pub(crate) fn spawn_watch(
     store: Store,
     routing: Routing,
     health: Health,
+    tokens: TokenIndex,
     backends_changed: Reaction,
     events: EventSink,
 ) {
@@ -48,14 +53,16 @@ pub(crate) fn spawn_watch(
             let last = seen.take();
             let first = last.is_none();
             let store = store.clone();
+            let tokens = tokens.clone();
             let checked = tokio::task::spawn_blocking(move || {
                 let version = store.data_version()?;
                 match last {
-                    Some((v, cfg)) if v == version => Ok((version, cfg, false)),
+                    Some((v, cfg)) if v == version => Ok((version, cfg, false, false)),
                     last => {
+                        let tokens_changed = tokens.reload(&store)?;
                         let now = config(&store)?;
                         let changed = last.is_some_and(|(_, before)| before != now);
-                        Ok((version, now, changed))
+                        Ok((version, now, changed, tokens_changed))
                     }
                 }
             })
@@ -63,8 +70,12 @@ pub(crate) fn spawn_watch(
             .map_err(AppError::from)
             .and_then(|r| r);
             match checked {
-                Ok((version, cfg, changed)) => {
+                Ok((version, cfg, changed, tokens_changed)) => {
                     seen = Some((version, cfg));
+                    if tokens_changed && !first {
+                        tracing::info!("gateway tokens changed in another process");
+                        events.emit(DomainEvent::TokensChanged);
+                    }
                     if first {
                         // A change committed between the start-up publish and this first
                         // read is in the baseline, so publish from it once more.

@@ -22,8 +22,10 @@ pub use switchyard_gateway::Caller;
 
 /// Active token hashes, shared with the gateway. Cheap to clone.
 ///
-/// Tokens created by another process (`switchyard token create` while the app runs) are picked
-/// up on the first miss, re-reading the database at most once per `RELOAD_EVERY`.
+/// Tokens created or revoked by another process (`switchyard token create|revoke` while the app
+/// runs) reach a serving process through the outside-change watch (`external.rs`, at most
+/// `WATCH_EVERY` later); a token created elsewhere is also picked up on its first use, re-reading
+/// the database at most once per `RELOAD_EVERY`.
 #[derive(Clone, Default)]
 pub struct TokenIndex {
     inner: Arc<RwLock<HashMap<[u8; 32], Caller>>>,
@@ -94,8 +96,8 @@ impl TokenIndex {
         bool::from(stored.ct_eq(&digest)).then(|| caller.clone())
     }
 
-    /// Reloads the active tokens from the database.
-    pub fn reload(&self, store: &Store) -> Result<(), AppError> {
+    /// Reloads the active tokens from the database; `true` when the set of active tokens changed.
+    pub fn reload(&self, store: &Store) -> Result<bool, AppError> {
         let mut fresh = HashMap::new();
         for t in store
             .list_tokens()?
@@ -112,11 +114,13 @@ impl TokenIndex {
                 );
             }
         }
-        *self
+        let mut map = self
             .inner
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
-        Ok(())
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let changed = *map != fresh;
+        *map = fresh;
+        Ok(changed)
     }
 }
 
@@ -213,7 +217,7 @@ impl Tokens {
     /// Revokes a token by id and drops it from the index. Blocking; no event is sent.
     pub(crate) fn revoke_now(&self, id: &str) -> Result<(), AppError> {
         self.store.revoke_token(id)?;
-        self.index.reload(&self.store)
+        self.index.reload(&self.store).map(drop)
     }
 }
 

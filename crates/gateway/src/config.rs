@@ -16,6 +16,8 @@ pub struct GatewayConfig {
     pub allowed_origins: Vec<String>,
     /// Largest request body accepted.
     pub body_limit: usize,
+    /// What a client connection may hold: see `serve.rs`.
+    pub connections: ConnectionLimits,
     pub timeouts: Timeouts,
     /// Retries of the same candidate on 5xx / connect errors / timeouts, before failing over.
     pub retries_per_candidate: u32,
@@ -25,6 +27,28 @@ pub struct GatewayConfig {
     pub breaker: switchyard_policy::BreakerConfig,
     /// Retries allowed beyond first attempts: 20 % of requests plus a small reserve.
     pub retry_budget: switchyard_policy::RetryBudgetConfig,
+}
+
+/// Limits on the callers' side of the gateway, so a slow or idle client cannot hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request head must arrive whole within this; also how long a kept-alive connection may
+    /// wait idle for its next request.
+    pub header_read: Duration,
+    /// A request body must arrive whole within this (answered 408 otherwise).
+    pub body_read: Duration,
+    /// Connections served at once; more wait in the accept queue.
+    pub max: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(60),
+            max: 1024,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +79,7 @@ impl Default for GatewayConfig {
             allow_non_loopback: false,
             allowed_origins: Vec::new(),
             body_limit: 10 * 1024 * 1024,
+            connections: ConnectionLimits::default(),
             timeouts: Timeouts::default(),
             retries_per_candidate: 1,
             default_max_tokens: 4096,

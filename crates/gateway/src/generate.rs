@@ -236,14 +236,55 @@ async fn read_body(state: &GatewayState, shape: Shape, req: Request) -> Result<B
         }
     }
     let limit = state.config.body_limit;
-    let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
+    let too_large = || {
         let msg = format!(
             "The request body is over the {} MiB limit.",
             limit / (1024 * 1024)
         );
-        return Err(error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg));
+        error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg)
+    };
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let within = state.config.connections.body_read;
+    let read = tokio::time::timeout(within, axum::body::to_bytes(req.into_body(), limit));
+    let bytes = match read.await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) if is_length_limit(&e) => return Err(too_large()),
+        Ok(Err(_)) => {
+            return Err(error(
+                shape,
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read (the connection ended or the chunked encoding is malformed).",
+            ))
+        }
+        Err(_) => {
+            let msg = format!(
+                "The request body did not arrive within {} s.",
+                within.as_secs()
+            );
+            return Err(error(shape, StatusCode::REQUEST_TIMEOUT, &msg));
+        }
     };
     Ok(bytes)
+}
+
+/// Whether reading a body failed because it went over the size limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// The body as a JSON object, or the error response.

@@ -27,15 +27,16 @@ pub async fn check(
             "The Switchyard gateway is paused: resume it from the tray menu or the Gateway page.",
         );
     }
-    let headers = req.headers();
-    if !state.config.allow_non_loopback && !loopback_host(headers) {
+    let host = crate::host::requested(req.headers(), req.uri());
+    if !state.config.allow_non_loopback && !host.is_some_and(|h| h.is_loopback()) {
         return error(
             shape,
             StatusCode::FORBIDDEN,
             "This gateway only answers requests addressed to localhost / 127.0.0.1.",
         );
     }
-    let origin = headers
+    let origin = req
+        .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
         .map(str::to_string);
@@ -178,71 +179,10 @@ fn presented_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// True when `Host` names this machine: localhost, *.localhost, 127.0.0.0/8 or [::1].
-fn loopback_host(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
-        })
-    };
-    let name = name.to_ascii_lowercase();
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name == "::1"
-        || name
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
-
-    fn host(h: &'static str) -> HeaderMap {
-        let mut m = HeaderMap::new();
-        m.insert(header::HOST, HeaderValue::from_static(h));
-        m
-    }
-
-    #[test]
-    fn loopback_names_pass_and_others_do_not() {
-        for ok in [
-            "localhost:4141",
-            "127.0.0.1:4141",
-            "127.1.2.3",
-            "[::1]:4141",
-            "app.localhost:80",
-            "LOCALHOST",
-        ] {
-            assert!(loopback_host(&host(ok)), "{ok} is this machine");
-        }
-        for bad in [
-            "evil.example.com",
-            "evil.example.com:4141",
-            "192.168.1.5:4141",
-            "localhost.evil.com",
-            "[::2]:1",
-        ] {
-            assert!(
-                !loopback_host(&host(bad)),
-                "{bad} must be refused (DNS rebinding)"
-            );
-        }
-        assert!(
-            !loopback_host(&HeaderMap::new()),
-            "a request without Host is refused"
-        );
-    }
 
     #[test]
     fn tokens_come_from_bearer_or_x_api_key() {

@@ -16,6 +16,7 @@ mod forward;
 mod generate;
 mod guard;
 mod health;
+mod host;
 mod http;
 mod inbound;
 mod limits;
@@ -25,13 +26,14 @@ mod replay;
 mod reply;
 mod resolve;
 mod respond;
+mod serve;
 mod spend;
 mod stream;
 mod table;
 mod upstream;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{GatewayConfig, Timeouts, DEFAULT_PORT};
+pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
 pub use health::{Health, TrackState};
 pub use http::HttpClients;
@@ -154,23 +156,11 @@ impl Gateway {
             spend: Arc::new(Spend::default()),
         });
         let app = router(Arc::clone(&state));
-        // No Nagle delay on the callers' side either (the outbound client sets it too).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::trace!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
+        let limits = state.config.connections;
+        let max = serve::connection_cap(limits.max);
         let cancel = CancellationToken::new();
-        let stop = cancel.clone();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "gateway stopped");
-            }
-        });
-        tracing::info!(%addr, "gateway listening");
+        let task = tokio::spawn(serve::run(listener, app, limits, max, cancel.clone()));
+        tracing::info!(%addr, max_connections = max, "gateway listening");
         Ok(Gateway {
             addr,
             state,
@@ -318,7 +308,30 @@ fn router(state: Arc<GatewayState>) -> Router {
             guard::check,
         ))
         .fallback(not_found)
+        .layer(axum::middleware::map_response_with_state(
+            Arc::clone(&state),
+            keep_alive_hint,
+        ))
         .with_state(state)
+}
+
+/// `Keep-Alive: timeout=N`, a second under the gateway's idle close (`serve.rs`), so pooling
+/// clients (undici, the Node SDKs) retire a connection before the gateway closes it.
+async fn keep_alive_hint(
+    axum::extract::State(state): axum::extract::State<Arc<GatewayState>>,
+    mut resp: Response,
+) -> Response {
+    let secs = state
+        .config
+        .connections
+        .header_read
+        .as_secs()
+        .saturating_sub(1)
+        .max(1);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("timeout={secs}")) {
+        resp.headers_mut().insert("keep-alive", v);
+    }
+    resp
 }
 
 async fn not_found(req: Request<Body>) -> Response {

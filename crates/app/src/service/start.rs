@@ -242,6 +242,7 @@ impl Switchyard {
                 i.store.clone(),
                 i.routing.clone(),
                 i.health.clone(),
+                i.tokens.index(),
                 i.backends_changed.clone(),
                 crate::events::EventSink::new(i.events.clone()),
             );

@@ -1,0 +1,96 @@
+//! The accept loop, owned here rather than left to `axum::serve` (which sets no timeouts and no
+//! connection limit), so that whoever can connect cannot hold the gateway's file descriptors:
+//!
+//! - **header-read timeout:** a request head must arrive whole within
+//!   [`ConnectionLimits::header_read`]. The same clock runs while a kept-alive connection waits
+//!   for its next request, so it is also the idle timeout (answers carry `Keep-Alive: timeout=N`
+//!   so pooling clients retire a connection before the gateway closes it);
+//! - **body-read timeout:** see `generate::read_body`;
+//! - **connection cap:** at most [`ConnectionLimits::max`] connections are served at once; more
+//!   wait in the kernel's accept queue until one closes. The process's open-file limit is raised
+//!   to its hard limit first, and the cap is lowered if that still leaves too few descriptors
+//!   for a proxied connection's inbound and outbound sockets.
+//!
+//! HTTP/1.1 only (every tool this gateway serves speaks it on loopback); graceful shutdown lets
+//! in-flight requests finish and closes idle connections at once.
+
+use crate::ConnectionLimits;
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+/// Descriptors kept back for everything that is not a client connection (the database, logs,
+/// the keychain's D-Bus socket, probes).
+const RESERVED_FDS: u64 = 128;
+
+/// How many connections to serve at once: the configured cap, or fewer when the open-file limit
+/// (raised to the hard limit first) cannot hold two descriptors per connection.
+pub fn connection_cap(configured: usize) -> usize {
+    let soft = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read or raise the open-file limit");
+            return configured;
+        }
+    };
+    let fits = usize::try_from(soft.saturating_sub(RESERVED_FDS) / 2).unwrap_or(usize::MAX);
+    configured.min(fits.max(1))
+}
+
+/// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests.
+pub async fn run(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    max: usize,
+    stop: CancellationToken,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read)
+        .keep_alive(true);
+    let slots = Arc::new(Semaphore::new(max));
+    let graceful = GracefulShutdown::new();
+    loop {
+        let slot = tokio::select! {
+            biased;
+            () = stop.cancelled() => break,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { break };
+        let accepted = tokio::select! {
+            biased;
+            () = stop.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let tcp = match accepted {
+            Ok((tcp, _)) => tcp,
+            Err(e) => {
+                // Out of descriptors (EMFILE) or a connection reset before it was accepted:
+                // wait a moment rather than spin.
+                tracing::debug!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::trace!(error = %e, "could not set TCP_NODELAY");
+        }
+        let service = TowerToHyperService::new(app.clone());
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::trace!(error = %e, "connection ended");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
