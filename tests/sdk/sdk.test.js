@@ -175,10 +175,10 @@ describe("official SDKs against switchyard-serve", () => {
       await assert.rejects(bad.chat.completions.create({ model: MODEL, messages }), (err) => {
         assert.ok(err instanceof OpenAI.AuthenticationError, `${err?.constructor?.name}: ${err}`);
         assert.equal(err.status, 401);
-        assert.equal(err.error?.message, "Invalid or revoked Switchyard token.");
+        assert.equal(err.error?.message, "Missing, invalid or revoked Switchyard token: create one on the Gateway page and send it as the API key.");
         assert.equal(err.type, "authentication_error");
         assert.equal(err.code, "invalid_api_key");
-        assert.equal(err.message, "401 Invalid or revoked Switchyard token.");
+        assert.equal(err.message, "401 Missing, invalid or revoked Switchyard token: create one on the Gateway page and send it as the API key.");
         return true;
       });
     });
@@ -203,8 +203,8 @@ describe("official SDKs against switchyard-serve", () => {
         assert.equal(err.status, 401);
         assert.equal(err.error?.type, "error");
         assert.equal(err.error?.error?.type, "authentication_error");
-        assert.equal(err.error?.error?.message, "Invalid or revoked Switchyard token.");
-        assert.match(err.message, /^401 .*Invalid or revoked Switchyard token\./);
+        assert.equal(err.error?.error?.message, "Missing, invalid or revoked Switchyard token: create one on the Gateway page and send it as the API key.");
+        assert.match(err.message, /^401 .*Missing, invalid or revoked Switchyard token: /);
         return true;
       });
     });

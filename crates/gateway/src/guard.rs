@@ -60,11 +60,7 @@ pub async fn check(
     }
     let headers = req.headers();
     let Some(token) = presented_token(headers).map(str::to_owned).or(query_token) else {
-        return error(
-            shape,
-            StatusCode::UNAUTHORIZED,
-            "Missing Switchyard token: create one on the Gateway page and send it as the API key.",
-        );
+        return unauthorized(shape);
     };
     let caller = match state.auth.verify(&token) {
         Some(c) => Some(c),
@@ -77,11 +73,7 @@ pub async fn check(
         }
     };
     let Some(caller) = caller else {
-        return error(
-            shape,
-            StatusCode::UNAUTHORIZED,
-            "Invalid or revoked Switchyard token.",
-        );
+        return unauthorized(shape);
     };
     req.extensions_mut().insert::<Caller>(caller);
     let resp = next.run(req).await;
@@ -89,6 +81,15 @@ pub async fn check(
         Some(o) => cors(&o, resp),
         None => resp,
     }
+}
+
+/// One answer for a missing, wrong or revoked token, so it tells a caller nothing about which.
+fn unauthorized(shape: Shape) -> Response {
+    error(
+        shape,
+        StatusCode::UNAUTHORIZED,
+        "Missing, invalid or revoked Switchyard token: create one on the Gateway page and send it as the API key.",
+    )
 }
 
 /// CORS headers for an allowed browser origin.

@@ -44,7 +44,10 @@ async fn tokens_are_required_valid_and_never_echoed() {
     )
     .await;
     assert_eq!(s, 401);
-    assert!(msg.contains("Missing Switchyard token"), "{msg}");
+    assert!(
+        msg.contains("Missing, invalid or revoked Switchyard token"),
+        "{msg}"
+    );
     let (s, msg) = openai_error(
         client()
             .post(&url)

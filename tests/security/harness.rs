@@ -1,0 +1,139 @@
+//! A `switchyard-serve` child process and raw-socket helpers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_switchyard-serve");
+
+/// A running headless gateway on a free loopback port, stopped (SIGKILL) when dropped.
+pub struct Serve {
+    pub addr: SocketAddr,
+    pub data: tempfile::TempDir,
+    service: String,
+    child: Child,
+}
+
+impl Serve {
+    pub fn start() -> Serve {
+        let data = tempfile::tempdir().unwrap();
+        let service = format!("switchyard-security-{}", uuid::Uuid::new_v4().simple());
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .env("SWITCHYARD_DATA_DIR", data.path())
+            .env("SWITCHYARD_KEYRING_SERVICE", &service)
+            .env("SWITCHYARD_GATEWAY_PORT", "0")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().expect("serve printed nothing").unwrap();
+        let addr = first
+            .strip_prefix("Switchyard gateway listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .parse()
+            .unwrap();
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Serve {
+            addr,
+            data,
+            service,
+            child,
+        }
+    }
+
+    /// Runs `switchyard-serve ARGS…` as another process on the same data folder and keychain.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new(BIN)
+            .args(args)
+            .env("SWITCHYARD_DATA_DIR", self.data.path())
+            .env("SWITCHYARD_KEYRING_SERVICE", &self.service)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "switchyard-serve {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// A new token, created by another process.
+    pub fn token(&self, name: &str) -> String {
+        self.cli(&["token", "create", name]).trim().to_string()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The raw bytes of `request` sent on a fresh connection, and everything read back until
+    /// the gateway closes it or 5 s pass.
+    pub fn raw(&self, request: &[u8]) -> String {
+        let mut tcp = TcpStream::connect(self.addr).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        tcp.write_all(request).unwrap();
+        let mut got = Vec::new();
+        let _ = tcp.read_to_end(&mut got);
+        String::from_utf8_lossy(&got).into_owned()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The status code of a raw HTTP/1.x answer (0 when there was none).
+pub fn status_of(answer: &str) -> u16 {
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A tiny HTTP server on 127.0.0.1 that counts the connections it gets: proof that nothing was
+/// sent to an address named in a request.
+pub struct Canary {
+    pub addr: SocketAddr,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Canary {
+    pub fn start() -> Canary {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = std::sync::Arc::clone(&hits);
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut conn = conn;
+                let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+            }
+        });
+        Canary { addr, hits }
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}

@@ -1,0 +1,16 @@
+//! The security suite (issue 16): a real `switchyard-serve` process per test, its own data
+//! folder and keychain service name, probed over real sockets — raw TCP where a well-behaved
+//! client would not send what an attacker sends. Run by the README's test command (it is a test
+//! target of `switchyard-app`, so `cargo test --workspace` builds the binary it starts).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+mod harness;
+
+#[path = "bodies.rs"]
+mod bodies;
+#[path = "host.rs"]
+mod host;
+#[path = "slow.rs"]
+mod slow;
+#[path = "tokens.rs"]
+mod tokens;
