@@ -137,3 +137,77 @@ pub fn client() -> reqwest::blocking::Client {
         .build()
         .unwrap()
 }
+
+impl Serve {
+    /// Runs `switchyard-serve ARGS…` with `input` on its standard input.
+    pub fn cli_with_input(&self, args: &[&str], input: &str) -> String {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .env("SWITCHYARD_DATA_DIR", self.data.path())
+            .env("SWITCHYARD_KEYRING_SERVICE", &self.service)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "switchyard-serve {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Peak resident memory of the serving process so far (VmHWM), in KiB.
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+/// An OpenAI-shaped upstream on 127.0.0.1 that answers every POST with an endless event stream
+/// of `bytes` bytes and no newline (GET requests get an empty model list).
+pub fn flood_upstream(bytes: usize) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut conn = conn;
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                if head.starts_with(b"GET") {
+                    let body = r#"{"object":"list","data":[]}"#;
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    return;
+                }
+                let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: ");
+                let chunk = vec![b'x'; 64 << 10];
+                let mut sent = 0;
+                while sent < bytes && conn.write_all(&chunk).is_ok() {
+                    sent += chunk.len();
+                }
+            });
+        }
+    });
+    addr
+}

@@ -8,6 +8,8 @@ mod harness;
 
 #[path = "bodies.rs"]
 mod bodies;
+#[path = "caps.rs"]
+mod caps;
 #[path = "host.rs"]
 mod host;
 #[path = "slow.rs"]

@@ -76,6 +76,9 @@ pub async fn count(
     body: Counting,
     inbound_headers: &HeaderMap,
 ) -> Response {
+    if let Some(refused) = crate::reply::model_too_long(shape, &model) {
+        return refused;
+    }
     if let Err((field, what)) = check(shape, body.entries) {
         let msg = format!("`{field}` {what}.");
         return crate::reply::error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(field));

@@ -138,6 +138,9 @@ async fn handle(
             return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
         }
     };
+    if let Some(refused) = crate::reply::model_too_long(shape, &requested) {
+        return refused;
+    }
     let op = match call {
         Call::Count => {
             let body = crate::count::Counting::of_gemini(raw, &json);

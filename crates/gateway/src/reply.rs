@@ -100,3 +100,18 @@ pub fn error_body(
         Shape::Gemini => gemini::error_body(status, message),
     }
 }
+
+/// The longest model name or route accepted (a name, not a payload: it reaches the ledger, the
+/// usage rollups and the `x-switchyard-model` header).
+pub const MAX_MODEL_BYTES: usize = 256;
+
+/// The 400 answer for a model name over [`MAX_MODEL_BYTES`], or `None` when it is within.
+pub fn model_too_long(shape: Shape, model: &str) -> Option<Response> {
+    (model.len() > MAX_MODEL_BYTES).then(|| {
+        let msg = format!(
+            "`model` is {} bytes long; model and route names are at most {MAX_MODEL_BYTES}.",
+            model.len()
+        );
+        error_at(shape, StatusCode::BAD_REQUEST, &msg, Some("model"))
+    })
+}

@@ -6,6 +6,7 @@
 //!   for its next request, so it is also the idle timeout (answers carry `Keep-Alive: timeout=N`
 //!   so pooling clients retire a connection before the gateway closes it);
 //! - **body-read timeout:** see `generate::read_body`;
+//! - **head size:** at most [`MAX_HEAD_BYTES`] of request line and headers (431 beyond);
 //! - **connection cap:** at most [`ConnectionLimits::max`] connections are served at once; more
 //!   wait in the kernel's accept queue until one closes. The process's open-file limit is raised
 //!   to its hard limit first, and the cap is lowered if that still leaves too few descriptors
@@ -24,6 +25,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
+
+/// The largest request head (request line and headers) accepted; larger is answered 431.
+pub const MAX_HEAD_BYTES: usize = 64 << 10;
 
 /// Descriptors kept back for everything that is not a client connection (the database, logs,
 /// the keychain's D-Bus socket, probes).
@@ -54,6 +58,7 @@ pub async fn run(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read)
+        .max_header_size(MAX_HEAD_BYTES)
         .keep_alive(true);
     let slots = Arc::new(Semaphore::new(max));
     let graceful = GracefulShutdown::new();

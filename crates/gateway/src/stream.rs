@@ -217,7 +217,17 @@ impl Pump {
         match tokio::time::timeout(wait, self.upstream.next()).await {
             Ok(Some(Ok(chunk))) => {
                 let events = self.parser.feed(&chunk);
-                (self.forward(events), None)
+                let out = self.forward(events);
+                if self.parser.overflowed() {
+                    let msg = format!(
+                        "The provider sent a stream event over {} MiB; the answer was cut.",
+                        switchyard_wire::sse::MAX_EVENT_BYTES >> 20
+                    );
+                    let mut all = BytesMut::from(&out[..]);
+                    all.extend_from_slice(&self.error_frame(&msg));
+                    return (all.freeze(), Some("upstream_too_large"));
+                }
+                (out, None)
             }
             Ok(Some(Err(e))) => {
                 tracing::debug!(error = %crate::root_cause(&e), "upstream stream broke off");

@@ -7,8 +7,17 @@
 //! on how the byte stream is split into chunks — lines are buffered as bytes and only decoded
 //! (lossily, as UTF-8) once complete, and a CR at the end of a chunk remembers to swallow a LF
 //! at the start of the next one. `id` and `retry` fields are accepted and ignored.
+//!
+//! Bounded: an event (its pending line and data together) may grow to [`MAX_EVENT_BYTES`]. A
+//! stream that goes past it (a hostile or broken server sending megabytes without a newline)
+//! makes the parser stop buffering and report [`SseParser::overflowed`]; the caller ends the
+//! stream with an error.
 
 use bytes::Bytes;
+
+/// The largest event the parser buffers (a Gemini image arrives as one base64 event, so this is
+/// generous); beyond it the stream is refused, not buffered.
+pub const MAX_EVENT_BYTES: usize = 16 << 20;
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,17 +40,37 @@ pub struct SseParser {
     event: Option<String>,
     data: String,
     has_data: bool,
+    /// Largest event buffered (see [`MAX_EVENT_BYTES`]).
+    limit: usize,
+    overflowed: bool,
 }
 
 impl SseParser {
     /// A parser at the start of a stream.
     pub fn new() -> Self {
-        SseParser::default()
+        SseParser::with_limit(MAX_EVENT_BYTES)
+    }
+
+    /// A parser that buffers events of at most `limit` bytes.
+    pub fn with_limit(limit: usize) -> Self {
+        SseParser {
+            limit,
+            ..SseParser::default()
+        }
+    }
+
+    /// An event went over the limit: nothing more is parsed, and the stream should end with an
+    /// error.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
     }
 
     /// Consumes a chunk and returns every event it completes, in order.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         let mut out = Vec::new();
+        if self.overflowed {
+            return out;
+        }
         for &byte in chunk {
             if self.after_cr {
                 self.after_cr = false;
@@ -55,15 +84,31 @@ impl SseParser {
                     self.end_line(&mut out);
                 }
                 b'\n' => self.end_line(&mut out),
-                _ => self.line.push(byte),
+                _ => {
+                    if self.line.len() + self.data.len() >= self.limit {
+                        self.overflow();
+                        return out;
+                    }
+                    self.line.push(byte);
+                }
             }
         }
         out
     }
 
+    fn overflow(&mut self) {
+        self.overflowed = true;
+        self.line = Vec::new();
+        self.data = String::new();
+        self.has_data = false;
+    }
+
     /// Ends the stream: dispatches a final event whose blank line never came (lenient; the spec
     /// would drop it, but some servers close right after the last `data:` line).
     pub fn finish(&mut self) -> Option<SseEvent> {
+        if self.overflowed {
+            return None;
+        }
         let mut out = Vec::new();
         if !self.line.is_empty() {
             self.end_line(&mut out);

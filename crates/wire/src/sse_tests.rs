@@ -117,3 +117,24 @@ fn frame_splits_multiline_data_and_parses_back() {
     let bytes = frame(Some("e"), "a\nb");
     assert_eq!(parse_all(&bytes), vec![ev(Some("e"), "a\nb")]);
 }
+
+#[test]
+fn an_event_over_the_limit_stops_the_parser_without_buffering_more() {
+    let mut p = SseParser::with_limit(64);
+    assert_eq!(p.feed(b"data: small\n\n").len(), 1);
+    let flood = vec![b'x'; 1000];
+    assert!(p.feed(b"data: ").is_empty());
+    assert!(p.feed(&flood).is_empty());
+    assert!(p.overflowed());
+    assert!(
+        p.feed(b"\n\ndata: later\n\n").is_empty(),
+        "nothing after an overflow"
+    );
+    assert_eq!(p.finish(), None);
+    // Many data lines add up to the same limit.
+    let mut lines = SseParser::with_limit(64);
+    for _ in 0..20 {
+        lines.feed(b"data: 0123456789\n");
+    }
+    assert!(lines.overflowed());
+}
