@@ -17,7 +17,11 @@ pub struct Serve {
 
 impl Serve {
     pub fn start() -> Serve {
-        let data = tempfile::tempdir().unwrap();
+        Serve::start_in(tempfile::tempdir().unwrap())
+    }
+
+    /// Serves from an existing data folder.
+    pub fn start_in(data: tempfile::TempDir) -> Serve {
         let service = format!("switchyard-security-{}", uuid::Uuid::new_v4().simple());
         let mut child = Command::new(BIN)
             .arg("serve")
@@ -83,6 +87,20 @@ impl Serve {
         let mut got = Vec::new();
         let _ = tcp.read_to_end(&mut got);
         String::from_utf8_lossy(&got).into_owned()
+    }
+}
+
+impl Serve {
+    /// Stops the gateway the way a user does (SIGTERM) and waits for it to exit; hands back
+    /// the data folder.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "serve exited with {exit}");
+        let data = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.data, data)
     }
 }
 

@@ -37,11 +37,60 @@ impl AppPaths {
             .map(|d| Self::under(d.data_dir()))
     }
 
-    /// Creates the folders (private to the user on Unix).
+    /// Creates the folders, private to the user from the start (0700 on Unix, no window in
+    /// which they are open to others). A data folder left by an older version is made private
+    /// too, with every file directly in it and in `logs` made 0600.
     pub fn create(&self) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.log_dir)?;
-        restrict(&self.data_dir)
+        create_private_dir(&self.log_dir)?;
+        restrict(&self.data_dir)?;
+        restrict(&self.log_dir)?;
+        for dir in [&self.data_dir, &self.log_dir] {
+            for entry in std::fs::read_dir(dir)?.flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_file()) {
+                    restrict_file(&entry.path())?;
+                }
+            }
+        }
+        Ok(())
     }
+}
+
+/// From here on, every file and folder this process creates is private to the user (umask
+/// 077): the database and its WAL, the cache database, logs, exports, the socket, and any new
+/// file written for a tool (an existing tool file keeps its own mode, see `tools/files.rs`).
+/// Call first in `main`, before any thread starts.
+pub fn private_files() {
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn restrict_file(file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(file)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_file(_file: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// The keychain service name: `SWITCHYARD_KEYRING_SERVICE` or `switchyard`.

@@ -28,6 +28,7 @@ pub const QUIT_GRACE: Duration = Duration::from_secs(10);
 const WINDOWS_GRACE: Duration = Duration::from_millis(300);
 
 fn main() -> ExitCode {
+    switchyard_app::paths::private_files();
     // Switchyard's command line (`switchyard serve`, `switchyard token …`: the window binary
     // hands CLI commands to this one).
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -3,6 +3,7 @@
 //! and lighter for servers, CI and benchmarks.
 
 fn main() -> std::process::ExitCode {
+    switchyard_app::paths::private_files();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         args.push("serve".into());
