@@ -229,3 +229,73 @@ pub fn flood_upstream(bytes: usize) -> SocketAddr {
     });
     addr
 }
+
+/// What [`echo_upstream`] does with the key it was sent.
+#[derive(Clone, Copy)]
+pub enum Echo {
+    /// 400 with the key in the error message.
+    Error,
+    /// 200 event stream whose error event quotes the key.
+    StreamError,
+    /// 200 with the key in the answer's text.
+    Answer,
+}
+
+/// An upstream on 127.0.0.1 that quotes back the API key it receives (`Authorization: Bearer`
+/// or `x-api-key`), the way some OpenAI-compatible servers and proxies do.
+pub fn echo_upstream(echo: Echo) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || answer_echo(conn, echo));
+        }
+    });
+    addr
+}
+
+fn answer_echo(mut conn: TcpStream, echo: Echo) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut key = String::new();
+    let mut length = 0usize;
+    let mut line = String::new();
+    let mut get = false;
+    while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+        let lower = line.to_ascii_lowercase();
+        get |= lower.starts_with("get ");
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        for name in ["authorization: bearer ", "x-api-key: "] {
+            if lower.starts_with(name) {
+                key = line[name.len()..].trim().to_string();
+            }
+        }
+        line.clear();
+    }
+    let mut body = vec![0u8; length];
+    let _ = reader.read_exact(&mut body);
+    let (status, kind, text) = match (get, echo) {
+        (true, _) => (200, "application/json", r#"{"object":"list","data":[]}"#.to_string()),
+        (false, Echo::Error) => (
+            400,
+            "application/json",
+            format!(r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"bad request for key {key}"}}}}"#),
+        ),
+        (false, Echo::StreamError) => (
+            200,
+            "text/event-stream",
+            format!("data: {{\"error\":{{\"message\":\"quota exceeded for {key}\",\"type\":\"server_error\"}}}}\n\n"),
+        ),
+        (false, Echo::Answer) => (
+            200,
+            "application/json",
+            format!(r#"{{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{{"index":0,"message":{{"role":"assistant","content":"your key is {key}"}},"finish_reason":"stop"}}],"usage":{{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}}}"#),
+        ),
+    };
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+        text.len()
+    );
+}

@@ -10,6 +10,8 @@ mod harness;
 mod bodies;
 #[path = "caps.rs"]
 mod caps;
+#[path = "echo.rs"]
+mod echo;
 #[path = "files.rs"]
 mod files;
 #[path = "host.rs"]

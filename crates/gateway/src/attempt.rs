@@ -34,6 +34,8 @@ pub struct Sent<'a> {
     pub started: Instant,
     pub slot: Admission,
     pub deadline: tokio::time::Instant,
+    /// Takes the key this attempt used out of whatever the provider answers.
+    pub scrub: Option<crate::scrub::Scrub>,
 }
 
 pub async fn classify(
@@ -52,6 +54,7 @@ pub async fn classify(
         started,
         slot,
         deadline,
+        scrub,
     } = sent;
     let t = &cand.target;
     let took = started.elapsed();
@@ -89,6 +92,7 @@ pub async fn classify(
                 log: log.take(),
                 extra,
                 capture,
+                scrub,
             };
             let r = if inbound.stream {
                 let timing = crate::respond::Timing {
@@ -120,17 +124,15 @@ pub async fn classify(
                 log.reclassify_last_attempt("key_invalid");
                 return refused(state, t, key_id, 400);
             }
-            let r = crate::respond::answer(
-                400,
-                bytes,
-                inbound,
-                crate::respond::Answered::plain(out, log.take()),
-            );
+            let extra = served_headers(&t.name, &cand.model, reason, log);
+            let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
+            let r = crate::respond::answer(400, bytes, inbound, answered);
             Outcome::Final(r)
         }
         500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
         _ => {
-            let answered = crate::respond::Answered::plain(out, log.take());
+            let extra = served_headers(&t.name, &cand.model, reason, log);
+            let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
             Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
         }
     }

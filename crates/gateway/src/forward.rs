@@ -220,6 +220,7 @@ impl Attempt<'_> {
                 None => None,
             };
             let hdrs = upstream::headers(out, secret.as_ref(), self.headers, inbound.stream)?;
+            let scrub = crate::scrub::Scrub::of(secret.as_ref());
             let url = upstream::endpoint(
                 t.kind,
                 &t.base_url,
@@ -271,6 +272,7 @@ impl Attempt<'_> {
                     started,
                     slot,
                     deadline: self.deadline,
+                    scrub: scrub.clone(),
                 };
                 let outcome = classify(state, inbound, log, answer, sent).await;
                 self.report(key, key_permit, permit, &outcome, started.elapsed());

@@ -26,6 +26,7 @@ mod replay;
 mod reply;
 mod resolve;
 mod respond;
+mod scrub;
 mod serve;
 mod spend;
 mod stream;

@@ -9,6 +9,7 @@ use crate::caching::Capture;
 use crate::inbound::{Inbound, Op};
 use crate::log::RequestLog;
 use crate::reply::{error, Shape, Wire};
+use crate::scrub::Scrub;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
@@ -31,16 +32,19 @@ pub struct Answered {
     pub extra: HeaderMap,
     /// Stores the answer in the response cache once it is complete.
     pub capture: Option<Capture>,
+    /// Takes the attempt's key out of the answer before anyone sees it.
+    pub scrub: Option<Scrub>,
 }
 
 impl Answered {
-    /// An answer with no extra headers and nothing to store (an error being passed on).
-    pub fn plain(out: Wire, log: RequestLog) -> Self {
+    /// A provider's error being passed on: the served-by headers, nothing to store.
+    pub fn passed_on(out: Wire, log: RequestLog, extra: HeaderMap, scrub: Option<Scrub>) -> Self {
         Answered {
             out,
             log,
-            extra: HeaderMap::new(),
+            extra,
             capture: None,
+            scrub,
         }
     }
 }
@@ -77,7 +81,12 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
         mut log,
         extra,
         capture,
+        scrub,
     } = answered;
+    let bytes = match &scrub {
+        Some(s) => s.bytes(bytes),
+        None => bytes,
+    };
     log.first_byte();
     let ok = (200..300).contains(&status);
     if !ok && (!out.is(inbound.shape) || inbound.op != Op::Generate) {
@@ -89,6 +98,7 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
         let mut r = error(inbound.shape, code, &msg);
         r.headers_mut()
             .insert("x-switchyard-error", HeaderValue::from_static("provider"));
+        r.headers_mut().extend(extra);
         return r;
     }
     let body = match inbound.op {

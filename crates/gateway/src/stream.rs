@@ -141,6 +141,8 @@ struct Pump {
     started: Option<(String, String)>,
     /// The last bytes went out; the next poll ends the body.
     done: bool,
+    /// Takes the attempt's key out of every event before it is decoded or passed on.
+    scrub: Option<crate::scrub::Scrub>,
 }
 
 /// Streams the answer to the caller as it arrives.
@@ -155,6 +157,7 @@ pub fn streaming(
         mut log,
         extra,
         capture,
+        scrub,
     } = answered;
     log.set_status(resp.status().as_u16());
     let pump = Pump {
@@ -172,6 +175,7 @@ pub fn streaming(
         saw_error: false,
         started: None,
         done: false,
+        scrub,
     };
     let body = futures_util::stream::unfold(pump, |mut p| async move {
         if p.done {
@@ -265,7 +269,10 @@ impl Pump {
 
     fn forward(&mut self, sse: Vec<SseEvent>) -> Bytes {
         let mut out = BytesMut::new();
-        for ev in sse {
+        for mut ev in sse {
+            if let Some(scrub) = &self.scrub {
+                ev.data = scrub.text(std::mem::take(&mut ev.data));
+            }
             let events = self.decoder.feed(&ev);
             for e in &events {
                 match e {
