@@ -299,3 +299,44 @@ fn answer_echo(mut conn: TcpStream, echo: Echo) {
         text.len()
     );
 }
+
+/// An OpenAI-shaped upstream that streams one chat chunk a second for `secs` seconds, then
+/// `[DONE]` (GET requests get an empty model list).
+pub fn slow_stream_upstream(secs: u64) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut conn = conn;
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let (mut line, mut get, mut length) = (String::new(), false, 0usize);
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    let lower = line.to_ascii_lowercase();
+                    get |= lower.starts_with("get ");
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0u8; length];
+                let _ = reader.read_exact(&mut body);
+                if get {
+                    let body = r#"{"object":"list","data":[]}"#;
+                    let _ = write!(conn, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                    return;
+                }
+                let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
+                for i in 0..secs {
+                    let chunk = format!("data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"t{i} \"}},\"finish_reason\":null}}]}}\n\n");
+                    if conn.write_all(chunk.as_bytes()).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                let _ = conn.write_all(b"data: [DONE]\n\n");
+            });
+        }
+    });
+    addr
+}

@@ -102,3 +102,48 @@ fn half_open_and_idle_connections_are_closed_and_others_still_served() {
         .unwrap();
     assert_eq!(resp.status(), 200, "and the gateway is still up");
 }
+
+#[test]
+fn a_stream_longer_than_the_header_timeout_is_not_cut() {
+    let s = Serve::start();
+    let token = s.token("long-stream");
+    let up = crate::harness::slow_stream_upstream(13);
+    s.cli_with_input(
+        &[
+            "backend",
+            "add",
+            "Slow",
+            "--kind",
+            "openai",
+            "--base-url",
+            &format!("http://{up}/v1"),
+            "--key-stdin",
+        ],
+        "sk-slow-stream-key\n",
+    );
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(40))
+        .build()
+        .unwrap();
+    let body = serde_json::json!({"model": "Slow/m", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let resp = loop {
+        let resp = http
+            .post(s.url("/v1/chat/completions"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .unwrap();
+        if resp.status() != 404 || Instant::now() > deadline {
+            break resp;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(resp.status(), 200);
+    let text = resp.text().unwrap();
+    assert!(
+        text.contains("t12 "),
+        "the last chunk (13 s in) arrived: {text}"
+    );
+    assert!(text.contains("[DONE]"), "{text}");
+}
