@@ -282,3 +282,38 @@ async fn a_paused_gateway_answers_503_until_resumed() {
     h.gateway.set_paused(false);
     assert_eq!(ask().await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_answered_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
+    let table = RoutingTable {
+        targets: vec![target(
+            "Demo",
+            BackendKind::Demo,
+            &format!("{}/v1", mock.base_url()),
+            &[],
+        )],
+        routes: vec![],
+    };
+    let config = GatewayConfig {
+        connections: switchyard_gateway::ConnectionLimits {
+            body_read: std::time::Duration::from_millis(300),
+            ..Default::default()
+        },
+        ..GatewayConfig::default()
+    };
+    let h = start_with(table, &[], config).await;
+    let host = h.base.trim_start_matches("http://").to_string();
+    let mut tcp = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let head = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"model\":"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read(&mut answer))
+        .await
+        .expect("answered before the client gave up");
+    let answer = String::from_utf8_lossy(&answer[..read.unwrap()]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
