@@ -51,10 +51,10 @@ describe("Response cache in the real app window", () => {
     await (await b.$(byTestId(`page-${id}`))).waitForDisplayed({ timeout: 5000 });
   };
   /** The deterministic chat request the cache answers; resolves to the `x-switchyard-cache` header (null: none). */
-  const ask = async (model = MODEL, temperature = 0) => {
+  const ask = async (model = MODEL, temperature = 0, bearer = token) => {
     const res = await fetch(`${openaiUrl}/chat/completions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
       body: JSON.stringify({ model, temperature, messages: [{ role: "user", content: "What is a switchyard?" }] }),
     });
     const body = await res.text();
@@ -138,7 +138,7 @@ describe("Response cache in the real app window", () => {
     // The core refuses it too, with a typed error, if it is sent anyway.
     const err = await b.executeAsync((done) => {
       window.__TAURI_INTERNALS__
-        .invoke("set_cache_settings", { settings: { enabled: true, ttlSecs: 0, memoryEntries: 2000, diskMb: 256 } })
+        .invoke("set_cache_settings", { settings: { enabled: true, shareBetweenTools: true, ttlSecs: 0, memoryEntries: 2000, diskMb: 256 } })
         .then(() => done({ unexpected: "accepted" }), (e) => done(e));
     });
     assert.equal(err.kind, "validation");
@@ -156,6 +156,23 @@ describe("Response cache in the real app window", () => {
     await (await b.$(byTestId("cache-enabled-switch"))).click();
     await (await b.$(byTestId("cache-off"))).waitForExist({ reverse: true, timeout: 5000 });
     assert.equal(await ask(), "hit", "back on, the answer stored by the miss above is used");
+  });
+
+  it("keeps each tool's cached answers to itself when sharing between tools is off", async () => {
+    await openPage("gateway");
+    const other = await createGatewayToken(b, "e2e-cache-other");
+    await openPage("cache");
+    const shared = () => b.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("get_cache_settings").then((s) => done(s.shareBetweenTools), done));
+    assert.equal(await shared(), true, "shared by default");
+    assert.equal(await ask(MODEL, 0, other), "hit", "another tool gets the answer the first tool's request stored");
+    await (await b.$(byTestId("cache-shared-switch"))).click();
+    await until(async () => (await shared()) === false, "turning the switch off was not saved");
+    assert.equal(await ask(MODEL, 0, other), "miss", "not shared: the other tool's question goes to the provider");
+    assert.equal(await ask(MODEL, 0, other), "hit", "and its own answer is kept for it");
+    assert.equal(await ask(), "miss", "the first tool no longer sees what was stored for everyone");
+    await (await b.$(byTestId("cache-shared-switch"))).click();
+    await until(async () => (await shared()) === true, "turning the switch on was not saved");
+    assert.equal(await ask(MODEL, 0, other), "hit", "shared again");
   });
 
   it("lets a route cache every request for its own lifetime, checked in the editor", async () => {

@@ -517,6 +517,8 @@ export type CacheSettings = {
 	ttlSecs: number | null,
 	memoryEntries: number | null,
 	diskMb: number | null,
+	/**  One tool may be answered from another tool's cached answer. */
+	shareBetweenTools: boolean,
 };
 
 /**  The Cache page. */

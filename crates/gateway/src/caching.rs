@@ -23,7 +23,7 @@
 use crate::inbound::{Inbound, Op};
 use crate::reply::{error, Shape};
 use crate::resolve::Plan;
-use crate::GatewayState;
+use crate::{Caller, GatewayState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
@@ -103,6 +103,7 @@ pub async fn decide(
     requested: &str,
     inbound: &mut Inbound,
     headers: &HeaderMap,
+    caller: &Caller,
 ) -> Decision {
     let Some(cache) = state.cache.as_ref().filter(|_| state.cache_enabled()) else {
         return Decision::Forward {
@@ -126,9 +127,19 @@ pub async fn decide(
     }
     let opt_in = d.force || policy.mode == crate::table::CacheMode::Always;
     let route = plan.route.clone().unwrap_or_else(|| requested.to_string());
+    // Not shared between tools: the token is part of the key, so tool B never learns that tool
+    // A asked the same question.
+    let keyed = if state
+        .cache_shared
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        route.clone()
+    } else {
+        format!("{route}\u{1f}token:{}", caller.token_id)
+    };
     let key = match inbound.op {
         Op::Compact => return forward("skip"),
-        Op::Embed => embedding_key(&route, &inbound.json),
+        Op::Embed => embedding_key(&keyed, &inbound.json),
         Op::Generate => {
             // Cheap check first: most traffic is not deterministic and never needs the canonical
             // parse.
@@ -143,7 +154,7 @@ pub async fn decide(
             };
             match inbound.canonical() {
                 Ok(req) if is_cacheable(req, &extras, opt_in) => {
-                    CacheKey::derive(&route, req, &extras)
+                    CacheKey::derive(&keyed, req, &extras)
                 }
                 _ => return forward("skip"),
             }

@@ -186,7 +186,7 @@ async fn handle(
         &requested,
         inbound.stream,
     );
-    match caching::decide(&state, &plan, &requested, &mut inbound, &headers).await {
+    match caching::decide(&state, &plan, &requested, &mut inbound, &headers, &caller).await {
         caching::Decision::Refused(resp) => {
             log.finish(400, Some("bad_request"));
             resp

@@ -74,6 +74,9 @@ pub struct GatewayState {
     pub cache: Option<switchyard_cache::Cache>,
     /// The user's cache switch (on by default).
     pub cache_on: std::sync::atomic::AtomicBool,
+    /// Whether one tool may be answered from what another tool's request cached (on by
+    /// default); off puts the caller's token in the cache key.
+    pub cache_shared: std::sync::atomic::AtomicBool,
     /// The price table and the budgets' hard stops.
     pub spend: Arc<Spend>,
 }
@@ -154,6 +157,7 @@ impl Gateway {
             paused: std::sync::atomic::AtomicBool::new(false),
             cache: deps.cache,
             cache_on: std::sync::atomic::AtomicBool::new(true),
+            cache_shared: std::sync::atomic::AtomicBool::new(true),
             spend: Arc::new(Spend::default()),
         });
         let app = router(Arc::clone(&state));
@@ -193,6 +197,11 @@ impl Gateway {
     /// Whether requests use the response cache.
     pub fn cache_enabled(&self) -> bool {
         self.state.cache_enabled()
+    }
+
+    /// Whether tools share cached answers (see [`GatewayHandle::set_cache_shared`]).
+    pub fn set_cache_shared(&self, shared: bool) {
+        self.handle().set_cache_shared(shared);
     }
 
     /// The live price table and budget hard stops, for the app to swap.
@@ -268,6 +277,14 @@ impl GatewayHandle {
     /// Whether requests use the response cache.
     pub fn cache_enabled(&self) -> bool {
         self.0.cache_enabled()
+    }
+
+    /// Whether one tool may be answered from an answer cached for another tool's token; off
+    /// keeps each token's cached answers to itself. Takes effect at once.
+    pub fn set_cache_shared(&self, shared: bool) {
+        self.0
+            .cache_shared
+            .store(shared, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The live price table and budget hard stops, for the app to swap.

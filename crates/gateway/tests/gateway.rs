@@ -8,6 +8,8 @@ mod bad_input;
 mod basics;
 #[path = "gateway/cache.rs"]
 mod cache;
+#[path = "gateway/cache_tools.rs"]
+mod cache_tools;
 #[path = "gateway/cost_fixtures.rs"]
 mod cost_fixtures;
 #[path = "gateway/cost_fixtures_stream.rs"]
@@ -49,16 +51,25 @@ use switchyard_gateway::{
 use switchyard_secrets::SecretString;
 
 pub const TOKEN: &str = "sy-test-token-0001";
+/// A second tool's token.
+pub const OTHER_TOKEN: &str = "sy-test-token-0002";
 /// Every provider key in these tests contains this, so leaks are easy to find.
 pub const CANARY: &str = "CANARY-7f3a";
 
 pub struct Tokens;
 impl Authenticator for Tokens {
     fn verify(&self, token: &str) -> Option<Caller> {
-        (token == TOKEN).then(|| Caller {
-            token_id: "t1".into(),
-            name: "tests".into(),
-        })
+        match token {
+            TOKEN => Some(Caller {
+                token_id: "t1".into(),
+                name: "tests".into(),
+            }),
+            OTHER_TOKEN => Some(Caller {
+                token_id: "t2".into(),
+                name: "another tool".into(),
+            }),
+            _ => None,
+        }
     }
 }
 

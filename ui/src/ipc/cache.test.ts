@@ -17,7 +17,7 @@ vi.mock("./api", () => ({
 const m = await import("./cache.svelte");
 const { IpcFailure } = await import("./error");
 
-const SETTINGS: CacheSettings = { enabled: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 };
+const SETTINGS: CacheSettings = { enabled: true, shareBetweenTools: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 };
 
 const stats = (since: string, over: Partial<CacheStats> = {}): CacheStats => ({
   settings: SETTINGS,

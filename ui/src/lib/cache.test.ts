@@ -43,7 +43,7 @@ const row = (route: string, over: Partial<CacheRouteStats> = {}): CacheRouteStat
   ...over,
 });
 
-const draft = (over: Partial<SettingsDraft> = {}): SettingsDraft => ({ enabled: true, ttl: "10", ttlUnit: "min", memoryEntries: "2000", diskMb: "256", ...over });
+const draft = (over: Partial<SettingsDraft> = {}): SettingsDraft => ({ enabled: true, shareBetweenTools: true, ttl: "10", ttlUnit: "min", memoryEntries: "2000", diskMb: "256", ...over });
 
 describe("ranges", () => {
   it("starts each range that long before now", () => {
@@ -158,16 +158,17 @@ describe("the settings form", () => {
     expect(lifetimeParts(7200)).toEqual({ value: "2", unit: "h" });
     expect(lifetimeParts(86_400 * 3)).toEqual({ value: "3", unit: "d" });
     expect(lifetimeParts(90)).toEqual({ value: "90", unit: "s" });
-    expect(settingsDraft({ enabled: false, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 })).toEqual(draft({ enabled: false }));
+    expect(settingsDraft({ enabled: false, shareBetweenTools: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 })).toEqual(draft({ enabled: false }));
   });
 
   it("converts what was typed into what the core takes", () => {
-    expect(parseSettings(draft())).toEqual({ ok: true, settings: { enabled: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 } });
+    expect(parseSettings(draft())).toEqual({ ok: true, settings: { enabled: true, shareBetweenTools: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 } });
     expect(parseSettings(draft({ ttl: "1", ttlUnit: "s", memoryEntries: "0", diskMb: "10,240" }))).toEqual({
       ok: true,
-      settings: { enabled: true, ttlSecs: 1, memoryEntries: 0, diskMb: 10_240 },
+      settings: { enabled: true, shareBetweenTools: true, ttlSecs: 1, memoryEntries: 0, diskMb: 10_240 },
     });
     expect(parseSettings(draft({ ttl: "30", ttlUnit: "d", memoryEntries: "100000", diskMb: "1" })).ok).toBe(true);
+    expect(parseSettings(draft({ shareBetweenTools: false }))).toMatchObject({ ok: true, settings: { shareBetweenTools: false } });
   });
 
   it("refuses what the core would refuse, with a message at each field", () => {
@@ -184,10 +185,11 @@ describe("the settings form", () => {
   });
 
   it("knows when saving would change nothing, whatever unit the lifetime is in", () => {
-    const saved = { enabled: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 };
+    const saved = { enabled: true, shareBetweenTools: true, ttlSecs: 600, memoryEntries: 2000, diskMb: 256 };
     expect(draftUnchanged(draft(), saved)).toBe(true);
     expect(draftUnchanged(draft({ ttl: "600", ttlUnit: "s" }), saved)).toBe(true);
     expect(draftUnchanged(draft({ enabled: false }), saved)).toBe(true);
+    expect(draftUnchanged(draft({ shareBetweenTools: false }), saved)).toBe(true);
     expect(draftUnchanged(draft({ ttl: "11" }), saved)).toBe(false);
     expect(draftUnchanged(draft({ ttl: "0" }), saved)).toBe(false);
   });

@@ -170,12 +170,12 @@ export const TTL_UNITS: ReadonlyArray<{ id: TtlUnit; label: string; secs: number
   { id: "d", label: "days", secs: 86_400 },
 ];
 
-export type SettingsDraft = { enabled: boolean; ttl: string; ttlUnit: TtlUnit; memoryEntries: string; diskMb: string };
+export type SettingsDraft = { enabled: boolean; shareBetweenTools: boolean; ttl: string; ttlUnit: TtlUnit; memoryEntries: string; diskMb: string };
 export type SettingsField = "ttl" | "memoryEntries" | "diskMb";
 export type FieldErrors = Partial<Record<SettingsField, string>>;
 export type SettingsParse = { ok: true; settings: CacheSettingsInput } | { ok: false; errors: FieldErrors };
 /** What `setCacheSettings` is sent: every number present. */
-export type CacheSettingsInput = { enabled: boolean; ttlSecs: number; memoryEntries: number; diskMb: number };
+export type CacheSettingsInput = { enabled: boolean; shareBetweenTools: boolean; ttlSecs: number; memoryEntries: number; diskMb: number };
 
 /** A lifetime in the largest unit that divides it: 600 s → 10 min, 7200 s → 2 h. */
 export function lifetimeParts(secs: number): { value: string; unit: TtlUnit } {
@@ -187,7 +187,7 @@ export function lifetimeParts(secs: number): { value: string; unit: TtlUnit } {
 
 export function settingsDraft(s: CacheSettings): SettingsDraft {
   const ttl = lifetimeParts(num(s.ttlSecs) || DEFAULT_TTL_SECS);
-  return { enabled: s.enabled, ttl: ttl.value, ttlUnit: ttl.unit, memoryEntries: String(num(s.memoryEntries)), diskMb: String(num(s.diskMb)) };
+  return { enabled: s.enabled, shareBetweenTools: s.shareBetweenTools, ttl: ttl.value, ttlUnit: ttl.unit, memoryEntries: String(num(s.memoryEntries)), diskMb: String(num(s.diskMb)) };
 }
 
 const TTL_MESSAGE = "Enter a lifetime from 1 second to 30 days.";
@@ -210,10 +210,10 @@ export function parseSettings(d: SettingsDraft): SettingsParse {
   const disk = parseCount(d.diskMb);
   if (disk === null || Number.isNaN(disk) || disk < 1 || disk > MAX_DISK_MB) errors.diskMb = "Enter a size from 1 to 10,240 MiB.";
   if (!ttl.ok || errors.memoryEntries || errors.diskMb) return { ok: false, errors };
-  return { ok: true, settings: { enabled: d.enabled, ttlSecs: ttl.secs, memoryEntries: memory as number, diskMb: disk as number } };
+  return { ok: true, settings: { enabled: d.enabled, shareBetweenTools: d.shareBetweenTools, ttlSecs: ttl.secs, memoryEntries: memory as number, diskMb: disk as number } };
 }
 
-/** Whether saving the draft's numbers would change nothing (the switch saves on its own). */
+/** Whether saving the draft's numbers would change nothing (the switches save on their own). */
 export function draftUnchanged(d: SettingsDraft, saved: CacheSettings): boolean {
   const p = parseSettings(d);
   return p.ok && p.settings.ttlSecs === saved.ttlSecs && p.settings.memoryEntries === saved.memoryEntries && p.settings.diskMb === saved.diskMb;

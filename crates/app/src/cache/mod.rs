@@ -33,6 +33,9 @@ pub struct CacheSettings {
     pub memory_entries: u32,
     /// Size cap of the cache file, MiB.
     pub disk_mb: u32,
+    /// A tool may be answered from what another tool's identical request cached (on: one
+    /// user's tools). Off: each token's cached answers are its own. Applies at once.
+    pub share_between_tools: bool,
 }
 
 impl Default for CacheSettings {
@@ -42,6 +45,7 @@ impl Default for CacheSettings {
             ttl_secs: 600,
             memory_entries: 2000,
             disk_mb: 256,
+            share_between_tools: true,
         }
     }
 }

@@ -82,6 +82,7 @@ impl Cache {
             .await?;
         if let Some(g) = &self.gateway {
             g.set_cache_enabled(settings.enabled);
+            g.set_cache_shared(settings.share_between_tools);
         }
         if let Some(c) = &self.cache {
             c.set_default_ttl(Duration::from_secs(u64::from(settings.ttl_secs)));

@@ -76,7 +76,7 @@ impl Switchyard {
             clock: Arc::new(switchyard_gateway::SystemClock),
             cache: cache.clone(),
         };
-        let gateway = launch_gateway(gateway_config, deps, cache_settings.enabled).await;
+        let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
         let gateway_handle = match &gateway {
             GatewayStatus::Listening(g) => Some(g.handle()),
             _ => None,
@@ -311,14 +311,15 @@ impl Switchyard {
 async fn launch_gateway(
     config: Option<switchyard_gateway::GatewayConfig>,
     deps: switchyard_gateway::Deps,
-    cache_enabled: bool,
+    cache: &crate::CacheSettings,
 ) -> GatewayStatus {
     let Some(config) = config else {
         return GatewayStatus::Off;
     };
     match switchyard_gateway::Gateway::start(config, deps).await {
         Ok(g) => {
-            g.set_cache_enabled(cache_enabled);
+            g.set_cache_enabled(cache.enabled);
+            g.set_cache_shared(cache.share_between_tools);
             GatewayStatus::Listening(g)
         }
         Err(e) => {

@@ -48,7 +48,7 @@ fn cache_at(path: Option<&std::path::Path>) -> (Arc<AtomicI64>, Cache) {
     (now, Cache::new(CacheConfig::default(), Some(disk), clock))
 }
 
-async fn setup(
+pub(crate) async fn setup(
     config: MockConfig,
     route_cache: RouteCache,
 ) -> (MockServer, Harness, Arc<AtomicI64>) {
@@ -58,7 +58,7 @@ async fn setup(
     (mock, h, now)
 }
 
-fn ask(model: &str, stream: bool, temperature: Option<f64>) -> serde_json::Value {
+pub(crate) fn ask(model: &str, stream: bool, temperature: Option<f64>) -> serde_json::Value {
     let mut body = serde_json::json!({
         "model": model,
         "stream": stream,

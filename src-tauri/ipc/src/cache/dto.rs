@@ -67,6 +67,8 @@ pub struct CacheSettings {
     pub ttl_secs: f64,
     pub memory_entries: f64,
     pub disk_mb: f64,
+    /// One tool may be answered from another tool's cached answer.
+    pub share_between_tools: bool,
 }
 
 /// A whole number in `u32` range, else 0 or `u32::MAX` — which validation then refuses.
@@ -91,6 +93,7 @@ impl From<CacheSettings> for switchyard_app::CacheSettings {
                 whole(d.memory_entries)
             },
             disk_mb: whole(d.disk_mb),
+            share_between_tools: d.share_between_tools,
         }
     }
 }
@@ -102,6 +105,7 @@ impl From<switchyard_app::CacheSettings> for CacheSettings {
             ttl_secs: f64::from(s.ttl_secs),
             memory_entries: f64::from(s.memory_entries),
             disk_mb: f64::from(s.disk_mb),
+            share_between_tools: s.share_between_tools,
         }
     }
 }
