@@ -2,7 +2,7 @@
 //! as valid / invalid / rate-limited / unreachable / timeout, with latency. The key goes only into
 //! a header marked sensitive, never into the URL or a log line.
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
 use switchyard_core::{AuthStyle, BackendKind, CheckOutcome};
 use switchyard_gateway::HttpClients;
@@ -186,20 +186,7 @@ fn auth_headers(style: AuthStyle, key: Option<&SecretString>) -> Result<HeaderMa
         );
     }
     let Some(key) = key else { return Ok(headers) };
-    let (name, value) = match style {
-        AuthStyle::Bearer | AuthStyle::None => (
-            reqwest::header::AUTHORIZATION,
-            format!("Bearer {}", key.expose()),
-        ),
-        AuthStyle::XApiKey => (HeaderName::from_static("x-api-key"), key.expose().clone()),
-        AuthStyle::GoogApiKey => (
-            HeaderName::from_static("x-goog-api-key"),
-            key.expose().clone(),
-        ),
-    };
-    let mut value = HeaderValue::from_str(&value)
-        .map_err(|_| "the stored key contains characters that cannot be sent".to_string())?;
-    value.set_sensitive(true);
+    let (name, value) = switchyard_gateway::key_header(style, key)?;
     headers.insert(name, value);
     Ok(headers)
 }

@@ -45,6 +45,7 @@ pub use spend::{Spend, SpendLimit, SpendScope};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
 };
+pub use upstream::key_header;
 
 use axum::body::Body;
 use axum::extract::Request;

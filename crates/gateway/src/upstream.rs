@@ -12,9 +12,10 @@
 use crate::inbound::{Caps, Op};
 use crate::reply::{Shape, Wire};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use switchyard_core::BackendKind;
+use switchyard_core::{AuthStyle, BackendKind};
 use switchyard_secrets::SecretString;
 use switchyard_wire::gemini;
+use zeroize::Zeroizing;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -103,25 +104,63 @@ pub fn headers(
         }
     }
     if let Some(key) = key {
-        let (name, value) = match out {
-            Wire::Anthropic => (HeaderName::from_static("x-api-key"), key.expose().clone()),
-            Wire::Gemini => (
-                HeaderName::from_static("x-goog-api-key"),
-                key.expose().clone(),
-            ),
-            Wire::OpenAi | Wire::Responses => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+        let style = match out {
+            Wire::Anthropic => AuthStyle::XApiKey,
+            Wire::Gemini => AuthStyle::GoogApiKey,
+            Wire::OpenAi | Wire::Responses => AuthStyle::Bearer,
         };
-        let mut value = HeaderValue::from_str(&value)
-            .map_err(|_| "the stored key has characters that cannot be sent".to_string())?;
-        value.set_sensitive(true);
+        let (name, value) = key_header(style, key)?;
         h.insert(name, value);
     }
     Ok(h)
 }
 
+/// The header that carries `key` in `style`, marked sensitive (never printed by `Debug`, kept
+/// out of HTTP/2 header compression). The formatted value is wiped once the header holds it:
+/// the header's own bytes, alive until the request is sent, are the one copy outside `Secret`.
+pub fn key_header(
+    style: AuthStyle,
+    key: &SecretString,
+) -> Result<(HeaderName, HeaderValue), String> {
+    let (name, text) = match style {
+        AuthStyle::Bearer | AuthStyle::None => (
+            AUTHORIZATION,
+            Zeroizing::new(format!("Bearer {}", key.expose())),
+        ),
+        AuthStyle::XApiKey => (
+            HeaderName::from_static("x-api-key"),
+            Zeroizing::new(key.expose().clone()),
+        ),
+        AuthStyle::GoogApiKey => (
+            HeaderName::from_static("x-goog-api-key"),
+            Zeroizing::new(key.expose().clone()),
+        ),
+    };
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| "the stored key has characters that cannot be sent".to_string())?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_header_is_sensitive_and_never_printed() {
+        let key = SecretString::from("sk-CANARY-key-header-0001");
+        for style in [AuthStyle::Bearer, AuthStyle::XApiKey, AuthStyle::GoogApiKey] {
+            let (name, value) = key_header(style, &key).unwrap();
+            assert!(value.is_sensitive(), "{name}");
+            assert!(!format!("{value:?}").contains("CANARY"), "{name}");
+        }
+        let bad = SecretString::from("sk-with\nnewline");
+        let err = key_header(AuthStyle::Bearer, &bad).unwrap_err();
+        assert!(
+            !err.contains("newline"),
+            "the error does not quote the key: {err}"
+        );
+    }
 
     #[test]
     fn each_backend_is_spoken_to_in_its_format() {
