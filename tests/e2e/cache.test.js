@@ -50,6 +50,14 @@ describe("Response cache in the real app window", () => {
     await (await b.$(byTestId(`nav-${id}`))).click();
     await (await b.$(byTestId(`page-${id}`))).waitForDisplayed({ timeout: 5000 });
   };
+  /** The saved cache settings, read through the command the Cache page uses. */
+  const savedSettings = async () => {
+    const stats = await b.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke("cache_stats", { since: "1970-01-01T00:00:00Z" }).then(done, (e) => done({ error: e }));
+    });
+    assert.ok(stats.settings, `cache_stats answered ${JSON.stringify(stats)}`);
+    return stats.settings;
+  };
   /** The deterministic chat request the cache answers; resolves to the `x-switchyard-cache` header (null: none). */
   const ask = async (model = MODEL, temperature = 0, bearer = token) => {
     const res = await fetch(`${openaiUrl}/chat/completions`, {
@@ -131,9 +139,7 @@ describe("Response cache in the real app window", () => {
     await (await b.$(byTestId("cache-ttl-error"))).waitForExist({ timeout: 5000, timeoutMsg: "no message at the lifetime field" });
     assert.match(await text(byTestId("cache-ttl-error")), /1 second to 30 days/);
     assert.equal(await attr(ttl, "aria-invalid"), "true");
-    const saved = await b.executeAsync((done) => {
-      window.__TAURI_INTERNALS__.invoke("get_cache_settings").then(done, done);
-    });
+    const saved = await savedSettings();
     assert.equal(saved.ttlSecs, 600, "the saved lifetime is unchanged");
     // The core refuses it too, with a typed error, if it is sent anyway.
     const err = await b.executeAsync((done) => {
@@ -145,6 +151,13 @@ describe("Response cache in the real app window", () => {
     assert.match(err.message, /lifetime/);
     await (await b.$(ttl)).setValue("10");
     await until(async () => (await b.$(byTestId("cache-ttl-error"))).isExisting().then((e) => !e), "the field message did not go away on typing", 3000);
+  });
+
+  it("refuses a command the UI never calls: the window is granted only what it uses", async () => {
+    const answer = await b.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke("get_cache_settings").then(() => done("allowed"), (e) => done(String(e)));
+    });
+    assert.match(answer, /not allowed/i, `get_cache_settings is not in the window's capability: ${answer}`);
   });
 
   it("turns the cache off at once with its switch", async () => {
@@ -162,7 +175,7 @@ describe("Response cache in the real app window", () => {
     await openPage("gateway");
     const other = await createGatewayToken(b, "e2e-cache-other");
     await openPage("cache");
-    const shared = () => b.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("get_cache_settings").then((s) => done(s.shareBetweenTools), done));
+    const shared = async () => (await savedSettings()).shareBetweenTools;
     assert.equal(await shared(), true, "shared by default");
     assert.equal(await ask(MODEL, 0, other), "hit", "another tool gets the answer the first tool's request stored");
     await (await b.$(byTestId("cache-shared-switch"))).click();

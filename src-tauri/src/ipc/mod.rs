@@ -3,6 +3,10 @@
 //! events, all registered in one `specta_builder()` that serves both the app and the bindings
 //! export. The shapes themselves live in `switchyard_ipc`.
 
+#[cfg(test)]
+mod capability_tests;
+#[cfg(test)]
+mod command_names;
 pub mod events;
 pub mod local;
 
