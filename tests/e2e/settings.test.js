@@ -42,8 +42,16 @@ describe("Gateway settings and backend limits in the real app window", () => {
     // The warning appears only while other machines are allowed.
     await (await b.$(settings("gw-allow-lan"))).click();
     await (await b.$(settings("gw-lan-warning"))).waitForDisplayed({ timeout: 2000 });
-    assert.match(await text(settings("gw-lan-warning")), /all network interfaces/);
+    assert.match(await text(settings("gw-lan-warning")), /all network interfaces, over plain HTTP/);
     assert.equal(await isDisabled(settings("gw-save")), false);
+    // With other machines allowed, the networks they may come from; the core refuses a bad one.
+    await (await b.$(settings("gw-networks"))).setValue("my-lan");
+    await (await b.$(settings("gw-save"))).click();
+    await (await b.$(settings("gw-settings-error"))).waitForExist({ timeout: 5000, timeoutMsg: "no error for a network that is not one" });
+    assert.match(await text(settings("gw-settings-error")), /“my-lan” is not a network/);
+    assert.equal(await value(settings("gw-networks")), "my-lan", "the form keeps the input");
+    await (await b.$(settings("gw-networks"))).setValue(" "); // blank: no list
+    await (await b.$(settings("gw-settings-error"))).waitForExist({ reverse: true, timeout: 2000, timeoutMsg: "editing did not clear the message" });
     await (await b.$(settings("gw-allow-lan"))).click();
     await (await b.$(settings("gw-lan-warning"))).waitForExist({ reverse: true, timeout: 2000 });
     assert.equal(await isDisabled(settings("gw-save")), true, "back to what is saved");

@@ -787,10 +787,15 @@ export type GatewayHealthChanged = null;
 /**  The user's gateway settings; they apply when the gateway next starts. */
 export type GatewaySettingsForm = {
 	port: number,
-	/**  Listen on every interface and accept any `Host` (tokens are still required). */
+	/**
+	 *  Listen on every interface for other machines (tokens still required; `Host` must name
+	 *  this machine).
+	 */
 	allowNonLoopback: boolean,
 	/**  Browser origins allowed to call the gateway, e.g. `http://localhost:5173`. */
 	allowedOrigins: string[],
+	/**  Networks other machines may connect from (`192.168.1.0/24` or one address; empty: any). */
+	allowedNetworks: string[],
 };
 
 /**  Saved settings and whether the running gateway still uses different ones. */

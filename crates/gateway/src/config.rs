@@ -10,8 +10,14 @@ pub const DEFAULT_PORT: u16 = 4141;
 pub struct GatewayConfig {
     /// Loopback unless the user explicitly allows otherwise.
     pub bind: SocketAddr,
-    /// Accept requests whose `Host` is not a loopback name (only with a non-loopback bind).
+    /// Accept requests from other machines (only with a non-loopback bind). Their `Host` must
+    /// still name this machine: one of `host_names`, or the address the connection came in on.
     pub allow_non_loopback: bool,
+    /// This machine's names, accepted as `Host` when other machines may connect (e.g. `devbox`,
+    /// `devbox.local`; lower case).
+    pub host_names: Vec<String>,
+    /// Networks other machines may connect from when allowed (empty: any); loopback always may.
+    pub allowed_networks: Vec<ipnet::IpNet>,
     /// Browser origins allowed to call the gateway (none by default: DNS-rebinding defence).
     pub allowed_origins: Vec<String>,
     /// Largest request body accepted.
@@ -77,6 +83,8 @@ impl Default for GatewayConfig {
         GatewayConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, DEFAULT_PORT)),
             allow_non_loopback: false,
+            host_names: Vec::new(),
+            allowed_networks: Vec::new(),
             allowed_origins: Vec::new(),
             body_limit: 10 * 1024 * 1024,
             connections: ConnectionLimits::default(),

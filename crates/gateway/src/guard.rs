@@ -28,11 +28,21 @@ pub async fn check(
         );
     }
     let host = crate::host::requested(req.headers(), req.uri());
-    if !state.config.allow_non_loopback && !host.is_some_and(|h| h.is_loopback()) {
+    let peer = req.extensions().get::<crate::serve::Peer>().copied();
+    let config = &state.config;
+    if !crate::host::allowed(host.as_ref(), peer, config) {
+        let msg = if config.allow_non_loopback {
+            "This gateway only answers requests addressed to this machine (its name or address)."
+        } else {
+            "This gateway only answers requests addressed to localhost / 127.0.0.1."
+        };
+        return error(shape, StatusCode::FORBIDDEN, msg);
+    }
+    if config.allow_non_loopback && !crate::host::peer_allowed(peer, &config.allowed_networks) {
         return error(
             shape,
             StatusCode::FORBIDDEN,
-            "This gateway only answers requests addressed to localhost / 127.0.0.1.",
+            "Your address is not in the gateway's allowed networks (Gateway settings on the machine running Switchyard).",
         );
     }
     let origin = req

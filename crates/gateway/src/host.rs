@@ -29,6 +29,44 @@ pub fn requested(headers: &HeaderMap, uri: &Uri) -> Option<Host> {
     }
 }
 
+/// Whether a request naming `host`, on the connection `peer`, is addressed to this machine:
+/// always a loopback name; with other machines allowed, also one of `config.host_names` or the
+/// very address the connection came in on (which no rebinding page can name).
+pub fn allowed(
+    host: Option<&Host>,
+    peer: Option<crate::serve::Peer>,
+    config: &crate::GatewayConfig,
+) -> bool {
+    let Some(host) = host else { return false };
+    if host.is_loopback() {
+        return true;
+    }
+    if !config.allow_non_loopback {
+        return false;
+    }
+    match host {
+        Host::Name(n) => config.host_names.iter().any(|h| h == n),
+        Host::Ip(ip) => peer.is_some_and(|p| canonical(p.local.ip()) == canonical(*ip)),
+    }
+}
+
+/// Whether the connecting address may use the gateway: loopback always; others when the
+/// allow-list is empty or holds their network.
+pub fn peer_allowed(peer: Option<crate::serve::Peer>, networks: &[ipnet::IpNet]) -> bool {
+    let Some(peer) = peer else { return false };
+    let ip = canonical(peer.remote.ip());
+    ip.is_loopback() || networks.is_empty() || networks.iter().any(|n| n.contains(&ip))
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:a.b.c.d`, what a dual-stack socket reports) as the
+/// IPv4 address it is.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
 /// A parsed host name or address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Host {
@@ -145,6 +183,58 @@ mod tests {
         ] {
             assert!(!loopback(bad), "{bad:?} must be refused (DNS rebinding)");
         }
+    }
+
+    fn peer(remote: &str, local: &str) -> Option<crate::serve::Peer> {
+        Some(crate::serve::Peer {
+            remote: remote.parse().unwrap(),
+            local: local.parse().unwrap(),
+        })
+    }
+
+    #[test]
+    fn other_machines_must_name_this_one_and_come_from_an_allowed_network() {
+        let mut config = crate::GatewayConfig {
+            host_names: vec!["devbox".into(), "devbox.local".into()],
+            ..crate::GatewayConfig::default()
+        };
+        let lan = peer("192.168.1.20:5000", "192.168.1.5:4141");
+        let name = |v: &str| host_of(&[v], "/");
+        assert!(
+            !allowed(name("192.168.1.5:4141").as_ref(), lan, &config),
+            "loopback-only mode"
+        );
+        config.allow_non_loopback = true;
+        for ok in [
+            "192.168.1.5:4141",
+            "DEVBOX:4141",
+            "devbox.local",
+            "localhost",
+        ] {
+            assert!(allowed(name(ok).as_ref(), lan, &config), "{ok}");
+        }
+        for bad in [
+            "evil.example.com",
+            "192.168.1.6:4141",
+            "devbox.evil.com",
+            "10.0.0.1",
+        ] {
+            assert!(!allowed(name(bad).as_ref(), lan, &config), "{bad}");
+        }
+        assert!(peer_allowed(lan, &[]), "no list: any network");
+        let home: ipnet::IpNet = "192.168.1.0/24".parse().unwrap();
+        let office: ipnet::IpNet = "10.0.0.0/8".parse().unwrap();
+        assert!(peer_allowed(lan, &[home]));
+        assert!(!peer_allowed(lan, &[office]));
+        assert!(
+            peer_allowed(peer("127.0.0.1:1", "127.0.0.1:2"), &[office]),
+            "loopback always"
+        );
+        assert!(
+            peer_allowed(peer("[::ffff:192.168.1.20]:1", "[::]:2"), &[home]),
+            "v4-mapped"
+        );
+        assert!(!peer_allowed(None, &[]), "no peer, no entry");
     }
 
     #[test]

@@ -16,15 +16,24 @@
 //! in-flight requests finish and closes idle connections at once.
 
 use crate::ConnectionLimits;
+use axum::body::Body;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
+use tower::Service;
+
+/// Both ends of the connection a request came on (a request extension, read by the guard).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer {
+    pub remote: SocketAddr,
+    pub local: SocketAddr,
+}
 
 /// The largest request head (request line and headers) accepted; larger is answered 431.
 pub const MAX_HEAD_BYTES: usize = 64 << 10;
@@ -74,8 +83,8 @@ pub async fn run(
             () = stop.cancelled() => break,
             accepted = listener.accept() => accepted,
         };
-        let tcp = match accepted {
-            Ok((tcp, _)) => tcp,
+        let (tcp, remote) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of descriptors (EMFILE) or a connection reset before it was accepted:
                 // wait a moment rather than spin.
@@ -87,7 +96,18 @@ pub async fn run(
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::trace!(error = %e, "could not set TCP_NODELAY");
         }
-        let service = TowerToHyperService::new(app.clone());
+        let peer = Peer {
+            remote,
+            local: tcp.local_addr().unwrap_or(remote),
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let mut req = req.map(Body::new);
+                req.extensions_mut().insert(peer);
+                let mut app = app.clone();
+                async move { app.call(req).await }
+            });
         let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {

@@ -20,6 +20,8 @@ mod counting;
 mod faults;
 #[path = "gateway/gemini.rs"]
 mod gemini;
+#[path = "gateway/lan.rs"]
+mod lan;
 #[path = "gateway/limits.rs"]
 mod limits;
 #[path = "gateway/paused.rs"]
@@ -197,7 +199,10 @@ async fn start_deps(
     observer: Arc<dyn Observer>,
     cache: Option<switchyard_cache::Cache>,
 ) -> Harness {
-    config.bind = "127.0.0.1:0".parse().unwrap();
+    // Loopback on a free port, unless a test asked for every interface (lan.rs).
+    if !config.bind.ip().is_unspecified() {
+        config.bind = "127.0.0.1:0".parse().unwrap();
+    }
     let ledger = Arc::new(Records::default());
     let deps = Deps {
         table: TableHandle::new(table),

@@ -12,7 +12,7 @@ vi.mock("./api", () => ({
 const { gatewaySettings } = await import("./gateway.svelte");
 const { IpcFailure } = await import("./error");
 
-const settings = (over: Partial<GatewaySettingsForm> = {}): GatewaySettingsForm => ({ port: 4141, allowNonLoopback: false, allowedOrigins: [], ...over });
+const settings = (over: Partial<GatewaySettingsForm> = {}): GatewaySettingsForm => ({ port: 4141, allowNonLoopback: false, allowedOrigins: [], allowedNetworks: [], ...over });
 
 describe("gateway settings", () => {
   beforeEach(async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { draftFromSettings, draftUnchanged, parseDraft, parseOrigins, sameSettings } from "./gateway-settings";
 
-const saved = { port: 4141, allowNonLoopback: false, allowedOrigins: ["http://localhost:5173", "https://tool.example"] };
+const saved = { port: 4141, allowNonLoopback: false, allowedOrigins: ["http://localhost:5173", "https://tool.example"], allowedNetworks: ["192.168.1.0/24"] };
 
 describe("gateway settings form", () => {
   it("shows origins one per line", () => {
-    expect(draftFromSettings(saved)).toEqual({ port: "4141", allowNonLoopback: false, origins: "http://localhost:5173\nhttps://tool.example" });
+    expect(draftFromSettings(saved)).toEqual({ port: "4141", allowNonLoopback: false, origins: "http://localhost:5173\nhttps://tool.example", networks: "192.168.1.0/24" });
     expect(draftFromSettings({ ...saved, allowedOrigins: [] }).origins).toBe("");
   });
 
@@ -17,26 +17,27 @@ describe("gateway settings form", () => {
   });
 
   it("converts the draft to what the core expects", () => {
-    expect(parseDraft({ port: " 5000 ", allowNonLoopback: true, origins: "http://localhost:5173\n" })).toEqual({
+    expect(parseDraft({ port: " 5000 ", allowNonLoopback: true, origins: "http://localhost:5173\n", networks: "10.0.0.0/8\n\n192.168.1.7" })).toEqual({
       ok: true,
-      settings: { port: 5000, allowNonLoopback: true, allowedOrigins: ["http://localhost:5173"] },
+      settings: { port: 5000, allowNonLoopback: true, allowedOrigins: ["http://localhost:5173"], allowedNetworks: ["10.0.0.0/8", "192.168.1.7"] },
     });
   });
 
   it("refuses a port the core could not receive, and leaves the rest to it", () => {
     for (const port of ["", "41.5", "-1", "abc", "70000"]) {
-      expect(parseDraft({ port, allowNonLoopback: false, origins: "" }), port).toMatchObject({ ok: false, message: expect.stringMatching(/1024 to 65535/) });
+      expect(parseDraft({ port, allowNonLoopback: false, origins: "", networks: "" }), port).toMatchObject({ ok: false, message: expect.stringMatching(/1024 to 65535/) });
     }
-    expect(parseDraft({ port: "80", allowNonLoopback: false, origins: "*" })).toMatchObject({ ok: true, settings: { port: 80, allowedOrigins: ["*"] } });
+    expect(parseDraft({ port: "80", allowNonLoopback: false, origins: "*", networks: "" })).toMatchObject({ ok: true, settings: { port: 80, allowedOrigins: ["*"] } });
   });
 
   it("knows when saving would change nothing", () => {
     expect(draftUnchanged(draftFromSettings(saved), saved)).toBe(true);
-    expect(draftUnchanged({ port: "4141 ", allowNonLoopback: false, origins: "\nhttp://localhost:5173\n\nhttps://tool.example  " }, saved)).toBe(true);
+    expect(draftUnchanged({ port: "4141 ", allowNonLoopback: false, origins: "\nhttp://localhost:5173\n\nhttps://tool.example  ", networks: "192.168.1.0/24\n" }, saved)).toBe(true);
     expect(draftUnchanged({ ...draftFromSettings(saved), port: "4142" }, saved)).toBe(false);
     expect(draftUnchanged({ ...draftFromSettings(saved), port: "" }, saved)).toBe(false);
     expect(draftUnchanged({ ...draftFromSettings(saved), allowNonLoopback: true }, saved)).toBe(false);
     expect(draftUnchanged({ ...draftFromSettings(saved), origins: "https://tool.example\nhttp://localhost:5173" }, saved)).toBe(false);
     expect(sameSettings(saved, { ...saved, allowedOrigins: [...saved.allowedOrigins] })).toBe(true);
+    expect(sameSettings(saved, { ...saved, allowedNetworks: [] })).toBe(false);
   });
 });

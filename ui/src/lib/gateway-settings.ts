@@ -4,13 +4,18 @@ import type { GatewaySettingsForm } from "../ipc/types";
 /** Where the gateway listens unless the user picks another port. */
 export const DEFAULT_GATEWAY_PORT = 4141;
 
-/** The inputs as typed: the port as text, origins one per line. */
-export type GatewayDraft = { port: string; allowNonLoopback: boolean; origins: string };
+/** The inputs as typed: the port as text, origins and networks one per line. */
+export type GatewayDraft = { port: string; allowNonLoopback: boolean; origins: string; networks: string };
 
 export type GatewayParse = { ok: true; settings: GatewaySettingsForm } | { ok: false; message: string };
 
 export function draftFromSettings(s: GatewaySettingsForm): GatewayDraft {
-  return { port: String(s.port), allowNonLoopback: s.allowNonLoopback, origins: s.allowedOrigins.join("\n") };
+  return {
+    port: String(s.port),
+    allowNonLoopback: s.allowNonLoopback,
+    origins: s.allowedOrigins.join("\n"),
+    networks: s.allowedNetworks.join("\n"),
+  };
 }
 
 /** The origins in the textarea: one per line (commas and spaces also separate), blanks dropped. */
@@ -28,7 +33,10 @@ export function parseDraft(d: GatewayDraft): GatewayParse {
   if (!/^\d+$/.test(port) || n > 65535) {
     return { ok: false, message: `Enter a port from 1024 to 65535; the default is ${DEFAULT_GATEWAY_PORT}.` };
   }
-  return { ok: true, settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins) } };
+  return {
+    ok: true,
+    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks) },
+  };
 }
 
 export function sameSettings(a: GatewaySettingsForm, b: GatewaySettingsForm): boolean {
@@ -36,7 +44,9 @@ export function sameSettings(a: GatewaySettingsForm, b: GatewaySettingsForm): bo
     a.port === b.port &&
     a.allowNonLoopback === b.allowNonLoopback &&
     a.allowedOrigins.length === b.allowedOrigins.length &&
-    a.allowedOrigins.every((o, i) => o === b.allowedOrigins[i])
+    a.allowedOrigins.every((o, i) => o === b.allowedOrigins[i]) &&
+    a.allowedNetworks.length === b.allowedNetworks.length &&
+    a.allowedNetworks.every((o, i) => o === b.allowedNetworks[i])
   );
 }
 

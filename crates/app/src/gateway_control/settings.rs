@@ -12,10 +12,14 @@ use switchyard_gateway::{GatewayConfig, DEFAULT_PORT};
 #[serde(rename_all = "camelCase", default)]
 pub struct GatewaySettings {
     pub port: u16,
-    /// Listen on every interface and accept any `Host` (tokens are still required).
+    /// Listen on every interface for other machines (tokens are still required, and `Host`
+    /// must still name this machine: its host name, `<name>.local`, or the address used).
     pub allow_non_loopback: bool,
     /// Browser origins allowed to call the gateway, e.g. `http://localhost:5173`.
     pub allowed_origins: Vec<String>,
+    /// With other machines allowed: the networks they may connect from, e.g. `192.168.1.0/24`
+    /// or one address (empty: any network).
+    pub allowed_networks: Vec<String>,
 }
 
 impl Default for GatewaySettings {
@@ -24,8 +28,44 @@ impl Default for GatewaySettings {
             port: DEFAULT_PORT,
             allow_non_loopback: false,
             allowed_origins: Vec::new(),
+            allowed_networks: Vec::new(),
         }
     }
+}
+
+/// This machine's names as a `Host` header may give them: its host name and `<name>.local`.
+fn machine_names() -> Vec<String> {
+    #[cfg(unix)]
+    {
+        let name = rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .trim()
+            .to_ascii_lowercase();
+        if name.is_empty() || name == "localhost" {
+            return Vec::new();
+        }
+        let short = name.split('.').next().unwrap_or(&name).to_string();
+        let mut names = vec![name.clone(), format!("{short}.local")];
+        if short != name {
+            names.push(short);
+        }
+        names
+    }
+    #[cfg(not(unix))]
+    Vec::new()
+}
+
+/// `192.168.1.0/24`, or one address (`192.168.1.7`, a /32 or /128).
+fn parse_network(text: &str) -> Option<ipnet::IpNet> {
+    text.parse::<ipnet::IpNet>()
+        .ok()
+        .map(|n| n.trunc())
+        .or_else(|| {
+            text.parse::<std::net::IpAddr>()
+                .ok()
+                .map(ipnet::IpNet::from)
+        })
 }
 
 impl GatewaySettings {
@@ -44,6 +84,16 @@ impl GatewaySettings {
         config.bind = SocketAddr::from((ip, port));
         config.allow_non_loopback = self.allow_non_loopback;
         config.allowed_origins = self.allowed_origins.clone();
+        config.host_names = if self.allow_non_loopback {
+            machine_names()
+        } else {
+            Vec::new()
+        };
+        config.allowed_networks = self
+            .allowed_networks
+            .iter()
+            .filter_map(|n| parse_network(n))
+            .collect();
     }
 
     /// Trims and checks every field; the message says what to change.
@@ -88,6 +138,26 @@ impl GatewaySettings {
             return bad("At most 20 origins.".into());
         }
         self.allowed_origins = origins;
+        let mut networks = Vec::new();
+        for raw in &self.allowed_networks {
+            let text = raw.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let Some(net) = parse_network(text) else {
+                return bad(format!(
+                    "“{text}” is not a network: give an address range like 192.168.1.0/24, or one address."
+                ));
+            };
+            let shown = net.to_string();
+            if !networks.contains(&shown) {
+                networks.push(shown);
+            }
+        }
+        if networks.len() > 50 {
+            return bad("At most 50 networks.".into());
+        }
+        self.allowed_networks = networks;
         Ok(self)
     }
 }
@@ -116,6 +186,7 @@ impl GatewayControl {
         port_differs
             || wanted.allow_non_loopback != running.allow_non_loopback
             || wanted.allowed_origins != running.allowed_origins
+            || wanted.allowed_networks != running.allowed_networks
     }
 
     /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
@@ -184,12 +255,54 @@ mod tests {
             port: 5000,
             allow_non_loopback: true,
             allowed_origins: vec!["http://a.test".into()],
+            allowed_networks: vec!["192.168.1.0/24".into(), "10.1.2.3".into()],
         };
         s.apply(&mut config, true);
         assert_eq!(config.bind.to_string(), "0.0.0.0:0");
         assert!(config.allow_non_loopback);
+        let nets: Vec<String> = config
+            .allowed_networks
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(nets, ["192.168.1.0/24", "10.1.2.3/32"]);
+        let host = rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        assert!(
+            host == "localhost" || config.host_names.contains(&host),
+            "this machine's name {host} is accepted: {:?}",
+            config.host_names
+        );
         GatewaySettings::default().apply(&mut config, false);
         assert_eq!(config.bind.to_string(), "127.0.0.1:4141");
         assert!(config.allowed_origins.is_empty());
+        assert!(config.host_names.is_empty() && config.allowed_networks.is_empty());
+    }
+
+    #[test]
+    fn networks_are_checked_and_normalised() {
+        let with = |n: &[&str]| GatewaySettings {
+            allowed_networks: n.iter().map(|s| s.to_string()).collect(),
+            ..GatewaySettings::default()
+        };
+        let ok = with(&[
+            "192.168.1.7/24",
+            " 10.0.0.1 ",
+            "",
+            "fd00::/8",
+            "192.168.1.0/24",
+        ])
+        .validated()
+        .unwrap();
+        assert_eq!(
+            ok.allowed_networks,
+            ["192.168.1.0/24", "10.0.0.1/32", "fd00::/8"]
+        );
+        for bad in ["192.168.1.0/33", "my-lan", "*"] {
+            let err = with(&[bad]).validated().unwrap_err().to_string();
+            assert!(err.contains("not a network"), "{bad}: {err}");
+        }
     }
 }

@@ -33,6 +33,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         port,
         allow_non_loopback: false,
         allowed_origins: vec!["http://localhost:5173/".into()],
+        allowed_networks: Vec::new(),
     };
     let saved = h
         .app

@@ -232,10 +232,13 @@ impl From<RequestQuery> for switchyard_app::RequestFilter {
 #[serde(rename_all = "camelCase")]
 pub struct GatewaySettingsForm {
     pub port: u16,
-    /// Listen on every interface and accept any `Host` (tokens are still required).
+    /// Listen on every interface for other machines (tokens still required; `Host` must name
+    /// this machine).
     pub allow_non_loopback: bool,
     /// Browser origins allowed to call the gateway, e.g. `http://localhost:5173`.
     pub allowed_origins: Vec<String>,
+    /// Networks other machines may connect from (`192.168.1.0/24` or one address; empty: any).
+    pub allowed_networks: Vec<String>,
 }
 
 /// Saved settings and whether the running gateway still uses different ones.
@@ -256,6 +259,7 @@ impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
             port: s.port,
             allow_non_loopback: s.allow_non_loopback,
             allowed_origins: s.allowed_origins,
+            allowed_networks: s.allowed_networks,
         }
     }
 }
@@ -266,6 +270,7 @@ impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
             port: s.port,
             allow_non_loopback: s.allow_non_loopback,
             allowed_origins: s.allowed_origins,
+            allowed_networks: s.allowed_networks,
         }
     }
 }
