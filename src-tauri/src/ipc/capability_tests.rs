@@ -8,9 +8,11 @@ use super::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// (camelCase name, command name) of every command in freshly exported bindings.
-fn bindings_commands() -> Vec<(String, String)> {
-    let path = std::env::temp_dir().join(format!("switchyard-caps-{}.ts", std::process::id()));
+/// (camelCase name, command name) of every command in freshly exported bindings. `tag` keeps
+/// the export file of each test apart (tests run in parallel in one process).
+fn bindings_commands(tag: &str) -> Vec<(String, String)> {
+    let path =
+        std::env::temp_dir().join(format!("switchyard-caps-{tag}-{}.ts", std::process::id()));
     export_bindings(&path).expect("export bindings");
     let ts = std::fs::read_to_string(&path).expect("read bindings");
     let _ = std::fs::remove_file(&path);
@@ -69,7 +71,10 @@ fn granted() -> Vec<String> {
 
 #[test]
 fn the_manifest_lists_every_command_and_nothing_else() {
-    let exported: BTreeSet<String> = bindings_commands().into_iter().map(|(_, n)| n).collect();
+    let exported: BTreeSet<String> = bindings_commands("manifest")
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
     let listed: BTreeSet<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
     assert_eq!(
         listed, exported,
@@ -80,7 +85,7 @@ fn the_manifest_lists_every_command_and_nothing_else() {
 #[test]
 fn the_window_is_granted_exactly_what_the_ui_calls() {
     let calls = ui_calls();
-    let used: BTreeSet<String> = bindings_commands()
+    let used: BTreeSet<String> = bindings_commands("grant")
         .into_iter()
         .filter(|(camel, _)| calls.contains(camel))
         .map(|(_, name)| format!("allow-{}", name.replace('_', "-")))
