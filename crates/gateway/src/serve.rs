@@ -96,9 +96,11 @@ pub async fn run(
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::trace!(error = %e, "could not set TCP_NODELAY");
         }
+        // Unknown local address: an unspecified one, which no `Host` can name.
+        let unknown = SocketAddr::from(([0, 0, 0, 0], 0));
         let peer = Peer {
             remote,
-            local: tcp.local_addr().unwrap_or(remote),
+            local: tcp.local_addr().unwrap_or(unknown),
         };
         let app = app.clone();
         let service =
