@@ -3,7 +3,6 @@
 //! provider error passed on carries the same served-by headers as a success.
 
 use crate::harness::{client, echo_upstream, Echo, Serve};
-use std::time::{Duration, Instant};
 
 const CANARY: &str = "sk-CANARYc4n4ryC4N4RYc4n4ry9876";
 
@@ -41,23 +40,9 @@ fn a_key_quoted_back_by_the_provider_never_reaches_the_caller() {
     }
     let http = client();
     let ask = |model: &str, stream: bool| {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let resp = http
-                .post(s.url("/v1/chat/completions"))
-                .bearer_auth(&token)
-                .json(
-                    &serde_json::json!({"model": model, "stream": stream, "max_tokens": 8,
-                    "messages": [{"role": "user", "content": "hi"}]}),
-                )
-                .send()
-                .unwrap();
-            // The serving gateway learns of backends added elsewhere within a second.
-            if resp.status() != 404 || Instant::now() > deadline {
-                return resp;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let body = serde_json::json!({"model": model, "stream": stream, "max_tokens": 8,
+            "messages": [{"role": "user", "content": "hi"}]});
+        s.post_until_routed(&http, &token, &body)
     };
     for (model, stream) in [
         ("EchoErr/m", false),

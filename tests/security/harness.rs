@@ -195,39 +195,82 @@ impl Serve {
     }
 }
 
-/// An OpenAI-shaped upstream on 127.0.0.1 that answers every POST with an endless event stream
-/// of `bytes` bytes and no newline (GET requests get an empty model list).
-pub fn flood_upstream(bytes: usize) -> SocketAddr {
+/// What a test upstream read of a request: whether it was a GET, and the API key it carried
+/// (`Authorization: Bearer` or `x-api-key`). The body is read and dropped.
+struct Asked {
+    get: bool,
+    key: String,
+}
+
+fn read_request(conn: &TcpStream) -> Asked {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let (mut line, mut length) = (String::new(), 0usize);
+    let mut asked = Asked {
+        get: false,
+        key: String::new(),
+    };
+    while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+        let lower = line.to_ascii_lowercase();
+        asked.get |= lower.starts_with("get ");
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        for name in ["authorization: bearer ", "x-api-key: "] {
+            if lower.starts_with(name) {
+                asked.key = line[name.len()..].trim().to_string();
+            }
+        }
+        line.clear();
+    }
+    let mut body = vec![0u8; length];
+    let _ = reader.read_exact(&mut body);
+    asked
+}
+
+/// An upstream on 127.0.0.1: `answer` serves each POST on its own thread; a GET (the monitor's
+/// model list) gets an empty list.
+fn upstream(answer: impl Fn(TcpStream, Asked) + Send + Sync + Copy + 'static) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for conn in listener.incoming().flatten() {
             std::thread::spawn(move || {
-                let mut conn = conn;
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                if head.starts_with(b"GET") {
-                    let body = r#"{"object":"list","data":[]}"#;
-                    let _ = write!(
+                let asked = read_request(&conn);
+                if asked.get {
+                    reply(
                         conn,
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
+                        200,
+                        "application/json",
+                        r#"{"object":"list","data":[]}"#,
                     );
-                    return;
-                }
-                let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: ");
-                let chunk = vec![b'x'; 64 << 10];
-                let mut sent = 0;
-                while sent < bytes && conn.write_all(&chunk).is_ok() {
-                    sent += chunk.len();
+                } else {
+                    answer(conn, asked);
                 }
             });
         }
     });
     addr
+}
+
+fn reply(mut conn: TcpStream, status: u16, kind: &str, text: &str) {
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+        text.len()
+    );
+}
+
+/// An OpenAI-shaped upstream that answers every POST with an event stream of `bytes` bytes and
+/// no newline.
+pub fn flood_upstream(bytes: usize) -> SocketAddr {
+    upstream(move |mut conn, _| {
+        let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: ");
+        let chunk = vec![b'x'; 64 << 10];
+        let mut sent = 0;
+        while sent < bytes && conn.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+        }
+    })
 }
 
 /// What [`echo_upstream`] does with the key it was sent.
@@ -241,102 +284,72 @@ pub enum Echo {
     Answer,
 }
 
-/// An upstream on 127.0.0.1 that quotes back the API key it receives (`Authorization: Bearer`
-/// or `x-api-key`), the way some OpenAI-compatible servers and proxies do.
+/// An upstream on 127.0.0.1 that quotes back the API key it receives, the way some
+/// OpenAI-compatible servers and proxies do.
 pub fn echo_upstream(echo: Echo) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            std::thread::spawn(move || answer_echo(conn, echo));
-        }
-    });
-    addr
-}
-
-fn answer_echo(mut conn: TcpStream, echo: Echo) {
-    let mut reader = BufReader::new(conn.try_clone().unwrap());
-    let mut key = String::new();
-    let mut length = 0usize;
-    let mut line = String::new();
-    let mut get = false;
-    while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
-        let lower = line.to_ascii_lowercase();
-        get |= lower.starts_with("get ");
-        if let Some(v) = lower.strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        }
-        for name in ["authorization: bearer ", "x-api-key: "] {
-            if lower.starts_with(name) {
-                key = line[name.len()..].trim().to_string();
-            }
-        }
-        line.clear();
-    }
-    let mut body = vec![0u8; length];
-    let _ = reader.read_exact(&mut body);
-    let (status, kind, text) = match (get, echo) {
-        (true, _) => (200, "application/json", r#"{"object":"list","data":[]}"#.to_string()),
-        (false, Echo::Error) => (
+    upstream(move |conn, Asked { key, .. }| {
+        match echo {
+        Echo::Error => reply(
+            conn,
             400,
             "application/json",
-            format!(r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"bad request for key {key}"}}}}"#),
+            &format!(r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"bad request for key {key}"}}}}"#),
         ),
-        (false, Echo::StreamError) => (
+        Echo::StreamError => reply(
+            conn,
             200,
             "text/event-stream",
-            format!("data: {{\"error\":{{\"message\":\"quota exceeded for {key}\",\"type\":\"server_error\"}}}}\n\n"),
+            &format!("data: {{\"error\":{{\"message\":\"quota exceeded for {key}\",\"type\":\"server_error\"}}}}\n\n"),
         ),
-        (false, Echo::Answer) => (
+        Echo::Answer => reply(
+            conn,
             200,
             "application/json",
-            format!(r#"{{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{{"index":0,"message":{{"role":"assistant","content":"your key is {key}"}},"finish_reason":"stop"}}],"usage":{{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}}}"#),
+            &format!(r#"{{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{{"index":0,"message":{{"role":"assistant","content":"your key is {key}"}},"finish_reason":"stop"}}],"usage":{{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}}}"#),
         ),
-    };
-    let _ = write!(
-        conn,
-        "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
-        text.len()
-    );
+    }
+    })
 }
 
 /// An OpenAI-shaped upstream that streams one chat chunk a second for `secs` seconds, then
-/// `[DONE]` (GET requests get an empty model list).
+/// `[DONE]`.
 pub fn slow_stream_upstream(secs: u64) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut conn = conn;
-                let mut reader = BufReader::new(conn.try_clone().unwrap());
-                let (mut line, mut get, mut length) = (String::new(), false, 0usize);
-                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
-                    let lower = line.to_ascii_lowercase();
-                    get |= lower.starts_with("get ");
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    line.clear();
-                }
-                let mut body = vec![0u8; length];
-                let _ = reader.read_exact(&mut body);
-                if get {
-                    let body = r#"{"object":"list","data":[]}"#;
-                    let _ = write!(conn, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-                    return;
-                }
-                let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
-                for i in 0..secs {
-                    let chunk = format!("data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"t{i} \"}},\"finish_reason\":null}}]}}\n\n");
-                    if conn.write_all(chunk.as_bytes()).is_err() {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_secs(1));
-                }
-                let _ = conn.write_all(b"data: [DONE]\n\n");
-            });
+    upstream(move |mut conn, _| {
+        let _ = conn.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n",
+        );
+        for i in 0..secs {
+            let chunk = format!("data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"t{i} \"}},\"finish_reason\":null}}]}}\n\n");
+            if conn.write_all(chunk.as_bytes()).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
         }
-    });
-    addr
+        let _ = conn.write_all(b"data: [DONE]\n\n");
+    })
+}
+
+impl Serve {
+    /// Posts `body` to /v1/chat/completions until the gateway knows its model (a backend added
+    /// by another process arrives within a second), giving up after 5 s; the last answer.
+    pub fn post_until_routed(
+        &self,
+        http: &reqwest::blocking::Client,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::blocking::Response {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let resp = http
+                .post(self.url("/v1/chat/completions"))
+                .bearer_auth(token)
+                .json(body)
+                .send()
+                .unwrap();
+            if resp.status() != 404 || std::time::Instant::now() > deadline {
+                return resp;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }

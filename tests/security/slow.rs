@@ -126,19 +126,7 @@ fn a_stream_longer_than_the_header_timeout_is_not_cut() {
         .build()
         .unwrap();
     let body = serde_json::json!({"model": "Slow/m", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let resp = loop {
-        let resp = http
-            .post(s.url("/v1/chat/completions"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .unwrap();
-        if resp.status() != 404 || Instant::now() > deadline {
-            break resp;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let resp = s.post_until_routed(&http, &token, &body);
     assert_eq!(resp.status(), 200);
     let text = resp.text().unwrap();
     assert!(
