@@ -66,6 +66,7 @@ pub fn run() -> Result<i32, String> {
         .plugin(settings::autostart_plugin())
         .manage(lifecycle::Lifecycle::default())
         .manage(remote)
+        .manage(ipc::files::ChosenFiles::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

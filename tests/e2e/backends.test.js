@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
-  artifacts, byTestId, filesContaining, fixtures, keychainClear, keychainDump, listFiles, startApp, startMock,
+  answerFileDialog, artifacts, byTestId, filesContaining, fixtures, keychainClear, keychainDump, listFiles, startApp, startMock,
 } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000001234";
@@ -114,8 +114,12 @@ describe("Backends in the real app window", () => {
   it("imports keys from the environment and a .env file, masked, into the keychain", async () => {
     await (await b.$(byTestId("import-keys"))).click();
     await (await b.$(byTestId("import-dialog"))).waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("env-file-path"))).setValue(path.join(fixtures, "keys.env"));
-    await (await b.$(byTestId("scan"))).click();
+    // The file is chosen in the native dialog the window's Rust side opens; the page sends no path.
+    await (await b.$(byTestId("browse-env"))).click();
+    await answerFileDialog("Choose a .env file", path.join(fixtures, "keys.env"));
+    await b.waitUntil(async () => (await text(byTestId("env-file-chosen"))) === path.join(fixtures, "keys.env"), {
+      timeout: 5000, timeoutMsg: "the chosen file is not shown",
+    });
     await b.waitUntil(async () => (await b.$$(byTestId("finding"))).length >= 3, {
       timeout: 5000, timeoutMsg: "the scan found fewer than 3 keys",
     });
@@ -147,6 +151,21 @@ describe("Backends in the real app window", () => {
       assert.deepEqual(filesContaining(app.dataDir, secret), [], "imported keys are in no file");
     }
     await b.saveScreenshot(path.join(artifacts, "backends.png"));
+  });
+
+  it("reads no file the page names: only files chosen in the window's own dialog", async () => {
+    const answers = await b.executeAsync((done) => {
+      const invoke = window.__TAURI_INTERNALS__.invoke;
+      const outcome = (p) => p.then(() => "allowed", (e) => JSON.stringify(e));
+      Promise.all([
+        outcome(invoke("scan_import", { file: "/etc/passwd" })),
+        outcome(invoke("find_keys", { files: ["/etc/passwd"] })),
+        outcome(invoke("load_price_file", { file: "file-999" })),
+        outcome(invoke("plugin:dialog|open", { options: {} })),
+      ]).then(done);
+    });
+    for (const a of answers.slice(0, 3)) assert.match(a, /not chosen in this window/, a);
+    assert.match(answers[3], /not allowed/i, `the page cannot open dialogs itself: ${answers[3]}`);
   });
 
   it("refuses an unknown kind over IPC with a typed error and changes nothing", async () => {

@@ -6,8 +6,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock } from "./harness.js";
 
 const PRICE_IN = 2; // USD per million input tokens
 const PRICE_OUT = 8; // USD per million output tokens
@@ -131,6 +132,19 @@ describe("Costs in the real app window", () => {
     const col = lines[0].split(",").indexOf("cost_usd");
     const total = lines.slice(1).reduce((s, l) => s + Number(l.split(",")[col]), 0);
     assert.ok(Math.abs(total - expectedUsd) < 1e-9, `the export's total ${total} is the page's ${expectedUsd}`);
+  });
+
+  it("saves an export where the user says in the save dialog, private to the user", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-export-"));
+    const target = path.join(dir, "my usage.json");
+    await (await b.$(byTestId("export-format"))).selectByAttribute("value", "json");
+    await (await b.$(byTestId("export-save-as"))).click();
+    await answerFileDialog("Save the export", target, { save: true });
+    await until(async () => (await text(byTestId("export-path"))) === target, "the export did not report the chosen file", 10000);
+    const rows = JSON.parse(fs.readFileSync(target, "utf8"));
+    assert.equal(rows.length, QUESTIONS.length, "one entry per request");
+    assert.equal(fs.statSync(target).mode & 0o777, 0o600, "the export is readable by its owner only");
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses a custom range that ends before it starts, at its field", async () => {

@@ -10,7 +10,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { artifacts, byTestId, gatewayOpenaiUrl, innerText, root, startApp } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, gatewayOpenaiUrl, innerText, root, startApp } from "./harness.js";
 
 const CLAUDE_SETTINGS = `{
   "$schema": "https://json.schemastore.org/claude-code-settings.json",
@@ -179,5 +179,24 @@ describe("Tools page in the real app window", () => {
     assert.ok(!page.includes(CANARY.slice(8, 40)), "not even most of it");
     assert.ok(page.includes(CANARY.slice(-4)), "the mask shows its last characters");
     assert.ok(fs.readFileSync(path.join(home, ".bashrc"), "utf8").includes(CANARY), "a scan changes nothing");
+  });
+
+  it("scans a .env file chosen in the native dialog too, and stops when it is removed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-sweep-"));
+    const envFile = path.join(dir, "project.env");
+    const key = `gsk_${crypto.randomBytes(20).toString("hex")}`;
+    fs.writeFileSync(envFile, `# a project\nGROQ_API_KEY=${key}\n`);
+    await (await b.$(byTestId("keys-file-browse"))).click();
+    await answerFileDialog("Choose a .env file", envFile);
+    const added = await b.$(byTestId("keys-extra-file"));
+    await added.waitForExist({ timeout: 10000, timeoutMsg: "the chosen file is not listed" });
+    assert.match(await b.execute((el) => el.innerText, added), /project\.env/);
+    const row = `[data-testid^="key-finding-"][data-variable="GROQ_API_KEY"]`;
+    await (await b.$(row)).waitForExist({ timeout: 10000, timeoutMsg: "the key in the chosen file was not found" });
+    assert.match(await innerText(b, row), /project\.env:2/);
+    assert.ok(!(await b.execute(() => document.body.innerText)).includes(key), "the key is never on the page");
+    await (await b.$(`${byTestId("keys-extra-file")} button`)).click();
+    await (await b.$(row)).waitForExist({ reverse: true, timeout: 10000, timeoutMsg: "the removed file is still scanned" });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -15,6 +15,29 @@ export const commands = {
 	/**  Called once by the UI after its first paint, to measure start-up time. */
 	reportFirstPaint: () => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("report_first_paint")),
 	updateSettings: (settings: UserSettings) => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("update_settings", { settings })),
+	/**
+	 *  Opens the native dialog for `purpose` (a save dialog for exports, suggesting `file_name`) and
+	 *  answers with the chosen file, or null when the user cancelled.
+	 */
+	chooseFile: (purpose: FilePurpose, fileName: string | null) => typedError<ChosenFile | null, IpcError_Serialize>(__TAURI_INVOKE("choose_file", { purpose, fileName })),
+	/**  Finds keys in the environment and, if given, a chosen `.env` file. Results are masked. */
+	scanImport: (file: string | null) => typedError<ImportScanResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("scan_import", { file })),
+	/**  Imports the findings `ids` of the last scan of the same file. */
+	importKeys: (file: string | null, ids: string[]) => typedError<ImportResult, IpcError_Serialize>(__TAURI_INVOKE("import_keys", { file, ids })),
+	/**  Loads a chosen price file; a malformed one is refused with the reason. */
+	loadPriceFile: (file: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { file })),
+	/**
+	 *  Writes the ledger or its rollups for a range as CSV or JSON to a file chosen in the save
+	 *  dialog or, when null, into the data folder's `exports/`; says where.
+	 */
+	exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, file: string | null) => typedError<ExportDone, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, file })),
+	/**  Provider keys in shell profiles, the tools' files and the chosen `files`, masked. */
+	findKeys: (files: string[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { files })),
+	/**
+	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
+	 *  the first backend of its kind, else a new one) and takes it out of its file.
+	 */
+	moveKey: (id: string, files: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, files, backendId })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),
 	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
@@ -35,9 +58,6 @@ export const commands = {
 	revealKey: (keyId: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reveal_key", { keyId })),
 	/**  Zero-cost test of a key, or of a keyless backend when `keyId` is null. */
 	testKey: (backendId: string, keyId: string | null) => typedError<Check_Serialize, IpcError_Serialize>(__TAURI_INVOKE("test_key", { backendId, keyId })),
-	/**  Finds keys in the environment and, if given, a `.env` file. Results are masked. */
-	scanImport: (envFile: string | null) => typedError<ImportScanResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("scan_import", { envFile })),
-	importKeys: (envFile: string | null, ids: string[]) => typedError<ImportResult, IpcError_Serialize>(__TAURI_INVOKE("import_keys", { envFile, ids })),
 	gatewayStatus: () => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("gateway_status")),
 	listTokens: () => typedError<Token_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tokens")),
 	/**  Creates a token for a tool; its value is in the answer once and never again. */
@@ -99,8 +119,6 @@ export const commands = {
 	/**  Sets the price of one model (USD per million tokens); new requests use it at once. */
 	setPriceOverride: (price: PriceOverride_Deserialize) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
 	removePriceOverride: (model: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
-	/**  Loads a newer price file from disk; a malformed one is refused with the reason. */
-	loadPriceFile: (path: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { path })),
 	/**  Back to the bundled prices (overrides stay). */
 	resetPriceFile: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
 	/**  Models requested in the range that have no price. */
@@ -109,11 +127,6 @@ export const commands = {
 	listBudgets: () => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_budgets")),
 	/**  Replaces every budget (validated as a whole; nothing saved on error). */
 	saveBudgets: (budgets: Budget[]) => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_budgets", { budgets })),
-	/**
-	 *  Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
-	 *  save dialog) or, when null, into the data folder's `exports/`; says where.
-	 */
-	exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null) => typedError<ExportDone, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, path })),
 	/**  Every supported tool: installed (and its version), connected, and its usage today. */
 	listTools: () => typedError<ToolInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tools")),
 	/**  Route names, then each enabled backend's `Backend/model`. */
@@ -125,13 +138,6 @@ export const commands = {
 	installStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("install_statusline")),
 	/**  Removes Switchyard's status line; the user's own one comes back. */
 	uninstallStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("uninstall_statusline")),
-	/**  Provider keys in shell profiles, the tools' files and `extra_files`, masked. */
-	findKeys: (extraFiles: string[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { extraFiles })),
-	/**
-	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
-	 *  the first backend of its kind, else a new one) and takes it out of its file.
-	 */
-	moveKey: (id: string, extraFiles: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, extraFiles, backendId })),
 	/**  Every key moved out of a file, newest first. */
 	keyMoves: () => typedError<MovedKey_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("key_moves")),
 	/**  Puts a moved key's line back in its file. */
@@ -610,6 +616,12 @@ export type Check_Serialize = {
 	checkedAt: string | null,
 };
 
+/**  A file the user chose: `id` for the commands, `path` to show. */
+export type ChosenFile = {
+	id: string,
+	path: string,
+};
+
 export type ComponentState = "operational" | "degraded" | "down";
 
 /**  A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120). */
@@ -733,6 +745,15 @@ export type FieldIssue_Serialize = {
 
 /**  Which form field an issue belongs to. */
 export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue";
+
+/**  What a file is chosen for: decides the dialog (open or save), its title and its filter. */
+export type FilePurpose = 
+/**  A `.env` file to find keys in (key import, key sweep). */
+"envFile" | 
+/**  A price file to load. */
+"priceFile" | 
+/**  Where to save a usage export (a save dialog). */
+"export";
 
 /**  What a connect, disconnect or status-line change did to the files. */
 export type FilesChanged = {

@@ -42,36 +42,55 @@ fn reply<T: Serialize>(answer: T) -> Result<Value, IpcError> {
 }
 
 macro_rules! dispatch_table {
-    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
-        /// Runs the command `name` with its arguments as the window sent them (an object keyed
-        /// by argument name) and returns its answer as JSON. Besides the page's commands
-        /// ([`crate::for_each_command!`]) it serves the shell's own `app_info` and
-        /// `save_settings`; an unknown name is a typed error, never a panic.
-        pub async fn dispatch(core: &Core, name: &str, args: Value) -> Result<Value, IpcError> {
+    ($fn_name:ident; $($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        /// Runs the listed command `name`, or hands `args` back when the list has no such name.
+        async fn $fn_name(core: &Core, name: &str, args: Value) -> Result<Result<Value, IpcError>, Value> {
             #[allow(unused_imports)]
             use $crate::types::*;
-            match name {
-                $(stringify!($name) => {
+            let answer = match name {
+                $(stringify!($name) => async {
                     #[derive(serde::Deserialize)]
                     struct Args { $($arg: $ty),* }
                     let Args { $($arg),* } = parse(name, args)?;
                     let answer: $ret = commands::$name(core $(, $arg)*).await?;
                     reply(answer)
-                })*
-                "app_info" => reply(commands::app_info(core).await?),
-                "save_settings" => {
-                    #[derive(serde::Deserialize)]
-                    struct Args { settings: UserSettings }
-                    let Args { settings } = parse(name, args)?;
-                    reply(commands::save_settings(core, settings).await?)
-                }
-                other => Err(IpcError::new(
-                    ErrorKind::NotFound,
-                    format!("The core has no command “{other}”; is the window newer than the core?"),
-                )),
-            }
+                }.await,)*
+                _ => return Err(args),
+            };
+            Ok(answer)
         }
     };
 }
 
-crate::for_each_command!(dispatch_table);
+crate::for_each_command!(dispatch_table, page_command);
+crate::for_each_file_command!(dispatch_table, file_command);
+
+/// Runs the command `name` with its arguments as the window sent them (an object keyed by
+/// argument name) and returns its answer as JSON. Besides the listed commands
+/// ([`crate::for_each_command!`], [`crate::for_each_file_command!`]) it serves the shell's own
+/// `app_info` and `save_settings`; an unknown name is a typed error, never a panic.
+pub async fn dispatch(core: &Core, name: &str, args: Value) -> Result<Value, IpcError> {
+    let args = match page_command(core, name, args).await {
+        Ok(answer) => return answer,
+        Err(args) => args,
+    };
+    let args = match file_command(core, name, args).await {
+        Ok(answer) => return answer,
+        Err(args) => args,
+    };
+    match name {
+        "app_info" => reply(commands::app_info(core).await?),
+        "save_settings" => {
+            #[derive(serde::Deserialize)]
+            struct Args {
+                settings: crate::types::UserSettings,
+            }
+            let Args { settings } = parse(name, args)?;
+            reply(commands::save_settings(core, settings).await?)
+        }
+        other => Err(IpcError::new(
+            ErrorKind::NotFound,
+            format!("The core has no command “{other}”; is the window newer than the core?"),
+        )),
+    }
+}

@@ -79,13 +79,15 @@ impl Core {
     }
 }
 
-/// Calls `$then!` with every command the page can invoke, as `name(arg: Type, …) -> Answer;`.
-/// Types are named as [`types`] exports them. The core process builds [`dispatch`] from it, the
-/// window process one forwarding Tauri command each; a command added here exists in both.
+/// Calls `$then!` with every command the page invokes unchanged, as `name(arg: Type, …) -> Answer;`
+/// (after `prefix;` when one is given). Types are named as [`types`] exports them. The core
+/// process builds [`dispatch`] from it, the window process one forwarding Tauri command each; a
+/// command added here exists in both.
 #[macro_export]
 macro_rules! for_each_command {
-    ($then:ident) => {
+    ($then:ident $(, $prefix:ident)?) => {
         $then! {
+            $($prefix;)?
             keychain_status() -> KeychainStatus;
             get_settings() -> UserSettings;
             backend_kinds() -> Vec<KindInfo>;
@@ -106,9 +108,6 @@ macro_rules! for_each_command {
             reveal_key(key_id: String) -> String;
             /// Zero-cost test of a key, or of a keyless backend when `keyId` is null.
             test_key(backend_id: String, key_id: Option<String>) -> Check;
-            /// Finds keys in the environment and, if given, a `.env` file. Results are masked.
-            scan_import(env_file: Option<PathBuf>) -> ImportScanResult;
-            import_keys(env_file: Option<PathBuf>, ids: Vec<String>) -> ImportResult;
             gateway_status() -> GatewayStatus;
             list_tokens() -> Vec<Token>;
             /// Creates a token for a tool; its value is in the answer once and never again.
@@ -170,8 +169,6 @@ macro_rules! for_each_command {
             /// Sets the price of one model (USD per million tokens); new requests use it at once.
             set_price_override(price: PriceOverride) -> Prices;
             remove_price_override(model: String) -> Prices;
-            /// Loads a newer price file from disk; a malformed one is refused with the reason.
-            load_price_file(path: String) -> Prices;
             /// Back to the bundled prices (overrides stay).
             reset_price_file() -> Prices;
             /// Models requested in the range that have no price.
@@ -180,9 +177,6 @@ macro_rules! for_each_command {
             list_budgets() -> Vec<BudgetStatus>;
             /// Replaces every budget (validated as a whole; nothing saved on error).
             save_budgets(budgets: Vec<Budget>) -> Vec<BudgetStatus>;
-            /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
-            /// save dialog) or, when null, into the data folder's `exports/`; says where.
-            export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, path: Option<String>) -> ExportDone;
             /// Every supported tool: installed (and its version), connected, and its usage today.
             list_tools() -> Vec<ToolInfo>;
             /// Route names, then each enabled backend's `Backend/model`.
@@ -194,15 +188,36 @@ macro_rules! for_each_command {
             install_statusline() -> FilesChanged;
             /// Removes Switchyard's status line; the user's own one comes back.
             uninstall_statusline() -> FilesChanged;
+            /// Every key moved out of a file, newest first.
+            key_moves() -> Vec<MovedKey>;
+            /// Puts a moved key's line back in its file.
+            restore_key(move_id: String) -> MovedKey;
+        }
+    };
+}
+
+/// Calls `$then!` with the commands that take a file path, in [`for_each_command!`]'s form. Only
+/// the core process serves them as listed: the page never sends a path. The window's own
+/// commands of the same names take the id of a file the user chose in a native dialog the window
+/// opened, and forward the path that id stands for (`src-tauri/src/ipc/files.rs`).
+#[macro_export]
+macro_rules! for_each_file_command {
+    ($then:ident $(, $prefix:ident)?) => {
+        $then! {
+            $($prefix;)?
+            /// Finds keys in the environment and, if given, a `.env` file. Results are masked.
+            scan_import(env_file: Option<PathBuf>) -> ImportScanResult;
+            import_keys(env_file: Option<PathBuf>, ids: Vec<String>) -> ImportResult;
+            /// Loads a newer price file from disk; a malformed one is refused with the reason.
+            load_price_file(path: String) -> Prices;
+            /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
+            /// save dialog) or, when null, into the data folder's `exports/`; says where.
+            export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, path: Option<String>) -> ExportDone;
             /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
             find_keys(extra_files: Vec<String>) -> KeySweep;
             /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
             /// the first backend of its kind, else a new one) and takes it out of its file.
             move_key(id: String, extra_files: Vec<String>, backend_id: Option<String>) -> MovedKey;
-            /// Every key moved out of a file, newest first.
-            key_moves() -> Vec<MovedKey>;
-            /// Puts a moved key's line back in its file.
-            restore_key(move_id: String) -> MovedKey;
         }
     };
 }

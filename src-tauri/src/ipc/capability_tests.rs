@@ -1,6 +1,7 @@
 //! The window may call only what the UI uses: the app manifest's command list matches the
 //! commands that exist, and the capability grants exactly the commands the UI calls (`api.x` in
-//! ui/src, outside tests) plus listening to events and the two dialogs. A command granted but
+//! ui/src, outside tests) plus listening to events (no dialog
+//! permission: the dialogs open on the Rust side). A command granted but
 //! unused, or a new core permission, fails here.
 
 use super::command_names::COMMANDS;
@@ -106,12 +107,7 @@ fn the_window_is_granted_exactly_what_the_ui_calls() {
     );
     assert_eq!(
         other,
-        [
-            "core:event:allow-listen",
-            "core:event:allow-unlisten",
-            "dialog:allow-open",
-            "dialog:allow-save"
-        ],
+        ["core:event:allow-listen", "core:event:allow-unlisten",],
         "the window's other permissions"
     );
 }

@@ -9,6 +9,7 @@ pub const COMMANDS: &[&str] = &[
     "app_info",
     "backend_kinds",
     "cache_stats",
+    "choose_file",
     "clear_cache",
     "connect_tool",
     "costs_overview",

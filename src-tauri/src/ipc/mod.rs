@@ -1,6 +1,6 @@
 //! The window's IPC surface: one forwarding Tauri command per entry of the core's command list
-//! ([`switchyard_ipc::for_each_command!`]), the window's own commands ([`local`]) and the typed
-//! events, all registered in one `specta_builder()` that serves both the app and the bindings
+//! ([`switchyard_ipc::for_each_command!`]), the window's own commands ([`local`]), the commands
+//! on files the user chose in a native dialog ([`files`]) and the typed events, all registered in one `specta_builder()` that serves both the app and the bindings
 //! export. The shapes themselves live in `switchyard_ipc`.
 
 #[cfg(test)]
@@ -8,6 +8,7 @@ mod capability_tests;
 #[cfg(test)]
 mod command_names;
 pub mod events;
+pub mod files;
 pub mod local;
 
 pub use switchyard_ipc::{ErrorKind, IpcError};
@@ -60,6 +61,13 @@ macro_rules! forwarders {
                     local::app_info,
                     local::report_first_paint,
                     local::update_settings,
+                    files::choose_file,
+                    files::scan_import,
+                    files::import_keys,
+                    files::load_price_file,
+                    files::export_usage,
+                    files::find_keys,
+                    files::move_key,
                     $(forward::$name,)*
                 ])
                 .events(tauri_specta::collect_events![

@@ -3,13 +3,13 @@
 // The currency and the prices follow `costsChanged` (budgets, prices or the currency changed, here
 // or elsewhere) once loaded; the budgets follow it while a page shows them, and `requestsRecorded`
 // too, as new requests move the spend, throttled so a burst costs one reload per interval.
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { api } from "./api";
-import { IpcFailure, toIpcError } from "./error";
+import { chooseFile } from "./dialog";
+import { IpcFailure } from "./error";
 import { Resource } from "./resource.svelte";
-import type { Budget, BudgetStatus, CostRange, CostSettings, ExportDone, ExportFormat, ExportKind, PriceOverride, Prices } from "./types";
+import type { Budget, BudgetStatus, ChosenFile, CostRange, CostSettings, ExportDone, ExportFormat, ExportKind, PriceOverride, Prices } from "./types";
 import { USD } from "../lib/money";
-import { exportFileName, exportFilter } from "../lib/usage-export";
+import { exportFileName } from "../lib/usage-export";
 
 /** Spend-driven budget reloads happen at most this often, however fast requests arrive. */
 export const BUDGETS_RELOAD_MS = 2000;
@@ -104,9 +104,10 @@ class PricesResource extends Resource<Prices | null> {
     return this.apply(() => api.removePriceOverride(model));
   }
 
-  /** A malformed file is refused (`validation` or `file` error) and nothing changes. */
-  loadFile(path: string): Promise<Prices> {
-    return this.apply(() => api.loadPriceFile(path));
+  /** Loads a file chosen in the dialog (by its id). A malformed file is refused (`validation` or
+   * `file` error) and nothing changes. */
+  loadFile(fileId: string): Promise<Prices> {
+    return this.apply(() => api.loadPriceFile(fileId));
   }
 
   /** Back to the bundled prices; overrides stay. */
@@ -120,19 +121,14 @@ export const budgets = new BudgetsResource();
 export const prices = new PricesResource();
 
 /**
- * Asks the OS where to save an export, suggesting the core's file name. Resolves to the path, or
- * null when cancelled.
+ * Asks the OS where to save an export (a save dialog the window opens), suggesting the core's
+ * file name. Resolves to the chosen file, or null when cancelled.
  */
-export async function pickExportPath(range: CostRange, kind: ExportKind, format: ExportFormat): Promise<string | null> {
-  try {
-    const path = await saveDialog({ title: "Save the export", defaultPath: exportFileName(range, kind, format), filters: [exportFilter(format)] });
-    return typeof path === "string" ? path : null;
-  } catch (e) {
-    throw new IpcFailure(toIpcError(e));
-  }
+export function pickExportFile(range: CostRange, kind: ExportKind, format: ExportFormat): Promise<ChosenFile | null> {
+  return chooseFile("export", exportFileName(range, kind, format));
 }
 
-/** Writes the export to `path`, or to the data folder's `exports/` when null; says where. */
-export function exportUsage(range: CostRange, kind: ExportKind, format: ExportFormat, path: string | null): Promise<ExportDone> {
-  return api.exportUsage(range, kind, format, path);
+/** Writes the export to the chosen file (by id), or to the data folder's `exports/` when null; says where. */
+export function exportUsage(range: CostRange, kind: ExportKind, format: ExportFormat, fileId: string | null): Promise<ExportDone> {
+  return api.exportUsage(range, kind, format, fileId);
 }

@@ -11,7 +11,7 @@ const removePriceOverride = vi.fn<(m: string) => Promise<Prices>>();
 const loadPriceFile = vi.fn<(path: string) => Promise<Prices>>();
 const resetPriceFile = vi.fn<() => Promise<Prices>>();
 const exportUsage = vi.fn<(...a: unknown[]) => Promise<ExportDone>>();
-const saveDialog = vi.fn<(o: unknown) => Promise<string | null>>();
+const chooseFile = vi.fn<(purpose: string, fileName: string | null) => Promise<{ id: string; path: string } | null>>();
 
 type Handler = (event: { payload: null }) => void;
 const handlers: Record<string, Handler[]> = { costsChanged: [], requestsRecorded: [] };
@@ -26,7 +26,6 @@ const emit = (name: string) => handlers[name].forEach((h) => h({ payload: null }
 vi.mock("../bindings", () => ({
   events: { costsChanged: { listen: listen("costsChanged") }, requestsRecorded: { listen: listen("requestsRecorded") } },
 }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ save: (o: unknown) => saveDialog(o) }));
 vi.mock("./api", () => ({
   api: {
     getCostSettings: () => getCostSettings(),
@@ -39,6 +38,7 @@ vi.mock("./api", () => ({
     loadPriceFile: (p: string) => loadPriceFile(p),
     resetPriceFile: () => resetPriceFile(),
     exportUsage: (...a: unknown[]) => exportUsage(...a),
+    chooseFile: (purpose: string, fileName: string | null) => chooseFile(purpose, fileName),
   },
 }));
 
@@ -64,7 +64,7 @@ const status = (b: Budget, spentUsd = 10): BudgetStatus => ({
 const prices = (over: Partial<Prices> = {}): Prices => ({ source: "bundled", snapshotDate: "2025-11-01", models: 300, fileLoadedAt: null, overrides: [], ...over });
 
 beforeEach(() => {
-  for (const f of [getCostSettings, setCostSettings, listBudgets, saveBudgets, getPrices, setPriceOverride, removePriceOverride, loadPriceFile, resetPriceFile, exportUsage, saveDialog]) f.mockReset();
+  for (const f of [getCostSettings, setCostSettings, listBudgets, saveBudgets, getPrices, setPriceOverride, removePriceOverride, loadPriceFile, resetPriceFile, exportUsage, chooseFile]) f.mockReset();
   getCostSettings.mockResolvedValue({ currency: "EUR", perUsd: 0.92 });
   listBudgets.mockResolvedValue([status(budget("a", "Monthly"))]);
   getPrices.mockResolvedValue(prices());
@@ -174,8 +174,8 @@ describe("prices", () => {
     await m.prices.setOverride(o);
     expect(m.prices.value?.overrides).toEqual([o]);
     loadPriceFile.mockResolvedValueOnce(prices({ source: "file", fileLoadedAt: "2025-11-21T10:00:00Z", overrides: [o] }));
-    await m.prices.loadFile("/tmp/prices.json");
-    expect(loadPriceFile).toHaveBeenCalledWith("/tmp/prices.json");
+    await m.prices.loadFile("file-1");
+    expect(loadPriceFile).toHaveBeenCalledWith("file-1");
     expect(m.prices.value?.source).toBe("file");
     resetPriceFile.mockResolvedValueOnce(prices({ overrides: [o] }));
     await m.prices.reset();
@@ -189,7 +189,7 @@ describe("prices", () => {
   it("keeps the table in force when a price file is refused", async () => {
     await m.prices.load();
     loadPriceFile.mockRejectedValueOnce(refusal("That price file cannot be used: missing header."));
-    await expect(m.prices.loadFile("/bad.json")).rejects.toMatchObject({ error: { kind: "validation" } });
+    await expect(m.prices.loadFile("file-2")).rejects.toMatchObject({ error: { kind: "validation" } });
     expect(m.prices.value?.source).toBe("bundled");
   });
 
@@ -204,15 +204,21 @@ describe("prices", () => {
 describe("usage export", () => {
   const range: CostRange = { sinceMs: Date.UTC(2025, 10, 1), untilMs: Date.UTC(2025, 10, 8), offsetMinutes: 0 };
 
-  it("asks where to save with the core's file name and the format's filter", async () => {
-    saveDialog.mockResolvedValueOnce("/home/me/usage.csv");
-    await expect(m.pickExportPath(range, "daily", "csv")).resolves.toBe("/home/me/usage.csv");
-    expect(saveDialog).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: "switchyard-daily-20251101-20251107.csv", filters: [{ name: "CSV", extensions: ["csv"] }] }));
-    saveDialog.mockResolvedValueOnce(null);
-    await expect(m.pickExportPath(range, "daily", "csv")).resolves.toBeNull();
+  it("asks the window's save dialog where to save, suggesting the core's file name", async () => {
+    chooseFile.mockResolvedValueOnce({ id: "file-1", path: "/home/me/usage.csv" });
+    await expect(m.pickExportFile(range, "daily", "csv")).resolves.toEqual({ id: "file-1", path: "/home/me/usage.csv" });
+    expect(chooseFile).toHaveBeenCalledWith("export", "switchyard-daily-20251101-20251107.csv");
+    chooseFile.mockResolvedValueOnce(null);
+    await expect(m.pickExportFile(range, "daily", "csv")).resolves.toBeNull();
   });
 
-  it("writes to the data folder when no path is given", async () => {
+  it("writes to the chosen file by id", async () => {
+    exportUsage.mockResolvedValueOnce({ path: "/home/me/usage.csv", rows: 3, costUsd: 0.5 });
+    await m.exportUsage(range, "daily", "csv", "file-1");
+    expect(exportUsage).toHaveBeenCalledWith(range, "daily", "csv", "file-1");
+  });
+
+  it("writes to the data folder when no file is given", async () => {
     exportUsage.mockResolvedValueOnce({ path: "/data/exports/x.json", rows: 3, costUsd: 0.5 });
     await expect(m.exportUsage(range, "requests", "json", null)).resolves.toEqual({ path: "/data/exports/x.json", rows: 3, costUsd: 0.5 });
     expect(exportUsage).toHaveBeenCalledWith(range, "requests", "json", null);

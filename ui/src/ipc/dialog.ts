@@ -1,12 +1,11 @@
-import { open } from "@tauri-apps/plugin-dialog";
-import { IpcFailure, toIpcError } from "./error";
+import { api } from "./api";
+import type { ChosenFile, FilePurpose } from "./types";
 
-/** Asks the OS for one file (any type). Resolves to its path, or null when cancelled. */
-export async function pickFile(title: string): Promise<string | null> {
-  try {
-    const picked = await open({ title, multiple: false, directory: false });
-    return typeof picked === "string" ? picked : null;
-  } catch (e) {
-    throw new IpcFailure(toIpcError(e));
-  }
+/**
+ * Asks the OS for a file through a dialog the window's Rust side opens (the page never names a
+ * path). Resolves to the chosen file (an id for the file commands, its path to show), or null when
+ * cancelled. `fileName` suggests a name in the save dialog.
+ */
+export function chooseFile(purpose: FilePurpose, fileName: string | null = null): Promise<ChosenFile | null> {
+  return api.chooseFile(purpose, fileName);
 }

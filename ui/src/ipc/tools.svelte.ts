@@ -5,7 +5,7 @@
 // Findings and moves carry masked values only; nothing here ever holds a key.
 import { api } from "./api";
 import { Latest, Resource } from "./resource.svelte";
-import type { FilesChanged, FoundKey, IpcError, KeySweep, MovedKey, ToolInfo, ToolName } from "./types";
+import type { ChosenFile, FilesChanged, FoundKey, IpcError, KeySweep, MovedKey, ToolInfo, ToolName } from "./types";
 
 /** Event-driven reloads happen at most this often (a reload runs each tool's `--version`). */
 export const TOOLS_RELOAD_MS = 2000;
@@ -87,8 +87,8 @@ function uniqueFindings(sweep: KeySweep): KeySweep {
 }
 
 class KeySweepResource {
-  /** `.env` files added to the scan (absolute paths), besides the profiles and tool configs. */
-  extraFiles = $state<string[]>([]);
+  /** `.env` files chosen in the dialog for the scan, besides the profiles and tool configs. */
+  extraFiles = $state<ChosenFile[]>([]);
   result = $state<KeySweep | null>(null);
   scanning = $state(false);
   /** Finding ids being moved, move ids being put back. */
@@ -96,7 +96,7 @@ class KeySweepResource {
   restoring = $state<Record<string, boolean>>({});
   /** The last move in this visit (with its key test's outcome). */
   lastMoved = $state<MovedKey | null>(null);
-  /** The extra files the shown findings were scanned with: a move must name the same ones. */
+  /** The ids of the extra files the shown findings were scanned with: a move names the same. */
   private scannedWith: string[] = [];
   private scans = new Latest();
   /** Every move, newest first. */
@@ -114,7 +114,7 @@ class KeySweepResource {
   /** Scans the profiles, the tools' files and the added files; throws the typed error. */
   async scan(): Promise<KeySweep> {
     const current = this.scans.begin();
-    const files = [...this.extraFiles];
+    const files = this.extraFiles.map((f) => f.id);
     this.scanning = true;
     try {
       const result = uniqueFindings(await api.findKeys(files));
@@ -128,16 +128,14 @@ class KeySweepResource {
     }
   }
 
-  /** Adds a file to the scan (once) and scans again. */
-  async addFile(path: string): Promise<void> {
-    const p = path.trim();
-    if (p === "") return;
-    if (!this.extraFiles.includes(p)) this.extraFiles = [...this.extraFiles, p];
+  /** Adds a chosen file to the scan (once per path) and scans again. */
+  async addFile(file: ChosenFile): Promise<void> {
+    if (!this.extraFiles.some((f) => f.path === file.path)) this.extraFiles = [...this.extraFiles, file];
     await this.scan();
   }
 
-  async removeFile(path: string): Promise<void> {
-    this.extraFiles = this.extraFiles.filter((f) => f !== path);
+  async removeFile(id: string): Promise<void> {
+    this.extraFiles = this.extraFiles.filter((f) => f.id !== id);
     if (this.result) await this.scan();
   }
 

@@ -172,32 +172,35 @@ describe("key sweep", () => {
     m.keySweep.result = null;
   });
 
-  it("scans with the added files, once each", async () => {
+  it("scans with the chosen files' ids, each path once", async () => {
     await m.keySweep.scan();
     expect(findKeys).toHaveBeenLastCalledWith([]);
-    await m.keySweep.addFile(" /p/.env ");
-    await m.keySweep.addFile("/p/.env");
-    expect(m.keySweep.extraFiles).toEqual(["/p/.env"]);
-    expect(findKeys).toHaveBeenLastCalledWith(["/p/.env"]);
-    await m.keySweep.removeFile("/p/.env");
+    await m.keySweep.addFile({ id: "file-1", path: "/p/.env" });
+    await m.keySweep.addFile({ id: "file-2", path: "/p/.env" });
+    expect(m.keySweep.extraFiles).toEqual([{ id: "file-1", path: "/p/.env" }]);
+    expect(findKeys).toHaveBeenLastCalledWith(["file-1"]);
+    await m.keySweep.removeFile("file-1");
     expect(findKeys).toHaveBeenLastCalledWith([]);
     expect(m.keySweep.result?.findings[0].masked).toBe("sk-…abcd");
   });
 
   it("lists a key once when an added file is one the scan reads anyway", async () => {
     findKeys.mockResolvedValueOnce({ findings: [finding, finding], problems: [] });
-    await m.keySweep.addFile("/home/u/.bashrc");
+    await m.keySweep.addFile({ id: "file-3", path: "/home/u/.bashrc" });
     expect(m.keySweep.result?.findings).toEqual([finding]);
   });
 
   it("moves a finding with the files it was scanned with, then shows the history and scans again", async () => {
-    await m.keySweep.addFile("/p/.env");
-    m.keySweep.extraFiles = ["/p/.env", "/q/.env"];
+    await m.keySweep.addFile({ id: "file-1", path: "/p/.env" });
+    m.keySweep.extraFiles = [
+      { id: "file-1", path: "/p/.env" },
+      { id: "file-2", path: "/q/.env" },
+    ];
     moveKey.mockResolvedValueOnce(moved());
     keyMoves.mockResolvedValueOnce([moved({ tested: null })]);
     findKeys.mockResolvedValueOnce({ findings: [], problems: [] });
     await expect(m.keySweep.move(finding, null)).resolves.toMatchObject({ id: "m1" });
-    expect(moveKey, "the id names a finding of the scan shown").toHaveBeenCalledWith(finding.id, ["/p/.env"], null);
+    expect(moveKey, "the id names a finding of the scan shown").toHaveBeenCalledWith(finding.id, ["file-1"], null);
     expect(m.keySweep.lastMoved?.tested).toBe("valid");
     expect(m.keySweep.moves.map((x) => x.id)).toEqual(["m1"]);
     expect(m.keySweep.result?.findings).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AUTOMATIC, envFileInput, installedText, modelOptions, movedText, outcomeLines, reconnectReason, requestsText, toolState } from "./tools";
+import { AUTOMATIC, installedText, modelOptions, movedText, outcomeLines, reconnectReason, requestsText, toolState } from "./tools";
 
 describe("tool cards", () => {
   it("names the state: connected, needs reconnect only when connected, or not connected", () => {
@@ -66,10 +66,5 @@ describe("key sweep", () => {
     expect(text).toContain("~/.bashrc:4");
     expect(text).toContain("OpenAI/bashrc");
     expect(text).toContain("valid");
-  });
-
-  it("reads a typed path, quotes and blanks removed", () => {
-    expect(envFileInput("  '/p/my app/.env' ")).toBe("/p/my app/.env");
-    expect(envFileInput("   ")).toBeNull();
   });
 });

@@ -80,8 +80,3 @@ export function movedText(m: MovedKey): string {
   return `Moved ${m.variable} from ${whereText(m)} to ${m.backend}/${m.keyLabel}${test}. The line is commented out; “Put back” restores it.`;
 }
 
-/** A path typed into the "add a .env file" field, or null when there is none. */
-export function envFileInput(text: string): string | null {
-  const t = text.trim().replace(/^["']|["']$/g, "");
-  return t === "" ? null : t;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exportDoneText, exportFileName, exportFilter } from "./usage-export";
+import { exportDoneText, exportFileName } from "./usage-export";
 
 describe("usage export", () => {
   it("suggests a file name with the kind and the range's first and last local day", () => {
@@ -13,8 +13,9 @@ describe("usage export", () => {
     expect(exportFileName(range, "hourly", "csv")).toBe("switchyard-hourly-20251101-20251107.csv");
   });
 
-  it("filters the save dialog to the format's extension", () => {
-    expect(exportFilter("json")).toEqual({ name: "JSON", extensions: ["json"] });
+  it("ends the suggested name with the format's extension (the save dialog filters by it)", () => {
+    const range = { sinceMs: Date.UTC(2025, 10, 1), untilMs: Date.UTC(2025, 10, 2), offsetMinutes: 0 };
+    expect(exportFileName(range, "requests", "json")).toMatch(/\.json$/);
   });
 
   it("says how many rows and how much money went into the file", () => {

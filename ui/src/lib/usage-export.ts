@@ -29,11 +29,6 @@ export function exportFileName(range: CostRange, kind: ExportKind, format: Expor
   return `switchyard-${kind}-${localDay(since, off)}-${localDay(until - 1, off)}.${format}`;
 }
 
-/** The save dialog's file-type filter. */
-export function exportFilter(format: ExportFormat): { name: string; extensions: string[] } {
-  return format === "csv" ? { name: "CSV", extensions: ["csv"] } : { name: "JSON", extensions: ["json"] };
-}
-
 /** "Saved 123 rows ($4.56) to" — the path follows, copyable. */
 export function exportDoneText(done: ExportDone, c: CostSettings = USD): string {
   const n = done.rows ?? 0;

@@ -1,0 +1,270 @@
+//! Files the page works with, chosen only in native dialogs this process opens.
+//!
+//! The page never sends a path. [`choose_file`] opens the dialog (parented to the window) and
+//! answers with an id for the chosen file and its path to show; the commands that read or write
+//! a file take that id, and this process forwards the path it stands for to the core
+//! ([`switchyard_ipc::for_each_file_command!`]). A page that runs script it should not can
+//! therefore reach only files the user picked in this window's dialogs, never `~/.ssh` or a file
+//! it names itself. Ids live as long as the window process.
+
+use crate::remote::Remote;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use specta::Type;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use switchyard_ipc::types::{
+    CostRange, ExportDone, ExportFormat, ExportKind, ImportResult, ImportScanResult, KeySweep,
+    MovedKey, Prices,
+};
+use switchyard_ipc::{ErrorKind, IpcError};
+use tauri::{State, WebviewWindow};
+use tauri_plugin_dialog::DialogExt;
+
+type Res<T> = Result<T, IpcError>;
+
+/// What a file is chosen for: decides the dialog (open or save), its title and its filter.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum FilePurpose {
+    /// A `.env` file to find keys in (key import, key sweep).
+    EnvFile,
+    /// A price file to load.
+    PriceFile,
+    /// Where to save a usage export (a save dialog).
+    Export,
+}
+
+/// A file the user chose: `id` for the commands, `path` to show.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenFile {
+    pub id: String,
+    pub path: String,
+}
+
+/// Managed state: every file chosen in this window, by id.
+#[derive(Default)]
+pub struct ChosenFiles {
+    next: AtomicU64,
+    files: Mutex<HashMap<String, PathBuf>>,
+}
+
+impl ChosenFiles {
+    fn add(&self, path: PathBuf) -> ChosenFile {
+        let id = format!("file-{}", self.next.fetch_add(1, Ordering::Relaxed) + 1);
+        let shown = path.display().to_string();
+        self.files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(id.clone(), path);
+        ChosenFile { id, path: shown }
+    }
+
+    /// The path `id` stands for; an id this window never handed out is a validation error.
+    fn path(&self, id: &str) -> Res<PathBuf> {
+        self.files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(id)
+            .cloned()
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorKind::Validation,
+                    "That file was not chosen in this window; choose it again.",
+                )
+            })
+    }
+
+    fn paths(&self, ids: &[String]) -> Res<Vec<PathBuf>> {
+        ids.iter().map(|id| self.path(id)).collect()
+    }
+
+    fn path_opt(&self, id: Option<&str>) -> Res<Option<PathBuf>> {
+        id.map(|id| self.path(id)).transpose()
+    }
+}
+
+/// A suggested name must be a plain file name: the dialog, not the page, picks the folder.
+fn plain_file_name(name: &str) -> Res<&str> {
+    let plain = !name.is_empty()
+        && name.len() <= 255
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0']);
+    if plain {
+        Ok(name)
+    } else {
+        Err(IpcError::new(
+            ErrorKind::Validation,
+            "A suggested file name cannot contain a folder.",
+        ))
+    }
+}
+
+/// Opens the native dialog for `purpose` (a save dialog for exports, suggesting `file_name`) and
+/// answers with the chosen file, or null when the user cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_file(
+    window: WebviewWindow,
+    chosen: State<'_, ChosenFiles>,
+    purpose: FilePurpose,
+    file_name: Option<String>,
+) -> Res<Option<ChosenFile>> {
+    let mut dialog = window.dialog().file().set_parent(&window);
+    if let Some(name) = &file_name {
+        dialog = dialog.set_file_name(plain_file_name(name)?);
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let send = move |picked: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = tx.send(picked);
+    };
+    match purpose {
+        FilePurpose::EnvFile => dialog.set_title("Choose a .env file").pick_file(send),
+        FilePurpose::PriceFile => dialog
+            .set_title("Choose a price file")
+            .add_filter("Price files (JSON)", &["json"])
+            .pick_file(send),
+        FilePurpose::Export => {
+            let ext = file_name
+                .as_deref()
+                .and_then(|n| n.rsplit_once('.'))
+                .map(|(_, ext)| ext.to_ascii_lowercase());
+            let dialog = dialog.set_title("Save the export");
+            match ext.as_deref() {
+                Some("csv") => dialog.add_filter("CSV", &["csv"]).save_file(send),
+                Some("json") => dialog.add_filter("JSON", &["json"]).save_file(send),
+                _ => dialog.save_file(send),
+            }
+        }
+    }
+    let Some(picked) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(|e| {
+        tracing::warn!(error = %e, "the dialog answered with something other than a file");
+        IpcError::new(ErrorKind::File, "That is not a file on this computer.")
+    })?;
+    Ok(Some(chosen.add(path)))
+}
+
+/// Finds keys in the environment and, if given, a chosen `.env` file. Results are masked.
+#[tauri::command]
+#[specta::specta]
+pub async fn scan_import(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    file: Option<String>,
+) -> Res<ImportScanResult> {
+    let env_file = chosen.path_opt(file.as_deref())?;
+    remote
+        .call("scan_import", json!({ "env_file": env_file }))
+        .await
+}
+
+/// Imports the findings `ids` of the last scan of the same file.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_keys(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    file: Option<String>,
+    ids: Vec<String>,
+) -> Res<ImportResult> {
+    let env_file = chosen.path_opt(file.as_deref())?;
+    remote
+        .call("import_keys", json!({ "env_file": env_file, "ids": ids }))
+        .await
+}
+
+/// Loads a chosen price file; a malformed one is refused with the reason.
+#[tauri::command]
+#[specta::specta]
+pub async fn load_price_file(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    file: String,
+) -> Res<Prices> {
+    let path = chosen.path(&file)?;
+    remote
+        .call("load_price_file", json!({ "path": path }))
+        .await
+}
+
+/// Writes the ledger or its rollups for a range as CSV or JSON to a file chosen in the save
+/// dialog or, when null, into the data folder's `exports/`; says where.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_usage(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    range: CostRange,
+    kind: ExportKind,
+    format: ExportFormat,
+    file: Option<String>,
+) -> Res<ExportDone> {
+    let path = chosen.path_opt(file.as_deref())?;
+    let args = json!({ "range": range, "kind": kind, "format": format, "path": path });
+    remote.call("export_usage", args).await
+}
+
+/// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_keys(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    files: Vec<String>,
+) -> Res<KeySweep> {
+    let extra_files = chosen.paths(&files)?;
+    remote
+        .call("find_keys", json!({ "extra_files": extra_files }))
+        .await
+}
+
+/// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
+/// the first backend of its kind, else a new one) and takes it out of its file.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_key(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    id: String,
+    files: Vec<String>,
+    backend_id: Option<String>,
+) -> Res<MovedKey> {
+    let extra_files = chosen.paths(&files)?;
+    let args = json!({ "id": id, "extra_files": extra_files, "backend_id": backend_id });
+    remote.call("move_key", args).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_ids_handed_out_resolve() {
+        let files = ChosenFiles::default();
+        let chosen = files.add(PathBuf::from("/p/.env"));
+        assert_eq!(chosen.path, "/p/.env");
+        assert_eq!(files.path(&chosen.id).ok(), Some(PathBuf::from("/p/.env")));
+        for forged in ["/etc/passwd", "file-0", "file-2", ""] {
+            let e = files.path(forged).err().map(|e| e.kind);
+            assert!(matches!(e, Some(ErrorKind::Validation)), "{forged}");
+        }
+        assert!(files.paths(&[chosen.id.clone(), "x".into()]).is_err());
+        assert_eq!(files.path_opt(None).ok(), Some(None));
+    }
+
+    #[test]
+    fn a_suggested_name_holds_no_folder() {
+        assert!(plain_file_name("switchyard-requests.csv").is_ok());
+        for bad in ["", ".", "..", "../x.csv", "/tmp/x.csv", "a\\b", "a\0b"] {
+            assert!(plain_file_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(plain_file_name(&"a".repeat(256)).is_err());
+    }
+}
