@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_switchyard-serve");
+pub const BIN: &str = env!("CARGO_BIN_EXE_switchyard-serve");
 
 /// A running headless gateway on a free loopback port, stopped (SIGKILL) when dropped.
 pub struct Serve {
@@ -22,16 +22,21 @@ impl Serve {
 
     /// Serves from an existing data folder.
     pub fn start_in(data: tempfile::TempDir) -> Serve {
+        Serve::start_with(data, "warn", Stdio::inherit())
+    }
+
+    /// Serves from `data` with the log filter `log` (`RUST_LOG`) and its stderr to `stderr`.
+    pub fn start_with(data: tempfile::TempDir, log: &str, stderr: Stdio) -> Serve {
         let service = format!("switchyard-security-{}", uuid::Uuid::new_v4().simple());
         let mut child = Command::new(BIN)
             .arg("serve")
             .env("SWITCHYARD_DATA_DIR", data.path())
             .env("SWITCHYARD_KEYRING_SERVICE", &service)
             .env("SWITCHYARD_GATEWAY_PORT", "0")
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -197,9 +202,9 @@ impl Serve {
 
 /// What a test upstream read of a request: whether it was a GET, and the API key it carried
 /// (`Authorization: Bearer` or `x-api-key`). The body is read and dropped.
-struct Asked {
-    get: bool,
-    key: String,
+pub struct Asked {
+    pub get: bool,
+    pub key: String,
 }
 
 fn read_request(conn: &TcpStream) -> Asked {
@@ -229,7 +234,7 @@ fn read_request(conn: &TcpStream) -> Asked {
 
 /// An upstream on 127.0.0.1: `answer` serves each POST on its own thread; a GET (the monitor's
 /// model list) gets an empty list.
-fn upstream(answer: impl Fn(TcpStream, Asked) + Send + Sync + Copy + 'static) -> SocketAddr {
+pub fn upstream(answer: impl Fn(TcpStream, Asked) + Send + Sync + Copy + 'static) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {

@@ -8,6 +8,8 @@ mod harness;
 
 #[path = "bodies.rs"]
 mod bodies;
+#[path = "canary.rs"]
+mod canary;
 #[path = "caps.rs"]
 mod caps;
 #[path = "echo.rs"]

@@ -241,12 +241,24 @@ fn empty_oversized_and_spaced_keys_are_errors() {
 #[test]
 fn validation_never_echoes_the_key() {
     let key = "sk-ant-SECRETSECRETSECRET";
-    let v = validate_key(BackendKind::OpenAi, "x", &format!(" {key} "), &[]);
-    let json = format!("{v:?}");
-    assert!(
-        !json.contains("SECRET"),
-        "validation output leaks the key: {json}"
-    );
+    // Around it, and inside it: a line break, a tab, a NUL, an escape, a non-ASCII letter.
+    for value in [
+        format!(" {key} "),
+        format!("{key}\n"),
+        "sk-SECRET\nSECRETSECRET".to_string(),
+        "sk-SECRET\tSECRET".to_string(),
+        "sk-SECRET\0SECRET".to_string(),
+        "sk-SECRET\u{1b}[2JSECRET".to_string(),
+        "sk-SECRETé".to_string(),
+    ] {
+        let v = validate_key(BackendKind::OpenAi, "x", &value, &[]);
+        assert!(!v.is_ok(), "{value:?} is refused");
+        let json = format!("{v:?}");
+        assert!(
+            !json.contains("SECRET"),
+            "validation output leaks the key: {json}"
+        );
+    }
 }
 
 #[test]
