@@ -5,6 +5,8 @@
 
 #[path = "app/alerts.rs"]
 mod alerts;
+#[path = "app/alerts_canary.rs"]
+mod alerts_canary;
 #[path = "app/backends.rs"]
 mod backends;
 #[path = "app/budgets.rs"]
