@@ -32,7 +32,9 @@ pub const USAGE: &str = "usage:
                                    the newest N (default 20, at most 1000) recorded requests
   switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
                                    connect coding tools, find plaintext keys (`switchyard tools help`)
-  switchyard check [--json]        run the readiness checks (exit 0 ready, 1 degraded, 2 blocked)
+  switchyard check [--json [FILE]] [--junit FILE] [--html FILE]
+                                   run the readiness checks (exit 0 ready, 1 degraded, 2 blocked);
+                                   the report as JSON (stdout or FILE), JUnit XML or HTML
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).

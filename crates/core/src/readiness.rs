@@ -144,8 +144,13 @@ impl Component {
             Importance::Normal => 1.0,
             Importance::Info => 0.0,
         };
-        let total: f64 = checks.iter().map(weight).sum();
-        let passed: f64 = checks.iter().filter(|c| c.passed).map(weight).sum();
+        // Folded from +0.0: an empty float `sum()` is -0.0, which prints as "-0.0".
+        let total = checks.iter().map(weight).fold(0.0_f64, |a, w| a + w);
+        let passed = checks
+            .iter()
+            .filter(|c| c.passed)
+            .map(weight)
+            .fold(0.0_f64, |a, w| a + w);
         let score = if total == 0.0 {
             10.0
         } else {

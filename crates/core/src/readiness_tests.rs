@@ -34,6 +34,12 @@ fn component_scores_weigh_critical_checks_three_times() {
         (10.0, ComponentStatus::Operational),
         "info never counts"
     );
+    let c = comp("d", true, vec![bad(Importance::Critical)]);
+    assert_eq!(
+        format!("{:.1}", c.score),
+        "0.0",
+        "a zero score is never negative zero"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! serves the UI and `switchyard check`.
 
 mod backend;
+mod report;
 mod system;
 
 use crate::backends::keys::Keys;

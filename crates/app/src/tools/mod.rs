@@ -9,7 +9,7 @@
 
 mod connect;
 mod detect;
-mod files;
+pub(crate) mod files;
 mod journal;
 mod service;
 pub mod statusline;

@@ -120,7 +120,8 @@ fn the_check_command_prints_json_and_exits_with_the_verdict() {
         .unwrap();
     let run: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let verdict = run["card"]["verdict"].as_str().unwrap();
+    assert_eq!(run["schema"], "switchyard-report/1");
+    let verdict = run["verdict"].as_str().unwrap();
     let expected = match verdict {
         "ready" => 0,
         "degraded" => 1,
@@ -132,7 +133,8 @@ fn the_check_command_prints_json_and_exits_with_the_verdict() {
         Some(expected),
         "exit code follows the verdict"
     );
-    let names: Vec<&str> = run["card"]["components"]
+    assert_eq!(run["exitCode"], expected);
+    let names: Vec<&str> = run["suites"]
         .as_array()
         .unwrap()
         .iter()
@@ -176,7 +178,7 @@ async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with
     let dir = tempfile::tempdir().unwrap();
     let service = format!("switchyard-test-check-{}", std::process::id());
     let (code, json) = check_json(dir.path(), &service);
-    assert_eq!(json["card"]["verdict"], "ready", "{json:#}");
+    assert_eq!(json["verdict"], "ready", "{json:#}");
     assert_eq!(code, Some(0));
 
     // A required backend whose key the provider refuses, stored in the same real keychain.
@@ -215,11 +217,11 @@ async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with
         .unwrap();
     drop(app);
     let (code, json) = check_json(dir.path(), &service);
-    assert_eq!(json["card"]["verdict"], "blocked", "{json:#}");
+    assert_eq!(json["verdict"], "blocked", "{json:#}");
     assert_eq!(code, Some(2));
-    let blockers = json["card"]["blockers"].as_array().unwrap();
+    let blockers = json["blockers"].as_array().unwrap();
     assert!(
-        blockers.iter().any(|b| b["component"] == "Strict"),
+        blockers.iter().any(|b| b["suite"] == "Strict"),
         "{blockers:?}"
     );
     // Leave the real keychain clean.

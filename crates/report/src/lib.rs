@@ -1,0 +1,24 @@
+//! Reports of a run — the readiness checks today, the drills next — as one model ([`Report`])
+//! and three renderings: JSON in a versioned, documented schema (`docs/report-schema.json`),
+//! JUnit XML for CI systems ([`junit`]), and one self-contained HTML page for people ([`html`]).
+//!
+//! Invariants: a report holds no secret (it is built from results that hold none: masked key
+//! hints, names, numbers, messages); every rendering escapes all text; the HTML loads nothing
+//! (inline CSS and SVG, no script); [`SCHEMA`] changes whenever a field's meaning does.
+
+mod html;
+mod junit;
+mod model;
+
+pub use html::html;
+pub use junit::junit;
+pub use model::{Blocker, Case, Machine, Measurement, Previous, Report, ReportKind, Suite, SCHEMA};
+
+/// The report as pretty JSON (the schema in `docs/report-schema.json`).
+pub fn json(report: &Report) -> String {
+    // A report is plain data (strings, numbers, vectors): encoding cannot fail.
+    serde_json::to_string_pretty(report).unwrap_or_else(|_| String::from("{}"))
+}
+
+#[cfg(test)]
+mod tests;
