@@ -5,9 +5,11 @@
 // backend whose only key is refused blocks, with its fix.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { artifacts, byTestId, innerText, keychainClear, startApp, startMock } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, innerText, keychainClear, startApp, startMock } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000004242";
 const WRONG = "sk-e2e-wrong-key-000000000000009090";
@@ -126,6 +128,46 @@ describe("Readiness in the real app window", () => {
     assert.equal(await attr(`${byTestId("readiness-history-item")}[data-id="${firstRunId}"]`, "aria-current"), "true");
     await (await b.$(`${byTestId("readiness-history-item")}[data-id="${secondId}"]`)).click();
     await (await b.$(previous)).waitForDisplayed({ timeout: 5000 });
+  });
+
+  it("exports the shown run as an HTML report that renders its verdict and chart in WebKit, and as JUnit", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-report-"));
+    const verdict = (await text(byTestId("readiness-verdict"))) ?? "";
+    const save = async (format, file) => {
+      await (await b.$(byTestId("report-format"))).selectByAttribute("value", format);
+      await (await b.$(byTestId("report-save"))).click();
+      await answerFileDialog("Save the report", file, { save: true });
+      await b.waitUntil(async () => (await text(byTestId("report-path"))) === file, {
+        timeout: 10000, timeoutMsg: `the ${format} report did not report ${file}`,
+      });
+      return fs.readFileSync(file, "utf8");
+    };
+    const html = await save("html", path.join(dir, "readiness.html"));
+    assert.equal(fs.statSync(path.join(dir, "readiness.html")).mode & 0o777, 0o600);
+    // The page as a browser shows it: loaded into a frame of the app's own WebKit.
+    const shown = await b.executeAsync((page, done) => {
+      const frame = document.createElement("iframe");
+      frame.style.cssText = "position:fixed;inset:0;width:100%;height:100%;z-index:9999;background:#fff;border:0";
+      frame.setAttribute("data-testid", "report-frame");
+      frame.onload = () => {
+        const d = frame.contentDocument;
+        const bars = [...d.querySelectorAll("rect.bar")].map((r) => r.getBoundingClientRect().width);
+        done({ verdict: d.querySelector(".verdict")?.textContent ?? null, bars, suites: d.querySelectorAll("section.suite").length });
+      };
+      frame.srcdoc = page;
+      document.body.appendChild(frame);
+    }, html);
+    assert.equal(shown.verdict, verdict.toUpperCase(), "the report's verdict is the page's");
+    assert.ok(shown.suites >= 6, `one section per component: ${shown.suites}`);
+    assert.equal(shown.bars.length, shown.suites, "one bar per component");
+    assert.ok(shown.bars.every((w) => w > 0), `every bar is drawn: ${shown.bars}`);
+    await screenshot("readiness-report.png");
+    await b.execute(() => document.querySelector('[data-testid="report-frame"]')?.remove());
+
+    const junit = await save("junit", path.join(dir, "readiness.xml"));
+    assert.match(junit, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="Switchyard readiness"/);
+    assert.equal((junit.match(/<testsuite /g) ?? []).length, shown.suites);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("sends a test notification from Settings: delivered, or the reason with a hint", async () => {

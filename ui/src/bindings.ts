@@ -38,6 +38,11 @@ export const commands = {
 	 *  the first backend of its kind, else a new one) and takes it out of its file.
 	 */
 	moveKey: (id: string, files: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, files, backendId })),
+	/**
+	 *  Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
+	 *  dialog; answers with the path written.
+	 */
+	exportReadinessReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_readiness_report", { runId, format, file })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),
 	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
@@ -753,7 +758,9 @@ export type FilePurpose =
 /**  A price file to load. */
 "priceFile" | 
 /**  Where to save a usage export (a save dialog). */
-"export";
+"export" | 
+/**  Where to save a run report (a save dialog). */
+"report";
 
 /**  What a connect, disconnect or status-line change did to the files. */
 export type FilesChanged = {
@@ -1514,6 +1521,12 @@ export type Readiness_Serialize = {
 	blockers: ReadinessBlocker_Serialize[],
 	previous: PreviousReadiness | null,
 };
+
+/**
+ *  A report's rendering: one self-contained HTML page, JSON (`docs/report-schema.json`) or JUnit
+ *  XML for CI.
+ */
+export type ReportFormat = "html" | "json" | "junit";
 
 /**  Filters for the Requests page. */
 export type RequestQuery = RequestQuery_Serialize | RequestQuery_Deserialize;

@@ -21,7 +21,8 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
 section.suite{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0;background:var(--card)}
 .suite-head{display:flex;gap:12px;align-items:baseline;flex-wrap:wrap}
 .badge{font-size:12px;padding:1px 8px;border-radius:999px;color:#fff}
-table{border-collapse:collapse;width:100%;margin-top:8px;font-size:14px}
+table{border-collapse:collapse;width:100%;margin-top:8px;font-size:14px;table-layout:fixed}
+th.mark{width:28px}th.name{width:40%}
 td,th{text-align:left;padding:4px 8px;border-top:1px solid var(--line);vertical-align:top}
 .pass{color:var(--ok);font-weight:700}.fail{color:var(--bad);font-weight:700}.info{color:var(--muted)}
 .fix{color:var(--muted);font-size:13px}
@@ -47,7 +48,7 @@ pub fn html(report: &Report) -> String {
         "<h1>{}</h1><p class=\"meta\">Run {} · started {} · {} ms · Switchyard {} on {} ({} {})</p>",
         esc(title),
         esc(&report.id),
-        esc(&report.started_at),
+        esc(&when(&report.started_at)),
         report.duration_ms,
         esc(&report.app_version),
         esc(&report.machine.hostname),
@@ -102,7 +103,7 @@ fn summary(out: &mut String, report: &Report) {
         let _ = write!(
             out,
             "<span class=\"muted\">previous run {}: {}{score}</span>",
-            esc(&p.started_at),
+            esc(&when(&p.started_at)),
             esc(&p.verdict)
         );
     }
@@ -160,6 +161,16 @@ fn chart(out: &mut String, report: &Report) {
     out.push_str("</svg>");
 }
 
+/// "2026-11-23 04:51:54 UTC" from an RFC 3339 UTC time; anything else as it is.
+fn when(rfc3339: &str) -> String {
+    match (rfc3339.get(..19), rfc3339.ends_with('Z')) {
+        (Some(head), true) if head.as_bytes().get(10) == Some(&b'T') => {
+            format!("{} UTC", head.replacen('T', " ", 1))
+        }
+        _ => rfc3339.to_string(),
+    }
+}
+
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
@@ -182,7 +193,9 @@ fn suite_section(out: &mut String, s: &Suite) {
         esc(&s.kind),
     );
     if !s.measurements.is_empty() {
-        out.push_str("<table><tr><th>Measured</th><th>Value</th><th>Target</th></tr>");
+        out.push_str(
+            "<table><tr><th class=\"name\">Measured</th><th>Value</th><th>Target</th></tr>",
+        );
         for m in &s.measurements {
             let _ = write!(
                 out,
@@ -195,7 +208,9 @@ fn suite_section(out: &mut String, s: &Suite) {
         }
         out.push_str("</table>");
     }
-    out.push_str("<table><tr><th></th><th>Check</th><th>Result</th></tr>");
+    out.push_str(
+        "<table><tr><th class=\"mark\"></th><th class=\"name\">Check</th><th>Result</th></tr>",
+    );
     for c in &s.cases {
         let (class, mark) = match (c.passed, c.importance.as_str()) {
             (true, _) => ("pass", "✓"),

@@ -14,6 +14,34 @@ pub use html::html;
 pub use junit::junit;
 pub use model::{Blocker, Case, Machine, Measurement, Previous, Report, ReportKind, Suite, SCHEMA};
 
+/// The three renderings, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Format {
+    Html,
+    Json,
+    Junit,
+}
+
+impl Format {
+    pub fn render(self, report: &Report) -> String {
+        match self {
+            Format::Html => html(report),
+            Format::Json => json(report),
+            Format::Junit => junit(report),
+        }
+    }
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Junit => "xml",
+        }
+    }
+}
+
 /// The report as pretty JSON (the schema in `docs/report-schema.json`).
 pub fn json(report: &Report) -> String {
     // A report is plain data (strings, numbers, vectors): encoding cannot fail.

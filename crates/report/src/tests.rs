@@ -125,6 +125,7 @@ fn html_is_self_contained_and_escaped() {
     for remote in ["http://", "https://", "<script", "src=", "@import"] {
         assert!(!h.contains(remote), "loads nothing: {remote}");
     }
-    assert!(h.contains("previous run 2026-11-22T05:00:00Z: ready, 10.0/10"));
+    assert!(h.contains("previous run 2026-11-22 05:00:00 UTC: ready, 10.0/10"));
+    assert!(h.contains("started 2026-11-23 05:00:00 UTC"));
     assert!(h.contains("latency p95"));
 }

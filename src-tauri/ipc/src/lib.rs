@@ -218,6 +218,8 @@ macro_rules! for_each_file_command {
             /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
             /// the first backend of its kind, else a new one) and takes it out of its file.
             move_key(id: String, extra_files: Vec<String>, backend_id: Option<String>) -> MovedKey;
+            /// Writes stored readiness run `run_id`'s report as `format` to `path`; answers with the path.
+            export_readiness_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
         }
     };
 }

@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "delete_key",
     "delete_route",
     "disconnect_tool",
+    "export_readiness_report",
     "export_usage",
     "find_keys",
     "gateway_health",

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use switchyard_ipc::types::{
     CostRange, ExportDone, ExportFormat, ExportKind, ImportResult, ImportScanResult, KeySweep,
-    MovedKey, Prices,
+    MovedKey, Prices, ReportFormat,
 };
 use switchyard_ipc::{ErrorKind, IpcError};
 use tauri::{State, WebviewWindow};
@@ -35,6 +35,8 @@ pub enum FilePurpose {
     PriceFile,
     /// Where to save a usage export (a save dialog).
     Export,
+    /// Where to save a run report (a save dialog).
+    Report,
 }
 
 /// A file the user chose: `id` for the commands, `path` to show.
@@ -128,15 +130,20 @@ pub async fn choose_file(
             .set_title("Choose a price file")
             .add_filter("Price files (JSON)", &["json"])
             .pick_file(send),
-        FilePurpose::Export => {
+        FilePurpose::Export | FilePurpose::Report => {
             let ext = file_name
                 .as_deref()
                 .and_then(|n| n.rsplit_once('.'))
                 .map(|(_, ext)| ext.to_ascii_lowercase());
-            let dialog = dialog.set_title("Save the export");
+            let dialog = dialog.set_title(match purpose {
+                FilePurpose::Report => "Save the report",
+                _ => "Save the export",
+            });
             match ext.as_deref() {
                 Some("csv") => dialog.add_filter("CSV", &["csv"]).save_file(send),
                 Some("json") => dialog.add_filter("JSON", &["json"]).save_file(send),
+                Some("html") => dialog.add_filter("Web page", &["html"]).save_file(send),
+                Some("xml") => dialog.add_filter("JUnit XML", &["xml"]).save_file(send),
                 _ => dialog.save_file(send),
             }
         }
@@ -239,6 +246,22 @@ pub async fn move_key(
     let extra_files = chosen.paths(&files)?;
     let args = json!({ "id": id, "extra_files": extra_files, "backend_id": backend_id });
     remote.call("move_key", args).await
+}
+
+/// Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
+/// dialog; answers with the path written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_readiness_report(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    run_id: String,
+    format: ReportFormat,
+    file: String,
+) -> Res<String> {
+    let path = chosen.path(&file)?;
+    let args = json!({ "run_id": run_id, "format": format, "path": path });
+    remote.call("export_readiness_report", args).await
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ macro_rules! forwarders {
                     files::export_usage,
                     files::find_keys,
                     files::move_key,
+                    files::export_readiness_report,
                     $(forward::$name,)*
                 ])
                 .events(tauri_specta::collect_events![

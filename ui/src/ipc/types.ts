@@ -82,6 +82,7 @@ export type {
   RouteForm,
   RouteStrategy,
   Status,
+  ReportFormat,
   ThemeChoice,
   UserSettings,
   Verdict,

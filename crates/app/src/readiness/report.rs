@@ -1,7 +1,9 @@
 //! A readiness run as a report (`switchyard_report`): one suite per component, one case per
 //! check, the blockers, the previous run. Nothing secret is in a run, so nothing is in the report.
 
-use super::ReadinessRun;
+use super::{Readiness, ReadinessRun};
+use crate::AppError;
+use std::path::PathBuf;
 use switchyard_core::readiness::{ComponentKind, ComponentStatus, Importance};
 use switchyard_report::{Blocker, Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 
@@ -91,5 +93,33 @@ impl ReadinessRun {
                 score: Some(p.score),
             }),
         }
+    }
+}
+
+impl Readiness {
+    /// One stored run, by id.
+    pub async fn get(&self, id: String) -> Result<ReadinessRun, AppError> {
+        let row = self
+            .blocking(move |store| Ok(store.readiness_run(&id)?))
+            .await?
+            .ok_or(AppError::NotFound("That readiness run"))?;
+        serde_json::from_str(&row.report)
+            .map_err(|e| AppError::Internal(format!("a stored readiness run cannot be read: {e}")))
+    }
+
+    /// Writes stored run `id`'s report as `format` to `path` (replaced atomically, private to
+    /// the user) and returns the path.
+    pub async fn export_report(
+        &self,
+        id: String,
+        format: switchyard_report::Format,
+        path: PathBuf,
+    ) -> Result<PathBuf, AppError> {
+        let text = format.render(&self.get(id).await?.report());
+        let target = path.clone();
+        tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&target, &text))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+        Ok(path)
     }
 }

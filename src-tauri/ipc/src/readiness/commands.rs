@@ -1,6 +1,6 @@
 //! Commands of the Readiness page, notifications and backend monitor settings.
 
-use super::dto::{Monitor, NotificationStatus, Readiness};
+use super::dto::{Monitor, NotificationStatus, Readiness, ReportFormat};
 use crate::backends::dto::Backend;
 use crate::{Core, IpcError};
 
@@ -22,6 +22,22 @@ pub async fn readiness_history(core: &Core, limit: u32) -> Res<Vec<Readiness>> {
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+/// Writes stored run `run_id`'s report as `format` to `path`; answers with the path written.
+#[tracing::instrument(skip(core))]
+pub async fn export_readiness_report(
+    core: &Core,
+    run_id: String,
+    format: ReportFormat,
+    path: std::path::PathBuf,
+) -> Res<String> {
+    let written = core
+        .app()?
+        .readiness()
+        .export_report(run_id, format.into(), path)
+        .await?;
+    Ok(written.display().to_string())
 }
 
 #[tracing::instrument(skip(core))]

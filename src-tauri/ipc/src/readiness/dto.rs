@@ -26,6 +26,26 @@ impl From<switchyard_core::readiness::Verdict> for Verdict {
     }
 }
 
+/// A report's rendering: one self-contained HTML page, JSON (`docs/report-schema.json`) or JUnit
+/// XML for CI.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ReportFormat {
+    Html,
+    Json,
+    Junit,
+}
+
+impl From<ReportFormat> for switchyard_report::Format {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Html => switchyard_report::Format::Html,
+            ReportFormat::Json => switchyard_report::Format::Json,
+            ReportFormat::Junit => switchyard_report::Format::Junit,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub enum ComponentState {
