@@ -127,6 +127,12 @@ impl MockServer {
         self.shared.faults_used()
     }
 
+    /// From now on every generation request gets `fault` (after any left in the script), until
+    /// it is set again or cleared with `None`: a provider that starts failing mid-run.
+    pub fn set_steady_fault(&self, fault: Option<Fault>) {
+        self.shared.set_steady_fault(fault);
+    }
+
     /// Number of requests received so far on any path, unknown paths included.
     pub fn total_calls(&self) -> u64 {
         self.shared.total_calls()

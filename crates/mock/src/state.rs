@@ -105,6 +105,8 @@ pub(crate) struct Shared {
     next_id: AtomicU64,
     /// The faults not used yet, next first.
     faults: Mutex<VecDeque<Fault>>,
+    /// Applied to every generation request once the script is used up, until cleared.
+    steady: Mutex<Option<Fault>>,
     faults_used: AtomicU64,
 }
 
@@ -113,6 +115,7 @@ impl Shared {
     pub(crate) fn new(config: MockConfig, cancel: CancellationToken) -> Self {
         Self {
             faults: Mutex::new(config.faults.iter().copied().collect()),
+            steady: Mutex::new(None),
             faults_used: AtomicU64::new(0),
             config,
             cancel,
@@ -149,18 +152,34 @@ impl Shared {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Takes the next fault of the script (`None` once it is used up) and counts it as used.
+    /// Takes the next fault of the script, else the steady fault (`None` when neither) and
+    /// counts it as used.
     pub(crate) fn next_fault(&self) -> Option<Fault> {
         // A poisoned lock only means a handler panicked mid-pop; the queue itself is intact.
-        let fault = self
+        let scripted = self
             .faults
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .pop_front();
+        let fault = scripted.or_else(|| {
+            *self
+                .steady
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        });
         if fault.is_some() {
             self.faults_used.fetch_add(1, Ordering::Relaxed);
         }
         fault
+    }
+
+    /// Sets (or, with `None`, clears) the fault every generation request gets once the script
+    /// is used up.
+    pub(crate) fn set_steady_fault(&self, fault: Option<Fault>) {
+        *self
+            .steady
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fault;
     }
 
     /// Faults of the script used so far.

@@ -210,3 +210,30 @@ async fn invalid_json_is_a_200_with_a_body_that_does_not_parse() {
         "not JSON: {text}"
     );
 }
+
+#[tokio::test]
+async fn a_steady_fault_hits_every_request_after_the_script_until_cleared() {
+    let s = with_faults(vec![Fault::Status(429)]).await;
+    s.set_steady_fault(Some(Fault::Status(500)));
+    let status = |r: reqwest::Response| r.status().as_u16();
+    let body = chat_body(false, json!({}));
+    assert_eq!(
+        status(post(&s, "/v1/chat/completions", &body).await),
+        429,
+        "the script first"
+    );
+    for _ in 0..3 {
+        assert_eq!(status(post(&s, "/v1/chat/completions", &body).await), 500);
+    }
+    assert_eq!(
+        status(post(&s, "/v1/messages", &messages_body(false)).await),
+        500
+    );
+    s.set_steady_fault(None);
+    assert_eq!(
+        status(post(&s, "/v1/chat/completions", &body).await),
+        200,
+        "cleared"
+    );
+    assert_eq!(s.faults_used(), 5);
+}
