@@ -1,7 +1,8 @@
 """Switchyard's run reports read by real consumers.
 
 `switchyard-serve check --json F --junit F --html F` on a fresh data folder (the Demo backend)
-and again with a backend that cannot be reached: the JSON validates against
+and again with a backend that cannot be reached, and `switchyard-serve drill` with the same
+flags on the Demo configuration: the JSON validates against
 docs/report-schema.json (jsonschema), the JUnit file is read by junitparser and its counts match
 the JSON, and the HTML page names the verdict, draws one bar per suite and loads nothing.
 Run by ./dev test in the test session (real keychain, notification daemon)."""
@@ -57,11 +58,11 @@ class Page(HTMLParser):
             self._in_verdict = False
 
 
-def check_run(data, service, expect_codes, label):
+def check_run(data, service, expect_codes, label, command=("check",)):
     out = pathlib.Path(data) / "reports"
     out.mkdir(exist_ok=True)
     files = {k: out / f"report.{k}" for k in ("json", "xml", "html")}
-    p = run(data, service, "check", "--json", str(files["json"]), "--junit", str(files["xml"]), "--html", str(files["html"]))
+    p = run(data, service, *command, "--json", str(files["json"]), "--junit", str(files["xml"]), "--html", str(files["html"]))
     assert p.returncode in expect_codes, f"{label}: exit {p.returncode}: {p.stderr}"
     report = json.loads(files["json"].read_text())
     jsonschema.validate(report, SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -108,6 +109,10 @@ def main():
             assert gone["status"] != "operational", gone
             assert failures, "the unreachable backend is a JUnit failure"
             assert report["previous"] is not None, "the second run compares with the first"
+        with tempfile.TemporaryDirectory() as data:
+            report, _ = check_run(data, service, (0,), "drills on the Demo configuration", ("drill",))
+            assert report["kind"] == "drill" and report["verdict"] == "passed", report
+            assert [s["name"] for s in report["suites"]] == ["Failover", "Configuration"]
     finally:
         subprocess.run(["secret-tool", "clear", "service", service], check=False)
     print("reports: JSON schema, JUnit (junitparser) and HTML checks passed")

@@ -35,6 +35,9 @@ pub const USAGE: &str = "usage:
   switchyard check [--json [FILE]] [--junit FILE] [--html FILE]
                                    run the readiness checks (exit 0 ready, 1 degraded, 2 blocked);
                                    the report as JSON (stdout or FILE), JUnit XML or HTML
+  switchyard drill [NAME…] [--json [FILE]] [--junit FILE] [--html FILE]
+                                   prove failover on a shadow of this configuration (no tokens
+                                   spent; exit 0 passed, 2 failed); NAME: failover, configuration
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).
@@ -52,6 +55,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "statusline"
                 | "keys"
                 | "check"
+                | "drill"
                 | "help"
                 | "--help"
                 | "-h"
@@ -94,6 +98,7 @@ pub fn main(args: &[String]) -> ExitCode {
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
+        ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
         ["backend" | "requests" | "tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
             rt.block_on(core_command(&words))
         }

@@ -8,11 +8,13 @@ mod cache;
 pub mod cli;
 pub mod cli_backend;
 mod cli_check;
+mod cli_drill;
 mod cli_io;
 pub mod cli_requests;
 pub mod cli_tools;
 mod clock;
 pub mod costs;
+mod drills;
 mod error;
 mod events;
 mod external;
@@ -48,6 +50,7 @@ pub use costs::prices::{PriceOverride, PricesView, UnpricedModel};
 pub use costs::{
     CostRange, CostSettings, Costs, CostsOverview, LatencyStats, SeriesPoint, SplitBy,
 };
+pub use drills::{DrillName, DrillOptions, Drills};
 pub use error::AppError;
 pub use events::{DomainEvent, Progress};
 pub use external::WATCH_EVERY;

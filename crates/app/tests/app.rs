@@ -21,6 +21,8 @@ mod cli_serve;
 mod costs;
 #[path = "app/costs_api.rs"]
 mod costs_api;
+#[path = "app/drills.rs"]
+mod drills;
 #[path = "app/gateway_settings.rs"]
 mod gateway_settings;
 #[path = "app/import.rs"]

@@ -225,6 +225,11 @@ impl Readiness {
         Ok(run)
     }
 
+    /// The configuration check alone (the configuration drill reports it).
+    pub(crate) async fn configuration_component(&self) -> Component {
+        system::configuration(self).await
+    }
+
     /// The newest stored run.
     pub async fn latest(&self) -> Result<Option<ReadinessRun>, AppError> {
         Ok(self.history(1).await?.into_iter().next())

@@ -122,6 +122,15 @@ impl Switchyard {
     }
 
     /// Readiness: run the checks, the stored runs.
+    /// The drills, on shadows of this configuration.
+    pub fn drills(&self) -> crate::drills::Drills {
+        crate::drills::Drills::new(
+            self.backends().clone(),
+            self.routes().clone(),
+            self.readiness().clone(),
+        )
+    }
+
     pub fn readiness(&self) -> &crate::readiness::Readiness {
         &self.inner.readiness
     }

@@ -1,0 +1,220 @@
+//! The failover drill: for every route, under load, its first candidate dies — first refusing
+//! connections, then answering 5xx — and the drill measures the success rate (target 100 % when a
+//! second candidate exists), the time from the failure to the first answer served by another
+//! candidate, and the latency while it happens.
+
+use super::load::{percentile, Load, Sample};
+use super::shadow::Shadow;
+use super::DrillOptions;
+use crate::backends::BackendView;
+use crate::routes::RouteView;
+use crate::AppError;
+use std::time::Duration;
+use switchyard_mock::{Fault, MockConfig};
+use switchyard_report::{Case, Measurement};
+
+/// How the first candidate fails in one phase.
+#[derive(Clone, Copy)]
+enum Death {
+    Refused,
+    ServerError,
+}
+
+impl Death {
+    fn label(self) -> &'static str {
+        match self {
+            Death::Refused => "connection refused",
+            Death::ServerError => "HTTP 500",
+        }
+    }
+}
+
+/// What one phase measured.
+struct Phase {
+    total: usize,
+    ok: usize,
+    failover_ms: Option<f64>,
+    after: Vec<f64>,
+}
+
+fn measure(samples: &[Sample], hit: Duration, first: &str) -> Phase {
+    let ok = samples.iter().filter(|s| s.ok()).count();
+    let failover_ms = samples
+        .iter()
+        .filter(|s| s.ok() && s.ended >= hit && s.backend.as_deref() != Some(first))
+        .map(|s| (s.ended - hit).as_secs_f64() * 1000.0)
+        .reduce(f64::min);
+    let after = samples
+        .iter()
+        .filter(|s| s.ok() && s.started >= hit)
+        .map(Sample::latency_ms)
+        .collect();
+    Phase {
+        total: samples.len(),
+        ok,
+        failover_ms,
+        after,
+    }
+}
+
+async fn phase(
+    backends: &[BackendView],
+    routes: &[RouteView],
+    route: &RouteView,
+    first_id: &str,
+    death: Death,
+    opts: &DrillOptions,
+) -> Result<Phase, AppError> {
+    let shadow = Shadow::build(backends, routes, MockConfig::instant()).await?;
+    let first = shadow
+        .backends
+        .get(first_id)
+        .map(|b| b.name.clone())
+        .unwrap_or_default();
+    let load = Load {
+        addr: shadow.addr,
+        token: shadow.token.clone(),
+        model: route.name.clone(),
+        in_flight: opts.in_flight,
+    };
+    let mock = shadow.backends.get(first_id).map(|b| &b.mock);
+    let (samples, hit) = load
+        .run(opts.phase, opts.phase / 3, || async {
+            match (death, mock) {
+                (Death::Refused, Some(m)) => m.stop(),
+                (Death::ServerError, Some(m)) => m.set_steady_fault(Some(Fault::Status(500))),
+                _ => {}
+            }
+        })
+        .await;
+    shadow.stop().await;
+    Ok(measure(&samples, hit, &first))
+}
+
+/// The drill's cases and measurements for every route.
+pub(crate) async fn run(
+    backends: &[BackendView],
+    routes: &[RouteView],
+    opts: &DrillOptions,
+) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+    let mut cases = Vec::new();
+    let mut measurements = Vec::new();
+    if routes.is_empty() {
+        cases.push(case(
+            "routes",
+            "Routes to drill",
+            true,
+            "info",
+            "No routes: every request names one backend, so there is nothing to fail over to."
+                .into(),
+            None,
+        ));
+    }
+    for route in routes {
+        let usable: Vec<&str> = route
+            .candidates
+            .iter()
+            .filter(|c| c.backend_enabled && c.backend_name.is_some())
+            .map(|c| c.backend_id.as_str())
+            .collect();
+        let mut distinct = usable.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let Some(first) = usable.first().copied() else {
+            cases.push(case(
+                &route.id,
+                &format!("{}: a usable candidate", route.name),
+                false,
+                "critical",
+                "Every candidate's backend is disabled or deleted.".into(),
+                Some("Enable a backend of this route, or add a candidate in Routes.".into()),
+            ));
+            continue;
+        };
+        if distinct.len() < 2 {
+            cases.push(case(
+                &route.id,
+                &format!("{}: fails over", route.name),
+                false,
+                "critical",
+                "It has one backend: when that backend fails, its requests fail.".into(),
+                Some("Add a candidate on another backend to this route in Routes.".into()),
+            ));
+            continue;
+        }
+        for death in [Death::Refused, Death::ServerError] {
+            let p = phase(backends, routes, route, first, death, opts).await?;
+            let rate = if p.total == 0 {
+                0.0
+            } else {
+                100.0 * p.ok as f64 / p.total as f64
+            };
+            let passed = p.total > 0 && p.ok == p.total;
+            let detail = format!(
+                "{} of {} requests answered ({rate:.1} %) while the first candidate failed with {}; first answer from another candidate {} after the failure.",
+                p.ok, p.total, death.label(),
+                p.failover_ms.map_or("never".to_string(), |ms| format!("{ms:.0} ms")),
+            );
+            let fix = (!passed).then(|| {
+                "Check the route's other candidates in Readiness; a candidate whose key or model is wrong cannot take over.".to_string()
+            });
+            cases.push(case(
+                &format!("{}:{}", route.id, death.label()),
+                &format!("{}: survives {}", route.name, death.label()),
+                passed,
+                "critical",
+                detail,
+                fix,
+            ));
+            let tag = format!("{} ({})", route.name, death.label());
+            measurements.push(m(&format!("{tag} success"), rate, "%", Some("100 %")));
+            if let Some(ms) = p.failover_ms {
+                measurements.push(m(
+                    &format!("{tag} time to failover"),
+                    ms.round(),
+                    "ms",
+                    None,
+                ));
+            }
+            for (q, name) in [(50.0, "p50"), (95.0, "p95"), (99.0, "p99")] {
+                measurements.push(m(
+                    &format!("{tag} latency {name}"),
+                    percentile(&p.after, q).round(),
+                    "ms",
+                    None,
+                ));
+            }
+        }
+        cases.push(case(&format!("{}:hang", route.id), &format!("{}: survives a hang", route.name), false, "info",
+            "Not drilled: a provider that hangs before the first byte is given up on after the gateway's first-byte timeout (60 s), then the next candidate answers.".into(), None));
+    }
+    Ok((cases, measurements))
+}
+
+fn case(
+    id: &str,
+    name: &str,
+    passed: bool,
+    importance: &str,
+    detail: String,
+    fix: Option<String>,
+) -> Case {
+    Case {
+        id: id.into(),
+        name: name.into(),
+        passed,
+        importance: importance.into(),
+        detail,
+        fix,
+        duration_ms: None,
+    }
+}
+
+fn m(name: &str, value: f64, unit: &str, target: Option<&str>) -> Measurement {
+    Measurement {
+        name: name.into(),
+        value,
+        unit: unit.into(),
+        target: target.map(str::to_string),
+    }
+}

@@ -1,0 +1,163 @@
+//! The shadow a drill runs on: a second core in a temporary folder, with an in-memory keychain
+//! and its own gateway on a free loopback port, holding the user's routes (same names,
+//! strategies, weights, candidates, cache policy), backends (same names, kinds, models, traffic
+//! limits, number of keys) and the default retry and breaker settings the user's gateway runs
+//! with — every backend replaced by a local `switchyard-mock` speaking the backend's own wire
+//! format, with made-up keys. Nothing it does reaches a provider, a real key, or the user's
+//! ledger, health history or keychain.
+
+use crate::backends::BackendView;
+use crate::routes::{RouteDraft, RouteView};
+use crate::{AppError, AppPaths, NewKey, Options, Switchyard};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_gateway::RouteCandidate;
+use switchyard_mock::{MockConfig, MockServer};
+use switchyard_secrets::{MemoryStore, SecretString};
+
+/// One shadowed backend: its name and its mock.
+pub(crate) struct ShadowBackend {
+    pub name: String,
+    pub mock: MockServer,
+}
+
+pub(crate) struct Shadow {
+    pub app: Switchyard,
+    /// User backend id → its stand-in.
+    pub backends: HashMap<String, ShadowBackend>,
+    pub token: String,
+    pub addr: std::net::SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+/// Where a backend of `kind` is reached on a mock at `root` (the base URL convention of each
+/// kind: OpenAI-style bases end in /v1, Gemini's in /v1beta, Anthropic's and Ollama's are the
+/// server root). The Demo backend becomes an OpenAI-compatible one on its own mock.
+fn shadow_base(kind: BackendKind, root: &str) -> (BackendKind, String) {
+    match kind {
+        BackendKind::Anthropic | BackendKind::Ollama => (kind, root.to_string()),
+        BackendKind::Gemini => (kind, format!("{root}/v1beta")),
+        BackendKind::Demo => (BackendKind::OpenAiCompatible, format!("{root}/v1")),
+        _ => (kind, format!("{root}/v1")),
+    }
+}
+
+/// A made-up key of the kind's usual shape (the mock accepts any).
+fn fake_key(kind: BackendKind, n: usize) -> SecretString {
+    let prefix = kind.spec().key_prefixes.last().copied().unwrap_or("drill-");
+    SecretString::new(format!("{prefix}drill{n:0>24}"))
+}
+
+impl Shadow {
+    /// Builds the shadow of `backends` (enabled ones) and `routes`, each mock started with
+    /// `mock` (instant by default).
+    pub async fn build(
+        backends: &[BackendView],
+        routes: &[RouteView],
+        mock: MockConfig,
+    ) -> Result<Shadow, AppError> {
+        let dir = tempfile::tempdir()
+            .map_err(|e| AppError::File(format!("Cannot create a folder for the drill: {e}.")))?;
+        let mut opts = Options::new(AppPaths::under(dir.path()), Arc::new(MemoryStore::new()));
+        let mut gateway = switchyard_gateway::GatewayConfig::default();
+        gateway.bind.set_port(0);
+        opts.gateway = Some(gateway);
+        opts.demo = MockConfig::instant();
+        opts.monitor = false;
+        opts.environment = crate::Environment::Fixed(Default::default());
+        opts.notify =
+            crate::NotifyChannel::Recording(Arc::new(switchyard_notify::RecordingNotifier::new()));
+        opts.probe_timeout = Duration::from_secs(2);
+        let app = Switchyard::start(opts).await?;
+        for b in app.backends().list().await? {
+            app.backends().delete(b.row.id).await?;
+        }
+        let mut shadowed = HashMap::new();
+        let mut ids = HashMap::new();
+        for b in backends.iter().filter(|b| b.row.enabled) {
+            let server = MockServer::start(mock.clone())
+                .await
+                .map_err(|e| AppError::Internal(format!("cannot start a mock provider: {e}")))?;
+            let (kind, base_url) = shadow_base(b.row.kind, &server.base_url());
+            let draft = BackendDraft {
+                name: b.row.name.clone(),
+                kind,
+                base_url,
+                default_model: b.row.default_model.clone(),
+            };
+            let keys = if kind.spec().needs_key {
+                b.keys.len().max(1)
+            } else {
+                b.keys.len()
+            };
+            let first = (keys > 0).then(|| NewKey {
+                label: b
+                    .keys
+                    .first()
+                    .map_or("default".into(), |k| k.row.label.clone()),
+                value: fake_key(kind, 0),
+            });
+            let created = app.backends().create(draft, first).await?;
+            for (n, k) in b.keys.iter().enumerate().skip(1) {
+                let key = NewKey {
+                    label: k.row.label.clone(),
+                    value: fake_key(kind, n),
+                };
+                app.keys().add(created.row.id.clone(), key).await?;
+            }
+            app.backends()
+                .set_limits(created.row.id.clone(), b.row.limits)
+                .await?;
+            ids.insert(b.row.id.clone(), created.row.id.clone());
+            shadowed.insert(
+                b.row.id.clone(),
+                ShadowBackend {
+                    name: b.row.name.clone(),
+                    mock: server,
+                },
+            );
+        }
+        for r in routes {
+            let candidates = r
+                .candidates
+                .iter()
+                .filter_map(|c| {
+                    ids.get(&c.backend_id).map(|id| RouteCandidate {
+                        backend_id: id.clone(),
+                        model: c.model.clone(),
+                        weight: c.weight,
+                    })
+                })
+                .collect::<Vec<_>>();
+            if candidates.is_empty() {
+                continue;
+            }
+            let draft = RouteDraft {
+                name: r.name.clone(),
+                strategy: r.strategy,
+                candidates,
+                cache: r.cache,
+            };
+            app.routes().save(None, draft).await?;
+        }
+        let token = app.tokens().create("drill".into()).await?;
+        let addr = app.gateway_addr().map_err(AppError::Internal)?;
+        Ok(Shadow {
+            token: token.token.expose().to_string(),
+            app,
+            backends: shadowed,
+            addr,
+            _dir: dir,
+        })
+    }
+
+    /// Stops the shadow's core and every mock.
+    pub async fn stop(self) {
+        self.app.shutdown(Duration::from_secs(2)).await;
+        for (_, b) in self.backends {
+            b.mock.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Drills on a shadow of a fixture configuration: a route with two backends survives its first
+//! candidate refusing connections and answering 500 (100 % answered, the time to fail over
+//! measured), a route with one backend is reported failing with the reason and the fix, and the
+//! user's providers, ledger and keys are never touched.
+
+use super::*;
+use switchyard_app::{DrillName, DrillOptions, RouteCandidate, RouteDraft, Strategy};
+use switchyard_mock::MockServer;
+
+fn cand(backend_id: &str, model: &str) -> RouteCandidate {
+    RouteCandidate {
+        backend_id: backend_id.into(),
+        model: model.into(),
+        weight: 1,
+    }
+}
+
+#[tokio::test]
+async fn failover_passes_with_two_backends_and_fails_with_one_with_the_reason() {
+    let h = start().await;
+    // The user's "providers": the drill must never call them.
+    let real_a = MockServer::start(MockConfig::instant()).await.unwrap();
+    let real_b = MockServer::start(MockConfig::instant()).await.unwrap();
+    let mut ids = Vec::new();
+    for (name, mock) in [("Alpha", &real_a), ("Beta", &real_b)] {
+        let base = format!("{}/v1", mock.base_url());
+        let b = h
+            .app
+            .backends()
+            .create(
+                draft(BackendKind::OpenAiCompatible, name, &base),
+                Some(key("main", "sk-the-users-real-key-000000001")),
+            )
+            .await
+            .unwrap();
+        ids.push(b.row.id);
+    }
+    for (name, candidates) in [
+        ("ha", vec![cand(&ids[0], "m-a"), cand(&ids[1], "m-b")]),
+        ("solo", vec![cand(&ids[0], "m-a")]),
+    ] {
+        let route = RouteDraft {
+            name: name.into(),
+            strategy: Strategy::Priority,
+            candidates,
+            cache: Default::default(),
+        };
+        h.app.routes().save(None, route).await.unwrap();
+    }
+    let opts = DrillOptions {
+        in_flight: 3,
+        phase: Duration::from_millis(900),
+    };
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::Failover, DrillName::Configuration], &opts)
+        .await
+        .unwrap();
+
+    assert_eq!(report.verdict, "failed", "the one-backend route fails");
+    assert_eq!(report.exit_code, 2);
+    let failover = &report.suites[0];
+    assert_eq!(failover.status, "failed");
+    let case = |name: &str| {
+        failover
+            .cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no case {name}: {:#?}", failover.cases))
+    };
+    for death in ["connection refused", "HTTP 500"] {
+        let c = case(&format!("ha: survives {death}"));
+        assert!(c.passed, "{c:?}");
+        assert!(c.detail.contains("(100.0 %)"), "{}", c.detail);
+        let success = failover
+            .measurements
+            .iter()
+            .find(|m| m.name == format!("ha ({death}) success"))
+            .unwrap();
+        assert_eq!(success.value, 100.0);
+        let took = failover
+            .measurements
+            .iter()
+            .find(|m| m.name == format!("ha ({death}) time to failover"))
+            .unwrap_or_else(|| panic!("no failover time: {:#?}", failover.measurements));
+        assert!(took.value < 900.0, "{took:?}");
+    }
+    let solo = case("solo: fails over");
+    assert!(!solo.passed);
+    assert!(solo.detail.contains("one backend"), "{}", solo.detail);
+    assert!(solo.fix.as_deref().unwrap().contains("Add a candidate"));
+    assert_eq!(report.suites[1].name, "Configuration");
+
+    assert_eq!(
+        real_a.total_calls() + real_b.total_calls(),
+        0,
+        "the user's providers were never called"
+    );
+    assert!(
+        h.app
+            .gateway_control()
+            .recent_requests(Default::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "the user's ledger is untouched"
+    );
+    let junit = switchyard_report::junit(&report);
+    assert!(junit.contains("<testsuite name=\"Failover\""));
+}
+
+#[tokio::test]
+async fn the_demo_configuration_passes() {
+    let h = start().await;
+    let report = h
+        .app
+        .drills()
+        .run(&[], &DrillOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.verdict, "passed", "{report:#?}");
+    assert_eq!(report.suites.len(), 2);
+}
