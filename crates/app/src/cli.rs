@@ -37,7 +37,8 @@ pub const USAGE: &str = "usage:
                                    the report as JSON (stdout or FILE), JUnit XML or HTML
   switchyard drill [NAME…] [--json [FILE]] [--junit FILE] [--html FILE]
                                    prove failover on a shadow of this configuration (no tokens
-                                   spent; exit 0 passed, 2 failed); NAME: failover, configuration
+                                   spent; exit 0 passed, 2 failed); NAME: failover, breaker,
+                                   configuration
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).

@@ -146,7 +146,7 @@ impl Routes {
         let Some(g) = &self.gateway else {
             return Vec::new();
         };
-        let seen = g.health().snapshot(std::time::Instant::now());
+        let seen = g.health().snapshot(g.now());
         let state = |id: &str| {
             seen.iter()
                 .find(|t| t.id == id)

@@ -297,6 +297,11 @@ impl GatewayHandle {
     pub fn health(&self) -> Arc<Health> {
         Arc::clone(&self.0.health)
     }
+
+    /// Now on the gateway's policy clock (what its breakers and cool-downs are measured by).
+    pub fn now(&self) -> std::time::Instant {
+        self.0.clock.now()
+    }
 }
 
 impl Drop for Gateway {

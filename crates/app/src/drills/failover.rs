@@ -65,7 +65,7 @@ async fn phase(
     death: Death,
     opts: &DrillOptions,
 ) -> Result<Phase, AppError> {
-    let shadow = Shadow::build(backends, routes, MockConfig::instant()).await?;
+    let shadow = Shadow::build(backends, routes, MockConfig::instant(), None).await?;
     let first = shadow
         .backends
         .get(first_id)

@@ -3,9 +3,10 @@
 //! the user's changes. Each drill is a report suite (`switchyard_report`) of pass/fail cases with
 //! the numbers it measured; a run is a report of kind `drill` (`switchyard drill`).
 //!
-//! Drills so far: `failover` ([`failover`]) and `configuration` (the readiness configuration
-//! check, in the same format).
+//! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]) and `configuration` (the
+//! readiness configuration check, in the same format).
 
+mod breaker;
 mod failover;
 mod load;
 mod shadow;
@@ -21,15 +22,21 @@ use switchyard_report::{Case, Machine, Report, ReportKind, Suite, SCHEMA};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DrillName {
     Failover,
+    Breaker,
     Configuration,
 }
 
 impl DrillName {
-    pub const ALL: [DrillName; 2] = [DrillName::Failover, DrillName::Configuration];
+    pub const ALL: [DrillName; 3] = [
+        DrillName::Failover,
+        DrillName::Breaker,
+        DrillName::Configuration,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DrillName::Failover => "failover",
+            DrillName::Breaker => "breaker",
             DrillName::Configuration => "configuration",
         }
     }
@@ -41,6 +48,7 @@ impl DrillName {
     fn title(self) -> &'static str {
         match self {
             DrillName::Failover => "Failover",
+            DrillName::Breaker => "Circuit breaker",
             DrillName::Configuration => "Configuration",
         }
     }
@@ -97,6 +105,7 @@ impl Drills {
             let t = Instant::now();
             let (cases, measurements) = match name {
                 DrillName::Failover => failover::run(&backends, &routes, opts).await?,
+                DrillName::Breaker => breaker::run(&backends, &routes).await?,
                 DrillName::Configuration => (self.configuration().await, Vec::new()),
             };
             let failed = cases.iter().any(|c| !c.passed && c.importance != "info");

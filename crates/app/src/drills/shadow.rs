@@ -17,9 +17,10 @@ use switchyard_gateway::RouteCandidate;
 use switchyard_mock::{MockConfig, MockServer};
 use switchyard_secrets::{MemoryStore, SecretString};
 
-/// One shadowed backend: its name and its mock.
+/// One shadowed backend: its name, its id in the shadow and its mock.
 pub(crate) struct ShadowBackend {
     pub name: String,
+    pub id: String,
     pub mock: MockServer,
 }
 
@@ -52,11 +53,12 @@ fn fake_key(kind: BackendKind, n: usize) -> SecretString {
 
 impl Shadow {
     /// Builds the shadow of `backends` (enabled ones) and `routes`, each mock started with
-    /// `mock` (instant by default).
+    /// `mock` (instant by default), its gateway on `clock` (the system clock when `None`).
     pub async fn build(
         backends: &[BackendView],
         routes: &[RouteView],
         mock: MockConfig,
+        clock: Option<Arc<dyn switchyard_gateway::Clock>>,
     ) -> Result<Shadow, AppError> {
         let dir = tempfile::tempdir()
             .map_err(|e| AppError::File(format!("Cannot create a folder for the drill: {e}.")))?;
@@ -70,6 +72,7 @@ impl Shadow {
         opts.notify =
             crate::NotifyChannel::Recording(Arc::new(switchyard_notify::RecordingNotifier::new()));
         opts.probe_timeout = Duration::from_secs(2);
+        opts.gateway_clock = clock;
         let app = Switchyard::start(opts).await?;
         for b in app.backends().list().await? {
             app.backends().delete(b.row.id).await?;
@@ -115,6 +118,7 @@ impl Shadow {
                 b.row.id.clone(),
                 ShadowBackend {
                     name: b.row.name.clone(),
+                    id: created.row.id.clone(),
                     mock: server,
                 },
             );

@@ -73,7 +73,10 @@ impl Switchyard {
                 events: events.clone(),
                 passive: passive_tx.clone(),
             }),
-            clock: Arc::new(switchyard_gateway::SystemClock),
+            clock: opts
+                .gateway_clock
+                .clone()
+                .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
         };
         let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;

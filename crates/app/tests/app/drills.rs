@@ -122,3 +122,54 @@ async fn the_demo_configuration_passes() {
     assert_eq!(report.verdict, "passed", "{report:#?}");
     assert_eq!(report.suites.len(), 2);
 }
+
+#[tokio::test]
+async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
+    let h = start().await;
+    let real = MockServer::start(MockConfig::instant()).await.unwrap();
+    let base = format!("{}/v1", real.base_url());
+    h.app
+        .backends()
+        .create(
+            draft(BackendKind::OpenAiCompatible, "Gamma", &base),
+            Some(key("main", "sk-the-users-real-key-000000002")),
+        )
+        .await
+        .unwrap();
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::Breaker], &DrillOptions::default())
+        .await
+        .unwrap();
+    let suite = &report.suites[0];
+    assert_eq!(suite.name, "Circuit breaker");
+    let gamma: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.name.starts_with("Gamma:"))
+        .collect();
+    assert_eq!(gamma.len(), 3, "{:#?}", suite.cases);
+    for c in &gamma {
+        assert!(c.passed, "{c:#?}");
+    }
+    let timeline = &gamma[2].detail;
+    assert!(
+        timeline.contains("closed at 0.0 s, open at")
+            && timeline.contains("half-open at 60.")
+            && timeline.ends_with("expected closed → open → half-open → closed."),
+        "{timeline}"
+    );
+    let failures = suite
+        .measurements
+        .iter()
+        .find(|m| m.name == "Gamma failures to open")
+        .unwrap();
+    assert_eq!(failures.value, 3.0);
+    assert_eq!(
+        real.total_calls(),
+        0,
+        "the user's provider was never called"
+    );
+    assert_eq!(report.verdict, "passed", "the Demo backend passes too");
+}

@@ -1,0 +1,228 @@
+//! The circuit-breaker drill: for every enabled backend, on a shadow whose gateway runs on a
+//! manual clock, its provider starts answering 500 — the breaker must open after the configured
+//! number of consecutive failures, requests must skip the backend while it is open, the open
+//! period (stepped over on the clock, not waited out) must lead to half-open, and the configured
+//! number of successful trials must close it. The observed state sequence, with its times on
+//! the gateway's clock, is compared with the expected one.
+
+use super::shadow::Shadow;
+use crate::backends::BackendView;
+use crate::routes::RouteView;
+use crate::AppError;
+use std::sync::Arc;
+use std::time::Instant;
+use switchyard_core::Circuit;
+use switchyard_gateway::{Clock, ManualClock};
+use switchyard_mock::{Fault, MockConfig};
+use switchyard_report::{Case, Measurement};
+
+/// At most this many backends are drilled (the first ones, in the user's order).
+const MAX_BACKENDS: usize = 8;
+
+fn word(c: Circuit) -> &'static str {
+    match c {
+        Circuit::Closed => "closed",
+        Circuit::Open => "open",
+        Circuit::HalfOpen => "half-open",
+    }
+}
+
+/// One backend's drill on its own shadow.
+struct Observed {
+    /// (ms on the gateway clock since the start, state) at each change.
+    sequence: Vec<(u64, Circuit)>,
+    /// Failed upstream attempts when the breaker opened.
+    opened_after: Option<u64>,
+    /// Upstream attempts made while it was open (should be 0).
+    attempts_while_open: u64,
+    /// Successful trials that closed it.
+    closed_after: Option<u32>,
+}
+
+async fn observe(
+    backends: &[BackendView],
+    routes: &[RouteView],
+    backend: &BackendView,
+    breaker: &switchyard_policy::BreakerConfig,
+) -> Result<Observed, AppError> {
+    let clock = Arc::new(ManualClock::default());
+    let shared: Arc<dyn Clock> = clock.clone();
+    let shadow = Shadow::build(backends, routes, MockConfig::instant(), Some(shared)).await?;
+    let Some(target) = shadow.backends.get(&backend.row.id) else {
+        shadow.stop().await;
+        return Err(AppError::Internal("the shadow lost a backend".into()));
+    };
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/v1/chat/completions", shadow.addr);
+    let body = serde_json::json!({"model": format!("{}/{}", backend.row.name, backend.row.default_model),
+        "max_tokens": 8, "messages": [{"role": "user", "content": "Switchyard drill"}]});
+    let ask = || async {
+        let sent = http
+            .post(&url)
+            .bearer_auth(&shadow.token)
+            .json(&body)
+            .send()
+            .await;
+        matches!(sent, Ok(r) if r.status().is_success())
+    };
+    let state = || {
+        shadow
+            .app
+            .routes()
+            .live_health()
+            .into_iter()
+            .find(|b| b.backend_id == target.id)
+            .map_or(Circuit::Closed, |b| b.state.breaker)
+    };
+    let t0: Instant = clock.now();
+    let mut seen = Observed {
+        sequence: vec![(0, Circuit::Closed)],
+        opened_after: None,
+        attempts_while_open: 0,
+        closed_after: None,
+    };
+    let note = |seen: &mut Observed, s: Circuit| {
+        if seen.sequence.last().map(|(_, last)| *last) != Some(s) {
+            let ms = u64::try_from(clock.now().duration_since(t0).as_millis()).unwrap_or(u64::MAX);
+            seen.sequence.push((ms, s));
+        }
+    };
+    target.mock.set_steady_fault(Some(Fault::Status(500)));
+    for _ in 0..breaker.consecutive_failures.saturating_mul(3).max(3) {
+        ask().await;
+        let s = state();
+        note(&mut seen, s);
+        if s == Circuit::Open {
+            seen.opened_after = Some(target.mock.faults_used());
+            break;
+        }
+    }
+    if seen.opened_after.is_some() {
+        let before = target.mock.faults_used();
+        for _ in 0..3 {
+            ask().await;
+        }
+        seen.attempts_while_open = target.mock.faults_used() - before;
+        target.mock.set_steady_fault(None);
+        clock.advance(breaker.open_for);
+        note(&mut seen, state());
+        for trial in 1..=breaker.close_after.saturating_mul(3).max(3) {
+            let ok = ask().await;
+            let s = state();
+            note(&mut seen, s);
+            if ok && s == Circuit::Closed {
+                seen.closed_after = Some(trial);
+                break;
+            }
+        }
+    }
+    shadow.stop().await;
+    Ok(seen)
+}
+
+/// The drill's cases and measurements for every enabled backend.
+pub(crate) async fn run(
+    backends: &[BackendView],
+    routes: &[RouteView],
+) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+    let breaker = switchyard_gateway::GatewayConfig::default().breaker;
+    let expected = "closed → open → half-open → closed";
+    let mut cases = Vec::new();
+    let mut measurements = Vec::new();
+    for b in backends.iter().filter(|b| b.row.enabled).take(MAX_BACKENDS) {
+        let seen = observe(backends, routes, b, &breaker).await?;
+        let name = &b.row.name;
+        let timeline: Vec<String> = seen
+            .sequence
+            .iter()
+            .map(|(ms, s)| format!("{} at {:.1} s", word(*s), *ms as f64 / 1000.0))
+            .collect();
+        let got: Vec<&str> = seen.sequence.iter().map(|(_, s)| word(*s)).collect();
+        let opened = seen.opened_after == Some(u64::from(breaker.consecutive_failures));
+        cases.push(case(
+            &format!("{}:open", b.row.id),
+            &format!(
+                "{name}: opens after {} failures",
+                breaker.consecutive_failures
+            ),
+            opened,
+            match seen.opened_after {
+                Some(n) => format!("Opened after {n} failed attempts."),
+                None => "Never opened while every attempt failed.".into(),
+            },
+        ));
+        cases.push(case(
+            &format!("{}:skip", b.row.id),
+            &format!("{name}: skipped while open"),
+            seen.opened_after.is_some() && seen.attempts_while_open == 0,
+            format!(
+                "{} attempts reached the provider during 3 requests while open.",
+                seen.attempts_while_open
+            ),
+        ));
+        let closed = seen.closed_after == Some(breaker.close_after);
+        cases.push(case(
+            &format!("{}:close", b.row.id),
+            &format!(
+                "{name}: half-open after {} s, closed after {} good trials",
+                breaker.open_for.as_secs(),
+                breaker.close_after
+            ),
+            closed && got.join(" → ") == expected,
+            format!("Observed {}; expected {expected}.", timeline.join(", ")),
+        ));
+        if let Some(n) = seen.opened_after {
+            measurements.push(m(
+                &format!("{name} failures to open"),
+                n as f64,
+                "attempts",
+                &breaker.consecutive_failures.to_string(),
+            ));
+        }
+        if let Some(n) = seen.closed_after {
+            measurements.push(m(
+                &format!("{name} trials to close"),
+                f64::from(n),
+                "requests",
+                &breaker.close_after.to_string(),
+            ));
+        }
+    }
+    if cases.is_empty() {
+        cases.push(Case {
+            id: "backends".into(),
+            name: "Backends to drill".into(),
+            passed: true,
+            importance: "info".into(),
+            detail: "No enabled backend.".into(),
+            fix: None,
+            duration_ms: None,
+        });
+    }
+    Ok((cases, measurements))
+}
+
+fn case(id: &str, name: &str, passed: bool, detail: String) -> Case {
+    let fix = (!passed).then(|| {
+        "Report it: the breaker did not follow its settings (the report has the sequence)."
+            .to_string()
+    });
+    Case {
+        id: id.into(),
+        name: name.into(),
+        passed,
+        importance: "critical".into(),
+        detail,
+        fix,
+        duration_ms: None,
+    }
+}
+
+fn m(name: &str, value: f64, unit: &str, target: &str) -> Measurement {
+    Measurement {
+        name: name.into(),
+        value,
+        unit: unit.into(),
+        target: Some(target.into()),
+    }
+}
