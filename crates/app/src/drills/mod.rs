@@ -3,10 +3,12 @@
 //! the user's changes. Each drill is a report suite (`switchyard_report`) of pass/fail cases with
 //! the numbers it measured; a run is a report of kind `drill` (`switchyard drill`).
 //!
-//! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]) and `configuration` (the
-//! readiness configuration check, in the same format).
+//! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]), `distribution`
+//! ([`distribution`]) and `configuration` (the readiness configuration check, in the same
+//! format).
 
 mod breaker;
+mod distribution;
 mod failover;
 mod load;
 mod shadow;
@@ -23,13 +25,15 @@ use switchyard_report::{Case, Machine, Report, ReportKind, Suite, SCHEMA};
 pub enum DrillName {
     Failover,
     Breaker,
+    Distribution,
     Configuration,
 }
 
 impl DrillName {
-    pub const ALL: [DrillName; 3] = [
+    pub const ALL: [DrillName; 4] = [
         DrillName::Failover,
         DrillName::Breaker,
+        DrillName::Distribution,
         DrillName::Configuration,
     ];
 
@@ -37,6 +41,7 @@ impl DrillName {
         match self {
             DrillName::Failover => "failover",
             DrillName::Breaker => "breaker",
+            DrillName::Distribution => "distribution",
             DrillName::Configuration => "configuration",
         }
     }
@@ -49,6 +54,7 @@ impl DrillName {
         match self {
             DrillName::Failover => "Failover",
             DrillName::Breaker => "Circuit breaker",
+            DrillName::Distribution => "Load distribution",
             DrillName::Configuration => "Configuration",
         }
     }
@@ -106,6 +112,7 @@ impl Drills {
             let (cases, measurements) = match name {
                 DrillName::Failover => failover::run(&backends, &routes, opts).await?,
                 DrillName::Breaker => breaker::run(&backends, &routes).await?,
+                DrillName::Distribution => distribution::run(&backends, &routes, opts).await?,
                 DrillName::Configuration => (self.configuration().await, Vec::new()),
             };
             let failed = cases.iter().any(|c| !c.passed && c.importance != "info");

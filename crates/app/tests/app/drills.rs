@@ -173,3 +173,59 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
     );
     assert_eq!(report.verdict, "passed", "the Demo backend passes too");
 }
+
+#[tokio::test]
+async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
+    let h = start().await;
+    let mut ids = Vec::new();
+    for name in ["West", "East"] {
+        let b = h
+            .app
+            .backends()
+            .create(
+                draft(BackendKind::OpenAiCompatible, name, "http://127.0.0.1:9/v1"),
+                None,
+            )
+            .await
+            .unwrap();
+        ids.push(b.row.id);
+    }
+    for (name, strategy, weights) in [
+        ("split", Strategy::Weighted, [3, 1]),
+        ("quick", Strategy::LowestLatency, [1, 1]),
+    ] {
+        let candidates = ids
+            .iter()
+            .zip(weights)
+            .map(|(id, w)| RouteCandidate {
+                weight: w,
+                ..cand(id, "m")
+            })
+            .collect();
+        let route = RouteDraft {
+            name: name.into(),
+            strategy,
+            candidates,
+            cache: Default::default(),
+        };
+        h.app.routes().save(None, route).await.unwrap();
+    }
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::Distribution], &DrillOptions::default())
+        .await
+        .unwrap();
+    let suite = &report.suites[0];
+    for c in &suite.cases {
+        assert!(c.passed, "{c:#?}");
+    }
+    assert_eq!(suite.cases.len(), 2, "{:#?}", suite.cases);
+    let west = suite
+        .measurements
+        .iter()
+        .find(|m| m.name == "split share on West")
+        .unwrap();
+    assert!((60.0..=90.0).contains(&west.value), "{west:?}");
+    assert_eq!(west.target.as_deref(), Some("75.0 %"));
+}

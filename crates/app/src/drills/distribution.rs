@@ -1,0 +1,202 @@
+//! The load-distribution drill: a weighted route under load must split its requests as its
+//! weights say (a chi-square test at the 0.1 % level), and a lowest-latency route must send most
+//! of its traffic away from a candidate made slower than the others.
+
+use super::load::Load;
+use super::shadow::Shadow;
+use super::DrillOptions;
+use crate::backends::BackendView;
+use crate::routes::RouteView;
+use crate::AppError;
+use std::collections::HashMap;
+use std::time::Duration;
+use switchyard_mock::{Fault, MockConfig};
+use switchyard_policy::Strategy;
+use switchyard_report::{Case, Measurement};
+
+/// The chi-square value above which a split this uneven happens by chance less than once in a
+/// thousand runs, for `df` degrees of freedom (Wilson–Hilferty; z = 3.09).
+pub(crate) fn chi_square_critical(df: usize) -> f64 {
+    let k = df.max(1) as f64;
+    let a = 2.0 / (9.0 * k);
+    k * (1.0 - a + 3.09 * a.sqrt()).powi(3)
+}
+
+/// Pearson's chi-square of `observed` counts against `expected` shares (summing to 1).
+pub(crate) fn chi_square(observed: &[f64], expected: &[f64]) -> f64 {
+    let n: f64 = observed.iter().sum();
+    observed
+        .iter()
+        .zip(expected)
+        .filter(|(_, e)| **e > 0.0)
+        .map(|(o, e)| (o - n * e).powi(2) / (n * e))
+        .sum::<f64>()
+        + 0.0
+}
+
+/// Distinct enabled backends of a route, in order, with their summed weights.
+fn backends_of(route: &RouteView) -> Vec<(String, String, u32)> {
+    let mut out: Vec<(String, String, u32)> = Vec::new();
+    for c in route.candidates.iter().filter(|c| c.backend_enabled) {
+        let Some(name) = &c.backend_name else {
+            continue;
+        };
+        match out.iter_mut().find(|(id, _, _)| *id == c.backend_id) {
+            Some(entry) => entry.2 += c.weight,
+            None => out.push((c.backend_id.clone(), name.clone(), c.weight)),
+        }
+    }
+    out
+}
+
+async fn split(
+    backends: &[BackendView],
+    routes: &[RouteView],
+    route: &RouteView,
+    slow: Option<&str>,
+    opts: &DrillOptions,
+) -> Result<HashMap<String, usize>, AppError> {
+    let shadow = Shadow::build(backends, routes, MockConfig::instant(), None).await?;
+    if let Some(b) = slow.and_then(|id| shadow.backends.get(id)) {
+        b.mock
+            .set_steady_fault(Some(Fault::Latency(Duration::from_millis(60))));
+    }
+    let load = Load {
+        addr: shadow.addr,
+        token: shadow.token.clone(),
+        model: route.name.clone(),
+        in_flight: opts.in_flight,
+    };
+    let (samples, _) = load.run(opts.phase * 2, Duration::ZERO, || async {}).await;
+    shadow.stop().await;
+    let mut counts = HashMap::new();
+    for s in samples.iter().filter(|s| s.ok()) {
+        if let Some(b) = &s.backend {
+            *counts.entry(b.clone()).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
+}
+
+pub(crate) async fn run(
+    backends: &[BackendView],
+    routes: &[RouteView],
+    opts: &DrillOptions,
+) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+    let mut cases = Vec::new();
+    let mut measurements = Vec::new();
+    for route in routes {
+        let members = backends_of(route);
+        if members.len() < 2 {
+            continue;
+        }
+        match route.strategy {
+            Strategy::Weighted => {
+                let total: u32 = members.iter().map(|m| m.2).sum();
+                let counts = split(backends, routes, route, None, opts).await?;
+                let observed: Vec<f64> = members
+                    .iter()
+                    .map(|m| *counts.get(&m.1).unwrap_or(&0) as f64)
+                    .collect();
+                let expected: Vec<f64> = members
+                    .iter()
+                    .map(|m| f64::from(m.2) / f64::from(total.max(1)))
+                    .collect();
+                let n: f64 = observed.iter().sum();
+                let chi = chi_square(&observed, &expected);
+                let critical = chi_square_critical(members.len() - 1);
+                let shares: Vec<String> = members
+                    .iter()
+                    .zip(&observed)
+                    .zip(&expected)
+                    .map(|((m, o), e)| {
+                        format!(
+                            "{} {:.1} % (weight {:.1} %)",
+                            m.1,
+                            100.0 * o / n.max(1.0),
+                            100.0 * e
+                        )
+                    })
+                    .collect();
+                let passed = n >= 20.0 && chi <= critical;
+                cases.push(Case {
+                    id: format!("{}:weights", route.id),
+                    name: format!("{}: splits by its weights", route.name),
+                    passed,
+                    importance: "critical".into(),
+                    detail: format!("{n} requests: {}; chi-square {chi:.2} (at most {critical:.2} at the 0.1 % level).", shares.join(", ")),
+                    fix: (!passed).then(|| "Check the route's weights in Routes; a candidate that fails or is cooling down gets less than its share.".into()),
+                    duration_ms: None,
+                });
+                for ((m, o), e) in members.iter().zip(&observed).zip(&expected) {
+                    measurements.push(Measurement {
+                        name: format!("{} share on {}", route.name, m.1),
+                        value: (1000.0 * o / n.max(1.0)).round() / 10.0,
+                        unit: "%".into(),
+                        target: Some(format!("{:.1} %", 100.0 * e)),
+                    });
+                }
+            }
+            Strategy::LowestLatency => {
+                let (slow_id, slow_name) = (members[0].0.clone(), members[0].1.clone());
+                let counts = split(backends, routes, route, Some(&slow_id), opts).await?;
+                let n: usize = counts.values().sum();
+                let to_slow = *counts.get(&slow_name).unwrap_or(&0);
+                let share = if n == 0 {
+                    100.0
+                } else {
+                    100.0 * to_slow as f64 / n as f64
+                };
+                let passed = n >= 20 && share < 50.0;
+                cases.push(Case {
+                    id: format!("{}:latency", route.id),
+                    name: format!("{}: avoids a slow candidate", route.name),
+                    passed,
+                    importance: "critical".into(),
+                    detail: format!("With {slow_name} 60 ms slower than the others, it served {to_slow} of {n} requests ({share:.1} %)."),
+                    fix: (!passed).then(|| "The lowest-latency strategy should prefer the faster candidates; report it with this report.".into()),
+                    duration_ms: None,
+                });
+                measurements.push(Measurement {
+                    name: format!("{} share on the slow {slow_name}", route.name),
+                    value: (share * 10.0).round() / 10.0,
+                    unit: "%".into(),
+                    target: Some("< 50 %".into()),
+                });
+            }
+            _ => {}
+        }
+    }
+    if cases.is_empty() {
+        cases.push(Case {
+            id: "routes".into(),
+            name: "Routes to drill".into(),
+            passed: true,
+            importance: "info".into(),
+            detail: "No weighted or lowest-latency route with two or more backends.".into(),
+            fix: None,
+            duration_ms: None,
+        });
+    }
+    Ok((cases, measurements))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chi_square_matches_known_values() {
+        // A fair split is far below the line; a 70/30 split of 200 against 50/50 is far above.
+        assert!(chi_square(&[101.0, 99.0], &[0.5, 0.5]) < 0.1);
+        assert!(chi_square(&[140.0, 60.0], &[0.5, 0.5]) > chi_square_critical(1));
+        // Tabulated 99.9 % points: df 1 → 10.83, df 2 → 13.82, df 5 → 20.52.
+        for (df, table) in [(1, 10.83), (2, 13.82), (5, 20.52)] {
+            let got = chi_square_critical(df);
+            assert!(
+                (got - table).abs() / table < 0.06,
+                "df {df}: {got} vs {table}"
+            );
+        }
+    }
+}
