@@ -4,16 +4,18 @@
 //! the numbers it measured; a run is a report of kind `drill` (`switchyard drill`).
 //!
 //! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]), `distribution`
-//! ([`distribution`]) and `configuration` (the readiness configuration check, in the same
-//! format).
+//! ([`distribution`]), `stampede` ([`stampede`]) and `configuration` (the readiness
+//! configuration check, in the same format).
 
 mod breaker;
 mod distribution;
 mod failover;
 mod load;
 mod shadow;
+mod stampede;
 
 use crate::backends::Backends;
+use crate::cache::Cache;
 use crate::readiness::Readiness;
 use crate::routes::Routes;
 use crate::AppError;
@@ -26,14 +28,16 @@ pub enum DrillName {
     Failover,
     Breaker,
     Distribution,
+    Stampede,
     Configuration,
 }
 
 impl DrillName {
-    pub const ALL: [DrillName; 4] = [
+    pub const ALL: [DrillName; 5] = [
         DrillName::Failover,
         DrillName::Breaker,
         DrillName::Distribution,
+        DrillName::Stampede,
         DrillName::Configuration,
     ];
 
@@ -42,6 +46,7 @@ impl DrillName {
             DrillName::Failover => "failover",
             DrillName::Breaker => "breaker",
             DrillName::Distribution => "distribution",
+            DrillName::Stampede => "stampede",
             DrillName::Configuration => "configuration",
         }
     }
@@ -55,6 +60,7 @@ impl DrillName {
             DrillName::Failover => "Failover",
             DrillName::Breaker => "Circuit breaker",
             DrillName::Distribution => "Load distribution",
+            DrillName::Stampede => "Cache stampede",
             DrillName::Configuration => "Configuration",
         }
     }
@@ -84,14 +90,21 @@ pub struct Drills {
     backends: Backends,
     routes: Routes,
     readiness: Readiness,
+    cache: Cache,
 }
 
 impl Drills {
-    pub(crate) fn new(backends: Backends, routes: Routes, readiness: Readiness) -> Drills {
+    pub(crate) fn new(
+        backends: Backends,
+        routes: Routes,
+        readiness: Readiness,
+        cache: Cache,
+    ) -> Drills {
         Drills {
             backends,
             routes,
             readiness,
+            cache,
         }
     }
 
@@ -113,6 +126,10 @@ impl Drills {
                 DrillName::Failover => failover::run(&backends, &routes, opts).await?,
                 DrillName::Breaker => breaker::run(&backends, &routes).await?,
                 DrillName::Distribution => distribution::run(&backends, &routes, opts).await?,
+                DrillName::Stampede => {
+                    let settings = self.cache.settings().await?;
+                    stampede::run(&backends, &routes, &settings).await?
+                }
                 DrillName::Configuration => (self.configuration().await, Vec::new()),
             };
             let failed = cases.iter().any(|c| !c.passed && c.importance != "info");

@@ -128,6 +128,7 @@ impl Switchyard {
             self.backends().clone(),
             self.routes().clone(),
             self.readiness().clone(),
+            self.cache().clone(),
         )
     }
 

@@ -120,7 +120,7 @@ async fn the_demo_configuration_passes() {
         .await
         .unwrap();
     assert_eq!(report.verdict, "passed", "{report:#?}");
-    assert_eq!(report.suites.len(), 2);
+    assert_eq!(report.suites.len(), DrillName::ALL.len());
 }
 
 #[tokio::test]
@@ -228,4 +228,36 @@ async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
         .unwrap();
     assert!((60.0..=90.0).contains(&west.value), "{west:?}");
     assert_eq!(west.target.as_deref(), Some("75.0 %"));
+}
+
+#[tokio::test]
+async fn a_cache_stampede_makes_one_provider_call_and_a_cache_that_is_off_says_so() {
+    let h = start().await;
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::Stampede], &DrillOptions::default())
+        .await
+        .unwrap();
+    let suite = &report.suites[0];
+    assert_eq!(suite.cases.len(), 1);
+    let c = &suite.cases[0];
+    assert!(c.passed, "{c:#?}");
+    assert_eq!(
+        c.detail,
+        "100 of 100 answered; the provider was called 1 time."
+    );
+
+    let mut off = h.app.cache().settings().await.unwrap();
+    off.enabled = false;
+    h.app.cache().set_settings(off).await.unwrap();
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::Stampede], &DrillOptions::default())
+        .await
+        .unwrap();
+    let c = &report.suites[0].cases[0];
+    assert_eq!(c.importance, "info");
+    assert!(c.detail.contains("cache is off"), "{}", c.detail);
 }
