@@ -299,4 +299,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         moved_at    TEXT NOT NULL,
         restored_at TEXT
     ) STRICT;",
+    // 13: drill runs, the whole report as JSON (`switchyard-report/1`), like readiness runs.
+    "CREATE TABLE drill_runs (
+        id         TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        verdict    TEXT NOT NULL,
+        report     TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX drill_runs_started ON drill_runs (started_at);",
 ];
