@@ -1,9 +1,9 @@
 //! Forwards the core process's events to typed Tauri events; `Quit` closes the window process.
 
 use crate::ipc::events::{
-    AlertsChanged, BackendsChanged, CacheChanged, CostsChanged, GatewayHealthChanged,
-    HealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished, ReadinessProgress,
-    RequestsRecorded, RoutesChanged, TokensChanged,
+    AlertsChanged, BackendsChanged, CacheChanged, CostsChanged, DrillProgress, DrillsFinished,
+    GatewayHealthChanged, HealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished,
+    ReadinessProgress, RequestsRecorded, RoutesChanged, TokensChanged,
 };
 use crate::remote::Remote;
 use switchyard_ipc::UiEvent;
@@ -35,6 +35,10 @@ pub fn forward_events(mut rx: mpsc::UnboundedReceiver<UiEvent>, handle: AppHandl
                 UiEvent::CostsChanged => CostsChanged.emit(&handle),
                 UiEvent::ReadinessProgress { step } => ReadinessProgress { step }.emit(&handle),
                 UiEvent::ReadinessFinished { run_id } => ReadinessFinished { run_id }.emit(&handle),
+                UiEvent::DrillProgress { step } => DrillProgress { step }.emit(&handle),
+                UiEvent::DrillsFinished { run_id, cancelled } => {
+                    DrillsFinished { run_id, cancelled }.emit(&handle)
+                }
                 UiEvent::NotificationsChanged => NotificationsChanged.emit(&handle),
                 UiEvent::HealthChanged => HealthChanged.emit(&handle),
                 UiEvent::AlertsChanged => AlertsChanged.emit(&handle),

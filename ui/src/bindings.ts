@@ -43,6 +43,11 @@ export const commands = {
 	 *  dialog; answers with the path written.
 	 */
 	exportReadinessReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_readiness_report", { runId, format, file })),
+	/**
+	 *  Writes stored drill run `run_id`'s report as `format` to a file chosen in the save dialog;
+	 *  answers with the path written.
+	 */
+	exportDrillReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_drill_report", { runId, format, file })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),
 	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
@@ -87,6 +92,15 @@ export const commands = {
 	runReadiness: () => typedError<Readiness_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_readiness")),
 	/**  Stored runs, newest first. */
 	readinessHistory: (limit: number) => typedError<Readiness_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("readiness_history", { limit })),
+	/**
+	 *  Runs `drills` (all when empty) on a shadow of this configuration (no token spent);
+	 *  progress arrives as `drillProgress` events.
+	 */
+	runDrills: (drills: Drill[]) => typedError<RunReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_drills", { drills })),
+	/**  Stops a drill run after the drill it is in (nothing is stored). */
+	cancelDrills: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("cancel_drills")),
+	/**  Stored drill runs, newest first. */
+	drillHistory: (limit: number) => typedError<RunReport_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("drill_history", { limit })),
 	sendTestNotification: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("send_test_notification")),
 	notificationStatus: () => typedError<NotificationStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("notification_status")),
 	/**  Probe interval, uptime target and whether readiness requires the backend. */
@@ -155,6 +169,8 @@ export const events = {
 	backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),
 	cacheChanged: makeEvent<CacheChanged, CacheChanged>("cache-changed"),
 	costsChanged: makeEvent<CostsChanged, CostsChanged>("costs-changed"),
+	drillProgress: makeEvent<DrillProgress_Serialize, DrillProgress_Deserialize>("drill-progress"),
+	drillsFinished: makeEvent<DrillsFinished, DrillsFinished>("drills-finished"),
 	gatewayHealthChanged: makeEvent<GatewayHealthChanged, GatewayHealthChanged>("gateway-health-changed"),
 	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
 	keyChecked: makeEvent<KeyChecked_Serialize, KeyChecked_Deserialize>("key-checked"),
@@ -702,6 +718,47 @@ export type CreatedToken_Deserialize = {
 export type CreatedToken_Serialize = {
 	token: Token_Serialize,
 	value: string,
+};
+
+/**  A drill the page can ask for. */
+export type Drill = "failover" | "breaker" | "distribution" | "stampede" | "configuration";
+
+/**  A drill run started (`done` = 0) or finished one more drill. */
+export type DrillProgress = DrillProgress_Serialize | DrillProgress_Deserialize;
+
+/**  A drill run started (`done` = 0) or finished one more drill. */
+export type DrillProgress_Deserialize = {
+	step: DrillStep_Deserialize,
+};
+
+/**  A drill run started (`done` = 0) or finished one more drill. */
+export type DrillProgress_Serialize = {
+	step: DrillStep_Serialize,
+};
+
+/**  `done` of `total` drills finished; `current` is running. */
+export type DrillStep = DrillStep_Serialize | DrillStep_Deserialize;
+
+/**  `done` of `total` drills finished; `current` is running. */
+export type DrillStep_Deserialize = {
+	runId: string,
+	done: number,
+	total: number,
+	current?: string | null,
+};
+
+/**  `done` of `total` drills finished; `current` is running. */
+export type DrillStep_Serialize = {
+	runId: string,
+	done: number,
+	total: number,
+	current: string | null,
+};
+
+/**  A drill run finished (and was stored) or was cancelled. */
+export type DrillsFinished = {
+	runId: string,
+	cancelled: boolean,
 };
 
 export type EnvProblem = {
@@ -1522,11 +1579,71 @@ export type Readiness_Serialize = {
 	previous: PreviousReadiness | null,
 };
 
+export type ReportCase = ReportCase_Serialize | ReportCase_Deserialize;
+
+export type ReportCase_Deserialize = {
+	id: string,
+	name: string,
+	passed: boolean,
+	/**  `critical`, `normal` or `info` (shown, never counted). */
+	importance: string,
+	detail: string,
+	fix?: string | null,
+};
+
+export type ReportCase_Serialize = {
+	id: string,
+	name: string,
+	passed: boolean,
+	/**  `critical`, `normal` or `info` (shown, never counted). */
+	importance: string,
+	detail: string,
+	fix: string | null,
+};
+
 /**
  *  A report's rendering: one self-contained HTML page, JSON (`docs/report-schema.json`) or JUnit
  *  XML for CI.
  */
 export type ReportFormat = "html" | "json" | "junit";
+
+export type ReportMeasurement = ReportMeasurement_Serialize | ReportMeasurement_Deserialize;
+
+export type ReportMeasurement_Deserialize = {
+	name: string,
+	value: number | null,
+	unit: string,
+	target?: string | null,
+};
+
+export type ReportMeasurement_Serialize = {
+	name: string,
+	value: number | null,
+	unit: string,
+	target: string | null,
+};
+
+export type ReportSuite = ReportSuite_Serialize | ReportSuite_Deserialize;
+
+export type ReportSuite_Deserialize = {
+	id: string,
+	name: string,
+	/**  `passed` or `failed` (drills); `operational`, `degraded`, `down` (readiness). */
+	status: string,
+	durationMs?: number | null,
+	cases: ReportCase_Deserialize[],
+	measurements: ReportMeasurement_Deserialize[],
+};
+
+export type ReportSuite_Serialize = {
+	id: string,
+	name: string,
+	/**  `passed` or `failed` (drills); `operational`, `degraded`, `down` (readiness). */
+	status: string,
+	durationMs: number | null,
+	cases: ReportCase_Serialize[],
+	measurements: ReportMeasurement_Serialize[],
+};
 
 /**  Filters for the Requests page. */
 export type RequestQuery = RequestQuery_Serialize | RequestQuery_Deserialize;
@@ -1642,6 +1759,35 @@ export type Route_Serialize = {
 
 /**  Routes were created, edited or deleted. */
 export type RoutesChanged = null;
+
+/**  A drill (or readiness) run: verdict, one suite per drill with its cases and numbers. */
+export type RunReport = RunReport_Serialize | RunReport_Deserialize;
+
+/**  A drill (or readiness) run: verdict, one suite per drill with its cases and numbers. */
+export type RunReport_Deserialize = {
+	id: string,
+	/**  `readiness` or `drill`. */
+	kind: string,
+	startedAt: string,
+	durationMs: number | null,
+	/**  `passed`/`failed` (drills), `ready`/`degraded`/`blocked` (readiness). */
+	verdict: string,
+	score?: number | null,
+	suites: ReportSuite_Deserialize[],
+};
+
+/**  A drill (or readiness) run: verdict, one suite per drill with its cases and numbers. */
+export type RunReport_Serialize = {
+	id: string,
+	/**  `readiness` or `drill`. */
+	kind: string,
+	startedAt: string,
+	durationMs: number | null,
+	/**  `passed`/`failed` (drills), `ready`/`degraded`/`blocked` (readiness). */
+	verdict: string,
+	score: number | null,
+	suites: ReportSuite_Serialize[],
+};
 
 /**  One bucket (`key` = backend or model, `""` when not split). */
 export type SeriesPoint = {

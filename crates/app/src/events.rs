@@ -18,6 +18,16 @@ impl EventSink {
     }
 }
 
+/// Progress of a drill run, for the UI: `done` of `total` drills finished, `current` running.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillProgress {
+    pub run_id: String,
+    pub done: usize,
+    pub total: usize,
+    /// The drill now running (its title), `None` once all are done.
+    pub current: Option<String>,
+}
+
 /// Progress of a running readiness check, for the UI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
@@ -78,6 +88,10 @@ pub enum DomainEvent {
     ReadinessProgress(Progress),
     /// A readiness run finished and was stored.
     ReadinessFinished { run_id: String },
+    /// A drill run started (`done` = 0) or finished one more drill.
+    DrillProgress(DrillProgress),
+    /// A drill run finished (and was stored) or was cancelled.
+    DrillsFinished { run_id: String, cancelled: bool },
     /// A key (or keyless backend) was tested.
     KeyChecked {
         backend_id: String,

@@ -52,7 +52,7 @@ pub use costs::{
 };
 pub use drills::{DrillName, DrillOptions, Drills};
 pub use error::AppError;
-pub use events::{DomainEvent, Progress};
+pub use events::{DomainEvent, DrillProgress, Progress};
 pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
 pub use gateway_control::settings::GatewaySettings;

@@ -12,6 +12,7 @@ mod commands {
     pub use crate::backends::commands::*;
     pub use crate::cache::commands::*;
     pub use crate::costs::commands::*;
+    pub use crate::drills::commands::*;
     pub use crate::gateway::commands::*;
     pub use crate::monitor::commands::*;
     pub use crate::readiness::commands::*;

@@ -34,6 +34,13 @@ pub enum UiEvent {
     ReadinessFinished {
         run_id: String,
     },
+    DrillProgress {
+        step: crate::drills::dto::DrillStep,
+    },
+    DrillsFinished {
+        run_id: String,
+        cancelled: bool,
+    },
     NotificationsChanged,
     HealthChanged,
     AlertsChanged,
@@ -68,6 +75,10 @@ impl UiEvent {
             Ok(DomainEvent::CostsChanged) => UiEvent::CostsChanged,
             Ok(DomainEvent::ReadinessProgress(p)) => UiEvent::ReadinessProgress { step: p.into() },
             Ok(DomainEvent::ReadinessFinished { run_id }) => UiEvent::ReadinessFinished { run_id },
+            Ok(DomainEvent::DrillProgress(p)) => UiEvent::DrillProgress { step: p.into() },
+            Ok(DomainEvent::DrillsFinished { run_id, cancelled }) => {
+                UiEvent::DrillsFinished { run_id, cancelled }
+            }
             Ok(DomainEvent::NotificationsChanged) => UiEvent::NotificationsChanged,
             Ok(DomainEvent::HealthChanged) => UiEvent::HealthChanged,
             Ok(DomainEvent::AlertsChanged) => UiEvent::AlertsChanged,

@@ -16,6 +16,7 @@ pub mod backends;
 pub mod cache;
 pub mod costs;
 mod dispatch;
+pub mod drills;
 mod error;
 pub mod event;
 pub mod gateway;
@@ -39,6 +40,7 @@ pub mod types {
     pub use crate::backends::forms::*;
     pub use crate::cache::dto::*;
     pub use crate::costs::dto::*;
+    pub use crate::drills::dto::*;
     pub use crate::gateway::dto::*;
     pub use crate::monitor::dto::*;
     pub use crate::readiness::dto::*;
@@ -132,6 +134,13 @@ macro_rules! for_each_command {
             run_readiness() -> Readiness;
             /// Stored runs, newest first.
             readiness_history(limit: u32) -> Vec<Readiness>;
+            /// Runs `drills` (all when empty) on a shadow of this configuration (no token spent);
+            /// progress arrives as `drillProgress` events.
+            run_drills(drills: Vec<Drill>) -> RunReport;
+            /// Stops a drill run after the drill it is in (nothing is stored).
+            cancel_drills() -> ();
+            /// Stored drill runs, newest first.
+            drill_history(limit: u32) -> Vec<RunReport>;
             send_test_notification() -> ();
             notification_status() -> NotificationStatus;
             /// Probe interval, uptime target and whether readiness requires the backend.
@@ -220,6 +229,8 @@ macro_rules! for_each_file_command {
             move_key(id: String, extra_files: Vec<String>, backend_id: Option<String>) -> MovedKey;
             /// Writes stored readiness run `run_id`'s report as `format` to `path`; answers with the path.
             export_readiness_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
+            /// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.
+            export_drill_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
         }
     };
 }

@@ -60,6 +60,21 @@ pub struct ReadinessFinished {
     pub run_id: String,
 }
 
+/// A drill run started (`done` = 0) or finished one more drill.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct DrillProgress {
+    pub step: switchyard_ipc::drills::dto::DrillStep,
+}
+
+/// A drill run finished (and was stored) or was cancelled.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct DrillsFinished {
+    pub run_id: String,
+    pub cancelled: bool,
+}
+
 /// Notification delivery failed or recovered: Settings reloads the status.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct NotificationsChanged;

@@ -264,6 +264,22 @@ pub async fn export_readiness_report(
     remote.call("export_readiness_report", args).await
 }
 
+/// Writes stored drill run `run_id`'s report as `format` to a file chosen in the save dialog;
+/// answers with the path written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_drill_report(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    run_id: String,
+    format: ReportFormat,
+    file: String,
+) -> Res<String> {
+    let path = chosen.path(&file)?;
+    let args = json!({ "run_id": run_id, "format": format, "path": path });
+    remote.call("export_drill_report", args).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

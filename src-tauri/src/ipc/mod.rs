@@ -69,6 +69,7 @@ macro_rules! forwarders {
                     files::find_keys,
                     files::move_key,
                     files::export_readiness_report,
+                    files::export_drill_report,
                     $(forward::$name,)*
                 ])
                 .events(tauri_specta::collect_events![
@@ -82,6 +83,8 @@ macro_rules! forwarders {
                     events::CostsChanged,
                     events::ReadinessProgress,
                     events::ReadinessFinished,
+                    events::DrillProgress,
+                    events::DrillsFinished,
                     events::NotificationsChanged,
                     events::HealthChanged,
                     events::AlertsChanged,

@@ -39,6 +39,8 @@ fn every_event_the_forwarder_emits_is_registered() {
         ("CacheChanged", "cache-changed"),
         ("ReadinessProgress", "readiness-progress"),
         ("ReadinessFinished", "readiness-finished"),
+        ("DrillProgress", "drill-progress"),
+        ("DrillsFinished", "drills-finished"),
         ("NotificationsChanged", "notifications-changed"),
         ("HealthChanged", "health-changed"),
         ("AlertsChanged", "alerts-changed"),

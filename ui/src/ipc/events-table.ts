@@ -11,6 +11,7 @@ import { costs, spendToday } from "./costs.svelte";
 import { gateway, tokens } from "./gateway.svelte";
 import { alertSettings, alerts, healthHistory, healthOverview } from "./monitor.svelte";
 import { notifications } from "./notifications.svelte";
+import { drills } from "./drills.svelte";
 import { readiness } from "./readiness.svelte";
 import { requests } from "./requests.svelte";
 import { followEvents, type EventTable } from "./resource.svelte";
@@ -41,6 +42,9 @@ export const EVENT_TABLE: EventTable<typeof events> = {
   readinessProgress: [(e) => readiness.step(e.step)],
   // A run was stored, here or elsewhere (the tray).
   readinessFinished: [(e) => readiness.finished(e.runId)],
+  drillProgress: [(e) => drills.progress(e.step)],
+  // A drill run was stored or cancelled, here or by `switchyard drill`.
+  drillsFinished: [() => drills.finished()],
 };
 
 /** Subscribes the whole table; resolves to the function that unsubscribes it. Safe outside Tauri. */

@@ -49,6 +49,11 @@ import type {
   ToolResult_Serialize,
   MovedKey_Serialize,
   ValidationReport_Serialize,
+  DrillStep_Serialize,
+  ReportCase_Serialize,
+  ReportMeasurement_Serialize,
+  ReportSuite_Serialize,
+  RunReport_Serialize,
 } from "../bindings";
 
 export type {
@@ -59,6 +64,7 @@ export type {
   CacheSettings,
   CandidateForm,
   ChosenFile,
+  Drill,
   ComponentState,
   EnvProblem,
   ErrorKind,
@@ -178,3 +184,8 @@ export type ToolInfo = ToolInfo_Serialize;
 export type ToolResult = ToolResult_Serialize;
 /** A key moved from a file into the keychain, or put back. Masked. */
 export type MovedKey = MovedKey_Serialize;
+export type DrillStep = DrillStep_Serialize;
+export type RunReport = RunReport_Serialize;
+export type ReportSuite = ReportSuite_Serialize;
+export type ReportCase = ReportCase_Serialize;
+export type ReportMeasurement = ReportMeasurement_Serialize;

@@ -7,6 +7,7 @@ describe("report export", () => {
     expect(reportFileName(at, "html")).toBe("switchyard-readiness-20261123-0412.html");
     expect(reportFileName(at, "junit")).toBe("switchyard-readiness-20261123-0412.xml");
     expect(reportFileName("not a date", "json")).toBe("switchyard-readiness-run.json");
+    expect(reportFileName(at, "html", "drill")).toBe("switchyard-drills-20261123-0412.html");
   });
 
   it("offers HTML first, then JSON and JUnit", () => {

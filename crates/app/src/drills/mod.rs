@@ -16,11 +16,16 @@ mod stampede;
 
 use crate::backends::Backends;
 use crate::cache::Cache;
+use crate::events::{DrillProgress, EventSink};
 use crate::readiness::Readiness;
 use crate::routes::Routes;
-use crate::AppError;
+use crate::{AppError, DomainEvent};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_report::{Case, Machine, Report, ReportKind, Suite, SCHEMA};
+use switchyard_store::{DrillRow, Store};
 
 /// A drill, by the name the CLI and the report use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +60,7 @@ impl DrillName {
         DrillName::ALL.into_iter().find(|d| d.as_str() == name)
     }
 
-    fn title(self) -> &'static str {
+    pub fn title(self) -> &'static str {
         match self {
             DrillName::Failover => "Failover",
             DrillName::Breaker => "Circuit breaker",
@@ -87,29 +92,86 @@ impl Default for DrillOptions {
 /// The Drills feature. Cheap to clone.
 #[derive(Clone)]
 pub struct Drills {
+    store: Store,
+    events: EventSink,
     backends: Backends,
     routes: Routes,
     readiness: Readiness,
     cache: Cache,
+    /// A run is under way (one at a time).
+    running: Arc<AtomicBool>,
+    /// Asked to stop: the run ends after the drill it is in.
+    cancel: Arc<AtomicBool>,
+}
+
+/// Clears the running flag however a run ends.
+struct RunGuard(Arc<AtomicBool>);
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 impl Drills {
     pub(crate) fn new(
+        store: Store,
+        events: EventSink,
         backends: Backends,
         routes: Routes,
         readiness: Readiness,
         cache: Cache,
     ) -> Drills {
         Drills {
+            store,
+            events,
             backends,
             routes,
             readiness,
             cache,
+            running: Arc::default(),
+            cancel: Arc::default(),
         }
     }
 
-    /// Runs `names` (every drill when empty) in order and answers the run as a report.
+    /// Asks a running drill run to stop after the drill it is in (nothing is stored).
+    pub fn cancel(&self) {
+        if self.running.load(Ordering::SeqCst) {
+            self.cancel.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// Runs `names` (every drill when empty) in order, stores the run and answers it as a
+    /// report. Emits `DrillProgress` and `DrillsFinished`. One run at a time.
     pub async fn run(&self, names: &[DrillName], opts: &DrillOptions) -> Result<Report, AppError> {
+        if self.running.swap(true, Ordering::SeqCst) {
+            return Err(AppError::Conflict("Drills are already running.".into()));
+        }
+        let _guard = RunGuard(Arc::clone(&self.running));
+        self.cancel.store(false, Ordering::SeqCst);
+        let run_id = crate::new_id();
+        let result = self.run_all(&run_id, names, opts).await;
+        let cancelled = matches!(&result, Err(AppError::Invalid(_)));
+        if let Ok(report) = &result {
+            let row = DrillRow {
+                id: report.id.clone(),
+                started_at: report.started_at.clone(),
+                verdict: report.verdict.clone(),
+                report: switchyard_report::json(report),
+            };
+            crate::blocking::on_store(&self.store, move |s| Ok(s.insert_drill_run(&row)?)).await?;
+        }
+        self.events
+            .emit(DomainEvent::DrillsFinished { run_id, cancelled });
+        result
+    }
+
+    async fn run_all(
+        &self,
+        run_id: &str,
+        names: &[DrillName],
+        opts: &DrillOptions,
+    ) -> Result<Report, AppError> {
         let names = if names.is_empty() {
             &DrillName::ALL[..]
         } else {
@@ -120,7 +182,11 @@ impl Drills {
         let backends = self.backends.list().await?;
         let routes = self.routes.list().await?;
         let mut suites = Vec::with_capacity(names.len());
-        for &name in names {
+        for (done, &name) in names.iter().enumerate() {
+            if self.cancel.load(Ordering::SeqCst) {
+                return Err(AppError::Invalid("The drills were cancelled.".into()));
+            }
+            self.progress(run_id, done, names.len(), Some(name.title()));
             let t = Instant::now();
             let (cases, measurements) = match name {
                 DrillName::Failover => failover::run(&backends, &routes, opts).await?,
@@ -145,11 +211,12 @@ impl Drills {
                 measurements,
             });
         }
+        self.progress(run_id, names.len(), names.len(), None);
         let passed = suites.iter().all(|s| s.status == "passed");
         Ok(Report {
             schema: SCHEMA.into(),
             kind: ReportKind::Drill,
-            id: crate::new_id(),
+            id: run_id.to_string(),
             started_at,
             duration_ms: millis(started.elapsed()),
             verdict: if passed { "passed" } else { "failed" }.into(),
@@ -161,6 +228,49 @@ impl Drills {
             blockers: Vec::new(),
             previous: None,
         })
+    }
+
+    fn progress(&self, run_id: &str, done: usize, total: usize, current: Option<&str>) {
+        self.events.emit(DomainEvent::DrillProgress(DrillProgress {
+            run_id: run_id.to_string(),
+            done,
+            total,
+            current: current.map(str::to_string),
+        }));
+    }
+
+    /// Stored runs, newest first (a damaged one is skipped).
+    pub async fn history(&self, limit: u32) -> Result<Vec<Report>, AppError> {
+        let rows =
+            crate::blocking::on_store(&self.store, move |s| Ok(s.drill_runs(limit)?)).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| serde_json::from_str(&r.report).ok())
+            .collect())
+    }
+
+    /// One stored run, by id.
+    pub async fn get(&self, id: String) -> Result<Report, AppError> {
+        let row = crate::blocking::on_store(&self.store, move |s| Ok(s.drill_run(&id)?))
+            .await?
+            .ok_or(AppError::NotFound("That drill run"))?;
+        serde_json::from_str(&row.report)
+            .map_err(|e| AppError::Internal(format!("a stored drill run cannot be read: {e}")))
+    }
+
+    /// Writes stored run `id`'s report as `format` to `path` (replaced atomically).
+    pub async fn export_report(
+        &self,
+        id: String,
+        format: switchyard_report::Format,
+        path: PathBuf,
+    ) -> Result<PathBuf, AppError> {
+        let text = format.render(&self.get(id).await?);
+        let target = path.clone();
+        tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&target, &text))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+        Ok(path)
     }
 
     /// The readiness configuration check's results as drill cases.

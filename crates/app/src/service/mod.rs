@@ -56,6 +56,8 @@ pub(crate) struct Inner {
     pub preferences: crate::settings::Preferences,
     /// The Readiness feature (one-click checks, stored runs).
     pub readiness: crate::readiness::Readiness,
+    /// The Drills feature (failover and friends on a shadow; their runs).
+    pub drills: crate::drills::Drills,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
 }
@@ -123,13 +125,8 @@ impl Switchyard {
 
     /// Readiness: run the checks, the stored runs.
     /// The drills, on shadows of this configuration.
-    pub fn drills(&self) -> crate::drills::Drills {
-        crate::drills::Drills::new(
-            self.backends().clone(),
-            self.routes().clone(),
-            self.readiness().clone(),
-            self.cache().clone(),
-        )
+    pub fn drills(&self) -> &crate::drills::Drills {
+        &self.inner.drills
     }
 
     pub fn readiness(&self) -> &crate::readiness::Readiness {

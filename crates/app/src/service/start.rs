@@ -191,6 +191,14 @@ impl Switchyard {
             notifications.clone(),
             sink.clone(),
         );
+        let drills = crate::drills::Drills::new(
+            store.clone(),
+            sink.clone(),
+            backends.clone(),
+            routes.clone(),
+            readiness.clone(),
+            cache.clone(),
+        );
         let app = Switchyard {
             inner: Arc::new(Inner {
                 store,
@@ -211,6 +219,7 @@ impl Switchyard {
                 backends,
                 keys,
                 readiness,
+                drills,
                 preferences,
                 gateway_control,
                 tools,

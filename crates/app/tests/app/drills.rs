@@ -4,7 +4,7 @@
 //! user's providers, ledger and keys are never touched.
 
 use super::*;
-use switchyard_app::{DrillName, DrillOptions, RouteCandidate, RouteDraft, Strategy};
+use switchyard_app::{AppError, DrillName, DrillOptions, RouteCandidate, RouteDraft, Strategy};
 use switchyard_mock::MockServer;
 
 fn cand(backend_id: &str, model: &str) -> RouteCandidate {
@@ -260,4 +260,82 @@ async fn a_cache_stampede_makes_one_provider_call_and_a_cache_that_is_off_says_s
     let c = &report.suites[0].cases[0];
     assert_eq!(c.importance, "info");
     assert!(c.detail.contains("cache is off"), "{}", c.detail);
+}
+
+#[tokio::test]
+async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported() {
+    let h = start().await;
+    let b = h
+        .app
+        .backends()
+        .create(
+            draft(
+                BackendKind::OpenAiCompatible,
+                "Delta",
+                "http://127.0.0.1:9/v1",
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    let demo = h.app.backends().list().await.unwrap()[0].row.id.clone();
+    let route = RouteDraft {
+        name: "pair".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![cand(&b.row.id, "m"), cand(&demo, "demo-chat")],
+        cache: Default::default(),
+    };
+    h.app.routes().save(None, route).await.unwrap();
+    let app = h.app.clone();
+    let running = tokio::spawn(async move {
+        app.drills()
+            .run(
+                &[DrillName::Failover, DrillName::Configuration],
+                &DrillOptions::default(),
+            )
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = h.app.drills().run(&[], &DrillOptions::default()).await;
+    assert!(
+        matches!(second, Err(AppError::Conflict(_))),
+        "one run at a time"
+    );
+    h.app.drills().cancel();
+    let cancelled = running.await.unwrap();
+    assert!(
+        cancelled
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("cancelled")),
+        "{cancelled:?}"
+    );
+    assert!(
+        h.app.drills().history(10).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    let done = h
+        .app
+        .drills()
+        .run(&[DrillName::Configuration], &DrillOptions::default())
+        .await
+        .unwrap();
+    let kept = h.app.drills().history(10).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0], done, "stored as answered");
+    let file = h.dir.path().join("drills.html");
+    h.app
+        .drills()
+        .export_report(
+            done.id.clone(),
+            switchyard_report::Format::Html,
+            file.clone(),
+        )
+        .await
+        .unwrap();
+    let html = std::fs::read_to_string(file).unwrap();
+    assert!(
+        html.contains("Switchyard drills") && html.contains("PASSED"),
+        "{html}"
+    );
 }

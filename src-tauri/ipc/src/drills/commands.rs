@@ -1,0 +1,50 @@
+//! Commands of the Readiness page's Drills section.
+
+use super::dto::{Drill, RunReport};
+use crate::readiness::dto::ReportFormat;
+use crate::{Core, IpcError};
+
+type Res<T> = Result<T, IpcError>;
+
+/// Runs `drills` (all when empty) on a shadow of this configuration; progress arrives as
+/// `drillProgress` events. No token is spent.
+#[tracing::instrument(skip(core))]
+pub async fn run_drills(core: &Core, drills: Vec<Drill>) -> Res<RunReport> {
+    let names: Vec<switchyard_app::DrillName> = drills.into_iter().map(Into::into).collect();
+    let opts = switchyard_app::DrillOptions::default();
+    Ok(core.app()?.drills().run(&names, &opts).await?.into())
+}
+
+/// Stops a drill run after the drill it is in (nothing is stored).
+pub async fn cancel_drills(core: &Core) -> Res<()> {
+    core.app()?.drills().cancel();
+    Ok(())
+}
+
+/// Stored drill runs, newest first.
+pub async fn drill_history(core: &Core, limit: u32) -> Res<Vec<RunReport>> {
+    Ok(core
+        .app()?
+        .drills()
+        .history(limit.clamp(1, 50))
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.
+#[tracing::instrument(skip(core))]
+pub async fn export_drill_report(
+    core: &Core,
+    run_id: String,
+    format: ReportFormat,
+    path: std::path::PathBuf,
+) -> Res<String> {
+    let written = core
+        .app()?
+        .drills()
+        .export_report(run_id, format.into(), path)
+        .await?;
+    Ok(written.display().to_string())
+}
