@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_report::{Case, Machine, Report, ReportKind, Suite, SCHEMA};
+use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 use switchyard_store::{DrillRow, Store};
 
 /// A drill, by the name the CLI and the report use.
@@ -181,6 +181,12 @@ impl Drills {
         let started = Instant::now();
         let backends = self.backends.list().await?;
         let routes = self.routes.list().await?;
+        let previous = self.history(1).await?.into_iter().next().map(|p| Previous {
+            id: p.id,
+            started_at: p.started_at,
+            verdict: p.verdict,
+            score: None,
+        });
         let mut suites = Vec::with_capacity(names.len());
         for (done, &name) in names.iter().enumerate() {
             if self.cancel.load(Ordering::SeqCst) {
@@ -226,7 +232,7 @@ impl Drills {
             machine: Machine::current(),
             suites,
             blockers: Vec::new(),
-            previous: None,
+            previous,
         })
     }
 

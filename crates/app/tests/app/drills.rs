@@ -323,6 +323,20 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
     let kept = h.app.drills().history(10).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0], done, "stored as answered");
+    assert!(
+        done.previous.is_none(),
+        "the first stored run has nothing before it"
+    );
+    let again = h
+        .app
+        .drills()
+        .run(&[DrillName::Configuration], &DrillOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        again.previous.as_ref().map(|p| p.id.as_str()),
+        Some(done.id.as_str())
+    );
     let file = h.dir.path().join("drills.html");
     h.app
         .drills()
