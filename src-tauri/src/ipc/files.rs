@@ -248,6 +248,20 @@ pub async fn move_key(
     remote.call("move_key", args).await
 }
 
+/// Forwards core command `command` (a run's report export) with the path `file` stands for.
+async fn export_report(
+    remote: &Remote,
+    chosen: &ChosenFiles,
+    command: &str,
+    run_id: String,
+    format: ReportFormat,
+    file: &str,
+) -> Res<String> {
+    let path = chosen.path(file)?;
+    let args = json!({ "run_id": run_id, "format": format, "path": path });
+    remote.call(command, args).await
+}
+
 /// Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
 /// dialog; answers with the path written.
 #[tauri::command]
@@ -259,9 +273,15 @@ pub async fn export_readiness_report(
     format: ReportFormat,
     file: String,
 ) -> Res<String> {
-    let path = chosen.path(&file)?;
-    let args = json!({ "run_id": run_id, "format": format, "path": path });
-    remote.call("export_readiness_report", args).await
+    export_report(
+        &remote,
+        &chosen,
+        "export_readiness_report",
+        run_id,
+        format,
+        &file,
+    )
+    .await
 }
 
 /// Writes stored drill run `run_id`'s report as `format` to a file chosen in the save dialog;
@@ -275,9 +295,15 @@ pub async fn export_drill_report(
     format: ReportFormat,
     file: String,
 ) -> Res<String> {
-    let path = chosen.path(&file)?;
-    let args = json!({ "run_id": run_id, "format": format, "path": path });
-    remote.call("export_drill_report", args).await
+    export_report(
+        &remote,
+        &chosen,
+        "export_drill_report",
+        run_id,
+        format,
+        &file,
+    )
+    .await
 }
 
 #[cfg(test)]

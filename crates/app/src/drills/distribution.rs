@@ -2,7 +2,6 @@
 //! weights say (a chi-square test at the 0.1 % level), and a lowest-latency route must send most
 //! of its traffic away from a candidate made slower than the others.
 
-use super::load::Load;
 use super::shadow::Shadow;
 use super::DrillOptions;
 use crate::backends::BackendView;
@@ -61,12 +60,7 @@ async fn split(
         b.mock
             .set_steady_fault(Some(Fault::Latency(Duration::from_millis(60))));
     }
-    let load = Load {
-        addr: shadow.addr,
-        token: shadow.token.clone(),
-        model: route.name.clone(),
-        in_flight: opts.in_flight,
-    };
+    let load = shadow.load(&route.name, opts.in_flight);
     let (samples, _) = load.run(opts.phase * 2, Duration::ZERO, || async {}).await;
     shadow.stop().await;
     let mut counts = HashMap::new();

@@ -3,7 +3,7 @@
 //! second candidate exists), the time from the failure to the first answer served by another
 //! candidate, and the latency while it happens.
 
-use super::load::{percentile, Load, Sample};
+use super::load::{percentile, Sample};
 use super::shadow::Shadow;
 use super::DrillOptions;
 use crate::backends::BackendView;
@@ -71,12 +71,7 @@ async fn phase(
         .get(first_id)
         .map(|b| b.name.clone())
         .unwrap_or_default();
-    let load = Load {
-        addr: shadow.addr,
-        token: shadow.token.clone(),
-        model: route.name.clone(),
-        in_flight: opts.in_flight,
-    };
+    let load = shadow.load(&route.name, opts.in_flight);
     let mock = shadow.backends.get(first_id).map(|b| &b.mock);
     let (samples, hit) = load
         .run(opts.phase, opts.phase / 3, || async {

@@ -271,12 +271,7 @@ impl Drills {
         format: switchyard_report::Format,
         path: PathBuf,
     ) -> Result<PathBuf, AppError> {
-        let text = format.render(&self.get(id).await?);
-        let target = path.clone();
-        tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&target, &text))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
-        Ok(path)
+        crate::readiness::write_report(&self.get(id).await?, format, path).await
     }
 
     /// The readiness configuration check's results as drill cases.

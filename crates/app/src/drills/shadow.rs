@@ -157,6 +157,16 @@ impl Shadow {
         })
     }
 
+    /// A load of `in_flight` clients asking `model` of this shadow's gateway.
+    pub fn load(&self, model: &str, in_flight: usize) -> super::load::Load {
+        super::load::Load {
+            addr: self.addr,
+            token: self.token.clone(),
+            model: model.to_string(),
+            in_flight,
+        }
+    }
+
     /// Stops the shadow's core and every mock.
     pub async fn stop(self) {
         self.app.shutdown(Duration::from_secs(2)).await;

@@ -5,6 +5,7 @@
 
 mod backend;
 mod report;
+pub(crate) use report::write_report;
 mod system;
 
 use crate::backends::keys::Keys;

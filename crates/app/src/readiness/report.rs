@@ -115,11 +115,21 @@ impl Readiness {
         format: switchyard_report::Format,
         path: PathBuf,
     ) -> Result<PathBuf, AppError> {
-        let text = format.render(&self.get(id).await?.report());
-        let target = path.clone();
-        tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&target, &text))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
-        Ok(path)
+        write_report(&self.get(id).await?.report(), format, path).await
     }
+}
+
+/// Writes `report` as `format` to `path` (replaced atomically, private to the user) and returns
+/// the path. Readiness and drill exports share it.
+pub(crate) async fn write_report(
+    report: &Report,
+    format: switchyard_report::Format,
+    path: PathBuf,
+) -> Result<PathBuf, AppError> {
+    let text = format.render(report);
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&target, &text))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok(path)
 }
