@@ -40,6 +40,10 @@ pub(crate) async fn admit(
         Effect::Respond(response) => return Err(Early(response)),
         Effect::Cut(n) => Some(n),
     };
-    auth::check(&state.config, key, shape)?;
+    auth::check(&state.config, key, shape).inspect_err(|e| {
+        if e.kind == crate::error::ErrorKind::RateLimited {
+            state.count_rate_limited();
+        }
+    })?;
     Ok(cut)
 }

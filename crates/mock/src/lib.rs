@@ -133,6 +133,12 @@ impl MockServer {
         self.shared.set_steady_fault(fault);
     }
 
+    /// Generation requests answered 429 so far because their key is in
+    /// [`MockConfig::rate_limited_keys`].
+    pub fn rate_limited(&self) -> u64 {
+        self.shared.rate_limited()
+    }
+
     /// Number of requests received so far on any path, unknown paths included.
     pub fn total_calls(&self) -> u64 {
         self.shared.total_calls()

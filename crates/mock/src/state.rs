@@ -108,6 +108,8 @@ pub(crate) struct Shared {
     /// Applied to every generation request once the script is used up, until cleared.
     steady: Mutex<Option<Fault>>,
     faults_used: AtomicU64,
+    /// Generation requests answered 429 because their key is in `rate_limited_keys`.
+    rate_limited: AtomicU64,
 }
 
 impl Shared {
@@ -116,6 +118,7 @@ impl Shared {
         Self {
             faults: Mutex::new(config.faults.iter().copied().collect()),
             steady: Mutex::new(None),
+            rate_limited: AtomicU64::new(0),
             faults_used: AtomicU64::new(0),
             config,
             cancel,
@@ -180,6 +183,14 @@ impl Shared {
             .steady
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = fault;
+    }
+
+    pub(crate) fn count_rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn rate_limited(&self) -> u64 {
+        self.rate_limited.load(Ordering::Relaxed)
     }
 
     /// Faults of the script used so far.

@@ -3,7 +3,8 @@
 //! the user's changes. Each drill is a report suite (`switchyard_report`) of pass/fail cases with
 //! the numbers it measured; a run is a report of kind `drill` (`switchyard drill`).
 //!
-//! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]), `distribution`
+//! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]), `rate-limit`
+//! ([`ratelimit`]), `distribution`
 //! ([`distribution`]), `stampede` ([`stampede`]) and `configuration` (the readiness
 //! configuration check, in the same format).
 
@@ -11,6 +12,7 @@ mod breaker;
 mod distribution;
 mod failover;
 mod load;
+mod ratelimit;
 mod shadow;
 mod stampede;
 
@@ -32,15 +34,17 @@ use switchyard_store::{DrillRow, Store};
 pub enum DrillName {
     Failover,
     Breaker,
+    RateLimit,
     Distribution,
     Stampede,
     Configuration,
 }
 
 impl DrillName {
-    pub const ALL: [DrillName; 5] = [
+    pub const ALL: [DrillName; 6] = [
         DrillName::Failover,
         DrillName::Breaker,
+        DrillName::RateLimit,
         DrillName::Distribution,
         DrillName::Stampede,
         DrillName::Configuration,
@@ -50,6 +54,7 @@ impl DrillName {
         match self {
             DrillName::Failover => "failover",
             DrillName::Breaker => "breaker",
+            DrillName::RateLimit => "rate-limit",
             DrillName::Distribution => "distribution",
             DrillName::Stampede => "stampede",
             DrillName::Configuration => "configuration",
@@ -64,6 +69,7 @@ impl DrillName {
         match self {
             DrillName::Failover => "Failover",
             DrillName::Breaker => "Circuit breaker",
+            DrillName::RateLimit => "Rate limits",
             DrillName::Distribution => "Load distribution",
             DrillName::Stampede => "Cache stampede",
             DrillName::Configuration => "Configuration",
@@ -197,6 +203,7 @@ impl Drills {
             let (cases, measurements) = match name {
                 DrillName::Failover => failover::run(&backends, &routes, opts).await?,
                 DrillName::Breaker => breaker::run(&backends, &routes).await?,
+                DrillName::RateLimit => ratelimit::run(&backends, &routes, opts).await?,
                 DrillName::Distribution => distribution::run(&backends, &routes, opts).await?,
                 DrillName::Stampede => {
                     let settings = self.cache.settings().await?;

@@ -45,8 +45,14 @@ fn shadow_base(kind: BackendKind, root: &str) -> (BackendKind, String) {
     }
 }
 
-/// A made-up key of the kind's usual shape (the mock accepts any).
-fn fake_key(kind: BackendKind, n: usize) -> SecretString {
+/// The kind a backend of `kind` has in the shadow (Demo becomes OpenAI-compatible).
+pub(crate) fn shadow_kind(kind: BackendKind) -> BackendKind {
+    shadow_base(kind, "").0
+}
+
+/// A made-up key of the kind's usual shape (the mock accepts any): the shadow's key `n` of a
+/// backend of (shadow) `kind`.
+pub(crate) fn fake_key(kind: BackendKind, n: usize) -> SecretString {
     let prefix = kind.spec().key_prefixes.last().copied().unwrap_or("drill-");
     SecretString::new(format!("{prefix}drill{n:0>24}"))
 }
@@ -58,6 +64,16 @@ impl Shadow {
         backends: &[BackendView],
         routes: &[RouteView],
         mock: MockConfig,
+        clock: Option<Arc<dyn switchyard_gateway::Clock>>,
+    ) -> Result<Shadow, AppError> {
+        Shadow::build_with(backends, routes, &|_| mock.clone(), clock).await
+    }
+
+    /// As [`Shadow::build`], each backend's mock started with `mock_for(backend)`.
+    pub async fn build_with(
+        backends: &[BackendView],
+        routes: &[RouteView],
+        mock_for: &(dyn Fn(&BackendView) -> MockConfig + Sync),
         clock: Option<Arc<dyn switchyard_gateway::Clock>>,
     ) -> Result<Shadow, AppError> {
         let dir = tempfile::tempdir()
@@ -80,7 +96,7 @@ impl Shadow {
         let mut shadowed = HashMap::new();
         let mut ids = HashMap::new();
         for b in backends.iter().filter(|b| b.row.enabled) {
-            let server = MockServer::start(mock.clone())
+            let server = MockServer::start(mock_for(b))
                 .await
                 .map_err(|e| AppError::Internal(format!("cannot start a mock provider: {e}")))?;
             let (kind, base_url) = shadow_base(b.row.kind, &server.base_url());

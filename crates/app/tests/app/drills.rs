@@ -353,3 +353,66 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_429_storm_on_one_key_moves_to_the_other_keys_and_waits_out_retry_after() {
+    let h = start().await;
+    let mut ids = Vec::new();
+    for name in ["Alpha", "Beta"] {
+        let b = h
+            .app
+            .backends()
+            .create(
+                draft(BackendKind::OpenAi, name, "http://127.0.0.1:9/v1"),
+                Some(key("main", "sk-the-users-real-key-000000003")),
+            )
+            .await
+            .unwrap();
+        ids.push(b.row.id);
+    }
+    h.app
+        .keys()
+        .add(
+            ids[0].clone(),
+            key("spare", "sk-the-users-real-key-000000004"),
+        )
+        .await
+        .unwrap();
+    for (name, backend) in [("keys", &ids[0]), ("lonely", &ids[1])] {
+        let route = RouteDraft {
+            name: name.into(),
+            strategy: Strategy::Priority,
+            candidates: vec![cand(backend, "gpt-4.1")],
+            cache: Default::default(),
+        };
+        h.app.routes().save(None, route).await.unwrap();
+    }
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::RateLimit], &DrillOptions::default())
+        .await
+        .unwrap();
+    let cases = &report.suites[0].cases;
+    let find = |name: &str| {
+        cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("{name}: {cases:#?}"))
+    };
+    let storm = find("keys: keeps answering while key “main” of Alpha is rate-limited");
+    assert!(
+        storm.passed && storm.detail.contains("by Alpha's other keys"),
+        "{storm:#?}"
+    );
+    let patient = find("keys: waits out retry-after");
+    assert!(patient.passed, "{patient:#?}");
+    let lonely = find("lonely: keeps answering while key “main” of Beta is rate-limited");
+    assert!(!lonely.passed, "one key, one backend: nothing to move to");
+    assert!(lonely
+        .fix
+        .as_deref()
+        .unwrap()
+        .contains("Add a second key to Beta"));
+    assert_eq!(report.verdict, "failed");
+}

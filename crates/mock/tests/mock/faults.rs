@@ -237,3 +237,16 @@ async fn a_steady_fault_hits_every_request_after_the_script_until_cleared() {
     );
     assert_eq!(s.faults_used(), 5);
 }
+
+#[tokio::test]
+async fn answers_to_a_rate_limited_key_are_counted() {
+    let mut config = MockConfig::instant();
+    config.rate_limited_keys = vec!["k".into()];
+    let s = MockServer::start(config).await.unwrap();
+    let body = chat_body(false, json!({}));
+    for _ in 0..2 {
+        assert_eq!(post(&s, "/v1/chat/completions", &body).await.status(), 429);
+    }
+    assert_eq!(s.rate_limited(), 2);
+    assert_eq!(s.faults_used(), 0, "not a scripted fault");
+}

@@ -108,6 +108,7 @@ impl From<switchyard_report::Report> for RunReport {
 pub enum Drill {
     Failover,
     Breaker,
+    RateLimit,
     Distribution,
     Stampede,
     Configuration,
@@ -119,6 +120,7 @@ impl From<Drill> for switchyard_app::DrillName {
         match d {
             Drill::Failover => N::Failover,
             Drill::Breaker => N::Breaker,
+            Drill::RateLimit => N::RateLimit,
             Drill::Distribution => N::Distribution,
             Drill::Stampede => N::Stampede,
             Drill::Configuration => N::Configuration,
