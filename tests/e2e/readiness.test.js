@@ -186,7 +186,7 @@ describe("Readiness in the real app window", () => {
     assert.ok(steps.some((t) => /Running Failover \(1 of \d\)/.test(t)), `progress was shown: ${JSON.stringify(steps)}`);
     assert.equal(await attr(byTestId("drill-run"), "data-verdict"), "passed");
     const suites = await b.execute(() => [...document.querySelectorAll('[data-testid="drill-suite"]')].map((e) => [e.dataset.name, e.dataset.status]));
-    assert.deepEqual(suites.map(([n]) => n), ["Failover", "Circuit breaker", "Rate limits", "Load distribution", "Cache stampede", "Configuration"]);
+    assert.deepEqual(suites.map(([n]) => n), ["Failover", "Circuit breaker", "Rate limits", "Recovery", "Load distribution", "Cache stampede", "Configuration"]);
     assert.ok(suites.every(([, st]) => st === "passed"), JSON.stringify(suites));
     assert.match(await text(byTestId("drill-run")), /Demo: opens after 3 failures/);
     await b.execute(() => document.querySelector('[data-testid="drills"]')?.scrollIntoView());

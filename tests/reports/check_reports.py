@@ -112,7 +112,7 @@ def main():
         with tempfile.TemporaryDirectory() as data:
             report, _ = check_run(data, service, (0,), "drills on the Demo configuration", ("drill",))
             assert report["kind"] == "drill" and report["verdict"] == "passed", report
-            assert [s["name"] for s in report["suites"]] == ["Failover", "Circuit breaker", "Rate limits", "Load distribution", "Cache stampede", "Configuration"]
+            assert [s["name"] for s in report["suites"]] == ["Failover", "Circuit breaker", "Rate limits", "Recovery", "Load distribution", "Cache stampede", "Configuration"]
     finally:
         subprocess.run(["secret-tool", "clear", "service", service], check=False)
     print("reports: JSON schema, JUnit (junitparser) and HTML checks passed")

@@ -721,7 +721,7 @@ export type CreatedToken_Serialize = {
 };
 
 /**  A drill the page can ask for. */
-export type Drill = "failover" | "breaker" | "rateLimit" | "distribution" | "stampede" | "configuration";
+export type Drill = "failover" | "breaker" | "rateLimit" | "recovery" | "distribution" | "stampede" | "configuration";
 
 /**  A drill run started (`done` = 0) or finished one more drill. */
 export type DrillProgress = DrillProgress_Serialize | DrillProgress_Deserialize;

@@ -38,7 +38,7 @@ pub const USAGE: &str = "usage:
   switchyard drill [NAME…] [--json [FILE]] [--junit FILE] [--html FILE]
                                    prove failover on a shadow of this configuration (no tokens
                                    spent; exit 0 passed, 2 failed); NAME: failover, breaker,
-                                   rate-limit, distribution, stampede, configuration
+                                   rate-limit, recovery, distribution, stampede, configuration
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).

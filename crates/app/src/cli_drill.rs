@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use switchyard_report::Report;
 
 const USAGE: &str = "usage: switchyard drill [NAME…] [--json [FILE]] [--junit FILE] [--html FILE]
-  NAME: failover, breaker, rate-limit, distribution, stampede, configuration (all when none is given)";
+  NAME: failover, breaker, rate-limit, recovery, distribution, stampede, configuration
+  (all when none is given)";
 
 /// The drill names before the first flag, each known.
 fn parse_names(words: &[&str]) -> Result<(Vec<DrillName>, usize), String> {

@@ -13,6 +13,7 @@ mod distribution;
 mod failover;
 mod load;
 mod ratelimit;
+mod recovery;
 mod shadow;
 mod stampede;
 
@@ -35,16 +36,18 @@ pub enum DrillName {
     Failover,
     Breaker,
     RateLimit,
+    Recovery,
     Distribution,
     Stampede,
     Configuration,
 }
 
 impl DrillName {
-    pub const ALL: [DrillName; 6] = [
+    pub const ALL: [DrillName; 7] = [
         DrillName::Failover,
         DrillName::Breaker,
         DrillName::RateLimit,
+        DrillName::Recovery,
         DrillName::Distribution,
         DrillName::Stampede,
         DrillName::Configuration,
@@ -55,6 +58,7 @@ impl DrillName {
             DrillName::Failover => "failover",
             DrillName::Breaker => "breaker",
             DrillName::RateLimit => "rate-limit",
+            DrillName::Recovery => "recovery",
             DrillName::Distribution => "distribution",
             DrillName::Stampede => "stampede",
             DrillName::Configuration => "configuration",
@@ -70,6 +74,7 @@ impl DrillName {
             DrillName::Failover => "Failover",
             DrillName::Breaker => "Circuit breaker",
             DrillName::RateLimit => "Rate limits",
+            DrillName::Recovery => "Recovery",
             DrillName::Distribution => "Load distribution",
             DrillName::Stampede => "Cache stampede",
             DrillName::Configuration => "Configuration",
@@ -204,6 +209,7 @@ impl Drills {
                 DrillName::Failover => failover::run(&backends, &routes, opts).await?,
                 DrillName::Breaker => breaker::run(&backends, &routes).await?,
                 DrillName::RateLimit => ratelimit::run(&backends, &routes, opts).await?,
+                DrillName::Recovery => recovery::run(&backends, &routes).await?,
                 DrillName::Distribution => distribution::run(&backends, &routes, opts).await?,
                 DrillName::Stampede => {
                     let settings = self.cache.settings().await?;

@@ -59,7 +59,7 @@ pub(crate) async fn run(
             }
             config
         };
-        let shadow = Shadow::build_with(backends, routes, &mock_for, None).await?;
+        let shadow = Shadow::build_with(backends, routes, &mock_for, Default::default()).await?;
         let load = shadow.load(&route.name, opts.in_flight);
         let (samples, _) = load.run(opts.phase, Duration::ZERO, || async {}).await;
         let hits = shadow

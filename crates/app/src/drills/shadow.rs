@@ -21,7 +21,18 @@ use switchyard_secrets::{MemoryStore, SecretString};
 pub(crate) struct ShadowBackend {
     pub name: String,
     pub id: String,
+    /// The mock's port (a revived provider comes back on it).
+    pub port: u16,
     pub mock: MockServer,
+}
+
+/// How a shadow runs besides its backends and routes.
+#[derive(Default)]
+pub(crate) struct Setup {
+    /// The gateway's policy clock (the system clock when `None`).
+    pub clock: Option<Arc<dyn switchyard_gateway::Clock>>,
+    /// Run the health monitor, probing every target this often (off when `None`).
+    pub monitor_every: Option<Duration>,
 }
 
 pub(crate) struct Shadow {
@@ -66,7 +77,11 @@ impl Shadow {
         mock: MockConfig,
         clock: Option<Arc<dyn switchyard_gateway::Clock>>,
     ) -> Result<Shadow, AppError> {
-        Shadow::build_with(backends, routes, &|_| mock.clone(), clock).await
+        let setup = Setup {
+            clock,
+            ..Setup::default()
+        };
+        Shadow::build_with(backends, routes, &|_| mock.clone(), setup).await
     }
 
     /// As [`Shadow::build`], each backend's mock started with `mock_for(backend)`.
@@ -74,7 +89,7 @@ impl Shadow {
         backends: &[BackendView],
         routes: &[RouteView],
         mock_for: &(dyn Fn(&BackendView) -> MockConfig + Sync),
-        clock: Option<Arc<dyn switchyard_gateway::Clock>>,
+        setup: Setup,
     ) -> Result<Shadow, AppError> {
         let dir = tempfile::tempdir()
             .map_err(|e| AppError::File(format!("Cannot create a folder for the drill: {e}.")))?;
@@ -83,12 +98,13 @@ impl Shadow {
         gateway.bind.set_port(0);
         opts.gateway = Some(gateway);
         opts.demo = MockConfig::instant();
-        opts.monitor = false;
+        opts.monitor = setup.monitor_every.is_some();
+        opts.monitor_interval = setup.monitor_every;
         opts.environment = crate::Environment::Fixed(Default::default());
         opts.notify =
             crate::NotifyChannel::Recording(Arc::new(switchyard_notify::RecordingNotifier::new()));
         opts.probe_timeout = Duration::from_secs(2);
-        opts.gateway_clock = clock;
+        opts.gateway_clock = setup.clock;
         let app = Switchyard::start(opts).await?;
         for b in app.backends().list().await? {
             app.backends().delete(b.row.id).await?;
@@ -135,6 +151,7 @@ impl Shadow {
                 ShadowBackend {
                     name: b.row.name.clone(),
                     id: created.row.id.clone(),
+                    port: server.addr().port(),
                     mock: server,
                 },
             );

@@ -1,0 +1,198 @@
+//! Drill runs (one at a time, cancel, storage, export) and the drills that make a provider fail
+//! and come back: a 429 storm on one key, and a dead backend that recovers.
+
+use super::drills::cand;
+use super::*;
+use switchyard_app::{AppError, DrillName, DrillOptions, RouteDraft, Strategy};
+
+#[tokio::test]
+async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported() {
+    let h = start().await;
+    let b = h
+        .app
+        .backends()
+        .create(
+            draft(
+                BackendKind::OpenAiCompatible,
+                "Delta",
+                "http://127.0.0.1:9/v1",
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    let demo = h.app.backends().list().await.unwrap()[0].row.id.clone();
+    let route = RouteDraft {
+        name: "pair".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![cand(&b.row.id, "m"), cand(&demo, "demo-chat")],
+        cache: Default::default(),
+    };
+    h.app.routes().save(None, route).await.unwrap();
+    let app = h.app.clone();
+    let running = tokio::spawn(async move {
+        app.drills()
+            .run(
+                &[DrillName::Failover, DrillName::Configuration],
+                &DrillOptions::default(),
+            )
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = h.app.drills().run(&[], &DrillOptions::default()).await;
+    assert!(
+        matches!(second, Err(AppError::Conflict(_))),
+        "one run at a time"
+    );
+    h.app.drills().cancel();
+    let cancelled = running.await.unwrap();
+    assert!(
+        cancelled
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("cancelled")),
+        "{cancelled:?}"
+    );
+    assert!(
+        h.app.drills().history(10).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    let done = h
+        .app
+        .drills()
+        .run(&[DrillName::Configuration], &DrillOptions::default())
+        .await
+        .unwrap();
+    let kept = h.app.drills().history(10).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0], done, "stored as answered");
+    assert!(
+        done.previous.is_none(),
+        "the first stored run has nothing before it"
+    );
+    let again = h
+        .app
+        .drills()
+        .run(&[DrillName::Configuration], &DrillOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        again.previous.as_ref().map(|p| p.id.as_str()),
+        Some(done.id.as_str())
+    );
+    let file = h.dir.path().join("drills.html");
+    h.app
+        .drills()
+        .export_report(
+            done.id.clone(),
+            switchyard_report::Format::Html,
+            file.clone(),
+        )
+        .await
+        .unwrap();
+    let html = std::fs::read_to_string(file).unwrap();
+    assert!(
+        html.contains("Switchyard drills") && html.contains("PASSED"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_429_storm_on_one_key_moves_to_the_other_keys_and_waits_out_retry_after() {
+    let h = start().await;
+    let mut ids = Vec::new();
+    for name in ["Alpha", "Beta"] {
+        let b = h
+            .app
+            .backends()
+            .create(
+                draft(BackendKind::OpenAi, name, "http://127.0.0.1:9/v1"),
+                Some(key("main", "sk-the-users-real-key-000000003")),
+            )
+            .await
+            .unwrap();
+        ids.push(b.row.id);
+    }
+    h.app
+        .keys()
+        .add(
+            ids[0].clone(),
+            key("spare", "sk-the-users-real-key-000000004"),
+        )
+        .await
+        .unwrap();
+    for (name, backend) in [("keys", &ids[0]), ("lonely", &ids[1])] {
+        let route = RouteDraft {
+            name: name.into(),
+            strategy: Strategy::Priority,
+            candidates: vec![cand(backend, "gpt-4.1")],
+            cache: Default::default(),
+        };
+        h.app.routes().save(None, route).await.unwrap();
+    }
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::RateLimit], &DrillOptions::default())
+        .await
+        .unwrap();
+    let cases = &report.suites[0].cases;
+    let find = |name: &str| {
+        cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("{name}: {cases:#?}"))
+    };
+    let storm = find("keys: keeps answering while key “main” of Alpha is rate-limited");
+    assert!(
+        storm.passed && storm.detail.contains("by Alpha's other keys"),
+        "{storm:#?}"
+    );
+    let patient = find("keys: waits out retry-after");
+    assert!(patient.passed, "{patient:#?}");
+    let lonely = find("lonely: keeps answering while key “main” of Beta is rate-limited");
+    assert!(!lonely.passed, "one key, one backend: nothing to move to");
+    assert!(lonely
+        .fix
+        .as_deref()
+        .unwrap()
+        .contains("Add a second key to Beta"));
+    assert_eq!(report.verdict, "failed");
+}
+
+#[tokio::test]
+async fn a_dead_backend_that_comes_back_is_seen_by_the_monitor_and_gets_traffic_again() {
+    let h = start().await;
+    let mut ids = Vec::new();
+    for name in ["Phoenix", "Standby"] {
+        let b = h
+            .app
+            .backends()
+            .create(
+                draft(BackendKind::OpenAiCompatible, name, "http://127.0.0.1:9/v1"),
+                None,
+            )
+            .await
+            .unwrap();
+        ids.push(b.row.id);
+    }
+    let route = RouteDraft {
+        name: "rise".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![cand(&ids[0], "m"), cand(&ids[1], "m")],
+        cache: Default::default(),
+    };
+    h.app.routes().save(None, route).await.unwrap();
+    let report = h
+        .app
+        .drills()
+        .run(&[DrillName::Recovery], &DrillOptions::default())
+        .await
+        .unwrap();
+    let cases = &report.suites[0].cases;
+    assert_eq!(cases.len(), 3, "{cases:#?}");
+    for c in cases {
+        assert!(c.passed, "{c:#?}");
+    }
+    assert!(cases[0].detail.contains("about"), "{}", cases[0].detail);
+}
