@@ -5,6 +5,7 @@
 //! number of successful trials must close it. The observed state sequence, with its times on
 //! the gateway's clock, is compared with the expected one.
 
+use super::criteria::measurement as m;
 use super::shadow::Shadow;
 use crate::backends::BackendView;
 use crate::routes::RouteView;
@@ -176,7 +177,7 @@ pub(crate) async fn run(
                 &format!("{name} failures to open"),
                 n as f64,
                 "attempts",
-                &breaker.consecutive_failures.to_string(),
+                Some(&breaker.consecutive_failures.to_string()),
             ));
         }
         if let Some(n) = seen.closed_after {
@@ -184,45 +185,23 @@ pub(crate) async fn run(
                 &format!("{name} trials to close"),
                 f64::from(n),
                 "requests",
-                &breaker.close_after.to_string(),
+                Some(&breaker.close_after.to_string()),
             ));
         }
     }
     if cases.is_empty() {
-        cases.push(Case {
-            id: "backends".into(),
-            name: "Backends to drill".into(),
-            passed: true,
-            importance: "info".into(),
-            detail: "No enabled backend.".into(),
-            fix: None,
-            duration_ms: None,
-        });
+        cases.push(super::criteria::info(
+            "backends",
+            "Backends to drill",
+            "No enabled backend.",
+        ));
     }
     Ok((cases, measurements))
 }
 
-fn case(id: &str, name: &str, passed: bool, detail: String) -> Case {
-    let fix = (!passed).then(|| {
-        "Report it: the breaker did not follow its settings (the report has the sequence)."
-            .to_string()
-    });
-    Case {
-        id: id.into(),
-        name: name.into(),
-        passed,
-        importance: "critical".into(),
-        detail,
-        fix,
-        duration_ms: None,
-    }
-}
+const FIX: &str =
+    "Report it: the breaker did not follow its settings (the report has the sequence).";
 
-fn m(name: &str, value: f64, unit: &str, target: &str) -> Measurement {
-    Measurement {
-        name: name.into(),
-        value,
-        unit: unit.into(),
-        target: Some(target.into()),
-    }
+fn case(id: &str, name: &str, passed: bool, detail: String) -> Case {
+    super::criteria::critical(id, name, passed, detail, FIX)
 }

@@ -162,15 +162,11 @@ pub(crate) async fn run(
         }
     }
     if cases.is_empty() {
-        cases.push(Case {
-            id: "routes".into(),
-            name: "Routes to drill".into(),
-            passed: true,
-            importance: "info".into(),
-            detail: "No weighted or lowest-latency route with two or more backends.".into(),
-            fix: None,
-            duration_ms: None,
-        });
+        cases.push(super::criteria::info(
+            "routes",
+            "Routes to drill",
+            "No weighted or lowest-latency route with two or more backends.",
+        ));
     }
     Ok((cases, measurements))
 }

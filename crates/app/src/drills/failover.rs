@@ -3,6 +3,7 @@
 //! second candidate exists), the time from the failure to the first answer served by another
 //! candidate, and the latency while it happens.
 
+use super::criteria::{case, measurement as m};
 use super::load::{percentile, Sample};
 use super::shadow::Shadow;
 use super::DrillOptions;
@@ -184,32 +185,4 @@ pub(crate) async fn run(
             "Not drilled: a provider that hangs before the first byte is given up on after the gateway's first-byte timeout (60 s), then the next candidate answers.".into(), None));
     }
     Ok((cases, measurements))
-}
-
-fn case(
-    id: &str,
-    name: &str,
-    passed: bool,
-    importance: &str,
-    detail: String,
-    fix: Option<String>,
-) -> Case {
-    Case {
-        id: id.into(),
-        name: name.into(),
-        passed,
-        importance: importance.into(),
-        detail,
-        fix,
-        duration_ms: None,
-    }
-}
-
-fn m(name: &str, value: f64, unit: &str, target: Option<&str>) -> Measurement {
-    Measurement {
-        name: name.into(),
-        value,
-        unit: unit.into(),
-        target: target.map(str::to_string),
-    }
 }

@@ -9,6 +9,7 @@
 //! configuration check, in the same format).
 
 mod breaker;
+mod criteria;
 mod distribution;
 mod failover;
 mod load;

@@ -3,6 +3,7 @@
 //! the backend's other keys or, failing those, to the next backend, and the throttled key is not
 //! tried again before its `retry-after` (at most once per client already in flight).
 
+use super::criteria::{case, measurement as m};
 use super::load::{percentile, Sample};
 use super::shadow::{fake_key, shadow_kind, Shadow};
 use super::DrillOptions;
@@ -134,32 +135,4 @@ pub(crate) async fn run(
         ));
     }
     Ok((cases, measurements))
-}
-
-fn case(
-    id: &str,
-    name: &str,
-    passed: bool,
-    importance: &str,
-    detail: String,
-    fix: Option<String>,
-) -> Case {
-    Case {
-        id: id.into(),
-        name: name.into(),
-        passed,
-        importance: importance.into(),
-        detail,
-        fix,
-        duration_ms: None,
-    }
-}
-
-fn m(name: &str, value: f64, unit: &str, target: Option<&str>) -> Measurement {
-    Measurement {
-        name: name.into(),
-        value,
-        unit: unit.into(),
-        target: target.map(str::to_string),
-    }
 }

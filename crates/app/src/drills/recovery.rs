@@ -216,31 +216,18 @@ pub(crate) async fn run(
         }
     }
     if cases.is_empty() {
-        cases.push(Case {
-            id: "routes".into(),
-            name: "Routes to drill".into(),
-            passed: true,
-            importance: "info".into(),
-            detail: "No route with two or more backends: nothing to recover to.".into(),
-            fix: None,
-            duration_ms: None,
-        });
+        cases.push(super::criteria::info(
+            "routes",
+            "Routes to drill",
+            "No route with two or more backends: nothing to recover to.",
+        ));
     }
     Ok((cases, measurements))
 }
 
+const FIX: &str =
+    "Report it with this report: recovery did not follow the monitor and breaker settings.";
+
 fn case(id: &str, name: &str, passed: bool, detail: String) -> Case {
-    let fix = (!passed).then(|| {
-        "Report it with this report: recovery did not follow the monitor and breaker settings."
-            .to_string()
-    });
-    Case {
-        id: id.into(),
-        name: name.into(),
-        passed,
-        importance: "critical".into(),
-        detail,
-        fix,
-        duration_ms: None,
-    }
+    super::criteria::critical(id, name, passed, detail, FIX)
 }
