@@ -7,6 +7,40 @@ use super::*;
 use switchyard_app::{DrillName, DrillOptions, RouteCandidate, RouteDraft, Strategy};
 use switchyard_mock::MockServer;
 
+/// Runs one drill with the default options.
+pub(super) async fn drill(h: &Harness, name: DrillName) -> switchyard_report::Report {
+    h.app
+        .drills()
+        .run(&[name], &DrillOptions::default())
+        .await
+        .unwrap()
+}
+
+/// Keyless OpenAI-compatible backends at a dead address (the shadow replaces it); their ids.
+pub(super) async fn keyless(h: &Harness, names: &[&str]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for name in names {
+        let draft = draft(BackendKind::OpenAiCompatible, name, "http://127.0.0.1:9/v1");
+        ids.push(h.app.backends().create(draft, None).await.unwrap().row.id);
+    }
+    ids
+}
+
+pub(super) async fn save_route(
+    h: &Harness,
+    name: &str,
+    strategy: Strategy,
+    candidates: Vec<RouteCandidate>,
+) {
+    let route = RouteDraft {
+        name: name.into(),
+        strategy,
+        candidates,
+        cache: Default::default(),
+    };
+    h.app.routes().save(None, route).await.unwrap();
+}
+
 pub(super) fn cand(backend_id: &str, model: &str) -> RouteCandidate {
     RouteCandidate {
         backend_id: backend_id.into(),
@@ -39,13 +73,7 @@ async fn failover_passes_with_two_backends_and_fails_with_one_with_the_reason() 
         ("ha", vec![cand(&ids[0], "m-a"), cand(&ids[1], "m-b")]),
         ("solo", vec![cand(&ids[0], "m-a")]),
     ] {
-        let route = RouteDraft {
-            name: name.into(),
-            strategy: Strategy::Priority,
-            candidates,
-            cache: Default::default(),
-        };
-        h.app.routes().save(None, route).await.unwrap();
+        save_route(&h, name, Strategy::Priority, candidates).await;
     }
     let opts = DrillOptions {
         in_flight: 3,
@@ -136,12 +164,7 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
         )
         .await
         .unwrap();
-    let report = h
-        .app
-        .drills()
-        .run(&[DrillName::Breaker], &DrillOptions::default())
-        .await
-        .unwrap();
+    let report = drill(&h, DrillName::Breaker).await;
     let suite = &report.suites[0];
     assert_eq!(suite.name, "Circuit breaker");
     let gamma: Vec<_> = suite
@@ -177,19 +200,7 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
 #[tokio::test]
 async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
     let h = start().await;
-    let mut ids = Vec::new();
-    for name in ["West", "East"] {
-        let b = h
-            .app
-            .backends()
-            .create(
-                draft(BackendKind::OpenAiCompatible, name, "http://127.0.0.1:9/v1"),
-                None,
-            )
-            .await
-            .unwrap();
-        ids.push(b.row.id);
-    }
+    let ids = keyless(&h, &["West", "East"]).await;
     for (name, strategy, weights) in [
         ("split", Strategy::Weighted, [3, 1]),
         ("quick", Strategy::LowestLatency, [1, 1]),
@@ -202,20 +213,9 @@ async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
                 ..cand(id, "m")
             })
             .collect();
-        let route = RouteDraft {
-            name: name.into(),
-            strategy,
-            candidates,
-            cache: Default::default(),
-        };
-        h.app.routes().save(None, route).await.unwrap();
+        save_route(&h, name, strategy, candidates).await;
     }
-    let report = h
-        .app
-        .drills()
-        .run(&[DrillName::Distribution], &DrillOptions::default())
-        .await
-        .unwrap();
+    let report = drill(&h, DrillName::Distribution).await;
     let suite = &report.suites[0];
     for c in &suite.cases {
         assert!(c.passed, "{c:#?}");
@@ -233,12 +233,7 @@ async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
 #[tokio::test]
 async fn a_cache_stampede_makes_one_provider_call_and_a_cache_that_is_off_says_so() {
     let h = start().await;
-    let report = h
-        .app
-        .drills()
-        .run(&[DrillName::Stampede], &DrillOptions::default())
-        .await
-        .unwrap();
+    let report = drill(&h, DrillName::Stampede).await;
     let suite = &report.suites[0];
     assert_eq!(suite.cases.len(), 1);
     let c = &suite.cases[0];
@@ -251,12 +246,7 @@ async fn a_cache_stampede_makes_one_provider_call_and_a_cache_that_is_off_says_s
     let mut off = h.app.cache().settings().await.unwrap();
     off.enabled = false;
     h.app.cache().set_settings(off).await.unwrap();
-    let report = h
-        .app
-        .drills()
-        .run(&[DrillName::Stampede], &DrillOptions::default())
-        .await
-        .unwrap();
+    let report = drill(&h, DrillName::Stampede).await;
     let c = &report.suites[0].cases[0];
     assert_eq!(c.importance, "info");
     assert!(c.detail.contains("cache is off"), "{}", c.detail);

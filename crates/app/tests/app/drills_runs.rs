@@ -1,9 +1,9 @@
 //! Drill runs (one at a time, cancel, storage, export) and the drills that make a provider fail
 //! and come back: a 429 storm on one key, and a dead backend that recovers.
 
-use super::drills::cand;
+use super::drills::{cand, drill, keyless, save_route};
 use super::*;
-use switchyard_app::{AppError, DrillName, DrillOptions, RouteDraft, Strategy};
+use switchyard_app::{AppError, DrillName, DrillOptions, Strategy};
 
 #[tokio::test]
 async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported() {
@@ -22,13 +22,13 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         .await
         .unwrap();
     let demo = h.app.backends().list().await.unwrap()[0].row.id.clone();
-    let route = RouteDraft {
-        name: "pair".into(),
-        strategy: Strategy::Priority,
-        candidates: vec![cand(&b.row.id, "m"), cand(&demo, "demo-chat")],
-        cache: Default::default(),
-    };
-    h.app.routes().save(None, route).await.unwrap();
+    save_route(
+        &h,
+        "pair",
+        Strategy::Priority,
+        vec![cand(&b.row.id, "m"), cand(&demo, "demo-chat")],
+    )
+    .await;
     let app = h.app.clone();
     let running = tokio::spawn(async move {
         app.drills()
@@ -57,12 +57,7 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         "nothing stored"
     );
 
-    let done = h
-        .app
-        .drills()
-        .run(&[DrillName::Configuration], &DrillOptions::default())
-        .await
-        .unwrap();
+    let done = drill(&h, DrillName::Configuration).await;
     let kept = h.app.drills().history(10).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0], done, "stored as answered");
@@ -70,12 +65,7 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         done.previous.is_none(),
         "the first stored run has nothing before it"
     );
-    let again = h
-        .app
-        .drills()
-        .run(&[DrillName::Configuration], &DrillOptions::default())
-        .await
-        .unwrap();
+    let again = drill(&h, DrillName::Configuration).await;
     assert_eq!(
         again.previous.as_ref().map(|p| p.id.as_str()),
         Some(done.id.as_str())
@@ -122,20 +112,9 @@ async fn a_429_storm_on_one_key_moves_to_the_other_keys_and_waits_out_retry_afte
         .await
         .unwrap();
     for (name, backend) in [("keys", &ids[0]), ("lonely", &ids[1])] {
-        let route = RouteDraft {
-            name: name.into(),
-            strategy: Strategy::Priority,
-            candidates: vec![cand(backend, "gpt-4.1")],
-            cache: Default::default(),
-        };
-        h.app.routes().save(None, route).await.unwrap();
+        save_route(&h, name, Strategy::Priority, vec![cand(backend, "gpt-4.1")]).await;
     }
-    let report = h
-        .app
-        .drills()
-        .run(&[DrillName::RateLimit], &DrillOptions::default())
-        .await
-        .unwrap();
+    let report = drill(&h, DrillName::RateLimit).await;
     let cases = &report.suites[0].cases;
     let find = |name: &str| {
         cases
@@ -163,32 +142,15 @@ async fn a_429_storm_on_one_key_moves_to_the_other_keys_and_waits_out_retry_afte
 #[tokio::test]
 async fn a_dead_backend_that_comes_back_is_seen_by_the_monitor_and_gets_traffic_again() {
     let h = start().await;
-    let mut ids = Vec::new();
-    for name in ["Phoenix", "Standby"] {
-        let b = h
-            .app
-            .backends()
-            .create(
-                draft(BackendKind::OpenAiCompatible, name, "http://127.0.0.1:9/v1"),
-                None,
-            )
-            .await
-            .unwrap();
-        ids.push(b.row.id);
-    }
-    let route = RouteDraft {
-        name: "rise".into(),
-        strategy: Strategy::Priority,
-        candidates: vec![cand(&ids[0], "m"), cand(&ids[1], "m")],
-        cache: Default::default(),
-    };
-    h.app.routes().save(None, route).await.unwrap();
-    let report = h
-        .app
-        .drills()
-        .run(&[DrillName::Recovery], &DrillOptions::default())
-        .await
-        .unwrap();
+    let ids = keyless(&h, &["Phoenix", "Standby"]).await;
+    save_route(
+        &h,
+        "rise",
+        Strategy::Priority,
+        vec![cand(&ids[0], "m"), cand(&ids[1], "m")],
+    )
+    .await;
+    let report = drill(&h, DrillName::Recovery).await;
     let cases = &report.suites[0].cases;
     assert_eq!(cases.len(), 3, "{cases:#?}");
     for c in cases {
