@@ -104,13 +104,20 @@ mod tests {
     #[test]
     fn names_come_before_the_flags_and_must_exist() {
         assert_eq!(parse_names(&[]), Ok((vec![], 0)));
+        for name in DrillName::ALL {
+            assert_eq!(
+                parse_names(&[name.as_str()]),
+                Ok((vec![name], 1)),
+                "{name:?}"
+            );
+        }
         assert_eq!(
             parse_names(&["failover", "failover", "--junit", "x"]),
             Ok((vec![DrillName::Failover], 2))
         );
         assert_eq!(
-            parse_names(&["breaker"]),
-            Err("there is no drill “breaker”".to_string())
+            parse_names(&["chaos-monkey"]),
+            Err("there is no drill “chaos-monkey”".to_string())
         );
     }
 }

@@ -158,6 +158,37 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("inserted backend vanished".into()))
     }
 
+    /// Inserts a backend and, when given as `(id, label, hint)`, its first key's row in one
+    /// transaction: a reader (another process's watch) never sees the backend without its key.
+    pub fn insert_backend_with_key(
+        &self,
+        id: &str,
+        draft: &BackendDraft,
+        enabled: bool,
+        key: Option<(&str, &str, &str)>,
+    ) -> Result<BackendRow, StoreError> {
+        let ts = now();
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO backends (id, name, kind, base_url, default_model, enabled, position, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(position), -1) + 1 FROM backends), ?7, ?7)",
+                params![id, draft.name, draft.kind.as_str(), draft.base_url, draft.default_model, enabled, ts],
+            )?;
+            if let Some((key_id, label, hint)) = key {
+                tx.execute(
+                    "INSERT INTO backend_keys (id, backend_id, label, hint, position, created_at)
+                     VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                    params![key_id, id, label, hint, ts],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })?;
+        self.get_backend(id)?
+            .ok_or_else(|| StoreError::Corrupt("inserted backend vanished".into()))
+    }
+
     /// Replaces the editable fields. `None` when there is no such backend.
     pub fn update_backend(
         &self,

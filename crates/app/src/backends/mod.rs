@@ -172,16 +172,26 @@ impl Backends {
                 name: draft.name.trim().to_string(),
                 ..draft
             };
-            inner
-                .store
-                .insert_backend(&id2, &draft, true)
-                .map_err(AppError::conflict_on_duplicate)?;
-            if let Some(key) = key {
-                if let Err(e) = keys::store_key(&inner.store, inner.secrets.as_ref(), &id2, &key) {
-                    // Leave nothing half-made behind.
-                    inner.store.delete_backend(&id2)?;
-                    return Err(e);
+            // The key goes to the keychain first; then the backend and its key row land in one
+            // transaction, so no reader sees the backend without its key.
+            let first = match &key {
+                Some(k) => {
+                    let key_id = crate::new_id();
+                    inner.secrets.set(&key_id, &k.value)?;
+                    let hint = switchyard_core::mask_key(k.value.expose());
+                    Some((key_id, k.label.trim().to_string(), hint))
                 }
+                None => None,
+            };
+            let rows = first.as_ref().map(|(i, l, h)| (i.as_str(), l.as_str(), h.as_str()));
+            if let Err(e) = inner.store.insert_backend_with_key(&id2, &draft, true, rows) {
+                if let Some((key_id, _, _)) = &first {
+                    // Leave nothing half-made behind.
+                    if let Err(cleanup) = inner.secrets.delete(key_id) {
+                        tracing::warn!(error = %cleanup, "could not remove the keychain entry of a failed insert");
+                    }
+                }
+                return Err(AppError::conflict_on_duplicate(e));
             }
             tracing::info!(backend = %draft.name, kind = draft.kind.as_str(), "backend added");
             Ok(())
