@@ -53,28 +53,9 @@ async fn observe(
         shadow.stop().await;
         return Err(AppError::Internal("the shadow lost a backend".into()));
     };
-    let http = reqwest::Client::new();
-    let url = format!("http://{}/v1/chat/completions", shadow.addr);
-    let body = serde_json::json!({"model": format!("{}/{}", backend.row.name, backend.row.default_model),
-        "max_tokens": 8, "messages": [{"role": "user", "content": "Switchyard drill"}]});
-    let ask = || async {
-        let sent = http
-            .post(&url)
-            .bearer_auth(&shadow.token)
-            .json(&body)
-            .send()
-            .await;
-        matches!(sent, Ok(r) if r.status().is_success())
-    };
-    let state = || {
-        shadow
-            .app
-            .routes()
-            .live_health()
-            .into_iter()
-            .find(|b| b.backend_id == target.id)
-            .map_or(Circuit::Closed, |b| b.state.breaker)
-    };
+    let model = format!("{}/{}", backend.row.name, backend.row.default_model);
+    let ask = || async { shadow.ask(&model).await.is_some() };
+    let state = || shadow.breaker(&target.id);
     let t0: Instant = clock.now();
     let mut seen = Observed {
         sequence: vec![(0, Circuit::Closed)],

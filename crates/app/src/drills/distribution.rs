@@ -33,19 +33,20 @@ pub(crate) fn chi_square(observed: &[f64], expected: &[f64]) -> f64 {
         + 0.0
 }
 
-/// Distinct enabled backends of a route, in order, with their summed weights.
-fn backends_of(route: &RouteView) -> Vec<(String, String, u32)> {
-    let mut out: Vec<(String, String, u32)> = Vec::new();
-    for c in route.candidates.iter().filter(|c| c.backend_enabled) {
-        let Some(name) = &c.backend_name else {
-            continue;
-        };
-        match out.iter_mut().find(|(id, _, _)| *id == c.backend_id) {
-            Some(entry) => entry.2 += c.weight,
-            None => out.push((c.backend_id.clone(), name.clone(), c.weight)),
-        }
-    }
-    out
+/// A route's serving backends, in order, as (id, name, summed weight of its candidates).
+fn backends_of(route: &RouteView, backends: &[BackendView]) -> Vec<(String, String, u32)> {
+    super::route_backends(route, backends)
+        .into_iter()
+        .map(|b| {
+            let weight = route
+                .candidates
+                .iter()
+                .filter(|c| c.backend_id == b.row.id)
+                .map(|c| c.weight)
+                .sum();
+            (b.row.id.clone(), b.row.name.clone(), weight)
+        })
+        .collect()
 }
 
 async fn split(
@@ -80,7 +81,7 @@ pub(crate) async fn run(
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
     for route in routes {
-        let members = backends_of(route);
+        let members = backends_of(route, backends);
         if members.len() < 2 {
             continue;
         }

@@ -107,16 +107,8 @@ pub(crate) async fn run(
         ));
     }
     for route in routes {
-        let usable: Vec<&str> = route
-            .candidates
-            .iter()
-            .filter(|c| c.backend_enabled && c.backend_name.is_some())
-            .map(|c| c.backend_id.as_str())
-            .collect();
-        let mut distinct = usable.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let Some(first) = usable.first().copied() else {
+        let members = super::route_backends(route, backends);
+        let Some(first) = members.first().map(|b| b.row.id.as_str()) else {
             cases.push(case(
                 &route.id,
                 &format!("{}: a usable candidate", route.name),
@@ -127,7 +119,7 @@ pub(crate) async fn run(
             ));
             continue;
         };
-        if distinct.len() < 2 {
+        if members.len() < 2 {
             cases.push(case(
                 &route.id,
                 &format!("{}: fails over", route.name),

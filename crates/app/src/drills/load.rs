@@ -26,6 +26,21 @@ impl Sample {
     }
 }
 
+/// The short chat request every drill sends to `model` (a route name or `Backend/model`).
+pub(crate) fn chat_body(model: &str) -> serde_json::Value {
+    serde_json::json!({"model": model, "max_tokens": 8,
+        "messages": [{"role": "user", "content": "Switchyard drill: reply with one word."}]})
+}
+
+/// The backend that served an answer (`x-switchyard-backend`).
+pub(crate) fn served_by(answer: &reqwest::Response) -> Option<String> {
+    answer
+        .headers()
+        .get("x-switchyard-backend")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 /// The gateway to load and how.
 pub(crate) struct Load {
     pub addr: SocketAddr,
@@ -55,8 +70,7 @@ impl Load {
         let start = Instant::now();
         let deadline = start + length;
         let url = format!("http://{}/v1/chat/completions", self.addr);
-        let body = serde_json::json!({"model": self.model, "max_tokens": 8,
-            "messages": [{"role": "user", "content": "Switchyard drill: reply with one word."}]});
+        let body = chat_body(&self.model);
         let mut workers = Vec::with_capacity(self.in_flight);
         for _ in 0..self.in_flight {
             let (http, url, body, token) =
@@ -68,11 +82,7 @@ impl Load {
                     let answer = http.post(&url).bearer_auth(&token).json(&body).send().await;
                     let (status, backend) = match answer {
                         Ok(r) => {
-                            let backend = r
-                                .headers()
-                                .get("x-switchyard-backend")
-                                .and_then(|v| v.to_str().ok())
-                                .map(str::to_string);
+                            let backend = served_by(&r);
                             let status = r.status().as_u16();
                             let _ = r.bytes().await;
                             (status, backend)

@@ -18,11 +18,11 @@ mod recovery;
 mod shadow;
 mod stampede;
 
-use crate::backends::Backends;
+use crate::backends::{BackendView, Backends};
 use crate::cache::Cache;
 use crate::events::{DrillProgress, EventSink};
 use crate::readiness::Readiness;
-use crate::routes::Routes;
+use crate::routes::{RouteView, Routes};
 use crate::{AppError, DomainEvent};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -310,6 +310,22 @@ impl Drills {
             })
             .collect()
     }
+}
+
+/// A route's backends that can serve: enabled, each once, in the route's order.
+pub(crate) fn route_backends<'a>(
+    route: &RouteView,
+    backends: &'a [BackendView],
+) -> Vec<&'a BackendView> {
+    let mut out: Vec<&BackendView> = Vec::new();
+    for c in route.candidates.iter().filter(|c| c.backend_enabled) {
+        if let Some(b) = backends.iter().find(|b| b.row.id == c.backend_id) {
+            if !out.iter().any(|m| m.row.id == b.row.id) {
+                out.push(b);
+            }
+        }
+    }
+    out
 }
 
 fn millis(d: Duration) -> u64 {

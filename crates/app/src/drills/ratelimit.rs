@@ -25,12 +25,7 @@ pub(crate) async fn run(
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
     for route in routes {
-        let members: Vec<&BackendView> = route
-            .candidates
-            .iter()
-            .filter(|c| c.backend_enabled)
-            .filter_map(|c| backends.iter().find(|b| b.row.id == c.backend_id))
-            .collect();
+        let members = super::route_backends(route, backends);
         let Some(first) = members.first().copied() else {
             continue;
         };

@@ -5,6 +5,7 @@
 //! shadow probes every `PROBE_EVERY`; times are also given in probe intervals, which scale to the
 //! backend's own interval.
 
+use super::criteria::measurement;
 use super::shadow::{Setup, Shadow};
 use crate::backends::BackendView;
 use crate::routes::RouteView;
@@ -61,35 +62,8 @@ async fn observe(
         shadow.stop().await;
         return Err(AppError::Internal("the shadow lost a backend".into()));
     };
-    let http = reqwest::Client::new();
-    let url = format!("http://{}/v1/chat/completions", shadow.addr);
-    let body = serde_json::json!({"model": route.name, "max_tokens": 8,
-        "messages": [{"role": "user", "content": "Switchyard drill"}]});
-    let ask = || async {
-        let r = http
-            .post(&url)
-            .bearer_auth(&shadow.token)
-            .json(&body)
-            .send()
-            .await
-            .ok()?;
-        let by = r
-            .headers()
-            .get("x-switchyard-backend")?
-            .to_str()
-            .ok()?
-            .to_string();
-        r.status().is_success().then_some(by)
-    };
-    let breaker = || {
-        shadow
-            .app
-            .routes()
-            .live_health()
-            .into_iter()
-            .find(|b| b.backend_id == target.id)
-            .map_or(Circuit::Closed, |b| b.state.breaker)
-    };
+    let ask = || shadow.ask(&route.name);
+    let breaker = || shadow.breaker(&target.id);
     let status = || async {
         shadow
             .app
@@ -158,14 +132,7 @@ pub(crate) async fn run(
     let mut measurements = Vec::new();
     let intervals = |d: Duration| d.as_secs_f64() / PROBE_EVERY.as_secs_f64();
     for route in routes {
-        let mut members: Vec<&BackendView> = Vec::new();
-        for c in route.candidates.iter().filter(|c| c.backend_enabled) {
-            if let Some(b) = backends.iter().find(|b| b.row.id == c.backend_id) {
-                if !members.iter().any(|m| m.row.id == b.row.id) {
-                    members.push(b);
-                }
-            }
-        }
+        let members = super::route_backends(route, backends);
         if members.len() < 2 {
             continue;
         }
@@ -199,20 +166,20 @@ pub(crate) async fn run(
             },
         ));
         if let Some(n) = answering {
-            measurements.push(Measurement {
-                name: format!("{} time to seen answering", route.name),
-                value: (n * 10.0).round() / 10.0,
-                unit: "probe intervals".into(),
-                target: Some("≤ 1".into()),
-            });
+            measurements.push(measurement(
+                &format!("{} time to seen answering", route.name),
+                (n * 10.0).round() / 10.0,
+                "probe intervals",
+                Some("≤ 1"),
+            ));
         }
         if let Some(n) = seen.trials {
-            measurements.push(Measurement {
-                name: format!("{} requests until traffic returned", route.name),
-                value: f64::from(n),
-                unit: "requests".into(),
-                target: None,
-            });
+            measurements.push(measurement(
+                &format!("{} requests until traffic returned", route.name),
+                f64::from(n),
+                "requests",
+                None,
+            ));
         }
     }
     if cases.is_empty() {

@@ -200,6 +200,31 @@ impl Shadow {
         }
     }
 
+    /// Sends one drill request for `model`; answers the backend that served it, `None` when
+    /// the answer was not a success.
+    pub async fn ask(&self, model: &str) -> Option<String> {
+        let url = format!("http://{}/v1/chat/completions", self.addr);
+        let answer = reqwest::Client::new()
+            .post(url)
+            .bearer_auth(&self.token)
+            .json(&super::load::chat_body(model))
+            .send()
+            .await
+            .ok()?;
+        let by = super::load::served_by(&answer);
+        answer.status().is_success().then_some(by).flatten()
+    }
+
+    /// The gateway's breaker state for the shadow backend `id`.
+    pub fn breaker(&self, id: &str) -> switchyard_core::Circuit {
+        self.app
+            .routes()
+            .live_health()
+            .into_iter()
+            .find(|b| b.backend_id == id)
+            .map_or(switchyard_core::Circuit::Closed, |b| b.state.breaker)
+    }
+
     /// Stops the shadow's core and every mock.
     pub async fn stop(self) {
         self.app.shutdown(Duration::from_secs(2)).await;

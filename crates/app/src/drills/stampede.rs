@@ -23,14 +23,14 @@ fn generations(mock: &switchyard_mock::MockServer) -> u64 {
 }
 
 /// The route (or, without one, the first enabled backend's default model) to stampede.
-fn target(backends: &[BackendView], routes: &[RouteView]) -> Option<(String, bool)> {
+fn target(backends: &[BackendView], routes: &[RouteView]) -> Option<String> {
     if let Some(r) = routes.iter().find(|r| r.cache.mode != CacheMode::Off) {
-        return Some((r.name.clone(), r.cache.mode == CacheMode::Always));
+        return Some(r.name.clone());
     }
     backends
         .iter()
         .find(|b| b.row.enabled)
-        .map(|b| (format!("{}/{}", b.row.name, b.row.default_model), false))
+        .map(|b| format!("{}/{}", b.row.name, b.row.default_model))
 }
 
 pub(crate) async fn run(
@@ -57,7 +57,7 @@ pub(crate) async fn run(
             "The response cache is off (Cache page), so identical requests all go to the provider.",
         );
     }
-    let Some((model, _always)) = target(backends, routes) else {
+    let Some(model) = target(backends, routes) else {
         return info("No enabled backend and no cached route.");
     };
     let shadow = Shadow::build(backends, routes, MockConfig::demo(), None).await?;
