@@ -163,7 +163,7 @@ impl Drills {
         self.cancel.store(false, Ordering::SeqCst);
         let run_id = crate::new_id();
         let result = self.run_all(&run_id, names, opts).await;
-        let cancelled = matches!(&result, Err(AppError::Invalid(_)));
+        let cancelled = result.is_err() && self.cancel.load(Ordering::SeqCst);
         if let Ok(report) = &result {
             let row = DrillRow {
                 id: report.id.clone(),
