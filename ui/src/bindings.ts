@@ -881,6 +881,8 @@ export type GatewaySettingsForm = {
 	allowedOrigins: string[],
 	/**  Networks other machines may connect from (`192.168.1.0/24` or one address; empty: any). */
 	allowedNetworks: string[],
+	/**  Breakers, retries and the first-byte timeout. */
+	resilience: ResilienceForm,
 };
 
 /**  Saved settings and whether the running gateway still uses different ones. */
@@ -1677,6 +1679,25 @@ export type RequestQuery_Serialize = {
 /**  New requests reached the ledger (batched): the Requests page reloads. */
 export type RequestsRecorded = {
 	count: number,
+};
+
+/**  How the gateway copes with a failing provider. */
+export type ResilienceForm = {
+	/**  Consecutive failures that open a backend's breaker (1–1000). */
+	breakerFailures: number,
+	/**
+	 *  Failed share of the last 30 s (at least 10 requests), in percent, that also opens a
+	 *  breaker; 0 turns the rule off (0–100).
+	 */
+	breakerFailureRatePct: number,
+	/**  Seconds an open breaker skips its backend before a trial (1–3600). */
+	breakerOpenSecs: number,
+	/**  Good trials in a row that close a half-open breaker (1–100). */
+	breakerCloseAfter: number,
+	/**  Retries of one candidate before the next is tried (0–5). */
+	retriesPerCandidate: number,
+	/**  Seconds a provider may stay silent before its first byte (1–600). */
+	firstByteTimeoutSecs: number,
 };
 
 export type Route = Route_Serialize | Route_Deserialize;

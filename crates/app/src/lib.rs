@@ -55,6 +55,7 @@ pub use error::AppError;
 pub use events::{DomainEvent, DrillProgress, Progress};
 pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
+pub use gateway_control::resilience::Resilience;
 pub use gateway_control::settings::GatewaySettings;
 pub use gateway_control::{GatewayControl, GatewayInfo};
 pub use ledger::{LedgerSink, LedgerWriter};

@@ -72,6 +72,7 @@ export type {
   FilePurpose,
   FixAction,
   GatewaySettingsForm,
+  ResilienceForm,
   GatewaySettingsState,
   ImportResult,
   InboundApi,

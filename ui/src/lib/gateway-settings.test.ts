@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { draftFromSettings, draftUnchanged, parseDraft, parseOrigins, sameSettings } from "./gateway-settings";
 
-const saved = { port: 4141, allowNonLoopback: false, allowedOrigins: ["http://localhost:5173", "https://tool.example"], allowedNetworks: ["192.168.1.0/24"] };
+const resilience = { breakerFailures: 3, breakerFailureRatePct: 50, breakerOpenSecs: 60, breakerCloseAfter: 3, retriesPerCandidate: 1, firstByteTimeoutSecs: 60 };
+const saved = { port: 4141, allowNonLoopback: false, allowedOrigins: ["http://localhost:5173", "https://tool.example"], allowedNetworks: ["192.168.1.0/24"], resilience };
 
 describe("gateway settings form", () => {
   it("shows origins one per line", () => {
@@ -17,17 +18,17 @@ describe("gateway settings form", () => {
   });
 
   it("converts the draft to what the core expects", () => {
-    expect(parseDraft({ port: " 5000 ", allowNonLoopback: true, origins: "http://localhost:5173\n", networks: "10.0.0.0/8\n\n192.168.1.7" })).toEqual({
+    expect(parseDraft({ port: " 5000 ", allowNonLoopback: true, origins: "http://localhost:5173\n", networks: "10.0.0.0/8\n\n192.168.1.7" }, resilience)).toEqual({
       ok: true,
-      settings: { port: 5000, allowNonLoopback: true, allowedOrigins: ["http://localhost:5173"], allowedNetworks: ["10.0.0.0/8", "192.168.1.7"] },
+      settings: { port: 5000, allowNonLoopback: true, allowedOrigins: ["http://localhost:5173"], allowedNetworks: ["10.0.0.0/8", "192.168.1.7"], resilience },
     });
   });
 
   it("refuses a port the core could not receive, and leaves the rest to it", () => {
     for (const port of ["", "41.5", "-1", "abc", "70000"]) {
-      expect(parseDraft({ port, allowNonLoopback: false, origins: "", networks: "" }), port).toMatchObject({ ok: false, message: expect.stringMatching(/1024 to 65535/) });
+      expect(parseDraft({ port, allowNonLoopback: false, origins: "", networks: "" }, resilience), port).toMatchObject({ ok: false, message: expect.stringMatching(/1024 to 65535/) });
     }
-    expect(parseDraft({ port: "80", allowNonLoopback: false, origins: "*", networks: "" })).toMatchObject({ ok: true, settings: { port: 80, allowedOrigins: ["*"] } });
+    expect(parseDraft({ port: "80", allowNonLoopback: false, origins: "*", networks: "" }, resilience)).toMatchObject({ ok: true, settings: { port: 80, allowedOrigins: ["*"] } });
   });
 
   it("knows when saving would change nothing", () => {
@@ -39,5 +40,6 @@ describe("gateway settings form", () => {
     expect(draftUnchanged({ ...draftFromSettings(saved), origins: "https://tool.example\nhttp://localhost:5173" }, saved)).toBe(false);
     expect(sameSettings(saved, { ...saved, allowedOrigins: [...saved.allowedOrigins] })).toBe(true);
     expect(sameSettings(saved, { ...saved, allowedNetworks: [] })).toBe(false);
+    expect(sameSettings(saved, { ...saved, resilience: { ...resilience, breakerOpenSecs: 30 } })).toBe(false);
   });
 });

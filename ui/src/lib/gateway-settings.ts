@@ -1,5 +1,6 @@
 // The gateway settings form as typed, and the pure conversions to and from the IPC shape.
-import type { GatewaySettingsForm } from "../ipc/types";
+import type { GatewaySettingsForm, ResilienceForm } from "../ipc/types";
+import { sameResilience } from "./resilience";
 
 /** Where the gateway listens unless the user picks another port. */
 export const DEFAULT_GATEWAY_PORT = 4141;
@@ -24,10 +25,11 @@ export function parseOrigins(text: string): string[] {
 }
 
 /**
- * The settings to send. Only what the core could not even receive is refused here (a port that is
- * not a whole number up to 65535); the core checks the rest and says why.
+ * The settings to send, with `resilience` as saved (another card edits it). Only what the core
+ * could not even receive is refused here (a port that is not a whole number up to 65535); the core
+ * checks the rest and says why.
  */
-export function parseDraft(d: GatewayDraft): GatewayParse {
+export function parseDraft(d: GatewayDraft, resilience: ResilienceForm): GatewayParse {
   const port = d.port.trim();
   const n = Number(port);
   if (!/^\d+$/.test(port) || n > 65535) {
@@ -35,7 +37,7 @@ export function parseDraft(d: GatewayDraft): GatewayParse {
   }
   return {
     ok: true,
-    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks) },
+    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks), resilience },
   };
 }
 
@@ -46,12 +48,13 @@ export function sameSettings(a: GatewaySettingsForm, b: GatewaySettingsForm): bo
     a.allowedOrigins.length === b.allowedOrigins.length &&
     a.allowedOrigins.every((o, i) => o === b.allowedOrigins[i]) &&
     a.allowedNetworks.length === b.allowedNetworks.length &&
-    a.allowedNetworks.every((o, i) => o === b.allowedNetworks[i])
+    a.allowedNetworks.every((o, i) => o === b.allowedNetworks[i]) &&
+    sameResilience(a.resilience, b.resilience)
   );
 }
 
 /** Whether saving would change nothing (line breaks and blank lines do not count). */
 export function draftUnchanged(d: GatewayDraft, saved: GatewaySettingsForm): boolean {
-  const parsed = parseDraft(d);
+  const parsed = parseDraft(d, saved.resilience);
   return parsed.ok && sameSettings(parsed.settings, saved);
 }

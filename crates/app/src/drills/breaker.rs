@@ -7,8 +7,8 @@
 
 use super::criteria::measurement as m;
 use super::shadow::Shadow;
+use super::Plan;
 use crate::backends::BackendView;
-use crate::routes::RouteView;
 use crate::AppError;
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,6 +19,11 @@ use switchyard_report::{Case, Measurement};
 
 /// At most this many backends are drilled (the first ones, in the user's order).
 const MAX_BACKENDS: usize = 8;
+
+/// At most this many failing requests are sent to open a breaker: a breaker that needs more
+/// lets a dead provider waste that many requests (and their retries and time) before it is
+/// skipped, which the drill reports as a failure.
+const MAX_FAILING_REQUESTS: u32 = 40;
 
 fn word(c: Circuit) -> &'static str {
     match c {
@@ -41,14 +46,14 @@ struct Observed {
 }
 
 async fn observe(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     backend: &BackendView,
     breaker: &switchyard_policy::BreakerConfig,
+    to_open: u32,
 ) -> Result<Observed, AppError> {
     let clock = Arc::new(ManualClock::default());
     let shared: Arc<dyn Clock> = clock.clone();
-    let shadow = Shadow::build(backends, routes, MockConfig::instant(), Some(shared)).await?;
+    let shadow = Shadow::build(plan, MockConfig::instant(), Some(shared)).await?;
     let Some(target) = shadow.backends.get(&backend.row.id) else {
         shadow.stop().await;
         return Err(AppError::Internal("the shadow lost a backend".into()));
@@ -70,7 +75,11 @@ async fn observe(
         }
     };
     target.mock.set_steady_fault(Some(Fault::Status(500)));
-    for _ in 0..breaker.consecutive_failures.saturating_mul(3).max(3) {
+    for _ in 0..breaker
+        .consecutive_failures
+        .saturating_mul(3)
+        .clamp(3, MAX_FAILING_REQUESTS)
+    {
         ask().await;
         let s = state();
         note(&mut seen, s);
@@ -103,16 +112,21 @@ async fn observe(
 }
 
 /// The drill's cases and measurements for every enabled backend.
-pub(crate) async fn run(
-    backends: &[BackendView],
-    routes: &[RouteView],
-) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
-    let breaker = switchyard_gateway::GatewayConfig::default().breaker;
+pub(crate) async fn run(plan: &Plan) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+    let mut config = switchyard_gateway::GatewayConfig::default();
+    plan.resilience.apply(&mut config);
+    let breaker = config.breaker;
+    let to_open = crate::Resilience::failures_to_open(&config);
     let expected = "closed → open → half-open → closed";
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
-    for b in backends.iter().filter(|b| b.row.enabled).take(MAX_BACKENDS) {
-        let seen = observe(backends, routes, b, &breaker).await?;
+    for b in plan
+        .backends
+        .iter()
+        .filter(|b| b.row.enabled)
+        .take(MAX_BACKENDS)
+    {
+        let seen = observe(plan, b, &breaker, to_open).await?;
         let name = &b.row.name;
         let timeline: Vec<String> = seen
             .sequence
@@ -120,20 +134,26 @@ pub(crate) async fn run(
             .map(|(ms, s)| format!("{} at {:.1} s", word(*s), *ms as f64 / 1000.0))
             .collect();
         let got: Vec<&str> = seen.sequence.iter().map(|(_, s)| word(*s)).collect();
-        let opened = seen.opened_after == Some(u64::from(breaker.consecutive_failures));
-        cases.push(case(
+        let opened = seen.opened_after == Some(u64::from(to_open));
+        let too_high = to_open > MAX_FAILING_REQUESTS;
+        cases.push(super::criteria::critical(
             &format!("{}:open", b.row.id),
             &format!(
-                "{name}: opens after {} failures",
-                breaker.consecutive_failures
+                "{name}: opens after {to_open} failures"
             ),
             opened,
             match seen.opened_after {
                 Some(n) => format!("Opened after {n} failed attempts."),
+                None if too_high => format!(
+                    "Never opened in {MAX_FAILING_REQUESTS} failing requests: with a threshold of {to_open} failures and the failure-rate rule off, a dead provider is sent {to_open} failed requests before it is skipped."
+                ),
                 None => "Never opened while every attempt failed.".into(),
             },
+            if too_high { TOO_HIGH } else { FIX },
         ));
+        let fix = if too_high { TOO_HIGH } else { FIX };
         cases.push(case(
+            fix,
             &format!("{}:skip", b.row.id),
             &format!("{name}: skipped while open"),
             seen.opened_after.is_some() && seen.attempts_while_open == 0,
@@ -144,6 +164,7 @@ pub(crate) async fn run(
         ));
         let closed = seen.closed_after == Some(breaker.close_after);
         cases.push(case(
+            fix,
             &format!("{}:close", b.row.id),
             &format!(
                 "{name}: half-open after {} s, closed after {} good trials",
@@ -158,7 +179,7 @@ pub(crate) async fn run(
                 &format!("{name} failures to open"),
                 n as f64,
                 "attempts",
-                Some(&breaker.consecutive_failures.to_string()),
+                Some(&to_open.to_string()),
             ));
         }
         if let Some(n) = seen.closed_after {
@@ -180,9 +201,12 @@ pub(crate) async fn run(
     Ok((cases, measurements))
 }
 
+const TOO_HIGH: &str =
+    "Lower “Failures to open a breaker” in Gateway → Resilience (3 to 10 is usual).";
+
 const FIX: &str =
     "Report it: the breaker did not follow its settings (the report has the sequence).";
 
-fn case(id: &str, name: &str, passed: bool, detail: String) -> Case {
-    super::criteria::critical(id, name, passed, detail, FIX)
+fn case(fix: &str, id: &str, name: &str, passed: bool, detail: String) -> Case {
+    super::criteria::critical(id, name, passed, detail, fix)
 }

@@ -4,6 +4,7 @@
 
 use super::shadow::Shadow;
 use super::DrillOptions;
+use super::Plan;
 use crate::backends::BackendView;
 use crate::routes::RouteView;
 use crate::AppError;
@@ -50,13 +51,12 @@ fn backends_of(route: &RouteView, backends: &[BackendView]) -> Vec<(String, Stri
 }
 
 async fn split(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     route: &RouteView,
     slow: Option<&str>,
     opts: &DrillOptions,
 ) -> Result<HashMap<String, usize>, AppError> {
-    let shadow = Shadow::build(backends, routes, MockConfig::instant(), None).await?;
+    let shadow = Shadow::build(plan, MockConfig::instant(), None).await?;
     if let Some(b) = slow.and_then(|id| shadow.backends.get(id)) {
         b.mock
             .set_steady_fault(Some(Fault::Latency(Duration::from_millis(60))));
@@ -74,21 +74,20 @@ async fn split(
 }
 
 pub(crate) async fn run(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     opts: &DrillOptions,
 ) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
-    for route in routes {
-        let members = backends_of(route, backends);
+    for route in &plan.routes {
+        let members = backends_of(route, &plan.backends);
         if members.len() < 2 {
             continue;
         }
         match route.strategy {
             Strategy::Weighted => {
                 let total: u32 = members.iter().map(|m| m.2).sum();
-                let counts = split(backends, routes, route, None, opts).await?;
+                let counts = split(plan, route, None, opts).await?;
                 let observed: Vec<f64> = members
                     .iter()
                     .map(|m| *counts.get(&m.1).unwrap_or(&0) as f64)
@@ -134,7 +133,7 @@ pub(crate) async fn run(
             }
             Strategy::LowestLatency => {
                 let (slow_id, slow_name) = (members[0].0.clone(), members[0].1.clone());
-                let counts = split(backends, routes, route, Some(&slow_id), opts).await?;
+                let counts = split(plan, route, Some(&slow_id), opts).await?;
                 let n: usize = counts.values().sum();
                 let to_slow = *counts.get(&slow_name).unwrap_or(&0);
                 let share = if n == 0 {

@@ -7,7 +7,7 @@ use super::criteria::{case, measurement as m};
 use super::load::{percentile, Sample};
 use super::shadow::Shadow;
 use super::DrillOptions;
-use crate::backends::BackendView;
+use super::Plan;
 use crate::routes::RouteView;
 use crate::AppError;
 use std::time::Duration;
@@ -59,14 +59,13 @@ fn measure(samples: &[Sample], hit: Duration, first: &str) -> Phase {
 }
 
 async fn phase(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     route: &RouteView,
     first_id: &str,
     death: Death,
     opts: &DrillOptions,
 ) -> Result<Phase, AppError> {
-    let shadow = Shadow::build(backends, routes, MockConfig::instant(), None).await?;
+    let shadow = Shadow::build(plan, MockConfig::instant(), None).await?;
     let first = shadow
         .backends
         .get(first_id)
@@ -89,13 +88,12 @@ async fn phase(
 
 /// The drill's cases and measurements for every route.
 pub(crate) async fn run(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     opts: &DrillOptions,
 ) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
-    if routes.is_empty() {
+    if plan.routes.is_empty() {
         cases.push(case(
             "routes",
             "Routes to drill",
@@ -106,8 +104,8 @@ pub(crate) async fn run(
             None,
         ));
     }
-    for route in routes {
-        let members = super::route_backends(route, backends);
+    for route in &plan.routes {
+        let members = super::route_backends(route, &plan.backends);
         let Some(first) = members.first().map(|b| b.row.id.as_str()) else {
             cases.push(case(
                 &route.id,
@@ -131,7 +129,7 @@ pub(crate) async fn run(
             continue;
         }
         for death in [Death::Refused, Death::ServerError] {
-            let p = phase(backends, routes, route, first, death, opts).await?;
+            let p = phase(plan, route, first, death, opts).await?;
             let rate = if p.total == 0 {
                 0.0
             } else {

@@ -83,6 +83,13 @@ impl DrillName {
     }
 }
 
+/// What the drills run on: the user's backends, routes and gateway resilience settings.
+pub(crate) struct Plan {
+    pub backends: Vec<BackendView>,
+    pub routes: Vec<RouteView>,
+    pub resilience: crate::Resilience,
+}
+
 /// How hard the drills push.
 #[derive(Debug, Clone)]
 pub struct DrillOptions {
@@ -191,8 +198,14 @@ impl Drills {
         };
         let started_at = switchyard_store::now();
         let started = Instant::now();
-        let backends = self.backends.list().await?;
-        let routes = self.routes.list().await?;
+        let settings =
+            crate::blocking::on_store(&self.store, |s| crate::gateway_control::settings::load(s))
+                .await?;
+        let plan = Plan {
+            backends: self.backends.list().await?,
+            routes: self.routes.list().await?,
+            resilience: settings.resilience,
+        };
         let previous = self.history(1).await?.into_iter().next().map(|p| Previous {
             id: p.id,
             started_at: p.started_at,
@@ -207,14 +220,14 @@ impl Drills {
             self.progress(run_id, done, names.len(), Some(name.title()));
             let t = Instant::now();
             let (cases, measurements) = match name {
-                DrillName::Failover => failover::run(&backends, &routes, opts).await?,
-                DrillName::Breaker => breaker::run(&backends, &routes).await?,
-                DrillName::RateLimit => ratelimit::run(&backends, &routes, opts).await?,
-                DrillName::Recovery => recovery::run(&backends, &routes).await?,
-                DrillName::Distribution => distribution::run(&backends, &routes, opts).await?,
+                DrillName::Failover => failover::run(&plan, opts).await?,
+                DrillName::Breaker => breaker::run(&plan).await?,
+                DrillName::RateLimit => ratelimit::run(&plan, opts).await?,
+                DrillName::Recovery => recovery::run(&plan).await?,
+                DrillName::Distribution => distribution::run(&plan, opts).await?,
                 DrillName::Stampede => {
                     let settings = self.cache.settings().await?;
-                    stampede::run(&backends, &routes, &settings).await?
+                    stampede::run(&plan, &settings).await?
                 }
                 DrillName::Configuration => (self.configuration().await, Vec::new()),
             };

@@ -7,8 +7,8 @@ use super::criteria::{case, measurement as m};
 use super::load::{percentile, Sample};
 use super::shadow::{fake_key, shadow_kind, Shadow};
 use super::DrillOptions;
+use super::Plan;
 use crate::backends::BackendView;
-use crate::routes::RouteView;
 use crate::AppError;
 use std::time::Duration;
 use switchyard_mock::MockConfig;
@@ -18,14 +18,13 @@ use switchyard_report::{Case, Measurement};
 const RETRY_AFTER_S: u64 = 7;
 
 pub(crate) async fn run(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     opts: &DrillOptions,
 ) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
-    for route in routes {
-        let members = super::route_backends(route, backends);
+    for route in &plan.routes {
+        let members = super::route_backends(route, &plan.backends);
         let Some(first) = members.first().copied() else {
             continue;
         };
@@ -55,7 +54,7 @@ pub(crate) async fn run(
             }
             config
         };
-        let shadow = Shadow::build_with(backends, routes, &mock_for, Default::default()).await?;
+        let shadow = Shadow::build_with(plan, &mock_for, Default::default()).await?;
         let load = shadow.load(&route.name, opts.in_flight);
         let (samples, _) = load.run(opts.phase, Duration::ZERO, || async {}).await;
         let hits = shadow

@@ -7,6 +7,7 @@
 
 use super::criteria::measurement;
 use super::shadow::{Setup, Shadow};
+use super::Plan;
 use crate::backends::BackendView;
 use crate::routes::RouteView;
 use crate::{AppError, HealthStatus};
@@ -46,8 +47,7 @@ struct Observed {
 }
 
 async fn observe(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     route: &RouteView,
     first: &BackendView,
 ) -> Result<Observed, AppError> {
@@ -57,7 +57,7 @@ async fn observe(
         clock: Some(shared),
         monitor_every: Some(PROBE_EVERY),
     };
-    let shadow = Shadow::build_with(backends, routes, &|_| MockConfig::instant(), setup).await?;
+    let shadow = Shadow::build_with(plan, &|_| MockConfig::instant(), setup).await?;
     let Some(target) = shadow.backends.get(&first.row.id) else {
         shadow.stop().await;
         return Err(AppError::Internal("the shadow lost a backend".into()));
@@ -124,20 +124,17 @@ async fn observe(
     })
 }
 
-pub(crate) async fn run(
-    backends: &[BackendView],
-    routes: &[RouteView],
-) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+pub(crate) async fn run(plan: &Plan) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
     let intervals = |d: Duration| d.as_secs_f64() / PROBE_EVERY.as_secs_f64();
-    for route in routes {
-        let members = super::route_backends(route, backends);
+    for route in &plan.routes {
+        let members = super::route_backends(route, &plan.backends);
         if members.len() < 2 {
             continue;
         }
         let first = members[0];
-        let seen = observe(backends, routes, route, first).await?;
+        let seen = observe(plan, route, first).await?;
         let name = &first.row.name;
         let their = first.row.monitor.probe_interval_s;
         let answering = seen.answering_after.map(intervals);

@@ -1,13 +1,13 @@
 //! The shadow a drill runs on: a second core in a temporary folder, with an in-memory keychain
 //! and its own gateway on a free loopback port, holding the user's routes (same names,
 //! strategies, weights, candidates, cache policy), backends (same names, kinds, models, traffic
-//! limits, number of keys) and the default retry and breaker settings the user's gateway runs
-//! with — every backend replaced by a local `switchyard-mock` speaking the backend's own wire
+//! limits, number of keys) and the user's breaker, retry and timeout settings — every backend replaced by a local `switchyard-mock` speaking the backend's own wire
 //! format, with made-up keys. Nothing it does reaches a provider, a real key, or the user's
 //! ledger, health history or keychain.
 
+use super::Plan;
 use crate::backends::BackendView;
-use crate::routes::{RouteDraft, RouteView};
+use crate::routes::RouteDraft;
 use crate::{AppError, AppPaths, NewKey, Options, Switchyard};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,8 +72,7 @@ impl Shadow {
     /// Builds the shadow of `backends` (enabled ones) and `routes`, each mock started with
     /// `mock` (instant by default), its gateway on `clock` (the system clock when `None`).
     pub async fn build(
-        backends: &[BackendView],
-        routes: &[RouteView],
+        plan: &Plan,
         mock: MockConfig,
         clock: Option<Arc<dyn switchyard_gateway::Clock>>,
     ) -> Result<Shadow, AppError> {
@@ -81,13 +80,12 @@ impl Shadow {
             clock,
             ..Setup::default()
         };
-        Shadow::build_with(backends, routes, &|_| mock.clone(), setup).await
+        Shadow::build_with(plan, &|_| mock.clone(), setup).await
     }
 
     /// As [`Shadow::build`], each backend's mock started with `mock_for(backend)`.
     pub async fn build_with(
-        backends: &[BackendView],
-        routes: &[RouteView],
+        plan: &Plan,
         mock_for: &(dyn Fn(&BackendView) -> MockConfig + Sync),
         setup: Setup,
     ) -> Result<Shadow, AppError> {
@@ -96,6 +94,7 @@ impl Shadow {
         let mut opts = Options::new(AppPaths::under(dir.path()), Arc::new(MemoryStore::new()));
         let mut gateway = switchyard_gateway::GatewayConfig::default();
         gateway.bind.set_port(0);
+        plan.resilience.apply(&mut gateway);
         opts.gateway = Some(gateway);
         opts.demo = MockConfig::instant();
         opts.monitor = setup.monitor_every.is_some();
@@ -111,7 +110,7 @@ impl Shadow {
         }
         let mut shadowed = HashMap::new();
         let mut ids = HashMap::new();
-        for b in backends.iter().filter(|b| b.row.enabled) {
+        for b in plan.backends.iter().filter(|b| b.row.enabled) {
             let server = MockServer::start(mock_for(b))
                 .await
                 .map_err(|e| AppError::Internal(format!("cannot start a mock provider: {e}")))?;
@@ -156,7 +155,7 @@ impl Shadow {
                 },
             );
         }
-        for r in routes {
+        for r in &plan.routes {
             let candidates = r
                 .candidates
                 .iter()

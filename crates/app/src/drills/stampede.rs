@@ -3,9 +3,8 @@
 //! user's cache settings; with the cache off it says so and passes nothing.
 
 use super::shadow::Shadow;
-use crate::backends::BackendView;
+use super::Plan;
 use crate::cache::CacheSettings;
-use crate::routes::RouteView;
 use crate::AppError;
 use switchyard_gateway::CacheMode;
 use switchyard_mock::MockConfig;
@@ -23,19 +22,18 @@ fn generations(mock: &switchyard_mock::MockServer) -> u64 {
 }
 
 /// The route (or, without one, the first enabled backend's default model) to stampede.
-fn target(backends: &[BackendView], routes: &[RouteView]) -> Option<String> {
-    if let Some(r) = routes.iter().find(|r| r.cache.mode != CacheMode::Off) {
+fn target(plan: &Plan) -> Option<String> {
+    if let Some(r) = plan.routes.iter().find(|r| r.cache.mode != CacheMode::Off) {
         return Some(r.name.clone());
     }
-    backends
+    plan.backends
         .iter()
         .find(|b| b.row.enabled)
         .map(|b| format!("{}/{}", b.row.name, b.row.default_model))
 }
 
 pub(crate) async fn run(
-    backends: &[BackendView],
-    routes: &[RouteView],
+    plan: &Plan,
     settings: &CacheSettings,
 ) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
     let info = |detail: &str| {
@@ -57,10 +55,10 @@ pub(crate) async fn run(
             "The response cache is off (Cache page), so identical requests all go to the provider.",
         );
     }
-    let Some(model) = target(backends, routes) else {
+    let Some(model) = target(plan) else {
         return info("No enabled backend and no cached route.");
     };
-    let shadow = Shadow::build(backends, routes, MockConfig::demo(), None).await?;
+    let shadow = Shadow::build(plan, MockConfig::demo(), None).await?;
     shadow.app.cache().set_settings(settings.clone()).await?;
     let http = reqwest::Client::new();
     let url = format!("http://{}/v1/chat/completions", shadow.addr);

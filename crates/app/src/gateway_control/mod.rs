@@ -2,6 +2,7 @@
 //! should point, pause and resume, the request ledger, and the gateway's saved settings
 //! ([`settings`]), which apply at the next start.
 
+pub mod resilience;
 pub mod settings;
 
 use crate::events::EventSink;

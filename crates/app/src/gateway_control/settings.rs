@@ -2,6 +2,7 @@
 //! origins may call it. Saved in the settings table and applied when the gateway starts (an
 //! explicit `--port` or `SWITCHYARD_GATEWAY_PORT` still wins for the port).
 
+use super::resilience::Resilience;
 use super::{GatewayControl, Running};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,8 @@ pub struct GatewaySettings {
     /// With other machines allowed: the networks they may connect from, e.g. `192.168.1.0/24`
     /// or one address (empty: any network).
     pub allowed_networks: Vec<String>,
+    /// Breakers, retries and the first-byte timeout.
+    pub resilience: Resilience,
 }
 
 impl Default for GatewaySettings {
@@ -29,6 +32,7 @@ impl Default for GatewaySettings {
             allow_non_loopback: false,
             allowed_origins: Vec::new(),
             allowed_networks: Vec::new(),
+            resilience: Resilience::default(),
         }
     }
 }
@@ -94,6 +98,7 @@ impl GatewaySettings {
             .iter()
             .filter_map(|n| parse_network(n))
             .collect();
+        self.resilience.apply(config);
     }
 
     /// Trims and checks every field; the message says what to change.
@@ -158,6 +163,7 @@ impl GatewaySettings {
             return bad("At most 50 networks.".into());
         }
         self.allowed_networks = networks;
+        self.resilience = self.resilience.validated()?;
         Ok(self)
     }
 }
@@ -187,6 +193,7 @@ impl GatewayControl {
             || wanted.allow_non_loopback != running.allow_non_loopback
             || wanted.allowed_origins != running.allowed_origins
             || wanted.allowed_networks != running.allowed_networks
+            || Resilience::of(&wanted) != Resilience::of(running)
     }
 
     /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
@@ -256,6 +263,7 @@ mod tests {
             allow_non_loopback: true,
             allowed_origins: vec!["http://a.test".into()],
             allowed_networks: vec!["192.168.1.0/24".into(), "10.1.2.3".into()],
+            resilience: Resilience::default(),
         };
         s.apply(&mut config, true);
         assert_eq!(config.bind.to_string(), "0.0.0.0:0");

@@ -1,9 +1,10 @@
 //! Drill runs (one at a time, cancel, storage, export) and the drills that make a provider fail
-//! and come back: a 429 storm on one key, and a dead backend that recovers.
+//! and come back: a 429 storm on one key, a dead backend that recovers, and the breaker drill on
+//! the saved resilience settings (a threshold of 1000 fails with the reason).
 
 use super::drills::{cand, drill, keyless, save_route};
 use super::*;
-use switchyard_app::{AppError, DrillName, DrillOptions, Strategy};
+use switchyard_app::{AppError, DrillName, DrillOptions, GatewaySettings, Resilience, Strategy};
 
 #[tokio::test]
 async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported() {
@@ -157,4 +158,101 @@ async fn a_dead_backend_that_comes_back_is_seen_by_the_monitor_and_gets_traffic_
         assert!(c.passed, "{c:#?}");
     }
     assert!(cases[0].detail.contains("about"), "{}", cases[0].detail);
+}
+
+#[tokio::test]
+async fn the_breaker_drill_follows_the_saved_resilience_and_flags_a_threshold_of_1000() {
+    let h = start().await;
+    keyless(&h, &["Eta"]).await;
+    let with = |resilience: Resilience| GatewaySettings {
+        resilience,
+        ..GatewaySettings::default()
+    };
+    let tuned = Resilience {
+        breaker_failures: 5,
+        breaker_open_secs: 10,
+        breaker_close_after: 2,
+        ..Resilience::default()
+    };
+    h.app
+        .gateway_control()
+        .update_settings(with(tuned))
+        .await
+        .unwrap();
+    let report = drill(&h, DrillName::Breaker).await;
+    let suite = &report.suites[0];
+    let eta: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.name.starts_with("Eta:"))
+        .collect();
+    assert!(eta.iter().all(|c| c.passed), "{eta:#?}");
+    assert_eq!(eta[0].name, "Eta: opens after 5 failures");
+    assert!(
+        eta[2].detail.contains("half-open at 10."),
+        "{}",
+        eta[2].detail
+    );
+    let value = |name: &str| {
+        suite
+            .measurements
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap()
+            .value
+    };
+    assert_eq!(value("Eta failures to open"), 5.0);
+    assert_eq!(value("Eta trials to close"), 2.0);
+
+    // A threshold of 1000 is caught by the failure-rate rule (10 requests at 50 %)…
+    let high = Resilience {
+        breaker_failures: 1000,
+        ..Resilience::default()
+    };
+    h.app
+        .gateway_control()
+        .update_settings(with(high))
+        .await
+        .unwrap();
+    let report = drill(&h, DrillName::Breaker).await;
+    assert!(
+        report.suites[0]
+            .cases
+            .iter()
+            .any(|c| c.name == "Eta: opens after 10 failures" && c.passed),
+        "{:#?}",
+        report.suites[0].cases
+    );
+    // …and with that rule off, a dead provider would get 1000 failed requests.
+    let broken = Resilience {
+        breaker_failures: 1000,
+        breaker_failure_rate_pct: 0,
+        ..Resilience::default()
+    };
+    h.app
+        .gateway_control()
+        .update_settings(with(broken))
+        .await
+        .unwrap();
+    let report = drill(&h, DrillName::Breaker).await;
+    assert_eq!(report.verdict, "failed");
+    let open = report.suites[0]
+        .cases
+        .iter()
+        .find(|c| c.name == "Eta: opens after 1000 failures")
+        .unwrap();
+    assert!(!open.passed);
+    assert!(
+        open.detail.contains("Never opened in 40 failing requests")
+            && open.detail.contains("sent 1000 failed requests"),
+        "{}",
+        open.detail
+    );
+    assert!(
+        open.fix
+            .as_deref()
+            .unwrap()
+            .contains("Failures to open a breaker"),
+        "{open:#?}"
+    );
 }

@@ -1,7 +1,8 @@
 //! Saved gateway settings: validated, and applied by the next start (port, origins).
 
 use super::*;
-use switchyard_app::{AppError, GatewaySettings};
+use switchyard_app::{AppError, GatewaySettings, Resilience};
+use switchyard_core::Circuit;
 
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -34,6 +35,11 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         allow_non_loopback: false,
         allowed_origins: vec!["http://localhost:5173/".into()],
         allowed_networks: Vec::new(),
+        resilience: Resilience {
+            breaker_failures: 1,
+            retries_per_candidate: 0,
+            ..Resilience::default()
+        },
     };
     let saved = h
         .app
@@ -75,6 +81,57 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         .await
         .unwrap();
     assert_eq!(pre.status(), 204, "the saved origin is allowed");
+
+    // The saved breaker threshold of 1: one failed request opens a dead backend's breaker.
+    let dead = format!("http://127.0.0.1:{}/v1", free_port());
+    let b = app
+        .backends()
+        .create(draft(BackendKind::OpenAiCompatible, "Dead", &dead), None)
+        .await
+        .unwrap();
+    let token = app.tokens().create("t".into()).await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/chat/completions"))
+        .bearer_auth(token.token.expose())
+        .json(&serde_json::json!({"model": "Dead/m", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_server_error(), "{}", r.status());
+    let live = app.routes().live_health();
+    let state = live.iter().find(|l| l.backend_id == b.row.id).unwrap();
+    assert_eq!(
+        state.state.breaker,
+        Circuit::Open,
+        "opened after one failure"
+    );
+}
+
+#[tokio::test]
+async fn resilience_out_of_range_is_refused_by_name_and_changes_nothing() {
+    let h = start().await;
+    let bad = GatewaySettings {
+        resilience: Resilience {
+            first_byte_timeout_secs: 0,
+            ..Resilience::default()
+        },
+        ..GatewaySettings::default()
+    };
+    let err = h
+        .app
+        .gateway_control()
+        .update_settings(bad)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("First-byte timeout must be from 1 to 600"),
+        "{err}"
+    );
+    assert_eq!(
+        h.app.gateway_control().settings().await.unwrap(),
+        GatewaySettings::default()
+    );
 }
 
 #[tokio::test]

@@ -239,6 +239,53 @@ pub struct GatewaySettingsForm {
     pub allowed_origins: Vec<String>,
     /// Networks other machines may connect from (`192.168.1.0/24` or one address; empty: any).
     pub allowed_networks: Vec<String>,
+    /// Breakers, retries and the first-byte timeout.
+    pub resilience: ResilienceForm,
+}
+
+/// How the gateway copes with a failing provider.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResilienceForm {
+    /// Consecutive failures that open a backend's breaker (1–1000).
+    pub breaker_failures: u32,
+    /// Failed share of the last 30 s (at least 10 requests), in percent, that also opens a
+    /// breaker; 0 turns the rule off (0–100).
+    pub breaker_failure_rate_pct: u32,
+    /// Seconds an open breaker skips its backend before a trial (1–3600).
+    pub breaker_open_secs: u32,
+    /// Good trials in a row that close a half-open breaker (1–100).
+    pub breaker_close_after: u32,
+    /// Retries of one candidate before the next is tried (0–5).
+    pub retries_per_candidate: u32,
+    /// Seconds a provider may stay silent before its first byte (1–600).
+    pub first_byte_timeout_secs: u32,
+}
+
+impl From<switchyard_app::Resilience> for ResilienceForm {
+    fn from(r: switchyard_app::Resilience) -> Self {
+        ResilienceForm {
+            breaker_failures: r.breaker_failures,
+            breaker_failure_rate_pct: r.breaker_failure_rate_pct,
+            breaker_open_secs: r.breaker_open_secs,
+            breaker_close_after: r.breaker_close_after,
+            retries_per_candidate: r.retries_per_candidate,
+            first_byte_timeout_secs: r.first_byte_timeout_secs,
+        }
+    }
+}
+
+impl From<ResilienceForm> for switchyard_app::Resilience {
+    fn from(r: ResilienceForm) -> Self {
+        switchyard_app::Resilience {
+            breaker_failures: r.breaker_failures,
+            breaker_failure_rate_pct: r.breaker_failure_rate_pct,
+            breaker_open_secs: r.breaker_open_secs,
+            breaker_close_after: r.breaker_close_after,
+            retries_per_candidate: r.retries_per_candidate,
+            first_byte_timeout_secs: r.first_byte_timeout_secs,
+        }
+    }
 }
 
 /// Saved settings and whether the running gateway still uses different ones.
@@ -260,6 +307,7 @@ impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
             allow_non_loopback: s.allow_non_loopback,
             allowed_origins: s.allowed_origins,
             allowed_networks: s.allowed_networks,
+            resilience: s.resilience.into(),
         }
     }
 }
@@ -271,6 +319,7 @@ impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
             allow_non_loopback: s.allow_non_loopback,
             allowed_origins: s.allowed_origins,
             allowed_networks: s.allowed_networks,
+            resilience: s.resilience.into(),
         }
     }
 }
