@@ -75,11 +75,7 @@ async fn observe(
         }
     };
     target.mock.set_steady_fault(Some(Fault::Status(500)));
-    for _ in 0..breaker
-        .consecutive_failures
-        .saturating_mul(3)
-        .clamp(3, MAX_FAILING_REQUESTS)
-    {
+    for _ in 0..to_open.saturating_mul(3).clamp(3, MAX_FAILING_REQUESTS) {
         ask().await;
         let s = state();
         note(&mut seen, s);

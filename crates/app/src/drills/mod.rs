@@ -199,8 +199,7 @@ impl Drills {
         let started_at = switchyard_store::now();
         let started = Instant::now();
         let settings =
-            crate::blocking::on_store(&self.store, |s| crate::gateway_control::settings::load(s))
-                .await?;
+            crate::blocking::on_store(&self.store, crate::gateway_control::settings::load).await?;
         let plan = Plan {
             backends: self.backends.list().await?,
             routes: self.routes.list().await?,
