@@ -1635,6 +1635,7 @@ export type ReportSuite_Deserialize = {
 	durationMs?: number | null,
 	cases: ReportCase_Deserialize[],
 	measurements: ReportMeasurement_Deserialize[],
+	timelines: ReportTimeline[],
 };
 
 export type ReportSuite_Serialize = {
@@ -1645,6 +1646,24 @@ export type ReportSuite_Serialize = {
 	durationMs: number | null,
 	cases: ReportCase_Serialize[],
 	measurements: ReportMeasurement_Serialize[],
+	timelines: ReportTimeline[],
+};
+
+/**
+ *  A sequence of states over time: each event starts a state lasting until the next one, the
+ *  last until `endMs`.
+ */
+export type ReportTimeline = {
+	name: string,
+	endMs: number | null,
+	events: ReportTimelineEvent[],
+};
+
+export type ReportTimelineEvent = {
+	atMs: number | null,
+	state: string,
+	/**  `ok`, `warn`, `bad` or `info`. */
+	tone: string,
 };
 
 /**  Filters for the Requests page. */

@@ -28,6 +28,8 @@ td,th{text-align:left;padding:4px 8px;border-top:1px solid var(--line);vertical-
 .fix{color:var(--muted);font-size:13px}
 ul.blockers li{margin:4px 0}
 svg text{fill:var(--fg);font-size:12px}
+.timelines{margin-top:10px;display:flex;flex-direction:column;gap:6px}
+svg.timeline{max-width:100%;height:auto}svg text.on-band{fill:#fff;font-weight:600}svg text.tick{fill:var(--muted);font-size:11px}
 ";
 
 /// The report as one HTML document.
@@ -207,6 +209,13 @@ fn suite_section(out: &mut String, s: &Suite) {
             );
         }
         out.push_str("</table>");
+    }
+    if !s.timelines.is_empty() {
+        out.push_str("<div class=\"timelines\">");
+        for t in &s.timelines {
+            crate::timeline::svg(out, t);
+        }
+        out.push_str("</div>");
     }
     out.push_str(
         "<table><tr><th class=\"mark\"></th><th class=\"name\">Check</th><th>Result</th></tr>",

@@ -9,10 +9,14 @@
 mod html;
 mod junit;
 mod model;
+mod timeline;
 
 pub use html::html;
 pub use junit::junit;
-pub use model::{Blocker, Case, Machine, Measurement, Previous, Report, ReportKind, Suite, SCHEMA};
+pub use model::{
+    Blocker, Case, Machine, Measurement, Previous, Report, ReportKind, Suite, Timeline,
+    TimelineEvent, SCHEMA,
+};
 
 /// The three renderings, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

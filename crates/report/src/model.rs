@@ -103,6 +103,9 @@ pub struct Suite {
     pub duration_ms: Option<u64>,
     pub cases: Vec<Case>,
     pub measurements: Vec<Measurement>,
+    /// What happened when, as state bands (breaker states, failover); absent in older reports.
+    #[serde(default)]
+    pub timelines: Vec<Timeline>,
 }
 
 impl Suite {
@@ -136,6 +139,28 @@ pub struct Measurement {
     pub value: f64,
     pub unit: String,
     pub target: Option<String>,
+}
+
+/// A sequence of states over time, e.g. a breaker's `closed → open → half-open → closed`: each
+/// event starts a state that lasts until the next event, the last one until `endMs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeline {
+    pub name: String,
+    /// Milliseconds from the timeline's start to its end.
+    pub end_ms: u64,
+    pub events: Vec<TimelineEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEvent {
+    /// Milliseconds from the timeline's start.
+    pub at_ms: u64,
+    /// The state that begins here ("open", "Beta serving").
+    pub state: String,
+    /// How it reads: `ok`, `warn`, `bad` or `info`.
+    pub tone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

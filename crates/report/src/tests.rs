@@ -45,6 +45,7 @@ fn sample() -> Report {
                 duration_ms: None,
                 cases: vec![case("a", true, "critical"), case("b", false, "info")],
                 measurements: vec![],
+                timelines: vec![],
             },
             Suite {
                 id: "backend:x".into(),
@@ -60,6 +61,15 @@ fn sample() -> Report {
                     value: 182.0,
                     unit: "ms".into(),
                     target: Some("≤ 500 ms".into()),
+                }],
+                timelines: vec![Timeline {
+                    name: "X breaker".into(),
+                    end_ms: 1000,
+                    events: vec![TimelineEvent {
+                        at_ms: 0,
+                        state: "closed".into(),
+                        tone: "ok".into(),
+                    }],
                 }],
             },
         ],
@@ -128,4 +138,9 @@ fn html_is_self_contained_and_escaped() {
     assert!(h.contains("previous run 2026-11-22 05:00:00 UTC: ready, 10.0/10"));
     assert!(h.contains("started 2026-11-23 05:00:00 UTC"));
     assert!(h.contains("latency p95"));
+    assert_eq!(
+        h.matches("<svg class=\"timeline\"").count(),
+        1,
+        "the suite's timeline"
+    );
 }

@@ -52,6 +52,7 @@ import type {
   DrillStep_Serialize,
   ReportCase_Serialize,
   ReportMeasurement_Serialize,
+  ReportTimeline as ReportTimelineBinding,
   ReportSuite_Serialize,
   RunReport_Serialize,
 } from "../bindings";
@@ -190,3 +191,4 @@ export type RunReport = RunReport_Serialize;
 export type ReportSuite = ReportSuite_Serialize;
 export type ReportCase = ReportCase_Serialize;
 export type ReportMeasurement = ReportMeasurement_Serialize;
+export type ReportTimeline = ReportTimelineBinding;

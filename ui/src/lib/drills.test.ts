@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drillRunSummary, drillStepText, measurementText, suiteCounts } from "./drills";
+import { compareRuns, comparisonText, drillRunSummary, drillStepText, measurementText, suiteCounts, timelineSegments, timelineSeconds } from "./drills";
 import type { ReportSuite, RunReport } from "../ipc/types";
 
 const suite = (status: string, cases: [boolean, string][]): ReportSuite => ({
@@ -8,6 +8,7 @@ const suite = (status: string, cases: [boolean, string][]): ReportSuite => ({
   status,
   durationMs: 10,
   measurements: [],
+  timelines: [],
   cases: cases.map(([passed, importance], i) => ({ id: `${i}`, name: `c${i}`, passed, importance, detail: "", fix: null })),
 });
 
@@ -32,5 +33,34 @@ describe("drills", () => {
     expect(measurementText(100, "%")).toBe("100 %");
     expect(measurementText(1234, "ms")).toBe("1,234 ms");
     expect(measurementText(72.35, "%")).toBe("72.4 %");
+  });
+
+  it("splits a timeline by duration, keeping a brief state visible", () => {
+    const t = { name: "Alpha: breaker", endMs: 63000, events: [
+      { atMs: 0, state: "closed", tone: "ok" }, { atMs: 3, state: "open", tone: "bad" },
+      { atMs: 60003, state: "half-open", tone: "warn" }, { atMs: 60003, state: "closed", tone: "ok" },
+    ] };
+    const seg = timelineSegments(t);
+    expect(seg.map((s) => s.state)).toEqual(["closed", "open", "half-open", "closed"]);
+    expect(seg.reduce((a, s) => a + s.share, 0)).toBeCloseTo(1);
+    expect(seg[1].share).toBeGreaterThan(0.7);
+    expect(Math.min(...seg.map((s) => s.share))).toBeGreaterThan(0.03);
+    expect(seg[2].from).toBe("60.0 s");
+    expect(timelineSeconds(1250)).toBe("1.25 s");
+    expect(timelineSeconds(0)).toBe("0 s");
+  });
+
+  it("compares a run with the one before it", () => {
+    const run = (verdict: string, statuses: [string, string][]): RunReport => ({
+      id: verdict, kind: "drill", startedAt: "", durationMs: 1, verdict, score: null,
+      suites: statuses.map(([id, status]) => ({ ...suite(status, []), id, name: id })),
+    });
+    const now = run("failed", [["Failover", "passed"], ["Breaker", "failed"], ["New", "failed"]]);
+    const before = run("passed", [["Failover", "passed"], ["Breaker", "passed"]]);
+    expect(compareRuns(now, null)).toBeNull();
+    const c = compareRuns(now, before)!;
+    expect(c.changes).toEqual([{ name: "Breaker", from: "passed", to: "failed" }]);
+    expect(comparisonText(c)).toBe("Run before: passed. Changed: Breaker passed → failed.");
+    expect(comparisonText(compareRuns(before, before)!)).toBe("Same as the run before (passed).");
   });
 });

@@ -5,7 +5,7 @@
 //! number of successful trials must close it. The observed state sequence, with its times on
 //! the gateway's clock, is compared with the expected one.
 
-use super::criteria::measurement as m;
+use super::criteria::{measurement as m, Findings};
 use super::shadow::Shadow;
 use super::Plan;
 use crate::backends::BackendView;
@@ -15,7 +15,7 @@ use std::time::Instant;
 use switchyard_core::Circuit;
 use switchyard_gateway::{Clock, ManualClock};
 use switchyard_mock::{Fault, MockConfig};
-use switchyard_report::{Case, Measurement};
+use switchyard_report::Case;
 
 /// At most this many backends are drilled (the first ones, in the user's order).
 const MAX_BACKENDS: usize = 8;
@@ -30,6 +30,15 @@ fn word(c: Circuit) -> &'static str {
         Circuit::Closed => "closed",
         Circuit::Open => "open",
         Circuit::HalfOpen => "half-open",
+    }
+}
+
+/// How a state reads on a timeline.
+fn tone(c: Circuit) -> &'static str {
+    match c {
+        Circuit::Closed => "ok",
+        Circuit::Open => "bad",
+        Circuit::HalfOpen => "warn",
     }
 }
 
@@ -108,14 +117,14 @@ async fn observe(
 }
 
 /// The drill's cases and measurements for every enabled backend.
-pub(crate) async fn run(plan: &Plan) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+pub(crate) async fn run(plan: &Plan) -> Result<Findings, AppError> {
     let mut config = switchyard_gateway::GatewayConfig::default();
     plan.resilience.apply(&mut config);
     let breaker = config.breaker;
     let to_open = crate::Resilience::failures_to_open(&config);
     let expected = "closed → open → half-open → closed";
-    let mut cases = Vec::new();
-    let mut measurements = Vec::new();
+    let mut found = Findings::default();
+    let (cases, measurements) = (&mut found.cases, &mut found.measurements);
     for b in plan
         .backends
         .iter()
@@ -130,6 +139,17 @@ pub(crate) async fn run(plan: &Plan) -> Result<(Vec<Case>, Vec<Measurement>), Ap
             .map(|(ms, s)| format!("{} at {:.1} s", word(*s), *ms as f64 / 1000.0))
             .collect();
         let got: Vec<&str> = seen.sequence.iter().map(|(_, s)| word(*s)).collect();
+        let last = seen.sequence.last().map_or(0, |(ms, _)| *ms);
+        let events: Vec<(u64, &str, &str)> = seen
+            .sequence
+            .iter()
+            .map(|(ms, s)| (*ms, word(*s), tone(*s)))
+            .collect();
+        found.timelines.push(super::criteria::timeline(
+            &format!("{name}: breaker"),
+            last + (last / 20).max(500),
+            &events,
+        ));
         let opened = seen.opened_after == Some(u64::from(to_open));
         let too_high = to_open > MAX_FAILING_REQUESTS;
         cases.push(super::criteria::critical(
@@ -194,7 +214,7 @@ pub(crate) async fn run(plan: &Plan) -> Result<(Vec<Case>, Vec<Measurement>), Ap
             "No enabled backend.",
         ));
     }
-    Ok((cases, measurements))
+    Ok(found)
 }
 
 const TOO_HIGH: &str =

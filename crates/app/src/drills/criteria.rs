@@ -1,7 +1,7 @@
 //! The building blocks of a drill's result: pass/fail criteria (report cases) and measured
 //! numbers.
 
-use switchyard_report::{Case, Measurement};
+use switchyard_report::{Case, Measurement, Timeline, TimelineEvent};
 
 /// A criterion; `importance` is `critical`, `normal` or `info` (shown, never counted).
 pub(crate) fn case(
@@ -46,5 +46,39 @@ pub(crate) fn measurement(name: &str, value: f64, unit: &str, target: Option<&st
         value,
         unit: unit.into(),
         target: target.map(str::to_string),
+    }
+}
+
+/// What one drill found: its criteria, its numbers and its timelines.
+#[derive(Default)]
+pub(crate) struct Findings {
+    pub cases: Vec<Case>,
+    pub measurements: Vec<Measurement>,
+    pub timelines: Vec<Timeline>,
+}
+
+impl From<(Vec<Case>, Vec<Measurement>)> for Findings {
+    fn from((cases, measurements): (Vec<Case>, Vec<Measurement>)) -> Self {
+        Findings {
+            cases,
+            measurements,
+            timelines: Vec::new(),
+        }
+    }
+}
+
+/// A timeline of `(ms, state, tone)` changes, ending at `end_ms`.
+pub(crate) fn timeline(name: &str, end_ms: u64, events: &[(u64, &str, &str)]) -> Timeline {
+    Timeline {
+        name: name.into(),
+        end_ms,
+        events: events
+            .iter()
+            .map(|(at_ms, state, tone)| TimelineEvent {
+                at_ms: *at_ms,
+                state: (*state).into(),
+                tone: (*tone).into(),
+            })
+            .collect(),
     }
 }

@@ -3,7 +3,7 @@
 //! second candidate exists), the time from the failure to the first answer served by another
 //! candidate, and the latency while it happens.
 
-use super::criteria::{case, measurement as m};
+use super::criteria::{case, measurement as m, Findings};
 use super::load::{percentile, Sample};
 use super::shadow::Shadow;
 use super::DrillOptions;
@@ -12,7 +12,6 @@ use crate::routes::RouteView;
 use crate::AppError;
 use std::time::Duration;
 use switchyard_mock::{Fault, MockConfig};
-use switchyard_report::{Case, Measurement};
 
 /// How the first candidate fails in one phase.
 #[derive(Clone, Copy)]
@@ -36,15 +35,42 @@ struct Phase {
     ok: usize,
     failover_ms: Option<f64>,
     after: Vec<f64>,
+    /// The first candidate's name, the one that took over, when the failure hit and when the
+    /// load ended (ms from the load's start).
+    first: String,
+    next: Option<String>,
+    hit_ms: u64,
+    end_ms: u64,
+}
+
+impl Phase {
+    /// "Alpha serving" → "Alpha down" → "Beta serving", on the load's clock.
+    fn timeline(&self, name: &str) -> switchyard_report::Timeline {
+        let first = format!("{} serving", self.first);
+        let down = format!("{} down", self.first);
+        let mut events = vec![
+            (0, first.as_str(), "ok"),
+            (self.hit_ms, down.as_str(), "bad"),
+        ];
+        let next = self.next.as_ref().map(|n| format!("{n} serving"));
+        if let (Some(ms), Some(next)) = (self.failover_ms, next.as_deref()) {
+            events.push((self.hit_ms + ms.round() as u64, next, "ok"));
+        }
+        super::criteria::timeline(name, self.end_ms, &events)
+    }
+}
+
+fn ms_of(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn measure(samples: &[Sample], hit: Duration, first: &str) -> Phase {
     let ok = samples.iter().filter(|s| s.ok()).count();
-    let failover_ms = samples
+    let takeover = samples
         .iter()
         .filter(|s| s.ok() && s.ended >= hit && s.backend.as_deref() != Some(first))
-        .map(|s| (s.ended - hit).as_secs_f64() * 1000.0)
-        .reduce(f64::min);
+        .min_by_key(|s| s.ended);
+    let failover_ms = takeover.map(|s| (s.ended - hit).as_secs_f64() * 1000.0);
     let after = samples
         .iter()
         .filter(|s| s.ok() && s.started >= hit)
@@ -55,6 +81,15 @@ fn measure(samples: &[Sample], hit: Duration, first: &str) -> Phase {
         ok,
         failover_ms,
         after,
+        first: first.to_string(),
+        next: takeover.and_then(|s| s.backend.clone()),
+        hit_ms: ms_of(hit),
+        end_ms: samples
+            .iter()
+            .map(|s| ms_of(s.ended))
+            .max()
+            .unwrap_or(0)
+            .max(ms_of(hit)),
     }
 }
 
@@ -87,12 +122,9 @@ async fn phase(
 }
 
 /// The drill's cases and measurements for every route.
-pub(crate) async fn run(
-    plan: &Plan,
-    opts: &DrillOptions,
-) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
-    let mut cases = Vec::new();
-    let mut measurements = Vec::new();
+pub(crate) async fn run(plan: &Plan, opts: &DrillOptions) -> Result<Findings, AppError> {
+    let mut found = Findings::default();
+    let (cases, measurements) = (&mut found.cases, &mut found.measurements);
     if plan.routes.is_empty() {
         cases.push(case(
             "routes",
@@ -153,6 +185,7 @@ pub(crate) async fn run(
                 fix,
             ));
             let tag = format!("{} ({})", route.name, death.label());
+            found.timelines.push(p.timeline(&tag));
             measurements.push(m(&format!("{tag} success"), rate, "%", Some("100 %")));
             if let Some(ms) = p.failover_ms {
                 measurements.push(m(
@@ -174,5 +207,5 @@ pub(crate) async fn run(
         cases.push(case(&format!("{}:hang", route.id), &format!("{}: survives a hang", route.name), false, "info",
             "Not drilled: a provider that hangs before the first byte is given up on after the gateway's first-byte timeout (60 s), then the next candidate answers.".into(), None));
     }
-    Ok((cases, measurements))
+    Ok(found)
 }

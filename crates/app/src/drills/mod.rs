@@ -24,6 +24,7 @@ use crate::events::{DrillProgress, EventSink};
 use crate::readiness::Readiness;
 use crate::routes::{RouteView, Routes};
 use crate::{AppError, DomainEvent};
+use criteria::Findings;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -218,18 +219,23 @@ impl Drills {
             }
             self.progress(run_id, done, names.len(), Some(name.title()));
             let t = Instant::now();
-            let (cases, measurements) = match name {
+            let found: Findings = match name {
                 DrillName::Failover => failover::run(&plan, opts).await?,
                 DrillName::Breaker => breaker::run(&plan).await?,
-                DrillName::RateLimit => ratelimit::run(&plan, opts).await?,
-                DrillName::Recovery => recovery::run(&plan).await?,
-                DrillName::Distribution => distribution::run(&plan, opts).await?,
+                DrillName::RateLimit => ratelimit::run(&plan, opts).await?.into(),
+                DrillName::Recovery => recovery::run(&plan).await?.into(),
+                DrillName::Distribution => distribution::run(&plan, opts).await?.into(),
                 DrillName::Stampede => {
                     let settings = self.cache.settings().await?;
-                    stampede::run(&plan, &settings).await?
+                    stampede::run(&plan, &settings).await?.into()
                 }
-                DrillName::Configuration => (self.configuration().await, Vec::new()),
+                DrillName::Configuration => (self.configuration().await, Vec::new()).into(),
             };
+            let Findings {
+                cases,
+                measurements,
+                timelines,
+            } = found;
             let failed = cases.iter().any(|c| !c.passed && c.importance != "info");
             suites.push(Suite {
                 id: name.as_str().into(),
@@ -241,6 +247,7 @@ impl Drills {
                 duration_ms: Some(millis(t.elapsed())),
                 cases,
                 measurements,
+                timelines,
             });
         }
         self.progress(run_id, names.len(), names.len(), None);

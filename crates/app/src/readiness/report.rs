@@ -63,6 +63,7 @@ impl ReadinessRun {
                     })
                     .collect(),
                 measurements: Vec::new(),
+                timelines: Vec::new(),
             })
             .collect();
         Report {

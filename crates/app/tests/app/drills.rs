@@ -113,6 +113,15 @@ async fn failover_passes_with_two_backends_and_fails_with_one_with_the_reason() 
             .find(|m| m.name == format!("ha ({death}) time to failover"))
             .unwrap_or_else(|| panic!("no failover time: {:#?}", failover.measurements));
         assert!(took.value < 900.0, "{took:?}");
+        let line = failover
+            .timelines
+            .iter()
+            .find(|t| t.name == format!("ha ({death})"))
+            .unwrap_or_else(|| panic!("no timeline: {:#?}", failover.timelines));
+        let states: Vec<&str> = line.events.iter().map(|e| e.state.as_str()).collect();
+        assert_eq!(states, ["Alpha serving", "Alpha down", "Beta serving"]);
+        assert!(line.events[1].at_ms > 0 && line.events[2].at_ms >= line.events[1].at_ms);
+        assert!(line.end_ms >= line.events[2].at_ms);
     }
     let solo = case("solo: fails over");
     assert!(!solo.passed);
@@ -176,6 +185,31 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
     for c in &gamma {
         assert!(c.passed, "{c:#?}");
     }
+    let line = suite
+        .timelines
+        .iter()
+        .find(|t| t.name == "Gamma: breaker")
+        .unwrap();
+    let states: Vec<(&str, &str)> = line
+        .events
+        .iter()
+        .map(|e| (e.state.as_str(), e.tone.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("closed", "ok"),
+            ("open", "bad"),
+            ("half-open", "warn"),
+            ("closed", "ok")
+        ]
+    );
+    assert!(line.events[2].at_ms >= 60_000, "{line:?}");
+    let html = switchyard_report::html(&report);
+    assert!(
+        html.contains("aria-label=\"Gamma: breaker\""),
+        "the HTML draws it"
+    );
     let timeline = &gamma[2].detail;
     assert!(
         timeline.contains("closed at 0.0 s, open at")

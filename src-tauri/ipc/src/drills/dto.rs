@@ -20,6 +20,25 @@ pub struct RunReport {
     pub suites: Vec<ReportSuite>,
 }
 
+/// A sequence of states over time: each event starts a state lasting until the next one, the
+/// last until `endMs`.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportTimeline {
+    pub name: String,
+    pub end_ms: f64,
+    pub events: Vec<ReportTimelineEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportTimelineEvent {
+    pub at_ms: f64,
+    pub state: String,
+    /// `ok`, `warn`, `bad` or `info`.
+    pub tone: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportSuite {
@@ -30,6 +49,7 @@ pub struct ReportSuite {
     pub duration_ms: Option<f64>,
     pub cases: Vec<ReportCase>,
     pub measurements: Vec<ReportMeasurement>,
+    pub timelines: Vec<ReportTimeline>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -94,6 +114,23 @@ impl From<switchyard_report::Report> for RunReport {
                             value: m.value,
                             unit: m.unit,
                             target: m.target,
+                        })
+                        .collect(),
+                    timelines: s
+                        .timelines
+                        .into_iter()
+                        .map(|t| ReportTimeline {
+                            name: t.name,
+                            end_ms: ms(t.end_ms),
+                            events: t
+                                .events
+                                .into_iter()
+                                .map(|e| ReportTimelineEvent {
+                                    at_ms: ms(e.at_ms),
+                                    state: e.state,
+                                    tone: e.tone,
+                                })
+                                .collect(),
                         })
                         .collect(),
                 })
