@@ -26,7 +26,7 @@ fn colour(tone: &str) -> &'static str {
 /// Seconds as the axis shows them: "0 s", "1.25 s", "60.1 s".
 fn seconds(ms: u64) -> String {
     let s = ms as f64 / 1000.0;
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{s:.0} s")
     } else if s < 10.0 {
         format!("{s:.2} s")
