@@ -1,6 +1,7 @@
 //! The load-distribution drill: a weighted route under load must split its requests as its
 //! weights say (a chi-square test at the 0.1 % level), and a lowest-latency route must send most
-//! of its traffic away from a candidate made slower than the others.
+//! of its traffic away from a candidate made slower than the others, and a lowest-cost (or
+//! cost-weighted composite) route away from a candidate whose model is made pricier.
 
 use super::shadow::Shadow;
 use super::DrillOptions;
@@ -50,16 +51,47 @@ fn backends_of(route: &RouteView, backends: &[BackendView]) -> Vec<(String, Stri
         .collect()
 }
 
+/// What the shadow changes before the load.
+enum Tweak<'a> {
+    None,
+    /// This backend answers 60 ms later than the others.
+    Slow(&'a str),
+    /// This model costs $100 per million tokens, the others $0.10.
+    Pricey {
+        model: &'a str,
+        others: Vec<String>,
+    },
+}
+
 async fn split(
     plan: &Plan,
     route: &RouteView,
-    slow: Option<&str>,
+    tweak: Tweak<'_>,
     opts: &DrillOptions,
 ) -> Result<HashMap<String, usize>, AppError> {
     let shadow = Shadow::build(plan, MockConfig::instant(), None).await?;
-    if let Some(b) = slow.and_then(|id| shadow.backends.get(id)) {
-        b.mock
-            .set_steady_fault(Some(Fault::Latency(Duration::from_millis(60))));
+    match tweak {
+        Tweak::None => {}
+        Tweak::Slow(id) => {
+            if let Some(b) = shadow.backends.get(id) {
+                b.mock
+                    .set_steady_fault(Some(Fault::Latency(Duration::from_millis(60))));
+            }
+        }
+        Tweak::Pricey { model, others } => {
+            let price = |model: &str, usd: f64| crate::PriceOverride {
+                model: model.to_string(),
+                input_per_mtok: usd,
+                output_per_mtok: usd,
+                cache_read_per_mtok: None,
+                cache_write_per_mtok: None,
+            };
+            let costs = shadow.app.costs();
+            costs.set_price_override(price(model, 100.0)).await?;
+            for other in others {
+                costs.set_price_override(price(&other, 0.1)).await?;
+            }
+        }
     }
     let load = shadow.load(&route.name, opts.in_flight);
     let (samples, _) = load.run(opts.phase * 2, Duration::ZERO, || async {}).await;
@@ -87,7 +119,7 @@ pub(crate) async fn run(
         match route.strategy {
             Strategy::Weighted => {
                 let total: u32 = members.iter().map(|m| m.2).sum();
-                let counts = split(plan, route, None, opts).await?;
+                let counts = split(plan, route, Tweak::None, opts).await?;
                 let observed: Vec<f64> = members
                     .iter()
                     .map(|m| *counts.get(&m.1).unwrap_or(&0) as f64)
@@ -133,7 +165,7 @@ pub(crate) async fn run(
             }
             Strategy::LowestLatency => {
                 let (slow_id, slow_name) = (members[0].0.clone(), members[0].1.clone());
-                let counts = split(plan, route, Some(&slow_id), opts).await?;
+                let counts = split(plan, route, Tweak::Slow(&slow_id), opts).await?;
                 let n: usize = counts.values().sum();
                 let to_slow = *counts.get(&slow_name).unwrap_or(&0);
                 let share = if n == 0 {
@@ -158,17 +190,98 @@ pub(crate) async fn run(
                     target: Some("< 50 %".into()),
                 });
             }
-            _ => {}
+            Strategy::LowestCost | Strategy::Composite(_) => {
+                if let Some(case) = cost_case(plan, route, opts, &mut measurements).await? {
+                    cases.push(case);
+                }
+            }
+            Strategy::Priority => {}
         }
     }
     if cases.is_empty() {
         cases.push(super::criteria::info(
             "routes",
             "Routes to drill",
-            "No weighted or lowest-latency route with two or more backends.",
+            "No weighted, lowest-latency or cost-aware route with two or more backends.",
         ));
     }
     Ok((cases, measurements))
+}
+
+/// A lowest-cost route must never pick its first candidate once that one's model is made the
+/// priciest (while the others are healthy); a composite one that weighs cost must pick it for
+/// less than half of the requests. `None` when the route's candidates share one model (their
+/// prices cannot differ) or the composite gives cost no weight.
+async fn cost_case(
+    plan: &Plan,
+    route: &RouteView,
+    opts: &DrillOptions,
+    measurements: &mut Vec<Measurement>,
+) -> Result<Option<Case>, AppError> {
+    let usable: Vec<_> = route
+        .candidates
+        .iter()
+        .filter(|c| c.backend_enabled)
+        .collect();
+    let Some(first) = usable.first() else {
+        return Ok(None);
+    };
+    let others: Vec<String> = usable
+        .iter()
+        .map(|c| c.model.clone())
+        .filter(|m| *m != first.model)
+        .collect();
+    let limit = match route.strategy {
+        Strategy::LowestCost => 0.0,
+        Strategy::Composite(w) if w.cost > 0.0 => 50.0,
+        _ => return Ok(None),
+    };
+    if others.is_empty() {
+        return Ok(None);
+    }
+    let pricey = plan
+        .backends
+        .iter()
+        .find(|b| b.row.id == first.backend_id)
+        .map_or_else(|| first.backend_id.clone(), |b| b.row.name.clone());
+    let tweak = Tweak::Pricey {
+        model: &first.model,
+        others,
+    };
+    let counts = split(plan, route, tweak, opts).await?;
+    let n: usize = counts.values().sum();
+    let to_pricey = *counts.get(&pricey).unwrap_or(&0);
+    let share = if n == 0 {
+        100.0
+    } else {
+        100.0 * to_pricey as f64 / n as f64
+    };
+    let passed = n >= 20 && (share <= limit && (limit > 0.0 || to_pricey == 0));
+    let target = if limit == 0.0 {
+        "0 %".to_string()
+    } else {
+        format!("< {limit:.0} %")
+    };
+    measurements.push(Measurement {
+        name: format!("{} share on the pricey {pricey}", route.name),
+        value: (share * 10.0).round() / 10.0,
+        unit: "%".into(),
+        target: Some(target.clone()),
+    });
+    Ok(Some(Case {
+        id: format!("{}:cost", route.id),
+        name: format!("{}: avoids a pricier candidate", route.name),
+        passed,
+        importance: "critical".into(),
+        detail: format!(
+            "With {} priced at $100 per million tokens and the other models at $0.10, {pricey} served {to_pricey} of {n} requests ({share:.1} %; target {target}).",
+            first.model
+        ),
+        fix: (!passed).then(|| {
+            "The cost-aware strategy should prefer the cheaper candidates; check Costs → Prices for these models, or report it with this report.".into()
+        }),
+        duration_ms: None,
+    }))
 }
 
 #[cfg(test)]

@@ -232,7 +232,7 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
 }
 
 #[tokio::test]
-async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
+async fn the_distribution_drill_checks_weights_and_the_latency_and_cost_strategies() {
     let h = start().await;
     let ids = keyless(&h, &["West", "East"]).await;
     for (name, strategy, weights) in [
@@ -249,12 +249,30 @@ async fn the_distribution_drill_checks_weights_and_the_latency_strategy() {
             .collect();
         save_route(&h, name, strategy, candidates).await;
     }
+    // A lowest-cost route whose first candidate's model is made the priciest.
+    let models = [cand(&ids[0], "big-model"), cand(&ids[1], "small-model")];
+    save_route(&h, "thrifty", Strategy::LowestCost, models.to_vec()).await;
     let report = drill(&h, DrillName::Distribution).await;
     let suite = &report.suites[0];
     for c in &suite.cases {
         assert!(c.passed, "{c:#?}");
     }
-    assert_eq!(suite.cases.len(), 2, "{:#?}", suite.cases);
+    assert_eq!(suite.cases.len(), 3, "{:#?}", suite.cases);
+    let cost = suite
+        .cases
+        .iter()
+        .find(|c| c.name == "thrifty: avoids a pricier candidate")
+        .unwrap();
+    assert!(
+        cost.detail.contains("West served 0 of")
+            && cost.detail.contains("big-model priced at $100"),
+        "{}",
+        cost.detail
+    );
+    assert!(
+        h.app.costs().prices().await.unwrap().overrides.is_empty(),
+        "the user's prices are untouched"
+    );
     let west = suite
         .measurements
         .iter()
