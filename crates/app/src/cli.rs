@@ -39,6 +39,9 @@ pub const USAGE: &str = "usage:
                                    prove failover on a shadow of this configuration (no tokens
                                    spent; exit 0 passed, 2 failed); NAME: failover, breaker,
                                    rate-limit, recovery, distribution, stampede, configuration
+  switchyard drill live ROUTE [--requests N] [--yes | --max-usd USD] [report flags]
+                                   fail over on the route's real providers (spends tokens: shows
+                                   the most it can cost and runs only when confirmed)
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).
@@ -99,6 +102,7 @@ pub fn main(args: &[String]) -> ExitCode {
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
+        ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
         ["backend" | "requests" | "tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
             rt.block_on(core_command(&words))
@@ -120,6 +124,7 @@ pub enum CoreCommand {
     BackendList { json: bool },
     Requests(crate::cli_requests::RequestsArgs),
     Tools(crate::cli_tools::ToolsCommand),
+    DrillLive(crate::cli_live::LiveArgs),
 }
 
 impl CoreCommand {
@@ -139,6 +144,9 @@ impl CoreCommand {
             ["tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
                 crate::cli_tools::ToolsCommand::parse(args).map(CoreCommand::Tools)
             }
+            ["drill", "live", rest @ ..] => {
+                crate::cli_live::LiveArgs::parse(rest).map(CoreCommand::DrillLive)
+            }
             _ => Err(USAGE.into()),
         }
     }
@@ -150,6 +158,7 @@ impl CoreCommand {
             CoreCommand::BackendList { json } => crate::cli_backend::list(app, *json, io).await,
             CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
             CoreCommand::Tools(cmd) => cmd.run(app, io).await,
+            CoreCommand::DrillLive(args) => crate::cli_live::run(app, args, io).await,
         }
     }
 }
@@ -167,7 +176,7 @@ pub async fn run(app: &Switchyard, args: &[&str], io: &mut Io<'_>) -> u8 {
 }
 
 async fn core_command(args: &[&str]) -> ExitCode {
-    let cmd = match CoreCommand::parse(args) {
+    let mut cmd = match CoreCommand::parse(args) {
         Ok(c) => c,
         Err(usage) => {
             eprintln!("{usage}");
@@ -178,6 +187,9 @@ async fn core_command(args: &[&str]) -> ExitCode {
         && std::io::IsTerminal::is_terminal(&std::io::stdin())
     {
         eprintln!("Paste the key and press Enter (it is shown as typed; to hide it, pipe it in: printf %s \"$KEY\" | switchyard backend add …):");
+    }
+    if let CoreCommand::DrillLive(live) = &mut cmd {
+        live.interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     }
     let (app, _guard) = match open(None, false, false).await {
         Ok(a) => a,

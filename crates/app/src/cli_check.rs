@@ -17,7 +17,7 @@ use switchyard_core::readiness::ComponentStatus;
 const USAGE: &str = "usage: switchyard check [--json [FILE]] [--junit FILE] [--html FILE]";
 
 /// Where the report goes: stdout as JSON, and/or files.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Outputs {
     pub json_stdout: bool,
     pub json: Option<PathBuf>,

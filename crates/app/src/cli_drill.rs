@@ -15,7 +15,9 @@ use switchyard_report::Report;
 
 const USAGE: &str = "usage: switchyard drill [NAME…] [--json [FILE]] [--junit FILE] [--html FILE]
   NAME: failover, breaker, rate-limit, recovery, distribution, stampede, configuration
-  (all when none is given)";
+  (all when none is given)
+       switchyard drill live ROUTE [--requests N] [--yes | --max-usd USD] [report flags]
+  (spends real tokens on the route's providers: see `switchyard drill live`)";
 
 /// The drill names before the first flag, each known.
 fn parse_names(words: &[&str]) -> Result<(Vec<DrillName>, usize), String> {
@@ -72,10 +74,16 @@ pub async fn drill(rest: &[&str]) -> ExitCode {
 
 /// The run as plain text.
 pub fn human(report: &Report) -> String {
+    let live = report.suites.iter().any(|s| s.id == "live-failover");
     let mut out = format!(
-        "Switchyard drills: {} ({} ms, on a shadow of this configuration: no tokens spent)\n\n",
+        "Switchyard drills: {} ({} ms, {})\n\n",
         report.verdict.to_uppercase(),
-        report.duration_ms
+        report.duration_ms,
+        if live {
+            "live: on the real providers, tokens spent"
+        } else {
+            "on a shadow of this configuration: no tokens spent"
+        }
     );
     for s in &report.suites {
         let mark = if s.status == "passed" { "ok" } else { "XX" };

@@ -10,6 +10,7 @@ pub mod cli_backend;
 mod cli_check;
 mod cli_drill;
 mod cli_io;
+mod cli_live;
 pub mod cli_requests;
 pub mod cli_tools;
 mod clock;
@@ -50,7 +51,9 @@ pub use costs::prices::{PriceOverride, PricesView, UnpricedModel};
 pub use costs::{
     CostRange, CostSettings, Costs, CostsOverview, LatencyStats, SeriesPoint, SplitBy,
 };
-pub use drills::{DrillName, DrillOptions, Drills};
+pub use drills::{
+    DrillName, DrillOptions, Drills, LivePlan, LiveTaker, LIVE_TOOL, MAX_LIVE_REQUESTS,
+};
 pub use error::AppError;
 pub use events::{DomainEvent, DrillProgress, Progress};
 pub use external::WATCH_EVERY;

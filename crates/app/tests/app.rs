@@ -23,6 +23,8 @@ mod costs;
 mod costs_api;
 #[path = "app/drills.rs"]
 mod drills;
+#[path = "app/drills_live.rs"]
+mod drills_live;
 #[path = "app/drills_runs.rs"]
 mod drills_runs;
 #[path = "app/gateway_settings.rs"]

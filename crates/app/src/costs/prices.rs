@@ -133,6 +133,15 @@ impl Costs {
         })
     }
 
+    /// The price table in force: the gateway's own when it runs.
+    pub(crate) async fn table(&self) -> Result<Arc<PriceTable>, AppError> {
+        if let Some(g) = &self.gateway {
+            return Ok(g.spend().prices());
+        }
+        let settings = self.price_settings().await?;
+        Ok(Arc::new(self.price_table(&settings).await))
+    }
+
     /// Adds or replaces the override for `o.model`.
     pub async fn set_price_override(&self, o: PriceOverride) -> Result<PricesView, AppError> {
         o.validate()?;

@@ -3,86 +3,40 @@
 //! the user's changes. Each drill is a report suite (`switchyard_report`) of pass/fail cases with
 //! the numbers it measured; a run is a report of kind `drill` (`switchyard drill`).
 //!
-//! Drills so far: `failover` ([`failover`]), `breaker` ([`breaker`]), `rate-limit`
-//! ([`ratelimit`]), `distribution`
-//! ([`distribution`]), `stampede` ([`stampede`]) and `configuration` (the readiness
-//! configuration check, in the same format).
+//! Drills: `failover` ([`failover`]), `breaker` ([`breaker`]), `rate-limit` ([`ratelimit`]),
+//! `recovery` ([`recovery`]), `distribution` ([`distribution`]), `stampede` ([`stampede`]) and
+//! `configuration` (the readiness configuration check, in the same format); and the opt-in live
+//! drill ([`live`]), which spends real tokens on one route after the user confirmed its maximum.
 
 mod breaker;
 mod criteria;
 mod distribution;
 mod failover;
+pub(crate) mod live;
 mod load;
+mod name;
 mod ratelimit;
 mod recovery;
 mod shadow;
 mod stampede;
 
+use crate::backends::keys::Keys;
 use crate::backends::{BackendView, Backends};
 use crate::cache::Cache;
+use crate::costs::Costs;
 use crate::events::{DrillProgress, EventSink};
 use crate::readiness::Readiness;
 use crate::routes::{RouteView, Routes};
 use crate::{AppError, DomainEvent};
 use criteria::Findings;
+pub use live::{LivePlan, LiveTaker, LIVE_TOOL, MAX_LIVE_REQUESTS};
+pub use name::{DrillName, DrillOptions};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 use switchyard_store::{DrillRow, Store};
-
-/// A drill, by the name the CLI and the report use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DrillName {
-    Failover,
-    Breaker,
-    RateLimit,
-    Recovery,
-    Distribution,
-    Stampede,
-    Configuration,
-}
-
-impl DrillName {
-    pub const ALL: [DrillName; 7] = [
-        DrillName::Failover,
-        DrillName::Breaker,
-        DrillName::RateLimit,
-        DrillName::Recovery,
-        DrillName::Distribution,
-        DrillName::Stampede,
-        DrillName::Configuration,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DrillName::Failover => "failover",
-            DrillName::Breaker => "breaker",
-            DrillName::RateLimit => "rate-limit",
-            DrillName::Recovery => "recovery",
-            DrillName::Distribution => "distribution",
-            DrillName::Stampede => "stampede",
-            DrillName::Configuration => "configuration",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<DrillName> {
-        DrillName::ALL.into_iter().find(|d| d.as_str() == name)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            DrillName::Failover => "Failover",
-            DrillName::Breaker => "Circuit breaker",
-            DrillName::RateLimit => "Rate limits",
-            DrillName::Recovery => "Recovery",
-            DrillName::Distribution => "Load distribution",
-            DrillName::Stampede => "Cache stampede",
-            DrillName::Configuration => "Configuration",
-        }
-    }
-}
 
 /// What the drills run on: the user's backends, routes and gateway resilience settings.
 pub(crate) struct Plan {
@@ -91,22 +45,16 @@ pub(crate) struct Plan {
     pub resilience: crate::Resilience,
 }
 
-/// How hard the drills push.
-#[derive(Debug, Clone)]
-pub struct DrillOptions {
-    /// Requests in flight during a load.
-    pub in_flight: usize,
-    /// Length of one load phase.
-    pub phase: Duration,
-}
-
-impl Default for DrillOptions {
-    fn default() -> Self {
-        DrillOptions {
-            in_flight: 4,
-            phase: Duration::from_millis(1500),
-        }
-    }
+/// The features the drills read: the configuration, keys for the live drill, the readiness
+/// configuration check, cache settings and prices.
+#[derive(Clone)]
+pub(crate) struct Parts {
+    pub backends: Backends,
+    pub keys: Keys,
+    pub routes: Routes,
+    pub readiness: Readiness,
+    pub cache: Cache,
+    pub costs: Costs,
 }
 
 /// The Drills feature. Cheap to clone.
@@ -114,10 +62,7 @@ impl Default for DrillOptions {
 pub struct Drills {
     store: Store,
     events: EventSink,
-    backends: Backends,
-    routes: Routes,
-    readiness: Readiness,
-    cache: Cache,
+    parts: Parts,
     /// A run is under way (one at a time).
     running: Arc<AtomicBool>,
     /// Asked to stop: the run ends after the drill it is in.
@@ -134,21 +79,11 @@ impl Drop for RunGuard {
 }
 
 impl Drills {
-    pub(crate) fn new(
-        store: Store,
-        events: EventSink,
-        backends: Backends,
-        routes: Routes,
-        readiness: Readiness,
-        cache: Cache,
-    ) -> Drills {
+    pub(crate) fn new(store: Store, events: EventSink, parts: Parts) -> Drills {
         Drills {
             store,
             events,
-            backends,
-            routes,
-            readiness,
-            cache,
+            parts,
             running: Arc::default(),
             cancel: Arc::default(),
         }
@@ -164,13 +99,23 @@ impl Drills {
     /// Runs `names` (every drill when empty) in order, stores the run and answers it as a
     /// report. Emits `DrillProgress` and `DrillsFinished`. One run at a time.
     pub async fn run(&self, names: &[DrillName], opts: &DrillOptions) -> Result<Report, AppError> {
+        self.guarded(|run_id| self.run_all(run_id, names, opts))
+            .await
+    }
+
+    /// Runs `run(run_id)` as the one run under way: stores its report, emits `DrillsFinished`.
+    async fn guarded<'a, F, Fut>(&'a self, run: F) -> Result<Report, AppError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Report, AppError>> + 'a,
+    {
         if self.running.swap(true, Ordering::SeqCst) {
             return Err(AppError::Conflict("Drills are already running.".into()));
         }
         let _guard = RunGuard(Arc::clone(&self.running));
         self.cancel.store(false, Ordering::SeqCst);
         let run_id = crate::new_id();
-        let result = self.run_all(&run_id, names, opts).await;
+        let result = run(run_id.clone()).await;
         let cancelled = result.is_err() && self.cancel.load(Ordering::SeqCst);
         if let Ok(report) = &result {
             let row = DrillRow {
@@ -186,9 +131,28 @@ impl Drills {
         result
     }
 
+    /// The user's configuration as the drills see it.
+    async fn plan(&self) -> Result<Plan, AppError> {
+        let settings =
+            crate::blocking::on_store(&self.store, crate::gateway_control::settings::load).await?;
+        Ok(Plan {
+            backends: self.parts.backends.list().await?,
+            routes: self.parts.routes.list().await?,
+            resilience: settings.resilience,
+        })
+    }
+
+    /// Whether Cancel was asked; the run stops with an error then.
+    fn check_cancel(&self) -> Result<(), AppError> {
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(AppError::Invalid("The drills were cancelled.".into()));
+        }
+        Ok(())
+    }
+
     async fn run_all(
         &self,
-        run_id: &str,
+        run_id: String,
         names: &[DrillName],
         opts: &DrillOptions,
     ) -> Result<Report, AppError> {
@@ -199,25 +163,11 @@ impl Drills {
         };
         let started_at = switchyard_store::now();
         let started = Instant::now();
-        let settings =
-            crate::blocking::on_store(&self.store, crate::gateway_control::settings::load).await?;
-        let plan = Plan {
-            backends: self.backends.list().await?,
-            routes: self.routes.list().await?,
-            resilience: settings.resilience,
-        };
-        let previous = self.history(1).await?.into_iter().next().map(|p| Previous {
-            id: p.id,
-            started_at: p.started_at,
-            verdict: p.verdict,
-            score: None,
-        });
+        let plan = self.plan().await?;
         let mut suites = Vec::with_capacity(names.len());
         for (done, &name) in names.iter().enumerate() {
-            if self.cancel.load(Ordering::SeqCst) {
-                return Err(AppError::Invalid("The drills were cancelled.".into()));
-            }
-            self.progress(run_id, done, names.len(), Some(name.title()));
+            self.check_cancel()?;
+            self.progress(&run_id, done, names.len(), Some(name.title()));
             let t = Instant::now();
             let found: Findings = match name {
                 DrillName::Failover => failover::run(&plan, opts).await?,
@@ -226,36 +176,36 @@ impl Drills {
                 DrillName::Recovery => recovery::run(&plan).await?.into(),
                 DrillName::Distribution => distribution::run(&plan, opts).await?.into(),
                 DrillName::Stampede => {
-                    let settings = self.cache.settings().await?;
+                    let settings = self.parts.cache.settings().await?;
                     stampede::run(&plan, &settings).await?.into()
                 }
                 DrillName::Configuration => (self.configuration().await, Vec::new()).into(),
             };
-            let Findings {
-                cases,
-                measurements,
-                timelines,
-            } = found;
-            let failed = cases.iter().any(|c| !c.passed && c.importance != "info");
-            suites.push(Suite {
-                id: name.as_str().into(),
-                name: name.title().into(),
-                kind: name.as_str().into(),
-                required: true,
-                status: if failed { "failed" } else { "passed" }.into(),
-                score: None,
-                duration_ms: Some(millis(t.elapsed())),
-                cases,
-                measurements,
-                timelines,
-            });
+            suites.push(suite(name.as_str(), name.title(), found, t));
         }
-        self.progress(run_id, names.len(), names.len(), None);
+        self.progress(&run_id, names.len(), names.len(), None);
+        self.report(run_id, started_at, started, suites).await
+    }
+
+    /// The run's report, with the stored run before it for comparison.
+    async fn report(
+        &self,
+        run_id: String,
+        started_at: String,
+        started: Instant,
+        suites: Vec<Suite>,
+    ) -> Result<Report, AppError> {
+        let previous = self.history(1).await?.into_iter().next().map(|p| Previous {
+            id: p.id,
+            started_at: p.started_at,
+            verdict: p.verdict,
+            score: None,
+        });
         let passed = suites.iter().all(|s| s.status == "passed");
         Ok(Report {
             schema: SCHEMA.into(),
             kind: ReportKind::Drill,
-            id: run_id.to_string(),
+            id: run_id,
             started_at,
             duration_ms: millis(started.elapsed()),
             verdict: if passed { "passed" } else { "failed" }.into(),
@@ -309,7 +259,7 @@ impl Drills {
 
     /// The readiness configuration check's results as drill cases.
     async fn configuration(&self) -> Vec<Case> {
-        let component = self.readiness.configuration_component().await;
+        let component = self.parts.readiness.configuration_component().await;
         component
             .checks
             .into_iter()
@@ -328,6 +278,28 @@ impl Drills {
                 duration_ms: None,
             })
             .collect()
+    }
+}
+
+/// One drill's suite: failed when a counted criterion failed.
+fn suite(id: &str, name: &str, found: Findings, started: Instant) -> Suite {
+    let Findings {
+        cases,
+        measurements,
+        timelines,
+    } = found;
+    let failed = cases.iter().any(|c| !c.passed && c.importance != "info");
+    Suite {
+        id: id.into(),
+        name: name.into(),
+        kind: id.into(),
+        required: true,
+        status: if failed { "failed" } else { "passed" }.into(),
+        score: None,
+        duration_ms: Some(millis(started.elapsed())),
+        cases,
+        measurements,
+        timelines,
     }
 }
 

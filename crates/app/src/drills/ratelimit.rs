@@ -5,7 +5,7 @@
 
 use super::criteria::{case, measurement as m};
 use super::load::{percentile, Sample};
-use super::shadow::{fake_key, shadow_kind, Shadow};
+use super::shadow::{fake_key, shadow_kind, Shadow, StandIn};
 use super::DrillOptions;
 use super::Plan;
 use crate::backends::BackendView;
@@ -52,7 +52,7 @@ pub(crate) async fn run(
             if b.row.id == first_id {
                 config.rate_limited_keys = vec![throttled.clone()];
             }
-            config
+            StandIn::Mock(config)
         };
         let shadow = Shadow::build_with(plan, &mock_for, Default::default()).await?;
         let load = shadow.load(&route.name, opts.in_flight);

@@ -6,7 +6,7 @@
 //! backend's own interval.
 
 use super::criteria::measurement;
-use super::shadow::{Setup, Shadow};
+use super::shadow::{Setup, Shadow, StandIn};
 use super::Plan;
 use crate::backends::BackendView;
 use crate::routes::RouteView;
@@ -57,7 +57,7 @@ async fn observe(
         clock: Some(shared),
         monitor_every: Some(PROBE_EVERY),
     };
-    let shadow = Shadow::build_with(plan, &|_| MockConfig::instant(), setup).await?;
+    let shadow = Shadow::build_with(plan, &|_| StandIn::Mock(MockConfig::instant()), setup).await?;
     let Some(target) = shadow.backends.get(&first.row.id) else {
         shadow.stop().await;
         return Err(AppError::Internal("the shadow lost a backend".into()));

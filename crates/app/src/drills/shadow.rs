@@ -26,6 +26,15 @@ pub(crate) struct ShadowBackend {
     pub mock: MockServer,
 }
 
+/// What stands in for a user backend in the shadow.
+pub(crate) enum StandIn {
+    /// A local mock in the backend's wire format (with made-up keys as many as the user has).
+    Mock(MockConfig),
+    /// The provider itself with these keys, for the live drill (held in the shadow's in-memory
+    /// keychain only).
+    Real(Vec<NewKey>),
+}
+
 /// How a shadow runs besides its backends and routes.
 #[derive(Default)]
 pub(crate) struct Setup {
@@ -61,6 +70,32 @@ pub(crate) fn shadow_kind(kind: BackendKind) -> BackendKind {
     shadow_base(kind, "").0
 }
 
+/// Adds `b` to the shadow core `app` as `kind` at `base_url` with `keys` (the first one in the
+/// same transaction) and the user's traffic limits; answers its id in the shadow.
+async fn add_backend(
+    app: &Switchyard,
+    b: &BackendView,
+    kind: BackendKind,
+    base_url: String,
+    keys: Vec<NewKey>,
+) -> Result<String, AppError> {
+    let draft = BackendDraft {
+        name: b.row.name.clone(),
+        kind,
+        base_url,
+        default_model: b.row.default_model.clone(),
+    };
+    let mut keys = keys.into_iter();
+    let created = app.backends().create(draft, keys.next()).await?;
+    for key in keys {
+        app.keys().add(created.row.id.clone(), key).await?;
+    }
+    app.backends()
+        .set_limits(created.row.id.clone(), b.row.limits)
+        .await?;
+    Ok(created.row.id)
+}
+
 /// A made-up key of the kind's usual shape (the mock accepts any): the shadow's key `n` of a
 /// backend of (shadow) `kind`.
 pub(crate) fn fake_key(kind: BackendKind, n: usize) -> SecretString {
@@ -80,13 +115,13 @@ impl Shadow {
             clock,
             ..Setup::default()
         };
-        Shadow::build_with(plan, &|_| mock.clone(), setup).await
+        Shadow::build_with(plan, &|_| StandIn::Mock(mock.clone()), setup).await
     }
 
-    /// As [`Shadow::build`], each backend's mock started with `mock_for(backend)`.
+    /// As [`Shadow::build`], each backend replaced by `stand_in(backend)`.
     pub async fn build_with(
         plan: &Plan,
-        mock_for: &(dyn Fn(&BackendView) -> MockConfig + Sync),
+        stand_in: &(dyn Fn(&BackendView) -> StandIn + Sync),
         setup: Setup,
     ) -> Result<Shadow, AppError> {
         let dir = tempfile::tempdir()
@@ -111,49 +146,53 @@ impl Shadow {
         let mut shadowed = HashMap::new();
         let mut ids = HashMap::new();
         for b in plan.backends.iter().filter(|b| b.row.enabled) {
-            let server = MockServer::start(mock_for(b))
-                .await
-                .map_err(|e| AppError::Internal(format!("cannot start a mock provider: {e}")))?;
-            let (kind, base_url) = shadow_base(b.row.kind, &server.base_url());
-            let draft = BackendDraft {
-                name: b.row.name.clone(),
-                kind,
-                base_url,
-                default_model: b.row.default_model.clone(),
+            let (id, mock) = match stand_in(b) {
+                StandIn::Mock(config) => {
+                    let server = MockServer::start(config).await.map_err(|e| {
+                        AppError::Internal(format!("cannot start a mock provider: {e}"))
+                    })?;
+                    let (kind, base_url) = shadow_base(b.row.kind, &server.base_url());
+                    let keys = if kind.spec().needs_key {
+                        b.keys.len().max(1)
+                    } else {
+                        b.keys.len()
+                    };
+                    let keys = (0..keys)
+                        .map(|n| NewKey {
+                            label: b
+                                .keys
+                                .get(n)
+                                .map_or("default".into(), |k| k.row.label.clone()),
+                            value: fake_key(kind, n),
+                        })
+                        .collect();
+                    (
+                        add_backend(&app, b, kind, base_url, keys).await?,
+                        Some(server),
+                    )
+                }
+                StandIn::Real(keys) => {
+                    let (kind, base_url) = match b.row.kind {
+                        BackendKind::Demo => {
+                            (BackendKind::OpenAiCompatible, b.effective_base_url.clone())
+                        }
+                        kind => (kind, b.row.base_url.clone()),
+                    };
+                    (add_backend(&app, b, kind, base_url, keys).await?, None)
+                }
             };
-            let keys = if kind.spec().needs_key {
-                b.keys.len().max(1)
-            } else {
-                b.keys.len()
-            };
-            let first = (keys > 0).then(|| NewKey {
-                label: b
-                    .keys
-                    .first()
-                    .map_or("default".into(), |k| k.row.label.clone()),
-                value: fake_key(kind, 0),
-            });
-            let created = app.backends().create(draft, first).await?;
-            for (n, k) in b.keys.iter().enumerate().skip(1) {
-                let key = NewKey {
-                    label: k.row.label.clone(),
-                    value: fake_key(kind, n),
-                };
-                app.keys().add(created.row.id.clone(), key).await?;
+            ids.insert(b.row.id.clone(), id.clone());
+            if let Some(server) = mock {
+                shadowed.insert(
+                    b.row.id.clone(),
+                    ShadowBackend {
+                        name: b.row.name.clone(),
+                        id,
+                        port: server.addr().port(),
+                        mock: server,
+                    },
+                );
             }
-            app.backends()
-                .set_limits(created.row.id.clone(), b.row.limits)
-                .await?;
-            ids.insert(b.row.id.clone(), created.row.id.clone());
-            shadowed.insert(
-                b.row.id.clone(),
-                ShadowBackend {
-                    name: b.row.name.clone(),
-                    id: created.row.id.clone(),
-                    port: server.addr().port(),
-                    mock: server,
-                },
-            );
         }
         for r in &plan.routes {
             let candidates = r
@@ -187,6 +226,16 @@ impl Shadow {
             addr,
             _dir: dir,
         })
+    }
+
+    /// The shadow's ledger so far (written out first), newest first.
+    pub async fn requests(&self) -> Result<Vec<switchyard_core::RequestRecord>, AppError> {
+        self.app.flush_ledger();
+        let all = switchyard_store::RequestFilter {
+            limit: 1000,
+            ..Default::default()
+        };
+        self.app.gateway_control().recent_requests(all).await
     }
 
     /// A load of `in_flight` clients asking `model` of this shadow's gateway.

@@ -194,10 +194,14 @@ impl Switchyard {
         let drills = crate::drills::Drills::new(
             store.clone(),
             sink.clone(),
-            backends.clone(),
-            routes.clone(),
-            readiness.clone(),
-            cache.clone(),
+            crate::drills::Parts {
+                backends: backends.clone(),
+                keys: keys.clone(),
+                routes: routes.clone(),
+                readiness: readiness.clone(),
+                cache: cache.clone(),
+                costs: costs.clone(),
+            },
         );
         let app = Switchyard {
             inner: Arc::new(Inner {
