@@ -170,39 +170,6 @@ describe("Readiness in the real app window", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("runs the drills from the Readiness page with live progress and exports their HTML report", async () => {
-    // Every progress line the section shows, caught as it changes (a run takes about a second).
-    await b.execute(() => {
-      window.__drillSteps = [];
-      new MutationObserver(() => {
-        const t = document.querySelector('[data-testid="drills-progress"]')?.textContent?.trim();
-        if (t && !window.__drillSteps.includes(t)) window.__drillSteps.push(t);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    await (await b.$(byTestId("drills-empty"))).waitForExist({ timeout: 5000, timeoutMsg: "no empty state before the first run" });
-    await (await b.$(byTestId("drills-run"))).click();
-    await (await b.$(byTestId("drill-run"))).waitForExist({ timeout: 60000, timeoutMsg: "the drills never finished" });
-    const steps = await b.execute(() => window.__drillSteps);
-    assert.ok(steps.some((t) => /Running Failover \(1 of \d\)/.test(t)), `progress was shown: ${JSON.stringify(steps)}`);
-    assert.equal(await attr(byTestId("drill-run"), "data-verdict"), "passed");
-    const suites = await b.execute(() => [...document.querySelectorAll('[data-testid="drill-suite"]')].map((e) => [e.dataset.name, e.dataset.status]));
-    assert.deepEqual(suites.map(([n]) => n), ["Failover", "Circuit breaker", "Rate limits", "Recovery", "Load distribution", "Cache stampede", "Configuration"]);
-    assert.ok(suites.every(([, st]) => st === "passed"), JSON.stringify(suites));
-    assert.match(await text(byTestId("drill-run")), /Demo: opens after 3 failures/);
-    await b.execute(() => document.querySelector('[data-testid="drills"]')?.scrollIntoView());
-    await screenshot("readiness-drills.png");
-
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-drills-"));
-    const file = path.join(dir, "drills.html");
-    await (await b.$(byTestId("drill-report-save"))).click();
-    await answerFileDialog("Save the report", file, { save: true });
-    await b.waitUntil(async () => (await text(byTestId("drill-report-path"))) === file, { timeout: 10000, timeoutMsg: "the drill report was not saved" });
-    const html = fs.readFileSync(file, "utf8");
-    assert.match(html, /<h1>Switchyard drills<\/h1>/);
-    assert.match(html, /class="verdict v-passed">PASSED/);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   it("sends a test notification from Settings: delivered, or the reason with a hint", async () => {
     await (await b.$(byTestId("nav-settings"))).click();
     await (await b.$(byTestId("page-settings"))).waitForDisplayed({ timeout: 5000 });

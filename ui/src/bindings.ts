@@ -101,6 +101,13 @@ export const commands = {
 	cancelDrills: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("cancel_drills")),
 	/**  Stored drill runs, newest first. */
 	drillHistory: (limit: number) => typedError<RunReport_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("drill_history", { limit })),
+	/**  What a live drill of `route` would do and the most it can spend (nothing runs). */
+	liveDrillPlan: (route: string, requests: number) => typedError<LiveDrillPlan_Serialize, IpcError_Serialize>(__TAURI_INVOKE("live_drill_plan", { route, requests })),
+	/**
+	 *  The failover drill on `route`'s real providers: spends real tokens, so it runs only
+	 *  when `max_usd` is the maximum `live_drill_plan` shows.
+	 */
+	runLiveDrill: (route: string, requests: number, maxUsd: number | null) => typedError<RunReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_live_drill", { route, requests, maxUsd })),
 	sendTestNotification: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("send_test_notification")),
 	notificationStatus: () => typedError<NotificationStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("notification_status")),
 	/**  Probe interval, uptime target and whether readiness requires the backend. */
@@ -1260,6 +1267,56 @@ export type Limits_Serialize = {
 	rpm: number | null,
 	/**  Tokens per minute; `null` = no limit. */
 	tpm: number | null,
+};
+
+/**  What a live drill would do and the most it can spend, shown before the user confirms. */
+export type LiveDrillPlan = LiveDrillPlan_Serialize | LiveDrillPlan_Deserialize;
+
+/**  What a live drill would do and the most it can spend, shown before the user confirms. */
+export type LiveDrillPlan_Deserialize = {
+	route: string,
+	/**  The first candidate's backend, made unreachable for the drill. */
+	dead: string,
+	takers: LiveDrillTaker_Deserialize[],
+	requests: number,
+	/**  Attempts a request may make on each real candidate (1 plus the retries setting). */
+	attemptsPerTaker: number,
+	maxOutputTokens: number,
+	/**  The most it can spend in USD; `null` when a model has no price. */
+	maxUsd?: number | null,
+};
+
+/**  What a live drill would do and the most it can spend, shown before the user confirms. */
+export type LiveDrillPlan_Serialize = {
+	route: string,
+	/**  The first candidate's backend, made unreachable for the drill. */
+	dead: string,
+	takers: LiveDrillTaker_Serialize[],
+	requests: number,
+	/**  Attempts a request may make on each real candidate (1 plus the retries setting). */
+	attemptsPerTaker: number,
+	maxOutputTokens: number,
+	/**  The most it can spend in USD; `null` when a model has no price. */
+	maxUsd: number | null,
+};
+
+/**  A real candidate of a live drill and the most one call to it can cost. */
+export type LiveDrillTaker = LiveDrillTaker_Serialize | LiveDrillTaker_Deserialize;
+
+/**  A real candidate of a live drill and the most one call to it can cost. */
+export type LiveDrillTaker_Deserialize = {
+	backend: string,
+	model: string,
+	/**  `null` when the model has no price. */
+	usdPerCall?: number | null,
+};
+
+/**  A real candidate of a live drill and the most one call to it can cost. */
+export type LiveDrillTaker_Serialize = {
+	backend: string,
+	model: string,
+	/**  `null` when the model has no price. */
+	usdPerCall: number | null,
 };
 
 /**  What the gateway has learned about a backend or key from its traffic. */

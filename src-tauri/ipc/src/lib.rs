@@ -141,6 +141,11 @@ macro_rules! for_each_command {
             cancel_drills() -> ();
             /// Stored drill runs, newest first.
             drill_history(limit: u32) -> Vec<RunReport>;
+            /// What a live drill of `route` would do and the most it can spend (nothing runs).
+            live_drill_plan(route: String, requests: u32) -> LiveDrillPlan;
+            /// The failover drill on `route`'s real providers: spends real tokens, so it runs only
+            /// when `max_usd` is the maximum `live_drill_plan` shows.
+            run_live_drill(route: String, requests: u32, max_usd: Option<f64>) -> RunReport;
             send_test_notification() -> ();
             notification_status() -> NotificationStatus;
             /// Probe interval, uptime target and whether readiness requires the backend.

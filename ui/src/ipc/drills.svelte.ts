@@ -2,7 +2,7 @@
 // shown, and a run in progress with its live step (from `drill-progress` events), cancellable.
 import { api } from "./api";
 import { Resource } from "./resource.svelte";
-import type { Drill, DrillStep, RunReport } from "./types";
+import type { Drill, DrillStep, LiveDrillPlan, RunReport } from "./types";
 
 /** How many stored drill runs the page lists. */
 export const DRILL_HISTORY_LIMIT = 10;
@@ -39,12 +39,26 @@ class DrillsResource extends Resource<RunReport[]> {
    * run is under way here, or throws the typed error (a cancelled run throws too).
    */
   async run(drills: Drill[] = []): Promise<RunReport | null> {
+    return this.runWith(() => api.runDrills(drills));
+  }
+
+  /** What a live drill of `route` would do and the most it can spend (nothing runs). */
+  livePlan(route: string, requests: number): Promise<LiveDrillPlan> {
+    return api.liveDrillPlan(route, requests);
+  }
+
+  /** The live drill, once the user confirmed `maxUsd` (the plan's maximum). As `run`. */
+  async runLive(route: string, requests: number, maxUsd: number | null): Promise<RunReport | null> {
+    return this.runWith(() => api.runLiveDrill(route, requests, maxUsd));
+  }
+
+  private async runWith(start: () => Promise<RunReport>): Promise<RunReport | null> {
     if (this.running) return null;
     this.running = true;
     this.cancelling = false;
     this.step = null;
     try {
-      const run = await api.runDrills(drills);
+      const run = await start();
       this.assign([run, ...this.runs.filter((r) => r.id !== run.id)].slice(0, DRILL_HISTORY_LIMIT));
       this.selectedId = run.id;
       return run;

@@ -55,6 +55,7 @@ import type {
   ReportTimeline as ReportTimelineBinding,
   ReportSuite_Serialize,
   RunReport_Serialize,
+  LiveDrillPlan_Serialize,
 } from "../bindings";
 
 export type {
@@ -188,6 +189,8 @@ export type ToolResult = ToolResult_Serialize;
 export type MovedKey = MovedKey_Serialize;
 export type DrillStep = DrillStep_Serialize;
 export type RunReport = RunReport_Serialize;
+/** What a live drill would do and the most it can spend, shown before the user confirms. */
+export type LiveDrillPlan = LiveDrillPlan_Serialize;
 export type ReportSuite = ReportSuite_Serialize;
 export type ReportCase = ReportCase_Serialize;
 export type ReportMeasurement = ReportMeasurement_Serialize;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareRuns, comparisonText, drillRunSummary, drillStepText, measurementText, suiteCounts, timelineSegments, timelineSeconds } from "./drills";
-import type { ReportSuite, RunReport } from "../ipc/types";
+import { compareRuns, comparisonText, drillRunSummary, drillStepText, liveRoutes, measurementText, suiteCounts, timelineSegments, timelineSeconds, usdText } from "./drills";
+import type { ReportSuite, Route, RunReport } from "../ipc/types";
 
 const suite = (status: string, cases: [boolean, string][]): ReportSuite => ({
   id: status,
@@ -62,5 +62,15 @@ describe("drills", () => {
     expect(c.changes).toEqual([{ name: "Breaker", from: "passed", to: "failed" }]);
     expect(comparisonText(c)).toBe("Run before: passed. Changed: Breaker passed → failed.");
     expect(comparisonText(compareRuns(before, before)!)).toBe("Same as the run before (passed).");
+  });
+
+  it("offers the live drill only on routes with two enabled backends, and writes its maximum", () => {
+    const c = (backendId: string, backendEnabled = true) => ({ backendId, backendName: backendId, backendEnabled, model: "m", weight: 1 });
+    const route = (name: string, candidates: ReturnType<typeof c>[]): Route =>
+      ({ id: name, name, strategy: { kind: "priority" }, candidates, cache: { mode: "auto", ttlSecs: null }, updatedAt: "" }) as unknown as Route;
+    const routes = [route("pair", [c("a"), c("b")]), route("same", [c("a"), c("a")]), route("off", [c("a"), c("b", false)])];
+    expect(liveRoutes(routes).map((r) => r.name)).toEqual(["pair"]);
+    expect(usdText(0.00048)).toBe("$0.000480");
+    expect(usdText(null)).toBe("unknown (a model has no price)");
   });
 });

@@ -1,4 +1,4 @@
-import type { DrillStep, ReportSuite, ReportTimeline, RunReport } from "../ipc/types";
+import type { DrillStep, ReportSuite, ReportTimeline, Route, RunReport } from "../ipc/types";
 
 /** "Running Failover (1 of 5)…", or "Starting…" before the first step. */
 export function drillStepText(step: DrillStep | null): string {
@@ -62,4 +62,15 @@ export function compareRuns(run: RunReport, previous: RunReport | null | undefin
 export function comparisonText(c: RunComparison): string {
   if (c.changes.length === 0) return `Same as the run before (${c.previousVerdict}).`;
   return `Run before: ${c.previousVerdict}. Changed: ${c.changes.map((x) => `${x.name} ${x.from} → ${x.to}`).join("; ")}.`;
+}
+
+/** Routes a live drill can run on: two or more distinct enabled backends. */
+export function liveRoutes(routes: Route[]): Route[] {
+  return routes.filter((r) => new Set(r.candidates.filter((c) => c.backendEnabled).map((c) => c.backendId)).size >= 2);
+}
+
+/** "$0.000480", or what an unknown maximum means. */
+export function usdText(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "unknown (a model has no price)";
+  return `$${v.toFixed(6)}`;
 }

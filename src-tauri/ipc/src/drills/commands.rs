@@ -1,6 +1,6 @@
 //! Commands of the Readiness page's Drills section.
 
-use super::dto::{Drill, RunReport};
+use super::dto::{Drill, LiveDrillPlan, RunReport};
 use crate::readiness::dto::ReportFormat;
 use crate::{Core, IpcError};
 
@@ -47,4 +47,30 @@ pub async fn export_drill_report(
         .export_report(run_id, format.into(), path)
         .await?;
     Ok(written.display().to_string())
+}
+
+/// What a live drill of `route` would do and the most it can spend (nothing runs).
+pub async fn live_drill_plan(core: &Core, route: String, requests: u32) -> Res<LiveDrillPlan> {
+    Ok(core
+        .app()?
+        .drills()
+        .live_plan(route, requests)
+        .await?
+        .into())
+}
+
+/// The failover drill on `route`'s real providers, once the user confirmed `max_usd`.
+#[tracing::instrument(skip(core))]
+pub async fn run_live_drill(
+    core: &Core,
+    route: String,
+    requests: u32,
+    max_usd: Option<f64>,
+) -> Res<RunReport> {
+    Ok(core
+        .app()?
+        .drills()
+        .run_live(route, requests, max_usd)
+        .await?
+        .into())
 }

@@ -187,3 +187,51 @@ impl From<DrillProgress> for DrillStep {
         }
     }
 }
+
+/// A real candidate of a live drill and the most one call to it can cost.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveDrillTaker {
+    pub backend: String,
+    pub model: String,
+    /// `null` when the model has no price.
+    pub usd_per_call: Option<f64>,
+}
+
+/// What a live drill would do and the most it can spend, shown before the user confirms.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveDrillPlan {
+    pub route: String,
+    /// The first candidate's backend, made unreachable for the drill.
+    pub dead: String,
+    pub takers: Vec<LiveDrillTaker>,
+    pub requests: u32,
+    /// Attempts a request may make on each real candidate (1 plus the retries setting).
+    pub attempts_per_taker: u32,
+    pub max_output_tokens: u32,
+    /// The most it can spend in USD; `null` when a model has no price.
+    pub max_usd: Option<f64>,
+}
+
+impl From<switchyard_app::LivePlan> for LiveDrillPlan {
+    fn from(p: switchyard_app::LivePlan) -> Self {
+        LiveDrillPlan {
+            route: p.route,
+            dead: p.dead,
+            takers: p
+                .takers
+                .into_iter()
+                .map(|t| LiveDrillTaker {
+                    backend: t.backend,
+                    model: t.model,
+                    usd_per_call: t.usd_per_call,
+                })
+                .collect(),
+            requests: p.requests,
+            attempts_per_taker: p.attempts_per_taker,
+            max_output_tokens: u32::try_from(p.max_output_tokens).unwrap_or(u32::MAX),
+            max_usd: p.max_usd,
+        }
+    }
+}
