@@ -104,6 +104,7 @@ describe("Drills in the real app window", () => {
           bars: [...d.querySelectorAll("rect.bar")].map((r) => r.getBoundingClientRect().width),
           timelines: [...d.querySelectorAll("svg.timeline")].map((t) => t.getAttribute("aria-label")),
           segments: [...d.querySelectorAll("svg.timeline rect.segment")].map((r) => r.getBoundingClientRect().width),
+          configuration: d.querySelector("#configuration")?.textContent ?? "",
         });
       };
       frame.srcdoc = page;
@@ -113,6 +114,8 @@ describe("Drills in the real app window", () => {
     assert.equal(shown.bars.length, 7, "one bar per drill");
     assert.ok(shown.timelines.includes("Demo: breaker"), JSON.stringify(shown.timelines));
     assert.ok(shown.segments.length >= 4 && shown.segments.every((w) => w > 0), `every segment is drawn: ${shown.segments}`);
+    assert.match(shown.configuration, /Demo.*demo-chat/s, "the configuration it ran on");
+    assert.match(shown.configuration, /Failures to open a breaker\s*3/);
     await screenshot("drills-report.png");
     await b.execute(() => document.querySelector('[data-testid="report-frame"]')?.remove());
   });

@@ -113,6 +113,12 @@ def main():
             report, _ = check_run(data, service, (0,), "drills on the Demo configuration", ("drill",))
             assert report["kind"] == "drill" and report["verdict"] == "passed", report
             assert [s["name"] for s in report["suites"]] == ["Failover", "Circuit breaker", "Rate limits", "Recovery", "Load distribution", "Cache stampede", "Configuration"]
+            breaker = next(s for s in report["suites"] if s["name"] == "Circuit breaker")
+            states = [e["state"] for e in breaker["timelines"][0]["events"]]
+            assert states == ["closed", "open", "half-open", "closed"], breaker["timelines"]
+            config = report["configuration"]
+            assert [b["name"] for b in config["backends"]] == ["Demo"], config
+            assert {"name": "Failures to open a breaker", "value": "3"} in config["settings"], config
     finally:
         subprocess.run(["secret-tool", "clear", "service", service], check=False)
     print("reports: JSON schema, JUnit (junitparser) and HTML checks passed")

@@ -80,6 +80,7 @@ pub fn html(report: &Report) -> String {
     for suite in &report.suites {
         suite_section(&mut out, suite);
     }
+    crate::config_html::section(&mut out, report.configuration.as_ref());
     out.push_str("</main></body></html>\n");
     out
 }

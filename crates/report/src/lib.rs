@@ -6,6 +6,7 @@
 //! hints, names, numbers, messages); every rendering escapes all text; the HTML loads nothing
 //! (inline CSS and SVG, no script); [`SCHEMA`] changes whenever a field's meaning does.
 
+mod config_html;
 mod html;
 mod junit;
 mod model;
@@ -14,8 +15,8 @@ mod timeline;
 pub use html::html;
 pub use junit::junit;
 pub use model::{
-    Blocker, Case, Machine, Measurement, Previous, Report, ReportKind, Suite, Timeline,
-    TimelineEvent, SCHEMA,
+    Blocker, Case, ConfigBackend, ConfigRoute, ConfigSetting, Configuration, Machine, Measurement,
+    Previous, Report, ReportKind, Suite, Timeline, TimelineEvent, SCHEMA,
 };
 
 /// The three renderings, by name.

@@ -51,6 +51,10 @@ pub struct Report {
     pub suites: Vec<Suite>,
     pub blockers: Vec<Blocker>,
     pub previous: Option<Previous>,
+    /// The configuration the run was made on, without secrets (absent in older reports and in
+    /// readiness reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Configuration>,
 }
 
 impl Report {
@@ -169,6 +173,44 @@ pub struct Blocker {
     pub suite: String,
     pub message: String,
     pub fix: Option<String>,
+}
+
+/// What a run was made on: backends, routes and settings. Never a key: key counts and labels only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Configuration {
+    pub backends: Vec<ConfigBackend>,
+    pub routes: Vec<ConfigRoute>,
+    /// Named settings the run depends on, e.g. ("Failures to open a breaker", "3").
+    pub settings: Vec<ConfigSetting>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigBackend {
+    pub name: String,
+    pub kind: String,
+    /// Scheme, host, port and path only (no user, password or query).
+    pub endpoint: String,
+    pub default_model: String,
+    pub keys: u32,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigRoute {
+    pub name: String,
+    pub strategy: String,
+    /// "Backend / model", with "×weight" for weighted routes.
+    pub candidates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigSetting {
+    pub name: String,
+    pub value: String,
 }
 
 /// The run before, for comparison.

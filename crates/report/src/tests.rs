@@ -80,6 +80,25 @@ fn sample() -> Report {
             verdict: "ready".into(),
             score: Some(10.0),
         }),
+        configuration: Some(Configuration {
+            backends: vec![ConfigBackend {
+                name: "Open<AI>".into(),
+                kind: "openAi".into(),
+                endpoint: "https://api.openai.com/v1".into(),
+                default_model: "gpt-4o-mini".into(),
+                keys: 2,
+                enabled: true,
+            }],
+            routes: vec![ConfigRoute {
+                name: "fast".into(),
+                strategy: "priority".into(),
+                candidates: vec!["Open<AI> / gpt-4o-mini".into(), "Demo / demo-chat".into()],
+            }],
+            settings: vec![ConfigSetting {
+                name: "Failures to open a breaker".into(),
+                value: "3".into(),
+            }],
+        }),
     }
 }
 
@@ -132,9 +151,17 @@ fn html_is_self_contained_and_escaped() {
     assert_eq!(h.matches("class=\"bar\"").count(), 2, "one bar per suite");
     assert!(h.contains("Back&lt;end&gt;"));
     assert!(!h.contains("<end>"));
-    for remote in ["http://", "https://", "<script", "src=", "@import"] {
+    // Nothing that could load: the configuration's endpoints are text, never a link or source.
+    for remote in [
+        "<script", "src=", "href=", "url(", "@import", "<link", "<img",
+    ] {
         assert!(!h.contains(remote), "loads nothing: {remote}");
     }
+    assert!(h.contains("<td>https://api.openai.com/v1</td>"));
+    assert!(
+        h.contains("content=\"default-src 'none'"),
+        "and the CSP forbids it anyway"
+    );
     assert!(h.contains("previous run 2026-11-22 05:00:00 UTC: ready, 10.0/10"));
     assert!(h.contains("started 2026-11-23 05:00:00 UTC"));
     assert!(h.contains("latency p95"));

@@ -244,7 +244,8 @@ impl Drills {
             found,
             started,
         )];
-        self.report(run_id, started_at, started, suites).await
+        self.report(run_id, started_at, started, suites, &plan)
+            .await
     }
 
     /// Adds the shadow's requests to the user's ledger, priced with the user's table, as the

@@ -19,6 +19,7 @@ mod ratelimit;
 mod recovery;
 mod shadow;
 mod stampede;
+mod summary;
 
 use crate::backends::keys::Keys;
 use crate::backends::{BackendView, Backends};
@@ -39,6 +40,7 @@ use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHE
 use switchyard_store::{DrillRow, Store};
 
 /// What the drills run on: the user's backends, routes and gateway resilience settings.
+#[derive(Clone)]
 pub(crate) struct Plan {
     pub backends: Vec<BackendView>,
     pub routes: Vec<RouteView>,
@@ -184,7 +186,8 @@ impl Drills {
             suites.push(suite(name.as_str(), name.title(), found, t));
         }
         self.progress(&run_id, names.len(), names.len(), None);
-        self.report(run_id, started_at, started, suites).await
+        self.report(run_id, started_at, started, suites, &plan)
+            .await
     }
 
     /// The run's report, with the stored run before it for comparison.
@@ -194,6 +197,7 @@ impl Drills {
         started_at: String,
         started: Instant,
         suites: Vec<Suite>,
+        plan: &Plan,
     ) -> Result<Report, AppError> {
         let previous = self.history(1).await?.into_iter().next().map(|p| Previous {
             id: p.id,
@@ -216,6 +220,7 @@ impl Drills {
             suites,
             blockers: Vec::new(),
             previous,
+            configuration: Some(summary::configuration(plan)),
         })
     }
 

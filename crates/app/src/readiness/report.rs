@@ -93,6 +93,7 @@ impl ReadinessRun {
                 verdict: p.verdict.as_str().into(),
                 score: Some(p.score),
             }),
+            configuration: None,
         }
     }
 }
