@@ -890,6 +890,8 @@ export type GatewaySettingsForm = {
 	allowedNetworks: string[],
 	/**  Breakers, retries and the first-byte timeout. */
 	resilience: ResilienceForm,
+	/**  `GET /metrics` needs a token even from this machine. */
+	metricsRequireToken: boolean,
 };
 
 /**  Saved settings and whether the running gateway still uses different ones. */

@@ -23,6 +23,7 @@ mod gateway;
 mod gateway_control;
 mod ledger;
 pub mod logging;
+pub mod metrics;
 mod monitor;
 mod notify;
 pub mod paths;

@@ -33,6 +33,8 @@ mod gateway_settings;
 mod import;
 #[path = "app/keys.rs"]
 mod keys;
+#[path = "app/metrics.rs"]
+mod metrics;
 #[path = "app/module_graph.rs"]
 mod module_graph;
 #[path = "app/monitor.rs"]

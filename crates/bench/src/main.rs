@@ -105,6 +105,7 @@ async fn main() -> Result<(), String> {
                 }),
             )
         }),
+        extra_routes: None,
     };
     let config = GatewayConfig {
         bind: "127.0.0.1:0".parse().map_err(|_| "addr")?,

@@ -33,6 +33,9 @@ pub struct GatewayConfig {
     pub breaker: switchyard_policy::BreakerConfig,
     /// Retries allowed beyond first attempts: 20 % of requests plus a small reserve.
     pub retry_budget: switchyard_policy::RetryBudgetConfig,
+    /// `GET /metrics` (when the app serves it) answers callers on this machine without a
+    /// token; other machines always need one. Off: a token is always needed.
+    pub metrics_public: bool,
 }
 
 /// Limits on the callers' side of the gateway, so a slow or idle client cannot hold it.
@@ -93,6 +96,7 @@ impl Default for GatewayConfig {
             default_max_tokens: 4096,
             breaker: switchyard_policy::BreakerConfig::default(),
             retry_budget: switchyard_policy::RetryBudgetConfig::default(),
+            metrics_public: true,
         }
     }
 }

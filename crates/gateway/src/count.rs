@@ -92,6 +92,7 @@ pub async fn count(
         &model,
         false,
     );
+    log.track(crate::log::InFlight::enter(&state.in_flight));
     let table = state.table.get();
     let Some(plan) = resolve(&table, &model) else {
         log.finish(404, Some("unknown_model"));

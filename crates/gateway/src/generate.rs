@@ -186,6 +186,7 @@ async fn handle(
         &requested,
         inbound.stream,
     );
+    log.track(crate::log::InFlight::enter(&state.in_flight));
     match caching::decide(&state, &plan, &requested, &mut inbound, &headers, &caller).await {
         caching::Decision::Refused(resp) => {
             log.finish(400, Some("bad_request"));

@@ -59,6 +59,11 @@ pub async fn check(
             return cors(origin, StatusCode::NO_CONTENT.into_response());
         }
     }
+    // Prometheus scrapes from this machine without a token unless the user asked for one.
+    let loopback_peer = peer.is_some_and(|p| p.remote.ip().is_loopback());
+    if req.uri().path() == "/metrics" && state.config.metrics_public && loopback_peer {
+        return next.run(req).await;
+    }
     let query_token = query_key(req.uri());
     if query_token.is_some() && !strip_query_key(&mut req) {
         // Fail closed: a token that could not be taken out of the URI must not travel on.

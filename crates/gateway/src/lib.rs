@@ -26,6 +26,7 @@ mod replay;
 mod reply;
 mod resolve;
 mod respond;
+mod routes;
 mod scrub;
 mod serve;
 mod spend;
@@ -47,11 +48,6 @@ pub use table::{
 };
 pub use upstream::key_header;
 
-use axum::body::Body;
-use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::{get, post};
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -80,6 +76,8 @@ pub struct GatewayState {
     pub cache_shared: std::sync::atomic::AtomicBool,
     /// The price table and the budgets' hard stops.
     pub spend: Arc<Spend>,
+    /// Requests between their admission and their ledger record (streams included).
+    pub in_flight: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl GatewayState {
@@ -100,6 +98,10 @@ pub struct Deps {
     pub clock: Arc<dyn Clock>,
     /// The response cache; `None` turns caching off entirely.
     pub cache: Option<switchyard_cache::Cache>,
+    /// Routes the application serves on the gateway's address (`/metrics`, `/mcp`), behind the
+    /// same guard: Host, allowed networks, Origin and a token (the `Caller` is in the request's
+    /// extensions). See [`GatewayConfig::metrics_public`] for the one exception.
+    pub extra_routes: Option<Router>,
 }
 
 /// A running gateway; dropping it shuts the server down gracefully.
@@ -160,8 +162,9 @@ impl Gateway {
             cache_on: std::sync::atomic::AtomicBool::new(true),
             cache_shared: std::sync::atomic::AtomicBool::new(true),
             spend: Arc::new(Spend::default()),
+            in_flight: Arc::default(),
         });
-        let app = router(Arc::clone(&state));
+        let app = routes::router(Arc::clone(&state), deps.extra_routes);
         let limits = state.config.connections;
         let max = serve::connection_cap(limits.max);
         let cancel = CancellationToken::new();
@@ -298,6 +301,11 @@ impl GatewayHandle {
         Arc::clone(&self.0.health)
     }
 
+    /// Requests in flight: admitted and not yet recorded (a stream until its last chunk).
+    pub fn in_flight(&self) -> i64 {
+        self.0.in_flight.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Now on the gateway's policy clock (what its breakers and cool-downs are measured by).
     pub fn now(&self) -> std::time::Instant {
         self.0.clock.now()
@@ -308,63 +316,6 @@ impl Drop for Gateway {
     fn drop(&mut self) {
         self.cancel.cancel();
     }
-}
-
-fn router(state: Arc<GatewayState>) -> Router {
-    use generate as g;
-    Router::new()
-        .route("/v1/chat/completions", post(g::chat_completions))
-        .route("/v1/messages", post(g::messages))
-        .route("/v1/messages/count_tokens", post(g::count_tokens))
-        .route("/v1/responses", post(g::responses_create))
-        .route("/v1/responses/input_tokens", post(g::input_tokens))
-        .route("/v1/responses/compact", post(g::compact))
-        .route("/v1/embeddings", post(g::embeddings))
-        .route("/v1/models", get(models::list))
-        .route("/v1/models/{*id}", get(models::get).post(g::gemini_post))
-        .route("/v1beta/models", get(models::gemini_list))
-        .route(
-            "/v1beta/models/{*rest}",
-            get(models::gemini_get).post(g::gemini_post),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&state),
-            guard::check,
-        ))
-        .fallback(not_found)
-        .layer(axum::middleware::map_response_with_state(
-            Arc::clone(&state),
-            keep_alive_hint,
-        ))
-        .with_state(state)
-}
-
-/// `Keep-Alive: timeout=N`, a second under the gateway's idle close (`serve.rs`), so pooling
-/// clients (undici, the Node SDKs) retire a connection before the gateway closes it.
-async fn keep_alive_hint(
-    axum::extract::State(state): axum::extract::State<Arc<GatewayState>>,
-    mut resp: Response,
-) -> Response {
-    let secs = state
-        .config
-        .connections
-        .header_read
-        .as_secs()
-        .saturating_sub(1)
-        .max(1);
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("timeout={secs}")) {
-        resp.headers_mut().insert("keep-alive", v);
-    }
-    resp
-}
-
-async fn not_found(req: Request<Body>) -> Response {
-    let shape = Shape::of(req.uri().path(), req.headers());
-    reply::error(
-        shape,
-        StatusCode::NOT_FOUND,
-        "No such endpoint: use /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models or /v1beta/models.",
-    )
 }
 
 /// The current time in Unix seconds.

@@ -32,6 +32,24 @@ pub struct RequestLog {
     /// Answered from the response cache: costs nothing, saved this much.
     from_cache: Option<Option<f64>>,
     written: bool,
+    /// Counts the request in flight until the log is dropped.
+    in_flight: Option<InFlight>,
+}
+
+/// One request counted in the gateway's in-flight gauge while this lives.
+pub(crate) struct InFlight(Arc<std::sync::atomic::AtomicI64>);
+
+impl InFlight {
+    pub(crate) fn enter(counter: &Arc<std::sync::atomic::AtomicI64>) -> InFlight {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        InFlight(Arc::clone(counter))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 fn ms(d: Duration) -> u32 {
@@ -88,6 +106,7 @@ impl RequestLog {
             slot: None,
             from_cache: None,
             written: false,
+            in_flight: None,
         }
     }
 
@@ -108,6 +127,7 @@ impl RequestLog {
             slot: None,
             from_cache: self.from_cache,
             written: true,
+            in_flight: None,
         };
         std::mem::replace(self, placeholder)
     }
@@ -272,6 +292,13 @@ impl RequestLog {
             }
         }
         self.ledger.record(r.clone(), self.token_id.take());
+    }
+}
+
+impl RequestLog {
+    /// Counts this request in flight until it is recorded or dropped.
+    pub(crate) fn track(&mut self, in_flight: InFlight) {
+        self.in_flight = Some(in_flight);
     }
 }
 

@@ -216,6 +216,7 @@ async fn start_deps(
         observer,
         clock,
         cache,
+        extra_routes: None,
     };
     let gateway = Gateway::start(config, deps).await.unwrap();
     let base = format!("http://{}", gateway.addr());

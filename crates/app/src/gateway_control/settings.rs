@@ -23,6 +23,8 @@ pub struct GatewaySettings {
     pub allowed_networks: Vec<String>,
     /// Breakers, retries and the first-byte timeout.
     pub resilience: Resilience,
+    /// `GET /metrics` needs a token even from this machine (other machines always need one).
+    pub metrics_require_token: bool,
 }
 
 impl Default for GatewaySettings {
@@ -33,6 +35,7 @@ impl Default for GatewaySettings {
             allowed_origins: Vec::new(),
             allowed_networks: Vec::new(),
             resilience: Resilience::default(),
+            metrics_require_token: false,
         }
     }
 }
@@ -99,6 +102,7 @@ impl GatewaySettings {
             .filter_map(|n| parse_network(n))
             .collect();
         self.resilience.apply(config);
+        config.metrics_public = !self.metrics_require_token;
     }
 
     /// Trims and checks every field; the message says what to change.
@@ -194,6 +198,7 @@ impl GatewayControl {
             || wanted.allowed_origins != running.allowed_origins
             || wanted.allowed_networks != running.allowed_networks
             || Resilience::of(&wanted) != Resilience::of(running)
+            || wanted.metrics_public != running.metrics_public
     }
 
     /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
@@ -264,10 +269,12 @@ mod tests {
             allowed_origins: vec!["http://a.test".into()],
             allowed_networks: vec!["192.168.1.0/24".into(), "10.1.2.3".into()],
             resilience: Resilience::default(),
+            metrics_require_token: true,
         };
         s.apply(&mut config, true);
         assert_eq!(config.bind.to_string(), "0.0.0.0:0");
         assert!(config.allow_non_loopback);
+        assert!(!config.metrics_public);
         let nets: Vec<String> = config
             .allowed_networks
             .iter()

@@ -60,6 +60,8 @@ pub(crate) struct Inner {
     pub drills: crate::drills::Drills,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
+    /// The gateway's `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Whether the gateway is serving, and where.
@@ -202,6 +204,11 @@ impl Switchyard {
 
     /// Waits until every request so far is in the ledger (tests, reads of the latest requests).
     /// Blocking: call it off the async threads.
+    /// The metrics `/metrics` serves.
+    pub fn metrics(&self) -> Arc<crate::metrics::Metrics> {
+        Arc::clone(&self.inner.metrics)
+    }
+
     pub fn flush_ledger(&self) {
         self.inner.ledger.sink().flush();
     }

@@ -64,11 +64,15 @@ impl Switchyard {
             })
             .await??
         };
+        let metrics = Arc::new(crate::metrics::Metrics::new());
         let deps = switchyard_gateway::Deps {
             table: table.clone(),
             auth: Arc::new(tokens.index()),
             keys: key_cache.clone(),
-            ledger: Arc::new(ledger.sink()),
+            ledger: Arc::new(crate::metrics::MeteredLedger {
+                sink: ledger.sink(),
+                metrics: Arc::clone(&metrics),
+            }),
             observer: Arc::new(crate::gateway::EventObserver {
                 events: events.clone(),
                 passive: passive_tx.clone(),
@@ -78,6 +82,7 @@ impl Switchyard {
                 .clone()
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
+            extra_routes: Some(crate::metrics::router(Arc::clone(&metrics))),
         };
         let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
         let gateway_handle = match &gateway {
@@ -124,6 +129,12 @@ impl Switchyard {
             gateway_handle.clone(),
             sink.clone(),
         );
+        metrics.attach(crate::metrics::Sources {
+            gateway: gateway_handle.clone(),
+            routes: routes.clone(),
+            health: health.clone(),
+            ledger: ledger.sink(),
+        });
         // Backends or keys changed: republish the gateway's table (and forget cached keys),
         // retarget the monitor's probes, then tell the UI.
         let backends_changed = {
@@ -205,6 +216,7 @@ impl Switchyard {
         );
         let app = Switchyard {
             inner: Arc::new(Inner {
+                metrics,
                 store,
                 secrets: opts.secrets,
                 paths: opts.paths,

@@ -40,6 +40,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
             retries_per_candidate: 0,
             ..Resilience::default()
         },
+        metrics_require_token: true,
     };
     let saved = h
         .app
@@ -55,6 +56,19 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     assert!(
         h.app.gateway_control().restart_needed(&saved),
         "the running gateway still has the old ones"
+    );
+    let metrics = |addr: std::net::SocketAddr, token: Option<String>| async move {
+        let mut req = reqwest::Client::new().get(format!("http://{addr}/metrics"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap().status()
+    };
+    let before = h.app.gateway_addr().unwrap();
+    assert_eq!(
+        metrics(before, None).await,
+        200,
+        "open on loopback by default"
     );
     let dir = h.dir;
     drop(h.app);
@@ -82,6 +96,15 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         .unwrap();
     assert_eq!(pre.status(), 204, "the saved origin is allowed");
 
+    let token = app.tokens().create("scraper".into()).await.unwrap();
+    assert_eq!(
+        metrics(addr, None).await,
+        401,
+        "the saved setting asks for a token"
+    );
+    let with = Some(token.token.expose().to_string());
+    assert_eq!(metrics(addr, with).await, 200);
+
     // The saved breaker threshold of 1: one failed request opens a dead backend's breaker.
     let dead = format!("http://127.0.0.1:{}/v1", free_port());
     let b = app
@@ -89,7 +112,6 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         .create(draft(BackendKind::OpenAiCompatible, "Dead", &dead), None)
         .await
         .unwrap();
-    let token = app.tokens().create("t".into()).await.unwrap();
     let r = reqwest::Client::new()
         .post(format!("http://{addr}/v1/chat/completions"))
         .bearer_auth(token.token.expose())

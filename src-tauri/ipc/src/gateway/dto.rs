@@ -241,6 +241,8 @@ pub struct GatewaySettingsForm {
     pub allowed_networks: Vec<String>,
     /// Breakers, retries and the first-byte timeout.
     pub resilience: ResilienceForm,
+    /// `GET /metrics` needs a token even from this machine.
+    pub metrics_require_token: bool,
 }
 
 /// How the gateway copes with a failing provider.
@@ -308,6 +310,7 @@ impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
             allowed_origins: s.allowed_origins,
             allowed_networks: s.allowed_networks,
             resilience: s.resilience.into(),
+            metrics_require_token: s.metrics_require_token,
         }
     }
 }
@@ -320,6 +323,7 @@ impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
             allowed_origins: s.allowed_origins,
             allowed_networks: s.allowed_networks,
             resilience: s.resilience.into(),
+            metrics_require_token: s.metrics_require_token,
         }
     }
 }

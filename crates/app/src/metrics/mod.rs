@@ -1,0 +1,348 @@
+//! Prometheus / OpenMetrics metrics at `GET /metrics` on the gateway: counters fed by every
+//! finished request on its way to the ledger (so they match the ledger exactly), and gauges read
+//! when scraped (breakers, backend health and uptime, requests in flight, the ledger's queue).
+//! Labels are backend, model, route and tool, each bounded ([`labels::Bounded`]): past the bound
+//! a value is counted as `other`.
+//!
+//! Cost on the request path: a few hash lookups under read locks, no allocation for known label
+//! sets beyond the label strings.
+
+mod http;
+mod labels;
+mod text;
+
+pub use http::router;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, OnceLock};
+use switchyard_core::RequestRecord;
+
+/// Distinct models counted by name; the rest are `other`.
+pub const MAX_MODELS: usize = 100;
+/// Distinct backends, routes and tools counted by name each.
+pub const MAX_NAMES: usize = 200;
+
+type FloatCounter = Counter<f64, AtomicU64>;
+type FloatGauge = Gauge<f64, AtomicU64>;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    backend: String,
+    model: String,
+    route: String,
+    tool: String,
+    /// `2xx`, `4xx`, `5xx`.
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ErrorLabels {
+    backend: String,
+    class: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BackendLabel {
+    backend: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ModelLabels {
+    backend: String,
+    model: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TokenLabels {
+    backend: String,
+    model: String,
+    /// `input`, `output`, `cache_read`, `cache_write`.
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    /// `hit`, `shared`, `miss`, `refresh`, `bypass`, `skip`.
+    result: String,
+}
+
+/// What the scrape reads besides the counters.
+#[derive(Clone)]
+pub(crate) struct Sources {
+    pub gateway: Option<switchyard_gateway::GatewayHandle>,
+    pub routes: crate::routes::Routes,
+    pub health: crate::monitor::Health,
+    pub ledger: crate::ledger::LedgerSink,
+}
+
+/// The metrics. Cheap to share behind an `Arc`.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    errors: Family<ErrorLabels, Counter>,
+    duration: Family<BackendLabel, Histogram, fn() -> Histogram>,
+    tokens: Family<TokenLabels, Counter>,
+    cost: Family<ModelLabels, FloatCounter>,
+    cache: Family<CacheLabels, Counter>,
+    cache_saved: FloatCounter,
+    breaker: Family<BackendLabel, Gauge>,
+    up: Family<BackendLabel, Gauge>,
+    uptime: Family<BackendLabel, FloatGauge>,
+    in_flight: Gauge,
+    ledger_queue: Gauge,
+    ledger_lost: Gauge,
+    models: labels::Bounded,
+    names: labels::Bounded,
+    sources: OnceLock<Sources>,
+}
+
+fn duration_histogram() -> Histogram {
+    // 5 ms to about 82 s.
+    Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+        0.005, 2.0, 15,
+    ))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut m = Metrics {
+            registry: Registry::with_prefix("switchyard"),
+            requests: Family::default(),
+            errors: Family::default(),
+            duration: Family::new_with_constructor(duration_histogram),
+            tokens: Family::default(),
+            cost: Family::default(),
+            cache: Family::default(),
+            cache_saved: FloatCounter::default(),
+            breaker: Family::default(),
+            up: Family::default(),
+            uptime: Family::default(),
+            in_flight: Gauge::default(),
+            ledger_queue: Gauge::default(),
+            ledger_lost: Gauge::default(),
+            models: labels::Bounded::new(MAX_MODELS),
+            names: labels::Bounded::new(MAX_NAMES),
+            sources: OnceLock::new(),
+        };
+        let r = &mut m.registry;
+        r.register(
+            "requests",
+            "Requests answered by the gateway",
+            m.requests.clone(),
+        );
+        r.register(
+            "errors",
+            "Requests that failed, by error class",
+            m.errors.clone(),
+        );
+        r.register_with_unit(
+            "request_duration",
+            "Time from a request's arrival to its last byte",
+            Unit::Seconds,
+            m.duration.clone(),
+        );
+        r.register("tokens", "Tokens used, by kind", m.tokens.clone());
+        r.register_with_unit(
+            "cost",
+            "Cost of the requests at the price table in force",
+            Unit::Other("usd".into()),
+            m.cost.clone(),
+        );
+        r.register(
+            "cache_lookups",
+            "Requests by how they met the response cache",
+            m.cache.clone(),
+        );
+        r.register_with_unit(
+            "cache_saved",
+            "What answers from the cache would have cost",
+            Unit::Other("usd".into()),
+            m.cache_saved.clone(),
+        );
+        r.register(
+            "breaker_state",
+            "Circuit breaker of each backend: 0 closed, 1 half-open, 2 open",
+            m.breaker.clone(),
+        );
+        r.register(
+            "backend_up",
+            "1 when the health monitor sees the backend healthy or degraded, 0 when down (absent before its first probe)",
+            m.up.clone(),
+        );
+        r.register(
+            "backend_uptime_ratio",
+            "Share of the last 24 h of probes that succeeded",
+            m.uptime.clone(),
+        );
+        r.register(
+            "in_flight_requests",
+            "Requests admitted and not yet finished",
+            m.in_flight.clone(),
+        );
+        r.register(
+            "ledger_queue_depth",
+            "Finished requests waiting to be written",
+            m.ledger_queue.clone(),
+        );
+        r.register(
+            "ledger_lost_requests",
+            "Requests that could not be written to the ledger",
+            m.ledger_lost.clone(),
+        );
+        m
+    }
+
+    /// Connects the scrape-time sources (once; later calls are ignored).
+    pub(crate) fn attach(&self, sources: Sources) {
+        let _ = self.sources.set(sources);
+    }
+
+    /// Counts one finished request (called with every record on its way to the ledger).
+    pub fn observe(&self, r: &RequestRecord) {
+        let backend = self.names.label(r.backend.as_deref().unwrap_or("none"));
+        let model = self
+            .models
+            .label(r.model.as_deref().unwrap_or(r.requested_model.as_str()));
+        let status = match r.status {
+            200..=299 => "2xx",
+            400..=499 => "4xx",
+            500..=599 => "5xx",
+            _ => "other",
+        };
+        self.requests
+            .get_or_create(&RequestLabels {
+                backend: backend.clone(),
+                model: model.clone(),
+                route: self.names.label(r.route.as_deref().unwrap_or("none")),
+                tool: self.names.label(r.token_name.as_deref().unwrap_or("none")),
+                status: status.into(),
+            })
+            .inc();
+        if let Some(class) = &r.error_class {
+            self.errors
+                .get_or_create(&ErrorLabels {
+                    backend: backend.clone(),
+                    class: self.names.label(class),
+                })
+                .inc();
+        }
+        self.duration
+            .get_or_create(&BackendLabel {
+                backend: backend.clone(),
+            })
+            .observe(f64::from(r.latency_ms) / 1000.0);
+        for (kind, n) in [
+            ("input", r.input_tokens),
+            ("output", r.output_tokens),
+            ("cache_read", r.cache_read_tokens),
+            ("cache_write", r.cache_write_tokens),
+        ] {
+            if n > 0 {
+                self.tokens
+                    .get_or_create(&TokenLabels {
+                        backend: backend.clone(),
+                        model: model.clone(),
+                        kind: kind.into(),
+                    })
+                    .inc_by(n);
+            }
+        }
+        if let Some(usd) = r.cost_usd.filter(|c| *c > 0.0) {
+            self.cost
+                .get_or_create(&ModelLabels { backend, model })
+                .inc_by(usd);
+        }
+        if let Some(result) = &r.cache {
+            self.cache
+                .get_or_create(&CacheLabels {
+                    result: self.names.label(result),
+                })
+                .inc();
+        }
+        if let Some(saved) = r.saved_usd.filter(|s| *s > 0.0) {
+            self.cache_saved.inc_by(saved);
+        }
+    }
+
+    /// Reads the gauges from their sources and encodes everything as OpenMetrics text.
+    pub(crate) async fn scrape(&self) -> String {
+        if let Some(s) = self.sources.get() {
+            self.read_gauges(s).await;
+        }
+        let mut out = String::new();
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::warn!(error = %e, "metrics could not be encoded");
+        }
+        out
+    }
+
+    async fn read_gauges(&self, s: &Sources) {
+        self.in_flight
+            .set(s.gateway.as_ref().map_or(0, |g| g.in_flight()));
+        self.ledger_queue
+            .set(i64::try_from(s.ledger.depth()).unwrap_or(i64::MAX));
+        self.ledger_lost
+            .set(i64::try_from(s.ledger.lost()).unwrap_or(i64::MAX));
+        let Ok(backends) = s.health.overview().await else {
+            return;
+        };
+        let live = s.routes.live_health();
+        self.breaker.clear();
+        self.up.clear();
+        self.uptime.clear();
+        for b in backends {
+            let label = BackendLabel {
+                backend: self.names.label(&b.name),
+            };
+            let breaker = live
+                .iter()
+                .find(|l| l.backend_id == b.backend_id)
+                .map_or(0, |l| match l.state.breaker {
+                    switchyard_core::Circuit::Closed => 0,
+                    switchyard_core::Circuit::HalfOpen => 1,
+                    switchyard_core::Circuit::Open => 2,
+                });
+            self.breaker.get_or_create(&label).set(breaker);
+            // No probe yet: no claim either way.
+            if b.status != crate::HealthStatus::Unknown {
+                let up = matches!(
+                    b.status,
+                    crate::HealthStatus::Healthy | crate::HealthStatus::Degraded
+                );
+                self.up.get_or_create(&label).set(i64::from(up));
+            }
+            if let Some(pct) = b.uptime_24h {
+                self.uptime.get_or_create(&label).set(pct / 100.0);
+            }
+        }
+    }
+}
+
+/// The ledger the gateway writes to, counting every record first.
+pub(crate) struct MeteredLedger {
+    pub sink: crate::ledger::LedgerSink,
+    pub metrics: Arc<Metrics>,
+}
+
+impl switchyard_gateway::Ledger for MeteredLedger {
+    fn record(&self, record: RequestRecord, token_id: Option<String>) {
+        self.metrics.observe(&record);
+        self.sink.record(record, token_id);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests;
