@@ -55,3 +55,44 @@ async fn a_thousand_model_names_stay_within_the_bound() {
         .unwrap();
     assert!(other.ends_with(" 900"), "{other}");
 }
+
+/// Every metric the sample Grafana dashboard queries is one this registry serves.
+#[tokio::test]
+async fn the_grafana_dashboard_queries_only_served_metrics() {
+    let m = Metrics::new();
+    let mut r = record("demo-chat");
+    r.cache = Some("hit".into());
+    r.saved_usd = Some(0.01);
+    r.error_class = Some("timeout".into());
+    m.observe(&r);
+    let demo = BackendLabel {
+        backend: "Demo".into(),
+    };
+    m.breaker.get_or_create(&demo).set(0);
+    m.up.get_or_create(&demo).set(1);
+    m.uptime.get_or_create(&demo).set(1.0);
+    let served = text::to_prometheus(&m.scrape().await);
+    let dashboard: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../docs/grafana-dashboard.json")).unwrap();
+    let mut queried = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            for name in expr
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("switchyard_"))
+            {
+                let family = name
+                    .trim_end_matches("_bucket")
+                    .trim_end_matches("_sum")
+                    .trim_end_matches("_count");
+                assert!(
+                    served.contains(&format!("# TYPE {family} ")),
+                    "the dashboard queries {name}, which /metrics does not serve"
+                );
+                queried += 1;
+            }
+        }
+    }
+    assert!(queried >= 12, "{queried}");
+}
