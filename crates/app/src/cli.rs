@@ -42,6 +42,9 @@ pub const USAGE: &str = "usage:
   switchyard drill live ROUTE [--requests N] [--yes | --max-usd USD] [report flags]
                                    fail over on the route's real providers (spends tokens: shows
                                    the most it can cost and runs only when confirmed)
+  switchyard mcp                   an MCP server on stdin/stdout (tools ask, status, costs,
+                                   readiness, list_backends, list_routes); also at /mcp on the
+                                   gateway with a token
   switchyard --version";
 
 /// True when the arguments name a headless command (so the window is not opened).
@@ -50,6 +53,7 @@ pub fn is_command(args: &[String]) -> bool {
         args.first().map(String::as_str),
         Some(
             "serve"
+                | "mcp"
                 | "token"
                 | "backend"
                 | "requests"
@@ -98,6 +102,7 @@ pub fn main(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         ["serve", rest @ ..] => rt.block_on(serve(rest)),
+        ["mcp", rest @ ..] => rt.block_on(crate::cli_mcp::mcp(rest)),
         ["token", "create", name] => rt.block_on(token_create(name)),
         ["token", "list"] => rt.block_on(token_list()),
         ["token", "revoke", name] => rt.block_on(token_revoke(name)),

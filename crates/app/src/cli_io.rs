@@ -25,6 +25,24 @@ pub(crate) async fn open(
     ),
     String,
 > {
+    let saved = gateway.is_some();
+    open_with(gateway, port_fixed, monitor, saved).await
+}
+
+/// As [`open`]; `saved_settings` applies the saved gateway settings to `gateway` (off for a
+/// process's private loopback gateway, such as `switchyard mcp`'s).
+pub(crate) async fn open_with(
+    gateway: Option<crate::GatewayConfig>,
+    port_fixed: bool,
+    monitor: bool,
+    saved_settings: bool,
+) -> Result<
+    (
+        Switchyard,
+        Option<tracing_appender::non_blocking::WorkerGuard>,
+    ),
+    String,
+> {
     let quiet = gateway.is_none();
     let paths = AppPaths::from_env().ok_or("cannot find a home folder; set SWITCHYARD_DATA_DIR")?;
     paths
@@ -33,7 +51,7 @@ pub(crate) async fn open(
     let guard = logging::init_with(&paths.log_dir, quiet).ok();
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let mut opts = Options::new(paths, secrets);
-    opts.use_saved_gateway_settings = gateway.is_some();
+    opts.use_saved_gateway_settings = saved_settings && gateway.is_some();
     opts.gateway_port_fixed = port_fixed;
     // Only `serve` watches backends; one-shot commands never probe anything.
     opts.monitor = monitor;

@@ -11,6 +11,7 @@ mod cli_check;
 mod cli_drill;
 mod cli_io;
 mod cli_live;
+mod cli_mcp;
 pub mod cli_requests;
 pub mod cli_tools;
 mod clock;
@@ -23,6 +24,7 @@ mod gateway;
 mod gateway_control;
 mod ledger;
 pub mod logging;
+pub mod mcp;
 pub mod metrics;
 mod monitor;
 mod notify;
@@ -71,7 +73,7 @@ pub use readiness::{PreviousRun, Readiness, ReadinessRun, LATENCY_THRESHOLD_MS};
 pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, MAX_CANDIDATES, MAX_WEIGHT,
 };
-pub use service::{GatewayStatus, Options, Switchyard};
+pub use service::{GatewayStatus, Options, Switchyard, WeakSwitchyard};
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord};
 pub use switchyard_gateway::{

@@ -29,6 +29,8 @@ pub use switchyard_gateway::Caller;
 #[derive(Clone, Default)]
 pub struct TokenIndex {
     inner: Arc<RwLock<HashMap<[u8; 32], Caller>>>,
+    /// Tokens of this process only (never stored, gone at exit): `switchyard mcp`'s own.
+    process: Arc<RwLock<HashMap<[u8; 32], Caller>>>,
     source: Option<Store>,
     last_reload: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
@@ -87,13 +89,18 @@ impl TokenIndex {
 
     fn lookup(&self, token: &str) -> Option<Caller> {
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        let map = self
-            .inner
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The map lookup finds the candidate; the comparison that decides is constant-time.
-        let (stored, caller) = map.get_key_value(&digest)?;
-        bool::from(stored.ct_eq(&digest)).then(|| caller.clone())
+        for source in [&self.inner, &self.process] {
+            let map = source
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // The map lookup finds the candidate; the comparison that decides is constant-time.
+            if let Some((stored, caller)) = map.get_key_value(&digest) {
+                if bool::from(stored.ct_eq(&digest)) {
+                    return Some(caller.clone());
+                }
+            }
+        }
+        None
     }
 
     /// Reloads the active tokens from the database; `true` when the set of active tokens changed.
@@ -182,6 +189,30 @@ impl Tokens {
         .await??;
         self.events.emit(DomainEvent::TokensChanged);
         Ok(row)
+    }
+
+    /// A token valid in this process only, for its own requests through the gateway (the MCP
+    /// server's `ask`): never stored, not listed, gone when the process exits. Its requests are
+    /// recorded under `name`.
+    pub fn for_this_process(&self, name: &str) -> SecretString {
+        let token = format!(
+            "{TOKEN_PREFIX}{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        self.index
+            .process
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(
+                digest,
+                Caller {
+                    token_id: format!("process:{name}"),
+                    name: name.to_string(),
+                },
+            );
+        SecretString::new(token)
     }
 
     /// The index the gateway checks tokens against.

@@ -20,6 +20,7 @@ mod recovery;
 mod shadow;
 mod stampede;
 mod summary;
+pub(crate) use summary::endpoint;
 
 use crate::backends::keys::Keys;
 use crate::backends::{BackendView, Backends};

@@ -7,7 +7,7 @@ use switchyard_policy::Strategy;
 use switchyard_report::{ConfigBackend, ConfigRoute, ConfigSetting, Configuration};
 
 /// Scheme, host, port and path of `url`; anything that does not parse is not shown.
-fn endpoint(url: &str) -> String {
+pub(crate) fn endpoint(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
             let _ = u.set_username("");

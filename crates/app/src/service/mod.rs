@@ -22,6 +22,17 @@ pub struct Switchyard {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// A [`Switchyard`] that does not keep the core alive (for what the core itself holds, such as
+/// the gateway's `/mcp` route).
+#[derive(Clone)]
+pub struct WeakSwitchyard(std::sync::Weak<Inner>);
+
+impl WeakSwitchyard {
+    pub fn upgrade(&self) -> Option<Switchyard> {
+        self.0.upgrade().map(|inner| Switchyard { inner })
+    }
+}
+
 pub(crate) struct Inner {
     pub store: Store,
     pub secrets: Arc<dyn SecretStore>,
@@ -204,6 +215,10 @@ impl Switchyard {
 
     /// Waits until every request so far is in the ledger (tests, reads of the latest requests).
     /// Blocking: call it off the async threads.
+    pub fn downgrade(&self) -> WeakSwitchyard {
+        WeakSwitchyard(Arc::downgrade(&self.inner))
+    }
+
     /// The metrics `/metrics` serves.
     pub fn metrics(&self) -> Arc<crate::metrics::Metrics> {
         Arc::clone(&self.inner.metrics)

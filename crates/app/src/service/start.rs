@@ -65,6 +65,7 @@ impl Switchyard {
             .await??
         };
         let metrics = Arc::new(crate::metrics::Metrics::new());
+        let mcp_core = crate::mcp::http::CoreSlot::default();
         let deps = switchyard_gateway::Deps {
             table: table.clone(),
             auth: Arc::new(tokens.index()),
@@ -82,7 +83,10 @@ impl Switchyard {
                 .clone()
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
-            extra_routes: Some(crate::metrics::router(Arc::clone(&metrics))),
+            extra_routes: Some(
+                crate::metrics::router(Arc::clone(&metrics))
+                    .merge(crate::mcp::http::router(Arc::clone(&mcp_core))),
+            ),
         };
         let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
         let gateway_handle = match &gateway {
@@ -242,6 +246,7 @@ impl Switchyard {
                 backends_changed,
             }),
         };
+        let _ = mcp_core.set(app.downgrade());
         app.start_background(opts.monitor, opts.monitor_interval, passive_rx)
             .await?;
         tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");

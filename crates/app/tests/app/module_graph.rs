@@ -192,7 +192,7 @@ fn no_new_feature_adds_methods_to_the_switchyard_type() {
             std::fs::read_to_string(f)
                 .unwrap()
                 .lines()
-                .any(|l| l.starts_with("impl Switchyard"))
+                .any(|l| l.starts_with("impl Switchyard ") || l.starts_with("impl Switchyard{"))
         })
         .map(|f| {
             f.strip_prefix(&src)

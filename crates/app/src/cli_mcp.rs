@@ -1,0 +1,34 @@
+//! `switchyard mcp`: the MCP server on stdin/stdout, for `claude mcp add switchyard --
+//! switchyard mcp`, Codex's `[mcp_servers.switchyard]` or any MCP client. It opens the core on
+//! the same data folder and keychain as the app, with a private gateway on a free loopback port
+//! for `ask` (whose requests are recorded as the tool "mcp"). Logs go to stderr and the log file:
+//! stdout carries the protocol.
+
+use std::process::ExitCode;
+
+pub const USAGE: &str = "usage: switchyard mcp   (MCP over stdin/stdout; see `switchyard --help`)";
+
+pub async fn mcp(rest: &[&str]) -> ExitCode {
+    if !rest.is_empty() {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut config = crate::GatewayConfig::default();
+    config.bind.set_port(0);
+    let (app, _guard) = match crate::cli_io::open_with(Some(config), true, false, false).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("switchyard: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let served = crate::mcp::serve_stdio(app.clone()).await;
+    app.shutdown(std::time::Duration::from_secs(5)).await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("switchyard: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The MCP server (the official Rust SDK, `rmcp`): Switchyard for AI agents. Tools `ask` (a
+//! prompt through the gateway: cached, budgeted and in the ledger like any tool's request),
+//! `status`, `costs`, `readiness`, `list_backends` and `list_routes`; resources
+//! `switchyard://health` and `switchyard://costs/today`. Served over stdio (`switchyard mcp`,
+//! [`serve_stdio`]) and Streamable HTTP at `/mcp` on the gateway ([`http::router`], behind the
+//! gateway's token guard). Tool inputs are checked against their JSON Schema by the SDK; a tool
+//! that cannot do its work answers a tool error with the reason. Nothing secret is ever in an
+//! answer: keys are counted, never shown.
+
+pub mod http;
+mod views;
+
+use crate::Switchyard;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{
+    CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ResourceContents, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{tool, tool_handler, tool_router, ErrorData as McpError, RoleServer, ServerHandler};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+const HEALTH_URI: &str = "switchyard://health";
+const COSTS_URI: &str = "switchyard://costs/today";
+
+/// The token `ask` uses when the client brought none (stdio): valid in this process only.
+#[derive(Clone)]
+pub(crate) enum OwnToken {
+    Process(switchyard_secrets::SecretString),
+    /// Over HTTP, each request's own token is used (see `views::ask`).
+    None,
+}
+
+#[derive(Clone)]
+pub struct SwitchyardMcp {
+    app: Switchyard,
+    own: OwnToken,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AskParams {
+    /// What to ask.
+    pub prompt: String,
+    /// A route name (see list_routes) or a model, optionally as "Backend/model" (see
+    /// list_backends). Default: the first route, else the first enabled backend's model.
+    pub model: Option<String>,
+    /// An optional system message.
+    pub system: Option<String>,
+    /// The most tokens the answer may have (1 to 32768; default 1024).
+    pub max_tokens: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct CostsParams {
+    /// `today` (default), `week` (the last 7 days) or `month` (the last 30 days).
+    pub period: Option<String>,
+}
+
+fn json_result(value: &serde_json::Value) -> CallToolResult {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    CallToolResult::success(vec![ContentBlock::text(text)])
+}
+
+fn tool_error(message: impl Into<String>) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(message.into())])
+}
+
+#[tool_router]
+impl SwitchyardMcp {
+    pub(crate) fn new(app: Switchyard, own: OwnToken) -> SwitchyardMcp {
+        SwitchyardMcp { app, own }
+    }
+
+    /// Sends a prompt through Switchyard's gateway and returns the answer with the backend
+    /// that served it, the tokens and the cost.
+    #[tool(
+        description = "Ask a model through Switchyard's gateway (routed, cached, budgeted and recorded). Returns the answer, the backend and model that served it, tokens and cost."
+    )]
+    async fn ask(
+        &self,
+        Parameters(p): Parameters<AskParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let parts = ctx.extensions.get::<axum::http::request::Parts>();
+        match views::ask(&self.app, &self.own, parts, p).await {
+            Ok(v) => json_result(&v),
+            Err(e) => tool_error(e),
+        }
+    }
+
+    #[tool(
+        description = "Health of every enabled backend: status with reasons, uptime and latency percentiles from the health monitor."
+    )]
+    async fn status(&self) -> CallToolResult {
+        match views::status(&self.app).await {
+            Ok(v) => json_result(&v),
+            Err(e) => tool_error(e),
+        }
+    }
+
+    #[tool(
+        description = "Spend and tokens for a period (today, week or month), in total and by backend, model, route and tool."
+    )]
+    async fn costs(&self, Parameters(p): Parameters<CostsParams>) -> CallToolResult {
+        match views::costs(&self.app, p.period.as_deref()).await {
+            Ok(v) => json_result(&v),
+            Err(e) => tool_error(e),
+        }
+    }
+
+    #[tool(
+        description = "Run Switchyard's readiness checks (keychain, database, gateway, configuration, notifications, every backend; no tokens spent) and return the scorecard as a switchyard-report/1 JSON report."
+    )]
+    async fn readiness(&self) -> CallToolResult {
+        match self.app.readiness().run().await {
+            Ok(run) => match serde_json::to_value(run.report()) {
+                Ok(v) => json_result(&v),
+                Err(e) => tool_error(format!("The scorecard could not be written: {e}")),
+            },
+            Err(e) => tool_error(format!("The readiness checks could not run: {e}")),
+        }
+    }
+
+    #[tool(
+        description = "The configured backends: name, kind, endpoint, default model, number of keys (never the keys), enabled, status."
+    )]
+    async fn list_backends(&self) -> CallToolResult {
+        match views::backends(&self.app).await {
+            Ok(v) => json_result(&v),
+            Err(e) => tool_error(e),
+        }
+    }
+
+    #[tool(
+        description = "The routes (names a request can use as its model): strategy and candidates in order."
+    )]
+    async fn list_routes(&self) -> CallToolResult {
+        match views::routes(&self.app).await {
+            Ok(v) => json_result(&v),
+            Err(e) => tool_error(e),
+        }
+    }
+}
+
+#[tool_handler]
+impl ServerHandler for SwitchyardMcp {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .build(),
+        )
+        .with_server_info(Implementation::new("switchyard", env!("CARGO_PKG_VERSION")))
+        .with_instructions(
+            "Switchyard routes requests to the user's LLM providers. Use `ask` to send a prompt through it, `status` and `readiness` to see what works, `costs` for spend, `list_routes` and `list_backends` for names to use as `model`.",
+        )
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _ctx: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(vec![
+            Resource::new(HEALTH_URI, "health").with_mime_type("application/json"),
+            Resource::new(COSTS_URI, "costs-today").with_mime_type("application/json"),
+        ]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _ctx: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let value = match request.uri.as_str() {
+            HEALTH_URI => views::status(&self.app).await,
+            COSTS_URI => views::costs(&self.app, Some("today")).await,
+            other => {
+                return Err(McpError::resource_not_found(
+                    format!("No resource {other}: use {HEALTH_URI} or {COSTS_URI}."),
+                    None,
+                ))
+            }
+        }
+        .map_err(|e| McpError::internal_error(e, None))?;
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let contents =
+            ResourceContents::text(text, request.uri.as_str()).with_mime_type("application/json");
+        Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+}
+
+/// `switchyard mcp`: serves MCP on stdin/stdout until the client closes stdin. `ask` goes
+/// through this process's own gateway with a token valid in this process only (its requests
+/// are recorded as the tool "mcp").
+pub async fn serve_stdio(app: Switchyard) -> Result<(), String> {
+    use rmcp::ServiceExt;
+    let own = OwnToken::Process(app.tokens().for_this_process("mcp"));
+    let running = SwitchyardMcp::new(app, own)
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| format!("the MCP client did not initialize: {e}"))?;
+    let quit = running
+        .waiting()
+        .await
+        .map_err(|e| format!("the MCP session failed: {e}"))?;
+    tracing::info!(?quit, "MCP session over stdio ended");
+    Ok(())
+}
