@@ -28,6 +28,12 @@ pub const USAGE: &str = "usage:
                                    add an enabled backend (prints its id); with --key-stdin,
                                    its first key is read from one line of stdin
   switchyard backend list [--json] list backends
+  switchyard backend show|remove|enable|disable|test NAME
+  switchyard key add BACKEND [--label L] | list [BACKEND] | remove BACKEND LABEL | test BACKEND [LABEL]
+                                   keys (a new key is read from stdin, never from an argument)
+  switchyard route add NAME --candidate BACKEND=MODEL[*WEIGHT]… [--strategy S] | list | remove NAME
+  switchyard budget add NAME --limit USD [--period day|month] [--backend B|--route R] [--hard-stop]
+                                   | list | remove NAME
   switchyard requests [--limit N] [--json]
                                    the newest N (default 20, at most 1000) recorded requests
   switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
@@ -54,6 +60,9 @@ pub fn is_command(args: &[String]) -> bool {
         Some(
             "serve"
                 | "mcp"
+                | "key"
+                | "route"
+                | "budget"
                 | "token"
                 | "backend"
                 | "requests"
@@ -109,9 +118,8 @@ pub fn main(args: &[String]) -> ExitCode {
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
-        ["backend" | "requests" | "tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
-            rt.block_on(core_command(&words))
-        }
+        ["backend" | "key" | "route" | "budget" | "requests" | "tools" | "connect"
+        | "disconnect" | "statusline" | "keys", ..] => rt.block_on(core_command(&words)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -123,13 +131,15 @@ use crate::cli_io::open;
 pub use crate::cli_io::Io;
 
 /// A command that needs only the core, parsed (a usage error is found before anything opens).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CoreCommand {
     BackendAdd(crate::cli_backend::AddArgs),
     BackendList { json: bool },
     Requests(crate::cli_requests::RequestsArgs),
     Tools(crate::cli_tools::ToolsCommand),
     DrillLive(crate::cli_live::LiveArgs),
+    Keys(crate::cli_keys::KeyCommand),
+    Routes(crate::cli_routes::RouteCommand),
 }
 
 impl CoreCommand {
@@ -142,6 +152,12 @@ impl CoreCommand {
             ["backend", "list"] => Ok(CoreCommand::BackendList { json: false }),
             ["backend", "list", "--json"] => Ok(CoreCommand::BackendList { json: true }),
             ["backend", "list", ..] => Err("usage: switchyard backend list [--json]".into()),
+            ["backend", "show" | "remove" | "enable" | "disable" | "test", ..] | ["key", ..] => {
+                crate::cli_keys::KeyCommand::parse(args).map(CoreCommand::Keys)
+            }
+            ["route" | "budget", ..] => {
+                crate::cli_routes::RouteCommand::parse(args).map(CoreCommand::Routes)
+            }
             ["backend", ..] => Err(crate::cli_backend::USAGE.into()),
             ["requests", rest @ ..] => {
                 crate::cli_requests::RequestsArgs::parse(rest).map(CoreCommand::Requests)
@@ -164,6 +180,8 @@ impl CoreCommand {
             CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
             CoreCommand::Tools(cmd) => cmd.run(app, io).await,
             CoreCommand::DrillLive(args) => crate::cli_live::run(app, args, io).await,
+            CoreCommand::Keys(cmd) => cmd.run(app, io).await,
+            CoreCommand::Routes(cmd) => cmd.run(app, io).await,
         }
     }
 }

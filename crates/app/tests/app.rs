@@ -15,6 +15,8 @@ mod budgets;
 mod cache;
 #[path = "app/cli.rs"]
 mod cli;
+#[path = "app/cli_manage.rs"]
+mod cli_manage;
 #[path = "app/cli_serve.rs"]
 mod cli_serve;
 #[path = "app/costs.rs"]
