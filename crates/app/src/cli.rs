@@ -34,6 +34,8 @@ pub const USAGE: &str = "usage:
   switchyard route add NAME --candidate BACKEND=MODEL[*WEIGHT]… [--strategy S] | list | remove NAME
   switchyard budget add NAME --limit USD [--period day|month] [--backend B|--route R] [--hard-stop]
                                    | list | remove NAME
+  switchyard config export [FILE] | import FILE [--dry-run] [--json]
+                                   the whole configuration as TOML, no secrets (docs/CONFIG.md)
   switchyard requests [--limit N] [--json]
                                    the newest N (default 20, at most 1000) recorded requests
   switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
@@ -63,6 +65,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "key"
                 | "route"
                 | "budget"
+                | "config"
                 | "token"
                 | "backend"
                 | "requests"
@@ -118,7 +121,7 @@ pub fn main(args: &[String]) -> ExitCode {
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
-        ["backend" | "key" | "route" | "budget" | "requests" | "tools" | "connect"
+        ["backend" | "key" | "route" | "budget" | "config" | "requests" | "tools" | "connect"
         | "disconnect" | "statusline" | "keys", ..] => rt.block_on(core_command(&words)),
         _ => {
             eprintln!("{USAGE}");
@@ -140,6 +143,7 @@ pub enum CoreCommand {
     DrillLive(crate::cli_live::LiveArgs),
     Keys(crate::cli_keys::KeyCommand),
     Routes(crate::cli_routes::RouteCommand),
+    Config(crate::cli_config::ConfigCommand),
 }
 
 impl CoreCommand {
@@ -154,6 +158,9 @@ impl CoreCommand {
             ["backend", "list", ..] => Err("usage: switchyard backend list [--json]".into()),
             ["backend", "show" | "remove" | "enable" | "disable" | "test", ..] | ["key", ..] => {
                 crate::cli_keys::KeyCommand::parse(args).map(CoreCommand::Keys)
+            }
+            ["config", ..] => {
+                crate::cli_config::ConfigCommand::parse(args).map(CoreCommand::Config)
             }
             ["route" | "budget", ..] => {
                 crate::cli_routes::RouteCommand::parse(args).map(CoreCommand::Routes)
@@ -182,6 +189,7 @@ impl CoreCommand {
             CoreCommand::DrillLive(args) => crate::cli_live::run(app, args, io).await,
             CoreCommand::Keys(cmd) => cmd.run(app, io).await,
             CoreCommand::Routes(cmd) => cmd.run(app, io).await,
+            CoreCommand::Config(cmd) => cmd.run(app, io).await,
         }
     }
 }

@@ -19,6 +19,8 @@ mod cli;
 mod cli_manage;
 #[path = "app/cli_serve.rs"]
 mod cli_serve;
+#[path = "app/config_file.rs"]
+mod config_file;
 #[path = "app/costs.rs"]
 mod costs;
 #[path = "app/costs_api.rs"]

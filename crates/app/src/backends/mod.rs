@@ -85,21 +85,7 @@ impl Backends {
         id: String,
         limits: BackendLimits,
     ) -> Result<BackendView, AppError> {
-        let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
-        if !(1..=1000).contains(&limits.max_in_flight) {
-            return bad("Requests at once must be from 1 to 1000.");
-        }
-        if limits.rpm.is_some_and(|r| !(1..=100_000).contains(&r)) {
-            return bad("Requests per minute must be from 1 to 100,000, or empty for no limit.");
-        }
-        if limits
-            .tpm
-            .is_some_and(|t| !(1_000..=100_000_000).contains(&t))
-        {
-            return bad(
-                "Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.",
-            );
-        }
+        check_limits(&limits)?;
         let key = id.clone();
         let found = self
             .blocking(move |inner| Ok(inner.store.set_backend_limits(&key, limits)?))
@@ -118,14 +104,7 @@ impl Backends {
         id: String,
         m: MonitorSettings,
     ) -> Result<BackendView, AppError> {
-        if !(10..=3600).contains(&m.probe_interval_s) {
-            return Err(AppError::Invalid("Probe every 10 to 3600 seconds.".into()));
-        }
-        if !(9000..=10_000).contains(&m.sla_target_bp) {
-            return Err(AppError::Invalid(
-                "The uptime target must be from 90 % to 100 %.".into(),
-            ));
-        }
+        check_monitor(&m)?;
         let key = id.clone();
         let found = self
             .blocking(move |inner| Ok(inner.store.set_backend_monitor(&key, m)?))
@@ -377,4 +356,35 @@ fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> Ba
         check,
         status,
     }
+}
+
+/// A backend's traffic limits, checked (the message says which and the range).
+pub(crate) fn check_limits(limits: &BackendLimits) -> Result<(), AppError> {
+    let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
+    if !(1..=1000).contains(&limits.max_in_flight) {
+        return bad("Requests at once must be from 1 to 1000.");
+    }
+    if limits.rpm.is_some_and(|r| !(1..=100_000).contains(&r)) {
+        return bad("Requests per minute must be from 1 to 100,000, or empty for no limit.");
+    }
+    if limits
+        .tpm
+        .is_some_and(|t| !(1_000..=100_000_000).contains(&t))
+    {
+        return bad("Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.");
+    }
+    Ok(())
+}
+
+/// How the monitor treats a backend, checked.
+pub(crate) fn check_monitor(m: &MonitorSettings) -> Result<(), AppError> {
+    if !(10..=3600).contains(&m.probe_interval_s) {
+        return Err(AppError::Invalid("Probe every 10 to 3600 seconds.".into()));
+    }
+    if !(9000..=10_000).contains(&m.sla_target_bp) {
+        return Err(AppError::Invalid(
+            "The uptime target must be from 90 % to 100 %.".into(),
+        ));
+    }
+    Ok(())
 }

@@ -53,7 +53,7 @@ impl Default for CacheSettings {
 pub const MAX_TTL_SECS: u32 = 30 * 86_400;
 
 impl CacheSettings {
-    fn validate(&self) -> Result<(), AppError> {
+    pub(crate) fn validate(&self) -> Result<(), AppError> {
         let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
         if !(1..=MAX_TTL_SECS).contains(&self.ttl_secs) {
             return bad("The cache lifetime must be between 1 second and 30 days.");

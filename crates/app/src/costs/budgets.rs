@@ -64,7 +64,7 @@ pub struct BudgetStatus {
 }
 
 impl Budget {
-    fn validate(&self) -> Result<(), AppError> {
+    pub(crate) fn validate(&self) -> Result<(), AppError> {
         let bad = |m: String| Err(AppError::Invalid(m));
         if self.name.trim().is_empty() || self.name.chars().count() > 60 {
             return bad("Give the budget a name of 1 to 60 characters.".into());

@@ -40,7 +40,7 @@ pub struct PriceOverride {
 }
 
 impl PriceOverride {
-    fn validate(&self) -> Result<(), AppError> {
+    pub(crate) fn validate(&self) -> Result<(), AppError> {
         let model = self.model.trim();
         if model.is_empty() || model.chars().count() > 200 {
             return Err(AppError::Invalid(

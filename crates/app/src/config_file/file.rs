@@ -1,0 +1,163 @@
+//! The configuration file's shape (`switchyard config export|import`, documented in
+//! `docs/CONFIG.md`): TOML, version 1, no secret anywhere — a backend lists its keys' labels,
+//! never their values. Unknown fields are refused, so a typo is reported, not ignored.
+
+use crate::cache::CacheSettings;
+use crate::costs::budgets::Budget;
+use crate::costs::forecast::Period;
+use crate::{GatewaySettings, PriceOverride};
+use serde::{Deserialize, Serialize};
+use switchyard_core::BackendKind;
+use switchyard_gateway::RouteCache;
+use switchyard_monitor::AlertConfig;
+use switchyard_policy::Strategy;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Always 1.
+    pub version: u32,
+    #[serde(default)]
+    pub gateway: GatewaySettings,
+    #[serde(default)]
+    pub cache: CacheSettings,
+    /// Alert rules, cooldown and quiet hours (webhooks are not here: their URLs may be secret).
+    #[serde(default)]
+    pub alerts: Option<AlertConfig>,
+    #[serde(default, rename = "backend")]
+    pub backends: Vec<BackendEntry>,
+    #[serde(default, rename = "route")]
+    pub routes: Vec<RouteEntry>,
+    #[serde(default, rename = "budget")]
+    pub budgets: Vec<BudgetEntry>,
+    /// Price overrides (per million tokens, USD).
+    #[serde(default, rename = "price")]
+    pub prices: Vec<PriceOverride>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackendEntry {
+    pub name: String,
+    /// openai, anthropic, gemini, mistral, groq, openrouter, ollama, openai-compatible, demo.
+    pub kind: String,
+    pub base_url: String,
+    pub default_model: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The labels of its keys, in order; the values stay in the keychain.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    #[serde(default = "default_in_flight")]
+    pub max_in_flight: u32,
+    pub requests_per_minute: Option<u32>,
+    pub tokens_per_minute: Option<u32>,
+    #[serde(default = "default_probe")]
+    pub probe_every_secs: u32,
+    /// Uptime target in percent (90 to 100).
+    #[serde(default = "default_target")]
+    pub uptime_target_pct: f64,
+    /// Readiness is blocked when this backend fails.
+    #[serde(default)]
+    pub required: bool,
+    /// Probe with a one-token completion instead of the free model list (costs tokens).
+    #[serde(default)]
+    pub deep_probe: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_in_flight() -> u32 {
+    50
+}
+fn default_probe() -> u32 {
+    30
+}
+fn default_target() -> f64 {
+    99.9
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RouteEntry {
+    pub name: String,
+    pub strategy: Strategy,
+    #[serde(default)]
+    pub cache: RouteCache,
+    #[serde(rename = "candidate")]
+    pub candidates: Vec<CandidateEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CandidateEntry {
+    /// A backend's name.
+    pub backend: String,
+    pub model: String,
+    #[serde(default = "one")]
+    pub weight: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BudgetEntry {
+    pub name: String,
+    /// `day` or `month`.
+    pub period: Period,
+    pub limit_usd: f64,
+    /// Only this backend's (by name) or route's requests; neither: all requests.
+    pub backend: Option<String>,
+    pub route: Option<String>,
+    #[serde(default)]
+    pub hard_stop: bool,
+}
+
+/// The name a kind has in the file (the CLI's).
+pub fn kind_name(kind: BackendKind) -> &'static str {
+    match kind {
+        BackendKind::OpenAi => "openai",
+        BackendKind::Anthropic => "anthropic",
+        BackendKind::Gemini => "gemini",
+        BackendKind::Mistral => "mistral",
+        BackendKind::Groq => "groq",
+        BackendKind::OpenRouter => "openrouter",
+        BackendKind::Ollama => "ollama",
+        BackendKind::OpenAiCompatible => "openai-compatible",
+        BackendKind::Demo => "demo",
+    }
+}
+
+impl BudgetEntry {
+    /// The budget this entry describes, its scope resolved by `backend_id` / `route_id`.
+    pub fn to_budget(&self, id: String, scope: crate::costs::budgets::BudgetScope) -> Budget {
+        Budget {
+            id,
+            name: self.name.clone(),
+            period: self.period,
+            scope,
+            limit_usd: self.limit_usd,
+            hard_stop: self.hard_stop,
+        }
+    }
+}
+
+/// The file as TOML, with a header saying what it is.
+pub fn to_toml(file: &ConfigFile) -> Result<String, String> {
+    let body = toml::to_string(file).map_err(|e| format!("cannot write TOML: {e}"))?;
+    Ok(format!(
+        "# Switchyard configuration (docs/CONFIG.md). No secrets: keys are listed by label and\n\
+         # stay in the keychain. Import with `switchyard config import FILE [--dry-run]`.\n\n{body}"
+    ))
+}
+
+/// Reads a file's text; a syntax or type error names its line and field.
+pub fn from_toml(text: &str) -> Result<ConfigFile, String> {
+    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+}

@@ -1,0 +1,231 @@
+//! `switchyard config export|import`: a configuration made in one data folder (backends with
+//! limits, monitoring and keys, a weighted route, a budget, a price override, resilience
+//! settings) exported, imported into a fresh folder and exported again gives the same file
+//! (keys are listed by label only, so the fresh folder warns about each missing one); an
+//! invalid file is refused with every issue by path and changes nothing; a dry run changes
+//! nothing.
+
+use super::cli::run;
+use super::*;
+
+async fn configured() -> Harness {
+    let h = start().await;
+    for (name, key) in [
+        ("Alpha", "sk-config-alpha-00000000000000000001"),
+        ("Beta", "sk-config-beta-000000000000000000002"),
+    ] {
+        let r = run(
+            &h.app,
+            &[
+                "backend",
+                "add",
+                name,
+                "--kind",
+                "openai",
+                "--base-url",
+                "http://127.0.0.1:9/v1",
+                "--model",
+                "gpt-4o-mini",
+                "--key-stdin",
+                "--key-label",
+                "main",
+            ],
+            &format!("{key}\n"),
+        )
+        .await;
+        assert_eq!(r.code, 0, "{}", r.err);
+    }
+    for args in [
+        &[
+            "route",
+            "add",
+            "pair",
+            "--strategy",
+            "weighted",
+            "--candidate",
+            "Alpha=gpt-4o-mini*3",
+            "--candidate",
+            "Beta=gpt-4o",
+        ][..],
+        &[
+            "budget",
+            "add",
+            "daily",
+            "--limit",
+            "2.5",
+            "--period",
+            "day",
+            "--route",
+            "pair",
+            "--hard-stop",
+        ][..],
+    ] {
+        let r = run(&h.app, args, "").await;
+        assert_eq!(r.code, 0, "{args:?}: {}", r.err);
+    }
+    let alpha = h
+        .app
+        .backends()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.row.name == "Alpha")
+        .unwrap();
+    h.app
+        .backends()
+        .set_limits(
+            alpha.row.id,
+            switchyard_store::BackendLimits {
+                max_in_flight: 7,
+                rpm: Some(60),
+                tpm: None,
+            },
+        )
+        .await
+        .unwrap();
+    let price = switchyard_app::PriceOverride {
+        model: "house-model".into(),
+        input_per_mtok: 1.5,
+        output_per_mtok: 3.0,
+        cache_read_per_mtok: None,
+        cache_write_per_mtok: None,
+    };
+    h.app.costs().set_price_override(price).await.unwrap();
+    let mut s = h.app.gateway_control().settings().await.unwrap();
+    s.resilience.breaker_failures = 5;
+    s.metrics_require_token = true;
+    h.app.gateway_control().update_settings(s).await.unwrap();
+    h
+}
+
+#[tokio::test]
+async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
+    let a = configured().await;
+    let exported = run(&a.app, &["config", "export"], "").await;
+    assert_eq!(exported.code, 0, "{}", exported.err);
+    let text = exported.out;
+    assert!(
+        text.contains("keys = [\"main\"]") && !text.contains("sk-config"),
+        "labels only:\n{text}"
+    );
+    assert!(
+        text.contains("[[route.candidate]]") && text.contains("breakerFailures = 5"),
+        "{text}"
+    );
+
+    let b = start().await;
+    let file = b.dir.path().join("switchyard.toml");
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    let dry = run(&b.app, &["config", "import", path, "--dry-run"], "").await;
+    assert_eq!(dry.code, 0, "{}", dry.err);
+    assert!(
+        dry.out.contains("would add backend Alpha")
+            && dry.out.contains("would update backend Demo"),
+        "{}",
+        dry.out
+    );
+    assert_eq!(
+        b.app.backends().list().await.unwrap().len(),
+        1,
+        "a dry run changes nothing"
+    );
+
+    let done = run(&b.app, &["config", "import", path], "").await;
+    assert_eq!(done.code, 0, "{}", done.err);
+    assert!(done.err.contains("no key “main” for Alpha in this keychain: add it with `switchyard key add \"Alpha\" --label \"main\"`"), "{}", done.err);
+    for key in [
+        "sk-config-alpha-00000000000000000001",
+        "sk-config-beta-000000000000000000002",
+    ] {
+        let r = run(
+            &b.app,
+            &[
+                "key",
+                "add",
+                if key.contains("alpha") {
+                    "Alpha"
+                } else {
+                    "Beta"
+                },
+                "--label",
+                "main",
+            ],
+            &format!("{key}\n"),
+        )
+        .await;
+        assert_eq!(r.code, 0, "{}", r.err);
+    }
+    let again = run(&b.app, &["config", "export"], "").await;
+    assert_eq!(
+        again.out, text,
+        "the second folder exports the same configuration"
+    );
+    let budget = b.app.costs().budgets().await.unwrap();
+    assert_eq!(budget.len(), 1);
+    assert!(
+        b.app
+            .gateway_control()
+            .settings()
+            .await
+            .unwrap()
+            .metrics_require_token
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_file_is_refused_with_every_issue_and_changes_nothing() {
+    let h = start().await;
+    let file = h.dir.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        r#"version = 1
+[gateway]
+port = 80
+[[backend]]
+name = "X"
+kind = "frobnicator"
+baseUrl = "http://127.0.0.1:9/v1"
+defaultModel = "m"
+[[backend]]
+name = "Y"
+kind = "openai"
+baseUrl = "not a url"
+defaultModel = "m"
+maxInFlight = 0
+[[route]]
+name = "r"
+strategy = { type = "priority" }
+[[route.candidate]]
+backend = "Nobody"
+model = "m"
+[[budget]]
+name = "b"
+period = "day"
+limitUsd = -1.0
+"#,
+    )
+    .unwrap();
+    let r = run(&h.app, &["config", "import", file.to_str().unwrap()], "").await;
+    assert_eq!(r.code, 1);
+    for expect in [
+        "gateway: Use a port from 1024",
+        "backend[0].kind: unknown kind “frobnicator”",
+        "backend[1].baseurl:",
+        "backend[1].maxInFlight: Requests at once must be from 1 to 1000.",
+        "route[0].candidate[0].backend: there is no backend “Nobody”",
+        "budget[0]: Budget “b”: the limit must be more than $0.",
+        "nothing was changed",
+    ] {
+        assert!(r.err.contains(expect), "missing {expect:?} in:\n{}", r.err);
+    }
+    assert_eq!(h.app.backends().list().await.unwrap().len(), 1, "only Demo");
+    assert!(h.app.routes().list().await.unwrap().is_empty());
+    assert_eq!(h.app.gateway_control().settings().await.unwrap().port, 4141);
+
+    std::fs::write(&file, "version = 1\nbogus = true\n").unwrap();
+    let r = run(&h.app, &["config", "import", file.to_str().unwrap()], "").await;
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("unknown field `bogus`"), "{}", r.err);
+}
