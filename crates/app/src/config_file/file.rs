@@ -161,3 +161,33 @@ pub fn to_toml(file: &ConfigFile) -> Result<String, String> {
 pub fn from_toml(text: &str) -> Result<ConfigFile, String> {
     toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_parses_and_round_trips() {
+        let doc = include_str!("../../../../docs/CONFIG.md");
+        let example = doc
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|s| s.split("```").next())
+            .unwrap();
+        let file = from_toml(example).unwrap();
+        assert_eq!(file.backends.len(), 2);
+        assert_eq!(file.routes[0].candidates[0].weight, 3);
+        assert_eq!(file.routes[0].strategy, Strategy::Weighted);
+        assert_eq!(file.budgets[0].route.as_deref(), Some("fast"));
+        assert_eq!(file.gateway.resilience.breaker_failures, 3);
+        let again = from_toml(&to_toml(&file).unwrap()).unwrap();
+        assert_eq!(again, file);
+    }
+
+    #[test]
+    fn a_typo_is_an_error_naming_the_field() {
+        let err = from_toml("version = 1\n[[backend]]\nname = \"x\"\nkind = \"openai\"\nbaseUrl = \"u\"\ndefaultModel = \"m\"\nmaxInflight = 3\n").unwrap_err();
+        assert!(err.contains("unknown field `maxInflight`"), "{err}");
+    }
+}
