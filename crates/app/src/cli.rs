@@ -29,6 +29,10 @@ pub const USAGE: &str = "usage:
                                    its first key is read from one line of stdin
   switchyard backend list [--json] list backends
   switchyard backend show|remove|enable|disable|test NAME
+  switchyard backend edit NAME [--name NEW] [--base-url URL] [--model MODEL]
+  switchyard import-env [--dotenv FILE] [--dry-run]
+                                   move provider keys from the environment (and a .env file)
+                                   into the keychain, creating their backends
   switchyard key add BACKEND [--label L] | list [BACKEND] | remove BACKEND LABEL | test BACKEND [LABEL]
                                    keys (a new key is read from stdin, never from an argument)
   switchyard route add NAME --candidate BACKEND=MODEL[*WEIGHT]… [--strategy S] | list | remove NAME
@@ -66,6 +70,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "route"
                 | "budget"
                 | "config"
+                | "import-env"
                 | "token"
                 | "backend"
                 | "requests"
@@ -121,8 +126,10 @@ pub fn main(args: &[String]) -> ExitCode {
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
-        ["backend" | "key" | "route" | "budget" | "config" | "requests" | "tools" | "connect"
-        | "disconnect" | "statusline" | "keys", ..] => rt.block_on(core_command(&words)),
+        ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "tools"
+        | "connect" | "disconnect" | "statusline" | "keys", ..] => {
+            rt.block_on(core_command(&words))
+        }
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -156,7 +163,8 @@ impl CoreCommand {
             ["backend", "list"] => Ok(CoreCommand::BackendList { json: false }),
             ["backend", "list", "--json"] => Ok(CoreCommand::BackendList { json: true }),
             ["backend", "list", ..] => Err("usage: switchyard backend list [--json]".into()),
-            ["backend", "show" | "remove" | "enable" | "disable" | "test", ..] | ["key", ..] => {
+            ["backend", "show" | "remove" | "enable" | "disable" | "test" | "edit", ..]
+            | ["key" | "import-env", ..] => {
                 crate::cli_keys::KeyCommand::parse(args).map(CoreCommand::Keys)
             }
             ["config", ..] => {

@@ -16,7 +16,9 @@ pub const USAGE: &str = "usage:
   switchyard key add BACKEND [--label LABEL]     (the key is read from stdin)
   switchyard key list [BACKEND] [--json]
   switchyard key remove BACKEND LABEL
-  switchyard key test BACKEND [LABEL]";
+  switchyard key test BACKEND [LABEL]
+  switchyard backend edit NAME [--name NEW] [--base-url URL] [--model MODEL]
+  switchyard import-env [--dotenv FILE] [--dry-run]   (keys from the environment and a .env file)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyCommand {
@@ -46,6 +48,16 @@ pub enum KeyCommand {
     KeyRemove {
         backend: String,
         label: String,
+    },
+    Edit {
+        backend: String,
+        name: Option<String>,
+        base_url: Option<String>,
+        model: Option<String>,
+    },
+    ImportEnv {
+        dotenv: Option<std::path::PathBuf>,
+        dry_run: bool,
     },
 }
 
@@ -102,6 +114,42 @@ impl KeyCommand {
                 backend: s(backend),
                 label: Some(s(label)),
             },
+            ["backend", "edit", name, rest @ ..] => {
+                let (mut new_name, mut base_url, mut model) = (None, None, None);
+                let mut it = rest.iter();
+                while let Some(flag) = it.next() {
+                    let value = it.next().map(|v| (*v).to_string());
+                    let slot = match *flag {
+                        "--name" => &mut new_name,
+                        "--base-url" => &mut base_url,
+                        "--model" => &mut model,
+                        other => return Err(usage(&format!("unexpected “{other}”"))),
+                    };
+                    *slot = Some(value.ok_or_else(|| usage(&format!("{flag} needs a value")))?);
+                }
+                KeyCommand::Edit {
+                    backend: s(name),
+                    name: new_name,
+                    base_url,
+                    model,
+                }
+            }
+            ["import-env", rest @ ..] => {
+                let (mut dotenv, mut dry_run) = (None, false);
+                let mut it = rest.iter();
+                while let Some(w) = it.next() {
+                    match *w {
+                        "--dotenv" => {
+                            dotenv = Some(std::path::PathBuf::from(
+                                it.next().ok_or_else(|| usage("--dotenv needs a file"))?,
+                            ))
+                        }
+                        "--dry-run" => dry_run = true,
+                        other => return Err(usage(&format!("unexpected “{other}”"))),
+                    }
+                }
+                KeyCommand::ImportEnv { dotenv, dry_run }
+            }
             ["key", "add", _, ..] if words.iter().any(|w| w.starts_with("sk-")) => {
                 return Err(usage(
                     "a key is never given as an argument (it would stay in your shell history): pipe it in",
@@ -218,6 +266,63 @@ impl KeyCommand {
                         .collect()
                 })
             }
+            KeyCommand::Edit {
+                backend,
+                name,
+                base_url,
+                model,
+            } => {
+                let b = find(app, backend).await?;
+                let draft = switchyard_core::BackendDraft {
+                    name: name.clone().unwrap_or(b.row.name.clone()),
+                    kind: b.row.kind,
+                    base_url: base_url.clone().unwrap_or(b.row.base_url.clone()),
+                    default_model: model.clone().unwrap_or(b.row.default_model.clone()),
+                };
+                let saved = app.backends().update(b.row.id, draft).await?;
+                Ok(format!("saved {}\n", saved.row.name))
+            }
+            KeyCommand::ImportEnv { dotenv, dry_run } => {
+                let scan = app.backends().scan_import(dotenv.clone()).await?;
+                let mut out = String::new();
+                for p in &scan.problems {
+                    out += &format!("line {}: {}\n", p.line, p.message);
+                }
+                let new: Vec<_> = scan
+                    .findings
+                    .iter()
+                    .filter(|f| !f.already_imported)
+                    .collect();
+                for f in &scan.findings {
+                    let state = if f.already_imported {
+                        "already imported"
+                    } else if *dry_run {
+                        "would import"
+                    } else {
+                        "importing"
+                    };
+                    out += &format!(
+                        "{} ({}): {} {}\n",
+                        f.variable,
+                        f.display,
+                        kind_label(f.kind),
+                        state
+                    );
+                }
+                if new.is_empty() || *dry_run {
+                    if scan.findings.is_empty() {
+                        out += "no provider keys found\n";
+                    }
+                    return Ok(out);
+                }
+                let ids = new.iter().map(|f| f.id.clone()).collect();
+                let report = app.backends().import_keys(dotenv.clone(), ids).await?;
+                for s in &report.skipped {
+                    out += &format!("skipped {s}\n");
+                }
+                out += &format!("imported {} key(s) into the keychain\n", report.imported);
+                Ok(out)
+            }
             KeyCommand::KeyRemove { backend, label } => {
                 let b = find(app, backend).await?;
                 app.keys().delete(key_id(&b, label)?).await?;
@@ -268,6 +373,10 @@ fn read_key(io: &mut Io<'_>) -> Result<SecretString, AppError> {
     Ok(SecretString::new(key.to_string()))
 }
 
+fn kind_label(kind: switchyard_core::BackendKind) -> &'static str {
+    kind.spec().label
+}
+
 fn status(b: &BackendView) -> String {
     format!("{:?}", b.status).to_lowercase()
 }
@@ -290,27 +399,5 @@ pub(crate) fn pretty(v: &serde_json::Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_parse_and_a_key_as_an_argument_is_refused() {
-        assert_eq!(
-            KeyCommand::parse(&["key", "add", "OpenAI", "--label", "work"]),
-            Ok(KeyCommand::KeyAdd {
-                backend: "OpenAI".into(),
-                label: "work".into()
-            })
-        );
-        assert_eq!(
-            KeyCommand::parse(&["backend", "show", "Demo", "--json"]),
-            Ok(KeyCommand::Show {
-                backend: "Demo".into(),
-                json: true
-            })
-        );
-        let e = KeyCommand::parse(&["key", "add", "OpenAI", "sk-abc"]).unwrap_err();
-        assert!(e.contains("never given as an argument"), "{e}");
-        assert!(KeyCommand::parse(&["key", "frobnicate"]).is_err());
-    }
-}
+#[path = "cli_keys_tests.rs"]
+mod tests;

@@ -195,3 +195,66 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
         left.out
     );
 }
+
+#[tokio::test]
+async fn edit_renames_a_backend_and_import_env_moves_keys_from_a_dotenv_file() {
+    let h = start().await;
+    let r = run(
+        &h.app,
+        &[
+            "backend",
+            "add",
+            "Local",
+            "--kind",
+            "openai-compatible",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--model",
+            "m",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.err);
+    let e = run(
+        &h.app,
+        &["backend", "edit", "Local", "--name", "Lab", "--model", "m2"],
+        "",
+    )
+    .await;
+    assert_eq!(e.code, 0, "{}", e.err);
+    let shown = run(&h.app, &["backend", "show", "Lab", "--json"], "").await;
+    let v: serde_json::Value = serde_json::from_str(&shown.out).unwrap();
+    assert_eq!(v["defaultModel"], "m2");
+    let bad = run(
+        &h.app,
+        &["backend", "edit", "Lab", "--base-url", "not a url"],
+        "",
+    )
+    .await;
+    assert_eq!(bad.code, 1, "{}", bad.out);
+
+    let key = "sk-proj-importenvtest0000000000000000000000000001";
+    let dotenv = h.dir.path().join(".env");
+    std::fs::write(&dotenv, format!("# keys\nOPENAI_API_KEY={key}\n")).unwrap();
+    let path = dotenv.to_str().unwrap();
+    let dry = run(&h.app, &["import-env", "--dotenv", path, "--dry-run"], "").await;
+    assert_eq!(dry.code, 0, "{}", dry.err);
+    assert!(
+        dry.out.contains("OPENAI_API_KEY") && dry.out.contains("would import"),
+        "{}",
+        dry.out
+    );
+    assert!(!dry.out.contains(key), "masked");
+    let done = run(&h.app, &["import-env", "--dotenv", path], "").await;
+    assert_eq!(done.code, 0, "{}", done.err);
+    assert!(done.out.contains("imported 1 key(s)"), "{}", done.out);
+    let keys = run(&h.app, &["key", "list", "--json"], "").await;
+    assert!(
+        keys.out.contains("OpenAI") && !keys.out.contains(key),
+        "{}",
+        keys.out
+    );
+    let again = run(&h.app, &["import-env", "--dotenv", path], "").await;
+    assert!(again.out.contains("already imported"), "{}", again.out);
+}
