@@ -13,6 +13,8 @@ const ALL_IDS: SnippetId[] = [
   "claude-code",
   "codex",
   "gemini-cli",
+  "mcp",
+  "metrics",
   "env",
 ];
 const code = (id: SnippetId, model = "demo-chat") => buildSnippets(URLS, model).find((s) => s.id === id)?.code ?? "";
@@ -67,6 +69,15 @@ describe("snippets", () => {
     expect(code("node-openai")).toContain('new OpenAI({ baseURL: "http://127.0.0.1:5151/v1", apiKey: process.env.SWITCHYARD_TOKEN })');
     expect(code("python-anthropic")).toContain('Anthropic(base_url="http://127.0.0.1:5151", api_key=os.environ["SWITCHYARD_TOKEN"])');
     expect(code("python-openai", "OpenAI/gpt-4.1-mini")).toContain('model="OpenAI/gpt-4.1-mini"');
+  });
+
+  it("shows how agents reach the MCP server and Prometheus the metrics", () => {
+    const mcp = code("mcp");
+    expect(mcp).toContain("claude mcp add switchyard -- switchyard mcp");
+    expect(mcp).toContain("http://127.0.0.1:5151/mcp");
+    const metrics = code("metrics");
+    expect(metrics).toContain("curl http://127.0.0.1:5151/metrics");
+    expect(metrics).toContain('targets: ["127.0.0.1:5151"]');
   });
 
   it("sets the environment variables coding agents read", () => {

@@ -16,6 +16,8 @@ export type SnippetId =
   | "claude-code"
   | "codex"
   | "gemini-cli"
+  | "mcp"
+  | "metrics"
   | "env";
 
 export type CodeSnippet = { id: SnippetId; label: string; language: "shell" | "python" | "javascript" | "toml"; code: string };
@@ -172,6 +174,39 @@ export function buildSnippets(urls: GatewayUrls, model: string): CodeSnippet[] {
         `export GOOGLE_GEMINI_BASE_URL=${shellQuote(urls.gemini)}`,
         `export GEMINI_API_KEY="$SWITCHYARD_TOKEN"`,
         `gemini -m ${shellQuote(m)}`,
+      ].join("\n"),
+    },
+    {
+      id: "mcp",
+      label: "MCP (agents)",
+      language: "shell",
+      code: [
+        "# Claude Code: Switchyard's tools (ask, status, costs, readiness, …) over stdio",
+        "claude mcp add switchyard -- switchyard mcp",
+        "",
+        "# Codex CLI, in ~/.codex/config.toml:",
+        "#   [mcp_servers.switchyard]",
+        '#   command = "switchyard"',
+        '#   args = ["mcp"]',
+        "",
+        "# Any MCP client over Streamable HTTP, with a token:",
+        `#   ${urls.anthropic}/mcp   (Authorization: Bearer $SWITCHYARD_TOKEN)`,
+      ].join("\n"),
+    },
+    {
+      id: "metrics",
+      label: "Prometheus",
+      language: "shell",
+      code: [
+        "# This computer reads the metrics without a token (unless Gateway settings ask for one):",
+        `curl ${urls.anthropic}/metrics`,
+        "",
+        "# From another machine, or with \"Require a token for metrics\" on:",
+        `curl -H "Authorization: Bearer $SWITCHYARD_TOKEN" ${urls.anthropic}/metrics`,
+        "",
+        "# prometheus.yml:",
+        "#   - job_name: switchyard",
+        `#     static_configs: [{ targets: [${JSON.stringify(urls.anthropic.replace(/^https?:\/\//, ""))}] }]`,
       ].join("\n"),
     },
     {

@@ -239,7 +239,10 @@ async fn usage_errors_exit_2() {
     let h = start().await;
     for args in [
         &["backend"][..],
-        &["backend", "remove", "x"],
+        &["backend", "remove"],
+        &["backend", "frobnicate", "x"],
+        &["route", "add", "x"],
+        &["config", "import"],
         &[
             "backend",
             "add",
