@@ -61,8 +61,8 @@ fn strategy(s: &str) -> Option<Strategy> {
     Some(match s {
         "priority" => Strategy::Priority,
         "weighted" => Strategy::Weighted,
-        "lowest-latency" | "latency" => Strategy::LowestLatency,
-        "lowest-cost" | "cost" => Strategy::LowestCost,
+        "lowest-latency" | "lowestLatency" | "latency" => Strategy::LowestLatency,
+        "lowest-cost" | "lowestCost" | "cost" => Strategy::LowestCost,
         _ => return None,
     })
 }
@@ -218,7 +218,7 @@ impl RouteCommand {
                 let rows: Vec<_> = routes
                     .iter()
                     .map(|r| {
-                        json!({"name": r.name, "strategy": format!("{:?}", r.strategy).to_lowercase(),
+                        json!({"name": r.name, "strategy": r.strategy.name(),
                             "candidates": r.candidates.iter().map(|c| json!({"backend": c.backend_name, "model": c.model, "weight": c.weight})).collect::<Vec<_>>()})
                     })
                     .collect();
@@ -240,7 +240,7 @@ impl RouteCommand {
                                     )
                                 })
                                 .collect();
-                            format!("{}\t{:?}\t{}\n", r.name, r.strategy, c.join(" → "))
+                            format!("{}\t{}\t{}\n", r.name, r.strategy.name(), c.join(" → "))
                         })
                         .collect()
                 })

@@ -62,6 +62,20 @@ impl Default for CompositeWeights {
     }
 }
 
+impl Strategy {
+    /// The name the configuration file, the CLI's `--json` and MCP use (its serde `type`):
+    /// `priority`, `weighted`, `lowestLatency`, `lowestCost`, `composite`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Priority => "priority",
+            Strategy::Weighted => "weighted",
+            Strategy::LowestLatency => "lowestLatency",
+            Strategy::LowestCost => "lowestCost",
+            Strategy::Composite(_) => "composite",
+        }
+    }
+}
+
 /// What the router knows about one candidate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CandidateStats {

@@ -6,7 +6,6 @@ use crate::costs::{CostRange, SplitBy};
 use crate::Switchyard;
 use serde_json::{json, Value};
 use std::time::Duration;
-use switchyard_policy::Strategy;
 
 const MAX_ANSWER_TOKENS: u32 = 32_768;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -229,13 +228,7 @@ pub(super) async fn routes(app: &Switchyard) -> Result<Value, String> {
     Ok(json!({
         "routes": list.iter().map(|r| json!({
             "name": r.name,
-            "strategy": match r.strategy {
-                Strategy::Priority => "priority",
-                Strategy::Weighted => "weighted",
-                Strategy::LowestLatency => "lowestLatency",
-                Strategy::LowestCost => "lowestCost",
-                Strategy::Composite(_) => "composite",
-            },
+            "strategy": r.strategy.name(),
             "candidates": r.candidates.iter().map(|c| json!({
                 "backend": c.backend_name,
                 "model": c.model,
