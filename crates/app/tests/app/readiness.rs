@@ -229,3 +229,38 @@ async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with
         .args(["clear", "service", &service])
         .status();
 }
+
+#[tokio::test]
+async fn a_keyless_kind_with_a_key_is_reached_with_its_key() {
+    let h = start().await;
+    let key_value = "sk-local-server-key-00000000000000000001";
+    let server = switchyard_mock::MockServer::start(MockConfig {
+        accepted_keys: Some(vec![key_value.into()]),
+        ..MockConfig::instant()
+    })
+    .await
+    .unwrap();
+    let base = format!("{}/v1", server.base_url());
+    let b = h
+        .app
+        .backends()
+        .create(
+            draft(BackendKind::OpenAiCompatible, "Local", &base),
+            Some(key("main", key_value)),
+        )
+        .await
+        .unwrap();
+    let run = h.app.readiness().run().await.unwrap();
+    let local = run
+        .card
+        .components
+        .iter()
+        .find(|c| c.id == format!("backend:{}", b.row.id))
+        .unwrap();
+    let reach = local
+        .checks
+        .iter()
+        .find(|c| c.label == "Reachable")
+        .unwrap();
+    assert!(reach.passed, "{reach:?}");
+}
