@@ -3,7 +3,7 @@
 
 use crate::paths::{keyring_service_from_env, AppPaths};
 use crate::secrets::KeychainStore;
-use crate::{logging, Options, Switchyard};
+use crate::{logging, AppError, BackendView, Options, Switchyard};
 use std::sync::Arc;
 
 /// Where a command reads and writes: the process's streams, or buffers in tests.
@@ -58,4 +58,26 @@ pub(crate) async fn open_with(
     opts.gateway = gateway;
     let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
     Ok((app, guard))
+}
+
+/// A backend by name (exact, then case-insensitive) or id.
+pub(crate) async fn find(app: &Switchyard, name: &str) -> Result<BackendView, AppError> {
+    let list = app.backends().list().await?;
+    let found = list
+        .iter()
+        .find(|b| b.row.name == name || b.row.id == name)
+        .or_else(|| list.iter().find(|b| b.row.name.eq_ignore_ascii_case(name)))
+        .cloned();
+    found.ok_or_else(|| {
+        let names: Vec<&str> = list.iter().map(|b| b.row.name.as_str()).collect();
+        AppError::Invalid(format!(
+            "There is no backend “{name}”; there are: {}.",
+            names.join(", ")
+        ))
+    })
+}
+
+/// A JSON value as `--json` prints it: pretty, with a final newline.
+pub(crate) fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }

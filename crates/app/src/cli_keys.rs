@@ -6,7 +6,7 @@
 //! (listings show the masked hint); errors go to stderr with exit 1, usage errors exit 2 before
 //! anything is opened; `--json` prints one JSON document and nothing else on stdout.
 
-use crate::cli_io::Io;
+use crate::cli_io::{find, pretty, Io};
 use crate::{AppError, BackendView, NewKey, Switchyard};
 use serde_json::json;
 use switchyard_secrets::SecretString;
@@ -332,23 +332,6 @@ impl KeyCommand {
     }
 }
 
-/// A backend by name (exact, then case-insensitive) or id.
-pub(crate) async fn find(app: &Switchyard, name: &str) -> Result<BackendView, AppError> {
-    let list = app.backends().list().await?;
-    let found = list
-        .iter()
-        .find(|b| b.row.name == name || b.row.id == name)
-        .or_else(|| list.iter().find(|b| b.row.name.eq_ignore_ascii_case(name)))
-        .cloned();
-    found.ok_or_else(|| {
-        let names: Vec<&str> = list.iter().map(|b| b.row.name.as_str()).collect();
-        AppError::Invalid(format!(
-            "There is no backend “{name}”; there are: {}.",
-            names.join(", ")
-        ))
-    })
-}
-
 fn key_id(b: &BackendView, label: &str) -> Result<String, AppError> {
     b.keys
         .iter()
@@ -392,10 +375,6 @@ pub(crate) fn backend_json(b: &BackendView) -> serde_json::Value {
         "status": status(b),
         "keys": b.keys.iter().map(|k| json!({"label": k.row.label, "hint": k.row.hint})).collect::<Vec<_>>(),
     })
-}
-
-pub(crate) fn pretty(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! budgets without a window, through the services (and so the validation) of the Routes and
 //! Costs pages. Backends are named by name; errors go to stderr with exit 1, usage errors exit 2.
 
-use crate::cli_io::Io;
-use crate::cli_keys::{find, pretty};
+use crate::cli_io::{find, pretty, Io};
 use crate::costs::budgets::{Budget, BudgetScope};
 use crate::costs::forecast::Period;
 use crate::routes::RouteDraft;

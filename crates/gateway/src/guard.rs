@@ -175,8 +175,9 @@ fn strip_query_key(req: &mut Request) -> bool {
     }
 }
 
-/// `Authorization: Bearer T`, `x-api-key: T` or `x-goog-api-key: T`.
-fn presented_token(headers: &HeaderMap) -> Option<&str> {
+/// `Authorization: Bearer T`, `x-api-key: T` or `x-goog-api-key: T`: the token a request brings
+/// (also read by the app's routes behind the guard, such as `/mcp`).
+pub fn presented_token(headers: &HeaderMap) -> Option<&str> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

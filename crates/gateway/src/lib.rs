@@ -37,6 +37,7 @@ mod upstream;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
+pub use guard::presented_token;
 pub use health::{Health, TrackState};
 pub use http::HttpClients;
 pub use limits::Refused;

@@ -10,24 +10,6 @@ use std::time::Duration;
 const MAX_ANSWER_TOKENS: u32 = 32_768;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// The token a request brought (over HTTP), the same headers the gateway accepts.
-fn presented_token(parts: &axum::http::request::Parts) -> Option<String> {
-    let h = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    h("authorization")
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim())
-        .or_else(|| h("x-api-key"))
-        .or_else(|| h("x-goog-api-key"))
-        .map(str::to_string)
-}
-
 /// The first route, else the first enabled backend's default model (as `Backend/model`).
 async fn default_model(app: &Switchyard) -> Result<String, String> {
     let routes = app.routes().list().await.map_err(|e| e.to_string())?;
@@ -64,7 +46,8 @@ pub(super) async fn ask(
     let addr = app
         .gateway_addr()
         .map_err(|e| format!("Switchyard's gateway is not running: {e}"))?;
-    let token = match (parts.and_then(presented_token), own) {
+    let presented = parts.and_then(|p| switchyard_gateway::presented_token(&p.headers));
+    let token = match (presented.map(str::to_string), own) {
         (Some(t), _) => t,
         (None, OwnToken::Process(t)) => t.expose().to_string(),
         (None, OwnToken::None) => return Err("No gateway token came with the request.".into()),
