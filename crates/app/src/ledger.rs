@@ -2,15 +2,21 @@
 //! and writes requests in one transaction per batch (up to `MAX_BATCH`, or whatever arrived
 //! within `LINGER`), off the request path. Token "last used" times ride along.
 //!
+//! The writer is woken once per batch, not once per request: while it lingers it is parked
+//! and takes what the channel holds when it wakes; only a flush or stop unparks it early. (A
+//! wake per request was a cross-thread switch per request under load.)
+//!
 //! Invariants: a finished request is never dropped. The queue grows instead (its depth is
 //! counted); a batch that fails to write is kept and retried with back-off; only a batch that
 //! still fails when the writer is stopped is counted as lost, and that is logged as an error.
 //! `stop` writes everything queued before it and joins the thread.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::mpsc::{
+    channel, sync_channel, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError,
+};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, Thread};
 use std::time::{Duration, Instant};
 use switchyard_core::RequestRecord;
 use switchyard_store::Store;
@@ -42,6 +48,8 @@ struct Counters {
 pub struct LedgerSink {
     tx: Sender<Msg>,
     counters: Arc<Counters>,
+    /// The writer thread, unparked by a flush or stop (records wait for its linger to end).
+    writer: Thread,
 }
 
 impl LedgerSink {
@@ -80,6 +88,7 @@ impl LedgerSink {
     pub fn flush(&self) {
         let (done_tx, done_rx) = sync_channel(1);
         if self.tx.send(Msg::Flush(done_tx)).is_ok() {
+            self.writer.unpark();
             let _ = done_rx.recv();
         }
     }
@@ -104,8 +113,13 @@ impl LedgerWriter {
         let handle = std::thread::Builder::new()
             .name("switchyard-ledger".into())
             .spawn(move || run(&store, &rx, &on_written, &c))?;
+        let writer = handle.thread().clone();
         Ok(LedgerWriter {
-            sink: LedgerSink { tx, counters },
+            sink: LedgerSink {
+                tx,
+                counters,
+                writer,
+            },
             handle: Mutex::new(Some(handle)),
         })
     }
@@ -124,6 +138,7 @@ impl LedgerWriter {
             .take();
         if let Some(handle) = handle {
             let _ = self.sink.tx.send(Msg::Stop);
+            self.sink.writer.unpark();
             if handle.join().is_err() {
                 tracing::error!("the ledger writer panicked");
             }
@@ -180,18 +195,7 @@ fn run(store: &Store, rx: &Receiver<Msg>, on_written: &dyn Fn(usize), counters: 
             None if retry.is_none() => batch.stop = true, // every sender is gone
             None => {}
         }
-        let deadline = Instant::now() + LINGER;
-        while !batch.full() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(m) => batch.add(m),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => {
-                    batch.stop = true;
-                    break;
-                }
-            }
-        }
+        linger(rx, &mut batch);
         if batch.stop {
             // Everything sent before `Stop` is in the channel already.
             while let Ok(m) = rx.try_recv() {
@@ -209,6 +213,26 @@ fn run(store: &Store, rx: &Receiver<Msg>, on_written: &dyn Fn(usize), counters: 
         for done in batch.waiting.drain(..) {
             let _ = done.send(());
         }
+    }
+}
+
+/// Adds what arrives within `LINGER` (or until the batch is full), parked in between: a
+/// record does not wake the writer, a flush or stop does.
+fn linger(rx: &Receiver<Msg>, batch: &mut Batch) {
+    let deadline = Instant::now() + LINGER;
+    loop {
+        while !batch.full() {
+            match rx.try_recv() {
+                Ok(m) => batch.add(m),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => batch.stop = true,
+            }
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if batch.full() || left.is_zero() {
+            return;
+        }
+        std::thread::park_timeout(left);
     }
 }
 

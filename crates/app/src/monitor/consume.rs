@@ -1,6 +1,11 @@
 //! The monitor's one consumer task: probe samples and gateway signals into the board and the
 //! alert engine; transitions and alerts out as events, stored alerts and notifications; samples
 //! batched into SQLite; a 15 s tick for time-based changes; hourly rollups and pruning.
+//!
+//! Every signal is observed as it arrives (the board's status changes at once), but the alert
+//! rules are evaluated at most every [`EVALUATE_EVERY`]: an evaluation walks each rule's whole
+//! window, so evaluating after every request made a busy gateway pay O(window) per request.
+//! Signals already queued are taken in one batch; an alert opens at most 100 ms later.
 
 use super::Health;
 use super::{lock, now_ms, rfc3339};
@@ -14,8 +19,13 @@ use switchyard_monitor::{
 use switchyard_notify::{Kind, Notification, Urgency};
 use switchyard_store::{AlertRow, HourRow, SampleRow};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 const TICK: Duration = Duration::from_secs(15);
+/// The alert rules are evaluated at most this often while signals keep arriving.
+const EVALUATE_EVERY: Duration = Duration::from_millis(100);
+/// Signals taken from the queue in one go before the loop looks at its other branches.
+const BATCH: usize = 1024;
 const HOUR_MS: i64 = 3_600_000;
 /// Raw samples are kept this long; hourly rollups 35 days.
 const SAMPLES_KEPT_MS: i64 = 48 * HOUR_MS;
@@ -46,6 +56,9 @@ pub(super) fn spawn(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut pending: Vec<SampleRow> = Vec::new();
         let mut last_rollup_hour = 0;
+        let mut evaluated: Option<Instant> = None;
+        // Set while signals were observed and the rules not yet evaluated on them.
+        let mut due: Option<Instant> = None;
         loop {
             let signal = tokio::select! {
                 _ = cancel.cancelled() => break,
@@ -57,9 +70,17 @@ pub(super) fn spawn(
                     None => break,
                 },
                 Some(p) = passive.recv() => p,
+                _ = tokio::time::sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {
+                    due = None;
+                    evaluated = Some(Instant::now());
+                    evaluate(&app).await;
+                    continue;
+                }
                 _ = tick.tick() => {
                     flush(&app, &mut pending).await;
                     on_tick(&app).await;
+                    evaluated = Some(Instant::now());
+                    due = None;
                     let hour = now_ms() / HOUR_MS;
                     if hour != last_rollup_hour {
                         last_rollup_hour = hour;
@@ -68,7 +89,20 @@ pub(super) fn spawn(
                     continue;
                 }
             };
-            ingest(&app, &signal).await;
+            observe(&app, &signal);
+            for _ in 1..BATCH {
+                match passive.try_recv() {
+                    Ok(p) => observe(&app, &p),
+                    Err(_) => break,
+                }
+            }
+            if let Some(at) = evaluated.filter(|at| at.elapsed() < EVALUATE_EVERY) {
+                due.get_or_insert(at + EVALUATE_EVERY);
+            } else {
+                due = None;
+                evaluated = Some(Instant::now());
+                evaluate(&app).await;
+            }
             // A round of probes is in once the queue is empty: store it, so uptime and
             // latency on screen follow at once (then tell the UI).
             if !pending.is_empty() && (samples.is_empty() || pending.len() >= 64) {
@@ -91,14 +125,21 @@ fn row(s: &ProbeSample) -> SampleRow {
     }
 }
 
-async fn ingest(app: &Health, signal: &Signal) {
+/// Hands one signal to the board and the alert engine (which evaluates later).
+fn observe(app: &Health, signal: &Signal) {
     let Some(m) = app.monitor() else { return };
     let transition = lock(&m.board).observe(signal);
-    let events = lock(&m.engine).ingest(signal, moment());
+    lock(&m.engine).observe(signal);
     if let Some(t) = transition {
         tracing::info!(backend = %t.backend_id, from = ?t.from, to = ?t.to, reasons = ?t.reasons, "backend health changed");
         app.emit(DomainEvent::HealthChanged);
     }
+}
+
+/// Runs the alert rules on what was observed.
+async fn evaluate(app: &Health) {
+    let Some(m) = app.monitor() else { return };
+    let events = lock(&m.engine).evaluate(moment());
     record_alerts(app, events).await;
 }
 
