@@ -8,7 +8,8 @@ animation as the app does: a stacked bar chart of 30 days × 6 series and a line
 points × 3 series, each created, drawn and destroyed ROUNDS times, plus 200 tooltip redraws.
 Prints the median and p95 of one draw of each, in milliseconds.
 
-Usage: scripts/bench-charts.py [rounds]        (needs a display: run under xvfb-run)
+Usage: xvfb-run -a scripts/bench-charts.py [rounds]
+Needs Debian's python3-gi and gir1.2-webkit2-4.1 (/usr/bin/python3, not a virtualenv).
 """
 
 import json
