@@ -19,6 +19,31 @@
 # requests/s, peak RSS). All connections are kept alive on every hop (keepalive_requests raised
 # on both nginx), so no hop pays reconnects the others do not.
 #
+# Modes (BENCH_MODES, default "buffered stream cache"; any subset, in any order, run in the
+# order buffered, stream, cache, then the soak):
+#   buffered  the above.
+#   stream    the same POST with "stream":true (and stream_options.include_usage, so all three
+#             targets answer the same bytes) to a second backend "Stream" whose base URL is
+#             the upstream's /stream/v1: the upstream serves a fixed SSE chat-completion stream
+#             (text/event-stream, a static file sent at once: 64 content chunks, a finish chunk,
+#             a usage chunk, `data: [DONE]`); the nginx proxy has `proxy_buffering off` there.
+#             wrk at BENCH_STREAM_CONNS (default "1 8") in flight: full-answer latency, CPU per
+#             request; then scripts/bench-proxy-ttfb.py, BENCH_TTFB_N (default 2000) requests per
+#             target alternated one at a time on keep-alive connections: time to first body
+#             byte. Per chunk = (added full p50 at 1 in flight − added TTFB p50) / SSE events.
+#   cache     the buffered POST with "temperature":0 on the same backend: Switchyard's cache
+#             answers every request after the first (`x-switchyard-cache: hit`, counted by wrk)
+#             at 1 in flight; its total latency against a direct call to the upstream (target
+#             ≤ 1.3×), CPU per hit; the upstream and the nginx proxy answer as in buffered.
+# Stream and cache runs last BENCH_MODE_SECONDS each (default 3, or BENCH_SECONDS when smaller).
+# BENCH_SOAK=S (seconds, off by default): after the modes, the buffered POST to switchyard alone
+# at BENCH_SOAK_CONNS (default 32) in flight for S seconds as back-to-back wrk runs of
+# BENCH_SOAK_INTERVAL (default 10) s, after a warm-up; per run requests/s, p50/p99, CPU µs per
+# request (/proc/PID/stat, from the end of the previous run), VmRSS and the data folder's size.
+# Verdict: flat when CPU per request of the last minute is within ±10 % of the first minute's and
+# mean VmRSS grew by at most 5 MiB (soaks under 2 minutes: the first and last halves).
+# BENCH_MODES="" BENCH_SOAK=300 runs the soak alone. With every default the run takes ~5¼ min.
+#
 # Usage: scripts/bench-proxy.sh                 (run by `./dev bench-proxy`, which builds first)
 # Environment: BENCH_SECONDS (per wrk run, default 8), BENCH_RUNS (default 3), BENCH_CONNS
 # (default "1 8 32"), BENCH_WARMUP (seconds per target before measuring, default 2; 0: none),
@@ -38,11 +63,29 @@ warmup=${BENCH_WARMUP:-2}
 bin=$(realpath -m "${SWITCHYARD_SERVE:-${CARGO_TARGET_DIR:-target}/release/switchyard-serve}")
 nginx=/usr/sbin/nginx
 lua=$ROOT/scripts/bench-proxy.lua
+report=$ROOT/scripts/bench-proxy-report.py # the stream answer, the ledger summary, the tables
 log() { printf '\033[1;36m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 [[ $seconds =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ && $warmup =~ ^[0-9]+$ ]] \
   || die "BENCH_SECONDS and BENCH_RUNS must be positive integers, BENCH_WARMUP an integer"
+modes=${BENCH_MODES-buffered stream cache}
+mode_seconds=${BENCH_MODE_SECONDS:-$((seconds < 3 ? seconds : 3))}
+stream_conns=${BENCH_STREAM_CONNS:-1 8}
+ttfb_n=${BENCH_TTFB_N:-2000}
+soak=${BENCH_SOAK:-0}
+soak_interval=${BENCH_SOAK_INTERVAL:-10}
+for m in $modes; do
+  case $m in buffered | stream | cache) ;; *) die "BENCH_MODES: “$m” is not buffered, stream or cache" ;; esac
+done
+has_mode() { [[ " $modes " == *" $1 "* ]]; }
+[[ $mode_seconds =~ ^[1-9][0-9]*$ && $ttfb_n =~ ^[1-9][0-9]*$ && $soak =~ ^[0-9]+$ \
+  && $soak_interval =~ ^[1-9][0-9]*$ ]] \
+  || die "BENCH_MODE_SECONDS, BENCH_TTFB_N and BENCH_SOAK_INTERVAL must be positive integers, BENCH_SOAK an integer"
+for c in $stream_conns; do
+  [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_STREAM_CONNS must list positive integers, not “$c”"
+done
+[ -n "${modes// /}" ] || [ "$soak" -gt 0 ] || die "nothing to do: BENCH_MODES is empty and BENCH_SOAK is not set"
 [ -x "$bin" ] || die "no $bin: build it first (./dev bench-proxy builds it)"
 
 # --- tools ---------------------------------------------------------------------------------
@@ -130,6 +173,11 @@ completion+='"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assi
 completion+='"content":"Hello."},"logprobs":null,"finish_reason":"stop"}],'
 completion+='"usage":{"prompt_tokens":14,"completion_tokens":2,"total_tokens":16}}'
 models='{"object":"list","data":[{"id":"gpt-4o-mini","object":"model"}]}'
+# The streamed answer (stream mode): a static file, since one nginx string holds at most 4 KiB.
+stream_marker=chatcmpl-bench-proxy-nginx-stream
+stream_model=gpt-4o-mini-stream
+mkdir -p "$tmp/up/www"
+stream_events=$(python3 "$report" stream-file "$tmp/up/www/stream.sse" "$stream_marker" "$stream_model")
 nginx_conf() { # $1 folder, $2 the http{} body
   mkdir -p "$1/tmp"
   cat >"$1/nginx.conf" <<EOF
@@ -155,6 +203,10 @@ nginx_conf "$tmp/up" "  server {
     default_type application/json;
     location = /v1/chat/completions { return 200 '$completion'; }
     location = /v1/models { access_log $tmp/up/probes.log; return 200 '$models'; }
+    # POST to a static file: nginx refuses it (405); the error page turns it into a GET of the file.
+    location = /stream/v1/chat/completions { error_page 405 =200 /stream.sse; return 405; }
+    location = /stream.sse { internal; root $tmp/up/www; default_type text/event-stream; etag off; }
+    location = /stream/v1/models { access_log $tmp/up/probes.log; return 200 '${models/gpt-4o-mini/$stream_model}'; }
     location / { return 404 '{\"error\":{\"message\":\"not found\"}}'; }
   }"
 nginx_conf "$tmp/px" "  upstream mock {
@@ -168,6 +220,12 @@ nginx_conf "$tmp/px" "  upstream mock {
       proxy_pass http://mock;
       proxy_http_version 1.1;
       proxy_set_header Connection \"\";
+    }
+    location /stream/ {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+      proxy_buffering off;
     }
   }"
 start_nginx() { # $1 folder; $! is the master (daemon off: the process started here)
@@ -197,12 +255,19 @@ mkdir -p "$SWITCHYARD_DATA_DIR"
 "$bin" backend add Upstream --kind openai-compatible --base-url "http://127.0.0.1:$up_port/v1" \
   --model gpt-4o-mini </dev/null >"$tmp/backend.out" 2>&1 \
   || die "switchyard-serve backend add failed: $(cat "$tmp/backend.out")"
+# The stream mode's backend, added in every mode so the configuration does not depend on the
+# modes: an openai-compatible backend serves only its default model, so the buffered and cache
+# requests (gpt-4o-mini) never reach it.
+"$bin" backend add Stream --kind openai-compatible \
+  --base-url "http://127.0.0.1:$up_port/stream/v1" --model "$stream_model" \
+  </dev/null >>"$tmp/backend.out" 2>&1 \
+  || die "switchyard-serve backend add failed: $(cat "$tmp/backend.out")"
 token=$("$bin" token create bench </dev/null 2>"$tmp/token.err" | grep -o '^sy-[0-9a-f]*') \
   || die "switchyard-serve token create failed: $(cat "$tmp/token.err")"
 "$bin" serve --port "$sy_port" </dev/null >"$tmp/serve.log" 2>&1 &
 sy_pid=$!
 for _ in $(seq 100); do
-  grep -q listening "$tmp/serve.log" && break
+  grep -q "listening on http://127.0.0.1:$sy_port" "$tmp/serve.log" && break
   kill -0 "$sy_pid" 2>/dev/null || break
   sleep 0.1
 done
@@ -227,167 +292,80 @@ sy_cache=$(sed -n 's/^x-switchyard-cache: *//Ip' "$tmp/switchyard.headers" | tr 
 [ -z "$sy_backend" ] || [ "$sy_backend" = Upstream ] \
   || die "switchyard routed the request to “$sy_backend”, not Upstream"
 
-# --- measuring ---------------------------------------------------------------------------------
-clk=$(getconf CLK_TCK)
-procs() { # a PID and its children (nginx: master and worker)
-  local p=$1
-  echo "$p"
-  cat /proc/"$p"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d'
-}
-cpu_ticks() { # utime + stime of the PIDs (every thread included), clock ticks
-  local p t=0
-  for p in "$@"; do t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
-  echo "$t"
-}
-mem_kib() { # $1 VmHWM or VmRSS, summed over the PIDs
-  local f=$1 p t=0
-  shift
-  for p in "$@"; do t=$((t + $(awk -v f="$f:" '$1 == f {print $2}' "/proc/$p/status"))); done
-  echo "$t"
-}
-pid_of() { # $1 target
-  case $1 in upstream) echo "$up_pid" ;; nginx) echo "$px_pid" ;; switchyard) echo "$sy_pid" ;; esac
-}
-port_of() {
-  case $1 in upstream) echo "$up_port" ;; nginx) echo "$px_port" ;; switchyard) echo "$sy_port" ;; esac
-}
-wrk_run() { # $1 target, $2 connections, $3 seconds; wrk's output in $tmp/wrk.out
-  BENCH_TOKEN=$token wrk -t1 -c"$2" -d"$3s" --timeout 5s --latency -s "$lua" \
-    "http://127.0.0.1:$(port_of "$1")/v1/chat/completions" </dev/null >"$tmp/wrk.out" 2>&1 &
-  wrk_pid=$!
-  wait "$wrk_pid" || die "wrk failed against $1: $(cat "$tmp/wrk.out")"
-  wrk_pid=
-}
-results=$tmp/results.tsv
-sy_sent=1 # the check above
-measure() { # $1 run, $2 connections, $3 target: one row of $results
-  local run=$1 c=$2 name=$3 pids=() p cpu0 cpu1 cpu line kv
-  local requests= rps= p50= p99= p999= non2xx= sockerr=
-  mapfile -t pids < <(procs "$(pid_of "$name")")
-  for p in "${pids[@]}"; do { echo 5 >"/proc/$p/clear_refs"; } 2>/dev/null || true; done
-  cpu0=$(cpu_ticks "${pids[@]}")
-  wrk_run "$name" "$c" "$seconds"
-  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || die "$name process $p died during the run"; done
-  cpu1=$(cpu_ticks "${pids[@]}")
-  line=$(grep '^BENCH ' "$tmp/wrk.out") || die "no BENCH line from wrk: $(cat "$tmp/wrk.out")"
-  for kv in $line; do
-    case $kv in
-      requests=* | rps=* | p50=* | p99=* | p999=* | non2xx=* | sockerr=*)
-        printf -v "${kv%%=*}" %s "${kv#*=}" ;;
-    esac
-  done
-  [ "$requests" -gt 0 ] || die "wrk completed no request against $name: $(cat "$tmp/wrk.out")"
-  if [ "$name" = switchyard ]; then sy_sent=$((sy_sent + requests)); fi
-  cpu=$(awk -v t=$((cpu1 - cpu0)) -v k="$clk" -v n="$requests" 'BEGIN {printf "%.1f", t * 1e6 / k / n}')
-  printf '%s\t' "$run" "$c" "$name" "$p50" "$p99" "$p999" "$rps" "$requests" "$cpu" \
-    "$(mem_kib VmHWM "${pids[@]}")" "$(mem_kib VmRSS "${pids[@]}")" "$non2xx" >>"$results"
-  printf '%s\n' "$sockerr" >>"$results"
-  printf '  run %s/%s  %2s in flight  %-10s p50 %6s µs  p99 %6s µs  %9s req/s  non-2xx %s  socket errors %s\n' \
-    "$run" "$runs" "$c" "$name" "$p50" "$p99" "$rps" "$non2xx" "$sockerr" >&2
-}
-
+# --- measuring: the helpers and the modes' steps (scripts/bench-proxy-modes.sh) ----------------
+# shellcheck source=scripts/bench-proxy-modes.sh
+. "$ROOT/scripts/bench-proxy-modes.sh"
+stream_same= cache_first= cache_same=
+if has_mode stream; then check_stream; fi
+if has_mode cache; then check_cache; fi
 max_c=0
 for c in $conns; do
   [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNS must list positive integers, not “$c”"
   if [ "$c" -gt "$max_c" ]; then max_c=$c; fi
 done
 sy_start_hwm=$(mem_kib VmHWM "$sy_pid")
-if [ "$warmup" -gt 0 ]; then
-  log "warm-up: ${warmup} s per target at $max_c in flight (not measured)"
-  for name in upstream nginx switchyard; do
-    wrk_run "$name" "$max_c" "$warmup"
-    if [ "$name" = switchyard ]; then
-      sy_sent=$((sy_sent + $(sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p' "$tmp/wrk.out")))
-    fi
-  done
-fi
-sy_warm_hwm=$(mem_kib VmHWM "$sy_pid")
-log "measuring: $runs run(s) × concurrency {$conns} × 3 targets × ${seconds} s"
-: >"$results"
-for run in $(seq "$runs"); do
-  for c in $conns; do
-    for name in upstream nginx switchyard; do measure "$run" "$c" "$name"; done
-  done
-done
+if has_mode buffered; then run_buffered; fi
+ttfb_ok=1
+if has_mode stream; then run_stream; fi
+if has_mode cache; then run_cache; fi
+soak_c=${BENCH_SOAK_CONNS:-32}
+if [ "$soak" -gt 0 ]; then run_soak; fi
+[ -n "$sy_warm_hwm" ] || sy_warm_hwm=$(mem_kib VmHWM "$sy_pid")
 
 # --- what switchyard recorded, then stop it (the ledger is flushed on TERM) -------------------
 metrics=$(curl -s "http://127.0.0.1:$sy_port/metrics" | grep -E '^switchyard_ledger[a-z_]* ' || true)
 stop_serve
-ledger=$(python3 - "$SWITCHYARD_DATA_DIR/switchyard.sqlite" <<'EOF'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-rows = db.execute("select coalesce(backend, 'no backend'), status, count(*), sum(input_tokens),"
-                  " sum(output_tokens) from requests group by 1, 2").fetchall()
-print("; ".join(f"{b} {s}: {n} requests, {i} input + {o} output tokens" for b, s, n, i, o in rows)
-      or "no rows")
-EOF
-) || ledger="could not be read"
+ledger=$(python3 "$report" ledger "$SWITCHYARD_DATA_DIR/switchyard.sqlite") || ledger="could not be read"
+ledger_kinds=
+if has_mode stream || has_mode cache; then
+  ledger_kinds=$(python3 "$report" ledger-kinds "$SWITCHYARD_DATA_DIR/switchyard.sqlite") \
+    || ledger_kinds="could not be read"
+fi
 serve_warnings=$(grep -ciE ' (warn|error) ' "$tmp/serve.log" || true)
 probes=$(wc -l <"$tmp/up/probes.log" 2>/dev/null || echo 0)
 
-# --- the table -----------------------------------------------------------------------------------
-echo "load: wrk -t1, POST /v1/chat/completions ($(printf %s "$body" | wc -c) bytes, answer" \
-  "$(printf %s "$completion" | wc -c) bytes), ${seconds} s per run, median of $runs run(s), warm-up ${warmup} s"
+# --- the tables ----------------------------------------------------------------------------------
+if has_mode buffered; then
+  echo "load: wrk -t1, POST /v1/chat/completions ($(printf %s "$body" | wc -c) bytes, answer" \
+    "$(printf %s "$completion" | wc -c) bytes), ${seconds} s per run, median of $runs run(s), warm-up ${warmup} s"
+fi
 echo "switchyard: x-switchyard-backend ${sy_backend:-(none)}, x-switchyard-cache ${sy_cache:-(none)};" \
   "VmHWM after start $((sy_start_hwm / 1024)) MiB, after warm-up $((sy_warm_hwm / 1024)) MiB;" \
   "warning/error lines on its stdout/stderr: $serve_warnings"
 echo "switchyard ledger: $ledger. wrk completed $sy_sent (warm-up and the check included); wrk does" \
   "not count the requests in flight when it stops: the ledger has them as 200, or 499 if cut off"
+if [ -n "$ledger_kinds" ]; then echo "switchyard ledger by kind: $ledger_kinds"; fi
 echo "monitor probes seen by the upstream (GET /v1/models): $probes;" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 if [ -n "$metrics" ]; then echo "switchyard metrics before stop: $(echo $metrics)"; fi
-echo
-python3 - "$results" "$conns" <<'EOF'
-import sys
-from statistics import median
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-conns = [int(c) for c in sys.argv[2].split()]
-names = ["upstream", "nginx", "switchyard"]
-label = {"upstream": "upstream (direct)", "nginx": "nginx proxy", "switchyard": "switchyard-serve"}
-R = {}
-for run, c, name, p50, p99, p999, rps, n, cpu, hwm, rss, bad, err in rows:
-    R[(int(run), int(c), name)] = dict(p50=float(p50), p99=float(p99), p999=float(p999),
-        rps=float(rps), cpu=float(cpu), hwm=int(hwm) / 1024, rss=int(rss) / 1024,
-        bad=int(bad) + int(err))
-runs = sorted({k[0] for k in R})
-def med(c, name, key, added=False):
-    vals = [R[(r, c, name)][key] - (R[(r, c, "upstream")][key] if added else 0) for r in runs]
-    return median(vals)
-us = lambda v: f"{v:.0f}"
-head = ("target", "in flight", "p50 µs", "p99 µs", "p99.9 µs", "+p50 µs", "+p99 µs", "+p99.9 µs",
-        "req/s", "CPU µs/req", "peak RSS MiB", "RSS after MiB", "non-2xx")
-out = [head]
-flagged = False
-for c in conns:
-    for name in names:
-        bad = sum(R[(r, c, name)]["bad"] for r in runs)
-        flagged |= bad > 0
-        pcts = ("p50", "p99", "p999")
-        add = ["–"] * 3 if name == "upstream" else [us(med(c, name, k, True)) for k in pcts]
-        out.append((label[name], str(c), *(us(med(c, name, k)) for k in pcts), *add,
-                    f"{med(c, name, 'rps'):.0f}", f"{med(c, name, 'cpu'):.1f}",
-                    f"{med(c, name, 'hwm'):.1f}", f"{med(c, name, 'rss'):.1f}",
-                    str(bad) + (" FLAGGED" if bad else "")))
-w = [max(len(r[i]) for r in out) for i in range(len(head))]
-for i, r in enumerate(out):
-    print("  ".join(v.ljust(w[j]) if j == 0 else v.rjust(w[j]) for j, v in enumerate(r)))
-    if i and i % 3 == 0 and i < len(out) - 1:
-        print()
-print("+p50, +p99, +p99.9: the target's percentile minus the upstream's in the same round, median"
-      " over the runs (below 0: within the noise).\nCPU µs/req and RSS: the target's own processes;"
-      " the upstream's row is the upstream nginx. non-2xx: non-2xx answers and socket errors, all runs.")
-def ratio(c, key, added=False, digits=1):
-    a, b = med(c, "switchyard", key, added), med(c, "nginx", key, added)
-    return f"{a / b:.{digits}f}×" if b > 0 else "n/a (nginx's is ≤ 0)"
-print("\nswitchyard-serve / nginx proxy (ratios of the medians):")
-for c in conns:
-    parts = [f"added p50 {ratio(c, 'p50', True)}", f"added p99 {ratio(c, 'p99', True)}"]
-    if c > 1:
-        parts.append(f"added p99.9 {ratio(c, 'p999', True)}")
-    parts += [f"CPU/req {ratio(c, 'cpu')}", f"req/s {ratio(c, 'rps', digits=2)}",
-              f"peak RSS {ratio(c, 'hwm')}"]
-    print(f"  {c:>2} in flight: " + ", ".join(parts))
-if flagged:
-    print("\nFLAGGED: runs with non-2xx answers or socket errors (column non-2xx)")
-sys.exit(1 if flagged else 0)
-EOF
+status=0
+if has_mode buffered; then
+  echo
+  python3 "$report" buffered "$results" "$conns" || status=1
+fi
+
+if has_mode stream; then
+  echo
+  echo "STREAM: POST \"stream\":true ($(printf %s "$stream_body" | wc -c) bytes) to the Stream backend," \
+    "answer $(wc -c <"$tmp/up/www/stream.sse") bytes in $stream_events SSE events (64 content chunks," \
+    "a finish chunk, a usage chunk, [DONE]) sent at once by the upstream; ${mode_seconds} s per run," \
+    "median of $runs run(s). switchyard's stream: $stream_same"
+  python3 "$report" stream "$tmp/results-stream.tsv" "$stream_conns" "$tmp/ttfb.jsonl" "$stream_events" \
+    "$ttfb_n" "$ttfb_ok" "$(has_mode buffered && echo "$results")" || status=1
+fi
+
+if has_mode cache; then
+  echo
+  echo "CACHE HIT: POST with \"temperature\":0 ($(printf %s "$cache_body" | wc -c) bytes) at 1 in" \
+    "flight, ${mode_seconds} s per run, median of $runs run(s); switchyard's first answer" \
+    "x-switchyard-cache ${cache_first:-(none)}, then hit; its hit body $cache_same"
+  python3 "$report" cache "$tmp/results-cache.tsv" || status=1
+fi
+
+if [ "$soak" -gt 0 ]; then
+  echo
+  echo "SOAK: switchyard-serve alone, POST /v1/chat/completions (buffered) at $soak_c in flight," \
+    "$intervals back-to-back wrk runs of ${soak_interval} s, after a ${warmup} s warm-up"
+  python3 "$report" soak "$tmp/soak.tsv" "$clk" "$soak_interval" || status=1
+fi
+exit "$status"
