@@ -16,7 +16,7 @@
 
 /// One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
 /// the UI's `LedgerRow` (`switchyard requests --json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestRecord {
     pub id: String,

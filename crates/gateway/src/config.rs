@@ -36,6 +36,16 @@ pub struct GatewayConfig {
     /// `GET /metrics` (when the app serves it) answers callers on this machine without a
     /// token; other machines always need one. Off: a token is always needed.
     pub metrics_public: bool,
+    /// Threads that serve connections. Each is a single-threaded runtime with its own accept
+    /// loop and its own upstream connections, so a request and its upstream call stay on one
+    /// thread (no wake-ups between threads per request). 0 serves on the runtime that started
+    /// the gateway instead. Default: one per core, at most 4.
+    pub workers: usize,
+}
+
+/// One serving thread per core, at most 4 (a desktop gateway on loopback needs no more).
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// Limits on the callers' side of the gateway, so a slow or idle client cannot hold it.
@@ -97,6 +107,7 @@ impl Default for GatewayConfig {
             breaker: switchyard_policy::BreakerConfig::default(),
             retry_budget: switchyard_policy::RetryBudgetConfig::default(),
             metrics_public: true,
+            workers: default_workers(),
         }
     }
 }

@@ -189,7 +189,12 @@ async fn ask(
         _ => raw::set_string(raw, "model", &cand.model).ok_or("the body is not a JSON object")?,
     };
     let hdrs = headers(shape, key.as_ref(), inbound_headers, false)?;
-    let request = state.http.for_url(&url).post(&url).headers(hdrs).body(body);
+    let request = state
+        .http()
+        .for_url(&url)
+        .post(&url)
+        .headers(hdrs)
+        .body(body);
     // One deadline for the headers and the body: a backend that stalls mid-answer must not
     // hold the caller.
     let answer = async {

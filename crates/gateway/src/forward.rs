@@ -66,23 +66,24 @@ pub async fn run(
         let Some(cand) = plan.candidates.get(choice.index) else {
             continue;
         };
-        let name = format!("{} ({})", cand.target.name, cand.model);
+        // Named only when the candidate did not serve (the 503's list).
+        let name = || format!("{} ({})", cand.target.name, cand.model);
         // Only a candidate under an exhausted limit pays for the price lookup.
         if let Some(message) = state
             .spend
             .stopped(&cand.target.id, plan.route.as_deref())
             .filter(|_| cost_per_mtok_in(&prices, cand.target.kind, &cand.model) != Some(0.0))
         {
-            tried.push(format!("{name}: budget used up"));
+            tried.push(format!("{}: budget used up", name()));
             budget_stop.get_or_insert(message);
             continue;
         }
         if !choice.available {
-            tried.push(format!("{name}: circuit open or cooling down"));
+            tried.push(format!("{}: circuit open or cooling down", name()));
             continue;
         }
         if Deadline::now() >= deadline {
-            tried.push(format!("{name}: not tried, out of time"));
+            tried.push(format!("{}: not tried, out of time", name()));
             continue;
         }
         log.reason(&choice.reason);
@@ -95,11 +96,12 @@ pub async fn run(
         };
         match attempt.run(&mut inbound, &mut log).await {
             Ok(resp) => return resp,
-            Err(Skip::Failed(why)) => tried.push(format!("{name}: {why}")),
+            Err(Skip::Failed(why)) => tried.push(format!("{}: {why}", name())),
             Err(Skip::Refused(why, field)) => {
                 tracing::debug!(backend = %cand.target.name, %why, "candidate cannot take the request");
-                tried.push(format!("{name}: {why}"));
-                refused.push((format!("{name}: {why}"), field));
+                let line = format!("{}: {why}", name());
+                refused.push((line.clone(), field));
+                tried.push(line);
             }
         }
     }
@@ -221,7 +223,7 @@ impl Attempt<'_> {
             };
             let hdrs = upstream::headers(out, secret.as_ref(), self.headers, inbound.stream)?;
             let scrub = crate::scrub::Scrub::of(secret.as_ref());
-            let url = upstream::endpoint(
+            let address = upstream::endpoint(
                 t.kind,
                 &t.base_url,
                 out,
@@ -229,6 +231,11 @@ impl Attempt<'_> {
                 &self.cand.model,
                 inbound.stream,
             );
+            // Parsed once per thread and address: the client choice and every retry use it.
+            let Ok(url) = crate::http::parse_cached(&address) else {
+                return Err(Skip::Failed("its address is not a valid URL".into()));
+            };
+            let client = state.http().client(&url);
             let backoff = Backoff::default();
             let mut attempt = 0u32;
             loop {
@@ -255,10 +262,8 @@ impl Attempt<'_> {
                     return Err(Skip::Failed("out of time".into()));
                 }
                 let started = Instant::now();
-                let request = state
-                    .http
-                    .for_url(&url)
-                    .post(&url)
+                let request = client
+                    .post(url.clone())
                     .headers(hdrs.clone())
                     .body(body.clone());
                 let timeout = state.config.timeouts.first_byte.min(left);

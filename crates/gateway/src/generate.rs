@@ -109,8 +109,9 @@ async fn handle(
     req: Request,
     url: Option<GeminiUrl>,
 ) -> Response {
-    let headers: HeaderMap = req.headers().clone();
-    let raw = match read_body(&state, shape, req).await {
+    let (parts, body) = req.into_parts();
+    let headers: HeaderMap = parts.headers;
+    let raw = match read_body(&state, shape, &headers, body).await {
         Ok(raw) => raw,
         Err(resp) => return resp,
     };
@@ -225,12 +226,13 @@ fn refuse(shape: Shape, e: &WireError) -> Response {
 }
 
 /// The body's bytes (JSON content type, within the size limit), or the error response.
-async fn read_body(state: &GatewayState, shape: Shape, req: Request) -> Result<Bytes, Response> {
-    if let Some(ct) = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-    {
+async fn read_body(
+    state: &GatewayState,
+    shape: Shape,
+    headers: &HeaderMap,
+    body: axum::body::Body,
+) -> Result<Bytes, Response> {
+    if let Some(ct) = headers.get("content-type").and_then(|v| v.to_str().ok()) {
         if !ct.to_ascii_lowercase().starts_with("application/json") {
             return Err(error(
                 shape,
@@ -248,8 +250,7 @@ async fn read_body(state: &GatewayState, shape: Shape, req: Request) -> Result<B
         error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg)
     };
     // A declared length over the limit is refused before a byte of the body is read.
-    let declared = req
-        .headers()
+    let declared = headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
@@ -257,7 +258,7 @@ async fn read_body(state: &GatewayState, shape: Shape, req: Request) -> Result<B
         return Err(too_large());
     }
     let within = state.config.connections.body_read;
-    let read = tokio::time::timeout(within, axum::body::to_bytes(req.into_body(), limit));
+    let read = tokio::time::timeout(within, axum::body::to_bytes(body, limit));
     let bytes = match read.await {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(e)) if is_length_limit(&e) => return Err(too_large()),

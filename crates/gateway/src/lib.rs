@@ -65,7 +65,8 @@ pub struct GatewayState {
     pub observer: Arc<dyn Observer>,
     pub clock: Arc<dyn Clock>,
     pub limiter: Arc<limits::Limiter>,
-    pub http: HttpClients,
+    /// Outbound clients, one per serving thread (see [`GatewayState::http`]).
+    http: Box<[HttpClients]>,
     /// Paused by the user (tray or Gateway page): every request gets a 503 until resumed.
     pub paused: std::sync::atomic::AtomicBool,
     /// The response cache, if the app gave one.
@@ -82,6 +83,11 @@ pub struct GatewayState {
 }
 
 impl GatewayState {
+    /// The outbound clients of the serving thread this runs on.
+    pub fn http(&self) -> &HttpClients {
+        http::of_worker(&self.http)
+    }
+
     /// Whether the response cache is in use.
     pub fn cache_enabled(&self) -> bool {
         self.cache.is_some() && self.cache_on.load(std::sync::atomic::Ordering::Relaxed)
@@ -110,7 +116,7 @@ pub struct Gateway {
     addr: SocketAddr,
     state: Arc<GatewayState>,
     cancel: CancellationToken,
-    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    serving: std::sync::Mutex<Option<serve::Serving>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,30 +128,35 @@ pub enum StartError {
     },
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    #[error("cannot start the gateway's threads: {0}")]
+    Threads(std::io::Error),
 }
 
 impl Gateway {
     /// Binds and starts serving on the current tokio runtime.
+    /// Binds and starts serving: on threads of its own ([`GatewayConfig::workers`]), or on the
+    /// current tokio runtime when that is 0.
     pub async fn start(config: GatewayConfig, deps: Deps) -> Result<Gateway, StartError> {
         let connect = config.timeouts.connect;
-        let http = HttpClients::build(|b| {
-            b.connect_timeout(connect)
-                .tcp_nodelay(true)
-                .pool_idle_timeout(std::time::Duration::from_secs(90))
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
-        })
-        .map_err(|e| StartError::Client(e.to_string()))?;
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: config.bind,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        let http = (0..config.workers.max(1))
+            .map(|_| {
+                HttpClients::build(|b| {
+                    b.connect_timeout(connect)
+                        .tcp_nodelay(true)
+                        .pool_idle_timeout(std::time::Duration::from_secs(90))
+                        .redirect(reqwest::redirect::Policy::none())
+                        .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
+                })
+            })
+            .collect::<reqwest::Result<Box<[_]>>>()
+            .map_err(|e| StartError::Client(e.to_string()))?;
+        let bind_error = |source| StartError::Bind {
             addr: config.bind,
             source,
-        })?;
+        };
+        let listener = std::net::TcpListener::bind(config.bind).map_err(bind_error)?;
+        listener.set_nonblocking(true).map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         let seed = u64::from(addr.port()) ^ 0x5eed_5eed;
         let state = Arc::new(GatewayState {
             health: Arc::new(Health::new(config.breaker, config.retry_budget, seed)),
@@ -169,13 +180,21 @@ impl Gateway {
         let limits = state.config.connections;
         let max = serve::connection_cap(limits.max);
         let cancel = CancellationToken::new();
-        let task = tokio::spawn(serve::run(listener, app, limits, max, cancel.clone()));
-        tracing::info!(%addr, max_connections = max, "gateway listening");
+        let plan = serve::Plan {
+            listener,
+            app,
+            limits,
+            slots: Arc::new(tokio::sync::Semaphore::new(max)),
+            stop: cancel.clone(),
+        };
+        let workers = state.config.workers;
+        let serving = serve::start(plan, workers).map_err(StartError::Threads)?;
+        tracing::info!(%addr, max_connections = max, workers, "gateway listening");
         Ok(Gateway {
             addr,
             state,
             cancel,
-            task: std::sync::Mutex::new(Some(task)),
+            serving: std::sync::Mutex::new(Some(serving)),
         })
     }
 
@@ -234,19 +253,16 @@ impl Gateway {
     /// Returns whether every in-flight request finished in time. A second call returns at once.
     pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
         self.cancel.cancel();
-        let task = self.task.lock().ok().and_then(|mut t| t.take());
-        let Some(mut task) = task else { return true };
-        match tokio::time::timeout(grace, &mut task).await {
-            Ok(_) => true,
-            Err(_) => {
-                task.abort();
-                tracing::warn!(
-                    ?grace,
-                    "requests still in flight after the grace period were cut"
-                );
-                false
-            }
+        let serving = self.serving.lock().ok().and_then(|mut t| t.take());
+        let Some(serving) = serving else { return true };
+        let finished = serving.finish(grace).await;
+        if !finished {
+            tracing::warn!(
+                ?grace,
+                "requests still in flight after the grace period were cut"
+            );
         }
+        finished
     }
 }
 

@@ -114,7 +114,11 @@ impl RequestLog {
     /// placeholder behind so nothing is recorded twice.
     pub fn take(&mut self) -> RequestLog {
         let placeholder = RequestLog {
-            record: self.record.clone(),
+            // Never written: only its id is kept.
+            record: RequestRecord {
+                id: self.record.id.clone(),
+                ..RequestRecord::default()
+            },
             started: self.started,
             token_id: None,
             ledger: Arc::clone(&self.ledger),
@@ -291,7 +295,9 @@ impl RequestLog {
                     .request_finished(backend_id, !provider_fault, r.latency_ms);
             }
         }
-        self.ledger.record(r.clone(), self.token_id.take());
+        // Written once: the record moves to the ledger.
+        let record = std::mem::take(&mut self.record);
+        self.ledger.record(record, self.token_id.take());
     }
 }
 

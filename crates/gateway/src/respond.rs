@@ -16,7 +16,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use serde_json::Value;
 use switchyard_wire::canonical::{ChatResponse, Usage};
-use switchyard_wire::{anthropic, gemini, openai, responses, WireError};
+use switchyard_wire::{answer_usage, anthropic, gemini, openai, responses, WireError};
 
 pub use crate::stream::{streaming, Timing};
 
@@ -148,8 +148,16 @@ fn generated(
     log: &mut RequestLog,
     capture: Option<Capture>,
 ) -> Result<Bytes, (&'static str, &'static str)> {
-    let parsed = parse_response(out, &bytes);
     let ok = (200..300).contains(&status);
+    // Passed on as it is, with nothing to store: only the usage is read, not the whole answer.
+    let stores = capture.is_some() && ok;
+    if out.is(inbound.shape) && !stores {
+        if let Ok(usage) = answer_usage(out, &bytes) {
+            log.usage(&usage);
+            return Ok(bytes);
+        }
+    }
+    let parsed = parse_response(out, &bytes);
     // A success that is not JSON at all would otherwise pass through untouched as a 200. Only
     // checked when the normal parse failed, so the common path parses once.
     if parsed.is_err() && ok && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
@@ -185,6 +193,16 @@ pub fn parse_response(out: Wire, bytes: &[u8]) -> Result<ChatResponse, WireError
         Wire::Anthropic => anthropic::parse_response(bytes),
         Wire::Gemini => gemini::parse_response(bytes),
         Wire::Responses => responses::parse_response(bytes),
+    }
+}
+
+/// The usage of a whole answer of a backend speaking `out`, the rest of it unread.
+fn answer_usage(out: Wire, bytes: &[u8]) -> Result<Usage, WireError> {
+    match out {
+        Wire::OpenAi => answer_usage::openai(bytes),
+        Wire::Anthropic => answer_usage::anthropic(bytes),
+        Wire::Gemini => answer_usage::gemini(bytes),
+        Wire::Responses => answer_usage::responses(bytes),
     }
 }
 

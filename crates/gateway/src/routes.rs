@@ -5,7 +5,7 @@
 use crate::reply::{self, Shape};
 use crate::{generate, guard, models, GatewayState};
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,17 +39,17 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
     ))
     .fallback(not_found)
     .layer(axum::middleware::map_response_with_state(
-        state,
-        keep_alive_hint,
+        keep_alive_hint(&state),
+        |axum::extract::State(hint): axum::extract::State<HeaderValue>, mut resp: Response| async move {
+            resp.headers_mut().insert("keep-alive", hint);
+            resp
+        },
     ))
 }
 
 /// `Keep-Alive: timeout=N`, a second under the gateway's idle close (`serve.rs`), so pooling
-/// clients (undici, the Node SDKs) retire a connection before the gateway closes it.
-async fn keep_alive_hint(
-    axum::extract::State(state): axum::extract::State<Arc<GatewayState>>,
-    mut resp: Response,
-) -> Response {
+/// clients (undici, the Node SDKs) retire a connection before the gateway closes it. Made once.
+fn keep_alive_hint(state: &GatewayState) -> HeaderValue {
     let secs = state
         .config
         .connections
@@ -57,10 +57,8 @@ async fn keep_alive_hint(
         .as_secs()
         .saturating_sub(1)
         .max(1);
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("timeout={secs}")) {
-        resp.headers_mut().insert("keep-alive", v);
-    }
-    resp
+    HeaderValue::from_str(&format!("timeout={secs}"))
+        .unwrap_or(HeaderValue::from_static("timeout=4"))
 }
 
 async fn not_found(req: Request<Body>) -> Response {

@@ -24,7 +24,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{oneshot, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tower::Service;
 
@@ -56,12 +56,108 @@ pub fn connection_cap(configured: usize) -> usize {
     configured.min(fits.max(1))
 }
 
+/// What serving needs: the bound socket, the app, the limits, the connection slots (shared by
+/// every serving thread) and the stop signal.
+pub struct Plan {
+    pub listener: std::net::TcpListener,
+    pub app: Router,
+    pub limits: ConnectionLimits,
+    pub slots: Arc<Semaphore>,
+    pub stop: CancellationToken,
+}
+
+/// Where the gateway is being served.
+pub enum Serving {
+    /// A task on the runtime that started it.
+    Task(tokio::task::JoinHandle<()>),
+    /// Threads of its own: each says on its channel when it is done; `abort` cuts what is left.
+    Threads {
+        done: Vec<oneshot::Receiver<()>>,
+        abort: CancellationToken,
+    },
+}
+
+impl Serving {
+    /// Waits up to `grace` for the open requests (after the stop signal); cuts the rest.
+    /// Whether all finished in time.
+    pub async fn finish(self, grace: Duration) -> bool {
+        match self {
+            Serving::Task(mut task) => match tokio::time::timeout(grace, &mut task).await {
+                Ok(_) => true,
+                Err(_) => {
+                    task.abort();
+                    false
+                }
+            },
+            Serving::Threads { done, abort } => {
+                let all = futures_util::future::join_all(done);
+                let finished = tokio::time::timeout(grace, all).await.is_ok();
+                abort.cancel();
+                finished
+            }
+        }
+    }
+}
+
+/// Starts serving `plan`: on `workers` threads, each a single-threaded runtime running its own
+/// accept loop on the shared socket (the kernel hands each connection to one of them), or on
+/// the current runtime when `workers` is 0.
+pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
+    if workers == 0 {
+        let listener = TcpListener::from_std(plan.listener)?;
+        let Plan {
+            app,
+            limits,
+            slots,
+            stop,
+            ..
+        } = plan;
+        return Ok(Serving::Task(tokio::spawn(run(
+            listener, app, limits, slots, stop,
+        ))));
+    }
+    let abort = CancellationToken::new();
+    let mut done = Vec::with_capacity(workers);
+    for index in 0..workers {
+        let listener = plan.listener.try_clone()?;
+        let (app, slots, stop) = (plan.app.clone(), Arc::clone(&plan.slots), plan.stop.clone());
+        let (limits, abort) = (plan.limits, abort.clone());
+        let (tx, rx) = oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name(format!("gateway-{index}"))
+            .spawn(move || {
+                crate::http::set_worker(index);
+                runtime.block_on(async move {
+                    let listener = match TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            tracing::error!(error = %e, "a gateway thread cannot listen");
+                            return;
+                        }
+                    };
+                    tokio::select! {
+                        () = run(listener, app, limits, slots, stop) => {}
+                        () = abort.cancelled() => {}
+                    }
+                });
+                // Whatever is still blocking (a keychain read) is left to finish on its own.
+                runtime.shutdown_background();
+                let _ = tx.send(());
+            })?;
+        done.push(rx);
+    }
+    Ok(Serving::Threads { done, abort })
+}
+
 /// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests.
-pub async fn run(
+async fn run(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
-    max: usize,
+    slots: Arc<Semaphore>,
     stop: CancellationToken,
 ) {
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -69,7 +165,6 @@ pub async fn run(
         .header_read_timeout(limits.header_read)
         .max_header_size(MAX_HEAD_BYTES)
         .keep_alive(true);
-    let slots = Arc::new(Semaphore::new(max));
     let graceful = GracefulShutdown::new();
     loop {
         let slot = tokio::select! {

@@ -22,7 +22,7 @@ use futures_util::{Stream, StreamExt};
 use std::pin::Pin;
 use std::time::Duration;
 use switchyard_wire::canonical::StreamEvent;
-use switchyard_wire::sse::{frame, SseEvent, SseParser};
+use switchyard_wire::sse::{frame, frame_into, SseEvent, SseParser};
 use switchyard_wire::{anthropic, gemini, openai, responses};
 
 /// How long a stream may stall, and when it must end regardless.
@@ -302,7 +302,7 @@ impl Pump {
             if let Encoder::Same = self.encoder {
                 let usage_only = self.strip_usage_frame && is_usage_only_chunk(&ev.data);
                 if !usage_only {
-                    out.extend_from_slice(&frame(ev.event.as_deref(), &ev.data));
+                    frame_into(&mut out, ev.event.as_deref(), &ev.data);
                 }
             } else {
                 for e in &events {

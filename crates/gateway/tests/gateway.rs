@@ -28,6 +28,8 @@ mod limits;
 mod paused;
 #[path = "gateway/resilience.rs"]
 mod resilience;
+#[path = "gateway/serving.rs"]
+mod serving;
 #[path = "gateway/shapes.rs"]
 mod shapes;
 #[path = "gateway/shapes_faults.rs"]

@@ -15,6 +15,7 @@
 //! Every parse error is a [`WireError`] whose message is safe to show a client: it never quotes
 //! the body.
 
+pub mod answer_usage;
 pub mod anthropic;
 pub mod canonical;
 pub mod collect;

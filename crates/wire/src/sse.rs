@@ -13,7 +13,7 @@
 //! makes the parser stop buffering and report [`SseParser::overflowed`]; the caller ends the
 //! stream with an error.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 /// The largest event the parser buffers (a Gemini image arrives as one base64 event, so this is
 /// generous); beyond it the stream is refused, not buffered.
@@ -169,19 +169,24 @@ impl SseParser {
 /// Writes one SSE frame: an optional `event:` line, one `data:` line per line of `data`, and the
 /// blank line that dispatches it.
 pub fn frame(event: Option<&str>, data: &str) -> Bytes {
-    let mut s = String::with_capacity(data.len() + 32);
+    let mut out = BytesMut::with_capacity(data.len() + 32);
+    frame_into(&mut out, event, data);
+    out.freeze()
+}
+
+/// [`frame`], appended to `out` (no buffer of its own per event).
+pub fn frame_into(out: &mut BytesMut, event: Option<&str>, data: &str) {
     if let Some(event) = event {
-        s.push_str("event: ");
-        s.push_str(event);
-        s.push('\n');
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(event.as_bytes());
+        out.extend_from_slice(b"\n");
     }
     for line in data.split('\n') {
-        s.push_str("data: ");
-        s.push_str(line.strip_suffix('\r').unwrap_or(line));
-        s.push('\n');
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(line.strip_suffix('\r').unwrap_or(line).as_bytes());
+        out.extend_from_slice(b"\n");
     }
-    s.push('\n');
-    Bytes::from(s)
+    out.extend_from_slice(b"\n");
 }
 
 #[cfg(test)]
