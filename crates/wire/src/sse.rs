@@ -65,33 +65,35 @@ impl SseParser {
         self.overflowed
     }
 
-    /// Consumes a chunk and returns every event it completes, in order.
+    /// Consumes a chunk and returns every event it completes, in order. Lines are found with
+    /// `memchr` and copied a run at a time, not byte by byte.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         let mut out = Vec::new();
         if self.overflowed {
             return out;
         }
-        for &byte in chunk {
+        let mut rest = chunk;
+        while !rest.is_empty() {
             if self.after_cr {
                 self.after_cr = false;
-                if byte == b'\n' {
+                if rest[0] == b'\n' {
+                    rest = &rest[1..];
                     continue;
                 }
             }
-            match byte {
-                b'\r' => {
-                    self.after_cr = true;
-                    self.end_line(&mut out);
-                }
-                b'\n' => self.end_line(&mut out),
-                _ => {
-                    if self.line.len() + self.data.len() >= self.limit {
-                        self.overflow();
-                        return out;
-                    }
-                    self.line.push(byte);
-                }
+            let (run, end) = match memchr::memchr2(b'\r', b'\n', rest) {
+                Some(i) => (&rest[..i], Some(rest[i])),
+                None => (rest, None),
+            };
+            if self.line.len() + self.data.len() + run.len() > self.limit {
+                self.overflow();
+                return out;
             }
+            self.line.extend_from_slice(run);
+            let Some(end) = end else { break };
+            self.after_cr = end == b'\r';
+            self.end_line(&mut out);
+            rest = &rest[run.len() + 1..];
         }
         out
     }
@@ -119,8 +121,15 @@ impl SseParser {
     }
 
     fn end_line(&mut self, out: &mut Vec<SseEvent>) {
-        let raw = std::mem::take(&mut self.line);
-        let mut line: &[u8] = &raw;
+        // The line buffer is lent out and given back emptied, so it is allocated once per stream.
+        let mut raw = std::mem::take(&mut self.line);
+        self.take_line(&raw, out);
+        raw.clear();
+        self.line = raw;
+    }
+
+    fn take_line(&mut self, raw: &[u8], out: &mut Vec<SseEvent>) {
+        let mut line: &[u8] = raw;
         if !self.bom_checked {
             self.bom_checked = true;
             line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);

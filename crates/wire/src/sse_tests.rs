@@ -138,3 +138,19 @@ fn an_event_over_the_limit_stops_the_parser_without_buffering_more() {
     }
     assert!(lines.overflowed());
 }
+
+#[test]
+fn any_split_of_the_stream_gives_the_same_events() {
+    let input: &[u8] = b"\xEF\xBB\xBFevent: a\r\ndata: one\r\n\r\n: note\rdata: t\xC3\xA9\rdata: two\r\rid: 7\n\ndata: [DONE]\n\n";
+    let whole = parse_all(input);
+    assert_eq!(whole.len(), 3, "{whole:?}");
+    for cut in 0..=input.len() {
+        for second in cut..=input.len() {
+            let mut p = SseParser::new();
+            let mut got = p.feed(&input[..cut]);
+            got.extend(p.feed(&input[cut..second]));
+            got.extend(p.feed(&input[second..]));
+            assert_eq!(got, whole, "split at {cut} and {second}");
+        }
+    }
+}

@@ -57,6 +57,16 @@ impl StreamDecoder {
             self.done = true;
             return Vec::new();
         }
+        if let Some(events) = super::decode_fast::decode(data, &mut self.started, &mut self.stopped)
+        {
+            return events;
+        }
+        self.feed_value(data)
+    }
+
+    /// Decodes a trimmed JSON payload through its `Value` tree: every chunk the fast path does
+    /// not take, and in tests the reference the fast path is checked against.
+    pub(super) fn feed_value(&mut self, data: &str) -> Vec<StreamEvent> {
         let value = match stream_payload(data) {
             Ok(v) => v,
             Err(unreadable) => return vec![unreadable],

@@ -6,6 +6,7 @@
 //! requests, responses and streams agree (see `canonical` for the usage semantics).
 
 mod decode;
+mod decode_fast;
 mod encode;
 mod render;
 mod request;
