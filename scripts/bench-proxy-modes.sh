@@ -133,11 +133,14 @@ check_stream() {
   sy_sent=$((sy_sent + 1))
   b=$(header x-switchyard-backend "$tmp/stream-switchyard.headers")
   [ -z "$b" ] || [ "$b" = Stream ] || die "switchyard routed the stream to “$b”, not Stream"
-  if cmp -s "$tmp/stream-upstream.body" "$tmp/stream-switchyard.body"; then
-    stream_same="byte-identical to the upstream's"
+  stream_same=$(compared "$tmp/stream-switchyard.body" "$tmp/stream-upstream.body")
+}
+# How switchyard's answer ($1) compares with the upstream's ($2), as a phrase.
+compared() {
+  if cmp -s "$1" "$2"; then
+    echo "byte-identical to the upstream's"
   else
-    stream_same="differs from the upstream's ($(wc -c <"$tmp/stream-switchyard.body") bytes,"
-    stream_same+=" the upstream's $(wc -c <"$tmp/stream-upstream.body"))"
+    echo "differs from the upstream's ($(wc -c <"$1") bytes, the upstream's $(wc -c <"$2"))"
   fi
 }
 check_cache() {
@@ -154,12 +157,7 @@ check_cache() {
   [ "$code" = 200 ] && [ "$label" = hit ] \
     || die "switchyard's cache did not answer the repeated request: $code, x-switchyard-cache" \
       "“$label” (the first: “$cache_first”)"
-  if cmp -s "$tmp/cache-upstream.body" "$tmp/cache-hit.body"; then
-    cache_same="byte-identical to the upstream's"
-  else
-    cache_same="differs from the upstream's ($(wc -c <"$tmp/cache-hit.body") bytes, the"
-    cache_same+=" upstream's $(wc -c <"$tmp/cache-upstream.body"))"
-  fi
+  cache_same=$(compared "$tmp/cache-hit.body" "$tmp/cache-upstream.body")
 }
 
 # --- buffered ------------------------------------------------------------------------------------
