@@ -133,7 +133,6 @@ pub enum StartError {
 }
 
 impl Gateway {
-    /// Binds and starts serving on the current tokio runtime.
     /// Binds and starts serving: on threads of its own ([`GatewayConfig::workers`]), or on the
     /// current tokio runtime when that is 0.
     pub async fn start(config: GatewayConfig, deps: Deps) -> Result<Gateway, StartError> {

@@ -119,37 +119,55 @@ pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
     let abort = CancellationToken::new();
     let mut done = Vec::with_capacity(workers);
     for index in 0..workers {
-        let listener = plan.listener.try_clone()?;
-        let (app, slots, stop) = (plan.app.clone(), Arc::clone(&plan.slots), plan.stop.clone());
-        let (limits, abort) = (plan.limits, abort.clone());
-        let (tx, rx) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        std::thread::Builder::new()
-            .name(format!("gateway-{index}"))
-            .spawn(move || {
-                crate::http::set_worker(index);
-                runtime.block_on(async move {
-                    let listener = match TcpListener::from_std(listener) {
-                        Ok(l) => l,
-                        Err(e) => {
-                            tracing::error!(error = %e, "a gateway thread cannot listen");
-                            return;
-                        }
-                    };
-                    tokio::select! {
-                        () = run(listener, app, limits, slots, stop) => {}
-                        () = abort.cancelled() => {}
-                    }
-                });
-                // Whatever is still blocking (a keychain read) is left to finish on its own.
-                runtime.shutdown_background();
-                let _ = tx.send(());
-            })?;
-        done.push(rx);
+        match spawn_worker(&plan, index, &abort) {
+            Ok(rx) => done.push(rx),
+            Err(e) => {
+                // The threads already started stop at once: no half-started gateway serves on.
+                plan.stop.cancel();
+                abort.cancel();
+                return Err(e);
+            }
+        }
     }
     Ok(Serving::Threads { done, abort })
+}
+
+/// Starts serving thread `index` on a copy of the listening socket; its channel says when it
+/// is done.
+fn spawn_worker(
+    plan: &Plan,
+    index: usize,
+    abort: &CancellationToken,
+) -> std::io::Result<oneshot::Receiver<()>> {
+    let listener = plan.listener.try_clone()?;
+    let (app, slots, stop) = (plan.app.clone(), Arc::clone(&plan.slots), plan.stop.clone());
+    let (limits, abort) = (plan.limits, abort.clone());
+    let (tx, rx) = oneshot::channel();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name(format!("gateway-{index}"))
+        .spawn(move || {
+            crate::http::set_worker(index);
+            runtime.block_on(async move {
+                let listener = match TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::error!(error = %e, "a gateway thread cannot listen");
+                        return;
+                    }
+                };
+                tokio::select! {
+                    () = run(listener, app, limits, slots, stop) => {}
+                    () = abort.cancelled() => {}
+                }
+            });
+            // Whatever is still blocking (a keychain read) is left to finish on its own.
+            runtime.shutdown_background();
+            let _ = tx.send(());
+        })?;
+    Ok(rx)
 }
 
 /// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests.
