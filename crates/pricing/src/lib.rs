@@ -24,6 +24,7 @@ mod backend;
 pub mod cost;
 mod error;
 mod format;
+mod found;
 mod info;
 mod parse;
 mod price;

@@ -22,7 +22,10 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use std::sync::Arc;
+
 use crate::alias::{self, Step};
+use crate::found::{Found, Hit, Side};
 use crate::parse::{self, Entry};
 use crate::{Cost, Mode, ModelInfo, ModelPrice, PriceError, Provider, TokenUsage};
 
@@ -43,6 +46,10 @@ pub struct PriceTable {
     models: Index,
     overrides: Index,
     snapshot_date: Option<String>,
+    /// Where `lookup` ended per name.
+    priced: Found,
+    /// Where `info` ended per name.
+    described: Found,
 }
 
 impl PriceTable {
@@ -60,6 +67,8 @@ impl PriceTable {
             models: index(parsed.entries),
             overrides: Index::new(),
             snapshot_date: parsed.snapshot_date,
+            priced: Found::default(),
+            described: Found::default(),
         })
     }
 
@@ -87,11 +96,22 @@ impl PriceTable {
     /// rules of the `alias` module (prefixes, `models/`, dates, `-latest`, case). `None` means
     /// the price is unknown, never free.
     pub fn lookup(&self, provider: Provider, model: &str) -> Option<(&str, &ModelPrice)> {
-        let steps = steps(provider, model)?;
-        [&self.overrides, &self.models]
-            .into_iter()
-            .find_map(|map| search(map, provider, &steps))
-            .map(|entry| (entry.key.as_str(), &entry.price))
+        let hit = self.priced.get_or(provider, model, || {
+            let steps = steps(provider, model)?;
+            let found = |side, map| search(map, provider, &steps).map(|e| (side, key_of(e)));
+            found(Side::Overrides, &self.overrides).or_else(|| found(Side::Models, &self.models))
+        });
+        let entry = self.entry(hit)?;
+        Some((entry.key.as_str(), &entry.price))
+    }
+
+    /// The entry a remembered lookup ended at.
+    fn entry(&self, hit: Hit) -> Option<&Entry> {
+        let (side, key) = hit?;
+        match side {
+            Side::Overrides => self.overrides.get(&*key),
+            Side::Models => self.models.get(&*key),
+        }
     }
 
     /// Like [`PriceTable::lookup`], among the user's overrides only.
@@ -106,8 +126,11 @@ impl PriceTable {
     /// entry they override. `None` when no table entry matches, including models priced only
     /// by an override.
     pub fn info(&self, provider: Provider, model: &str) -> Option<ModelInfo> {
-        let steps = steps(provider, model)?;
-        search(&self.models, provider, &steps).map(Entry::info)
+        let hit = self.described.get_or(provider, model, || {
+            let steps = steps(provider, model)?;
+            search(&self.models, provider, &steps).map(|e| (Side::Models, key_of(e)))
+        });
+        self.entry(hit).map(Entry::info)
     }
 
     /// The API mode of `model` as sent to `provider`; shorthand for [`PriceTable::info`]`.mode`.
@@ -162,6 +185,11 @@ fn index(entries: impl IntoIterator<Item = Entry>) -> Index {
         .collect()
 }
 
+/// The index key of an entry (see [`index`]).
+fn key_of(entry: &Entry) -> Arc<str> {
+    entry.key.to_lowercase().into()
+}
+
 /// The first entry any step reaches, trying the provider-prefixed key before the bare one.
 fn search<'a>(map: &'a Index, provider: Provider, steps: &[Step]) -> Option<&'a Entry> {
     let accepts = |entry: &&Entry| provider.accepts(entry.provider.as_deref());
@@ -196,6 +224,40 @@ mod tests {
 
     fn table(json: &str) -> PriceTable {
         PriceTable::from_json(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_name_is_searched_once_per_table_and_a_copy_with_overrides_searches_again() {
+        let t = table(
+            r#"{"m-20240101": {"litellm_provider": "openai", "input_cost_per_token": 1e-6, "output_cost_per_token": 1e-6, "mode": "chat"}}"#,
+        );
+        let first = t
+            .lookup(Provider::OpenAi, "M")
+            .map(|(k, p)| (k.to_owned(), p.input));
+        for _ in 0..3 {
+            let again = t
+                .lookup(Provider::OpenAi, "M")
+                .map(|(k, p)| (k.to_owned(), p.input));
+            assert_eq!(again, first);
+            assert!(t.lookup(Provider::OpenAi, "unknown").is_none());
+            assert_eq!(
+                t.info(Provider::OpenAi, "M").map(|i| i.mode),
+                Some(Mode::Chat)
+            );
+        }
+        assert_eq!(first, Some(("m-20240101".to_owned(), 1e-6)));
+        assert_eq!(t.priced.searches(), 2, "M and unknown, once each");
+        assert_eq!(t.described.searches(), 1);
+        let mut price = t.lookup(Provider::OpenAi, "M").map(|(_, p)| *p).unwrap();
+        price.input = 5e-6;
+        let overridden = t.with_overrides(&[("m".to_owned(), price)]);
+        assert_eq!(
+            overridden
+                .lookup(Provider::OpenAi, "M")
+                .map(|(k, p)| (k, p.input)),
+            Some(("m", 5e-6)),
+            "the copy's own overrides, not what the original remembered"
+        );
     }
 
     #[test]
