@@ -189,12 +189,9 @@ async fn ask(
         _ => raw::set_string(raw, "model", &cand.model).ok_or("the body is not a JSON object")?,
     };
     let hdrs = headers(shape, key.as_ref(), inbound_headers, false)?;
-    let request = state
-        .http()
-        .for_url(&url)
-        .post(&url)
-        .headers(hdrs)
-        .body(body);
+    // Parsed once (per thread and address), as for model calls.
+    let url = crate::http::parse_cached(&url).map_err(|_| "its address is not a valid URL")?;
+    let request = state.http().client(&url).post(url).headers(hdrs).body(body);
     // One deadline for the headers and the body: a backend that stalls mid-answer must not
     // hold the caller.
     let answer = async {

@@ -40,8 +40,11 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
     .fallback(not_found)
     .layer(axum::middleware::map_response_with_state(
         keep_alive_hint(&state),
-        |axum::extract::State(hint): axum::extract::State<HeaderValue>, mut resp: Response| async move {
-            resp.headers_mut().insert("keep-alive", hint);
+        |axum::extract::State(hint): axum::extract::State<Option<HeaderValue>>,
+         mut resp: Response| async move {
+            if let Some(hint) = hint {
+                resp.headers_mut().insert("keep-alive", hint);
+            }
             resp
         },
     ))
@@ -49,7 +52,7 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
 
 /// `Keep-Alive: timeout=N`, a second under the gateway's idle close (`serve.rs`), so pooling
 /// clients (undici, the Node SDKs) retire a connection before the gateway closes it. Made once.
-fn keep_alive_hint(state: &GatewayState) -> HeaderValue {
+fn keep_alive_hint(state: &GatewayState) -> Option<HeaderValue> {
     let secs = state
         .config
         .connections
@@ -57,8 +60,7 @@ fn keep_alive_hint(state: &GatewayState) -> HeaderValue {
         .as_secs()
         .saturating_sub(1)
         .max(1);
-    HeaderValue::from_str(&format!("timeout={secs}"))
-        .unwrap_or(HeaderValue::from_static("timeout=4"))
+    HeaderValue::from_str(&format!("timeout={secs}")).ok()
 }
 
 async fn not_found(req: Request<Body>) -> Response {
