@@ -24,7 +24,9 @@ pub(crate) type Hit = Option<(Side, Arc<str>)>;
 #[derive(Debug, Default)]
 pub(crate) struct Found {
     names: Mutex<HashMap<Provider, HashMap<Box<str>, Hit>>>,
-    count: std::sync::atomic::AtomicUsize,
+    /// Searches run (tests only: a name asked again searches nothing).
+    #[cfg(test)]
+    searched: std::sync::atomic::AtomicUsize,
 }
 
 impl Clone for Found {
@@ -54,14 +56,15 @@ impl Found {
             .entry(provider)
             .or_default()
             .insert(model.into(), hit.clone());
-        self.count
+        #[cfg(test)]
+        self.searched
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         hit
     }
 
-    /// How many searches ran (tests: a second lookup of a name searches nothing).
+    /// How many searches ran.
     #[cfg(test)]
     pub(crate) fn searches(&self) -> usize {
-        self.count.load(std::sync::atomic::Ordering::Relaxed)
+        self.searched.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

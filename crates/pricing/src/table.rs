@@ -20,9 +20,7 @@
 //!   2026-08-01 snapshot lists `gemini/gemini-1.5-flash` as an embedding model, output $0).
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::alias::{self, Step};
 use crate::found::{Found, Hit, Side};
