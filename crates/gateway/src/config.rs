@@ -36,9 +36,10 @@ pub struct GatewayConfig {
     /// `GET /metrics` (when the app serves it) answers callers on this machine without a
     /// token; other machines always need one. Off: a token is always needed.
     pub metrics_public: bool,
-    /// Threads that serve connections. Each is a single-threaded runtime with its own accept
-    /// loop and its own upstream connections, so a request and its upstream call stay on one
-    /// thread (no wake-ups between threads per request). 0 serves on the runtime that started
+    /// Threads that serve connections. Each is a single-threaded runtime with its own upstream
+    /// connections, so a request and its upstream call stay on one thread (no wake-ups between
+    /// threads per request); one accept loop gives each new connection to the thread serving
+    /// the fewest. 0 serves on the runtime that started
     /// the gateway instead. Default: one per core, at most 4.
     pub workers: usize,
 }

@@ -248,6 +248,16 @@ impl Gateway {
         GatewayHandle(Arc::clone(&self.state))
     }
 
+    /// Open connections per serving thread, in the order the accept loop weighs them (empty
+    /// when serving on the caller's runtime, which does not count them, and once shut down).
+    pub fn connections(&self) -> Vec<usize> {
+        self.serving
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().map(serve::Serving::connections))
+            .unwrap_or_default()
+    }
+
     /// Stops accepting, lets in-flight requests finish for up to `grace`, then stops the rest.
     /// Returns whether every in-flight request finished in time. A second call returns at once.
     pub async fn shutdown(&self, grace: std::time::Duration) -> bool {

@@ -21,10 +21,11 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tower::Service;
 
@@ -74,10 +75,22 @@ pub enum Serving {
     Threads {
         done: Vec<oneshot::Receiver<()>>,
         abort: CancellationToken,
+        /// Open connections per thread.
+        open: Arc<[AtomicUsize]>,
     },
 }
 
 impl Serving {
+    /// Open connections per serving thread (none on the caller's runtime: not counted there).
+    pub fn connections(&self) -> Vec<usize> {
+        match self {
+            Serving::Task(_) => Vec::new(),
+            Serving::Threads { open, .. } => {
+                open.iter().map(|n| n.load(Ordering::Relaxed)).collect()
+            }
+        }
+    }
+
     /// Waits up to `grace` for the open requests (after the stop signal); cuts the rest.
     /// Whether all finished in time.
     pub async fn finish(self, grace: Duration) -> bool {
@@ -89,7 +102,7 @@ impl Serving {
                     false
                 }
             },
-            Serving::Threads { done, abort } => {
+            Serving::Threads { done, abort, .. } => {
                 let all = futures_util::future::join_all(done);
                 let finished = tokio::time::timeout(grace, all).await.is_ok();
                 abort.cancel();
@@ -99,67 +112,122 @@ impl Serving {
     }
 }
 
-/// Starts serving `plan`: on `workers` threads, each a single-threaded runtime running its own
-/// accept loop on the shared socket (the kernel hands each connection to one of them), or on
-/// the current runtime when `workers` is 0.
+/// Starts serving `plan`: on `workers` threads, each a single-threaded runtime serving the
+/// connections it is given, with the last also running the accept loop, which gives each new
+/// connection to the thread serving the fewest (so a burst of connections is not all taken by
+/// whichever thread wakes first); or on the current runtime when `workers` is 0.
 pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
+    let Plan {
+        listener,
+        app,
+        limits,
+        slots,
+        stop,
+    } = plan;
     if workers == 0 {
-        let listener = TcpListener::from_std(plan.listener)?;
-        let Plan {
-            app,
-            limits,
-            slots,
-            stop,
-            ..
-        } = plan;
+        let listener = TcpListener::from_std(listener)?;
         return Ok(Serving::Task(tokio::spawn(run(
             listener, app, limits, slots, stop,
         ))));
     }
     let abort = CancellationToken::new();
+    let open: Arc<[AtomicUsize]> = (0..workers).map(|_| AtomicUsize::new(0)).collect();
     let mut done = Vec::with_capacity(workers);
+    let mut handoff = Vec::with_capacity(workers);
+    let mut acceptor = Some((listener, slots));
     for index in 0..workers {
-        match spawn_worker(&plan, index, &abort) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        handoff.push(tx);
+        let worker = Worker {
+            index,
+            app: app.clone(),
+            limits,
+            stop: stop.clone(),
+            abort: abort.clone(),
+            open: Arc::clone(&open),
+            rx,
+        };
+        // The last thread started also accepts, once every thread's channel exists.
+        let started = if index + 1 == workers {
+            let (listener, slots) = acceptor.take().ok_or_else(|| {
+                std::io::Error::other("the listening socket was handed out twice")
+            })?;
+            let accept = Acceptor {
+                slots,
+                handoff: std::mem::take(&mut handoff),
+                open: Arc::clone(&open),
+            };
+            spawn_worker(worker, Some((listener, accept)))
+        } else {
+            spawn_worker(worker, None)
+        };
+        match started {
             Ok(rx) => done.push(rx),
             Err(e) => {
                 // The threads already started stop at once: no half-started gateway serves on.
-                plan.stop.cancel();
+                stop.cancel();
                 abort.cancel();
                 return Err(e);
             }
         }
     }
-    Ok(Serving::Threads { done, abort })
+    Ok(Serving::Threads { done, abort, open })
 }
 
-/// Starts serving thread `index` on a copy of the listening socket; its channel says when it
-/// is done.
-fn spawn_worker(
-    plan: &Plan,
+/// A connection accepted by the acceptor, on its way to the thread that serves it.
+struct Accepted {
+    tcp: std::net::TcpStream,
+    remote: SocketAddr,
+    slot: OwnedSemaphorePermit,
+}
+
+/// One serving thread: what it needs to serve the connections handed to it.
+struct Worker {
     index: usize,
-    abort: &CancellationToken,
+    app: Router,
+    limits: ConnectionLimits,
+    stop: CancellationToken,
+    abort: CancellationToken,
+    /// Open connections per thread, this one's at `index`.
+    open: Arc<[AtomicUsize]>,
+    rx: mpsc::UnboundedReceiver<Accepted>,
+}
+
+/// The accept loop's share: the connection slots and a channel to every thread.
+struct Acceptor {
+    slots: Arc<Semaphore>,
+    handoff: Vec<mpsc::UnboundedSender<Accepted>>,
+    open: Arc<[AtomicUsize]>,
+}
+
+/// Starts serving thread `index` (with the accept loop when `accept` is given); its channel
+/// says when it is done.
+fn spawn_worker(
+    worker: Worker,
+    accept: Option<(std::net::TcpListener, Acceptor)>,
 ) -> std::io::Result<oneshot::Receiver<()>> {
-    let listener = plan.listener.try_clone()?;
-    let (app, slots, stop) = (plan.app.clone(), Arc::clone(&plan.slots), plan.stop.clone());
-    let (limits, abort) = (plan.limits, abort.clone());
     let (tx, rx) = oneshot::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let index = worker.index;
     std::thread::Builder::new()
         .name(format!("gateway-{index}"))
         .spawn(move || {
             crate::http::set_worker(index);
+            let abort = worker.abort.clone();
             runtime.block_on(async move {
-                let listener = match TcpListener::from_std(listener) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        tracing::error!(error = %e, "a gateway thread cannot listen");
-                        return;
+                if let Some((listener, accept)) = accept {
+                    match TcpListener::from_std(listener) {
+                        Ok(l) => drop(tokio::spawn(accept_loop(l, accept, worker.stop.clone()))),
+                        Err(e) => {
+                            tracing::error!(error = %e, "the gateway cannot listen");
+                            worker.stop.cancel();
+                        }
                     }
-                };
+                }
                 tokio::select! {
-                    () = run(listener, app, limits, slots, stop) => {}
+                    () = serve_handed(worker) => {}
                     () = abort.cancelled() => {}
                 }
             });
@@ -170,7 +238,63 @@ fn spawn_worker(
     Ok(rx)
 }
 
-/// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests.
+/// Accepts until `stop`, giving each connection to the thread with the fewest open.
+async fn accept_loop(listener: TcpListener, to: Acceptor, stop: CancellationToken) {
+    while let Some((tcp, remote, slot)) = accept_next(&listener, &to.slots, &stop).await {
+        let tcp = match tcp.into_std() {
+            Ok(tcp) => tcp,
+            Err(e) => {
+                tracing::debug!(error = %e, "an accepted connection could not be handed on");
+                continue;
+            }
+        };
+        let least = (0..to.open.len())
+            .min_by_key(|&i| to.open[i].load(Ordering::Relaxed))
+            .unwrap_or(0);
+        to.open[least].fetch_add(1, Ordering::Relaxed);
+        let accepted = Accepted { tcp, remote, slot };
+        if to.handoff[least].send(accepted).is_err() {
+            // That thread has stopped (shutting down): the connection is closed.
+            to.open[least].fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+    // The listening socket closes here: the port is free while open requests finish.
+}
+
+/// Serves the connections handed to this thread until `stop`, then waits for open requests.
+async fn serve_handed(mut w: Worker) {
+    let http = connection_builder(w.limits);
+    let graceful = GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            () = w.stop.cancelled() => break,
+            accepted = w.rx.recv() => accepted,
+        };
+        let Some(Accepted { tcp, remote, slot }) = accepted else {
+            break;
+        };
+        let counted = Counted(Arc::clone(&w.open), w.index);
+        match tokio::net::TcpStream::from_std(tcp) {
+            Ok(tcp) => serve_connection(&http, &graceful, &w.app, tcp, remote, (slot, counted)),
+            Err(e) => tracing::debug!(error = %e, "a handed-on connection could not be served"),
+        }
+    }
+    drop(w.rx); // connections still in the channel are closed
+    graceful.shutdown().await;
+}
+
+/// One open connection of thread `.1`, counted down when the connection ends.
+struct Counted(Arc<[AtomicUsize]>, usize);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0[self.1].fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests (the
+/// gateway on its caller's runtime: accepting and serving in one loop).
 async fn run(
     listener: TcpListener,
     app: Router,
@@ -178,59 +302,85 @@ async fn run(
     slots: Arc<Semaphore>,
     stop: CancellationToken,
 ) {
+    let http = connection_builder(limits);
+    let graceful = GracefulShutdown::new();
+    while let Some((tcp, remote, slot)) = accept_next(&listener, &slots, &stop).await {
+        serve_connection(&http, &graceful, &app, tcp, remote, slot);
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+fn connection_builder(limits: ConnectionLimits) -> hyper::server::conn::http1::Builder {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read)
         .max_header_size(MAX_HEAD_BYTES)
         .keep_alive(true);
-    let graceful = GracefulShutdown::new();
+    http
+}
+
+/// The next connection, once a slot is free; `None` once `stop` is cancelled.
+async fn accept_next(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+    stop: &CancellationToken,
+) -> Option<(tokio::net::TcpStream, SocketAddr, OwnedSemaphorePermit)> {
     loop {
         let slot = tokio::select! {
             biased;
-            () = stop.cancelled() => break,
-            slot = Arc::clone(&slots).acquire_owned() => slot,
+            () = stop.cancelled() => return None,
+            slot = Arc::clone(slots).acquire_owned() => slot,
         };
-        let Ok(slot) = slot else { break };
+        let slot = slot.ok()?;
         let accepted = tokio::select! {
             biased;
-            () = stop.cancelled() => break,
+            () = stop.cancelled() => return None,
             accepted = listener.accept() => accepted,
         };
-        let (tcp, remote) = match accepted {
-            Ok(accepted) => accepted,
+        match accepted {
+            Ok((tcp, remote)) => return Some((tcp, remote, slot)),
             Err(e) => {
                 // Out of descriptors (EMFILE) or a connection reset before it was accepted:
                 // wait a moment rather than spin.
                 tracing::debug!(error = %e, "accept failed");
+                drop(slot);
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
             }
-        };
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::trace!(error = %e, "could not set TCP_NODELAY");
         }
-        // Unknown local address: an unspecified one, which no `Host` can name.
-        let unknown = SocketAddr::from(([0, 0, 0, 0], 0));
-        let peer = Peer {
-            remote,
-            local: tcp.local_addr().unwrap_or(unknown),
-        };
-        let app = app.clone();
-        let service =
-            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                let mut req = req.map(Body::new);
-                req.extensions_mut().insert(peer);
-                let mut app = app.clone();
-                async move { app.call(req).await }
-            });
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::trace!(error = %e, "connection ended");
-            }
-            drop(slot);
-        });
     }
-    drop(listener);
-    graceful.shutdown().await;
+}
+
+/// Serves one connection on the current runtime; `hold` (its slot) is dropped when it ends.
+fn serve_connection<H: Send + 'static>(
+    http: &hyper::server::conn::http1::Builder,
+    graceful: &GracefulShutdown,
+    app: &Router,
+    tcp: tokio::net::TcpStream,
+    remote: SocketAddr,
+    hold: H,
+) {
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::trace!(error = %e, "could not set TCP_NODELAY");
+    }
+    // Unknown local address: an unspecified one, which no `Host` can name.
+    let unknown = SocketAddr::from(([0, 0, 0, 0], 0));
+    let peer = Peer {
+        remote,
+        local: tcp.local_addr().unwrap_or(unknown),
+    };
+    let app = app.clone();
+    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        let mut req = req.map(Body::new);
+        req.extensions_mut().insert(peer);
+        let mut app = app.clone();
+        async move { app.call(req).await }
+    });
+    let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::trace!(error = %e, "connection ended");
+        }
+        drop(hold);
+    });
 }

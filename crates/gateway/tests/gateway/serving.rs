@@ -1,6 +1,7 @@
 //! Where the gateway is served: on threads of its own (the default, one per core) or on the
-//! runtime that started it (`workers = 0`); every thread answers, and shutdown waits for open
-//! requests up to the grace period, then cuts them and frees the port.
+//! runtime that started it (`workers = 0`); every thread answers, new connections go to the
+//! thread serving the fewest, and shutdown waits for open requests up to the grace period, then
+//! cuts them and frees the port.
 
 use super::*;
 use std::time::Duration;
@@ -74,6 +75,42 @@ async fn many_connections_over_several_threads_are_all_answered_and_recorded() {
 }
 
 #[tokio::test]
+async fn a_burst_of_connections_is_spread_evenly_over_the_threads_and_counted_down_when_closed() {
+    let (_mock, h) = served_by(2, Latency::ZERO).await;
+    assert_eq!(h.gateway.connections(), vec![0, 0]);
+    // Eight clients connect at once and keep their connection open after one request each.
+    let clients: Vec<reqwest::Client> = (0..8)
+        .map(|_| {
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let statuses = futures_util::future::join_all(clients.iter().map(|c| ask(c, &h))).await;
+    assert!(statuses.iter().all(|r| r.as_ref().unwrap().status() == 200));
+    assert_eq!(
+        h.gateway.connections(),
+        vec![4, 4],
+        "each new connection goes to the thread serving the fewest"
+    );
+    drop(statuses);
+    drop(clients);
+    let mut open = h.gateway.connections();
+    for _ in 0..200 {
+        if open == [0, 0] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        open = h.gateway.connections();
+    }
+    assert_eq!(open, vec![0, 0], "closed connections are no longer counted");
+    // On the caller's runtime connections are not counted per thread.
+    let (_mock, on_caller) = served_by(0, Latency::ZERO).await;
+    assert!(on_caller.gateway.connections().is_empty());
+}
+
+#[tokio::test]
 async fn shutdown_waits_for_an_open_request_then_cuts_it_and_frees_the_port() {
     let slow = Latency {
         first_byte: Duration::from_secs(30),
@@ -113,7 +150,7 @@ async fn shutdown_waits_for_an_open_request_then_cuts_it_and_frees_the_port() {
     assert!(started.elapsed() < Duration::from_secs(5));
     let cut = open.await.unwrap();
     assert!(cut.is_err(), "the open request was cut: {cut:?}");
-    // Every thread's copy of the listening socket is closed: the port can be bound again.
+    // The listening socket is closed: the port can be bound again.
     let mut rebound = None;
     for _ in 0..100 {
         match std::net::TcpListener::bind(addr) {
