@@ -189,22 +189,30 @@ pub async fn load_key(
 
 /// `x-switchyard-*` headers: which backend served and why.
 pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    let mut put = |name: &'static str, value: &str| {
-        let clean: String = value
-            .chars()
-            .filter(|c| c.is_ascii() && !c.is_ascii_control())
-            .collect();
-        if let Ok(v) = HeaderValue::from_str(&clean) {
-            h.insert(name, v);
+    use crate::names;
+    let mut h = HeaderMap::with_capacity(8);
+    let value = |v: &str| {
+        let printable = |c: char| c.is_ascii() && !c.is_ascii_control();
+        if v.chars().all(printable) {
+            HeaderValue::from_str(v).ok()
+        } else {
+            HeaderValue::from_str(&v.chars().filter(|c| printable(*c)).collect::<String>()).ok()
         }
     };
-    put("x-switchyard-backend", backend);
-    put("x-switchyard-model", model);
-    put("x-switchyard-reason", reason);
-    put("x-switchyard-request-id", log.id());
-    // The ids the official SDKs surface (`_request_id`, `requestID`): the Requests page row.
-    put("x-request-id", log.id());
-    put("request-id", log.id());
+    for (name, v) in [
+        (names::BACKEND, backend),
+        (names::MODEL, model),
+        (names::REASON, reason),
+    ] {
+        if let Some(v) = value(v) {
+            h.insert(name, v);
+        }
+    }
+    if let Some(id) = value(log.id()) {
+        h.insert(names::REQUEST_ID, id.clone());
+        // The ids the official SDKs surface (`_request_id`, `requestID`): the Requests page row.
+        h.insert(names::SDK_REQUEST_ID, id.clone());
+        h.insert(names::SDK_REQUEST_ID_SHORT, id);
+    }
     h
 }

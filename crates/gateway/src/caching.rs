@@ -246,7 +246,7 @@ pub fn stored_raw(resp: &ChatResponse) -> Option<bytes::Bytes> {
 pub fn label(resp: &mut Response, label: Option<&'static str>) {
     if let Some(l) = label {
         resp.headers_mut()
-            .insert("x-switchyard-cache", HeaderValue::from_static(l));
+            .insert(crate::names::CACHE, HeaderValue::from_static(l));
     }
 }
 

@@ -214,10 +214,10 @@ fn reply(body: bytes::Bytes, reason: &str, log: RequestLog) -> Response {
     let h = r.headers_mut();
     h.insert("content-type", HeaderValue::from_static("application/json"));
     if let Ok(v) = HeaderValue::from_str(reason) {
-        h.insert("x-switchyard-reason", v);
+        h.insert(crate::names::REASON, v);
     }
     if let Ok(v) = HeaderValue::from_str(log.id()) {
-        h.insert("x-switchyard-request-id", v);
+        h.insert(crate::names::REQUEST_ID, v);
     }
     log.finish(200, None);
     r

@@ -22,6 +22,7 @@ mod inbound;
 mod limits;
 mod log;
 mod models;
+mod names;
 mod replay;
 mod reply;
 mod resolve;

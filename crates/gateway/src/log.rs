@@ -69,7 +69,7 @@ impl RequestLog {
         RequestLog {
             record: RequestRecord {
                 // Time-ordered: the ledger's id index grows at its end.
-                id: uuid::Uuid::now_v7().simple().to_string(),
+                id: crate::names::request_id(),
                 started_at: crate::now_rfc3339(),
                 token_name: Some(caller.name.clone()),
                 inbound: inbound.to_string(),

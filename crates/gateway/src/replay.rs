@@ -57,7 +57,7 @@ pub fn respond(
     };
     let age = (now_ms().saturating_sub(answer.stored_at_unix_ms) / 1000).max(0);
     headers.insert("age", HeaderValue::from(age));
-    headers.insert("x-switchyard-cache", HeaderValue::from_static(label));
+    headers.insert(crate::names::CACHE, HeaderValue::from_static(label));
     r.headers_mut().extend(headers);
     log.first_byte();
     log.finish(200, None);

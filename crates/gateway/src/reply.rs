@@ -83,7 +83,7 @@ pub fn error_at(shape: Shape, status: StatusCode, message: &str, param: Option<&
     )
         .into_response();
     resp.headers_mut()
-        .insert("x-switchyard-error", HeaderValue::from_static("gateway"));
+        .insert(crate::names::ERROR, HeaderValue::from_static("gateway"));
     resp
 }
 

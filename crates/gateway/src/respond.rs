@@ -97,7 +97,7 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
         let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
         let mut r = error(inbound.shape, code, &msg);
         r.headers_mut()
-            .insert("x-switchyard-error", HeaderValue::from_static("provider"));
+            .insert(crate::names::ERROR, HeaderValue::from_static("provider"));
         r.headers_mut().extend(extra);
         return r;
     }

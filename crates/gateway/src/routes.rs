@@ -43,7 +43,7 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
         |axum::extract::State(hint): axum::extract::State<Option<HeaderValue>>,
          mut resp: Response| async move {
             if let Some(hint) = hint {
-                resp.headers_mut().insert("keep-alive", hint);
+                resp.headers_mut().insert(crate::names::KEEP_ALIVE, hint);
             }
             resp
         },

@@ -4,6 +4,7 @@
 
 use crate::{Store, StoreError};
 use rusqlite::{params, Row};
+use std::sync::LazyLock;
 use switchyard_core::{AttemptRecord, RequestRecord};
 
 /// Which requests to list, newest first.
@@ -68,10 +69,14 @@ impl Store {
             let tx = c.transaction()?;
             let mut inserted = Vec::with_capacity(batch.len());
             {
-                let mut req = tx.prepare_cached(&format!(
-                    "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
-                     ON CONFLICT (id) DO NOTHING"
-                ))?;
+                // Made once: the statement cache is keyed by the text.
+                static INSERT: LazyLock<String> = LazyLock::new(|| {
+                    format!(
+                        "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+                         ON CONFLICT (id) DO NOTHING"
+                    )
+                });
+                let mut req = tx.prepare_cached(&INSERT)?;
                 let mut att = tx.prepare_cached(
                     "INSERT INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (request_id, n) DO NOTHING",

@@ -18,6 +18,7 @@ use crate::latency::LatencyRollup;
 use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, params_from_iter, Transaction};
 use rustc_hash::FxHashMap;
+use std::sync::LazyLock;
 
 pub(crate) const HOUR_MS: i64 = 3_600_000;
 
@@ -186,11 +187,14 @@ pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Resu
             by.entry((hour, dim, value)).or_default().add(r);
         }
     }
-    let mut up = tx.prepare_cached(&upsert("usage_hours", "backend, model"))?;
+    // The statements' text is made once: the statement cache is keyed by it.
+    static PAIRS: LazyLock<String> = LazyLock::new(|| upsert("usage_hours", "backend, model"));
+    static BY: LazyLock<String> = LazyLock::new(|| upsert("usage_hours_by", "dim, value"));
+    let mut up = tx.prepare_cached(&PAIRS)?;
     for ((hour, backend, model), t) in &pairs {
         up.execute(params_from_iter(values(*hour, backend, model, t)))?;
     }
-    let mut up = tx.prepare_cached(&upsert("usage_hours_by", "dim, value"))?;
+    let mut up = tx.prepare_cached(&BY)?;
     for ((hour, dim, value), t) in &by {
         up.execute(params_from_iter(values(*hour, dim, value, t)))?;
     }

@@ -31,45 +31,48 @@ pub const MAX_NAMES: usize = 200;
 type FloatCounter = Counter<f64, AtomicU64>;
 type FloatGauge = Gauge<f64, AtomicU64>;
 
+/// A label value: shared, so a label set is made per request without copying its strings.
+type Label = std::sync::Arc<str>;
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    backend: String,
-    model: String,
-    route: String,
-    tool: String,
+    backend: Label,
+    model: Label,
+    route: Label,
+    tool: Label,
     /// `2xx`, `4xx`, `5xx`.
-    status: String,
+    status: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ErrorLabels {
-    backend: String,
-    class: String,
+    backend: Label,
+    class: Label,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BackendLabel {
-    backend: String,
+    backend: Label,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ModelLabels {
-    backend: String,
-    model: String,
+    backend: Label,
+    model: Label,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TokenLabels {
-    backend: String,
-    model: String,
+    backend: Label,
+    model: Label,
     /// `input`, `output`, `cache_read`, `cache_write`.
-    kind: String,
+    kind: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CacheLabels {
     /// `hit`, `shared`, `miss`, `refresh`, `bypass`, `skip`.
-    result: String,
+    result: Label,
 }
 
 /// What the scrape reads besides the counters.
@@ -227,7 +230,7 @@ impl Metrics {
                 model: model.clone(),
                 route: self.names.label(r.route.as_deref().unwrap_or("none")),
                 tool: self.names.label(r.token_name.as_deref().unwrap_or("none")),
-                status: status.into(),
+                status,
             })
             .inc();
         if let Some(class) = &r.error_class {
@@ -254,7 +257,7 @@ impl Metrics {
                     .get_or_create(&TokenLabels {
                         backend: backend.clone(),
                         model: model.clone(),
-                        kind: kind.into(),
+                        kind,
                     })
                     .inc_by(n);
             }
