@@ -38,102 +38,107 @@ pub struct Sent<'a> {
     pub scrub: Option<crate::scrub::Scrub>,
 }
 
-pub async fn classify(
-    state: &Arc<GatewayState>,
-    inbound: &mut Inbound,
-    log: &mut RequestLog,
+#[allow(clippy::manual_async_fn)] // not an `async fn`: see the comment in its body
+pub fn classify<'a>(
+    state: &'a Arc<GatewayState>,
+    inbound: &'a mut Inbound,
+    log: &'a mut RequestLog,
     answer: Result<reqwest::Result<reqwest::Response>, tokio::time::error::Elapsed>,
-    sent: Sent<'_>,
-) -> Outcome {
-    let Sent {
-        cand,
-        key_label,
-        key_id,
-        out,
-        reason,
-        started,
-        slot,
-        deadline,
-        scrub,
-    } = sent;
-    let t = &cand.target;
-    let took = started.elapsed();
-    let resp = match answer {
-        Err(_) => {
-            log.attempt(t, &cand.model, key_label, None, Some("timeout"), took);
-            return Outcome::Retry("no answer in time", None);
-        }
-        Ok(Err(e)) => {
-            log.attempt(t, &cand.model, key_label, None, Some("connect"), took);
-            tracing::debug!(backend = %t.name, error = %crate::root_cause(&e), "upstream unreachable");
-            return Outcome::Retry("unreachable", None);
-        }
-        Ok(Ok(r)) => r,
-    };
-    let status = resp.status().as_u16();
-    let class = match status {
-        200..=299 => None,
-        401 | 403 => Some("key_invalid"),
-        429 => Some("rate_limited"),
-        500..=599 => Some("upstream_5xx"),
-        _ => Some("client_error"),
-    };
-    log.attempt(t, &cand.model, key_label, Some(status), class, took);
-    match status {
-        200..=299 => {
-            let extra = served_headers(&t.name, &cand.model, reason, log);
-            log.hold(slot);
-            let capture = inbound
-                .capture
-                .take()
-                .map(|c| c.served_by(t.kind, &t.name, &cand.model));
-            let answered = crate::respond::Answered {
-                out,
-                log: log.take(),
-                extra,
-                capture,
-                scrub,
-            };
-            let r = if inbound.stream {
-                let timing = crate::respond::Timing {
-                    idle: state.config.timeouts.idle,
-                    deadline,
-                };
-                crate::respond::streaming(resp, inbound, answered, timing)
-            } else {
-                crate::respond::buffered(resp, inbound, answered, deadline).await
-            };
-            Outcome::Served(r)
-        }
-        401 | 403 => refused(state, t, key_id, status),
-        429 => {
-            let wait = retry_after(resp.headers()).unwrap_or(Duration::from_secs(30));
-            state
-                .health
-                .cool_down(key_id.unwrap_or(&t.id), state.clock.now() + wait);
-            state.observer.rate_limited(&t.id, key_id, wait.as_secs());
-            Outcome::NextKey("rate-limited")
-        }
-        // Gemini refuses a bad key with 400 API_KEY_INVALID rather than 401.
-        400 if out == Wire::Gemini => {
-            let read = tokio::time::timeout_at(deadline, crate::respond::read_all(resp)).await;
-            let Ok(Ok(bytes)) = read else {
-                return Outcome::Retry("provider answer broke off", None);
-            };
-            if bytes.windows(15).any(|w| w == b"API_KEY_INVALID") {
-                log.reclassify_last_attempt("key_invalid");
-                return refused(state, t, key_id, 400);
+    sent: Sent<'a>,
+) -> impl std::future::Future<Output = Outcome> + 'a {
+    // A block over the arguments rather than an `async fn`, whose state keeps a second copy
+    // of every argument (rust-lang/rust#62958): the future is moved whole per request.
+    async move {
+        let Sent {
+            cand,
+            key_label,
+            key_id,
+            out,
+            reason,
+            started,
+            slot,
+            deadline,
+            scrub,
+        } = sent;
+        let t = &cand.target;
+        let took = started.elapsed();
+        let resp = match answer {
+            Err(_) => {
+                log.attempt(t, &cand.model, key_label, None, Some("timeout"), took);
+                return Outcome::Retry("no answer in time", None);
             }
-            let extra = served_headers(&t.name, &cand.model, reason, log);
-            let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
-            let r = crate::respond::answer(400, bytes, inbound, answered);
-            Outcome::Final(r)
-        }
-        500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
-        _ => {
-            let extra = served_headers(&t.name, &cand.model, reason, log);
-            let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
-            Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
+            Ok(Err(e)) => {
+                log.attempt(t, &cand.model, key_label, None, Some("connect"), took);
+                tracing::debug!(backend = %t.name, error = %crate::root_cause(&e), "upstream unreachable");
+                return Outcome::Retry("unreachable", None);
+            }
+            Ok(Ok(r)) => r,
+        };
+        let status = resp.status().as_u16();
+        let class = match status {
+            200..=299 => None,
+            401 | 403 => Some("key_invalid"),
+            429 => Some("rate_limited"),
+            500..=599 => Some("upstream_5xx"),
+            _ => Some("client_error"),
+        };
+        log.attempt(t, &cand.model, key_label, Some(status), class, took);
+        match status {
+            200..=299 => {
+                let extra = served_headers(&t.name, &cand.model, reason, log);
+                log.hold(slot);
+                let capture = inbound
+                    .capture
+                    .take()
+                    .map(|c| c.served_by(t.kind, &t.name, &cand.model));
+                let answered = crate::respond::Answered {
+                    out,
+                    log: log.take(),
+                    extra,
+                    capture,
+                    scrub,
+                };
+                let r = if inbound.stream {
+                    let timing = crate::respond::Timing {
+                        idle: state.config.timeouts.idle,
+                        deadline,
+                    };
+                    crate::respond::streaming(resp, inbound, answered, timing)
+                } else {
+                    crate::respond::buffered(resp, inbound, answered, deadline).await
+                };
+                Outcome::Served(r)
+            }
+            401 | 403 => refused(state, t, key_id, status),
+            429 => {
+                let wait = retry_after(resp.headers()).unwrap_or(Duration::from_secs(30));
+                state
+                    .health
+                    .cool_down(key_id.unwrap_or(&t.id), state.clock.now() + wait);
+                state.observer.rate_limited(&t.id, key_id, wait.as_secs());
+                Outcome::NextKey("rate-limited")
+            }
+            // Gemini refuses a bad key with 400 API_KEY_INVALID rather than 401.
+            400 if out == Wire::Gemini => {
+                let read = tokio::time::timeout_at(deadline, crate::respond::read_all(resp)).await;
+                let Ok(Ok(bytes)) = read else {
+                    return Outcome::Retry("provider answer broke off", None);
+                };
+                if bytes.windows(15).any(|w| w == b"API_KEY_INVALID") {
+                    log.reclassify_last_attempt("key_invalid");
+                    return refused(state, t, key_id, 400);
+                }
+                let extra = served_headers(&t.name, &cand.model, reason, log);
+                let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
+                let r = crate::respond::answer(400, bytes, inbound, answered);
+                Outcome::Final(r)
+            }
+            500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
+            _ => {
+                let extra = served_headers(&t.name, &cand.model, reason, log);
+                let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
+                Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
+            }
         }
     }
 }

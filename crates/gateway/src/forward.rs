@@ -33,95 +33,100 @@ use switchyard_secrets::SecretError;
 use switchyard_wire::WireError;
 use tokio::time::Instant as Deadline;
 
-pub async fn run(
-    state: &Arc<GatewayState>,
+#[allow(clippy::manual_async_fn)] // not an `async fn`: see the comment in its body
+pub fn run<'a>(
+    state: &'a Arc<GatewayState>,
     plan: Plan,
     mut inbound: Inbound,
     mut log: RequestLog,
     headers: HeaderMap,
-) -> Response {
-    let now = state.clock.now();
-    let deadline = Deadline::now() + state.config.timeouts.total;
-    state.health.record_request(now);
-    log.set_route(plan.route.clone());
-    let priced = matches!(plan.strategy, Strategy::LowestCost | Strategy::Composite(_));
-    let prices = state.spend.prices();
-    let stats: Vec<_> = plan
-        .candidates
-        .iter()
-        .map(|c| {
-            let cost = priced
-                .then(|| cost_per_mtok_in(&prices, c.target.kind, &c.model))
-                .flatten();
-            state.health.stats(&c.target.id, c.weight, cost, now)
-        })
-        .collect();
-    let mut rand = || state.health.rand();
-    let choices = order(&plan.strategy, &stats, &mut rand);
-    let mut tried: Vec<String> = Vec::new();
-    let mut budget_stop: Option<String> = None;
-    // Candidates that cannot take this request at all, with the field at fault.
-    let mut refused: Vec<(String, Option<String>)> = Vec::new();
-    for choice in choices {
-        let Some(cand) = plan.candidates.get(choice.index) else {
-            continue;
-        };
-        // Named only when the candidate did not serve (the 503's list).
-        let name = || format!("{} ({})", cand.target.name, cand.model);
-        // Only a candidate under an exhausted limit pays for the price lookup.
-        if let Some(message) = state
-            .spend
-            .stopped(&cand.target.id, plan.route.as_deref())
-            .filter(|_| cost_per_mtok_in(&prices, cand.target.kind, &cand.model) != Some(0.0))
-        {
-            tried.push(format!("{}: budget used up", name()));
-            budget_stop.get_or_insert(message);
-            continue;
-        }
-        if !choice.available {
-            tried.push(format!("{}: circuit open or cooling down", name()));
-            continue;
-        }
-        if Deadline::now() >= deadline {
-            tried.push(format!("{}: not tried, out of time", name()));
-            continue;
-        }
-        log.reason(&choice.reason);
-        let attempt = Attempt {
-            state,
-            cand,
-            headers: &headers,
-            reason: &choice.reason,
-            deadline,
-        };
-        match attempt.run(&mut inbound, &mut log).await {
-            Ok(resp) => return resp,
-            Err(Skip::Failed(why)) => tried.push(format!("{}: {why}", name())),
-            Err(Skip::Refused(why, field)) => {
-                tracing::debug!(backend = %cand.target.name, %why, "candidate cannot take the request");
-                let line = format!("{}: {why}", name());
-                refused.push((line.clone(), field));
-                tried.push(line);
+) -> impl std::future::Future<Output = Response> + 'a {
+    // A block over the arguments rather than an `async fn`, whose state keeps a second copy
+    // of every argument (rust-lang/rust#62958): the future is moved whole per request.
+    async move {
+        let now = state.clock.now();
+        let deadline = Deadline::now() + state.config.timeouts.total;
+        state.health.record_request(now);
+        log.set_route(plan.route.clone());
+        let priced = matches!(plan.strategy, Strategy::LowestCost | Strategy::Composite(_));
+        let prices = state.spend.prices();
+        let stats: Vec<_> = plan
+            .candidates
+            .iter()
+            .map(|c| {
+                let cost = priced
+                    .then(|| cost_per_mtok_in(&prices, c.target.kind, &c.model))
+                    .flatten();
+                state.health.stats(&c.target.id, c.weight, cost, now)
+            })
+            .collect();
+        let mut rand = || state.health.rand();
+        let choices = order(&plan.strategy, &stats, &mut rand);
+        let mut tried: Vec<String> = Vec::new();
+        let mut budget_stop: Option<String> = None;
+        // Candidates that cannot take this request at all, with the field at fault.
+        let mut refused: Vec<(String, Option<String>)> = Vec::new();
+        for choice in choices {
+            let Some(cand) = plan.candidates.get(choice.index) else {
+                continue;
+            };
+            // Named only when the candidate did not serve (the 503's list).
+            let name = || format!("{} ({})", cand.target.name, cand.model);
+            // Only a candidate under an exhausted limit pays for the price lookup.
+            if let Some(message) = state
+                .spend
+                .stopped(&cand.target.id, plan.route.as_deref())
+                .filter(|_| cost_per_mtok_in(&prices, cand.target.kind, &cand.model) != Some(0.0))
+            {
+                tried.push(format!("{}: budget used up", name()));
+                budget_stop.get_or_insert(message);
+                continue;
+            }
+            if !choice.available {
+                tried.push(format!("{}: circuit open or cooling down", name()));
+                continue;
+            }
+            if Deadline::now() >= deadline {
+                tried.push(format!("{}: not tried, out of time", name()));
+                continue;
+            }
+            log.reason(&choice.reason);
+            let attempt = Attempt {
+                state,
+                cand,
+                headers: &headers,
+                reason: &choice.reason,
+                deadline,
+            };
+            match attempt.run(&mut inbound, &mut log).await {
+                Ok(resp) => return resp,
+                Err(Skip::Failed(why)) => tried.push(format!("{}: {why}", name())),
+                Err(Skip::Refused(why, field)) => {
+                    tracing::debug!(backend = %cand.target.name, %why, "candidate cannot take the request");
+                    let line = format!("{}: {why}", name());
+                    refused.push((line.clone(), field));
+                    tried.push(line);
+                }
             }
         }
-    }
-    if !refused.is_empty() && refused.len() == tried.len() {
-        let list: Vec<&str> = refused.iter().map(|(m, _)| m.as_str()).collect();
-        let msg = format!(
-            "No backend can take this request as sent. {}.",
-            list.join("; ")
-        );
-        log.finish(400, Some("untranslatable"));
-        let field = refused.iter().find_map(|(_, f)| f.as_deref());
-        return error_at(inbound.shape, StatusCode::BAD_REQUEST, &msg, field);
-    }
-    match budget_stop {
-        // Every candidate was stopped by a budget: say so, not "unavailable".
-        Some(message) if tried.iter().all(|t| t.ends_with(": budget used up")) => {
-            log.finish(402, Some("budget_exceeded"));
-            error(inbound.shape, StatusCode::PAYMENT_REQUIRED, &message)
+        if !refused.is_empty() && refused.len() == tried.len() {
+            let list: Vec<&str> = refused.iter().map(|(m, _)| m.as_str()).collect();
+            let msg = format!(
+                "No backend can take this request as sent. {}.",
+                list.join("; ")
+            );
+            log.finish(400, Some("untranslatable"));
+            let field = refused.iter().find_map(|(_, f)| f.as_deref());
+            return error_at(inbound.shape, StatusCode::BAD_REQUEST, &msg, field);
         }
-        _ => give_up(state, inbound.shape, log, &tried, deadline),
+        match budget_stop {
+            // Every candidate was stopped by a budget: say so, not "unavailable".
+            Some(message) if tried.iter().all(|t| t.ends_with(": budget used up")) => {
+                log.finish(402, Some("budget_exceeded"));
+                error(inbound.shape, StatusCode::PAYMENT_REQUIRED, &message)
+            }
+            _ => give_up(state, inbound.shape, log, &tried, deadline),
+        }
     }
 }
 

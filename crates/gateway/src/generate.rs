@@ -101,110 +101,115 @@ struct GeminiUrl {
     array: bool,
 }
 
-async fn handle(
+#[allow(clippy::manual_async_fn)] // not an `async fn`: see the comment in its body
+fn handle(
     state: Arc<GatewayState>,
     shape: Shape,
     call: Call,
     caller: Caller,
     req: Request,
     url: Option<GeminiUrl>,
-) -> Response {
-    let (parts, body) = req.into_parts();
-    let headers: HeaderMap = parts.headers;
-    let raw = match read_body(&state, shape, &headers, body).await {
-        Ok(raw) => raw,
-        Err(resp) => return resp,
-    };
-    if call == Call::Count && url.is_none() {
-        // Counting is answered from one scan of the bytes: no JSON tree for a session-sized body.
-        let Some((body, model)) = crate::count::Counting::scan(shape, raw) else {
-            let msg = "The request body must be a valid JSON object.";
-            return error(shape, StatusCode::BAD_REQUEST, msg);
+) -> impl std::future::Future<Output = Response> {
+    // A block over the arguments rather than an `async fn`, whose state keeps a second copy
+    // of every argument (rust-lang/rust#62958): the future is moved whole per request.
+    async move {
+        let (parts, body) = req.into_parts();
+        let headers: HeaderMap = parts.headers;
+        let raw = match read_body(&state, shape, &headers, body).await {
+            Ok(raw) => raw,
+            Err(resp) => return resp,
         };
-        let Some(model) = model else {
-            let msg = "`model` is required: a model id or a Switchyard route name.";
-            return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
+        if call == Call::Count && url.is_none() {
+            // Counting is answered from one scan of the bytes: no JSON tree for a session-sized body.
+            let Some((body, model)) = crate::count::Counting::scan(shape, raw) else {
+                let msg = "The request body must be a valid JSON object.";
+                return error(shape, StatusCode::BAD_REQUEST, msg);
+            };
+            let Some(model) = model else {
+                let msg = "`model` is required: a model id or a Switchyard route name.";
+                return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
+            };
+            return crate::count::count(state, shape, &caller, model, body, &headers).await;
+        }
+        let json = match parse_json(shape, &raw) {
+            Ok(json) => json,
+            Err(resp) => return *resp,
         };
-        return crate::count::count(state, shape, &caller, model, body, &headers).await;
-    }
-    let json = match parse_json(shape, &raw) {
-        Ok(json) => json,
-        Err(resp) => return *resp,
-    };
-    let requested = match (&url, json.get("model").and_then(Value::as_str)) {
-        (Some(u), _) => u.model.clone(),
-        (None, Some(m)) => m.to_string(),
-        (None, None) => {
-            let msg = "`model` is required: a model id or a Switchyard route name.";
-            return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
-        }
-    };
-    if let Some(refused) = crate::reply::model_too_long(shape, &requested) {
-        return refused;
-    }
-    let op = match call {
-        Call::Count => {
-            let body = crate::count::Counting::of_gemini(raw, &json);
-            return crate::count::count(state, shape, &caller, requested, body, &headers).await;
-        }
-        Call::Model(op) => op,
-    };
-    let gemini_url = url.as_ref().map(|u| (u.model.clone(), u.stream));
-    let mut inbound = Inbound::new(shape, op, raw, json, gemini_url);
-    inbound.array_reply = url.is_some_and(|u| u.array);
-    // Responses and Gemini bodies are read the way translation reads them, once (the reading
-    // is kept for translation and the cache key): malformed is refused whatever the backend;
-    // what only the provider itself serves is left to the candidates.
-    if op == Op::Generate && matches!(shape, Shape::Responses | Shape::Gemini) {
-        match inbound.canonical() {
-            Ok(_) | Err(WireError::Unsupported { .. }) => {}
-            Err(e) => return refuse(shape, &e),
-        }
-    }
-    let table = state.table.get();
-    let Some(plan) = resolve(&table, &requested) else {
-        let shown: String = requested.chars().take(80).collect();
-        let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
-        return error(shape, StatusCode::NOT_FOUND, &msg);
-    };
-    if op == Op::Embed {
-        let prices = state.spend.prices();
-        if let Err((msg, field)) = crate::embeddings::check(&inbound.json, &plan, &prices) {
-            return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
-        }
-    }
-    let label = match op {
-        Op::Generate => shape.as_str(),
-        Op::Embed => "embeddings",
-        Op::Compact => "responses",
-    };
-    let mut log = RequestLog::new(
-        Arc::clone(&state.ledger),
-        Arc::clone(&state.observer),
-        Arc::clone(&state.spend),
-        &caller,
-        label,
-        &requested,
-        inbound.stream,
-    );
-    log.track(crate::log::InFlight::enter(&state.in_flight));
-    match caching::decide(&state, &plan, &requested, &mut inbound, &headers, &caller).await {
-        caching::Decision::Refused(resp) => {
-            log.finish(400, Some("bad_request"));
-            resp
-        }
-        caching::Decision::Answered(answer, label) => {
-            log.set_route(plan.route.clone());
-            crate::replay::respond(&inbound, &answer, label, log)
-        }
-        caching::Decision::Forward { label, capture } => {
-            if let Some(l) = label {
-                log.cache(l);
+        let requested = match (&url, json.get("model").and_then(Value::as_str)) {
+            (Some(u), _) => u.model.clone(),
+            (None, Some(m)) => m.to_string(),
+            (None, None) => {
+                let msg = "`model` is required: a model id or a Switchyard route name.";
+                return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
             }
-            inbound.capture = capture.map(|c| *c);
-            let mut resp = forward::run(&state, plan, inbound, log, headers).await;
-            caching::label(&mut resp, label);
-            resp
+        };
+        if let Some(refused) = crate::reply::model_too_long(shape, &requested) {
+            return refused;
+        }
+        let op = match call {
+            Call::Count => {
+                let body = crate::count::Counting::of_gemini(raw, &json);
+                return crate::count::count(state, shape, &caller, requested, body, &headers).await;
+            }
+            Call::Model(op) => op,
+        };
+        let gemini_url = url.as_ref().map(|u| (u.model.clone(), u.stream));
+        let mut inbound = Inbound::new(shape, op, raw, json, gemini_url);
+        inbound.array_reply = url.is_some_and(|u| u.array);
+        // Responses and Gemini bodies are read the way translation reads them, once (the reading
+        // is kept for translation and the cache key): malformed is refused whatever the backend;
+        // what only the provider itself serves is left to the candidates.
+        if op == Op::Generate && matches!(shape, Shape::Responses | Shape::Gemini) {
+            match inbound.canonical() {
+                Ok(_) | Err(WireError::Unsupported { .. }) => {}
+                Err(e) => return refuse(shape, &e),
+            }
+        }
+        let table = state.table.get();
+        let Some(plan) = resolve(&table, &requested) else {
+            let shown: String = requested.chars().take(80).collect();
+            let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
+            return error(shape, StatusCode::NOT_FOUND, &msg);
+        };
+        if op == Op::Embed {
+            let prices = state.spend.prices();
+            if let Err((msg, field)) = crate::embeddings::check(&inbound.json, &plan, &prices) {
+                return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
+            }
+        }
+        let label = match op {
+            Op::Generate => shape.as_str(),
+            Op::Embed => "embeddings",
+            Op::Compact => "responses",
+        };
+        let mut log = RequestLog::new(
+            Arc::clone(&state.ledger),
+            Arc::clone(&state.observer),
+            Arc::clone(&state.spend),
+            &caller,
+            label,
+            &requested,
+            inbound.stream,
+        );
+        log.track(crate::log::InFlight::enter(&state.in_flight));
+        match caching::decide(&state, &plan, &requested, &mut inbound, &headers, &caller).await {
+            caching::Decision::Refused(resp) => {
+                log.finish(400, Some("bad_request"));
+                resp
+            }
+            caching::Decision::Answered(answer, label) => {
+                log.set_route(plan.route.clone());
+                crate::replay::respond(&inbound, &answer, label, log)
+            }
+            caching::Decision::Forward { label, capture } => {
+                if let Some(l) = label {
+                    log.cache(l);
+                }
+                inbound.capture = capture.map(|c| *c);
+                let mut resp = forward::run(&state, plan, inbound, log, headers).await;
+                caching::label(&mut resp, label);
+                resp
+            }
         }
     }
 }

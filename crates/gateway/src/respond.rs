@@ -49,29 +49,34 @@ impl Answered {
     }
 }
 
-/// Reads a whole answer and replies in the caller's format.
-pub async fn buffered(
+/// Reads a whole answer and replies in the caller's format. Only the read is awaited, and the
+/// arguments are not copied into a second slot of the future's state (as an `async fn`'s are,
+/// rust-lang/rust#62958): the future is small and moved per request.
+#[allow(clippy::manual_async_fn)] // not an `async fn`, as said above
+pub fn buffered<'a>(
     resp: reqwest::Response,
-    inbound: &Inbound,
+    inbound: &'a Inbound,
     answered: Answered,
     deadline: tokio::time::Instant,
-) -> Response {
-    let log = answered.log;
-    let status = resp.status().as_u16();
-    let bytes = match tokio::time::timeout_at(deadline, read_all(resp)).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(msg)) => {
-            log.finish(502, Some("upstream_read"));
-            return error(inbound.shape, StatusCode::BAD_GATEWAY, &msg);
-        }
-        Err(_) => {
-            log.finish(504, Some("timeout_total"));
-            let msg = "The provider's answer did not complete within the gateway's total timeout.";
-            return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
-        }
-    };
-    let answered = Answered { log, ..answered };
-    answer(status, bytes, inbound, answered)
+) -> impl std::future::Future<Output = Response> + 'a {
+    async move {
+        let status = resp.status().as_u16();
+        let read = tokio::time::timeout_at(deadline, read_all(resp)).await;
+        let bytes = match read {
+            Ok(Ok(b)) => b,
+            Ok(Err(msg)) => {
+                answered.log.finish(502, Some("upstream_read"));
+                return error(inbound.shape, StatusCode::BAD_GATEWAY, &msg);
+            }
+            Err(_) => {
+                answered.log.finish(504, Some("timeout_total"));
+                let msg =
+                    "The provider's answer did not complete within the gateway's total timeout.";
+                return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
+            }
+        };
+        answer(status, bytes, inbound, answered)
+    }
 }
 
 /// Replies with an answer already read whole.

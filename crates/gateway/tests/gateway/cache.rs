@@ -341,8 +341,19 @@ async fn answers_survive_a_restart_and_a_corrupt_row_is_a_miss() {
         let (label, _, text) = send(&h, &body, &[]).await;
         assert_eq!(label, "miss");
         h.gateway.shutdown(std::time::Duration::from_secs(10)).await;
-        // The disk write runs in the background; give it a moment before "restarting".
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // The disk write runs in the background: wait for its row before "restarting".
+        let rows = || {
+            rusqlite::Connection::open(&path)
+                .and_then(|c| c.query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0)))
+                .unwrap_or(0i64)
+        };
+        for _ in 0..500 {
+            if rows() > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(rows(), 1, "the answer reached the disk");
         content(&text)
     };
     let (_, cache) = cache_at(Some(&path));
