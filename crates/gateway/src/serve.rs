@@ -132,12 +132,18 @@ pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
     }
     let abort = CancellationToken::new();
     let open: Arc<[AtomicUsize]> = (0..workers).map(|_| AtomicUsize::new(0)).collect();
+    let (handoff, channels): (Vec<_>, Vec<_>) =
+        (0..workers).map(|_| mpsc::unbounded_channel()).unzip();
+    let mut acceptor = Some((
+        listener,
+        Acceptor {
+            slots,
+            handoff,
+            open: Arc::clone(&open),
+        },
+    ));
     let mut done = Vec::with_capacity(workers);
-    let mut handoff = Vec::with_capacity(workers);
-    let mut acceptor = Some((listener, slots));
-    for index in 0..workers {
-        let (tx, rx) = mpsc::unbounded_channel();
-        handoff.push(tx);
+    for (index, rx) in channels.into_iter().enumerate() {
         let worker = Worker {
             index,
             app: app.clone(),
@@ -147,21 +153,13 @@ pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
             open: Arc::clone(&open),
             rx,
         };
-        // The last thread started also accepts, once every thread's channel exists.
-        let started = if index + 1 == workers {
-            let (listener, slots) = acceptor.take().ok_or_else(|| {
-                std::io::Error::other("the listening socket was handed out twice")
-            })?;
-            let accept = Acceptor {
-                slots,
-                handoff: std::mem::take(&mut handoff),
-                open: Arc::clone(&open),
-            };
-            spawn_worker(worker, Some((listener, accept)))
+        // The last thread started also accepts, once every thread's channel has its receiver.
+        let accept = if index + 1 == workers {
+            acceptor.take()
         } else {
-            spawn_worker(worker, None)
+            None
         };
-        match started {
+        match spawn_worker(worker, accept) {
             Ok(rx) => done.push(rx),
             Err(e) => {
                 // The threads already started stop at once: no half-started gateway serves on.
@@ -248,15 +246,22 @@ async fn accept_loop(listener: TcpListener, to: Acceptor, stop: CancellationToke
                 continue;
             }
         };
-        let least = (0..to.open.len())
-            .min_by_key(|&i| to.open[i].load(Ordering::Relaxed))
-            .unwrap_or(0);
-        to.open[least].fetch_add(1, Ordering::Relaxed);
-        let accepted = Accepted { tcp, remote, slot };
-        if to.handoff[least].send(accepted).is_err() {
-            // That thread has stopped (shutting down): the connection is closed.
-            to.open[least].fetch_sub(1, Ordering::Relaxed);
+        // The least busy thread first; one that has stopped (its channel is closed) is passed
+        // over, so a thread lost to a panic does not take every later connection with it.
+        let mut order: Vec<usize> = (0..to.open.len()).collect();
+        order.sort_by_key(|&i| to.open[i].load(Ordering::Relaxed));
+        let mut accepted = Accepted { tcp, remote, slot };
+        for i in order {
+            to.open[i].fetch_add(1, Ordering::Relaxed);
+            match to.handoff[i].send(accepted) {
+                Ok(()) => break,
+                Err(mpsc::error::SendError(back)) => {
+                    to.open[i].fetch_sub(1, Ordering::Relaxed);
+                    accepted = back;
+                }
+            }
         }
+        // Every thread has stopped (shutting down): the connection is closed.
     }
     // The listening socket closes here: the port is free while open requests finish.
 }
