@@ -25,9 +25,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tower::Service;
+
+mod threads;
 
 /// Both ends of the connection a request came on (a request extension, read by the guard).
 #[derive(Debug, Clone, Copy)]
@@ -130,172 +132,7 @@ pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
             listener, app, limits, slots, stop,
         ))));
     }
-    let abort = CancellationToken::new();
-    let open: Arc<[AtomicUsize]> = (0..workers).map(|_| AtomicUsize::new(0)).collect();
-    let (handoff, channels): (Vec<_>, Vec<_>) =
-        (0..workers).map(|_| mpsc::unbounded_channel()).unzip();
-    let mut acceptor = Some((
-        listener,
-        Acceptor {
-            slots,
-            handoff,
-            open: Arc::clone(&open),
-        },
-    ));
-    let mut done = Vec::with_capacity(workers);
-    for (index, rx) in channels.into_iter().enumerate() {
-        let worker = Worker {
-            index,
-            app: app.clone(),
-            limits,
-            stop: stop.clone(),
-            abort: abort.clone(),
-            open: Arc::clone(&open),
-            rx,
-        };
-        // The last thread started also accepts, once every thread's channel has its receiver.
-        let accept = if index + 1 == workers {
-            acceptor.take()
-        } else {
-            None
-        };
-        match spawn_worker(worker, accept) {
-            Ok(rx) => done.push(rx),
-            Err(e) => {
-                // The threads already started stop at once: no half-started gateway serves on.
-                stop.cancel();
-                abort.cancel();
-                return Err(e);
-            }
-        }
-    }
-    Ok(Serving::Threads { done, abort, open })
-}
-
-/// A connection accepted by the acceptor, on its way to the thread that serves it.
-struct Accepted {
-    tcp: std::net::TcpStream,
-    remote: SocketAddr,
-    slot: OwnedSemaphorePermit,
-}
-
-/// One serving thread: what it needs to serve the connections handed to it.
-struct Worker {
-    index: usize,
-    app: Router,
-    limits: ConnectionLimits,
-    stop: CancellationToken,
-    abort: CancellationToken,
-    /// Open connections per thread, this one's at `index`.
-    open: Arc<[AtomicUsize]>,
-    rx: mpsc::UnboundedReceiver<Accepted>,
-}
-
-/// The accept loop's share: the connection slots and a channel to every thread.
-struct Acceptor {
-    slots: Arc<Semaphore>,
-    handoff: Vec<mpsc::UnboundedSender<Accepted>>,
-    open: Arc<[AtomicUsize]>,
-}
-
-/// Starts serving thread `index` (with the accept loop when `accept` is given); its channel
-/// says when it is done.
-fn spawn_worker(
-    worker: Worker,
-    accept: Option<(std::net::TcpListener, Acceptor)>,
-) -> std::io::Result<oneshot::Receiver<()>> {
-    let (tx, rx) = oneshot::channel();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let index = worker.index;
-    std::thread::Builder::new()
-        .name(format!("gateway-{index}"))
-        .spawn(move || {
-            crate::http::set_worker(index);
-            let abort = worker.abort.clone();
-            runtime.block_on(async move {
-                if let Some((listener, accept)) = accept {
-                    match TcpListener::from_std(listener) {
-                        Ok(l) => drop(tokio::spawn(accept_loop(l, accept, worker.stop.clone()))),
-                        Err(e) => {
-                            tracing::error!(error = %e, "the gateway cannot listen");
-                            worker.stop.cancel();
-                        }
-                    }
-                }
-                tokio::select! {
-                    () = serve_handed(worker) => {}
-                    () = abort.cancelled() => {}
-                }
-            });
-            // Whatever is still blocking (a keychain read) is left to finish on its own.
-            runtime.shutdown_background();
-            let _ = tx.send(());
-        })?;
-    Ok(rx)
-}
-
-/// Accepts until `stop`, giving each connection to the thread with the fewest open.
-async fn accept_loop(listener: TcpListener, to: Acceptor, stop: CancellationToken) {
-    while let Some((tcp, remote, slot)) = accept_next(&listener, &to.slots, &stop).await {
-        let tcp = match tcp.into_std() {
-            Ok(tcp) => tcp,
-            Err(e) => {
-                tracing::debug!(error = %e, "an accepted connection could not be handed on");
-                continue;
-            }
-        };
-        // The least busy thread first; one that has stopped (its channel is closed) is passed
-        // over, so a thread lost to a panic does not take every later connection with it.
-        let mut order: Vec<usize> = (0..to.open.len()).collect();
-        order.sort_by_key(|&i| to.open[i].load(Ordering::Relaxed));
-        let mut accepted = Accepted { tcp, remote, slot };
-        for i in order {
-            to.open[i].fetch_add(1, Ordering::Relaxed);
-            match to.handoff[i].send(accepted) {
-                Ok(()) => break,
-                Err(mpsc::error::SendError(back)) => {
-                    to.open[i].fetch_sub(1, Ordering::Relaxed);
-                    accepted = back;
-                }
-            }
-        }
-        // Every thread has stopped (shutting down): the connection is closed.
-    }
-    // The listening socket closes here: the port is free while open requests finish.
-}
-
-/// Serves the connections handed to this thread until `stop`, then waits for open requests.
-async fn serve_handed(mut w: Worker) {
-    let http = connection_builder(w.limits);
-    let graceful = GracefulShutdown::new();
-    loop {
-        let accepted = tokio::select! {
-            biased;
-            () = w.stop.cancelled() => break,
-            accepted = w.rx.recv() => accepted,
-        };
-        let Some(Accepted { tcp, remote, slot }) = accepted else {
-            break;
-        };
-        let counted = Counted(Arc::clone(&w.open), w.index);
-        match tokio::net::TcpStream::from_std(tcp) {
-            Ok(tcp) => serve_connection(&http, &graceful, &w.app, tcp, remote, (slot, counted)),
-            Err(e) => tracing::debug!(error = %e, "a handed-on connection could not be served"),
-        }
-    }
-    drop(w.rx); // connections still in the channel are closed
-    graceful.shutdown().await;
-}
-
-/// One open connection of thread `.1`, counted down when the connection ends.
-struct Counted(Arc<[AtomicUsize]>, usize);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0[self.1].fetch_sub(1, Ordering::Relaxed);
-    }
+    threads::start(listener, app, limits, slots, stop, workers)
 }
 
 /// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests (the
