@@ -102,7 +102,7 @@ impl Store {
                     }
                 }
             }
-            crate::usage::roll_up(&tx, &inserted)?;
+            crate::rollup::roll_up(&tx, &inserted)?;
             tx.commit()?;
             Ok(())
         })

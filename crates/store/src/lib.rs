@@ -18,6 +18,7 @@ mod latency;
 mod ledger;
 mod migrations;
 mod reprice;
+mod rollup;
 mod routes;
 mod settings;
 mod tokens;

@@ -6,13 +6,14 @@
 //! - only rows with `cost_usd IS NULL` change; a recorded cost is never rewritten (a later price
 //!   change does not rewrite history);
 //! - each repriced row moves its cost into `cost_usd` and out of `unpriced` in every rollup row it
-//!   was added to, with the same keys as `usage::roll_up`;
+//!   was added to, with the same keys as `rollup::roll_up`;
 //! - the rows are found through the rollups' hours that still count unpriced requests, and
 //!   within those by the `started_at` index, never by a scan of the whole ledger. Requests whose
 //!   raw rows were pruned (retention) cannot be repriced and stay counted as unpriced.
 
 use crate::ledger::{from_row, COLUMNS};
-use crate::usage::{hour_of, keys, HOUR_MS};
+use crate::rollup::keys;
+use crate::usage::{hour_of, HOUR_MS};
 use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, Transaction};
 use rustc_hash::FxHashMap;
@@ -31,7 +32,7 @@ impl Delta {
     }
 }
 
-/// Cost moved per rollup row, keyed as `usage::roll_up` keys them ([`keys`]).
+/// Cost moved per rollup row, keyed as `rollup::roll_up` keys them ([`keys`]).
 #[derive(Default)]
 struct Deltas {
     pairs: FxHashMap<(i64, String, String), Delta>,

@@ -12,13 +12,11 @@
 //! - a request without a known price adds to `unpriced`, never $0 to `cost_usd`;
 //! - hours are UTC; charts group them into the user's days with a whole-minute offset.
 //!
-//! Latency histograms for percentiles are rolled up in the same pass (see `latency`).
+//! Latency histograms for percentiles are rolled up in the same pass (see `latency`). Writing
+//! the rollups is `rollup.rs`; reading them is here.
 
-use crate::latency::LatencyRollup;
 use crate::{RequestRecord, Store, StoreError};
-use rusqlite::{params, params_from_iter, Transaction};
-use rustc_hash::FxHashMap;
-use std::sync::LazyLock;
+use rusqlite::params;
 
 pub(crate) const HOUR_MS: i64 = 3_600_000;
 
@@ -50,7 +48,7 @@ pub struct UsageTotals {
 }
 
 impl UsageTotals {
-    fn add(&mut self, r: &RequestRecord) {
+    pub(crate) fn add(&mut self, r: &RequestRecord) {
         self.requests += 1;
         self.errors += u64::from(r.status >= 400 || r.status == 0);
         self.cache_hits += u64::from(matches!(r.cache.as_deref(), Some("hit" | "shared")));
@@ -119,88 +117,6 @@ pub fn hour_of(rfc3339: &str) -> Option<i64> {
     Some(ms.div_euclid(HOUR_MS) * HOUR_MS)
 }
 
-/// [`hour_of`] for a batch in time order: times in UTC (`…Z`) that share the date and hour
-/// digits of the previous one are in its hour, without parsing them again.
-#[derive(Default)]
-struct Hours<'a> {
-    last: Option<(&'a str, i64)>,
-}
-
-impl<'a> Hours<'a> {
-    /// `"YYYY-MM-DDTHH"`: the digits that name a UTC hour.
-    const PREFIX: usize = 13;
-
-    fn of(&mut self, t: &'a str) -> Option<i64> {
-        let prefix = t.get(..Self::PREFIX).filter(|_| t.ends_with('Z'));
-        if let (Some(p), Some((last, hour))) = (prefix, self.last) {
-            if p == last {
-                return Some(hour);
-            }
-        }
-        let hour = hour_of(t)?;
-        self.last = prefix.map(|p| (p, hour));
-        Some(hour)
-    }
-}
-
-/// The rollup rows a request is summed in (besides its hour): its `usage_hours` pair, and its
-/// `usage_hours_by` (dim, value) keys — `cache` only for requests that met the cache.
-pub(crate) struct Keys<'a> {
-    pub backend: &'a str,
-    pub model: &'a str,
-    pub by: [Option<(&'static str, &'a str)>; 4],
-}
-
-pub(crate) fn keys(r: &RequestRecord) -> Keys<'_> {
-    let cache = r
-        .cache
-        .is_some()
-        .then(|| ("cache", r.route.as_deref().unwrap_or(&r.requested_model)));
-    Keys {
-        backend: r.backend.as_deref().unwrap_or_default(),
-        model: r.model.as_deref().unwrap_or(&r.requested_model),
-        by: [
-            Some(("route", r.route.as_deref().unwrap_or_default())),
-            Some(("token", r.token_name.as_deref().unwrap_or_default())),
-            Some(("inbound", r.inbound.as_str())),
-            cache,
-        ],
-    }
-}
-
-/// Adds newly inserted requests to the rollups, inside the ledger's transaction.
-pub(crate) fn roll_up(tx: &Transaction<'_>, inserted: &[&RequestRecord]) -> Result<(), StoreError> {
-    // Keys borrow from the batch: no allocation per request.
-    let mut pairs: FxHashMap<(i64, &str, &str), UsageTotals> = FxHashMap::default();
-    let mut by: FxHashMap<(i64, &'static str, &str), UsageTotals> = FxHashMap::default();
-    let mut latency = LatencyRollup::default();
-    let mut hours = Hours::default();
-    for &r in inserted {
-        let Some(hour) = hours.of(&r.started_at) else {
-            tracing::warn!(id = %r.id, "ledger row with an unreadable time not rolled up");
-            continue;
-        };
-        latency.add(hour, r);
-        let k = keys(r);
-        pairs.entry((hour, k.backend, k.model)).or_default().add(r);
-        for (dim, value) in k.by.into_iter().flatten() {
-            by.entry((hour, dim, value)).or_default().add(r);
-        }
-    }
-    // The statements' text is made once: the statement cache is keyed by it.
-    static PAIRS: LazyLock<String> = LazyLock::new(|| upsert("usage_hours", "backend, model"));
-    static BY: LazyLock<String> = LazyLock::new(|| upsert("usage_hours_by", "dim, value"));
-    let mut up = tx.prepare_cached(&PAIRS)?;
-    for ((hour, backend, model), t) in &pairs {
-        up.execute(params_from_iter(values(*hour, backend, model, t)))?;
-    }
-    let mut up = tx.prepare_cached(&BY)?;
-    for ((hour, dim, value), t) in &by {
-        up.execute(params_from_iter(values(*hour, dim, value, t)))?;
-    }
-    latency.write(tx)
-}
-
 /// Series buckets are whole hours: the rollups cannot be split finer.
 pub(crate) fn check_bucket(bucket_ms: i64) -> Result<(), StoreError> {
     if bucket_ms <= 0 || bucket_ms % HOUR_MS != 0 {
@@ -209,7 +125,7 @@ pub(crate) fn check_bucket(bucket_ms: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-const SUM_COLUMNS: [&str; 14] = [
+pub(crate) const SUM_COLUMNS: [&str; 14] = [
     "requests",
     "errors",
     "input_tokens",
@@ -225,48 +141,6 @@ const SUM_COLUMNS: [&str; 14] = [
     "cache_skipped",
     "saved_usd",
 ];
-
-/// `INSERT … ON CONFLICT DO UPDATE` adding every sum, for a table keyed by `hour_ms, <keys>`.
-fn upsert(table: &str, keys: &str) -> String {
-    let cols = SUM_COLUMNS.join(", ");
-    let marks: Vec<String> = (1..=SUM_COLUMNS.len() + 3)
-        .map(|i| format!("?{i}"))
-        .collect();
-    let adds: Vec<String> = SUM_COLUMNS
-        .iter()
-        .map(|c| format!("{c} = {c} + excluded.{c}"))
-        .collect();
-    format!(
-        "INSERT INTO {table} (hour_ms, {keys}, {cols}) VALUES ({}) \
-         ON CONFLICT (hour_ms, {keys}) DO UPDATE SET {}",
-        marks.join(", "),
-        adds.join(", ")
-    )
-}
-
-fn values(hour: i64, a: &str, b: &str, t: &UsageTotals) -> Vec<rusqlite::types::Value> {
-    use rusqlite::types::Value::{Integer, Real, Text};
-    let n = |v: u64| Integer(i64::try_from(v).unwrap_or(i64::MAX));
-    vec![
-        Integer(hour),
-        Text(a.to_string()),
-        Text(b.to_string()),
-        n(t.requests),
-        n(t.errors),
-        n(t.input_tokens),
-        n(t.output_tokens),
-        n(t.cache_read_tokens),
-        n(t.cache_write_tokens),
-        Real(t.cost_usd),
-        n(t.unpriced),
-        n(t.latency_ms_sum),
-        n(t.cache_lookups),
-        n(t.cache_hits),
-        n(t.cache_shared),
-        n(t.cache_skipped),
-        Real(t.saved_usd),
-    ]
-}
 
 /// `SUM(col)` for every sum column, in [`SUM_COLUMNS`] order.
 pub(crate) fn sums() -> String {

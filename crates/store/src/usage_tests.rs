@@ -199,19 +199,6 @@ fn upgrading_fills_the_rollups_from_the_existing_ledger() {
     assert_eq!(split.len(), 2);
 }
 
-#[test]
-fn hours_reuse_a_parse_only_within_the_same_utc_hour() {
-    let mut h = Hours::default();
-    let a = hour_of("2026-11-21T13:05:00Z").unwrap();
-    assert_eq!(h.of("2026-11-21T13:05:00Z"), Some(a));
-    assert_eq!(h.of("2026-11-21T13:59:59.999999999Z"), Some(a));
-    assert_eq!(h.of("2026-11-21T14:00:00Z"), Some(a + HOUR_MS));
-    // Same digits, another offset: parsed, not reused.
-    assert_eq!(h.of("2026-11-21T14:30:00+01:00"), Some(a));
-    assert_eq!(h.of("2026-11-21T14:30:00Z"), Some(a + HOUR_MS));
-    assert_eq!(h.of("not a time"), None);
-}
-
 /// The ledger with each request in one of the APIs callers use.
 fn ledger_by_api() -> Vec<RequestRecord> {
     let apis = [
