@@ -43,7 +43,10 @@ pub fn classify<'a>(
     state: &'a Arc<GatewayState>,
     inbound: &'a mut Inbound,
     log: &'a mut RequestLog,
-    answer: Result<reqwest::Result<reqwest::Response>, tokio::time::error::Elapsed>,
+    answer: Result<
+        Result<crate::outbound::Answer, crate::outbound::UpError>,
+        tokio::time::error::Elapsed,
+    >,
     sent: Sent<'a>,
 ) -> impl std::future::Future<Output = Outcome> + 'a {
     // A block over the arguments rather than an `async fn`, whose state keeps a second copy
@@ -69,7 +72,7 @@ pub fn classify<'a>(
             }
             Ok(Err(e)) => {
                 log.attempt(t, &cand.model, key_label, None, Some("connect"), took);
-                tracing::debug!(backend = %t.name, error = %crate::root_cause(&e), "upstream unreachable");
+                tracing::debug!(backend = %t.name, error = %crate::root_cause(&*e), "upstream unreachable");
                 return Outcome::Retry("unreachable", None);
             }
             Ok(Ok(r)) => r,
@@ -170,7 +173,7 @@ pub fn announce(
         .breaker_changed(backend_id, key_id, to, &tr.reason.to_string());
 }
 
-pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let pairs: Vec<(&str, &str)> = headers
         .iter()
         .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))

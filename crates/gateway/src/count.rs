@@ -190,12 +190,12 @@ async fn ask(
     };
     let hdrs = headers(shape, key.as_ref(), inbound_headers, false)?;
     // Parsed once (per thread and address), as for model calls.
-    let url = crate::http::parse_cached(&url).map_err(|_| "its address is not a valid URL")?;
-    let request = state.http().client(&url).post(url).headers(hdrs).body(body);
+    let to = crate::outbound::parse_cached(&url).map_err(|_| "its address is not a valid URL")?;
+    let request = state.http().post(&to, hdrs, body.into());
     // One deadline for the headers and the body: a backend that stalls mid-answer must not
     // hold the caller.
     let answer = async {
-        let resp = request.send().await.map_err(|e| crate::root_cause(&e))?;
+        let resp = request.await.map_err(|e| crate::root_cause(&*e))?;
         if !resp.status().is_success() {
             return Err(format!("HTTP {}", resp.status().as_u16()));
         }

@@ -237,10 +237,9 @@ impl Attempt<'_> {
                 inbound.stream,
             );
             // Parsed once per thread and address: the client choice and every retry use it.
-            let Ok(url) = crate::http::parse_cached(&address) else {
+            let Ok(to) = crate::outbound::parse_cached(&address) else {
                 return Err(Skip::Failed("its address is not a valid URL".into()));
             };
-            let client = state.http().client(&url);
             let backoff = Backoff::default();
             let mut attempt = 0u32;
             loop {
@@ -267,12 +266,9 @@ impl Attempt<'_> {
                     return Err(Skip::Failed("out of time".into()));
                 }
                 let started = Instant::now();
-                let request = client
-                    .post(url.clone())
-                    .headers(hdrs.clone())
-                    .body(body.clone());
+                let request = state.http().post(&to, hdrs.clone(), body.clone());
                 let timeout = state.config.timeouts.first_byte.min(left);
-                let answer = tokio::time::timeout(timeout, request.send()).await;
+                let answer = tokio::time::timeout(timeout, request).await;
                 let sent = Sent {
                     cand: self.cand,
                     key_label: key.map(|k| k.label.as_str()),

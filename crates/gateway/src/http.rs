@@ -15,38 +15,13 @@ pub(crate) fn set_worker(index: usize) {
     WORKER.with(|w| w.set(index));
 }
 
-/// The clients of the serving thread that runs the caller: each thread has its own, so the
-/// connections it pools are driven by that thread's runtime and a request never waits on
-/// another thread's. `clients` is never empty (the gateway builds one per serving thread, and
-/// one when it serves on the caller's runtime).
-pub(crate) fn of_worker(clients: &[HttpClients]) -> &HttpClients {
+/// The item of `per_thread` that belongs to the serving thread running the caller: each thread
+/// has its own outbound clients, so the connections they pool are driven by that thread's
+/// runtime and a request never waits on another thread's. `per_thread` is never empty (the
+/// gateway builds one per serving thread, and one when it serves on the caller's runtime).
+pub(crate) fn of_worker<T>(per_thread: &[T]) -> &T {
     let i = WORKER.with(std::cell::Cell::get);
-    &clients[i % clients.len().max(1)]
-}
-
-/// Upstream addresses this thread has parsed, so a request does not parse its backend's URL
-/// again (hostname checks and IDNA included). Bounded: emptied when it holds too many.
-const PARSED_MAX: usize = 256;
-
-thread_local! {
-    static PARSED: std::cell::RefCell<std::collections::HashMap<String, Url>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-/// `address` parsed, from this thread's cache when it was parsed before.
-pub(crate) fn parse_cached(address: &str) -> Result<Url, url::ParseError> {
-    if let Some(url) = PARSED.with(|p| p.borrow().get(address).cloned()) {
-        return Ok(url);
-    }
-    let url = Url::parse(address)?;
-    PARSED.with(|p| {
-        let mut p = p.borrow_mut();
-        if p.len() >= PARSED_MAX {
-            p.clear();
-        }
-        p.insert(address.to_owned(), url.clone());
-    });
-    Ok(url)
+    &per_thread[i % per_thread.len().max(1)]
 }
 
 #[derive(Clone)]

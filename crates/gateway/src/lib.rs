@@ -23,6 +23,7 @@ mod limits;
 mod log;
 mod models;
 mod names;
+mod outbound;
 mod replay;
 mod reply;
 mod resolve;
@@ -66,8 +67,8 @@ pub struct GatewayState {
     pub observer: Arc<dyn Observer>,
     pub clock: Arc<dyn Clock>,
     pub limiter: Arc<limits::Limiter>,
-    /// Outbound clients, one per serving thread (see [`GatewayState::http`]).
-    http: Box<[HttpClients]>,
+    /// Outbound clients, one set per serving thread (see [`GatewayState::http`]).
+    http: Box<[outbound::Outbound]>,
     /// Paused by the user (tray or Gateway page): every request gets a 503 until resumed.
     pub paused: std::sync::atomic::AtomicBool,
     /// The response cache, if the app gave one.
@@ -85,7 +86,7 @@ pub struct GatewayState {
 
 impl GatewayState {
     /// The outbound clients of the serving thread this runs on.
-    pub fn http(&self) -> &HttpClients {
+    pub(crate) fn http(&self) -> &outbound::Outbound {
         http::of_worker(&self.http)
     }
 
@@ -143,10 +144,11 @@ impl Gateway {
                 HttpClients::build(|b| {
                     b.connect_timeout(connect)
                         .tcp_nodelay(true)
-                        .pool_idle_timeout(std::time::Duration::from_secs(90))
+                        .pool_idle_timeout(outbound::POOL_IDLE)
                         .redirect(reqwest::redirect::Policy::none())
-                        .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
+                        .user_agent(outbound::USER_AGENT)
                 })
+                .map(|library| outbound::Outbound::new(connect, library))
             })
             .collect::<reqwest::Result<Box<[_]>>>()
             .map_err(|e| StartError::Client(e.to_string()))?;

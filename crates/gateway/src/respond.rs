@@ -13,7 +13,6 @@ use crate::scrub::Scrub;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
 use serde_json::Value;
 use switchyard_wire::canonical::{ChatResponse, Usage};
 use switchyard_wire::{answer_usage, anthropic, gemini, openai, responses, WireError};
@@ -54,7 +53,7 @@ impl Answered {
 /// rust-lang/rust#62958): the future is small and moved per request.
 #[allow(clippy::manual_async_fn)] // not an `async fn`, as said above
 pub fn buffered<'a>(
-    resp: reqwest::Response,
+    resp: crate::outbound::Answer,
     inbound: &'a Inbound,
     answered: Answered,
     deadline: tokio::time::Instant,
@@ -246,12 +245,20 @@ fn provider_message(out: Wire, body: &[u8]) -> Option<String> {
     Some(m.chars().take(500).collect())
 }
 
-pub async fn read_all(resp: reqwest::Response) -> Result<Bytes, String> {
+pub async fn read_all(resp: crate::outbound::Answer) -> Result<Bytes, String> {
+    use http_body_util::BodyExt;
     let mut buf = BytesMut::new();
-    let mut s = resp.bytes_stream();
-    while let Some(chunk) = s.next().await {
-        let chunk = chunk
-            .map_err(|e| format!("The provider's answer broke off: {}", crate::root_cause(&e)))?;
+    let mut body = resp.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            format!(
+                "The provider's answer broke off: {}",
+                crate::root_cause(&*e)
+            )
+        })?;
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
         if buf.len() + chunk.len() > MAX_ANSWER {
             return Err("The provider's answer is too large.".into());
         }

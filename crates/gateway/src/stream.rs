@@ -18,8 +18,7 @@ use axum::body::Body;
 use axum::http::HeaderValue;
 use axum::response::Response;
 use bytes::{Bytes, BytesMut};
-use futures_util::{Stream, StreamExt};
-use std::pin::Pin;
+use futures_util::StreamExt;
 use std::time::Duration;
 use switchyard_wire::canonical::StreamEvent;
 use switchyard_wire::sse::{frame, frame_into, SseEvent, SseParser};
@@ -124,7 +123,7 @@ impl Encoder {
 }
 
 struct Pump {
-    upstream: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    upstream: http_body_util::BodyDataStream<crate::outbound::UpBody>,
     parser: SseParser,
     decoder: Decoder,
     encoder: Encoder,
@@ -147,7 +146,7 @@ struct Pump {
 
 /// Streams the answer to the caller as it arrives.
 pub fn streaming(
-    resp: reqwest::Response,
+    resp: crate::outbound::Answer,
     inbound: &Inbound,
     answered: Answered,
     timing: Timing,
@@ -161,7 +160,7 @@ pub fn streaming(
     } = answered;
     log.set_status(resp.status().as_u16());
     let pump = Pump {
-        upstream: Box::pin(resp.bytes_stream()),
+        upstream: http_body_util::BodyDataStream::new(resp.into_body()),
         parser: SseParser::new(),
         decoder: Decoder::new(out),
         encoder: Encoder::new(out, inbound),
@@ -234,7 +233,7 @@ impl Pump {
                 (out, None)
             }
             Ok(Some(Err(e))) => {
-                tracing::debug!(error = %crate::root_cause(&e), "upstream stream broke off");
+                tracing::debug!(error = %crate::root_cause(&*e), "upstream stream broke off");
                 let msg = "The provider's stream broke off; the answer is incomplete.";
                 (self.error_frame(msg), Some("upstream_broken"))
             }
