@@ -8,7 +8,10 @@
 #
 #   scripts/bench-icount.sh [BIN] [N1] [N2]   callgrind; THREADS=1 also prints each thread's
 #                                             total (the serving thread, the ledger, ...)
-#   TOOL=dhat scripts/bench-icount.sh ...     DHAT: allocations per request by call site
+#   TOOL=dhat scripts/bench-icount.sh ...     DHAT: allocations per request by call site; DHAT
+#                                             sees only the system allocator, so give it a
+#                                             binary built with `--no-default-features` (the
+#                                             default switchyard-serve uses jemalloc)
 #   STREAM=1 ...                              streamed requests (67 SSE events per answer)
 #
 # BIN defaults to target/release/switchyard-serve; N1 200, N2 1200 (DHAT 200, 700). Needs
