@@ -32,7 +32,7 @@ type FloatCounter = Counter<f64, AtomicU64>;
 type FloatGauge = Gauge<f64, AtomicU64>;
 
 /// A label value: shared, so a label set is made per request without copying its strings.
-type Label = std::sync::Arc<str>;
+type Label = labels::Interned;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {

@@ -66,7 +66,7 @@ async fn the_grafana_dashboard_queries_only_served_metrics() {
     r.error_class = Some("timeout".into());
     m.observe(&r);
     let demo = BackendLabel {
-        backend: "Demo".into(),
+        backend: m.names.label("Demo"),
     };
     m.breaker.get_or_create(&demo).set(0);
     m.up.get_or_create(&demo).set(1);
