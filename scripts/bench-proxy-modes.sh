@@ -23,6 +23,7 @@ procs() { # a PID and its children (nginx: master and worker)
   echo "$p"
   cat /proc/"$p"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d'
 }
+steal_ticks() { awk '$1 == "cpu" {print $9}' /proc/stat; } # the host's steal time, all CPUs
 cpu_ticks() { # utime + stime of the PIDs (every thread included), clock ticks
   local p t=0
   for p in "$@"; do t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
@@ -230,11 +231,15 @@ run_soak() {
   intervals=$(((soak + soak_interval - 1) / soak_interval))
   log "soak: switchyard alone at $soak_c in flight, $intervals × ${soak_interval} s"
   : >"$tmp/soak.tsv"
-  cpu0=$(cpu_ticks "$sy_pid")
+  # The control: the upstream nginx does the same work per request all along, so its CPU per
+  # request shows how fast the host ran each interval (with the steal time of /proc/stat).
+  local up_pids=() up0 up1 st0 st1
+  mapfile -t up_pids < <(procs "$(pid_of upstream)")
+  cpu0=$(cpu_ticks "$sy_pid") up0=$(cpu_ticks "${up_pids[@]}") st0=$(steal_ticks)
   for i in $(seq "$intervals"); do
     wrk_run switchyard "$soak_c" "$soak_interval"
     kill -0 "$sy_pid" 2>/dev/null || die "switchyard-serve died during the soak"
-    cpu1=$(cpu_ticks "$sy_pid")
+    cpu1=$(cpu_ticks "$sy_pid") up1=$(cpu_ticks "${up_pids[@]}") st1=$(steal_ticks)
     rss=$(mem_kib VmRSS "$sy_pid")
     data_kib=$(du -sk "$SWITCHYARD_DATA_DIR" | cut -f1)
     line=$(grep '^BENCH ' "$tmp/wrk.out") || die "no BENCH line from wrk: $(cat "$tmp/wrk.out")"
@@ -249,11 +254,12 @@ run_soak() {
     sy_sent=$((sy_sent + requests))
     printf '%s\t' "$((i * soak_interval))" "$requests" "$seconds_run" "$p50" "$p99" \
       "$((cpu1 - cpu0))" "$rss" "$data_kib" "$non2xx" >>"$tmp/soak.tsv"
-    printf '%s\n' "$sockerr" >>"$tmp/soak.tsv"
+    printf '%s\t' "$sockerr" "$((up1 - up0))" >>"$tmp/soak.tsv"
+    printf '%s\n' "$((st1 - st0))" >>"$tmp/soak.tsv"
     printf '  soak %4s s  %9s req/s  p50 %6s µs  p99 %6s µs  CPU %6s µs/req  RSS %6s MiB  non-2xx %s  socket errors %s\n' \
       "$((i * soak_interval))" "$rps" "$p50" "$p99" \
       "$(awk -v t=$((cpu1 - cpu0)) -v k="$clk" -v n="$requests" 'BEGIN {printf "%.1f", t * 1e6 / k / n}')" \
       "$(awk -v r="$rss" 'BEGIN {printf "%.1f", r / 1024}')" "$non2xx" "$sockerr" >&2
-    cpu0=$cpu1
+    cpu0=$cpu1 up0=$up1 st0=$st1
   done
 }

@@ -238,34 +238,47 @@ def soak(argv):
     rows = [l.rstrip("\n").split("\t") for l in open(argv[1]) if l.strip()]
     clk, interval = int(argv[2]), int(argv[3])
     S = [dict(t=int(t), n=int(n), s=float(s), p50=int(p50), p99=int(p99), ticks=int(ticks),
-              rss=int(rss) / 1024, data=int(data) / 1024, bad=int(bad) + int(err))
-         for t, n, s, p50, p99, ticks, rss, data, bad, err in rows]
-    head = ("t s", "requests", "req/s", "p50 µs", "p99 µs", "CPU µs/req", "RSS MiB", "data MiB",
-            "non-2xx")
+              rss=int(rss) / 1024, data=int(data) / 1024, bad=int(bad) + int(err), up=int(up),
+              steal=int(steal))
+         for t, n, s, p50, p99, ticks, rss, data, bad, err, up, steal in rows]
+    per = lambda ticks, n: ticks * 1e6 / clk / n
+    head = ("t s", "requests", "req/s", "p50 µs", "p99 µs", "CPU µs/req", "upstream µs/req",
+            "÷ upstream", "steal", "RSS MiB", "data MiB", "non-2xx")
     out = [(str(x["t"]), str(x["n"]), f"{x['n'] / x['s']:.0f}", str(x["p50"]), str(x["p99"]),
-            f"{x['ticks'] * 1e6 / clk / x['n']:.1f}", f"{x['rss']:.1f}", f"{x['data']:.1f}",
+            f"{per(x['ticks'], x['n']):.1f}", f"{per(x['up'], x['n']):.1f}",
+            f"{x['ticks'] / x['up']:.2f}" if x["up"] else "–", str(x["steal"]),
+            f"{x['rss']:.1f}", f"{x['data']:.1f}",
             str(x["bad"]) + (" FLAGGED" if x["bad"] else "")) for x in S]
     w = [max(len(r[i]) for r in [head] + out) for i in range(len(head))]
     for r in [head] + out:
         print("  ".join(v.rjust(w[j]) for j, v in enumerate(r)))
     print("CPU µs/req: switchyard-serve's utime+stime from the end of the previous run to the end of"
-          " this one, over the requests wrk completed; RSS: VmRSS at the end of the run; data: its data"
+          " this one, over the requests wrk completed; upstream µs/req: the upstream nginx's over the"
+          " same requests (the same work per request all along: the control for the host's speed in"
+          " that interval); ÷ upstream: the two divided; steal: the host's steal time in the interval"
+          " (/proc/stat, clock ticks over all CPUs); RSS: VmRSS at the end of the run; data: its data"
           " folder (SQLite ledger and WAL, cache).")
     k = max(1, min(60 // interval, len(S) // 2))
     first, last = S[:k], S[-k:]
-    cpu = lambda xs: sum(x["ticks"] for x in xs) * 1e6 / clk / sum(x["n"] for x in xs)
+    cpu = lambda xs: per(sum(x["ticks"] for x in xs), sum(x["n"] for x in xs))
+    up = lambda xs: per(sum(x["up"] for x in xs), sum(x["n"] for x in xs))
     rps = lambda xs: sum(x["n"] for x in xs) / sum(x["s"] for x in xs)
     rss = lambda xs: sum(x["rss"] for x in xs) / len(xs)
     span = f"{k * interval} s"
-    c_ratio = cpu(last) / cpu(first)
+    raw_ratio = cpu(last) / cpu(first)
+    up_ratio = up(last) / up(first) if up(first) else 1.0
+    c_ratio = raw_ratio / up_ratio
     growth = rss(last) - rss(first)
     flat_cpu = abs(c_ratio - 1) <= 0.10
     flat_rss = growth <= 5.0
     print(f"last {span} against the first {span}: CPU/req {cpu(first):.1f} → {cpu(last):.1f} µs"
-          f" ({c_ratio:.2f}×), RSS {rss(first):.1f} → {rss(last):.1f} MiB ({growth:+.1f} MiB),"
-          f" req/s {rps(first):.0f} → {rps(last):.0f} ({rps(last) / rps(first):.2f}×)")
-    print("rule: flat when CPU/req of the last minute is within ±10 % of the first minute's and the"
-          " mean RSS grew by at most 5 MiB (shorter soaks: the first and last halves, at most a minute)")
+          f" ({raw_ratio:.2f}×), the upstream's {up(first):.1f} → {up(last):.1f} µs"
+          f" ({up_ratio:.2f}×), so {c_ratio:.2f}× at the host's speed; RSS {rss(first):.1f} →"
+          f" {rss(last):.1f} MiB ({growth:+.1f} MiB), req/s {rps(first):.0f} → {rps(last):.0f}"
+          f" ({rps(last) / rps(first):.2f}×)")
+    print("rule: flat when CPU/req of the last minute, over the upstream's in the same runs, is within"
+          " ±10 % of the first minute's, and the mean RSS grew by at most 5 MiB (shorter soaks: the"
+          " first and last halves, at most a minute)")
     verdict = ("flat" if flat_cpu and flat_rss else "NOT flat: " + ", ".join(
         p for p, bad in (("CPU per request changed by more than 10 %", not flat_cpu),
                          ("RSS grew by more than 5 MiB", not flat_rss)) if bad))

@@ -39,9 +39,11 @@
 # BENCH_SOAK=S (seconds, off by default): after the modes, the buffered POST to switchyard alone
 # at BENCH_SOAK_CONNS (default 32) in flight for S seconds as back-to-back wrk runs of
 # BENCH_SOAK_INTERVAL (default 10) s, after a warm-up; per run requests/s, p50/p99, CPU µs per
-# request (/proc/PID/stat, from the end of the previous run), VmRSS and the data folder's size.
-# Verdict: flat when CPU per request of the last minute is within ±10 % of the first minute's and
-# mean VmRSS grew by at most 5 MiB (soaks under 2 minutes: the first and last halves).
+# request (/proc/PID/stat, from the end of the previous run), the upstream nginx's CPU per request
+# over the same runs (a control: its work per request never changes, so it shows the host's speed
+# in each interval) with the host's steal time, VmRSS and the data folder's size. Verdict: flat
+# when CPU per request over the upstream's, last minute against first, is within ±10 %, and mean
+# VmRSS grew by at most 5 MiB (soaks under 2 minutes: the first and last halves).
 # BENCH_MODES="" BENCH_SOAK=300 runs the soak alone. With every default the run takes ~5¼ min.
 #
 # Usage: scripts/bench-proxy.sh                 (run by `./dev bench-proxy`, which builds first)
