@@ -195,10 +195,41 @@ pub async fn load_key(
         .map_err(|_| switchyard_secrets::SecretError::Rejected("the read did not finish".into()))?
 }
 
-/// `x-switchyard-*` headers: which backend served and why.
-pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog) -> HeaderMap {
-    use crate::names;
-    let mut h = HeaderMap::with_capacity(8);
+/// The `x-switchyard-*` headers of an answer: which backend served and why, and the request id.
+/// Made before the answer is read and written into its response by [`Served::write`], with no
+/// map of their own to build and merge.
+pub struct Served {
+    backend: Option<HeaderValue>,
+    model: Option<HeaderValue>,
+    reason: Option<HeaderValue>,
+    id: Option<HeaderValue>,
+}
+
+impl Served {
+    /// Sets the headers on `h` (replacing any of the same names).
+    pub fn write(self, h: &mut HeaderMap) {
+        use crate::names;
+        h.reserve(6);
+        for (name, v) in [
+            (names::BACKEND, self.backend),
+            (names::MODEL, self.model),
+            (names::REASON, self.reason),
+        ] {
+            if let Some(v) = v {
+                h.insert(name, v);
+            }
+        }
+        if let Some(id) = self.id {
+            h.insert(names::REQUEST_ID, id.clone());
+            // The ids the official SDKs surface (`_request_id`, `requestID`): the Requests page row.
+            h.insert(names::SDK_REQUEST_ID, id.clone());
+            h.insert(names::SDK_REQUEST_ID_SHORT, id);
+        }
+    }
+}
+
+/// The served-by headers for an answer from `backend`'s `model`.
+pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog) -> Served {
     let value = |v: &str| {
         let printable = |c: char| c.is_ascii() && !c.is_ascii_control();
         if v.chars().all(printable) {
@@ -207,20 +238,10 @@ pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog
             HeaderValue::from_str(&v.chars().filter(|c| printable(*c)).collect::<String>()).ok()
         }
     };
-    for (name, v) in [
-        (names::BACKEND, backend),
-        (names::MODEL, model),
-        (names::REASON, reason),
-    ] {
-        if let Some(v) = value(v) {
-            h.insert(name, v);
-        }
+    Served {
+        backend: value(backend),
+        model: value(model),
+        reason: value(reason),
+        id: value(log.id()),
     }
-    if let Some(id) = value(log.id()) {
-        h.insert(names::REQUEST_ID, id.clone());
-        // The ids the official SDKs surface (`_request_id`, `requestID`): the Requests page row.
-        h.insert(names::SDK_REQUEST_ID, id.clone());
-        h.insert(names::SDK_REQUEST_ID_SHORT, id);
-    }
-    h
 }

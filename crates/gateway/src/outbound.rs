@@ -15,6 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use url::Url;
@@ -32,7 +33,6 @@ pub const USER_AGENT: &str = concat!("switchyard/", env!("CARGO_PKG_VERSION"));
 pub const POOL_IDLE: Duration = Duration::from_secs(90);
 
 /// An upstream address, parsed once per serving thread ([`parse_cached`]).
-#[derive(Clone)]
 pub struct Address {
     url: Url,
     /// The same address for hyper, when it is plain HTTP on a loopback host.
@@ -50,26 +50,28 @@ impl Address {
 }
 
 /// Upstream addresses this thread has parsed, so a request does not parse its backend's URL
-/// again (hostname checks and IDNA included). Bounded: emptied when it holds too many.
+/// again (hostname checks and IDNA included) nor copy it. Bounded: emptied when it holds too
+/// many (a Gemini address names the model, so the keys are not only the configured backends).
 const PARSED_MAX: usize = 256;
 
+type Parsed = std::collections::HashMap<String, Arc<Address>, rustc_hash::FxBuildHasher>;
+
 thread_local! {
-    static PARSED: std::cell::RefCell<std::collections::HashMap<String, Address>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static PARSED: std::cell::RefCell<Parsed> = std::cell::RefCell::default();
 }
 
 /// `address` parsed, from this thread's cache when it was parsed before.
-pub fn parse_cached(address: &str) -> Result<Address, url::ParseError> {
+pub fn parse_cached(address: &str) -> Result<Arc<Address>, url::ParseError> {
     if let Some(a) = PARSED.with(|p| p.borrow().get(address).cloned()) {
         return Ok(a);
     }
-    let parsed = Address::parse(address)?;
+    let parsed = Arc::new(Address::parse(address)?);
     PARSED.with(|p| {
         let mut p = p.borrow_mut();
         if p.len() >= PARSED_MAX {
             p.clear();
         }
-        p.insert(address.to_owned(), parsed.clone());
+        p.insert(address.to_owned(), Arc::clone(&parsed));
     });
     Ok(parsed)
 }

@@ -28,7 +28,7 @@ pub fn respond(
     mut log: RequestLog,
 ) -> Response {
     log.served_from_cache(answer, label);
-    let mut headers = served_headers(&answer.backend, &answer.model, "cache hit", &log);
+    let served = served_headers(&answer.backend, &answer.model, "cache hit", &log);
     let mut response = answer.response.clone();
     if response.created == 0 {
         response.created = u64::try_from(answer.stored_at_unix_ms / 1000).unwrap_or(0);
@@ -56,9 +56,10 @@ pub fn respond(
         (StatusCode::OK, axum::Json(body)).into_response()
     };
     let age = (now_ms().saturating_sub(answer.stored_at_unix_ms) / 1000).max(0);
-    headers.insert("age", HeaderValue::from(age));
-    headers.insert(crate::names::CACHE, HeaderValue::from_static(label));
-    r.headers_mut().extend(headers);
+    let h = r.headers_mut();
+    served.write(h);
+    h.insert("age", HeaderValue::from(age));
+    h.insert(crate::names::CACHE, HeaderValue::from_static(label));
     log.first_byte();
     log.finish(200, None);
     r

@@ -10,7 +10,7 @@ use crate::inbound::{Inbound, Op};
 use crate::log::RequestLog;
 use crate::reply::{error, Shape, Wire};
 use crate::scrub::Scrub;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
 use serde_json::Value;
@@ -28,7 +28,7 @@ pub struct Answered {
     pub out: Wire,
     pub log: RequestLog,
     /// `x-switchyard-*` headers.
-    pub extra: HeaderMap,
+    pub extra: crate::attempt::Served,
     /// Stores the answer in the response cache once it is complete.
     pub capture: Option<Capture>,
     /// Takes the attempt's key out of the answer before anyone sees it.
@@ -37,7 +37,12 @@ pub struct Answered {
 
 impl Answered {
     /// A provider's error being passed on: the served-by headers, nothing to store.
-    pub fn passed_on(out: Wire, log: RequestLog, extra: HeaderMap, scrub: Option<Scrub>) -> Self {
+    pub fn passed_on(
+        out: Wire,
+        log: RequestLog,
+        extra: crate::attempt::Served,
+        scrub: Option<Scrub>,
+    ) -> Self {
         Answered {
             out,
             log,
@@ -102,7 +107,7 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
         let mut r = error(inbound.shape, code, &msg);
         r.headers_mut()
             .insert(crate::names::ERROR, HeaderValue::from_static("provider"));
-        r.headers_mut().extend(extra);
+        extra.write(r.headers_mut());
         return r;
     }
     let body = match inbound.op {
@@ -139,7 +144,7 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
     let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
     r.headers_mut()
         .insert("content-type", HeaderValue::from_static("application/json"));
-    r.headers_mut().extend(extra);
+    extra.write(r.headers_mut());
     r
 }
 

@@ -205,7 +205,7 @@ pub fn streaming(
         HeaderValue::from_static("text/event-stream"),
     );
     h.insert("cache-control", HeaderValue::from_static("no-cache"));
-    h.extend(extra);
+    extra.write(h);
     r
 }
 
