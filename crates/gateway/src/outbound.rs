@@ -1,7 +1,7 @@
 //! The gateway's upstream calls. A plain-HTTP upstream on a loopback address (the Demo server,
 //! Ollama, a local model server) is called through hyper's pooled client directly: that hop is
 //! where the gateway's own cost shows, and reqwest's layers over the same client (its redirect
-//! and retry policies, two more parses of the address, a boxed future) were about a sixth of a
+//! and retry policies, two more parses of the address, a boxed future) were about a ninth of a
 //! serving thread's instructions per request (docs/BENCHMARKS.md, issue #19). Every other
 //! upstream goes through reqwest ([`HttpClients`]): the system's proxy settings, TLS with the
 //! platform's verifier. Both give the same [`Answer`].
