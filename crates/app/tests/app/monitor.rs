@@ -57,7 +57,9 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
         .await
         .unwrap();
 
-    for _ in 0..60 {
+    // Generous bounds (the probes run every 100 ms): the whole app suite shares two cores in CI,
+    // and a 3 s wait for the first probe once came back "unknown".
+    for _ in 0..300 {
         if status_of(&app, "Local").await == "healthy" {
             break;
         }
@@ -66,7 +68,7 @@ async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() 
     assert_eq!(status_of(&app, "Local").await, "healthy");
 
     mock.shutdown().await;
-    for _ in 0..100 {
+    for _ in 0..300 {
         if status_of(&app, "Local").await == "down" {
             break;
         }
