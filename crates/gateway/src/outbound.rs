@@ -261,6 +261,8 @@ mod tests {
             format!("http://[::ffff:127.0.0.1]:{port}/v1/chat/completions"),
         ] {
             let to = Address::parse(&a).unwrap();
+            // The first through hyper-util, the second through reqwest.
+            assert_eq!(to.local.is_some(), seen.is_empty(), "{a}");
             let mut h = HeaderMap::new();
             h.insert(
                 header::CONTENT_TYPE,
@@ -274,7 +276,11 @@ mod tests {
             assert_eq!(answer.headers()["content-type"], "application/json");
             let body = crate::respond::read_all(answer).await.unwrap();
             assert_eq!(&body[..], br#"{"ok":1}"#);
-            let head = heads.recv().await.unwrap();
+            // Bounded: a panic in the server's connection task would otherwise leave this waiting.
+            let head = tokio::time::timeout(Duration::from_secs(10), heads.recv())
+                .await
+                .expect("the server saw the request")
+                .unwrap();
             let mut lines: Vec<String> = head
                 .lines()
                 .filter(|l| !l.is_empty() && !l.starts_with("host:") && !l.starts_with('{'))
