@@ -18,108 +18,20 @@ use axum::body::Body;
 use axum::http::HeaderValue;
 use axum::response::Response;
 use bytes::{Bytes, BytesMut};
+use codec::Decoder;
+pub(crate) use codec::Encoder;
 use futures_util::StreamExt;
 use std::time::Duration;
 use switchyard_wire::canonical::StreamEvent;
 use switchyard_wire::sse::{frame, frame_into, SseEvent, SseParser};
-use switchyard_wire::{anthropic, gemini, openai, responses};
+
+mod codec;
 
 /// How long a stream may stall, and when it must end regardless.
 #[derive(Debug, Clone, Copy)]
 pub struct Timing {
     pub idle: Duration,
     pub deadline: tokio::time::Instant,
-}
-
-enum Decoder {
-    OpenAi(openai::StreamDecoder),
-    Anthropic(anthropic::StreamDecoder),
-    Gemini(gemini::StreamDecoder),
-    Responses(responses::StreamDecoder),
-}
-
-impl Decoder {
-    fn new(out: Wire) -> Self {
-        match out {
-            Wire::OpenAi => Decoder::OpenAi(openai::StreamDecoder::new()),
-            Wire::Anthropic => Decoder::Anthropic(anthropic::StreamDecoder::new()),
-            Wire::Gemini => Decoder::Gemini(gemini::StreamDecoder::new()),
-            Wire::Responses => Decoder::Responses(responses::StreamDecoder::new()),
-        }
-    }
-
-    fn feed(&mut self, ev: &SseEvent) -> Vec<StreamEvent> {
-        match self {
-            Decoder::OpenAi(d) => d.feed(&ev.data),
-            Decoder::Anthropic(d) => d.feed(ev.event.as_deref(), &ev.data),
-            Decoder::Gemini(d) => d.feed(&ev.data),
-            Decoder::Responses(d) => d.feed(ev.event.as_deref(), &ev.data),
-        }
-    }
-
-    /// Whether the provider sent its final event (a stream closing before it was cut).
-    fn complete(&self) -> bool {
-        match self {
-            Decoder::OpenAi(d) => d.saw_end(),
-            Decoder::Anthropic(d) => d.saw_end(),
-            Decoder::Gemini(d) => d.is_done(),
-            Decoder::Responses(d) => d.is_done(),
-        }
-    }
-}
-
-/// Canonical events → the caller's SSE (or `Same`: the upstream's frames are forwarded).
-pub(crate) enum Encoder {
-    Same,
-    OpenAi(openai::StreamEncoder),
-    Anthropic(anthropic::StreamEncoder),
-    Responses(Box<responses::StreamEncoder>),
-    Gemini(gemini::StreamEncoder),
-}
-
-impl Encoder {
-    fn new(out: Wire, inbound: &Inbound) -> Self {
-        if out.is(inbound.shape) {
-            return Encoder::Same;
-        }
-        Encoder::for_caller(inbound, inbound.ctx.created_at)
-    }
-
-    /// An encoder to the caller's format, with `created` as the answer's creation time.
-    pub(crate) fn for_caller(inbound: &Inbound, created: u64) -> Self {
-        match inbound.shape {
-            Shape::OpenAi => Encoder::OpenAi(
-                openai::StreamEncoder::new(inbound.wants_usage).with_created(created),
-            ),
-            Shape::Anthropic => Encoder::Anthropic(anthropic::StreamEncoder::new()),
-            Shape::Responses => {
-                let mut ctx = inbound.ctx.clone();
-                ctx.created_at = created;
-                Encoder::Responses(Box::new(responses::StreamEncoder::new(ctx)))
-            }
-            Shape::Gemini => Encoder::Gemini(gemini::StreamEncoder::new()),
-        }
-    }
-
-    pub(crate) fn encode(&mut self, e: &StreamEvent) -> Vec<Bytes> {
-        match self {
-            Encoder::Same => Vec::new(),
-            Encoder::OpenAi(enc) => enc.encode(e),
-            Encoder::Anthropic(enc) => enc.encode(e),
-            Encoder::Responses(enc) => enc.encode(e),
-            Encoder::Gemini(enc) => enc.encode(e),
-        }
-    }
-
-    pub(crate) fn finish(&mut self) -> Vec<Bytes> {
-        match self {
-            Encoder::Same => Vec::new(),
-            Encoder::OpenAi(enc) => enc.finish(),
-            Encoder::Anthropic(enc) => enc.finish(),
-            Encoder::Responses(enc) => enc.finish(),
-            Encoder::Gemini(enc) => enc.finish(),
-        }
-    }
 }
 
 struct Pump {
@@ -142,6 +54,10 @@ struct Pump {
     done: bool,
     /// Takes the attempt's key out of every event before it is decoded or passed on.
     scrub: Option<crate::scrub::Scrub>,
+    /// Some bytes have gone out (the first event is sent on its own, see [`Pump::first`]).
+    sent: bool,
+    /// Events of the first read still to forward, after the first one has gone out.
+    held: Vec<SseEvent>,
 }
 
 /// Streams the answer to the caller as it arrives.
@@ -175,6 +91,8 @@ pub fn streaming(
         started: None,
         done: false,
         scrub,
+        sent: false,
+        held: Vec::new(),
     };
     let body = futures_util::stream::unfold(pump, |mut p| async move {
         if p.done {
@@ -212,6 +130,13 @@ pub fn streaming(
 impl Pump {
     /// The next bytes for the caller, and `Some(class)` when the stream ends (`""` = cleanly).
     async fn next(&mut self) -> (Bytes, Option<&'static str>) {
+        if !self.held.is_empty() {
+            // The first event has just been handed to the connection: let it leave (the
+            // connection writes what it has when the body is not ready) before the rest.
+            tokio::task::yield_now().await;
+            let held = std::mem::take(&mut self.held);
+            return (self.forward(held), None);
+        }
         let now = tokio::time::Instant::now();
         let wait = self
             .timing
@@ -220,7 +145,11 @@ impl Pump {
         match tokio::time::timeout(wait, self.upstream.next()).await {
             Ok(Some(Ok(chunk))) => {
                 let events = self.parser.feed(&chunk);
-                let out = self.forward(events);
+                let out = if self.sent || self.parser.overflowed() {
+                    self.forward(events)
+                } else {
+                    self.first(events)
+                };
                 if self.parser.overflowed() {
                     let msg = format!(
                         "The provider sent a stream event over {} MiB; the answer was cut.",
@@ -266,53 +195,79 @@ impl Pump {
         }
     }
 
+    /// Before anything has gone out: forwards events until one gives bytes and holds the
+    /// rest for the next poll, so the answer's first bytes do not wait for the work on every
+    /// event of a read (a provider that sends its whole answer at once).
+    fn first(&mut self, sse: Vec<SseEvent>) -> Bytes {
+        let mut events = sse.into_iter();
+        let mut out = BytesMut::new();
+        for ev in events.by_ref() {
+            self.forward_one(ev, &mut out);
+            if !out.is_empty() {
+                self.sent = true;
+                break;
+            }
+        }
+        self.held = events.collect();
+        out.freeze()
+    }
+
     fn forward(&mut self, sse: Vec<SseEvent>) -> Bytes {
         let mut out = BytesMut::new();
-        for mut ev in sse {
-            if let Some(scrub) = &self.scrub {
-                ev.data = scrub.text(std::mem::take(&mut ev.data));
+        for ev in sse {
+            self.forward_one(ev, &mut out);
+        }
+        if !out.is_empty() {
+            self.sent = true;
+        }
+        out.freeze()
+    }
+
+    /// One upstream event: scrubbed, decoded (usage, capture, errors) and written to `out` in
+    /// the caller's format.
+    fn forward_one(&mut self, mut ev: SseEvent, out: &mut BytesMut) {
+        if let Some(scrub) = &self.scrub {
+            ev.data = scrub.text(std::mem::take(&mut ev.data));
+        }
+        let events = self.decoder.feed(&ev);
+        for e in &events {
+            match e {
+                StreamEvent::Error { .. } => self.saw_error = true,
+                StreamEvent::Start { id, model } => {
+                    self.started = Some((id.clone(), model.clone()));
+                }
+                _ => {}
             }
-            let events = self.decoder.feed(&ev);
+        }
+        if let Some(capture) = self.capture.as_mut() {
+            events.iter().for_each(|e| capture.feed(e));
+        }
+        if let Some(log) = self.log.as_mut() {
             for e in &events {
                 match e {
-                    StreamEvent::Error { .. } => self.saw_error = true,
-                    StreamEvent::Start { id, model } => {
-                        self.started = Some((id.clone(), model.clone()));
-                    }
+                    StreamEvent::Usage(u) => log.usage(u),
+                    StreamEvent::TextDelta { text } => log.streamed_text(text.chars().count()),
+                    StreamEvent::ToolCallDelta {
+                        arguments_json_fragment: f,
+                        ..
+                    } => log.streamed_text(f.chars().count()),
                     _ => {}
                 }
             }
-            if let Some(capture) = self.capture.as_mut() {
-                events.iter().for_each(|e| capture.feed(e));
+        }
+        if let Encoder::Same = self.encoder {
+            let usage_only = self.strip_usage_frame && is_usage_only_chunk(&ev.data);
+            if !usage_only {
+                frame_into(out, ev.event.as_deref(), &ev.data);
             }
-            if let Some(log) = self.log.as_mut() {
-                for e in &events {
-                    match e {
-                        StreamEvent::Usage(u) => log.usage(u),
-                        StreamEvent::TextDelta { text } => log.streamed_text(text.chars().count()),
-                        StreamEvent::ToolCallDelta {
-                            arguments_json_fragment: f,
-                            ..
-                        } => log.streamed_text(f.chars().count()),
-                        _ => {}
-                    }
-                }
-            }
-            if let Encoder::Same = self.encoder {
-                let usage_only = self.strip_usage_frame && is_usage_only_chunk(&ev.data);
-                if !usage_only {
-                    frame_into(&mut out, ev.event.as_deref(), &ev.data);
-                }
-            } else {
-                for e in &events {
-                    self.encoder
-                        .encode(e)
-                        .iter()
-                        .for_each(|f| out.extend_from_slice(f));
-                }
+        } else {
+            for e in &events {
+                self.encoder
+                    .encode(e)
+                    .iter()
+                    .for_each(|f| out.extend_from_slice(f));
             }
         }
-        out.freeze()
     }
 
     /// A last SSE event telling the caller, in its own format, that the stream is cut.

@@ -139,3 +139,74 @@ async fn models_lists_what_the_gateway_can_serve() {
     assert_eq!(body["object"], "list");
     assert_eq!(body["data"][0]["id"], "demo-chat");
 }
+
+/// An OpenAI stream's events: a role chunk, four pieces of text, the finish and the usage.
+fn whole_openai_stream() -> Vec<String> {
+    let chunk = |delta: &str, finish: &str| {
+        format!(
+            r#"{{"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{{"index":0,"delta":{delta},"finish_reason":{finish}}}]}}"#
+        )
+    };
+    let mut events = vec![chunk(r#"{"role":"assistant","content":""}"#, "null")];
+    for piece in ["Hel", "lo, ", "wor", "ld"] {
+        events.push(chunk(&format!(r#"{{"content":"{piece}"}}"#), "null"));
+    }
+    events.push(chunk("{}", r#""stop""#));
+    events.push(
+        r#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4,"total_tokens":13}}"#
+            .to_string(),
+    );
+    events
+}
+
+#[tokio::test]
+async fn a_stream_the_provider_sends_at_once_starts_with_its_first_event_alone() {
+    let events = whole_openai_stream();
+    let mut sse: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
+    sse.push_str("data: [DONE]\n\n");
+    let app = axum::Router::new().fallback(move || {
+        let sse = sse.clone();
+        async move { ([("content-type", "text/event-stream")], sse) }
+    });
+    let url = super::cost_fixtures::serve(BackendKind::OpenAi, app).await;
+    let h = super::cost_fixtures::gateway_over(BackendKind::OpenAi, &url).await;
+    let resp = client()
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(TOKEN)
+        .json(&openai_chat("gpt-4.1", true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    // Each HTTP chunk the gateway writes reaches the client as one or more frames, never
+    // merged with the next chunk's.
+    let first = format!("data: {}\n\n", events[0]);
+    let mut body = resp.bytes_stream();
+    let mut seen = Vec::new();
+    while seen.len() < first.len() {
+        let frame = futures_util::StreamExt::next(&mut body)
+            .await
+            .unwrap()
+            .unwrap();
+        seen.extend_from_slice(&frame);
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&seen),
+        first,
+        "the first event goes out before the others are worked on"
+    );
+    while let Some(frame) = futures_util::StreamExt::next(&mut body).await {
+        seen.extend_from_slice(&frame.unwrap());
+    }
+    let (text, done, usage_chunk) = openai_stream_text(&String::from_utf8(seen).unwrap());
+    assert_eq!(
+        (text.as_str(), done, usage_chunk),
+        ("Hello, world", true, false)
+    );
+    let rec = h.ledger.wait_for(1).await.remove(0);
+    assert_eq!(
+        (rec.status, rec.input_tokens, rec.output_tokens),
+        (200, 9, 4),
+        "the whole stream was read for its usage"
+    );
+}
