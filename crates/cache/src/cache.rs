@@ -48,6 +48,8 @@ pub(crate) struct Inner {
     clock: Clock,
     pub(crate) flights: Mutex<HashMap<CacheKey, Flight>>,
     accounting: Mutex<Accounting>,
+    /// The queue of the thread making background disk writes, once started (see `writer`).
+    pub(crate) writer: Mutex<Option<std::sync::mpsc::Sender<crate::writer::Job>>>,
 }
 
 /// The response cache. Cheap to clone (shared state).
@@ -70,6 +72,7 @@ impl Cache {
                 clock,
                 flights: Mutex::new(HashMap::new()),
                 accounting: Mutex::new(Accounting::default()),
+                writer: Mutex::new(None),
             }),
         }
     }

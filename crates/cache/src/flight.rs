@@ -71,17 +71,13 @@ impl Lease {
     }
 
     /// [`Lease::complete`] without waiting for the disk: memory and waiters are updated before
-    /// this returns, the persistent write runs on the blocking pool. Needs a tokio runtime.
+    /// this returns, the persistent write is queued for the cache's writer thread (made even if
+    /// the caller's runtime stops first; [`Cache::flush`] waits for it).
     pub fn complete_in_background(self, answer: CachedAnswer) -> Arc<CachedAnswer> {
         let answer = self.publish(answer);
         if self.cache.inner.disk.is_some() {
-            let (cache, key, ttl, stored) =
-                (self.cache.clone(), self.key, self.ttl, Arc::clone(&answer));
-            tokio::task::spawn_blocking(move || {
-                if cache.persist(&key, &stored, ttl).is_err() {
-                    cache.disk_error();
-                }
-            });
+            self.cache
+                .persist_in_background(self.key, Arc::clone(&answer), self.ttl);
         }
         answer
     }

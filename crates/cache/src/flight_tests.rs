@@ -38,7 +38,7 @@ async fn a_lease_completed_elsewhere_answers_the_waiters() {
         .unwrap();
     let (a, src) = waiter.await.unwrap();
     assert_eq!((&*a, src), (&simple("streamed"), Source::Shared));
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    c.flush();
     assert!(
         c.inner
             .disk
@@ -119,4 +119,32 @@ async fn a_disk_hit_keeps_the_rows_own_expiry_in_memory() {
         c.peek_memory(&key(5)).is_none(),
         "the promoted copy expires with the row, not after the default TTL"
     );
+}
+
+#[test]
+fn a_background_write_is_made_even_when_its_runtime_stops_first() {
+    let (_, c) = cache(true);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let Lookup::Lead(lease) = c.lookup("r", key(7), None).await else {
+            panic!("nothing stored yet");
+        };
+        lease.complete_in_background(simple("last words"));
+    });
+    // The gateway's serving threads stop their runtimes this way.
+    rt.shutdown_background();
+    c.flush();
+    let disk = c.inner.disk.as_ref().unwrap();
+    let stored = disk.get(&key(7), T0).unwrap().map(|(a, _)| a);
+    assert_eq!(stored, Some(simple("last words")), "the write was not lost");
+    assert_eq!(c.stats().unwrap().disk_errors, 0);
+}
+
+#[test]
+fn flush_without_a_disk_or_writes_returns_at_once() {
+    cache(false).1.flush();
+    cache(true).1.flush();
 }

@@ -18,7 +18,8 @@
 //! `now_ms` arguments everywhere else); a corrupt, truncated or expired stored answer is a miss
 //! and is removed, never a panic or a wrong answer; errors and partial streams are never stored
 //! (the gateway hands [`Cache`] complete replies only); no lock is held across an `.await`, and
-//! SQLite work runs on tokio's blocking pool in async paths. Error messages never quote request
+//! SQLite work runs on tokio's blocking pool in async paths (background writes on the cache's own
+//! writer thread). Error messages never quote request
 //! or response content.
 
 pub mod cache;
@@ -29,6 +30,7 @@ pub mod flight;
 pub mod key;
 pub mod memory;
 pub mod stats;
+mod writer;
 
 pub use cache::{Cache, CacheConfig, Clock, Source};
 pub use disk::{DiskCache, DiskStats};

@@ -261,8 +261,9 @@ impl Gateway {
             .unwrap_or_default()
     }
 
-    /// Stops accepting, lets in-flight requests finish for up to `grace`, then stops the rest.
-    /// Returns whether every in-flight request finished in time. A second call returns at once.
+    /// Stops accepting, lets in-flight requests finish for up to `grace`, then stops the rest
+    /// and waits (up to `grace` again) for the response cache's queued disk writes. Returns
+    /// whether every in-flight request finished in time. A second call returns at once.
     pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
         self.cancel.cancel();
         let serving = self.serving.lock().ok().and_then(|mut t| t.take());
@@ -273,6 +274,16 @@ impl Gateway {
                 ?grace,
                 "requests still in flight after the grace period were cut"
             );
+        }
+        // The answers stored by the last requests reach the disk before the gateway is gone.
+        if let Some(cache) = self.state.cache.clone() {
+            let flushed = tokio::task::spawn_blocking(move || cache.flush());
+            if tokio::time::timeout(grace, flushed).await.is_err() {
+                tracing::warn!(
+                    ?grace,
+                    "the response cache's last writes did not finish in time"
+                );
+            }
         }
         finished
     }
