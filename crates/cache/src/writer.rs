@@ -29,14 +29,18 @@ pub(crate) enum Job {
 }
 
 impl Cache {
-    /// Queues the persistent write of `answer`; a write that cannot be queued (the thread
-    /// could not be started) is counted as a disk error, as a failed write is.
+    /// Queues the persistent write of `answer` (nothing without a disk layer); a write that
+    /// cannot be queued (the thread could not be started) is counted as a disk error, as a
+    /// failed write is.
     pub(crate) fn persist_in_background(
         &self,
         key: CacheKey,
         answer: Arc<CachedAnswer>,
         ttl: Option<Duration>,
     ) {
+        if self.inner.disk.is_none() {
+            return;
+        }
         let ttl = ttl.unwrap_or_else(|| self.default_ttl());
         let job = Job::Put {
             key,
