@@ -22,7 +22,10 @@ use switchyard_core::RequestRecord;
 use switchyard_store::Store;
 
 const MAX_BATCH: usize = 1_000;
-const LINGER: Duration = Duration::from_millis(25);
+/// How long the writer gathers records after the first of a batch. 100 ms against 25: at 1 in
+/// flight CPU per proxied request 130 → 112 µs and p50 −20 µs (a quarter of the transactions and
+/// wake-ups), at 8 in flight −5 %; the most a `kill -9` can lose grows to 100 ms of records.
+const LINGER: Duration = Duration::from_millis(100);
 /// Back-off between retries of a batch that failed to write.
 const RETRY_FIRST: Duration = Duration::from_millis(50);
 const RETRY_MAX: Duration = Duration::from_secs(2);
