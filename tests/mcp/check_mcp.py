@@ -51,6 +51,17 @@ def ledger(env):
     return json.loads(p.stdout)
 
 
+async def ledger_until(env, pred, seconds=10.0):
+    """The ledger's rows once `pred(rows)` holds: the writer batches (up to 100 ms) and another
+    process reads only what it has committed. After `seconds`, the last rows read."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        rows = ledger(env)
+        if pred(rows) or asyncio.get_running_loop().time() > deadline:
+            return rows
+        await asyncio.sleep(0.05)
+
+
 async def exercise(session, env, tool_name):
     init = await session.initialize()
     assert init.server_info.name == "switchyard", init.server_info
@@ -62,8 +73,10 @@ async def exercise(session, env, tool_name):
     assert not r.is_error, text_of(r)
     answer = json.loads(text_of(r))
     assert answer["answer"] and answer["backend"] == "Demo" and answer["outputTokens"] > 0, answer
-    rows = ledger(env)
-    assert any(row["tokenName"] == tool_name and row["backend"] == "Demo" for row in rows), rows[:3]
+    def recorded(rows):
+        return any(row["tokenName"] == tool_name and row["backend"] == "Demo" for row in rows)
+    rows = await ledger_until(env, recorded)
+    assert recorded(rows), rows[:3]
 
     bad = await session.call_tool("ask", {"prompt": 5})
     assert bad.is_error and "expected a string" in text_of(bad), text_of(bad)
