@@ -11,9 +11,9 @@
 #   run_cache                  warm-up, the runs into $tmp/results-cache.tsv
 #   run_soak                   switchyard alone, back-to-back wrk runs into $tmp/soak.tsv (sets
 #                              intervals)
-# It uses bench-proxy.sh's settings, processes and helpers (tmp, token, up_pid/px_pid/sy_pid and
-# their ports, die, log, has_mode) and sets, for its report, clk, results, stream_body,
-# cache_body, sy_sent (requests switchyard answered) and sy_warm_hwm (set by note_warm_hwm).
+# It uses bench-proxy.sh's settings, processes and helpers (tmp, token, targets, up_pid/px_pid/
+# sy_pid/sb_pid and their ports, die, log, has_mode) and sets, for its report, clk, results,
+# stream_body, cache_body, sy_sent (requests switchyard answered) and sy_warm_hwm (set by note_warm_hwm).
 # shellcheck disable=SC2154 # the variables above come from bench-proxy.sh
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -36,10 +36,16 @@ mem_kib() { # $1 VmHWM or VmRSS, summed over the PIDs
   echo "$t"
 }
 pid_of() { # $1 target
-  case $1 in upstream) echo "$up_pid" ;; nginx) echo "$px_pid" ;; switchyard) echo "$sy_pid" ;; esac
+  case $1 in
+    upstream) echo "$up_pid" ;; nginx) echo "$px_pid" ;; switchyard) echo "$sy_pid" ;;
+    switchyard-b) echo "$sb_pid" ;;
+  esac
 }
 port_of() {
-  case $1 in upstream) echo "$up_port" ;; nginx) echo "$px_port" ;; switchyard) echo "$sy_port" ;; esac
+  case $1 in
+    upstream) echo "$up_port" ;; nginx) echo "$px_port" ;; switchyard) echo "$sy_port" ;;
+    switchyard-b) echo "$sb_port" ;;
+  esac
 }
 # The other modes' requests: the same question, streamed (to the Stream backend; upstream and
 # nginx at /stream/v1), or with temperature 0 (cacheable, to the Upstream backend).
@@ -49,7 +55,7 @@ cache_body='{"model":"gpt-4o-mini","temperature":0,'
 cache_body+='"messages":[{"role":"user","content":"Say hello in one word."}]}'
 stream_tail=$'data: [DONE]\n\n'
 path_of() { # $1 mode, $2 target: the request's path
-  if [ "$1" = stream ] && [ "$2" != switchyard ]; then
+  if [ "$1" = stream ] && [[ $2 != switchyard* ]]; then
     echo /stream/v1/chat/completions
   else
     echo /v1/chat/completions
@@ -112,7 +118,7 @@ mode_warmup() { # $1 mode, $2 connections: 1 s per target, not measured
   local name
   [ "$warmup" -gt 0 ] || return 0
   log "$1 warm-up: 1 s per target at $2 in flight (not measured)"
-  for name in upstream nginx switchyard; do
+  for name in $targets; do
     wrk_run "$name" "$2" 1 "$1"
     if [ "$name" = switchyard ]; then sy_sent=$((sy_sent + $(wrk_requests))); fi
   done
@@ -121,7 +127,7 @@ mode_warmup() { # $1 mode, $2 connections: 1 s per target, not measured
 # --- the other modes' checks: one request per target, the answers compared ---------------------
 check_stream() {
   local name code ctype events b
-  for name in upstream nginx switchyard; do
+  for name in $targets; do
     code=$(fetch stream "$name" "$tmp/stream-$name")
     ctype=$(header content-type "$tmp/stream-$name.headers")
     events=$(grep -c '^data: ' "$tmp/stream-$name.body" || true)
@@ -146,7 +152,7 @@ compared() {
 }
 check_cache() {
   local name code label
-  for name in upstream nginx switchyard; do
+  for name in $targets; do
     code=$(fetch cache "$name" "$tmp/cache-$name")
     [ "$code" = 200 ] && grep -q '"Hello\."' "$tmp/cache-$name.body" \
       || die "$name answered the cacheable request with $code: $(head -c 300 "$tmp/cache-$name.body")"
@@ -166,17 +172,17 @@ run_buffered() {
   local name run c
   if [ "$warmup" -gt 0 ]; then
     log "warm-up: ${warmup} s per target at $max_c in flight (not measured)"
-    for name in upstream nginx switchyard; do
+    for name in $targets; do
       wrk_run "$name" "$max_c" "$warmup"
       if [ "$name" = switchyard ]; then sy_sent=$((sy_sent + $(wrk_requests))); fi
     done
   fi
   note_warm_hwm
-  log "measuring: $runs run(s) × concurrency {$conns} × 3 targets × ${seconds} s"
+  log "measuring: $runs run(s) × concurrency {$conns} × {$targets} × ${seconds} s"
   : >"$results"
   for run in $(seq "$runs"); do
     for c in $conns; do
-      for name in upstream nginx switchyard; do measure "$run" "$c" "$name"; done
+      for name in $targets; do measure "$run" "$c" "$name"; done
     done
   done
 }
@@ -188,11 +194,11 @@ run_stream() {
   for c in $stream_conns; do if [ "$c" -gt "$max_sc" ]; then max_sc=$c; fi; done
   mode_warmup stream "$max_sc"
   note_warm_hwm
-  log "stream: $runs run(s) × concurrency {$stream_conns} × 3 targets × ${mode_seconds} s"
+  log "stream: $runs run(s) × concurrency {$stream_conns} × {$targets} × ${mode_seconds} s"
   : >"$tmp/results-stream.tsv"
   for run in $(seq "$runs"); do
     for c in $stream_conns; do
-      for name in upstream nginx switchyard; do measure "$run" "$c" "$name" stream; done
+      for name in $targets; do measure "$run" "$c" "$name" stream; done
     done
   done
   log "stream: time to first byte, $ttfb_n requests per target (and 200 warm-up), alternated"
@@ -200,7 +206,8 @@ run_stream() {
   # shellcheck disable=SC2034 # ttfb_ok is read by bench-proxy.sh
   python3 "$ROOT/scripts/bench-proxy-ttfb.py" "$ttfb_n" "$tmp/stream-request.json" "$token" \
     "upstream=$up_port:/stream/v1/chat/completions" "nginx=$px_port:/stream/v1/chat/completions" \
-    "switchyard=$sy_port:/v1/chat/completions" </dev/null >"$tmp/ttfb.jsonl" 2>"$tmp/ttfb.err" \
+    "switchyard=$sy_port:/v1/chat/completions" \
+    ${sb_port:+"switchyard-b=$sb_port:/v1/chat/completions"} </dev/null >"$tmp/ttfb.jsonl" 2>"$tmp/ttfb.err" \
     || ttfb_ok=
   [ -s "$tmp/ttfb.jsonl" ] || die "the TTFB client failed: $(cat "$tmp/ttfb.err")"
   sy_sent=$((sy_sent + ttfb_n + 200))
@@ -211,10 +218,10 @@ run_cache() {
   local run name
   mode_warmup cache 1
   note_warm_hwm
-  log "cache: $runs run(s) × 1 in flight × 3 targets × ${mode_seconds} s"
+  log "cache: $runs run(s) × 1 in flight × {$targets} × ${mode_seconds} s"
   : >"$tmp/results-cache.tsv"
   for run in $(seq "$runs"); do
-    for name in upstream nginx switchyard; do measure "$run" 1 "$name" cache; done
+    for name in $targets; do measure "$run" 1 "$name" cache; done
   done
 }
 

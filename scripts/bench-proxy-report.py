@@ -58,11 +58,32 @@ def ledger_kinds(argv):
           or "no rows")
 
 
+TARGETS = ["upstream", "nginx", "switchyard", "switchyard-b"]
+LABEL = {"upstream": "upstream (direct)", "nginx": "nginx proxy", "switchyard": "switchyard-serve",
+         "switchyard-b": "switchyard-serve B"}
+
+
+def present(rows, column=2):
+    """The targets measured (switchyard-b only in an A/B run), in TARGETS' order."""
+    seen = {r[column] for r in rows}
+    return [n for n in TARGETS if n in seen]
+
+
+def b_over_a(med, keys, c=None):
+    """The A/B run's line: switchyard-b's medians over switchyard's, per key (name, key, added)."""
+    parts = []
+    for name, key, added in keys:
+        args = (c,) if c is not None else ()
+        a, b = med(*args, "switchyard", key, added), med(*args, "switchyard-b", key, added)
+        parts.append(f"{name} {b / a:.2f}×" if a > 0 else f"{name} n/a")
+    return ", ".join(parts)
+
+
 def buffered(argv):
     rows = [l.rstrip("\n").split("\t") for l in open(argv[1]) if l.strip()]
     conns = [int(c) for c in argv[2].split()]
-    names = ["upstream", "nginx", "switchyard"]
-    label = {"upstream": "upstream (direct)", "nginx": "nginx proxy", "switchyard": "switchyard-serve"}
+    names = present(rows)
+    label = LABEL
     R = {}
     for run, c, name, p50, p99, p999, rps, n, cpu, hwm, rss, bad, err, *_ in rows:
         R[(int(run), int(c), name)] = dict(p50=float(p50), p99=float(p99), p999=float(p999),
@@ -90,7 +111,7 @@ def buffered(argv):
     w = [max(len(r[i]) for r in out) for i in range(len(head))]
     for i, r in enumerate(out):
         print("  ".join(v.ljust(w[j]) if j == 0 else v.rjust(w[j]) for j, v in enumerate(r)))
-        if i and i % 3 == 0 and i < len(out) - 1:
+        if i and i % len(names) == 0 and i < len(out) - 1:
             print()
     print("+p50, +p99, +p99.9: the target's percentile minus the upstream's in the same round, median"
           " over the runs (below 0: within the noise).\nCPU µs/req and RSS: the target's own processes;"
@@ -106,6 +127,14 @@ def buffered(argv):
         parts += [f"CPU/req {ratio(c, 'cpu')}", f"req/s {ratio(c, 'rps', digits=2)}",
                   f"peak RSS {ratio(c, 'hwm')}"]
         print(f"  {c:>2} in flight: " + ", ".join(parts))
+    if "switchyard-b" in names:
+        print("\nA/B: switchyard-serve B / switchyard-serve (ratios of the medians; below 1: B is"
+              " lower):")
+        for c in conns:
+            keys = [("added p50", "p50", True), ("added p99", "p99", True),
+                    ("added p99.9", "p999", True), ("CPU/req", "cpu", False),
+                    ("req/s", "rps", False), ("peak RSS", "hwm", False)]
+            print(f"  {c:>2} in flight: " + b_over_a(lambda *a: med(*a[:-1], added=a[-1]), keys, c))
     if flagged:
         print("\nFLAGGED: runs with non-2xx answers or socket errors (column non-2xx)")
     return 1 if flagged else 0
@@ -120,8 +149,8 @@ def stream(argv):
     for l in (open(argv[7]) if argv[7] else []):
         f = l.rstrip("\n").split("\t")
         buffered.setdefault((int(f[1]), f[2]), []).append(float(f[8]))
-    names = ["upstream", "nginx", "switchyard"]
-    label = {"upstream": "upstream (direct)", "nginx": "nginx proxy", "switchyard": "switchyard-serve"}
+    names = present(rows)
+    label = LABEL
     R = {}
     for run, c, name, p50, p99, p999, rps, n, cpu, hwm, rss, bad, err, hits, badbody in rows:
         R[(int(run), int(c), name)] = dict(p50=float(p50), p99=float(p99), p999=float(p999),
@@ -169,7 +198,7 @@ def stream(argv):
     table(("target", "TTFB p50 µs", "TTFB p99 µs", "+TTFB p50", "+TTFB p99", "headers p50 µs",
            "full p50 µs", "full p99 µs", "errors"), out)
     print(f"per SSE event ({events} in the answer) = (added full-answer p50 − added TTFB p50) / {events}:")
-    for name in ("nginx", "switchyard"):
+    for name in names[1:]:
         t = ttfb[name]
         add_ttfb = t["ttfb"][0] - up["ttfb"][0]
         parts = []
@@ -183,12 +212,18 @@ def stream(argv):
         print(f"  {label[name]}: added TTFB p50 {add_ttfb:.0f} µs; per event " + "; ".join(parts))
     print("  (the upstream sends the whole answer at once, so a proxy reads most or all events before"
           " its first byte goes out: TTFB includes their work and full − TTFB tends to 0)")
-    for name in ("nginx", "switchyard"):
+    for name in names[1:]:
         parts = [f"{c} in flight {(med(c, name, 'cpu') - median(buffered[(c, name)])) / events:.2f} µs"
                  for c in conns if (c, name) in buffered]
         if parts:
             print(f"  {label[name]}: CPU per event, (stream CPU/req − buffered CPU/req in this run)"
                   f" / {events}: " + ", ".join(parts))
+    if "switchyard-b" in names:
+        print("A/B: switchyard-serve B / switchyard-serve: " + "; ".join(
+            f"{c} in flight: " + b_over_a(lambda *a: med(*a[:-1], added=a[-1]),
+                                          [("added full p50", "p50", True), ("CPU/req", "cpu", False)], c)
+            for c in conns) + "; added TTFB p50 " + (
+            f"{(ttfb['switchyard-b']['ttfb'][0] - up['ttfb'][0]) / (ttfb['switchyard']['ttfb'][0] - up['ttfb'][0]):.2f}×"))
     print("issue #19 targets for switchyard: added TTFB ≤ 60 µs, ≤ 2 µs per chunk, no buffering.")
     if not ttfb_ok or flagged:
         print("\nFLAGGED: stream runs with bad answers or socket errors (columns bad, errors)")
@@ -197,9 +232,8 @@ def stream(argv):
 
 def cache(argv):
     rows = [l.rstrip("\n").split("\t") for l in open(argv[1]) if l.strip()]
-    names = ["upstream", "nginx", "switchyard"]
-    label = {"upstream": "upstream (direct)", "nginx": "nginx proxy",
-             "switchyard": "switchyard-serve (hits)"}
+    names = present(rows)
+    label = dict(LABEL, switchyard="switchyard-serve (hits)", **{"switchyard-b": "switchyard-serve B (hits)"})
     R = {}
     for run, c, name, p50, p99, p999, rps, n, cpu, hwm, rss, bad, err, hits, badbody in rows:
         R[(int(run), name)] = dict(p50=float(p50), p99=float(p99), p999=float(p999), rps=float(rps),
@@ -226,6 +260,10 @@ def cache(argv):
     print(f"cache hit / direct call to the mock, p50: {med('switchyard', 'p50') / med('upstream', 'p50'):.2f}×"
           " (issue #19 target ≤ 1.3×); CPU per hit"
           f" {med('switchyard', 'cpu'):.1f} µs (the mock's own per request: {med('upstream', 'cpu'):.1f} µs)")
+    if "switchyard-b" in names:
+        print("A/B: switchyard-serve B / switchyard-serve: " + b_over_a(
+            lambda name, key, _added: med(name, key),
+            [("p50", "p50", False), ("p99", "p99", False), ("CPU per hit", "cpu", False)]))
     if hits < n:
         flagged = True
         print("FLAGGED: not every switchyard answer was a cache hit")

@@ -51,6 +51,10 @@
 # (default "1 8 32"), BENCH_WARMUP (seconds per target before measuring, default 2; 0: none),
 # SWITCHYARD_SERVE (the binary, default target/release/switchyard-serve), BENCH_KEEP=1 (keep the
 # temp folder: nginx configs and logs, switchyard's data folder and log, the per-run results).
+# BENCH_B=PATH: an A/B run. A second switchyard-serve (PATH, another build) is started on a copy of
+# the first one's configured data folder and measured as the target "switchyard-b", alternated
+# with the others in every mode (not the soak); the tables add its rows and B/A ratios. Changes
+# are judged by those ratios, measured side by side, not by numbers from separate runs.
 # Installs Debian's nginx-light and wrk when missing (a temporary /usr/sbin/policy-rc.d keeps
 # Debian from starting a system nginx). Only 127.0.0.1, fixed durations, no stdin needed; every
 # process it starts is stopped by PID (nginx: QUIT to its master; switchyard-serve: TERM, KILL
@@ -63,6 +67,7 @@ runs=${BENCH_RUNS:-3}
 conns=${BENCH_CONNS:-1 8 32}
 warmup=${BENCH_WARMUP:-2}
 bin=$(realpath -m "${SWITCHYARD_SERVE:-${CARGO_TARGET_DIR:-target}/release/switchyard-serve}")
+bin_b=${BENCH_B:+$(realpath -m "$BENCH_B")}
 nginx=/usr/sbin/nginx
 lua=$ROOT/scripts/bench-proxy.lua
 report=$ROOT/scripts/bench-proxy-report.py # the stream answer, the ledger summary, the tables
@@ -89,6 +94,7 @@ for c in $stream_conns; do
 done
 [ -n "${modes// /}" ] || [ "$soak" -gt 0 ] || die "nothing to do: BENCH_MODES is empty and BENCH_SOAK is not set"
 [ -x "$bin" ] || die "no $bin: build it first (./dev bench-proxy builds it)"
+[ -z "$bin_b" ] || [ -x "$bin_b" ] || die "BENCH_B: no executable $bin_b"
 
 # --- tools ---------------------------------------------------------------------------------
 policy=/usr/sbin/policy-rc.d
@@ -118,7 +124,7 @@ ensure_tools
 # --- processes and clean-up ----------------------------------------------------------------
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # nginx workers may run as nobody
-up_pid= px_pid= sy_pid= wrk_pid=
+up_pid= px_pid= sy_pid= sb_pid= sb_port= wrk_pid=
 stop_nginx() { # QUIT to the master (graceful), KILL if it is still there after 10 s
   local pid=$1 i
   kill -0 "$pid" 2>/dev/null || return 0
@@ -127,22 +133,22 @@ stop_nginx() { # QUIT to the master (graceful), KILL if it is still there after 
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null || true
 }
-stop_serve() { # TERM (finishes in-flight requests and the ledger), KILL after 10 s
-  local i
-  [ -n "$sy_pid" ] && kill -0 "$sy_pid" 2>/dev/null || return 0
-  kill -TERM "$sy_pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$sy_pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$sy_pid" 2>/dev/null; then
+stop_serve() { # TERM (finishes in-flight requests and the ledger), KILL after 10 s; $1 the PID
+  local i pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
     echo "switchyard-serve did not stop within 10 s: killed" >&2
-    kill -KILL "$sy_pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
   fi
-  wait "$sy_pid" 2>/dev/null || true
-  sy_pid=
+  wait "$pid" 2>/dev/null || true
 }
 cleanup() {
   set +e
   [ -n "$wrk_pid" ] && kill -TERM "$wrk_pid" 2>/dev/null && wait "$wrk_pid" 2>/dev/null
-  stop_serve
+  stop_serve "$sy_pid"
+  stop_serve "$sb_pid"
   [ -n "$px_pid" ] && stop_nginx "$px_pid"
   [ -n "$up_pid" ] && stop_nginx "$up_pid"
   [ -n "$policy_created" ] && as_root rm -f "$policy"
@@ -152,9 +158,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-read -r up_port px_port sy_port < <(python3 -c '
+read -r up_port px_port sy_port b_port < <(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(3)]
+ss = [socket.socket() for _ in range(4)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
 
@@ -167,6 +173,7 @@ echo "host: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 echo "tools: $("$nginx" -v 2>&1 | sed 's/^nginx version: //') (nginx-light)," \
   "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$bin" --version)"
+if [ -n "$bin_b" ]; then echo "A/B: switchyard = $bin, switchyard-b = $bin_b"; fi
 
 # --- the mock upstream and the bare proxy ---------------------------------------------------
 marker=chatcmpl-bench-proxy-nginx-upstream
@@ -266,15 +273,30 @@ mkdir -p "$SWITCHYARD_DATA_DIR"
   || die "switchyard-serve backend add failed: $(cat "$tmp/backend.out")"
 token=$("$bin" token create bench </dev/null 2>"$tmp/token.err" | grep -o '^sy-[0-9a-f]*') \
   || die "switchyard-serve token create failed: $(cat "$tmp/token.err")"
-"$bin" serve --port "$sy_port" </dev/null >"$tmp/serve.log" 2>&1 &
+# B (BENCH_B) serves a copy of the same configuration: the same backends and token.
+if [ -n "$bin_b" ]; then cp -a "$SWITCHYARD_DATA_DIR" "$tmp/sy-b"; fi
+start_serve() { # $1 binary, $2 port, $3 log; $! is its PID
+  "$1" serve --port "$2" </dev/null >"$3" 2>&1 &
+}
+wait_serve() { # $1 PID, $2 port, $3 log
+  for _ in $(seq 100); do
+    grep -q "listening on http://127.0.0.1:$2" "$3" && break
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "listening on http://127.0.0.1:$2" "$3" \
+    || die "switchyard-serve did not start on $2: $(cat "$3")"
+}
+start_serve "$bin" "$sy_port" "$tmp/serve.log"
 sy_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on http://127.0.0.1:$sy_port" "$tmp/serve.log" && break
-  kill -0 "$sy_pid" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q "listening on http://127.0.0.1:$sy_port" "$tmp/serve.log" \
-  || die "switchyard-serve did not start on $sy_port: $(cat "$tmp/serve.log")"
+wait_serve "$sy_pid" "$sy_port" "$tmp/serve.log"
+targets="upstream nginx switchyard"
+if [ -n "$bin_b" ]; then
+  SWITCHYARD_DATA_DIR=$tmp/sy-b start_serve "$bin_b" "$b_port" "$tmp/serve-b.log"
+  sb_pid=$! sb_port=$b_port
+  wait_serve "$sb_pid" "$sb_port" "$tmp/serve-b.log"
+  targets+=" switchyard-b"
+fi
 
 # --- one checked request per target -----------------------------------------------------------
 body='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello in one word."}]}'
@@ -289,6 +311,7 @@ check() { # $1 name, $2 port: 200 with the upstream's answer
 check upstream "$up_port"
 check nginx "$px_port"
 check switchyard "$sy_port"
+if [ -n "$sb_port" ]; then check switchyard-b "$sb_port"; fi
 sy_backend=$(sed -n 's/^x-switchyard-backend: *//Ip' "$tmp/switchyard.headers" | tr -d '\r')
 sy_cache=$(sed -n 's/^x-switchyard-cache: *//Ip' "$tmp/switchyard.headers" | tr -d '\r')
 [ -z "$sy_backend" ] || [ "$sy_backend" = Upstream ] \
@@ -316,7 +339,8 @@ if [ "$soak" -gt 0 ]; then run_soak; fi
 
 # --- what switchyard recorded, then stop it (the ledger is flushed on TERM) -------------------
 metrics=$(curl -s "http://127.0.0.1:$sy_port/metrics" | grep -E '^switchyard_ledger[a-z_]* ' || true)
-stop_serve
+stop_serve "$sy_pid"
+sy_pid=
 ledger=$(python3 "$report" ledger "$SWITCHYARD_DATA_DIR/switchyard.sqlite") || ledger="could not be read"
 ledger_kinds=
 if has_mode stream || has_mode cache; then

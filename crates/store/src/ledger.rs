@@ -65,6 +65,17 @@ impl Store {
     /// Writes a batch of requests with their attempts, and adds them to the usage rollups, in
     /// one transaction. Idempotent: a request id already in the ledger is skipped.
     pub fn insert_requests(&self, batch: &[RequestRecord]) -> Result<(), StoreError> {
+        self.insert_requests_with(batch, &mut || {})
+    }
+
+    /// [`Store::insert_requests`], calling `between` after each request's rows (inside the
+    /// transaction): the ledger's writer gives up its CPU there now and then, so a long batch
+    /// does not hold a core that a serving thread is waiting for.
+    pub fn insert_requests_with(
+        &self,
+        batch: &[RequestRecord],
+        between: &mut dyn FnMut(),
+    ) -> Result<(), StoreError> {
         self.with(|c| {
             let tx = c.transaction()?;
             let mut inserted = Vec::with_capacity(batch.len());
@@ -100,6 +111,7 @@ impl Store {
                             a.latency_ms
                         ])?;
                     }
+                    between();
                 }
             }
             crate::rollup::roll_up(&tx, &inserted)?;

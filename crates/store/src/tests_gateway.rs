@@ -137,6 +137,25 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
 }
 
 #[test]
+fn a_batch_calls_back_after_each_new_request_it_writes() {
+    let s = Store::open_in_memory().unwrap();
+    s.insert_requests(&[record("a", "2026-01-01T00:00:01Z", "Demo", 200)])
+        .unwrap();
+    let batch = [
+        record("a", "2026-01-01T00:00:01Z", "Demo", 200),
+        record("b", "2026-01-01T00:00:02Z", "Demo", 200),
+        record("c", "2026-01-01T00:00:03Z", "Demo", 200),
+    ];
+    let mut calls = 0;
+    s.insert_requests_with(&batch, &mut || calls += 1).unwrap();
+    assert_eq!(
+        calls, 2,
+        "the ledger writer paces itself between rows: once per request written, none for one already there"
+    );
+    assert_eq!(s.request_count().unwrap(), 3, "the whole batch is written");
+}
+
+#[test]
 fn backend_limits_default_to_50_in_flight_and_round_trip() {
     let store = Store::open_in_memory().unwrap();
     let draft = switchyard_core::BackendDraft {
