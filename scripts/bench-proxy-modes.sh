@@ -38,13 +38,13 @@ mem_kib() { # $1 VmHWM or VmRSS, summed over the PIDs
 pid_of() { # $1 target
   case $1 in
     upstream) echo "$up_pid" ;; nginx) echo "$px_pid" ;; switchyard) echo "$sy_pid" ;;
-    switchyard-b) echo "$sb_pid" ;;
+    switchyard-b) echo "$sb_pid" ;; hop) echo "$hop_pid" ;;
   esac
 }
 port_of() {
   case $1 in
     upstream) echo "$up_port" ;; nginx) echo "$px_port" ;; switchyard) echo "$sy_port" ;;
-    switchyard-b) echo "$sb_port" ;;
+    switchyard-b) echo "$sb_port" ;; hop) echo "$hop_port" ;;
   esac
 }
 # The other modes' requests: the same question, streamed (to the Stream backend; upstream and
@@ -118,7 +118,7 @@ mode_warmup() { # $1 mode, $2 connections: 1 s per target, not measured
   local name
   [ "$warmup" -gt 0 ] || return 0
   log "$1 warm-up: 1 s per target at $2 in flight (not measured)"
-  for name in $targets; do
+  for name in $(if [ "$1" = cache ]; then cache_targets; else echo "$targets"; fi); do
     wrk_run "$name" "$2" 1 "$1"
     if [ "$name" = switchyard ]; then sy_sent=$((sy_sent + $(wrk_requests))); fi
   done
@@ -150,9 +150,12 @@ compared() {
     echo "differs from the upstream's ($(wc -c <"$1") bytes, the upstream's $(wc -c <"$2"))"
   fi
 }
+# The cache mode compares Switchyard's hits with a direct call and the nginx hop: the bare hop
+# has no cache and is left out.
+cache_targets() { echo "${targets/ hop/}"; }
 check_cache() {
   local name code label
-  for name in $targets; do
+  for name in $(cache_targets); do
     code=$(fetch cache "$name" "$tmp/cache-$name")
     [ "$code" = 200 ] && grep -q '"Hello\."' "$tmp/cache-$name.body" \
       || die "$name answered the cacheable request with $code: $(head -c 300 "$tmp/cache-$name.body")"
@@ -206,7 +209,7 @@ run_stream() {
   # shellcheck disable=SC2034 # ttfb_ok is read by bench-proxy.sh
   python3 "$ROOT/scripts/bench-proxy-ttfb.py" "$ttfb_n" "$tmp/stream-request.json" "$token" \
     "upstream=$up_port:/stream/v1/chat/completions" "nginx=$px_port:/stream/v1/chat/completions" \
-    "switchyard=$sy_port:/v1/chat/completions" \
+    ${hop_port:+"hop=$hop_port:/stream/v1/chat/completions"} "switchyard=$sy_port:/v1/chat/completions" \
     ${sb_port:+"switchyard-b=$sb_port:/v1/chat/completions"} </dev/null >"$tmp/ttfb.jsonl" 2>"$tmp/ttfb.err" \
     || ttfb_ok=
   [ -s "$tmp/ttfb.jsonl" ] || die "the TTFB client failed: $(cat "$tmp/ttfb.err")"
@@ -218,10 +221,10 @@ run_cache() {
   local run name
   mode_warmup cache 1
   note_warm_hwm
-  log "cache: $runs run(s) × 1 in flight × {$targets} × ${mode_seconds} s"
+  log "cache: $runs run(s) × 1 in flight × {$(cache_targets)} × ${mode_seconds} s"
   : >"$tmp/results-cache.tsv"
   for run in $(seq "$runs"); do
-    for name in $targets; do measure "$run" 1 "$name" cache; done
+    for name in $(cache_targets); do measure "$run" 1 "$name" cache; done
   done
 }
 

@@ -58,9 +58,18 @@ def ledger_kinds(argv):
           or "no rows")
 
 
-TARGETS = ["upstream", "nginx", "switchyard", "switchyard-b"]
-LABEL = {"upstream": "upstream (direct)", "nginx": "nginx proxy", "switchyard": "switchyard-serve",
-         "switchyard-b": "switchyard-serve B"}
+TARGETS = ["upstream", "nginx", "hop", "switchyard", "switchyard-b"]
+LABEL = {"upstream": "upstream (direct)", "nginx": "nginx proxy", "hop": "bare hop (gw stack)",
+         "switchyard": "switchyard-serve", "switchyard-b": "switchyard-serve B"}
+
+
+def split(med, c, added_keys):
+    """What switchyard adds over nginx, split at the bare hop: the stack's and the features'."""
+    parts = []
+    for name, key, added in added_keys:
+        n, h, s = (med(c, t, key, added) for t in ("nginx", "hop", "switchyard"))
+        parts.append(f"{name} {s - n:+.0f} = stack {h - n:+.0f} + features {s - h:+.0f}")
+    return ", ".join(parts)
 
 
 def present(rows, column=2):
@@ -127,6 +136,12 @@ def buffered(argv):
         parts += [f"CPU/req {ratio(c, 'cpu')}", f"req/s {ratio(c, 'rps', digits=2)}",
                   f"peak RSS {ratio(c, 'hwm')}"]
         print(f"  {c:>2} in flight: " + ", ".join(parts))
+    if "hop" in names:
+        print("\nswitchyard-serve over nginx, split at the bare hop (µs; stack = bare hop − nginx,"
+              " features = switchyard − bare hop):")
+        for c in conns:
+            keys = [("added p50", "p50", True), ("added p99", "p99", True), ("CPU/req", "cpu", False)]
+            print(f"  {c:>2} in flight: " + split(lambda *a: med(*a[:-1], added=a[-1]), c, keys))
     if "switchyard-b" in names:
         print("\nA/B: switchyard-serve B / switchyard-serve (ratios of the medians; below 1: B is"
               " lower):")

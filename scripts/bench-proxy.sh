@@ -5,11 +5,16 @@
 #               (the monitor's probe), `worker_processes 1`: the mock provider, hit directly;
 #   nginx       a second nginx (`worker_processes 1`) proxying to it over keep-alive connections
 #               (`upstream` block with `keepalive 64`, HTTP/1.1, `Connection ""`): the floor;
+#   hop         target/release/bare-hop (crates/bench): the gateway's own HTTP stack (its serving
+#               threads, hyper's server behind axum, the hyper-util client it calls loopback
+#               upstreams with) forwarding to the upstream with none of the gateway's work: what
+#               switchyard adds over nginx splits into the stack's share (hop − nginx) and the
+#               features' (switchyard − hop). BENCH_HOP=0 leaves it out;
 #   switchyard  target/release/switchyard-serve with its one backend "Upstream"
 #               (openai-compatible, no key) on the same upstream, everything on (ledger,
 #               monitor, cache decision, metrics), configured only through its own CLI.
-# Load is wrk with one thread. A round is one concurrency (1, 8, 32 in flight) with the three
-# targets alternated: upstream, nginx, switchyard. "Added" is a proxy's percentile minus the
+# Load is wrk with one thread. A round is one concurrency (1, 8, 32 in flight) with the
+# targets alternated: upstream, nginx, hop, switchyard. "Added" is a proxy's percentile minus the
 # upstream's of the same round. CPU µs per request is utime+stime (/proc/PID/stat, clock ticks)
 # of the target's processes (nginx: master and worker; switchyard-serve: the process, threads
 # included) over the run divided by the requests wrk completed; the upstream row is the upstream
@@ -68,6 +73,10 @@ conns=${BENCH_CONNS:-1 8 32}
 warmup=${BENCH_WARMUP:-2}
 bin=$(realpath -m "${SWITCHYARD_SERVE:-${CARGO_TARGET_DIR:-target}/release/switchyard-serve}")
 bin_b=${BENCH_B:+$(realpath -m "$BENCH_B")}
+hop_bin=
+if [ "${BENCH_HOP:-1}" != 0 ]; then
+  hop_bin=$(realpath -m "${BENCH_HOP_BIN:-${CARGO_TARGET_DIR:-target}/release/bare-hop}")
+fi
 nginx=/usr/sbin/nginx
 lua=$ROOT/scripts/bench-proxy.lua
 report=$ROOT/scripts/bench-proxy-report.py # the stream answer, the ledger summary, the tables
@@ -95,6 +104,8 @@ done
 [ -n "${modes// /}" ] || [ "$soak" -gt 0 ] || die "nothing to do: BENCH_MODES is empty and BENCH_SOAK is not set"
 [ -x "$bin" ] || die "no $bin: build it first (./dev bench-proxy builds it)"
 [ -z "$bin_b" ] || [ -x "$bin_b" ] || die "BENCH_B: no executable $bin_b"
+[ -z "$hop_bin" ] || [ -x "$hop_bin" ] \
+  || die "no $hop_bin: build it first (./dev bench-proxy builds it) or set BENCH_HOP=0"
 
 # --- tools ---------------------------------------------------------------------------------
 policy=/usr/sbin/policy-rc.d
@@ -124,7 +135,7 @@ ensure_tools
 # --- processes and clean-up ----------------------------------------------------------------
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # nginx workers may run as nobody
-up_pid= px_pid= sy_pid= sb_pid= sb_port= wrk_pid=
+up_pid= px_pid= hop_pid= hop_port= sy_pid= sb_pid= sb_port= wrk_pid=
 stop_nginx() { # QUIT to the master (graceful), KILL if it is still there after 10 s
   local pid=$1 i
   kill -0 "$pid" 2>/dev/null || return 0
@@ -149,6 +160,7 @@ cleanup() {
   [ -n "$wrk_pid" ] && kill -TERM "$wrk_pid" 2>/dev/null && wait "$wrk_pid" 2>/dev/null
   stop_serve "$sy_pid"
   stop_serve "$sb_pid"
+  stop_serve "$hop_pid"
   [ -n "$px_pid" ] && stop_nginx "$px_pid"
   [ -n "$up_pid" ] && stop_nginx "$up_pid"
   [ -n "$policy_created" ] && as_root rm -f "$policy"
@@ -158,9 +170,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-read -r up_port px_port sy_port b_port < <(python3 -c '
+read -r up_port px_port sy_port b_port h_port < <(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(4)]
+ss = [socket.socket() for _ in range(5)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
 
@@ -174,6 +186,7 @@ echo "host: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head
 echo "tools: $("$nginx" -v 2>&1 | sed 's/^nginx version: //') (nginx-light)," \
   "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$bin" --version)"
 if [ -n "$bin_b" ]; then echo "A/B: switchyard = $bin, switchyard-b = $bin_b"; fi
+if [ -n "$hop_bin" ]; then echo "hop: $hop_bin (the gateway's HTTP stack, nothing else)"; fi
 
 # --- the mock upstream and the bare proxy ---------------------------------------------------
 marker=chatcmpl-bench-proxy-nginx-upstream
@@ -257,6 +270,16 @@ wait_port "$up_port" "$up_pid" || die "the upstream nginx did not start: $(cat "
 start_nginx "$tmp/px"
 px_pid=$!
 wait_port "$px_port" "$px_pid" || die "the proxy nginx did not start: $(cat "$tmp/px/error.log")"
+if [ -n "$hop_bin" ]; then
+  "$hop_bin" --port "$h_port" --upstream "http://127.0.0.1:$up_port" </dev/null >"$tmp/hop.log" 2>&1 &
+  hop_pid=$! hop_port=$h_port
+  for _ in $(seq 100); do
+    grep -q "listening on" "$tmp/hop.log" && break
+    kill -0 "$hop_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "listening on" "$tmp/hop.log" || die "bare-hop did not start: $(cat "$tmp/hop.log")"
+fi
 
 # --- switchyard-serve, configured through its CLI --------------------------------------------
 export SWITCHYARD_DATA_DIR=$tmp/sy SWITCHYARD_KEYRING_SERVICE=switchyard-bench-proxy
@@ -290,7 +313,7 @@ wait_serve() { # $1 PID, $2 port, $3 log
 start_serve "$bin" "$sy_port" "$tmp/serve.log"
 sy_pid=$!
 wait_serve "$sy_pid" "$sy_port" "$tmp/serve.log"
-targets="upstream nginx switchyard"
+targets="upstream nginx${hop_bin:+ hop} switchyard"
 if [ -n "$bin_b" ]; then
   SWITCHYARD_DATA_DIR=$tmp/sy-b start_serve "$bin_b" "$b_port" "$tmp/serve-b.log"
   sb_pid=$! sb_port=$b_port
@@ -310,6 +333,7 @@ check() { # $1 name, $2 port: 200 with the upstream's answer
 }
 check upstream "$up_port"
 check nginx "$px_port"
+if [ -n "$hop_port" ]; then check hop "$hop_port"; fi
 check switchyard "$sy_port"
 if [ -n "$sb_port" ]; then check switchyard-b "$sb_port"; fi
 sy_backend=$(sed -n 's/^x-switchyard-backend: *//Ip' "$tmp/switchyard.headers" | tr -d '\r')
