@@ -57,7 +57,10 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        println!("listening on http://{} ({workers} serving threads)", hop.addr());
+        println!(
+            "listening on http://{} ({workers} serving threads)",
+            hop.addr()
+        );
         use tokio::signal::unix::{signal, SignalKind};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
