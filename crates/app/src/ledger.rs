@@ -245,8 +245,8 @@ fn linger(rx: &Receiver<Msg>, batch: &mut Batch) {
 /// Called between a batch's rows: once [`SHARE_AFTER`] has passed since the last time, the
 /// thread yields its core. A batch of a few hundred rows takes milliseconds; without this a
 /// serving thread (or its client or upstream) woken on the writer's core waited for the rest of
-/// the writer's time slice: at 1 request in flight the 99th percentile of the added latency was
-/// 1.6 ms, and 0.3 ms with the writer run as `SCHED_IDLE` (docs/BENCHMARKS.md). A yield with no
+/// the writer's time slice: at 1 request in flight the 99th percentile was 1.6–1.9 ms, and
+/// 0.3–0.5 ms with the writer run as `SCHED_IDLE` (docs/BENCHMARKS.md). A yield with no
 /// one waiting returns at once, and the writer keeps its fair share of the CPU, so it does not
 /// fall behind under a full load as an idle-priority thread does.
 fn pace() -> impl FnMut() {
