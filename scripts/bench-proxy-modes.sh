@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The measuring half of scripts/bench-proxy.sh, sourced by it (not run on its own) once the three
+# The measuring half of scripts/bench-proxy.sh, sourced by it (not run on its own) once the
 # targets are up and have answered one checked request: the per-target measurement (wrk run, CPU
 # ticks and VmHWM/VmRSS of the target's processes, one row of results), then one function per
 # step of the run, called by bench-proxy.sh in this order:
@@ -82,6 +82,18 @@ fetch() { # $1 mode, $2 target, $3 file prefix: one request with curl, its HTTP 
     -H 'content-type: application/json' -d "$(body_of "$1")" || true
 }
 header() { sed -n "s/^$1: *//Ip" "$2" | tr -d '\r'; } # $1 name, $2 headers file
+settle() { # $1 target: a switchyard's ledger queue empty (its last batch written), at most 3 s
+  local i
+  [[ $1 == switchyard* ]] || return 0
+  for i in $(seq 150); do
+    curl -s "http://127.0.0.1:$(port_of "$1")/metrics" | grep -q '^switchyard_ledger_queue_depth 0$' \
+      && return 0
+    sleep 0.02
+  done
+}
+in_order() { # $1 run, $2 targets: in an A/B run, B before A in even runs
+  if [ $(($1 % 2)) -eq 0 ]; then echo "${2/switchyard switchyard-b/switchyard-b switchyard}"; else echo "$2"; fi
+}
 results=$tmp/results.tsv
 sy_sent=1 # the checked request in bench-proxy.sh
 measure() { # $1 run, $2 connections, $3 target, $4 mode: one row of $results (buffered) or
@@ -93,6 +105,7 @@ measure() { # $1 run, $2 connections, $3 target, $4 mode: one row of $results (b
   for p in "${pids[@]}"; do { echo 5 >"/proc/$p/clear_refs"; } 2>/dev/null || true; done
   cpu0=$(cpu_ticks "${pids[@]}")
   wrk_run "$name" "$c" "$([ "$mode" = buffered ] && echo "$seconds" || echo "$mode_seconds")" "$mode"
+  settle "$name"
   for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || die "$name process $p died during the run"; done
   cpu1=$(cpu_ticks "${pids[@]}")
   line=$(grep '^BENCH ' "$tmp/wrk.out") || die "no BENCH line from wrk: $(cat "$tmp/wrk.out")"
@@ -161,13 +174,15 @@ check_cache() {
       || die "$name answered the cacheable request with $code: $(head -c 300 "$tmp/cache-$name.body")"
   done
   cache_first=$(header x-switchyard-cache "$tmp/cache-switchyard.headers")
-  code=$(fetch cache switchyard "$tmp/cache-hit")
   sy_sent=$((sy_sent + 2))
-  label=$(header x-switchyard-cache "$tmp/cache-hit.headers")
-  [ "$code" = 200 ] && [ "$label" = hit ] \
-    || die "switchyard's cache did not answer the repeated request: $code, x-switchyard-cache" \
-      "“$label” (the first: “$cache_first”)"
-  cache_same=$(compared "$tmp/cache-hit.body" "$tmp/cache-upstream.body")
+  for name in switchyard ${sb_port:+switchyard-b}; do
+    code=$(fetch cache "$name" "$tmp/cache-hit-$name")
+    label=$(header x-switchyard-cache "$tmp/cache-hit-$name.headers")
+    [ "$code" = 200 ] && [ "$label" = hit ] \
+      || die "$name's cache did not answer the repeated request: $code, x-switchyard-cache" \
+        "“$label” (the first: “$(header x-switchyard-cache "$tmp/cache-$name.headers")”)"
+  done
+  cache_same=$(compared "$tmp/cache-hit-switchyard.body" "$tmp/cache-upstream.body")
 }
 
 # --- buffered ------------------------------------------------------------------------------------
@@ -185,7 +200,7 @@ run_buffered() {
   : >"$results"
   for run in $(seq "$runs"); do
     for c in $conns; do
-      for name in $targets; do measure "$run" "$c" "$name"; done
+      for name in $(in_order "$run" "$targets"); do measure "$run" "$c" "$name"; done
     done
   done
 }
@@ -201,7 +216,7 @@ run_stream() {
   : >"$tmp/results-stream.tsv"
   for run in $(seq "$runs"); do
     for c in $stream_conns; do
-      for name in $targets; do measure "$run" "$c" "$name" stream; done
+      for name in $(in_order "$run" "$targets"); do measure "$run" "$c" "$name" stream; done
     done
   done
   log "stream: time to first byte, $ttfb_n requests per target (and 200 warm-up), alternated"
@@ -224,7 +239,7 @@ run_cache() {
   log "cache: $runs run(s) × 1 in flight × {$(cache_targets)} × ${mode_seconds} s"
   : >"$tmp/results-cache.tsv"
   for run in $(seq "$runs"); do
-    for name in $(cache_targets); do measure "$run" 1 "$name" cache; done
+    for name in $(in_order "$run" "$(cache_targets)"); do measure "$run" 1 "$name" cache; done
   done
 }
 

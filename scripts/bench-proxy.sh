@@ -9,7 +9,8 @@
 #               threads, hyper's server behind axum, the hyper-util client it calls loopback
 #               upstreams with) forwarding to the upstream with none of the gateway's work: what
 #               switchyard adds over nginx splits into the stack's share (hop − nginx) and the
-#               features' (switchyard − hop). BENCH_HOP=0 leaves it out;
+#               features' (switchyard − hop). BENCH_HOP=0 leaves it out, BENCH_HOP_BIN=PATH
+#               names another build;
 #   switchyard  target/release/switchyard-serve with its one backend "Upstream"
 #               (openai-compatible, no key) on the same upstream, everything on (ledger,
 #               monitor, cache decision, metrics), configured only through its own CLI.
@@ -27,8 +28,8 @@
 # Modes (BENCH_MODES, default "buffered stream cache"; any subset, in any order, run in the
 # order buffered, stream, cache, then the soak):
 #   buffered  the above.
-#   stream    the same POST with "stream":true (and stream_options.include_usage, so all three
-#             targets answer the same bytes) to a second backend "Stream" whose base URL is
+#   stream    the same POST with "stream":true (and stream_options.include_usage, so every
+#             target answers the same bytes) to a second backend "Stream" whose base URL is
 #             the upstream's /stream/v1: the upstream serves a fixed SSE chat-completion stream
 #             (text/event-stream, a static file sent at once: 64 content chunks, a finish chunk,
 #             a usage chunk, `data: [DONE]`); the nginx proxy has `proxy_buffering off` there.
@@ -39,7 +40,8 @@
 #   cache     the buffered POST with "temperature":0 on the same backend: Switchyard's cache
 #             answers every request after the first (`x-switchyard-cache: hit`, counted by wrk)
 #             at 1 in flight; its total latency against a direct call to the upstream (target
-#             ≤ 1.3×), CPU per hit; the upstream and the nginx proxy answer as in buffered.
+#             ≤ 1.3×), CPU per hit; the upstream and the nginx proxy answer as in buffered (the
+#             bare hop, which has no cache, is left out).
 # Stream and cache runs last BENCH_MODE_SECONDS each (default 3, or BENCH_SECONDS when smaller).
 # BENCH_SOAK=S (seconds, off by default): after the modes, the buffered POST to switchyard alone
 # at BENCH_SOAK_CONNS (default 32) in flight for S seconds as back-to-back wrk runs of
@@ -58,8 +60,12 @@
 # temp folder: nginx configs and logs, switchyard's data folder and log, the per-run results).
 # BENCH_B=PATH: an A/B run. A second switchyard-serve (PATH, another build) is started on a copy of
 # the first one's configured data folder and measured as the target "switchyard-b", alternated
-# with the others in every mode (not the soak); the tables add its rows and B/A ratios. Changes
-# are judged by those ratios, measured side by side, not by numbers from separate runs.
+# with the others in every mode (not the soak), A before B in odd runs and B before A in even
+# ones; the tables add its rows and B/A ratios. Changes are judged by those ratios, measured
+# side by side, not by numbers from separate runs. Build B the way A is built (one
+# `cargo build -p switchyard-app` alone: building it with another package unifies features).
+# After each switchyard run the next waits for its ledger's queue to empty (at most 3 s), so its
+# CPU includes writing its own requests and nothing of it spills into the next target's run.
 # Installs Debian's nginx-light and wrk when missing (a temporary /usr/sbin/policy-rc.d keeps
 # Debian from starting a system nginx). Only 127.0.0.1, fixed durations, no stdin needed; every
 # process it starts is stopped by PID (nginx: QUIT to its master; switchyard-serve: TERM, KILL
@@ -83,6 +89,8 @@ report=$ROOT/scripts/bench-proxy-report.py # the stream answer, the ledger summa
 log() { printf '\033[1;36m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+# shellcheck source=scripts/bench-proxy-procs.sh
+. "$ROOT/scripts/bench-proxy-procs.sh"
 [[ $seconds =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ && $warmup =~ ^[0-9]+$ ]] \
   || die "BENCH_SECONDS and BENCH_RUNS must be positive integers, BENCH_WARMUP an integer"
 modes=${BENCH_MODES-buffered stream cache}
@@ -136,31 +144,12 @@ ensure_tools
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # nginx workers may run as nobody
 up_pid= px_pid= hop_pid= hop_port= sy_pid= sb_pid= sb_port= wrk_pid=
-stop_nginx() { # QUIT to the master (graceful), KILL if it is still there after 10 s
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -QUIT "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null || true
-}
-stop_serve() { # TERM (finishes in-flight requests and the ledger), KILL after 10 s; $1 the PID
-  local i pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "switchyard-serve did not stop within 10 s: killed" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   set +e
   [ -n "$wrk_pid" ] && kill -TERM "$wrk_pid" 2>/dev/null && wait "$wrk_pid" 2>/dev/null
-  stop_serve "$sy_pid"
-  stop_serve "$sb_pid"
-  stop_serve "$hop_pid"
+  stop_proc "$sy_pid" switchyard-serve
+  stop_proc "$sb_pid" "switchyard-serve B"
+  stop_proc "$hop_pid" bare-hop
   [ -n "$px_pid" ] && stop_nginx "$px_pid"
   [ -n "$up_pid" ] && stop_nginx "$up_pid"
   [ -n "$policy_created" ] && as_root rm -f "$policy"
@@ -185,7 +174,9 @@ echo "host: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 echo "tools: $("$nginx" -v 2>&1 | sed 's/^nginx version: //') (nginx-light)," \
   "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$bin" --version)"
-if [ -n "$bin_b" ]; then echo "A/B: switchyard = $bin, switchyard-b = $bin_b"; fi
+if [ -n "$bin_b" ]; then
+  echo "A/B: switchyard = $bin, switchyard-b = $bin_b ($("$bin_b" --version))"
+fi
 if [ -n "$hop_bin" ]; then echo "hop: $hop_bin (the gateway's HTTP stack, nothing else)"; fi
 
 # --- the mock upstream and the bare proxy ---------------------------------------------------
@@ -200,26 +191,6 @@ stream_marker=chatcmpl-bench-proxy-nginx-stream
 stream_model=gpt-4o-mini-stream
 mkdir -p "$tmp/up/www"
 stream_events=$(python3 "$report" stream-file "$tmp/up/www/stream.sse" "$stream_marker" "$stream_model")
-nginx_conf() { # $1 folder, $2 the http{} body
-  mkdir -p "$1/tmp"
-  cat >"$1/nginx.conf" <<EOF
-worker_processes 1;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $1/tmp/body;
-  proxy_temp_path $1/tmp/proxy;
-  fastcgi_temp_path $1/tmp/fastcgi;
-  uwsgi_temp_path $1/tmp/uwsgi;
-  scgi_temp_path $1/tmp/scgi;
-  keepalive_requests 1000000;
-  keepalive_timeout 300s;
-$2
-}
-EOF
-}
 nginx_conf "$tmp/up" "  server {
     listen 127.0.0.1:$up_port;
     default_type application/json;
@@ -250,20 +221,6 @@ nginx_conf "$tmp/px" "  upstream mock {
       proxy_buffering off;
     }
   }"
-start_nginx() { # $1 folder; $! is the master (daemon off: the process started here)
-  "$nginx" -t -q -p "$1" -c "$1/nginx.conf" -e "$1/error.log" </dev/null \
-    || die "nginx refused $1/nginx.conf"
-  "$nginx" -p "$1" -c "$1/nginx.conf" -e "$1/error.log" -g 'daemon off;' </dev/null >/dev/null 2>&1 &
-}
-wait_port() { # $1 port, $2 PID that must stay alive
-  local i
-  for i in $(seq 100); do
-    kill -0 "$2" 2>/dev/null || return 1
-    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 start_nginx "$tmp/up"
 up_pid=$!
 wait_port "$up_port" "$up_pid" || die "the upstream nginx did not start: $(cat "$tmp/up/error.log")"
@@ -273,12 +230,7 @@ wait_port "$px_port" "$px_pid" || die "the proxy nginx did not start: $(cat "$tm
 if [ -n "$hop_bin" ]; then
   "$hop_bin" --port "$h_port" --upstream "http://127.0.0.1:$up_port" </dev/null >"$tmp/hop.log" 2>&1 &
   hop_pid=$! hop_port=$h_port
-  for _ in $(seq 100); do
-    grep -q "listening on" "$tmp/hop.log" && break
-    kill -0 "$hop_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q "listening on" "$tmp/hop.log" || die "bare-hop did not start: $(cat "$tmp/hop.log")"
+  wait_listening "$hop_pid" "$hop_port" "$tmp/hop.log" bare-hop
 fi
 
 # --- switchyard-serve, configured through its CLI --------------------------------------------
@@ -298,26 +250,14 @@ token=$("$bin" token create bench </dev/null 2>"$tmp/token.err" | grep -o '^sy-[
   || die "switchyard-serve token create failed: $(cat "$tmp/token.err")"
 # B (BENCH_B) serves a copy of the same configuration: the same backends and token.
 if [ -n "$bin_b" ]; then cp -a "$SWITCHYARD_DATA_DIR" "$tmp/sy-b"; fi
-start_serve() { # $1 binary, $2 port, $3 log; $! is its PID
-  "$1" serve --port "$2" </dev/null >"$3" 2>&1 &
-}
-wait_serve() { # $1 PID, $2 port, $3 log
-  for _ in $(seq 100); do
-    grep -q "listening on http://127.0.0.1:$2" "$3" && break
-    kill -0 "$1" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q "listening on http://127.0.0.1:$2" "$3" \
-    || die "switchyard-serve did not start on $2: $(cat "$3")"
-}
-start_serve "$bin" "$sy_port" "$tmp/serve.log"
+"$bin" serve --port "$sy_port" </dev/null >"$tmp/serve.log" 2>&1 &
 sy_pid=$!
-wait_serve "$sy_pid" "$sy_port" "$tmp/serve.log"
+wait_listening "$sy_pid" "$sy_port" "$tmp/serve.log" switchyard-serve
 targets="upstream nginx${hop_bin:+ hop} switchyard"
 if [ -n "$bin_b" ]; then
-  SWITCHYARD_DATA_DIR=$tmp/sy-b start_serve "$bin_b" "$b_port" "$tmp/serve-b.log"
+  SWITCHYARD_DATA_DIR=$tmp/sy-b "$bin_b" serve --port "$b_port" </dev/null >"$tmp/serve-b.log" 2>&1 &
   sb_pid=$! sb_port=$b_port
-  wait_serve "$sb_pid" "$sb_port" "$tmp/serve-b.log"
+  wait_listening "$sb_pid" "$sb_port" "$tmp/serve-b.log" "switchyard-serve B"
   targets+=" switchyard-b"
 fi
 
@@ -363,7 +303,7 @@ if [ "$soak" -gt 0 ]; then run_soak; fi
 
 # --- what switchyard recorded, then stop it (the ledger is flushed on TERM) -------------------
 metrics=$(curl -s "http://127.0.0.1:$sy_port/metrics" | grep -E '^switchyard_ledger[a-z_]* ' || true)
-stop_serve "$sy_pid"
+stop_proc "$sy_pid" switchyard-serve
 sy_pid=
 ledger=$(python3 "$report" ledger "$SWITCHYARD_DATA_DIR/switchyard.sqlite") || ledger="could not be read"
 ledger_kinds=
@@ -372,6 +312,9 @@ if has_mode stream || has_mode cache; then
     || ledger_kinds="could not be read"
 fi
 serve_warnings=$(grep -ciE ' (warn|error) ' "$tmp/serve.log" || true)
+if [ -n "$bin_b" ]; then
+  serve_warnings+=" (B: $(grep -ciE ' (warn|error) ' "$tmp/serve-b.log" || true))"
+fi
 probes=$(wc -l <"$tmp/up/probes.log" 2>/dev/null || echo 0)
 
 # --- the tables ----------------------------------------------------------------------------------
@@ -385,7 +328,7 @@ echo "switchyard: x-switchyard-backend ${sy_backend:-(none)}, x-switchyard-cache
 echo "switchyard ledger: $ledger. wrk completed $sy_sent (warm-up and the check included); wrk does" \
   "not count the requests in flight when it stops: the ledger has them as 200, or 499 if cut off"
 if [ -n "$ledger_kinds" ]; then echo "switchyard ledger by kind: $ledger_kinds"; fi
-echo "monitor probes seen by the upstream (GET /v1/models): $probes;" \
+echo "monitor probes seen by the upstream (GET /v1/models${bin_b:+, both switchyards}): $probes;" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 if [ -n "$metrics" ]; then echo "switchyard metrics before stop: $(echo $metrics)"; fi
 status=0

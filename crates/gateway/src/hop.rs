@@ -6,12 +6,12 @@
 //! splits what the gateway adds over a bare nginx hop into what the stack costs and what the
 //! features cost. Not used by the product.
 
-use crate::outbound::{parse_cached, Outbound};
+use crate::outbound::{parse_cached, Address, Outbound};
 use crate::serve::{self, Plan, Serving};
 use crate::{ConnectionLimits, HttpClients};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::net::SocketAddr;
@@ -37,14 +37,19 @@ struct Hop {
 
 impl BareHop {
     /// Serves on `listener` (non-blocking) with `workers` serving threads, forwarding
-    /// `POST {path}` to `{upstream}{path}` (`upstream` without a trailing slash, plain HTTP on
-    /// a loopback address, as the gateway's direct client requires).
+    /// `POST {path}?{query}` to `{upstream}{path}?{query}`. A plain-HTTP `upstream` on a loopback
+    /// address goes through the gateway's direct client, which is what the hop is for; another
+    /// goes through reqwest, as the gateway's remote calls do. An `upstream` that is not a URL
+    /// is an `InvalidInput` error.
     pub fn start(
         listener: std::net::TcpListener,
         upstream: &str,
         workers: usize,
     ) -> std::io::Result<BareHop> {
         let addr = listener.local_addr()?;
+        Address::parse(upstream).map_err(|e| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{upstream}: {e}"))
+        })?;
         let connect = Duration::from_secs(5);
         let clients = (0..workers.max(1))
             .map(|_| {
@@ -89,13 +94,30 @@ impl BareHop {
     }
 }
 
-/// Forwards one request: its body read whole (as the gateway does), the answer streamed back.
+/// Answer headers about the connection they came on, not the answer (RFC 9110 §7.6.1): hyper
+/// frames the hop's own answer.
+const HOP_BY_HOP: [header::HeaderName; 4] = [
+    header::CONNECTION,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::TE,
+];
+
+/// Forwards one POST: its body read whole (as the gateway does), the answer streamed back
+/// (which the gateway does only for streams: a buffered answer's read is the features' share).
 async fn forward(State(hop): State<Arc<Hop>>, req: Request) -> Response {
+    if req.method() != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let Ok(to) = parse_cached(&format!("{}{}", hop.base, parts.uri.path())) else {
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or(parts.uri.path(), |p| p.as_str());
+    let Ok(to) = parse_cached(&format!("{}{target}", hop.base)) else {
         return StatusCode::BAD_GATEWAY.into_response();
     };
     let mut headers = HeaderMap::with_capacity(2);
@@ -105,7 +127,11 @@ async fn forward(State(hop): State<Arc<Hop>>, req: Request) -> Response {
     let client = crate::http::of_worker(&hop.clients);
     match client.post(&to, headers, bytes).await {
         Ok(answer) => {
-            let (parts, body) = answer.into_parts();
+            let (mut parts, body) = answer.into_parts();
+            for name in HOP_BY_HOP {
+                parts.headers.remove(name);
+            }
+            parts.headers.remove("keep-alive");
             Response::from_parts(parts, Body::new(body))
         }
         Err(_) => StatusCode::BAD_GATEWAY.into_response(),
@@ -116,13 +142,14 @@ async fn forward(State(hop): State<Arc<Hop>>, req: Request) -> Response {
 mod tests {
     use super::*;
 
-    /// One upstream on 127.0.0.1 answering every request with its path and body.
+    /// One upstream on 127.0.0.1 answering every request with its path, query and body.
     async fn echo() -> SocketAddr {
         use axum::routing::post;
         let app = Router::new().route(
             "/{*path}",
             post(|req: Request| async move {
-                let path = req.uri().path().to_string();
+                let path = req.uri().path_and_query().map(ToString::to_string);
+                let path = path.unwrap_or_default();
                 let body = axum::body::to_bytes(req.into_body(), 1 << 20)
                     .await
                     .unwrap_or_default();
@@ -157,6 +184,33 @@ mod tests {
                 "the upstream saw the path under its base and the body as sent"
             );
         }
+        let q = client
+            .post(format!(
+                "http://{}/v1beta/models/m:generateContent?alt=sse",
+                hop.addr()
+            ))
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            q.text().await.unwrap(),
+            "/base/v1beta/models/m:generateContent?alt=sse {}",
+            "the query string goes along"
+        );
+        let get = client
+            .get(format!("http://{}/v1/models", hop.addr()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(get.status(), 405, "only POSTs are forwarded");
         assert!(hop.stop(Duration::from_secs(5)).await, "stops cleanly");
+    }
+
+    #[test]
+    fn an_upstream_that_is_not_a_url_is_refused_at_start() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let err = BareHop::start(listener, "not a url", 1).err().unwrap();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     }
 }

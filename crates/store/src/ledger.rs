@@ -68,9 +68,10 @@ impl Store {
         self.insert_requests_with(batch, &mut || {})
     }
 
-    /// [`Store::insert_requests`], calling `between` after each request's rows (inside the
-    /// transaction): the ledger's writer gives up its CPU there now and then, so a long batch
-    /// does not hold a core that a serving thread is waiting for.
+    /// [`Store::insert_requests`], calling `between` inside the transaction after each new
+    /// request's rows, and once before the rollups and once before the commit: the ledger's
+    /// writer gives up its CPU there now and then, so a long batch does not hold a core that a
+    /// serving thread is waiting for.
     pub fn insert_requests_with(
         &self,
         batch: &[RequestRecord],
@@ -114,7 +115,9 @@ impl Store {
                     between();
                 }
             }
+            between();
             crate::rollup::roll_up(&tx, &inserted)?;
+            between();
             tx.commit()?;
             Ok(())
         })

@@ -149,8 +149,8 @@ fn a_batch_calls_back_after_each_new_request_it_writes() {
     let mut calls = 0;
     s.insert_requests_with(&batch, &mut || calls += 1).unwrap();
     assert_eq!(
-        calls, 2,
-        "the ledger writer paces itself between rows: once per request written, none for one already there"
+        calls, 4,
+        "the ledger writer paces itself once per request written (none for one already there), before the rollups and before the commit"
     );
     assert_eq!(s.request_count().unwrap(), 3, "the whole batch is written");
 }
