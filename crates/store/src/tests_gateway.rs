@@ -217,6 +217,61 @@ fn request_counts_per_backend_since_a_moment() {
 }
 
 #[test]
+fn request_counts_since_any_moment_match_the_raw_rows() {
+    // Read from the hourly rollups plus the raw rows of a partial first hour: the same counts
+    // as the rows themselves, whether "since" is on the hour or half past (local midnight in
+    // India), and for times on and around an hour's edge.
+    let store = Store::open_in_memory().unwrap();
+    let at = [
+        ("2026-01-01T23:59:59.999Z", "A", 200),
+        ("2026-01-02T00:00:00Z", "A", 200),
+        ("2026-01-02T00:29:59.5Z", "B", 502),
+        ("2026-01-02T00:30:00Z", "A", 429),
+        ("2026-01-02T00:45:00.25Z", "B", 200),
+        ("2026-01-02T00:59:59.999999999Z", "A", 200),
+        ("2026-01-02T01:00:00Z", "B", 200),
+        ("2026-01-02T01:00:00.5Z", "A", 500),
+        ("2026-01-02T05:10:00Z", "C", 200),
+    ];
+    let mut records: Vec<RequestRecord> = at
+        .iter()
+        .enumerate()
+        .map(|(i, (t, b, s))| record(&format!("r{i}"), t, b, *s))
+        .collect();
+    records.push(RequestRecord {
+        backend: None,
+        ..record("none", "2026-01-02T02:00:00Z", "A", 503)
+    });
+    store.insert_requests(&records).unwrap();
+    let ms = |t: &str| crate::usage::ms_of(t).unwrap();
+    for since in [
+        "2026-01-02T00:00:00Z",
+        "2026-01-02T00:30:00Z",
+        "2026-01-02T00:45:00Z",
+        "2026-01-01T23:30:00Z",
+        "2026-01-02T01:00:00Z",
+    ] {
+        let mut expected: Vec<(String, u64, u64)> = Vec::new();
+        for r in records.iter().filter(|r| ms(&r.started_at) >= ms(since)) {
+            let Some(b) = &r.backend else { continue };
+            let failed = u64::from(r.status >= 400);
+            match expected.iter_mut().find(|(n, _, _)| n == b) {
+                Some(e) => {
+                    e.1 += 1;
+                    e.2 += failed;
+                }
+                None => expected.push((b.clone(), 1, failed)),
+            }
+        }
+        expected.sort();
+        let mut counts = store.request_counts_since(since).unwrap();
+        counts.sort();
+        assert_eq!(counts, expected, "since {since}");
+    }
+    assert!(store.request_counts_since("yesterday").is_err());
+}
+
+#[test]
 fn the_ledger_filters_by_api_alone_and_with_the_other_filters() {
     let store = Store::open_in_memory().unwrap();
     let with = |id: &str, at: &str, inbound: &str, status: u16| RequestRecord {

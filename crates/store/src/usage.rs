@@ -111,10 +111,31 @@ impl Source {
 
 /// The hour (Unix ms, UTC) an RFC 3339 time falls in.
 pub fn hour_of(rfc3339: &str) -> Option<i64> {
+    Some(ms_of(rfc3339)?.div_euclid(HOUR_MS) * HOUR_MS)
+}
+
+/// An RFC 3339 time as Unix ms (UTC).
+pub(crate) fn ms_of(rfc3339: &str) -> Option<i64> {
     let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
         .ok()?;
-    let ms = i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()?;
-    Some(ms.div_euclid(HOUR_MS) * HOUR_MS)
+    i64::try_from(t.unix_timestamp_nanos().div_euclid(1_000_000)).ok()
+}
+
+/// Unix ms as the ledger's RFC 3339 UTC with all nine fractional digits, so that it compares
+/// as text with the ledger's times the way the times compare (theirs leave out a zero fraction).
+pub(crate) fn rfc3339_nanos(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond()
+    )
 }
 
 /// Series buckets are whole hours: the rollups cannot be split finer.
