@@ -213,7 +213,13 @@ impl Pump {
     }
 
     fn forward(&mut self, sse: Vec<SseEvent>) -> Bytes {
-        let mut out = BytesMut::new();
+        // Sized for the events as they came (a frame adds its field names): one allocation
+        // for a read of many events, not a doubling per few of them.
+        let size = sse
+            .iter()
+            .map(|e| e.data.len() + e.event.as_ref().map_or(0, String::len) + 16)
+            .sum();
+        let mut out = BytesMut::with_capacity(size);
         for ev in sse {
             self.forward_one(ev, &mut out);
         }

@@ -93,6 +93,12 @@ fn utf8_sequence_split_across_chunks_is_reassembled() {
 }
 
 #[test]
+fn invalid_utf8_becomes_replacement_characters_and_the_rest_is_kept() {
+    let got = parse_all(b"event: e\xff\ndata: a\xc3 b\ndata: ok\n\n");
+    assert_eq!(got, vec![ev(Some("e\u{FFFD}"), "a\u{FFFD} b\nok")]);
+}
+
+#[test]
 fn finish_flushes_an_event_missing_its_blank_line() {
     let mut p = SseParser::new();
     assert!(p.feed(b"data: [DONE]").is_empty());
