@@ -56,8 +56,8 @@ struct Pump {
     scrub: Option<crate::scrub::Scrub>,
     /// Some bytes have gone out (the first event is sent on its own, see [`Pump::first`]).
     sent: bool,
-    /// Events of the first read still to forward, after the first one has gone out.
-    held: Vec<SseEvent>,
+    /// The first read's bytes after its first event, parsed once that event has gone out.
+    held: Bytes,
 }
 
 /// Streams the answer to the caller as it arrives.
@@ -92,7 +92,7 @@ pub fn streaming(
         done: false,
         scrub,
         sent: false,
-        held: Vec::new(),
+        held: Bytes::new(),
     };
     let body = futures_util::stream::unfold(pump, |mut p| async move {
         if p.done {
@@ -135,7 +135,7 @@ impl Pump {
             // connection writes what it has when the body is not ready) before the rest.
             tokio::task::yield_now().await;
             let held = std::mem::take(&mut self.held);
-            return (self.forward(held), None);
+            return self.read(&held);
         }
         let now = tokio::time::Instant::now();
         let wait = self
@@ -143,21 +143,11 @@ impl Pump {
             .idle
             .min(self.timing.deadline.saturating_duration_since(now));
         match tokio::time::timeout(wait, self.upstream.next()).await {
+            Ok(Some(Ok(chunk))) if self.sent => self.read(&chunk),
             Ok(Some(Ok(chunk))) => {
-                let events = self.parser.feed(&chunk);
-                let out = if self.sent || self.parser.overflowed() {
-                    self.forward(events)
-                } else {
-                    self.first(events)
-                };
+                let out = self.first(&chunk);
                 if self.parser.overflowed() {
-                    let msg = format!(
-                        "The provider sent a stream event over {} MiB; the answer was cut.",
-                        switchyard_wire::sse::MAX_EVENT_BYTES >> 20
-                    );
-                    let mut all = BytesMut::from(&out[..]);
-                    all.extend_from_slice(&self.error_frame(&msg));
-                    return (all.freeze(), Some("upstream_too_large"));
+                    return self.overflowed(out);
                 }
                 (out, None)
             }
@@ -181,6 +171,28 @@ impl Pump {
         }
     }
 
+    /// Forwards every event a read completes.
+    fn read(&mut self, chunk: &[u8]) -> (Bytes, Option<&'static str>) {
+        let events = self.parser.feed(chunk);
+        let out = self.forward(events);
+        if self.parser.overflowed() {
+            return self.overflowed(out);
+        }
+        (out, None)
+    }
+
+    /// What was forwarded before an event went over the parser's limit, and the error ending
+    /// the stream.
+    fn overflowed(&mut self, out: Bytes) -> (Bytes, Option<&'static str>) {
+        let msg = format!(
+            "The provider sent a stream event over {} MiB; the answer was cut.",
+            switchyard_wire::sse::MAX_EVENT_BYTES >> 20
+        );
+        let mut all = BytesMut::from(&out[..]);
+        all.extend_from_slice(&self.error_frame(&msg));
+        (all.freeze(), Some("upstream_too_large"))
+    }
+
     /// Records how the stream ended and stores a complete answer in the cache.
     fn end(&mut self, class: &'static str) {
         if let Some(capture) = self.capture.take() {
@@ -195,20 +207,26 @@ impl Pump {
         }
     }
 
-    /// Before anything has gone out: forwards events until one gives bytes and holds the
-    /// rest for the next poll, so the answer's first bytes do not wait for the work on every
-    /// event of a read (a provider that sends its whole answer at once).
-    fn first(&mut self, sse: Vec<SseEvent>) -> Bytes {
-        let mut events = sse.into_iter();
+    /// Before anything has gone out: parses and forwards the read's events one at a time until
+    /// one gives bytes, and holds the rest of the read, unparsed, for the next poll: the
+    /// answer's first bytes do not wait for the work on every event of a read (a provider
+    /// that sends its whole answer at once).
+    fn first(&mut self, chunk: &Bytes) -> Bytes {
         let mut out = BytesMut::new();
-        for ev in events.by_ref() {
-            self.forward_one(ev, &mut out);
-            if !out.is_empty() {
-                self.sent = true;
-                break;
+        let mut at = 0;
+        while at < chunk.len() && out.is_empty() && !self.parser.overflowed() {
+            let (event, used) = self.parser.feed_to_event(&chunk[at..]);
+            at += used;
+            if let Some(ev) = event {
+                self.forward_one(ev, &mut out);
             }
         }
-        self.held = events.collect();
+        if !out.is_empty() {
+            self.sent = true;
+        }
+        if !self.parser.overflowed() {
+            self.held = chunk.slice(at..);
+        }
         out.freeze()
     }
 

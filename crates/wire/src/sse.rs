@@ -69,8 +69,25 @@ impl SseParser {
     /// `memchr` and copied a run at a time, not byte by byte.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         let mut out = Vec::new();
+        self.feed_into(chunk, &mut out, false);
+        out
+    }
+
+    /// [`SseParser::feed`] up to the first event the chunk completes: that event (if any) and
+    /// how many bytes were consumed. Feed the rest later: the events are the same as those of
+    /// one `feed` of the whole chunk. A relay answering with the first event before it has
+    /// parsed the others of a read (a provider that sends its whole answer at once).
+    pub fn feed_to_event(&mut self, chunk: &[u8]) -> (Option<SseEvent>, usize) {
+        let mut out = Vec::new();
+        let used = self.feed_into(chunk, &mut out, true);
+        (out.pop(), used)
+    }
+
+    /// Parses `chunk` into `out`; with `one`, stops after the line that dispatched an event.
+    /// Returns the bytes consumed.
+    fn feed_into(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>, one: bool) -> usize {
         if self.overflowed {
-            return out;
+            return chunk.len();
         }
         let mut rest = chunk;
         while !rest.is_empty() {
@@ -87,15 +104,22 @@ impl SseParser {
             };
             if self.line.len() + self.data.len() + run.len() > self.limit {
                 self.overflow();
-                return out;
+                return chunk.len();
             }
             self.line.extend_from_slice(run);
-            let Some(end) = end else { break };
+            let Some(end) = end else {
+                rest = &[];
+                break;
+            };
             self.after_cr = end == b'\r';
-            self.end_line(&mut out);
+            let before = out.len();
+            self.end_line(out);
             rest = &rest[run.len() + 1..];
+            if one && out.len() > before {
+                break;
+            }
         }
-        out
+        chunk.len() - rest.len()
     }
 
     fn overflow(&mut self) {

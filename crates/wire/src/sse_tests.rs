@@ -160,3 +160,36 @@ fn any_split_of_the_stream_gives_the_same_events() {
         }
     }
 }
+
+#[test]
+fn feeding_one_event_at_a_time_gives_the_same_events_as_any_split() {
+    let input: &[u8] = b"\xEF\xBB\xBFevent: a\r\ndata: one\r\n\r\n: note\rdata: t\xC3\xA9\rdata: two\r\rid: 7\n\ndata: [DONE]\n\n";
+    let whole = parse_all(input);
+    for cut in 0..=input.len() {
+        let mut p = SseParser::new();
+        let mut got = Vec::new();
+        for piece in [&input[..cut], &input[cut..]] {
+            let mut at = 0;
+            while at < piece.len() {
+                let (event, used) = p.feed_to_event(&piece[at..]);
+                assert!(used > 0, "no progress at {at} of a piece split at {cut}");
+                // It stops right after the line that completed an event, not later.
+                if event.is_some() {
+                    assert!(p.feed_to_event(&[]).0.is_none());
+                }
+                got.extend(event);
+                at += used;
+            }
+        }
+        assert_eq!(got, whole, "split at {cut}");
+    }
+    // The first call consumes exactly the first event and leaves the rest unparsed.
+    let mut p = SseParser::new();
+    let (first, used) = p.feed_to_event(b"data: a\n\ndata: b\n\n");
+    assert_eq!((first, used), (Some(ev(None, "a")), 9));
+    // A CR ending the first event's blank line swallows the LF starting the rest.
+    let mut p = SseParser::new();
+    let (first, used) = p.feed_to_event(b"data: a\r\r\ndata: b\r\n\r\n");
+    assert_eq!((first, used), (Some(ev(None, "a")), 9));
+    assert_eq!(p.feed(b"\ndata: b\r\n\r\n"), vec![ev(None, "b")]);
+}
