@@ -130,13 +130,22 @@ fn a_key_every_failure_quotes_back_is_found_nowhere() {
         );
     }
 
-    let ledger = Command::new(BIN)
-        .args(["requests", "--json", "--limit", "100"])
-        .env("SWITCHYARD_DATA_DIR", s.data.path())
-        .env("RUST_LOG", "trace")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&ledger.stdout);
+    // The server writes its ledger in batches (up to 100 ms after a request): read it from
+    // this other process until the last failure is there.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let (out, ledger) = loop {
+        let ledger = Command::new(BIN)
+            .args(["requests", "--json", "--limit", "100"])
+            .env("SWITCHYARD_DATA_DIR", s.data.path())
+            .env("RUST_LOG", "trace")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&ledger.stdout).into_owned();
+        if out.contains("CutOff") || std::time::Instant::now() > deadline {
+            break (out, ledger);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     assert!(
         out.contains("CutOff"),
         "the failures are in the ledger: {out}"
