@@ -168,6 +168,9 @@ describe("Starting in the tray and quitting from the tray", () => {
   let app;
 
   before(async () => {
+    // The previous suite's web process can outlive its window by a moment: start from none, so
+    // any web process below is this start's.
+    await until(() => webProcesses().length === 0, "a web process of an earlier window is still running", 10000);
     // As the autostart entry starts it: no window.
     app = await launchApp({ args: ["--hidden"], env: { HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")) } });
   });
