@@ -144,13 +144,7 @@ impl Pump {
             .min(self.timing.deadline.saturating_duration_since(now));
         match tokio::time::timeout(wait, self.upstream.next()).await {
             Ok(Some(Ok(chunk))) if self.sent => self.read(&chunk),
-            Ok(Some(Ok(chunk))) => {
-                let out = self.first(&chunk);
-                if self.parser.overflowed() {
-                    return self.overflowed(out);
-                }
-                (out, None)
-            }
+            Ok(Some(Ok(chunk))) => self.first(&chunk),
             Ok(Some(Err(e))) => {
                 tracing::debug!(error = %crate::root_cause(&*e), "upstream stream broke off");
                 let msg = "The provider's stream broke off; the answer is incomplete.";
@@ -211,7 +205,7 @@ impl Pump {
     /// one gives bytes, and holds the rest of the read, unparsed, for the next poll: the
     /// answer's first bytes do not wait for the work on every event of a read (a provider
     /// that sends its whole answer at once).
-    fn first(&mut self, chunk: &Bytes) -> Bytes {
+    fn first(&mut self, chunk: &Bytes) -> (Bytes, Option<&'static str>) {
         let mut out = BytesMut::new();
         let mut at = 0;
         while at < chunk.len() && out.is_empty() && !self.parser.overflowed() {
@@ -224,10 +218,11 @@ impl Pump {
         if !out.is_empty() {
             self.sent = true;
         }
-        if !self.parser.overflowed() {
-            self.held = chunk.slice(at..);
+        if self.parser.overflowed() {
+            return self.overflowed(out.freeze());
         }
-        out.freeze()
+        self.held = chunk.slice(at..);
+        (out.freeze(), None)
     }
 
     fn forward(&mut self, sse: Vec<SseEvent>) -> Bytes {
