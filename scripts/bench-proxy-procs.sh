@@ -5,10 +5,10 @@
 # "listening on", stopped with TERM, KILL after 10 s). Uses bench-proxy.sh's `die` and `$nginx`.
 # shellcheck disable=SC2154 # nginx and die come from bench-proxy.sh
 
-nginx_conf() { # $1 folder, $2 the http{} body
+nginx_conf() { # $1 folder, $2 the http{} body, $3 worker processes (default 1)
   mkdir -p "$1/tmp"
   cat >"$1/nginx.conf" <<EOC
-worker_processes 1;
+worker_processes ${3:-1};
 pid $1/nginx.pid;
 error_log $1/error.log warn;
 events { worker_connections 4096; }

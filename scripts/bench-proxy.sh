@@ -56,7 +56,9 @@
 # Usage: scripts/bench-proxy.sh                 (run by `./dev bench-proxy`, which builds first)
 # Environment: BENCH_SECONDS (per wrk run, default 8), BENCH_RUNS (default 3), BENCH_CONNS
 # (default "1 8 32"), BENCH_WARMUP (seconds per target before measuring, default 2; 0: none),
-# SWITCHYARD_SERVE (the binary, default target/release/switchyard-serve), BENCH_KEEP=1 (keep the
+# SWITCHYARD_SERVE (the binary, default target/release/switchyard-serve), BENCH_NGINX_WORKERS=N
+# (the nginx proxy's worker processes, default 1; above 1 its socket is `reuseport`, one per
+# worker, as the gateway has a serving thread per CPU), BENCH_KEEP=1 (keep the
 # temp folder: nginx configs and logs, switchyard's data folder and log, the per-run results).
 # BENCH_B=PATH: an A/B run. A second switchyard-serve (PATH, another build) is started on a copy of
 # the first one's configured data folder and measured as the target "switchyard-b", alternated
@@ -97,6 +99,7 @@ modes=${BENCH_MODES-buffered stream cache}
 mode_seconds=${BENCH_MODE_SECONDS:-$((seconds < 3 ? seconds : 3))}
 stream_conns=${BENCH_STREAM_CONNS:-1 8}
 ttfb_n=${BENCH_TTFB_N:-2000}
+px_workers=${BENCH_NGINX_WORKERS:-1}
 soak=${BENCH_SOAK:-0}
 soak_interval=${BENCH_SOAK_INTERVAL:-10}
 for m in $modes; do
@@ -104,8 +107,9 @@ for m in $modes; do
 done
 has_mode() { [[ " $modes " == *" $1 "* ]]; }
 [[ $mode_seconds =~ ^[1-9][0-9]*$ && $ttfb_n =~ ^[1-9][0-9]*$ && $soak =~ ^[0-9]+$ \
+  && $px_workers =~ ^[1-9][0-9]*$ \
   && $soak_interval =~ ^[1-9][0-9]*$ ]] \
-  || die "BENCH_MODE_SECONDS, BENCH_TTFB_N and BENCH_SOAK_INTERVAL must be positive integers, BENCH_SOAK an integer"
+  || die "BENCH_MODE_SECONDS, BENCH_TTFB_N, BENCH_SOAK_INTERVAL and BENCH_NGINX_WORKERS must be positive integers, BENCH_SOAK an integer"
 for c in $stream_conns; do
   [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_STREAM_CONNS must list positive integers, not “$c”"
 done
@@ -172,6 +176,11 @@ fi
 echo "bench-proxy  commit $commit  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "host: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+# How an idle CPU sleeps sets the latency at 1 in flight (docs/BENCHMARKS.md, ninth session).
+idle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo unknown)
+poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+if [ -r "$poll" ]; then idle+=", guest_halt_poll_ns $(cat "$poll")"; fi
+echo "idle CPUs: cpuidle driver $idle; nginx proxy: $px_workers worker process(es)"
 echo "tools: $("$nginx" -v 2>&1 | sed 's/^nginx version: //') (nginx-light)," \
   "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$bin" --version)"
 if [ -n "$bin_b" ]; then
@@ -208,7 +217,7 @@ nginx_conf "$tmp/px" "  upstream mock {
     keepalive_requests 1000000;
   }
   server {
-    listen 127.0.0.1:$px_port;
+    listen 127.0.0.1:$px_port$([ "$px_workers" = 1 ] || echo ' reuseport');
     location / {
       proxy_pass http://mock;
       proxy_http_version 1.1;
@@ -220,7 +229,7 @@ nginx_conf "$tmp/px" "  upstream mock {
       proxy_set_header Connection \"\";
       proxy_buffering off;
     }
-  }"
+  }" "$px_workers"
 start_nginx "$tmp/up"
 up_pid=$!
 wait_port "$up_port" "$up_pid" || die "the upstream nginx did not start: $(cat "$tmp/up/error.log")"
