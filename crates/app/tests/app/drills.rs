@@ -41,18 +41,19 @@ pub(super) async fn save_route(
     h.app.routes().save(None, route).await.unwrap();
 }
 
-/// Seconds from the breaker's `from` state to its `to` state in a breaker drill case's detail
-/// ("Observed closed at 0.0 s, open at 0.4 s, half-open at 60.4 s, …"). When it opens depends
-/// on the retries' jittered backoff before it (the shadow's clock moves by each wait), so tests
-/// check the time between states, not when one began.
-pub(super) fn seconds_between(detail: &str, from: &str, to: &str) -> f64 {
-    let at = |state: &str| -> f64 {
-        let label = format!(" {state} at ");
-        let start = detail.find(&label).unwrap_or_else(|| panic!("{detail}")) + label.len();
-        let rest = &detail[start..];
-        rest[..rest.find(" s").unwrap()].parse().unwrap()
+/// Milliseconds from the breaker's opening to its half-opening on a breaker drill's timeline
+/// named `name`. When it opens depends on the retries' jittered backoff before it (the shadow's
+/// clock moves by each wait), so tests check the time between the two, not when one began.
+pub(super) fn open_for_ms(suite: &switchyard_report::Suite, name: &str) -> u64 {
+    let line = suite.timelines.iter().find(|t| t.name == name).unwrap();
+    let at = |state: &str| {
+        line.events
+            .iter()
+            .find(|e| e.state == state)
+            .unwrap_or_else(|| panic!("no {state} on {line:?}"))
+            .at_ms
     };
-    at(to) - at(from)
+    at("half-open") - at("open")
 }
 
 pub(super) fn cand(backend_id: &str, model: &str) -> RouteCandidate {
@@ -234,6 +235,11 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
         ]
     );
     assert!(line.events[2].at_ms >= 60_000, "{line:?}");
+    let open_for = open_for_ms(suite, "Gamma: breaker");
+    assert!(
+        (59_850..=60_150).contains(&open_for),
+        "{open_for} ms: {line:?}"
+    );
     let html = switchyard_report::html(&report);
     assert!(
         html.contains("aria-label=\"Gamma: breaker\""),
@@ -242,7 +248,7 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
     let timeline = &gamma[2].detail;
     assert!(
         timeline.contains("closed at 0.0 s, open at")
-            && (59.85..=60.15).contains(&seconds_between(timeline, "open", "half-open"))
+            && timeline.contains(", half-open at ")
             && timeline.ends_with("expected closed → open → half-open → closed."),
         "{timeline}"
     );

@@ -2,7 +2,7 @@
 //! and come back: a 429 storm on one key, a dead backend that recovers, and the breaker drill on
 //! the saved resilience settings (a threshold of 1000 fails with the reason).
 
-use super::drills::{cand, drill, keyless, save_route, seconds_between};
+use super::drills::{cand, drill, keyless, open_for_ms, save_route};
 use super::*;
 use switchyard_app::{AppError, DrillName, DrillOptions, GatewaySettings, Resilience, Strategy};
 
@@ -189,10 +189,10 @@ async fn the_breaker_drill_follows_the_saved_resilience_and_flags_a_threshold_of
     assert!(eta.iter().all(|c| c.passed), "{eta:#?}");
     assert_eq!(eta[0].name, "Eta: opens after 5 failures");
     // Half-open the saved 10 s after it opened.
-    let open_for = seconds_between(&eta[2].detail, "open", "half-open");
+    let open_for = open_for_ms(suite, "Eta: breaker");
     assert!(
-        (9.85..=10.15).contains(&open_for),
-        "{open_for} s: {}",
+        (9_850..=10_150).contains(&open_for),
+        "{open_for} ms: {}",
         eta[2].detail
     );
     let value = |name: &str| {
