@@ -56,6 +56,11 @@ impl Serve {
         }
     }
 
+    /// The keychain service name this gateway and its CLI runs use.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
     /// Runs `switchyard-serve ARGS…` as another process on the same data folder and keychain.
     pub fn cli(&self, args: &[&str]) -> String {
         let out = Command::new(BIN)
@@ -207,7 +212,7 @@ pub struct Asked {
     pub key: String,
 }
 
-fn read_request(conn: &TcpStream) -> Asked {
+pub fn read_request(conn: &TcpStream) -> Asked {
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let (mut line, mut length) = (String::new(), 0usize);
     let mut asked = Asked {

@@ -16,8 +16,16 @@ mod caps;
 mod echo;
 #[path = "files.rs"]
 mod files;
+#[path = "holding.rs"]
+mod holding;
 #[path = "host.rs"]
 mod host;
+#[path = "keyhosts.rs"]
+mod keyhosts;
+#[path = "live_drill.rs"]
+mod live_drill;
+#[path = "metrics.rs"]
+mod metrics;
 #[path = "slow.rs"]
 mod slow;
 #[path = "tokens.rs"]

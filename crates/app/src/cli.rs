@@ -1,6 +1,7 @@
 //! The headless commands of the `switchyard` binary, Tauri-free:
 //! `switchyard serve [--port N]` runs the gateway without a window (same data folder, same
-//! keychain), `switchyard token create|list|revoke` manages gateway tokens, `switchyard backend
+//! keychain), `switchyard token create|list|revoke` manages gateway tokens and scrape tokens
+//! ([`crate::cli_token`]), `switchyard backend
 //! add|list` manages backends ([`crate::cli_backend`]) and `switchyard requests` reads the
 //! ledger ([`crate::cli_requests`]).
 //!
@@ -20,7 +21,9 @@ use std::process::ExitCode;
 pub const USAGE: &str = "usage:
   switchyard                       open the desktop app
   switchyard serve [--port N]      run the gateway without a window (Ctrl+C stops it)
-  switchyard token create NAME     create a gateway token for a tool (shown once)
+  switchyard token create NAME [--metrics-only]
+                                   create a gateway token for a tool (shown once); with
+                                   --metrics-only, a scrape token that reads only /metrics
   switchyard token list            list gateway tokens
   switchyard token revoke NAME     revoke a gateway token
   switchyard backend add NAME --kind KIND --base-url URL [--model MODEL]
@@ -120,14 +123,11 @@ pub fn main(args: &[String]) -> ExitCode {
         }
         ["serve", rest @ ..] => rt.block_on(serve(rest)),
         ["mcp", rest @ ..] => rt.block_on(crate::cli_mcp::mcp(rest)),
-        ["token", "create", name] => rt.block_on(token_create(name)),
-        ["token", "list"] => rt.block_on(token_list()),
-        ["token", "revoke", name] => rt.block_on(token_revoke(name)),
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
         ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "tools"
-        | "connect" | "disconnect" | "statusline" | "keys", ..] => {
+        | "connect" | "disconnect" | "statusline" | "keys" | "token", ..] => {
             rt.block_on(core_command(&words))
         }
         _ => {
@@ -151,6 +151,7 @@ pub enum CoreCommand {
     Keys(crate::cli_keys::KeyCommand),
     Routes(crate::cli_routes::RouteCommand),
     Config(crate::cli_config::ConfigCommand),
+    Tokens(crate::cli_token::TokenCommand),
 }
 
 impl CoreCommand {
@@ -170,6 +171,7 @@ impl CoreCommand {
             ["config", ..] => {
                 crate::cli_config::ConfigCommand::parse(args).map(CoreCommand::Config)
             }
+            ["token", ..] => crate::cli_token::TokenCommand::parse(args).map(CoreCommand::Tokens),
             ["route" | "budget", ..] => {
                 crate::cli_routes::RouteCommand::parse(args).map(CoreCommand::Routes)
             }
@@ -198,6 +200,7 @@ impl CoreCommand {
             CoreCommand::Keys(cmd) => cmd.run(app, io).await,
             CoreCommand::Routes(cmd) => cmd.run(app, io).await,
             CoreCommand::Config(cmd) => cmd.run(app, io).await,
+            CoreCommand::Tokens(cmd) => cmd.run(app, io).await,
         }
     }
 }
@@ -309,57 +312,4 @@ async fn wait_for_stop() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
-}
-
-async fn token_create(name: &str) -> ExitCode {
-    let (app, _guard) = match open(None, false, false).await {
-        Ok(a) => a,
-        Err(e) => return fail(&e),
-    };
-    match app.tokens().create(name.to_string()).await {
-        Ok(t) => {
-            println!("{}", t.token.expose());
-            eprintln!("Token “{}” created. It is shown only once: paste it into the tool's API key setting.", t.row.name);
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
-async fn token_list() -> ExitCode {
-    let (app, _guard) = match open(None, false, false).await {
-        Ok(a) => a,
-        Err(e) => return fail(&e),
-    };
-    match app.tokens().list().await {
-        Ok(tokens) => {
-            for t in tokens {
-                let state = match (&t.revoked_at, &t.last_used_at) {
-                    (Some(at), _) => format!("revoked {at}"),
-                    (None, Some(at)) => format!("last used {at}"),
-                    (None, None) => "never used".to_string(),
-                };
-                println!(
-                    "{:<24} {}…  created {}  {state}",
-                    t.name, t.prefix, t.created_at
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
-async fn token_revoke(name: &str) -> ExitCode {
-    let (app, _guard) = match open(None, false, false).await {
-        Ok(a) => a,
-        Err(e) => return fail(&e),
-    };
-    match app.tokens().revoke(name.to_string()).await {
-        Ok(t) => {
-            println!("revoked {}", t.name);
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e.to_string()),
-    }
 }

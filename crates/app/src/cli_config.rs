@@ -1,24 +1,31 @@
-//! `switchyard config export [FILE]` and `switchyard config import FILE [--dry-run] [--json]`:
-//! the whole configuration as one TOML file without secrets (`config_file`). Export writes to
-//! FILE (0600, replaced atomically) or stdout; import lists every issue by path and changes
-//! nothing when there is one (exit 1), or what it changed (exit 0); `--dry-run` only checks and
-//! lists. Usage errors exit 2.
+//! `switchyard config export [FILE]` and
+//! `switchyard config import FILE [--dry-run] [--approve-hosts] [--json]`: the whole
+//! configuration as one TOML file without secrets (`config_file`). Export writes to FILE (0600,
+//! replaced atomically) or stdout; import lists every issue by path and changes nothing when
+//! there is one (exit 1), or what it changed (exit 0); `--dry-run` only checks and lists. A file
+//! that moves a backend with keys to a new host, or opens the gateway to more callers, is refused
+//! (exit 1, each change listed old → new) unless `--approve-hosts` says the user trusts it. A
+//! file over 1 MiB is refused unread. Usage errors exit 2.
 
 use crate::cli_io::Io;
-use crate::config_file::{self, ImportOutcome};
+use crate::config_file::{self, Approved, ImportOptions, ImportOutcome};
 use crate::Switchyard;
 use std::path::PathBuf;
 
 pub const USAGE: &str = "usage:
   switchyard config export [FILE]                 the configuration as TOML (no secrets)
-  switchyard config import FILE [--dry-run] [--json]";
+  switchyard config import FILE [--dry-run] [--approve-hosts] [--json]
+      --approve-hosts   accept the hosts the file names: the new hosts it sends your keys
+                        to, and the machines, pages and networks it lets call the gateway";
+
+const APPROVE_HOSTS: &str = "--approve-hosts";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigCommand {
     Export(Option<PathBuf>),
     Import {
         file: PathBuf,
-        dry_run: bool,
+        options: ImportOptions,
         json: bool,
     },
 }
@@ -32,10 +39,11 @@ impl ConfigCommand {
                 Ok(ConfigCommand::Export(Some(PathBuf::from(file))))
             }
             ["config", "import", rest @ ..] => {
-                let (mut file, mut dry_run, mut json) = (None, false, false);
+                let (mut file, mut options, mut json) = (None, ImportOptions::default(), false);
                 for w in rest {
                     match *w {
-                        "--dry-run" => dry_run = true,
+                        "--dry-run" => options.dry_run = true,
+                        APPROVE_HOSTS => options.approved = Approved::All,
                         "--json" => json = true,
                         f if !f.starts_with("--") && file.is_none() => {
                             file = Some(PathBuf::from(f))
@@ -46,7 +54,7 @@ impl ConfigCommand {
                 let file = file.ok_or_else(|| usage("name the file to import"))?;
                 Ok(ConfigCommand::Import {
                     file,
-                    dry_run,
+                    options,
                     json,
                 })
             }
@@ -56,49 +64,39 @@ impl ConfigCommand {
 
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         match self {
-            ConfigCommand::Export(file) => {
-                let text = match config_file::export(app)
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|f| config_file::file::to_toml(&f))
-                {
-                    Ok(t) => t,
-                    Err(e) => return fail(io, &e),
-                };
-                match file {
-                    None => {
-                        let _ = io.stdout.write_all(text.as_bytes());
+            ConfigCommand::Export(Some(path)) => {
+                match config_file::export_to(app, path.clone()).await {
+                    Ok(()) => {
+                        let _ = writeln!(io.stderr, "wrote {}", path.display());
                         0
                     }
-                    Some(path) => match crate::tools::files::write_atomic(path, &text) {
-                        Ok(()) => {
-                            let _ = writeln!(io.stderr, "wrote {}", path.display());
-                            0
-                        }
-                        Err(e) => fail(io, &format!("cannot write {}: {e}", path.display())),
-                    },
+                    Err(e) => fail(io, &e.to_string()),
+                }
+            }
+            ConfigCommand::Export(None) => {
+                let text = config_file::export(app)
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|f| config_file::file::to_toml(&f));
+                match text {
+                    Ok(t) => {
+                        let _ = io.stdout.write_all(t.as_bytes());
+                        0
+                    }
+                    Err(e) => fail(io, &e),
                 }
             }
             ConfigCommand::Import {
                 file,
-                dry_run,
+                options,
                 json,
             } => {
-                let text = match std::fs::read_to_string(file) {
-                    Ok(t) => t,
-                    Err(e) => return fail(io, &format!("cannot read {}: {e}", file.display())),
-                };
-                let parsed = match config_file::file::from_toml(&text) {
+                let parsed = match config_file::read(file.clone()).await {
                     Ok(p) => p,
-                    Err(e) => {
-                        return fail(
-                            io,
-                            &format!("{} is not a Switchyard configuration: {e}", file.display()),
-                        )
-                    }
+                    Err(e) => return fail(io, &e.to_string()),
                 };
-                match config_file::import(app, &parsed, *dry_run).await {
-                    Ok(outcome) => report(io, &outcome, *dry_run, *json),
+                match config_file::import(app, &parsed, options).await {
+                    Ok(outcome) => report(io, &outcome, options, *json),
                     Err(e) => fail(io, &format!("the import stopped: {e}")),
                 }
             }
@@ -111,8 +109,10 @@ fn fail(io: &mut Io<'_>, message: &str) -> u8 {
     1
 }
 
-fn report(io: &mut Io<'_>, o: &ImportOutcome, dry_run: bool, json: bool) -> u8 {
-    let code = u8::from(!o.issues.is_empty());
+fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: bool) -> u8 {
+    let approved = options.approved == Approved::All;
+    let refused = o.needs_approval() && !approved && !options.dry_run;
+    let code = u8::from(!o.issues.is_empty() || refused);
     if json {
         let _ = writeln!(
             io.stdout,
@@ -132,7 +132,34 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, dry_run: bool, json: bool) -> u8 {
         }
         return code;
     }
-    let verb = if dry_run { "would" } else { "did" };
+    if o.needs_approval() {
+        let head = if approved {
+            "approved: the changes this file makes to where your keys go and who may call the gateway:"
+        } else if options.dry_run {
+            "this file changes where your keys go or who may call the gateway (the import needs --approve-hosts):"
+        } else {
+            "this file changes where your keys go or who may call the gateway; nothing was changed:"
+        };
+        let _ = writeln!(io.stderr, "switchyard: {head}");
+        for h in &o.host_changes {
+            let _ = writeln!(
+                io.stderr,
+                "  backend {}: {} → {} ({} key(s) would be sent there)",
+                h.backend, h.from, h.to, h.keys
+            );
+        }
+        for e in &o.exposure_changes {
+            let _ = writeln!(io.stderr, "  gateway {}: {} → {}", e.setting, e.from, e.to);
+        }
+        if refused {
+            let _ = writeln!(
+                io.stderr,
+                "Only if you trust this file, run again with {APPROVE_HOSTS}."
+            );
+            return code;
+        }
+    }
+    let verb = if options.dry_run { "would" } else { "did" };
     for c in &o.changes {
         let _ = writeln!(io.stdout, "{verb} {} {}", c.action, c.what);
     }

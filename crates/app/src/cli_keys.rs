@@ -279,8 +279,23 @@ impl KeyCommand {
                     base_url: base_url.clone().unwrap_or(b.row.base_url.clone()),
                     default_model: model.clone().unwrap_or(b.row.default_model.clone()),
                 };
-                let saved = app.backends().update(b.row.id, draft).await?;
-                Ok(format!("saved {}\n", saved.row.name))
+                let hosts: Vec<Vec<String>> = b.keys.iter().map(|k| k.row.hosts.clone()).collect();
+                let approves =
+                    switchyard_core::unapproved_move(&hosts, &b.row.base_url, &draft.base_url);
+                let saved = app
+                    .backends()
+                    .update(b.row.id, draft, crate::HostApproval::Approve)
+                    .await?;
+                let mut out = format!("saved {}\n", saved.row.name);
+                if let Some(moved) = approves {
+                    // The user's own edit is their approval: say what it approved.
+                    out += &format!(
+                        "its {} key(s) will now be sent to {} (approved by this edit)\n",
+                        saved.keys.len(),
+                        moved.to
+                    );
+                }
+                Ok(out)
             }
             KeyCommand::ImportEnv { dotenv, dry_run } => {
                 let scan = app.backends().scan_import(dotenv.clone()).await?;

@@ -12,6 +12,9 @@ pub enum AppError {
     /// Input was refused for a reason not tied to one form field.
     #[error("{0}")]
     Invalid(String),
+    /// A stored key would go to an origin the user never approved for it.
+    #[error("The key “{label}” is not approved for {origin}: approve the new host by editing the backend (Backends page or `switchyard backend edit`).")]
+    KeyHostNotApproved { label: String, origin: String },
     #[error("{0} not found.")]
     NotFound(&'static str),
     /// The request raced another change (a name taken meanwhile, a file that changed).

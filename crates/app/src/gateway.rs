@@ -197,15 +197,24 @@ impl Routing {
             .list_backends()?
             .into_iter()
             .filter(|b| b.enabled)
-            .map(|b| Target {
-                keys: keys
+            .map(|b| {
+                // A key goes only to an origin the user approved for it (the row's base URL:
+                // for Demo, the built-in server stands in for it).
+                let (approved, withheld): (Vec<_>, Vec<_>) = keys
                     .iter()
                     .filter(|k| k.backend_id == b.id)
+                    .partition(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));
+                (b, approved, withheld.len())
+            })
+            .map(|(b, approved, withheld)| Target {
+                keys: approved
+                    .into_iter()
                     .map(|k| KeyRef {
                         id: k.id.clone(),
                         label: k.label.clone(),
                     })
                     .collect(),
+                withheld_keys: u32::try_from(withheld).unwrap_or(u32::MAX),
                 base_url: if b.kind == BackendKind::Demo {
                     self.demo.clone()
                 } else {

@@ -16,6 +16,7 @@ mod cli_live;
 mod cli_mcp;
 pub mod cli_requests;
 mod cli_routes;
+mod cli_token;
 pub mod cli_tools;
 mod clock;
 pub mod config_file;
@@ -46,7 +47,7 @@ pub use backends::import::{
     Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,
 };
 pub use backends::keys::{Keys, NewKey};
-pub use backends::{BackendView, Backends, KeyView};
+pub use backends::{BackendView, Backends, HostApproval, KeyView};
 pub use cache::{
     CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS,
@@ -79,7 +80,7 @@ pub use routes::{
 };
 pub use service::{GatewayStatus, Options, Switchyard, WeakSwitchyard};
 pub use settings::{Preferences, Settings, Theme};
-pub use switchyard_core::{AttemptRecord, RequestRecord};
+pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
 pub use switchyard_gateway::{
     CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
 };

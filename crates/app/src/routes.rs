@@ -203,6 +203,43 @@ fn view(store: &Store, row: RouteRow) -> Result<RouteView, AppError> {
 /// Route names become model names in every tool: short, no spaces, no `/` (that means
 /// `backend/model`), not a key, unique.
 fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<RouteDraft, AppError> {
+    check_shape(&mut d)?;
+    let taken = store
+        .list_routes()?
+        .into_iter()
+        .any(|r| r.name.eq_ignore_ascii_case(&d.name) && Some(r.id.as_str()) != editing);
+    if taken {
+        return Err(AppError::Conflict(format!(
+            "A route named “{}” already exists.",
+            d.name
+        )));
+    }
+    let backends = store.list_backends()?;
+    let mut seen = HashSet::new();
+    for (n, c) in d.candidates.iter_mut().enumerate() {
+        let n = n + 1;
+        let Some(b) = backends.iter().find(|b| b.id == c.backend_id) else {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: that backend no longer exists."
+            )));
+        };
+        if c.model.is_empty() {
+            c.model = b.default_model.clone();
+        }
+        if !seen.insert((c.backend_id.clone(), c.model.clone())) {
+            return Err(AppError::Invalid(format!(
+                "Candidate {n}: {} with {} is already in the list.",
+                b.name, c.model
+            )));
+        }
+    }
+    Ok(d)
+}
+
+/// Everything about a route that needs no other data: its name, how many candidates, each
+/// candidate's model and weight, the strategy's weights and the cache lifetime. Trims the name
+/// and models. Also what a configuration import checks before it writes anything.
+pub(crate) fn check_shape(d: &mut RouteDraft) -> Result<(), AppError> {
     let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
     d.name = d.name.trim().to_string();
     if d.name.is_empty() {
@@ -225,35 +262,15 @@ fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
             "A route name may use letters, digits, “-”, “_”, “.” and “:” (no spaces or “/”).",
         );
     }
-    let taken = store
-        .list_routes()?
-        .into_iter()
-        .any(|r| r.name.eq_ignore_ascii_case(&d.name) && Some(r.id.as_str()) != editing);
-    if taken {
-        return Err(AppError::Conflict(format!(
-            "A route named “{}” already exists.",
-            d.name
-        )));
-    }
     if d.candidates.is_empty() {
         return bad("Add at least one candidate: a backend and the model to ask it for.");
     }
     if d.candidates.len() > MAX_CANDIDATES {
         return bad("A route can have at most 20 candidates.");
     }
-    let backends = store.list_backends()?;
-    let mut seen = HashSet::new();
     for (n, c) in d.candidates.iter_mut().enumerate() {
         let n = n + 1;
         c.model = c.model.trim().to_string();
-        let Some(b) = backends.iter().find(|b| b.id == c.backend_id) else {
-            return Err(AppError::Invalid(format!(
-                "Candidate {n}: that backend no longer exists."
-            )));
-        };
-        if c.model.is_empty() {
-            c.model = b.default_model.clone();
-        }
         if looks_like_key(&c.model, false) {
             return Err(AppError::Invalid(format!(
                 "Candidate {n}: the model looks like an API key."
@@ -267,12 +284,6 @@ fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
         if c.weight > MAX_WEIGHT {
             return Err(AppError::Invalid(format!(
                 "Candidate {n}: a weight can be at most {MAX_WEIGHT}."
-            )));
-        }
-        if !seen.insert((c.backend_id.clone(), c.model.clone())) {
-            return Err(AppError::Invalid(format!(
-                "Candidate {n}: {} with {} is already in the list.",
-                b.name, c.model
             )));
         }
     }
@@ -296,5 +307,5 @@ fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
             return bad("At least one composite weight must be above 0.");
         }
     }
-    Ok(d)
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Local gateway tokens: one per tool, shown once at creation, stored only as a SHA-256 hash.
 //! The gateway checks presented tokens against an in-memory index of active hashes with a
-//! constant-time comparison; revoking a token takes effect on the next request.
+//! constant-time comparison; revoking a token takes effect on the next request. A scrape token
+//! ([`TokenScope::Metrics`], for Prometheus) is made the same way but opens only `/metrics`.
 //!
 //! The feature service is [`Tokens`]: the store's token rows, the index it keeps current, and
 //! the event sink for `TokensChanged`. Nothing else writes tokens.
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
+use switchyard_core::TokenScope;
 use switchyard_secrets::SecretString;
 use switchyard_store::{Store, TokenRow};
 
@@ -117,6 +119,7 @@ impl TokenIndex {
                     Caller {
                         token_id: t.id,
                         name: t.name,
+                        scope: t.scope,
                     },
                 );
             }
@@ -161,10 +164,21 @@ impl Tokens {
 
     /// Creates a token for a tool. The value is returned once and never stored.
     pub async fn create(&self, name: String) -> Result<NewToken, AppError> {
+        self.create_scoped(name, TokenScope::Gateway).await
+    }
+
+    /// Creates a token of `scope` (a scrape token: [`TokenScope::Metrics`]). The value is
+    /// returned once and never stored.
+    pub async fn create_scoped(
+        &self,
+        name: String,
+        scope: TokenScope,
+    ) -> Result<NewToken, AppError> {
         let name = name.trim().to_string();
         check_name(&name)?;
         let me = self.clone();
-        let (row, token) = tokio::task::spawn_blocking(move || me.insert(&name)).await??;
+        let (row, token) =
+            tokio::task::spawn_blocking(move || me.insert_scoped(&name, scope)).await??;
         self.events.emit(DomainEvent::TokensChanged);
         Ok(NewToken { row, token })
     }
@@ -210,6 +224,7 @@ impl Tokens {
                 Caller {
                     token_id: format!("process:{name}"),
                     name: name.to_string(),
+                    scope: TokenScope::Gateway,
                 },
             );
         SecretString::new(token)
@@ -223,6 +238,14 @@ impl Tokens {
     /// Creates and indexes a token named `name` (checked by the caller or [`Tokens::create`]).
     /// Blocking, for a feature's own blocking work (connecting a tool); no event is sent.
     pub(crate) fn insert(&self, name: &str) -> Result<(TokenRow, SecretString), AppError> {
+        self.insert_scoped(name, TokenScope::Gateway)
+    }
+
+    fn insert_scoped(
+        &self,
+        name: &str,
+        scope: TokenScope,
+    ) -> Result<(TokenRow, SecretString), AppError> {
         let token = format!(
             "{TOKEN_PREFIX}{}{}",
             uuid::Uuid::new_v4().simple(),
@@ -232,7 +255,7 @@ impl Tokens {
         let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
         let row = self
             .store
-            .insert_token(&crate::new_id(), name, &hash, &prefix)
+            .insert_scoped_token(&crate::new_id(), name, &hash, &prefix, scope)
             .map_err(|e| {
                 if e.is_unique_violation() {
                     AppError::Conflict(format!("A token named “{name}” already exists."))
@@ -241,7 +264,7 @@ impl Tokens {
                 }
             })?;
         self.index.reload(&self.store)?;
-        tracing::info!(token = %row.name, "gateway token created");
+        tracing::info!(token = %row.name, scope = scope.as_str(), "gateway token created");
         Ok((row, SecretString::new(token)))
     }
 

@@ -27,6 +27,7 @@ impl Authenticator for Tokens {
         (token == TOKEN).then(|| Caller {
             token_id: "bench".into(),
             name: "bench".into(),
+            scope: switchyard_core::TokenScope::Gateway,
         })
     }
 }
@@ -59,6 +60,7 @@ async fn main() -> Result<(), String> {
         base_url: format!("{}/v1", mock.base_url()),
         default_model: "demo-chat".into(),
         keys: vec![],
+        withheld_keys: 0,
         limits: switchyard_gateway::Limits::default(),
     };
     let claude = Target {
@@ -71,6 +73,7 @@ async fn main() -> Result<(), String> {
             id: "kc".into(),
             label: "bench".into(),
         }],
+        withheld_keys: 0,
         limits: switchyard_gateway::Limits::default(),
     };
     let local = Target {
@@ -80,6 +83,7 @@ async fn main() -> Result<(), String> {
         base_url: format!("{}/v1", mock.base_url()),
         default_model: "bench-local".into(),
         keys: vec![],
+        withheld_keys: 0,
         limits: switchyard_gateway::Limits::default(),
     };
     let deps = Deps {

@@ -6,18 +6,22 @@ pub mod check;
 pub mod circuit;
 pub mod dotenv;
 pub mod import;
+pub mod key_host;
 pub mod kind;
 pub mod ledger;
 pub mod mask;
 pub mod readiness;
+pub mod token_scope;
 mod url_check;
 pub mod validate;
 
 pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use circuit::Circuit;
+pub use key_host::{approved_for, origin_of, unapproved_move, HostMove};
 pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use ledger::{AttemptRecord, RequestRecord};
 pub use mask::mask_key;
+pub use token_scope::TokenScope;
 pub use url_check::is_loopback_host;
 pub use validate::{
     free_name, looks_like_key, BackendDraft, Field, Fix, Issue, Severity, Validation,

@@ -5,6 +5,9 @@ use crate::kind::BackendKind;
 use crate::validate::{Field, Issue};
 use url::{Host, Url};
 
+/// The longest base URL accepted (browsers and servers commonly stop at 2,048).
+pub const MAX_URL_CHARS: usize = 2048;
+
 /// True for hosts that never leave this machine, where plain http is acceptable.
 pub fn is_loopback_host(url: &Url) -> bool {
     match url.host() {
@@ -24,6 +27,12 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
             "" => issue,
             default => issue.replace_with(default),
         }];
+    }
+    if raw.chars().count() > MAX_URL_CHARS {
+        return vec![Issue::error(
+            Field::BaseUrl,
+            format!("Base URL is too long (at most {MAX_URL_CHARS} characters)."),
+        )];
     }
     let mut issues = Vec::new();
     if trimmed.len() != raw.len() {

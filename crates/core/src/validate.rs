@@ -141,6 +141,9 @@ pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validatio
     }
     if draft.kind != BackendKind::Demo {
         issues.extend(check_base_url(draft.kind, &draft.base_url));
+    } else if draft.base_url.chars().count() > crate::url_check::MAX_URL_CHARS {
+        // Demo's URL is never used, but it is stored: it is bounded like any other.
+        issues.push(Issue::error(Field::BaseUrl, "Base URL is too long."));
     }
     let default_model = draft.kind.spec().default_model;
     let fallback = (!default_model.is_empty()).then_some(default_model);

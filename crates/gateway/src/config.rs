@@ -34,8 +34,8 @@ pub struct GatewayConfig {
     /// Retries allowed beyond first attempts: 20 % of requests plus a small reserve.
     pub retry_budget: switchyard_policy::RetryBudgetConfig,
     /// `GET /metrics` (when the app serves it) answers callers on this machine without a
-    /// token; other machines always need one. Off: a token is always needed.
-    pub metrics_public: bool,
+    /// token (the user's opt-out; off by default). Other machines always need one.
+    pub metrics_open_on_loopback: bool,
     /// Threads that serve connections. Each is a single-threaded runtime with its own upstream
     /// connections, so a request and its upstream call stay on one thread (no wake-ups between
     /// threads per request); one accept loop gives each new connection to the thread serving
@@ -107,7 +107,7 @@ impl Default for GatewayConfig {
             default_max_tokens: 4096,
             breaker: switchyard_policy::BreakerConfig::default(),
             retry_budget: switchyard_policy::RetryBudgetConfig::default(),
-            metrics_public: true,
+            metrics_open_on_loopback: false,
             workers: default_workers(),
         }
     }

@@ -156,6 +156,9 @@ async fn ask(
     inbound_headers: &HeaderMap,
 ) -> Result<bytes::Bytes, String> {
     let t = &cand.target;
+    if let Some(why) = t.withheld_reason() {
+        return Err(why);
+    }
     let key = match t
         .keys
         .iter()

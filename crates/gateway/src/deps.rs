@@ -10,6 +10,8 @@ use switchyard_secrets::{SecretError, SecretString};
 pub struct Caller {
     pub token_id: String,
     pub name: String,
+    /// What its token may call; the guard refuses the rest (a scrape token: `/metrics` only).
+    pub scope: switchyard_core::TokenScope,
 }
 
 pub trait Authenticator: Send + Sync + 'static {

@@ -96,6 +96,7 @@ mod tests {
                     base_url: String::new(),
                     default_model: String::new(),
                     keys: vec![],
+                    withheld_keys: 0,
                     limits: Limits::default(),
                 },
                 model: model.into(),

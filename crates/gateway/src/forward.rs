@@ -190,6 +190,9 @@ impl Attempt<'_> {
         let caps = crate::models::caps(&state.spend.prices(), t.kind, &self.cand.model);
         let out = upstream::outbound(t.kind, inbound.shape, inbound.op, caps)
             .map_err(|why| Skip::Refused(why, None))?;
+        if let Some(why) = t.withheld_reason() {
+            return Err(Skip::Failed(why));
+        }
         if t.kind.spec().needs_key && t.keys.is_empty() {
             return Err(Skip::Failed("no key".into()));
         }

@@ -1,7 +1,9 @@
 //! The door: every request must come to a loopback `Host` (DNS-rebinding defence), from no
 //! browser `Origin` unless allowed, and carry a valid local token (`Authorization: Bearer`,
 //! `x-api-key`, Gemini's `x-goog-api-key`, or Gemini's `?key=` query parameter). Refusals are
-//! answered in the caller's format.
+//! answered in the caller's format. A token is good only within its scope: a scrape token opens
+//! `GET /metrics` and nothing else. The one request that needs no token is `/metrics` from this
+//! machine, and only when the user opted in (`GatewayConfig::metrics_open_on_loopback`).
 //!
 //! A token in the query string is taken out of the request's URI before anything else sees it,
 //! so it can reach no log line, ledger row or error body.
@@ -59,9 +61,12 @@ pub async fn check(
             return cors(origin, StatusCode::NO_CONTENT.into_response());
         }
     }
-    // Prometheus scrapes from this machine without a token unless the user asked for one.
+    // The user's opt-out: programs on this machine scrape without a token.
     let loopback_peer = peer.is_some_and(|p| p.remote.ip().is_loopback());
-    if req.uri().path() == "/metrics" && state.config.metrics_public && loopback_peer {
+    if req.uri().path() == switchyard_core::token_scope::METRICS_PATH
+        && state.config.metrics_open_on_loopback
+        && loopback_peer
+    {
         return next.run(req).await;
     }
     let query_token = query_key(req.uri());
@@ -90,6 +95,13 @@ pub async fn check(
     let Some(caller) = caller else {
         return unauthorized(shape);
     };
+    if !caller.scope.allows(req.uri().path()) {
+        return error(
+            shape,
+            StatusCode::FORBIDDEN,
+            "This is a scrape token: it can only read /metrics. Use a tool's token for requests.",
+        );
+    }
     req.extensions_mut().insert::<Caller>(caller);
     let resp = next.run(req).await;
     match origin {

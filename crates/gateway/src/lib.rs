@@ -111,7 +111,7 @@ pub struct Deps {
     pub cache: Option<switchyard_cache::Cache>,
     /// Routes the application serves on the gateway's address (`/metrics`, `/mcp`), behind the
     /// same guard: Host, allowed networks, Origin and a token (the `Caller` is in the request's
-    /// extensions). See [`GatewayConfig::metrics_public`] for the one exception.
+    /// extensions). See [`GatewayConfig::metrics_open_on_loopback`] for the one exception.
     pub extra_routes: Option<Router>,
 }
 

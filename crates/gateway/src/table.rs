@@ -14,8 +14,24 @@ pub struct Target {
     /// Where requests go (the Demo server's address for Demo).
     pub base_url: String,
     pub default_model: String,
+    /// The keys approved for `base_url`'s origin: only these are ever sent there.
     pub keys: Vec<KeyRef>,
+    /// Keys the backend has that are not approved for `base_url`'s origin (its host changed
+    /// without the user's approval): never sent; the backend is refused while it has no other.
+    pub withheld_keys: u32,
     pub limits: Limits,
+}
+
+impl Target {
+    /// Why the backend cannot be used when all its keys are withheld, or `None`.
+    pub fn withheld_reason(&self) -> Option<String> {
+        (self.keys.is_empty() && self.withheld_keys > 0).then(|| {
+            format!(
+                "its key(s) are not approved for {}: approve the new host by editing the backend (Backends page or `switchyard backend edit`)",
+                switchyard_core::origin_of(&self.base_url).unwrap_or_else(|| "this address".into())
+            )
+        })
+    }
 }
 
 /// How much traffic a backend takes.

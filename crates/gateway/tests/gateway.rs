@@ -67,10 +67,12 @@ impl Authenticator for Tokens {
             TOKEN => Some(Caller {
                 token_id: "t1".into(),
                 name: "tests".into(),
+                scope: switchyard_core::TokenScope::Gateway,
             }),
             OTHER_TOKEN => Some(Caller {
                 token_id: "t2".into(),
                 name: "another tool".into(),
+                scope: switchyard_core::TokenScope::Gateway,
             }),
             _ => None,
         }
@@ -133,6 +135,7 @@ pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str
                 label: (*label).into(),
             })
             .collect(),
+        withheld_keys: 0,
         limits: Limits::default(),
     }
 }

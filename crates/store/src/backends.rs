@@ -181,6 +181,7 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, 0, ?5)",
                     params![key_id, id, label, hint, ts],
                 )?;
+                crate::keys::approve_backend_origin(&tx, id, Some(key_id))?;
             }
             tx.commit()?;
             Ok(())

@@ -162,6 +162,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(step)?;
+        if i + 1 == crate::migrations::KEY_HOSTS_STEP {
+            crate::keys::approve_current_hosts(&tx)?;
+        }
         tracing::info!(version = i + 1, "database migrated");
     }
     tx.pragma_update(None, "user_version", target)?;

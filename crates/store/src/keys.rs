@@ -1,7 +1,10 @@
-//! The `backend_keys` table: labelled keys per backend. Holds a masked hint, never the key.
+//! The `backend_keys` table: labelled keys per backend. Holds a masked hint, never the key;
+//! and `key_hosts`: the origins each key may be sent to. A key row is inserted together with
+//! the approval of its backend's current origin, so no key exists without one.
 
 use crate::{now, Store, StoreError};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use switchyard_core::origin_of;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
@@ -12,9 +15,13 @@ pub struct KeyRow {
     pub hint: String,
     pub position: u32,
     pub created_at: String,
+    /// The origins (`scheme://host[:port]`) the user approved this key for, oldest first.
+    pub hosts: Vec<String>,
 }
 
-const COLUMNS: &str = "id, backend_id, label, hint, position, created_at";
+const COLUMNS: &str = "id, backend_id, label, hint, position, created_at,
+    (SELECT group_concat(origin, char(10)) FROM
+       (SELECT origin FROM key_hosts h WHERE h.key_id = backend_keys.id ORDER BY approved_at, origin))";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
     Ok(KeyRow {
@@ -24,7 +31,64 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRow> {
         hint: row.get(3)?,
         position: row.get(4)?,
         created_at: row.get(5)?,
+        hosts: row
+            .get::<_, Option<String>>(6)?
+            .map(|h| h.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
     })
+}
+
+/// Approves `origin` for `key_id` (nothing when it already is).
+fn approve(c: &Connection, key_id: &str, origin: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT OR IGNORE INTO key_hosts (key_id, origin, approved_at) VALUES (?1, ?2, ?3)",
+        params![key_id, origin, now()],
+    )?;
+    Ok(())
+}
+
+/// Approves the keys of `backend_id` (only `key_id` when given: a key being added; all of
+/// them for a migrated database) for the origin of the backend's base URL as stored. A base URL
+/// with no origin approves nothing.
+pub(crate) fn approve_backend_origin(
+    c: &Connection,
+    backend_id: &str,
+    key_id: Option<&str>,
+) -> rusqlite::Result<()> {
+    let url: Option<String> = c
+        .query_row(
+            "SELECT base_url FROM backends WHERE id = ?1",
+            [backend_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(origin) = url.as_deref().and_then(origin_of) else {
+        return Ok(());
+    };
+    let mut keys = c.prepare("SELECT id FROM backend_keys WHERE backend_id = ?1")?;
+    let ids = keys
+        .query_map([backend_id], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for id in ids
+        .iter()
+        .filter(|id| key_id.is_none_or(|k| k == id.as_str()))
+    {
+        approve(c, id, &origin)?;
+    }
+    Ok(())
+}
+
+/// Migration step 14: keys stored before hosts were bound are approved for their backend's
+/// base URL as it is now.
+pub(crate) fn approve_current_hosts(c: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = c.prepare("SELECT DISTINCT backend_id FROM backend_keys")?;
+    let backends = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for b in backends {
+        approve_backend_origin(c, &b, None)?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -61,7 +125,32 @@ impl Store {
         })
     }
 
-    /// Adds a key row at the end of its backend's list.
+    /// Approves `origin` for every key of `backend_id` (the user's own edit of its base URL, or
+    /// an import the user accepted). `false` when there is no such backend.
+    pub fn approve_backend_host(&self, backend_id: &str, origin: &str) -> Result<bool, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let exists = tx
+                .query_row("SELECT 1 FROM backends WHERE id = ?1", [backend_id], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some();
+            let mut stmt = tx.prepare("SELECT id FROM backend_keys WHERE backend_id = ?1")?;
+            let ids = stmt
+                .query_map([backend_id], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            drop(stmt);
+            for id in ids {
+                approve(&tx, &id, origin)?;
+            }
+            tx.commit()?;
+            Ok(exists)
+        })
+    }
+
+    /// Adds a key row at the end of its backend's list, approved for the backend's current
+    /// origin.
     pub fn insert_key(
         &self,
         id: &str,
@@ -70,12 +159,15 @@ impl Store {
         hint: &str,
     ) -> Result<KeyRow, StoreError> {
         self.with(|c| {
-            c.execute(
+            let tx = c.transaction()?;
+            tx.execute(
                 "INSERT INTO backend_keys (id, backend_id, label, hint, position, created_at)
                  VALUES (?1, ?2, ?3, ?4,
                    (SELECT COALESCE(MAX(position), -1) + 1 FROM backend_keys WHERE backend_id = ?2), ?5)",
                 params![id, backend_id, label, hint, now()],
             )?;
+            approve_backend_origin(&tx, backend_id, Some(id))?;
+            tx.commit()?;
             Ok(())
         })?;
         self.get_key(id)?

@@ -57,4 +57,6 @@ mod tests_gateway;
 #[cfg(test)]
 mod tests_health;
 #[cfg(test)]
+mod tests_key_hosts;
+#[cfg(test)]
 mod tests_migrations;

@@ -307,4 +307,19 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         report     TEXT NOT NULL
     ) STRICT;
     CREATE INDEX drill_runs_started ON drill_runs (started_at);",
+    // 14: the origins (`scheme://host[:port]`) each key may be sent to. Keys stored before this
+    // step are approved for their backend's base URL as it is (`keys::approve_current_hosts`,
+    // run right after it: the origin is parsed in Rust, not SQL).
+    "CREATE TABLE key_hosts (
+        key_id      TEXT NOT NULL REFERENCES backend_keys (id) ON DELETE CASCADE,
+        origin      TEXT NOT NULL,
+        approved_at TEXT NOT NULL,
+        PRIMARY KEY (key_id, origin)
+    ) STRICT;",
+    // 15: what each gateway token may do (`switchyard_core::TokenScope`): `gateway` (every
+    // endpoint, what every earlier token was) or `metrics` (a scrape token: `GET /metrics` only).
+    "ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'gateway';",
 ];
+
+/// The step after which keys stored earlier are bound to their backend's current host.
+pub(crate) const KEY_HOSTS_STEP: usize = 14;

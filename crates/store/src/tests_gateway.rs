@@ -68,6 +68,50 @@ fn tokens_are_stored_hashed_revocable_and_names_reusable_after_revoke() {
 }
 
 #[test]
+fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens() {
+    use switchyard_core::TokenScope;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before-scopes.sqlite");
+    let step = crate::migrations::MIGRATIONS
+        .iter()
+        .position(|m| m.contains("tokens ADD COLUMN scope"))
+        .expect("the scope migration");
+    {
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        let tx = c.transaction().unwrap();
+        for m in &crate::migrations::MIGRATIONS[..step] {
+            tx.execute_batch(m).unwrap();
+        }
+        tx.execute_batch(
+            "INSERT INTO tokens (id, name, hash, prefix, created_at)
+             VALUES ('old', 'cursor', 'aa11', 'sy-1234', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        tx.pragma_update(None, "user_version", step as u32).unwrap();
+        tx.commit().unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let scrape = s
+        .insert_scoped_token("new", "prometheus", "bb22", "sy-5678", TokenScope::Metrics)
+        .unwrap();
+    assert_eq!(scrape.scope, TokenScope::Metrics, "stored as asked");
+    let scopes: Vec<(String, TokenScope)> = s
+        .list_tokens()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.id, t.scope))
+        .collect();
+    assert!(
+        scopes.contains(&("old".into(), TokenScope::Gateway)),
+        "a token made before scopes existed keeps working everywhere: {scopes:?}"
+    );
+    assert!(
+        scopes.contains(&("new".into(), TokenScope::Metrics)),
+        "{scopes:?}"
+    );
+}
+
+#[test]
 fn routes_save_update_and_delete() {
     let s = Store::open_in_memory().unwrap();
     s.save_route("r1", "fast", r#"{"type":"priority"}"#, "[]", "")

@@ -1,8 +1,10 @@
 //! The `tokens` table: one local gateway token per tool. Only a SHA-256 hash of each token is
-//! stored (plus a short prefix to recognise it); the token itself is shown once, at creation.
+//! stored (plus a short prefix to recognise it, and its scope: every endpoint, or `/metrics`
+//! only); the token itself is shown once, at creation.
 
 use crate::{now, Store, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
+use switchyard_core::TokenScope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {
@@ -15,9 +17,11 @@ pub struct TokenRow {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// What the token may do (migration 15; earlier tokens are `Gateway`).
+    pub scope: TokenScope,
 }
 
-const COLUMNS: &str = "id, name, hash, prefix, created_at, last_used_at, revoked_at";
+const COLUMNS: &str = "id, name, hash, prefix, created_at, last_used_at, revoked_at, scope";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
     Ok(TokenRow {
@@ -28,6 +32,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
         created_at: row.get(4)?,
         last_used_at: row.get(5)?,
         revoked_at: row.get(6)?,
+        scope: TokenScope::from_stored(&row.get::<_, String>(7)?),
     })
 }
 
@@ -46,6 +51,7 @@ impl Store {
         })
     }
 
+    /// A token for every endpoint ([`TokenScope::Gateway`]).
     pub fn insert_token(
         &self,
         id: &str,
@@ -53,10 +59,22 @@ impl Store {
         hash: &str,
         prefix: &str,
     ) -> Result<TokenRow, StoreError> {
+        self.insert_scoped_token(id, name, hash, prefix, TokenScope::Gateway)
+    }
+
+    pub fn insert_scoped_token(
+        &self,
+        id: &str,
+        name: &str,
+        hash: &str,
+        prefix: &str,
+        scope: TokenScope,
+    ) -> Result<TokenRow, StoreError> {
         self.with(|c| {
             c.execute(
-                "INSERT INTO tokens (id, name, hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, name, hash, prefix, now()],
+                "INSERT INTO tokens (id, name, hash, prefix, created_at, scope)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, name, hash, prefix, now(), scope.as_str()],
             )?;
             let sql = format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1");
             Ok(c.query_row(&sql, [id], from_row)?)

@@ -56,6 +56,7 @@ impl From<AppError> for IpcError {
                 issues: v.issues.into_iter().map(Into::into).collect(),
             },
             AppError::Invalid(_) => IpcError::new(ErrorKind::Validation, message),
+            AppError::KeyHostNotApproved { .. } => IpcError::new(ErrorKind::Conflict, message),
             AppError::NotFound(_) => IpcError::new(ErrorKind::NotFound, message),
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),

@@ -114,6 +114,8 @@ macro_rules! for_each_command {
             list_tokens() -> Vec<Token>;
             /// Creates a token for a tool; its value is in the answer once and never again.
             create_token(name: String) -> CreatedToken;
+            /// Creates a scrape token (reads `GET /metrics` only); its value is in the answer once and never again.
+            create_scrape_token(name: String) -> CreatedToken;
             revoke_token(id: String) -> Token;
             /// The newest ledger rows matching the filters.
             recent_requests(query: RequestQuery) -> Vec<LedgerRow>;

@@ -15,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "connect_tool",
     "costs_overview",
     "create_backend",
+    "create_scrape_token",
     "create_token",
     "delete_backend",
     "delete_key",

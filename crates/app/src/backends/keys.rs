@@ -134,8 +134,15 @@ impl Keys {
         let kind = backend.row.kind;
         let secret = match key_id {
             Some(key_id) => {
-                if !backend.keys.iter().any(|k| k.row.id == key_id) {
+                let Some(key) = backend.keys.iter().find(|k| k.row.id == key_id) else {
                     return Err(AppError::NotFound("Key"));
+                };
+                if !switchyard_core::approved_for(&key.row.hosts, &backend.row.base_url) {
+                    return Err(AppError::KeyHostNotApproved {
+                        label: key.row.label.clone(),
+                        origin: switchyard_core::origin_of(&backend.row.base_url)
+                            .unwrap_or_else(|| backend.row.base_url.clone()),
+                    });
                 }
                 let key_id = key_id.to_string();
                 Some(

@@ -4,8 +4,13 @@
 //! runs the `changed` reaction before it returns (the gateway's table and the monitor's targets
 //! follow, then the UI hears `BackendsChanged`).
 
+mod hosts;
 pub mod import;
 pub mod keys;
+mod rules;
+
+pub use hosts::HostApproval;
+pub(crate) use rules::{check_limits, check_monitor};
 
 use crate::events::Reaction;
 use crate::{AppError, Environment, NewKey};
@@ -180,7 +185,15 @@ impl Backends {
         self.get(&id).await
     }
 
-    pub async fn update(&self, id: String, draft: BackendDraft) -> Result<BackendView, AppError> {
+    /// Saves a backend's editable fields. With [`HostApproval::Approve`] (the user's own edit:
+    /// the edit dialog, `switchyard backend edit`) a new host is approved for the backend's
+    /// keys; with `Withhold` its keys are not sent there until the user approves it.
+    pub async fn update(
+        &self,
+        id: String,
+        draft: BackendDraft,
+        approval: HostApproval,
+    ) -> Result<BackendView, AppError> {
         let id2 = id.clone();
         self.blocking(move |inner| {
             let current = inner
@@ -196,10 +209,15 @@ impl Backends {
             if !v.is_ok() {
                 return Err(AppError::Validation(v));
             }
+            let moved =
+                hosts::pending_move(&inner.store, &id2, &current.base_url, &draft.base_url)?;
             inner
                 .store
                 .update_backend(&id2, &draft)
                 .map_err(AppError::conflict_on_duplicate)?;
+            if let (Some(moved), HostApproval::Approve) = (moved, approval) {
+                hosts::approve(&inner.store, &id2, &draft.name, &moved)?;
+            }
             if current.kind != draft.kind || current.base_url != draft.base_url {
                 // Old results describe another endpoint.
                 inner.store.clear_checks(&id2)?;
@@ -356,35 +374,4 @@ fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> Ba
         check,
         status,
     }
-}
-
-/// A backend's traffic limits, checked (the message says which and the range).
-pub(crate) fn check_limits(limits: &BackendLimits) -> Result<(), AppError> {
-    let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
-    if !(1..=1000).contains(&limits.max_in_flight) {
-        return bad("Requests at once must be from 1 to 1000.");
-    }
-    if limits.rpm.is_some_and(|r| !(1..=100_000).contains(&r)) {
-        return bad("Requests per minute must be from 1 to 100,000, or empty for no limit.");
-    }
-    if limits
-        .tpm
-        .is_some_and(|t| !(1_000..=100_000_000).contains(&t))
-    {
-        return bad("Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.");
-    }
-    Ok(())
-}
-
-/// How the monitor treats a backend, checked.
-pub(crate) fn check_monitor(m: &MonitorSettings) -> Result<(), AppError> {
-    if !(10..=3600).contains(&m.probe_interval_s) {
-        return Err(AppError::Invalid("Probe every 10 to 3600 seconds.".into()));
-    }
-    if !(9000..=10_000).contains(&m.sla_target_bp) {
-        return Err(AppError::Invalid(
-            "The uptime target must be from 90 % to 100 %.".into(),
-        ));
-    }
-    Ok(())
 }

@@ -157,10 +157,25 @@ pub fn to_toml(file: &ConfigFile) -> Result<String, String> {
     ))
 }
 
-/// Reads a file's text; a syntax or type error names its line and field.
+/// Reads a file's text; a syntax or type error names its line and field. The message quotes the
+/// line, cut to [`MAX_QUOTED_CHARS`] a line: a file from anyone must not fill a terminal or a
+/// dialog.
 pub fn from_toml(text: &str) -> Result<ConfigFile, String> {
-    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    toml::from_str(text).map_err(|e| {
+        e.to_string()
+            .trim_end()
+            .lines()
+            .map(|l| match l.char_indices().nth(MAX_QUOTED_CHARS) {
+                Some((at, _)) => format!("{}…", &l[..at]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
+
+/// The most of a line a parse error quotes.
+pub const MAX_QUOTED_CHARS: usize = 200;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
@@ -183,6 +198,13 @@ mod tests {
         assert_eq!(file.gateway.resilience.breaker_failures, 3);
         let again = from_toml(&to_toml(&file).unwrap()).unwrap();
         assert_eq!(again, file);
+    }
+
+    #[test]
+    fn a_parse_error_quotes_a_long_line_only_in_part() {
+        let err = from_toml(&format!("version = 1\nname = \"{}", "x".repeat(50_000))).unwrap_err();
+        assert!(err.len() < 2_000, "{} bytes", err.len());
+        assert!(err.contains('…'), "says it was cut: {err}");
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Checking and applying a configuration file: every issue first, by path; nothing is written
-//! when there is one (or on a dry run); then the file is applied by name.
+//! when there is one, on a dry run, or while a change that needs the user's approval (a key to
+//! a new host, the gateway opened wider: [`super::hosts`]) is not approved; then the file is
+//! applied by name.
 
 use super::file::{BackendEntry, ConfigFile, VERSION};
+use super::hosts::{exposure_changes, host_changes, Approved, ExposureChange, HostChange};
 use crate::backends::BackendView;
+use crate::backends::HostApproval;
 use crate::cli_backend::parse_kind;
-use crate::costs::budgets::BudgetScope;
+use crate::costs::budgets::{Budget, BudgetScope, MAX_BUDGETS};
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate, Switchyard};
 use serde::Serialize;
@@ -28,9 +32,14 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImportOutcome {
     /// Refusals: with any, nothing was written.
     pub issues: Vec<Issue>,
+    /// Keyed backends the file moves to hosts their keys are not approved for, and gateway
+    /// settings it opens wider. Unless the user approved all of them, nothing was written.
+    pub host_changes: Vec<HostChange>,
+    pub exposure_changes: Vec<ExposureChange>,
     /// Keys the file names that this keychain does not hold.
     pub warnings: Vec<Issue>,
     pub changes: Vec<Change>,
@@ -66,6 +75,7 @@ async fn check(
     file: &ConfigFile,
     backends: &[BackendView],
     routes: &[RouteView],
+    budgets: &[Budget],
 ) -> Vec<Issue> {
     let mut out = Vec::new();
     if file.version != VERSION {
@@ -144,6 +154,27 @@ async fn check(
                 "a route needs at least one candidate",
             ));
         }
+        if !r.name.trim().is_empty() && !r.candidates.is_empty() {
+            // Names, models, weights, cache and strategy as the Routes page checks them, so
+            // no route can fail half-way through the apply.
+            let mut draft = RouteDraft {
+                name: r.name.clone(),
+                strategy: r.strategy,
+                candidates: r
+                    .candidates
+                    .iter()
+                    .map(|c| RouteCandidate {
+                        backend_id: String::new(),
+                        model: c.model.clone(),
+                        weight: c.weight,
+                    })
+                    .collect(),
+                cache: r.cache,
+            };
+            if let Err(e) = crate::routes::check_shape(&mut draft) {
+                out.push(issue(format!("route[{i}]"), e.to_string()));
+            }
+        }
         for (j, c) in r.candidates.iter().enumerate() {
             if !known_backend(&c.backend) {
                 out.push(issue(
@@ -182,6 +213,17 @@ async fn check(
             )),
             _ => {}
         }
+    }
+    let added = file
+        .budgets
+        .iter()
+        .filter(|b| !budgets.iter().any(|x| x.name == b.name))
+        .count();
+    if budgets.len() + added > MAX_BUDGETS {
+        out.push(issue(
+            "budget".into(),
+            format!("with this file there would be more than {MAX_BUDGETS} budgets"),
+        ));
     }
     for (i, p) in file.prices.iter().enumerate() {
         if let Err(e) = p.validate() {
@@ -239,25 +281,59 @@ fn plan(
     (changes, warnings)
 }
 
+/// How an import runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Only check and list.
+    pub dry_run: bool,
+    /// What the user approved of the file's host and exposure changes.
+    pub approved: Approved,
+}
+
+impl ImportOutcome {
+    /// Whether the file has changes that need the user's approval.
+    pub fn needs_approval(&self) -> bool {
+        !self.host_changes.is_empty() || !self.exposure_changes.is_empty()
+    }
+}
+
 pub(super) async fn run(
     app: &Switchyard,
     file: &ConfigFile,
-    dry_run: bool,
+    options: &ImportOptions,
 ) -> Result<ImportOutcome, AppError> {
     let backends = app.backends().list().await?;
     let routes = app.routes().list().await?;
-    let issues = check(app, file, &backends, &routes).await;
+    let budgets = app.costs().budgets().await?;
+    let issues = check(app, file, &backends, &routes, &budgets).await;
     let (changes, warnings) = plan(file, &backends, &routes);
+    let now = app.gateway_control().settings().await?;
+    let next = file
+        .gateway
+        .clone()
+        .validated()
+        .unwrap_or(file.gateway.clone());
     let mut outcome = ImportOutcome {
         issues,
+        host_changes: host_changes(file, &backends),
+        exposure_changes: exposure_changes(&now, &next),
         warnings,
         changes,
         applied: false,
     };
-    if !outcome.issues.is_empty() || dry_run {
+    let approved = options
+        .approved
+        .covers(&outcome.host_changes, &outcome.exposure_changes);
+    if !outcome.issues.is_empty() || options.dry_run || !approved {
         return Ok(outcome);
     }
-    apply(app, file, &backends).await?;
+    // Approved (or nothing to approve): the moves the user saw become their keys' hosts.
+    let approval = if outcome.host_changes.is_empty() {
+        HostApproval::Withhold
+    } else {
+        HostApproval::Approve
+    };
+    apply(app, file, &backends, approval).await?;
     outcome.applied = true;
     Ok(outcome)
 }
@@ -266,6 +342,7 @@ async fn apply(
     app: &Switchyard,
     file: &ConfigFile,
     before: &[BackendView],
+    approval: HostApproval,
 ) -> Result<(), AppError> {
     app.gateway_control()
         .update_settings(file.gateway.clone())
@@ -284,7 +361,13 @@ async fn apply(
             default_model: b.default_model.clone(),
         };
         let id = match before.iter().find(|x| x.row.name == b.name) {
-            Some(x) => app.backends().update(x.row.id.clone(), draft).await?.row.id,
+            Some(x) => {
+                app.backends()
+                    .update(x.row.id.clone(), draft, approval)
+                    .await?
+                    .row
+                    .id
+            }
             None => app.backends().create(draft, None).await?.row.id,
         };
         app.backends().set_enabled(id.clone(), b.enabled).await?;

@@ -6,17 +6,23 @@
 //! (`backend[2].kind: …`); with any issue nothing is written. Then it applies the file by name:
 //! backends, routes, budgets and price overrides in the file are added or updated, the settings
 //! replaced; nothing absent from the file is removed. Keys are never in the file: a label with no
-//! key in this keychain is a warning naming the `switchyard key add` command.
+//! key in this keychain is a warning naming the `switchyard key add` command. A file that moves a
+//! keyed backend to a host its keys are not approved for, or opens the gateway to more callers,
+//! is refused whole unless the user approves those changes ([`hosts`]). A file over 1 MiB is
+//! refused unread.
 
 pub mod file;
+mod hosts;
 mod import;
 
 pub use file::ConfigFile;
-pub use import::{Change, ImportOutcome, Issue};
+pub use hosts::{Approved, ExposureChange, HostChange};
+pub use import::{Change, ImportOptions, ImportOutcome, Issue};
 
 use crate::costs::budgets::BudgetScope;
 use crate::{AppError, Switchyard};
 use file::{BackendEntry, BudgetEntry, CandidateEntry, RouteEntry};
+use std::path::{Path, PathBuf};
 
 /// The configuration as it is now.
 pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
@@ -98,11 +104,50 @@ pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
     })
 }
 
-/// Checks `file` and, unless `dry_run` or it has issues, applies it.
+/// Checks `file` and applies it unless it is a dry run, it has issues, or it has a change the
+/// user did not approve (`options.approved`: a key to a new host, the gateway opened wider).
 pub async fn import(
     app: &Switchyard,
     file: &ConfigFile,
-    dry_run: bool,
+    options: &ImportOptions,
 ) -> Result<ImportOutcome, AppError> {
-    import::run(app, file, dry_run).await
+    import::run(app, file, options).await
+}
+
+/// The largest configuration file read (a real one is a few KiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads and parses the configuration file at `path`. A file over [`MAX_FILE_BYTES`] is
+/// refused (checked while reading, so a device or a growing file cannot make it read more),
+/// as is one that is not UTF-8 or not a configuration (the parser's message, bounded).
+pub async fn read(path: PathBuf) -> Result<ConfigFile, AppError> {
+    tokio::task::spawn_blocking(move || read_blocking(&path)).await?
+}
+
+fn read_blocking(path: &Path) -> Result<ConfigFile, AppError> {
+    use std::io::Read;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| AppError::File(format!("Cannot read {shown}: {e}."));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(AppError::Invalid(format!(
+            "{shown} is over 1 MiB: not a Switchyard configuration (nothing was read into it)."
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| AppError::Invalid(format!("{shown} is not UTF-8 text.")))?;
+    file::from_toml(&text)
+        .map_err(|e| AppError::Invalid(format!("{shown} is not a Switchyard configuration: {e}")))
+}
+
+/// Writes the configuration as it is now to `path` (replaced atomically, a new file private
+/// to the user). Blocking work on the blocking pool.
+pub async fn export_to(app: &Switchyard, path: PathBuf) -> Result<(), AppError> {
+    let text = file::to_toml(&export(app).await?).map_err(AppError::Internal)?;
+    tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&path, &text)).await?
 }

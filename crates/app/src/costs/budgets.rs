@@ -21,7 +21,7 @@ const KEY: &str = "budgets";
 /// The alert engine's subject for a budget: `budget:<id>`.
 pub const SUBJECT_PREFIX: &str = "budget:";
 pub const MAX_LIMIT_USD: f64 = 10_000_000.0;
-const MAX_BUDGETS: usize = 50;
+pub(crate) const MAX_BUDGETS: usize = 50;
 
 /// What a budget counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,9 +6,13 @@
 //! memory only). It spends real tokens, so it runs only with the most it can cost confirmed
 //! (`max_usd`, computed from the price table), and what it spent is added to the user's ledger
 //! under the tool name "live drill".
-
-use super::criteria::{critical, measurement as m, Findings};
-use super::load::{chat_body, percentile, served_by};
+//!
+//! Invariants: one live drill at a time per data folder, across processes (the window and any
+//! number of CLIs; [`super::live_lock`]); requests go one at a time, each only after its worst
+//! case was reserved under the confirmed maximum ([`super::live_spend`], which states the
+//! bound).
+use super::live_spend::{findings, price, Budget, Ran};
+use super::load::{chat_body, served_by};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
 use crate::{AppError, NewKey};
@@ -146,7 +150,10 @@ impl Drills {
     }
 
     /// Runs the live drill of `route`, spending real tokens: refused unless `max_usd` is the
-    /// maximum [`Drills::live_plan`] shows (prices or settings may have changed since).
+    /// maximum [`Drills::live_plan`] shows (prices or settings may have changed since), and
+    /// refused with a conflict naming the holder while another live drill runs on this data
+    /// folder (in this process or another). Spends at most that maximum, within the bound
+    /// [`super::live_spend`] states.
     pub async fn run_live(
         &self,
         route: String,
@@ -162,6 +169,8 @@ impl Drills {
                 usd(live.max_usd)
             )));
         }
+        let dir = self.parts.data_dir.clone();
+        let _lock = tokio::task::spawn_blocking(move || super::live_lock::acquire(&dir)).await??;
         self.guarded(|run_id| self.live_run(run_id, plan, live, table))
             .await
     }
@@ -211,9 +220,13 @@ impl Drills {
         }
         let url = format!("http://{}/v1/chat/completions", shadow.addr);
         let client = reqwest::Client::new();
-        let (mut ok, mut latencies, mut by) = (0u32, Vec::new(), Vec::new());
+        let (mut ran, mut budget) = (Ran::default(), Budget::new(&live));
         for _ in 0..live.requests {
             if self.check_cancel().is_err() {
+                break;
+            }
+            if !budget.reserve() {
+                ran.capped = true;
                 break;
             }
             let t = Instant::now();
@@ -225,18 +238,24 @@ impl Drills {
                 .await;
             if let Ok(a) = answer {
                 if a.status().is_success() {
-                    ok += 1;
-                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                    by.extend(served_by(&a));
+                    ran.ok += 1;
+                    ran.latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                    ran.by.extend(served_by(&a));
                 }
                 let _ = a.bytes().await;
             }
+            // Unreadable now: every reservation stands (the next check is only stricter).
+            if let Ok(mut so_far) = shadow.requests().await {
+                price(&mut so_far, &plan, &table);
+                budget.settle(&so_far.iter().map(|r| r.cost_usd).collect::<Vec<_>>());
+            }
         }
+        ran.sent = budget.sent();
         let records = shadow.requests().await;
         shadow.stop().await;
         let spent = self.record_spend(records?, &plan, &table).await?;
         self.check_cancel()?;
-        let found = findings(&live, ok, &latencies, &by, spent);
+        let found = findings(&live, &ran, spent);
         self.progress(&run_id, 1, 1, None);
         let suites = vec![super::suite(
             "live-failover",
@@ -256,98 +275,8 @@ impl Drills {
         plan: &Plan,
         table: &PriceTable,
     ) -> Result<(u64, u64, Option<f64>), AppError> {
-        let kind_of = |name: &str| {
-            plan.backends
-                .iter()
-                .find(|b| b.row.name == name)
-                .map(|b| b.row.kind)
-        };
-        let mut total = (0, 0, Some(0.0));
-        for r in &mut records {
-            r.token_name = Some(LIVE_TOOL.into());
-            let usage = Usage {
-                input_tokens: r.input_tokens,
-                output_tokens: r.output_tokens,
-                cache_read_tokens: r.cache_read_tokens,
-                cache_write_tokens: r.cache_write_tokens,
-                ..Usage::default()
-            };
-            let kind = r.backend.as_deref().and_then(kind_of);
-            r.cost_usd = cost_in(table, kind, r.model.as_deref(), &usage);
-            total.0 += r.input_tokens;
-            total.1 += r.output_tokens;
-            total.2 = total.2.zip(r.cost_usd).map(|(a, b)| a + b);
-        }
+        let total = price(&mut records, plan, table);
         crate::blocking::on_store(&self.store, move |s| Ok(s.insert_requests(&records)?)).await?;
         Ok(total)
     }
-}
-
-/// The live drill's criteria and numbers.
-fn findings(
-    live: &LivePlan,
-    ok: u32,
-    latencies: &[f64],
-    by: &[String],
-    (input, output, cost): (u64, u64, Option<f64>),
-) -> Findings {
-    let mut found = Findings::default();
-    let mut servers: Vec<&str> = by.iter().map(String::as_str).collect();
-    servers.sort_unstable();
-    servers.dedup();
-    let rate = 100.0 * f64::from(ok) / f64::from(live.requests.max(1));
-    let passed = ok == live.requests;
-    found.cases.push(critical(
-        "live:failover",
-        &format!("{}: fails over on the real providers", live.route),
-        passed,
-        format!(
-            "With {} unreachable, {ok} of {} requests were answered ({rate:.0} %) by {}.",
-            live.dead,
-            live.requests,
-            if servers.is_empty() {
-                "no one".into()
-            } else {
-                servers.join(", ")
-            },
-        ),
-        "Check the route's other candidates in Readiness: their keys, models and limits.",
-    ));
-    let within = match (cost, live.max_usd) {
-        (Some(c), Some(max)) => c <= max + 1e-12,
-        _ => true,
-    };
-    found.cases.push(critical(
-        "live:spend",
-        &format!("{}: spent within the confirmed maximum", live.route),
-        within,
-        format!(
-            "{input} input and {output} output tokens, {} (at most {}); added to Costs as “{LIVE_TOOL}”.",
-            usd(cost),
-            usd(live.max_usd)
-        ),
-        "Report it: the drill spent more than its estimate.",
-    ));
-    found
-        .measurements
-        .push(m("Success", rate.round(), "%", Some("100 %")));
-    if !latencies.is_empty() {
-        for (q, name) in [(50.0, "Latency p50"), (100.0, "Latency max")] {
-            let v = percentile(latencies, q).round();
-            found.measurements.push(m(name, v, "ms", None));
-        }
-    }
-    found
-        .measurements
-        .push(m("Input tokens", input as f64, "tokens", None));
-    found
-        .measurements
-        .push(m("Output tokens", output as f64, "tokens", None));
-    if let Some(c) = cost {
-        let target = live.max_usd.map(|max| format!("≤ ${max:.6}"));
-        found
-            .measurements
-            .push(m("Cost", (c * 1e6).round() / 1e6, "USD", target.as_deref()));
-    }
-    found
 }

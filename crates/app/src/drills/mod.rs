@@ -13,6 +13,8 @@ mod criteria;
 mod distribution;
 mod failover;
 pub(crate) mod live;
+mod live_lock;
+mod live_spend;
 mod load;
 mod name;
 mod ratelimit;
@@ -49,9 +51,10 @@ pub(crate) struct Plan {
 }
 
 /// The features the drills read: the configuration, keys for the live drill, the readiness
-/// configuration check, cache settings and prices.
+/// configuration check, cache settings and prices; and the data folder (the live drill's lock).
 #[derive(Clone)]
 pub(crate) struct Parts {
+    pub data_dir: PathBuf,
     pub backends: Backends,
     pub keys: Keys,
     pub routes: Routes,

@@ -230,7 +230,8 @@ impl Shadow {
 
     /// The shadow's ledger so far (written out first), newest first.
     pub async fn requests(&self) -> Result<Vec<switchyard_core::RequestRecord>, AppError> {
-        self.app.flush_ledger();
+        let app = self.app.clone();
+        tokio::task::spawn_blocking(move || app.flush_ledger()).await?;
         let all = switchyard_store::RequestFilter {
             limit: 1000,
             ..Default::default()

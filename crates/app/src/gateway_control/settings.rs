@@ -1,6 +1,11 @@
-//! The user's gateway settings: port, whether other machines may connect, and which browser
-//! origins may call it. Saved in the settings table and applied when the gateway starts (an
-//! explicit `--port` or `SWITCHYARD_GATEWAY_PORT` still wins for the port).
+//! The user's gateway settings: port, whether other machines may connect, which browser
+//! origins may call it, and whether programs on this machine may read `/metrics` without a
+//! token. Saved in the settings table and applied when the gateway starts (an explicit `--port`
+//! or `SWITCHYARD_GATEWAY_PORT` still wins for the port).
+//!
+//! `/metrics` is closed by default. The setting that opens it is `metricsOpenOnLoopback`; the
+//! old `metricsRequireToken` (whose default, `false`, left it open) is ignored when read, so every
+//! install starts closed after the upgrade.
 
 use super::resilience::Resilience;
 use super::{GatewayControl, Running};
@@ -23,8 +28,11 @@ pub struct GatewaySettings {
     pub allowed_networks: Vec<String>,
     /// Breakers, retries and the first-byte timeout.
     pub resilience: Resilience,
-    /// `GET /metrics` needs a token even from this machine (other machines always need one).
-    pub metrics_require_token: bool,
+    /// Programs on this machine may read `GET /metrics` without a token (off: a gateway or
+    /// scrape token is needed; other machines always need one). Opening it lets any program or
+    /// other user account on this machine see the backend, model, route and token names, the
+    /// request counts and the spend.
+    pub metrics_open_on_loopback: bool,
 }
 
 impl Default for GatewaySettings {
@@ -35,7 +43,7 @@ impl Default for GatewaySettings {
             allowed_origins: Vec::new(),
             allowed_networks: Vec::new(),
             resilience: Resilience::default(),
-            metrics_require_token: false,
+            metrics_open_on_loopback: false,
         }
     }
 }
@@ -102,7 +110,7 @@ impl GatewaySettings {
             .filter_map(|n| parse_network(n))
             .collect();
         self.resilience.apply(config);
-        config.metrics_public = !self.metrics_require_token;
+        config.metrics_open_on_loopback = self.metrics_open_on_loopback;
     }
 
     /// Trims and checks every field; the message says what to change.
@@ -198,7 +206,7 @@ impl GatewayControl {
             || wanted.allowed_origins != running.allowed_origins
             || wanted.allowed_networks != running.allowed_networks
             || Resilience::of(&wanted) != Resilience::of(running)
-            || wanted.metrics_public != running.metrics_public
+            || wanted.metrics_open_on_loopback != running.metrics_open_on_loopback
     }
 
     /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
@@ -269,12 +277,12 @@ mod tests {
             allowed_origins: vec!["http://a.test".into()],
             allowed_networks: vec!["192.168.1.0/24".into(), "10.1.2.3".into()],
             resilience: Resilience::default(),
-            metrics_require_token: true,
+            metrics_open_on_loopback: true,
         };
         s.apply(&mut config, true);
         assert_eq!(config.bind.to_string(), "0.0.0.0:0");
         assert!(config.allow_non_loopback);
-        assert!(!config.metrics_public);
+        assert!(config.metrics_open_on_loopback, "the user opened /metrics");
         let nets: Vec<String> = config
             .allowed_networks
             .iter()
@@ -291,9 +299,35 @@ mod tests {
             config.host_names
         );
         GatewaySettings::default().apply(&mut config, false);
+        assert!(
+            !config.metrics_open_on_loopback,
+            "/metrics needs a token by default"
+        );
         assert_eq!(config.bind.to_string(), "127.0.0.1:4141");
         assert!(config.allowed_origins.is_empty());
         assert!(config.host_names.is_empty() && config.allowed_networks.is_empty());
+    }
+
+    #[test]
+    fn settings_saved_before_the_upgrade_leave_metrics_closed() {
+        // The old default, stored by every install that never touched the setting.
+        for old in [
+            serde_json::json!({"port": 5000, "metricsRequireToken": false}),
+            serde_json::json!({"port": 5000, "metricsRequireToken": true}),
+        ] {
+            let s: GatewaySettings = serde_json::from_value(old.clone()).unwrap();
+            assert_eq!(s.port, 5000, "the rest of the settings is kept");
+            assert!(
+                !s.metrics_open_on_loopback,
+                "{old}: the old field must not open /metrics"
+            );
+            let mut config = GatewayConfig::default();
+            s.apply(&mut config, false);
+            assert!(!config.metrics_open_on_loopback, "{old}");
+        }
+        let opened: GatewaySettings =
+            serde_json::from_value(serde_json::json!({"metricsOpenOnLoopback": true})).unwrap();
+        assert!(opened.metrics_open_on_loopback, "the new field is read");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! finished request on its way to the ledger (so they match the ledger exactly), and gauges read
 //! when scraped (breakers, backend health and uptime, requests in flight, the ledger's queue).
 //! Labels are backend, model, route and tool, each bounded ([`labels::Bounded`]): past the bound
-//! a value is counted as `other`.
+//! a value is counted as `other`, and each value is cut to a bounded length with its control
+//! characters replaced ([`labels::clean`]). The route is served behind the gateway's guard: a
+//! gateway or scrape token is needed unless the user opened it to this machine.
 //!
 //! Cost on the request path: a few hash lookups under read locks, no allocation for known label
 //! sets beyond the label strings.
@@ -349,3 +351,7 @@ impl switchyard_gateway::Ledger for MeteredLedger {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod escaping_tests;

@@ -59,12 +59,28 @@ impl Prober for AppProber {
         let target = target.clone();
         Box::pin(async move {
             let lookup = {
-                let id = target.backend_id.clone();
-                tokio::task::spawn_blocking(move || store.get_backend(&id)).await
+                let (id, key_id) = (target.backend_id.clone(), target.key_id.clone());
+                tokio::task::spawn_blocking(move || {
+                    let key = match key_id {
+                        Some(k) => store.get_key(&k)?,
+                        None => None,
+                    };
+                    Ok::<_, switchyard_store::StoreError>((store.get_backend(&id)?, key))
+                })
+                .await
             };
-            let Ok(Ok(Some(backend))) = lookup else {
+            let Ok(Ok((Some(backend), key_row))) = lookup else {
                 return report(Outcome::Unreachable, "backend not found");
             };
+            // A key goes only to an origin the user approved for it.
+            if let Some(k) = &key_row {
+                if !switchyard_core::approved_for(&k.hosts, &backend.base_url) {
+                    return report(
+                        Outcome::Invalid,
+                        "the key is not approved for this backend's host: edit the backend to approve it",
+                    );
+                }
+            }
             let secret = match &target.key_id {
                 Some(key_id) => match keys.cached(key_id) {
                     Some(k) => Some(k),

@@ -210,6 +210,7 @@ impl Switchyard {
             store.clone(),
             sink.clone(),
             crate::drills::Parts {
+                data_dir: opts.paths.data_dir.clone(),
                 backends: backends.clone(),
                 keys: keys.clone(),
                 routes: routes.clone(),

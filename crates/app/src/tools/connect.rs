@@ -1,11 +1,13 @@
 //! Connecting and disconnecting: the generic part shared by every tool and by Claude Code's
 //! status line. A connect plans every file first (parse errors refuse the whole connect before
 //! anything is written), records the journal, backs up and stages each file, then renames them
-//! into place; a disconnect re-reads each live file and undoes only the recorded keys.
+//! into place; a disconnect re-reads each live file and undoes only the recorded keys. Both
+//! refuse, before writing anything, a file in a folder another user can write
+//! ([`folders::check`]).
 
-use super::files;
 use super::journal::{self, FileEntry, FileRecord, Restore, CONNECTED, PENDING};
 use super::Tools;
+use super::{files, folders};
 use crate::AppError;
 use std::path::{Path, PathBuf};
 use switchyard_connect::edit::{self, Change, EditError};
@@ -70,6 +72,9 @@ pub fn connect(
         Some(row) => journal::entries(row)?,
         None => Vec::new(),
     };
+    for plan in plans {
+        folders::check(&plan.path)?;
+    }
     let mut staged = Vec::new();
     for plan in plans {
         let live = files::read_text(&plan.path)?;
@@ -324,6 +329,9 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
         .ok_or(AppError::NotFound("Connection"))?;
     let entries = journal::entries(&row)?;
     let restore = journal::load_restore(inner, id)?.ok_or_else(|| missing_record(inner, id))?;
+    for rec in &restore.files {
+        folders::check(&rec.path)?;
+    }
     let mut report = FilesReport::default();
     for rec in &restore.files {
         let created = entries

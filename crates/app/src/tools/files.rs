@@ -1,5 +1,11 @@
 //! File handling for connections and key moves: bounded reads, atomic writes that keep the
-//! original's permissions, masked backups, and the content hash the journal compares.
+//! original's permissions (a connect's write also drops every group and other bit, since the
+//! file then holds a gateway token), masked backups, and the content hash the journal compares.
+//!
+//! Invariants: a write never goes through a name someone else placed: the temporary file is
+//! created new (`O_EXCL`, never following a link), then renamed over the target (a rename
+//! replaces a link rather than following it); a symlinked dotfile is written at its target,
+//! resolved once, and the folders involved were checked first (`folders::check`).
 
 use crate::AppError;
 use sha2::{Digest, Sha256};
@@ -89,10 +95,16 @@ pub fn tmp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Writes `text` next to `path` and fsyncs it, with the original's permissions (0600 for a new
-/// file: it holds a gateway token). The rename is separate ([`commit`]) so the journal can sit
-/// between the two.
+/// Writes `text` next to `path` and fsyncs it for a connect: private to the user (the
+/// original's mode without group or other bits; 0600 for a new file), since it holds a gateway
+/// token. The rename is separate ([`commit`]) so the journal can sit between the two.
 pub fn stage(path: &Path, text: &str) -> Result<PathBuf, AppError> {
+    stage_as(path, text, true)
+}
+
+/// As [`stage`]; `private` drops the group and other bits of the original's mode, else it is
+/// kept as it is.
+fn stage_as(path: &Path, text: &str, private: bool) -> Result<PathBuf, AppError> {
     let tmp = tmp_path(path);
     let path = &write_target(path);
     let shown = path.display();
@@ -112,7 +124,7 @@ pub fn stage(path: &Path, text: &str) -> Result<PathBuf, AppError> {
     file.write_all(text.as_bytes()).map_err(fail)?;
     file.sync_all().map_err(fail)?;
     drop(file);
-    set_permissions(path, &tmp).map_err(fail)?;
+    set_permissions(path, &tmp, private).map_err(fail)?;
     Ok(tmp)
 }
 
@@ -135,17 +147,18 @@ fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 #[cfg(unix)]
-fn set_permissions(original: &Path, tmp: &Path) -> std::io::Result<()> {
+fn set_permissions(original: &Path, tmp: &Path, private: bool) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = match std::fs::metadata(original) {
         Ok(m) => m.permissions().mode() & 0o7777,
         Err(_) => 0o600,
     };
+    let mode = if private { mode & !0o077 } else { mode };
     std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn set_permissions(original: &Path, tmp: &Path) -> std::io::Result<()> {
+fn set_permissions(original: &Path, tmp: &Path, _private: bool) -> std::io::Result<()> {
     match std::fs::metadata(original) {
         Ok(m) => std::fs::set_permissions(tmp, m.permissions()),
         Err(_) => Ok(()),
@@ -158,9 +171,9 @@ pub fn commit(tmp: &Path, path: &Path) -> Result<(), AppError> {
         .map_err(|e| AppError::File(format!("Cannot replace {}: {e}.", path.display())))
 }
 
-/// Stages and commits in one go (no journal step between).
+/// Stages and commits in one go (no journal step between), keeping the original's mode.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), AppError> {
-    let tmp = stage(path, text)?;
+    let tmp = stage_as(path, text, false)?;
     commit(&tmp, path)
 }
 

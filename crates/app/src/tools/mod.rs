@@ -10,6 +10,7 @@
 mod connect;
 mod detect;
 pub(crate) mod files;
+mod folders;
 mod journal;
 mod service;
 pub mod statusline;

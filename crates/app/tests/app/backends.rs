@@ -1,5 +1,6 @@
 use super::*;
 use switchyard_app::AppError;
+use switchyard_app::HostApproval;
 use switchyard_core::{BackendStatus, CheckOutcome};
 
 #[tokio::test]
@@ -116,6 +117,7 @@ async fn edit_enable_reorder_and_delete() {
         .update(
             a.row.id.clone(),
             draft(BackendKind::OpenAi, "A prime", "https://api.openai.com/v1"),
+            HostApproval::Approve,
         )
         .await
         .unwrap();
@@ -166,6 +168,7 @@ async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
         .update(
             demo.row.id,
             draft(BackendKind::OpenAi, "Demo", "https://api.openai.com/v1"),
+            HostApproval::Approve,
         )
         .await;
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
@@ -192,7 +195,11 @@ async fn no_backend_can_become_demo() {
     let err = h
         .app
         .backends()
-        .update(b.row.id, draft(BackendKind::Demo, "Demo 2", ""))
+        .update(
+            b.row.id,
+            draft(BackendKind::Demo, "Demo 2", ""),
+            HostApproval::Approve,
+        )
         .await;
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
 }
@@ -227,6 +234,7 @@ async fn changing_the_endpoint_forgets_old_checks() {
         .update(
             b.row.id.clone(),
             draft(BackendKind::Ollama, "Ollama", "http://127.0.0.1:9"),
+            HostApproval::Approve,
         )
         .await
         .unwrap();
@@ -241,6 +249,7 @@ async fn changing_the_endpoint_forgets_old_checks() {
         .update(
             b.row.id.clone(),
             draft(BackendKind::Ollama, "Local", "http://127.0.0.1:9"),
+            HostApproval::Approve,
         )
         .await
         .unwrap();

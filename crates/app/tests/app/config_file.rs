@@ -3,7 +3,8 @@
 //! settings) exported, imported into a fresh folder and exported again gives the same file
 //! (keys are listed by label only, so the fresh folder warns about each missing one); an
 //! invalid file is refused with every issue by path and changes nothing; a dry run changes
-//! nothing.
+//! nothing; a file that opens the gateway wider (here `/metrics` without a token) is applied
+//! only with the user's approval, and an approval covers exactly the changes it lists.
 
 use super::cli::run;
 use super::*;
@@ -94,7 +95,7 @@ async fn configured() -> Harness {
     h.app.costs().set_price_override(price).await.unwrap();
     let mut s = h.app.gateway_control().settings().await.unwrap();
     s.resilience.breaker_failures = 5;
-    s.metrics_require_token = true;
+    s.metrics_open_on_loopback = true;
     h.app.gateway_control().update_settings(s).await.unwrap();
     h
 }
@@ -126,13 +127,28 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
         "{}",
         dry.out
     );
+    assert!(
+        dry.err.contains("gateway metricsOpenOnLoopback: off → on")
+            && dry.err.contains("--approve-hosts"),
+        "the file opens /metrics to this machine: listed, with the flag it needs: {}",
+        dry.err
+    );
     assert_eq!(
         b.app.backends().list().await.unwrap().len(),
         1,
         "a dry run changes nothing"
     );
 
-    let done = run(&b.app, &["config", "import", path], "").await;
+    let refused = run(&b.app, &["config", "import", path], "").await;
+    assert_eq!(refused.code, 1, "{}", refused.err);
+    assert!(
+        refused.err.contains("nothing was changed"),
+        "{}",
+        refused.err
+    );
+    assert_eq!(b.app.backends().list().await.unwrap().len(), 1);
+
+    let done = run(&b.app, &["config", "import", path, "--approve-hosts"], "").await;
     assert_eq!(done.code, 0, "{}", done.err);
     assert!(done.err.contains("no key “main” for Alpha in this keychain: add it with `switchyard key add \"Alpha\" --label \"main\"`"), "{}", done.err);
     for key in [
@@ -170,7 +186,7 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
             .settings()
             .await
             .unwrap()
-            .metrics_require_token
+            .metrics_open_on_loopback
     );
 }
 
@@ -228,4 +244,101 @@ limitUsd = -1.0
     let r = run(&h.app, &["config", "import", file.to_str().unwrap()], "").await;
     assert_eq!(r.code, 1);
     assert!(r.err.contains("unknown field `bogus`"), "{}", r.err);
+}
+
+#[tokio::test]
+async fn a_route_the_routes_page_would_refuse_stops_the_whole_import() {
+    let h = start().await;
+    let file = h.dir.path().join("routes.toml");
+    std::fs::write(
+        &file,
+        format!(
+            r#"version = 1
+[[backend]]
+name = "Fresh"
+kind = "openai"
+baseUrl = "https://api.openai.com/v1"
+defaultModel = "gpt-4o-mini"
+[[route]]
+name = "{}"
+strategy = {{ type = "priority" }}
+[[route.candidate]]
+backend = "Fresh"
+model = "gpt-4o-mini"
+"#,
+            "r".repeat(100)
+        ),
+    )
+    .unwrap();
+    let r = run(&h.app, &["config", "import", file.to_str().unwrap()], "").await;
+    assert_eq!(r.code, 1, "{}", r.err);
+    assert!(
+        r.err
+            .contains("route[0]: A route name can be at most 64 characters."),
+        "{}",
+        r.err
+    );
+    assert_eq!(
+        h.app.backends().list().await.unwrap().len(),
+        1,
+        "the backend before the bad route was not added either"
+    );
+}
+
+#[tokio::test]
+async fn an_approval_covers_the_changes_the_user_saw_and_no_others() {
+    use switchyard_app::config_file::{self, Approved, ImportOptions};
+    let h = start().await;
+    let file = h.dir.path().join("open.toml");
+    let write = |extra: &str| {
+        std::fs::write(
+            &file,
+            format!("version = 1\n[gateway]\nmetricsOpenOnLoopback = true\n{extra}"),
+        )
+        .unwrap()
+    };
+    write("");
+    let parsed = config_file::read(file.clone()).await.unwrap();
+    let preview = config_file::import(
+        &h.app,
+        &parsed,
+        &ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(preview.exposure_changes.len(), 1, "{preview:?}");
+    let shown = Approved::Listed {
+        hosts: preview.host_changes.clone(),
+        exposure: preview.exposure_changes.clone(),
+    };
+
+    // The file changes between the preview and the click: it now also lets a web page in.
+    write("allowedOrigins = [\"https://evil.example\"]\n");
+    let changed = config_file::read(file.clone()).await.unwrap();
+    let options = ImportOptions {
+        dry_run: false,
+        approved: shown.clone(),
+    };
+    let out = config_file::import(&h.app, &changed, &options)
+        .await
+        .unwrap();
+    assert!(!out.applied, "an origin the user never saw: {out:?}");
+    let settings = h.app.gateway_control().settings().await.unwrap();
+    assert!(!settings.metrics_open_on_loopback && settings.allowed_origins.is_empty());
+
+    let out = config_file::import(&h.app, &parsed, &options)
+        .await
+        .unwrap();
+    assert!(out.applied, "what the user saw: {out:?}");
+    assert!(
+        h.app
+            .gateway_control()
+            .settings()
+            .await
+            .unwrap()
+            .metrics_open_on_loopback
+    );
 }

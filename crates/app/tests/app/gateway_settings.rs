@@ -40,7 +40,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
             retries_per_candidate: 0,
             ..Resilience::default()
         },
-        metrics_require_token: true,
+        metrics_open_on_loopback: true,
     };
     let saved = h
         .app
@@ -67,8 +67,8 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     let before = h.app.gateway_addr().unwrap();
     assert_eq!(
         metrics(before, None).await,
-        200,
-        "open on loopback by default"
+        401,
+        "a token is needed by default, even on loopback"
     );
     let dir = h.dir;
     drop(h.app);
@@ -99,11 +99,11 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     let token = app.tokens().create("scraper".into()).await.unwrap();
     assert_eq!(
         metrics(addr, None).await,
-        401,
-        "the saved setting asks for a token"
+        200,
+        "the saved opt-out lets this machine read /metrics without a token"
     );
     let with = Some(token.token.expose().to_string());
-    assert_eq!(metrics(addr, with).await, 200);
+    assert_eq!(metrics(addr, with).await, 200, "a token still works");
 
     // The saved breaker threshold of 1: one failed request opens a dead backend's breaker.
     let dead = format!("http://127.0.0.1:{}/v1", free_port());

@@ -1,7 +1,7 @@
 //! `GET /metrics` on the gateway after scripted traffic: every counter equals what the ledger
 //! recorded for the same requests (requests by status, tokens, cost, cache lookups), the gauges
 //! are read at scrape time, and the format follows `Accept` (OpenMetrics for Prometheus, the
-//! text format otherwise).
+//! text format otherwise). Scrapes need a token: a scrape token reads `/metrics` and nothing else.
 
 use super::*;
 use switchyard_app::PriceOverride;
@@ -68,12 +68,34 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
     // The request for an unknown backend is refused before it is routed, so it is in neither.
     assert_eq!(ledger.len(), 4);
 
-    let scrape = http
+    let bare = http
         .get(format!("http://{addr}/metrics"))
         .send()
         .await
         .unwrap();
-    assert_eq!(scrape.status(), 200, "open to this machine without a token");
+    assert_eq!(bare.status(), 401, "closed to callers without a token");
+    let scraper = h
+        .app
+        .tokens()
+        .create_scoped("prometheus".into(), switchyard_app::TokenScope::Metrics)
+        .await
+        .unwrap();
+    let scrape_token = scraper.token.expose().to_string();
+    let refused = http
+        .post(format!("http://{addr}/v1/chat/completions"))
+        .bearer_auth(&scrape_token)
+        .json(&serde_json::json!({"model": "demo-chat", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "a scrape token cannot spend");
+    let scrape = http
+        .get(format!("http://{addr}/metrics"))
+        .bearer_auth(&scrape_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scrape.status(), 200, "the scrape token reads /metrics");
     let kind = scrape.headers()["content-type"]
         .to_str()
         .unwrap()
@@ -137,6 +159,7 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
 
     let om = http
         .get(format!("http://{addr}/metrics"))
+        .bearer_auth(token.token.expose())
         .header(
             "accept",
             "application/openmetrics-text;version=1.0.0,text/plain;q=0.5",

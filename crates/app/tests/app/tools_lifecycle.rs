@@ -1,6 +1,8 @@
 //! A connection over time: a port change and a revoked token ask for a reconnect, which keeps
 //! the user's originals (and a key they re-added); Claude Code's status line installs and goes
-//! back; a symlinked config stays a link; a file two connections created goes with the last.
+//! back; a symlinked config stays a link; a file two connections created goes with the last; a
+//! tool folder other users can write is refused before anything is written, and the file a
+//! connect writes is private.
 
 use super::tools::{start_tools, write, CLAUDE_SETTINGS};
 use switchyard_app::{ConnectChoice, Switchyard, ToolId, ToolStatus};
@@ -206,4 +208,127 @@ async fn a_settings_file_both_connections_created_goes_with_the_last_of_them() {
         );
         assert!(!t.home.path().join(".claude").exists());
     }
+}
+
+const CODEX_CONFIG: &str = "model = \"gpt-5-codex\"\n";
+
+/// Every file under `dir`, as paths relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_tool_folder_others_can_write_is_refused_with_the_fix_and_nothing_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = start_tools().await;
+    let folder = t.home.path().join(".codex");
+    let config = folder.join("config.toml");
+    write(&config, CODEX_CONFIG);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let home_before = files_under(t.home.path());
+    let data_before = files_under(t.h.dir.path());
+
+    let refused =
+        t.h.app
+            .tools()
+            .connect(ToolId::Codex, ConnectChoice::default())
+            .await
+            .unwrap_err();
+    let message = refused.to_string();
+    assert!(
+        matches!(refused, switchyard_app::AppError::File(_)),
+        "a file problem the window shows as such: {refused:?}"
+    );
+    assert!(
+        message.contains(&format!(
+            "{} can be written by other users (mode 0777)",
+            folder.display()
+        )) && message.contains(&format!("`chmod go-w {}`", folder.display()))
+            && message.contains("Nothing was changed."),
+        "the refusal names the folder, its mode and the fix: {message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        CODEX_CONFIG,
+        "the tool's file is untouched"
+    );
+    assert_eq!(
+        files_under(t.home.path()),
+        home_before,
+        "no temp file, no new file"
+    );
+    assert_eq!(
+        files_under(t.h.dir.path()),
+        data_before,
+        "no backup and no journal file in the data folder"
+    );
+    let tokens = t.h.app.tokens().list().await.unwrap();
+    assert!(
+        tokens
+            .iter()
+            .all(|tok| tok.name != "codex" || tok.revoked_at.is_some()),
+        "no live token is left for a connection that did not happen: {tokens:?}"
+    );
+    let codex = t.h.app.tools().list().await.unwrap();
+    assert!(
+        !codex.iter().any(|s| s.tool == ToolId::Codex && s.connected),
+        "not connected"
+    );
+
+    // Fixed as the message says: the connect goes through and the file it wrote is private.
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
+    t.h.app
+        .tools()
+        .connect(ToolId::Codex, ConnectChoice::default())
+        .await
+        .unwrap();
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "a config holding a gateway token is readable by the user only (it was 0644)"
+    );
+    assert!(std::fs::read_to_string(&config).unwrap().contains("sy-"));
+    t.h.app.tools().disconnect(ToolId::Codex).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CODEX_CONFIG);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_tool_folder_owned_by_another_user_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = start_tools().await;
+    let folder = t.home.path().join(".codex");
+    write(&folder.join("config.toml"), CODEX_CONFIG);
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Only root can give a folder away; as anyone else this part cannot be set up.
+    if std::os::unix::fs::chown(&folder, Some(65534), Some(65534)).is_err() {
+        return;
+    }
+    let message =
+        t.h.app
+            .tools()
+            .connect(ToolId::Codex, ConnectChoice::default())
+            .await
+            .unwrap_err()
+            .to_string();
+    assert!(
+        message.contains("belongs to another user (uid 65534)"),
+        "another user could swap the file there: {message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("config.toml")).unwrap(),
+        CODEX_CONFIG
+    );
 }

@@ -60,7 +60,9 @@ pub async fn update_backend(core: &Core, id: String, draft: BackendDraft) -> Res
     Ok(core
         .app()?
         .backends()
-        .update(id, draft.parse()?)
+        // The edit dialog is the user's own typing: a new host is approved for the keys (the
+        // dialog says so before saving).
+        .update(id, draft.parse()?, switchyard_app::HostApproval::Approve)
         .await?
         .into())
 }

@@ -38,6 +38,21 @@ pub async fn create_token(core: &Core, name: String) -> Res<CreatedToken> {
         })?)
 }
 
+/// Creates a scrape token (reads `GET /metrics` only, for Prometheus); its value is in the
+/// answer once and never again.
+#[tracing::instrument(skip(core))]
+pub async fn create_scrape_token(core: &Core, name: String) -> Res<CreatedToken> {
+    Ok(core
+        .app()?
+        .tokens()
+        .create_scoped(name, switchyard_app::TokenScope::Metrics)
+        .await
+        .map(|t| CreatedToken {
+            value: t.token.expose().clone(),
+            token: t.row.into(),
+        })?)
+}
+
 #[tracing::instrument(skip(core))]
 pub async fn revoke_token(core: &Core, id: String) -> Res<Token> {
     Ok(core.app()?.tokens().revoke(id).await?.into())

@@ -45,6 +45,27 @@ pub struct Token {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// What the token may call: every endpoint, or `/metrics` only (a scrape token).
+    pub scope: TokenScope,
+}
+
+/// What a token may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum TokenScope {
+    /// A tool's token: every gateway endpoint.
+    Gateway,
+    /// A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`).
+    Metrics,
+}
+
+impl From<switchyard_app::TokenScope> for TokenScope {
+    fn from(s: switchyard_app::TokenScope) -> Self {
+        match s {
+            switchyard_app::TokenScope::Gateway => TokenScope::Gateway,
+            switchyard_app::TokenScope::Metrics => TokenScope::Metrics,
+        }
+    }
 }
 
 impl From<TokenRow> for Token {
@@ -56,6 +77,7 @@ impl From<TokenRow> for Token {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
+            scope: t.scope.into(),
         }
     }
 }
@@ -241,8 +263,10 @@ pub struct GatewaySettingsForm {
     pub allowed_networks: Vec<String>,
     /// Breakers, retries and the first-byte timeout.
     pub resilience: ResilienceForm,
-    /// `GET /metrics` needs a token even from this machine.
-    pub metrics_require_token: bool,
+    /// Programs on this machine may read `GET /metrics` without a token (off by default: a
+    /// gateway or scrape token is needed). Opening it shows every local program and user the
+    /// backend, model, route and token names and the spend.
+    pub metrics_open_on_loopback: bool,
 }
 
 /// How the gateway copes with a failing provider.
@@ -310,7 +334,7 @@ impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
             allowed_origins: s.allowed_origins,
             allowed_networks: s.allowed_networks,
             resilience: s.resilience.into(),
-            metrics_require_token: s.metrics_require_token,
+            metrics_open_on_loopback: s.metrics_open_on_loopback,
         }
     }
 }
@@ -323,7 +347,7 @@ impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
             allowed_origins: s.allowed_origins,
             allowed_networks: s.allowed_networks,
             resilience: s.resilience.into(),
-            metrics_require_token: s.metrics_require_token,
+            metrics_open_on_loopback: s.metrics_open_on_loopback,
         }
     }
 }

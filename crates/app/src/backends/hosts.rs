@@ -1,0 +1,43 @@
+//! Which hosts a backend's keys may go to (see `switchyard_core::key_host`): a save that moves a
+//! keyed backend to a new origin approves it only when the user made the edit themselves.
+
+use crate::AppError;
+use switchyard_core::{origin_of, unapproved_move, HostMove};
+use switchyard_store::Store;
+
+/// Whether saving a backend approves its keys for a new host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostApproval {
+    /// The user typed the change (edit dialog, `backend edit`) or explicitly accepted it (an
+    /// import run with `--approve-hosts`): the new host is approved for the backend's keys.
+    Approve,
+    /// Not the user's own edit: the keys stay approved only where they were.
+    Withhold,
+}
+
+/// The move of backend `id` from `old_url` to `new_url` that its keys are not approved for
+/// (blocking).
+pub(crate) fn pending_move(
+    store: &Store,
+    id: &str,
+    old_url: &str,
+    new_url: &str,
+) -> Result<Option<HostMove>, AppError> {
+    let keys: Vec<Vec<String>> = store.keys_of(id)?.into_iter().map(|k| k.hosts).collect();
+    Ok(unapproved_move(&keys, old_url, new_url))
+}
+
+/// Approves `moved.to` for every key of backend `id` (blocking).
+pub(crate) fn approve(
+    store: &Store,
+    id: &str,
+    name: &str,
+    moved: &HostMove,
+) -> Result<(), AppError> {
+    let Some(origin) = origin_of(&moved.to) else {
+        return Ok(());
+    };
+    store.approve_backend_host(id, &origin)?;
+    tracing::info!(backend = %name, from = %moved.from, to = %origin, "keys approved for a new host");
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! What an imported file may not do without the user's say-so. A file can come from anyone (a
+//! teammate, a blog post, a dotfiles repo), so two kinds of change are found before anything is
+//! written, listed, and applied only when the user approved them (`--approve-hosts`, or the
+//! import dialog's one question):
+//! - **a key to a new host**: a keyed backend's base URL moved to an origin its keys are not
+//!   approved for ([`HostChange`], old → new);
+//! - **the gateway opened wider**: another machine, browser origin or network let in, or
+//!   `/metrics` opened to this machine without a token ([`ExposureChange`]).
+//!
+//! Invariant: an approval covers only what it names. The window sends back the list it showed,
+//! so a file changed between the preview and the click is refused, not applied.
+
+use super::file::ConfigFile;
+use crate::backends::BackendView;
+use crate::GatewaySettings;
+use serde::{Deserialize, Serialize};
+use switchyard_core::unapproved_move;
+
+/// A keyed backend the file moves to an origin its keys are not approved for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostChange {
+    pub backend: String,
+    /// The origin its keys go to now.
+    pub from: String,
+    /// The origin the file names.
+    pub to: String,
+    /// How many keys would go there.
+    pub keys: u32,
+}
+
+/// A gateway setting the file changes so that more callers can reach the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExposureChange {
+    /// The setting's name in the file (`allowNonLoopback`, `allowedOrigins`, …).
+    pub setting: String,
+    /// What it is now, in words (`off`, `none`, `192.168.1.0/24`).
+    pub from: String,
+    /// What the file makes it.
+    pub to: String,
+}
+
+/// What the user approved of an import's [`HostChange`]s and [`ExposureChange`]s.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Approved {
+    /// Nothing: an import that needs an approval is refused.
+    #[default]
+    Nothing,
+    /// Whatever the file does (`config import --approve-hosts`, after the list was printed).
+    All,
+    /// Exactly these (the import dialog sends back what it showed).
+    Listed {
+        hosts: Vec<HostChange>,
+        exposure: Vec<ExposureChange>,
+    },
+}
+
+impl Approved {
+    /// Whether every change in `hosts` and `exposure` was approved.
+    pub fn covers(&self, hosts: &[HostChange], exposure: &[ExposureChange]) -> bool {
+        match self {
+            Approved::All => true,
+            Approved::Nothing => hosts.is_empty() && exposure.is_empty(),
+            Approved::Listed {
+                hosts: ok_hosts,
+                exposure: ok_exposure,
+            } => {
+                hosts.iter().all(|h| {
+                    ok_hosts
+                        .iter()
+                        .any(|o| o.backend == h.backend && o.to == h.to)
+                }) && exposure.iter().all(|e| ok_exposure.contains(e))
+            }
+        }
+    }
+}
+
+/// Every keyed backend `file` moves to a new origin, in the file's order.
+pub(super) fn host_changes(file: &ConfigFile, backends: &[BackendView]) -> Vec<HostChange> {
+    file.backends
+        .iter()
+        .filter_map(|entry| {
+            let current = backends.iter().find(|b| b.row.name == entry.name)?;
+            let keys: Vec<Vec<String>> = current.keys.iter().map(|k| k.row.hosts.clone()).collect();
+            let moved = unapproved_move(&keys, &current.row.base_url, &entry.base_url)?;
+            Some(HostChange {
+                backend: entry.name.clone(),
+                from: moved.from,
+                to: moved.to,
+                keys: u32::try_from(keys.len()).unwrap_or(u32::MAX),
+            })
+        })
+        .collect()
+}
+
+/// Every way `next` (the file's settings, as they would be saved) lets in more callers than
+/// `now`. Narrowing changes are not listed: they need no approval.
+pub(super) fn exposure_changes(
+    now: &GatewaySettings,
+    next: &GatewaySettings,
+) -> Vec<ExposureChange> {
+    let mut out = Vec::new();
+    let flag = |on: bool| if on { "on" } else { "off" }.to_string();
+    let change = |setting: &str, from: String, to: String| ExposureChange {
+        setting: setting.into(),
+        from,
+        to,
+    };
+    if next.allow_non_loopback && !now.allow_non_loopback {
+        out.push(change("allowNonLoopback", flag(false), flag(true)));
+    }
+    if next.metrics_open_on_loopback && !now.metrics_open_on_loopback {
+        out.push(change("metricsOpenOnLoopback", flag(false), flag(true)));
+    }
+    if let Some(to) = widened(&now.allowed_origins, &next.allowed_origins) {
+        out.push(change("allowedOrigins", list(&now.allowed_origins), to));
+    }
+    // Networks matter only while other machines may connect; an empty list means any network.
+    if next.allow_non_loopback {
+        let was_open_to_any = now.allow_non_loopback && now.allowed_networks.is_empty();
+        let was = if now.allow_non_loopback {
+            list(&now.allowed_networks).replace("none", "any network")
+        } else {
+            "this machine only".into()
+        };
+        if next.allowed_networks.is_empty() && !was_open_to_any {
+            out.push(change("allowedNetworks", was, "any network".into()));
+        } else if let Some(to) =
+            widened(&now.allowed_networks, &next.allowed_networks).filter(|_| !was_open_to_any)
+        {
+            out.push(change("allowedNetworks", was, to));
+        }
+    }
+    out
+}
+
+/// The entries of `next` that `now` does not have, joined, when there are any.
+fn widened(now: &[String], next: &[String]) -> Option<String> {
+    let added: Vec<&str> = next
+        .iter()
+        .filter(|n| !now.iter().any(|o| o.eq_ignore_ascii_case(n)))
+        .map(String::as_str)
+        .collect();
+    (!added.is_empty()).then(|| format!("adds {}", added.join(", ")))
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn settings(f: impl FnOnce(&mut GatewaySettings)) -> GatewaySettings {
+        let mut s = GatewaySettings::default();
+        f(&mut s);
+        s
+    }
+
+    #[test]
+    fn opening_the_gateway_wider_is_listed_and_closing_it_is_not() {
+        let closed = GatewaySettings::default();
+        let open = settings(|s| {
+            s.allow_non_loopback = true;
+            s.metrics_open_on_loopback = true;
+            s.allowed_origins = vec!["https://evil.example".into()];
+        });
+        let found: Vec<(String, String, String)> = exposure_changes(&closed, &open)
+            .into_iter()
+            .map(|e| (e.setting, e.from, e.to))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("allowNonLoopback".into(), "off".into(), "on".into()),
+                ("metricsOpenOnLoopback".into(), "off".into(), "on".into()),
+                (
+                    "allowedOrigins".into(),
+                    "none".into(),
+                    "adds https://evil.example".into()
+                ),
+                (
+                    "allowedNetworks".into(),
+                    "this machine only".into(),
+                    "any network".into()
+                ),
+            ]
+        );
+        assert!(
+            exposure_changes(&open, &closed).is_empty(),
+            "closing needs no approval"
+        );
+        assert!(
+            exposure_changes(&open, &open).is_empty(),
+            "a file that keeps the settings asks nothing"
+        );
+    }
+
+    #[test]
+    fn networks_widen_only_past_what_was_allowed() {
+        let lan = settings(|s| {
+            s.allow_non_loopback = true;
+            s.allowed_networks = vec!["192.168.1.0/24".into()];
+        });
+        let wider = settings(|s| {
+            s.allow_non_loopback = true;
+            s.allowed_networks = vec!["192.168.1.0/24".into(), "0.0.0.0/0".into()];
+        });
+        let e = exposure_changes(&lan, &wider);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            (e[0].from.as_str(), e[0].to.as_str()),
+            ("192.168.1.0/24", "adds 0.0.0.0/0")
+        );
+        let any = settings(|s| s.allow_non_loopback = true);
+        assert_eq!(
+            exposure_changes(&lan, &any)[0].to,
+            "any network",
+            "an empty list lets every network in"
+        );
+        assert!(
+            exposure_changes(&any, &lan).is_empty(),
+            "from any network to one is narrower"
+        );
+    }
+
+    #[test]
+    fn an_approval_covers_only_what_it_lists() {
+        let h = |to: &str| HostChange {
+            backend: "Main".into(),
+            from: "https://api.openai.com".into(),
+            to: to.into(),
+            keys: 1,
+        };
+        let e = ExposureChange {
+            setting: "metricsOpenOnLoopback".into(),
+            from: "off".into(),
+            to: "on".into(),
+        };
+        let shown = Approved::Listed {
+            hosts: vec![h("https://a.example")],
+            exposure: vec![],
+        };
+        assert!(shown.covers(&[h("https://a.example")], &[]));
+        assert!(
+            !shown.covers(&[h("https://b.example")], &[]),
+            "the file changed after the preview: another host"
+        );
+        assert!(
+            !shown.covers(&[h("https://a.example")], &[e.clone()]),
+            "and a setting the user never saw"
+        );
+        assert!(Approved::All.covers(&[h("https://b.example")], &[e.clone()]));
+        assert!(!Approved::Nothing.covers(&[], &[e]));
+        assert!(Approved::Nothing.covers(&[], &[]));
+    }
+}
