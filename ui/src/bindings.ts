@@ -48,6 +48,16 @@ export const commands = {
 	 *  answers with the path written.
 	 */
 	exportDrillReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_drill_report", { runId, format, file })),
+	/**
+	 *  Writes the configuration (no secrets) as TOML to a file chosen in the save dialog; answers
+	 *  with the path written.
+	 */
+	exportConfig: (file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_config", { file })),
+	/**
+	 *  Previews (`dry_run`) or applies the chosen configuration file; applied only with no issue
+	 *  and every key-host and exposure change in `approved` (what the dialog showed).
+	 */
+	importConfig: (file: string, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),
 	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
@@ -72,6 +82,8 @@ export const commands = {
 	listTokens: () => typedError<Token_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tokens")),
 	/**  Creates a token for a tool; its value is in the answer once and never again. */
 	createToken: (name: string) => typedError<CreatedToken_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_token", { name })),
+	/**  Creates a scrape token (reads `GET /metrics` only); its value is in the answer once and never again. */
+	createScrapeToken: (name: string) => typedError<CreatedToken_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_scrape_token", { name })),
 	revokeToken: (id: string) => typedError<Token_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_token", { id })),
 	/**  The newest ledger rows matching the filters. */
 	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
@@ -652,6 +664,38 @@ export type ChosenFile = {
 
 export type ComponentState = "operational" | "degraded" | "down";
 
+/**  What the user approved in the import dialog: the lists it showed. */
+export type ConfigApproval = {
+	hostChanges: KeyHostChange[],
+	exposureChanges: GatewayExposureChange[],
+};
+
+/**  One thing the import does (or would do): `add backend Main`, `set price of gpt-4o`. */
+export type ConfigChange = {
+	/**  `add`, `update` or `set`. */
+	action: string,
+	what: string,
+};
+
+/**  The outcome of an import or its preview (`dryRun`). */
+export type ConfigImport = {
+	/**  With any, nothing was (or would be) written. */
+	issues: ConfigIssue[],
+	/**  Need the user's approval; unless approved, nothing was written. */
+	hostChanges: KeyHostChange[],
+	exposureChanges: GatewayExposureChange[],
+	/**  Key labels the file names that this keychain does not hold. */
+	warnings: ConfigIssue[],
+	changes: ConfigChange[],
+	applied: boolean,
+};
+
+/**  Something wrong at a place in the file, e.g. `backend[2].kind`. */
+export type ConfigIssue = {
+	path: string,
+	message: string,
+};
+
 /**  A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120). */
 export type CostRange = {
 	sinceMs: number | null,
@@ -824,7 +868,9 @@ export type FilePurpose =
 /**  Where to save a usage export (a save dialog). */
 "export" | 
 /**  Where to save a run report (a save dialog). */
-"report";
+"report" | 
+/**  A Switchyard configuration file to import (TOML). */
+"configFile";
 
 /**  What a connect, disconnect or status-line change did to the files. */
 export type FilesChanged = {
@@ -873,6 +919,14 @@ export type FoundKey = {
 	inKeychain: boolean,
 };
 
+/**  A gateway setting the file changes so that more callers can reach the gateway. */
+export type GatewayExposureChange = {
+	/**  `allowNonLoopback`, `metricsOpenOnLoopback`, `allowedOrigins` or `allowedNetworks`. */
+	setting: string,
+	from: string,
+	to: string,
+};
+
 /**  A breaker, key or cool-down state in the gateway changed. */
 export type GatewayHealthChanged = null;
 
@@ -890,8 +944,12 @@ export type GatewaySettingsForm = {
 	allowedNetworks: string[],
 	/**  Breakers, retries and the first-byte timeout. */
 	resilience: ResilienceForm,
-	/**  `GET /metrics` needs a token even from this machine. */
-	metricsRequireToken: boolean,
+	/**
+	 *  Programs on this machine may read `GET /metrics` without a token (off by default: a
+	 *  gateway or scrape token is needed). Opening it shows every local program and user the
+	 *  backend, model, route and token names and the spend.
+	 */
+	metricsOpenOnLoopback: boolean,
 };
 
 /**  Saved settings and whether the running gateway still uses different ones. */
@@ -1065,6 +1123,17 @@ export type KeyChecked_Serialize = {
 	result: Check_Serialize,
 };
 
+/**  A backend with keys that the file moves to a host its keys were never sent to. */
+export type KeyHostChange = {
+	backend: string,
+	/**  The origin its keys go to now. */
+	from: string,
+	/**  The origin the file names. */
+	to: string,
+	/**  How many keys would be sent there. */
+	keys: number,
+};
+
 /**  A key as typed by the user. No `Debug`: it holds the key until it becomes a `Secret`. */
 export type KeyInput = {
 	label: string,
@@ -1096,6 +1165,13 @@ export type Key_Deserialize = {
 	hint: string,
 	createdAt: string,
 	check?: Check_Deserialize | null,
+	/**  The origins (`https://api.openai.com`) the user approved this key for. */
+	hosts: string[],
+	/**
+	 *  Whether the backend's base URL is one of them. When not (its host changed without the
+	 *  user's approval), the key is never sent: editing the backend approves the host.
+	 */
+	approvedHere: boolean,
 };
 
 export type Key_Serialize = {
@@ -1105,6 +1181,13 @@ export type Key_Serialize = {
 	hint: string,
 	createdAt: string,
 	check: Check_Serialize | null,
+	/**  The origins (`https://api.openai.com`) the user approved this key for. */
+	hosts: string[],
+	/**
+	 *  Whether the backend's base URL is one of them. When not (its host changed without the
+	 *  user's approval), the key is never sent: editing the backend approves the host.
+	 */
+	approvedHere: boolean,
 };
 
 /**  Whether keys can be stored right now, and how to fix it if not. */
@@ -1901,6 +1984,13 @@ export type ThemeChoice = "system" | "light" | "dark";
 
 export type Token = Token_Serialize | Token_Deserialize;
 
+/**  What a token may call. */
+export type TokenScope = 
+/**  A tool's token: every gateway endpoint. */
+"gateway" | 
+/**  A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`). */
+"metrics";
+
 export type Token_Deserialize = {
 	id: string,
 	name: string,
@@ -1909,6 +1999,8 @@ export type Token_Deserialize = {
 	createdAt: string,
 	lastUsedAt?: string | null,
 	revokedAt?: string | null,
+	/**  What the token may call: every endpoint, or `/metrics` only (a scrape token). */
+	scope: TokenScope,
 };
 
 export type Token_Serialize = {
@@ -1919,6 +2011,8 @@ export type Token_Serialize = {
 	createdAt: string,
 	lastUsedAt: string | null,
 	revokedAt: string | null,
+	/**  What the token may call: every endpoint, or `/metrics` only (a scrape token). */
+	scope: TokenScope,
 };
 
 /**  Gateway tokens were created or revoked. */

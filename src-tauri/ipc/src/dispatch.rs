@@ -11,6 +11,7 @@ mod commands {
     pub use crate::app::commands::*;
     pub use crate::backends::commands::*;
     pub use crate::cache::commands::*;
+    pub use crate::config::commands::*;
     pub use crate::costs::commands::*;
     pub use crate::drills::commands::*;
     pub use crate::gateway::commands::*;

@@ -14,6 +14,7 @@
 pub mod app;
 pub mod backends;
 pub mod cache;
+pub mod config;
 pub mod costs;
 mod dispatch;
 pub mod drills;
@@ -39,6 +40,7 @@ pub mod types {
     pub use crate::backends::dto::*;
     pub use crate::backends::forms::*;
     pub use crate::cache::dto::*;
+    pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
     pub use crate::drills::dto::*;
     pub use crate::gateway::dto::*;
@@ -238,6 +240,11 @@ macro_rules! for_each_file_command {
             export_readiness_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
             /// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.
             export_drill_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
+            /// Writes the configuration (no secrets) as TOML to `path`; answers with the path.
+            export_config(path: PathBuf) -> String;
+            /// Previews (`dry_run`) or applies the configuration file at `path`; applied only with no
+            /// issue and every key-host and exposure change in `approved`.
+            import_config(path: PathBuf, dry_run: bool, approved: ConfigApproval) -> ConfigImport;
         }
     };
 }

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use switchyard_ipc::types::{
-    CostRange, ExportDone, ExportFormat, ExportKind, ImportResult, ImportScanResult, KeySweep,
-    MovedKey, Prices, ReportFormat,
+    ConfigApproval, ConfigImport, CostRange, ExportDone, ExportFormat, ExportKind, ImportResult,
+    ImportScanResult, KeySweep, MovedKey, Prices, ReportFormat,
 };
 use switchyard_ipc::{ErrorKind, IpcError};
 use tauri::{State, WebviewWindow};
@@ -37,6 +37,8 @@ pub enum FilePurpose {
     Export,
     /// Where to save a run report (a save dialog).
     Report,
+    /// A Switchyard configuration file to import (TOML).
+    ConfigFile,
 }
 
 /// A file the user chose: `id` for the commands, `path` to show.
@@ -130,6 +132,10 @@ pub async fn choose_file(
             .set_title("Choose a price file")
             .add_filter("Price files (JSON)", &["json"])
             .pick_file(send),
+        FilePurpose::ConfigFile => dialog
+            .set_title("Choose a configuration file")
+            .add_filter("Switchyard configuration (TOML)", &["toml"])
+            .pick_file(send),
         FilePurpose::Export | FilePurpose::Report => {
             let ext = file_name
                 .as_deref()
@@ -144,6 +150,7 @@ pub async fn choose_file(
                 Some("json") => dialog.add_filter("JSON", &["json"]).save_file(send),
                 Some("html") => dialog.add_filter("Web page", &["html"]).save_file(send),
                 Some("xml") => dialog.add_filter("JUnit XML", &["xml"]).save_file(send),
+                Some("toml") => dialog.add_filter("TOML", &["toml"]).save_file(send),
                 _ => dialog.save_file(send),
             }
         }
@@ -304,6 +311,35 @@ pub async fn export_drill_report(
         &file,
     )
     .await
+}
+
+/// Writes the configuration (no secrets) as TOML to a file chosen in the save dialog; answers
+/// with the path written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_config(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    file: String,
+) -> Res<String> {
+    let path = chosen.path(&file)?;
+    remote.call("export_config", json!({ "path": path })).await
+}
+
+/// Previews (`dry_run`) or applies the chosen configuration file; applied only with no issue
+/// and every key-host and exposure change in `approved` (what the dialog showed).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_config(
+    remote: State<'_, Remote>,
+    chosen: State<'_, ChosenFiles>,
+    file: String,
+    dry_run: bool,
+    approved: ConfigApproval,
+) -> Res<ConfigImport> {
+    let path = chosen.path(&file)?;
+    let args = json!({ "path": path, "dry_run": dry_run, "approved": approved });
+    remote.call("import_config", args).await
 }
 
 #[cfg(test)]

@@ -70,6 +70,8 @@ macro_rules! forwarders {
                     files::move_key,
                     files::export_readiness_report,
                     files::export_drill_report,
+                    files::export_config,
+                    files::import_config,
                     $(forward::$name,)*
                 ])
                 .events(tauri_specta::collect_events![

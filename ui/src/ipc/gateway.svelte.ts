@@ -46,6 +46,13 @@ class TokensResource extends Resource<Token[]> {
     return created;
   }
 
+  /** A scrape token: it reads `/metrics` only. Shown once, like any token. */
+  async createScrape(name: string): Promise<CreatedToken> {
+    const created = await api.createScrapeToken(name);
+    void this.reload();
+    return created;
+  }
+
   async revoke(id: string): Promise<void> {
     await api.revokeToken(id);
     void this.reload();

@@ -195,3 +195,7 @@ export type ReportSuite = ReportSuite_Serialize;
 export type ReportCase = ReportCase_Serialize;
 export type ReportMeasurement = ReportMeasurement_Serialize;
 export type ReportTimeline = ReportTimelineBinding;
+
+// Configuration file (Settings page) and token scopes (Gateway page).
+/** An import's preview or outcome; `hostChanges` and `exposureChanges` need the user's approval. */
+export type { ConfigApproval, ConfigChange, ConfigImport, ConfigIssue, GatewayExposureChange, KeyHostChange, TokenScope } from "../bindings";

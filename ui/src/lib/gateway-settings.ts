@@ -6,7 +6,7 @@ import { sameResilience } from "./resilience";
 export const DEFAULT_GATEWAY_PORT = 4141;
 
 /** The inputs as typed: the port as text, origins and networks one per line. */
-export type GatewayDraft = { port: string; allowNonLoopback: boolean; origins: string; networks: string; metricsRequireToken: boolean };
+export type GatewayDraft = { port: string; allowNonLoopback: boolean; origins: string; networks: string; metricsOpenOnLoopback: boolean };
 
 export type GatewayParse = { ok: true; settings: GatewaySettingsForm } | { ok: false; message: string };
 
@@ -16,7 +16,7 @@ export function draftFromSettings(s: GatewaySettingsForm): GatewayDraft {
     allowNonLoopback: s.allowNonLoopback,
     origins: s.allowedOrigins.join("\n"),
     networks: s.allowedNetworks.join("\n"),
-    metricsRequireToken: s.metricsRequireToken,
+    metricsOpenOnLoopback: s.metricsOpenOnLoopback,
   };
 }
 
@@ -38,7 +38,7 @@ export function parseDraft(d: GatewayDraft, resilience: ResilienceForm): Gateway
   }
   return {
     ok: true,
-    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks), resilience, metricsRequireToken: d.metricsRequireToken },
+    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks), resilience, metricsOpenOnLoopback: d.metricsOpenOnLoopback },
   };
 }
 
@@ -46,7 +46,7 @@ export function sameSettings(a: GatewaySettingsForm, b: GatewaySettingsForm): bo
   return (
     a.port === b.port &&
     a.allowNonLoopback === b.allowNonLoopback &&
-    a.metricsRequireToken === b.metricsRequireToken &&
+    a.metricsOpenOnLoopback === b.metricsOpenOnLoopback &&
     a.allowedOrigins.length === b.allowedOrigins.length &&
     a.allowedOrigins.every((o, i) => o === b.allowedOrigins[i]) &&
     a.allowedNetworks.length === b.allowedNetworks.length &&

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_URLS, buildSnippets, gatewayUrls, shellQuote, type SnippetId } from "./snippets";
+import { EXAMPLE_URLS, buildSnippets, gatewayUrls, prometheusJob, shellQuote, type SnippetId } from "./snippets";
 
 const URLS = { openai: "http://127.0.0.1:5151/v1", anthropic: "http://127.0.0.1:5151", gemini: "http://127.0.0.1:5151" };
 const ALL_IDS: SnippetId[] = [
@@ -139,5 +139,13 @@ describe("snippets", () => {
     expect(code("curl-openai", "it's")).toContain(`'{"model":"it'\\''s"`);
     expect(code("python-openai", 'a"b')).toContain('model="a\\"b"');
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+});
+
+describe("prometheusJob", () => {
+  it("puts the scrape token in Prometheus' authorization setting", () => {
+    expect(prometheusJob("127.0.0.1:4141", "sy-abc")).toBe(
+      'scrape_configs:\n  - job_name: switchyard\n    authorization:\n      credentials: "sy-abc"\n    static_configs:\n      - targets: ["127.0.0.1:4141"]',
+    );
   });
 });

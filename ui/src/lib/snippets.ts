@@ -229,3 +229,18 @@ export function buildSnippets(urls: GatewayUrls, model: string): CodeSnippet[] {
     },
   ];
 }
+
+/**
+ * A Prometheus scrape job for the gateway at `address` (`127.0.0.1:4141`) with a scrape token, in
+ * the `authorization` form Prometheus expects (it sends `Authorization: Bearer <credentials>`).
+ */
+export function prometheusJob(address: string, token: string): string {
+  return [
+    "scrape_configs:",
+    "  - job_name: switchyard",
+    "    authorization:",
+    `      credentials: ${JSON.stringify(token)}`,
+    "    static_configs:",
+    `      - targets: [${JSON.stringify(address)}]`,
+  ].join("\n");
+}

@@ -1,5 +1,5 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
-import type { Backend, Route } from "../ipc/types";
+import type { Backend, Route, TokenScope } from "../ipc/types";
 
 export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "tools" | "routes" | "cache" | "readiness" | "requests" | "costs" | "settings";
 
@@ -38,7 +38,8 @@ export type Modal =
   | { type: "backend"; editing: Backend | null }
   | { type: "key"; backend: Backend }
   | { type: "import" }
-  | { type: "token" }
+  | { type: "token"; scope: TokenScope }
+  | { type: "configImport" }
   | { type: "route"; editing: Route | null }
   | { type: "price"; model: string }
   | null;

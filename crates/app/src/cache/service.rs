@@ -103,7 +103,11 @@ impl Cache {
         let settings = self.load_settings()?;
         let usage = self.store.cache_usage_since(&since)?;
         let stats = match &self.cache {
-            Some(c) => Some(c.stats().map_err(|e| AppError::Internal(e.to_string()))?),
+            Some(c) => {
+                // Entries are counted on disk: answers stored before this read count too.
+                c.flush();
+                Some(c.stats().map_err(|e| AppError::Internal(e.to_string()))?)
+            }
             None => None,
         };
         let mut routes: Vec<CacheRouteView> = usage

@@ -108,6 +108,11 @@ pub struct Key {
     pub hint: String,
     pub created_at: String,
     pub check: Option<Check>,
+    /// The origins (`https://api.openai.com`) the user approved this key for.
+    pub hosts: Vec<String>,
+    /// Whether the backend's base URL is one of them. When not (its host changed without the
+    /// user's approval), the key is never sent: editing the backend approves the host.
+    pub approved_here: bool,
 }
 
 impl From<switchyard_app::KeyRow> for Key {
@@ -124,6 +129,8 @@ impl From<KeyView> for Key {
             hint: k.row.hint,
             created_at: k.row.created_at,
             check: k.check.map(Into::into),
+            hosts: k.row.hosts,
+            approved_here: true,
         }
     }
 }
@@ -182,6 +189,16 @@ impl From<Limits> for switchyard_app::BackendLimits {
 
 impl From<BackendView> for Backend {
     fn from(b: BackendView) -> Self {
+        let demo = b.row.kind == BackendKind::Demo;
+        let keys = b
+            .keys
+            .into_iter()
+            .map(|k| Key {
+                // Demo's stored URL is never used: its keys (there are none) have no host.
+                approved_here: demo || switchyard_core::approved_for(&k.row.hosts, &b.row.base_url),
+                ..k.into()
+            })
+            .collect();
         Backend {
             id: b.row.id,
             name: b.row.name,
@@ -193,7 +210,7 @@ impl From<BackendView> for Backend {
             position: b.row.position,
             status: b.status.into(),
             check: b.check.map(Into::into),
-            keys: b.keys.into_iter().map(Into::into).collect(),
+            keys,
             limits: b.row.limits.into(),
             monitor: b.row.monitor.into(),
         }
