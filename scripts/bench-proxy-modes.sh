@@ -86,7 +86,7 @@ settle() { # $1 target: a switchyard's ledger queue empty (its last batch writte
   local i
   [[ $1 == switchyard* ]] || return 0
   for i in $(seq 150); do
-    curl -s "http://127.0.0.1:$(port_of "$1")/metrics" | grep -q '^switchyard_ledger_queue_depth 0$' \
+    curl -s -H "authorization: Bearer $token" "http://127.0.0.1:$(port_of "$1")/metrics" | grep -q '^switchyard_ledger_queue_depth 0$' \
       && return 0
     sleep 0.02
   done

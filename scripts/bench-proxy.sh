@@ -311,7 +311,7 @@ if [ "$soak" -gt 0 ]; then run_soak; fi
 [ -n "$sy_warm_hwm" ] || sy_warm_hwm=$(mem_kib VmHWM "$sy_pid")
 
 # --- what switchyard recorded, then stop it (the ledger is flushed on TERM) -------------------
-metrics=$(curl -s "http://127.0.0.1:$sy_port/metrics" | grep -E '^switchyard_ledger[a-z_]* ' || true)
+metrics=$(curl -s -H "authorization: Bearer $token" "http://127.0.0.1:$sy_port/metrics" | grep -E '^switchyard_ledger[a-z_]* ' || true)
 stop_proc "$sy_pid" switchyard-serve
 sy_pid=
 ledger=$(python3 "$report" ledger "$SWITCHYARD_DATA_DIR/switchyard.sqlite") || ledger="could not be read"

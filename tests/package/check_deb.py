@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -91,12 +92,18 @@ def core_pid():
     return next((pid for pid in pids if exe(pid) == "/usr/bin/switchyard-tray"), None)
 
 
-def metrics_answer(port):
+def metrics_status(port, token=None):
+    """The status of GET /metrics (None while nothing answers); a token is sent as a bearer."""
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/metrics")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
-            return r.status == 200 and b"switchyard_" in r.read()
+        with urllib.request.urlopen(req, timeout=2) as r:
+            return r.status if b"switchyard_" in r.read() else None
+    except urllib.error.HTTPError as e:
+        return e.code
     except OSError:
-        return False
+        return None
 
 
 def first_paint(data):
@@ -114,12 +121,17 @@ def run_installed_app():
     env = dict(os.environ, SWITCHYARD_DATA_DIR=str(data), SWITCHYARD_GATEWAY_PORT=str(port),
                SWITCHYARD_KEYRING_SERVICE="switchyard-test-deb")
     env.pop("RUST_LOG", None)  # the default filter logs the first paint this check waits for
+    # The installed CLI makes a scrape token first: /metrics is closed without one.
+    scrape = sh("/usr/bin/switchyard-tray", "token", "create", "deb-check", "--metrics-only",
+                env=env).stdout.strip()
+    assert scrape, "token create printed no token"
     window = subprocess.Popen(["/usr/bin/switchyard"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
     try:
         wait("the installed app's window", window_ids)
         core = wait("the installed core process /usr/bin/switchyard-tray", core_pid)
-        wait("the gateway of the installed core", lambda: metrics_answer(port))
+        wait("the gateway of the installed core", lambda: metrics_status(port, scrape) == 200)
+        assert metrics_status(port) == 401, "/metrics answered without a token"
         # The page itself: the UI reports its first paint, which the window logs.
         wait("the installed UI's first paint", lambda: first_paint(data))
         time.sleep(0.5)
