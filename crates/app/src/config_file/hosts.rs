@@ -254,10 +254,10 @@ mod tests {
             "the file changed after the preview: another host"
         );
         assert!(
-            !shown.covers(&[h("https://a.example")], &[e.clone()]),
+            !shown.covers(&[h("https://a.example")], std::slice::from_ref(&e)),
             "and a setting the user never saw"
         );
-        assert!(Approved::All.covers(&[h("https://b.example")], &[e.clone()]));
+        assert!(Approved::All.covers(&[h("https://b.example")], std::slice::from_ref(&e)));
         assert!(!Approved::Nothing.covers(&[], &[e]));
         assert!(Approved::Nothing.covers(&[], &[]));
     }
