@@ -114,6 +114,13 @@ pub fn on_run_event(app: &AppHandle, event: RunEvent) {
 }
 
 /// SIGTERM and SIGINT close the window (the core keeps running, as when the window is closed).
+/// On Windows a window program gets no console signals: closing it, logoff and shutdown arrive
+/// as window messages, which Tauri turns into `ExitRequested` ([`on_run_event`]).
+#[cfg(windows)]
+pub fn close_on_signals(_app: &AppHandle) {}
+
+/// SIGTERM and SIGINT close the window (the core keeps running, as when the window is closed).
+#[cfg(unix)]
 pub fn close_on_signals(app: &AppHandle) {
     use tokio::signal::unix::{signal, SignalKind};
     let app = app.clone();

@@ -1,23 +1,28 @@
-//! The window's connection to the core process (`switchyard-tray`): found on its socket in the
-//! data folder, or started when none runs, and started again if it went away while the window
+//! The window's connection to the core process (`switchyard-tray`): found at the data folder's
+//! endpoint (a Unix socket, a named pipe on Windows), or started when none runs, and started again if it went away while the window
 //! was open (unless it is quitting).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use switchyard_ipc::wire::{socket_path, Client};
+use switchyard_ipc::channel::Endpoint;
+use switchyard_ipc::wire::Client;
 use switchyard_ipc::{ErrorKind, IpcError, UiEvent};
 use tokio::sync::{mpsc, Mutex};
 
 /// The core's binary, next to this one.
-const CORE_BINARY: &str = "switchyard-tray";
+const CORE_BINARY: &str = if cfg!(windows) {
+    "switchyard-tray.exe"
+} else {
+    "switchyard-tray"
+};
 /// How long a core just started gets to open its socket (migrations and the keychain included).
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Managed state behind every command: the connection, and the window's start-up timing.
 pub struct Remote {
-    socket: PathBuf,
+    endpoint: Endpoint,
     client: Mutex<Option<Arc<Client>>>,
     events: mpsc::UnboundedSender<UiEvent>,
     quitting: AtomicBool,
@@ -31,26 +36,23 @@ fn unavailable(message: String) -> IpcError {
 
 /// Connects to the core for `data_dir`, starting it when nothing listens.
 async fn connect_or_start(
-    socket: &Path,
+    endpoint: &Endpoint,
     events: &mpsc::UnboundedSender<UiEvent>,
 ) -> Result<Client, String> {
-    if let Ok(client) = Client::connect(socket, events.clone()).await {
+    if let Ok(client) = Client::connect(endpoint, events.clone()).await {
         return Ok(client);
     }
     let binary = core_binary().ok_or("cannot find Switchyard's core binary")?;
     tracing::info!(binary = %binary.display(), "starting the core process");
-    let mut child = {
-        use std::os::unix::process::CommandExt;
-        std::process::Command::new(&binary)
-            .stdin(std::process::Stdio::null())
-            // Its own process group: a Ctrl-C meant for the window does not stop the core.
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?
-    };
+    let mut command = std::process::Command::new(&binary);
+    command.stdin(std::process::Stdio::null());
+    detach(&mut command);
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
-        if let Ok(client) = Client::connect(socket, events.clone()).await {
+        if let Ok(client) = Client::connect(endpoint, events.clone()).await {
             // Reaped in the background, so a core that ends before the window is no zombie.
             std::thread::spawn(move || child.wait());
             return Ok(client);
@@ -73,6 +75,22 @@ async fn connect_or_start(
     }
 }
 
+/// The core outlives the window: its own process group, so a Ctrl-C meant for the window does
+/// not stop it (Unix); on Windows also no console of its own, and not the window's console.
+#[cfg(unix)]
+fn detach(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+}
+
+#[cfg(windows)]
+fn detach(command: &mut std::process::Command) {
+    use std::os::windows::process::CommandExt;
+    /// `CREATE_NEW_PROCESS_GROUP | DETACHED_PROCESS` (winbase.h).
+    const FLAGS: u32 = 0x0000_0200 | 0x0000_0008;
+    command.creation_flags(FLAGS);
+}
+
 /// The core's binary (`switchyard-tray`), next to this one.
 pub fn core_binary() -> Option<PathBuf> {
     std::env::current_exe()
@@ -87,10 +105,10 @@ impl Remote {
         events: mpsc::UnboundedSender<UiEvent>,
         started: Instant,
     ) -> Result<Remote, String> {
-        let socket = socket_path(data_dir);
-        let client = connect_or_start(&socket, &events).await?;
+        let endpoint = Endpoint::new(data_dir);
+        let client = connect_or_start(&endpoint, &events).await?;
         Ok(Remote {
-            socket,
+            endpoint,
             client: Mutex::new(Some(Arc::new(client))),
             events,
             quitting: AtomicBool::new(false),
@@ -114,7 +132,7 @@ impl Remote {
         }
         tracing::warn!("the core process went away; starting it again");
         let client = Arc::new(
-            connect_or_start(&self.socket, &self.events)
+            connect_or_start(&self.endpoint, &self.events)
                 .await
                 .map_err(unavailable)?,
         );

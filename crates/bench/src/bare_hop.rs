@@ -5,6 +5,7 @@
 //! Prints `listening on http://ADDR` once it serves; stops on SIGTERM or Ctrl-C.
 
 /// As in `switchyard-serve`, so the two differ only in what the gateway does per request.
+#[cfg(target_os = "linux")]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

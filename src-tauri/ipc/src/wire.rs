@@ -1,7 +1,6 @@
-//! The local socket between the window process and the core process.
-//!
-//! A Unix socket in the data folder ([`socket_path`], mode 0600 in a 0700 folder: only this user
-//! can connect), one JSON object per line. The window sends [`Call`]s; the core answers each
+//! The protocol between the window process and the core process, over the data folder's
+//! [`Endpoint`](crate::channel::Endpoint) (a Unix socket, or a named pipe on Windows: only this
+//! user can connect), one JSON object per line. The window sends [`Call`]s; the core answers each
 //! with a [`Frame::Ok`] or [`Frame::Err`] carrying the call's id, in any order (calls run
 //! concurrently), and pushes [`Frame::Event`]s as they happen. A line longer than
 //! [`MAX_LINE`] ends the connection.
@@ -10,29 +9,24 @@
 //! connection goes; a slow or broken window never blocks the core (answers and events queue per
 //! connection, and events a window is too slow for are dropped for that window alone).
 
+use crate::channel::{split, Endpoint};
 use crate::{ErrorKind, IpcError, UiEvent};
+use interprocess::local_socket::tokio::{prelude::*, Listener, Stream};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 /// The longest line either side accepts (a 1M-row answer is never sent: exports write files).
 pub const MAX_LINE: u64 = 64 << 20;
-
-/// Where the core process listens, for the data folder `data_dir`.
-pub fn socket_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("core.sock")
-}
 
 /// A command call from the window.
 #[derive(Debug, Serialize, Deserialize)]
@@ -91,7 +85,7 @@ fn encode<T: Serialize>(value: &T) -> Option<Vec<u8>> {
 
 /// Accepts windows until `stop` is cancelled; each connection runs under `tasks`.
 pub async fn serve(
-    listener: UnixListener,
+    listener: Listener,
     handler: Arc<dyn Handler>,
     tasks: TaskTracker,
     stop: CancellationToken,
@@ -100,7 +94,7 @@ pub async fn serve(
         let stream = tokio::select! {
             _ = stop.cancelled() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(stream) => stream,
                 Err(e) => {
                     tracing::warn!(error = %e, "a window could not connect");
                     continue;
@@ -114,8 +108,8 @@ pub async fn serve(
     }
 }
 
-async fn connection(stream: UnixStream, handler: Arc<dyn Handler>, stop: CancellationToken) {
-    let (read, mut write) = stream.into_split();
+async fn connection(stream: Stream, handler: Arc<dyn Handler>, stop: CancellationToken) {
+    let (read, mut write) = split(stream);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let mut events = handler.events();
     let writer = tokio::spawn(async move {
@@ -198,14 +192,14 @@ pub struct Client {
 }
 
 impl Client {
-    /// Connects to the core at `path`; its events go to `events`. When the connection ends,
+    /// Connects to the core at `endpoint`; its events go to `events`. When the connection ends,
     /// every call waiting fails with a typed error and [`Client::is_closed`] turns true.
     pub async fn connect(
-        path: &Path,
+        endpoint: &Endpoint,
         events: mpsc::UnboundedSender<UiEvent>,
     ) -> std::io::Result<Client> {
-        let stream = UnixStream::connect(path).await?;
-        let (read, mut write) = stream.into_split();
+        let stream = endpoint.connect().await?;
+        let (read, mut write) = split(stream);
         let (out, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
         tokio::spawn(async move {
             while let Some(line) = rx.recv().await {

@@ -1,5 +1,6 @@
 //! The socket between the window and the core, for real: a core on a temporary data folder
-//! (real SQLite, an in-memory keychain), served on a Unix socket, called through `Client`.
+//! (real SQLite, an in-memory keychain), served at its data folder's endpoint (the same
+//! `interprocess` local socket every platform uses), called through `Client`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{AppPaths, Options, Switchyard};
+use switchyard_ipc::channel::Endpoint;
 use switchyard_ipc::types::{Backend, CreatedToken, KindInfo, Token};
 use switchyard_ipc::wire::{self, CallFuture, Client, Handler};
 use switchyard_ipc::{dispatch, Core, ErrorKind, UiEvent};
@@ -31,7 +33,7 @@ impl Handler for Served {
 
 struct Fixture {
     _dir: tempfile::TempDir,
-    socket: std::path::PathBuf,
+    socket: Endpoint,
     stop: CancellationToken,
     app: Switchyard,
 }
@@ -49,8 +51,8 @@ async fn serve() -> Fixture {
             let _ = forward.send(e);
         }
     });
-    let socket = wire::socket_path(dir.path());
-    let listener = tokio::net::UnixListener::bind(&socket).unwrap();
+    let socket = Endpoint::new(dir.path());
+    let listener = socket.listen().unwrap();
     let stop = CancellationToken::new();
     let handler = Arc::new(Served {
         core: Core::new(Ok(app.clone())),
@@ -172,7 +174,7 @@ async fn a_call_in_flight_when_the_core_goes_ends_with_a_typed_error() {
 async fn a_line_over_the_limit_or_garbage_closes_only_that_connection() {
     use tokio::io::AsyncWriteExt;
     let f = serve().await;
-    let mut raw = tokio::net::UnixStream::connect(&f.socket).await.unwrap();
+    let mut raw = f.socket.connect().await.unwrap();
     raw.write_all(b"this is not json\n").await.unwrap();
     let (tx, _events) = mpsc::unbounded_channel();
     let client = Client::connect(&f.socket, tx).await.unwrap();

@@ -1,15 +1,13 @@
 //! What the core process does besides the page's commands: one instance per data folder, the
-//! socket, the window's own call (`window_closed`), and waiting for Quit.
+//! window's own call (`window_closed`), and waiting for Quit.
 
 use serde_json::{json, Value};
 use std::fs::File;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Arc;
 use switchyard_ipc::wire::{CallFuture, Handler};
 use switchyard_ipc::{dispatch, Core, IpcError, UiEvent};
 use switchyard_notify::{Kind, Notification, Urgency};
-use tokio::net::UnixListener;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
@@ -17,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 /// file names the holder's pid (for scripts and a curious user).
 pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
     use std::io::Write;
-    let path = data_dir.join("core.lock");
+    let path = data_dir.join(switchyard_ipc::channel::CORE_LOCK);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -40,52 +38,9 @@ pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
     }
 }
 
-/// Listens at `socket` (a file left by a core that died is replaced: the lock says none runs),
-/// readable and writable by this user only.
-pub fn bind(socket: &Path) -> Result<UnixListener, String> {
-    let _ = std::fs::remove_file(socket);
-    let listener = UnixListener::bind(socket)
-        .map_err(|e| format!("cannot listen at {}: {e}", socket.display()))?;
-    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| format!("cannot protect {}: {e}", socket.display()))?;
-    Ok(listener)
-}
-
-/// SIGTERM and SIGINT, listened for from the start so that one arriving while the core starts
-/// still ends in the clean shutdown.
-pub struct Signals {
-    term: Option<tokio::signal::unix::Signal>,
-    int: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    pub fn listen() -> Signals {
-        use tokio::signal::unix::{signal, SignalKind};
-        let term = signal(SignalKind::terminate()).ok();
-        let int = signal(SignalKind::interrupt()).ok();
-        if term.is_none() || int.is_none() {
-            tracing::warn!("cannot listen for SIGTERM/SIGINT");
-        }
-        Signals { term, int }
-    }
-
-    /// Returns when Quit was asked for: `quit` cancelled, SIGTERM or SIGINT.
-    pub async fn wait_for_quit(&mut self, quit: &CancellationToken) {
-        async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
-            match s {
-                Some(s) => {
-                    s.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        }
-        tokio::select! {
-            _ = quit.cancelled() => {}
-            _ = recv(&mut self.term) => tracing::info!("SIGTERM"),
-            _ = recv(&mut self.int) => tracing::info!("SIGINT"),
-        }
-    }
-}
+/// The ways the system asks the core to quit, listened for from the start so that one arriving
+/// while the core starts still ends in the clean shutdown (the ledger flushed).
+pub use crate::quit_signals::Signals;
 
 /// The socket's handler: the page's commands through [`dispatch`], plus the window's own calls.
 pub struct Control {

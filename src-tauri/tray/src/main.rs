@@ -1,13 +1,15 @@
 //! `switchyard-tray`: the desktop app's core process. It runs the core (gateway, monitor,
-//! ledger, notifications), the tray icon and the local socket the window process talks to, and
-//! it links no GUI toolkit, so with the window closed Switchyard costs what the headless gateway
-//! costs. The window (`switchyard`) starts it when it is not running; Quit in the tray, SIGTERM
-//! or SIGINT stop it with the core's clean shutdown.
+//! ledger, notifications), the tray icon and the channel the window process talks to (a Unix
+//! socket, a named pipe on Windows). On Linux it links no GUI toolkit, so with the window closed
+//! Switchyard costs what the headless gateway costs. The window (`switchyard`) starts it when it
+//! is not running; Quit in the tray, the system's quit requests (SIGTERM/SIGINT; on Windows the
+//! console's close, logoff and shutdown) stop it with the core's clean shutdown.
 //!
 //! One per data folder: a second start finds the lock taken and exits 0. Given a CLI command
 //! (`serve`, `token …`, …) it runs Switchyard's command line instead.
 
 mod control;
+mod quit_signals;
 mod tray;
 
 use control::Control;
@@ -17,6 +19,7 @@ use std::time::{Duration, Instant};
 use switchyard_app::paths::{keyring_service_from_env, AppPaths};
 use switchyard_app::secrets::KeychainStore;
 use switchyard_app::{logging, Options, Switchyard};
+use switchyard_ipc::channel::Endpoint;
 use switchyard_ipc::{wire, Core, ErrorKind, IpcError, UiEvent};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
@@ -35,8 +38,18 @@ fn main() -> ExitCode {
     if switchyard_app::cli::is_command(&args) {
         return switchyard_app::cli::main(&args);
     }
+    // Windows and macOS: the tray icon needs the main thread's event loop; the core runs beside.
+    #[cfg(not(target_os = "linux"))]
+    tray::run_on_main_thread(|| match run() {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("switchyard-tray: {e}");
+            1
+        }
+    });
+    #[cfg(target_os = "linux")]
     match run() {
-        Ok(code) => code,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("switchyard-tray: {e}");
             ExitCode::FAILURE
@@ -45,7 +58,7 @@ fn main() -> ExitCode {
 }
 
 #[tokio::main]
-async fn run() -> Result<ExitCode, String> {
+async fn run() -> Result<(), String> {
     let started = Instant::now();
     let mut signals = control::Signals::listen();
     let paths = AppPaths::from_env()
@@ -56,10 +69,10 @@ async fn run() -> Result<ExitCode, String> {
     let _log_guard = logging::init(&paths.log_dir)?;
     let Some(_lock) = control::single_instance(&paths.data_dir)? else {
         tracing::info!("another core runs on this data folder");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     };
-    let socket = wire::socket_path(&paths.data_dir);
-    let listener = control::bind(&socket)?;
+    let endpoint = Endpoint::new(&paths.data_dir);
+    let listener = endpoint.listen().map_err(|e| e.to_string())?;
 
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let mut opts = Options::new(paths, secrets);
@@ -103,7 +116,7 @@ async fn run() -> Result<ExitCode, String> {
     ));
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
-        socket = %socket.display(),
+        channel = %endpoint.describe(),
         "core process ready"
     );
 
@@ -117,9 +130,9 @@ async fn run() -> Result<ExitCode, String> {
     stop_serving.cancel();
     tasks.close();
     let _ = tokio::time::timeout(Duration::from_secs(2), tasks.wait()).await;
-    let _ = std::fs::remove_file(&socket);
+    endpoint.remove();
     tracing::info!("core shut down; exiting");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The core's events, in the window's shapes, to every connected window.

@@ -6,8 +6,9 @@
 /// blocks on its serving thread, several of them 8 KiB buffers that miss glibc's per-thread
 /// cache; at 8 requests in flight jemalloc takes about a seventh off the CPU per request, for
 /// 2–4 MiB more peak RSS (docs/BENCHMARKS.md, issue #19). The desktop's core process keeps the
-/// system allocator: its memory, not its throughput, is what it is measured by.
-#[cfg(feature = "jemalloc")]
+/// system allocator: its memory, not its throughput, is what it is measured by. Linux only
+/// (where it was measured, and the only target it builds for from this machine).
+#[cfg(all(feature = "jemalloc", target_os = "linux"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

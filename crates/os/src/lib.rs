@@ -1,0 +1,9 @@
+//! What only a platform's own API can do, each behind one `cfg` module. Everything else in
+//! Switchyard is the same code on every platform; this crate is small on purpose, and it is the
+//! only place unsafe code is allowed (Windows FFI, each block with its SAFETY reasoning).
+
+#[cfg(windows)]
+mod windows;
+
+#[cfg(windows)]
+pub use windows::current_user_sid;
