@@ -23,6 +23,7 @@ fn main() -> ExitCode {
 
 /// Becomes `switchyard-tray ARGS…` (same arguments, environment, standard streams and exit
 /// code); returns only if that fails.
+#[cfg(unix)]
 fn run_cli(args: &[String]) -> ExitCode {
     use std::os::unix::process::CommandExt;
     let Some(core) = switchyard_desktop::core_binary() else {
@@ -38,4 +39,28 @@ fn run_cli(args: &[String]) -> ExitCode {
         .exec();
     eprintln!("switchyard: cannot run {}: {e}", core.display());
     ExitCode::FAILURE
+}
+
+/// Runs `switchyard-tray.exe ARGS…` on this terminal and exits with its code. A release build of
+/// this binary is a window program with no console of its own, so it first attaches to the
+/// terminal it was started from (the output then shows there, as a console program's would).
+#[cfg(windows)]
+fn run_cli(args: &[String]) -> ExitCode {
+    switchyard_os::attach_parent_console();
+    let Some(core) = switchyard_desktop::core_binary() else {
+        eprintln!("switchyard: cannot find this program's folder");
+        return ExitCode::FAILURE;
+    };
+    match std::process::Command::new(&core).args(args).status() {
+        Ok(status) => ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        ),
+        Err(e) => {
+            eprintln!("switchyard: cannot run {}: {e}", core.display());
+            ExitCode::FAILURE
+        }
+    }
 }

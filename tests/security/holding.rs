@@ -152,6 +152,7 @@ fn a_dns_rebinding_host_is_refused_on_mcp_and_metrics() {
     }
 }
 
+#[cfg(unix)]
 const DOTFILE: &str = "{\n  \"model\": \"sonnet\",\n  \"env\": { \"KEEP\": \"1\" }\n}\n";
 
 #[cfg(unix)]

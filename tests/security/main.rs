@@ -14,6 +14,8 @@ mod canary;
 mod caps;
 #[path = "echo.rs"]
 mod echo;
+// File modes: Unix. On Windows the data folder's ACL is checked by the Wine suite.
+#[cfg(unix)]
 #[path = "files.rs"]
 mod files;
 #[path = "holding.rs"]

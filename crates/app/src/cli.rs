@@ -256,6 +256,8 @@ fn fail(msg: &str) -> ExitCode {
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn serve(rest: &[&str]) -> ExitCode {
+    // First: a stop asked for while the core starts still ends in the clean shutdown.
+    let mut stop = switchyard_os::QuitRequests::listen();
     let mut config = match gateway_config_from_env() {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -288,7 +290,8 @@ async fn serve(rest: &[&str]) -> ExitCode {
     println!("  Anthropic-shaped: base_url = http://{addr}");
     println!("  Gemini-shaped:    base_url = http://{addr}");
     println!("  data: {}", app.paths().data_dir.display());
-    wait_for_stop().await;
+    let request = stop.next().await;
+    tracing::info!(request, "asked to stop");
     println!("stopping: finishing in-flight requests (up to {SHUTDOWN_GRACE:?})");
     app.shutdown(SHUTDOWN_GRACE).await;
     let (_, lost) = app.ledger_queue();
@@ -297,19 +300,4 @@ async fn serve(rest: &[&str]) -> ExitCode {
     }
     println!("stopped");
     ExitCode::SUCCESS
-}
-
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -62,18 +62,7 @@ fn main() {
             "listening on http://{} ({workers} serving threads)",
             hop.addr()
         );
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
+        switchyard_os::QuitRequests::listen().next().await;
         hop.stop(Duration::from_secs(5)).await;
     });
 }

@@ -2,8 +2,13 @@
 //! Switchyard is the same code on every platform; this crate is small on purpose, and it is the
 //! only place unsafe code is allowed (Windows FFI, each block with its SAFETY reasoning).
 
+mod quit;
 #[cfg(windows)]
 mod windows;
 
+pub use quit::QuitRequests;
+
+#[cfg(windows)]
+pub use windows::attach_parent_console;
 #[cfg(windows)]
 pub use windows::current_user_sid;

@@ -40,7 +40,21 @@ pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
 
 /// The ways the system asks the core to quit, listened for from the start so that one arriving
 /// while the core starts still ends in the clean shutdown (the ledger flushed).
-pub use crate::quit_signals::Signals;
+pub struct Signals(switchyard_os::QuitRequests);
+
+impl Signals {
+    pub fn listen() -> Signals {
+        Signals(switchyard_os::QuitRequests::listen())
+    }
+
+    /// Returns when Quit was asked for: `quit` cancelled (the tray, the window), or the system.
+    pub async fn wait_for_quit(&mut self, quit: &CancellationToken) {
+        tokio::select! {
+            _ = quit.cancelled() => {}
+            name = self.0.next() => tracing::info!(request = name, "asked to quit"),
+        }
+    }
+}
 
 /// The socket's handler: the page's commands through [`dispatch`], plus the window's own calls.
 pub struct Control {

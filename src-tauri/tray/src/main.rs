@@ -9,7 +9,6 @@
 //! (`serve`, `token …`, …) it runs Switchyard's command line instead.
 
 mod control;
-mod quit_signals;
 mod tray;
 
 use control::Control;

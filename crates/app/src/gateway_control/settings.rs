@@ -48,27 +48,30 @@ impl Default for GatewaySettings {
     }
 }
 
+/// This machine's host name, lower-case (`uname` on Unix, `COMPUTERNAME` on Windows).
+fn host_name() -> String {
+    #[cfg(unix)]
+    let name = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    #[cfg(windows)]
+    let name = std::env::var("COMPUTERNAME").unwrap_or_default();
+    name.trim().to_ascii_lowercase()
+}
+
 /// This machine's names as a `Host` header may give them: its host name and `<name>.local`.
 fn machine_names() -> Vec<String> {
-    #[cfg(unix)]
-    {
-        let name = rustix::system::uname()
-            .nodename()
-            .to_string_lossy()
-            .trim()
-            .to_ascii_lowercase();
-        if name.is_empty() || name == "localhost" {
-            return Vec::new();
-        }
-        let short = name.split('.').next().unwrap_or(&name).to_string();
-        let mut names = vec![name.clone(), format!("{short}.local")];
-        if short != name {
-            names.push(short);
-        }
-        names
+    let name = host_name();
+    if name.is_empty() || name == "localhost" {
+        return Vec::new();
     }
-    #[cfg(not(unix))]
-    Vec::new()
+    let short = name.split('.').next().unwrap_or(&name).to_string();
+    let mut names = vec![name.clone(), format!("{short}.local")];
+    if short != name {
+        names.push(short);
+    }
+    names
 }
 
 /// `192.168.1.0/24`, or one address (`192.168.1.7`, a /32 or /128).
@@ -289,12 +292,9 @@ mod tests {
             .map(|n| n.to_string())
             .collect();
         assert_eq!(nets, ["192.168.1.0/24", "10.1.2.3/32"]);
-        let host = rustix::system::uname()
-            .nodename()
-            .to_string_lossy()
-            .to_ascii_lowercase();
+        let host = host_name();
         assert!(
-            host == "localhost" || config.host_names.contains(&host),
+            host.is_empty() || host == "localhost" || config.host_names.contains(&host),
             "this machine's name {host} is accepted: {:?}",
             config.host_names
         );

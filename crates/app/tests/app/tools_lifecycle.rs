@@ -210,9 +210,11 @@ async fn a_settings_file_both_connections_created_goes_with_the_last_of_them() {
     }
 }
 
+#[cfg(unix)]
 const CODEX_CONFIG: &str = "model = \"gpt-5-codex\"\n";
 
 /// Every file under `dir`, as paths relative to it.
+#[cfg(unix)]
 fn files_under(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {

@@ -1,14 +1,15 @@
 //! The `switchyard-mock` binary: listening line, auth flags, SIGTERM, bad args.
 
-use super::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_switchyard-mock");
 
 #[cfg(unix)]
 #[tokio::test]
 async fn prints_listening_line_and_serves() {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
     let mut child = Command::new(BIN)
         .args([
             "--port",

@@ -1,13 +1,16 @@
-//! The system's requests to quit, per platform, each ending in the core's clean shutdown:
-//! SIGTERM and SIGINT on Unix (logout and shutdown send SIGTERM); on Windows the console's
-//! Ctrl+C and Ctrl+Break, its window closing, the user logging off and the system shutting down
-//! (Windows gives a handler a few seconds for the last three, enough for the ledger's last
-//! batch).
-
-use tokio_util::sync::CancellationToken;
+//! The system's requests to quit, per platform, each ending in the program's clean shutdown
+//! (the ledger flushed): SIGTERM and SIGINT on Unix (logout and shutdown send SIGTERM); on
+//! Windows the console's Ctrl+C and Ctrl+Break, its window closing, the user logging off and the
+//! system shutting down (Windows gives a handler about five seconds for the last three, enough
+//! for the ledger's last batch).
+//!
+//! Windows delivers logoff and shutdown to a console handler only while the process has loaded
+//! no user32 (Microsoft's `SetConsoleCtrlHandler` remarks): true of `switchyard serve`, not of the
+//! core process with its tray icon, which gets them as `WM_ENDSESSION` on its event loop's
+//! window instead.
 
 /// The quit requests this process listens for.
-pub struct Signals {
+pub struct QuitRequests {
     waits: Vec<(&'static str, Wait)>,
 }
 
@@ -18,21 +21,26 @@ fn forever() -> Wait {
     Box::pin(std::future::pending())
 }
 
-impl Signals {
-    pub fn listen() -> Signals {
-        let waits = platform::listen();
-        Signals { waits }
+impl QuitRequests {
+    /// Starts listening. Call it first thing, so that a request arriving while the program
+    /// starts still ends in its clean shutdown rather than the system's default (which ends the
+    /// process at once).
+    pub fn listen() -> QuitRequests {
+        QuitRequests {
+            waits: platform::listen(),
+        }
     }
 
-    /// Returns when Quit was asked for: `quit` cancelled, or one of the system's requests.
-    pub async fn wait_for_quit(&mut self, quit: &CancellationToken) {
+    /// Returns the name of the first request that arrives (`SIGTERM`, `logoff`, …). Once only:
+    /// the listeners are consumed.
+    pub async fn next(&mut self) -> &'static str {
         let waits = std::mem::take(&mut self.waits);
-        let names: Vec<&'static str> = waits.iter().map(|(n, _)| *n).collect();
-        let system = futures_util::future::select_all(waits.into_iter().map(|(_, w)| w));
-        tokio::select! {
-            _ = quit.cancelled() => {}
-            (_, i, _) = system => tracing::info!(signal = names.get(i).copied().unwrap_or("?"), "asked to quit"),
+        if waits.is_empty() {
+            return std::future::pending().await;
         }
+        let names: Vec<&'static str> = waits.iter().map(|(n, _)| *n).collect();
+        let (_, i, _) = futures_util::future::select_all(waits.into_iter().map(|(_, w)| w)).await;
+        names.get(i).copied().unwrap_or("?")
     }
 }
 
