@@ -22,7 +22,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 if not TARGET.is_absolute():
     TARGET = ROOT / TARGET
-SERVE = TARGET / "debug" / "switchyard-serve"
+# SWITCHYARD_SERVE overrides it: `./dev platforms` runs this check on the Windows build under Wine.
+SERVE = pathlib.Path(os.environ.get("SWITCHYARD_SERVE", TARGET / "debug" / "switchyard-serve"))
 MOCK = TARGET / "debug" / "switchyard-mock"
 KEYS = {"Alpha": "sk-cli-alpha-0000000000000000000000a1", "Beta": "sk-cli-beta-00000000000000000000000b2"}
 

@@ -23,7 +23,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 if not TARGET.is_absolute():
     TARGET = ROOT / TARGET
-SERVE = TARGET / "debug" / "switchyard-serve"
+# SWITCHYARD_SERVE overrides it: `./dev platforms` runs this check on the Windows build under Wine.
+SERVE = pathlib.Path(os.environ.get("SWITCHYARD_SERVE", TARGET / "debug" / "switchyard-serve"))
 SCHEMA = json.loads((ROOT / "docs" / "report-schema.json").read_text())
 
 

@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "../..");
-export const serveBinary = path.join(root, "target/debug/switchyard-serve");
+// SWITCHYARD_SERVE overrides it: `./dev platforms` points it at the Windows build run under Wine.
+export const serveBinary = process.env.SWITCHYARD_SERVE ?? path.join(root, "target/debug/switchyard-serve");
 export const mockBinary = path.join(root, "target/debug/switchyard-mock");
 
 const START_TIMEOUT_MS = 20000;

@@ -95,11 +95,19 @@ pub struct Home {
 pub const HOME_VARS: [&str; 3] = ["CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"];
 
 impl Home {
-    /// From this process's environment; `None` without `HOME` (or `USERPROFILE`).
+    /// From this process's environment; `None` without a home. The home is where the tools
+    /// themselves look (Node's `os.homedir()`, Python's `Path.home()`): `HOME` on Unix,
+    /// `USERPROFILE` on Windows (`C:\Users\<name>`), each falling back to the other.
     pub fn from_env() -> Option<Home> {
-        let home = std::env::var_os("HOME")
-            .or_else(|| std::env::var_os("USERPROFILE"))
-            .filter(|h| !h.is_empty())?;
+        let order = if cfg!(windows) {
+            ["USERPROFILE", "HOME"]
+        } else {
+            ["HOME", "USERPROFILE"]
+        };
+        let home = order
+            .iter()
+            .filter_map(std::env::var_os)
+            .find(|h| !h.is_empty())?;
         let vars = HOME_VARS
             .iter()
             .filter_map(|name| {
