@@ -1,0 +1,102 @@
+# Sourced by ./dev: Windows and macOS from this Debian machine (docs/PLATFORMS.md). Uses dev's
+# ROOT, log, die, ensure_apt and in_test_session.
+# rustup offers no Windows or macOS standard library here, but Debian's Rust 1.96 ships its
+# source, so std is built for the target (-Zbuild-std; RUSTC_BOOTSTRAP lets a stable compiler
+# take that flag). MinGW-w64 links Windows programs; Wine 8 runs them.
+CROSS_PKGS=(rustc-web cargo-web rust-web-src rust-web-clippy mingw-w64 wine64)
+WINDOWS_TARGET=x86_64-pc-windows-gnu
+
+# cross_cargo TARGET SUBCOMMAND ARGS…: Debian's cargo/rustc/clippy 1.96 for TARGET, std from
+# source, in target/cross (its own std and crates under target/cross/TARGET; build scripts and
+# proc-macros shared by every target).
+cross_cargo() {
+  local target=$1 sub=$2
+  shift 2
+  PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+    /usr/bin/cargo "$sub" -Zbuild-std --target "$target" --target-dir "$ROOT/target/cross" "$@"
+}
+
+# Clippy (which type-checks everything) of the whole workspace for Windows, zero warnings; then
+# the Windows programs the Wine suite runs, and the window's .exe, which must build although Wine
+# cannot run it (no WebView2). `missing_const_for_thread_local` is allowed here only: clippy 1.96
+# reports it on a thread_local that is already `const` (crates/gateway/src/http.rs) when std is
+# built from source; rustup's clippy on Linux keeps it on.
+windows_build() {
+  log "Windows: clippy -D warnings of the whole workspace ($WINDOWS_TARGET, std from source)"
+  cross_cargo "$WINDOWS_TARGET" clippy --workspace --all-targets --quiet -- -D warnings \
+    -A clippy::missing_const_for_thread_local
+  log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe and core_call.exe"
+  cross_cargo "$WINDOWS_TARGET" build --quiet -p switchyard-app -p switchyard-tray -p switchyard-desktop \
+    -p switchyard-ipc --bins --example core_call
+}
+
+# zig from PyPI, pinned, in tests/.tools/zig: the C compiler of the macOS type check (it ships
+# macOS libc headers; scripts/cross/zig-cc adapts cc-rs's arguments).
+ZIG_VERSION=0.17.1
+ensure_zig() {
+  local venv="$ROOT/tests/.tools/zig"
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -m ziglang version 2>/dev/null | grep -qx "$ZIG_VERSION"; then
+    return
+  fi
+  python3 -c 'import ensurepip, venv' 2>/dev/null || ensure_apt python3-venv python3-pip
+  log "installing zig $ZIG_VERSION from PyPI (ziglang) into tests/.tools/zig"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "ziglang==$ZIG_VERSION"
+}
+
+# Clippy (which type-checks everything) of the whole workspace for macOS on Apple silicon, zero
+# warnings. Nothing is linked and nothing runs: the macOS-only code is type-checked, no more
+# (docs/PLATFORMS.md). Objective-C sources get an empty object (scripts/cross/zig-cc).
+macos_check() {
+  ensure_zig
+  log "macOS: clippy -D warnings of the whole workspace (aarch64-apple-darwin, std from source, zig as C compiler)"
+  ZIG_PYTHON="$ROOT/tests/.tools/zig/bin/python" \
+    CC_aarch64_apple_darwin="$ROOT/scripts/cross/zig-cc" CXX_aarch64_apple_darwin="$ROOT/scripts/cross/zig-cc" \
+    AR_aarch64_apple_darwin="$ROOT/scripts/cross/zig-ar" \
+    cross_cargo aarch64-apple-darwin clippy --workspace --all-targets --quiet -- -D warnings \
+    -A clippy::missing_const_for_thread_local
+}
+
+# Runs the Windows build under Wine in a throw-away prefix: the SDK, MCP, reports and headless
+# suites against switchyard-serve.exe, then the Windows-only checks (tests/wine/check_wine.py).
+# Wine 8 lacks bcryptprimitives.dll (ProcessPrng, which Rust's std needs): the shim built from
+# scripts/cross/bcryptprimitives.c sits next to the .exe files, for these tests only.
+wine_suites() {
+  local out="$ROOT/target/cross/$WINDOWS_TARGET/debug" tmp rc=0 # cargo's TARGET/debug
+  tmp=$(mktemp -d)
+  mkdir -p "$tmp/bin"
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$tmp/bin/bcryptprimitives.dll" \
+    "$ROOT/scripts/cross/bcryptprimitives.c" -ladvapi32
+  cp "$out/switchyard-serve.exe" "$out/switchyard-tray.exe" "$out/examples/core_call.exe" "$tmp/bin/"
+  printf '#!/usr/bin/env bash\nexec %q %q "$@"\n' "$ROOT/scripts/cross/wine-run" "$tmp/bin/switchyard-serve.exe" \
+    > "$tmp/switchyard-serve"
+  chmod +x "$tmp/switchyard-serve"
+  export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINE_BIN="$tmp/bin" \
+    SWITCHYARD_MOCK="$ROOT/target/debug/switchyard-mock"
+  log "Wine: creating a throw-away prefix"
+  /usr/lib/wine/wine64 "$tmp/bin/switchyard-serve.exe" --version >/dev/null 2>&1 \
+    || die "switchyard-serve.exe does not run under Wine"
+  # One wineserver for the whole run: two Wine programs started at the same moment with none
+  # running can race to start it, and one of them hangs. (`-p` refuses while one still runs.)
+  # The first program then starts Wine's system programs (services, explorer), which keep its
+  # standard streams: given a test's captured pipe they would hold it open, so a program with
+  # none starts them.
+  /usr/lib/wine/wineserver -w
+  /usr/lib/wine/wineserver -p </dev/null >/dev/null 2>&1
+  /usr/lib/wine/wine64 "$tmp/bin/switchyard-serve.exe" --version </dev/null >/dev/null 2>&1
+  log "Wine: official SDKs, MCP SDK, reports and the headless set-up against switchyard-serve.exe"
+  SWITCHYARD_SERVE="$tmp/switchyard-serve" in_test_session bash -c '
+    set -e
+    (cd tests/sdk && npm test --silent)
+    tests/mcp/.venv/bin/python tests/mcp/check_mcp.py
+    tests/reports/.venv/bin/python tests/reports/check_reports.py
+    python3 tests/headless/check_setup.py
+    python3 tests/wine/check_wine.py' || rc=$?
+  /usr/lib/wine/wineserver -k </dev/null >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+  unset WINEPREFIX WINE_BIN
+  [ "$rc" -eq 0 ] || die "the Wine suites failed"
+}
+
