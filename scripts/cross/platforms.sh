@@ -69,7 +69,9 @@ wine_suites() {
   mkdir -p "$tmp/bin"
   x86_64-w64-mingw32-gcc -shared -O2 -o "$tmp/bin/bcryptprimitives.dll" \
     "$ROOT/scripts/cross/bcryptprimitives.c" -ladvapi32
-  cp "$out/switchyard-serve.exe" "$out/switchyard-tray.exe" "$out/examples/core_call.exe" "$tmp/bin/"
+  # The window's .exe too: start at login names it (it cannot run: Wine has no WebView2).
+  cp "$out/switchyard-serve.exe" "$out/switchyard-tray.exe" "$out/switchyard.exe" \
+    "$out/examples/core_call.exe" "$tmp/bin/"
   printf '#!/usr/bin/env bash\nexec %q %q "$@"\n' "$ROOT/scripts/cross/wine-run" "$tmp/bin/switchyard-serve.exe" \
     > "$tmp/switchyard-serve"
   chmod +x "$tmp/switchyard-serve"

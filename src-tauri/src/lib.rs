@@ -73,7 +73,6 @@ pub fn run() -> Result<i32, String> {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(settings::autostart_plugin())
         .manage(lifecycle::Lifecycle::default())
         .manage(remote)
         .manage(ipc::files::ChosenFiles::default())
@@ -84,7 +83,7 @@ pub fn run() -> Result<i32, String> {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 if let Some(remote) = handle.try_state::<Remote>() {
-                    settings::sync_login_entry(&handle, &remote).await;
+                    settings::sync_login_entry(&remote).await;
                 }
             });
             lifecycle::close_on_signals(app.handle());

@@ -21,7 +21,7 @@ use tauri::{AppHandle, Manager, RunEvent, WebviewWindow, WebviewWindowBuilder};
 /// The label of the one window, as in `tauri.conf.json`.
 pub const MAIN: &str = "main";
 /// Starts without a window (what start-at-login passes): the core only.
-pub const HIDDEN_ARG: &str = "--hidden";
+pub const HIDDEN_ARG: &str = switchyard_app::login_item::HIDDEN_ARG;
 /// How long the core gets to acknowledge the close before the window exits anyway.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 

@@ -1,61 +1,50 @@
 //! User settings as the desktop shell applies them: the Settings form is merged over what is
 //! saved by the core (which keeps its one-time close hint), and "start at login" is carried out
-//! through Tauri's autostart plugin (an XDG autostart `.desktop` file on Linux, a launch agent
-//! on macOS, the Run registry key on Windows) before it is saved.
+//! by the core (`switchyard_app::login_item`: an XDG autostart `.desktop` file on Linux, the Run
+//! key under HKCU on Windows, a launch agent on macOS) before it is saved.
 //!
 //! Invariant: the saved `start_at_login` matches what the OS was told. A failed OS change saves
 //! nothing; a failed save puts the OS entry back.
 
-use crate::ipc::{ErrorKind, IpcError};
-use crate::lifecycle::HIDDEN_ARG;
+use crate::ipc::IpcError;
 use crate::remote::Remote;
 use serde_json::json;
 use switchyard_ipc::app::dto::UserSettings;
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_autostart::ManagerExt;
 
-/// The autostart plugin. The login entry starts Switchyard in the tray, without a window.
-pub fn autostart_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
-    tauri_plugin_autostart::Builder::new()
-        .arg(HIDDEN_ARG)
-        .build()
+#[derive(serde::Deserialize)]
+struct LoginEntry {
+    on: bool,
 }
 
-/// Adds or removes the login entry.
-fn set_login_entry(app: &AppHandle, on: bool) -> Result<(), IpcError> {
-    let manager = app.autolaunch();
-    let done = if on {
-        manager.enable()
-    } else {
-        manager.disable()
-    };
-    done.map_err(|e| {
-        tracing::warn!(error = %e, on, "could not change start at login");
-        let verb = if on { "turn on" } else { "turn off" };
-        IpcError::new(
-            ErrorKind::File,
-            format!("Could not {verb} start at login: {e}"),
-        )
-    })
+/// Adds or removes the login entry (the core writes it; it starts Switchyard in the tray).
+async fn set_login_entry(remote: &Remote, on: bool) -> Result<(), IpcError> {
+    remote
+        .call::<LoginEntry>("login_entry", json!({ "on": on }))
+        .await
+        .map(|_| ())
+}
+
+/// Whether the login entry is there.
+async fn login_entry_on(remote: &Remote) -> Result<bool, IpcError> {
+    Ok(remote
+        .call::<LoginEntry>("login_entry", json!({}))
+        .await?
+        .on)
 }
 
 /// Saves the Settings form, changing the login entry first when "start at login" changed.
-pub async fn save(
-    app: &AppHandle,
-    remote: &Remote,
-    form: UserSettings,
-) -> Result<UserSettings, IpcError> {
+pub async fn save(remote: &Remote, form: UserSettings) -> Result<UserSettings, IpcError> {
     let saved: UserSettings = remote.call("get_settings", json!({})).await?;
     let was = saved.start_at_login;
     let changed = form.start_at_login != was;
     if changed {
-        set_login_entry(app, form.start_at_login)?;
+        set_login_entry(remote, form.start_at_login).await?;
     }
     let result = remote
         .call::<UserSettings>("save_settings", json!({ "settings": form }))
         .await;
     if result.is_err() && changed {
-        let _ = set_login_entry(app, was);
+        let _ = set_login_entry(remote, was).await;
     }
     result
 }
@@ -63,7 +52,7 @@ pub async fn save(
 /// At start: a login entry the user removed outside Switchyard (a desktop's "Startup
 /// Applications") turns the setting off; one that is there is rewritten, so it starts this
 /// binary even after the app moved (an AppImage, an update).
-pub async fn sync_login_entry(app: &AppHandle, remote: &Remote) {
+pub async fn sync_login_entry(remote: &Remote) {
     let settings = match remote.call::<UserSettings>("get_settings", json!({})).await {
         Ok(s) if s.start_at_login => s,
         Ok(_) => return,
@@ -72,9 +61,9 @@ pub async fn sync_login_entry(app: &AppHandle, remote: &Remote) {
             return;
         }
     };
-    match app.autolaunch().is_enabled() {
+    match login_entry_on(remote).await {
         Ok(true) => {
-            let _ = set_login_entry(app, true);
+            let _ = set_login_entry(remote, true).await;
         }
         Ok(false) => {
             tracing::info!("the login entry was removed outside Switchyard; start at login is off");

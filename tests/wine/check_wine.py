@@ -12,13 +12,15 @@ checks what only Windows has:
 - `connect claude-code` and `codex` write `%USERPROFILE%\\.claude\\settings.json` and
   `%USERPROFILE%\\.codex\\config.toml` (CRLF files stay CRLF), never `HOME`, and `disconnect`
   restores both files byte for byte;
+- `start-at-login on` writes this user's Run value (`"…\\switchyard.exe" --hidden`, the path
+  quoted), `off` removes it, and the saved setting follows;
 - the core process (`switchyard-tray.exe`) answers the window's channel (a named pipe) through the
   window's own client (`core_call.exe`), a second start exits 0 and leaves it serving, and Ctrl+C
   (what SIGTERM becomes through scripts/cross/wine-run) stops it cleanly with every request in
   the ledger and the pipe gone.
 
-Environment: WINE_BIN (folder of switchyard-serve.exe, switchyard-tray.exe, core_call.exe and
-bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
+Environment: WINE_BIN (folder of switchyard-serve.exe, switchyard-tray.exe, switchyard.exe,
+core_call.exe and bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
 
 import json
 import os
@@ -155,6 +157,31 @@ def check_connect(home_trap):
           "disconnect restored both byte for byte")
 
 
+RUN_KEY = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
+
+
+def run_value():
+    """The Switchyard value under this user's Run key, or None."""
+    p = subprocess.run(["/usr/lib/wine/wine64", "reg", "query", RUN_KEY, "/v", "Switchyard"],
+                       env=env_for(), capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    m = re.search(r"Switchyard\s+REG_SZ\s+(.*)", p.stdout)
+    return m.group(1).strip() if m else None
+
+
+def check_start_at_login():
+    assert run_value() is None, "no Run value before it is turned on"
+    out = serve_cli("start-at-login", "on").stdout
+    assert "start at login: on" in out, out
+    value = run_value()
+    assert value and value.startswith('"') and value.endswith('switchyard.exe" --hidden'), value
+    assert "start at login: on" in serve_cli("start-at-login").stdout
+    serve_cli("start-at-login", "off")
+    assert run_value() is None, "off removes the Run value"
+    assert "start at login: off" in serve_cli("start-at-login").stdout
+    print(f"  start at login: the Run value {value} written and removed")
+
+
 def core_call(*args, ok=True):
     p = run("core_call.exe", DATA_WIN, *args, ok=False, timeout=60)
     if ok:
@@ -217,7 +244,8 @@ def free_port():
 
 
 def main():
-    for exe in ("switchyard-serve.exe", "switchyard-tray.exe", "core_call.exe", "bcryptprimitives.dll"):
+    for exe in ("switchyard-serve.exe", "switchyard-tray.exe", "switchyard.exe", "core_call.exe",
+                "bcryptprimitives.dll"):
         if not (BIN / exe).is_file():
             sys.exit(f"{BIN / exe} is missing: ./dev platforms builds it")
     start_wine()
@@ -226,6 +254,7 @@ def main():
         with tempfile.TemporaryDirectory() as trap:
             check_keys_and_data_folders(origin)
             check_connect(pathlib.Path(trap))
+            check_start_at_login()
             check_core_process(free_port())
     finally:
         mock.terminate()

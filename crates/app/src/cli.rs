@@ -57,6 +57,9 @@ pub const USAGE: &str = "usage:
   switchyard drill live ROUTE [--requests N] [--yes | --max-usd USD] [report flags]
                                    fail over on the route's real providers (spends tokens: shows
                                    the most it can cost and runs only when confirmed)
+  switchyard start-at-login [on|off]
+                                   the desktop app's login entry (XDG autostart, the Run key,
+                                   a launch agent): show it, or turn it on or off
   switchyard mcp                   an MCP server on stdin/stdout (tools ask, status, costs,
                                    readiness, list_backends, list_routes); also at /mcp on the
                                    gateway with a token
@@ -84,6 +87,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "keys"
                 | "check"
                 | "drill"
+                | "start-at-login"
                 | "help"
                 | "--help"
                 | "-h"
@@ -127,7 +131,7 @@ pub fn main(args: &[String]) -> ExitCode {
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
         ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "tools"
-        | "connect" | "disconnect" | "statusline" | "keys" | "token", ..] => {
+        | "connect" | "disconnect" | "statusline" | "keys" | "token" | "start-at-login", ..] => {
             rt.block_on(core_command(&words))
         }
         _ => {
@@ -152,6 +156,7 @@ pub enum CoreCommand {
     Routes(crate::cli_routes::RouteCommand),
     Config(crate::cli_config::ConfigCommand),
     Tokens(crate::cli_token::TokenCommand),
+    StartAtLogin(Option<bool>),
 }
 
 impl CoreCommand {
@@ -185,6 +190,9 @@ impl CoreCommand {
             ["drill", "live", rest @ ..] => {
                 crate::cli_live::LiveArgs::parse(rest).map(CoreCommand::DrillLive)
             }
+            ["start-at-login", rest @ ..] => {
+                crate::cli_login::parse(rest).map(CoreCommand::StartAtLogin)
+            }
             _ => Err(USAGE.into()),
         }
     }
@@ -201,6 +209,7 @@ impl CoreCommand {
             CoreCommand::Routes(cmd) => cmd.run(app, io).await,
             CoreCommand::Config(cmd) => cmd.run(app, io).await,
             CoreCommand::Tokens(cmd) => cmd.run(app, io).await,
+            CoreCommand::StartAtLogin(set) => crate::cli_login::run(app, *set, io).await,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The window's own commands: what only this process knows (its first paint) or can do (the
-//! OS login entry, through Tauri's autostart plugin).
+//! The window's own commands: what only this process knows (its first paint), and saving the
+//! settings with the OS login entry first (which the core writes).
 
 use crate::remote::Remote;
 use serde_json::json;
@@ -28,11 +28,10 @@ pub async fn report_first_paint(remote: State<'_, Remote>) -> Res<u32> {
 
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(app, remote))]
+#[tracing::instrument(skip(remote))]
 pub async fn update_settings(
-    app: tauri::AppHandle,
     remote: State<'_, Remote>,
     settings: UserSettings,
 ) -> Res<UserSettings> {
-    crate::settings::save(&app, &remote, settings).await
+    crate::settings::save(&remote, settings).await
 }

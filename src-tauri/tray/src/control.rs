@@ -102,11 +102,34 @@ impl Control {
     }
 }
 
+/// The window's "start at login": the OS login entry, written here so that one piece of code
+/// does it on every platform (`switchyard_app::login_item`). `{ "on": bool }` changes it; no
+/// argument reads it. Answers whether it is on.
+async fn login_entry(args: Value) -> Result<Value, IpcError> {
+    let set = args.get("on").and_then(Value::as_bool);
+    let on = tokio::task::spawn_blocking(move || {
+        let item = switchyard_app::login_item::LoginItem::of_this_install()?;
+        match set {
+            Some(on) => item.set(on).map(|()| on),
+            None => item.is_on(),
+        }
+    })
+    .await
+    .map_err(|_| {
+        IpcError::new(
+            switchyard_ipc::ErrorKind::Internal,
+            "The login entry could not be read.",
+        )
+    })??;
+    Ok(json!({ "on": on }))
+}
+
 impl Handler for Control {
     fn call(self: Arc<Self>, name: String, args: Value) -> CallFuture {
         Box::pin(async move {
             match name.as_str() {
                 "window_closed" => self.window_closed().await,
+                "login_entry" => login_entry(args).await,
                 _ => dispatch(&self.core, &name, args).await,
             }
         })
