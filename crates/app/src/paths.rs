@@ -38,7 +38,8 @@ impl AppPaths {
     }
 
     /// Creates the folders, private to the user from the start (0700 on Unix, no window in
-    /// which they are open to others). A data folder left by an older version is made private
+    /// which they are open to others; on Windows an access list granting only the user, set
+    /// right after creation and inherited by every file made in it). A data folder left by an older version is made private
     /// too, with every file directly in it and in `logs` made 0600.
     pub fn create(&self) -> std::io::Result<()> {
         create_private_dir(&self.log_dir)?;
@@ -107,7 +108,13 @@ fn restrict(dir: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
-#[cfg(not(unix))]
+/// Windows: an access list granting this user alone, inherited by what is in the folder.
+#[cfg(windows)]
+fn restrict(dir: &Path) -> std::io::Result<()> {
+    switchyard_os::restrict_to_user(dir)
+}
+
+#[cfg(not(any(unix, windows)))]
 fn restrict(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }

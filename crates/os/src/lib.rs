@@ -9,6 +9,6 @@ mod windows;
 pub use quit::QuitRequests;
 
 #[cfg(windows)]
-pub use windows::attach_parent_console;
-#[cfg(windows)]
 pub use windows::current_user_sid;
+#[cfg(windows)]
+pub use windows::{access_of, attach_parent_console, restrict_to_user};
