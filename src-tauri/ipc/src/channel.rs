@@ -8,7 +8,8 @@
 //!   first instance (a name another process holds is a clear error, never shared), its DACL
 //!   grants only this user (`platform::user_only`; the default would let everyone read), remote
 //!   clients are refused, and the window connects only to a pipe whose server is the process
-//!   named in the data folder's `core.lock` ([`Endpoint::connect`]).
+//!   named in the data folder's `core.pid` ([`Endpoint::connect`]; written by the core once it
+//!   holds `core.lock`, which itself cannot be read while locked on Windows).
 //!
 //! Invariants: [`Endpoint::listen`] is called only while holding the data folder's core lock,
 //! so a name left by a core that died is stale and is reclaimed (Unix: the file is replaced;
@@ -86,7 +87,7 @@ impl Endpoint {
     }
 
     /// Connects to the core serving this data folder. On Windows the pipe's server must be the
-    /// process that holds the data folder's core lock (its pid is in `core.lock`): another
+    /// process that holds the data folder's core lock (its pid is in `core.pid`): another
     /// user's process squatting on the name is refused before a byte is sent.
     pub async fn connect(&self) -> io::Result<Stream> {
         let stream = if cfg!(windows) {
@@ -129,14 +130,17 @@ pub fn split(stream: Stream) -> (ReadHalf<Stream>, WriteHalf<Stream>) {
     tokio::io::split(stream)
 }
 
-/// The pid written into the data folder's core lock by the core holding it.
+/// The pid the core holding the data folder's lock wrote into `core.pid`.
 fn lock_holder(data_dir: &Path) -> Option<i64> {
-    let text = std::fs::read_to_string(data_dir.join(CORE_LOCK)).ok()?;
+    let text = std::fs::read_to_string(data_dir.join(CORE_PID)).ok()?;
     text.trim().parse().ok()
 }
 
-/// The core lock's file name in the data folder: held by the running core, holding its pid.
+/// The core lock's file name in the data folder: held (locked) by the running core.
 pub const CORE_LOCK: &str = "core.lock";
+/// The running core's pid, written once it holds [`CORE_LOCK`]. A separate file because Windows
+/// locks are mandatory: nobody else can read a locked `core.lock` there.
+pub const CORE_PID: &str = "core.pid";
 
 fn socket_file(data_dir: &Path) -> PathBuf {
     data_dir.join("core.sock")

@@ -31,6 +31,10 @@ pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
             if let Err(e) = written {
                 tracing::warn!(error = %e, "cannot write the pid into the core lock");
             }
+            // Also where the window reads it: a locked file cannot be read on Windows.
+            let pid_file = data_dir.join(switchyard_ipc::channel::CORE_PID);
+            std::fs::write(&pid_file, pid)
+                .map_err(|e| format!("cannot write {}: {e}", pid_file.display()))?;
             Ok(Some(file))
         }
         Ok(false) => Ok(None),
