@@ -26,9 +26,9 @@ windows_build() {
   log "Windows: clippy -D warnings of the whole workspace ($WINDOWS_TARGET, std from source)"
   cross_cargo "$WINDOWS_TARGET" clippy --workspace --all-targets --quiet -- -D warnings \
     -A clippy::missing_const_for_thread_local
-  log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe and core_call.exe"
+  log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe, core_call.exe and squat_pipe.exe"
   cross_cargo "$WINDOWS_TARGET" build --quiet -p switchyard-app -p switchyard-tray -p switchyard-desktop \
-    -p switchyard-ipc --bins --example core_call
+    -p switchyard-ipc --bins --example core_call --example squat_pipe
 }
 
 # zig from PyPI, pinned, in tests/.tools/zig: the C compiler of the macOS type check (it ships
@@ -71,7 +71,7 @@ wine_suites() {
     "$ROOT/scripts/cross/bcryptprimitives.c" -ladvapi32
   # The window's .exe too: start at login names it (it cannot run: Wine has no WebView2).
   cp "$out/switchyard-serve.exe" "$out/switchyard-tray.exe" "$out/switchyard.exe" \
-    "$out/examples/core_call.exe" "$tmp/bin/"
+    "$out/examples/core_call.exe" "$out/examples/squat_pipe.exe" "$tmp/bin/"
   printf '#!/usr/bin/env bash\nexec %q %q "$@"\n' "$ROOT/scripts/cross/wine-run" "$tmp/bin/switchyard-serve.exe" \
     > "$tmp/switchyard-serve"
   chmod +x "$tmp/switchyard-serve"

@@ -14,13 +14,16 @@ checks what only Windows has:
   restores both files byte for byte;
 - `start-at-login on` writes this user's Run value (`"…\\switchyard.exe" --hidden`, the path
   quoted), `off` removes it, and the saved setting follows;
+- a pipe name another program took first (`squat_pipe.exe`, Windows' default access list): the
+  core refuses to start and says which pipe, and the window's client sends nothing to the
+  squatter (its pid is not the core's);
 - the core process (`switchyard-tray.exe`) answers the window's channel (a named pipe) through the
   window's own client (`core_call.exe`), a second start exits 0 and leaves it serving, and Ctrl+C
   (what SIGTERM becomes through scripts/cross/wine-run) stops it cleanly with every request in
   the ledger and the pipe gone.
 
 Environment: WINE_BIN (folder of switchyard-serve.exe, switchyard-tray.exe, switchyard.exe,
-core_call.exe and bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
+core_call.exe, squat_pipe.exe and bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
 
 import json
 import os
@@ -189,6 +192,25 @@ def core_call(*args, ok=True):
     return p
 
 
+def check_squatted_pipe(port):
+    squat = subprocess.Popen([str(WINE_RUN), str(BIN / "squat_pipe.exe"), DATA_WIN], env=env_for(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = squat.stdout.readline()
+        assert line.startswith("squatting switchyard-core-"), f"{line!r} {squat.stderr.read()}"
+        refused = core_call("list_tokens", ok=False)
+        assert refused.returncode == 3 and "not by Switchyard's core" in refused.stderr, refused
+        core = run("switchyard-tray.exe", env=env_for(SWITCHYARD_GATEWAY_PORT=str(port)), ok=False,
+                   timeout=90)
+        assert core.returncode != 0, "the core started on a pipe name another program holds"
+        assert "another program already uses \\\\.\\pipe\\switchyard-core-" in core.stderr, core.stderr
+    finally:
+        squat.terminate()
+        squat.wait(timeout=30)
+    print("  a squatted pipe name: the core refused to start naming the pipe; "
+          "the window's client sent nothing to the squatter")
+
+
 def check_core_process(port):
     token = re.search(r"^(sy-[0-9a-f]+)\s*$", serve_cli("token", "create", "wine-core").stdout, re.M).group(1)
     env = env_for(SWITCHYARD_GATEWAY_PORT=str(port))
@@ -245,7 +267,7 @@ def free_port():
 
 def main():
     for exe in ("switchyard-serve.exe", "switchyard-tray.exe", "switchyard.exe", "core_call.exe",
-                "bcryptprimitives.dll"):
+                "squat_pipe.exe", "bcryptprimitives.dll"):
         if not (BIN / exe).is_file():
             sys.exit(f"{BIN / exe} is missing: ./dev platforms builds it")
     start_wine()
@@ -255,6 +277,7 @@ def main():
             check_keys_and_data_folders(origin)
             check_connect(pathlib.Path(trap))
             check_start_at_login()
+            check_squatted_pipe(free_port())
             check_core_process(free_port())
     finally:
         mock.terminate()

@@ -55,13 +55,24 @@ impl Endpoint {
         }
     }
 
+    /// The pipe's name in the Windows pipe namespace (`switchyard-core-…`).
+    pub fn pipe_name(&self) -> String {
+        pipe_name(&self.data_dir)
+    }
+
     /// Listens for windows. Call only while holding the data folder's core lock.
-    pub fn listen(&self) -> Result<Listener, ChannelError> {
+    pub async fn listen(&self) -> Result<Listener, ChannelError> {
         let shown = self.describe();
         let listener = if cfg!(windows) {
             let name = pipe_name(&self.data_dir)
                 .to_ns_name::<interprocess::local_socket::GenericNamespaced>()
                 .map_err(|e| ChannelError::Listen(shown.clone(), e))?;
+            // We hold the core lock, so no core of ours serves this name: if something answers,
+            // another program took it. (Creating the pipe as its first instance refuses that
+            // too on Windows; Wine does not enforce it, so this is checked first as well.)
+            if Stream::connect(name.borrow()).await.is_ok() {
+                return Err(ChannelError::NameTaken(shown));
+            }
             platform::user_only(ListenerOptions::new().name(name))
                 .map_err(|e| ChannelError::Protect(shown.clone(), e))?
                 .create_tokio()
@@ -148,7 +159,7 @@ fn socket_file(data_dir: &Path) -> PathBuf {
 
 /// `switchyard-core-` and 16 hex digits of the SHA-256 of the data folder's path, so two data
 /// folders (a test's and the user's, two users') never share a pipe.
-pub(crate) fn pipe_name(data_dir: &Path) -> String {
+fn pipe_name(data_dir: &Path) -> String {
     let digest = Sha256::digest(data_dir.to_string_lossy().to_lowercase().as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("switchyard-core-{hex}")

@@ -52,7 +52,7 @@ async fn serve() -> Fixture {
         }
     });
     let socket = Endpoint::new(dir.path());
-    let listener = socket.listen().unwrap();
+    let listener = socket.listen().await.unwrap();
     let stop = CancellationToken::new();
     let handler = Arc::new(Served {
         core: Core::new(Ok(app.clone())),

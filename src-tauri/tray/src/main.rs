@@ -71,7 +71,7 @@ async fn run() -> Result<(), String> {
         return Ok(());
     };
     let endpoint = Endpoint::new(&paths.data_dir);
-    let listener = endpoint.listen().map_err(|e| e.to_string())?;
+    let listener = endpoint.listen().await.map_err(|e| e.to_string())?;
 
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let mut opts = Options::new(paths, secrets);
