@@ -11,13 +11,15 @@
 //! is refused whole unless the user approves those changes ([`hosts`]). A file over 1 MiB is
 //! refused unread.
 
+mod check;
 pub mod file;
 mod hosts;
 mod import;
 
+pub use check::Issue;
 pub use file::ConfigFile;
 pub use hosts::{Approved, ExposureChange, HostChange};
-pub use import::{Change, ImportOptions, ImportOutcome, Issue};
+pub use import::{Change, ImportOptions, ImportOutcome};
 
 use crate::costs::budgets::BudgetScope;
 use crate::{AppError, Switchyard};
