@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -72,6 +73,18 @@ export function noProxyForLoopback(env) {
     env[name] = [env[name], "127.0.0.1,localhost,::1"].filter(Boolean).join(",");
   }
   return env;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
 }
 
 /** Spawns `bin args`, resolves with the first match of `re` on its stdout (group 1). */

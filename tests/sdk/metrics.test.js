@@ -10,11 +10,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import OpenAI from "openai";
-import { FORMATS, scrubProviderEnv, startStack } from "./harness.js";
+import { FORMATS, freePort, scrubProviderEnv, startStack } from "./harness.js";
 
 scrubProviderEnv(process.env);
 
@@ -169,14 +168,3 @@ describe("Prometheus metrics match the ledger and pass promtool", () => {
   });
 });
 
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}

@@ -11,8 +11,19 @@
 //!   table lists as an embedding model (it cannot be priced as one).
 
 use crate::{Mode, ModelPrice, PriceTable, Provider, TokenUsage};
-use switchyard_core::BackendKind;
+use switchyard_core::{BackendKind, RequestRecord};
 use switchyard_wire::Usage;
+
+/// The tokens a ledger row recorded, as [`cost_in`] takes them (repricing, the live drill).
+pub fn recorded_usage(r: &RequestRecord) -> Usage {
+    Usage {
+        input_tokens: r.input_tokens,
+        output_tokens: r.output_tokens,
+        cache_read_tokens: r.cache_read_tokens,
+        cache_write_tokens: r.cache_write_tokens,
+        ..Usage::default()
+    }
+}
 
 /// The price-table provider of a backend kind; `None` for the (free) Demo backend.
 pub fn provider_of(kind: BackendKind) -> Option<Provider> {

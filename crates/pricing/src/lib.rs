@@ -31,7 +31,7 @@ mod price;
 mod provider;
 mod table;
 
-pub use backend::{cost_in, cost_per_mtok, cost_per_mtok_in, provider_of};
+pub use backend::{cost_in, cost_per_mtok, cost_per_mtok_in, provider_of, recorded_usage};
 pub use cost::{Cost, CostBreakdown, CostNotes, TokenUsage, LONG_CONTEXT_THRESHOLD};
 pub use error::PriceError;
 pub use format::format_usd;

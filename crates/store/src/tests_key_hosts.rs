@@ -14,8 +14,8 @@ fn draft(name: &str, url: &str) -> BackendDraft {
     }
 }
 
-#[test]
-fn a_new_key_is_approved_for_its_backends_origin_only() {
+/// A store with backend `b` ("Main", api.openai.com) holding key `k1`.
+fn with_one_key() -> Store {
     let s = Store::open_in_memory().unwrap();
     s.insert_backend_with_key(
         "b",
@@ -24,6 +24,12 @@ fn a_new_key_is_approved_for_its_backends_origin_only() {
         Some(("k1", "main", "sk-…1")),
     )
     .unwrap();
+    s
+}
+
+#[test]
+fn a_new_key_is_approved_for_its_backends_origin_only() {
+    let s = with_one_key();
     assert_eq!(
         s.get_key("k1").unwrap().unwrap().hosts,
         ["https://api.openai.com"]
@@ -65,14 +71,7 @@ fn a_new_key_is_approved_for_its_backends_origin_only() {
 
 #[test]
 fn deleting_a_key_forgets_its_hosts() {
-    let s = Store::open_in_memory().unwrap();
-    s.insert_backend_with_key(
-        "b",
-        &draft("Main", "https://api.openai.com/v1"),
-        true,
-        Some(("k1", "main", "sk-…1")),
-    )
-    .unwrap();
+    let s = with_one_key();
     s.delete_key("k1").unwrap();
     let left: i64 = s
         .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM key_hosts", [], |r| r.get(0))?))

@@ -14,9 +14,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use switchyard_core::BackendKind;
-use switchyard_pricing::{cost_in, cost_per_mtok_in, ModelPrice, PriceTable};
+use switchyard_pricing::{cost_in, cost_per_mtok_in, recorded_usage, ModelPrice, PriceTable};
 use switchyard_store::Dimension;
-use switchyard_wire::Usage;
 
 const KEY: &str = "prices";
 pub const PRICE_FILE: &str = "prices.json";
@@ -277,15 +276,8 @@ impl Costs {
                 };
                 Ok(store.reprice_unpriced(priceable, |r| {
                     let kind = r.backend.as_deref().and_then(|b| kinds.get(b)).copied();
-                    let usage = Usage {
-                        input_tokens: r.input_tokens,
-                        output_tokens: r.output_tokens,
-                        cache_read_tokens: r.cache_read_tokens,
-                        cache_write_tokens: r.cache_write_tokens,
-                        ..Usage::default()
-                    };
                     let model = r.model.as_deref().unwrap_or(&r.requested_model);
-                    cost_in(&table, kind, Some(model), &usage)
+                    cost_in(&table, kind, Some(model), &recorded_usage(r))
                 })?)
             })
             .await?;

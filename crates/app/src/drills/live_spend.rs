@@ -20,8 +20,7 @@ use super::live::{usd, LivePlan, LIVE_TOOL};
 use super::load::percentile;
 use super::Plan;
 use switchyard_core::RequestRecord;
-use switchyard_pricing::{cost_in, PriceTable};
-use switchyard_wire::Usage;
+use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
 
 /// Rounding slack when comparing dollar amounts.
 const EPSILON_USD: f64 = 1e-12;
@@ -98,15 +97,8 @@ pub(crate) fn price(
     let mut total = (0, 0, Some(0.0));
     for r in records.iter_mut() {
         r.token_name = Some(LIVE_TOOL.into());
-        let usage = Usage {
-            input_tokens: r.input_tokens,
-            output_tokens: r.output_tokens,
-            cache_read_tokens: r.cache_read_tokens,
-            cache_write_tokens: r.cache_write_tokens,
-            ..Usage::default()
-        };
         let kind = r.backend.as_deref().and_then(kind_of);
-        r.cost_usd = cost_in(table, kind, r.model.as_deref(), &usage);
+        r.cost_usd = cost_in(table, kind, r.model.as_deref(), &recorded_usage(r));
         total.0 += r.input_tokens;
         total.1 += r.output_tokens;
         total.2 = total.2.zip(r.cost_usd).map(|(a, b)| a + b);

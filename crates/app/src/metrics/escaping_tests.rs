@@ -28,32 +28,16 @@ fn nasty() -> Vec<String> {
     ]
 }
 
+/// A finished request whose every label value is `name`.
 fn record(name: &str, i: usize) -> RequestRecord {
     RequestRecord {
         id: format!("r{i}"),
-        started_at: "2026-11-23T00:00:00Z".into(),
         token_name: Some(name.into()),
-        inbound: "chat".into(),
         route: Some(name.into()),
-        requested_model: name.into(),
         backend: Some(name.into()),
-        key_label: None,
-        model: Some(name.into()),
-        status: 200,
         error_class: Some(name.into()),
-        reason: None,
-        attempts: 1,
-        latency_ms: 12,
-        ttfb_ms: Some(5),
-        input_tokens: 10,
-        output_tokens: 2,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        cost_usd: Some(0.001),
-        streamed: false,
         cache: Some(name.into()),
-        saved_usd: None,
-        attempt_list: Vec::new(),
+        ..super::tests::record(name)
     }
 }
 

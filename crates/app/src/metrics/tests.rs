@@ -1,7 +1,7 @@
 use super::*;
 use std::collections::HashSet;
 
-fn record(model: &str) -> RequestRecord {
+pub(super) fn record(model: &str) -> RequestRecord {
     RequestRecord {
         id: model.into(),
         started_at: "2026-11-23T00:00:00Z".into(),
