@@ -59,6 +59,8 @@ mod tools_lifecycle;
 mod tools_repair;
 #[path = "app/tools_sweep.rs"]
 mod tools_sweep;
+#[path = "app/tools_sweep_env.rs"]
+mod tools_sweep_env;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -11,11 +11,13 @@ mod json;
 mod leaks;
 #[path = "sweep/moving.rs"]
 mod moving;
+#[path = "sweep/platforms.rs"]
+mod platforms;
 
 use std::path::Path;
 
 use switchyard_connect::sweep::{
-    restore, scan, take_out, Found, Moved, SourceKind, SweepError, PLACEHOLDER,
+    restore, scan, scan_variable, take_out, Found, Moved, SourceKind, SweepError, PLACEHOLDER,
 };
 use switchyard_core::BackendKind;
 
@@ -26,9 +28,11 @@ const GROQ: &str = "gsk_CANARYBE8PqaKrSYpZgHH7hfggVFKGyXySg6vLjBPjZKvkBz";
 const MISTRAL: &str = "CANARYYe4xYZFQGQgNXPgqq6AgsY4sF6";
 const NOTE: &str = "on 2025-06-01";
 
-const FIXTURES: [&str; 9] = [
+const FIXTURES: [&str; 11] = [
     ".bashrc",
     ".zshrc",
+    ".zprofile",
+    "Microsoft.PowerShell_profile.ps1",
     ".profile",
     "config.fish",
     "project.env",
@@ -39,9 +43,11 @@ const FIXTURES: [&str; 9] = [
 ];
 
 /// Findings on lines where other settings share the line: found, but not moved automatically.
-const SHARED_LINES: [(&str, u32); 4] = [
+const SHARED_LINES: [(&str, u32); 6] = [
     (".bashrc", 19),
     (".zshrc", 14),
+    (".zprofile", 5),
+    ("Microsoft.PowerShell_profile.ps1", 9),
     ("opencode.json", 14),
     ("config.toml", 10),
 ];

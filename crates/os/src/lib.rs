@@ -3,10 +3,12 @@
 //! only place unsafe code is allowed (Windows FFI, each block with its SAFETY reasoning).
 
 mod quit;
+mod user_env;
 #[cfg(windows)]
 mod windows;
 
 pub use quit::QuitRequests;
+pub use user_env::{remove_user_env_var, set_user_env_var, user_env_vars, EnvVar, USER_ENV_STORE};
 
 #[cfg(windows)]
 pub use windows::current_user_sid;

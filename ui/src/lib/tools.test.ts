@@ -67,4 +67,23 @@ describe("key sweep", () => {
     expect(text).toContain("OpenAI/bashrc");
     expect(text).toContain("valid");
   });
+
+  it("names the environment store, without a line, for a variable moved out of it", () => {
+    const text = movedText({
+      id: "m",
+      path: "HKCU\\Environment",
+      line: 0,
+      variable: "OPENAI_API_KEY",
+      kind: "openAi",
+      masked: "sk-…abcd",
+      backend: "OpenAI",
+      keyLabel: "environment",
+      movedAt: "2026-05-01T09:00:00Z",
+      restored: false,
+      tested: "valid",
+    });
+    expect(text).toBe(
+      "Moved OPENAI_API_KEY from HKCU\\Environment to OpenAI/environment (key test: valid). It was removed from HKCU\\Environment; “Put back” sets it again.",
+    );
+  });
 });

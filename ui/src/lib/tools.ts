@@ -69,14 +69,15 @@ export function outcomeLines(o: ToolOutcome): { headline: string; details: strin
   return { headline, details };
 }
 
-/** `~/.bashrc:12`. */
+/** `~/.bashrc:12`; a variable of the user's environment store (line 0) by the store's name. */
 export function whereText(k: Pick<FoundKey | MovedKey, "path" | "line">): string {
-  return `${k.path}:${k.line}`;
+  return k.line === 0 ? k.path : `${k.path}:${k.line}`;
 }
 
 /** "Moved OPENAI_API_KEY to OpenAI/bashrc (test: valid)". */
 export function movedText(m: MovedKey): string {
   const test = m.tested ? ` (key test: ${m.tested})` : "";
-  return `Moved ${m.variable} from ${whereText(m)} to ${m.backend}/${m.keyLabel}${test}. The line is commented out; “Put back” restores it.`;
+  const left = m.line === 0 ? `It was removed from ${m.path}; “Put back” sets it again.` : "The line is commented out; “Put back” restores it.";
+  return `Moved ${m.variable} from ${whereText(m)} to ${m.backend}/${m.keyLabel}${test}. ${left}`;
 }
 

@@ -32,6 +32,9 @@ pub struct Options {
     pub tools_home: Option<switchyard_connect::Home>,
     /// The `PATH` tools are looked up on (`None`: the process's).
     pub tools_path: Option<String>,
+    /// The user's environment outside files (`HKCU\Environment`, launchd's), which the key
+    /// sweep reads; tests give one of their own.
+    pub user_env: Arc<dyn crate::tools::user_env::UserEnv>,
     /// The gateway's policy clock (`None`: the system clock). The drills' shadows use a
     /// manual one, to step over a breaker's open period without waiting it out.
     pub gateway_clock: Option<Arc<dyn switchyard_gateway::Clock>>,
@@ -53,6 +56,7 @@ impl Options {
             monitor_interval: None,
             tools_home: None,
             tools_path: None,
+            user_env: Arc::new(crate::tools::user_env::OsUserEnv),
             gateway_clock: None,
         }
     }

@@ -190,6 +190,7 @@ impl Switchyard {
             gateway_control.clone(),
             opts.tools_home,
             opts.tools_path,
+            opts.user_env,
             sink.clone(),
             backends_changed.clone(),
         );

@@ -15,7 +15,9 @@ mod journal;
 mod service;
 pub mod statusline;
 pub mod sweep;
+mod sweep_env;
 mod sweep_move;
+pub mod user_env;
 
 pub use connect::FilesReport;
 pub use detect::parse_version;

@@ -29,6 +29,8 @@ pub struct Tools {
     pub(super) tools_home: Option<Home>,
     /// The `PATH` tools are looked up on (`None`: the process's).
     pub(super) tools_path: Option<String>,
+    /// The user's environment outside files, which the sweep reads too.
+    pub(super) user_env: Arc<dyn super::user_env::UserEnv>,
     pub(super) events: EventSink,
     /// Runs after a key move adds a key (the gateway and the monitor follow).
     pub(super) backends_changed: Reaction,
@@ -38,7 +40,7 @@ impl Tools {
     /// Needs the store (connections, backends, usage), the keychain (connection records, moved
     /// keys), the app's paths, the Tokens service (one token per tool), the HTTP clients and
     /// time limit for testing a moved key, the gateway's controls (its address and saved port),
-    /// where the tools live, the event sink (`TokensChanged`) and the backends-changed reaction.
+    /// where the tools live and the user's environment store, the event sink (`TokensChanged`) and the backends-changed reaction.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         store: Store,
@@ -50,6 +52,7 @@ impl Tools {
         gateway: GatewayControl,
         tools_home: Option<Home>,
         tools_path: Option<String>,
+        user_env: Arc<dyn super::user_env::UserEnv>,
         events: EventSink,
         backends_changed: Reaction,
     ) -> Tools {
@@ -63,6 +66,7 @@ impl Tools {
             gateway,
             tools_home,
             tools_path,
+            user_env,
             events,
             backends_changed,
         }

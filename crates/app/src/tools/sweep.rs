@@ -73,11 +73,32 @@ pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
     .map(|f| h.join(f))
     .collect();
     out.push(config.join("fish/config.fish"));
+    out.extend(powershell_profiles(home, &config));
     out.push(h.join(".env"));
     for tool in tools::ToolId::ALL {
         out.extend(tools::config_files(tool, home).into_iter().map(|(p, _)| p));
     }
     out
+}
+
+/// PowerShell's profiles for the current user: in Documents on Windows (also where OneDrive
+/// moves it), in the config folder elsewhere; PowerShell 7 and Windows PowerShell 5.1.
+fn powershell_profiles(home: &tools::Home, config: &Path) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> = if cfg!(windows) {
+        ["Documents", r"OneDrive\Documents"]
+            .iter()
+            .flat_map(|d| {
+                let docs = home.home.join(d);
+                [docs.join("PowerShell"), docs.join("WindowsPowerShell")]
+            })
+            .collect()
+    } else {
+        vec![config.join("powershell")]
+    };
+    folders
+        .iter()
+        .flat_map(|f| ["Microsoft.PowerShell_profile.ps1", "profile.ps1"].map(|n| f.join(n)))
+        .collect()
 }
 
 /// The default sources and the user's files, each path once (a finding is listed once).
@@ -91,16 +112,55 @@ fn sources(home: &tools::Home, extra: Vec<PathBuf>) -> Vec<PathBuf> {
     out
 }
 
-fn finding_id(path: &Path, line: u32, variable: &str, masked: &str) -> String {
-    format!("{}:{line}:{variable}:{masked}", path.display())
+/// Where a finding is: a file, or the user's environment store.
+#[derive(Debug, Clone)]
+pub(super) enum Origin {
+    File(PathBuf),
+    /// A variable of `store` (`HKCU\Environment`, `launchctl`); `expand`: a Windows
+    /// `REG_EXPAND_SZ`.
+    Env {
+        store: String,
+        expand: bool,
+    },
 }
 
-struct Hit {
-    path: PathBuf,
-    found: scan::Found,
+impl Origin {
+    /// The path, or the store's name, as a finding's id and a move's record hold it.
+    fn place(&self) -> String {
+        match self {
+            Origin::File(p) => p.display().to_string(),
+            Origin::Env { store, .. } => store.clone(),
+        }
+    }
+
+    fn shown(&self, home: &Path) -> String {
+        match self {
+            Origin::File(p) => files::shown(home, p),
+            Origin::Env { store, .. } => store.clone(),
+        }
+    }
 }
 
-fn scan_files(paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
+pub(super) struct Hit {
+    pub(super) origin: Origin,
+    pub(super) found: scan::Found,
+}
+
+impl Hit {
+    fn id(&self) -> String {
+        let f = &self.found;
+        format!(
+            "{}:{}:{}:{}",
+            self.origin.place(),
+            f.line,
+            f.variable,
+            f.masked
+        )
+    }
+}
+
+/// Every finding in the files and the user's environment store, and what could not be read.
+fn scan_all(inner: &Tools, paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
     let (mut hits, mut problems) = (Vec::new(), Vec::new());
     for path in paths {
         match files::read_text(path) {
@@ -108,13 +168,17 @@ fn scan_files(paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
                 scan::scan(&text, SourceKind::for_path(path))
                     .into_iter()
                     .map(|found| Hit {
-                        path: path.clone(),
+                        origin: Origin::File(path.clone()),
                         found,
                     }),
             ),
             Ok(None) => {}
             Err(e) => problems.push(e.to_string()),
         }
+    }
+    match super::sweep_env::hits(inner.user_env.as_ref()) {
+        Ok(env) => hits.extend(env),
+        Err(e) => problems.push(e.to_string()),
     }
     (hits, problems)
 }
@@ -124,13 +188,13 @@ impl Tools {
     pub async fn find_keys(&self, extra: Vec<PathBuf>) -> Result<KeyScan, AppError> {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
-            let (hits, problems) = scan_files(&sources(&home, extra));
+            let (hits, problems) = scan_all(inner, &sources(&home, extra));
             let keys = crate::backends::import::stored_values(&inner.store, inner.secrets.as_ref());
             let findings = hits
                 .iter()
                 .map(|h| KeyFinding {
-                    id: finding_id(&h.path, h.found.line, &h.found.variable, &h.found.masked),
-                    path: files::shown(&home.home, &h.path),
+                    id: h.id(),
+                    path: h.origin.shown(&home.home),
                     line: h.found.line,
                     variable: h.found.variable.clone(),
                     kind: h.found.kind,
@@ -155,19 +219,12 @@ impl Tools {
         backend_id: Option<String>,
     ) -> Result<KeyMove, AppError> {
         let home = self.tools_home()?;
-        let (path, found) = self
-            .blocking(move |_| {
-                let (hits, _) = scan_files(&sources(&home, extra));
-                hits.into_iter()
-                    .find(|h| {
-                        finding_id(&h.path, h.found.line, &h.found.variable, &h.found.masked) == id
-                    })
-                    .map(|h| (h.path, h.found))
-                    .ok_or_else(|| {
-                        AppError::Conflict(
-                            "That file changed since it was scanned; scan again.".into(),
-                        )
-                    })
+        let Hit { origin, found } = self
+            .blocking(move |inner| {
+                let (hits, _) = scan_all(inner, &sources(&home, extra));
+                hits.into_iter().find(|h| h.id() == id).ok_or_else(|| {
+                    AppError::Conflict("That file changed since it was scanned; scan again.".into())
+                })
             })
             .await?;
         let kind = found.kind;
@@ -198,7 +255,7 @@ impl Tools {
         let outcome = tested.outcome.as_str().to_string();
         let moved = self
             .blocking(move |inner| {
-                super::sweep_move::move_blocking(inner, &home, &path, &found, target, outcome)
+                super::sweep_move::move_blocking(inner, &home, &origin, &found, target, outcome)
             })
             .await?;
         self.backends_changed.run().await;
@@ -230,7 +287,7 @@ impl Tools {
                 .into_iter()
                 .find(|r| r.id == move_id && r.restored_at.is_none())
                 .ok_or(AppError::NotFound("Moved key"))?;
-            let moved: Moved = serde_json::from_str(&row.moved)
+            let record: MoveRecord = serde_json::from_str(&row.moved)
                 .map_err(|e| AppError::Internal(format!("a key move record is damaged: {e}")))?;
             let value = match inner.secrets.get(&account(&row.id)) {
                 Ok(v) => v,
@@ -242,13 +299,25 @@ impl Tools {
                 }
                 Err(e) => return Err(e.into()),
             };
-            let path = PathBuf::from(&row.path);
-            let text = files::read_text(&path)?
-                .ok_or_else(|| AppError::File(format!("{} no longer exists.", row.path)))?;
-            let restored =
-                scan::restore(&text, SourceKind::for_path(&path), &moved, value.expose())
-                    .map_err(|e| AppError::Conflict(format!("{}: {e}", row.path)))?;
-            files::write_atomic(&path, &restored)?;
+            match record {
+                MoveRecord::File(moved) => {
+                    let path = PathBuf::from(&row.path);
+                    let text = files::read_text(&path)?
+                        .ok_or_else(|| AppError::File(format!("{} no longer exists.", row.path)))?;
+                    let restored =
+                        scan::restore(&text, SourceKind::for_path(&path), &moved, value.expose())
+                            .map_err(|e| AppError::Conflict(format!("{}: {e}", row.path)))?;
+                    files::write_atomic(&path, &restored)?;
+                }
+                MoveRecord::Env(env) => {
+                    super::sweep_env::put_back(
+                        inner.user_env.as_ref(),
+                        &env,
+                        &row.variable,
+                        &value,
+                    )?;
+                }
+            }
             inner.store.mark_key_move_restored(&row.id)?;
             inner.secrets.delete(&account(&row.id))?;
             tracing::info!(variable = %row.variable, "moved key put back in its file");
@@ -263,6 +332,15 @@ impl Tools {
         })
         .await
     }
+}
+
+/// What a key move changed, as its history row keeps it (JSON): a file's line edit, or a
+/// variable taken out of the user's environment store.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub(super) enum MoveRecord {
+    File(Moved),
+    Env(super::sweep_env::EnvMoved),
 }
 
 pub(super) fn account(move_id: &str) -> String {

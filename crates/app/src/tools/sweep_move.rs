@@ -1,8 +1,10 @@
 //! A key move's writes, in an order that loses nothing: everything that can refuse (names, the
-//! line edit) first, then the key into the keychain, then the file, then the history row.
+//! line edit, the variable still being there) first, then the key into the keychain, then the
+//! file or the environment store, then the history row.
 
 use super::files;
-use super::sweep::{account, view, KeyMove};
+use super::sweep::{account, view, KeyMove, MoveRecord, Origin};
+use super::sweep_env::{self, EnvMoved};
 use super::Tools;
 use crate::{AppError, NewKey};
 use std::path::Path;
@@ -10,7 +12,7 @@ use switchyard_connect::sweep::{self as scan, SourceKind};
 use switchyard_connect::tools;
 use switchyard_core::validate::{MAX_LABEL_CHARS, MAX_NAME_CHARS};
 use switchyard_core::{free_name, BackendDraft, BackendKind};
-use switchyard_store::KeyMoveRow;
+use switchyard_store::{BackendRow, KeyMoveRow};
 
 /// The backend a moved key goes to: the one asked for (same kind), else the first of its kind.
 pub(super) fn pick_backend(
@@ -41,53 +43,39 @@ pub(super) fn pick_backend(
 pub(super) fn move_blocking(
     inner: &Tools,
     home: &tools::Home,
-    path: &Path,
+    origin: &Origin,
     found: &scan::Found,
-    target: Option<switchyard_store::BackendRow>,
+    target: Option<BackendRow>,
     tested: String,
 ) -> Result<KeyMove, AppError> {
     inner.secrets.check()?;
     let _lock = files::lock(&inner.paths.data_dir)?;
+    let row = match origin {
+        Origin::File(path) => from_file(inner, home, path, found, target)?,
+        Origin::Env { store, expand } => from_env(inner, store, *expand, found, target)?,
+    };
+    inner.store.insert_key_move(&row)?;
+    tracing::info!(variable = %row.variable, backend = %row.backend, "key moved into the keychain");
+    Ok(view(&home.home, row, tested))
+}
+
+fn from_file(
+    inner: &Tools,
+    home: &tools::Home,
+    path: &Path,
+    found: &scan::Found,
+    target: Option<BackendRow>,
+) -> Result<KeyMoveRow, AppError> {
     let text = files::read_text(path)?
         .ok_or_else(|| AppError::Conflict("That file is gone; scan again.".into()))?;
     // Everything that can refuse runs before anything is written: the names, then the line edit.
-    let spec = found.kind.spec();
-    let backend_name = match &target {
-        Some(b) => b.name.clone(),
-        None => {
-            let taken: Vec<String> = inner
-                .store
-                .list_backends()?
-                .into_iter()
-                .map(|b| b.name)
-                .collect();
-            let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-            free_name(spec.label, &taken, MAX_NAME_CHARS)
-        }
-    };
-    let keys = match &target {
-        Some(b) => inner.store.keys_of(&b.id)?,
-        None => Vec::new(),
-    };
-    let existing = keys.iter().find(|k| {
-        inner
-            .secrets
-            .get(&k.id)
-            .is_ok_and(|v| v.expose() == found.value.expose())
-    });
-    let label = match existing {
-        Some(k) => k.label.clone(),
-        None => {
-            let labels: Vec<&str> = keys.iter().map(|k| k.label.as_str()).collect();
-            let base = path
-                .file_name()
-                .map(|n| n.to_string_lossy().trim_start_matches('.').to_string())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| "moved".into());
-            free_name(&base, &labels, MAX_LABEL_CHARS)
-        }
-    };
-    let note = format!("as {backend_name}/{label}");
+    let label_base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_start_matches('.').to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "moved".into());
+    let dest = destination(inner, target.as_ref(), found, &label_base)?;
+    let note = format!("as {}/{}", dest.backend_name, dest.label);
     let (next, moved) = scan::take_out(
         &text,
         SourceKind::for_path(path),
@@ -97,14 +85,123 @@ pub(super) fn move_blocking(
         &note,
     )
     .map_err(|e| AppError::Conflict(format!("{}: {e}", files::shown(&home.home, path))))?;
-    let moved = serde_json::to_string(&moved)
-        .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))?;
+    let record = encode(&MoveRecord::File(moved))?;
     // The key goes into the keychain before it leaves the file.
+    let (backend, move_id) = into_keychain(inner, target, &dest, found)?;
+    files::backup(&inner.paths.data_dir, "sweep", path, &text)?;
+    files::write_atomic(path, &next)?;
+    Ok(row(
+        move_id,
+        path.display().to_string(),
+        found,
+        backend,
+        dest,
+        record,
+    ))
+}
+
+fn from_env(
+    inner: &Tools,
+    store: &str,
+    expand: bool,
+    found: &scan::Found,
+    target: Option<BackendRow>,
+) -> Result<KeyMoveRow, AppError> {
+    let env = inner.user_env.as_ref();
+    sweep_env::still_there(env, store, found)?;
+    let dest = destination(inner, target.as_ref(), found, "environment")?;
+    let record = encode(&MoveRecord::Env(EnvMoved {
+        store: store.to_string(),
+        expand,
+    }))?;
+    let (backend, move_id) = into_keychain(inner, target, &dest, found)?;
+    if let Err(e) = sweep_env::take_out(env, store, &found.variable) {
+        // Nothing was taken out: the copy kept for "Put back" would belong to no move.
+        let _ = inner.secrets.delete(&account(&move_id));
+        return Err(e);
+    }
+    Ok(row(
+        move_id,
+        store.to_string(),
+        found,
+        backend,
+        dest,
+        record,
+    ))
+}
+
+/// Where a moved key goes: its backend's name (a new one's, when none was picked) and label.
+struct Destination {
+    backend_name: String,
+    label: String,
+    /// The backend holds this key already (under `label`).
+    exists: bool,
+}
+
+fn destination(
+    inner: &Tools,
+    target: Option<&BackendRow>,
+    found: &scan::Found,
+    label_base: &str,
+) -> Result<Destination, AppError> {
+    let backend_name = match target {
+        Some(b) => b.name.clone(),
+        None => {
+            let taken: Vec<String> = inner
+                .store
+                .list_backends()?
+                .into_iter()
+                .map(|b| b.name)
+                .collect();
+            let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+            free_name(found.kind.spec().label, &taken, MAX_NAME_CHARS)
+        }
+    };
+    let keys = match target {
+        Some(b) => inner.store.keys_of(&b.id)?,
+        None => Vec::new(),
+    };
+    let existing = keys.iter().find(|k| {
+        inner
+            .secrets
+            .get(&k.id)
+            .is_ok_and(|v| v.expose() == found.value.expose())
+    });
+    Ok(match existing {
+        Some(k) => Destination {
+            backend_name,
+            label: k.label.clone(),
+            exists: true,
+        },
+        None => {
+            let labels: Vec<&str> = keys.iter().map(|k| k.label.as_str()).collect();
+            Destination {
+                backend_name,
+                label: free_name(label_base, &labels, MAX_LABEL_CHARS),
+                exists: false,
+            }
+        }
+    })
+}
+
+fn encode(record: &MoveRecord) -> Result<String, AppError> {
+    serde_json::to_string(record)
+        .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))
+}
+
+/// The key under its backend (made now if none was picked), and the copy "Put back" uses.
+fn into_keychain(
+    inner: &Tools,
+    target: Option<BackendRow>,
+    dest: &Destination,
+    found: &scan::Found,
+) -> Result<(BackendRow, String), AppError> {
     let backend = match target {
         Some(b) => b,
         None => {
+            let spec = found.kind.spec();
             let draft = BackendDraft {
-                name: backend_name,
+                name: dest.backend_name.clone(),
                 kind: found.kind,
                 base_url: spec.default_base_url.to_string(),
                 default_model: spec.default_model.to_string(),
@@ -112,31 +209,37 @@ pub(super) fn move_blocking(
             inner.store.insert_backend(&crate::new_id(), &draft, true)?
         }
     };
-    if existing.is_none() {
+    if !dest.exists {
         let key = NewKey {
-            label: label.clone(),
+            label: dest.label.clone(),
             value: found.value.clone(),
         };
         crate::backends::keys::store_key(&inner.store, inner.secrets.as_ref(), &backend.id, &key)?;
     }
     let move_id = crate::new_id();
     inner.secrets.set(&account(&move_id), &found.value)?;
-    files::backup(&inner.paths.data_dir, "sweep", path, &text)?;
-    files::write_atomic(path, &next)?;
-    let row = KeyMoveRow {
-        id: move_id,
-        path: path.display().to_string(),
+    Ok((backend, move_id))
+}
+
+fn row(
+    id: String,
+    place: String,
+    found: &scan::Found,
+    backend: BackendRow,
+    dest: Destination,
+    moved: String,
+) -> KeyMoveRow {
+    KeyMoveRow {
+        id,
+        path: place,
         line: found.line,
         variable: found.variable.clone(),
         kind: found.kind.as_str().to_string(),
         masked: found.masked.clone(),
-        backend: backend.name.clone(),
-        key_label: label,
+        backend: backend.name,
+        key_label: dest.label,
         moved,
         moved_at: crate::now_rfc3339(),
         restored_at: None,
-    };
-    inner.store.insert_key_move(&row)?;
-    tracing::info!(variable = %row.variable, backend = %row.backend, "key moved from a file into the keychain");
-    Ok(view(&home.home, row, tested))
+    }
 }

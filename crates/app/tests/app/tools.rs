@@ -55,6 +55,14 @@ pub async fn start_tools() -> ToolsHarness {
 pub async fn start_tools_with(
     secrets: Arc<dyn switchyard_app::secrets::SecretStore>,
 ) -> (Switchyard, tempfile::TempDir, tempfile::TempDir) {
+    start_tools_custom(secrets, |_| {}).await
+}
+
+/// As [`start_tools_with`], with `custom` changing the options last.
+pub async fn start_tools_custom(
+    secrets: Arc<dyn switchyard_app::secrets::SecretStore>,
+    custom: impl FnOnce(&mut Options),
+) -> (Switchyard, tempfile::TempDir, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let mut opts = Options::new(AppPaths::under(dir.path()), secrets);
@@ -70,6 +78,7 @@ pub async fn start_tools_with(
         vars: Default::default(),
     });
     opts.tools_path = Some(String::new());
+    custom(&mut opts);
     let app = Switchyard::start(opts).await.unwrap();
     (app, dir, home)
 }

@@ -37,8 +37,12 @@ pub const PLACEHOLDER: &str = "{{switchyard-key}}";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SourceKind {
-    /// `.bashrc`, `.zshrc`, `.profile`, `.bash_profile`, `.envrc`, …: `export NAME=value`.
+    /// `.bashrc`, `.zshrc`, `.profile`, `.bash_profile`, `.envrc`, …: `export NAME=value`, and
+    /// macOS's `launchctl setenv NAME value`.
     Shell,
+    /// PowerShell profiles (`*.ps1`): `$env:NAME = 'value'`,
+    /// `[Environment]::SetEnvironmentVariable('NAME', 'value', 'User')`.
+    PowerShell,
     /// `config.fish`: `set -gx NAME value`.
     Fish,
     /// `.env`, `.env.local`, `*.env`: `NAME=value`, spaces around `=` allowed.
@@ -58,6 +62,7 @@ impl SourceKind {
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         match ext {
             "fish" => SourceKind::Fish,
+            "ps1" => SourceKind::PowerShell,
             "json" | "jsonc" => SourceKind::Json,
             "toml" => SourceKind::Toml,
             "yml" | "yaml" => SourceKind::Yaml,
@@ -134,6 +139,19 @@ pub fn scan(text: &str, source: SourceKind) -> Vec<Found> {
         }
     }
     out
+}
+
+/// A variable of the user's environment kept outside files (`HKCU\Environment`, launchd's) as
+/// a finding on line 0, when its value is a provider key.
+pub fn scan_variable(name: &str, value: &str) -> Option<Found> {
+    let kind = classify::classify(name, value)?;
+    Some(Found {
+        line: 0,
+        variable: name.to_string(),
+        kind,
+        value: SecretString::from(value),
+        masked: mask_key(value),
+    })
 }
 
 /// The assignments on one line whose values are keys, with the kind of each.

@@ -5,6 +5,8 @@
 //! [`super::classify`], which rejects anything that is not a plain literal (`$X`, `$(cmd)`,
 //! backslashes, spaces). Comment lines yield nothing.
 
+mod platform;
+
 use std::ops::Range;
 
 use super::tokens::{self, Tok};
@@ -22,7 +24,10 @@ pub(super) struct Assignment {
 
 pub(super) fn assignments(line: &str, source: SourceKind) -> Vec<Assignment> {
     match source {
-        SourceKind::Shell => shell(line, false),
+        SourceKind::Shell => {
+            platform::launchctl(line).map_or_else(|| shell(line, false), |a| vec![a])
+        }
+        SourceKind::PowerShell => platform::powershell(line),
         SourceKind::Dotenv => shell(line, true),
         SourceKind::Fish => fish(line).unwrap_or_else(|| shell(line, false)),
         SourceKind::Yaml => yaml(line).into_iter().collect(),
