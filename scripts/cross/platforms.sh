@@ -26,9 +26,9 @@ windows_build() {
   log "Windows: clippy -D warnings of the whole workspace ($WINDOWS_TARGET, std from source)"
   cross_cargo "$WINDOWS_TARGET" clippy --workspace --all-targets --quiet -- -D warnings \
     -A clippy::missing_const_for_thread_local
-  log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe, core_call.exe and squat_pipe.exe"
+  log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe and the test helpers"
   cross_cargo "$WINDOWS_TARGET" build --quiet -p switchyard-app -p switchyard-tray -p switchyard-desktop \
-    -p switchyard-ipc --bins --example core_call --example squat_pipe
+    -p switchyard-ipc -p switchyard-os --bins --example core_call --example squat_pipe --example hold_file
 }
 
 # zig from PyPI, pinned, in tests/.tools/zig: the C compiler of the macOS type check (it ships
@@ -71,7 +71,7 @@ wine_suites() {
     "$ROOT/scripts/cross/bcryptprimitives.c" -ladvapi32
   # The window's .exe too: start at login names it (it cannot run: Wine has no WebView2).
   cp "$out/switchyard-serve.exe" "$out/switchyard-tray.exe" "$out/switchyard.exe" \
-    "$out/examples/core_call.exe" "$out/examples/squat_pipe.exe" "$tmp/bin/"
+    "$out/examples/core_call.exe" "$out/examples/squat_pipe.exe" "$out/examples/hold_file.exe" "$tmp/bin/"
   printf '#!/usr/bin/env bash\nexec %q %q "$@"\n' "$ROOT/scripts/cross/wine-run" "$tmp/bin/switchyard-serve.exe" \
     > "$tmp/switchyard-serve"
   chmod +x "$tmp/switchyard-serve"
@@ -102,3 +102,21 @@ wine_suites() {
   [ "$rc" -eq 0 ] || die "the Wine suites failed"
 }
 
+
+# .github/workflows/release.yml runs only on GitHub. Here it is checked against GitHub's workflow
+# schema (check-jsonschema's copy) and for being in step with ./dev: its Linux tests are
+# .ci/run, it builds with the Rust that builds here, and it ships the sidecar that
+# src-tauri/tauri.bundle.json names.
+check_release_workflow() {
+  local wf="$ROOT/.github/workflows/release.yml" rust
+  log "release workflow: GitHub's schema, and in step with ./dev"
+  ensure_workflow_check
+  "$ROOT/tests/.tools/check-jsonschema/bin/check-jsonschema" --builtin-schema vendor.github-workflows \
+    "$wf" >/dev/null || die "$wf does not follow GitHub's workflow schema"
+  grep -q 'run: bash .ci/run' "$wf" || die "release.yml's Linux tests do not run .ci/run"
+  rust=$(rustc -V | sed -E 's/^rustc ([0-9]+\.[0-9]+).*/\1/')
+  grep -q "RUST_TOOLCHAIN: \"$rust\"" "$wf" || die "release.yml does not build with Rust $rust, as ./dev does"
+  grep -q '"binaries/switchyard-tray"' "$ROOT/src-tauri/tauri.bundle.json" \
+    && grep -q 'src-tauri/binaries/switchyard-tray-' "$wf" \
+    || die "release.yml and src-tauri/tauri.bundle.json disagree on the core process's sidecar"
+}

@@ -9,9 +9,9 @@ checks what only Windows has:
   takes it, and the canary is in no file of the Wine prefix (UTF-8 nor UTF-16), registry included;
 - the data folder in `%APPDATA%` by default, and a data folder whose path has spaces and
   non-ASCII letters (`C:\\users\\Zoë Ångström\\…`) works;
-- `connect claude-code` and `codex` write `%USERPROFILE%\\.claude\\settings.json` and
-  `%USERPROFILE%\\.codex\\config.toml` (CRLF files stay CRLF), never `HOME`, and `disconnect`
-  restores both files byte for byte;
+- the user's files and environment (`files.py`): connect/disconnect at `%USERPROFILE%`, the key
+  sweep over `HKCU\\Environment` and PowerShell profiles, a tool file held open by another
+  program, a read-only one, and one at a path over 260 characters;
 - `start-at-login on` writes this user's Run value (`"…\\switchyard.exe" --hidden`, the path
   quoted), `off` removes it, and the saved setting follows;
 - a pipe name another program took first (`squat_pipe.exe`, Windows' default access list): the
@@ -20,13 +20,13 @@ checks what only Windows has:
 - the core process (`switchyard-tray.exe`) answers the window's channel (a named pipe) through the
   window's own client (`core_call.exe`), a second start exits 0 and leaves it serving, and Ctrl+C
   (what SIGTERM becomes through scripts/cross/wine-run) stops it cleanly with every request in
-  the ledger and the pipe gone.
+  the ledger and the pipe gone; and at the session's end (`wineboot --end-session`: WM_ENDSESSION)
+  it quits the same clean way.
 
 Environment: WINE_BIN (folder of switchyard-serve.exe, switchyard-tray.exe, switchyard.exe,
-core_call.exe, squat_pipe.exe and bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
+core_call.exe, squat_pipe.exe, hold_file.exe and bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
 
 import json
-import os
 import pathlib
 import re
 import subprocess
@@ -35,77 +35,9 @@ import tempfile
 import time
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-WINE_RUN = ROOT / "scripts" / "cross" / "wine-run"
-BIN = pathlib.Path(os.environ["WINE_BIN"])
-PREFIX = pathlib.Path(os.environ["WINEPREFIX"])
-MOCK = os.environ["SWITCHYARD_MOCK"]
-CANARY = "sk-wine-canary-7f3a9c2e5b1d4f6a8c0e2b4d"
-USER = os.environ.get("USER") or "root"
-DATA_WIN = "C:\\users\\Zoë Ångström\\Switchyard"
-DATA = PREFIX / "drive_c" / "users" / "Zoë Ångström" / "Switchyard"
-PROFILE = PREFIX / "drive_c" / "users" / USER
-
-
-def env_for(data=DATA_WIN, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    env.update(SWITCHYARD_KEYRING_SERVICE="switchyard-wine-test", RUST_LOG="warn", NO_COLOR="1",
-               WINEDEBUG="-all", NO_PROXY="127.0.0.1,localhost", **extra)
-    env.pop("SWITCHYARD_DATA_DIR", None)
-    if data:
-        env["SWITCHYARD_DATA_DIR"] = data
-    return env
-
-
-def run(exe, *args, env=None, stdin=None, ok=True, timeout=120):
-    p = subprocess.run([str(WINE_RUN), str(BIN / exe), *args], env=env or env_for(), input=stdin,
-                       capture_output=True, text=True, timeout=timeout)
-    if ok:
-        assert p.returncode == 0, f"{exe} {' '.join(args)}: exit {p.returncode}\n{p.stdout}{p.stderr}"
-    return p
-
-
-def serve_cli(*args, **kw):
-    return run("switchyard-serve.exe", *args, **kw)
-
-
-def start(cmd, env, pattern):
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        m = re.search(pattern, line)
-        if m:
-            return proc, m.group(1)
-    raise AssertionError(f"{cmd[0]} did not start")
-
-
-def wineserver(*args):
-    """Wine's server for the prefix. It runs persistently (`-p`) during the suite: two Wine
-    programs started at the same moment with none running can race to start it, and one hangs."""
-    # Its own standard streams: a server that inherited a pipe would keep the pipe open.
-    subprocess.run(["/usr/lib/wine/wineserver", *args], env=env_for(), timeout=60, check=False,
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def start_wine():
-    """The wineserver, and the system programs the first Wine program starts (services,
-    explorer), started with no standard streams of ours: started by a program whose output is
-    captured, they would hold its pipe open after it exits."""
-    wineserver("-p")
-    subprocess.run(["/usr/lib/wine/wine64", str(BIN / "switchyard-serve.exe"), "--version"],
-                   env=env_for(), timeout=120, check=False, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def files_holding(secret):
-    """Every file under the Wine prefix holding `secret` as UTF-8 or UTF-16LE."""
-    needles = (secret.encode(), secret.encode("utf-16-le"))
-    found = []
-    for path in PREFIX.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            data = path.read_bytes()
-            if any(n in data for n in needles):
-                found.append(str(path))
-    return found
+from harness import (BIN, CANARY, DATA, DATA_WIN, MOCK, PREFIX, PROFILE, WINE_RUN, env_for, files_holding,
+                     free_port, reg, run, serve_cli, start, start_wine, wineserver)
+import files
 
 
 def check_keys_and_data_folders(mock_origin):
@@ -130,34 +62,6 @@ def check_keys_and_data_folders(mock_origin):
     assert ledgers, f"no data folder under %APPDATA%: {list((PROFILE / 'AppData').rglob('*'))[:20]}"
     print(f"  data folder: %APPDATA% by default ({ledgers[0].relative_to(PREFIX)}); "
           "“C:\\users\\Zoë Ångström\\…” works")
-
-
-def check_connect(home_trap):
-    claude = PROFILE / ".claude" / "settings.json"
-    codex = PROFILE / ".codex" / "config.toml"
-    claude.parent.mkdir(parents=True, exist_ok=True)
-    codex.parent.mkdir(parents=True, exist_ok=True)
-    before = {
-        claude: b'{\r\n  "model": "sonnet",\r\n  "env": { "KEEP": "1" }\r\n}\r\n',
-        codex: b'model = "gpt-5-codex"\r\n\r\n[profiles.work]\r\nmodel = "o3"\r\n',
-    }
-    for path, data in before.items():
-        path.write_bytes(data)
-    env = env_for(HOME=str(home_trap))
-    for tool in ("claude-code", "codex"):
-        out = serve_cli("connect", tool, env=env)
-        assert "127.0.0.1" in (claude if tool == "claude-code" else codex).read_text(), out.stdout
-    for path in before:
-        now = path.read_bytes()
-        assert now != before[path], f"{path} was not changed"
-        assert b"\r\n" in now and b"\n" not in now.replace(b"\r\n", b""), f"{path} lost its CRLF: {now!r}"
-    assert not any(home_trap.iterdir()), f"connect wrote under HOME, not %USERPROFILE%: {list(home_trap.iterdir())}"
-    for tool in ("claude-code", "codex"):
-        serve_cli("disconnect", tool, env=env)
-    for path, data in before.items():
-        assert path.read_bytes() == data, f"{path} is not restored byte for byte: {path.read_bytes()!r}"
-    print("  connect claude-code and codex: %USERPROFILE%\\.claude and \\.codex (CRLF kept), "
-          "disconnect restored both byte for byte")
 
 
 RUN_KEY = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
@@ -211,6 +115,28 @@ def check_squatted_pipe(port):
           "the window's client sent nothing to the squatter")
 
 
+def wait_for_pipe(core, log):
+    """The core's first answer on its named pipe (through the window's client)."""
+    deadline = time.monotonic() + 90
+    while True:
+        answer = core_call("list_tokens", ok=False)
+        if answer.returncode == 0:
+            return answer
+        if core.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            raise AssertionError(f"the core never answered its pipe (exit {core.poll()}): "
+                                 f"{answer.stderr}\n{log.read()[-3000:]}")
+        time.sleep(0.5)
+
+
+def chat(port, token):
+    body = json.dumps({"model": "demo-chat", "messages": [{"role": "user", "content": "hi"}]}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/chat/completions", data=body,
+                                 headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200
+
+
 def check_core_process(port):
     token = re.search(r"^(sy-[0-9a-f]+)\s*$", serve_cli("token", "create", "wine-core").stdout, re.M).group(1)
     env = env_for(SWITCHYARD_GATEWAY_PORT=str(port))
@@ -223,27 +149,15 @@ def check_core_process(port):
         return log.read()[-3000:]
 
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            answer = core_call("list_tokens", ok=False)
-            if answer.returncode == 0:
-                break
-            assert core.poll() is None, f"the core exited {core.returncode}: {said()}"
-            assert time.monotonic() < deadline, f"the core never answered its pipe: {answer.stderr}"
-            time.sleep(0.5)
+        answer = wait_for_pipe(core, log)
         names = [t["name"] for t in json.loads(answer.stdout)]
         assert "wine-core" in names, names
         second = run("switchyard-tray.exe", env=env, ok=False, timeout=60)
         assert second.returncode == 0, f"a second core should exit 0: {second.returncode} {second.stderr}"
         assert core.poll() is None, f"the first core stopped when the second started: {said()}"
         core_call("list_tokens")
-        body = json.dumps({"model": "demo-chat", "messages": [{"role": "user", "content": "hi"}]}).encode()
         for _ in range(3):
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/chat/completions", data=body,
-                                         headers={"authorization": f"Bearer {token}",
-                                                  "content-type": "application/json"})
-            with urllib.request.urlopen(req, timeout=30) as r:
-                assert r.status == 200
+            chat(port, token)
         core.terminate()  # wine-run passes it on as the console's Ctrl+C
         code = core.wait(timeout=60)
         assert code == 0, f"the core exited {code}: {said()}"
@@ -258,16 +172,39 @@ def check_core_process(port):
           "Ctrl+C stopped it cleanly with 3/3 requests in the ledger")
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def check_session_end(port):
+    """Logoff/shutdown: `wineboot --end-session` sends WM_QUERYENDSESSION and WM_ENDSESSION to
+    every top-level window, as Windows does; the core's event loop gets it, asks the core to quit
+    and waits for its clean shutdown before the process ends."""
+    token = re.search(r"^(sy-[0-9a-f]+)\s*$", serve_cli("token", "create", "wine-logoff").stdout, re.M).group(1)
+    env = env_for(SWITCHYARD_GATEWAY_PORT=str(port), RUST_LOG="info")
+    log = tempfile.TemporaryFile(mode="w+")
+    core = subprocess.Popen([str(WINE_RUN), str(BIN / "switchyard-tray.exe")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=log, text=True)
+    try:
+        wait_for_pipe(core, log)
+        for _ in range(3):
+            chat(port, token)
+        ended = subprocess.run(["/usr/lib/wine/wine64", "wineboot", "--end-session"], env=env_for(),
+                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        code = core.wait(timeout=60)
+    finally:
+        if core.poll() is None:
+            core.kill()
+    log.seek(0)
+    said = log.read()
+    assert code == 0, f"the core exited {code} at the session's end (wineboot: {ended.returncode}): {said[-3000:]}"
+    assert "core shut down; exiting" in said, f"no clean shutdown at the session's end: {said[-3000:]}"
+    rows = json.loads(serve_cli("requests", "--json", "--limit", "50").stdout or "[]")
+    done = [r for r in rows if r.get("tokenName") == "wine-logoff" and r.get("status") == 200]
+    assert len(done) == 3, f"every answered request is in the ledger: {rows}"
+    print("  session end (WM_ENDSESSION via wineboot --end-session): the core quit cleanly, "
+          "3/3 requests in the ledger")
 
 
 def main():
     for exe in ("switchyard-serve.exe", "switchyard-tray.exe", "switchyard.exe", "core_call.exe",
-                "squat_pipe.exe", "bcryptprimitives.dll"):
+                "squat_pipe.exe", "hold_file.exe", "bcryptprimitives.dll"):
         if not (BIN / exe).is_file():
             sys.exit(f"{BIN / exe} is missing: ./dev platforms builds it")
     start_wine()
@@ -275,10 +212,14 @@ def main():
     try:
         with tempfile.TemporaryDirectory() as trap:
             check_keys_and_data_folders(origin)
-            check_connect(pathlib.Path(trap))
+            files.check_connect(pathlib.Path(trap))
+            files.check_sweep()
+            files.check_held_and_read_only()
+            files.check_long_path()
             check_start_at_login()
             check_squatted_pipe(free_port())
             check_core_process(free_port())
+            check_session_end(free_port())
     finally:
         mock.terminate()
     print("wine: the Windows build passed")

@@ -122,6 +122,13 @@ pub fn connect(
             next,
         });
     }
+    // A file that cannot be replaced refuses the whole connect before anything is written.
+    for s in staged
+        .iter()
+        .filter(|s| s.live.is_some() && s.live != s.next)
+    {
+        files::check_replaceable(&s.entry.path)?;
+    }
     let mut report = FilesReport::default();
     for s in &mut staged {
         // One backup per file, before its first touch (a reconnect keeps that one).

@@ -95,6 +95,55 @@ pub fn tmp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Refuses a file Switchyard must not or cannot replace, before anything is written: one marked
+/// read-only (the user's way of saying "leave it"), and on Windows one another program holds
+/// open without letting others replace it (an editor's lock: a sharing violation). Absent is
+/// fine.
+pub fn check_replaceable(path: &Path) -> Result<(), AppError> {
+    let path = &write_target(path);
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.permissions().readonly() {
+        let fix = if cfg!(windows) {
+            format!(
+                "clear its Read-only attribute (attrib -r \"{}\")",
+                path.display()
+            )
+        } else {
+            format!("make it writable (chmod u+w '{}')", path.display())
+        };
+        return Err(AppError::File(format!(
+            "{} is read-only, so Switchyard left it as it is; {fix}, then try again.",
+            path.display()
+        )));
+    }
+    held_open(path)
+}
+
+#[cfg(windows)]
+fn held_open(path: &Path) -> Result<(), AppError> {
+    use std::os::windows::fs::OpenOptionsExt;
+    /// The `DELETE` access right: what replacing the file by a rename needs from its sharers.
+    const DELETE: u32 = 0x0001_0000;
+    const SHARING_VIOLATION: i32 = 32;
+    const LOCK_VIOLATION: i32 = 33;
+    match std::fs::OpenOptions::new().access_mode(DELETE).open(path) {
+        Err(e) if matches!(e.raw_os_error(), Some(SHARING_VIOLATION | LOCK_VIOLATION)) => {
+            Err(AppError::File(format!(
+                "{} is open in another program that keeps others from changing it; close it there, then try again. Nothing was changed.",
+                path.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(windows))]
+fn held_open(_path: &Path) -> Result<(), AppError> {
+    Ok(())
+}
+
 /// Writes `text` next to `path` and fsyncs it for a connect: private to the user (the
 /// original's mode without group or other bits; 0600 for a new file), since it holds a gateway
 /// token. The rename is separate ([`commit`]) so the journal can sit between the two.
@@ -109,6 +158,7 @@ fn stage_as(path: &Path, text: &str, private: bool) -> Result<PathBuf, AppError>
     let path = &write_target(path);
     let shown = path.display();
     let fail = |e: std::io::Error| AppError::File(format!("Cannot write {shown}: {e}."));
+    check_replaceable(path)?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
@@ -235,10 +285,10 @@ fn mask_tokens(text: &str) -> String {
     out
 }
 
-/// The user-facing form of a path: `~/…` under the home folder.
+/// The user-facing form of a path: `~/…` under the home folder (`~\…` on Windows).
 pub fn shown(home: &Path, path: &Path) -> String {
     match path.strip_prefix(home) {
-        Ok(rest) => format!("~/{}", rest.display()),
+        Ok(rest) => format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display()),
         Err(_) => path.display().to_string(),
     }
 }

@@ -86,6 +86,7 @@ fn from_file(
     )
     .map_err(|e| AppError::Conflict(format!("{}: {e}", files::shown(&home.home, path))))?;
     let record = encode(&MoveRecord::File(moved))?;
+    files::check_replaceable(path)?;
     // The key goes into the keychain before it leaves the file.
     let (backend, move_id) = into_keychain(inner, target, &dest, found)?;
     files::backup(&inner.paths.data_dir, "sweep", path, &text)?;

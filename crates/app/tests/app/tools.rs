@@ -321,3 +321,41 @@ async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
         "the folder Switchyard created goes too"
     );
 }
+
+#[tokio::test]
+async fn a_read_only_tool_file_is_refused_whole_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = start_tools().await;
+    let config = t.home.path().join(".codex/config.toml");
+    write(&config, CODEX_CONFIG);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o444)).unwrap();
+
+    let err =
+        t.h.app
+            .tools()
+            .connect(ToolId::Codex, ConnectChoice::default())
+            .await
+            .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("is read-only") && text.contains("chmod u+w"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CODEX_CONFIG);
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444, "its mode is kept too");
+    let list = t.h.app.tools().list().await.unwrap();
+    assert!(list.iter().all(|s| !s.connected), "nothing recorded");
+    let tokens = t.h.app.tokens().list().await.unwrap();
+    assert!(
+        tokens.iter().all(|t| t.revoked_at.is_some()),
+        "the token made for it is revoked: {tokens:?}"
+    );
+
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    t.h.app
+        .tools()
+        .connect(ToolId::Codex, ConnectChoice::default())
+        .await
+        .unwrap();
+}

@@ -4,6 +4,10 @@
 //! thread of its own; they talk through the loop's proxy (what to show) and a channel (what was
 //! clicked). The icon appears once the core has started, as on Linux.
 //!
+//! Logoff and shutdown on Windows: the loop's hidden window gets `WM_ENDSESSION`, where `tao`
+//! ends the loop (`LoopDestroyed`) and then the process. The loop asks the core to quit there
+//! and waits for it, within the few seconds Windows allows, so the ledger is flushed.
+//!
 //! Type-checked from Linux for both targets; run under Wine for Windows. macOS runs it only on
 //! a Mac (the release workflow's runner).
 
@@ -28,6 +32,12 @@ enum ToLoop {
 
 static PROXY: OnceLock<EventLoopProxy<ToLoop>> = OnceLock::new();
 static CLICKS: OnceLock<mpsc::UnboundedSender<Action>> = OnceLock::new();
+/// The core's Quit, for the loop to pull when the session ends.
+static QUIT: OnceLock<CancellationToken> = OnceLock::new();
+
+/// How long the loop waits for the core when the session ends: Windows ends a program that has
+/// not finished about five seconds after `WM_ENDSESSION`.
+const SESSION_END_WAIT: std::time::Duration = std::time::Duration::from_millis(4500);
 
 fn id(action: Action) -> &'static str {
     match action {
@@ -119,10 +129,12 @@ pub fn run_on_main_thread(core: impl FnOnce() -> i32 + Send + 'static) -> ! {
             let _ = clicks.send_event(ToLoop::Clicked(Action::Open));
         }
     }));
+    let (done, core_done) = std::sync::mpsc::channel::<()>();
     let core_thread = std::thread::Builder::new()
         .name("core".into())
         .spawn(move || {
             let code = core();
+            let _ = done.send(());
             let _ = proxy.send_event(ToLoop::Exit(code));
         });
     if let Err(e) = core_thread {
@@ -151,6 +163,16 @@ pub fn run_on_main_thread(core: impl FnOnce() -> i32 + Send + 'static) -> ! {
                 shelf = None;
                 *flow = ControlFlow::ExitWithCode(code);
             }
+            // After the core's Exit (it is done: no wait), or the session ending (logoff,
+            // shutdown): the process ends when this returns.
+            Event::LoopDestroyed => {
+                if let Some(quit) = QUIT.get() {
+                    quit.cancel();
+                }
+                if core_done.recv_timeout(SESSION_END_WAIT).is_err() {
+                    tracing::warn!("the session ended before the core finished quitting");
+                }
+            }
             _ => {}
         }
     })
@@ -165,6 +187,7 @@ pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), Stri
         .clone();
     let (tx, mut clicks) = mpsc::unbounded_channel();
     CLICKS.set(tx).map_err(|_| "the tray was started twice")?;
+    let _ = QUIT.set(quit.clone());
     proxy
         .send_event(ToLoop::Show(Shown::of(&core)))
         .map_err(|_| "the tray's event loop ended")?;
