@@ -80,6 +80,12 @@ wine_suites() {
   log "Wine: creating a throw-away prefix"
   /usr/lib/wine/wine64 "$tmp/bin/switchyard-serve.exe" --version >/dev/null 2>&1 \
     || die "switchyard-serve.exe does not run under Wine"
+  # Wine links the profile's Documents, Desktop, … to the Linux home; the tests write there (a
+  # PowerShell profile in Documents), so they become plain folders of the throw-away prefix.
+  local link
+  for link in "$WINEPREFIX"/drive_c/users/*/*; do
+    if [ -L "$link" ]; then rm "$link" && mkdir "$link"; fi
+  done
   # One wineserver for the whole run: two Wine programs started at the same moment with none
   # running can race to start it, and one of them hangs. (`-p` refuses while one still runs.)
   # The first program then starts Wine's system programs (services, explorer), which keep its

@@ -27,6 +27,7 @@ Environment: WINE_BIN (folder of switchyard-serve.exe, switchyard-tray.exe, swit
 core_call.exe, squat_pipe.exe, hold_file.exe and bcryptprimitives.dll), WINEPREFIX (a throw-away prefix), SWITCHYARD_MOCK (the Linux mock)."""
 
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -36,7 +37,7 @@ import time
 import urllib.request
 
 from harness import (BIN, CANARY, DATA, DATA_WIN, MOCK, PREFIX, PROFILE, WINE_RUN, env_for, files_holding,
-                     free_port, reg, run, serve_cli, start, start_wine, wineserver)
+                     free_port, run, serve_cli, start, start_wine, wineserver)
 import files
 
 
@@ -195,6 +196,9 @@ def check_session_end(port):
     said = log.read()
     assert code == 0, f"the core exited {code} at the session's end (wineboot: {ended.returncode}): {said[-3000:]}"
     assert "core shut down; exiting" in said, f"no clean shutdown at the session's end: {said[-3000:]}"
+    # Not a console event (the core has loaded user32, so Windows would not send it one): the
+    # quit came from the event loop's window message.
+    assert "asked to quit" not in said, f"the quit came from a console event: {said[-3000:]}"
     rows = json.loads(serve_cli("requests", "--json", "--limit", "50").stdout or "[]")
     done = [r for r in rows if r.get("tokenName") == "wine-logoff" and r.get("status") == 200]
     assert len(done) == 3, f"every answered request is in the ledger: {rows}"

@@ -63,6 +63,8 @@ def findings():
 
 def check_sweep():
     ps_key = "sk-ant-api03-CANARYwinePs1K3y7Hq2Lm9Rt4Wv8Yz3Bc6Df1Gh5"
+    assert not (PROFILE / "Documents").is_symlink(), \
+        "Documents links out of the prefix (to the Linux home): ./dev platforms makes it a folder"
     profile = PROFILE / "Documents" / "PowerShell" / "Microsoft.PowerShell_profile.ps1"
     profile.parent.mkdir(parents=True, exist_ok=True)
     profile.write_bytes(f"Import-Module posh-git\r\n$env:ANTHROPIC_API_KEY = '{ps_key}'\r\n".encode())

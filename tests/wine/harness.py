@@ -1,15 +1,10 @@
 """What the Wine checks share: the prefix's paths, running a Windows program under Wine as
 the Linux one would run (scripts/cross/wine-run), the wineserver, the registry."""
 
-import json
 import os
 import pathlib
 import re
 import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WINE_RUN = ROOT / "scripts" / "cross" / "wine-run"
@@ -26,7 +21,8 @@ PROFILE = PREFIX / "drive_c" / "users" / USER
 def env_for(data=DATA_WIN, **extra):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env.update(SWITCHYARD_KEYRING_SERVICE="switchyard-wine-test", RUST_LOG="warn", NO_COLOR="1",
-               WINEDEBUG="-all", NO_PROXY="127.0.0.1,localhost", **extra)
+               WINEDEBUG="-all", NO_PROXY="127.0.0.1,localhost")
+    env.update(extra)
     env.pop("SWITCHYARD_DATA_DIR", None)
     if data:
         env["SWITCHYARD_DATA_DIR"] = data

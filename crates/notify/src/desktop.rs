@@ -48,6 +48,10 @@ impl Default for DesktopNotifier {
 impl DesktopNotifier {
     /// The application name daemons show and filter on.
     pub const APP_NAME: &'static str = "Switchyard";
+    /// Windows: the AppUserModelID toasts are shown under — the one the installers (NSIS, MSI)
+    /// give the Start menu shortcut, Tauri's bundle identifier (`tauri.conf.json`). Without it,
+    /// notify-rust would show them as Windows PowerShell's.
+    pub const WINDOWS_APP_ID: &'static str = "dev.switchyard.desktop";
     /// How long a send or probe may take, bus activation of the daemon included.
     pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -97,6 +101,8 @@ impl DesktopNotifier {
                 u32::try_from(t.as_millis()).unwrap_or(u32::MAX),
             ));
         }
+        #[cfg(windows)]
+        out.app_id(Self::WINDOWS_APP_ID);
         #[cfg(any(windows, all(unix, not(target_os = "macos"))))]
         out.urgency(match n.urgency {
             crate::Urgency::Low => notify_rust::Urgency::Low,

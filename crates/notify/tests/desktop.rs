@@ -345,3 +345,18 @@ fn child_entry() {
     );
     println!("CHILD-CHECKED");
 }
+
+/// Toasts on Windows are shown under the AppUserModelID the installers give the Start menu
+/// shortcut: the bundle identifier. Renaming one without the other would make them vanish.
+#[test]
+fn the_windows_app_id_is_the_bundle_identifier() {
+    let conf: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tauri.conf.json"
+    )))
+    .unwrap();
+    assert_eq!(
+        conf["identifier"].as_str(),
+        Some(switchyard_notify::DesktopNotifier::WINDOWS_APP_ID)
+    );
+}

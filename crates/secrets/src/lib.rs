@@ -2,6 +2,7 @@
 //! Keys live only in the keychain; this crate never writes them anywhere else.
 
 mod error;
+mod parts;
 mod secret;
 mod store;
 

@@ -2,7 +2,7 @@
 //! default store, installed once at start-up) and an in-memory map for unit tests.
 //! Every call is blocking: async callers use `spawn_blocking`.
 
-use crate::{SecretError, SecretString};
+use crate::{parts, SecretError, SecretString};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -72,20 +72,82 @@ fn clone_error(e: &keyring_core::Error) -> keyring_core::Error {
     }
 }
 
-impl SecretStore for KeychainStore {
-    fn set(&self, account: &str, secret: &SecretString) -> Result<(), SecretError> {
-        Ok(self.entry(account)?.set_password(secret.expose())?)
+impl KeychainStore {
+    /// The number of parts the value under `account` is split into (0: whole, or absent).
+    fn parts_now(&self, account: &str) -> Result<usize, SecretError> {
+        match self.entry(account)?.get_password() {
+            Ok(first) => Ok(parts::count(&first).unwrap_or(0)),
+            Err(keyring_core::Error::NoEntry) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
     }
 
-    fn get(&self, account: &str) -> Result<SecretString, SecretError> {
-        Ok(SecretString::new(self.entry(account)?.get_password()?))
-    }
-
-    fn delete(&self, account: &str) -> Result<(), SecretError> {
+    fn delete_entry(&self, account: &str) -> Result<(), SecretError> {
         match self.entry(account)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Removes parts `from..=to` of `account`.
+    fn delete_parts(&self, account: &str, from: usize, to: usize) -> Result<(), SecretError> {
+        for i in from..=to {
+            self.delete_entry(&parts::part_account(account, i))?;
+        }
+        Ok(())
+    }
+}
+
+impl SecretStore for KeychainStore {
+    /// A value longer than one entry takes is split ([`parts`]): the parts are written first and
+    /// the header last, so a reader sees the old value or the whole new one.
+    fn set(&self, account: &str, secret: &SecretString) -> Result<(), SecretError> {
+        let before = self.parts_now(account)?;
+        let written = match parts::split(secret.expose()) {
+            None => {
+                self.entry(account)?.set_password(secret.expose())?;
+                0
+            }
+            Some(pieces) => {
+                for (i, piece) in pieces.iter().enumerate() {
+                    self.entry(&parts::part_account(account, i + 1))?
+                        .set_password(piece)?;
+                }
+                self.entry(account)?
+                    .set_password(&format!("{}{}", parts::HEADER, pieces.len()))?;
+                pieces.len()
+            }
+        };
+        self.delete_parts(account, written + 1, before)
+    }
+
+    fn get(&self, account: &str) -> Result<SecretString, SecretError> {
+        let first = SecretString::new(self.entry(account)?.get_password()?);
+        let Some(n) = parts::count(first.expose()) else {
+            return Ok(first);
+        };
+        if n > parts::MAX_PARTS {
+            return Err(SecretError::Corrupt);
+        }
+        let mut whole = SecretString::new(String::new());
+        for i in 1..=n {
+            let piece = SecretString::new(
+                self.entry(&parts::part_account(account, i))?
+                    .get_password()
+                    .map_err(|e| match e {
+                        keyring_core::Error::NoEntry => SecretError::Corrupt,
+                        e => e.into(),
+                    })?,
+            );
+            whole = SecretString::new(format!("{}{}", whole.expose(), piece.expose()));
+        }
+        Ok(whole)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), SecretError> {
+        let n = self.parts_now(account)?.min(parts::MAX_PARTS);
+        self.delete_entry(account)?;
+        self.delete_parts(account, 1, n)
     }
 
     fn service(&self) -> &str {
@@ -164,6 +226,15 @@ impl SecretStore for MemoryStore {
 mod tests {
     use super::*;
 
+    /// keyring-core's mock store, installed once: tests run in parallel, and replacing the
+    /// default under a running test would lose its entries.
+    fn mock_default_store() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+        });
+    }
+
     fn round_trip(store: &dyn SecretStore) {
         store.set("k1", &"sk-one".into()).unwrap();
         assert_eq!(store.get("k1").unwrap().expose(), "sk-one");
@@ -187,8 +258,39 @@ mod tests {
     fn keychain_store_round_trips_through_keyring_core() {
         // keyring-core's mock store stands in for the platform store; the real Secret Service
         // is exercised by tests/keychain.rs under dbus-run-session.
-        keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+        mock_default_store();
         round_trip(&KeychainStore::with_current_default("switchyard-unit"));
+    }
+
+    #[test]
+    fn keychain_store_splits_long_values_and_leaves_no_stale_parts() {
+        mock_default_store();
+        let store = KeychainStore::with_current_default("switchyard-unit-parts");
+        let long: String = (0..3000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        store.set("record", &long.as_str().into()).unwrap();
+        assert_eq!(store.get("record").unwrap().expose(), &long);
+        let first = keyring_core::Entry::new("switchyard-unit-parts", "record")
+            .unwrap()
+            .get_password()
+            .unwrap();
+        assert_eq!(first, format!("{}3", parts::HEADER), "three parts");
+        // Shorter again: one entry, the parts gone.
+        store.set("record", &"short".into()).unwrap();
+        assert_eq!(store.get("record").unwrap().expose(), "short");
+        let part = keyring_core::Entry::new("switchyard-unit-parts", "record#1").unwrap();
+        assert!(matches!(
+            part.get_password(),
+            Err(keyring_core::Error::NoEntry)
+        ));
+        store.set("record", &long.as_str().into()).unwrap();
+        store.delete("record").unwrap();
+        assert_eq!(store.get("record").unwrap_err(), SecretError::NotFound);
+        assert!(matches!(
+            part.get_password(),
+            Err(keyring_core::Error::NoEntry)
+        ));
     }
 
     #[test]

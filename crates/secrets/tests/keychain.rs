@@ -39,6 +39,30 @@ fn real_keychain_stores_reads_updates_and_deletes() {
     );
 }
 
+/// A value longer than Windows lets one credential hold (a connection record with long paths)
+/// goes in parts; the same code runs here against the real Secret Service.
+#[test]
+#[ignore = "needs an unlocked Secret Service: run `./dev test`"]
+fn real_keychain_keeps_a_value_longer_than_one_entry_takes() {
+    let store = KeychainStore::platform(unique_service("long"));
+    let long = format!("{{\"path\":\"C:\\\\{}\"}}", "Zoë Ångström\\".repeat(300));
+    store.set("record", &long.as_str().into()).expect("store");
+    assert_eq!(store.get("record").expect("read").expose(), &long);
+    store.set("record", &"short".into()).expect("update");
+    assert_eq!(store.get("record").expect("read").expose(), "short");
+    store
+        .set("record", &long.as_str().into())
+        .expect("store again");
+    store.delete("record").expect("delete");
+    assert_eq!(store.get("record").unwrap_err(), SecretError::NotFound);
+    let part = KeychainStore::platform(unique_service("long"));
+    assert_eq!(
+        part.get("record#1").unwrap_err(),
+        SecretError::NotFound,
+        "no part left"
+    );
+}
+
 #[test]
 #[ignore = "needs an unlocked Secret Service: run `./dev test`"]
 fn real_keychain_entries_are_separated_by_service() {

@@ -322,6 +322,7 @@ async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
     );
 }
 
+#[cfg(unix)]
 #[tokio::test]
 async fn a_read_only_tool_file_is_refused_whole_with_the_fix() {
     use std::os::unix::fs::PermissionsExt;

@@ -56,7 +56,7 @@ pub fn remove(name: &str) -> io::Result<()> {
 pub fn set(var: &EnvVar) -> io::Result<()> {
     let key = open(KEY_SET_VALUE)?;
     if var.expand {
-        let mut bytes: Vec<u8> = var
+        let bytes: Vec<u8> = var
             .value
             .encode_utf16()
             .chain([0])
