@@ -1,5 +1,5 @@
 # Sourced by ./dev: Windows and macOS from this Debian machine (docs/PLATFORMS.md). Uses dev's
-# ROOT, log, die, ensure_apt and in_test_session.
+# ROOT, log, die, ensure_apt, in_test_session and venv_make (scripts/dev/tools.sh).
 # rustup offers no Windows or macOS standard library here, but Debian's Rust 1.96 ships its
 # source, so std is built for the target (-Zbuild-std; RUSTC_BOOTSTRAP lets a stable compiler
 # take that flag). MinGW-w64 links Windows programs; Wine 8 runs them.
@@ -35,15 +35,7 @@ windows_build() {
 # macOS libc headers; scripts/cross/zig-cc adapts cc-rs's arguments).
 ZIG_VERSION=0.17.1
 ensure_zig() {
-  local venv="$ROOT/tests/.tools/zig"
-  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -m ziglang version 2>/dev/null | grep -qx "$ZIG_VERSION"; then
-    return
-  fi
-  python3 -c 'import ensurepip, venv' 2>/dev/null || ensure_apt python3-venv python3-pip
-  log "installing zig $ZIG_VERSION from PyPI (ziglang) into tests/.tools/zig"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "ziglang==$ZIG_VERSION"
+  venv_make "$ROOT/tests/.tools/zig" "ziglang==$ZIG_VERSION" "zig $ZIG_VERSION (ziglang)" "ziglang==$ZIG_VERSION"
 }
 
 # Clippy (which type-checks everything) of the whole workspace for macOS on Apple silicon, zero

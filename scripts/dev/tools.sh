@@ -2,33 +2,31 @@
 # virtualenvs under tests/, Debian's Prometheus unpacked into tests/.tools, cargo installs).
 # Uses dev's ROOT, log, die, as_root and ensure_apt.
 
-# venv_install VENV REQUIREMENTS WHAT: a virtualenv at VENV with REQUIREMENTS (a file) installed
-# from PyPI, remade only when the file changed.
-venv_install() {
-  local venv=$1 req=$2 what=$3
-  if [ -x "$venv/bin/python" ] && cmp -s "$req" "$venv/requirements.txt"; then
+# venv_make VENV STAMP WHAT PIP_ARGS…: a virtualenv at VENV with `pip install PIP_ARGS…` from PyPI,
+# remade only when STAMP (what pins it: a version, a requirements file's text) changed.
+venv_make() {
+  local venv=$1 stamp=$2 what=$3
+  shift 3
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.switchyard-stamp" 2>/dev/null)" = "$stamp" ]; then
     return
   fi
   python3 -c 'import ensurepip, venv' 2>/dev/null || ensure_apt python3-venv python3-pip
   log "installing $what from PyPI into ${venv#"$ROOT"/}"
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-  cp "$req" "$venv/requirements.txt"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$@"
+  printf '%s' "$stamp" > "$venv/.switchyard-stamp"
+}
+
+# venv_install VENV REQUIREMENTS WHAT: venv_make pinned by a requirements file.
+venv_install() {
+  venv_make "$1" "$(cat "$2")" "$3" -r "$2"
 }
 
 # aider is a Python program (PyPI): pinned, in a virtualenv of the CLI suite (about 2 minutes once).
 AIDER_VERSION=0.86.2
 ensure_aider() {
-  local venv="$ROOT/tests/clis/.venv"
-  if [ -x "$venv/bin/aider" ] && "$venv/bin/aider" --version 2>/dev/null | grep -qx "aider $AIDER_VERSION"; then
-    return
-  fi
-  python3 -c 'import ensurepip, venv' 2>/dev/null || ensure_apt python3-venv python3-pip
-  log "installing aider $AIDER_VERSION from PyPI into tests/clis/.venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "aider-chat==$AIDER_VERSION"
+  venv_make "$ROOT/tests/clis/.venv" "aider-chat==$AIDER_VERSION" "aider $AIDER_VERSION" "aider-chat==$AIDER_VERSION"
 }
 
 # The real consumers of the run reports (junitparser, jsonschema), pinned, in tests/reports/.venv.
