@@ -37,7 +37,7 @@ import time
 import urllib.request
 
 from harness import (BIN, CANARY, DATA, DATA_WIN, MOCK, PREFIX, PROFILE, WINE_RUN, env_for, files_holding,
-                     free_port, run, serve_cli, start, start_wine, wineserver)
+                     free_port, reg, run, serve_cli, start, start_wine, wineserver)
 import files
 
 
@@ -70,10 +70,7 @@ RUN_KEY = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
 
 def run_value():
     """The Switchyard value under this user's Run key, or None."""
-    p = subprocess.run(["/usr/lib/wine/wine64", "reg", "query", RUN_KEY, "/v", "Switchyard"],
-                       env=env_for(), capture_output=True, text=True, timeout=60,
-                       stdin=subprocess.DEVNULL)
-    m = re.search(r"Switchyard\s+REG_SZ\s+(.*)", p.stdout)
+    m = re.search(r"Switchyard\s+REG_SZ\s+(.*)", reg("query", RUN_KEY, "/v", "Switchyard").stdout)
     return m.group(1).strip() if m else None
 
 

@@ -89,7 +89,12 @@ def free_port():
 
 
 
-def reg(*args):
-    """`reg` (Wine's own) with `args`, in the prefix; its completed process."""
-    return subprocess.run(["/usr/lib/wine/wine64", "reg", *args], env=env_for(), capture_output=True,
+def wine_tool(name, *args):
+    """One of Wine's own programs (`reg`, `attrib`, …) with `args`, in the prefix; its completed
+    process."""
+    return subprocess.run(["/usr/lib/wine/wine64", name, *args], env=env_for(), capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def reg(*args):
+    return wine_tool("reg", *args)
