@@ -11,7 +11,7 @@ use serde_json::json;
 use switchyard_policy::Strategy;
 
 pub const USAGE: &str = "usage:
-  switchyard route add NAME [--strategy priority|weighted|lowest-latency|lowest-cost]
+  switchyard route add NAME [--strategy priority|weighted|lowest-latency|lowest-cost|headroom]
                             --candidate BACKEND=MODEL[*WEIGHT] [--candidate …]
   switchyard route list [--json]
   switchyard route remove NAME
@@ -62,6 +62,7 @@ fn strategy(s: &str) -> Option<Strategy> {
         "weighted" => Strategy::Weighted,
         "lowest-latency" | "lowestLatency" | "latency" => Strategy::LowestLatency,
         "lowest-cost" | "lowestCost" | "cost" => Strategy::LowestCost,
+        "headroom" => Strategy::Headroom,
         _ => return None,
     })
 }

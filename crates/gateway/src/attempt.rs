@@ -77,6 +77,13 @@ pub fn classify<'a>(
             }
             Ok(Ok(r)) => r,
         };
+        crate::headroom::heard(state, &t.id, key_id, resp.headers());
+        // The provider's rate-limit headers reach a caller speaking its format unchanged.
+        let passed = if out.is(inbound.shape) {
+            crate::headroom::passed(resp.headers())
+        } else {
+            Vec::new()
+        };
         let status = resp.status().as_u16();
         let class = match status {
             200..=299 => None,
@@ -88,7 +95,7 @@ pub fn classify<'a>(
         log.attempt(t, &cand.model, key_label, Some(status), class, took);
         match status {
             200..=299 => {
-                let extra = served_headers(&t.name, &cand.model, reason, log);
+                let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
                 log.hold(slot);
                 let capture = inbound
                     .capture
@@ -131,14 +138,14 @@ pub fn classify<'a>(
                     log.reclassify_last_attempt("key_invalid");
                     return refused(state, t, key_id, 400);
                 }
-                let extra = served_headers(&t.name, &cand.model, reason, log);
+                let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
                 let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
                 let r = crate::respond::answer(400, bytes, inbound, answered);
                 Outcome::Final(r)
             }
             500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
             _ => {
-                let extra = served_headers(&t.name, &cand.model, reason, log);
+                let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
                 let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
                 Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
             }
@@ -203,13 +210,25 @@ pub struct Served {
     model: Option<HeaderValue>,
     reason: Option<HeaderValue>,
     id: Option<HeaderValue>,
+    /// The provider's own headers passed on (its rate limits).
+    passed: Vec<(axum::http::HeaderName, HeaderValue)>,
 }
 
 impl Served {
+    /// The same headers with the provider's `passed` ones.
+    #[must_use]
+    pub fn with(mut self, passed: Vec<(axum::http::HeaderName, HeaderValue)>) -> Self {
+        self.passed = passed;
+        self
+    }
+
     /// Sets the headers on `h` (replacing any of the same names).
     pub fn write(self, h: &mut HeaderMap) {
         use crate::names;
-        h.reserve(6);
+        h.reserve(6 + self.passed.len());
+        for (name, v) in self.passed {
+            h.insert(name, v);
+        }
         for (name, v) in [
             (names::BACKEND, self.backend),
             (names::MODEL, self.model),
@@ -243,5 +262,6 @@ pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog
         model: value(model),
         reason: value(reason),
         id: value(log.id()),
+        passed: Vec::new(),
     }
 }

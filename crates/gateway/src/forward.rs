@@ -57,7 +57,11 @@ pub fn run<'a>(
                 let cost = priced
                     .then(|| cost_per_mtok_in(&prices, c.target.kind, &c.model))
                     .flatten();
-                state.health.stats(&c.target.id, c.weight, cost, now)
+                let mut s = state.health.stats(&c.target.id, c.weight, cost, now);
+                if plan.strategy == Strategy::Headroom {
+                    s.room = crate::headroom::room(state, &c.target);
+                }
+                s
             })
             .collect();
         let mut rand = || state.health.rand();
@@ -97,6 +101,7 @@ pub fn run<'a>(
                 headers: &headers,
                 reason: &choice.reason,
                 deadline,
+                drain: plan.strategy == Strategy::Headroom,
             };
             match attempt.run(&mut inbound, &mut log).await {
                 Ok(resp) => return resp,
@@ -176,17 +181,22 @@ struct Attempt<'a> {
     headers: &'a HeaderMap,
     reason: &'a str,
     deadline: Deadline,
+    /// Keys in order, each drained before the next: those without room go last.
+    drain: bool,
 }
 
 impl Attempt<'_> {
     /// Tries every usable key of the candidate. `Err` says why the candidate gave up.
     async fn run(&self, inbound: &mut Inbound, log: &mut RequestLog) -> Result<Response, Skip> {
         let (state, t) = (self.state, &self.cand.target);
-        let keys: Vec<Option<&crate::table::KeyRef>> = if t.keys.is_empty() {
+        let mut keys: Vec<Option<&crate::table::KeyRef>> = if t.keys.is_empty() {
             vec![None]
         } else {
             t.keys.iter().map(Some).collect()
         };
+        if self.drain && keys.len() > 1 {
+            keys.sort_by_key(|k| k.is_some_and(|k| crate::headroom::drained(state, &k.id)));
+        }
         let caps = crate::models::caps(&state.spend.prices(), t.kind, &self.cand.model);
         let out = upstream::outbound(t.kind, inbound.shape, inbound.op, caps)
             .map_err(|why| Skip::Refused(why, None))?;

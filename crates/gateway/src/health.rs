@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use switchyard_core::Circuit;
 use switchyard_policy::{
-    Breaker, BreakerConfig, BreakerState, CandidateStats, Ewma, Permit, Rejected, RetryBudget,
-    RetryBudgetConfig, SplitMix64, Transition,
+    Breaker, BreakerConfig, BreakerState, CandidateStats, Ewma, Headroom, Permit, Rejected,
+    RetryBudget, RetryBudgetConfig, SplitMix64, Transition,
 };
 
 #[derive(Default)]
@@ -19,6 +19,8 @@ struct Track {
     total: u64,
     cooldown_until: Option<Instant>,
     invalid: bool,
+    /// What the provider's last answer said about the limits, and when (Unix seconds).
+    headroom: Option<(Headroom, i64)>,
 }
 
 struct Inner {
@@ -50,6 +52,8 @@ pub struct TrackState {
     pub invalid: bool,
     pub latency_ms: Option<f64>,
     pub availability: f64,
+    /// The provider's last word on its limits, and when it was said (Unix seconds).
+    pub headroom: Option<(Headroom, i64)>,
 }
 
 impl TrackState {
@@ -62,6 +66,7 @@ impl TrackState {
             invalid: false,
             latency_ms: None,
             availability: 1.0,
+            headroom: None,
         }
     }
 }
@@ -154,6 +159,33 @@ impl Health {
         });
     }
 
+    /// Keeps what a provider's answer said about the limits of a key or backend.
+    pub fn saw_headroom(&self, id: &str, headroom: Headroom, at: SystemTime) {
+        let secs = at
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        self.with(id, |t, _| t.headroom = Some((headroom, secs)));
+    }
+
+    /// The most room any of `ids` (a backend's keys) has left, as last said; `None` when any
+    /// of them has not said (it may have room).
+    pub fn room<'a>(&self, ids: impl IntoIterator<Item = &'a str>, now: SystemTime) -> Option<f64> {
+        let inner = self.lock();
+        let mut best: Option<f64> = Some(0.0);
+        for id in ids {
+            let room = inner
+                .tracks
+                .get(id)
+                .and_then(|t| t.headroom.as_ref())
+                .and_then(|(h, _)| h.room(now));
+            best = match (best, room) {
+                (Some(b), Some(r)) => Some(b.max(r)),
+                _ => None,
+            };
+        }
+        best
+    }
+
     /// False for an invalid key or one still cooling down.
     pub fn usable(&self, id: &str, now: Instant) -> bool {
         self.with(id, |t, _| {
@@ -183,6 +215,7 @@ impl Health {
             } else {
                 t.ok as f64 / t.total as f64
             },
+            room: None,
         })
     }
 
@@ -209,6 +242,7 @@ impl Health {
                 } else {
                     t.ok as f64 / t.total as f64
                 },
+                headroom: t.headroom.clone(),
             })
             .collect()
     }

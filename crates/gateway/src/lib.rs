@@ -15,6 +15,7 @@ mod embeddings;
 mod forward;
 mod generate;
 mod guard;
+mod headroom;
 mod health;
 mod hop;
 mod host;

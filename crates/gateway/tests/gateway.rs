@@ -20,6 +20,8 @@ mod counting;
 mod faults;
 #[path = "gateway/gemini.rs"]
 mod gemini;
+#[path = "gateway/headroom.rs"]
+mod headroom;
 #[path = "gateway/lan.rs"]
 mod lan;
 #[path = "gateway/limits.rs"]

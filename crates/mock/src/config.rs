@@ -43,6 +43,9 @@ pub struct MockConfig {
     pub latency: Latency,
     /// Model ids listed by the model-list endpoints; chat accepts any model id.
     pub models: Vec<String>,
+    /// Requests per minute each key may send to the OpenAI and Anthropic generation endpoints
+    /// before a 429; every answer says how many are left in the providers' rate-limit headers.
+    pub requests_per_minute: u32,
     /// Fault script: each generation request (chat, messages, Gemini generate, responses,
     /// embeddings) consumes the next one, in order; once it is used up, requests behave normally.
     /// Empty in both presets.
@@ -73,6 +76,7 @@ impl MockConfig {
             latency: Latency::ZERO,
             models: DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect(),
             faults: Vec::new(),
+            requests_per_minute: 1000,
         }
     }
 

@@ -23,6 +23,7 @@ mod embeddings;
 mod error;
 mod fault;
 mod gemini;
+mod limits;
 mod models;
 mod openai;
 mod responses;
@@ -134,7 +135,7 @@ impl MockServer {
     }
 
     /// Generation requests answered 429 so far because their key is in
-    /// [`MockConfig::rate_limited_keys`].
+    /// [`MockConfig::rate_limited_keys`] or past [`MockConfig::requests_per_minute`].
     pub fn rate_limited(&self) -> u64 {
         self.shared.rate_limited()
     }
@@ -191,6 +192,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/messages/count_tokens", post(count::anthropic))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            limits::layer,
+        ))
         .with_state(shared)
 }
 

@@ -108,8 +108,11 @@ pub(crate) struct Shared {
     /// Applied to every generation request once the script is used up, until cleared.
     steady: Mutex<Option<Fault>>,
     faults_used: AtomicU64,
-    /// Generation requests answered 429 because their key is in `rate_limited_keys`.
+    /// Generation requests answered 429 because their key is in `rate_limited_keys` or past
+    /// its requests per minute.
     rate_limited: AtomicU64,
+    /// Requests per key in the current minute.
+    pub limits: crate::limits::Counts,
 }
 
 impl Shared {
@@ -125,6 +128,7 @@ impl Shared {
             counters: Default::default(),
             total: AtomicU64::new(0),
             next_id: AtomicU64::new(1),
+            limits: crate::limits::Counts::default(),
         }
     }
 

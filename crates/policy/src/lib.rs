@@ -12,6 +12,7 @@ pub mod backoff;
 pub mod breaker;
 pub mod budget;
 pub mod ewma;
+pub mod headroom;
 pub mod parse;
 pub mod rng;
 mod serde_ms;
@@ -25,6 +26,7 @@ pub use breaker::{
 };
 pub use budget::{RetryBudget, RetryBudgetConfig};
 pub use ewma::Ewma;
+pub use headroom::{is_rate_limit_header, Headroom, PlanWindow, Quota};
 pub use parse::{parse_go_duration, parse_http_date, parse_rfc3339};
 pub use rng::SplitMix64;
-pub use strategy::{order, CandidateStats, Choice, CompositeWeights, Strategy};
+pub use strategy::{order, CandidateStats, Choice, CompositeWeights, Strategy, DRAINED};

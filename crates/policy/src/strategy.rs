@@ -37,6 +37,9 @@ pub enum Strategy {
     LowestCost,
     /// Weighted score of normalised cost, latency and availability; best first.
     Composite(CompositeWeights),
+    /// List order, draining each before the next: a candidate whose provider said it has no
+    /// room left (see [`CandidateStats::room`]) goes after those with room, until its reset.
+    Headroom,
 }
 
 /// Weights of the composite score. Negative or non-finite weights count as 0; the score is
@@ -64,7 +67,7 @@ impl Default for CompositeWeights {
 
 impl Strategy {
     /// The name the configuration file, the CLI's `--json` and MCP use (its serde `type`):
-    /// `priority`, `weighted`, `lowestLatency`, `lowestCost`, `composite`.
+    /// `priority`, `weighted`, `lowestLatency`, `lowestCost`, `composite`, `headroom`.
     pub fn name(&self) -> &'static str {
         match self {
             Strategy::Priority => "priority",
@@ -72,6 +75,7 @@ impl Strategy {
             Strategy::LowestLatency => "lowestLatency",
             Strategy::LowestCost => "lowestCost",
             Strategy::Composite(_) => "composite",
+            Strategy::Headroom => "headroom",
         }
     }
 }
@@ -89,6 +93,9 @@ pub struct CandidateStats {
     pub cost_per_mtok: Option<f64>,
     /// Success ratio in `0..=1` (clamped).
     pub availability: f64,
+    /// Share of its rate limits (or plan window) left, `0..=1`, as the provider last said;
+    /// `None` = not said.
+    pub room: Option<f64>,
 }
 
 impl Default for CandidateStats {
@@ -99,6 +106,7 @@ impl Default for CandidateStats {
             latency_ewma_ms: None,
             cost_per_mtok: None,
             availability: 1.0,
+            room: None,
         }
     }
 }
@@ -132,6 +140,7 @@ pub fn order(
         Strategy::LowestLatency => lowest_latency(c, live, rand),
         Strategy::LowestCost => lowest_cost(c, live),
         Strategy::Composite(weights) => composite(c, &live, weights),
+        Strategy::Headroom => headroom(c, &live),
     };
     out.extend(
         (0..c.len())
@@ -143,6 +152,34 @@ pub fn order(
             }),
     );
     out
+}
+
+/// Below this share left, a candidate counts as drained.
+pub const DRAINED: f64 = 0.02;
+
+fn headroom(c: &[CandidateStats], live: &[usize]) -> Vec<Choice> {
+    let n = c.len();
+    let (room, drained): (Vec<usize>, Vec<usize>) = live
+        .iter()
+        .partition(|&&i| known(c[i].room).is_none_or(|r| r >= DRAINED));
+    let with_room = room.into_iter().map(|i| {
+        let why = match known(c[i].room) {
+            Some(r) => format!(
+                "priority {} of {n}, {:.0}% of its limit left",
+                i + 1,
+                r * 100.0
+            ),
+            None => format!("priority {} of {n}, limit not reported", i + 1),
+        };
+        pick(i, why)
+    });
+    let without = drained.into_iter().map(|i| {
+        pick(
+            i,
+            format!("priority {} of {n}, no room left until its reset", i + 1),
+        )
+    });
+    with_room.chain(without).collect()
 }
 
 fn pick(index: usize, reason: String) -> Choice {

@@ -52,8 +52,9 @@ pub(super) fn reasons(choices: &[Choice]) -> Vec<&str> {
     choices.iter().map(|c| c.reason.as_str()).collect()
 }
 
-const ALL: [Strategy; 5] = [
+const ALL: [Strategy; 6] = [
     Strategy::Priority,
+    Strategy::Headroom,
     Strategy::Weighted,
     Strategy::LowestLatency,
     Strategy::LowestCost,
@@ -69,6 +70,42 @@ fn priority_keeps_list_order() {
     let got = order(&Strategy::Priority, &[cand(), cand(), cand()], &mut never());
     assert_eq!(indices(&got), [0, 1, 2], "list order is the priority");
     assert_eq!(reasons(&got)[0], "priority 1 of 3", "reason names the rank");
+}
+
+fn room(r: Option<f64>) -> CandidateStats {
+    CandidateStats { room: r, ..cand() }
+}
+
+#[test]
+fn headroom_drains_in_list_order_and_puts_the_drained_after_those_with_room() {
+    let c = [
+        room(Some(0.0)),
+        room(Some(0.5)),
+        room(None),
+        room(Some(0.01)),
+    ];
+    let got = order(&Strategy::Headroom, &c, &mut never());
+    assert_eq!(indices(&got), [1, 2, 0, 3]);
+    assert_eq!(
+        reasons(&got),
+        [
+            "priority 2 of 4, 50% of its limit left",
+            "priority 3 of 4, limit not reported",
+            "priority 1 of 4, no room left until its reset",
+            "priority 4 of 4, no room left until its reset",
+        ]
+    );
+    assert!(
+        got.iter().all(|c| c.available),
+        "drained ones stay as failover"
+    );
+    // A first choice with any room keeps being drained first.
+    let got = order(
+        &Strategy::Headroom,
+        &[room(Some(0.1)), room(Some(0.9))],
+        &mut never(),
+    );
+    assert_eq!(indices(&got), [0, 1]);
 }
 
 #[test]

@@ -50,7 +50,7 @@ const form = (over: Partial<RouteEditorForm> = {}): RouteEditorForm => ({
 
 describe("strategies", () => {
   it("has words and a one-line explanation for every strategy", () => {
-    expect(STRATEGIES.map((s) => s.type)).toEqual(["priority", "weighted", "lowestLatency", "lowestCost", "composite"]);
+    expect(STRATEGIES.map((s) => s.type)).toEqual(["priority", "weighted", "lowestLatency", "lowestCost", "headroom", "composite"]);
     for (const s of STRATEGIES) expect(strategyHelp(s.type)).toMatch(/^[A-Z].+\.$/);
   });
 

@@ -12,6 +12,7 @@ export const STRATEGIES: ReadonlyArray<{ type: StrategyType; label: string; help
   { type: "weighted", label: "Weighted", help: "Spreads requests at random by weight; a weight of 0 is only used for failover." },
   { type: "lowestLatency", label: "Lowest latency", help: "The candidate that answered fastest recently; the others on failure." },
   { type: "lowestCost", label: "Lowest cost", help: "The cheapest model by the price table; the others on failure." },
+  { type: "headroom", label: "Headroom", help: "The list order, draining each key before the next: a key or backend whose provider says it has no room left goes last until its limit resets." },
   { type: "composite", label: "Composite", help: "A score that mixes cost, latency and availability with the weights below." },
 ];
 

@@ -195,7 +195,7 @@ pub(crate) async fn run(
                     cases.push(case);
                 }
             }
-            Strategy::Priority => {}
+            Strategy::Priority | Strategy::Headroom => {}
         }
     }
     if cases.is_empty() {

@@ -26,6 +26,7 @@ fn strategy(s: &Strategy) -> String {
         Strategy::Weighted => "weighted".into(),
         Strategy::LowestLatency => "lowest latency".into(),
         Strategy::LowestCost => "lowest cost".into(),
+        Strategy::Headroom => "headroom (drain each key before the next)".into(),
         Strategy::Composite(w) => format!(
             "composite (cost {}, latency {}, availability {})",
             w.cost, w.latency, w.availability

@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use switchyard_mock::{MockConfig, MockServer};
 
 const USAGE: &str =
-    "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--demo]
+    "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--rpm N] [--demo]
 
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
   --key K                  accept only these keys (repeatable; default: any key)
   --rate-limited-key K     answer 429 for this key (repeatable)
+  --rpm N                  requests per minute per key before a 429 (default 1000); every
+                           OpenAI and Anthropic answer carries the key's rate-limit headers
   --demo                   demo latency (default: instant)
 
 Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
@@ -33,6 +35,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut keys: Vec<String> = Vec::new();
     let mut limited: Vec<String> = Vec::new();
     let mut demo = false;
+    let mut rpm: Option<u32> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -45,6 +48,15 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
             }
             "--key" => keys.push(value("--key")?),
             "--rate-limited-key" => limited.push(value("--rate-limited-key")?),
+            "--rpm" => {
+                let raw = value("--rpm")?;
+                rpm = Some(
+                    raw.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--rpm: not a positive number: {raw}"))?,
+                );
+            }
             "--demo" => demo = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument: {other}")),
@@ -57,6 +69,9 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     };
     config.accepted_keys = (!keys.is_empty()).then_some(keys);
     config.rate_limited_keys = limited;
+    if let Some(n) = rpm {
+        config.requests_per_minute = n;
+    }
     Ok(Command::Run { port, config })
 }
 

@@ -144,3 +144,48 @@ async fn a_key_in_another_providers_header_counts_as_missing() {
         "OpenAI routes read only the bearer token"
     );
 }
+
+#[tokio::test]
+async fn every_answer_says_the_keys_room_and_a_key_past_its_limit_gets_429() {
+    let mut config = MockConfig::instant();
+    config.requests_per_minute = 2;
+    let s = MockServer::start(config).await.unwrap();
+    let b = s.base_url();
+    let chat = |key: &'static str| {
+        client()
+            .post(format!("{b}/v1/chat/completions"))
+            .bearer_auth(key)
+            .json(&chat_body(false, json!({})))
+            .send()
+    };
+    let first = chat("a").await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["x-ratelimit-limit-requests"], "2");
+    assert_eq!(first.headers()["x-ratelimit-remaining-requests"], "1");
+    assert_eq!(first.headers()["x-ratelimit-remaining-tokens"], "100");
+    let second = chat("a").await.unwrap();
+    assert_eq!(second.headers()["x-ratelimit-remaining-requests"], "0");
+    let third = chat("a").await.unwrap();
+    assert_eq!(third.status(), 429);
+    assert!(third.headers().contains_key("retry-after"));
+    assert_eq!(chat("b").await.unwrap().status(), 200, "counted per key");
+    assert_eq!(s.rate_limited(), 1);
+
+    let msg = client()
+        .post(format!("{b}/v1/messages"))
+        .header("x-api-key", "c")
+        .json(&json!({"model": "demo-chat", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(msg.status(), 200);
+    let h = msg.headers();
+    assert_eq!(h["anthropic-ratelimit-requests-remaining"], "1");
+    assert!(h["anthropic-ratelimit-requests-reset"]
+        .to_str()
+        .unwrap()
+        .ends_with('Z'));
+    assert_eq!(h["anthropic-ratelimit-unified-status"], "allowed");
+    assert_eq!(h["anthropic-ratelimit-unified-5h-utilization"], "0.0100");
+    assert!(h.contains_key("anthropic-ratelimit-unified-5h-reset"));
+}

@@ -20,6 +20,9 @@ pub enum RouteStrategy {
     LowestLatency,
     /// The cheapest model by the price table.
     LowestCost,
+    /// The list order, each key and backend drained before the next: those whose provider
+    /// said they have no room left go last until their reset.
+    Headroom,
     /// A score of cost, latency and availability with these weights.
     Composite {
         cost: f64,
@@ -35,6 +38,7 @@ impl From<RouteStrategy> for Strategy {
             RouteStrategy::Weighted => Strategy::Weighted,
             RouteStrategy::LowestLatency => Strategy::LowestLatency,
             RouteStrategy::LowestCost => Strategy::LowestCost,
+            RouteStrategy::Headroom => Strategy::Headroom,
             RouteStrategy::Composite {
                 cost,
                 latency,
@@ -55,6 +59,7 @@ impl From<Strategy> for RouteStrategy {
             Strategy::Weighted => RouteStrategy::Weighted,
             Strategy::LowestLatency => RouteStrategy::LowestLatency,
             Strategy::LowestCost => RouteStrategy::LowestCost,
+            Strategy::Headroom => RouteStrategy::Headroom,
             Strategy::Composite(w) => RouteStrategy::Composite {
                 cost: w.cost,
                 latency: w.latency,
@@ -178,6 +183,76 @@ pub struct LiveState {
     pub latency_ms: Option<f64>,
     /// Share of requests that succeeded, 0–1.
     pub availability: f64,
+    /// What the provider's last answer said about its rate limits.
+    pub headroom: Option<LiveHeadroom>,
+}
+
+/// One counted limit as the provider said it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveQuota {
+    pub limit: Option<f64>,
+    pub remaining: Option<f64>,
+    /// Unix seconds.
+    pub resets_at: Option<f64>,
+}
+
+/// A plan window (Anthropic's `5h`, `7d`): the share used and its reset.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveWindow {
+    pub name: String,
+    /// 0–1.
+    pub utilization: f64,
+    /// Unix seconds.
+    pub resets_at: Option<f64>,
+}
+
+/// A provider's rate-limit headers, read: counts left, plan windows, and when it said so.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveHeadroom {
+    pub requests: Option<LiveQuota>,
+    pub tokens: Option<LiveQuota>,
+    pub input_tokens: Option<LiveQuota>,
+    pub output_tokens: Option<LiveQuota>,
+    pub windows: Vec<LiveWindow>,
+    /// `allowed`, `allowed_warning` or `rejected` (Anthropic plans).
+    pub plan_status: Option<String>,
+    /// Unix seconds.
+    pub seen_at: f64,
+}
+
+fn quota(q: switchyard_app::Quota) -> Option<LiveQuota> {
+    // Numbers as f64: they reach TypeScript as `number` (a u64 would be a bigint there).
+    let n = |v: Option<u64>| v.map(|x| x as f64);
+    (q != switchyard_app::Quota::default()).then(|| LiveQuota {
+        limit: n(q.limit),
+        remaining: n(q.remaining),
+        resets_at: q.resets_at.map(|x| x as f64),
+    })
+}
+
+impl From<(switchyard_app::Headroom, i64)> for LiveHeadroom {
+    fn from((h, seen): (switchyard_app::Headroom, i64)) -> Self {
+        LiveHeadroom {
+            requests: quota(h.requests),
+            tokens: quota(h.tokens),
+            input_tokens: quota(h.input_tokens),
+            output_tokens: quota(h.output_tokens),
+            windows: h
+                .windows
+                .into_iter()
+                .map(|w| LiveWindow {
+                    name: w.name,
+                    utilization: w.utilization,
+                    resets_at: w.resets_at.map(|x| x as f64),
+                })
+                .collect(),
+            plan_status: h.plan_status,
+            seen_at: seen as f64,
+        }
+    }
 }
 
 impl From<TrackState> for LiveState {
@@ -190,6 +265,7 @@ impl From<TrackState> for LiveState {
             invalid: t.invalid,
             latency_ms: t.latency_ms,
             availability: t.availability,
+            headroom: t.headroom.map(LiveHeadroom::from),
         }
     }
 }

@@ -1,0 +1,62 @@
+//! The provider's rate-limit headers on every answer: passed on to a caller speaking the
+//! provider's format (Claude Code's near-limit warnings and status line read them), and kept
+//! per key (and per backend without keys) for the Backends and Health pages, the `headroom`
+//! routing strategy and the observer (which stores them and raises the limit alerts).
+
+use crate::GatewayState;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use std::time::SystemTime;
+use switchyard_policy::{is_rate_limit_header, Headroom};
+
+/// The rate-limit headers of a provider's answer, as they are.
+pub fn passed(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
+    headers
+        .iter()
+        .filter(|(name, _)| is_rate_limit_header(name.as_str()))
+        .map(|(name, v)| (name.clone(), v.clone()))
+        .collect()
+}
+
+/// Reads what an answer says about the limits of the key (or the backend without keys) that
+/// sent the request, and keeps it. Answers without rate-limit headers change nothing.
+pub fn heard(state: &GatewayState, backend_id: &str, key_id: Option<&str>, headers: &HeaderMap) {
+    if !headers
+        .keys()
+        .any(|name| is_rate_limit_header(name.as_str()))
+    {
+        return;
+    }
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .filter(|(name, _)| is_rate_limit_header(name.as_str()))
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        .collect();
+    let now = SystemTime::now();
+    let Some(headroom) = Headroom::parse(&pairs, now) else {
+        return;
+    };
+    state.observer.headroom(backend_id, key_id, &headroom);
+    state
+        .health
+        .saw_headroom(key_id.unwrap_or(backend_id), headroom, now);
+}
+
+/// The room a candidate has left: the most of any of its keys (or of the backend without
+/// keys); `None` when one of them has not said.
+pub fn room(state: &GatewayState, target: &crate::table::Target) -> Option<f64> {
+    let now = SystemTime::now();
+    if target.keys.is_empty() {
+        return state.health.room([target.id.as_str()], now);
+    }
+    state
+        .health
+        .room(target.keys.iter().map(|k| k.id.as_str()), now)
+}
+
+/// Whether a key is drained (the provider said it has no room left until a reset).
+pub fn drained(state: &GatewayState, key_id: &str) -> bool {
+    state
+        .health
+        .room([key_id], SystemTime::now())
+        .is_some_and(|r| r < switchyard_policy::DRAINED)
+}
