@@ -20,6 +20,26 @@ const BASH = {
   input_schema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
 };
 
+/**
+ * The provider's rate-limit headers reach an Anthropic caller unchanged from an Anthropic
+ * backend (the mock sends Anthropic's real ones, plan windows included) and never from a
+ * backend speaking another format.
+ */
+function assertAnthropicLimits(headers, backend) {
+  const native = backend === "Demo" || backend === "Anthropic";
+  const remaining = headers.get("anthropic-ratelimit-requests-remaining");
+  if (!native) {
+    assert.equal(remaining, null, `${backend}: no Anthropic limits from another format`);
+    return;
+  }
+  assert.match(remaining ?? "", /^\d+$/, `${backend}: requests remaining`);
+  assert.match(headers.get("anthropic-ratelimit-tokens-remaining") ?? "", /^\d+$/);
+  assert.match(headers.get("anthropic-ratelimit-requests-reset") ?? "", /^\d{4}-\d\d-\d\dT.*Z$/);
+  assert.equal(headers.get("anthropic-ratelimit-unified-status"), "allowed");
+  assert.match(headers.get("anthropic-ratelimit-unified-5h-utilization") ?? "", /^0\.\d+$/);
+  assert.match(headers.get("anthropic-ratelimit-unified-5h-reset") ?? "", /^\d{10}$/);
+}
+
 describe("Anthropic Messages (@anthropic-ai/sdk) on every backend format", () => {
   let stack;
   let anthropic;
@@ -59,6 +79,10 @@ describe("Anthropic Messages (@anthropic-ai/sdk) on every backend format", () =>
         it("messages.create and messages.stream: text, stop_reason, usage", async () => {
           const { data, response } = await anthropic.messages.create({ model, max_tokens: 256, messages }).withResponse();
           assert.equal(response.headers.get("x-switchyard-backend"), backend);
+          assertAnthropicLimits(response.headers, backend);
+          const raw = await anthropic.messages.create({ model, max_tokens: 256, messages, stream: true }).withResponse();
+          assertAnthropicLimits(raw.response.headers, backend);
+          for await (const _ of raw.data) { /* drained */ }
           assert.equal(data.type, "message");
           assert.deepEqual(data.content.map((b) => b.type), ["text"]);
           assert.equal(data.content[0].text, EXPECTED);

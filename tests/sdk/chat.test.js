@@ -45,6 +45,15 @@ describe("OpenAI Chat Completions (openai SDK) on every backend format", () => {
         it("create, buffered: text, finish_reason, usage", async () => {
           const { data, response } = await openai.chat.completions.create({ model, messages }).withResponse();
           assert.equal(response.headers.get("x-switchyard-backend"), backend);
+          // OpenAI's rate-limit headers, unchanged, from a backend speaking OpenAI's family
+          // (Chat or Responses); none from Anthropic or Gemini.
+          const remaining = response.headers.get("x-ratelimit-remaining-requests");
+          if (backend === "OpenAI" || backend === "Compatible") {
+            assert.match(remaining ?? "", /^\d+$/, `${backend}: requests remaining`);
+            assert.match(response.headers.get("x-ratelimit-reset-tokens") ?? "", /^\d+ms$/);
+          } else {
+            assert.equal(remaining, null, `${backend}: no OpenAI limits from another format`);
+          }
           assert.equal(data.object, "chat.completion");
           assert.equal(data.choices.length, 1);
           assert.equal(data.choices[0].message.role, "assistant");

@@ -74,6 +74,7 @@ fn record(inbound: &str, cost_usd: Option<f64>) -> RequestRecord {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: vec![],
     }
 }

@@ -26,6 +26,7 @@ fn record(id: usize) -> RequestRecord {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: vec![],
     }
 }

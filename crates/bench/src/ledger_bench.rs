@@ -81,6 +81,7 @@ fn record(i: u64, rows: u64, rng: &mut Rng, start_ms: i64, span_ms: i64) -> Requ
         streamed: rng.below(2) == 0,
         cache: Some(if hit { "hit" } else { "skip" }.to_string()),
         saved_usd: if hit { cost } else { None },
+        provider_id: None,
         attempt_list: vec![AttemptRecord {
             n: 1,
             backend: backend.into(),

@@ -53,6 +53,10 @@ pub struct RequestRecord {
     pub cache: Option<String>,
     /// What a cache hit would have cost upstream (the original answer's cost).
     pub saved_usd: Option<f64>,
+    /// The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`, Gemini's
+    /// `responseId`), which the caller also sees: matches a tool's own log of the request to
+    /// this row, so it is counted once.
+    pub provider_id: Option<String>,
     pub attempt_list: Vec<AttemptRecord>,
 }
 

@@ -79,11 +79,7 @@ pub fn classify<'a>(
         };
         crate::headroom::heard(state, &t.id, key_id, resp.headers());
         // The provider's rate-limit headers reach a caller speaking its format unchanged.
-        let passed = if out.is(inbound.shape) {
-            crate::headroom::passed(resp.headers())
-        } else {
-            Vec::new()
-        };
+        let passed = crate::headroom::passed(resp.headers(), inbound.shape);
         let status = resp.status().as_u16();
         let class = match status {
             200..=299 => None,

@@ -3,16 +3,26 @@
 //! per key (and per backend without keys) for the Backends and Health pages, the `headroom`
 //! routing strategy and the observer (which stores them and raises the limit alerts).
 
+use crate::reply::Shape;
 use crate::GatewayState;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use std::time::SystemTime;
 use switchyard_policy::{is_rate_limit_header, Headroom};
 
-/// The rate-limit headers of a provider's answer, as they are.
-pub fn passed(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
+/// The rate-limit headers of a provider's answer that a caller speaking `shape` knows, as they
+/// are: OpenAI's family (`x-ratelimit-*`, also Groq's and OpenRouter's) to OpenAI Chat and
+/// Responses callers, Anthropic's (`anthropic-ratelimit-*`) to Anthropic callers, and
+/// `retry-after` to every caller. Gemini has no such headers.
+pub fn passed(headers: &HeaderMap, shape: Shape) -> Vec<(HeaderName, HeaderValue)> {
+    let known = |name: &str| match shape {
+        Shape::OpenAi | Shape::Responses => name.starts_with("x-ratelimit-"),
+        Shape::Anthropic => name.starts_with("anthropic-ratelimit-"),
+        Shape::Gemini => false,
+    } || name == "retry-after"
+        || name == "retry-after-ms";
     headers
         .iter()
-        .filter(|(name, _)| is_rate_limit_header(name.as_str()))
+        .filter(|(name, _)| known(name.as_str()))
         .map(|(name, v)| (name.clone(), v.clone()))
         .collect()
 }

@@ -92,6 +92,7 @@ impl RequestLog {
                 streamed: stream,
                 cache: None,
                 saved_usd: None,
+                provider_id: None,
                 attempt_list: Vec::new(),
             },
             started: Instant::now(),
@@ -107,6 +108,13 @@ impl RequestLog {
             from_cache: None,
             written: false,
             in_flight: None,
+        }
+    }
+
+    /// The id of the provider's answer (ignored when empty); at most 200 characters kept.
+    pub fn provider_id(&mut self, id: Option<&str>) {
+        if let Some(id) = id.filter(|i| !i.is_empty()) {
+            self.record.provider_id = Some(id.chars().take(200).collect());
         }
     }
 

@@ -161,8 +161,9 @@ fn generated(
     // Passed on as it is, with nothing to store: only the usage is read, not the whole answer.
     let stores = capture.is_some() && ok;
     if out.is(inbound.shape) && !stores {
-        if let Ok(usage) = answer_usage(out, &bytes) {
-            log.usage(&usage);
+        if let Ok(read) = answer_usage(out, &bytes) {
+            log.usage(&read.usage);
+            log.provider_id(read.id.as_deref());
             return Ok(bytes);
         }
     }
@@ -177,6 +178,7 @@ fn generated(
     }
     if let Ok(p) = &parsed {
         log.usage(&p.usage);
+        log.provider_id(Some(&p.id));
         if let Some(c) = capture.filter(|_| ok) {
             c.finish_buffered(p.clone());
         }
@@ -205,8 +207,8 @@ pub fn parse_response(out: Wire, bytes: &[u8]) -> Result<ChatResponse, WireError
     }
 }
 
-/// The usage of a whole answer of a backend speaking `out`, the rest of it unread.
-fn answer_usage(out: Wire, bytes: &[u8]) -> Result<Usage, WireError> {
+/// The usage and id of a whole answer of a backend speaking `out`, the rest of it unread.
+fn answer_usage(out: Wire, bytes: &[u8]) -> Result<answer_usage::Read, WireError> {
     match out {
         Wire::OpenAi => answer_usage::openai(bytes),
         Wire::Anthropic => answer_usage::anthropic(bytes),

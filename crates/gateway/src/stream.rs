@@ -265,6 +265,7 @@ impl Pump {
             for e in &events {
                 match e {
                     StreamEvent::Usage(u) => log.usage(u),
+                    StreamEvent::Start { id, .. } => log.provider_id(Some(id)),
                     StreamEvent::TextDelta { text } => log.streamed_text(text.chars().count()),
                     StreamEvent::ToolCallDelta {
                         arguments_json_fragment: f,

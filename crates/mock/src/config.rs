@@ -63,6 +63,7 @@ impl MockConfig {
                 first_byte: Duration::from_millis(150),
                 per_token: Duration::from_millis(12),
             },
+            requests_per_minute: 10_000,
             ..Self::instant()
         }
     }
@@ -76,7 +77,7 @@ impl MockConfig {
             latency: Latency::ZERO,
             models: DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect(),
             faults: Vec::new(),
-            requests_per_minute: 1000,
+            requests_per_minute: 1_000_000,
         }
     }
 

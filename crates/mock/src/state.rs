@@ -93,6 +93,15 @@ impl Route {
     }
 }
 
+/// A random start for the ids (below 2^40, so they stay short), from the standard library's
+/// randomly seeded hasher.
+fn first_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(u64::from(std::process::id()));
+    (h.finish() >> 24).max(1)
+}
+
 /// Everything the handlers share.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -127,7 +136,7 @@ impl Shared {
             cancel,
             counters: Default::default(),
             total: AtomicU64::new(0),
-            next_id: AtomicU64::new(1),
+            next_id: AtomicU64::new(first_id()),
             limits: crate::limits::Counts::default(),
         }
     }
@@ -154,7 +163,9 @@ impl Shared {
         self.total.load(Ordering::Relaxed)
     }
 
-    /// A new response id number (1, 2, …), shared by every endpoint that mints ids.
+    /// A new response id number, shared by every endpoint that mints ids: counted up from a
+    /// random start, so two mock servers (the Demo backend and a tool's own "provider") never
+    /// give the same id, as two real answers would not.
     pub(crate) fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }

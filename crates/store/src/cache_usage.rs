@@ -87,6 +87,7 @@ mod tests {
             streamed: false,
             cache: cache.map(str::to_string),
             saved_usd: saved,
+            provider_id: None,
             attempt_list: Vec::new(),
         }
     }

@@ -38,6 +38,7 @@ pub(super) fn req(
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: Vec::new(),
     }
 }

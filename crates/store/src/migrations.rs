@@ -319,6 +319,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // 15: what each gateway token may do (`switchyard_core::TokenScope`): `gateway` (every
     // endpoint, what every earlier token was) or `metrics` (a scrape token: `GET /metrics` only).
     "ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'gateway';",
+    // The provider's answer id, to match a tool's own log to its ledger row.
+    "ALTER TABLE requests ADD COLUMN provider_id TEXT;
+     CREATE INDEX requests_provider_id ON requests (provider_id) WHERE provider_id IS NOT NULL;",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

@@ -35,6 +35,7 @@ fn rec(i: usize, backend: &str, cost: Option<f64>) -> RequestRecord {
         streamed: false,
         cache: (i.is_multiple_of(2)).then(|| "miss".to_string()),
         saved_usd: None,
+        provider_id: None,
         attempt_list: Vec::new(),
     }
 }

@@ -28,6 +28,7 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: vec![AttemptRecord {
             n: 1,
             backend: backend.into(),
@@ -141,6 +142,7 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
     priced.cost_usd = Some(0.0012);
     priced.cache = Some("hit".into());
     priced.saved_usd = Some(0.0034);
+    priced.provider_id = Some("msg_01XFDUDYJgAACzvnptvVoYEL".into());
     s.insert_requests(&[
         priced.clone(),
         record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),

@@ -165,6 +165,7 @@ fn sample(id: &str, at: &str) -> RequestRecord {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: Vec::new(),
     }
 }

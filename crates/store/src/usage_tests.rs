@@ -26,6 +26,7 @@ fn rec(id: usize, at: &str, backend: &str, model: &str, cost: Option<f64>) -> Re
         streamed: false,
         cache: id.is_multiple_of(4).then(|| "hit".to_string()),
         saved_usd: id.is_multiple_of(4).then_some(0.5),
+        provider_id: None,
         attempt_list: Vec::new(),
     }
 }

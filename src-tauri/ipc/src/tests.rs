@@ -110,6 +110,7 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: vec![switchyard_app::AttemptRecord {
             n: 1,
             backend: "b".into(),

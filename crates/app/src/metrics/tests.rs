@@ -26,6 +26,7 @@ pub(super) fn record(model: &str) -> RequestRecord {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: Vec::new(),
     }
 }

@@ -83,6 +83,7 @@ fn spent(id: &str, at_ms: i64, backend: &str, usd: f64) -> RequestRecord {
         streamed: false,
         cache: None,
         saved_usd: None,
+        provider_id: None,
         attempt_list: vec![],
     }
 }

@@ -26,7 +26,7 @@ fn limits_of(h: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn anthropic_limits_reach_an_anthropic_caller_whole_and_streamed_but_not_a_translated_one() {
-    let m = mock(1000).await;
+    let m = mock(1000).await; // 1000 a minute
     let h = start(
         vec![target(
             "A",

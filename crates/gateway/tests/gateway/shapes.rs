@@ -66,6 +66,21 @@ async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() 
         );
         assert!(["openai", "anthropic", "responses", "gemini"].contains(&r.inbound.as_str()));
     }
+    // Every answer's id is kept, streamed or not, in every format (a tool's own log of the
+    // request is matched to its row by it).
+    let ids: std::collections::HashSet<&str> = records
+        .iter()
+        .map(|r| {
+            r.provider_id
+                .as_deref()
+                .unwrap_or_else(|| panic!("no id: {r:?}"))
+        })
+        .collect();
+    assert_eq!(ids.len(), n, "one distinct id per answer");
+    assert!(
+        ids.iter().any(|i| i.starts_with("msg_demo_"))
+            && ids.iter().any(|i| i.starts_with("resp_demo_"))
+    );
     let priced = records
         .iter()
         .filter(|r| r.model.as_deref() == Some("gpt-5-codex"));

@@ -12,8 +12,9 @@ const USAGE: &str =
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
   --key K                  accept only these keys (repeatable; default: any key)
   --rate-limited-key K     answer 429 for this key (repeatable)
-  --rpm N                  requests per minute per key before a 429 (default 1000); every
-                           OpenAI and Anthropic answer carries the key's rate-limit headers
+  --rpm N                  requests per minute per key before a 429 (default 1000000, or
+                           10000 with --demo); OpenAI and Anthropic answers carry the
+                           key's rate-limit headers
   --demo                   demo latency (default: instant)
 
 Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
