@@ -1,0 +1,143 @@
+//! Claude Code's transcripts: `<config>/projects/<cwd as dashes>/<session>.jsonl` (and
+//! subagents' files below). Usage is on `assistant` lines, one line per content block, all with
+//! the same `message.id` and `requestId`; the key is both, so the blocks count once (the sink
+//! keeps the largest output: an early block can carry an unfinished count).
+
+use crate::import::Skip;
+use crate::{rfc3339_ms, Record, Tool};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<&'a str>,
+    #[serde(borrow)]
+    timestamp: Option<&'a str>,
+    #[serde(rename = "requestId")]
+    request_id: Option<String>,
+    #[serde(rename = "sessionId")]
+    session_id: Option<String>,
+    cwd: Option<String>,
+    message: Option<Message>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    id: Option<String>,
+    model: Option<String>,
+    usage: Option<Usage>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Usage {
+    input_tokens: u64,
+    output_tokens: u64,
+    cache_read_input_tokens: u64,
+    cache_creation_input_tokens: u64,
+    cache_creation: Option<CacheCreation>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CacheCreation {
+    ephemeral_5m_input_tokens: u64,
+    ephemeral_1h_input_tokens: u64,
+}
+
+/// A record from one line; `Ok(None)` for lines without usage (user turns, summaries, …).
+pub(crate) fn line(bytes: &[u8]) -> Result<Option<Record>, Skip> {
+    // Most lines carry no usage: skip them before parsing.
+    if !contains(bytes, b"\"usage\"") {
+        return Ok(None);
+    }
+    let l: Line<'_> = serde_json::from_slice(bytes).map_err(|_| Skip::Corrupt)?;
+    if l.kind != Some("assistant") {
+        return Ok(None);
+    }
+    let Some(m) = l.message else {
+        return Ok(None);
+    };
+    let (Some(u), Some(model)) = (m.usage, m.model) else {
+        return Ok(None);
+    };
+    // Claude Code's own error messages, never sent to a model.
+    if model == "<synthetic>" {
+        return Ok(None);
+    }
+    let at_ms = l.timestamp.and_then(rfc3339_ms).ok_or(Skip::NoTime)?;
+    let id = m.id.ok_or(Skip::Unknown)?;
+    let (w1h, w5m) = match &u.cache_creation {
+        Some(c) if c.ephemeral_5m_input_tokens + c.ephemeral_1h_input_tokens > 0 => (
+            c.ephemeral_1h_input_tokens,
+            u.cache_creation_input_tokens
+                .saturating_sub(c.ephemeral_1h_input_tokens),
+        ),
+        _ => (0, u.cache_creation_input_tokens),
+    };
+    let key = match &l.request_id {
+        Some(r) => format!("claude-code:{id}:{r}"),
+        None => format!("claude-code:{id}"),
+    };
+    Ok(Some(Record {
+        key,
+        tool: Some(Tool::ClaudeCode),
+        at_ms,
+        model,
+        provider: None,
+        project: l.cwd,
+        session: l.session_id,
+        provider_id: Some(id),
+        request_id: l.request_id,
+        input_tokens: u.input_tokens,
+        output_tokens: u.output_tokens,
+        cache_read_tokens: u.cache_read_input_tokens,
+        cache_write_5m_tokens: w5m,
+        cache_write_1h_tokens: w1h,
+        reasoning_tokens: 0,
+    }))
+}
+
+pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: &str = r#"{"type":"assistant","uuid":"u1","parentUuid":"p","isSidechain":false,"sessionId":"93d3","cwd":"/home/u/proj","version":"2.1.197","gitBranch":"main","timestamp":"2026-11-25T11:30:34.304Z","requestId":"req_01","message":{"id":"msg_01","model":"claude-opus-4-8","usage":{"input_tokens":11,"cache_creation_input_tokens":200,"cache_read_input_tokens":300,"output_tokens":42,"cache_creation":{"ephemeral_5m_input_tokens":150,"ephemeral_1h_input_tokens":50},"service_tier":"standard"}}}"#;
+
+    #[test]
+    fn an_assistant_line_is_a_record_with_both_cache_lifetimes() {
+        let r = line(LINE.as_bytes()).unwrap().unwrap();
+        assert_eq!(r.key, "claude-code:msg_01:req_01");
+        assert_eq!(r.at_ms, 1_795_606_234_304);
+        assert_eq!(r.model, "claude-opus-4-8");
+        assert_eq!(r.project.as_deref(), Some("/home/u/proj"));
+        assert_eq!(r.session.as_deref(), Some("93d3"));
+        assert_eq!(
+            (r.input_tokens, r.output_tokens, r.cache_read_tokens),
+            (11, 42, 300)
+        );
+        assert_eq!(
+            (r.cache_write_5m_tokens, r.cache_write_1h_tokens),
+            (150, 50)
+        );
+    }
+
+    #[test]
+    fn other_lines_are_not_records_and_broken_ones_are_skipped() {
+        assert_eq!(
+            line(br#"{"type":"user","message":{"content":"hi"}}"#),
+            Ok(None)
+        );
+        assert_eq!(
+            line(br#"{"type":"assistant","message":{"model":"<synthetic>","usage":{}}}"#),
+            Ok(None)
+        );
+        assert_eq!(line(br#"{"type":"assistant","usage" "#), Err(Skip::Corrupt));
+        let no_time = LINE.replace("\"timestamp\":\"2026-11-25T11:30:34.304Z\",", "");
+        assert_eq!(line(no_time.as_bytes()), Err(Skip::NoTime));
+    }
+}

@@ -1,0 +1,89 @@
+//! Finding the `.jsonl` files under a tool's folder: recursive, following symbolic links but
+//! never into a folder already visited (a link loop is reported once, not followed forever),
+//! and never deeper than [`MAX_DEPTH`].
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+const MAX_DEPTH: usize = 16;
+
+/// What a walk found: the files, and the folders it would not or could not enter, with why.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub files: Vec<PathBuf>,
+    pub refused: Vec<(PathBuf, String)>,
+}
+
+pub(crate) fn jsonl_under(root: &Path) -> Found {
+    let mut found = Found::default();
+    let mut seen = HashSet::new();
+    walk(root, 0, &mut seen, &mut found);
+    found.files.sort();
+    found
+}
+
+fn walk(dir: &Path, depth: usize, seen: &mut HashSet<PathBuf>, found: &mut Found) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return; // absent (the tool is not installed) or gone meanwhile
+    };
+    if !seen.insert(real) {
+        found.refused.push((
+            dir.to_path_buf(),
+            "a link back to a folder already read (a loop)".into(),
+        ));
+        return;
+    }
+    if depth > MAX_DEPTH {
+        found.refused.push((
+            dir.to_path_buf(),
+            format!("deeper than {MAX_DEPTH} folders"),
+        ));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            found.refused.push((dir.to_path_buf(), e.to_string()));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // `metadata` follows links: a link to a folder is walked (once), to a file read.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, depth + 1, seen, found);
+        } else if meta.is_file() && path.extension().is_some_and(|e| e == "jsonl") {
+            found.files.push(path);
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_found_once_and_a_link_loop_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let a = d.path().join("a");
+        std::fs::create_dir_all(a.join("b")).unwrap();
+        std::fs::write(a.join("one.jsonl"), "").unwrap();
+        std::fs::write(a.join("b").join("two.jsonl"), "").unwrap();
+        std::fs::write(a.join("b").join("notes.txt"), "").unwrap();
+        std::os::unix::fs::symlink(&a, a.join("b").join("back")).unwrap();
+        let f = jsonl_under(d.path());
+        let mut names: Vec<_> = f
+            .files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["one.jsonl", "two.jsonl"]);
+        assert_eq!(f.refused.len(), 1);
+        assert!(f.refused[0].1.contains("loop"));
+        assert!(jsonl_under(&d.path().join("absent")).files.is_empty());
+    }
+}

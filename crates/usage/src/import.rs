@@ -1,0 +1,295 @@
+//! One import pass over every tool's records, from where the last pass stopped.
+
+use crate::tail::{read_lines, stamp, Line, Stamp};
+use crate::{claude, codex, files, gemini, opencode, PlanWindow, Record, Sources, Tool};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Records handed to the sink at a time.
+const BATCH: usize = 2000;
+/// The cursor name of opencode's database (its `time_updated` is kept in `offset`).
+const OPENCODE: &str = "opencode.db";
+
+/// Why a line (or a file) was not counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// Not JSON, or not the shape its type promises.
+    Corrupt,
+    /// A usage record without its time.
+    NoTime,
+    /// A usage record without the id it is counted by (a newer format?).
+    Unknown,
+}
+
+impl Skip {
+    fn reason(&self) -> &'static str {
+        match self {
+            Skip::Corrupt => "corrupt line",
+            Skip::NoTime => "usage without a time",
+            Skip::Unknown => "usage without an id (an unknown format?)",
+        }
+    }
+}
+
+/// Where a file (or opencode's database) was read up to, and what its parser knew there.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub path: String,
+    pub tool: Option<Tool>,
+    /// The byte after the last complete line read (opencode: the last `time_updated`).
+    pub offset: u64,
+    pub size: u64,
+    pub mtime_ms: i64,
+    pub file_id: u64,
+    /// The parser's state as JSON (Codex's model and folder, Gemini's session).
+    pub state: String,
+}
+
+/// Where what a pass finds goes. Records are upserted by key; a cursor is given after its
+/// file's records, so a pass that stops halfway reads the rest again (upserts are idempotent).
+pub trait Sink {
+    fn records(&mut self, batch: &[Record]) -> Result<(), String>;
+    fn windows(&mut self, windows: &[PlanWindow]) -> Result<(), String>;
+    fn cursor(&mut self, cursor: &Cursor) -> Result<(), String>;
+}
+
+/// What a pass did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub files_read: u64,
+    /// Files whose size, time and identity had not changed: not opened.
+    pub files_unchanged: u64,
+    pub bytes_read: u64,
+    pub records: u64,
+    /// Lines (or rows) not counted, by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Files or folders that could not be read, with why.
+    pub errors: Vec<String>,
+}
+
+impl Report {
+    fn skip(&mut self, reason: &str) {
+        *self.skipped.entry(reason.to_string()).or_insert(0) += 1;
+    }
+}
+
+/// Reads what is new in every source; `cursors` by path, as the sink kept them.
+pub fn import(sources: &Sources, cursors: &HashMap<String, Cursor>, sink: &mut dyn Sink) -> Report {
+    let mut report = Report::default();
+    let mut jsonl: Vec<(Tool, PathBuf, Option<String>)> = Vec::new();
+    let walk = |tool: Tool, root: &Path, report: &mut Report| {
+        let found = files::jsonl_under(root);
+        for (dir, why) in found.refused {
+            report.errors.push(format!("{}: {why}", dir.display()));
+        }
+        found
+            .files
+            .into_iter()
+            .map(move |f| (tool, f))
+            .collect::<Vec<_>>()
+    };
+    for root in &sources.claude {
+        jsonl.extend(
+            walk(Tool::ClaudeCode, root, &mut report)
+                .into_iter()
+                .map(|(t, f)| (t, f, None)),
+        );
+    }
+    for root in &sources.codex {
+        jsonl.extend(
+            walk(Tool::Codex, root, &mut report)
+                .into_iter()
+                .map(|(t, f)| (t, f, None)),
+        );
+    }
+    let projects = gemini_projects(&sources.gemini);
+    for (t, f) in walk(Tool::GeminiCli, &sources.gemini, &mut report) {
+        // …/tmp/<project>/chats/…: the project's path from projects.json, else its name.
+        let slug = f
+            .strip_prefix(&sources.gemini)
+            .ok()
+            .and_then(|r| r.iter().next())
+            .map(|s| s.to_string_lossy().into_owned());
+        let project = slug.map(|s| projects.get(&s).cloned().unwrap_or(s));
+        jsonl.push((t, f, project));
+    }
+    for (tool, path, project) in jsonl {
+        let key = path.to_string_lossy().into_owned();
+        if let Err(e) = one_file(
+            tool,
+            &path,
+            project.as_deref(),
+            cursors.get(&key),
+            sink,
+            &mut report,
+        ) {
+            report.errors.push(format!("{}: {e}", path.display()));
+        }
+    }
+    if sources.opencode.is_file() {
+        if let Err(e) = opencode_db(&sources.opencode, cursors.get(OPENCODE), sink, &mut report) {
+            report
+                .errors
+                .push(format!("{}: {e}", sources.opencode.display()));
+        }
+    }
+    report
+}
+
+/// Per-file parser state.
+#[derive(Default, Serialize, Deserialize)]
+struct State {
+    #[serde(default)]
+    codex: codex::State,
+    #[serde(default)]
+    gemini: gemini::State,
+}
+
+fn one_file(
+    tool: Tool,
+    path: &Path,
+    project: Option<&str>,
+    last: Option<&Cursor>,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+) -> Result<(), String> {
+    let now = stamp(path).map_err(|e| e.to_string())?;
+    let seen = last.map(|c| Stamp {
+        size: c.size,
+        mtime_ms: c.mtime_ms,
+        id: c.file_id,
+    });
+    if seen == Some(now) {
+        report.files_unchanged += 1;
+        return Ok(());
+    }
+    // Shorter than where we were, or another file under this name: read it all again.
+    let resume = last.filter(|c| c.offset <= now.size && c.file_id == now.id);
+    let (offset, mut state) = match resume {
+        Some(c) => (
+            c.offset,
+            serde_json::from_str::<State>(&c.state).unwrap_or_default(),
+        ),
+        None => (0, State::default()),
+    };
+    report.files_read += 1;
+    let mut batch: Vec<Record> = Vec::new();
+    let mut windows: Vec<PlanWindow> = Vec::new();
+    let mut failed: Option<String> = None;
+    let mut each = |l: Line<'_>| -> bool {
+        let bytes = match l {
+            Line::Complete(b) => b,
+            Line::TooLong => {
+                report.skip("line over 64 MiB");
+                return true;
+            }
+        };
+        let found = match tool {
+            Tool::ClaudeCode => claude::line(bytes),
+            Tool::Codex => codex::line(bytes, &mut state.codex).map(|f| {
+                windows.extend(f.windows);
+                f.record
+            }),
+            Tool::GeminiCli => gemini::line(bytes, &mut state.gemini, project),
+            Tool::Opencode => Ok(None),
+        };
+        match found {
+            Ok(Some(r)) => batch.push(r),
+            Ok(None) => {}
+            Err(s) => report.skip(s.reason()),
+        }
+        if batch.len() >= BATCH {
+            report.records += batch.len() as u64;
+            if let Err(e) = sink.records(&batch) {
+                failed = Some(e);
+                return false;
+            }
+            batch.clear();
+        }
+        true
+    };
+    let end = read_lines(path, offset, &mut each).map_err(|e| e.to_string())?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    report.records += batch.len() as u64;
+    report.bytes_read += end.saturating_sub(offset);
+    sink.records(&batch)?;
+    if let Some(latest) = latest_windows(windows) {
+        sink.windows(&latest)?;
+    }
+    sink.cursor(&Cursor {
+        path: path.to_string_lossy().into_owned(),
+        tool: Some(tool),
+        offset: end,
+        size: now.size,
+        mtime_ms: now.mtime_ms,
+        file_id: now.id,
+        state: serde_json::to_string(&state).unwrap_or_default(),
+    })
+}
+
+/// The last report of each window.
+fn latest_windows(all: Vec<PlanWindow>) -> Option<Vec<PlanWindow>> {
+    let mut by: BTreeMap<(Tool, String), PlanWindow> = BTreeMap::new();
+    for w in all {
+        let k = (w.tool, w.name.clone());
+        if by.get(&k).is_none_or(|o| o.seen_at_ms <= w.seen_at_ms) {
+            by.insert(k, w);
+        }
+    }
+    (!by.is_empty()).then(|| by.into_values().collect())
+}
+
+fn opencode_db(
+    db: &Path,
+    last: Option<&Cursor>,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+) -> Result<(), String> {
+    let mut since = last.map_or(0, |c| i64::try_from(c.offset).unwrap_or(i64::MAX));
+    loop {
+        let read = opencode::read(db, since, 5000)?;
+        report.files_read += 1;
+        for s in &read.skipped {
+            report.skip(s.reason());
+        }
+        report.records += read.records.len() as u64;
+        sink.records(&read.records)?;
+        let more = read.cursor > since && read.records.len() + read.skipped.len() >= 5000;
+        since = read.cursor;
+        if !more {
+            break;
+        }
+    }
+    sink.cursor(&Cursor {
+        path: OPENCODE.into(),
+        tool: Some(Tool::Opencode),
+        offset: u64::try_from(since).unwrap_or(0),
+        ..Cursor::default()
+    })
+}
+
+/// Gemini CLI's `projects.json` (`{"projects": {"/abs/path": "slug"}}`), by slug.
+fn gemini_projects(tmp: &Path) -> HashMap<String, String> {
+    let Some(file) = tmp.parent().map(|g| g.join("projects.json")) else {
+        return HashMap::new();
+    };
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return HashMap::new();
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    v.get("projects")
+        .and_then(|p| p.as_object())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(path, slug)| Some((slug.as_str()?.to_string(), path.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+#[path = "import_tests.rs"]
+mod tests;

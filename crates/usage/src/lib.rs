@@ -1,0 +1,128 @@
+//! Token usage from the coding tools' own local records, for what the user spends outside the
+//! gateway (a Claude or ChatGPT subscription, a tool not connected yet). Where each tool keeps
+//! its records, and their pitfalls, are in `docs/research/tool-usage-logs.md`; the versions
+//! read are Claude Code 2.1.197, Codex 0.169.0, Gemini CLI 0.61.0 and opencode 1.18.33.
+//!
+//! - [`Sources`] says where to look (the tools' own environment variables, then their defaults).
+//! - [`import`] reads what is new since the [`Cursor`]s of the last pass: JSON Lines files from
+//!   the byte where the last complete line ended (a file that shrank or was replaced is read
+//!   again from the start), opencode's SQLite database from the last update time. What it
+//!   finds goes to a [`Sink`] in batches, each file's cursor after its records.
+//! - Every [`Record`] has a `key` unique across passes and files (the provider's ids where the
+//!   tool keeps them): a sink upserts by it, keeping the larger output, so a line written twice
+//!   (Claude's per-block lines, Gemini's re-appended messages, Codex's repeated token counts, a
+//!   resumed or forked session) counts once.
+//! - Nothing read is trusted: a corrupt, truncated or unknown line is a [`Skip`] with a reason,
+//!   counted, never a crash.
+
+mod claude;
+mod codex;
+mod files;
+mod gemini;
+mod import;
+mod opencode;
+mod price;
+mod sources;
+mod tail;
+
+pub use import::{import, Cursor, Report, Sink, Skip};
+pub use price::{price, provider_of};
+pub use sources::Sources;
+
+use serde::{Deserialize, Serialize};
+
+/// The tool whose records these are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    ClaudeCode,
+    Codex,
+    GeminiCli,
+    Opencode,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 4] = [
+        Tool::ClaudeCode,
+        Tool::Codex,
+        Tool::GeminiCli,
+        Tool::Opencode,
+    ];
+
+    /// The stored name: `claude-code`, `codex`, `gemini-cli`, `opencode`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::ClaudeCode => "claude-code",
+            Tool::Codex => "codex",
+            Tool::GeminiCli => "gemini-cli",
+            Tool::Opencode => "opencode",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Tool> {
+        Tool::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// As a user reads it: "Claude Code", "Codex", "Gemini CLI", "opencode".
+    pub fn label(self) -> &'static str {
+        match self {
+            Tool::ClaudeCode => "Claude Code",
+            Tool::Codex => "Codex",
+            Tool::GeminiCli => "Gemini CLI",
+            Tool::Opencode => "opencode",
+        }
+    }
+}
+
+/// One model answer a tool recorded, its tokens in the ledger's terms: `input` excludes cache
+/// reads and writes, `output` includes reasoning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Unique across files and passes, e.g. `claude-code:msg_…:req_…`, `codex:resp_…`.
+    pub key: String,
+    pub tool: Option<Tool>,
+    /// Unix milliseconds of the answer.
+    pub at_ms: i64,
+    pub model: String,
+    /// The provider as the tool named it (opencode's `providerID`); `None` = the tool's own.
+    pub provider: Option<String>,
+    /// The project folder the tool ran in, when it says.
+    pub project: Option<String>,
+    pub session: Option<String>,
+    /// The provider's id of the answer (Claude's `msg_…`, Codex's `resp_…`).
+    pub provider_id: Option<String>,
+    /// The request id the tool kept (Claude's `requestId`: through the gateway, the gateway's
+    /// own request id, which is its ledger row's id).
+    pub request_id: Option<String>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_5m_tokens: u64,
+    pub cache_write_1h_tokens: u64,
+    /// How many of `output_tokens` were reasoning.
+    pub reasoning_tokens: u64,
+}
+
+/// A subscription window as the provider reported it in a tool's records (Codex's
+/// `rate_limits`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanWindow {
+    pub tool: Tool,
+    /// `primary` or `secondary`.
+    pub name: String,
+    /// 0–100.
+    pub used_percent: f64,
+    pub window_minutes: Option<u64>,
+    /// Unix seconds.
+    pub resets_at: Option<i64>,
+    /// Unix milliseconds of the record that said it.
+    pub seen_at_ms: i64,
+    /// The plan's name (`plus`, `pro`…) when the tool says.
+    pub plan: Option<String>,
+}
+
+/// Unix milliseconds of an RFC 3339 time.
+pub(crate) fn rfc3339_ms(s: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
