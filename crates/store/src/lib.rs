@@ -22,6 +22,8 @@ mod rollup;
 mod routes;
 mod settings;
 mod tokens;
+mod tool_usage;
+mod tool_usage_summary;
 mod usage;
 
 pub use alerts::{AlertRow, ReadinessRow};
@@ -39,6 +41,8 @@ pub use latency::LatencyPoint;
 pub use ledger::RequestFilter;
 pub use routes::RouteRow;
 pub use tokens::TokenRow;
+pub use tool_usage::Priced;
+pub use tool_usage_summary::{Spent, ToolUsageRow, UsageGroup};
 pub use usage::{hour_of, Dimension, UsageTotals};
 // Store modules name the ledger records as `crate::…`; they are the core's types.
 pub(crate) use switchyard_core::RequestRecord;

@@ -322,6 +322,24 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // The provider's answer id, to match a tool's own log to its ledger row.
     "ALTER TABLE requests ADD COLUMN provider_id TEXT;
      CREATE INDEX requests_provider_id ON requests (provider_id) WHERE provider_id IS NOT NULL;",
+    // Usage from the tools' own records, their import cursors and the plan windows they report.
+    "CREATE TABLE tool_usage (
+        key TEXT PRIMARY KEY, tool TEXT NOT NULL, at_ms INTEGER NOT NULL, model TEXT NOT NULL,
+        provider TEXT, project TEXT, session TEXT, provider_id TEXT, request_id TEXT,
+        input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL, cache_write_5m_tokens INTEGER NOT NULL,
+        cache_write_1h_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
+        cost_usd REAL, ledger_id TEXT
+     );
+     CREATE INDEX tool_usage_at ON tool_usage (at_ms);
+     CREATE INDEX tool_usage_tool_at ON tool_usage (tool, at_ms);
+     CREATE INDEX tool_usage_ledger ON tool_usage (ledger_id) WHERE ledger_id IS NOT NULL;
+     CREATE TABLE tool_usage_cursors (path TEXT PRIMARY KEY, cursor TEXT NOT NULL);
+     CREATE TABLE plan_windows (
+        tool TEXT NOT NULL, name TEXT NOT NULL, used_percent REAL NOT NULL,
+        window_minutes INTEGER, resets_at INTEGER, seen_at_ms INTEGER NOT NULL, plan TEXT,
+        PRIMARY KEY (tool, name)
+     );",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

@@ -1,0 +1,139 @@
+//! Reading the tools' own usage back: sums grouped by tool, model, day, project or session,
+//! and the answers of one tool in time order (for plan-window estimates).
+
+use crate::{Store, StoreError};
+use rusqlite::params;
+
+/// What the tools' usage is grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageGroup {
+    Tool,
+    Model,
+    /// The user's day: UTC shifted by an offset in minutes.
+    Day(i32),
+    Project,
+    Session,
+}
+
+/// One group's sums. Rows also seen by the gateway (`via_gateway`) are not in the token and
+/// cost sums: they are the gateway's, counted there once.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolUsageRow {
+    pub group: String,
+    /// Answers that bypassed the gateway.
+    pub requests: u64,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub reasoning_tokens: u64,
+    /// USD of the priced answers.
+    pub cost_usd: f64,
+    /// Answers whose model has no price: not in `cost_usd`, never $0.
+    pub unpriced: u64,
+    /// Answers the gateway carried (matched to its ledger), counted there.
+    pub via_gateway: u64,
+}
+
+/// One answer of a tool, for windows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spent {
+    pub at_ms: i64,
+    /// Every token of the answer (cache included).
+    pub tokens: u64,
+    pub cost_usd: Option<f64>,
+}
+
+fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+impl Store {
+    /// Sums of the answers between `since_ms` (inclusive) and `until_ms` (exclusive), biggest
+    /// spend first (days in order).
+    pub fn tool_usage_summary(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+        group: UsageGroup,
+    ) -> Result<Vec<ToolUsageRow>, StoreError> {
+        let (expr, order) = match group {
+            UsageGroup::Tool => ("tool".to_string(), "cost DESC, g"),
+            UsageGroup::Model => ("model".to_string(), "cost DESC, g"),
+            UsageGroup::Project => ("COALESCE(project, '(unknown)')".to_string(), "cost DESC, g"),
+            UsageGroup::Session => ("COALESCE(session, '(unknown)')".to_string(), "cost DESC, g"),
+            UsageGroup::Day(offset) => (
+                format!(
+                    "date((at_ms + {}) / 1000, 'unixepoch')",
+                    i64::from(offset) * 60_000
+                ),
+                "g",
+            ),
+        };
+        let sql = format!(
+            "SELECT {expr} AS g,
+               SUM(ledger_id IS NULL),
+               SUM(CASE WHEN ledger_id IS NULL THEN input_tokens ELSE 0 END),
+               SUM(CASE WHEN ledger_id IS NULL THEN output_tokens ELSE 0 END),
+               SUM(CASE WHEN ledger_id IS NULL THEN cache_read_tokens ELSE 0 END),
+               SUM(CASE WHEN ledger_id IS NULL THEN cache_write_5m_tokens + cache_write_1h_tokens ELSE 0 END),
+               SUM(CASE WHEN ledger_id IS NULL THEN reasoning_tokens ELSE 0 END),
+               COALESCE(SUM(CASE WHEN ledger_id IS NULL THEN cost_usd END), 0.0) AS cost,
+               SUM(ledger_id IS NULL AND cost_usd IS NULL),
+               SUM(ledger_id IS NOT NULL)
+             FROM tool_usage WHERE at_ms >= ?1 AND at_ms < ?2
+             GROUP BY g ORDER BY {order}"
+        );
+        self.with(|c| {
+            let mut s = c.prepare(&sql)?;
+            let rows = s.query_map(params![since_ms, until_ms], |r| {
+                Ok(ToolUsageRow {
+                    group: r.get(0)?,
+                    requests: u64_of(r.get(1)?),
+                    input_tokens: u64_of(r.get(2)?),
+                    output_tokens: u64_of(r.get(3)?),
+                    cache_read_tokens: u64_of(r.get(4)?),
+                    cache_write_tokens: u64_of(r.get(5)?),
+                    reasoning_tokens: u64_of(r.get(6)?),
+                    cost_usd: r.get(7)?,
+                    unpriced: u64_of(r.get(8)?),
+                    via_gateway: u64_of(r.get(9)?),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Every answer of `tool` since `since_ms`, oldest first, through the gateway or not (a
+    /// plan's window counts both).
+    pub fn tool_spent(&self, tool: &str, since_ms: i64) -> Result<Vec<Spent>, StoreError> {
+        self.with(|c| {
+            let mut s = c.prepare_cached(
+                "SELECT at_ms, input_tokens + output_tokens + cache_read_tokens
+                   + cache_write_5m_tokens + cache_write_1h_tokens, cost_usd
+                 FROM tool_usage WHERE tool = ?1 AND at_ms >= ?2 ORDER BY at_ms",
+            )?;
+            let rows = s.query_map(params![tool, since_ms], |r| {
+                Ok(Spent {
+                    at_ms: r.get(0)?,
+                    tokens: u64_of(r.get(1)?),
+                    cost_usd: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// How many answers are kept, and how many of them the gateway carried.
+    pub fn tool_usage_count(&self) -> Result<(u64, u64), StoreError> {
+        self.with(|c| {
+            let (all, matched): (i64, i64) = c.query_row(
+                "SELECT COUNT(*), COALESCE(SUM(ledger_id IS NOT NULL), 0) FROM tool_usage",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok((u64_of(all), u64_of(matched)))
+        })
+    }
+}
