@@ -45,6 +45,12 @@ pub const USAGE: &str = "usage:
                                    the whole configuration as TOML, no secrets (docs/CONFIG.md)
   switchyard requests [--limit N] [--json]
                                    the newest N (default 20, at most 1000) recorded requests
+  switchyard usage [--since 7d|24h|YYYY-MM-DD] [--by source|tool|model|day|project|session]
+                   [--json] [--rescan]
+                                   spend through the gateway and by the tools' own records
+                                   (Claude Code, Codex, Gemini CLI, opencode), each counted once
+  switchyard usage windows [--json]
+                                   subscription windows: used, burn rate, when they reset
   switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
                                    connect coding tools, find plaintext keys (`switchyard tools help`)
   switchyard check [--json [FILE]] [--junit FILE] [--html FILE]
@@ -80,6 +86,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "token"
                 | "backend"
                 | "requests"
+                | "usage"
                 | "tools"
                 | "connect"
                 | "disconnect"
@@ -130,10 +137,9 @@ pub fn main(args: &[String]) -> ExitCode {
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
-        ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "tools"
-        | "connect" | "disconnect" | "statusline" | "keys" | "token" | "start-at-login", ..] => {
-            rt.block_on(core_command(&words))
-        }
+        ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "usage"
+        | "tools" | "connect" | "disconnect" | "statusline" | "keys" | "token"
+        | "start-at-login", ..] => rt.block_on(core_command(&words)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -150,6 +156,7 @@ pub enum CoreCommand {
     BackendAdd(crate::cli_backend::AddArgs),
     BackendList { json: bool },
     Requests(crate::cli_requests::RequestsArgs),
+    Usage(crate::cli_usage::UsageCommand),
     Tools(crate::cli_tools::ToolsCommand),
     DrillLive(crate::cli_live::LiveArgs),
     Keys(crate::cli_keys::KeyCommand),
@@ -184,6 +191,10 @@ impl CoreCommand {
             ["requests", rest @ ..] => {
                 crate::cli_requests::RequestsArgs::parse(rest).map(CoreCommand::Requests)
             }
+            ["usage", rest @ ..] => {
+                crate::cli_usage::UsageCommand::parse(rest, crate::clock::now_ms())
+                    .map(CoreCommand::Usage)
+            }
             ["tools" | "connect" | "disconnect" | "statusline" | "keys", ..] => {
                 crate::cli_tools::ToolsCommand::parse(args).map(CoreCommand::Tools)
             }
@@ -203,6 +214,7 @@ impl CoreCommand {
             CoreCommand::BackendAdd(args) => crate::cli_backend::add(app, args, io).await,
             CoreCommand::BackendList { json } => crate::cli_backend::list(app, *json, io).await,
             CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
+            CoreCommand::Usage(cmd) => cmd.run(app, io).await,
             CoreCommand::Tools(cmd) => cmd.run(app, io).await,
             CoreCommand::DrillLive(args) => crate::cli_live::run(app, args, io).await,
             CoreCommand::Keys(cmd) => cmd.run(app, io).await,

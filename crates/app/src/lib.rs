@@ -19,6 +19,7 @@ pub mod cli_requests;
 mod cli_routes;
 mod cli_token;
 pub mod cli_tools;
+pub mod cli_usage;
 mod clock;
 pub mod config_file;
 pub mod costs;
@@ -44,6 +45,7 @@ mod settings;
 mod supervisor;
 mod tokens;
 pub mod tools;
+pub mod usage;
 
 pub use backends::import::{
     Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,

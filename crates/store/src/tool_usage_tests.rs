@@ -152,7 +152,7 @@ fn cursors_and_plan_windows_round_trip() {
         seen_at_ms: 10,
         plan: Some("plus".into()),
     };
-    s.save_plan_windows(&[w.clone()]).unwrap();
+    s.save_plan_windows(std::slice::from_ref(&w)).unwrap();
     // An older report does not replace a newer one.
     s.save_plan_windows(&[PlanWindow {
         used_percent: 1.0,

@@ -63,6 +63,8 @@ pub(crate) struct Inner {
     pub gateway_control: crate::gateway_control::GatewayControl,
     /// The Tools feature (connect coding tools, the status line, key moves).
     pub tools: crate::tools::Tools,
+    /// The Usage feature (the tools' own records, subscription windows).
+    pub usage: crate::usage::ToolUsage,
     /// The Preferences feature (the Settings page; ledger retention).
     pub preferences: crate::settings::Preferences,
     /// The Readiness feature (one-click checks, stored runs).
@@ -129,6 +131,11 @@ impl Switchyard {
     /// Coding tools: list, connect, disconnect, the status line, plaintext key moves.
     pub fn tools(&self) -> &crate::tools::Tools {
         &self.inner.tools
+    }
+
+    /// What the coding tools spent by their own records, and their subscription windows.
+    pub fn usage(&self) -> &crate::usage::ToolUsage {
+        &self.inner.usage
     }
 
     /// Preferences: the Settings page's values (theme, reveal time, retention, tray, login).

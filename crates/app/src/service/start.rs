@@ -180,6 +180,12 @@ impl Switchyard {
             opts.gateway_port_fixed,
             sink.clone(),
         );
+        let usage = crate::usage::ToolUsage::new(
+            store.clone(),
+            costs.clone(),
+            gateway_handle.clone(),
+            opts.tools_home.clone(),
+        );
         let tools = crate::tools::Tools::new(
             store.clone(),
             Arc::clone(&opts.secrets),
@@ -245,6 +251,7 @@ impl Switchyard {
                 preferences,
                 gateway_control,
                 tools,
+                usage,
                 backends_changed,
             }),
         };
@@ -287,6 +294,9 @@ impl Switchyard {
             .start(&self.inner.tasks, self.subscribe())
             .await;
         if monitor {
+            // The tools' own records: with the monitor, in the app and `serve`, not one-shot
+            // commands.
+            self.inner.usage.start(&self.inner.tasks);
             let tasks = &self.inner.tasks;
             self.inner.health.start(interval, passive_rx, tasks).await?;
         }

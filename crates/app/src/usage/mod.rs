@@ -1,0 +1,190 @@
+//! The Usage feature: what the coding tools spent by their own records (`switchyard_usage`),
+//! imported into the store, matched to the gateway's ledger so nothing counts twice, and the
+//! subscription windows (the provider's figures where a record or the gateway saw them, else
+//! estimated from the records).
+//!
+//! Invariants: an import pass reads only what changed since the last (cursors in the store); a
+//! full rescan forgets the cursors and reads everything again, which the upserts make harmless;
+//! records are matched to ledger rows for 30 days after they happen (a ledger batch can land
+//! after the tool wrote its line).
+
+mod windows;
+
+pub use windows::{UsageWindow, WindowSource};
+
+use crate::blocking::on_store;
+use crate::AppError;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_pricing::PriceTable;
+use switchyard_store::{Store, ToolUsageRow, UsageGroup};
+use switchyard_usage::{Cursor, PlanWindow, Record, Report, Sink, Sources};
+
+/// How often the tools' records are looked at for new lines.
+pub const SCAN_EVERY: Duration = Duration::from_secs(30);
+/// How far back records are matched to ledger rows on each pass.
+const MATCH_BACK_MS: i64 = 30 * 86_400_000;
+
+#[derive(Clone)]
+pub struct ToolUsage {
+    store: Store,
+    costs: crate::costs::Costs,
+    gateway: Option<switchyard_gateway::GatewayHandle>,
+    home: Option<switchyard_connect::Home>,
+    /// One pass at a time (the periodic one and a user's rescan).
+    running: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The sink that prices each record and writes it, its cursor and its windows to the store.
+struct StoreSink<'a> {
+    store: &'a Store,
+    prices: &'a PriceTable,
+}
+
+impl Sink for StoreSink<'_> {
+    fn records(&mut self, batch: &[Record]) -> Result<(), String> {
+        let priced: Vec<(&Record, Option<f64>)> = batch
+            .iter()
+            .map(|r| (r, switchyard_usage::price(self.prices, r)))
+            .collect();
+        self.store
+            .upsert_tool_usage(&priced)
+            .map_err(|e| e.to_string())
+    }
+    fn windows(&mut self, windows: &[PlanWindow]) -> Result<(), String> {
+        self.store
+            .save_plan_windows(windows)
+            .map_err(|e| e.to_string())
+    }
+    fn cursor(&mut self, cursor: &Cursor) -> Result<(), String> {
+        self.store
+            .save_tool_usage_cursor(cursor)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl ToolUsage {
+    pub(crate) fn new(
+        store: Store,
+        costs: crate::costs::Costs,
+        gateway: Option<switchyard_gateway::GatewayHandle>,
+        home: Option<switchyard_connect::Home>,
+    ) -> Self {
+        ToolUsage {
+            store,
+            costs,
+            gateway,
+            home,
+            running: Arc::default(),
+        }
+    }
+
+    /// Where the tools keep their records: under the configured home (tests) with only its
+    /// variables, else the user's home and environment.
+    fn sources(&self) -> Result<Sources, AppError> {
+        match &self.home {
+            Some(h) => {
+                let vars: HashMap<String, String> = h.vars.clone().into_iter().collect();
+                Ok(Sources::from_env(&h.home, &move |k| vars.get(k).cloned()))
+            }
+            None => switchyard_connect::Home::from_env()
+                .map(|h| Sources::of_user(&h.home))
+                .ok_or_else(|| AppError::Invalid("No home folder (HOME is not set).".into())),
+        }
+    }
+
+    /// Reads what is new in the tools' records (everything again with `full`), then matches
+    /// recent records to the gateway's ledger.
+    pub async fn scan(&self, full: bool) -> Result<Report, AppError> {
+        let sources = self.sources()?;
+        let prices = self.costs.table().await?;
+        let _one = self.running.lock().await;
+        on_store(&self.store, move |store| {
+            if full {
+                store.reset_tool_usage_cursors()?;
+            }
+            let cursors = store.tool_usage_cursors()?;
+            let mut sink = StoreSink {
+                store,
+                prices: &prices,
+            };
+            let report = switchyard_usage::import(&sources, &cursors, &mut sink);
+            store.match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
+            Ok(report)
+        })
+        .await
+    }
+
+    /// Sums of what bypassed the gateway between `since_ms` and `until_ms`, by `group`.
+    pub async fn summary(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+        group: UsageGroup,
+    ) -> Result<Vec<ToolUsageRow>, AppError> {
+        if until_ms <= since_ms {
+            return Err(AppError::Invalid("The range ends before it starts.".into()));
+        }
+        on_store(&self.store, move |s| {
+            Ok(s.tool_usage_summary(since_ms, until_ms, group)?)
+        })
+        .await
+    }
+
+    /// Spend by source between `since_ms` and `until_ms`: the gateway's first (its ledger, by
+    /// hour), then each tool's answers that bypassed it.
+    pub async fn by_source(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<ToolUsageRow>, AppError> {
+        let tools = self.summary(since_ms, until_ms, UsageGroup::Tool).await?;
+        let g = on_store(
+            &self.store,
+            move |s| Ok(s.usage_totals(since_ms, until_ms)?),
+        )
+        .await?;
+        let gateway = ToolUsageRow {
+            group: "gateway".into(),
+            requests: g.requests,
+            input_tokens: g.input_tokens,
+            output_tokens: g.output_tokens,
+            cache_read_tokens: g.cache_read_tokens,
+            cache_write_tokens: g.cache_write_tokens,
+            reasoning_tokens: 0,
+            cost_usd: g.cost_usd,
+            unpriced: g.unpriced,
+            via_gateway: 0,
+        };
+        Ok(std::iter::once(gateway).chain(tools).collect())
+    }
+
+    /// Each tool's subscription windows now: the provider's figures where seen, else estimates.
+    pub async fn windows(&self) -> Result<Vec<UsageWindow>, AppError> {
+        let now = crate::clock::now_ms();
+        let seen = self
+            .gateway
+            .as_ref()
+            .map(windows::gateway_plan_windows)
+            .unwrap_or_default();
+        on_store(&self.store, move |s| windows::all(s, now, &seen)).await
+    }
+
+    /// Scans at start and then every [`SCAN_EVERY`] under the supervisor.
+    pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor) {
+        let this = self.clone();
+        tasks.every("tool usage import", SCAN_EVERY, move || {
+            let this = this.clone();
+            async move {
+                match this.scan(false).await {
+                    Ok(r) if !r.errors.is_empty() => {
+                        tracing::debug!(errors = ?r.errors, "tool usage: some records unreadable");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::debug!(error = %e, "tool usage import failed"),
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,104 @@
+// Usage from the tools' own records (issue 42), made by the real CLIs: Claude Code, Codex and
+// Gemini CLI each run once through switchyard-serve and once straight at switchyard-mock posing
+// as the provider (as a user on a subscription would, bypassing Switchyard), all in one HOME.
+// `switchyard usage` then finds each tool's records: the gateway's requests are counted once
+// (matched to their ledger rows), the bypassing ones are added with the usage the tool itself
+// reported, and the totals by source add up. Needs the keychain (`./dev clis` or `./dev test`).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { MOCK_KEY, scrubProviderEnv, startStack } from "../sdk/harness.js";
+import { CLAUDE, CODEX, GEMINI, claudeEnv, codexEnv, describeRun, geminiEnv, run, scratch } from "./cli.js";
+
+scrubProviderEnv(process.env);
+
+describe("switchyard usage: the tools' own records, each request counted once", () => {
+  let stack;
+  let tmp;
+  let home;
+  const savedHome = process.env.HOME;
+
+  before(async () => {
+    tmp = scratch();
+    home = tmp.home("usage");
+    // The gateway (and its periodic import) reads this HOME, never the machine's own records.
+    process.env.HOME = home;
+    stack = await startStack({ tokenName: "usage" });
+  });
+
+  after(async () => {
+    process.env.HOME = savedHome;
+    try {
+      if (stack) await stack.stop();
+    } finally {
+      tmp?.remove();
+    }
+  });
+
+  async function usage(...args) {
+    const { stdout } = await stack.gw.command("usage", ...args, "--json");
+    return JSON.parse(stdout);
+  }
+  const byTool = async () => Object.fromEntries((await usage("--by", "tool", "--since", "1d")).rows.map((r) => [r.group, r]));
+  const cwd = () => `${home}/work`;
+
+  it("through the gateway: every tool's records are found and all matched to ledger rows", async () => {
+    const runs = [
+      ["claude", CLAUDE, ["-p", "Say hello", "--model", "claude-sonnet-4-5"], claudeEnv(home, stack.gw.anthropicBase, stack.gw.token)],
+      ["codex", CODEX, ["exec", "--skip-git-repo-check", "Say hello"], codexEnv(home, stack.gw.openaiBase, stack.gw.token, "gpt-4.1")],
+      ["gemini", GEMINI, ["-m", "gemini-2.5-flash", "-p", "Say hello"], geminiEnv(home, stack.gw.origin, stack.gw.token)],
+    ];
+    for (const [name, bin, args, env] of runs) {
+      const r = await run(bin, args, { env, cwd: cwd() });
+      assert.equal(r.code, 0, describeRun(name, r));
+    }
+    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.status === 200).length >= 3, { limit: 200 });
+    const t = await byTool();
+    for (const tool of ["claude-code", "codex", "gemini-cli"]) {
+      assert.ok(t[tool], `no ${tool} records: ${JSON.stringify(t)}`);
+      assert.ok(t[tool].viaGateway >= 1, `${tool}: ${JSON.stringify(t[tool])}`);
+      assert.equal(t[tool].requests, 0, `${tool}: nothing bypassed the gateway yet: ${JSON.stringify(t[tool])}`);
+    }
+    const matched = Object.values(t).reduce((n, r) => n + r.viaGateway, 0);
+    assert.ok(matched <= rows.length, `never more matches than ledger rows: ${matched} > ${rows.length}`);
+  });
+
+  it("straight at the provider: added once, with the usage the tool reported", async () => {
+    const before = await byTool();
+    // Claude Code against the mock with its API key (x-api-key), as on a direct account.
+    const env = claudeEnv(home, stack.mock.origin, "unused");
+    delete env.ANTHROPIC_AUTH_TOKEN;
+    env.ANTHROPIC_API_KEY = MOCK_KEY;
+    const r = await run(CLAUDE, ["-p", "Say hello", "--model", "claude-sonnet-4-5", "--output-format", "json"], { env, cwd: cwd() });
+    const show = describeRun("claude (direct)", r);
+    assert.equal(r.code, 0, show);
+    const reported = JSON.parse(r.stdout).usage;
+    for (const [name, bin, args, e] of [
+      ["codex", CODEX, ["exec", "--skip-git-repo-check", "Say hello"], codexEnv(home, `${stack.mock.origin}/v1`, MOCK_KEY, "gpt-4.1")],
+      ["gemini", GEMINI, ["-m", "gemini-2.5-flash", "-p", "Say hello"], geminiEnv(home, stack.mock.origin, MOCK_KEY)],
+    ]) {
+      const x = await run(bin, args, { env: e, cwd: cwd() });
+      assert.equal(x.code, 0, describeRun(`${name} (direct)`, x));
+    }
+    const after = await byTool();
+    const claude = after["claude-code"];
+    assert.equal(claude.viaGateway, before["claude-code"].viaGateway, "the gateway's are unchanged");
+    assert.ok(claude.requests >= 1, JSON.stringify(claude));
+    assert.equal(claude.inputTokens, reported.input_tokens, `${JSON.stringify(claude)} vs ${JSON.stringify(reported)}`);
+    assert.equal(claude.outputTokens, reported.output_tokens, `${JSON.stringify(claude)} vs ${JSON.stringify(reported)}`);
+    assert.ok(claude.costUsd > 0 && claude.unpriced === 0, "a priced model: priced like the ledger");
+    for (const tool of ["codex", "gemini-cli"]) {
+      assert.ok(after[tool].requests >= 1 && after[tool].inputTokens > 0, `${tool}: ${JSON.stringify(after[tool])}`);
+      assert.equal(after[tool].viaGateway, before[tool].viaGateway, `${tool}: the gateway's are unchanged`);
+    }
+    // A full rescan reads everything again and counts nothing twice.
+    await stack.gw.command("usage", "--rescan", "--json");
+    assert.deepEqual(await byTool(), after);
+    // By source: the gateway's ledger first, then each tool's bypassing answers; they add up.
+    const bySource = (await usage("--since", "1d")).rows;
+    assert.equal(bySource[0].group, "gateway");
+    const ledger = await stack.gw.requests(1000);
+    assert.equal(bySource[0].requests, ledger.length);
+    const tools = bySource.slice(1).reduce((n, r) => n + r.requests, 0);
+    assert.equal(tools, Object.values(after).reduce((n, r) => n + r.requests, 0));
+  });
+});
