@@ -159,6 +159,12 @@ export const commands = {
 	removePriceOverride: (model: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
 	/**  Back to the bundled prices (overrides stay). */
 	resetPriceFile: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
+	/**  Spend in the range by source: the gateway's, then each tool's answers that bypassed it. */
+	usageBySource: (range: CostRange) => typedError<UsageSourceRow[], IpcError_Serialize>(__TAURI_INVOKE("usage_by_source", { range })),
+	/**  Each tool's subscription windows: the provider's figures where seen, else estimates. */
+	usageWindows: () => typedError<UsageWindowView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("usage_windows")),
+	/**  Reads every tool's records again from the start (nothing is counted twice). */
+	rescanUsage: () => typedError<UsageScan, IpcError_Serialize>(__TAURI_INVOKE("rescan_usage")),
 	/**  Models requested in the range that have no price. */
 	unpricedModels: (range: CostRange) => typedError<UnpricedModel[], IpcError_Serialize>(__TAURI_INVOKE("unpriced_models", { range })),
 	/**  Every budget with its spend this period and forecast. */
@@ -1404,6 +1410,54 @@ export type LiveDrillTaker_Serialize = {
 	usdPerCall: number | null,
 };
 
+/**  A provider's rate-limit headers, read: counts left, plan windows, and when it said so. */
+export type LiveHeadroom = LiveHeadroom_Serialize | LiveHeadroom_Deserialize;
+
+/**  A provider's rate-limit headers, read: counts left, plan windows, and when it said so. */
+export type LiveHeadroom_Deserialize = {
+	requests?: LiveQuota_Deserialize | null,
+	tokens?: LiveQuota_Deserialize | null,
+	inputTokens?: LiveQuota_Deserialize | null,
+	outputTokens?: LiveQuota_Deserialize | null,
+	windows: LiveWindow_Deserialize[],
+	/**  `allowed`, `allowed_warning` or `rejected` (Anthropic plans). */
+	planStatus?: string | null,
+	/**  Unix seconds. */
+	seenAt: number | null,
+};
+
+/**  A provider's rate-limit headers, read: counts left, plan windows, and when it said so. */
+export type LiveHeadroom_Serialize = {
+	requests: LiveQuota_Serialize | null,
+	tokens: LiveQuota_Serialize | null,
+	inputTokens: LiveQuota_Serialize | null,
+	outputTokens: LiveQuota_Serialize | null,
+	windows: LiveWindow_Serialize[],
+	/**  `allowed`, `allowed_warning` or `rejected` (Anthropic plans). */
+	planStatus: string | null,
+	/**  Unix seconds. */
+	seenAt: number | null,
+};
+
+/**  One counted limit as the provider said it. */
+export type LiveQuota = LiveQuota_Serialize | LiveQuota_Deserialize;
+
+/**  One counted limit as the provider said it. */
+export type LiveQuota_Deserialize = {
+	limit?: number | null,
+	remaining?: number | null,
+	/**  Unix seconds. */
+	resetsAt?: number | null,
+};
+
+/**  One counted limit as the provider said it. */
+export type LiveQuota_Serialize = {
+	limit: number | null,
+	remaining: number | null,
+	/**  Unix seconds. */
+	resetsAt: number | null,
+};
+
 /**  What the gateway has learned about a backend or key from its traffic. */
 export type LiveState = LiveState_Serialize | LiveState_Deserialize;
 
@@ -1418,6 +1472,8 @@ export type LiveState_Deserialize = {
 	latencyMs?: number | null,
 	/**  Share of requests that succeeded, 0–1. */
 	availability: number | null,
+	/**  What the provider's last answer said about its rate limits. */
+	headroom?: LiveHeadroom_Deserialize | null,
 };
 
 /**  What the gateway has learned about a backend or key from its traffic. */
@@ -1431,6 +1487,29 @@ export type LiveState_Serialize = {
 	latencyMs: number | null,
 	/**  Share of requests that succeeded, 0–1. */
 	availability: number | null,
+	/**  What the provider's last answer said about its rate limits. */
+	headroom: LiveHeadroom_Serialize | null,
+};
+
+/**  A plan window (Anthropic's `5h`, `7d`): the share used and its reset. */
+export type LiveWindow = LiveWindow_Serialize | LiveWindow_Deserialize;
+
+/**  A plan window (Anthropic's `5h`, `7d`): the share used and its reset. */
+export type LiveWindow_Deserialize = {
+	name: string,
+	/**  0–1. */
+	utilization: number | null,
+	/**  Unix seconds. */
+	resetsAt?: number | null,
+};
+
+/**  A plan window (Anthropic's `5h`, `7d`): the share used and its reset. */
+export type LiveWindow_Serialize = {
+	name: string,
+	/**  0–1. */
+	utilization: number | null,
+	/**  Unix seconds. */
+	resetsAt: number | null,
 };
 
 /**  How the health monitor treats a backend. */
@@ -1918,6 +1997,11 @@ export type RouteStrategy =
 { type: "lowestLatency" } | 
 /**  The cheapest model by the price table. */
 { type: "lowestCost" } | 
+/**
+ *  The list order, each key and backend drained before the next: those whose provider
+ *  said they have no room left go last until their reset.
+ */
+{ type: "headroom" } | 
 /**  A score of cost, latency and availability with these weights. */
 { type: "composite"; cost: number | null; latency: number | null; availability: number | null };
 
@@ -2096,6 +2180,36 @@ export type UnpricedModel = {
 	requests: number | null,
 };
 
+/**  What a rescan read. */
+export type UsageScan = {
+	filesRead: number | null,
+	records: number | null,
+	/**  Reason → lines not counted. */
+	skipped: { [key in string]: number | null },
+	/**  Files or folders that could not be read, with why. */
+	errors: string[],
+};
+
+/**
+ *  Spend of one source in a range: `gateway`, or a tool (`claude-code`, `codex`, `gemini-cli`,
+ *  `opencode`) with only the answers that bypassed the gateway.
+ */
+export type UsageSourceRow = {
+	source: string,
+	/**  As a user reads it: "Gateway", "Claude Code", … */
+	label: string,
+	requests: number | null,
+	inputTokens: number | null,
+	outputTokens: number | null,
+	cacheReadTokens: number | null,
+	cacheWriteTokens: number | null,
+	costUsd: number | null,
+	/**  Answers whose model has no price (not in `cost_usd`). */
+	unpriced: number | null,
+	/**  The tool's answers that went through the gateway (counted in the gateway's row). */
+	viaGateway: number | null,
+};
+
 /**
  *  Sums over a set of requests. `costUsd` counts known prices only; `unpriced` requests had
  *  no price and are not in it.
@@ -2115,6 +2229,54 @@ export type UsageTotals = {
 	cacheLookups: number | null,
 	cacheShared: number | null,
 	cacheSkipped: number | null,
+};
+
+/**  Whose figure a window shows. */
+export type UsageWindowSource = 
+/**  The provider's own (a header it sent, a record of it). */
+"provider" | 
+/**  Estimated from the tool's records. */
+"estimate";
+
+/**  A subscription window: how much is used and when it resets. */
+export type UsageWindowView = UsageWindowView_Serialize | UsageWindowView_Deserialize;
+
+/**  A subscription window: how much is used and when it resets. */
+export type UsageWindowView_Deserialize = {
+	tool: string,
+	/**  `5-hour`, `weekly`, … */
+	name: string,
+	source: UsageWindowSource,
+	/**  0–100, when the provider said. */
+	usedPercent?: number | null,
+	usedTokens?: number | null,
+	usedUsd?: number | null,
+	startedAtMs?: number | null,
+	resetsAtMs?: number | null,
+	burnUsdPerHour?: number | null,
+	projectedUsd?: number | null,
+	seenAtMs?: number | null,
+	/**  How it was found, in words. */
+	how: string,
+};
+
+/**  A subscription window: how much is used and when it resets. */
+export type UsageWindowView_Serialize = {
+	tool: string,
+	/**  `5-hour`, `weekly`, … */
+	name: string,
+	source: UsageWindowSource,
+	/**  0–100, when the provider said. */
+	usedPercent: number | null,
+	usedTokens: number | null,
+	usedUsd: number | null,
+	startedAtMs: number | null,
+	resetsAtMs: number | null,
+	burnUsdPerHour: number | null,
+	projectedUsd: number | null,
+	seenAtMs: number | null,
+	/**  How it was found, in words. */
+	how: string,
 };
 
 export type UserSettings = {

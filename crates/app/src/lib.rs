@@ -95,6 +95,8 @@ pub use switchyard_store::{
     BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter, TokenRow,
     UsageTotals,
 };
+pub use switchyard_store::{ToolUsageRow, UsageGroup};
+pub use switchyard_usage::Tool as UsageTool;
 pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
 pub use tools::{ConnectChoice, FilesReport, Home, TierModels, ToolId, ToolReport, ToolStatus};

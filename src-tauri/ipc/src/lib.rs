@@ -43,6 +43,7 @@ pub mod types {
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
+    pub use crate::costs::usage::{UsageScan, UsageSourceRow, UsageWindowSource, UsageWindowView};
     pub use crate::drills::dto::*;
     pub use crate::gateway::dto::*;
     pub use crate::monitor::dto::*;
@@ -190,6 +191,12 @@ macro_rules! for_each_command {
             remove_price_override(model: String) -> Prices;
             /// Back to the bundled prices (overrides stay).
             reset_price_file() -> Prices;
+            /// Spend in the range by source: the gateway's, then each tool's answers that bypassed it.
+            usage_by_source(range: CostRange) -> Vec<UsageSourceRow>;
+            /// Each tool's subscription windows: the provider's figures where seen, else estimates.
+            usage_windows() -> Vec<UsageWindowView>;
+            /// Reads every tool's records again from the start (nothing is counted twice).
+            rescan_usage() -> UsageScan;
             /// Models requested in the range that have no price.
             unpriced_models(range: CostRange) -> Vec<UnpricedModel>;
             /// Every budget with its spend this period and forecast.

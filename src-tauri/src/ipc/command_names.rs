@@ -58,6 +58,7 @@ pub const COMMANDS: &[&str] = &[
     "remove_price_override",
     "reorder_backends",
     "report_first_paint",
+    "rescan_usage",
     "reset_price_file",
     "restore_key",
     "reveal_key",
@@ -86,6 +87,8 @@ pub const COMMANDS: &[&str] = &[
     "update_backend",
     "update_gateway_settings",
     "update_settings",
+    "usage_by_source",
+    "usage_windows",
     "validate_backend",
     "validate_key",
 ];

@@ -17,6 +17,7 @@ import { requests } from "./requests.svelte";
 import { followEvents, type EventTable } from "./resource.svelte";
 import { health, routes } from "./routes.svelte";
 import { keySweep, tools } from "./tools.svelte";
+import { usageSources, usageWindows } from "./usage.svelte";
 
 export const EVENT_TABLE: EventTable<typeof events> = {
   // Names, enabled backends, limits and uptime targets; candidates show their backend's name; the
@@ -29,7 +30,7 @@ export const EVENT_TABLE: EventTable<typeof events> = {
   // Breakers and cool-downs moved.
   gatewayHealthChanged: [gateway, health, healthOverview],
   // New requests reached the ledger (in batches, often): every number they move, throttled.
-  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools],
+  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools, usageSources, usageWindows],
   // A monitored status changed.
   healthChanged: [healthOverview, healthHistory],
   // Alerts opened or resolved, or the alert settings changed.

@@ -19,7 +19,7 @@ const { IpcFailure } = await import("./error");
 
 const demo: BackendHealth = {
   backendId: "demo",
-  state: { breaker: "closed", coolingDownSecs: null, invalid: false, latencyMs: 12, availability: 1 },
+  state: { breaker: "closed", coolingDownSecs: null, invalid: false, latencyMs: 12, availability: 1, headroom: null },
   keys: [],
 };
 

@@ -56,6 +56,8 @@ import type {
   ReportSuite_Serialize,
   RunReport_Serialize,
   LiveDrillPlan_Serialize,
+  UsageWindowView_Serialize,
+  LiveHeadroom_Serialize,
 } from "../bindings";
 
 export type {
@@ -199,3 +201,12 @@ export type ReportTimeline = ReportTimelineBinding;
 // Configuration file (Settings page) and token scopes (Gateway page).
 /** An import's preview or outcome; `hostChanges` and `exposureChanges` need the user's approval. */
 export type { ConfigApproval, ConfigChange, ConfigImport, ConfigIssue, GatewayExposureChange, KeyHostChange, TokenScope } from "../bindings";
+
+// What the coding tools spent by their own records (Costs page, Overview), and a key's rate-limit headroom.
+/** One source's spend: the gateway, or a tool's answers that bypassed it. */
+export type { UsageSourceRow } from "../bindings";
+/** A subscription window: used, its reset, the provider's figure or an estimate. */
+export type UsageWindowView = UsageWindowView_Serialize;
+export type { UsageScan } from "../bindings";
+/** What a provider's rate-limit headers said about a key or backend. */
+export type LiveHeadroom = LiveHeadroom_Serialize;

@@ -37,7 +37,7 @@ const route = (over: Partial<Route> = {}): Route => ({
   ...over,
 });
 
-const live = (over: Partial<LiveState> = {}): LiveState => ({ breaker: "closed", coolingDownSecs: null, invalid: false, latencyMs: null, availability: 1, ...over });
+const live = (over: Partial<LiveState> = {}): LiveState => ({ breaker: "closed", coolingDownSecs: null, invalid: false, latencyMs: null, availability: 1, headroom: null, ...over });
 
 const form = (over: Partial<RouteEditorForm> = {}): RouteEditorForm => ({
   name: "fast",

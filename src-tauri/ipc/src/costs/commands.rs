@@ -4,6 +4,7 @@ use super::dto::{
     Budget, BudgetStatus, CostRange, CostSettings, CostSplit, CostsOverview, ExportDone,
     ExportFormat, ExportKind, PriceOverride, Prices, UnpricedModel,
 };
+pub use super::usage::{rescan_usage, usage_by_source, usage_windows};
 use crate::{Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;

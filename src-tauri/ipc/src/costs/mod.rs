@@ -3,3 +3,4 @@
 pub mod commands;
 mod convert;
 pub mod dto;
+pub mod usage;

@@ -1,0 +1,149 @@
+//! IPC of what the coding tools spent by their own records (the Costs page's "By source" card
+//! and the Overview's "Your limits"): spend by source, the subscription windows, a full rescan.
+
+use super::dto::CostRange;
+use crate::{Core, IpcError};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::usage::{UsageWindow, WindowSource};
+use switchyard_app::ToolUsageRow;
+
+type Res<T> = Result<T, IpcError>;
+
+/// Spend of one source in a range: `gateway`, or a tool (`claude-code`, `codex`, `gemini-cli`,
+/// `opencode`) with only the answers that bypassed the gateway.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageSourceRow {
+    pub source: String,
+    /// As a user reads it: "Gateway", "Claude Code", …
+    pub label: String,
+    pub requests: f64,
+    pub input_tokens: f64,
+    pub output_tokens: f64,
+    pub cache_read_tokens: f64,
+    pub cache_write_tokens: f64,
+    pub cost_usd: f64,
+    /// Answers whose model has no price (not in `cost_usd`).
+    pub unpriced: f64,
+    /// The tool's answers that went through the gateway (counted in the gateway's row).
+    pub via_gateway: f64,
+}
+
+impl From<ToolUsageRow> for UsageSourceRow {
+    fn from(r: ToolUsageRow) -> Self {
+        let label = match r.group.as_str() {
+            "gateway" => "Gateway".to_string(),
+            other => switchyard_app::UsageTool::from_name(other)
+                .map_or_else(|| other.to_string(), |t| t.label().to_string()),
+        };
+        let n = |v: u64| v as f64;
+        UsageSourceRow {
+            source: r.group,
+            label,
+            requests: n(r.requests),
+            input_tokens: n(r.input_tokens),
+            output_tokens: n(r.output_tokens),
+            cache_read_tokens: n(r.cache_read_tokens),
+            cache_write_tokens: n(r.cache_write_tokens),
+            cost_usd: r.cost_usd,
+            unpriced: n(r.unpriced),
+            via_gateway: n(r.via_gateway),
+        }
+    }
+}
+
+/// Whose figure a window shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum UsageWindowSource {
+    /// The provider's own (a header it sent, a record of it).
+    Provider,
+    /// Estimated from the tool's records.
+    Estimate,
+}
+
+/// A subscription window: how much is used and when it resets.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageWindowView {
+    pub tool: String,
+    /// `5-hour`, `weekly`, …
+    pub name: String,
+    pub source: UsageWindowSource,
+    /// 0–100, when the provider said.
+    pub used_percent: Option<f64>,
+    pub used_tokens: Option<f64>,
+    pub used_usd: Option<f64>,
+    pub started_at_ms: Option<f64>,
+    pub resets_at_ms: Option<f64>,
+    pub burn_usd_per_hour: Option<f64>,
+    pub projected_usd: Option<f64>,
+    pub seen_at_ms: Option<f64>,
+    /// How it was found, in words.
+    pub how: String,
+}
+
+impl From<UsageWindow> for UsageWindowView {
+    fn from(w: UsageWindow) -> Self {
+        let ms = |v: Option<i64>| v.map(|x| x as f64);
+        UsageWindowView {
+            tool: w.tool,
+            name: w.name,
+            source: match w.source {
+                WindowSource::Provider => UsageWindowSource::Provider,
+                WindowSource::Estimate => UsageWindowSource::Estimate,
+            },
+            used_percent: w.used_percent,
+            used_tokens: w.used_tokens.map(|t| t as f64),
+            used_usd: w.used_usd,
+            started_at_ms: ms(w.started_at_ms),
+            resets_at_ms: ms(w.resets_at_ms),
+            burn_usd_per_hour: w.burn_usd_per_hour,
+            projected_usd: w.projected_usd,
+            seen_at_ms: ms(w.seen_at_ms),
+            how: w.how,
+        }
+    }
+}
+
+/// What a rescan read.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageScan {
+    pub files_read: f64,
+    pub records: f64,
+    /// Reason → lines not counted.
+    pub skipped: std::collections::BTreeMap<String, f64>,
+    /// Files or folders that could not be read, with why.
+    pub errors: Vec<String>,
+}
+
+/// Spend in the range by source: the gateway's, then each tool's answers that bypassed it.
+pub async fn usage_by_source(core: &Core, range: CostRange) -> Res<Vec<UsageSourceRow>> {
+    let r: switchyard_app::CostRange = range.into();
+    let rows = core
+        .app()?
+        .usage()
+        .by_source(r.since_ms, r.until_ms)
+        .await?;
+    Ok(rows.into_iter().map(UsageSourceRow::from).collect())
+}
+
+/// Each tool's subscription windows: the provider's figures where seen, else estimates.
+pub async fn usage_windows(core: &Core) -> Res<Vec<UsageWindowView>> {
+    let w = core.app()?.usage().windows().await?;
+    Ok(w.into_iter().map(UsageWindowView::from).collect())
+}
+
+/// Reads every tool's records again from the start (nothing is counted twice).
+#[tracing::instrument(skip(core))]
+pub async fn rescan_usage(core: &Core) -> Res<UsageScan> {
+    let r = core.app()?.usage().scan(true).await?;
+    Ok(UsageScan {
+        files_read: r.files_read as f64,
+        records: r.records as f64,
+        skipped: r.skipped.into_iter().map(|(k, v)| (k, v as f64)).collect(),
+        errors: r.errors,
+    })
+}
