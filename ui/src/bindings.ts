@@ -1297,6 +1297,8 @@ export type LedgerRow_Deserialize = {
 	cache?: string | null,
 	/**  What a cache hit would have cost upstream. */
 	savedUsd?: number | null,
+	/**  The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`), which the caller saw. */
+	providerId?: string | null,
 	attemptList: Attempt_Deserialize[],
 };
 
@@ -1334,6 +1336,8 @@ export type LedgerRow_Serialize = {
 	cache: string | null,
 	/**  What a cache hit would have cost upstream. */
 	savedUsd: number | null,
+	/**  The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`), which the caller saw. */
+	providerId: string | null,
 	attemptList: Attempt_Serialize[],
 };
 

@@ -26,6 +26,7 @@ export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow
     streamed: false,
     cache: null,
     savedUsd: null,
+    providerId: null,
     attemptList: [],
     ...over,
   };

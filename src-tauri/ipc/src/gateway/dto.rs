@@ -148,6 +148,8 @@ pub struct LedgerRow {
     pub cache: Option<String>,
     /// What a cache hit would have cost upstream.
     pub saved_usd: Option<f64>,
+    /// The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`), which the caller saw.
+    pub provider_id: Option<String>,
     pub attempt_list: Vec<Attempt>,
 }
 
@@ -177,6 +179,7 @@ impl From<RequestRecord> for LedgerRow {
             streamed: r.streamed,
             cache: r.cache,
             saved_usd: r.saved_usd,
+            provider_id: r.provider_id,
             attempt_list: r.attempt_list.into_iter().map(Into::into).collect(),
         }
     }
