@@ -21,14 +21,26 @@ describe("Costs in the real app window", () => {
   let token;
   let expectedUsd = 0;
 
+  // A HOME of its own with one Claude Code answer that bypassed the gateway (in Claude Code's
+  // real transcript format, ten minutes ago): the app imports it at start.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
+  const claudeAt = new Date(Date.now() - 10 * 60_000).toISOString();
+
   before(async () => {
-    app = await startApp();
+    const project = path.join(home, ".claude", "projects", "-tmp-proj");
+    fs.mkdirSync(project, { recursive: true });
+    fs.writeFileSync(path.join(project, "s1.jsonl"), JSON.stringify({
+      type: "assistant", sessionId: "s1", cwd: "/tmp/proj", version: "2.1.197", timestamp: claudeAt, requestId: "req_e2e_1",
+      message: { id: "msg_e2e_1", model: "claude-sonnet-4-5", usage: { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } },
+    }) + "\n");
+    app = await startApp({ env: { HOME: home } });
     b = app.browser;
   });
 
   after(async () => {
     await app?.stop();
     if (app) keychainClear(app.service);
+    fs.rmSync(home, { recursive: true, force: true });
   });
 
   const text = (sel) => innerText(b, sel);
@@ -102,6 +114,28 @@ describe("Costs in the real app window", () => {
     await until(async () => Math.abs(Number(await attr(api, "data-usd")) - expectedUsd) < 1e-9, "the API breakdown does not add up to the spend");
     await (await b.$(byTestId("costs-breakdown-tab-backend"))).click();
     await screenshot("costs.png");
+  });
+
+  it("splits the spend by source, and shows Claude Code's 5-hour window on the Overview", async () => {
+    const gatewayRow = `${byTestId("source-row")}[data-source="gateway"]`;
+    await (await b.$(gatewayRow)).waitForExist({ timeout: 10000, timeoutMsg: "the By source card lists no gateway row" });
+    await until(async () => (await attr(gatewayRow, "data-requests")) === String(QUESTIONS.length), "the gateway row does not count the requests");
+    await until(async () => Math.abs(Number(await attr(gatewayRow, "data-usd")) - expectedUsd) < 1e-9, "the gateway row does not add up to the spend");
+    const claudeRow = `${byTestId("source-row")}[data-source="claude-code"]`;
+    await (await b.$(claudeRow)).waitForExist({ timeout: 10000, timeoutMsg: "Claude Code's own record was not imported" });
+    assert.equal(await attr(claudeRow, "data-requests"), "1");
+    assert.ok(Number(await attr(claudeRow, "data-usd")) > 0, "priced like the ledger");
+    assert.match(await text(claudeRow), /Claude Code/);
+    await openPage("overview");
+    const window = `${byTestId("limit-window")}[data-tool="Claude Code"][data-name="5-hour"]`;
+    await (await b.$(window)).waitForExist({ timeout: 10000, timeoutMsg: "no Claude Code 5-hour window on the Overview" });
+    assert.equal(await attr(window, "data-source"), "estimate");
+    assert.match(await text(window), /resets in \d+ h \d+ m/);
+    assert.match(await text(window), /1\.1k tokens/);
+    await screenshot("overview-limits.png");
+    await openPage("costs");
+    await b.execute((s) => document.querySelector(s)?.scrollIntoView(), byTestId("costs-sources"));
+    await b.saveScreenshot(path.join(artifacts, "costs-sources.png"));
   });
 
   it("adds a monthly budget and shows its share of the spend", async () => {
