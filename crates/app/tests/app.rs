@@ -61,6 +61,8 @@ mod tools_repair;
 mod tools_sweep;
 #[path = "app/tools_sweep_env.rs"]
 mod tools_sweep_env;
+#[path = "app/usage.rs"]
+mod usage;
 
 use std::path::Path;
 use std::sync::Arc;

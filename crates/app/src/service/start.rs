@@ -107,7 +107,7 @@ impl Switchyard {
             opts.paths.data_dir.clone(),
             ledger.sink(),
             gateway_handle.clone(),
-            passive_tx,
+            passive_tx.clone(),
             sink.clone(),
         );
         let notifications = crate::notify::Notifications::new(opts.notify, sink.clone());
@@ -125,6 +125,7 @@ impl Switchyard {
             ),
         );
         health.add_names(Arc::new(crate::costs::budgets::names_in));
+        health.add_names(Arc::new(crate::usage::names_in));
         let routing =
             crate::gateway::Routing::new(store.clone(), table, key_cache, &demo.base_url());
         let routes = crate::routes::Routes::new(
@@ -185,6 +186,7 @@ impl Switchyard {
             costs.clone(),
             gateway_handle.clone(),
             opts.tools_home.clone(),
+            passive_tx,
         );
         let tools = crate::tools::Tools::new(
             store.clone(),

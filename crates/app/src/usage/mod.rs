@@ -8,7 +8,10 @@
 //! records are matched to ledger rows for 30 days after they happen (a ledger batch can land
 //! after the tool wrote its line).
 
+mod alerts;
 mod windows;
+
+pub(crate) use alerts::names_in;
 
 pub use windows::{UsageWindow, WindowSource};
 
@@ -34,6 +37,8 @@ pub struct ToolUsage {
     home: Option<switchyard_connect::Home>,
     /// One pass at a time (the periodic one and a user's rescan).
     running: Arc<tokio::sync::Mutex<()>>,
+    /// The alert engine's inputs (the limits as `limitPercent`).
+    signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
 }
 
 /// The sink that prices each record and writes it, its cursor and its windows to the store.
@@ -70,6 +75,7 @@ impl ToolUsage {
         costs: crate::costs::Costs,
         gateway: Option<switchyard_gateway::GatewayHandle>,
         home: Option<switchyard_connect::Home>,
+        signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
     ) -> Self {
         ToolUsage {
             store,
@@ -77,6 +83,7 @@ impl ToolUsage {
             gateway,
             home,
             running: Arc::default(),
+            signals,
         }
     }
 
@@ -171,7 +178,17 @@ impl ToolUsage {
         on_store(&self.store, move |s| windows::all(s, now, &seen)).await
     }
 
-    /// Scans at start and then every [`SCAN_EVERY`] under the supervisor.
+    /// Tells the alert engine how much of each limit is used (see [`alerts`]).
+    pub async fn report_limits(&self) -> Result<(), AppError> {
+        let windows = self.windows().await?;
+        for p in alerts::points(&windows, self.gateway.as_ref(), crate::clock::now_ms()) {
+            let _ = self.signals.send(p);
+        }
+        Ok(())
+    }
+
+    /// Scans at start and then every [`SCAN_EVERY`] under the supervisor, then reports the
+    /// limits to the alert engine.
     pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor) {
         let this = self.clone();
         tasks.every("tool usage import", SCAN_EVERY, move || {
@@ -183,6 +200,9 @@ impl ToolUsage {
                     }
                     Ok(_) => {}
                     Err(e) => tracing::debug!(error = %e, "tool usage import failed"),
+                }
+                if let Err(e) = this.report_limits().await {
+                    tracing::debug!(error = %e, "limits not reported");
                 }
             }
         });

@@ -25,13 +25,20 @@ use std::collections::HashSet;
 
 /// The metric budgets report: percent of the period's limit spent.
 pub const BUDGET_METRIC: &str = "budgetPercent";
+/// The metric the provider's limits report: percent of a subscription window (Codex's, Claude's
+/// plan) or of a key's rate limit used, as the provider said it.
+pub const LIMIT_METRIC: &str = "limitPercent";
 
 fn budget_rule(id: &str, percent: f64) -> AlertRule {
+    threshold_rule(id, BUDGET_METRIC, percent)
+}
+
+fn threshold_rule(id: &str, metric: &str, percent: f64) -> AlertRule {
     AlertRule {
         id: id.to_string(),
         enabled: true,
         kind: RuleKind::Metric(MetricRule {
-            metric: BUDGET_METRIC.into(),
+            metric: metric.into(),
             aggregate: Aggregation::Last,
             compare: Compare::AtLeast,
             threshold: percent,
@@ -206,6 +213,12 @@ impl AlertRule {
             budget_rule("budget50", 50.0),
             budget_rule("budget80", 80.0),
             budget_rule("budget100", 100.0),
+            // Fed by the app after each import of the tools' records and each gateway answer
+            // with rate-limit headers; a window that resets starts near 0 again, so each
+            // threshold fires once per window and resolves when it resets.
+            threshold_rule("limit80", LIMIT_METRIC, 80.0),
+            threshold_rule("limit95", LIMIT_METRIC, 95.0),
+            threshold_rule("limit100", LIMIT_METRIC, 100.0),
         ]
     }
 

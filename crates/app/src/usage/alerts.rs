@@ -1,0 +1,113 @@
+//! The providers' limits as alert signals: each subscription window the provider reported
+//! (Codex's records, Anthropic's plan headers) and each key's rate-limit headroom, as the
+//! `limitPercent` metric (0–100 used). The default rules `limit80`, `limit95` and `limit100`
+//! fire once per window (a reset brings the value back near 0, which resolves them) and notify
+//! on the desktop like every alert.
+//!
+//! Subjects: `limit:<tool>:<window>` (e.g. `limit:codex:5-hour`) and `limit:key:<key id>`;
+//! [`names_in`] gives them names for the alert text.
+
+use super::{UsageWindow, WindowSource};
+use std::time::SystemTime;
+use switchyard_monitor::{MetricPoint, Signal, LIMIT_METRIC};
+use switchyard_store::Store;
+use switchyard_usage::Tool;
+
+const PREFIX: &str = "limit:";
+
+fn tool_slug(label: &str) -> String {
+    Tool::ALL
+        .into_iter()
+        .find(|t| t.label() == label)
+        .map_or_else(
+            || label.to_lowercase().replace(' ', "-"),
+            |t| t.name().to_string(),
+        )
+}
+
+/// The subject of a tool's window.
+pub(crate) fn window_subject(w: &UsageWindow) -> String {
+    format!("{PREFIX}{}:{}", tool_slug(&w.tool), w.name)
+}
+
+/// One point per provider-reported window and per key whose provider reported its headroom.
+pub(crate) fn points(
+    windows: &[UsageWindow],
+    gateway: Option<&switchyard_gateway::GatewayHandle>,
+    now_ms: i64,
+) -> Vec<Signal> {
+    let point = |subject: String, value: f64| {
+        Signal::Metric(MetricPoint {
+            name: LIMIT_METRIC.into(),
+            backend_id: subject,
+            key_id: None,
+            at_unix_ms: now_ms,
+            value,
+        })
+    };
+    let mut out: Vec<Signal> = windows
+        .iter()
+        .filter(|w| w.source == WindowSource::Provider)
+        .filter_map(|w| Some(point(window_subject(w), w.used_percent?)))
+        .collect();
+    if let Some(g) = gateway {
+        let now = SystemTime::now();
+        for t in g.health().snapshot(g.now()) {
+            // The plan's windows are reported above (as Claude's); a key's own counts here.
+            let Some(room) = t.headroom.as_ref().and_then(|(h, _)| {
+                let counts = switchyard_policy::Headroom {
+                    windows: Vec::new(),
+                    plan_status: None,
+                    ..h.clone()
+                };
+                counts.room(now)
+            }) else {
+                continue;
+            };
+            out.push(point(format!("{PREFIX}key:{}", t.id), (1.0 - room) * 100.0));
+        }
+    }
+    out
+}
+
+/// Names for the alert text: each key ("Key “work” of Anthropic") and each tool window.
+pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
+    let backends: std::collections::HashMap<String, String> = store
+        .list_backends()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let keys = store.list_keys().unwrap_or_default().into_iter().map(|k| {
+        let backend = backends
+            .get(&k.backend_id)
+            .map_or("a deleted backend", String::as_str);
+        (
+            format!("{PREFIX}key:{}", k.id),
+            format!("Key “{}” of {backend}", k.label),
+        )
+    });
+    let windows = store
+        .plan_windows()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| {
+            let name = match w.window_minutes {
+                Some(300) => "5-hour".to_string(),
+                Some(10_080) => "weekly".to_string(),
+                Some(m) => format!("{m}-minute"),
+                None => w.name.clone(),
+            };
+            (
+                format!("{PREFIX}{}:{name}", w.tool.name()),
+                format!("{} {name} window", w.tool.label()),
+            )
+        });
+    let claude = ["5-hour", "weekly"].map(|n| {
+        (
+            format!("{PREFIX}claude-code:{n}"),
+            format!("Claude plan {n} window"),
+        )
+    });
+    keys.chain(windows).chain(claude).collect()
+}

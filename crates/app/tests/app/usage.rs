@@ -1,0 +1,93 @@
+//! The providers' limits as alerts: a Codex record saying its 5-hour window is 85 % used (and
+//! the weekly 10 %) makes the limit80 rule notify once, naming the window; the window resets
+//! (a newer record at 2 %) and the alert resolves; `usage windows` shows the provider's figure.
+
+use super::monitor::{start_monitored, wait_until};
+use super::*;
+
+fn codex_line(at: &str, primary: f64, resets_at: i64) -> String {
+    format!(
+        r#"{{"timestamp":"{at}","type":"event_msg","payload":{{"type":"token_count","info":null,"rate_limits":{{"limit_id":"codex","primary":{{"used_percent":{primary},"window_minutes":300,"resets_at":{resets_at}}},"secondary":{{"used_percent":10.0,"window_minutes":10080,"resets_at":{}}},"plan_type":"plus"}}}}}}"#,
+        resets_at + 86_400
+    )
+}
+
+#[tokio::test]
+async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("home/.codex/sessions/2026/11/25");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let at = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let resets = now.unix_timestamp() + 3 * 3600;
+    let file = sessions.join("rollout-2026-11-25T11-43-49-t1.jsonl");
+    std::fs::write(&file, codex_line(&at, 85.0, resets) + "\n").unwrap();
+
+    let (app, recorder) = start_monitored(dir.path()).await;
+    let mut config = app.health().alert_config().await.unwrap();
+    config.cooldown_secs = 0;
+    app.health().set_alert_config(config).await.unwrap();
+    app.usage().scan(false).await.unwrap();
+    let windows = app.usage().windows().await.unwrap();
+    let five = windows
+        .iter()
+        .find(|w| w.tool == "Codex" && w.name == "5-hour")
+        .unwrap();
+    assert_eq!(five.used_percent, Some(85.0));
+    assert_eq!(five.resets_at_ms, Some(resets * 1000));
+    assert_eq!(five.source, switchyard_app::usage::WindowSource::Provider);
+
+    let notes = || {
+        recorder
+            .sent()
+            .iter()
+            .filter(|n| n.summary.contains("Codex 5-hour window"))
+            .count()
+    };
+    app.usage().report_limits().await.unwrap();
+    wait_until("the 80 % notification", || notes() == 1).await;
+    app.usage().report_limits().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(notes(), 1, "once per window");
+    let open = app.health().alerts(50).await.unwrap();
+    assert!(
+        open.iter()
+            .any(|a| a.row.rule == "limit80" && a.row.resolved_at.is_none()),
+        "{open:?}"
+    );
+    assert!(
+        !open.iter().any(|a| a.row.rule == "limit95"),
+        "85 % is under 95 %"
+    );
+
+    // A newer record: the window reset and is 2 % used. The alert resolves.
+    let later = (now + time::Duration::seconds(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        (codex_line(&later, 2.0, resets + 5 * 3600) + "\n").as_bytes(),
+    )
+    .unwrap();
+    drop(f);
+    app.usage().scan(false).await.unwrap();
+    app.usage().report_limits().await.unwrap();
+    for _ in 0..100 {
+        let all = app.health().alerts(50).await.unwrap();
+        if all
+            .iter()
+            .any(|a| a.row.rule == "limit80" && a.row.resolved_at.is_some())
+        {
+            app.shutdown(Duration::from_secs(5)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the limit80 alert did not resolve after the reset");
+}
