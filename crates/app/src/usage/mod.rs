@@ -12,6 +12,7 @@ mod alerts;
 mod windows;
 
 pub(crate) use alerts::names_in;
+pub(crate) use windows::all as windows_in;
 
 pub use windows::{UsageWindow, WindowSource};
 

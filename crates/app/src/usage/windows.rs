@@ -83,7 +83,7 @@ fn window_name(minutes: Option<u64>, fallback: &str) -> String {
     }
 }
 
-pub(super) fn all(store: &Store, now: i64, seen: &[Seen]) -> Result<Vec<UsageWindow>, AppError> {
+pub(crate) fn all(store: &Store, now: i64, seen: &[Seen]) -> Result<Vec<UsageWindow>, AppError> {
     let mut out = Vec::new();
     for w in store.plan_windows()? {
         let resets = w.resets_at.map(|s| s * 1000);

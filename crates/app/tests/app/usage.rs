@@ -38,6 +38,9 @@ async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
     assert_eq!(five.used_percent, Some(85.0));
     assert_eq!(five.resets_at_ms, Some(resets * 1000));
     assert_eq!(five.source, switchyard_app::usage::WindowSource::Provider);
+    // Claude Code's status line names the window nearest its limit.
+    let line = switchyard_app::tools::statusline::line(&app.paths().db_file);
+    assert!(line.contains("Codex 5-hour 85% (resets in "), "{line}");
 
     let notes = || {
         recorder
