@@ -91,6 +91,10 @@ async def exercise(session, env, tool_name):
     costs = json.loads(text_of(await session.call_tool("costs", {"period": "week"})))
     assert costs["totals"]["requests"] >= 1, costs
     assert any(t["name"] == tool_name for t in costs["byTool"]), costs["byTool"]
+    # Spend by source: the gateway's first (the same requests), then each tool's own records.
+    assert costs["bySource"][0]["group"] == "gateway", costs["bySource"]
+    assert costs["bySource"][0]["requests"] == costs["totals"]["requests"], costs["bySource"]
+    assert isinstance(costs["limits"], list), costs
     report = json.loads(text_of(await session.call_tool("readiness", {})))
     assert report["schema"] == "switchyard-report/1" and report["verdict"] in ("ready", "degraded"), report["verdict"]
     backends = await session.call_tool("list_backends", {})

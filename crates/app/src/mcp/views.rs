@@ -181,6 +181,13 @@ pub(super) async fn costs(app: &Switchyard, period: Option<&str>) -> Result<Valu
             .map(|(name, t)| json!({"name": name, "totals": t}))
             .collect::<Vec<_>>()
     };
+    // What the coding tools spent outside the gateway by their own records, and their windows.
+    let sources = app
+        .usage()
+        .by_source(since_ms, now + 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let windows = app.usage().windows().await.map_err(|e| e.to_string())?;
     Ok(json!({
         "period": label,
         "totals": o.totals,
@@ -188,6 +195,8 @@ pub(super) async fn costs(app: &Switchyard, period: Option<&str>) -> Result<Valu
         "byModel": split(&o.by_model),
         "byRoute": split(&o.by_route),
         "byTool": split(&o.by_token),
+        "bySource": sources,
+        "limits": windows,
     }))
 }
 

@@ -13,6 +13,7 @@ mod http;
 mod labels;
 mod text;
 
+mod limits;
 pub use http::router;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -84,6 +85,8 @@ pub(crate) struct Sources {
     pub routes: crate::routes::Routes,
     pub health: crate::monitor::Health,
     pub ledger: crate::ledger::LedgerSink,
+    /// The subscription windows the tools reported.
+    pub store: switchyard_store::Store,
 }
 
 /// The metrics. Cheap to share behind an `Arc`.
@@ -104,6 +107,7 @@ pub struct Metrics {
     ledger_lost: Gauge,
     models: labels::Bounded,
     names: labels::Bounded,
+    limits: limits::Limits,
     sources: OnceLock<Sources>,
 }
 
@@ -139,9 +143,11 @@ impl Metrics {
             ledger_lost: Gauge::default(),
             models: labels::Bounded::new(MAX_MODELS),
             names: labels::Bounded::new(MAX_NAMES),
+            limits: limits::Limits::default(),
             sources: OnceLock::new(),
         };
         let r = &mut m.registry;
+        m.limits.register(r);
         r.register(
             "requests",
             "Requests answered by the gateway",
@@ -300,6 +306,7 @@ impl Metrics {
             .set(i64::try_from(s.ledger.depth()).unwrap_or(i64::MAX));
         self.ledger_lost
             .set(i64::try_from(s.ledger.lost()).unwrap_or(i64::MAX));
+        self.limits.read(s, &self.names);
         let Ok(backends) = s.health.overview().await else {
             return;
         };

@@ -139,6 +139,7 @@ impl Switchyard {
             routes: routes.clone(),
             health: health.clone(),
             ledger: ledger.sink(),
+            store: store.clone(),
         });
         // Backends or keys changed: republish the gateway's table (and forget cached keys),
         // retarget the monitor's probes, then tell the UI.

@@ -12,7 +12,7 @@ mod alerts;
 mod windows;
 
 pub(crate) use alerts::names_in;
-pub(crate) use windows::all as windows_in;
+pub(crate) use windows::{all as windows_in, gateway_plan_windows};
 
 pub use windows::{UsageWindow, WindowSource};
 

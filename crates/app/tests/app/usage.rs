@@ -41,6 +41,26 @@ async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
     // Claude Code's status line names the window nearest its limit.
     let line = switchyard_app::tools::statusline::line(&app.paths().db_file);
     assert!(line.contains("Codex 5-hour 85% (resets in "), "{line}");
+    // /metrics: the provider's figure as a ratio.
+    let scraper = app
+        .tokens()
+        .create_scoped("prometheus".into(), switchyard_app::TokenScope::Metrics)
+        .await
+        .unwrap();
+    let addr = app.gateway_addr().unwrap();
+    let text = reqwest::Client::new()
+        .get(format!("http://{addr}/metrics"))
+        .bearer_auth(scraper.token.expose())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"switchyard_limit_used_ratio{tool="Codex",window="5-hour"} 0.85"#),
+        "{text}"
+    );
 
     let notes = || {
         recorder

@@ -1,0 +1,89 @@
+//! The providers' limits on `/metrics`: each subscription window the provider reported
+//! (`switchyard_limit_used_ratio{tool,window}`, Codex's records and Anthropic's plan headers) and
+//! each key's rate-limit headroom as its provider last said
+//! (`switchyard_key_headroom_ratio{backend,key}`, the share of the tightest count left).
+
+use super::{labels::Bounded, FloatGauge, Label};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WindowLabels {
+    tool: Label,
+    window: Label,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KeyLabels {
+    backend: Label,
+    /// The key's id (its label is the user's to change).
+    key: Label,
+}
+
+#[derive(Default)]
+pub(super) struct Limits {
+    window: Family<WindowLabels, FloatGauge>,
+    key: Family<KeyLabels, FloatGauge>,
+}
+
+impl Limits {
+    pub(super) fn register(&self, r: &mut Registry) {
+        r.register(
+            "limit_used_ratio",
+            "Share of a subscription window used, as the provider reported it",
+            self.window.clone(),
+        );
+        r.register(
+            "key_headroom_ratio",
+            "Share of a key's tightest rate limit left, as its provider's last answer said",
+            self.key.clone(),
+        );
+    }
+
+    /// Reads the windows from the store and the keys' headroom from the gateway.
+    pub(super) fn read(&self, s: &super::Sources, names: &Bounded) {
+        self.window.clear();
+        self.key.clear();
+        let seen = s
+            .gateway
+            .as_ref()
+            .map(crate::usage::gateway_plan_windows)
+            .unwrap_or_default();
+        let windows =
+            crate::usage::windows_in(&s.store, crate::clock::now_ms(), &seen).unwrap_or_default();
+        for w in windows {
+            if let Some(p) = w.used_percent {
+                let l = WindowLabels {
+                    tool: names.label(&w.tool),
+                    window: names.label(&w.name),
+                };
+                self.window.get_or_create(&l).set(p / 100.0);
+            }
+        }
+        let backends: std::collections::HashMap<String, String> = s
+            .store
+            .list_backends()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect();
+        let now = std::time::SystemTime::now();
+        for b in s.routes.live_health() {
+            for (key_id, state) in &b.keys {
+                let Some(room) = state.headroom.as_ref().and_then(|(h, _)| h.room(now)) else {
+                    continue;
+                };
+                let l = KeyLabels {
+                    backend: names.label(
+                        backends
+                            .get(&b.backend_id)
+                            .map_or("unknown", String::as_str),
+                    ),
+                    key: names.label(key_id),
+                };
+                self.key.get_or_create(&l).set(room);
+            }
+        }
+    }
+}
