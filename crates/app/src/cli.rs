@@ -51,6 +51,9 @@ pub const USAGE: &str = "usage:
                                    (Claude Code, Codex, Gemini CLI, opencode), each counted once
   switchyard usage windows [--json]
                                    subscription windows: used, burn rate, when they reset
+  switchyard prices check [--url URL] [--json] | apply | rollback
+                                   fetch a newer price file (default: LiteLLM's price map),
+                                   see what it changes, apply it, or go back
   switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
                                    connect coding tools, find plaintext keys (`switchyard tools help`)
   switchyard check [--json [FILE]] [--junit FILE] [--html FILE]
@@ -87,6 +90,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "backend"
                 | "requests"
                 | "usage"
+                | "prices"
                 | "tools"
                 | "connect"
                 | "disconnect"
@@ -157,6 +161,7 @@ pub enum CoreCommand {
     BackendList { json: bool },
     Requests(crate::cli_requests::RequestsArgs),
     Usage(crate::cli_usage::UsageCommand),
+    Prices(crate::cli_prices::PricesCommand),
     Tools(crate::cli_tools::ToolsCommand),
     DrillLive(crate::cli_live::LiveArgs),
     Keys(crate::cli_keys::KeyCommand),
@@ -191,6 +196,9 @@ impl CoreCommand {
             ["requests", rest @ ..] => {
                 crate::cli_requests::RequestsArgs::parse(rest).map(CoreCommand::Requests)
             }
+            ["prices", rest @ ..] => {
+                crate::cli_prices::PricesCommand::parse(rest).map(CoreCommand::Prices)
+            }
             ["usage", rest @ ..] => {
                 crate::cli_usage::UsageCommand::parse(rest, crate::clock::now_ms())
                     .map(CoreCommand::Usage)
@@ -215,6 +223,7 @@ impl CoreCommand {
             CoreCommand::BackendList { json } => crate::cli_backend::list(app, *json, io).await,
             CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
             CoreCommand::Usage(cmd) => cmd.run(app, io).await,
+            CoreCommand::Prices(cmd) => cmd.run(app, io).await,
             CoreCommand::Tools(cmd) => cmd.run(app, io).await,
             CoreCommand::DrillLive(args) => crate::cli_live::run(app, args, io).await,
             CoreCommand::Keys(cmd) => cmd.run(app, io).await,

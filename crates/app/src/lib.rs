@@ -15,6 +15,7 @@ mod cli_keys;
 mod cli_live;
 mod cli_login;
 mod cli_mcp;
+mod cli_prices;
 pub mod cli_requests;
 mod cli_routes;
 mod cli_token;

@@ -45,6 +45,8 @@ mod module_graph;
 mod monitor;
 #[path = "app/notify_dbus.rs"]
 mod notify_dbus;
+#[path = "app/price_sync.rs"]
+mod price_sync;
 #[path = "app/readiness.rs"]
 mod readiness;
 #[path = "app/routes.rs"]

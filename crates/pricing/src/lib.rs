@@ -22,6 +22,7 @@
 mod alias;
 mod backend;
 pub mod cost;
+mod diff;
 mod error;
 mod format;
 mod found;
@@ -33,6 +34,7 @@ mod table;
 
 pub use backend::{cost_in, cost_per_mtok, cost_per_mtok_in, provider_of, recorded_usage};
 pub use cost::{Cost, CostBreakdown, CostNotes, TokenUsage, LONG_CONTEXT_THRESHOLD};
+pub use diff::{PriceDiff, Repriced};
 pub use error::PriceError;
 pub use format::format_usd;
 pub use info::{Mode, ModelInfo};

@@ -35,13 +35,13 @@ const BUNDLED_JSON: &str = include_str!("../data/prices.json");
 static BUNDLED: LazyLock<PriceTable> =
     LazyLock::new(|| PriceTable::from_json(BUNDLED_JSON.as_bytes()).unwrap_or_default());
 
-type Index = BTreeMap<String, Entry>;
+pub(crate) type Index = BTreeMap<String, Entry>;
 
 /// Per-token prices for known models, plus any user overrides. Cheap to share; build a new
 /// one to change it.
 #[derive(Debug, Clone, Default)]
 pub struct PriceTable {
-    models: Index,
+    pub(crate) models: Index,
     overrides: Index,
     snapshot_date: Option<String>,
     /// Where `lookup` ended per name.

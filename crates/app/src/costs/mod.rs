@@ -10,6 +10,7 @@
 pub mod budgets;
 pub mod export;
 pub mod forecast;
+pub mod price_sync;
 pub mod prices;
 mod service;
 

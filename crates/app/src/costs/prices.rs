@@ -133,7 +133,7 @@ impl Costs {
     }
 
     /// The price table in force: the gateway's own when it runs.
-    pub(crate) async fn table(&self) -> Result<Arc<PriceTable>, AppError> {
+    pub async fn table(&self) -> Result<Arc<PriceTable>, AppError> {
         if let Some(g) = &self.gateway {
             return Ok(g.spend().prices());
         }
@@ -177,6 +177,13 @@ impl Costs {
         tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await??;
         let mut settings = self.price_settings().await?;
         settings.file_loaded_at = Some(crate::clock::rfc3339(crate::clock::now_ms()));
+        self.save_prices(settings).await
+    }
+
+    /// Records whether a price file (`prices.json`) is in force and applies the prices.
+    pub(super) async fn mark_file_loaded(&self, loaded: bool) -> Result<PricesView, AppError> {
+        let mut settings = self.price_settings().await?;
+        settings.file_loaded_at = loaded.then(|| crate::clock::rfc3339(crate::clock::now_ms()));
         self.save_prices(settings).await
     }
 
@@ -335,7 +342,7 @@ fn read_price_file(path: &Path) -> Result<Vec<u8>, AppError> {
 }
 
 /// Writes `bytes` next to `target` and renames it over, so a crash leaves the old file whole.
-fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), AppError> {
+pub(super) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let tmp = target.with_extension("json.tmp");
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, target))
