@@ -6,6 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { answerFileDialog, artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock } from "./harness.js";
@@ -246,6 +247,42 @@ describe("Costs in the real app window", () => {
       await until(async () => Math.abs(Number(await attr(byTestId("costs-spend"), "data-usd")) - expectedUsd) < 1e-9, `the spend never reached ${expectedUsd}`);
     } finally {
       mock.stop();
+    }
+  });
+
+  it("checks newer prices from a URL, says what they change, applies them and rolls them back", async () => {
+    const file = JSON.stringify({
+      "gpt-4o": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 0.00009, output_cost_per_token: 0.00036 },
+      "brand-new-model": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 },
+    });
+    const server = http.createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url === "/broken.json") res.end("{\"gpt-4o\": {");
+      else res.end(file);
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${server.address().port}`;
+    try {
+      const check = async (url) => {
+        const input = await b.$(byTestId("prices-url"));
+        await input.clearValue();
+        await input.setValue(url);
+        await (await b.$(byTestId("prices-check"))).click();
+      };
+      await check(`${base}/broken.json`);
+      await (await b.$(byTestId("prices-error"))).waitForDisplayed({ timeout: 10000, timeoutMsg: "a broken price file was not refused" });
+      assert.match(await text(byTestId("prices-error")), /cannot be used/);
+      await check(`${base}/prices.json`);
+      const checked = byTestId("prices-checked");
+      await (await b.$(checked)).waitForDisplayed({ timeout: 10000, timeoutMsg: "the check showed nothing" });
+      assert.match(await text(checked), /1 model changed, 1 model added/);
+      assert.match(await text(checked), /gpt-4o: \$[\d.]+ → \$90\.00 in/);
+      await (await b.$(byTestId("prices-apply"))).click();
+      await until(async () => (await attr(byTestId("prices-source"), "data-source")) === "file", "the checked prices were not applied");
+      await (await b.$(byTestId("prices-rollback"))).click();
+      await until(async () => (await attr(byTestId("prices-source"), "data-source")) === "bundled", "the rollback did not bring the bundled prices back");
+    } finally {
+      server.close();
     }
   });
 });

@@ -157,6 +157,15 @@ export const commands = {
 	/**  Sets the price of one model (USD per million tokens); new requests use it at once. */
 	setPriceOverride: (price: PriceOverride_Deserialize) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
 	removePriceOverride: (model: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_price_override", { model })),
+	/**
+	 *  Fetches a newer price file (`url` null: LiteLLM's price map), checks it and says what it
+	 *  would change; nothing is applied.
+	 */
+	checkPriceUpdate: (url: string | null) => typedError<PriceCheckView, IpcError_Serialize>(__TAURI_INVOKE("check_price_update", { url })),
+	/**  Applies the file the last check fetched (requests already recorded keep their cost). */
+	applyPriceUpdate: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("apply_price_update")),
+	/**  Back to the prices in force before the last apply. */
+	rollbackPrices: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("rollback_prices")),
 	/**  Back to the bundled prices (overrides stay). */
 	resetPriceFile: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
 	/**  Spend in the range by source: the gateway's, then each tool's answers that bypassed it. */
@@ -1614,6 +1623,27 @@ export type PreviousReadiness = {
 	startedAt: string,
 	verdict: Verdict,
 	score: number | null,
+};
+
+/**  One repriced model, USD per million tokens. */
+export type PriceChangeView = {
+	model: string,
+	oldInputPerMtok: number | null,
+	newInputPerMtok: number | null,
+	oldOutputPerMtok: number | null,
+	newOutputPerMtok: number | null,
+};
+
+/**  What a fetched price file would change, before it is applied. */
+export type PriceCheckView = {
+	url: string,
+	models: number | null,
+	changed: number | null,
+	added: number | null,
+	removed: number | null,
+	examples: PriceChangeView[],
+	/**  "12 models changed, 3 models added". */
+	summary: string,
 };
 
 /**  A user-set price, USD per million tokens. */

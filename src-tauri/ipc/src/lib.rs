@@ -43,7 +43,10 @@ pub mod types {
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
-    pub use crate::costs::usage::{UsageScan, UsageSourceRow, UsageWindowSource, UsageWindowView};
+    pub use crate::costs::usage::{
+        PriceChangeView, PriceCheckView, UsageScan, UsageSourceRow, UsageWindowSource,
+        UsageWindowView,
+    };
     pub use crate::drills::dto::*;
     pub use crate::gateway::dto::*;
     pub use crate::monitor::dto::*;
@@ -189,6 +192,13 @@ macro_rules! for_each_command {
             /// Sets the price of one model (USD per million tokens); new requests use it at once.
             set_price_override(price: PriceOverride) -> Prices;
             remove_price_override(model: String) -> Prices;
+            /// Fetches a newer price file (`url` null: LiteLLM's price map), checks it and says what it
+            /// would change; nothing is applied.
+            check_price_update(url: Option<String>) -> PriceCheckView;
+            /// Applies the file the last check fetched (requests already recorded keep their cost).
+            apply_price_update() -> Prices;
+            /// Back to the prices in force before the last apply.
+            rollback_prices() -> Prices;
             /// Back to the bundled prices (overrides stay).
             reset_price_file() -> Prices;
             /// Spend in the range by source: the gateway's, then each tool's answers that bypassed it.

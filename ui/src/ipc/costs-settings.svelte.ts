@@ -114,6 +114,16 @@ class PricesResource extends Resource<Prices | null> {
   reset(): Promise<Prices> {
     return this.apply(() => api.resetPriceFile());
   }
+
+  /** Puts the file the last check fetched in force. */
+  applyUpdate(): Promise<Prices> {
+    return this.apply(() => api.applyPriceUpdate());
+  }
+
+  /** Back to the prices in force before the last applied update. */
+  rollback(): Promise<Prices> {
+    return this.apply(() => api.rollbackPrices());
+  }
 }
 
 export const currency = new CurrencyResource();

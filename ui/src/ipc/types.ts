@@ -210,3 +210,5 @@ export type UsageWindowView = UsageWindowView_Serialize;
 export type { UsageScan } from "../bindings";
 /** What a provider's rate-limit headers said about a key or backend. */
 export type LiveHeadroom = LiveHeadroom_Serialize;
+/** What a fetched price file would change, before it is applied. */
+export type { PriceCheckView } from "../bindings";

@@ -4,7 +4,10 @@ use super::dto::{
     Budget, BudgetStatus, CostRange, CostSettings, CostSplit, CostsOverview, ExportDone,
     ExportFormat, ExportKind, PriceOverride, Prices, UnpricedModel,
 };
-pub use super::usage::{rescan_usage, usage_by_source, usage_windows};
+pub use super::usage::{
+    apply_price_update, check_price_update, rescan_usage, rollback_prices, usage_by_source,
+    usage_windows,
+};
 use crate::{Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;

@@ -147,3 +147,66 @@ pub async fn rescan_usage(core: &Core) -> Res<UsageScan> {
         errors: r.errors,
     })
 }
+
+/// One repriced model, USD per million tokens.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceChangeView {
+    pub model: String,
+    pub old_input_per_mtok: f64,
+    pub new_input_per_mtok: f64,
+    pub old_output_per_mtok: f64,
+    pub new_output_per_mtok: f64,
+}
+
+/// What a fetched price file would change, before it is applied.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceCheckView {
+    pub url: String,
+    pub models: f64,
+    pub changed: f64,
+    pub added: f64,
+    pub removed: f64,
+    pub examples: Vec<PriceChangeView>,
+    /// "12 models changed, 3 models added".
+    pub summary: String,
+}
+
+/// Fetches a newer price file (`url` null: LiteLLM's price map), checks it and says what it
+/// would change; nothing is applied.
+#[tracing::instrument(skip(core))]
+pub async fn check_price_update(core: &Core, url: Option<String>) -> Res<PriceCheckView> {
+    let c = core.app()?.costs().check_price_update(url).await?;
+    Ok(PriceCheckView {
+        url: c.url,
+        models: c.models as f64,
+        changed: c.changed as f64,
+        added: c.added as f64,
+        removed: c.removed as f64,
+        summary: c.summary,
+        examples: c
+            .examples
+            .into_iter()
+            .map(|e| PriceChangeView {
+                model: e.model,
+                old_input_per_mtok: e.old_input_per_mtok,
+                new_input_per_mtok: e.new_input_per_mtok,
+                old_output_per_mtok: e.old_output_per_mtok,
+                new_output_per_mtok: e.new_output_per_mtok,
+            })
+            .collect(),
+    })
+}
+
+/// Applies the file the last check fetched (requests already recorded keep their cost).
+#[tracing::instrument(skip(core))]
+pub async fn apply_price_update(core: &Core) -> Res<super::dto::Prices> {
+    Ok(core.app()?.costs().apply_price_update().await?.into())
+}
+
+/// Back to the prices in force before the last apply.
+#[tracing::instrument(skip(core))]
+pub async fn rollback_prices(core: &Core) -> Res<super::dto::Prices> {
+    Ok(core.app()?.costs().rollback_prices().await?.into())
+}
