@@ -55,6 +55,16 @@ impl Sources {
         }
     }
 
+    /// The folders to watch for new records: every root, and opencode's database folder.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        let mut roots: Vec<PathBuf> = self.claude.iter().chain(&self.codex).cloned().collect();
+        roots.push(self.gemini.clone());
+        if let Some(dir) = self.opencode.parent() {
+            roots.push(dir.to_path_buf());
+        }
+        roots
+    }
+
     /// The user's own: the process environment and home folder.
     pub fn of_user(home: &Path) -> Sources {
         Sources::from_env(home, &|k| std::env::var(k).ok())

@@ -9,6 +9,7 @@
 //! after the tool wrote its line).
 
 mod alerts;
+mod watch;
 mod windows;
 
 pub(crate) use alerts::names_in;
@@ -188,23 +189,41 @@ impl ToolUsage {
         Ok(())
     }
 
-    /// Scans at start and then every [`SCAN_EVERY`] under the supervisor, then reports the
-    /// limits to the alert engine.
+    /// One pass, then the limits to the alert engine; failures are logged (the next pass
+    /// tries again).
+    async fn pass(&self) {
+        match self.scan(false).await {
+            Ok(r) if !r.errors.is_empty() => {
+                tracing::debug!(errors = ?r.errors, "tool usage: some records unreadable");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "tool usage import failed"),
+        }
+        if let Err(e) = self.report_limits().await {
+            tracing::debug!(error = %e, "limits not reported");
+        }
+    }
+
+    /// Imports at start, within a second of a change in a watched record folder, and every
+    /// [`SCAN_EVERY`] (folders created later, filesystems without change events), under the
+    /// supervisor.
     pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor) {
         let this = self.clone();
-        tasks.every("tool usage import", SCAN_EVERY, move || {
-            let this = this.clone();
-            async move {
-                match this.scan(false).await {
-                    Ok(r) if !r.errors.is_empty() => {
-                        tracing::debug!(errors = ?r.errors, "tool usage: some records unreadable");
+        tasks.spawn("tool usage import", async move {
+            let changed = Arc::new(tokio::sync::Notify::new());
+            let roots = this.sources().map(|s| s.roots()).unwrap_or_default();
+            let _watcher = watch::watch(&roots, Arc::clone(&changed));
+            let mut tick = tokio::time::interval(SCAN_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = changed.notified() => {
+                        // Let a burst of writes settle, then one pass covers it.
+                        tokio::time::sleep(watch::QUIET).await;
                     }
-                    Ok(_) => {}
-                    Err(e) => tracing::debug!(error = %e, "tool usage import failed"),
                 }
-                if let Err(e) = this.report_limits().await {
-                    tracing::debug!(error = %e, "limits not reported");
-                }
+                this.pass().await;
             }
         });
     }

@@ -114,3 +114,42 @@ async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
     }
     panic!("the limit80 alert did not resolve after the reset");
 }
+
+/// A record a tool writes while the app runs is imported within seconds (the folder is
+/// watched), well before the next 30 s pass.
+#[tokio::test]
+async fn a_new_line_in_a_watched_folder_is_imported_within_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("home/.claude/projects/-p");
+    std::fs::create_dir_all(&project).unwrap();
+    let (app, _recorder) = start_monitored(dir.path()).await;
+    // The first pass (at start) is over before the tool writes.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let line = format!(
+        r#"{{"type":"assistant","sessionId":"s","cwd":"/p","timestamp":"{at}","requestId":"req_w","message":{{"id":"msg_w","model":"claude-sonnet-4-5","usage":{{"input_tokens":7,"output_tokens":3}}}}}}"#
+    );
+    std::fs::write(project.join("s.jsonl"), line + "\n").unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let rows = app
+            .usage()
+            .summary(0, i64::MAX, switchyard_app::UsageGroup::Tool)
+            .await
+            .unwrap();
+        if rows
+            .iter()
+            .any(|r| r.group == "claude-code" && r.requests == 1)
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not imported within 10 s: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.shutdown(Duration::from_secs(5)).await;
+}
