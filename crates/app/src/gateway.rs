@@ -148,6 +148,9 @@ pub(crate) struct Routing {
     keys: Arc<KeyCache>,
     /// The Demo backend's base URL (`…/v1` of the built-in Demo server).
     demo: String,
+    /// One publish at a time, read and set together: two overlapping refreshes (a change made
+    /// here and one seen from another process) could otherwise set an older read last.
+    publishing: Arc<std::sync::Mutex<()>>,
 }
 
 impl Routing {
@@ -160,6 +163,7 @@ impl Routing {
             table,
             keys,
             demo: format!("{demo_base}/v1"),
+            publishing: Arc::default(),
         }
     }
 
@@ -170,6 +174,10 @@ impl Routing {
 
     /// Builds and publishes a fresh snapshot and forgets cached keys. Blocking.
     pub fn publish(&self) -> Result<(), AppError> {
+        let _one = self
+            .publishing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let table = self.build()?;
         self.table.set(table);
         self.keys.clear();

@@ -83,6 +83,15 @@ impl Store {
     /// Returns how many were matched.
     pub fn match_tool_usage(&self, since_ms: i64) -> Result<u64, StoreError> {
         self.with(|c| {
+            // Nothing to match: no write (another process's change watcher counts commits).
+            let open: bool = c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM tool_usage WHERE ledger_id IS NULL AND at_ms >= ?1)",
+                [since_ms],
+                |r| r.get(0),
+            )?;
+            if !open {
+                return Ok(0);
+            }
             let tx = c.transaction()?;
             let mut n = tx.execute(
                 "UPDATE tool_usage SET ledger_id = request_id
