@@ -15,18 +15,17 @@ describe("switchyard usage: the tools' own records, each request counted once", 
   let stack;
   let tmp;
   let home;
-  const savedHome = process.env.HOME;
 
   before(async () => {
     tmp = scratch();
     home = tmp.home("usage");
-    // The gateway (and its periodic import) reads this HOME, never the machine's own records.
-    process.env.HOME = home;
+    // The gateway (and its import) reads this HOME, never the machine's own records.
+    process.env.SWITCHYARD_TEST_HOME = home;
     stack = await startStack({ tokenName: "usage" });
   });
 
   after(async () => {
-    process.env.HOME = savedHome;
+    delete process.env.SWITCHYARD_TEST_HOME;
     try {
       if (stack) await stack.stop();
     } finally {

@@ -143,6 +143,9 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
       SWITCHYARD_GATEWAY_PORT: "0",
       // Every level on: the suite greps the logs for keys.
       RUST_LOG: "trace",
+      // A private HOME: the app reads the coding tools' own records there, never the
+      // developer's (a test that needs a HOME of its own passes one).
+      HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")),
       // WebKit's own renderer choice, not the app's no-GPU memory saver: without DMABuf,
       // WebKitWebDriver's screenshots hang after a dialog closes (WebKitGTK 2.4x).
       WEBKIT_DISABLE_DMABUF_RENDERER: "0",
@@ -362,6 +365,8 @@ export async function launchApp({ args = [], env = {} } = {}) {
     SWITCHYARD_DATA_DIR: dataDir,
     SWITCHYARD_KEYRING_SERVICE: `switchyard-e2e-${process.pid}-${sessionCount}`,
     SWITCHYARD_GATEWAY_PORT: String(port),
+    // A private HOME (the coding tools' records are read there), unless the test gives one.
+    HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")),
     ...env,
   };
   const token = execFileSync(appBinary, ["token", "create", "e2e-lifecycle"], { env: appEnv, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })

@@ -32,6 +32,11 @@ def env_for(data, service):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env.update(SWITCHYARD_DATA_DIR=str(data), SWITCHYARD_KEYRING_SERVICE=service, RUST_LOG="warn",
                NO_PROXY="127.0.0.1,localhost")
+    if "WINEPREFIX" not in env:
+        # The gateway reads the coding tools' own records under HOME: a private one.
+        home = pathlib.Path(data) / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        env["HOME"] = str(home)
     return env
 
 

@@ -244,6 +244,9 @@ export async function startGateway({ backends = [], tokenName = "sdk-tests" } = 
     SWITCHYARD_KEYRING_SERVICE: `switchyard-sdk-test-${process.pid}-${path.basename(dataDir)}`,
     SWITCHYARD_GATEWAY_PORT: "0",
     NO_COLOR: "1",
+    // The gateway imports the coding tools' own records from HOME: a private one, never the
+    // developer's, unless the suite names one (the CLI suite's usage test runs the tools there).
+    HOME: process.env.SWITCHYARD_TEST_HOME ?? fs.mkdirSync(path.join(dataDir, "home"), { recursive: true }),
   });
 
   // The token is printed once, alone on stdout; the notice goes to stderr.

@@ -119,6 +119,11 @@ async fn main() -> Result<(), String> {
     let (_, rss_before) = usage();
     let mut opts = Options::new(AppPaths::under(&dir), Arc::new(MemoryStore::new()));
     opts.gateway = None;
+    // The tools' records of an empty HOME: the same numbers on every machine.
+    opts.tools_home = Some(switchyard_app::Home {
+        home: dir.join("home"),
+        vars: Default::default(),
+    });
     opts.notify = switchyard_app::NotifyChannel::Recording(Arc::new(
         switchyard_notify::RecordingNotifier::new(),
     ));

@@ -133,6 +133,7 @@ impl Shadow {
         opts.gateway = Some(gateway);
         opts.demo = MockConfig::instant();
         opts.monitor = setup.monitor_every.is_some();
+        opts.tool_usage = false;
         opts.monitor_interval = setup.monitor_every;
         opts.environment = crate::Environment::Fixed(Default::default());
         opts.notify =

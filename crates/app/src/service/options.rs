@@ -26,6 +26,9 @@ pub struct Options {
     pub notify: crate::NotifyChannel,
     /// Run the health monitor (probes every enabled backend and key).
     pub monitor: bool,
+    /// With the monitor: import the coding tools' own usage records (watched, and every 30 s).
+    /// Off for a drill's shadow core.
+    pub tool_usage: bool,
     /// Tests: probe every target at this interval instead of the backend's setting.
     pub monitor_interval: Option<Duration>,
     /// Where the coding tools' files are (`None`: `HOME` and the tools' variables).
@@ -53,6 +56,7 @@ impl Options {
             gateway_port_fixed: false,
             notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
             monitor: true,
+            tool_usage: true,
             monitor_interval: None,
             tools_home: None,
             tools_path: None,

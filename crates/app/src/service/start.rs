@@ -259,8 +259,13 @@ impl Switchyard {
             }),
         };
         let _ = mcp_core.set(app.downgrade());
-        app.start_background(opts.monitor, opts.monitor_interval, passive_rx)
-            .await?;
+        app.start_background(
+            opts.monitor,
+            opts.tool_usage,
+            opts.monitor_interval,
+            passive_rx,
+        )
+        .await?;
         tracing::info!(demo = %app.demo_base_url(), data = %app.inner.paths.data_dir.display(), "switchyard core started");
         Ok(app)
     }
@@ -270,6 +275,7 @@ impl Switchyard {
     async fn start_background(
         &self,
         monitor: bool,
+        tool_usage: bool,
         interval: Option<std::time::Duration>,
         passive_rx: tokio::sync::mpsc::UnboundedReceiver<switchyard_monitor::Signal>,
     ) -> Result<(), AppError> {
@@ -298,8 +304,10 @@ impl Switchyard {
             .await;
         if monitor {
             // The tools' own records: with the monitor, in the app and `serve`, not one-shot
-            // commands.
-            self.inner.usage.start(&self.inner.tasks);
+            // commands or a drill's shadow.
+            if tool_usage {
+                self.inner.usage.start(&self.inner.tasks);
+            }
             let tasks = &self.inner.tasks;
             self.inner.health.start(interval, passive_rx, tasks).await?;
         }

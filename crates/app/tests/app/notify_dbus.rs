@@ -80,6 +80,11 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
     opts.notify = NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new());
     opts.monitor = true;
     opts.monitor_interval = Some(Duration::from_millis(100));
+    // The tools' records of an empty HOME of its own, never the developer's.
+    opts.tools_home = Some(switchyard_app::Home {
+        home: dir.path().join("home"),
+        vars: Default::default(),
+    });
     let app = Switchyard::start(opts).await.unwrap();
     let mut alerts = app.health().alert_config().await.unwrap();
     alerts.cooldown_secs = 0;
