@@ -13,7 +13,7 @@
 
 use crate::parse::{parse_go_duration, parse_rfc3339};
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One counted limit: requests or tokens per period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +63,6 @@ pub struct Headroom {
     pub plan_status: Option<String>,
 }
 
-const OPENAI_KINDS: [(&str, usize); 2] = [("requests", 0), ("tokens", 1)];
 const ANTHROPIC_KINDS: [(&str, usize); 4] = [
     ("requests", 0),
     ("tokens", 1),
@@ -86,66 +85,114 @@ pub fn is_rate_limit_header(name: &str) -> bool {
 impl Headroom {
     /// Reads the headers; `None` when none of them is a rate-limit header this knows.
     pub fn parse(headers: &[(&str, &str)], now: SystemTime) -> Option<Headroom> {
-        let get = |name: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.trim())
-        };
-        let count = |name: &str| get(name).and_then(|v| v.parse::<u64>().ok());
+        // One pass over the headers, each name matched against the known families (no name is
+        // built per lookup: this runs on every answer that carries them).
         let unix = |t: SystemTime| {
             t.duration_since(UNIX_EPOCH)
                 .ok()
                 .and_then(|d| i64::try_from(d.as_secs()).ok())
         };
-        let after = |d: Duration| now.checked_add(d).and_then(unix);
-        let mut h = Headroom::default();
-        let mut slots = [Quota::default(); 4];
-        for (kind, i) in OPENAI_KINDS {
-            slots[i] = Quota {
-                limit: count(&format!("x-ratelimit-limit-{kind}")),
-                remaining: count(&format!("x-ratelimit-remaining-{kind}")),
-                resets_at: get(&format!("x-ratelimit-reset-{kind}"))
-                    .and_then(parse_go_duration)
-                    .and_then(after),
+        let count = |v: &str| v.parse::<u64>().ok();
+        let (mut openai, mut openrouter, mut anthropic) = (
+            [Quota::default(); 2],
+            Quota::default(),
+            [Quota::default(); 4],
+        );
+        let mut windows: [(Option<f64>, Option<i64>); 4] = [(None, None); 4];
+        let mut plan_status = None;
+        for (name, value) in headers {
+            let (name, value) = (name.trim(), value.trim());
+            let lower;
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower = name.to_ascii_lowercase();
+                lower.as_str()
+            } else {
+                name
             };
+            if let Some(rest) = name.strip_prefix("x-ratelimit-") {
+                let (field, kind) = rest.split_once('-').unwrap_or((rest, ""));
+                let q = match kind {
+                    "requests" => &mut openai[0],
+                    "tokens" => &mut openai[1],
+                    "" => &mut openrouter,
+                    _ => continue,
+                };
+                match (field, kind) {
+                    ("limit", _) => q.limit = count(value),
+                    ("remaining", _) => q.remaining = count(value),
+                    ("reset", "") => {
+                        q.resets_at = count(value).and_then(|ms| i64::try_from(ms / 1000).ok())
+                    }
+                    ("reset", _) => {
+                        q.resets_at = parse_go_duration(value)
+                            .and_then(|d| now.checked_add(d))
+                            .and_then(unix);
+                    }
+                    _ => {}
+                }
+            } else if let Some(rest) = name.strip_prefix("anthropic-ratelimit-unified-") {
+                if rest == "status" {
+                    plan_status = Some(value.chars().take(40).collect());
+                    continue;
+                }
+                let Some((i, field)) = WINDOWS
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, w)| Some((i, rest.strip_prefix(w)?.strip_prefix('-')?)))
+                else {
+                    continue;
+                };
+                match field {
+                    "utilization" => {
+                        windows[i].0 = value
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|u| u.is_finite() && *u >= 0.0);
+                    }
+                    "reset" => windows[i].1 = value.parse::<i64>().ok(),
+                    _ => {}
+                }
+            } else if let Some(rest) = name.strip_prefix("anthropic-ratelimit-") {
+                let Some((i, field)) = ANTHROPIC_KINDS
+                    .iter()
+                    .find_map(|(kind, i)| Some((*i, rest.strip_prefix(kind)?.strip_prefix('-')?)))
+                else {
+                    continue;
+                };
+                let q = &mut anthropic[i];
+                match field {
+                    "limit" => q.limit = count(value),
+                    "remaining" => q.remaining = count(value),
+                    "reset" => q.resets_at = parse_rfc3339(value).and_then(unix),
+                    _ => {}
+                }
+            }
         }
+        let mut slots = [Quota::default(); 4];
+        slots[..2].copy_from_slice(&openai);
         if slots[0].is_empty() {
             // OpenRouter: one request count, reset in Unix milliseconds.
-            slots[0] = Quota {
-                limit: count("x-ratelimit-limit"),
-                remaining: count("x-ratelimit-remaining"),
-                resets_at: count("x-ratelimit-reset").and_then(|ms| i64::try_from(ms / 1000).ok()),
-            };
+            slots[0] = openrouter;
         }
-        for (kind, i) in ANTHROPIC_KINDS {
-            let q = Quota {
-                limit: count(&format!("anthropic-ratelimit-{kind}-limit")),
-                remaining: count(&format!("anthropic-ratelimit-{kind}-remaining")),
-                resets_at: get(&format!("anthropic-ratelimit-{kind}-reset"))
-                    .and_then(parse_rfc3339)
-                    .and_then(unix),
-            };
+        for (slot, q) in slots.iter_mut().zip(anthropic) {
             if !q.is_empty() {
-                slots[i] = q;
+                *slot = q;
             }
         }
+        let mut h = Headroom::default();
         [h.requests, h.tokens, h.input_tokens, h.output_tokens] = slots;
-        for name in WINDOWS {
-            let used = get(&format!("anthropic-ratelimit-unified-{name}-utilization"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .filter(|u| u.is_finite() && *u >= 0.0);
-            if let Some(u) = used {
-                h.windows.push(PlanWindow {
-                    name: name.to_string(),
-                    utilization: u,
-                    resets_at: get(&format!("anthropic-ratelimit-unified-{name}-reset"))
-                        .and_then(|v| v.parse::<i64>().ok()),
-                });
-            }
-        }
-        h.plan_status =
-            get("anthropic-ratelimit-unified-status").map(|s| s.chars().take(40).collect());
+        h.windows = WINDOWS
+            .iter()
+            .zip(windows)
+            .filter_map(|(name, (used, resets_at))| {
+                Some(PlanWindow {
+                    name: (*name).to_string(),
+                    utilization: used?,
+                    resets_at,
+                })
+            })
+            .collect();
+        h.plan_status = plan_status;
         (h != Headroom::default()).then_some(h)
     }
 

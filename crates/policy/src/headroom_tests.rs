@@ -1,4 +1,5 @@
 use super::*;
+use std::time::Duration;
 
 fn at(secs: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(secs)
