@@ -117,7 +117,23 @@ pub fn classify<'a>(
             }
             401 | 403 => refused(state, t, key_id, status),
             429 => {
-                let wait = retry_after(resp.headers()).unwrap_or(Duration::from_secs(30));
+                let header = retry_after(resp.headers());
+                // Gemini says it in the body only: read it (a small error body).
+                let quota = if out == Wire::Gemini && header.is_none() {
+                    let read =
+                        tokio::time::timeout_at(deadline, crate::respond::read_all(resp)).await;
+                    read.ok()
+                        .and_then(Result::ok)
+                        .and_then(|b| crate::headroom::gemini_quota(&b))
+                } else {
+                    None
+                };
+                if let Some((wait, limit)) = quota {
+                    crate::headroom::heard_quota(state, &t.id, key_id, wait, limit);
+                }
+                let wait = header
+                    .or(quota.map(|q| q.0))
+                    .unwrap_or(Duration::from_secs(30));
                 state
                     .health
                     .cool_down(key_id.unwrap_or(&t.id), state.clock.now() + wait);

@@ -70,3 +70,63 @@ pub fn drained(state: &GatewayState, key_id: &str) -> bool {
         .room([key_id], SystemTime::now())
         .is_some_and(|r| r < switchyard_policy::DRAINED)
 }
+
+/// A Gemini quota error (429 `RESOURCE_EXHAUSTED`, no rate-limit headers): the wait its
+/// `RetryInfo.retryDelay` names, and the quota's size from its `QuotaFailure`, when present.
+pub fn gemini_quota(body: &[u8]) -> Option<(std::time::Duration, Option<u64>)> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let details = v.pointer("/error/details")?.as_array()?;
+    let wait = details
+        .iter()
+        .find_map(|d| d.get("retryDelay")?.as_str())
+        .and_then(switchyard_policy::parse_go_duration)?;
+    let limit = details
+        .iter()
+        .filter_map(|d| d.get("violations")?.as_array())
+        .flatten()
+        .find_map(|q| q.get("quotaValue")?.as_str()?.parse::<u64>().ok());
+    Some((wait, limit))
+}
+
+/// Keeps what a Gemini quota error says: no request left until the retry time.
+pub fn heard_quota(
+    state: &GatewayState,
+    backend_id: &str,
+    key_id: Option<&str>,
+    wait: std::time::Duration,
+    limit: Option<u64>,
+) {
+    let now = SystemTime::now();
+    let resets_at = now
+        .checked_add(wait)
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok());
+    let headroom = Headroom {
+        requests: switchyard_policy::Quota {
+            limit: limit.or(Some(1)),
+            remaining: Some(0),
+            resets_at,
+        },
+        ..Headroom::default()
+    };
+    state.observer.headroom(backend_id, key_id, &headroom);
+    state
+        .health
+        .saw_headroom(key_id.unwrap_or(backend_id), headroom, now);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_gemini_quota_error_says_when_and_how_many() {
+        let body = br#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[
+            {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaValue":"10"}]},
+            {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"29s"}]}}"#;
+        assert_eq!(
+            super::gemini_quota(body),
+            Some((std::time::Duration::from_secs(29), Some(10)))
+        );
+        assert_eq!(super::gemini_quota(br#"{"error":{"code":429}}"#), None);
+        assert_eq!(super::gemini_quota(b"not json"), None);
+    }
+}

@@ -193,6 +193,23 @@ impl ApiError {
                 "domain": "googleapis.com"
             }]);
         }
+        if self.kind == ErrorKind::RateLimited {
+            // Gemini's quota error: which quota, and when to retry (no rate-limit headers).
+            body["error"]["details"] = json!([
+                {
+                    "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                    "violations": [{
+                        "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                        "quotaValue": "10"
+                    }]
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    "retryDelay": format!("{RETRY_AFTER_SECS}s")
+                }
+            ]);
+        }
         body
     }
 
@@ -201,6 +218,10 @@ impl ApiError {
             return vec![("retry-after", INJECTED_RETRY_AFTER_SECS.to_string())];
         }
         if self.kind != ErrorKind::RateLimited {
+            return Vec::new();
+        }
+        if self.shape == Shape::Gemini {
+            // Gemini sends none: its body's RetryInfo says when (see `gemini_body`).
             return Vec::new();
         }
         let reset = format!("{RETRY_AFTER_SECS}s");

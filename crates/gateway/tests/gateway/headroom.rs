@@ -178,3 +178,42 @@ async fn the_headroom_strategy_drains_one_key_before_the_next_without_a_429() {
         assert!(started.elapsed().as_secs() < 30);
     }
 }
+
+/// Gemini's quota error carries no headers: its body's `retryDelay` sets the key's cool-down
+/// (7 s, not the 30 s default) and its headroom (none left, the quota's size), and the next key
+/// serves.
+#[tokio::test]
+async fn a_gemini_quota_error_cools_the_key_for_its_retry_delay_and_the_next_key_serves() {
+    let mut config = MockConfig::instant();
+    config.rate_limited_keys = vec!["sk-slow".into()];
+    let m = MockServer::start(config).await.unwrap();
+    let h = start(
+        vec![target(
+            "G",
+            BackendKind::Gemini,
+            &format!("{}/v1beta", m.base_url()),
+            &[("k1", "slow"), ("k2", "fine")],
+        )],
+        &[("k1", "sk-slow"), ("k2", "sk-fine")],
+    )
+    .await;
+    let r = client()
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(TOKEN)
+        .json(&openai_chat("gemini-2.5-flash", false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let live = h.gateway.health().snapshot(h.gateway.handle().now());
+    let slow = live.iter().find(|t| t.id == "k1").unwrap();
+    let cooling = slow.cooling_down_secs.unwrap();
+    assert!(
+        (1..=7).contains(&cooling),
+        "the retry delay, not 30 s: {cooling}"
+    );
+    let q = slow.headroom.as_ref().unwrap().0.requests;
+    assert_eq!((q.limit, q.remaining), (Some(10), Some(0)));
+    let records = h.ledger.wait_for(1).await;
+    assert_eq!(records[0].key_label.as_deref(), Some("fine"));
+}
