@@ -12,7 +12,8 @@ use crate::Switchyard;
 use switchyard_store::{ToolUsageRow, UsageGroup};
 
 pub const USAGE: &str = "usage: switchyard usage [--since 7d|24h|30m|YYYY-MM-DD] [--by source|tool|model|day|project|session] [--json] [--rescan]
-       switchyard usage windows [--json]";
+       switchyard usage windows [--json]
+       switchyard usage balances [--json]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
@@ -29,6 +30,9 @@ pub enum UsageCommand {
         rescan: bool,
     },
     Windows {
+        json: bool,
+    },
+    Balances {
         json: bool,
     },
 }
@@ -57,12 +61,17 @@ impl UsageCommand {
     /// Parses the words after `usage`; `Err` is a usage message.
     pub fn parse(args: &[&str], now_ms: i64) -> Result<UsageCommand, String> {
         let usage = |problem: String| format!("switchyard usage: {problem}\n{USAGE}");
-        if let ["windows", rest @ ..] = args {
-            return match rest {
-                [] => Ok(UsageCommand::Windows { json: false }),
-                ["--json"] => Ok(UsageCommand::Windows { json: true }),
-                _ => Err(usage(format!("unexpected “{}”", rest.join(" ")))),
+        if let [which @ ("windows" | "balances"), rest @ ..] = args {
+            let json = match rest {
+                [] => false,
+                ["--json"] => true,
+                _ => return Err(usage(format!("unexpected “{}”", rest.join(" ")))),
             };
+            return Ok(if *which == "windows" {
+                UsageCommand::Windows { json }
+            } else {
+                UsageCommand::Balances { json }
+            });
         }
         let (mut since_ms, mut by, mut json, mut rescan) = (None, None, false, false);
         let mut words = args.iter().copied();
@@ -120,6 +129,11 @@ impl UsageCommand {
                     Err(e) => crate::cli_backend::report(io, &e),
                 }
             }
+            UsageCommand::Balances { json } => match u.balances().await {
+                Ok(b) if *json => print(io, &serde_json::to_string_pretty(&b).unwrap_or_default()),
+                Ok(b) => print(io, &balances_text(&b, crate::clock::now_ms())),
+                Err(e) => crate::cli_backend::report(io, &e),
+            },
             UsageCommand::Summary {
                 since_ms,
                 by,
@@ -241,6 +255,28 @@ pub fn resets_in(at_ms: i64, now_ms: i64) -> String {
         (0, h, m) => format!("resets in {h} h {m} m"),
         (d, h, _) => format!("resets in {d} d {h} h"),
     }
+}
+
+/// One line per key: "OpenRouter · work: $7.50 of $10.00 left (read 3 min ago)".
+pub fn balances_text(balances: &[crate::usage::BalanceView], now: i64) -> String {
+    if balances.is_empty() {
+        return "No balances yet: a key test or probe of an OpenRouter key reads its credits.\n"
+            .into();
+    }
+    let mut out = String::new();
+    for b in balances {
+        let left = match (b.remaining_usd, b.limit_usd) {
+            (Some(r), Some(l)) => format!("${r:.2} of ${l:.2} left"),
+            (Some(r), None) => format!("${r:.2} left"),
+            _ => format!("${:.2} used, no limit", b.used_usd),
+        };
+        let mins = (now - b.read_at_ms).max(0) / 60_000;
+        out.push_str(&format!(
+            "{} · {}: {left} (read {mins} min ago)\n",
+            b.backend, b.key
+        ));
+    }
+    out
 }
 
 pub fn windows_text(windows: &[UsageWindow], now: i64) -> String {

@@ -28,7 +28,7 @@ fn arguments_parse_with_clear_errors() {
     assert_eq!(
         UsageCommand::parse(&["--since", "2026-11-01"], NOW).map(|c| match c {
             UsageCommand::Summary { since_ms, .. } => since_ms,
-            UsageCommand::Windows { .. } => 0,
+            UsageCommand::Windows { .. } | UsageCommand::Balances { .. } => 0,
         }),
         Ok(1_793_491_200_000)
     );
@@ -36,8 +36,13 @@ fn arguments_parse_with_clear_errors() {
         UsageCommand::parse(&["windows", "--json"], NOW),
         Ok(UsageCommand::Windows { json: true })
     );
+    assert_eq!(
+        UsageCommand::parse(&["balances"], NOW),
+        Ok(UsageCommand::Balances { json: false })
+    );
     for bad in [
-        &["--since", "soon"][..],
+        &["balances", "now"][..],
+        &["--since", "soon"],
         &["--by", "color"],
         &["--since"],
         &["--json", "--json"],

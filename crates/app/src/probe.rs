@@ -10,13 +10,72 @@ use switchyard_secrets::SecretString;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbeResult {
     pub outcome: CheckOutcome,
     pub latency_ms: Option<u32>,
     pub http_status: Option<u16>,
     /// A short sentence for the UI, e.g. "valid, 180 ms".
     pub message: String,
+    /// The key's credits, where the provider's probe endpoint says (OpenRouter's `/key`).
+    pub balance: Option<Balance>,
+}
+
+/// A key's credits in USD, as the provider said.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Balance {
+    /// `None`: no limit set on the key.
+    pub limit_usd: Option<f64>,
+    pub used_usd: f64,
+    /// `None` with no limit.
+    pub remaining_usd: Option<f64>,
+}
+
+impl Balance {
+    /// OpenRouter's `GET /key`: `{"data": {"limit": 10 | null, "usage": 2.5, "limit_remaining": 7.5}}`.
+    pub fn from_openrouter(body: &[u8]) -> Option<Balance> {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let d = v.get("data")?;
+        let num = |k: &str| {
+            d.get(k)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|x| x.is_finite())
+        };
+        let used_usd = num("usage")?;
+        let limit_usd = num("limit");
+        let remaining_usd = num("limit_remaining").or(limit_usd.map(|l| (l - used_usd).max(0.0)));
+        Some(Balance {
+            limit_usd,
+            used_usd,
+            remaining_usd,
+        })
+    }
+
+    /// "$7.50 of $10.00 in credits left" or "$2.50 of credits used, no limit".
+    pub fn text(&self) -> String {
+        match (self.remaining_usd, self.limit_usd) {
+            (Some(left), Some(limit)) => format!("${left:.2} of ${limit:.2} in credits left"),
+            (Some(left), None) => format!("${left:.2} in credits left"),
+            _ => format!("${:.2} of credits used, no limit", self.used_usd),
+        }
+    }
+}
+
+/// The row a key's credits are kept in, when the check of a key read them.
+pub(crate) fn balance_row(
+    check: &switchyard_store::CheckRow,
+    balance: Option<Balance>,
+) -> Option<switchyard_store::BalanceRow> {
+    let (b, key_id) = (balance?, check.key_id.clone()?);
+    Some(switchyard_store::BalanceRow {
+        key_id,
+        backend_id: check.backend_id.clone(),
+        limit_usd: b.limit_usd,
+        used_usd: b.used_usd,
+        remaining_usd: b.remaining_usd,
+        read_at_ms: crate::clock::now_ms(),
+    })
 }
 
 /// The HTTP client used for checks: rustls, short connect timeout, no redirects to other hosts.
@@ -47,6 +106,7 @@ pub async fn probe(
                 latency_ms: None,
                 http_status: None,
                 message,
+                balance: None,
             }
         }
     };
@@ -92,6 +152,7 @@ pub async fn deep_probe(
                 latency_ms: None,
                 http_status: None,
                 message,
+                balance: None,
             }
         }
     };
@@ -119,6 +180,7 @@ async fn send(
             latency_ms: None,
             http_status: None,
             message: format!("no answer within {} s", timeout.as_secs_f32()),
+            balance: None,
         },
         Err(e) => ProbeResult {
             outcome: CheckOutcome::Unreachable,
@@ -129,6 +191,7 @@ async fn send(
                 host_of(url),
                 crate::root_cause(&e)
             ),
+            balance: None,
         },
     }
 }
@@ -139,14 +202,21 @@ const MAX_ERROR_BODY: usize = 16 * 1024;
 async fn classify(kind: BackendKind, resp: reqwest::Response, latency_ms: u32) -> ProbeResult {
     let status = resp.status().as_u16();
     let retry = retry_after(resp.headers());
+    let mut balance = None;
     let body = if resp.status().is_success() {
+        if kind == BackendKind::OpenRouter {
+            balance = Balance::from_openrouter(error_body(resp).await.as_bytes());
+        }
         String::new()
     } else {
         error_body(resp).await
     };
     let outcome = CheckOutcome::classify(kind, status, &body);
     let message = match outcome {
-        CheckOutcome::Valid => format!("valid, {latency_ms} ms"),
+        CheckOutcome::Valid => match &balance {
+            Some(b) => format!("valid, {latency_ms} ms · {}", b.text()),
+            None => format!("valid, {latency_ms} ms"),
+        },
         CheckOutcome::Invalid => format!("invalid: the provider refused the key (HTTP {status})"),
         CheckOutcome::RateLimited if body.contains("insufficient_quota") => {
             "out of credits: the key works but its account has no quota left (HTTP 429)".to_string()
@@ -162,10 +232,12 @@ async fn classify(kind: BackendKind, resp: reqwest::Response, latency_ms: u32) -
         latency_ms: Some(latency_ms),
         http_status: Some(status),
         message,
+        balance,
     }
 }
 
-/// The start of an error body, for classification only (never logged or shown).
+/// The start of a body (an error's, for classification; OpenRouter's key info, for its
+/// credits); never logged or shown.
 async fn error_body(mut resp: reqwest::Response) -> String {
     let mut buf = Vec::new();
     while let Ok(Some(chunk)) = resp.chunk().await {

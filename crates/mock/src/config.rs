@@ -30,7 +30,7 @@ impl Latency {
 }
 
 /// How the mock server behaves. Build one with [`MockConfig::demo`] or [`MockConfig::instant`] and adjust fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MockConfig {
     /// None: any key (or none) is accepted. Some(list): the key must be one of these, else 401.
     pub accepted_keys: Option<Vec<String>>,
@@ -46,6 +46,8 @@ pub struct MockConfig {
     /// Requests per minute each key may send to the OpenAI and Anthropic generation endpoints
     /// before a 429; every answer says how many are left in the providers' rate-limit headers.
     pub requests_per_minute: u32,
+    /// The credit limit `GET /v1/key` reports (OpenRouter's key info); `None`: no limit.
+    pub credit_limit_usd: Option<f64>,
     /// Fault script: each generation request (chat, messages, Gemini generate, responses,
     /// embeddings) consumes the next one, in order; once it is used up, requests behave normally.
     /// Empty in both presets.
@@ -78,6 +80,7 @@ impl MockConfig {
             models: DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect(),
             faults: Vec::new(),
             requests_per_minute: 1_000_000,
+            credit_limit_usd: Some(10.0),
         }
     }
 

@@ -157,8 +157,27 @@ pub(crate) async fn tags(State(state): State<Arc<Shared>>, headers: HeaderMap) -
 /// `GET /v1/key`: OpenRouter key info.
 pub(crate) async fn key(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
     probe(&state, Route::Key, &headers, Shape::OpenAi).await?;
+    // OpenRouter's key info: a thousandth of a dollar per generation request served so far.
+    let served: u64 = [
+        "chat",
+        "messages",
+        "responses",
+        "gemini_generate",
+        "embeddings",
+    ]
+    .iter()
+    .map(|r| state.calls(r))
+    .sum();
+    let usage = served as f64 / 1000.0;
+    let limit = state.config.credit_limit_usd;
     Ok(Json(json!({
-        "data": { "label": "demo", "usage": 0, "limit": null, "is_free_tier": true }
+        "data": {
+            "label": "demo",
+            "usage": usage,
+            "limit": limit,
+            "limit_remaining": limit.map(|l| (l - usage).max(0.0)),
+            "is_free_tier": false
+        }
     })))
 }
 

@@ -38,7 +38,7 @@ pub use engine::AlertEngine;
 pub use quiet::{Moment, QuietHours};
 pub use rule::{
     Aggregation, AlertConfig, AlertError, AlertRule, Compare, MetricRule, RuleKind, Source,
-    BUDGET_METRIC, LIMIT_METRIC,
+    BALANCE_METRIC, BUDGET_METRIC, LIMIT_METRIC,
 };
 
 use crate::sample::TargetId;

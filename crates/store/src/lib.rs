@@ -5,6 +5,7 @@
 
 mod alerts;
 mod backends;
+mod balances;
 mod cache_usage;
 mod checks;
 mod connections;
@@ -28,6 +29,7 @@ mod usage;
 
 pub use alerts::{AlertRow, ReadinessRow};
 pub use backends::{BackendLimits, BackendRow, MonitorSettings};
+pub use balances::BalanceRow;
 pub use cache_usage::CacheUsageRow;
 pub use checks::CheckRow;
 pub use connections::{ConnectionRow, KeyMoveRow};

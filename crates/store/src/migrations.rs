@@ -340,6 +340,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         window_minutes INTEGER, resets_at INTEGER, seen_at_ms INTEGER NOT NULL, plan TEXT,
         PRIMARY KEY (tool, name)
      );",
+    // Each key's credits as its provider last said (OpenRouter).
+    "CREATE TABLE balances (
+        key_id TEXT PRIMARY KEY, backend_id TEXT NOT NULL, limit_usd REAL, used_usd REAL NOT NULL,
+        remaining_usd REAL, read_at_ms INTEGER NOT NULL
+     );",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

@@ -172,8 +172,15 @@ impl Keys {
             message: result.message.clone(),
             checked_at: now(),
         };
-        self.blocking(move |me| Ok(me.store.record_check(&check)?))
-            .await?;
+        let balance = crate::probe::balance_row(&check, result.balance);
+        self.blocking(move |me| {
+            me.store.record_check(&check)?;
+            if let Some(b) = balance {
+                me.store.save_balance(&b)?;
+            }
+            Ok(())
+        })
+        .await?;
         self.events.emit(DomainEvent::KeyChecked {
             backend_id: backend_id.to_string(),
             key_id: key_id.map(str::to_string),

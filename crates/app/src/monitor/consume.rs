@@ -167,10 +167,11 @@ pub(crate) async fn record_alerts(app: &Health, events: Vec<AlertEvent>) {
     if events.is_empty() {
         return;
     }
-    // The engine speaks in ids; people read names and key labels.
-    let mut names = app.backend_names().await;
+    // The engine speaks in ids; people read names and key labels. Whole subjects first
+    // (`limit:key:<id>`), so a key's id inside one is not replaced by its label alone.
+    let mut names = app.other_names().await;
+    names.extend(app.backend_names().await);
     names.extend(app.key_labels().await);
-    names.extend(app.other_names().await);
     let readable = |text: &str| {
         names.iter().fold(text.to_string(), |t, (id, name)| {
             t.replace(id.as_str(), name)

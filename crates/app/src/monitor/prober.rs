@@ -59,6 +59,7 @@ impl Prober for AppProber {
         let target = target.clone();
         Box::pin(async move {
             let lookup = {
+                let store = store.clone();
                 let (id, key_id) = (target.backend_id.clone(), target.key_id.clone());
                 tokio::task::spawn_blocking(move || {
                     let key = match key_id {
@@ -118,6 +119,18 @@ impl Prober for AppProber {
             } else {
                 crate::probe::probe(&http, backend.kind, &base, secret.as_ref(), timeout).await
             };
+            // The key's credits, when its provider's probe endpoint says (OpenRouter).
+            if let (Some(b), Some(key_id)) = (r.balance, target.key_id.clone()) {
+                let row = switchyard_store::BalanceRow {
+                    key_id,
+                    backend_id: target.backend_id.clone(),
+                    limit_usd: b.limit_usd,
+                    used_usd: b.used_usd,
+                    remaining_usd: b.remaining_usd,
+                    read_at_ms: crate::clock::now_ms(),
+                };
+                let _ = tokio::task::spawn_blocking(move || store.save_balance(&row)).await;
+            }
             ProbeReport {
                 outcome: r.outcome.into(),
                 latency_ms: r.latency_ms,

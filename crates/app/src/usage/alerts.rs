@@ -9,7 +9,7 @@
 
 use super::{UsageWindow, WindowSource};
 use std::time::SystemTime;
-use switchyard_monitor::{MetricPoint, Signal, LIMIT_METRIC};
+use switchyard_monitor::{MetricPoint, Signal, BALANCE_METRIC, LIMIT_METRIC};
 use switchyard_store::Store;
 use switchyard_usage::Tool;
 
@@ -28,6 +28,25 @@ fn tool_slug(label: &str) -> String {
 /// The subject of a tool's window.
 pub(crate) fn window_subject(w: &UsageWindow) -> String {
     format!("{PREFIX}{}:{}", tool_slug(&w.tool), w.name)
+}
+
+/// Each key's credits left (`balanceUsd`, subject `balance:key:<id>`).
+pub(crate) fn balance_points(
+    balances: &[switchyard_store::BalanceRow],
+    now_ms: i64,
+) -> Vec<Signal> {
+    balances
+        .iter()
+        .filter_map(|b| {
+            Some(Signal::Metric(MetricPoint {
+                name: BALANCE_METRIC.into(),
+                backend_id: format!("balance:key:{}", b.key_id),
+                key_id: None,
+                at_unix_ms: now_ms,
+                value: b.remaining_usd?,
+            }))
+        })
+        .collect()
 }
 
 /// One point per provider-reported window and per key whose provider reported its headroom.
@@ -78,15 +97,25 @@ pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
         .into_iter()
         .map(|b| (b.id, b.name))
         .collect();
-    let keys = store.list_keys().unwrap_or_default().into_iter().map(|k| {
-        let backend = backends
-            .get(&k.backend_id)
-            .map_or("a deleted backend", String::as_str);
-        (
-            format!("{PREFIX}key:{}", k.id),
-            format!("Key “{}” of {backend}", k.label),
-        )
-    });
+    let keys = store
+        .list_keys()
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|k| {
+            let backend = backends
+                .get(&k.backend_id)
+                .map_or("a deleted backend", String::as_str);
+            [
+                (
+                    format!("{PREFIX}key:{}", k.id),
+                    format!("Key “{}” of {backend}", k.label),
+                ),
+                (
+                    format!("balance:key:{}", k.id),
+                    format!("Credits of key “{}” of {backend}", k.label),
+                ),
+            ]
+        });
     let windows = store
         .plan_windows()
         .unwrap_or_default()

@@ -31,6 +31,18 @@ pub const SCAN_EVERY: Duration = Duration::from_secs(30);
 /// How far back records are matched to ledger rows on each pass.
 const MATCH_BACK_MS: i64 = 30 * 86_400_000;
 
+/// A key's credits, named.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceView {
+    pub backend: String,
+    pub key: String,
+    pub limit_usd: Option<f64>,
+    pub used_usd: f64,
+    pub remaining_usd: Option<f64>,
+    pub read_at_ms: i64,
+}
+
 #[derive(Clone)]
 pub struct ToolUsage {
     store: Store,
@@ -180,13 +192,48 @@ impl ToolUsage {
         on_store(&self.store, move |s| windows::all(s, now, &seen)).await
     }
 
-    /// Tells the alert engine how much of each limit is used (see [`alerts`]).
+    /// Tells the alert engine how much of each limit is used, and each key's credits (see
+    /// [`alerts`]).
     pub async fn report_limits(&self) -> Result<(), AppError> {
+        let now = crate::clock::now_ms();
         let windows = self.windows().await?;
-        for p in alerts::points(&windows, self.gateway.as_ref(), crate::clock::now_ms()) {
+        let balances = on_store(&self.store, |s| Ok(s.balances()?)).await?;
+        let points = alerts::points(&windows, self.gateway.as_ref(), now)
+            .into_iter()
+            .chain(alerts::balance_points(&balances, now));
+        for p in points {
             let _ = self.signals.send(p);
         }
         Ok(())
+    }
+
+    /// Each key's credits as its provider last said, with the backend's name and the key's
+    /// label, newest first.
+    pub async fn balances(&self) -> Result<Vec<BalanceView>, AppError> {
+        on_store(&self.store, |s| {
+            let names: HashMap<String, String> = s
+                .list_backends()?
+                .into_iter()
+                .map(|b| (b.id, b.name))
+                .collect();
+            let labels: HashMap<String, String> = s
+                .list_keys()?
+                .into_iter()
+                .map(|k| (k.id, k.label))
+                .collect();
+            Ok(s.balances()?
+                .into_iter()
+                .map(|b| BalanceView {
+                    backend: names.get(&b.backend_id).cloned().unwrap_or_default(),
+                    key: labels.get(&b.key_id).cloned().unwrap_or_default(),
+                    limit_usd: b.limit_usd,
+                    used_usd: b.used_usd,
+                    remaining_usd: b.remaining_usd,
+                    read_at_ms: b.read_at_ms,
+                })
+                .collect())
+        })
+        .await
     }
 
     /// One pass, then the limits to the alert engine; failures are logged (the next pass

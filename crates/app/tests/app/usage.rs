@@ -153,3 +153,65 @@ async fn a_new_line_in_a_watched_folder_is_imported_within_seconds() {
     }
     app.shutdown(Duration::from_secs(5)).await;
 }
+
+/// An OpenRouter key's credits: a key test reads them (shown in its result, kept with the time
+/// read), `usage balances` lists them, and under $1 left the balanceLow alert notifies.
+#[tokio::test]
+async fn an_openrouter_keys_credits_are_read_by_its_test_and_a_low_balance_notifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, recorder) = start_monitored(dir.path()).await;
+    let mut config = app.health().alert_config().await.unwrap();
+    config.cooldown_secs = 0;
+    app.health().set_alert_config(config).await.unwrap();
+    let mut mock_config = MockConfig::instant();
+    mock_config.credit_limit_usd = Some(0.5);
+    let mock = switchyard_mock::MockServer::start(mock_config)
+        .await
+        .unwrap();
+    let b = app
+        .backends()
+        .create(
+            draft(
+                BackendKind::OpenRouter,
+                "Router",
+                &format!("{}/v1", mock.base_url()),
+            ),
+            Some(key(
+                "work",
+                "sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000",
+            )),
+        )
+        .await
+        .unwrap();
+    let key_id = b.keys[0].row.id.clone();
+    let result = app.keys().test(&b.row.id, Some(&key_id)).await.unwrap();
+    assert!(
+        result.message.contains("$0.50 of $0.50 in credits left"),
+        "{}",
+        result.message
+    );
+    let balances = app.usage().balances().await.unwrap();
+    assert_eq!(balances.len(), 1);
+    assert_eq!(
+        (balances[0].backend.as_str(), balances[0].key.as_str()),
+        ("Router", "work")
+    );
+    assert_eq!(balances[0].remaining_usd, Some(0.5));
+    let ran = super::cli::run(&app, &["usage", "balances"], "").await;
+    assert!(
+        ran.out
+            .starts_with("Router · work: $0.50 of $0.50 left (read 0 min ago)"),
+        "{}",
+        ran.out
+    );
+
+    app.usage().report_limits().await.unwrap();
+    wait_until("the low balance notification", || {
+        recorder
+            .sent()
+            .iter()
+            .any(|n| n.summary.contains("Credits of key “work” of Router"))
+    })
+    .await;
+    app.shutdown(Duration::from_secs(5)).await;
+}

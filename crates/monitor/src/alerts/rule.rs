@@ -28,6 +28,8 @@ pub const BUDGET_METRIC: &str = "budgetPercent";
 /// The metric the provider's limits report: percent of a subscription window (Codex's, Claude's
 /// plan) or of a key's rate limit used, as the provider said it.
 pub const LIMIT_METRIC: &str = "limitPercent";
+/// The metric a key's credits report: USD left, as the provider said (OpenRouter).
+pub const BALANCE_METRIC: &str = "balanceUsd";
 
 fn budget_rule(id: &str, percent: f64) -> AlertRule {
     threshold_rule(id, BUDGET_METRIC, percent)
@@ -219,6 +221,20 @@ impl AlertRule {
             threshold_rule("limit80", LIMIT_METRIC, 80.0),
             threshold_rule("limit95", LIMIT_METRIC, 95.0),
             threshold_rule("limit100", LIMIT_METRIC, 100.0),
+            // Fed with each key's credits after its probe: fires under $1 left, resolves on a
+            // top-up.
+            AlertRule {
+                id: "balanceLow".into(),
+                enabled: true,
+                kind: RuleKind::Metric(MetricRule {
+                    metric: BALANCE_METRIC.into(),
+                    aggregate: Aggregation::Last,
+                    compare: Compare::Below,
+                    threshold: 1.0,
+                    window_secs: 3600,
+                    min_samples: 1,
+                }),
+            },
         ]
     }
 
