@@ -46,9 +46,10 @@ describe("OpenAI Chat Completions (openai SDK) on every backend format", () => {
           const { data, response } = await openai.chat.completions.create({ model, messages }).withResponse();
           assert.equal(response.headers.get("x-switchyard-backend"), backend);
           // OpenAI's rate-limit headers, unchanged, from a backend speaking OpenAI's family
-          // (Chat or Responses); none from Anthropic or Gemini.
+          // (Chat or Responses; Demo answers an OpenAI caller in its own format); none from
+          // Anthropic or Gemini.
           const remaining = response.headers.get("x-ratelimit-remaining-requests");
-          if (backend === "OpenAI" || backend === "Compatible") {
+          if (backend === "OpenAI" || backend === "Compatible" || backend === "Demo") {
             assert.match(remaining ?? "", /^\d+$/, `${backend}: requests remaining`);
             assert.match(response.headers.get("x-ratelimit-reset-tokens") ?? "", /^\d+ms$/);
           } else {
