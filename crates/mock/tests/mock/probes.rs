@@ -49,9 +49,10 @@ async fn gemini_ollama_openrouter() {
     assert!(o["models"][0]["details"].is_object());
     let (st, k) = get_json(client().get(format!("{b}/v1/key")).bearer_auth("or")).await;
     assert_eq!(st, 200);
+    // OpenRouter's key info: no generation served yet, the default $10 limit all left.
     assert_eq!(
         k,
-        json!({"data": {"label": "demo", "usage": 0, "limit": null, "is_free_tier": true}})
+        json!({"data": {"label": "demo", "usage": 0.0, "limit": 10.0, "limit_remaining": 10.0, "is_free_tier": false}})
     );
     assert_eq!(
         (s.calls("gemini_models"), s.calls("tags"), s.calls("key")),
