@@ -90,7 +90,7 @@ pub use switchyard_gateway::{
     CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
 };
 pub use switchyard_monitor::{AlertConfig, Status as HealthStatus};
-pub use switchyard_policy::{CompositeWeights, Headroom, PlanWindow, Quota, Strategy};
+pub use switchyard_policy::{CompositeWeights, Headroom, Quota, Strategy};
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
     BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter, TokenRow,

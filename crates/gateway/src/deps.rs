@@ -47,15 +47,6 @@ pub trait Observer: Send + Sync + 'static {
     /// A request finished on a backend: `ok` for a 2xx answer, not for a provider failure.
     /// Caller errors (other 4xx) and hang-ups are not reported: they say nothing about health.
     fn request_finished(&self, _backend_id: &str, _ok: bool, _latency_ms: u32) {}
-    /// A provider's answer said how much room a key (or a backend without keys) has left.
-    /// Called on every such answer: throttle anything slow.
-    fn headroom(
-        &self,
-        _backend_id: &str,
-        _key_id: Option<&str>,
-        _headroom: &switchyard_policy::Headroom,
-    ) {
-    }
     /// A circuit breaker changed state.
     fn breaker_changed(
         &self,

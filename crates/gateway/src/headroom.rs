@@ -1,7 +1,7 @@
 //! The provider's rate-limit headers on every answer: passed on to a caller speaking the
 //! provider's format (Claude Code's near-limit warnings and status line read them), and kept
-//! per key (and per backend without keys) for the Backends and Health pages, the `headroom`
-//! routing strategy and the observer (which stores them and raises the limit alerts).
+//! per key (and per backend without keys) for the live state, the `headroom` routing strategy,
+//! the limit alerts and `/metrics` (which read it from [`crate::health::Health`]).
 
 use crate::reply::Shape;
 use crate::GatewayState;
@@ -45,7 +45,6 @@ pub fn heard(state: &GatewayState, backend_id: &str, key_id: Option<&str>, heade
     let Some(headroom) = Headroom::parse(&pairs, now) else {
         return;
     };
-    state.observer.headroom(backend_id, key_id, &headroom);
     state
         .health
         .saw_headroom(key_id.unwrap_or(backend_id), headroom, now);
@@ -109,7 +108,6 @@ pub fn heard_quota(
         },
         ..Headroom::default()
     };
-    state.observer.headroom(backend_id, key_id, &headroom);
     state
         .health
         .saw_headroom(key_id.unwrap_or(backend_id), headroom, now);

@@ -231,26 +231,6 @@ impl Headroom {
             .flatten()
             .reduce(f64::min)
     }
-
-    /// The latest reset among the counts and windows with nothing left, Unix seconds: when the
-    /// key has room again.
-    pub fn room_again_at(&self) -> Option<i64> {
-        let counts = [
-            &self.requests,
-            &self.tokens,
-            &self.input_tokens,
-            &self.output_tokens,
-        ]
-        .into_iter()
-        .filter(|q| q.remaining == Some(0))
-        .filter_map(|q| q.resets_at);
-        let windows = self
-            .windows
-            .iter()
-            .filter(|w| w.utilization >= 1.0)
-            .filter_map(|w| w.resets_at);
-        counts.chain(windows).max()
-    }
 }
 
 #[cfg(test)]
