@@ -91,46 +91,22 @@ pub(crate) async fn run(app: &Switchyard, args: &RequestsArgs, io: &mut Io<'_>) 
 /// The human table, newest first: started (UTC, whole seconds), API, requested model, backend,
 /// status, tokens in/out, cost.
 pub fn table(rows: &[RequestRecord]) -> String {
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|r| {
-            [
-                started(&r.started_at),
-                r.inbound.clone(),
-                r.requested_model.clone(),
-                r.backend.clone().unwrap_or_else(|| "-".into()),
-                r.status.to_string(),
-                format!("{}/{}", r.input_tokens, r.output_tokens),
-                cost(r.cost_usd),
-            ]
-        })
-        .collect();
     let header = [
         "STARTED", "API", "MODEL", "BACKEND", "STATUS", "TOKENS", "COST",
-    ];
-    let mut widths = header.map(str::len);
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[&str]| -> String {
-        let mut out = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i + 1 == cells.len() {
-                out.push_str(cell);
-            } else {
-                out.push_str(&format!("{cell:<w$}  "));
-            }
-        }
-        out.push('\n');
-        out
-    };
-    let mut out = line(&header);
-    for row in &cells {
-        out.push_str(&line(&row.each_ref().map(String::as_str)));
-    }
-    out
+    ]
+    .map(String::from);
+    let cells = std::iter::once(header).chain(rows.iter().map(|r| {
+        [
+            started(&r.started_at),
+            r.inbound.clone(),
+            r.requested_model.clone(),
+            r.backend.clone().unwrap_or_else(|| "-".into()),
+            r.status.to_string(),
+            format!("{}/{}", r.input_tokens, r.output_tokens),
+            cost(r.cost_usd),
+        ]
+    }));
+    crate::cli_io::aligned(&cells.collect::<Vec<_>>())
 }
 
 /// `2026-05-01 09:30:12Z` from the ledger's RFC 3339 (the text itself if it does not parse).

@@ -190,19 +190,8 @@ fn usd(cost: f64, unpriced: u64) -> String {
 
 /// The human table: one row per group, with a total.
 pub fn table(rows: &[ToolUsageRow]) -> String {
-    let mut cells: Vec<[String; 5]> = vec![[
-        "".into(),
-        "REQUESTS".into(),
-        "TOKENS IN/OUT".into(),
-        "CACHE R/W".into(),
-        "COST".into(),
-    ]];
-    let mut total = ToolUsageRow {
-        group: "total".into(),
-        ..ToolUsageRow::default()
-    };
-    for r in rows {
-        cells.push([
+    let line = |r: &ToolUsageRow| {
+        [
             r.group.clone(),
             if r.via_gateway > 0 {
                 format!("{} (+{} via gateway)", r.requests, r.via_gateway)
@@ -212,39 +201,30 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
             format!("{}/{}", r.input_tokens, r.output_tokens),
             format!("{}/{}", r.cache_read_tokens, r.cache_write_tokens),
             usd(r.cost_usd, r.unpriced),
-        ]);
-        total.requests += r.requests;
-        total.input_tokens += r.input_tokens;
-        total.output_tokens += r.output_tokens;
-        total.cache_read_tokens += r.cache_read_tokens;
-        total.cache_write_tokens += r.cache_write_tokens;
-        total.cost_usd += r.cost_usd;
-        total.unpriced += r.unpriced;
-    }
-    cells.push([
-        total.group.clone(),
-        total.requests.to_string(),
-        format!("{}/{}", total.input_tokens, total.output_tokens),
-        format!("{}/{}", total.cache_read_tokens, total.cache_write_tokens),
-        usd(total.cost_usd, total.unpriced),
-    ]);
-    let mut widths = [0usize; 5];
-    for row in &cells {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in &cells {
-        let line: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+        ]
+    };
+    let total = rows.iter().fold(
+        ToolUsageRow {
+            group: "total".into(),
+            ..ToolUsageRow::default()
+        },
+        |mut t, r| {
+            t.requests += r.requests;
+            t.input_tokens += r.input_tokens;
+            t.output_tokens += r.output_tokens;
+            t.cache_read_tokens += r.cache_read_tokens;
+            t.cache_write_tokens += r.cache_write_tokens;
+            t.cost_usd += r.cost_usd;
+            t.unpriced += r.unpriced;
+            t
+        },
+    );
+    let header = ["", "REQUESTS", "TOKENS IN/OUT", "CACHE R/W", "COST"].map(String::from);
+    let cells: Vec<[String; 5]> = std::iter::once(header)
+        .chain(rows.iter().map(line))
+        .chain(std::iter::once(line(&total)))
+        .collect();
+    crate::cli_io::aligned(&cells)
 }
 
 /// "resets in 2 h 13 m".

@@ -52,6 +52,18 @@ impl Balance {
         })
     }
 
+    /// The row these credits are kept in, read now.
+    pub(crate) fn row(&self, backend_id: &str, key_id: &str) -> switchyard_store::BalanceRow {
+        switchyard_store::BalanceRow {
+            key_id: key_id.to_string(),
+            backend_id: backend_id.to_string(),
+            limit_usd: self.limit_usd,
+            used_usd: self.used_usd,
+            remaining_usd: self.remaining_usd,
+            read_at_ms: crate::clock::now_ms(),
+        }
+    }
+
     /// "$7.50 of $10.00 in credits left" or "$2.50 of credits used, no limit".
     pub fn text(&self) -> String {
         match (self.remaining_usd, self.limit_usd) {
@@ -60,22 +72,6 @@ impl Balance {
             _ => format!("${:.2} of credits used, no limit", self.used_usd),
         }
     }
-}
-
-/// The row a key's credits are kept in, when the check of a key read them.
-pub(crate) fn balance_row(
-    check: &switchyard_store::CheckRow,
-    balance: Option<Balance>,
-) -> Option<switchyard_store::BalanceRow> {
-    let (b, key_id) = (balance?, check.key_id.clone()?);
-    Some(switchyard_store::BalanceRow {
-        key_id,
-        backend_id: check.backend_id.clone(),
-        limit_usd: b.limit_usd,
-        used_usd: b.used_usd,
-        remaining_usd: b.remaining_usd,
-        read_at_ms: crate::clock::now_ms(),
-    })
 }
 
 /// The HTTP client used for checks: rustls, short connect timeout, no redirects to other hosts.

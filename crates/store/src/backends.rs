@@ -97,6 +97,15 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
 }
 
 impl Store {
+    /// Every backend's name, by id (for text that names backends a record keeps by id).
+    pub fn backend_names(&self) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT id, name FROM backends")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     pub fn list_backends(&self) -> Result<Vec<BackendRow>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare(&format!(

@@ -172,7 +172,10 @@ impl Keys {
             message: result.message.clone(),
             checked_at: now(),
         };
-        let balance = crate::probe::balance_row(&check, result.balance);
+        let balance = result
+            .balance
+            .zip(key_id)
+            .map(|(b, key)| b.row(backend_id, key));
         self.blocking(move |me| {
             me.store.record_check(&check)?;
             if let Some(b) = balance {

@@ -88,7 +88,8 @@ impl Costs {
                 "The price file at {url} prices no model this version knows."
             )));
         }
-        let current = self.file_table().await;
+        // The prices in force (overrides are not compared: the diff reads the table's models).
+        let current = self.price_table(&self.price_settings().await?).await;
         let d = current.diff(&newer);
         let pending = self.data_dir.join(PENDING);
         tokio::task::spawn_blocking(move || super::prices::write_atomically(&pending, &bytes))
@@ -157,20 +158,6 @@ impl Costs {
         })
         .await??;
         self.mark_file_loaded(file_in_force).await
-    }
-
-    /// The prices in force without overrides: the applied file, else the bundled snapshot.
-    async fn file_table(&self) -> PriceTable {
-        let path = self.data_dir.join(PRICE_FILE);
-        tokio::task::spawn_blocking(move || {
-            std::fs::read(&path)
-                .ok()
-                .and_then(|b| PriceTable::from_json(&b).ok())
-        })
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| PriceTable::bundled().clone())
     }
 }
 

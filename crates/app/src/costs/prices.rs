@@ -227,7 +227,7 @@ impl Costs {
         Ok(())
     }
 
-    async fn price_settings(&self) -> Result<PriceSettings, AppError> {
+    pub(super) async fn price_settings(&self) -> Result<PriceSettings, AppError> {
         self.blocking(|store| Ok(store.setting_or_default(KEY)?))
             .await
     }
@@ -295,7 +295,7 @@ impl Costs {
     }
 
     /// The loaded file (or the bundled snapshot) with the overrides on top.
-    async fn price_table(&self, settings: &PriceSettings) -> PriceTable {
+    pub(super) async fn price_table(&self, settings: &PriceSettings) -> PriceTable {
         let path = self.data_dir.join(PRICE_FILE);
         let from_file = match settings.file_loaded_at {
             Some(_) => tokio::task::spawn_blocking(move || {

@@ -61,13 +61,7 @@ impl Limits {
                 self.window.get_or_create(&l).set(p / 100.0);
             }
         }
-        let backends: std::collections::HashMap<String, String> = s
-            .store
-            .list_backends()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|b| (b.id, b.name))
-            .collect();
+        let backends = s.store.backend_names().unwrap_or_default();
         let now = std::time::SystemTime::now();
         for b in s.routes.live_health() {
             for (key_id, state) in &b.keys {

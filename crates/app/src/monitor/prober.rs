@@ -120,15 +120,8 @@ impl Prober for AppProber {
                 crate::probe::probe(&http, backend.kind, &base, secret.as_ref(), timeout).await
             };
             // The key's credits, when its provider's probe endpoint says (OpenRouter).
-            if let (Some(b), Some(key_id)) = (r.balance, target.key_id.clone()) {
-                let row = switchyard_store::BalanceRow {
-                    key_id,
-                    backend_id: target.backend_id.clone(),
-                    limit_usd: b.limit_usd,
-                    used_usd: b.used_usd,
-                    remaining_usd: b.remaining_usd,
-                    read_at_ms: crate::clock::now_ms(),
-                };
+            if let (Some(b), Some(key_id)) = (r.balance, &target.key_id) {
+                let row = b.row(&target.backend_id, key_id);
                 let _ = tokio::task::spawn_blocking(move || store.save_balance(&row)).await;
             }
             ProbeReport {

@@ -91,12 +91,7 @@ pub(crate) fn points(
 
 /// Names for the alert text: each key ("Key “work” of Anthropic") and each tool window.
 pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
-    let backends: std::collections::HashMap<String, String> = store
-        .list_backends()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
+    let backends = store.backend_names().unwrap_or_default();
     let keys = store
         .list_keys()
         .unwrap_or_default()
@@ -121,12 +116,7 @@ pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
         .unwrap_or_default()
         .into_iter()
         .map(|w| {
-            let name = match w.window_minutes {
-                Some(300) => "5-hour".to_string(),
-                Some(10_080) => "weekly".to_string(),
-                Some(m) => format!("{m}-minute"),
-                None => w.name.clone(),
-            };
+            let name = super::windows::window_name(w.window_minutes, &w.name);
             (
                 format!("{PREFIX}{}:{name}", w.tool.name()),
                 format!("{} {name} window", w.tool.label()),

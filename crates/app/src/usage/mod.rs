@@ -211,11 +211,7 @@ impl ToolUsage {
     /// label, newest first.
     pub async fn balances(&self) -> Result<Vec<BalanceView>, AppError> {
         on_store(&self.store, |s| {
-            let names: HashMap<String, String> = s
-                .list_backends()?
-                .into_iter()
-                .map(|b| (b.id, b.name))
-                .collect();
+            let names = s.backend_names()?;
             let labels: HashMap<String, String> = s
                 .list_keys()?
                 .into_iter()

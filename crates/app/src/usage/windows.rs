@@ -74,7 +74,8 @@ pub fn gateway_plan_windows(g: &switchyard_gateway::GatewayHandle) -> Vec<Seen> 
     best.into_values().collect()
 }
 
-fn window_name(minutes: Option<u64>, fallback: &str) -> String {
+/// A window's name from its length: `5-hour`, `weekly`, `N-minute`, else the provider's name.
+pub(super) fn window_name(minutes: Option<u64>, fallback: &str) -> String {
     match minutes {
         Some(300) => "5-hour".into(),
         Some(10_080) => "weekly".into(),
