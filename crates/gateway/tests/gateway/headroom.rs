@@ -3,7 +3,6 @@
 //! the `headroom` strategy draining each key before the next as the headers say.
 
 use super::*;
-use std::time::Instant;
 use switchyard_gateway::{Route, RouteCandidate};
 use switchyard_mock::{MockConfig, MockServer};
 use switchyard_policy::Strategy;
@@ -157,7 +156,6 @@ async fn the_headroom_strategy_drains_one_key_before_the_next_without_a_429() {
             GatewayConfig::default(),
         )
         .await;
-        let started = Instant::now();
         for _ in 0..4 {
             let r = client()
                 .post(format!("{}/v1/chat/completions", h.base))
@@ -175,7 +173,6 @@ async fn the_headroom_strategy_drains_one_key_before_the_next_without_a_429() {
             .filter_map(|r| r.key_label.as_deref())
             .collect();
         assert_eq!(keys, ["first", "first", "second", "second"], "{strategy:?}");
-        assert!(started.elapsed().as_secs() < 30);
     }
 }
 
