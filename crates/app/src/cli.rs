@@ -54,6 +54,11 @@ pub const USAGE: &str = "usage:
   switchyard prices check [--url URL] [--json] | apply | rollback
                                    fetch a newer price file (default: LiteLLM's price map),
                                    see what it changes, apply it, or go back
+  switchyard models [BACKEND] [--refresh] [--json]
+                                   each backend's model list (from its provider), when it was
+                                   read, and each model's price; --refresh reads it again
+  switchyard models check MODEL [--json]
+                                   what a model name reaches and whether it has a known price
   switchyard tools | connect TOOL | disconnect TOOL | statusline | keys find
                                    connect coding tools, find plaintext keys (`switchyard tools help`)
   switchyard check [--json [FILE]] [--junit FILE] [--html FILE]
@@ -91,6 +96,7 @@ pub fn is_command(args: &[String]) -> bool {
                 | "requests"
                 | "usage"
                 | "prices"
+                | "models"
                 | "tools"
                 | "connect"
                 | "disconnect"
@@ -142,8 +148,8 @@ pub fn main(args: &[String]) -> ExitCode {
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
         ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "usage"
-        | "tools" | "connect" | "disconnect" | "statusline" | "keys" | "token"
-        | "start-at-login", ..] => rt.block_on(core_command(&words)),
+        | "prices" | "models" | "tools" | "connect" | "disconnect" | "statusline" | "keys"
+        | "token" | "start-at-login", ..] => rt.block_on(core_command(&words)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -162,6 +168,7 @@ pub enum CoreCommand {
     Requests(crate::cli_requests::RequestsArgs),
     Usage(crate::cli_usage::UsageCommand),
     Prices(crate::cli_prices::PricesCommand),
+    Models(crate::cli_models::ModelsCommand),
     Tools(crate::cli_tools::ToolsCommand),
     DrillLive(crate::cli_live::LiveArgs),
     Keys(crate::cli_keys::KeyCommand),
@@ -199,6 +206,9 @@ impl CoreCommand {
             ["prices", rest @ ..] => {
                 crate::cli_prices::PricesCommand::parse(rest).map(CoreCommand::Prices)
             }
+            ["models", rest @ ..] => {
+                crate::cli_models::ModelsCommand::parse(rest).map(CoreCommand::Models)
+            }
             ["usage", rest @ ..] => {
                 crate::cli_usage::UsageCommand::parse(rest, crate::clock::now_ms())
                     .map(CoreCommand::Usage)
@@ -224,6 +234,7 @@ impl CoreCommand {
             CoreCommand::Requests(args) => crate::cli_requests::run(app, args, io).await,
             CoreCommand::Usage(cmd) => cmd.run(app, io).await,
             CoreCommand::Prices(cmd) => cmd.run(app, io).await,
+            CoreCommand::Models(cmd) => cmd.run(app, io).await,
             CoreCommand::Tools(cmd) => cmd.run(app, io).await,
             CoreCommand::DrillLive(args) => crate::cli_live::run(app, args, io).await,
             CoreCommand::Keys(cmd) => cmd.run(app, io).await,

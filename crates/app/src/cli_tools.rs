@@ -152,8 +152,20 @@ impl ToolsCommand {
                     "{} → Switchyard (token “{}”{})",
                     tool.label(),
                     r.token_name.unwrap_or_default(),
-                    r.model.map(|m| format!(", model {m}")).unwrap_or_default()
+                    r.model
+                        .as_ref()
+                        .map(|m| format!(", model {m}"))
+                        .unwrap_or_default()
                 );
+                // Flagged where it is chosen: a model the ledger cannot price, or nothing serves.
+                if let Some(m) = r.model {
+                    if let Ok(crate::ModelCheck {
+                        warning: Some(w), ..
+                    }) = app.catalogue().check(m).await
+                    {
+                        let _ = writeln!(out, "note: {w}");
+                    }
+                }
             }
             ToolsCommand::Disconnect { tool } => {
                 let r = app.tools().disconnect(*tool).await.map_err(e)?;

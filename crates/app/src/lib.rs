@@ -5,6 +5,7 @@
 mod backends;
 mod blocking;
 mod cache;
+mod catalogue;
 pub mod cli;
 pub mod cli_backend;
 mod cli_check;
@@ -15,6 +16,7 @@ mod cli_keys;
 mod cli_live;
 mod cli_login;
 mod cli_mcp;
+mod cli_models;
 mod cli_prices;
 pub mod cli_requests;
 mod cli_routes;
@@ -56,6 +58,9 @@ pub use backends::{BackendView, Backends, HostApproval, KeyView};
 pub use cache::{
     CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS,
+};
+pub use catalogue::{
+    Catalogue, ModelCheck, ModelList, ModelTarget, ModelView, Pricing, MAX_AGE as CATALOGUE_MAX_AGE,
 };
 pub use costs::budgets::{Budget, BudgetScope, BudgetStatus};
 pub use costs::export::{ExportDone, ExportFormat, ExportKind};

@@ -234,7 +234,7 @@ async fn classify(kind: BackendKind, resp: reqwest::Response, latency_ms: u32) -
 
 /// The start of a body (an error's, for classification; OpenRouter's key info, for its
 /// credits); never logged or shown.
-async fn error_body(mut resp: reqwest::Response) -> String {
+pub(crate) async fn error_body(mut resp: reqwest::Response) -> String {
     let mut buf = Vec::new();
     while let Ok(Some(chunk)) = resp.chunk().await {
         buf.extend_from_slice(&chunk);
@@ -245,7 +245,10 @@ async fn error_body(mut resp: reqwest::Response) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-fn auth_headers(style: AuthStyle, key: Option<&SecretString>) -> Result<HeaderMap, String> {
+pub(crate) fn auth_headers(
+    style: AuthStyle,
+    key: Option<&SecretString>,
+) -> Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
     if style == AuthStyle::XApiKey {
         headers.insert(
@@ -269,7 +272,7 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn host_of(url: &str) -> String {
+pub(crate) fn host_of(url: &str) -> String {
     url::Url::parse(url)
         .ok()
         .and_then(|u| {

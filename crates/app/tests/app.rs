@@ -13,6 +13,8 @@ mod backends;
 mod budgets;
 #[path = "app/cache.rs"]
 mod cache;
+#[path = "app/catalogue.rs"]
+mod catalogue;
 #[path = "app/cli.rs"]
 mod cli;
 #[path = "app/cli_manage.rs"]

@@ -48,6 +48,10 @@ pub struct MockConfig {
     pub requests_per_minute: u32,
     /// The credit limit `GET /v1/key` reports (OpenRouter's key info); `None`: no limit.
     pub credit_limit_usd: Option<f64>,
+    /// Prices (USD per million input and output tokens) listed next to models, as OpenRouter's
+    /// model list does. When any is set, `GET /v1/models` answers in OpenRouter's shape (name,
+    /// context length, per-token prices as strings; a model without one gets `"-1"`).
+    pub listed_prices: Vec<(String, f64, f64)>,
     /// Fault script: each generation request (chat, messages, Gemini generate, responses,
     /// embeddings) consumes the next one, in order; once it is used up, requests behave normally.
     /// Empty in both presets.
@@ -81,6 +85,7 @@ impl MockConfig {
             faults: Vec::new(),
             requests_per_minute: 1_000_000,
             credit_limit_usd: Some(10.0),
+            listed_prices: Vec::new(),
         }
     }
 

@@ -46,6 +46,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use config::{Latency, MockConfig};
 pub use fault::Fault;
+pub use models::LISTED_CONTEXT;
 
 use error::{ApiError, ErrorKind, Shape};
 use state::Shared;

@@ -51,11 +51,38 @@ pub(crate) async fn list(State(state): State<Arc<Shared>>, headers: HeaderMap) -
         })));
     }
     probe(&state, Route::Models, &headers, Shape::OpenAi).await?;
+    let prices = &state.config.listed_prices;
     let data: Vec<Value> = models
         .iter()
-        .map(|id| json!({ "id": id, "object": "model", "created": CREATED_UNIX, "owned_by": "switchyard-demo" }))
+        .map(|id| match prices.is_empty() {
+            true => json!({ "id": id, "object": "model", "created": CREATED_UNIX, "owned_by": "switchyard-demo" }),
+            false => openrouter_model(id, prices.iter().find(|(m, _, _)| m == id)),
+        })
         .collect();
     Ok(Json(json!({ "object": "list", "data": data })))
+}
+
+/// OpenRouter's context length for every listed model.
+pub const LISTED_CONTEXT: u64 = 131_072;
+
+/// One model in OpenRouter's list shape: prices per token as decimal strings, `"-1"` unknown.
+fn openrouter_model(id: &str, price: Option<&(String, f64, f64)>) -> Value {
+    let per_token = |per_mtok: Option<f64>| match per_mtok {
+        Some(p) => format!("{:.10}", p / 1e6),
+        None => "-1".to_string(),
+    };
+    json!({
+        "id": id,
+        "name": display_name(id),
+        "created": CREATED_UNIX,
+        "context_length": LISTED_CONTEXT,
+        "pricing": {
+            "prompt": per_token(price.map(|p| p.1)),
+            "completion": per_token(price.map(|p| p.2)),
+            "request": "0",
+        },
+        "top_provider": { "context_length": LISTED_CONTEXT, "max_completion_tokens": 16_384 },
+    })
 }
 
 /// Counts a Gemini probe, waits `probe_delay`, then checks the header or `?key=` key.

@@ -345,6 +345,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         key_id TEXT PRIMARY KEY, backend_id TEXT NOT NULL, limit_usd REAL, used_usd REAL NOT NULL,
         remaining_usd REAL, read_at_ms INTEGER NOT NULL
      );",
+    // Each backend's model list as its provider last gave it (JSON), or why it could not.
+    "CREATE TABLE model_catalogue (
+        backend_id TEXT PRIMARY KEY REFERENCES backends(id) ON DELETE CASCADE,
+        models TEXT NOT NULL, fetched_at_ms INTEGER, tried_at_ms INTEGER NOT NULL, error TEXT
+     );",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

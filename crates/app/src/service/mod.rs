@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     pub backends: crate::backends::Backends,
     /// The Keys feature (a backend's keys: add, delete, reveal, test).
     pub keys: crate::backends::keys::Keys,
+    /// The Models feature (each backend's model list, prices where chosen).
+    pub catalogue: crate::catalogue::Catalogue,
     /// The Gateway feature's controls (address, pause, requests, saved settings).
     pub gateway_control: crate::gateway_control::GatewayControl,
     /// The Tools feature (connect coding tools, the status line, key moves).
@@ -119,6 +121,10 @@ impl Switchyard {
     }
 
     /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
+    pub fn catalogue(&self) -> &crate::catalogue::Catalogue {
+        &self.inner.catalogue
+    }
+
     pub fn keys(&self) -> &crate::backends::keys::Keys {
         &self.inner.keys
     }

@@ -170,6 +170,15 @@ impl Switchyard {
             sink.clone(),
             backends_changed.clone(),
         );
+        let catalogue = crate::catalogue::Catalogue::new(
+            store.clone(),
+            Arc::clone(&opts.secrets),
+            http.clone(),
+            demo.base_url(),
+            costs.clone(),
+            routing.clone(),
+            opts.probe_timeout,
+        );
         let gateway_control = crate::gateway_control::GatewayControl::new(
             store.clone(),
             match (&gateway, &gateway_handle) {
@@ -249,6 +258,7 @@ impl Switchyard {
                 costs,
                 backends,
                 keys,
+                catalogue,
                 readiness,
                 drills,
                 preferences,
@@ -308,6 +318,7 @@ impl Switchyard {
             if tool_usage {
                 self.inner.usage.start(&self.inner.tasks);
             }
+            self.inner.catalogue.start(&self.inner.tasks);
             let tasks = &self.inner.tasks;
             self.inner.health.start(interval, passive_rx, tasks).await?;
         }

@@ -145,7 +145,7 @@ impl Tools {
     }
 
     /// The routes and models a tool can be pointed at: route names first, then each enabled
-    /// backend's default model as `Backend/model`.
+    /// backend's default model as `Backend/model`, then the rest of their model lists.
     pub async fn model_choices(&self) -> Result<Vec<String>, AppError> {
         self.blocking(model_choices).await
     }
@@ -244,6 +244,11 @@ fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
         .filter(|b| b.enabled)
     {
         out.push(format!("{}/{}", b.name, b.default_model));
+    }
+    for listed in crate::catalogue::Catalogue::choices_in(&inner.store)? {
+        if !out.contains(&listed) {
+            out.push(listed);
+        }
     }
     Ok(out)
 }

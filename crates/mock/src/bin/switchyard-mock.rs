@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use switchyard_mock::{MockConfig, MockServer};
 
 const USAGE: &str =
-    "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--rpm N] [--demo]
+    "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--rpm N] [--model M]...
+       [--price M=IN,OUT]... [--demo]
 
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
   --key K                  accept only these keys (repeatable; default: any key)
@@ -15,6 +16,9 @@ const USAGE: &str =
   --rpm N                  requests per minute per key before a 429 (default 1000000, or
                            10000 with --demo); OpenAI and Anthropic answers carry the
                            key's rate-limit headers
+  --model M                list these models (repeatable; default demo-chat, demo-fast)
+  --price M=IN,OUT         list model M at these USD per million input and output tokens
+                           (repeatable); /v1/models then answers in OpenRouter's shape
   --demo                   demo latency (default: instant)
 
 Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
@@ -37,6 +41,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut limited: Vec<String> = Vec::new();
     let mut demo = false;
     let mut rpm: Option<u32> = None;
+    let mut models: Vec<String> = Vec::new();
+    let mut prices: Vec<(String, f64, f64)> = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -58,6 +64,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
                         .ok_or_else(|| format!("--rpm: not a positive number: {raw}"))?,
                 );
             }
+            "--model" => models.push(value("--model")?),
+            "--price" => prices.push(listed_price(&value("--price")?)?),
             "--demo" => demo = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument: {other}")),
@@ -73,7 +81,28 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     if let Some(n) = rpm {
         config.requests_per_minute = n;
     }
+    if !models.is_empty() {
+        config.models = models;
+    }
+    config.listed_prices = prices;
     Ok(Command::Run { port, config })
+}
+
+/// `M=IN,OUT` → (M, IN, OUT), prices non-negative.
+fn listed_price(raw: &str) -> Result<(String, f64, f64), String> {
+    let bad = || format!("--price: expected MODEL=IN,OUT (USD per million tokens), got {raw}");
+    let (model, pair) = raw.split_once('=').ok_or_else(bad)?;
+    let (input, output) = pair.split_once(',').ok_or_else(bad)?;
+    let num = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+    };
+    match (model.trim(), num(input), num(output)) {
+        (m, Some(i), Some(o)) if !m.is_empty() => Ok((m.to_string(), i, o)),
+        _ => Err(bad()),
+    }
 }
 
 /// Resolves on SIGINT, or SIGTERM on Unix.

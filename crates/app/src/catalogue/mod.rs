@@ -1,0 +1,262 @@
+//! The Models feature: each backend's model catalogue, from its provider's own list (see
+//! `switchyard_core::catalogue`), cached with the time read, refreshed on demand and daily, and
+//! each model's price as the ledger will record it, so a model with no known price is flagged
+//! where it is chosen (the model pickers, `connect --model`, `switchyard models`), not found at
+//! $0 later. A failed refresh keeps the last good list and says why.
+
+mod check;
+mod fetch;
+
+pub use check::{ModelCheck, ModelTarget, Pricing};
+
+use crate::costs::Costs;
+use crate::AppError;
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_core::catalogue::{ListedModel, ListedPrice};
+use switchyard_core::BackendKind;
+use switchyard_gateway::HttpClients;
+use switchyard_pricing::PriceTable;
+use switchyard_secrets::{SecretStore, SecretString};
+use switchyard_store::{BackendRow, CatalogueRow, Store};
+
+/// How old a catalogue may get before the daily refresh reads it again.
+pub const MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+/// How often the daily refresh looks for old catalogues.
+const LOOK_EVERY: Duration = Duration::from_secs(3600);
+
+/// A backend's models as the pickers show them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelList {
+    pub backend_id: String,
+    pub backend_name: String,
+    pub kind: BackendKind,
+    /// When the list was read (Unix ms); `None`: never read.
+    pub fetched_at_ms: Option<i64>,
+    /// Why the last refresh failed (the list shown is the last good one).
+    pub error: Option<String>,
+    pub models: Vec<ModelView>,
+}
+
+/// One listed model with its price as the ledger will record it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelView {
+    pub id: String,
+    pub name: Option<String>,
+    pub context_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
+    /// The provider's own prices (OpenRouter's list).
+    pub listed_price: Option<ListedPrice>,
+    pub pricing: Pricing,
+    /// Blended USD per million tokens (3 input : 1 output) from the price table, when known.
+    pub price_per_mtok: Option<f64>,
+}
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Catalogue {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    http: HttpClients,
+    /// The running Demo server's base URL (a Demo backend's list).
+    demo: String,
+    /// The price table in force.
+    costs: Costs,
+    /// The gateway's routing table, to resolve a chosen model as the gateway will.
+    routing: crate::gateway::Routing,
+    timeout: Duration,
+}
+
+impl Catalogue {
+    /// Needs the store (backends, keys, the cached lists), the keychain (a backend's key for
+    /// its list), the HTTP clients and time limit, the Demo server's URL, the prices and the
+    /// routing table.
+    pub(crate) fn new(
+        store: Store,
+        secrets: Arc<dyn SecretStore>,
+        http: HttpClients,
+        demo: String,
+        costs: Costs,
+        routing: crate::gateway::Routing,
+        timeout: Duration,
+    ) -> Catalogue {
+        Catalogue {
+            store,
+            secrets,
+            http,
+            demo,
+            costs,
+            routing,
+            timeout,
+        }
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Catalogue) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me)).await?
+    }
+
+    /// A backend's cached list (empty and never read if no refresh ran yet).
+    pub async fn list(&self, backend_id: String) -> Result<ModelList, AppError> {
+        let (backend, row) = self
+            .blocking(move |me| {
+                let backend = me
+                    .store
+                    .get_backend(&backend_id)?
+                    .ok_or(AppError::NotFound("Backend"))?;
+                let row = me.store.catalogue(&backend.id)?;
+                Ok((backend, row))
+            })
+            .await?;
+        let table = self.costs.table().await?;
+        Ok(view(&backend, row, &table))
+    }
+
+    /// Reads a backend's list from its provider now. A failure is kept with the list (the last
+    /// good models stay) rather than returned, so the caller shows both.
+    pub async fn refresh(&self, backend_id: String) -> Result<ModelList, AppError> {
+        let id = backend_id.clone();
+        let (backend, key) = self
+            .blocking(move |me| {
+                let backend = me
+                    .store
+                    .get_backend(&id)?
+                    .ok_or(AppError::NotFound("Backend"))?;
+                let key = me.key_for(&backend)?;
+                Ok((backend, key))
+            })
+            .await?;
+        let base = match backend.kind {
+            BackendKind::Demo => format!("{}/v1", self.demo),
+            _ => backend.base_url.clone(),
+        };
+        let fetched = match key {
+            Ok(key) => {
+                fetch::fetch(&self.http, backend.kind, &base, key.as_ref(), self.timeout).await
+            }
+            Err(why) => Err(why),
+        };
+        let now = crate::clock::now_ms();
+        match &fetched {
+            Ok(models) => {
+                tracing::info!(backend = %backend.name, models = models.len(), "model list read")
+            }
+            Err(e) => tracing::warn!(backend = %backend.name, error = %e, "model list not read"),
+        }
+        self.blocking(move |me| {
+            match fetched {
+                Ok(models) => me.store.save_catalogue(&backend_id, &models, now)?,
+                Err(e) => me.store.save_catalogue_error(&backend_id, &e, now)?,
+            }
+            Ok(())
+        })
+        .await?;
+        self.list(backend.id).await
+    }
+
+    /// Refreshes every enabled backend whose list is older than `max_age` (or was never read).
+    /// Returns how many were refreshed.
+    pub async fn refresh_stale(&self, max_age: Duration) -> Result<usize, AppError> {
+        let stale = self
+            .blocking(move |me| {
+                let tried = me.store.catalogues()?;
+                let cutoff =
+                    crate::clock::now_ms() - i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+                Ok(me
+                    .store
+                    .list_backends()?
+                    .into_iter()
+                    .filter(|b| b.enabled)
+                    .filter(|b| {
+                        !tried
+                            .iter()
+                            .any(|c| c.backend_id == b.id && c.tried_at_ms > cutoff)
+                    })
+                    .map(|b| b.id)
+                    .collect::<Vec<_>>())
+            })
+            .await?;
+        for id in &stale {
+            self.refresh(id.clone()).await?;
+        }
+        Ok(stale.len())
+    }
+
+    /// Every enabled backend's listed models as `Backend/model`, for the tools' pickers.
+    pub(crate) fn choices_in(store: &Store) -> Result<Vec<String>, AppError> {
+        let lists = store.catalogues()?;
+        let mut out = Vec::new();
+        for b in store.list_backends()?.into_iter().filter(|b| b.enabled) {
+            if let Some(list) = lists.iter().find(|c| c.backend_id == b.id) {
+                out.extend(list.models.iter().map(|m| format!("{}/{}", b.name, m.id)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The daily refresh, under the supervisor (with the monitor: the app and `serve`).
+    pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor) {
+        let this = self.clone();
+        tasks.every("model catalogue refresh", LOOK_EVERY, move || {
+            let this = this.clone();
+            async move {
+                if let Err(e) = this.refresh_stale(MAX_AGE).await {
+                    tracing::warn!(error = %e, "model lists not refreshed");
+                }
+            }
+        });
+    }
+
+    /// The key a backend's list is read with: its first key approved for its host; `Ok(None)`
+    /// for a kind that needs none; `Err` (a sentence) when it needs one and has none usable.
+    fn key_for(&self, b: &BackendRow) -> Result<Result<Option<SecretString>, String>, AppError> {
+        let keys = self.store.keys_of(&b.id)?;
+        let usable = keys
+            .iter()
+            .find(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));
+        Ok(match usable {
+            Some(k) => Ok(Some(self.secrets.get(&k.id)?)),
+            None if !b.kind.spec().needs_key => Ok(None),
+            None if keys.is_empty() => Err("add a key to this backend to read its model list".into()),
+            None => Err("this backend's keys are not approved for its current address; approve one on the Backends page".into()),
+        })
+    }
+}
+
+/// A cached row as the pickers show it, each model priced with `table`.
+fn view(backend: &BackendRow, row: Option<CatalogueRow>, table: &PriceTable) -> ModelList {
+    let (models, fetched_at_ms, error) = match row {
+        Some(r) => (r.models, r.fetched_at_ms, r.error),
+        None => (Vec::new(), None, None),
+    };
+    ModelList {
+        backend_id: backend.id.clone(),
+        backend_name: backend.name.clone(),
+        kind: backend.kind,
+        fetched_at_ms,
+        error,
+        models: models
+            .into_iter()
+            .map(|m| model_view(table, backend.kind, m))
+            .collect(),
+    }
+}
+
+fn model_view(table: &PriceTable, kind: BackendKind, m: ListedModel) -> ModelView {
+    let (pricing, price_per_mtok) = check::pricing(table, kind, &m.id, m.listed_price.is_some());
+    ModelView {
+        id: m.id,
+        name: m.name,
+        context_tokens: m.context_tokens,
+        output_tokens: m.output_tokens,
+        listed_price: m.listed_price,
+        pricing,
+        price_per_mtok,
+    }
+}

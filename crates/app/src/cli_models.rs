@@ -1,0 +1,255 @@
+//! `switchyard models [BACKEND] [--refresh] [--json]`: each backend's model list as its
+//! provider gave it, with the time read and each model's price as the ledger will record it;
+//! `switchyard models check MODEL [--json]`: what choosing a model means for cost (exit 1 when it
+//! would be recorded without a price, or nothing serves it).
+
+use crate::cli_io::{aligned, Io};
+use crate::{ModelList, Pricing, Switchyard};
+
+pub const USAGE: &str =
+    "usage: switchyard models [BACKEND] [--refresh] [--json] | models check MODEL [--json]";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelsCommand {
+    List {
+        backend: Option<String>,
+        refresh: bool,
+        json: bool,
+    },
+    Check {
+        model: String,
+        json: bool,
+    },
+}
+
+impl ModelsCommand {
+    /// Parses the words after `models`; `Err` is a usage message.
+    pub fn parse(args: &[&str]) -> Result<ModelsCommand, String> {
+        let usage = |problem: String| format!("switchyard models: {problem}\n{USAGE}");
+        let json = args.contains(&"--json");
+        let rest: Vec<&str> = args.iter().copied().filter(|w| *w != "--json").collect();
+        match rest.as_slice() {
+            ["check", model] => Ok(ModelsCommand::Check {
+                model: model.to_string(),
+                json,
+            }),
+            ["check", ..] => Err(usage("say which model to check".into())),
+            words => {
+                let (mut backend, mut refresh) = (None, false);
+                for w in words {
+                    match *w {
+                        "--refresh" if !refresh => refresh = true,
+                        flag if flag.starts_with('-') => {
+                            return Err(usage(format!("unexpected argument “{flag}”")))
+                        }
+                        name if backend.is_none() => backend = Some(name.to_string()),
+                        extra => return Err(usage(format!("unexpected argument “{extra}”"))),
+                    }
+                }
+                Ok(ModelsCommand::List {
+                    backend,
+                    refresh,
+                    json,
+                })
+            }
+        }
+    }
+
+    pub(crate) async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        match self {
+            ModelsCommand::List {
+                backend,
+                refresh,
+                json,
+            } => list(app, backend.as_deref(), *refresh, *json, io).await,
+            ModelsCommand::Check { model, json } => {
+                let c = match app.catalogue().check(model.clone()).await {
+                    Ok(c) => c,
+                    Err(e) => return crate::cli_backend::report(io, &e),
+                };
+                if *json {
+                    let _ = writeln!(
+                        io.stdout,
+                        "{}",
+                        serde_json::to_string_pretty(&c).unwrap_or_default()
+                    );
+                } else {
+                    for t in &c.targets {
+                        let _ = writeln!(
+                            io.stdout,
+                            "{}/{}: {}",
+                            t.backend_name,
+                            t.model,
+                            pricing_text(t.pricing)
+                        );
+                    }
+                    if let Some(w) = &c.warning {
+                        let _ = writeln!(io.stdout, "{w}");
+                    }
+                }
+                u8::from(c.warning.is_some())
+            }
+        }
+    }
+}
+
+async fn list(
+    app: &Switchyard,
+    backend: Option<&str>,
+    refresh: bool,
+    json: bool,
+    io: &mut Io<'_>,
+) -> u8 {
+    let backends = match app.backends().list().await {
+        Ok(b) => b,
+        Err(e) => return crate::cli_backend::report(io, &e),
+    };
+    let chosen: Vec<_> = backends
+        .into_iter()
+        .filter(|b| backend.is_none_or(|n| b.row.name.eq_ignore_ascii_case(n)))
+        .collect();
+    if let (Some(name), true) = (backend, chosen.is_empty()) {
+        let _ = writeln!(io.stderr, "switchyard: no backend named “{name}”");
+        return 1;
+    }
+    let mut lists = Vec::new();
+    for b in chosen {
+        let id = b.row.id.clone();
+        let got = match refresh {
+            true => app.catalogue().refresh(id).await,
+            false => app.catalogue().list(id).await,
+        };
+        match got {
+            Ok(l) => lists.push(l),
+            Err(e) => return crate::cli_backend::report(io, &e),
+        }
+    }
+    let failed = refresh && lists.iter().any(|l| l.error.is_some());
+    if json {
+        let _ = writeln!(
+            io.stdout,
+            "{}",
+            serde_json::to_string_pretty(&lists).unwrap_or_default()
+        );
+    } else {
+        for l in &lists {
+            let _ = writeln!(io.stdout, "{}", text(l, crate::clock::now_ms()));
+        }
+    }
+    u8::from(failed)
+}
+
+/// One backend's list as text: a heading with its age (or why it was not read), then a table.
+fn text(l: &ModelList, now_ms: i64) -> String {
+    let head = match (l.fetched_at_ms, &l.error) {
+        (None, None) => format!(
+            "{}: model list never read (switchyard models \"{}\" --refresh)",
+            l.backend_name, l.backend_name
+        ),
+        (None, Some(e)) => format!("{}: model list not read: {e}", l.backend_name),
+        (Some(at), e) => {
+            let mut h = format!(
+                "{}: {} models, read {}",
+                l.backend_name,
+                l.models.len(),
+                age(now_ms - at)
+            );
+            if let Some(e) = e {
+                h += &format!(" (the last refresh failed: {e})");
+            }
+            h
+        }
+    };
+    let rows: Vec<[String; 3]> = l
+        .models
+        .iter()
+        .map(|m| {
+            let context = m
+                .context_tokens
+                .map(|c| format!("{}k context", c / 1000))
+                .unwrap_or_default();
+            let price = match (m.pricing, m.price_per_mtok, m.listed_price) {
+                (Pricing::Priced, Some(p), _) => format!("${p:.2}/M blended"),
+                (Pricing::ListedOnly, _, Some(lp)) => format!(
+                    "no price in the table (listed ${:.2}/${:.2} per M in/out)",
+                    lp.input_per_mtok, lp.output_per_mtok
+                ),
+                (p, _, _) => pricing_text(p).into(),
+            };
+            [format!("  {}", m.id), context, price]
+        })
+        .collect();
+    match rows.is_empty() {
+        true => head,
+        false => format!("{head}\n{}", aligned(&rows).trim_end()),
+    }
+}
+
+fn pricing_text(p: Pricing) -> &'static str {
+    match p {
+        Pricing::Priced => "priced",
+        Pricing::Free => "free",
+        Pricing::ListedOnly => "no price in the table (only the provider's list prices it)",
+        Pricing::Unknown => "no known price",
+    }
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 days ago".
+fn age(ms: i64) -> String {
+    let min = ms.max(0) / 60_000;
+    match min {
+        0 => "just now".into(),
+        1..=59 => format!("{min} min ago"),
+        60..=2879 => format!("{} h ago", min / 60),
+        _ => format!("{} days ago", min / 1440),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_parse_with_clear_errors() {
+        assert_eq!(
+            ModelsCommand::parse(&[]),
+            Ok(ModelsCommand::List {
+                backend: None,
+                refresh: false,
+                json: false
+            })
+        );
+        assert_eq!(
+            ModelsCommand::parse(&["OpenAI", "--refresh", "--json"]),
+            Ok(ModelsCommand::List {
+                backend: Some("OpenAI".into()),
+                refresh: true,
+                json: true
+            })
+        );
+        assert_eq!(
+            ModelsCommand::parse(&["check", "fast"]),
+            Ok(ModelsCommand::Check {
+                model: "fast".into(),
+                json: false
+            })
+        );
+        assert!(ModelsCommand::parse(&["check"])
+            .unwrap_err()
+            .contains("which model"));
+        assert!(ModelsCommand::parse(&["A", "B"])
+            .unwrap_err()
+            .contains("“B”"));
+        assert!(ModelsCommand::parse(&["--all"])
+            .unwrap_err()
+            .contains("“--all”"));
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(age(10_000), "just now");
+        assert_eq!(age(5 * 60_000), "5 min ago");
+        assert_eq!(age(3 * 3_600_000), "3 h ago");
+        assert_eq!(age(50 * 3_600_000), "2 days ago");
+    }
+}

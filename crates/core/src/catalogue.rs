@@ -1,0 +1,248 @@
+//! A backend's model catalogue: where each kind lists its models and how to read that list.
+//! OpenAI, Mistral, Groq and OpenAI-compatible servers answer `GET {base}/models`
+//! (`{"data": [{"id": …}]}`); Anthropic `GET {base}/v1/models` (paged by `after_id`); Gemini
+//! `GET {base}/models` (paged by `pageToken`, with token limits); OpenRouter the OpenAI shape
+//! with its prices (USD per token, as strings) and context lengths; Ollama `GET {base}/api/tags`.
+//! Pure: the app fetches, this reads.
+
+use crate::BackendKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How many pages a catalogue fetch follows at most (Gemini lists ~50 models a page).
+pub const MAX_PAGES: usize = 20;
+
+/// One model a backend offers, as its provider lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedModel {
+    /// What a request names: `gpt-4.1-mini`, `gemini-2.5-flash` (no `models/`), `llama3.2:latest`.
+    pub id: String,
+    /// The provider's display name, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The context window (Gemini `inputTokenLimit`, OpenRouter `context_length`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_tokens: Option<u64>,
+    /// The longest answer (Gemini `outputTokenLimit`, OpenRouter `max_completion_tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    /// The provider's own prices (OpenRouter), USD per million tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_price: Option<ListedPrice>,
+}
+
+/// Prices a provider lists next to a model, USD per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedPrice {
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+}
+
+/// One page of a catalogue, and where the next one is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub models: Vec<ListedModel>,
+    /// The query to add for the next page (`after_id=…`, `pageToken=…`), if there is one.
+    pub next: Option<String>,
+}
+
+/// Why a catalogue answer could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("the model list is not JSON")]
+    NotJson,
+    #[error("the model list has no `{0}` array")]
+    Shape(&'static str),
+}
+
+/// The path a kind's model list is at, appended to the backend's base URL.
+pub fn models_path(kind: BackendKind) -> &'static str {
+    match kind {
+        BackendKind::Anthropic => "/v1/models",
+        BackendKind::Ollama => "/api/tags",
+        _ => "/models",
+    }
+}
+
+/// The first page's query: the largest page each provider allows.
+pub fn first_query(kind: BackendKind) -> Option<&'static str> {
+    match kind {
+        BackendKind::Anthropic => Some("limit=1000"),
+        BackendKind::Gemini => Some("pageSize=1000"),
+        _ => None,
+    }
+}
+
+/// Reads one page of `kind`'s model list.
+pub fn parse_page(kind: BackendKind, body: &[u8]) -> Result<Page, CatalogueError> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| CatalogueError::NotJson)?;
+    match kind {
+        BackendKind::Gemini => gemini(&v),
+        BackendKind::Ollama => ollama(&v),
+        BackendKind::Anthropic => anthropic(&v),
+        _ => openai(&v),
+    }
+}
+
+fn array<'v>(v: &'v Value, key: &'static str) -> Result<&'v Vec<Value>, CatalogueError> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .ok_or(CatalogueError::Shape(key))
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn count(v: &Value, key: &str) -> Option<u64> {
+    v.get(key).and_then(Value::as_u64).filter(|n| *n > 0)
+}
+
+/// An id a catalogue keeps: printable, no spaces, at most 200 characters.
+fn id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 200 && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn openai(v: &Value) -> Result<Page, CatalogueError> {
+    let models = array(v, "data")?
+        .iter()
+        .filter_map(|m| {
+            let id = text(m, "id").filter(|id| id_ok(id))?;
+            let top = m.get("top_provider");
+            Some(ListedModel {
+                name: text(m, "name"),
+                context_tokens: count(m, "context_length"),
+                output_tokens: top.and_then(|t| count(t, "max_completion_tokens")),
+                listed_price: m.get("pricing").and_then(openrouter_price),
+                id,
+            })
+        })
+        .collect();
+    Ok(Page { models, next: None })
+}
+
+/// OpenRouter's `pricing`: USD per token as decimal strings (`"0.0000003"`); `-1` marks a
+/// router whose price depends on the model it picks, which is no price at all.
+fn openrouter_price(p: &Value) -> Option<ListedPrice> {
+    let per_token = |k: &str| -> Option<f64> {
+        let x = match p.get(k)? {
+            Value::String(s) => s.trim().parse::<f64>().ok()?,
+            Value::Number(n) => n.as_f64()?,
+            _ => return None,
+        };
+        (x.is_finite() && x >= 0.0 && x < 1.0).then_some(x)
+    };
+    Some(ListedPrice {
+        input_per_mtok: per_token("prompt")? * 1e6,
+        output_per_mtok: per_token("completion")? * 1e6,
+    })
+}
+
+fn anthropic(v: &Value) -> Result<Page, CatalogueError> {
+    let models = array(v, "data")?
+        .iter()
+        .filter_map(|m| {
+            Some(ListedModel {
+                id: text(m, "id").filter(|id| id_ok(id))?,
+                name: text(m, "display_name"),
+                context_tokens: None,
+                output_tokens: None,
+                listed_price: None,
+            })
+        })
+        .collect();
+    let next = (v.get("has_more").and_then(Value::as_bool) == Some(true))
+        .then(|| text(v, "last_id"))
+        .flatten()
+        .map(|last| format!("limit=1000&after_id={}", query_value(&last)));
+    Ok(Page { models, next })
+}
+
+fn gemini(v: &Value) -> Result<Page, CatalogueError> {
+    // An empty list has no `models` at all.
+    let empty = Vec::new();
+    let list = match v.get("models") {
+        None if v.is_object() => &empty,
+        _ => array(v, "models")?,
+    };
+    let models = list
+        .iter()
+        .filter(|m| generates(m))
+        .filter_map(|m| {
+            let name = text(m, "name")?;
+            let id = name.strip_prefix("models/").unwrap_or(&name).to_string();
+            Some(ListedModel {
+                name: text(m, "displayName"),
+                context_tokens: count(m, "inputTokenLimit"),
+                output_tokens: count(m, "outputTokenLimit"),
+                listed_price: None,
+                id: Some(id).filter(|id| id_ok(id))?,
+            })
+        })
+        .collect();
+    let next =
+        text(v, "nextPageToken").map(|t| format!("pageSize=1000&pageToken={}", query_value(&t)));
+    Ok(Page { models, next })
+}
+
+/// Whether a Gemini model answers `generateContent` (embedding-only models do not); a model
+/// that does not say is kept.
+fn generates(m: &Value) -> bool {
+    match m
+        .get("supportedGenerationMethods")
+        .and_then(Value::as_array)
+    {
+        Some(methods) => methods
+            .iter()
+            .any(|x| x.as_str() == Some("generateContent")),
+        None => true,
+    }
+}
+
+fn ollama(v: &Value) -> Result<Page, CatalogueError> {
+    let models = array(v, "models")?
+        .iter()
+        .filter_map(|m| {
+            Some(ListedModel {
+                id: text(m, "name")
+                    .or_else(|| text(m, "model"))
+                    .filter(|id| id_ok(id))?,
+                name: None,
+                context_tokens: None,
+                output_tokens: None,
+                listed_price: None,
+            })
+        })
+        .collect();
+    Ok(Page { models, next: None })
+}
+
+/// Percent-encodes a page token for a query string (tokens are opaque; some hold `=` or `/`).
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Whether `model` is in `models`: exactly, or (Ollama) without its `:latest` tag.
+pub fn lists(models: &[ListedModel], model: &str) -> bool {
+    let model = model.trim();
+    models
+        .iter()
+        .any(|m| m.id == model || m.id.strip_suffix(":latest") == Some(model))
+}
+
+#[cfg(test)]
+#[path = "catalogue_tests.rs"]
+mod tests;
