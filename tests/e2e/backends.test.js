@@ -93,6 +93,31 @@ describe("Backends in the real app window", () => {
     assert.ok((await text(staleCheck)).includes("401"));
   });
 
+  it("reads the backend's model list in the edit dialog and flags a model with no known price", async () => {
+    await (await el(`${rowSel("Local mock")} ${byTestId("edit-backend")}`)).click();
+    const dialog = await b.$(byTestId("backend-dialog"));
+    await dialog.waitForDisplayed({ timeout: 5000 });
+    const status = byTestId("bd-models-status");
+    await b.waitUntil(async () => (await text(status)) === "Model list never read", { timeout: 5000, timeoutMsg: "no model list status" });
+    // demo-chat on an OpenAI-compatible server: nothing prices it, and the picker says so.
+    const warning = byTestId("bd-models-warning");
+    await b.waitUntil(async () => (await text(warning))?.includes("demo-chat has no known price on Local mock"), {
+      timeout: 5000, timeoutMsg: "the unpriced default model was not flagged",
+    });
+    await (await el(byTestId("bd-models-refresh"))).click();
+    await b.waitUntil(async () => (await text(status)) === "2 models · read just now", {
+      timeout: 10000, timeoutMsg: `the model list was not read: ${await text(status)}`,
+    });
+    const options = await b.execute(() => [...document.querySelectorAll("#bd-model-list option")].map((o) => `${o.value}: ${o.textContent}`));
+    assert.deepEqual(options, ["demo-chat: no known price", "demo-fast: no known price"]);
+    await (await b.$(byTestId("field-default-model"))).setValue("not-listed");
+    await b.waitUntil(async () => (await text(warning))?.includes("not-listed is not in Local mock's model list"), {
+      timeout: 5000, timeoutMsg: "a model the backend does not list was not flagged",
+    });
+    await (await b.$(byTestId("cancel"))).click();
+    await dialog.waitForDisplayed({ reverse: true, timeout: 5000 });
+  });
+
   it("shows the validation message for an invalid URL and offers the fix", async () => {
     await (await b.$(byTestId("add-backend"))).click();
     await (await b.$(byTestId("backend-dialog"))).waitForDisplayed({ timeout: 5000 });

@@ -182,8 +182,17 @@ export const commands = {
 	saveBudgets: (budgets: Budget[]) => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_budgets", { budgets })),
 	/**  Every supported tool: installed (and its version), connected, and its usage today. */
 	listTools: () => typedError<ToolInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_tools")),
-	/**  Route names, then each enabled backend's `Backend/model`. */
+	/**  Route names, then each enabled backend's `Backend/model`, then their listed models. */
 	toolModelChoices: () => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("tool_model_choices")),
+	/**  A backend's model list as last read from its provider (never waits on the network). */
+	backendModels: (backendId: string) => typedError<ModelList_Serialize, IpcError_Serialize>(__TAURI_INVOKE("backend_models", { backendId })),
+	/**
+	 *  Reads a backend's model list from its provider now; a failure is in `error`, with
+	 *  the last good list.
+	 */
+	refreshBackendModels: (backendId: string) => typedError<ModelList_Serialize, IpcError_Serialize>(__TAURI_INVOKE("refresh_backend_models", { backendId })),
+	/**  Resolves a model name as the gateway will and says whether it has a known price. */
+	checkModel: (model: string) => typedError<ModelCheck_Serialize, IpcError_Serialize>(__TAURI_INVOKE("check_model", { model })),
 	/**  Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick. */
 	connectTool: (tool: string, model: string | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model })),
 	/**  Undoes the keys connecting set (keeping any the user changed since) and revokes the token. */
@@ -1373,6 +1382,37 @@ export type Limits_Serialize = {
 	tpm: number | null,
 };
 
+/**  One model a backend lists. */
+export type ListedModel = ListedModel_Serialize | ListedModel_Deserialize;
+
+/**  One model a backend lists. */
+export type ListedModel_Deserialize = {
+	id: string,
+	name?: string | null,
+	contextTokens?: number | null,
+	outputTokens?: number | null,
+	/**  The provider's own prices, USD per million input / output tokens (OpenRouter). */
+	listedInputPerMtok?: number | null,
+	listedOutputPerMtok?: number | null,
+	pricing: ModelPricing,
+	/**  Blended USD per million tokens from the price table (3 input : 1 output). */
+	pricePerMtok?: number | null,
+};
+
+/**  One model a backend lists. */
+export type ListedModel_Serialize = {
+	id: string,
+	name: string | null,
+	contextTokens: number | null,
+	outputTokens: number | null,
+	/**  The provider's own prices, USD per million input / output tokens (OpenRouter). */
+	listedInputPerMtok: number | null,
+	listedOutputPerMtok: number | null,
+	pricing: ModelPricing,
+	/**  Blended USD per million tokens from the price table (3 input : 1 output). */
+	pricePerMtok: number | null,
+};
+
 /**  What a live drill would do and the most it can spend, shown before the user confirms. */
 export type LiveDrillPlan = LiveDrillPlan_Serialize | LiveDrillPlan_Deserialize;
 
@@ -1523,6 +1563,82 @@ export type LiveWindow_Serialize = {
 	utilization: number | null,
 	/**  Unix seconds. */
 	resetsAt: number | null,
+};
+
+/**  What choosing a model means for cost. */
+export type ModelCheck = ModelCheck_Serialize | ModelCheck_Deserialize;
+
+/**  What choosing a model means for cost. */
+export type ModelCheck_Deserialize = {
+	model: string,
+	targets: ModelTarget_Deserialize[],
+	/**  A sentence to show under the picker; null when all is well. */
+	warning?: string | null,
+};
+
+/**  What choosing a model means for cost. */
+export type ModelCheck_Serialize = {
+	model: string,
+	targets: ModelTarget_Serialize[],
+	/**  A sentence to show under the picker; null when all is well. */
+	warning: string | null,
+};
+
+/**  A backend's model list with the time it was read. */
+export type ModelList = ModelList_Serialize | ModelList_Deserialize;
+
+/**  A backend's model list with the time it was read. */
+export type ModelList_Deserialize = {
+	backendId: string,
+	backendName: string,
+	/**  Unix ms; null: never read. */
+	fetchedAtMs?: number | null,
+	/**  Why the last refresh failed (the models are the last good list). */
+	error?: string | null,
+	models: ListedModel_Deserialize[],
+};
+
+/**  A backend's model list with the time it was read. */
+export type ModelList_Serialize = {
+	backendId: string,
+	backendName: string,
+	/**  Unix ms; null: never read. */
+	fetchedAtMs: number | null,
+	/**  Why the last refresh failed (the models are the last good list). */
+	error: string | null,
+	models: ListedModel_Serialize[],
+};
+
+/**  How the ledger will price a model. */
+export type ModelPricing = 
+/**  The price table (or an override) has it. */
+"priced" | 
+/**  The Demo backend or a local Ollama model. */
+"free" | 
+/**  Only the provider's list prices it: recorded without a cost until a price is added. */
+"listedOnly" | 
+/**  No price anywhere: recorded without a cost. */
+"unknown";
+
+/**  One backend a chosen model may reach. */
+export type ModelTarget = ModelTarget_Serialize | ModelTarget_Deserialize;
+
+/**  One backend a chosen model may reach. */
+export type ModelTarget_Deserialize = {
+	backendName: string,
+	model: string,
+	pricing: ModelPricing,
+	/**  Whether its backend's list has it; null when the list was never read. */
+	listed?: boolean | null,
+};
+
+/**  One backend a chosen model may reach. */
+export type ModelTarget_Serialize = {
+	backendName: string,
+	model: string,
+	pricing: ModelPricing,
+	/**  Whether its backend's list has it; null when the list was never read. */
+	listed: boolean | null,
 };
 
 /**  How the health monitor treats a backend. */

@@ -147,9 +147,9 @@ pub fn main(args: &[String]) -> ExitCode {
         ["check", rest @ ..] => rt.block_on(crate::cli_check::check(rest)),
         ["drill", "live", ..] => rt.block_on(core_command(&words)),
         ["drill", rest @ ..] => rt.block_on(crate::cli_drill::drill(rest)),
-        ["backend" | "key" | "import-env" | "route" | "budget" | "config" | "requests" | "usage"
-        | "prices" | "models" | "tools" | "connect" | "disconnect" | "statusline" | "keys"
-        | "token" | "start-at-login", ..] => rt.block_on(core_command(&words)),
+        // Every other command word `is_command` knows needs only the core (one list of words,
+        // so a new command cannot be recognised and then not dispatched).
+        _ if is_command(args) => rt.block_on(core_command(&words)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

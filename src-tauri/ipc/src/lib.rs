@@ -40,6 +40,7 @@ pub mod types {
     pub use crate::app::dto::*;
     pub use crate::backends::dto::*;
     pub use crate::backends::forms::*;
+    pub use crate::backends::models::{ListedModel, ModelCheck, ModelList, ModelPricing, ModelTarget};
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
@@ -215,8 +216,15 @@ macro_rules! for_each_command {
             save_budgets(budgets: Vec<Budget>) -> Vec<BudgetStatus>;
             /// Every supported tool: installed (and its version), connected, and its usage today.
             list_tools() -> Vec<ToolInfo>;
-            /// Route names, then each enabled backend's `Backend/model`.
+            /// Route names, then each enabled backend's `Backend/model`, then their listed models.
             tool_model_choices() -> Vec<String>;
+            /// A backend's model list as last read from its provider (never waits on the network).
+            backend_models(backend_id: String) -> ModelList;
+            /// Reads a backend's model list from its provider now; a failure is in `error`, with
+            /// the last good list.
+            refresh_backend_models(backend_id: String) -> ModelList;
+            /// Resolves a model name as the gateway will and says whether it has a known price.
+            check_model(model: String) -> ModelCheck;
             /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
             connect_tool(tool: String, model: Option<String>) -> ToolResult;
             /// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.

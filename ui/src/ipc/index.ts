@@ -18,3 +18,4 @@ export { rescanUsage, usageSources, usageWindows } from "./usage.svelte";
 export { chooseFile } from "./dialog";
 export type * from "./types";
 export { keySweep, tools, type ToolAction, type ToolOutcome } from "./tools.svelte";
+export { catalogues } from "./models.svelte";

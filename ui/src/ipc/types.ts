@@ -58,6 +58,9 @@ import type {
   LiveDrillPlan_Serialize,
   UsageWindowView_Serialize,
   LiveHeadroom_Serialize,
+  ModelCheck_Serialize,
+  ModelList_Serialize,
+  ListedModel_Serialize,
 } from "../bindings";
 
 export type {
@@ -197,6 +200,15 @@ export type ReportSuite = ReportSuite_Serialize;
 export type ReportCase = ReportCase_Serialize;
 export type ReportMeasurement = ReportMeasurement_Serialize;
 export type ReportTimeline = ReportTimelineBinding;
+
+// Model catalogues.
+/** A backend's model list as its provider last gave it, with the time read (null: never). */
+export type ModelList = ModelList_Serialize;
+/** One listed model, priced as the ledger will price it. */
+export type ListedModel = ListedModel_Serialize;
+/** What choosing a model means for cost: where it goes and, if needed, a warning to show. */
+export type ModelCheck = ModelCheck_Serialize;
+export type { ModelPricing } from "../bindings";
 
 // Configuration file (Settings page) and token scopes (Gateway page).
 /** An import's preview or outcome; `hostChanges` and `exposureChanges` need the user's approval. */

@@ -387,3 +387,105 @@ async fn the_daily_refresh_reads_only_old_or_unread_lists() {
     );
     assert_eq!(server.calls("models"), 2);
 }
+
+#[tokio::test]
+async fn the_cli_lists_refreshes_and_checks_models() {
+    use super::cli::run;
+    let h = start().await;
+    let server = mock(&["gpt-4.1-mini", "acme-unknown-model"], &[]).await;
+    add(
+        &h,
+        BackendKind::OpenAi,
+        "OpenAI",
+        &format!("{}/v1", server.base_url()),
+        Some("sk-test-openai-000000000001"),
+    )
+    .await;
+
+    let never = run(&h.app, &["models", "OpenAI"], "").await;
+    assert_eq!(never.code, 0);
+    assert!(
+        never.out.contains("OpenAI: model list never read"),
+        "{}",
+        never.out
+    );
+    let read = run(&h.app, &["models", "openai", "--refresh"], "").await;
+    assert_eq!(read.code, 0, "{}", read.err);
+    assert!(
+        read.out.starts_with("OpenAI: 2 models, read just now"),
+        "{}",
+        read.out
+    );
+    assert!(
+        read.out.contains("gpt-4.1-mini") && read.out.contains("/M blended"),
+        "{}",
+        read.out
+    );
+    let unknown_line = read
+        .out
+        .lines()
+        .find(|l| l.contains("acme-unknown-model"))
+        .unwrap();
+    assert!(unknown_line.ends_with("no known price"), "{unknown_line}");
+    let json = run(&h.app, &["models", "--json"], "").await;
+    let lists: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    let openai = lists
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["backendName"] == "OpenAI")
+        .unwrap();
+    assert_eq!(openai["models"][1]["pricing"], "unknown");
+
+    let check = run(
+        &h.app,
+        &["models", "check", "OpenAI/acme-unknown-model"],
+        "",
+    )
+    .await;
+    assert_eq!(check.code, 1);
+    assert!(
+        check.out.contains("has no known price on OpenAI"),
+        "{}",
+        check.out
+    );
+    assert_eq!(
+        run(&h.app, &["models", "check", "OpenAI/gpt-4.1-mini"], "")
+            .await
+            .code,
+        0
+    );
+    let missing = run(&h.app, &["models", "Nope"], "").await;
+    assert_eq!(missing.code, 1);
+    assert!(missing.err.contains("no backend named “Nope”"));
+}
+
+#[tokio::test]
+async fn connect_with_an_unpriced_model_says_so() {
+    use super::cli::run;
+    let t = super::tools::start_tools().await;
+    let server = mock(&["acme-unknown-model"], &[]).await;
+    add(
+        &t.h,
+        BackendKind::OpenAi,
+        "OpenAI",
+        &format!("{}/v1", server.base_url()),
+        Some("sk-test-openai-000000000001"),
+    )
+    .await;
+    let r = run(
+        &t.h.app,
+        &["connect", "aider", "--model", "OpenAI/acme-unknown-model"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("note: acme-unknown-model has no known price on OpenAI"),
+        "{}",
+        r.out
+    );
+    let r = run(&t.h.app, &["connect", "aider", "--model", "demo-chat"], "").await;
+    assert!(!r.out.contains("note:"), "{}", r.out);
+}

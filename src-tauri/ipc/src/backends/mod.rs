@@ -3,3 +3,4 @@
 pub mod commands;
 pub mod dto;
 pub mod forms;
+pub mod models;
