@@ -136,7 +136,7 @@ fn openrouter_price(p: &Value) -> Option<ListedPrice> {
             Value::Number(n) => n.as_f64()?,
             _ => return None,
         };
-        (x.is_finite() && x >= 0.0 && x < 1.0).then_some(x)
+        (0.0..1.0).contains(&x).then_some(x)
     };
     Some(ListedPrice {
         input_per_mtok: per_token("prompt")? * 1e6,

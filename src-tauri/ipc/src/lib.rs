@@ -40,7 +40,9 @@ pub mod types {
     pub use crate::app::dto::*;
     pub use crate::backends::dto::*;
     pub use crate::backends::forms::*;
-    pub use crate::backends::models::{ListedModel, ModelCheck, ModelList, ModelPricing, ModelTarget};
+    pub use crate::backends::models::{
+        ListedModel, ModelCheck, ModelList, ModelPricing, ModelTarget,
+    };
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
