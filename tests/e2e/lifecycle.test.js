@@ -17,7 +17,7 @@ import {
   appBinary, artifacts, byTestId, closeAppWindow, coreBinary, corePid, createGatewayToken,
   gatewayOpenaiUrl, launchApp, startApp, stopCore, until, waitForWindow, windowPid,
 } from "./harness.js";
-import { clickTray, trayMenu, trayName } from "./tray.js";
+import { clickTray, trayMenu, trayName, trayTooltip } from "./tray.js";
 
 const HINT = "Switchyard is still running in the tray";
 
@@ -172,7 +172,17 @@ describe("Starting in the tray and quitting from the tray", () => {
     // any web process below is this start's.
     await until(() => webProcesses().length === 0, "a web process of an earlier window is still running", 10000);
     // As the autostart entry starts it: no window.
-    app = await launchApp({ args: ["--hidden"], env: { HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")) } });
+    // Codex's own record of its plan's 5-hour window at 82 %, resetting in two hours: the
+    // tray's tooltip shows the nearest limit.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
+    const day = new Date().toISOString().slice(0, 10).split("-");
+    const sessions = path.join(home, ".codex", "sessions", ...day);
+    fs.mkdirSync(sessions, { recursive: true });
+    const resetsAt = Math.floor(Date.now() / 1000) + 2 * 3600;
+    const snapshot = { timestamp: new Date().toISOString(), type: "event_msg", payload: { type: "token_count", info: null,
+      rate_limits: { primary: { used_percent: 82.0, window_minutes: 300, resets_at: resetsAt } } } };
+    fs.writeFileSync(path.join(sessions, "rollout-e2e.jsonl"), `${JSON.stringify(snapshot)}\n`);
+    app = await launchApp({ args: ["--hidden"], env: { HOME: home } });
   });
   after(async () => {
     await stopCore();
@@ -193,6 +203,9 @@ describe("Starting in the tray and quitting from the tray", () => {
     assert.ok(name, "no org.kde.StatusNotifierItem-PID-N name on the session bus");
     assert.deepEqual(trayMenu(name).map((i) => i.label),
       ["Open Switchyard", "Run readiness checks", "Pause gateway", "Quit"]);
+    await until(() => /^Codex 5-hour 82% \(resets in (2 h 0 m|1 h 5\d m)\)$/m.test(trayTooltip(name)),
+      `the tooltip does not show the nearest limit: ${JSON.stringify(trayTooltip(name))}`, 25000);
+    assert.match(trayTooltip(name), /^Switchyard: (healthy|unknown|degraded)\n/);
     clickTray(name, "Open Switchyard");
     await waitForWindow();
     assert.ok(windowPid(), "a window process");

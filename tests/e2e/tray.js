@@ -22,3 +22,12 @@ export function clickTray(name, label) {
   if (!item) throw new Error(`no "${label}" in the tray menu: ${JSON.stringify(trayMenu(name))}`);
   gdbus("--dest", name, "--object-path", "/MenuBar", "--method", "com.canonical.dbusmenu.Event", String(item.id), "clicked", "<0>", "0");
 }
+
+/** The tray item's tooltip text (StatusNotifierItem `ToolTip`: icon name, pixmaps, title, text). */
+export function trayTooltip(name) {
+  const tip = gdbus("--dest", name, "--object-path", "/StatusNotifierItem", "--method", "org.freedesktop.DBus.Properties.Get",
+    "org.kde.StatusNotifierItem", "ToolTip");
+  // (<('', @a(iiay) [], 'Switchyard: healthy\nCodex 5-hour 82% (resets in 1 h 59 m)', '')>,)
+  const title = tip.match(/\], '((?:[^'\\]|\\.)*)'/)?.[1] ?? "";
+  return title.replace(/\\n/g, "\n");
+}

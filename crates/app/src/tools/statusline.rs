@@ -50,31 +50,12 @@ fn compose(store: &Store) -> Result<String, AppError> {
     Ok(parts.join(" · "))
 }
 
-/// The subscription window closest to its limit: the provider's figure with the highest share
-/// used, else Claude Code's estimated 5-hour block; e.g. `Codex 5-hour 42% (resets in 2 h 13 m)`.
-/// Nothing when no window is known (or an older database has no windows yet).
+/// The window nearest its limit (see [`crate::usage::nearest_limit`]); nothing when none is
+/// known (or an older database has no windows yet). The gateway's own sightings live in the
+/// running core, not the database: this line has what the tools' records say.
 fn nearest_limit(store: &Store, now: i64) -> Option<String> {
     let windows = crate::usage::windows_in(store, now, &[]).ok()?;
-    let resets = |w: &crate::usage::UsageWindow| {
-        w.resets_at_ms
-            .map(|r| format!(" ({})", crate::cli_usage::resets_in(r, now)))
-            .unwrap_or_default()
-    };
-    let provider = windows
-        .iter()
-        .filter_map(|w| Some((w, w.used_percent?)))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((w, used)) = provider {
-        return Some(format!("{} {} {used:.0}%{}", w.tool, w.name, resets(w)));
-    }
-    let block = windows.iter().find(|w| w.name == "5-hour")?;
-    Some(format!(
-        "{} {} ${:.2}{}",
-        block.tool,
-        block.name,
-        block.used_usd?,
-        resets(block)
-    ))
+    crate::usage::nearest_limit(&windows, now)
 }
 
 /// Local midnight today as Unix milliseconds.

@@ -15,7 +15,7 @@ mod windows;
 pub(crate) use alerts::names_in;
 pub(crate) use windows::{all as windows_in, gateway_plan_windows};
 
-pub use windows::{UsageWindow, WindowSource};
+pub use windows::{nearest_limit, UsageWindow, WindowSource};
 
 use crate::blocking::on_store;
 use crate::AppError;
@@ -190,6 +190,12 @@ impl ToolUsage {
             .map(windows::gateway_plan_windows)
             .unwrap_or_default();
         on_store(&self.store, move |s| windows::all(s, now, &seen)).await
+    }
+
+    /// The window nearest its limit in a few words (the tray's tooltip), if any is known.
+    pub async fn nearest_limit(&self) -> Option<String> {
+        let windows = self.windows().await.ok()?;
+        nearest_limit(&windows, crate::clock::now_ms())
     }
 
     /// Tells the alert engine how much of each limit is used, and each key's credits (see

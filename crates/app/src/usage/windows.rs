@@ -53,6 +53,32 @@ pub struct UsageWindow {
     pub how: String,
 }
 
+/// The subscription window closest to its limit, in a few words: the provider's figure with the
+/// highest share used, else Claude Code's estimated 5-hour block; e.g.
+/// `Codex 5-hour 42% (resets in 2 h 13 m)`. For the status line and the tray's tooltip.
+pub fn nearest_limit(windows: &[UsageWindow], now: i64) -> Option<String> {
+    let resets = |w: &UsageWindow| {
+        w.resets_at_ms
+            .map(|r| format!(" ({})", crate::cli_usage::resets_in(r, now)))
+            .unwrap_or_default()
+    };
+    let provider = windows
+        .iter()
+        .filter_map(|w| Some((w, w.used_percent?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((w, used)) = provider {
+        return Some(format!("{} {} {used:.0}%{}", w.tool, w.name, resets(w)));
+    }
+    let block = windows.iter().find(|w| w.name == "5-hour")?;
+    Some(format!(
+        "{} {} ${:.2}{}",
+        block.tool,
+        block.name,
+        block.used_usd?,
+        resets(block)
+    ))
+}
+
 /// One plan window the gateway saw in Anthropic's headers: name, share used, reset (Unix
 /// seconds), seen (Unix seconds).
 pub type Seen = (String, f64, Option<i64>, i64);

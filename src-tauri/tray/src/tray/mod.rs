@@ -30,24 +30,34 @@ const WINDOW_BINARY: &str = if cfg!(windows) {
     "switchyard"
 };
 
+/// How often the icon is read again without an event (a limit's "resets in" moves on).
+pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// What the icon shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     /// The overall health: `healthy`, `degraded`, `down` or `unknown`.
     pub state: &'static str,
     pub paused: bool,
+    /// The subscription window nearest its limit, e.g. `Codex 5-hour 42% (resets in 2 h 13 m)`.
+    pub limit: Option<String>,
 }
 
 impl Shown {
-    pub fn of(core: &Switchyard) -> Shown {
+    pub async fn of(core: &Switchyard) -> Shown {
         Shown {
             state: core.health().overall().as_str(),
             paused: core.gateway_control().paused(),
+            limit: core.usage().nearest_limit().await,
         }
     }
 
+    /// `Switchyard: healthy`, then the nearest limit on its own line.
     pub fn tooltip(&self) -> String {
-        format!("Switchyard: {}", self.state)
+        match &self.limit {
+            Some(limit) => format!("Switchyard: {}\n{limit}", self.state),
+            None => format!("Switchyard: {}", self.state),
+        }
     }
 
     pub fn pause_label(&self) -> &'static str {
@@ -57,6 +67,15 @@ impl Shown {
             "Pause gateway"
         }
     }
+}
+
+/// Whether `event` can change what the icon shows: health, alerts (a limit crossed), the gateway.
+pub(crate) fn changes_icon(event: &switchyard_app::DomainEvent) -> bool {
+    use switchyard_app::DomainEvent as E;
+    matches!(
+        event,
+        E::HealthChanged | E::GatewayHealthChanged | E::AlertsChanged
+    )
 }
 
 /// The menu's entries, in order (a separator before Quit).
@@ -179,6 +198,7 @@ mod tests {
         let running = Shown {
             state: "healthy",
             paused: false,
+            limit: None,
         };
         let labels: Vec<_> = Action::ALL.iter().map(|a| a.label(&running)).collect();
         assert_eq!(
@@ -192,9 +212,17 @@ mod tests {
         );
         let paused = Shown {
             paused: true,
-            ..running
+            ..running.clone()
         };
         assert_eq!(Action::TogglePause.label(&paused), "Resume gateway");
         assert_eq!(paused.tooltip(), "Switchyard: healthy");
+        let near = Shown {
+            limit: Some("Codex 5-hour 82% (resets in 2 h 13 m)".into()),
+            ..running
+        };
+        assert_eq!(
+            near.tooltip(),
+            "Switchyard: healthy\nCodex 5-hour 82% (resets in 2 h 13 m)"
+        );
     }
 }

@@ -11,9 +11,9 @@
 //! Type-checked from Linux for both targets; run under Wine for Windows. macOS runs it only on
 //! a Mac (the release workflow's runner).
 
-use super::{dot, perform, Action, Shown, SIZE};
+use super::{dot, perform, Action, Shown, REFRESH_EVERY, SIZE};
 use std::sync::OnceLock;
-use switchyard_app::{DomainEvent, Switchyard};
+use switchyard_app::Switchyard;
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
 use tokio::sync::broadcast::error::RecvError;
@@ -189,9 +189,11 @@ pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), Stri
     CLICKS.set(tx).map_err(|_| "the tray was started twice")?;
     let _ = QUIT.set(quit.clone());
     proxy
-        .send_event(ToLoop::Show(Shown::of(&core)))
+        .send_event(ToLoop::Show(Shown::of(&core).await))
         .map_err(|_| "the tray's event loop ended")?;
     let mut rx = core.subscribe();
+    let mut tick = tokio::time::interval(REFRESH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::spawn(async move {
         loop {
             let changed = tokio::select! {
@@ -199,14 +201,14 @@ pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), Stri
                     Some(action) => { perform(action, &core, &quit); true }
                     None => break,
                 },
+                _ = tick.tick() => true,
                 event = rx.recv() => match event {
-                    Ok(DomainEvent::HealthChanged | DomainEvent::GatewayHealthChanged)
-                    | Err(RecvError::Lagged(_)) => true,
-                    Ok(_) => false,
+                    Ok(e) => super::changes_icon(&e),
+                    Err(RecvError::Lagged(_)) => true,
                     Err(RecvError::Closed) => break,
                 },
             };
-            if changed && proxy.send_event(ToLoop::Show(Shown::of(&core))).is_err() {
+            if changed && proxy.send_event(ToLoop::Show(Shown::of(&core).await)).is_err() {
                 break;
             }
         }

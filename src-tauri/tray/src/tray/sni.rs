@@ -1,10 +1,10 @@
 //! Linux: the icon as a StatusNotifierItem over D-Bus (`ksni`, no GTK). A desktop without a tray
 //! host shows nothing; the item stays on the bus, and appears when a host starts.
 
-use super::{dot, perform, Action, Shown, SIZE};
+use super::{dot, perform, Action, Shown, REFRESH_EVERY, SIZE};
 use ksni::menu::StandardItem;
 use ksni::{Icon, MenuItem, ToolTip, TrayMethods};
-use switchyard_app::{DomainEvent, Switchyard};
+use switchyard_app::Switchyard;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
@@ -73,22 +73,27 @@ impl ksni::Tray for Tray {
 /// Puts the icon on the bus and keeps it current until the core's events end.
 pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), ksni::Error> {
     let tray = Tray {
-        shown: Shown::of(&core),
+        shown: Shown::of(&core).await,
         core: core.clone(),
         quit,
     };
     let handle = tray.assume_sni_available(true).spawn().await?;
     let mut rx = core.subscribe();
+    let mut tick = tokio::time::interval(REFRESH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::spawn(async move {
         loop {
-            match rx.recv().await {
-                Ok(DomainEvent::HealthChanged | DomainEvent::GatewayHealthChanged)
-                | Err(RecvError::Lagged(_)) => {
-                    let shown = Shown::of(&core);
-                    let _ = handle.update(|t| t.shown = shown).await;
-                }
-                Ok(_) => {}
-                Err(RecvError::Closed) => break,
+            let changed = tokio::select! {
+                _ = tick.tick() => true,
+                event = rx.recv() => match event {
+                    Ok(e) => super::changes_icon(&e),
+                    Err(RecvError::Lagged(_)) => true,
+                    Err(RecvError::Closed) => break,
+                },
+            };
+            if changed {
+                let shown = Shown::of(&core).await;
+                let _ = handle.update(|t| t.shown = shown).await;
             }
         }
     });
