@@ -105,6 +105,28 @@ describe("Routes in the real app window", () => {
     await b.saveScreenshot(path.join(artifacts, "routes-live.png"));
   });
 
+  it("shows the provider's rate-limit headroom on the Routes, Backends and Health pages", async () => {
+    // The Demo provider sends OpenAI's x-ratelimit-* headers; the gateway keeps what they said.
+    const live = `${liveSel("Demo")} ${byTestId("live-headroom")}`;
+    await b.waitUntil(async () => /requests left/.test((await text(live)) ?? ""), {
+      timeout: 10000, timeoutMsg: `no headroom on the live state: ${await text(liveSel("Demo"))}`,
+    });
+    const said = await text(live);
+    await (await b.$(byTestId("nav-backends"))).click();
+    const strip = `${byTestId("backend-row")}[data-name="Demo"] ${byTestId("headroom-strip")}`;
+    await b.waitUntil(async () => (await text(`${strip} ${byTestId("headroom-pill")}`)) === said, {
+      timeout: 10000, timeoutMsg: `the Backends page does not show the headroom: ${await text(strip)}`,
+    });
+    await (await b.$(byTestId("nav-health"))).click();
+    await (await b.$(byTestId("page-health"))).waitForDisplayed({ timeout: 5000 });
+    const healthStrip = `${byTestId("health-summary")} ${byTestId("headroom-strip")}`;
+    await b.waitUntil(async () => /requests left/.test((await text(`${healthStrip} ${byTestId("headroom-pill")}`)) ?? ""), {
+      timeout: 10000, timeoutMsg: "the Health page does not show the headroom",
+    });
+    await (await b.$(byTestId("nav-routes"))).click();
+    await (await b.$(byTestId("page-routes"))).waitForDisplayed({ timeout: 5000 });
+  });
+
   it("keeps the editor open with the core's message for a name with a space", async () => {
     await (await b.$(byTestId("route-new"))).click();
     await (await dialog()).waitForDisplayed({ timeout: 5000 });
