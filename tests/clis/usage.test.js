@@ -1,13 +1,15 @@
-// Usage from the tools' own records (issue 42), made by the real CLIs: Claude Code, Codex and
-// Gemini CLI each run once through switchyard-serve and once straight at switchyard-mock posing
+// Usage from the tools' own records (issue 42), made by the real CLIs: Claude Code, Codex, Gemini
+// CLI and opencode each run once through switchyard-serve and once straight at switchyard-mock posing
 // as the provider (as a user on a subscription would, bypassing Switchyard), all in one HOME.
 // `switchyard usage` then finds each tool's records: the gateway's requests are counted once
 // (matched to their ledger rows), the bypassing ones are added with the usage the tool itself
 // reported, and the totals by source add up. Needs the keychain (`./dev clis` or `./dev test`).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { MOCK_KEY, scrubProviderEnv, startStack } from "../sdk/harness.js";
-import { CLAUDE, CODEX, GEMINI, claudeEnv, codexEnv, describeRun, geminiEnv, run, scratch } from "./cli.js";
+import { CLAUDE, CODEX, GEMINI, OPENCODE, baseEnv, claudeEnv, codexEnv, describeRun, geminiEnv, run, scratch } from "./cli.js";
 
 scrubProviderEnv(process.env);
 
@@ -40,6 +42,21 @@ describe("switchyard usage: the tools' own records, each request counted once", 
   const byTool = async () => Object.fromEntries((await usage("--by", "tool", "--since", "1d")).rows.map((r) => [r.group, r]));
   const cwd = () => `${home}/work`;
 
+  /** opencode pointed at `baseURL` with `apiKey` (an OpenAI-compatible provider in its config). */
+  function opencode(baseURL, apiKey) {
+    const config = path.join(home, ".config/opencode/opencode.json");
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, JSON.stringify({
+      $schema: "https://opencode.ai/config.json",
+      autoupdate: false,
+      share: "disabled",
+      provider: { upstream: { npm: "@ai-sdk/openai-compatible", name: "Upstream", options: { baseURL, apiKey }, models: { "gpt-4.1": { name: "gpt-4.1" } } } },
+      model: "upstream/gpt-4.1",
+    }));
+    const env = { ...baseEnv(home), OPENCODE_DISABLE_AUTOUPDATE: "1", OPENCODE_DISABLE_MODELS_FETCH: "1", OPENCODE_DISABLE_LSP_DOWNLOAD: "true" };
+    return ["opencode", OPENCODE, ["run", "Say hello"], env];
+  }
+
   it("through the gateway: every tool's records are found and all matched to ledger rows", async () => {
     const runs = [
       ["claude", CLAUDE, ["-p", "Say hello", "--model", "claude-sonnet-4-5"], claudeEnv(home, stack.gw.anthropicBase, stack.gw.token)],
@@ -50,9 +67,13 @@ describe("switchyard usage: the tools' own records, each request counted once", 
       const r = await run(bin, args, { env, cwd: cwd() });
       assert.equal(r.code, 0, describeRun(name, r));
     }
-    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.status === 200).length >= 3, { limit: 200 });
+    // opencode last: its config is written just before it runs.
+    const [name, bin, args, env] = opencode(stack.gw.openaiBase, stack.gw.token);
+    const o = await run(bin, args, { env, cwd: cwd() });
+    assert.equal(o.code, 0, describeRun(name, o));
+    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.status === 200).length >= 4, { limit: 200 });
     const t = await byTool();
-    for (const tool of ["claude-code", "codex", "gemini-cli"]) {
+    for (const tool of ["claude-code", "codex", "gemini-cli", "opencode"]) {
       assert.ok(t[tool], `no ${tool} records: ${JSON.stringify(t)}`);
       assert.ok(t[tool].viaGateway >= 1, `${tool}: ${JSON.stringify(t[tool])}`);
       assert.equal(t[tool].requests, 0, `${tool}: nothing bypassed the gateway yet: ${JSON.stringify(t[tool])}`);
@@ -74,6 +95,7 @@ describe("switchyard usage: the tools' own records, each request counted once", 
     for (const [name, bin, args, e] of [
       ["codex", CODEX, ["exec", "--skip-git-repo-check", "Say hello"], codexEnv(home, `${stack.mock.origin}/v1`, MOCK_KEY, "gpt-4.1")],
       ["gemini", GEMINI, ["-m", "gemini-2.5-flash", "-p", "Say hello"], geminiEnv(home, stack.mock.origin, MOCK_KEY)],
+      opencode(`${stack.mock.origin}/v1`, MOCK_KEY),
     ]) {
       const x = await run(bin, args, { env: e, cwd: cwd() });
       assert.equal(x.code, 0, describeRun(`${name} (direct)`, x));
@@ -85,7 +107,7 @@ describe("switchyard usage: the tools' own records, each request counted once", 
     assert.equal(claude.inputTokens, reported.input_tokens, `${JSON.stringify(claude)} vs ${JSON.stringify(reported)}`);
     assert.equal(claude.outputTokens, reported.output_tokens, `${JSON.stringify(claude)} vs ${JSON.stringify(reported)}`);
     assert.ok(claude.costUsd > 0 && claude.unpriced === 0, "a priced model: priced like the ledger");
-    for (const tool of ["codex", "gemini-cli"]) {
+    for (const tool of ["codex", "gemini-cli", "opencode"]) {
       assert.ok(after[tool].requests >= 1 && after[tool].inputTokens > 0, `${tool}: ${JSON.stringify(after[tool])}`);
       assert.equal(after[tool].viaGateway, before[tool].viaGateway, `${tool}: the gateway's are unchanged`);
     }

@@ -238,6 +238,8 @@ export async function startGateway({ backends = [], tokenName = "sdk-tests" } = 
     throw new Error(`${serveBinary} is missing: run cargo build -p switchyard-app --bin switchyard-serve`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-sdk-data-"));
+  const home = process.env.SWITCHYARD_TEST_HOME ?? path.join(dataDir, "home");
+  fs.mkdirSync(home, { recursive: true });
   const env = noProxyForLoopback({
     ...scrubProviderEnv({ ...process.env }),
     SWITCHYARD_DATA_DIR: dataDir,
@@ -246,7 +248,11 @@ export async function startGateway({ backends = [], tokenName = "sdk-tests" } = 
     NO_COLOR: "1",
     // The gateway imports the coding tools' own records from HOME: a private one, never the
     // developer's, unless the suite names one (the CLI suite's usage test runs the tools there).
-    HOME: process.env.SWITCHYARD_TEST_HOME ?? fs.mkdirSync(path.join(dataDir, "home"), { recursive: true }),
+    HOME: home,
+    // The tools keep some records under the XDG folders (opencode's database): the same ones
+    // the tools in that HOME use, not the test session's.
+    XDG_DATA_HOME: path.join(home, ".local/share"),
+    XDG_CONFIG_HOME: path.join(home, ".config"),
   });
 
   // The token is printed once, alone on stdout; the notice goes to stderr.
