@@ -285,4 +285,25 @@ describe("Costs in the real app window", () => {
       server.close();
     }
   });
+
+  it("reprices recorded requests only when asked, after confirming", async () => {
+    const spent = async () => Number(await attr(byTestId("costs-spend"), "data-usd"));
+    const before = await spent();
+    // Double the Demo model's price: recorded requests keep their cost...
+    await (await b.$(byTestId("price-add"))).click();
+    await (await b.$(byTestId("set-price-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("set-price-model"))).setValue("demo-chat");
+    await (await b.$(byTestId("set-price-input"))).setValue(String(2 * PRICE_IN));
+    await (await b.$(byTestId("set-price-output"))).setValue(String(2 * PRICE_OUT));
+    await (await b.$(byTestId("set-price-save"))).click();
+    await (await b.$(byTestId("set-price-dialog"))).waitForDisplayed({ reverse: true, timeout: 5000 });
+    assert.equal(await spent(), before, "a new price does not rewrite recorded costs");
+    // ...until the user reprices them.
+    await (await b.$(byTestId("prices-reprice"))).click();
+    await (await b.$(byTestId("confirm-dialog"))).waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("confirm-yes"))).click();
+    await until(async () => /^\d+ of \d+ requests in the last 30 days repriced: \+\$/.test((await text(`${byTestId("prices-card")} .notice`)) ?? ""),
+      "no repricing result in the Prices card");
+    await until(async () => (await spent()) > before, `the spend did not follow the new price: ${await spent()} ≤ ${before}`);
+  });
 });

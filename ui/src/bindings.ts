@@ -168,6 +168,11 @@ export const commands = {
 	rollbackPrices: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("rollback_prices")),
 	/**  Back to the bundled prices (overrides stay). */
 	resetPriceFile: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_price_file")),
+	/**
+	 *  Prices the last `days` days of recorded requests again at the prices in force (only
+	 *  on the user's request: budgets, charts and exports follow).
+	 */
+	repriceHistory: (days: number) => typedError<RepriceResult, IpcError_Serialize>(__TAURI_INVOKE("reprice_history", { days })),
 	/**  Spend in the range by source: the gateway's, then each tool's answers that bypassed it. */
 	usageBySource: (range: CostRange) => typedError<UsageSourceRow[], IpcError_Serialize>(__TAURI_INVOKE("usage_by_source", { range })),
 	/**  Each tool's subscription windows: the provider's figures where seen, else estimates. */
@@ -2035,6 +2040,15 @@ export type ReportTimelineEvent = {
 	state: string,
 	/**  `ok`, `warn`, `bad` or `info`. */
 	tone: string,
+};
+
+/**  What repricing recorded requests did. */
+export type RepriceResult = {
+	days: number,
+	requests: number | null,
+	changed: number | null,
+	/**  The period's total after minus before, USD. */
+	deltaUsd: number | null,
 };
 
 /**  Filters for the Requests page. */

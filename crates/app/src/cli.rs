@@ -51,9 +51,10 @@ pub const USAGE: &str = "usage:
                                    (Claude Code, Codex, Gemini CLI, opencode), each counted once
   switchyard usage windows [--json]
                                    subscription windows: used, burn rate, when they reset
-  switchyard prices check [--url URL] [--json] | apply | rollback
+  switchyard prices check [--url URL] [--json] | apply | rollback | reprice [--days N]
                                    fetch a newer price file (default: LiteLLM's price map),
-                                   see what it changes, apply it, or go back
+                                   see what it changes, apply it, or go back; reprice the last
+                                   N days (default 30) of recorded requests at the prices in force
   switchyard models [BACKEND] [--refresh] [--json]
                                    each backend's model list (from its provider), when it was
                                    read, and each model's price; --refresh reads it again

@@ -5,13 +5,21 @@
 use crate::cli_io::Io;
 use crate::Switchyard;
 
-pub const USAGE: &str = "usage: switchyard prices check [--url URL] [--json] | apply | rollback";
+pub const USAGE: &str =
+    "usage: switchyard prices check [--url URL] [--json] | apply | rollback | reprice [--days N]";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PricesCommand {
-    Check { url: Option<String>, json: bool },
+    Check {
+        url: Option<String>,
+        json: bool,
+    },
     Apply,
     Rollback,
+    /// Prices the last N days of recorded requests again (default 30).
+    Reprice {
+        days: u32,
+    },
 }
 
 impl PricesCommand {
@@ -21,6 +29,11 @@ impl PricesCommand {
         match args {
             ["apply"] => Ok(PricesCommand::Apply),
             ["rollback"] => Ok(PricesCommand::Rollback),
+            ["reprice"] => Ok(PricesCommand::Reprice { days: 30 }),
+            ["reprice", "--days", n] => n
+                .parse()
+                .map(|days| PricesCommand::Reprice { days })
+                .map_err(|_| usage(&format!("--days: not a number of days: {n}"))),
             ["check", rest @ ..] => {
                 let (mut url, mut json) = (None, false);
                 let mut words = rest.iter();
@@ -40,7 +53,7 @@ impl PricesCommand {
                 }
                 Ok(PricesCommand::Check { url, json })
             }
-            _ => Err(usage("say check, apply or rollback")),
+            _ => Err(usage("say check, apply, rollback or reprice")),
         }
     }
 
@@ -63,6 +76,17 @@ impl PricesCommand {
                     Err(e) => return crate::cli_backend::report(io, &e),
                 }
             }
+            PricesCommand::Reprice { days } => match costs.reprice_history(*days).await {
+                Ok(r) => format!(
+                    "{} of {} requests in the last {} days repriced: {}{} at the prices in force.",
+                    r.changed,
+                    r.requests,
+                    r.days,
+                    if r.delta_usd < 0.0 { "-" } else { "+" },
+                    switchyard_pricing::format_usd(r.delta_usd.abs())
+                ),
+                Err(e) => return crate::cli_backend::report(io, &e),
+            },
             PricesCommand::Apply | PricesCommand::Rollback => {
                 let view = if *self == PricesCommand::Apply {
                     costs.apply_price_update().await

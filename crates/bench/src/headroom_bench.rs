@@ -32,7 +32,10 @@ const COMMON: [(&str, &str); 10] = [
     ("openai-organization", "user-abc"),
     ("openai-processing-ms", "412"),
     ("openai-version", "2020-10-01"),
-    ("strict-transport-security", "max-age=31536000; includeSubDomains; preload"),
+    (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains; preload",
+    ),
     ("x-request-id", "req_7f1c2d3e4b5a69788796a5b4c3d2e1f0"),
     ("cf-cache-status", "DYNAMIC"),
     ("server", "cloudflare"),
@@ -99,11 +102,22 @@ fn heard(headers: &HeaderMap) -> Option<Headroom> {
 fn main() {
     let plain = map(&COMMON);
     let answers = [
-        ("OpenAI", map(&[&COMMON[..], &OPENAI[..]].concat()), "x-ratelimit-"),
-        ("Anthropic", map(&[&COMMON[..], &ANTHROPIC[..]].concat()), "anthropic-ratelimit-"),
+        (
+            "OpenAI",
+            map(&[&COMMON[..], &OPENAI[..]].concat()),
+            "x-ratelimit-",
+        ),
+        (
+            "Anthropic",
+            map(&[&COMMON[..], &ANTHROPIC[..]].concat()),
+            "anthropic-ratelimit-",
+        ),
     ];
     println!("headroom-bench: {ROUNDS} rounds, best of 3, ns per answer");
-    println!("{:<10} {:>8} {:>13} {:>9} {:>14}", "answer", "floor", "pass-through", "reading", "(x the floor)");
+    println!(
+        "{:<10} {:>8} {:>13} {:>9} {:>14}",
+        "answer", "floor", "pass-through", "reading", "(x the floor)"
+    );
     for (name, h, prefix) in &answers {
         assert!(heard(h).is_some(), "{name}: the headers must parse");
         let floor = ns(|| {

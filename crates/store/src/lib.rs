@@ -43,6 +43,7 @@ pub use health::{HourRow, SampleRow};
 pub use keys::KeyRow;
 pub use latency::LatencyPoint;
 pub use ledger::RequestFilter;
+pub use reprice::Repriced;
 pub use routes::RouteRow;
 pub use tokens::TokenRow;
 pub use tool_usage::Priced;

@@ -1,10 +1,12 @@
-//! Pricing requests that were recorded without a price, once their model has one: the ledger
-//! rows and the usage rollups move together, one transaction per hour, so the Costs page,
-//! budgets and exports agree afterwards (and agree within any hour while it runs).
+//! Pricing requests that were recorded without a price, once their model has one, and — only
+//! when the user asks — every request of a period again at the prices in force: the ledger rows
+//! and the usage rollups move together, one transaction per hour, so the Costs page, budgets and
+//! exports agree afterwards (and agree within any hour while it runs).
 //!
 //! Invariants:
-//! - only rows with `cost_usd IS NULL` change; a recorded cost is never rewritten (a later price
-//!   change does not rewrite history);
+//! - [`Store::reprice_unpriced`] changes only rows with `cost_usd IS NULL`: a recorded cost is
+//!   never rewritten by a price change alone; [`Store::reprice_period`] (the user's explicit
+//!   request) rewrites them, and never makes a priced row unpriced;
 //! - each repriced row moves its cost into `cost_usd` and out of `unpriced` in every rollup row it
 //!   was added to, with the same keys as `rollup::roll_up`;
 //! - the rows are found through the rollups' hours that still count unpriced requests, and
@@ -18,7 +20,7 @@ use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, Transaction};
 use rustc_hash::FxHashMap;
 
-/// Cost and count moved into one rollup row.
+/// Cost moved into one rollup row, and how many of its requests became priced.
 #[derive(Default)]
 struct Delta {
     cost_usd: f64,
@@ -26,9 +28,9 @@ struct Delta {
 }
 
 impl Delta {
-    fn add(&mut self, cost: f64) {
+    fn add(&mut self, cost: f64, newly_priced: bool) {
         self.cost_usd += cost;
-        self.priced += 1;
+        self.priced += i64::from(newly_priced);
     }
 }
 
@@ -40,13 +42,13 @@ struct Deltas {
 }
 
 impl Deltas {
-    fn add(&mut self, hour: i64, r: &RequestRecord, cost: f64) {
+    fn add(&mut self, hour: i64, r: &RequestRecord, cost: f64, newly_priced: bool) {
         let k = keys(r);
         let pair = (hour, k.backend.to_string(), k.model.to_string());
-        self.pairs.entry(pair).or_default().add(cost);
+        self.pairs.entry(pair).or_default().add(cost, newly_priced);
         for (dim, value) in k.by.into_iter().flatten() {
             let key = (hour, dim, value.to_string());
-            self.by.entry(key).or_default().add(cost);
+            self.by.entry(key).or_default().add(cost, newly_priced);
         }
     }
 
@@ -124,6 +126,95 @@ impl Store {
     }
 }
 
+/// What repricing a period did.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Repriced {
+    /// Requests read in the period (its raw rows; pruned ones are gone).
+    pub requests: u64,
+    /// Requests whose cost changed (or that became priced).
+    pub changed: u64,
+    /// The period's total cost after minus before, USD.
+    pub delta_usd: f64,
+}
+
+impl Store {
+    /// Prices every request that started in `[from_ms, until_ms)` again with `price` (the user
+    /// asked: a newer price file, an override), moving each change into the rollups. A request
+    /// `price` cannot price keeps the cost it has. One transaction per hour.
+    pub fn reprice_period(
+        &self,
+        from_ms: i64,
+        until_ms: i64,
+        price: impl Fn(&RequestRecord) -> Option<f64>,
+    ) -> Result<Repriced, StoreError> {
+        let hours: Vec<i64> = self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT DISTINCT hour_ms FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2
+                 ORDER BY hour_ms",
+            )?;
+            let rows = st.query_map(
+                params![from_ms - from_ms.rem_euclid(HOUR_MS), until_ms],
+                |r| r.get(0),
+            )?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })?;
+        let mut done = Repriced::default();
+        for hour in hours {
+            let one = self.with(|c| {
+                let tx = c.transaction()?;
+                let one = reprice_hour_again(&tx, hour, &price)?;
+                tx.commit()?;
+                Ok(one)
+            })?;
+            done.requests += one.requests;
+            done.changed += one.changed;
+            done.delta_usd += one.delta_usd;
+        }
+        Ok(done)
+    }
+}
+
+/// Prices every row that started in `hour` again; moves the differences into the rollups.
+fn reprice_hour_again(
+    tx: &Transaction<'_>,
+    hour: i64,
+    price: &impl Fn(&RequestRecord) -> Option<f64>,
+) -> Result<Repriced, StoreError> {
+    let (Some(from), Some(to)) = (hour_text(hour), hour_text(hour + HOUR_MS)) else {
+        return Ok(Repriced::default());
+    };
+    let found: Vec<RequestRecord> = tx
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM requests WHERE started_at >= ?1 AND started_at < ?2"
+        ))?
+        .query_map(params![from, to], from_row)?
+        .collect::<Result<_, _>>()?;
+    let mut set = tx.prepare_cached("UPDATE requests SET cost_usd = ?2 WHERE id = ?1")?;
+    let mut deltas = Deltas::default();
+    let mut done = Repriced {
+        requests: found.len() as u64,
+        ..Repriced::default()
+    };
+    for r in found {
+        let Some(new) = price(&r).filter(|c| c.is_finite() && *c >= 0.0) else {
+            continue;
+        };
+        let delta = new - r.cost_usd.unwrap_or(0.0);
+        if r.cost_usd.is_some() && delta.abs() < 1e-12 {
+            continue;
+        }
+        let Some(rolled) = hour_of(&r.started_at) else {
+            continue;
+        };
+        set.execute(params![r.id, new])?;
+        deltas.add(rolled, &r, delta, r.cost_usd.is_none());
+        done.changed += 1;
+        done.delta_usd += delta;
+    }
+    deltas.write(tx)?;
+    Ok(done)
+}
+
 /// Prices the unpriced, priceable rows that started in `hour`, and their rollups.
 fn reprice_hour(
     tx: &Transaction<'_>,
@@ -157,7 +248,7 @@ fn reprice_hour(
             continue;
         };
         set.execute(params![r.id, cost])?;
-        deltas.add(rolled, &r, cost);
+        deltas.add(rolled, &r, cost, true);
         priced += 1;
     }
     deltas.write(tx)?;

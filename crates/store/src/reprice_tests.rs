@@ -100,6 +100,69 @@ fn assert_same(a: &UsageTotals, b: &UsageTotals, what: &str) {
     );
 }
 
+/// Every page's figures of `got` equal `want`'s.
+fn same_views(got: &Store, want: &Store) {
+    let (got, want) = (views(got), views(want));
+    assert_same(&got.0, &want.0, "totals");
+    assert_eq!(got.0.unpriced, want.0.unpriced);
+    for (g, w) in got.1.iter().zip(&want.1) {
+        assert_eq!(g.len(), w.len());
+        for ((gk, gt), (wk, wt)) in g.iter().zip(w) {
+            assert_eq!(gk, wk);
+            assert_same(gt, wt, gk);
+        }
+    }
+    assert_eq!(got.2.len(), want.2.len());
+    for (g, w) in got.2.iter().zip(&want.2) {
+        assert_eq!((g.0, &g.1), (w.0, &w.1));
+        assert_same(&g.2, &w.2, &g.1);
+    }
+}
+
+#[test]
+fn repricing_a_period_on_request_rewrites_its_costs_and_rollups_and_nothing_outside_it() {
+    let s = Store::open_in_memory().unwrap();
+    let rows = ledger();
+    s.insert_requests(&rows).unwrap();
+    // New prices: OpenAI's at $2/$8 per M, House priced; a model still unknown keeps its cost.
+    let newer = |r: &RequestRecord| match r.backend.as_deref() {
+        Some("OpenAI") => Some(r.input_tokens as f64 * 2e-6 + r.output_tokens as f64 * 8e-6),
+        _ => house_price(r),
+    };
+    // 2026-11-20 only (Unix ms of its midnight and the next).
+    let (from, until) = (1_795_132_800_000, 1_795_219_200_000);
+    let inside = |r: &RequestRecord| r.started_at.starts_with("2026-11-20");
+    let done = s.reprice_period(from, until, newer).unwrap();
+    let want_rows: Vec<RequestRecord> = rows
+        .iter()
+        .map(|r| RequestRecord {
+            cost_usd: if inside(r) {
+                newer(r).or(r.cost_usd)
+            } else {
+                r.cost_usd
+            },
+            ..r.clone()
+        })
+        .collect();
+    assert_eq!(
+        done.requests,
+        rows.iter().filter(|r| inside(r)).count() as u64
+    );
+    let changed = rows
+        .iter()
+        .filter(|r| inside(r) && newer(r).is_some_and(|n| r.cost_usd != Some(n)))
+        .count() as u64;
+    assert_eq!(done.changed, changed);
+    let before: f64 = rows.iter().filter_map(|r| r.cost_usd).sum();
+    let after: f64 = want_rows.iter().filter_map(|r| r.cost_usd).sum();
+    assert!((done.delta_usd - (after - before)).abs() < 1e-9, "{done:?}");
+    let reference = Store::open_in_memory().unwrap();
+    reference.insert_requests(&want_rows).unwrap();
+    same_views(&s, &reference);
+    // Again at the same prices: nothing changes.
+    assert_eq!(s.reprice_period(from, until, newer).unwrap().changed, 0);
+}
+
 #[test]
 fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once() {
     let s = Store::open_in_memory().unwrap();
@@ -124,21 +187,7 @@ fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once()
         .collect();
     let reference = Store::open_in_memory().unwrap();
     reference.insert_requests(&priced).unwrap();
-    let (got, want) = (views(&s), views(&reference));
-    assert_same(&got.0, &want.0, "totals");
-    assert_eq!(got.0.unpriced, 0);
-    for (g, w) in got.1.iter().zip(&want.1) {
-        assert_eq!(g.len(), w.len());
-        for ((gk, gt), (wk, wt)) in g.iter().zip(w) {
-            assert_eq!(gk, wk);
-            assert_same(gt, wt, gk);
-        }
-    }
-    assert_eq!(got.2.len(), want.2.len());
-    for (g, w) in got.2.iter().zip(&want.2) {
-        assert_eq!((g.0, &g.1), (w.0, &w.1));
-        assert_same(&g.2, &w.2, &g.1);
-    }
+    same_views(&s, &reference);
     let mut ledger_costs: Vec<(String, Option<f64>)> = s
         .recent_requests(&crate::RequestFilter {
             limit: 1000,

@@ -47,8 +47,8 @@ pub mod types {
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
     pub use crate::costs::usage::{
-        PriceChangeView, PriceCheckView, UsageScan, UsageSourceRow, UsageWindowSource,
-        UsageWindowView,
+        PriceChangeView, PriceCheckView, RepriceResult, UsageScan, UsageSourceRow,
+        UsageWindowSource, UsageWindowView,
     };
     pub use crate::drills::dto::*;
     pub use crate::gateway::dto::*;
@@ -204,6 +204,9 @@ macro_rules! for_each_command {
             rollback_prices() -> Prices;
             /// Back to the bundled prices (overrides stay).
             reset_price_file() -> Prices;
+            /// Prices the last `days` days of recorded requests again at the prices in force (only
+            /// on the user's request: budgets, charts and exports follow).
+            reprice_history(days: u32) -> RepriceResult;
             /// Spend in the range by source: the gateway's, then each tool's answers that bypassed it.
             usage_by_source(range: CostRange) -> Vec<UsageSourceRow>;
             /// Each tool's subscription windows: the provider's figures where seen, else estimates.

@@ -63,6 +63,7 @@ pub const COMMANDS: &[&str] = &[
     "remove_price_override",
     "reorder_backends",
     "report_first_paint",
+    "reprice_history",
     "rescan_usage",
     "reset_price_file",
     "restore_key",

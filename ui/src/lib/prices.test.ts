@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Prices } from "../ipc/types";
-import { draftFromOverride, emptyPriceDraft, formatPerMtok, parsePriceDraft, priceFieldOf, sortedOverrides, sourceText } from "./prices";
+import { draftFromOverride, emptyPriceDraft, formatPerMtok, parsePriceDraft, priceFieldOf, repricedText, sortedOverrides, sourceText } from "./prices";
 
 const prices = (over: Partial<Prices> = {}): Prices => ({
   source: "bundled",
@@ -65,5 +65,14 @@ describe("price words", () => {
     const o = (model: string) => ({ model, inputPerMtok: 1, outputPerMtok: 1, cacheReadPerMtok: null, cacheWritePerMtok: null });
     expect(sortedOverrides(prices({ overrides: [o("b"), o("a")] })).map((x) => x.model)).toEqual(["a", "b"]);
     expect(sortedOverrides(null)).toEqual([]);
+  });
+});
+
+describe("repricing recorded requests", () => {
+  it("says what changed, in money", () => {
+    expect(repricedText({ days: 30, requests: 40, changed: 12, deltaUsd: 1.234 })).toBe("12 of 40 requests in the last 30 days repriced: +$1.23.");
+    expect(repricedText({ days: 7, requests: 3, changed: 3, deltaUsd: -0.5 })).toBe("3 of 3 requests in the last 7 days repriced: -$0.50.");
+    expect(repricedText({ days: 1, requests: 0, changed: 0, deltaUsd: 0 })).toBe("No requests recorded in the last 1 day.");
+    expect(repricedText({ days: 30, requests: 5, changed: 0, deltaUsd: 0 })).toBe("All 5 requests in the last 30 days already cost what the prices in force say.");
   });
 });

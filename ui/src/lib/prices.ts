@@ -113,3 +113,13 @@ export function sourceText(p: Prices, locale?: string): string {
 export function sortedOverrides(p: Prices | null): PriceOverride[] {
   return [...(p?.overrides ?? [])].sort((a, b) => a.model.localeCompare(b.model));
 }
+
+/** "12 of 40 requests in the last 30 days repriced: +$1.23." (or that nothing changed). */
+export function repricedText(r: { days: number; requests: number | null; changed: number | null; deltaUsd: number | null }): string {
+  const period = `in the last ${r.days} ${r.days === 1 ? "day" : "days"}`;
+  const [requests, changed, delta] = [r.requests ?? 0, r.changed ?? 0, r.deltaUsd ?? 0];
+  if (requests === 0) return `No requests recorded ${period}.`;
+  if (changed === 0) return `All ${requests.toLocaleString("en-US")} requests ${period} already cost what the prices in force say.`;
+  const sign = delta < 0 ? "-" : "+";
+  return `${changed.toLocaleString("en-US")} of ${requests.toLocaleString("en-US")} requests ${period} repriced: ${sign}$${Math.abs(delta).toFixed(2)}.`;
+}

@@ -12,6 +12,7 @@ pub mod export;
 pub mod forecast;
 pub mod price_sync;
 pub mod prices;
+pub mod reprice;
 mod service;
 
 pub use service::Costs;

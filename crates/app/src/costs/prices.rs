@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use switchyard_core::BackendKind;
-use switchyard_pricing::{cost_in, cost_per_mtok_in, recorded_usage, ModelPrice, PriceTable};
+use switchyard_pricing::{cost_per_mtok_in, ModelPrice, PriceTable};
 use switchyard_store::Dimension;
 
 const KEY: &str = "prices";
@@ -282,9 +282,7 @@ impl Costs {
                             .is_some_and(|&kind| cost_per_mtok_in(&table, kind, model).is_some())
                 };
                 Ok(store.reprice_unpriced(priceable, |r| {
-                    let kind = r.backend.as_deref().and_then(|b| kinds.get(b)).copied();
-                    let model = r.model.as_deref().unwrap_or(&r.requested_model);
-                    cost_in(&table, kind, Some(model), &recorded_usage(r))
+                    super::reprice::record_cost(&table, &kinds, r)
                 })?)
             })
             .await?;

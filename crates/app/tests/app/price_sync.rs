@@ -139,3 +139,61 @@ async fn a_newer_price_file_is_checked_applied_and_rolled_back() {
         ran.err
     );
 }
+
+#[tokio::test]
+async fn recorded_requests_are_repriced_only_when_the_user_asks() {
+    use super::costs::{all_time, ask, priced};
+    let h = start().await;
+    let base = serve().await;
+    let (_mock, token) = priced(&h.app).await;
+    for _ in 0..3 {
+        assert_eq!(ask(&h.app, &token, "Priced/gpt-4o").await.0, 200);
+    }
+    h.app.flush_ledger();
+    let total = |h: &Harness| {
+        let app = h.app.clone();
+        async move {
+            app.costs()
+                .overview(all_time(), switchyard_app::SplitBy::Model)
+                .await
+                .unwrap()
+                .totals
+                .cost_usd
+        }
+    };
+    let before = total(&h).await;
+    assert!(before > 0.0);
+
+    // A newer price file with gpt-4o at $90/$360 per M: new requests only, until asked.
+    h.app
+        .costs()
+        .check_price_update(Some(format!("{base}/changed.json")))
+        .await
+        .unwrap();
+    h.app.costs().apply_price_update().await.unwrap();
+    assert!(
+        (total(&h).await - before).abs() < 1e-12,
+        "applying reprices nothing"
+    );
+
+    let ran = super::cli::run(&h.app, &["prices", "reprice", "--days", "0"], "").await;
+    assert_eq!(ran.code, 1);
+    assert!(ran.err.contains("1 to 3650 days"), "{}", ran.err);
+    let ran = super::cli::run(&h.app, &["prices", "reprice", "--days", "7"], "").await;
+    assert_eq!(ran.code, 0, "{}", ran.err);
+    assert!(
+        ran.out
+            .starts_with("3 of 3 requests in the last 7 days repriced: +$"),
+        "{}",
+        ran.out
+    );
+    let after = total(&h).await;
+    // The bundled gpt-4o is $2.50/$10 per M; the file's is 36 times that.
+    assert!((after / before - 36.0).abs() < 1e-6, "{before} → {after}");
+    let again = h.app.costs().reprice_history(7).await.unwrap();
+    assert_eq!(
+        (again.requests, again.changed),
+        (3, 0),
+        "at the same prices nothing moves"
+    );
+}

@@ -5,8 +5,8 @@ use super::dto::{
     ExportFormat, ExportKind, PriceOverride, Prices, UnpricedModel,
 };
 pub use super::usage::{
-    apply_price_update, check_price_update, rescan_usage, rollback_prices, usage_by_source,
-    usage_windows,
+    apply_price_update, check_price_update, reprice_history, rescan_usage, rollback_prices,
+    usage_by_source, usage_windows,
 };
 use crate::{Core, IpcError};
 

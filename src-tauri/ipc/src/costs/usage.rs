@@ -210,3 +210,27 @@ pub async fn apply_price_update(core: &Core) -> Res<super::dto::Prices> {
 pub async fn rollback_prices(core: &Core) -> Res<super::dto::Prices> {
     Ok(core.app()?.costs().rollback_prices().await?.into())
 }
+
+/// What repricing recorded requests did.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RepriceResult {
+    pub days: u32,
+    pub requests: f64,
+    pub changed: f64,
+    /// The period's total after minus before, USD.
+    pub delta_usd: f64,
+}
+
+/// Prices the last `days` days of recorded requests again at the prices in force (only on the
+/// user's request; budgets, charts and exports follow).
+#[tracing::instrument(skip(core))]
+pub async fn reprice_history(core: &Core, days: u32) -> Res<RepriceResult> {
+    let r = core.app()?.costs().reprice_history(days).await?;
+    Ok(RepriceResult {
+        days: r.days,
+        requests: r.requests as f64,
+        changed: r.changed as f64,
+        delta_usd: r.delta_usd,
+    })
+}

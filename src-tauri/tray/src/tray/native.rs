@@ -208,7 +208,11 @@ pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), Stri
                     Err(RecvError::Closed) => break,
                 },
             };
-            if changed && proxy.send_event(ToLoop::Show(Shown::of(&core).await)).is_err() {
+            if changed
+                && proxy
+                    .send_event(ToLoop::Show(Shown::of(&core).await))
+                    .is_err()
+            {
                 break;
             }
         }
