@@ -9,7 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { answerFileDialog, artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, privateHome, startApp, startMock } from "./harness.js";
 
 const PRICE_IN = 2; // USD per million input tokens
 const PRICE_OUT = 8; // USD per million output tokens
@@ -24,7 +24,7 @@ describe("Costs in the real app window", () => {
 
   // A HOME of its own with one Claude Code answer that bypassed the gateway (in Claude Code's
   // real transcript format, ten minutes ago): the app imports it at start.
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
+  const home = privateHome();
   const claudeAt = new Date(Date.now() - 10 * 60_000).toISOString();
 
   before(async () => {

@@ -114,6 +114,19 @@ export async function startMock(args = []) {
 
 let sessionCount = 0;
 
+/** The private HOMEs this run made, removed when the test process ends. */
+const homes = [];
+process.on("exit", () => {
+  for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+});
+
+/** A fresh private HOME for an app under test (the coding tools' records are read there). */
+export function privateHome() {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
+  homes.push(home);
+  return home;
+}
+
 const PROVIDER_VARS = [
   "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY",
   "GROQ_API_KEY", "OPENROUTER_API_KEY", "OLLAMA_HOST",
@@ -145,7 +158,7 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
       RUST_LOG: "trace",
       // A private HOME: the app reads the coding tools' own records there, never the
       // developer's (a test that needs a HOME of its own passes one).
-      HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")),
+      HOME: privateHome(),
       // WebKit's own renderer choice, not the app's no-GPU memory saver: without DMABuf,
       // WebKitWebDriver's screenshots hang after a dialog closes (WebKitGTK 2.4x).
       WEBKIT_DISABLE_DMABUF_RENDERER: "0",
@@ -184,87 +197,9 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
   };
 }
 
-/** What the Secret Service holds for a keychain service name (via libsecret's secret-tool). */
-export function keychainDump(service) {
-  try {
-    return execFileSync("secret-tool", ["search", "--all", "--unlock", "service", service], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-  } catch (e) {
-    return `${e.stdout ?? ""}${e.stderr ?? ""}`;
-  }
-}
-
-/** Removes every entry filed under `service`, so test runs leave the keyring clean. */
-export function keychainClear(service) {
-  try {
-    execFileSync("secret-tool", ["clear", "service", service], { stdio: "ignore" });
-  } catch {
-    // nothing to clear
-  }
-}
-
-/** Paths of files under `dir` whose bytes contain `needle`. */
-export function filesContaining(dir, needle) {
-  const hits = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      // Regular files only: the core's socket (core.sock) cannot be read.
-      else if (entry.isFile() && fs.readFileSync(p).includes(Buffer.from(needle))) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
-}
-
-/** Every file under `dir` (to prove the data folder was really written to). */
-export function listFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) out.push(path.relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-export const byTestId = (id) => `[data-testid="${id}"]`;
-
-/**
- * What an element renders, trimmed, or null when it is absent. WebKitWebDriver's Get Element Text
- * answers "" for some cells; innerText is what the user sees.
- */
-export const innerText = (browser, sel) => browser.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
-
-/** Opens the Gateway page and reads the OpenAI-shaped base URL it shows. */
-export async function gatewayOpenaiUrl(browser) {
-  await (await browser.$(byTestId("nav-gateway"))).click();
-  await (await browser.$(byTestId("page-gateway"))).waitForDisplayed({ timeout: 5000 });
-  const sel = byTestId("gateway-openai-url");
-  await browser.waitUntil(async () => /^http:\/\/127\.0\.0\.1:\d+\/v1$/.test((await innerText(browser, sel)) ?? ""), {
-    timeout: 5000, timeoutMsg: "no OpenAI-shaped base URL shown",
-  });
-  return innerText(browser, sel);
-}
-
-/** Creates a gateway token on the Gateway page (which must be open) and returns its value. */
-export async function createGatewayToken(browser, name) {
-  await (await browser.$(byTestId("create-token"))).click();
-  await (await browser.$(byTestId("field-token-name"))).setValue(name);
-  await (await browser.$(byTestId("save-token"))).click();
-  const value = await browser.$(byTestId("new-token-value"));
-  await value.waitForExist({ timeout: 5000 });
-  const token = (await value.getValue()) || (await innerText(browser, byTestId("new-token-value")));
-  await browser.keys("Escape");
-  await (await browser.$(byTestId("token-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
-  return token;
-}
+export {
+  byTestId, createGatewayToken, filesContaining, gatewayOpenaiUrl, innerText, keychainClear, keychainDump, listFiles,
+} from "./checks.js";
 
 // ---- The app's lifecycle: its window, its process and its children (lifecycle.test.js) ----
 
@@ -366,7 +301,7 @@ export async function launchApp({ args = [], env = {} } = {}) {
     SWITCHYARD_KEYRING_SERVICE: `switchyard-e2e-${process.pid}-${sessionCount}`,
     SWITCHYARD_GATEWAY_PORT: String(port),
     // A private HOME (the coding tools' records are read there), unless the test gives one.
-    HOME: fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-")),
+    HOME: privateHome(),
     ...env,
   };
   const token = execFileSync(appBinary, ["token", "create", "e2e-lifecycle"], { env: appEnv, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })

@@ -11,11 +11,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import {
   appBinary, artifacts, byTestId, closeAppWindow, coreBinary, corePid, createGatewayToken,
-  gatewayOpenaiUrl, launchApp, startApp, stopCore, until, waitForWindow, windowPid,
+  gatewayOpenaiUrl, launchApp, privateHome, startApp, stopCore, until, waitForWindow, windowPid,
 } from "./harness.js";
 import { clickTray, trayMenu, trayName, trayTooltip } from "./tray.js";
 
@@ -64,7 +63,7 @@ describe("Closing and opening the window in the real app", () => {
     });
     busMonitor.stdout.on("data", (d) => { bus += d.toString(); });
     // The autostart entry lands in $HOME/.config/autostart: a private HOME, never the user's.
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
+    home = privateHome();
     // The app's own renderer choice (the harness keeps WebKit's default for WebDriver
     // screenshots, which this file does not take: it captures the X screen).
     appEnv = { HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), WEBKIT_DISABLE_DMABUF_RENDERER: undefined };
@@ -174,7 +173,7 @@ describe("Starting in the tray and quitting from the tray", () => {
     // As the autostart entry starts it: no window.
     // Codex's own record of its plan's 5-hour window at 82 %, resetting in two hours: the
     // tray's tooltip shows the nearest limit.
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-home-"));
+    const home = privateHome();
     const day = new Date().toISOString().slice(0, 10).split("-");
     const sessions = path.join(home, ".codex", "sessions", ...day);
     fs.mkdirSync(sessions, { recursive: true });

@@ -98,6 +98,7 @@ fn windows_read_as_a_user_would() {
     assert_eq!(resets_in(NOW + 3 * 86_400_000, NOW), "resets in 3 d 0 h");
     let w = UsageWindow {
         tool: "Codex".into(),
+        tool_id: switchyard_usage::Tool::Codex,
         name: "5-hour".into(),
         source: WindowSource::Provider,
         used_percent: Some(42.0),

@@ -15,6 +15,8 @@ mod budgets;
 mod cache;
 #[path = "app/catalogue.rs"]
 mod catalogue;
+#[path = "app/catalogue_choice.rs"]
+mod catalogue_choice;
 #[path = "app/cli.rs"]
 mod cli;
 #[path = "app/cli_manage.rs"]

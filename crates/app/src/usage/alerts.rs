@@ -11,23 +11,12 @@ use super::{UsageWindow, WindowSource};
 use std::time::SystemTime;
 use switchyard_monitor::{MetricPoint, Signal, BALANCE_METRIC, LIMIT_METRIC};
 use switchyard_store::Store;
-use switchyard_usage::Tool;
 
 const PREFIX: &str = "limit:";
 
-fn tool_slug(label: &str) -> String {
-    Tool::ALL
-        .into_iter()
-        .find(|t| t.label() == label)
-        .map_or_else(
-            || label.to_lowercase().replace(' ', "-"),
-            |t| t.name().to_string(),
-        )
-}
-
 /// The subject of a tool's window.
 pub(crate) fn window_subject(w: &UsageWindow) -> String {
-    format!("{PREFIX}{}:{}", tool_slug(&w.tool), w.name)
+    format!("{PREFIX}{}:{}", w.tool_id.name(), w.name)
 }
 
 /// Each key's credits left (`balanceUsd`, subject `balance:key:<id>`).

@@ -33,6 +33,9 @@ pub enum WindowSource {
 pub struct UsageWindow {
     /// `Claude Code`, `Codex`.
     pub tool: String,
+    /// The tool's stable name (`claude-code`, `codex`): alert subjects and rule ids use it.
+    #[serde(skip)]
+    pub tool_id: Tool,
     /// `5-hour`, `weekly`, or `N-minute`.
     pub name: String,
     pub source: WindowSource,
@@ -119,6 +122,7 @@ pub(crate) fn all(store: &Store, now: i64, seen: &[Seen]) -> Result<Vec<UsageWin
         }
         out.push(UsageWindow {
             tool: w.tool.label().into(),
+            tool_id: w.tool,
             name: window_name(w.window_minutes, &w.name),
             source: WindowSource::Provider,
             used_percent: Some(w.used_percent),
@@ -150,6 +154,7 @@ pub(crate) fn all(store: &Store, now: i64, seen: &[Seen]) -> Result<Vec<UsageWin
         claude_from_provider.push(label.to_string());
         out.push(UsageWindow {
             tool: Tool::ClaudeCode.label().into(),
+            tool_id: Tool::ClaudeCode,
             name: label.into(),
             source: WindowSource::Provider,
             used_percent: Some((used * 100.0).clamp(0.0, 100.0)),
@@ -206,6 +211,7 @@ pub(super) fn block(answers: &[Spent], now: i64) -> Option<UsageWindow> {
     let left = (s + BLOCK_MS - now) as f64 / HOUR_MS as f64;
     Some(UsageWindow {
         tool: Tool::ClaudeCode.label().into(),
+            tool_id: Tool::ClaudeCode,
         name: "5-hour".into(),
         source: WindowSource::Estimate,
         used_percent: None,
@@ -226,6 +232,7 @@ fn week(answers: &[Spent], now: i64) -> UsageWindow {
     let hours = (now - first).max(60_000) as f64 / HOUR_MS as f64;
     UsageWindow {
         tool: Tool::ClaudeCode.label().into(),
+            tool_id: Tool::ClaudeCode,
         name: "weekly".into(),
         source: WindowSource::Estimate,
         used_percent: None,

@@ -4,10 +4,10 @@
 //! good list and says why.
 
 use super::*;
-use switchyard_app::{ModelList, Pricing, RouteCandidate, RouteDraft, Strategy};
+use switchyard_app::{ModelList, Pricing};
 use switchyard_mock::MockServer;
 
-async fn mock(models: &[&str], prices: &[(&str, f64, f64)]) -> MockServer {
+pub(super) async fn mock(models: &[&str], prices: &[(&str, f64, f64)]) -> MockServer {
     let mut cfg = MockConfig::instant();
     cfg.models = models.iter().map(|m| (*m).to_string()).collect();
     cfg.listed_prices = prices
@@ -17,7 +17,13 @@ async fn mock(models: &[&str], prices: &[(&str, f64, f64)]) -> MockServer {
     MockServer::start(cfg).await.unwrap()
 }
 
-async fn add(h: &Harness, kind: BackendKind, name: &str, base: &str, k: Option<&str>) -> String {
+pub(super) async fn add(
+    h: &Harness,
+    kind: BackendKind,
+    name: &str,
+    base: &str,
+    k: Option<&str>,
+) -> String {
     h.app
         .backends()
         .create(draft(kind, name, base), k.map(|v| key("main", v)))
@@ -254,238 +260,4 @@ async fn a_failed_refresh_keeps_the_last_good_list_and_says_why() {
         .unwrap();
     assert!(e.contains("add a key"), "{e}");
     assert!(h.app.catalogue().list("no-such-id".into()).await.is_err());
-}
-
-#[tokio::test]
-async fn a_chosen_model_is_checked_where_it_is_chosen() {
-    let h = start().await;
-    let server = mock(&["gpt-4.1-mini", "acme-unknown-model"], &[]).await;
-    let id = add(
-        &h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
-    h.app.catalogue().refresh(id.clone()).await.unwrap();
-
-    let fine = h
-        .app
-        .catalogue()
-        .check("OpenAI/gpt-4.1-mini".into())
-        .await
-        .unwrap();
-    assert_eq!(fine.warning, None, "{fine:?}");
-    assert_eq!(fine.targets[0].listed, Some(true));
-    let unknown = h
-        .app
-        .catalogue()
-        .check("OpenAI/acme-unknown-model".into())
-        .await
-        .unwrap();
-    let w = unknown.warning.unwrap();
-    assert!(
-        w.contains("acme-unknown-model has no known price on OpenAI"),
-        "{w}"
-    );
-    let unlisted = h
-        .app
-        .catalogue()
-        .check("OpenAI/gpt-4o".into())
-        .await
-        .unwrap();
-    assert!(unlisted
-        .warning
-        .unwrap()
-        .contains("gpt-4o is not in OpenAI's model list"));
-    let nothing = h
-        .app
-        .catalogue()
-        .check("no-such-thing".into())
-        .await
-        .unwrap();
-    assert!(nothing
-        .warning
-        .unwrap()
-        .starts_with("No enabled backend serves"));
-    assert_eq!(
-        h.app
-            .catalogue()
-            .check("demo-chat".into())
-            .await
-            .unwrap()
-            .warning,
-        None
-    );
-
-    // A route: every candidate is checked.
-    h.app
-        .routes()
-        .save(
-            None,
-            RouteDraft {
-                name: "mixed".into(),
-                strategy: Strategy::Priority,
-                candidates: vec![
-                    RouteCandidate {
-                        backend_id: id.clone(),
-                        model: "gpt-4.1-mini".into(),
-                        weight: 1,
-                    },
-                    RouteCandidate {
-                        backend_id: id.clone(),
-                        model: "acme-unknown-model".into(),
-                        weight: 1,
-                    },
-                ],
-                cache: Default::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let route = h.app.catalogue().check("mixed".into()).await.unwrap();
-    assert_eq!(route.targets.len(), 2);
-    assert!(route
-        .warning
-        .unwrap()
-        .contains("acme-unknown-model has no known price"));
-
-    // The tools' pickers offer every listed model.
-    let choices = h.app.tools().model_choices().await.unwrap();
-    assert!(
-        choices.contains(&"OpenAI/acme-unknown-model".to_string()),
-        "{choices:?}"
-    );
-}
-
-#[tokio::test]
-async fn the_daily_refresh_reads_only_old_or_unread_lists() {
-    let h = start().await;
-    let server = mock(&["gpt-4.1-mini"], &[]).await;
-    add(
-        &h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
-    let day = switchyard_app::CATALOGUE_MAX_AGE;
-    // The Demo backend and OpenAI were never read.
-    assert_eq!(h.app.catalogue().refresh_stale(day).await.unwrap(), 2);
-    assert_eq!(server.calls("models"), 1);
-    assert_eq!(h.app.catalogue().refresh_stale(day).await.unwrap(), 0);
-    assert_eq!(server.calls("models"), 1, "a fresh list is not read again");
-    assert_eq!(
-        h.app
-            .catalogue()
-            .refresh_stale(Duration::ZERO)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(server.calls("models"), 2);
-}
-
-#[tokio::test]
-async fn the_cli_lists_refreshes_and_checks_models() {
-    use super::cli::run;
-    let h = start().await;
-    let server = mock(&["gpt-4.1-mini", "acme-unknown-model"], &[]).await;
-    add(
-        &h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
-
-    let never = run(&h.app, &["models", "OpenAI"], "").await;
-    assert_eq!(never.code, 0);
-    assert!(
-        never.out.contains("OpenAI: model list never read"),
-        "{}",
-        never.out
-    );
-    let read = run(&h.app, &["models", "openai", "--refresh"], "").await;
-    assert_eq!(read.code, 0, "{}", read.err);
-    assert!(
-        read.out.starts_with("OpenAI: 2 models, read just now"),
-        "{}",
-        read.out
-    );
-    assert!(
-        read.out.contains("gpt-4.1-mini") && read.out.contains("/M blended"),
-        "{}",
-        read.out
-    );
-    let unknown_line = read
-        .out
-        .lines()
-        .find(|l| l.contains("acme-unknown-model"))
-        .unwrap();
-    assert!(unknown_line.ends_with("no known price"), "{unknown_line}");
-    let json = run(&h.app, &["models", "--json"], "").await;
-    let lists: serde_json::Value = serde_json::from_str(&json.out).unwrap();
-    let openai = lists
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["backendName"] == "OpenAI")
-        .unwrap();
-    assert_eq!(openai["models"][1]["pricing"], "unknown");
-
-    let check = run(
-        &h.app,
-        &["models", "check", "OpenAI/acme-unknown-model"],
-        "",
-    )
-    .await;
-    assert_eq!(check.code, 1);
-    assert!(
-        check.out.contains("has no known price on OpenAI"),
-        "{}",
-        check.out
-    );
-    assert_eq!(
-        run(&h.app, &["models", "check", "OpenAI/gpt-4.1-mini"], "")
-            .await
-            .code,
-        0
-    );
-    let missing = run(&h.app, &["models", "Nope"], "").await;
-    assert_eq!(missing.code, 1);
-    assert!(missing.err.contains("no backend named “Nope”"));
-}
-
-#[tokio::test]
-async fn connect_with_an_unpriced_model_says_so() {
-    use super::cli::run;
-    let t = super::tools::start_tools().await;
-    let server = mock(&["acme-unknown-model"], &[]).await;
-    add(
-        &t.h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
-    let r = run(
-        &t.h.app,
-        &["connect", "aider", "--model", "OpenAI/acme-unknown-model"],
-        "",
-    )
-    .await;
-    assert_eq!(r.code, 0, "{}", r.err);
-    assert!(
-        r.out
-            .contains("note: acme-unknown-model has no known price on OpenAI"),
-        "{}",
-        r.out
-    );
-    let r = run(&t.h.app, &["connect", "aider", "--model", "demo-chat"], "").await;
-    assert!(!r.out.contains("note:"), "{}", r.out);
 }
