@@ -52,6 +52,24 @@ impl Balance {
         })
     }
 
+    /// OpenRouter's `GET /credits` (a management key's account):
+    /// `{"data": {"total_credits": 25, "total_usage": 2.5}}`.
+    pub fn from_openrouter_credits(body: &[u8]) -> Option<Balance> {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let d = v.get("data")?;
+        let num = |k: &str| {
+            d.get(k)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|x| x.is_finite() && *x >= 0.0)
+        };
+        let (total, used) = (num("total_credits")?, num("total_usage")?);
+        Some(Balance {
+            limit_usd: Some(total),
+            used_usd: used,
+            remaining_usd: Some((total - used).max(0.0)),
+        })
+    }
+
     /// The row these credits are kept in, read now.
     pub(crate) fn row(&self, backend_id: &str, key_id: &str) -> switchyard_store::BalanceRow {
         switchyard_store::BalanceRow {
@@ -106,8 +124,38 @@ pub async fn probe(
             }
         }
     };
-    let request = http.for_url(&url).get(&url).headers(headers);
-    send(kind, request, &url, timeout).await
+    let request = http.for_url(&url).get(&url).headers(headers.clone());
+    let mut result = send(kind, request, &url, timeout).await;
+    // A key without a limit of its own spends the account's credits, which OpenRouter tells a
+    // management key (`GET /credits`); other keys get a 403 and keep "no limit".
+    if let (
+        CheckOutcome::Valid,
+        Some(Balance {
+            limit_usd: None, ..
+        }),
+    ) = (result.outcome, result.balance)
+    {
+        let url = format!("{}/credits", base_url.trim_end_matches('/'));
+        let sent = http
+            .for_url(&url)
+            .get(&url)
+            .headers(headers)
+            .timeout(timeout)
+            .send()
+            .await;
+        if let Ok(resp) = sent.and_then(reqwest::Response::error_for_status) {
+            let body = error_body(resp).await;
+            if let Some(account) = Balance::from_openrouter_credits(body.as_bytes()) {
+                result.message = format!(
+                    "valid, {} ms · {}",
+                    result.latency_ms.unwrap_or(0),
+                    account.text()
+                );
+                result.balance = Some(account);
+            }
+        }
+    }
+    result
 }
 
 /// The opt-in deep probe: a one-token completion of `model` (this costs tokens).

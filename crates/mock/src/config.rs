@@ -48,6 +48,9 @@ pub struct MockConfig {
     pub requests_per_minute: u32,
     /// The credit limit `GET /v1/key` reports (OpenRouter's key info); `None`: no limit.
     pub credit_limit_usd: Option<f64>,
+    /// The account's credits `GET /v1/credits` reports (OpenRouter's, for a management key);
+    /// `None`: that endpoint refuses the key with 403, as OpenRouter does for other keys.
+    pub account_credits_usd: Option<f64>,
     /// Prices (USD per million input and output tokens) listed next to models, as OpenRouter's
     /// model list does. When any is set, `GET /v1/models` answers in OpenRouter's shape (name,
     /// context length, per-token prices as strings; a model without one gets `"-1"`).
@@ -85,6 +88,7 @@ impl MockConfig {
             faults: Vec::new(),
             requests_per_minute: 1_000_000,
             credit_limit_usd: Some(10.0),
+            account_credits_usd: None,
             listed_prices: Vec::new(),
         }
     }

@@ -111,7 +111,7 @@ impl MockServer {
     /// Number of requests served so far for a route label; 0 for any other label. Rejected
     /// requests (401/429/400) count too. The labels:
     ///
-    /// - "models" (`GET /v1/models`), "tags" (`GET /api/tags`), "key" (`GET /v1/key`);
+    /// - "models" (`GET /v1/models`), "tags" (`GET /api/tags`), "key" (`GET /v1/key`), "credits" (`GET /v1/credits`);
     /// - "chat" (`POST /v1/chat/completions`), "embeddings" (`POST /v1/embeddings`);
     /// - "responses" (`POST /v1/responses`), "responses_input_tokens"
     ///   (`POST /v1/responses/input_tokens`), "responses_compact" (`POST /v1/responses/compact`);
@@ -182,6 +182,7 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/api/tags", get(models::tags))
         .route("/v1/key", get(models::key))
+        .route("/v1/credits", get(models::credits))
         .route("/v1/chat/completions", post(openai::chat))
         .route("/v1/embeddings", post(embeddings::embeddings))
         // Gemini's OpenAI-compatible embeddings endpoint.

@@ -1,5 +1,5 @@
 //! Owns the probe endpoints: model lists (OpenAI, Anthropic, Gemini, Ollama), Gemini's single
-//! model lookup and OpenRouter key info.
+//! model lookup, and OpenRouter's key info and account credits.
 
 use std::sync::Arc;
 
@@ -184,18 +184,7 @@ pub(crate) async fn tags(State(state): State<Arc<Shared>>, headers: HeaderMap) -
 /// `GET /v1/key`: OpenRouter key info.
 pub(crate) async fn key(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
     probe(&state, Route::Key, &headers, Shape::OpenAi).await?;
-    // OpenRouter's key info: a thousandth of a dollar per generation request served so far.
-    let served: u64 = [
-        "chat",
-        "messages",
-        "responses",
-        "gemini_generate",
-        "embeddings",
-    ]
-    .iter()
-    .map(|r| state.calls(r))
-    .sum();
-    let usage = served as f64 / 1000.0;
+    let usage = served_usd(&state);
     let limit = state.config.credit_limit_usd;
     Ok(Json(json!({
         "data": {
@@ -206,6 +195,37 @@ pub(crate) async fn key(State(state): State<Arc<Shared>>, headers: HeaderMap) ->
             "is_free_tier": false
         }
     })))
+}
+
+/// `GET /v1/credits`: OpenRouter's account credits (a management key's), or 403 for a key that
+/// may not read them.
+pub(crate) async fn credits(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    probe(&state, Route::Credits, &headers, Shape::OpenAi).await?;
+    let Some(total) = state.config.account_credits_usd else {
+        return Err(ApiError::new(
+            Shape::OpenAi,
+            ErrorKind::Injected(axum::http::StatusCode::FORBIDDEN),
+        ));
+    };
+    Ok(Json(
+        json!({ "data": { "total_credits": total, "total_usage": served_usd(&state) } }),
+    ))
+}
+
+/// What the generation requests served so far cost on OpenRouter's books: a thousandth of a
+/// dollar each.
+fn served_usd(state: &Shared) -> f64 {
+    let served: u64 = [
+        "chat",
+        "messages",
+        "responses",
+        "gemini_generate",
+        "embeddings",
+    ]
+    .iter()
+    .map(|r| state.calls(r))
+    .sum();
+    served as f64 / 1000.0
 }
 
 /// "demo-chat" → "Demo Chat".

@@ -26,6 +26,8 @@ pub(crate) enum Route {
     Tags,
     /// `GET /v1/key`.
     Key,
+    /// `GET /v1/credits`.
+    Credits,
     /// `GET /v1beta/models`.
     GeminiModels,
     /// `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`.
@@ -47,12 +49,13 @@ pub(crate) enum Route {
 }
 
 impl Route {
-    const ALL: [Route; 14] = [
+    const ALL: [Route; 15] = [
         Route::Models,
         Route::Chat,
         Route::Messages,
         Route::Tags,
         Route::Key,
+        Route::Credits,
         Route::GeminiModels,
         Route::GeminiGenerate,
         Route::Responses,
@@ -72,6 +75,7 @@ impl Route {
             Route::Messages => "messages",
             Route::Tags => "tags",
             Route::Key => "key",
+            Route::Credits => "credits",
             Route::GeminiModels => "gemini_models",
             Route::GeminiGenerate => "gemini_generate",
             Route::Responses => "responses",

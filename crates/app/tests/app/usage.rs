@@ -215,3 +215,50 @@ async fn an_openrouter_keys_credits_are_read_by_its_test_and_a_low_balance_notif
     .await;
     app.shutdown(Duration::from_secs(5)).await;
 }
+
+/// A key without a limit of its own spends the account's credits: a management key reads them
+/// from `GET /credits`; any other key is refused there (403) and says "no limit".
+#[tokio::test]
+async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them() {
+    let h = start().await;
+    let router = |credits: Option<f64>| async move {
+        let mut c = MockConfig::instant();
+        c.credit_limit_usd = None;
+        c.account_credits_usd = credits;
+        switchyard_mock::MockServer::start(c).await.unwrap()
+    };
+    let (management, plain) = (router(Some(25.0)).await, router(None).await);
+    for (name, mock, want) in [
+        ("Managed", &management, "$25.00 of $25.00 in credits left"),
+        ("Plain", &plain, "$0.00 of credits used, no limit"),
+    ] {
+        let b = h
+            .app
+            .backends()
+            .create(
+                draft(
+                    BackendKind::OpenRouter,
+                    name,
+                    &format!("{}/v1", mock.base_url()),
+                ),
+                Some(key(
+                    "k",
+                    "sk-or-v1-1111111111111111111111111111111111111111111111111111111111111111",
+                )),
+            )
+            .await
+            .unwrap();
+        let r = h
+            .app
+            .keys()
+            .test(&b.row.id, Some(&b.keys[0].row.id))
+            .await
+            .unwrap();
+        assert!(r.message.ends_with(want), "{name}: {}", r.message);
+        assert_eq!(
+            mock.calls("credits"),
+            1,
+            "{name}: one read of the account's credits"
+        );
+    }
+}
