@@ -30,7 +30,7 @@ then answered with `Tool result: <output>`.";
 /// What the command line asked for.
 #[derive(Debug)]
 enum Command {
-    Run { port: u16, config: MockConfig },
+    Run { port: u16, config: Box<MockConfig> },
     Help,
 }
 
@@ -85,7 +85,10 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         config.models = models;
     }
     config.listed_prices = prices;
-    Ok(Command::Run { port, config })
+    Ok(Command::Run {
+        port,
+        config: Box::new(config),
+    })
 }
 
 /// `M=IN,OUT` → (M, IN, OUT), prices non-negative.
@@ -132,7 +135,7 @@ async fn stop_signal() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let (port, config) = match parse(std::env::args().skip(1)) {
-        Ok(Command::Run { port, config }) => (port, config),
+        Ok(Command::Run { port, config }) => (port, *config),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
