@@ -120,11 +120,12 @@ impl Switchyard {
         &self.inner.backends
     }
 
-    /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
+    /// Each backend's model list, and what choosing a model means for cost.
     pub fn catalogue(&self) -> &crate::catalogue::Catalogue {
         &self.inner.catalogue
     }
 
+    /// A backend's keys: add, validate, delete, reveal, test; whether the keychain answers.
     pub fn keys(&self) -> &crate::backends::keys::Keys {
         &self.inner.keys
     }
