@@ -227,16 +227,6 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
     crate::cli_io::aligned(&cells)
 }
 
-/// "resets in 2 h 13 m".
-pub fn resets_in(at_ms: i64, now_ms: i64) -> String {
-    let mins = ((at_ms - now_ms).max(0) + 59_999) / 60_000;
-    match (mins / 1440, mins % 1440 / 60, mins % 60) {
-        (0, 0, m) => format!("resets in {m} m"),
-        (0, h, m) => format!("resets in {h} h {m} m"),
-        (d, h, _) => format!("resets in {d} d {h} h"),
-    }
-}
-
 /// One line per key: "OpenRouter · work: $7.50 of $10.00 left (read 3 min ago)".
 pub fn balances_text(balances: &[crate::usage::BalanceView], now: i64) -> String {
     if balances.is_empty() {
@@ -272,7 +262,7 @@ pub fn windows_text(windows: &[UsageWindow], now: i64) -> String {
         };
         let reset = w
             .resets_at_ms
-            .map(|r| resets_in(r, now))
+            .map(|r| crate::usage::resets_in(r, now))
             .unwrap_or_default();
         let mark = match w.source {
             WindowSource::Provider => "provider's figure",

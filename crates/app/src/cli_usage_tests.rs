@@ -1,4 +1,5 @@
 use super::*;
+use crate::usage::resets_in;
 
 const NOW: i64 = 1_795_606_200_000; // 2026-11-25T11:30:00Z
 

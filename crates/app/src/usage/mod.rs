@@ -15,7 +15,7 @@ mod windows;
 pub(crate) use alerts::names_in;
 pub(crate) use windows::{all as windows_in, gateway_plan_windows};
 
-pub use windows::{nearest_limit, UsageWindow, WindowSource};
+pub use windows::{nearest_limit, resets_in, UsageWindow, WindowSource};
 
 use crate::blocking::on_store;
 use crate::AppError;

@@ -56,13 +56,23 @@ pub struct UsageWindow {
     pub how: String,
 }
 
+/// "resets in 2 h 13 m".
+pub fn resets_in(at_ms: i64, now_ms: i64) -> String {
+    let mins = ((at_ms - now_ms).max(0) + 59_999) / 60_000;
+    match (mins / 1440, mins % 1440 / 60, mins % 60) {
+        (0, 0, m) => format!("resets in {m} m"),
+        (0, h, m) => format!("resets in {h} h {m} m"),
+        (d, h, _) => format!("resets in {d} d {h} h"),
+    }
+}
+
 /// The subscription window closest to its limit, in a few words: the provider's figure with the
 /// highest share used, else Claude Code's estimated 5-hour block; e.g.
 /// `Codex 5-hour 42% (resets in 2 h 13 m)`. For the status line and the tray's tooltip.
 pub fn nearest_limit(windows: &[UsageWindow], now: i64) -> Option<String> {
     let resets = |w: &UsageWindow| {
         w.resets_at_ms
-            .map(|r| format!(" ({})", crate::cli_usage::resets_in(r, now)))
+            .map(|r| format!(" ({})", resets_in(r, now)))
             .unwrap_or_default()
     };
     let provider = windows
