@@ -1310,6 +1310,13 @@ export type LedgerRow_Deserialize = {
 	outputTokens: number | null,
 	cacheReadTokens: number | null,
 	cacheWriteTokens: number | null,
+	/**
+	 *  Of the cache writes, those with a 1-hour lifetime; `null` on rows recorded before the
+	 *  ledger kept the split.
+	 */
+	cacheWrite1hTokens?: number | null,
+	/**  Of the output, hidden reasoning; `null` as above. */
+	reasoningTokens?: number | null,
 	/**  `null`: the model has no known price. */
 	costUsd?: number | null,
 	streamed: boolean,
@@ -1349,6 +1356,13 @@ export type LedgerRow_Serialize = {
 	outputTokens: number | null,
 	cacheReadTokens: number | null,
 	cacheWriteTokens: number | null,
+	/**
+	 *  Of the cache writes, those with a 1-hour lifetime; `null` on rows recorded before the
+	 *  ledger kept the split.
+	 */
+	cacheWrite1hTokens: number | null,
+	/**  Of the output, hidden reasoning; `null` as above. */
+	reasoningTokens: number | null,
 	/**  `null`: the model has no known price. */
 	costUsd: number | null,
 	streamed: boolean,

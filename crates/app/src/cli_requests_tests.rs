@@ -70,6 +70,8 @@ fn record(inbound: &str, cost_usd: Option<f64>) -> RequestRecord {
         output_tokens: 48,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd,
         streamed: false,
         cache: None,

@@ -22,6 +22,8 @@ fn record(id: usize) -> RequestRecord {
         output_tokens: 2,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: None,
         streamed: false,
         cache: None,

@@ -124,17 +124,32 @@ pub async fn probe(
             }
         }
     };
-    let request = http.for_url(&url).get(&url).headers(headers.clone());
-    let mut result = send(kind, request, &url, timeout).await;
-    // A key without a limit of its own spends the account's credits, which OpenRouter tells a
-    // management key (`GET /credits`); other keys get a 403 and keep "no limit".
+    let request = http.for_url(&url).get(&url).headers(headers);
+    send(kind, request, &url, timeout).await
+}
+
+/// A key test's second look, after [`probe`]: a valid key without a limit of its own spends
+/// the account's credits, which OpenRouter tells a management key (`GET /credits`); other keys
+/// get a 403 and keep "no limit". Only on the user's test, never in the monitor's probes: a key
+/// that can serve requests is not a management key, so every probe would add a refused call.
+pub async fn with_account_credits(
+    http: &HttpClients,
+    base_url: &str,
+    key: Option<&SecretString>,
+    timeout: Duration,
+    mut result: ProbeResult,
+) -> ProbeResult {
     if let (
         CheckOutcome::Valid,
         Some(Balance {
             limit_usd: None, ..
         }),
-    ) = (result.outcome, result.balance)
-    {
+        Ok(headers),
+    ) = (
+        result.outcome,
+        result.balance,
+        auth_headers(AuthStyle::Bearer, key),
+    ) {
         let url = format!("{}/credits", base_url.trim_end_matches('/'));
         let sent = http
             .for_url(&url)

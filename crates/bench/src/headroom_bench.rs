@@ -1,18 +1,21 @@
 //! `headroom-bench`: what reading a provider's rate-limit headers costs the gateway per answer
 //! (issue 42). Side by side in one run, over a realistic OpenAI answer's 16 headers (6 of them
-//! `x-ratelimit-*`) and an Anthropic answer's 18 (10 of them `anthropic-ratelimit-*`):
+//! `x-ratelimit-*`) and an Anthropic answer's 20 (10 of them `anthropic-ratelimit-*`), with the
+//! gateway's own functions:
 //!
 //! - the floor: cloning the answer's header map, which forwarding any answer already does;
-//! - the pass-through: picking the rate-limit headers a caller of the same format gets;
-//! - the reading: finding the rate-limit headers and parsing them into a `Headroom` (what the
-//!   gateway keeps per key);
+//! - the pass-through (`passed_headroom`): the rate-limit headers a caller of the same format
+//!   gets;
+//! - the reading (`read_headroom`): finding the rate-limit headers, parsing them into a
+//!   `Headroom` and keeping it for the key in the gateway's `Health` (its lock included);
 //! - an answer without rate-limit headers: the one scan that finds none.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use std::hint::black_box;
-use std::time::{Instant, SystemTime};
-use switchyard_policy::{is_rate_limit_header, Headroom};
+use std::time::Instant;
+use switchyard_gateway::{passed_headroom, read_headroom, Health, Shape};
+use switchyard_policy::{BreakerConfig, RetryBudgetConfig};
 
 const ROUNDS: u32 = 200_000;
 
@@ -77,40 +80,19 @@ fn ns(mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-/// The gateway's pass-through (`crates/gateway/src/headroom.rs`, `passed`).
-fn passed(headers: &HeaderMap, prefix: &str) -> Vec<(HeaderName, HeaderValue)> {
-    headers
-        .iter()
-        .filter(|(n, _)| n.as_str().starts_with(prefix) || n.as_str() == "retry-after")
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect()
-}
-
-/// The gateway's reading (`heard`): find the headers, parse them.
-fn heard(headers: &HeaderMap) -> Option<Headroom> {
-    if !headers.keys().any(|n| is_rate_limit_header(n.as_str())) {
-        return None;
-    }
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .filter(|(n, _)| is_rate_limit_header(n.as_str()))
-        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
-        .collect();
-    Headroom::parse(&pairs, SystemTime::now())
-}
-
 fn main() {
     let plain = map(&COMMON);
+    let health = Health::new(BreakerConfig::default(), RetryBudgetConfig::default(), 1);
     let answers = [
         (
             "OpenAI",
             map(&[&COMMON[..], &OPENAI[..]].concat()),
-            "x-ratelimit-",
+            Shape::OpenAi,
         ),
         (
             "Anthropic",
             map(&[&COMMON[..], &ANTHROPIC[..]].concat()),
-            "anthropic-ratelimit-",
+            Shape::Anthropic,
         ),
     ];
     println!("headroom-bench: {ROUNDS} rounds, best of 3, ns per answer");
@@ -118,17 +100,19 @@ fn main() {
         "{:<10} {:>8} {:>13} {:>9} {:>14}",
         "answer", "floor", "pass-through", "reading", "(x the floor)"
     );
-    for (name, h, prefix) in &answers {
-        assert!(heard(h).is_some(), "{name}: the headers must parse");
+    for (name, h, shape) in &answers {
+        read_headroom(&health, name, Some(name), h);
+        assert!(
+            health.room([*name], std::time::SystemTime::now()).is_some(),
+            "{name}: the headers must parse"
+        );
         let floor = ns(|| {
             black_box(black_box(h).clone());
         });
         let pass = ns(|| {
-            black_box(passed(black_box(h), prefix));
+            black_box(passed_headroom(black_box(h), *shape));
         });
-        let read = ns(|| {
-            black_box(heard(black_box(h)));
-        });
+        let read = ns(|| read_headroom(&health, name, Some(name), black_box(h)));
         println!(
             "{name:<10} {floor:>8.0} {pass:>13.0} {read:>9.0} {:>14}",
             format!("{:.1} + {:.1}", pass / floor, read / floor)
@@ -137,9 +121,7 @@ fn main() {
     let floor = ns(|| {
         black_box(black_box(&plain).clone());
     });
-    let none = ns(|| {
-        black_box(heard(black_box(&plain)));
-    });
+    let none = ns(|| read_headroom(&health, "none", None, black_box(&plain)));
     println!(
         "{:<10} {floor:>8.0} {:>13} {none:>9.0} {:>14}",
         "none",

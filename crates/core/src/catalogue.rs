@@ -235,12 +235,49 @@ fn query_value(s: &str) -> String {
         .collect()
 }
 
-/// Whether `model` is in `models`: exactly, or (Ollama) without its `:latest` tag.
-pub fn lists(models: &[ListedModel], model: &str) -> bool {
+/// The entry of `models` that `model` names: exactly first; else as Ollama's `:latest` tag,
+/// Gemini's `models/` prefix or an Anthropic alias (`claude-haiku-4-5` for the listed dated
+/// `claude-haiku-4-5-20251001`) name it.
+pub fn find<'a>(models: &'a [ListedModel], model: &str) -> Option<&'a ListedModel> {
     let model = model.trim();
+    let model = model.strip_prefix("models/").unwrap_or(model);
+    let dated = |id: &str| {
+        id.strip_prefix(model)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+    };
     models
         .iter()
-        .any(|m| m.id == model || m.id.strip_suffix(":latest") == Some(model))
+        .find(|m| m.id == model)
+        .or_else(|| {
+            models
+                .iter()
+                .find(|m| m.id.strip_suffix(":latest") == Some(model))
+        })
+        .or_else(|| models.iter().find(|m| dated(&m.id)))
+}
+
+/// Whether a listed model can answer a chat, as far as its id tells: providers' lists also hold
+/// embedding, speech, transcription, image and moderation models, which a coding tool cannot use.
+pub fn chats(id: &str) -> bool {
+    const NOT_CHAT: [&str; 9] = [
+        "embed",
+        "tts",
+        "whisper",
+        "transcribe",
+        "dall-e",
+        "image",
+        "moderation",
+        "realtime",
+        "audio",
+    ];
+    let id = id.to_ascii_lowercase();
+    !NOT_CHAT.iter().any(|w| id.contains(w))
+}
+
+/// Whether `model` is in `models` ([`find`]).
+pub fn lists(models: &[ListedModel], model: &str) -> bool {
+    find(models, model).is_some()
 }
 
 #[cfg(test)]

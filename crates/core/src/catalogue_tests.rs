@@ -122,3 +122,53 @@ fn paths_per_kind() {
     assert_eq!(models_path(BackendKind::OpenRouter), "/models");
     assert_eq!(models_path(BackendKind::Gemini), "/models");
 }
+
+#[test]
+fn an_anthropic_alias_and_a_gemini_path_name_the_listed_model() {
+    let p = page(
+        BackendKind::Anthropic,
+        json!({"data": [{"id": "claude-haiku-4-5-20251001", "display_name": "Claude Haiku 4.5"},
+                        {"id": "claude-haiku-4-5-extended"}], "has_more": false}),
+    );
+    let found = find(&p.models, "claude-haiku-4-5").map(|m| m.id.as_str());
+    assert_eq!(
+        found,
+        Some("claude-haiku-4-5-20251001"),
+        "Anthropic lists dated ids; tools and the default model use the alias"
+    );
+    assert!(
+        !lists(&p.models, "claude-haiku-4"),
+        "only a date completes an alias"
+    );
+    let g = page(
+        BackendKind::Gemini,
+        json!({"models": [{"name": "models/gemini-2.5-flash", "supportedGenerationMethods": ["generateContent"]}]}),
+    );
+    assert!(lists(&g.models, "gemini-2.5-flash"));
+    assert!(lists(&g.models, "models/gemini-2.5-flash"));
+}
+
+#[test]
+fn only_models_that_chat_are_offered_to_tools() {
+    for id in [
+        "gpt-4o",
+        "claude-haiku-4-5",
+        "gemini-2.5-flash",
+        "llama3.2:latest",
+    ] {
+        assert!(chats(id), "{id} chats");
+    }
+    for id in [
+        "text-embedding-3-small",
+        "tts-1-hd",
+        "whisper-1",
+        "gpt-4o-transcribe",
+        "dall-e-3",
+        "gpt-image-1",
+        "omni-moderation-latest",
+        "gpt-4o-realtime-preview",
+        "gpt-4o-audio-preview",
+    ] {
+        assert!(!chats(id), "{id} is not a chat model");
+    }
+}

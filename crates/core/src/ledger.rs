@@ -44,6 +44,12 @@ pub struct RequestRecord {
     pub output_tokens: u64,
     pub cache_read_tokens: u64,
     pub cache_write_tokens: u64,
+    /// Of `cache_write_tokens`, those written with Anthropic's 1-hour lifetime (priced higher).
+    /// `None` on rows recorded before the ledger kept this split: their cost cannot be
+    /// recomputed exactly, so a repricing keeps it.
+    pub cache_write_1h_tokens: Option<u64>,
+    /// Of `output_tokens`, hidden reasoning (some models price it apart). `None` as above.
+    pub reasoning_tokens: Option<u64>,
     /// `None`: the model has no known price (never recorded as $0).
     pub cost_usd: Option<f64>,
     pub streamed: bool,

@@ -77,7 +77,7 @@ pub fn classify<'a>(
             }
             Ok(Ok(r)) => r,
         };
-        crate::headroom::heard(state, &t.id, key_id, resp.headers());
+        crate::headroom::heard(&state.health, &t.id, key_id, resp.headers());
         // The provider's rate-limit headers reach a caller speaking its format unchanged.
         let passed = crate::headroom::passed(resp.headers(), inbound.shape);
         let status = resp.status().as_u16();

@@ -4,7 +4,7 @@
 //! the limit alerts and `/metrics` (which read it from [`crate::health::Health`]).
 
 use crate::reply::Shape;
-use crate::GatewayState;
+use crate::{GatewayState, Health};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use std::time::SystemTime;
 use switchyard_policy::{is_rate_limit_header, Headroom};
@@ -29,7 +29,7 @@ pub fn passed(headers: &HeaderMap, shape: Shape) -> Vec<(HeaderName, HeaderValue
 
 /// Reads what an answer says about the limits of the key (or the backend without keys) that
 /// sent the request, and keeps it. Answers without rate-limit headers change nothing.
-pub fn heard(state: &GatewayState, backend_id: &str, key_id: Option<&str>, headers: &HeaderMap) {
+pub fn heard(health: &Health, backend_id: &str, key_id: Option<&str>, headers: &HeaderMap) {
     if !headers
         .keys()
         .any(|name| is_rate_limit_header(name.as_str()))
@@ -45,9 +45,7 @@ pub fn heard(state: &GatewayState, backend_id: &str, key_id: Option<&str>, heade
     let Some(headroom) = Headroom::parse(&pairs, now) else {
         return;
     };
-    state
-        .health
-        .saw_headroom(key_id.unwrap_or(backend_id), headroom, now);
+    health.saw_headroom(key_id.unwrap_or(backend_id), headroom, now);
 }
 
 /// The room a candidate has left: the most of any of its keys (or of the backend without

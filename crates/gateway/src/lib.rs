@@ -42,6 +42,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer};
 pub use guard::presented_token;
+pub use headroom::{heard as read_headroom, passed as passed_headroom};
 pub use health::{Health, TrackState};
 pub use hop::BareHop;
 pub use http::HttpClients;

@@ -88,6 +88,8 @@ impl RequestLog {
                 output_tokens: 0,
                 cache_read_tokens: 0,
                 cache_write_tokens: 0,
+                cache_write_1h_tokens: None,
+                reasoning_tokens: None,
                 cost_usd: None,
                 streamed: stream,
                 cache: None,
@@ -283,6 +285,8 @@ impl RequestLog {
         r.output_tokens = self.usage.output_tokens;
         r.cache_read_tokens = self.usage.cache_read_tokens;
         r.cache_write_tokens = self.usage.cache_write_tokens;
+        r.cache_write_1h_tokens = Some(self.usage.cache_write_1h_tokens);
+        r.reasoning_tokens = Some(self.usage.reasoning_tokens);
         match self.from_cache {
             Some(saved) => {
                 r.cost_usd = Some(0.0);

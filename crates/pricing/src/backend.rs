@@ -14,15 +14,22 @@ use crate::{Mode, ModelPrice, PriceTable, Provider, TokenUsage};
 use switchyard_core::{BackendKind, RequestRecord};
 use switchyard_wire::Usage;
 
-/// The tokens a ledger row recorded, as [`cost_in`] takes them (repricing, the live drill).
-pub fn recorded_usage(r: &RequestRecord) -> Usage {
-    Usage {
+/// The tokens a ledger row recorded, as [`cost_in`] takes them (repricing, the live drill),
+/// and whether they are exact. A row recorded before the ledger kept the 1-hour cache writes
+/// and reasoning apart counts them as 5-minute writes and plain output: `false` when it has
+/// tokens of those kinds, since a cost computed from it is then an estimate.
+pub fn recorded_usage(r: &RequestRecord) -> (Usage, bool) {
+    let exact = (r.cache_write_1h_tokens.is_some() || r.cache_write_tokens == 0)
+        && (r.reasoning_tokens.is_some() || r.output_tokens == 0);
+    let usage = Usage {
         input_tokens: r.input_tokens,
         output_tokens: r.output_tokens,
         cache_read_tokens: r.cache_read_tokens,
         cache_write_tokens: r.cache_write_tokens,
-        ..Usage::default()
-    }
+        cache_write_1h_tokens: r.cache_write_1h_tokens.unwrap_or(0),
+        reasoning_tokens: r.reasoning_tokens.unwrap_or(0),
+    };
+    (usage, exact)
 }
 
 /// The price-table provider of a backend kind; `None` for the (free) Demo backend.

@@ -83,6 +83,8 @@ mod tests {
             output_tokens: 0,
             cache_read_tokens: 0,
             cache_write_tokens: 0,
+            cache_write_1h_tokens: None,
+            reasoning_tokens: None,
             cost_usd: Some(0.0),
             streamed: false,
             cache: cache.map(str::to_string),

@@ -34,6 +34,8 @@ pub(super) fn req(
         output_tokens: 0,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: None,
         streamed: false,
         cache: None,

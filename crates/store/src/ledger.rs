@@ -23,7 +23,7 @@ pub struct RequestFilter {
     pub limit: u32,
 }
 
-pub(crate) const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd, provider_id";
+pub(crate) const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd, provider_id, cache_write_1h_tokens, reasoning_tokens";
 
 fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -59,6 +59,8 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         cache: r.get(21)?,
         saved_usd: r.get(22)?,
         provider_id: r.get(23)?,
+        cache_write_1h_tokens: r.get::<_, Option<i64>>(24)?.map(u64_of),
+        reasoning_tokens: r.get::<_, Option<i64>>(25)?.map(u64_of),
         attempt_list: Vec::new(),
     })
 }
@@ -86,7 +88,7 @@ impl Store {
                 // Made once: the statement cache is keyed by the text.
                 static INSERT: LazyLock<String> = LazyLock::new(|| {
                     format!(
-                        "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+                        "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
                          ON CONFLICT (id) DO NOTHING"
                     )
                 });
@@ -102,7 +104,8 @@ impl Store {
                         r.attempts, r.latency_ms, r.ttfb_ms, i64_of(r.input_tokens),
                         i64_of(r.output_tokens), i64_of(r.cache_read_tokens),
                         i64_of(r.cache_write_tokens), r.cost_usd, r.streamed, r.cache,
-                        r.saved_usd, r.provider_id
+                        r.saved_usd, r.provider_id, r.cache_write_1h_tokens.map(i64_of),
+                        r.reasoning_tokens.map(i64_of)
                     ])? == 1;
                     if !fresh {
                         continue;

@@ -350,6 +350,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         backend_id TEXT PRIMARY KEY REFERENCES backends(id) ON DELETE CASCADE,
         models TEXT NOT NULL, fetched_at_ms INTEGER, tried_at_ms INTEGER NOT NULL, error TEXT
      );",
+    // The parts of a request's usage priced apart (1-hour cache writes, reasoning), so a
+    // repricing reproduces the gateway's cost; NULL on rows recorded before this step.
+    "ALTER TABLE requests ADD COLUMN cache_write_1h_tokens INTEGER;
+     ALTER TABLE requests ADD COLUMN reasoning_tokens INTEGER;",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

@@ -9,13 +9,14 @@
 //!   request) rewrites them, and never makes a priced row unpriced;
 //! - each repriced row moves its cost into `cost_usd` and out of `unpriced` in every rollup row it
 //!   was added to, with the same keys as `rollup::roll_up`;
-//! - the rows are found through the rollups' hours that still count unpriced requests, and
+//! - the rows are found through the rollups' hours (for [`Store::reprice_unpriced`], those that
+//!   still count unpriced requests; for [`Store::reprice_period`], those of the period), and
 //!   within those by the `started_at` index, never by a scan of the whole ledger. Requests whose
-//!   raw rows were pruned (retention) cannot be repriced and stay counted as unpriced.
+//!   raw rows were pruned (retention) cannot be repriced and stay as they were counted.
 
 use crate::ledger::{from_row, COLUMNS};
 use crate::rollup::keys;
-use crate::usage::{hour_of, HOUR_MS};
+use crate::usage::{hour_of, ms_of, HOUR_MS};
 use crate::{RequestRecord, Store, StoreError};
 use rusqlite::{params, Transaction};
 use rustc_hash::FxHashMap;
@@ -162,7 +163,7 @@ impl Store {
         for hour in hours {
             let one = self.with(|c| {
                 let tx = c.transaction()?;
-                let one = reprice_hour_again(&tx, hour, &price)?;
+                let one = reprice_hour_again(&tx, hour, (from_ms, until_ms), &price)?;
                 tx.commit()?;
                 Ok(one)
             })?;
@@ -174,10 +175,12 @@ impl Store {
     }
 }
 
-/// Prices every row that started in `hour` again; moves the differences into the rollups.
+/// Prices every row that started in `hour` and in `[from_ms, until_ms)` again; moves the
+/// differences into the rollups.
 fn reprice_hour_again(
     tx: &Transaction<'_>,
     hour: i64,
+    (from_ms, until_ms): (i64, i64),
     price: &impl Fn(&RequestRecord) -> Option<f64>,
 ) -> Result<Repriced, StoreError> {
     let (Some(from), Some(to)) = (hour_text(hour), hour_text(hour + HOUR_MS)) else {
@@ -188,6 +191,11 @@ fn reprice_hour_again(
             "SELECT {COLUMNS} FROM requests WHERE started_at >= ?1 AND started_at < ?2"
         ))?
         .query_map(params![from, to], from_row)?
+        .filter(|r| {
+            r.as_ref().map_or(true, |r| {
+                ms_of(&r.started_at).is_some_and(|ms| (from_ms..until_ms).contains(&ms))
+            })
+        })
         .collect::<Result<_, _>>()?;
     let mut set = tx.prepare_cached("UPDATE requests SET cost_usd = ?2 WHERE id = ?1")?;
     let mut deltas = Deltas::default();

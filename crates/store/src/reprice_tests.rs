@@ -31,6 +31,8 @@ fn rec(i: usize, backend: &str, cost: Option<f64>) -> RequestRecord {
         output_tokens: 10 * i as u64,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: cost,
         streamed: false,
         cache: (i.is_multiple_of(2)).then(|| "miss".to_string()),
@@ -288,4 +290,57 @@ fn hour_text_sorts_with_the_ledger_times() {
             "{outside}"
         );
     }
+}
+
+#[test]
+fn the_tokens_priced_apart_are_kept_and_old_rows_read_as_unknown() {
+    let s = Store::open_in_memory().unwrap();
+    let mut split = rec(1, "Claude", Some(0.01));
+    split.cache_write_tokens = 2_000;
+    split.cache_write_1h_tokens = Some(1_500);
+    split.reasoning_tokens = Some(7);
+    let old = rec(2, "Claude", Some(0.02));
+    s.insert_requests(&[split.clone(), old.clone()]).unwrap();
+    let read = s
+        .recent_requests(&crate::RequestFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let by_id = |id: &str| read.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(
+        (
+            by_id("r1").cache_write_1h_tokens,
+            by_id("r1").reasoning_tokens
+        ),
+        (Some(1_500), Some(7))
+    );
+    assert_eq!(
+        (
+            by_id("r2").cache_write_1h_tokens,
+            by_id("r2").reasoning_tokens
+        ),
+        (None, None),
+        "a row without the split says so, never 0"
+    );
+}
+
+#[test]
+fn a_period_reprices_only_the_rows_inside_it() {
+    let s = Store::open_in_memory().unwrap();
+    // 10:20 and 10:40 of the same hour; the period starts at 10:30.
+    let mut early = rec(1, "House", Some(1.0));
+    early.started_at = "2026-11-20T10:20:00Z".into();
+    let mut late = rec(2, "House", Some(1.0));
+    late.started_at = "2026-11-20T10:40:00Z".into();
+    s.insert_requests(&[early, late]).unwrap();
+    let from = time::macros::datetime!(2026-11-20 10:30 UTC).unix_timestamp() * 1000;
+    let done = s
+        .reprice_period(from, from + 3_600_000, |_| Some(2.0))
+        .unwrap();
+    assert_eq!(
+        (done.requests, done.changed),
+        (1, 1),
+        "10:20 is before the period"
+    );
 }

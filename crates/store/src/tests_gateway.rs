@@ -24,6 +24,8 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         output_tokens: 20,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: None,
         streamed: false,
         cache: None,

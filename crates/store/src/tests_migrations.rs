@@ -161,6 +161,8 @@ fn sample(id: &str, at: &str) -> RequestRecord {
         output_tokens: 0,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: None,
         streamed: false,
         cache: None,

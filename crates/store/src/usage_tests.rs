@@ -22,6 +22,8 @@ fn rec(id: usize, at: &str, backend: &str, model: &str, cost: Option<f64>) -> Re
         output_tokens: 10 * id as u64,
         cache_read_tokens: id as u64 % 7,
         cache_write_tokens: id as u64 % 5,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: cost,
         streamed: false,
         cache: id.is_multiple_of(4).then(|| "hit".to_string()),
@@ -269,8 +271,9 @@ fn upgrading_fills_the_api_rollup_exactly_as_new_requests_are_rolled_up() {
             .prepare(&format!(
                 "INSERT INTO requests ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-                // Version 10 had no provider id.
-                crate::ledger::COLUMNS.trim_end_matches(", provider_id")
+                // Version 10 had no provider id and no split of the tokens priced apart.
+                crate::ledger::COLUMNS
+                    .trim_end_matches(", provider_id, cache_write_1h_tokens, reasoning_tokens")
             ))
             .unwrap();
         for r in &rows {

@@ -106,6 +106,8 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
         output_tokens: 1,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: None,
         streamed: false,
         cache: None,

@@ -22,6 +22,8 @@ export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow
     outputTokens: 20,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    reasoningTokens: 0,
     costUsd: 0,
     streamed: false,
     cache: null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ListedModel, ModelList } from "../ipc/types";
-import { ago, catalogueText, modelLabel } from "./models";
+import { catalogueText, modelLabel } from "./models";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const list = (over: Partial<ModelList> = {}): ModelList => ({
@@ -32,11 +32,11 @@ describe("model lists", () => {
     expect(catalogueText(list({ models: [model()], error: "HTTP 503" }), NOW)).toBe("1 model · read 3 h ago · the last refresh failed: HTTP 503");
   });
 
-  it("reads ages naturally", () => {
-    expect(ago(10_000)).toBe("just now");
-    expect(ago(5 * 60_000)).toBe("5 min ago");
-    expect(ago(47 * 3_600_000)).toBe("47 h ago");
-    expect(ago(72 * 3_600_000)).toBe("3 d ago");
+  it("reads ages as the rest of the app does", () => {
+    const read = (ms: number) => catalogueText(list({ fetchedAtMs: NOW - ms }), NOW);
+    expect(read(2_000)).toBe("0 models · read just now");
+    expect(read(5 * 60_000)).toBe("0 models · read 5 min ago");
+    expect(read(72 * 3_600_000)).toBe("0 models · read 3 d ago");
   });
 
   it("labels each model with its context and price, flagging the unpriced", () => {

@@ -1,23 +1,15 @@
 // Pure text for the model pickers: how old a backend's model list is (or why it could not be
 // read), how a listed model is priced, and the options a picker's datalist offers.
 import type { ListedModel, ModelList } from "../ipc/types";
+import { relativeTime } from "./requests-format";
 
 /** "2 models · read 3 h ago", "Model list never read", or the last refresh's failure. */
 export function catalogueText(list: ModelList | undefined, now: number): string {
   if (!list) return "";
   const count = `${list.models.length} ${list.models.length === 1 ? "model" : "models"}`;
   if (list.fetchedAtMs === null) return list.error ? `Model list not read: ${list.error}` : "Model list never read";
-  const read = `${count} · read ${ago(now - list.fetchedAtMs)}`;
+  const read = `${count} · read ${relativeTime(new Date(list.fetchedAtMs).toISOString(), now)}`;
   return list.error ? `${read} · the last refresh failed: ${list.error}` : read;
-}
-
-/** "just now", "5 min ago", "3 h ago", "2 d ago". */
-export function ago(ms: number): string {
-  const m = Math.floor(Math.max(0, ms) / 60_000);
-  if (m < 1) return "just now";
-  if (m < 60) return `${m} min ago`;
-  const h = Math.floor(m / 60);
-  return h < 48 ? `${h} h ago` : `${Math.floor(h / 24)} d ago`;
 }
 
 /** The label a datalist shows next to a model id: its context and price, or "no price". */

@@ -72,6 +72,10 @@ describe("repricing recorded requests", () => {
   it("says what changed, in money", () => {
     expect(repricedText({ days: 30, requests: 40, changed: 12, deltaUsd: 1.234 })).toBe("12 of 40 requests in the last 30 days repriced: +$1.23.");
     expect(repricedText({ days: 7, requests: 3, changed: 3, deltaUsd: -0.5 })).toBe("3 of 3 requests in the last 7 days repriced: -$0.50.");
+    expect(repricedText({ days: 7, requests: 3, changed: 1, deltaUsd: 0.004 }), "a change under a cent is not +$0.00").toBe(
+      "1 of 3 requests in the last 7 days repriced: +$0.004.",
+    );
+    expect(repricedText({ days: 7, requests: 3, changed: 3, deltaUsd: 2 }, { currency: "EUR", perUsd: 0.5 })).toContain("€1.00");
     expect(repricedText({ days: 1, requests: 0, changed: 0, deltaUsd: 0 })).toBe("No requests recorded in the last 1 day.");
     expect(repricedText({ days: 30, requests: 5, changed: 0, deltaUsd: 0 })).toBe("All 5 requests in the last 30 days already cost what the prices in force say.");
   });

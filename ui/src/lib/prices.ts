@@ -1,7 +1,8 @@
 // Model prices as the Costs page shows and edits them: the source line, per-million-token amounts,
 // and the set-price form as text fields checked the way the core checks them (USD per million
 // tokens, 0 or more, at most $5,000; the core has the last word).
-import type { PriceOverride, Prices } from "../ipc/types";
+import type { CostSettings, PriceOverride, Prices } from "../ipc/types";
+import { USD, formatMoney } from "./money";
 import { parseAmount } from "./budgets";
 
 /** The core refuses a price above this, USD per million tokens. */
@@ -114,12 +115,16 @@ export function sortedOverrides(p: Prices | null): PriceOverride[] {
   return [...(p?.overrides ?? [])].sort((a, b) => a.model.localeCompare(b.model));
 }
 
-/** "12 of 40 requests in the last 30 days repriced: +$1.23." (or that nothing changed). */
-export function repricedText(r: { days: number; requests: number | null; changed: number | null; deltaUsd: number | null }): string {
+/** "12 of 40 requests in the last 30 days repriced: +$1.23." (or that nothing changed), in the
+ * display currency. */
+export function repricedText(
+  r: { days: number; requests: number | null; changed: number | null; deltaUsd: number | null },
+  c: CostSettings = USD,
+): string {
   const period = `in the last ${r.days} ${r.days === 1 ? "day" : "days"}`;
   const [requests, changed, delta] = [r.requests ?? 0, r.changed ?? 0, r.deltaUsd ?? 0];
   if (requests === 0) return `No requests recorded ${period}.`;
   if (changed === 0) return `All ${requests.toLocaleString("en-US")} requests ${period} already cost what the prices in force say.`;
   const sign = delta < 0 ? "-" : "+";
-  return `${changed.toLocaleString("en-US")} of ${requests.toLocaleString("en-US")} requests ${period} repriced: ${sign}$${Math.abs(delta).toFixed(2)}.`;
+  return `${changed.toLocaleString("en-US")} of ${requests.toLocaleString("en-US")} requests ${period} repriced: ${sign}${formatMoney(Math.abs(delta), c)}.`;
 }

@@ -62,6 +62,10 @@ describe("request cells", () => {
     expect(tokenUsage({ inputTokens: 1200, outputTokens: 48, cacheReadTokens: 0, cacheWriteTokens: 0 })).toEqual({ main: "1,200 in · 48 out", cache: null });
     expect(tokenUsage({ inputTokens: 10, outputTokens: 5, cacheReadTokens: 900, cacheWriteTokens: 40 }).cache).toBe("cache 900 read · 40 write");
     expect(tokenUsage({ inputTokens: 10, outputTokens: 5, cacheReadTokens: null, cacheWriteTokens: 7 }).cache).toBe("cache 7 write");
+    expect(
+      tokenUsage({ inputTokens: 10, outputTokens: 50, reasoningTokens: 30, cacheReadTokens: 0, cacheWriteTokens: 40, cacheWrite1hTokens: 30 }),
+      "the parts priced apart are named",
+    ).toEqual({ main: "10 in · 50 out (30 reasoning)", cache: "cache 40 write (30 for 1 h)" });
     expect(formatCount(null)).toBe("—");
     expect(formatMs(1234)).toBe("1,234 ms");
     expect(formatMs(null)).toBe("—");

@@ -56,12 +56,18 @@ export function formatMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "—" : `${Math.round(ms).toLocaleString("en-US")} ms`;
 }
 
-/** "120 in · 48 out", plus "cache 900 read · 40 write" when the cache was used. */
-export function tokenUsage(row: Pick<LedgerRow, "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens">): { main: string; cache: string | null } {
-  const main = `${formatCount(row.inputTokens)} in · ${formatCount(row.outputTokens)} out`;
+/** "120 in · 48 out (30 reasoning)", plus "cache 900 read · 40 write (30 for 1 h)" when the
+ * cache was used: the parts priced apart are named. */
+export function tokenUsage(
+  row: Pick<LedgerRow, "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens"> &
+    Partial<Pick<LedgerRow, "cacheWrite1hTokens" | "reasoningTokens">>,
+): { main: string; cache: string | null } {
+  const reasoning = row.reasoningTokens ? ` (${formatCount(row.reasoningTokens)} reasoning)` : "";
+  const main = `${formatCount(row.inputTokens)} in · ${formatCount(row.outputTokens)} out${reasoning}`;
   const parts: string[] = [];
   if (row.cacheReadTokens) parts.push(`${formatCount(row.cacheReadTokens)} read`);
-  if (row.cacheWriteTokens) parts.push(`${formatCount(row.cacheWriteTokens)} write`);
+  const hour = row.cacheWrite1hTokens ? ` (${formatCount(row.cacheWrite1hTokens)} for 1 h)` : "";
+  if (row.cacheWriteTokens) parts.push(`${formatCount(row.cacheWriteTokens)} write${hour}`);
   return { main, cache: parts.length ? `cache ${parts.join(" · ")}` : null };
 }
 

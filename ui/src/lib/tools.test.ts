@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AUTOMATIC, installedText, modelOptions, movedText, outcomeLines, reconnectReason, requestsText, toolState } from "./tools";
+import { AUTOMATIC, groupedOptions, installedText, modelOptions, movedText, outcomeLines, reconnectReason, requestsText, toolState } from "./tools";
 
 describe("tool cards", () => {
   it("names the state: connected, needs reconnect only when connected, or not connected", () => {
@@ -26,11 +26,22 @@ describe("tool cards", () => {
 
   it("offers Automatic first, then the choices, and keeps a model no longer offered", () => {
     expect(modelOptions(["fast"], null)).toEqual([
-      { value: AUTOMATIC, label: "Automatic" },
-      { value: "fast", label: "fast" },
+      { value: AUTOMATIC, label: "Automatic", group: "" },
+      { value: "fast", label: "fast", group: "Routes" },
     ]);
     expect(modelOptions(["fast"], "fast")).toHaveLength(2);
-    expect(modelOptions(["fast"], "gone").at(-1)).toEqual({ value: "gone", label: "gone (not available now)" });
+    expect(modelOptions(["fast"], "gone").at(-1)).toEqual({ value: "gone", label: "gone (not available now)", group: "" });
+  });
+
+  it("groups a long model list by route list and backend", () => {
+    const groups = groupedOptions(modelOptions(["fast", "OpenAI/gpt-4o", "Claude/claude-haiku-4-5", "OpenAI/gpt-4.1"], "gone"));
+    expect(groups.map((g) => [g.label, g.options.map((o) => o.label)])).toEqual([
+      ["", ["Automatic"]],
+      ["Routes", ["fast"]],
+      ["OpenAI", ["gpt-4o", "gpt-4.1"]],
+      ["Claude", ["claude-haiku-4-5"]],
+      ["", ["gone (not available now)"]],
+    ]);
   });
 
   it("tells what a connect and a disconnect did", () => {

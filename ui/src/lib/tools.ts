@@ -43,10 +43,29 @@ export function requestsText(n: number): string {
  * The model picker's options: Automatic, then the choices, plus the tool's current model when it
  * is no longer among them (so the picker still shows what the tool uses).
  */
-export function modelOptions(choices: readonly string[], current: string | null): Array<{ value: string; label: string }> {
-  const opts = [{ value: AUTOMATIC, label: "Automatic" }, ...choices.map((c) => ({ value: c, label: c }))];
-  if (current && !choices.includes(current)) opts.push({ value: current, label: `${current} (not available now)` });
+export function modelOptions(choices: readonly string[], current: string | null): ModelOption[] {
+  const opts: ModelOption[] = [{ value: AUTOMATIC, label: "Automatic", group: "" }];
+  for (const c of choices) {
+    const slash = c.indexOf("/");
+    opts.push(slash < 0 ? { value: c, label: c, group: "Routes" } : { value: c, label: c.slice(slash + 1), group: c.slice(0, slash) });
+  }
+  if (current && !choices.includes(current)) opts.push({ value: current, label: `${current} (not available now)`, group: "" });
   return opts;
+}
+
+/** A model picker's choice: `group` is the route list or the backend it is on ("" for none). */
+export type ModelOption = { value: string; label: string; group: string };
+
+/** Options in groups, in the order each group first appears (a `<select>`'s optgroups). */
+export function groupedOptions(opts: readonly ModelOption[]): Array<{ label: string; options: ModelOption[] }> {
+  const groups: Array<{ label: string; options: ModelOption[] }> = [];
+  for (const o of opts) {
+    const last = groups.at(-1);
+    const g = last?.label === o.group ? last : groups.find((x) => x.label === o.group && o.group !== "");
+    if (g) g.options.push(o);
+    else groups.push({ label: o.group, options: [o] });
+  }
+  return groups;
 }
 
 const ACTION_DONE: Record<ToolAction, string> = {

@@ -3,7 +3,7 @@
 //! leaves neither behind. The keychain is only ever touched off the async threads.
 
 use crate::events::{EventSink, Reaction};
-use crate::probe::{probe, ProbeResult};
+use crate::probe::{probe, with_account_credits, ProbeResult};
 use crate::{AppError, DomainEvent};
 use std::sync::Arc;
 use std::time::Duration;
@@ -161,7 +161,12 @@ impl Keys {
             BackendKind::Demo => format!("{}/v1", self.demo),
             _ => backend.row.base_url.clone(),
         };
-        let result = probe(&self.http, kind, &base, secret.as_ref(), self.probe_timeout).await;
+        let timeout = self.probe_timeout;
+        let mut result = probe(&self.http, kind, &base, secret.as_ref(), timeout).await;
+        if kind == BackendKind::OpenRouter {
+            result =
+                with_account_credits(&self.http, &base, secret.as_ref(), timeout, result).await;
+        }
         tracing::info!(backend = %backend.row.name, outcome = result.outcome.as_str(), latency_ms = result.latency_ms, "key tested");
         let check = CheckRow {
             backend_id: backend_id.to_string(),

@@ -5,7 +5,7 @@
 use super::Catalogue;
 use crate::AppError;
 use serde::Serialize;
-use switchyard_core::catalogue::lists;
+use switchyard_core::catalogue::find;
 use switchyard_core::BackendKind;
 use switchyard_pricing::{cost_per_mtok_in, PriceTable};
 
@@ -89,12 +89,9 @@ impl Catalogue {
                 let list = cached
                     .iter()
                     .find(|l| l.backend_id == c.target.id && l.fetched_at_ms.is_some());
-                let listed = list.map(|l| lists(&l.models, &asked));
-                let has_price = list.is_some_and(|l| {
-                    l.models
-                        .iter()
-                        .any(|m| m.id == asked && m.listed_price.is_some())
-                });
+                let found = list.map(|l| find(&l.models, &asked));
+                let listed = found.map(|m| m.is_some());
+                let has_price = found.flatten().is_some_and(|m| m.listed_price.is_some());
                 let (pricing, _) = pricing(&table, c.target.kind, &asked, has_price);
                 ModelTarget {
                     backend_name: c.target.name,

@@ -182,8 +182,11 @@ impl Catalogue {
                     .collect::<Vec<_>>())
             })
             .await?;
+        // One backend's failure (deleted meanwhile, a store error) does not stop the pass.
         for id in &stale {
-            self.refresh(id.clone()).await?;
+            if let Err(e) = self.refresh(id.clone()).await {
+                tracing::warn!(backend = %id, error = %e, "model list not refreshed");
+            }
         }
         Ok(stale.len())
     }
@@ -194,7 +197,12 @@ impl Catalogue {
         let mut out = Vec::new();
         for b in store.list_backends()?.into_iter().filter(|b| b.enabled) {
             if let Some(list) = lists.iter().find(|c| c.backend_id == b.id) {
-                out.extend(list.models.iter().map(|m| format!("{}/{}", b.name, m.id)));
+                out.extend(
+                    list.models
+                        .iter()
+                        .filter(|m| switchyard_core::catalogue::chats(&m.id))
+                        .map(|m| format!("{}/{}", b.name, m.id)),
+                );
             }
         }
         Ok(out)

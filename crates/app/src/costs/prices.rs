@@ -258,8 +258,8 @@ impl Costs {
 
     /// Prices the ledger's requests that were recorded without a price and whose model has one
     /// now, at the gateway's current table (`Store::reprice_unpriced`: rows and rollups
-    /// together). The ledger keeps no 5-minute/1-hour split of cache writes, so they are priced
-    /// at the 5-minute rate. Returns how many were priced.
+    /// together). Rows recorded before the ledger kept 1-hour cache writes and reasoning apart
+    /// are priced as 5-minute writes and plain output. Returns how many were priced.
     pub async fn reprice_ledger(&self) -> Result<u64, AppError> {
         let Some(gateway) = &self.gateway else {
             return Ok(0);
@@ -282,7 +282,7 @@ impl Costs {
                             .is_some_and(|&kind| cost_per_mtok_in(&table, kind, model).is_some())
                 };
                 Ok(store.reprice_unpriced(priceable, |r| {
-                    super::reprice::record_cost(&table, &kinds, r)
+                    super::reprice::record_cost(&table, &kinds, r, true)
                 })?)
             })
             .await?;

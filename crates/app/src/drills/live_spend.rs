@@ -98,7 +98,8 @@ pub(crate) fn price(
     for r in records.iter_mut() {
         r.token_name = Some(LIVE_TOOL.into());
         let kind = r.backend.as_deref().and_then(kind_of);
-        r.cost_usd = cost_in(table, kind, r.model.as_deref(), &recorded_usage(r));
+        // The shadow gateway's rows are fresh: always exact.
+        r.cost_usd = cost_in(table, kind, r.model.as_deref(), &recorded_usage(r).0);
         total.0 += r.input_tokens;
         total.1 += r.output_tokens;
         total.2 = total.2.zip(r.cost_usd).map(|(a, b)| a + b);

@@ -221,7 +221,7 @@ pub(super) fn block(answers: &[Spent], now: i64) -> Option<UsageWindow> {
     let left = (s + BLOCK_MS - now) as f64 / HOUR_MS as f64;
     Some(UsageWindow {
         tool: Tool::ClaudeCode.label().into(),
-            tool_id: Tool::ClaudeCode,
+        tool_id: Tool::ClaudeCode,
         name: "5-hour".into(),
         source: WindowSource::Estimate,
         used_percent: None,
@@ -242,7 +242,7 @@ fn week(answers: &[Spent], now: i64) -> UsageWindow {
     let hours = (now - first).max(60_000) as f64 / HOUR_MS as f64;
     UsageWindow {
         tool: Tool::ClaudeCode.label().into(),
-            tool_id: Tool::ClaudeCode,
+        tool_id: Tool::ClaudeCode,
         name: "weekly".into(),
         source: WindowSource::Estimate,
         used_percent: None,

@@ -79,6 +79,8 @@ fn spent(id: &str, at_ms: i64, backend: &str, usd: f64) -> RequestRecord {
         output_tokens: 10,
         cache_read_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: None,
+        reasoning_tokens: None,
         cost_usd: Some(usd),
         streamed: false,
         cache: None,

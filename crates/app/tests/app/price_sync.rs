@@ -196,4 +196,13 @@ async fn recorded_requests_are_repriced_only_when_the_user_asks() {
         (3, 0),
         "at the same prices nothing moves"
     );
+
+    // A one-shot command opens the core with no gateway: it reprices at the same file and
+    // overrides, read from the data folder.
+    let mut opts = Options::new(AppPaths::under(h.dir.path()), h.keychain.clone());
+    opts.monitor = false;
+    let cli_core = Switchyard::start(opts).await.unwrap();
+    let ran = super::cli::run(&cli_core, &["prices", "reprice", "--days", "7"], "").await;
+    assert_eq!(ran.code, 0, "no gateway is needed to reprice: {}", ran.err);
+    assert!(ran.out.starts_with("0 of 3 requests"), "{}", ran.out);
 }

@@ -260,5 +260,25 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
             1,
             "{name}: one read of the account's credits"
         );
+        // The monitor's probe reads the key's own info only: a key that serves requests is not
+        // a management key, so asking `/credits` on every probe would add a refused call.
+        let http = switchyard_app::probe::http_client().unwrap();
+        let secret = switchyard_app::secrets::SecretString::new(
+            "sk-or-v1-1111111111111111111111111111111111111111111111111111111111111111".into(),
+        );
+        let probed = switchyard_app::probe::probe(
+            &http,
+            BackendKind::OpenRouter,
+            &format!("{}/v1", mock.base_url()),
+            Some(&secret),
+            Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(probed.outcome, switchyard_core::CheckOutcome::Valid);
+        assert_eq!(
+            mock.calls("credits"),
+            1,
+            "{name}: a probe never asks /credits"
+        );
     }
 }

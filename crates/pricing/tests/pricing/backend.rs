@@ -153,3 +153,43 @@ fn the_blended_price_weighs_input_three_to_one_against_output() {
     assert_usd(blended.unwrap_or(f64::NAN), 0.70);
     assert_eq!(cost_per_mtok(BackendKind::OpenAi, "no-such-model"), None);
 }
+
+#[test]
+fn a_recorded_row_reprices_to_what_the_gateway_charged() {
+    use switchyard_core::RequestRecord;
+    use switchyard_pricing::recorded_usage;
+    // What the gateway saw: 2,000 cache writes, 1,500 of them with the 1-hour lifetime.
+    let seen = Usage {
+        input_tokens: 100,
+        output_tokens: 50,
+        cache_write_tokens: 2_000,
+        cache_write_1h_tokens: 1_500,
+        ..Usage::default()
+    };
+    let charged = bundled_cost(BackendKind::Anthropic, "claude-sonnet-4-5", &seen).unwrap();
+    let mut row = RequestRecord {
+        input_tokens: 100,
+        output_tokens: 50,
+        cache_write_tokens: 2_000,
+        cache_write_1h_tokens: Some(1_500),
+        reasoning_tokens: Some(0),
+        ..RequestRecord::default()
+    };
+    let (usage, exact) = recorded_usage(&row);
+    assert!(exact);
+    let again = bundled_cost(BackendKind::Anthropic, "claude-sonnet-4-5", &usage).unwrap();
+    assert_usd(again, charged);
+
+    // A row from before the ledger kept the split: an estimate, said to be one.
+    row.cache_write_1h_tokens = None;
+    row.reasoning_tokens = None;
+    let (usage, exact) = recorded_usage(&row);
+    assert!(!exact, "its 1-hour writes are unknown");
+    assert!(bundled_cost(BackendKind::Anthropic, "claude-sonnet-4-5", &usage).unwrap() < charged);
+    // Without tokens of the kinds priced apart, an old row is still exact.
+    let plain = RequestRecord {
+        input_tokens: 100,
+        ..RequestRecord::default()
+    };
+    assert!(recorded_usage(&plain).1);
+}

@@ -140,6 +140,11 @@ pub struct LedgerRow {
     pub output_tokens: f64,
     pub cache_read_tokens: f64,
     pub cache_write_tokens: f64,
+    /// Of the cache writes, those with a 1-hour lifetime; `null` on rows recorded before the
+    /// ledger kept the split.
+    pub cache_write_1h_tokens: Option<f64>,
+    /// Of the output, hidden reasoning; `null` as above.
+    pub reasoning_tokens: Option<f64>,
     /// `null`: the model has no known price.
     pub cost_usd: Option<f64>,
     pub streamed: bool,
@@ -175,6 +180,8 @@ impl From<RequestRecord> for LedgerRow {
             output_tokens: r.output_tokens as f64,
             cache_read_tokens: r.cache_read_tokens as f64,
             cache_write_tokens: r.cache_write_tokens as f64,
+            cache_write_1h_tokens: r.cache_write_1h_tokens.map(|n| n as f64),
+            reasoning_tokens: r.reasoning_tokens.map(|n| n as f64),
             cost_usd: r.cost_usd,
             streamed: r.streamed,
             cache: r.cache,
