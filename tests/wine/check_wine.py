@@ -4,6 +4,8 @@ tray icon. The same Windows `switchyard-serve.exe` also passes the SDK, MCP, rep
 headless suites (`./dev platforms` runs them with SWITCHYARD_SERVE pointing at it); this file
 checks what only Windows has:
 
+- usage from a tool's own records at `%USERPROFILE%` (issue 42): a Claude Code transcript under
+  `%USERPROFILE%\\.claude\\projects` is found, read, priced and attributed to its Windows project;
 - keys in Wine's Credential Manager only: a canary key goes in with `backend add --key-stdin`,
   `key test` reads it back and the upstream (a Linux `switchyard-mock` that accepts only that key)
   takes it, and the canary is in no file of the Wine prefix (UTF-8 nor UTF-16), registry included;
@@ -63,6 +65,26 @@ def check_keys_and_data_folders(mock_origin):
     assert ledgers, f"no data folder under %APPDATA%: {list((PROFILE / 'AppData').rglob('*'))[:20]}"
     print(f"  data folder: %APPDATA% by default ({ledgers[0].relative_to(PREFIX)}); "
           "“C:\\users\\Zoë Ångström\\…” works")
+
+
+def check_usage_import():
+    project = PROFILE / ".claude" / "projects" / "C--work-wine-proj"
+    project.mkdir(parents=True, exist_ok=True)
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    line = {"type": "assistant", "sessionId": "s-wine", "cwd": "C:\\work\\wine-proj", "timestamp": at,
+            "requestId": "req_wine", "message": {"id": "msg_wine", "model": "claude-sonnet-4-5",
+                                                 "usage": {"input_tokens": 1200, "output_tokens": 34}}}
+    (project / "s-wine.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    by_tool = json.loads(serve_cli("usage", "--by", "tool", "--json").stdout)
+    claude = [r for r in by_tool["rows"] if r["group"] == "claude-code"]
+    assert claude and claude[0]["requests"] == 1 and claude[0]["inputTokens"] == 1200, by_tool
+    assert claude[0]["costUsd"] > 0 and claude[0]["unpriced"] == 0, f"priced as the ledger prices: {claude}"
+    by_project = json.loads(serve_cli("usage", "--by", "project", "--json").stdout)["rows"]
+    assert any(r["group"].endswith("wine-proj") for r in by_project), by_project
+    again = json.loads(serve_cli("usage", "--by", "tool", "--rescan", "--json").stdout)["rows"]
+    assert [r for r in again if r["group"] == "claude-code"] == claude, "a full rescan counts it once"
+    print(f"  usage: a Claude Code record at %USERPROFILE%\\.claude imported and priced "
+          f"(${claude[0]['costUsd']:.6f}), its project named, counted once after a rescan")
 
 
 RUN_KEY = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
@@ -213,6 +235,7 @@ def main():
     try:
         with tempfile.TemporaryDirectory() as trap:
             check_keys_and_data_folders(origin)
+            check_usage_import()
             files.check_connect(pathlib.Path(trap))
             files.check_sweep()
             files.check_held_and_read_only()
