@@ -1,6 +1,7 @@
 """The installable package, checked the way a user meets it: the .deb that `./dev package` built is
 read with dpkg-deb (what it declares and ships), installed with `apt-get install ./….deb`, its
-`.desktop` entry checked with desktop-file-validate, `/usr/bin/switchyard --version` run, the
+`.desktop` entry checked with desktop-file-validate, its bash completion and man page read,
+`/usr/bin/switchyard --version` run, the
 installed app started under Xvfb (its window mapped, its core process `/usr/bin/switchyard-tray`
 serving the gateway), quit through the core's SIGTERM (the tray's Quit path), and the package
 removed again with nothing of it left on disk. Run by ./dev test in the test session (Xvfb, a
@@ -26,6 +27,10 @@ SHIPPED = [
     "/usr/bin/switchyard-tray",
     "/usr/share/applications/Switchyard.desktop",
     "/usr/share/icons/hicolor/128x128/apps/switchyard.png",
+    "/usr/share/man/man1/switchyard.1",
+    "/usr/share/bash-completion/completions/switchyard",
+    "/usr/share/zsh/vendor-completions/_switchyard",
+    "/usr/share/fish/vendor_completions.d/switchyard.fish",
 ]
 
 
@@ -152,6 +157,18 @@ def run_installed_app():
     assert any(data.iterdir()), "the installed app wrote nothing to its data folder"
 
 
+def check_completions_and_man_page():
+    """The installed bash completion completes the CLI's commands, and the man page is roff that
+    names them (both generated from the CLI's own definitions when the package is built)."""
+    words = sh("bash", "-c", "source /usr/share/bash-completion/completions/switchyard; "
+               "COMP_WORDS=(switchyard imp); COMP_CWORD=1; COMP_LINE='switchyard imp'; COMP_POINT=14; "
+               "_switchyard switchyard imp switchyard; printf '%s\\n' \"${COMPREPLY[@]}\"").stdout.split()
+    assert words == ["import-env"], f"bash completes 'switchyard imp' as {words}"
+    man = pathlib.Path("/usr/share/man/man1/switchyard.1").read_text()
+    assert man.startswith(".ie") and ".TH switchyard 1" in man and "start\\-at\\-login" in man, man[:400]
+    print("completions: bash completes the commands; the man page lists them")
+
+
 def main():
     deb = os.path.abspath(sys.argv[1])
     check_contents(deb)
@@ -160,6 +177,7 @@ def main():
     try:
         assert sh("dpkg-query", "-W", "-f=${Status}", "switchyard").stdout == "install ok installed"
         sh("desktop-file-validate", "/usr/share/applications/Switchyard.desktop")
+        check_completions_and_man_page()
         run_installed_app()
     finally:
         sh(*as_root("apt-get", "remove", "-y", "-qq", "switchyard"), env=env)

@@ -86,6 +86,36 @@ impl BackendKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// A kind as a person types it, in the CLI and the config file: its command-line name
+    /// (`openai`, `openai-compatible`, …) or its stable id (`openAi`, `openAiCompatible`, …);
+    /// case, `-` and `_` do not matter.
+    pub fn from_name(s: &str) -> Option<BackendKind> {
+        let norm = |t: &str| -> String {
+            t.trim()
+                .chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let wanted = norm(s);
+        Self::ALL.into_iter().find(|k| norm(k.as_str()) == wanted)
+    }
+
+    /// The name the command line and the config file write: `openai`, `openai-compatible`, …
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            BackendKind::OpenAi => "openai",
+            BackendKind::Anthropic => "anthropic",
+            BackendKind::Gemini => "gemini",
+            BackendKind::Mistral => "mistral",
+            BackendKind::Groq => "groq",
+            BackendKind::OpenRouter => "openrouter",
+            BackendKind::Ollama => "ollama",
+            BackendKind::OpenAiCompatible => "openai-compatible",
+            BackendKind::Demo => "demo",
+        }
+    }
+
     pub fn spec(self) -> KindSpec {
         let base = KindSpec {
             kind: self,

@@ -15,6 +15,7 @@ pub mod readiness;
 pub mod token_scope;
 mod url_check;
 pub mod validate;
+pub mod words;
 
 pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use circuit::Circuit;

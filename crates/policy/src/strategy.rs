@@ -78,6 +78,26 @@ impl Strategy {
             Strategy::Headroom => "headroom",
         }
     }
+
+    /// A strategy as a person types it: its [`Strategy::name`] or the command line's
+    /// `lowest-latency` (case, `-` and `_` do not matter; `latency` and `cost` for short). The
+    /// composite strategy takes weights, so only the configuration file and the UI set it.
+    pub fn from_name(s: &str) -> Option<Strategy> {
+        let t: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        Some(match t.as_str() {
+            "priority" => Strategy::Priority,
+            "weighted" => Strategy::Weighted,
+            "lowestlatency" | "latency" => Strategy::LowestLatency,
+            "lowestcost" | "cost" => Strategy::LowestCost,
+            "headroom" => Strategy::Headroom,
+            _ => return None,
+        })
+    }
 }
 
 /// What the router knows about one candidate.

@@ -5,13 +5,12 @@
 
 use super::file::{BackendEntry, ConfigFile, VERSION};
 use crate::backends::BackendView;
-use crate::cli_backend::parse_kind;
 use crate::costs::budgets::{Budget, BudgetScope, MAX_BUDGETS};
 use crate::routes::{RouteDraft, RouteView};
 use crate::{RouteCandidate, Switchyard};
 use serde::Serialize;
 use std::collections::HashSet;
-use switchyard_core::{BackendDraft, Severity};
+use switchyard_core::{BackendDraft, BackendKind, Severity};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// Something wrong (or worth knowing) at a place in the file, e.g. `backend[2].kind`.
@@ -77,7 +76,7 @@ pub(super) async fn check(
                 format!("“{}” is in the file twice", b.name),
             ));
         }
-        let Some(kind) = parse_kind(&b.kind) else {
+        let Some(kind) = BackendKind::from_name(&b.kind) else {
             out.push(issue(at("kind"), format!("unknown kind “{}”: openai, anthropic, gemini, mistral, groq, openrouter, ollama, openai-compatible or demo", b.kind)));
             continue;
         };

@@ -7,7 +7,6 @@ use crate::costs::budgets::Budget;
 use crate::costs::forecast::Period;
 use crate::{GatewaySettings, PriceOverride};
 use serde::{Deserialize, Serialize};
-use switchyard_core::BackendKind;
 use switchyard_gateway::RouteCache;
 use switchyard_monitor::AlertConfig;
 use switchyard_policy::Strategy;
@@ -117,21 +116,6 @@ pub struct BudgetEntry {
     pub route: Option<String>,
     #[serde(default)]
     pub hard_stop: bool,
-}
-
-/// The name a kind has in the file (the CLI's).
-pub fn kind_name(kind: BackendKind) -> &'static str {
-    match kind {
-        BackendKind::OpenAi => "openai",
-        BackendKind::Anthropic => "anthropic",
-        BackendKind::Gemini => "gemini",
-        BackendKind::Mistral => "mistral",
-        BackendKind::Groq => "groq",
-        BackendKind::OpenRouter => "openrouter",
-        BackendKind::Ollama => "ollama",
-        BackendKind::OpenAiCompatible => "openai-compatible",
-        BackendKind::Demo => "demo",
-    }
 }
 
 impl BudgetEntry {

@@ -8,12 +8,11 @@ use super::file::ConfigFile;
 use super::hosts::{exposure_changes, host_changes, Approved, ExposureChange, HostChange};
 use crate::backends::BackendView;
 use crate::backends::HostApproval;
-use crate::cli_backend::parse_kind;
 use crate::costs::budgets::BudgetScope;
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate, Switchyard};
 use serde::Serialize;
-use switchyard_core::BackendDraft;
+use switchyard_core::{BackendDraft, BackendKind};
 
 /// What applying the file does (or would do, on a dry run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,7 +156,7 @@ async fn apply(
         app.health().set_alert_config(alerts.clone()).await?;
     }
     for b in &file.backends {
-        let kind = parse_kind(&b.kind)
+        let kind = BackendKind::from_name(&b.kind)
             .ok_or_else(|| AppError::Invalid(format!("unknown kind “{}”", b.kind)))?;
         let draft = BackendDraft {
             name: b.name.clone(),

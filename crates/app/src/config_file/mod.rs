@@ -67,7 +67,7 @@ pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
             .iter()
             .map(|b| BackendEntry {
                 name: b.row.name.clone(),
-                kind: file::kind_name(b.row.kind).into(),
+                kind: b.row.kind.cli_name().into(),
                 base_url: b.row.base_url.clone(),
                 default_model: b.row.default_model.clone(),
                 enabled: b.row.enabled,

@@ -257,7 +257,11 @@ async fn usage_errors_exit_2() {
     ] {
         let r = run(&h.app, args, "").await;
         assert_eq!(r.code, 2, "{args:?}");
-        assert!(r.err.contains("usage:"), "{args:?}: {}", r.err);
+        assert!(
+            r.err.contains("Usage: switchyard") || r.err.contains("try '--help'"),
+            "the usage or where to read it follows the problem: {args:?}: {}",
+            r.err
+        );
         assert!(r.out.is_empty());
     }
 }

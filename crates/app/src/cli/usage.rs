@@ -6,154 +6,117 @@
 //! Invariants: an unknown price prints as `unknown` (JSON: the `unpriced` count), never `$0`;
 //! answers the gateway carried are counted once, as the gateway's.
 
-use crate::cli_io::Io;
+use super::io::Io;
 use crate::usage::{UsageWindow, WindowSource};
 use crate::Switchyard;
+use switchyard_core::words::{since, WordError};
 use switchyard_store::{ToolUsageRow, UsageGroup};
 
-pub const USAGE: &str = "usage: switchyard usage [--since 7d|24h|30m|YYYY-MM-DD] [--by source|tool|model|day|project|session] [--json] [--rescan]
-       switchyard usage windows [--json]
-       switchyard usage balances [--json]";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum By {
-    Source,
-    Group(UsageGroup),
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct UsageArgs {
+    /// From when: 30m, 24h, 7d or a past date (YYYY-MM-DD, UTC)
+    #[arg(long, value_name = "WHEN", default_value = "7d", value_parser = since_now)]
+    since: Since,
+    /// How to group the rows
+    #[arg(long, value_enum, default_value = "source")]
+    by: By,
+    /// As JSON, with what the import of the tools' records skipped
+    #[arg(long)]
+    json: bool,
+    /// Read every tool record again, not only what is new
+    #[arg(long)]
+    rescan: bool,
+    #[command(subcommand)]
+    what: Option<UsageWhat>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UsageCommand {
-    Summary {
-        since_ms: i64,
-        by: By,
-        json: bool,
-        rescan: bool,
-    },
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+enum UsageWhat {
+    /// Subscription windows: used, burn rate, when they reset
     Windows {
+        /// As JSON
+        #[arg(long)]
         json: bool,
     },
+    /// OpenRouter keys' credits, with the time read
     Balances {
+        /// As JSON
+        #[arg(long)]
         json: bool,
     },
 }
 
-/// `7d`, `24h`, `30m`, or a UTC date, as Unix milliseconds before `now`.
-pub fn since(word: &str, now_ms: i64) -> Option<i64> {
-    let unit = |suffix: char, ms: i64| {
-        word.strip_suffix(suffix)?
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=3650 * 24 * 60).contains(n))
-            .map(|n| now_ms - n * ms)
-    };
-    unit('d', 86_400_000)
-        .or_else(|| unit('h', 3_600_000))
-        .or_else(|| unit('m', 60_000))
-        .or_else(|| {
-            let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            let d = time::Date::parse(word, &fmt).ok()?;
-            let t = d.midnight().assume_utc().unix_timestamp();
-            Some(t * 1000).filter(|ms| *ms < now_ms)
-        })
+/// `--since` as typed; checked when parsed, measured from now when run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Since(String);
+
+fn since_now(text: &str) -> Result<Since, WordError> {
+    since(text, crate::clock::now_ms()).map(|_| Since(text.to_string()))
 }
 
-impl UsageCommand {
-    /// Parses the words after `usage`; `Err` is a usage message.
-    pub fn parse(args: &[&str], now_ms: i64) -> Result<UsageCommand, String> {
-        let usage = |problem: String| format!("switchyard usage: {problem}\n{USAGE}");
-        if let [which @ ("windows" | "balances"), rest @ ..] = args {
-            let json = match rest {
-                [] => false,
-                ["--json"] => true,
-                _ => return Err(usage(format!("unexpected “{}”", rest.join(" ")))),
-            };
-            return Ok(if *which == "windows" {
-                UsageCommand::Windows { json }
-            } else {
-                UsageCommand::Balances { json }
-            });
-        }
-        let (mut since_ms, mut by, mut json, mut rescan) = (None, None, false, false);
-        let mut words = args.iter().copied();
-        while let Some(word) = words.next() {
-            match word {
-                "--json" if !json => json = true,
-                "--rescan" if !rescan => rescan = true,
-                "--since" if since_ms.is_none() => {
-                    let v = words
-                        .next()
-                        .ok_or_else(|| usage("--since needs a time".into()))?;
-                    since_ms = Some(since(v, now_ms).ok_or_else(|| {
-                        usage(format!(
-                            "--since takes 7d, 24h, 30m or a past date, not “{v}”"
-                        ))
-                    })?);
-                }
-                "--by" if by.is_none() => {
-                    let v = words
-                        .next()
-                        .ok_or_else(|| usage("--by needs a grouping".into()))?;
-                    by = Some(match v {
-                        "source" => By::Source,
-                        "tool" => By::Group(UsageGroup::Tool),
-                        "model" => By::Group(UsageGroup::Model),
-                        "day" => By::Group(UsageGroup::Day(0)),
-                        "project" => By::Group(UsageGroup::Project),
-                        "session" => By::Group(UsageGroup::Session),
-                        other => return Err(usage(format!("--by takes source, tool, model, day, project or session, not “{other}”"))),
-                    });
-                }
-                _ => return Err(usage(format!("unexpected argument “{word}”"))),
-            }
-        }
-        Ok(UsageCommand::Summary {
-            since_ms: since_ms.unwrap_or(now_ms - 7 * 86_400_000),
-            by: by.unwrap_or(By::Source),
-            json,
-            rescan,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// The gateway, then each tool's own spend outside it
+    Source,
+    Tool,
+    Model,
+    Day,
+    Project,
+    Session,
+}
+
+impl By {
+    fn group(self) -> Option<UsageGroup> {
+        Some(match self {
+            By::Source => return None,
+            By::Tool => UsageGroup::Tool,
+            By::Model => UsageGroup::Model,
+            By::Day => UsageGroup::Day(0),
+            By::Project => UsageGroup::Project,
+            By::Session => UsageGroup::Session,
         })
     }
+}
 
-    pub(crate) async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+impl UsageArgs {
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         let u = app.usage();
-        match self {
-            UsageCommand::Windows { json } => {
+        match &self.what {
+            Some(UsageWhat::Windows { json }) => {
                 if let Err(e) = u.scan(false).await {
-                    return crate::cli_backend::report(io, &e);
+                    return io.report(&e);
                 }
                 match u.windows().await {
                     Ok(w) if *json => {
                         print(io, &serde_json::to_string_pretty(&w).unwrap_or_default())
                     }
                     Ok(w) => print(io, &windows_text(&w, crate::clock::now_ms())),
-                    Err(e) => crate::cli_backend::report(io, &e),
+                    Err(e) => io.report(&e),
                 }
             }
-            UsageCommand::Balances { json } => match u.balances().await {
+            Some(UsageWhat::Balances { json }) => match u.balances().await {
                 Ok(b) if *json => print(io, &serde_json::to_string_pretty(&b).unwrap_or_default()),
                 Ok(b) => print(io, &balances_text(&b, crate::clock::now_ms())),
-                Err(e) => crate::cli_backend::report(io, &e),
+                Err(e) => io.report(&e),
             },
-            UsageCommand::Summary {
-                since_ms,
-                by,
-                json,
-                rescan,
-            } => {
-                let report = match u.scan(*rescan).await {
+            None => {
+                let (by, json) = (self.by, self.json);
+                let report = match u.scan(self.rescan).await {
                     Ok(r) => r,
-                    Err(e) => return crate::cli_backend::report(io, &e),
+                    Err(e) => return io.report(&e),
                 };
-                let now = crate::clock::now_ms() + 1;
-                let rows = match by {
-                    By::Source => u.by_source(*since_ms, now).await,
-                    By::Group(g) => u.summary(*since_ms, now, *g).await,
+                let now = crate::clock::now_ms();
+                let since_ms = since(&self.since.0, now).unwrap_or(now);
+                let rows = match by.group() {
+                    None => u.by_source(since_ms, now + 1).await,
+                    Some(g) => u.summary(since_ms, now + 1, g).await,
                 };
                 let rows = match rows {
                     Ok(r) => r,
-                    Err(e) => return crate::cli_backend::report(io, &e),
+                    Err(e) => return io.report(&e),
                 };
-                if *json {
+                if json {
                     let v = serde_json::json!({ "rows": rows, "import": report });
                     return print(io, &serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
@@ -224,7 +187,7 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
         .chain(rows.iter().map(line))
         .chain(std::iter::once(line(&total)))
         .collect();
-    crate::cli_io::aligned(&cells)
+    super::io::aligned(&cells)
 }
 
 /// One line per key: "OpenRouter · work: $7.50 of $10.00 left (read 3 min ago)".
@@ -282,5 +245,5 @@ pub fn windows_text(windows: &[UsageWindow], now: i64) -> String {
 }
 
 #[cfg(test)]
-#[path = "cli_usage_tests.rs"]
+#[path = "usage_tests.rs"]
 mod tests;

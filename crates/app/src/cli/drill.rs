@@ -8,43 +8,64 @@
     reason = "this module is the command-line interface"
 )]
 
-use crate::cli_check::{parse_outputs, write_reports};
+use super::drill_live::LiveArgs;
+use super::report_flags::ReportFlags;
 use crate::{DrillName, DrillOptions};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use std::process::ExitCode;
 use switchyard_report::Report;
 
-const USAGE: &str = "usage: switchyard drill [NAME…] [--json [FILE]] [--junit FILE] [--html FILE]
-  NAME: failover, breaker, rate-limit, recovery, distribution, stampede, configuration
-  (all when none is given)
-       switchyard drill live ROUTE [--requests N] [--yes | --max-usd USD] [report flags]
-  (spends real tokens on the route's providers: see `switchyard drill live`)";
-
-/// The drill names before the first flag, each known.
-fn parse_names(words: &[&str]) -> Result<(Vec<DrillName>, usize), String> {
-    let mut names = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        if w.starts_with("--") {
-            return Ok((names, i));
-        }
-        let name = DrillName::parse(w).ok_or_else(|| format!("there is no drill “{w}”"))?;
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    Ok((names, words.len()))
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DrillArgs {
+    /// The drills to run (all when none is given)
+    #[arg(value_name = "NAME", value_parser = drill_name())]
+    names: Vec<DrillName>,
+    #[command(flatten)]
+    report: ReportFlags,
+    #[command(subcommand)]
+    live: Option<DrillLive>,
 }
 
-pub async fn drill(rest: &[&str]) -> ExitCode {
-    let parsed =
-        parse_names(rest).and_then(|(names, flags)| Ok((names, parse_outputs(&rest[flags..])?)));
-    let (names, outputs) = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("switchyard: {e}\n{USAGE}");
-            return ExitCode::from(3);
+#[derive(Debug, clap::Subcommand)]
+enum DrillLive {
+    /// Fail over on the route's real providers: spends tokens, so it shows the most it can cost
+    /// and runs only when confirmed
+    Live(LiveArgs),
+}
+
+/// A drill's name, one of [`DrillName::ALL`] (listed in `--help` and the completions).
+fn drill_name() -> impl TypedValueParser<Value = DrillName> {
+    PossibleValuesParser::new(DrillName::ALL.map(DrillName::as_str))
+        .try_map(|s| DrillName::parse(&s).ok_or("no such drill"))
+}
+
+impl DrillArgs {
+    /// `drill live …`, when that is the command.
+    pub fn live(&self) -> Option<&LiveArgs> {
+        match &self.live {
+            Some(DrillLive::Live(a)) => Some(a),
+            None => None,
         }
-    };
-    let (app, _guard) = match crate::cli_io::open(None, true, false).await {
+    }
+
+    /// Whether the live drill may ask for its confirmation on this terminal.
+    pub fn set_interactive(&mut self, on: bool) {
+        if let Some(DrillLive::Live(a)) = &mut self.live {
+            a.interactive = on;
+        }
+    }
+}
+
+pub async fn drill(args: DrillArgs) -> ExitCode {
+    let mut names = Vec::new();
+    for n in args.names {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let outputs = args.report;
+    let (app, _guard) = match super::io::open(None, true, false).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchyard: {e}");
@@ -60,12 +81,12 @@ pub async fn drill(rest: &[&str]) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    if outputs.json_stdout {
+    if outputs.json_stdout() {
         println!("{}", switchyard_report::json(&report));
     } else {
         print!("{}", human(&report));
     }
-    if let Err(e) = write_reports(&report, &outputs) {
+    if let Err(e) = outputs.write(&report) {
         eprintln!("switchyard: the report could not be written: {e}");
         return ExitCode::from(3);
     }
@@ -103,29 +124,4 @@ pub fn human(report: &Report) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_come_before_the_flags_and_must_exist() {
-        assert_eq!(parse_names(&[]), Ok((vec![], 0)));
-        for name in DrillName::ALL {
-            assert_eq!(
-                parse_names(&[name.as_str()]),
-                Ok((vec![name], 1)),
-                "{name:?}"
-            );
-        }
-        assert_eq!(
-            parse_names(&["failover", "failover", "--junit", "x"]),
-            Ok((vec![DrillName::Failover], 2))
-        );
-        assert_eq!(
-            parse_names(&["chaos-monkey"]),
-            Err("there is no drill “chaos-monkey”".to_string())
-        );
-    }
 }

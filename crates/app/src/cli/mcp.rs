@@ -6,16 +6,10 @@
 
 use std::process::ExitCode;
 
-pub const USAGE: &str = "usage: switchyard mcp   (MCP over stdin/stdout; see `switchyard --help`)";
-
-pub async fn mcp(rest: &[&str]) -> ExitCode {
-    if !rest.is_empty() {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    }
+pub async fn mcp() -> ExitCode {
     let mut config = crate::GatewayConfig::default();
     config.bind.set_port(0);
-    let (app, _guard) = match crate::cli_io::open_with(Some(config), true, false, false).await {
+    let (app, _guard) = match super::io::open_with(Some(config), true, false, false).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchyard: {e}");

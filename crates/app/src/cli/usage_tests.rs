@@ -4,60 +4,6 @@ use crate::usage::resets_in;
 const NOW: i64 = 1_795_606_200_000; // 2026-11-25T11:30:00Z
 
 #[test]
-fn arguments_parse_with_clear_errors() {
-    assert_eq!(
-        UsageCommand::parse(&[], NOW),
-        Ok(UsageCommand::Summary {
-            since_ms: NOW - 7 * 86_400_000,
-            by: By::Source,
-            json: false,
-            rescan: false
-        })
-    );
-    assert_eq!(
-        UsageCommand::parse(
-            &["--since", "24h", "--by", "model", "--json", "--rescan"],
-            NOW
-        ),
-        Ok(UsageCommand::Summary {
-            since_ms: NOW - 86_400_000,
-            by: By::Group(UsageGroup::Model),
-            json: true,
-            rescan: true
-        })
-    );
-    assert_eq!(
-        UsageCommand::parse(&["--since", "2026-11-01"], NOW).map(|c| match c {
-            UsageCommand::Summary { since_ms, .. } => since_ms,
-            UsageCommand::Windows { .. } | UsageCommand::Balances { .. } => 0,
-        }),
-        Ok(1_793_491_200_000)
-    );
-    assert_eq!(
-        UsageCommand::parse(&["windows", "--json"], NOW),
-        Ok(UsageCommand::Windows { json: true })
-    );
-    assert_eq!(
-        UsageCommand::parse(&["balances"], NOW),
-        Ok(UsageCommand::Balances { json: false })
-    );
-    for bad in [
-        &["balances", "now"][..],
-        &["--since", "soon"],
-        &["--by", "color"],
-        &["--since"],
-        &["--json", "--json"],
-        &["--since", "2030-01-01"],
-    ] {
-        let e = UsageCommand::parse(bad, NOW).unwrap_err();
-        assert!(
-            e.starts_with("switchyard usage: ") && e.contains(USAGE),
-            "{bad:?}: {e}"
-        );
-    }
-}
-
-#[test]
 fn the_table_totals_and_never_shows_an_unknown_price_as_zero() {
     let rows = [
         ToolUsageRow {

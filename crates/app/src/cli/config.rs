@@ -7,64 +7,40 @@
 //! (exit 1, each change listed old → new) unless `--approve-hosts` says the user trusts it. A
 //! file over 1 MiB is refused unread. Usage errors exit 2.
 
-use crate::cli_io::Io;
+use super::io::Io;
 use crate::config_file::{self, Approved, ImportOptions, ImportOutcome};
 use crate::Switchyard;
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage:
-  switchyard config export [FILE]                 the configuration as TOML (no secrets)
-  switchyard config import FILE [--dry-run] [--approve-hosts] [--json]
-      --approve-hosts   accept the hosts the file names: the new hosts it sends your keys
-                        to, and the machines, pages and networks it lets call the gateway";
-
-const APPROVE_HOSTS: &str = "--approve-hosts";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, clap::Subcommand)]
 pub enum ConfigCommand {
-    Export(Option<PathBuf>),
+    /// Write the configuration as TOML: into FILE (0600, replaced atomically) or on stdout
+    Export {
+        /// Where to write it
+        file: Option<PathBuf>,
+    },
+    /// Apply a configuration file: every issue is listed by path, and nothing changes if there
+    /// is one
     Import {
+        /// The TOML file (at most 1 MiB)
         file: PathBuf,
-        options: ImportOptions,
+        /// Only check and list what would change
+        #[arg(long)]
+        dry_run: bool,
+        /// Accept the hosts the file names: the new hosts it sends your keys to, and the
+        /// machines, pages and networks it lets call the gateway
+        #[arg(long)]
+        approve_hosts: bool,
+        /// The outcome as JSON
+        #[arg(long)]
         json: bool,
     },
 }
 
 impl ConfigCommand {
-    pub fn parse(args: &[&str]) -> Result<ConfigCommand, String> {
-        let usage = |p: &str| format!("switchyard: {p}\n{USAGE}");
-        match args {
-            ["config", "export"] => Ok(ConfigCommand::Export(None)),
-            ["config", "export", file] if !file.starts_with("--") => {
-                Ok(ConfigCommand::Export(Some(PathBuf::from(file))))
-            }
-            ["config", "import", rest @ ..] => {
-                let (mut file, mut options, mut json) = (None, ImportOptions::default(), false);
-                for w in rest {
-                    match *w {
-                        "--dry-run" => options.dry_run = true,
-                        APPROVE_HOSTS => options.approved = Approved::All,
-                        "--json" => json = true,
-                        f if !f.starts_with("--") && file.is_none() => {
-                            file = Some(PathBuf::from(f))
-                        }
-                        other => return Err(usage(&format!("unexpected “{other}”"))),
-                    }
-                }
-                let file = file.ok_or_else(|| usage("name the file to import"))?;
-                Ok(ConfigCommand::Import {
-                    file,
-                    options,
-                    json,
-                })
-            }
-            _ => Err(usage("unknown command or wrong arguments")),
-        }
-    }
-
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         match self {
-            ConfigCommand::Export(Some(path)) => {
+            ConfigCommand::Export { file: Some(path) } => {
                 match config_file::export_to(app, path.clone()).await {
                     Ok(()) => {
                         let _ = writeln!(io.stderr, "wrote {}", path.display());
@@ -73,7 +49,7 @@ impl ConfigCommand {
                     Err(e) => fail(io, &e.to_string()),
                 }
             }
-            ConfigCommand::Export(None) => {
+            ConfigCommand::Export { file: None } => {
                 let text = config_file::export(app)
                     .await
                     .map_err(|e| e.to_string())
@@ -88,9 +64,18 @@ impl ConfigCommand {
             }
             ConfigCommand::Import {
                 file,
-                options,
+                dry_run,
+                approve_hosts,
                 json,
             } => {
+                let options = &ImportOptions {
+                    dry_run: *dry_run,
+                    approved: if *approve_hosts {
+                        Approved::All
+                    } else {
+                        ImportOptions::default().approved
+                    },
+                };
                 let parsed = match config_file::read(file.clone()).await {
                     Ok(p) => p,
                     Err(e) => return fail(io, &e.to_string()),
@@ -154,7 +139,7 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: boo
         if refused {
             let _ = writeln!(
                 io.stderr,
-                "Only if you trust this file, run again with {APPROVE_HOSTS}."
+                "Only if you trust this file, run again with --approve-hosts."
             );
             return code;
         }

@@ -3,69 +3,45 @@
 //! `switchyard models check MODEL [--json]`: what choosing a model means for cost (exit 1 when it
 //! would be recorded without a price, or nothing serves it).
 
-use crate::cli_io::{aligned, Io};
+use super::io::{aligned, Io};
 use crate::{ModelList, Pricing, Switchyard};
 
-pub const USAGE: &str =
-    "usage: switchyard models [BACKEND] [--refresh] [--json] | models check MODEL [--json]";
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ModelsArgs {
+    /// Only this backend's list
+    backend: Option<String>,
+    /// Read the list from the provider again
+    #[arg(long)]
+    refresh: bool,
+    /// As JSON
+    #[arg(long)]
+    json: bool,
+    #[command(subcommand)]
+    check: Option<ModelsCheck>,
+}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModelsCommand {
-    List {
-        backend: Option<String>,
-        refresh: bool,
-        json: bool,
-    },
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+enum ModelsCheck {
+    /// What a model name reaches and whether it has a known price (exit 1 when it would be
+    /// recorded without one, or nothing serves it)
     Check {
+        /// As a tool would ask for it: a route, or Backend/model
         model: String,
+        /// As JSON
+        #[arg(long)]
         json: bool,
     },
 }
 
-impl ModelsCommand {
-    /// Parses the words after `models`; `Err` is a usage message.
-    pub fn parse(args: &[&str]) -> Result<ModelsCommand, String> {
-        let usage = |problem: String| format!("switchyard models: {problem}\n{USAGE}");
-        let json = args.contains(&"--json");
-        let rest: Vec<&str> = args.iter().copied().filter(|w| *w != "--json").collect();
-        match rest.as_slice() {
-            ["check", model] => Ok(ModelsCommand::Check {
-                model: model.to_string(),
-                json,
-            }),
-            ["check", ..] => Err(usage("say which model to check".into())),
-            words => {
-                let (mut backend, mut refresh) = (None, false);
-                for w in words {
-                    match *w {
-                        "--refresh" if !refresh => refresh = true,
-                        flag if flag.starts_with('-') => {
-                            return Err(usage(format!("unexpected argument “{flag}”")))
-                        }
-                        name if backend.is_none() => backend = Some(name.to_string()),
-                        extra => return Err(usage(format!("unexpected argument “{extra}”"))),
-                    }
-                }
-                Ok(ModelsCommand::List {
-                    backend,
-                    refresh,
-                    json,
-                })
-            }
-        }
-    }
-
-    pub(crate) async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
-        match self {
-            ModelsCommand::List {
-                backend,
-                refresh,
-                json,
-            } => list(app, backend.as_deref(), *refresh, *json, io).await,
-            ModelsCommand::Check { model, json } => {
+impl ModelsArgs {
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        match &self.check {
+            None => list(app, self.backend.as_deref(), self.refresh, self.json, io).await,
+            Some(ModelsCheck::Check { model, json }) => {
                 let c = match app.catalogue().check(model.clone()).await {
                     Ok(c) => c,
-                    Err(e) => return crate::cli_backend::report(io, &e),
+                    Err(e) => return io.report(&e),
                 };
                 if *json {
                     let _ = writeln!(
@@ -102,7 +78,7 @@ async fn list(
 ) -> u8 {
     let backends = match app.backends().list().await {
         Ok(b) => b,
-        Err(e) => return crate::cli_backend::report(io, &e),
+        Err(e) => return io.report(&e),
     };
     let chosen: Vec<_> = backends
         .into_iter()
@@ -121,7 +97,7 @@ async fn list(
         };
         match got {
             Ok(l) => lists.push(l),
-            Err(e) => return crate::cli_backend::report(io, &e),
+            Err(e) => return io.report(&e),
         }
     }
     let failed = refresh && lists.iter().any(|l| l.error.is_some());
@@ -208,42 +184,6 @@ fn age(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arguments_parse_with_clear_errors() {
-        assert_eq!(
-            ModelsCommand::parse(&[]),
-            Ok(ModelsCommand::List {
-                backend: None,
-                refresh: false,
-                json: false
-            })
-        );
-        assert_eq!(
-            ModelsCommand::parse(&["OpenAI", "--refresh", "--json"]),
-            Ok(ModelsCommand::List {
-                backend: Some("OpenAI".into()),
-                refresh: true,
-                json: true
-            })
-        );
-        assert_eq!(
-            ModelsCommand::parse(&["check", "fast"]),
-            Ok(ModelsCommand::Check {
-                model: "fast".into(),
-                json: false
-            })
-        );
-        assert!(ModelsCommand::parse(&["check"])
-            .unwrap_err()
-            .contains("which model"));
-        assert!(ModelsCommand::parse(&["A", "B"])
-            .unwrap_err()
-            .contains("“B”"));
-        assert!(ModelsCommand::parse(&["--all"])
-            .unwrap_err()
-            .contains("“--all”"));
-    }
 
     #[test]
     fn ages_read_naturally() {

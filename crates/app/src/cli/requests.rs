@@ -6,85 +6,39 @@
 //! late); the JSON rows carry the same camelCase field names as the UI's `LedgerRow`; an unknown
 //! price prints as `unknown` (JSON `null`), never `$0`.
 
-use crate::cli_io::Io;
+use super::io::{pretty, Io};
 use crate::Switchyard;
 use switchyard_core::RequestRecord;
 use switchyard_store::RequestFilter;
 
-pub const USAGE: &str =
-    "usage: switchyard requests [--limit N] [--json]   (N: 1 to 1000, default 20)";
 /// Rows shown without `--limit`.
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The most the ledger query returns at once.
 pub const MAX_LIMIT: u32 = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
 pub struct RequestsArgs {
+    /// How many of the newest requests (1 to 1000)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIMIT,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIMIT)))]
     pub limit: u32,
+    /// As JSON (the Requests page's row fields)
+    #[arg(long)]
     pub json: bool,
 }
 
 impl RequestsArgs {
-    /// Parses the words after `requests`; `Err` is a usage message.
-    pub fn parse(args: &[&str]) -> Result<RequestsArgs, String> {
-        let usage = |problem: String| format!("switchyard requests: {problem}\n{USAGE}");
-        let (mut limit, mut json) = (None, false);
-        let mut words = args.iter().copied();
-        while let Some(word) = words.next() {
-            let (flag, inline) = match word.split_once('=') {
-                Some((f, v)) => (f, Some(v)),
-                None => (word, None),
-            };
-            match (flag, inline) {
-                ("--json", None) if !json => json = true,
-                ("--limit", _) if limit.is_none() => {
-                    let Some(value) = inline.or_else(|| words.next()) else {
-                        return Err(usage("--limit needs a number".into()));
-                    };
-                    let n = value
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            usage(format!("--limit takes 1 to {MAX_LIMIT}, not “{value}”"))
-                        })?;
-                    limit = Some(n);
-                }
-                ("--json" | "--limit", _) => return Err(usage(format!("{flag} is given twice"))),
-                _ => return Err(usage(format!("unexpected argument “{word}”"))),
-            }
+    /// `switchyard requests`: exit 0, or 1 when the ledger could not be read.
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        let filter = RequestFilter {
+            limit: self.limit,
+            ..RequestFilter::default()
+        };
+        match app.gateway_control().recent_requests(filter).await {
+            Ok(rows) if self.json => io.out(&pretty(&rows)),
+            Ok(rows) => io.out(&table(&rows)),
+            Err(e) => io.report(&e),
         }
-        Ok(RequestsArgs {
-            limit: limit.unwrap_or(DEFAULT_LIMIT),
-            json,
-        })
-    }
-}
-
-/// `switchyard requests`: exit 0, or 1 when the ledger could not be read.
-pub(crate) async fn run(app: &Switchyard, args: &RequestsArgs, io: &mut Io<'_>) -> u8 {
-    let filter = RequestFilter {
-        limit: args.limit,
-        ..RequestFilter::default()
-    };
-    let rows = match app.gateway_control().recent_requests(filter).await {
-        Ok(rows) => rows,
-        Err(e) => return crate::cli_backend::report(io, &e),
-    };
-    let text = if args.json {
-        match serde_json::to_string_pretty(&rows) {
-            Ok(s) => s + "\n",
-            Err(e) => {
-                let _ = writeln!(io.stderr, "switchyard: {e}");
-                return 1;
-            }
-        }
-    } else {
-        table(&rows)
-    };
-    match io.stdout.write_all(text.as_bytes()) {
-        Ok(()) => 0,
-        Err(_) => 1,
     }
 }
 
@@ -106,7 +60,7 @@ pub fn table(rows: &[RequestRecord]) -> String {
             cost(r.cost_usd),
         ]
     }));
-    crate::cli_io::aligned(&cells.collect::<Vec<_>>())
+    super::io::aligned(&cells.collect::<Vec<_>>())
 }
 
 /// `2026-05-01 09:30:12Z` from the ledger's RFC 3339 (the text itself if it does not parse).
@@ -148,5 +102,5 @@ pub fn cost(usd: Option<f64>) -> String {
 }
 
 #[cfg(test)]
-#[path = "cli_requests_tests.rs"]
+#[path = "requests_tests.rs"]
 mod tests;

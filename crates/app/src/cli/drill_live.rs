@@ -4,89 +4,31 @@
 //! confirmed: `--yes`, `--max-usd` at least that maximum, or "y" typed at the prompt in a
 //! terminal. Exit codes as for `switchyard drill` (0 passed, 2 failed, 3 not run).
 
-use crate::cli_check::{parse_outputs, write_reports, Outputs};
-use crate::cli_io::Io;
+use super::io::Io;
+use super::report_flags::ReportFlags;
 use crate::drills::live::usd;
 use crate::{LivePlan, Switchyard, MAX_LIVE_REQUESTS};
 
-pub(crate) const USAGE: &str =
-    "usage: switchyard drill live ROUTE [--requests N] [--yes | --max-usd USD]
-                             [--json [FILE]] [--junit FILE] [--html FILE]
-  spends real tokens: at most N (default 3, at most 10) one-word requests on the route's
-  candidates after its first, which is made unreachable";
-
-/// How the user confirms the spend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Confirm {
-    /// Ask in the terminal.
-    Ask,
-    Yes,
-    /// At most this many billionths of a dollar.
-    UpToNanoUsd(u64),
-}
-
-/// `switchyard drill live …`, parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `switchyard drill live …`.
+#[derive(Debug, Clone, clap::Args)]
 pub struct LiveArgs {
+    /// The route to drill: its first candidate is made unreachable
     route: String,
+    /// One-word requests to send (1 to 10)
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIVE_REQUESTS)))]
     requests: u32,
-    confirm: Confirm,
-    outputs: Outputs,
+    /// Run without asking
+    #[arg(long, conflicts_with = "max_usd")]
+    yes: bool,
+    /// Run when the most it can cost is at most USD
+    #[arg(long, value_name = "USD", value_parser = switchyard_core::words::usd)]
+    max_usd: Option<f64>,
+    #[command(flatten)]
+    report: ReportFlags,
     /// Standard input is a terminal, so the confirmation may be asked there.
+    #[arg(skip)]
     pub(crate) interactive: bool,
-}
-
-impl LiveArgs {
-    /// Parses the words after `drill live`; `Err` is the message with the usage.
-    pub fn parse(rest: &[&str]) -> Result<LiveArgs, String> {
-        parse(rest).map_err(|e| format!("switchyard: {e}\n{USAGE}"))
-    }
-}
-
-fn parse(rest: &[&str]) -> Result<LiveArgs, String> {
-    let Some((route, mut rest)) = rest.split_first() else {
-        return Err("name the route to drill".into());
-    };
-    if route.starts_with("--") {
-        return Err("name the route to drill first".into());
-    }
-    let (mut requests, mut confirm) = (3, Confirm::Ask);
-    let mut report_flags = Vec::new();
-    while let Some((flag, tail)) = rest.split_first() {
-        let value = tail.first().copied();
-        match *flag {
-            "--requests" => {
-                requests = value
-                    .and_then(|v| v.parse().ok())
-                    .filter(|n| (1..=MAX_LIVE_REQUESTS).contains(n))
-                    .ok_or(format!("--requests takes 1 to {MAX_LIVE_REQUESTS}"))?;
-                rest = &tail[1..];
-            }
-            "--max-usd" => {
-                let max = value
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .filter(|v| v.is_finite() && *v >= 0.0)
-                    .ok_or("--max-usd takes an amount in USD, like 0.01")?;
-                confirm = Confirm::UpToNanoUsd((max * 1e9).round() as u64);
-                rest = &tail[1..];
-            }
-            "--yes" => {
-                confirm = Confirm::Yes;
-                rest = tail;
-            }
-            other => {
-                report_flags.push(other);
-                rest = tail;
-            }
-        }
-    }
-    Ok(LiveArgs {
-        route: (*route).to_string(),
-        requests,
-        confirm,
-        outputs: parse_outputs(&report_flags)?,
-        interactive: false,
-    })
 }
 
 /// What the drill will do, for the confirmation.
@@ -113,10 +55,9 @@ fn describe(plan: &LivePlan) -> String {
 
 /// The maximum to confirm, or why the drill does not run.
 fn confirmed(plan: &LivePlan, args: &LiveArgs, io: &mut Io<'_>) -> Result<Option<f64>, String> {
-    match args.confirm {
-        Confirm::Yes => Ok(plan.max_usd),
-        Confirm::UpToNanoUsd(nano) => {
-            let max = nano as f64 / 1e9;
+    match (args.yes, args.max_usd) {
+        (true, _) => Ok(plan.max_usd),
+        (false, Some(max)) => {
             match plan.max_usd {
                 Some(need) if need <= max + 1e-12 => Ok(Some(need)),
                 Some(need) => Err(format!(
@@ -125,7 +66,7 @@ fn confirmed(plan: &LivePlan, args: &LiveArgs, io: &mut Io<'_>) -> Result<Option
                 None => Err("a model has no price, so the most it can spend is unknown: confirm with --yes, or add a price in Costs; nothing was spent".into()),
             }
         }
-        Confirm::Ask if args.interactive => {
+        (false, None) if args.interactive => {
             let _ = write!(
                 io.stdout,
                 "Spend at most {} on real providers? [y/N] ",
@@ -140,7 +81,7 @@ fn confirmed(plan: &LivePlan, args: &LiveArgs, io: &mut Io<'_>) -> Result<Option
                 Err("not confirmed; nothing was spent".into())
             }
         }
-        Confirm::Ask => Err(
+        (false, None) => Err(
             "confirm with --yes or --max-usd (there is no terminal to ask in); nothing was spent"
                 .into(),
         ),
@@ -170,13 +111,13 @@ pub(crate) async fn run(app: &Switchyard, args: &LiveArgs, io: &mut Io<'_>) -> u
             return 3;
         }
     };
-    let text = if args.outputs.json_stdout {
+    let text = if args.report.json_stdout() {
         format!("{}\n", switchyard_report::json(&report))
     } else {
-        crate::cli_drill::human(&report)
+        super::drill::human(&report)
     };
     let _ = write!(io.stdout, "{text}");
-    if let Err(e) = write_reports(&report, &args.outputs) {
+    if let Err(e) = args.report.write(&report) {
         let _ = writeln!(
             io.stderr,
             "switchyard: the report could not be written: {e}"
@@ -189,6 +130,17 @@ pub(crate) async fn run(app: &Switchyard, args: &LiveArgs, io: &mut Io<'_>) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Live {
+        #[command(flatten)]
+        args: LiveArgs,
+    }
+
+    fn parse(words: &[&str]) -> Result<LiveArgs, clap::Error> {
+        Live::try_parse_from(std::iter::once("live").chain(words.iter().copied())).map(|l| l.args)
+    }
 
     #[test]
     fn the_route_comes_first_and_the_confirmation_is_parsed() {
@@ -203,16 +155,17 @@ mod tests {
         ])
         .unwrap();
         assert_eq!((a.route.as_str(), a.requests), ("fast", 5));
-        assert_eq!(a.confirm, Confirm::UpToNanoUsd(10_000_000));
-        assert!(a.outputs.junit.is_some());
-        assert_eq!(parse(&["fast", "--yes"]).unwrap().confirm, Confirm::Yes);
-        assert_eq!(parse(&["fast"]).unwrap().confirm, Confirm::Ask);
+        assert_eq!((a.yes, a.max_usd), (false, Some(0.01)));
+        assert!(a.report.junit.is_some());
+        assert!(parse(&["fast", "--yes"]).unwrap().yes);
+        assert_eq!(parse(&["fast"]).unwrap().requests, 3, "three by default");
         for bad in [
             &["--yes"][..],
             &[][..],
             &["fast", "--requests", "11"][..],
             &["fast", "--max-usd", "-1"][..],
             &["fast", "--max-usd"][..],
+            &["fast", "--yes", "--max-usd", "1"][..],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

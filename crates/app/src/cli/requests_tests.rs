@@ -2,53 +2,6 @@
 
 use super::*;
 
-#[test]
-fn defaults_are_twenty_rows_as_a_table() {
-    assert_eq!(
-        RequestsArgs::parse(&[]).unwrap(),
-        RequestsArgs {
-            limit: DEFAULT_LIMIT,
-            json: false
-        }
-    );
-    assert_eq!(DEFAULT_LIMIT, 20);
-}
-
-#[test]
-fn limit_and_json_parse_in_either_form_and_order() {
-    let want = RequestsArgs {
-        limit: 5,
-        json: true,
-    };
-    assert_eq!(
-        RequestsArgs::parse(&["--json", "--limit", "5"]).unwrap(),
-        want
-    );
-    assert_eq!(RequestsArgs::parse(&["--limit=5", "--json"]).unwrap(), want);
-    assert_eq!(
-        RequestsArgs::parse(&["--limit", "1000"]).unwrap().limit,
-        1000
-    );
-}
-
-#[test]
-fn bad_limits_and_unknown_words_are_usage_errors() {
-    for args in [
-        &["--limit"][..],
-        &["--limit", "0"],
-        &["--limit", "1001"],
-        &["--limit", "ten"],
-        &["--limit", "-3"],
-        &["--json", "--json"],
-        &["--limit", "2", "--limit", "3"],
-        &["--all"],
-        &["5"],
-    ] {
-        let err = RequestsArgs::parse(args).unwrap_err();
-        assert!(err.contains("usage:"), "{args:?}: {err}");
-    }
-}
-
 fn record(inbound: &str, cost_usd: Option<f64>) -> RequestRecord {
     RequestRecord {
         id: "r1".into(),

@@ -1,0 +1,58 @@
+//! `switchyard serve [--port N]`: the gateway without a window, on the same data folder and
+//! keychain as the app, until SIGINT or SIGTERM; then requests in flight finish (up to
+//! [`SHUTDOWN_GRACE`]) and are recorded.
+#![allow(
+    clippy::print_stdout,
+    reason = "this module is the command-line interface"
+)]
+
+use super::io::{fail, open};
+use crate::gateway_config_from_env;
+use std::process::ExitCode;
+
+/// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port to listen on (default: the saved setting, else 4141; SWITCHYARD_GATEWAY_PORT too)
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+}
+
+pub async fn serve(args: ServeArgs) -> ExitCode {
+    // First: a stop asked for while the core starts still ends in the clean shutdown.
+    let mut stop = switchyard_os::QuitRequests::listen();
+    let mut config = match gateway_config_from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let mut port_fixed = std::env::var_os(crate::GATEWAY_PORT_ENV).is_some();
+    if let Some(p) = args.port {
+        config.bind.set_port(p);
+        port_fixed = true;
+    }
+    let (app, _guard) = match open(Some(config), port_fixed, true).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let addr = match app.gateway_addr() {
+        Ok(a) => a,
+        Err(e) => return fail(&format!("the gateway could not start: {e}")),
+    };
+    println!("Switchyard gateway listening on http://{addr}");
+    println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
+    println!("  Anthropic-shaped: base_url = http://{addr}");
+    println!("  Gemini-shaped:    base_url = http://{addr}");
+    println!("  data: {}", app.paths().data_dir.display());
+    let request = stop.next().await;
+    tracing::info!(request, "asked to stop");
+    println!("stopping: finishing in-flight requests (up to {SHUTDOWN_GRACE:?})");
+    app.shutdown(SHUTDOWN_GRACE).await;
+    let (_, lost) = app.ledger_queue();
+    if lost > 0 {
+        eprintln!("{lost} requests could not be recorded in the ledger (see the log)");
+    }
+    println!("stopped");
+    ExitCode::SUCCESS
+}
