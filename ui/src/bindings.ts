@@ -873,6 +873,9 @@ export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
 
 export type FieldIssue_Deserialize = {
 	field: FieldName,
+	/**  Which entry of a list field (a route's candidates), from 0. */
+	index?: number | null,
+	code: IssueCodeName,
 	severity: IssueSeverity,
 	message: string,
 	fix?: FixAction | null,
@@ -880,13 +883,16 @@ export type FieldIssue_Deserialize = {
 
 export type FieldIssue_Serialize = {
 	field: FieldName,
+	/**  Which entry of a list field (a route's candidates), from 0. */
+	index: number | null,
+	code: IssueCodeName,
 	severity: IssueSeverity,
 	message: string,
 	fix: FixAction | null,
 };
 
-/**  Which form field an issue belongs to. */
-export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue";
+/**  Which form field an issue belongs to (one id per field across the forms). */
+export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url";
 
 /**  What a file is chosen for: decides the dialog (open or save), its title and its filter. */
 export type FilePurpose = 
@@ -1130,6 +1136,9 @@ export type IpcError_Serialize = {
 	hint: string | null,
 	issues: FieldIssue_Serialize[],
 };
+
+/**  What kind of problem it is. */
+export type IssueCodeName = "required" | "tooLong" | "format" | "outOfRange" | "duplicate" | "missing" | "looksLikeKey" | "unsafe" | "other";
 
 export type IssueSeverity = "error" | "warning";
 

@@ -37,6 +37,30 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Input refused for one form field: the UI shows `message` under it, the CLI prints
+    /// `field: message`.
+    pub fn field(
+        field: switchyard_core::Field,
+        code: switchyard_core::IssueCode,
+        message: impl Into<String>,
+    ) -> AppError {
+        AppError::Validation(Validation::one(switchyard_core::Issue::error(
+            field, code, message,
+        )))
+    }
+
+    /// As [`AppError::field`], about entry `index` of a list field (a route's candidates).
+    pub fn field_at(
+        field: switchyard_core::Field,
+        index: usize,
+        code: switchyard_core::IssueCode,
+        message: impl Into<String>,
+    ) -> AppError {
+        AppError::Validation(Validation::one(
+            switchyard_core::Issue::error(field, code, message).at(index),
+        ))
+    }
+
     /// A store error, or `Conflict` when it is a unique name taken meanwhile.
     pub(crate) fn conflict_on_duplicate(e: StoreError) -> AppError {
         if e.is_unique_violation() {

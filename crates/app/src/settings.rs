@@ -78,13 +78,17 @@ impl Preferences {
 
     pub async fn update(&self, settings: Settings) -> Result<Settings, AppError> {
         if !(1..=60).contains(&settings.reveal_seconds) {
-            return Err(AppError::Invalid(
-                "Reveal time must be between 1 and 60 seconds.".into(),
+            return Err(AppError::field(
+                switchyard_core::Field::RevealSeconds,
+                switchyard_core::IssueCode::OutOfRange,
+                "Reveal time must be between 1 and 60 seconds.",
             ));
         }
         if !(1..=3650).contains(&settings.request_retention_days) {
-            return Err(AppError::Invalid(
-                "Keep requests for 1 to 3650 days.".into(),
+            return Err(AppError::field(
+                switchyard_core::Field::RetentionDays,
+                switchyard_core::IssueCode::OutOfRange,
+                "Keep requests for 1 to 3650 days.",
             ));
         }
         let value =

@@ -276,27 +276,36 @@ impl Tokens {
 }
 
 fn check_name(name: &str) -> Result<(), AppError> {
+    use switchyard_core::{Field::Name, IssueCode};
     if name.is_empty() {
-        return Err(AppError::Invalid(
-            "Give the token a name, such as the tool that will use it.".into(),
+        return Err(AppError::field(
+            Name,
+            IssueCode::Required,
+            "Give the token a name, such as the tool that will use it.",
         ));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::Invalid(format!(
-            "Token names are at most {MAX_NAME_CHARS} characters."
-        )));
+        return Err(AppError::field(
+            Name,
+            IssueCode::TooLong,
+            format!("Token names are at most {MAX_NAME_CHARS} characters."),
+        ));
     }
     if !name
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
     {
-        return Err(AppError::Invalid(
-            "Use letters, digits, spaces, '-', '_' and '.' in token names.".into(),
+        return Err(AppError::field(
+            Name,
+            IssueCode::Format,
+            "Use letters, digits, spaces, '-', '_' and '.' in token names.",
         ));
     }
     if switchyard_core::looks_like_key(name, true) {
-        return Err(AppError::Invalid(
-            "That looks like a key, not a name.".into(),
+        return Err(AppError::field(
+            Name,
+            IssueCode::LooksLikeKey,
+            "That looks like a key, not a name.",
         ));
     }
     Ok(())

@@ -116,6 +116,19 @@ pub async fn start_in(
     Switchyard::start(opts).await.unwrap()
 }
 
+/// The fields a refusal names, each with its entry for a list field (empty: it names none).
+pub fn refused_fields(e: &switchyard_app::AppError) -> Vec<(switchyard_core::Field, Option<u32>)> {
+    match e {
+        switchyard_app::AppError::Validation(v) => v
+            .issues
+            .iter()
+            .filter(|i| i.severity == switchyard_core::Severity::Error)
+            .map(|i| (i.field, i.index))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
     BackendDraft {
         name: name.into(),

@@ -7,6 +7,7 @@ pub mod check;
 pub mod circuit;
 pub mod dotenv;
 pub mod import;
+pub mod issue;
 pub mod key_host;
 pub mod kind;
 pub mod ledger;
@@ -26,5 +27,5 @@ pub use mask::mask_key;
 pub use token_scope::TokenScope;
 pub use url_check::is_loopback_host;
 pub use validate::{
-    free_name, looks_like_key, BackendDraft, Field, Fix, Issue, Severity, Validation,
+    free_name, looks_like_key, BackendDraft, Field, Fix, Issue, IssueCode, Severity, Validation,
 };

@@ -1,8 +1,8 @@
 //! Base-URL rules: parseable http(s), https unless the host is this machine, no credentials,
 //! query or fragment, and the version segment each kind expects (offered, never forced).
 
+use crate::issue::{Field, Issue, IssueCode};
 use crate::kind::BackendKind;
-use crate::validate::{Field, Issue};
 use url::{Host, Url};
 
 /// The longest base URL accepted (browsers and servers commonly stop at 2,048).
@@ -22,7 +22,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
     let spec = kind.spec();
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        let issue = Issue::error(Field::BaseUrl, "Base URL is required.");
+        let issue = Issue::error(Field::BaseUrl, IssueCode::Required, "Base URL is required.");
         return vec![match spec.default_base_url {
             "" => issue,
             default => issue.replace_with(default),
@@ -31,13 +31,19 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
     if raw.chars().count() > MAX_URL_CHARS {
         return vec![Issue::error(
             Field::BaseUrl,
+            IssueCode::TooLong,
             format!("Base URL is too long (at most {MAX_URL_CHARS} characters)."),
         )];
     }
     let mut issues = Vec::new();
     if trimmed.len() != raw.len() {
         issues.push(
-            Issue::error(Field::BaseUrl, "Base URL has spaces around it.").replace_with(trimmed),
+            Issue::error(
+                Field::BaseUrl,
+                IssueCode::Format,
+                "Base URL has spaces around it.",
+            )
+            .replace_with(trimmed),
         );
     }
     if !trimmed.contains("://") {
@@ -46,6 +52,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         issues.push(
             Issue::error(
                 Field::BaseUrl,
+                IssueCode::Format,
                 "Base URL must start with https:// (or http:// for localhost).",
             )
             .replace_with(format!("{scheme}://{rest}")),
@@ -57,6 +64,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         Err(e) => {
             issues.push(Issue::error(
                 Field::BaseUrl,
+                IssueCode::Format,
                 format!("Not a valid URL: {e}."),
             ));
             return issues;
@@ -65,6 +73,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         issues.push(Issue::error(
             Field::BaseUrl,
+            IssueCode::Format,
             "Base URL must be an http(s) address with a host.",
         ));
         return issues;
@@ -72,6 +81,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
     if !url.username().is_empty() || url.password().is_some() {
         issues.push(Issue::error(
             Field::BaseUrl,
+            IssueCode::LooksLikeKey,
             "Base URL must not contain credentials; put the key in the key field.",
         ));
         return issues;
@@ -83,6 +93,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         issues.push(
             Issue::error(
                 Field::BaseUrl,
+                IssueCode::Format,
                 "Base URL must not have a query string or fragment.",
             )
             .replace_with(strip_slash(clean.as_str())),
@@ -97,6 +108,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
             issues.push(
                 Issue::error(
                     Field::BaseUrl,
+                    IssueCode::Format,
                     "0.0.0.0 is a listening address; connect to 127.0.0.1.",
                 )
                 .replace_with(strip_slash(local.as_str())),
@@ -114,6 +126,7 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
         issues.push(
             Issue::error(
                 Field::BaseUrl,
+                IssueCode::Unsafe,
                 "Use https://: plain http is only allowed for localhost.",
             )
             .replace_with(https),
@@ -123,8 +136,12 @@ pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
     let normalised = strip_slash(trimmed);
     if normalised.len() != trimmed.len() {
         issues.push(
-            Issue::warning(Field::BaseUrl, "Trailing slash is not needed.")
-                .replace_with(&normalised),
+            Issue::warning(
+                Field::BaseUrl,
+                IssueCode::Format,
+                "Trailing slash is not needed.",
+            )
+            .replace_with(&normalised),
         );
     }
     issues.extend(check_suffix(kind, &normalised, &url));
@@ -137,6 +154,7 @@ fn check_suffix(kind: BackendKind, normalised: &str, url: &Url) -> Option<Issue>
         Some(suffix) if !ends_with_version(path) => Some(
             Issue::warning(
                 Field::BaseUrl,
+                IssueCode::Format,
                 format!("OpenAI-style APIs usually live under {suffix}."),
             )
             .replace_with(format!("{normalised}{suffix}")),
@@ -148,6 +166,7 @@ fn check_suffix(kind: BackendKind, normalised: &str, url: &Url) -> Option<Issue>
             Some(
                 Issue::warning(
                     Field::BaseUrl,
+                    IssueCode::Format,
                     format!(
                         "Switchyard adds the API path for {} itself.",
                         kind.spec().label

@@ -2,108 +2,15 @@
 //! the user can apply with one click; nothing is corrected silently. Errors block saving,
 //! warnings do not.
 
+pub use crate::issue::{Field, Fix, Issue, IssueCode, Severity, Validation};
 use crate::kind::BackendKind;
 use crate::url_check::check_base_url;
-use serde::Serialize;
 
 pub const MAX_NAME_CHARS: usize = 64;
 pub const MAX_LABEL_CHARS: usize = 40;
 pub const MAX_MODEL_CHARS: usize = 200;
 /// Real provider keys are 30–220 characters; anything longer is a paste accident.
 pub const MAX_KEY_CHARS: usize = 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Field {
-    Name,
-    Kind,
-    BaseUrl,
-    DefaultModel,
-    KeyLabel,
-    KeyValue,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Severity {
-    /// Blocks saving.
-    Error,
-    /// Shown, but the user may save anyway.
-    Warning,
-}
-
-/// A correction the user can accept. Never carries a key's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "type")]
-pub enum Fix {
-    /// Replace the field's value with this one.
-    Replace { value: String },
-    /// Trim whitespace around the key (the UI holds the key; it is not sent back).
-    TrimKey,
-    /// The key belongs to another kind: switch the backend to it.
-    SwitchKind { kind: BackendKind },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Issue {
-    pub field: Field,
-    pub severity: Severity,
-    pub message: String,
-    pub fix: Option<Fix>,
-}
-
-impl Issue {
-    pub(crate) fn error(field: Field, message: impl Into<String>) -> Self {
-        Issue {
-            field,
-            severity: Severity::Error,
-            message: message.into(),
-            fix: None,
-        }
-    }
-    pub(crate) fn warning(field: Field, message: impl Into<String>) -> Self {
-        Issue {
-            field,
-            severity: Severity::Warning,
-            message: message.into(),
-            fix: None,
-        }
-    }
-    pub(crate) fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
-        self
-    }
-    pub(crate) fn replace_with(self, value: impl Into<String>) -> Self {
-        self.with_fix(Fix::Replace {
-            value: value.into(),
-        })
-    }
-}
-
-/// Everything wrong (or suspicious) with a draft.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Validation {
-    pub issues: Vec<Issue>,
-}
-
-impl Validation {
-    /// True when nothing blocks saving.
-    pub fn is_ok(&self) -> bool {
-        !self.issues.iter().any(|i| i.severity == Severity::Error)
-    }
-
-    /// The first blocking message, for a one-line error.
-    pub fn first_error(&self) -> Option<&Issue> {
-        self.issues.iter().find(|i| i.severity == Severity::Error)
-    }
-
-    pub fn merge(mut self, other: Validation) -> Validation {
-        self.issues.extend(other.issues);
-        self
-    }
-}
 
 /// What the user typed for a backend (before saving).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +41,7 @@ pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validatio
         issues.push(
             Issue::error(
                 Field::Name,
+                IssueCode::Duplicate,
                 format!("A backend named “{name}” already exists."),
             )
             .replace_with(free_name(name, other_names, MAX_NAME_CHARS)),
@@ -143,7 +51,11 @@ pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validatio
         issues.extend(check_base_url(draft.kind, &draft.base_url));
     } else if draft.base_url.chars().count() > crate::url_check::MAX_URL_CHARS {
         // Demo's URL is never used, but it is stored: it is bounded like any other.
-        issues.push(Issue::error(Field::BaseUrl, "Base URL is too long."));
+        issues.push(Issue::error(
+            Field::BaseUrl,
+            IssueCode::TooLong,
+            "Base URL is too long.",
+        ));
     }
     let default_model = draft.kind.spec().default_model;
     let fallback = (!default_model.is_empty()).then_some(default_model);
@@ -159,6 +71,7 @@ pub fn validate_backend(draft: &BackendDraft, other_names: &[&str]) -> Validatio
     if model.trim().chars().any(char::is_whitespace) {
         issues.push(Issue::error(
             Field::DefaultModel,
+            IssueCode::Format,
             "Model ids contain no spaces.",
         ));
     }
@@ -191,6 +104,7 @@ pub fn validate_key(
         issues.push(
             Issue::error(
                 Field::KeyLabel,
+                IssueCode::Duplicate,
                 format!("This backend already has a key labelled “{trimmed_label}”."),
             )
             .replace_with(free_name(trimmed_label, other_labels, MAX_LABEL_CHARS)),
@@ -206,34 +120,46 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
     if kind == BackendKind::Demo {
         return vec![Issue::error(
             Field::KeyValue,
+            IssueCode::Other,
             "The Demo backend needs no key.",
         )];
     }
     if key.is_empty() {
-        return vec![Issue::error(Field::KeyValue, "Key is empty.")];
+        return vec![Issue::error(
+            Field::KeyValue,
+            IssueCode::Required,
+            "Key is empty.",
+        )];
     }
     let n = value.chars().count();
     if n > MAX_KEY_CHARS {
         return vec![Issue::error(
             Field::KeyValue,
+            IssueCode::TooLong,
             format!("Key is too long ({n} characters; provider keys are under {MAX_KEY_CHARS})."),
         )];
     }
     let mut issues = Vec::new();
     if key.len() != value.len() {
         issues.push(
-            Issue::error(Field::KeyValue, "Key has spaces or line breaks around it.")
-                .with_fix(Fix::TrimKey),
+            Issue::error(
+                Field::KeyValue,
+                IssueCode::Format,
+                "Key has spaces or line breaks around it.",
+            )
+            .with_fix(Fix::TrimKey),
         );
     }
     if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
         issues.push(Issue::error(
             Field::KeyValue,
+            IssueCode::Format,
             "Key contains spaces or control characters.",
         ));
     } else if !key.is_ascii() {
         issues.push(Issue::error(
             Field::KeyValue,
+            IssueCode::Format,
             "Key contains non-ASCII characters.",
         ));
     }
@@ -244,6 +170,7 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
         Some(other) if other != kind => issues.push(
             Issue::warning(
                 Field::KeyValue,
+                IssueCode::Other,
                 format!(
                     "This looks like {} {} key, not {}.",
                     article(other.spec().label),
@@ -257,6 +184,7 @@ fn check_key_value(kind: BackendKind, value: &str) -> Vec<Issue> {
             let prefix = spec.key_prefixes[spec.key_prefixes.len() - 1];
             issues.push(Issue::warning(
                 Field::KeyValue,
+                IssueCode::Format,
                 format!("{} keys usually start with “{prefix}”.", spec.label),
             ));
         }
@@ -276,7 +204,7 @@ fn check_text(
 ) {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        let issue = Issue::error(field, format!("{what} is required."));
+        let issue = Issue::error(field, IssueCode::Required, format!("{what} is required."));
         issues.push(match fallback {
             Some(f) => issue.replace_with(f),
             None => issue,
@@ -287,19 +215,26 @@ fn check_text(
         // Never offer a fix here: it would echo the key back.
         issues.push(Issue::error(
             field,
+            IssueCode::LooksLikeKey,
             format!("{what} looks like an API key. Keys belong in the key field, where they go to the keychain."),
         ));
         return;
     }
     if trimmed.len() != value.len() {
         issues.push(
-            Issue::error(field, format!("{what} has spaces around it.")).replace_with(trimmed),
+            Issue::error(
+                field,
+                IssueCode::Format,
+                format!("{what} has spaces around it."),
+            )
+            .replace_with(trimmed),
         );
     }
     let n = trimmed.chars().count();
     if n > max {
         issues.push(Issue::error(
             field,
+            IssueCode::TooLong,
             format!("{what} is too long ({n} of at most {max} characters)."),
         ));
     }

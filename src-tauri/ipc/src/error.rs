@@ -1,7 +1,7 @@
 //! `IpcError`: the one error shape the UI sees. `kind` lists only what the UI branches on;
 //! internal failures are logged here once and reach the user as a short, safe sentence.
 
-use super::backends::forms::FieldIssue;
+use super::issues::FieldIssue;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::secrets::SecretError;

@@ -22,6 +22,7 @@ pub mod drills;
 mod error;
 pub mod event;
 pub mod gateway;
+pub mod issues;
 pub mod monitor;
 pub mod readiness;
 pub mod routes;
@@ -52,6 +53,7 @@ pub mod types {
     };
     pub use crate::drills::dto::*;
     pub use crate::gateway::dto::*;
+    pub use crate::issues::*;
     pub use crate::monitor::dto::*;
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;

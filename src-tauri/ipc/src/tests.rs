@@ -49,6 +49,28 @@ fn an_unknown_kind_is_a_typed_validation_error() {
 }
 
 #[test]
+fn a_refused_field_reaches_the_ui_named_with_its_code_and_entry() {
+    use switchyard_core::{Field, IssueCode};
+    let e: IpcError = switchyard_app::AppError::field_at(
+        Field::Weight,
+        2,
+        IssueCode::OutOfRange,
+        "Candidate 3: a weight can be at most 1000.",
+    )
+    .into();
+    assert_eq!(e.kind, ErrorKind::Validation);
+    assert_eq!(e.message, "Candidate 3: a weight can be at most 1000.");
+    assert_eq!(
+        serde_json::to_value(&e.issues).unwrap(),
+        serde_json::json!([{
+            "field": "weight", "index": 2, "code": "outOfRange", "severity": "error",
+            "message": "Candidate 3: a weight can be at most 1000.", "fix": null
+        }]),
+        "the UI places it by field and entry, never by reading the message"
+    );
+}
+
+#[test]
 fn internal_errors_reach_the_user_as_a_safe_sentence() {
     let e: IpcError =
         switchyard_app::AppError::Internal("sqlite said: disk I/O at /secret/path".into()).into();

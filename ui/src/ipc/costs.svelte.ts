@@ -6,7 +6,8 @@
 import { api } from "./api";
 import { Resource } from "./resource.svelte";
 import type { CostRange, CostSplit_, CostsOverview, IpcError, UnpricedModel, UsageTotals } from "./types";
-import { DAY_MS, customRange, dateInput, dayStartMs, localOffsetMinutes, presetRange, rangeFieldOf, type CostPreset, type CostRangeId, type CustomField } from "../lib/costs";
+import { firstField } from "../lib/field-errors";
+import { DAY_MS, customRange, dateInput, dayStartMs, localOffsetMinutes, presetRange, CUSTOM_FIELDS, type CostPreset, type CostRangeId, type CustomField } from "../lib/costs";
 
 /** Event-driven reloads happen at most this often, however fast requests arrive. */
 export const COSTS_RELOAD_MS = 1000;
@@ -66,7 +67,7 @@ class CostsResource extends Resource<CostsView | null> {
 
   /** The core's refusal of custom days shows at the field; anything else is an error. */
   protected fail(err: IpcError): void {
-    if (err.kind === "validation" && this.rangeId === "custom") this.rangeError = { field: rangeFieldOf(err.message) ?? "to", message: err.message };
+    if (err.kind === "validation" && this.rangeId === "custom") this.rangeError = { field: firstField(err, CUSTOM_FIELDS) ?? "to", message: err.message };
     else this.error = err;
   }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { Budget, BudgetStatus } from "../ipc/types";
 import {
   barWidth,
-  budgetFieldOf,
   budgetLevel,
   convertedLimit,
   draftFromBudget,
@@ -146,14 +145,6 @@ describe("budget form", () => {
   it("trims the name and sends the limit as a number", () => {
     const parsed = parseBudgetDraft({ ...emptyBudgetDraft(), name: "  Team  ", limit: "$20" });
     expect(parsed.ok && parsed.budget).toEqual({ id: "", name: "Team", period: "month", scope: { type: "all" }, limitUsd: 20, hardStop: false });
-  });
-
-  it("puts each of the core's refusals at its field", () => {
-    expect(budgetFieldOf("Budget “x”: the limit must be more than $0.")).toBe("limit");
-    expect(budgetFieldOf("Two budgets are called “x”.")).toBe("name");
-    expect(budgetFieldOf("Give the budget a name of 1 to 60 characters.")).toBe("name");
-    expect(budgetFieldOf("Budget “x”: its backend or route does not exist.")).toBe("scope");
-    expect(budgetFieldOf("At most 50 budgets.")).toBeNull();
   });
 
   it("encodes the scope picker's choice", () => {

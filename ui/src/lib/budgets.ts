@@ -106,6 +106,8 @@ export type BudgetDraft = {
 };
 
 export type BudgetField = "name" | "limit" | "scope";
+/** The fields, as the core names them in a refusal. */
+export const BUDGET_FIELDS: readonly BudgetField[] = ["name", "limit", "scope"];
 export type BudgetErrors = Partial<Record<BudgetField, string>>;
 
 export function emptyBudgetDraft(): BudgetDraft {
@@ -161,15 +163,6 @@ export function parseBudgetDraft(d: BudgetDraft, others: readonly Budget[] = [])
   if (Object.keys(errors).length > 0 || limit === null) return { ok: false, errors };
   const scope: BudgetScope = d.scopeType === "all" ? { type: "all" } : { type: d.scopeType, id: d.scopeId };
   return { ok: true, budget: { id: d.id, name, period: d.period, scope, limitUsd: limit, hardStop: d.hardStop } };
-}
-
-/** Which field a refusal from the core is about (its messages name it), or null for the form. */
-export function budgetFieldOf(message: string): BudgetField | null {
-  const m = message.toLowerCase();
-  if (m.includes("limit")) return "limit";
-  if (m.includes("backend or route")) return "scope";
-  if (m.includes("name") || m.includes("called")) return "name";
-  return null;
 }
 
 /** The list to save: `b` replaces the budget with its id, or is added when new. */

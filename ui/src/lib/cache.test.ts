@@ -22,7 +22,6 @@ import {
   routeCacheBadge,
   savedText,
   settingsDraft,
-  settingsFieldOf,
   sinceFor,
   sortRoutes,
   startOfLocalDay,
@@ -192,13 +191,6 @@ describe("the settings form", () => {
     expect(draftUnchanged(draft({ shareBetweenTools: false }), saved)).toBe(true);
     expect(draftUnchanged(draft({ ttl: "11" }), saved)).toBe(false);
     expect(draftUnchanged(draft({ ttl: "0" }), saved)).toBe(false);
-  });
-
-  it("places the core's refusals at their field", () => {
-    expect(settingsFieldOf("The cache lifetime must be between 1 second and 30 days.")).toBe("ttl");
-    expect(settingsFieldOf("Keep at most 100,000 answers in memory.")).toBe("memoryEntries");
-    expect(settingsFieldOf("The cache file size must be between 1 and 10,240 MiB.")).toBe("diskMb");
-    expect(settingsFieldOf("Something else.")).toBeNull();
   });
 });
 

@@ -172,6 +172,8 @@ export const TTL_UNITS: ReadonlyArray<{ id: TtlUnit; label: string; secs: number
 
 export type SettingsDraft = { enabled: boolean; shareBetweenTools: boolean; ttl: string; ttlUnit: TtlUnit; memoryEntries: string; diskMb: string };
 export type SettingsField = "ttl" | "memoryEntries" | "diskMb";
+/** The fields, as the core names them in a refusal. */
+export const SETTINGS_FIELDS: readonly SettingsField[] = ["ttl", "memoryEntries", "diskMb"];
 export type FieldErrors = Partial<Record<SettingsField, string>>;
 export type SettingsParse = { ok: true; settings: CacheSettingsInput } | { ok: false; errors: FieldErrors };
 /** What `setCacheSettings` is sent: every number present. */
@@ -217,15 +219,6 @@ export function parseSettings(d: SettingsDraft): SettingsParse {
 export function draftUnchanged(d: SettingsDraft, saved: CacheSettings): boolean {
   const p = parseSettings(d);
   return p.ok && p.settings.ttlSecs === saved.ttlSecs && p.settings.memoryEntries === saved.memoryEntries && p.settings.diskMb === saved.diskMb;
-}
-
-/** Which field a refusal of the core is about, from its message (null: the form as a whole). */
-export function settingsFieldOf(message: string): SettingsField | null {
-  const m = message.toLowerCase();
-  if (m.includes("lifetime")) return "ttl";
-  if (m.includes("memory")) return "memoryEntries";
-  if (m.includes("file size") || m.includes("mib")) return "diskMb";
-  return null;
 }
 
 // ---- A route's cache policy ----

@@ -59,6 +59,8 @@ export function dateInput(ms: number, offsetMinutes: number): string {
 }
 
 export type CustomField = "from" | "to";
+/** The fields, as the core names them in a refusal. */
+export const CUSTOM_FIELDS: readonly CustomField[] = ["from", "to"];
 export type CustomCheck = { ok: true; range: CostRange } | { ok: false; field: CustomField; message: string };
 
 /** Whole local days from `from` through `to` (both included), checked as the core checks them. */
@@ -71,14 +73,6 @@ export function customRange(from: string, to: string, offsetMinutes: number): Cu
   if (until <= since) return { ok: false, field: "to", message: REVERSED_MESSAGE };
   if (until - since > MAX_RANGE_DAYS * DAY_MS) return { ok: false, field: "to", message: `Pick a range of at most ${MAX_RANGE_DAYS} days.` };
   return { ok: true, range: { sinceMs: since, untilMs: until, offsetMinutes } };
-}
-
-/** Which date field a refusal of the core is about ("to" for a reversed or too long range). */
-export function rangeFieldOf(message: string): CustomField | null {
-  const m = message.toLowerCase();
-  if (m.includes("ends before") || m.includes("at most")) return "to";
-  if (m.includes("start")) return "from";
-  return null;
 }
 
 // ---- Buckets and their labels ----

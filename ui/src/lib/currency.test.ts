@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDraft, currencyFieldOf, currencyUnchanged, parseCurrencyDraft, rateText } from "./currency";
+import { currencyDraft, currencyUnchanged, parseCurrencyDraft, rateText } from "./currency";
 
 describe("display currency form", () => {
   it("saves the code in upper case with the typed rate", () => {
@@ -20,12 +20,6 @@ describe("display currency form", () => {
   it("knows when the form says what is saved", () => {
     expect(currencyUnchanged(currencyDraft({ currency: "EUR", perUsd: 0.92 }), { currency: "EUR", perUsd: 0.92 })).toBe(true);
     expect(currencyUnchanged({ currency: "EUR", rate: "0.9" }, { currency: "EUR", perUsd: 0.92 })).toBe(false);
-  });
-
-  it("puts the core's refusals at their field", () => {
-    expect(currencyFieldOf("The currency is a three-letter code such as USD or EUR.")).toBe("currency");
-    expect(currencyFieldOf("The exchange rate must be more than 0 (units of your currency per US dollar).")).toBe("rate");
-    expect(currencyFieldOf("One US dollar is 1 USD.")).toBe("rate");
   });
 
   it("states the rate in use, except for US dollars", () => {

@@ -20,6 +20,8 @@ export const MAX_PER_USD = 1_000_000;
 
 export type CurrencyDraft = { currency: string; rate: string };
 export type CurrencyField = "currency" | "rate";
+/** The fields, as the core names them in a refusal. */
+export const CURRENCY_FIELDS: readonly CurrencyField[] = ["currency", "rate"];
 export type CurrencyErrors = Partial<Record<CurrencyField, string>>;
 
 export function currencyDraft(s: CostSettings): CurrencyDraft {
@@ -56,14 +58,6 @@ export function parseCurrencyDraft(d: CurrencyDraft): CurrencyParse {
 export function currencyUnchanged(d: CurrencyDraft, s: CostSettings): boolean {
   const parsed = parseCurrencyDraft(d);
   return parsed.ok && parsed.settings.currency === s.currency && parsed.settings.perUsd === (s.perUsd ?? 1);
-}
-
-/** Which field a refusal from the core is about, or null for the form. */
-export function currencyFieldOf(message: string): CurrencyField | null {
-  const m = message.toLowerCase();
-  if (m.includes("three-letter")) return "currency";
-  if (m.includes("rate") || m.includes("one us dollar")) return "rate";
-  return null;
 }
 
 /** "1 USD = 0.92 EUR", or null for US dollars. */

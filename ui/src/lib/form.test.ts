@@ -34,7 +34,7 @@ const compat = kind({ kind: "openAiCompatible", label: "OpenAI-compatible", need
 const demo = kind({ kind: "demo", label: "Demo", defaultModel: "demo-chat", auth: "none", needsKey: false });
 const kinds = [openAi, anthropic, ollama, compat, demo];
 
-const issue = (over: Partial<FieldIssue> & Pick<FieldIssue, "field">): FieldIssue => ({ severity: "error", message: "bad", fix: null, ...over });
+const issue = (over: Partial<FieldIssue> & Pick<FieldIssue, "field">): FieldIssue => ({ index: null, code: "other", severity: "error", message: "bad", fix: null, ...over });
 
 describe("kind switching", () => {
   it("pre-fills untouched fields with the new kind's defaults", () => {

@@ -1,7 +1,10 @@
 // The add/edit backend form as plain data, and the pure operations on it.
 import type { Backend, BackendDraft, FieldIssue, FieldName, FixAction, KeyInput, Kind, KindInfo } from "../ipc/types";
 
-export type BackendForm = Record<FieldName, string> & { kind: Kind };
+/** The backend form's fields (their ids are the core's `Field` names). */
+export type BackendField = Extract<FieldName, "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue">;
+
+export type BackendForm = Record<BackendField, string> & { kind: Kind };
 
 export type KeyMode = "required" | "optional" | "hidden";
 

@@ -3,7 +3,6 @@ import {
   DEFAULT_LIMITS,
   compactCount,
   isDefaultLimits,
-  limitFieldOf,
   limitsChanged,
   limitsForm,
   limitsSummary,
@@ -56,12 +55,6 @@ describe("limits form", () => {
     expect(isDefaultLimits(saved)).toBe(false);
   });
 
-  it("maps the core's refusals to their field", () => {
-    expect(limitFieldOf("Requests at once must be from 1 to 1000.")).toBe("maxInFlight");
-    expect(limitFieldOf("Requests per minute must be from 1 to 100,000, or empty for no limit.")).toBe("rpm");
-    expect(limitFieldOf("Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.")).toBe("tpm");
-    expect(limitFieldOf("Backend not found.")).toBeNull();
-  });
 });
 
 describe("limits on the backend row", () => {

@@ -8,6 +8,8 @@ export const DEFAULT_LIMITS: Limits = { maxInFlight: 50, rpm: null, tpm: null };
 export type LimitsForm = { maxInFlight: string; rpm: string; tpm: string };
 
 export type LimitField = keyof LimitsForm;
+/** The limits' fields, as the core names them in a refusal. */
+export const LIMIT_FIELDS: readonly LimitField[] = ["maxInFlight", "rpm", "tpm"];
 
 export type LimitsParse = { ok: true; limits: Limits } | { ok: false; field: LimitField; message: string };
 
@@ -43,14 +45,6 @@ export function parseLimits(form: LimitsForm): LimitsParse {
   if (Number.isNaN(rpm)) return { ok: false, field: "rpm", message: "Requests per minute must be a whole number, or empty for no limit." };
   if (Number.isNaN(tpm)) return { ok: false, field: "tpm", message: "Tokens per minute must be a whole number, or empty for no limit." };
   return { ok: true, limits: { maxInFlight: inFlight ?? DEFAULT_LIMITS.maxInFlight, rpm, tpm } };
-}
-
-/** Which input a refusal from the core is about (it names the limit first), if it can tell. */
-export function limitFieldOf(message: string): LimitField | null {
-  if (/^requests (in flight|at once)/i.test(message)) return "maxInFlight";
-  if (/^requests per minute/i.test(message)) return "rpm";
-  if (/^tokens per minute/i.test(message)) return "tpm";
-  return null;
 }
 
 export function sameLimits(a: Limits, b: Limits): boolean {

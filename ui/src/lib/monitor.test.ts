@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MONITOR, monitorChanged, monitorFieldOf, monitorForm, parseMonitor, parsePercent, percentText, sameMonitor } from "./monitor";
+import { DEFAULT_MONITOR, monitorChanged, monitorForm, parseMonitor, parsePercent, percentText, sameMonitor } from "./monitor";
 
 describe("uptime target: basis points and percent", () => {
   it("shows basis points as a percentage without trailing zeros", () => {
@@ -47,12 +47,6 @@ describe("monitor form", () => {
     expect(parseMonitor({ interval: "1.5", sla: "99", required: false })).toMatchObject({ ok: false, field: "interval", message: expect.stringMatching(/whole number/) });
     expect(parseMonitor({ interval: "30", sla: "99.999", required: false })).toMatchObject({ ok: false, field: "sla", message: expect.stringMatching(/two decimals/) });
     expect(parseMonitor({ interval: "5", sla: "150", required: false })).toEqual({ ok: true, monitor: { probeIntervalS: 5, slaTargetBp: 15000, required: false, deepProbe: false } });
-  });
-
-  it("maps the core's refusals to their field", () => {
-    expect(monitorFieldOf("Probe every 10 to 3600 seconds.")).toBe("interval");
-    expect(monitorFieldOf("The uptime target must be from 90 % to 100 %.")).toBe("sla");
-    expect(monitorFieldOf("Backend not found.")).toBeNull();
   });
 
   it("knows when nothing changed", () => {

@@ -11,6 +11,8 @@ export const DEFAULT_MONITOR: Monitor = { probeIntervalS: 30, slaTargetBp: 9990,
 export type MonitorForm = { interval: string; sla: string; required: boolean; deepProbe?: boolean };
 
 export type MonitorField = "interval" | "sla";
+/** The monitor settings' fields, as the core names them in a refusal. */
+export const MONITOR_FIELDS: readonly MonitorField[] = ["interval", "sla"];
 
 export type MonitorParse = { ok: true; monitor: Monitor } | { ok: false; field: MonitorField; message: string };
 
@@ -55,13 +57,6 @@ export function parseMonitor(form: MonitorForm): MonitorParse {
       deepProbe: form.deepProbe ?? false,
     },
   };
-}
-
-/** Which input a refusal from the core is about, if it can tell. */
-export function monitorFieldOf(message: string): MonitorField | null {
-  if (/^probe every|probe interval/i.test(message)) return "interval";
-  if (/uptime target/i.test(message)) return "sla";
-  return null;
 }
 
 export function sameMonitor(a: Monitor, b: Monitor): boolean {

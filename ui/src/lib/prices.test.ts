@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Prices } from "../ipc/types";
-import { draftFromOverride, emptyPriceDraft, formatPerMtok, parsePriceDraft, priceFieldOf, repricedText, sortedOverrides, sourceText } from "./prices";
+import { draftFromOverride, emptyPriceDraft, formatPerMtok, parsePriceDraft, repricedText, sortedOverrides, sourceText } from "./prices";
 
 const prices = (over: Partial<Prices> = {}): Prices => ({
   source: "bundled",
@@ -34,15 +34,6 @@ describe("price form", () => {
   it("round-trips an override through the form", () => {
     const o = { model: "m", inputPerMtok: 0.15, outputPerMtok: 0.6, cacheReadPerMtok: 0.075, cacheWritePerMtok: null };
     expect(parsePriceDraft(draftFromOverride(o))).toEqual({ ok: true, price: o });
-  });
-
-  it("puts the core's refusals at their field, whatever the model is called", () => {
-    expect(priceFieldOf("gpt-x: the input price must be a number of dollars, 0 or more.")).toBe("input");
-    expect(priceFieldOf("my output model: the cache read price must be a number of dollars, 0 or more.")).toBe("cacheRead");
-    expect(priceFieldOf("llama3:8b: $9000 per million output tokens is not a real price (at most $5000).")).toBe("output");
-    expect(priceFieldOf("m: $9000 per million cache write tokens is not a real price (at most $5000).")).toBe("cacheWrite");
-    expect(priceFieldOf("Name the model (1 to 200 characters).")).toBe("model");
-    expect(priceFieldOf("Something else.")).toBeNull();
   });
 });
 

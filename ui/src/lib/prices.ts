@@ -10,6 +10,8 @@ export const MAX_PER_MTOK = 5_000;
 export const MAX_MODEL_CHARS = 200;
 
 export type PriceField = "model" | "input" | "output" | "cacheRead" | "cacheWrite";
+/** The fields, as the core names them in a refusal. */
+export const PRICE_FORM_FIELDS: readonly PriceField[] = ["model", "input", "output", "cacheRead", "cacheWrite"];
 export type PriceErrors = Partial<Record<PriceField, string>>;
 
 /** The set-price form as typed. */
@@ -70,19 +72,6 @@ export function parsePriceDraft(d: PriceDraft): PriceParse {
       cacheWritePerMtok: values.cacheWrite ?? null,
     },
   };
-}
-
-/** Which field a refusal from the core is about ("…the cache read price…"), or null for the form. */
-export function priceFieldOf(message: string): PriceField | null {
-  // The core starts with "<model>: "; a model name must not decide the field.
-  const lower = message.toLowerCase();
-  const m = ` ${lower.slice(lower.lastIndexOf(": ") + 1)}`;
-  if (m.includes("cache read")) return "cacheRead";
-  if (m.includes("cache write")) return "cacheWrite";
-  if (m.includes(" input ")) return "input";
-  if (m.includes(" output ")) return "output";
-  if (m.includes("name the model")) return "model";
-  return null;
 }
 
 /** "$2.50" per million tokens (always US dollars, as prices are kept); "—" when not set. */

@@ -317,12 +317,11 @@ fn check_draft(
         && editing.is_none()
         && rows.iter().any(|b| b.kind == BackendKind::Demo)
     {
-        v.issues.push(switchyard_core::Issue {
-            field: switchyard_core::Field::Kind,
-            severity: switchyard_core::Severity::Error,
-            message: "There is already a Demo backend.".into(),
-            fix: None,
-        });
+        v.issues.push(switchyard_core::Issue::error(
+            switchyard_core::Field::Kind,
+            switchyard_core::IssueCode::Duplicate,
+            "There is already a Demo backend.",
+        ));
     }
     if let Some(key) = key {
         v = v.merge(validate_key(

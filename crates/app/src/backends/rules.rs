@@ -1,22 +1,32 @@
 //! The ranges a backend's traffic limits and monitor settings must fall in.
 
 use crate::AppError;
+use switchyard_core::{Field, IssueCode::OutOfRange};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// A backend's traffic limits, checked (the message says which and the range).
 pub(crate) fn check_limits(limits: &BackendLimits) -> Result<(), AppError> {
-    let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
+    let bad = |f: Field, m: &str| Err(AppError::field(f, OutOfRange, m));
     if !(1..=1000).contains(&limits.max_in_flight) {
-        return bad("Requests at once must be from 1 to 1000.");
+        return bad(
+            Field::MaxInFlight,
+            "Requests at once must be from 1 to 1000.",
+        );
     }
     if limits.rpm.is_some_and(|r| !(1..=100_000).contains(&r)) {
-        return bad("Requests per minute must be from 1 to 100,000, or empty for no limit.");
+        return bad(
+            Field::Rpm,
+            "Requests per minute must be from 1 to 100,000, or empty for no limit.",
+        );
     }
     if limits
         .tpm
         .is_some_and(|t| !(1_000..=100_000_000).contains(&t))
     {
-        return bad("Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.");
+        return bad(
+            Field::Tpm,
+            "Tokens per minute must be from 1,000 to 100,000,000, or empty for no limit.",
+        );
     }
     Ok(())
 }
@@ -24,11 +34,17 @@ pub(crate) fn check_limits(limits: &BackendLimits) -> Result<(), AppError> {
 /// How the monitor treats a backend, checked.
 pub(crate) fn check_monitor(m: &MonitorSettings) -> Result<(), AppError> {
     if !(10..=3600).contains(&m.probe_interval_s) {
-        return Err(AppError::Invalid("Probe every 10 to 3600 seconds.".into()));
+        return Err(AppError::field(
+            Field::Interval,
+            OutOfRange,
+            "Probe every 10 to 3600 seconds.",
+        ));
     }
     if !(9000..=10_000).contains(&m.sla_target_bp) {
-        return Err(AppError::Invalid(
-            "The uptime target must be from 90 % to 100 %.".into(),
+        return Err(AppError::field(
+            Field::Sla,
+            OutOfRange,
+            "The uptime target must be from 90 % to 100 %.",
         ));
     }
     Ok(())

@@ -54,15 +54,25 @@ pub const MAX_TTL_SECS: u32 = 30 * 86_400;
 
 impl CacheSettings {
     pub(crate) fn validate(&self) -> Result<(), AppError> {
-        let bad = |m: &str| Err(AppError::Invalid(m.to_string()));
+        use switchyard_core::{Field, IssueCode::OutOfRange};
+        let bad = |f: Field, m: &str| Err(AppError::field(f, OutOfRange, m));
         if !(1..=MAX_TTL_SECS).contains(&self.ttl_secs) {
-            return bad("The cache lifetime must be between 1 second and 30 days.");
+            return bad(
+                Field::Ttl,
+                "The cache lifetime must be between 1 second and 30 days.",
+            );
         }
         if self.memory_entries > 100_000 {
-            return bad("Keep at most 100,000 answers in memory.");
+            return bad(
+                Field::MemoryEntries,
+                "Keep at most 100,000 answers in memory.",
+            );
         }
         if !(1..=10_240).contains(&self.disk_mb) {
-            return bad("The cache file size must be between 1 and 10,240 MiB.");
+            return bad(
+                Field::DiskMb,
+                "The cache file size must be between 1 and 10,240 MiB.",
+            );
         }
         Ok(())
     }

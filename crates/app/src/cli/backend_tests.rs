@@ -159,15 +159,15 @@ fn the_key_is_one_trimmed_line_of_stdin() {
 #[test]
 fn issues_show_severity_field_and_message_but_never_the_fix() {
     use super::super::io::issue_line;
-    use switchyard_core::{Issue, Severity};
-    let issue = Issue {
-        field: switchyard_core::Field::BaseUrl,
-        severity: Severity::Error,
-        message: "Base URL must start with https:// (or http:// for localhost).".into(),
-        fix: Some(switchyard_core::Fix::Replace {
-            value: "https://sk-secret".into(),
-        }),
-    };
+    use switchyard_core::Issue;
+    let issue = Issue::error(
+        switchyard_core::Field::BaseUrl,
+        switchyard_core::IssueCode::Format,
+        "Base URL must start with https:// (or http:// for localhost).",
+    )
+    .with_fix(switchyard_core::Fix::Replace {
+        value: "https://sk-secret".into(),
+    });
     let line = issue_line(&issue);
     assert_eq!(
         line,

@@ -13,6 +13,7 @@ use super::forecast::{self, Forecast, Period};
 use super::Costs;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
+use switchyard_core::{Field, IssueCode};
 use switchyard_gateway::{SpendLimit, SpendScope};
 use switchyard_monitor::{MetricPoint, Signal, BUDGET_METRIC};
 use switchyard_store::{Dimension, Store};
@@ -65,18 +66,26 @@ pub struct BudgetStatus {
 
 impl Budget {
     pub(crate) fn validate(&self) -> Result<(), AppError> {
-        let bad = |m: String| Err(AppError::Invalid(m));
         if self.name.trim().is_empty() || self.name.chars().count() > 60 {
-            return bad("Give the budget a name of 1 to 60 characters.".into());
+            return Err(AppError::field(
+                Field::Name,
+                if self.name.trim().is_empty() {
+                    IssueCode::Required
+                } else {
+                    IssueCode::TooLong
+                },
+                "Give the budget a name of 1 to 60 characters.",
+            ));
         }
+        let limit = |m: String| Err(AppError::field(Field::Limit, IssueCode::OutOfRange, m));
         if !self.limit_usd.is_finite() || self.limit_usd <= 0.0 {
-            return bad(format!(
+            return limit(format!(
                 "Budget “{}”: the limit must be more than $0.",
                 self.name.trim()
             ));
         }
         if self.limit_usd > MAX_LIMIT_USD {
-            return bad(format!(
+            return limit(format!(
                 "Budget “{}”: the limit must be at most $10,000,000.",
                 self.name.trim()
             ));
@@ -112,10 +121,11 @@ impl Costs {
                 .iter()
                 .any(|o| o.name.eq_ignore_ascii_case(&b.name) || o.id == b.id)
             {
-                return Err(AppError::Invalid(format!(
-                    "Two budgets are called “{}”.",
-                    b.name
-                )));
+                return Err(AppError::field(
+                    Field::Name,
+                    IssueCode::Duplicate,
+                    format!("Two budgets are called “{}”.", b.name),
+                ));
             }
         }
         let saved = budgets.clone();
@@ -129,10 +139,11 @@ impl Costs {
                     BudgetScope::Route(id) => routes.iter().any(|r| &r.id == id),
                 };
                 if !exists {
-                    return Err(AppError::Invalid(format!(
-                        "Budget “{}”: its backend or route does not exist.",
-                        b.name
-                    )));
+                    return Err(AppError::field(
+                        Field::Scope,
+                        IssueCode::Missing,
+                        format!("Budget “{}”: its backend or route does not exist.", b.name),
+                    ));
                 }
             }
             let value =

@@ -20,6 +20,7 @@ pub use service::Costs;
 use crate::{AppError, DomainEvent};
 use forecast::{DAY_MS, HOUR_MS};
 use serde::{Deserialize, Serialize};
+use switchyard_core::{Field, IssueCode};
 use switchyard_store::{Dimension, UsageTotals};
 
 const SETTINGS_KEY: &str = "costs";
@@ -47,18 +48,25 @@ impl CostSettings {
     fn validate(&self) -> Result<(), AppError> {
         let code = self.currency.as_str();
         if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(AppError::Invalid(
-                "The currency is a three-letter code such as USD or EUR.".into(),
+            return Err(AppError::field(
+                Field::Currency,
+                IssueCode::Format,
+                "The currency is a three-letter code such as USD or EUR.",
             ));
         }
         if !self.per_usd.is_finite() || self.per_usd <= 0.0 || self.per_usd > 1_000_000.0 {
-            return Err(AppError::Invalid(
-                "The exchange rate must be more than 0 (units of your currency per US dollar)."
-                    .into(),
+            return Err(AppError::field(
+                Field::Rate,
+                IssueCode::OutOfRange,
+                "The exchange rate must be more than 0 (units of your currency per US dollar).",
             ));
         }
         if code == "USD" && self.per_usd != 1.0 {
-            return Err(AppError::Invalid("One US dollar is 1 USD.".into()));
+            return Err(AppError::field(
+                Field::Rate,
+                IssueCode::OutOfRange,
+                "One US dollar is 1 USD.",
+            ));
         }
         Ok(())
     }
@@ -78,18 +86,24 @@ impl CostRange {
     /// Checks the range and widens it to whole hours (the rollups' grain).
     pub fn normalised(self) -> Result<CostRange, AppError> {
         if self.until_ms <= self.since_ms {
-            return Err(AppError::Invalid(
-                "The range ends before it starts: pick an end after the start.".into(),
+            return Err(AppError::field(
+                Field::To,
+                IssueCode::OutOfRange,
+                "The range ends before it starts: pick an end after the start.",
             ));
         }
         if self.until_ms - self.since_ms > MAX_RANGE_DAYS * DAY_MS {
-            return Err(AppError::Invalid(format!(
-                "Pick a range of at most {MAX_RANGE_DAYS} days."
-            )));
+            return Err(AppError::field(
+                Field::To,
+                IssueCode::OutOfRange,
+                format!("Pick a range of at most {MAX_RANGE_DAYS} days."),
+            ));
         }
         if !(-1439..=1439).contains(&self.offset_minutes) {
-            return Err(AppError::Invalid(
-                "That time-zone offset does not exist.".into(),
+            return Err(AppError::field(
+                Field::From,
+                IssueCode::OutOfRange,
+                "That time-zone offset does not exist.",
             ));
         }
         Ok(CostRange {

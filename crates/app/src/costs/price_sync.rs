@@ -78,7 +78,13 @@ impl Costs {
         let parsed = reqwest::Url::parse(&url)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| AppError::Invalid(format!("“{url}” is not an http(s) address.")))?;
+            .ok_or_else(|| {
+                AppError::field(
+                    switchyard_core::Field::Url,
+                    switchyard_core::IssueCode::Format,
+                    format!("“{url}” is not an http(s) address."),
+                )
+            })?;
         let bytes = fetch(parsed).await?;
         let newer = PriceTable::from_json(&bytes).map_err(|e| {
             AppError::Invalid(format!("The price file at {url} cannot be used: {e}."))

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use switchyard_core::BackendKind;
+use switchyard_core::{BackendKind, Field, IssueCode};
 use switchyard_pricing::{cost_per_mtok_in, ModelPrice, PriceTable};
 use switchyard_store::Dimension;
 
@@ -42,27 +42,37 @@ impl PriceOverride {
     pub(crate) fn validate(&self) -> Result<(), AppError> {
         let model = self.model.trim();
         if model.is_empty() || model.chars().count() > 200 {
-            return Err(AppError::Invalid(
-                "Name the model (1 to 200 characters).".into(),
+            return Err(AppError::field(
+                Field::Model,
+                if model.is_empty() {
+                    IssueCode::Required
+                } else {
+                    IssueCode::TooLong
+                },
+                "Name the model (1 to 200 characters).",
             ));
         }
         let fields = [
-            ("input", Some(self.input_per_mtok)),
-            ("output", Some(self.output_per_mtok)),
-            ("cache read", self.cache_read_per_mtok),
-            ("cache write", self.cache_write_per_mtok),
+            (Field::Input, "input", Some(self.input_per_mtok)),
+            (Field::Output, "output", Some(self.output_per_mtok)),
+            (Field::CacheRead, "cache read", self.cache_read_per_mtok),
+            (Field::CacheWrite, "cache write", self.cache_write_per_mtok),
         ];
-        for (name, value) in fields {
+        for (field, name, value) in fields {
             let Some(v) = value else { continue };
             if !v.is_finite() || v < 0.0 {
-                return Err(AppError::Invalid(format!(
-                    "{model}: the {name} price must be a number of dollars, 0 or more."
-                )));
+                return Err(AppError::field(
+                    field,
+                    IssueCode::OutOfRange,
+                    format!("{model}: the {name} price must be a number of dollars, 0 or more."),
+                ));
             }
             if v > MAX_PER_MTOK {
-                return Err(AppError::Invalid(format!(
-                    "{model}: ${v} per million {name} tokens is not a real price (at most ${MAX_PER_MTOK})."
-                )));
+                return Err(AppError::field(
+                    field,
+                    IssueCode::OutOfRange,
+                    format!("{model}: ${v} per million {name} tokens is not a real price (at most ${MAX_PER_MTOK})."),
+                ));
             }
         }
         Ok(())

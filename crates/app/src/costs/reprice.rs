@@ -61,9 +61,11 @@ impl Costs {
     /// A request whose model has no price now keeps the cost it has.
     pub async fn reprice_history(&self, days: u32) -> Result<RepriceReport, AppError> {
         if !(1..=MAX_REPRICE_DAYS).contains(&days) {
-            return Err(AppError::Invalid(format!(
-                "Reprice 1 to {MAX_REPRICE_DAYS} days of requests (asked: {days})."
-            )));
+            return Err(AppError::field(
+                switchyard_core::Field::Days,
+                switchyard_core::IssueCode::OutOfRange,
+                format!("Reprice 1 to {MAX_REPRICE_DAYS} days of requests (asked: {days})."),
+            ));
         }
         // The gateway's table when it runs, else the same file and overrides read here (a
         // one-shot `switchyard prices reprice` has no gateway).

@@ -6,6 +6,7 @@
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+use switchyard_core::Field;
 use switchyard_gateway::GatewayConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,14 +34,24 @@ impl Default for Resilience {
     }
 }
 
-/// The accepted range of each field: (name shown, low, high).
-const RANGES: [(&str, u32, u32); 6] = [
-    ("Failures to open a breaker", 1, 1000),
-    ("Failure rate to open a breaker", 0, 100),
-    ("Open period", 1, 3600),
-    ("Good trials to close", 1, 100),
-    ("Retries per candidate", 0, 5),
-    ("First-byte timeout", 1, 600),
+/// The accepted range of each field: (its form field, name shown, low, high).
+const RANGES: [(Field, &str, u32, u32); 6] = [
+    (
+        Field::BreakerFailures,
+        "Failures to open a breaker",
+        1,
+        1000,
+    ),
+    (
+        Field::BreakerFailureRatePct,
+        "Failure rate to open a breaker",
+        0,
+        100,
+    ),
+    (Field::BreakerOpenSecs, "Open period", 1, 3600),
+    (Field::BreakerCloseAfter, "Good trials to close", 1, 100),
+    (Field::RetriesPerCandidate, "Retries per candidate", 0, 5),
+    (Field::FirstByteTimeoutSecs, "First-byte timeout", 1, 600),
 ];
 
 impl Resilience {
@@ -57,11 +68,13 @@ impl Resilience {
 
     /// Checks every field against its range; the message names the field and the range.
     pub fn validated(self) -> Result<Self, AppError> {
-        for ((name, low, high), value) in RANGES.iter().zip(self.fields()) {
+        for ((field, name, low, high), value) in RANGES.iter().zip(self.fields()) {
             if !(*low..=*high).contains(&value) {
-                return Err(AppError::Invalid(format!(
-                    "{name} must be from {low} to {high} (it was {value})."
-                )));
+                return Err(AppError::field(
+                    *field,
+                    switchyard_core::IssueCode::OutOfRange,
+                    format!("{name} must be from {low} to {high} (it was {value})."),
+                ));
             }
         }
         Ok(self)

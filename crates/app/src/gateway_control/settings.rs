@@ -118,9 +118,10 @@ impl GatewaySettings {
 
     /// Trims and checks every field; the message says what to change.
     pub fn validated(mut self) -> Result<Self, AppError> {
-        let bad = |m: String| Err(AppError::Invalid(m));
+        use switchyard_core::{Field, IssueCode};
+        let bad = |f: Field, m: String| Err(AppError::field(f, IssueCode::Format, m));
         if self.port < 1024 {
-            return bad(format!(
+            return bad(Field::Port, format!(
                 "Use a port from 1024 to 65535 (ports below 1024 need administrator rights); the default is {DEFAULT_PORT}."
             ));
         }
@@ -132,13 +133,15 @@ impl GatewaySettings {
             }
             if o == "*" {
                 return bad(
+                    Field::Origins,
                     "“*” would let every web page spend your keys; list each origin.".into(),
                 );
             }
             let Ok(url) = url::Url::parse(&o) else {
-                return bad(format!(
-                    "“{o}” is not an origin like http://localhost:5173."
-                ));
+                return bad(
+                    Field::Origins,
+                    format!("“{o}” is not an origin like http://localhost:5173."),
+                );
             };
             let plain = matches!(url.scheme(), "http" | "https")
                 && url.host().is_some()
@@ -146,7 +149,7 @@ impl GatewaySettings {
                 && url.query().is_none()
                 && url.username().is_empty();
             if !plain || o.matches('/').count() != 2 {
-                return bad(format!(
+                return bad(Field::Origins, format!(
                     "“{o}” is not an origin: scheme, host and optional port only, like http://localhost:5173."
                 ));
             }
@@ -155,7 +158,7 @@ impl GatewaySettings {
             }
         }
         if origins.len() > 20 {
-            return bad("At most 20 origins.".into());
+            return bad(Field::Origins, "At most 20 origins.".into());
         }
         self.allowed_origins = origins;
         let mut networks = Vec::new();
@@ -165,7 +168,7 @@ impl GatewaySettings {
                 continue;
             }
             let Some(net) = parse_network(text) else {
-                return bad(format!(
+                return bad(Field::Networks, format!(
                     "“{text}” is not a network: give an address range like 192.168.1.0/24, or one address."
                 ));
             };
@@ -175,7 +178,7 @@ impl GatewaySettings {
             }
         }
         if networks.len() > 50 {
-            return bad("At most 50 networks.".into());
+            return bad(Field::Networks, "At most 50 networks.".into());
         }
         self.allowed_networks = networks;
         self.resilience = self.resilience.validated()?;

@@ -5,7 +5,7 @@
 use super::costs::{ask, priced};
 use super::monitor::{start_monitored, wait_until};
 use super::*;
-use switchyard_app::{AppError, Budget, BudgetScope, Period, RequestRecord};
+use switchyard_app::{Budget, BudgetScope, Period, RequestRecord};
 use switchyard_store::Store;
 
 fn budget(name: &str, period: Period, scope: BudgetScope, limit_usd: f64) -> Budget {
@@ -24,29 +24,55 @@ async fn invalid_budgets_are_refused_as_a_whole_and_nothing_is_saved() {
     let h = start().await;
     let ok = budget("Monthly", Period::Month, BudgetScope::All, 50.0);
     h.app.costs().set_budgets(vec![ok.clone()]).await.unwrap();
+    use switchyard_core::Field;
     let bad_sets = [
-        vec![budget("Zero", Period::Day, BudgetScope::All, 0.0)],
-        vec![budget("Negative", Period::Day, BudgetScope::All, -5.0)],
-        vec![budget("NaN", Period::Day, BudgetScope::All, f64::NAN)],
-        vec![budget("Huge", Period::Day, BudgetScope::All, 1e12)],
-        vec![budget(" ", Period::Day, BudgetScope::All, 5.0)],
-        vec![
-            budget("Twice", Period::Day, BudgetScope::All, 5.0),
-            budget("twice", Period::Month, BudgetScope::All, 5.0),
-        ],
-        vec![
-            ok.clone(),
-            budget(
-                "Ghost",
-                Period::Day,
-                BudgetScope::Backend("nope".into()),
-                5.0,
-            ),
-        ],
+        (
+            vec![budget("Zero", Period::Day, BudgetScope::All, 0.0)],
+            Field::Limit,
+        ),
+        (
+            vec![budget("Negative", Period::Day, BudgetScope::All, -5.0)],
+            Field::Limit,
+        ),
+        (
+            vec![budget("NaN", Period::Day, BudgetScope::All, f64::NAN)],
+            Field::Limit,
+        ),
+        (
+            vec![budget("Huge", Period::Day, BudgetScope::All, 1e12)],
+            Field::Limit,
+        ),
+        (
+            vec![budget(" ", Period::Day, BudgetScope::All, 5.0)],
+            Field::Name,
+        ),
+        (
+            vec![
+                budget("Twice", Period::Day, BudgetScope::All, 5.0),
+                budget("twice", Period::Month, BudgetScope::All, 5.0),
+            ],
+            Field::Name,
+        ),
+        (
+            vec![
+                ok.clone(),
+                budget(
+                    "Ghost",
+                    Period::Day,
+                    BudgetScope::Backend("nope".into()),
+                    5.0,
+                ),
+            ],
+            Field::Scope,
+        ),
     ];
-    for set in bad_sets {
-        let err = h.app.costs().set_budgets(set.clone()).await;
-        assert!(matches!(err, Err(AppError::Invalid(_))), "{set:?}: {err:?}");
+    for (set, field) in bad_sets {
+        let err = h.app.costs().set_budgets(set.clone()).await.unwrap_err();
+        assert_eq!(
+            refused_fields(&err),
+            [(field, None)],
+            "{set:?}: the refusal names its field: {err:?}"
+        );
     }
     let saved = h.app.costs().budgets().await.unwrap();
     assert_eq!(saved.len(), 1);

@@ -132,26 +132,39 @@ async fn settings_are_validated_and_the_switch_applies_at_once() {
     let (mock, token) = priced(&h.app).await;
     let saved = h.app.cache().settings().await.unwrap();
     assert_eq!(saved, CacheSettings::default());
-    for bad in [
-        CacheSettings {
-            ttl_secs: 0,
-            ..saved.clone()
-        },
-        CacheSettings {
-            ttl_secs: 31 * 86_400,
-            ..saved.clone()
-        },
-        CacheSettings {
-            disk_mb: 0,
-            ..saved.clone()
-        },
-        CacheSettings {
-            memory_entries: 1_000_000,
-            ..saved.clone()
-        },
+    use switchyard_core::Field;
+    for (bad, field) in [
+        (
+            CacheSettings {
+                ttl_secs: 0,
+                ..saved.clone()
+            },
+            Field::Ttl,
+        ),
+        (
+            CacheSettings {
+                ttl_secs: 31 * 86_400,
+                ..saved.clone()
+            },
+            Field::Ttl,
+        ),
+        (
+            CacheSettings {
+                disk_mb: 0,
+                ..saved.clone()
+            },
+            Field::DiskMb,
+        ),
+        (
+            CacheSettings {
+                memory_entries: 1_000_000,
+                ..saved.clone()
+            },
+            Field::MemoryEntries,
+        ),
     ] {
         let err = h.app.cache().set_settings(bad).await.unwrap_err();
-        assert!(matches!(err, switchyard_app::AppError::Invalid(_)), "{err}");
+        assert_eq!(refused_fields(&err), [(field, None)], "{err}");
     }
     assert_eq!(
         h.app.cache().settings().await.unwrap(),

@@ -152,13 +152,22 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
         ..r
     };
     let err = h.app.costs().overview(reversed, SplitBy::Backend).await;
-    assert!(matches!(err, Err(AppError::Invalid(m)) if m.contains("ends before it starts")));
+    let err = err.unwrap_err();
+    assert!(err.to_string().contains("ends before it starts"), "{err}");
+    assert_eq!(
+        refused_fields(&err),
+        [(switchyard_core::Field::To, None)],
+        "placed at the end date"
+    );
     let export = h
         .app
         .costs()
         .export(reversed, ExportKind::Requests, ExportFormat::Csv, None)
         .await;
-    assert!(matches!(export, Err(AppError::Invalid(_))));
+    assert_eq!(
+        refused_fields(&export.unwrap_err()),
+        [(switchyard_core::Field::To, None)]
+    );
     let nowhere = h.dir.path().join("no/such/folder/x.csv");
     let export = h
         .app
@@ -180,15 +189,23 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
         .unwrap();
     assert_eq!(done.path, chosen.display().to_string());
     assert_eq!(std::fs::read_to_string(&chosen).unwrap().trim(), "[\n]");
-    for (currency, per_usd) in [("EURO", 0.9), ("EUR", 0.0), ("EUR", f64::NAN), ("USD", 2.0)] {
+    use switchyard_core::Field;
+    for (currency, per_usd, field) in [
+        ("EURO", 0.9, Field::Currency),
+        ("EUR", 0.0, Field::Rate),
+        ("EUR", f64::NAN, Field::Rate),
+        ("USD", 2.0, Field::Rate),
+    ] {
         let s = CostSettings {
             currency: currency.into(),
             per_usd,
         };
-        assert!(matches!(
-            h.app.costs().set_settings(s).await,
-            Err(AppError::Invalid(_))
-        ));
+        let err = h.app.costs().set_settings(s).await.unwrap_err();
+        assert_eq!(
+            refused_fields(&err),
+            [(field, None)],
+            "{currency} {per_usd}"
+        );
     }
     assert_eq!(
         h.app.costs().settings().await.unwrap(),
@@ -233,16 +250,15 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
     let o = h.app.costs().overview(r, SplitBy::Backend).await.unwrap();
     assert_eq!((o.totals.unpriced, o.totals.cost_usd), (1, 0.0), "never $0");
 
-    for bad in [
-        price("house-finetune-7", -1.0, 2.0),
-        price("house-finetune-7", 1.0, f64::INFINITY),
-        price("house-finetune-7", 1.0, 50_000.0),
-        price("  ", 1.0, 2.0),
+    use switchyard_core::Field;
+    for (bad, field) in [
+        (price("house-finetune-7", -1.0, 2.0), Field::Input),
+        (price("house-finetune-7", 1.0, f64::INFINITY), Field::Output),
+        (price("house-finetune-7", 1.0, 50_000.0), Field::Output),
+        (price("  ", 1.0, 2.0), Field::Model),
     ] {
-        assert!(matches!(
-            h.app.costs().set_price_override(bad).await,
-            Err(AppError::Invalid(_))
-        ));
+        let err = h.app.costs().set_price_override(bad).await.unwrap_err();
+        assert_eq!(refused_fields(&err), [(field, None)], "{err}");
     }
     assert!(h.app.costs().prices().await.unwrap().overrides.is_empty());
 

@@ -1,7 +1,7 @@
 //! Saved gateway settings: validated, and applied by the next start (port, origins).
 
 use super::*;
-use switchyard_app::{AppError, GatewaySettings, Resilience};
+use switchyard_app::{GatewaySettings, Resilience};
 use switchyard_core::Circuit;
 
 fn free_port() -> u16 {
@@ -20,10 +20,16 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         allowed_origins: vec!["*".into()],
         ..GatewaySettings::default()
     };
-    assert!(matches!(
-        h.app.gateway_control().update_settings(bad).await,
-        Err(AppError::Invalid(_))
-    ));
+    let err = h
+        .app
+        .gateway_control()
+        .update_settings(bad)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused_fields(&err),
+        [(switchyard_core::Field::Origins, None)]
+    );
     assert_eq!(
         h.app.gateway_control().settings().await.unwrap(),
         GatewaySettings::default()

@@ -5,6 +5,7 @@ use super::*;
 use switchyard_app::{
     AppError, CacheMode, CompositeWeights, RouteCache, RouteCandidate, RouteDraft, Strategy,
 };
+use switchyard_core::Field;
 
 fn cand(backend_id: &str, model: &str, weight: u32) -> RouteCandidate {
     RouteCandidate {
@@ -161,10 +162,17 @@ async fn bad_routes_are_refused_with_a_clear_message_and_nothing_is_saved() {
             cache: Default::default(),
         };
         let err = h.app.routes().save(None, draft).await.unwrap_err();
-        assert!(
-            matches!(err, AppError::Invalid(_) | AppError::Conflict(_)),
-            "{name}: {err:?}"
-        );
+        // Each refusal names the field (and the candidate) the editor shows it under.
+        let field = match expected {
+            "at least one candidate" => (Field::Candidate, None),
+            "no longer exists" => (Field::Candidate, Some(0)),
+            "already in the list" => (Field::Candidate, Some(1)),
+            "at most 1000" => (Field::Weight, Some(0)),
+            "weight above 0" => (Field::Weight, None),
+            "from 0 to 100" | "above 0" => (Field::Strategy, None),
+            _ => (Field::Name, None),
+        };
+        assert_eq!(refused_fields(&err), [field], "{name}: {err:?}");
         assert!(err.to_string().contains(expected), "{name}: {err}");
         assert!(
             !err.to_string().contains("abcdefghijklmnop"),

@@ -2,7 +2,8 @@
 //! with secrets skipped, one statement each: call the service, convert the result.
 
 use super::dto::{Backend, BackendDraft, Check, Key, KeyInput, KindInfo};
-use super::forms::{ImportResult, ImportScanResult, ValidationReport};
+use super::forms::{ImportResult, ImportScanResult};
+use crate::issues::ValidationReport;
 use crate::{Core, IpcError};
 use std::path::PathBuf;
 use switchyard_core::BackendKind;

@@ -1,89 +1,9 @@
-//! IPC shapes for validation reports and key import.
+//! IPC shapes for key import (validation reports are in `crate::issues`).
 
 use super::dto::Kind;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{Finding, FindingSource, ImportReport, ImportScan};
-use switchyard_core::validate::{Field, Fix, Issue, Severity, Validation};
-
-/// Which form field an issue belongs to.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum FieldName {
-    Name,
-    Kind,
-    BaseUrl,
-    DefaultModel,
-    KeyLabel,
-    KeyValue,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum IssueSeverity {
-    Error,
-    Warning,
-}
-
-/// A one-click correction. Never carries a key.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase", tag = "type")]
-pub enum FixAction {
-    Replace { value: String },
-    TrimKey,
-    SwitchKind { kind: Kind },
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct FieldIssue {
-    pub field: FieldName,
-    pub severity: IssueSeverity,
-    pub message: String,
-    pub fix: Option<FixAction>,
-}
-
-impl From<Issue> for FieldIssue {
-    fn from(i: Issue) -> Self {
-        FieldIssue {
-            field: match i.field {
-                Field::Name => FieldName::Name,
-                Field::Kind => FieldName::Kind,
-                Field::BaseUrl => FieldName::BaseUrl,
-                Field::DefaultModel => FieldName::DefaultModel,
-                Field::KeyLabel => FieldName::KeyLabel,
-                Field::KeyValue => FieldName::KeyValue,
-            },
-            severity: match i.severity {
-                Severity::Error => IssueSeverity::Error,
-                Severity::Warning => IssueSeverity::Warning,
-            },
-            message: i.message,
-            fix: i.fix.map(|f| match f {
-                Fix::Replace { value } => FixAction::Replace { value },
-                Fix::TrimKey => FixAction::TrimKey,
-                Fix::SwitchKind { kind } => FixAction::SwitchKind { kind: kind.into() },
-            }),
-        }
-    }
-}
-
-/// Every problem with a draft. `ok` is false when an error blocks saving.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidationReport {
-    pub ok: bool,
-    pub issues: Vec<FieldIssue>,
-}
-
-impl From<Validation> for ValidationReport {
-    fn from(v: Validation) -> Self {
-        ValidationReport {
-            ok: v.is_ok(),
-            issues: v.issues.into_iter().map(Into::into).collect(),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
