@@ -2,6 +2,7 @@
 //! (backends, keys, key tests, import, settings) plus the built-in Demo server.
 //! Domain events leave through a broadcast channel; the shell decides how to show them.
 
+mod atomic;
 mod backends;
 mod blocking;
 mod cache;

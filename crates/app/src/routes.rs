@@ -3,6 +3,7 @@
 //! Also the live gateway state the Routes page shows: each backend's and key's breaker,
 //! cool-down, invalid flag, latency and success ratio.
 
+use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::gateway::{parse_cache, Routing};
 use crate::{AppError, DomainEvent};
@@ -81,25 +82,20 @@ impl Routes {
         }
     }
 
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        crate::blocking::on_store(&self.store, f).await
-    }
-
     pub async fn list(&self) -> Result<Vec<RouteView>, AppError> {
-        self.blocking(|store| {
-            let rows = store.list_routes()?;
-            rows.into_iter().map(|r| view(store, r)).collect()
-        })
-        .await
+        self.store
+            .blocking(|store| {
+                let rows = store.list_routes()?;
+                rows.into_iter().map(|r| view(store, r)).collect()
+            })
+            .await
     }
 
     /// Creates (`id` = `None`) or replaces a route. Validates everything first; nothing is saved
     /// on error.
     pub async fn save(&self, id: Option<String>, draft: RouteDraft) -> Result<RouteView, AppError> {
         let view = self
+            .store
             .blocking(move |store| {
                 let draft = check(store, draft, id.as_deref())?;
                 let id = match id {
@@ -126,6 +122,7 @@ impl Routes {
 
     pub async fn delete(&self, id: String) -> Result<(), AppError> {
         let deleted = self
+            .store
             .blocking(move |store| Ok(store.delete_route(&id)?))
             .await?;
         if !deleted {

@@ -1,6 +1,7 @@
 //! Typed user settings over the settings table, validated before they are saved; the ledger's
 //! retention follows them (pruned at once on a change and every 6 hours).
 
+use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::supervisor::Supervisor;
 use crate::AppError;
@@ -64,15 +65,9 @@ impl Preferences {
         Preferences { store, events }
     }
 
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        crate::blocking::on_store(&self.store, f).await
-    }
-
     pub async fn get(&self) -> Result<Settings, AppError> {
-        self.blocking(|store| Ok(store.setting_or_default(KEY)?))
+        self.store
+            .blocking(|store| Ok(store.setting_or_default(KEY)?))
             .await
     }
 
@@ -93,7 +88,8 @@ impl Preferences {
         }
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |store| Ok(store.set_setting(KEY, &value)?))
+        self.store
+            .blocking(move |store| Ok(store.set_setting(KEY, &value)?))
             .await?;
         self.prune_ledger().await?;
         Ok(settings)
@@ -107,6 +103,7 @@ impl Preferences {
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let n = self
+            .store
             .blocking(move |store| Ok(store.prune_requests(&before)?))
             .await?;
         if n > 0 {

@@ -3,6 +3,7 @@
 //! The UI never receives a key: it selects findings by id and the import re-reads the sources.
 
 use super::Backends;
+use crate::blocking::OffThread;
 use crate::{AppError, NewKey};
 use std::path::{Path, PathBuf};
 use switchyard_core::dotenv::parse_dotenv;

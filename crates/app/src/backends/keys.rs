@@ -2,6 +2,7 @@
 //! keychain first and its metadata row (label, masked hint) second; a failure at either step
 //! leaves neither behind. The keychain is only ever touched off the async threads.
 
+use crate::blocking::OffThread;
 use crate::events::{EventSink, Reaction};
 use crate::probe::{probe, with_account_credits, ProbeResult};
 use crate::{AppError, DomainEvent};
@@ -54,14 +55,6 @@ impl Keys {
             events,
             changed,
         }
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Keys) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || f(&me)).await?
     }
 
     /// Adds a labelled key to a backend.
@@ -242,3 +235,5 @@ fn check_key(
     let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
     Ok((backend, v))
 }
+
+impl OffThread for Keys {}

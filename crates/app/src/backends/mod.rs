@@ -12,6 +12,7 @@ mod rules;
 pub use hosts::HostApproval;
 pub(crate) use rules::{check_limits, check_monitor};
 
+use crate::blocking::OffThread;
 use crate::events::Reaction;
 use crate::{AppError, Environment, NewKey};
 use std::sync::Arc;
@@ -69,14 +70,6 @@ impl Backends {
             environment,
             changed,
         }
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Backends) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || f(&me)).await?
     }
 
     pub async fn list(&self) -> Result<Vec<BackendView>, AppError> {
@@ -374,3 +367,5 @@ fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> Ba
         status,
     }
 }
+
+impl OffThread for Backends {}

@@ -5,6 +5,7 @@ use super::{
     parse_time, CacheOverview, CacheRouteView, CacheScope, CacheSettings, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS, SETTINGS_KEY,
 };
+use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::ledger::LedgerSink;
 use crate::supervisor::Supervisor;
@@ -55,14 +56,6 @@ impl Cache {
             events,
             running_memory_entries,
         }
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Cache) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || f(&me)).await?
     }
 
     fn load_settings(&self) -> Result<CacheSettings, AppError> {
@@ -244,3 +237,5 @@ impl Cache {
         });
     }
 }
+
+impl OffThread for Cache {}

@@ -3,6 +3,7 @@
 //! and each backend it may reach is checked against the price table and its model list.
 
 use super::Catalogue;
+use crate::blocking::OffThread;
 use crate::AppError;
 use serde::Serialize;
 use switchyard_core::catalogue::find;

@@ -9,6 +9,7 @@ mod fetch;
 
 pub use check::{ModelCheck, ModelTarget, Pricing};
 
+use crate::blocking::OffThread;
 use crate::costs::Costs;
 use crate::AppError;
 use serde::Serialize;
@@ -92,14 +93,6 @@ impl Catalogue {
             routing,
             timeout,
         }
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Catalogue) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || f(&me)).await?
     }
 
     /// A backend's cached list (empty and never read if no refresh ran yet).
@@ -268,3 +261,5 @@ fn model_view(table: &PriceTable, kind: BackendKind, m: ListedModel) -> ModelVie
         price_per_mtok,
     }
 }
+
+impl OffThread for Catalogue {}

@@ -11,6 +11,7 @@
 
 use super::forecast::{self, Forecast, Period};
 use super::Costs;
+use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
 use switchyard_core::{Field, IssueCode};
@@ -100,7 +101,7 @@ impl Budget {
 
 impl Costs {
     pub async fn budgets(&self) -> Result<Vec<Budget>, AppError> {
-        self.blocking(load).await
+        self.store.blocking(load).await
     }
 
     /// Replaces every budget after checking them all (names unique, scopes that exist, limits
@@ -129,28 +130,29 @@ impl Costs {
             }
         }
         let saved = budgets.clone();
-        self.blocking(move |store| {
-            let backends = store.list_backends()?;
-            let routes = store.list_routes()?;
-            for b in &budgets {
-                let exists = match &b.scope {
-                    BudgetScope::All => true,
-                    BudgetScope::Backend(id) => backends.iter().any(|r| &r.id == id),
-                    BudgetScope::Route(id) => routes.iter().any(|r| &r.id == id),
-                };
-                if !exists {
-                    return Err(AppError::field(
-                        Field::Scope,
-                        IssueCode::Missing,
-                        format!("Budget “{}”: its backend or route does not exist.", b.name),
-                    ));
+        self.store
+            .blocking(move |store| {
+                let backends = store.list_backends()?;
+                let routes = store.list_routes()?;
+                for b in &budgets {
+                    let exists = match &b.scope {
+                        BudgetScope::All => true,
+                        BudgetScope::Backend(id) => backends.iter().any(|r| &r.id == id),
+                        BudgetScope::Route(id) => routes.iter().any(|r| &r.id == id),
+                    };
+                    if !exists {
+                        return Err(AppError::field(
+                            Field::Scope,
+                            IssueCode::Missing,
+                            format!("Budget “{}”: its backend or route does not exist.", b.name),
+                        ));
+                    }
                 }
-            }
-            let value =
-                serde_json::to_value(&budgets).map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(store.set_setting(KEY, &value)?)
-        })
-        .await?;
+                let value = serde_json::to_value(&budgets)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                Ok(store.set_setting(KEY, &value)?)
+            })
+            .await?;
         self.enforce_budgets().await?;
         self.emit(DomainEvent::CostsChanged);
         Ok(saved)
@@ -170,14 +172,15 @@ impl Costs {
         offset_minutes: i32,
     ) -> Result<Vec<BudgetStatus>, AppError> {
         self.ledger.flush_async().await;
-        self.blocking(move |store| {
-            let names = ScopeNames::load(store)?;
-            load(store)?
-                .into_iter()
-                .map(|b| status(store, &names, b, now_ms, offset_minutes))
-                .collect()
-        })
-        .await
+        self.store
+            .blocking(move |store| {
+                let names = ScopeNames::load(store)?;
+                load(store)?
+                    .into_iter()
+                    .map(|b| status(store, &names, b, now_ms, offset_minutes))
+                    .collect()
+            })
+            .await
     }
 
     /// Reports each budget's percentage to the alert engine and hands the gateway the hard

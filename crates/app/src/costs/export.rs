@@ -8,6 +8,7 @@
 
 use super::CostRange;
 use super::Costs;
+use crate::blocking::OffThread;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -97,45 +98,50 @@ impl Costs {
         let range = range.normalised()?;
         self.ledger.flush_async().await;
         let dir = self.data_dir.join("exports");
-        self.blocking(move |store| {
-            let path = match dest {
-                Some(p)
-                    if p.parent()
-                        .is_some_and(|d| d.as_os_str().is_empty() || d.is_dir()) =>
-                {
-                    p
-                }
-                Some(p) => {
-                    return Err(AppError::File(format!(
-                        "Cannot write {}: its folder does not exist.",
-                        p.display()
-                    )))
-                }
-                None => {
-                    std::fs::create_dir_all(&dir).map_err(|e| {
-                        AppError::File(format!("Cannot create {}: {e}", dir.display()))
-                    })?;
-                    dir.join(file_name(&range, kind, format))
-                }
-            };
-            let tmp = path.with_extension("partial");
-            let file = std::fs::File::create(&tmp)
-                .map_err(|e| AppError::File(format!("Cannot write {}: {e}", tmp.display())))?;
-            let mut out = std::io::BufWriter::new(file);
-            // Its own read connection: a long export never holds the shared connection's lock,
-            // and the ledger writer has its own, so requests keep being recorded meanwhile.
-            let reader = store.connection(switchyard_store::Access::Read)?;
-            let (rows, cost_usd) = write(&reader, &range, kind, format, &mut out)?;
-            out.flush()
-                .and_then(|()| std::fs::rename(&tmp, &path))
-                .map_err(|e| AppError::File(format!("Cannot write {}: {e}", path.display())))?;
-            Ok(ExportDone {
-                path: path.display().to_string(),
-                rows,
-                cost_usd,
+        self.store
+            .blocking(move |store| {
+                let path = match dest {
+                    Some(p)
+                        if p.parent()
+                            .is_some_and(|d| d.as_os_str().is_empty() || d.is_dir()) =>
+                    {
+                        p
+                    }
+                    Some(p) => {
+                        return Err(AppError::File(format!(
+                            "Cannot write {}: its folder does not exist.",
+                            p.display()
+                        )))
+                    }
+                    None => {
+                        std::fs::create_dir_all(&dir).map_err(|e| {
+                            AppError::File(format!("Cannot create {}: {e}", dir.display()))
+                        })?;
+                        dir.join(file_name(&range, kind, format))
+                    }
+                };
+                // Its own read connection: a long export never holds the shared connection's lock,
+                // and the ledger writer has its own, so requests keep being recorded meanwhile.
+                let reader = store.connection(switchyard_store::Access::Read)?;
+                let mut written = Ok((0, 0.0));
+                let saved = crate::atomic::write_with(&path, |file| {
+                    let mut out = std::io::BufWriter::new(file);
+                    written = write(&reader, &range, kind, format, &mut out);
+                    match &written {
+                        Ok(_) => out.flush(),
+                        Err(e) => Err(std::io::Error::other(e.to_string())),
+                    }
+                });
+                // The export's own failure (a store error) first, then the file's.
+                let (rows, cost_usd) = written?;
+                saved?;
+                Ok(ExportDone {
+                    path: path.display().to_string(),
+                    rows,
+                    cost_usd,
+                })
             })
-        })
-        .await
+            .await
     }
 }
 

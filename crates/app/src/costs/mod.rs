@@ -17,6 +17,7 @@ mod service;
 
 pub use service::Costs;
 
+use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use forecast::{DAY_MS, HOUR_MS};
 use serde::{Deserialize, Serialize};
@@ -183,7 +184,8 @@ pub struct CostsOverview {
 
 impl Costs {
     pub async fn settings(&self) -> Result<CostSettings, AppError> {
-        self.blocking(|store| Ok(store.setting_or_default(SETTINGS_KEY)?))
+        self.store
+            .blocking(|store| Ok(store.setting_or_default(SETTINGS_KEY)?))
             .await
     }
 
@@ -194,7 +196,8 @@ impl Costs {
         };
         s.validate()?;
         let value = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |store| Ok(store.set_setting(SETTINGS_KEY, &value)?))
+        self.store
+            .blocking(move |store| Ok(store.set_setting(SETTINGS_KEY, &value)?))
             .await?;
         self.emit(DomainEvent::CostsChanged);
         Ok(s)
@@ -208,57 +211,58 @@ impl Costs {
     ) -> Result<CostsOverview, AppError> {
         let range = range.normalised()?;
         self.ledger.flush_async().await;
-        self.blocking(move |s| {
-            let (a, b, off) = (range.since_ms, range.until_ms, range.offset_ms());
-            let bucket = range.bucket_ms();
-            let dim = match split {
-                SplitBy::Backend => Dimension::Backend,
-                SplitBy::Model => Dimension::Model,
-            };
-            let point = |(start_ms, key, totals)| SeriesPoint {
-                start_ms,
-                key,
-                totals,
-            };
-            let stats = |p: switchyard_store::LatencyPoint| LatencyStats {
-                start_ms: p.bucket_ms,
-                count: p.count,
-                p50: p.p50,
-                p90: p.p90,
-                p95: p.p95,
-                p99: p.p99,
-            };
-            Ok(CostsOverview {
-                range,
-                bucket_ms: bucket,
-                totals: s.usage_totals(a, b)?,
-                series: s
-                    .usage_series(a, b, bucket, off, Some(dim))?
-                    .into_iter()
-                    .map(point)
-                    .collect(),
-                hourly: s
-                    .usage_series(a, b, HOUR_MS, 0, None)?
-                    .into_iter()
-                    .map(point)
-                    .collect(),
-                by_backend: s.usage_by(Dimension::Backend, a, b)?,
-                by_model: s.usage_by(Dimension::Model, a, b)?,
-                by_route: s.usage_by(Dimension::Route, a, b)?,
-                by_token: s.usage_by(Dimension::Token, a, b)?,
-                by_inbound: s.usage_by(Dimension::Inbound, a, b)?,
-                latency: s
-                    .latency_percentiles(a, b, Some(bucket), off, None)?
-                    .into_iter()
-                    .map(stats)
-                    .collect(),
-                latency_overall: s
-                    .latency_percentiles(a, b, None, off, None)?
-                    .into_iter()
-                    .map(stats)
-                    .find(|p| p.count > 0),
+        self.store
+            .blocking(move |s| {
+                let (a, b, off) = (range.since_ms, range.until_ms, range.offset_ms());
+                let bucket = range.bucket_ms();
+                let dim = match split {
+                    SplitBy::Backend => Dimension::Backend,
+                    SplitBy::Model => Dimension::Model,
+                };
+                let point = |(start_ms, key, totals)| SeriesPoint {
+                    start_ms,
+                    key,
+                    totals,
+                };
+                let stats = |p: switchyard_store::LatencyPoint| LatencyStats {
+                    start_ms: p.bucket_ms,
+                    count: p.count,
+                    p50: p.p50,
+                    p90: p.p90,
+                    p95: p.p95,
+                    p99: p.p99,
+                };
+                Ok(CostsOverview {
+                    range,
+                    bucket_ms: bucket,
+                    totals: s.usage_totals(a, b)?,
+                    series: s
+                        .usage_series(a, b, bucket, off, Some(dim))?
+                        .into_iter()
+                        .map(point)
+                        .collect(),
+                    hourly: s
+                        .usage_series(a, b, HOUR_MS, 0, None)?
+                        .into_iter()
+                        .map(point)
+                        .collect(),
+                    by_backend: s.usage_by(Dimension::Backend, a, b)?,
+                    by_model: s.usage_by(Dimension::Model, a, b)?,
+                    by_route: s.usage_by(Dimension::Route, a, b)?,
+                    by_token: s.usage_by(Dimension::Token, a, b)?,
+                    by_inbound: s.usage_by(Dimension::Inbound, a, b)?,
+                    latency: s
+                        .latency_percentiles(a, b, Some(bucket), off, None)?
+                        .into_iter()
+                        .map(stats)
+                        .collect(),
+                    latency_overall: s
+                        .latency_percentiles(a, b, None, off, None)?
+                        .into_iter()
+                        .map(stats)
+                        .find(|p| p.count > 0),
+                })
             })
-        })
-        .await
+            .await
     }
 }

@@ -8,6 +8,7 @@
 //! the bundled table with a warning, never to "everything costs $0".
 
 use super::Costs;
+use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -184,7 +185,7 @@ impl Costs {
         PriceTable::from_json(&bytes)
             .map_err(|e| AppError::Invalid(format!("That price file cannot be used: {e}.")))?;
         let target = self.data_dir.join(PRICE_FILE);
-        tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await??;
+        tokio::task::spawn_blocking(move || crate::atomic::write(&target, &bytes)).await??;
         let mut settings = self.price_settings().await?;
         settings.file_loaded_at = Some(crate::clock::rfc3339(crate::clock::now_ms()));
         self.save_prices(settings).await
@@ -214,6 +215,7 @@ impl Costs {
     ) -> Result<Vec<UnpricedModel>, AppError> {
         self.ledger.flush_async().await;
         let mut rows: Vec<UnpricedModel> = self
+            .store
             .blocking(move |store| Ok(store.usage_by(Dimension::Model, since_ms, until_ms)?))
             .await?
             .into_iter()
@@ -238,14 +240,16 @@ impl Costs {
     }
 
     pub(super) async fn price_settings(&self) -> Result<PriceSettings, AppError> {
-        self.blocking(|store| Ok(store.setting_or_default(KEY)?))
+        self.store
+            .blocking(|store| Ok(store.setting_or_default(KEY)?))
             .await
     }
 
     async fn save_prices(&self, settings: PriceSettings) -> Result<PricesView, AppError> {
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |store| Ok(store.set_setting(KEY, &value)?))
+        self.store
+            .blocking(move |store| Ok(store.set_setting(KEY, &value)?))
             .await?;
         self.apply_prices().await?;
         self.reprice_ledger().await?;
@@ -277,6 +281,7 @@ impl Costs {
         let table = gateway.spend().prices();
         self.ledger.flush_async().await;
         let priced = self
+            .store
             .blocking(move |store| {
                 let kinds: HashMap<String, BackendKind> = store
                     .list_backends()?
@@ -347,12 +352,4 @@ fn read_price_file(path: &Path) -> Result<Vec<u8>, AppError> {
     }
     std::fs::read(path)
         .map_err(|e| AppError::File(format!("Cannot read the price file {shown}: {e}.")))
-}
-
-/// Writes `bytes` next to `target` and renames it over, so a crash leaves the old file whole.
-pub(super) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let tmp = target.with_extension("json.tmp");
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, target))
-        .map_err(|e| AppError::File(format!("Cannot save the price file: {e}.")))
 }

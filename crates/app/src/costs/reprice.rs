@@ -10,6 +10,7 @@
 //! are priced as they are imported.
 
 use super::Costs;
+use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -75,6 +76,7 @@ impl Costs {
         // Up to an hour ahead: a request recorded with a clock slightly ahead is included.
         let (from, until) = (now - i64::from(days) * 86_400_000, now + 3_600_000);
         let done = self
+            .store
             .blocking(move |store| {
                 let kinds: HashMap<String, BackendKind> = store
                     .list_backends()?

@@ -5,7 +5,7 @@
 use crate::events::EventSink;
 use crate::ledger::LedgerSink;
 use crate::supervisor::Supervisor;
-use crate::{AppError, DomainEvent};
+use crate::DomainEvent;
 use std::path::PathBuf;
 use switchyard_gateway::GatewayHandle;
 use switchyard_monitor::Signal;
@@ -48,14 +48,6 @@ impl Costs {
             signals,
             events,
         }
-    }
-
-    /// Runs `f` with the store off the async threads.
-    pub(super) async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        crate::blocking::on_store(&self.store, f).await
     }
 
     pub(super) fn emit(&self, event: DomainEvent) {

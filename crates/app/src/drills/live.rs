@@ -15,6 +15,7 @@ use super::live_spend::{findings, price, Budget, Ran};
 use super::load::{chat_body, served_by};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
+use crate::blocking::OffThread;
 use crate::{AppError, NewKey};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -276,7 +277,9 @@ impl Drills {
         table: &PriceTable,
     ) -> Result<(u64, u64, Option<f64>), AppError> {
         let total = price(&mut records, plan, table);
-        crate::blocking::on_store(&self.store, move |s| Ok(s.insert_requests(&records)?)).await?;
+        self.store
+            .blocking(move |s| Ok(s.insert_requests(&records)?))
+            .await?;
         Ok(total)
     }
 }

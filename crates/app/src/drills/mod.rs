@@ -26,6 +26,7 @@ pub(crate) use summary::endpoint;
 
 use crate::backends::keys::Keys;
 use crate::backends::{BackendView, Backends};
+use crate::blocking::OffThread;
 use crate::cache::Cache;
 use crate::costs::Costs;
 use crate::events::{DrillProgress, EventSink};
@@ -130,7 +131,9 @@ impl Drills {
                 verdict: report.verdict.clone(),
                 report: switchyard_report::json(report),
             };
-            crate::blocking::on_store(&self.store, move |s| Ok(s.insert_drill_run(&row)?)).await?;
+            self.store
+                .blocking(move |s| Ok(s.insert_drill_run(&row)?))
+                .await?;
         }
         self.events
             .emit(DomainEvent::DrillsFinished { run_id, cancelled });
@@ -139,8 +142,10 @@ impl Drills {
 
     /// The user's configuration as the drills see it.
     async fn plan(&self) -> Result<Plan, AppError> {
-        let settings =
-            crate::blocking::on_store(&self.store, crate::gateway_control::settings::load).await?;
+        let settings = self
+            .store
+            .blocking(crate::gateway_control::settings::load)
+            .await?;
         Ok(Plan {
             backends: self.parts.backends.list().await?,
             routes: self.parts.routes.list().await?,
@@ -239,8 +244,10 @@ impl Drills {
 
     /// Stored runs, newest first (a damaged one is skipped).
     pub async fn history(&self, limit: u32) -> Result<Vec<Report>, AppError> {
-        let rows =
-            crate::blocking::on_store(&self.store, move |s| Ok(s.drill_runs(limit)?)).await?;
+        let rows = self
+            .store
+            .blocking(move |s| Ok(s.drill_runs(limit)?))
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|r| serde_json::from_str(&r.report).ok())
@@ -249,7 +256,9 @@ impl Drills {
 
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<Report, AppError> {
-        let row = crate::blocking::on_store(&self.store, move |s| Ok(s.drill_run(&id)?))
+        let row = self
+            .store
+            .blocking(move |s| Ok(s.drill_run(&id)?))
             .await?
             .ok_or(AppError::NotFound("That drill run"))?;
         serde_json::from_str(&row.report)

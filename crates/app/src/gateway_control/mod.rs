@@ -5,6 +5,7 @@
 pub mod resilience;
 pub mod settings;
 
+use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::{AppError, DomainEvent};
 use std::net::SocketAddr;
@@ -62,13 +63,6 @@ impl GatewayControl {
             port_fixed,
             events,
         }
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        crate::blocking::on_store(&self.store, f).await
     }
 
     /// The gateway as this process started it (the readiness gateway check reads it).
@@ -135,7 +129,8 @@ impl GatewayControl {
         &self,
         filter: RequestFilter,
     ) -> Result<Vec<RequestRecord>, AppError> {
-        self.blocking(move |store| Ok(store.recent_requests(&filter)?))
+        self.store
+            .blocking(move |store| Ok(store.recent_requests(&filter)?))
             .await
     }
 }

@@ -9,6 +9,7 @@
 
 use super::resilience::Resilience;
 use super::{GatewayControl, Running};
+use crate::blocking::OffThread;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -190,7 +191,7 @@ const KEY: &str = "gateway";
 
 impl GatewayControl {
     pub async fn settings(&self) -> Result<GatewaySettings, AppError> {
-        self.blocking(load).await
+        self.store.blocking(load).await
     }
 
     /// The running gateway's port came from `--port` or the environment, not the settings.
@@ -223,7 +224,8 @@ impl GatewayControl {
         let settings = settings.validated()?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |store| Ok(store.set_setting(KEY, &value)?))
+        self.store
+            .blocking(move |store| Ok(store.set_setting(KEY, &value)?))
             .await?;
         Ok(settings)
     }

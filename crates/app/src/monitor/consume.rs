@@ -10,6 +10,7 @@
 
 use super::Health;
 use super::{lock, now_ms, rfc3339};
+use crate::blocking::OffThread;
 use crate::supervisor::Supervisor;
 use crate::DomainEvent;
 use std::time::Duration;
@@ -193,6 +194,7 @@ pub(crate) async fn record_alerts(app: &Health, events: Vec<AlertEvent>) {
             notified: e.notify,
         };
         if let Err(err) = app
+            .shared
             .blocking(move |inner| Ok(inner.store.save_alert(&row)?))
             .await
         {
@@ -223,6 +225,7 @@ async fn flush(app: &Health, pending: &mut Vec<SampleRow>) {
     }
     let batch = std::mem::take(pending);
     if let Err(e) = app
+        .shared
         .blocking(move |inner| Ok(inner.store.insert_samples(&batch)?))
         .await
     {
@@ -235,6 +238,7 @@ async fn hourly(app: &Health) {
     let now = now_ms();
     let this_hour = Bucket::Hour.start_of(now);
     let result = app
+        .shared
         .blocking(move |inner| {
             for b in inner.store.list_backends()? {
                 let rows = inner

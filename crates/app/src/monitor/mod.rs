@@ -15,6 +15,7 @@ pub(crate) use crate::clock::{now_ms, rfc3339};
 pub(crate) use prober::AppProber;
 pub use views::{AlertView, BackendHealthView, HealthBucket, HealthRange};
 
+use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::notify::Notifications;
 use crate::supervisor::Supervisor;
@@ -93,14 +94,6 @@ impl Health {
         names
     }
 
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Shared) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let shared = Arc::clone(&self.shared);
-        tokio::task::spawn_blocking(move || f(&shared)).await?
-    }
-
     fn emit(&self, event: DomainEvent) {
         self.shared.events.emit(event);
     }
@@ -167,6 +160,7 @@ impl Health {
     pub(crate) async fn sync_targets(&self) {
         let Some(m) = self.monitor() else { return };
         let Ok((backends, keys)) = self
+            .shared
             .blocking(|inner| Ok((inner.store.list_backends()?, inner.store.list_keys()?)))
             .await
         else {
@@ -232,6 +226,7 @@ impl Health {
     /// rules added by a later version are appended to a saved configuration.
     pub async fn alert_config(&self) -> Result<AlertConfig, AppError> {
         let mut config: AlertConfig = self
+            .shared
             .blocking(|inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
             .await?;
         for rule in switchyard_monitor::AlertRule::defaults() {
@@ -254,9 +249,12 @@ impl Health {
             consume::record_alerts(self, events).await;
         }
         let value = serde_json::to_value(&config).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |inner| Ok(inner.store.set_setting(ALERTS_KEY, &value)?))
+        self.shared
+            .blocking(move |inner| Ok(inner.store.set_setting(ALERTS_KEY, &value)?))
             .await?;
         self.shared.events.emit(crate::DomainEvent::AlertsChanged);
         Ok(config)
     }
 }
+
+impl OffThread for Arc<Shared> {}

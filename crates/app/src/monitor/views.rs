@@ -4,6 +4,7 @@
 
 use super::consume::sample_of;
 use super::{lock, now_ms, Health};
+use crate::blocking::OffThread;
 use crate::AppError;
 use switchyard_monitor::{Aggregate, Rollup, SlaTarget, Status};
 use switchyard_store::{AlertRow, HourRow, SampleRow};
@@ -115,69 +116,70 @@ impl Health {
             .monitor()
             .map(|m| lock(&m.board).snapshots())
             .unwrap_or_default();
-        self.blocking(move |inner| {
-            let counts = inner.store.request_counts_since(&midnight)?;
-            let mut out = Vec::new();
-            for b in inner
-                .store
-                .list_backends()?
-                .into_iter()
-                .filter(|b| b.enabled)
-            {
-                let day = inner.store.samples(&b.id, now - DAY_MS, now + 1)?;
-                let hours = inner.store.hours(&b.id, now - 30 * DAY_MS, now)?;
-                let agg_day = aggregate_samples(&day)?;
-                let week: Vec<HourRow> = hours
-                    .iter()
-                    .filter(|h| h.hour_ms >= now - 7 * DAY_MS)
-                    .cloned()
-                    .collect();
-                let agg_week = merged(&week, &day, now - 7 * DAY_MS)?;
-                let agg_month = merged(&hours, &day, now - 30 * DAY_MS)?;
-                let p = agg_day.percentiles();
-                let target = SlaTarget::from_basis_points(b.monitor.sla_target_bp);
-                let sla = target.check(agg_month.uptime());
-                let snap = snapshots
-                    .iter()
-                    .find(|(id, _)| *id == b.id)
-                    .map(|(_, s)| s.clone());
-                let (requests, errors) = counts
-                    .iter()
-                    .find(|(name, _, _)| *name == b.name)
-                    .map_or((0, 0), |(_, n, e)| (*n, *e));
-                // Before the first probe of this run, show the last stored result at once.
-                let (status, reasons) = match (snap, day.last()) {
-                    (Some(s), _) if s.status != Status::Unknown => (s.status, s.reasons),
-                    (_, Some(last)) => (
-                        if last.outcome == "ok" {
-                            Status::Healthy
-                        } else {
-                            Status::Down
-                        },
-                        vec![format!("last known state ({}), refreshing", last.outcome)],
-                    ),
-                    (s, None) => (Status::Unknown, s.map(|s| s.reasons).unwrap_or_default()),
-                };
-                out.push(BackendHealthView {
-                    status,
-                    reasons,
-                    uptime_24h: agg_day.uptime().percent(),
-                    uptime_7d: agg_week.uptime().percent(),
-                    uptime_30d: agg_month.uptime().percent(),
-                    p50_ms: p.map(|p| p.p50_ms),
-                    p95_ms: p.map(|p| p.p95_ms),
-                    p99_ms: p.map(|p| p.p99_ms),
-                    sla_target: target.0,
-                    sla_breached: sla.is_some_and(|r| r.breached),
-                    requests_today: requests,
-                    errors_today: errors,
-                    backend_id: b.id,
-                    name: b.name,
-                });
-            }
-            Ok(out)
-        })
-        .await
+        self.shared
+            .blocking(move |inner| {
+                let counts = inner.store.request_counts_since(&midnight)?;
+                let mut out = Vec::new();
+                for b in inner
+                    .store
+                    .list_backends()?
+                    .into_iter()
+                    .filter(|b| b.enabled)
+                {
+                    let day = inner.store.samples(&b.id, now - DAY_MS, now + 1)?;
+                    let hours = inner.store.hours(&b.id, now - 30 * DAY_MS, now)?;
+                    let agg_day = aggregate_samples(&day)?;
+                    let week: Vec<HourRow> = hours
+                        .iter()
+                        .filter(|h| h.hour_ms >= now - 7 * DAY_MS)
+                        .cloned()
+                        .collect();
+                    let agg_week = merged(&week, &day, now - 7 * DAY_MS)?;
+                    let agg_month = merged(&hours, &day, now - 30 * DAY_MS)?;
+                    let p = agg_day.percentiles();
+                    let target = SlaTarget::from_basis_points(b.monitor.sla_target_bp);
+                    let sla = target.check(agg_month.uptime());
+                    let snap = snapshots
+                        .iter()
+                        .find(|(id, _)| *id == b.id)
+                        .map(|(_, s)| s.clone());
+                    let (requests, errors) = counts
+                        .iter()
+                        .find(|(name, _, _)| *name == b.name)
+                        .map_or((0, 0), |(_, n, e)| (*n, *e));
+                    // Before the first probe of this run, show the last stored result at once.
+                    let (status, reasons) = match (snap, day.last()) {
+                        (Some(s), _) if s.status != Status::Unknown => (s.status, s.reasons),
+                        (_, Some(last)) => (
+                            if last.outcome == "ok" {
+                                Status::Healthy
+                            } else {
+                                Status::Down
+                            },
+                            vec![format!("last known state ({}), refreshing", last.outcome)],
+                        ),
+                        (s, None) => (Status::Unknown, s.map(|s| s.reasons).unwrap_or_default()),
+                    };
+                    out.push(BackendHealthView {
+                        status,
+                        reasons,
+                        uptime_24h: agg_day.uptime().percent(),
+                        uptime_7d: agg_week.uptime().percent(),
+                        uptime_30d: agg_month.uptime().percent(),
+                        p50_ms: p.map(|p| p.p50_ms),
+                        p95_ms: p.map(|p| p.p95_ms),
+                        p99_ms: p.map(|p| p.p99_ms),
+                        sla_target: target.0,
+                        sla_breached: sla.is_some_and(|r| r.breached),
+                        requests_today: requests,
+                        errors_today: errors,
+                        backend_id: b.id,
+                        name: b.name,
+                    });
+                }
+                Ok(out)
+            })
+            .await
     }
 
     /// Chart buckets for one backend: hourly for 24 h and 7 d, daily (local days) for 30 d.
@@ -195,46 +197,48 @@ impl Health {
         // Buckets start on local hours / local midnights (the user's day, not UTC's).
         let off = i64::from(super::consume::local_offset_secs()) * 1000;
         let first = (now - span + off).div_euclid(width) * width - off + width;
-        self.blocking(move |inner| {
-            let samples = inner.store.samples(&backend_id, first, now + 1)?;
-            let hours = inner.store.hours(&backend_id, first, now)?;
-            let mut out = Vec::new();
-            let mut start = first;
-            while start <= now {
-                let end = start + width;
-                let in_hours: Vec<HourRow> = hours
-                    .iter()
-                    .filter(|h| h.hour_ms >= start && h.hour_ms < end)
-                    .cloned()
-                    .collect();
-                let in_samples: Vec<SampleRow> = samples
-                    .iter()
-                    .filter(|s| s.at_ms >= start && s.at_ms < end)
-                    .cloned()
-                    .collect();
-                let agg = merged(&in_hours, &in_samples, start)?;
-                let p = agg.percentiles();
-                let up = agg.uptime();
-                out.push(HealthBucket {
-                    start_ms: start,
-                    probes: u32::try_from(up.total).unwrap_or(u32::MAX),
-                    failures: u32::try_from(up.failures()).unwrap_or(u32::MAX),
-                    uptime: up.percent(),
-                    p50_ms: p.map(|p| p.p50_ms),
-                    p95_ms: p.map(|p| p.p95_ms),
-                    p99_ms: p.map(|p| p.p99_ms),
-                });
-                start = end;
-            }
-            Ok(out)
-        })
-        .await
+        self.shared
+            .blocking(move |inner| {
+                let samples = inner.store.samples(&backend_id, first, now + 1)?;
+                let hours = inner.store.hours(&backend_id, first, now)?;
+                let mut out = Vec::new();
+                let mut start = first;
+                while start <= now {
+                    let end = start + width;
+                    let in_hours: Vec<HourRow> = hours
+                        .iter()
+                        .filter(|h| h.hour_ms >= start && h.hour_ms < end)
+                        .cloned()
+                        .collect();
+                    let in_samples: Vec<SampleRow> = samples
+                        .iter()
+                        .filter(|s| s.at_ms >= start && s.at_ms < end)
+                        .cloned()
+                        .collect();
+                    let agg = merged(&in_hours, &in_samples, start)?;
+                    let p = agg.percentiles();
+                    let up = agg.uptime();
+                    out.push(HealthBucket {
+                        start_ms: start,
+                        probes: u32::try_from(up.total).unwrap_or(u32::MAX),
+                        failures: u32::try_from(up.failures()).unwrap_or(u32::MAX),
+                        uptime: up.percent(),
+                        p50_ms: p.map(|p| p.p50_ms),
+                        p95_ms: p.map(|p| p.p95_ms),
+                        p99_ms: p.map(|p| p.p99_ms),
+                    });
+                    start = end;
+                }
+                Ok(out)
+            })
+            .await
     }
 
     /// Open alerts first, then the newest resolved ones.
     pub async fn alerts(&self, limit: u32) -> Result<Vec<AlertView>, AppError> {
         let names = self.backend_names().await;
         let rows = self
+            .shared
             .blocking(move |inner| Ok(inner.store.list_alerts(limit)?))
             .await?;
         Ok(rows
@@ -252,38 +256,41 @@ impl Health {
 
     /// (id, label) of every key.
     pub(crate) async fn key_labels(&self) -> Vec<(String, String)> {
-        self.blocking(|inner| {
-            Ok(inner
-                .store
-                .list_keys()?
-                .into_iter()
-                .map(|k| (k.id, k.label))
-                .collect())
-        })
-        .await
-        .unwrap_or_default()
+        self.shared
+            .blocking(|inner| {
+                Ok(inner
+                    .store
+                    .list_keys()?
+                    .into_iter()
+                    .map(|k| (k.id, k.label))
+                    .collect())
+            })
+            .await
+            .unwrap_or_default()
     }
 
     /// Names from the features that registered some (budgets) and the cache's.
     pub(crate) async fn other_names(&self) -> Vec<(String, String)> {
         let sources = lock(&self.shared.names).clone();
-        self.blocking(move |inner| Ok(Health::extra_names(&inner.store, &sources)))
+        self.shared
+            .blocking(move |inner| Ok(Health::extra_names(&inner.store, &sources)))
             .await
             .unwrap_or_default()
     }
 
     /// (id, name) of every backend.
     pub(crate) async fn backend_names(&self) -> Vec<(String, String)> {
-        self.blocking(|inner| {
-            Ok(inner
-                .store
-                .list_backends()?
-                .into_iter()
-                .map(|b| (b.id, b.name))
-                .collect())
-        })
-        .await
-        .unwrap_or_default()
+        self.shared
+            .blocking(|inner| {
+                Ok(inner
+                    .store
+                    .list_backends()?
+                    .into_iter()
+                    .map(|b| (b.id, b.name))
+                    .collect())
+            })
+            .await
+            .unwrap_or_default()
     }
 
     /// The worst backend status (healthy when none is known), for the tray.

@@ -3,6 +3,7 @@
 //! a provider key; the database keeps only its masked form (`https://hooks.slack.com/…`).
 
 use super::Health;
+use crate::blocking::OffThread;
 use crate::AppError;
 use std::collections::BTreeMap;
 use switchyard_notify::{
@@ -24,7 +25,8 @@ fn invalid(e: &NotifyError) -> AppError {
 impl Health {
     /// Rule id → masked webhook URL, for the rules editor.
     pub async fn alert_webhooks(&self) -> Result<BTreeMap<String, String>, AppError> {
-        self.blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
+        self.shared
+            .blocking(|inner| Ok(inner.store.setting_or_default(KEY)?))
             .await
     }
 
@@ -45,24 +47,25 @@ impl Health {
             )),
             None => None,
         };
-        self.blocking(move |inner| {
-            let mut all: BTreeMap<String, String> = inner.store.setting_or_default(KEY)?;
-            match (url, masked) {
-                (Some(u), Some(m)) => {
-                    inner.secrets.set(&account(&rule_id), &u)?;
-                    all.insert(rule_id, m);
+        self.shared
+            .blocking(move |inner| {
+                let mut all: BTreeMap<String, String> = inner.store.setting_or_default(KEY)?;
+                match (url, masked) {
+                    (Some(u), Some(m)) => {
+                        inner.secrets.set(&account(&rule_id), &u)?;
+                        all.insert(rule_id, m);
+                    }
+                    _ => {
+                        inner.secrets.delete(&account(&rule_id))?;
+                        all.remove(&rule_id);
+                    }
                 }
-                _ => {
-                    inner.secrets.delete(&account(&rule_id))?;
-                    all.remove(&rule_id);
-                }
-            }
-            let value =
-                serde_json::to_value(&all).map_err(|e| AppError::Internal(e.to_string()))?;
-            inner.store.set_setting(KEY, &value)?;
-            Ok(all)
-        })
-        .await
+                let value =
+                    serde_json::to_value(&all).map_err(|e| AppError::Internal(e.to_string()))?;
+                inner.store.set_setting(KEY, &value)?;
+                Ok(all)
+            })
+            .await
     }
 
     /// Posts a test message to a rule's webhook; the error says why it failed (masked URL).
@@ -89,6 +92,7 @@ impl Health {
         }
         let acct = account(rule_id);
         let url = self
+            .shared
             .blocking(move |inner| Ok(inner.secrets.get(&acct)?))
             .await?;
         WebhookNotifier::new(url.expose())

@@ -10,6 +10,7 @@ mod system;
 
 use crate::backends::keys::Keys;
 use crate::backends::Backends;
+use crate::blocking::OffThread;
 use crate::events::{EventSink, Progress};
 use crate::gateway_control::GatewayControl;
 use crate::notify::Notifications;
@@ -143,13 +144,6 @@ impl Readiness {
         self.events.emit(event);
     }
 
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        crate::blocking::on_store(&self.store, f).await
-    }
-
     /// Runs every check, stores the run and returns it. Emits `ReadinessProgress` events.
     pub async fn run(&self) -> Result<ReadinessRun, AppError> {
         let started = Instant::now();
@@ -211,7 +205,8 @@ impl Readiness {
             score: run.card.score,
             report: serde_json::to_string(&run).map_err(|e| AppError::Internal(e.to_string()))?,
         };
-        self.blocking(move |store| Ok(store.insert_readiness_run(&row)?))
+        self.store
+            .blocking(move |store| Ok(store.insert_readiness_run(&row)?))
             .await?;
         tracing::info!(
             verdict = run.card.verdict.as_str(),
@@ -239,6 +234,7 @@ impl Readiness {
     /// Stored runs, newest first (a damaged report is skipped).
     pub async fn history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
         let rows = self
+            .store
             .blocking(move |store| Ok(store.readiness_runs(limit)?))
             .await?;
         Ok(rows

@@ -2,6 +2,7 @@
 //! check, the blockers, the previous run. Nothing secret is in a run, so nothing is in the report.
 
 use super::{Readiness, ReadinessRun};
+use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::PathBuf;
 use switchyard_core::readiness::{ComponentKind, ComponentStatus, Importance};
@@ -102,6 +103,7 @@ impl Readiness {
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<ReadinessRun, AppError> {
         let row = self
+            .store
             .blocking(move |store| Ok(store.readiness_run(&id)?))
             .await?
             .ok_or(AppError::NotFound("That readiness run"))?;

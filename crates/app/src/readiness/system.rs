@@ -1,6 +1,7 @@
 //! The machine-wide components: keychain, database, gateway, configuration, notifications.
 
 use super::Readiness;
+use crate::blocking::OffThread;
 use crate::gateway_control::Running;
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 use switchyard_core::validate::validate_backend;
@@ -67,6 +68,7 @@ pub async fn keychain(app: &Readiness) -> Component {
 pub async fn database(app: &Readiness) -> Component {
     let dir = app.data_dir.clone();
     let result = app
+        .store
         .blocking(move |store| {
             let integrity = store.integrity_check()?;
             let version = store.schema_version()?;

@@ -1,9 +1,9 @@
 //! `Switchyard`: the composed application. Owns the store, the keychain, the HTTP client, the
 //! Demo server and the event channel. Blocking work (SQLite, keychain) runs on the blocking pool.
 
+use crate::blocking::OffThread;
 use crate::events::DomainEvent;
 use crate::paths::AppPaths;
-use crate::AppError;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_mock::MockServer;
@@ -247,13 +247,6 @@ impl Switchyard {
         let sink = self.inner.ledger.sink();
         (sink.depth(), sink.lost())
     }
-
-    /// Runs blocking work (SQLite, keychain) off the async threads.
-    pub(crate) async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Inner) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || f(&inner)).await?
-    }
 }
+
+impl OffThread for Arc<Inner> {}

@@ -3,6 +3,7 @@
 //! the one supervisor. Also the first-run Demo backend and the start-up check.
 
 use super::{GatewayStatus, Inner, Options, Switchyard};
+use crate::blocking::OffThread;
 use crate::events::DomainEvent;
 use crate::AppError;
 use std::sync::Arc;
@@ -328,31 +329,32 @@ impl Switchyard {
     /// Adds the Demo backend once, so a fresh install has a working backend. A user who deletes
     /// it later does not get it back.
     async fn seed_demo(&self) -> Result<(), AppError> {
-        self.blocking(|inner| {
-            if inner.store.get_setting(DEMO_SEEDED)?.is_some() {
-                return Ok(());
-            }
-            let draft = BackendDraft {
-                name: "Demo".into(),
-                kind: BackendKind::Demo,
-                base_url: String::new(),
-                default_model: BackendKind::Demo.spec().default_model.into(),
-            };
-            let id = crate::new_id();
-            if !inner
-                .store
-                .list_backends()?
-                .iter()
-                .any(|b| b.kind == BackendKind::Demo)
-            {
-                inner.store.insert_backend(&id, &draft, true)?;
-            }
-            inner
-                .store
-                .set_setting(DEMO_SEEDED, &serde_json::Value::Bool(true))?;
-            Ok(())
-        })
-        .await
+        self.inner
+            .blocking(|inner| {
+                if inner.store.get_setting(DEMO_SEEDED)?.is_some() {
+                    return Ok(());
+                }
+                let draft = BackendDraft {
+                    name: "Demo".into(),
+                    kind: BackendKind::Demo,
+                    base_url: String::new(),
+                    default_model: BackendKind::Demo.spec().default_model.into(),
+                };
+                let id = crate::new_id();
+                if !inner
+                    .store
+                    .list_backends()?
+                    .iter()
+                    .any(|b| b.kind == BackendKind::Demo)
+                {
+                    inner.store.insert_backend(&id, &draft, true)?;
+                }
+                inner
+                    .store
+                    .set_setting(DEMO_SEEDED, &serde_json::Value::Bool(true))?;
+                Ok(())
+            })
+            .await
     }
 
     /// Checks the enabled Demo backend, so the first screen shows real status. Run it in the

@@ -1,22 +1,21 @@
-//! File handling for connections and key moves: bounded reads, atomic writes that keep the
-//! original's permissions (a connect's write also drops every group and other bit, since the
-//! file then holds a gateway token), masked backups, and the content hash the journal compares.
-//!
-//! Invariants: a write never goes through a name someone else placed: the temporary file is
-//! created new (`O_EXCL`, never following a link), then renamed over the target (a rename
-//! replaces a link rather than following it); a symlinked dotfile is written at its target,
-//! resolved once, and the folders involved were checked first (`folders::check`).
+//! File handling for connections and key moves: bounded reads, masked backups, the content hash
+//! the journal compares, and the tools' lock. Writes go through `crate::atomic` (a connect's
+//! write drops every group and other bit, since the file then holds a gateway token); the
+//! folders involved were checked first (`folders::check`).
 
 use crate::AppError;
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Largest config or profile file read: these are a few KB; anything bigger is a wrong file.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// The suffix of the temporary file a write goes through (`settings.json.switchyard-tmp`).
-pub const TMP_SUFFIX: &str = ".switchyard-tmp";
+pub use crate::atomic::{check_replaceable, commit, remove, stage, tmp_path};
+
+/// Replaces `path` with `text` (staged and renamed over it), keeping the original's mode.
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), AppError> {
+    crate::atomic::write(path, text.as_bytes())
+}
 
 /// Injected crashes for the repair tests: `SWITCHYARD_FAULT=connect-before-rename` aborts the
 /// process after the journal and the temp files are written, before the renames;
@@ -74,168 +73,6 @@ pub fn digest(text: Option<&str>) -> Option<String> {
             .map(|b| format!("{b:02x}"))
             .collect()
     })
-}
-
-/// Where a write to `path` lands: the file a symlink points at (a dotfiles repository keeps its
-/// link), else `path` itself.
-pub fn write_target(path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(path) {
-        // A dangling link resolves to nothing: `stage` refuses it rather than replace the link.
-        Ok(m) if m.file_type().is_symlink() => {
-            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-        }
-        _ => path.to_path_buf(),
-    }
-}
-
-pub fn tmp_path(path: &Path) -> PathBuf {
-    let path = write_target(path);
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(TMP_SUFFIX);
-    path.with_file_name(name)
-}
-
-/// Refuses a file Switchyard must not or cannot replace, before anything is written: one marked
-/// read-only (the user's way of saying "leave it"), and on Windows one another program holds
-/// open without letting others replace it (an editor's lock: a sharing violation). Absent is
-/// fine.
-pub fn check_replaceable(path: &Path) -> Result<(), AppError> {
-    let path = &write_target(path);
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Ok(());
-    };
-    if meta.permissions().readonly() {
-        let fix = if cfg!(windows) {
-            format!(
-                "clear its Read-only attribute (attrib -r \"{}\")",
-                path.display()
-            )
-        } else {
-            format!("make it writable (chmod u+w '{}')", path.display())
-        };
-        return Err(AppError::File(format!(
-            "{} is read-only, so Switchyard left it as it is; {fix}, then try again.",
-            path.display()
-        )));
-    }
-    held_open(path)
-}
-
-#[cfg(windows)]
-fn held_open(path: &Path) -> Result<(), AppError> {
-    use std::os::windows::fs::OpenOptionsExt;
-    /// The `DELETE` access right: what replacing the file by a rename needs from its sharers.
-    const DELETE: u32 = 0x0001_0000;
-    const SHARING_VIOLATION: i32 = 32;
-    const LOCK_VIOLATION: i32 = 33;
-    match std::fs::OpenOptions::new().access_mode(DELETE).open(path) {
-        Err(e) if matches!(e.raw_os_error(), Some(SHARING_VIOLATION | LOCK_VIOLATION)) => {
-            Err(AppError::File(format!(
-                "{} is open in another program that keeps others from changing it; close it there, then try again. Nothing was changed.",
-                path.display()
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
-#[cfg(not(windows))]
-fn held_open(_path: &Path) -> Result<(), AppError> {
-    Ok(())
-}
-
-/// Writes `text` next to `path` and fsyncs it for a connect: private to the user (the
-/// original's mode without group or other bits; 0600 for a new file), since it holds a gateway
-/// token. The rename is separate ([`commit`]) so the journal can sit between the two.
-pub fn stage(path: &Path, text: &str) -> Result<PathBuf, AppError> {
-    stage_as(path, text, true)
-}
-
-/// As [`stage`]; `private` drops the group and other bits of the original's mode, else it is
-/// kept as it is.
-fn stage_as(path: &Path, text: &str, private: bool) -> Result<PathBuf, AppError> {
-    let tmp = tmp_path(path);
-    let path = &write_target(path);
-    let shown = path.display();
-    let fail = |e: std::io::Error| AppError::File(format!("Cannot write {shown}: {e}."));
-    check_replaceable(path)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(AppError::File(format!(
-            "{shown} is a link to a file that does not exist; fix the link, then try again."
-        )));
-    }
-    // A stale temp file (or a link planted there) goes first; the new one is private from its
-    // first byte (it holds a token), then gets the original's mode.
-    remove(&tmp)?;
-    let mut file = create_private(&tmp).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    set_permissions(path, &tmp, private).map_err(fail)?;
-    Ok(tmp)
-}
-
-#[cfg(unix)]
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-}
-
-#[cfg(unix)]
-fn set_permissions(original: &Path, tmp: &Path, private: bool) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = match std::fs::metadata(original) {
-        Ok(m) => m.permissions().mode() & 0o7777,
-        Err(_) => 0o600,
-    };
-    let mode = if private { mode & !0o077 } else { mode };
-    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_permissions(original: &Path, tmp: &Path, _private: bool) -> std::io::Result<()> {
-    match std::fs::metadata(original) {
-        Ok(m) => std::fs::set_permissions(tmp, m.permissions()),
-        Err(_) => Ok(()),
-    }
-}
-
-/// Renames a staged file over its target (atomic on one filesystem).
-pub fn commit(tmp: &Path, path: &Path) -> Result<(), AppError> {
-    std::fs::rename(tmp, write_target(path))
-        .map_err(|e| AppError::File(format!("Cannot replace {}: {e}.", path.display())))
-}
-
-/// Stages and commits in one go (no journal step between), keeping the original's mode.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), AppError> {
-    let tmp = stage_as(path, text, false)?;
-    commit(&tmp, path)
-}
-
-pub fn remove(path: &Path) -> Result<(), AppError> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(AppError::File(format!(
-            "Cannot remove {}: {e}.",
-            path.display()
-        ))),
-    }
 }
 
 /// Copies `text` (the file as it was) into `<data>/backups/<stamp>-<tool>-<name>`, 0600, with every

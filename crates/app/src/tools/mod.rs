@@ -24,6 +24,7 @@ pub use detect::parse_version;
 pub use service::Tools;
 pub use switchyard_connect::{Home, TierModels, ToolId};
 
+use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::Path;
 use switchyard_connect::{tools, ConnectParams};

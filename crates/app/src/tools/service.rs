@@ -1,11 +1,11 @@
 //! The Tools feature service: what connecting tools, the status line and key moves use, and
 //! nothing more (see [`Tools::new`]).
 
+use crate::blocking::OffThread;
 use crate::events::{EventSink, Reaction};
 use crate::gateway_control::GatewayControl;
 use crate::paths::AppPaths;
 use crate::tokens::Tokens;
-use crate::AppError;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_connect::Home;
@@ -71,13 +71,6 @@ impl Tools {
             backends_changed,
         }
     }
-
-    /// Runs `f` off the async threads (SQLite, the keychain, the tools' files).
-    pub(super) async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Tools) -> Result<T, AppError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || f(&me)).await?
-    }
 }
+
+impl OffThread for Tools {}

@@ -4,6 +4,7 @@
 //! as connection [`super::STATUSLINE_ID`], so uninstalling restores the user's own status line.
 
 use super::{connect, FilesReport, Tools, STATUSLINE_ID};
+use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::Path;
 use switchyard_store::{Dimension, Store};

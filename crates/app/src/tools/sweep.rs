@@ -8,6 +8,7 @@
 
 use super::files;
 use super::Tools;
+use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::{Path, PathBuf};
 use switchyard_connect::sweep::{self as scan, Moved, SourceKind};

@@ -17,7 +17,7 @@ pub(crate) use windows::{all as windows_in, gateway_plan_windows};
 
 pub use windows::{nearest_limit, resets_in, UsageWindow, WindowSource};
 
-use crate::blocking::on_store;
+use crate::blocking::OffThread;
 use crate::AppError;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -121,20 +121,21 @@ impl ToolUsage {
         let sources = self.sources()?;
         let prices = self.costs.table().await?;
         let _one = self.running.lock().await;
-        on_store(&self.store, move |store| {
-            if full {
-                store.reset_tool_usage_cursors()?;
-            }
-            let cursors = store.tool_usage_cursors()?;
-            let mut sink = StoreSink {
-                store,
-                prices: &prices,
-            };
-            let report = switchyard_usage::import(&sources, &cursors, &mut sink);
-            store.match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
-            Ok(report)
-        })
-        .await
+        self.store
+            .blocking(move |store| {
+                if full {
+                    store.reset_tool_usage_cursors()?;
+                }
+                let cursors = store.tool_usage_cursors()?;
+                let mut sink = StoreSink {
+                    store,
+                    prices: &prices,
+                };
+                let report = switchyard_usage::import(&sources, &cursors, &mut sink);
+                store.match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
+                Ok(report)
+            })
+            .await
     }
 
     /// Sums of what bypassed the gateway between `since_ms` and `until_ms`, by `group`.
@@ -147,10 +148,9 @@ impl ToolUsage {
         if until_ms <= since_ms {
             return Err(AppError::Invalid("The range ends before it starts.".into()));
         }
-        on_store(&self.store, move |s| {
-            Ok(s.tool_usage_summary(since_ms, until_ms, group)?)
-        })
-        .await
+        self.store
+            .blocking(move |s| Ok(s.tool_usage_summary(since_ms, until_ms, group)?))
+            .await
     }
 
     /// Spend by source between `since_ms` and `until_ms`: the gateway's first (its ledger, by
@@ -161,11 +161,10 @@ impl ToolUsage {
         until_ms: i64,
     ) -> Result<Vec<ToolUsageRow>, AppError> {
         let tools = self.summary(since_ms, until_ms, UsageGroup::Tool).await?;
-        let g = on_store(
-            &self.store,
-            move |s| Ok(s.usage_totals(since_ms, until_ms)?),
-        )
-        .await?;
+        let g = self
+            .store
+            .blocking(move |s| Ok(s.usage_totals(since_ms, until_ms)?))
+            .await?;
         let gateway = ToolUsageRow {
             group: "gateway".into(),
             requests: g.requests,
@@ -189,7 +188,9 @@ impl ToolUsage {
             .as_ref()
             .map(windows::gateway_plan_windows)
             .unwrap_or_default();
-        on_store(&self.store, move |s| windows::all(s, now, &seen)).await
+        self.store
+            .blocking(move |s| windows::all(s, now, &seen))
+            .await
     }
 
     /// The window nearest its limit in a few words (the tray's tooltip), if any is known.
@@ -203,7 +204,7 @@ impl ToolUsage {
     pub async fn report_limits(&self) -> Result<(), AppError> {
         let now = crate::clock::now_ms();
         let windows = self.windows().await?;
-        let balances = on_store(&self.store, |s| Ok(s.balances()?)).await?;
+        let balances = self.store.blocking(|s| Ok(s.balances()?)).await?;
         let points = alerts::points(&windows, self.gateway.as_ref(), now)
             .into_iter()
             .chain(alerts::balance_points(&balances, now));
@@ -216,26 +217,27 @@ impl ToolUsage {
     /// Each key's credits as its provider last said, with the backend's name and the key's
     /// label, newest first.
     pub async fn balances(&self) -> Result<Vec<BalanceView>, AppError> {
-        on_store(&self.store, |s| {
-            let names = s.backend_names()?;
-            let labels: HashMap<String, String> = s
-                .list_keys()?
-                .into_iter()
-                .map(|k| (k.id, k.label))
-                .collect();
-            Ok(s.balances()?
-                .into_iter()
-                .map(|b| BalanceView {
-                    backend: names.get(&b.backend_id).cloned().unwrap_or_default(),
-                    key: labels.get(&b.key_id).cloned().unwrap_or_default(),
-                    limit_usd: b.limit_usd,
-                    used_usd: b.used_usd,
-                    remaining_usd: b.remaining_usd,
-                    read_at_ms: b.read_at_ms,
-                })
-                .collect())
-        })
-        .await
+        self.store
+            .blocking(|s| {
+                let names = s.backend_names()?;
+                let labels: HashMap<String, String> = s
+                    .list_keys()?
+                    .into_iter()
+                    .map(|k| (k.id, k.label))
+                    .collect();
+                Ok(s.balances()?
+                    .into_iter()
+                    .map(|b| BalanceView {
+                        backend: names.get(&b.backend_id).cloned().unwrap_or_default(),
+                        key: labels.get(&b.key_id).cloned().unwrap_or_default(),
+                        limit_usd: b.limit_usd,
+                        used_usd: b.used_usd,
+                        remaining_usd: b.remaining_usd,
+                        read_at_ms: b.read_at_ms,
+                    })
+                    .collect())
+            })
+            .await
     }
 
     /// One pass, then the limits to the alert engine; failures are logged (the next pass
