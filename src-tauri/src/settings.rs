@@ -6,10 +6,10 @@
 //! Invariant: the saved `start_at_login` matches what the OS was told. A failed OS change saves
 //! nothing; a failed save puts the OS entry back.
 
-use crate::ipc::IpcError;
 use crate::remote::Remote;
 use serde_json::json;
 use switchyard_ipc::app::dto::UserSettings;
+use switchyard_ipc::IpcError;
 
 #[derive(serde::Deserialize)]
 struct LoginEntry {

@@ -49,7 +49,7 @@ pub(crate) struct Inner {
     pub(crate) flights: Mutex<HashMap<CacheKey, Flight>>,
     accounting: Mutex<Accounting>,
     /// The queue of the thread making background disk writes, once started (see `writer`).
-    pub(crate) writer: Mutex<Option<std::sync::mpsc::Sender<crate::writer::Job>>>,
+    pub(crate) writer: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
 }
 
 /// The response cache. Cheap to clone (shared state).
@@ -260,6 +260,19 @@ impl Cache {
             disk_errors: acc.disk_errors,
         })
     }
+}
+
+/// One piece of work for the writer thread.
+pub(crate) enum Job {
+    /// Store `answer` under `key`, as of `now_ms`, for `ttl`.
+    Put {
+        key: CacheKey,
+        answer: Arc<CachedAnswer>,
+        now_ms: i64,
+        ttl: Duration,
+    },
+    /// Answer once every job before this one is done.
+    Flush(std::sync::mpsc::Sender<()>),
 }
 
 #[cfg(test)]

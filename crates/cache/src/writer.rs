@@ -7,26 +7,13 @@
 //! The thread holds the disk layer and a weak reference to the cache (to count a failed write);
 //! it ends once the cache is dropped and its queue is empty.
 
-use crate::cache::{lock, Cache, Inner};
+use crate::cache::{lock, Cache, Inner, Job};
 use crate::disk::DiskCache;
 use crate::entry::CachedAnswer;
 use crate::key::CacheKey;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
-
-/// One piece of work for the writer thread.
-pub(crate) enum Job {
-    /// Store `answer` under `key`, as of `now_ms`, for `ttl`.
-    Put {
-        key: CacheKey,
-        answer: Arc<CachedAnswer>,
-        now_ms: i64,
-        ttl: Duration,
-    },
-    /// Answer once every job before this one is done.
-    Flush(Sender<()>),
-}
 
 impl Cache {
     /// Queues the persistent write of `answer` (nothing without a disk layer); a write that

@@ -1,13 +1,14 @@
 //! One upstream attempt: how its answer is classified and what the gateway does about it, plus
 //! the small helpers around it (served-by headers, `retry-after`, breaker announcements, keys).
 
+use crate::answer::served_headers;
 use crate::inbound::Inbound;
 use crate::limits::Admission;
 use crate::log::RequestLog;
 use crate::reply::Wire;
 use crate::resolve::Candidate;
 use crate::GatewayState;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -97,7 +98,7 @@ pub fn classify<'a>(
                     .capture
                     .take()
                     .map(|c| c.served_by(t.kind, &t.name, &cand.model));
-                let answered = crate::respond::Answered {
+                let answered = crate::answer::Answered {
                     out,
                     log: log.take(),
                     extra,
@@ -151,14 +152,14 @@ pub fn classify<'a>(
                     return refused(state, t, key_id, 400);
                 }
                 let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
-                let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
+                let answered = crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
                 let r = crate::respond::answer(400, bytes, inbound, answered);
                 Outcome::Final(r)
             }
             500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
             _ => {
                 let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
-                let answered = crate::respond::Answered::passed_on(out, log.take(), extra, scrub);
+                let answered = crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
                 Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
             }
         }
@@ -212,68 +213,4 @@ pub async fn load_key(
     tokio::task::spawn_blocking(move || keys.load(&id))
         .await
         .map_err(|_| switchyard_secrets::SecretError::Rejected("the read did not finish".into()))?
-}
-
-/// The `x-switchyard-*` headers of an answer: which backend served and why, and the request id.
-/// Made before the answer is read and written into its response by [`Served::write`], with no
-/// map of their own to build and merge.
-pub struct Served {
-    backend: Option<HeaderValue>,
-    model: Option<HeaderValue>,
-    reason: Option<HeaderValue>,
-    id: Option<HeaderValue>,
-    /// The provider's own headers passed on (its rate limits).
-    passed: Vec<(axum::http::HeaderName, HeaderValue)>,
-}
-
-impl Served {
-    /// The same headers with the provider's `passed` ones.
-    #[must_use]
-    pub fn with(mut self, passed: Vec<(axum::http::HeaderName, HeaderValue)>) -> Self {
-        self.passed = passed;
-        self
-    }
-
-    /// Sets the headers on `h` (replacing any of the same names).
-    pub fn write(self, h: &mut HeaderMap) {
-        use crate::names;
-        h.reserve(6 + self.passed.len());
-        for (name, v) in self.passed {
-            h.insert(name, v);
-        }
-        for (name, v) in [
-            (names::BACKEND, self.backend),
-            (names::MODEL, self.model),
-            (names::REASON, self.reason),
-        ] {
-            if let Some(v) = v {
-                h.insert(name, v);
-            }
-        }
-        if let Some(id) = self.id {
-            h.insert(names::REQUEST_ID, id.clone());
-            // The ids the official SDKs surface (`_request_id`, `requestID`): the Requests page row.
-            h.insert(names::SDK_REQUEST_ID, id.clone());
-            h.insert(names::SDK_REQUEST_ID_SHORT, id);
-        }
-    }
-}
-
-/// The served-by headers for an answer from `backend`'s `model`.
-pub fn served_headers(backend: &str, model: &str, reason: &str, log: &RequestLog) -> Served {
-    let value = |v: &str| {
-        let printable = |c: char| c.is_ascii() && !c.is_ascii_control();
-        if v.chars().all(printable) {
-            HeaderValue::from_str(v).ok()
-        } else {
-            HeaderValue::from_str(&v.chars().filter(|c| printable(*c)).collect::<String>()).ok()
-        }
-    };
-    Served {
-        backend: value(backend),
-        model: value(model),
-        reason: value(reason),
-        id: value(log.id()),
-        passed: Vec::new(),
-    }
 }

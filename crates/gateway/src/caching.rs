@@ -1,5 +1,6 @@
 //! The response cache on the request path: whether a request may use the cache, the lookup
-//! (with single-flight), and the [`Capture`] that stores the upstream answer once complete.
+//! (with single-flight), and the [`Capture`] (`crate::capture`) that stores the upstream answer
+//! once complete.
 //!
 //! Policy, in order:
 //! 1. the cache is off (no cache, or the user turned it off) → no `x-switchyard-cache` header;
@@ -20,6 +21,7 @@
 //! that ended with its stop event and no error. A failed, cut or abandoned request drops its
 //! [`Capture`], which releases the lease so concurrent identical requests retry.
 
+use crate::capture::{Capture, RAW};
 use crate::inbound::{Inbound, Op};
 use crate::reply::{error, Shape};
 use crate::resolve::Plan;
@@ -29,14 +31,8 @@ use axum::response::Response;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_cache::{is_cacheable, CacheKey, CachedAnswer, Lease, Lookup, OutputExtras};
-use switchyard_core::BackendKind;
+use switchyard_cache::{is_cacheable, CacheKey, CachedAnswer, Lookup, OutputExtras};
 use switchyard_wire::canonical::{ChatRequest, ChatResponse, Message, Part, Role, StopReason};
-use switchyard_wire::canonical::{StreamEvent, Usage};
-use switchyard_wire::collect::StreamCollector;
-
-/// The stop reason marking a stored answer whose single text part is a provider's raw body.
-const RAW: &str = "switchyard-raw-body";
 
 /// The caller's cache headers.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -178,15 +174,7 @@ pub async fn decide(
         }
     };
     let label = if d.no_cache { "refresh" } else { "miss" };
-    let capture = (!d.no_store).then(|| {
-        Box::new(Capture {
-            lease,
-            route,
-            served_by: None,
-            collector: StreamCollector::new(),
-            prices: state.spend.prices(),
-        })
-    });
+    let capture = (!d.no_store).then(|| Box::new(Capture::new(lease, route, state.spend.prices())));
     Decision::Forward {
         label: Some(label),
         capture,
@@ -248,92 +236,4 @@ pub fn label(resp: &mut Response, label: Option<&'static str>) {
         resp.headers_mut()
             .insert(crate::names::CACHE, HeaderValue::from_static(l));
     }
-}
-
-/// Holds the cache lease of a request that went upstream, until its answer is complete.
-pub struct Capture {
-    lease: Lease,
-    route: String,
-    /// Kind, backend name and model of the backend that answered.
-    served_by: Option<(BackendKind, String, String)>,
-    collector: StreamCollector,
-    /// Prices the answer, so a later hit records what it saved.
-    prices: std::sync::Arc<switchyard_pricing::PriceTable>,
-}
-
-impl Capture {
-    /// Notes which backend answers (known once an attempt succeeded).
-    pub fn served_by(mut self, kind: BackendKind, backend: &str, model: &str) -> Self {
-        self.served_by = Some((kind, backend.to_string(), model.to_string()));
-        self
-    }
-
-    /// One decoded event of a streamed answer.
-    pub fn feed(&mut self, event: &StreamEvent) {
-        self.collector.feed(event);
-    }
-
-    /// The stream ended cleanly: store what was collected, if it is a complete answer.
-    pub fn finish_stream(self) {
-        let Capture {
-            lease,
-            route,
-            served_by,
-            collector,
-            prices,
-        } = self;
-        if let Some(resp) = collector.finish() {
-            store(lease, route, served_by, resp, &prices);
-        }
-    }
-
-    /// A buffered answer that parsed: store it.
-    pub fn finish_buffered(self, resp: ChatResponse) {
-        store(self.lease, self.route, self.served_by, resp, &self.prices);
-    }
-
-    /// A provider body kept as it is (an embeddings answer), with its usage for pricing.
-    pub fn finish_raw(self, body: &[u8], usage: Usage) {
-        let Ok(text) = std::str::from_utf8(body) else {
-            return;
-        };
-        let resp = ChatResponse {
-            content: vec![Part::Text(text.to_owned())],
-            stop: StopReason::Other(RAW.to_owned()),
-            usage,
-            ..ChatResponse::default()
-        };
-        store(self.lease, self.route, self.served_by, resp, &self.prices);
-    }
-}
-
-fn store(
-    lease: Lease,
-    route: String,
-    served_by: Option<(BackendKind, String, String)>,
-    response: ChatResponse,
-    prices: &switchyard_pricing::PriceTable,
-) {
-    let Some((kind, backend, model)) = served_by else {
-        return;
-    };
-    let cost_usd = switchyard_pricing::cost_in(prices, Some(kind), Some(&model), &response.usage);
-    let answer = CachedAnswer {
-        response,
-        stored_at_unix_ms: now_ms(),
-        cost_usd,
-        route,
-        model,
-        backend,
-    };
-    // Memory and waiters are updated at once; the disk write finishes in the background.
-    lease.complete_in_background(answer);
-}
-
-/// The wall clock in Unix milliseconds.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

@@ -9,7 +9,7 @@
 //! translation leaves out is listed at debug level, and what cannot be translated at all is a
 //! [`WireError`] that makes the gateway skip that candidate.
 
-use crate::caching::Capture;
+use crate::capture::Capture;
 use crate::reply::{Shape, Wire};
 use bytes::Bytes;
 use serde_json::Value;

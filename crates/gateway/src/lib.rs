@@ -5,8 +5,10 @@
 //! over and records every request. Tauri-free: the desktop app and `switchyard serve` run the
 //! same code.
 
+mod answer;
 mod attempt;
 mod caching;
+mod capture;
 mod clock;
 mod config;
 mod count;

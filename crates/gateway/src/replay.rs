@@ -6,8 +6,9 @@
 //! The ledger row of a hit names the backend and model that originally answered, costs $0 and
 //! records in `saved_usd` what the original call cost.
 
-use crate::attempt::served_headers;
-use crate::caching::{now_ms, stored_raw};
+use crate::answer::served_headers;
+use crate::caching::stored_raw;
+use crate::capture::now_ms;
 use crate::inbound::{Inbound, Op};
 use crate::log::RequestLog;
 use crate::respond::render_response;

@@ -5,11 +5,11 @@
 //! shape. Embeddings and compaction answers pass through as they are (their usage is read for
 //! the ledger); an embeddings answer is stored in the response cache whole.
 
-use crate::caching::Capture;
+use crate::answer::Answered;
+use crate::capture::Capture;
 use crate::inbound::{Inbound, Op};
 use crate::log::RequestLog;
 use crate::reply::{error, Shape, Wire};
-use crate::scrub::Scrub;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
@@ -21,37 +21,6 @@ pub use crate::stream::{streaming, Timing};
 
 /// Largest buffered answer read from a provider.
 const MAX_ANSWER: usize = 64 * 1024 * 1024;
-
-/// What goes with an answer to the caller.
-pub struct Answered {
-    /// The format the backend answered in.
-    pub out: Wire,
-    pub log: RequestLog,
-    /// `x-switchyard-*` headers.
-    pub extra: crate::attempt::Served,
-    /// Stores the answer in the response cache once it is complete.
-    pub capture: Option<Capture>,
-    /// Takes the attempt's key out of the answer before anyone sees it.
-    pub scrub: Option<Scrub>,
-}
-
-impl Answered {
-    /// A provider's error being passed on: the served-by headers, nothing to store.
-    pub fn passed_on(
-        out: Wire,
-        log: RequestLog,
-        extra: crate::attempt::Served,
-        scrub: Option<Scrub>,
-    ) -> Self {
-        Answered {
-            out,
-            log,
-            extra,
-            capture: None,
-            scrub,
-        }
-    }
-}
 
 /// Reads a whole answer and replies in the caller's format. Only the read is awaited, and the
 /// arguments are not copied into a second slot of the future's state (as an `async fn`'s are,

@@ -9,11 +9,11 @@
 //! for Gemini), never a silent truncation, and its ledger row says why. Dropping the stream (the
 //! client went away) drops the upstream request and still records the tokens seen.
 
-use crate::caching::Capture;
+use crate::answer::Answered;
+use crate::capture::Capture;
 use crate::inbound::Inbound;
 use crate::log::RequestLog;
 use crate::reply::{error_body, Shape, Wire};
-use crate::respond::Answered;
 use axum::body::Body;
 use axum::http::HeaderValue;
 use axum::response::Response;

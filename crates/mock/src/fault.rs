@@ -15,28 +15,9 @@ use futures_util::StreamExt;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use crate::config::Fault;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::state::Shared;
-
-/// One scripted misbehaviour, used up by one generation request (chat, messages, Gemini generate,
-/// responses, embeddings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Answer this HTTP status with a provider-shaped error body (an invalid code answers 500).
-    /// A 429 carries `retry-after: 1`.
-    Status(u16),
-    /// Sleep before sending the headers (meant to outlast the client's first-byte timeout), then
-    /// answer normally if the client is still there. Server shutdown ends the sleep early.
-    HangBeforeFirstByte(Duration),
-    /// Streaming: send this many SSE frames, then drop the connection without the terminating
-    /// events. Non-streaming: send the first half of the JSON body, then drop the connection.
-    CutAfterChunks(usize),
-    /// Answer 200 with `content-type: application/json` and a body that is not JSON (whether or
-    /// not a stream was asked for).
-    InvalidJson,
-    /// Wait this long on top of the configured latency, then answer normally.
-    Latency(Duration),
-}
 
 /// What a handler does once the fault for its request has been applied.
 #[derive(Debug)]

@@ -16,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -23,7 +24,6 @@ use crate::admit::{admit, Early};
 use crate::auth;
 use crate::body;
 use crate::convo::Conversation;
-use crate::count;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::fault;
 use crate::script::{Plan, ToolCall};
@@ -90,7 +90,7 @@ pub(crate) async fn dispatch(
 ) -> Result<Response, Early> {
     if let Some((model, "countTokens")) = model_action.rsplit_once(':') {
         if !model.is_empty() {
-            let counted = count::gemini(&state, &headers, &uri, &raw).await?;
+            let counted = count_tokens(&state, &headers, &uri, &raw).await?;
             return Ok(counted.into_response());
         }
     }
@@ -259,4 +259,65 @@ impl Answer<'_> {
         response["candidates"] = json!([candidate]);
         response
     }
+}
+
+/// The body of a Gemini count request: bare `contents`, or a whole `generateContentRequest`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GeminiCount {
+    #[serde(default)]
+    contents: Option<Vec<Content>>,
+    #[serde(default, alias = "generate_content_request")]
+    generate_content_request: Option<GeminiPrompt>,
+}
+
+/// The parts of a `generateContentRequest` that count.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GeminiPrompt {
+    #[serde(default)]
+    contents: Vec<Content>,
+    #[serde(default, alias = "system_instruction")]
+    system_instruction: Option<Content>,
+    #[serde(default)]
+    tools: Option<Vec<Value>>,
+}
+
+/// Message Gemini answers a count request without contents with.
+const NO_CONTENTS: &str = "* CountTokensRequest.contents: contents is not specified\n";
+
+/// `POST /v1beta/models/{model}:countTokens` → `{"totalTokens": N, "promptTokensDetails": …}`,
+/// counted like `generateContent`'s prompt tokens.
+async fn count_tokens(
+    state: &Shared,
+    headers: &HeaderMap,
+    uri: &Uri,
+    raw: &Bytes,
+) -> Result<Json<Value>, ApiError> {
+    state.hit(Route::GeminiCountTokens);
+    auth::check(&state.config, auth::gemini_key(headers, uri), Shape::Gemini)?;
+    let request: GeminiCount = body::parse(raw, Shape::Gemini, &[])?;
+    let prompt = match (request.contents, request.generate_content_request) {
+        (_, Some(prompt)) => prompt,
+        (Some(contents), None) => GeminiPrompt {
+            contents,
+            ..GeminiPrompt::default()
+        },
+        (None, None) => return Err(ApiError::bad_request(Shape::Gemini, NO_CONTENTS)),
+    };
+    let contents: Vec<(&str, &[Value])> = prompt
+        .contents
+        .iter()
+        .map(|c| (c.role(), c.parts.as_slice()))
+        .collect();
+    let system = prompt
+        .system_instruction
+        .as_ref()
+        .map_or(&[][..], |c| c.parts.as_slice());
+    let tools = prompt.tools.as_deref().unwrap_or_default();
+    let total = Conversation::gemini(&contents, system, tools).prompt_tokens();
+    Ok(Json(json!({
+        "totalTokens": total,
+        "promptTokensDetails": [{ "modality": "TEXT", "tokenCount": total }],
+    })))
 }

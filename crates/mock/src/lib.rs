@@ -44,8 +44,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Latency, MockConfig};
-pub use fault::Fault;
+pub use config::{Fault, Latency, MockConfig};
 pub use models::LISTED_CONTEXT;
 
 use error::{ApiError, ErrorKind, Shape};

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth;
 use crate::error::{ApiError, ErrorKind, Shape};
-use crate::state::Shared;
 
 const WINDOW: Duration = Duration::from_secs(60);
 /// Tokens counted per request in the token headers.
@@ -198,18 +197,33 @@ fn put(response: &mut Response, pairs: Vec<(String, String)>) {
     }
 }
 
+/// What the limits need of the server's state (the state implements it; this module does not
+/// know the state).
+pub(crate) trait Limited: Send + Sync + 'static {
+    /// The keys' counts.
+    fn counts(&self) -> &Counts;
+    /// Requests per minute each key may send.
+    fn requests_per_minute(&self) -> u32;
+    /// Notes a request refused for its rate limit.
+    fn refused(&self);
+}
+
 /// Counts the request against its key's limit: a 429 past it, else the answer with the key's
 /// rate-limit headers.
-pub(crate) async fn layer(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn layer<S: Limited>(
+    State(shared): State<Arc<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let Some(shape) = shape_of(req.uri().path()) else {
         return next.run(req).await;
     };
     let key = auth::extract_key(req.headers(), shape)
         .unwrap_or("")
         .to_string();
-    let limit = u64::from(shared.config.requests_per_minute.max(1));
+    let limit = u64::from(shared.requests_per_minute().max(1));
     let now = SystemTime::now();
-    match shared.limits.take(&key, limit, now) {
+    match shared.counts().take(&key, limit, now) {
         Ok((used, start, plan_used)) => {
             let mut response = next.run(req).await;
             // A handler's own 429 (a key in `rate_limited_keys`) keeps its headers.
@@ -219,7 +233,7 @@ pub(crate) async fn layer(State(shared): State<Arc<Shared>>, req: Request, next:
             response
         }
         Err(start) => {
-            shared.count_rate_limited();
+            shared.refused();
             let wait = (start + WINDOW).duration_since(now).unwrap_or_default();
             let mut response = ApiError::new(shape, ErrorKind::RateLimited).into_response();
             put(

@@ -9,9 +9,9 @@ use axum::http::HeaderMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth;
+use crate::config::Fault;
 use crate::config::MockConfig;
 use crate::error::{ApiError, Shape};
-use crate::fault::Fault;
 
 /// A counted route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,4 +228,16 @@ pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+impl crate::limits::Limited for Shared {
+    fn counts(&self) -> &crate::limits::Counts {
+        &self.limits
+    }
+    fn requests_per_minute(&self) -> u32 {
+        self.config.requests_per_minute
+    }
+    fn refused(&self) {
+        self.count_rate_limited();
+    }
 }

@@ -43,7 +43,9 @@ pub use rule::{
 
 use crate::sample::TargetId;
 use crate::signal::Signal;
+use conditions::{BackendDown, CircuitOpened, KeyInvalid, RateLimitedFor};
 use serde::{Deserialize, Serialize};
+use windowed::{ErrorRate, LatencyP95, MetricThreshold};
 
 /// A rule's condition: fed every signal, asked which keys fire now. Implement it for new kinds.
 pub trait Condition: Send {
@@ -117,6 +119,40 @@ pub(crate) fn target_label(target: &TargetId) -> String {
     match &target.key_id {
         Some(key) => format!("{} key “{}”", target.backend_id, key),
         None => target.backend_id.clone(),
+    }
+}
+
+/// A fresh condition for `rule`: the rule says what to watch, the condition watches it.
+fn condition_of(rule: &AlertRule) -> Box<dyn Condition> {
+    let secs_ms = |s: u32| i64::from(s) * 1000;
+    match &rule.kind {
+        RuleKind::BackendDown { failures } => Box::new(BackendDown::new(*failures)),
+        RuleKind::CircuitOpened => Box::new(CircuitOpened::default()),
+        RuleKind::ErrorRate {
+            percent,
+            window_secs,
+            min_samples,
+            source,
+        } => Box::new(ErrorRate::new(
+            *percent,
+            secs_ms(*window_secs),
+            *min_samples,
+            *source,
+        )),
+        RuleKind::LatencyP95 {
+            threshold_ms,
+            window_secs,
+            min_samples,
+            source,
+        } => Box::new(LatencyP95::new(
+            *threshold_ms,
+            secs_ms(*window_secs),
+            *min_samples,
+            *source,
+        )),
+        RuleKind::KeyInvalid => Box::new(KeyInvalid::default()),
+        RuleKind::RateLimitedFor { minutes } => Box::new(RateLimitedFor::new(*minutes)),
+        RuleKind::Metric(m) => Box::new(MetricThreshold::new(m.clone())),
     }
 }
 

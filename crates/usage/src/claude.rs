@@ -3,7 +3,7 @@
 //! the same `message.id` and `requestId`; the key is both, so the blocks count once (the sink
 //! keeps the largest output: an early block can carry an unfinished count).
 
-use crate::import::Skip;
+use crate::skip::Skip;
 use crate::{rfc3339_ms, Record, Tool};
 use serde::Deserialize;
 

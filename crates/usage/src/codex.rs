@@ -7,7 +7,7 @@
 //! the running total (a repeated count has the same total, so it counts once). Once a file has
 //! shown a `token_usage_record`, its token counts give only the plan's rate limits.
 
-use crate::import::Skip;
+use crate::skip::Skip;
 use crate::{rfc3339_ms, PlanWindow, Record, Tool};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

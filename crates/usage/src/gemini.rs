@@ -5,7 +5,7 @@
 //! what was spent, and are passed over. No cwd is kept: the project is the folder's name,
 //! mapped back to its path by `~/.gemini/projects.json` when the caller has it.
 
-use crate::import::Skip;
+use crate::skip::Skip;
 use crate::{rfc3339_ms, Record, Tool};
 use serde::{Deserialize, Serialize};
 

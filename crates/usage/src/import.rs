@@ -11,27 +11,6 @@ const BATCH: usize = 2000;
 /// The cursor name of opencode's database (its `time_updated` is kept in `offset`).
 const OPENCODE: &str = "opencode.db";
 
-/// Why a line (or a file) was not counted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Skip {
-    /// Not JSON, or not the shape its type promises.
-    Corrupt,
-    /// A usage record without its time.
-    NoTime,
-    /// A usage record without the id it is counted by (a newer format?).
-    Unknown,
-}
-
-impl Skip {
-    fn reason(&self) -> &'static str {
-        match self {
-            Skip::Corrupt => "corrupt line",
-            Skip::NoTime => "usage without a time",
-            Skip::Unknown => "usage without an id (an unknown format?)",
-        }
-    }
-}
-
 /// Where a file (or opencode's database) was read up to, and what its parser knew there.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cursor {

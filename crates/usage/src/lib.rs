@@ -22,11 +22,13 @@ mod gemini;
 mod import;
 mod opencode;
 mod price;
+mod skip;
 mod sources;
 mod tail;
 
-pub use import::{import, Cursor, Report, Sink, Skip};
+pub use import::{import, Cursor, Report, Sink};
 pub use price::{price, provider_of};
+pub use skip::Skip;
 pub use sources::Sources;
 
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@
 //! its output; a message of several steps overwrites its tokens with the last step's, so the
 //! `step-finish` parts are summed when there are any. The `event` table (a copy) is not read.
 
-use crate::import::Skip;
+use crate::skip::Skip;
 use crate::{Record, Tool};
 use rusqlite::{Connection, OpenFlags};
 use serde::Deserialize;

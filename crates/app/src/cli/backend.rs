@@ -13,12 +13,11 @@
 //! - warnings are shown and do not block; errors exit 1, usage errors exit 2 before anything is
 //!   opened.
 
-use super::io::{find, pretty, Io};
+use super::io::{find, pretty, read_key, Io};
 use super::values;
 use crate::{AppError, NewKey, Switchyard};
 use serde::Serialize;
 use switchyard_core::{BackendDraft, BackendKind, Field};
-use switchyard_secrets::SecretString;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BackendCommand {
@@ -161,21 +160,6 @@ impl BackendCommand {
             }
         }
     }
-}
-
-/// Reads one line and trims it, in place: the only copy of the key moves into the secret, which
-/// wipes it on drop (the buffer is sized so that a key never makes it grow and move).
-pub(super) fn read_key(stdin: &mut dyn std::io::BufRead) -> std::io::Result<SecretString> {
-    let mut line = String::with_capacity(4096);
-    if let Err(e) = stdin.read_line(&mut line) {
-        drop(SecretString::from(line));
-        return Err(e);
-    }
-    let end = line.trim_end().len();
-    line.truncate(end);
-    let start = line.len() - line.trim_start().len();
-    line.drain(..start);
-    Ok(SecretString::from(line))
 }
 
 /// `switchyard backend add`: exit 0 (the id on stdout), 1 refused or failed.

@@ -150,10 +150,10 @@ fn a_name_may_start_with_a_dash_after_double_dash() {
 #[test]
 fn the_key_is_one_trimmed_line_of_stdin() {
     let mut input: &[u8] = b"  sk-abc123  \nsecond line\n";
-    let key = read_key(&mut input).unwrap();
+    let key = super::super::io::read_key(&mut input).unwrap();
     assert_eq!(key.expose(), "sk-abc123");
     let mut empty: &[u8] = b"";
-    assert_eq!(read_key(&mut empty).unwrap().expose(), "");
+    assert_eq!(super::super::io::read_key(&mut empty).unwrap().expose(), "");
 }
 
 #[test]

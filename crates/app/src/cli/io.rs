@@ -2,13 +2,13 @@
 //! desktop app does, finding a backend by name, and how an error is printed. The command files
 //! depend on this, never on each other.
 
-use super::Command;
 use crate::paths::{keyring_service_from_env, AppPaths};
 use crate::secrets::KeychainStore;
 use crate::{logging, AppError, BackendView, Options, Switchyard};
 use std::process::ExitCode;
 use std::sync::Arc;
 use switchyard_core::{Issue, Severity, Validation};
+use switchyard_secrets::SecretString;
 
 /// Where a command reads and writes: the process's streams, or buffers in tests.
 pub struct Io<'a> {
@@ -82,17 +82,19 @@ pub(crate) fn fail(msg: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// What a command must know about the terminal before the core opens (the process's own
-/// stdin): whether it may ask there, and the prompt for a key read from it.
-pub(crate) fn before_open(command: &mut Command) {
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
-    match command {
-        Command::Backend(super::backend::BackendCommand::Add(a)) if a.key_stdin && terminal => {
-            eprintln!("Paste the key and press Enter (it is shown as typed; to hide it, pipe it in: printf %s \"$KEY\" | switchyard backend add …):");
-        }
-        Command::Drill(d) => d.set_interactive(terminal),
-        _ => {}
+/// Reads one line and trims it, in place: the only copy of the key moves into the secret, which
+/// wipes it on drop (the buffer is sized so that a key never makes it grow and move).
+pub(crate) fn read_key(stdin: &mut dyn std::io::BufRead) -> std::io::Result<SecretString> {
+    let mut line = String::with_capacity(4096);
+    if let Err(e) = stdin.read_line(&mut line) {
+        drop(SecretString::from(line));
+        return Err(e);
     }
+    let end = line.trim_end().len();
+    line.truncate(end);
+    let start = line.len() - line.trim_start().len();
+    line.drain(..start);
+    Ok(SecretString::from(line))
 }
 
 /// A command that opens its own core was given an open one (only the test seam can).

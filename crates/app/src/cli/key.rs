@@ -135,7 +135,7 @@ fn key_id(b: &BackendView, label: &str) -> Result<String, AppError> {
 
 /// One line of stdin, trimmed; never echoed.
 fn read_key(io: &mut Io<'_>) -> Result<SecretString, AppError> {
-    let key = super::backend::read_key(io.stdin)
+    let key = super::io::read_key(io.stdin)
         .map_err(|e| AppError::Invalid(format!("The key could not be read from stdin: {e}.")))?;
     if key.expose().is_empty() {
         return Err(AppError::Invalid(

@@ -24,7 +24,6 @@ mod check;
 mod completions;
 mod config;
 mod drill;
-mod drill_live;
 mod import_env;
 mod io;
 mod key;
@@ -225,7 +224,7 @@ async fn run_command(command: Command) -> ExitCode {
         Command::Check(a) => check::check(a).await,
         Command::Drill(a) if a.live().is_none() => drill::drill(a).await,
         mut command => {
-            io::before_open(&mut command);
+            before_open(&mut command);
             let (app, _guard) = match io::open(None, false, false).await {
                 Ok(a) => a,
                 Err(e) => return io::fail(&e),
@@ -238,6 +237,19 @@ async fn run_command(command: Command) -> ExitCode {
             };
             ExitCode::from(on_core(&command, &app, &mut io).await)
         }
+    }
+}
+
+/// What a command must know about the terminal before the core opens (the process's own
+/// stdin): whether it may ask there, and the prompt for a key read from it.
+fn before_open(command: &mut Command) {
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    match command {
+        Command::Backend(backend::BackendCommand::Add(a)) if a.key_stdin && terminal => {
+            eprintln!("Paste the key and press Enter (it is shown as typed; to hide it, pipe it in: printf %s \"$KEY\" | switchyard backend add …):");
+        }
+        Command::Drill(d) => d.set_interactive(terminal),
+        _ => {}
     }
 }
 
@@ -279,7 +291,7 @@ async fn on_core(command: &Command, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         Command::Keys(c) => c.run(app, io).await,
         Command::StartAtLogin(a) => a.run(app, io).await,
         Command::Drill(a) => match a.live() {
-            Some(live) => drill_live::run(app, live, io).await,
+            Some(live) => drill::live::run(app, live, io).await,
             None => io::own_core(io, "drill"),
         },
         Command::Serve(_) => io::own_core(io, "serve"),

@@ -14,7 +14,6 @@ mod distribution;
 mod failover;
 pub(crate) mod live;
 mod live_lock;
-mod live_spend;
 mod load;
 mod name;
 mod ratelimit;

@@ -10,7 +10,7 @@ use super::Tools;
 use super::{files, folders};
 use crate::AppError;
 use std::path::{Path, PathBuf};
-use switchyard_connect::edit::{self, Change, EditError};
+use switchyard_connect::edit::{self, Change};
 use switchyard_connect::FilePlan;
 use switchyard_store::ConnectionRow;
 
@@ -31,23 +31,6 @@ struct Staged {
     record: FileRecord,
     live: Option<String>,
     next: Option<String>,
-}
-
-fn edit_error(path: &Path, e: EditError) -> AppError {
-    match e {
-        EditError::Parse {
-            line,
-            column,
-            message,
-        } => AppError::Invalid(format!(
-            "{} cannot be read (line {line}, column {column}: {message}); fix or move it, then connect again. Nothing was changed.",
-            path.display()
-        )),
-        other => AppError::Invalid(format!(
-            "{}: {other}. Nothing was changed.",
-            path.display()
-        )),
-    }
 }
 
 /// Applies `plans` as connection `id` (a reconnect first undoes the previous record in memory,
@@ -84,7 +67,7 @@ pub fn connect(
             None => live.clone(),
         };
         let applied = edit::apply(base.as_deref(), plan.format, &plan.changes)
-            .map_err(|e| edit_error(&plan.path, e))?;
+            .map_err(|e| journal::edit_error(&plan.path, e))?;
         let mut record = applied.record;
         let old_entry = old_entries.iter().find(|e| e.path == plan.path);
         // A file another connection created (Claude Code's and its status line's share one) goes
@@ -168,7 +151,7 @@ pub fn connect(
                 .iter()
                 .find(|e| e.path == rec.path)
                 .and_then(|e| e.created_dir.clone());
-            revert_file(&rec.path, rec, created.as_deref())?;
+            journal::revert_file(&rec.path, rec, created.as_deref())?;
         }
     }
     let entries: Vec<FileEntry> = staged.iter().map(|s| s.entry.clone()).collect();
@@ -256,7 +239,7 @@ fn undo_for_reconnect(
     rec: &FileRecord,
 ) -> Result<Option<String>, AppError> {
     let format = journal::format_of(&rec.format)?;
-    let fail = |e| edit_error(&plan.path, e);
+    let fail = |e| journal::edit_error(&plan.path, e);
     let first = edit::revert(live, format, &rec.record).map_err(fail)?;
     let sets_again = |path: &Vec<String>| {
         plan.changes
@@ -345,7 +328,7 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
             .iter()
             .find(|e| e.path == rec.path)
             .and_then(|e| e.created_dir.clone());
-        let (changed, kept) = revert_file(&rec.path, rec, created.as_deref())?;
+        let (changed, kept) = journal::revert_file(&rec.path, rec, created.as_deref())?;
         if changed {
             report.changed.push(files::shown(home, &rec.path));
         }
@@ -357,41 +340,4 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
     inner.store.delete_connection(id)?;
     journal::delete_restore(inner, id)?;
     Ok(report)
-}
-
-/// Undoes one file's record on its live text. Returns (whether the file changed, the keys kept).
-pub fn revert_file(
-    path: &Path,
-    rec: &FileRecord,
-    created_dir: Option<&Path>,
-) -> Result<(bool, Vec<String>), AppError> {
-    let format = journal::format_of(&rec.format)?;
-    let live = files::read_text(path)?;
-    let reverted =
-        edit::revert(live.as_deref(), format, &rec.record).map_err(|e| edit_error(path, e))?;
-    let kept = reverted.kept.iter().map(|k| k.join(".")).collect();
-    if reverted.text == live {
-        return Ok((false, kept));
-    }
-    match &reverted.text {
-        Some(text) => files::write_atomic(path, text)?,
-        None => {
-            files::remove(path)?;
-            if let Some(dir) = created_dir {
-                remove_empty_dirs(path, dir);
-            }
-        }
-    }
-    Ok((true, kept))
-}
-
-/// Removes the folders between `path` and `top` (inclusive) that are now empty.
-fn remove_empty_dirs(path: &Path, top: &Path) {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if std::fs::remove_dir(d).is_err() || d == top {
-            break;
-        }
-        dir = d.parent();
-    }
 }

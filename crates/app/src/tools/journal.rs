@@ -11,7 +11,7 @@ use super::Tools;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use switchyard_connect::edit::Record;
+use switchyard_connect::edit::{self, EditError, Record};
 use switchyard_connect::Format;
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_store::ConnectionRow;
@@ -168,7 +168,7 @@ pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
                 restore.previous.as_ref().and_then(|p| p.file(&e.path))
             };
             if let Some(rec) = rec {
-                super::connect::revert_file(&e.path, rec, e.created_dir.as_deref())?;
+                revert_file(&e.path, rec, e.created_dir.as_deref())?;
             }
         }
         revoke(inner, row.token_id.as_deref())?;
@@ -188,4 +188,58 @@ fn revoke(inner: &Tools, token_id: Option<&str>) -> Result<(), AppError> {
         inner.tokens.revoke_now(id)?;
     }
     Ok(())
+}
+
+pub(super) fn edit_error(path: &Path, e: EditError) -> AppError {
+    match e {
+        EditError::Parse {
+            line,
+            column,
+            message,
+        } => AppError::Invalid(format!(
+            "{} cannot be read (line {line}, column {column}: {message}); fix or move it, then connect again. Nothing was changed.",
+            path.display()
+        )),
+        other => AppError::Invalid(format!(
+            "{}: {other}. Nothing was changed.",
+            path.display()
+        )),
+    }
+}
+
+/// Undoes one file's record on its live text. Returns (whether the file changed, the keys kept).
+pub fn revert_file(
+    path: &Path,
+    rec: &FileRecord,
+    created_dir: Option<&Path>,
+) -> Result<(bool, Vec<String>), AppError> {
+    let format = format_of(&rec.format)?;
+    let live = files::read_text(path)?;
+    let reverted =
+        edit::revert(live.as_deref(), format, &rec.record).map_err(|e| edit_error(path, e))?;
+    let kept = reverted.kept.iter().map(|k| k.join(".")).collect();
+    if reverted.text == live {
+        return Ok((false, kept));
+    }
+    match &reverted.text {
+        Some(text) => files::write_atomic(path, text)?,
+        None => {
+            files::remove(path)?;
+            if let Some(dir) = created_dir {
+                remove_empty_dirs(path, dir);
+            }
+        }
+    }
+    Ok((true, kept))
+}
+
+/// Removes the folders between `path` and `top` (inclusive) that are now empty.
+fn remove_empty_dirs(path: &Path, top: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if std::fs::remove_dir(d).is_err() || d == top {
+            break;
+        }
+        dir = d.parent();
+    }
 }

@@ -15,8 +15,6 @@ mod journal;
 mod service;
 pub mod statusline;
 pub mod sweep;
-mod sweep_env;
-mod sweep_move;
 pub mod user_env;
 
 pub use connect::FilesReport;

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use super::engine_of as engine;
 use super::text::Envelope;
-use super::{json, lines, toml};
 use super::{Applied, Change, Edit, EditError, Format, KeyPath, Layout, Record, Reverted};
 
 /// One change made to the text.
@@ -38,15 +38,6 @@ pub(crate) trait Engine {
     fn drop_if_empty(&self, text: &str, path: &[String]) -> Result<String, EditError>;
     /// Whether nothing is left of the document.
     fn is_blank(&self, text: &str) -> bool;
-}
-
-fn engine(format: Format) -> &'static dyn Engine {
-    match format {
-        Format::Json => &json::Json,
-        Format::Toml => &toml::Toml,
-        Format::Yaml => &lines::Lines::YAML,
-        Format::Dotenv => &lines::Lines::DOTENV,
-    }
 }
 
 /// Applies `changes` in order to `original` (`None`: the file does not exist).

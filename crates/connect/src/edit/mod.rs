@@ -32,6 +32,15 @@ use serde_json::Value;
 pub use engine::{apply, read, revert};
 pub use layout::{Anchor, Frame, Layout};
 
+fn engine_of(format: Format) -> &'static dyn engine::Engine {
+    match format {
+        Format::Json => &json::Json,
+        Format::Toml => &toml::Toml,
+        Format::Yaml => &lines::Lines::YAML,
+        Format::Dotenv => &lines::Lines::DOTENV,
+    }
+}
+
 /// The syntax of a config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

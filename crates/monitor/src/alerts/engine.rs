@@ -76,7 +76,7 @@ impl AlertEngine {
                 Some(i) => old.swap_remove(i),
                 None => Slot {
                     id: rule.id.clone(),
-                    condition: rule.condition(),
+                    condition: super::condition_of(&rule),
                     rule: Some(rule),
                 },
             };

@@ -17,9 +17,7 @@
 //! * `metric`: fires when the aggregate of a named metric over the window compares true with the
 //!   threshold, given at least `minSamples` values.
 
-use super::conditions::{BackendDown, CircuitOpened, KeyInvalid, RateLimitedFor};
-use super::windowed::{ErrorRate, LatencyP95, MetricThreshold};
-use super::{Condition, QuietHours};
+use super::QuietHours;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -287,40 +285,6 @@ impl AlertRule {
                 bad("the threshold must be a number")
             }
             _ => Ok(()),
-        }
-    }
-
-    /// A fresh condition for this rule.
-    pub(super) fn condition(&self) -> Box<dyn Condition> {
-        let secs_ms = |s: u32| i64::from(s) * 1000;
-        match &self.kind {
-            RuleKind::BackendDown { failures } => Box::new(BackendDown::new(*failures)),
-            RuleKind::CircuitOpened => Box::new(CircuitOpened::default()),
-            RuleKind::ErrorRate {
-                percent,
-                window_secs,
-                min_samples,
-                source,
-            } => Box::new(ErrorRate::new(
-                *percent,
-                secs_ms(*window_secs),
-                *min_samples,
-                *source,
-            )),
-            RuleKind::LatencyP95 {
-                threshold_ms,
-                window_secs,
-                min_samples,
-                source,
-            } => Box::new(LatencyP95::new(
-                *threshold_ms,
-                secs_ms(*window_secs),
-                *min_samples,
-                *source,
-            )),
-            RuleKind::KeyInvalid => Box::new(KeyInvalid::default()),
-            RuleKind::RateLimitedFor { minutes } => Box::new(RateLimitedFor::new(*minutes)),
-            RuleKind::Metric(m) => Box::new(MetricThreshold::new(m.clone())),
         }
     }
 }

@@ -4,8 +4,8 @@
 //! confirmed: `--yes`, `--max-usd` at least that maximum, or "y" typed at the prompt in a
 //! terminal. Exit codes as for `switchyard drill` (0 passed, 2 failed, 3 not run).
 
-use super::io::Io;
-use super::report_flags::ReportFlags;
+use crate::cli::io::Io;
+use crate::cli::report_flags::ReportFlags;
 use crate::drills::live::usd;
 use crate::{LivePlan, Switchyard, MAX_LIVE_REQUESTS};
 
@@ -114,7 +114,7 @@ pub(crate) async fn run(app: &Switchyard, args: &LiveArgs, io: &mut Io<'_>) -> u
     let text = if args.report.json_stdout() {
         format!("{}\n", switchyard_report::json(&report))
     } else {
-        super::drill::human(&report)
+        super::human(&report)
     };
     let _ = write!(io.stdout, "{text}");
     if let Err(e) = args.report.write(&report) {

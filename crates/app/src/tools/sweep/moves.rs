@@ -2,10 +2,10 @@
 //! line edit, the variable still being there) first, then the key into the keychain, then the
 //! file or the environment store, then the history row.
 
-use super::files;
-use super::sweep::{account, view, KeyMove, MoveRecord, Origin};
-use super::sweep_env::{self, EnvMoved};
-use super::Tools;
+use super::env::{self as sweep_env, EnvMoved};
+use super::{account, view, KeyMove, MoveRecord, Origin};
+use crate::tools::files;
+use crate::tools::Tools;
 use crate::{AppError, NewKey};
 use std::path::Path;
 use switchyard_connect::sweep::{self as scan, SourceKind};

@@ -53,7 +53,8 @@ pub fn set_user_env_var(var: &EnvVar) -> io::Result<()> {
 }
 
 #[cfg(windows)]
-use crate::windows::user_env as imp;
+#[path = "windows.rs"]
+mod imp;
 
 #[cfg(target_os = "macos")]
 mod imp {

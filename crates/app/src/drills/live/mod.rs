@@ -9,15 +9,17 @@
 //!
 //! Invariants: one live drill at a time per data folder, across processes (the window and any
 //! number of CLIs; [`super::live_lock`]); requests go one at a time, each only after its worst
-//! case was reserved under the confirmed maximum ([`super::live_spend`], which states the
+//! case was reserved under the confirmed maximum ([`spend`], which states the
 //! bound).
-use super::live_spend::{findings, price, Budget, Ran};
+mod spend;
+
 use super::load::{chat_body, served_by};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
 use crate::blocking::OffThread;
 use crate::{AppError, NewKey};
 use serde::Serialize;
+use spend::{findings, price, Budget, Ran};
 use std::collections::HashMap;
 use std::time::Instant;
 use switchyard_pricing::{cost_in, PriceTable};
@@ -154,7 +156,7 @@ impl Drills {
     /// maximum [`Drills::live_plan`] shows (prices or settings may have changed since), and
     /// refused with a conflict naming the holder while another live drill runs on this data
     /// folder (in this process or another). Spends at most that maximum, within the bound
-    /// [`super::live_spend`] states.
+    /// [`spend`] states.
     pub async fn run_live(
         &self,
         route: String,

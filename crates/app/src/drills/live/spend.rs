@@ -15,10 +15,10 @@
 //! fits and the run stops there (the report says so). Runs on one data folder never overlap
 //! (see `live_lock`), so this bound holds for everything the user confirmed, not per process.
 
-use super::criteria::{critical, measurement as m, Findings};
-use super::live::{usd, LivePlan, LIVE_TOOL};
-use super::load::percentile;
 use super::Plan;
+use super::{usd, LivePlan, LIVE_TOOL};
+use crate::drills::criteria::{critical, measurement as m, Findings};
+use crate::drills::load::percentile;
 use switchyard_core::RequestRecord;
 use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
 

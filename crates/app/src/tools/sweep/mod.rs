@@ -6,6 +6,9 @@
 //!
 //! Invariant: no value leaves this module except into the keychain; findings carry masks only.
 
+mod env;
+mod moves;
+
 use super::files;
 use super::Tools;
 use crate::blocking::OffThread;
@@ -177,7 +180,7 @@ fn scan_all(inner: &Tools, paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
             Err(e) => problems.push(e.to_string()),
         }
     }
-    match super::sweep_env::hits(inner.user_env.as_ref()) {
+    match env::hits(inner.user_env.as_ref()) {
         Ok(env) => hits.extend(env),
         Err(e) => problems.push(e.to_string()),
     }
@@ -230,9 +233,7 @@ impl Tools {
             .await?;
         let kind = found.kind;
         let target = self
-            .blocking(move |inner| {
-                super::sweep_move::pick_backend(inner, kind, backend_id.as_deref())
-            })
+            .blocking(move |inner| moves::pick_backend(inner, kind, backend_id.as_deref()))
             .await?;
         let base = match &target {
             Some(b) => b.base_url.clone(),
@@ -256,7 +257,7 @@ impl Tools {
         let outcome = tested.outcome.as_str().to_string();
         let moved = self
             .blocking(move |inner| {
-                super::sweep_move::move_blocking(inner, &home, &origin, &found, target, outcome)
+                moves::move_blocking(inner, &home, &origin, &found, target, outcome)
             })
             .await?;
         self.backends_changed.run().await;
@@ -311,12 +312,7 @@ impl Tools {
                     files::write_atomic(&path, &restored)?;
                 }
                 MoveRecord::Env(env) => {
-                    super::sweep_env::put_back(
-                        inner.user_env.as_ref(),
-                        &env,
-                        &row.variable,
-                        &value,
-                    )?;
+                    env::put_back(inner.user_env.as_ref(), &env, &row.variable, &value)?;
                 }
             }
             inner.store.mark_key_move_restored(&row.id)?;
@@ -341,7 +337,7 @@ impl Tools {
 #[serde(untagged)]
 pub(super) enum MoveRecord {
     File(Moved),
-    Env(super::sweep_env::EnvMoved),
+    Env(env::EnvMoved),
 }
 
 pub(super) fn account(move_id: &str) -> String {

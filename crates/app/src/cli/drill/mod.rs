@@ -8,10 +8,12 @@
     reason = "this module is the command-line interface"
 )]
 
-use super::drill_live::LiveArgs;
+pub(super) mod live;
+
 use super::report_flags::ReportFlags;
 use crate::{DrillName, DrillOptions};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
+use live::LiveArgs;
 use std::process::ExitCode;
 use switchyard_report::Report;
 

@@ -4,8 +4,8 @@
 //! Invariant, as in the rest of the sweep: a value goes nowhere but into the keychain and back
 //! into the store; errors name the variable and the store only.
 
-use super::sweep::{Hit, Origin};
-use super::user_env::{EnvVar, UserEnv};
+use super::{Hit, Origin};
+use crate::tools::user_env::{EnvVar, UserEnv};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use switchyard_connect::sweep as scan;
@@ -15,7 +15,7 @@ use switchyard_secrets::SecretString;
 /// A variable taken out of the store, enough to set it again (the value is in the keychain).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct EnvMoved {
+pub(in crate::tools) struct EnvMoved {
     pub store: String,
     /// A Windows `REG_EXPAND_SZ`.
     pub expand: bool,
