@@ -7,6 +7,7 @@ mod lifecycle;
 mod remote;
 mod settings;
 mod tasks;
+mod window_tasks;
 
 pub use remote::core_binary;
 use remote::Remote;
@@ -74,6 +75,7 @@ pub fn run() -> Result<i32, String> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(lifecycle::Lifecycle::default())
+        .manage(window_tasks::WindowTasks::default())
         .manage(remote)
         .manage(ipc::files::ChosenFiles::default())
         .invoke_handler(builder.invoke_handler())
@@ -81,7 +83,7 @@ pub fn run() -> Result<i32, String> {
             builder.mount_events(app);
             tasks::forward_events(events_rx, app.handle().clone());
             let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
+            window_tasks::spawn(app.handle(), "sync the login entry", async move {
                 if let Some(remote) = handle.try_state::<Remote>() {
                     settings::sync_login_entry(&remote).await;
                 }

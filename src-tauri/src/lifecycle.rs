@@ -79,7 +79,9 @@ fn closed(app: &AppHandle) {
         return;
     }
     let app = app.clone();
+    // The exit path: not a tracked task, since it stops the tracked ones.
     tauri::async_runtime::spawn(async move {
+        crate::window_tasks::stop(&app).await;
         if let Some(remote) = app.try_state::<Remote>() {
             let told = tokio::time::timeout(
                 CLOSE_TIMEOUT,
@@ -124,7 +126,8 @@ pub fn close_on_signals(_app: &AppHandle) {}
 pub fn close_on_signals(app: &AppHandle) {
     use tokio::signal::unix::{signal, SignalKind};
     let app = app.clone();
-    tauri::async_runtime::spawn(async move {
+    let owner = app.clone();
+    crate::window_tasks::spawn(&owner, "close on SIGTERM or SIGINT", async move {
         let (Ok(mut term), Ok(mut int)) = (
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),

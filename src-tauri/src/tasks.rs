@@ -13,7 +13,8 @@ use tokio::sync::mpsc;
 
 /// Spawns the forwarder; it ends when the window process does.
 pub fn forward_events(mut rx: mpsc::UnboundedReceiver<UiEvent>, handle: AppHandle) {
-    tauri::async_runtime::spawn(async move {
+    let app = handle.clone();
+    crate::window_tasks::spawn(&app, "forward core events", async move {
         while let Some(event) = rx.recv().await {
             let sent = match event {
                 UiEvent::BackendsChanged => BackendsChanged.emit(&handle),

@@ -1,7 +1,9 @@
 //! The one owner of background work. Every loop the core runs (monitor consumer, retention,
 //! repricing, budget checks, cache upkeep, the outside-change watch) is spawned here, with a name,
 //! under one `CancellationToken` and one `TaskTracker`, so `stop` can cancel them all and wait for
-//! them to end. Periodic loops use [`Supervisor::every`]: a missed tick is skipped, never
+//! them to end. The shell processes use the same type for theirs: the core process (tray loops,
+//! event forwarding, window connections), the window process (event forwarding, close and signal
+//! handling) and the IPC layer's calls. Periodic loops use [`Supervisor::every`]: a missed tick is skipped, never
 //! bunched, and cancellation is checked in the same `select!` as the tick and the work.
 //!
 //! Invariant: after `stop` returns `true`, no task spawned here is running; spawning after `stop`
@@ -13,8 +15,9 @@ use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+/// Owns background tasks: spawn through it, stop through it.
 #[derive(Clone, Default)]
-pub(crate) struct Supervisor {
+pub struct Supervisor {
     tracker: TaskTracker,
     cancel: CancellationToken,
 }
@@ -33,6 +36,23 @@ impl Supervisor {
                 _ = task => tracing::debug!(task = name, "task finished"),
             }
         });
+    }
+
+    /// `task`, owned by this supervisor, for a runtime this process does not enter itself (the
+    /// window's Tauri runtime: `tauri::async_runtime::spawn(tasks.track(name, task))`). It ends
+    /// when the supervisor stops, and [`Supervisor::stop`] waits for it like the others.
+    pub fn track(
+        &self,
+        name: &'static str,
+        task: impl Future<Output = ()> + Send + 'static,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let cancel = self.cancel.clone();
+        self.tracker.track_future(async move {
+            tokio::select! {
+                _ = cancel.cancelled() => tracing::debug!(task = name, "task cancelled"),
+                _ = task => tracing::debug!(task = name, "task finished"),
+            }
+        })
     }
 
     /// Runs `task(cancelled)`, which watches the token itself so it can finish cleanly (flush
@@ -70,6 +90,11 @@ impl Supervisor {
     }
 
     /// Cancels every task and waits up to `within` for them to end. Returns whether they all did.
+    /// Whether [`Supervisor::stop`] was called: long work checks it between steps.
+    pub fn stopping(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
     pub async fn stop(&self, within: Duration) -> bool {
         self.cancel.cancel();
         self.tracker.close();
@@ -85,8 +110,7 @@ impl Supervisor {
         ended
     }
 
-    /// Tasks still running (tests).
-    #[cfg(test)]
+    /// Tasks still running.
     pub fn running(&self) -> usize {
         self.tracker.len()
     }
@@ -115,6 +139,30 @@ mod tests {
         assert_eq!(sup.running(), 0);
         tokio::time::sleep(Duration::from_secs(600)).await;
         assert_eq!(runs.load(Ordering::SeqCst), 3, "nothing runs after stop");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_tracked_future_on_another_spawner_is_stopped_and_waited_for() {
+        let sup = Supervisor::default();
+        let ended = Arc::new(AtomicU32::new(0));
+        let e = Arc::clone(&ended);
+        // As the window process does: spawned by another runtime's spawn, owned here.
+        drop(tokio::spawn(sup.track("forever elsewhere", async move {
+            std::future::pending::<()>().await;
+            e.fetch_add(1, Ordering::SeqCst);
+        })));
+        tokio::task::yield_now().await;
+        assert_eq!(sup.running(), 1, "tracked while it runs");
+        assert!(
+            sup.stop(Duration::from_secs(1)).await,
+            "stop cancels it and waits"
+        );
+        assert_eq!(sup.running(), 0);
+        assert_eq!(
+            ended.load(Ordering::SeqCst),
+            0,
+            "cancelled, not run to its end"
+        );
     }
 
     #[tokio::test(start_paused = true)]

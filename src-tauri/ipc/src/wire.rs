@@ -108,6 +108,10 @@ pub async fn serve(
     }
 }
 
+/// How long a closed connection waits for its calls still running.
+const CALLS_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One window: its calls run in the connection's own tracker, its writer is a handle it stops.
 async fn connection(stream: Stream, handler: Arc<dyn Handler>, stop: CancellationToken) {
     let (read, mut write) = split(stream);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
@@ -130,6 +134,7 @@ async fn connection(stream: Stream, handler: Arc<dyn Handler>, stop: Cancellatio
             }
         }
     });
+    let calls = TaskTracker::new();
     let mut reader = BufReader::new(read);
     let mut buf = Vec::new();
     loop {
@@ -154,7 +159,7 @@ async fn connection(stream: Stream, handler: Arc<dyn Handler>, stop: Cancellatio
         };
         let handler = handler.clone();
         let tx = tx.clone();
-        tokio::spawn(async move {
+        calls.spawn(async move {
             let frame = match handler.call(call.name, call.args).await {
                 Ok(value) => Frame::Ok { id: call.id, value },
                 Err(error) => Frame::Err { id: call.id, error },
@@ -165,8 +170,17 @@ async fn connection(stream: Stream, handler: Arc<dyn Handler>, stop: Cancellatio
         });
     }
     drop(tx);
-    // Answers still running finish into a closed channel; the writer ends with the events.
+    // Calls still running finish (a save is not cut in half) and answer into a closed channel;
+    // then the writer, which would otherwise run as long as the core's events, is stopped.
+    calls.close();
+    if tokio::time::timeout(CALLS_GRACE, calls.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(left = calls.len(), "calls of a closed window still running");
+    }
     writer.abort();
+    let _ = writer.await;
     tracing::info!("a window disconnected");
 }
 
@@ -189,6 +203,16 @@ pub struct Client {
     out: mpsc::UnboundedSender<Vec<u8>>,
     pending: Pending,
     closed: Arc<AtomicBool>,
+    /// The connection's writer and reader: stopped when the client is dropped.
+    tasks: [tokio::task::JoinHandle<()>; 2],
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
 }
 
 impl Client {
@@ -201,7 +225,7 @@ impl Client {
         let stream = endpoint.connect().await?;
         let (read, mut write) = split(stream);
         let (out, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-        tokio::spawn(async move {
+        let writer = tokio::spawn(async move {
             while let Some(line) = rx.recv().await {
                 if write.write_all(&line).await.is_err() {
                     break;
@@ -211,7 +235,7 @@ impl Client {
         let pending: Pending = Arc::default();
         let closed = Arc::new(AtomicBool::new(false));
         let (p, c) = (pending.clone(), closed.clone());
-        tokio::spawn(async move {
+        let reader = tokio::spawn(async move {
             let mut reader = BufReader::new(read);
             let mut buf = Vec::new();
             while let Ok(Some(())) = read_line(&mut reader, &mut buf).await {
@@ -235,6 +259,7 @@ impl Client {
             out,
             pending,
             closed,
+            tasks: [writer, reader],
         })
     }
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_app::paths::{keyring_service_from_env, AppPaths};
 use switchyard_app::secrets::KeychainStore;
-use switchyard_app::{logging, Options, Switchyard};
+use switchyard_app::{logging, Options, Supervisor, Switchyard};
 use switchyard_ipc::channel::Endpoint;
 use switchyard_ipc::{wire, Core, ErrorKind, IpcError, UiEvent};
 use tokio::sync::broadcast;
@@ -92,11 +92,15 @@ async fn run() -> Result<(), String> {
     let quit = CancellationToken::new();
     let (ui, _) = broadcast::channel::<UiEvent>(256);
     let tasks = TaskTracker::new();
+    // This process's own loops (the core's are its supervisor's): stopped before the core.
+    let loops = Supervisor::default();
     if let Ok(core) = &core {
-        forward_events(core, ui.clone());
+        forward_events(core, ui.clone(), &loops);
         let startup = core.clone();
-        tokio::spawn(async move { startup.run_startup_checks().await });
-        match tray::spawn(core.clone(), quit.clone()).await {
+        loops.spawn("startup checks", async move {
+            startup.run_startup_checks().await
+        });
+        match tray::spawn(core.clone(), quit.clone(), loops.clone()).await {
             Ok(()) => {}
             Err(e) => tracing::warn!(error = %e, "no tray icon"),
         }
@@ -123,6 +127,7 @@ async fn run() -> Result<(), String> {
     tracing::info!("quitting");
     let _ = ui.send(UiEvent::Quit);
     tokio::time::sleep(WINDOWS_GRACE).await;
+    loops.stop(Duration::from_secs(2)).await;
     if let Ok(core) = &core {
         core.shutdown(QUIT_GRACE).await;
     }
@@ -135,9 +140,9 @@ async fn run() -> Result<(), String> {
 }
 
 /// The core's events, in the window's shapes, to every connected window.
-fn forward_events(core: &Switchyard, ui: broadcast::Sender<UiEvent>) {
+fn forward_events(core: &Switchyard, ui: broadcast::Sender<UiEvent>, loops: &Supervisor) {
     let mut rx = core.subscribe();
-    tokio::spawn(async move {
+    loops.spawn("forward core events to windows", async move {
         while let Some(event) = UiEvent::from_received(rx.recv().await) {
             let _ = ui.send(event);
         }

@@ -18,7 +18,7 @@ pub use native::{run_on_main_thread, spawn};
 #[cfg(target_os = "linux")]
 pub use sni::spawn;
 
-use switchyard_app::Switchyard;
+use switchyard_app::{Supervisor, Switchyard};
 use tokio_util::sync::CancellationToken;
 
 /// The icon's side, in pixels.
@@ -106,12 +106,17 @@ impl Action {
 }
 
 /// Does what the menu entry says; returns whether the gateway is paused afterwards.
-pub fn perform(action: Action, core: &Switchyard, quit: &CancellationToken) -> bool {
+pub fn perform(
+    action: Action,
+    core: &Switchyard,
+    quit: &CancellationToken,
+    tasks: &Supervisor,
+) -> bool {
     match action {
         Action::Open => open_window(),
         Action::Readiness => {
             let core = core.clone();
-            tokio::spawn(async move {
+            tasks.spawn("readiness checks from the tray", async move {
                 if let Err(e) = core.readiness().run().await {
                     tracing::warn!(error = %e, "readiness checks from the tray failed");
                 }

@@ -13,7 +13,7 @@
 
 use super::{dot, perform, Action, Shown, REFRESH_EVERY, SIZE};
 use std::sync::OnceLock;
-use switchyard_app::Switchyard;
+use switchyard_app::{Supervisor, Switchyard};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
 use tokio::sync::broadcast::error::RecvError;
@@ -180,7 +180,11 @@ pub fn run_on_main_thread(core: impl FnOnce() -> i32 + Send + 'static) -> ! {
 
 /// Shows the icon (on the main thread's loop) and keeps it current until the core's events
 /// end; the menu's clicks are performed here, on the core's runtime.
-pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), String> {
+pub async fn spawn(
+    core: Switchyard,
+    quit: CancellationToken,
+    tasks: Supervisor,
+) -> Result<(), String> {
     let proxy = PROXY
         .get()
         .ok_or("the tray's event loop is not running")?
@@ -194,11 +198,12 @@ pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), Stri
     let mut rx = core.subscribe();
     let mut tick = tokio::time::interval(REFRESH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    tokio::spawn(async move {
+    let owner = tasks.clone();
+    tasks.spawn("tray icon", async move {
         loop {
             let changed = tokio::select! {
                 click = clicks.recv() => match click {
-                    Some(action) => { perform(action, &core, &quit); true }
+                    Some(action) => { perform(action, &core, &quit, &owner); true }
                     None => break,
                 },
                 _ = tick.tick() => true,

@@ -4,13 +4,14 @@
 use super::{dot, perform, Action, Shown, REFRESH_EVERY, SIZE};
 use ksni::menu::StandardItem;
 use ksni::{Icon, MenuItem, ToolTip, TrayMethods};
-use switchyard_app::Switchyard;
+use switchyard_app::{Supervisor, Switchyard};
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
 struct Tray {
     core: Switchyard,
     quit: CancellationToken,
+    tasks: Supervisor,
     shown: Shown,
 }
 
@@ -46,7 +47,7 @@ impl ksni::Tray for Tray {
 
     /// A left click opens the window.
     fn activate(&mut self, _x: i32, _y: i32) {
-        perform(Action::Open, &self.core, &self.quit);
+        perform(Action::Open, &self.core, &self.quit, &self.tasks);
     }
 
     fn menu(&self) -> Vec<MenuItem<Self>> {
@@ -59,7 +60,7 @@ impl ksni::Tray for Tray {
                 StandardItem {
                     label: action.label(&self.shown).into(),
                     activate: Box::new(move |t: &mut Self| {
-                        t.shown.paused = perform(action, &t.core, &t.quit);
+                        t.shown.paused = perform(action, &t.core, &t.quit, &t.tasks);
                     }),
                     ..Default::default()
                 }
@@ -71,17 +72,22 @@ impl ksni::Tray for Tray {
 }
 
 /// Puts the icon on the bus and keeps it current until the core's events end.
-pub async fn spawn(core: Switchyard, quit: CancellationToken) -> Result<(), ksni::Error> {
+pub async fn spawn(
+    core: Switchyard,
+    quit: CancellationToken,
+    tasks: Supervisor,
+) -> Result<(), ksni::Error> {
     let tray = Tray {
         shown: Shown::of(&core).await,
         core: core.clone(),
         quit,
+        tasks: tasks.clone(),
     };
     let handle = tray.assume_sni_available(true).spawn().await?;
     let mut rx = core.subscribe();
     let mut tick = tokio::time::interval(REFRESH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    tokio::spawn(async move {
+    tasks.spawn("tray icon", async move {
         loop {
             let changed = tokio::select! {
                 _ = tick.tick() => true,
