@@ -11,10 +11,9 @@ use super::Costs;
 use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use switchyard_core::{BackendKind, Field, IssueCode};
+use switchyard_core::{Field, IssueCode};
 use switchyard_pricing::{cost_per_mtok_in, ModelPrice, PriceTable};
 use switchyard_store::Dimension;
 
@@ -283,11 +282,7 @@ impl Costs {
         let priced = self
             .store
             .blocking(move |store| {
-                let kinds: HashMap<String, BackendKind> = store
-                    .list_backends()?
-                    .into_iter()
-                    .map(|b| (b.name, b.kind))
-                    .collect();
+                let kinds = super::reprice::kinds_by_name(store)?;
                 // Requests that reached no backend (`""`) are read too: those without tokens
                 // cost $0 (recorded as unpriced before that rule).
                 let priceable = |backend: &str, model: &str| {

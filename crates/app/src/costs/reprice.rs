@@ -57,6 +57,17 @@ pub(super) fn record_cost(
     cost_in(table, kind, Some(model), &usage)
 }
 
+/// Each backend's kind by its name, as ledger rows name their backend.
+pub(super) fn kinds_by_name(
+    store: &switchyard_store::Store,
+) -> Result<HashMap<String, BackendKind>, AppError> {
+    Ok(store
+        .list_backends()?
+        .into_iter()
+        .map(|b| (b.name, b.kind))
+        .collect())
+}
+
 impl Costs {
     /// Prices every request of the last `days` days again at the prices in force.
     /// A request whose model has no price now keeps the cost it has.
@@ -78,11 +89,7 @@ impl Costs {
         let done = self
             .store
             .blocking(move |store| {
-                let kinds: HashMap<String, BackendKind> = store
-                    .list_backends()?
-                    .into_iter()
-                    .map(|b| (b.name, b.kind))
-                    .collect();
+                let kinds = kinds_by_name(store)?;
                 Ok(store.reprice_period(from, until, |r| record_cost(&table, &kinds, r, false))?)
             })
             .await?;
