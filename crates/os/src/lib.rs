@@ -2,6 +2,7 @@
 //! Switchyard is the same code on every platform; this crate is small on purpose, and it is the
 //! only place unsafe code is allowed (Windows FFI, each block with its SAFETY reasoning).
 
+mod env_var;
 mod quit;
 mod user_env;
 #[cfg(windows)]

@@ -5,6 +5,7 @@ mod access;
 mod acl;
 mod console;
 mod sid;
+pub(crate) mod user_env;
 
 pub use access::access_of;
 pub use acl::restrict_to_user;

@@ -6,25 +6,8 @@
 //! Values pass through here and nowhere else: nothing is logged, and errors name the variable
 //! only.
 
+pub use crate::env_var::EnvVar;
 use std::io;
-
-/// One variable of the user's environment store.
-#[derive(Clone, PartialEq, Eq)]
-pub struct EnvVar {
-    pub name: String,
-    pub value: String,
-    /// Windows `REG_EXPAND_SZ` (`%VAR%` references expand); kept so a value put back is the same.
-    pub expand: bool,
-}
-
-impl std::fmt::Debug for EnvVar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnvVar")
-            .field("name", &self.name)
-            .field("expand", &self.expand)
-            .finish_non_exhaustive()
-    }
-}
 
 /// The store's name as the user knows it (`HKCU\Environment`, `launchctl`); `None` where there
 /// is none.
@@ -53,8 +36,7 @@ pub fn set_user_env_var(var: &EnvVar) -> io::Result<()> {
 }
 
 #[cfg(windows)]
-#[path = "windows.rs"]
-mod imp;
+use crate::windows::user_env as imp;
 
 #[cfg(target_os = "macos")]
 mod imp {

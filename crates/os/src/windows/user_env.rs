@@ -1,7 +1,7 @@
 //! `HKCU\Environment`, through `winreg`; after a change, running programs (Explorer, so new
 //! terminals) are told with `WM_SETTINGCHANGE`, as `setx` does.
 
-use super::EnvVar;
+use crate::env_var::EnvVar;
 use std::io;
 use widestring::U16CString;
 use windows_sys::Win32::UI::WindowsAndMessaging::{
