@@ -80,6 +80,11 @@ describe("Screenshots of every page", () => {
       await b.waitUntil(async () => (await b.execute(() => document.querySelector("[aria-busy='true']") === null)), {
         timeout: 20000, timeoutMsg: `the ${title} page kept loading`,
       });
+      // From its top: the scroll position of the page before does not carry over.
+      await b.execute(() => {
+        window.scrollTo(0, 0);
+        for (const el of document.querySelectorAll("*")) if (el.scrollTop > 0) el.scrollTop = 0;
+      });
       await settle();
       const file = path.join(shots, `${id}.png`);
       await b.saveScreenshot(file);
