@@ -102,4 +102,24 @@ describe("Gateway in the real app window", () => {
       return ["openai", "responses", "gemini"].every((a) => apis.includes(a));
     }, { timeout: 10000, timeoutMsg: "clearing the filter did not bring every API back" });
   });
+
+  it("filters the Requests page by why a request failed, from the ledger's closed set of classes", async () => {
+    const unknown = await fetch(`${openaiUrl}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "hello" }] }),
+    });
+    assert.equal(unknown.status, 404);
+    const errors = await b.$(byTestId("filter-error"));
+    await errors.selectByAttribute("value", "unknown_model");
+    await b.waitUntil(async () => {
+      const rows = await b.execute((s) => [...document.querySelectorAll(s)].map((r) => [r.getAttribute("data-error"), r.getAttribute("data-status")]), byTestId("request-row"));
+      return rows.length >= 1 && rows.every(([e, st]) => e === "unknown_model" && st === "404");
+    }, { timeout: 10000, timeoutMsg: "the error filter did not narrow the list to the unknown model's request" });
+    await (await b.$(byTestId("request-row"))).click();
+    await b.waitUntil(async () => (await text(byTestId("request-error-class"))) === "Unknown model", {
+      timeout: 5000, timeoutMsg: "the row does not name its error in words",
+    });
+    await (await b.$(byTestId("filter-clear"))).click();
+  });
 });

@@ -371,7 +371,7 @@ export type Attempt_Deserialize = {
 	keyLabel?: string | null,
 	model: string,
 	status?: number | null,
-	errorClass?: string | null,
+	errorClass?: ErrorClassName | null,
 	latencyMs: number,
 };
 
@@ -381,7 +381,7 @@ export type Attempt_Serialize = {
 	keyLabel: string | null,
 	model: string,
 	status: number | null,
-	errorClass: string | null,
+	errorClass: ErrorClassName | null,
 	latencyMs: number,
 };
 
@@ -845,6 +845,12 @@ export type EnvProblem = {
 	line: number,
 	message: string,
 };
+
+/**
+ *  Why a request or an attempt failed: the ledger's closed set (`switchyard_core::ErrorClass`),
+ *  by the names the ledger stores.
+ */
+export type ErrorClassName = "timeout" | "connect" | "key_invalid" | "rate_limited" | "upstream_5xx" | "client_error" | "unknown_model" | "untranslatable" | "budget_exceeded" | "timeout_total" | "no_candidate" | "bad_request" | "client_disconnected" | "upstream_read" | "upstream_invalid" | "upstream_broken" | "upstream_idle_timeout" | "upstream_too_large" | "upstream_error" | "upstream_incomplete" | "translation" | "other";
 
 export type ErrorKind = 
 /**  Input refused; `issues` says which fields. */
@@ -1310,7 +1316,7 @@ export type LedgerRow_Deserialize = {
 	keyLabel?: string | null,
 	model?: string | null,
 	status: number,
-	errorClass?: string | null,
+	errorClass?: ErrorClassName | null,
 	reason?: string | null,
 	attempts: number,
 	latencyMs: number,
@@ -1356,7 +1362,7 @@ export type LedgerRow_Serialize = {
 	keyLabel: string | null,
 	model: string | null,
 	status: number,
-	errorClass: string | null,
+	errorClass: ErrorClassName | null,
 	reason: string | null,
 	attempts: number,
 	latencyMs: number,
@@ -2086,6 +2092,8 @@ export type RequestQuery_Deserialize = {
 	inbound?: InboundApi | null,
 	/**  `true` only failures, `false` only successes. */
 	failed?: boolean | null,
+	/**  Only requests that failed with this class. */
+	errorClass?: ErrorClassName | null,
 	before?: string | null,
 	limit?: number | null,
 };
@@ -2099,6 +2107,8 @@ export type RequestQuery_Serialize = {
 	inbound: InboundApi | null,
 	/**  `true` only failures, `false` only successes. */
 	failed: boolean | null,
+	/**  Only requests that failed with this class. */
+	errorClass: ErrorClassName | null,
 	before: string | null,
 	limit: number | null,
 };

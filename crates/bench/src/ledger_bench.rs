@@ -68,7 +68,7 @@ fn record(i: u64, rows: u64, rng: &mut Rng, start_ms: i64, span_ms: i64) -> Requ
         key_label: Some("main".into()),
         model: Some(model.into()),
         status: if failed { 503 } else { 200 },
-        error_class: failed.then(|| "upstream_5xx".to_string()),
+        error_class: failed.then_some(switchyard_core::ErrorClass::Upstream5xx),
         reason: Some("priority 1 of 2".into()),
         attempts: 1,
         latency_ms: 80 + rng.below(3000) as u32,

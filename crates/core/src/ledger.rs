@@ -34,7 +34,7 @@ pub struct RequestRecord {
     pub key_label: Option<String>,
     pub model: Option<String>,
     pub status: u16,
-    pub error_class: Option<String>,
+    pub error_class: Option<crate::ErrorClass>,
     /// Why this backend was chosen.
     pub reason: Option<String>,
     pub attempts: u32,
@@ -77,6 +77,6 @@ pub struct AttemptRecord {
     pub model: String,
     /// `None` when no HTTP answer came (connect error, timeout).
     pub status: Option<u16>,
-    pub error_class: Option<String>,
+    pub error_class: Option<crate::ErrorClass>,
     pub latency_ms: u32,
 }

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod check;
 pub mod circuit;
 pub mod dotenv;
+pub mod error_class;
 pub mod import;
 pub mod issue;
 pub mod key_host;
@@ -20,6 +21,7 @@ pub mod words;
 
 pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use circuit::Circuit;
+pub use error_class::ErrorClass;
 pub use key_host::{approved_for, origin_of, unapproved_move, HostMove};
 pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use ledger::{AttemptRecord, RequestRecord};

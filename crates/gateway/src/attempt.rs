@@ -12,6 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use switchyard_core::ErrorClass;
 
 /// How one attempt ended.
 pub enum Outcome {
@@ -68,11 +69,25 @@ pub fn classify<'a>(
         let took = started.elapsed();
         let resp = match answer {
             Err(_) => {
-                log.attempt(t, &cand.model, key_label, None, Some("timeout"), took);
+                log.attempt(
+                    t,
+                    &cand.model,
+                    key_label,
+                    None,
+                    Some(ErrorClass::Timeout),
+                    took,
+                );
                 return Outcome::Retry("no answer in time", None);
             }
             Ok(Err(e)) => {
-                log.attempt(t, &cand.model, key_label, None, Some("connect"), took);
+                log.attempt(
+                    t,
+                    &cand.model,
+                    key_label,
+                    None,
+                    Some(ErrorClass::Connect),
+                    took,
+                );
                 tracing::debug!(backend = %t.name, error = %crate::root_cause(&*e), "upstream unreachable");
                 return Outcome::Retry("unreachable", None);
             }
@@ -84,10 +99,10 @@ pub fn classify<'a>(
         let status = resp.status().as_u16();
         let class = match status {
             200..=299 => None,
-            401 | 403 => Some("key_invalid"),
-            429 => Some("rate_limited"),
-            500..=599 => Some("upstream_5xx"),
-            _ => Some("client_error"),
+            401 | 403 => Some(ErrorClass::KeyInvalid),
+            429 => Some(ErrorClass::RateLimited),
+            500..=599 => Some(ErrorClass::Upstream5xx),
+            _ => Some(ErrorClass::ClientError),
         };
         log.attempt(t, &cand.model, key_label, Some(status), class, took);
         match status {
@@ -148,7 +163,7 @@ pub fn classify<'a>(
                     return Outcome::Retry("provider answer broke off", None);
                 };
                 if bytes.windows(15).any(|w| w == b"API_KEY_INVALID") {
-                    log.reclassify_last_attempt("key_invalid");
+                    log.reclassify_last_attempt(ErrorClass::KeyInvalid);
                     return refused(state, t, key_id, 400);
                 }
                 let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);

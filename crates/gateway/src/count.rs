@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::BackendKind;
+use switchyard_core::ErrorClass;
 use switchyard_wire::{estimate, gemini, raw};
 
 /// How long a counting backend may take before the estimate answers instead.
@@ -95,7 +96,7 @@ pub async fn count(
     log.track(crate::log::InFlight::enter(&state.in_flight));
     let table = state.table.get();
     let Some(plan) = resolve(&table, &model) else {
-        log.finish(404, Some("unknown_model"));
+        log.fail(ErrorClass::UnknownModel);
         let shown: String = model.chars().take(80).collect();
         let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it.");
         return error(shape, StatusCode::NOT_FOUND, &msg);

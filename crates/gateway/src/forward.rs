@@ -27,6 +27,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use switchyard_core::ErrorClass;
 use switchyard_policy::{order, Backoff, Strategy};
 use switchyard_pricing::cost_per_mtok_in;
 use switchyard_secrets::SecretError;
@@ -120,14 +121,14 @@ pub fn run<'a>(
                 "No backend can take this request as sent. {}.",
                 list.join("; ")
             );
-            log.finish(400, Some("untranslatable"));
+            log.fail(ErrorClass::Untranslatable);
             let field = refused.iter().find_map(|(_, f)| f.as_deref());
             return error_at(inbound.shape, StatusCode::BAD_REQUEST, &msg, field);
         }
         match budget_stop {
             // Every candidate was stopped by a budget: say so, not "unavailable".
             Some(message) if tried.iter().all(|t| t.ends_with(": budget used up")) => {
-                log.finish(402, Some("budget_exceeded"));
+                log.fail(ErrorClass::BudgetExceeded);
                 error(inbound.shape, StatusCode::PAYMENT_REQUIRED, &message)
             }
             _ => give_up(state, inbound.shape, log, &tried, deadline),
@@ -146,7 +147,7 @@ fn give_up(
     let list = tried.join("; ");
     if Deadline::now() >= deadline {
         let secs = state.config.timeouts.total.as_secs();
-        log.finish(504, Some("timeout_total"));
+        log.fail(ErrorClass::TimeoutTotal);
         let msg =
             format!("No answer within the gateway's total timeout of {secs} s. Tried: {list}.");
         return error(shape, StatusCode::GATEWAY_TIMEOUT, &msg);
@@ -156,7 +157,7 @@ fn give_up(
     } else {
         format!("No backend could serve the request. Tried: {list}.")
     };
-    log.finish(503, Some("no_candidate"));
+    log.fail(ErrorClass::NoCandidate);
     error(shape, StatusCode::SERVICE_UNAVAILABLE, &message)
 }
 

@@ -22,6 +22,7 @@ use axum::Extension;
 use bytes::Bytes;
 use serde_json::Value;
 use std::sync::Arc;
+use switchyard_core::ErrorClass;
 use switchyard_wire::WireError;
 
 /// What a route asks for.
@@ -168,23 +169,13 @@ fn handle(
                 Err(e) => return refuse(shape, &e),
             }
         }
-        let table = state.table.get();
-        let Some(plan) = resolve(&table, &requested) else {
-            let shown: String = requested.chars().take(80).collect();
-            let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
-            return error(shape, StatusCode::NOT_FOUND, &msg);
-        };
-        if op == Op::Embed {
-            let prices = state.spend.prices();
-            if let Err((msg, field)) = crate::embeddings::check(&inbound.json, &plan, &prices) {
-                return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
-            }
-        }
         let label = match op {
             Op::Generate => shape.as_str(),
             Op::Embed => "embeddings",
             Op::Compact => "responses",
         };
+        // Recorded from here on, refusals included: a tool asking for a model nothing serves
+        // shows on the Requests page (as `unknown_model`), not only in its own error output.
         let mut log = RequestLog::new(
             Arc::clone(&state.ledger),
             Arc::clone(&state.observer),
@@ -194,10 +185,24 @@ fn handle(
             &requested,
             inbound.stream,
         );
+        let table = state.table.get();
+        let Some(plan) = resolve(&table, &requested) else {
+            let shown: String = requested.chars().take(80).collect();
+            let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
+            log.fail(ErrorClass::UnknownModel);
+            return error(shape, StatusCode::NOT_FOUND, &msg);
+        };
+        if op == Op::Embed {
+            let prices = state.spend.prices();
+            if let Err((msg, field)) = crate::embeddings::check(&inbound.json, &plan, &prices) {
+                log.fail(ErrorClass::BadRequest);
+                return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
+            }
+        }
         log.track(crate::log::InFlight::enter(&state.in_flight));
         match caching::decide(&state, &plan, &requested, &mut inbound, &headers, &caller).await {
             caching::Decision::Refused(resp) => {
-                log.finish(400, Some("bad_request"));
+                log.fail(ErrorClass::BadRequest);
                 resp
             }
             caching::Decision::Answered(answer, label) => {

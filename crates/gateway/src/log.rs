@@ -9,6 +9,7 @@ use crate::spend::Spend;
 use crate::table::Target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use switchyard_core::ErrorClass;
 use switchyard_core::{AttemptRecord, BackendKind, RequestRecord};
 use switchyard_pricing::cost_in;
 use switchyard_wire::canonical::Usage;
@@ -187,7 +188,7 @@ impl RequestLog {
         model: &str,
         key: Option<&str>,
         status: Option<u16>,
-        class: Option<&str>,
+        class: Option<ErrorClass>,
         took: Duration,
     ) {
         let (kind, backend) = (target.kind, target.name.as_str());
@@ -198,7 +199,7 @@ impl RequestLog {
             key_label: key.map(str::to_string),
             model: model.to_string(),
             status,
-            error_class: class.map(str::to_string),
+            error_class: class,
             latency_ms: ms(took),
         });
         self.kind = Some(kind);
@@ -217,9 +218,9 @@ impl RequestLog {
     }
 
     /// Corrects the error class of the latest attempt (known only once its body was read).
-    pub fn reclassify_last_attempt(&mut self, class: &str) {
+    pub fn reclassify_last_attempt(&mut self, class: ErrorClass) {
         if let Some(a) = self.record.attempt_list.last_mut() {
-            a.error_class = Some(class.to_string());
+            a.error_class = Some(class);
         }
     }
 
@@ -250,8 +251,18 @@ impl RequestLog {
     }
 
     /// Ends the request with its final status and writes it.
-    pub fn finish(mut self, status: u16, class: Option<&str>) {
+    pub fn finish(mut self, status: u16, class: Option<ErrorClass>) {
         self.write(status, class);
+    }
+
+    /// Ends the request with one of the gateway's own failures: its status is the class's.
+    pub fn fail(self, class: ErrorClass) {
+        if class.level() == switchyard_core::error_class::LogLevel::Warn {
+            tracing::warn!(class = class.as_str(), "request failed");
+        } else {
+            tracing::debug!(class = class.as_str(), "request refused");
+        }
+        self.finish(class.status().unwrap_or(502), Some(class));
     }
 
     /// Sets the status without writing (a stream that is still running).
@@ -259,14 +270,14 @@ impl RequestLog {
         self.record.status = status;
     }
 
-    fn write(&mut self, status: u16, class: Option<&str>) {
+    fn write(&mut self, status: u16, class: Option<ErrorClass>) {
         if self.written {
             return;
         }
         self.written = true;
         let r = &mut self.record;
         r.status = status;
-        r.error_class = class.map(str::to_string);
+        r.error_class = class;
         r.latency_ms = ms(self.started.elapsed());
         // A stream that did not finish reported at most a placeholder (Anthropic's
         // `message_start` says 1 output token): count at least the text already forwarded.
@@ -329,7 +340,7 @@ impl Drop for RequestLog {
             } else {
                 self.record.status
             };
-            self.write(status, Some("client_disconnected"));
+            self.write(status, Some(ErrorClass::ClientDisconnected));
         }
     }
 }

@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
 use serde_json::Value;
+use switchyard_core::ErrorClass;
 use switchyard_wire::canonical::{ChatResponse, Usage};
 use switchyard_wire::{answer_usage, anthropic, gemini, openai, responses, WireError};
 
@@ -38,11 +39,11 @@ pub fn buffered<'a>(
         let bytes = match read {
             Ok(Ok(b)) => b,
             Ok(Err(msg)) => {
-                answered.log.finish(502, Some("upstream_read"));
+                answered.log.fail(ErrorClass::UpstreamRead);
                 return error(inbound.shape, StatusCode::BAD_GATEWAY, &msg);
             }
             Err(_) => {
-                answered.log.finish(504, Some("timeout_total"));
+                answered.log.fail(ErrorClass::TimeoutTotal);
                 let msg =
                     "The provider's answer did not complete within the gateway's total timeout.";
                 return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
@@ -90,13 +91,13 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
             }
             Ok(body) => body,
             Err((class, msg)) => {
-                log.finish(502, Some(class));
+                log.fail(class);
                 return error(inbound.shape, StatusCode::BAD_GATEWAY, msg);
             }
         },
         Op::Embed | Op::Compact => {
             let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
-                log.finish(502, Some("upstream_invalid"));
+                log.fail(ErrorClass::UpstreamInvalid);
                 let msg = "The provider's answer is not valid JSON.";
                 return error(inbound.shape, StatusCode::BAD_GATEWAY, msg);
             };
@@ -125,7 +126,7 @@ fn generated(
     out: Wire,
     log: &mut RequestLog,
     capture: Option<Capture>,
-) -> Result<Bytes, (&'static str, &'static str)> {
+) -> Result<Bytes, (ErrorClass, &'static str)> {
     let ok = (200..300).contains(&status);
     // Passed on as it is, with nothing to store: only the usage is read, not the whole answer.
     let stores = capture.is_some() && ok;
@@ -141,7 +142,7 @@ fn generated(
     // checked when the normal parse failed, so the common path parses once.
     if parsed.is_err() && ok && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
         return Err((
-            "upstream_invalid",
+            ErrorClass::UpstreamInvalid,
             "The provider's answer is not valid JSON.",
         ));
     }
@@ -161,7 +162,7 @@ fn generated(
         .and_then(|v| serde_json::to_vec(&v).ok())
         .map(Bytes::from)
         .ok_or((
-            "translation",
+            ErrorClass::Translation,
             "The provider's answer could not be translated.",
         ))
 }

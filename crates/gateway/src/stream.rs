@@ -22,8 +22,18 @@ use codec::Decoder;
 pub(crate) use codec::Encoder;
 use futures_util::StreamExt;
 use std::time::Duration;
+use switchyard_core::ErrorClass;
 use switchyard_wire::canonical::StreamEvent;
 use switchyard_wire::sse::{frame, frame_into, SseEvent, SseParser};
+
+/// How a stream ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    /// With its final event: the answer is complete.
+    Cleanly,
+    /// Broken off, or with an error.
+    With(ErrorClass),
+}
 
 mod codec;
 
@@ -128,8 +138,8 @@ pub fn streaming(
 }
 
 impl Pump {
-    /// The next bytes for the caller, and `Some(class)` when the stream ends (`""` = cleanly).
-    async fn next(&mut self) -> (Bytes, Option<&'static str>) {
+    /// The next bytes for the caller, and how the stream ended once it did.
+    async fn next(&mut self) -> (Bytes, Option<Ended>) {
         if !self.held.is_empty() {
             // The first event has just been handed to the connection: let it leave (the
             // connection writes what it has when the body is not ready) before the rest.
@@ -148,25 +158,34 @@ impl Pump {
             Ok(Some(Err(e))) => {
                 tracing::debug!(error = %crate::root_cause(&*e), "upstream stream broke off");
                 let msg = "The provider's stream broke off; the answer is incomplete.";
-                (self.error_frame(msg), Some("upstream_broken"))
+                (
+                    self.error_frame(msg),
+                    Some(Ended::With(ErrorClass::UpstreamBroken)),
+                )
             }
             Ok(None) => self.finish(),
             Err(_) if tokio::time::Instant::now() >= self.timing.deadline => {
                 let msg = "The gateway's total timeout was reached; the answer is incomplete.";
-                (self.error_frame(msg), Some("timeout_total"))
+                (
+                    self.error_frame(msg),
+                    Some(Ended::With(ErrorClass::TimeoutTotal)),
+                )
             }
             Err(_) => {
                 let msg = format!(
                     "The provider sent nothing for {} s; the answer is incomplete.",
                     self.timing.idle.as_secs()
                 );
-                (self.error_frame(&msg), Some("upstream_idle_timeout"))
+                (
+                    self.error_frame(&msg),
+                    Some(Ended::With(ErrorClass::UpstreamIdleTimeout)),
+                )
             }
         }
     }
 
     /// Forwards every event a read completes.
-    fn read(&mut self, chunk: &[u8]) -> (Bytes, Option<&'static str>) {
+    fn read(&mut self, chunk: &[u8]) -> (Bytes, Option<Ended>) {
         let events = self.parser.feed(chunk);
         let out = self.forward(events);
         if self.parser.overflowed() {
@@ -177,25 +196,31 @@ impl Pump {
 
     /// What was forwarded before an event went over the parser's limit, and the error ending
     /// the stream.
-    fn overflowed(&mut self, out: Bytes) -> (Bytes, Option<&'static str>) {
+    fn overflowed(&mut self, out: Bytes) -> (Bytes, Option<Ended>) {
         let msg = format!(
             "The provider sent a stream event over {} MiB; the answer was cut.",
             switchyard_wire::sse::MAX_EVENT_BYTES >> 20
         );
         let mut all = BytesMut::from(&out[..]);
         all.extend_from_slice(&self.error_frame(&msg));
-        (all.freeze(), Some("upstream_too_large"))
+        (
+            all.freeze(),
+            Some(Ended::With(ErrorClass::UpstreamTooLarge)),
+        )
     }
 
     /// Records how the stream ended and stores a complete answer in the cache.
-    fn end(&mut self, class: &'static str) {
+    fn end(&mut self, ended: Ended) {
+        let class = match ended {
+            Ended::Cleanly => None,
+            Ended::With(class) => Some(class),
+        };
         if let Some(capture) = self.capture.take() {
-            if class.is_empty() {
+            if class.is_none() {
                 capture.finish_stream();
             }
         }
         if let Some(log) = self.log.take() {
-            let class = (!class.is_empty()).then_some(class);
             let status = if class.is_some() { 502 } else { 200 };
             log.finish(status, class);
         }
@@ -205,7 +230,7 @@ impl Pump {
     /// one gives bytes, and holds the rest of the read, unparsed, for the next poll: the
     /// answer's first bytes do not wait for the work on every event of a read (a provider
     /// that sends its whole answer at once).
-    fn first(&mut self, chunk: &Bytes) -> (Bytes, Option<&'static str>) {
+    fn first(&mut self, chunk: &Bytes) -> (Bytes, Option<Ended>) {
         let mut out = BytesMut::new();
         let mut at = 0;
         while at < chunk.len() && out.is_empty() && !self.parser.overflowed() {
@@ -326,7 +351,7 @@ impl Pump {
 
     /// The upstream ended: a last event without its closing blank line still counts, then the
     /// encoder's closing frames — or, if the provider never sent its final event, an error.
-    fn finish(&mut self) -> (Bytes, Option<&'static str>) {
+    fn finish(&mut self) -> (Bytes, Option<Ended>) {
         let tail = self
             .parser
             .finish()
@@ -334,19 +359,22 @@ impl Pump {
             .unwrap_or_default();
         let mut out = BytesMut::from(&tail[..]);
         if self.saw_error {
-            return (out.freeze(), Some("upstream_error"));
+            return (out.freeze(), Some(Ended::With(ErrorClass::UpstreamError)));
         }
         if !self.decoder.complete() {
             let msg =
                 "The provider ended the stream before its final event; the answer is incomplete.";
             out.extend_from_slice(&self.error_frame(msg));
-            return (out.freeze(), Some("upstream_incomplete"));
+            return (
+                out.freeze(),
+                Some(Ended::With(ErrorClass::UpstreamIncomplete)),
+            );
         }
         self.encoder
             .finish()
             .iter()
             .for_each(|f| out.extend_from_slice(f));
-        (out.freeze(), Some(""))
+        (out.freeze(), Some(Ended::Cleanly))
     }
 }
 

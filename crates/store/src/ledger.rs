@@ -6,7 +6,7 @@ use crate::usage::HOUR_MS;
 use crate::{Store, StoreError};
 use rusqlite::{params, Row};
 use std::sync::LazyLock;
-use switchyard_core::{AttemptRecord, RequestRecord};
+use switchyard_core::{AttemptRecord, ErrorClass, RequestRecord};
 
 /// Which requests to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,12 +18,19 @@ pub struct RequestFilter {
     pub inbound: Option<String>,
     /// `true`: only status ≥ 400; `false`: only < 400.
     pub failed: Option<bool>,
+    /// Only requests that failed with this class.
+    pub error_class: Option<ErrorClass>,
     /// Only requests started before this RFC 3339 time (paging).
     pub before: Option<String>,
     pub limit: u32,
 }
 
 pub(crate) const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd, provider_id, cache_write_1h_tokens, reasoning_tokens";
+
+/// A stored error class (an unknown name is `Other`, never no error).
+fn class_of(stored: Option<String>) -> Option<ErrorClass> {
+    stored.as_deref().map(ErrorClass::from_stored)
+}
 
 fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -45,7 +52,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         key_label: r.get(7)?,
         model: r.get(8)?,
         status: r.get(9)?,
-        error_class: r.get(10)?,
+        error_class: class_of(r.get(10)?),
         reason: r.get(11)?,
         attempts: r.get(12)?,
         latency_ms: r.get(13)?,
@@ -100,7 +107,7 @@ impl Store {
                 for r in batch {
                     let fresh = req.execute(params![
                         r.id, r.started_at, r.token_name, r.inbound, r.route, r.requested_model,
-                        r.backend, r.key_label, r.model, r.status, r.error_class, r.reason,
+                        r.backend, r.key_label, r.model, r.status, r.error_class.map(ErrorClass::as_str), r.reason,
                         r.attempts, r.latency_ms, r.ttfb_ms, i64_of(r.input_tokens),
                         i64_of(r.output_tokens), i64_of(r.cache_read_tokens),
                         i64_of(r.cache_write_tokens), r.cost_usd, r.streamed, r.cache,
@@ -113,7 +120,7 @@ impl Store {
                     inserted.push(r);
                     for a in &r.attempt_list {
                         att.execute(params![
-                            r.id, a.n, a.backend, a.key_label, a.model, a.status, a.error_class,
+                            r.id, a.n, a.backend, a.key_label, a.model, a.status, a.error_class.map(ErrorClass::as_str),
                             a.latency_ms
                         ])?;
                     }
@@ -208,6 +215,7 @@ impl Store {
                    AND (?3 IS NULL OR token_name = ?3)
                    AND (?4 IS NULL OR (?4 = 1 AND status >= 400) OR (?4 = 0 AND status < 400))
                    AND (?5 IS NULL OR started_at < ?5) AND (?7 IS NULL OR inbound = ?7)
+                   AND (?8 IS NULL OR error_class = ?8)
                  ORDER BY started_at DESC LIMIT ?6"
             );
             let mut stmt = c.prepare_cached(&sql)?;
@@ -221,7 +229,8 @@ impl Store {
                         filter.failed,
                         filter.before,
                         limit,
-                        filter.inbound
+                        filter.inbound,
+                        filter.error_class.map(ErrorClass::as_str)
                     ],
                     from_row,
                 )?
@@ -239,7 +248,7 @@ impl Store {
                             key_label: a.get(2)?,
                             model: a.get(3)?,
                             status: a.get(4)?,
-                            error_class: a.get(5)?,
+                            error_class: class_of(a.get(5)?),
                             latency_ms: a.get(6)?,
                         })
                     })?

@@ -15,7 +15,7 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         key_label: None,
         model: Some("demo-chat".into()),
         status,
-        error_class: (status >= 400).then(|| "upstream_5xx".into()),
+        error_class: (status >= 400).then_some(switchyard_core::ErrorClass::Upstream5xx),
         reason: Some("priority 1 of 1".into()),
         attempts: 1,
         latency_ms: 12,
@@ -181,6 +181,42 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
     assert_eq!(
         all[0].cost_usd, None,
         "an unknown price stays unknown, not $0"
+    );
+    let by_class = |class| {
+        s.recent_requests(&RequestFilter {
+            error_class: Some(class),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(by_class(switchyard_core::ErrorClass::Upstream5xx), ["b"]);
+    assert!(by_class(switchyard_core::ErrorClass::NoCandidate).is_empty());
+    // A class a newer version wrote reads as `Other`, never as no error.
+    s.with(|c| {
+        Ok(c.execute(
+            "UPDATE requests SET error_class = 'quantum_flux' WHERE id = 'b'",
+            [],
+        )?)
+    })
+    .unwrap();
+    assert_eq!(
+        by_class(switchyard_core::ErrorClass::Other),
+        Vec::<String>::new(),
+        "filtered by the stored name"
+    );
+    let read = s
+        .recent_requests(&RequestFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        read[0].error_class,
+        Some(switchyard_core::ErrorClass::Other)
     );
 }
 

@@ -288,7 +288,7 @@ fn upgrading_fills_the_api_rollup_exactly_as_new_requests_are_rolled_up() {
                 r.key_label,
                 r.model,
                 r.status,
-                r.error_class,
+                r.error_class.map(|c| c.as_str()),
                 r.reason,
                 r.attempts,
                 r.latency_ms,

@@ -6,11 +6,11 @@ const at = (n: number) => `2025-11-21T12:00:${String(n).padStart(2, "0")}Z`;
 
 describe("filters to a query", () => {
   it("sends nothing for All", () => {
-    expect(toQuery(NO_FILTERS)).toEqual({ backend: null, route: null, tokenName: null, inbound: null, failed: null, before: null, limit: PAGE_SIZE });
+    expect(toQuery(NO_FILTERS)).toEqual({ backend: null, route: null, tokenName: null, inbound: null, failed: null, errorClass: null, before: null, limit: PAGE_SIZE });
   });
 
   it("maps backend, tool and status", () => {
-    expect(toQuery({ backend: "Demo", status: "failed", tool: "cursor", route: "", api: "" })).toMatchObject({ backend: "Demo", tokenName: "cursor", failed: true, route: null, inbound: null });
+    expect(toQuery({ backend: "Demo", status: "failed", tool: "cursor", route: "", api: "", error: "" })).toMatchObject({ backend: "Demo", tokenName: "cursor", failed: true, route: null, inbound: null });
     expect(toQuery({ ...NO_FILTERS, route: "fast" }).route).toBe("fast");
     expect(sameFilters(NO_FILTERS, { ...NO_FILTERS, route: "fast" })).toBe(false);
     expect(routeNames(["fast"], [], "old")).toEqual(["fast", "old"]);
@@ -23,6 +23,11 @@ describe("filters to a query", () => {
     expect(sameFilters(NO_FILTERS, { ...NO_FILTERS, api: "gemini" })).toBe(false);
     expect(sameFilters({ ...NO_FILTERS, api: "gemini" }, { ...NO_FILTERS, api: "gemini" })).toBe(true);
     expect(sameFilters(NO_FILTERS, { ...NO_FILTERS })).toBe(true);
+  });
+
+  it("sends the error class by the name the ledger stores, and counts it as a filter", () => {
+    expect(toQuery({ ...NO_FILTERS, error: "no_candidate" }).errorClass).toBe("no_candidate");
+    expect(sameFilters(NO_FILTERS, { ...NO_FILTERS, error: "upstream_5xx" })).toBe(false);
   });
 
   it("pages with before and a limit", () => {

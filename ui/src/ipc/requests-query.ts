@@ -1,12 +1,20 @@
 // Pure helpers of the Requests page's data: filters to a query, and merging pages of rows.
-import type { InboundApi, LedgerRow, RequestQuery } from "./types";
+import type { ErrorClassName, InboundApi, LedgerRow, RequestQuery } from "./types";
 
 export type StatusFilter = "all" | "ok" | "failed";
 
 /** What the filter bar shows; an empty string means "All". `api` is the ledger's `inbound`. */
-export type RequestFilters = { backend: string; status: StatusFilter; tool: string; route: string; api: InboundApi | "" };
+export type RequestFilters = {
+  backend: string;
+  status: StatusFilter;
+  tool: string;
+  route: string;
+  api: InboundApi | "";
+  /** Only requests that failed this way. */
+  error: ErrorClassName | "";
+};
 
-export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "", route: "", api: "" };
+export const NO_FILTERS: RequestFilters = { backend: "", status: "all", tool: "", route: "", api: "", error: "" };
 
 export const PAGE_SIZE = 50;
 
@@ -17,13 +25,14 @@ export function toQuery(filters: RequestFilters, before: string | null = null, l
     tokenName: filters.tool || null,
     inbound: filters.api || null,
     failed: filters.status === "all" ? null : filters.status === "failed",
+    errorClass: filters.error || null,
     before,
     limit,
   };
 }
 
 export function sameFilters(a: RequestFilters, b: RequestFilters): boolean {
-  return a.backend === b.backend && a.status === b.status && a.tool === b.tool && a.route === b.route && a.api === b.api;
+  return a.backend === b.backend && a.status === b.status && a.tool === b.tool && a.route === b.route && a.api === b.api && a.error === b.error;
 }
 
 /**

@@ -74,6 +74,7 @@ export type {
   Drill,
   ComponentState,
   EnvProblem,
+  ErrorClassName,
   ErrorKind,
   FieldName,
   FilePurpose,

@@ -1,5 +1,5 @@
 // Pure formatting for the Gateway and Requests pages: times, costs, token counts, statuses.
-import type { InboundApi, LedgerRow, Token } from "../ipc/types";
+import type { ErrorClassName, InboundApi, LedgerRow, Token } from "../ipc/types";
 import type { Tone } from "./format";
 
 /** "just now", "42s ago", "5 min ago", "3 h ago", "2 d ago"; older ones as a date. */
@@ -101,6 +101,37 @@ export const INBOUND_APIS: ReadonlyArray<{ value: InboundApi; label: string }> =
   { value: "embeddings", label: "Embeddings" },
   { value: "count_tokens", label: "Token counts" },
 ];
+
+/** Why a request failed, in words: the ledger's closed set of classes, each named once. */
+export const ERROR_CLASS_LABELS: Readonly<Record<ErrorClassName, string>> = {
+  timeout: "Provider timed out",
+  connect: "Could not connect",
+  key_invalid: "Key refused",
+  rate_limited: "Rate-limited by the provider",
+  upstream_5xx: "Provider error (5xx)",
+  client_error: "Refused by the provider (4xx)",
+  unknown_model: "Unknown model",
+  untranslatable: "Not expressible for the backend",
+  budget_exceeded: "Budget hard stop",
+  timeout_total: "Request timed out",
+  no_candidate: "No backend could answer",
+  bad_request: "Bad request",
+  client_disconnected: "Caller went away",
+  upstream_read: "Answer could not be read",
+  upstream_invalid: "Invalid answer",
+  upstream_broken: "Stream broke off",
+  upstream_idle_timeout: "Stream went quiet",
+  upstream_too_large: "Answer too large",
+  upstream_error: "Stream ended in an error",
+  upstream_incomplete: "Stream ended early",
+  translation: "Answer could not be translated",
+  other: "Other",
+};
+
+/** The classes for the Requests page's filter, in a stable order. */
+export const ERROR_CLASSES: ReadonlyArray<{ value: ErrorClassName; label: string }> = (
+  Object.keys(ERROR_CLASS_LABELS) as ErrorClassName[]
+).map((value) => ({ value, label: ERROR_CLASS_LABELS[value] }));
 
 /** The API a request used, in words (one request: "Token count"); an unknown value as it is. */
 export function inboundLabel(inbound: string): string {

@@ -25,6 +25,9 @@ pub struct RequestsArgs {
     /// As JSON (the Requests page's row fields)
     #[arg(long)]
     pub json: bool,
+    /// Only requests that failed this way (the Requests page's error filter)
+    #[arg(long, value_name = "CLASS", value_parser = super::values::error_class())]
+    pub error: Option<switchyard_core::ErrorClass>,
 }
 
 impl RequestsArgs {
@@ -32,6 +35,7 @@ impl RequestsArgs {
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         let filter = RequestFilter {
             limit: self.limit,
+            error_class: self.error,
             ..RequestFilter::default()
         };
         match app.gateway_control().recent_requests(filter).await {

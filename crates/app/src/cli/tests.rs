@@ -210,14 +210,16 @@ fn listings_take_their_options_and_refuse_the_rest() {
         parsed(&["requests"]),
         Command::Requests(requests::RequestsArgs {
             limit: 20,
-            json: false
+            json: false,
+            error: None
         })
     ));
     assert!(matches!(
         parsed(&["requests", "--limit=5", "--json"]),
         Command::Requests(requests::RequestsArgs {
             limit: 5,
-            json: true
+            json: true,
+            error: None
         })
     ));
     for bad in [
@@ -226,6 +228,7 @@ fn listings_take_their_options_and_refuse_the_rest() {
         &["requests", "--limit", "ten"],
         &["requests", "--json", "--json"],
         &["requests", "5"],
+        &["requests", "--error", "flaky"],
         &["usage", "--since", "soon"],
         &["usage", "--since", "2030-01-01"],
         &["usage", "--by", "color"],
@@ -247,6 +250,7 @@ fn listings_take_their_options_and_refuse_the_rest() {
         ][..],
         &["usage", "--since", "2026-11-01"],
         &["usage", "windows", "--json"],
+        &["requests", "--error", "no_candidate", "--json"],
         &["usage", "balances"],
         &[
             "prices",

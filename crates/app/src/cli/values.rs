@@ -7,7 +7,7 @@
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsStr;
-use switchyard_core::BackendKind;
+use switchyard_core::{BackendKind, ErrorClass};
 use switchyard_policy::Strategy;
 
 /// A value parser from a forgiving `from_name`, listing `names` as the choices.
@@ -91,6 +91,23 @@ pub fn tool() -> Named<crate::tools::ToolId> {
     Named {
         names: &["claude-code", "codex", "gemini-cli", "opencode", "aider"],
         from_name: crate::tools::ToolId::parse,
+    }
+}
+
+/// `--error`: a failure class of the ledger, by its stored name.
+pub fn error_class() -> Named<ErrorClass> {
+    const NAMES: [&str; 22] = {
+        let mut names = [""; 22];
+        let mut i = 0;
+        while i < 22 {
+            names[i] = ErrorClass::ALL[i].as_str();
+            i += 1;
+        }
+        names
+    };
+    Named {
+        names: &NAMES,
+        from_name: |s| ErrorClass::ALL.into_iter().find(|c| c.as_str() == s),
     }
 }
 

@@ -235,7 +235,7 @@ fn request_cells(r: &RequestRecord) -> Vec<Cell> {
         text(r.key_label.as_deref()),
         text(r.model.as_deref()),
         Cell::Int(u64::from(r.status)),
-        text(r.error_class.as_deref()),
+        text(r.error_class.map(|c| c.as_str())),
         Cell::Int(u64::from(r.attempts)),
         Cell::Int(u64::from(r.latency_ms)),
         Cell::Int(r.input_tokens),

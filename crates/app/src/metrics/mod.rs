@@ -245,7 +245,7 @@ impl Metrics {
             self.errors
                 .get_or_create(&ErrorLabels {
                     backend: backend.clone(),
-                    class: self.names.label(class),
+                    class: self.names.label(class.as_str()),
                 })
                 .inc();
         }

@@ -66,7 +66,7 @@ async fn the_grafana_dashboard_queries_only_served_metrics() {
     let mut r = record("demo-chat");
     r.cache = Some("hit".into());
     r.saved_usd = Some(0.01);
-    r.error_class = Some("timeout".into());
+    r.error_class = Some(switchyard_core::ErrorClass::Timeout);
     m.observe(&r);
     let demo = BackendLabel {
         backend: m.names.label("Demo"),

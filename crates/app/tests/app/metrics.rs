@@ -65,8 +65,15 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
         })
         .await
         .unwrap();
-    // The request for an unknown backend is refused before it is routed, so it is in neither.
-    assert_eq!(ledger.len(), 4);
+    // The request for a model nothing serves is recorded (and counted) as `unknown_model`.
+    assert_eq!(ledger.len(), 5);
+    assert_eq!(
+        ledger
+            .iter()
+            .filter(|r| r.error_class == Some(switchyard_core::ErrorClass::UnknownModel))
+            .count(),
+        1
+    );
 
     let bare = http
         .get(format!("http://{addr}/metrics"))
@@ -118,6 +125,15 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
     assert_eq!(
         sum(&text, "switchyard_requests_total", &["tool=\"scripted\""]),
         ledger.len() as f64
+    );
+    assert_eq!(
+        sum(
+            &text,
+            "switchyard_errors_total",
+            &["class=\"unknown_model\""]
+        ),
+        1.0,
+        "errors counted by the ledger's class"
     );
     for (kind, field) in [
         (

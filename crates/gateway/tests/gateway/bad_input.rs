@@ -157,6 +157,16 @@ async fn malformed_bodies_are_clear_4xx_and_the_gateway_keeps_serving() {
     .await;
     assert_eq!(s, 404);
     assert!(msg.contains("Unknown model or route"), "{msg}");
+    let rec = h.ledger.wait_for(1).await.remove(0);
+    assert_eq!(
+        (rec.status, rec.error_class, rec.requested_model.as_str()),
+        (
+            404,
+            Some(switchyard_core::ErrorClass::UnknownModel),
+            "no-such-model"
+        ),
+        "a model nothing serves is on the Requests page, by its class"
+    );
     let ok = client()
         .post(&url)
         .bearer_auth(TOKEN)

@@ -127,7 +127,7 @@ async fn a_refused_gemini_key_rotates_and_a_gemini_error_reaches_the_caller_in_i
     let rec = h.ledger.wait_for(1).await.remove(0);
     assert_eq!(rec.key_label.as_deref(), Some("good"));
     assert_eq!(
-        rec.attempt_list[0].error_class.as_deref(),
+        rec.attempt_list[0].error_class.map(|c| c.as_str()),
         Some("key_invalid")
     );
     assert_eq!(mock.calls("gemini_generate"), 2);

@@ -57,7 +57,10 @@ async fn a_used_up_budget_refuses_paid_requests_with_402_and_free_ones_still_ser
     assert_eq!(status, 200, "the Demo backend is free");
     let recs = h.ledger.wait_for(2).await;
     assert_eq!(recs[0].status, 402);
-    assert_eq!(recs[0].error_class.as_deref(), Some("budget_exceeded"));
+    assert_eq!(
+        recs[0].error_class.map(|c| c.as_str()),
+        Some("budget_exceeded")
+    );
     assert_eq!(
         recs[0].cost_usd,
         Some(0.0),
@@ -243,5 +246,5 @@ async fn a_hard_stop_refuses_the_new_shapes_too_each_in_its_own_format() {
     );
     assert!(recs[..3]
         .iter()
-        .all(|r| r.error_class.as_deref() == Some("budget_exceeded")));
+        .all(|r| r.error_class.map(|c| c.as_str()) == Some("budget_exceeded")));
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{AttemptRecord, GatewayInfo, RequestRecord, TokenRow};
+use switchyard_core::ErrorClass;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -90,6 +91,114 @@ pub struct CreatedToken {
     pub value: String,
 }
 
+/// Why a request or an attempt failed: the ledger's closed set (`switchyard_core::ErrorClass`),
+/// by the names the ledger stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub enum ErrorClassName {
+    #[serde(rename = "timeout")]
+    Timeout,
+    #[serde(rename = "connect")]
+    Connect,
+    #[serde(rename = "key_invalid")]
+    KeyInvalid,
+    #[serde(rename = "rate_limited")]
+    RateLimited,
+    #[serde(rename = "upstream_5xx")]
+    Upstream5xx,
+    #[serde(rename = "client_error")]
+    ClientError,
+    #[serde(rename = "unknown_model")]
+    UnknownModel,
+    #[serde(rename = "untranslatable")]
+    Untranslatable,
+    #[serde(rename = "budget_exceeded")]
+    BudgetExceeded,
+    #[serde(rename = "timeout_total")]
+    TimeoutTotal,
+    #[serde(rename = "no_candidate")]
+    NoCandidate,
+    #[serde(rename = "bad_request")]
+    BadRequest,
+    #[serde(rename = "client_disconnected")]
+    ClientDisconnected,
+    #[serde(rename = "upstream_read")]
+    UpstreamRead,
+    #[serde(rename = "upstream_invalid")]
+    UpstreamInvalid,
+    #[serde(rename = "upstream_broken")]
+    UpstreamBroken,
+    #[serde(rename = "upstream_idle_timeout")]
+    UpstreamIdleTimeout,
+    #[serde(rename = "upstream_too_large")]
+    UpstreamTooLarge,
+    #[serde(rename = "upstream_error")]
+    UpstreamError,
+    #[serde(rename = "upstream_incomplete")]
+    UpstreamIncomplete,
+    #[serde(rename = "translation")]
+    Translation,
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl From<ErrorClass> for ErrorClassName {
+    fn from(c: ErrorClass) -> Self {
+        match c {
+            ErrorClass::Timeout => ErrorClassName::Timeout,
+            ErrorClass::Connect => ErrorClassName::Connect,
+            ErrorClass::KeyInvalid => ErrorClassName::KeyInvalid,
+            ErrorClass::RateLimited => ErrorClassName::RateLimited,
+            ErrorClass::Upstream5xx => ErrorClassName::Upstream5xx,
+            ErrorClass::ClientError => ErrorClassName::ClientError,
+            ErrorClass::UnknownModel => ErrorClassName::UnknownModel,
+            ErrorClass::Untranslatable => ErrorClassName::Untranslatable,
+            ErrorClass::BudgetExceeded => ErrorClassName::BudgetExceeded,
+            ErrorClass::TimeoutTotal => ErrorClassName::TimeoutTotal,
+            ErrorClass::NoCandidate => ErrorClassName::NoCandidate,
+            ErrorClass::BadRequest => ErrorClassName::BadRequest,
+            ErrorClass::ClientDisconnected => ErrorClassName::ClientDisconnected,
+            ErrorClass::UpstreamRead => ErrorClassName::UpstreamRead,
+            ErrorClass::UpstreamInvalid => ErrorClassName::UpstreamInvalid,
+            ErrorClass::UpstreamBroken => ErrorClassName::UpstreamBroken,
+            ErrorClass::UpstreamIdleTimeout => ErrorClassName::UpstreamIdleTimeout,
+            ErrorClass::UpstreamTooLarge => ErrorClassName::UpstreamTooLarge,
+            ErrorClass::UpstreamError => ErrorClassName::UpstreamError,
+            ErrorClass::UpstreamIncomplete => ErrorClassName::UpstreamIncomplete,
+            ErrorClass::Translation => ErrorClassName::Translation,
+            ErrorClass::Other => ErrorClassName::Other,
+        }
+    }
+}
+
+impl From<ErrorClassName> for ErrorClass {
+    fn from(c: ErrorClassName) -> Self {
+        match c {
+            ErrorClassName::Timeout => ErrorClass::Timeout,
+            ErrorClassName::Connect => ErrorClass::Connect,
+            ErrorClassName::KeyInvalid => ErrorClass::KeyInvalid,
+            ErrorClassName::RateLimited => ErrorClass::RateLimited,
+            ErrorClassName::Upstream5xx => ErrorClass::Upstream5xx,
+            ErrorClassName::ClientError => ErrorClass::ClientError,
+            ErrorClassName::UnknownModel => ErrorClass::UnknownModel,
+            ErrorClassName::Untranslatable => ErrorClass::Untranslatable,
+            ErrorClassName::BudgetExceeded => ErrorClass::BudgetExceeded,
+            ErrorClassName::TimeoutTotal => ErrorClass::TimeoutTotal,
+            ErrorClassName::NoCandidate => ErrorClass::NoCandidate,
+            ErrorClassName::BadRequest => ErrorClass::BadRequest,
+            ErrorClassName::ClientDisconnected => ErrorClass::ClientDisconnected,
+            ErrorClassName::UpstreamRead => ErrorClass::UpstreamRead,
+            ErrorClassName::UpstreamInvalid => ErrorClass::UpstreamInvalid,
+            ErrorClassName::UpstreamBroken => ErrorClass::UpstreamBroken,
+            ErrorClassName::UpstreamIdleTimeout => ErrorClass::UpstreamIdleTimeout,
+            ErrorClassName::UpstreamTooLarge => ErrorClass::UpstreamTooLarge,
+            ErrorClassName::UpstreamError => ErrorClass::UpstreamError,
+            ErrorClassName::UpstreamIncomplete => ErrorClass::UpstreamIncomplete,
+            ErrorClassName::Translation => ErrorClass::Translation,
+            ErrorClassName::Other => ErrorClass::Other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
@@ -98,7 +207,7 @@ pub struct Attempt {
     pub key_label: Option<String>,
     pub model: String,
     pub status: Option<u16>,
-    pub error_class: Option<String>,
+    pub error_class: Option<ErrorClassName>,
     pub latency_ms: u32,
 }
 
@@ -110,7 +219,7 @@ impl From<AttemptRecord> for Attempt {
             key_label: a.key_label,
             model: a.model,
             status: a.status,
-            error_class: a.error_class,
+            error_class: a.error_class.map(Into::into),
             latency_ms: a.latency_ms,
         }
     }
@@ -131,7 +240,7 @@ pub struct LedgerRow {
     pub key_label: Option<String>,
     pub model: Option<String>,
     pub status: u16,
-    pub error_class: Option<String>,
+    pub error_class: Option<ErrorClassName>,
     pub reason: Option<String>,
     pub attempts: u32,
     pub latency_ms: u32,
@@ -171,7 +280,7 @@ impl From<RequestRecord> for LedgerRow {
             key_label: r.key_label,
             model: r.model,
             status: r.status,
-            error_class: r.error_class,
+            error_class: r.error_class.map(Into::into),
             reason: r.reason,
             attempts: r.attempts,
             latency_ms: r.latency_ms,
@@ -241,6 +350,9 @@ pub struct RequestQuery {
     pub inbound: Option<InboundApi>,
     /// `true` only failures, `false` only successes.
     pub failed: Option<bool>,
+    /// Only requests that failed with this class.
+    #[serde(default)]
+    pub error_class: Option<ErrorClassName>,
     pub before: Option<String>,
     pub limit: Option<u32>,
 }
@@ -253,6 +365,7 @@ impl From<RequestQuery> for switchyard_app::RequestFilter {
             token_name: q.token_name,
             inbound: q.inbound.map(|a| a.as_str().to_string()),
             failed: q.failed,
+            error_class: q.error_class.map(Into::into),
             before: q.before,
             limit: q.limit.unwrap_or(100),
         }
