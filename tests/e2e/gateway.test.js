@@ -116,7 +116,7 @@ describe("Gateway in the real app window", () => {
       const rows = await b.execute((s) => [...document.querySelectorAll(s)].map((r) => [r.getAttribute("data-error"), r.getAttribute("data-status")]), byTestId("request-row"));
       return rows.length >= 1 && rows.every(([e, st]) => e === "unknown_model" && st === "404");
     }, { timeout: 10000, timeoutMsg: "the error filter did not narrow the list to the unknown model's request" });
-    await (await b.$(byTestId("request-row"))).click();
+    await (await b.$(`${byTestId("request-row")}[data-error="unknown_model"] ${byTestId("request-toggle")}`)).click();
     await b.waitUntil(async () => (await text(byTestId("request-error-class"))) === "Unknown model", {
       timeout: 5000, timeoutMsg: "the row does not name its error in words",
     });
