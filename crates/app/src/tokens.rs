@@ -258,7 +258,11 @@ impl Tokens {
             .insert_scoped_token(&crate::new_id(), name, &hash, &prefix, scope)
             .map_err(|e| {
                 if e.is_unique_violation() {
-                    AppError::Conflict(format!("A token named “{name}” already exists."))
+                    AppError::field(
+                        switchyard_core::Field::Name,
+                        switchyard_core::IssueCode::Duplicate,
+                        format!("A token named “{name}” already exists."),
+                    )
                 } else {
                     AppError::Store(e)
                 }

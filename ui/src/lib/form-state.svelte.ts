@@ -31,11 +31,13 @@ export class FormState<F extends FieldName> {
     this.#focus = focus;
   }
 
-  /** The user changed `field` (or the form): its message and "Saved." go. */
+  /** The user changed `field` (its message goes), or the form (every message goes); "Saved."
+   * goes either way. */
   edited(field?: F): void {
     this.formError = null;
     this.saved = false;
-    if (field !== undefined && this.errors[field] !== undefined) this.errors = { ...this.errors, [field]: undefined };
+    if (field === undefined) this.errors = {};
+    else if (this.errors[field] !== undefined) this.errors = { ...this.errors, [field]: undefined };
   }
 
   /** `aria-describedby` for a field: its help, and its message's id while it has one. */

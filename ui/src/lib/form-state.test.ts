@@ -28,6 +28,9 @@ describe("the form primitive", () => {
     expect([ok, saved, form.errors.limit, focused]).toEqual([false, false, "Enter the limit in US dollars.", 1]);
     form.edited("limit");
     expect(form.errors.limit, "editing the field clears its message").toBeUndefined();
+    form.errors = { name: "x", limit: "y" };
+    form.edited();
+    expect(form.errors, "an edit of the whole form clears every message").toEqual({});
   });
 
   it("is pending while it saves, ignores a second submit, and says it saved", async () => {
