@@ -898,7 +898,7 @@ export type FieldIssue_Serialize = {
 };
 
 /**  Which form field an issue belongs to (one id per field across the forms). */
-export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url";
+export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url" | "rule" | "failures" | "percent" | "window" | "minSamples" | "threshold" | "minutes" | "cooldown" | "quietStart" | "quietEnd";
 
 /**  What a file is chosen for: decides the dialog (open or save), its title and its filter. */
 export type FilePurpose = 

@@ -76,6 +76,19 @@ pub enum Field {
     Days,
     /// An address to fetch (a price file, a webhook).
     Url,
+    // The alert settings: a rule as a whole (its id), and a rule's thresholds (`Issue::index`
+    // says which rule, from 0).
+    Rule,
+    Failures,
+    Percent,
+    Window,
+    MinSamples,
+    Threshold,
+    Minutes,
+    /// How long a cleared alert waits before it resolves.
+    Cooldown,
+    QuietStart,
+    QuietEnd,
 }
 
 /// What kind of problem an issue is: for code that acts on it (tests, the CLI's JSON), never

@@ -30,15 +30,17 @@
 
 mod conditions;
 mod engine;
+mod error;
 mod quiet;
 mod rule;
 mod windowed;
 
 pub use engine::AlertEngine;
+pub use error::{AlertError, RuleField};
 pub use quiet::{Moment, QuietHours};
 pub use rule::{
-    Aggregation, AlertConfig, AlertError, AlertRule, Compare, MetricRule, RuleKind, Source,
-    BALANCE_METRIC, BUDGET_METRIC, LIMIT_METRIC,
+    Aggregation, AlertConfig, AlertRule, Compare, MetricRule, RuleKind, Source, BALANCE_METRIC,
+    BUDGET_METRIC, LIMIT_METRIC,
 };
 
 use crate::sample::TargetId;

@@ -32,7 +32,8 @@ mirror! {
         Sla, Strategy, Candidate, Weight, CacheTtl, Limit, Scope, From, To, Currency, Rate, Model,
         Input, Output, CacheRead, CacheWrite, Ttl, MemoryEntries, DiskMb, Port, Origins, Networks,
         BreakerFailures, BreakerFailureRatePct, BreakerOpenSecs, BreakerCloseAfter,
-        RetriesPerCandidate, FirstByteTimeoutSecs, RevealSeconds, RetentionDays, Days, Url,
+        RetriesPerCandidate, FirstByteTimeoutSecs, RevealSeconds, RetentionDays, Days, Url, Rule,
+        Failures, Percent, Window, MinSamples, Threshold, Minutes, Cooldown, QuietStart, QuietEnd,
     }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlertSettings } from "../ipc/types";
+import type { AlertSettings, FieldIssue } from "../ipc/types";
 import {
   alertDuration,
   alertState,
@@ -18,7 +18,9 @@ import {
   quietSummary,
   ruleLabel,
   sameSettings,
-  serverError,
+  draftIssue,
+  issueTarget,
+  phraseIssue,
   spanText,
   type AlertsDraft,
 } from "./alerts";
@@ -186,20 +188,25 @@ describe("rules form ↔ settings", () => {
 
 describe("refusals from the core", () => {
   const rules = defaults().rules;
+  const issue = (field: FieldIssue["field"], index: number | null, message: string): FieldIssue => ({ field, index, code: "outOfRange", severity: "error", message, fix: null });
 
-  it("names the rule in words and points at the input", () => {
-    expect(serverError("alert rule “backendDown”: failures must be at least 1", rules)).toEqual({
-      ruleId: "backendDown",
-      field: "failures",
-      message: "Backend down: failures must be at least 1.",
-    });
-    expect(serverError("alert rule “errorRate”: percent must be at least 0 and below 100", rules)).toMatchObject({ ruleId: "errorRate", field: "percent" });
-    expect(serverError("alert rule “latencyP95”: the window must be non-empty", rules)).toMatchObject({ field: "window" });
+  it("names the rule in words and points at the input, by the rule's place in the list", () => {
+    const first = issue("failures", 0, "Failures must be at least 1.");
+    expect(phraseIssue(first, rules).message).toBe("Backend down: failures must be at least 1.");
+    expect(issueTarget(first, rules)).toEqual({ ruleId: "backendDown", field: "failures" });
+    expect(issueTarget(issue("percent", 2, "Percent must be below 100."), rules)).toEqual({ ruleId: "errorRate", field: "percent" });
+    expect(issueTarget(issue("rule", 1, "Two alert rules are called “x”."), rules)).toEqual({ ruleId: "circuitOpened", field: null });
   });
 
-  it("passes anything else on as it came", () => {
-    expect(serverError("quiet hours must be minutes between 0 and 1439", rules)).toMatchObject({ ruleId: null, field: "quietStart" });
-    expect(serverError("two alert rules are called “x”", rules)).toEqual({ ruleId: null, field: null, message: "two alert rules are called “x”" });
+  it("leaves the general settings' issues as they came", () => {
+    const quiet = issue("quietEnd", null, "Quiet hours must be times of day.");
+    expect(phraseIssue(quiet, rules)).toBe(quiet);
+    expect(issueTarget(quiet, rules)).toEqual({ ruleId: null, field: "quietEnd" });
+  });
+
+  it("puts a problem found here on its rule's place", () => {
+    expect(draftIssue({ ruleId: "errorRate", field: "percent", message: "Error rate: the error rate must be a percentage." }, rules)).toMatchObject({ field: "percent", index: 2 });
+    expect(draftIssue({ ruleId: null, field: "cooldown", message: "x" }, rules)).toMatchObject({ field: "cooldown", index: null });
   });
 });
 

@@ -1,7 +1,7 @@
 // The Alerts page's pure side: what each rule kind means and which thresholds it has, the rules
 // editor's form (text as typed) and its conversions to and from the IPC shape, quiet hours as
 // "HH:MM", and stored alerts in words.
-import type { AlertItem, AlertRuleForm, AlertRuleInput, AlertSettings, AlertSettingsInput } from "../ipc/types";
+import type { AlertItem, AlertRuleForm, AlertRuleInput, AlertSettings, AlertSettingsInput, FieldIssue, FieldName } from "../ipc/types";
 import { parseCount } from "./limits";
 
 export type RuleKind = "backendDown" | "circuitOpened" | "errorRate" | "latencyP95" | "keyInvalid" | "rateLimitedFor";
@@ -307,31 +307,39 @@ export function draftUnchanged(d: AlertsDraft, saved: AlertSettings): boolean {
   return parsed.ok && sameSettings(parsed.settings, saved);
 }
 
+/** The rules form's fields, by the core's names for them. */
+export const ALERT_FIELDS = ["rule", "failures", "percent", "window", "minSamples", "threshold", "minutes", "cooldown", "quietStart", "quietEnd"] as const satisfies readonly FieldName[];
+export type AlertField = (typeof ALERT_FIELDS)[number];
+
+const RULE_INPUTS: Partial<Record<FieldName, RuleField>> = { failures: "failures", percent: "percent", window: "window", minSamples: "minSamples", threshold: "threshold", minutes: "minutes" };
+
+type RuleRef = Pick<AlertRuleForm, "id" | "kind">;
+
+/** A problem found on this side, as an issue on its rule's place in the list. */
+export function draftIssue(e: DraftError, rules: readonly RuleRef[]): FieldIssue {
+  const index = e.ruleId === null ? -1 : rules.findIndex((r) => r.id === e.ruleId);
+  const field: AlertField = e.ruleId === null ? (e.field ?? "rule") : e.field === null || e.field === "source" ? "rule" : e.field;
+  return { field, index: index >= 0 ? index : null, code: "format", severity: "error", message: e.message, fix: null };
+}
+
 /**
- * A refusal from the core in words, and the input it is about when it can tell: "alert rule
- * “backendDown”: failures must be at least 1" becomes "Backend down: failures must be at least 1."
- * on the rule's failures.
+ * The core's issue in the form's words: a rule's (it carries the rule's place in the list that
+ * was sent) is named after the rule — "Failures must be at least 1." on the first rule becomes
+ * "Backend down: failures must be at least 1.".
  */
-export function serverError(message: string, rules: ReadonlyArray<Pick<AlertRuleForm, "id" | "kind">>): DraftError {
-  const rule = /^alert rule “(.+?)”: (.+)$/s.exec(message);
-  if (rule) {
-    const [, id, reason] = rule;
-    const field: RuleField | null = /failures/.test(reason)
-      ? "failures"
-      : /percent/.test(reason)
-        ? "percent"
-        : /window/.test(reason)
-          ? "window"
-          : /threshold/.test(reason)
-            ? "threshold"
-            : /minutes/.test(reason)
-              ? "minutes"
-              : null;
-    return { ruleId: id, field, message: `${ruleLabel(id, rules)}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}` };
-  }
-  if (/quiet hours/i.test(message)) return { ruleId: null, field: "quietStart", message };
-  if (/cooldown/i.test(message)) return { ruleId: null, field: "cooldown", message };
-  return { ruleId: null, field: null, message };
+export function phraseIssue(issue: FieldIssue, rules: readonly RuleRef[]): FieldIssue {
+  const rule = issue.index === null ? undefined : rules[issue.index];
+  if (!rule) return issue;
+  const m = issue.message;
+  return { ...issue, message: `${ruleLabel(rule.id, rules)}: ${m.charAt(0).toLowerCase()}${m.slice(1)}` };
+}
+
+/** Where an issue points: its rule (by id) and input, for marking and focusing it. */
+export function issueTarget(issue: FieldIssue, rules: readonly RuleRef[]): DraftField {
+  const rule = issue.index === null ? undefined : rules[issue.index];
+  if (rule) return { ruleId: rule.id, field: RULE_INPUTS[issue.field] ?? null };
+  const general = issue.field === "cooldown" || issue.field === "quietStart" || issue.field === "quietEnd" ? issue.field : null;
+  return { ruleId: null, field: general };
 }
 
 // ---- Stored alerts ----

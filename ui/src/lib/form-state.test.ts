@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { IpcFailure } from "../ipc/error";
 import type { FieldIssue } from "../ipc/types";
 import { FormState } from "./form-state.svelte";
@@ -17,7 +17,7 @@ function deferred() {
 describe("the form primitive", () => {
   it("stops at its own check, with a message per field and focus sent to the first", async () => {
     let focused = 0;
-    const form = new FormState<F>(FIELDS, () => focused++);
+    const form = new FormState<F>(FIELDS, { focus: () => focused++ });
     let saved = false;
     const ok = await form.submit(
       () => ({ ok: false, errors: { limit: "Enter the limit in US dollars." } }),
@@ -28,7 +28,7 @@ describe("the form primitive", () => {
     expect([ok, saved, form.errors.limit, focused]).toEqual([false, false, "Enter the limit in US dollars.", 1]);
     form.edited("limit");
     expect(form.errors.limit, "editing the field clears its message").toBeUndefined();
-    form.errors = { name: "x", limit: "y" };
+    form.issues = [issue("name", "x"), issue("limit", "y")];
     form.edited();
     expect(form.errors, "an edit of the whole form clears every message").toEqual({});
   });
@@ -55,10 +55,19 @@ describe("the form primitive", () => {
     const form = new FormState<F>(FIELDS);
     const ok = await form.submit(
       () => ({ ok: true, value: null }),
-      () => Promise.reject(refusal([issue("limit", "The limit must be more than $0."), issue("scope", "Its backend does not exist.")])),
+      () =>
+        Promise.reject(
+          refusal([
+            issue("limit", "The limit must be more than $0."),
+            issue("limit", "A second limit problem."),
+            { ...issue("name", "Only a warning."), severity: "warning" },
+            issue("scope", "Its backend does not exist."),
+          ]),
+        ),
     );
     expect(ok).toBe(false);
-    expect(form.errors).toEqual({ limit: "The limit must be more than $0." });
+    expect(form.errors, "the first blocking message per field; a warning blocks nothing").toEqual({ limit: "The limit must be more than $0." });
+    expect(form.issuesFor("name").map((i) => i.severity)).toEqual(["warning"]);
     expect(form.formError).toBe("Its backend does not exist.");
   });
 
@@ -70,5 +79,50 @@ describe("the form primitive", () => {
     );
     expect(form.formError).toBe("No keychain. Unlock it.");
     expect(form.errors).toEqual({});
+  });
+
+  it("keeps a list entry's message on its entry, not on the whole field", async () => {
+    const form = new FormState<F>(FIELDS);
+    await form.submit(
+      () => ({ ok: false, errors: [{ ...issue("limit", "The second limit is too high."), index: 1 }] }),
+      async () => {},
+    );
+    expect([form.errors.limit, form.errorAt("limit", 1), form.errorAt("limit", 0), form.invalid("limit", 1)]).toEqual([
+      undefined,
+      "The second limit is too high.",
+      undefined,
+      true,
+    ]);
+  });
+
+  it("takes the core's live answer for the fields it covers only, and drops it once a save started", async () => {
+    vi.useFakeTimers();
+    try {
+      const form = new FormState<F>(FIELDS);
+      form.issues = [issue("limit", "Typed by hand.")];
+      const gate = deferred();
+      form.validateLive(async () => {
+        await gate.promise;
+        return [{ ...issue("name", "Taken."), severity: "warning" }];
+      }, ["name"], "name");
+      await vi.advanceTimersByTimeAsync(300);
+      gate.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(form.issues.map((i) => i.message)).toEqual(["Typed by hand.", "Taken."]);
+      expect(form.errors, "a warning blocks nothing").toEqual({ limit: "Typed by hand." });
+
+      const late = deferred();
+      form.validateLive(async () => {
+        await late.promise;
+        return [issue("name", "Stale.")];
+      }, ["name"], "name");
+      await vi.advanceTimersByTimeAsync(300);
+      await form.submit(() => ({ ok: true, value: null }), async () => {});
+      late.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(form.issues.map((i) => i.message), "the answer from before the save is dropped; the warning stays").toEqual(["Taken."]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

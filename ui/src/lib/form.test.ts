@@ -6,8 +6,6 @@ import {
   emptyForm,
   firstKey,
   fixLabel,
-  hasErrors,
-  issuesFor,
   keyFixApplies,
   keyMode,
   liveKeyIssues,
@@ -120,14 +118,6 @@ describe("add-key dialog fixes", () => {
 });
 
 describe("issues and drafts", () => {
-  it("finds issues by field", () => {
-    const list = [issue({ field: "name" }), issue({ field: "baseUrl", severity: "warning" }), issue({ field: "name", message: "again" })];
-    expect(issuesFor(list, "name").map((i) => i.message)).toEqual(["bad", "again"]);
-    expect(issuesFor(list, "keyLabel")).toEqual([]);
-    expect(hasErrors(issuesFor(list, "baseUrl"))).toBe(false);
-    expect(hasErrors(list)).toBe(true);
-  });
-
   it("sends no key when the key field is empty or hidden", () => {
     const f = emptyForm(openAi);
     expect(firstKey(f, "required")).toBeNull();

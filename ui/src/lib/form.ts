@@ -116,14 +116,6 @@ export function fixLabel(fix: FixAction, kinds: KindInfo[]): string {
   }
 }
 
-export function issuesFor(issues: readonly FieldIssue[], field: FieldName): FieldIssue[] {
-  return issues.filter((i) => i.field === field);
-}
-
-export function hasErrors(issues: readonly FieldIssue[]): boolean {
-  return issues.some((i) => i.severity === "error");
-}
-
 export function toDraft(form: BackendForm): BackendDraft {
   return {
     name: form.name,

@@ -132,7 +132,7 @@ describe("the route editor's form", () => {
 
   it("checks weights only when they matter", () => {
     const rows = [candidateRow("b1", "a", 2), candidateRow("b2", "b", -1)];
-    expect(toRouteForm(form({ strategy: "weighted", candidates: rows }))).toEqual({ ok: false, message: "Candidate 2: the weight must be a whole number, 0 or more." });
+    expect(toRouteForm(form({ strategy: "weighted", candidates: rows }))).toEqual({ ok: false, message: "Candidate 2: the weight must be a whole number, 0 or more.", field: "weight", index: 1 });
     expect(toRouteForm(form({ strategy: "weighted", candidates: [candidateRow("b1", "a", 1.5)] })).ok).toBe(false);
     expect(toRouteForm(form({ strategy: "weighted", candidates: [candidateRow("b1", "a", null)] })).ok).toBe(false);
     const hidden = toRouteForm(form({ strategy: "priority", candidates: rows }));
@@ -142,7 +142,7 @@ describe("the route editor's form", () => {
   });
 
   it("asks for a backend on every row", () => {
-    expect(toRouteForm(form({ candidates: [candidateRow("b1"), candidateRow("")] }))).toEqual({ ok: false, message: "Candidate 2: choose a backend." });
+    expect(toRouteForm(form({ candidates: [candidateRow("b1"), candidateRow("")] }))).toEqual({ ok: false, message: "Candidate 2: choose a backend.", field: "candidate", index: 1 });
   });
 
   it("round-trips a saved route", () => {

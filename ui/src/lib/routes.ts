@@ -105,7 +105,9 @@ const U32_MAX = 0xffff_ffff;
 const finite = (n: number | null): n is number => typeof n === "number" && Number.isFinite(n);
 
 /** A refusal says which input it is about when it is one of its own (`cacheTtl`); else the form's. */
-export type Converted = { ok: true; form: RouteForm } | { ok: false; message: string; field?: "cacheTtl" };
+/** A refusal names its input when there is one: the cache lifetime, or a candidate's backend or
+ * weight (`index` from 0). */
+export type Converted = { ok: true; form: RouteForm } | { ok: false; message: string; field?: "cacheTtl" | "candidate" | "weight"; index?: number };
 
 /**
  * What the editor sends. Only what the wire format cannot carry is refused here (an empty number
@@ -117,9 +119,9 @@ export function toRouteForm(form: RouteEditorForm): Converted {
   const candidates: RouteForm["candidates"] = [];
   for (const [i, c] of form.candidates.entries()) {
     const n = i + 1;
-    if (c.backendId === "") return { ok: false, message: `Candidate ${n}: choose a backend.` };
+    if (c.backendId === "") return { ok: false, message: `Candidate ${n}: choose a backend.`, field: "candidate", index: i };
     const valid = finite(c.weight) && Number.isInteger(c.weight) && c.weight >= 0 && c.weight <= U32_MAX;
-    if (weighted && !valid) return { ok: false, message: `Candidate ${n}: the weight must be a whole number, 0 or more.` };
+    if (weighted && !valid) return { ok: false, message: `Candidate ${n}: the weight must be a whole number, 0 or more.`, field: "weight", index: i };
     candidates.push({ backendId: c.backendId, model: c.model.trim(), weight: valid ? (c.weight as number) : DEFAULT_WEIGHT });
   }
   if (form.strategy === "composite") {

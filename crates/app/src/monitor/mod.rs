@@ -239,13 +239,14 @@ impl Health {
 
     /// Validates and saves alert settings, applying them to the running engine.
     pub async fn set_alert_config(&self, config: AlertConfig) -> Result<AlertConfig, AppError> {
-        config
-            .validate()
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let refused = |e: switchyard_monitor::AlertError| {
+            AppError::Validation(switchyard_core::Validation::one(e.issue(&config)))
+        };
+        config.validate().map_err(refused)?;
         if let Some(m) = self.monitor() {
             let events = lock(&m.engine)
                 .set_config(config.clone(), consume::moment())
-                .map_err(|e| AppError::Invalid(e.to_string()))?;
+                .map_err(refused)?;
             consume::record_alerts(self, events).await;
         }
         let value = serde_json::to_value(&config).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -18,8 +18,17 @@ fn account(rule_id: &str) -> String {
     format!("webhook:{rule_id}")
 }
 
+/// A webhook URL refused: a field error on the URL (the reason never repeats the URL).
 fn invalid(e: &NotifyError) -> AppError {
-    AppError::Invalid(e.to_string())
+    let message = match e {
+        NotifyError::InvalidWebhookUrl { reason } => format!("Invalid webhook URL: {reason}."),
+        other => other.to_string(),
+    };
+    AppError::field(
+        switchyard_core::Field::Url,
+        switchyard_core::IssueCode::Format,
+        message,
+    )
 }
 
 impl Health {

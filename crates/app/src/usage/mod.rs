@@ -146,7 +146,11 @@ impl ToolUsage {
         group: UsageGroup,
     ) -> Result<Vec<ToolUsageRow>, AppError> {
         if until_ms <= since_ms {
-            return Err(AppError::Invalid("The range ends before it starts.".into()));
+            return Err(AppError::field(
+                switchyard_core::Field::To,
+                switchyard_core::IssueCode::OutOfRange,
+                "The range ends before it starts.",
+            ));
         }
         self.store
             .blocking(move |s| Ok(s.tool_usage_summary(since_ms, until_ms, group)?))

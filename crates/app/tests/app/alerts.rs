@@ -9,6 +9,8 @@ use switchyard_mock::MockServer;
 #[tokio::test]
 async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
     use switchyard_app::AlertConfig;
+    use switchyard_app::AppError;
+    use switchyard_core::Field;
     use switchyard_monitor::{QuietHours, RuleKind};
     let h = start().await;
     let saved = h.app.health().alert_config().await.unwrap();
@@ -17,20 +19,23 @@ async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
         f(&mut c);
         c
     };
-    let cases: Vec<(AlertConfig, &str)> = vec![
+    let cases: Vec<(AlertConfig, (Field, &str))> = vec![
         (
             with(&|c| c.rules[0].kind = RuleKind::BackendDown { failures: 0 }),
-            "at least 1",
+            (Field::Failures, "at least 1"),
         ),
         (
             with(&|c| c.rules[0].kind = RuleKind::BackendDown { failures: 1000 }),
-            "at most 100",
+            (Field::Failures, "at most 100"),
         ),
         (
             with(&|c| c.rules[0].kind = RuleKind::RateLimitedFor { minutes: 0 }),
-            "1 to 1440",
+            (Field::Minutes, "1 to 1440"),
         ),
-        (with(&|c| c.cooldown_secs = 10_000_000), "at most a day"),
+        (
+            with(&|c| c.cooldown_secs = 10_000_000),
+            (Field::Cooldown, "at most a day"),
+        ),
         (
             with(&|c| {
                 c.quiet_hours = Some(QuietHours {
@@ -38,16 +43,21 @@ async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
                     end: 60,
                 })
             }),
-            "between 0 and 1439",
+            (Field::QuietStart, "from 00:00 to 23:59"),
         ),
         (
             with(&|c| c.rules[1].id = c.rules[0].id.clone()),
-            "two alert rules",
+            (Field::Rule, "Two alert rules"),
         ),
     ];
-    for (config, expected) in cases {
+    for (config, (field, expected)) in cases {
         let err = h.app.health().set_alert_config(config).await.unwrap_err();
-        assert!(err.to_string().contains(expected), "{err}");
+        let AppError::Validation(v) = &err else {
+            panic!("not a field error: {err}")
+        };
+        let issue = v.first_error().expect("a blocking issue");
+        assert_eq!(issue.field, field, "{err}");
+        assert!(issue.message.contains(expected), "{err}");
     }
     assert_eq!(
         h.app.health().alert_config().await.unwrap(),
@@ -104,7 +114,7 @@ async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
         .set_alert_webhook("backendDown".into(), Some(secret("ftp://hooks.example/x")))
         .await
         .unwrap_err();
-    assert!(bad.to_string().contains("invalid webhook URL"), "{bad}");
+    assert!(bad.to_string().contains("Invalid webhook URL"), "{bad}");
     assert!(
         app.health().alert_webhooks().await.unwrap().is_empty(),
         "nothing saved"

@@ -5,7 +5,8 @@
 //! firing (`cleared_at: None`) or clearing since `cleared_at`; custom conditions survive
 //! configuration changes; nothing here reads a clock.
 
-use super::rule::{AlertConfig, AlertError, AlertRule};
+use super::error::AlertError;
+use super::rule::{AlertConfig, AlertRule};
 use super::{Alert, AlertEvent, AlertEventKind, Condition, Firing, Moment, QuietHours};
 use crate::sample::TargetId;
 use crate::signal::Signal;

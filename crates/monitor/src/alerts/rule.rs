@@ -17,6 +17,7 @@
 //! * `metric`: fires when the aggregate of a named metric over the window compares true with the
 //!   threshold, given at least `minSamples` values.
 
+use super::error::{AlertError, RuleField};
 use super::QuietHours;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -243,46 +244,62 @@ impl AlertRule {
 
     /// Checks the thresholds.
     pub fn validate(&self) -> Result<(), AlertError> {
-        let bad = |reason: &'static str| {
+        let bad = |field: RuleField, reason: &'static str| {
             Err(AlertError::InvalidRule {
                 id: self.id.clone(),
+                field,
                 reason,
             })
         };
         if self.id.trim().is_empty() {
-            return bad("the id is empty");
+            return bad(RuleField::Id, "the id is empty");
         }
         const DAY: u32 = 86_400;
         match &self.kind {
-            RuleKind::BackendDown { failures: 0 } => bad("failures must be at least 1"),
+            RuleKind::BackendDown { failures: 0 } => {
+                bad(RuleField::Failures, "failures must be at least 1")
+            }
             RuleKind::BackendDown { failures } if *failures > 100 => {
-                bad("failures must be at most 100")
+                bad(RuleField::Failures, "failures must be at most 100")
             }
-            RuleKind::ErrorRate { percent, .. } if !(0.0..100.0).contains(percent) => {
-                bad("percent must be at least 0 and below 100")
-            }
+            RuleKind::ErrorRate { percent, .. } if !(0.0..100.0).contains(percent) => bad(
+                RuleField::Percent,
+                "percent must be at least 0 and below 100",
+            ),
             RuleKind::ErrorRate { window_secs: 0, .. }
-            | RuleKind::LatencyP95 { window_secs: 0, .. } => bad("the window must be non-empty"),
+            | RuleKind::LatencyP95 { window_secs: 0, .. } => {
+                bad(RuleField::Window, "the window must be non-empty")
+            }
             RuleKind::ErrorRate { window_secs, .. } | RuleKind::LatencyP95 { window_secs, .. }
                 if *window_secs > DAY =>
             {
-                bad("the window must be at most a day")
+                bad(RuleField::Window, "the window must be at most a day")
             }
             RuleKind::ErrorRate { min_samples, .. } | RuleKind::LatencyP95 { min_samples, .. }
                 if *min_samples == 0 || *min_samples > 100_000 =>
             {
-                bad("the minimum sample count must be from 1 to 100000")
+                bad(
+                    RuleField::MinSamples,
+                    "the minimum sample count must be from 1 to 100000",
+                )
             }
             RuleKind::LatencyP95 { threshold_ms, .. } if !(1..=600_000).contains(threshold_ms) => {
-                bad("the latency threshold must be from 1 ms to 10 min")
+                bad(
+                    RuleField::Threshold,
+                    "the latency threshold must be from 1 ms to 10 min",
+                )
             }
             RuleKind::RateLimitedFor { minutes } if !(1..=1440).contains(minutes) => {
-                bad("minutes must be from 1 to 1440")
+                bad(RuleField::Minutes, "minutes must be from 1 to 1440")
             }
-            RuleKind::Metric(m) if m.window_secs == 0 => bad("the window must be non-empty"),
-            RuleKind::Metric(m) if m.metric.trim().is_empty() => bad("the metric name is empty"),
+            RuleKind::Metric(m) if m.window_secs == 0 => {
+                bad(RuleField::Window, "the window must be non-empty")
+            }
+            RuleKind::Metric(m) if m.metric.trim().is_empty() => {
+                bad(RuleField::Id, "the metric name is empty")
+            }
             RuleKind::Metric(m) if !m.threshold.is_finite() => {
-                bad("the threshold must be a number")
+                bad(RuleField::Threshold, "the threshold must be a number")
             }
             _ => Ok(()),
         }
@@ -329,26 +346,4 @@ impl AlertConfig {
             _ => Ok(()),
         }
     }
-}
-
-/// Why an alert configuration was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AlertError {
-    /// Two rules (or a rule and a custom condition) share an id.
-    #[error("two alert rules are called “{0}”")]
-    DuplicateRule(String),
-    /// A threshold is out of range.
-    #[error("alert rule “{id}”: {reason}")]
-    InvalidRule {
-        /// The rule.
-        id: String,
-        /// What is wrong.
-        reason: &'static str,
-    },
-    /// Quiet hours outside 00:00–23:59.
-    #[error("quiet hours must be minutes between 0 and 1439")]
-    InvalidQuietHours,
-    /// A cooldown over a day.
-    #[error("the cooldown must be at most a day (86400 s)")]
-    InvalidCooldown,
 }
