@@ -8,15 +8,16 @@ mod hosts;
 pub mod import;
 pub mod keys;
 mod rules;
+mod write;
 
 pub use hosts::HostApproval;
 pub(crate) use rules::{check_limits, check_monitor};
+pub(crate) use write::add as add_backend;
 
 use crate::blocking::OffThread;
 use crate::events::Reaction;
 use crate::{AppError, Environment, NewKey};
 use std::sync::Arc;
-use switchyard_core::validate::{validate_backend, validate_key};
 use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
 use switchyard_secrets::SecretStore;
 use switchyard_store::Store;
@@ -128,8 +129,10 @@ impl Backends {
         editing: Option<String>,
         key: Option<NewKey>,
     ) -> Result<Validation, AppError> {
-        self.blocking(move |inner| check_draft(inner, &draft, editing.as_deref(), key.as_ref()))
-            .await
+        self.blocking(move |inner| {
+            write::check_draft(&inner.store, &draft, editing.as_deref(), key.as_ref())
+        })
+        .await
     }
 
     /// Adds a backend, with its first key in the keychain if one is given.
@@ -138,44 +141,13 @@ impl Backends {
         draft: BackendDraft,
         key: Option<NewKey>,
     ) -> Result<BackendView, AppError> {
-        let id = crate::new_id();
-        let id2 = id.clone();
-        self.blocking(move |inner| {
-            let v = check_draft(inner, &draft, None, key.as_ref())?;
-            if !v.is_ok() {
-                return Err(AppError::Validation(v));
-            }
-            let draft = BackendDraft {
-                name: draft.name.trim().to_string(),
-                ..draft
-            };
-            // The key goes to the keychain first; then the backend and its key row land in one
-            // transaction, so no reader sees the backend without its key.
-            let first = match &key {
-                Some(k) => {
-                    let key_id = crate::new_id();
-                    inner.secrets.set(&key_id, &k.value)?;
-                    let hint = switchyard_core::mask_key(k.value.expose());
-                    Some((key_id, k.label.trim().to_string(), hint))
-                }
-                None => None,
-            };
-            let rows = first.as_ref().map(|(i, l, h)| (i.as_str(), l.as_str(), h.as_str()));
-            if let Err(e) = inner.store.insert_backend_with_key(&id2, &draft, true, rows) {
-                if let Some((key_id, _, _)) = &first {
-                    // Leave nothing half-made behind.
-                    if let Err(cleanup) = inner.secrets.delete(key_id) {
-                        tracing::warn!(error = %cleanup, "could not remove the keychain entry of a failed insert");
-                    }
-                }
-                return Err(AppError::conflict_on_duplicate(e));
-            }
-            tracing::info!(backend = %draft.name, kind = draft.kind.as_str(), "backend added");
-            Ok(())
-        })
-        .await?;
+        let row = self
+            .blocking(move |inner| {
+                write::add(&inner.store, inner.secrets.as_ref(), draft, key.as_ref())
+            })
+            .await?;
         self.changed.run().await;
-        self.get(&id).await
+        self.get(&row.id).await
     }
 
     /// Saves a backend's editable fields. With [`HostApproval::Approve`] (the user's own edit:
@@ -198,7 +170,7 @@ impl Backends {
                     "The Demo backend cannot change kind, and no backend can become Demo.".into(),
                 ));
             }
-            let v = check_draft(inner, &draft, Some(&id2), None)?;
+            let v = write::check_draft(&inner.store, &draft, Some(&id2), None)?;
             if !v.is_ok() {
                 return Err(AppError::Validation(v));
             }
@@ -291,40 +263,6 @@ pub(crate) fn list_in(store: &Store, demo: &str) -> Result<Vec<BackendView>, App
         .into_iter()
         .map(|row| view(row, &keys, &checks, demo))
         .collect())
-}
-
-fn check_draft(
-    inner: &Backends,
-    draft: &BackendDraft,
-    editing: Option<&str>,
-    key: Option<&NewKey>,
-) -> Result<Validation, AppError> {
-    let rows = inner.store.list_backends()?;
-    let others: Vec<&str> = rows
-        .iter()
-        .filter(|b| Some(b.id.as_str()) != editing)
-        .map(|b| b.name.as_str())
-        .collect();
-    let mut v = validate_backend(draft, &others);
-    if draft.kind == BackendKind::Demo
-        && editing.is_none()
-        && rows.iter().any(|b| b.kind == BackendKind::Demo)
-    {
-        v.issues.push(switchyard_core::Issue::error(
-            switchyard_core::Field::Kind,
-            switchyard_core::IssueCode::Duplicate,
-            "There is already a Demo backend.",
-        ));
-    }
-    if let Some(key) = key {
-        v = v.merge(validate_key(
-            draft.kind,
-            &key.label,
-            key.value.expose(),
-            &[],
-        ));
-    }
-    Ok(v)
 }
 
 fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> BackendView {

@@ -4,6 +4,8 @@
 
 use super::env::{self as sweep_env, EnvMoved};
 use super::{account, view, KeyMove, MoveRecord, Origin};
+use crate::backends::add_backend;
+use crate::backends::keys::store_key;
 use crate::tools::files;
 use crate::tools::Tools;
 use crate::{AppError, NewKey};
@@ -190,15 +192,26 @@ fn encode(record: &MoveRecord) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("cannot encode a key move: {e}")))
 }
 
-/// The key under its backend (made now if none was picked), and the copy "Put back" uses.
+/// The key under its backend (made now, with the key, if none was picked), and the copy "Put
+/// back" uses. The backend and the key go through the Backends and Keys services' own write
+/// paths, so they are validated and land as any other backend or key does.
 fn into_keychain(
     inner: &Tools,
     target: Option<BackendRow>,
     dest: &Destination,
     found: &scan::Found,
 ) -> Result<(BackendRow, String), AppError> {
+    let key = (!dest.exists).then(|| NewKey {
+        label: dest.label.clone(),
+        value: found.value.clone(),
+    });
     let backend = match target {
-        Some(b) => b,
+        Some(b) => {
+            if let Some(key) = &key {
+                store_key(&inner.store, inner.secrets.as_ref(), &b.id, key)?;
+            }
+            b
+        }
         None => {
             let spec = found.kind.spec();
             let draft = BackendDraft {
@@ -207,16 +220,9 @@ fn into_keychain(
                 base_url: spec.default_base_url.to_string(),
                 default_model: spec.default_model.to_string(),
             };
-            inner.store.insert_backend(&crate::new_id(), &draft, true)?
+            add_backend(&inner.store, inner.secrets.as_ref(), draft, key.as_ref())?
         }
     };
-    if !dest.exists {
-        let key = NewKey {
-            label: dest.label.clone(),
-            value: found.value.clone(),
-        };
-        crate::backends::keys::store_key(&inner.store, inner.secrets.as_ref(), &backend.id, &key)?;
-    }
     let move_id = crate::new_id();
     inner.secrets.set(&account(&move_id), &found.value)?;
     Ok((backend, move_id))
