@@ -32,6 +32,7 @@ mod conditions;
 mod engine;
 mod error;
 mod quiet;
+mod refusal;
 mod rule;
 mod windowed;
 
