@@ -173,13 +173,7 @@ impl Costs {
     ) -> Result<Vec<BudgetStatus>, AppError> {
         self.ledger.flush_async().await;
         self.store
-            .blocking(move |store| {
-                let names = ScopeNames::load(store)?;
-                load(store)?
-                    .into_iter()
-                    .map(|b| status(store, &names, b, now_ms, offset_minutes))
-                    .collect()
-            })
+            .blocking(move |store| statuses_in(store, now_ms, offset_minutes))
             .await
     }
 
@@ -272,7 +266,9 @@ pub fn local_offset_minutes() -> i32 {
     chrono::Local::now().offset().local_minus_utc() / 60
 }
 
-/// Every budget's state read straight from `store` (the status line's read-only handle).
+/// Every budget's state read from `store`: the one read path, used by [`Costs`] and by the
+/// status line (which opens the database read-only, with no services, to answer in
+/// milliseconds).
 pub(crate) fn statuses_in(
     store: &Store,
     now_ms: i64,
