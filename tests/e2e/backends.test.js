@@ -234,11 +234,13 @@ describe("Keychain unavailable", () => {
     await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI");
     await (await b.$(byTestId("field-key-value"))).setValue(VALID);
     await (await b.$(byTestId("save-backend"))).click();
-    const banner = await b.$(byTestId("error-banner"));
-    await banner.waitForDisplayed({ timeout: 5000, timeoutMsg: "no error shown when the keychain is down" });
-    const text = await banner.getText();
-    assert.match(text, /Keychain unavailable/);
-    assert.match(text, /gnome-keyring|Secret Service/, "the banner says how to fix it");
+    // The dialog stays open with what went wrong and how to fix it, above its buttons.
+    const shown = await b.$(`${byTestId("backend-dialog")} ${byTestId("form-error")}`);
+    await shown.waitForDisplayed({ timeout: 5000, timeoutMsg: "no error shown when the keychain is down" });
+    const text = await shown.getText();
+    assert.match(text, /^Keychain unavailable: /);
+    assert.match(text, /gnome-keyring|Secret Service/, "the message says how to fix it");
+    assert.ok(await (await b.$(byTestId("backend-dialog"))).isDisplayed(), "the dialog stays open, the input kept");
     assert.ok(!text.includes(VALID));
     await (await b.$(byTestId("cancel"))).click().catch(() => {});
     const saved = await b.executeAsync((done) => {

@@ -75,6 +75,15 @@ describe("Routes in the real app window", () => {
     assert.equal(await (await b.$(byTestId("candidate-weight"))).isExisting(), false);
     await (await b.$(byTestId("route-strategy"))).selectByVisibleText("Weighted");
     await (await b.$(byTestId("candidate-weight"))).waitForExist({ timeout: 2000 });
+    // A weight that is no whole number stops the save, with the message on its own row.
+    await (await b.$(byTestId("candidate-weight"))).setValue("1.5");
+    await b.keys("Enter");
+    const rowError = `${candSel(1)} ${byTestId("candidate-error")}`;
+    await (await b.$(rowError)).waitForExist({ timeout: 5000, timeoutMsg: "no error on the candidate's row" });
+    assert.match(await text(rowError), /Candidate 1: the weight must be a whole number/);
+    assert.equal(await (await b.$(byTestId("candidate-weight"))).getAttribute("aria-invalid"), "true");
+    await (await b.$(byTestId("candidate-weight"))).setValue("2");
+    await (await b.$(rowError)).waitForExist({ reverse: true, timeout: 2000, timeoutMsg: "the row's error stayed after the weight was corrected" });
     await (await b.$(byTestId("route-strategy"))).selectByVisibleText("Priority");
 
     await (await b.$(byTestId("route-save"))).click();

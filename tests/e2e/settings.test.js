@@ -132,4 +132,23 @@ describe("Gateway settings and backend limits in the real app window", () => {
     assert.equal(second.status, 503, body);
     assert.ok(body.includes("requests-per-minute limit (1)"), body);
   });
+
+  it("keeps a key-reveal time out of range off, with the message under its field, and saves a good one", async () => {
+    await (await b.$(byTestId("nav-settings"))).click();
+    const reveal = byTestId("reveal-seconds");
+    await (await b.$(reveal)).waitForExist({ timeout: 5000 });
+    const saved = () => b.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("get_settings").then((s) => done(s.revealSeconds), done));
+    const before = await saved();
+    await (await b.$(reveal)).setValue("0");
+    await b.keys("Tab");
+    const error = byTestId("reveal-seconds-error");
+    await (await b.$(error)).waitForExist({ timeout: 5000, timeoutMsg: "no message for 0 seconds" });
+    assert.match(await text(error), /from 1 to 60/);
+    assert.equal(await (await b.$(reveal)).getAttribute("aria-invalid"), "true");
+    assert.equal(await saved(), before, "nothing saved");
+    await (await b.$(reveal)).setValue("7");
+    await b.keys("Tab");
+    await (await b.$(error)).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the message stayed after a good value" });
+    await b.waitUntil(async () => (await saved()) === 7, { timeout: 5000, timeoutMsg: "7 seconds was not saved" });
+  });
 });

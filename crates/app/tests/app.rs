@@ -84,6 +84,22 @@ pub struct Harness {
     pub dir: tempfile::TempDir,
 }
 
+impl Harness {
+    /// Adds a backend (with its first key when given); it must be accepted.
+    pub async fn add(&self, draft: BackendDraft, key: Option<NewKey>) -> BackendView {
+        self.app.backends().create(draft, key).await.unwrap()
+    }
+
+    /// Tests a backend's first key against its provider.
+    pub async fn test_first_key(&self, b: &BackendView) -> switchyard_app::ProbeResult {
+        self.app
+            .keys()
+            .test(&b.row.id, Some(&b.keys[0].row.id))
+            .await
+            .unwrap()
+    }
+}
+
 pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Arc::new(MemoryStore::new());

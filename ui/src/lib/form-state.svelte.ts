@@ -3,7 +3,7 @@
 // pending and saved states, and its submit — checks on this side first, then the save. Refusals
 // are placed by field from the core's typed issues, never by reading the message. A form renders
 // its own inputs; this holds what every form did by hand.
-import { errorText, toIpcError } from "../ipc/error";
+import { errorText, errorTitle, toIpcError } from "../ipc/error";
 import { Latest } from "../ipc/resource.svelte";
 import type { FieldIssue, FieldName, IpcError } from "../ipc/types";
 import { localIssue } from "./field-errors";
@@ -20,7 +20,7 @@ export type FormOptions = {
   focus?: () => void;
   /** Puts the core's issues in the form's words (a list entry's message named after its entry). */
   phrase?: (issue: FieldIssue) => FieldIssue;
-  /** A failure other than a refusal, in the form's words (default: the error's message and hint). */
+  /** A failure other than a refusal, in the form's words (default: its title, message and hint). */
   failure?: (error: IpcError) => string;
 };
 
@@ -156,7 +156,7 @@ export class FormState<F extends FieldName> {
         if (!ipc.issues.length) this.#message = ipc.message;
         this.#focus();
       } else {
-        this.#message = this.#options.failure?.(ipc) ?? errorText(ipc);
+        this.#message = this.#options.failure?.(ipc) ?? `${errorTitle(ipc.kind)}: ${errorText(ipc)}`;
       }
       return false;
     } finally {

@@ -77,7 +77,7 @@ describe("the form primitive", () => {
       () => ({ ok: true, value: null }),
       () => Promise.reject(new IpcFailure({ kind: "keychainUnavailable", message: "No keychain.", hint: "Unlock it.", issues: [] })),
     );
-    expect(form.formError).toBe("No keychain. Unlock it.");
+    expect(form.formError).toBe("Keychain unavailable: No keychain. Unlock it.");
     expect(form.errors).toEqual({});
   });
 

@@ -33,14 +33,11 @@ async fn a_deleted_demo_backend_stays_deleted_after_restart() {
 #[tokio::test]
 async fn backends_survive_a_restart_in_order() {
     let h = start().await;
-    h.app
-        .backends()
-        .create(
-            draft(BackendKind::Groq, "Groq", "https://api.groq.com/openai/v1"),
-            None,
-        )
-        .await
-        .unwrap();
+    h.add(
+        draft(BackendKind::Groq, "Groq", "https://api.groq.com/openai/v1"),
+        None,
+    )
+    .await;
     drop(h.app);
     let again = start_in(h.dir.path(), &h.keychain, vec![]).await;
     assert_eq!(
@@ -94,23 +91,17 @@ async fn duplicate_names_are_refused_case_insensitively() {
 async fn edit_enable_reorder_and_delete() {
     let h = start().await;
     let a = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "A", "https://api.openai.com/v1"),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::Mistral, "B", "https://api.mistral.ai/v1"),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     let edited = h
         .app
         .backends()
@@ -184,14 +175,11 @@ async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
 async fn no_backend_can_become_demo() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     let err = h
         .app
         .backends()
@@ -211,9 +199,7 @@ async fn changing_the_endpoint_forgets_old_checks() {
     let demo = h.app.backends().list().await.unwrap().remove(0);
     assert_eq!(demo.status, BackendStatus::Healthy);
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(
                 BackendKind::Ollama,
                 "Ollama",
@@ -221,8 +207,7 @@ async fn changing_the_endpoint_forgets_old_checks() {
             ),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     h.app.keys().test(&b.row.id, None).await.unwrap();
     assert_eq!(
         h.app.backends().get(&b.row.id).await.unwrap().status,
@@ -260,14 +245,11 @@ async fn changing_the_endpoint_forgets_old_checks() {
 async fn deleting_with_the_keychain_down_changes_nothing() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("a", "sk-abcdefghijklmnopqrst1")),
         )
-        .await
-        .unwrap();
+        .await;
     h.app
         .keys()
         .add(b.row.id.clone(), key("b", "sk-abcdefghijklmnopqrst2"))

@@ -24,11 +24,8 @@ pub(super) async fn add(
     base: &str,
     k: Option<&str>,
 ) -> String {
-    h.app
-        .backends()
-        .create(draft(kind, name, base), k.map(|v| key("main", v)))
+    h.add(draft(kind, name, base), k.map(|v| key("main", v)))
         .await
-        .unwrap()
         .row
         .id
 }

@@ -21,7 +21,7 @@ pub(super) async fn keyless(h: &Harness, names: &[&str]) -> Vec<String> {
     let mut ids = Vec::new();
     for name in names {
         let draft = draft(BackendKind::OpenAiCompatible, name, "http://127.0.0.1:9/v1");
-        ids.push(h.app.backends().create(draft, None).await.unwrap().row.id);
+        ids.push(h.add(draft, None).await.row.id);
     }
     ids
 }
@@ -74,14 +74,11 @@ async fn failover_passes_with_two_backends_and_fails_with_one_with_the_reason() 
     for (name, mock) in [("Alpha", &real_a), ("Beta", &real_b)] {
         let base = format!("{}/v1", mock.base_url());
         let b = h
-            .app
-            .backends()
-            .create(
+            .add(
                 draft(BackendKind::OpenAiCompatible, name, &base),
                 Some(key("main", "sk-the-users-real-key-000000001")),
             )
-            .await
-            .unwrap();
+            .await;
         ids.push(b.row.id);
     }
     for (name, candidates) in [
@@ -195,14 +192,11 @@ async fn the_breaker_drill_sees_open_skip_half_open_and_close_as_configured() {
     let h = start().await;
     let real = MockServer::start(MockConfig::instant()).await.unwrap();
     let base = format!("{}/v1", real.base_url());
-    h.app
-        .backends()
-        .create(
-            draft(BackendKind::OpenAiCompatible, "Gamma", &base),
-            Some(key("main", "sk-the-users-real-key-000000002")),
-        )
-        .await
-        .unwrap();
+    h.add(
+        draft(BackendKind::OpenAiCompatible, "Gamma", &base),
+        Some(key("main", "sk-the-users-real-key-000000002")),
+    )
+    .await;
     let report = drill(&h, DrillName::Breaker).await;
     let suite = &report.suites[0];
     assert_eq!(suite.name, "Circuit breaker");

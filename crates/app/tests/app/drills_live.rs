@@ -31,14 +31,11 @@ async fn setup(h: &Harness) -> Providers {
     for (name, mock, k) in [("Alpha", &alpha, ALPHA_KEY), ("Beta", &beta, BETA_KEY)] {
         let base = format!("{}/v1", mock.base_url());
         let b = h
-            .app
-            .backends()
-            .create(
+            .add(
                 draft(BackendKind::OpenAiCompatible, name, &base),
                 Some(key("main", k)),
             )
-            .await
-            .unwrap();
+            .await;
         ids.push(b.row.id);
     }
     let cand = |id: &String, model: &str| RouteCandidate {

@@ -10,9 +10,7 @@ use switchyard_app::{AppError, DrillName, DrillOptions, GatewaySettings, Resilie
 async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(
                 BackendKind::OpenAiCompatible,
                 "Delta",
@@ -20,8 +18,7 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
             ),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     let demo = h.app.backends().list().await.unwrap()[0].row.id.clone();
     save_route(
         &h,
@@ -94,14 +91,11 @@ async fn a_429_storm_on_one_key_moves_to_the_other_keys_and_waits_out_retry_afte
     let mut ids = Vec::new();
     for name in ["Alpha", "Beta"] {
         let b = h
-            .app
-            .backends()
-            .create(
+            .add(
                 draft(BackendKind::OpenAi, name, "http://127.0.0.1:9/v1"),
                 Some(key("main", "sk-the-users-real-key-000000003")),
             )
-            .await
-            .unwrap();
+            .await;
         ids.push(b.row.id);
     }
     h.app

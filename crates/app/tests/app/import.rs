@@ -143,9 +143,7 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
 async fn import_into_an_existing_disabled_backend_enables_it() {
     let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(
                 BackendKind::OpenAi,
                 "Work OpenAI",
@@ -153,8 +151,7 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
             ),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     h.app
         .backends()
         .set_enabled(b.row.id.clone(), false)

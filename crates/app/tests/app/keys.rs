@@ -19,14 +19,11 @@ async fn provider() -> MockServer {
 async fn a_key_is_stored_only_in_the_keychain_and_listed_masked() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(b.keys.len(), 1);
     assert_eq!(b.keys[0].row.hint, "sk-…0001");
     assert_eq!(h.keychain.get(&b.keys[0].row.id).unwrap().expose(), VALID);
@@ -75,14 +72,11 @@ async fn keychain_unavailable_is_a_typed_error_and_saves_nothing() {
 async fn several_labelled_keys_per_backend_with_unique_labels() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
-        .await
-        .unwrap();
+        .await;
     h.app
         .keys()
         .add(b.row.id.clone(), key("personal", WRONG))
@@ -127,14 +121,11 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
     let p = provider().await;
     let base = format!("{}/v1", p.base_url());
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAiCompatible, "Local", &base),
             Some(key("good", VALID)),
         )
-        .await
-        .unwrap();
+        .await;
     let bad = h
         .app
         .keys()
@@ -147,12 +138,7 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
         .add(b.row.id.clone(), key("limited", LIMITED))
         .await
         .unwrap();
-    let good = h
-        .app
-        .keys()
-        .test(&b.row.id, Some(&b.keys[0].row.id))
-        .await
-        .unwrap();
+    let good = h.test_first_key(&b).await;
     assert_eq!(good.outcome, CheckOutcome::Valid);
     assert!(
         good.message.starts_with("valid, ") && good.latency_ms.is_some(),
@@ -202,25 +188,15 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
     for (kind, base, route) in cases {
         let before = p.calls(route);
         let b = h
-            .app
-            .backends()
-            .create(draft(kind, kind.spec().label, &base), Some(key("k", VALID)))
-            .await
-            .unwrap();
-        let r = h
-            .app
-            .keys()
-            .test(&b.row.id, Some(&b.keys[0].row.id))
-            .await
-            .unwrap();
+            .add(draft(kind, kind.spec().label, &base), Some(key("k", VALID)))
+            .await;
+        let r = h.test_first_key(&b).await;
         assert_eq!(r.outcome, CheckOutcome::Valid, "{kind:?}: {r:?}");
         assert_eq!(p.calls(route), before + 1, "{kind:?} must probe {route}");
     }
     // Gemini refuses a bad key with 400 API_KEY_INVALID: that is "invalid", not a provider error.
     let gemini = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(
                 BackendKind::Gemini,
                 "Gemini bad",
@@ -228,14 +204,8 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
             ),
             Some(key("k", WRONG)),
         )
-        .await
-        .unwrap();
-    let r = h
-        .app
-        .keys()
-        .test(&gemini.row.id, Some(&gemini.keys[0].row.id))
-        .await
-        .unwrap();
+        .await;
+    let r = h.test_first_key(&gemini).await;
     assert_eq!(
         (r.outcome, r.http_status),
         (CheckOutcome::Invalid, Some(400)),
@@ -244,11 +214,8 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
     // Ollama takes no key at all.
     let open = MockServer::start(MockConfig::instant()).await.unwrap();
     let ollama = h
-        .app
-        .backends()
-        .create(draft(BackendKind::Ollama, "Ollama", &open.base_url()), None)
-        .await
-        .unwrap();
+        .add(draft(BackendKind::Ollama, "Ollama", &open.base_url()), None)
+        .await;
     assert_eq!(
         h.app
             .keys()
@@ -268,20 +235,12 @@ async fn test_key_reports_unreachable_and_timeout() {
     let dead = format!("http://{}/v1", closed.local_addr().unwrap());
     drop(closed);
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAiCompatible, "Dead", &dead),
             Some(key("k", VALID)),
         )
-        .await
-        .unwrap();
-    let r = h
-        .app
-        .keys()
-        .test(&b.row.id, Some(&b.keys[0].row.id))
-        .await
-        .unwrap();
+        .await;
+    let r = h.test_first_key(&b).await;
     assert_eq!(r.outcome, CheckOutcome::Unreachable, "{r:?}");
     assert!(
         r.message.starts_with("could not connect to 127.0.0.1:"),
@@ -294,20 +253,12 @@ async fn test_key_reports_unreachable_and_timeout() {
     let slow = MockServer::start(slow).await.unwrap();
     let base = format!("{}/v1", slow.base_url());
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAiCompatible, "Slow", &base),
             Some(key("k", VALID)),
         )
-        .await
-        .unwrap();
-    let r = h
-        .app
-        .keys()
-        .test(&b.row.id, Some(&b.keys[0].row.id))
-        .await
-        .unwrap();
+        .await;
+    let r = h.test_first_key(&b).await;
     assert_eq!(r.outcome, CheckOutcome::Timeout, "{r:?}");
 }
 
@@ -315,14 +266,11 @@ async fn test_key_reports_unreachable_and_timeout() {
 async fn test_key_needs_a_key_where_the_kind_does() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(b.status, BackendStatus::NoKey);
     assert!(matches!(
         h.app.keys().test(&b.row.id, None).await,
@@ -340,9 +288,7 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
     let p = provider().await;
     // The mock has no /v1/nothing/models: a 404 from a live server.
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(
                 BackendKind::OpenAiCompatible,
                 "Wrong path",
@@ -350,14 +296,8 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
             ),
             Some(key("k", VALID)),
         )
-        .await
-        .unwrap();
-    let r = h
-        .app
-        .keys()
-        .test(&b.row.id, Some(&b.keys[0].row.id))
-        .await
-        .unwrap();
+        .await;
+    let r = h.test_first_key(&b).await;
     assert_eq!(
         (r.outcome, r.http_status),
         (CheckOutcome::Unexpected, Some(404)),
@@ -373,14 +313,11 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
 async fn validate_key_checks_labels_and_kind_without_saving() {
     let h = start().await;
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
             Some(key("work", VALID)),
         )
-        .await
-        .unwrap();
+        .await;
     let v = h
         .app
         .keys()

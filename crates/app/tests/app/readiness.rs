@@ -56,14 +56,11 @@ async fn a_fresh_install_is_ready_and_every_component_is_scored() {
 async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
     let h = start().await;
     let down = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::Ollama, "Local", &closed_port_url()),
             None,
         )
-        .await
-        .unwrap();
+        .await;
     let run = h.app.readiness().run().await.unwrap();
     let local = run
         .card
@@ -242,14 +239,11 @@ async fn a_keyless_kind_with_a_key_is_reached_with_its_key() {
     .unwrap();
     let base = format!("{}/v1", server.base_url());
     let b = h
-        .app
-        .backends()
-        .create(
+        .add(
             draft(BackendKind::OpenAiCompatible, "Local", &base),
             Some(key("main", key_value)),
         )
-        .await
-        .unwrap();
+        .await;
     let run = h.app.readiness().run().await.unwrap();
     let local = run
         .card

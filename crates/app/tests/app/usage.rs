@@ -233,9 +233,7 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
         ("Plain", &plain, "$0.00 of credits used, no limit"),
     ] {
         let b = h
-            .app
-            .backends()
-            .create(
+            .add(
                 draft(
                     BackendKind::OpenRouter,
                     name,
@@ -246,14 +244,8 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
                     "sk-or-v1-1111111111111111111111111111111111111111111111111111111111111111",
                 )),
             )
-            .await
-            .unwrap();
-        let r = h
-            .app
-            .keys()
-            .test(&b.row.id, Some(&b.keys[0].row.id))
-            .await
-            .unwrap();
+            .await;
+        let r = h.test_first_key(&b).await;
         assert!(r.message.ends_with(want), "{name}: {}", r.message);
         assert_eq!(
             mock.calls("credits"),
