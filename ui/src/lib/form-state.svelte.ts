@@ -20,6 +20,8 @@ export type FormOptions = {
   focus?: () => void;
   /** Puts the core's issues in the form's words (a list entry's message named after its entry). */
   phrase?: (issue: FieldIssue) => FieldIssue;
+  /** The start of the ids of the form's messages: `<prefix>-<field>-error` (default "form"). */
+  idPrefix?: string;
   /** A failure other than a refusal, in the form's words (default: its title, message and hint). */
   failure?: (error: IpcError) => string;
 };
@@ -97,9 +99,14 @@ export class FormState<F extends FieldName> {
     this.issues = this.issues.filter((i) => i !== issue);
   }
 
+  /** The id of `field`'s message (see FieldError.svelte). */
+  errorId(field: F): string {
+    return `${this.#options.idPrefix ?? "form"}-${field}-error`;
+  }
+
   /** `aria-describedby` for a field: its help, and its message's id while it has one. */
-  describedBy(field: F, help: string, errorId: string): string {
-    return this.errors[field] ? `${help} ${errorId}` : help;
+  describedBy(field: F, help: string): string {
+    return this.errors[field] ? `${help} ${this.errorId(field)}` : help;
   }
 
   /**
