@@ -116,7 +116,7 @@ async fn several_labelled_keys_per_backend_with_unique_labels() {
 }
 
 #[tokio::test]
-async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
+async fn a_key_test_reports_valid_invalid_and_rate_limited_with_latency() {
     let h = start().await;
     let p = provider().await;
     let base = format!("{}/v1", p.base_url());
@@ -164,7 +164,7 @@ async fn test_key_reports_valid_invalid_and_rate_limited_with_latency() {
 }
 
 #[tokio::test]
-async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
+async fn a_key_test_speaks_each_providers_auth_and_probe_endpoint() {
     let h = start().await;
     let p = provider().await;
     let cases = [
@@ -229,7 +229,7 @@ async fn test_key_speaks_each_providers_auth_and_probe_endpoint() {
 }
 
 #[tokio::test]
-async fn test_key_reports_unreachable_and_timeout() {
+async fn a_key_test_reports_unreachable_and_timeout() {
     let h = start().await;
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}/v1", closed.local_addr().unwrap());
@@ -263,7 +263,7 @@ async fn test_key_reports_unreachable_and_timeout() {
 }
 
 #[tokio::test]
-async fn test_key_needs_a_key_where_the_kind_does() {
+async fn a_key_test_needs_a_key_where_the_kind_does() {
     let h = start().await;
     let b = h
         .add(
