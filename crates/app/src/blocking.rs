@@ -21,3 +21,17 @@ pub(crate) trait OffThread: Clone + Send + Sync + 'static {
 }
 
 impl OffThread for Store {}
+impl OffThread for switchyard_store::BackendsTable {}
+impl OffThread for switchyard_store::KeysTable {}
+impl OffThread for switchyard_store::ChecksTable {}
+impl OffThread for switchyard_store::RoutesTable {}
+impl OffThread for switchyard_store::TokensTable {}
+impl OffThread for switchyard_store::SettingsTable {}
+impl OffThread for switchyard_store::ConnectionsTable {}
+impl OffThread for switchyard_store::AlertsTable {}
+impl OffThread for switchyard_store::DrillsTable {}
+impl OffThread for switchyard_store::HealthTable {}
+impl OffThread for switchyard_store::CatalogueTable {}
+impl OffThread for switchyard_store::BalancesTable {}
+impl OffThread for switchyard_store::ToolUsageTable {}
+impl OffThread for switchyard_store::LedgerTable {}

@@ -29,7 +29,11 @@ pub const WATCH_EVERY: Duration = Duration::from_millis(400);
 type Config = (Vec<BackendRow>, Vec<KeyRow>, Vec<RouteRow>);
 
 fn config(s: &Store) -> Result<Config, AppError> {
-    Ok((s.list_backends()?, s.list_keys()?, s.list_routes()?))
+    Ok((
+        s.backends().list_backends()?,
+        s.keys().list_keys()?,
+        s.routes().list_routes()?,
+    ))
 }
 
 /// Follows backend, key and route changes made by other processes (see the module docs): the
@@ -59,7 +63,7 @@ pub(crate) fn spawn_watch(
                 match last {
                     Some((v, cfg)) if v == version => Ok((version, cfg, false, false)),
                     last => {
-                        let tokens_changed = tokens.reload(&store)?;
+                        let tokens_changed = tokens.reload(&store.tokens())?;
                         let now = config(&store)?;
                         let changed = last.is_some_and(|(_, before)| before != now);
                         Ok((version, now, changed, tokens_changed))

@@ -199,9 +199,10 @@ impl Routing {
 
     /// The routing snapshot from the store: enabled backends in order, their keys, routes.
     fn build(&self) -> Result<RoutingTable, AppError> {
-        let keys = self.store.list_keys()?;
+        let keys = self.store.keys().list_keys()?;
         let targets: Vec<Target> = self
             .store
+            .backends()
             .list_backends()?
             .into_iter()
             .filter(|b| b.enabled)
@@ -241,6 +242,7 @@ impl Routing {
             .collect();
         let routes = self
             .store
+            .routes()
             .list_routes()?
             .into_iter()
             .filter_map(|r| {

@@ -294,14 +294,17 @@ fn write(
         return true;
     }
     let n = batch.records.len();
-    if let Err(e) = store.insert_requests_with(&batch.records, &mut pace()) {
+    if let Err(e) = store
+        .ledger()
+        .insert_requests_with(&batch.records, &mut pace())
+    {
         tracing::error!(error = %e, waiting = n, "could not write the request ledger; will retry");
         return false;
     }
     counters.queued.fetch_sub(n as u64, Ordering::Relaxed);
     on_written(n);
     if !batch.uses.is_empty() {
-        if let Err(e) = store.touch_tokens(&batch.uses) {
+        if let Err(e) = store.tokens().touch_tokens(&batch.uses) {
             tracing::warn!(error = %e, "could not update token last-used times");
         }
     }

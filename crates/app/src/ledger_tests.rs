@@ -59,7 +59,7 @@ fn stop_writes_everything_queued_before_it_and_counts_later_records_as_lost() {
         sink.record(record(i), None);
     }
     writer.stop();
-    assert_eq!(store.request_count().unwrap(), 5_000);
+    assert_eq!(store.ledger().request_count().unwrap(), 5_000);
     assert_eq!((sink.depth(), sink.lost()), (0, 0));
     sink.record(record(9_999), None);
     assert_eq!(
@@ -79,7 +79,7 @@ fn a_burst_far_beyond_one_batch_is_queued_not_dropped() {
     let reader = store.clone();
     let hold = std::thread::spawn(move || {
         for _ in 0..50 {
-            let _ = reader.request_count();
+            let _ = reader.ledger().request_count();
         }
     });
     for i in 0..100_000 {
@@ -87,7 +87,7 @@ fn a_burst_far_beyond_one_batch_is_queued_not_dropped() {
     }
     sink.flush();
     hold.join().unwrap();
-    assert_eq!(store.request_count().unwrap(), 100_000);
+    assert_eq!(store.ledger().request_count().unwrap(), 100_000);
     assert_eq!((sink.depth(), sink.lost()), (0, 0));
     writer.stop();
 }
@@ -109,7 +109,7 @@ fn a_batch_that_fails_to_write_is_kept_and_retried_until_the_database_works_agai
     while sink.depth() > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(store.request_count().unwrap(), 10);
+    assert_eq!(store.ledger().request_count().unwrap(), 10);
     assert_eq!(sink.lost(), 0);
     writer.stop();
 }

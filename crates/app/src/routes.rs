@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use switchyard_core::{looks_like_key, Field, IssueCode};
 use switchyard_gateway::{GatewayHandle, RouteCache, RouteCandidate, TrackState};
 use switchyard_policy::Strategy;
-use switchyard_store::{RouteRow, Store};
+use switchyard_store::{BackendsTable, RouteRow, RoutesTable, Store};
 
 pub const MAX_CANDIDATES: usize = 20;
 pub const MAX_WEIGHT: u32 = 1000;
@@ -58,7 +58,9 @@ pub struct BackendLive {
 /// The Routes feature. Cheap to clone.
 #[derive(Clone)]
 pub struct Routes {
-    store: Store,
+    /// The routes, and the backends their candidates name: all this feature reads or writes.
+    routes: RoutesTable,
+    backends: BackendsTable,
     routing: Routing,
     gateway: Option<GatewayHandle>,
     events: EventSink,
@@ -75,7 +77,8 @@ impl Routes {
         events: EventSink,
     ) -> Routes {
         Routes {
-            store,
+            routes: store.routes(),
+            backends: store.backends(),
             routing,
             gateway,
             events,
@@ -83,24 +86,22 @@ impl Routes {
     }
 
     pub async fn list(&self) -> Result<Vec<RouteView>, AppError> {
-        self.store
-            .blocking(|store| {
-                let rows = store.list_routes()?;
-                rows.into_iter().map(|r| view(store, r)).collect()
-            })
-            .await
+        self.blocking(|me| {
+            let rows = me.routes.list_routes()?;
+            rows.into_iter().map(|r| view(&me.backends, r)).collect()
+        })
+        .await
     }
 
     /// Creates (`id` = `None`) or replaces a route. Validates everything first; nothing is saved
     /// on error.
     pub async fn save(&self, id: Option<String>, draft: RouteDraft) -> Result<RouteView, AppError> {
         let view = self
-            .store
-            .blocking(move |store| {
-                let draft = check(store, draft, id.as_deref())?;
+            .blocking(move |me| {
+                let draft = check(me, draft, id.as_deref())?;
                 let id = match id {
                     Some(id) => {
-                        let exists = store.list_routes()?.iter().any(|r| r.id == id);
+                        let exists = me.routes.list_routes()?.iter().any(|r| r.id == id);
                         if !exists {
                             return Err(AppError::NotFound("Route"));
                         }
@@ -111,9 +112,10 @@ impl Routes {
                 let strategy = to_json(&draft.strategy)?;
                 let candidates = to_json(&draft.candidates)?;
                 let cache = to_json(&draft.cache)?;
-                store.save_route(&id, &draft.name, &strategy, &candidates, &cache)?;
-                let row = store.list_routes()?.into_iter().find(|r| r.id == id);
-                view(store, row.ok_or(AppError::NotFound("Route"))?)
+                me.routes
+                    .save_route(&id, &draft.name, &strategy, &candidates, &cache)?;
+                let row = me.routes.list_routes()?.into_iter().find(|r| r.id == id);
+                view(&me.backends, row.ok_or(AppError::NotFound("Route"))?)
             })
             .await?;
         self.changed().await;
@@ -122,8 +124,7 @@ impl Routes {
 
     pub async fn delete(&self, id: String) -> Result<(), AppError> {
         let deleted = self
-            .store
-            .blocking(move |store| Ok(store.delete_route(&id)?))
+            .blocking(move |me| Ok(me.routes.delete_route(&id)?))
             .await?;
         if !deleted {
             return Err(AppError::NotFound("Route"));
@@ -171,8 +172,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn view(store: &Store, row: RouteRow) -> Result<RouteView, AppError> {
-    let backends = store.list_backends()?;
+fn view(backends: &BackendsTable, row: RouteRow) -> Result<RouteView, AppError> {
+    let backends = backends.list_backends()?;
     let strategy: Strategy = serde_json::from_str(&row.strategy).unwrap_or_default();
     let candidates: Vec<RouteCandidate> = serde_json::from_str(&row.candidates).unwrap_or_default();
     Ok(RouteView {
@@ -199,9 +200,10 @@ fn view(store: &Store, row: RouteRow) -> Result<RouteView, AppError> {
 
 /// Route names become model names in every tool: short, no spaces, no `/` (that means
 /// `backend/model`), not a key, unique.
-fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<RouteDraft, AppError> {
+fn check(me: &Routes, mut d: RouteDraft, editing: Option<&str>) -> Result<RouteDraft, AppError> {
     check_shape(&mut d)?;
-    let taken = store
+    let taken = me
+        .routes
         .list_routes()?
         .into_iter()
         .any(|r| r.name.eq_ignore_ascii_case(&d.name) && Some(r.id.as_str()) != editing);
@@ -212,7 +214,7 @@ fn check(store: &Store, mut d: RouteDraft, editing: Option<&str>) -> Result<Rout
             format!("A route named “{}” already exists.", d.name),
         ));
     }
-    let backends = store.list_backends()?;
+    let backends = me.backends.list_backends()?;
     let mut seen = HashSet::new();
     for (i, c) in d.candidates.iter_mut().enumerate() {
         let n = i + 1;
@@ -359,3 +361,5 @@ pub(crate) fn check_shape(d: &mut RouteDraft) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+impl crate::blocking::OffThread for Routes {}

@@ -6,7 +6,7 @@ use crate::events::EventSink;
 use crate::supervisor::Supervisor;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
-use switchyard_store::Store;
+use switchyard_store::{LedgerTable, SettingsTable, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,7 +54,9 @@ const KEY: &str = "ui";
 /// The Preferences feature: the Settings page's values. Cheap to clone.
 #[derive(Clone)]
 pub struct Preferences {
-    store: Store,
+    settings: SettingsTable,
+    /// Only to prune requests past the retention the user set.
+    ledger: LedgerTable,
     events: EventSink,
 }
 
@@ -62,12 +64,16 @@ impl Preferences {
     /// Needs the store (the settings row; pruning the ledger) and the event sink (a prune
     /// refreshes the request lists).
     pub(crate) fn new(store: Store, events: EventSink) -> Preferences {
-        Preferences { store, events }
+        Preferences {
+            settings: store.settings(),
+            ledger: store.ledger(),
+            events,
+        }
     }
 
     pub async fn get(&self) -> Result<Settings, AppError> {
-        self.store
-            .blocking(|store| Ok(store.setting_or_default(KEY)?))
+        self.settings
+            .blocking(|settings| Ok(settings.setting_or_default(KEY)?))
             .await
     }
 
@@ -88,8 +94,8 @@ impl Preferences {
         }
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.store
-            .blocking(move |store| Ok(store.set_setting(KEY, &value)?))
+        self.settings
+            .blocking(move |settings| Ok(settings.set_setting(KEY, &value)?))
             .await?;
         self.prune_ledger().await?;
         Ok(settings)
@@ -103,8 +109,8 @@ impl Preferences {
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let n = self
-            .store
-            .blocking(move |store| Ok(store.prune_requests(&before)?))
+            .ledger
+            .blocking(move |ledger| Ok(ledger.prune_requests(&before)?))
             .await?;
         if n > 0 {
             tracing::info!(deleted = n, days, "old requests pruned from the ledger");

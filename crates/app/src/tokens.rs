@@ -14,7 +14,7 @@ use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
 use switchyard_core::TokenScope;
 use switchyard_secrets::SecretString;
-use switchyard_store::{Store, TokenRow};
+use switchyard_store::{Store, TokenRow, TokensTable};
 
 /// Every token starts with this, so a leaked one is recognisable in a scanner.
 pub const TOKEN_PREFIX: &str = "sy-";
@@ -33,7 +33,7 @@ pub struct TokenIndex {
     inner: Arc<RwLock<HashMap<[u8; 32], Caller>>>,
     /// Tokens of this process only (never stored, gone at exit): `switchyard mcp`'s own.
     process: Arc<RwLock<HashMap<[u8; 32], Caller>>>,
-    source: Option<Store>,
+    source: Option<TokensTable>,
     last_reload: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
@@ -50,10 +50,10 @@ impl switchyard_gateway::Authenticator for TokenIndex {
 }
 
 impl TokenIndex {
-    /// An index that can refresh itself from `store`.
-    pub fn new(store: Store) -> Self {
+    /// An index that can refresh itself from the token table.
+    pub fn new(tokens: TokensTable) -> Self {
         TokenIndex {
-            source: Some(store),
+            source: Some(tokens),
             ..Self::default()
         }
     }
@@ -106,9 +106,9 @@ impl TokenIndex {
     }
 
     /// Reloads the active tokens from the database; `true` when the set of active tokens changed.
-    pub fn reload(&self, store: &Store) -> Result<bool, AppError> {
+    pub fn reload(&self, tokens: &TokensTable) -> Result<bool, AppError> {
         let mut fresh = HashMap::new();
-        for t in store
+        for t in tokens
             .list_tokens()?
             .into_iter()
             .filter(|t| t.revoked_at.is_none())
@@ -144,7 +144,7 @@ pub struct NewToken {
 /// Creating, listing and revoking gateway tokens. Cheap to clone.
 #[derive(Clone)]
 pub struct Tokens {
-    store: Store,
+    tokens: TokensTable,
     index: TokenIndex,
     events: EventSink,
 }
@@ -153,10 +153,11 @@ impl Tokens {
     /// Needs the store (token rows) and the event sink (`TokensChanged`). Reads the active tokens
     /// into the index: blocking, call it off the async threads.
     pub(crate) fn new(store: Store, events: EventSink) -> Result<Tokens, AppError> {
-        let index = TokenIndex::new(store.clone());
-        index.reload(&store)?;
+        let tokens = store.tokens();
+        let index = TokenIndex::new(tokens.clone());
+        index.reload(&tokens)?;
         Ok(Tokens {
-            store,
+            tokens,
             index,
             events,
         })
@@ -184,8 +185,8 @@ impl Tokens {
     }
 
     pub async fn list(&self) -> Result<Vec<TokenRow>, AppError> {
-        let store = self.store.clone();
-        Ok(tokio::task::spawn_blocking(move || store.list_tokens()).await??)
+        let tokens = self.tokens.clone();
+        Ok(tokio::task::spawn_blocking(move || tokens.list_tokens()).await??)
     }
 
     /// Revokes an active token by id or name; the next request with it is refused.
@@ -193,10 +194,10 @@ impl Tokens {
         let me = self.clone();
         let row = tokio::task::spawn_blocking(move || {
             let row = me
-                .store
+                .tokens
                 .revoke_token(&id_or_name)?
                 .ok_or(AppError::NotFound("Token"))?;
-            me.index.reload(&me.store)?;
+            me.index.reload(&me.tokens)?;
             tracing::info!(token = %row.name, "gateway token revoked");
             Ok::<_, AppError>(row)
         })
@@ -254,7 +255,7 @@ impl Tokens {
         let hash = hex(&Sha256::digest(token.as_bytes()));
         let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
         let row = self
-            .store
+            .tokens
             .insert_scoped_token(&crate::new_id(), name, &hash, &prefix, scope)
             .map_err(|e| {
                 if e.is_unique_violation() {
@@ -267,15 +268,15 @@ impl Tokens {
                     AppError::Store(e)
                 }
             })?;
-        self.index.reload(&self.store)?;
+        self.index.reload(&self.tokens)?;
         tracing::info!(token = %row.name, scope = scope.as_str(), "gateway token created");
         Ok((row, SecretString::new(token)))
     }
 
     /// Revokes a token by id and drops it from the index. Blocking; no event is sent.
     pub(crate) fn revoke_now(&self, id: &str) -> Result<(), AppError> {
-        self.store.revoke_token(id)?;
-        self.index.reload(&self.store).map(drop)
+        self.tokens.revoke_token(id)?;
+        self.index.reload(&self.tokens).map(drop)
     }
 }
 

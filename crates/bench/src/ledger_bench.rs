@@ -154,7 +154,10 @@ fn main() -> Result<(), String> {
             i += 1;
         }
         let t = Instant::now();
-        store.insert_requests(&batch).map_err(|e| e.to_string())?;
+        store
+            .ledger()
+            .insert_requests(&batch)
+            .map_err(|e| e.to_string())?;
         inserting += t.elapsed();
     }
     let secs = inserting.as_secs_f64();
@@ -176,15 +179,19 @@ fn main() -> Result<(), String> {
     let day30 = now - 30 * DAY_MS;
     let day7 = now - 7 * DAY_MS;
     let off = 3_600_000;
-    time_query("totals, 30 d", || store.usage_totals(day30, now));
+    time_query("totals, 30 d", || store.ledger().usage_totals(day30, now));
     time_query("cost per day by backend, 30 d", || {
-        store.usage_series(day30, now, DAY_MS, off, Some(Dimension::Backend))
+        store
+            .ledger()
+            .usage_series(day30, now, DAY_MS, off, Some(Dimension::Backend))
     });
     time_query("cost per day by model, 90 d", || {
-        store.usage_series(start, now, DAY_MS, off, Some(Dimension::Model))
+        store
+            .ledger()
+            .usage_series(start, now, DAY_MS, off, Some(Dimension::Model))
     });
     time_query("requests per hour, 7 d (heatmap)", || {
-        store.usage_series(day7, now, 3_600_000, off, None)
+        store.ledger().usage_series(day7, now, 3_600_000, off, None)
     });
     for (label, dim) in [
         ("breakdown by backend, 30 d", Dimension::Backend),
@@ -192,34 +199,42 @@ fn main() -> Result<(), String> {
         ("breakdown by route, 30 d", Dimension::Route),
         ("breakdown by token, 30 d", Dimension::Token),
     ] {
-        time_query(label, || store.usage_by(dim, day30, now));
+        time_query(label, || store.ledger().usage_by(dim, day30, now));
     }
     time_query("latency p50–p99, 30 d", || {
-        store.latency_percentiles(day30, now, None, off, None)
+        store
+            .ledger()
+            .latency_percentiles(day30, now, None, off, None)
     });
     time_query("latency p50–p99 per day, 30 d", || {
-        store.latency_percentiles(day30, now, Some(DAY_MS), off, None)
+        store
+            .ledger()
+            .latency_percentiles(day30, now, Some(DAY_MS), off, None)
     });
     time_query("latency p50–p99 per day, 90 d", || {
-        store.latency_percentiles(start, now, Some(DAY_MS), off, None)
+        store
+            .ledger()
+            .latency_percentiles(start, now, Some(DAY_MS), off, None)
     });
     time_query("latency p50–p99 per day, one backend, 30 d", || {
-        store.latency_percentiles(day30, now, Some(DAY_MS), off, Some("Gemini"))
+        store
+            .ledger()
+            .latency_percentiles(day30, now, Some(DAY_MS), off, Some("Gemini"))
     });
     time_query("cache usage per route, 24 h", || {
-        store.cache_usage_since(&rfc3339(now - DAY_MS))
+        store.ledger().cache_usage_since(&rfc3339(now - DAY_MS))
     });
     time_query("cache usage per route, 30 d", || {
-        store.cache_usage_since(&rfc3339(day30))
+        store.ledger().cache_usage_since(&rfc3339(day30))
     });
     time_query("Requests page: newest 100", || {
-        store.recent_requests(&RequestFilter {
+        store.ledger().recent_requests(&RequestFilter {
             limit: 100,
             ..RequestFilter::default()
         })
     });
     time_query("Requests page: newest 100 of one backend", || {
-        store.recent_requests(&RequestFilter {
+        store.ledger().recent_requests(&RequestFilter {
             backend: Some("Gemini".into()),
             limit: 100,
             ..RequestFilter::default()
@@ -229,6 +244,7 @@ fn main() -> Result<(), String> {
     // rows) still have none.
     let t = Instant::now();
     let priced = store
+        .ledger()
         .reprice_unpriced(|_, _| false, |_| None)
         .map_err(|e| e.to_string())?;
     println!(
@@ -239,6 +255,7 @@ fn main() -> Result<(), String> {
     // A price for the Local model: a quarter of the ledger is priced, an hour per transaction.
     let t = Instant::now();
     let priced = store
+        .ledger()
         .reprice_unpriced(
             |backend, _| backend == "Local",
             |r| Some(r.input_tokens as f64 * 1e-7),
@@ -250,6 +267,7 @@ fn main() -> Result<(), String> {
         t.elapsed().as_secs_f64() * 1000.0
     );
     if let Some(p) = store
+        .ledger()
         .latency_percentiles(day30, now, None, off, None)
         .map_err(|e| e.to_string())?
         .first()

@@ -30,14 +30,19 @@ impl Sink for StoreSink<'_> {
             .map(|r| (r, switchyard_usage::price(self.prices, r)))
             .collect();
         self.store
+            .tool_usage()
             .upsert_tool_usage(&priced)
             .map_err(|e| e.to_string())
     }
     fn windows(&mut self, w: &[PlanWindow]) -> Result<(), String> {
-        self.store.save_plan_windows(w).map_err(|e| e.to_string())
+        self.store
+            .tool_usage()
+            .save_plan_windows(w)
+            .map_err(|e| e.to_string())
     }
     fn cursor(&mut self, c: &Cursor) -> Result<(), String> {
         self.store
+            .tool_usage()
             .save_tool_usage_cursor(c)
             .map_err(|e| e.to_string())
     }
@@ -163,14 +168,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     );
     let full = t.elapsed().as_secs_f64();
-    let (kept, _) = store.tool_usage_count()?;
+    let (kept, _) = store.tool_usage().tool_usage_count()?;
     println!(
         "full import: {} records read, {kept} kept (one per answer), {:.2} s ({:.0} MB/s), {:.1}× the floor; peak RSS {} MB (before it {} MB)",
         report.records, full, bytes as f64 / 1048576.0 / full, full / floor, vm_hwm_kb() / 1024, before / 1024
     );
     assert_eq!(kept, answers, "every answer once");
 
-    let cursors = store.tool_usage_cursors()?;
+    let cursors = store.tool_usage().tool_usage_cursors()?;
     let t = Instant::now();
     let again = switchyard_usage::import(
         &sources,
@@ -193,7 +198,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut h = std::fs::OpenOptions::new().append(true).open(f)?;
         writeln!(h, "{{\"type\":\"assistant\",\"sessionId\":\"x\",\"timestamp\":\"2026-11-25T12:00:00Z\",\"requestId\":\"req_new\",\"message\":{{\"id\":\"msg_new\",\"model\":\"claude-sonnet-4-5\",\"usage\":{{\"input_tokens\":1,\"output_tokens\":1}}}}}}")?;
     }
-    let cursors = store.tool_usage_cursors()?;
+    let cursors = store.tool_usage().tool_usage_cursors()?;
     let t = Instant::now();
     let grew = switchyard_usage::import(
         &sources,

@@ -1,7 +1,9 @@
 //! Alerts (opened and resolved, never deleted by the engine) and readiness runs (the full report
 //! as JSON, so the page can compare with the previous run).
 
-use crate::{Store, StoreError};
+use crate::tables::AlertsTable;
+
+use crate::StoreError;
 use rusqlite::{params, OptionalExtension, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,11 +58,11 @@ fn run(row: &Row<'_>) -> rusqlite::Result<ReadinessRow> {
     })
 }
 
-impl Store {
+impl AlertsTable {
     /// Inserts an alert or updates it by id (its resolution). `notified` stays true once any
     /// notification went out for the alert (a resolution in quiet hours does not erase it).
     pub fn save_alert(&self, a: &AlertRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 &format!(
                     "INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -86,7 +88,7 @@ impl Store {
 
     /// Open alerts first (newest first), then the newest resolved ones, `limit` in all.
     pub fn list_alerts(&self, limit: u32) -> Result<Vec<AlertRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut st = c.prepare_cached(&format!(
                 "SELECT {ALERT_COLUMNS} FROM alerts
                  ORDER BY resolved_at IS NOT NULL, opened_at DESC LIMIT ?1"
@@ -99,7 +101,7 @@ impl Store {
     }
 
     pub fn insert_readiness_run(&self, r: &ReadinessRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO readiness_runs (id, started_at, verdict, score, report) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![r.id, r.started_at, r.verdict, r.score, r.report],
@@ -110,7 +112,7 @@ impl Store {
 
     /// The newest readiness runs, newest first.
     pub fn readiness_runs(&self, limit: u32) -> Result<Vec<ReadinessRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut st = c.prepare_cached(
                 "SELECT id, started_at, verdict, score, report FROM readiness_runs
                  ORDER BY started_at DESC LIMIT ?1",
@@ -121,7 +123,7 @@ impl Store {
     }
 
     pub fn readiness_run(&self, id: &str) -> Result<Option<ReadinessRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             Ok(c.query_row(
                 "SELECT id, started_at, verdict, score, report FROM readiness_runs WHERE id = ?1",
                 [id],

@@ -1,6 +1,8 @@
 //! The `backends` table: one row per configured provider, ordered by `position`.
 
-use crate::{now, Store, StoreError};
+use crate::tables::BackendsTable;
+
+use crate::{now, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
 use switchyard_core::{BackendDraft, BackendKind};
 
@@ -96,10 +98,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<BackendRow> {
     })
 }
 
-impl Store {
+impl BackendsTable {
     /// Every backend's name, by id (for text that names backends a record keeps by id).
     pub fn backend_names(&self) -> Result<std::collections::HashMap<String, String>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut stmt = c.prepare("SELECT id, name FROM backends")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -107,7 +109,7 @@ impl Store {
     }
 
     pub fn list_backends(&self) -> Result<Vec<BackendRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {COLUMNS} FROM backends ORDER BY position, name"
             ))?;
@@ -120,7 +122,7 @@ impl Store {
 
     /// Sets a backend's traffic limits. False when there is no such backend.
     pub fn set_backend_limits(&self, id: &str, l: BackendLimits) -> Result<bool, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let n = c.execute(
                 "UPDATE backends SET max_in_flight = ?2, rpm = ?3, tpm = ?4, updated_at = ?5 WHERE id = ?1",
                 params![id, l.max_in_flight, l.rpm, l.tpm, now()],
@@ -131,7 +133,7 @@ impl Store {
 
     /// Sets a backend's monitoring settings. False when there is no such backend.
     pub fn set_backend_monitor(&self, id: &str, m: MonitorSettings) -> Result<bool, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let n = c.execute(
                 "UPDATE backends SET probe_interval_s = ?2, sla_target_bp = ?3, required = ?4, deep_probe = ?5, updated_at = ?6 WHERE id = ?1",
                 params![id, m.probe_interval_s, m.sla_target_bp, m.required, m.deep_probe, now()],
@@ -141,7 +143,7 @@ impl Store {
     }
 
     pub fn get_backend(&self, id: &str) -> Result<Option<BackendRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!("SELECT {COLUMNS} FROM backends WHERE id = ?1");
             Ok(c.query_row(&sql, [id], from_row).optional()?)
         })
@@ -155,7 +157,7 @@ impl Store {
         enabled: bool,
     ) -> Result<BackendRow, StoreError> {
         let ts = now();
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO backends (id, name, kind, base_url, default_model, enabled, position, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(position), -1) + 1 FROM backends), ?7, ?7)",
@@ -177,7 +179,7 @@ impl Store {
         key: Option<(&str, &str, &str)>,
     ) -> Result<BackendRow, StoreError> {
         let ts = now();
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             tx.execute(
                 "INSERT INTO backends (id, name, kind, base_url, default_model, enabled, position, created_at, updated_at)
@@ -205,7 +207,7 @@ impl Store {
         id: &str,
         draft: &BackendDraft,
     ) -> Result<Option<BackendRow>, StoreError> {
-        let changed = self.with(|c| {
+        let changed = self.db.with(|c| {
             Ok(c.execute(
                 "UPDATE backends SET name = ?2, kind = ?3, base_url = ?4, default_model = ?5, updated_at = ?6
                  WHERE id = ?1",
@@ -220,7 +222,7 @@ impl Store {
 
     /// `false` when there is no such backend.
     pub fn set_backend_enabled(&self, id: &str, enabled: bool) -> Result<bool, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             Ok(c.execute(
                 "UPDATE backends SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id, enabled, now()],
@@ -230,12 +232,13 @@ impl Store {
 
     /// Deletes the backend with its key rows and checks. `false` when there was none.
     pub fn delete_backend(&self, id: &str) -> Result<bool, StoreError> {
-        self.with(|c| Ok(c.execute("DELETE FROM backends WHERE id = ?1", [id])? > 0))
+        self.db
+            .with(|c| Ok(c.execute("DELETE FROM backends WHERE id = ?1", [id])? > 0))
     }
 
     /// Sets positions to the order of `ids` (which the caller checked is a permutation).
     pub fn reorder_backends(&self, ids: &[String]) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             for (pos, id) in (0u32..).zip(ids) {
                 tx.execute(

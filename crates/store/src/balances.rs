@@ -1,7 +1,9 @@
 //! Each key's credits as its provider last said (OpenRouter's key info, read by every key test
 //! and monitor probe), with the time read.
 
-use crate::{Store, StoreError};
+use crate::tables::BalancesTable;
+
+use crate::StoreError;
 use rusqlite::params;
 
 /// One key's credits, USD.
@@ -18,9 +20,9 @@ pub struct BalanceRow {
     pub read_at_ms: i64,
 }
 
-impl Store {
+impl BalancesTable {
     pub fn save_balance(&self, b: &BalanceRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO balances (key_id, backend_id, limit_usd, used_usd, remaining_usd, read_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -35,7 +37,7 @@ impl Store {
 
     /// Every key's last known credits (keys deleted since are left out).
     pub fn balances(&self) -> Result<Vec<BalanceRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut s = c.prepare(
                 "SELECT b.key_id, b.backend_id, b.limit_usd, b.used_usd, b.remaining_usd, b.read_at_ms
                  FROM balances b JOIN backend_keys k ON k.id = b.key_id ORDER BY b.read_at_ms DESC",

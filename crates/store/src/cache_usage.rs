@@ -5,7 +5,11 @@
 //! A lookup is a request whose `cache` column is `hit`, `shared`, `miss` or `refresh`; `bypass`
 //! and `skip` (not cacheable) requests never consulted the cache and are not counted.
 
-use crate::{Store, StoreError};
+use crate::tables::LedgerTable;
+#[cfg(test)]
+use crate::Store;
+
+use crate::StoreError;
 
 /// Cache use of one route (the route name, or the requested model when no route applied).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30,7 +34,7 @@ impl CacheUsageRow {
     }
 }
 
-impl Store {
+impl LedgerTable {
     /// Cache use per route since `since` (RFC 3339; counted from the start of its hour), busiest
     /// first. Read from the hourly rollups, so it stays fast however large the ledger grows.
     pub fn cache_usage_since(&self, since: &str) -> Result<Vec<CacheUsageRow>, StoreError> {
@@ -98,24 +102,28 @@ mod tests {
     fn usage_counts_lookups_hits_and_savings_per_route_since_a_time() {
         let s = Store::open_in_memory().unwrap();
         let day = "2026-11-20T10:00:00Z";
-        s.insert_requests(&[
-            req("1", day, Some("fast"), Some("miss"), None),
-            req("2", day, Some("fast"), Some("hit"), Some(0.25)),
-            req("3", day, Some("fast"), Some("shared"), Some(0.25)),
-            req("4", day, Some("fast"), Some("bypass"), None),
-            req("5", day, None, Some("hit"), Some(0.5)),
-            req("6", day, None, Some("skip"), None),
-            req("7", day, None, None, None),
-            req(
-                "8",
-                "2026-11-01T00:00:00Z",
-                Some("fast"),
-                Some("hit"),
-                Some(9.0),
-            ),
-        ])
-        .unwrap();
-        let rows = s.cache_usage_since("2026-11-20T00:00:00Z").unwrap();
+        s.ledger()
+            .insert_requests(&[
+                req("1", day, Some("fast"), Some("miss"), None),
+                req("2", day, Some("fast"), Some("hit"), Some(0.25)),
+                req("3", day, Some("fast"), Some("shared"), Some(0.25)),
+                req("4", day, Some("fast"), Some("bypass"), None),
+                req("5", day, None, Some("hit"), Some(0.5)),
+                req("6", day, None, Some("skip"), None),
+                req("7", day, None, None, None),
+                req(
+                    "8",
+                    "2026-11-01T00:00:00Z",
+                    Some("fast"),
+                    Some("hit"),
+                    Some(9.0),
+                ),
+            ])
+            .unwrap();
+        let rows = s
+            .ledger()
+            .cache_usage_since("2026-11-20T00:00:00Z")
+            .unwrap();
         assert_eq!(rows.len(), 2);
         let fast = &rows[0];
         assert_eq!(fast.route, "fast");

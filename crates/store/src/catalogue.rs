@@ -1,7 +1,11 @@
 //! Each backend's model catalogue as its provider last listed it, with the time read; a failed
 //! refresh keeps the last good list and records why it failed.
 
-use crate::{Store, StoreError};
+use crate::tables::CatalogueTable;
+#[cfg(test)]
+use crate::Store;
+
+use crate::StoreError;
 use rusqlite::params;
 use switchyard_core::catalogue::ListedModel;
 
@@ -18,7 +22,7 @@ pub struct CatalogueRow {
     pub error: Option<String>,
 }
 
-impl Store {
+impl CatalogueTable {
     /// Keeps a fresh list (clearing any earlier error).
     pub fn save_catalogue(
         &self,
@@ -27,7 +31,7 @@ impl Store {
         at_ms: i64,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(models).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO model_catalogue (backend_id, models, fetched_at_ms, tried_at_ms, error)
                  VALUES (?1, ?2, ?3, ?3, NULL)
@@ -47,7 +51,7 @@ impl Store {
         error: &str,
         at_ms: i64,
     ) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO model_catalogue (backend_id, models, fetched_at_ms, tried_at_ms, error)
                  VALUES (?1, '[]', NULL, ?2, ?3)
@@ -76,7 +80,7 @@ impl Store {
         filter: &str,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<CatalogueRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT backend_id, models, fetched_at_ms, tried_at_ms, error FROM model_catalogue {filter}"
             );
@@ -132,24 +136,31 @@ mod tests {
             base_url: "https://api.openai.com/v1".into(),
             default_model: "gpt-4.1-mini".into(),
         };
-        s.insert_backend("a", &draft, true).unwrap();
-        assert_eq!(s.catalogue("a").unwrap(), None);
-        s.save_catalogue_error("a", "HTTP 500", 5).unwrap();
-        let row = s.catalogue("a").unwrap().unwrap();
+        s.backends().insert_backend("a", &draft, true).unwrap();
+        assert_eq!(s.catalogue().catalogue("a").unwrap(), None);
+        s.catalogue()
+            .save_catalogue_error("a", "HTTP 500", 5)
+            .unwrap();
+        let row = s.catalogue().catalogue("a").unwrap().unwrap();
         assert_eq!(
             (row.models.len(), row.fetched_at_ms, row.tried_at_ms),
             (0, None, 5)
         );
-        s.save_catalogue("a", &[model("m1"), model("m2")], 10)
+        s.catalogue()
+            .save_catalogue("a", &[model("m1"), model("m2")], 10)
             .unwrap();
-        s.save_catalogue_error("a", "HTTP 503", 20).unwrap();
-        let row = s.catalogue("a").unwrap().unwrap();
+        s.catalogue()
+            .save_catalogue_error("a", "HTTP 503", 20)
+            .unwrap();
+        let row = s.catalogue().catalogue("a").unwrap().unwrap();
         assert_eq!(row.models, [model("m1"), model("m2")]);
         assert_eq!((row.fetched_at_ms, row.tried_at_ms), (Some(10), 20));
         assert_eq!(row.error.as_deref(), Some("HTTP 503"));
-        s.save_catalogue("a", &[model("m3")], 30).unwrap();
-        assert_eq!(s.catalogues().unwrap()[0].error, None);
-        s.delete_backend("a").unwrap();
-        assert!(s.catalogues().unwrap().is_empty());
+        s.catalogue()
+            .save_catalogue("a", &[model("m3")], 30)
+            .unwrap();
+        assert_eq!(s.catalogue().catalogues().unwrap()[0].error, None);
+        s.backends().delete_backend("a").unwrap();
+        assert!(s.catalogue().catalogues().unwrap().is_empty());
     }
 }

@@ -1,6 +1,8 @@
 //! The `checks` table: the latest key test per backend (key_id '') and per key.
 
-use crate::{Store, StoreError};
+use crate::tables::ChecksTable;
+
+use crate::StoreError;
 use rusqlite::{params, Row};
 use switchyard_core::CheckOutcome;
 
@@ -30,10 +32,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<CheckRow> {
     })
 }
 
-impl Store {
+impl ChecksTable {
     /// Records the latest check, replacing the previous one for the same backend/key.
     pub fn record_check(&self, check: &CheckRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT OR REPLACE INTO checks (backend_id, key_id, outcome, latency_ms, http_status, message, checked_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -53,14 +55,14 @@ impl Store {
 
     /// Forgets every check of a backend (after its endpoint changed).
     pub fn clear_checks(&self, backend_id: &str) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute("DELETE FROM checks WHERE backend_id = ?1", [backend_id])?;
             Ok(())
         })
     }
 
     pub fn list_checks(&self) -> Result<Vec<CheckRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT backend_id, key_id, outcome, latency_ms, http_status, message, checked_at FROM checks",
             )?;

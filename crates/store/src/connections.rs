@@ -3,7 +3,9 @@
 //! paths, hashes, names and masked hints: the values a connection replaced and the moved keys'
 //! original lines live in the keychain.
 
-use crate::{now, Store, StoreError};
+use crate::tables::ConnectionsTable;
+
+use crate::{now, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,9 +68,9 @@ const CONNECTION_COLUMNS: &str = "id, state, token_id, model, files, updated_at"
 const MOVE_COLUMNS: &str =
     "id, path, line, variable, kind, masked, backend, key_label, moved, moved_at, restored_at";
 
-impl Store {
+impl ConnectionsTable {
     pub fn list_connections(&self) -> Result<Vec<ConnectionRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!("SELECT {CONNECTION_COLUMNS} FROM tool_connections ORDER BY id");
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt
@@ -79,7 +81,7 @@ impl Store {
     }
 
     pub fn get_connection(&self, id: &str) -> Result<Option<ConnectionRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!("SELECT {CONNECTION_COLUMNS} FROM tool_connections WHERE id = ?1");
             Ok(c.query_row(&sql, [id], connection).optional()?)
         })
@@ -87,7 +89,7 @@ impl Store {
 
     /// Inserts or replaces the connection `row.id` (its `updated_at` is set to now).
     pub fn put_connection(&self, row: &ConnectionRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO tool_connections (id, state, token_id, model, files, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -101,7 +103,7 @@ impl Store {
     }
 
     pub fn delete_connection(&self, id: &str) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute("DELETE FROM tool_connections WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -109,7 +111,7 @@ impl Store {
 
     /// Every key move, newest first (restored ones too, for the page's history).
     pub fn list_key_moves(&self) -> Result<Vec<KeyMoveRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!("SELECT {MOVE_COLUMNS} FROM key_moves ORDER BY moved_at DESC, id");
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt
@@ -120,7 +122,7 @@ impl Store {
     }
 
     pub fn insert_key_move(&self, row: &KeyMoveRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 &format!("INSERT INTO key_moves ({MOVE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"),
                 params![
@@ -134,7 +136,7 @@ impl Store {
 
     /// Marks a move undone; `false` when it was unknown or already restored.
     pub fn mark_key_move_restored(&self, id: &str) -> Result<bool, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let n = c.execute(
                 "UPDATE key_moves SET restored_at = ?2 WHERE id = ?1 AND restored_at IS NULL",
                 params![id, now()],

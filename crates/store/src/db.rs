@@ -200,13 +200,18 @@ mod tests {
         let path = dir.path().join("switchyard.sqlite");
         let (ours, theirs) = (Store::open(&path).unwrap(), Store::open(&path).unwrap());
         let start = ours.data_version().unwrap();
-        ours.set_setting("a", &serde_json::json!(1)).unwrap();
+        ours.settings()
+            .set_setting("a", &serde_json::json!(1))
+            .unwrap();
         assert_eq!(
             ours.data_version().unwrap(),
             start,
             "own writes do not count"
         );
-        theirs.set_setting("b", &serde_json::json!(2)).unwrap();
+        theirs
+            .settings()
+            .set_setting("b", &serde_json::json!(2))
+            .unwrap();
         assert_ne!(
             ours.data_version().unwrap(),
             start,
@@ -237,12 +242,21 @@ mod connection_tests {
     fn a_read_connection_reads_while_the_shared_one_is_held_and_cannot_write() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
-        store.set_setting("a", &serde_json::json!(1)).unwrap();
+        store
+            .settings()
+            .set_setting("a", &serde_json::json!(1))
+            .unwrap();
         let reader = store.connection(Access::Read).unwrap();
         let held = store.conn.lock().unwrap();
-        assert_eq!(reader.get_setting("a").unwrap(), Some(serde_json::json!(1)));
+        assert_eq!(
+            reader.settings().get_setting("a").unwrap(),
+            Some(serde_json::json!(1))
+        );
         drop(held);
-        assert!(reader.set_setting("b", &serde_json::json!(2)).is_err());
+        assert!(reader
+            .settings()
+            .set_setting("b", &serde_json::json!(2))
+            .is_err());
     }
 
     #[test]
@@ -251,9 +265,12 @@ mod connection_tests {
         let path = dir.path().join("s.sqlite");
         let store = Store::open(&path).unwrap();
         let writer = store.connection(Access::Write).unwrap();
-        writer.set_setting("w", &serde_json::json!("x")).unwrap();
+        writer
+            .settings()
+            .set_setting("w", &serde_json::json!("x"))
+            .unwrap();
         assert_eq!(
-            store.get_setting("w").unwrap(),
+            store.settings().get_setting("w").unwrap(),
             Some(serde_json::json!("x"))
         );
         store.checkpoint().unwrap();
@@ -265,9 +282,12 @@ mod connection_tests {
     fn in_memory_stores_share_their_one_connection() {
         let store = Store::open_in_memory().unwrap();
         let other = store.connection(Access::Write).unwrap();
-        other.set_setting("m", &serde_json::json!(true)).unwrap();
+        other
+            .settings()
+            .set_setting("m", &serde_json::json!(true))
+            .unwrap();
         assert_eq!(
-            store.get_setting("m").unwrap(),
+            store.settings().get_setting("m").unwrap(),
             Some(serde_json::json!(true))
         );
     }

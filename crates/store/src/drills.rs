@@ -1,6 +1,10 @@
 //! Drill runs: the whole report as JSON, newest first; the 50 newest are kept.
 
-use crate::{Store, StoreError};
+use crate::tables::DrillsTable;
+#[cfg(test)]
+use crate::Store;
+
+use crate::StoreError;
 use rusqlite::{params, OptionalExtension, Row};
 
 /// Drill runs kept; older ones go when a new one is stored.
@@ -25,10 +29,10 @@ fn row(r: &Row<'_>) -> rusqlite::Result<DrillRow> {
     })
 }
 
-impl Store {
+impl DrillsTable {
     /// Stores a run and drops all but the newest [`KEEP`].
     pub fn insert_drill_run(&self, r: &DrillRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO drill_runs (id, started_at, verdict, report) VALUES (?1, ?2, ?3, ?4)",
                 params![r.id, r.started_at, r.verdict, r.report],
@@ -44,7 +48,7 @@ impl Store {
 
     /// The newest drill runs, newest first.
     pub fn drill_runs(&self, limit: u32) -> Result<Vec<DrillRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut st = c.prepare_cached(
                 "SELECT id, started_at, verdict, report FROM drill_runs
                  ORDER BY started_at DESC LIMIT ?1",
@@ -55,7 +59,7 @@ impl Store {
     }
 
     pub fn drill_run(&self, id: &str) -> Result<Option<DrillRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             Ok(c.query_row(
                 "SELECT id, started_at, verdict, report FROM drill_runs WHERE id = ?1",
                 [id],
@@ -76,6 +80,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         for i in 0..(KEEP + 3) {
             store
+                .drills()
                 .insert_drill_run(&DrillRow {
                     id: format!("r{i}"),
                     started_at: format!("2026-11-23T05:{:02}:{:02}Z", i / 60, i % 60),
@@ -84,10 +89,16 @@ mod tests {
                 })
                 .unwrap();
         }
-        let runs = store.drill_runs(100).unwrap();
+        let runs = store.drills().drill_runs(100).unwrap();
         assert_eq!(runs.len(), KEEP as usize);
         assert_eq!(runs[0].id, format!("r{}", KEEP + 2));
-        assert!(store.drill_run("r0").unwrap().is_none(), "the oldest went");
-        assert_eq!(store.drill_run("r10").unwrap().unwrap().verdict, "passed");
+        assert!(
+            store.drills().drill_run("r0").unwrap().is_none(),
+            "the oldest went"
+        );
+        assert_eq!(
+            store.drills().drill_run("r10").unwrap().unwrap().verdict,
+            "passed"
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! Reads for exports: every ledger row of a range (streamed to a callback, so a large export
 //! never holds the ledger in memory) and the rollups per time bucket, backend and model.
 
+use crate::tables::LedgerTable;
+
 use crate::ledger::{from_row, COLUMNS};
 use crate::usage::{sums, totals_at};
-use crate::{RequestRecord, Store, StoreError, UsageTotals};
+use crate::{RequestRecord, StoreError, UsageTotals};
 use rusqlite::params;
 
 /// One rollup row of an aggregate export.
@@ -16,7 +18,7 @@ pub struct UsageRow {
     pub totals: UsageTotals,
 }
 
-impl Store {
+impl LedgerTable {
     /// Calls `f` with every request that started in `[since, until)` (RFC 3339, UTC), oldest
     /// first, without attempts. Returns how many there were.
     pub fn for_each_request(
@@ -25,7 +27,7 @@ impl Store {
         until: &str,
         mut f: impl FnMut(&RequestRecord) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT {COLUMNS} FROM requests WHERE started_at >= ?1 AND started_at < ?2
                  ORDER BY started_at, id"
@@ -53,7 +55,7 @@ impl Store {
         if bucket_ms <= 0 || bucket_ms % 3_600_000 != 0 {
             return Err(StoreError::Invalid("buckets must be whole hours".into()));
         }
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT ((hour_ms + ?4) / ?3) * ?3 - ?4 AS bucket, backend, model, {} FROM usage_hours
                  WHERE hour_ms >= ?1 AND hour_ms < ?2

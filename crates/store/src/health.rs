@@ -2,7 +2,9 @@
 //! (probes, failures and a serialised latency histogram, kept for weeks). Times are Unix
 //! milliseconds so windows are plain integer ranges.
 
-use crate::{Store, StoreError};
+use crate::tables::HealthTable;
+
+use crate::StoreError;
 use rusqlite::{params, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,10 +51,10 @@ fn hour(row: &Row<'_>) -> rusqlite::Result<HourRow> {
     })
 }
 
-impl Store {
+impl HealthTable {
     /// Each enabled backend's name and latest probe outcome (`None`: never probed).
     pub fn latest_outcomes(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT b.name, (SELECT outcome FROM probe_samples s WHERE s.backend_id = b.id
                                  ORDER BY s.at_ms DESC LIMIT 1)
@@ -67,7 +69,7 @@ impl Store {
 
     /// Appends probe samples in one transaction.
     pub fn insert_samples(&self, samples: &[SampleRow]) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             {
                 let mut st = tx.prepare_cached(
@@ -97,7 +99,7 @@ impl Store {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<SampleRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut st = c.prepare_cached(
                 "SELECT backend_id, key_id, at_ms, outcome, latency_ms, http_status FROM probe_samples
                  WHERE backend_id = ?1 AND at_ms >= ?2 AND at_ms < ?3 ORDER BY at_ms",
@@ -111,7 +113,7 @@ impl Store {
 
     /// Inserts or replaces the rollup of one backend-hour.
     pub fn upsert_hour(&self, h: &HourRow) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT OR REPLACE INTO health_hours (backend_id, hour_ms, probes, failures, latency_hist)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -128,7 +130,7 @@ impl Store {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<HourRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut st = c.prepare_cached(
                 "SELECT backend_id, hour_ms, probes, failures, latency_hist FROM health_hours
                  WHERE backend_id = ?1 AND hour_ms >= ?2 AND hour_ms < ?3 ORDER BY hour_ms",
@@ -147,7 +149,7 @@ impl Store {
         samples_before_ms: i64,
         hours_before_ms: i64,
     ) -> Result<(usize, usize), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let s = c.execute(
                 "DELETE FROM probe_samples WHERE at_ms < ?1",
                 [samples_before_ms],

@@ -2,7 +2,9 @@
 //! and `key_hosts`: the origins each key may be sent to. A key row is inserted together with
 //! the approval of its backend's current origin, so no key exists without one.
 
-use crate::{now, Store, StoreError};
+use crate::tables::KeysTable;
+
+use crate::{now, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchyard_core::origin_of;
 
@@ -91,10 +93,10 @@ pub(crate) fn approve_current_hosts(c: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-impl Store {
+impl KeysTable {
     /// All keys of all backends, in display order.
     pub fn list_keys(&self) -> Result<Vec<KeyRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {COLUMNS} FROM backend_keys ORDER BY backend_id, position"
             ))?;
@@ -106,7 +108,7 @@ impl Store {
     }
 
     pub fn keys_of(&self, backend_id: &str) -> Result<Vec<KeyRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT {COLUMNS} FROM backend_keys WHERE backend_id = ?1 ORDER BY position"
             );
@@ -119,7 +121,7 @@ impl Store {
     }
 
     pub fn get_key(&self, id: &str) -> Result<Option<KeyRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!("SELECT {COLUMNS} FROM backend_keys WHERE id = ?1");
             Ok(c.query_row(&sql, [id], from_row).optional()?)
         })
@@ -128,7 +130,7 @@ impl Store {
     /// Approves `origin` for every key of `backend_id` (the user's own edit of its base URL, or
     /// an import the user accepted). `false` when there is no such backend.
     pub fn approve_backend_host(&self, backend_id: &str, origin: &str) -> Result<bool, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             let exists = tx
                 .query_row("SELECT 1 FROM backends WHERE id = ?1", [backend_id], |_| {
@@ -158,7 +160,7 @@ impl Store {
         label: &str,
         hint: &str,
     ) -> Result<KeyRow, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             tx.execute(
                 "INSERT INTO backend_keys (id, backend_id, label, hint, position, created_at)
@@ -176,7 +178,7 @@ impl Store {
 
     /// `false` when there was no such key.
     pub fn delete_key(&self, id: &str) -> Result<bool, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             tx.execute("DELETE FROM checks WHERE key_id = ?1", [id])?;
             let n = tx.execute("DELETE FROM backend_keys WHERE id = ?1", [id])?;

@@ -24,8 +24,10 @@
 //! - a request is counted exactly once: it is rolled up only when its ledger row is new;
 //! - series buckets group UTC hours exactly as `usage_series` does (whole hours, user offset).
 
+use crate::tables::LedgerTable;
+
 use crate::usage::check_bucket;
-use crate::{RequestRecord, Store, StoreError};
+use crate::{RequestRecord, StoreError};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -217,7 +219,7 @@ const READ_ALL: &str = "SELECT hour_ms, counts FROM latency_hours
 const READ_ONE: &str = "SELECT hour_ms, counts FROM latency_hours
     WHERE hour_ms >= ?1 AND hour_ms < ?2 AND backend = ?3 ORDER BY hour_ms";
 
-impl Store {
+impl LedgerTable {
     /// Latency percentiles (ms) of the answered requests in `[since_ms, until_ms)` (hour starts,
     /// Unix ms), optionally of one backend (`""`: requests that reached none). With `bucket_ms`
     /// (whole hours, aligned to the user's `offset_ms` from UTC, as in `usage_series`), one point
@@ -234,7 +236,7 @@ impl Store {
         if let Some(b) = bucket_ms {
             check_bucket(b)?;
         }
-        self.with(|c| {
+        self.db.with(|c| {
             let mut st = c.prepare_cached(match backend {
                 None => READ_ALL,
                 Some(_) => READ_ONE,

@@ -5,6 +5,7 @@ use super::tests::{histogram_rows, req};
 use super::*;
 use crate::hour_of;
 use crate::migrations::MIGRATIONS;
+use crate::Store;
 
 const HOUR: i64 = 3_600_000;
 
@@ -110,7 +111,7 @@ fn upgrading_fills_the_histogram_with_the_same_buckets_as_rust() {
             )
         })
         .collect();
-    fresh.insert_requests(&again).unwrap();
+    fresh.ledger().insert_requests(&again).unwrap();
     let backfilled: Vec<_> = rows.into_iter().filter(|r| !r.1.is_empty()).collect();
     assert_eq!(histogram_rows(&fresh), backfilled);
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::hour_of;
+use crate::Store;
 
 const ALL: (i64, i64) = (0, i64::MAX);
 const HOUR: i64 = 3_600_000;
@@ -157,10 +158,13 @@ fn percentiles_are_within_the_bound_of_exact_ones() {
     ];
     for (name, raw) in shapes {
         let s = Store::open_in_memory().unwrap();
-        s.insert_requests(&answered(&raw)).unwrap();
+        s.ledger().insert_requests(&answered(&raw)).unwrap();
         let mut sorted = raw.clone();
         sorted.sort_unstable();
-        let got = s.latency_percentiles(ALL.0, ALL.1, None, 0, None).unwrap();
+        let got = s
+            .ledger()
+            .latency_percentiles(ALL.0, ALL.1, None, 0, None)
+            .unwrap();
         assert_eq!(got.len(), 1, "{name}: one point for the whole range");
         let p = got[0];
         assert_eq!((p.bucket_ms, p.count), (ALL.0, raw.len() as u64));
@@ -180,12 +184,15 @@ fn percentiles_are_within_the_bound_of_exact_ones() {
 fn a_repeated_batch_is_not_counted_twice() {
     let s = Store::open_in_memory().unwrap();
     let rows = answered(&spread(400, 3, |x| 50 + (x % 500) as u32));
-    s.insert_requests(&rows[..300]).unwrap();
+    s.ledger().insert_requests(&rows[..300]).unwrap();
     let before = histogram_rows(&s);
-    s.insert_requests(&rows[..300]).unwrap();
+    s.ledger().insert_requests(&rows[..300]).unwrap();
     assert_eq!(histogram_rows(&s), before, "same ids: nothing added");
-    s.insert_requests(&rows[200..]).unwrap();
-    let p = s.latency_percentiles(ALL.0, ALL.1, None, 0, None).unwrap();
+    s.ledger().insert_requests(&rows[200..]).unwrap();
+    let p = s
+        .ledger()
+        .latency_percentiles(ALL.0, ALL.1, None, 0, None)
+        .unwrap();
     assert_eq!(p[0].count, 400, "100 repeated ids skipped, 100 new counted");
 }
 
@@ -203,8 +210,9 @@ fn errors_are_left_out_and_backends_kept_apart() {
     rows.extend((170..180).map(|i| req(i, at, Some("A"), 304, 150)));
     rows.extend((180..190).map(|i| req(i, at, None, 200, 5)));
     rows.extend((190..200).map(|i| req(i, at, Some("B"), 200, 2000)));
-    s.insert_requests(&rows).unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
     let a = s
+        .ledger()
         .latency_percentiles(ALL.0, ALL.1, None, 0, Some("A"))
         .unwrap();
     assert_eq!(
@@ -213,12 +221,17 @@ fn errors_are_left_out_and_backends_kept_apart() {
     );
     assert!(a[0].p99 < 250.0, "no timeout reaches p99: {}", a[0].p99);
     let none = s
+        .ledger()
         .latency_percentiles(ALL.0, ALL.1, None, 0, Some(""))
         .unwrap();
     assert_eq!((none[0].count, none[0].p50.round()), (10, 5.0));
-    let all = s.latency_percentiles(ALL.0, ALL.1, None, 0, None).unwrap();
+    let all = s
+        .ledger()
+        .latency_percentiles(ALL.0, ALL.1, None, 0, None)
+        .unwrap();
     assert_eq!(all[0].count, 130);
     let unknown = s
+        .ledger()
         .latency_percentiles(ALL.0, ALL.1, None, 0, Some("C"))
         .unwrap();
     assert!(unknown.is_empty(), "no answered request: no point");
@@ -239,8 +252,9 @@ fn day_buckets_follow_the_user_offset() {
             req(i, at, Some("A"), 200, ms)
         })
         .collect();
-    s.insert_requests(&rows).unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
     let utc = s
+        .ledger()
         .latency_percentiles(ALL.0, ALL.1, Some(DAY), 0, None)
         .unwrap();
     assert_eq!(
@@ -254,9 +268,13 @@ fn day_buckets_follow_the_user_offset() {
     );
     // Seen from UTC-5, local midnight is 05:00 UTC: 02:00 belongs to the day before.
     let local = s
+        .ledger()
         .latency_percentiles(ALL.0, ALL.1, Some(DAY), -5 * HOUR, None)
         .unwrap();
-    let series = s.usage_series(ALL.0, ALL.1, DAY, -5 * HOUR, None).unwrap();
+    let series = s
+        .ledger()
+        .usage_series(ALL.0, ALL.1, DAY, -5 * HOUR, None)
+        .unwrap();
     assert_eq!(
         local.iter().map(|p| p.bucket_ms).collect::<Vec<_>>(),
         series.iter().map(|u| u.0).collect::<Vec<_>>(),
@@ -277,6 +295,7 @@ fn day_buckets_follow_the_user_offset() {
         );
     }
     let first_day = s
+        .ledger()
         .latency_percentiles(
             ALL.0,
             hour_of("2026-11-21T00:00:00Z").unwrap(),
@@ -294,13 +313,15 @@ fn a_bucket_that_is_not_whole_hours_is_invalid() {
     for bucket in [1000, 0, -HOUR, HOUR + 1] {
         assert!(
             matches!(
-                s.latency_percentiles(ALL.0, ALL.1, Some(bucket), 0, None),
+                s.ledger()
+                    .latency_percentiles(ALL.0, ALL.1, Some(bucket), 0, None),
                 Err(StoreError::Invalid(_))
             ),
             "{bucket} ms must be refused like usage_series refuses it"
         );
     }
     assert!(s
+        .ledger()
         .latency_percentiles(ALL.0, ALL.1, Some(HOUR), 0, None)
         .unwrap()
         .is_empty());

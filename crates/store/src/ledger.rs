@@ -2,8 +2,10 @@
 //! attempt. Written in batches by a single writer; never holds a key (only its label). The
 //! record types are `switchyard_core::ledger`'s; this module only maps them to and from rows.
 
+use crate::tables::LedgerTable;
+
 use crate::usage::HOUR_MS;
-use crate::{Store, StoreError};
+use crate::StoreError;
 use rusqlite::{params, Row};
 use std::sync::LazyLock;
 use switchyard_core::{AttemptRecord, ErrorClass, RequestRecord};
@@ -72,7 +74,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
     })
 }
 
-impl Store {
+impl LedgerTable {
     /// Writes a batch of requests with their attempts, and adds them to the usage rollups, in
     /// one transaction. Idempotent: a request id already in the ledger is skipped.
     pub fn insert_requests(&self, batch: &[RequestRecord]) -> Result<(), StoreError> {
@@ -88,7 +90,7 @@ impl Store {
         batch: &[RequestRecord],
         between: &mut dyn FnMut(),
     ) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             let mut inserted = Vec::with_capacity(batch.len());
             {
@@ -137,7 +139,7 @@ impl Store {
 
     /// How many requests the ledger holds.
     pub fn request_count(&self) -> Result<u64, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let n: i64 = c.query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0))?;
             Ok(n.max(0) as u64)
         })
@@ -157,7 +159,7 @@ impl Store {
             } else {
                 HOUR_MS
             };
-        self.with(|c| {
+        self.db.with(|c| {
             let mut counts: Vec<(String, u64, u64)> = Vec::new();
             let mut add = |name: String, n: i64, e: i64| {
                 let (n, e) = (n.max(0) as u64, e.max(0) as u64);
@@ -200,7 +202,8 @@ impl Store {
     /// Deletes requests (and their attempts) that started before `before` (RFC 3339, UTC).
     /// Returns how many were deleted.
     pub fn prune_requests(&self, before: &str) -> Result<usize, StoreError> {
-        self.with(|c| Ok(c.execute("DELETE FROM requests WHERE started_at < ?1", [before])?))
+        self.db
+            .with(|c| Ok(c.execute("DELETE FROM requests WHERE started_at < ?1", [before])?))
     }
 
     /// Recent requests matching `filter`, newest first, with their attempts.
@@ -208,7 +211,7 @@ impl Store {
         &self,
         filter: &RequestFilter,
     ) -> Result<Vec<RequestRecord>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT {COLUMNS} FROM requests
                  WHERE (?1 IS NULL OR backend = ?1) AND (?2 IS NULL OR route = ?2)

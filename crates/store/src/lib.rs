@@ -23,6 +23,7 @@ mod reprice;
 mod rollup;
 mod routes;
 mod settings;
+mod tables;
 mod tokens;
 mod tool_usage;
 mod tool_usage_summary;
@@ -45,6 +46,11 @@ pub use latency::LatencyPoint;
 pub use ledger::RequestFilter;
 pub use reprice::Repriced;
 pub use routes::RouteRow;
+pub use tables::{
+    AlertsTable, BackendsTable, BalancesTable, CatalogueTable, ChecksTable, ConnectionsTable,
+    DrillsTable, HealthTable, KeysTable, LedgerTable, RoutesTable, SettingsTable, TokensTable,
+    ToolUsageTable,
+};
 pub use tokens::TokenRow;
 pub use tool_usage::Priced;
 pub use tool_usage_summary::{Spent, ToolUsageRow, UsageGroup};

@@ -14,10 +14,12 @@
 //!   within those by the `started_at` index, never by a scan of the whole ledger. Requests whose
 //!   raw rows were pruned (retention) cannot be repriced and stay as they were counted.
 
+use crate::tables::LedgerTable;
+
 use crate::ledger::{from_row, COLUMNS};
 use crate::rollup::keys;
 use crate::usage::{hour_of, ms_of, HOUR_MS};
-use crate::{RequestRecord, Store, StoreError};
+use crate::{RequestRecord, StoreError};
 use rusqlite::{params, Transaction};
 use rustc_hash::FxHashMap;
 
@@ -86,7 +88,7 @@ fn hour_text(hour_ms: i64) -> Option<String> {
     ))
 }
 
-impl Store {
+impl LedgerTable {
     /// Prices the ledger's unpriced requests with `price` (USD, or `None` while the model still
     /// has none) and moves their cost into the rollups. Returns how many were priced. A price
     /// that is negative or not finite is ignored (the row stays unpriced).
@@ -99,7 +101,7 @@ impl Store {
         priceable: impl Fn(&str, &str) -> bool,
         price: impl Fn(&RequestRecord) -> Option<f64>,
     ) -> Result<u64, StoreError> {
-        let hours = self.with(|c| {
+        let hours = self.db.with(|c| {
             let mut hours = std::collections::BTreeSet::new();
             let mut st =
                 c.prepare("SELECT hour_ms, backend, model FROM usage_hours WHERE unpriced > 0")?;
@@ -116,7 +118,7 @@ impl Store {
         // connection is free between hours for the ledger writer and the pages.
         let mut priced = 0u64;
         for hour in hours {
-            priced += self.with(|c| {
+            priced += self.db.with(|c| {
                 let tx = c.transaction()?;
                 let n = reprice_hour(&tx, hour, &priceable, &price)?;
                 tx.commit()?;
@@ -138,7 +140,7 @@ pub struct Repriced {
     pub delta_usd: f64,
 }
 
-impl Store {
+impl LedgerTable {
     /// Prices every request that started in `[from_ms, until_ms)` again with `price` (the user
     /// asked: a newer price file, an override), moving each change into the rollups. A request
     /// `price` cannot price keeps the cost it has. One transaction per hour.
@@ -148,7 +150,7 @@ impl Store {
         until_ms: i64,
         price: impl Fn(&RequestRecord) -> Option<f64>,
     ) -> Result<Repriced, StoreError> {
-        let hours: Vec<i64> = self.with(|c| {
+        let hours: Vec<i64> = self.db.with(|c| {
             let mut st = c.prepare(
                 "SELECT DISTINCT hour_ms FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2
                  ORDER BY hour_ms",
@@ -161,7 +163,7 @@ impl Store {
         })?;
         let mut done = Repriced::default();
         for hour in hours {
-            let one = self.with(|c| {
+            let one = self.db.with(|c| {
                 let tx = c.transaction()?;
                 let one = reprice_hour_again(&tx, hour, (from_ms, until_ms), &price)?;
                 tx.commit()?;

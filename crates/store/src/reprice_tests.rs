@@ -1,4 +1,5 @@
 use super::*;
+use crate::Store;
 use crate::{Dimension, UsageTotals};
 
 const ALL: (i64, i64) = (0, i64::MAX);
@@ -75,13 +76,14 @@ fn views(s: &Store) -> (UsageTotals, Vec<Breakdown>, Vec<(i64, String, UsageTota
         Dimension::Inbound,
     ]
     .into_iter()
-    .map(|d| s.usage_by(d, ALL.0, ALL.1).unwrap())
-    .chain([s.cache_usage_by_route(ALL.0, ALL.1).unwrap()])
+    .map(|d| s.ledger().usage_by(d, ALL.0, ALL.1).unwrap())
+    .chain([s.ledger().cache_usage_by_route(ALL.0, ALL.1).unwrap()])
     .collect();
     let series = s
+        .ledger()
         .usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Model))
         .unwrap();
-    (s.usage_totals(ALL.0, ALL.1).unwrap(), by, series)
+    (s.ledger().usage_totals(ALL.0, ALL.1).unwrap(), by, series)
 }
 
 fn assert_same(a: &UsageTotals, b: &UsageTotals, what: &str) {
@@ -125,7 +127,7 @@ fn same_views(got: &Store, want: &Store) {
 fn repricing_a_period_on_request_rewrites_its_costs_and_rollups_and_nothing_outside_it() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger();
-    s.insert_requests(&rows).unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
     // New prices: OpenAI's at $2/$8 per M, House priced; a model still unknown keeps its cost.
     let newer = |r: &RequestRecord| match r.backend.as_deref() {
         Some("OpenAI") => Some(r.input_tokens as f64 * 2e-6 + r.output_tokens as f64 * 8e-6),
@@ -134,7 +136,7 @@ fn repricing_a_period_on_request_rewrites_its_costs_and_rollups_and_nothing_outs
     // 2026-11-20 only (Unix ms of its midnight and the next).
     let (from, until) = (1_795_132_800_000, 1_795_219_200_000);
     let inside = |r: &RequestRecord| r.started_at.starts_with("2026-11-20");
-    let done = s.reprice_period(from, until, newer).unwrap();
+    let done = s.ledger().reprice_period(from, until, newer).unwrap();
     let want_rows: Vec<RequestRecord> = rows
         .iter()
         .map(|r| RequestRecord {
@@ -159,22 +161,28 @@ fn repricing_a_period_on_request_rewrites_its_costs_and_rollups_and_nothing_outs
     let after: f64 = want_rows.iter().filter_map(|r| r.cost_usd).sum();
     assert!((done.delta_usd - (after - before)).abs() < 1e-9, "{done:?}");
     let reference = Store::open_in_memory().unwrap();
-    reference.insert_requests(&want_rows).unwrap();
+    reference.ledger().insert_requests(&want_rows).unwrap();
     same_views(&s, &reference);
     // Again at the same prices: nothing changes.
-    assert_eq!(s.reprice_period(from, until, newer).unwrap().changed, 0);
+    assert_eq!(
+        s.ledger()
+            .reprice_period(from, until, newer)
+            .unwrap()
+            .changed,
+        0
+    );
 }
 
 #[test]
 fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger();
-    s.insert_requests(&rows).unwrap();
-    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80);
+    s.ledger().insert_requests(&rows).unwrap();
+    assert_eq!(s.ledger().usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80);
 
-    assert_eq!(s.reprice_unpriced(any, house_price).unwrap(), 80);
+    assert_eq!(s.ledger().reprice_unpriced(any, house_price).unwrap(), 80);
     assert_eq!(
-        s.reprice_unpriced(any, house_price).unwrap(),
+        s.ledger().reprice_unpriced(any, house_price).unwrap(),
         0,
         "nothing left"
     );
@@ -188,9 +196,10 @@ fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once()
         })
         .collect();
     let reference = Store::open_in_memory().unwrap();
-    reference.insert_requests(&priced).unwrap();
+    reference.ledger().insert_requests(&priced).unwrap();
     same_views(&s, &reference);
     let mut ledger_costs: Vec<(String, Option<f64>)> = s
+        .ledger()
         .recent_requests(&crate::RequestFilter {
             limit: 1000,
             ..Default::default()
@@ -210,24 +219,25 @@ fn repricing_moves_the_cost_into_every_rollup_as_if_it_had_been_priced_at_once()
 fn a_model_still_without_a_price_or_a_bad_price_stays_unpriced_and_recorded_costs_never_change() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger();
-    s.insert_requests(&rows).unwrap();
-    let before = s.usage_totals(ALL.0, ALL.1).unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
+    let before = s.ledger().usage_totals(ALL.0, ALL.1).unwrap();
     for bad in [None, Some(-1.0), Some(f64::NAN), Some(f64::INFINITY)] {
-        assert_eq!(s.reprice_unpriced(any, |_| bad).unwrap(), 0);
+        assert_eq!(s.ledger().reprice_unpriced(any, |_| bad).unwrap(), 0);
     }
-    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap(), before);
+    assert_eq!(s.ledger().usage_totals(ALL.0, ALL.1).unwrap(), before);
     // A price for every model reprices only the unpriced rows.
-    assert_eq!(s.reprice_unpriced(any, |_| Some(1.0)).unwrap(), 80);
-    let after = s.usage_totals(ALL.0, ALL.1).unwrap();
+    assert_eq!(s.ledger().reprice_unpriced(any, |_| Some(1.0)).unwrap(), 80);
+    let after = s.ledger().usage_totals(ALL.0, ALL.1).unwrap();
     assert!((after.cost_usd - (before.cost_usd + 80.0)).abs() < 1e-9);
 }
 
 #[test]
 fn only_the_pairs_said_to_be_priceable_are_read_and_priced() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_requests(&ledger()).unwrap();
+    s.ledger().insert_requests(&ledger()).unwrap();
     let asked = std::cell::RefCell::new(Vec::new());
     let priced = s
+        .ledger()
         .reprice_unpriced(
             |backend, model| {
                 asked
@@ -248,21 +258,27 @@ fn only_the_pairs_said_to_be_priceable_are_read_and_priced() {
         asked.borrow().iter().all(|(_, m)| m.starts_with("House")),
         "only unpriced pairs are asked about"
     );
-    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80 - want);
+    assert_eq!(
+        s.ledger().usage_totals(ALL.0, ALL.1).unwrap().unpriced,
+        80 - want
+    );
 }
 
 #[test]
 fn pruned_requests_cannot_be_repriced_and_stay_counted_as_unpriced() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger();
-    s.insert_requests(&rows).unwrap();
-    s.prune_requests("2026-11-20T00:00:00Z").unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
+    s.ledger().prune_requests("2026-11-20T00:00:00Z").unwrap();
     let left = rows
         .iter()
         .filter(|r| r.started_at.as_str() >= "2026-11-20" && r.cost_usd.is_none())
         .count() as u64;
-    assert_eq!(s.reprice_unpriced(any, house_price).unwrap(), left);
-    assert_eq!(s.usage_totals(ALL.0, ALL.1).unwrap().unpriced, 80 - left);
+    assert_eq!(s.ledger().reprice_unpriced(any, house_price).unwrap(), left);
+    assert_eq!(
+        s.ledger().usage_totals(ALL.0, ALL.1).unwrap().unpriced,
+        80 - left
+    );
 }
 
 #[test]
@@ -300,8 +316,11 @@ fn the_tokens_priced_apart_are_kept_and_old_rows_read_as_unknown() {
     split.cache_write_1h_tokens = Some(1_500);
     split.reasoning_tokens = Some(7);
     let old = rec(2, "Claude", Some(0.02));
-    s.insert_requests(&[split.clone(), old.clone()]).unwrap();
+    s.ledger()
+        .insert_requests(&[split.clone(), old.clone()])
+        .unwrap();
     let read = s
+        .ledger()
         .recent_requests(&crate::RequestFilter {
             limit: 10,
             ..Default::default()
@@ -333,9 +352,10 @@ fn a_period_reprices_only_the_rows_inside_it() {
     early.started_at = "2026-11-20T10:20:00Z".into();
     let mut late = rec(2, "House", Some(1.0));
     late.started_at = "2026-11-20T10:40:00Z".into();
-    s.insert_requests(&[early, late]).unwrap();
+    s.ledger().insert_requests(&[early, late]).unwrap();
     let from = time::macros::datetime!(2026-11-20 10:30 UTC).unix_timestamp() * 1000;
     let done = s
+        .ledger()
         .reprice_period(from, from + 3_600_000, |_| Some(2.0))
         .unwrap();
     assert_eq!(

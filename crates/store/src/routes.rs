@@ -2,7 +2,9 @@
 //! candidates and a strategy. Strategy and candidates are stored as JSON; their types live in
 //! the app, so this table never needs a migration when a strategy gains a field.
 
-use crate::{now, Store, StoreError};
+use crate::tables::RoutesTable;
+
+use crate::{now, StoreError};
 use rusqlite::{params, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,9 +31,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<RouteRow> {
     })
 }
 
-impl Store {
+impl RoutesTable {
     pub fn list_routes(&self) -> Result<Vec<RouteRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, name, strategy, candidates, created_at, updated_at, cache FROM routes ORDER BY name",
             )?;
@@ -50,7 +52,7 @@ impl Store {
         cache: &str,
     ) -> Result<(), StoreError> {
         let ts = now();
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO routes (id, name, strategy, candidates, created_at, updated_at, cache)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
@@ -64,6 +66,7 @@ impl Store {
     }
 
     pub fn delete_route(&self, id: &str) -> Result<bool, StoreError> {
-        self.with(|c| Ok(c.execute("DELETE FROM routes WHERE id = ?1", [id])? > 0))
+        self.db
+            .with(|c| Ok(c.execute("DELETE FROM routes WHERE id = ?1", [id])? > 0))
     }
 }

@@ -1,11 +1,13 @@
 //! The `settings` table: named JSON values. Typed access lives in the app crate.
 
-use crate::{Store, StoreError};
+use crate::tables::SettingsTable;
+
+use crate::StoreError;
 use rusqlite::{params, OptionalExtension};
 
-impl Store {
+impl SettingsTable {
     pub fn get_setting(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
-        let raw: Option<String> = self.with(|c| {
+        let raw: Option<String> = self.db.with(|c| {
             Ok(
                 c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
                     r.get(0)
@@ -32,7 +34,7 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",

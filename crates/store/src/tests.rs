@@ -16,17 +16,19 @@ fn draft(name: &str) -> BackendDraft {
 fn backends_are_listed_in_insertion_order_and_reorderable() {
     let s = Store::open_in_memory().unwrap();
     for (id, name) in [("a", "A"), ("b", "B"), ("c", "C")] {
-        s.insert_backend(id, &draft(name), true).unwrap();
+        s.backends().insert_backend(id, &draft(name), true).unwrap();
     }
     let names = |s: &Store| {
-        s.list_backends()
+        s.backends()
+            .list_backends()
             .unwrap()
             .into_iter()
             .map(|b| b.name)
             .collect::<Vec<_>>()
     };
     assert_eq!(names(&s), ["A", "B", "C"]);
-    s.reorder_backends(&["c".into(), "a".into(), "b".into()])
+    s.backends()
+        .reorder_backends(&["c".into(), "a".into(), "b".into()])
         .unwrap();
     assert_eq!(names(&s), ["C", "A", "B"]);
 }
@@ -34,14 +36,19 @@ fn backends_are_listed_in_insertion_order_and_reorderable() {
 #[test]
 fn names_are_unique_ignoring_case() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_backend("a", &draft("Work"), true).unwrap();
-    let err = s.insert_backend("b", &draft("work"), true).unwrap_err();
+    s.backends()
+        .insert_backend("a", &draft("Work"), true)
+        .unwrap();
+    let err = s
+        .backends()
+        .insert_backend("b", &draft("work"), true)
+        .unwrap_err();
     assert!(
         err.is_unique_violation(),
         "expected a unique violation, got {err}"
     );
     assert_eq!(
-        s.list_backends().unwrap().len(),
+        s.backends().list_backends().unwrap().len(),
         1,
         "the failed insert left nothing behind"
     );
@@ -50,68 +57,78 @@ fn names_are_unique_ignoring_case() {
 #[test]
 fn update_enable_and_missing_rows() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_backend("a", &draft("A"), true).unwrap();
+    s.backends().insert_backend("a", &draft("A"), true).unwrap();
     let mut d = draft("Renamed");
     d.kind = BackendKind::Groq;
-    let row = s.update_backend("a", &d).unwrap().unwrap();
+    let row = s.backends().update_backend("a", &d).unwrap().unwrap();
     assert_eq!(
         (row.name.as_str(), row.kind),
         ("Renamed", BackendKind::Groq)
     );
-    assert!(s.set_backend_enabled("a", false).unwrap());
-    assert!(!s.get_backend("a").unwrap().unwrap().enabled);
-    assert!(s.update_backend("missing", &d).unwrap().is_none());
-    assert!(!s.set_backend_enabled("missing", true).unwrap());
+    assert!(s.backends().set_backend_enabled("a", false).unwrap());
+    assert!(!s.backends().get_backend("a").unwrap().unwrap().enabled);
+    assert!(s
+        .backends()
+        .update_backend("missing", &d)
+        .unwrap()
+        .is_none());
+    assert!(!s.backends().set_backend_enabled("missing", true).unwrap());
 }
 
 #[test]
 fn deleting_a_backend_removes_its_keys_and_checks() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_backend("a", &draft("A"), true).unwrap();
-    s.insert_key("k1", "a", "work", "sk-…abcd").unwrap();
-    s.record_check(&CheckRow {
-        backend_id: "a".into(),
-        key_id: Some("k1".into()),
-        outcome: CheckOutcome::Valid,
-        latency_ms: Some(12),
-        http_status: Some(200),
-        message: "valid".into(),
-        checked_at: now(),
-    })
-    .unwrap();
-    assert!(s.delete_backend("a").unwrap());
-    assert!(s.list_keys().unwrap().is_empty());
-    assert!(s.list_checks().unwrap().is_empty());
+    s.backends().insert_backend("a", &draft("A"), true).unwrap();
+    s.keys().insert_key("k1", "a", "work", "sk-…abcd").unwrap();
+    s.checks()
+        .record_check(&CheckRow {
+            backend_id: "a".into(),
+            key_id: Some("k1".into()),
+            outcome: CheckOutcome::Valid,
+            latency_ms: Some(12),
+            http_status: Some(200),
+            message: "valid".into(),
+            checked_at: now(),
+        })
+        .unwrap();
+    assert!(s.backends().delete_backend("a").unwrap());
+    assert!(s.keys().list_keys().unwrap().is_empty());
+    assert!(s.checks().list_checks().unwrap().is_empty());
 }
 
 #[test]
 fn keys_have_unique_labels_per_backend_and_keep_order() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_backend("a", &draft("A"), true).unwrap();
-    s.insert_backend("b", &draft("B"), true).unwrap();
-    s.insert_key("k1", "a", "work", "sk-…1111").unwrap();
-    s.insert_key("k2", "a", "personal", "sk-…2222").unwrap();
-    s.insert_key("k3", "b", "work", "sk-…3333")
+    s.backends().insert_backend("a", &draft("A"), true).unwrap();
+    s.backends().insert_backend("b", &draft("B"), true).unwrap();
+    s.keys().insert_key("k1", "a", "work", "sk-…1111").unwrap();
+    s.keys()
+        .insert_key("k2", "a", "personal", "sk-…2222")
+        .unwrap();
+    s.keys()
+        .insert_key("k3", "b", "work", "sk-…3333")
         .expect("same label on another backend is fine");
     assert!(s
+        .keys()
         .insert_key("k4", "a", "WORK", "sk-…4444")
         .unwrap_err()
         .is_unique_violation());
     let labels: Vec<_> = s
+        .keys()
         .keys_of("a")
         .unwrap()
         .into_iter()
         .map(|k| k.label)
         .collect();
     assert_eq!(labels, ["work", "personal"]);
-    assert!(s.delete_key("k1").unwrap());
-    assert!(!s.delete_key("k1").unwrap());
+    assert!(s.keys().delete_key("k1").unwrap());
+    assert!(!s.keys().delete_key("k1").unwrap());
 }
 
 #[test]
 fn checks_replace_the_previous_one() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_backend("a", &draft("A"), true).unwrap();
+    s.backends().insert_backend("a", &draft("A"), true).unwrap();
     let mut check = CheckRow {
         backend_id: "a".into(),
         key_id: None,
@@ -121,10 +138,10 @@ fn checks_replace_the_previous_one() {
         message: "timed out".into(),
         checked_at: now(),
     };
-    s.record_check(&check).unwrap();
+    s.checks().record_check(&check).unwrap();
     check.outcome = CheckOutcome::Valid;
-    s.record_check(&check).unwrap();
-    let checks = s.list_checks().unwrap();
+    s.checks().record_check(&check).unwrap();
+    let checks = s.checks().list_checks().unwrap();
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].outcome, CheckOutcome::Valid);
     assert_eq!(checks[0].key_id, None);
@@ -133,11 +150,15 @@ fn checks_replace_the_previous_one() {
 #[test]
 fn settings_round_trip_json() {
     let s = Store::open_in_memory().unwrap();
-    assert_eq!(s.get_setting("theme").unwrap(), None);
-    s.set_setting("theme", &serde_json::json!("dark")).unwrap();
-    s.set_setting("theme", &serde_json::json!("light")).unwrap();
+    assert_eq!(s.settings().get_setting("theme").unwrap(), None);
+    s.settings()
+        .set_setting("theme", &serde_json::json!("dark"))
+        .unwrap();
+    s.settings()
+        .set_setting("theme", &serde_json::json!("light"))
+        .unwrap();
     assert_eq!(
-        s.get_setting("theme").unwrap(),
+        s.settings().get_setting("theme").unwrap(),
         Some(serde_json::json!("light"))
     );
 }

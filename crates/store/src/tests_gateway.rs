@@ -46,23 +46,33 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
 #[test]
 fn tokens_are_stored_hashed_revocable_and_names_reusable_after_revoke() {
     let s = Store::open_in_memory().unwrap();
-    let t = s.insert_token("t1", "cursor", "aa11", "sy-1234").unwrap();
+    let t = s
+        .tokens()
+        .insert_token("t1", "cursor", "aa11", "sy-1234")
+        .unwrap();
     assert_eq!((t.name.as_str(), t.revoked_at.as_deref()), ("cursor", None));
     assert!(s
+        .tokens()
         .insert_token("t2", "Cursor", "bb22", "sy-5678")
         .unwrap_err()
         .is_unique_violation());
-    let revoked = s.revoke_token("cursor").unwrap().expect("revoked by name");
+    let revoked = s
+        .tokens()
+        .revoke_token("cursor")
+        .unwrap()
+        .expect("revoked by name");
     assert!(revoked.revoked_at.is_some());
     assert!(
-        s.revoke_token("cursor").unwrap().is_none(),
+        s.tokens().revoke_token("cursor").unwrap().is_none(),
         "already revoked"
     );
-    s.insert_token("t3", "cursor", "cc33", "sy-9abc")
+    s.tokens()
+        .insert_token("t3", "cursor", "cc33", "sy-9abc")
         .expect("the name is free again");
-    s.touch_tokens(&[("t3".into(), "2026-01-01T00:00:00Z".into())])
+    s.tokens()
+        .touch_tokens(&[("t3".into(), "2026-01-01T00:00:00Z".into())])
         .unwrap();
-    let list = s.list_tokens().unwrap();
+    let list = s.tokens().list_tokens().unwrap();
     assert_eq!(list[0].id, "t3", "active tokens first");
     assert_eq!(
         list[0].last_used_at.as_deref(),
@@ -95,10 +105,12 @@ fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens
     }
     let s = Store::open(&path).unwrap();
     let scrape = s
+        .tokens()
         .insert_scoped_token("new", "prometheus", "bb22", "sy-5678", TokenScope::Metrics)
         .unwrap();
     assert_eq!(scrape.scope, TokenScope::Metrics, "stored as asked");
     let scopes: Vec<(String, TokenScope)> = s
+        .tokens()
         .list_tokens()
         .unwrap()
         .into_iter()
@@ -117,24 +129,26 @@ fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens
 #[test]
 fn routes_save_update_and_delete() {
     let s = Store::open_in_memory().unwrap();
-    s.save_route("r1", "fast", r#"{"type":"priority"}"#, "[]", "")
+    s.routes()
+        .save_route("r1", "fast", r#"{"type":"priority"}"#, "[]", "")
         .unwrap();
-    s.save_route(
-        "r1",
-        "quick",
-        r#"{"type":"lowestLatency"}"#,
-        "[]",
-        r#"{"mode":"always"}"#,
-    )
-    .unwrap();
-    let routes = s.list_routes().unwrap();
+    s.routes()
+        .save_route(
+            "r1",
+            "quick",
+            r#"{"type":"lowestLatency"}"#,
+            "[]",
+            r#"{"mode":"always"}"#,
+        )
+        .unwrap();
+    let routes = s.routes().list_routes().unwrap();
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].name, "quick");
     assert_eq!(
         routes[0].cache, r#"{"mode":"always"}"#,
         "cache policy updated"
     );
-    assert!(s.delete_route("r1").unwrap());
+    assert!(s.routes().delete_route("r1").unwrap());
 }
 
 #[test]
@@ -145,12 +159,14 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
     priced.cache = Some("hit".into());
     priced.saved_usd = Some(0.0034);
     priced.provider_id = Some("msg_01XFDUDYJgAACzvnptvVoYEL".into());
-    s.insert_requests(&[
-        priced.clone(),
-        record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),
-    ])
-    .unwrap();
+    s.ledger()
+        .insert_requests(&[
+            priced.clone(),
+            record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),
+        ])
+        .unwrap();
     let all = s
+        .ledger()
         .recent_requests(&RequestFilter {
             limit: 10,
             ..Default::default()
@@ -163,6 +179,7 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
     );
     assert_eq!(all[1], priced, "every field survives the round trip");
     let failed = s
+        .ledger()
         .recent_requests(&RequestFilter {
             failed: Some(true),
             limit: 10,
@@ -171,6 +188,7 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
         .unwrap();
     assert_eq!(failed.len(), 1);
     let demo = s
+        .ledger()
         .recent_requests(&RequestFilter {
             backend: Some("Demo".into()),
             limit: 10,
@@ -183,15 +201,16 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
         "an unknown price stays unknown, not $0"
     );
     let by_class = |class| {
-        s.recent_requests(&RequestFilter {
-            error_class: Some(class),
-            limit: 10,
-            ..Default::default()
-        })
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect::<Vec<_>>()
+        s.ledger()
+            .recent_requests(&RequestFilter {
+                error_class: Some(class),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
     };
     assert_eq!(by_class(switchyard_core::ErrorClass::Upstream5xx), ["b"]);
     assert!(by_class(switchyard_core::ErrorClass::NoCandidate).is_empty());
@@ -209,6 +228,7 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
         "filtered by the stored name"
     );
     let read = s
+        .ledger()
         .recent_requests(&RequestFilter {
             limit: 10,
             ..Default::default()
@@ -223,7 +243,8 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
 #[test]
 fn a_batch_calls_back_after_each_new_request_it_writes() {
     let s = Store::open_in_memory().unwrap();
-    s.insert_requests(&[record("a", "2026-01-01T00:00:01Z", "Demo", 200)])
+    s.ledger()
+        .insert_requests(&[record("a", "2026-01-01T00:00:01Z", "Demo", 200)])
         .unwrap();
     let batch = [
         record("a", "2026-01-01T00:00:01Z", "Demo", 200),
@@ -231,12 +252,18 @@ fn a_batch_calls_back_after_each_new_request_it_writes() {
         record("c", "2026-01-01T00:00:03Z", "Demo", 200),
     ];
     let mut calls = 0;
-    s.insert_requests_with(&batch, &mut || calls += 1).unwrap();
+    s.ledger()
+        .insert_requests_with(&batch, &mut || calls += 1)
+        .unwrap();
     assert_eq!(
         calls, 4,
         "the ledger writer paces itself once per request written (none for one already there), before the rollups and before the commit"
     );
-    assert_eq!(s.request_count().unwrap(), 3, "the whole batch is written");
+    assert_eq!(
+        s.ledger().request_count().unwrap(),
+        3,
+        "the whole batch is written"
+    );
 }
 
 #[test]
@@ -248,16 +275,19 @@ fn backend_limits_default_to_50_in_flight_and_round_trip() {
         base_url: "https://api.openai.com/v1".into(),
         default_model: "gpt-4.1-mini".into(),
     };
-    let row = store.insert_backend("b1", &draft, true).unwrap();
+    let row = store.backends().insert_backend("b1", &draft, true).unwrap();
     assert_eq!(row.limits, crate::BackendLimits::default());
     let l = crate::BackendLimits {
         max_in_flight: 4,
         rpm: Some(60),
         tpm: None,
     };
-    assert!(store.set_backend_limits("b1", l).unwrap());
-    assert_eq!(store.get_backend("b1").unwrap().unwrap().limits, l);
-    assert!(!store.set_backend_limits("nope", l).unwrap());
+    assert!(store.backends().set_backend_limits("b1", l).unwrap());
+    assert_eq!(
+        store.backends().get_backend("b1").unwrap().unwrap().limits,
+        l
+    );
+    assert!(!store.backends().set_backend_limits("nope", l).unwrap());
 }
 
 #[test]
@@ -267,9 +297,18 @@ fn pruning_deletes_old_requests_with_their_attempts() {
         record("old", "2026-01-01T00:00:00Z", "A", 200),
         record("new", "2026-03-01T00:00:00Z", "A", 200),
     ];
-    store.insert_requests(&batch).unwrap();
-    assert_eq!(store.prune_requests("2026-02-01T00:00:00Z").unwrap(), 1);
-    let left = store.recent_requests(&RequestFilter::default()).unwrap();
+    store.ledger().insert_requests(&batch).unwrap();
+    assert_eq!(
+        store
+            .ledger()
+            .prune_requests("2026-02-01T00:00:00Z")
+            .unwrap(),
+        1
+    );
+    let left = store
+        .ledger()
+        .recent_requests(&RequestFilter::default())
+        .unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].id, "new");
     let orphans: i64 = store
@@ -288,6 +327,7 @@ fn pruning_deletes_old_requests_with_their_attempts() {
 fn request_counts_per_backend_since_a_moment() {
     let store = Store::open_in_memory().unwrap();
     store
+        .ledger()
         .insert_requests(&[
             record("1", "2026-01-01T00:00:00Z", "A", 200),
             record("2", "2026-01-02T00:00:00Z", "A", 200),
@@ -295,7 +335,10 @@ fn request_counts_per_backend_since_a_moment() {
             record("4", "2026-01-02T02:00:00Z", "B", 200),
         ])
         .unwrap();
-    let mut counts = store.request_counts_since("2026-01-02T00:00:00Z").unwrap();
+    let mut counts = store
+        .ledger()
+        .request_counts_since("2026-01-02T00:00:00Z")
+        .unwrap();
     counts.sort();
     assert_eq!(counts, [("A".to_string(), 2, 1), ("B".to_string(), 1, 0)]);
 }
@@ -326,7 +369,7 @@ fn request_counts_since_any_moment_match_the_raw_rows() {
         backend: None,
         ..record("none", "2026-01-02T02:00:00Z", "A", 503)
     });
-    store.insert_requests(&records).unwrap();
+    store.ledger().insert_requests(&records).unwrap();
     let ms = |t: &str| crate::usage::ms_of(t).unwrap();
     for since in [
         "2026-01-02T00:00:00Z",
@@ -348,11 +391,11 @@ fn request_counts_since_any_moment_match_the_raw_rows() {
             }
         }
         expected.sort();
-        let mut counts = store.request_counts_since(since).unwrap();
+        let mut counts = store.ledger().request_counts_since(since).unwrap();
         counts.sort();
         assert_eq!(counts, expected, "since {since}");
     }
-    assert!(store.request_counts_since("yesterday").is_err());
+    assert!(store.ledger().request_counts_since("yesterday").is_err());
 }
 
 #[test]
@@ -363,6 +406,7 @@ fn the_ledger_filters_by_api_alone_and_with_the_other_filters() {
         ..record(id, at, "A", status)
     };
     store
+        .ledger()
         .insert_requests(&[
             with("chat", "2026-01-01T00:00:01Z", "openai", 200),
             with("resp", "2026-01-01T00:00:02Z", "responses", 200),
@@ -373,6 +417,7 @@ fn the_ledger_filters_by_api_alone_and_with_the_other_filters() {
     let ids = |f: RequestFilter| -> Vec<String> {
         let f = RequestFilter { limit: 10, ..f };
         store
+            .ledger()
             .recent_requests(&f)
             .unwrap()
             .into_iter()

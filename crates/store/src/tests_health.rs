@@ -17,6 +17,7 @@ fn s(backend: &str, key: Option<&str>, at_ms: i64, outcome: &str) -> SampleRow {
 fn samples_and_hourly_rollups_round_trip_by_window_and_prune() {
     let store = Store::open_in_memory().unwrap();
     store
+        .health()
         .insert_samples(&[
             s("a", None, 1_000, "ok"),
             s("a", Some("k1"), 2_000, "timeout"),
@@ -24,7 +25,7 @@ fn samples_and_hourly_rollups_round_trip_by_window_and_prune() {
             s("a", None, 3_000, "ok"),
         ])
         .unwrap();
-    let a = store.samples("a", 1_500, 3_001).unwrap();
+    let a = store.health().samples("a", 1_500, 3_001).unwrap();
     assert_eq!(a.len(), 2);
     assert_eq!(a[0].key_id.as_deref(), Some("k1"));
     assert_eq!(a[1].key_id, None);
@@ -35,18 +36,22 @@ fn samples_and_hourly_rollups_round_trip_by_window_and_prune() {
         failures: 2,
         latency_hist: vec![1, 2, 3],
     };
-    store.upsert_hour(&h).unwrap();
+    store.health().upsert_hour(&h).unwrap();
     store
+        .health()
         .upsert_hour(&HourRow {
             probes: 121,
             ..h.clone()
         })
         .unwrap();
-    let hours = store.hours("a", 0, 7_200_000).unwrap();
+    let hours = store.health().hours("a", 0, 7_200_000).unwrap();
     assert_eq!(hours.len(), 1, "one row per backend-hour");
     assert_eq!(hours[0].probes, 121);
-    assert_eq!(store.prune_health(2_600, 3_600_001).unwrap(), (3, 1));
-    assert_eq!(store.samples("a", 0, i64::MAX).unwrap().len(), 1);
+    assert_eq!(
+        store.health().prune_health(2_600, 3_600_001).unwrap(),
+        (3, 1)
+    );
+    assert_eq!(store.health().samples("a", 0, i64::MAX).unwrap().len(), 1);
 }
 
 #[test]
@@ -64,16 +69,18 @@ fn alerts_list_open_first_and_update_on_resolve() {
         notified: false,
     };
     store
+        .alerts()
         .save_alert(&open("1", "2026-01-01T00:00:00Z"))
         .unwrap();
     store
+        .alerts()
         .save_alert(&open("2", "2026-01-02T00:00:00Z"))
         .unwrap();
     let mut resolved = open("2", "2026-01-02T00:00:00Z");
     resolved.resolved_at = Some("2026-01-02T00:05:00Z".into());
     resolved.notified = true;
-    store.save_alert(&resolved).unwrap();
-    let list = store.list_alerts(10).unwrap();
+    store.alerts().save_alert(&resolved).unwrap();
+    let list = store.alerts().list_alerts(10).unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].id, "1", "open alerts come first");
     assert_eq!(list[1].resolved_at.as_deref(), Some("2026-01-02T00:05:00Z"));
@@ -81,8 +88,8 @@ fn alerts_list_open_first_and_update_on_resolve() {
     // A later update without a notification (quiet hours) keeps the fact that one went out.
     let mut quiet = resolved.clone();
     quiet.notified = false;
-    store.save_alert(&quiet).unwrap();
-    assert!(store.list_alerts(10).unwrap()[1].notified);
+    store.alerts().save_alert(&quiet).unwrap();
+    assert!(store.alerts().list_alerts(10).unwrap()[1].notified);
 }
 
 #[test]
@@ -93,6 +100,7 @@ fn readiness_runs_are_kept_newest_first() {
         ("r2", "2026-01-02T00:00:00Z", "ready"),
     ] {
         store
+            .alerts()
             .insert_readiness_run(&ReadinessRow {
                 id: id.into(),
                 started_at: at.into(),
@@ -102,13 +110,13 @@ fn readiness_runs_are_kept_newest_first() {
             })
             .unwrap();
     }
-    let runs = store.readiness_runs(5).unwrap();
+    let runs = store.alerts().readiness_runs(5).unwrap();
     assert_eq!(runs[0].id, "r2");
     assert_eq!(
-        store.readiness_run("r1").unwrap().unwrap().verdict,
+        store.alerts().readiness_run("r1").unwrap().unwrap().verdict,
         "blocked"
     );
-    assert!(store.readiness_run("nope").unwrap().is_none());
+    assert!(store.alerts().readiness_run("nope").unwrap().is_none());
 }
 
 #[test]
@@ -120,7 +128,7 @@ fn monitor_settings_default_and_round_trip() {
         base_url: String::new(),
         default_model: "demo-chat".into(),
     };
-    let row = store.insert_backend("b", &draft, true).unwrap();
+    let row = store.backends().insert_backend("b", &draft, true).unwrap();
     assert_eq!(row.monitor, MonitorSettings::default());
     let m = MonitorSettings {
         probe_interval_s: 60,
@@ -128,6 +136,9 @@ fn monitor_settings_default_and_round_trip() {
         required: true,
         deep_probe: true,
     };
-    assert!(store.set_backend_monitor("b", m).unwrap());
-    assert_eq!(store.get_backend("b").unwrap().unwrap().monitor, m);
+    assert!(store.backends().set_backend_monitor("b", m).unwrap());
+    assert_eq!(
+        store.backends().get_backend("b").unwrap().unwrap().monitor,
+        m
+    );
 }

@@ -17,13 +17,14 @@ fn draft(name: &str, url: &str) -> BackendDraft {
 /// A store with backend `b` ("Main", api.openai.com) holding key `k1`.
 fn with_one_key() -> Store {
     let s = Store::open_in_memory().unwrap();
-    s.insert_backend_with_key(
-        "b",
-        &draft("Main", "https://api.openai.com/v1"),
-        true,
-        Some(("k1", "main", "sk-…1")),
-    )
-    .unwrap();
+    s.backends()
+        .insert_backend_with_key(
+            "b",
+            &draft("Main", "https://api.openai.com/v1"),
+            true,
+            Some(("k1", "main", "sk-…1")),
+        )
+        .unwrap();
     s
 }
 
@@ -31,26 +32,29 @@ fn with_one_key() -> Store {
 fn a_new_key_is_approved_for_its_backends_origin_only() {
     let s = with_one_key();
     assert_eq!(
-        s.get_key("k1").unwrap().unwrap().hosts,
+        s.keys().get_key("k1").unwrap().unwrap().hosts,
         ["https://api.openai.com"]
     );
-    s.update_backend("b", &draft("Main", "https://eu.example.com/v1"))
+    s.backends()
+        .update_backend("b", &draft("Main", "https://eu.example.com/v1"))
         .unwrap();
-    let k2 = s.insert_key("k2", "b", "second", "sk-…2").unwrap();
+    let k2 = s.keys().insert_key("k2", "b", "second", "sk-…2").unwrap();
     assert_eq!(
         k2.hosts,
         ["https://eu.example.com"],
         "added while the backend points there"
     );
     assert_eq!(
-        s.get_key("k1").unwrap().unwrap().hosts,
+        s.keys().get_key("k1").unwrap().unwrap().hosts,
         ["https://api.openai.com"],
         "adding a key approves nothing for the others"
     );
     assert!(s
+        .keys()
         .approve_backend_host("b", "https://eu.example.com")
         .unwrap());
     let hosts: Vec<_> = s
+        .keys()
         .keys_of("b")
         .unwrap()
         .into_iter()
@@ -66,13 +70,16 @@ fn a_new_key_is_approved_for_its_backends_origin_only() {
             vec!["https://eu.example.com".to_string()]
         ]
     );
-    assert!(!s.approve_backend_host("nope", "https://x.example").unwrap());
+    assert!(!s
+        .keys()
+        .approve_backend_host("nope", "https://x.example")
+        .unwrap());
 }
 
 #[test]
 fn deleting_a_key_forgets_its_hosts() {
     let s = with_one_key();
-    s.delete_key("k1").unwrap();
+    s.keys().delete_key("k1").unwrap();
     let left: i64 = s
         .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM key_hosts", [], |r| r.get(0))?))
         .unwrap();
@@ -104,6 +111,7 @@ fn upgrading_approves_each_stored_key_for_its_backends_host_as_it_was() {
     }
     let s = Store::open(&path).unwrap();
     let hosts: Vec<_> = s
+        .keys()
         .list_keys()
         .unwrap()
         .into_iter()

@@ -68,19 +68,31 @@ fn upgrading_keeps_attempts_and_packs_the_histogram() {
     );
     assert_eq!(without_rowid, 1);
     // The backfilled histogram survived the repacking: two answered requests, 100 and 1000 ms.
-    let p = s.latency_percentiles(ALL.0, ALL.1, None, 0, None).unwrap();
+    let p = s
+        .ledger()
+        .latency_percentiles(ALL.0, ALL.1, None, 0, None)
+        .unwrap();
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].count, 2);
     assert!((90.0..=110.0).contains(&p[0].p50), "p50 {}", p[0].p50);
     // New requests merge into the repacked row of the same hour.
-    let mut more = s.recent_requests(&RequestFilter::default()).unwrap();
+    let mut more = s
+        .ledger()
+        .recent_requests(&RequestFilter::default())
+        .unwrap();
     more.truncate(1);
     more[0].id = "c".into();
-    s.insert_requests(&more).unwrap();
-    let p = s.latency_percentiles(ALL.0, ALL.1, None, 0, None).unwrap();
+    s.ledger().insert_requests(&more).unwrap();
+    let p = s
+        .ledger()
+        .latency_percentiles(ALL.0, ALL.1, None, 0, None)
+        .unwrap();
     assert_eq!(p[0].count, 3);
     // Foreign keys still hold on the rebuilt table: pruning takes the attempts along.
-    assert_eq!(s.prune_requests("2026-11-21T00:00:00Z").unwrap(), 3);
+    assert_eq!(
+        s.ledger().prune_requests("2026-11-21T00:00:00Z").unwrap(),
+        3
+    );
     let left: i64 = s
         .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get(0))?))
         .unwrap();
@@ -116,7 +128,10 @@ fn packed_histograms_round_trip_and_refuse_malformed_text() {
 #[test]
 fn a_damaged_histogram_row_is_a_typed_error_to_read_and_is_replaced_by_the_next_write() {
     let s = Store::open_in_memory().unwrap();
-    let mut r = s.recent_requests(&RequestFilter::default()).unwrap();
+    let mut r = s
+        .ledger()
+        .recent_requests(&RequestFilter::default())
+        .unwrap();
     assert!(r.is_empty());
     s.with(|c| {
         c.execute(
@@ -127,15 +142,23 @@ fn a_damaged_histogram_row_is_a_typed_error_to_read_and_is_replaced_by_the_next_
     })
     .unwrap();
     assert!(matches!(
-        s.latency_percentiles(ALL.0, ALL.1, None, 0, None),
+        s.ledger().latency_percentiles(ALL.0, ALL.1, None, 0, None),
         Err(StoreError::Corrupt(_))
     ));
     r.push(sample("d", "2026-11-20T10:30:00Z"));
-    s.insert_requests(&r).expect("the ledger batch is not lost");
-    let p = s.latency_percentiles(ALL.0, ALL.1, None, 0, None).unwrap();
+    s.ledger()
+        .insert_requests(&r)
+        .expect("the ledger batch is not lost");
+    let p = s
+        .ledger()
+        .latency_percentiles(ALL.0, ALL.1, None, 0, None)
+        .unwrap();
     assert_eq!(p[0].count, 1);
     assert_eq!(
-        s.recent_requests(&RequestFilter::default()).unwrap().len(),
+        s.ledger()
+            .recent_requests(&RequestFilter::default())
+            .unwrap()
+            .len(),
         1
     );
 }

@@ -2,7 +2,9 @@
 //! stored (plus a short prefix to recognise it, and its scope: every endpoint, or `/metrics`
 //! only); the token itself is shown once, at creation.
 
-use crate::{now, Store, StoreError};
+use crate::tables::TokensTable;
+
+use crate::{now, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
 use switchyard_core::TokenScope;
 
@@ -36,10 +38,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
     })
 }
 
-impl Store {
+impl TokensTable {
     /// Every token, active first, newest first.
     pub fn list_tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT {COLUMNS} FROM tokens ORDER BY revoked_at IS NOT NULL, created_at DESC"
             );
@@ -70,7 +72,7 @@ impl Store {
         prefix: &str,
         scope: TokenScope,
     ) -> Result<TokenRow, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO tokens (id, name, hash, prefix, created_at, scope)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -83,7 +85,7 @@ impl Store {
 
     /// Revokes an active token by id or name. `None` when there is no such active token.
     pub fn revoke_token(&self, id_or_name: &str) -> Result<Option<TokenRow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "UPDATE tokens SET revoked_at = ?2
                  WHERE revoked_at IS NULL AND (id = ?1 OR name = ?1 COLLATE NOCASE)
@@ -96,7 +98,7 @@ impl Store {
 
     /// Records when tokens were last used (batched by the ledger writer).
     pub fn touch_tokens(&self, uses: &[(String, String)]) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             {
                 let mut stmt = tx.prepare_cached(

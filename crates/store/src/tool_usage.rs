@@ -9,7 +9,9 @@
 //! that started up to 10 minutes before the answer and at most a minute after it, with the same
 //! input and output tokens, not matched to another row.
 
-use crate::{Store, StoreError};
+use crate::tables::ToolUsageTable;
+
+use crate::StoreError;
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use switchyard_usage::{Cursor, PlanWindow, Record, Tool};
@@ -31,13 +33,13 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-impl Store {
+impl ToolUsageTable {
     /// Upserts records by key; a row already there keeps the larger output (and its match).
     pub fn upsert_tool_usage(&self, batch: &[Priced<'_>]) -> Result<(), StoreError> {
         if batch.is_empty() {
             return Ok(());
         }
-        self.with(|c| {
+        self.db.with(|c| {
             let tx = c.transaction()?;
             {
                 let mut up = tx.prepare_cached(
@@ -82,7 +84,7 @@ impl Store {
     /// Matches rows since `since_ms` without a ledger row to theirs (see the module docs).
     /// Returns how many were matched.
     pub fn match_tool_usage(&self, since_ms: i64) -> Result<u64, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             // Nothing to match: no write (another process's change watcher counts commits).
             let open: bool = c.query_row(
                 "SELECT EXISTS (SELECT 1 FROM tool_usage WHERE ledger_id IS NULL AND at_ms >= ?1)",
@@ -140,7 +142,7 @@ impl Store {
 
     /// The import cursors, by path.
     pub fn tool_usage_cursors(&self) -> Result<HashMap<String, Cursor>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut s = c.prepare("SELECT cursor FROM tool_usage_cursors")?;
             let rows = s.query_map([], |r| r.get::<_, String>(0))?;
             let mut out = HashMap::new();
@@ -156,7 +158,7 @@ impl Store {
 
     pub fn save_tool_usage_cursor(&self, cursor: &Cursor) -> Result<(), StoreError> {
         let json = serde_json::to_string(cursor).unwrap_or_default();
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute(
                 "INSERT INTO tool_usage_cursors (path, cursor) VALUES (?1, ?2)
                  ON CONFLICT (path) DO UPDATE SET cursor = excluded.cursor",
@@ -169,7 +171,7 @@ impl Store {
     /// Forgets every cursor: the next pass reads everything again (a full rescan; rows are
     /// upserted, so nothing is counted twice).
     pub fn reset_tool_usage_cursors(&self) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             c.execute("DELETE FROM tool_usage_cursors", [])?;
             Ok(())
         })
@@ -177,7 +179,7 @@ impl Store {
 
     /// Keeps the newest report of each plan window.
     pub fn save_plan_windows(&self, windows: &[PlanWindow]) -> Result<(), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             for w in windows {
                 c.execute(
                     "INSERT INTO plan_windows (tool, name, used_percent, window_minutes, resets_at, seen_at_ms, plan)
@@ -202,7 +204,7 @@ impl Store {
     }
 
     pub fn plan_windows(&self) -> Result<Vec<PlanWindow>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut s = c.prepare(
                 "SELECT tool, name, used_percent, window_minutes, resets_at, seen_at_ms, plan
                  FROM plan_windows ORDER BY tool, name",

@@ -1,7 +1,9 @@
 //! Reading the tools' own usage back: sums grouped by tool, model, day, project or session,
 //! and the answers of one tool in time order (for plan-window estimates).
 
-use crate::{Store, StoreError};
+use crate::tables::ToolUsageTable;
+
+use crate::StoreError;
 use rusqlite::params;
 
 /// What the tools' usage is grouped by.
@@ -49,7 +51,7 @@ fn u64_of(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-impl Store {
+impl ToolUsageTable {
     /// Sums of the answers between `since_ms` (inclusive) and `until_ms` (exclusive), biggest
     /// spend first (days in order).
     pub fn tool_usage_summary(
@@ -85,7 +87,7 @@ impl Store {
              FROM tool_usage WHERE at_ms >= ?1 AND at_ms < ?2
              GROUP BY g ORDER BY {order}"
         );
-        self.with(|c| {
+        self.db.with(|c| {
             let mut s = c.prepare(&sql)?;
             let rows = s.query_map(params![since_ms, until_ms], |r| {
                 Ok(ToolUsageRow {
@@ -108,7 +110,7 @@ impl Store {
     /// Every answer of `tool` since `since_ms`, oldest first, through the gateway or not (a
     /// plan's window counts both).
     pub fn tool_spent(&self, tool: &str, since_ms: i64) -> Result<Vec<Spent>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let mut s = c.prepare_cached(
                 "SELECT at_ms, input_tokens + output_tokens + cache_read_tokens
                    + cache_write_5m_tokens + cache_write_1h_tokens, cost_usd
@@ -127,7 +129,7 @@ impl Store {
 
     /// How many answers are kept, and how many of them the gateway carried.
     pub fn tool_usage_count(&self) -> Result<(u64, u64), StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let (all, matched): (i64, i64) = c.query_row(
                 "SELECT COUNT(*), COALESCE(SUM(ledger_id IS NOT NULL), 0) FROM tool_usage",
                 [],

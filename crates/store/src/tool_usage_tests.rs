@@ -1,4 +1,5 @@
 use super::*;
+use crate::Store;
 use crate::{RequestRecord, UsageGroup};
 
 fn rec(key: &str, tool: Tool, at_ms: i64, input: u64, output: u64) -> Record {
@@ -53,26 +54,36 @@ fn upserts_keep_the_larger_output_and_rows_are_matched_to_the_gateways_once() {
     let loose = rec("gemini-cli:s:m1", Tool::GeminiCli, T + 2_000, 30, 3);
     // Straight to the provider: not in the ledger.
     let bypass = rec("claude-code:msg_z:req_z", Tool::ClaudeCode, T, 100, 10);
-    s.upsert_tool_usage(&[
-        (&via_id, Some(0.1)),
-        (&via_answer, None),
-        (&loose, Some(0.3)),
-        (&bypass, Some(1.0)),
-    ])
-    .unwrap();
-    s.upsert_tool_usage(&[(&final_count, Some(0.2)), (&via_id, Some(0.1))])
+    s.tool_usage()
+        .upsert_tool_usage(&[
+            (&via_id, Some(0.1)),
+            (&via_answer, None),
+            (&loose, Some(0.3)),
+            (&bypass, Some(1.0)),
+        ])
         .unwrap();
-    s.insert_requests(&[
-        request("gw1", "2026-11-25T11:29:59Z", 10, 42, Some("msg_a")),
-        request("gw2", "2026-11-25T11:29:58.5Z", 20, 2, Some("resp_b")),
-        request("gw3", "2026-11-25T11:30:01.25Z", 30, 3, None),
-        // Same tokens as the Gemini answer, but an hour earlier: not it.
-        request("gw4", "2026-11-25T10:30:01Z", 30, 3, None),
-    ])
-    .unwrap();
-    assert_eq!(s.match_tool_usage(0).unwrap(), 3);
-    assert_eq!(s.match_tool_usage(0).unwrap(), 0, "matched once");
-    let by_tool = s.tool_usage_summary(0, i64::MAX, UsageGroup::Tool).unwrap();
+    s.tool_usage()
+        .upsert_tool_usage(&[(&final_count, Some(0.2)), (&via_id, Some(0.1))])
+        .unwrap();
+    s.ledger()
+        .insert_requests(&[
+            request("gw1", "2026-11-25T11:29:59Z", 10, 42, Some("msg_a")),
+            request("gw2", "2026-11-25T11:29:58.5Z", 20, 2, Some("resp_b")),
+            request("gw3", "2026-11-25T11:30:01.25Z", 30, 3, None),
+            // Same tokens as the Gemini answer, but an hour earlier: not it.
+            request("gw4", "2026-11-25T10:30:01Z", 30, 3, None),
+        ])
+        .unwrap();
+    assert_eq!(s.tool_usage().match_tool_usage(0).unwrap(), 3);
+    assert_eq!(
+        s.tool_usage().match_tool_usage(0).unwrap(),
+        0,
+        "matched once"
+    );
+    let by_tool = s
+        .tool_usage()
+        .tool_usage_summary(0, i64::MAX, UsageGroup::Tool)
+        .unwrap();
     let claude = by_tool.iter().find(|r| r.group == "claude-code").unwrap();
     assert_eq!((claude.requests, claude.via_gateway), (1, 1));
     assert_eq!(
@@ -84,10 +95,10 @@ fn upserts_keep_the_larger_output_and_rows_are_matched_to_the_gateways_once() {
     let total: u64 = by_tool.iter().map(|r| r.requests).sum();
     assert_eq!(total, 1, "everything else was the gateway's");
     // The kept count is the final one.
-    let spent = s.tool_spent("claude-code", 0).unwrap();
+    let spent = s.tool_usage().tool_spent("claude-code", 0).unwrap();
     assert_eq!(spent.iter().map(|x| x.tokens).max(), Some(110));
     assert!(spent.iter().any(|x| x.tokens == 52));
-    assert_eq!(s.tool_usage_count().unwrap(), (4, 3));
+    assert_eq!(s.tool_usage().tool_usage_count().unwrap(), (4, 3));
 }
 
 #[test]
@@ -95,13 +106,17 @@ fn unpriced_answers_are_counted_apart_and_days_group_in_the_users_zone() {
     let s = Store::open_in_memory().unwrap();
     let a = rec("k1", Tool::Opencode, T, 1, 1);
     let b = rec("k2", Tool::Opencode, T + 13 * 3_600_000, 1, 1);
-    s.upsert_tool_usage(&[(&a, None), (&b, Some(0.5))]).unwrap();
+    s.tool_usage()
+        .upsert_tool_usage(&[(&a, None), (&b, Some(0.5))])
+        .unwrap();
     let m = s
+        .tool_usage()
         .tool_usage_summary(0, i64::MAX, UsageGroup::Model)
         .unwrap();
     assert_eq!((m[0].requests, m[0].unpriced), (2, 1));
     assert!((m[0].cost_usd - 0.5).abs() < 1e-12);
     let days = s
+        .tool_usage()
         .tool_usage_summary(0, i64::MAX, UsageGroup::Day(0))
         .unwrap();
     assert_eq!(
@@ -109,6 +124,7 @@ fn unpriced_answers_are_counted_apart_and_days_group_in_the_users_zone() {
         ["2026-11-25", "2026-11-26"]
     );
     let tokyo = s
+        .tool_usage()
         .tool_usage_summary(0, i64::MAX, UsageGroup::Day(540))
         .unwrap();
     assert_eq!(
@@ -116,6 +132,7 @@ fn unpriced_answers_are_counted_apart_and_days_group_in_the_users_zone() {
         ["2026-11-25", "2026-11-26"]
     );
     let later = s
+        .tool_usage()
         .tool_usage_summary(T + 1, i64::MAX, UsageGroup::Tool)
         .unwrap();
     assert_eq!(later[0].requests, 1, "since is inclusive, by time");
@@ -133,16 +150,17 @@ fn cursors_and_plan_windows_round_trip() {
         file_id: 9,
         state: r#"{"codex":{"model":"gpt-5"}}"#.into(),
     };
-    s.save_tool_usage_cursor(&c).unwrap();
-    s.save_tool_usage_cursor(&Cursor {
-        offset: 240,
-        ..c.clone()
-    })
-    .unwrap();
-    let all = s.tool_usage_cursors().unwrap();
+    s.tool_usage().save_tool_usage_cursor(&c).unwrap();
+    s.tool_usage()
+        .save_tool_usage_cursor(&Cursor {
+            offset: 240,
+            ..c.clone()
+        })
+        .unwrap();
+    let all = s.tool_usage().tool_usage_cursors().unwrap();
     assert_eq!(all[&c.path].offset, 240);
-    s.reset_tool_usage_cursors().unwrap();
-    assert!(s.tool_usage_cursors().unwrap().is_empty());
+    s.tool_usage().reset_tool_usage_cursors().unwrap();
+    assert!(s.tool_usage().tool_usage_cursors().unwrap().is_empty());
     let w = PlanWindow {
         tool: Tool::Codex,
         name: "primary".into(),
@@ -152,13 +170,16 @@ fn cursors_and_plan_windows_round_trip() {
         seen_at_ms: 10,
         plan: Some("plus".into()),
     };
-    s.save_plan_windows(std::slice::from_ref(&w)).unwrap();
+    s.tool_usage()
+        .save_plan_windows(std::slice::from_ref(&w))
+        .unwrap();
     // An older report does not replace a newer one.
-    s.save_plan_windows(&[PlanWindow {
-        used_percent: 1.0,
-        seen_at_ms: 5,
-        ..w.clone()
-    }])
-    .unwrap();
-    assert_eq!(s.plan_windows().unwrap(), [w]);
+    s.tool_usage()
+        .save_plan_windows(&[PlanWindow {
+            used_percent: 1.0,
+            seen_at_ms: 5,
+            ..w.clone()
+        }])
+        .unwrap();
+    assert_eq!(s.tool_usage().plan_windows().unwrap(), [w]);
 }

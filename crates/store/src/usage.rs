@@ -15,7 +15,9 @@
 //! Latency histograms for percentiles are rolled up in the same pass (see `latency`). Writing
 //! the rollups is `rollup.rs`; reading them is here.
 
-use crate::{RequestRecord, Store, StoreError};
+use crate::tables::LedgerTable;
+
+use crate::{RequestRecord, StoreError};
 use rusqlite::params;
 
 pub(crate) const HOUR_MS: i64 = 3_600_000;
@@ -197,10 +199,10 @@ pub(crate) fn totals_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result
     })
 }
 
-impl Store {
+impl LedgerTable {
     /// Everything in `[since_ms, until_ms)` (hour starts, Unix ms).
     pub fn usage_totals(&self, since_ms: i64, until_ms: i64) -> Result<UsageTotals, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let sql = format!(
                 "SELECT {} FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2",
                 sums()
@@ -242,7 +244,7 @@ impl Store {
         since_ms: i64,
         until_ms: i64,
     ) -> Result<Vec<(String, UsageTotals)>, StoreError> {
-        self.with(|c| {
+        self.db.with(|c| {
             let (table, key) = source.sql();
             let sql = format!(
                 "SELECT {key}, {} FROM {table} AND hour_ms >= ?1 AND hour_ms < ?2
@@ -271,7 +273,7 @@ impl Store {
         split: Option<Dimension>,
     ) -> Result<Vec<(i64, String, UsageTotals)>, StoreError> {
         check_bucket(bucket_ms)?;
-        self.with(|c| {
+        self.db.with(|c| {
             let (table, key) = match split.map(Dimension::source) {
                 Some(src) => src.sql(),
                 None => ("usage_hours WHERE 1 = 1".to_string(), "''"),

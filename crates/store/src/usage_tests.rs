@@ -1,5 +1,6 @@
 use super::*;
 use crate::migrations::MIGRATIONS;
+use crate::Store;
 
 fn rec(id: usize, at: &str, backend: &str, model: &str, cost: Option<f64>) -> RequestRecord {
     RequestRecord {
@@ -66,9 +67,9 @@ const ALL: (i64, i64) = (0, i64::MAX);
 fn rollups_add_up_to_the_raw_ledger_and_ignore_a_repeated_batch() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger();
-    s.insert_requests(&rows[..200]).unwrap();
-    s.insert_requests(&rows[100..]).unwrap(); // 100 repeated ids: skipped
-    let t = s.usage_totals(ALL.0, ALL.1).unwrap();
+    s.ledger().insert_requests(&rows[..200]).unwrap();
+    s.ledger().insert_requests(&rows[100..]).unwrap(); // 100 repeated ids: skipped
+    let t = s.ledger().usage_totals(ALL.0, ALL.1).unwrap();
     let want = raw_sum(&rows);
     assert_eq!(
         (
@@ -97,8 +98,11 @@ fn rollups_add_up_to_the_raw_ledger_and_ignore_a_repeated_batch() {
 fn breakdowns_and_series_match_the_raw_rows() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger();
-    s.insert_requests(&rows).unwrap();
-    let by = s.usage_by(Dimension::Backend, ALL.0, ALL.1).unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
+    let by = s
+        .ledger()
+        .usage_by(Dimension::Backend, ALL.0, ALL.1)
+        .unwrap();
     assert_eq!(by.len(), 3);
     for (name, t) in &by {
         let mine: Vec<_> = rows
@@ -110,7 +114,7 @@ fn breakdowns_and_series_match_the_raw_rows() {
         assert!(close(t.cost_usd, raw_sum(&mine).cost_usd));
     }
     assert!(by[0].1.cost_usd >= by[1].1.cost_usd, "costliest first");
-    let routes = s.usage_by(Dimension::Route, ALL.0, ALL.1).unwrap();
+    let routes = s.ledger().usage_by(Dimension::Route, ALL.0, ALL.1).unwrap();
     assert_eq!(
         routes.iter().find(|(r, _)| r == "fast").unwrap().1.requests,
         100
@@ -118,7 +122,7 @@ fn breakdowns_and_series_match_the_raw_rows() {
 
     // Days in UTC: 150 requests each.
     let day = 86_400_000;
-    let days = s.usage_series(ALL.0, ALL.1, day, 0, None).unwrap();
+    let days = s.ledger().usage_series(ALL.0, ALL.1, day, 0, None).unwrap();
     assert_eq!(
         days.iter().map(|d| d.2.requests).collect::<Vec<_>>(),
         [150, 150]
@@ -126,6 +130,7 @@ fn breakdowns_and_series_match_the_raw_rows() {
     assert_eq!(days[0].0, hour_of("2026-11-20T00:00:00Z").unwrap());
     // The same hours seen from UTC-5: the day boundary moves, the total does not.
     let shifted = s
+        .ledger()
         .usage_series(ALL.0, ALL.1, day, -5 * 3_600_000, None)
         .unwrap();
     assert_eq!(shifted.len(), 3);
@@ -143,12 +148,13 @@ fn breakdowns_and_series_match_the_raw_rows() {
     // Split by backend and limited to the first day.
     let end = hour_of("2026-11-21T00:00:00Z").unwrap();
     let split = s
+        .ledger()
         .usage_series(ALL.0, end, day, 0, Some(Dimension::Backend))
         .unwrap();
     assert_eq!(split.len(), 3);
     assert_eq!(split.iter().map(|d| d.2.requests).sum::<u64>(), 150);
     assert!(matches!(
-        s.usage_series(ALL.0, ALL.1, 1000, 0, None),
+        s.ledger().usage_series(ALL.0, ALL.1, 1000, 0, None),
         Err(StoreError::Invalid(_))
     ));
 }
@@ -182,21 +188,25 @@ fn upgrading_fills_the_rollups_from_the_existing_ledger() {
         }
     }
     let s = Store::open(&path).unwrap();
-    let t = s.usage_totals(ALL.0, ALL.1).unwrap();
+    let t = s.ledger().usage_totals(ALL.0, ALL.1).unwrap();
     assert_eq!((t.requests, t.input_tokens, t.unpriced), (3, 300, 1));
     assert!(close(t.cost_usd, 0.5));
-    let hours = s.usage_series(ALL.0, ALL.1, 3_600_000, 0, None).unwrap();
+    let hours = s
+        .ledger()
+        .usage_series(ALL.0, ALL.1, 3_600_000, 0, None)
+        .unwrap();
     assert_eq!(
         hours.iter().map(|h| h.2.requests).collect::<Vec<_>>(),
         [2, 1]
     );
-    let by_route = s.usage_by(Dimension::Route, ALL.0, ALL.1).unwrap();
+    let by_route = s.ledger().usage_by(Dimension::Route, ALL.0, ALL.1).unwrap();
     assert_eq!(
         (by_route[0].0.as_str(), by_route[0].1),
         ("", t),
         "no route, all three"
     );
     let split = s
+        .ledger()
         .usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Token))
         .unwrap();
     assert_eq!(split.len(), 2);
@@ -226,8 +236,11 @@ fn ledger_by_api() -> Vec<RequestRecord> {
 fn every_new_request_lands_in_the_rollup_of_its_api() {
     let s = Store::open_in_memory().unwrap();
     let rows = ledger_by_api();
-    s.insert_requests(&rows).unwrap();
-    let by = s.usage_by(Dimension::Inbound, ALL.0, ALL.1).unwrap();
+    s.ledger().insert_requests(&rows).unwrap();
+    let by = s
+        .ledger()
+        .usage_by(Dimension::Inbound, ALL.0, ALL.1)
+        .unwrap();
     assert_eq!(by.len(), 6, "one row per API: {by:?}");
     for (api, t) in &by {
         let mine: Vec<_> = rows.iter().filter(|r| &r.inbound == api).cloned().collect();
@@ -250,6 +263,7 @@ fn every_new_request_lands_in_the_rollup_of_its_api() {
     let total: u64 = by.iter().map(|(_, t)| t.requests).sum();
     assert_eq!(total, 300, "every request in exactly one API");
     let series = s
+        .ledger()
         .usage_series(ALL.0, ALL.1, 86_400_000, 0, Some(Dimension::Inbound))
         .unwrap();
     assert_eq!(series.iter().map(|p| p.2.requests).sum::<u64>(), 300);
@@ -333,10 +347,16 @@ fn upgrading_fills_the_api_rollup_exactly_as_new_requests_are_rolled_up() {
     }
     let upgraded = Store::open(&path).unwrap();
     let fresh = Store::open_in_memory().unwrap();
-    fresh.insert_requests(&rows).unwrap();
+    fresh.ledger().insert_requests(&rows).unwrap();
     let (a, b) = (
-        upgraded.usage_by(Dimension::Inbound, ALL.0, ALL.1).unwrap(),
-        fresh.usage_by(Dimension::Inbound, ALL.0, ALL.1).unwrap(),
+        upgraded
+            .ledger()
+            .usage_by(Dimension::Inbound, ALL.0, ALL.1)
+            .unwrap(),
+        fresh
+            .ledger()
+            .usage_by(Dimension::Inbound, ALL.0, ALL.1)
+            .unwrap(),
     );
     assert_eq!(a.len(), 6);
     for ((api_a, ta), (api_b, tb)) in a.iter().zip(&b) {
@@ -357,7 +377,8 @@ fn upgrading_fills_the_api_rollup_exactly_as_new_requests_are_rolled_up() {
         );
     }
     let hours = |s: &Store| {
-        s.usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Inbound))
+        s.ledger()
+            .usage_series(ALL.0, ALL.1, 3_600_000, 0, Some(Dimension::Inbound))
             .unwrap()
             .into_iter()
             .map(|(h, k, t)| (h, k, t.requests))

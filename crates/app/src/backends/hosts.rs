@@ -23,7 +23,12 @@ pub(crate) fn pending_move(
     old_url: &str,
     new_url: &str,
 ) -> Result<Option<HostMove>, AppError> {
-    let keys: Vec<Vec<String>> = store.keys_of(id)?.into_iter().map(|k| k.hosts).collect();
+    let keys: Vec<Vec<String>> = store
+        .keys()
+        .keys_of(id)?
+        .into_iter()
+        .map(|k| k.hosts)
+        .collect();
     Ok(unapproved_move(&keys, old_url, new_url))
 }
 
@@ -37,7 +42,7 @@ pub(crate) fn approve(
     let Some(origin) = origin_of(&moved.to) else {
         return Ok(());
     };
-    store.approve_backend_host(id, &origin)?;
+    store.keys().approve_backend_host(id, &origin)?;
     tracing::info!(backend = %name, from = %moved.from, to = %origin, "keys approved for a new host");
     Ok(())
 }

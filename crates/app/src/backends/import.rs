@@ -150,7 +150,7 @@ fn collect(
         (a.finding.kind.as_str(), &a.finding.id).cmp(&(b.finding.kind.as_str(), &b.finding.id))
     });
     let stored = stored_values(&inner.store, inner.secrets.as_ref());
-    let backends = inner.store.list_backends().unwrap_or_default();
+    let backends = inner.store.backends().list_backends().unwrap_or_default();
     for f in &mut found {
         f.finding.already_imported = match f.finding.kind {
             BackendKind::Ollama => backends
@@ -214,7 +214,8 @@ pub(crate) fn stored_values(
     store: &Store,
     secrets: &dyn SecretStore,
 ) -> Vec<(BackendKind, SecretString)> {
-    let (Ok(backends), Ok(keys)) = (store.list_backends(), store.list_keys()) else {
+    let (Ok(backends), Ok(keys)) = (store.backends().list_backends(), store.keys().list_keys())
+    else {
         return Vec::new();
     };
     keys.iter()
@@ -299,7 +300,7 @@ fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
 /// there is none) and enables it. A backend created here is removed again if its key cannot be
 /// stored. Returns the backend's name.
 fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppError> {
-    let backends = inner.store.list_backends()?;
+    let backends = inner.store.backends().list_backends()?;
     let existing = backends.iter().find(|b| b.kind == f.kind).cloned();
     let ollama_url = match f.kind {
         BackendKind::Ollama => ollama_base_url(value),
@@ -312,7 +313,7 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
                     default_model: b.default_model.clone(),
                     ..draft_for(b.kind, &b.name, url)
                 };
-                inner.store.update_backend(&b.id, &draft)?;
+                inner.store.backends().update_backend(&b.id, &draft)?;
             }
             (b, false)
         }
@@ -325,7 +326,10 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
                 .unwrap_or_else(|| spec.default_base_url.to_string());
             let draft = draft_for(f.kind, &name, &url);
             (
-                inner.store.insert_backend(&crate::new_id(), &draft, true)?,
+                inner
+                    .store
+                    .backends()
+                    .insert_backend(&crate::new_id(), &draft, true)?,
                 true,
             )
         }
@@ -333,6 +337,7 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
     if ollama_url.is_none() {
         let labels: Vec<String> = inner
             .store
+            .keys()
             .keys_of(&backend.id)?
             .into_iter()
             .map(|k| k.label)
@@ -350,12 +355,15 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
             super::keys::store_key(&inner.store, inner.secrets.as_ref(), &backend.id, &key)
         {
             if created {
-                inner.store.delete_backend(&backend.id)?;
+                inner.store.backends().delete_backend(&backend.id)?;
             }
             return Err(e);
         }
     }
-    inner.store.set_backend_enabled(&backend.id, true)?;
+    inner
+        .store
+        .backends()
+        .set_backend_enabled(&backend.id, true)?;
     Ok(backend.name)
 }
 

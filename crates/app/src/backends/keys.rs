@@ -76,10 +76,11 @@ impl Keys {
     pub async fn delete(&self, key_id: String) -> Result<(), AppError> {
         self.blocking(move |me| {
             me.store
+                .keys()
                 .get_key(&key_id)?
                 .ok_or(AppError::NotFound("Key"))?;
             me.secrets.delete(&key_id)?;
-            me.store.delete_key(&key_id)?;
+            me.store.keys().delete_key(&key_id)?;
             Ok(())
         })
         .await?;
@@ -91,6 +92,7 @@ impl Keys {
     pub async fn reveal(&self, key_id: String) -> Result<SecretString, AppError> {
         self.blocking(move |me| {
             me.store
+                .keys()
                 .get_key(&key_id)?
                 .ok_or(AppError::NotFound("Key"))?;
             let secret = me.secrets.get(&key_id)?;
@@ -175,9 +177,9 @@ impl Keys {
             .zip(key_id)
             .map(|(b, key)| b.row(backend_id, key));
         self.blocking(move |me| {
-            me.store.record_check(&check)?;
+            me.store.checks().record_check(&check)?;
             if let Some(b) = balance {
-                me.store.save_balance(&b)?;
+                me.store.balances().save_balance(&b)?;
             }
             Ok(())
         })
@@ -206,7 +208,10 @@ pub(crate) fn store_key(
     let id = crate::new_id();
     secrets.set(&id, &key.value)?;
     let hint = mask_key(key.value.expose());
-    match store.insert_key(&id, backend_id, key.label.trim(), &hint) {
+    match store
+        .keys()
+        .insert_key(&id, backend_id, key.label.trim(), &hint)
+    {
         Ok(row) => {
             tracing::info!(backend = %backend.name, key = %row.id, label = %row.label, "key stored in the keychain");
             Ok(row)
@@ -228,9 +233,10 @@ fn check_key(
     key: &NewKey,
 ) -> Result<(BackendRow, Validation), AppError> {
     let backend = store
+        .backends()
         .get_backend(backend_id)?
         .ok_or(AppError::NotFound("Backend"))?;
-    let existing = store.keys_of(backend_id)?;
+    let existing = store.keys().keys_of(backend_id)?;
     let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
     let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
     Ok((backend, v))

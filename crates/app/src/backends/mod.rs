@@ -87,7 +87,7 @@ impl Backends {
         check_limits(&limits)?;
         let key = id.clone();
         let found = self
-            .blocking(move |inner| Ok(inner.store.set_backend_limits(&key, limits)?))
+            .blocking(move |inner| Ok(inner.store.backends().set_backend_limits(&key, limits)?))
             .await?;
         if !found {
             return Err(AppError::NotFound("Backend"));
@@ -106,7 +106,7 @@ impl Backends {
         check_monitor(&m)?;
         let key = id.clone();
         let found = self
-            .blocking(move |inner| Ok(inner.store.set_backend_monitor(&key, m)?))
+            .blocking(move |inner| Ok(inner.store.backends().set_backend_monitor(&key, m)?))
             .await?;
         if !found {
             return Err(AppError::NotFound("Backend"));
@@ -163,6 +163,7 @@ impl Backends {
         self.blocking(move |inner| {
             let current = inner
                 .store
+                .backends()
                 .get_backend(&id2)?
                 .ok_or(AppError::NotFound("Backend"))?;
             if (current.kind == BackendKind::Demo) != (draft.kind == BackendKind::Demo) {
@@ -178,6 +179,7 @@ impl Backends {
                 hosts::pending_move(&inner.store, &id2, &current.base_url, &draft.base_url)?;
             inner
                 .store
+                .backends()
                 .update_backend(&id2, &draft)
                 .map_err(AppError::conflict_on_duplicate)?;
             if let (Some(moved), HostApproval::Approve) = (moved, approval) {
@@ -185,7 +187,7 @@ impl Backends {
             }
             if current.kind != draft.kind || current.base_url != draft.base_url {
                 // Old results describe another endpoint.
-                inner.store.clear_checks(&id2)?;
+                inner.store.checks().clear_checks(&id2)?;
             }
             Ok(())
         })
@@ -196,12 +198,12 @@ impl Backends {
 
     pub async fn set_enabled(&self, id: String, enabled: bool) -> Result<BackendView, AppError> {
         let id2 = id.clone();
-        self.blocking(
-            move |inner| match inner.store.set_backend_enabled(&id2, enabled)? {
+        self.blocking(move |inner| {
+            match inner.store.backends().set_backend_enabled(&id2, enabled)? {
                 true => Ok(()),
                 false => Err(AppError::NotFound("Backend")),
-            },
-        )
+            }
+        })
         .await?;
         self.changed.run().await;
         self.get(&id).await
@@ -212,6 +214,7 @@ impl Backends {
         self.blocking(move |inner| {
             let mut current: Vec<String> = inner
                 .store
+                .backends()
                 .list_backends()?
                 .into_iter()
                 .map(|b| b.id)
@@ -224,7 +227,7 @@ impl Backends {
                     "The backend list changed meanwhile; reload and try again.".into(),
                 ));
             }
-            Ok(inner.store.reorder_backends(&ids)?)
+            Ok(inner.store.backends().reorder_backends(&ids)?)
         })
         .await?;
         self.changed.run().await;
@@ -237,14 +240,15 @@ impl Backends {
         self.blocking(move |inner| {
             let row = inner
                 .store
+                .backends()
                 .get_backend(&id)?
                 .ok_or(AppError::NotFound("Backend"))?;
             // Fail before the first deletion rather than half-way through.
             inner.secrets.check()?;
-            for key in inner.store.keys_of(&id)? {
+            for key in inner.store.keys().keys_of(&id)? {
                 inner.secrets.delete(&key.id)?;
             }
-            inner.store.delete_backend(&id)?;
+            inner.store.backends().delete_backend(&id)?;
             tracing::info!(backend = %row.name, "backend deleted");
             Ok(())
         })
@@ -256,9 +260,9 @@ impl Backends {
 
 /// Every backend with its keys and latest checks, as the UI shows them (blocking).
 pub(crate) fn list_in(store: &Store, demo: &str) -> Result<Vec<BackendView>, AppError> {
-    let rows = store.list_backends()?;
-    let keys = store.list_keys()?;
-    let checks = store.list_checks()?;
+    let rows = store.backends().list_backends()?;
+    let keys = store.keys().list_keys()?;
+    let checks = store.checks().list_checks()?;
     Ok(rows
         .into_iter()
         .map(|row| view(row, &keys, &checks, demo))

@@ -38,7 +38,10 @@ pub(crate) fn add(
     let rows = first
         .as_ref()
         .map(|(i, l, h)| (i.as_str(), l.as_str(), h.as_str()));
-    match store.insert_backend_with_key(&crate::new_id(), &draft, true, rows) {
+    match store
+        .backends()
+        .insert_backend_with_key(&crate::new_id(), &draft, true, rows)
+    {
         Ok(row) => {
             tracing::info!(backend = %draft.name, kind = draft.kind.as_str(), "backend added");
             Ok(row)
@@ -62,7 +65,7 @@ pub(crate) fn check_draft(
     editing: Option<&str>,
     key: Option<&NewKey>,
 ) -> Result<Validation, AppError> {
-    let rows = store.list_backends()?;
+    let rows = store.backends().list_backends()?;
     let others: Vec<&str> = rows
         .iter()
         .filter(|b| Some(b.id.as_str()) != editing)

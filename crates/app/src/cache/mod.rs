@@ -147,7 +147,10 @@ pub(crate) fn open(data_dir: &Path, settings: &CacheSettings) -> switchyard_cach
 
 /// The saved settings, or the defaults when they cannot be read (start-up never fails on them).
 pub(crate) fn settings_in(store: &switchyard_store::Store) -> CacheSettings {
-    store.setting_or_default(SETTINGS_KEY).unwrap_or_default()
+    store
+        .settings()
+        .setting_or_default(SETTINGS_KEY)
+        .unwrap_or_default()
 }
 
 pub(crate) fn parse_time(t: &str) -> Result<i64, AppError> {

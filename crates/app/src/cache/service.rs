@@ -59,7 +59,7 @@ impl Cache {
     }
 
     fn load_settings(&self) -> Result<CacheSettings, AppError> {
-        Ok(self.store.setting_or_default(SETTINGS_KEY)?)
+        Ok(self.store.settings().setting_or_default(SETTINGS_KEY)?)
     }
 
     pub async fn settings(&self) -> Result<CacheSettings, AppError> {
@@ -71,7 +71,7 @@ impl Cache {
         settings.validate()?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |me| Ok(me.store.set_setting(SETTINGS_KEY, &value)?))
+        self.blocking(move |me| Ok(me.store.settings().set_setting(SETTINGS_KEY, &value)?))
             .await?;
         if let Some(g) = &self.gateway {
             g.set_cache_enabled(settings.enabled);
@@ -94,7 +94,7 @@ impl Cache {
 
     fn overview_now(&self, since: String) -> Result<CacheOverview, AppError> {
         let settings = self.load_settings()?;
-        let usage = self.store.cache_usage_since(&since)?;
+        let usage = self.store.ledger().cache_usage_since(&since)?;
         let stats = match &self.cache {
             Some(c) => {
                 // Entries are counted on disk: answers stored before this read count too.
@@ -192,7 +192,7 @@ impl Cache {
         self.ledger.flush_async().await;
         let since = crate::clock::rfc3339(crate::clock::now_ms() - 3_600_000);
         let usage = self
-            .blocking(move |me| Ok(me.store.cache_usage_since(&since)?))
+            .blocking(move |me| Ok(me.store.ledger().cache_usage_since(&since)?))
             .await?;
         let (lookups, hits) = usage
             .iter()

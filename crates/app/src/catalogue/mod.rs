@@ -101,9 +101,10 @@ impl Catalogue {
             .blocking(move |me| {
                 let backend = me
                     .store
+                    .backends()
                     .get_backend(&backend_id)?
                     .ok_or(AppError::NotFound("Backend"))?;
-                let row = me.store.catalogue(&backend.id)?;
+                let row = me.store.catalogue().catalogue(&backend.id)?;
                 Ok((backend, row))
             })
             .await?;
@@ -119,6 +120,7 @@ impl Catalogue {
             .blocking(move |me| {
                 let backend = me
                     .store
+                    .backends()
                     .get_backend(&id)?
                     .ok_or(AppError::NotFound("Backend"))?;
                 let key = me.key_for(&backend)?;
@@ -144,8 +146,14 @@ impl Catalogue {
         }
         self.blocking(move |me| {
             match fetched {
-                Ok(models) => me.store.save_catalogue(&backend_id, &models, now)?,
-                Err(e) => me.store.save_catalogue_error(&backend_id, &e, now)?,
+                Ok(models) => me
+                    .store
+                    .catalogue()
+                    .save_catalogue(&backend_id, &models, now)?,
+                Err(e) => me
+                    .store
+                    .catalogue()
+                    .save_catalogue_error(&backend_id, &e, now)?,
             }
             Ok(())
         })
@@ -158,11 +166,12 @@ impl Catalogue {
     pub async fn refresh_stale(&self, max_age: Duration) -> Result<usize, AppError> {
         let stale = self
             .blocking(move |me| {
-                let tried = me.store.catalogues()?;
+                let tried = me.store.catalogue().catalogues()?;
                 let cutoff =
                     crate::clock::now_ms() - i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
                 Ok(me
                     .store
+                    .backends()
                     .list_backends()?
                     .into_iter()
                     .filter(|b| b.enabled)
@@ -186,9 +195,14 @@ impl Catalogue {
 
     /// Every enabled backend's listed models as `Backend/model`, for the tools' pickers.
     pub(crate) fn choices_in(store: &Store) -> Result<Vec<String>, AppError> {
-        let lists = store.catalogues()?;
+        let lists = store.catalogue().catalogues()?;
         let mut out = Vec::new();
-        for b in store.list_backends()?.into_iter().filter(|b| b.enabled) {
+        for b in store
+            .backends()
+            .list_backends()?
+            .into_iter()
+            .filter(|b| b.enabled)
+        {
             if let Some(list) = lists.iter().find(|c| c.backend_id == b.id) {
                 out.extend(
                     list.models
@@ -217,7 +231,7 @@ impl Catalogue {
     /// The key a backend's list is read with: its first key approved for its host; `Ok(None)`
     /// for a kind that needs none; `Err` (a sentence) when it needs one and has none usable.
     fn key_for(&self, b: &BackendRow) -> Result<Result<Option<SecretString>, String>, AppError> {
-        let keys = self.store.keys_of(&b.id)?;
+        let keys = self.store.keys().keys_of(&b.id)?;
         let usable = keys
             .iter()
             .find(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));

@@ -132,8 +132,8 @@ impl Costs {
         let saved = budgets.clone();
         self.store
             .blocking(move |store| {
-                let backends = store.list_backends()?;
-                let routes = store.list_routes()?;
+                let backends = store.backends().list_backends()?;
+                let routes = store.routes().list_routes()?;
                 for b in &budgets {
                     let exists = match &b.scope {
                         BudgetScope::All => true,
@@ -150,7 +150,7 @@ impl Costs {
                 }
                 let value = serde_json::to_value(&budgets)
                     .map_err(|e| AppError::Internal(e.to_string()))?;
-                Ok(store.set_setting(KEY, &value)?)
+                Ok(store.settings().set_setting(KEY, &value)?)
             })
             .await?;
         self.enforce_budgets().await?;
@@ -282,7 +282,7 @@ pub(crate) fn statuses_in(
 }
 
 fn load(store: &Store) -> Result<Vec<Budget>, AppError> {
-    Ok(store.setting_or_default(KEY)?)
+    Ok(store.settings().setting_or_default(KEY)?)
 }
 
 /// Backend and route names by id: the ledger and its rollups record names.
@@ -295,11 +295,13 @@ impl ScopeNames {
     fn load(store: &Store) -> Result<Self, AppError> {
         Ok(ScopeNames {
             backends: store
+                .backends()
                 .list_backends()?
                 .into_iter()
                 .map(|b| (b.id, b.name))
                 .collect(),
             routes: store
+                .routes()
                 .list_routes()?
                 .into_iter()
                 .map(|r| (r.id, r.name))
@@ -329,7 +331,7 @@ fn spend(
 ) -> Result<(f64, u64), AppError> {
     let dim = match scope {
         BudgetScope::All => {
-            let t = store.usage_totals(since, until)?;
+            let t = store.ledger().usage_totals(since, until)?;
             return Ok((t.cost_usd, t.unpriced));
         }
         BudgetScope::Backend(_) => Dimension::Backend,
@@ -339,6 +341,7 @@ fn spend(
         return Ok((0.0, 0));
     };
     Ok(store
+        .ledger()
         .usage_by(dim, since, until)?
         .into_iter()
         .find(|(key, _)| key == name)

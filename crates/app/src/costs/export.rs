@@ -184,11 +184,13 @@ pub fn write(
         ExportKind::Requests => {
             let rfc = |ms: i64| crate::clock::rfc3339(ms);
             sink.header(&REQUEST_COLUMNS).map_err(io)?;
-            store.for_each_request(&rfc(range.since_ms), &rfc(range.until_ms), |r| {
-                cost += r.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
-                sink.row(&REQUEST_COLUMNS, &request_cells(r))
-                    .map_err(|e| switchyard_store::StoreError::Invalid(e.to_string()))
-            })?
+            store
+                .ledger()
+                .for_each_request(&rfc(range.since_ms), &rfc(range.until_ms), |r| {
+                    cost += r.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
+                    sink.row(&REQUEST_COLUMNS, &request_cells(r))
+                        .map_err(|e| switchyard_store::StoreError::Invalid(e.to_string()))
+                })?
         }
         ExportKind::Daily | ExportKind::Hourly => {
             let bucket = match kind {
@@ -196,7 +198,9 @@ pub fn write(
                 _ => super::HOUR_MS,
             };
             let offset = i64::from(range.offset_minutes) * 60_000;
-            let rows = store.usage_rows(range.since_ms, range.until_ms, bucket, offset)?;
+            let rows = store
+                .ledger()
+                .usage_rows(range.since_ms, range.until_ms, bucket, offset)?;
             sink.header(&ROLLUP_COLUMNS).map_err(io)?;
             for r in &rows {
                 cost += r.totals.cost_usd;

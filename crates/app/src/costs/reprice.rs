@@ -62,6 +62,7 @@ pub(super) fn kinds_by_name(
     store: &switchyard_store::Store,
 ) -> Result<HashMap<String, BackendKind>, AppError> {
     Ok(store
+        .backends()
         .list_backends()?
         .into_iter()
         .map(|b| (b.name, b.kind))
@@ -90,7 +91,9 @@ impl Costs {
             .store
             .blocking(move |store| {
                 let kinds = kinds_by_name(store)?;
-                Ok(store.reprice_period(from, until, |r| record_cost(&table, &kinds, r, false))?)
+                Ok(store
+                    .ledger()
+                    .reprice_period(from, until, |r| record_cost(&table, &kinds, r, false))?)
             })
             .await?;
         tracing::info!(

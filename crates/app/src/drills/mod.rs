@@ -131,7 +131,7 @@ impl Drills {
                 report: switchyard_report::json(report),
             };
             self.store
-                .blocking(move |s| Ok(s.insert_drill_run(&row)?))
+                .blocking(move |s| Ok(s.drills().insert_drill_run(&row)?))
                 .await?;
         }
         self.events
@@ -245,7 +245,7 @@ impl Drills {
     pub async fn history(&self, limit: u32) -> Result<Vec<Report>, AppError> {
         let rows = self
             .store
-            .blocking(move |s| Ok(s.drill_runs(limit)?))
+            .blocking(move |s| Ok(s.drills().drill_runs(limit)?))
             .await?;
         Ok(rows
             .into_iter()
@@ -257,7 +257,7 @@ impl Drills {
     pub async fn get(&self, id: String) -> Result<Report, AppError> {
         let row = self
             .store
-            .blocking(move |s| Ok(s.drill_run(&id)?))
+            .blocking(move |s| Ok(s.drills().drill_run(&id)?))
             .await?
             .ok_or(AppError::NotFound("That drill run"))?;
         serde_json::from_str(&row.report)

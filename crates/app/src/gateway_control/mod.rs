@@ -130,7 +130,7 @@ impl GatewayControl {
         filter: RequestFilter,
     ) -> Result<Vec<RequestRecord>, AppError> {
         self.store
-            .blocking(move |store| Ok(store.recent_requests(&filter)?))
+            .blocking(move |store| Ok(store.ledger().recent_requests(&filter)?))
             .await
     }
 }

@@ -225,7 +225,7 @@ impl GatewayControl {
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
-            .blocking(move |store| Ok(store.set_setting(KEY, &value)?))
+            .blocking(move |store| Ok(store.settings().set_setting(KEY, &value)?))
             .await?;
         Ok(settings)
     }
@@ -233,7 +233,7 @@ impl GatewayControl {
 
 /// The saved settings; a damaged value falls back to the defaults.
 pub(crate) fn load(store: &switchyard_store::Store) -> Result<GatewaySettings, AppError> {
-    Ok(store.setting_or_default(KEY)?)
+    Ok(store.settings().setting_or_default(KEY)?)
 }
 
 #[cfg(test)]

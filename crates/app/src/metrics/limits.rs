@@ -61,7 +61,7 @@ impl Limits {
                 self.window.get_or_create(&l).set(p / 100.0);
             }
         }
-        let backends = s.store.backend_names().unwrap_or_default();
+        let backends = s.store.backends().backend_names().unwrap_or_default();
         let now = std::time::SystemTime::now();
         for b in s.routes.live_health() {
             for (key_id, state) in &b.keys {

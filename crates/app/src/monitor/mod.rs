@@ -161,7 +161,12 @@ impl Health {
         let Some(m) = self.monitor() else { return };
         let Ok((backends, keys)) = self
             .shared
-            .blocking(|inner| Ok((inner.store.list_backends()?, inner.store.list_keys()?)))
+            .blocking(|inner| {
+                Ok((
+                    inner.store.backends().list_backends()?,
+                    inner.store.keys().list_keys()?,
+                ))
+            })
             .await
         else {
             return;
@@ -227,7 +232,7 @@ impl Health {
     pub async fn alert_config(&self) -> Result<AlertConfig, AppError> {
         let mut config: AlertConfig = self
             .shared
-            .blocking(|inner| Ok(inner.store.setting_or_default(ALERTS_KEY)?))
+            .blocking(|inner| Ok(inner.store.settings().setting_or_default(ALERTS_KEY)?))
             .await?;
         for rule in switchyard_monitor::AlertRule::defaults() {
             if !config.rules.iter().any(|r| r.id == rule.id) {
@@ -251,7 +256,7 @@ impl Health {
         }
         let value = serde_json::to_value(&config).map_err(|e| AppError::Internal(e.to_string()))?;
         self.shared
-            .blocking(move |inner| Ok(inner.store.set_setting(ALERTS_KEY, &value)?))
+            .blocking(move |inner| Ok(inner.store.settings().set_setting(ALERTS_KEY, &value)?))
             .await?;
         self.shared.events.emit(crate::DomainEvent::AlertsChanged);
         Ok(config)

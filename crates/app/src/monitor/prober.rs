@@ -63,10 +63,10 @@ impl Prober for AppProber {
                 let (id, key_id) = (target.backend_id.clone(), target.key_id.clone());
                 tokio::task::spawn_blocking(move || {
                     let key = match key_id {
-                        Some(k) => store.get_key(&k)?,
+                        Some(k) => store.keys().get_key(&k)?,
                         None => None,
                     };
-                    Ok::<_, switchyard_store::StoreError>((store.get_backend(&id)?, key))
+                    Ok::<_, switchyard_store::StoreError>((store.backends().get_backend(&id)?, key))
                 })
                 .await
             };
@@ -122,7 +122,8 @@ impl Prober for AppProber {
             // The key's credits, when its provider's probe endpoint says (OpenRouter).
             if let (Some(b), Some(key_id)) = (r.balance, &target.key_id) {
                 let row = b.row(&target.backend_id, key_id);
-                let _ = tokio::task::spawn_blocking(move || store.save_balance(&row)).await;
+                let _ =
+                    tokio::task::spawn_blocking(move || store.balances().save_balance(&row)).await;
             }
             ProbeReport {
                 outcome: r.outcome.into(),

@@ -118,16 +118,17 @@ impl Health {
             .unwrap_or_default();
         self.shared
             .blocking(move |inner| {
-                let counts = inner.store.request_counts_since(&midnight)?;
+                let counts = inner.store.ledger().request_counts_since(&midnight)?;
                 let mut out = Vec::new();
                 for b in inner
                     .store
+                    .backends()
                     .list_backends()?
                     .into_iter()
                     .filter(|b| b.enabled)
                 {
-                    let day = inner.store.samples(&b.id, now - DAY_MS, now + 1)?;
-                    let hours = inner.store.hours(&b.id, now - 30 * DAY_MS, now)?;
+                    let day = inner.store.health().samples(&b.id, now - DAY_MS, now + 1)?;
+                    let hours = inner.store.health().hours(&b.id, now - 30 * DAY_MS, now)?;
                     let agg_day = aggregate_samples(&day)?;
                     let week: Vec<HourRow> = hours
                         .iter()
@@ -199,8 +200,8 @@ impl Health {
         let first = (now - span + off).div_euclid(width) * width - off + width;
         self.shared
             .blocking(move |inner| {
-                let samples = inner.store.samples(&backend_id, first, now + 1)?;
-                let hours = inner.store.hours(&backend_id, first, now)?;
+                let samples = inner.store.health().samples(&backend_id, first, now + 1)?;
+                let hours = inner.store.health().hours(&backend_id, first, now)?;
                 let mut out = Vec::new();
                 let mut start = first;
                 while start <= now {
@@ -239,7 +240,7 @@ impl Health {
         let names = self.backend_names().await;
         let rows = self
             .shared
-            .blocking(move |inner| Ok(inner.store.list_alerts(limit)?))
+            .blocking(move |inner| Ok(inner.store.alerts().list_alerts(limit)?))
             .await?;
         Ok(rows
             .into_iter()
@@ -260,6 +261,7 @@ impl Health {
             .blocking(|inner| {
                 Ok(inner
                     .store
+                    .keys()
                     .list_keys()?
                     .into_iter()
                     .map(|k| (k.id, k.label))
@@ -284,6 +286,7 @@ impl Health {
             .blocking(|inner| {
                 Ok(inner
                     .store
+                    .backends()
                     .list_backends()?
                     .into_iter()
                     .map(|b| (b.id, b.name))

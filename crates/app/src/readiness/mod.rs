@@ -206,7 +206,7 @@ impl Readiness {
             report: serde_json::to_string(&run).map_err(|e| AppError::Internal(e.to_string()))?,
         };
         self.store
-            .blocking(move |store| Ok(store.insert_readiness_run(&row)?))
+            .blocking(move |store| Ok(store.alerts().insert_readiness_run(&row)?))
             .await?;
         tracing::info!(
             verdict = run.card.verdict.as_str(),
@@ -235,7 +235,7 @@ impl Readiness {
     pub async fn history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
         let rows = self
             .store
-            .blocking(move |store| Ok(store.readiness_runs(limit)?))
+            .blocking(move |store| Ok(store.alerts().readiness_runs(limit)?))
             .await?;
         Ok(rows
             .into_iter()

@@ -104,7 +104,7 @@ impl Readiness {
     pub async fn get(&self, id: String) -> Result<ReadinessRun, AppError> {
         let row = self
             .store
-            .blocking(move |store| Ok(store.readiness_run(&id)?))
+            .blocking(move |store| Ok(store.alerts().readiness_run(&id)?))
             .await?
             .ok_or(AppError::NotFound("That readiness run"))?;
         serde_json::from_str(&row.report)

@@ -331,7 +331,7 @@ impl Switchyard {
     async fn seed_demo(&self) -> Result<(), AppError> {
         self.inner
             .blocking(|inner| {
-                if inner.store.get_setting(DEMO_SEEDED)?.is_some() {
+                if inner.store.settings().get_setting(DEMO_SEEDED)?.is_some() {
                     return Ok(());
                 }
                 let draft = BackendDraft {
@@ -343,14 +343,16 @@ impl Switchyard {
                 let id = crate::new_id();
                 if !inner
                     .store
+                    .backends()
                     .list_backends()?
                     .iter()
                     .any(|b| b.kind == BackendKind::Demo)
                 {
-                    inner.store.insert_backend(&id, &draft, true)?;
+                    inner.store.backends().insert_backend(&id, &draft, true)?;
                 }
                 inner
                     .store
+                    .settings()
                     .set_setting(DEMO_SEEDED, &serde_json::Value::Bool(true))?;
                 Ok(())
             })

@@ -44,7 +44,7 @@ pub fn connect(
     home: &Path,
 ) -> Result<FilesReport, AppError> {
     let _lock = files::lock(&inner.paths.data_dir)?;
-    let old = inner.store.get_connection(id)?;
+    let old = inner.store.connections().get_connection(id)?;
     let old_restore = match &old {
         Some(_) => {
             Some(journal::load_restore(inner, id)?.ok_or_else(|| missing_record(inner, id))?)
@@ -164,7 +164,7 @@ pub fn connect(
         files: journal::encode_entries(&entries)?,
         updated_at: String::new(),
     };
-    inner.store.put_connection(&row)?;
+    inner.store.connections().put_connection(&row)?;
     let mut temps = Vec::new();
     for s in staged.iter().filter(|s| s.live != s.next) {
         if let Some(text) = &s.next {
@@ -193,11 +193,11 @@ pub fn connect(
         }
         match (&old, &old_restore) {
             (Some(row), Some(r)) => {
-                inner.store.put_connection(row)?;
+                inner.store.connections().put_connection(row)?;
                 journal::save_restore(inner, id, r)?;
             }
             _ => {
-                inner.store.delete_connection(id)?;
+                inner.store.connections().delete_connection(id)?;
                 journal::delete_restore(inner, id)?;
             }
         }
@@ -215,7 +215,7 @@ pub fn connect(
         std::process::abort();
     }
     row.state = CONNECTED.into();
-    inner.store.put_connection(&row)?;
+    inner.store.connections().put_connection(&row)?;
     journal::save_restore(
         inner,
         id,
@@ -274,7 +274,7 @@ fn created_by_other(
     id: &str,
     path: &Path,
 ) -> Result<Option<Option<PathBuf>>, AppError> {
-    for row in inner.store.list_connections()? {
+    for row in inner.store.connections().list_connections()? {
         if row.id == id {
             continue;
         }
@@ -315,6 +315,7 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
     let _lock = files::lock(&inner.paths.data_dir)?;
     let row = inner
         .store
+        .connections()
         .get_connection(id)?
         .ok_or(AppError::NotFound("Connection"))?;
     let entries = journal::entries(&row)?;
@@ -337,7 +338,7 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
                 .map(|k| format!("{}: {k}", files::shown(home, &rec.path))),
         );
     }
-    inner.store.delete_connection(id)?;
+    inner.store.connections().delete_connection(id)?;
     journal::delete_restore(inner, id)?;
     Ok(report)
 }

@@ -23,7 +23,9 @@ pub fn line(db_file: &Path) -> String {
 
 fn compose(store: &Store) -> Result<String, AppError> {
     let now = crate::clock::now_ms();
-    let spent = store.usage_totals(local_midnight_ms(), now + 3_600_000)?;
+    let spent = store
+        .ledger()
+        .usage_totals(local_midnight_ms(), now + 3_600_000)?;
     let mut parts = vec![format!("Switchyard ${:.2} today", spent.cost_usd)];
     let offset = crate::costs::budgets::local_offset_minutes();
     let budgets = crate::costs::budgets::statuses_in(store, now, offset)?;
@@ -33,7 +35,7 @@ fn compose(store: &Store) -> Result<String, AppError> {
     {
         parts.push(format!("{} {:.0}%", b.budget.name, b.percent));
     }
-    let outcomes = store.latest_outcomes()?;
+    let outcomes = store.health().latest_outcomes()?;
     let bad: Vec<&str> = outcomes
         .iter()
         .filter(|(_, o)| o.as_deref().is_some_and(|o| o != "ok"))
@@ -73,6 +75,7 @@ pub(crate) fn usage_today_by_token(inner: &Tools) -> Result<Vec<(String, u64, f6
     let now = crate::clock::now_ms();
     Ok(inner
         .store
+        .ledger()
         .usage_by(Dimension::Token, local_midnight_ms(), now + 3_600_000)?
         .into_iter()
         .map(|(name, t)| (name, t.requests, t.cost_usd))

@@ -80,8 +80,9 @@ pub(crate) fn points(
 
 /// Names for the alert text: each key ("Key “work” of Anthropic") and each tool window.
 pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
-    let backends = store.backend_names().unwrap_or_default();
+    let backends = store.backends().backend_names().unwrap_or_default();
     let keys = store
+        .keys()
         .list_keys()
         .unwrap_or_default()
         .into_iter()
@@ -101,6 +102,7 @@ pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
             ]
         });
     let windows = store
+        .tool_usage()
         .plan_windows()
         .unwrap_or_default()
         .into_iter()

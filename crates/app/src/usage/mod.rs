@@ -68,16 +68,19 @@ impl Sink for StoreSink<'_> {
             .map(|r| (r, switchyard_usage::price(self.prices, r)))
             .collect();
         self.store
+            .tool_usage()
             .upsert_tool_usage(&priced)
             .map_err(|e| e.to_string())
     }
     fn windows(&mut self, windows: &[PlanWindow]) -> Result<(), String> {
         self.store
+            .tool_usage()
             .save_plan_windows(windows)
             .map_err(|e| e.to_string())
     }
     fn cursor(&mut self, cursor: &Cursor) -> Result<(), String> {
         self.store
+            .tool_usage()
             .save_tool_usage_cursor(cursor)
             .map_err(|e| e.to_string())
     }
@@ -124,15 +127,17 @@ impl ToolUsage {
         self.store
             .blocking(move |store| {
                 if full {
-                    store.reset_tool_usage_cursors()?;
+                    store.tool_usage().reset_tool_usage_cursors()?;
                 }
-                let cursors = store.tool_usage_cursors()?;
+                let cursors = store.tool_usage().tool_usage_cursors()?;
                 let mut sink = StoreSink {
                     store,
                     prices: &prices,
                 };
                 let report = switchyard_usage::import(&sources, &cursors, &mut sink);
-                store.match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
+                store
+                    .tool_usage()
+                    .match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
                 Ok(report)
             })
             .await
@@ -153,7 +158,10 @@ impl ToolUsage {
             ));
         }
         self.store
-            .blocking(move |s| Ok(s.tool_usage_summary(since_ms, until_ms, group)?))
+            .blocking(move |s| {
+                Ok(s.tool_usage()
+                    .tool_usage_summary(since_ms, until_ms, group)?)
+            })
             .await
     }
 
@@ -167,7 +175,7 @@ impl ToolUsage {
         let tools = self.summary(since_ms, until_ms, UsageGroup::Tool).await?;
         let g = self
             .store
-            .blocking(move |s| Ok(s.usage_totals(since_ms, until_ms)?))
+            .blocking(move |s| Ok(s.ledger().usage_totals(since_ms, until_ms)?))
             .await?;
         let gateway = ToolUsageRow {
             group: "gateway".into(),
@@ -208,7 +216,10 @@ impl ToolUsage {
     pub async fn report_limits(&self) -> Result<(), AppError> {
         let now = crate::clock::now_ms();
         let windows = self.windows().await?;
-        let balances = self.store.blocking(|s| Ok(s.balances()?)).await?;
+        let balances = self
+            .store
+            .blocking(|s| Ok(s.balances().balances()?))
+            .await?;
         let points = alerts::points(&windows, self.gateway.as_ref(), now)
             .into_iter()
             .chain(alerts::balance_points(&balances, now));
@@ -223,13 +234,15 @@ impl ToolUsage {
     pub async fn balances(&self) -> Result<Vec<BalanceView>, AppError> {
         self.store
             .blocking(|s| {
-                let names = s.backend_names()?;
+                let names = s.backends().backend_names()?;
                 let labels: HashMap<String, String> = s
+                    .keys()
                     .list_keys()?
                     .into_iter()
                     .map(|k| (k.id, k.label))
                     .collect();
-                Ok(s.balances()?
+                Ok(s.balances()
+                    .balances()?
                     .into_iter()
                     .map(|b| BalanceView {
                         backend: names.get(&b.backend_id).cloned().unwrap_or_default(),

@@ -136,9 +136,10 @@ async fn spend_percent_and_forecast_on_a_scripted_ledger() {
             )
         })
         .collect();
-    store.insert_requests(&rows).unwrap();
+    store.ledger().insert_requests(&rows).unwrap();
     // October's spend is not this month's.
     store
+        .ledger()
         .insert_requests(&[spent("old", nov1 - DAY, &backend.name, 500.0)])
         .unwrap();
     h.app

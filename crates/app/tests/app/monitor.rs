@@ -155,7 +155,7 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
             http_status: (!failed).then_some(200),
         });
     }
-    store.insert_samples(&rows).unwrap();
+    store.health().insert_samples(&rows).unwrap();
     let view = app
         .health()
         .overview()

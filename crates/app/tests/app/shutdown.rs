@@ -194,7 +194,7 @@ async fn sigterm_mid_traffic_records_every_answered_request_and_exits_0() {
     let store = ledger(&data);
     assert_eq!(store.integrity_check().unwrap(), "ok");
     assert_eq!(
-        store.request_count().unwrap(),
+        store.ledger().request_count().unwrap(),
         answered,
         "one ledger row per answered request"
     );
@@ -230,7 +230,7 @@ async fn kill_9_during_sustained_writes_never_corrupts_or_loses_committed_rows()
         let target = committed_before + 50 + round * 7;
         let deadline = Instant::now() + Duration::from_secs(20);
         let seen = loop {
-            let n = reader.request_count().unwrap();
+            let n = reader.ledger().request_count().unwrap();
             if n >= target || Instant::now() > deadline {
                 break n;
             }
@@ -244,7 +244,7 @@ async fn kill_9_during_sustained_writes_never_corrupts_or_loses_committed_rows()
         drop(reader);
         let store = ledger(&data);
         assert_eq!(store.integrity_check().unwrap(), "ok", "round {round}");
-        let after = store.request_count().unwrap();
+        let after = store.ledger().request_count().unwrap();
         assert!(
             after >= seen,
             "round {round}: {seen} rows were committed before the kill, {after} after"
@@ -321,10 +321,10 @@ async fn a_million_row_export_while_requests_flow_loses_no_ledger_row() {
     // export is still streaming (before, the writer queued behind the export's lock).
     let reader = ledger(h.dir.path());
     let deadline = Instant::now() + Duration::from_secs(10);
-    while reader.request_count().unwrap() < rows + 2_000 && Instant::now() < deadline {
+    while reader.ledger().request_count().unwrap() < rows + 2_000 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(reader.request_count().unwrap(), rows + 2_000);
+    assert_eq!(reader.ledger().request_count().unwrap(), rows + 2_000);
     assert!(
         !export.is_finished(),
         "every request was recorded while the export ran"
@@ -339,7 +339,7 @@ async fn a_million_row_export_while_requests_flow_loses_no_ledger_row() {
         .unwrap();
     let store = ledger(h.dir.path());
     assert_eq!(
-        store.request_count().unwrap(),
+        store.ledger().request_count().unwrap(),
         rows + 2_000,
         "no ledger row missing"
     );

@@ -280,7 +280,7 @@ impl Drills {
     ) -> Result<(u64, u64, Option<f64>), AppError> {
         let total = price(&mut records, plan, table);
         self.store
-            .blocking(move |s| Ok(s.insert_requests(&records)?))
+            .blocking(move |s| Ok(s.ledger().insert_requests(&records)?))
             .await?;
         Ok(total)
     }

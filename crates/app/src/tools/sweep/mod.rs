@@ -270,6 +270,7 @@ impl Tools {
         self.blocking(move |inner| {
             Ok(inner
                 .store
+                .connections()
                 .list_key_moves()?
                 .into_iter()
                 .map(|r| view(&home.home, r, String::new()))
@@ -285,6 +286,7 @@ impl Tools {
             let _lock = files::lock(&inner.paths.data_dir)?;
             let row = inner
                 .store
+                .connections()
                 .list_key_moves()?
                 .into_iter()
                 .find(|r| r.id == move_id && r.restored_at.is_none())
@@ -315,7 +317,7 @@ impl Tools {
                     env::put_back(inner.user_env.as_ref(), &env, &row.variable, &value)?;
                 }
             }
-            inner.store.mark_key_move_restored(&row.id)?;
+            inner.store.connections().mark_key_move_restored(&row.id)?;
             inner.secrets.delete(&account(&row.id))?;
             tracing::info!(variable = %row.variable, "moved key put back in its file");
             Ok(view(

@@ -22,7 +22,7 @@ pub(super) fn pick_backend(
     kind: BackendKind,
     wanted: Option<&str>,
 ) -> Result<Option<switchyard_store::BackendRow>, AppError> {
-    let backends = inner.store.list_backends()?;
+    let backends = inner.store.backends().list_backends()?;
     match wanted {
         Some(id) => {
             let b = backends
@@ -56,7 +56,7 @@ pub(super) fn move_blocking(
         Origin::File(path) => from_file(inner, home, path, found, target)?,
         Origin::Env { store, expand } => from_env(inner, store, *expand, found, target)?,
     };
-    inner.store.insert_key_move(&row)?;
+    inner.store.connections().insert_key_move(&row)?;
     tracing::info!(variable = %row.variable, backend = %row.backend, "key moved into the keychain");
     Ok(view(&home.home, row, tested))
 }
@@ -152,6 +152,7 @@ fn destination(
         None => {
             let taken: Vec<String> = inner
                 .store
+                .backends()
                 .list_backends()?
                 .into_iter()
                 .map(|b| b.name)
@@ -161,7 +162,7 @@ fn destination(
         }
     };
     let keys = match target {
-        Some(b) => inner.store.keys_of(&b.id)?,
+        Some(b) => inner.store.keys().keys_of(&b.id)?,
         None => Vec::new(),
     };
     let existing = keys.iter().find(|k| {
