@@ -1,9 +1,9 @@
 //! Which hosts a backend's keys may go to (see `switchyard_core::key_host`): a save that moves a
 //! keyed backend to a new origin approves it only when the user made the edit themselves.
 
+use super::BackendTables;
 use crate::AppError;
 use switchyard_core::{origin_of, unapproved_move, HostMove};
-use switchyard_store::Store;
 
 /// Whether saving a backend approves its keys for a new host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,13 +18,13 @@ pub enum HostApproval {
 /// The move of backend `id` from `old_url` to `new_url` that its keys are not approved for
 /// (blocking).
 pub(crate) fn pending_move(
-    store: &Store,
+    rows: &BackendTables,
     id: &str,
     old_url: &str,
     new_url: &str,
 ) -> Result<Option<HostMove>, AppError> {
-    let keys: Vec<Vec<String>> = store
-        .keys()
+    let keys: Vec<Vec<String>> = rows
+        .keys
         .keys_of(id)?
         .into_iter()
         .map(|k| k.hosts)
@@ -34,7 +34,7 @@ pub(crate) fn pending_move(
 
 /// Approves `moved.to` for every key of backend `id` (blocking).
 pub(crate) fn approve(
-    store: &Store,
+    rows: &BackendTables,
     id: &str,
     name: &str,
     moved: &HostMove,
@@ -42,7 +42,7 @@ pub(crate) fn approve(
     let Some(origin) = origin_of(&moved.to) else {
         return Ok(());
     };
-    store.keys().approve_backend_host(id, &origin)?;
+    rows.keys.approve_backend_host(id, &origin)?;
     tracing::info!(backend = %name, from = %moved.from, to = %origin, "keys approved for a new host");
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! import the selected ones into the keychain, enabling (or creating) the matching backends.
 //! The UI never receives a key: it selects findings by id and the import re-reads the sources.
 
+use super::BackendTables;
 use super::Backends;
 use crate::blocking::OffThread;
 use crate::{AppError, NewKey};
@@ -12,7 +13,6 @@ use switchyard_core::validate::{validate_backend, validate_key, MAX_LABEL_CHARS,
 use switchyard_core::{free_name, mask_key, BackendDraft, BackendKind};
 use switchyard_secrets::SecretStore;
 use switchyard_secrets::SecretString;
-use switchyard_store::Store;
 
 /// Largest `.env` file read, to keep a wrong pick (a log, a binary) from stalling the app.
 pub const MAX_ENV_FILE_BYTES: u64 = 1024 * 1024;
@@ -149,8 +149,8 @@ fn collect(
     found.sort_by(|a, b| {
         (a.finding.kind.as_str(), &a.finding.id).cmp(&(b.finding.kind.as_str(), &b.finding.id))
     });
-    let stored = stored_values(&inner.store, inner.secrets.as_ref());
-    let backends = inner.store.backends().list_backends().unwrap_or_default();
+    let stored = stored_values(&inner.rows, inner.secrets.as_ref());
+    let backends = inner.rows.backends.list_backends().unwrap_or_default();
     for f in &mut found {
         f.finding.already_imported = match f.finding.kind {
             BackendKind::Ollama => backends
@@ -211,11 +211,10 @@ fn read_env_file(path: &Path) -> Result<String, AppError> {
 
 /// Keys already in the keychain, by kind. Unreadable ones are left out (the scan still works).
 pub(crate) fn stored_values(
-    store: &Store,
+    rows: &BackendTables,
     secrets: &dyn SecretStore,
 ) -> Vec<(BackendKind, SecretString)> {
-    let (Ok(backends), Ok(keys)) = (store.backends().list_backends(), store.keys().list_keys())
-    else {
+    let (Ok(backends), Ok(keys)) = (rows.backends.list_backends(), rows.keys.list_keys()) else {
         return Vec::new();
     };
     keys.iter()
@@ -300,7 +299,7 @@ fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
 /// there is none) and enables it. A backend created here is removed again if its key cannot be
 /// stored. Returns the backend's name.
 fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppError> {
-    let backends = inner.store.backends().list_backends()?;
+    let backends = inner.rows.backends.list_backends()?;
     let existing = backends.iter().find(|b| b.kind == f.kind).cloned();
     let ollama_url = match f.kind {
         BackendKind::Ollama => ollama_base_url(value),
@@ -313,7 +312,7 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
                     default_model: b.default_model.clone(),
                     ..draft_for(b.kind, &b.name, url)
                 };
-                inner.store.backends().update_backend(&b.id, &draft)?;
+                inner.rows.backends.update_backend(&b.id, &draft)?;
             }
             (b, false)
         }
@@ -327,8 +326,8 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
             let draft = draft_for(f.kind, &name, &url);
             (
                 inner
-                    .store
-                    .backends()
+                    .rows
+                    .backends
                     .insert_backend(&crate::new_id(), &draft, true)?,
                 true,
             )
@@ -336,8 +335,8 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
     };
     if ollama_url.is_none() {
         let labels: Vec<String> = inner
-            .store
-            .keys()
+            .rows
+            .keys
             .keys_of(&backend.id)?
             .into_iter()
             .map(|k| k.label)
@@ -352,18 +351,15 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
             value: SecretString::new(value.to_string()),
         };
         if let Err(e) =
-            super::keys::store_key(&inner.store, inner.secrets.as_ref(), &backend.id, &key)
+            super::keys::store_key(&inner.rows, inner.secrets.as_ref(), &backend.id, &key)
         {
             if created {
-                inner.store.backends().delete_backend(&backend.id)?;
+                inner.rows.backends.delete_backend(&backend.id)?;
             }
             return Err(e);
         }
     }
-    inner
-        .store
-        .backends()
-        .set_backend_enabled(&backend.id, true)?;
+    inner.rows.backends.set_backend_enabled(&backend.id, true)?;
     Ok(backend.name)
 }
 

@@ -2,6 +2,7 @@
 //! keychain first and its metadata row (label, masked hint) second; a failure at either step
 //! leaves neither behind. The keychain is only ever touched off the async threads.
 
+use super::BackendTables;
 use crate::blocking::OffThread;
 use crate::events::{EventSink, Reaction};
 use crate::probe::{probe, with_account_credits, ProbeResult};
@@ -11,7 +12,7 @@ use std::time::Duration;
 use switchyard_core::validate::validate_key;
 use switchyard_core::{mask_key, BackendKind, Validation};
 use switchyard_secrets::{SecretStore, SecretString};
-use switchyard_store::{now, BackendRow, CheckRow, KeyRow, Store};
+use switchyard_store::{now, BackendRow, BalancesTable, CheckRow, KeyRow, Store};
 
 /// A key the user typed or imported, with its label.
 #[derive(Debug, Clone)]
@@ -23,7 +24,9 @@ pub struct NewKey {
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Keys {
-    store: Store,
+    rows: BackendTables,
+    /// A key test on OpenRouter reads the account's credits.
+    balances: BalancesTable,
     secrets: Arc<dyn SecretStore>,
     http: switchyard_gateway::HttpClients,
     /// The running Demo server's base URL (what a Demo backend's test reaches).
@@ -47,7 +50,8 @@ impl Keys {
         changed: Reaction,
     ) -> Keys {
         Keys {
-            store,
+            rows: BackendTables::of(&store),
+            balances: store.balances(),
             secrets,
             http,
             demo,
@@ -60,7 +64,7 @@ impl Keys {
     /// Adds a labelled key to a backend.
     pub async fn add(&self, backend_id: String, key: NewKey) -> Result<KeyRow, AppError> {
         let row = self
-            .blocking(move |me| store_key(&me.store, me.secrets.as_ref(), &backend_id, &key))
+            .blocking(move |me| store_key(&me.rows, me.secrets.as_ref(), &backend_id, &key))
             .await?;
         self.changed.run().await;
         Ok(row)
@@ -68,19 +72,19 @@ impl Keys {
 
     /// Checks a key for a backend without saving it.
     pub async fn validate(&self, backend_id: String, key: NewKey) -> Result<Validation, AppError> {
-        self.blocking(move |me| Ok(check_key(&me.store, &backend_id, &key)?.1))
+        self.blocking(move |me| Ok(check_key(&me.rows, &backend_id, &key)?.1))
             .await
     }
 
     /// Removes a key from the keychain, then its row.
     pub async fn delete(&self, key_id: String) -> Result<(), AppError> {
         self.blocking(move |me| {
-            me.store
-                .keys()
+            me.rows
+                .keys
                 .get_key(&key_id)?
                 .ok_or(AppError::NotFound("Key"))?;
             me.secrets.delete(&key_id)?;
-            me.store.keys().delete_key(&key_id)?;
+            me.rows.keys.delete_key(&key_id)?;
             Ok(())
         })
         .await?;
@@ -91,8 +95,8 @@ impl Keys {
     /// Reads a key back from the keychain for an explicit, user-initiated reveal.
     pub async fn reveal(&self, key_id: String) -> Result<SecretString, AppError> {
         self.blocking(move |me| {
-            me.store
-                .keys()
+            me.rows
+                .keys
                 .get_key(&key_id)?
                 .ok_or(AppError::NotFound("Key"))?;
             let secret = me.secrets.get(&key_id)?;
@@ -120,7 +124,7 @@ impl Keys {
         let id = backend_id.to_string();
         let backend = self
             .blocking(move |me| {
-                super::list_in(&me.store, &me.demo)?
+                super::list_in(&me.rows, &me.demo)?
                     .into_iter()
                     .find(|b| b.row.id == id)
                     .ok_or(AppError::NotFound("Backend"))
@@ -177,9 +181,9 @@ impl Keys {
             .zip(key_id)
             .map(|(b, key)| b.row(backend_id, key));
         self.blocking(move |me| {
-            me.store.checks().record_check(&check)?;
+            me.rows.checks.record_check(&check)?;
             if let Some(b) = balance {
-                me.store.balances().save_balance(&b)?;
+                me.balances.save_balance(&b)?;
             }
             Ok(())
         })
@@ -196,20 +200,20 @@ impl Keys {
 
 /// Validates and stores one key for `backend_id` (blocking).
 pub(crate) fn store_key(
-    store: &Store,
+    rows: &BackendTables,
     secrets: &dyn SecretStore,
     backend_id: &str,
     key: &NewKey,
 ) -> Result<KeyRow, AppError> {
-    let (backend, v) = check_key(store, backend_id, key)?;
+    let (backend, v) = check_key(rows, backend_id, key)?;
     if !v.is_ok() {
         return Err(AppError::Validation(v));
     }
     let id = crate::new_id();
     secrets.set(&id, &key.value)?;
     let hint = mask_key(key.value.expose());
-    match store
-        .keys()
+    match rows
+        .keys
         .insert_key(&id, backend_id, key.label.trim(), &hint)
     {
         Ok(row) => {
@@ -228,15 +232,15 @@ pub(crate) fn store_key(
 /// The backend `key` would join and what validation says of it (labels unique per backend,
 /// the value shaped like the backend's kind). Blocking.
 fn check_key(
-    store: &Store,
+    rows: &BackendTables,
     backend_id: &str,
     key: &NewKey,
 ) -> Result<(BackendRow, Validation), AppError> {
-    let backend = store
-        .backends()
+    let backend = rows
+        .backends
         .get_backend(backend_id)?
         .ok_or(AppError::NotFound("Backend"))?;
-    let existing = store.keys().keys_of(backend_id)?;
+    let existing = rows.keys.keys_of(backend_id)?;
     let labels: Vec<&str> = existing.iter().map(|k| k.label.as_str()).collect();
     let v = validate_key(backend.kind, &key.label, key.value.expose(), &labels);
     Ok((backend, v))

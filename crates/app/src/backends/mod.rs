@@ -20,8 +20,8 @@ use crate::{AppError, Environment, NewKey};
 use std::sync::Arc;
 use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
 use switchyard_secrets::SecretStore;
-use switchyard_store::Store;
 use switchyard_store::{BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings};
+use switchyard_store::{BackendsTable, ChecksTable, KeysTable, Store};
 
 /// A backend as the UI shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,10 +41,29 @@ pub struct KeyView {
     pub check: Option<CheckRow>,
 }
 
+/// The tables a backend's rows live in: the backends, their key rows (never the keys) and their
+/// checks. What the Backends and Keys services, and the sweep moving a key in, read and write.
+#[derive(Clone)]
+pub(crate) struct BackendTables {
+    pub(crate) backends: BackendsTable,
+    pub(crate) keys: KeysTable,
+    pub(crate) checks: ChecksTable,
+}
+
+impl BackendTables {
+    pub(crate) fn of(store: &Store) -> BackendTables {
+        BackendTables {
+            backends: store.backends(),
+            keys: store.keys(),
+            checks: store.checks(),
+        }
+    }
+}
+
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Backends {
-    store: Store,
+    rows: BackendTables,
     secrets: Arc<dyn SecretStore>,
     /// The running Demo server's base URL (a Demo backend's effective URL).
     demo: String,
@@ -65,7 +84,7 @@ impl Backends {
         changed: Reaction,
     ) -> Backends {
         Backends {
-            store,
+            rows: BackendTables::of(&store),
             secrets,
             demo,
             environment,
@@ -74,7 +93,7 @@ impl Backends {
     }
 
     pub async fn list(&self) -> Result<Vec<BackendView>, AppError> {
-        self.blocking(|me| list_in(&me.store, &me.demo)).await
+        self.blocking(|me| list_in(&me.rows, &me.demo)).await
     }
 
     /// Sets how much traffic the gateway sends a backend: in flight at once (1–1000) and
@@ -87,7 +106,7 @@ impl Backends {
         check_limits(&limits)?;
         let key = id.clone();
         let found = self
-            .blocking(move |inner| Ok(inner.store.backends().set_backend_limits(&key, limits)?))
+            .blocking(move |inner| Ok(inner.rows.backends.set_backend_limits(&key, limits)?))
             .await?;
         if !found {
             return Err(AppError::NotFound("Backend"));
@@ -106,7 +125,7 @@ impl Backends {
         check_monitor(&m)?;
         let key = id.clone();
         let found = self
-            .blocking(move |inner| Ok(inner.store.backends().set_backend_monitor(&key, m)?))
+            .blocking(move |inner| Ok(inner.rows.backends.set_backend_monitor(&key, m)?))
             .await?;
         if !found {
             return Err(AppError::NotFound("Backend"));
@@ -130,7 +149,7 @@ impl Backends {
         key: Option<NewKey>,
     ) -> Result<Validation, AppError> {
         self.blocking(move |inner| {
-            write::check_draft(&inner.store, &draft, editing.as_deref(), key.as_ref())
+            write::check_draft(&inner.rows, &draft, editing.as_deref(), key.as_ref())
         })
         .await
     }
@@ -143,7 +162,7 @@ impl Backends {
     ) -> Result<BackendView, AppError> {
         let row = self
             .blocking(move |inner| {
-                write::add(&inner.store, inner.secrets.as_ref(), draft, key.as_ref())
+                write::add(&inner.rows, inner.secrets.as_ref(), draft, key.as_ref())
             })
             .await?;
         self.changed.run().await;
@@ -162,8 +181,8 @@ impl Backends {
         let id2 = id.clone();
         self.blocking(move |inner| {
             let current = inner
-                .store
-                .backends()
+                .rows
+                .backends
                 .get_backend(&id2)?
                 .ok_or(AppError::NotFound("Backend"))?;
             if (current.kind == BackendKind::Demo) != (draft.kind == BackendKind::Demo) {
@@ -171,23 +190,22 @@ impl Backends {
                     "The Demo backend cannot change kind, and no backend can become Demo.".into(),
                 ));
             }
-            let v = write::check_draft(&inner.store, &draft, Some(&id2), None)?;
+            let v = write::check_draft(&inner.rows, &draft, Some(&id2), None)?;
             if !v.is_ok() {
                 return Err(AppError::Validation(v));
             }
-            let moved =
-                hosts::pending_move(&inner.store, &id2, &current.base_url, &draft.base_url)?;
+            let moved = hosts::pending_move(&inner.rows, &id2, &current.base_url, &draft.base_url)?;
             inner
-                .store
-                .backends()
+                .rows
+                .backends
                 .update_backend(&id2, &draft)
                 .map_err(AppError::conflict_on_duplicate)?;
             if let (Some(moved), HostApproval::Approve) = (moved, approval) {
-                hosts::approve(&inner.store, &id2, &draft.name, &moved)?;
+                hosts::approve(&inner.rows, &id2, &draft.name, &moved)?;
             }
             if current.kind != draft.kind || current.base_url != draft.base_url {
                 // Old results describe another endpoint.
-                inner.store.checks().clear_checks(&id2)?;
+                inner.rows.checks.clear_checks(&id2)?;
             }
             Ok(())
         })
@@ -199,7 +217,7 @@ impl Backends {
     pub async fn set_enabled(&self, id: String, enabled: bool) -> Result<BackendView, AppError> {
         let id2 = id.clone();
         self.blocking(move |inner| {
-            match inner.store.backends().set_backend_enabled(&id2, enabled)? {
+            match inner.rows.backends.set_backend_enabled(&id2, enabled)? {
                 true => Ok(()),
                 false => Err(AppError::NotFound("Backend")),
             }
@@ -213,8 +231,8 @@ impl Backends {
     pub async fn reorder(&self, ids: Vec<String>) -> Result<Vec<BackendView>, AppError> {
         self.blocking(move |inner| {
             let mut current: Vec<String> = inner
-                .store
-                .backends()
+                .rows
+                .backends
                 .list_backends()?
                 .into_iter()
                 .map(|b| b.id)
@@ -227,7 +245,7 @@ impl Backends {
                     "The backend list changed meanwhile; reload and try again.".into(),
                 ));
             }
-            Ok(inner.store.backends().reorder_backends(&ids)?)
+            Ok(inner.rows.backends.reorder_backends(&ids)?)
         })
         .await?;
         self.changed.run().await;
@@ -239,16 +257,16 @@ impl Backends {
     pub async fn delete(&self, id: String) -> Result<(), AppError> {
         self.blocking(move |inner| {
             let row = inner
-                .store
-                .backends()
+                .rows
+                .backends
                 .get_backend(&id)?
                 .ok_or(AppError::NotFound("Backend"))?;
             // Fail before the first deletion rather than half-way through.
             inner.secrets.check()?;
-            for key in inner.store.keys().keys_of(&id)? {
+            for key in inner.rows.keys.keys_of(&id)? {
                 inner.secrets.delete(&key.id)?;
             }
-            inner.store.backends().delete_backend(&id)?;
+            inner.rows.backends.delete_backend(&id)?;
             tracing::info!(backend = %row.name, "backend deleted");
             Ok(())
         })
@@ -259,10 +277,10 @@ impl Backends {
 }
 
 /// Every backend with its keys and latest checks, as the UI shows them (blocking).
-pub(crate) fn list_in(store: &Store, demo: &str) -> Result<Vec<BackendView>, AppError> {
-    let rows = store.backends().list_backends()?;
-    let keys = store.keys().list_keys()?;
-    let checks = store.checks().list_checks()?;
+pub(crate) fn list_in(tables: &BackendTables, demo: &str) -> Result<Vec<BackendView>, AppError> {
+    let rows = tables.backends.list_backends()?;
+    let keys = tables.keys.list_keys()?;
+    let checks = tables.checks.list_checks()?;
     Ok(rows
         .into_iter()
         .map(|row| view(row, &keys, &checks, demo))

@@ -2,23 +2,24 @@
 //! the sweep both come here, so both validate the same way and land the backend and its first
 //! key together.
 
+use super::BackendTables;
 use crate::{AppError, NewKey};
 use switchyard_core::validate::{validate_backend, validate_key};
 use switchyard_core::{BackendDraft, BackendKind, Validation};
 use switchyard_secrets::SecretStore;
-use switchyard_store::{BackendRow, Store};
+use switchyard_store::BackendRow;
 
 /// Validates `draft` (and `key`), then adds the backend with its first key, if one is given: the
 /// key goes to the keychain first, then the backend and its key row land in one transaction, so
 /// no reader sees the backend without its key, and a failed insert leaves nothing behind.
 /// Blocking; the caller runs the service's `changed` reaction after.
 pub(crate) fn add(
-    store: &Store,
+    tables: &BackendTables,
     secrets: &dyn SecretStore,
     draft: BackendDraft,
     key: Option<&NewKey>,
 ) -> Result<BackendRow, AppError> {
-    let v = check_draft(store, &draft, None, key)?;
+    let v = check_draft(tables, &draft, None, key)?;
     if !v.is_ok() {
         return Err(AppError::Validation(v));
     }
@@ -38,8 +39,8 @@ pub(crate) fn add(
     let rows = first
         .as_ref()
         .map(|(i, l, h)| (i.as_str(), l.as_str(), h.as_str()));
-    match store
-        .backends()
+    match tables
+        .backends
         .insert_backend_with_key(&crate::new_id(), &draft, true, rows)
     {
         Ok(row) => {
@@ -60,12 +61,12 @@ pub(crate) fn add(
 /// What validation says of a draft (and of its first key): names unique among the other
 /// backends, at most one Demo backend. Blocking.
 pub(crate) fn check_draft(
-    store: &Store,
+    rows: &BackendTables,
     draft: &BackendDraft,
     editing: Option<&str>,
     key: Option<&NewKey>,
 ) -> Result<Validation, AppError> {
-    let rows = store.backends().list_backends()?;
+    let rows = rows.backends.list_backends()?;
     let others: Vec<&str> = rows
         .iter()
         .filter(|b| Some(b.id.as_str()) != editing)

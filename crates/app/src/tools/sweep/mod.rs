@@ -193,7 +193,10 @@ impl Tools {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
             let (hits, problems) = scan_all(inner, &sources(&home, extra));
-            let keys = crate::backends::import::stored_values(&inner.store, inner.secrets.as_ref());
+            let keys = crate::backends::import::stored_values(
+                &crate::backends::BackendTables::of(&inner.store),
+                inner.secrets.as_ref(),
+            );
             let findings = hits
                 .iter()
                 .map(|h| KeyFinding {

@@ -4,8 +4,8 @@
 
 use super::env::{self as sweep_env, EnvMoved};
 use super::{account, view, KeyMove, MoveRecord, Origin};
-use crate::backends::add_backend;
 use crate::backends::keys::store_key;
+use crate::backends::{add_backend, BackendTables};
 use crate::tools::files;
 use crate::tools::Tools;
 use crate::{AppError, NewKey};
@@ -209,7 +209,12 @@ fn into_keychain(
     let backend = match target {
         Some(b) => {
             if let Some(key) = &key {
-                store_key(&inner.store, inner.secrets.as_ref(), &b.id, key)?;
+                store_key(
+                    &BackendTables::of(&inner.store),
+                    inner.secrets.as_ref(),
+                    &b.id,
+                    key,
+                )?;
             }
             b
         }
@@ -221,7 +226,12 @@ fn into_keychain(
                 base_url: spec.default_base_url.to_string(),
                 default_model: spec.default_model.to_string(),
             };
-            add_backend(&inner.store, inner.secrets.as_ref(), draft, key.as_ref())?
+            add_backend(
+                &BackendTables::of(&inner.store),
+                inner.secrets.as_ref(),
+                draft,
+                key.as_ref(),
+            )?
         }
     };
     let move_id = crate::new_id();
