@@ -86,6 +86,13 @@ wine_suites() {
   /usr/lib/wine/wineserver -w
   /usr/lib/wine/wineserver -p </dev/null >/dev/null 2>&1
   /usr/lib/wine/wine64 "$tmp/bin/switchyard-serve.exe" --version </dev/null >/dev/null 2>&1
+  # Wine's Credential Manager makes its encryption key on the prefix's first credential write,
+  # unlocked: two programs storing their first keys at once (the SDK suites run three stacks at
+  # a time) each make one, the later overwrites it, and the earlier one's keys read back as
+  # garbage ("not valid text"). A fresh prefix gets its key here, before anything runs at once.
+  /usr/lib/wine/wine64 reg add 'HKCU\Software\Wine\Credential Manager' /v EncryptionKey \
+    /t REG_BINARY /d "$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" /f </dev/null >/dev/null 2>&1 \
+    || die "could not give Wine's Credential Manager its key"
   log "Wine: official SDKs, MCP SDK, reports and the headless set-up against switchyard-serve.exe"
   SWITCHYARD_SERVE="$tmp/switchyard-serve" in_test_session bash -c '
     set -e
