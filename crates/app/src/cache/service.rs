@@ -13,7 +13,7 @@ use crate::{AppError, DomainEvent};
 use std::time::Duration;
 use switchyard_gateway::GatewayHandle;
 use switchyard_monitor::{MetricPoint, Signal};
-use switchyard_store::Store;
+use switchyard_store::{LedgerTable, SettingsTable, Store};
 use tokio::sync::mpsc::UnboundedSender;
 
 const PURGE_EVERY: Duration = Duration::from_secs(600);
@@ -22,7 +22,10 @@ const METRIC_EVERY: Duration = Duration::from_secs(300);
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Cache {
-    store: Store,
+    /// The cache's settings.
+    settings: SettingsTable,
+    /// The ledger's rollups: lookups, hits and savings.
+    requests: LedgerTable,
     /// The running cache; `None` when the gateway has none.
     cache: Option<switchyard_cache::Cache>,
     gateway: Option<GatewayHandle>,
@@ -48,7 +51,8 @@ impl Cache {
         running_memory_entries: u32,
     ) -> Cache {
         Cache {
-            store,
+            settings: store.settings(),
+            requests: store.ledger(),
             cache,
             gateway,
             ledger,
@@ -59,7 +63,7 @@ impl Cache {
     }
 
     fn load_settings(&self) -> Result<CacheSettings, AppError> {
-        Ok(self.store.settings().setting_or_default(SETTINGS_KEY)?)
+        Ok(self.settings.setting_or_default(SETTINGS_KEY)?)
     }
 
     pub async fn settings(&self) -> Result<CacheSettings, AppError> {
@@ -71,7 +75,7 @@ impl Cache {
         settings.validate()?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.blocking(move |me| Ok(me.store.settings().set_setting(SETTINGS_KEY, &value)?))
+        self.blocking(move |me| Ok(me.settings.set_setting(SETTINGS_KEY, &value)?))
             .await?;
         if let Some(g) = &self.gateway {
             g.set_cache_enabled(settings.enabled);
@@ -94,7 +98,7 @@ impl Cache {
 
     fn overview_now(&self, since: String) -> Result<CacheOverview, AppError> {
         let settings = self.load_settings()?;
-        let usage = self.store.ledger().cache_usage_since(&since)?;
+        let usage = self.requests.cache_usage_since(&since)?;
         let stats = match &self.cache {
             Some(c) => {
                 // Entries are counted on disk: answers stored before this read count too.
@@ -192,7 +196,7 @@ impl Cache {
         self.ledger.flush_async().await;
         let since = crate::clock::rfc3339(crate::clock::now_ms() - 3_600_000);
         let usage = self
-            .blocking(move |me| Ok(me.store.ledger().cache_usage_since(&since)?))
+            .blocking(move |me| Ok(me.requests.cache_usage_since(&since)?))
             .await?;
         let (lookups, hits) = usage
             .iter()

@@ -76,9 +76,7 @@ impl Catalogue {
         let model = model.trim().to_string();
         let plan = switchyard_gateway::resolve(&self.routing.current(), &model);
         let table = self.costs.table().await?;
-        let cached = self
-            .blocking(|me| Ok(me.store.catalogue().catalogues()?))
-            .await?;
+        let cached = self.blocking(|me| Ok(me.catalogue.catalogues()?)).await?;
         let targets: Vec<ModelTarget> = plan
             .map(|p| p.candidates)
             .unwrap_or_default()

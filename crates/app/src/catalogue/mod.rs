@@ -20,7 +20,7 @@ use switchyard_core::BackendKind;
 use switchyard_gateway::HttpClients;
 use switchyard_pricing::PriceTable;
 use switchyard_secrets::{SecretStore, SecretString};
-use switchyard_store::{BackendRow, CatalogueRow, Store};
+use switchyard_store::{BackendRow, BackendsTable, CatalogueRow, CatalogueTable, KeysTable, Store};
 
 /// How old a catalogue may get before the daily refresh reads it again.
 pub const MAX_AGE: Duration = Duration::from_secs(24 * 3600);
@@ -59,7 +59,11 @@ pub struct ModelView {
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Catalogue {
-    store: Store,
+    backends: BackendsTable,
+    /// A backend's keys, for the one its list is fetched with.
+    keys: KeysTable,
+    /// The lists, as last fetched.
+    catalogue: CatalogueTable,
     secrets: Arc<dyn SecretStore>,
     http: HttpClients,
     /// The running Demo server's base URL (a Demo backend's list).
@@ -85,7 +89,9 @@ impl Catalogue {
         timeout: Duration,
     ) -> Catalogue {
         Catalogue {
-            store,
+            backends: store.backends(),
+            keys: store.keys(),
+            catalogue: store.catalogue(),
             secrets,
             http,
             demo,
@@ -100,11 +106,10 @@ impl Catalogue {
         let (backend, row) = self
             .blocking(move |me| {
                 let backend = me
-                    .store
-                    .backends()
+                    .backends
                     .get_backend(&backend_id)?
                     .ok_or(AppError::NotFound("Backend"))?;
-                let row = me.store.catalogue().catalogue(&backend.id)?;
+                let row = me.catalogue.catalogue(&backend.id)?;
                 Ok((backend, row))
             })
             .await?;
@@ -119,8 +124,7 @@ impl Catalogue {
         let (backend, key) = self
             .blocking(move |me| {
                 let backend = me
-                    .store
-                    .backends()
+                    .backends
                     .get_backend(&id)?
                     .ok_or(AppError::NotFound("Backend"))?;
                 let key = me.key_for(&backend)?;
@@ -146,14 +150,8 @@ impl Catalogue {
         }
         self.blocking(move |me| {
             match fetched {
-                Ok(models) => me
-                    .store
-                    .catalogue()
-                    .save_catalogue(&backend_id, &models, now)?,
-                Err(e) => me
-                    .store
-                    .catalogue()
-                    .save_catalogue_error(&backend_id, &e, now)?,
+                Ok(models) => me.catalogue.save_catalogue(&backend_id, &models, now)?,
+                Err(e) => me.catalogue.save_catalogue_error(&backend_id, &e, now)?,
             }
             Ok(())
         })
@@ -166,12 +164,11 @@ impl Catalogue {
     pub async fn refresh_stale(&self, max_age: Duration) -> Result<usize, AppError> {
         let stale = self
             .blocking(move |me| {
-                let tried = me.store.catalogue().catalogues()?;
+                let tried = me.catalogue.catalogues()?;
                 let cutoff =
                     crate::clock::now_ms() - i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
                 Ok(me
-                    .store
-                    .backends()
+                    .backends
                     .list_backends()?
                     .into_iter()
                     .filter(|b| b.enabled)
@@ -231,7 +228,7 @@ impl Catalogue {
     /// The key a backend's list is read with: its first key approved for its host; `Ok(None)`
     /// for a kind that needs none; `Err` (a sentence) when it needs one and has none usable.
     fn key_for(&self, b: &BackendRow) -> Result<Result<Option<SecretString>, String>, AppError> {
-        let keys = self.store.keys().keys_of(&b.id)?;
+        let keys = self.keys.keys_of(&b.id)?;
         let usable = keys
             .iter()
             .find(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));

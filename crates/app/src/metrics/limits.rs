@@ -51,7 +51,8 @@ impl Limits {
             .map(crate::usage::gateway_plan_windows)
             .unwrap_or_default();
         let windows =
-            crate::usage::windows_in(&s.store, crate::clock::now_ms(), &seen).unwrap_or_default();
+            crate::usage::windows_in(&s.store.tool_usage(), crate::clock::now_ms(), &seen)
+                .unwrap_or_default();
         for w in windows {
             if let Some(p) = w.used_percent {
                 let l = WindowLabels {

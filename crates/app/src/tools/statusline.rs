@@ -57,7 +57,7 @@ fn compose(store: &Store) -> Result<String, AppError> {
 /// known (or an older database has no windows yet). The gateway's own sightings live in the
 /// running core, not the database: this line has what the tools' records say.
 fn nearest_limit(store: &Store, now: i64) -> Option<String> {
-    let windows = crate::usage::windows_in(store, now, &[]).ok()?;
+    let windows = crate::usage::windows_in(&store.tool_usage(), now, &[]).ok()?;
     crate::usage::nearest_limit(&windows, now)
 }
 

@@ -23,7 +23,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_pricing::PriceTable;
-use switchyard_store::{Store, ToolUsageRow, UsageGroup};
+use switchyard_store::{
+    BackendsTable, BalancesTable, KeysTable, LedgerTable, Store, ToolUsageRow, ToolUsageTable,
+    UsageGroup,
+};
 use switchyard_usage::{Cursor, PlanWindow, Record, Report, Sink, Sources};
 
 /// How often the tools' records are looked at for new lines.
@@ -45,7 +48,14 @@ pub struct BalanceView {
 
 #[derive(Clone)]
 pub struct ToolUsage {
-    store: Store,
+    /// The tools' records, read cursors and plan windows.
+    tool_usage: ToolUsageTable,
+    /// The gateway's own spend, beside the tools'.
+    ledger: LedgerTable,
+    /// Each key's credits, named by backend and key label.
+    balances: BalancesTable,
+    backends: BackendsTable,
+    keys: KeysTable,
     costs: crate::costs::Costs,
     gateway: Option<switchyard_gateway::GatewayHandle>,
     home: Option<switchyard_connect::Home>,
@@ -57,7 +67,7 @@ pub struct ToolUsage {
 
 /// The sink that prices each record and writes it, its cursor and its windows to the store.
 struct StoreSink<'a> {
-    store: &'a Store,
+    tool_usage: &'a ToolUsageTable,
     prices: &'a PriceTable,
 }
 
@@ -67,20 +77,17 @@ impl Sink for StoreSink<'_> {
             .iter()
             .map(|r| (r, switchyard_usage::price(self.prices, r)))
             .collect();
-        self.store
-            .tool_usage()
+        self.tool_usage
             .upsert_tool_usage(&priced)
             .map_err(|e| e.to_string())
     }
     fn windows(&mut self, windows: &[PlanWindow]) -> Result<(), String> {
-        self.store
-            .tool_usage()
+        self.tool_usage
             .save_plan_windows(windows)
             .map_err(|e| e.to_string())
     }
     fn cursor(&mut self, cursor: &Cursor) -> Result<(), String> {
-        self.store
-            .tool_usage()
+        self.tool_usage
             .save_tool_usage_cursor(cursor)
             .map_err(|e| e.to_string())
     }
@@ -95,7 +102,11 @@ impl ToolUsage {
         signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
     ) -> Self {
         ToolUsage {
-            store,
+            tool_usage: store.tool_usage(),
+            ledger: store.ledger(),
+            balances: store.balances(),
+            backends: store.backends(),
+            keys: store.keys(),
             costs,
             gateway,
             home,
@@ -124,20 +135,18 @@ impl ToolUsage {
         let sources = self.sources()?;
         let prices = self.costs.table().await?;
         let _one = self.running.lock().await;
-        self.store
-            .blocking(move |store| {
+        self.tool_usage
+            .blocking(move |tool_usage| {
                 if full {
-                    store.tool_usage().reset_tool_usage_cursors()?;
+                    tool_usage.reset_tool_usage_cursors()?;
                 }
-                let cursors = store.tool_usage().tool_usage_cursors()?;
+                let cursors = tool_usage.tool_usage_cursors()?;
                 let mut sink = StoreSink {
-                    store,
+                    tool_usage,
                     prices: &prices,
                 };
                 let report = switchyard_usage::import(&sources, &cursors, &mut sink);
-                store
-                    .tool_usage()
-                    .match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
+                tool_usage.match_tool_usage(crate::clock::now_ms() - MATCH_BACK_MS)?;
                 Ok(report)
             })
             .await
@@ -157,11 +166,8 @@ impl ToolUsage {
                 "The range ends before it starts.",
             ));
         }
-        self.store
-            .blocking(move |s| {
-                Ok(s.tool_usage()
-                    .tool_usage_summary(since_ms, until_ms, group)?)
-            })
+        self.tool_usage
+            .blocking(move |t| Ok(t.tool_usage_summary(since_ms, until_ms, group)?))
             .await
     }
 
@@ -174,8 +180,8 @@ impl ToolUsage {
     ) -> Result<Vec<ToolUsageRow>, AppError> {
         let tools = self.summary(since_ms, until_ms, UsageGroup::Tool).await?;
         let g = self
-            .store
-            .blocking(move |s| Ok(s.ledger().usage_totals(since_ms, until_ms)?))
+            .ledger
+            .blocking(move |l| Ok(l.usage_totals(since_ms, until_ms)?))
             .await?;
         let gateway = ToolUsageRow {
             group: "gateway".into(),
@@ -200,8 +206,8 @@ impl ToolUsage {
             .as_ref()
             .map(windows::gateway_plan_windows)
             .unwrap_or_default();
-        self.store
-            .blocking(move |s| windows::all(s, now, &seen))
+        self.tool_usage
+            .blocking(move |t| windows::all(t, now, &seen))
             .await
     }
 
@@ -216,10 +222,7 @@ impl ToolUsage {
     pub async fn report_limits(&self) -> Result<(), AppError> {
         let now = crate::clock::now_ms();
         let windows = self.windows().await?;
-        let balances = self
-            .store
-            .blocking(|s| Ok(s.balances().balances()?))
-            .await?;
+        let balances = self.balances.blocking(|b| Ok(b.balances()?)).await?;
         let points = alerts::points(&windows, self.gateway.as_ref(), now)
             .into_iter()
             .chain(alerts::balance_points(&balances, now));
@@ -232,29 +235,29 @@ impl ToolUsage {
     /// Each key's credits as its provider last said, with the backend's name and the key's
     /// label, newest first.
     pub async fn balances(&self) -> Result<Vec<BalanceView>, AppError> {
-        self.store
-            .blocking(|s| {
-                let names = s.backends().backend_names()?;
-                let labels: HashMap<String, String> = s
-                    .keys()
-                    .list_keys()?
-                    .into_iter()
-                    .map(|k| (k.id, k.label))
-                    .collect();
-                Ok(s.balances()
-                    .balances()?
-                    .into_iter()
-                    .map(|b| BalanceView {
-                        backend: names.get(&b.backend_id).cloned().unwrap_or_default(),
-                        key: labels.get(&b.key_id).cloned().unwrap_or_default(),
-                        limit_usd: b.limit_usd,
-                        used_usd: b.used_usd,
-                        remaining_usd: b.remaining_usd,
-                        read_at_ms: b.read_at_ms,
-                    })
-                    .collect())
-            })
-            .await
+        self.blocking(|me| {
+            let names = me.backends.backend_names()?;
+            let labels: HashMap<String, String> = me
+                .keys
+                .list_keys()?
+                .into_iter()
+                .map(|k| (k.id, k.label))
+                .collect();
+            Ok(me
+                .balances
+                .balances()?
+                .into_iter()
+                .map(|b| BalanceView {
+                    backend: names.get(&b.backend_id).cloned().unwrap_or_default(),
+                    key: labels.get(&b.key_id).cloned().unwrap_or_default(),
+                    limit_usd: b.limit_usd,
+                    used_usd: b.used_usd,
+                    remaining_usd: b.remaining_usd,
+                    read_at_ms: b.read_at_ms,
+                })
+                .collect())
+        })
+        .await
     }
 
     /// One pass, then the limits to the alert engine; failures are logged (the next pass
@@ -296,3 +299,5 @@ impl ToolUsage {
         });
     }
 }
+
+impl crate::blocking::OffThread for ToolUsage {}

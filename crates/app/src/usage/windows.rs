@@ -11,7 +11,7 @@
 
 use crate::AppError;
 use serde::Serialize;
-use switchyard_store::{Spent, Store};
+use switchyard_store::{Spent, ToolUsageTable};
 use switchyard_usage::Tool;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -123,9 +123,13 @@ pub(super) fn window_name(minutes: Option<u64>, fallback: &str) -> String {
     }
 }
 
-pub(crate) fn all(store: &Store, now: i64, seen: &[Seen]) -> Result<Vec<UsageWindow>, AppError> {
+pub(crate) fn all(
+    tool_usage: &ToolUsageTable,
+    now: i64,
+    seen: &[Seen],
+) -> Result<Vec<UsageWindow>, AppError> {
     let mut out = Vec::new();
-    for w in store.tool_usage().plan_windows()? {
+    for w in tool_usage.plan_windows()? {
         let resets = w.resets_at.map(|s| s * 1000);
         if resets.is_some_and(|r| r <= now) {
             continue; // reset since: the figure is stale
@@ -178,9 +182,7 @@ pub(crate) fn all(store: &Store, now: i64, seen: &[Seen]) -> Result<Vec<UsageWin
             how: "Anthropic's rate-limit headers on the gateway's last answer".into(),
         });
     }
-    let spent = store
-        .tool_usage()
-        .tool_spent(Tool::ClaudeCode.name(), now - WEEK_MS)?;
+    let spent = tool_usage.tool_spent(Tool::ClaudeCode.name(), now - WEEK_MS)?;
     if !spent.is_empty() {
         if !claude_from_provider.iter().any(|n| n == "5-hour") {
             out.extend(block(&spent, now));
