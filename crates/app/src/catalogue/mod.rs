@@ -191,15 +191,13 @@ impl Catalogue {
     }
 
     /// Every enabled backend's listed models as `Backend/model`, for the tools' pickers.
-    pub(crate) fn choices_in(store: &Store) -> Result<Vec<String>, AppError> {
-        let lists = store.catalogue().catalogues()?;
+    pub(crate) fn choices_in(
+        catalogue: &CatalogueTable,
+        backends: &BackendsTable,
+    ) -> Result<Vec<String>, AppError> {
+        let lists = catalogue.catalogues()?;
         let mut out = Vec::new();
-        for b in store
-            .backends()
-            .list_backends()?
-            .into_iter()
-            .filter(|b| b.enabled)
-        {
+        for b in backends.list_backends()?.into_iter().filter(|b| b.enabled) {
             if let Some(list) = lists.iter().find(|c| c.backend_id == b.id) {
                 out.extend(
                     list.models

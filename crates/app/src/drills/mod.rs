@@ -40,7 +40,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
-use switchyard_store::{DrillRow, Store};
+use switchyard_store::{DrillRow, DrillsTable, LedgerTable, SettingsTable, Store};
 
 /// What the drills run on: the user's backends, routes and gateway resilience settings.
 #[derive(Clone)]
@@ -66,7 +66,12 @@ pub(crate) struct Parts {
 /// The Drills feature. Cheap to clone.
 #[derive(Clone)]
 pub struct Drills {
-    store: Store,
+    /// The drill runs.
+    runs: DrillsTable,
+    /// The saved gateway settings the drills read.
+    settings: SettingsTable,
+    /// The live drill records its real requests in the ledger.
+    ledger: LedgerTable,
     events: EventSink,
     parts: Parts,
     /// A run is under way (one at a time).
@@ -87,7 +92,9 @@ impl Drop for RunGuard {
 impl Drills {
     pub(crate) fn new(store: Store, events: EventSink, parts: Parts) -> Drills {
         Drills {
-            store,
+            runs: store.drills(),
+            settings: store.settings(),
+            ledger: store.ledger(),
             events,
             parts,
             running: Arc::default(),
@@ -130,8 +137,8 @@ impl Drills {
                 verdict: report.verdict.clone(),
                 report: switchyard_report::json(report),
             };
-            self.store
-                .blocking(move |s| Ok(s.drills().insert_drill_run(&row)?))
+            self.runs
+                .blocking(move |s| Ok(s.insert_drill_run(&row)?))
                 .await?;
         }
         self.events
@@ -142,7 +149,7 @@ impl Drills {
     /// The user's configuration as the drills see it.
     async fn plan(&self) -> Result<Plan, AppError> {
         let settings = self
-            .store
+            .settings
             .blocking(crate::gateway_control::settings::load)
             .await?;
         Ok(Plan {
@@ -244,8 +251,8 @@ impl Drills {
     /// Stored runs, newest first (a damaged one is skipped).
     pub async fn history(&self, limit: u32) -> Result<Vec<Report>, AppError> {
         let rows = self
-            .store
-            .blocking(move |s| Ok(s.drills().drill_runs(limit)?))
+            .runs
+            .blocking(move |s| Ok(s.drill_runs(limit)?))
             .await?;
         Ok(rows
             .into_iter()
@@ -256,8 +263,8 @@ impl Drills {
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<Report, AppError> {
         let row = self
-            .store
-            .blocking(move |s| Ok(s.drills().drill_run(&id)?))
+            .runs
+            .blocking(move |s| Ok(s.drill_run(&id)?))
             .await?
             .ok_or(AppError::NotFound("That drill run"))?;
         serde_json::from_str(&row.report)

@@ -11,7 +11,7 @@ use crate::{AppError, DomainEvent};
 use std::net::SocketAddr;
 use switchyard_core::RequestRecord;
 use switchyard_gateway::GatewayHandle;
-use switchyard_store::{RequestFilter, Store};
+use switchyard_store::{LedgerTable, RequestFilter, SettingsTable, Store};
 
 /// The gateway as this process started it.
 #[derive(Clone)]
@@ -25,7 +25,10 @@ pub(crate) enum Running {
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct GatewayControl {
-    store: Store,
+    /// The saved gateway settings.
+    settings: SettingsTable,
+    /// The ledger, for the Requests page.
+    ledger: LedgerTable,
     running: Running,
     /// The port came from `--port` or the environment, not the saved settings.
     port_fixed: bool,
@@ -58,7 +61,8 @@ impl GatewayControl {
         events: EventSink,
     ) -> GatewayControl {
         GatewayControl {
-            store,
+            settings: store.settings(),
+            ledger: store.ledger(),
             running,
             port_fixed,
             events,
@@ -129,8 +133,8 @@ impl GatewayControl {
         &self,
         filter: RequestFilter,
     ) -> Result<Vec<RequestRecord>, AppError> {
-        self.store
-            .blocking(move |store| Ok(store.ledger().recent_requests(&filter)?))
+        self.ledger
+            .blocking(move |ledger| Ok(ledger.recent_requests(&filter)?))
             .await
     }
 }

@@ -14,6 +14,7 @@ use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 use switchyard_gateway::{GatewayConfig, DEFAULT_PORT};
+use switchyard_store::SettingsTable;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -191,7 +192,7 @@ const KEY: &str = "gateway";
 
 impl GatewayControl {
     pub async fn settings(&self) -> Result<GatewaySettings, AppError> {
-        self.store.blocking(load).await
+        self.settings.blocking(load).await
     }
 
     /// The running gateway's port came from `--port` or the environment, not the settings.
@@ -224,16 +225,16 @@ impl GatewayControl {
         let settings = settings.validated()?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.store
-            .blocking(move |store| Ok(store.settings().set_setting(KEY, &value)?))
+        self.settings
+            .blocking(move |settings| Ok(settings.set_setting(KEY, &value)?))
             .await?;
         Ok(settings)
     }
 }
 
 /// The saved settings; a damaged value falls back to the defaults.
-pub(crate) fn load(store: &switchyard_store::Store) -> Result<GatewaySettings, AppError> {
-    Ok(store.settings().setting_or_default(KEY)?)
+pub(crate) fn load(settings: &SettingsTable) -> Result<GatewaySettings, AppError> {
+    Ok(settings.setting_or_default(KEY)?)
 }
 
 #[cfg(test)]

@@ -55,7 +55,8 @@ impl Switchyard {
                 (opts.use_saved_gateway_settings, opts.gateway_port_fixed);
             tokio::task::spawn_blocking(move || {
                 if let Some(config) = config.as_mut().filter(|_| use_saved) {
-                    crate::gateway_control::settings::load(&db)?.apply(config, port_fixed);
+                    crate::gateway_control::settings::load(&db.settings())?
+                        .apply(config, port_fixed);
                 }
                 let settings = crate::cache::settings_in(&db);
                 let cache = config

@@ -44,7 +44,7 @@ pub fn connect(
     home: &Path,
 ) -> Result<FilesReport, AppError> {
     let _lock = files::lock(&inner.paths.data_dir)?;
-    let old = inner.store.connections().get_connection(id)?;
+    let old = inner.connections.get_connection(id)?;
     let old_restore = match &old {
         Some(_) => {
             Some(journal::load_restore(inner, id)?.ok_or_else(|| missing_record(inner, id))?)
@@ -164,7 +164,7 @@ pub fn connect(
         files: journal::encode_entries(&entries)?,
         updated_at: String::new(),
     };
-    inner.store.connections().put_connection(&row)?;
+    inner.connections.put_connection(&row)?;
     let mut temps = Vec::new();
     for s in staged.iter().filter(|s| s.live != s.next) {
         if let Some(text) = &s.next {
@@ -193,11 +193,11 @@ pub fn connect(
         }
         match (&old, &old_restore) {
             (Some(row), Some(r)) => {
-                inner.store.connections().put_connection(row)?;
+                inner.connections.put_connection(row)?;
                 journal::save_restore(inner, id, r)?;
             }
             _ => {
-                inner.store.connections().delete_connection(id)?;
+                inner.connections.delete_connection(id)?;
                 journal::delete_restore(inner, id)?;
             }
         }
@@ -215,7 +215,7 @@ pub fn connect(
         std::process::abort();
     }
     row.state = CONNECTED.into();
-    inner.store.connections().put_connection(&row)?;
+    inner.connections.put_connection(&row)?;
     journal::save_restore(
         inner,
         id,
@@ -274,7 +274,7 @@ fn created_by_other(
     id: &str,
     path: &Path,
 ) -> Result<Option<Option<PathBuf>>, AppError> {
-    for row in inner.store.connections().list_connections()? {
+    for row in inner.connections.list_connections()? {
         if row.id == id {
             continue;
         }
@@ -314,8 +314,7 @@ fn missing_dir(path: &Path) -> Option<PathBuf> {
 pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, AppError> {
     let _lock = files::lock(&inner.paths.data_dir)?;
     let row = inner
-        .store
-        .connections()
+        .connections
         .get_connection(id)?
         .ok_or(AppError::NotFound("Connection"))?;
     let entries = journal::entries(&row)?;
@@ -338,7 +337,7 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
                 .map(|k| format!("{}: {k}", files::shown(home, &rec.path))),
         );
     }
-    inner.store.connections().delete_connection(id)?;
+    inner.connections.delete_connection(id)?;
     journal::delete_restore(inner, id)?;
     Ok(report)
 }

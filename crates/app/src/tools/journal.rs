@@ -120,7 +120,7 @@ pub fn encode_entries(entries: &[FileEntry]) -> Result<String, AppError> {
 pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
     let _lock = files::lock(&inner.paths.data_dir)?;
     let mut done = Vec::new();
-    for row in inner.store.connections().list_connections()? {
+    for row in inner.connections.list_connections()? {
         let list = entries(&row)?;
         for e in &list {
             files::remove(&files::tmp_path(&e.path))?;
@@ -142,7 +142,7 @@ pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
             .clone()
             .filter(|t| row.token_id.as_ref() != Some(t));
         if written.len() == changing {
-            inner.store.connections().put_connection(&ConnectionRow {
+            inner.connections.put_connection(&ConnectionRow {
                 state: CONNECTED.into(),
                 ..row.clone()
             })?;
@@ -173,7 +173,7 @@ pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
         }
         revoke(inner, row.token_id.as_deref())?;
         revoke(inner, old_token.as_deref())?;
-        inner.store.connections().delete_connection(&row.id)?;
+        inner.connections.delete_connection(&row.id)?;
         delete_restore(inner, &row.id)?;
         done.push(format!("rolled back the interrupted connect of {}", row.id));
     }

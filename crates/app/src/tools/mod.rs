@@ -92,8 +92,8 @@ impl Tools {
         let found = detect::detect_all(path_var, home.home.clone()).await;
         let root = self.gateway_root().await.ok();
         self.blocking(move |inner| {
-            let connections = inner.store.connections().list_connections()?;
-            let tokens = inner.store.tokens().list_tokens()?;
+            let connections = inner.connections.list_connections()?;
+            let tokens = inner.token_rows.list_tokens()?;
             let usage = statusline::usage_today_by_token(inner)?;
             let mut out = Vec::new();
             for (tool, installed) in found {
@@ -185,8 +185,7 @@ impl Tools {
         let (files, token_id) = self
             .blocking(move |inner| {
                 let token = inner
-                    .store
-                    .connections()
+                    .connections
                     .get_connection(tool.as_str())?
                     .and_then(|r| r.token_id);
                 let files = connect::disconnect(inner, tool.as_str(), &home.home)?;
@@ -232,22 +231,21 @@ impl Tools {
 
 fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
     let mut out: Vec<String> = inner
-        .store
-        .routes()
+        .routes
         .list_routes()?
         .into_iter()
         .map(|r| r.name)
         .collect();
     for b in inner
-        .store
-        .backends()
+        .rows
+        .backends
         .list_backends()?
         .into_iter()
         .filter(|b| b.enabled)
     {
         out.push(format!("{}/{}", b.name, b.default_model));
     }
-    for listed in crate::catalogue::Catalogue::choices_in(&inner.store)? {
+    for listed in crate::catalogue::Catalogue::choices_in(&inner.catalogue, &inner.rows.backends)? {
         if !out.contains(&listed) {
             out.push(listed);
         }
@@ -264,7 +262,7 @@ fn default_model(inner: &Tools, tool: ToolId) -> Result<Option<String>, AppError
         ToolId::GeminiCli => Some(BackendKind::Gemini),
         ToolId::Opencode | ToolId::Aider => None,
     };
-    let backends = inner.store.backends().list_backends()?;
+    let backends = inner.rows.backends.list_backends()?;
     if native.is_some_and(|k| backends.iter().any(|b| b.enabled && b.kind == k)) {
         return Ok(None);
     }
@@ -280,7 +278,7 @@ fn connect_blocking(
     root: &str,
 ) -> Result<(ToolReport, Option<String>), AppError> {
     let id = tool.as_str();
-    let old = inner.store.connections().get_connection(id)?;
+    let old = inner.connections.get_connection(id)?;
     let model = match choice.model.filter(|m| !m.trim().is_empty()) {
         Some(m) => Some(m.trim().to_string()),
         // A reconnect keeps the model picked before.
@@ -364,7 +362,7 @@ fn connect_blocking(
 
 /// The tool's id as its token name, or `codex-2` when another active token has it.
 fn free_token_name(inner: &Tools, base: &str) -> Result<String, AppError> {
-    let tokens = inner.store.tokens().list_tokens()?;
+    let tokens = inner.token_rows.list_tokens()?;
     let taken: Vec<&str> = tokens
         .iter()
         .filter(|t| t.revoked_at.is_none())

@@ -1,6 +1,7 @@
 //! The Tools feature service: what connecting tools, the status line and key moves use, and
 //! nothing more (see [`Tools::new`]).
 
+use crate::backends::BackendTables;
 use crate::blocking::OffThread;
 use crate::events::{EventSink, Reaction};
 use crate::gateway_control::GatewayControl;
@@ -10,12 +11,24 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_connect::Home;
 use switchyard_secrets::SecretStore;
-use switchyard_store::Store;
+use switchyard_store::{
+    CatalogueTable, ConnectionsTable, LedgerTable, RoutesTable, Store, TokensTable,
+};
 
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Tools {
-    pub(super) store: Store,
+    /// Tool connections and key moves (what "Disconnect" and "Put back" restore).
+    pub(super) connections: ConnectionsTable,
+    /// Backends, key rows and checks: a moved key joins them.
+    pub(super) rows: BackendTables,
+    /// Token rows, for a free token name per tool.
+    pub(super) token_rows: TokensTable,
+    /// Routes and the model lists: the models a tool's picker offers.
+    pub(super) routes: RoutesTable,
+    pub(super) catalogue: CatalogueTable,
+    /// Today's requests per tool token (the Tools page's cards).
+    pub(super) ledger: LedgerTable,
     pub(super) secrets: Arc<dyn SecretStore>,
     /// The data folder (backups, the lock file) and the database file (the status line).
     pub(super) paths: AppPaths,
@@ -57,7 +70,12 @@ impl Tools {
         backends_changed: Reaction,
     ) -> Tools {
         Tools {
-            store,
+            connections: store.connections(),
+            rows: BackendTables::of(&store),
+            token_rows: store.tokens(),
+            routes: store.routes(),
+            catalogue: store.catalogue(),
+            ledger: store.ledger(),
             secrets,
             paths,
             tokens,

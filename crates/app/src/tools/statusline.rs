@@ -74,8 +74,7 @@ pub(crate) fn local_midnight_ms() -> i64 {
 pub(crate) fn usage_today_by_token(inner: &Tools) -> Result<Vec<(String, u64, f64)>, AppError> {
     let now = crate::clock::now_ms();
     Ok(inner
-        .store
-        .ledger()
+        .ledger
         .usage_by(Dimension::Token, local_midnight_ms(), now + 3_600_000)?
         .into_iter()
         .map(|(name, t)| (name, t.requests, t.cost_usd))

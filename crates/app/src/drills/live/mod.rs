@@ -279,8 +279,8 @@ impl Drills {
         table: &PriceTable,
     ) -> Result<(u64, u64, Option<f64>), AppError> {
         let total = price(&mut records, plan, table);
-        self.store
-            .blocking(move |s| Ok(s.ledger().insert_requests(&records)?))
+        self.ledger
+            .blocking(move |s| Ok(s.insert_requests(&records)?))
             .await?;
         Ok(total)
     }

@@ -193,10 +193,7 @@ impl Tools {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
             let (hits, problems) = scan_all(inner, &sources(&home, extra));
-            let keys = crate::backends::import::stored_values(
-                &crate::backends::BackendTables::of(&inner.store),
-                inner.secrets.as_ref(),
-            );
+            let keys = crate::backends::import::stored_values(&inner.rows, inner.secrets.as_ref());
             let findings = hits
                 .iter()
                 .map(|h| KeyFinding {
@@ -272,8 +269,7 @@ impl Tools {
         let home = self.tools_home()?;
         self.blocking(move |inner| {
             Ok(inner
-                .store
-                .connections()
+                .connections
                 .list_key_moves()?
                 .into_iter()
                 .map(|r| view(&home.home, r, String::new()))
@@ -288,8 +284,7 @@ impl Tools {
         self.blocking(move |inner| {
             let _lock = files::lock(&inner.paths.data_dir)?;
             let row = inner
-                .store
-                .connections()
+                .connections
                 .list_key_moves()?
                 .into_iter()
                 .find(|r| r.id == move_id && r.restored_at.is_none())
@@ -320,7 +315,7 @@ impl Tools {
                     env::put_back(inner.user_env.as_ref(), &env, &row.variable, &value)?;
                 }
             }
-            inner.store.connections().mark_key_move_restored(&row.id)?;
+            inner.connections.mark_key_move_restored(&row.id)?;
             inner.secrets.delete(&account(&row.id))?;
             tracing::info!(variable = %row.variable, "moved key put back in its file");
             Ok(view(

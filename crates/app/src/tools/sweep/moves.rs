@@ -4,8 +4,8 @@
 
 use super::env::{self as sweep_env, EnvMoved};
 use super::{account, view, KeyMove, MoveRecord, Origin};
+use crate::backends::add_backend;
 use crate::backends::keys::store_key;
-use crate::backends::{add_backend, BackendTables};
 use crate::tools::files;
 use crate::tools::Tools;
 use crate::{AppError, NewKey};
@@ -22,7 +22,7 @@ pub(super) fn pick_backend(
     kind: BackendKind,
     wanted: Option<&str>,
 ) -> Result<Option<switchyard_store::BackendRow>, AppError> {
-    let backends = inner.store.backends().list_backends()?;
+    let backends = inner.rows.backends.list_backends()?;
     match wanted {
         Some(id) => {
             let b = backends
@@ -56,7 +56,7 @@ pub(super) fn move_blocking(
         Origin::File(path) => from_file(inner, home, path, found, target)?,
         Origin::Env { store, expand } => from_env(inner, store, *expand, found, target)?,
     };
-    inner.store.connections().insert_key_move(&row)?;
+    inner.connections.insert_key_move(&row)?;
     tracing::info!(variable = %row.variable, backend = %row.backend, "key moved into the keychain");
     Ok(view(&home.home, row, tested))
 }
@@ -151,8 +151,8 @@ fn destination(
         Some(b) => b.name.clone(),
         None => {
             let taken: Vec<String> = inner
-                .store
-                .backends()
+                .rows
+                .backends
                 .list_backends()?
                 .into_iter()
                 .map(|b| b.name)
@@ -162,7 +162,7 @@ fn destination(
         }
     };
     let keys = match target {
-        Some(b) => inner.store.keys().keys_of(&b.id)?,
+        Some(b) => inner.rows.keys.keys_of(&b.id)?,
         None => Vec::new(),
     };
     let existing = keys.iter().find(|k| {
@@ -209,12 +209,7 @@ fn into_keychain(
     let backend = match target {
         Some(b) => {
             if let Some(key) = &key {
-                store_key(
-                    &BackendTables::of(&inner.store),
-                    inner.secrets.as_ref(),
-                    &b.id,
-                    key,
-                )?;
+                store_key(&inner.rows, inner.secrets.as_ref(), &b.id, key)?;
             }
             b
         }
@@ -226,12 +221,7 @@ fn into_keychain(
                 base_url: spec.default_base_url.to_string(),
                 default_model: spec.default_model.to_string(),
             };
-            add_backend(
-                &BackendTables::of(&inner.store),
-                inner.secrets.as_ref(),
-                draft,
-                key.as_ref(),
-            )?
+            add_backend(&inner.rows, inner.secrets.as_ref(), draft, key.as_ref())?
         }
     };
     let move_id = crate::new_id();
