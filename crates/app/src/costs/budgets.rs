@@ -250,8 +250,9 @@ impl Costs {
 
 /// Subject names for alert texts: `budget:<id>` → `Budget “name”` (given to the Health feature
 /// by the composition root). Blocking.
-pub(crate) fn names_in(store: &switchyard_store::Store) -> Vec<(String, String)> {
-    load(store)
+pub(crate) fn names_in(settings: &switchyard_store::SettingsTable) -> Vec<(String, String)> {
+    settings
+        .setting_or_default::<Vec<Budget>>(KEY)
         .unwrap_or_default()
         .into_iter()
         .map(|b| (b.subject(), format!("Budget “{}”", b.name)))

@@ -195,7 +195,7 @@ pub(crate) async fn record_alerts(app: &Health, events: Vec<AlertEvent>) {
         };
         if let Err(err) = app
             .shared
-            .blocking(move |inner| Ok(inner.store.alerts().save_alert(&row)?))
+            .blocking(move |inner| Ok(inner.alerts.save_alert(&row)?))
             .await
         {
             tracing::warn!(error = %err, "could not store an alert");
@@ -226,7 +226,7 @@ async fn flush(app: &Health, pending: &mut Vec<SampleRow>) {
     let batch = std::mem::take(pending);
     if let Err(e) = app
         .shared
-        .blocking(move |inner| Ok(inner.store.health().insert_samples(&batch)?))
+        .blocking(move |inner| Ok(inner.health.insert_samples(&batch)?))
         .await
     {
         tracing::warn!(error = %e, "could not store probe samples");
@@ -240,18 +240,16 @@ async fn hourly(app: &Health) {
     let result = app
         .shared
         .blocking(move |inner| {
-            for b in inner.store.backends().list_backends()? {
-                let rows =
-                    inner
-                        .store
-                        .health()
-                        .samples(&b.id, this_hour - 2 * HOUR_MS, this_hour)?;
+            for b in inner.backends.list_backends()? {
+                let rows = inner
+                    .health
+                    .samples(&b.id, this_hour - 2 * HOUR_MS, this_hour)?;
                 let samples: Vec<ProbeSample> = rows.iter().filter_map(sample_of).collect();
                 let Ok(rollups) = rollup_samples(&samples, Bucket::Hour) else {
                     continue;
                 };
                 for r in rollups {
-                    inner.store.health().upsert_hour(&HourRow {
+                    inner.health.upsert_hour(&HourRow {
                         backend_id: b.id.clone(),
                         hour_ms: r.bucket_start_unix_ms,
                         probes: r.probes,
@@ -261,8 +259,7 @@ async fn hourly(app: &Health) {
                 }
             }
             Ok(inner
-                .store
-                .health()
+                .health
                 .prune_health(now - SAMPLES_KEPT_MS, now - HOURS_KEPT_MS)?)
         })
         .await;

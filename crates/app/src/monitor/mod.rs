@@ -27,7 +27,9 @@ use switchyard_monitor::{
     StateConfig, TargetId,
 };
 use switchyard_secrets::SecretStore;
-use switchyard_store::Store;
+use switchyard_store::{
+    AlertsTable, BackendsTable, HealthTable, KeysTable, LedgerTable, SettingsTable, Store,
+};
 use tokio::sync::mpsc;
 
 /// The alert engine's pseudo backend for the response cache's metrics (its hit rate).
@@ -38,7 +40,8 @@ const ALERTS_KEY: &str = "alerts";
 
 /// Readable names for subjects the alert engine speaks of by id (budgets, the cache), given by
 /// the features that own them; backends and keys are named from the store.
-pub(crate) type NameSource = Arc<dyn Fn(&Store) -> Vec<(String, String)> + Send + Sync>;
+/// Each source reads what it names with the handles it was built with (blocking).
+pub(crate) type NameSource = Arc<dyn Fn() -> Vec<(String, String)> + Send + Sync>;
 
 /// The Health feature: monitor, alerts, webhooks, notifications for alerts. Cheap to clone.
 #[derive(Clone)]
@@ -48,7 +51,17 @@ pub struct Health {
 
 /// What the Health feature holds (the field names the `blocking` closures read).
 pub(crate) struct Shared {
-    pub store: Store,
+    /// Alert rules and webhook names.
+    pub settings: SettingsTable,
+    /// Opened and resolved alerts.
+    pub alerts: AlertsTable,
+    /// Probe samples and their hourly rollups.
+    pub health: HealthTable,
+    /// What is probed and named: backends and their key rows.
+    pub backends: BackendsTable,
+    pub keys: KeysTable,
+    /// Today's request counts per backend (the health cards).
+    pub ledger: LedgerTable,
     /// Alert webhooks are credentials: they live in the keychain.
     pub secrets: Arc<dyn SecretStore>,
     events: EventSink,
@@ -71,7 +84,12 @@ impl Health {
     ) -> Health {
         Health {
             shared: Arc::new(Shared {
-                store,
+                settings: store.settings(),
+                alerts: store.alerts(),
+                health: store.health(),
+                backends: store.backends(),
+                keys: store.keys(),
+                ledger: store.ledger(),
                 secrets,
                 events,
                 notifications,
@@ -88,8 +106,8 @@ impl Health {
     }
 
     /// Names from every registered source, plus the cache's.
-    fn extra_names(store: &Store, sources: &[NameSource]) -> Vec<(String, String)> {
-        let mut names: Vec<(String, String)> = sources.iter().flat_map(|f| f(store)).collect();
+    fn extra_names(sources: &[NameSource]) -> Vec<(String, String)> {
+        let mut names: Vec<(String, String)> = sources.iter().flat_map(|f| f()).collect();
         names.push((CACHE_SUBJECT.to_string(), "Response cache".to_string()));
         names
     }
@@ -161,12 +179,7 @@ impl Health {
         let Some(m) = self.monitor() else { return };
         let Ok((backends, keys)) = self
             .shared
-            .blocking(|inner| {
-                Ok((
-                    inner.store.backends().list_backends()?,
-                    inner.store.keys().list_keys()?,
-                ))
-            })
+            .blocking(|inner| Ok((inner.backends.list_backends()?, inner.keys.list_keys()?)))
             .await
         else {
             return;
@@ -232,7 +245,7 @@ impl Health {
     pub async fn alert_config(&self) -> Result<AlertConfig, AppError> {
         let mut config: AlertConfig = self
             .shared
-            .blocking(|inner| Ok(inner.store.settings().setting_or_default(ALERTS_KEY)?))
+            .blocking(|inner| Ok(inner.settings.setting_or_default(ALERTS_KEY)?))
             .await?;
         for rule in switchyard_monitor::AlertRule::defaults() {
             if !config.rules.iter().any(|r| r.id == rule.id) {
@@ -256,7 +269,7 @@ impl Health {
         }
         let value = serde_json::to_value(&config).map_err(|e| AppError::Internal(e.to_string()))?;
         self.shared
-            .blocking(move |inner| Ok(inner.store.settings().set_setting(ALERTS_KEY, &value)?))
+            .blocking(move |inner| Ok(inner.settings.set_setting(ALERTS_KEY, &value)?))
             .await?;
         self.shared.events.emit(crate::DomainEvent::AlertsChanged);
         Ok(config)

@@ -7,11 +7,15 @@ use std::time::Duration;
 use switchyard_core::BackendKind;
 use switchyard_gateway::{HttpClients, KeySource};
 use switchyard_monitor::{BoxFuture, Outcome, ProbeReport, Prober, TargetId};
-use switchyard_store::Store;
+use switchyard_store::{BackendsTable, BalancesTable, KeysTable, Store};
 
 /// Probes a backend (with one of its keys) as stored now.
 pub struct AppProber {
-    store: Store,
+    /// The backend and key as stored now.
+    backend_rows: BackendsTable,
+    key_rows: KeysTable,
+    /// A key's credits when its provider's probe says (OpenRouter).
+    balances: BalancesTable,
     keys: Arc<KeyCache>,
     http: HttpClients,
     /// The Demo backend's base URL (`…/v1`).
@@ -30,7 +34,9 @@ impl AppProber {
         timeout: Duration,
     ) -> Self {
         AppProber {
-            store,
+            backend_rows: store.backends(),
+            key_rows: store.keys(),
+            balances: store.balances(),
             keys,
             http,
             demo: format!("{demo_base}/v1"),
@@ -50,23 +56,23 @@ fn report(outcome: Outcome, message: impl Into<String>) -> ProbeReport {
 
 impl Prober for AppProber {
     fn probe(&self, target: &TargetId) -> BoxFuture<ProbeReport> {
-        let (store, keys, http) = (
-            self.store.clone(),
-            Arc::clone(&self.keys),
-            self.http.clone(),
+        let (backend_rows, key_rows, balances) = (
+            self.backend_rows.clone(),
+            self.key_rows.clone(),
+            self.balances.clone(),
         );
+        let (keys, http) = (Arc::clone(&self.keys), self.http.clone());
         let (demo, timeout) = (self.demo.clone(), self.timeout);
         let target = target.clone();
         Box::pin(async move {
             let lookup = {
-                let store = store.clone();
                 let (id, key_id) = (target.backend_id.clone(), target.key_id.clone());
                 tokio::task::spawn_blocking(move || {
                     let key = match key_id {
-                        Some(k) => store.keys().get_key(&k)?,
+                        Some(k) => key_rows.get_key(&k)?,
                         None => None,
                     };
-                    Ok::<_, switchyard_store::StoreError>((store.backends().get_backend(&id)?, key))
+                    Ok::<_, switchyard_store::StoreError>((backend_rows.get_backend(&id)?, key))
                 })
                 .await
             };
@@ -122,8 +128,7 @@ impl Prober for AppProber {
             // The key's credits, when its provider's probe endpoint says (OpenRouter).
             if let (Some(b), Some(key_id)) = (r.balance, &target.key_id) {
                 let row = b.row(&target.backend_id, key_id);
-                let _ =
-                    tokio::task::spawn_blocking(move || store.balances().save_balance(&row)).await;
+                let _ = tokio::task::spawn_blocking(move || balances.save_balance(&row)).await;
             }
             ProbeReport {
                 outcome: r.outcome.into(),

@@ -118,17 +118,16 @@ impl Health {
             .unwrap_or_default();
         self.shared
             .blocking(move |inner| {
-                let counts = inner.store.ledger().request_counts_since(&midnight)?;
+                let counts = inner.ledger.request_counts_since(&midnight)?;
                 let mut out = Vec::new();
                 for b in inner
-                    .store
-                    .backends()
+                    .backends
                     .list_backends()?
                     .into_iter()
                     .filter(|b| b.enabled)
                 {
-                    let day = inner.store.health().samples(&b.id, now - DAY_MS, now + 1)?;
-                    let hours = inner.store.health().hours(&b.id, now - 30 * DAY_MS, now)?;
+                    let day = inner.health.samples(&b.id, now - DAY_MS, now + 1)?;
+                    let hours = inner.health.hours(&b.id, now - 30 * DAY_MS, now)?;
                     let agg_day = aggregate_samples(&day)?;
                     let week: Vec<HourRow> = hours
                         .iter()
@@ -200,8 +199,8 @@ impl Health {
         let first = (now - span + off).div_euclid(width) * width - off + width;
         self.shared
             .blocking(move |inner| {
-                let samples = inner.store.health().samples(&backend_id, first, now + 1)?;
-                let hours = inner.store.health().hours(&backend_id, first, now)?;
+                let samples = inner.health.samples(&backend_id, first, now + 1)?;
+                let hours = inner.health.hours(&backend_id, first, now)?;
                 let mut out = Vec::new();
                 let mut start = first;
                 while start <= now {
@@ -240,7 +239,7 @@ impl Health {
         let names = self.backend_names().await;
         let rows = self
             .shared
-            .blocking(move |inner| Ok(inner.store.alerts().list_alerts(limit)?))
+            .blocking(move |inner| Ok(inner.alerts.list_alerts(limit)?))
             .await?;
         Ok(rows
             .into_iter()
@@ -260,8 +259,7 @@ impl Health {
         self.shared
             .blocking(|inner| {
                 Ok(inner
-                    .store
-                    .keys()
+                    .keys
                     .list_keys()?
                     .into_iter()
                     .map(|k| (k.id, k.label))
@@ -275,7 +273,7 @@ impl Health {
     pub(crate) async fn other_names(&self) -> Vec<(String, String)> {
         let sources = lock(&self.shared.names).clone();
         self.shared
-            .blocking(move |inner| Ok(Health::extra_names(&inner.store, &sources)))
+            .blocking(move |_| Ok(Health::extra_names(&sources)))
             .await
             .unwrap_or_default()
     }
@@ -285,8 +283,7 @@ impl Health {
         self.shared
             .blocking(|inner| {
                 Ok(inner
-                    .store
-                    .backends()
+                    .backends
                     .list_backends()?
                     .into_iter()
                     .map(|b| (b.id, b.name))

@@ -35,7 +35,7 @@ impl Health {
     /// Rule id → masked webhook URL, for the rules editor.
     pub async fn alert_webhooks(&self) -> Result<BTreeMap<String, String>, AppError> {
         self.shared
-            .blocking(|inner| Ok(inner.store.settings().setting_or_default(KEY)?))
+            .blocking(|inner| Ok(inner.settings.setting_or_default(KEY)?))
             .await
     }
 
@@ -58,8 +58,7 @@ impl Health {
         };
         self.shared
             .blocking(move |inner| {
-                let mut all: BTreeMap<String, String> =
-                    inner.store.settings().setting_or_default(KEY)?;
+                let mut all: BTreeMap<String, String> = inner.settings.setting_or_default(KEY)?;
                 match (url, masked) {
                     (Some(u), Some(m)) => {
                         inner.secrets.set(&account(&rule_id), &u)?;
@@ -72,7 +71,7 @@ impl Health {
                 }
                 let value =
                     serde_json::to_value(&all).map_err(|e| AppError::Internal(e.to_string()))?;
-                inner.store.settings().set_setting(KEY, &value)?;
+                inner.settings.set_setting(KEY, &value)?;
                 Ok(all)
             })
             .await

@@ -126,8 +126,10 @@ impl Switchyard {
                 opts.probe_timeout,
             ),
         );
-        health.add_names(Arc::new(crate::costs::budgets::names_in));
-        health.add_names(Arc::new(crate::usage::names_in));
+        let budgets = store.settings();
+        health.add_names(Arc::new(move || crate::costs::budgets::names_in(&budgets)));
+        let usage_names = store.clone();
+        health.add_names(Arc::new(move || crate::usage::names_in(&usage_names)));
         let routing =
             crate::gateway::Routing::new(store.clone(), table, key_cache, &demo.base_url());
         let routes = crate::routes::Routes::new(
