@@ -78,3 +78,11 @@ table!(
     /// The request ledger and its rollups: writes, totals, series, exports, latency, repricing.
     LedgerTable, ledger
 );
+
+impl LedgerTable {
+    /// The ledger on a connection of its own for long reads (exports): it never takes the
+    /// shared connection's lock, so requests keep being recorded meanwhile.
+    pub fn reader(&self) -> Result<LedgerTable, crate::StoreError> {
+        Ok(self.db.connection(crate::Access::Read)?.ledger())
+    }
+}

@@ -10,6 +10,7 @@
 //! reported beside it, never as $0.
 
 use super::forecast::{self, Forecast, Period};
+use super::service::CostTables;
 use super::Costs;
 use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use switchyard_core::{Field, IssueCode};
 use switchyard_gateway::{SpendLimit, SpendScope};
 use switchyard_monitor::{MetricPoint, Signal, BUDGET_METRIC};
-use switchyard_store::{Dimension, Store};
+use switchyard_store::Dimension;
 
 const KEY: &str = "budgets";
 /// The alert engine's subject for a budget: `budget:<id>`.
@@ -132,8 +133,8 @@ impl Costs {
         let saved = budgets.clone();
         self.store
             .blocking(move |store| {
-                let backends = store.backends().list_backends()?;
-                let routes = store.routes().list_routes()?;
+                let backends = store.backends.list_backends()?;
+                let routes = store.routes.list_routes()?;
                 for b in &budgets {
                     let exists = match &b.scope {
                         BudgetScope::All => true,
@@ -150,7 +151,7 @@ impl Costs {
                 }
                 let value = serde_json::to_value(&budgets)
                     .map_err(|e| AppError::Internal(e.to_string()))?;
-                Ok(store.settings().set_setting(KEY, &value)?)
+                Ok(store.settings.set_setting(KEY, &value)?)
             })
             .await?;
         self.enforce_budgets().await?;
@@ -271,7 +272,7 @@ pub fn local_offset_minutes() -> i32 {
 /// status line (which opens the database read-only, with no services, to answer in
 /// milliseconds).
 pub(crate) fn statuses_in(
-    store: &Store,
+    store: &CostTables,
     now_ms: i64,
     offset_minutes: i32,
 ) -> Result<Vec<BudgetStatus>, AppError> {
@@ -282,8 +283,8 @@ pub(crate) fn statuses_in(
         .collect()
 }
 
-fn load(store: &Store) -> Result<Vec<Budget>, AppError> {
-    Ok(store.settings().setting_or_default(KEY)?)
+fn load(store: &CostTables) -> Result<Vec<Budget>, AppError> {
+    Ok(store.settings.setting_or_default(KEY)?)
 }
 
 /// Backend and route names by id: the ledger and its rollups record names.
@@ -293,16 +294,16 @@ struct ScopeNames {
 }
 
 impl ScopeNames {
-    fn load(store: &Store) -> Result<Self, AppError> {
+    fn load(store: &CostTables) -> Result<Self, AppError> {
         Ok(ScopeNames {
             backends: store
-                .backends()
+                .backends
                 .list_backends()?
                 .into_iter()
                 .map(|b| (b.id, b.name))
                 .collect(),
             routes: store
-                .routes()
+                .routes
                 .list_routes()?
                 .into_iter()
                 .map(|r| (r.id, r.name))
@@ -324,7 +325,7 @@ impl ScopeNames {
 
 /// Known spend and unpriced requests of a scope in `[since, until)`.
 fn spend(
-    store: &Store,
+    store: &CostTables,
     scope: &BudgetScope,
     name: Option<&str>,
     since: i64,
@@ -332,7 +333,7 @@ fn spend(
 ) -> Result<(f64, u64), AppError> {
     let dim = match scope {
         BudgetScope::All => {
-            let t = store.ledger().usage_totals(since, until)?;
+            let t = store.ledger.usage_totals(since, until)?;
             return Ok((t.cost_usd, t.unpriced));
         }
         BudgetScope::Backend(_) => Dimension::Backend,
@@ -342,7 +343,7 @@ fn spend(
         return Ok((0.0, 0));
     };
     Ok(store
-        .ledger()
+        .ledger
         .usage_by(dim, since, until)?
         .into_iter()
         .find(|(key, _)| key == name)
@@ -350,7 +351,7 @@ fn spend(
 }
 
 fn status(
-    store: &Store,
+    store: &CostTables,
     names: &ScopeNames,
     budget: Budget,
     now_ms: i64,

@@ -122,7 +122,7 @@ impl Costs {
                 };
                 // Its own read connection: a long export never holds the shared connection's lock,
                 // and the ledger writer has its own, so requests keep being recorded meanwhile.
-                let reader = store.connection(switchyard_store::Access::Read)?;
+                let reader = store.ledger.reader()?;
                 let mut written = Ok((0, 0.0));
                 let saved = crate::atomic::write_with(&path, |file| {
                     let mut out = std::io::BufWriter::new(file);
@@ -171,7 +171,7 @@ fn file_name(range: &CostRange, kind: ExportKind, format: ExportFormat) -> PathB
 
 /// Writes the rows; returns how many and their known cost.
 pub fn write(
-    store: &switchyard_store::Store,
+    ledger: &switchyard_store::LedgerTable,
     range: &CostRange,
     kind: ExportKind,
     format: ExportFormat,
@@ -184,13 +184,11 @@ pub fn write(
         ExportKind::Requests => {
             let rfc = |ms: i64| crate::clock::rfc3339(ms);
             sink.header(&REQUEST_COLUMNS).map_err(io)?;
-            store
-                .ledger()
-                .for_each_request(&rfc(range.since_ms), &rfc(range.until_ms), |r| {
-                    cost += r.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
-                    sink.row(&REQUEST_COLUMNS, &request_cells(r))
-                        .map_err(|e| switchyard_store::StoreError::Invalid(e.to_string()))
-                })?
+            ledger.for_each_request(&rfc(range.since_ms), &rfc(range.until_ms), |r| {
+                cost += r.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
+                sink.row(&REQUEST_COLUMNS, &request_cells(r))
+                    .map_err(|e| switchyard_store::StoreError::Invalid(e.to_string()))
+            })?
         }
         ExportKind::Daily | ExportKind::Hourly => {
             let bucket = match kind {
@@ -198,9 +196,7 @@ pub fn write(
                 _ => super::HOUR_MS,
             };
             let offset = i64::from(range.offset_minutes) * 60_000;
-            let rows = store
-                .ledger()
-                .usage_rows(range.since_ms, range.until_ms, bucket, offset)?;
+            let rows = ledger.usage_rows(range.since_ms, range.until_ms, bucket, offset)?;
             sink.header(&ROLLUP_COLUMNS).map_err(io)?;
             for r in &rows {
                 cost += r.totals.cost_usd;

@@ -15,6 +15,7 @@ pub mod prices;
 pub mod reprice;
 mod service;
 
+pub(crate) use service::CostTables;
 pub use service::Costs;
 
 use crate::blocking::OffThread;
@@ -185,7 +186,7 @@ pub struct CostsOverview {
 impl Costs {
     pub async fn settings(&self) -> Result<CostSettings, AppError> {
         self.store
-            .blocking(|store| Ok(store.settings().setting_or_default(SETTINGS_KEY)?))
+            .blocking(|store| Ok(store.settings.setting_or_default(SETTINGS_KEY)?))
             .await
     }
 
@@ -197,7 +198,7 @@ impl Costs {
         s.validate()?;
         let value = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
-            .blocking(move |store| Ok(store.settings().set_setting(SETTINGS_KEY, &value)?))
+            .blocking(move |store| Ok(store.settings.set_setting(SETTINGS_KEY, &value)?))
             .await?;
         self.emit(DomainEvent::CostsChanged);
         Ok(s)
@@ -235,32 +236,32 @@ impl Costs {
                 Ok(CostsOverview {
                     range,
                     bucket_ms: bucket,
-                    totals: s.ledger().usage_totals(a, b)?,
+                    totals: s.ledger.usage_totals(a, b)?,
                     series: s
-                        .ledger()
+                        .ledger
                         .usage_series(a, b, bucket, off, Some(dim))?
                         .into_iter()
                         .map(point)
                         .collect(),
                     hourly: s
-                        .ledger()
+                        .ledger
                         .usage_series(a, b, HOUR_MS, 0, None)?
                         .into_iter()
                         .map(point)
                         .collect(),
-                    by_backend: s.ledger().usage_by(Dimension::Backend, a, b)?,
-                    by_model: s.ledger().usage_by(Dimension::Model, a, b)?,
-                    by_route: s.ledger().usage_by(Dimension::Route, a, b)?,
-                    by_token: s.ledger().usage_by(Dimension::Token, a, b)?,
-                    by_inbound: s.ledger().usage_by(Dimension::Inbound, a, b)?,
+                    by_backend: s.ledger.usage_by(Dimension::Backend, a, b)?,
+                    by_model: s.ledger.usage_by(Dimension::Model, a, b)?,
+                    by_route: s.ledger.usage_by(Dimension::Route, a, b)?,
+                    by_token: s.ledger.usage_by(Dimension::Token, a, b)?,
+                    by_inbound: s.ledger.usage_by(Dimension::Inbound, a, b)?,
                     latency: s
-                        .ledger()
+                        .ledger
                         .latency_percentiles(a, b, Some(bucket), off, None)?
                         .into_iter()
                         .map(stats)
                         .collect(),
                     latency_overall: s
-                        .ledger()
+                        .ledger
                         .latency_percentiles(a, b, None, off, None)?
                         .into_iter()
                         .map(stats)

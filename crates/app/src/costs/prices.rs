@@ -217,7 +217,7 @@ impl Costs {
             .store
             .blocking(move |store| {
                 Ok(store
-                    .ledger()
+                    .ledger
                     .usage_by(Dimension::Model, since_ms, until_ms)?)
             })
             .await?
@@ -244,7 +244,7 @@ impl Costs {
 
     pub(super) async fn price_settings(&self) -> Result<PriceSettings, AppError> {
         self.store
-            .blocking(|store| Ok(store.settings().setting_or_default(KEY)?))
+            .blocking(|store| Ok(store.settings.setting_or_default(KEY)?))
             .await
     }
 
@@ -252,7 +252,7 @@ impl Costs {
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
-            .blocking(move |store| Ok(store.settings().set_setting(KEY, &value)?))
+            .blocking(move |store| Ok(store.settings.set_setting(KEY, &value)?))
             .await?;
         self.apply_prices().await?;
         self.reprice_ledger().await?;
@@ -295,7 +295,7 @@ impl Costs {
                             .get(backend)
                             .is_some_and(|&kind| cost_per_mtok_in(&table, kind, model).is_some())
                 };
-                Ok(store.ledger().reprice_unpriced(priceable, |r| {
+                Ok(store.ledger.reprice_unpriced(priceable, |r| {
                     super::reprice::record_cost(&table, &kinds, r, true)
                 })?)
             })

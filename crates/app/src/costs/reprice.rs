@@ -9,6 +9,7 @@
 //! has no price now; and the tools' own usage records outside the gateway (`tool_usage`), which
 //! are priced as they are imported.
 
+use super::service::CostTables;
 use super::Costs;
 use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
@@ -58,11 +59,9 @@ pub(super) fn record_cost(
 }
 
 /// Each backend's kind by its name, as ledger rows name their backend.
-pub(super) fn kinds_by_name(
-    store: &switchyard_store::Store,
-) -> Result<HashMap<String, BackendKind>, AppError> {
+pub(super) fn kinds_by_name(store: &CostTables) -> Result<HashMap<String, BackendKind>, AppError> {
     Ok(store
-        .backends()
+        .backends
         .list_backends()?
         .into_iter()
         .map(|b| (b.name, b.kind))
@@ -92,7 +91,7 @@ impl Costs {
             .blocking(move |store| {
                 let kinds = kinds_by_name(store)?;
                 Ok(store
-                    .ledger()
+                    .ledger
                     .reprice_period(from, until, |r| record_cost(&table, &kinds, r, false))?)
             })
             .await?;

@@ -9,14 +9,37 @@ use crate::DomainEvent;
 use std::path::PathBuf;
 use switchyard_gateway::GatewayHandle;
 use switchyard_monitor::Signal;
-use switchyard_store::Store;
+use switchyard_store::{BackendsTable, LedgerTable, RoutesTable, SettingsTable, Store};
 use tokio::sync::broadcast;
 use tokio::sync::mpsc::UnboundedSender;
+
+/// The tables the Costs feature reads and writes: its settings (currency, prices, budgets), the
+/// ledger and its rollups, and the backend and route names budgets are scoped by.
+#[derive(Clone)]
+pub(crate) struct CostTables {
+    pub(crate) settings: SettingsTable,
+    pub(crate) ledger: LedgerTable,
+    pub(crate) backends: BackendsTable,
+    pub(crate) routes: RoutesTable,
+}
+
+impl CostTables {
+    pub(crate) fn of(store: &Store) -> CostTables {
+        CostTables {
+            settings: store.settings(),
+            ledger: store.ledger(),
+            backends: store.backends(),
+            routes: store.routes(),
+        }
+    }
+}
+
+impl crate::blocking::OffThread for CostTables {}
 
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Costs {
-    pub(super) store: Store,
+    pub(super) store: CostTables,
     /// Where a loaded price file is kept and exports go (`exports/`).
     pub(super) data_dir: PathBuf,
     pub(super) ledger: LedgerSink,
@@ -41,7 +64,7 @@ impl Costs {
         events: EventSink,
     ) -> Costs {
         Costs {
-            store,
+            store: CostTables::of(&store),
             data_dir,
             ledger,
             gateway,

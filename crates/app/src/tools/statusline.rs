@@ -28,7 +28,8 @@ fn compose(store: &Store) -> Result<String, AppError> {
         .usage_totals(local_midnight_ms(), now + 3_600_000)?;
     let mut parts = vec![format!("Switchyard ${:.2} today", spent.cost_usd)];
     let offset = crate::costs::budgets::local_offset_minutes();
-    let budgets = crate::costs::budgets::statuses_in(store, now, offset)?;
+    let budgets =
+        crate::costs::budgets::statuses_in(&crate::costs::CostTables::of(store), now, offset)?;
     if let Some(b) = budgets
         .iter()
         .max_by(|a, b| a.percent.total_cmp(&b.percent))
