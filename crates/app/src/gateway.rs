@@ -12,7 +12,7 @@ use switchyard_gateway::{
 };
 use switchyard_monitor::{BreakerSignal, Passive, RequestOutcome, Signal};
 use switchyard_secrets::{SecretError, SecretStore, SecretString};
-use switchyard_store::Store;
+use switchyard_store::{BackendsTable, KeysTable, RoutesTable, Store};
 use tokio::sync::broadcast;
 
 /// Keys read from the keychain once, then served from memory; dropped when keys change.
@@ -143,7 +143,10 @@ impl Observer for EventObserver {
 /// Publishes the routing snapshot the gateway reads. Cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Routing {
-    store: Store,
+    /// What the gateway routes over: backends, their key rows, routes.
+    backends: BackendsTable,
+    keys_rows: KeysTable,
+    routes: RoutesTable,
     table: TableHandle,
     keys: Arc<KeyCache>,
     /// The Demo backend's base URL (`…/v1` of the built-in Demo server).
@@ -159,7 +162,9 @@ impl Routing {
     /// base URL.
     pub fn new(store: Store, table: TableHandle, keys: Arc<KeyCache>, demo_base: &str) -> Self {
         Routing {
-            store,
+            backends: store.backends(),
+            keys_rows: store.keys(),
+            routes: store.routes(),
             table,
             keys,
             demo: format!("{demo_base}/v1"),
@@ -199,10 +204,9 @@ impl Routing {
 
     /// The routing snapshot from the store: enabled backends in order, their keys, routes.
     fn build(&self) -> Result<RoutingTable, AppError> {
-        let keys = self.store.keys().list_keys()?;
+        let keys = self.keys_rows.list_keys()?;
         let targets: Vec<Target> = self
-            .store
-            .backends()
+            .backends
             .list_backends()?
             .into_iter()
             .filter(|b| b.enabled)
@@ -241,8 +245,7 @@ impl Routing {
             })
             .collect();
         let routes = self
-            .store
-            .routes()
+            .routes
             .list_routes()?
             .into_iter()
             .filter_map(|r| {

@@ -50,9 +50,8 @@ impl Limits {
             .as_ref()
             .map(crate::usage::gateway_plan_windows)
             .unwrap_or_default();
-        let windows =
-            crate::usage::windows_in(&s.store.tool_usage(), crate::clock::now_ms(), &seen)
-                .unwrap_or_default();
+        let windows = crate::usage::windows_in(&s.tool_usage, crate::clock::now_ms(), &seen)
+            .unwrap_or_default();
         for w in windows {
             if let Some(p) = w.used_percent {
                 let l = WindowLabels {
@@ -62,7 +61,7 @@ impl Limits {
                 self.window.get_or_create(&l).set(p / 100.0);
             }
         }
-        let backends = s.store.backends().backend_names().unwrap_or_default();
+        let backends = s.backends.backend_names().unwrap_or_default();
         let now = std::time::SystemTime::now();
         for b in s.routes.live_health() {
             for (key_id, state) in &b.keys {

@@ -86,7 +86,9 @@ pub(crate) struct Sources {
     pub health: crate::monitor::Health,
     pub ledger: crate::ledger::LedgerSink,
     /// The subscription windows the tools reported.
-    pub store: switchyard_store::Store,
+    pub tool_usage: switchyard_store::ToolUsageTable,
+    /// Backend names for the headroom labels.
+    pub backends: switchyard_store::BackendsTable,
 }
 
 /// The metrics. Cheap to share behind an `Arc`.

@@ -143,7 +143,8 @@ impl Switchyard {
             routes: routes.clone(),
             health: health.clone(),
             ledger: ledger.sink(),
-            store: store.clone(),
+            tool_usage: store.tool_usage(),
+            backends: store.backends(),
         });
         // Backends or keys changed: republish the gateway's table (and forget cached keys),
         // retarget the monitor's probes, then tell the UI.
