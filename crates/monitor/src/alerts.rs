@@ -37,7 +37,7 @@ mod rule;
 mod windowed;
 
 pub use engine::AlertEngine;
-pub use error::{AlertError, RuleField};
+pub use error::AlertError;
 pub use quiet::{Moment, QuietHours};
 pub use rule::{
     Aggregation, AlertConfig, AlertRule, Compare, MetricRule, RuleKind, Source, BALANCE_METRIC,

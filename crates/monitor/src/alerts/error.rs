@@ -2,34 +2,6 @@
 
 use switchyard_core::Field;
 
-/// Which part of a rule a refusal is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleField {
-    /// The rule as a whole (its id, a custom rule's metric).
-    Id,
-    Failures,
-    Percent,
-    Window,
-    MinSamples,
-    Threshold,
-    Minutes,
-}
-
-impl RuleField {
-    /// The form field it is.
-    pub fn field(self) -> Field {
-        match self {
-            RuleField::Id => Field::Rule,
-            RuleField::Failures => Field::Failures,
-            RuleField::Percent => Field::Percent,
-            RuleField::Window => Field::Window,
-            RuleField::MinSamples => Field::MinSamples,
-            RuleField::Threshold => Field::Threshold,
-            RuleField::Minutes => Field::Minutes,
-        }
-    }
-}
-
 /// Why an alert configuration was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AlertError {
@@ -41,8 +13,9 @@ pub enum AlertError {
     InvalidRule {
         /// The rule.
         id: String,
-        /// The input that is wrong.
-        field: RuleField,
+        /// The input that is wrong: the rule as a whole ([`Field::Rule`]: its id, a custom
+        /// rule's metric) or one of its thresholds.
+        field: Field,
         /// What is wrong, in words that follow a rule's name ("failures must be at least 1").
         reason: &'static str,
     },

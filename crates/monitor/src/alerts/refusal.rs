@@ -20,7 +20,7 @@ impl AlertError {
                 index_of(id),
             ),
             AlertError::InvalidRule { id, field, reason } => (
-                Issue::error(field.field(), IssueCode::OutOfRange, sentence(reason)),
+                Issue::error(*field, IssueCode::OutOfRange, sentence(reason)),
                 index_of(id),
             ),
             AlertError::InvalidQuietHours => {

@@ -17,10 +17,11 @@
 //! * `metric`: fires when the aggregate of a named metric over the window compares true with the
 //!   threshold, given at least `minSamples` values.
 
-use super::error::{AlertError, RuleField};
+use super::error::AlertError;
 use super::QuietHours;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+use switchyard_core::Field;
 
 /// The metric budgets report: percent of the period's limit spent.
 pub const BUDGET_METRIC: &str = "budgetPercent";
@@ -244,7 +245,7 @@ impl AlertRule {
 
     /// Checks the thresholds.
     pub fn validate(&self) -> Result<(), AlertError> {
-        let bad = |field: RuleField, reason: &'static str| {
+        let bad = |field: Field, reason: &'static str| {
             Err(AlertError::InvalidRule {
                 id: self.id.clone(),
                 field,
@@ -252,54 +253,53 @@ impl AlertRule {
             })
         };
         if self.id.trim().is_empty() {
-            return bad(RuleField::Id, "the id is empty");
+            return bad(Field::Rule, "the id is empty");
         }
         const DAY: u32 = 86_400;
         match &self.kind {
             RuleKind::BackendDown { failures: 0 } => {
-                bad(RuleField::Failures, "failures must be at least 1")
+                bad(Field::Failures, "failures must be at least 1")
             }
             RuleKind::BackendDown { failures } if *failures > 100 => {
-                bad(RuleField::Failures, "failures must be at most 100")
+                bad(Field::Failures, "failures must be at most 100")
             }
-            RuleKind::ErrorRate { percent, .. } if !(0.0..100.0).contains(percent) => bad(
-                RuleField::Percent,
-                "percent must be at least 0 and below 100",
-            ),
+            RuleKind::ErrorRate { percent, .. } if !(0.0..100.0).contains(percent) => {
+                bad(Field::Percent, "percent must be at least 0 and below 100")
+            }
             RuleKind::ErrorRate { window_secs: 0, .. }
             | RuleKind::LatencyP95 { window_secs: 0, .. } => {
-                bad(RuleField::Window, "the window must be non-empty")
+                bad(Field::Window, "the window must be non-empty")
             }
             RuleKind::ErrorRate { window_secs, .. } | RuleKind::LatencyP95 { window_secs, .. }
                 if *window_secs > DAY =>
             {
-                bad(RuleField::Window, "the window must be at most a day")
+                bad(Field::Window, "the window must be at most a day")
             }
             RuleKind::ErrorRate { min_samples, .. } | RuleKind::LatencyP95 { min_samples, .. }
                 if *min_samples == 0 || *min_samples > 100_000 =>
             {
                 bad(
-                    RuleField::MinSamples,
+                    Field::MinSamples,
                     "the minimum sample count must be from 1 to 100000",
                 )
             }
             RuleKind::LatencyP95 { threshold_ms, .. } if !(1..=600_000).contains(threshold_ms) => {
                 bad(
-                    RuleField::Threshold,
+                    Field::Threshold,
                     "the latency threshold must be from 1 ms to 10 min",
                 )
             }
             RuleKind::RateLimitedFor { minutes } if !(1..=1440).contains(minutes) => {
-                bad(RuleField::Minutes, "minutes must be from 1 to 1440")
+                bad(Field::Minutes, "minutes must be from 1 to 1440")
             }
             RuleKind::Metric(m) if m.window_secs == 0 => {
-                bad(RuleField::Window, "the window must be non-empty")
+                bad(Field::Window, "the window must be non-empty")
             }
             RuleKind::Metric(m) if m.metric.trim().is_empty() => {
-                bad(RuleField::Id, "the metric name is empty")
+                bad(Field::Rule, "the metric name is empty")
             }
             RuleKind::Metric(m) if !m.threshold.is_finite() => {
-                bad(RuleField::Threshold, "the threshold must be a number")
+                bad(Field::Threshold, "the threshold must be a number")
             }
             _ => Ok(()),
         }
