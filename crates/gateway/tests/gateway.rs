@@ -123,6 +123,34 @@ pub struct Harness {
     pub base: String,
 }
 
+impl Harness {
+    /// POSTs `body` as JSON to `path` on the gateway with the test token; the answer, whatever
+    /// its status.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        client()
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A gateway with one Demo backend on a fresh instant mock.
+pub async fn start_demo() -> (switchyard_mock::MockServer, Harness) {
+    let mock = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
+        .await
+        .unwrap();
+    let demo = target(
+        "Demo",
+        BackendKind::Demo,
+        &format!("{}/v1", mock.base_url()),
+        &[],
+    );
+    (mock, start(vec![demo], &[]).await)
+}
+
 pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str)]) -> Target {
     Target {
         id: format!("id-{name}"),

@@ -3,21 +3,6 @@
 use super::*;
 use switchyard_mock::{MockConfig, MockServer};
 
-async fn demo() -> (MockServer, Harness) {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let h = start(
-        vec![target(
-            "Demo",
-            BackendKind::Demo,
-            &format!("{}/v1", mock.base_url()),
-            &[],
-        )],
-        &[],
-    )
-    .await;
-    (mock, h)
-}
-
 async fn openai_error(resp: reqwest::Response) -> (u16, String) {
     let status = resp.status().as_u16();
     let v: serde_json::Value = resp.json().await.unwrap();
@@ -32,7 +17,7 @@ async fn openai_error(resp: reqwest::Response) -> (u16, String) {
 
 #[tokio::test]
 async fn tokens_are_required_valid_and_never_echoed() {
-    let (_m, h) = demo().await;
+    let (_m, h) = start_demo().await;
     let url = format!("{}/v1/chat/completions", h.base);
     let (s, msg) = openai_error(
         client()
@@ -76,7 +61,7 @@ async fn tokens_are_required_valid_and_never_echoed() {
 
 #[tokio::test]
 async fn foreign_hosts_and_browser_origins_are_refused() {
-    let (_m, h) = demo().await;
+    let (_m, h) = start_demo().await;
     let url = format!("{}/v1/chat/completions", h.base);
     let rebinding = client()
         .post(&url)
@@ -108,7 +93,7 @@ async fn foreign_hosts_and_browser_origins_are_refused() {
 
 #[tokio::test]
 async fn malformed_bodies_are_clear_4xx_and_the_gateway_keeps_serving() {
-    let (_m, h) = demo().await;
+    let (_m, h) = start_demo().await;
     let url = format!("{}/v1/chat/completions", h.base);
     let send = |body: Vec<u8>, ct: &'static str| {
         client()
@@ -196,16 +181,7 @@ async fn bodies_over_the_limit_are_413() {
     let h = start_with(table, &[], config).await;
     let mut req = openai_chat("demo-chat", false);
     req["messages"][1]["content"] = serde_json::json!("x".repeat(4096));
-    let (s, msg) = openai_error(
-        client()
-            .post(format!("{}/v1/chat/completions", h.base))
-            .bearer_auth(TOKEN)
-            .json(&req)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, msg) = openai_error(h.post("/v1/chat/completions", &req).await).await;
     assert_eq!(s, 413, "{msg}");
 }
 
@@ -277,13 +253,8 @@ async fn a_paused_gateway_answers_503_until_resumed() {
     );
     let h = start(vec![t], &[]).await;
     let ask = || async {
-        client()
-            .post(format!("{}/v1/chat/completions", h.base))
-            .bearer_auth(TOKEN)
-            .json(&openai_chat("demo-chat", false))
-            .send()
+        h.post("/v1/chat/completions", &openai_chat("demo-chat", false))
             .await
-            .unwrap()
     };
     h.gateway.set_paused(true);
     let r = ask().await;

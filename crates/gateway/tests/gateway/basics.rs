@@ -1,33 +1,13 @@
 //! Same-format forwarding to the Demo backend, buffered and streamed, with the ledger.
 
 use super::*;
-use switchyard_mock::{MockConfig, MockServer};
-
-async fn demo() -> (MockServer, Harness) {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let h = start(
-        vec![target(
-            "Demo",
-            BackendKind::Demo,
-            &format!("{}/v1", mock.base_url()),
-            &[],
-        )],
-        &[],
-    )
-    .await;
-    (mock, h)
-}
 
 #[tokio::test]
 async fn an_openai_request_is_served_by_the_demo_backend_and_recorded() {
-    let (mock, h) = demo().await;
-    let resp = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("demo-chat", false))
-        .send()
-        .await
-        .unwrap();
+    let (mock, h) = start_demo().await;
+    let resp = h
+        .post("/v1/chat/completions", &openai_chat("demo-chat", false))
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-switchyard-backend"], "Demo");
     assert!(
@@ -59,14 +39,10 @@ async fn an_openai_request_is_served_by_the_demo_backend_and_recorded() {
 
 #[tokio::test]
 async fn an_openai_stream_is_forwarded_with_usage_recorded_but_not_injected() {
-    let (_mock, h) = demo().await;
-    let resp = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("demo-chat", true))
-        .send()
-        .await
-        .unwrap();
+    let (_mock, h) = start_demo().await;
+    let resp = h
+        .post("/v1/chat/completions", &openai_chat("demo-chat", true))
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
     let body = resp.text().await.unwrap();
@@ -86,16 +62,12 @@ async fn an_openai_stream_is_forwarded_with_usage_recorded_but_not_injected() {
 
 #[tokio::test]
 async fn a_caller_that_asks_for_stream_usage_gets_it() {
-    let (_mock, h) = demo().await;
+    let (_mock, h) = start_demo().await;
     let mut req = openai_chat("demo-chat", true);
     req["stream_options"] = serde_json::json!({"include_usage": true});
-    let body = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&req)
-        .send()
+    let body = h
+        .post("/v1/chat/completions", &req)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -107,7 +79,7 @@ async fn a_caller_that_asks_for_stream_usage_gets_it() {
 
 #[tokio::test]
 async fn an_anthropic_request_is_served_with_x_api_key() {
-    let (mock, h) = demo().await;
+    let (mock, h) = start_demo().await;
     let resp = client()
         .post(format!("{}/v1/messages", h.base))
         .header("x-api-key", TOKEN)
@@ -126,7 +98,7 @@ async fn an_anthropic_request_is_served_with_x_api_key() {
 
 #[tokio::test]
 async fn models_lists_what_the_gateway_can_serve() {
-    let (_mock, h) = demo().await;
+    let (_mock, h) = start_demo().await;
     let body: serde_json::Value = client()
         .get(format!("{}/v1/models", h.base))
         .bearer_auth(TOKEN)
@@ -170,13 +142,9 @@ async fn a_stream_the_provider_sends_at_once_starts_with_its_first_event_alone()
     });
     let url = super::cost_fixtures::serve(BackendKind::OpenAi, app).await;
     let h = super::cost_fixtures::gateway_over(BackendKind::OpenAi, &url).await;
-    let resp = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("gpt-4.1", true))
-        .send()
-        .await
-        .unwrap();
+    let resp = h
+        .post("/v1/chat/completions", &openai_chat("gpt-4.1", true))
+        .await;
     assert_eq!(resp.status(), 200);
     // Each HTTP chunk the gateway writes reaches the client as one or more frames, never
     // merged with the next chunk's.

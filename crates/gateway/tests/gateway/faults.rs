@@ -46,13 +46,8 @@ async fn start_short(targets: Vec<Target>) -> Harness {
 }
 
 async fn chat(h: &Harness, stream: bool) -> reqwest::Response {
-    client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("gpt-4.1-mini", stream))
-        .send()
+    h.post("/v1/chat/completions", &openai_chat("gpt-4.1-mini", stream))
         .await
-        .unwrap()
 }
 
 /// Waits up to `limit` for the first ledger record.

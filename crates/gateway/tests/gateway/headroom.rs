@@ -66,13 +66,12 @@ async fn anthropic_limits_reach_an_anthropic_caller_whole_and_streamed_but_not_a
         let _ = r.bytes().await.unwrap();
     }
     // An OpenAI caller of the same backend gets none of Anthropic's headers.
-    let r = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("claude-haiku-4-5", false))
-        .send()
-        .await
-        .unwrap();
+    let r = h
+        .post(
+            "/v1/chat/completions",
+            &openai_chat("claude-haiku-4-5", false),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert!(
         limits_of(r.headers()).is_empty(),
@@ -157,13 +156,9 @@ async fn the_headroom_strategy_drains_one_key_before_the_next_without_a_429() {
         )
         .await;
         for _ in 0..4 {
-            let r = client()
-                .post(format!("{}/v1/chat/completions", h.base))
-                .bearer_auth(TOKEN)
-                .json(&openai_chat("r", false))
-                .send()
-                .await
-                .unwrap();
+            let r = h
+                .post("/v1/chat/completions", &openai_chat("r", false))
+                .await;
             assert_eq!(r.status(), 200, "{strategy:?}");
         }
         assert_eq!(m.rate_limited(), want_429, "{strategy:?}: 429s taken");
@@ -194,13 +189,12 @@ async fn a_gemini_quota_error_cools_the_key_for_its_retry_delay_and_the_next_key
         &[("k1", "sk-slow"), ("k2", "sk-fine")],
     )
     .await;
-    let r = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("gemini-2.5-flash", false))
-        .send()
-        .await
-        .unwrap();
+    let r = h
+        .post(
+            "/v1/chat/completions",
+            &openai_chat("gemini-2.5-flash", false),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let live = h.gateway.health().snapshot(h.gateway.handle().now());
     let slow = live.iter().find(|t| t.id == "k1").unwrap();

@@ -33,13 +33,8 @@ fn limited(name: &str, mock: &MockServer, limits: Limits) -> Target {
 }
 
 async fn post(h: &Harness, stream: bool) -> reqwest::Response {
-    client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("gpt-4.1-mini", stream))
-        .send()
+    h.post("/v1/chat/completions", &openai_chat("gpt-4.1-mini", stream))
         .await
-        .unwrap()
 }
 
 fn one_in_flight() -> Limits {

@@ -111,13 +111,9 @@ async fn scripted(up: &Upstream, keys: &[(&str, &str)], retries: u32) -> Scripte
 }
 
 async fn send(h: &Harness) -> (u16, String) {
-    let r = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("gpt-4.1-mini", false))
-        .send()
-        .await
-        .unwrap();
+    let r = h
+        .post("/v1/chat/completions", &openai_chat("gpt-4.1-mini", false))
+        .await;
     (r.status().as_u16(), r.text().await.unwrap())
 }
 

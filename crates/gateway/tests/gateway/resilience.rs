@@ -33,13 +33,8 @@ fn closed_port() -> String {
 }
 
 async fn chat(h: &Harness) -> reqwest::Response {
-    client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("gpt-4.1-mini", false))
-        .send()
+    h.post("/v1/chat/completions", &openai_chat("gpt-4.1-mini", false))
         .await
-        .unwrap()
 }
 
 #[tokio::test]

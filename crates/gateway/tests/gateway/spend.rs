@@ -24,13 +24,9 @@ async fn setup() -> (MockServer, Harness) {
 }
 
 async fn ask(h: &Harness, model: &str) -> (u16, serde_json::Value) {
-    let resp = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat(model, false))
-        .send()
-        .await
-        .unwrap();
+    let resp = h
+        .post("/v1/chat/completions", &openai_chat(model, false))
+        .await;
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap())
 }

@@ -67,13 +67,9 @@ async fn routed(
 
 /// Sends one request for the route; returns (backend, model, reason).
 async fn ask(h: &Harness) -> (String, String, String) {
-    let r = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("pick", false))
-        .send()
-        .await
-        .unwrap();
+    let r = h
+        .post("/v1/chat/completions", &openai_chat("pick", false))
+        .await;
     assert_eq!(r.status(), 200);
     let h = |n: &str| r.headers()[n].to_str().unwrap().to_string();
     (

@@ -22,13 +22,12 @@ async fn anthropic_backend() -> (MockServer, Harness) {
 #[tokio::test]
 async fn an_openai_caller_is_served_by_an_anthropic_backend() {
     let (mock, h) = anthropic_backend().await;
-    let resp = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("claude-haiku-4-5", false))
-        .send()
-        .await
-        .unwrap();
+    let resp = h
+        .post(
+            "/v1/chat/completions",
+            &openai_chat("claude-haiku-4-5", false),
+        )
+        .await;
     assert_eq!(resp.status(), 200);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(
@@ -56,23 +55,21 @@ async fn an_openai_caller_is_served_by_an_anthropic_backend() {
 #[tokio::test]
 async fn an_openai_stream_from_an_anthropic_backend_is_translated_event_by_event() {
     let (_mock, h) = anthropic_backend().await;
-    let buffered: serde_json::Value = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("claude-haiku-4-5", false))
-        .send()
+    let buffered: serde_json::Value = h
+        .post(
+            "/v1/chat/completions",
+            &openai_chat("claude-haiku-4-5", false),
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    let body = client()
-        .post(format!("{}/v1/chat/completions", h.base))
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("claude-haiku-4-5", true))
-        .send()
+    let body = h
+        .post(
+            "/v1/chat/completions",
+            &openai_chat("claude-haiku-4-5", true),
+        )
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -123,13 +120,12 @@ async fn an_anthropic_caller_is_served_by_an_openai_backend_streamed() {
 async fn provider_keys_never_reach_a_response_or_the_ledger() {
     let (_mock, h) = anthropic_backend().await;
     for stream in [false, true] {
-        let body = client()
-            .post(format!("{}/v1/chat/completions", h.base))
-            .bearer_auth(TOKEN)
-            .json(&openai_chat("claude-haiku-4-5", stream))
-            .send()
+        let body = h
+            .post(
+                "/v1/chat/completions",
+                &openai_chat("claude-haiku-4-5", stream),
+            )
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
