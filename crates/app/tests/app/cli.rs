@@ -11,6 +11,12 @@ pub(super) struct Ran {
     pub err: String,
 }
 
+/// `run` with the arguments as one line split at spaces (none of them holds one).
+pub(super) async fn run_line(app: &Switchyard, line: &str, stdin: &str) -> Ran {
+    let args: Vec<&str> = line.split_whitespace().collect();
+    run(app, &args, stdin).await
+}
+
 pub(super) async fn run(app: &Switchyard, args: &[&str], stdin: &str) -> Ran {
     let (mut input, mut out, mut err) = (stdin.as_bytes(), Vec::new(), Vec::new());
     let code = cli::run(
@@ -35,21 +41,7 @@ pub(super) const KEY: &str = "sk-clitest-0000000000000000000000";
 #[tokio::test]
 async fn add_prints_only_the_id_and_list_shows_the_backend_with_its_key() {
     let h = start().await;
-    let add = run(
-        &h.app,
-        &[
-            "backend",
-            "add",
-            "Mock",
-            "--kind",
-            "openai",
-            "--base-url",
-            "http://127.0.0.1:9/v1",
-            "--model",
-            "gpt-4o-mini",
-            "--key-stdin",
-        ],
-        &format!("{KEY}\n"),
+    let add = run_line(&h.app, "backend add Mock --kind openai --base-url http://127.0.0.1:9/v1 --model gpt-4o-mini --key-stdin", &format!("{KEY}\n"),
     )
     .await;
     assert_eq!(add.code, 0, "{}", add.err);
@@ -67,7 +59,7 @@ async fn add_prints_only_the_id_and_list_shows_the_backend_with_its_key() {
     assert_eq!(h.keychain.len(), 1, "the key went to the keychain");
     assert!(!add.err.contains(KEY) && !add.out.contains(KEY));
 
-    let list = run(&h.app, &["backend", "list", "--json"], "").await;
+    let list = run_line(&h.app, "backend list --json", "").await;
     assert_eq!(list.code, 0, "{}", list.err);
     let json: serde_json::Value = serde_json::from_str(&list.out).unwrap();
     let mock = json
@@ -82,7 +74,7 @@ async fn add_prints_only_the_id_and_list_shows_the_backend_with_its_key() {
     assert_eq!(mock["enabled"], true);
     assert_eq!(mock["keyCount"], 1);
 
-    let human = run(&h.app, &["backend", "list"], "").await;
+    let human = run_line(&h.app, "backend list", "").await;
     let line = human.out.lines().find(|l| l.starts_with("Mock")).unwrap();
     assert!(
         line.contains("openAi") && line.contains("http://127.0.0.1:9/v1"),
@@ -94,21 +86,7 @@ async fn add_prints_only_the_id_and_list_shows_the_backend_with_its_key() {
 #[tokio::test]
 async fn without_a_model_the_kinds_default_is_used_and_the_label_can_be_chosen() {
     let h = start().await;
-    let add = run(
-        &h.app,
-        &[
-            "backend",
-            "add",
-            "Anthropic",
-            "--kind",
-            "anthropic",
-            "--base-url",
-            "https://api.anthropic.com/v1",
-            "--key-stdin",
-            "--key-label",
-            "work",
-        ],
-        "sk-ant-api03-clitest000000000000000000\n",
+    let add = run_line(&h.app, "backend add Anthropic --kind anthropic --base-url https://api.anthropic.com/v1 --key-stdin --key-label work", "sk-ant-api03-clitest000000000000000000\n",
     )
     .await;
     assert_eq!(add.code, 0, "{}", add.err);
@@ -123,18 +101,9 @@ async fn without_a_model_the_kinds_default_is_used_and_the_label_can_be_chosen()
 #[tokio::test]
 async fn warnings_are_shown_on_stderr_but_do_not_block() {
     let h = start().await;
-    let add = run(
+    let add = run_line(
         &h.app,
-        &[
-            "backend",
-            "add",
-            "Groq",
-            "--kind",
-            "groq",
-            "--base-url",
-            "https://api.groq.com/openai/v1",
-            "--key-stdin",
-        ],
+        "backend add Groq --kind groq --base-url https://api.groq.com/openai/v1 --key-stdin",
         "not-a-groq-looking-key-0000000000\n",
     )
     .await;
@@ -185,19 +154,9 @@ async fn errors_exit_1_with_each_field_and_leave_nothing_behind() {
     assert_eq!(h.app.backends().list().await.unwrap().len(), before);
     assert_eq!(h.keychain.len(), 0);
 
-    let taken = run(
+    let taken = run_line(
         &h.app,
-        &[
-            "backend",
-            "add",
-            "demo",
-            "--kind",
-            "ollama",
-            "--base-url",
-            "http://127.0.0.1:11434/v1",
-            "--model",
-            "llama3",
-        ],
+        "backend add demo --kind ollama --base-url http://127.0.0.1:11434/v1 --model llama3",
         "",
     )
     .await;
@@ -209,18 +168,9 @@ async fn errors_exit_1_with_each_field_and_leave_nothing_behind() {
 async fn an_unavailable_keychain_creates_no_backend() {
     let h = start().await;
     h.keychain.set_unavailable(true);
-    let add = run(
+    let add = run_line(
         &h.app,
-        &[
-            "backend",
-            "add",
-            "Mock",
-            "--kind",
-            "openai",
-            "--base-url",
-            "https://api.openai.com/v1",
-            "--key-stdin",
-        ],
+        "backend add Mock --kind openai --base-url https://api.openai.com/v1 --key-stdin",
         &format!("{KEY}\n"),
     )
     .await;
@@ -269,17 +219,9 @@ async fn usage_errors_exit_2() {
 #[tokio::test]
 async fn a_kind_without_a_default_model_asks_for_one() {
     let h = start().await;
-    let add = run(
+    let add = run_line(
         &h.app,
-        &[
-            "backend",
-            "add",
-            "Local",
-            "--kind",
-            "openai-compatible",
-            "--base-url",
-            "http://127.0.0.1:8080/v1",
-        ],
+        "backend add Local --kind openai-compatible --base-url http://127.0.0.1:8080/v1",
         "",
     )
     .await;

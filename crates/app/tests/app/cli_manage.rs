@@ -3,7 +3,7 @@
 //! serves the route and readiness is READY. Keys never appear in any output; wrong input is
 //! refused with the reason and changes nothing.
 
-use super::cli::run;
+use super::cli::{run, run_line};
 use super::*;
 use switchyard_mock::MockServer;
 
@@ -24,19 +24,9 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
     let mut outputs = String::new();
     for (name, mock) in [("Alpha", &a), ("Beta", &b)] {
         let base = format!("{}/v1", mock.base_url());
-        let r = run(
+        let r = run_line(
             &h.app,
-            &[
-                "backend",
-                "add",
-                name,
-                "--kind",
-                "openai",
-                "--base-url",
-                &base,
-                "--model",
-                "gpt-4o-mini",
-            ],
+            &format!("backend add {name} --kind openai --base-url {base} --model gpt-4o-mini"),
             "",
         )
         .await;
@@ -44,64 +34,40 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
         outputs += &r.out;
     }
     for (name, key) in [("Alpha", KEY_A), ("Beta", KEY_B)] {
-        let r = run(
+        let r = run_line(
             &h.app,
-            &["key", "add", name, "--label", "main"],
+            &format!("key add {name} --label main"),
             &format!("{key}\n"),
         )
         .await;
         assert_eq!(r.code, 0, "{}", r.err);
         assert!(r.out.contains("added key main"), "{}", r.out);
         outputs += &r.out;
-        let t = run(&h.app, &["key", "test", name, "main"], "").await;
+        let t = run_line(&h.app, &format!("key test {name} main"), "").await;
         assert_eq!(t.code, 0, "the key works: {}", t.err);
         outputs += &t.out;
     }
-    let r = run(
-        &h.app,
-        &[
-            "route",
-            "add",
-            "pair",
-            "--strategy",
-            "weighted",
-            "--candidate",
-            "Alpha=gpt-4o-mini*3",
-            "--candidate",
-            "Beta=gpt-4o-mini",
-        ],
-        "",
+    let r = run_line(&h.app, "route add pair --strategy weighted --candidate Alpha=gpt-4o-mini*3 --candidate Beta=gpt-4o-mini", "",
     )
     .await;
     assert_eq!(r.code, 0, "{}", r.err);
-    let r = run(
+    let r = run_line(
         &h.app,
-        &[
-            "budget",
-            "add",
-            "cap",
-            "--limit",
-            "5",
-            "--period",
-            "day",
-            "--route",
-            "pair",
-            "--hard-stop",
-        ],
+        "budget add cap --limit 5 --period day --route pair --hard-stop",
         "",
     )
     .await;
     assert_eq!(r.code, 0, "{}", r.err);
 
-    let listed = run(&h.app, &["key", "list", "--json"], "").await;
+    let listed = run_line(&h.app, "key list --json", "").await;
     let keys: serde_json::Value = serde_json::from_str(&listed.out).unwrap();
     assert_eq!(keys.as_array().unwrap().len(), 2, "{keys}");
-    let routes = run(&h.app, &["route", "list", "--json"], "").await;
+    let routes = run_line(&h.app, "route list --json", "").await;
     let routes: serde_json::Value = serde_json::from_str(&routes.out).unwrap();
     assert_eq!(routes[0]["candidates"][0]["weight"], 3);
-    let budgets = run(&h.app, &["budget", "list", "--json"], "").await;
+    let budgets = run_line(&h.app, "budget list --json", "").await;
     assert!(budgets.out.contains("\"cap\""), "{}", budgets.out);
-    let shown = run(&h.app, &["backend", "show", "Alpha", "--json"], "").await;
+    let shown = run_line(&h.app, "backend show Alpha --json", "").await;
     outputs += &shown.out;
     outputs += &listed.out;
     for key in [KEY_A, KEY_B] {
@@ -141,12 +107,7 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
     );
 
     // Wrong input: refused with the reason, nothing changed.
-    let bad = run(
-        &h.app,
-        &["route", "add", "broken", "--candidate", "Nobody=m"],
-        "",
-    )
-    .await;
+    let bad = run_line(&h.app, "route add broken --candidate Nobody=m", "").await;
     assert_eq!(bad.code, 1);
     assert!(
         bad.err.contains("There is no backend “Nobody”"),
@@ -159,11 +120,11 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
         !usage.err.contains(KEY_A),
         "the refusal does not echo the key"
     );
-    let none = run(&h.app, &["key", "add", "Alpha", "--label", "empty"], "").await;
+    let none = run_line(&h.app, "key add Alpha --label empty", "").await;
     assert_eq!(none.code, 1);
     assert!(none.err.contains("No key on stdin"), "{}", none.err);
     assert_eq!(
-        run(&h.app, &["route", "list", "--json"], "")
+        run_line(&h.app, "route list --json", "")
             .await
             .out
             .matches("\"name\"")
@@ -172,23 +133,12 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
     );
 
     // Disable, remove.
-    assert_eq!(
-        run(&h.app, &["backend", "disable", "Beta"], "").await.code,
-        0
-    );
-    assert_eq!(
-        run(&h.app, &["key", "remove", "Alpha", "main"], "")
-            .await
-            .code,
-        0
-    );
-    assert_eq!(run(&h.app, &["budget", "remove", "cap"], "").await.code, 0);
-    assert_eq!(run(&h.app, &["route", "remove", "pair"], "").await.code, 0);
-    assert_eq!(
-        run(&h.app, &["backend", "remove", "Beta"], "").await.code,
-        0
-    );
-    let left = run(&h.app, &["backend", "list", "--json"], "").await;
+    assert_eq!(run_line(&h.app, "backend disable Beta", "").await.code, 0);
+    assert_eq!(run_line(&h.app, "key remove Alpha main", "").await.code, 0);
+    assert_eq!(run_line(&h.app, "budget remove cap", "").await.code, 0);
+    assert_eq!(run_line(&h.app, "route remove pair", "").await.code, 0);
+    assert_eq!(run_line(&h.app, "backend remove Beta", "").await.code, 0);
+    let left = run_line(&h.app, "backend list --json", "").await;
     assert!(
         !left.out.contains("Beta") && left.out.contains("Alpha"),
         "{}",
@@ -199,31 +149,16 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
 #[tokio::test]
 async fn edit_renames_a_backend_and_import_env_moves_keys_from_a_dotenv_file() {
     let h = start().await;
-    let r = run(
+    let r = run_line(
         &h.app,
-        &[
-            "backend",
-            "add",
-            "Local",
-            "--kind",
-            "openai-compatible",
-            "--base-url",
-            "http://127.0.0.1:9/v1",
-            "--model",
-            "m",
-        ],
+        "backend add Local --kind openai-compatible --base-url http://127.0.0.1:9/v1 --model m",
         "",
     )
     .await;
     assert_eq!(r.code, 0, "{}", r.err);
-    let e = run(
-        &h.app,
-        &["backend", "edit", "Local", "--name", "Lab", "--model", "m2"],
-        "",
-    )
-    .await;
+    let e = run_line(&h.app, "backend edit Local --name Lab --model m2", "").await;
     assert_eq!(e.code, 0, "{}", e.err);
-    let shown = run(&h.app, &["backend", "show", "Lab", "--json"], "").await;
+    let shown = run_line(&h.app, "backend show Lab --json", "").await;
     let v: serde_json::Value = serde_json::from_str(&shown.out).unwrap();
     assert_eq!(v["defaultModel"], "m2");
     let bad = run(
@@ -238,7 +173,7 @@ async fn edit_renames_a_backend_and_import_env_moves_keys_from_a_dotenv_file() {
     let dotenv = h.dir.path().join(".env");
     std::fs::write(&dotenv, format!("# keys\nOPENAI_API_KEY={key}\n")).unwrap();
     let path = dotenv.to_str().unwrap();
-    let dry = run(&h.app, &["import-env", "--dotenv", path, "--dry-run"], "").await;
+    let dry = run_line(&h.app, &format!("import-env --dotenv {path} --dry-run"), "").await;
     assert_eq!(dry.code, 0, "{}", dry.err);
     assert!(
         dry.out.contains("OPENAI_API_KEY") && dry.out.contains("would import"),
@@ -246,15 +181,15 @@ async fn edit_renames_a_backend_and_import_env_moves_keys_from_a_dotenv_file() {
         dry.out
     );
     assert!(!dry.out.contains(key), "masked");
-    let done = run(&h.app, &["import-env", "--dotenv", path], "").await;
+    let done = run_line(&h.app, &format!("import-env --dotenv {path}"), "").await;
     assert_eq!(done.code, 0, "{}", done.err);
     assert!(done.out.contains("imported 1 key(s)"), "{}", done.out);
-    let keys = run(&h.app, &["key", "list", "--json"], "").await;
+    let keys = run_line(&h.app, "key list --json", "").await;
     assert!(
         keys.out.contains("OpenAI") && !keys.out.contains(key),
         "{}",
         keys.out
     );
-    let again = run(&h.app, &["import-env", "--dotenv", path], "").await;
+    let again = run_line(&h.app, &format!("import-env --dotenv {path}"), "").await;
     assert!(again.out.contains("already imported"), "{}", again.out);
 }

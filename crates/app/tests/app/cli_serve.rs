@@ -2,7 +2,7 @@
 //! the serving one recorded, a backend added by another process is served within seconds, and
 //! the real `switchyard-serve` process dispatches, prints and exits as documented.
 
-use super::cli::{run, KEY};
+use super::cli::{run_line, KEY};
 use super::*;
 
 #[tokio::test]
@@ -29,7 +29,7 @@ async fn requests_read_what_a_serving_core_on_the_same_folder_recorded() {
     opts.demo = MockConfig::instant();
     let reader = Switchyard::start(opts).await.unwrap();
 
-    let json = run(&reader, &["requests", "--limit", "2", "--json"], "").await;
+    let json = run_line(&reader, "requests --limit 2 --json", "").await;
     assert_eq!(json.code, 0, "{}", json.err);
     let rows: serde_json::Value = serde_json::from_str(&json.out).unwrap();
     let rows = rows.as_array().unwrap();
@@ -43,7 +43,7 @@ async fn requests_read_what_a_serving_core_on_the_same_folder_recorded() {
     assert!(rows[1]["inputTokens"].as_u64().unwrap() > 0);
     assert!(rows[1].get("costUsd").is_some() && rows[1].get("cache").is_some());
 
-    let table = run(&reader, &["requests"], "").await;
+    let table = run_line(&reader, "requests", "").await;
     assert_eq!(table.code, 0);
     let lines: Vec<&str> = table.out.lines().collect();
     assert_eq!(lines.len(), 4, "a header and three requests: {}", table.out);
@@ -121,18 +121,9 @@ async fn a_backend_added_by_another_process_is_served_within_seconds() {
     opts.demo = MockConfig::instant();
     let cli_core = Switchyard::start(opts).await.unwrap();
     let base = format!("{}/v1", mock.base_url());
-    let add = run(
+    let add = run_line(
         &cli_core,
-        &[
-            "backend",
-            "add",
-            "Later",
-            "--kind",
-            "openai",
-            "--base-url",
-            &base,
-            "--key-stdin",
-        ],
+        &format!("backend add Later --kind openai --base-url {base} --key-stdin"),
         &format!("{KEY}\n"),
     )
     .await;

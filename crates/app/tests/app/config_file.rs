@@ -6,7 +6,7 @@
 //! nothing; a file that opens the gateway wider (here `/metrics` without a token) is applied
 //! only with the user's approval, and an approval covers exactly the changes it lists.
 
-use super::cli::run;
+use super::cli::{run, run_line};
 use super::*;
 
 async fn configured() -> Harness {
@@ -15,23 +15,7 @@ async fn configured() -> Harness {
         ("Alpha", "sk-config-alpha-00000000000000000001"),
         ("Beta", "sk-config-beta-000000000000000000002"),
     ] {
-        let r = run(
-            &h.app,
-            &[
-                "backend",
-                "add",
-                name,
-                "--kind",
-                "openai",
-                "--base-url",
-                "http://127.0.0.1:9/v1",
-                "--model",
-                "gpt-4o-mini",
-                "--key-stdin",
-                "--key-label",
-                "main",
-            ],
-            &format!("{key}\n"),
+        let r = run_line(&h.app, &format!("backend add {name} --kind openai --base-url http://127.0.0.1:9/v1 --model gpt-4o-mini --key-stdin --key-label main"), &format!("{key}\n"),
         )
         .await;
         assert_eq!(r.code, 0, "{}", r.err);
@@ -103,7 +87,7 @@ async fn configured() -> Harness {
 #[tokio::test]
 async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
     let a = configured().await;
-    let exported = run(&a.app, &["config", "export"], "").await;
+    let exported = run_line(&a.app, "config export", "").await;
     assert_eq!(exported.code, 0, "{}", exported.err);
     let text = exported.out;
     assert!(
@@ -119,7 +103,7 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
     let file = b.dir.path().join("switchyard.toml");
     std::fs::write(&file, &text).unwrap();
     let path = file.to_str().unwrap();
-    let dry = run(&b.app, &["config", "import", path, "--dry-run"], "").await;
+    let dry = run_line(&b.app, &format!("config import {path} --dry-run"), "").await;
     assert_eq!(dry.code, 0, "{}", dry.err);
     assert!(
         dry.out.contains("would add backend Alpha")
@@ -139,7 +123,7 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
         "a dry run changes nothing"
     );
 
-    let refused = run(&b.app, &["config", "import", path], "").await;
+    let refused = run_line(&b.app, &format!("config import {path}"), "").await;
     assert_eq!(refused.code, 1, "{}", refused.err);
     assert!(
         refused.err.contains("nothing was changed"),
@@ -148,7 +132,7 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
     );
     assert_eq!(b.app.backends().list().await.unwrap().len(), 1);
 
-    let done = run(&b.app, &["config", "import", path, "--approve-hosts"], "").await;
+    let done = run_line(&b.app, &format!("config import {path} --approve-hosts"), "").await;
     assert_eq!(done.code, 0, "{}", done.err);
     assert!(done.err.contains("no key “main” for Alpha in this keychain: add it with `switchyard key add \"Alpha\" --label \"main\"`"), "{}", done.err);
     for key in [
@@ -173,7 +157,7 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
         .await;
         assert_eq!(r.code, 0, "{}", r.err);
     }
-    let again = run(&b.app, &["config", "export"], "").await;
+    let again = run_line(&b.app, "config export", "").await;
     assert_eq!(
         again.out, text,
         "the second folder exports the same configuration"
