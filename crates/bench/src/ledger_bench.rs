@@ -76,14 +76,10 @@ fn record(i: u64, rows: u64, rng: &mut Rng, start_ms: i64, span_ms: i64) -> Requ
         input_tokens: if hit { 0 } else { input },
         output_tokens: if hit { 0 } else { output },
         cache_read_tokens: rng.below(4) * 256,
-        cache_write_tokens: 0,
-        cache_write_1h_tokens: None,
-        reasoning_tokens: None,
         cost_usd: if hit { Some(0.0) } else { cost },
         streamed: rng.below(2) == 0,
         cache: Some(if hit { "hit" } else { "skip" }.to_string()),
         saved_usd: if hit { cost } else { None },
-        provider_id: None,
         attempt_list: vec![AttemptRecord {
             n: 1,
             backend: backend.into(),
@@ -93,6 +89,7 @@ fn record(i: u64, rows: u64, rng: &mut Rng, start_ms: i64, span_ms: i64) -> Requ
             error_class: None,
             latency_ms: 80,
         }],
+        ..Default::default()
     }
 }
 

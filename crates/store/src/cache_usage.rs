@@ -70,31 +70,17 @@ mod tests {
         RequestRecord {
             id: id.into(),
             started_at: at.into(),
-            token_name: None,
             inbound: "openai".into(),
             route: route.map(str::to_string),
             requested_model: "gpt-4o".into(),
             backend: Some("OpenAI".into()),
-            key_label: None,
             model: Some("gpt-4o".into()),
             status: 200,
-            error_class: None,
-            reason: None,
-            attempts: 0,
             latency_ms: 1,
-            ttfb_ms: None,
-            input_tokens: 0,
-            output_tokens: 0,
-            cache_read_tokens: 0,
-            cache_write_tokens: 0,
-            cache_write_1h_tokens: None,
-            reasoning_tokens: None,
             cost_usd: Some(0.0),
-            streamed: false,
             cache: cache.map(str::to_string),
             saved_usd: saved,
-            provider_id: None,
-            attempt_list: Vec::new(),
+            ..Default::default()
         }
     }
 

@@ -18,31 +18,14 @@ pub(super) fn req(
     RequestRecord {
         id: format!("r{id}"),
         started_at: at.into(),
-        token_name: None,
         inbound: "openai".into(),
-        route: None,
         requested_model: "m".into(),
         backend: backend.map(str::to_string),
-        key_label: None,
         model: Some("m".into()),
         status,
-        error_class: None,
-        reason: None,
         attempts: 1,
         latency_ms,
-        ttfb_ms: None,
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        cache_write_1h_tokens: None,
-        reasoning_tokens: None,
-        cost_usd: None,
-        streamed: false,
-        cache: None,
-        saved_usd: None,
-        provider_id: None,
-        attempt_list: Vec::new(),
+        ..Default::default()
     }
 }
 

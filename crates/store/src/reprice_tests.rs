@@ -20,26 +20,15 @@ fn rec(i: usize, backend: &str, cost: Option<f64>) -> RequestRecord {
         route: (i.is_multiple_of(5)).then(|| "fast".to_string()),
         requested_model: format!("{backend}-asked"),
         backend: (!i.is_multiple_of(11)).then(|| backend.to_string()),
-        key_label: None,
         model: (!i.is_multiple_of(7)).then(|| format!("{backend}-model")),
         status: if i.is_multiple_of(10) { 503 } else { 200 },
-        error_class: None,
-        reason: None,
         attempts: 1,
         latency_ms: 100,
-        ttfb_ms: None,
         input_tokens: 1000 + i as u64,
         output_tokens: 10 * i as u64,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        cache_write_1h_tokens: None,
-        reasoning_tokens: None,
         cost_usd: cost,
-        streamed: false,
         cache: (i.is_multiple_of(2)).then(|| "miss".to_string()),
-        saved_usd: None,
-        provider_id: None,
-        attempt_list: Vec::new(),
+        ..Default::default()
     }
 }
 

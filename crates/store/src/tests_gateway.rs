@@ -9,10 +9,8 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         started_at: at.into(),
         token_name: Some("cursor".into()),
         inbound: "openai".into(),
-        route: None,
         requested_model: "demo-chat".into(),
         backend: Some(backend.into()),
-        key_label: None,
         model: Some("demo-chat".into()),
         status,
         error_class: (status >= 400).then_some(switchyard_core::ErrorClass::Upstream5xx),
@@ -22,15 +20,6 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         ttfb_ms: Some(3),
         input_tokens: 10,
         output_tokens: 20,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        cache_write_1h_tokens: None,
-        reasoning_tokens: None,
-        cost_usd: None,
-        streamed: false,
-        cache: None,
-        saved_usd: None,
-        provider_id: None,
         attempt_list: vec![AttemptRecord {
             n: 1,
             backend: backend.into(),
@@ -40,6 +29,7 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
             error_class: None,
             latency_ms: 12,
         }],
+        ..Default::default()
     }
 }
 

@@ -11,26 +11,18 @@ fn rec(id: usize, at: &str, backend: &str, model: &str, cost: Option<f64>) -> Re
         route: id.is_multiple_of(3).then(|| "fast".to_string()),
         requested_model: model.into(),
         backend: Some(backend.into()),
-        key_label: None,
         model: Some(model.into()),
         status: if id.is_multiple_of(10) { 503 } else { 200 },
-        error_class: None,
-        reason: None,
         attempts: 1,
         latency_ms: 100 + id as u32,
-        ttfb_ms: None,
         input_tokens: 1000 + id as u64,
         output_tokens: 10 * id as u64,
         cache_read_tokens: id as u64 % 7,
         cache_write_tokens: id as u64 % 5,
-        cache_write_1h_tokens: None,
-        reasoning_tokens: None,
         cost_usd: cost,
-        streamed: false,
         cache: id.is_multiple_of(4).then(|| "hit".to_string()),
         saved_usd: id.is_multiple_of(4).then_some(0.5),
-        provider_id: None,
-        attempt_list: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -111,30 +111,13 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
     let record = switchyard_app::RequestRecord {
         id: "r".into(),
         started_at: "2026-05-01T09:00:00Z".into(),
-        token_name: None,
         inbound: "responses".into(),
-        route: None,
         requested_model: "m".into(),
-        backend: None,
-        key_label: None,
-        model: None,
         status: 200,
-        error_class: None,
-        reason: None,
         attempts: 1,
         latency_ms: 1,
-        ttfb_ms: None,
         input_tokens: 1,
         output_tokens: 1,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        cache_write_1h_tokens: None,
-        reasoning_tokens: None,
-        cost_usd: None,
-        streamed: false,
-        cache: None,
-        saved_usd: None,
-        provider_id: None,
         attempt_list: vec![switchyard_app::AttemptRecord {
             n: 1,
             backend: "b".into(),
@@ -144,6 +127,7 @@ fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
             error_class: None,
             latency_ms: 1,
         }],
+        ..Default::default()
     };
     let cli = serde_json::to_value(&record).expect("cli row");
     let ui = serde_json::to_value(gateway::dto::LedgerRow::from(record)).expect("ui row");
