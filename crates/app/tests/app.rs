@@ -90,6 +90,18 @@ impl Harness {
         self.app.backends().create(draft, key).await.unwrap()
     }
 
+    /// Adds a backend of `kind` at `base_url` with one key labelled "k"; it must be accepted.
+    pub async fn add_keyed(
+        &self,
+        kind: BackendKind,
+        name: &str,
+        base_url: &str,
+        value: &str,
+    ) -> BackendView {
+        self.add(draft(kind, name, base_url), Some(key("k", value)))
+            .await
+    }
+
     /// Tests a backend's first key against its provider.
     pub async fn test_first_key(&self, b: &BackendView) -> switchyard_app::ProbeResult {
         self.app

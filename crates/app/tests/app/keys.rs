@@ -187,22 +187,18 @@ async fn a_key_test_speaks_each_providers_auth_and_probe_endpoint() {
     ];
     for (kind, base, route) in cases {
         let before = p.calls(route);
-        let b = h
-            .add(draft(kind, kind.spec().label, &base), Some(key("k", VALID)))
-            .await;
+        let b = h.add_keyed(kind, kind.spec().label, &base, VALID).await;
         let r = h.test_first_key(&b).await;
         assert_eq!(r.outcome, CheckOutcome::Valid, "{kind:?}: {r:?}");
         assert_eq!(p.calls(route), before + 1, "{kind:?} must probe {route}");
     }
     // Gemini refuses a bad key with 400 API_KEY_INVALID: that is "invalid", not a provider error.
     let gemini = h
-        .add(
-            draft(
-                BackendKind::Gemini,
-                "Gemini bad",
-                &format!("{}/v1beta", p.base_url()),
-            ),
-            Some(key("k", WRONG)),
+        .add_keyed(
+            BackendKind::Gemini,
+            "Gemini bad",
+            &format!("{}/v1beta", p.base_url()),
+            WRONG,
         )
         .await;
     let r = h.test_first_key(&gemini).await;
@@ -235,10 +231,7 @@ async fn a_key_test_reports_unreachable_and_timeout() {
     let dead = format!("http://{}/v1", closed.local_addr().unwrap());
     drop(closed);
     let b = h
-        .add(
-            draft(BackendKind::OpenAiCompatible, "Dead", &dead),
-            Some(key("k", VALID)),
-        )
+        .add_keyed(BackendKind::OpenAiCompatible, "Dead", &dead, VALID)
         .await;
     let r = h.test_first_key(&b).await;
     assert_eq!(r.outcome, CheckOutcome::Unreachable, "{r:?}");
@@ -253,10 +246,7 @@ async fn a_key_test_reports_unreachable_and_timeout() {
     let slow = MockServer::start(slow).await.unwrap();
     let base = format!("{}/v1", slow.base_url());
     let b = h
-        .add(
-            draft(BackendKind::OpenAiCompatible, "Slow", &base),
-            Some(key("k", VALID)),
-        )
+        .add_keyed(BackendKind::OpenAiCompatible, "Slow", &base, VALID)
         .await;
     let r = h.test_first_key(&b).await;
     assert_eq!(r.outcome, CheckOutcome::Timeout, "{r:?}");
@@ -288,13 +278,11 @@ async fn a_provider_error_is_not_reported_as_unreachable() {
     let p = provider().await;
     // The mock has no /v1/nothing/models: a 404 from a live server.
     let b = h
-        .add(
-            draft(
-                BackendKind::OpenAiCompatible,
-                "Wrong path",
-                &format!("{}/v1/nothing", p.base_url()),
-            ),
-            Some(key("k", VALID)),
+        .add_keyed(
+            BackendKind::OpenAiCompatible,
+            "Wrong path",
+            &format!("{}/v1/nothing", p.base_url()),
+            VALID,
         )
         .await;
     let r = h.test_first_key(&b).await;
