@@ -107,6 +107,19 @@ pub struct LedgerWriter {
 }
 
 impl LedgerWriter {
+    /// The app's writer: on a write connection of its own to `store`'s file, telling the UI
+    /// after each batch (`RequestsRecorded`).
+    pub(crate) fn start(
+        store: &Store,
+        events: tokio::sync::broadcast::Sender<crate::DomainEvent>,
+    ) -> Result<Self, crate::AppError> {
+        let db = store.connection(switchyard_store::Access::Write)?;
+        Self::spawn(db, move |n| {
+            let _ = events.send(crate::DomainEvent::RequestsRecorded { count: n });
+        })
+        .map_err(|e| crate::AppError::Internal(format!("cannot start the ledger writer: {e}")))
+    }
+
     /// Starts the writer on `store` (give it its own connection). `on_written` runs on the writer
     /// thread after each batch with its size.
     pub fn spawn(

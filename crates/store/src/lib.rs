@@ -75,3 +75,5 @@ mod tests_health;
 mod tests_key_hosts;
 #[cfg(test)]
 mod tests_migrations;
+#[cfg(test)]
+mod tests_tokens;

@@ -1,4 +1,4 @@
-//! Tokens, routes and the request ledger against a real SQLite database.
+//! Routes, backend limits and the request ledger against a real SQLite database.
 
 use super::*;
 use switchyard_core::AttemptRecord;
@@ -31,89 +31,6 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         }],
         ..Default::default()
     }
-}
-
-#[test]
-fn tokens_are_stored_hashed_revocable_and_names_reusable_after_revoke() {
-    let s = Store::open_in_memory().unwrap();
-    let t = s
-        .tokens()
-        .insert_token("t1", "cursor", "aa11", "sy-1234")
-        .unwrap();
-    assert_eq!((t.name.as_str(), t.revoked_at.as_deref()), ("cursor", None));
-    assert!(s
-        .tokens()
-        .insert_token("t2", "Cursor", "bb22", "sy-5678")
-        .unwrap_err()
-        .is_unique_violation());
-    let revoked = s
-        .tokens()
-        .revoke_token("cursor")
-        .unwrap()
-        .expect("revoked by name");
-    assert!(revoked.revoked_at.is_some());
-    assert!(
-        s.tokens().revoke_token("cursor").unwrap().is_none(),
-        "already revoked"
-    );
-    s.tokens()
-        .insert_token("t3", "cursor", "cc33", "sy-9abc")
-        .expect("the name is free again");
-    s.tokens()
-        .touch_tokens(&[("t3".into(), "2026-01-01T00:00:00Z".into())])
-        .unwrap();
-    let list = s.tokens().list_tokens().unwrap();
-    assert_eq!(list[0].id, "t3", "active tokens first");
-    assert_eq!(
-        list[0].last_used_at.as_deref(),
-        Some("2026-01-01T00:00:00Z")
-    );
-}
-
-#[test]
-fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens() {
-    use switchyard_core::TokenScope;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("before-scopes.sqlite");
-    let step = crate::migrations::MIGRATIONS
-        .iter()
-        .position(|m| m.contains("tokens ADD COLUMN scope"))
-        .expect("the scope migration");
-    {
-        let mut c = rusqlite::Connection::open(&path).unwrap();
-        let tx = c.transaction().unwrap();
-        for m in &crate::migrations::MIGRATIONS[..step] {
-            tx.execute_batch(m).unwrap();
-        }
-        tx.execute_batch(
-            "INSERT INTO tokens (id, name, hash, prefix, created_at)
-             VALUES ('old', 'cursor', 'aa11', 'sy-1234', '2026-01-01T00:00:00Z');",
-        )
-        .unwrap();
-        tx.pragma_update(None, "user_version", step as u32).unwrap();
-        tx.commit().unwrap();
-    }
-    let s = Store::open(&path).unwrap();
-    let scrape = s
-        .tokens()
-        .insert_scoped_token("new", "prometheus", "bb22", "sy-5678", TokenScope::Metrics)
-        .unwrap();
-    assert_eq!(scrape.scope, TokenScope::Metrics, "stored as asked");
-    let scopes: Vec<(String, TokenScope)> = s
-        .tokens()
-        .list_tokens()
-        .unwrap()
-        .into_iter()
-        .map(|t| (t.id, t.scope))
-        .collect();
-    assert!(
-        scopes.contains(&("old".into(), TokenScope::Gateway)),
-        "a token made before scopes existed keeps working everywhere: {scopes:?}"
-    );
-    assert!(
-        scopes.contains(&("new".into(), TokenScope::Metrics)),
-        "{scopes:?}"
-    );
 }
 
 #[test]

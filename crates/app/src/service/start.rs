@@ -41,12 +41,7 @@ impl Switchyard {
             tokio::task::spawn_blocking(move || crate::tokens::Tokens::new(db, sink)).await??
         };
         let key_cache = Arc::new(crate::gateway::KeyCache::new(Arc::clone(&opts.secrets)));
-        let written = events.clone();
-        let ledger_db = store.connection(switchyard_store::Access::Write)?;
-        let ledger = crate::ledger::LedgerWriter::spawn(ledger_db, move |n| {
-            let _ = written.send(DomainEvent::RequestsRecorded { count: n });
-        })
-        .map_err(|e| AppError::Internal(format!("cannot start the ledger writer: {e}")))?;
+        let ledger = crate::ledger::LedgerWriter::start(&store, events.clone())?;
         let table = switchyard_gateway::TableHandle::default();
         let (passive_tx, passive_rx) = tokio::sync::mpsc::unbounded_channel();
         let (gateway_config, cache_settings, cache) = {
@@ -126,10 +121,8 @@ impl Switchyard {
                 opts.probe_timeout,
             ),
         );
-        let budgets = store.settings();
-        health.add_names(Arc::new(move || crate::costs::budgets::names_in(&budgets)));
-        let usage_names = store.clone();
-        health.add_names(Arc::new(move || crate::usage::names_in(&usage_names)));
+        health.add_names(crate::costs::budgets::name_source(&store));
+        health.add_names(crate::usage::name_source(&store));
         let routing =
             crate::gateway::Routing::new(store.clone(), table, key_cache, &demo.base_url());
         let routes = crate::routes::Routes::new(

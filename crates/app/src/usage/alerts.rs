@@ -5,12 +5,12 @@
 //! on the desktop like every alert.
 //!
 //! Subjects: `limit:<tool>:<window>` (e.g. `limit:codex:5-hour`) and `limit:key:<key id>`;
-//! [`names_in`] gives them names for the alert text.
+//! [`name_source`] gives them names for the alert text.
 
 use super::{UsageWindow, WindowSource};
 use std::time::SystemTime;
 use switchyard_monitor::{MetricPoint, Signal, BALANCE_METRIC, LIMIT_METRIC};
-use switchyard_store::Store;
+use switchyard_store::{BackendsTable, KeysTable, Store, ToolUsageTable};
 
 const PREFIX: &str = "limit:";
 
@@ -79,10 +79,19 @@ pub(crate) fn points(
 }
 
 /// Names for the alert text: each key ("Key “work” of Anthropic") and each tool window.
-pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
-    let backends = store.backends().backend_names().unwrap_or_default();
-    let keys = store
-        .keys()
+/// [`names_in`] for the Health feature, reading the tables it needs when asked.
+pub(crate) fn name_source(store: &Store) -> crate::monitor::NameSource {
+    let (backends, keys, tool_usage) = (store.backends(), store.keys(), store.tool_usage());
+    std::sync::Arc::new(move || names_in(&backends, &keys, &tool_usage))
+}
+
+fn names_in(
+    backends: &BackendsTable,
+    keys: &KeysTable,
+    tool_usage: &ToolUsageTable,
+) -> Vec<(String, String)> {
+    let backends = backends.backend_names().unwrap_or_default();
+    let keys = keys
         .list_keys()
         .unwrap_or_default()
         .into_iter()
@@ -101,8 +110,7 @@ pub(crate) fn names_in(store: &Store) -> Vec<(String, String)> {
                 ),
             ]
         });
-    let windows = store
-        .tool_usage()
+    let windows = tool_usage
         .plan_windows()
         .unwrap_or_default()
         .into_iter()

@@ -12,7 +12,7 @@ mod alerts;
 mod watch;
 mod windows;
 
-pub(crate) use alerts::names_in;
+pub(crate) use alerts::name_source;
 pub(crate) use windows::{all as windows_in, gateway_plan_windows};
 
 pub use windows::{nearest_limit, resets_in, UsageWindow, WindowSource};
