@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
-  answerFileDialog, artifacts, byTestId, filesContaining, fixtures, keychainClear, keychainDump, listFiles, startApp, startMock,
+  answerFileDialog, artifacts, byTestId, filesContaining, fixtures, keychainClear, keychainDump, listFiles, pageReaders, startApp, startMock,
 } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000001234";
@@ -37,7 +37,7 @@ describe("Backends in the real app window", () => {
   const keySel = (name, label) => `${rowSel(name)} ${byTestId("key-row")}[data-label="${label}"]`;
   const el = (sel) => b.$(sel);
   // WebKitWebDriver's Get Element Text answers "" for some grid cells; innerText is what renders.
-  const text = (sel) => b.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
+  const { text } = pageReaders(() => b);
 
   it("opens on the Overview with the Demo backend enabled and healthy", async () => {
     const demo = await b.$(`${byTestId("overview-backend")}[data-status="healthy"]`);

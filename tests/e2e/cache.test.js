@@ -4,10 +4,7 @@
 // a miss again; a bad lifetime is refused at its field; the switch turns the cache off at once.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import {
-  artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock,
-} from "./harness.js";
+import { byTestId, createGatewayToken, gatewayOpenaiUrl, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
 
 const KEY = "sk-e2e-cache-key-00000000000000004321";
 const BACKEND = "Mock";
@@ -32,19 +29,11 @@ describe("Response cache in the real app window", () => {
     if (app) keychainClear(app.service);
   });
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
-  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
-  const count = (sel) => b.execute((s) => document.querySelectorAll(s).length, sel);
+  const page = pageReaders(() => b);
+  const { text, attr, value, count } = page;
   const routeRow = `${byTestId("cache-route-row")}[data-route="${MODEL}"]`;
-  // WebKitGTK can hand out a frame painted before the last change: let two frames pass first.
   // The page scrolls inside <main>, which keeps its place across pages: start from the top.
-  const screenshot = async (name, { top = true } = {}) => {
-    if (top) await b.execute(() => document.querySelector("main")?.scrollTo(0, 0));
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
+  const screenshot = (name, { top = true } = {}) => page.screenshot(name, { top });
   const until = (check, timeoutMsg, timeout = 10000) => b.waitUntil(check, { timeout, timeoutMsg });
   const openPage = async (id) => {
     await (await b.$(byTestId(`nav-${id}`))).click();

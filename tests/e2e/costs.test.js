@@ -9,7 +9,9 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { answerFileDialog, artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, keychainClear, privateHome, startApp, startMock } from "./harness.js";
+import {
+  answerFileDialog, artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, keychainClear, pageReaders, privateHome, startApp, startMock,
+} from "./harness.js";
 
 const PRICE_IN = 2; // USD per million input tokens
 const PRICE_OUT = 8; // USD per million output tokens
@@ -44,14 +46,10 @@ describe("Costs in the real app window", () => {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  const text = (sel) => innerText(b, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
+  const page = pageReaders(() => b);
+  const { text, attr } = page;
   const until = (check, timeoutMsg, timeout = 10000) => b.waitUntil(check, { timeout, timeoutMsg });
-  const screenshot = async (name) => {
-    await b.execute(() => document.querySelector("main")?.scrollTo(0, 0));
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
+  const screenshot = (name) => page.screenshot(name, { top: true });
   const openPage = async (id) => {
     await (await b.$(byTestId(`nav-${id}`))).click();
     await (await b.$(byTestId(`page-${id}`))).waitForDisplayed({ timeout: 5000 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { answerFileDialog, artifacts, byTestId, innerText, keychainClear, startApp, startMock } from "./harness.js";
+import { answerFileDialog, byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
 
 describe("Drills in the real app window", () => {
   let app;
@@ -28,16 +28,7 @@ describe("Drills in the real app window", () => {
     if (app) keychainClear(app.service);
   });
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
-  /** `data-<key>` of every element matching `sel`. */
-  const data = (sel, key) => b.execute((s, k) => [...document.querySelectorAll(s)].map((e) => e.dataset[k]), sel, key);
-  const widths = (sel) => b.execute((s) => [...document.querySelectorAll(s)].map((e) => e.getBoundingClientRect().width), sel);
-  const screenshot = async (name) => {
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
+  const { text, attr, data, widths, screenshot } = pageReaders(() => b);
   const openPage = async (id) => {
     await (await b.$(byTestId(`nav-${id}`))).click();
     await (await b.$(byTestId(`page-${id}`))).waitForDisplayed({ timeout: 5000 });

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { artifacts, byTestId, filesContaining, startApp } from "./harness.js";
+import { artifacts, byTestId, filesContaining, pageReaders, startApp } from "./harness.js";
 
 describe("Gateway in the real app window", () => {
   let app;
@@ -18,7 +18,7 @@ describe("Gateway in the real app window", () => {
   });
   after(async () => app?.stop());
 
-  const text = (sel) => b.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
+  const { text } = pageReaders(() => b);
 
   it("shows where tools should point", async () => {
     await (await b.$(byTestId("nav-gateway"))).click();

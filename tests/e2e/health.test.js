@@ -4,10 +4,9 @@
 // editor (a refused threshold shown inline; quiet hours saved and still there after a reload).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
 import { spawn } from "node:child_process";
 import { Key } from "webdriverio";
-import { artifacts, byTestId, innerText, keychainClear, startApp, startMock } from "./harness.js";
+import { byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
 
 describe("Health monitor in the real app window", () => {
   let app;
@@ -35,20 +34,9 @@ describe("Health monitor in the real app window", () => {
     if (app) keychainClear(app.service);
   });
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
-  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
-  const count = (sel) => b.execute((s) => document.querySelectorAll(s).length, sel);
-  const exists = async (sel) => (await count(sel)) > 0;
-  const checked = (sel) => b.execute((s) => document.querySelector(s)?.checked ?? null, sel);
+  const { text, value, attr, count, exists, checked, screenshot } = pageReaders(() => b);
   const cardSel = (name) => `${byTestId("health-card")}[data-name="${name}"]`;
   const ruleSel = (id) => `${byTestId("rule-row")}[data-rule="${id}"]`;
-  // WebKitGTK can hand out a frame painted before the last change: let two frames pass first.
-  const screenshot = async (name) => {
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
   /** Clicks Refresh on the Overview and waits until the probes are done. */
   const refresh = async () => {
     const button = byTestId("overview-refresh");

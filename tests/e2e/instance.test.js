@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appBinary, byTestId, startApp } from "./harness.js";
+import { appBinary, byTestId, pageReaders, startApp } from "./harness.js";
 
 describe("Single instance and gateway pause", () => {
   let app;
@@ -17,7 +17,7 @@ describe("Single instance and gateway pause", () => {
   });
   after(async () => app?.stop());
 
-  const text = (sel) => b.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
+  const { text } = pageReaders(() => b);
 
   it("a second launch exits at once and leaves the first window running", async () => {
     const started = Date.now();

@@ -12,7 +12,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import {
-  answerFileDialog, artifacts, byTestId, coreBinary, gatewayOpenaiUrl, innerText, keychainClear, startApp, startMock,
+  answerFileDialog, artifacts, byTestId, coreBinary, gatewayOpenaiUrl, keychainClear, pageReaders, startApp, startMock,
 } from "./harness.js";
 
 const KEY = "sk-e2ehostbound0000000000000000000042";
@@ -74,7 +74,7 @@ describe("Keys go only where the user sent them, in the real window", () => {
     if (app) keychainClear(app.service);
   });
 
-  const text = (sel) => innerText(b, sel);
+  const { text } = pageReaders(() => b);
   const until = (check, timeoutMsg, timeout = 10000) => b.waitUntil(check, { timeout, timeoutMsg });
   const openPage = async (id) => {
     await (await b.$(byTestId(`nav-${id}`))).click();

@@ -13,8 +13,7 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import {
-  appBinary, artifacts, byTestId, closeAppWindow, coreBinary, corePid, createGatewayToken,
-  gatewayOpenaiUrl, launchApp, privateHome, startApp, stopCore, until, waitForWindow, windowPid,
+  appBinary, artifacts, byTestId, closeAppWindow, coreBinary, corePid, createGatewayToken, gatewayOpenaiUrl, launchApp, pageReaders, privateHome, startApp, stopCore, until, waitForWindow, windowPid,
 } from "./harness.js";
 import { clickTray, trayMenu, trayName, trayTooltip } from "./tray.js";
 
@@ -78,8 +77,7 @@ describe("Closing and opening the window in the real app", () => {
     await app?.stop();
   });
 
-  const checked = (sel) => b.execute((s) => document.querySelector(s)?.checked ?? null, sel);
-  const exists = (sel) => b.execute((s) => document.querySelector(s) !== null, sel);
+  const { checked, exists } = pageReaders(() => b);
   const entry = () => path.join(home, ".config/autostart/Switchyard.desktop");
   const hints = () => bus.split(HINT).length - 1;
   /** A new launch of the window on the same data folder, driven by a new WebDriver session. */

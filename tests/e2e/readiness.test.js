@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { answerFileDialog, artifacts, byTestId, innerText, keychainClear, startApp, startMock } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000004242";
 const WRONG = "sk-e2e-wrong-key-000000000000009090";
@@ -31,12 +31,7 @@ describe("Readiness in the real app window", () => {
     if (app) keychainClear(app.service);
   });
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
-  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
-  const count = (sel) => b.execute((s) => document.querySelectorAll(s).length, sel);
-  const exists = async (sel) => (await count(sel)) > 0;
+  const { text, value, attr, count, exists, screenshot } = pageReaders(() => b);
   const componentSel = (name) => `${byTestId("readiness-component")}[data-name="${name}"]`;
   const demoRow = `${byTestId("backend-row")}[data-name="Demo"]`;
   // Every component of the scorecard on screen, as the user sees it.
@@ -45,11 +40,6 @@ describe("Readiness in the real app window", () => {
       (s) => Array.from(document.querySelectorAll(s)).map((el) => ({ name: el.dataset.name, status: el.dataset.status, required: el.dataset.required })),
       byTestId("readiness-component"),
     );
-  // WebKitGTK can hand out a frame painted before the last change: let two frames pass first.
-  const screenshot = async (name) => {
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
   /** Clicks Run and waits until a scorecard other than `previousId` is shown and the run is over. */
   const runChecks = async (previousId = null) => {
     await (await b.$(byTestId("readiness-run"))).click();
@@ -291,8 +281,7 @@ describe("Readiness without a notification service", () => {
   });
   after(async () => app?.stop());
 
-  const text = (sel) => innerText(b, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
+  const { text, attr } = pageReaders(() => b);
 
   it("says why notifications are unavailable, and how to fix it", async () => {
     await (await b.$(byTestId("nav-settings"))).click();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, startApp } from "./harness.js";
+import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, pageReaders, startApp } from "./harness.js";
 
 describe("Routes in the real app window", () => {
   let app;
@@ -19,12 +19,10 @@ describe("Routes in the real app window", () => {
   });
   after(async () => app?.stop());
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
+  const { text, value } = pageReaders(() => b);
   const rowSel = (name) => `${byTestId("route-row")}[data-name="${name}"]`;
   const liveSel = (name) => `${byTestId("live-backend")}[data-name="${name}"]`;
   const candSel = (n) => `${byTestId("route-dialog")} ${byTestId("route-candidate")}:nth-child(${n})`;
-  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
   const dialog = () => b.$(byTestId("route-dialog"));
   const chat = (model) => fetch(`${openaiUrl}/chat/completions`, {
     method: "POST",

@@ -3,8 +3,7 @@
 // Demo backend set in its edit dialog, shown on its row and enforced by the gateway.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, innerText, startApp } from "./harness.js";
+import { byTestId, createGatewayToken, gatewayOpenaiUrl, pageReaders, startApp } from "./harness.js";
 
 describe("Gateway settings and backend limits in the real app window", () => {
   let app;
@@ -16,18 +15,10 @@ describe("Gateway settings and backend limits in the real app window", () => {
   });
   after(async () => app?.stop());
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
-  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
+  const { text, value, screenshot } = pageReaders(() => b);
   const isDisabled = (sel) => b.execute((s) => document.querySelector(s)?.disabled ?? null, sel);
   const settings = (id) => `${byTestId("gateway-settings")} ${byTestId(id)}`;
   const demoRow = `${byTestId("backend-row")}[data-name="Demo"]`;
-  // WebKitGTK can hand out a frame painted before the last change (seen with a just-opened dialog):
-  // let two frames pass first.
-  const screenshot = async (name) => {
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
 
   it("shows the saved gateway settings, with Save off until something changes", async () => {
     await (await b.$(byTestId("nav-gateway"))).click();

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { byTestId, root, startApp } from "./harness.js";
+import { byTestId, pageReaders, root, startApp } from "./harness.js";
 
 const PAGES = [
   ["overview", "Overview"],
@@ -43,7 +43,7 @@ describe("Screenshots of every page", () => {
   });
   after(async () => app?.stop());
 
-  const text = (sel) => b.execute((s) => document.querySelector(s)?.innerText?.trim() ?? null, sel);
+  const { text } = pageReaders(() => b);
   // WebKitGTK can hand out a frame painted before the last change: let two frames pass first.
   const settle = () => b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
 

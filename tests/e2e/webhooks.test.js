@@ -5,8 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import path from "node:path";
-import { artifacts, byTestId, filesContaining, innerText, keychainClear, keychainDump, startApp } from "./harness.js";
+import { byTestId, filesContaining, keychainClear, keychainDump, pageReaders, startApp } from "./harness.js";
 
 /** Stands in for the secret part of a Slack webhook URL: it must never reach the page or a file. */
 const SECRET = "SECRET";
@@ -42,19 +41,9 @@ describe("Alert webhooks in the real app window", () => {
     receiver?.close();
   });
 
-  // Full selectors, re-queried on every use (see backends.test.js).
-  const text = (sel) => innerText(b, sel);
-  const value = (sel) => b.execute((s) => document.querySelector(s)?.value ?? null, sel);
-  const attr = (sel, name) => b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name);
-  const count = (sel) => b.execute((s) => document.querySelectorAll(s).length, sel);
-  const exists = async (sel) => (await count(sel)) > 0;
+  const { text, value, attr, count, exists, screenshot } = pageReaders(() => b);
   const row = `${byTestId("webhook-row")}[data-rule="backendDown"]`;
   const inRow = (id) => `${row} ${byTestId(id)}`;
-  // WebKitGTK can hand out a frame painted before the last change: let two frames pass first.
-  const screenshot = async (name) => {
-    await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-    await b.saveScreenshot(path.join(artifacts, name));
-  };
   /** Replaces an input's text the way a user would (select all, type). */
   const type = async (sel, text) => {
     const input = await b.$(sel);

@@ -3,10 +3,10 @@
 // backend format: Demo (Gemini natively), the Gemini backend (native, the mock provider), OpenAI
 // Chat Completions (gpt-4.1 and an OpenAI-compatible server), OpenAI Responses (gpt-5-codex) and
 // Anthropic Messages. Needs the keychain (run through `./dev sdk` or `./dev test`).
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ApiError, GoogleGenAI } from "@google/genai";
-import { FORMATS, demoReply, scrubProviderEnv, startStack, toolResultReply, words, assertLedgerPerFormat } from "./harness.js";
+import { FORMATS, demoReply, scrubProviderEnv, toolResultReply, words, assertLedgerPerFormat, eachFormat, stackSuite } from "./harness.js";
 
 scrubProviderEnv(process.env);
 
@@ -26,91 +26,74 @@ const SHELL = {
 };
 
 describe("Gemini native API (@google/genai) on every backend format", () => {
-  let stack;
-  let ai;
+  const suite = stackSuite("sdk-gemini", (gw) => new GoogleGenAI({ apiKey: gw.token, httpOptions: { baseUrl: gw.origin, timeout: 20000 } }));
 
-  before(async () => {
-    stack = await startStack({ tokenName: "sdk-gemini" });
-    ai = new GoogleGenAI({ apiKey: stack.gw.token, httpOptions: { baseUrl: stack.gw.origin, timeout: 20000 } });
-  });
+  eachFormat((model, backend) => {
+    it("generateContent: text, finishReason STOP, usageMetadata", async () => {
+      const res = await suite.client.models.generateContent({ model, contents: PROMPT });
+      assert.equal(res.text, EXPECTED);
+      assert.equal(res.candidates?.length, 1);
+      assert.equal(res.candidates[0].content.role, "model");
+      assert.equal(res.candidates[0].finishReason, "STOP");
+      const u = res.usageMetadata;
+      assert.ok(u, "usageMetadata is present");
+      assert.ok(u.promptTokenCount > 0, JSON.stringify(u));
+      assert.equal(u.candidatesTokenCount, REPLY_TOKENS, JSON.stringify(u));
+      assert.equal(u.totalTokenCount, u.promptTokenCount + u.candidatesTokenCount + (u.thoughtsTokenCount ?? 0));
+      assert.equal(res.sdkHttpResponse?.headers?.["x-switchyard-backend"], backend);
+    });
 
-  after(async () => {
-    if (!stack) return;
-    const exit = await stack.stop();
-    assert.equal(exit.code, 0, `the gateway exited with ${exit.code}/${exit.signal}\n${exit.stderr}`);
-  });
+    it("generateContentStream: chunks concatenate to the text, the last has STOP and usage", async () => {
+      const chunks = [];
+      for await (const chunk of await suite.client.models.generateContentStream({ model, contents: PROMPT })) chunks.push(chunk);
+      assert.ok(chunks.length > 1, `several chunks, got ${chunks.length}`);
+      assert.equal(chunks.map((c) => c.text ?? "").join(""), EXPECTED);
+      const last = chunks.at(-1);
+      assert.equal(last.candidates?.[0]?.finishReason, "STOP");
+      assert.equal(chunks.filter((c) => c.candidates?.[0]?.finishReason).length, 1, "finishReason only on the last chunk");
+      assert.equal(last.usageMetadata?.candidatesTokenCount, REPLY_TOKENS, JSON.stringify(last.usageMetadata));
+      assert.ok(last.usageMetadata.promptTokenCount > 0);
+    });
 
-  // Independent requests: run them all at once (the Demo backend paces its replies).
-  describe("every backend format at once", { concurrency: true }, () => {
-    for (const [label, model, backend] of FORMATS) {
-      describe(`${label} (${model})`, { concurrency: true }, () => {
-        it("generateContent: text, finishReason STOP, usageMetadata", async () => {
-          const res = await ai.models.generateContent({ model, contents: PROMPT });
-          assert.equal(res.text, EXPECTED);
-          assert.equal(res.candidates?.length, 1);
-          assert.equal(res.candidates[0].content.role, "model");
-          assert.equal(res.candidates[0].finishReason, "STOP");
-          const u = res.usageMetadata;
-          assert.ok(u, "usageMetadata is present");
-          assert.ok(u.promptTokenCount > 0, JSON.stringify(u));
-          assert.equal(u.candidatesTokenCount, REPLY_TOKENS, JSON.stringify(u));
-          assert.equal(u.totalTokenCount, u.promptTokenCount + u.candidatesTokenCount + (u.thoughtsTokenCount ?? 0));
-          assert.equal(res.sdkHttpResponse?.headers?.["x-switchyard-backend"], backend);
-        });
+    it("countTokens: a positive total (counted by Demo and Gemini, estimated elsewhere)", async () => {
+      const res = await suite.client.models.countTokens({ model, contents: PROMPT });
+      assert.ok(Number.isInteger(res.totalTokens) && res.totalTokens > 0, JSON.stringify(res));
+      const reason = res.sdkHttpResponse?.headers?.["x-switchyard-reason"] ?? "";
+      if (backend === "Demo" || backend === "Gemini") assert.match(reason, /^counted by /);
+      else assert.equal(reason, "estimated");
+    });
 
-        it("generateContentStream: chunks concatenate to the text, the last has STOP and usage", async () => {
-          const chunks = [];
-          for await (const chunk of await ai.models.generateContentStream({ model, contents: PROMPT })) chunks.push(chunk);
-          assert.ok(chunks.length > 1, `several chunks, got ${chunks.length}`);
-          assert.equal(chunks.map((c) => c.text ?? "").join(""), EXPECTED);
-          const last = chunks.at(-1);
-          assert.equal(last.candidates?.[0]?.finishReason, "STOP");
-          assert.equal(chunks.filter((c) => c.candidates?.[0]?.finishReason).length, 1, "finishReason only on the last chunk");
-          assert.equal(last.usageMetadata?.candidatesTokenCount, REPLY_TOKENS, JSON.stringify(last.usageMetadata));
-          assert.ok(last.usageMetadata.promptTokenCount > 0);
-        });
-
-        it("countTokens: a positive total (counted by Demo and Gemini, estimated elsewhere)", async () => {
-          const res = await ai.models.countTokens({ model, contents: PROMPT });
-          assert.ok(Number.isInteger(res.totalTokens) && res.totalTokens > 0, JSON.stringify(res));
-          const reason = res.sdkHttpResponse?.headers?.["x-switchyard-reason"] ?? "";
-          if (backend === "Demo" || backend === "Gemini") assert.match(reason, /^counted by /);
-          else assert.equal(reason, "estimated");
-        });
-
-        it("function call round trip: run: echo hi → functionCall → functionResponse → Tool result", async () => {
-          const contents = [{ role: "user", parts: [{ text: "run: echo hi" }] }];
-          const first = await ai.models.generateContent({ model, contents, config: { tools: [SHELL] } });
-          const calls = first.functionCalls ?? [];
-          assert.equal(calls.length, 1, JSON.stringify(first.candidates));
-          assert.equal(calls[0].name, "run_shell_command");
-          assert.equal(calls[0].args.command, "echo hi");
-          const callPart = first.candidates[0].content.parts.find((p) => p.functionCall);
-          const second = await ai.models.generateContent({
-            model,
-            config: { tools: [SHELL] },
-            contents: [
-              ...contents,
-              { role: "model", parts: [callPart] },
-              { role: "user", parts: [{ functionResponse: { name: "run_shell_command", id: calls[0].id, response: { output: "hi" } } }] },
-            ],
-          });
-          assert.equal(second.text, toolResultReply("hi"));
-        });
+    it("function call round trip: run: echo hi → functionCall → functionResponse → Tool result", async () => {
+      const contents = [{ role: "user", parts: [{ text: "run: echo hi" }] }];
+      const first = await suite.client.models.generateContent({ model, contents, config: { tools: [SHELL] } });
+      const calls = first.functionCalls ?? [];
+      assert.equal(calls.length, 1, JSON.stringify(first.candidates));
+      assert.equal(calls[0].name, "run_shell_command");
+      assert.equal(calls[0].args.command, "echo hi");
+      const callPart = first.candidates[0].content.parts.find((p) => p.functionCall);
+      const second = await suite.client.models.generateContent({
+        model,
+        config: { tools: [SHELL] },
+        contents: [
+          ...contents,
+          { role: "model", parts: [callPart] },
+          { role: "user", parts: [{ functionResponse: { name: "run_shell_command", id: calls[0].id, response: { output: "hi" } } }] },
+        ],
       });
-    }
+      assert.equal(second.text, toolResultReply("hi"));
+    });
   });
 
   it("models.get and models.list", async () => {
-    const m = await ai.models.get({ model: "gemini-2.5-flash" });
+    const m = await suite.client.models.get({ model: "gemini-2.5-flash" });
     assert.equal(m.name, "models/gemini-2.5-flash");
     const names = [];
-    for await (const model of await ai.models.list()) names.push(model.name);
+    for await (const model of await suite.client.models.list()) names.push(model.name);
     assert.ok(names.includes("models/demo-chat"), names.join(","));
   });
 
   it("the key also works as ?key= (raw fetch)", async () => {
-    const url = `${stack.gw.origin}/v1beta/models/demo-chat:generateContent?key=${stack.gw.token}`;
+    const url = `${suite.stack.gw.origin}/v1beta/models/demo-chat:generateContent?key=${suite.stack.gw.token}`;
     const res = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -125,9 +108,9 @@ describe("Gemini native API (@google/genai) on every backend format", () => {
     // @google/genai refuses this itself ("contents are required"), so the body goes by fetch.
     for (const [, model] of FORMATS) {
       for (const method of ["generateContent", "streamGenerateContent?alt=sse", "countTokens"]) {
-        const res = await fetch(`${stack.gw.origin}/v1beta/models/${model}:${method}`, {
+        const res = await fetch(`${suite.stack.gw.origin}/v1beta/models/${model}:${method}`, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-goog-api-key": stack.gw.token },
+          headers: { "content-type": "application/json", "x-goog-api-key": suite.stack.gw.token },
           body: JSON.stringify({ generationConfig: { temperature: 0 } }),
         });
         const body = await res.json();
@@ -142,7 +125,7 @@ describe("Gemini native API (@google/genai) on every backend format", () => {
   // As Gemini's own API does: refused before any backend, naming the field the caller sent.
   it("a turn with no parts is a 400 naming contents[0].parts, on every backend", async () => {
     for (const [, model] of FORMATS) {
-      await assert.rejects(ai.models.generateContent({ model, contents: [{ role: "user", parts: [] }] }), (err) => {
+      await assert.rejects(suite.client.models.generateContent({ model, contents: [{ role: "user", parts: [] }] }), (err) => {
         assert.ok(err instanceof ApiError, `${model}: ${err?.constructor?.name}: ${err}`);
         assert.equal(err.status, 400);
         assert.match(err.message, /INVALID_ARGUMENT/);
@@ -153,7 +136,7 @@ describe("Gemini native API (@google/genai) on every backend format", () => {
   });
 
   it("the ledger records Gemini requests as inbound gemini and counts as count_tokens", async () => {
-    const rows = await assertLedgerPerFormat(stack, "gemini");
+    const rows = await assertLedgerPerFormat(suite.stack, "gemini");
     const count = rows.find((r) => r.inbound === "count_tokens" && r.requestedModel === "gemini-2.5-flash");
     assert.ok(count, "countTokens leaves a count_tokens row");
     assert.equal(count.costUsd, 0);

@@ -6,6 +6,7 @@
 // keychain; backends added with `backend add --key-stdin` keep their (dummy) key in the OS
 // keychain, so those tests run inside `./dev`'s test session (private D-Bus, unlocked keyring).
 import assert from "node:assert/strict";
+import { after, before, describe } from "node:test";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -343,4 +344,34 @@ export async function startStack({ tokenName } = {}) {
       return exit;
     },
   };
+}
+
+/**
+ * The stack for one describe block: started before its tests with a token named `tokenName`,
+ * checked to exit cleanly after them. `suite.client` is `client(gw)`, an SDK pointed at it.
+ */
+export function stackSuite(tokenName, client) {
+  const suite = { stack: null, client: null };
+  before(async () => {
+    suite.stack = await startStack({ tokenName });
+    suite.client = client(suite.stack.gw);
+  });
+  after(async () => {
+    if (!suite.stack) return;
+    const exit = await suite.stack.stop();
+    assert.equal(exit.code, 0, `the gateway exited with ${exit.code}/${exit.signal}\n${exit.stderr}`);
+  });
+  return suite;
+}
+
+/**
+ * `tests(model, backend)` in a describe block per backend format (`rows`, FORMATS by default),
+ * all at once: the requests are independent, and the Demo backend paces its replies.
+ */
+export function eachFormat(tests, { title = "every backend format at once", rows = FORMATS } = {}) {
+  describe(title, { concurrency: true }, () => {
+    for (const [label, model, backend] of rows) {
+      describe(`${label} (${model})`, { concurrency: true }, () => tests(model, backend, label));
+    }
+  });
 }

@@ -21,6 +21,19 @@ pub struct ProbeResult {
     pub balance: Option<Balance>,
 }
 
+impl ProbeResult {
+    /// No answer to classify: the request was not sent, or got no response.
+    fn failed(outcome: CheckOutcome, message: String) -> ProbeResult {
+        ProbeResult {
+            outcome,
+            latency_ms: None,
+            http_status: None,
+            message,
+            balance: None,
+        }
+    }
+}
+
 /// A key's credits in USD, as the provider said.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -114,15 +127,7 @@ pub async fn probe(
     let url = format!("{}{}", base_url.trim_end_matches('/'), spec.probe_path);
     let headers = match auth_headers(spec.auth, key) {
         Ok(h) => h,
-        Err(message) => {
-            return ProbeResult {
-                outcome: CheckOutcome::Invalid,
-                latency_ms: None,
-                http_status: None,
-                message,
-                balance: None,
-            }
-        }
+        Err(message) => return ProbeResult::failed(CheckOutcome::Invalid, message),
     };
     let request = http.for_url(&url).get(&url).headers(headers);
     send(kind, request, &url, timeout).await
@@ -205,15 +210,7 @@ pub async fn deep_probe(
     };
     let headers = match auth_headers(kind.spec().auth, key) {
         Ok(h) => h,
-        Err(message) => {
-            return ProbeResult {
-                outcome: CheckOutcome::Invalid,
-                latency_ms: None,
-                http_status: None,
-                message,
-                balance: None,
-            }
-        }
+        Err(message) => return ProbeResult::failed(CheckOutcome::Invalid, message),
     };
     let request = http.for_url(&url).post(&url).headers(headers).json(&body);
     let mut result = send(kind, request, &url, timeout).await;
@@ -234,24 +231,18 @@ async fn send(
     let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
     match sent {
         Ok(resp) => classify(kind, resp, latency_ms).await,
-        Err(e) if e.is_timeout() => ProbeResult {
-            outcome: CheckOutcome::Timeout,
-            latency_ms: None,
-            http_status: None,
-            message: format!("no answer within {} s", timeout.as_secs_f32()),
-            balance: None,
-        },
-        Err(e) => ProbeResult {
-            outcome: CheckOutcome::Unreachable,
-            latency_ms: None,
-            http_status: None,
-            message: format!(
+        Err(e) if e.is_timeout() => ProbeResult::failed(
+            CheckOutcome::Timeout,
+            format!("no answer within {} s", timeout.as_secs_f32()),
+        ),
+        Err(e) => ProbeResult::failed(
+            CheckOutcome::Unreachable,
+            format!(
                 "could not connect to {}: {}",
                 host_of(url),
                 crate::root_cause(&e)
             ),
-            balance: None,
-        },
+        ),
     }
 }
 

@@ -102,6 +102,56 @@ impl Harness {
             .await
     }
 
+    /// Adds a backend (with its first key when given), as the window would: the answer as is.
+    pub async fn create(
+        &self,
+        draft: BackendDraft,
+        key: Option<NewKey>,
+    ) -> Result<BackendView, switchyard_app::AppError> {
+        self.app.backends().create(draft, key).await
+    }
+
+    /// Adds a key labelled `label` to backend `b`: the answer as is.
+    pub async fn add_key(
+        &self,
+        b: &BackendView,
+        label: &str,
+        value: &str,
+    ) -> Result<switchyard_store::KeyRow, switchyard_app::AppError> {
+        self.app
+            .keys()
+            .add(b.row.id.clone(), key(label, value))
+            .await
+    }
+
+    /// Changes backend `id` to `draft`, approving a new host: the answer as is.
+    pub async fn update(
+        &self,
+        id: &str,
+        draft: BackendDraft,
+    ) -> Result<BackendView, switchyard_app::AppError> {
+        self.app
+            .backends()
+            .update(id.into(), draft, switchyard_app::HostApproval::Approve)
+            .await
+    }
+
+    /// Backend `id` as it is now.
+    pub async fn backend(&self, id: &str) -> BackendView {
+        self.app.backends().get(id).await.unwrap()
+    }
+
+    /// The first backend that `is` picks.
+    pub async fn find_backend(&self, is: impl Fn(&BackendView) -> bool) -> BackendView {
+        let all = self.app.backends().list().await.unwrap();
+        all.into_iter().find(|b| is(b)).unwrap()
+    }
+
+    /// The names of all backends, in order.
+    pub async fn backend_names(&self) -> Vec<String> {
+        names(&self.app.backends().list().await.unwrap())
+    }
+
     /// Tests a backend's first key against its provider.
     pub async fn test_first_key(&self, b: &BackendView) -> switchyard_app::ProbeResult {
         self.app
@@ -169,6 +219,27 @@ pub fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
     }
 }
 
+/// Adds a backend of `kind` named `name` at `mock`'s `/v1`, with `key` when given; it must be
+/// accepted.
+pub async fn add_on_mock(
+    app: &Switchyard,
+    kind: BackendKind,
+    name: &str,
+    mock: &switchyard_mock::MockServer,
+    key: Option<NewKey>,
+) -> BackendView {
+    let base = format!("{}/v1", mock.base_url());
+    app.backends()
+        .create(draft(kind, name, &base), key)
+        .await
+        .unwrap()
+}
+
+/// An OpenAI backend named `name` at the real OpenAI address.
+pub fn openai(name: &str) -> BackendDraft {
+    draft(BackendKind::OpenAi, name, "https://api.openai.com/v1")
+}
+
 pub fn key(label: &str, value: &str) -> NewKey {
     NewKey {
         label: label.into(),
@@ -178,6 +249,17 @@ pub fn key(label: &str, value: &str) -> NewKey {
 
 pub fn names(list: &[BackendView]) -> Vec<String> {
     list.iter().map(|b| b.row.name.clone()).collect()
+}
+
+/// One "hi" chat request for `model` through the gateway at `addr`.
+pub async fn say_hi(addr: std::net::SocketAddr, token: &str, model: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("http://{addr}/v1/chat/completions"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"model": model, "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// Every byte of every file under `dir` (database, WAL, logs), for "the key is nowhere" checks.

@@ -106,3 +106,11 @@ fn err<T>(result: Result<T, SweepError>) -> SweepError {
 fn take(text: &str, source: SourceKind, f: &Found) -> Result<(String, Moved), SweepError> {
     take_out(text, source, f.line, &f.variable, &f.masked, NOTE)
 }
+
+/// [`OPENAI`] as the sweep masks it.
+const OPENAI_MASKED: &str = "sk-proj-…QCm7";
+
+/// Takes `OPENAI_API_KEY` (masked as [`OPENAI`] is) out of line `line` of `text`, noted [`NOTE`].
+fn take_openai(text: &str, src: SourceKind, line: u32) -> Result<(String, Moved), SweepError> {
+    take_out(text, src, line, "OPENAI_API_KEY", OPENAI_MASKED, NOTE)
+}

@@ -127,28 +127,87 @@ impl Harness {
     /// POSTs `body` as JSON to `path` on the gateway with the test token; the answer, whatever
     /// its status.
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        client()
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.post_as(path, Some(TOKEN), &[], body).await
     }
+
+    /// As [`Harness::post`]; the answer's body as text.
+    pub async fn post_text(&self, path: &str, body: &serde_json::Value) -> String {
+        self.post(path, body).await.text().await.unwrap()
+    }
+
+    /// As [`Harness::post`]; the answer's body as JSON.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        self.post(path, body).await.json().await.unwrap()
+    }
+
+    /// As [`Harness::post`], with the test token in `x-goog-api-key` as Gemini clients send it.
+    pub async fn post_google(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.post_as(path, None, &[("x-goog-api-key", TOKEN)], body)
+            .await
+    }
+
+    /// As [`Harness::post`], with `token` (none: no `authorization` header) and `headers`.
+    pub async fn post_as(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut req = client().post(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.json(body).send().await.unwrap()
+    }
+}
+
+/// Asserts `resp` is an OpenAI chat completion (200) whose answer names the switchyard, with
+/// its prompt tokens counted.
+pub async fn assert_openai_completion(resp: reqwest::Response, what: &str) {
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["object"], "chat.completion", "{what}");
+    assert!(body["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("switchyard"));
+    assert!(body["usage"]["prompt_tokens"].as_u64().unwrap() > 0);
 }
 
 /// A gateway with one Demo backend on a fresh instant mock.
 pub async fn start_demo() -> (switchyard_mock::MockServer, Harness) {
+    start_demo_with(GatewayConfig::default()).await
+}
+
+/// As [`start_demo`], with `config`.
+pub async fn start_demo_with(config: GatewayConfig) -> (switchyard_mock::MockServer, Harness) {
     let mock = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
         .await
         .unwrap();
-    let demo = target(
+    let h = start_with(table(vec![demo_target(&mock)]), &[], config).await;
+    (mock, h)
+}
+
+/// The Demo backend at `mock`'s `/v1`, with no keys.
+pub fn demo_target(mock: &switchyard_mock::MockServer) -> Target {
+    target(
         "Demo",
         BackendKind::Demo,
         &format!("{}/v1", mock.base_url()),
         &[],
-    );
-    (mock, start(vec![demo], &[]).await)
+    )
+}
+
+/// A routing table of `targets` and no routes.
+pub fn table(targets: Vec<Target>) -> RoutingTable {
+    RoutingTable {
+        targets,
+        routes: vec![],
+    }
 }
 
 pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str)]) -> Target {
@@ -171,15 +230,7 @@ pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str
 }
 
 pub async fn start(targets: Vec<Target>, keys: &[(&str, &str)]) -> Harness {
-    start_with(
-        RoutingTable {
-            targets,
-            routes: vec![],
-        },
-        keys,
-        GatewayConfig::default(),
-    )
-    .await
+    start_with(table(targets), keys, GatewayConfig::default()).await
 }
 
 pub async fn start_with(

@@ -1,10 +1,14 @@
 use super::*;
 use crate::sample::Outcome::*;
-use crate::signal::{BreakerSignal, Passive};
+use crate::signal::{BreakerSignal, Passive, Signal};
 use crate::test_support::*;
 
 fn board() -> HealthBoard {
     HealthBoard::new(StateConfig::default())
+}
+
+fn status(b: &HealthBoard, backend: &str) -> Status {
+    b.snapshot(backend).unwrap().status
 }
 
 fn reasons(b: &HealthBoard, backend: &str) -> Vec<String> {
@@ -16,6 +20,25 @@ fn assert_transition(t: Option<Transition>, from: Status, to: Status, reasons: &
     let t = t.unwrap_or_else(|| panic!("expected {from:?} → {to:?}, got no transition"));
     assert_eq!((t.from, t.to), (from, to), "wrong transition");
     assert_eq!(t.reasons, reasons, "reasons of {from:?} → {to:?}");
+}
+
+/// Asserts that `signal` takes `b` from Healthy to Degraded with exactly `reasons`.
+fn assert_degrades(b: &mut HealthBoard, signal: Signal, reasons: &[&str]) {
+    let t = b.observe(&signal);
+    assert_transition(t, Status::Healthy, Status::Degraded, reasons);
+}
+
+/// A board where backend "a" is healthy: its key "home" probed ok at `T0`.
+fn board_with_a_working_key() -> HealthBoard {
+    let mut b = board();
+    b.observe(&key_probe("a", "home", Ok, T0));
+    b
+}
+
+/// Asserts that key "work" probing ok a minute in takes backend "a" back to Healthy.
+fn assert_work_probes_ok_and_heals(b: &mut HealthBoard) {
+    let t = b.observe(&key_probe("a", "work", Ok, T0 + MIN));
+    assert_transition(t, Status::Degraded, Status::Healthy, &[]);
 }
 
 fn breaker(key: Option<&str>, state: BreakerSignal) -> Passive {
@@ -82,35 +105,21 @@ fn healthy_degraded_down_and_back_with_exact_reasons() {
 
 #[test]
 fn an_invalid_key_degrades_while_another_key_works() {
-    let mut b = board();
-    b.observe(&key_probe("a", "home", Ok, T0));
-    let t = b.observe(&key_probe("a", "work", Invalid, T0));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
-        &["key “work” invalid"],
-    );
-    let t = b.observe(&key_probe("a", "work", Ok, T0 + MIN));
-    assert_transition(t, Status::Degraded, Status::Healthy, &[]);
+    let mut b = board_with_a_working_key();
+    let invalid = key_probe("a", "work", Invalid, T0);
+    assert_degrades(&mut b, invalid, &["key “work” invalid"]);
+    assert_work_probes_ok_and_heals(&mut b);
 }
 
 #[test]
 fn a_key_rejected_by_the_gateway_is_invalid_until_it_probes_ok() {
-    let mut b = board();
-    b.observe(&key_probe("a", "home", Ok, T0));
+    let mut b = board_with_a_working_key();
     let rejected = Passive::KeyRejected {
         key_id: "work".into(),
     };
-    let t = b.observe(&passive("a", T0 + SEC, rejected));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
-        &["key “work” invalid"],
-    );
-    let t = b.observe(&key_probe("a", "work", Ok, T0 + MIN));
-    assert_transition(t, Status::Degraded, Status::Healthy, &[]);
+    let rejected = passive("a", T0 + SEC, rejected);
+    assert_degrades(&mut b, rejected, &["key “work” invalid"]);
+    assert_work_probes_ok_and_heals(&mut b);
 }
 
 #[test]
@@ -120,14 +129,10 @@ fn the_backend_is_down_when_every_key_failed_n_times_in_a_row() {
         b.observe(&key_probe("a", "work", Invalid, T0 + i * MIN));
         b.observe(&key_probe("a", "home", Timeout, T0 + i * MIN));
     }
-    assert_eq!(
-        b.snapshot("a").unwrap().status,
-        Status::Degraded,
-        "2 < 3 failures"
-    );
+    assert_eq!(status(&b, "a"), Status::Degraded, "2 < 3 failures");
     b.observe(&key_probe("a", "work", Invalid, T0 + 2 * MIN));
     assert_eq!(
-        b.snapshot("a").unwrap().status,
+        status(&b, "a"),
         Status::Degraded,
         "home has failed only twice"
     );
@@ -146,19 +151,13 @@ fn the_backend_is_down_when_every_key_failed_n_times_in_a_row() {
 
 #[test]
 fn a_rate_limited_key_degrades_until_the_limit_runs_out() {
-    let mut b = board();
-    b.observe(&key_probe("a", "home", Ok, T0));
+    let mut b = board_with_a_working_key();
     let limited = Passive::RateLimited {
         key_id: Some("work".into()),
         until_unix_ms: T0 + 210 * SEC,
     };
-    let t = b.observe(&passive("a", T0, limited));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
-        &["key “work” rate-limited for 4 min"],
-    );
+    let limited = passive("a", T0, limited);
+    assert_degrades(&mut b, limited, &["key “work” rate-limited for 4 min"]);
     assert!(
         b.tick(T0 + 150 * SEC).is_empty(),
         "still limited: no transition"
@@ -215,19 +214,9 @@ fn breaker_signals_drive_down_degraded_and_healthy() {
 
 #[test]
 fn an_open_key_breaker_only_degrades() {
-    let mut b = board();
-    b.observe(&key_probe("a", "home", Ok, T0));
-    let t = b.observe(&passive(
-        "a",
-        T0,
-        breaker(Some("work"), BreakerSignal::Open),
-    ));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
-        &["key “work”: circuit open"],
-    );
+    let mut b = board_with_a_working_key();
+    let open = passive("a", T0, breaker(Some("work"), BreakerSignal::Open));
+    assert_degrades(&mut b, open, &["key “work”: circuit open"]);
 }
 
 #[test]
@@ -256,23 +245,14 @@ fn p95_probe_latency_over_the_threshold_degrades() {
     for i in 0..4 {
         b.observe(&ok_in("a", 2300, T0 + i * 30 * SEC));
     }
-    assert_eq!(
-        b.snapshot("a").unwrap().status,
-        Status::Healthy,
-        "4 < 5 latencies needed"
-    );
-    let t = b.observe(&ok_in("a", 2300, T0 + 120 * SEC));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
-        &["p95 latency 2.3 s over the 2 s threshold"],
-    );
+    assert_eq!(status(&b, "a"), Status::Healthy, "4 < 5 latencies needed");
+    let fifth = ok_in("a", 2300, T0 + 120 * SEC);
+    assert_degrades(&mut b, fifth, &["p95 latency 2.3 s over the 2 s threshold"]);
     for i in 5..25 {
         b.observe(&ok_in("a", 400, T0 + i * 30 * SEC));
     }
     assert_eq!(
-        b.snapshot("a").unwrap().status,
+        status(&b, "a"),
         Status::Healthy,
         "slow ones left the window"
     );
@@ -294,11 +274,10 @@ fn a_gateway_error_rate_over_the_threshold_degrades_given_enough_requests() {
         failures: 7,
         requests: 20,
     };
-    let t = b.observe(&passive("a", T0, many));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
+    let many = passive("a", T0, many);
+    assert_degrades(
+        &mut b,
+        many,
         &["gateway error rate 35 % over the 25 % threshold"],
     );
 }
@@ -311,13 +290,8 @@ fn a_backend_wide_rate_limit_reads_in_whole_minutes_rounded_up() {
         key_id: None,
         until_unix_ms: T0 + 181 * SEC,
     };
-    let t = b.observe(&passive("a", T0, limited));
-    assert_transition(
-        t,
-        Status::Healthy,
-        Status::Degraded,
-        &["rate-limited for 4 min"],
-    );
+    let limited = passive("a", T0, limited);
+    assert_degrades(&mut b, limited, &["rate-limited for 4 min"]);
 }
 
 #[test]
@@ -326,11 +300,7 @@ fn the_board_keeps_backends_apart_and_forgets_deleted_keys() {
     b.observe(&probe("a", Ok, T0));
     b.observe(&key_probe("b", "k1", Ok, T0));
     b.observe(&key_probe("b", "k2", Invalid, T0));
-    assert_eq!(
-        b.snapshot("a").unwrap().status,
-        Status::Healthy,
-        "b's key is not a's"
-    );
+    assert_eq!(status(&b, "a"), Status::Healthy, "b's key is not a's");
     let t = b.remove_key("b", "k2", T0 + SEC);
     assert_transition(t, Status::Degraded, Status::Healthy, &[]);
     let ids: Vec<String> = b.snapshots().into_iter().map(|(id, _)| id).collect();

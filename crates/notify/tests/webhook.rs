@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Redirect;
-use axum::routing::post;
+use axum::routing::{post, MethodRouter};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use switchyard_notify::{
@@ -21,11 +21,21 @@ const SECRET: &str = "sEcReTtOkEn42";
 /// What the fake webhook saw: content type and JSON body of each POST.
 type Seen = Arc<Mutex<Vec<(Option<String>, Value)>>>;
 
-async fn serve(app: Router) -> SocketAddr {
+/// A fake webhook on 127.0.0.1 answering POSTs to [`SECRET_PATH`] with `hook`.
+async fn serve(hook: MethodRouter) -> SocketAddr {
+    let app = Router::new().route(SECRET_PATH, hook);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr
+}
+
+/// Sends [`down`] to the webhook at `addr` with the default timeout.
+async fn send_down(addr: SocketAddr) -> Result<(), NotifyError> {
+    WebhookNotifier::new(&url(addr))
+        .unwrap()
+        .send(&down())
+        .await
 }
 
 fn url(addr: SocketAddr) -> String {
@@ -53,22 +63,18 @@ fn assert_no_secret(e: &NotifyError) {
 async fn posts_slack_shaped_json_to_the_webhook() {
     let seen: Seen = Arc::default();
     let log = seen.clone();
-    let app = Router::new().route(
-        SECRET_PATH,
-        post(
-            move |headers: HeaderMap, Json(body): Json<Value>| async move {
-                let ct = headers
-                    .get(header::CONTENT_TYPE)
-                    .map(|v| v.to_str().unwrap().to_owned());
-                log.lock().unwrap().push((ct, body));
-                "ok"
-            },
-        ),
-    );
-    let addr = serve(app).await;
-    let notifier = WebhookNotifier::new(&url(addr)).unwrap();
+    let addr = serve(post(
+        move |headers: HeaderMap, Json(body): Json<Value>| async move {
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .map(|v| v.to_str().unwrap().to_owned());
+            log.lock().unwrap().push((ct, body));
+            "ok"
+        },
+    ))
+    .await;
 
-    notifier.send(&down()).await.unwrap();
+    send_down(addr).await.unwrap();
 
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1, "exactly one POST per notification");
@@ -82,16 +88,11 @@ async fn posts_slack_shaped_json_to_the_webhook() {
 
 #[tokio::test]
 async fn server_error_is_a_typed_status_error_without_the_secret() {
-    let app = Router::new().route(
-        SECRET_PATH,
-        post(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
-    );
-    let addr = serve(app).await;
-    let err = WebhookNotifier::new(&url(addr))
-        .unwrap()
-        .send(&down())
-        .await
-        .unwrap_err();
+    let addr = serve(post(|| async {
+        (StatusCode::INTERNAL_SERVER_ERROR, "boom")
+    }))
+    .await;
+    let err = send_down(addr).await.unwrap_err();
 
     assert_eq!(
         err,
@@ -106,16 +107,8 @@ async fn server_error_is_a_typed_status_error_without_the_secret() {
 
 #[tokio::test]
 async fn redirects_are_not_followed() {
-    let app = Router::new().route(
-        SECRET_PATH,
-        post(|| async { Redirect::temporary("/elsewhere") }),
-    );
-    let addr = serve(app).await;
-    let err = WebhookNotifier::new(&url(addr))
-        .unwrap()
-        .send(&down())
-        .await
-        .unwrap_err();
+    let addr = serve(post(|| async { Redirect::temporary("/elsewhere") })).await;
+    let err = send_down(addr).await.unwrap_err();
     assert!(
         matches!(err, NotifyError::WebhookStatus { status: 307, .. }),
         "the body must not travel on to another URL: {err:?}"
@@ -124,14 +117,11 @@ async fn redirects_are_not_followed() {
 
 #[tokio::test]
 async fn slow_webhook_times_out_with_a_typed_error() {
-    let app = Router::new().route(
-        SECRET_PATH,
-        post(|| async {
-            tokio::time::sleep(Duration::from_secs(10)).await;
-            "too late"
-        }),
-    );
-    let addr = serve(app).await;
+    let addr = serve(post(|| async {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        "too late"
+    }))
+    .await;
     let notifier = WebhookNotifier::new(&url(addr))
         .unwrap()
         .with_timeout(Duration::from_millis(300));
@@ -165,11 +155,7 @@ async fn unreachable_webhook_is_a_typed_error_without_the_secret() {
     let addr = listener.local_addr().unwrap();
     drop(listener); // nothing listens here now: connection refused
 
-    let err = WebhookNotifier::new(&url(addr))
-        .unwrap()
-        .send(&down())
-        .await
-        .unwrap_err();
+    let err = send_down(addr).await.unwrap_err();
 
     assert!(
         matches!(err, NotifyError::WebhookUnreachable { .. }),

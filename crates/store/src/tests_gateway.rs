@@ -33,6 +33,30 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
     }
 }
 
+/// An in-memory store whose ledger holds `records`.
+fn store_with(records: &[RequestRecord]) -> Store {
+    let store = Store::open_in_memory().unwrap();
+    store.ledger().insert_requests(records).unwrap();
+    store
+}
+
+/// Up to ten of the newest requests `filter` lets through.
+fn ten_newest(store: &Store, filter: RequestFilter) -> Vec<RequestRecord> {
+    let filter = RequestFilter {
+        limit: 10,
+        ..filter
+    };
+    store.ledger().recent_requests(&filter).unwrap()
+}
+
+/// The ids of [`ten_newest`].
+fn ten_newest_ids(store: &Store, filter: RequestFilter) -> Vec<String> {
+    ten_newest(store, filter)
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
 #[test]
 fn routes_save_update_and_delete() {
     let s = Store::open_in_memory().unwrap();
@@ -60,64 +84,48 @@ fn routes_save_update_and_delete() {
 
 #[test]
 fn the_ledger_round_trips_requests_with_attempts_and_filters() {
-    let s = Store::open_in_memory().unwrap();
     let mut priced = record("a", "2026-01-01T00:00:01Z", "Demo", 200);
     priced.cost_usd = Some(0.0012);
     priced.cache = Some("hit".into());
     priced.saved_usd = Some(0.0034);
     priced.provider_id = Some("msg_01XFDUDYJgAACzvnptvVoYEL".into());
-    s.ledger()
-        .insert_requests(&[
-            priced.clone(),
-            record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),
-        ])
-        .unwrap();
-    let all = s
-        .ledger()
-        .recent_requests(&RequestFilter {
-            limit: 10,
-            ..Default::default()
-        })
-        .unwrap();
+    let s = store_with(&[
+        priced.clone(),
+        record("b", "2026-01-01T00:00:02Z", "OpenAI", 503),
+    ]);
+    let all = ten_newest(&s, RequestFilter::default());
     assert_eq!(
         all.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         ["b", "a"],
         "newest first"
     );
     assert_eq!(all[1], priced, "every field survives the round trip");
-    let failed = s
-        .ledger()
-        .recent_requests(&RequestFilter {
+    let failed = ten_newest(
+        &s,
+        RequestFilter {
             failed: Some(true),
-            limit: 10,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    );
     assert_eq!(failed.len(), 1);
-    let demo = s
-        .ledger()
-        .recent_requests(&RequestFilter {
+    let demo = ten_newest(
+        &s,
+        RequestFilter {
             backend: Some("Demo".into()),
-            limit: 10,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    );
     assert_eq!(demo[0].cost_usd, Some(0.0012));
     assert_eq!(
         all[0].cost_usd, None,
         "an unknown price stays unknown, not $0"
     );
     let by_class = |class| {
-        s.ledger()
-            .recent_requests(&RequestFilter {
-                error_class: Some(class),
-                limit: 10,
-                ..Default::default()
-            })
-            .unwrap()
-            .into_iter()
-            .map(|r| r.id)
-            .collect::<Vec<_>>()
+        let filter = RequestFilter {
+            error_class: Some(class),
+            ..Default::default()
+        };
+        ten_newest_ids(&s, filter)
     };
     assert_eq!(by_class(switchyard_core::ErrorClass::Upstream5xx), ["b"]);
     assert!(by_class(switchyard_core::ErrorClass::NoCandidate).is_empty());
@@ -134,13 +142,7 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
         Vec::<String>::new(),
         "filtered by the stored name"
     );
-    let read = s
-        .ledger()
-        .recent_requests(&RequestFilter {
-            limit: 10,
-            ..Default::default()
-        })
-        .unwrap();
+    let read = ten_newest(&s, RequestFilter::default());
     assert_eq!(
         read[0].error_class,
         Some(switchyard_core::ErrorClass::Other)
@@ -199,12 +201,10 @@ fn backend_limits_default_to_50_in_flight_and_round_trip() {
 
 #[test]
 fn pruning_deletes_old_requests_with_their_attempts() {
-    let store = Store::open_in_memory().unwrap();
-    let batch = [
+    let store = store_with(&[
         record("old", "2026-01-01T00:00:00Z", "A", 200),
         record("new", "2026-03-01T00:00:00Z", "A", 200),
-    ];
-    store.ledger().insert_requests(&batch).unwrap();
+    ]);
     assert_eq!(
         store
             .ledger()
@@ -232,16 +232,12 @@ fn pruning_deletes_old_requests_with_their_attempts() {
 
 #[test]
 fn request_counts_per_backend_since_a_moment() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .ledger()
-        .insert_requests(&[
-            record("1", "2026-01-01T00:00:00Z", "A", 200),
-            record("2", "2026-01-02T00:00:00Z", "A", 200),
-            record("3", "2026-01-02T01:00:00Z", "A", 503),
-            record("4", "2026-01-02T02:00:00Z", "B", 200),
-        ])
-        .unwrap();
+    let store = store_with(&[
+        record("1", "2026-01-01T00:00:00Z", "A", 200),
+        record("2", "2026-01-02T00:00:00Z", "A", 200),
+        record("3", "2026-01-02T01:00:00Z", "A", 503),
+        record("4", "2026-01-02T02:00:00Z", "B", 200),
+    ]);
     let mut counts = store
         .ledger()
         .request_counts_since("2026-01-02T00:00:00Z")
@@ -255,7 +251,6 @@ fn request_counts_since_any_moment_match_the_raw_rows() {
     // Read from the hourly rollups plus the raw rows of a partial first hour: the same counts
     // as the rows themselves, whether "since" is on the hour or half past (local midnight in
     // India), and for times on and around an hour's edge.
-    let store = Store::open_in_memory().unwrap();
     let at = [
         ("2026-01-01T23:59:59.999Z", "A", 200),
         ("2026-01-02T00:00:00Z", "A", 200),
@@ -276,7 +271,7 @@ fn request_counts_since_any_moment_match_the_raw_rows() {
         backend: None,
         ..record("none", "2026-01-02T02:00:00Z", "A", 503)
     });
-    store.ledger().insert_requests(&records).unwrap();
+    let store = store_with(&records);
     let ms = |t: &str| crate::usage::ms_of(t).unwrap();
     for since in [
         "2026-01-02T00:00:00Z",
@@ -307,30 +302,17 @@ fn request_counts_since_any_moment_match_the_raw_rows() {
 
 #[test]
 fn the_ledger_filters_by_api_alone_and_with_the_other_filters() {
-    let store = Store::open_in_memory().unwrap();
     let with = |id: &str, at: &str, inbound: &str, status: u16| RequestRecord {
         inbound: inbound.into(),
         ..record(id, at, "A", status)
     };
-    store
-        .ledger()
-        .insert_requests(&[
-            with("chat", "2026-01-01T00:00:01Z", "openai", 200),
-            with("resp", "2026-01-01T00:00:02Z", "responses", 200),
-            with("resp-bad", "2026-01-01T00:00:03Z", "responses", 502),
-            with("count", "2026-01-01T00:00:04Z", "count_tokens", 200),
-        ])
-        .unwrap();
-    let ids = |f: RequestFilter| -> Vec<String> {
-        let f = RequestFilter { limit: 10, ..f };
-        store
-            .ledger()
-            .recent_requests(&f)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.id)
-            .collect()
-    };
+    let store = store_with(&[
+        with("chat", "2026-01-01T00:00:01Z", "openai", 200),
+        with("resp", "2026-01-01T00:00:02Z", "responses", 200),
+        with("resp-bad", "2026-01-01T00:00:03Z", "responses", 502),
+        with("count", "2026-01-01T00:00:04Z", "count_tokens", 200),
+    ]);
+    let ids = |f: RequestFilter| ten_newest_ids(&store, f);
     let api = |a: &str| Some(a.to_string());
     assert_eq!(
         ids(RequestFilter {

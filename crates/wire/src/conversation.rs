@@ -93,6 +93,26 @@ impl ChatRequest {
     }
 }
 
+/// One turn's parts as messages in order: tool results form `Role::Tool` messages, every other
+/// run of parts a message with the turn's `role`.
+pub(crate) fn split_tool_results(role: Role, parts: Vec<Part>) -> Vec<Message> {
+    let mut runs: Vec<Message> = Vec::new();
+    for part in parts {
+        let part_role = match part {
+            Part::ToolResult { .. } => Role::Tool,
+            _ => role,
+        };
+        match runs.last_mut() {
+            Some(last) if last.role == part_role => last.content.push(part),
+            _ => runs.push(Message {
+                role: part_role,
+                content: vec![part],
+            }),
+        }
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

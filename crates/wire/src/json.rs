@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::canonical::StreamEvent;
 use crate::error::WireError;
 
 /// Parses a body into a JSON value, mapping syntax errors to [`WireError::InvalidJson`].
@@ -110,6 +111,14 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A string field as an owned `String`, empty when absent or not a string.
+    pub(crate) fn string_or_empty(&self, key: &str) -> String {
+        self.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// A token count: absent, `null` or malformed all read as 0 (usage is advisory, never fatal).
     pub(crate) fn count(&self, key: &str) -> u64 {
         self.get(key).and_then(Value::as_u64).unwrap_or(0)
@@ -133,17 +142,64 @@ impl<'a> Obj<'a> {
     }
 }
 
-/// One SSE event's payload as JSON, or the `Error` event a decoder emits for an unreadable one
-/// (naming the position, never quoting the payload).
-pub(crate) fn stream_payload(data: &str) -> Result<Value, crate::canonical::StreamEvent> {
-    serde_json::from_str(data).map_err(|e| unreadable(&WireError::from_json(&e)))
+/// Decodes one SSE event's payload with `decode` when it is a JSON object: unreadable JSON is an
+/// `Error` event (naming the position, never quoting the payload), any other JSON no event.
+pub(crate) fn decode_object(
+    data: &str,
+    decode: impl FnOnce(&Obj<'_>) -> Vec<StreamEvent>,
+) -> Vec<StreamEvent> {
+    let value = match serde_json::from_str(data) {
+        Ok(v) => v,
+        Err(e) => return vec![unreadable(&WireError::from_json(&e))],
+    };
+    match Obj::new(&value, "") {
+        Ok(obj) => decode(&obj),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Decodes one payload of a stream whose chunks are whole responses (OpenAI, Gemini): an
+/// `{"error": …}` chunk is the provider's `Error` event, any other object goes to `decode`.
+pub(crate) fn decode_chunk(
+    data: &str,
+    decode: impl FnOnce(&Obj<'_>) -> Vec<StreamEvent>,
+) -> Vec<StreamEvent> {
+    decode_object(data, |chunk| match chunk.get("error") {
+        Some(error) => vec![provider_error(error.get("message"))],
+        None => decode(chunk),
+    })
+}
+
+/// The `Start` event naming the id and model that `obj` carries under these keys (`""` if not).
+pub(crate) fn start_event(obj: &Obj<'_>, id_key: &str, model_key: &str) -> StreamEvent {
+    StreamEvent::Start {
+        id: obj.string_or_empty(id_key),
+        model: obj.string_or_empty(model_key),
+    }
+}
+
+/// A stream event's kind: the payload's `type`, else the SSE event name, else `""`.
+pub(crate) fn event_type<'a>(obj: &Obj<'a>, event: Option<&'a str>) -> &'a str {
+    obj.get("type")
+        .and_then(Value::as_str)
+        .or(event)
+        .unwrap_or_default()
 }
 
 /// The `Error` event for a stream payload that is not what its format promises.
-pub(crate) fn unreadable(err: &WireError) -> crate::canonical::StreamEvent {
-    crate::canonical::StreamEvent::Error {
+pub(crate) fn unreadable(err: &WireError) -> StreamEvent {
+    StreamEvent::Error {
         message: format!("provider sent an unreadable stream event ({err})"),
     }
+}
+
+/// The `Error` event for an error a provider reports mid-stream, with its `message` if a string.
+pub(crate) fn provider_error(message: Option<&Value>) -> StreamEvent {
+    let message = message
+        .and_then(Value::as_str)
+        .unwrap_or("provider reported an error")
+        .to_owned();
+    StreamEvent::Error { message }
 }
 
 /// Top-level keys of a JSON object that are not in `read`, in the body's order.

@@ -30,6 +30,9 @@ mod options;
 pub mod raw;
 pub mod responses;
 pub mod sse;
+mod stream_state;
+#[cfg(test)]
+mod test_support;
 mod usage;
 
 pub use canonical::{

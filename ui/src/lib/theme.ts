@@ -1,19 +1,30 @@
 import type { ThemeChoice } from "../ipc/types";
 
-/** System follows `prefers-color-scheme`; light and dark pin it via `data-theme` on <html>. */
-export function applyTheme(choice: ThemeChoice, root: HTMLElement = document.documentElement): void {
-  if (choice === "system") delete root.dataset.theme;
-  else root.dataset.theme = choice;
+/** The OS preference, where the webview can tell it. */
+function systemDark(): MediaQueryList | null {
+  return typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : null;
 }
 
-/** Calls `onchange` when the theme may have changed (Settings pins one, or the OS switches); returns a stop. */
+/**
+ * Puts the theme in effect on <html> as `data-theme` ("light" or "dark"; tokens.css keys the dark
+ * palette on it). System resolves `prefers-color-scheme` now and again whenever the OS switches;
+ * returns a stop for that watch.
+ */
+export function applyTheme(choice: ThemeChoice, root: HTMLElement = document.documentElement): () => void {
+  if (choice !== "system") {
+    root.dataset.theme = choice;
+    return () => {};
+  }
+  const media = systemDark();
+  const follow = () => (root.dataset.theme = media?.matches ? "dark" : "light");
+  follow();
+  media?.addEventListener("change", follow);
+  return () => media?.removeEventListener("change", follow);
+}
+
+/** Calls `onchange` when the theme in effect changed (Settings pins one, or the OS switches); returns a stop. */
 export function watchTheme(onchange: () => void, root: HTMLElement = document.documentElement): () => void {
   const observer = typeof MutationObserver === "function" ? new MutationObserver(onchange) : null;
   observer?.observe(root, { attributes: true, attributeFilter: ["data-theme"] });
-  const media = typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : null;
-  media?.addEventListener("change", onchange);
-  return () => {
-    observer?.disconnect();
-    media?.removeEventListener("change", onchange);
-  };
+  return () => observer?.disconnect();
 }

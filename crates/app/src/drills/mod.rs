@@ -262,13 +262,8 @@ impl Drills {
 
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<Report, AppError> {
-        let row = self
-            .runs
-            .blocking(move |s| Ok(s.drill_run(&id)?))
-            .await?
-            .ok_or(AppError::NotFound("That drill run"))?;
-        serde_json::from_str(&row.report)
-            .map_err(|e| AppError::Internal(format!("a stored drill run cannot be read: {e}")))
+        let row = self.runs.blocking(move |s| Ok(s.drill_run(&id)?)).await?;
+        crate::readiness::stored_report(row.map(|r| r.report), "That drill run")
     }
 
     /// Writes stored run `id`'s report as `format` to `path` (replaced atomically).

@@ -29,15 +29,9 @@ pub(super) struct Limits {
 
 impl Limits {
     pub(super) fn register(&self, r: &mut Registry) {
-        r.register(
-            "limit_used_ratio",
-            "Share of a subscription window used, as the provider reported it",
-            self.window.clone(),
-        );
-        r.register(
-            "key_headroom_ratio",
-            "Share of a key's tightest rate limit left, as its provider's last answer said",
-            self.key.clone(),
+        register!(r,
+            "limit_used_ratio", "Share of a subscription window used, as the provider reported it" => self.window;
+            "key_headroom_ratio", "Share of a key's tightest rate limit left, as its provider's last answer said" => self.key;
         );
     }
 

@@ -9,11 +9,25 @@
 //! Cost on the request path: a few hash lookups under read locks, no allocation for known label
 //! sets beyond the label strings.
 
+/// Registers metrics under their names and help texts, one `name, help[, unit] => metric;` each
+/// (a unit adds its suffix, as OpenMetrics asks).
+macro_rules! register {
+    ($r:expr, $($name:literal, $help:literal $(, $unit:expr)? => $metric:expr;)*) => {
+        $(register!(@one $r, $name, $help $(, $unit)?, $metric.clone());)*
+    };
+    (@one $r:expr, $name:literal, $help:literal, $metric:expr) => {
+        $r.register($name, $help, $metric)
+    };
+    (@one $r:expr, $name:literal, $help:literal, $unit:expr, $metric:expr) => {
+        $r.register_with_unit($name, $help, $unit, $metric)
+    };
+}
+
 mod http;
 mod labels;
+mod limits;
 mod text;
 
-mod limits;
 pub use http::router;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -150,69 +164,21 @@ impl Metrics {
         };
         let r = &mut m.registry;
         m.limits.register(r);
-        r.register(
-            "requests",
-            "Requests answered by the gateway",
-            m.requests.clone(),
-        );
-        r.register(
-            "errors",
-            "Requests that failed, by error class",
-            m.errors.clone(),
-        );
-        r.register_with_unit(
-            "request_duration",
-            "Time from a request's arrival to its last byte",
-            Unit::Seconds,
-            m.duration.clone(),
-        );
-        r.register("tokens", "Tokens used, by kind", m.tokens.clone());
-        r.register_with_unit(
-            "cost",
-            "Cost of the requests at the price table in force",
-            Unit::Other("usd".into()),
-            m.cost.clone(),
-        );
-        r.register(
-            "cache_lookups",
-            "Requests by how they met the response cache",
-            m.cache.clone(),
-        );
-        r.register_with_unit(
-            "cache_saved",
-            "What answers from the cache would have cost",
-            Unit::Other("usd".into()),
-            m.cache_saved.clone(),
-        );
-        r.register(
-            "breaker_state",
-            "Circuit breaker of each backend: 0 closed, 1 half-open, 2 open",
-            m.breaker.clone(),
-        );
-        r.register(
-            "backend_up",
-            "1 when the health monitor sees the backend healthy or degraded, 0 when down (absent before its first probe)",
-            m.up.clone(),
-        );
-        r.register(
-            "backend_uptime_ratio",
-            "Share of the last 24 h of probes that succeeded",
-            m.uptime.clone(),
-        );
-        r.register(
-            "in_flight_requests",
-            "Requests admitted and not yet finished",
-            m.in_flight.clone(),
-        );
-        r.register(
-            "ledger_queue_depth",
-            "Finished requests waiting to be written",
-            m.ledger_queue.clone(),
-        );
-        r.register(
-            "ledger_lost_requests",
-            "Requests that could not be written to the ledger",
-            m.ledger_lost.clone(),
+        let usd = || Unit::Other("usd".into());
+        register!(r,
+            "requests", "Requests answered by the gateway" => m.requests;
+            "errors", "Requests that failed, by error class" => m.errors;
+            "request_duration", "Time from a request's arrival to its last byte", Unit::Seconds => m.duration;
+            "tokens", "Tokens used, by kind" => m.tokens;
+            "cost", "Cost of the requests at the price table in force", usd() => m.cost;
+            "cache_lookups", "Requests by how they met the response cache" => m.cache;
+            "cache_saved", "What answers from the cache would have cost", usd() => m.cache_saved;
+            "breaker_state", "Circuit breaker of each backend: 0 closed, 1 half-open, 2 open" => m.breaker;
+            "backend_up", "1 when the health monitor sees the backend healthy or degraded, 0 when down (absent before its first probe)" => m.up;
+            "backend_uptime_ratio", "Share of the last 24 h of probes that succeeded" => m.uptime;
+            "in_flight_requests", "Requests admitted and not yet finished" => m.in_flight;
+            "ledger_queue_depth", "Finished requests waiting to be written" => m.ledger_queue;
+            "ledger_lost_requests", "Requests that could not be written to the ledger" => m.ledger_lost;
         );
         m
     }

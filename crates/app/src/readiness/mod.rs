@@ -5,7 +5,7 @@
 
 mod backend;
 mod report;
-pub(crate) use report::write_report;
+pub(crate) use report::{stored_report, write_report};
 mod system;
 
 use crate::backends::keys::Keys;
@@ -92,54 +92,27 @@ fn verdict_notification(run: &ReadinessRun) -> Notification {
 pub const LATENCY_THRESHOLD_MS: u32 = 2_000;
 
 /// The Readiness feature. It reads the other features through their public services only.
-/// Cheap to clone.
+/// Cheap to clone. Built at start-up from the store (integrity, stored runs), the keychain (a
+/// write/read/delete round trip), the data folder (free space), the HTTP clients (the gateway's
+/// Host guard is tried for real), the gateway's controls (what it is doing), the Backends, Keys
+/// (each key is tested), Routes (live breaker state, routes that can serve) and Notifications
+/// (delivery, the verdict) services, and the event sink (`ReadinessProgress`,
+/// `ReadinessFinished`).
 #[derive(Clone)]
 pub struct Readiness {
-    store: Store,
-    secrets: Arc<dyn SecretStore>,
-    data_dir: PathBuf,
-    http: switchyard_gateway::HttpClients,
-    gateway: GatewayControl,
-    backends: Backends,
-    keys: Keys,
-    routes: Routes,
-    notifications: Notifications,
-    events: EventSink,
+    pub(crate) store: Store,
+    pub(crate) secrets: Arc<dyn SecretStore>,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) http: switchyard_gateway::HttpClients,
+    pub(crate) gateway: GatewayControl,
+    pub(crate) backends: Backends,
+    pub(crate) keys: Keys,
+    pub(crate) routes: Routes,
+    pub(crate) notifications: Notifications,
+    pub(crate) events: EventSink,
 }
 
 impl Readiness {
-    /// Needs the store (integrity, stored runs), the keychain (a write/read/delete round trip),
-    /// the data folder (free space), the HTTP clients (the gateway's Host guard is tried for
-    /// real), the gateway's controls (what it is doing), the Backends, Keys (each key is tested), Routes (live
-    /// breaker state, routes that can serve) and Notifications (delivery, the verdict) services,
-    /// and the event sink (`ReadinessProgress`, `ReadinessFinished`).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        store: Store,
-        secrets: Arc<dyn SecretStore>,
-        data_dir: PathBuf,
-        http: switchyard_gateway::HttpClients,
-        gateway: GatewayControl,
-        backends: Backends,
-        keys: Keys,
-        routes: Routes,
-        notifications: Notifications,
-        events: EventSink,
-    ) -> Readiness {
-        Readiness {
-            store,
-            secrets,
-            data_dir,
-            http,
-            gateway,
-            backends,
-            keys,
-            routes,
-            notifications,
-            events,
-        }
-    }
-
     fn emit(&self, event: DomainEvent) {
         self.events.emit(event);
     }

@@ -105,10 +105,8 @@ impl Readiness {
         let row = self
             .store
             .blocking(move |store| Ok(store.alerts().readiness_run(&id)?))
-            .await?
-            .ok_or(AppError::NotFound("That readiness run"))?;
-        serde_json::from_str(&row.report)
-            .map_err(|e| AppError::Internal(format!("a stored readiness run cannot be read: {e}")))
+            .await?;
+        stored_report(row.map(|r| r.report), "That readiness run")
     }
 
     /// Writes stored run `id`'s report as `format` to `path` (replaced atomically, private to
@@ -121,6 +119,18 @@ impl Readiness {
     ) -> Result<PathBuf, AppError> {
         write_report(&self.get(id).await?.report(), format, path).await
     }
+}
+
+/// A stored run's report, read back from its JSON; `None` is `that` ("That drill run") not found.
+/// Readiness and drill runs share it.
+pub(crate) fn stored_report<T: serde::de::DeserializeOwned>(
+    json: Option<String>,
+    that: &'static str,
+) -> Result<T, AppError> {
+    let json = json.ok_or(AppError::NotFound(that))?;
+    let what = that.trim_start_matches("That ");
+    serde_json::from_str(&json)
+        .map_err(|e| AppError::Internal(format!("a stored {what} cannot be read: {e}")))
 }
 
 /// Writes `report` as `format` to `path` (replaced atomically, private to the user) and returns

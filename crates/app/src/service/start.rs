@@ -211,18 +211,18 @@ impl Switchyard {
             backends_changed.clone(),
         );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
-        let readiness = crate::readiness::Readiness::new(
-            store.clone(),
-            Arc::clone(&opts.secrets),
-            opts.paths.data_dir.clone(),
-            http.clone(),
-            gateway_control.clone(),
-            backends.clone(),
-            keys.clone(),
-            routes.clone(),
-            notifications.clone(),
-            sink.clone(),
-        );
+        let readiness = crate::readiness::Readiness {
+            store: store.clone(),
+            secrets: Arc::clone(&opts.secrets),
+            data_dir: opts.paths.data_dir.clone(),
+            http: http.clone(),
+            gateway: gateway_control.clone(),
+            backends: backends.clone(),
+            keys: keys.clone(),
+            routes: routes.clone(),
+            notifications: notifications.clone(),
+            events: sink.clone(),
+        };
         let drills = crate::drills::Drills::new(
             store.clone(),
             sink.clone(),

@@ -2,7 +2,7 @@
 //! saved, per-rule webhooks kept in the keychain, and failing gateway requests opening an
 //! error-rate alert.
 
-use super::monitor::{start_monitored, wait_until};
+use super::monitor::{start_alerting, start_monitored, wait_for_notification, wait_until};
 use super::*;
 use switchyard_mock::MockServer;
 
@@ -103,10 +103,7 @@ async fn webhook_sink() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
 #[tokio::test]
 async fn a_rules_webhook_is_kept_in_the_keychain_and_receives_its_alerts() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, _) = start_monitored(dir.path()).await;
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
+    let (app, _) = start_alerting(dir.path()).await;
     let secret = |s: &str| switchyard_app::secrets::SecretString::new(s.to_string());
 
     let bad = app
@@ -200,36 +197,25 @@ async fn failing_gateway_requests_open_an_error_rate_alert() {
     let mock = MockServer::start(MockConfig::instant().with_faults(faults))
         .await
         .unwrap();
-    let b = app
-        .backends()
-        .create(
-            draft(
-                BackendKind::OpenAiCompatible,
-                "Flaky",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            Some(key("main", "sk-flaky-000000000000000000000")),
-        )
-        .await
-        .unwrap();
+    let b = add_on_mock(
+        &app,
+        BackendKind::OpenAiCompatible,
+        "Flaky",
+        &mock,
+        Some(key("main", "sk-flaky-000000000000000000000")),
+    )
+    .await;
     let token = app.tokens().create("t".into()).await.unwrap();
     let addr = app.gateway_addr().unwrap();
     for _ in 0..5 {
-        let r = reqwest::Client::new()
-            .post(format!("http://{addr}/v1/chat/completions"))
-            .bearer_auth(token.token.expose())
-            .json(&serde_json::json!({"model": "Flaky/some-model", "messages": [{"role": "user", "content": "hi"}]}))
-            .send()
-            .await
-            .unwrap();
+        let r = say_hi(addr, token.token.expose(), "Flaky/some-model").await;
         assert_eq!(r.status(), 503);
     }
-    wait_until("the error-rate notification", || {
-        recorder
-            .sent()
-            .iter()
-            .any(|n| n.summary.contains("Flaky: error rate"))
-    })
+    wait_for_notification(
+        "the error-rate notification",
+        &recorder,
+        "Flaky: error rate",
+    )
     .await;
     let alerts = app.health().alerts(10).await.unwrap();
     assert!(alerts.iter().any(

@@ -2,7 +2,7 @@
 //! headers) while refusing it. The key-invalid alert reaches its webhook and the desktop
 //! notification, and neither they, the stored alerts nor any file in the data folder hold the key.
 
-use super::monitor::{start_monitored, wait_until};
+use super::monitor::{start_alerting, wait_for_notification, wait_until};
 use super::*;
 use axum::http::HeaderMap;
 
@@ -56,10 +56,7 @@ async fn sink() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
 #[tokio::test]
 async fn a_key_the_provider_quotes_back_reaches_no_alert_webhook_or_notification() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
+    let (app, recorder) = start_alerting(dir.path()).await;
     let (hook, got) = sink().await;
     let url = switchyard_app::secrets::SecretString::new(hook);
     app.health()
@@ -76,13 +73,7 @@ async fn a_key_the_provider_quotes_back_reaches_no_alert_webhook_or_notification
         .unwrap();
     let token = app.tokens().create("t".into()).await.unwrap();
     let addr = app.gateway_addr().unwrap();
-    let answer = reqwest::Client::new()
-        .post(format!("http://{addr}/v1/chat/completions"))
-        .bearer_auth(token.token.expose())
-        .json(&serde_json::json!({"model": "Echoing/some-model", "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+    let answer = say_hi(addr, token.token.expose(), "Echoing/some-model").await;
     let headers = format!("{:?}", answer.headers());
     let shown = format!("{headers} {}", answer.text().await.unwrap());
     assert!(!shown.contains("CANARY"), "{shown}");
@@ -91,13 +82,7 @@ async fn a_key_the_provider_quotes_back_reaches_no_alert_webhook_or_notification
         got.lock().unwrap().iter().any(|b| b.contains("Echoing"))
     })
     .await;
-    wait_until("the key-invalid notification", || {
-        recorder
-            .sent()
-            .iter()
-            .any(|n| n.summary.contains("Echoing"))
-    })
-    .await;
+    wait_for_notification("the key-invalid notification", &recorder, "Echoing").await;
     for body in got.lock().unwrap().iter() {
         assert!(!body.contains("CANARY"), "webhook payload: {body}");
     }

@@ -1,6 +1,5 @@
 use super::*;
 use switchyard_app::AppError;
-use switchyard_app::HostApproval;
 use switchyard_core::{BackendStatus, CheckOutcome};
 
 #[tokio::test]
@@ -49,13 +48,9 @@ async fn backends_survive_a_restart_in_order() {
 #[tokio::test]
 async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
     let h = start().await;
+    let proxy = draft(BackendKind::OpenAiCompatible, "Proxy", "not a url");
     let err = h
-        .app
-        .backends()
-        .create(
-            draft(BackendKind::OpenAiCompatible, "Proxy", "not a url"),
-            Some(key("k", "sk-abcdefghijklmnopqrstu")),
-        )
+        .create(proxy, Some(key("k", "sk-abcdefghijklmnopqrstu")))
         .await
         .unwrap_err();
     let AppError::Validation(v) = err else {
@@ -65,7 +60,7 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
         v.first_error().unwrap().field,
         switchyard_core::Field::BaseUrl
     );
-    assert_eq!(names(&h.app.backends().list().await.unwrap()), ["Demo"]);
+    assert_eq!(h.backend_names().await, ["Demo"]);
     assert!(
         h.keychain.is_empty(),
         "a refused backend must not leave a key in the keychain"
@@ -75,43 +70,21 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
 #[tokio::test]
 async fn duplicate_names_are_refused_case_insensitively() {
     let h = start().await;
-    let err = h
-        .app
-        .backends()
-        .create(
-            draft(BackendKind::OpenAi, "demo", "https://api.openai.com/v1"),
-            None,
-        )
-        .await
-        .unwrap_err();
+    let err = h.create(openai("demo"), None).await.unwrap_err();
     assert!(matches!(err, AppError::Validation(_)), "{err:?}");
 }
 
 #[tokio::test]
 async fn edit_enable_reorder_and_delete() {
     let h = start().await;
-    let a = h
-        .add(
-            draft(BackendKind::OpenAi, "A", "https://api.openai.com/v1"),
-            None,
-        )
-        .await;
+    let a = h.add(openai("A"), None).await;
     let b = h
         .add(
             draft(BackendKind::Mistral, "B", "https://api.mistral.ai/v1"),
             None,
         )
         .await;
-    let edited = h
-        .app
-        .backends()
-        .update(
-            a.row.id.clone(),
-            draft(BackendKind::OpenAi, "A prime", "https://api.openai.com/v1"),
-            HostApproval::Approve,
-        )
-        .await
-        .unwrap();
+    let edited = h.update(&a.row.id, openai("A prime")).await.unwrap();
     assert_eq!(edited.row.name, "A prime");
     let off = h
         .app
@@ -139,10 +112,7 @@ async fn edit_enable_reorder_and_delete() {
         "a partial order is refused: {partial:?}"
     );
     h.app.backends().delete(b.row.id).await.unwrap();
-    assert_eq!(
-        names(&h.app.backends().list().await.unwrap()),
-        ["Demo", "A prime"]
-    );
+    assert_eq!(h.backend_names().await, ["Demo", "A prime"]);
     assert!(matches!(
         h.app.backends().delete("missing".into()).await,
         Err(AppError::NotFound(_))
@@ -153,41 +123,18 @@ async fn edit_enable_reorder_and_delete() {
 async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
     let h = start().await;
     let demo = h.app.backends().list().await.unwrap().remove(0);
-    let err = h
-        .app
-        .backends()
-        .update(
-            demo.row.id,
-            draft(BackendKind::OpenAi, "Demo", "https://api.openai.com/v1"),
-            HostApproval::Approve,
-        )
-        .await;
+    let err = h.update(&demo.row.id, openai("Demo")).await;
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
-    let err = h
-        .app
-        .backends()
-        .create(draft(BackendKind::Demo, "Demo 2", ""), None)
-        .await;
+    let err = h.create(draft(BackendKind::Demo, "Demo 2", ""), None).await;
     assert!(matches!(err, Err(AppError::Validation(_))), "{err:?}");
 }
 
 #[tokio::test]
 async fn no_backend_can_become_demo() {
     let h = start().await;
-    let b = h
-        .add(
-            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
-            None,
-        )
-        .await;
+    let b = h.add(openai("OpenAI"), None).await;
     let err = h
-        .app
-        .backends()
-        .update(
-            b.row.id,
-            draft(BackendKind::Demo, "Demo 2", ""),
-            HostApproval::Approve,
-        )
+        .update(&b.row.id, draft(BackendKind::Demo, "Demo 2", ""))
         .await;
     assert!(matches!(err, Err(AppError::Invalid(_))), "{err:?}");
 }
@@ -209,35 +156,15 @@ async fn changing_the_endpoint_forgets_old_checks() {
         )
         .await;
     h.app.keys().test(&b.row.id, None).await.unwrap();
-    assert_eq!(
-        h.app.backends().get(&b.row.id).await.unwrap().status,
-        BackendStatus::Healthy
-    );
-    let moved = h
-        .app
-        .backends()
-        .update(
-            b.row.id.clone(),
-            draft(BackendKind::Ollama, "Ollama", "http://127.0.0.1:9"),
-            HostApproval::Approve,
-        )
-        .await
-        .unwrap();
+    assert_eq!(h.backend(&b.row.id).await.status, BackendStatus::Healthy);
+    let moved_to = |name| draft(BackendKind::Ollama, name, "http://127.0.0.1:9");
+    let moved = h.update(&b.row.id, moved_to("Ollama")).await.unwrap();
     assert_eq!(
         moved.status,
         BackendStatus::Untested,
         "a check of the old URL says nothing about the new one"
     );
-    let renamed = h
-        .app
-        .backends()
-        .update(
-            b.row.id.clone(),
-            draft(BackendKind::Ollama, "Local", "http://127.0.0.1:9"),
-            HostApproval::Approve,
-        )
-        .await
-        .unwrap();
+    let renamed = h.update(&b.row.id, moved_to("Local")).await.unwrap();
     assert_eq!(renamed.row.name, "Local");
 }
 
@@ -245,14 +172,9 @@ async fn changing_the_endpoint_forgets_old_checks() {
 async fn deleting_with_the_keychain_down_changes_nothing() {
     let h = start().await;
     let b = h
-        .add(
-            draft(BackendKind::OpenAi, "OpenAI", "https://api.openai.com/v1"),
-            Some(key("a", "sk-abcdefghijklmnopqrst1")),
-        )
+        .add(openai("OpenAI"), Some(key("a", "sk-abcdefghijklmnopqrst1")))
         .await;
-    h.app
-        .keys()
-        .add(b.row.id.clone(), key("b", "sk-abcdefghijklmnopqrst2"))
+    h.add_key(&b, "b", "sk-abcdefghijklmnopqrst2")
         .await
         .unwrap();
     h.keychain.set_unavailable(true);
@@ -260,5 +182,5 @@ async fn deleting_with_the_keychain_down_changes_nothing() {
     assert!(matches!(err, AppError::Keychain(_)), "{err:?}");
     h.keychain.set_unavailable(false);
     assert_eq!(h.keychain.len(), 2, "no key was removed");
-    assert_eq!(h.app.backends().get(&b.row.id).await.unwrap().keys.len(), 2);
+    assert_eq!(h.backend(&b.row.id).await.keys.len(), 2);
 }

@@ -3,7 +3,7 @@
 //! resuming paid requests while free ones keep working.
 
 use super::costs::{ask, priced};
-use super::monitor::{start_monitored, wait_until};
+use super::monitor::{start_alerting, wait_until};
 use super::*;
 use switchyard_app::{Budget, BudgetScope, Period, RequestRecord};
 use switchyard_store::Store;
@@ -170,10 +170,7 @@ async fn spend_percent_and_forecast_on_a_scripted_ledger() {
 #[tokio::test]
 async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
+    let (app, recorder) = start_alerting(dir.path()).await;
     let (_mock, token) = priced(&app).await;
     assert_eq!(ask(&app, &token, "Priced/gpt-4o-mini").await.0, 200);
     let cost = app.costs().budget_statuses().await.unwrap();

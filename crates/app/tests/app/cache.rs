@@ -1,28 +1,10 @@
 //! The response cache through the app: stats and savings from the ledger, invalidation by
 //! scope, settings (validated, applied live), restart persistence, and the hit-rate alert.
 
-use super::monitor::{start_monitored, wait_until};
+use super::costs::priced;
+use super::monitor::{start_monitored, wait_for_notification};
 use super::*;
 use switchyard_app::{CacheScope, CacheSettings, HIT_RATE_METRIC};
-use switchyard_mock::MockServer;
-
-/// A priced backend (OpenAI kind over the mock) plus a gateway token.
-async fn priced(app: &Switchyard) -> (MockServer, String) {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    app.backends()
-        .create(
-            draft(
-                BackendKind::OpenAi,
-                "Priced",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            Some(key("main", "sk-cachetest-000000000000000000000")),
-        )
-        .await
-        .unwrap();
-    let token = app.tokens().create("tool".into()).await.unwrap();
-    (mock, token.token.expose().to_string())
-}
 
 async fn ask(app: &Switchyard, token: &str, model: &str, question: &str) -> String {
     let addr = app.gateway_addr().unwrap();
@@ -236,12 +218,11 @@ async fn a_low_hit_rate_opens_the_cache_alert() {
         ask(&app, &token, "Priced/gpt-4o-mini", &format!("question {i}")).await;
     }
     assert_eq!(app.cache().report_hit_rate().await.unwrap(), Some(0.0));
-    wait_until("the cache hit-rate notification", || {
-        recorder
-            .sent()
-            .iter()
-            .any(|n| n.summary.contains("Response cache"))
-    })
+    wait_for_notification(
+        "the cache hit-rate notification",
+        &recorder,
+        "Response cache",
+    )
     .await;
     let alerts = app.health().alerts(10).await.unwrap();
     assert!(

@@ -141,15 +141,7 @@ async fn every_kind_lists_its_models_priced_as_the_ledger_will_price_them() {
     assert_eq!(pricing_of(compat_l, "qwen3:8b"), Pricing::Unknown);
 
     // The Demo backend lists its own models, free.
-    let demo = h
-        .app
-        .backends()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|b| b.row.kind == BackendKind::Demo)
-        .unwrap();
+    let demo = h.find_backend(|b| b.row.kind == BackendKind::Demo).await;
     let d = h.app.catalogue().refresh(demo.row.id).await.unwrap();
     assert_eq!(ids(&d), ["demo-chat", "demo-fast"]);
     assert_eq!(pricing_of(&d, "demo-chat"), Pricing::Free);

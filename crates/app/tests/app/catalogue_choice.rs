@@ -4,70 +4,48 @@
 
 use super::catalogue::{add, mock};
 use super::*;
-use switchyard_app::{RouteCandidate, RouteDraft, Strategy};
+use switchyard_app::{ModelCheck, RouteCandidate, RouteDraft, Strategy};
+use switchyard_mock::MockServer;
+
+/// Adds an OpenAI backend with a key at `server`; its id.
+async fn add_openai(h: &Harness, server: &MockServer) -> String {
+    let base = format!("{}/v1", server.base_url());
+    let k = Some("sk-test-openai-000000000001");
+    add(h, BackendKind::OpenAi, "OpenAI", &base, k).await
+}
+
+/// How `model` checks out where it is chosen.
+async fn check(h: &Harness, model: &str) -> ModelCheck {
+    h.app.catalogue().check(model.into()).await.unwrap()
+}
+
+/// The warning a check of `model` gives; there must be one.
+async fn warning(h: &Harness, model: &str) -> String {
+    check(h, model).await.warning.unwrap()
+}
 
 #[tokio::test]
 async fn a_chosen_model_is_checked_where_it_is_chosen() {
     let h = start().await;
     let server = mock(&["gpt-4.1-mini", "acme-unknown-model"], &[]).await;
-    let id = add(
-        &h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
+    let id = add_openai(&h, &server).await;
     h.app.catalogue().refresh(id.clone()).await.unwrap();
 
-    let fine = h
-        .app
-        .catalogue()
-        .check("OpenAI/gpt-4.1-mini".into())
-        .await
-        .unwrap();
+    let fine = check(&h, "OpenAI/gpt-4.1-mini").await;
     assert_eq!(fine.warning, None, "{fine:?}");
     assert_eq!(fine.targets[0].listed, Some(true));
-    let unknown = h
-        .app
-        .catalogue()
-        .check("OpenAI/acme-unknown-model".into())
-        .await
-        .unwrap();
-    let w = unknown.warning.unwrap();
+    let w = warning(&h, "OpenAI/acme-unknown-model").await;
     assert!(
         w.contains("acme-unknown-model has no known price on OpenAI"),
         "{w}"
     );
-    let unlisted = h
-        .app
-        .catalogue()
-        .check("OpenAI/gpt-4o".into())
+    assert!(warning(&h, "OpenAI/gpt-4o")
         .await
-        .unwrap();
-    assert!(unlisted
-        .warning
-        .unwrap()
         .contains("gpt-4o is not in OpenAI's model list"));
-    let nothing = h
-        .app
-        .catalogue()
-        .check("no-such-thing".into())
+    assert!(warning(&h, "no-such-thing")
         .await
-        .unwrap();
-    assert!(nothing
-        .warning
-        .unwrap()
         .starts_with("No enabled backend serves"));
-    assert_eq!(
-        h.app
-            .catalogue()
-            .check("demo-chat".into())
-            .await
-            .unwrap()
-            .warning,
-        None
-    );
+    assert_eq!(check(&h, "demo-chat").await.warning, None);
 
     // A route: every candidate is checked.
     h.app
@@ -94,7 +72,7 @@ async fn a_chosen_model_is_checked_where_it_is_chosen() {
         )
         .await
         .unwrap();
-    let route = h.app.catalogue().check("mixed".into()).await.unwrap();
+    let route = check(&h, "mixed").await;
     assert_eq!(route.targets.len(), 2);
     assert!(route
         .warning
@@ -113,14 +91,7 @@ async fn a_chosen_model_is_checked_where_it_is_chosen() {
 async fn the_daily_refresh_reads_only_old_or_unread_lists() {
     let h = start().await;
     let server = mock(&["gpt-4.1-mini"], &[]).await;
-    add(
-        &h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
+    add_openai(&h, &server).await;
     let day = switchyard_app::CATALOGUE_MAX_AGE;
     // The Demo backend and OpenAI were never read.
     assert_eq!(h.app.catalogue().refresh_stale(day).await.unwrap(), 2);
@@ -143,14 +114,7 @@ async fn the_cli_lists_refreshes_and_checks_models() {
     use super::cli::run;
     let h = start().await;
     let server = mock(&["gpt-4.1-mini", "acme-unknown-model"], &[]).await;
-    add(
-        &h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
+    add_openai(&h, &server).await;
 
     let never = run(&h.app, &["models", "OpenAI"], "").await;
     assert_eq!(never.code, 0);
@@ -215,14 +179,7 @@ async fn connect_with_an_unpriced_model_says_so() {
     use super::cli::run;
     let t = super::tools::start_tools().await;
     let server = mock(&["acme-unknown-model"], &[]).await;
-    add(
-        &t.h,
-        BackendKind::OpenAi,
-        "OpenAI",
-        &format!("{}/v1", server.base_url()),
-        Some("sk-test-openai-000000000001"),
-    )
-    .await;
+    add_openai(&t.h, &server).await;
     let r = run(
         &t.h.app,
         &["connect", "aider", "--model", "OpenAI/acme-unknown-model"],

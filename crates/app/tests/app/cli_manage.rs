@@ -82,13 +82,7 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
     let addr = h.app.gateway_addr().unwrap();
     let mut served = std::collections::HashSet::new();
     for _ in 0..12 {
-        let r = reqwest::Client::new()
-            .post(format!("http://{addr}/v1/chat/completions"))
-            .bearer_auth(token.token.expose())
-            .json(&serde_json::json!({"model": "pair", "messages": [{"role": "user", "content": "hi"}]}))
-            .send()
-            .await
-            .unwrap();
+        let r = say_hi(addr, token.token.expose(), "pair").await;
         assert_eq!(r.status(), 200);
         served.insert(
             r.headers()["x-switchyard-backend"]

@@ -3,6 +3,7 @@
 //! the real `switchyard-serve` process dispatches, prints and exits as documented.
 
 use super::cli::{run_line, KEY};
+use super::shutdown::{add_local, sy_in};
 use super::*;
 
 #[tokio::test]
@@ -10,15 +11,8 @@ async fn requests_read_what_a_serving_core_on_the_same_folder_recorded() {
     let h = start().await;
     let token = h.app.tokens().create("codex".into()).await.unwrap();
     let addr = h.app.gateway_addr().unwrap();
-    let client = reqwest::Client::new();
     for model in ["demo-chat", "demo-chat", "Demo/demo-chat"] {
-        client
-            .post(format!("http://{addr}/v1/chat/completions"))
-            .bearer_auth(token.token.expose())
-            .json(&serde_json::json!({"model": model, "messages": [{"role": "user", "content": "hi"}]}))
-            .send()
-            .await
-            .unwrap();
+        say_hi(addr, token.token.expose(), model).await;
     }
     h.app.flush_ledger();
 
@@ -57,35 +51,12 @@ async fn requests_read_what_a_serving_core_on_the_same_folder_recorded() {
 fn the_binary_adds_lists_and_reads_requests_in_a_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let sy = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
-            .args(args)
-            .env("SWITCHYARD_DATA_DIR", &data)
-            .env("SWITCHYARD_KEYRING_SERVICE", "switchyard-test-cli")
-            .output()
-            .unwrap()
-    };
+    let sy = |args: &[&str]| sy_in(&data, "switchyard-test-cli", args);
     let bad = sy(&["backend", "add", "X", "--kind", "nope", "--base-url", "u"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(!data.exists(), "a usage error opens nothing");
 
-    let add = sy(&[
-        "backend",
-        "add",
-        "Local",
-        "--kind",
-        "openai-compatible",
-        "--base-url",
-        "http://127.0.0.1:9/v1",
-        "--model",
-        "mock-chat",
-    ]);
-    assert_eq!(
-        add.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&add.stderr)
-    );
+    let add = add_local(sy, "http://127.0.0.1:9/v1");
     let id = String::from_utf8(add.stdout).unwrap();
     assert_eq!(id.lines().count(), 1);
 
@@ -132,13 +103,8 @@ async fn a_backend_added_by_another_process_is_served_within_seconds() {
     let addr = h.app.gateway_addr().unwrap();
     let deadline = std::time::Instant::now() + switchyard_app::WATCH_EVERY * 5;
     loop {
-        let status = reqwest::Client::new()
-            .post(format!("http://{addr}/v1/chat/completions"))
-            .bearer_auth(token.token.expose())
-            .json(&serde_json::json!({"model": "Later/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}))
-            .send()
+        let status = say_hi(addr, token.token.expose(), "Later/gpt-4o-mini")
             .await
-            .unwrap()
             .status();
         if status == 200 {
             break;

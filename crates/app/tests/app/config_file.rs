@@ -48,15 +48,7 @@ async fn configured() -> Harness {
         let r = run(&h.app, args, "").await;
         assert_eq!(r.code, 0, "{args:?}: {}", r.err);
     }
-    let alpha = h
-        .app
-        .backends()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|b| b.row.name == "Alpha")
-        .unwrap();
+    let alpha = h.find_backend(|b| b.row.name == "Alpha").await;
     h.app
         .backends()
         .set_limits(

@@ -12,17 +12,14 @@ use switchyard_mock::MockServer;
 /// A priced backend (OpenAI kind over the mock) plus a gateway token.
 pub(super) async fn priced(app: &Switchyard) -> (MockServer, String) {
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    app.backends()
-        .create(
-            draft(
-                BackendKind::OpenAi,
-                "Priced",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            Some(key("main", "sk-coststest-00000000000000000000")),
-        )
-        .await
-        .unwrap();
+    add_on_mock(
+        app,
+        BackendKind::OpenAi,
+        "Priced",
+        &mock,
+        Some(key("main", "sk-coststest-00000000000000000000")),
+    )
+    .await;
     let token = app.tokens().create("tool".into()).await.unwrap();
     (mock, token.token.expose().to_string())
 }
@@ -236,12 +233,11 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
     let (_mock, token) = priced(&h.app).await;
     assert_eq!(ask(&h.app, &token, "Priced/house-finetune-7").await.0, 200);
     let r = all_time();
-    let unpriced = h
-        .app
-        .costs()
-        .unpriced_models(r.since_ms, r.until_ms)
-        .await
-        .unwrap();
+    let unpriced_now = || async {
+        let costs = h.app.costs();
+        costs.unpriced_models(r.since_ms, r.until_ms).await.unwrap()
+    };
+    let unpriced = unpriced_now().await;
     assert_eq!(unpriced.len(), 1);
     assert_eq!(
         (unpriced[0].model.as_str(), unpriced[0].requests),
@@ -275,12 +271,7 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
         assert!(expected > 0.0);
         assert!((row.cost_usd.unwrap() - expected).abs() < 1e-15, "{row:?}");
     }
-    let unpriced = h
-        .app
-        .costs()
-        .unpriced_models(r.since_ms, r.until_ms)
-        .await
-        .unwrap();
+    let unpriced = unpriced_now().await;
     assert!(unpriced.is_empty(), "nothing left unpriced: {unpriced:?}");
     let o = h.app.costs().overview(r, SplitBy::Backend).await.unwrap();
     let ledger_sum: f64 = rows[..2].iter().filter_map(|row| row.cost_usd).sum();

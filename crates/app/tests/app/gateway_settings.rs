@@ -9,6 +9,21 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
+/// Saves `bad`, which must be refused and leave the defaults; the refusal.
+async fn refused_and_unchanged(h: &Harness, bad: GatewaySettings) -> switchyard_app::AppError {
+    let err = h
+        .app
+        .gateway_control()
+        .update_settings(bad)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        h.app.gateway_control().settings().await.unwrap(),
+        GatewaySettings::default()
+    );
+    err
+}
+
 #[tokio::test]
 async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     let h = start().await;
@@ -20,19 +35,10 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         allowed_origins: vec!["*".into()],
         ..GatewaySettings::default()
     };
-    let err = h
-        .app
-        .gateway_control()
-        .update_settings(bad)
-        .await
-        .unwrap_err();
+    let err = refused_and_unchanged(&h, bad).await;
     assert_eq!(
         refused_fields(&err),
         [(switchyard_core::Field::Origins, None)]
-    );
-    assert_eq!(
-        h.app.gateway_control().settings().await.unwrap(),
-        GatewaySettings::default()
     );
 
     let port = free_port();
@@ -118,13 +124,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         .create(draft(BackendKind::OpenAiCompatible, "Dead", &dead), None)
         .await
         .unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("http://{addr}/v1/chat/completions"))
-        .bearer_auth(token.token.expose())
-        .json(&serde_json::json!({"model": "Dead/m", "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+    let r = say_hi(addr, token.token.expose(), "Dead/m").await;
     assert!(r.status().is_server_error(), "{}", r.status());
     let live = app.routes().live_health();
     let state = live.iter().find(|l| l.backend_id == b.row.id).unwrap();
@@ -145,20 +145,11 @@ async fn resilience_out_of_range_is_refused_by_name_and_changes_nothing() {
         },
         ..GatewaySettings::default()
     };
-    let err = h
-        .app
-        .gateway_control()
-        .update_settings(bad)
-        .await
-        .unwrap_err();
+    let err = refused_and_unchanged(&h, bad).await;
     assert!(
         err.to_string()
             .contains("First-byte timeout must be from 1 to 600"),
         "{err}"
-    );
-    assert_eq!(
-        h.app.gateway_control().settings().await.unwrap(),
-        GatewaySettings::default()
     );
 }
 
@@ -184,13 +175,7 @@ async fn request_retention_is_validated_and_pruning_keeps_recent_requests() {
 
     let token = h.app.tokens().create("t".into()).await.unwrap();
     let addr = h.app.gateway_addr().unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("http://{addr}/v1/chat/completions"))
-        .bearer_auth(token.token.expose())
-        .json(&serde_json::json!({"model": "demo-chat", "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+    let r = say_hi(addr, token.token.expose(), "demo-chat").await;
     assert_eq!(r.status(), 200);
     h.app.flush_ledger();
     assert_eq!(

@@ -16,6 +16,17 @@ fn write_env(dir: &tempfile::TempDir) -> std::path::PathBuf {
     path
 }
 
+/// The ids of every finding a scan of the environment and `env` makes.
+async fn all_finding_ids(h: &Harness, env: &std::path::Path) -> Vec<String> {
+    let scan = h
+        .app
+        .backends()
+        .scan_import(Some(env.to_path_buf()))
+        .await
+        .unwrap();
+    scan.findings.iter().map(|f| f.id.clone()).collect()
+}
+
 #[tokio::test]
 async fn scan_finds_environment_and_file_keys_masked_with_bad_lines_by_number() {
     let h = start_with(vec![
@@ -71,13 +82,7 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
     .await;
     let src = tempfile::tempdir().unwrap();
     let env = write_env(&src);
-    let scan = h
-        .app
-        .backends()
-        .scan_import(Some(env.clone()))
-        .await
-        .unwrap();
-    let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
+    let ids = all_finding_ids(&h, &env).await;
     let report = h
         .app
         .backends()
@@ -269,13 +274,7 @@ async fn a_value_changed_since_the_scan_is_a_conflict() {
     let src = tempfile::tempdir().unwrap();
     let h = start().await;
     let env = write_env(&src);
-    let scan = h
-        .app
-        .backends()
-        .scan_import(Some(env.clone()))
-        .await
-        .unwrap();
-    let ids: Vec<_> = scan.findings.iter().map(|f| f.id.clone()).collect();
+    let ids = all_finding_ids(&h, &env).await;
     let changed = std::fs::read_to_string(&env)
         .unwrap()
         .replace(GROQ, "gsk_replacedreplacedreplaced9999");

@@ -88,13 +88,7 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
         .await
         .unwrap();
     let scrape_token = scraper.token.expose().to_string();
-    let refused = http
-        .post(format!("http://{addr}/v1/chat/completions"))
-        .bearer_auth(&scrape_token)
-        .json(&serde_json::json!({"model": "demo-chat", "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+    let refused = say_hi(addr, &scrape_token, "demo-chat").await;
     assert_eq!(refused.status(), 403, "a scrape token cannot spend");
     let scrape = http
         .get(format!("http://{addr}/metrics"))

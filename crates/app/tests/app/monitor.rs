@@ -31,6 +31,20 @@ pub(super) async fn start_monitored(dir: &Path) -> (Switchyard, Arc<RecordingNot
     (Switchyard::start(opts).await.unwrap(), recorder)
 }
 
+/// Alerts notify at once: no cool-down between two of the same.
+pub(super) async fn no_cooldown(app: &Switchyard) {
+    let mut config = app.health().alert_config().await.unwrap();
+    config.cooldown_secs = 0;
+    app.health().set_alert_config(config).await.unwrap();
+}
+
+/// As [`start_monitored`], with [`no_cooldown`].
+pub(super) async fn start_alerting(dir: &Path) -> (Switchyard, Arc<RecordingNotifier>) {
+    let (app, recorder) = start_monitored(dir).await;
+    no_cooldown(&app).await;
+    (app, recorder)
+}
+
 pub(super) async fn wait_until<F: Fn() -> bool>(what: &str, f: F) {
     for _ in 0..100 {
         if f() {
@@ -39,6 +53,14 @@ pub(super) async fn wait_until<F: Fn() -> bool>(what: &str, f: F) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("timed out waiting for {what}");
+}
+
+/// Waits for a notification whose summary contains `part`.
+pub(super) async fn wait_for_notification(what: &str, recorder: &RecordingNotifier, part: &str) {
+    wait_until(what, || {
+        recorder.sent().iter().any(|n| n.summary.contains(part))
+    })
+    .await;
 }
 
 pub(super) async fn status_of(app: &Switchyard, name: &str) -> String {
@@ -52,10 +74,7 @@ pub(super) async fn status_of(app: &Switchyard, name: &str) -> String {
 #[tokio::test]
 async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
+    let (app, recorder) = start_alerting(dir.path()).await;
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();
     app.backends()

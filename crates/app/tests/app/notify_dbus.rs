@@ -86,9 +86,7 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
         vars: Default::default(),
     });
     let app = Switchyard::start(opts).await.unwrap();
-    let mut alerts = app.health().alert_config().await.unwrap();
-    alerts.cooldown_secs = 0;
-    app.health().set_alert_config(alerts).await.unwrap();
+    super::monitor::no_cooldown(&app).await;
 
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();

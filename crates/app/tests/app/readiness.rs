@@ -3,7 +3,12 @@
 
 use super::*;
 use switchyard_app::MonitorSettings;
-use switchyard_core::readiness::{ComponentStatus, Verdict};
+use switchyard_core::readiness::{Component, ComponentStatus, Verdict};
+
+/// The component of a run's card that `is` picks.
+fn component(run: &switchyard_app::ReadinessRun, is: impl Fn(&Component) -> bool) -> &Component {
+    run.card.components.iter().find(|c| is(c)).unwrap()
+}
 
 fn closed_port_url() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -62,12 +67,7 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
         )
         .await;
     let run = h.app.readiness().run().await.unwrap();
-    let local = run
-        .card
-        .components
-        .iter()
-        .find(|c| c.name == "Local")
-        .unwrap();
+    let local = component(&run, |c| c.name == "Local");
     assert_eq!(local.status, ComponentStatus::Down);
     assert!(!local.required, "backends are optional by default");
     assert_eq!(run.card.verdict, Verdict::Degraded);
@@ -192,18 +192,14 @@ async fn check_is_ready_on_a_fresh_folder_and_blocked_by_a_required_backend_with
         switchyard_notify::RecordingNotifier::new(),
     ));
     let app = Switchyard::start(opts).await.unwrap();
-    let b = app
-        .backends()
-        .create(
-            draft(
-                BackendKind::OpenAiCompatible,
-                "Strict",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            Some(key("main", "sk-the-wrong-one-00000000000000")),
-        )
-        .await
-        .unwrap();
+    let b = add_on_mock(
+        &app,
+        BackendKind::OpenAiCompatible,
+        "Strict",
+        &mock,
+        Some(key("main", "sk-the-wrong-one-00000000000000")),
+    )
+    .await;
     let required = MonitorSettings {
         required: true,
         ..MonitorSettings::default()
@@ -245,12 +241,7 @@ async fn a_keyless_kind_with_a_key_is_reached_with_its_key() {
         )
         .await;
     let run = h.app.readiness().run().await.unwrap();
-    let local = run
-        .card
-        .components
-        .iter()
-        .find(|c| c.id == format!("backend:{}", b.row.id))
-        .unwrap();
+    let local = component(&run, |c| c.id == format!("backend:{}", b.row.id));
     let reach = local
         .checks
         .iter()

@@ -21,13 +21,7 @@ async fn demo_id(h: &Harness) -> String {
 
 async fn ask(h: &Harness, token: &str, model: &str) -> reqwest::Response {
     let addr = h.app.gateway_addr().unwrap();
-    reqwest::Client::new()
-        .post(format!("http://{addr}/v1/chat/completions"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"model": model, "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap()
+    say_hi(addr, token, model).await
 }
 
 #[tokio::test]

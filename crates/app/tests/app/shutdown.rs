@@ -5,7 +5,7 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,13 +16,41 @@ const SERVICE: &str = "switchyard-test-shutdown";
 /// The model `prepare`'s backend serves.
 const LOCAL: &str = "Local/mock-chat";
 
-fn sy(data: &Path, args: &[&str]) -> std::process::Output {
+/// `switchyard-serve args` on the data folder `data`, with the keyring service `service`.
+pub(super) fn sy_in(data: &Path, service: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
         .args(args)
         .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .env("SWITCHYARD_KEYRING_SERVICE", service)
         .output()
         .unwrap()
+}
+
+fn sy(data: &Path, args: &[&str]) -> Output {
+    sy_in(data, SERVICE, args)
+}
+
+/// Adds the OpenAI-compatible backend "Local" (model mock-chat) at `base` with the CLI `sy`;
+/// it must succeed.
+pub(super) fn add_local(sy: impl Fn(&[&str]) -> Output, base: &str) -> Output {
+    let add = sy(&[
+        "backend",
+        "add",
+        "Local",
+        "--kind",
+        "openai-compatible",
+        "--base-url",
+        base,
+        "--model",
+        "mock-chat",
+    ]);
+    assert_eq!(
+        add.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    add
 }
 
 fn free_port() -> u16 {
@@ -36,26 +64,7 @@ fn free_port() -> u16 {
 /// A data folder with an OpenAI-compatible backend on `mock` and a token; returns the token.
 fn prepare(data: &Path, mock: &MockServer) -> String {
     let base = format!("{}/v1", mock.base_url());
-    let add = sy(
-        data,
-        &[
-            "backend",
-            "add",
-            "Local",
-            "--kind",
-            "openai-compatible",
-            "--base-url",
-            &base,
-            "--model",
-            "mock-chat",
-        ],
-    );
-    assert_eq!(
-        add.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&add.stderr)
-    );
+    add_local(|args| sy(data, args), &base);
     let token = sy(data, &["token", "create", "load"]);
     assert_eq!(token.status.code(), Some(0));
     String::from_utf8(token.stdout).unwrap().trim().to_string()

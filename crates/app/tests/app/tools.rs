@@ -4,7 +4,8 @@
 //! cannot be parsed is refused untouched; an interrupted connect is repaired at the next start.
 
 use super::*;
-use switchyard_app::{ConnectChoice, Home, ToolId};
+use std::path::PathBuf;
+use switchyard_app::{AppError, ConnectChoice, Home, ToolId, ToolReport, ToolStatus};
 
 pub const CLAUDE_SETTINGS: &str = r#"{
   "$schema": "https://json.schemastore.org/claude-code-settings.json",
@@ -40,6 +41,40 @@ model = "gpt-5-mini"
 pub struct ToolsHarness {
     pub h: Harness,
     pub home: tempfile::TempDir,
+}
+
+impl ToolsHarness {
+    /// Connects `tool` with the default choice: the answer as is.
+    pub async fn connect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
+        self.h
+            .app
+            .tools()
+            .connect(tool, ConnectChoice::default())
+            .await
+    }
+
+    /// Disconnects `tool`: the answer as is.
+    pub async fn disconnect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
+        self.h.app.tools().disconnect(tool).await
+    }
+
+    /// How `tool` stands now.
+    pub async fn status(&self, tool: ToolId) -> ToolStatus {
+        let tools = self.h.app.tools().list().await.unwrap();
+        tools.into_iter().find(|s| s.tool == tool).unwrap()
+    }
+
+    /// `~/.claude/settings.json`, written with [`CLAUDE_SETTINGS`].
+    pub fn claude_settings(&self) -> PathBuf {
+        let settings = self.home.path().join(".claude/settings.json");
+        write(&settings, CLAUDE_SETTINGS);
+        settings
+    }
+
+    /// Every token, as listed now.
+    pub async fn tokens(&self) -> Vec<switchyard_store::TokenRow> {
+        self.h.app.tokens().list().await.unwrap()
+    }
 }
 
 pub async fn start_tools() -> ToolsHarness {
@@ -88,6 +123,11 @@ pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// The text of the file at `path`.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
 async fn ask_anthropic(base: &str, token: &str, model: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(format!("{base}/v1/messages"))
@@ -102,15 +142,9 @@ async fn ask_anthropic(base: &str, token: &str, model: &str) -> reqwest::Respons
 #[tokio::test]
 async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_bytes() {
     let t = start_tools().await;
-    let settings = t.home.path().join(".claude/settings.json");
-    write(&settings, CLAUDE_SETTINGS);
+    let settings = t.claude_settings();
 
-    let report =
-        t.h.app
-            .tools()
-            .connect(ToolId::ClaudeCode, ConnectChoice::default())
-            .await
-            .unwrap();
+    let report = t.connect(ToolId::ClaudeCode).await.unwrap();
     assert_eq!(report.token_name.as_deref(), Some("claude-code"));
     assert_eq!(
         report.model.as_deref(),
@@ -122,14 +156,13 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
         vec!["~/.claude/settings.json".to_string()]
     );
     assert_eq!(report.files.backups.len(), 1);
-    let backup = std::fs::read_to_string(&report.files.backups[0]).unwrap();
+    let backup = read(Path::new(&report.files.backups[0]));
     assert!(
         !backup.contains("USERKEYUSERKEY"),
         "a backup never holds a key in plaintext"
     );
 
-    let live: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let live: serde_json::Value = serde_json::from_str(&read(&settings)).unwrap();
     let env = &live["env"];
     let root = format!(
         "http://127.0.0.1:{}",
@@ -151,8 +184,7 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
     let answer = ask_anthropic(&root, &token, "Demo/demo-chat").await;
     assert_eq!(answer.status(), 200);
     t.h.app.flush_ledger();
-    let tools = t.h.app.tools().list().await.unwrap();
-    let claude = tools.iter().find(|s| s.tool == ToolId::ClaudeCode).unwrap();
+    let claude = t.status(ToolId::ClaudeCode).await;
     assert!(claude.connected && !claude.needs_reconnect, "{claude:?}");
     assert!(!claude.installed, "no program on the test's PATH");
     assert_eq!(claude.token_name.as_deref(), Some("claude-code"));
@@ -164,45 +196,22 @@ async fn claude_code_connects_answers_as_itself_and_disconnects_to_the_same_byte
     );
 
     // Connect again: idempotent, same token, nothing written.
-    let again =
-        t.h.app
-            .tools()
-            .connect(ToolId::ClaudeCode, ConnectChoice::default())
-            .await
-            .unwrap();
+    let again = t.connect(ToolId::ClaudeCode).await.unwrap();
     assert!(again.files.changed.is_empty(), "{again:?}");
     assert_eq!(
         ask_anthropic(&root, &token, "demo-chat").await.status(),
         200
     );
 
-    let gone =
-        t.h.app
-            .tools()
-            .disconnect(ToolId::ClaudeCode)
-            .await
-            .unwrap();
+    let gone = t.disconnect(ToolId::ClaudeCode).await.unwrap();
     assert_eq!(gone.token_name.as_deref(), Some("claude-code"));
-    assert_eq!(
-        std::fs::read_to_string(&settings).unwrap(),
-        CLAUDE_SETTINGS,
-        "byte for byte"
-    );
+    assert_eq!(read(&settings), CLAUDE_SETTINGS, "byte for byte");
     assert_eq!(
         ask_anthropic(&root, &token, "demo-chat").await.status(),
         401,
         "token revoked"
     );
-    let claude =
-        t.h.app
-            .tools()
-            .list()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|s| s.tool == ToolId::ClaudeCode)
-            .unwrap();
-    assert!(!claude.connected);
+    assert!(!t.status(ToolId::ClaudeCode).await.connected);
 }
 
 #[tokio::test]
@@ -219,7 +228,7 @@ async fn codex_keeps_the_users_edits_made_while_connected() {
         .connect(ToolId::Codex, choice)
         .await
         .unwrap();
-    let connected = std::fs::read_to_string(&config).unwrap();
+    let connected = read(&config);
     assert!(
         connected.contains("model_provider = \"switchyard\""),
         "{connected}"
@@ -235,12 +244,12 @@ async fn codex_keeps_the_users_edits_made_while_connected() {
     let edited = connected.replace("model = \"demo-chat\"", "model = \"gpt-5\"")
         + "\n[mcp_servers.search]\ncommand = \"search-mcp\"\n";
     std::fs::write(&config, &edited).unwrap();
-    let report = t.h.app.tools().disconnect(ToolId::Codex).await.unwrap();
+    let report = t.disconnect(ToolId::Codex).await.unwrap();
     assert_eq!(
         report.files.kept,
         vec!["~/.codex/config.toml: model".to_string()]
     );
-    let after = std::fs::read_to_string(&config).unwrap();
+    let after = read(&config);
     assert!(
         after.contains("[mcp_servers.search]"),
         "the user's new server stays: {after}"
@@ -262,17 +271,11 @@ async fn an_unparseable_file_is_refused_and_left_alone() {
     let settings = t.home.path().join(".claude/settings.json");
     let broken = "{\n  \"env\": {\n    \"A\": 1,,\n  }\n}\n";
     write(&settings, broken);
-    let err =
-        t.h.app
-            .tools()
-            .connect(ToolId::ClaudeCode, ConnectChoice::default())
-            .await
-            .unwrap_err();
-    let msg = err.to_string();
+    let msg = t.connect(ToolId::ClaudeCode).await.unwrap_err().to_string();
     assert!(msg.contains("line 3"), "{msg}");
     assert!(msg.contains("Nothing was changed"), "{msg}");
-    assert_eq!(std::fs::read_to_string(&settings).unwrap(), broken);
-    let tokens = t.h.app.tokens().list().await.unwrap();
+    assert_eq!(read(&settings), broken);
+    let tokens = t.tokens().await;
     assert!(
         tokens.iter().all(|t| t.revoked_at.is_some()),
         "no live token left behind: {tokens:?}"
@@ -289,13 +292,9 @@ async fn an_unparseable_file_is_refused_and_left_alone() {
 #[tokio::test]
 async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
     let t = start_tools().await;
-    t.h.app
-        .tools()
-        .connect(ToolId::Aider, ConnectChoice::default())
-        .await
-        .unwrap();
+    t.connect(ToolId::Aider).await.unwrap();
     let conf = t.home.path().join(".aider.conf.yml");
-    let text = std::fs::read_to_string(&conf).unwrap();
+    let text = read(&conf);
     assert!(
         text.contains("openai-api-base: http://127.0.0.1:") && text.contains("/v1"),
         "{text}"
@@ -307,14 +306,10 @@ async fn a_missing_file_is_created_and_removed_again_with_its_folder() {
         let mode = std::fs::metadata(&conf).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "a new file holding a token is private");
     }
-    t.h.app
-        .tools()
-        .connect(ToolId::GeminiCli, ConnectChoice::default())
-        .await
-        .unwrap();
+    t.connect(ToolId::GeminiCli).await.unwrap();
     assert!(t.home.path().join(".gemini/.env").exists());
-    t.h.app.tools().disconnect(ToolId::Aider).await.unwrap();
-    t.h.app.tools().disconnect(ToolId::GeminiCli).await.unwrap();
+    t.disconnect(ToolId::Aider).await.unwrap();
+    t.disconnect(ToolId::GeminiCli).await.unwrap();
     assert!(!conf.exists());
     assert!(
         !t.home.path().join(".gemini").exists(),
@@ -331,32 +326,22 @@ async fn a_read_only_tool_file_is_refused_whole_with_the_fix() {
     write(&config, CODEX_CONFIG);
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o444)).unwrap();
 
-    let err =
-        t.h.app
-            .tools()
-            .connect(ToolId::Codex, ConnectChoice::default())
-            .await
-            .unwrap_err();
-    let text = err.to_string();
+    let text = t.connect(ToolId::Codex).await.unwrap_err().to_string();
     assert!(
         text.contains("is read-only") && text.contains("chmod u+w"),
         "{text}"
     );
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), CODEX_CONFIG);
+    assert_eq!(read(&config), CODEX_CONFIG);
     let mode = std::fs::metadata(&config).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o444, "its mode is kept too");
     let list = t.h.app.tools().list().await.unwrap();
     assert!(list.iter().all(|s| !s.connected), "nothing recorded");
-    let tokens = t.h.app.tokens().list().await.unwrap();
+    let tokens = t.tokens().await;
     assert!(
         tokens.iter().all(|t| t.revoked_at.is_some()),
         "the token made for it is revoked: {tokens:?}"
     );
 
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
-    t.h.app
-        .tools()
-        .connect(ToolId::Codex, ConnectChoice::default())
-        .await
-        .unwrap();
+    t.connect(ToolId::Codex).await.unwrap();
 }

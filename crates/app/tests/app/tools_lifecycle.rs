@@ -4,72 +4,41 @@
 //! tool folder other users can write is refused before anything is written, and the file a
 //! connect writes is private.
 
-use super::tools::{start_tools, write, CLAUDE_SETTINGS};
-use switchyard_app::{ConnectChoice, Switchyard, ToolId, ToolStatus};
-
-async fn claude(app: &Switchyard) -> ToolStatus {
-    let tools = app.tools().list().await.unwrap();
-    tools
-        .into_iter()
-        .find(|s| s.tool == ToolId::ClaudeCode)
-        .unwrap()
-}
+use super::tools::{read, start_tools, write, CLAUDE_SETTINGS};
+use switchyard_app::ToolId;
 
 #[tokio::test]
 async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() {
     let t = start_tools().await;
-    let settings = t.home.path().join(".claude/settings.json");
-    write(&settings, CLAUDE_SETTINGS);
-    t.h.app
-        .tools()
-        .connect(ToolId::ClaudeCode, ConnectChoice::default())
-        .await
-        .unwrap();
+    let settings = t.claude_settings();
+    t.connect(ToolId::ClaudeCode).await.unwrap();
     // Another port was written by hand (as if the gateway had moved).
-    let live = std::fs::read_to_string(&settings).unwrap();
+    let live = read(&settings);
     let root = format!(
         "http://127.0.0.1:{}",
         t.h.app.gateway_addr().unwrap().port()
     );
     std::fs::write(&settings, live.replace(&root, "http://127.0.0.1:1")).unwrap();
-    let s = claude(&t.h.app).await;
+    let s = t.status(ToolId::ClaudeCode).await;
     assert!(s.needs_reconnect, "{s:?}");
-    t.h.app
-        .tools()
-        .connect(ToolId::ClaudeCode, ConnectChoice::default())
-        .await
-        .unwrap();
-    let s = claude(&t.h.app).await;
+    t.connect(ToolId::ClaudeCode).await.unwrap();
+    let s = t.status(ToolId::ClaudeCode).await;
     assert!(!s.needs_reconnect, "{s:?}");
-    t.h.app
-        .tools()
-        .disconnect(ToolId::ClaudeCode)
-        .await
-        .unwrap();
-    assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
+    t.disconnect(ToolId::ClaudeCode).await.unwrap();
+    assert_eq!(read(&settings), CLAUDE_SETTINGS);
 }
 
 #[tokio::test]
 async fn the_status_line_installs_and_restores_the_users_own() {
     let t = start_tools().await;
-    let settings = t.home.path().join(".claude/settings.json");
-    write(&settings, CLAUDE_SETTINGS);
+    let settings = t.claude_settings();
     t.h.app.tools().install_statusline().await.unwrap();
-    let live: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let live: serde_json::Value = serde_json::from_str(&read(&settings)).unwrap();
     let command = live["statusLine"]["command"].as_str().unwrap();
     assert!(command.ends_with(" statusline"), "{command}");
-    let tools = t.h.app.tools().list().await.unwrap();
-    assert_eq!(
-        tools
-            .iter()
-            .find(|s| s.tool == ToolId::ClaudeCode)
-            .unwrap()
-            .statusline,
-        Some(true)
-    );
+    assert_eq!(t.status(ToolId::ClaudeCode).await.statusline, Some(true));
     t.h.app.tools().uninstall_statusline().await.unwrap();
-    assert_eq!(std::fs::read_to_string(&settings).unwrap(), CLAUDE_SETTINGS);
+    assert_eq!(read(&settings), CLAUDE_SETTINGS);
 }
 
 #[test]
@@ -96,76 +65,52 @@ async fn a_symlinked_config_stays_a_symlink() {
     let link = t.home.path().join(".claude/settings.json");
     std::fs::create_dir_all(link.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(&dotfiles, &link).unwrap();
-    t.h.app
-        .tools()
-        .connect(ToolId::ClaudeCode, ConnectChoice::default())
-        .await
-        .unwrap();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    assert!(
-        std::fs::read_to_string(&dotfiles)
+    let is_link = || {
+        std::fs::symlink_metadata(&link)
             .unwrap()
-            .contains("ANTHROPIC_AUTH_TOKEN"),
+            .file_type()
+            .is_symlink()
+    };
+    t.connect(ToolId::ClaudeCode).await.unwrap();
+    assert!(is_link());
+    assert!(
+        read(&dotfiles).contains("ANTHROPIC_AUTH_TOKEN"),
         "the linked file was edited"
     );
-    t.h.app
-        .tools()
-        .disconnect(ToolId::ClaudeCode)
-        .await
-        .unwrap();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    assert_eq!(std::fs::read_to_string(&dotfiles).unwrap(), CLAUDE_SETTINGS);
+    t.disconnect(ToolId::ClaudeCode).await.unwrap();
+    assert!(is_link());
+    assert_eq!(read(&dotfiles), CLAUDE_SETTINGS);
 }
 
 #[tokio::test]
 async fn reconnect_after_the_token_was_revoked_succeeds_and_keeps_a_key_the_user_re_added() {
     let t = start_tools().await;
-    let settings = t.home.path().join(".claude/settings.json");
-    write(&settings, CLAUDE_SETTINGS);
-    t.h.app
-        .tools()
-        .connect(ToolId::ClaudeCode, ConnectChoice::default())
-        .await
-        .unwrap();
+    let settings = t.claude_settings();
+    t.connect(ToolId::ClaudeCode).await.unwrap();
     t.h.app.tokens().revoke("claude-code".into()).await.unwrap();
-    let s = claude(&t.h.app).await;
+    let s = t.status(ToolId::ClaudeCode).await;
     assert!(
         s.needs_reconnect,
         "a revoked token needs a reconnect: {s:?}"
     );
 
     // The user puts an API key of their own back in meanwhile.
-    let live = std::fs::read_to_string(&settings).unwrap();
+    let live = read(&settings);
     let readded = live.replace(
         "\"CLAUDE_CODE_ENABLE_TELEMETRY\": \"0\",",
         "\"CLAUDE_CODE_ENABLE_TELEMETRY\": \"0\",\n    \"ANTHROPIC_API_KEY\": \"sk-ant-api03-NEWKEYNEWKEYNEWKEYNEWKEYNEWKEYNEWK0000\",",
     );
     std::fs::write(&settings, readded).unwrap();
-    let report =
-        t.h.app
-            .tools()
-            .connect(ToolId::ClaudeCode, ConnectChoice::default())
-            .await
-            .unwrap();
+    let report = t.connect(ToolId::ClaudeCode).await.unwrap();
     assert_eq!(
         report.token_name.as_deref(),
         Some("claude-code"),
         "a fresh token with the tool's name"
     );
-    let s = claude(&t.h.app).await;
+    let s = t.status(ToolId::ClaudeCode).await;
     assert!(!s.needs_reconnect, "{s:?}");
-    t.h.app
-        .tools()
-        .disconnect(ToolId::ClaudeCode)
-        .await
-        .unwrap();
-    let after = std::fs::read_to_string(&settings).unwrap();
+    t.disconnect(ToolId::ClaudeCode).await.unwrap();
+    let after = read(&settings);
     assert!(
         after.contains("NEWKEYNEWKEY"),
         "the key the user re-added comes back, not the old one:\n{after}"
@@ -179,28 +124,16 @@ async fn a_settings_file_both_connections_created_goes_with_the_last_of_them() {
     for status_line_last in [true, false] {
         let t = start_tools().await;
         let settings = t.home.path().join(".claude/settings.json");
-        t.h.app
-            .tools()
-            .connect(ToolId::ClaudeCode, ConnectChoice::default())
-            .await
-            .unwrap();
+        t.connect(ToolId::ClaudeCode).await.unwrap();
         t.h.app.tools().install_statusline().await.unwrap();
         if status_line_last {
-            t.h.app
-                .tools()
-                .disconnect(ToolId::ClaudeCode)
-                .await
-                .unwrap();
+            t.disconnect(ToolId::ClaudeCode).await.unwrap();
             assert!(settings.exists(), "the status line still uses it");
             t.h.app.tools().uninstall_statusline().await.unwrap();
         } else {
             t.h.app.tools().uninstall_statusline().await.unwrap();
             assert!(settings.exists(), "Claude Code is still connected");
-            t.h.app
-                .tools()
-                .disconnect(ToolId::ClaudeCode)
-                .await
-                .unwrap();
+            t.disconnect(ToolId::ClaudeCode).await.unwrap();
         }
         assert!(
             !settings.exists(),
@@ -242,12 +175,7 @@ async fn a_tool_folder_others_can_write_is_refused_with_the_fix_and_nothing_is_w
     let home_before = files_under(t.home.path());
     let data_before = files_under(t.h.dir.path());
 
-    let refused =
-        t.h.app
-            .tools()
-            .connect(ToolId::Codex, ConnectChoice::default())
-            .await
-            .unwrap_err();
+    let refused = t.connect(ToolId::Codex).await.unwrap_err();
     let message = refused.to_string();
     assert!(
         matches!(refused, switchyard_app::AppError::File(_)),
@@ -261,11 +189,7 @@ async fn a_tool_folder_others_can_write_is_refused_with_the_fix_and_nothing_is_w
             && message.contains("Nothing was changed."),
         "the refusal names the folder, its mode and the fix: {message}"
     );
-    assert_eq!(
-        std::fs::read_to_string(&config).unwrap(),
-        CODEX_CONFIG,
-        "the tool's file is untouched"
-    );
+    assert_eq!(read(&config), CODEX_CONFIG, "the tool's file is untouched");
     assert_eq!(
         files_under(t.home.path()),
         home_before,
@@ -276,34 +200,26 @@ async fn a_tool_folder_others_can_write_is_refused_with_the_fix_and_nothing_is_w
         data_before,
         "no backup and no journal file in the data folder"
     );
-    let tokens = t.h.app.tokens().list().await.unwrap();
+    let tokens = t.tokens().await;
     assert!(
         tokens
             .iter()
             .all(|tok| tok.name != "codex" || tok.revoked_at.is_some()),
         "no live token is left for a connection that did not happen: {tokens:?}"
     );
-    let codex = t.h.app.tools().list().await.unwrap();
-    assert!(
-        !codex.iter().any(|s| s.tool == ToolId::Codex && s.connected),
-        "not connected"
-    );
+    assert!(!t.status(ToolId::Codex).await.connected, "not connected");
 
     // Fixed as the message says: the connect goes through and the file it wrote is private.
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
-    t.h.app
-        .tools()
-        .connect(ToolId::Codex, ConnectChoice::default())
-        .await
-        .unwrap();
+    t.connect(ToolId::Codex).await.unwrap();
     let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
     assert_eq!(
         mode, 0o600,
         "a config holding a gateway token is readable by the user only (it was 0644)"
     );
-    assert!(std::fs::read_to_string(&config).unwrap().contains("sy-"));
-    t.h.app.tools().disconnect(ToolId::Codex).await.unwrap();
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), CODEX_CONFIG);
+    assert!(read(&config).contains("sy-"));
+    t.disconnect(ToolId::Codex).await.unwrap();
+    assert_eq!(read(&config), CODEX_CONFIG);
 }
 
 #[cfg(unix)]
@@ -318,19 +234,10 @@ async fn a_tool_folder_owned_by_another_user_is_refused() {
     if std::os::unix::fs::chown(&folder, Some(65534), Some(65534)).is_err() {
         return;
     }
-    let message =
-        t.h.app
-            .tools()
-            .connect(ToolId::Codex, ConnectChoice::default())
-            .await
-            .unwrap_err()
-            .to_string();
+    let message = t.connect(ToolId::Codex).await.unwrap_err().to_string();
     assert!(
         message.contains("belongs to another user (uid 65534)"),
         "another user could swap the file there: {message}"
     );
-    assert_eq!(
-        std::fs::read_to_string(folder.join("config.toml")).unwrap(),
-        CODEX_CONFIG
-    );
+    assert_eq!(read(&folder.join("config.toml")), CODEX_CONFIG);
 }

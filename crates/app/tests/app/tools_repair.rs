@@ -8,39 +8,65 @@ use std::process::{Command, Output};
 
 const CODEX: &str = "# mine\nmodel = \"gpt-5\"\n\n[profiles.fast]\nmodel = \"gpt-5-mini\"\n";
 
-fn serve(data: &Path, home: &Path, service: &str, fault: Option<&str>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"));
-    cmd.args(args)
-        .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", service)
-        .env("SWITCHYARD_GATEWAY_PORT", "4999")
-        .env("HOME", home)
-        .env_remove("CODEX_HOME")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("SWITCHYARD_FAULT");
-    if let Some(f) = fault {
-        cmd.env("SWITCHYARD_FAULT", f);
+/// `switchyard-serve` run on one data folder, HOME and keyring service.
+struct Serve<'a> {
+    data: &'a Path,
+    home: &'a Path,
+    service: &'a str,
+}
+
+impl Serve<'_> {
+    /// Runs `args`, with the injected `fault` when given.
+    fn run(&self, fault: Option<&str>, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"));
+        cmd.args(args)
+            .env("SWITCHYARD_DATA_DIR", self.data)
+            .env("SWITCHYARD_KEYRING_SERVICE", self.service)
+            .env("SWITCHYARD_GATEWAY_PORT", "4999")
+            .env("HOME", self.home)
+            .env_remove("CODEX_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("SWITCHYARD_FAULT");
+        if let Some(f) = fault {
+            cmd.env("SWITCHYARD_FAULT", f);
+        }
+        cmd.output().unwrap()
     }
-    cmd.output().unwrap()
-}
 
-fn tools_json(data: &Path, home: &Path, service: &str) -> serde_json::Value {
-    let out = serve(data, home, service, None, &["tools", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+    /// Runs `args` without a fault; it must succeed.
+    fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(None, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
 
-fn codex_connected(list: &serde_json::Value) -> bool {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "codex")
-        .unwrap()["connected"]
-        == true
+    /// Whether `tools --json` lists Codex as connected, with the list.
+    fn codex_connected(&self) -> (bool, serde_json::Value) {
+        let list: serde_json::Value =
+            serde_json::from_slice(&self.ok(&["tools", "--json"]).stdout).unwrap();
+        let codex = list.as_array().unwrap().iter().find(|t| t["id"] == "codex");
+        let connected = codex.unwrap()["connected"] == true;
+        (connected, list)
+    }
+
+    /// `token list`, as printed.
+    fn tokens(&self) -> String {
+        let out = self.run(None, &["token", "list"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Whether `token list` shows a Codex token that is not revoked.
+    fn codex_token_active(&self) -> (bool, String) {
+        let tokens = self.tokens();
+        let active = tokens
+            .lines()
+            .any(|l| l.starts_with("codex") && !l.contains("revoked"));
+        (active, tokens)
+    }
 }
 
 #[test]
@@ -52,15 +78,15 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, CODEX).unwrap();
     let tmp = home.path().join(".codex/config.toml.switchyard-tmp");
+    let serve = Serve {
+        data: data.path(),
+        home: home.path(),
+        service: &service,
+    };
+    let connect = ["connect", "codex"];
 
     // Dies between the journal and the rename.
-    let out = serve(
-        data.path(),
-        home.path(),
-        &service,
-        Some("connect-before-rename"),
-        &["connect", "codex"],
-    );
+    let out = serve.run(Some("connect-before-rename"), &connect);
     assert!(!out.status.success(), "the injected fault aborts");
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
@@ -68,43 +94,25 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
         "the rename never happened"
     );
     assert!(tmp.exists(), "the staged file is left behind by the crash");
-    let list = tools_json(data.path(), home.path(), &service);
-    assert!(!codex_connected(&list), "rolled back: {list}");
+    let (connected, list) = serve.codex_connected();
+    assert!(!connected, "rolled back: {list}");
     assert!(!tmp.exists(), "the next start removes the temp file");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), CODEX);
-    let tokens = serve(data.path(), home.path(), &service, None, &["token", "list"]);
-    let tokens = String::from_utf8_lossy(&tokens.stdout);
+    let tokens = serve.tokens();
     assert!(
         tokens.contains("codex") && tokens.contains("revoked"),
         "its token is revoked: {tokens}"
     );
 
     // Dies after the rename, before the journal's end: finished at the next start.
-    let out = serve(
-        data.path(),
-        home.path(),
-        &service,
-        Some("connect-after-rename"),
-        &["connect", "codex"],
-    );
+    let out = serve.run(Some("connect-after-rename"), &connect);
     assert!(!out.status.success());
     assert!(std::fs::read_to_string(&config)
         .unwrap()
         .contains("model_provider = \"switchyard\""));
-    let list = tools_json(data.path(), home.path(), &service);
-    assert!(codex_connected(&list), "finished: {list}");
-    let out = serve(
-        data.path(),
-        home.path(),
-        &service,
-        None,
-        &["disconnect", "codex"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (connected, list) = serve.codex_connected();
+    assert!(connected, "finished: {list}");
+    serve.ok(&["disconnect", "codex"]);
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
         CODEX,
@@ -113,50 +121,24 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
 
     // A reconnect that dies before its rename: rolled back to "not connected", the previous
     // connection's keys undone too (its record was kept until the new one was done).
-    let out = serve(
-        data.path(),
-        home.path(),
-        &service,
-        None,
-        &["connect", "codex"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = serve(
-        data.path(),
-        home.path(),
-        &service,
+    serve.ok(&connect);
+    let out = serve.run(
         Some("connect-before-rename"),
         &["connect", "codex", "--model", "other"],
     );
     assert!(!out.status.success());
-    let list = tools_json(data.path(), home.path(), &service);
-    assert!(!codex_connected(&list), "rolled back: {list}");
+    let (connected, list) = serve.codex_connected();
+    assert!(!connected, "rolled back: {list}");
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
         CODEX,
         "back to the user's bytes"
     );
-    let tokens = serve(data.path(), home.path(), &service, None, &["token", "list"]);
-    let tokens = String::from_utf8_lossy(&tokens.stdout);
-    assert!(
-        !tokens
-            .lines()
-            .any(|l| l.starts_with("codex") && !l.contains("revoked")),
-        "no codex token left active: {tokens}"
-    );
+    let (active, tokens) = serve.codex_token_active();
+    assert!(!active, "no codex token left active: {tokens}");
 
     // The tool saves its file while Switchyard connects: nothing is replaced, no token is left.
-    let out = serve(
-        data.path(),
-        home.path(),
-        &service,
-        Some("touch-before-rename"),
-        &["connect", "codex"],
-    );
+    let out = serve.run(Some("touch-before-rename"), &connect);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -169,14 +151,8 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
         "the tool's save is kept"
     );
     assert!(!tmp.exists());
-    let list = tools_json(data.path(), home.path(), &service);
-    assert!(!codex_connected(&list), "{list}");
-    let tokens = serve(data.path(), home.path(), &service, None, &["token", "list"]);
-    let tokens = String::from_utf8_lossy(&tokens.stdout);
-    assert!(
-        !tokens
-            .lines()
-            .any(|l| l.starts_with("codex") && !l.contains("revoked")),
-        "{tokens}"
-    );
+    let (connected, list) = serve.codex_connected();
+    assert!(!connected, "{list}");
+    let (active, tokens) = serve.codex_token_active();
+    assert!(!active, "{tokens}");
 }

@@ -25,18 +25,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     })
     .await
     .unwrap();
-    let openai = app
-        .backends()
-        .create(
-            draft(
-                BackendKind::OpenAi,
-                "OpenAI test",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            None,
-        )
-        .await
-        .unwrap();
+    let openai = add_on_mock(&app, BackendKind::OpenAi, "OpenAI test", &mock, None).await;
     app.backends()
         .create(
             draft(BackendKind::Anthropic, "Anthropic test", &mock.base_url()),

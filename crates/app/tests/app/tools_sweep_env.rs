@@ -73,17 +73,8 @@ async fn start(registry: &Arc<Registry>) -> (Switchyard, tempfile::TempDir, temp
 }
 
 async fn openai_backend(app: &Switchyard, mock: &MockServer) -> String {
-    app.backends()
-        .create(
-            draft(
-                BackendKind::OpenAi,
-                "OpenAI",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            None,
-        )
+    add_on_mock(app, BackendKind::OpenAi, "OpenAI", mock, None)
         .await
-        .unwrap()
         .row
         .id
 }

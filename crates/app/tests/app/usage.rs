@@ -2,7 +2,7 @@
 //! the weekly 10 %) makes the limit80 rule notify once, naming the window; the window resets
 //! (a newer record at 2 %) and the alert resolves; `usage windows` shows the provider's figure.
 
-use super::monitor::{start_monitored, wait_until};
+use super::monitor::{start_alerting, start_monitored, wait_for_notification, wait_until};
 use super::*;
 
 fn codex_line(at: &str, primary: f64, resets_at: i64) -> String {
@@ -25,10 +25,7 @@ async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
     let file = sessions.join("rollout-2026-11-25T11-43-49-t1.jsonl");
     std::fs::write(&file, codex_line(&at, 85.0, resets) + "\n").unwrap();
 
-    let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
+    let (app, recorder) = start_alerting(dir.path()).await;
     app.usage().scan(false).await.unwrap();
     let windows = app.usage().windows().await.unwrap();
     let five = windows
@@ -159,30 +156,23 @@ async fn a_new_line_in_a_watched_folder_is_imported_within_seconds() {
 #[tokio::test]
 async fn an_openrouter_keys_credits_are_read_by_its_test_and_a_low_balance_notifies() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, recorder) = start_monitored(dir.path()).await;
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
+    let (app, recorder) = start_alerting(dir.path()).await;
     let mut mock_config = MockConfig::instant();
     mock_config.credit_limit_usd = Some(0.5);
     let mock = switchyard_mock::MockServer::start(mock_config)
         .await
         .unwrap();
-    let b = app
-        .backends()
-        .create(
-            draft(
-                BackendKind::OpenRouter,
-                "Router",
-                &format!("{}/v1", mock.base_url()),
-            ),
-            Some(key(
-                "work",
-                "sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000",
-            )),
-        )
-        .await
-        .unwrap();
+    let b = add_on_mock(
+        &app,
+        BackendKind::OpenRouter,
+        "Router",
+        &mock,
+        Some(key(
+            "work",
+            "sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000",
+        )),
+    )
+    .await;
     let key_id = b.keys[0].row.id.clone();
     let result = app.keys().test(&b.row.id, Some(&key_id)).await.unwrap();
     assert!(
@@ -206,12 +196,11 @@ async fn an_openrouter_keys_credits_are_read_by_its_test_and_a_low_balance_notif
     );
 
     app.usage().report_limits().await.unwrap();
-    wait_until("the low balance notification", || {
-        recorder
-            .sent()
-            .iter()
-            .any(|n| n.summary.contains("Credits of key “work” of Router"))
-    })
+    wait_for_notification(
+        "the low balance notification",
+        &recorder,
+        "Credits of key “work” of Router",
+    )
     .await;
     app.shutdown(Duration::from_secs(5)).await;
 }

@@ -16,6 +16,61 @@ pub(crate) struct Step {
     pub created: Vec<KeyPath>,
 }
 
+impl Step {
+    /// `path` set to `value` in the new `text`; it held `previous` (absent: `None`).
+    pub fn wrote(
+        text: String,
+        path: &[String],
+        previous: Option<Value>,
+        value: &Value,
+        secret: bool,
+        layout: Layout,
+    ) -> Self {
+        Self::new(text, path, previous, Some(value.clone()), secret, layout)
+    }
+
+    /// `path`, which held `previous`, taken out of the new `text`.
+    pub fn removed(
+        text: String,
+        path: &[String],
+        previous: Value,
+        secret: bool,
+        layout: Layout,
+    ) -> Self {
+        Self::new(text, path, Some(previous), None, secret, layout)
+    }
+
+    /// The same step, having created `created` (parents first) on the way to the key.
+    pub fn creating(self, created: Vec<KeyPath>) -> Self {
+        Self { created, ..self }
+    }
+
+    fn new(
+        text: String,
+        path: &[String],
+        previous: Option<Value>,
+        written: Option<Value>,
+        secret: bool,
+        layout: Layout,
+    ) -> Self {
+        let edit = Edit {
+            path: path.to_vec(),
+            previous,
+            written,
+            secret,
+            layout,
+        };
+        Self {
+            text,
+            edit,
+            created: Vec::new(),
+        }
+    }
+}
+
+/// What setting a key gives: the step, or why the text cannot take it.
+pub(crate) type StepResult = Result<Step, EditError>;
+
 /// A format's key-level operations. Texts passed in went through [`Envelope::open`] and
 /// [`Engine::check`].
 pub(crate) trait Engine {
@@ -23,13 +78,7 @@ pub(crate) trait Engine {
     fn check(&self, text: &str) -> Result<(), EditError>;
     fn read(&self, text: &str, path: &[String]) -> Result<Option<Value>, EditError>;
     /// Sets a key whose current value differs from `value`.
-    fn set(
-        &self,
-        text: &str,
-        path: &[String],
-        value: &Value,
-        secret: bool,
-    ) -> Result<Step, EditError>;
+    fn set(&self, text: &str, path: &[String], value: &Value, secret: bool) -> StepResult;
     /// Removes a key; `None` when it is absent.
     fn remove(&self, text: &str, path: &[String], secret: bool) -> Result<Option<Step>, EditError>;
     /// Undoes `edit`; the key's live value is `edit.written`.

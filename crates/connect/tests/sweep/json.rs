@@ -7,15 +7,7 @@ use super::*;
 #[test]
 fn json_last_member_is_removed_with_the_comma_before_it() {
     let text = fixture("settings.json");
-    let (out, moved) = take_out(
-        &text,
-        SourceKind::Json,
-        6,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (out, moved) = take_openai(&text, SourceKind::Json, 6).unwrap();
     let expected = text.replace(&format!(",\n    \"OPENAI_API_KEY\": \"{OPENAI}\""), "");
     assert_eq!(out, expected, "the member and the comma before it are gone");
     assert!(
@@ -48,14 +40,7 @@ fn json_member_removal_keeps_valid_json_everywhere() {
 #[test]
 fn json_member_sharing_its_line_is_unsupported() {
     let text = format!("{{ \"env\": {{ \"OPENAI_API_KEY\": \"{OPENAI}\" }} }}\n");
-    let err = err(take_out(
-        &text,
-        SourceKind::Json,
-        1,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    ));
+    let err = err(take_openai(&text, SourceKind::Json, 1));
     assert!(matches!(err, SweepError::Unsupported(_)), "{err:?}");
 }
 
@@ -64,15 +49,7 @@ fn json_comma_fix_skips_comments_between_members() {
     let text = format!(
         "{{\r\n  \"a\": \"1\", // first\r\n  // the key:\r\n  \"OPENAI_API_KEY\": \"{OPENAI}\"\r\n}}"
     );
-    let (out, moved) = take_out(
-        &text,
-        SourceKind::Json,
-        4,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (out, moved) = take_openai(&text, SourceKind::Json, 4).unwrap();
     assert_eq!(out, "{\r\n  \"a\": \"1\" // first\r\n  // the key:\r\n}");
     assert_eq!(
         restore(&out, SourceKind::Json, &moved, OPENAI).unwrap(),
@@ -85,7 +62,7 @@ fn json_keys_moved_from_one_object_come_back_in_either_order() {
     let text = fixture("settings.json");
     let src = SourceKind::Json;
     let (one, first) = take_out(&text, src, 4, "ANTHROPIC_API_KEY", "sk-ant-…QAh6", NOTE).unwrap();
-    let (two, second) = take_out(&one, src, 5, "OPENAI_API_KEY", "sk-proj-…QCm7", NOTE).unwrap();
+    let (two, second) = take_openai(&one, src, 5).unwrap();
     let back = restore(&two, src, &first, ANTHROPIC).unwrap();
     assert!(
         serde_json::from_str::<serde_json::Value>(&back).is_ok(),
@@ -103,7 +80,7 @@ fn json_key_next_to_another_key_anchors_on_the_other_side_or_waits() {
 
     // A key above, a plain line below: the line below is the anchor.
     let text = format!("{{\n  \"env\": {{\n{k1}\n{k2},\n    \"BASE\": \"x\"\n  }}\n}}\n");
-    let (out, moved) = take_out(&text, src, 4, "OPENAI_API_KEY", "sk-proj-…QCm7", NOTE).unwrap();
+    let (out, moved) = take_openai(&text, src, 4).unwrap();
     assert_eq!(moved.inserted, "    \"BASE\": \"x\"");
     assert!(
         !format!("{moved:?}").contains("CANARY"),
@@ -113,17 +90,10 @@ fn json_key_next_to_another_key_anchors_on_the_other_side_or_waits() {
 
     // The last member below a key: its comma cannot go without recording that key.
     let text = format!("{{\n  \"env\": {{\n{k1}\n{k2}\n  }}\n}}\n");
-    let refused = err(take_out(
-        &text,
-        src,
-        4,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    ));
+    let refused = err(take_openai(&text, src, 4));
     assert!(matches!(refused, SweepError::Unsupported(_)), "{refused:?}");
     let (one, first) = take_out(&text, src, 3, "ANTHROPIC_API_KEY", "sk-ant-…QAh6", NOTE).unwrap();
-    let (two, second) = take_out(&one, src, 3, "OPENAI_API_KEY", "sk-proj-…QCm7", NOTE).unwrap();
+    let (two, second) = take_openai(&one, src, 3).unwrap();
     assert_eq!(two, "{\n  \"env\": {\n  }\n}\n");
     let back = restore(
         &restore(&two, src, &second, OPENAI).unwrap(),

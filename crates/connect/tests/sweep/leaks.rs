@@ -55,15 +55,7 @@ fn no_key_in_debug_display_errors_or_records() {
 #[test]
 fn moved_serializes_camel_case_and_round_trips() {
     let text = format!("OPENAI_API_KEY={OPENAI}\n");
-    let (_, moved) = take_out(
-        &text,
-        SourceKind::Dotenv,
-        1,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (_, moved) = take_openai(&text, SourceKind::Dotenv, 1).unwrap();
     let json = serde_json::to_value(&moved).unwrap_or_default();
     assert_eq!(json["line"], 1);
     assert_eq!(json["template"], format!("OPENAI_API_KEY={PLACEHOLDER}"));

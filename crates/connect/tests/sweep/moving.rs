@@ -100,7 +100,7 @@ fn a_taken_out_line_becomes_a_masked_comment() {
             src,
             1,
             scan(&text, src)[0].variable.as_str(),
-            "sk-proj-…QCm7",
+            OPENAI_MASKED,
             NOTE,
         )
         .unwrap_or_else(|e| panic!("{src:?}: {e}"));
@@ -126,7 +126,7 @@ fn an_empty_note_leaves_no_trailing_space() {
         SourceKind::Dotenv,
         1,
         "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
+        OPENAI_MASKED,
         "",
     )
     .unwrap();
@@ -211,7 +211,7 @@ fn take_out_refuses_notes_that_break_the_line_or_hold_the_key() {
             SourceKind::Dotenv,
             1,
             "OPENAI_API_KEY",
-            "sk-proj-…QCm7",
+            OPENAI_MASKED,
             note,
         );
         assert!(
@@ -225,15 +225,7 @@ fn take_out_refuses_notes_that_break_the_line_or_hold_the_key() {
 #[test]
 fn restore_finds_the_line_after_lines_were_added_above() {
     let text = fixture(".profile");
-    let (out, moved) = take_out(
-        &text,
-        SourceKind::Shell,
-        10,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (out, moved) = take_openai(&text, SourceKind::Shell, 10).unwrap();
     let edited = format!("# added\n# by the user\n{out}");
     let back = restore(&edited, SourceKind::Shell, &moved, OPENAI).unwrap();
     assert!(
@@ -246,24 +238,8 @@ fn restore_finds_the_line_after_lines_were_added_above() {
 fn restore_picks_the_occurrence_nearest_the_recorded_line() {
     let line = format!("export OPENAI_API_KEY={OPENAI}");
     let text = format!("{line}\n# 2\n# 3\n# 4\n{line}\n");
-    let (once, first) = take_out(
-        &text,
-        SourceKind::Shell,
-        1,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
-    let (twice, second) = take_out(
-        &once,
-        SourceKind::Shell,
-        5,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (once, first) = take_openai(&text, SourceKind::Shell, 1).unwrap();
+    let (twice, second) = take_openai(&once, SourceKind::Shell, 5).unwrap();
     assert_eq!(
         first.inserted, second.inserted,
         "two identical comment lines"
@@ -278,15 +254,7 @@ fn restore_picks_the_occurrence_nearest_the_recorded_line() {
 #[test]
 fn restore_reports_not_found_when_the_line_is_gone() {
     let text = format!("A=1\nOPENAI_API_KEY={OPENAI}\nB=2\n");
-    let (out, moved) = take_out(
-        &text,
-        SourceKind::Dotenv,
-        2,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (out, moved) = take_openai(&text, SourceKind::Dotenv, 2).unwrap();
     let gone = out.replace(&format!("{}\n", moved.inserted), "");
     assert_eq!(
         restore(&gone, SourceKind::Dotenv, &moved, OPENAI),
@@ -303,15 +271,7 @@ fn restore_reports_not_found_when_the_line_is_gone() {
 #[test]
 fn restore_writes_nothing_but_a_key() {
     let text = format!("export OPENAI_API_KEY=\"{OPENAI}\"\n");
-    let (out, moved) = take_out(
-        &text,
-        SourceKind::Shell,
-        1,
-        "OPENAI_API_KEY",
-        "sk-proj-…QCm7",
-        NOTE,
-    )
-    .unwrap();
+    let (out, moved) = take_openai(&text, SourceKind::Shell, 1).unwrap();
     for bad in ["\"; rm -rf ~; echo \"", "sk-proj-abc\nexport X=1", ""] {
         assert!(
             matches!(
@@ -329,15 +289,7 @@ fn a_key_on_the_first_line_after_a_bom_round_trips() {
         format!("\u{feff}export OPENAI_API_KEY={OPENAI}\r\nexport A=1\r\n"),
         format!("\u{feff}\texport\tOPENAI_API_KEY='{OPENAI}'\t# tabs"),
     ] {
-        let (out, moved) = take_out(
-            &text,
-            SourceKind::Shell,
-            1,
-            "OPENAI_API_KEY",
-            "sk-proj-…QCm7",
-            NOTE,
-        )
-        .unwrap();
+        let (out, moved) = take_openai(&text, SourceKind::Shell, 1).unwrap();
         assert!(out.starts_with('\u{feff}'), "the BOM stays first: {out:?}");
         assert_eq!(
             restore(&out, SourceKind::Shell, &moved, OPENAI).unwrap(),

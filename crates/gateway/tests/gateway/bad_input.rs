@@ -1,7 +1,8 @@
 //! Bad input: each refused with a clear 4xx in the caller's format, and the gateway keeps serving.
 
 use super::*;
-use switchyard_mock::{MockConfig, MockServer};
+
+const CHAT: &str = "/v1/chat/completions";
 
 async fn openai_error(resp: reqwest::Response) -> (u16, String) {
     let status = resp.status().as_u16();
@@ -18,39 +19,25 @@ async fn openai_error(resp: reqwest::Response) -> (u16, String) {
 #[tokio::test]
 async fn tokens_are_required_valid_and_never_echoed() {
     let (_m, h) = start_demo().await;
-    let url = format!("{}/v1/chat/completions", h.base);
-    let (s, msg) = openai_error(
-        client()
-            .post(&url)
-            .json(&openai_chat("demo-chat", false))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let body = openai_chat("demo-chat", false);
+    let chat = |token| h.post_as(CHAT, token, &[], &body);
+    let (s, msg) = openai_error(chat(None).await).await;
     assert_eq!(s, 401);
     assert!(
         msg.contains("Missing, invalid or revoked Switchyard token"),
         "{msg}"
     );
-    let (s, msg) = openai_error(
-        client()
-            .post(&url)
-            .bearer_auth("sy-wrong-CANARY")
-            .json(&openai_chat("demo-chat", false))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, msg) = openai_error(chat(Some("sy-wrong-CANARY")).await).await;
     assert_eq!(s, 401);
     assert!(!msg.contains("CANARY"), "the presented token is not echoed");
-    let anthropic = client()
-        .post(format!("{}/v1/messages", h.base))
-        .json(&anthropic_msg("demo-chat", false))
-        .send()
-        .await
-        .unwrap();
+    let anthropic = h
+        .post_as(
+            "/v1/messages",
+            None,
+            &[],
+            &anthropic_msg("demo-chat", false),
+        )
+        .await;
     assert_eq!(anthropic.status(), 401);
     let v: serde_json::Value = anthropic.json().await.unwrap();
     assert_eq!(
@@ -62,28 +49,15 @@ async fn tokens_are_required_valid_and_never_echoed() {
 #[tokio::test]
 async fn foreign_hosts_and_browser_origins_are_refused() {
     let (_m, h) = start_demo().await;
-    let url = format!("{}/v1/chat/completions", h.base);
-    let rebinding = client()
-        .post(&url)
-        .bearer_auth(TOKEN)
-        .header("host", "evil.example.com")
-        .json(&openai_chat("demo-chat", false))
-        .send()
-        .await
-        .unwrap();
+    let body = openai_chat("demo-chat", false);
+    let chat = |header| h.post_as(CHAT, Some(TOKEN), header, &body);
+    let rebinding = chat(&[("host", "evil.example.com")]).await;
     assert_eq!(
         rebinding.status(),
         403,
         "a foreign Host is refused (DNS rebinding)"
     );
-    let browser = client()
-        .post(&url)
-        .bearer_auth(TOKEN)
-        .header("origin", "https://evil.example.com")
-        .json(&openai_chat("demo-chat", false))
-        .send()
-        .await
-        .unwrap();
+    let browser = chat(&[("origin", "https://evil.example.com")]).await;
     assert_eq!(
         browser.status(),
         403,
@@ -130,16 +104,7 @@ async fn malformed_bodies_are_clear_4xx_and_the_gateway_keeps_serving() {
     .await;
     assert_eq!(s, 400);
     assert!(msg.contains("`model` is required"));
-    let (s, msg) = openai_error(
-        client()
-            .post(&url)
-            .bearer_auth(TOKEN)
-            .json(&openai_chat("no-such-model", false))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, msg) = openai_error(h.post(CHAT, &openai_chat("no-such-model", false)).await).await;
     assert_eq!(s, 404);
     assert!(msg.contains("Unknown model or route"), "{msg}");
     let rec = h.ledger.wait_for(1).await.remove(0);
@@ -152,33 +117,17 @@ async fn malformed_bodies_are_clear_4xx_and_the_gateway_keeps_serving() {
         ),
         "a model nothing serves is on the Requests page, by its class"
     );
-    let ok = client()
-        .post(&url)
-        .bearer_auth(TOKEN)
-        .json(&openai_chat("demo-chat", false))
-        .send()
-        .await
-        .unwrap();
+    let ok = h.post(CHAT, &openai_chat("demo-chat", false)).await;
     assert_eq!(ok.status(), 200, "still serving after bad input");
 }
 
 #[tokio::test]
 async fn bodies_over_the_limit_are_413() {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let table = RoutingTable {
-        targets: vec![target(
-            "Demo",
-            BackendKind::Demo,
-            &format!("{}/v1", mock.base_url()),
-            &[],
-        )],
-        routes: vec![],
-    };
     let config = GatewayConfig {
         body_limit: 1024,
         ..GatewayConfig::default()
     };
-    let h = start_with(table, &[], config).await;
+    let (_mock, h) = start_demo_with(config).await;
     let mut req = openai_chat("demo-chat", false);
     req["messages"][1]["content"] = serde_json::json!("x".repeat(4096));
     let (s, msg) = openai_error(h.post("/v1/chat/completions", &req).await).await;
@@ -187,24 +136,11 @@ async fn bodies_over_the_limit_are_413() {
 
 #[tokio::test]
 async fn an_allowed_browser_origin_gets_cors_answers_including_the_preflight() {
-    let mock = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
-        .await
-        .unwrap();
-    let t = target(
-        "Demo",
-        BackendKind::Demo,
-        &format!("{}/v1", mock.base_url()),
-        &[],
-    );
     let config = GatewayConfig {
         allowed_origins: vec!["http://localhost:5173".into()],
         ..GatewayConfig::default()
     };
-    let table = RoutingTable {
-        targets: vec![t],
-        routes: vec![],
-    };
-    let h = start_with(table, &[], config).await;
+    let (_mock, h) = start_demo_with(config).await;
     let url = format!("{}/v1/chat/completions", h.base);
     let pre = client()
         .request(reqwest::Method::OPTIONS, &url)
@@ -242,16 +178,7 @@ async fn an_allowed_browser_origin_gets_cors_answers_including_the_preflight() {
 
 #[tokio::test]
 async fn a_paused_gateway_answers_503_until_resumed() {
-    let mock = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
-        .await
-        .unwrap();
-    let t = target(
-        "Demo",
-        BackendKind::Demo,
-        &format!("{}/v1", mock.base_url()),
-        &[],
-    );
-    let h = start(vec![t], &[]).await;
+    let (_mock, h) = start_demo().await;
     let ask = || async {
         h.post("/v1/chat/completions", &openai_chat("demo-chat", false))
             .await
@@ -267,16 +194,6 @@ async fn a_paused_gateway_answers_503_until_resumed() {
 #[tokio::test]
 async fn a_body_that_stops_arriving_is_answered_408() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let table = RoutingTable {
-        targets: vec![target(
-            "Demo",
-            BackendKind::Demo,
-            &format!("{}/v1", mock.base_url()),
-            &[],
-        )],
-        routes: vec![],
-    };
     let config = GatewayConfig {
         connections: switchyard_gateway::ConnectionLimits {
             body_read: std::time::Duration::from_millis(300),
@@ -284,7 +201,7 @@ async fn a_body_that_stops_arriving_is_answered_408() {
         },
         ..GatewayConfig::default()
     };
-    let h = start_with(table, &[], config).await;
+    let (_mock, h) = start_demo_with(config).await;
     let host = h.base.trim_start_matches("http://").to_string();
     let mut tcp = tokio::net::TcpStream::connect(&host).await.unwrap();
     let head = format!(

@@ -65,12 +65,7 @@ async fn a_caller_that_asks_for_stream_usage_gets_it() {
     let (_mock, h) = start_demo().await;
     let mut req = openai_chat("demo-chat", true);
     req["stream_options"] = serde_json::json!({"include_usage": true});
-    let body = h
-        .post("/v1/chat/completions", &req)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let body = h.post_text("/v1/chat/completions", &req).await;
     assert!(
         openai_stream_text(&body).2,
         "usage chunk present when asked for"

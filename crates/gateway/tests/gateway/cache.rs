@@ -225,18 +225,8 @@ async fn a_hundred_concurrent_identical_requests_make_one_upstream_call() {
 #[tokio::test]
 async fn a_cached_answer_replays_as_a_stream_in_both_formats() {
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let demo = target(
-        "Demo",
-        BackendKind::Demo,
-        &format!("{}/v1", mock.base_url()),
-        &[],
-    );
-    let table = RoutingTable {
-        targets: vec![demo],
-        routes: vec![],
-    };
     let (_, cache) = cache_at(None);
-    let h = start_cached(table, &[], cache).await;
+    let h = start_cached(super::table(vec![demo_target(&mock)]), &[], cache).await;
     let (label, _, body) = send(&h, &ask("demo-chat", false, Some(0.0)), &[]).await;
     assert_eq!(label, "miss");
     let original = content(&body);

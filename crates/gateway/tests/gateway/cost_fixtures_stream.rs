@@ -144,26 +144,39 @@ async fn an_anthropic_stream_is_priced_from_message_start_and_message_delta() {
 const ANTHROPIC_CUT: &str = "event: message_delta";
 const PING: &str = "event: ping\ndata: {\"type\": \"ping\"}\n\n";
 
-#[tokio::test]
-async fn a_cancelled_anthropic_stream_is_recorded_with_its_input_side_priced() {
-    let file = "anthropic_sonnet_4_5_stream.sse";
-    let prefix = before(file, ANTHROPIC_CUT);
-    let start_usage = sse_data(&prefix)[0]["message"]["usage"].clone();
-    let url = hanging_stub(BackendKind::Anthropic, prefix, PING).await;
+/// The Anthropic stream fixture up to [`ANTHROPIC_CUT`], then pings, hung up by the caller after
+/// "routed to.": the part the upstream sent, and the record.
+async fn cancelled_anthropic_stream() -> (String, RequestRecord) {
+    let prefix = before("anthropic_sonnet_4_5_stream.sse", ANTHROPIC_CUT);
+    let url = hanging_stub(BackendKind::Anthropic, prefix.clone(), PING).await;
     let h = gateway_over(BackendKind::Anthropic, &url).await;
+    let model = "claude-sonnet-4-5";
+    let rec = hang_up_after(&h, CallerFormat::Anthropic, model, "routed to.").await;
+    (prefix, rec)
+}
 
-    let rec = hang_up_after(
-        &h,
-        CallerFormat::Anthropic,
-        "claude-sonnet-4-5",
-        "routed to.",
-    )
-    .await;
+fn assert_abandoned_by_the_client(rec: &RequestRecord) {
     assert_eq!(
         rec.error_class.map(|c| c.as_str()),
         Some("client_disconnected"),
         "recorded as abandoned by the client: {rec:?}"
     );
+}
+
+/// The cut stream's cost is the `reference` price of what was recorded, and not zero.
+fn assert_priced_and_not_free(rec: &RequestRecord, reference: f64, what: &str) {
+    assert_cost(rec, reference, what);
+    assert!(
+        rec.cost_usd.is_some_and(|c| c > 0.0),
+        "a cut stream is not free"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_anthropic_stream_is_recorded_with_its_input_side_priced() {
+    let (prefix, rec) = cancelled_anthropic_stream().await;
+    let start_usage = sse_data(&prefix)[0]["message"]["usage"].clone();
+    assert_abandoned_by_the_client(&rec);
     assert!(rec.streamed, "recorded as streamed");
     assert_eq!(
         [
@@ -178,30 +191,15 @@ async fn a_cancelled_anthropic_stream_is_recorded_with_its_input_side_priced() {
     let mut recorded = start_usage;
     recorded["output_tokens"] = rec.output_tokens.into();
     let reference = anthropic_reference("claude-sonnet-4-5", &recorded);
-    assert_cost(&rec, reference, "cancelled Anthropic stream");
-    assert!(
-        rec.cost_usd.is_some_and(|c| c > 0.0),
-        "a cut stream is not free"
-    );
+    assert_priced_and_not_free(&rec, reference, "cancelled Anthropic stream");
 }
 
 /// message_start's placeholder `output_tokens: 1` must not stop the forwarded-text estimate: a
 /// stream cut after ~200 characters of answer counts them (it used to record 1 output token).
 #[tokio::test]
 async fn a_cancelled_anthropic_stream_counts_the_text_it_forwarded() {
-    let file = "anthropic_sonnet_4_5_stream.sse";
-    let prefix = before(file, ANTHROPIC_CUT);
+    let (prefix, rec) = cancelled_anthropic_stream().await;
     let estimate = text_chars(&prefix).div_ceil(4) as u64;
-    let url = hanging_stub(BackendKind::Anthropic, prefix, PING).await;
-    let h = gateway_over(BackendKind::Anthropic, &url).await;
-
-    let rec = hang_up_after(
-        &h,
-        CallerFormat::Anthropic,
-        "claude-sonnet-4-5",
-        "routed to.",
-    )
-    .await;
     assert!(
         rec.output_tokens >= estimate,
         "the {estimate} tokens of text forwarded are counted, not message_start's placeholder: {rec:?}"
@@ -218,11 +216,7 @@ async fn a_cancelled_openai_stream_prices_the_output_estimated_from_the_forwarde
     let h = gateway_over(BackendKind::OpenAi, &url).await;
 
     let rec = hang_up_after(&h, CallerFormat::OpenAi, "gpt-4.1", "right track.").await;
-    assert_eq!(
-        rec.error_class.map(|c| c.as_str()),
-        Some("client_disconnected"),
-        "recorded as abandoned by the client: {rec:?}"
-    );
+    assert_abandoned_by_the_client(&rec);
     assert_eq!(
         [
             rec.output_tokens,
@@ -239,9 +233,5 @@ async fn a_cancelled_openai_stream_prices_the_output_estimated_from_the_forwarde
         "completion_tokens": rec.output_tokens,
     });
     let reference = openai_reference("gpt-4.1", &recorded);
-    assert_cost(&rec, reference, "cancelled OpenAI stream");
-    assert!(
-        rec.cost_usd.is_some_and(|c| c > 0.0),
-        "a cut stream is not free"
-    );
+    assert_priced_and_not_free(&rec, reference, "cancelled OpenAI stream");
 }

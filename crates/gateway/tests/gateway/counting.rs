@@ -7,16 +7,6 @@ use super::*;
 use serde_json::{json, Value};
 use switchyard_mock::{Fault, MockConfig, MockServer};
 
-async fn post(h: &Harness, path: &str, body: Value) -> reqwest::Response {
-    client()
-        .post(format!("{}{path}", h.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 fn conversation(model: &str) -> Value {
     json!({"model": model, "system": "Be brief.",
         "messages": [{"role": "user", "content": "How many tokens is this sentence?"}],
@@ -26,12 +16,12 @@ fn conversation(model: &str) -> Value {
 #[tokio::test]
 async fn anthropic_backends_count_and_other_formats_are_estimated_for_free() {
     let (mock, h) = all_formats().await;
-    let counted = post(
-        &h,
-        "/v1/messages/count_tokens",
-        conversation("claude-sonnet-4-5"),
-    )
-    .await;
+    let counted = h
+        .post(
+            "/v1/messages/count_tokens",
+            &conversation("claude-sonnet-4-5"),
+        )
+        .await;
     assert_eq!(counted.status(), 200);
     assert_eq!(
         counted.headers()["x-switchyard-reason"],
@@ -45,7 +35,9 @@ async fn anthropic_backends_count_and_other_formats_are_estimated_for_free() {
         "passed through to the Anthropic backend"
     );
 
-    let estimated = post(&h, "/v1/messages/count_tokens", conversation("gpt-4.1")).await;
+    let estimated = h
+        .post("/v1/messages/count_tokens", &conversation("gpt-4.1"))
+        .await;
     assert_eq!(estimated.headers()["x-switchyard-reason"], "estimated");
     let e: Value = estimated.json().await.unwrap();
     assert!(e["input_tokens"].as_u64().unwrap() > 5, "{e}");
@@ -76,56 +68,31 @@ async fn anthropic_backends_count_and_other_formats_are_estimated_for_free() {
 #[tokio::test]
 async fn responses_and_gemini_counts_answer_in_their_own_shapes() {
     let (mock, h) = all_formats().await;
-    let r: Value = post(
-        &h,
-        "/v1/responses/input_tokens",
-        json!({"model": "gpt-5-codex", "input": "hello there"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let r: Value = h
+        .post(
+            "/v1/responses/input_tokens",
+            &json!({"model": "gpt-5-codex", "input": "hello there"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(r["object"], "response.input_tokens");
     assert_eq!(
         mock.calls("responses_input_tokens"),
         1,
         "OpenAI counts Responses input"
     );
-    let g = client()
-        .post(format!(
-            "{}/v1beta/models/gemini-2.5-flash:countTokens",
-            h.base
-        ))
-        .header("x-goog-api-key", TOKEN)
-        .json(&json!({"contents": [{"role": "user", "parts": [{"text": "hello there"}]}]}))
-        .send()
-        .await
-        .unwrap();
+    let hello = json!({"contents": [{"role": "user", "parts": [{"text": "hello there"}]}]});
+    let count = |model: &str| format!("/v1beta/models/{model}:countTokens");
+    let g = h.post_google(&count("gemini-2.5-flash"), &hello).await;
     assert_eq!(g.status(), 200);
     let g: Value = g.json().await.unwrap();
     assert!(g["totalTokens"].as_u64().unwrap() > 0);
     assert_eq!(mock.calls("gemini_count_tokens"), 1);
-    let est = client()
-        .post(format!(
-            "{}/v1beta/models/claude-sonnet-4-5:countTokens",
-            h.base
-        ))
-        .header("x-goog-api-key", TOKEN)
-        .json(&json!({"contents": [{"role": "user", "parts": [{"text": "hello there"}]}]}))
-        .send()
-        .await
-        .unwrap();
+    let est = h.post_google(&count("claude-sonnet-4-5"), &hello).await;
     assert_eq!(est.headers()["x-switchyard-reason"], "estimated");
-    let bad = client()
-        .post(format!(
-            "{}/v1beta/models/gemini-2.5-flash:countTokens",
-            h.base
-        ))
-        .header("x-goog-api-key", TOKEN)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let bad = h.post_google(&count("gemini-2.5-flash"), &json!({})).await;
     assert_eq!(bad.status(), 400);
     let bad: Value = bad.json().await.unwrap();
     assert_eq!(bad["error"]["status"], "INVALID_ARGUMENT");
@@ -150,12 +117,12 @@ async fn a_failing_counter_falls_back_to_the_estimate_without_tripping_anything(
     );
     let h = start(vec![t], &[("ka", "sk-wrong")]).await;
     for _ in 0..5 {
-        let r = post(
-            &h,
-            "/v1/messages/count_tokens",
-            conversation("claude-sonnet-4-5"),
-        )
-        .await;
+        let r = h
+            .post(
+                "/v1/messages/count_tokens",
+                &conversation("claude-sonnet-4-5"),
+            )
+            .await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["x-switchyard-reason"], "estimated");
     }
@@ -200,13 +167,13 @@ async fn embeddings_are_priced_cached_and_refused_clearly() {
     )
     .await;
     let body = json!({"model": "text-embedding-3-small", "input": ["alpha", "beta"], "encoding_format": "float"});
-    let first = post(&h, "/v1/embeddings", body.clone()).await;
+    let first = h.post("/v1/embeddings", &body.clone()).await;
     assert_eq!(first.status(), 200, "the 503 was retried");
     assert_eq!(first.headers()["x-switchyard-cache"], "miss");
     let v: Value = first.json().await.unwrap();
     assert_eq!(v["data"].as_array().unwrap().len(), 2);
     assert_eq!(v["data"][0]["embedding"].as_array().unwrap().len(), 16);
-    let again = post(&h, "/v1/embeddings", body).await;
+    let again = h.post("/v1/embeddings", &body).await;
     assert_eq!(again.headers()["x-switchyard-cache"], "hit");
     let hit: Value = again.json().await.unwrap();
     assert_eq!(hit, v, "a hit returns the stored body as it was");
@@ -227,28 +194,28 @@ async fn embeddings_are_priced_cached_and_refused_clearly() {
     assert_eq!(records[1].cost_usd, Some(0.0));
 
     let long = "word ".repeat(9000);
-    let over = post(
-        &h,
-        "/v1/embeddings",
-        json!({"model": "text-embedding-3-small", "input": ["ok", long]}),
-    )
-    .await;
+    let over = h
+        .post(
+            "/v1/embeddings",
+            &json!({"model": "text-embedding-3-small", "input": ["ok", long]}),
+        )
+        .await;
     assert_eq!(over.status(), 400);
     let e: Value = over.json().await.unwrap();
     assert_eq!(e["error"]["param"], "input[1]");
-    let none = post(
-        &h,
-        "/v1/embeddings",
-        json!({"model": "text-embedding-3-small"}),
-    )
-    .await;
+    let none = h
+        .post(
+            "/v1/embeddings",
+            &json!({"model": "text-embedding-3-small"}),
+        )
+        .await;
     assert_eq!(none.status(), 400);
-    let only_claude = post(
-        &h,
-        "/v1/embeddings",
-        json!({"model": "Claude/claude-sonnet-4-5", "input": "x"}),
-    )
-    .await;
+    let only_claude = h
+        .post(
+            "/v1/embeddings",
+            &json!({"model": "Claude/claude-sonnet-4-5", "input": "x"}),
+        )
+        .await;
     assert_eq!(
         only_claude.status(),
         400,

@@ -30,33 +30,16 @@ async fn gemini_backend(keys: &[&str]) -> (MockServer, Harness) {
     (mock, h)
 }
 
-async fn post(h: &Harness, path: &str, body: serde_json::Value) -> reqwest::Response {
-    client()
-        .post(format!("{}{path}", h.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_openai_caller_is_served_by_gemini_natively() {
     let (mock, h) = gemini_backend(&["good"]).await;
-    let resp = post(
-        &h,
-        "/v1/chat/completions",
-        openai_chat("gemini-2.5-flash", false),
-    )
-    .await;
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(body["object"], "chat.completion");
-    assert!(body["choices"][0]["message"]["content"]
-        .as_str()
-        .unwrap()
-        .contains("switchyard"));
-    assert!(body["usage"]["prompt_tokens"].as_u64().unwrap() > 0);
+    let resp = h
+        .post(
+            "/v1/chat/completions",
+            &openai_chat("gemini-2.5-flash", false),
+        )
+        .await;
+    assert_openai_completion(resp, "an OpenAI caller's format").await;
     assert_eq!(
         mock.calls("gemini_generate"),
         1,
@@ -74,15 +57,12 @@ async fn an_openai_caller_is_served_by_gemini_natively() {
 #[tokio::test]
 async fn streams_from_gemini_are_translated_for_both_caller_formats() {
     let (_mock, h) = gemini_backend(&["good"]).await;
-    let plain: serde_json::Value = post(
-        &h,
-        "/v1/chat/completions",
-        openai_chat("gemini-2.5-flash", false),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let plain = h
+        .post_json(
+            "/v1/chat/completions",
+            &openai_chat("gemini-2.5-flash", false),
+        )
+        .await;
     let expected = plain["choices"][0]["message"]["content"]
         .as_str()
         .unwrap()
@@ -90,20 +70,14 @@ async fn streams_from_gemini_are_translated_for_both_caller_formats() {
 
     let mut req = openai_chat("gemini-2.5-flash", true);
     req["stream_options"] = serde_json::json!({"include_usage": true});
-    let body = post(&h, "/v1/chat/completions", req)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let body = h.post_text("/v1/chat/completions", &req).await;
     let (text, done, usage_chunk) = openai_stream_text(&body);
     assert_eq!(text, expected);
     assert!(done && usage_chunk, "[DONE] and usage: {body}");
 
-    let body = post(&h, "/v1/messages", anthropic_msg("gemini-2.5-flash", true))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let body = h
+        .post_text("/v1/messages", &anthropic_msg("gemini-2.5-flash", true))
+        .await;
     let (text, events) = anthropic_stream_text(&body);
     assert_eq!(text, expected);
     assert_eq!(events.first().map(String::as_str), Some("message_start"));
@@ -118,7 +92,9 @@ async fn streams_from_gemini_are_translated_for_both_caller_formats() {
 #[tokio::test]
 async fn a_refused_gemini_key_rotates_and_a_gemini_error_reaches_the_caller_in_its_format() {
     let (mock, h) = gemini_backend(&["bad", "good"]).await;
-    let resp = post(&h, "/v1/messages", anthropic_msg("gemini-2.5-flash", false)).await;
+    let resp = h
+        .post("/v1/messages", &anthropic_msg("gemini-2.5-flash", false))
+        .await;
     assert_eq!(
         resp.status(),
         200,
@@ -143,7 +119,9 @@ async fn a_gemini_client_error_reaches_an_anthropic_caller_in_its_own_format() {
     let url = format!("{}/v1beta", mock.base_url());
     let t = target("Gemini", BackendKind::Gemini, &url, &[("k", "k")]);
     let h = start(vec![t], &[("k", KEY)]).await;
-    let resp = post(&h, "/v1/messages", anthropic_msg("gemini-2.5-flash", false)).await;
+    let resp = h
+        .post("/v1/messages", &anthropic_msg("gemini-2.5-flash", false))
+        .await;
     assert_eq!(resp.status(), 404, "other 4xx are returned as they are");
     assert_eq!(resp.headers()["x-switchyard-error"], "provider");
     let body: serde_json::Value = resp.json().await.unwrap();

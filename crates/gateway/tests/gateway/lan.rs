@@ -4,7 +4,7 @@
 
 use super::*;
 use std::io::{Read, Write};
-use switchyard_mock::{MockConfig, MockServer};
+use switchyard_mock::MockServer;
 
 /// This machine's address on its default route (no packet is sent: a UDP connect only picks
 /// the source address).
@@ -39,16 +39,6 @@ fn status(addr: std::net::SocketAddr, host: &str) -> u16 {
 }
 
 async fn lan_gateway(networks: &[&str]) -> (MockServer, Harness, std::net::SocketAddr) {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let table = RoutingTable {
-        targets: vec![target(
-            "Demo",
-            BackendKind::Demo,
-            &format!("{}/v1", mock.base_url()),
-            &[],
-        )],
-        routes: vec![],
-    };
     let config = GatewayConfig {
         bind: "0.0.0.0:0".parse().unwrap(),
         allow_non_loopback: true,
@@ -56,7 +46,7 @@ async fn lan_gateway(networks: &[&str]) -> (MockServer, Harness, std::net::Socke
         allowed_networks: networks.iter().map(|n| n.parse().unwrap()).collect(),
         ..GatewayConfig::default()
     };
-    let h = start_with(table, &[], config).await;
+    let (mock, h) = start_demo_with(config).await;
     let port = h.gateway.addr().port();
     let addr = std::net::SocketAddr::new(lan_address(), port);
     (mock, h, addr)

@@ -87,20 +87,21 @@ struct Scripted {
 }
 
 async fn scripted(up: &Upstream, keys: &[(&str, &str)], retries: u32) -> Scripted {
-    let t = target("Solo", BackendKind::OpenAi, &up.url, keys);
-    let secrets: Vec<(&str, &str)> = keys.iter().map(|(id, _)| (*id, "sk-CANARY-7f3a")).collect();
-    let clock = ManualClock::default();
-    let seen = Arc::new(Transitions::default());
     let config = GatewayConfig {
         retries_per_candidate: retries,
         ..GatewayConfig::default()
     };
-    let table = RoutingTable {
-        targets: vec![t],
-        routes: vec![],
-    };
+    scripted_with(up, keys, config).await
+}
+
+/// The backend "Solo" on `up` with `keys`, behind a gateway with `config` on a manual clock.
+async fn scripted_with(up: &Upstream, keys: &[(&str, &str)], config: GatewayConfig) -> Scripted {
+    let t = target("Solo", BackendKind::OpenAi, &up.url, keys);
+    let secrets: Vec<(&str, &str)> = keys.iter().map(|(id, _)| (*id, "sk-CANARY-7f3a")).collect();
+    let clock = ManualClock::default();
+    let seen = Arc::new(Transitions::default());
     let h = start_full(
-        table,
+        table(vec![t]),
         &secrets,
         config,
         Arc::new(clock.clone()),
@@ -222,8 +223,6 @@ async fn a_key_that_keeps_being_rate_limited_opens_its_own_breaker() {
 #[tokio::test]
 async fn the_retry_budget_caps_retries_at_a_fifth_of_requests_plus_the_reserve() {
     let up = upstream(503, &[("retry-after-ms", "0")]).await;
-    let t = target("Solo", BackendKind::OpenAi, &up.url, &[("k1", "main")]);
-    let clock = ManualClock::default();
     let config = GatewayConfig {
         retries_per_candidate: 3,
         // Keep the breaker closed so every request reaches the upstream.
@@ -234,20 +233,9 @@ async fn the_retry_budget_caps_retries_at_a_fifth_of_requests_plus_the_reserve()
         },
         ..GatewayConfig::default()
     };
-    let table = RoutingTable {
-        targets: vec![t],
-        routes: vec![],
-    };
-    let h = start_full(
-        table,
-        &[("k1", "sk-x")],
-        config,
-        Arc::new(clock.clone()),
-        Arc::new(NoObserver),
-    )
-    .await;
+    let s = scripted_with(&up, &[("k1", "main")], config).await;
     for _ in 0..50 {
-        assert_eq!(send(&h).await.0, 503);
+        assert_eq!(send(&s.h).await.0, 503);
     }
     let calls = up.calls.load(Ordering::SeqCst);
     // Unlimited retries would make 200 calls; the budget allows 30 (3/s × 10 s) + 20 % of 50.

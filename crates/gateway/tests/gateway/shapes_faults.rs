@@ -188,13 +188,7 @@ async fn requests_no_backend_can_take_are_a_400_in_the_callers_shape() {
 #[tokio::test]
 async fn malformed_bodies_are_refused_before_any_backend_is_asked() {
     let m = mock(vec![]).await;
-    let t = target(
-        "Demo",
-        BackendKind::Demo,
-        &format!("{}/v1", m.base_url()),
-        &[],
-    );
-    let h = start(vec![t], &[]).await;
+    let h = start(vec![demo_target(&m)], &[]).await;
     let cases = [
         (
             "/v1/responses",
@@ -271,13 +265,7 @@ fn trace_logs() -> &'static Captured {
 async fn a_token_in_the_query_never_reaches_a_log_line_at_trace() {
     let logs = trace_logs();
     let m = mock(vec![]).await;
-    let t = target(
-        "Demo",
-        BackendKind::Demo,
-        &format!("{}/v1", m.base_url()),
-        &[],
-    );
-    let h = start(vec![t], &[]).await;
+    let h = start(vec![demo_target(&m)], &[]).await;
     let body = json!({"contents": [{"parts": [{"text": "hi"}]}]});
     for path in [
         "demo-chat:generateContent",

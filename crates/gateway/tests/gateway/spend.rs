@@ -10,17 +10,18 @@ use switchyard_pricing::{ModelPrice, PriceTable};
 const KEYS: &[(&str, &str)] = &[("k1", "sk-CANARY-spend")];
 
 async fn setup() -> (MockServer, Harness) {
+    let (mock, openai) = openai_mock().await;
+    let demo = demo_target(&mock);
+    let h = start(vec![openai, demo], KEYS).await;
+    (mock, h)
+}
+
+/// A fresh instant mock and an OpenAI backend on it with the key `k1`.
+async fn openai_mock() -> (MockServer, Target) {
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let base = format!("{}/v1", mock.base_url());
-    let table = RoutingTable {
-        targets: vec![
-            target("OpenAI", BackendKind::OpenAi, &base, &[("k1", "main")]),
-            target("Demo", BackendKind::Demo, &base, &[]),
-        ],
-        routes: vec![],
-    };
-    let h = start_with(table, KEYS, GatewayConfig::default()).await;
-    (mock, h)
+    let t = target("OpenAI", BackendKind::OpenAi, &base, &[("k1", "main")]);
+    (mock, t)
 }
 
 async fn ask(h: &Harness, model: &str) -> (u16, serde_json::Value) {
@@ -83,13 +84,7 @@ async fn the_gateway_charges_finished_requests_so_a_limit_stops_before_the_app_l
 
 #[tokio::test]
 async fn a_route_scope_stops_only_that_route() {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let t = target(
-        "OpenAI",
-        BackendKind::OpenAi,
-        &format!("{}/v1", mock.base_url()),
-        &[("k1", "main")],
-    );
+    let (_mock, t) = openai_mock().await;
     let route = |name: &str| switchyard_gateway::Route {
         name: name.into(),
         strategy: switchyard_policy::Strategy::Priority,
@@ -149,20 +144,10 @@ async fn a_new_price_table_prices_new_requests_and_an_override_prices_the_demo_b
 
 #[tokio::test]
 async fn response_cache_hits_stay_allowed_under_a_hard_stop() {
-    let mock = MockServer::start(MockConfig::instant()).await.unwrap();
-    let t = target(
-        "OpenAI",
-        BackendKind::OpenAi,
-        &format!("{}/v1", mock.base_url()),
-        &[("k1", "main")],
-    );
+    let (_mock, t) = openai_mock().await;
     let clock: switchyard_cache::Clock = std::sync::Arc::new(|| 1_800_000_000_000);
     let cache = switchyard_cache::Cache::new(switchyard_cache::CacheConfig::default(), None, clock);
-    let table = RoutingTable {
-        targets: vec![t],
-        routes: vec![],
-    };
-    let h = start_cached(table, KEYS, cache).await;
+    let h = start_cached(table(vec![t]), KEYS, cache).await;
     let mut body = openai_chat("gpt-4o-mini", false);
     body["temperature"] = 0.0.into();
     let send = |body: serde_json::Value| {

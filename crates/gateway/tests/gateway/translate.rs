@@ -28,17 +28,7 @@ async fn an_openai_caller_is_served_by_an_anthropic_backend() {
             &openai_chat("claude-haiku-4-5", false),
         )
         .await;
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(
-        body["object"], "chat.completion",
-        "translated back to the caller's format"
-    );
-    assert!(body["choices"][0]["message"]["content"]
-        .as_str()
-        .unwrap()
-        .contains("switchyard"));
-    assert!(body["usage"]["prompt_tokens"].as_u64().unwrap() > 0);
+    assert_openai_completion(resp, "translated back to the caller's format").await;
     assert_eq!(
         mock.calls("messages"),
         1,
@@ -55,24 +45,13 @@ async fn an_openai_caller_is_served_by_an_anthropic_backend() {
 #[tokio::test]
 async fn an_openai_stream_from_an_anthropic_backend_is_translated_event_by_event() {
     let (_mock, h) = anthropic_backend().await;
-    let buffered: serde_json::Value = h
-        .post(
-            "/v1/chat/completions",
-            &openai_chat("claude-haiku-4-5", false),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let chat = "/v1/chat/completions";
+    let buffered = h
+        .post_json(chat, &openai_chat("claude-haiku-4-5", false))
+        .await;
     let body = h
-        .post(
-            "/v1/chat/completions",
-            &openai_chat("claude-haiku-4-5", true),
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        .post_text(chat, &openai_chat("claude-haiku-4-5", true))
+        .await;
     let (text, done, _) = openai_stream_text(&body);
     assert_eq!(
         text,
@@ -99,13 +78,15 @@ async fn an_anthropic_caller_is_served_by_an_openai_backend_streamed() {
         &[("k1", "work")],
     );
     let h = start(vec![t], &[("k1", "sk-CANARY-7f3a-openai")]).await;
-    let body = client()
-        .post(format!("{}/v1/messages", h.base))
-        .header("x-api-key", TOKEN)
-        .json(&anthropic_msg("gpt-4.1-mini", true))
-        .send()
+    let anthropic_sdk = [("x-api-key", TOKEN)];
+    let body = h
+        .post_as(
+            "/v1/messages",
+            None,
+            &anthropic_sdk,
+            &anthropic_msg("gpt-4.1-mini", true),
+        )
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

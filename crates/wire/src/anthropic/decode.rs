@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use crate::canonical::{StreamEvent, Usage};
-use crate::json::{stream_payload, Obj};
+use crate::json::{decode_object, event_type, provider_error, start_event, Obj};
 
 use super::{stop_from_reason, usage_update};
 
@@ -58,34 +58,21 @@ impl StreamDecoder {
         if data.trim().is_empty() || event == Some("ping") {
             return Vec::new();
         }
-        let value = match stream_payload(data) {
-            Ok(v) => v,
-            Err(unreadable) => return vec![unreadable],
-        };
-        let Ok(obj) = Obj::new(&value, "") else {
-            return Vec::new();
-        };
-        let kind = obj
-            .get("type")
-            .and_then(Value::as_str)
-            .or(event)
-            .unwrap_or_default();
+        decode_object(data, |obj| self.event(event, obj))
+    }
+
+    /// Decodes one event's JSON object; its `type` wins over the SSE event name.
+    fn event(&mut self, event: Option<&str>, obj: &Obj<'_>) -> Vec<StreamEvent> {
         let mut out = Vec::new();
-        match kind {
-            "message_start" => self.message_start(&obj, &mut out),
-            "content_block_start" => self.block_start(&obj, &mut out),
-            "content_block_delta" => self.block_delta(&obj, &mut out),
-            "message_delta" => self.message_delta(&obj, &mut out),
+        match event_type(obj, event) {
+            "message_start" => self.message_start(obj, &mut out),
+            "content_block_start" => self.block_start(obj, &mut out),
+            "content_block_delta" => self.block_delta(obj, &mut out),
+            "message_delta" => self.message_delta(obj, &mut out),
             "message_stop" => self.done = true,
-            "error" => {
-                let message = obj
-                    .get("error")
-                    .and_then(|e| e.get("message"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("provider reported an error")
-                    .to_owned();
-                out.push(StreamEvent::Error { message });
-            }
+            "error" => out.push(provider_error(
+                obj.get("error").and_then(|e| e.get("message")),
+            )),
             _ => {}
         }
         out
@@ -95,17 +82,7 @@ impl StreamDecoder {
         let Ok(Some(message)) = obj.obj("message") else {
             return;
         };
-        let text = |key: &str| {
-            message
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        out.push(StreamEvent::Start {
-            id: text("id"),
-            model: text("model"),
-        });
+        out.push(start_event(&message, "id", "model"));
         if let Ok(Some(usage)) = message.obj("usage") {
             usage_update(&mut self.usage, &usage);
             out.push(StreamEvent::Usage(self.usage));
@@ -117,16 +94,9 @@ impl StreamDecoder {
         let Ok(Some(block)) = obj.obj("content_block") else {
             return;
         };
-        let field = |key: &str| {
-            block
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
         let kind = match block.get("type").and_then(Value::as_str) {
             Some("text") => {
-                let text = field("text");
+                let text = block.string_or_empty("text");
                 if !text.is_empty() {
                     out.push(StreamEvent::TextDelta { text });
                 }
@@ -137,8 +107,8 @@ impl StreamDecoder {
                 self.tool_calls += 1;
                 out.push(StreamEvent::ToolCallStart {
                     index: ordinal,
-                    id: field("id"),
-                    name: field("name"),
+                    id: block.string_or_empty("id"),
+                    name: block.string_or_empty("name"),
                 });
                 // Streams send `input: {}` and the arguments as deltas; a pre-filled input is
                 // passed on as a first fragment.

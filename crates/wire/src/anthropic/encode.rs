@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::canonical::{StopReason, StreamEvent, Usage};
 use crate::sse::frame;
+use crate::stream_state::StreamState;
 
 use super::{error_body, reason_from_stop, usage_to};
 
@@ -26,9 +27,7 @@ const FALLBACK_ID: &str = "msg_switchyard";
 /// Stateful encoder for one Anthropic stream to a client.
 #[derive(Debug, Default)]
 pub struct StreamEncoder {
-    id: String,
-    model: String,
-    started: bool,
+    state: StreamState,
     /// The open block: (block index, tool ordinal or `None` for text).
     open: Option<(usize, Option<usize>)>,
     next_block: usize,
@@ -36,7 +35,6 @@ pub struct StreamEncoder {
     tool_blocks: Vec<(usize, usize)>,
     stop: Option<StopReason>,
     usage: Usage,
-    ended: bool,
 }
 
 impl StreamEncoder {
@@ -48,16 +46,11 @@ impl StreamEncoder {
     /// The frames for one event (possibly none).
     pub fn encode(&mut self, event: &StreamEvent) -> Vec<Bytes> {
         let mut out = Vec::new();
-        if self.ended {
+        if self.state.ended() {
             return out;
         }
         match event {
-            StreamEvent::Start { id, model } => {
-                if !self.started {
-                    self.id.clone_from(id);
-                    self.model.clone_from(model);
-                }
-            }
+            StreamEvent::Start { id, model } => self.state.name(id, model),
             StreamEvent::Usage(usage) => self.usage = *usage,
             StreamEvent::TextDelta { text } => {
                 if text.is_empty() {
@@ -96,7 +89,7 @@ impl StreamEncoder {
                 self.stop = Some(reason.clone());
             }
             StreamEvent::Error { message } => {
-                self.ended = true;
+                self.state.end();
                 out.push(event_frame("error", &error_body(500, message)));
             }
         }
@@ -106,10 +99,9 @@ impl StreamEncoder {
     /// Ends the stream: closes any open block, then `message_delta` and `message_stop`.
     pub fn finish(&mut self) -> Vec<Bytes> {
         let mut out = Vec::new();
-        if self.ended {
+        if !self.state.end() {
             return out;
         }
-        self.ended = true;
         self.start(&mut out);
         self.close_block(&mut out);
         let reason = reason_from_stop(self.stop.as_ref().unwrap_or(&StopReason::EndTurn));
@@ -130,22 +122,18 @@ impl StreamEncoder {
 
     /// Emits `message_start` once.
     fn start(&mut self, out: &mut Vec<Bytes>) {
-        if self.started {
+        if !self.state.begin(FALLBACK_ID) {
             return;
-        }
-        self.started = true;
-        if self.id.is_empty() {
-            self.id = FALLBACK_ID.to_owned();
         }
         out.push(event_frame(
             "message_start",
             &json!({
                 "type": "message_start",
                 "message": {
-                    "id": self.id,
+                    "id": self.state.id(),
                     "type": "message",
                     "role": "assistant",
-                    "model": self.model,
+                    "model": self.state.model(),
                     "content": [],
                     "stop_reason": null,
                     "stop_sequence": null,

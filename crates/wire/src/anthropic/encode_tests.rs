@@ -1,21 +1,12 @@
 use super::*;
 use crate::sse::SseParser;
+use crate::test_support::{sse_json, start, stop, text};
 
 fn run(events: &[StreamEvent]) -> Vec<(String, Value)> {
     let mut enc = StreamEncoder::new();
     let mut frames: Vec<Bytes> = events.iter().flat_map(|e| enc.encode(e)).collect();
     frames.extend(enc.finish());
-    let mut p = SseParser::new();
-    frames
-        .iter()
-        .flat_map(|f| p.feed(f))
-        .map(|e| {
-            (
-                e.event.unwrap_or_default(),
-                serde_json::from_str(&e.data).unwrap(),
-            )
-        })
-        .collect()
+    sse_json(&frames)
 }
 
 fn names(out: &[(String, Value)]) -> Vec<&str> {
@@ -25,15 +16,10 @@ fn names(out: &[(String, Value)]) -> Vec<&str> {
 #[test]
 fn text_stream_has_the_anthropic_event_order() {
     let out = run(&[
-        StreamEvent::Start {
-            id: "chatcmpl-1".into(),
-            model: "gpt".into(),
-        },
-        StreamEvent::TextDelta { text: "Hel".into() },
-        StreamEvent::TextDelta { text: "lo".into() },
-        StreamEvent::Stop {
-            reason: StopReason::EndTurn,
-        },
+        start("chatcmpl-1", "gpt"),
+        text("Hel"),
+        text("lo"),
+        stop(StopReason::EndTurn),
     ]);
     assert_eq!(
         names(&out),
@@ -58,16 +44,13 @@ fn text_stream_has_the_anthropic_event_order() {
 #[test]
 fn usage_right_after_start_is_in_message_start_and_last_usage_in_message_delta() {
     let out = run(&[
-        StreamEvent::Start {
-            id: "m".into(),
-            model: "c".into(),
-        },
+        start("m", "c"),
         StreamEvent::Usage(Usage {
             input_tokens: 200,
             cache_read_tokens: 800,
             ..Usage::default()
         }),
-        StreamEvent::TextDelta { text: "x".into() },
+        text("x"),
         StreamEvent::Usage(Usage {
             input_tokens: 200,
             cache_read_tokens: 800,
@@ -105,9 +88,7 @@ fn switching_between_text_and_tool_calls_opens_new_blocks() {
             index: 1,
             arguments_json_fragment: "{}".into(),
         },
-        StreamEvent::Stop {
-            reason: StopReason::ToolUse,
-        },
+        stop(StopReason::ToolUse),
     ]);
     let starts: Vec<(u64, &str)> = out
         .iter()

@@ -23,6 +23,7 @@
 use serde_json::{json, Value};
 
 use crate::canonical::{ChatRequest, Message, Part, Role, Tool, ToolChoice};
+use crate::conversation::split_tool_results;
 use crate::error::WireError;
 use crate::json::{index, parse_body, string_or_list, Obj};
 
@@ -131,21 +132,7 @@ fn parse_message(m: &Obj<'_>, out: &mut Vec<Message>) -> Result<(), WireError> {
         }
         other => return Err(WireError::wrong_type(path, "string or array", other)),
     }
-    // Split into runs: tool results form Role::Tool messages, everything else keeps `role`.
-    let mut runs: Vec<Message> = Vec::new();
-    for part in parts {
-        let part_role = match part {
-            Part::ToolResult { .. } => Role::Tool,
-            _ => role,
-        };
-        match runs.last_mut() {
-            Some(last) if last.role == part_role => last.content.push(part),
-            _ => runs.push(Message {
-                role: part_role,
-                content: vec![part],
-            }),
-        }
-    }
+    let mut runs = split_tool_results(role, parts);
     if runs.is_empty() {
         runs.push(Message {
             role,

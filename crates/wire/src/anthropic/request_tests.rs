@@ -1,6 +1,7 @@
 use super::*;
 use crate::canonical::{Effort, OutputFormat, Reasoning};
-use crate::canonical::{FilePart, FileSource, ImageSource};
+use crate::canonical::{FilePart, FileSource};
+use crate::test_support::{base64_image, call, msg, result, url_image};
 use serde_json::json;
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {
@@ -41,25 +42,14 @@ fn tool_results_split_from_user_text_into_tool_messages() {
     assert_eq!(
         req.messages,
         vec![
-            Message {
-                role: Role::Assistant,
-                content: vec![
+            msg(
+                Role::Assistant,
+                vec![
                     Part::Text("Let me check.".into()),
-                    Part::ToolCall {
-                        id: "toolu_1".into(),
-                        name: "w".into(),
-                        arguments_json: r#"{"city":"Paris"}"#.into()
-                    },
+                    call("toolu_1", "w", r#"{"city":"Paris"}"#),
                 ]
-            },
-            Message {
-                role: Role::Tool,
-                content: vec![Part::ToolResult {
-                    call_id: "toolu_1".into(),
-                    content: "18C".into(),
-                    is_error: false,
-                }]
-            },
+            ),
+            msg(Role::Tool, vec![result("toolu_1", "18C")]),
             Message::text(Role::User, "And tomorrow?"),
         ]
     );
@@ -89,11 +79,8 @@ fn images_parse_from_base64_and_url_sources() {
     assert_eq!(
         req.messages[0].content,
         vec![
-            Part::Image(ImageSource::Base64 {
-                media_type: "image/jpeg".into(),
-                data: "/9j/".into()
-            }),
-            Part::Image(ImageSource::Url("https://example.com/a.png".into())),
+            base64_image("image/jpeg", "/9j/"),
+            url_image("https://example.com/a.png"),
         ]
     );
 }
@@ -282,10 +269,7 @@ fn documents_search_results_and_tool_result_images_are_carried() {
         req.messages[3],
         Message {
             role: Role::User,
-            content: vec![Part::Image(ImageSource::Base64 {
-                media_type: "image/png".into(),
-                data: "iVBO".into()
-            })]
+            content: vec![base64_image("image/png", "iVBO")]
         },
         "an image inside a tool result follows it as user content"
     );

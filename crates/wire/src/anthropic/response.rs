@@ -87,6 +87,7 @@ pub fn render_response(resp: &ChatResponse) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::call;
 
     #[test]
     fn text_and_tool_use_blocks_parse_and_thinking_is_skipped() {
@@ -103,11 +104,7 @@ mod tests {
             resp.content,
             vec![
                 Part::Text("Checking.".into()),
-                Part::ToolCall {
-                    id: "toolu_1".into(),
-                    name: "get_weather".into(),
-                    arguments_json: r#"{"city":"Paris"}"#.into(),
-                },
+                call("toolu_1", "get_weather", r#"{"city":"Paris"}"#),
             ],
             "thinking blocks are dropped"
         );
@@ -137,11 +134,7 @@ mod tests {
         let resp = ChatResponse {
             id: "chatcmpl-1".into(),
             model: "gpt".into(),
-            content: vec![Part::ToolCall {
-                id: "call_1".into(),
-                name: "f".into(),
-                arguments_json: r#"{"x":1}"#.into(),
-            }],
+            content: vec![call("call_1", "f", r#"{"x":1}"#)],
             stop: StopReason::ToolUse,
             ..ChatResponse::default()
         };

@@ -21,6 +21,7 @@
 use serde_json::Value;
 
 use crate::canonical::{FilePart, FileSource, ImageSource, Message, Part, Role};
+use crate::conversation::split_tool_results;
 use crate::error::WireError;
 use crate::json::index;
 use crate::media::{audio_format, is_image, media_type_of};
@@ -115,22 +116,7 @@ impl Conversation {
             let part = Fields::new(part, index(&content.path("parts"), j))?;
             self.part(&part, role, &mut parts)?;
         }
-        // Runs: tool results form Role::Tool messages, everything else keeps `role`.
-        let mut runs: Vec<Message> = Vec::new();
-        for part in parts {
-            let part_role = match part {
-                Part::ToolResult { .. } => Role::Tool,
-                _ => role,
-            };
-            match runs.last_mut() {
-                Some(last) if last.role == part_role => last.content.push(part),
-                _ => runs.push(Message {
-                    role: part_role,
-                    content: vec![part],
-                }),
-            }
-        }
-        self.messages.extend(runs);
+        self.messages.extend(split_tool_results(role, parts));
         Ok(())
     }
 

@@ -1,18 +1,11 @@
 use serde_json::json;
 
 use super::*;
+use crate::test_support::{call, msg};
 
 fn parse(contents: Value) -> Result<Vec<Message>, WireError> {
     let list = contents.as_array().cloned().unwrap_or_default();
     parse_contents(&list, "contents")
-}
-
-fn call(id: &str, name: &str, args: &str) -> Part {
-    Part::ToolCall {
-        id: id.into(),
-        name: name.into(),
-        arguments_json: args.into(),
-    }
 }
 
 fn result(call_id: &str, content: &str, is_error: bool) -> Part {
@@ -21,10 +14,6 @@ fn result(call_id: &str, content: &str, is_error: bool) -> Part {
         content: content.into(),
         is_error,
     }
-}
-
-fn msg(role: Role, content: Vec<Part>) -> Message {
-    Message { role, content }
 }
 
 #[test]

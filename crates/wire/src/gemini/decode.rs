@@ -16,7 +16,7 @@
 use serde_json::Value;
 
 use crate::canonical::{Part, StopReason, StreamEvent, Usage};
-use crate::json::{stream_payload, unreadable, Obj};
+use crate::json::{decode_chunk, start_event, unreadable, Obj};
 
 use super::{candidate_parts, prompt_blocked, stop_from_finish, usage_from};
 
@@ -48,28 +48,15 @@ impl StreamDecoder {
         if data.is_empty() || data == "[DONE]" {
             return Vec::new();
         }
-        let value = match stream_payload(data) {
-            Ok(v) => v,
-            Err(unreadable) => return vec![unreadable],
-        };
-        let Ok(chunk) = Obj::new(&value, "") else {
-            return Vec::new();
-        };
-        if let Some(error) = chunk.get("error") {
-            let message = error
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("provider reported an error")
-                .to_owned();
-            return vec![StreamEvent::Error { message }];
-        }
+        decode_chunk(data, |chunk| self.chunk(chunk))
+    }
+
+    /// Decodes one chunk that is not an error.
+    fn chunk(&mut self, chunk: &Obj<'_>) -> Vec<StreamEvent> {
         let mut out = Vec::new();
         if !self.started {
             self.started = true;
-            out.push(StreamEvent::Start {
-                id: string_at(&chunk, "responseId"),
-                model: string_at(&chunk, "modelVersion"),
-            });
+            out.push(start_event(chunk, "responseId", "modelVersion"));
         }
         let first = chunk
             .get("candidates")
@@ -77,7 +64,7 @@ impl StreamDecoder {
             .and_then(|c| c.first());
         match first {
             Some(candidate) => self.candidate(candidate, &mut out),
-            None if prompt_blocked(&chunk) => self.stop(StopReason::ContentFilter, &mut out),
+            None if prompt_blocked(chunk) => self.stop(StopReason::ContentFilter, &mut out),
             None => {}
         }
         if let Ok(Some(usage)) = chunk.obj("usageMetadata") {
@@ -133,13 +120,6 @@ impl StreamDecoder {
             out.push(StreamEvent::Stop { reason });
         }
     }
-}
-
-fn string_at(obj: &Obj<'_>, key: &str) -> String {
-    obj.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[cfg(test)]

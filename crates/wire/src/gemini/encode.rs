@@ -26,6 +26,7 @@ use serde_json::{json, Value};
 
 use crate::canonical::{StopReason, StreamEvent, Usage};
 use crate::sse::frame;
+use crate::stream_state::StreamState;
 
 use super::response::{envelope, function_call};
 use super::{error_body, finish_from_stop, usage_to};
@@ -42,14 +43,11 @@ struct PendingCall {
 /// Stateful encoder for one Gemini stream to a client.
 #[derive(Debug, Default)]
 pub struct StreamEncoder {
-    id: String,
-    model: String,
-    started: bool,
+    state: StreamState,
     /// The run of calls not yet sent, in order.
     calls: Vec<PendingCall>,
     stop: Option<StopReason>,
     usage: Option<Usage>,
-    ended: bool,
 }
 
 impl StreamEncoder {
@@ -61,16 +59,14 @@ impl StreamEncoder {
     /// The frames for one event (possibly none).
     pub fn encode(&mut self, event: &StreamEvent) -> Vec<Bytes> {
         let mut out = Vec::new();
-        if self.ended {
+        if self.state.ended() {
             return out;
         }
         match event {
             StreamEvent::Start { id, model } => {
-                if !self.started {
-                    self.started = true;
-                    self.id.clone_from(id);
-                    self.model.clone_from(model);
-                }
+                // Every chunk carries the names, so the first `Start` begins the stream.
+                self.state.name(id, model);
+                self.state.begin("");
             }
             StreamEvent::TextDelta { text } => {
                 if !text.is_empty() {
@@ -103,7 +99,7 @@ impl StreamEncoder {
             }
             StreamEvent::Usage(usage) => self.usage = Some(*usage),
             StreamEvent::Error { message } => {
-                self.ended = true;
+                self.state.end();
                 self.calls.clear();
                 out.push(frame(None, &error_body(500, message).to_string()));
             }
@@ -113,10 +109,9 @@ impl StreamEncoder {
 
     /// Ends the stream with the final chunk (see the module docs).
     pub fn finish(&mut self) -> Vec<Bytes> {
-        if self.ended {
+        if !self.state.end() {
             return Vec::new();
         }
-        self.ended = true;
         let mut parts = self.take_calls();
         if parts.is_empty() {
             parts.push(json!({"text": ""}));
@@ -151,7 +146,7 @@ impl StreamEncoder {
             }
         }
         body["candidates"] = json!([candidate]);
-        envelope(&mut body, &self.id, &self.model);
+        envelope(&mut body, self.state.id(), self.state.model());
         frame(None, &body.to_string())
     }
 }

@@ -1,24 +1,5 @@
 use super::*;
-
-fn call(id: &str, name: &str, args: &str) -> Part {
-    Part::ToolCall {
-        id: id.into(),
-        name: name.into(),
-        arguments_json: args.into(),
-    }
-}
-
-fn result(call_id: &str, content: &str) -> Part {
-    Part::ToolResult {
-        call_id: call_id.into(),
-        content: content.into(),
-        is_error: false,
-    }
-}
-
-fn msg(role: Role, content: Vec<Part>) -> Message {
-    Message { role, content }
-}
+use crate::test_support::{call, msg, result};
 
 #[test]
 fn an_agent_turn_renders_to_the_expected_gemini_body() {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::canonical::Usage;
+use crate::test_support::call;
 
 #[test]
 fn a_text_reply_parses_with_model_id_and_cached_usage() {
@@ -49,16 +50,8 @@ fn function_calls_get_synthesised_ids_and_stop_for_tool_use() {
     assert_eq!(
         resp.content,
         vec![
-            Part::ToolCall {
-                id: "call_0".into(),
-                name: "get_weather".into(),
-                arguments_json: r#"{"city":"Paris"}"#.into(),
-            },
-            Part::ToolCall {
-                id: "call_1".into(),
-                name: "get_time".into(),
-                arguments_json: r#"{"tz":"CET"}"#.into(),
-            },
+            call("call_0", "get_weather", r#"{"city":"Paris"}"#),
+            call("call_1", "get_time", r#"{"tz":"CET"}"#),
         ]
     );
     assert_eq!(resp.id, "", "no responseId");
@@ -139,11 +132,7 @@ fn a_rendered_tool_call_reply_parses_back_with_gemini_call_ids() {
     let resp = reply(
         vec![
             Part::Text("Checking.".into()),
-            Part::ToolCall {
-                id: "toolu_01".into(),
-                name: "get_weather".into(),
-                arguments_json: r#"{"city":"Paris"}"#.into(),
-            },
+            call("toolu_01", "get_weather", r#"{"city":"Paris"}"#),
         ],
         StopReason::ToolUse,
     );
@@ -198,14 +187,7 @@ fn an_empty_reply_is_one_empty_text_part_and_bad_args_become_an_empty_object() {
     );
     assert!(body.get("responseId").is_none() && body.get("modelVersion").is_none());
     let bad = render_response(&ChatResponse {
-        content: vec![
-            Part::Text(String::new()),
-            Part::ToolCall {
-                id: "c".into(),
-                name: "f".into(),
-                arguments_json: "not json".into(),
-            },
-        ],
+        content: vec![Part::Text(String::new()), call("c", "f", "not json")],
         ..ChatResponse::default()
     });
     assert_eq!(

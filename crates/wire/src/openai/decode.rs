@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use crate::canonical::StreamEvent;
-use crate::json::{stream_payload, Obj};
+use crate::json::{decode_chunk, start_event, Obj};
 
 use super::{stop_from_finish, usage_from};
 
@@ -67,28 +67,15 @@ impl StreamDecoder {
     /// Decodes a trimmed JSON payload through its `Value` tree: every chunk the fast path does
     /// not take, and in tests the reference the fast path is checked against.
     pub(super) fn feed_value(&mut self, data: &str) -> Vec<StreamEvent> {
-        let value = match stream_payload(data) {
-            Ok(v) => v,
-            Err(unreadable) => return vec![unreadable],
-        };
-        let Ok(chunk) = Obj::new(&value, "") else {
-            return Vec::new();
-        };
-        if let Some(error) = chunk.get("error") {
-            let message = error
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("provider reported an error")
-                .to_owned();
-            return vec![StreamEvent::Error { message }];
-        }
+        decode_chunk(data, |chunk| self.chunk(chunk))
+    }
+
+    /// Decodes one chunk that is not an error.
+    fn chunk(&mut self, chunk: &Obj<'_>) -> Vec<StreamEvent> {
         let mut out = Vec::new();
         if !self.started {
             self.started = true;
-            out.push(StreamEvent::Start {
-                id: string_at(&chunk, "id"),
-                model: string_at(&chunk, "model"),
-            });
+            out.push(start_event(chunk, "id", "model"));
         }
         let first_choice = chunk
             .get("choices")
@@ -173,13 +160,6 @@ impl StreamDecoder {
             });
         }
     }
-}
-
-fn string_at(obj: &Obj<'_>, key: &str) -> String {
-    obj.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::canonical::{StreamEvent, Usage};
 use crate::sse::frame;
+use crate::stream_state::StreamState;
 
 use super::{error_body, finish_from_stop, usage_to};
 
@@ -24,11 +25,8 @@ const FALLBACK_ID: &str = "chatcmpl-switchyard";
 pub struct StreamEncoder {
     include_usage: bool,
     created: u64,
-    id: String,
-    model: String,
-    started: bool,
+    state: StreamState,
     usage: Option<Usage>,
-    ended: bool,
 }
 
 impl StreamEncoder {
@@ -37,11 +35,8 @@ impl StreamEncoder {
         StreamEncoder {
             include_usage,
             created: 0,
-            id: String::new(),
-            model: String::new(),
-            started: false,
+            state: StreamState::default(),
             usage: None,
-            ended: false,
         }
     }
 
@@ -53,17 +48,14 @@ impl StreamEncoder {
 
     /// The frames for one event (possibly none).
     pub fn encode(&mut self, event: &StreamEvent) -> Vec<Bytes> {
-        if self.ended {
+        if self.state.ended() {
             return Vec::new();
         }
         let mut out = Vec::new();
         match event {
             StreamEvent::Start { id, model } => {
-                if !self.started {
-                    self.id.clone_from(id);
-                    self.model.clone_from(model);
-                    self.start(&mut out);
-                }
+                self.state.name(id, model);
+                self.start(&mut out);
             }
             StreamEvent::TextDelta { text } => {
                 self.start(&mut out);
@@ -94,7 +86,7 @@ impl StreamEncoder {
             }
             StreamEvent::Usage(usage) => self.usage = Some(*usage),
             StreamEvent::Error { message } => {
-                self.ended = true;
+                self.state.end();
                 out.push(frame(None, &error_body(500, message).to_string()));
             }
         }
@@ -103,10 +95,9 @@ impl StreamEncoder {
 
     /// Ends the stream: the usage chunk if requested and known, then `data: [DONE]`.
     pub fn finish(&mut self) -> Vec<Bytes> {
-        if self.ended {
+        if !self.state.end() {
             return Vec::new();
         }
-        self.ended = true;
         let mut out = Vec::new();
         if let (true, Some(usage)) = (self.include_usage, self.usage) {
             self.start(&mut out);
@@ -121,22 +112,18 @@ impl StreamEncoder {
 
     /// Emits the role chunk once.
     fn start(&mut self, out: &mut Vec<Bytes>) {
-        if self.started {
+        if !self.state.begin(FALLBACK_ID) {
             return;
-        }
-        self.started = true;
-        if self.id.is_empty() {
-            self.id = FALLBACK_ID.to_owned();
         }
         out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));
     }
 
     fn envelope(&self) -> Value {
         json!({
-            "id": self.id,
+            "id": self.state.id(),
             "object": "chat.completion.chunk",
             "created": self.created,
-            "model": self.model,
+            "model": self.state.model(),
         })
     }
 

@@ -1,6 +1,7 @@
 use super::*;
 use crate::canonical::StopReason;
 use crate::sse::SseParser;
+use crate::test_support::{start, stop, text};
 
 fn payloads(frames: &[Bytes]) -> Vec<String> {
     let mut p = SseParser::new();
@@ -27,15 +28,10 @@ fn text_stream_is_role_chunk_deltas_finish_and_done() {
     let out = run(
         &mut enc,
         &[
-            StreamEvent::Start {
-                id: "msg_1".into(),
-                model: "claude".into(),
-            },
-            StreamEvent::TextDelta { text: "Hel".into() },
-            StreamEvent::TextDelta { text: "lo".into() },
-            StreamEvent::Stop {
-                reason: StopReason::EndTurn,
-            },
+            start("msg_1", "claude"),
+            text("Hel"),
+            text("lo"),
+            stop(StopReason::EndTurn),
         ],
     );
     assert_eq!(out.len(), 5, "{out:?}");
@@ -51,19 +47,14 @@ fn text_stream_is_role_chunk_deltas_finish_and_done() {
 #[test]
 fn usage_chunk_is_sent_only_when_the_client_asked() {
     let events = [
-        StreamEvent::Start {
-            id: "m".into(),
-            model: "c".into(),
-        },
+        start("m", "c"),
         StreamEvent::Usage(Usage {
             input_tokens: 200,
             cache_read_tokens: 800,
             output_tokens: 3,
             ..Usage::default()
         }),
-        StreamEvent::Stop {
-            reason: StopReason::EndTurn,
-        },
+        stop(StopReason::EndTurn),
     ];
     let with = run(&mut StreamEncoder::new(true), &events);
     let usage = json_of(&with[with.len() - 2]);
@@ -98,9 +89,7 @@ fn tool_calls_are_announced_then_streamed_by_index() {
                 index: 0,
                 arguments_json_fragment: "1}".into(),
             },
-            StreamEvent::Stop {
-                reason: StopReason::ToolUse,
-            },
+            stop(StopReason::ToolUse),
         ],
     );
     let start = json_of(&out[1]);
@@ -124,10 +113,7 @@ fn tool_calls_are_announced_then_streamed_by_index() {
 
 #[test]
 fn content_before_start_gets_a_synthesized_role_chunk() {
-    let out = run(
-        &mut StreamEncoder::new(false),
-        &[StreamEvent::TextDelta { text: "x".into() }],
-    );
+    let out = run(&mut StreamEncoder::new(false), &[text("x")]);
     let first = json_of(&out[0]);
     assert_eq!(first["choices"][0]["delta"]["role"], "assistant");
     assert_eq!(first["id"], FALLBACK_ID);

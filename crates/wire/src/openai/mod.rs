@@ -20,7 +20,8 @@ pub use response::{parse_response, render_response};
 
 use serde_json::{json, Map, Value};
 
-use crate::canonical::{StopReason, ToolChoice, Usage};
+use crate::canonical::{OutputFormat, StopReason, ToolChoice, Usage};
+use crate::error::WireError;
 use crate::json::Obj;
 
 /// An error body in OpenAI's shape: `{"error":{"message","type","param","code"}}`, with `type`
@@ -86,6 +87,26 @@ pub(crate) fn tool_choice_keyword(s: &str) -> Option<ToolChoice> {
         "none" => ToolChoice::None,
         "required" => ToolChoice::Required,
         _ => return None,
+    })
+}
+
+/// A format object of either OpenAI API by its `type`: `text` is no format, `json_object` any
+/// JSON, `json_schema` what `json_schema` reads (Chat Completions nests those fields, Responses
+/// does not).
+pub(crate) fn format_by_type(
+    f: &Obj<'_>,
+    json_schema: impl FnOnce() -> Result<OutputFormat, WireError>,
+) -> Result<Option<OutputFormat>, WireError> {
+    Ok(match f.req_str("type")? {
+        "text" => None,
+        "json_object" => Some(OutputFormat::Json),
+        "json_schema" => Some(json_schema()?),
+        _ => {
+            return Err(WireError::invalid(
+                f.path("type"),
+                "expected text, json_object or json_schema",
+            ))
+        }
     })
 }
 

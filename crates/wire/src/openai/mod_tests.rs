@@ -1,4 +1,5 @@
 use super::*;
+use crate::test_support::assert_error_kinds;
 
 fn usage_obj(v: &Value) -> Usage {
     usage_from(&Obj::new(v, "usage").unwrap())
@@ -56,11 +57,7 @@ fn error_types_follow_the_status() {
         (502, "api_error"),
         (503, "api_error"),
     ];
-    for (status, kind) in cases {
-        let body = error_body(status, "boom");
-        assert_eq!(body["error"]["type"], kind, "status {status}");
-        assert_eq!(body["error"]["message"], "boom");
-    }
+    assert_error_kinds(error_body, "/error/type", &cases);
 }
 
 #[test]

@@ -98,11 +98,7 @@ fn render_message(m: &Message, path: &str, out: &mut Vec<Value>) -> Result<(), W
                 id,
                 name,
                 arguments_json,
-            } => calls.push(json!({
-                "id": id,
-                "type": "function",
-                "function": {"name": name, "arguments": arguments_json},
-            })),
+            } => calls.push(tool_call(id, name, arguments_json)),
             Part::Text(t) => parts.push(json!({"type": "text", "text": t})),
             // Assistant messages carry only text and tool calls in this format.
             Part::Image(_) | Part::File(_) | Part::Audio { .. } if m.role == Role::Assistant => {}
@@ -175,6 +171,15 @@ fn render_file(file: &FilePart, path: &str) -> Result<Value, WireError> {
         f.insert("filename".into(), json!(name));
     }
     Ok(json!({"type": "file", "file": f}))
+}
+
+/// One `tool_calls` entry: a function call with its arguments as a JSON string.
+pub(crate) fn tool_call(id: &str, name: &str, arguments_json: &str) -> Value {
+    json!({
+        "id": id,
+        "type": "function",
+        "function": {"name": name, "arguments": arguments_json},
+    })
 }
 
 /// `response_format` for a structured-output request.

@@ -19,6 +19,8 @@ use crate::error::WireError;
 use crate::json::{index, parse_body, string_or_list, Obj};
 use crate::media::{file_from_url, image_from_url};
 
+use super::format_by_type;
+
 /// Parses an OpenAI Chat Completions request body.
 pub fn parse_request(body: &[u8]) -> Result<ChatRequest, WireError> {
     parse_request_value(&parse_body(body)?)
@@ -328,25 +330,15 @@ const READ: &[&str] = &[
 /// `response_format`: `text` (no constraint), `json_object`, or `json_schema` with its
 /// `json_schema: {name, schema, strict}`.
 pub(crate) fn parse_response_format(f: &Obj<'_>) -> Result<Option<OutputFormat>, WireError> {
-    Ok(match f.req_str("type")? {
-        "text" => None,
-        "json_object" => Some(OutputFormat::Json),
-        "json_schema" => {
-            let s = f
-                .obj("json_schema")?
-                .ok_or_else(|| WireError::missing(f.path("json_schema")))?;
-            Some(OutputFormat::JsonSchema {
-                name: s.str("name")?.unwrap_or("output").to_owned(),
-                schema: s.get("schema").cloned().unwrap_or_else(|| json!({})),
-                strict: s.bool("strict")?.unwrap_or(false),
-            })
-        }
-        _ => {
-            return Err(WireError::invalid(
-                f.path("type"),
-                "expected text, json_object or json_schema",
-            ))
-        }
+    format_by_type(f, || {
+        let s = f
+            .obj("json_schema")?
+            .ok_or_else(|| WireError::missing(f.path("json_schema")))?;
+        Ok(OutputFormat::JsonSchema {
+            name: s.str("name")?.unwrap_or("output").to_owned(),
+            schema: s.get("schema").cloned().unwrap_or_else(|| json!({})),
+            strict: s.bool("strict")?.unwrap_or(false),
+        })
     })
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::canonical::ImageSource;
+use crate::test_support::{base64_image, call, msg, result, url_image};
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {
     parse_request(v.to_string().as_bytes())
@@ -90,11 +90,8 @@ fn content_parts_include_text_and_images_with_data_urls_decoded() {
         req.messages[0].content,
         vec![
             Part::Text("what is this?".into()),
-            Part::Image(ImageSource::Base64 {
-                media_type: "image/png".into(),
-                data: "iVBORw0".into()
-            }),
-            Part::Image(ImageSource::Url("https://example.com/cat.jpg".into())),
+            base64_image("image/png", "iVBORw0"),
+            url_image("https://example.com/cat.jpg"),
         ]
     );
 }
@@ -110,22 +107,11 @@ fn assistant_tool_calls_and_tool_messages_become_calls_and_results() {
     assert_eq!(
         req.messages,
         vec![
-            Message {
-                role: Role::Assistant,
-                content: vec![Part::ToolCall {
-                    id: "call_1".into(),
-                    name: "get_weather".into(),
-                    arguments_json: "{\"city\":\"Paris\"}".into(),
-                }]
-            },
-            Message {
-                role: Role::Tool,
-                content: vec![Part::ToolResult {
-                    call_id: "call_1".into(),
-                    content: "18C".into(),
-                    is_error: false,
-                }]
-            },
+            msg(
+                Role::Assistant,
+                vec![call("call_1", "get_weather", "{\"city\":\"Paris\"}")]
+            ),
+            msg(Role::Tool, vec![result("call_1", "18C")]),
         ]
     );
 }

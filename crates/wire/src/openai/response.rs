@@ -10,6 +10,7 @@ use crate::canonical::{ChatResponse, Part, StopReason};
 use crate::error::WireError;
 use crate::json::{index, parse_body, Obj};
 
+use super::render::tool_call;
 use super::{finish_from_stop, stop_from_finish, usage_from, usage_to};
 
 /// Parses an OpenAI Chat Completions response body.
@@ -92,11 +93,7 @@ pub fn render_response(resp: &ChatResponse) -> Value {
                 id,
                 name,
                 arguments_json,
-            } => calls.push(json!({
-                "id": id,
-                "type": "function",
-                "function": {"name": name, "arguments": arguments_json},
-            })),
+            } => calls.push(tool_call(id, name, arguments_json)),
             Part::Image(_) | Part::File(_) | Part::Audio { .. } | Part::ToolResult { .. } => {}
         }
     }

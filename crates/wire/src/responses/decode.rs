@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use crate::canonical::StreamEvent;
-use crate::json::{stream_payload, Obj};
+use crate::json::{decode_object, event_type, provider_error, Obj};
 
 use super::{stop_of, usage_from};
 
@@ -52,23 +52,16 @@ impl StreamDecoder {
         if data.is_empty() || data == "[DONE]" {
             return Vec::new();
         }
-        let value = match stream_payload(data) {
-            Ok(v) => v,
-            Err(unreadable) => return vec![unreadable],
-        };
-        let Ok(obj) = Obj::new(&value, "") else {
-            return Vec::new();
-        };
-        let kind = obj
-            .get("type")
-            .and_then(Value::as_str)
-            .or(event)
-            .unwrap_or_default();
+        decode_object(data, |obj| self.event(event, obj))
+    }
+
+    /// Decodes one event's JSON object; its `type` wins over the SSE event name.
+    fn event(&mut self, event: Option<&str>, obj: &Obj<'_>) -> Vec<StreamEvent> {
         let mut out = Vec::new();
-        match kind {
-            "response.created" | "response.in_progress" => self.start(&obj, &mut out),
+        match event_type(obj, event) {
+            "response.created" | "response.in_progress" => self.start(obj, &mut out),
             "response.output_text.delta" | "response.refusal.delta" => {
-                self.start(&obj, &mut out);
+                self.start(obj, &mut out);
                 if let Some(text) = obj.get("delta").and_then(Value::as_str) {
                     if !text.is_empty() {
                         out.push(StreamEvent::TextDelta {
@@ -77,17 +70,17 @@ impl StreamDecoder {
                     }
                 }
             }
-            "response.output_item.added" => self.item_added(&obj, &mut out),
+            "response.output_item.added" => self.item_added(obj, &mut out),
             "response.function_call_arguments.delta" => {
                 let delta = obj.get("delta").and_then(Value::as_str).unwrap_or_default();
-                self.call_delta(&obj, delta.to_owned(), &mut out);
+                self.call_delta(obj, delta.to_owned(), &mut out);
             }
             "response.custom_tool_call_input.delta" => {
                 let delta = obj.get("delta").and_then(Value::as_str).unwrap_or_default();
-                self.call_delta(&obj, json_escaped(delta), &mut out);
+                self.call_delta(obj, json_escaped(delta), &mut out);
             }
-            "response.output_item.done" => self.item_done(&obj, &mut out),
-            "response.completed" | "response.incomplete" => self.finish(&obj, &mut out),
+            "response.output_item.done" => self.item_done(obj, &mut out),
+            "response.completed" | "response.incomplete" => self.finish(obj, &mut out),
             "response.failed" => {
                 self.done = true;
                 let message = obj
@@ -99,15 +92,10 @@ impl StreamDecoder {
                     .to_owned();
                 out.push(StreamEvent::Error { message });
             }
-            "error" => {
-                let message = obj
-                    .get("message")
-                    .or_else(|| obj.get("error").and_then(|e| e.get("message")))
-                    .and_then(Value::as_str)
-                    .unwrap_or("provider reported an error")
-                    .to_owned();
-                out.push(StreamEvent::Error { message });
-            }
+            "error" => out.push(provider_error(
+                obj.get("message")
+                    .or_else(|| obj.get("error").and_then(|e| e.get("message"))),
+            )),
             _ => {}
         }
         out

@@ -20,9 +20,10 @@ use serde_json::{json, Value};
 
 use crate::canonical::{StopReason, StreamEvent, Usage};
 use crate::sse::frame;
+use crate::stream_state::StreamState;
 
 use super::response::{call_item, message_item};
-use super::{item_id, response_id, status_of, usage_to, ResponseContext};
+use super::{item_id, response_id, status_of, usage_to, ResponseContext, FALLBACK_RESPONSE_ID};
 
 /// A tool call whose item is open.
 #[derive(Debug)]
@@ -38,10 +39,8 @@ struct OpenCall {
 #[derive(Debug)]
 pub struct StreamEncoder {
     ctx: ResponseContext,
-    id: String,
-    model: String,
+    state: StreamState,
     seq: u64,
-    started: bool,
     output: Vec<Value>,
     /// The open message item: its output index and the text so far.
     text: Option<(usize, String)>,
@@ -50,7 +49,6 @@ pub struct StreamEncoder {
     seen: Vec<usize>,
     stop: Option<StopReason>,
     usage: Usage,
-    ended: bool,
 }
 
 impl StreamEncoder {
@@ -58,32 +56,26 @@ impl StreamEncoder {
     pub fn new(ctx: ResponseContext) -> Self {
         StreamEncoder {
             ctx,
-            id: String::new(),
-            model: String::new(),
+            state: StreamState::default(),
             seq: 0,
-            started: false,
             output: Vec::new(),
             text: None,
             calls: Vec::new(),
             seen: Vec::new(),
             stop: None,
             usage: Usage::default(),
-            ended: false,
         }
     }
 
     /// The frames for one event (possibly none).
     pub fn encode(&mut self, event: &StreamEvent) -> Vec<Bytes> {
         let mut out = Vec::new();
-        if self.ended {
+        if self.state.ended() {
             return out;
         }
         match event {
             StreamEvent::Start { id, model } => {
-                if !self.started {
-                    self.id = response_id(id);
-                    self.model.clone_from(model);
-                }
+                self.state.name(&response_id(id), model);
                 self.start(&mut out);
             }
             StreamEvent::TextDelta { text } if text.is_empty() => {}
@@ -97,7 +89,7 @@ impl StreamEncoder {
                 if let Some((_, all)) = self.text.as_mut() {
                     all.push_str(text);
                 }
-                let item = item_id("msg", &self.id, index);
+                let item = item_id("msg", self.state.id(), index);
                 self.emit(
                     &mut out,
                     "response.output_text.delta",
@@ -129,7 +121,7 @@ impl StreamEncoder {
             StreamEvent::Usage(usage) => self.usage = *usage,
             StreamEvent::Error { message } => {
                 self.start(&mut out);
-                self.ended = true;
+                self.state.end();
                 let mut response = self.snapshot("failed");
                 response["error"] = json!({"code": "server_error", "message": message});
                 self.emit(&mut out, "response.failed", json!({"response": response}));
@@ -148,12 +140,12 @@ impl StreamEncoder {
     /// Ends the stream: open items are closed, then `response.completed` (or `.incomplete`).
     pub fn finish(&mut self) -> Vec<Bytes> {
         let mut out = Vec::new();
-        if self.ended {
+        if self.state.ended() {
             return out;
         }
         self.start(&mut out);
         self.close_all(&mut out);
-        self.ended = true;
+        self.state.end();
         let (status, _) = status_of(self.stop.as_ref().unwrap_or(&StopReason::EndTurn));
         let event = if status == "incomplete" {
             "response.incomplete"
@@ -166,12 +158,8 @@ impl StreamEncoder {
     }
 
     fn start(&mut self, out: &mut Vec<Bytes>) {
-        if self.started {
+        if !self.state.begin(FALLBACK_RESPONSE_ID) {
             return;
-        }
-        self.started = true;
-        if self.id.is_empty() {
-            self.id = response_id("");
         }
         let response = self.snapshot("in_progress");
         self.emit(out, "response.created", json!({ "response": response }));
@@ -181,7 +169,7 @@ impl StreamEncoder {
 
     fn open_text(&mut self, out: &mut Vec<Bytes>) -> usize {
         let index = self.output.len();
-        let id = item_id("msg", &self.id, index);
+        let id = item_id("msg", self.state.id(), index);
         let mut item = message_item(&id, "", "in_progress");
         item["content"] = json!([]);
         self.output.push(item.clone());
@@ -206,7 +194,7 @@ impl StreamEncoder {
         let Some((index, text)) = self.text.take() else {
             return;
         };
-        let id = item_id("msg", &self.id, index);
+        let id = item_id("msg", self.state.id(), index);
         let item = message_item(&id, &text, "completed");
         self.emit(
             out,
@@ -238,7 +226,15 @@ impl StreamEncoder {
         self.close_text(out);
         self.seen.push(ordinal);
         let index = self.output.len();
-        let item = call_item(&self.id, index, call_id, name, "", &self.ctx, "in_progress");
+        let item = call_item(
+            self.state.id(),
+            index,
+            call_id,
+            name,
+            "",
+            &self.ctx,
+            "in_progress",
+        );
         self.output.push(item.clone());
         self.calls.push(OpenCall {
             ordinal,
@@ -265,7 +261,7 @@ impl StreamEncoder {
         }
         let (index, item) = (
             call.output_index,
-            item_id("fc", &self.id, call.output_index),
+            item_id("fc", self.state.id(), call.output_index),
         );
         self.emit(
             out,
@@ -280,7 +276,7 @@ impl StreamEncoder {
         for call in std::mem::take(&mut self.calls) {
             let index = call.output_index;
             let item = call_item(
-                &self.id,
+                self.state.id(),
                 index,
                 &call.call_id,
                 &call.name,
@@ -340,11 +336,11 @@ impl StreamEncoder {
         };
         let finished = matches!(status, "completed" | "incomplete" | "failed");
         for (key, value) in [
-            ("id", json!(self.id)),
+            ("id", json!(self.state.id())),
             ("object", json!("response")),
             ("created_at", json!(self.ctx.created_at)),
             ("status", json!(status)),
-            ("model", json!(self.model)),
+            ("model", json!(self.state.model())),
             ("output", Value::Array(self.output.clone())),
             ("incomplete_details", incomplete),
             ("error", Value::Null),

@@ -2,28 +2,14 @@ use super::*;
 use crate::collect::{replay_events, StreamCollector};
 use crate::responses::StreamDecoder;
 use crate::sse::SseParser;
+use crate::test_support::{call, sse_json};
 use crate::{ChatResponse, Part};
-
-/// (event name, data) of every frame.
-fn frames(bytes: &[Bytes]) -> Vec<(String, Value)> {
-    let mut parser = SseParser::new();
-    bytes
-        .iter()
-        .flat_map(|b| parser.feed(b))
-        .map(|e| {
-            (
-                e.event.unwrap_or_default(),
-                serde_json::from_str(&e.data).unwrap(),
-            )
-        })
-        .collect()
-}
 
 fn encode_all(events: &[StreamEvent], ctx: ResponseContext) -> Vec<(String, Value)> {
     let mut enc = StreamEncoder::new(ctx);
     let mut out: Vec<Bytes> = events.iter().flat_map(|e| enc.encode(e)).collect();
     out.extend(enc.finish());
-    frames(&out)
+    sse_json(&out)
 }
 
 fn reply() -> ChatResponse {
@@ -33,11 +19,7 @@ fn reply() -> ChatResponse {
         created: 0,
         content: vec![
             Part::Text("Running it.".into()),
-            Part::ToolCall {
-                id: "call_1".into(),
-                name: "shell".into(),
-                arguments_json: r#"{"command":["ls"]}"#.into(),
-            },
+            call("call_1", "shell", r#"{"command":["ls"]}"#),
         ],
         stop: StopReason::ToolUse,
         usage: Usage {
@@ -123,11 +105,7 @@ fn encoding_then_decoding_gives_back_the_reply() {
 #[test]
 fn a_freeform_call_streams_its_input_whole_when_it_closes() {
     let mut r = reply();
-    r.content[1] = Part::ToolCall {
-        id: "c".into(),
-        name: "apply_patch".into(),
-        arguments_json: r#"{"input":"*** Begin"}"#.into(),
-    };
+    r.content[1] = call("c", "apply_patch", r#"{"input":"*** Begin"}"#);
     let ctx = ResponseContext {
         custom_tools: vec!["apply_patch".into()],
         ..ResponseContext::default()
@@ -164,7 +142,7 @@ fn an_error_fails_the_response_and_ends_the_stream() {
         text: "more".into(),
     }));
     out.extend(enc.finish());
-    let got = frames(&out);
+    let got = sse_json(&out);
     let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names[names.len() - 2..], ["response.failed", "error"]);
     assert_eq!(got[got.len() - 2].1["response"]["status"], "failed");

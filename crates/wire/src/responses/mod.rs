@@ -146,6 +146,9 @@ pub fn error_body(status: u16, message: &str, param: Option<&str>) -> Value {
     body
 }
 
+/// The Response id of an answer whose source named none.
+pub(crate) const FALLBACK_RESPONSE_ID: &str = "resp_switchyard";
+
 /// A Response id for an answer whose source id is `source` (`chatcmpl-…`, `msg_…`, or empty).
 pub(crate) fn response_id(source: &str) -> String {
     if source.starts_with("resp_") {
@@ -157,7 +160,7 @@ pub(crate) fn response_id(source: &str) -> String {
         .take(48)
         .collect();
     if clean.is_empty() {
-        "resp_switchyard".to_owned()
+        FALLBACK_RESPONSE_ID.to_owned()
     } else {
         format!("resp_{clean}")
     }

@@ -307,20 +307,12 @@ fn parse_reasoning(root: &Obj<'_>) -> Result<Option<Reasoning>, WireError> {
 
 /// `text.format`: flat, unlike Chat Completions' `response_format`.
 fn parse_format(f: &Obj<'_>) -> Result<Option<OutputFormat>, WireError> {
-    Ok(match f.req_str("type")? {
-        "text" => None,
-        "json_object" => Some(OutputFormat::Json),
-        "json_schema" => Some(OutputFormat::JsonSchema {
+    crate::openai::format_by_type(f, || {
+        Ok(OutputFormat::JsonSchema {
             name: f.str("name")?.unwrap_or("output").to_owned(),
             schema: f.req("schema")?.clone(),
             strict: f.bool("strict")?.unwrap_or(false),
-        }),
-        _ => {
-            return Err(WireError::invalid(
-                f.path("type"),
-                "expected text, json_object or json_schema",
-            ))
-        }
+        })
     })
 }
 

@@ -1,6 +1,6 @@
 use super::*;
-use crate::canonical::ImageSource;
 use crate::responses::dropped_fields;
+use crate::test_support::base64_image;
 use serde_json::json;
 
 fn parse(v: Value) -> Result<ChatRequest, WireError> {
@@ -171,13 +171,7 @@ fn images_files_and_structured_output_are_read() {
     ]}], "text": {"format": {"type": "json_schema", "name": "out", "schema": {"type": "object"}, "strict": true}}}))
     .unwrap();
     let parts = &req.messages[0].content;
-    assert_eq!(
-        parts[1],
-        Part::Image(ImageSource::Base64 {
-            media_type: "image/png".into(),
-            data: "iVBO".into()
-        })
-    );
+    assert_eq!(parts[1], base64_image("image/png", "iVBO"));
     assert_eq!(
         parts[2],
         Part::File(FilePart {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::canonical::{StopReason, Usage};
+use crate::test_support::call;
 use serde_json::json;
 
 /// The shape OpenAI answers with: reasoning, text, a function call, usage with cache and reasoning.
@@ -27,11 +28,7 @@ fn an_openai_response_parses_into_text_calls_and_usage() {
     assert_eq!(r.content[0], Part::Text("Let me look.".into()));
     assert_eq!(
         r.content[1],
-        Part::ToolCall {
-            id: "call_A".into(),
-            name: "shell".into(),
-            arguments_json: "{\"command\":[\"ls\"]}".into()
-        }
+        call("call_A", "shell", "{\"command\":[\"ls\"]}")
     );
     assert_eq!(
         r.usage,
@@ -67,11 +64,7 @@ fn a_rendered_response_has_what_the_sdks_read() {
         created: 0,
         content: vec![
             Part::Text("Hi".into()),
-            Part::ToolCall {
-                id: "toolu_1".into(),
-                name: "apply_patch".into(),
-                arguments_json: r#"{"input":"P"}"#.into(),
-            },
+            call("toolu_1", "apply_patch", r#"{"input":"P"}"#),
         ],
         stop: StopReason::ToolUse,
         usage: Usage {
@@ -128,11 +121,7 @@ fn a_reply_cut_by_the_limit_renders_as_incomplete() {
 #[test]
 fn a_call_to_a_namespaced_tool_carries_its_namespace_again() {
     let resp = ChatResponse {
-        content: vec![Part::ToolCall {
-            id: "c".into(),
-            name: "shell".into(),
-            arguments_json: "{}".into(),
-        }],
+        content: vec![call("c", "shell", "{}")],
         stop: StopReason::ToolUse,
         ..ChatResponse::default()
     };

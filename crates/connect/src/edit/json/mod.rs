@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use self::region::{insertion, removal};
 use self::render::Style;
 use self::tree::{find, Found};
-use super::engine::{Engine, Step};
+use super::engine::{Engine, Step, StepResult};
 use super::layout::{recall, remember};
 use super::text::{has_at, has_before, indent_of_line, splice};
 use super::{Anchor, Edit, EditError, Frame, KeyPath, Layout};
@@ -40,13 +40,7 @@ impl Engine for Json {
         })
     }
 
-    fn set(
-        &self,
-        text: &str,
-        path: &[String],
-        value: &Value,
-        secret: bool,
-    ) -> Result<Step, EditError> {
+    fn set(&self, text: &str, path: &[String], value: &Value, secret: bool) -> StepResult {
         let parsed = tree::parse(text)?;
         let root = tree::root(parsed.as_ref())?;
         let style = Style::detect(text, root);
@@ -58,39 +52,29 @@ impl Engine for Json {
                 let (style, base) = context(text, object, index, &style);
                 let fresh = render::value(&previous, &style, base);
                 let raw = remember(&text[range.clone()], &previous, &fresh, secret);
-                Ok(Step {
-                    text: splice(text, range, &render::value(value, &style, base)),
-                    edit: Edit {
-                        path: path.to_vec(),
-                        previous: Some(previous),
-                        written: Some(value.clone()),
-                        secret,
-                        layout: Layout {
-                            raw,
-                            ..Layout::default()
-                        },
-                    },
-                    created: Vec::new(),
-                })
+                let text = splice(text, range, &render::value(value, &style, base));
+                let layout = Layout {
+                    raw,
+                    ..Layout::default()
+                };
+                Ok(Step::wrote(
+                    text,
+                    path,
+                    Some(previous),
+                    value,
+                    secret,
+                    layout,
+                ))
             }
             Found::Missing { object, depth } => {
                 let render = |s: &Style, base: &str| render::value(value, s, base);
                 let (text, put, took, created) = insert(text, object, &style, path, depth, &render);
-                Ok(Step {
-                    text,
-                    edit: Edit {
-                        path: path.to_vec(),
-                        previous: None,
-                        written: Some(value.clone()),
-                        secret,
-                        layout: Layout {
-                            put: Some(put),
-                            took: non_empty(took),
-                            ..Layout::default()
-                        },
-                    },
-                    created,
-                })
+                let layout = Layout {
+                    put: Some(put),
+                    took: non_empty(took),
+                    ..Layout::default()
+                };
+                Ok(Step::wrote(text, path, None, value, secret, layout).creating(created))
             }
         }
     }
@@ -110,22 +94,14 @@ impl Engine for Json {
         let raw = remember(&text[range.clone()], &previous, &fresh, secret);
         let (cut, anchor) = removal(text, object, index);
         let took = Frame::new(&text[cut.start..range.start], &text[range.end..cut.end]);
-        Ok(Some(Step {
-            text: splice(text, cut, ""),
-            edit: Edit {
-                path: path.to_vec(),
-                previous: Some(previous),
-                written: None,
-                secret,
-                layout: Layout {
-                    took: Some(took),
-                    anchor: Some(anchor),
-                    raw,
-                    ..Layout::default()
-                },
-            },
-            created: Vec::new(),
-        }))
+        let layout = Layout {
+            took: Some(took),
+            anchor: Some(anchor),
+            raw,
+            ..Layout::default()
+        };
+        let text = splice(text, cut, "");
+        Ok(Some(Step::removed(text, path, previous, secret, layout)))
     }
 
     fn undo(&self, text: &str, edit: &Edit) -> Result<String, EditError> {

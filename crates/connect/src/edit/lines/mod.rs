@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use super::engine::{Engine, Step};
+use super::engine::{Engine, Step, StepResult};
 use super::layout::{recall, remember};
 use super::text::{newline, splice, to_u32};
 use super::{Anchor, Edit, EditError, Frame, Layout};
@@ -59,6 +59,11 @@ impl Lines {
             Syntax::Yaml => yaml::render(value),
             Syntax::Dotenv => dotenv::render(value),
         }
+    }
+
+    /// The value's text as the file had it, where writing `previous` afresh would differ.
+    fn remember(&self, raw: &str, previous: &Value, secret: bool) -> Option<String> {
+        remember(raw, previous, &self.fresh(previous), secret)
     }
 
     /// Any value as it would be written afresh.
@@ -129,13 +134,7 @@ impl Engine for Lines {
         }
     }
 
-    fn set(
-        &self,
-        text: &str,
-        path: &[String],
-        value: &Value,
-        secret: bool,
-    ) -> Result<Step, EditError> {
+    fn set(&self, text: &str, path: &[String], value: &Value, secret: bool) -> StepResult {
         let key = single(path)?;
         let Value::String(s) = value else {
             return Err(EditError::Unsupported(format!(
@@ -147,12 +146,7 @@ impl Engine for Lines {
         let (text, previous, layout) = match last(&entries, key) {
             Some((_, entry)) => {
                 let previous = entry.scalar.clone().ok_or_else(|| not_scalar(key))?;
-                let raw = remember(
-                    &text[entry.value.clone()],
-                    &previous,
-                    &self.fresh(&previous),
-                    secret,
-                );
+                let raw = self.remember(&text[entry.value.clone()], &previous, secret);
                 let text = if entry.value.is_empty() {
                     let at = entry.sep_end;
                     splice(
@@ -185,17 +179,7 @@ impl Engine for Lines {
                 )
             }
         };
-        Ok(Step {
-            text,
-            edit: Edit {
-                path: path.to_vec(),
-                previous,
-                written: Some(value.clone()),
-                secret,
-                layout,
-            },
-            created: Vec::new(),
-        })
+        Ok(Step::wrote(text, path, previous, value, secret, layout))
     }
 
     fn remove(&self, text: &str, path: &[String], secret: bool) -> Result<Option<Step>, EditError> {
@@ -216,12 +200,7 @@ impl Engine for Lines {
             return Ok(None);
         };
         let previous = entry.scalar.clone().ok_or_else(|| not_scalar(key))?;
-        let raw = remember(
-            &text[entry.value.clone()],
-            &previous,
-            &self.fresh(&previous),
-            secret,
-        );
+        let raw = self.remember(&text[entry.value.clone()], &previous, secret);
         let (after, from) = match i.checked_sub(1).map(|p| &entries[p]) {
             Some(p) => (Some(p.key.clone()), p.lines.end),
             None => (None, 0),
@@ -237,17 +216,8 @@ impl Engine for Lines {
             raw,
             ..Layout::default()
         };
-        Ok(Some(Step {
-            text: splice(&text, entry.lines.clone(), ""),
-            edit: Edit {
-                path: path.to_vec(),
-                previous: Some(previous),
-                written: None,
-                secret,
-                layout,
-            },
-            created: Vec::new(),
-        }))
+        let text = splice(&text, entry.lines.clone(), "");
+        Ok(Some(Step::removed(text, path, previous, secret, layout)))
     }
 
     fn undo(&self, text: &str, edit: &Edit) -> Result<String, EditError> {

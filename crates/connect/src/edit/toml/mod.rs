@@ -16,7 +16,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value as TomlValue};
 use self::convert::{bare_text, to_item, to_json, to_value};
 use self::lf::Lf;
 use self::place::{append_inline, reinsert_layout, remove_key};
-use super::engine::{Engine, Step};
+use super::engine::{Engine, Step, StepResult};
 use super::layout::{recall, remember};
 use super::text::line_col;
 use super::{Anchor, Edit, EditError, Frame, KeyPath, Layout};
@@ -76,13 +76,7 @@ impl Engine for Toml {
         Ok(to_json(item))
     }
 
-    fn set(
-        &self,
-        text: &str,
-        path: &[String],
-        value: &Value,
-        secret: bool,
-    ) -> Result<Step, EditError> {
+    fn set(&self, text: &str, path: &[String], value: &Value, secret: bool) -> StepResult {
         let ((text, (previous, raw)), created) = {
             let mut created = Vec::new();
             let out = edit(text, |doc| {
@@ -92,35 +86,16 @@ impl Engine for Toml {
             })?;
             (out, created)
         };
-        Ok(Step {
-            text,
-            edit: Edit {
-                path: path.to_vec(),
-                previous,
-                written: Some(value.clone()),
-                secret,
-                layout: Layout {
-                    raw,
-                    ..Layout::default()
-                },
-            },
-            created,
-        })
+        let layout = Layout {
+            raw,
+            ..Layout::default()
+        };
+        Ok(Step::wrote(text, path, previous, value, secret, layout).creating(created))
     }
 
     fn remove(&self, text: &str, path: &[String], secret: bool) -> Result<Option<Step>, EditError> {
         let (text, taken) = edit(text, |doc| take(doc, path, secret))?;
-        Ok(taken.map(|(previous, layout)| Step {
-            text,
-            edit: Edit {
-                path: path.to_vec(),
-                previous: Some(previous),
-                written: None,
-                secret,
-                layout,
-            },
-            created: Vec::new(),
-        }))
+        Ok(taken.map(|(previous, layout)| Step::removed(text, path, previous, secret, layout)))
     }
 
     fn undo(&self, text: &str, edit_: &Edit) -> Result<String, EditError> {
