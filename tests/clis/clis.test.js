@@ -17,6 +17,22 @@ scrubProviderEnv(process.env);
 const MARKER = "switchyard-42";
 const TOOL_PROMPT = `run: echo ${MARKER}`;
 
+/**
+ * A tool round trip in the ledger: exactly two model calls through `inbound`, each a 200 from
+ * `backend` with its tokens counted and its cost as the backend's prices say. Returns them.
+ */
+function twoCalls(rows, inbound, backend) {
+  const calls = rows.filter((x) => x.inbound === inbound);
+  assert.equal(calls.length, 2, `two model calls: ${JSON.stringify(rows)}`);
+  for (const row of calls) {
+    assert.equal(row.status, 200, JSON.stringify(row));
+    assert.equal(row.backend, backend, JSON.stringify(row));
+    assert.ok(row.inputTokens > 0 && row.outputTokens > 0, JSON.stringify(row));
+    assertCost(row, backend);
+  }
+  return calls;
+}
+
 describe("real coding CLIs against switchyard-serve", () => {
   let stack;
   let tmp;
@@ -136,15 +152,7 @@ describe("real coding CLIs against switchyard-serve", () => {
         assert.match(out.result, new RegExp(`Tool result: .*${MARKER}`), show);
         assert.equal(out.num_turns, 2, show);
         assert.ok(out.usage?.input_tokens > 0 && out.usage?.output_tokens > 0, `usage reaches Claude Code: ${show}`);
-        const calls = rows.filter((x) => x.inbound === "anthropic");
-        assert.equal(calls.length, 2, `two model calls: ${JSON.stringify(rows)}`);
-        for (const row of calls) {
-          assert.equal(row.status, 200, JSON.stringify(row));
-          assert.equal(row.backend, backend, JSON.stringify(row));
-          assert.equal(row.model, model, JSON.stringify(row));
-          assert.ok(row.inputTokens > 0 && row.outputTokens > 0, JSON.stringify(row));
-          assert.ok(row.costUsd > 0, `${model} is priced: ${JSON.stringify(row)}`);
-        }
+        for (const row of twoCalls(rows, "anthropic", backend)) assert.equal(row.model, model, JSON.stringify(row));
       });
     }
   });
@@ -160,13 +168,7 @@ describe("real coding CLIs against switchyard-serve", () => {
     const show = describeRun("codex exec (claude-sonnet-4-5)", r);
     assert.equal(r.code, 0, show);
     assert.match(r.stdout, new RegExp(`Tool result: .*${MARKER}`), show);
-    const calls = rows.filter((x) => x.inbound === "responses");
-    assert.equal(calls.length, 2, `two model calls: ${JSON.stringify(rows)}`);
-    for (const row of calls) {
-      assert.equal(row.status, 200, JSON.stringify(row));
-      assert.equal(row.backend, "Anthropic", JSON.stringify(row));
-      assert.ok(row.costUsd > 0, JSON.stringify(row));
-    }
+    twoCalls(rows, "responses", "Anthropic");
   });
 
   describe("6. codex exec runs exec_command through the other backend formats", () => {
@@ -184,14 +186,7 @@ describe("real coding CLIs against switchyard-serve", () => {
         const show = describeRun(`codex exec (${model})`, r);
         assert.equal(r.code, 0, show);
         assert.match(r.stdout, new RegExp(`Tool result: .*${MARKER}`), show);
-        const calls = rows.filter((x) => x.inbound === "responses");
-        assert.equal(calls.length, 2, `two model calls: ${JSON.stringify(rows)}`);
-        for (const row of calls) {
-          assert.equal(row.status, 200, JSON.stringify(row));
-          assert.equal(row.backend, backend, JSON.stringify(row));
-          assert.ok(row.inputTokens > 0 && row.outputTokens > 0, JSON.stringify(row));
-          assertCost(row, backend);
-        }
+        twoCalls(rows, "responses", backend);
       });
     }
   });
@@ -207,13 +202,7 @@ describe("real coding CLIs against switchyard-serve", () => {
         const show = describeRun(`gemini -m ${model}`, r);
         assert.equal(r.code, 0, show);
         assert.match(r.stdout, new RegExp(`Tool result: .*${MARKER}`), show);
-        const calls = rows.filter((x) => x.inbound === "gemini");
-        assert.equal(calls.length, 2, `two model calls: ${JSON.stringify(rows)}`);
-        for (const row of calls) {
-          assert.equal(row.status, 200, JSON.stringify(row));
-          assert.equal(row.backend, backend, JSON.stringify(row));
-          assert.ok(row.inputTokens > 0 && row.outputTokens > 0 && row.costUsd > 0, JSON.stringify(row));
-        }
+        twoCalls(rows, "gemini", backend);
       });
     }
   });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
-  answerFileDialog, artifacts, byTestId, filesContaining, fixtures, keychainClear, keychainDump, listFiles, pageReaders, startApp, startMock,
+  answerFileDialog, artifacts, byTestId, closeApp, filesContaining, fixtures, keychainDump, listFiles, openApp, pageReaders, startApp,
 } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000001234";
@@ -19,17 +19,8 @@ describe("Backends in the real app window", () => {
   let mock;
   let b;
 
-  before(async () => {
-    mock = await startMock(["--key", VALID]);
-    app = await startApp({ env: { MISTRAL_API_KEY: MISTRAL } });
-    b = app.browser;
-  });
-
-  after(async () => {
-    await app?.stop();
-    mock?.stop();
-    if (app) keychainClear(app.service);
-  });
+  before(async () => ({ app, mock, b } = await openApp({ mock: ["--key", VALID], env: { MISTRAL_API_KEY: MISTRAL } })));
+  after(() => closeApp({ app, mock }));
 
   // Full selectors, re-queried on every use: a parent looked up before it existed would leave its
   // children unresolved.

@@ -4,7 +4,7 @@
 // a miss again; a bad lifetime is refused at its field; the switch turns the cache off at once.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byTestId, createGatewayToken, gatewayOpenaiUrl, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
+import { byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders } from "./harness.js";
 
 const KEY = "sk-e2e-cache-key-00000000000000004321";
 const BACKEND = "Mock";
@@ -17,17 +17,8 @@ describe("Response cache in the real app window", () => {
   let openaiUrl;
   let token;
 
-  before(async () => {
-    mock = await startMock();
-    app = await startApp();
-    b = app.browser;
-  });
-
-  after(async () => {
-    await app?.stop();
-    mock?.stop();
-    if (app) keychainClear(app.service);
-  });
+  before(async () => ({ app, mock, b } = await openApp({ mock: [] })));
+  after(() => closeApp({ app, mock }));
 
   const page = pageReaders(() => b);
   const { text, attr, value, count } = page;

@@ -300,7 +300,7 @@ describe("Costs in the real app window", () => {
     await (await b.$(byTestId("prices-reprice"))).click();
     await (await b.$(byTestId("confirm-dialog"))).waitForDisplayed({ timeout: 5000 });
     await (await b.$(byTestId("confirm-yes"))).click();
-    await until(async () => /^\d+ of \d+ requests in the last 30 days repriced: \+\$/.test((await text(`${byTestId("prices-card")} .notice`)) ?? ""),
+    await until(async () => /^\d+ of \d+ requests in the last 30 days repriced: \+\$/.test((await text(`${byTestId("prices-card")} .done`)) ?? ""),
       "no repricing result in the Prices card");
     await until(async () => (await spent()) > before, `the spend did not follow the new price: ${await spent()} ≤ ${before}`);
   });

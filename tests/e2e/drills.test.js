@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { answerFileDialog, byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
+import { answerFileDialog, byTestId, closeApp, openApp, pageReaders } from "./harness.js";
 
 describe("Drills in the real app window", () => {
   let app;
@@ -17,16 +17,8 @@ describe("Drills in the real app window", () => {
   let b;
   let firstRunId;
 
-  before(async () => {
-    mock = await startMock();
-    app = await startApp();
-    b = app.browser;
-  });
-  after(async () => {
-    await app?.stop();
-    mock?.stop();
-    if (app) keychainClear(app.service);
-  });
+  before(async () => ({ app, mock, b } = await openApp({ mock: [] })));
+  after(() => closeApp({ app, mock }));
 
   const { text, attr, data, widths, screenshot } = pageReaders(() => b);
   const openPage = async (id) => {

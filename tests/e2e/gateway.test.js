@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { artifacts, byTestId, filesContaining, pageReaders, startApp } from "./harness.js";
+import { artifacts, byTestId, closeApp, filesContaining, openApp, pageReaders } from "./harness.js";
 
 describe("Gateway in the real app window", () => {
   let app;
@@ -12,11 +12,8 @@ describe("Gateway in the real app window", () => {
   let openaiUrl;
   let token;
 
-  before(async () => {
-    app = await startApp();
-    b = app.browser;
-  });
-  after(async () => app?.stop());
+  before(async () => ({ app, b } = await openApp()));
+  after(() => closeApp({ app }));
 
   const { text } = pageReaders(() => b);
 

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../sdk/harness.js";
 import { innerText as innerTextOf } from "./checks.js";
 import { remote } from "webdriverio";
 
@@ -22,16 +23,6 @@ fs.mkdirSync(artifacts, { recursive: true });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 async function waitForPort(port, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
@@ -196,6 +187,28 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
       if (core) await stopCore();
     },
   };
+}
+
+/**
+ * The app window for a suite's tests, and the mock provider first when `mock` gives its
+ * arguments (`[]` for none); the other options go to `startApp`. `b` is the WebDriver session.
+ */
+export async function openApp({ mock: mockArgs = null, ...options } = {}) {
+  const mock = mockArgs ? await startMock(mockArgs) : null;
+  try {
+    const app = await startApp(options);
+    return { app, mock, b: app.browser };
+  } catch (e) {
+    mock?.stop();
+    throw e;
+  }
+}
+
+/** Stops what `openApp` started and clears the keychain entries the app made. */
+export async function closeApp({ app, mock }) {
+  await app?.stop();
+  mock?.stop();
+  if (app) keychainClear(app.service);
 }
 
 export {

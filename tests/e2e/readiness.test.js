@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { answerFileDialog, artifacts, byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, closeApp, openApp, pageReaders, startApp } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000004242";
 const WRONG = "sk-e2e-wrong-key-000000000000009090";
@@ -20,16 +20,8 @@ describe("Readiness in the real app window", () => {
   let b;
   let firstRunId;
 
-  before(async () => {
-    mock = await startMock(["--key", VALID]);
-    app = await startApp();
-    b = app.browser;
-  });
-  after(async () => {
-    await app?.stop();
-    mock?.stop();
-    if (app) keychainClear(app.service);
-  });
+  before(async () => ({ app, mock, b } = await openApp({ mock: ["--key", VALID] })));
+  after(() => closeApp({ app, mock }));
 
   const { text, value, attr, count, exists, screenshot } = pageReaders(() => b);
   const componentSel = (name) => `${byTestId("readiness-component")}[data-name="${name}"]`;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { artifacts, byTestId, createGatewayToken, gatewayOpenaiUrl, pageReaders, startApp } from "./harness.js";
+import { artifacts, byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders } from "./harness.js";
 
 describe("Routes in the real app window", () => {
   let app;
@@ -13,11 +13,8 @@ describe("Routes in the real app window", () => {
   let openaiUrl;
   let token;
 
-  before(async () => {
-    app = await startApp();
-    b = app.browser;
-  });
-  after(async () => app?.stop());
+  before(async () => ({ app, b } = await openApp()));
+  after(() => closeApp({ app }));
 
   const { text, value } = pageReaders(() => b);
   const rowSel = (name) => `${byTestId("route-row")}[data-name="${name}"]`;

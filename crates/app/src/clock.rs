@@ -13,12 +13,4 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 /// Unix milliseconds as RFC 3339 (UTC); empty when out of range.
-pub(crate) fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
+pub(crate) use switchyard_store::rfc3339;

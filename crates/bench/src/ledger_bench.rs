@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 use switchyard_core::{AttemptRecord, RequestRecord};
-use switchyard_store::{Dimension, RequestFilter, Store};
+use switchyard_store::{rfc3339, Dimension, RequestFilter, Store};
 
 const BACKENDS: [(&str, &[&str]); 4] = [
     ("OpenAI", &["gpt-4o-mini", "gpt-4.1", "o4-mini"]),
@@ -33,16 +33,6 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-}
-
-fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }
 
 /// Row `i` of `rows`, spread evenly over `[start_ms, start_ms + span_ms)`.

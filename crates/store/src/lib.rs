@@ -65,6 +65,17 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
+/// Unix milliseconds as RFC 3339 (UTC), as [`now`] writes them; empty when out of range.
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

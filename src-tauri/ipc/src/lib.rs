@@ -11,6 +11,26 @@
 //! Invariant: the DTOs are the wire format in both hops (core → window → page), so a type the
 //! page sees is exactly what the core produced, and the bindings check covers both.
 
+/// `From<$from> for $to` between an IPC enum and the core enum it mirrors, variant for variant
+/// (the names are the same): `mirror_enum!(ExportKind => core::ExportKind { Requests, Daily })`;
+/// `mirror_enum!(A, B { .. })` converts both ways.
+macro_rules! mirror_enum {
+    ($a:ty, $b:ty { $($variant:ident),+ $(,)? }) => {
+        mirror_enum!($a => $b { $($variant),+ });
+        mirror_enum!($b => $a { $($variant),+ });
+    };
+    ($from:ty => $to:ty { $($variant:ident),+ $(,)? }) => {
+        impl From<$from> for $to {
+            fn from(value: $from) -> Self {
+                type Source = $from;
+                match value {
+                    $(Source::$variant => Self::$variant,)+
+                }
+            }
+        }
+    };
+}
+
 pub mod app;
 pub mod backends;
 pub mod cache;
@@ -32,6 +52,11 @@ pub mod wire;
 pub use dispatch::dispatch;
 pub use error::{ErrorKind, IpcError};
 pub use event::UiEvent;
+
+/// The core's values as their IPC shapes, in order.
+pub(crate) fn dtos<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
+    items.into_iter().map(U::from).collect()
+}
 
 use app::dto::AppInfo;
 use switchyard_app::Switchyard;

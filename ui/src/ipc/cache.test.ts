@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred } from "../test-support";
 import type { CacheClearScope, CacheSettings, CacheStats } from "./types";
 
 const cacheStats = vi.fn<(since: string) => Promise<CacheStats>>();
@@ -33,11 +34,6 @@ const stats = (since: string, over: Partial<CacheStats> = {}): CacheStats => ({
   ...over,
 });
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe("cache numbers", () => {
   let stop: (() => void) | null = null;

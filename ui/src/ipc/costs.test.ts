@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred } from "../test-support";
 import { costsOverview as overviewOf, usageTotals } from "./test-fixtures";
 import type { CostRange, CostSplit_, CostsOverview, UnpricedModel } from "./types";
 
@@ -22,11 +23,6 @@ const offset = () => -new Date(NOW).getTimezoneOffset() || 0;
 const answer = async (range: CostRange) => overviewOf(range.sinceMs ?? 0, range.untilMs ?? 0, { totals: usageTotals({ requests: 3 }) });
 const refusal = (message: string, kind: "validation" | "internal" = "validation") => new IpcFailure({ kind, message, hint: null, issues: [] });
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 beforeEach(() => {
   costsOverview.mockReset();

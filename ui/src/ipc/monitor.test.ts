@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred } from "../test-support";
 import type { AlertItem, AlertSettings, AlertSettingsInput, BackendHealthCard, HealthPoint, HealthRange, HealthStatus } from "./types";
 
 const healthOverview = vi.fn<() => Promise<BackendHealthCard[]>>();
@@ -42,11 +43,6 @@ const card = (name: string, status: HealthStatus = "healthy"): BackendHealthCard
 
 const point = (startMs: number): HealthPoint => ({ startMs, probes: 10, failures: 0, uptime: 100, p50Ms: 3, p95Ms: 5, p99Ms: 9 });
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe("health overview", () => {
   let stop: (() => void) | null = null;

@@ -1,16 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred } from "../test-support";
 import { IpcFailure } from "./error";
 import { Latest, Resource, followEvents, type EventSource } from "./resource.svelte";
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const boom = (message = "boom") => new IpcFailure({ kind: "internal", message, hint: null, issues: [] });
 

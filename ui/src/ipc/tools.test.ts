@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred, movedKey } from "../test-support";
 import type { FilesChanged, FoundKey, KeySweep, MovedKey, ToolInfo, ToolResult } from "./types";
 
 const listTools = vi.fn<() => Promise<ToolInfo[]>>();
@@ -61,26 +62,8 @@ const finding: FoundKey = {
   inKeychain: false,
 };
 
-const moved = (over: Partial<MovedKey> = {}): MovedKey => ({
-  id: "m1",
-  path: "~/.bashrc",
-  line: 3,
-  variable: "OPENAI_API_KEY",
-  kind: "openAi",
-  masked: "sk-…abcd",
-  backend: "OpenAI",
-  keyLabel: "bashrc",
-  movedAt: "2026-05-01T09:00:00Z",
-  restored: false,
-  tested: "valid",
-  ...over,
-});
+const moved = movedKey;
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 const refusal = { kind: "validation" as const, message: "Unknown tool “vscode”.", hint: null, issues: [] };
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { deferred } from "../test-support";
 
 type Masked = Record<string, string>;
 const alertWebhooks = vi.fn<() => Promise<Masked>>();
@@ -16,16 +17,6 @@ vi.mock("./api", () => ({
 const { alertWebhooks: hooks } = await import("./webhooks.svelte");
 const { IpcFailure } = await import("./error");
 
-/** A promise and the functions that settle it. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const slack = { backendDown: "https://hooks.slack.com/…" };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { deferred } from "../test-support";
 import { IpcFailure } from "../ipc/error";
 import type { FieldIssue } from "../ipc/types";
 import { FormState } from "./form-state.svelte";
@@ -8,11 +9,6 @@ const FIELDS: readonly F[] = ["name", "limit"];
 const issue = (field: FieldIssue["field"], message: string): FieldIssue => ({ field, index: null, code: "outOfRange", severity: "error", message, fix: null });
 const refusal = (issues: FieldIssue[], message = issues[0]?.message ?? "Refused.") => new IpcFailure({ kind: "validation", message, hint: null, issues });
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((res) => (resolve = res));
-  return { promise, resolve };
-}
 
 describe("the form primitive", () => {
   it("stops at its own check, with a message per field and focus sent to the first", async () => {

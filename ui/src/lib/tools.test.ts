@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { movedKey } from "../test-support";
 import { AUTOMATIC, groupedOptions, installedText, modelOptions, movedText, outcomeLines, reconnectReason, requestsText, toolState } from "./tools";
 
 describe("tool cards", () => {
@@ -61,38 +62,14 @@ describe("tool cards", () => {
 
 describe("key sweep", () => {
   it("describes a move with where it went and the key test", () => {
-    const text = movedText({
-      id: "m",
-      path: "~/.bashrc",
-      line: 4,
-      variable: "OPENAI_API_KEY",
-      kind: "openAi",
-      masked: "sk-…abcd",
-      backend: "OpenAI",
-      keyLabel: "bashrc",
-      movedAt: "2026-05-01T09:00:00Z",
-      restored: false,
-      tested: "valid",
-    });
+    const text = movedText(movedKey({ line: 4 }));
     expect(text).toContain("~/.bashrc:4");
     expect(text).toContain("OpenAI/bashrc");
     expect(text).toContain("valid");
   });
 
   it("names the environment store, without a line, for a variable moved out of it", () => {
-    const text = movedText({
-      id: "m",
-      path: "HKCU\\Environment",
-      line: 0,
-      variable: "OPENAI_API_KEY",
-      kind: "openAi",
-      masked: "sk-…abcd",
-      backend: "OpenAI",
-      keyLabel: "environment",
-      movedAt: "2026-05-01T09:00:00Z",
-      restored: false,
-      tested: "valid",
-    });
+    const text = movedText(movedKey({ path: "HKCU\\Environment", line: 0, keyLabel: "environment" }));
     expect(text).toBe(
       "Moved OPENAI_API_KEY from HKCU\\Environment to OpenAI/environment (key test: valid). It was removed from HKCU\\Environment; “Put back” sets it again.",
     );

@@ -166,13 +166,7 @@ pub(crate) async fn run(
             Strategy::LowestLatency => {
                 let (slow_id, slow_name) = (members[0].0.clone(), members[0].1.clone());
                 let counts = split(plan, route, Tweak::Slow(&slow_id), opts).await?;
-                let n: usize = counts.values().sum();
-                let to_slow = *counts.get(&slow_name).unwrap_or(&0);
-                let share = if n == 0 {
-                    100.0
-                } else {
-                    100.0 * to_slow as f64 / n as f64
-                };
+                let (n, to_slow, share) = share_of(&counts, &slow_name);
                 let passed = n >= 20 && share < 50.0;
                 cases.push(Case {
                     id: format!("{}:latency", route.id),
@@ -249,13 +243,7 @@ async fn cost_case(
         others,
     };
     let counts = split(plan, route, tweak, opts).await?;
-    let n: usize = counts.values().sum();
-    let to_pricey = *counts.get(&pricey).unwrap_or(&0);
-    let share = if n == 0 {
-        100.0
-    } else {
-        100.0 * to_pricey as f64 / n as f64
-    };
+    let (n, to_pricey, share) = share_of(&counts, &pricey);
     let passed = n >= 20 && (share <= limit && (limit > 0.0 || to_pricey == 0));
     let target = if limit == 0.0 {
         "0 %".to_string()
@@ -282,6 +270,19 @@ async fn cost_case(
         }),
         duration_ms: None,
     }))
+}
+
+/// Of the requests `counts` saw (by member name): how many, how many went to `name`, and that
+/// share in percent (100 when none went anywhere, so a check on it fails).
+fn share_of(counts: &HashMap<String, usize>, name: &str) -> (usize, usize, f64) {
+    let n: usize = counts.values().sum();
+    let to = counts.get(name).copied().unwrap_or(0);
+    let share = if n == 0 {
+        100.0
+    } else {
+        100.0 * to as f64 / n as f64
+    };
+    (n, to, share)
 }
 
 #[cfg(test)]

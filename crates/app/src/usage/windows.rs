@@ -123,6 +123,34 @@ pub(super) fn window_name(minutes: Option<u64>, fallback: &str) -> String {
     }
 }
 
+impl UsageWindow {
+    /// A window as its provider reported it: `percent` used, resetting at `resets_at_ms`.
+    fn reported(
+        tool: Tool,
+        name: String,
+        percent: f64,
+        resets_at_ms: Option<i64>,
+        seen_at_ms: Option<i64>,
+        how: String,
+    ) -> UsageWindow {
+        UsageWindow {
+            tool: tool.label().into(),
+            tool_id: tool,
+            name,
+            source: WindowSource::Provider,
+            used_percent: Some(percent),
+            used_tokens: None,
+            used_usd: None,
+            started_at_ms: None,
+            resets_at_ms,
+            burn_usd_per_hour: None,
+            projected_usd: None,
+            seen_at_ms,
+            how,
+        }
+    }
+}
+
 pub(crate) fn all(
     tool_usage: &ToolUsageTable,
     now: i64,
@@ -134,25 +162,21 @@ pub(crate) fn all(
         if resets.is_some_and(|r| r <= now) {
             continue; // reset since: the figure is stale
         }
-        out.push(UsageWindow {
-            tool: w.tool.label().into(),
-            tool_id: w.tool,
-            name: window_name(w.window_minutes, &w.name),
-            source: WindowSource::Provider,
-            used_percent: Some(w.used_percent),
-            used_tokens: None,
-            used_usd: None,
-            started_at_ms: None,
-            resets_at_ms: resets,
-            burn_usd_per_hour: None,
-            projected_usd: None,
-            seen_at_ms: Some(w.seen_at_ms),
-            how: format!(
-                "{} said so in its records ({} plan)",
-                w.tool.label(),
-                w.plan.as_deref().unwrap_or("its")
-            ),
-        });
+        let how = format!(
+            "{} said so in its records ({} plan)",
+            w.tool.label(),
+            w.plan.as_deref().unwrap_or("its")
+        );
+        let name = window_name(w.window_minutes, &w.name);
+        let at = Some(w.seen_at_ms);
+        out.push(UsageWindow::reported(
+            w.tool,
+            name,
+            w.used_percent,
+            resets,
+            at,
+            how,
+        ));
     }
     let mut claude_from_provider = Vec::new();
     for (name, used, resets, at) in seen {
@@ -166,21 +190,17 @@ pub(crate) fn all(
             other => other,
         };
         claude_from_provider.push(label.to_string());
-        out.push(UsageWindow {
-            tool: Tool::ClaudeCode.label().into(),
-            tool_id: Tool::ClaudeCode,
-            name: label.into(),
-            source: WindowSource::Provider,
-            used_percent: Some((used * 100.0).clamp(0.0, 100.0)),
-            used_tokens: None,
-            used_usd: None,
-            started_at_ms: None,
-            resets_at_ms: resets,
-            burn_usd_per_hour: None,
-            projected_usd: None,
-            seen_at_ms: Some(at * 1000),
-            how: "Anthropic's rate-limit headers on the gateway's last answer".into(),
-        });
+        let percent = (used * 100.0).clamp(0.0, 100.0);
+        let how = "Anthropic's rate-limit headers on the gateway's last answer".into();
+        let at = Some(at * 1000);
+        out.push(UsageWindow::reported(
+            Tool::ClaudeCode,
+            label.into(),
+            percent,
+            resets,
+            at,
+            how,
+        ));
     }
     let spent = tool_usage.tool_spent(Tool::ClaudeCode.name(), now - WEEK_MS)?;
     if !spent.is_empty() {

@@ -4,7 +4,7 @@
 use super::dto::{Backend, BackendDraft, Check, Key, KeyInput, KindInfo};
 use super::forms::{ImportResult, ImportScanResult};
 use crate::issues::ValidationReport;
-use crate::{Core, IpcError};
+use crate::{dtos, Core, IpcError};
 use std::path::PathBuf;
 use switchyard_core::BackendKind;
 
@@ -16,14 +16,7 @@ pub async fn backend_kinds(_core: &Core) -> Res<Vec<KindInfo>> {
 
 #[tracing::instrument(skip(core))]
 pub async fn list_backends(core: &Core) -> Res<Vec<Backend>> {
-    Ok(core
-        .app()?
-        .backends()
-        .list()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.backends().list().await?))
 }
 
 /// Live validation for the add/edit dialog. Nothing is saved.
@@ -81,14 +74,7 @@ pub async fn set_backend_enabled(core: &Core, id: String, enabled: bool) -> Res<
 /// `ids` lists every backend once, in the new order.
 #[tracing::instrument(skip(core))]
 pub async fn reorder_backends(core: &Core, ids: Vec<String>) -> Res<Vec<Backend>> {
-    Ok(core
-        .app()?
-        .backends()
-        .reorder(ids)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.backends().reorder(ids).await?))
 }
 
 #[tracing::instrument(skip(core))]

@@ -147,23 +147,7 @@ impl From<core::UnpricedModel> for UnpricedModel {
     }
 }
 
-impl From<core::Period> for BudgetPeriod {
-    fn from(p: core::Period) -> Self {
-        match p {
-            core::Period::Day => BudgetPeriod::Day,
-            core::Period::Month => BudgetPeriod::Month,
-        }
-    }
-}
-
-impl From<BudgetPeriod> for core::Period {
-    fn from(p: BudgetPeriod) -> Self {
-        match p {
-            BudgetPeriod::Day => core::Period::Day,
-            BudgetPeriod::Month => core::Period::Month,
-        }
-    }
-}
+mirror_enum!(core::Period, BudgetPeriod { Day, Month });
 
 impl From<core::BudgetScope> for BudgetScope {
     fn from(s: core::BudgetScope) -> Self {
@@ -237,24 +221,9 @@ impl From<core::BudgetStatus> for BudgetStatus {
     }
 }
 
-impl From<ExportKind> for core::ExportKind {
-    fn from(k: ExportKind) -> Self {
-        match k {
-            ExportKind::Requests => core::ExportKind::Requests,
-            ExportKind::Daily => core::ExportKind::Daily,
-            ExportKind::Hourly => core::ExportKind::Hourly,
-        }
-    }
-}
+mirror_enum!(ExportKind => core::ExportKind { Requests, Daily, Hourly });
 
-impl From<ExportFormat> for core::ExportFormat {
-    fn from(f: ExportFormat) -> Self {
-        match f {
-            ExportFormat::Csv => core::ExportFormat::Csv,
-            ExportFormat::Json => core::ExportFormat::Json,
-        }
-    }
-}
+mirror_enum!(ExportFormat => core::ExportFormat { Csv, Json });
 
 impl From<core::ExportDone> for ExportDone {
     fn from(d: core::ExportDone) -> Self {

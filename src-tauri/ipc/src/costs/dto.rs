@@ -35,14 +35,7 @@ pub enum CostSplit {
     Model,
 }
 
-impl From<CostSplit> for switchyard_app::SplitBy {
-    fn from(s: CostSplit) -> Self {
-        match s {
-            CostSplit::Backend => switchyard_app::SplitBy::Backend,
-            CostSplit::Model => switchyard_app::SplitBy::Model,
-        }
-    }
-}
+mirror_enum!(CostSplit => switchyard_app::SplitBy { Backend, Model });
 
 /// Sums over a set of requests. `costUsd` counts known prices only; `unpriced` requests had
 /// no price and are not in it.

@@ -2,7 +2,7 @@
 
 use super::dto::{Drill, LiveDrillPlan, RunReport};
 use crate::readiness::dto::ReportFormat;
-use crate::{Core, IpcError};
+use crate::{dtos, Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -23,14 +23,9 @@ pub async fn cancel_drills(core: &Core) -> Res<()> {
 
 /// Stored drill runs, newest first.
 pub async fn drill_history(core: &Core, limit: u32) -> Res<Vec<RunReport>> {
-    Ok(core
-        .app()?
-        .drills()
-        .history(limit.clamp(1, 50))
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(
+        core.app()?.drills().history(limit.clamp(1, 50)).await?,
+    ))
 }
 
 /// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.
@@ -41,11 +36,8 @@ pub async fn export_drill_report(
     format: ReportFormat,
     path: std::path::PathBuf,
 ) -> Res<String> {
-    let written = core
-        .app()?
-        .drills()
-        .export_report(run_id, format.into(), path)
-        .await?;
+    let drills = core.app()?.drills();
+    let written = drills.export_report(run_id, format.into(), path).await?;
     Ok(written.display().to_string())
 }
 

@@ -5,7 +5,7 @@ use super::dto::{
     RequestQuery, Token,
 };
 use crate::backends::dto::{Backend, Limits};
-use crate::{Core, IpcError};
+use crate::{dtos, Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -14,43 +14,26 @@ pub async fn gateway_status(core: &Core) -> Res<GatewayStatus> {
 }
 
 pub async fn list_tokens(core: &Core) -> Res<Vec<Token>> {
-    Ok(core
-        .app()?
-        .tokens()
-        .list()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.tokens().list().await?))
 }
 
 /// Creates a token for a tool; its value is in the answer once and never again.
 #[tracing::instrument(skip(core))]
 pub async fn create_token(core: &Core, name: String) -> Res<CreatedToken> {
-    Ok(core
-        .app()?
-        .tokens()
-        .create(name)
-        .await
-        .map(|t| CreatedToken {
-            value: t.token.expose().clone(),
-            token: t.row.into(),
-        })?)
+    Ok(core.app()?.tokens().create(name).await?.into())
 }
 
 /// Creates a scrape token (reads `GET /metrics` only, for Prometheus); its value is in the
 /// answer once and never again.
 #[tracing::instrument(skip(core))]
 pub async fn create_scrape_token(core: &Core, name: String) -> Res<CreatedToken> {
+    let scope = switchyard_app::TokenScope::Metrics;
     Ok(core
         .app()?
         .tokens()
-        .create_scoped(name, switchyard_app::TokenScope::Metrics)
-        .await
-        .map(|t| CreatedToken {
-            value: t.token.expose().clone(),
-            token: t.row.into(),
-        })?)
+        .create_scoped(name, scope)
+        .await?
+        .into())
 }
 
 #[tracing::instrument(skip(core))]
@@ -60,14 +43,12 @@ pub async fn revoke_token(core: &Core, id: String) -> Res<Token> {
 
 /// The newest ledger rows matching the filters.
 pub async fn recent_requests(core: &Core, query: RequestQuery) -> Res<Vec<LedgerRow>> {
-    Ok(core
-        .app()?
-        .gateway_control()
-        .recent_requests(query.into())
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(
+        core.app()?
+            .gateway_control()
+            .recent_requests(query.into())
+            .await?,
+    ))
 }
 
 pub async fn get_gateway_settings(core: &Core) -> Res<GatewaySettingsState> {

@@ -60,14 +60,7 @@ pub enum TokenScope {
     Metrics,
 }
 
-impl From<switchyard_app::TokenScope> for TokenScope {
-    fn from(s: switchyard_app::TokenScope) -> Self {
-        match s {
-            switchyard_app::TokenScope::Gateway => TokenScope::Gateway,
-            switchyard_app::TokenScope::Metrics => TokenScope::Metrics,
-        }
-    }
-}
+mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics });
 
 impl From<TokenRow> for Token {
     fn from(t: TokenRow) -> Self {
@@ -89,6 +82,15 @@ impl From<TokenRow> for Token {
 pub struct CreatedToken {
     pub token: Token,
     pub value: String,
+}
+
+impl From<switchyard_app::NewToken> for CreatedToken {
+    fn from(t: switchyard_app::NewToken) -> Self {
+        CreatedToken {
+            value: t.token.expose().clone(),
+            token: t.row.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]

@@ -55,60 +55,30 @@ pub enum ErrorClassName {
     Other,
 }
 
-impl From<ErrorClass> for ErrorClassName {
-    fn from(c: ErrorClass) -> Self {
-        match c {
-            ErrorClass::Timeout => ErrorClassName::Timeout,
-            ErrorClass::Connect => ErrorClassName::Connect,
-            ErrorClass::KeyInvalid => ErrorClassName::KeyInvalid,
-            ErrorClass::RateLimited => ErrorClassName::RateLimited,
-            ErrorClass::Upstream5xx => ErrorClassName::Upstream5xx,
-            ErrorClass::ClientError => ErrorClassName::ClientError,
-            ErrorClass::UnknownModel => ErrorClassName::UnknownModel,
-            ErrorClass::Untranslatable => ErrorClassName::Untranslatable,
-            ErrorClass::BudgetExceeded => ErrorClassName::BudgetExceeded,
-            ErrorClass::TimeoutTotal => ErrorClassName::TimeoutTotal,
-            ErrorClass::NoCandidate => ErrorClassName::NoCandidate,
-            ErrorClass::BadRequest => ErrorClassName::BadRequest,
-            ErrorClass::ClientDisconnected => ErrorClassName::ClientDisconnected,
-            ErrorClass::UpstreamRead => ErrorClassName::UpstreamRead,
-            ErrorClass::UpstreamInvalid => ErrorClassName::UpstreamInvalid,
-            ErrorClass::UpstreamBroken => ErrorClassName::UpstreamBroken,
-            ErrorClass::UpstreamIdleTimeout => ErrorClassName::UpstreamIdleTimeout,
-            ErrorClass::UpstreamTooLarge => ErrorClassName::UpstreamTooLarge,
-            ErrorClass::UpstreamError => ErrorClassName::UpstreamError,
-            ErrorClass::UpstreamIncomplete => ErrorClassName::UpstreamIncomplete,
-            ErrorClass::Translation => ErrorClassName::Translation,
-            ErrorClass::Other => ErrorClassName::Other,
-        }
+mirror_enum!(
+    ErrorClass,
+    ErrorClassName {
+        Timeout,
+        Connect,
+        KeyInvalid,
+        RateLimited,
+        Upstream5xx,
+        ClientError,
+        UnknownModel,
+        Untranslatable,
+        BudgetExceeded,
+        TimeoutTotal,
+        NoCandidate,
+        BadRequest,
+        ClientDisconnected,
+        UpstreamRead,
+        UpstreamInvalid,
+        UpstreamBroken,
+        UpstreamIdleTimeout,
+        UpstreamTooLarge,
+        UpstreamError,
+        UpstreamIncomplete,
+        Translation,
+        Other,
     }
-}
-
-impl From<ErrorClassName> for ErrorClass {
-    fn from(c: ErrorClassName) -> Self {
-        match c {
-            ErrorClassName::Timeout => ErrorClass::Timeout,
-            ErrorClassName::Connect => ErrorClass::Connect,
-            ErrorClassName::KeyInvalid => ErrorClass::KeyInvalid,
-            ErrorClassName::RateLimited => ErrorClass::RateLimited,
-            ErrorClassName::Upstream5xx => ErrorClass::Upstream5xx,
-            ErrorClassName::ClientError => ErrorClass::ClientError,
-            ErrorClassName::UnknownModel => ErrorClass::UnknownModel,
-            ErrorClassName::Untranslatable => ErrorClass::Untranslatable,
-            ErrorClassName::BudgetExceeded => ErrorClass::BudgetExceeded,
-            ErrorClassName::TimeoutTotal => ErrorClass::TimeoutTotal,
-            ErrorClassName::NoCandidate => ErrorClass::NoCandidate,
-            ErrorClassName::BadRequest => ErrorClass::BadRequest,
-            ErrorClassName::ClientDisconnected => ErrorClass::ClientDisconnected,
-            ErrorClassName::UpstreamRead => ErrorClass::UpstreamRead,
-            ErrorClassName::UpstreamInvalid => ErrorClass::UpstreamInvalid,
-            ErrorClassName::UpstreamBroken => ErrorClass::UpstreamBroken,
-            ErrorClassName::UpstreamIdleTimeout => ErrorClass::UpstreamIdleTimeout,
-            ErrorClassName::UpstreamTooLarge => ErrorClass::UpstreamTooLarge,
-            ErrorClassName::UpstreamError => ErrorClass::UpstreamError,
-            ErrorClassName::UpstreamIncomplete => ErrorClass::UpstreamIncomplete,
-            ErrorClassName::Translation => ErrorClass::Translation,
-            ErrorClassName::Other => ErrorClass::Other,
-        }
-    }
-}
+);

@@ -1,20 +1,13 @@
 //! Commands of the Overview, Health and Alerts pages.
 
 use super::dto::{AlertItem, AlertSettings, BackendHealthCard, HealthPoint, Range};
-use crate::{Core, ErrorKind, IpcError};
+use crate::{dtos, Core, ErrorKind, IpcError};
 
 type Res<T> = Result<T, IpcError>;
 
 /// Every enabled backend's health, from local data (never waits on the network).
 pub async fn health_overview(core: &Core) -> Res<Vec<BackendHealthCard>> {
-    Ok(core
-        .app()?
-        .health()
-        .overview()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.health().overview().await?))
 }
 
 /// Chart buckets: hourly for a day or a week, daily for a month.
@@ -23,14 +16,12 @@ pub async fn health_history(
     backend_id: String,
     range: Range,
 ) -> Res<Vec<HealthPoint>> {
-    Ok(core
-        .app()?
-        .health()
-        .history(backend_id, range.into())
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(
+        core.app()?
+            .health()
+            .history(backend_id, range.into())
+            .await?,
+    ))
 }
 
 /// Probes every backend and key now (the refresh button).
@@ -41,14 +32,9 @@ pub async fn probe_all_now(core: &Core) -> Res<()> {
 
 /// Open alerts first, then the newest resolved ones.
 pub async fn list_alerts(core: &Core, limit: u32) -> Res<Vec<AlertItem>> {
-    Ok(core
-        .app()?
-        .health()
-        .alerts(limit.clamp(1, 500))
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(
+        core.app()?.health().alerts(limit.clamp(1, 500)).await?,
+    ))
 }
 
 pub async fn get_alert_settings(core: &Core) -> Res<AlertSettings> {

@@ -110,15 +110,7 @@ pub enum Range {
     Month,
 }
 
-impl From<Range> for switchyard_app::HealthRange {
-    fn from(r: Range) -> Self {
-        match r {
-            Range::Day => switchyard_app::HealthRange::Day,
-            Range::Week => switchyard_app::HealthRange::Week,
-            Range::Month => switchyard_app::HealthRange::Month,
-        }
-    }
-}
+mirror_enum!(Range => switchyard_app::HealthRange { Day, Week, Month });
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

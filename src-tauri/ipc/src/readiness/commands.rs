@@ -2,7 +2,7 @@
 
 use super::dto::{Monitor, NotificationStatus, Readiness, ReportFormat};
 use crate::backends::dto::Backend;
-use crate::{Core, IpcError};
+use crate::{dtos, Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -14,14 +14,9 @@ pub async fn run_readiness(core: &Core) -> Res<Readiness> {
 
 /// Stored runs, newest first.
 pub async fn readiness_history(core: &Core, limit: u32) -> Res<Vec<Readiness>> {
-    Ok(core
-        .app()?
-        .readiness()
-        .history(limit.clamp(1, 50))
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(
+        core.app()?.readiness().history(limit.clamp(1, 50)).await?,
+    ))
 }
 
 /// Writes stored run `run_id`'s report as `format` to `path`; answers with the path written.
@@ -32,11 +27,8 @@ pub async fn export_readiness_report(
     format: ReportFormat,
     path: std::path::PathBuf,
 ) -> Res<String> {
-    let written = core
-        .app()?
-        .readiness()
-        .export_report(run_id, format.into(), path)
-        .await?;
+    let readiness = core.app()?.readiness();
+    let written = readiness.export_report(run_id, format.into(), path).await?;
     Ok(written.display().to_string())
 }
 

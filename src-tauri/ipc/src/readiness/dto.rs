@@ -36,15 +36,7 @@ pub enum ReportFormat {
     Junit,
 }
 
-impl From<ReportFormat> for switchyard_report::Format {
-    fn from(f: ReportFormat) -> Self {
-        match f {
-            ReportFormat::Html => switchyard_report::Format::Html,
-            ReportFormat::Json => switchyard_report::Format::Json,
-            ReportFormat::Junit => switchyard_report::Format::Junit,
-        }
-    }
-}
+mirror_enum!(ReportFormat => switchyard_report::Format { Html, Json, Junit });
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -54,15 +46,7 @@ pub enum ComponentState {
     Down,
 }
 
-impl From<ComponentStatus> for ComponentState {
-    fn from(s: ComponentStatus) -> Self {
-        match s {
-            ComponentStatus::Operational => ComponentState::Operational,
-            ComponentStatus::Degraded => ComponentState::Degraded,
-            ComponentStatus::Down => ComponentState::Down,
-        }
-    }
-}
+mirror_enum!(ComponentStatus => ComponentState { Operational, Degraded, Down });
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -1,19 +1,12 @@
 //! Commands of the Routes page.
 
 use super::dto::{BackendHealth, Route, RouteForm};
-use crate::{Core, IpcError};
+use crate::{dtos, Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;
 
 pub async fn list_routes(core: &Core) -> Res<Vec<Route>> {
-    Ok(core
-        .app()?
-        .routes()
-        .list()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.routes().list().await?))
 }
 
 /// Creates (`id` = null) or replaces a route; validated first, nothing saved on error.
@@ -29,11 +22,5 @@ pub async fn delete_route(core: &Core, id: String) -> Res<()> {
 
 /// Live breaker, cool-down and latency of every enabled backend and key.
 pub async fn gateway_health(core: &Core) -> Res<Vec<BackendHealth>> {
-    Ok(core
-        .app()?
-        .routes()
-        .live_health()
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.routes().live_health()))
 }

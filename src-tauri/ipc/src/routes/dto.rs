@@ -160,15 +160,7 @@ pub enum Breaker {
     HalfOpen,
 }
 
-impl From<switchyard_core::Circuit> for Breaker {
-    fn from(c: switchyard_core::Circuit) -> Self {
-        match c {
-            switchyard_core::Circuit::Closed => Breaker::Closed,
-            switchyard_core::Circuit::Open => Breaker::Open,
-            switchyard_core::Circuit::HalfOpen => Breaker::HalfOpen,
-        }
-    }
-}
+mirror_enum!(switchyard_core::Circuit => Breaker { Closed, Open, HalfOpen });
 
 /// What the gateway has learned about a backend or key from its traffic.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]

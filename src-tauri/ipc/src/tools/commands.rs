@@ -2,21 +2,14 @@
 //! and moving plaintext provider keys into the keychain.
 
 use super::dto::{parse_tool, paths, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
-use crate::{Core, IpcError};
+use crate::{dtos, Core, IpcError};
 use switchyard_app::ConnectChoice;
 
 type Res<T> = Result<T, IpcError>;
 
 /// Every supported tool: installed (and its version), connected, and its usage today.
 pub async fn list_tools(core: &Core) -> Res<Vec<ToolInfo>> {
-    Ok(core
-        .app()?
-        .tools()
-        .list()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.tools().list().await?))
 }
 
 /// Route names, then each enabled backend's `Backend/model`.
@@ -93,14 +86,7 @@ pub async fn move_key(
 
 /// Every key moved out of a file, newest first.
 pub async fn key_moves(core: &Core) -> Res<Vec<MovedKey>> {
-    Ok(core
-        .app()?
-        .tools()
-        .key_moves()
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(dtos(core.app()?.tools().key_moves().await?))
 }
 
 /// Puts a moved key's line back in its file.

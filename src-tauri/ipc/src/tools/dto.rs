@@ -24,17 +24,7 @@ pub enum ToolName {
     Aider,
 }
 
-impl From<ToolId> for ToolName {
-    fn from(t: ToolId) -> Self {
-        match t {
-            ToolId::ClaudeCode => ToolName::ClaudeCode,
-            ToolId::Codex => ToolName::Codex,
-            ToolId::GeminiCli => ToolName::GeminiCli,
-            ToolId::Opencode => ToolName::Opencode,
-            ToolId::Aider => ToolName::Aider,
-        }
-    }
-}
+mirror_enum!(ToolId => ToolName { ClaudeCode, Codex, GeminiCli, Opencode, Aider });
 
 /// Resolves a tool id from the UI; an unknown one is a validation error, not a crash.
 pub fn parse_tool(id: &str) -> Result<ToolId, IpcError> {
