@@ -7,7 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../sdk/harness.js";
-import { innerText as innerTextOf } from "./checks.js";
+import { innerText as innerTextOf, keychainClear } from "./checks.js";
 import { remote } from "webdriverio";
 
 export const root = path.resolve(import.meta.dirname, "../..");
