@@ -1,0 +1,155 @@
+//! Change notices between replicas over Redis pub/sub: "the tokens changed", "the configuration
+//! changed". A notice only says *what* to re-read; the record itself is in PostgreSQL, so a lost
+//! notice costs at most one reload interval, never a wrong answer. While Redis is away the bus
+//! says so ([`Bus::is_up`]); when it is back every listener hears [`Change::Resync`], since
+//! notices sent meanwhile were lost.
+
+use crate::TeamError;
+use futures_util::StreamExt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+/// The one channel every replica listens on.
+pub const CHANNEL: &str = "switchyard:changes";
+/// How long a publish may wait for Redis.
+const PUBLISH_TIMEOUT: Duration = Duration::from_secs(1);
+/// Longest wait between two attempts to reach Redis again.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A token was created or revoked.
+    Tokens,
+    /// Backends, routes, budgets or settings.
+    Config,
+    /// Notices may have been missed (Redis was away): re-read everything.
+    Resync,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Change::Tokens => "tokens",
+            Change::Config => "config",
+            Change::Resync => "resync",
+        }
+    }
+
+    fn parse(s: &str) -> Change {
+        match s {
+            "tokens" => Change::Tokens,
+            "config" => Change::Config,
+            // A notice this version does not know: re-read everything rather than miss it.
+            _ => Change::Resync,
+        }
+    }
+}
+
+/// The change notices of one replica. Cheap to clone; the listening task stops with the last
+/// clone.
+#[derive(Clone)]
+pub struct Bus {
+    client: redis::Client,
+    up: Arc<AtomicBool>,
+    notices: broadcast::Sender<Change>,
+    _listener: Arc<Listener>,
+}
+
+/// Stops the listening task when the last [`Bus`] goes.
+struct Listener(JoinHandle<()>);
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Bus {
+    /// Starts listening on `url` (`redis://host:port`). Redis need not be up yet: the bus keeps
+    /// trying, and says it is down meanwhile.
+    pub fn start(url: &str) -> Result<Bus, TeamError> {
+        let client = redis::Client::open(url).map_err(|_| {
+            TeamError::Invalid("the Redis URL is not valid: expected redis://host:port".into())
+        })?;
+        let up = Arc::new(AtomicBool::new(false));
+        let (notices, _) = broadcast::channel(64);
+        let task = tokio::spawn(listen(client.clone(), Arc::clone(&up), notices.clone()));
+        Ok(Bus {
+            client,
+            up,
+            notices,
+            _listener: Arc::new(Listener(task)),
+        })
+    }
+
+    /// Whether this replica hears the others now.
+    pub fn is_up(&self) -> bool {
+        self.up.load(Ordering::Relaxed)
+    }
+
+    /// The notices from now on (every replica's, this one's included).
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.notices.subscribe()
+    }
+
+    /// Tells every replica that `change` happened. Fails when Redis is away; the others then
+    /// learn it at their next reload.
+    pub async fn publish(&self, change: Change) -> Result<(), TeamError> {
+        let send = async {
+            let mut conn = self.client.get_multiplexed_async_connection().await?;
+            redis::cmd("PUBLISH")
+                .arg(CHANNEL)
+                .arg(change.as_str())
+                .query_async::<i64>(&mut conn)
+                .await
+        };
+        match tokio::time::timeout(PUBLISH_TIMEOUT, send).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(TeamError::Redis("no answer within a second".into())),
+        }
+    }
+}
+
+/// Keeps one subscription open, reconnecting with backoff; forwards every notice.
+async fn listen(client: redis::Client, up: Arc<AtomicBool>, notices: broadcast::Sender<Change>) {
+    let mut backoff = Duration::from_millis(100);
+    let mut was_down = false;
+    loop {
+        match subscribe(&client).await {
+            Ok(mut pubsub) => {
+                up.store(true, Ordering::Relaxed);
+                backoff = Duration::from_millis(100);
+                if was_down {
+                    tracing::info!("Redis is back: sharing resumes");
+                    let _ = notices.send(Change::Resync);
+                }
+                let mut messages = pubsub.on_message();
+                while let Some(msg) = messages.next().await {
+                    let payload: String = msg.get_payload().unwrap_or_default();
+                    let _ = notices.send(Change::parse(&payload));
+                }
+                tracing::warn!("lost the connection to Redis: the replicas are not sharing");
+            }
+            Err(e) => {
+                if !was_down {
+                    tracing::warn!(error = %e, "Redis cannot be reached: the replicas are not sharing");
+                }
+            }
+        }
+        up.store(false, Ordering::Relaxed);
+        was_down = true;
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+async fn subscribe(client: &redis::Client) -> Result<redis::aio::PubSub, TeamError> {
+    let mut pubsub = client.get_async_pubsub().await?;
+    pubsub.subscribe(CHANNEL).await?;
+    Ok(pubsub)
+}

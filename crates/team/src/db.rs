@@ -1,0 +1,65 @@
+//! The team database: a small connection pool over tokio-postgres. Connecting migrates the
+//! schema (once for all replicas, see `migrate`).
+
+use crate::{migrate, TeamError};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use std::time::Duration;
+use tokio_postgres::NoTls;
+
+/// Connections one replica keeps to the team database.
+const POOL_SIZE: usize = 8;
+/// How long opening a connection, or waiting for a free one, may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The team database. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct TeamDb {
+    pool: Pool,
+}
+
+impl TeamDb {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the schema
+    /// up to date. The error never repeats the URL: it may hold a password.
+    pub async fn connect(url: &str) -> Result<TeamDb, TeamError> {
+        let mut config: tokio_postgres::Config = url.parse().map_err(|_| {
+            TeamError::Invalid(
+                "the team database URL is not valid: expected postgres://user@host:port/database"
+                    .into(),
+            )
+        })?;
+        config.connect_timeout(CONNECT_TIMEOUT);
+        config.application_name("switchyard");
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(CONNECT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| TeamError::Invalid(e.to_string()))?;
+        let db = TeamDb { pool };
+        let mut client = db.client().await?;
+        migrate::migrate(&mut client).await?;
+        Ok(db)
+    }
+
+    /// A pooled connection.
+    pub(crate) async fn client(&self) -> Result<Object, TeamError> {
+        Ok(self.pool.get().await?)
+    }
+
+    /// The schema version in the database.
+    pub async fn schema_version(&self) -> Result<i32, TeamError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT version FROM switchyard_schema", &[])
+            .await?;
+        Ok(row.get(0))
+    }
+}

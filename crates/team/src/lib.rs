@@ -1,0 +1,33 @@
+//! The team gateway's shared state (issue 44). Several `switchyard-serve` replicas share:
+//!
+//! - **PostgreSQL**, for what must be durable and shared: the schema is versioned and migrated
+//!   once under an advisory lock ([`TeamDb::connect`]); team tokens live there as SHA-256 hashes
+//!   with their owner ([`TeamDb::create_token`]).
+//! - **Redis**, for what must be shared fast: change notices on one channel ([`Bus`]; a token
+//!   revoked on one replica is refused by every replica within a second) and rate-limit windows
+//!   counted atomically for the whole team ([`SharedWindow`]).
+//!
+//! Redis is optional and may go away at any time: replicas then keep serving on what they hold
+//! (tokens reloaded from PostgreSQL on a timer, limits counted per replica) and say they are
+//! degraded; sharing resumes by itself when Redis is back.
+//!
+//! Nothing secret is stored in either: a token's value exists only in the answer that created
+//! it; PostgreSQL keeps its hash, Redis keeps counters and notices.
+
+mod bus;
+mod db;
+mod error;
+mod index;
+mod limits;
+mod migrate;
+#[cfg(all(feature = "testing", unix))]
+pub mod testing;
+mod tokens;
+
+pub use bus::{Bus, Change};
+pub use db::TeamDb;
+pub use error::TeamError;
+pub use index::TeamTokens;
+pub use limits::{SharedWindow, Verdict};
+pub use migrate::SCHEMA_VERSION;
+pub use tokens::{NewTeamToken, TeamToken};

@@ -1,0 +1,67 @@
+//! The team schema, versioned like the SQLite one: each migration runs once, in order, inside one
+//! transaction that holds an advisory lock, so replicas starting together migrate exactly once.
+
+use crate::TeamError;
+use tokio_postgres::Client;
+
+/// The advisory lock every replica takes to migrate ("Switch" in ASCII).
+const LOCK_KEY: i64 = 0x5377_6974_6368;
+
+/// The migrations, oldest first; the schema version is how many have run.
+const MIGRATIONS: &[&str] = &[
+    // 1: team tokens. Only the SHA-256 of a token's value is kept.
+    "CREATE TABLE team_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        revoked_at TIMESTAMPTZ
+    );
+    CREATE INDEX team_tokens_active ON team_tokens (hash) WHERE revoked_at IS NULL;",
+];
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Brings the schema up to [`SCHEMA_VERSION`]; returns the version found before. Refuses a
+/// database migrated by a newer build rather than guess at its tables.
+pub(crate) async fn migrate(client: &mut Client) -> Result<i32, TeamError> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS switchyard_schema (
+            only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+            version INTEGER NOT NULL
+        )",
+    )
+    .await?;
+    let found: i32 = tx
+        .query_opt("SELECT version FROM switchyard_schema", &[])
+        .await?
+        .map_or(0, |row| row.get(0));
+    if found > SCHEMA_VERSION {
+        return Err(TeamError::SchemaTooNew {
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    let pending = usize::try_from(found).unwrap_or(0);
+    for sql in MIGRATIONS.iter().skip(pending) {
+        tx.batch_execute(sql).await?;
+    }
+    tx.execute(
+        "INSERT INTO switchyard_schema (version) VALUES ($1)
+         ON CONFLICT (only_row) DO UPDATE SET version = EXCLUDED.version",
+        &[&SCHEMA_VERSION],
+    )
+    .await?;
+    tx.commit().await?;
+    if found < SCHEMA_VERSION {
+        tracing::info!(from = found, to = SCHEMA_VERSION, "team schema migrated");
+    }
+    Ok(found)
+}

@@ -1,0 +1,225 @@
+//! Throw-away PostgreSQL and Redis for tests: each in its own temporary folder, on a free port of
+//! 127.0.0.1, started by the test and stopped when dropped. Never the machine's own services.
+//! PostgreSQL refuses to run as root, so under root its files belong to the `postgres` user
+//! (which Debian's package creates) and its programs run as that user.
+//!
+//! Panics with what is missing when the programs are not installed (`./dev` installs them).
+
+#![allow(clippy::expect_used)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A free TCP port on 127.0.0.1 (free a moment ago).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port on 127.0.0.1")
+}
+
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// Where PostgreSQL's server programs are: Debian keeps them out of `PATH`.
+fn pg_bin() -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.flatten().map(|e| e.path().join("bin")).collect())
+        .unwrap_or_default();
+    versions.retain(|p| p.join("initdb").exists());
+    versions.sort();
+    versions
+        .pop()
+        .expect("PostgreSQL is not installed (apt-get install postgresql)")
+}
+
+/// A PostgreSQL server of its own.
+pub struct TempPostgres {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+    root: bool,
+}
+
+impl TempPostgres {
+    /// Initialises a cluster and starts it; its superuser is `postgres`, without a password.
+    pub fn start() -> TempPostgres {
+        let dir = tempfile::Builder::new()
+            .prefix("switchyard-pg-")
+            .tempdir()
+            .expect("a temporary folder");
+        let pg = TempPostgres {
+            bin: pg_bin(),
+            port: free_port(),
+            root: running_as_root(),
+            dir,
+        };
+        if pg.root {
+            run(Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(pg.dir.path()));
+        }
+        let data = pg.data();
+        run(pg.command("initdb").arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ]));
+        pg.start_server();
+        pg
+    }
+
+    /// `postgres://postgres@127.0.0.1:<port>/postgres`.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Stops the server at once (as a crash would: no shutdown checkpoint).
+    pub fn stop(&self) {
+        run(self.command("pg_ctl").arg("-D").arg(self.data()).args([
+            "-m",
+            "immediate",
+            "-w",
+            "stop",
+        ]));
+    }
+
+    /// Starts it again on the same port, with the same data.
+    pub fn restart(&self) {
+        self.start_server();
+    }
+
+    fn start_server(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            self.port,
+            self.dir.path().display()
+        );
+        run(self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .arg("-l")
+            .arg(self.dir.path().join("server.log"))
+            .args(["-w", "-t", "30", "-o", &options, "start"]));
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// A server program, as `postgres` when this runs as root.
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        let _ = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-m", "immediate", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// A Redis server of its own (no persistence).
+pub struct TempRedis {
+    dir: tempfile::TempDir,
+    port: u16,
+    child: Mutex<Option<Child>>,
+}
+
+impl TempRedis {
+    pub fn start() -> TempRedis {
+        let redis = TempRedis {
+            dir: tempfile::Builder::new()
+                .prefix("switchyard-redis-")
+                .tempdir()
+                .expect("a temporary folder"),
+            port: free_port(),
+            child: Mutex::new(None),
+        };
+        redis.restart();
+        redis
+    }
+
+    /// `redis://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (as a crash would).
+    pub fn stop(&self) {
+        if let Some(mut child) = self.child.lock().expect("the child").take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it (again) on the same port, empty.
+    pub fn restart(&self) {
+        self.stop();
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .arg("--logfile")
+            .arg(self.dir.path().join("redis.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server is not installed (apt-get install redis-server)");
+        *self.child.lock().expect("the child") = Some(child);
+        wait_for_port(self.port, self.dir.path());
+    }
+}
+
+impl Drop for TempRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn wait_for_port(port: u16, dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "redis-server did not listen on {port} (see {})",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn run(command: &mut Command) {
+    let out = command.output().expect("a program to run");
+    assert!(
+        out.status.success(),
+        "{command:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

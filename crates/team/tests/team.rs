@@ -1,0 +1,31 @@
+//! The team gateway's shared state against real servers: a throw-away PostgreSQL and Redis per
+//! test (`switchyard_team::testing`), several "replicas" (independent handles, as separate
+//! processes would hold) on one database and one Redis.
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "team/limits.rs"]
+mod limits;
+#[path = "team/schema.rs"]
+mod schema;
+#[path = "team/tokens.rs"]
+mod tokens;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// Waits until `check` holds, or fails with `what` after `within`; returns how long it took.
+pub async fn until<F, Fut>(within: Duration, what: &str, mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    loop {
+        if check().await {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < within, "{what} within {within:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
