@@ -30,7 +30,6 @@ ALLOWED = {
         "and the runtime (and its heartbeat) with the thread, which the gateway joins",
     ),
     "crates/app/src/drills/load.rs": (1, "the load's workers: their handles are joined"),
-    "crates/team/src/index.rs": (1, "TeamTokens::follow returns its handle to the caller, who owns it"),
     "src-tauri/src/window_tasks.rs": (
         1,
         "spawns on Tauri's runtime a future tracked by the window's Supervisor (`track`)",

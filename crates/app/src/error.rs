@@ -28,6 +28,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("Internal error: {0}")]
     Internal(String),
+    /// The team database or the team's Redis failed (unreachable, refused, too new).
+    #[error("{0}")]
+    Team(String),
     /// A notification could not be delivered (only surfaced for the test button).
     #[error("{message}")]
     Notifications {

@@ -57,6 +57,9 @@ mod readiness;
 mod routes;
 #[path = "app/shutdown.rs"]
 mod shutdown;
+#[cfg(unix)]
+#[path = "app/team.rs"]
+mod team;
 #[path = "app/tools.rs"]
 mod tools;
 #[path = "app/tools_lifecycle.rs"]

@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 use switchyard_gateway::{Authenticator, Caller};
-use tokio::task::JoinHandle;
 
 /// How often an unknown token may make this replica re-read the tokens.
 const RELOAD_ON_MISS_EVERY: Duration = Duration::from_secs(1);
@@ -43,11 +42,16 @@ impl TeamTokens {
     }
 
     /// Keeps the tokens current: a reload on every token notice from `bus` (and on a resync),
-    /// and every `every` whatever Redis does. The task ends when the returned handle is aborted.
-    pub fn follow(&self, bus: Option<&Bus>, every: Duration) -> JoinHandle<()> {
+    /// and every `every` whatever Redis does. Runs until dropped: the caller owns it (the app's
+    /// supervisor).
+    pub fn follow(
+        &self,
+        bus: Option<&Bus>,
+        every: Duration,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
         let tokens = self.clone();
         let mut notices = bus.map(Bus::subscribe);
-        tokio::spawn(async move {
+        async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -74,7 +78,7 @@ impl TeamTokens {
                     tracing::warn!(error = %e, "could not reload the team tokens");
                 }
             }
-        })
+        }
     }
 
     fn lookup(&self, token: &str) -> Option<Caller> {

@@ -60,6 +60,7 @@ impl From<AppError> for IpcError {
             AppError::NotFound(_) => IpcError::new(ErrorKind::NotFound, message),
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
+            AppError::Team(_) => IpcError::new(ErrorKind::Internal, message),
             AppError::Keychain(k) => IpcError {
                 kind: match k {
                     _ if k.is_unavailable() => ErrorKind::KeychainUnavailable,

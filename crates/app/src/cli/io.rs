@@ -119,16 +119,17 @@ pub(crate) async fn open(
     String,
 > {
     let saved = gateway.is_some();
-    open_with(gateway, port_fixed, monitor, saved).await
+    open_with(gateway, port_fixed, monitor, saved, None).await
 }
 
 /// As [`open`]; `saved_settings` applies the saved gateway settings to `gateway` (off for a
-/// process's private loopback gateway, such as `switchyard mcp`'s).
+/// process's private loopback gateway, such as `switchyard mcp`'s); `team` makes a team replica.
 pub(crate) async fn open_with(
     gateway: Option<crate::GatewayConfig>,
     port_fixed: bool,
     monitor: bool,
     saved_settings: bool,
+    team: Option<crate::team::Team>,
 ) -> Result<
     (
         Switchyard,
@@ -149,6 +150,7 @@ pub(crate) async fn open_with(
     // Only `serve` watches backends; one-shot commands never probe anything.
     opts.monitor = monitor;
     opts.gateway = gateway;
+    opts.team = team;
     let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
     Ok((app, guard))
 }

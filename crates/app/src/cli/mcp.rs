@@ -9,7 +9,7 @@ use std::process::ExitCode;
 pub async fn mcp() -> ExitCode {
     let mut config = crate::GatewayConfig::default();
     config.bind.set_port(0);
-    let (app, _guard) = match super::io::open_with(Some(config), true, false, false).await {
+    let (app, _guard) = match super::io::open_with(Some(config), true, false, false, None).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchyard: {e}");

@@ -36,6 +36,7 @@ mod requests;
 mod route;
 mod serve;
 mod sweep;
+mod team;
 mod token;
 mod tools;
 mod usage;
@@ -70,6 +71,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the gateway without a window (Ctrl+C stops it)
     Serve(serve::ServeArgs),
+    /// A team gateway's shared state: the team's tokens
+    Team(team::TeamArgs),
     /// Gateway tokens: one per tool, shown once, revocable
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -220,6 +223,14 @@ pub fn main(args: &[String]) -> ExitCode {
 async fn run_command(command: Command) -> ExitCode {
     match command {
         Command::Serve(a) => serve::serve(a).await,
+        Command::Team(a) => {
+            let mut io = Io {
+                stdin: &mut std::io::stdin().lock(),
+                stdout: &mut std::io::stdout(),
+                stderr: &mut std::io::stderr(),
+            };
+            ExitCode::from(a.run(&mut io).await)
+        }
         Command::Mcp => mcp::mcp().await,
         Command::Check(a) => check::check(a).await,
         Command::Drill(a) if a.live().is_none() => drill::drill(a).await,
@@ -295,6 +306,7 @@ async fn on_core(command: &Command, app: &Switchyard, io: &mut Io<'_>) -> u8 {
             None => io::own_core(io, "drill"),
         },
         Command::Serve(_) => io::own_core(io, "serve"),
+        Command::Team(a) => a.run(io).await,
         Command::Mcp => io::own_core(io, "mcp"),
         Command::Check(_) => io::own_core(io, "check"),
         Command::Completions(_) | Command::Man => io::own_core(io, "completions"),

@@ -6,8 +6,9 @@
     reason = "this module is the command-line interface"
 )]
 
-use super::io::{fail, open};
+use super::io::{fail, open_with};
 use crate::gateway_config_from_env;
+use crate::team::{Team, TeamOptions};
 use std::process::ExitCode;
 
 /// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
@@ -18,6 +19,14 @@ pub struct ServeArgs {
     /// The port to listen on (default: the saved setting, else 4141; SWITCHYARD_GATEWAY_PORT too)
     #[arg(long, value_name = "N")]
     port: Option<u16>,
+    /// Serve as a replica of a team gateway: the team database
+    /// (postgres://user@host:port/db; SWITCHYARD_TEAM_DATABASE_URL too)
+    #[arg(long, value_name = "URL")]
+    team: Option<String>,
+    /// The team's Redis, for what replicas share at once (redis://host:port;
+    /// SWITCHYARD_TEAM_REDIS_URL too)
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
 }
 
 pub async fn serve(args: ServeArgs) -> ExitCode {
@@ -32,7 +41,15 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         config.bind.set_port(p);
         port_fixed = true;
     }
-    let (app, _guard) = match open(Some(config), port_fixed, true).await {
+    let team = match TeamOptions::resolve(args.team, args.redis) {
+        Some(opts) => match Team::connect(&opts).await {
+            Ok(team) => Some(team),
+            Err(e) => return fail(&e.to_string()),
+        },
+        None => None,
+    };
+    let teamed = team.is_some();
+    let (app, _guard) = match open_with(Some(config), port_fixed, true, true, team).await {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -45,6 +62,9 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     println!("  Anthropic-shaped: base_url = http://{addr}");
     println!("  Gemini-shaped:    base_url = http://{addr}");
     println!("  data: {}", app.paths().data_dir.display());
+    if teamed {
+        println!("  team: the team's tokens are accepted too");
+    }
     let request = stop.next().await;
     tracing::info!(request, "asked to stop");
     println!("stopping: finishing in-flight requests (up to {SHUTDOWN_GRACE:?})");

@@ -47,6 +47,8 @@ pub(crate) struct Inner {
     pub ledger: crate::ledger::LedgerWriter,
     /// Every background loop runs under it; `shutdown` stops them.
     pub tasks: crate::supervisor::Supervisor,
+    /// The team gateway's shared state, with `serve --team`.
+    pub team: Option<crate::team::Team>,
     pub gateway: GatewayStatus,
     pub notifications: crate::notify::Notifications,
     /// The Health feature: monitor, alerts, webhooks.

@@ -41,6 +41,8 @@ pub struct Options {
     /// The gateway's policy clock (`None`: the system clock). The drills' shadows use a
     /// manual one, to step over a breaker's open period without waiting it out.
     pub gateway_clock: Option<Arc<dyn switchyard_gateway::Clock>>,
+    /// A team gateway: the team's tokens are accepted too (`serve --team`).
+    pub team: Option<crate::team::Team>,
 }
 
 impl Options {
@@ -62,6 +64,7 @@ impl Options {
             tools_path: None,
             user_env: Arc::new(crate::tools::user_env::OsUserEnv),
             gateway_clock: None,
+            team: None,
         }
     }
 }

@@ -65,7 +65,7 @@ impl Switchyard {
         let mcp_core = crate::mcp::http::CoreSlot::default();
         let deps = switchyard_gateway::Deps {
             table: table.clone(),
-            auth: Arc::new(tokens.index()),
+            auth: crate::team::gateway_auth(opts.team.as_ref(), tokens.index()),
             keys: key_cache.clone(),
             ledger: Arc::new(crate::metrics::MeteredLedger {
                 sink: ledger.sink(),
@@ -249,6 +249,7 @@ impl Switchyard {
                 routes,
                 ledger,
                 tasks: crate::supervisor::Supervisor::default(),
+                team: opts.team,
                 notifications,
                 health,
                 gateway,
@@ -293,6 +294,7 @@ impl Switchyard {
         }
         self.inner.routing.refresh().await;
         self.inner.preferences.start(&self.inner.tasks);
+        crate::team::follow(self.inner.team.as_ref(), &self.inner.tasks);
         self.inner.cache.start_upkeep(&self.inner.tasks);
         if matches!(self.inner.gateway, GatewayStatus::Listening(_)) {
             let i = &self.inner;

@@ -17,7 +17,7 @@ async fn replica(pg: &TempPostgres, redis: &TempRedis, reload_every: Duration) -
     let db = TeamDb::connect(&pg.url()).await.unwrap();
     let bus = Bus::start(&redis.url()).unwrap();
     let tokens = TeamTokens::load(db.clone()).await.unwrap();
-    let follow = tokens.follow(Some(&bus), reload_every);
+    let follow = tokio::spawn(tokens.follow(Some(&bus), reload_every));
     until(Duration::from_secs(5), "the bus reaches Redis", || async {
         bus.is_up()
     })

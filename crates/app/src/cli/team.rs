@@ -1,0 +1,159 @@
+//! `switchyard team [--team URL] [--redis URL] token create NAME --owner PERSON | list | revoke
+//! ID`: a team gateway's tokens, administered from any machine that reaches the team database
+//! (the URLs also come from SWITCHYARD_TEAM_DATABASE_URL and SWITCHYARD_TEAM_REDIS_URL). A new
+//! token's value is printed once, alone on stdout; a revocation is told to every replica at once
+//! through Redis, and reaches them within their reload interval without it.
+
+use super::io::{aligned, pretty, Io};
+use crate::team::{team_error, Team, TeamOptions, RELOAD_EVERY};
+use switchyard_core::TokenScope;
+
+#[derive(Debug, clap::Args)]
+pub struct TeamArgs {
+    /// The team database (postgres://user@host:port/db; SWITCHYARD_TEAM_DATABASE_URL too)
+    #[arg(long, value_name = "URL", global = true)]
+    team: Option<String>,
+    /// The team's Redis (redis://host:port; SWITCHYARD_TEAM_REDIS_URL too)
+    #[arg(long, value_name = "URL", global = true)]
+    redis: Option<String>,
+    #[command(subcommand)]
+    command: TeamCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TeamCommand {
+    /// The team's gateway tokens: one per person and tool
+    #[command(subcommand)]
+    Token(TeamTokenCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TeamTokenCommand {
+    /// Create a token for a person's tool; its value is printed once, alone on stdout
+    Create {
+        /// The tool it is for
+        name: String,
+        /// Whose it is (a name or an e-mail address)
+        #[arg(long)]
+        owner: String,
+        /// A scrape token that reads only GET /metrics
+        #[arg(long)]
+        metrics_only: bool,
+    },
+    /// List the team's tokens (never their values)
+    List {
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token on every replica
+    Revoke {
+        /// The token's id (from `list`)
+        id: String,
+    },
+}
+
+impl TeamArgs {
+    /// Runs the command: exit 0, or 1 with the reason on stderr.
+    pub async fn run(&self, io: &mut Io<'_>) -> u8 {
+        let Some(opts) = TeamOptions::resolve(self.team.clone(), self.redis.clone()) else {
+            return io.refuse(
+                "no team database: give --team postgres://… or set SWITCHYARD_TEAM_DATABASE_URL",
+            );
+        };
+        let done = match Team::connect(&opts).await {
+            Ok(team) => match &self.command {
+                TeamCommand::Token(c) => c.run(&team, io).await,
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        match done {
+            Ok(()) => 0,
+            Err(e) => io.refuse(&e),
+        }
+    }
+}
+
+impl TeamTokenCommand {
+    async fn run(&self, team: &Team, io: &mut Io<'_>) -> Result<(), String> {
+        let w = |e: std::io::Error| e.to_string();
+        match self {
+            TeamTokenCommand::Create {
+                name,
+                owner,
+                metrics_only,
+            } => {
+                let scope = if *metrics_only {
+                    TokenScope::Metrics
+                } else {
+                    TokenScope::Gateway
+                };
+                let new = team
+                    .db
+                    .create_token(name, owner, scope)
+                    .await
+                    .map_err(|e| team_error(e).to_string())?;
+                team.tokens_changed().await;
+                writeln!(io.stdout, "{}", new.value).map_err(w)?;
+                writeln!(
+                    io.stderr,
+                    "Team token “{}” for {} created (id {}). It is shown only once.",
+                    new.token.name, new.token.owner, new.token.id
+                )
+                .map_err(w)
+            }
+            TeamTokenCommand::List { json } => {
+                let tokens = team
+                    .db
+                    .tokens()
+                    .await
+                    .map_err(|e| team_error(e).to_string())?;
+                let text = if *json {
+                    let rows: Vec<_> = tokens
+                        .iter()
+                        .map(|t| {
+                            serde_json::json!({
+                                "id": t.id, "name": t.name, "owner": t.owner, "prefix": t.prefix,
+                                "scope": t.scope, "revoked": t.revoked,
+                            })
+                        })
+                        .collect();
+                    pretty(&rows)
+                } else {
+                    let rows: Vec<[String; 5]> = tokens
+                        .iter()
+                        .map(|t| {
+                            let state = if t.revoked { "revoked" } else { "active" };
+                            [
+                                t.id.clone(),
+                                t.name.clone(),
+                                t.owner.clone(),
+                                format!("{}…", t.prefix),
+                                state.into(),
+                            ]
+                        })
+                        .collect();
+                    aligned(&rows)
+                };
+                write!(io.stdout, "{text}").map_err(w)
+            }
+            TeamTokenCommand::Revoke { id } => {
+                team.db
+                    .revoke_token(id)
+                    .await
+                    .map_err(|e| team_error(e).to_string())?;
+                let told = team.tokens_changed().await;
+                writeln!(io.stdout, "revoked {id}").map_err(w)?;
+                if !told {
+                    writeln!(
+                        io.stderr,
+                        "Redis did not hear it: each replica refuses the token within {} s, at its next reload.",
+                        RELOAD_EVERY.as_secs()
+                    )
+                    .map_err(w)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! A team gateway (issue 44, first part): `switchyard serve --team postgres://… --redis redis://…`
+//! makes this replica accept the team's tokens (kept in the team database, see
+//! `switchyard-team`) as well as this machine's own, and follow revocations made on any replica:
+//! at once through Redis, within [`RELOAD_EVERY`] without it. `switchyard team token …`
+//! administers the team's tokens from any machine.
+
+use crate::tokens::TokenIndex;
+use crate::AppError;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_gateway::{Authenticator, Caller};
+use switchyard_team::{Bus, Change, TeamDb, TeamError, TeamTokens};
+
+/// The team database, when `--team` is not given.
+pub const TEAM_DATABASE_ENV: &str = "SWITCHYARD_TEAM_DATABASE_URL";
+/// The team's Redis, when `--redis` is not given.
+pub const TEAM_REDIS_ENV: &str = "SWITCHYARD_TEAM_REDIS_URL";
+/// How often a replica re-reads the team's tokens whatever Redis says: the longest a revocation
+/// takes to reach a replica that cannot hear Redis.
+pub const RELOAD_EVERY: Duration = Duration::from_secs(10);
+
+/// Where the team's shared state is.
+#[derive(Debug, Clone)]
+pub struct TeamOptions {
+    pub database_url: String,
+    pub redis_url: Option<String>,
+}
+
+impl TeamOptions {
+    /// From the flags, else the environment; `None` without a team database.
+    pub fn resolve(database: Option<String>, redis: Option<String>) -> Option<TeamOptions> {
+        let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        Some(TeamOptions {
+            database_url: database.or_else(|| env(TEAM_DATABASE_ENV))?,
+            redis_url: redis.or_else(|| env(TEAM_REDIS_ENV)),
+        })
+    }
+}
+
+/// The team as this process holds it. Cheap to clone.
+#[derive(Clone)]
+pub struct Team {
+    pub db: TeamDb,
+    bus: Option<Bus>,
+    tokens: TeamTokens,
+}
+
+impl Team {
+    /// Connects to the team database (migrating it if this build is newer) and starts hearing
+    /// the other replicas through Redis, when one is given.
+    pub async fn connect(opts: &TeamOptions) -> Result<Team, AppError> {
+        let db = TeamDb::connect(&opts.database_url)
+            .await
+            .map_err(team_error)?;
+        let bus = opts
+            .redis_url
+            .as_deref()
+            .map(Bus::start)
+            .transpose()
+            .map_err(team_error)?;
+        let tokens = TeamTokens::load(db.clone()).await.map_err(team_error)?;
+        Ok(Team { db, bus, tokens })
+    }
+
+    /// Tells the other replicas that the tokens changed. Without Redis (or with it away) they
+    /// learn it at their next reload; that is said, not failed.
+    pub async fn tokens_changed(&self) -> bool {
+        let Some(bus) = &self.bus else {
+            return false;
+        };
+        match bus.publish(Change::Tokens).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "the other replicas will learn of the token change at their next reload");
+                false
+            }
+        }
+    }
+}
+
+/// With a team: keeps its tokens current, under the supervisor.
+pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor) {
+    if let Some(team) = team {
+        let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
+        tasks.spawn("team tokens", follow);
+    }
+}
+
+/// The gateway's token check: this machine's tokens, and the team's with a team.
+pub(crate) fn gateway_auth(team: Option<&Team>, local: TokenIndex) -> Arc<dyn Authenticator> {
+    match team {
+        Some(team) => Arc::new(EitherTokens {
+            local,
+            team: team.tokens.clone(),
+        }),
+        None => Arc::new(local),
+    }
+}
+
+/// A token this machine made, or one of the team's.
+pub(crate) struct EitherTokens {
+    local: TokenIndex,
+    team: TeamTokens,
+}
+
+impl Authenticator for EitherTokens {
+    fn verify(&self, token: &str) -> Option<Caller> {
+        Authenticator::verify(&self.local, token).or_else(|| self.team.verify(token))
+    }
+
+    fn refresh(&self) -> bool {
+        // Both: a token may be new to either.
+        let local = self.local.refresh();
+        self.team.refresh() || local
+    }
+}
+
+/// The team's failures in the app's words.
+pub(crate) fn team_error(e: TeamError) -> AppError {
+    match e {
+        TeamError::NotFound(what) => AppError::NotFound(what),
+        TeamError::Invalid(message) => AppError::Invalid(message),
+        other => AppError::Team(other.to_string()),
+    }
+}

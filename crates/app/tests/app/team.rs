@@ -1,0 +1,165 @@
+//! A team gateway (issue 44, first part): two real `switchyard-serve` replicas, each with its own
+//! data folder, on one throw-away PostgreSQL and Redis. A team token made with `switchyard team
+//! token create` works on both; revoked from the CLI, both refuse it within a second; each
+//! machine's own tokens keep working beside the team's.
+
+use super::say_hi;
+use super::shutdown::sy_in;
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use switchyard_team::testing::{free_port, TempPostgres, TempRedis};
+
+const SERVICE: &str = "switchyard-test-team";
+
+/// A replica: `switchyard-serve serve --team … --redis …` on its own folder and port.
+struct Replica {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn replica(data: &Path, pg: &TempPostgres, redis: &TempRedis) -> Replica {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .args([
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--team",
+            &pg.url(),
+            "--redis",
+            &redis.url(),
+        ])
+        .env("SWITCHYARD_DATA_DIR", data)
+        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(addr).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the replica never listened on {addr}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Replica { child, addr }
+}
+
+/// `switchyard-serve team …` against the team's servers (given in the environment, as an
+/// administrator's shell would).
+fn team(data: &Path, pg: &TempPostgres, redis: &TempRedis, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .arg("team")
+        .args(args)
+        .env("SWITCHYARD_DATA_DIR", data)
+        .env("SWITCHYARD_TEAM_DATABASE_URL", pg.url())
+        .env("SWITCHYARD_TEAM_REDIS_URL", redis.url())
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).trim().to_string();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_token_works_on_every_replica_and_its_revocation_reaches_them_all_within_a_second() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let (code, value, err) = team(
+        dirs[0].path(),
+        &pg,
+        &redis,
+        &[
+            "token",
+            "create",
+            "claude-code",
+            "--owner",
+            "ana@example.com",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        value.starts_with("sy-") && !err.contains(&value),
+        "the value alone on stdout"
+    );
+
+    let replicas = [
+        replica(dirs[0].path(), &pg, &redis),
+        replica(dirs[1].path(), &pg, &redis),
+    ];
+    for r in &replicas {
+        let answer = say_hi(r.addr, &value, "demo-chat").await;
+        assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+    }
+    // This machine's own tokens still work beside the team's.
+    let local = sy_in(dirs[1].path(), SERVICE, &["token", "create", "own-tool"]);
+    let local = String::from_utf8(local.stdout).unwrap().trim().to_string();
+    assert_eq!(
+        say_hi(replicas[1].addr, &local, "demo-chat").await.status(),
+        200
+    );
+
+    let (_, listed, _) = team(dirs[0].path(), &pg, &redis, &["token", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed[0]["owner"], "ana@example.com");
+    assert!(!listed.to_string().contains(&value[3..]), "never the value");
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+
+    let (code, _, err) = team(dirs[0].path(), &pg, &redis, &["token", "revoke", &id]);
+    assert_eq!(code, 0, "{err}");
+    let revoked = Instant::now();
+    for r in &replicas {
+        loop {
+            if say_hi(r.addr, &value, "demo-chat").await.status() == 401 {
+                break;
+            }
+            assert!(
+                revoked.elapsed() < Duration::from_secs(1),
+                "still accepted on {} after a second",
+                r.addr
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert_eq!(
+        say_hi(replicas[1].addr, &local, "demo-chat").await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn without_a_reachable_team_database_serve_and_team_say_so_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "postgres://ana:hunter2-secret@127.0.0.1:{}/team",
+        free_port()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .args(["serve", "--port", &free_port().to_string(), "--team", &url])
+        .env("SWITCHYARD_DATA_DIR", dir.path())
+        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the team database cannot be reached"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    let none = sy_in(dir.path(), SERVICE, &["team", "token", "list"]);
+    let err = String::from_utf8_lossy(&none.stderr);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(err.contains("no team database"), "{err}");
+}
