@@ -71,17 +71,23 @@ fn prepare(data: &Path, mock: &MockServer) -> String {
 }
 
 fn serve(data: &Path, port: u16) -> Child {
+    serve_with(data, SERVICE, port, &[])
+}
+
+/// `switchyard-serve serve --port port …extra` on `data`, once it listens.
+pub(super) fn serve_with(data: &Path, service: &str, port: u16, extra: &[&str]) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
         .args(["serve", "--port", &port.to_string()])
+        .args(extra)
         .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .env("SWITCHYARD_KEYRING_SERVICE", service)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "serve did not listen");
+        assert!(Instant::now() < deadline, "serve did not listen on {port}");
         std::thread::sleep(Duration::from_millis(20));
     }
     child

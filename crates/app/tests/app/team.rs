@@ -4,10 +4,10 @@
 //! machine's own tokens keep working beside the team's.
 
 use super::say_hi;
-use super::shutdown::sy_in;
-use std::net::{SocketAddr, TcpStream};
+use super::shutdown::{serve_with, sy_in};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 use switchyard_team::testing::{free_port, TempPostgres, TempRedis};
 
@@ -28,32 +28,12 @@ impl Drop for Replica {
 
 fn replica(data: &Path, pg: &TempPostgres, redis: &TempRedis) -> Replica {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
-        .args([
-            "serve",
-            "--port",
-            &port.to_string(),
-            "--team",
-            &pg.url(),
-            "--redis",
-            &redis.url(),
-        ])
-        .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the replica never listened on {addr}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
+    let (db, shared) = (pg.url(), redis.url());
+    let child = serve_with(data, SERVICE, port, &["--team", &db, "--redis", &shared]);
+    Replica {
+        child,
+        addr: ([127, 0, 0, 1], port).into(),
     }
-    Replica { child, addr }
 }
 
 /// `switchyard-serve team …` against the team's servers (given in the environment, as an
