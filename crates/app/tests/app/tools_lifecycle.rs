@@ -4,7 +4,9 @@
 //! tool folder other users can write is refused before anything is written, and the file a
 //! connect writes is private.
 
-use super::tools::{read, start_tools, write, CLAUDE_SETTINGS};
+#[cfg(unix)]
+use super::tools::write;
+use super::tools::{read, start_tools, CLAUDE_SETTINGS};
 use switchyard_app::ToolId;
 
 #[tokio::test]
