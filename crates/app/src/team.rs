@@ -7,9 +7,11 @@
 use crate::tokens::TokenIndex;
 use crate::AppError;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
-use switchyard_gateway::{Authenticator, Caller};
-use switchyard_team::{Bus, Change, TeamDb, TeamError, TeamTokens};
+use switchyard_core::RequestRecord;
+use switchyard_gateway::{Authenticator, Caller, Ledger};
+use switchyard_team::{Bus, Change, LedgerPump, TeamDb, TeamError, TeamLedger, TeamTokens};
 
 /// The team database, when `--team` is not given.
 pub const TEAM_DATABASE_ENV: &str = "SWITCHYARD_TEAM_DATABASE_URL";
@@ -43,6 +45,9 @@ pub struct Team {
     pub db: TeamDb,
     bus: Option<Bus>,
     tokens: TeamTokens,
+    ledger: TeamLedger,
+    /// Taken once, when the core starts it under its supervisor.
+    pump: Arc<Mutex<Option<LedgerPump>>>,
 }
 
 impl Team {
@@ -59,7 +64,15 @@ impl Team {
             .transpose()
             .map_err(team_error)?;
         let tokens = TeamTokens::load(db.clone()).await.map_err(team_error)?;
-        Ok(Team { db, bus, tokens })
+        let replica = replica_name();
+        let (ledger, pump) = TeamLedger::new(db.clone(), &replica, switchyard_team::LEDGER_QUEUE);
+        Ok(Team {
+            db,
+            bus,
+            tokens,
+            ledger,
+            pump: Arc::new(Mutex::new(Some(pump))),
+        })
     }
 
     /// Tells the other replicas that the tokens changed. Without Redis (or with it away) they
@@ -78,12 +91,66 @@ impl Team {
     }
 }
 
-/// With a team: keeps its tokens current, under the supervisor.
+/// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
+/// stopping, lets the ledger write what is queued).
 pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor) {
-    if let Some(team) = team {
-        let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
-        tasks.spawn("team tokens", follow);
+    let Some(team) = team else {
+        return;
+    };
+    let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
+    tasks.spawn("team tokens", follow);
+    let pump = team
+        .pump
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(pump) = pump {
+        tasks.spawn_with("team ledger", |stop| pump.run(stop.cancelled_owned()));
     }
+}
+
+/// The gateway's ledger: this machine's (counted in `/metrics` on its way), and the team's with
+/// a team.
+pub(crate) fn gateway_ledger(
+    team: Option<&Team>,
+    sink: crate::ledger::LedgerSink,
+    metrics: &Arc<crate::metrics::Metrics>,
+) -> Arc<dyn Ledger> {
+    let local = Arc::new(crate::metrics::MeteredLedger {
+        sink,
+        metrics: Arc::clone(metrics),
+    });
+    match team {
+        Some(team) => Arc::new(BothLedgers {
+            local,
+            team: team.ledger.clone(),
+        }),
+        None => local,
+    }
+}
+
+/// Every request goes into this machine's ledger and the team's.
+struct BothLedgers {
+    local: Arc<dyn Ledger>,
+    team: TeamLedger,
+}
+
+impl Ledger for BothLedgers {
+    fn record(&self, record: RequestRecord, token_id: Option<String>) {
+        self.team.record(record.clone(), token_id.clone());
+        self.local.record(record, token_id);
+    }
+}
+
+/// This replica's name in the team's ledger: the host's, and the process's id.
+fn replica_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "replica".into());
+    format!("{host}:{}", std::process::id())
 }
 
 /// The gateway's token check: this machine's tokens, and the team's with a team.

@@ -2,7 +2,8 @@
 //!
 //! - **PostgreSQL**, for what must be durable and shared: the schema is versioned and migrated
 //!   once under an advisory lock ([`TeamDb::connect`]); team tokens live there as SHA-256 hashes
-//!   with their owner ([`TeamDb::create_token`]).
+//!   with their owner ([`TeamDb::create_token`]); every request any replica answered goes into
+//!   one ledger ([`TeamLedger`], written in batches off the request path).
 //! - **Redis**, for what must be shared fast: change notices on one channel ([`Bus`]; a token
 //!   revoked on one replica is refused by every replica within a second) and rate-limit windows
 //!   counted atomically for the whole team ([`SharedWindow`]).
@@ -18,6 +19,7 @@ mod bus;
 mod db;
 mod error;
 mod index;
+mod ledger;
 mod limits;
 mod migrate;
 #[cfg(all(feature = "testing", unix))]
@@ -28,6 +30,7 @@ pub use bus::{Bus, Change};
 pub use db::TeamDb;
 pub use error::TeamError;
 pub use index::TeamTokens;
+pub use ledger::{LedgerPump, TeamLedger, QUEUE as LEDGER_QUEUE};
 pub use limits::{SharedWindow, Verdict};
 pub use migrate::SCHEMA_VERSION;
 pub use tokens::{NewTeamToken, TeamToken};

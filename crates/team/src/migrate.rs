@@ -21,6 +21,27 @@ const MIGRATIONS: &[&str] = &[
         revoked_at TIMESTAMPTZ
     );
     CREATE INDEX team_tokens_active ON team_tokens (hash) WHERE revoked_at IS NULL;",
+    // 2: the team's ledger: every request any replica answered, keyed by its id (so a retried
+    // batch never counts a request twice); the whole record as JSON beside the columns the
+    // team's pages filter and sum by.
+    "CREATE TABLE team_requests (
+        id TEXT PRIMARY KEY,
+        replica TEXT NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        token_id TEXT,
+        token_name TEXT,
+        inbound TEXT NOT NULL,
+        requested_model TEXT NOT NULL,
+        backend TEXT,
+        model TEXT,
+        status INTEGER NOT NULL,
+        input_tokens BIGINT NOT NULL,
+        output_tokens BIGINT NOT NULL,
+        cost_usd DOUBLE PRECISION,
+        latency_ms INTEGER NOT NULL,
+        record JSONB NOT NULL
+    );
+    CREATE INDEX team_requests_started ON team_requests (started_at);",
 ];
 
 /// The schema version this build writes and reads.

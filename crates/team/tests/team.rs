@@ -4,6 +4,8 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "team/ledger.rs"]
+mod ledger;
 #[path = "team/limits.rs"]
 mod limits;
 #[path = "team/schema.rs"]

@@ -67,10 +67,7 @@ impl Switchyard {
             table: table.clone(),
             auth: crate::team::gateway_auth(opts.team.as_ref(), tokens.index()),
             keys: key_cache.clone(),
-            ledger: Arc::new(crate::metrics::MeteredLedger {
-                sink: ledger.sink(),
-                metrics: Arc::clone(&metrics),
-            }),
+            ledger: crate::team::gateway_ledger(opts.team.as_ref(), ledger.sink(), &metrics),
             observer: Arc::new(crate::gateway::EventObserver {
                 events: events.clone(),
                 passive: passive_tx.clone(),

@@ -1,7 +1,8 @@
 //! A team gateway (issue 44, first part): two real `switchyard-serve` replicas, each with its own
 //! data folder, on one throw-away PostgreSQL and Redis. A team token made with `switchyard team
 //! token create` works on both; revoked from the CLI, both refuse it within a second; each
-//! machine's own tokens keep working beside the team's.
+//! machine's own tokens keep working beside the team's; every answered request is in the team's
+//! ledger.
 
 use super::say_hi;
 use super::shutdown::{serve_with, sy_in};
@@ -119,6 +120,25 @@ async fn a_team_token_works_on_every_replica_and_its_revocation_reaches_them_all
         say_hi(replicas[1].addr, &local, "demo-chat").await.status(),
         200
     );
+
+    // Every answered request is in the team's ledger too, from both replicas.
+    let (db, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let sql = "SELECT count(*), count(DISTINCT replica),
+                      count(*) FILTER (WHERE token_name = 'claude-code')
+               FROM team_requests WHERE status = 200";
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let row = db.query_one(sql, &[]).await.unwrap();
+        let seen: (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        if seen == (4, 2, 2) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the team ledger holds {seen:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
