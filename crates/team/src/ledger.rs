@@ -3,7 +3,7 @@
 //!
 //! - `record` never blocks: a record goes into a bounded queue ([`QUEUE`] records). A full queue
 //!   drops the record, counts it ([`TeamLedger::lost`]) and says so in the log.
-//! - The pump writes up to [`BATCH`] records in one transaction, pipelined. When PostgreSQL is
+//! - The pump writes up to [`BATCH`] records in one statement (column arrays, unnested). When PostgreSQL is
 //!   down it keeps the batch and retries with backoff; the queue fills meanwhile, up to its bound.
 //! - Each row's key is the request's id, and a batch is inserted with `ON CONFLICT DO NOTHING`.
 //!   A batch retried after an answer was lost (committed, but the connection dropped) is
@@ -133,53 +133,66 @@ impl LedgerPump {
     }
 }
 
-/// One transaction: the batch's rows, pipelined; a row already there is left as it is.
+/// One statement: the batch's rows as column arrays, unnested; a row already there is left as
+/// it is.
 async fn insert(db: &TeamDb, replica: &str, batch: &[Row]) -> Result<(), TeamError> {
-    let mut client = db.client().await?;
-    let tx = client.transaction().await?;
-    let statement = tx
-        .prepare(
+    let column = |f: &dyn Fn(&Row) -> Option<String>| batch.iter().map(f).collect::<Vec<_>>();
+    let ids = column(&|r| Some(r.record.id.clone()));
+    let started = column(&|r| Some(r.record.started_at.clone()));
+    let token_ids = column(&|r| r.token_id.clone());
+    let token_names = column(&|r| r.record.token_name.clone());
+    let inbound = column(&|r| Some(r.record.inbound.clone()));
+    let requested = column(&|r| Some(r.record.requested_model.clone()));
+    let backends = column(&|r| r.record.backend.clone());
+    let models = column(&|r| r.record.model.clone());
+    let status: Vec<i32> = batch.iter().map(|r| i32::from(r.record.status)).collect();
+    let input: Vec<i64> = batch
+        .iter()
+        .map(|r| to_i64(r.record.input_tokens))
+        .collect();
+    let output: Vec<i64> = batch
+        .iter()
+        .map(|r| to_i64(r.record.output_tokens))
+        .collect();
+    let cost: Vec<Option<f64>> = batch.iter().map(|r| r.record.cost_usd).collect();
+    let latency: Vec<i32> = batch
+        .iter()
+        .map(|r| i32::try_from(r.record.latency_ms).unwrap_or(i32::MAX))
+        .collect();
+    let records: Vec<Json<&RequestRecord>> = batch.iter().map(|r| Json(&r.record)).collect();
+    let client = db.client().await?;
+    client
+        .execute(
             "INSERT INTO team_requests (id, replica, started_at, token_id, token_name, inbound,
                 requested_model, backend, model, status, input_tokens, output_tokens, cost_usd,
                 latency_ms, record)
-             VALUES ($1, $2, $3::text::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                $14, $15)
+             SELECT id, $2, started::timestamptz, token_id, token_name, inbound, requested_model,
+                backend, model, status, input_tokens, output_tokens, cost_usd, latency_ms, record
+             FROM UNNEST($1::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[], $10::int4[], $11::int8[], $12::int8[], $13::float8[],
+                $14::int4[], $15::jsonb[])
+                AS t(id, started, token_id, token_name, inbound, requested_model, backend, model,
+                     status, input_tokens, output_tokens, cost_usd, latency_ms, record)
              ON CONFLICT (id) DO NOTHING",
+            &[
+                &ids,
+                &replica,
+                &started,
+                &token_ids,
+                &token_names,
+                &inbound,
+                &requested,
+                &backends,
+                &models,
+                &status,
+                &input,
+                &output,
+                &cost,
+                &latency,
+                &records,
+            ],
         )
         .await?;
-    let writes = batch.iter().map(|row| {
-        let r = &row.record;
-        let status = i32::from(r.status);
-        let (input, output) = (to_i64(r.input_tokens), to_i64(r.output_tokens));
-        let latency = i32::try_from(r.latency_ms).unwrap_or(i32::MAX);
-        let statement = &statement;
-        let tx = &tx;
-        async move {
-            tx.execute(
-                statement,
-                &[
-                    &r.id,
-                    &replica,
-                    &r.started_at,
-                    &row.token_id,
-                    &r.token_name,
-                    &r.inbound,
-                    &r.requested_model,
-                    &r.backend,
-                    &r.model,
-                    &status,
-                    &input,
-                    &output,
-                    &r.cost_usd,
-                    &latency,
-                    &Json(r),
-                ],
-            )
-            .await
-        }
-    });
-    futures_util::future::try_join_all(writes).await?;
-    tx.commit().await?;
     Ok(())
 }
 
