@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 use switchyard_core::RequestRecord;
 use switchyard_gateway::{Authenticator, Caller, Ledger};
-use switchyard_team::{Bus, Change, LedgerPump, TeamDb, TeamError, TeamLedger, TeamTokens};
+use switchyard_team::{
+    Bus, Change, LedgerPump, SharedWindow, TeamDb, TeamError, TeamLedger, TeamTokens,
+};
 
 /// The team database, when `--team` is not given.
 pub const TEAM_DATABASE_ENV: &str = "SWITCHYARD_TEAM_DATABASE_URL";
@@ -46,6 +48,8 @@ pub struct Team {
     bus: Option<Bus>,
     tokens: TeamTokens,
     ledger: TeamLedger,
+    /// Backends' requests-per-minute windows for the whole team (with Redis).
+    limits: Option<Arc<SharedWindow>>,
     /// Taken once, when the core starts it under its supervisor.
     pump: Arc<Mutex<Option<LedgerPump>>>,
 }
@@ -66,11 +70,16 @@ impl Team {
         let tokens = TeamTokens::load(db.clone()).await.map_err(team_error)?;
         let replica = replica_name();
         let (ledger, pump) = TeamLedger::new(db.clone(), &replica, switchyard_team::LEDGER_QUEUE);
+        let limits = match opts.redis_url.as_deref() {
+            Some(url) => Some(Arc::new(SharedWindow::new(Some(url)).map_err(team_error)?)),
+            None => None,
+        };
         Ok(Team {
             db,
             bus,
             tokens,
             ledger,
+            limits,
             pump: Arc::new(Mutex::new(Some(pump))),
         })
     }
@@ -107,6 +116,14 @@ pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor)
     if let Some(pump) = pump {
         tasks.spawn_with("team ledger", |stop| pump.run(stop.cancelled_owned()));
     }
+}
+
+/// The gateway's shared rate-limit windows: the team's, with a team and its Redis.
+pub(crate) fn shared_limits(
+    team: Option<&Team>,
+) -> Option<Arc<dyn switchyard_gateway::SharedLimits>> {
+    let limits = team?.limits.clone()?;
+    Some(limits)
 }
 
 /// The gateway's ledger: this machine's (counted in `/metrics` on its way), and the team's with

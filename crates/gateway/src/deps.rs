@@ -25,6 +25,20 @@ pub trait Authenticator: Send + Sync + 'static {
     }
 }
 
+/// Rate-limit windows shared with other gateways (a team's replicas), so that a backend's
+/// requests-per-minute limit holds for all of them together. A window is keyed by the backend's
+/// name: replicas configured alike count the same provider account together.
+pub trait SharedLimits: Send + Sync + 'static {
+    /// Takes a place in window `key` (at most `limit` per `window`, for every gateway sharing
+    /// it); `false` when none is left. Counts locally when the shared store cannot answer.
+    fn admit<'a>(
+        &'a self,
+        key: &'a str,
+        limit: u32,
+        window: std::time::Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>>;
+}
+
 pub trait KeySource: Send + Sync + 'static {
     /// A key already in memory; never does I/O (called on the request path).
     fn cached(&self, key_id: &str) -> Option<SecretString>;

@@ -266,6 +266,12 @@ impl Attempt<'_> {
                     .limiter
                     .admit(&t.id, &t.limits)
                     .map_err(|e| e.to_string())?;
+                if let (Some(shared), Some(rpm)) = (&state.shared_limits, t.limits.rpm) {
+                    if !shared.admit(&t.name, rpm, crate::limits::WINDOW).await {
+                        let why = format!("at its team-wide requests-per-minute limit ({rpm})");
+                        return Err(Skip::Failed(why));
+                    }
+                }
                 let permit = state
                     .health
                     .acquire(&t.id, state.clock.now())

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-const WINDOW: Duration = Duration::from_secs(60);
+/// The rate limits' window.
+pub(crate) const WINDOW: Duration = Duration::from_secs(60);
 
 /// Why a backend cannot take one more request now.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

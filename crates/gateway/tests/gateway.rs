@@ -303,6 +303,7 @@ async fn start_deps(
         clock,
         cache,
         extra_routes: None,
+        shared_limits: None,
     };
     let gateway = Gateway::start(config, deps).await.unwrap();
     let base = format!("http://{}", gateway.addr());

@@ -157,3 +157,19 @@ impl SharedWindow {
         false
     }
 }
+
+/// The gateway's side: a backend's requests-per-minute window, for the whole team.
+impl switchyard_gateway::SharedLimits for SharedWindow {
+    fn admit<'a>(
+        &'a self,
+        key: &'a str,
+        limit: u32,
+        window: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
+        Box::pin(async move {
+            SharedWindow::admit(self, &format!("backend:{key}"), limit, window)
+                .await
+                .admitted
+        })
+    }
+}

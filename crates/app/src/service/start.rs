@@ -77,6 +77,7 @@ impl Switchyard {
                 .clone()
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
+            shared_limits: crate::team::shared_limits(opts.team.as_ref()),
             extra_routes: Some(
                 crate::metrics::router(Arc::clone(&metrics))
                     .merge(crate::mcp::http::router(Arc::clone(&mcp_core))),

@@ -163,3 +163,50 @@ async fn without_a_reachable_team_database_serve_and_team_say_so_and_exit_1() {
     assert_eq!(none.status.code(), Some(1));
     assert!(err.contains("no team database"), "{err}");
 }
+
+/// Gives the Demo backend of the data folder `data` a limit of `rpm` requests a minute, through
+/// `config export` / `config import`, as an administrator would.
+fn limit_demo(data: &Path, rpm: u32) {
+    let exported = sy_in(data, SERVICE, &["config", "export"]);
+    assert_eq!(exported.status.code(), Some(0));
+    let text = String::from_utf8(exported.stdout).unwrap();
+    let limited = text.replacen(
+        "name = \"Demo\"\n",
+        &format!("name = \"Demo\"\nrequestsPerMinute = {rpm}\n"),
+        1,
+    );
+    assert_ne!(limited, text, "the export names the Demo backend: {text}");
+    let file = data.join("limited.toml");
+    std::fs::write(&file, limited).unwrap();
+    let imported = sy_in(data, SERVICE, &["config", "import", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&imported.stderr);
+    assert_eq!(imported.status.code(), Some(0), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backend_limit_of_6_a_minute_holds_for_two_replicas_together_not_6_each() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for d in &dirs {
+        limit_demo(d.path(), 6);
+    }
+    let (code, value, err) = team(
+        dirs[0].path(),
+        &pg,
+        &redis,
+        &["token", "create", "load", "--owner", "bo"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let replicas = [
+        replica(dirs[0].path(), &pg, &redis),
+        replica(dirs[1].path(), &pg, &redis),
+    ];
+    let mut answered = 0;
+    for i in 0..12 {
+        let r = &replicas[i % 2];
+        if say_hi(r.addr, &value, "demo-chat").await.status() == 200 {
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 6, "6 a minute for the team, not 6 per replica");
+}
