@@ -7,7 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../sdk/harness.js";
-import { innerText as innerTextOf, keychainClear } from "./checks.js";
+import { keychainClear } from "./checks.js";
 import { remote } from "webdriverio";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -211,38 +211,11 @@ export async function closeApp({ app, mock }) {
   if (app) keychainClear(app.service);
 }
 
+export { pageReaders } from "./page.js";
 export {
   byTestId, createGatewayToken, filesContaining, gatewayOpenaiUrl, innerText, keychainClear, keychainDump, listFiles,
 } from "./checks.js";
 
-/**
- * Readers of the app window by full selector, re-queried on every use, so an element the UI
- * rendered again is never stale. `browser()` gives the session (a suite opens it in `before`).
- */
-export function pageReaders(browser) {
-  const run = (...args) => browser().execute(...args);
-  const count = (sel) => run((s) => document.querySelectorAll(s).length, sel);
-  return {
-    text: (sel) => innerTextOf(browser(), sel),
-    attr: (sel, name) => run((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name),
-    value: (sel) => run((s) => document.querySelector(s)?.value ?? null, sel),
-    checked: (sel) => run((s) => document.querySelector(s)?.checked ?? null, sel),
-    count,
-    exists: async (sel) => (await count(sel)) > 0,
-    /** `data-<key>` of every element matching `sel`. */
-    data: (sel, key) => run((s, k) => [...document.querySelectorAll(s)].map((e) => e.dataset[k]), sel, key),
-    widths: (sel) => run((s) => [...document.querySelectorAll(s)].map((e) => e.getBoundingClientRect().width), sel),
-    /**
-     * Saves `tests/artifacts/<name>` after two frames (WebKitGTK can hand out a frame painted
-     * before the last change); `top` first scrolls <main>, which keeps its place across pages.
-     */
-    screenshot: async (name, { top = false } = {}) => {
-      if (top) await run(() => document.querySelector("main")?.scrollTo(0, 0));
-      await browser().executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-      await browser().saveScreenshot(path.join(artifacts, name));
-    },
-  };
-}
 
 // ---- The app's lifecycle: its window, its process and its children (lifecycle.test.js) ----
 

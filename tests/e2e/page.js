@@ -1,0 +1,32 @@
+// Reading the app window in a test: every reader takes a full selector and queries it again on
+// each use, so an element the UI rendered again is never stale. Re-exported by harness.js.
+import path from "node:path";
+import { innerText } from "./checks.js";
+
+const artifacts = path.resolve(import.meta.dirname, "../artifacts");
+
+/** The readers for the session `browser()` gives (a suite opens it in `before`). */
+export function pageReaders(browser) {
+  const run = (...args) => browser().execute(...args);
+  const count = (sel) => run((s) => document.querySelectorAll(s).length, sel);
+  return {
+    text: (sel) => innerText(browser(), sel),
+    attr: (sel, name) => run((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, sel, name),
+    value: (sel) => run((s) => document.querySelector(s)?.value ?? null, sel),
+    checked: (sel) => run((s) => document.querySelector(s)?.checked ?? null, sel),
+    count,
+    exists: async (sel) => (await count(sel)) > 0,
+    /** `data-<key>` of every element matching `sel`. */
+    data: (sel, key) => run((s, k) => [...document.querySelectorAll(s)].map((e) => e.dataset[k]), sel, key),
+    widths: (sel) => run((s) => [...document.querySelectorAll(s)].map((e) => e.getBoundingClientRect().width), sel),
+    /**
+     * Saves `tests/artifacts/<name>` after two frames (WebKitGTK can hand out a frame painted
+     * before the last change); `top` first scrolls <main>, which keeps its place across pages.
+     */
+    screenshot: async (name, { top = false } = {}) => {
+      if (top) await run(() => document.querySelector("main")?.scrollTo(0, 0));
+      await browser().executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+      await browser().saveScreenshot(path.join(artifacts, name));
+    },
+  };
+}
