@@ -113,7 +113,7 @@ impl TokenIndex {
             .into_iter()
             .filter(|t| t.revoked_at.is_none())
         {
-            if let Some(hash) = decode_hex32(&t.hash) {
+            if let Some(hash) = switchyard_core::hex::decode32(&t.hash) {
                 fresh.insert(
                     hash,
                     Caller {
@@ -252,7 +252,7 @@ impl Tokens {
             uuid::Uuid::new_v4().simple(),
             uuid::Uuid::new_v4().simple()
         );
-        let hash = hex(&Sha256::digest(token.as_bytes()));
+        let hash = switchyard_core::hex::encode(&Sha256::digest(token.as_bytes()));
         let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
         let row = self
             .tokens
@@ -314,19 +314,4 @@ fn check_name(name: &str) -> Result<(), AppError> {
         ));
     }
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_hex32(s: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    if s.len() != 64 {
-        return None;
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
-    }
-    Some(out)
 }

@@ -7,6 +7,7 @@ pub mod check;
 pub mod circuit;
 pub mod dotenv;
 pub mod error_class;
+pub mod hex;
 pub mod import;
 pub mod issue;
 pub mod key_host;

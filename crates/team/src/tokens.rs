@@ -36,21 +36,6 @@ pub(crate) fn digest(value: &str) -> [u8; 32] {
     Sha256::digest(value.as_bytes()).into()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn decode_hex32(s: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    if s.len() != 64 {
-        return None;
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
-}
-
 fn checked(text: &str, what: &str, max: usize) -> Result<String, TeamError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
@@ -87,7 +72,7 @@ impl TeamDb {
                     &id,
                     &name,
                     &owner,
-                    &hex(&digest(&value)),
+                    &switchyard_core::hex::encode(&digest(&value)),
                     &prefix,
                     &scope.as_str(),
                 ],
@@ -160,7 +145,7 @@ impl TeamDb {
         Ok(rows
             .iter()
             .filter_map(|r| {
-                let hash = decode_hex32(r.get(0))?;
+                let hash = switchyard_core::hex::decode32(r.get(0))?;
                 let caller = switchyard_gateway::Caller {
                     token_id: r.get(1),
                     name: r.get(2),
