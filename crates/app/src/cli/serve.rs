@@ -63,7 +63,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     println!("  Gemini-shaped:    base_url = http://{addr}");
     println!("  data: {}", app.paths().data_dir.display());
     if teamed {
-        println!("  team: the team's tokens are accepted too");
+        println!("  team: the team's tokens accepted, requests in its ledger, limits shared");
     }
     let request = stop.next().await;
     tracing::info!(request, "asked to stop");
