@@ -127,6 +127,10 @@ pub struct Monitor {
     engine: Arc<Mutex<AlertEngine>>,
     /// Tests shorten every backend's probe interval.
     interval_override: Option<Duration>,
+    /// One retarget at a time, read and applied together: two overlapping syncs (a change made
+    /// here and the outside-changes watcher's first read) could otherwise apply an older read
+    /// last and drop a backend just added.
+    syncing: tokio::sync::Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -154,6 +158,7 @@ impl Health {
             board: Arc::new(Mutex::new(HealthBoard::new(StateConfig::default()))),
             engine: Arc::new(Mutex::new(engine)),
             interval_override,
+            syncing: tokio::sync::Mutex::new(()),
         };
         if self.shared.monitor.set(monitor).is_err() {
             return Ok(());
@@ -177,6 +182,7 @@ impl Health {
     /// Re-reads enabled backends and keys into the scheduler's targets.
     pub(crate) async fn sync_targets(&self) {
         let Some(m) = self.monitor() else { return };
+        let _one = m.syncing.lock().await;
         let Ok((backends, keys)) = self
             .shared
             .blocking(|inner| Ok((inner.backends.list_backends()?, inner.keys.list_keys()?)))
