@@ -89,7 +89,7 @@ export function freePort() {
 }
 
 /** Spawns `bin args`, resolves with the first match of `re` on its stdout (group 1). */
-function spawnUntil(bin, args, env, re, what) {
+export function spawnUntil(bin, args, env, re, what) {
   const proc = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const out = { stdout: "", stderr: "" };
   proc.stdout.setEncoding("utf8").on("data", (d) => { out.stdout += d; });
@@ -206,7 +206,7 @@ export async function assertLedgerPerFormat(stack, inbound, tokenName) {
   return rows;
 }
 
-function runCommand(env, args, input) {
+export function runCommand(env, args, input) {
   return new Promise((resolve, reject) => {
     const child = execFile(serveBinary, args, { env, encoding: "utf8", timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {

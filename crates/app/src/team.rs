@@ -12,7 +12,8 @@ use std::time::Duration;
 use switchyard_core::RequestRecord;
 use switchyard_gateway::{Authenticator, Caller, Ledger};
 use switchyard_team::{
-    Bus, Change, LedgerPump, SharedWindow, TeamDb, TeamError, TeamLedger, TeamTokens,
+    Bus, Change, LedgerPump, Link, SharedWindow, TeamBreakers, TeamCache, TeamDb, TeamError,
+    TeamLedger, TeamTokens,
 };
 
 /// The team database, when `--team` is not given.
@@ -41,6 +42,17 @@ impl TeamOptions {
     }
 }
 
+/// What the replicas share through Redis.
+#[derive(Clone)]
+struct Redis {
+    /// The request path's connection; whether it answers is the degraded state.
+    link: Arc<Link>,
+    /// Backends' requests-per-minute windows for the whole team.
+    limits: Arc<SharedWindow>,
+    breakers: TeamBreakers,
+    cache: Arc<TeamCache>,
+}
+
 /// The team as this process holds it. Cheap to clone.
 #[derive(Clone)]
 pub struct Team {
@@ -48,8 +60,10 @@ pub struct Team {
     bus: Option<Bus>,
     tokens: TeamTokens,
     ledger: TeamLedger,
-    /// Backends' requests-per-minute windows for the whole team (with Redis).
-    limits: Option<Arc<SharedWindow>>,
+    /// What the replicas share through Redis, with one.
+    redis: Option<Redis>,
+    /// This replica's name in the ledger.
+    replica: String,
     /// Taken once, when the core starts it under its supervisor.
     pump: Arc<Mutex<Option<LedgerPump>>>,
 }
@@ -70,16 +84,29 @@ impl Team {
         let tokens = TeamTokens::load(db.clone()).await.map_err(team_error)?;
         let replica = replica_name();
         let (ledger, pump) = TeamLedger::new(db.clone(), &replica, switchyard_team::LEDGER_QUEUE);
-        let limits = match opts.redis_url.as_deref() {
-            Some(url) => Some(Arc::new(SharedWindow::new(Some(url)).map_err(team_error)?)),
-            None => None,
+
+        let redis = match (opts.redis_url.as_deref(), &bus) {
+            (Some(url), Some(bus)) => {
+                let link = Arc::new(Link::new(url).map_err(team_error)?);
+                Some(Redis {
+                    limits: Arc::new(SharedWindow::new(Some(Arc::clone(&link)))),
+                    breakers: TeamBreakers::new(Arc::clone(&link), bus.clone()),
+                    cache: Arc::new(TeamCache::new(
+                        Arc::clone(&link),
+                        switchyard_team::CACHE_CAP_BYTES,
+                    )),
+                    link,
+                })
+            }
+            _ => None,
         };
         Ok(Team {
             db,
             bus,
             tokens,
             ledger,
-            limits,
+            redis,
+            replica,
             pump: Arc::new(Mutex::new(Some(pump))),
         })
     }
@@ -100,6 +127,35 @@ impl Team {
     }
 }
 
+/// How this replica's sharing with the team stands, for `/metrics` and the logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamState {
+    /// This replica's name in the team's ledger.
+    pub replica: String,
+    /// Whether Redis answers (`None`: the team has no Redis). `false` is the degraded state:
+    /// limits, breakers and the cache are this replica's own until it is back.
+    pub redis_up: Option<bool>,
+    /// Requests waiting to be written to the team's ledger.
+    pub ledger_queued: usize,
+    /// Requests the team's ledger could not hold.
+    pub ledger_lost: u64,
+}
+
+impl Team {
+    /// See [`TeamState`].
+    pub fn state(&self) -> TeamState {
+        TeamState {
+            replica: self.replica.clone(),
+            redis_up: self
+                .redis
+                .as_ref()
+                .map(|r| r.link.is_up() && self.bus.as_ref().is_some_and(Bus::is_up)),
+            ledger_queued: self.ledger.queued(),
+            ledger_lost: self.ledger.lost(),
+        }
+    }
+}
+
 /// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
 /// stopping, lets the ledger write what is queued).
 pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor) {
@@ -108,6 +164,14 @@ pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor)
     };
     let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
     tasks.spawn("team tokens", follow);
+    if let Some(redis) = &team.redis {
+        tasks.spawn("team breakers", redis.breakers.follow());
+        let link = Arc::clone(&redis.link);
+        tasks.spawn_with("team redis writes", |stop| async move {
+            stop.cancelled().await;
+            link.finish().await;
+        });
+    }
     let pump = team
         .pump
         .lock()
@@ -118,12 +182,22 @@ pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor)
     }
 }
 
-/// The gateway's shared rate-limit windows: the team's, with a team and its Redis.
-pub(crate) fn shared_limits(
+/// What the gateway shares with the team's other replicas: with a team and its Redis, the
+/// rate-limit windows and the breakers — and `cache` gets the team's tier.
+pub(crate) fn share(
     team: Option<&Team>,
-) -> Option<Arc<dyn switchyard_gateway::SharedLimits>> {
-    let limits = team?.limits.clone()?;
-    Some(limits)
+    cache: Option<&switchyard_cache::Cache>,
+) -> switchyard_gateway::Shared {
+    let Some(redis) = team.and_then(|t| t.redis.as_ref()) else {
+        return switchyard_gateway::Shared::default();
+    };
+    if let Some(cache) = cache {
+        cache.set_remote(Arc::clone(&redis.cache) as Arc<dyn switchyard_cache::RemoteTier>);
+    }
+    switchyard_gateway::Shared {
+        limits: Some(Arc::clone(&redis.limits) as Arc<dyn switchyard_gateway::SharedLimits>),
+        breakers: Some(Arc::new(redis.breakers.clone())),
+    }
 }
 
 /// The gateway's ledger: this machine's (counted in `/metrics` on its way), and the team's with

@@ -110,7 +110,7 @@ async fn main() -> Result<(), String> {
             )
         }),
         extra_routes: None,
-        shared_limits: None,
+        shared: Default::default(),
     };
     let config = GatewayConfig {
         bind: "127.0.0.1:0".parse().map_err(|_| "addr")?,

@@ -119,7 +119,9 @@ mod bench {
             let _: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
         }
         let ping = started.elapsed();
-        let window = SharedWindow::new(Some(&redis.url())).unwrap();
+        let window = SharedWindow::new(Some(std::sync::Arc::new(
+            switchyard_team::Link::new(&redis.url()).unwrap(),
+        )));
         window.admit("warm", 1, Duration::from_secs(60)).await;
         let started = Instant::now();
         for _ in 0..ADMISSIONS {

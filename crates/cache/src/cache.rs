@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     accounting: Mutex<Accounting>,
     /// The queue of the thread making background disk writes, once started (see `writer`).
     pub(crate) writer: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
+    /// A tier shared with other processes, if one was added (see `remote`).
+    pub(crate) remote: Mutex<Option<Arc<dyn crate::tier::RemoteTier>>>,
 }
 
 /// The response cache. Cheap to clone (shared state).
@@ -73,6 +75,7 @@ impl Cache {
                 flights: Mutex::new(HashMap::new()),
                 accounting: Mutex::new(Accounting::default()),
                 writer: Mutex::new(None),
+                remote: Mutex::new(None),
             }),
         }
     }

@@ -83,6 +83,7 @@ impl Lease {
     }
 
     fn publish(&self, answer: CachedAnswer) -> Arc<CachedAnswer> {
+        self.cache.remote_store(&self.key, &answer, self.ttl);
         let answer = Arc::new(answer);
         self.cache
             .remember(&self.key, Arc::clone(&answer), self.ttl);
@@ -157,6 +158,13 @@ impl Cache {
                 self.record(route, Event::Hit { shared: false }, Some(&a));
                 return Lookup::Found(a, Source::Hit);
             }
+        }
+        if let Some(a) = self.remote_lookup(&key).await {
+            if let Some(tx) = &lease.tx {
+                tx.send_replace(Some(Arc::clone(&a)));
+            }
+            self.record(route, Event::Hit { shared: false }, Some(&a));
+            return Lookup::Found(a, Source::Hit);
         }
         self.record(route, Event::Miss, None);
         Lookup::Lead(lease)

@@ -11,6 +11,7 @@
 //!   popular ones.
 //! * [`disk`] is the persistent SQLite layer: its own file, a byte cap, LRU eviction.
 //! * [`cache`] combines them, with invalidation and accounting.
+//! * [`remote`] is an optional tier shared with other processes (a team gateway's Redis).
 //! * [`flight`] is single-flight: [`Cache::lookup`] answers or hands out one [`Lease`] per key,
 //!   so concurrent identical requests share one upstream call.
 //!
@@ -29,7 +30,9 @@ mod extras;
 pub mod flight;
 pub mod key;
 pub mod memory;
+pub mod remote;
 pub mod stats;
+mod tier;
 mod writer;
 
 pub use cache::{Cache, CacheConfig, Clock, Source};
@@ -38,6 +41,7 @@ pub use entry::{CachedAnswer, DecodeError, ENCODING_VERSION};
 pub use flight::{Lease, Lookup};
 pub use key::{is_cacheable, CacheKey, OutputExtras};
 pub use memory::{MemoryCache, MemoryConfig, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL};
+pub use remote::{RemoteFuture, RemoteTier};
 pub use stats::{CacheStats, RouteStats};
 
 /// What can go wrong in the cache's own storage. Messages never quote cached content.

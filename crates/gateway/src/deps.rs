@@ -39,6 +39,28 @@ pub trait SharedLimits: Send + Sync + 'static {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>>;
 }
 
+/// Circuit breakers shared with other gateways (a team's replicas): a backend one of them found
+/// failing is avoided by all while its breaker is open. Keyed by the backend's name, as
+/// [`SharedLimits`] is.
+pub trait SharedBreakers: Send + Sync + 'static {
+    /// This gateway's breaker for `backend` opened for `open_for`: tell the others. Must not
+    /// block (the notice goes out in the background).
+    fn opened(&self, backend: &str, open_for: std::time::Duration);
+    /// How much longer another gateway holds `backend` open, if it does. From memory; never
+    /// does I/O (called on the request path).
+    fn open_elsewhere(&self, backend: &str) -> Option<std::time::Duration>;
+}
+
+/// What a gateway shares with the other replicas of a team gateway; nothing by default (one
+/// gateway on its own).
+#[derive(Clone, Default)]
+pub struct Shared {
+    /// Rate-limit windows; `None` counts on this gateway only.
+    pub limits: Option<std::sync::Arc<dyn SharedLimits>>,
+    /// Breakers; `None` keeps them to this gateway.
+    pub breakers: Option<std::sync::Arc<dyn SharedBreakers>>,
+}
+
 pub trait KeySource: Send + Sync + 'static {
     /// A key already in memory; never does I/O (called on the request path).
     fn cached(&self, key_id: &str) -> Option<SecretString>;

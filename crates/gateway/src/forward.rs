@@ -204,6 +204,12 @@ impl Attempt<'_> {
         if let Some(why) = t.withheld_reason() {
             return Err(Skip::Failed(why));
         }
+        let elsewhere = state.shared.breakers.as_ref();
+        if let Some(left) = elsewhere.and_then(|b| b.open_elsewhere(&t.name)) {
+            let secs = left.as_secs().max(1);
+            let why = format!("circuit open on another replica, retry in {secs} s");
+            return Err(Skip::Failed(why));
+        }
         if t.kind.spec().needs_key && t.keys.is_empty() {
             return Err(Skip::Failed("no key".into()));
         }
@@ -266,7 +272,7 @@ impl Attempt<'_> {
                     .limiter
                     .admit(&t.id, &t.limits)
                     .map_err(|e| e.to_string())?;
-                if let (Some(shared), Some(rpm)) = (&state.shared_limits, t.limits.rpm) {
+                if let (Some(shared), Some(rpm)) = (&state.shared.limits, t.limits.rpm) {
                     if !shared.admit(&t.name, rpm, crate::limits::WINDOW).await {
                         let why = format!("at its team-wide requests-per-minute limit ({rpm})");
                         return Err(Skip::Failed(why));
@@ -371,6 +377,7 @@ impl Attempt<'_> {
             Some(ok) => {
                 if let Some(tr) = state.health.report(id, permit, ok, Some(took), now) {
                     announce(state, id, None, &tr);
+                    share_opened(state, &self.cand.target.name, &tr, now);
                 }
             }
             None => drop(permit),
@@ -380,5 +387,19 @@ impl Attempt<'_> {
                 announce(state, id, Some(&k.id), &tr);
             }
         }
+    }
+}
+
+/// A backend's breaker opened here: the team's other replicas avoid it too.
+fn share_opened(
+    state: &GatewayState,
+    backend: &str,
+    tr: &switchyard_policy::Transition,
+    now: Instant,
+) {
+    if let (Some(shared), switchyard_policy::BreakerState::Open { until }) =
+        (&state.shared.breakers, tr.to)
+    {
+        shared.opened(backend, until.saturating_duration_since(now));
     }
 }

@@ -42,7 +42,10 @@ mod upstream;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
-pub use deps::{Authenticator, Caller, KeySource, Ledger, NoObserver, Observer, SharedLimits};
+pub use deps::{
+    Authenticator, Caller, KeySource, Ledger, NoObserver, Observer, Shared, SharedBreakers,
+    SharedLimits,
+};
 pub use guard::presented_token;
 pub use headroom::{heard as read_headroom, passed as passed_headroom};
 pub use health::{Health, TrackState};
@@ -73,8 +76,8 @@ pub struct GatewayState {
     pub observer: Arc<dyn Observer>,
     pub clock: Arc<dyn Clock>,
     pub limiter: Arc<limits::Limiter>,
-    /// Windows shared with the other replicas of a team gateway, if any.
-    pub shared_limits: Option<Arc<dyn SharedLimits>>,
+    /// What is shared with the other replicas of a team gateway, if any.
+    pub shared: Shared,
     /// Outbound clients, one set per serving thread (see [`GatewayState::http`]).
     http: Box<[outbound::Outbound]>,
     /// Paused by the user (tray or Gateway page): every request gets a 503 until resumed.
@@ -119,8 +122,8 @@ pub struct Deps {
     /// same guard: Host, allowed networks, Origin and a token (the `Caller` is in the request's
     /// extensions). See [`GatewayConfig::metrics_open_on_loopback`] for the one exception.
     pub extra_routes: Option<Router>,
-    /// Rate-limit windows shared with a team's other replicas; `None` counts on this one.
-    pub shared_limits: Option<Arc<dyn SharedLimits>>,
+    /// Limits and breakers shared with a team's other replicas; none by default.
+    pub shared: Shared,
 }
 
 /// A running gateway; dropping it shuts the server down gracefully.
@@ -179,7 +182,7 @@ impl Gateway {
             ledger: deps.ledger,
             observer: deps.observer,
             limiter: limits::Limiter::new(Arc::clone(&deps.clock)),
-            shared_limits: deps.shared_limits,
+            shared: deps.shared,
             clock: deps.clock,
             http,
             paused: std::sync::atomic::AtomicBool::new(false),

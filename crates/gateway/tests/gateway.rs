@@ -303,7 +303,7 @@ async fn start_deps(
         clock,
         cache,
         extra_routes: None,
-        shared_limits: None,
+        shared: Default::default(),
     };
     let gateway = Gateway::start(config, deps).await.unwrap();
     let base = format!("http://{}", gateway.addr());

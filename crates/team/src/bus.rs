@@ -20,7 +20,7 @@ const PUBLISH_TIMEOUT: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// What changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// A token was created or revoked.
     Tokens,
@@ -28,24 +28,51 @@ pub enum Change {
     Config,
     /// Notices may have been missed (Redis was away): re-read everything.
     Resync,
+    /// Replica `replica` opened its breaker for backend `backend` for `for_ms` milliseconds.
+    BreakerOpened {
+        replica: String,
+        backend: String,
+        for_ms: u64,
+    },
 }
 
+/// Separates a notice's fields (never in a backend's name: names are printable).
+const SEP: char = '\u{1f}';
+
 impl Change {
-    fn as_str(self) -> &'static str {
+    fn encode(&self) -> String {
         match self {
-            Change::Tokens => "tokens",
-            Change::Config => "config",
-            Change::Resync => "resync",
+            Change::Tokens => "tokens".into(),
+            Change::Config => "config".into(),
+            Change::Resync => "resync".into(),
+            Change::BreakerOpened {
+                replica,
+                backend,
+                for_ms,
+            } => format!("breaker{SEP}{replica}{SEP}{for_ms}{SEP}{backend}"),
         }
     }
 
     fn parse(s: &str) -> Change {
         match s {
-            "tokens" => Change::Tokens,
-            "config" => Change::Config,
-            // A notice this version does not know: re-read everything rather than miss it.
-            _ => Change::Resync,
+            "tokens" => return Change::Tokens,
+            "config" => return Change::Config,
+            _ => {}
         }
+        let mut fields = s.splitn(4, SEP);
+        if let (Some("breaker"), Some(replica), Some(ms), Some(backend)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        {
+            if let Ok(for_ms) = ms.parse() {
+                return Change::BreakerOpened {
+                    replica: replica.into(),
+                    backend: backend.into(),
+                    for_ms,
+                };
+            }
+        }
+        // A notice this version does not know: re-read everything rather than miss it.
+        Change::Resync
     }
 }
 
@@ -103,7 +130,7 @@ impl Bus {
             let mut conn = self.client.get_multiplexed_async_connection().await?;
             redis::cmd("PUBLISH")
                 .arg(CHANNEL)
-                .arg(change.as_str())
+                .arg(change.encode())
                 .query_async::<i64>(&mut conn)
                 .await
         };

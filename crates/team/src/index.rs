@@ -65,7 +65,7 @@ impl TeamTokens {
                     _ = tick.tick() => {}
                     change = heard => match change {
                         Some(Change::Tokens | Change::Resync) => {}
-                        Some(Change::Config) => continue,
+                        Some(Change::Config | Change::BreakerOpened { .. }) => continue,
                         // Lagged or closed: fall back to the timer alone until told again.
                         None => {
                             if let Some(rx) = notices.as_mut() {

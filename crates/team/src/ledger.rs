@@ -63,6 +63,11 @@ impl TeamLedger {
         (TeamLedger { queue: tx, lost }, pump)
     }
 
+    /// Records waiting to be written.
+    pub fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     /// Records dropped because the queue was full.
     pub fn lost(&self) -> u64 {
         self.lost.load(Ordering::Relaxed)

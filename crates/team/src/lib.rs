@@ -15,22 +15,28 @@
 //! Nothing secret is stored in either: a token's value exists only in the answer that created
 //! it; PostgreSQL keeps its hash, Redis keeps counters and notices.
 
+mod breakers;
 mod bus;
+mod cache;
 mod db;
 mod error;
 mod index;
 mod ledger;
 mod limits;
+mod link;
 mod migrate;
 #[cfg(all(feature = "testing", unix))]
 pub mod testing;
 mod tokens;
 
+pub use breakers::TeamBreakers;
 pub use bus::{Bus, Change};
+pub use cache::{TeamCache, DEFAULT_CAP_BYTES as CACHE_CAP_BYTES, MAX_ENTRY_BYTES};
 pub use db::TeamDb;
 pub use error::TeamError;
 pub use index::TeamTokens;
 pub use ledger::{LedgerPump, TeamLedger, QUEUE as LEDGER_QUEUE};
 pub use limits::{SharedWindow, Verdict};
+pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
 pub use tokens::{NewTeamToken, TeamToken};

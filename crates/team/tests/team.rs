@@ -4,6 +4,10 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "team/breakers.rs"]
+mod breakers;
+#[path = "team/cache.rs"]
+mod cache;
 #[path = "team/ledger.rs"]
 mod ledger;
 #[path = "team/limits.rs"]

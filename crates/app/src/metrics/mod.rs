@@ -26,6 +26,7 @@ macro_rules! register {
 mod http;
 mod labels;
 mod limits;
+mod team;
 mod text;
 
 pub use http::router;
@@ -103,6 +104,8 @@ pub(crate) struct Sources {
     pub tool_usage: switchyard_store::ToolUsageTable,
     /// Backend names for the headroom labels.
     pub backends: switchyard_store::BackendsTable,
+    /// The team this process serves for, if any.
+    pub team: Option<crate::team::Team>,
 }
 
 /// The metrics. Cheap to share behind an `Arc`.
@@ -124,6 +127,7 @@ pub struct Metrics {
     models: labels::Bounded,
     names: labels::Bounded,
     limits: limits::Limits,
+    team: team::TeamGauges,
     sources: OnceLock<Sources>,
 }
 
@@ -160,10 +164,12 @@ impl Metrics {
             models: labels::Bounded::new(MAX_MODELS),
             names: labels::Bounded::new(MAX_NAMES),
             limits: limits::Limits::default(),
+            team: team::TeamGauges::default(),
             sources: OnceLock::new(),
         };
         let r = &mut m.registry;
         m.limits.register(r);
+        m.team.register(r);
         let usd = || Unit::Other("usd".into());
         register!(r,
             "requests", "Requests answered by the gateway" => m.requests;
@@ -275,6 +281,7 @@ impl Metrics {
         self.ledger_lost
             .set(i64::try_from(s.ledger.lost()).unwrap_or(i64::MAX));
         self.limits.read(s, &self.names);
+        self.team.read(s.team.as_ref(), &self.names);
         let Ok(backends) = s.health.overview().await else {
             return;
         };

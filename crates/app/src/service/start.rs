@@ -77,7 +77,7 @@ impl Switchyard {
                 .clone()
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
-            shared_limits: crate::team::shared_limits(opts.team.as_ref()),
+            shared: crate::team::share(opts.team.as_ref(), cache.as_ref()),
             extra_routes: Some(
                 crate::metrics::router(Arc::clone(&metrics))
                     .merge(crate::mcp::http::router(Arc::clone(&mcp_core))),
@@ -136,6 +136,7 @@ impl Switchyard {
             ledger: ledger.sink(),
             tool_usage: store.tool_usage(),
             backends: store.backends(),
+            team: opts.team.clone(),
         });
         // Backends or keys changed: republish the gateway's table (and forget cached keys),
         // retarget the monitor's probes, then tell the UI.

@@ -1,9 +1,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_team::testing::TempRedis;
-use switchyard_team::SharedWindow;
+use switchyard_team::{Link, SharedWindow};
 
 const MINUTE: Duration = Duration::from_secs(60);
+
+/// A replica's own connection to `redis`.
+pub fn link(redis: &TempRedis) -> Arc<Link> {
+    Arc::new(Link::new(&redis.url()).unwrap())
+}
 
 /// `attempts` admissions spread over `windows` (one per replica), all at once.
 async fn admitted(
@@ -32,7 +37,7 @@ async fn admitted(
 async fn a_limit_of_60_a_minute_holds_for_the_team_not_per_replica() {
     let redis = TempRedis::start();
     let replicas: Vec<_> = (0..3)
-        .map(|_| Arc::new(SharedWindow::new(Some(&redis.url())).unwrap()))
+        .map(|_| Arc::new(SharedWindow::new(Some(link(&redis)))))
         .collect();
     let (yes, shared) = admitted(&replicas, "route:team", 60, 180).await;
     assert_eq!(yes, 60, "exactly the limit across three replicas");
@@ -45,7 +50,7 @@ async fn a_limit_of_60_a_minute_holds_for_the_team_not_per_replica() {
 async fn with_redis_away_each_replica_counts_alone_and_says_so_then_shares_again() {
     let redis = TempRedis::start();
     let replicas: Vec<_> = (0..3)
-        .map(|_| Arc::new(SharedWindow::new(Some(&redis.url())).unwrap()))
+        .map(|_| Arc::new(SharedWindow::new(Some(link(&redis)))))
         .collect();
     assert_eq!(admitted(&replicas, "warm", 1, 3).await, (1, 3));
     redis.stop();
@@ -63,7 +68,7 @@ async fn with_redis_away_each_replica_counts_alone_and_says_so_then_shares_again
 
 #[tokio::test]
 async fn without_redis_a_replica_counts_its_own_window() {
-    let alone = SharedWindow::new(None).unwrap();
+    let alone = SharedWindow::new(None);
     let mut yes = 0;
     for _ in 0..8 {
         yes += usize::from(alone.admit("k", 5, MINUTE).await.admitted);

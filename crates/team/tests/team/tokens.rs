@@ -151,7 +151,7 @@ async fn a_token_value_is_in_no_table_and_no_redis_key() {
             .await
             .unwrap();
     r.bus.publish(Change::Tokens).await.unwrap();
-    let limits = switchyard_team::SharedWindow::new(Some(&redis.url())).unwrap();
+    let limits = switchyard_team::SharedWindow::new(Some(super::limits::link(&redis)));
     limits
         .admit(&new.token.id, 5, Duration::from_secs(60))
         .await;
