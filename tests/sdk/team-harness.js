@@ -74,10 +74,10 @@ export async function startFailing() {
 
 /**
  * One replica's data folder, configured by the CLI as every replica is: `backends` added (their
- * keys into this replica's own keychain entry), `limits` (backend name → requests a minute)
- * applied by `config export` / `config import`.
+ * keys into this replica's own keychain entry), the `setup` commands run, `limits` (backend name
+ * → requests a minute) applied by `config export` / `config import`.
  */
-async function configure(servers, backends, limits, index) {
+async function configure(servers, backends, limits, setup, index) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `switchyard-team-${index}-`));
   const env = noProxyForLoopback({
     ...scrubProviderEnv({ ...process.env }),
@@ -94,6 +94,7 @@ async function configure(servers, backends, limits, index) {
     if (b.key) args.push("--key-stdin");
     await runCommand(env, args, b.key ? `${b.key}\n` : "");
   }
+  for (const args of setup) await runCommand(env, args);
   let config = (await runCommand(env, ["config", "export"])).stdout;
   for (const [name, rpm] of Object.entries(limits)) {
     const line = `name = "${name}"\n`;
@@ -127,11 +128,14 @@ async function launch({ dataDir, env }) {
   };
 }
 
-/** `count` replicas configured alike (see `configure`). */
-export async function startReplicas(servers, count, backends, limits) {
+/**
+ * `count` replicas configured alike (see `configure`), each also by the CLI commands of `setup`
+ * (argument lists).
+ */
+export async function startReplicas(servers, count, { backends, limits = {}, setup = [] }) {
   const replicas = [];
   for (let i = 0; i < count; i += 1) {
-    replicas.push(await launch(await configure(servers, backends, limits, i)));
+    replicas.push(await launch(await configure(servers, backends, limits, setup, i)));
   }
   return replicas;
 }

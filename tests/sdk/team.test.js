@@ -13,6 +13,8 @@ import { MOCK_KEY, runCommand, startMock } from "./harness.js";
 import { psql, startFailing, startNginx, startReplicas, startServers } from "./team-harness.js";
 
 const LIMIT = 60;
+/** The team's hard budget on route `capped`, in USD: about 50 of the mock's answers. */
+const CAP = 0.02;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe("a team gateway: three replicas behind nginx", { timeout: 240000 }, () => {
@@ -26,7 +28,11 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000 }, () 
       { name: "Limited", kind: "openai-compatible", baseUrl: `${t.mock.origin}/v1`, model: "compat-chat", key: MOCK_KEY },
       { name: "Flaky", kind: "openai-compatible", baseUrl: t.failing.baseUrl, model: "flaky-model" },
     ];
-    t.replicas = await startReplicas(t.servers, 3, backends, { Limited: LIMIT });
+    const setup = [
+      ["route", "add", "capped", "--candidate", "Mock=gpt-4.1"],
+      ["budget", "add", "Team cap", "--limit", String(CAP), "--period", "day", "--route", "capped", "--hard-stop"],
+    ];
+    t.replicas = await startReplicas(t.servers, 3, { backends, limits: { Limited: LIMIT }, setup });
     t.nginx = await startNginx(t.replicas);
     const made = await t.replicas[0].command("team", "token", "create", "sdk-team", "--owner", "ana@example.com");
     t.token = made.stdout.trim();
@@ -203,5 +209,36 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000 }, () 
     ctx.diagnostic(`${ids.length} answered (${byB} by B before the kill); ${missing.length} not in the ledger`);
     const total = Number((await psql(t.servers.postgres, "SELECT count(*) FROM team_requests"))[0][0]);
     assert.ok(total - before >= ids.length - missing.length);
+  });
+
+  test(`a hard team budget of $${CAP} is never overshot, though three replicas spend from it at once`, async (ctx) => {
+    const c = client(t.nginx.origin);
+    let served = 0;
+    const refusals = [];
+    await Promise.all(Array.from({ length: 6 }, async (_, w) => {
+      for (let i = w; i < 150; i += 6) {
+        await c.chat.completions
+          .create({ model: "capped", max_tokens: 200, messages: [{ role: "user", content: `capped ${i} ${Math.random()}` }] })
+          .then(() => { served += 1; }, (e) => refusals.push(e));
+      }
+    }));
+    assert.ok(served > 0, "requests were served until the cap");
+    assert.ok(refusals.length > 0, "then refused");
+    for (const e of refusals) {
+      assert.equal(e.status, 402, e.message);
+      assert.match(e.message, /team budget “Team cap”/);
+    }
+    let spent;
+    for (let i = 0; i < 50; i += 1) {
+      const [[n, usd]] = await psql(t.servers.postgres, "SELECT count(*), COALESCE(SUM(cost_usd), 0) FROM team_requests WHERE record->>'route' = 'capped'");
+      spent = Number(usd);
+      if (Number(n) >= served) break;
+      await sleep(100);
+    }
+    ctx.diagnostic(`${served} served, ${refusals.length} refused; the team ledger says $${spent.toFixed(6)} of $${CAP}`);
+    // The stated bound: what in-flight requests cost beyond their reservation — here nothing,
+    // since each reserved its worst case (200 output tokens) and the mock answers in fewer.
+    assert.ok(spent <= CAP + 1e-9, `spent $${spent} of $${CAP}`);
+    assert.ok(spent > CAP / 2, `the cap was used, not refused early: $${spent}`);
   });
 });

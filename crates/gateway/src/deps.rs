@@ -51,6 +51,31 @@ pub trait SharedBreakers: Send + Sync + 'static {
     fn open_elsewhere(&self, backend: &str) -> Option<std::time::Duration>;
 }
 
+/// Budgets' hard stops shared with other gateways (a team's replicas): before a paid request
+/// goes out, its worst-case cost is reserved in every shared budget covering it, so replicas
+/// sending at once cannot together spend past the limit; the request's real cost settles the
+/// reservation when it ends.
+pub trait SharedBudgets: Send + Sync + 'static {
+    /// Reserves `usd` in every shared budget covering a request to backend `backend` (by name)
+    /// for `route`. `Ok(None)`: none covers it, or the shared store cannot answer now (the
+    /// gateway's own stop then applies alone). `Err(message)`: one has less than `usd` left.
+    #[allow(clippy::type_complexity, reason = "one boxed future, named once here")]
+    fn reserve<'a>(
+        &'a self,
+        backend: &'a str,
+        route: Option<&'a str>,
+        usd: f64,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Option<Box<dyn Held>>, String>> + Send + 'a>,
+    >;
+}
+
+/// A reservation in shared budgets. Settled once with the request's real cost; dropped without
+/// settling, what it reserved stays spent (the safe side).
+pub trait Held: Send + Sync {
+    fn settle(self: Box<Self>, usd: f64);
+}
+
 /// What a gateway shares with the other replicas of a team gateway; nothing by default (one
 /// gateway on its own).
 #[derive(Clone, Default)]
@@ -59,6 +84,8 @@ pub struct Shared {
     pub limits: Option<std::sync::Arc<dyn SharedLimits>>,
     /// Breakers; `None` keeps them to this gateway.
     pub breakers: Option<std::sync::Arc<dyn SharedBreakers>>,
+    /// Budgets' hard stops; `None` enforces them from this gateway's own counts.
+    pub budgets: Option<std::sync::Arc<dyn SharedBudgets>>,
 }
 
 pub trait KeySource: Send + Sync + 'static {

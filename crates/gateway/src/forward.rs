@@ -91,6 +91,14 @@ pub fn run<'a>(
                 tried.push(format!("{}: circuit open or cooling down", name()));
                 continue;
             }
+            match crate::shared::reserve(state, cand, plan.route.as_deref(), &inbound).await {
+                Ok(held) => log.reserve(held),
+                Err(message) => {
+                    tried.push(format!("{}: team budget used up", name()));
+                    budget_stop.get_or_insert(message);
+                    continue;
+                }
+            }
             if Deadline::now() >= deadline {
                 tried.push(format!("{}: not tried, out of time", name()));
                 continue;
@@ -127,7 +135,7 @@ pub fn run<'a>(
         }
         match budget_stop {
             // Every candidate was stopped by a budget: say so, not "unavailable".
-            Some(message) if tried.iter().all(|t| t.ends_with(": budget used up")) => {
+            Some(message) if tried.iter().all(|t| t.ends_with("budget used up")) => {
                 log.fail(ErrorClass::BudgetExceeded);
                 error(inbound.shape, StatusCode::PAYMENT_REQUIRED, &message)
             }
@@ -377,7 +385,7 @@ impl Attempt<'_> {
             Some(ok) => {
                 if let Some(tr) = state.health.report(id, permit, ok, Some(took), now) {
                     announce(state, id, None, &tr);
-                    share_opened(state, &self.cand.target.name, &tr, now);
+                    crate::shared::opened(state, &self.cand.target.name, &tr, now);
                 }
             }
             None => drop(permit),
@@ -387,19 +395,5 @@ impl Attempt<'_> {
                 announce(state, id, Some(&k.id), &tr);
             }
         }
-    }
-}
-
-/// A backend's breaker opened here: the team's other replicas avoid it too.
-fn share_opened(
-    state: &GatewayState,
-    backend: &str,
-    tr: &switchyard_policy::Transition,
-    now: Instant,
-) {
-    if let (Some(shared), switchyard_policy::BreakerState::Open { until }) =
-        (&state.shared.breakers, tr.to)
-    {
-        shared.opened(backend, until.saturating_duration_since(now));
     }
 }

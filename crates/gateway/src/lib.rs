@@ -35,6 +35,7 @@ mod respond;
 mod routes;
 mod scrub;
 mod serve;
+mod shared;
 mod spend;
 mod stream;
 mod table;
@@ -43,8 +44,8 @@ mod upstream;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{
-    Authenticator, Caller, KeySource, Ledger, NoObserver, Observer, Shared, SharedBreakers,
-    SharedLimits,
+    Authenticator, Caller, Held, KeySource, Ledger, NoObserver, Observer, Shared, SharedBreakers,
+    SharedBudgets, SharedLimits,
 };
 pub use guard::presented_token;
 pub use headroom::{heard as read_headroom, passed as passed_headroom};

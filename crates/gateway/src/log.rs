@@ -35,6 +35,8 @@ pub struct RequestLog {
     written: bool,
     /// Counts the request in flight until the log is dropped.
     in_flight: Option<InFlight>,
+    /// What the candidate being tried reserved in shared budgets, settled with the real cost.
+    held: Option<Box<dyn crate::deps::Held>>,
 }
 
 /// One request counted in the gateway's in-flight gauge while this lives.
@@ -91,6 +93,7 @@ impl RequestLog {
             from_cache: None,
             written: false,
             in_flight: None,
+            held: None,
         }
     }
 
@@ -123,6 +126,7 @@ impl RequestLog {
             from_cache: self.from_cache,
             written: true,
             in_flight: None,
+            held: None,
         };
         std::mem::replace(self, placeholder)
     }
@@ -282,12 +286,18 @@ impl RequestLog {
             Some(saved) => {
                 r.cost_usd = Some(0.0);
                 r.saved_usd = saved;
+                if let Some(held) = self.held.take() {
+                    held.settle(0.0);
+                }
             }
             None => {
                 let prices = self.spend.prices();
                 r.cost_usd = cost_in(&prices, self.kind, r.model.as_deref(), &self.usage);
                 if let (Some(usd), Some(backend_id)) = (r.cost_usd, &self.backend_id) {
                     self.spend.charge(backend_id, r.route.as_deref(), usd);
+                }
+                if let (Some(held), Some(usd)) = (self.held.take(), r.cost_usd) {
+                    held.settle(usd);
                 }
             }
         }
@@ -305,6 +315,14 @@ impl RequestLog {
 }
 
 impl RequestLog {
+    /// Holds the reservation of the candidate about to be tried; one held for an earlier
+    /// candidate (which did not answer) is released.
+    pub(crate) fn reserve(&mut self, held: Option<Box<dyn crate::deps::Held>>) {
+        if let Some(earlier) = std::mem::replace(&mut self.held, held) {
+            earlier.settle(0.0);
+        }
+    }
+
     /// Counts this request in flight until it is recorded or dropped.
     pub(crate) fn track(&mut self, in_flight: InFlight) {
         self.in_flight = Some(in_flight);

@@ -16,6 +16,7 @@
 //! it; PostgreSQL keeps its hash, Redis keeps counters and notices.
 
 mod breakers;
+mod budgets;
 mod bus;
 mod cache;
 mod db;
@@ -30,6 +31,7 @@ pub mod testing;
 mod tokens;
 
 pub use breakers::TeamBreakers;
+pub use budgets::{BudgetScope, TeamBudget, TeamBudgets};
 pub use bus::{Bus, Change};
 pub use cache::{TeamCache, DEFAULT_CAP_BYTES as CACHE_CAP_BYTES, MAX_ENTRY_BYTES};
 pub use db::TeamDb;

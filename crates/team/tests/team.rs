@@ -6,6 +6,8 @@
 
 #[path = "team/breakers.rs"]
 mod breakers;
+#[path = "team/budgets.rs"]
+mod budgets;
 #[path = "team/cache.rs"]
 mod cache;
 #[path = "team/ledger.rs"]

@@ -48,6 +48,8 @@ pub struct Costs {
     /// The monitor's signal channel (each budget's percentage, for the budget alert rules).
     pub(super) signals: UnboundedSender<Signal>,
     pub(super) events: EventSink,
+    /// The team this process serves for: its budgets' hard stops hold for the whole team.
+    pub(super) team: Option<crate::team::Team>,
 }
 
 impl Costs {
@@ -70,7 +72,14 @@ impl Costs {
             gateway,
             signals,
             events,
+            team: None,
         }
+    }
+
+    /// Enforces the budgets' hard stops for `team` as a whole (see `team::budgets`).
+    pub(crate) fn for_team(mut self, team: Option<crate::team::Team>) -> Costs {
+        self.team = team;
+        self
     }
 
     pub(super) fn emit(&self, event: DomainEvent) {

@@ -104,7 +104,8 @@ impl Switchyard {
             gateway_handle.clone(),
             passive_tx.clone(),
             sink.clone(),
-        );
+        )
+        .for_team(opts.team.clone());
         let notifications = crate::notify::Notifications::new(opts.notify, sink.clone());
         let health = crate::monitor::Health::new(
             store.clone(),

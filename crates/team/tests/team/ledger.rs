@@ -104,3 +104,52 @@ async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_
         "written or counted as lost, nothing else"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_budgets_spend_is_summed_from_the_team_ledger_by_scope_and_period() {
+    let pg = TempPostgres::start();
+    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let (ledger, pump) = TeamLedger::new(db.clone(), "replica-a", 100);
+    let stop = CancellationToken::new();
+    let pumping = tokio::spawn(pump.run(stop.clone().cancelled_owned()));
+    let priced = |n, at: &str, backend: &str, route: Option<&str>, usd| RequestRecord {
+        started_at: at.into(),
+        backend: Some(backend.into()),
+        route: route.map(Into::into),
+        cost_usd: Some(usd),
+        ..request(n)
+    };
+    ledger.record(
+        priced(1, "2026-11-26T10:00:00Z", "Mock", Some("capped"), 0.25),
+        None,
+    );
+    ledger.record(priced(2, "2026-11-26T11:00:00Z", "Mock", None, 0.5), None);
+    ledger.record(
+        priced(3, "2026-11-26T12:00:00Z", "Other", Some("Capped"), 1.0),
+        None,
+    );
+    ledger.record(
+        priced(4, "2026-11-25T23:00:00Z", "Mock", Some("capped"), 8.0),
+        None,
+    );
+    stop.cancel();
+    pumping.await.unwrap();
+
+    use switchyard_team::BudgetScope;
+    let day = 1_795_651_200_000; // 2026-11-26T00:00:00Z
+    let spent = |scope| {
+        let db = db.clone();
+        async move { db.spent_since(day, &scope).await.unwrap() }
+    };
+    assert_eq!(
+        spent(BudgetScope::All).await,
+        1.75,
+        "yesterday's request is not in the period"
+    );
+    assert_eq!(spent(BudgetScope::Backend("Mock".into())).await, 0.75);
+    assert_eq!(
+        spent(BudgetScope::Route("capped".into())).await,
+        1.25,
+        "routes by name, any case"
+    );
+}

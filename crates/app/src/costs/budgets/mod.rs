@@ -204,11 +204,14 @@ impl Costs {
                 value: s.percent,
             }));
         }
-        let limits = statuses
+        let mut limits: Vec<SpendLimit> = statuses
             .iter()
             .filter(|s| s.budget.hard_stop)
             .filter_map(spend_limit)
             .collect();
+        if let Some(team) = &self.team {
+            crate::team::budgets::share(team, &statuses, &mut limits).await;
+        }
         if let Some(g) = &self.gateway {
             g.spend().set_limits(limits);
         }

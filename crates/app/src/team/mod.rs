@@ -4,6 +4,8 @@
 //! at once through Redis, within [`RELOAD_EVERY`] without it. `switchyard team token …`
 //! administers the team's tokens from any machine.
 
+pub(crate) mod budgets;
+
 use crate::tokens::TokenIndex;
 use crate::AppError;
 use std::sync::Arc;
@@ -12,8 +14,8 @@ use std::time::Duration;
 use switchyard_core::RequestRecord;
 use switchyard_gateway::{Authenticator, Caller, Ledger};
 use switchyard_team::{
-    Bus, Change, LedgerPump, Link, SharedWindow, TeamBreakers, TeamCache, TeamDb, TeamError,
-    TeamLedger, TeamTokens,
+    Bus, Change, LedgerPump, Link, SharedWindow, TeamBreakers, TeamBudgets, TeamCache, TeamDb,
+    TeamError, TeamLedger, TeamTokens,
 };
 
 /// The team database, when `--team` is not given.
@@ -51,6 +53,7 @@ struct Redis {
     limits: Arc<SharedWindow>,
     breakers: TeamBreakers,
     cache: Arc<TeamCache>,
+    budgets: TeamBudgets,
 }
 
 /// The team as this process holds it. Cheap to clone.
@@ -91,6 +94,7 @@ impl Team {
                 Some(Redis {
                     limits: Arc::new(SharedWindow::new(Some(Arc::clone(&link)))),
                     breakers: TeamBreakers::new(Arc::clone(&link), bus.clone()),
+                    budgets: TeamBudgets::new(Arc::clone(&link)),
                     cache: Arc::new(TeamCache::new(
                         Arc::clone(&link),
                         switchyard_team::CACHE_CAP_BYTES,
@@ -197,6 +201,7 @@ pub(crate) fn share(
     switchyard_gateway::Shared {
         limits: Some(Arc::clone(&redis.limits) as Arc<dyn switchyard_gateway::SharedLimits>),
         breakers: Some(Arc::new(redis.breakers.clone())),
+        budgets: Some(Arc::new(redis.budgets.clone())),
     }
 }
 

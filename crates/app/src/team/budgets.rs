@@ -1,0 +1,49 @@
+//! The team's budgets: every replica is configured with the same budgets (by name), and each
+//! hard stop is enforced for the whole team — reserved and settled in Redis
+//! (`switchyard_team::TeamBudgets`), its spend read from the team ledger in PostgreSQL. The
+//! replica's own stop counts from the same team figure, so with Redis away it still stops near
+//! the limit (the team's spend at the last check plus what this replica spent since).
+
+use super::Team;
+use crate::costs::budgets::{BudgetScope, BudgetStatus};
+use switchyard_gateway::SpendLimit;
+use switchyard_team::{BudgetScope as TeamScope, TeamBudget};
+
+/// Hands the team's counters the hard stops of `statuses` with the team ledger's spend, and
+/// counts this replica's own `limits` (built from `statuses`, by budget id) from it too.
+pub(crate) async fn share(team: &Team, statuses: &[BudgetStatus], limits: &mut [SpendLimit]) {
+    let mut shared = Vec::new();
+    for s in statuses.iter().filter(|s| s.budget.hard_stop) {
+        let Some(limit) = limits.iter_mut().find(|l| l.id == s.budget.id) else {
+            continue;
+        };
+        let scope = match (&s.budget.scope, s.scope_name.clone()) {
+            (BudgetScope::All, _) => TeamScope::All,
+            (BudgetScope::Backend(_), Some(name)) => TeamScope::Backend(name),
+            (BudgetScope::Route(_), Some(name)) => TeamScope::Route(name),
+            _ => continue,
+        };
+        let spent_usd = match team.db.spent_since(s.period_start_ms, &scope).await {
+            Ok(usd) => usd,
+            Err(e) => {
+                tracing::warn!(error = %e, budget = %s.budget.name, "the team ledger's spend could not be read: using this replica's");
+                s.spent_usd
+            }
+        };
+        limit.remaining_usd = s.budget.limit_usd - spent_usd.max(s.spent_usd);
+        shared.push(TeamBudget {
+            name: s.budget.name.clone(),
+            scope,
+            limit_usd: s.budget.limit_usd,
+            period_start_ms: s.period_start_ms,
+            period_end_ms: s.period_end_ms,
+            spent_usd,
+            message: limit
+                .message
+                .replace("Switchyard budget", "Switchyard team budget"),
+        });
+    }
+    if let Some(redis) = &team.redis {
+        redis.budgets.set(shared);
+    }
+}

@@ -1,0 +1,71 @@
+//! The request path's side of a team gateway's sharing (see [`crate::Shared`]): a breaker that
+//! opened here is announced to the other replicas, and a paid candidate reserves its worst-case
+//! cost in the shared budgets before it is tried.
+//!
+//! The worst case: the request's body bytes / 3 input tokens (the byte estimate is bytes / 4, so
+//! this is a third more, and JSON framing counts too) and the output limit it asked for (else
+//! the gateway's default). A hard stop shared this way overshoots only by what in-flight
+//! requests really cost beyond that — in practice nothing; see docs/TEAM.md.
+
+use crate::inbound::Inbound;
+use crate::resolve::Candidate;
+use crate::GatewayState;
+use serde_json::Value;
+use std::time::Instant;
+use switchyard_wire::canonical::Usage;
+
+/// A backend's breaker opened here: the team's other replicas avoid it too.
+pub(crate) fn opened(
+    state: &GatewayState,
+    backend: &str,
+    tr: &switchyard_policy::Transition,
+    now: Instant,
+) {
+    if let (Some(shared), switchyard_policy::BreakerState::Open { until }) =
+        (&state.shared.breakers, tr.to)
+    {
+        shared.opened(backend, until.saturating_duration_since(now));
+    }
+}
+
+/// Reserves `cand`'s worst-case cost in the shared budgets covering it. `Ok(None)` without
+/// shared budgets or an unpriced model; `Err(message)` when a budget has not that much left.
+pub(crate) async fn reserve(
+    state: &GatewayState,
+    cand: &Candidate,
+    route: Option<&str>,
+    inbound: &Inbound,
+) -> Result<Option<Box<dyn crate::deps::Held>>, String> {
+    let Some(budgets) = &state.shared.budgets else {
+        return Ok(None);
+    };
+    let usage = Usage {
+        input_tokens: (inbound.raw.len() as u64).div_ceil(3),
+        output_tokens: u64::from(
+            output_limit(&inbound.json).unwrap_or(state.config.default_max_tokens),
+        ),
+        ..Usage::default()
+    };
+    let prices = state.spend.prices();
+    let kind = Some(cand.target.kind);
+    let Some(usd) = switchyard_pricing::cost_in(&prices, kind, Some(&cand.model), &usage) else {
+        return Ok(None);
+    };
+    if usd <= 0.0 {
+        return Ok(None);
+    }
+    budgets.reserve(&cand.target.name, route, usd).await
+}
+
+/// The output limit a request asked for, in any of the formats' fields.
+fn output_limit(json: &Value) -> Option<u32> {
+    let config = json
+        .get("generationConfig")
+        .or_else(|| json.get("generation_config"));
+    ["max_completion_tokens", "max_tokens", "max_output_tokens"]
+        .iter()
+        .find_map(|f| json.get(*f))
+        .or_else(|| config.and_then(|c| c.get("maxOutputTokens")))
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+}

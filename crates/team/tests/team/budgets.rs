@@ -1,0 +1,101 @@
+use super::limits::link;
+use std::sync::Arc;
+use switchyard_gateway::SharedBudgets;
+use switchyard_team::testing::TempRedis;
+use switchyard_team::{BudgetScope, TeamBudget, TeamBudgets};
+
+fn budget(name: &str, scope: BudgetScope, limit_usd: f64, spent_usd: f64) -> TeamBudget {
+    TeamBudget {
+        name: name.into(),
+        scope,
+        limit_usd,
+        period_start_ms: 1_700_000_000_000,
+        period_end_ms: i64::MAX / 2,
+        spent_usd,
+        message: format!("{name} is used up"),
+    }
+}
+
+/// `attempts` reservations of `usd` spread over `replicas`, all at once; the ones that got in.
+async fn reserve_all(
+    replicas: &[Arc<TeamBudgets>],
+    attempts: usize,
+    usd: f64,
+) -> Vec<Box<dyn switchyard_gateway::Held>> {
+    let tasks: Vec<_> = (0..attempts)
+        .map(|i| {
+            let r = Arc::clone(&replicas[i % replicas.len()]);
+            tokio::spawn(async move { r.reserve("Mock", Some("capped"), usd).await })
+        })
+        .collect();
+    let mut held = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Some(h)) => held.push(h),
+            Ok(None) => panic!("the budget covers the request"),
+            Err(message) => assert_eq!(message, "cap is used up"),
+        }
+    }
+    held
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reservations_on_three_replicas_never_pass_the_limit_and_settling_frees_room() {
+    let redis = TempRedis::start();
+    let cap = budget("cap", BudgetScope::Route("capped".into()), 1.0, 0.1);
+    let replicas: Vec<_> = (0..3)
+        .map(|_| {
+            let b = TeamBudgets::new(link(&redis));
+            b.set(vec![cap.clone()]);
+            Arc::new(b)
+        })
+        .collect();
+    // $0.10 spent per the ledger: room for three of $0.30, not ten.
+    let held = reserve_all(&replicas, 10, 0.3).await;
+    assert_eq!(held.len(), 3);
+    let counted = replicas[0].counted_usd(&cap).await.unwrap();
+    assert!((counted - 1.0).abs() < 1e-9, "{counted}");
+
+    // Each really cost $0.05: settling frees the difference (written in the background).
+    for h in held {
+        h.settle(0.05);
+    }
+    super::until(
+        std::time::Duration::from_secs(2),
+        "the settlements land",
+        || async {
+            replicas[1]
+                .counted_usd(&cap)
+                .await
+                .is_some_and(|c| (c - 0.25).abs() < 1e-9)
+        },
+    )
+    .await;
+    assert_eq!(reserve_all(&replicas, 10, 0.3).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_outside_every_budget_and_one_with_redis_away_reserve_nothing() {
+    let redis = TempRedis::start();
+    let b = TeamBudgets::new(link(&redis));
+    b.set(vec![
+        budget("mock only", BudgetScope::Backend("Other".into()), 1.0, 0.0),
+        budget("route", BudgetScope::Route("elsewhere".into()), 1.0, 0.0),
+    ]);
+    assert!(b
+        .reserve("Mock", Some("capped"), 0.5)
+        .await
+        .unwrap()
+        .is_none());
+    b.set(vec![budget("all", BudgetScope::All, 1.0, 0.0)]);
+    assert!(b.reserve("Mock", None, 0.5).await.unwrap().is_some());
+    assert_eq!(
+        b.reserve("Mock", None, 0.6).await.err().as_deref(),
+        Some("all is used up")
+    );
+    redis.stop();
+    // Degraded: the replica's own stop applies alone; the request path does not wait.
+    let started = std::time::Instant::now();
+    assert!(b.reserve("Mock", None, 0.6).await.unwrap().is_none());
+    assert!(started.elapsed() < std::time::Duration::from_millis(600));
+}
