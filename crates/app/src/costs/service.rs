@@ -48,8 +48,8 @@ pub struct Costs {
     /// The monitor's signal channel (each budget's percentage, for the budget alert rules).
     pub(super) signals: UnboundedSender<Signal>,
     pub(super) events: EventSink,
-    /// The team this process serves for: its budgets' hard stops hold for the whole team.
-    pub(super) team: Option<crate::team::Team>,
+    /// With a team gateway: its budgets' hard stops hold for the whole team.
+    pub(super) team: Option<std::sync::Arc<dyn super::budgets::SharedStops>>,
 }
 
 impl Costs {
@@ -76,8 +76,11 @@ impl Costs {
         }
     }
 
-    /// Enforces the budgets' hard stops for `team` as a whole (see `team::budgets`).
-    pub(crate) fn for_team(mut self, team: Option<crate::team::Team>) -> Costs {
+    /// Enforces the budgets' hard stops for a team as a whole (see `team::budgets`).
+    pub(crate) fn for_team(
+        mut self,
+        team: Option<std::sync::Arc<dyn super::budgets::SharedStops>>,
+    ) -> Costs {
         self.team = team;
         self
     }

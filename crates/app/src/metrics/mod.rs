@@ -29,6 +29,8 @@ mod limits;
 mod team;
 mod text;
 
+pub use team::{TeamSource, TeamState};
+
 pub use http::router;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -105,7 +107,7 @@ pub(crate) struct Sources {
     /// Backend names for the headroom labels.
     pub backends: switchyard_store::BackendsTable,
     /// The team this process serves for, if any.
-    pub team: Option<crate::team::Team>,
+    pub team: Option<Arc<dyn TeamSource>>,
 }
 
 /// The metrics. Cheap to share behind an `Arc`.
@@ -281,7 +283,7 @@ impl Metrics {
         self.ledger_lost
             .set(i64::try_from(s.ledger.lost()).unwrap_or(i64::MAX));
         self.limits.read(s, &self.names);
-        self.team.read(s.team.as_ref(), &self.names);
+        self.team.read(s.team.as_deref(), &self.names);
         let Ok(backends) = s.health.overview().await else {
             return;
         };

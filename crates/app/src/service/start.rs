@@ -105,7 +105,7 @@ impl Switchyard {
             passive_tx.clone(),
             sink.clone(),
         )
-        .for_team(opts.team.clone());
+        .for_team(crate::team::budgets::stops(opts.team.as_ref()));
         let notifications = crate::notify::Notifications::new(opts.notify, sink.clone());
         let health = crate::monitor::Health::new(
             store.clone(),
@@ -137,7 +137,7 @@ impl Switchyard {
             ledger: ledger.sink(),
             tool_usage: store.tool_usage(),
             backends: store.backends(),
-            team: opts.team.clone(),
+            team: crate::team::source(opts.team.as_ref()),
         });
         // Backends or keys changed: republish the gateway's table (and forget cached keys),
         // retarget the monitor's probes, then tell the UI.

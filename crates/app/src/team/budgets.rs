@@ -5,13 +5,28 @@
 //! the limit (the team's spend at the last check plus what this replica spent since).
 
 use super::Team;
-use crate::costs::budgets::{BudgetScope, BudgetStatus};
+use crate::costs::budgets::{BudgetScope, BudgetStatus, SharedStops};
 use switchyard_gateway::SpendLimit;
 use switchyard_team::{BudgetScope as TeamScope, TeamBudget};
 
+/// The costs service's view of the team's budgets, with a team.
+pub(crate) fn stops(team: Option<&Team>) -> Option<std::sync::Arc<dyn SharedStops>> {
+    Some(std::sync::Arc::new(team?.clone()))
+}
+
+impl SharedStops for Team {
+    fn share<'a>(
+        &'a self,
+        statuses: &'a [BudgetStatus],
+        limits: &'a mut [SpendLimit],
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        Box::pin(share(self, statuses, limits))
+    }
+}
+
 /// Hands the team's counters the hard stops of `statuses` with the team ledger's spend, and
 /// counts this replica's own `limits` (built from `statuses`, by budget id) from it too.
-pub(crate) async fn share(team: &Team, statuses: &[BudgetStatus], limits: &mut [SpendLimit]) {
+async fn share(team: &Team, statuses: &[BudgetStatus], limits: &mut [SpendLimit]) {
     let mut shared = Vec::new();
     for s in statuses.iter().filter(|s| s.budget.hard_stop) {
         let Some(limit) = limits.iter_mut().find(|l| l.id == s.budget.id) else {

@@ -6,6 +6,7 @@
 
 pub(crate) mod budgets;
 
+use crate::metrics::TeamState;
 use crate::tokens::TokenIndex;
 use crate::AppError;
 use std::sync::Arc;
@@ -131,23 +132,8 @@ impl Team {
     }
 }
 
-/// How this replica's sharing with the team stands, for `/metrics` and the logs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamState {
-    /// This replica's name in the team's ledger.
-    pub replica: String,
-    /// Whether Redis answers (`None`: the team has no Redis). `false` is the degraded state:
-    /// limits, breakers and the cache are this replica's own until it is back.
-    pub redis_up: Option<bool>,
-    /// Requests waiting to be written to the team's ledger.
-    pub ledger_queued: usize,
-    /// Requests the team's ledger could not hold.
-    pub ledger_lost: u64,
-}
-
-impl Team {
-    /// See [`TeamState`].
-    pub fn state(&self) -> TeamState {
+impl crate::metrics::TeamSource for Team {
+    fn state(&self) -> TeamState {
         TeamState {
             replica: self.replica.clone(),
             redis_up: self
@@ -158,6 +144,11 @@ impl Team {
             ledger_lost: self.ledger.lost(),
         }
     }
+}
+
+/// The scrape's view of the team, with one.
+pub(crate) fn source(team: Option<&Team>) -> Option<Arc<dyn crate::metrics::TeamSource>> {
+    Some(Arc::new(team?.clone()))
 }
 
 /// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,

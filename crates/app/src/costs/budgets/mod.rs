@@ -25,6 +25,17 @@ pub(crate) use status::statuses_in;
 
 const KEY: &str = "budgets";
 /// The alert engine's subject for a budget: `budget:<id>`.
+/// Budgets' hard stops held by more than this process (a team gateway's replicas).
+pub(crate) trait SharedStops: Send + Sync {
+    /// Hands the shared store the hard stops of `statuses`, and adjusts this process's own
+    /// `limits` (built from them, by budget id) to what the whole team spent.
+    fn share<'a>(
+        &'a self,
+        statuses: &'a [BudgetStatus],
+        limits: &'a mut [SpendLimit],
+    ) -> futures_util::future::BoxFuture<'a, ()>;
+}
+
 pub const SUBJECT_PREFIX: &str = "budget:";
 pub const MAX_LIMIT_USD: f64 = 10_000_000.0;
 pub(crate) const MAX_BUDGETS: usize = 50;
@@ -210,7 +221,7 @@ impl Costs {
             .filter_map(spend_limit)
             .collect();
         if let Some(team) = &self.team {
-            crate::team::budgets::share(team, &statuses, &mut limits).await;
+            team.share(&statuses, &mut limits).await;
         }
         if let Some(g) = &self.gateway {
             g.spend().set_limits(limits);
