@@ -37,6 +37,15 @@ export async function startServers() {
       const said = await answer;
       if (said !== "ok") throw new Error(`${command}: ${said}`);
     },
+    /** Every Redis key with its values (binary decoded lossily), as an object. */
+    async redisDump() {
+      const dump = next();
+      const done = next();
+      proc.stdin.write("redis dump\n");
+      const text = await dump;
+      if ((await done) !== "ok") throw new Error(`redis dump: ${text}`);
+      return JSON.parse(text);
+    },
     /** Closing stdin stops both servers and removes their folders. */
     async stop() {
       proc.stdin.end();

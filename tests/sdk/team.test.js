@@ -5,7 +5,9 @@
 // an answer cached by A is a hit on C; with replica B killed (SIGKILL) and PostgreSQL restarted
 // mid-load, every request the SDK saw answered is in the team's ledger exactly once, but for the
 // stated loss of a kill (B's last batch in flight); with Redis stopped mid-load nothing fails, the
-// degraded state shows on /metrics, and sharing resumes when it is back.
+// degraded state shows on /metrics, and sharing resumes when it is back; a $0.02 hard budget holds
+// for the three together; and the provider key, held by each replica in its own keychain entry,
+// is in no table, no Redis key and no log.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
@@ -240,5 +242,21 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000 }, () 
     // since each reserved its worst case (200 output tokens) and the mock answers in fewer.
     assert.ok(spent <= CAP + 1e-9, `spent $${spent} of $${CAP}`);
     assert.ok(spent > CAP / 2, `the cap was used, not refused early: $${spent}`);
+  });
+
+  test("the provider key (the canary) is in no table, no Redis key and no replica's log", async () => {
+    const tables = await psql(t.servers.postgres, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    assert.ok(tables.some(([name]) => name === "team_requests"), `${tables}`);
+    for (const [table] of tables) {
+      const rows = await psql(t.servers.postgres, `SELECT t::text FROM "${table}" t`);
+      assert.ok(!rows.flat().join("\n").includes(MOCK_KEY), `the key is in ${table}`);
+    }
+    const redis = await t.servers.redisDump();
+    assert.ok(Object.keys(redis).some((k) => k.startsWith("switchyard:{spend}:")), `the dump holds the team's state: ${Object.keys(redis)}`);
+    assert.ok(!JSON.stringify(redis).includes(MOCK_KEY), "the key is in Redis");
+    for (const r of t.replicas) {
+      assert.ok(r.stderr().length > 0, "the replica logged");
+      assert.ok(!r.stderr().includes(MOCK_KEY), `the key is in ${r.origin}'s log`);
+    }
   });
 });

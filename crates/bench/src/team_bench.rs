@@ -141,6 +141,61 @@ mod bench {
         );
     }
 
+    /// A budget reservation and a shared-cache lookup, one at a time, beside a bare `PING`.
+    async fn budgets_and_cache(redis: &TempRedis) {
+        use switchyard_gateway::SharedBudgets;
+        let link = std::sync::Arc::new(switchyard_team::Link::new(&redis.url()).unwrap());
+        let client = redis::Client::open(redis.url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let started = Instant::now();
+        for _ in 0..ADMISSIONS {
+            let _: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
+        }
+        let ping = started.elapsed();
+        let budgets = switchyard_team::TeamBudgets::new(std::sync::Arc::clone(&link));
+        budgets.set(vec![switchyard_team::TeamBudget {
+            name: "bench".into(),
+            scope: switchyard_team::BudgetScope::All,
+            limit_usd: 1e9,
+            period_start_ms: 0,
+            period_end_ms: i64::MAX / 4,
+            spent_usd: 0.0,
+            message: String::new(),
+        }]);
+        let started = Instant::now();
+        for _ in 0..ADMISSIONS {
+            let held = budgets.reserve("b", None, 0.001).await.unwrap();
+            assert!(held.is_some());
+        }
+        let reserve = started.elapsed();
+        let tier = switchyard_team::TeamCache::new(link, 1 << 30);
+        let key = switchyard_cache::CacheKey([7; 32]);
+        use switchyard_cache::RemoteTier;
+        tier.put(key, vec![1; 2048], Duration::from_secs(600));
+        while tier.get(&key).await.is_none() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let started = Instant::now();
+        for _ in 0..ADMISSIONS {
+            assert!(tier.get(&key).await.is_some());
+        }
+        let hit = started.elapsed();
+        let each = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(ADMISSIONS);
+        let ratio = |d: Duration| d.as_secs_f64() / ping.as_secs_f64();
+        println!("team budgets and cache, {ADMISSIONS} calls one at a time:");
+        println!("  PING round trip (floor)      {:>7.1} µs", each(ping));
+        println!(
+            "  TeamBudgets::reserve         {:>7.1} µs   {:.2}x the floor",
+            each(reserve),
+            ratio(reserve)
+        );
+        println!(
+            "  TeamCache::get (2 KiB hit)   {:>7.1} µs   {:.2}x the floor",
+            each(hit),
+            ratio(hit)
+        );
+    }
+
     pub fn main() {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -150,6 +205,7 @@ mod bench {
         rt.block_on(async {
             ledger(&pg).await;
             limits(&redis).await;
+            budgets_and_cache(&redis).await;
         });
     }
 }
