@@ -30,6 +30,7 @@ export async function startServers() {
   const exited = new Promise((resolve) => proc.on("exit", resolve));
   return {
     ...urls,
+    pid: proc.pid,
     /** Sends one command and waits for its `ok`. */
     async control(command) {
       const answer = next();
@@ -93,11 +94,14 @@ async function configure(servers, backends, limits, setup, index) {
     SWITCHYARD_DATA_DIR: dataDir,
     SWITCHYARD_KEYRING_SERVICE: `switchyard-team-test-${process.pid}-${index}`,
     SWITCHYARD_GATEWAY_PORT: "0",
-    SWITCHYARD_TEAM_DATABASE_URL: servers.postgres,
-    SWITCHYARD_TEAM_REDIS_URL: servers.redis,
     NO_COLOR: "1",
     HOME: dataDir,
   });
+  // No servers: a replica on its own (the benchmark's single-node floor).
+  if (servers) {
+    env.SWITCHYARD_TEAM_DATABASE_URL = servers.postgres;
+    env.SWITCHYARD_TEAM_REDIS_URL = servers.redis;
+  }
   for (const b of backends) {
     const args = ["backend", "add", b.name, "--kind", b.kind, "--base-url", b.baseUrl, "--model", b.model];
     if (b.key) args.push("--key-stdin");
@@ -127,6 +131,7 @@ async function launch({ dataDir, env }) {
     port: Number(new URL(origin).port),
     /** `switchyard-serve ARGS…` as this replica's administrator. */
     command: (...args) => runCommand(env, args),
+    pid: run.proc.pid,
     kill: () => run.proc.kill("SIGKILL"),
     stderr: () => stripAnsi(run.out.stderr),
     async stop() {
@@ -203,6 +208,7 @@ ${servers}
   }
   return {
     origin: `http://127.0.0.1:${port}`,
+    pid: proc.pid,
     async stop() {
       proc.kill("SIGQUIT");
       await exited;

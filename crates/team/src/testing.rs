@@ -93,6 +93,12 @@ impl TempPostgres {
         ]));
     }
 
+    /// The server's main process (its children serve the connections), while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.data().join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     /// Starts it again on the same port, with the same data.
     pub fn restart(&self) {
         self.start_server();

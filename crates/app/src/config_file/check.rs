@@ -7,10 +7,10 @@ use super::file::{BackendEntry, ConfigFile, VERSION};
 use crate::backends::BackendView;
 use crate::costs::budgets::{Budget, BudgetScope, MAX_BUDGETS};
 use crate::routes::{RouteDraft, RouteView};
-use crate::{RouteCandidate, Switchyard};
+use crate::{AppError, RouteCandidate, Switchyard};
 use serde::Serialize;
 use std::collections::HashSet;
-use switchyard_core::{BackendDraft, BackendKind, Severity};
+use switchyard_core::{BackendDraft, BackendKind, Field, Severity};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// Something wrong (or worth knowing) at a place in the file, e.g. `backend[2].kind`.
@@ -105,7 +105,17 @@ pub(super) async fn check(
             Err(e) => out.push(issue(at("name"), e.to_string())),
         }
         if let Err(e) = crate::backends::check_limits(&limits(b)) {
-            out.push(issue(at("maxInFlight"), e.to_string()));
+            // The entry's own name for the field at fault.
+            let field = match &e {
+                AppError::Validation(v) => v.issues.first().map(|i| i.field),
+                _ => None,
+            };
+            let name = match field {
+                Some(Field::Rpm) => "requestsPerMinute",
+                Some(Field::Tpm) => "tokensPerMinute",
+                _ => "maxInFlight",
+            };
+            out.push(issue(at(name), e.to_string()));
         }
         if let Err(e) = crate::backends::check_monitor(&monitor(b)) {
             out.push(issue(at("probeEverySecs"), e.to_string()));

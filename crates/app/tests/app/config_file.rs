@@ -186,6 +186,12 @@ kind = "openai"
 baseUrl = "not a url"
 defaultModel = "m"
 maxInFlight = 0
+[[backend]]
+name = "Z"
+kind = "openai"
+baseUrl = "http://127.0.0.1:9/v1"
+defaultModel = "m"
+requestsPerMinute = 1000000
 [[route]]
 name = "r"
 strategy = { type = "priority" }
@@ -206,6 +212,7 @@ limitUsd = -1.0
         "backend[0].kind: unknown kind “frobnicator”",
         "backend[1].baseurl:",
         "backend[1].maxInFlight: Requests at once must be from 1 to 1000.",
+        "backend[2].requestsPerMinute: Requests per minute must be from 1 to 100,000",
         "route[0].candidate[0].backend: there is no backend “Nobody”",
         "budget[0]: Budget “b”: the limit must be more than $0.",
         "nothing was changed",

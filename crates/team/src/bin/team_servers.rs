@@ -1,6 +1,6 @@
 //! `switchyard-team-servers`: a throw-away PostgreSQL and Redis for test suites outside Rust (the
-//! SDK suite's team gateway). Prints one line, `{"postgres":"postgres://…","redis":"redis://…"}`,
-//! then obeys lines on stdin, answering each with `ok`: `postgres restart` (stop, then start),
+//! SDK suite's team gateway, the team benchmark). Prints one line,
+//! `{"postgres":"postgres://…","redis":"redis://…","postgresPid":N}`, then obeys lines on stdin, answering each with `ok`: `postgres restart` (stop, then start),
 //! `postgres stop`, `postgres start`, `redis restart`, `redis stop`, and `redis dump` (first a
 //! line of every key and its values). Stops both and removes their folders when stdin closes
 //! (the suite ending, or dying: its end of the pipe closes either way).
@@ -19,7 +19,11 @@ fn main() {}
 fn main() {
     let (pg, redis) = (TempPostgres::start(), TempRedis::start());
     let mut out = std::io::stdout().lock();
-    let urls = serde_json::json!({ "postgres": pg.url(), "redis": redis.url() });
+    let urls = serde_json::json!({
+        "postgres": pg.url(),
+        "redis": redis.url(),
+        "postgresPid": pg.pid(),
+    });
     if writeln!(out, "{urls}").and_then(|()| out.flush()).is_err() {
         return;
     }
