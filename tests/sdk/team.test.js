@@ -9,6 +9,7 @@
 // for the three together; and the provider key, held by each replica in its own keychain entry,
 // is in no table, no Redis key and no log.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
 import { MOCK_KEY, runCommand, startMock } from "./harness.js";
@@ -180,6 +181,11 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000 }, () 
       up = await metric(a);
     }
     assert.equal(up, "1", "sharing again");
+    // The team's gauges are valid exposition text, as promtool reads it.
+    const text = await fetch(`${a.origin}/metrics`, { headers: { authorization: `Bearer ${t.token}` } }).then((r) => r.text());
+    assert.match(text, /^switchyard_team_ledger_queue_depth\{replica="[^"]+"\} \d+$/m);
+    const checked = spawnSync(process.env.PROMTOOL || "promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    assert.equal(checked.status, 0, `${checked.stdout}${checked.stderr}`);
   });
 
   test("replica B killed and PostgreSQL restarted mid-load: every answered request is in the ledger once, but B's last batch", async (ctx) => {
