@@ -29,6 +29,7 @@ mod migrate;
 #[cfg(all(feature = "testing", unix))]
 pub mod testing;
 mod tokens;
+mod usage;
 
 pub use breakers::TeamBreakers;
 pub use budgets::{BudgetScope, TeamBudget, TeamBudgets};
@@ -42,3 +43,4 @@ pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
 pub use tokens::{NewTeamToken, TeamToken};
+pub use usage::{UsageBy, UsageRow};

@@ -1,5 +1,6 @@
 //! `switchyard team [--team URL] [--redis URL] token create NAME --owner PERSON | list | revoke
-//! ID`: a team gateway's tokens, administered from any machine that reaches the team database
+//! ID`, and `team usage [--by person|tool|backend|model|replica] [--days N] [--json]`: a team
+//! gateway's tokens and spend, administered from any machine that reaches the team database
 //! (the URLs also come from SWITCHYARD_TEAM_DATABASE_URL and SWITCHYARD_TEAM_REDIS_URL). A new
 //! token's value is printed once, alone on stdout; a revocation is told to every replica at once
 //! through Redis, and reaches them within their reload interval without it.
@@ -25,6 +26,39 @@ pub enum TeamCommand {
     /// The team's gateway tokens: one per person and tool
     #[command(subcommand)]
     Token(TeamTokenCommand),
+    /// What the team spent through its gateway, by person, tool, backend, model or replica
+    Usage {
+        /// How to group
+        #[arg(long, value_enum, default_value = "person")]
+        by: UsageGroup,
+        /// The last this many days (1 to 366)
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=366))]
+        days: u16,
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UsageGroup {
+    Person,
+    Tool,
+    Backend,
+    Model,
+    Replica,
+}
+
+impl From<UsageGroup> for switchyard_team::UsageBy {
+    fn from(g: UsageGroup) -> Self {
+        match g {
+            UsageGroup::Person => Self::Person,
+            UsageGroup::Tool => Self::Tool,
+            UsageGroup::Backend => Self::Backend,
+            UsageGroup::Model => Self::Model,
+            UsageGroup::Replica => Self::Replica,
+        }
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -64,6 +98,9 @@ impl TeamArgs {
         let done = match Team::connect(&opts).await {
             Ok(team) => match &self.command {
                 TeamCommand::Token(c) => c.run(&team, io).await,
+                TeamCommand::Usage { by, days, json } => {
+                    usage(&team, (*by).into(), *days, *json, io).await
+                }
             },
             Err(e) => Err(e.to_string()),
         };
@@ -156,4 +193,50 @@ impl TeamTokenCommand {
             }
         }
     }
+}
+
+/// `team usage`: the team ledger's totals per group, the costliest first, with a total line.
+async fn usage(
+    team: &Team,
+    by: switchyard_team::UsageBy,
+    days: u16,
+    json: bool,
+    io: &mut Io<'_>,
+) -> Result<(), String> {
+    let since = crate::clock::now_ms() - i64::from(days) * 86_400_000;
+    let rows = team
+        .db
+        .usage(since, by)
+        .await
+        .map_err(|e| team_error(e).to_string())?;
+    let text = if json {
+        pretty(&rows)
+    } else {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let mut table: Vec<[String; 4]> = vec![[
+            "GROUP".into(),
+            "REQUESTS".into(),
+            "TOKENS IN/OUT".into(),
+            "COST".into(),
+        ]];
+        for r in &rows {
+            table.push([
+                r.group.clone(),
+                r.requests.to_string(),
+                format!("{}/{}", r.input_tokens, r.output_tokens),
+                super::usage::usd(r.cost_usd, count(r.unpriced)),
+            ]);
+        }
+        let total: f64 = rows.iter().map(|r| r.cost_usd).sum();
+        let unpriced = rows.iter().map(|r| count(r.unpriced)).sum();
+        let requests: i64 = rows.iter().map(|r| r.requests).sum();
+        table.push([
+            "total".into(),
+            requests.to_string(),
+            String::new(),
+            super::usage::usd(total, unpriced),
+        ]);
+        aligned(&table)
+    };
+    write!(io.stdout, "{text}").map_err(|e| e.to_string())
 }

@@ -144,7 +144,7 @@ fn print(io: &mut Io<'_>, text: &str) -> u8 {
     }
 }
 
-fn usd(cost: f64, unpriced: u64) -> String {
+pub(super) fn usd(cost: f64, unpriced: u64) -> String {
     match unpriced {
         0 => format!("${cost:.4}"),
         n => format!("${cost:.4} + {n} unknown"),

@@ -139,6 +139,45 @@ async fn a_team_token_works_on_every_replica_and_its_revocation_reaches_them_all
         assert!(Instant::now() < deadline, "the team ledger holds {seen:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+
+    // The team's spend by person: the team token's owner, and the replicas' own tokens.
+    let (code, out, err) = team(
+        dirs[0].path(),
+        &pg,
+        &redis,
+        &["usage", "--by", "person", "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let requests = |group: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["group"] == group)
+            .map(|r| {
+                (
+                    r["requests"].as_i64().unwrap(),
+                    r["costUsd"].as_f64().unwrap(),
+                )
+            })
+    };
+    assert_eq!(requests("ana@example.com").map(|r| r.0), Some(2), "{out}");
+    assert_eq!(
+        requests("(a replica's own token)").map(|r| r.0),
+        Some(2),
+        "{out}"
+    );
+    let (code, table, err) = team(dirs[1].path(), &pg, &redis, &["usage", "--by", "replica"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        table.lines().count(),
+        4,
+        "a header, two replicas, the total:\n{table}"
+    );
+    assert!(
+        table.lines().last().unwrap().starts_with("total"),
+        "{table}"
+    );
 }
 
 #[tokio::test]
