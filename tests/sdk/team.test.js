@@ -250,6 +250,30 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000 }, () 
     assert.ok(spent > CAP / 2, `the cap was used, not refused early: $${spent}`);
   });
 
+  test("a person's team budget, set from the CLI, stops that person's tokens on every replica and no one else's", async () => {
+    const made = await t.replicas[0].command("team", "token", "create", "cy-codex", "--owner", "cy@example.com");
+    const cy = made.stdout.trim();
+    await t.replicas[2].command("team", "budget", "add", "Cy's day", "--person", "cy@example.com", "--limit", "0.005", "--period", "day", "--hard-stop");
+    await sleep(300); // the notice crosses Redis; each replica re-reads the team's budgets
+    const c = client(t.nginx.origin, { token: cy });
+    let served = 0;
+    const refused = [];
+    for (let i = 0; i < 20; i += 1) {
+      await c.chat.completions
+        .create({ model: "gpt-4.1", max_tokens: 200, messages: [{ role: "user", content: `cy ${i} ${Math.random()}` }] })
+        .then(() => { served += 1; }, (e) => refused.push(e));
+    }
+    assert.ok(served > 0 && refused.length > 0, `${served} served, ${refused.length} refused`);
+    assert.equal(refused[0].status, 402);
+    assert.match(refused[0].message, /team budget “Cy's day” \(cy@example\.com's \$0\.01 a day\)/);
+    // Someone else's token still works.
+    await ask(client(t.nginx.origin), "ana is not cy");
+    const listed = JSON.parse((await t.replicas[1].command("team", "budget", "list", "--json")).stdout);
+    const row = listed.find((b) => b.name === "Cy's day");
+    assert.equal(row.person, "cy@example.com");
+    assert.ok(row.spentUsd > 0 && row.spentUsd <= 0.005, JSON.stringify(row));
+  });
+
   test("the provider key (the canary) is in no table, no Redis key and no replica's log", async () => {
     const tables = await psql(t.servers.postgres, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     assert.ok(tables.some(([name]) => name === "team_requests"), `${tables}`);

@@ -120,6 +120,7 @@ impl TokenIndex {
                         token_id: t.id,
                         name: t.name,
                         scope: t.scope,
+                        owner: None,
                     },
                 );
             }
@@ -226,6 +227,7 @@ impl Tokens {
                     token_id: format!("process:{name}"),
                     name: name.to_string(),
                     scope: TokenScope::Gateway,
+                    owner: None,
                 },
             );
         SecretString::new(token)

@@ -28,6 +28,7 @@ impl Authenticator for Tokens {
             token_id: "bench".into(),
             name: "bench".into(),
             scope: switchyard_core::TokenScope::Gateway,
+            owner: None,
         })
     }
 }

@@ -164,7 +164,7 @@ mod bench {
         }]);
         let started = Instant::now();
         for _ in 0..ADMISSIONS {
-            let held = budgets.reserve("b", None, 0.001).await.unwrap();
+            let held = budgets.reserve(None, "b", None, 0.001).await.unwrap();
             assert!(held.is_some());
         }
         let reserve = started.elapsed();

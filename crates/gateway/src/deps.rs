@@ -12,6 +12,8 @@ pub struct Caller {
     pub name: String,
     /// What its token may call; the guard refuses the rest (a scrape token: `/metrics` only).
     pub scope: switchyard_core::TokenScope,
+    /// The person the token was made for (a team token's owner); `None` for a machine's own.
+    pub owner: Option<String>,
 }
 
 pub trait Authenticator: Send + Sync + 'static {
@@ -56,12 +58,13 @@ pub trait SharedBreakers: Send + Sync + 'static {
 /// sending at once cannot together spend past the limit; the request's real cost settles the
 /// reservation when it ends.
 pub trait SharedBudgets: Send + Sync + 'static {
-    /// Reserves `usd` in every shared budget covering a request to backend `backend` (by name)
-    /// for `route`. `Ok(None)`: none covers it, or the shared store cannot answer now (the
+    /// Reserves `usd` in every shared budget covering a request by `owner`'s token (a team
+    /// token's person) to backend `backend` (by name) for `route`. `Ok(None)`: none covers it, or the shared store cannot answer now (the
     /// gateway's own stop then applies alone). `Err(message)`: one has less than `usd` left.
     #[allow(clippy::type_complexity, reason = "one boxed future, named once here")]
     fn reserve<'a>(
         &'a self,
+        owner: Option<&'a str>,
         backend: &'a str,
         route: Option<&'a str>,
         usd: f64,

@@ -91,7 +91,7 @@ pub fn run<'a>(
                 tried.push(format!("{}: circuit open or cooling down", name()));
                 continue;
             }
-            match crate::shared::reserve(state, cand, plan.route.as_deref(), &inbound).await {
+            match crate::shared::reserve(state, cand, plan.route.as_deref(), &log, &inbound).await {
                 Ok(held) => log.reserve(held),
                 Err(message) => {
                     tried.push(format!("{}: team budget used up", name()));

@@ -37,6 +37,8 @@ pub struct RequestLog {
     in_flight: Option<InFlight>,
     /// What the candidate being tried reserved in shared budgets, settled with the real cost.
     held: Option<Box<dyn crate::deps::Held>>,
+    /// The caller's person (a team token's owner), for the budgets that cover a person.
+    owner: Option<String>,
 }
 
 /// One request counted in the gateway's in-flight gauge while this lives.
@@ -82,6 +84,7 @@ impl RequestLog {
             },
             started: Instant::now(),
             token_id: Some(caller.token_id.clone()),
+            owner: caller.owner.clone(),
             ledger,
             observer,
             spend,
@@ -127,6 +130,7 @@ impl RequestLog {
             written: true,
             in_flight: None,
             held: None,
+            owner: None,
         };
         std::mem::replace(self, placeholder)
     }
@@ -317,6 +321,11 @@ impl RequestLog {
 impl RequestLog {
     /// Holds the reservation of the candidate about to be tried; one held for an earlier
     /// candidate (which did not answer) is released.
+    /// The caller's person, if its token has one.
+    pub(crate) fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+
     pub(crate) fn reserve(&mut self, held: Option<Box<dyn crate::deps::Held>>) {
         if let Some(earlier) = std::mem::replace(&mut self.held, held) {
             earlier.settle(0.0);

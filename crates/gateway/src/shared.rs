@@ -28,12 +28,14 @@ pub(crate) fn opened(
     }
 }
 
-/// Reserves `cand`'s worst-case cost in the shared budgets covering it. `Ok(None)` without
+/// Reserves `cand`'s worst-case cost in the shared budgets covering it (and the caller's person,
+/// from `log`). `Ok(None)` without
 /// shared budgets or an unpriced model; `Err(message)` when a budget has not that much left.
 pub(crate) async fn reserve(
     state: &GatewayState,
     cand: &Candidate,
     route: Option<&str>,
+    log: &crate::log::RequestLog,
     inbound: &Inbound,
 ) -> Result<Option<Box<dyn crate::deps::Held>>, String> {
     let Some(budgets) = &state.shared.budgets else {
@@ -54,7 +56,9 @@ pub(crate) async fn reserve(
     if usd <= 0.0 {
         return Ok(None);
     }
-    budgets.reserve(&cand.target.name, route, usd).await
+    budgets
+        .reserve(log.owner(), &cand.target.name, route, usd)
+        .await
 }
 
 /// The output limit a request asked for, in any of the formats' fields.

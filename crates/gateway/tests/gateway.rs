@@ -70,11 +70,13 @@ impl Authenticator for Tokens {
                 token_id: "t1".into(),
                 name: "tests".into(),
                 scope: switchyard_core::TokenScope::Gateway,
+                owner: None,
             }),
             OTHER_TOKEN => Some(Caller {
                 token_id: "t2".into(),
                 name: "another tool".into(),
                 scope: switchyard_core::TokenScope::Gateway,
+                owner: None,
             }),
             _ => None,
         }

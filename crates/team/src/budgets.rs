@@ -39,6 +39,8 @@ pub enum BudgetScope {
     All,
     Backend(String),
     Route(String),
+    /// The requests made with a person's team tokens (their owner).
+    Person(String),
 }
 
 /// A budget with a hard stop, as the team enforces it.
@@ -56,11 +58,12 @@ pub struct TeamBudget {
 }
 
 impl TeamBudget {
-    fn covers(&self, backend: &str, route: Option<&str>) -> bool {
+    fn covers(&self, owner: Option<&str>, backend: &str, route: Option<&str>) -> bool {
         match &self.scope {
             BudgetScope::All => true,
             BudgetScope::Backend(name) => name == backend,
             BudgetScope::Route(name) => route.is_some_and(|r| r.eq_ignore_ascii_case(name)),
+            BudgetScope::Person(name) => owner.is_some_and(|o| o.eq_ignore_ascii_case(name)),
         }
     }
 
@@ -90,7 +93,10 @@ fn micro(usd: f64) -> i64 {
 #[derive(Clone)]
 pub struct TeamBudgets {
     link: Arc<Link>,
+    /// The replica's own budgets' hard stops (configured alike on every replica).
     budgets: Arc<RwLock<Vec<TeamBudget>>>,
+    /// The team database's budgets (`team_budgets`).
+    team: Arc<RwLock<Vec<TeamBudget>>>,
     script: Arc<redis::Script>,
 }
 
@@ -99,13 +105,19 @@ impl TeamBudgets {
         TeamBudgets {
             link,
             budgets: Arc::default(),
+            team: Arc::default(),
             script: Arc::new(redis::Script::new(RESERVE)),
         }
     }
 
-    /// Replaces the budgets with hard stops (and their spend per the team ledger).
+    /// Replaces the replica's own budgets with hard stops (and their spend per the team ledger).
     pub fn set(&self, budgets: Vec<TeamBudget>) {
         *self.budgets.write().unwrap_or_else(PoisonError::into_inner) = budgets;
+    }
+
+    /// Replaces the team database's budgets with hard stops ([`crate::TeamDb::budget_limits`]).
+    pub fn set_team(&self, budgets: Vec<TeamBudget>) {
+        *self.team.write().unwrap_or_else(PoisonError::into_inner) = budgets;
     }
 
     /// What the team has spent (and holds reserved) in `budget`'s period, as its counter says;
@@ -123,18 +135,20 @@ impl TeamBudgets {
 
     async fn reserve_usd(
         &self,
+        owner: Option<&str>,
         backend: &str,
         route: Option<&str>,
         usd: f64,
     ) -> Result<Option<Box<dyn Held>>, String> {
-        let covering: Vec<TeamBudget> = self
-            .budgets
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .filter(|b| b.covers(backend, route))
-            .cloned()
-            .collect();
+        let mut covering = Vec::new();
+        for list in [&self.budgets, &self.team] {
+            let list = list.read().unwrap_or_else(PoisonError::into_inner);
+            covering.extend(
+                list.iter()
+                    .filter(|b| b.covers(owner, backend, route))
+                    .cloned(),
+            );
+        }
         let Some(last_end) = covering.iter().map(|b| b.period_end_ms).max() else {
             return Ok(None);
         };
@@ -176,13 +190,14 @@ impl TeamBudgets {
 impl SharedBudgets for TeamBudgets {
     fn reserve<'a>(
         &'a self,
+        owner: Option<&'a str>,
         backend: &'a str,
         route: Option<&'a str>,
         usd: f64,
     ) -> std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<Option<Box<dyn Held>>, String>> + Send + 'a>,
     > {
-        Box::pin(self.reserve_usd(backend, route, usd))
+        Box::pin(self.reserve_usd(owner, backend, route, usd))
     }
 }
 
@@ -221,21 +236,24 @@ impl crate::TeamDb {
         since_ms: i64,
         scope: &BudgetScope,
     ) -> Result<f64, crate::TeamError> {
-        let (backend, route) = match scope {
-            BudgetScope::All => (None, None),
-            BudgetScope::Backend(name) => (Some(name.as_str()), None),
-            BudgetScope::Route(name) => (None, Some(name.as_str())),
+        let (backend, route, person) = match scope {
+            BudgetScope::All => (None, None, None),
+            BudgetScope::Backend(name) => (Some(name.as_str()), None, None),
+            BudgetScope::Route(name) => (None, Some(name.as_str()), None),
+            BudgetScope::Person(name) => (None, None, Some(name.as_str())),
         };
         let since = since_ms as f64 / 1000.0;
         let row = self
             .client()
             .await?
             .query_one(
-                "SELECT COALESCE(SUM(cost_usd), 0)::float8 FROM team_requests
-                 WHERE started_at >= to_timestamp($1)
-                   AND ($2::text IS NULL OR backend = $2)
-                   AND ($3::text IS NULL OR lower(record->>'route') = lower($3))",
-                &[&since, &backend, &route],
+                "SELECT COALESCE(SUM(r.cost_usd), 0)::float8 FROM team_requests r
+                 LEFT JOIN team_tokens t ON t.id = r.token_id
+                 WHERE r.started_at >= to_timestamp($1)
+                   AND ($2::text IS NULL OR r.backend = $2)
+                   AND ($3::text IS NULL OR lower(r.record->>'route') = lower($3))
+                   AND ($4::text IS NULL OR lower(t.owner) = lower($4))",
+                &[&since, &backend, &route, &person],
             )
             .await?;
         Ok(row.get(0))

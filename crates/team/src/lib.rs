@@ -26,6 +26,7 @@ mod ledger;
 mod limits;
 mod link;
 mod migrate;
+mod team_budgets;
 #[cfg(all(feature = "testing", unix))]
 pub mod testing;
 mod tokens;
@@ -42,5 +43,6 @@ pub use ledger::{LedgerPump, TeamLedger, QUEUE as LEDGER_QUEUE};
 pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
+pub use team_budgets::{period_bounds, TeamBudgetRow};
 pub use tokens::{NewTeamToken, TeamToken};
 pub use usage::{UsageBy, UsageRow};

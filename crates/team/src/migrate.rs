@@ -42,6 +42,17 @@ const MIGRATIONS: &[&str] = &[
         record JSONB NOT NULL
     );
     CREATE INDEX team_requests_started ON team_requests (started_at);",
+    // 3: the team's own budgets (per person or for everyone), kept in the team database so that
+    // every replica enforces the same ones. `version` grows with every change.
+    "CREATE TABLE team_budgets (
+        name TEXT PRIMARY KEY,
+        person TEXT,
+        period TEXT NOT NULL CHECK (period IN ('day', 'month')),
+        limit_usd DOUBLE PRECISION NOT NULL CHECK (limit_usd > 0),
+        hard_stop BOOLEAN NOT NULL,
+        version BIGINT NOT NULL DEFAULT 1,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    );",
 ];
 
 /// The schema version this build writes and reads.

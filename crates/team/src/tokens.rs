@@ -138,7 +138,7 @@ impl TeamDb {
             .client()
             .await?
             .query(
-                "SELECT hash, id, name, scope FROM team_tokens WHERE revoked_at IS NULL",
+                "SELECT hash, id, name, scope, owner FROM team_tokens WHERE revoked_at IS NULL",
                 &[],
             )
             .await?;
@@ -150,6 +150,7 @@ impl TeamDb {
                     token_id: r.get(1),
                     name: r.get(2),
                     scope: TokenScope::from_stored(r.get(3)),
+                    owner: Some(r.get(4)),
                 };
                 Some((hash, caller))
             })

@@ -37,6 +37,7 @@ mod route;
 mod serve;
 mod sweep;
 mod team;
+mod team_budget;
 mod token;
 mod tools;
 mod usage;

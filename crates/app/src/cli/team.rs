@@ -26,6 +26,9 @@ pub enum TeamCommand {
     /// The team's gateway tokens: one per person and tool
     #[command(subcommand)]
     Token(TeamTokenCommand),
+    /// The team's budgets: per person or for everyone, enforced by every replica
+    #[command(subcommand)]
+    Budget(TeamBudgetCommand),
     /// What the team spent through its gateway, by person, tool, backend, model or replica
     Usage {
         /// How to group
@@ -38,6 +41,44 @@ pub enum TeamCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TeamBudgetCommand {
+    /// Add a budget, or replace the one of that name
+    Add {
+        /// A name for the budget
+        name: String,
+        /// The most to spend in a period, in US dollars
+        #[arg(long, value_name = "USD")]
+        limit: f64,
+        /// Only this person's requests (a team token's owner); without: everyone's
+        #[arg(long)]
+        person: Option<String>,
+        /// The period the limit is for (UTC)
+        #[arg(long, value_enum, default_value = "month")]
+        period: BudgetPeriod,
+        /// Refuse paid requests once the limit is reached (without: only report it)
+        #[arg(long)]
+        hard_stop: bool,
+    },
+    /// List the team's budgets with what was spent this period
+    List {
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a budget
+    Remove {
+        /// The budget's name
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BudgetPeriod {
+    Day,
+    Month,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -98,6 +139,7 @@ impl TeamArgs {
         let done = match Team::connect(&opts).await {
             Ok(team) => match &self.command {
                 TeamCommand::Token(c) => c.run(&team, io).await,
+                TeamCommand::Budget(c) => super::team_budget::run(c, &team, io).await,
                 TeamCommand::Usage { by, days, json } => {
                     usage(&team, (*by).into(), *days, *json, io).await
                 }

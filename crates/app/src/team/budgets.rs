@@ -1,5 +1,7 @@
-//! The team's budgets: every replica is configured with the same budgets (by name), and each
-//! hard stop is enforced for the whole team — reserved and settled in Redis
+//! The team's budgets. Two kinds, both enforced for the whole team: the team database's own
+//! (`switchyard team budget add`, per person or for everyone; [`follow`] keeps them current),
+//! and each replica's configured budgets (the same on every replica, by name). Each hard stop
+//! is enforced for the whole team — reserved and settled in Redis
 //! (`switchyard_team::TeamBudgets`), its spend read from the team ledger in PostgreSQL. The
 //! replica's own stop counts from the same team figure, so with Redis away it still stops near
 //! the limit (the team's spend at the last check plus what this replica spent since).
@@ -60,5 +62,40 @@ async fn share(team: &Team, statuses: &[BudgetStatus], limits: &mut [SpendLimit]
     }
     if let Some(redis) = &team.redis {
         redis.budgets.set(shared);
+    }
+}
+
+/// Keeps the team database's budgets in the shared counters: read at start, on a configuration
+/// notice, and every [`super::RELOAD_EVERY`] (their spend moves, and notices can be missed).
+pub(crate) async fn follow(team: Team) {
+    let Some(redis) = team.redis.clone() else {
+        return;
+    };
+    let mut notices = team.bus.as_ref().map(switchyard_team::Bus::subscribe);
+    let mut tick = tokio::time::interval(super::RELOAD_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let heard = async {
+            match notices.as_mut() {
+                Some(rx) => rx.recv().await.ok(),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tick.tick() => {}
+            change = heard => match change {
+                Some(switchyard_team::Change::Config | switchyard_team::Change::Resync) => {}
+                Some(_) => continue,
+                None => {
+                    if let Some(rx) = notices.as_mut() {
+                        *rx = rx.resubscribe();
+                    }
+                }
+            },
+        }
+        match team.db.budget_limits(crate::clock::now_ms()).await {
+            Ok(limits) => redis.budgets.set_team(limits),
+            Err(e) => tracing::warn!(error = %e, "could not read the team's budgets"),
+        }
     }
 }

@@ -116,6 +116,15 @@ impl Team {
         })
     }
 
+    /// Tells the other replicas that the team's configuration (its budgets) changed; like
+    /// [`Team::tokens_changed`], without Redis they learn it at their next reload.
+    pub async fn config_changed(&self) -> bool {
+        let Some(bus) = &self.bus else {
+            return false;
+        };
+        bus.publish(Change::Config).await.is_ok()
+    }
+
     /// Tells the other replicas that the tokens changed. Without Redis (or with it away) they
     /// learn it at their next reload; that is said, not failed.
     pub async fn tokens_changed(&self) -> bool {
@@ -161,6 +170,7 @@ pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor)
     tasks.spawn("team tokens", follow);
     if let Some(redis) = &team.redis {
         tasks.spawn("team breakers", redis.breakers.follow());
+        tasks.spawn("team budgets", budgets::follow(team.clone()));
         let link = Arc::clone(&redis.link);
         tasks.spawn_with("team redis writes", |stop| async move {
             stop.cancelled().await;

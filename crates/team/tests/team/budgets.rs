@@ -25,7 +25,7 @@ async fn reserve_all(
     let tasks: Vec<_> = (0..attempts)
         .map(|i| {
             let r = Arc::clone(&replicas[i % replicas.len()]);
-            tokio::spawn(async move { r.reserve("Mock", Some("capped"), usd).await })
+            tokio::spawn(async move { r.reserve(None, "Mock", Some("capped"), usd).await })
         })
         .collect();
     let mut held = Vec::new();
@@ -83,19 +83,86 @@ async fn a_request_outside_every_budget_and_one_with_redis_away_reserve_nothing(
         budget("route", BudgetScope::Route("elsewhere".into()), 1.0, 0.0),
     ]);
     assert!(b
-        .reserve("Mock", Some("capped"), 0.5)
+        .reserve(None, "Mock", Some("capped"), 0.5)
         .await
         .unwrap()
         .is_none());
     b.set(vec![budget("all", BudgetScope::All, 1.0, 0.0)]);
-    assert!(b.reserve("Mock", None, 0.5).await.unwrap().is_some());
+    assert!(b.reserve(None, "Mock", None, 0.5).await.unwrap().is_some());
     assert_eq!(
-        b.reserve("Mock", None, 0.6).await.err().as_deref(),
+        b.reserve(None, "Mock", None, 0.6).await.err().as_deref(),
         Some("all is used up")
     );
     redis.stop();
     // Degraded: the replica's own stop applies alone; the request path does not wait.
     let started = std::time::Instant::now();
-    assert!(b.reserve("Mock", None, 0.6).await.unwrap().is_none());
+    assert!(b.reserve(None, "Mock", None, 0.6).await.unwrap().is_none());
     assert!(started.elapsed() < std::time::Duration::from_millis(600));
+}
+
+#[test]
+fn periods_are_utc_days_and_calendar_months() {
+    use switchyard_team::period_bounds;
+    let at = |s: &str| {
+        // Seconds since the epoch of a UTC date (GNU date is not needed: the dates are fixed).
+        let known = [
+            ("2026-11-26T15:30:00Z", 1_795_707_000_000),
+            ("2026-11-01T00:00:00Z", 1_793_491_200_000),
+            ("2026-12-01T00:00:00Z", 1_796_083_200_000),
+            ("2028-02-01T00:00:00Z", 1_832_976_000_000),
+            ("2028-02-29T12:00:00Z", 1_835_438_400_000),
+            ("2028-03-01T00:00:00Z", 1_835_481_600_000),
+        ];
+        known.iter().find(|(k, _)| *k == s).unwrap().1
+    };
+    let now = at("2026-11-26T15:30:00Z");
+    assert_eq!(
+        period_bounds("day", now),
+        (
+            now - 15 * 3_600_000 - 30 * 60_000,
+            now + 8 * 3_600_000 + 30 * 60_000
+        )
+    );
+    assert_eq!(
+        period_bounds("month", now),
+        (at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"))
+    );
+    assert_eq!(
+        period_bounds("month", at("2028-02-29T12:00:00Z")),
+        (at("2028-02-01T00:00:00Z"), at("2028-03-01T00:00:00Z")),
+        "a leap February"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_budget_covers_only_that_persons_tokens() {
+    let redis = TempRedis::start();
+    let b = TeamBudgets::new(link(&redis));
+    b.set_team(vec![budget(
+        "ana's",
+        BudgetScope::Person("Ana@example.com".into()),
+        1.0,
+        0.0,
+    )]);
+    assert!(b
+        .reserve(Some("ana@example.com"), "Mock", None, 0.6)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        b.reserve(Some("ana@example.com"), "Mock", None, 0.6)
+            .await
+            .err()
+            .as_deref(),
+        Some("ana's is used up")
+    );
+    assert!(b
+        .reserve(Some("bo@example.com"), "Mock", None, 0.6)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        b.reserve(None, "Mock", None, 0.6).await.unwrap().is_none(),
+        "a replica's own token"
+    );
 }

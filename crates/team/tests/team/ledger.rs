@@ -153,3 +153,82 @@ async fn a_budgets_spend_is_summed_from_the_team_ledger_by_scope_and_period() {
         "routes by name, any case"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_budgets_are_versioned_records_and_a_persons_spend_comes_from_their_tokens() {
+    use switchyard_core::TokenScope;
+    use switchyard_team::{BudgetScope, TeamError};
+    let pg = TempPostgres::start();
+    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let first = db
+        .set_budget("Ana's day", Some("ana@example.com"), "day", 2.0, true)
+        .await
+        .unwrap();
+    assert_eq!(first.version, 1);
+    let again = db
+        .set_budget("Ana's day", Some("ana@example.com"), "day", 3.0, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.version, again.limit_usd),
+        (2, 3.0),
+        "replaced, newer"
+    );
+    db.set_budget("Everyone", None, "month", 50.0, false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.set_budget("Bad", None, "week", 1.0, true).await,
+        Err(TeamError::Invalid(_))
+    ));
+    assert!(matches!(
+        db.set_budget(" ", None, "day", 1.0, true).await,
+        Err(TeamError::Invalid(_))
+    ));
+    assert_eq!(db.budgets().await.unwrap().len(), 2);
+
+    // Ana's requests (her token) count for her; another person's do not.
+    let ana = db
+        .create_token("codex", "ana@example.com", TokenScope::Gateway)
+        .await
+        .unwrap();
+    let bo = db
+        .create_token("aider", "bo@example.com", TokenScope::Gateway)
+        .await
+        .unwrap();
+    let (ledger, pump) = TeamLedger::new(db.clone(), "replica-a", 100);
+    let stop = CancellationToken::new();
+    let pumping = tokio::spawn(pump.run(stop.clone().cancelled_owned()));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    // PostgreSQL reads "now" as the current time: these requests are in today's period.
+    let started = "now".to_string();
+    for (n, token, usd) in [(1, &ana, 0.5), (2, &ana, 0.25), (3, &bo, 4.0)] {
+        let r = RequestRecord {
+            started_at: started.clone(),
+            cost_usd: Some(usd),
+            ..request(n)
+        };
+        ledger.record(r, Some(token.token.id.clone()));
+    }
+    stop.cancel();
+    pumping.await.unwrap();
+    let limits = db
+        .budget_limits(i64::try_from(now.as_millis()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(limits.len(), 1, "only the hard stop");
+    assert_eq!(
+        limits[0].scope,
+        BudgetScope::Person("ana@example.com".into())
+    );
+    assert_eq!(limits[0].spent_usd, 0.75);
+    assert_eq!(limits[0].limit_usd, 3.0);
+
+    db.remove_budget("Ana's day").await.unwrap();
+    assert!(matches!(
+        db.remove_budget("Ana's day").await,
+        Err(TeamError::NotFound(_))
+    ));
+}
