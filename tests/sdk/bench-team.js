@@ -2,8 +2,9 @@
 // one run. The same small chat completion (scripts/bench-proxy.lua) under wrk (one thread, 8 in
 // flight) against:
 //   single     switchyard-serve on its own (no team): the floor;
-//   team-1     one team replica (PostgreSQL ledger, Redis): its backend has a requests-per-minute
-//              limit far above the load, so every request makes its one Redis round trip;
+//   team-1     one team replica (PostgreSQL ledger, Redis) under a team hard budget far above the
+//              load, so every request makes its one Redis round trip (the reservation; its
+//              settlement follows off the request path);
 //   team-1+lb  the same replica behind nginx (the load balancer's hop, measured alone);
 //   team-3+lb  three team replicas behind nginx.
 // CPU per request is utime+stime (/proc/PID/stat) of every process serving (replicas, nginx,
@@ -47,7 +48,10 @@ function wrk(origin, token) {
   });
   const line = out.split("\n").find((l) => l.startsWith("BENCH "));
   const r = Object.fromEntries(line.slice(6).split(" ").map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)]));
-  if (r.non2xx || r.sockerr) throw new Error(`${origin}: ${line}`);
+  if (r.non2xx || r.sockerr) {
+    if (process.env.BENCH_DEBUG) console.error(`${origin}: ${line}`);
+    else throw new Error(`${origin}: ${line}`);
+  }
   return r;
 }
 
@@ -56,10 +60,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
   const mock = await startMock();
   const servers = await startServers();
-  const backends = [{ name: "Mock", kind: "openai-compatible", baseUrl: `${mock.origin}/v1`, model: "gpt-4o-mini", key: MOCK_KEY }];
-  const limits = { Mock: 100000 };
-  const [single] = await startReplicas(null, 1, { backends, limits });
-  const team = await startReplicas(servers, 3, { backends, limits });
+  // A priced model, so the team budget below covers every request.
+  const backends = [{ name: "Mock", kind: "openai", baseUrl: `${mock.origin}/v1`, model: "gpt-4o-mini", key: MOCK_KEY }];
+  const [single] = await startReplicas(null, 1, { backends });
+  const team = await startReplicas(servers, 3, { backends });
+  await team[0].command("team", "budget", "add", "Everyone", "--limit", "10000000", "--period", "day", "--hard-stop");
   const lb1 = await startNginx([team[0]]);
   const lb3 = await startNginx(team);
   const made = await team[0].command("team", "token", "create", "bench", "--owner", "bench@example.com");
@@ -85,6 +90,9 @@ async function main() {
       }
     }
   } finally {
+    if (process.env.BENCH_DEBUG) {
+      for (const r of [single, ...team]) console.error(r.origin, r.stderr().split("\n").filter((l) => /WARN|ERROR/.test(l)).slice(-5).join("\n"));
+    }
     await lb3.stop();
     await lb1.stop();
     for (const r of [single, ...team]) await r.stop();

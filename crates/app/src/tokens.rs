@@ -67,21 +67,22 @@ impl TokenIndex {
         self.refresh_from_source().then(|| self.lookup(token))?
     }
 
-    /// Re-reads the tokens from the store, at most once a second. Blocking.
+    /// Re-reads the tokens from the store, at most once a second. Blocking. One re-read at a
+    /// time: a caller arriving while another re-reads waits for it. `true` when the tokens are
+    /// fresh (re-read now, or within the last second): worth looking the token up again. So a
+    /// burst of requests with a token made a moment ago all find it, not only the first.
     fn refresh_from_source(&self) -> bool {
         let Some(store) = self.source.as_ref() else {
             return false;
         };
-        {
-            let mut last = self
-                .last_reload
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
-                return false;
-            }
-            *last = Some(std::time::Instant::now());
+        let mut last = self
+            .last_reload
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
+            return true;
         }
+        *last = Some(std::time::Instant::now());
         if let Err(e) = self.reload(store) {
             tracing::warn!(error = %e, "could not reload gateway tokens");
             return false;

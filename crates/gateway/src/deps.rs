@@ -21,7 +21,8 @@ pub trait Authenticator: Send + Sync + 'static {
     /// the request path).
     fn verify(&self, token: &str) -> Option<Caller>;
     /// Re-reads the tokens (one created elsewhere may be unknown yet); blocking, called on the
-    /// blocking pool after `verify` said `None`. Returns whether anything was re-read.
+    /// blocking pool after `verify` said `None`. Returns whether the tokens are fresh — re-read
+    /// now, or a moment ago by a concurrent call — so that `verify` is worth asking again.
     fn refresh(&self) -> bool {
         false
     }

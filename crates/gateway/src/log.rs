@@ -319,13 +319,13 @@ impl RequestLog {
 }
 
 impl RequestLog {
-    /// Holds the reservation of the candidate about to be tried; one held for an earlier
-    /// candidate (which did not answer) is released.
     /// The caller's person, if its token has one.
     pub(crate) fn owner(&self) -> Option<&str> {
         self.owner.as_deref()
     }
 
+    /// Holds the reservation of the candidate about to be tried; one held for an earlier
+    /// candidate (which did not answer) is released.
     pub(crate) fn reserve(&mut self, held: Option<Box<dyn crate::deps::Held>>) {
         if let Some(earlier) = std::mem::replace(&mut self.held, held) {
             earlier.settle(0.0);

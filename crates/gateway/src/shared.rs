@@ -28,9 +28,9 @@ pub(crate) fn opened(
     }
 }
 
-/// Reserves `cand`'s worst-case cost in the shared budgets covering it (and the caller's person,
-/// from `log`). `Ok(None)` without
-/// shared budgets or an unpriced model; `Err(message)` when a budget has not that much left.
+/// Reserves `cand`'s worst-case cost in the shared budgets covering it (the caller's person is
+/// read from `log`). `Ok(None)` without shared budgets or for a free or unpriced model;
+/// `Err(message)` when a budget has not that much left.
 pub(crate) async fn reserve(
     state: &GatewayState,
     cand: &Candidate,

@@ -98,16 +98,16 @@ impl Authenticator for TeamTokens {
     /// A token created on another replica a moment ago: re-read now (at most once a second).
     /// Runs on the blocking pool, inside the runtime.
     fn refresh(&self) -> bool {
-        {
-            let mut last = self
-                .last_miss_reload
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if last.is_some_and(|t| t.elapsed() < RELOAD_ON_MISS_EVERY) {
-                return false;
-            }
-            *last = Some(Instant::now());
+        // One re-read at a time (callers are on the blocking pool): one arriving meanwhile
+        // waits, then looks again in what was just read.
+        let mut last = self
+            .last_miss_reload
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if last.is_some_and(|t| t.elapsed() < RELOAD_ON_MISS_EVERY) {
+            return true;
         }
+        *last = Some(Instant::now());
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return false;
         };

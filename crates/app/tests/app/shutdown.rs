@@ -359,3 +359,30 @@ async fn a_million_row_export_while_requests_flow_loses_no_ledger_row() {
         "no ledger row missing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_with_a_token_made_a_moment_ago_in_another_process_is_answered_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let mut child = serve(&data, port);
+    let made = sy(&data, &["token", "create", "burst"]);
+    assert_eq!(made.status.code(), Some(0));
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_string();
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let burst: Vec<_> = (0..16)
+        .map(|_| {
+            let token = token.clone();
+            tokio::spawn(async move { super::say_hi(addr, &token, "demo-chat").await.status() })
+        })
+        .collect();
+    for sent in burst {
+        assert_eq!(
+            sent.await.unwrap(),
+            200,
+            "every request of the burst, not only the first"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
