@@ -8,8 +8,9 @@
 //   team-1+lb  the same replica behind nginx (the load balancer's hop, measured alone);
 //   team-3+lb  three team replicas behind nginx.
 // CPU per request is utime+stime (/proc/PID/stat) of every process serving (replicas, nginx,
-// redis-server, PostgreSQL's processes) over the run, divided by the requests wrk completed; the
-// mock provider and wrk are left out. Two cores cannot show throughput scaling: what this shows
+// redis-server, PostgreSQL's processes) over the run and one second after it (the ledgers
+// drain), divided by the requests wrk completed, split into the gateways' (replicas and nginx)
+// and the shared servers'; the mock provider and wrk are left out. Two cores cannot show throughput scaling: what this shows
 // is what a request costs in each layout. BENCH_SECONDS (default 8) per run, BENCH_RUNS (default
 // 3); medians printed. Needs wrk and a release switchyard-serve (SWITCHYARD_SERVE).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -73,20 +74,23 @@ async function main() {
   const shared = [servers.pid, servers.postgresPid]; // redis-server is the former's child
   const targets = [
     ["single", single.origin, localToken, [single.pid]],
-    ["team-1", team[0].origin, teamToken, [team[0].pid, ...shared]],
-    ["team-1+lb", lb1.origin, teamToken, [lb1.pid, team[0].pid, ...shared]],
-    ["team-3+lb", lb3.origin, teamToken, [lb3.pid, ...team.map((r) => r.pid), ...shared]],
+    ["team-1", team[0].origin, teamToken, [team[0].pid]],
+    ["team-1+lb", lb1.origin, teamToken, [lb1.pid, team[0].pid]],
+    ["team-3+lb", lb3.origin, teamToken, [lb3.pid, ...team.map((r) => r.pid)]],
   ];
   const results = Object.fromEntries(targets.map(([name]) => [name, []]));
   try {
     for (const [, origin, token] of targets) wrk(origin, token); // warm-up (connections, caches)
+
     for (let run = 0; run < runs; run += 1) {
       for (const [name, origin, token, pids] of targets) {
-        const before = cpu(pids);
+        const [before, servers0] = [cpu(pids), cpu(shared)];
         const r = wrk(origin, token);
+        await new Promise((res) => setTimeout(res, 1000)); // the ledgers drain into the run's count
         const used = cpu(pids) - before;
-        results[name].push({ ...r, cpuUs: (used * 1e6) / r.requests });
-        await new Promise((res) => setTimeout(res, 1000)); // the ledgers drain between runs
+        const serversUsed = name === "single" ? 0 : cpu(shared) - servers0;
+        const per = (s) => (s * 1e6) / r.requests;
+        results[name].push({ ...r, cpuUs: per(used + serversUsed), gatewayUs: per(used), serversUs: per(serversUsed) });
       }
     }
   } finally {
@@ -102,11 +106,12 @@ async function main() {
   const floor = results.single;
   const f = { rps: median(floor.map((r) => r.rps)), p50: median(floor.map((r) => r.p50)), cpu: median(floor.map((r) => r.cpuUs)) };
   console.log(`one replica against three, ${runs} runs of ${seconds} s, 8 in flight (medians):`);
-  console.log("target       req/s   p50 µs   p99 µs   CPU µs/request   vs single: p50, CPU/request");
+  console.log("target       req/s   p50 µs   p99 µs   CPU µs/request (gateways + PostgreSQL/Redis)   vs single: p50, CPU/request");
   for (const [name] of targets) {
     const rs = results[name];
     const m = (k) => median(rs.map((r) => r[k]));
-    console.log(`${name.padEnd(10)} ${m("rps").toFixed(0).padStart(7)} ${m("p50").toFixed(0).padStart(8)} ${m("p99").toFixed(0).padStart(8)} ${m("cpuUs").toFixed(0).padStart(16)}   ${(m("p50") / f.p50).toFixed(2)}x, ${(m("cpuUs") / f.cpu).toFixed(2)}x`);
+    const split = `${m("gatewayUs").toFixed(0)} + ${m("serversUs").toFixed(0)}`;
+    console.log(`${name.padEnd(10)} ${m("rps").toFixed(0).padStart(7)} ${m("p50").toFixed(0).padStart(8)} ${m("p99").toFixed(0).padStart(8)} ${m("cpuUs").toFixed(0).padStart(8)} (${split})`.padEnd(72) + `${(m("p50") / f.p50).toFixed(2)}x, ${(m("cpuUs") / f.cpu).toFixed(2)}x`);
   }
 }
 
