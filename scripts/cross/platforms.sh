@@ -94,7 +94,8 @@ wine_suites() {
     /t REG_BINARY /d "$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" /f </dev/null >/dev/null 2>&1 \
     || die "could not give Wine's Credential Manager its key"
   log "Wine: official SDKs, MCP SDK, reports and the headless set-up against switchyard-serve.exe"
-  SWITCHYARD_SERVE="$tmp/switchyard-serve" in_test_session bash -c '
+  # SWITCHYARD_WINE tells the suites they drive the Windows build (team.test.js skips itself).
+  SWITCHYARD_WINE=1 SWITCHYARD_SERVE="$tmp/switchyard-serve" in_test_session bash -c '
     set -e
     (cd tests/sdk && npm test --silent)
     tests/mcp/.venv/bin/python tests/mcp/check_mcp.py

@@ -20,10 +20,12 @@ const LIMIT = 60;
 const CAP = 0.02;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Not under Wine (`./dev platforms` points SWITCHYARD_SERVE at the Windows build): there a SIGKILL
-// reaches Wine's launcher, not the replica, so "replica B killed" would leave B serving (and
-// holding the suite's pipes open). The team gateway's suite runs on the native build.
-const underWine = serveBinary.endsWith(".exe") && "the kill -9 test needs a native replica";
+// Not under Wine (`./dev platforms` points SWITCHYARD_SERVE at a wrapper of the Windows build and
+// sets SWITCHYARD_WINE=1): there a SIGKILL reaches Wine's launcher, not the replica, so "replica B
+// killed" would leave B serving (and holding the suite's pipes open). The team gateway's suite
+// runs on the native build.
+const underWine =
+  (process.env.SWITCHYARD_WINE === "1" || serveBinary.endsWith(".exe")) && "the kill -9 test needs a native replica";
 
 describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip: underWine }, () => {
   const t = {};
