@@ -180,3 +180,51 @@ async fn subscribe(client: &redis::Client) -> Result<redis::aio::PubSub, TeamErr
     pubsub.subscribe(CHANNEL).await?;
     Ok(pubsub)
 }
+
+/// When a follower re-reads: every `every`, and at once on a notice it wants (or when notices
+/// may have been lost: lagged, or the bus gone). Shared by the team's follow loops.
+pub struct Reloads {
+    notices: Option<broadcast::Receiver<Change>>,
+    tick: tokio::time::Interval,
+    wanted: fn(&Change) -> bool,
+}
+
+impl Reloads {
+    /// Reloads on `bus`'s notices that `wanted` accepts (none without a bus) and every `every`;
+    /// the first [`Reloads::next`] returns at once.
+    pub fn new(bus: Option<&Bus>, every: Duration, wanted: fn(&Change) -> bool) -> Reloads {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Reloads {
+            notices: bus.map(Bus::subscribe),
+            tick,
+            wanted,
+        }
+    }
+
+    /// Waits until it is time to re-read.
+    pub async fn next(&mut self) {
+        loop {
+            let heard = async {
+                match self.notices.as_mut() {
+                    Some(rx) => rx.recv().await.ok(),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = self.tick.tick() => return,
+                change = heard => match change {
+                    Some(c) if (self.wanted)(&c) => return,
+                    Some(_) => {}
+                    // Lagged or closed: listen afresh and re-read, since notices were lost.
+                    None => {
+                        if let Some(rx) = self.notices.as_mut() {
+                            *rx = rx.resubscribe();
+                        }
+                        return;
+                    }
+                },
+            }
+        }
+    }
+}

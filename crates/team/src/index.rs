@@ -50,30 +50,11 @@ impl TeamTokens {
         every: Duration,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
         let tokens = self.clone();
-        let mut notices = bus.map(Bus::subscribe);
+        let mut reloads =
+            crate::bus::Reloads::new(bus, every, |c| matches!(c, Change::Tokens | Change::Resync));
         async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                let heard = async {
-                    match notices.as_mut() {
-                        Some(rx) => rx.recv().await.ok(),
-                        None => std::future::pending().await,
-                    }
-                };
-                tokio::select! {
-                    _ = tick.tick() => {}
-                    change = heard => match change {
-                        Some(Change::Tokens | Change::Resync) => {}
-                        Some(Change::Config | Change::BreakerOpened { .. }) => continue,
-                        // Lagged or closed: fall back to the timer alone until told again.
-                        None => {
-                            if let Some(rx) = notices.as_mut() {
-                                *rx = rx.resubscribe();
-                            }
-                        }
-                    },
-                }
+                reloads.next().await;
                 if let Err(e) = tokens.reload().await {
                     tracing::warn!(error = %e, "could not reload the team tokens");
                 }

@@ -34,7 +34,7 @@ mod usage;
 
 pub use breakers::TeamBreakers;
 pub use budgets::{BudgetScope, TeamBudget, TeamBudgets};
-pub use bus::{Bus, Change};
+pub use bus::{Bus, Change, Reloads};
 pub use cache::{TeamCache, DEFAULT_CAP_BYTES as CACHE_CAP_BYTES, MAX_ENTRY_BYTES};
 pub use db::TeamDb;
 pub use error::TeamError;

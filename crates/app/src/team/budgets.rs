@@ -9,7 +9,7 @@
 use super::Team;
 use crate::costs::budgets::{BudgetScope, BudgetStatus, SharedStops};
 use switchyard_gateway::SpendLimit;
-use switchyard_team::{BudgetScope as TeamScope, TeamBudget};
+use switchyard_team::{BudgetScope as TeamScope, Change, TeamBudget};
 
 /// The costs service's view of the team's budgets, with a team.
 pub(crate) fn stops(team: Option<&Team>) -> Option<std::sync::Arc<dyn SharedStops>> {
@@ -71,28 +71,11 @@ pub(crate) async fn follow(team: Team) {
     let Some(redis) = team.redis.clone() else {
         return;
     };
-    let mut notices = team.bus.as_ref().map(switchyard_team::Bus::subscribe);
-    let mut tick = tokio::time::interval(super::RELOAD_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reloads = switchyard_team::Reloads::new(team.bus.as_ref(), super::RELOAD_EVERY, |c| {
+        matches!(c, Change::Config | Change::Resync)
+    });
     loop {
-        let heard = async {
-            match notices.as_mut() {
-                Some(rx) => rx.recv().await.ok(),
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = tick.tick() => {}
-            change = heard => match change {
-                Some(switchyard_team::Change::Config | switchyard_team::Change::Resync) => {}
-                Some(_) => continue,
-                None => {
-                    if let Some(rx) = notices.as_mut() {
-                        *rx = rx.resubscribe();
-                    }
-                }
-            },
-        }
+        reloads.next().await;
         match team.db.budget_limits(crate::clock::now_ms()).await {
             Ok(limits) => redis.budgets.set_team(limits),
             Err(e) => tracing::warn!(error = %e, "could not read the team's budgets"),
