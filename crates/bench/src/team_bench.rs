@@ -111,14 +111,19 @@ mod bench {
         );
     }
 
-    async fn limits(redis: &TempRedis) {
+    /// The floor: [`ADMISSIONS`] bare `PING`s, one at a time, on a multiplexed connection.
+    async fn ping_floor(redis: &TempRedis) -> Duration {
         let client = redis::Client::open(redis.url()).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
         let started = Instant::now();
         for _ in 0..ADMISSIONS {
             let _: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
         }
-        let ping = started.elapsed();
+        started.elapsed()
+    }
+
+    async fn limits(redis: &TempRedis) {
+        let ping = ping_floor(redis).await;
         let window = SharedWindow::new(Some(std::sync::Arc::new(
             switchyard_team::Link::new(&redis.url()).unwrap(),
         )));
@@ -145,13 +150,7 @@ mod bench {
     async fn budgets_and_cache(redis: &TempRedis) {
         use switchyard_gateway::SharedBudgets;
         let link = std::sync::Arc::new(switchyard_team::Link::new(&redis.url()).unwrap());
-        let client = redis::Client::open(redis.url()).unwrap();
-        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        let started = Instant::now();
-        for _ in 0..ADMISSIONS {
-            let _: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
-        }
-        let ping = started.elapsed();
+        let ping = ping_floor(redis).await;
         let budgets = switchyard_team::TeamBudgets::new(std::sync::Arc::clone(&link));
         budgets.set(vec![switchyard_team::TeamBudget {
             name: "bench".into(),
