@@ -21,6 +21,7 @@ const PAGES = [
   ["readiness", "Readiness"],
   ["requests", "Requests"],
   ["costs", "Costs"],
+  ["team", "Team"],
   ["settings", "Settings"],
 ];
 const shots = path.join(root, "docs/screenshots");

@@ -209,6 +209,19 @@ export const commands = {
 	keyMoves: () => typedError<MovedKey_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("key_moves")),
 	/**  Puts a moved key's line back in its file. */
 	restoreKey: (moveId: string) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_key", { moveId })),
+	/**  The team gateway this desktop is attached to, if any. */
+	teamLink: () => typedError<TeamLinkState_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_link")),
+	/**
+	 *  Attaches to the team replica at `url` with an admin token (kept in the keychain),
+	 *  after reading its overview with them; nothing is kept when that fails.
+	 */
+	attachTeam: (url: string, token: string) => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("attach_team", { url, token })),
+	/**  Forgets the team gateway and its token (the local gateway is untouched). */
+	detachTeam: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("detach_team")),
+	/**  The team as its replica sees it: sharing, backends, spend by person, budgets. */
+	teamOverview: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_overview")),
+	/**  Runs the readiness checks on the team's replica; its overview after them. */
+	runTeamReadiness: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_team_readiness")),
 };
 
 /** Events */
@@ -898,7 +911,7 @@ export type FieldIssue_Serialize = {
 };
 
 /**  Which form field an issue belongs to (one id per field across the forms). */
-export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url" | "rule" | "failures" | "percent" | "window" | "minSamples" | "threshold" | "minutes" | "cooldown" | "quietStart" | "quietEnd";
+export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url" | "token" | "rule" | "failures" | "percent" | "window" | "minSamples" | "threshold" | "minutes" | "cooldown" | "quietStart" | "quietEnd";
 
 /**  What a file is chosen for: decides the dialog (open or save), its title and its filter. */
 export type FilePurpose = 
@@ -2261,6 +2274,109 @@ export type SeriesPoint = {
 
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 
+export type TeamBackend = TeamBackend_Serialize | TeamBackend_Deserialize;
+
+export type TeamBackend_Deserialize = {
+	name: string,
+	status: HealthStatus,
+	reasons: string[],
+	uptime24h?: number | null,
+	p95Ms?: number | null,
+	requestsToday: number | null,
+	breaker: Breaker,
+};
+
+export type TeamBackend_Serialize = {
+	name: string,
+	status: HealthStatus,
+	reasons: string[],
+	uptime24h: number | null,
+	p95Ms: number | null,
+	requestsToday: number | null,
+	breaker: Breaker,
+};
+
+export type TeamBudgetState = TeamBudgetState_Serialize | TeamBudgetState_Deserialize;
+
+export type TeamBudgetState_Deserialize = {
+	name: string,
+	person?: string | null,
+	/**  `day` or `month` (UTC). */
+	period: string,
+	limitUsd: number | null,
+	spentUsd: number | null,
+	hardStop: boolean,
+};
+
+export type TeamBudgetState_Serialize = {
+	name: string,
+	person: string | null,
+	/**  `day` or `month` (UTC). */
+	period: string,
+	limitUsd: number | null,
+	spentUsd: number | null,
+	hardStop: boolean,
+};
+
+/**  Which team gateway this desktop is attached to (`url` null: none). */
+export type TeamLinkState = TeamLinkState_Serialize | TeamLinkState_Deserialize;
+
+/**  Which team gateway this desktop is attached to (`url` null: none). */
+export type TeamLinkState_Deserialize = {
+	url?: string | null,
+};
+
+/**  Which team gateway this desktop is attached to (`url` null: none). */
+export type TeamLinkState_Serialize = {
+	url: string | null,
+};
+
+/**  The team as its replica sees it. */
+export type TeamOverview = TeamOverview_Serialize | TeamOverview_Deserialize;
+
+/**  The team as its replica sees it. */
+export type TeamOverview_Deserialize = {
+	/**  The replica that answered. */
+	replica: string,
+	/**  Null: the team has no Redis; false: the degraded state (each replica on its own). */
+	redisUp?: boolean | null,
+	ledgerQueued: number | null,
+	ledgerLost: number | null,
+	backends: TeamBackend_Deserialize[],
+	/**  This UTC month's spend by person, the costliest first. */
+	people: TeamSpend[],
+	budgets: TeamBudgetState_Deserialize[],
+	readiness?: TeamReadiness | null,
+};
+
+/**  The team as its replica sees it. */
+export type TeamOverview_Serialize = {
+	/**  The replica that answered. */
+	replica: string,
+	/**  Null: the team has no Redis; false: the degraded state (each replica on its own). */
+	redisUp: boolean | null,
+	ledgerQueued: number | null,
+	ledgerLost: number | null,
+	backends: TeamBackend_Serialize[],
+	/**  This UTC month's spend by person, the costliest first. */
+	people: TeamSpend[],
+	budgets: TeamBudgetState_Serialize[],
+	readiness: TeamReadiness | null,
+};
+
+export type TeamReadiness = {
+	startedAt: string,
+	verdict: Verdict,
+	score: number | null,
+	blockers: string[],
+};
+
+export type TeamSpend = {
+	person: string,
+	requests: number | null,
+	costUsd: number | null,
+};
+
 export type ThemeChoice = "system" | "light" | "dark";
 
 export type Token = Token_Serialize | Token_Deserialize;
@@ -2270,7 +2386,9 @@ export type TokenScope =
 /**  A tool's token: every gateway endpoint. */
 "gateway" | 
 /**  A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`). */
-"metrics";
+"metrics" | 
+/**  A team's admin token (never a desktop's own): also the team's administration API. */
+"admin";
 
 export type Token_Deserialize = {
 	id: string,

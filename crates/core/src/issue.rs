@@ -74,8 +74,10 @@ pub enum Field {
     RetentionDays,
     /// A number of days (repricing).
     Days,
-    /// An address to fetch (a price file, a webhook).
+    /// An address to fetch (a price file, a webhook, a team gateway).
     Url,
+    /// A token to present (a team gateway's admin token).
+    Token,
     // The alert settings: a rule as a whole (its id), and a rule's thresholds (`Issue::index`
     // says which rule, from 0).
     Rule,

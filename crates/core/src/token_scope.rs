@@ -1,11 +1,15 @@
-//! What a gateway token may do: everything (a tool's token) or only read `GET /metrics` (a
-//! scrape token, for Prometheus). One enum from the store to the gateway's guard, so a new scope
-//! is a compile error wherever access is decided, never a string that falls back to "all".
+//! What a gateway token may do: everything a tool calls (a tool's token), only read
+//! `GET /metrics` (a scrape token, for Prometheus), or that and the team's administration API
+//! under [`TEAM_API_PREFIX`] (a team's admin token, which a desktop attaches with). One enum from
+//! the store to the gateway's guard, so a new scope is a compile error wherever access is
+//! decided, never a string that falls back to "all".
 
 use serde::{Deserialize, Serialize};
 
 /// The only path a [`TokenScope::Metrics`] token opens.
 pub const METRICS_PATH: &str = "/metrics";
+/// Where a team replica serves its administration API: only [`TokenScope::Admin`] opens it.
+pub const TEAM_API_PREFIX: &str = "/switchyard/team/";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15,6 +19,8 @@ pub enum TokenScope {
     Gateway,
     /// A scrape token: `GET /metrics` only; refused everywhere else.
     Metrics,
+    /// A team's admin token: what a tool's token opens and the team's administration API.
+    Admin,
 }
 
 impl TokenScope {
@@ -23,6 +29,7 @@ impl TokenScope {
         match self {
             TokenScope::Gateway => "gateway",
             TokenScope::Metrics => "metrics",
+            TokenScope::Admin => "admin",
         }
     }
 
@@ -31,6 +38,7 @@ impl TokenScope {
     pub fn from_stored(name: &str) -> TokenScope {
         match name {
             "gateway" => TokenScope::Gateway,
+            "admin" => TokenScope::Admin,
             _ => TokenScope::Metrics,
         }
     }
@@ -38,8 +46,9 @@ impl TokenScope {
     /// Whether a token of this scope may call `path`.
     pub fn allows(self, path: &str) -> bool {
         match self {
-            TokenScope::Gateway => true,
+            TokenScope::Gateway => !path.starts_with(TEAM_API_PREFIX),
             TokenScope::Metrics => path == METRICS_PATH,
+            TokenScope::Admin => true,
         }
     }
 }
@@ -71,12 +80,23 @@ mod tests {
     }
 
     #[test]
+    fn only_an_admin_token_opens_the_team_api() {
+        for path in ["/switchyard/team/v1/overview", "/switchyard/team/"] {
+            assert!(TokenScope::Admin.allows(path));
+            assert!(!TokenScope::Gateway.allows(path), "a tool's token: {path}");
+            assert!(!TokenScope::Metrics.allows(path), "a scrape token: {path}");
+        }
+        assert!(TokenScope::Admin.allows("/v1/chat/completions"));
+        assert!(TokenScope::Admin.allows(METRICS_PATH));
+    }
+
+    #[test]
     fn stored_names_round_trip_and_unknown_ones_grant_the_least() {
-        for s in [TokenScope::Gateway, TokenScope::Metrics] {
+        for s in [TokenScope::Gateway, TokenScope::Metrics, TokenScope::Admin] {
             assert_eq!(TokenScope::from_stored(s.as_str()), s, "round trip");
         }
         assert_eq!(
-            TokenScope::from_stored("admin"),
+            TokenScope::from_stored("owner"),
             TokenScope::Metrics,
             "an unknown scope must not become a full token"
         );

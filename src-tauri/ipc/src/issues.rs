@@ -32,7 +32,7 @@ mirror! {
         Sla, Strategy, Candidate, Weight, CacheTtl, Limit, Scope, From, To, Currency, Rate, Model,
         Input, Output, CacheRead, CacheWrite, Ttl, MemoryEntries, DiskMb, Port, Origins, Networks,
         BreakerFailures, BreakerFailureRatePct, BreakerOpenSecs, BreakerCloseAfter,
-        RetriesPerCandidate, FirstByteTimeoutSecs, RevealSeconds, RetentionDays, Days, Url, Rule,
+        RetriesPerCandidate, FirstByteTimeoutSecs, RevealSeconds, RetentionDays, Days, Url, Token, Rule,
         Failures, Percent, Window, MinSamples, Threshold, Minutes, Cooldown, QuietStart, QuietEnd,
     }
 }

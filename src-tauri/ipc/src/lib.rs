@@ -46,6 +46,7 @@ pub mod issues;
 pub mod monitor;
 pub mod readiness;
 pub mod routes;
+pub mod team;
 pub mod tools;
 pub mod wire;
 
@@ -82,6 +83,7 @@ pub mod types {
     pub use crate::monitor::dto::*;
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;
+    pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
     pub use std::path::PathBuf;
@@ -268,6 +270,17 @@ macro_rules! for_each_command {
             key_moves() -> Vec<MovedKey>;
             /// Puts a moved key's line back in its file.
             restore_key(move_id: String) -> MovedKey;
+            /// The team gateway this desktop is attached to, if any.
+            team_link() -> TeamLinkState;
+            /// Attaches to the team replica at `url` with an admin token (kept in the keychain),
+            /// after reading its overview with them; nothing is kept when that fails.
+            attach_team(url: String, token: String) -> TeamOverview;
+            /// Forgets the team gateway and its token (the local gateway is untouched).
+            detach_team() -> ();
+            /// The team as its replica sees it: sharing, backends, spend by person, budgets.
+            team_overview() -> TeamOverview;
+            /// Runs the readiness checks on the team's replica; its overview after them.
+            run_team_readiness() -> TeamOverview;
         }
     };
 }

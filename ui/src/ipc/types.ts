@@ -1,6 +1,8 @@
 // The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
+  TeamLinkState_Serialize,
+  TeamOverview_Serialize,
   BudgetStatus_Serialize,
   CostSplit,
   CostsOverview_Serialize,
@@ -104,6 +106,8 @@ export type {
 } from "../bindings";
 
 export type AppInfo = AppInfo_Serialize;
+export type TeamLinkState = TeamLinkState_Serialize;
+export type TeamOverview = TeamOverview_Serialize;
 export type Backend = Backend_Serialize;
 export type Check = Check_Serialize;
 export type FieldIssue = FieldIssue_Serialize;

@@ -1,7 +1,7 @@
 // Navigation, which modal is open, and the in-app confirm prompt.
 import type { Backend, Route, TokenScope } from "../ipc/types";
 
-export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "tools" | "routes" | "cache" | "readiness" | "requests" | "costs" | "settings";
+export type Page = "overview" | "health" | "alerts" | "backends" | "gateway" | "tools" | "routes" | "cache" | "readiness" | "requests" | "costs" | "team" | "settings";
 
 /** A page's keyboard shortcut: Ctrl (⌘ on macOS) with `key`, and Shift when `shift`. */
 type Shortcut = { key: string; shift: boolean };
@@ -10,7 +10,8 @@ type Shortcut = { key: string; shift: boolean };
  * Sidebar order. Ctrl+1…9 and Ctrl+0 switch to the first nine pages and Settings, like the digit
  * row; Costs came after the digits ran out and has Ctrl+Shift+S ("spend"): Ctrl+Shift+C is the
  * web inspector's element picker in the webviews' developer tools. Tools (next to the Gateway it
- * connects them to) has Ctrl+Shift+T.
+ * connects them to) has Ctrl+Shift+T; Team (a team gateway this desktop is attached to) has
+ * Ctrl+Shift+M ("members").
  */
 export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string } & Shortcut> = [
   { id: "overview", label: "Overview", shortcut: "Ctrl+1", key: "1", shift: false },
@@ -24,6 +25,7 @@ export const PAGES: ReadonlyArray<{ id: Page; label: string; shortcut: string } 
   { id: "readiness", label: "Readiness", shortcut: "Ctrl+8", key: "8", shift: false },
   { id: "requests", label: "Requests", shortcut: "Ctrl+9", key: "9", shift: false },
   { id: "costs", label: "Costs", shortcut: "Ctrl+Shift+S", key: "s", shift: true },
+  { id: "team", label: "Team", shortcut: "Ctrl+Shift+M", key: "m", shift: true },
   { id: "settings", label: "Settings", shortcut: "Ctrl+0", key: "0", shift: false },
 ];
 

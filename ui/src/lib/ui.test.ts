@@ -6,12 +6,13 @@ const DIGIT_PAGES = ["overview", "health", "alerts", "backends", "gateway", "rou
 
 describe("navigation", () => {
   it("puts Tools after Gateway and Costs after Requests, with Ctrl+1…9, 0 numbered in sidebar order around them", () => {
-    expect(PAGES.map((p) => p.id)).toEqual(["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "settings"]);
+    expect(PAGES.map((p) => p.id)).toEqual(["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "team", "settings"]);
     const digits = PAGES.filter((p) => !p.shift);
     expect(digits.map((p) => p.id), "the digit shortcuts stay on the pages they always opened").toEqual(DIGIT_PAGES);
     digits.forEach((p, i) => expect(p.shortcut).toBe(`Ctrl+${(i + 1) % 10}`));
     expect(PAGES.find((p) => p.id === "costs")?.shortcut).toBe("Ctrl+Shift+S");
     expect(PAGES.find((p) => p.id === "tools")?.shortcut).toBe("Ctrl+Shift+T");
+    expect(PAGES.find((p) => p.id === "team")?.shortcut).toBe("Ctrl+Shift+M");
   });
 
   it("gives every page its own shortcut", () => {

@@ -112,8 +112,11 @@ pub enum TeamTokenCommand {
         #[arg(long)]
         owner: String,
         /// A scrape token that reads only GET /metrics
-        #[arg(long)]
+        #[arg(long, conflicts_with = "admin")]
         metrics_only: bool,
+        /// An admin token: also opens the team's administration API (a desktop attaches with it)
+        #[arg(long)]
+        admin: bool,
     },
     /// List the team's tokens (never their values)
     List {
@@ -161,11 +164,12 @@ impl TeamTokenCommand {
                 name,
                 owner,
                 metrics_only,
+                admin,
             } => {
-                let scope = if *metrics_only {
-                    TokenScope::Metrics
-                } else {
-                    TokenScope::Gateway
+                let scope = match (*metrics_only, *admin) {
+                    (true, _) => TokenScope::Metrics,
+                    (false, true) => TokenScope::Admin,
+                    (false, false) => TokenScope::Gateway,
                 };
                 let new = team
                     .db
@@ -202,7 +206,12 @@ impl TeamTokenCommand {
                     let rows: Vec<[String; 5]> = tokens
                         .iter()
                         .map(|t| {
-                            let state = if t.revoked { "revoked" } else { "active" };
+                            let state = match (t.revoked, t.scope) {
+                                (true, _) => "revoked",
+                                (false, TokenScope::Admin) => "active, admin",
+                                (false, TokenScope::Metrics) => "active, metrics only",
+                                (false, TokenScope::Gateway) => "active",
+                            };
                             [
                                 t.id.clone(),
                                 t.name.clone(),

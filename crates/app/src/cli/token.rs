@@ -69,7 +69,7 @@ async fn create(
     let w = |e: std::io::Error| e.to_string();
     writeln!(io.stdout, "{}", t.token.expose()).map_err(w)?;
     match scope {
-        TokenScope::Gateway => writeln!(
+        TokenScope::Gateway | TokenScope::Admin => writeln!(
             io.stderr,
             "Token “{}” created. It is shown only once: paste it into the tool's API key setting.",
             t.row.name
@@ -120,6 +120,7 @@ async fn list(app: &Switchyard, json: bool, io: &mut Io<'_>) -> Result<(), Strin
         let scope = match t.scope {
             TokenScope::Gateway => "",
             TokenScope::Metrics => "  metrics only",
+            TokenScope::Admin => "  admin",
         };
         writeln!(
             io.stdout,

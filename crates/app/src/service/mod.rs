@@ -102,6 +102,14 @@ impl Switchyard {
         self.inner.secrets.service()
     }
 
+    /// The team gateway this desktop is attached to (Settings → Team gateway), if any.
+    pub fn team_link(&self) -> crate::team::attach::TeamLink {
+        crate::team::attach::TeamLink::new(
+            self.inner.store.settings(),
+            std::sync::Arc::clone(&self.inner.secrets),
+        )
+    }
+
     /// Routes: list, save, delete, and the gateway's live health per backend and key.
     pub fn routes(&self) -> &crate::routes::Routes {
         &self.inner.routes

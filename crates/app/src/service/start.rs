@@ -78,10 +78,11 @@ impl Switchyard {
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
             shared: crate::team::share(opts.team.as_ref(), cache.as_ref()),
-            extra_routes: Some(
-                crate::metrics::router(Arc::clone(&metrics))
-                    .merge(crate::mcp::http::router(Arc::clone(&mcp_core))),
-            ),
+            extra_routes: Some(crate::gateway::extra_routes(
+                &metrics,
+                &mcp_core,
+                opts.team.as_ref(),
+            )),
         };
         let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
         let gateway_handle = match &gateway {

@@ -4,7 +4,10 @@
 //! at once through Redis, within [`RELOAD_EVERY`] without it. `switchyard team token …`
 //! administers the team's tokens from any machine.
 
+pub(crate) mod api;
+pub mod attach;
 pub(crate) mod budgets;
+pub mod overview;
 
 use crate::metrics::TeamState;
 use crate::tokens::TokenIndex;

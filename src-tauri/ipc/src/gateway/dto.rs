@@ -58,9 +58,11 @@ pub enum TokenScope {
     Gateway,
     /// A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`).
     Metrics,
+    /// A team's admin token (never a desktop's own): also the team's administration API.
+    Admin,
 }
 
-mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics });
+mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics, Admin });
 
 impl From<TokenRow> for Token {
     fn from(t: TokenRow) -> Self {

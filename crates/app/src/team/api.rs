@@ -1,0 +1,193 @@
+//! The team's administration API on each replica, behind the gateway's guard: only a team admin
+//! token opens it ([`TokenScope::Admin`]; a tool's token gets 403 from the guard). What an
+//! attached desktop reads: [`OVERVIEW_PATH`], and [`READINESS_PATH`] to run the checks on the
+//! replica. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
+
+use super::overview::{
+    TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend, OVERVIEW_PATH,
+    READINESS_PATH,
+};
+use super::Team;
+use crate::mcp::http::CoreSlot;
+use crate::metrics::TeamSource;
+use crate::service::Switchyard;
+use crate::AppError;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use switchyard_core::TokenScope;
+use switchyard_gateway::Caller;
+use switchyard_team::{period_bounds, BudgetScope, UsageBy};
+
+#[derive(Clone)]
+struct Api {
+    team: Team,
+    core: CoreSlot,
+}
+
+/// The API's routes, for [`switchyard_gateway::Deps::extra_routes`]; none without a team.
+pub(crate) fn router(team: Option<&Team>, core: CoreSlot) -> Router {
+    let Some(team) = team else {
+        return Router::new();
+    };
+    Router::new()
+        .route(OVERVIEW_PATH, get(overview))
+        .route(READINESS_PATH, post(run_readiness))
+        .with_state(Api {
+            team: team.clone(),
+            core,
+        })
+}
+
+fn refusal(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "message": message } });
+    (status, Json(body)).into_response()
+}
+
+/// Why the API will not answer.
+enum Refused {
+    NotAdmin,
+    Unavailable,
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::NotAdmin => refusal(
+                StatusCode::FORBIDDEN,
+                "The team's API needs an admin token (switchyard team token create NAME --owner PERSON --admin).",
+            ),
+            Refused::Unavailable => refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This replica is starting or stopping.",
+            ),
+        }
+    }
+}
+
+impl Api {
+    /// The running core, or why there is none; and the caller must hold an admin token (the
+    /// guard already refused the others: this is the second lock on the door).
+    fn core(&self, caller: &Caller) -> Result<Switchyard, Refused> {
+        if caller.scope != TokenScope::Admin {
+            return Err(Refused::NotAdmin);
+        }
+        self.core
+            .get()
+            .and_then(crate::service::WeakSwitchyard::upgrade)
+            .ok_or(Refused::Unavailable)
+    }
+}
+
+fn failed(e: &AppError) -> Response {
+    tracing::warn!(error = %e, "the team API could not answer");
+    refusal(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())
+}
+
+async fn overview(State(api): State<Api>, Extension(caller): Extension<Caller>) -> Response {
+    let app = match api.core(&caller) {
+        Ok(app) => app,
+        Err(refused) => return refused.into_response(),
+    };
+    match gather(&api.team, &app).await {
+        Ok(o) => Json(o).into_response(),
+        Err(e) => failed(&e),
+    }
+}
+
+async fn run_readiness(State(api): State<Api>, Extension(caller): Extension<Caller>) -> Response {
+    let app = match api.core(&caller) {
+        Ok(app) => app,
+        Err(refused) => return refused.into_response(),
+    };
+    if let Err(e) = app.readiness().run().await {
+        return failed(&e);
+    }
+    match gather(&api.team, &app).await {
+        Ok(o) => Json(o).into_response(),
+        Err(e) => failed(&e),
+    }
+}
+
+/// The overview as this replica sees it now.
+async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError> {
+    let state = team.state();
+    let live = app.routes().live_health();
+    let backends = app
+        .health()
+        .overview()
+        .await?
+        .into_iter()
+        .map(|b| TeamBackend {
+            breaker: live
+                .iter()
+                .find(|l| l.backend_id == b.backend_id)
+                .map(|l| l.state.breaker)
+                .unwrap_or_default(),
+            name: b.name,
+            status: b.status,
+            reasons: b.reasons,
+            uptime_24h: b.uptime_24h,
+            p95_ms: b.p95_ms,
+            requests_today: b.requests_today,
+        })
+        .collect();
+    let now = crate::clock::now_ms();
+    let (month_start, _) = period_bounds("month", now);
+    let people = team
+        .db
+        .usage(month_start, UsageBy::Person)
+        .await
+        .map_err(super::team_error)?
+        .into_iter()
+        .map(|r| TeamSpend {
+            person: r.group,
+            requests: u64::try_from(r.requests).unwrap_or(0),
+            cost_usd: r.cost_usd,
+        })
+        .collect();
+    let mut budgets = Vec::new();
+    for b in team.db.budgets().await.map_err(super::team_error)? {
+        let (start, _) = period_bounds(&b.period, now);
+        let scope = b
+            .person
+            .clone()
+            .map_or(BudgetScope::All, BudgetScope::Person);
+        let spent_usd = team
+            .db
+            .spent_since(start, &scope)
+            .await
+            .map_err(super::team_error)?;
+        budgets.push(TeamBudgetState {
+            name: b.name,
+            person: b.person,
+            period: b.period,
+            limit_usd: b.limit_usd,
+            spent_usd,
+            hard_stop: b.hard_stop,
+        });
+    }
+    let readiness = app.readiness().latest().await?.map(|run| TeamReadiness {
+        started_at: run.started_at,
+        verdict: run.card.verdict,
+        score: run.card.score,
+        blockers: run
+            .card
+            .blockers
+            .into_iter()
+            .map(|b| format!("{}: {}", b.component, b.message))
+            .collect(),
+    });
+    Ok(TeamOverview {
+        replica: state.replica,
+        redis_up: state.redis_up,
+        ledger_queued: u64::try_from(state.ledger_queued).unwrap_or(u64::MAX),
+        ledger_lost: state.ledger_lost,
+        backends,
+        people,
+        budgets,
+        readiness,
+    })
+}

@@ -1,0 +1,38 @@
+// Pure helpers for the Team page: how the replica's sharing stands, in words and a tone.
+import type { TeamOverview } from "../ipc/types";
+import type { Tone } from "./format";
+
+export type Sharing = { tone: Tone; title: string; detail: string };
+
+/** The replica's sharing: through Redis, degraded (Redis away), or none (no Redis configured). */
+export function sharing(o: Pick<TeamOverview, "redisUp" | "ledgerQueued" | "ledgerLost">): Sharing {
+  const lostCount = o.ledgerLost ?? 0;
+  const lost = lostCount > 0 ? ` ${lostCount} requests could not be written to the team's ledger.` : "";
+  if (o.redisUp === null) {
+    return { tone: "neutral", title: "No shared Redis", detail: `Each replica keeps its own limits, breakers and cache.${lost}` };
+  }
+  if (!o.redisUp) {
+    return {
+      tone: "warn",
+      title: "Degraded: Redis is unreachable",
+      detail: `Requests are still served; each replica limits, breaks and caches on its own until Redis is back.${lost}`,
+    };
+  }
+  const tone: Tone = lostCount > 0 ? "warn" : "ok";
+  return { tone, title: "Sharing through Redis", detail: `Limits, budgets, breakers and the cache hold for the whole team.${lost}` };
+}
+
+/** Spent / limit as a whole percent (0 for a zero or unknown limit). */
+export function budgetUse(spentUsd: number | null, limitUsd: number | null): number {
+  return limitUsd && limitUsd > 0 ? Math.round(((spentUsd ?? 0) / limitUsd) * 100) : 0;
+}
+
+/** A tone a status line can show (it has no muted one). */
+export function lineTone(t: Tone): "ok" | "warn" | "bad" | "neutral" {
+  return t === "muted" ? "neutral" : t;
+}
+
+/** A budget's bar tone: warn from 80 %, bad at or past the limit. */
+export function budgetTone(percent: number): Tone {
+  return percent >= 100 ? "bad" : percent >= 80 ? "warn" : "ok";
+}
