@@ -3,13 +3,28 @@
 // gateway refusing a wrong token and a tool's token with the core's typed messages, then attaching
 // with an admin token (kept in the Secret Service, in no file); the Team page showing the
 // replica's backends, the spend of the person whose token made requests, the team's budget, its
-// readiness run from the window, and the degraded state once Redis is stopped; Detach removing
-// the token from the keychain.
+// readiness run from the window, and the degraded state once Redis is stopped; Codex connected to
+// the team gateway from the Tools page (a team token of the admin's owner in its files, answered
+// by the replica and recorded for that person; revoked on Disconnect); Detach removing the token
+// from the keychain.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { MOCK_KEY, startMock } from "../sdk/harness.js";
 import { startReplicas, startServers } from "../sdk/team-harness.js";
-import { byTestId, closeApp, filesContaining, keychainDump, openApp, pageReaders, until } from "./harness.js";
+import { byTestId, closeApp, filesContaining, keychainDump, listFiles, openApp, pageReaders, privateHome, until } from "./harness.js";
+
+/** A chat request with `token` to `origin`; the answer's status. */
+async function chat(origin, token, content = "hello") {
+  const resp = await fetch(`${origin}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4.1", messages: [{ role: "user", content }] }),
+  });
+  await resp.text();
+  return resp.status;
+}
 
 describe("a desktop attached to a team gateway", { timeout: 180000 }, () => {
   const t = {};
@@ -24,15 +39,9 @@ describe("a desktop attached to a team gateway", { timeout: 180000 }, () => {
     t.admin = await made("desktop", "--owner", "ana@example.com", "--admin");
     t.tool = await made("aider", "--owner", "bo@example.com");
     // Three requests by Bo's tool, recorded in the team's ledger.
-    for (let i = 0; i < 3; i += 1) {
-      const resp = await fetch(`${t.replica.origin}/v1/chat/completions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${t.tool}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "gpt-4.1", messages: [{ role: "user", content: `hello ${i}` }] }),
-      });
-      assert.equal(resp.status, 200, await resp.text());
-    }
-    t.ui = await openApp();
+    for (let i = 0; i < 3; i += 1) assert.equal(await chat(t.replica.origin, t.tool, `hello ${i}`), 200);
+    t.home = privateHome();
+    t.ui = await openApp({ env: { HOME: t.home } });
     b = t.ui.b;
   });
   after(async () => {
@@ -110,6 +119,39 @@ describe("a desktop attached to a team gateway", { timeout: 180000 }, () => {
     }, "the Team page never showed the degraded state", 20000);
     assert.match(await text(byTestId("team-sharing")), /Degraded: Redis is unreachable/);
     await screenshot("team-degraded.png", { top: true });
+  });
+
+  it("connects Codex to the team gateway with a team token of the admin's owner, revoked on Disconnect", async () => {
+    // Redis back: the Team page shows sharing again.
+    await t.servers.control("redis restart");
+    await until(async () => {
+      await click("team-refresh");
+      await new Promise((r) => setTimeout(r, 500));
+      return (await attr(byTestId("team-sharing"), "data-redis")) === "up";
+    }, "sharing never resumed on the Team page", 20000);
+    await click("nav-tools");
+    await (await b.$(byTestId("tool-target-codex"))).waitForDisplayed({ timeout: 10000 });
+    await (await b.$(byTestId("tool-target-codex"))).selectByAttribute("value", "team");
+    await click("tool-connect-codex");
+    await until(async () => (await attr(byTestId("tool-codex"), "data-state")) === "connected", "Codex never showed connected", 15000);
+    assert.equal(await attr(byTestId("tool-token-codex"), "data-team"), "true");
+    // Its files point at the replica with a team token (found in the files Connect wrote).
+    const files = listFiles(t.home).map((f) => fs.readFileSync(path.join(t.home, f), "utf8"));
+    assert.ok(files.some((f) => f.includes(t.replica.origin)), "the files point at the team gateway");
+    const token = files.join("\n").match(/sy-[0-9a-f]{64}/)?.[0];
+    assert.ok(token, "a team token in Codex's files");
+    const listed = JSON.parse((await t.replica.command("team", "token", "list", "--json")).stdout);
+    const mine = listed.find((x) => x.name === "codex");
+    assert.deepEqual([mine?.owner, mine?.revoked], ["ana@example.com", false], "the admin's owner's token");
+    assert.equal(await chat(t.replica.origin, token, "from codex"), 200, "the replica answers the tool's token");
+    const people = async () => JSON.parse((await t.replica.command("team", "usage", "--by", "person", "--json")).stdout);
+    await until(async () => (await people()).some((r) => r.group === "ana@example.com" && r.requests === 1), "the tool's request is not Ana's in the team's ledger", 10000);
+    // Disconnect revokes it for the team.
+    await click("tool-disconnect-codex");
+    await until(async () => (await attr(byTestId("tool-codex"), "data-state")) === "notConnected", "Codex never showed disconnected", 15000);
+    await until(async () => (await chat(t.replica.origin, token, "after")) === 401, "the revoked team token still works", 5000);
+    const after = JSON.parse((await t.replica.command("team", "token", "list", "--json")).stdout);
+    assert.equal(after.find((x) => x.id === mine.id)?.revoked, true);
   });
 
   it("detaches: the token leaves the keychain, the form comes back", async () => {

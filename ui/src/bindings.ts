@@ -198,8 +198,11 @@ export const commands = {
 	refreshBackendModels: (backendId: string) => typedError<ModelList_Serialize, IpcError_Serialize>(__TAURI_INVOKE("refresh_backend_models", { backendId })),
 	/**  Resolves a model name as the gateway will and says whether it has a known price. */
 	checkModel: (model: string) => typedError<ModelCheck_Serialize, IpcError_Serialize>(__TAURI_INVOKE("check_model", { model })),
-	/**  Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick. */
-	connectTool: (tool: string, model: string | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model })),
+	/**
+	 *  Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick;
+	 *  `team` true: to the attached team gateway, with a team token for the admin token's owner.
+	 */
+	connectTool: (tool: string, model: string | null, team: boolean | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model, team })),
 	/**  Undoes the keys connecting set (keeping any the user changed since) and revokes the token. */
 	disconnectTool: (tool: string) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("disconnect_tool", { tool })),
 	installStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("install_statusline")),
@@ -2434,6 +2437,8 @@ export type ToolInfo_Deserialize = {
 	pointsAt?: string | null,
 	/**  Connected, but the files no longer point at this gateway or its token was revoked. */
 	needsReconnect: boolean,
+	/**  Connected to the team gateway this desktop is attached to, not to this machine's. */
+	viaTeam: boolean,
 	/**  The files Connect edits (`~/…`). */
 	configFiles: string[],
 	/**  The route or model it was connected with (`null`: the tool picks). */
@@ -2459,6 +2464,8 @@ export type ToolInfo_Serialize = {
 	pointsAt: string | null,
 	/**  Connected, but the files no longer point at this gateway or its token was revoked. */
 	needsReconnect: boolean,
+	/**  Connected to the team gateway this desktop is attached to, not to this machine's. */
+	viaTeam: boolean,
 	/**  The files Connect edits (`~/…`). */
 	configFiles: string[],
 	/**  The route or model it was connected with (`null`: the tool picks). */

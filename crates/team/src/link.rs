@@ -13,6 +13,9 @@ use tokio::sync::Mutex as AsyncMutex;
 pub(crate) const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 /// After a failure, how long callers skip Redis before it is tried again.
 pub(crate) const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How often [`Link::heartbeat`] asks Redis, so an idle replica's degraded state (and its end)
+/// shows on `/metrics` and the Team page without waiting for a request.
+pub const HEARTBEAT: Duration = Duration::from_secs(2);
 
 /// A shared, self-healing Redis connection. See the module docs.
 pub struct Link {
@@ -58,6 +61,19 @@ impl Link {
     pub async fn finish(&self) {
         self.writes.close();
         self.writes.wait().await;
+    }
+
+    /// PINGs Redis every [`HEARTBEAT`], for ever (run it under the task supervisor): one small
+    /// call off the request path that keeps [`Link::is_up`] true to the moment.
+    pub async fn heartbeat(&self) {
+        loop {
+            let _: Option<String> = self
+                .run("limits, breakers and the cache", |mut c| async move {
+                    redis::cmd("PING").query_async(&mut c).await
+                })
+                .await;
+            tokio::time::sleep(HEARTBEAT).await;
+        }
     }
 
     /// Runs `call` on the shared connection within [`REDIS_TIMEOUT`]; `None` when Redis did not

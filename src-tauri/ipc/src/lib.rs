@@ -259,8 +259,9 @@ macro_rules! for_each_command {
             refresh_backend_models(backend_id: String) -> ModelList;
             /// Resolves a model name as the gateway will and says whether it has a known price.
             check_model(model: String) -> ModelCheck;
-            /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
-            connect_tool(tool: String, model: Option<String>) -> ToolResult;
+            /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick;
+            /// `team` true: to the attached team gateway, with a team token for the admin token's owner.
+            connect_tool(tool: String, model: Option<String>, team: Option<bool>) -> ToolResult;
             /// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.
             disconnect_tool(tool: String) -> ToolResult;
             install_statusline() -> FilesChanged;

@@ -58,10 +58,13 @@ class ToolsResource extends Resource<ToolsView> {
     }
   }
 
-  /** Connects (or reconnects) a tool; `model` null or "" lets Switchyard pick. */
-  connect(id: ToolName, model: string | null): Promise<ToolOutcome | undefined> {
+  /**
+   * Connects (or reconnects) a tool; `model` null or "" lets Switchyard pick; `team`: to the
+   * attached team gateway with a team token, rather than to this machine's gateway.
+   */
+  connect(id: ToolName, model: string | null, team = false): Promise<ToolOutcome | undefined> {
     const picked = model?.trim() ? model.trim() : null;
-    return this.run(id, "connect", () => api.connectTool(id, picked));
+    return this.run(id, "connect", () => api.connectTool(id, picked, team));
   }
 
   disconnect(id: ToolName): Promise<ToolOutcome | undefined> {

@@ -4,7 +4,7 @@ import type { FilesChanged, FoundKey, KeySweep, MovedKey, ToolInfo, ToolResult }
 
 const listTools = vi.fn<() => Promise<ToolInfo[]>>();
 const toolModelChoices = vi.fn<() => Promise<string[]>>();
-const connectTool = vi.fn<(tool: string, model: string | null) => Promise<ToolResult>>();
+const connectTool = vi.fn<(tool: string, model: string | null, team: boolean | null) => Promise<ToolResult>>();
 const disconnectTool = vi.fn<(tool: string) => Promise<ToolResult>>();
 const installStatusline = vi.fn<() => Promise<FilesChanged>>();
 const uninstallStatusline = vi.fn<() => Promise<FilesChanged>>();
@@ -18,7 +18,7 @@ vi.mock("./api", () => ({
   api: {
     listTools: () => listTools(),
     toolModelChoices: () => toolModelChoices(),
-    connectTool: (t: string, m: string | null) => connectTool(t, m),
+    connectTool: (t: string, m: string | null, team: boolean | null) => connectTool(t, m, team),
     disconnectTool: (t: string) => disconnectTool(t),
     installStatusline: () => installStatusline(),
     uninstallStatusline: () => uninstallStatusline(),
@@ -41,6 +41,7 @@ const tool = (over: Partial<ToolInfo> = {}): ToolInfo => ({
   connected: false,
   pointsAt: null,
   needsReconnect: false,
+  viaTeam: false,
   configFiles: ["~/.claude/settings.json"],
   model: null,
   tokenName: null,
@@ -107,7 +108,7 @@ describe("tools", () => {
     const answer = deferred<ToolResult>();
     connectTool.mockReturnValueOnce(answer.promise);
     const run = m.tools.connect("claude-code", "  ");
-    expect(connectTool).toHaveBeenCalledWith("claude-code", null);
+    expect(connectTool).toHaveBeenCalledWith("claude-code", null, false);
     expect(m.tools.busy["claude-code"]).toBe("connect");
     expect(await m.tools.connect("claude-code", "fast"), "a second click while busy does nothing").toBeUndefined();
     expect(connectTool).toHaveBeenCalledTimes(1);

@@ -32,6 +32,10 @@ pub struct ConnectArgs {
     /// Claude Code's haiku tier
     #[arg(long, value_name = "MODEL")]
     haiku: Option<String>,
+    /// To the team gateway this desktop is attached to (Settings → Team gateway), with a team
+    /// token of its own, rather than to this machine's gateway
+    #[arg(long)]
+    team: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +84,7 @@ impl ConnectArgs {
     async fn go(&self, app: &Switchyard) -> Result<String, AppError> {
         let mut choice = ConnectChoice {
             model: self.model.clone(),
+            team: self.team,
             ..ConnectChoice::default()
         };
         choice.tiers.opus = self.opus.clone();

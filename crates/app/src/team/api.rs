@@ -1,21 +1,23 @@
 //! The team's administration API on each replica, behind the gateway's guard: only a team admin
 //! token opens it ([`TokenScope::Admin`]; a tool's token gets 403 from the guard). What an
-//! attached desktop reads: [`OVERVIEW_PATH`], and [`READINESS_PATH`] to run the checks on the
-//! replica. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
+//! attached desktop reads: [`OVERVIEW_PATH`], [`READINESS_PATH`] to run the checks on the
+//! replica, and [`TOKENS_PATH`] to make (and revoke) a token for each tool it connects to the
+//! team. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
 
 use super::overview::{
-    TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend, OVERVIEW_PATH,
-    READINESS_PATH,
+    IssuedToken, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
+    OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
 };
 use super::Team;
 use crate::mcp::http::CoreSlot;
 use crate::metrics::TeamSource;
 use crate::service::Switchyard;
 use crate::AppError;
-use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use switchyard_core::TokenScope;
 use switchyard_gateway::Caller;
@@ -35,6 +37,8 @@ pub(crate) fn router(team: Option<&Team>, core: CoreSlot) -> Router {
     Router::new()
         .route(OVERVIEW_PATH, get(overview))
         .route(READINESS_PATH, post(run_readiness))
+        .route(TOKENS_PATH, post(issue_token))
+        .route(&format!("{TOKENS_PATH}/{{id}}"), delete(revoke_token))
         .with_state(Api {
             team: team.clone(),
             core,
@@ -108,6 +112,71 @@ async fn run_readiness(State(api): State<Api>, Extension(caller): Extension<Call
     match gather(&api.team, &app).await {
         Ok(o) => Json(o).into_response(),
         Err(e) => failed(&e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NewToolToken {
+    name: String,
+}
+
+/// A tool's token for the admin token's owner (a desktop connecting that person's tool).
+async fn issue_token(
+    State(api): State<Api>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Json<NewToolToken>, JsonRejection>,
+) -> Response {
+    if caller.scope != TokenScope::Admin {
+        return Refused::NotAdmin.into_response();
+    }
+    let Ok(Json(body)) = body else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "Send {\"name\": \"TOOL\"} as JSON.",
+        );
+    };
+    let owner = caller.owner.unwrap_or(caller.name);
+    match api
+        .team
+        .db
+        .create_token(&body.name, &owner, TokenScope::Gateway)
+        .await
+    {
+        Ok(new) => {
+            api.team.tokens_changed().await;
+            let issued = IssuedToken {
+                id: new.token.id,
+                name: new.token.name,
+                owner: new.token.owner,
+                token: new.value,
+            };
+            (StatusCode::CREATED, Json(issued)).into_response()
+        }
+        Err(switchyard_team::TeamError::Invalid(why)) => {
+            refusal(StatusCode::BAD_REQUEST, &format!("{why}."))
+        }
+        Err(e) => failed(&super::team_error(e)),
+    }
+}
+
+/// Revokes a team token on every replica (a desktop disconnecting a tool).
+async fn revoke_token(
+    State(api): State<Api>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Response {
+    if caller.scope != TokenScope::Admin {
+        return Refused::NotAdmin.into_response();
+    }
+    match api.team.db.revoke_token(&id).await {
+        Ok(()) => {
+            api.team.tokens_changed().await;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(switchyard_team::TeamError::NotFound(_)) => {
+            refusal(StatusCode::NOT_FOUND, "No such team token.")
+        }
+        Err(e) => failed(&super::team_error(e)),
     }
 }
 

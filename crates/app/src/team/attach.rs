@@ -3,7 +3,7 @@
 //! read from the replica's API ([`super::api`]) whenever the Team page asks. The local gateway is
 //! untouched: attaching adds a view, it moves nothing.
 
-use super::overview::{TeamOverview, OVERVIEW_PATH, READINESS_PATH};
+use super::overview::{IssuedToken, TeamOverview, OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH};
 use crate::blocking::OffThread;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
@@ -91,41 +91,23 @@ fn client() -> Result<&'static reqwest::Client, AppError> {
     Ok(CLIENT.get_or_init(|| built))
 }
 
-/// Asks the replica at `base` for `path` with `token`; the answer's failure as the user's error.
-async fn call(
-    base: &str,
-    path: &str,
-    token: &SecretString,
-    post: bool,
-) -> Result<TeamOverview, AppError> {
-    let url = format!("{base}{path}");
-    let request = if post {
-        client()?.post(&url).timeout(READINESS_TIMEOUT)
-    } else {
-        client()?.get(&url).timeout(TIMEOUT)
-    };
-    let resp = request
-        .bearer_auth(token.expose())
-        .send()
-        .await
-        .map_err(|e| {
-            let why = if e.is_timeout() {
-                "it did not answer in time"
-            } else {
-                "nothing answered"
-            };
-            field(
-                Field::Url,
-                IssueCode::Other,
-                format!("Could not reach the team gateway at {base}: {why}."),
-            )
-        })?;
+/// Sends `request` (to the replica at `base`, with the admin token); a 2xx answer as it came,
+/// any other as the user's error.
+async fn send(base: &str, request: reqwest::RequestBuilder) -> Result<reqwest::Response, AppError> {
+    let resp = request.send().await.map_err(|e| {
+        let why = if e.is_timeout() {
+            "it did not answer in time"
+        } else {
+            "nothing answered"
+        };
+        field(
+            Field::Url,
+            IssueCode::Other,
+            format!("Could not reach the team gateway at {base}: {why}."),
+        )
+    })?;
     match resp.status().as_u16() {
-        200 => resp.json::<TeamOverview>().await.map_err(|_| {
-            AppError::Team(format!(
-                "The team gateway at {base} answered something this version cannot read: is it a newer or older Switchyard?"
-            ))
-        }),
+        200..=299 => Ok(resp),
         401 => Err(field(
             Field::Token,
             IssueCode::Other,
@@ -136,11 +118,8 @@ async fn call(
             IssueCode::Other,
             "This is not an admin token: create one with `switchyard team token create NAME --owner PERSON --admin`.",
         )),
-        404 => Err(field(
-            Field::Url,
-            IssueCode::Other,
-            format!("No team gateway answers at {base}: is Switchyard there started with --team?"),
-        )),
+        // The caller says what a missing page means (no team gateway there; a token gone).
+        404 => Err(AppError::NotFound("Team gateway")),
         status => {
             let said = resp
                 .json::<serde_json::Value>()
@@ -153,6 +132,46 @@ async fn call(
             )))
         }
     }
+}
+
+/// Reads an answer of this version's shape.
+async fn read<T: serde::de::DeserializeOwned>(
+    base: &str,
+    resp: reqwest::Response,
+) -> Result<T, AppError> {
+    resp.json::<T>().await.map_err(|_| {
+        AppError::Team(format!(
+            "The team gateway at {base} answered something this version cannot read: is it a newer or older Switchyard?"
+        ))
+    })
+}
+
+/// The overview from `path` (`GET`, or `POST` for a readiness run).
+async fn call(
+    base: &str,
+    path: &str,
+    token: &SecretString,
+    post: bool,
+) -> Result<TeamOverview, AppError> {
+    let url = format!("{base}{path}");
+    let request = if post {
+        client()?.post(&url).timeout(READINESS_TIMEOUT)
+    } else {
+        client()?.get(&url).timeout(TIMEOUT)
+    };
+    let resp = send(base, request.bearer_auth(token.expose()))
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => field(
+                Field::Url,
+                IssueCode::Other,
+                format!(
+                    "No team gateway answers at {base}: is Switchyard there started with --team?"
+                ),
+            ),
+            e => e,
+        })?;
+    read(base, resp).await
 }
 
 impl OffThread for TeamLink {}
@@ -214,6 +233,32 @@ impl TeamLink {
     pub async fn run_readiness(&self) -> Result<TeamOverview, AppError> {
         let (base, token) = self.saved().await?;
         call(&base, READINESS_PATH, &token, true).await
+    }
+
+    /// A token for tool `name`, made by the attached replica for the admin token's owner; with
+    /// the replica's address, which the tool is pointed at.
+    pub async fn issue_tool_token(&self, name: &str) -> Result<(String, IssuedToken), AppError> {
+        let (base, token) = self.saved().await?;
+        let request = client()?
+            .post(format!("{base}{TOKENS_PATH}"))
+            .timeout(TIMEOUT)
+            .bearer_auth(token.expose())
+            .json(&serde_json::json!({ "name": name }));
+        let issued = read(&base, send(&base, request).await?).await?;
+        Ok((base, issued))
+    }
+
+    /// Revokes team token `id` on every replica; one already gone is no error.
+    pub async fn revoke_tool_token(&self, id: &str) -> Result<(), AppError> {
+        let (base, token) = self.saved().await?;
+        let request = client()?
+            .delete(format!("{base}{TOKENS_PATH}/{id}"))
+            .timeout(TIMEOUT)
+            .bearer_auth(token.expose());
+        match send(&base, request).await {
+            Ok(_) | Err(AppError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     async fn saved(&self) -> Result<(String, SecretString), AppError> {

@@ -175,6 +175,11 @@ pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor)
         tasks.spawn("team breakers", redis.breakers.follow());
         tasks.spawn("team budgets", budgets::follow(team.clone()));
         let link = Arc::clone(&redis.link);
+        tasks.spawn(
+            "team redis heartbeat",
+            async move { link.heartbeat().await },
+        );
+        let link = Arc::clone(&redis.link);
         tasks.spawn_with("team redis writes", |stop| async move {
             stop.cancelled().await;
             link.finish().await;

@@ -12,6 +12,19 @@ use switchyard_monitor::Status;
 pub const OVERVIEW_PATH: &str = "/switchyard/team/v1/overview";
 /// `POST`: runs the readiness checks on the replica; answers with the new overview.
 pub const READINESS_PATH: &str = "/switchyard/team/v1/readiness";
+/// `POST {"name": TOOL}`: a tool's token for the admin token's owner ([`IssuedToken`]);
+/// `DELETE …/tokens/{id}` revokes one on every replica.
+pub const TOKENS_PATH: &str = "/switchyard/team/v1/tokens";
+
+/// A team token made through the API for one of its owner's tools: its value only here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedToken {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub token: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -7,6 +7,7 @@
 //! Invariants: a tool's config file is parsed before anything is written and refused whole when
 //! it cannot be; nothing returned or logged here holds a key or a gateway token.
 
+mod choices;
 mod connect;
 mod detect;
 pub(crate) mod files;
@@ -15,6 +16,7 @@ mod journal;
 mod service;
 pub mod statusline;
 pub mod sweep;
+mod team;
 pub mod user_env;
 
 pub use connect::FilesReport;
@@ -24,9 +26,10 @@ pub use switchyard_connect::{Home, TierModels, ToolId};
 
 use crate::blocking::OffThread;
 use crate::AppError;
+use choices::{default_model, model_choices};
 use std::path::Path;
 use switchyard_connect::{tools, ConnectParams};
-use switchyard_core::{free_name, BackendKind};
+use switchyard_core::free_name;
 
 /// Connection id of Claude Code's status line (a connection without a token).
 pub const STATUSLINE_ID: &str = "claude-code:statusline";
@@ -44,6 +47,8 @@ pub struct ToolStatus {
     pub points_at: Option<String>,
     /// Connected, but the files no longer point at this gateway (port changed, file edited).
     pub needs_reconnect: bool,
+    /// Connected to the team gateway this desktop is attached to, not to this machine's.
+    pub via_team: bool,
     /// The files Connect edits (`~/…`).
     pub config_files: Vec<String>,
     pub model: Option<String>,
@@ -61,6 +66,9 @@ pub struct ConnectChoice {
     pub model: Option<String>,
     /// Claude Code's per-tier models (default: `model` for every tier when one is set).
     pub tiers: TierModels,
+    /// To the team gateway this desktop is attached to, with a team token, rather than to this
+    /// machine's gateway.
+    pub team: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,6 +99,7 @@ impl Tools {
             .unwrap_or_default();
         let found = detect::detect_all(path_var, home.home.clone()).await;
         let root = self.gateway_root().await.ok();
+        let team_root = self.team.url().await.ok().flatten();
         self.blocking(move |inner| {
             let connections = inner.connections.list_connections()?;
             let tokens = inner.token_rows.list_tokens()?;
@@ -105,10 +114,16 @@ impl Tools {
                 let read = |p: &Path| files::read_text(p).ok().flatten();
                 let points_at = tools::current_base_url(tool, &home, &read);
                 let connected = row.is_some_and(|r| r.state == journal::CONNECTED);
-                let token_active = row
+                let via_team = row
                     .and_then(|r| r.token_id.as_deref())
-                    .is_some_and(|id| tokens.iter().any(|t| t.id == id && t.revoked_at.is_none()));
-                let here = match (&points_at, &root) {
+                    .is_some_and(|id| team::team_token(id).is_some());
+                // A team token is the replica's to check; this machine's are here.
+                let token_active = via_team
+                    || row.and_then(|r| r.token_id.as_deref()).is_some_and(|id| {
+                        tokens.iter().any(|t| t.id == id && t.revoked_at.is_none())
+                    });
+                let target = if via_team { &team_root } else { &root };
+                let here = match (&points_at, target) {
                     (Some(p), Some(r)) => p.trim_end_matches("/v1").trim_end_matches('/') == r,
                     _ => false,
                 };
@@ -125,6 +140,7 @@ impl Tools {
                     program: installed.path.map(|p| p.display().to_string()),
                     connected,
                     needs_reconnect: connected && (!here || !token_active),
+                    via_team,
                     points_at,
                     config_files: tools::config_files(tool, &home)
                         .iter()
@@ -156,19 +172,33 @@ impl Tools {
         choice: ConnectChoice,
     ) -> Result<ToolReport, AppError> {
         let home = self.tools_home()?;
-        let root = self.gateway_root().await?;
-        let (report, old_token) = self
+        let (root, issued) = if choice.team {
+            let (base, token) = self.team.issue_tool_token(tool.as_str()).await?;
+            (base, Some(token))
+        } else {
+            (self.gateway_root().await?, None)
+        };
+        let issued_id = issued.as_ref().map(|t| team::row_token_id(&t.id));
+        let connected = self
             .blocking(move |inner| {
                 inner.secrets.check()?;
-                connect_blocking(inner, &home, tool, choice, &root)
+                connect_blocking(inner, &home, tool, choice, &root, issued)
             })
-            .await?;
-        if let Some(old) = old_token {
-            match self.tokens.revoke(old).await {
-                // Already revoked (that is what made the tool need a reconnect).
-                Ok(_) | Err(AppError::NotFound(_)) => {}
-                Err(e) => return Err(e),
+            .await;
+        let (report, old_token) = match (connected, issued_id) {
+            (Ok(done), _) => done,
+            (Err(e), Some(id)) => {
+                // The team's token is not left valid for a connect that did not happen.
+                if let Err(r) = self.revoke_connection_token(id).await {
+                    tracing::warn!(error = %r, "a team token of a failed connect stays valid");
+                }
+                return Err(e);
             }
+            (Err(e), None) => return Err(e),
+        };
+        if let Some(old) = old_token {
+            // Already revoked (that is what made the tool need a reconnect) is no error.
+            self.revoke_connection_token(old).await?;
         }
         self.events.emit(crate::events::DomainEvent::TokensChanged);
         tracing::info!(
@@ -192,14 +222,10 @@ impl Tools {
                 Ok((files, token))
             })
             .await?;
-        let mut token_name = None;
-        if let Some(id) = token_id {
-            match self.tokens.revoke(id).await {
-                Ok(row) => token_name = Some(row.name),
-                Err(AppError::NotFound(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let token_name = match token_id {
+            Some(id) => self.revoke_connection_token(id).await?,
+            None => None,
+        };
         tracing::info!(tool = tool.as_str(), "tool disconnected");
         Ok(ToolReport {
             files,
@@ -229,46 +255,6 @@ impl Tools {
     }
 }
 
-fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
-    let mut out: Vec<String> = inner
-        .routes
-        .list_routes()?
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
-    for b in inner
-        .rows
-        .backends
-        .list_backends()?
-        .into_iter()
-        .filter(|b| b.enabled)
-    {
-        out.push(format!("{}/{}", b.name, b.default_model));
-    }
-    for listed in crate::catalogue::Catalogue::choices_in(&inner.catalogue, &inner.rows.backends)? {
-        if !out.contains(&listed) {
-            out.push(listed);
-        }
-    }
-    Ok(out)
-}
-
-/// The model a tool gets when the user picks none: nothing for a tool whose own provider is
-/// enabled (it keeps choosing its models), else the first route, else the first enabled backend.
-fn default_model(inner: &Tools, tool: ToolId) -> Result<Option<String>, AppError> {
-    let native = match tool {
-        ToolId::ClaudeCode => Some(BackendKind::Anthropic),
-        ToolId::Codex => Some(BackendKind::OpenAi),
-        ToolId::GeminiCli => Some(BackendKind::Gemini),
-        ToolId::Opencode | ToolId::Aider => None,
-    };
-    let backends = inner.rows.backends.list_backends()?;
-    if native.is_some_and(|k| backends.iter().any(|b| b.enabled && b.kind == k)) {
-        return Ok(None);
-    }
-    Ok(model_choices(inner)?.into_iter().next())
-}
-
 /// Returns the report and the token to revoke afterwards (a reconnect's old one).
 fn connect_blocking(
     inner: &Tools,
@@ -276,6 +262,7 @@ fn connect_blocking(
     tool: ToolId,
     choice: ConnectChoice,
     root: &str,
+    issued: Option<crate::team::overview::IssuedToken>,
 ) -> Result<(ToolReport, Option<String>), AppError> {
     let id = tool.as_str();
     let old = inner.connections.get_connection(id)?;
@@ -287,8 +274,10 @@ fn connect_blocking(
             None => default_model(inner, tool)?,
         },
     };
+    // A team token is made for each connect; only this machine's own is reused.
     let reuse = old
         .as_ref()
+        .filter(|_| issued.is_none())
         .and_then(|row| {
             Some((
                 row.token_id.clone()?,
@@ -307,9 +296,11 @@ fn connect_blocking(
             let caller = inner.tokens.index().verify(&token)?;
             (caller.token_id == token_id).then_some((token_id, caller.name, token))
         });
-    let (token_id, token_name, token, fresh) = match reuse {
-        Some((id, name, token)) => (id, name, token, false),
-        None => {
+    let team = issued.is_some();
+    let (token_id, token_name, token, fresh) = match (issued, reuse) {
+        (Some(t), _) => (team::row_token_id(&t.id), t.name, t.token, true),
+        (None, Some((id, name, token))) => (id, name, token, false),
+        (None, None) => {
             let (row, token) = inner.tokens.insert(&free_token_name(inner, id)?)?;
             (row.id, row.name, token.expose().clone(), true)
         }
@@ -341,7 +332,8 @@ fn connect_blocking(
     let files = match files {
         Ok(f) => f,
         Err(e) => {
-            if fresh {
+            // The caller revokes a team token (through the team's API).
+            if fresh && !team {
                 inner.tokens.revoke_now(&token_id)?;
             }
             return Err(e);

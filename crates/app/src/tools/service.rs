@@ -47,6 +47,8 @@ pub struct Tools {
     pub(super) events: EventSink,
     /// Runs after a key move adds a key (the gateway and the monitor follow).
     pub(super) backends_changed: Reaction,
+    /// The team gateway this desktop is attached to: a tool connected to it gets the team's token.
+    pub(super) team: crate::team::attach::TeamLink,
 }
 
 impl Tools {
@@ -76,6 +78,7 @@ impl Tools {
             routes: store.routes(),
             catalogue: store.catalogue(),
             ledger: store.ledger(),
+            team: crate::team::attach::TeamLink::new(store.settings(), Arc::clone(&secrets)),
             secrets,
             paths,
             tokens,

@@ -19,7 +19,12 @@ pub async fn tool_model_choices(core: &Core) -> Res<Vec<String>> {
 
 /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
 #[tracing::instrument(skip(core))]
-pub async fn connect_tool(core: &Core, tool: String, model: Option<String>) -> Res<ToolResult> {
+pub async fn connect_tool(
+    core: &Core,
+    tool: String,
+    model: Option<String>,
+    team: Option<bool>,
+) -> Res<ToolResult> {
     Ok(core
         .app()?
         .tools()
@@ -27,6 +32,7 @@ pub async fn connect_tool(core: &Core, tool: String, model: Option<String>) -> R
             parse_tool(&tool)?,
             ConnectChoice {
                 model,
+                team: team.unwrap_or(false),
                 ..ConnectChoice::default()
             },
         )

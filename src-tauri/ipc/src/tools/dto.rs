@@ -60,6 +60,8 @@ pub struct ToolInfo {
     pub points_at: Option<String>,
     /// Connected, but the files no longer point at this gateway or its token was revoked.
     pub needs_reconnect: bool,
+    /// Connected to the team gateway this desktop is attached to, not to this machine's.
+    pub via_team: bool,
     /// The files Connect edits (`~/…`).
     pub config_files: Vec<String>,
     /// The route or model it was connected with (`null`: the tool picks).
@@ -82,6 +84,7 @@ impl From<ToolStatus> for ToolInfo {
             connected: t.connected,
             points_at: t.points_at,
             needs_reconnect: t.needs_reconnect,
+            via_team: t.via_team,
             config_files: t.config_files,
             model: t.model,
             token_name: t.token_name,
