@@ -280,15 +280,3 @@ pub fn gateway_config_from_env() -> Result<switchyard_gateway::GatewayConfig, St
     }
     Ok(config)
 }
-
-/// The routes the application adds to the gateway: `/metrics`, `/mcp` and, on a team replica,
-/// the team's administration API.
-pub(crate) fn extra_routes(
-    metrics: &Arc<crate::metrics::Metrics>,
-    core: &crate::mcp::http::CoreSlot,
-    team: Option<&crate::team::Team>,
-) -> axum::Router {
-    crate::metrics::router(Arc::clone(metrics))
-        .merge(crate::mcp::http::router(Arc::clone(core)))
-        .merge(crate::team::api::router(team, Arc::clone(core)))
-}

@@ -260,3 +260,15 @@ impl Switchyard {
 }
 
 impl OffThread for Arc<Inner> {}
+
+/// The routes the application adds to the gateway: `/metrics`, `/mcp` and, on a team replica,
+/// the team's administration API.
+fn extra_routes(
+    metrics: &Arc<crate::metrics::Metrics>,
+    core: &crate::mcp::http::CoreSlot,
+    team: Option<&crate::team::Team>,
+) -> axum::Router {
+    crate::metrics::router(Arc::clone(metrics))
+        .merge(crate::mcp::http::router(Arc::clone(core)))
+        .merge(crate::team::api::router(team, Arc::clone(core)))
+}

@@ -78,11 +78,7 @@ impl Switchyard {
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
             shared: crate::team::share(opts.team.as_ref(), cache.as_ref()),
-            extra_routes: Some(crate::gateway::extra_routes(
-                &metrics,
-                &mcp_core,
-                opts.team.as_ref(),
-            )),
+            extra_routes: Some(super::extra_routes(&metrics, &mcp_core, opts.team.as_ref())),
         };
         let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
         let gateway_handle = match &gateway {

@@ -9,10 +9,9 @@ use super::overview::{
     OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
 };
 use super::Team;
-use crate::mcp::http::CoreSlot;
 use crate::metrics::TeamSource;
-use crate::service::Switchyard;
 use crate::AppError;
+use crate::{Switchyard, WeakSwitchyard};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,6 +21,9 @@ use axum::{Extension, Json, Router};
 use switchyard_core::TokenScope;
 use switchyard_gateway::Caller;
 use switchyard_team::{period_bounds, BudgetScope, UsageBy};
+
+/// Where the API finds the core once it runs (the `/mcp` route's slot: one per process).
+pub(crate) type CoreSlot = std::sync::Arc<std::sync::OnceLock<WeakSwitchyard>>;
 
 #[derive(Clone)]
 struct Api {
@@ -80,7 +82,7 @@ impl Api {
         }
         self.core
             .get()
-            .and_then(crate::service::WeakSwitchyard::upgrade)
+            .and_then(WeakSwitchyard::upgrade)
             .ok_or(Refused::Unavailable)
     }
 }
