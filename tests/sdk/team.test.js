@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { MOCK_KEY, serveBinary, startMock } from "./harness.js";
+import { MOCK_KEY, startMock, underWine } from "./harness.js";
 import { psql, startFailing, startNginx, startReplicas, startServers } from "./team-harness.js";
 
 const LIMIT = 60;
@@ -24,10 +24,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // sets SWITCHYARD_WINE=1): there a SIGKILL reaches Wine's launcher, not the replica, so "replica B
 // killed" would leave B serving (and holding the suite's pipes open). The team gateway's suite
 // runs on the native build.
-const underWine =
-  (process.env.SWITCHYARD_WINE === "1" || serveBinary.endsWith(".exe")) && "the kill -9 test needs a native replica";
+const nativeOnly = underWine && "the kill -9 test needs a native replica";
 
-describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip: underWine }, () => {
+describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip: nativeOnly }, () => {
   const t = {};
   before(async () => {
     t.servers = await startServers();

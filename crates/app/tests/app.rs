@@ -60,6 +60,9 @@ mod shutdown;
 #[cfg(unix)]
 #[path = "app/team.rs"]
 mod team;
+#[cfg(unix)]
+#[path = "app/team_api.rs"]
+mod team_api;
 #[path = "app/tools.rs"]
 mod tools;
 #[path = "app/tools_lifecycle.rs"]

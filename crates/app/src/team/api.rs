@@ -161,7 +161,8 @@ async fn issue_token(
     }
 }
 
-/// Revokes a team token on every replica (a desktop disconnecting a tool).
+/// Revokes one of the admin's owner's team tokens on every replica (a desktop disconnecting a
+/// tool); another person's is "no such token".
 async fn revoke_token(
     State(api): State<Api>,
     Extension(caller): Extension<Caller>,
@@ -169,6 +170,15 @@ async fn revoke_token(
 ) -> Response {
     if caller.scope != TokenScope::Admin {
         return Refused::NotAdmin.into_response();
+    }
+    // Only the admin's owner's own tokens: the CLI, with the database, revokes anyone's.
+    let owner = caller.owner.unwrap_or(caller.name);
+    let owned = match api.team.db.tokens().await {
+        Ok(all) => all.iter().any(|t| t.id == id && t.owner == owner),
+        Err(e) => return failed(&super::team_error(e)),
+    };
+    if !owned {
+        return refusal(StatusCode::NOT_FOUND, "No such team token.");
     }
     match api.team.db.revoke_token(&id).await {
         Ok(()) => {

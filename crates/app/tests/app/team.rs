@@ -12,12 +12,12 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 use switchyard_team::testing::{free_port, TempPostgres, TempRedis};
 
-const SERVICE: &str = "switchyard-test-team";
+pub(super) const SERVICE: &str = "switchyard-test-team";
 
 /// A replica: `switchyard-serve serve --team … --redis …` on its own folder and port.
-struct Replica {
+pub(super) struct Replica {
     child: Child,
-    addr: SocketAddr,
+    pub(super) addr: SocketAddr,
 }
 
 impl Drop for Replica {
@@ -27,7 +27,7 @@ impl Drop for Replica {
     }
 }
 
-fn replica(data: &Path, pg: &TempPostgres, redis: &TempRedis) -> Replica {
+pub(super) fn replica(data: &Path, pg: &TempPostgres, redis: &TempRedis) -> Replica {
     let port = free_port();
     let (db, shared) = (pg.url(), redis.url());
     let child = serve_with(data, SERVICE, port, &["--team", &db, "--redis", &shared]);
@@ -39,7 +39,12 @@ fn replica(data: &Path, pg: &TempPostgres, redis: &TempRedis) -> Replica {
 
 /// `switchyard-serve team …` against the team's servers (given in the environment, as an
 /// administrator's shell would).
-fn team(data: &Path, pg: &TempPostgres, redis: &TempRedis, args: &[&str]) -> (i32, String, String) {
+pub(super) fn team(
+    data: &Path,
+    pg: &TempPostgres,
+    redis: &TempRedis,
+    args: &[&str],
+) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
         .arg("team")
         .args(args)

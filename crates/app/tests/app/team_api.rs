@@ -1,0 +1,134 @@
+//! The team's administration API on a real replica (`switchyard-serve serve --team … --redis …`):
+//! only an admin token opens it; the overview names the replica, its backends and a person's
+//! spend; a tool's token made through it belongs to the admin's owner and works at once; it
+//! revokes that token for the team (within a second), but not another person's; bad input is a 400 with a reason.
+
+use super::say_hi;
+use super::team::{replica, team, Replica};
+use std::time::{Duration, Instant};
+use switchyard_team::testing::{TempPostgres, TempRedis};
+
+const API: &str = "/switchyard/team/v1";
+
+fn create(dir: &std::path::Path, pg: &TempPostgres, redis: &TempRedis, args: &[&str]) -> String {
+    let mut all = vec!["token", "create"];
+    all.extend_from_slice(args);
+    let (code, value, err) = team(dir, pg, redis, &all);
+    assert_eq!(code, 0, "{err}");
+    value
+}
+
+fn call(r: &Replica, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, format!("http://{}{API}{path}", r.addr))
+        .bearer_auth(token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owners() {
+    use reqwest::Method;
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dir = tempfile::tempdir().unwrap();
+    let admin = create(
+        dir.path(),
+        &pg,
+        &redis,
+        &["desk", "--owner", "ana@example.com", "--admin"],
+    );
+    let bo = create(
+        dir.path(),
+        &pg,
+        &redis,
+        &["aider", "--owner", "bo@example.com"],
+    );
+    let r = replica(dir.path(), &pg, &redis);
+    assert_eq!(say_hi(r.addr, &bo, "demo-chat").await.status(), 200);
+
+    // A tool's token is refused by the guard, an admin token answered.
+    let refused = call(&r, Method::GET, "/overview", &bo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let overview = loop {
+        let o: serde_json::Value = call(&r, Method::GET, "/overview", &admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // The ledger is written in batches off the request path.
+        if o["people"].as_array().is_some_and(|p| !p.is_empty()) || Instant::now() > deadline {
+            break o;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(overview["redisUp"], true);
+    assert!(overview["replica"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(overview["backends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["name"] == "Demo"));
+    assert_eq!(overview["people"][0]["person"], "bo@example.com");
+    assert_eq!(overview["people"][0]["requests"], 1);
+
+    // A tool's token for Ana, usable at once.
+    let bad = call(&r, Method::POST, "/tokens", &admin)
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let issued: serde_json::Value = call(&r, Method::POST, "/tokens", &admin)
+        .json(&serde_json::json!({"name": "codex"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(issued["owner"], "ana@example.com");
+    let token = issued["token"].as_str().unwrap();
+    assert_eq!(say_hi(r.addr, token, "demo-chat").await.status(), 200);
+
+    // Bo's token is not Ana's to revoke; hers is, for the team.
+    let (_, listed, _) = team(dir.path(), &pg, &redis, &["token", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let bo_id = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["owner"] == "bo@example.com")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = call(&r, Method::DELETE, &format!("/tokens/{bo_id}"), &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    assert_eq!(
+        say_hi(r.addr, &bo, "demo-chat").await.status(),
+        200,
+        "Bo's token stays"
+    );
+    let id = issued["id"].as_str().unwrap();
+    let gone = call(&r, Method::DELETE, &format!("/tokens/{id}"), &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 204);
+    // The replicas hear it through Redis (this one too), within a second.
+    let revoked = Instant::now();
+    while say_hi(r.addr, token, "demo-chat").await.status() != 401 {
+        assert!(
+            revoked.elapsed() < Duration::from_secs(1),
+            "still accepted after 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
