@@ -2277,6 +2277,12 @@ export type SeriesPoint = {
 
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
 
+export type TeamAlert = {
+	rule: string,
+	summary: string,
+	openedAt: string,
+};
+
 export type TeamBackend = TeamBackend_Serialize | TeamBackend_Deserialize;
 
 export type TeamBackend_Deserialize = {
@@ -2350,6 +2356,8 @@ export type TeamOverview_Deserialize = {
 	people: TeamSpend[],
 	budgets: TeamBudgetState_Deserialize[],
 	readiness?: TeamReadiness | null,
+	/**  The replica's open alerts, newest first (`teamRedisDown` while Redis is away). */
+	alerts: TeamAlert[],
 };
 
 /**  The team as its replica sees it. */
@@ -2365,6 +2373,8 @@ export type TeamOverview_Serialize = {
 	people: TeamSpend[],
 	budgets: TeamBudgetState_Serialize[],
 	readiness: TeamReadiness | null,
+	/**  The replica's open alerts, newest first (`teamRedisDown` while Redis is away). */
+	alerts: TeamAlert[],
 };
 
 export type TeamReadiness = {

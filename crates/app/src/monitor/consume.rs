@@ -135,7 +135,7 @@ fn row(s: &ProbeSample) -> SampleRow {
 }
 
 /// Hands one signal to the board and the alert engine (which evaluates later).
-fn observe(app: &Health, signal: &Signal) {
+pub(super) fn observe(app: &Health, signal: &Signal) {
     let Some(m) = app.monitor() else { return };
     let transition = lock(&m.board).observe(signal);
     lock(&m.engine).observe(signal);

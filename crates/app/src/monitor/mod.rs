@@ -34,6 +34,8 @@ use tokio::sync::mpsc;
 
 /// The alert engine's pseudo backend for the response cache's metrics (its hit rate).
 pub(crate) const CACHE_SUBJECT: &str = "switchyard-cache";
+/// The subject of a team replica's `teamRedisUp` metric (its alert names it "Team Redis").
+pub(crate) const TEAM_REDIS_SUBJECT: &str = "switchyard-team-redis";
 
 /// Settings key of the alert rules, cooldown and quiet hours.
 const ALERTS_KEY: &str = "alerts";
@@ -109,7 +111,14 @@ impl Health {
     fn extra_names(sources: &[NameSource]) -> Vec<(String, String)> {
         let mut names: Vec<(String, String)> = sources.iter().flat_map(|f| f()).collect();
         names.push((CACHE_SUBJECT.to_string(), "Response cache".to_string()));
+        names.push((TEAM_REDIS_SUBJECT.to_string(), "Team Redis".to_string()));
         names
+    }
+
+    /// Hands the monitor a signal made outside the gateway and the probes (a team replica's
+    /// Redis state); the rules see it at their next evaluation.
+    pub(crate) fn observe(&self, signal: &switchyard_monitor::Signal) {
+        consume::observe(self, signal);
     }
 
     fn emit(&self, event: DomainEvent) {

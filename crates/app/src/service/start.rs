@@ -290,11 +290,11 @@ impl Switchyard {
             tracing::warn!(error = %e, "interrupted tool connections not repaired");
         }
         self.inner.routing.refresh().await;
-        self.inner.preferences.start(&self.inner.tasks);
-        crate::team::follow(self.inner.team.as_ref(), &self.inner.tasks);
-        self.inner.cache.start_upkeep(&self.inner.tasks);
-        if matches!(self.inner.gateway, GatewayStatus::Listening(_)) {
-            let i = &self.inner;
+        let i = &self.inner;
+        i.preferences.start(&i.tasks);
+        crate::team::follow(i.team.as_ref(), &i.tasks, &i.health);
+        i.cache.start_upkeep(&i.tasks);
+        if matches!(i.gateway, GatewayStatus::Listening(_)) {
             crate::external::spawn_watch(
                 &i.tasks,
                 i.store.clone(),

@@ -5,7 +5,7 @@
 //! team. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
 
 use super::overview::{
-    IssuedToken, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
+    IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
     OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
 };
 use super::Team;
@@ -261,6 +261,18 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
             .map(|b| format!("{}: {}", b.component, b.message))
             .collect(),
     });
+    let alerts = app
+        .health()
+        .alerts(50)
+        .await?
+        .into_iter()
+        .filter(|a| a.row.resolved_at.is_none())
+        .map(|a| TeamAlert {
+            rule: a.row.rule,
+            summary: a.row.summary,
+            opened_at: a.row.opened_at,
+        })
+        .collect();
     Ok(TeamOverview {
         replica: state.replica,
         redis_up: state.redis_up,
@@ -270,5 +282,6 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
         people,
         budgets,
         readiness,
+        alerts,
     })
 }

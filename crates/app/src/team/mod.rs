@@ -29,6 +29,8 @@ pub const TEAM_REDIS_ENV: &str = "SWITCHYARD_TEAM_REDIS_URL";
 /// How often a replica re-reads the team's tokens whatever Redis says: the longest a revocation
 /// takes to reach a replica that cannot hear Redis.
 pub const RELOAD_EVERY: Duration = Duration::from_secs(10);
+/// How often a replica tells its alert rules whether it shares through Redis.
+const REDIS_STATE_EVERY: Duration = Duration::from_secs(10);
 
 /// Where the team's shared state is.
 #[derive(Debug, Clone)]
@@ -165,7 +167,11 @@ pub(crate) fn source(team: Option<&Team>) -> Option<Arc<dyn crate::metrics::Team
 
 /// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
 /// stopping, lets the ledger write what is queued).
-pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor) {
+pub(crate) fn follow(
+    team: Option<&Team>,
+    tasks: &crate::supervisor::Supervisor,
+    health: &crate::monitor::Health,
+) {
     let Some(team) = team else {
         return;
     };
@@ -179,6 +185,21 @@ pub(crate) fn follow(team: Option<&Team>, tasks: &crate::supervisor::Supervisor)
             "team redis heartbeat",
             async move { link.heartbeat().await },
         );
+        // The `teamRedisDown` alert's input: 1 while shared, 0 while degraded.
+        let (state, health) = (team.clone(), health.clone());
+        tasks.every("team redis state", REDIS_STATE_EVERY, move || {
+            let up = crate::metrics::TeamSource::state(&state).redis_up == Some(true);
+            health.observe(&switchyard_monitor::Signal::Metric(
+                switchyard_monitor::MetricPoint {
+                    name: switchyard_monitor::TEAM_REDIS_METRIC.into(),
+                    backend_id: crate::monitor::TEAM_REDIS_SUBJECT.into(),
+                    key_id: None,
+                    at_unix_ms: crate::clock::now_ms(),
+                    value: if up { 1.0 } else { 0.0 },
+                },
+            ));
+            async {}
+        });
         let link = Arc::clone(&redis.link);
         tasks.spawn_with("team redis writes", |stop| async move {
             stop.cancelled().await;

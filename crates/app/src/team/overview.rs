@@ -43,6 +43,17 @@ pub struct TeamOverview {
     pub budgets: Vec<TeamBudgetState>,
     /// The replica's last readiness run, if it ran one.
     pub readiness: Option<TeamReadiness>,
+    /// The replica's open alerts (Redis away among them: `teamRedisDown`), newest first.
+    pub alerts: Vec<TeamAlert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamAlert {
+    /// The rule that opened it (`teamRedisDown`, `backendDown`, …).
+    pub rule: String,
+    pub summary: String,
+    pub opened_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,8 @@
 //! revokes that token for the team (within a second), but not another person's; bad input is a 400 with a reason.
 
 use super::say_hi;
-use super::team::{replica, team, Replica};
+use super::shutdown::sy_in;
+use super::team::{replica, team, Replica, SERVICE};
 use std::time::{Duration, Instant};
 use switchyard_team::testing::{TempPostgres, TempRedis};
 
@@ -130,5 +131,99 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
             "still accepted after 1 s"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The open alerts' rules in the replica's overview.
+async fn open_alerts(r: &Replica, admin: &str) -> Vec<String> {
+    let o: serde_json::Value = call(r, reqwest::Method::GET, "/overview", admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    o["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_stopped_opens_the_replicas_team_redis_alert_and_its_return_resolves_it() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dir = tempfile::tempdir().unwrap();
+    let admin = create(
+        dir.path(),
+        &pg,
+        &redis,
+        &["desk", "--owner", "ana@example.com", "--admin"],
+    );
+    // An alert resolves once it has been clear for the cooldown (5 min by default): none here.
+    let export = sy_in(dir.path(), SERVICE, &["config", "export"]);
+    let config = String::from_utf8(export.stdout).unwrap();
+    assert!(config.contains("cooldownSecs = 300"), "{config}");
+    let file = dir.path().join("alerts.toml");
+    std::fs::write(
+        &file,
+        config.replace("cooldownSecs = 300", "cooldownSecs = 0"),
+    )
+    .unwrap();
+    let imported = sy_in(
+        dir.path(),
+        SERVICE,
+        &["config", "import", file.to_str().unwrap()],
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let r = replica(dir.path(), &pg, &redis);
+    // The rules see the state every 10 s and are evaluated every 15 s.
+    let within = |secs| Instant::now() + Duration::from_secs(secs);
+    let up = within(10);
+    loop {
+        let o: serde_json::Value = call(&r, reqwest::Method::GET, "/overview", &admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if o["redisUp"] == true {
+            break;
+        }
+        assert!(
+            Instant::now() < up,
+            "the replica never shared through Redis"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    redis.stop();
+    let deadline = within(45);
+    while !open_alerts(&r, &admin)
+        .await
+        .contains(&"teamRedisDown".to_string())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no teamRedisDown alert 45 s after Redis stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    redis.restart();
+    let deadline = within(45);
+    while open_alerts(&r, &admin)
+        .await
+        .contains(&"teamRedisDown".to_string())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the alert stayed open 45 s after Redis came back"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

@@ -30,6 +30,9 @@ pub const BUDGET_METRIC: &str = "budgetPercent";
 pub const LIMIT_METRIC: &str = "limitPercent";
 /// The metric a key's credits report: USD left, as the provider said (OpenRouter).
 pub const BALANCE_METRIC: &str = "balanceUsd";
+/// The metric a team replica reports every few seconds: 1 while it shares through the team's
+/// Redis, 0 in the degraded state (Redis away).
+pub const TEAM_REDIS_METRIC: &str = "teamRedisUp";
 
 fn budget_rule(id: &str, percent: f64) -> AlertRule {
     threshold_rule(id, BUDGET_METRIC, percent)
@@ -221,6 +224,21 @@ impl AlertRule {
             threshold_rule("limit80", LIMIT_METRIC, 80.0),
             threshold_rule("limit95", LIMIT_METRIC, 95.0),
             threshold_rule("limit100", LIMIT_METRIC, 100.0),
+            // Fed by a team replica every 10 s: fires when its Redis stops answering (each
+            // replica then limits, breaks and caches on its own), resolves when it is back. A
+            // desktop without a team never feeds it.
+            AlertRule {
+                id: "teamRedisDown".into(),
+                enabled: true,
+                kind: RuleKind::Metric(MetricRule {
+                    metric: TEAM_REDIS_METRIC.into(),
+                    aggregate: Aggregation::Last,
+                    compare: Compare::Below,
+                    threshold: 1.0,
+                    window_secs: 120,
+                    min_samples: 1,
+                }),
+            },
             // Fed with each key's credits after its probe: fires under $1 left, resolves on a
             // top-up.
             AlertRule {

@@ -30,6 +30,26 @@ pub struct TeamOverview {
     pub people: Vec<TeamSpend>,
     pub budgets: Vec<TeamBudgetState>,
     pub readiness: Option<TeamReadiness>,
+    /// The replica's open alerts, newest first (`teamRedisDown` while Redis is away).
+    pub alerts: Vec<TeamAlert>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamAlert {
+    pub rule: String,
+    pub summary: String,
+    pub opened_at: String,
+}
+
+impl From<core::TeamAlert> for TeamAlert {
+    fn from(a: core::TeamAlert) -> Self {
+        TeamAlert {
+            rule: a.rule,
+            summary: a.summary,
+            opened_at: a.opened_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -84,6 +104,7 @@ impl From<core::TeamOverview> for TeamOverview {
             people: crate::dtos(o.people),
             budgets: crate::dtos(o.budgets),
             readiness: o.readiness.map(Into::into),
+            alerts: crate::dtos(o.alerts),
         }
     }
 }
