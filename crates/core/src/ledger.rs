@@ -16,8 +16,10 @@
 
 /// One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
 /// the UI's `LedgerRow` (`switchyard requests --json`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+// Read back from the team's ledger (its `record` column); a field a later version adds is
+// missing from an older row and takes its default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct RequestRecord {
     pub id: String,
     /// RFC 3339.
@@ -67,7 +69,7 @@ pub struct RequestRecord {
 }
 
 /// One upstream attempt of a request: which backend, key and model, and how it ended.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptRecord {
     /// 1 for the first attempt.

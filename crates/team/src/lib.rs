@@ -45,4 +45,4 @@ pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
 pub use team_budgets::{period_bounds, TeamBudgetRow};
 pub use tokens::{NewTeamToken, TeamToken};
-pub use usage::{UsageBy, UsageRow};
+pub use usage::{TeamRequest, UsageBy, UsageRow};

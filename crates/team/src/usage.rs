@@ -68,3 +68,50 @@ impl TeamDb {
             .collect())
     }
 }
+
+/// One request of the team's ledger as recorded, with the replica that answered it and the person
+/// its token belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRequest {
+    pub record: switchyard_core::RequestRecord,
+    pub replica: String,
+    pub person: Option<String>,
+}
+
+impl TeamDb {
+    /// The newest `limit` requests, newest first; only those that failed as `error_class`
+    /// (its stored name, `rate_limited`) when given.
+    pub async fn recent_requests(
+        &self,
+        limit: u32,
+        error_class: Option<&str>,
+    ) -> Result<Vec<TeamRequest>, TeamError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT r.record, r.replica, t.owner
+                 FROM team_requests r LEFT JOIN team_tokens t ON t.id = r.token_id
+                 WHERE $2::text IS NULL OR r.record->>'errorClass' = $2
+                 ORDER BY r.started_at DESC, r.id DESC LIMIT $1",
+                &[&i64::from(limit), &error_class],
+            )
+            .await?;
+        // A row this version cannot read (written by a much newer one) is left out, not fatal.
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                let record = r
+                    .try_get::<_, tokio_postgres::types::Json<switchyard_core::RequestRecord>>(0)
+                    .map_err(|e| tracing::warn!(error = %e, "a team ledger row left out"))
+                    .ok()?
+                    .0;
+                Some(TeamRequest {
+                    record,
+                    replica: r.get(1),
+                    person: r.get(2),
+                })
+            })
+            .collect())
+    }
+}

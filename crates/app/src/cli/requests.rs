@@ -1,6 +1,9 @@
 //! `switchyard requests [--limit N] [--json]`: the newest ledger rows, read through the same
 //! query service as the Requests page (`Switchyard::recent_requests`).
 //!
+//! With a team database in the environment (`SWITCHYARD_TEAM_DATABASE_URL`) it reads the team's
+//! ledger instead, with each request's person and replica (`--local`: this machine's anyway).
+//!
 //! Invariants: it only reads, so it runs next to a `serve` or desktop app on the same data
 //! folder (SQLite WAL: their committed batches are visible, at most the ledger writer's linger
 //! late); the JSON rows carry the same camelCase field names as the UI's `LedgerRow`; an unknown
@@ -28,11 +31,20 @@ pub struct RequestsArgs {
     /// Only requests that failed this way (the Requests page's error filter)
     #[arg(long, value_name = "CLASS", value_parser = super::values::error_class())]
     pub error: Option<switchyard_core::ErrorClass>,
+    /// This machine's ledger even when SWITCHYARD_TEAM_DATABASE_URL names a team's
+    #[arg(long)]
+    pub local: bool,
 }
 
 impl RequestsArgs {
     /// `switchyard requests`: exit 0, or 1 when the ledger could not be read.
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        if let Some(team) = crate::team::TeamOptions::resolve(None, None).filter(|_| !self.local) {
+            return match self.team(&team.database_url).await {
+                Ok(text) => io.out(&text),
+                Err(e) => io.refuse(&e),
+            };
+        }
         let filter = RequestFilter {
             limit: self.limit,
             error_class: self.error,
@@ -46,6 +58,47 @@ impl RequestsArgs {
     }
 }
 
+impl RequestsArgs {
+    /// The team's ledger, newest first: the table with each request's person and replica, or the
+    /// JSON rows with `person` and `replica` added.
+    async fn team(&self, url: &str) -> Result<String, String> {
+        let db = switchyard_team::TeamDb::connect(url)
+            .await
+            .map_err(|e| crate::team::team_error(e).to_string())?;
+        let class = self.error.and_then(|c| {
+            serde_json::to_value(c)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        });
+        let rows = db
+            .recent_requests(self.limit, class.as_deref())
+            .await
+            .map_err(|e| crate::team::team_error(e).to_string())?;
+        if self.json {
+            let rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(&r.record).unwrap_or_default();
+                    v["person"] = serde_json::json!(r.person);
+                    v["replica"] = serde_json::json!(r.replica);
+                    v
+                })
+                .collect();
+            return Ok(pretty(&rows));
+        }
+        let header = [
+            "STARTED", "API", "MODEL", "BACKEND", "STATUS", "TOKENS", "COST", "PERSON", "REPLICA",
+        ]
+        .map(String::from);
+        let cells = std::iter::once(header).chain(rows.iter().map(|r| {
+            let [a, b, c, d, e, f, g] = row(&r.record);
+            let person = r.person.clone().unwrap_or_else(|| "-".into());
+            [a, b, c, d, e, f, g, person, r.replica.clone()]
+        }));
+        Ok(super::io::aligned(&cells.collect::<Vec<_>>()))
+    }
+}
+
 /// The human table, newest first: started (UTC, whole seconds), API, requested model, backend,
 /// status, tokens in/out, cost.
 pub fn table(rows: &[RequestRecord]) -> String {
@@ -53,18 +106,21 @@ pub fn table(rows: &[RequestRecord]) -> String {
         "STARTED", "API", "MODEL", "BACKEND", "STATUS", "TOKENS", "COST",
     ]
     .map(String::from);
-    let cells = std::iter::once(header).chain(rows.iter().map(|r| {
-        [
-            started(&r.started_at),
-            r.inbound.clone(),
-            r.requested_model.clone(),
-            r.backend.clone().unwrap_or_else(|| "-".into()),
-            r.status.to_string(),
-            format!("{}/{}", r.input_tokens, r.output_tokens),
-            cost(r.cost_usd),
-        ]
-    }));
+    let cells = std::iter::once(header).chain(rows.iter().map(row));
     super::io::aligned(&cells.collect::<Vec<_>>())
+}
+
+/// One request's cells of the table.
+fn row(r: &RequestRecord) -> [String; 7] {
+    [
+        started(&r.started_at),
+        r.inbound.clone(),
+        r.requested_model.clone(),
+        r.backend.clone().unwrap_or_else(|| "-".into()),
+        r.status.to_string(),
+        format!("{}/{}", r.input_tokens, r.output_tokens),
+        cost(r.cost_usd),
+    ]
 }
 
 /// `2026-05-01 09:30:12Z` from the ledger's RFC 3339 (the text itself if it does not parse).

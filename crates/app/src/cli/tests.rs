@@ -211,7 +211,8 @@ fn listings_take_their_options_and_refuse_the_rest() {
         Command::Requests(requests::RequestsArgs {
             limit: 20,
             json: false,
-            error: None
+            error: None,
+            local: false
         })
     ));
     assert!(matches!(
@@ -219,7 +220,8 @@ fn listings_take_their_options_and_refuse_the_rest() {
         Command::Requests(requests::RequestsArgs {
             limit: 5,
             json: true,
-            error: None
+            error: None,
+            local: false
         })
     ));
     for bad in [

@@ -1,6 +1,6 @@
 //! The team's administration API on a real replica (`switchyard-serve serve --team … --redis …`):
 //! only an admin token opens it; the overview names the replica, its backends and a person's
-//! spend; a tool's token made through it belongs to the admin's owner and works at once; it
+//! spend (and `switchyard requests` reads the team's ledger with the team's database set); a tool's token made through it belongs to the admin's owner and works at once; it
 //! revokes that token for the team (within a second), but not another person's; bad input is a 400 with a reason.
 
 use super::say_hi;
@@ -17,6 +17,24 @@ fn create(dir: &std::path::Path, pg: &TempPostgres, redis: &TempRedis, args: &[&
     let (code, value, err) = team(dir, pg, redis, &all);
     assert_eq!(code, 0, "{err}");
     value
+}
+
+/// `switchyard-serve requests ARGS…` with the team's database in the environment.
+fn requests(dir: &std::path::Path, pg: &TempPostgres, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .arg("requests")
+        .args(args)
+        .env("SWITCHYARD_DATA_DIR", dir)
+        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .env("SWITCHYARD_TEAM_DATABASE_URL", pg.url())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn call(r: &Replica, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
@@ -75,6 +93,17 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
         .any(|b| b["name"] == "Demo"));
     assert_eq!(overview["people"][0]["person"], "bo@example.com");
     assert_eq!(overview["people"][0]["requests"], 1);
+    // `switchyard requests` reads the team's ledger with the team's database in the environment:
+    // Bo's request with its person and replica; `--local` reads this machine's ledger.
+    let team_rows = requests(dir.path(), &pg, &["--json"]);
+    assert_eq!(team_rows[0]["person"], "bo@example.com");
+    assert_eq!(team_rows[0]["replica"], overview["replica"]);
+    assert_eq!(team_rows[0]["requestedModel"], "demo-chat");
+    let local = requests(dir.path(), &pg, &["--json", "--local"]);
+    assert!(
+        local[0].get("person").is_none(),
+        "this machine's rows: {local}"
+    );
 
     // A tool's token for Ana, usable at once.
     let bad = call(&r, Method::POST, "/tokens", &admin)
