@@ -67,13 +67,19 @@ impl Link {
     /// call off the request path that keeps [`Link::is_up`] true to the moment.
     pub async fn heartbeat(&self) {
         loop {
-            let _: Option<String> = self
-                .run("limits, breakers and the cache", |mut c| async move {
-                    redis::cmd("PING").query_async(&mut c).await
-                })
-                .await;
+            self.ping().await;
             tokio::time::sleep(HEARTBEAT).await;
         }
+    }
+
+    /// Whether Redis answers a PING now (within [`REDIS_TIMEOUT`]; `false` while skipped after
+    /// a failure).
+    pub async fn ping(&self) -> bool {
+        self.run("limits, breakers and the cache", |mut c| async move {
+            redis::cmd("PING").query_async::<String>(&mut c).await
+        })
+        .await
+        .is_some()
     }
 
     /// Runs `call` on the shared connection within [`REDIS_TIMEOUT`]; `None` when Redis did not

@@ -3,7 +3,8 @@
 //! to each file asked for (`switchyard_report`: JSON in `docs/report-schema.json`, JUnit XML,
 //! self-contained HTML), and exits 0 READY, 1 DEGRADED, 2 BLOCKED (3 when the checks could not
 //! run or a report could not be written). Its gateway listens on a free port, so a running app on
-//! the usual port is not disturbed.
+//! the usual port is not disturbed. With `SWITCHYARD_TEAM_DATABASE_URL` set it checks as a team
+//! replica would: the team's database, Redis and ledger too.
 #![allow(
     clippy::print_stdout,
     reason = "this module is the command-line interface"
@@ -24,7 +25,18 @@ pub async fn check(args: CheckArgs) -> ExitCode {
     let outputs = args.report;
     let mut config = crate::GatewayConfig::default();
     config.bind.set_port(0);
-    let (app, _guard) = match super::io::open(Some(config), true, false).await {
+    // With a team database in the environment, the checks cover the team's servers too.
+    let team = match crate::team::TeamOptions::resolve(None, None) {
+        Some(opts) => match crate::team::Team::connect(&opts).await {
+            Ok(team) => Some(team),
+            Err(e) => {
+                eprintln!("switchyard: {e}");
+                return ExitCode::from(3);
+            }
+        },
+        None => None,
+    };
+    let (app, _guard) = match super::io::open_with(Some(config), true, false, true, team).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchyard: {e}");

@@ -110,6 +110,8 @@ pub struct Readiness {
     pub(crate) routes: Routes,
     pub(crate) notifications: Notifications,
     pub(crate) events: EventSink,
+    /// On a team replica: the team's database, Redis and ledger are checked too.
+    pub(crate) team: Option<crate::team::Team>,
 }
 
 impl Readiness {
@@ -129,7 +131,7 @@ impl Readiness {
             .into_iter()
             .filter(|b| b.row.enabled)
             .collect();
-        let total = 5 + backends.len();
+        let total = 5 + usize::from(self.team.is_some()) + backends.len();
         let progress = |done: usize, component: Option<&Component>| {
             self.emit(DomainEvent::ReadinessProgress(Progress {
                 run_id: run_id.clone(),
@@ -149,6 +151,10 @@ impl Readiness {
                 _ => system::notifications(self).await,
             };
             components.push(c);
+            progress(components.len(), components.last());
+        }
+        if let Some(team) = &self.team {
+            components.push(team.readiness().await);
             progress(components.len(), components.last());
         }
         let live = self.routes.live_health();

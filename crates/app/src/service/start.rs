@@ -219,6 +219,7 @@ impl Switchyard {
             routes: routes.clone(),
             notifications: notifications.clone(),
             events: sink.clone(),
+            team: opts.team.clone(),
         };
         let drills = crate::drills::Drills::new(
             store.clone(),

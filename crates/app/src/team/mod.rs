@@ -7,6 +7,7 @@
 pub(crate) mod api;
 pub mod attach;
 pub(crate) mod budgets;
+mod check;
 pub mod overview;
 
 use crate::metrics::TeamState;

@@ -256,3 +256,52 @@ async fn redis_stopped_opens_the_replicas_team_redis_alert_and_its_return_resolv
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// `switchyard-serve check --json` with the team's servers in the environment: the report's
+/// "team" suite.
+fn team_suite(dir: &std::path::Path, pg: &TempPostgres, redis: &TempRedis) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+        .args(["check", "--json"])
+        .env("SWITCHYARD_DATA_DIR", dir)
+        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .env("SWITCHYARD_TEAM_DATABASE_URL", pg.url())
+        .env("SWITCHYARD_TEAM_REDIS_URL", redis.url())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    report["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "team")
+        .cloned()
+        .unwrap_or_else(|| panic!("no team suite in {report}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switchyard_check_with_a_team_database_checks_its_database_redis_and_ledger() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dir = tempfile::tempdir().unwrap();
+    let team = team_suite(dir.path(), &pg, &redis);
+    assert_eq!(team["status"], "operational", "{team}");
+    assert_eq!(team["required"], false, "a replica serves through it");
+    let ids: Vec<&str> = team["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["team.database", "team.redis", "team.ledger"]);
+    redis.stop();
+    let team = team_suite(dir.path(), &pg, &redis);
+    assert_eq!(team["status"], "degraded", "{team}");
+    let failed: Vec<&str> = team["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["team.redis"]);
+}
