@@ -1,9 +1,11 @@
 //! The team database: a small connection pool over tokio-postgres. Connecting migrates the
-//! schema (once for all replicas, see `migrate`).
+//! schema (once for all replicas, see `migrate`). `sslmode=require` in the URL: TLS, the server
+//! verified (see `tls`).
 
 use crate::{migrate, TeamError};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use std::time::Duration;
+use tokio_postgres::config::SslMode;
 use tokio_postgres::NoTls;
 
 /// Connections one replica keeps to the team database.
@@ -21,6 +23,16 @@ impl TeamDb {
     /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the schema
     /// up to date. The error never repeats the URL: it may hold a password.
     pub async fn connect(url: &str) -> Result<TeamDb, TeamError> {
+        let ca = std::env::var_os(crate::tls::DATABASE_CA_ENV).map(std::path::PathBuf::from);
+        Self::connect_with_ca(url, ca.as_deref()).await
+    }
+
+    /// As [`TeamDb::connect`], with the extra CA for a TLS connection given rather than read
+    /// from [`crate::DATABASE_CA_ENV`].
+    pub async fn connect_with_ca(
+        url: &str,
+        extra_ca: Option<&std::path::Path>,
+    ) -> Result<TeamDb, TeamError> {
         let mut config: tokio_postgres::Config = url.parse().map_err(|_| {
             TeamError::Invalid(
                 "the team database URL is not valid: expected postgres://user@host:port/database"
@@ -29,13 +41,14 @@ impl TeamDb {
         })?;
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("switchyard");
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let recycling = || ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = if config.get_ssl_mode() == SslMode::Require {
+            Manager::from_config(config, crate::tls::connector(extra_ca)?, recycling())
+        } else {
+            Manager::from_config(config, NoTls, recycling())
+        };
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(Runtime::Tokio1)

@@ -32,7 +32,17 @@ impl From<tokio_postgres::Error> for TeamError {
         match e.as_db_error() {
             Some(db) => TeamError::Query(db.message().to_string()),
             None if e.is_closed() => TeamError::Unreachable("the connection was closed".into()),
-            None => TeamError::Unreachable(e.to_string()),
+            None => {
+                // With the causes: "error performing TLS handshake: invalid peer certificate:
+                // UnknownIssuer" says what to fix.
+                let mut text = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    text = format!("{text}: {c}");
+                    cause = c.source();
+                }
+                TeamError::Unreachable(text)
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ mod migrate;
 mod team_budgets;
 #[cfg(all(feature = "testing", unix))]
 pub mod testing;
+mod tls;
 mod tokens;
 mod usage;
 
@@ -44,5 +45,6 @@ pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
 pub use team_budgets::{period_bounds, TeamBudgetRow};
+pub use tls::DATABASE_CA_ENV;
 pub use tokens::{NewTeamToken, TeamToken};
 pub use usage::{TeamRequest, UsageBy, UsageRow};

@@ -44,11 +44,23 @@ pub struct TempPostgres {
     bin: PathBuf,
     port: u16,
     root: bool,
+    /// Serves only TLS connections, with a certificate of a CA made for it.
+    tls: bool,
 }
 
 impl TempPostgres {
     /// Initialises a cluster and starts it; its superuser is `postgres`, without a password.
     pub fn start() -> TempPostgres {
+        Self::start_with(false)
+    }
+
+    /// As [`TempPostgres::start`], but it accepts TLS connections only (`hostssl`), with a
+    /// certificate for 127.0.0.1 signed by a CA of its own ([`TempPostgres::ca_file`]).
+    pub fn start_tls() -> TempPostgres {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> TempPostgres {
         let dir = tempfile::Builder::new()
             .prefix("switchyard-pg-")
             .tempdir()
@@ -58,6 +70,7 @@ impl TempPostgres {
             port: free_port(),
             root: running_as_root(),
             dir,
+            tls,
         };
         if pg.root {
             run(Command::new("chown")
@@ -74,8 +87,97 @@ impl TempPostgres {
             "UTF8",
             "--locale=C",
         ]));
+        if tls {
+            pg.make_certificates();
+        }
         pg.start_server();
         pg
+    }
+
+    /// The PEM file of the CA that signed a TLS server's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
+    /// A CA and a server certificate for 127.0.0.1 (openssl), and `hostssl` only in pg_hba.conf.
+    fn make_certificates(&self) {
+        let d = self.dir.path();
+        let data = self.data();
+        std::fs::write(
+            d.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+        )
+        .expect("server.ext");
+        let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(d).args(args));
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=switchyard test CA",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        for f in ["server.crt", "server.key"] {
+            std::fs::copy(d.join(f), data.join(f)).expect("a certificate file");
+        }
+        let hba = data.join("pg_hba.conf");
+        let text = std::fs::read_to_string(&hba).expect("pg_hba.conf");
+        let only_tls: String = text
+            .lines()
+            .map(|l| match l.strip_prefix("host ") {
+                Some(rest) => format!("hostssl {rest}\n"),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        std::fs::write(&hba, only_tls).expect("pg_hba.conf");
+        if self.root {
+            run(Command::new("chown")
+                .arg("-R")
+                .arg("postgres:postgres")
+                .arg(&data));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            data.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .expect("server.key's mode");
     }
 
     /// `postgres://postgres@127.0.0.1:<port>/postgres`.
@@ -106,9 +208,10 @@ impl TempPostgres {
 
     fn start_server(&self) {
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off{}",
             self.port,
-            self.dir.path().display()
+            self.dir.path().display(),
+            if self.tls { " -c ssl=on" } else { "" }
         );
         run(self
             .command("pg_ctl")
