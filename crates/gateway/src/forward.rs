@@ -276,16 +276,13 @@ impl Attempt<'_> {
                         key.map_or_else(String::new, |k| format!("key {}: circuit open", k.label));
                     break;
                 };
-                let slot = state
+                let mut slot = state
                     .limiter
                     .admit(&t.id, &t.limits)
                     .map_err(|e| e.to_string())?;
-                if let (Some(shared), Some(rpm)) = (&state.shared.limits, t.limits.rpm) {
-                    if !shared.admit(&t.name, rpm, crate::limits::WINDOW).await {
-                        let why = format!("at its team-wide requests-per-minute limit ({rpm})");
-                        return Err(Skip::Failed(why));
-                    }
-                }
+                crate::shared::admit(state, &t.name, &t.limits, &mut slot)
+                    .await
+                    .map_err(Skip::Failed)?;
                 let permit = state
                     .health
                     .acquire(&t.id, state.clock.now())

@@ -74,11 +74,23 @@ pub struct Admission {
     limiter: Arc<Limiter>,
     backend_id: String,
     track_tokens: bool,
+    /// The team's tokens-per-minute window of this backend (by its name), when shared.
+    shared: Option<(Arc<dyn crate::deps::SharedLimits>, String)>,
 }
 
 impl Admission {
+    /// Also counts the tokens in the team's window `name` (a team replica).
+    pub(crate) fn share_tokens(&mut self, shared: Arc<dyn crate::deps::SharedLimits>, name: &str) {
+        if self.track_tokens {
+            self.shared = Some((shared, name.to_string()));
+        }
+    }
+
     /// Counts tokens toward the backend's tokens-per-minute window.
     pub fn used_tokens(&self, n: u64) {
+        if let (Some((shared, name)), true) = (&self.shared, n > 0) {
+            shared.used_tokens(name, n);
+        }
         if self.track_tokens && n > 0 {
             let now = self.limiter.clock.now();
             let mut slots = self.limiter.lock();
@@ -138,6 +150,7 @@ impl Limiter {
             limiter: Arc::clone(self),
             backend_id: backend_id.to_string(),
             track_tokens: limits.tpm.is_some(),
+            shared: None,
         })
     }
 }

@@ -1,6 +1,7 @@
-//! The request path's side of a team gateway's sharing (see [`crate::Shared`]): a breaker that
-//! opened here is announced to the other replicas, and a paid candidate reserves its worst-case
-//! cost in the shared budgets before it is tried.
+//! The request path's side of a team gateway's sharing (see [`crate::Shared`]): a backend's
+//! requests- and tokens-per-minute limits hold for the team, a breaker that opened here is
+//! announced to the other replicas, and a paid candidate reserves its worst-case cost in the
+//! shared budgets before it is tried.
 //!
 //! The worst case: the request's body bytes / 3 input tokens (the byte estimate is bytes / 4, so
 //! this is a third more, and JSON framing counts too) and the output limit it asked for (else
@@ -13,6 +14,35 @@ use crate::GatewayState;
 use serde_json::Value;
 use std::time::Instant;
 use switchyard_wire::canonical::Usage;
+
+/// The team's windows of backend `name` (by name: replicas configured alike share them): a place
+/// in its requests-per-minute window, then room in its tokens-per-minute one, whose use `slot`
+/// then reports to the team too. `Err(why)` when the team is at a limit.
+pub(crate) async fn admit(
+    state: &GatewayState,
+    name: &str,
+    limits: &crate::table::Limits,
+    slot: &mut crate::limits::Admission,
+) -> Result<(), String> {
+    let Some(shared) = &state.shared.limits else {
+        return Ok(());
+    };
+    let window = crate::limits::WINDOW;
+    if let Some(rpm) = limits.rpm {
+        if !shared.admit(name, rpm, window).await {
+            return Err(format!(
+                "at its team-wide requests-per-minute limit ({rpm})"
+            ));
+        }
+    }
+    if let Some(tpm) = limits.tpm {
+        if !shared.tokens_left(name, tpm, window).await {
+            return Err(format!("at its team-wide tokens-per-minute limit ({tpm})"));
+        }
+        slot.share_tokens(std::sync::Arc::clone(shared), name);
+    }
+    Ok(())
+}
 
 /// A backend's breaker opened here: the team's other replicas avoid it too.
 pub(crate) fn opened(

@@ -1,5 +1,5 @@
-//! Rate-limit windows counted for the whole team: "60 requests a minute" holds across every
-//! replica, not per replica. Each window is a sorted set in Redis, trimmed and counted by one Lua
+//! Rate-limit windows counted for the whole team: "60 requests a minute" (and "100 000 tokens a
+//! minute") holds across every replica, not per replica. Each window is a sorted set in Redis, trimmed and counted by one Lua
 //! script, so concurrent admissions on different replicas cannot both take the last place; the
 //! script reads Redis's own clock, so replicas' clocks need not agree.
 //!
@@ -26,6 +26,32 @@ end
 return 0
 ";
 
+/// The tokens a window used, per second of Redis's clock: the seconds past the window are
+/// dropped, the rest summed. Returns 1 while the sum is under the limit.
+const TOKENS_LEFT: &str = r"
+local now = tonumber(redis.call('TIME')[1])
+local window = tonumber(ARGV[1])
+local seen = redis.call('HGETALL', KEYS[1])
+local sum = 0
+for i = 1, #seen, 2 do
+  if tonumber(seen[i]) <= now - window then
+    redis.call('HDEL', KEYS[1], seen[i])
+  else
+    sum = sum + tonumber(seen[i + 1])
+  end
+end
+if sum < tonumber(ARGV[2]) then return 1 end
+return 0
+";
+
+/// Adds tokens to the current second of a window.
+const TOKENS_ADD: &str = r"
+local now = redis.call('TIME')[1]
+redis.call('HINCRBY', KEYS[1], now, ARGV[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+return 1
+";
+
 /// One admission's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
@@ -38,10 +64,14 @@ pub struct Verdict {
 pub struct SharedWindow {
     link: Option<Arc<Link>>,
     script: redis::Script,
+    tokens_left_script: redis::Script,
+    tokens_add_script: redis::Script,
     /// Distinguishes this replica's entries in a shared window.
     replica: String,
     seq: AtomicU64,
     local: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Tokens used, as this replica counted them (what it goes by while Redis is away).
+    local_tokens: Mutex<HashMap<String, VecDeque<(Instant, u64)>>>,
 }
 
 impl SharedWindow {
@@ -50,9 +80,12 @@ impl SharedWindow {
         SharedWindow {
             link,
             script: redis::Script::new(SCRIPT),
+            tokens_left_script: redis::Script::new(TOKENS_LEFT),
+            tokens_add_script: redis::Script::new(TOKENS_ADD),
             replica: uuid::Uuid::new_v4().simple().to_string(),
             seq: AtomicU64::new(0),
             local: Mutex::default(),
+            local_tokens: Mutex::default(),
         }
     }
 
@@ -112,6 +145,77 @@ impl SharedWindow {
     }
 }
 
+impl SharedWindow {
+    /// Whether window `key` used fewer than `limit` tokens in the last `window`: the team's
+    /// count, or this replica's while Redis cannot answer.
+    pub async fn tokens_left(&self, key: &str, limit: u32, window: Duration) -> Verdict {
+        if let Some(link) = &self.link {
+            let secs = window.as_secs().max(1);
+            let left = link
+                .run("token limits", |mut conn| async move {
+                    self.tokens_left_script
+                        .key(format!("switchyard:tokens:{key}"))
+                        .arg(secs)
+                        .arg(limit)
+                        .invoke_async::<i64>(&mut conn)
+                        .await
+                })
+                .await;
+            if let Some(n) = left {
+                return Verdict {
+                    admitted: n == 1,
+                    shared: true,
+                };
+            }
+        }
+        let now = Instant::now();
+        let mut windows = self
+            .local_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let seen = windows.entry(key.to_string()).or_default();
+        while seen
+            .front()
+            .is_some_and(|(t, _)| now.duration_since(*t) >= window)
+        {
+            seen.pop_front();
+        }
+        let used: u64 = seen.iter().map(|(_, n)| n).sum();
+        Verdict {
+            admitted: used < u64::from(limit),
+            shared: false,
+        }
+    }
+
+    /// Adds `n` tokens to window `key`: at once in this replica's count, in the background in
+    /// the team's (kept for `window`).
+    pub fn used_tokens(&self, key: &str, n: u64, window: Duration) {
+        self.local_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key.to_string())
+            .or_default()
+            .push_back((Instant::now(), n));
+        let Some(link) = self.link.clone() else {
+            return;
+        };
+        let (key, secs) = (format!("switchyard:tokens:{key}"), window.as_secs().max(1));
+        let (writer, script) = (Arc::clone(&link), self.tokens_add_script.clone());
+        link.background(async move {
+            let _: Option<i64> = writer
+                .run("token limits", |mut conn| async move {
+                    script
+                        .key(key)
+                        .arg(n)
+                        .arg(secs)
+                        .invoke_async(&mut conn)
+                        .await
+                })
+                .await;
+        });
+    }
+}
+
 /// The gateway's side: a backend's requests-per-minute window, for the whole team.
 impl switchyard_gateway::SharedLimits for SharedWindow {
     fn admit<'a>(
@@ -126,4 +230,24 @@ impl switchyard_gateway::SharedLimits for SharedWindow {
                 .admitted
         })
     }
+
+    fn tokens_left<'a>(
+        &'a self,
+        key: &'a str,
+        limit: u32,
+        window: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
+        Box::pin(async move {
+            SharedWindow::tokens_left(self, &format!("backend:{key}"), limit, window)
+                .await
+                .admitted
+        })
+    }
+
+    fn used_tokens(&self, key: &str, n: u64) {
+        SharedWindow::used_tokens(self, &format!("backend:{key}"), n, TOKEN_WINDOW);
+    }
 }
+
+/// The tokens-per-minute window.
+const TOKEN_WINDOW: Duration = Duration::from_secs(60);

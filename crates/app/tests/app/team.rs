@@ -211,12 +211,17 @@ async fn without_a_reachable_team_database_serve_and_team_say_so_and_exit_1() {
 /// Gives the Demo backend of the data folder `data` a limit of `rpm` requests a minute, through
 /// `config export` / `config import`, as an administrator would.
 fn limit_demo(data: &Path, rpm: u32) {
+    limit_demo_with(data, &format!("requestsPerMinute = {rpm}"));
+}
+
+/// As [`limit_demo`], with `line` (`tokensPerMinute = 100`) in the Demo backend's table.
+pub(super) fn limit_demo_with(data: &Path, line: &str) {
     let exported = sy_in(data, SERVICE, &["config", "export"]);
     assert_eq!(exported.status.code(), Some(0));
     let text = String::from_utf8(exported.stdout).unwrap();
     let limited = text.replacen(
         "name = \"Demo\"\n",
-        &format!("name = \"Demo\"\nrequestsPerMinute = {rpm}\n"),
+        &format!("name = \"Demo\"\n{line}\n"),
         1,
     );
     assert_ne!(limited, text, "the export names the Demo backend: {text}");

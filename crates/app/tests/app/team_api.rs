@@ -305,3 +305,39 @@ async fn switchyard_check_with_a_team_database_checks_its_database_redis_and_led
         .collect();
     assert_eq!(failed, ["team.redis"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tokens_per_minute_limit_holds_for_two_replicas_together_not_per_replica() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    // The Demo backend answers "hi" with the same usage each time (measured below).
+    let limit: u32 = 1_000;
+    for d in &dirs {
+        super::team::limit_demo_with(d.path(), &format!("tokensPerMinute = {limit}"));
+    }
+    let token = create(dirs[0].path(), &pg, &redis, &["load", "--owner", "bo"]);
+    let replicas = [
+        replica(dirs[0].path(), &pg, &redis),
+        replica(dirs[1].path(), &pg, &redis),
+    ];
+    let (mut answered, mut per_answer) = (0u64, 0u64);
+    for i in 0..400 {
+        let answer = say_hi(replicas[i % 2].addr, &token, "demo-chat").await;
+        if answer.status() != 200 {
+            break;
+        }
+        let body: serde_json::Value = answer.json().await.unwrap();
+        per_answer = body["usage"]["total_tokens"].as_u64().unwrap();
+        answered += 1;
+        // The other replica hears of these tokens in the background: give it a moment.
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    assert!(per_answer > 0);
+    // A request is let in while fewer than the limit were used: ⌈limit / per answer⌉ of them for
+    // the two replicas together (per replica it would be twice that).
+    assert_eq!(
+        answered,
+        u64::from(limit).div_ceil(per_answer),
+        "{per_answer} tokens an answer"
+    );
+}

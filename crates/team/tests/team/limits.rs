@@ -75,3 +75,55 @@ async fn without_redis_a_replica_counts_its_own_window() {
     }
     assert_eq!(yes, 5);
 }
+
+/// Waits until `window` says `key` has no tokens left (the writes go out in the background).
+async fn until_spent(window: &SharedWindow, key: &str, limit: u32) {
+    crate::until(Duration::from_secs(2), "the team's token count", || async {
+        !window.tokens_left(key, limit, MINUTE).await.admitted
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_used_on_two_replicas_count_against_one_team_window() {
+    let redis = TempRedis::start();
+    let (a, b) = (
+        SharedWindow::new(Some(link(&redis))),
+        SharedWindow::new(Some(link(&redis))),
+    );
+    let limit = 1_000;
+    let left = a.tokens_left("backend:Mock", limit, MINUTE).await;
+    assert_eq!((left.admitted, left.shared), (true, true));
+    a.used_tokens("backend:Mock", 600, MINUTE);
+    b.used_tokens("backend:Mock", 300, MINUTE);
+    // 900 of 1 000: room left for both; 200 more on B spends it for A too.
+    crate::until(Duration::from_secs(2), "900 counted", || async {
+        a.tokens_left("backend:Mock", 901, MINUTE).await.admitted
+            && !a.tokens_left("backend:Mock", 900, MINUTE).await.admitted
+    })
+    .await;
+    assert!(b.tokens_left("backend:Mock", limit, MINUTE).await.admitted);
+    b.used_tokens("backend:Mock", 200, MINUTE);
+    until_spent(&a, "backend:Mock", limit).await;
+    assert!(
+        a.tokens_left("backend:Other", limit, MINUTE).await.admitted,
+        "another backend's window is its own"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_redis_away_a_replica_goes_by_the_tokens_it_counted_itself() {
+    let redis = TempRedis::start();
+    let a = SharedWindow::new(Some(link(&redis)));
+    redis.stop();
+    a.used_tokens("backend:Mock", 700, MINUTE);
+    let v = a.tokens_left("backend:Mock", 1_000, MINUTE).await;
+    assert_eq!((v.admitted, v.shared), (true, false));
+    a.used_tokens("backend:Mock", 300, MINUTE);
+    let v = a.tokens_left("backend:Mock", 1_000, MINUTE).await;
+    assert_eq!(
+        (v.admitted, v.shared),
+        (false, false),
+        "1 000 of 1 000 used here"
+    );
+}
