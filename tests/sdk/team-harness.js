@@ -83,6 +83,38 @@ export async function startFailing() {
 }
 
 /**
+ * An OpenAI-compatible provider that answers every chat completion after `delayMs`, counting
+ * them: a fetch slow enough for another replica to ask the same question meanwhile.
+ */
+export async function startSlow(delayMs) {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    if (req.method !== "POST") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ object: "list", data: [{ id: "slow-model", object: "model" }] }));
+      return;
+    }
+    calls += 1;
+    const n = calls;
+    setTimeout(() => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({
+        id: `chatcmpl-slow-${n}`, object: "chat.completion", created: 1, model: "slow-model",
+        choices: [{ index: 0, message: { role: "assistant", content: `answer ${n}` }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+      }));
+    }, delayMs);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${server.address().port}/v1`,
+    calls: () => calls,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/**
  * One replica's data folder, configured by the CLI as every replica is: `backends` added (their
  * keys into this replica's own keychain entry), the `setup` commands run, `limits` (backend name
  * → requests a minute) applied by `config export` / `config import`.

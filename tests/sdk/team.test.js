@@ -2,7 +2,8 @@
 // throw-away PostgreSQL and Redis, behind a real nginx upstream block. Shown here: a team token
 // revoked from the CLI is refused by every replica within a second; a 60-a-minute limit holds for
 // the team (60, not 180); a breaker opened by replica A's failures keeps B and C off that backend;
-// an answer cached by A is a hit on C; with replica B killed (SIGKILL) and PostgreSQL restarted
+// an answer cached by A is a hit on C, and the same question asked of A and C at once reaches the
+// provider once; with replica B killed (SIGKILL) and PostgreSQL restarted
 // mid-load, every request the SDK saw answered is in the team's ledger exactly once, but for the
 // stated loss of a kill (B's last batch in flight); with Redis stopped mid-load nothing fails, the
 // degraded state shows on /metrics, and sharing resumes when it is back; a $0.02 hard budget holds
@@ -13,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
 import { MOCK_KEY, startMock, underWine } from "./harness.js";
-import { psql, startFailing, startNginx, startReplicas, startServers } from "./team-harness.js";
+import { psql, startFailing, startNginx, startReplicas, startServers, startSlow } from "./team-harness.js";
 
 const LIMIT = 60;
 /** The team's hard budget on route `capped`, in USD: about 50 of the mock's answers. */
@@ -32,10 +33,12 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
     t.servers = await startServers();
     t.mock = await startMock();
     t.failing = await startFailing();
+    t.slow = await startSlow(800);
     const backends = [
       { name: "Mock", kind: "openai", baseUrl: `${t.mock.origin}/v1`, model: "gpt-4.1", key: MOCK_KEY },
       { name: "Limited", kind: "openai-compatible", baseUrl: `${t.mock.origin}/v1`, model: "compat-chat", key: MOCK_KEY },
       { name: "Flaky", kind: "openai-compatible", baseUrl: t.failing.baseUrl, model: "flaky-model" },
+      { name: "Slow", kind: "openai-compatible", baseUrl: t.slow.baseUrl, model: "slow-model" },
     ];
     const setup = [
       ["route", "add", "capped", "--candidate", "Mock=gpt-4.1"],
@@ -51,6 +54,7 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
     await t.nginx?.stop();
     for (const r of t.replicas ?? []) await r.stop();
     await t.failing?.stop();
+    await t.slow?.stop();
     await t.mock?.stop();
     await t.servers?.stop();
   });
@@ -164,6 +168,23 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
     }
     assert.equal(second.response.headers.get("x-switchyard-cache"), "hit");
     assert.equal(second.data.choices[0].message.content, first.data.choices[0].message.content);
+  });
+
+  test("the same question on two replicas at once reaches the provider once (single-flight across replicas)", async () => {
+    const [a, , c] = t.replicas;
+    const content = `once ${Math.random()}`;
+    const before = t.slow.calls();
+    const asked = (r) => client(r.origin).chat.completions
+      .create({ model: "slow-model", messages: [{ role: "user", content }], temperature: 0 })
+      .withResponse();
+    const first = asked(a);
+    await sleep(200); // A has claimed the question; C asks while A's provider is still answering.
+    const [x, y] = await Promise.all([first, asked(c)]);
+    assert.equal(t.slow.calls() - before, 1, "one provider call for both replicas");
+    // Whichever claimed it first fetched (usually A); the other waited for that answer.
+    const sources = [x, y].map((r) => r.response.headers.get("x-switchyard-cache")).sort();
+    assert.deepEqual(sources, ["miss", "shared"], "one fetched, the other waited for its answer");
+    assert.equal(y.data.choices[0].message.content, x.data.choices[0].message.content);
   });
 
   test("Redis stopped mid-load: nothing fails, /metrics says degraded, sharing resumes when it is back", async () => {

@@ -40,6 +40,8 @@ pub struct Lease {
     ttl: Option<Duration>,
     /// `None` for a refresh lease, which is not registered as a flight.
     tx: Option<watch::Sender<Option<Arc<CachedAnswer>>>>,
+    /// This process holds the shared tier's claim on the key (released if never completed).
+    claimed: bool,
 }
 
 impl std::fmt::Debug for Lease {
@@ -56,7 +58,7 @@ impl Lease {
 
     /// Stores the complete answer: memory and waiters at once, the persistent layer on the
     /// blocking pool (awaited; a disk failure is counted, the answer is still served).
-    pub async fn complete(self, answer: CachedAnswer) -> Arc<CachedAnswer> {
+    pub async fn complete(mut self, answer: CachedAnswer) -> Arc<CachedAnswer> {
         let answer = self.publish(answer);
         if self.cache.inner.disk.is_some() {
             let (cache, key, ttl, stored) =
@@ -73,7 +75,7 @@ impl Lease {
     /// [`Lease::complete`] without waiting for the disk: memory and waiters are updated before
     /// this returns, the persistent write is queued for the cache's writer thread (made even if
     /// the caller's runtime stops first; [`Cache::flush`] waits for it).
-    pub fn complete_in_background(self, answer: CachedAnswer) -> Arc<CachedAnswer> {
+    pub fn complete_in_background(mut self, answer: CachedAnswer) -> Arc<CachedAnswer> {
         let answer = self.publish(answer);
         if self.cache.inner.disk.is_some() {
             self.cache
@@ -82,7 +84,9 @@ impl Lease {
         answer
     }
 
-    fn publish(&self, answer: CachedAnswer) -> Arc<CachedAnswer> {
+    fn publish(&mut self, answer: CachedAnswer) -> Arc<CachedAnswer> {
+        // Storing in the shared tier ends the claim too.
+        self.claimed = false;
         self.cache.remote_store(&self.key, &answer, self.ttl);
         let answer = Arc::new(answer);
         self.cache
@@ -96,6 +100,9 @@ impl Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        if self.claimed {
+            self.cache.remote_release(&self.key);
+        }
         if self.tx.is_some() {
             lock(&self.cache.inner.flights).remove(&self.key);
         }
@@ -123,6 +130,7 @@ impl Cache {
                             key,
                             ttl,
                             tx: Some(tx),
+                            claimed: false,
                         };
                     }
                 }
@@ -159,12 +167,18 @@ impl Cache {
                 return Lookup::Found(a, Source::Hit);
             }
         }
-        if let Some(a) = self.remote_lookup(&key).await {
-            if let Some(tx) = &lease.tx {
-                tx.send_replace(Some(Arc::clone(&a)));
+        let mut lease = lease;
+        match self.remote_lookup(&key).await {
+            (Some((a, waited)), _) => {
+                if let Some(tx) = &lease.tx {
+                    tx.send_replace(Some(Arc::clone(&a)));
+                }
+                // Waited for another process's fetch: shared, as a local waiter's answer is.
+                self.record(route, Event::Hit { shared: waited }, Some(&a));
+                let source = if waited { Source::Shared } else { Source::Hit };
+                return Lookup::Found(a, source);
             }
-            self.record(route, Event::Hit { shared: false }, Some(&a));
-            return Lookup::Found(a, Source::Hit);
+            (None, claimed) => lease.claimed = claimed,
         }
         self.record(route, Event::Miss, None);
         Lookup::Lead(lease)
@@ -179,6 +193,7 @@ impl Cache {
             key,
             ttl,
             tx: None,
+            claimed: false,
         }
     }
 

@@ -41,7 +41,7 @@ pub use entry::{CachedAnswer, DecodeError, ENCODING_VERSION};
 pub use flight::{Lease, Lookup};
 pub use key::{is_cacheable, CacheKey, OutputExtras};
 pub use memory::{MemoryCache, MemoryConfig, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL};
-pub use remote::{RemoteFuture, RemoteTier};
+pub use remote::{Claim, RemoteFuture, RemoteTier, CLAIM_HOLD};
 pub use stats::{CacheStats, RouteStats};
 
 /// What can go wrong in the cache's own storage. Messages never quote cached content.

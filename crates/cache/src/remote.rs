@@ -3,13 +3,24 @@
 //! the answers' own encoding ([`CachedAnswer::encode`], checksummed), so a corrupt or foreign
 //! entry is a miss, never a wrong answer. It must answer quickly or not at all: a tier that is
 //! away costs each lookup at most its own timeout, and the cache goes on without it.
+//!
+//! Single-flight across processes, where the tier supports it ([`RemoteTier::get_or_claim`]):
+//! the miss that asks the tier also claims the key; a process that finds it claimed waits for
+//! the claimer's answer (polling the tier every 50 ms, for at most [`CLAIM_HOLD`]) instead of
+//! calling upstream too. A claimer whose fetch fails releases its claim and a waiter fetches.
 
 use crate::cache::{lock, Cache};
 use crate::entry::CachedAnswer;
 use crate::key::CacheKey;
-pub use crate::tier::{RemoteFuture, RemoteTier};
+pub use crate::tier::{Claim, RemoteFuture, RemoteTier};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long a claim to fetch a key holds, and so the longest another process waits for its
+/// answer before fetching itself (an answer still streaming after that is fetched twice).
+pub const CLAIM_HOLD: Duration = Duration::from_secs(60);
+/// How often a process waiting for another's answer asks the tier again.
+const CLAIM_POLL: Duration = Duration::from_millis(50);
 
 impl Cache {
     /// Adds a shared tier after memory and disk (see [`RemoteTier`]); replaces any earlier one.
@@ -21,11 +32,52 @@ impl Cache {
         lock(&self.inner.remote).clone()
     }
 
-    /// The shared tier's answer for `key`, kept in memory for as long as the tier keeps it.
-    pub(crate) async fn remote_lookup(&self, key: &CacheKey) -> Option<Arc<CachedAnswer>> {
-        let remote = self.remote()?;
-        let (bytes, left) = remote.get(key).await?;
-        let answer = Arc::new(CachedAnswer::decode(&bytes).ok()?);
+    /// The shared tier's answer for `key`, or this process's claim to fetch it, or another's:
+    /// waits (polling the tier) while another process fetches it, for at most [`CLAIM_HOLD`].
+    /// `(None, true)`: this process holds the claim and must complete or release it.
+    pub(crate) async fn remote_lookup(
+        &self,
+        key: &CacheKey,
+    ) -> (Option<(Arc<CachedAnswer>, bool)>, bool) {
+        let Some(remote) = self.remote() else {
+            return (None, false);
+        };
+        let started = tokio::time::Instant::now();
+        let mut waited = false;
+        loop {
+            match remote.get_or_claim(key, CLAIM_HOLD).await {
+                Claim::Found(bytes, left) => {
+                    return (
+                        self.remember_remote(key, &bytes, left).map(|a| (a, waited)),
+                        false,
+                    )
+                }
+                Claim::Claimed => return (None, true),
+                Claim::Unknown => return (None, false),
+                Claim::Elsewhere if started.elapsed() >= CLAIM_HOLD => return (None, false),
+                Claim::Elsewhere => {
+                    waited = true;
+                    tokio::time::sleep(CLAIM_POLL).await;
+                }
+            }
+        }
+    }
+
+    /// Ends this process's claim on `key` (its fetch failed or was dropped).
+    pub(crate) fn remote_release(&self, key: &CacheKey) {
+        if let Some(remote) = self.remote() {
+            remote.release(*key);
+        }
+    }
+
+    /// An encoded answer from the shared tier, kept in memory for as long as the tier keeps it.
+    fn remember_remote(
+        &self,
+        key: &CacheKey,
+        bytes: &[u8],
+        left: Duration,
+    ) -> Option<Arc<CachedAnswer>> {
+        let answer = Arc::new(CachedAnswer::decode(bytes).ok()?);
         lock(&self.inner.memory).insert(
             *key,
             Arc::clone(&answer),

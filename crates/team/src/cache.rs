@@ -5,6 +5,11 @@
 //! size to the total and evicts the oldest entries until the total fits (an expired entry's
 //! bytes count until it is evicted, so the cap is never exceeded, only reached early).
 //!
+//! Single-flight across replicas: a miss claims the key in the same script that looks it up
+//! (`SET NX PX`), so while one replica fetches an answer the others wait for it; storing the
+//! answer ends the claim, a failed fetch releases it (only the claimer's own: compare and
+//! delete), and an abandoned one expires after `switchyard_cache::CLAIM_HOLD`.
+//!
 //! Every key carries the hash tag `{cache}`, so on Redis Cluster the script's keys share a slot
 //! (and the tier lives on one shard). Lookups ask Redis only after this replica's memory and
 //! disk missed; a Redis that is away costs a lookup at most the link's timeout.
@@ -12,7 +17,7 @@
 use crate::link::Link;
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_cache::{CacheKey, RemoteFuture, RemoteTier};
+use switchyard_cache::{CacheKey, Claim, RemoteFuture, RemoteTier};
 
 /// The largest answer shared through Redis; larger ones stay in the replica that fetched them.
 pub const MAX_ENTRY_BYTES: usize = 1 << 20;
@@ -23,9 +28,27 @@ const ENTRY: &str = "switchyard:{cache}:entry:";
 const ORDER: &str = "switchyard:{cache}:order";
 const SIZES: &str = "switchyard:{cache}:sizes";
 const TOTAL: &str = "switchyard:{cache}:bytes";
+const CLAIM: &str = "switchyard:{cache}:claim:";
 
-/// Stores KEYS[1] = ARGV[1] for ARGV[2] ms (size ARGV[3]), then evicts oldest-first until the
-/// total is at most ARGV[4]. ARGV[5] is the entry key's suffix (its name in ORDER and SIZES).
+/// KEYS[1] the entry, KEYS[2] its claim; ARGV[1] the hold in ms, ARGV[2] this replica's id.
+/// `{1, answer, ms left}` when stored, `{2}` when this replica now holds the claim, `{3}` when
+/// another does.
+const GET_OR_CLAIM: &str = r"
+local v = redis.call('GET', KEYS[1])
+if v then return {1, v, redis.call('PTTL', KEYS[1])} end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then return {2, '', 0} end
+return {3, '', 0}
+";
+
+/// Deletes the claim KEYS[1] if ARGV[1] holds it (an expired claim taken since is another's).
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+";
+
+/// Stores KEYS[1] = ARGV[1] for ARGV[2] ms (size ARGV[3]), ends its claim KEYS[6], then evicts
+/// oldest-first until the total is at most ARGV[4]. ARGV[5] is the entry key's suffix (its name
+/// in ORDER and SIZES).
 const STORE: &str = r"
 local order, sizes, total = KEYS[2], KEYS[3], KEYS[4]
 local id = ARGV[5]
@@ -35,6 +58,7 @@ local t = redis.call('TIME')
 redis.call('ZADD', order, tonumber(t[1]) * 1000000 + tonumber(t[2]), id)
 redis.call('HSET', sizes, id, ARGV[3])
 local sum = redis.call('INCRBY', total, tonumber(ARGV[3]) - before)
+redis.call('DEL', KEYS[6])
 local cap = tonumber(ARGV[4])
 while sum > cap do
   local oldest = redis.call('ZPOPMIN', order)
@@ -52,6 +76,10 @@ pub struct TeamCache {
     link: Arc<Link>,
     cap_bytes: u64,
     store: Arc<redis::Script>,
+    claim_script: redis::Script,
+    release_script: Arc<redis::Script>,
+    /// This replica's name on the claims it holds.
+    claimer: String,
 }
 
 impl TeamCache {
@@ -61,6 +89,9 @@ impl TeamCache {
             link,
             cap_bytes,
             store: Arc::new(redis::Script::new(STORE)),
+            claim_script: redis::Script::new(GET_OR_CLAIM),
+            release_script: Arc::new(redis::Script::new(RELEASE)),
+            claimer: uuid::Uuid::new_v4().simple().to_string(),
         }
     }
 
@@ -105,6 +136,8 @@ impl RemoteTier for TeamCache {
 
     fn put(&self, key: CacheKey, encoded: Vec<u8>, ttl: Duration) {
         if encoded.len() > MAX_ENTRY_BYTES || ttl.is_zero() {
+            // Not shared: whoever waits for it fetches it themselves.
+            self.release(key);
             return;
         }
         let (link, script, cap) = (
@@ -123,11 +156,59 @@ impl RemoteTier for TeamCache {
                     .key(SIZES)
                     .key(TOTAL)
                     .key(ENTRY)
+                    .key(format!("{CLAIM}{id}"))
                     .arg(encoded)
                     .arg(ms)
                     .arg(size)
                     .arg(cap)
                     .arg(&id)
+                    .invoke_async::<i64>(&mut conn)
+                    .await
+            })
+            .await;
+        });
+    }
+
+    fn get_or_claim<'a>(&'a self, key: &'a CacheKey, hold: Duration) -> RemoteFuture<'a, Claim> {
+        Box::pin(async move {
+            let id = id(key);
+            let ms = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX);
+            let answer: Option<(i64, Vec<u8>, i64)> = self
+                .link
+                .run("the response cache", |mut conn| async move {
+                    self.claim_script
+                        .key(format!("{ENTRY}{id}"))
+                        .key(format!("{CLAIM}{id}"))
+                        .arg(ms)
+                        .arg(&self.claimer)
+                        .invoke_async(&mut conn)
+                        .await
+                })
+                .await;
+            match answer {
+                Some((1, bytes, left)) => match u64::try_from(left).ok().filter(|ms| *ms > 0) {
+                    Some(ms) => Claim::Found(bytes, Duration::from_millis(ms)),
+                    None => Claim::Unknown,
+                },
+                Some((2, _, _)) => Claim::Claimed,
+                Some((3, _, _)) => Claim::Elsewhere,
+                _ => Claim::Unknown,
+            }
+        })
+    }
+
+    fn release(&self, key: CacheKey) {
+        let (link, script, claimer) = (
+            Arc::clone(&self.link),
+            Arc::clone(&self.release_script),
+            self.claimer.clone(),
+        );
+        self.link.background(async move {
+            let claim = format!("{CLAIM}{}", id(&key));
+            link.run("the response cache", |mut conn| async move {
+                script
+                    .key(claim)
+                    .arg(claimer)
                     .invoke_async::<i64>(&mut conn)
                     .await
             })

@@ -123,3 +123,51 @@ async fn with_redis_away_a_lookup_misses_within_the_timeout_and_nothing_fails() 
     lease.complete(answer("still served")).await;
     assert!(a.peek_memory(&key(7)).is_some(), "kept by this replica");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_one_replica_fetches_a_key_another_waits_for_its_answer_instead_of_fetching() {
+    let redis = TempRedis::start();
+    let (a, b) = (replica(&redis), replica(&redis));
+    let ttl = Some(Duration::from_secs(30));
+    let Lookup::Lead(lease) = a.lookup("r", key(7), ttl).await else {
+        panic!("the first replica leads");
+    };
+    // B finds the key claimed by A and waits; A's answer reaches it, no fetch of its own.
+    let waiting = tokio::spawn({
+        let b = b.clone();
+        async move { b.lookup("r", key(7), ttl).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "B waits while A fetches");
+    lease.complete(answer("fetched once")).await;
+    match tokio::time::timeout(Duration::from_secs(5), waiting).await {
+        Ok(Ok(Lookup::Found(got, Source::Shared))) => {
+            assert_eq!(
+                got.response.content,
+                vec![Part::Text("fetched once".into())]
+            );
+        }
+        Ok(Ok(Lookup::Found(_, other))) => panic!("found as {other:?}, not as a shared answer"),
+        _ => panic!("B did not get A's answer"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_whose_fetch_failed_releases_the_key_and_a_waiting_one_fetches_it() {
+    let redis = TempRedis::start();
+    let (a, b) = (replica(&redis), replica(&redis));
+    let ttl = Some(Duration::from_secs(30));
+    let Lookup::Lead(lease) = a.lookup("r", key(8), ttl).await else {
+        panic!("the first replica leads");
+    };
+    let waiting = tokio::spawn({
+        let b = b.clone();
+        async move { b.lookup("r", key(8), ttl).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(lease); // A's upstream call failed: nothing stored, the claim released.
+    match tokio::time::timeout(Duration::from_secs(5), waiting).await {
+        Ok(Ok(Lookup::Lead(_))) => {}
+        _ => panic!("B did not take over the fetch"),
+    }
+}
