@@ -102,6 +102,15 @@ describe("a desktop attached to a team gateway", { timeout: 180000 }, () => {
     await screenshot("team-page.png", { top: true });
   });
 
+  it("groups the team's spend by person on the Costs page too", async () => {
+    await click("nav-costs");
+    const bo = `${byTestId("costs-team-person")}[data-person="bo@example.com"]`;
+    await (await b.$(bo)).waitForDisplayed({ timeout: 10000, timeoutMsg: "no team spend by person on the Costs page" });
+    assert.match(await text(bo), /bo@example\.com\s+3\s+\$\s?0\.00\d+/);
+    await click("nav-team");
+    await (await b.$(byTestId("page-team"))).waitForDisplayed({ timeout: 5000 });
+  });
+
   it("runs the readiness checks on the replica from the window", async () => {
     assert.equal(await exists(byTestId("team-readiness-none")), true, "no run before");
     await click("team-readiness-run");

@@ -218,6 +218,9 @@ export function runCommand(env, args, input) {
           resolve({ stdout, stderr: stripAnsi(stderr) });
         }
       });
+    // A command that exits before reading its input closes the pipe (EPIPE): its exit status and
+    // output above are what count, so the write's failure is not an uncaught exception.
+    child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
 }

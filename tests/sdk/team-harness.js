@@ -22,6 +22,9 @@ export async function startServers() {
     throw new Error(`${serversBinary} is missing: cargo build -p switchyard-team --features testing --bin switchyard-team-servers`);
   }
   const proc = spawn(serversBinary, [], { stdio: ["pipe", "pipe", "inherit"] });
+  // Its stdin closes when it exits; a command sent then fails through `control`'s answer (none
+  // comes), not as an uncaught EPIPE.
+  proc.stdin.on("error", () => {});
   const lines = readline.createInterface({ input: proc.stdout });
   const waiting = [];
   lines.on("line", (l) => waiting.shift()?.(l));
