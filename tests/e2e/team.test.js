@@ -1,12 +1,14 @@
-// The desktop attached to a team gateway (issue 44) in the real app window: a replica on a
-// throw-away PostgreSQL and Redis (`switchyard-serve serve --team … --redis …`), Settings → Team
-// gateway refusing a wrong token and a tool's token with the core's typed messages, then attaching
-// with an admin token (kept in the Secret Service, in no file); the Team page showing the
-// replica's backends, the spend of the person whose token made requests, the team's budget, its
-// readiness run from the window, and the degraded state once Redis is stopped; Codex connected to
-// the team gateway from the Tools page (a team token of the admin's owner in its files, answered
-// by the replica and recorded for that person; revoked on Disconnect); Detach removing the token
-// from the keychain.
+// The desktop attached to a team gateway (issue 44) in the real app window, against a replica on
+// a throw-away PostgreSQL and Redis (`switchyard-serve serve --team … --redis …`):
+// - Settings → Team gateway refuses a wrong token and a tool's token with the core's typed
+//   messages, then attaches with an admin token (kept in the Secret Service, in no file);
+// - the Team page shows the replica's backends, the spend of the person whose token made
+//   requests and that person's budget; the Costs page groups the spend by person too;
+// - a readiness run on the replica from the window;
+// - Redis stopped: "Degraded" on the Team and Health pages; back: sharing again;
+// - Codex connected to the team from the Tools page: a team token of the admin's owner in its
+//   files, answered by the replica and recorded for that person, revoked on Disconnect;
+// - Detach removes the token from the keychain.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -128,6 +130,12 @@ describe("a desktop attached to a team gateway", { timeout: 180000 }, () => {
     }, "the Team page never showed the degraded state", 20000);
     assert.match(await text(byTestId("team-sharing")), /Degraded: Redis is unreachable/);
     await screenshot("team-degraded.png", { top: true });
+    // The Health page says so too.
+    await click("nav-health");
+    await until(async () => (await attr(byTestId("health-team"), "data-redis")) === "down", "the Health page does not show the team degraded");
+    assert.match(await text(byTestId("health-team")), /Team gateway: Degraded/);
+    await click("nav-team");
+    await (await b.$(byTestId("page-team"))).waitForDisplayed({ timeout: 5000 });
   });
 
   it("connects Codex to the team gateway with a team token of the admin's owner, revoked on Disconnect", async () => {
