@@ -140,12 +140,16 @@ impl TeamBudgets {
         route: Option<&str>,
         usd: f64,
     ) -> Result<Option<Box<dyn Held>>, String> {
+        let now = now_ms();
         let mut covering = Vec::new();
         for list in [&self.budgets, &self.team] {
             let list = list.read().unwrap_or_else(PoisonError::into_inner);
+            // A period that ended is not held against a request of the next: until the next
+            // refresh brings the new period (seeded from the team ledger, this request
+            // included), that budget is checked by the replica's own count alone.
             covering.extend(
                 list.iter()
-                    .filter(|b| b.covers(owner, backend, route))
+                    .filter(|b| now < b.period_end_ms && b.covers(owner, backend, route))
                     .cloned(),
             );
         }
@@ -153,7 +157,6 @@ impl TeamBudgets {
             return Ok(None);
         };
         let cost = micro(usd).max(1);
-        let now = now_ms();
         let keep = (last_end - now).max(0) + KEEP_AFTER_MS;
         let keys: Vec<String> = covering.iter().map(TeamBudget::key).collect();
         let mut call = self.script.prepare_invoke();

@@ -166,3 +166,22 @@ async fn a_persons_budget_covers_only_that_persons_tokens() {
         "a replica's own token"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_up_period_that_ended_does_not_refuse_a_request_of_the_next() {
+    let redis = TempRedis::start();
+    let b = TeamBudgets::new(link(&redis));
+    let mut ended = budget("day cap", BudgetScope::All, 1.0, 1.0);
+    ended.period_end_ms = 1_700_000_000_000 + 86_400_000; // a day in 2023: long past
+    let current = budget("month cap", BudgetScope::All, 5.0, 0.0);
+    b.set_team(vec![ended.clone()]);
+    assert!(
+        b.reserve(None, "Mock", None, 0.5).await.unwrap().is_none(),
+        "the ended period's spend is not held against this request"
+    );
+    b.set_team(vec![ended, current]);
+    assert!(
+        b.reserve(None, "Mock", None, 0.5).await.unwrap().is_some(),
+        "the current period still reserves"
+    );
+}
