@@ -103,11 +103,8 @@ impl Switchyard {
     }
 
     /// The team gateway this desktop is attached to (Settings → Team gateway), if any.
-    pub fn team_link(&self) -> crate::team::attach::TeamLink {
-        crate::team::attach::TeamLink::new(
-            self.inner.store.settings(),
-            std::sync::Arc::clone(&self.inner.secrets),
-        )
+    pub fn team_link(&self) -> &crate::team::attach::TeamLink {
+        self.inner.tools.team_link()
     }
 
     /// Routes: list, save, delete, and the gateway's live health per backend and key.

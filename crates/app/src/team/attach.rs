@@ -7,9 +7,10 @@ use super::overview::{IssuedToken, TeamOverview, OVERVIEW_PATH, READINESS_PATH, 
 use crate::blocking::OffThread;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::{Field, IssueCode};
+use switchyard_gateway::HttpClients;
 use switchyard_secrets::{SecretError, SecretStore, SecretString};
 use switchyard_store::SettingsTable;
 
@@ -31,6 +32,8 @@ struct Saved {
 pub struct TeamLink {
     settings: SettingsTable,
     secrets: Arc<dyn SecretStore>,
+    /// The app's outbound clients (as the probes use).
+    http: HttpClients,
 }
 
 fn field(field: Field, code: IssueCode, message: impl Into<String>) -> AppError {
@@ -75,20 +78,6 @@ pub fn checked_url(url: &str) -> Result<String, AppError> {
         ));
     }
     Ok(trimmed.to_string())
-}
-
-fn client() -> Result<&'static reqwest::Client, AppError> {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    if let Some(c) = CLIENT.get() {
-        return Ok(c);
-    }
-    let built = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("switchyard/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AppError::Internal(format!("no HTTP client: {e}")))?;
-    Ok(CLIENT.get_or_init(|| built))
 }
 
 /// Sends `request` (to the replica at `base`, with the admin token); a 2xx answer as it came,
@@ -146,22 +135,53 @@ async fn read<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The overview from `path` (`GET`, or `POST` for a readiness run).
-async fn call(
-    base: &str,
-    path: &str,
-    token: &SecretString,
-    post: bool,
-) -> Result<TeamOverview, AppError> {
-    let url = format!("{base}{path}");
-    let request = if post {
-        client()?.post(&url).timeout(READINESS_TIMEOUT)
-    } else {
-        client()?.get(&url).timeout(TIMEOUT)
-    };
-    let resp = send(base, request.bearer_auth(token.expose()))
-        .await
-        .map_err(|e| match e {
+impl OffThread for TeamLink {}
+
+impl TeamLink {
+    pub(crate) fn new(
+        settings: SettingsTable,
+        secrets: Arc<dyn SecretStore>,
+        http: HttpClients,
+    ) -> TeamLink {
+        TeamLink {
+            settings,
+            secrets,
+            http,
+        }
+    }
+
+    /// A request to `path` on the replica at `base`, with the admin `token`, answering within
+    /// `timeout`: direct to a replica on this machine, else through the system's proxy settings.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        base: &str,
+        path: &str,
+        token: &SecretString,
+        timeout: Duration,
+    ) -> reqwest::RequestBuilder {
+        let url = format!("{base}{path}");
+        self.http
+            .for_url(&url)
+            .request(method, &url)
+            .timeout(timeout)
+            .bearer_auth(token.expose())
+    }
+
+    /// The overview from `path` (`GET`, or `POST` for a readiness run).
+    async fn call(
+        &self,
+        base: &str,
+        path: &str,
+        token: &SecretString,
+        post: bool,
+    ) -> Result<TeamOverview, AppError> {
+        let request = if post {
+            self.request(reqwest::Method::POST, base, path, token, READINESS_TIMEOUT)
+        } else {
+            self.request(reqwest::Method::GET, base, path, token, TIMEOUT)
+        };
+        let resp = send(base, request).await.map_err(|e| match e {
             AppError::NotFound(_) => field(
                 Field::Url,
                 IssueCode::Other,
@@ -171,14 +191,7 @@ async fn call(
             ),
             e => e,
         })?;
-    read(base, resp).await
-}
-
-impl OffThread for TeamLink {}
-
-impl TeamLink {
-    pub(crate) fn new(settings: SettingsTable, secrets: Arc<dyn SecretStore>) -> TeamLink {
-        TeamLink { settings, secrets }
+        read(base, resp).await
     }
 
     /// The attached replica's address, if any.
@@ -198,7 +211,7 @@ impl TeamLink {
                 "Paste the team's admin token.",
             ));
         }
-        let overview = call(&base, OVERVIEW_PATH, &token, false).await?;
+        let overview = self.call(&base, OVERVIEW_PATH, &token, false).await?;
         self.blocking(move |me| {
             me.secrets.set(ACCOUNT, &token)?;
             let saved = serde_json::to_value(Saved { url: Some(base) })
@@ -226,23 +239,21 @@ impl TeamLink {
     /// The team as the attached replica sees it now.
     pub async fn overview(&self) -> Result<TeamOverview, AppError> {
         let (base, token) = self.saved().await?;
-        call(&base, OVERVIEW_PATH, &token, false).await
+        self.call(&base, OVERVIEW_PATH, &token, false).await
     }
 
     /// Runs the readiness checks on the attached replica; its overview after them.
     pub async fn run_readiness(&self) -> Result<TeamOverview, AppError> {
         let (base, token) = self.saved().await?;
-        call(&base, READINESS_PATH, &token, true).await
+        self.call(&base, READINESS_PATH, &token, true).await
     }
 
     /// A token for tool `name`, made by the attached replica for the admin token's owner; with
     /// the replica's address, which the tool is pointed at.
     pub async fn issue_tool_token(&self, name: &str) -> Result<(String, IssuedToken), AppError> {
         let (base, token) = self.saved().await?;
-        let request = client()?
-            .post(format!("{base}{TOKENS_PATH}"))
-            .timeout(TIMEOUT)
-            .bearer_auth(token.expose())
+        let request = self
+            .request(reqwest::Method::POST, &base, TOKENS_PATH, &token, TIMEOUT)
             .json(&serde_json::json!({ "name": name }));
         let issued = read(&base, send(&base, request).await?).await?;
         Ok((base, issued))
@@ -251,10 +262,8 @@ impl TeamLink {
     /// Revokes team token `id` on every replica; one already gone is no error.
     pub async fn revoke_tool_token(&self, id: &str) -> Result<(), AppError> {
         let (base, token) = self.saved().await?;
-        let request = client()?
-            .delete(format!("{base}{TOKENS_PATH}/{id}"))
-            .timeout(TIMEOUT)
-            .bearer_auth(token.expose());
+        let path = format!("{TOKENS_PATH}/{id}");
+        let request = self.request(reqwest::Method::DELETE, &base, &path, &token, TIMEOUT);
         match send(&base, request).await {
             Ok(_) | Err(AppError::NotFound(_)) => Ok(()),
             Err(e) => Err(e),

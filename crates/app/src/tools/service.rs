@@ -78,7 +78,11 @@ impl Tools {
             routes: store.routes(),
             catalogue: store.catalogue(),
             ledger: store.ledger(),
-            team: crate::team::attach::TeamLink::new(store.settings(), Arc::clone(&secrets)),
+            team: crate::team::attach::TeamLink::new(
+                store.settings(),
+                Arc::clone(&secrets),
+                http.clone(),
+            ),
             secrets,
             paths,
             tokens,
@@ -95,3 +99,11 @@ impl Tools {
 }
 
 impl OffThread for Tools {}
+
+impl Tools {
+    /// The team gateway this desktop is attached to (one for the app: Settings, the Team page
+    /// and connecting tools to it).
+    pub(crate) fn team_link(&self) -> &crate::team::attach::TeamLink {
+        &self.team
+    }
+}
