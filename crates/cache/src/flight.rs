@@ -18,6 +18,7 @@
 use crate::cache::{lock, Cache, Source};
 use crate::entry::CachedAnswer;
 use crate::key::CacheKey;
+use crate::remote::Remote;
 use crate::stats::Event;
 use std::future::Future;
 use std::sync::Arc;
@@ -113,7 +114,7 @@ impl Cache {
     /// Single-flight lookup of `key` for `route` (accounting). A new entry gets `ttl` (the
     /// default when `None`). See the module docs.
     pub async fn lookup(&self, route: &str, key: CacheKey, ttl: Option<Duration>) -> Lookup {
-        let lease = loop {
+        let mut lease = loop {
             if let Some(a) = self.peek_memory(&key) {
                 self.record(route, Event::Hit { shared: false }, Some(&a));
                 return Lookup::Found(a, Source::Hit);
@@ -167,18 +168,17 @@ impl Cache {
                 return Lookup::Found(a, Source::Hit);
             }
         }
-        let mut lease = lease;
         match self.remote_lookup(&key).await {
-            (Some((a, waited)), _) => {
+            Remote::Found { answer, waited } => {
                 if let Some(tx) = &lease.tx {
-                    tx.send_replace(Some(Arc::clone(&a)));
+                    tx.send_replace(Some(Arc::clone(&answer)));
                 }
                 // Waited for another process's fetch: shared, as a local waiter's answer is.
-                self.record(route, Event::Hit { shared: waited }, Some(&a));
+                self.record(route, Event::Hit { shared: waited }, Some(&answer));
                 let source = if waited { Source::Shared } else { Source::Hit };
-                return Lookup::Found(a, source);
+                return Lookup::Found(answer, source);
             }
-            (None, claimed) => lease.claimed = claimed,
+            Remote::Fetch { claimed } => lease.claimed = claimed,
         }
         self.record(route, Event::Miss, None);
         Lookup::Lead(lease)

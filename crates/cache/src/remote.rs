@@ -16,6 +16,17 @@ pub use crate::tier::{Claim, RemoteFuture, RemoteTier};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// What the shared tier had for a key.
+pub(crate) enum Remote {
+    /// Its answer; `waited`: for another process's fetch to store it.
+    Found {
+        answer: Arc<CachedAnswer>,
+        waited: bool,
+    },
+    /// Nothing: this process fetches; `claimed`: holding the tier's claim, which it must end.
+    Fetch { claimed: bool },
+}
+
 /// How long a claim to fetch a key holds, and so the longest another process waits for its
 /// answer before fetching itself (an answer still streaming after that is fetched twice).
 pub const CLAIM_HOLD: Duration = Duration::from_secs(60);
@@ -32,29 +43,28 @@ impl Cache {
         lock(&self.inner.remote).clone()
     }
 
-    /// The shared tier's answer for `key`, or this process's claim to fetch it, or another's:
-    /// waits (polling the tier) while another process fetches it, for at most [`CLAIM_HOLD`].
-    /// `(None, true)`: this process holds the claim and must complete or release it.
-    pub(crate) async fn remote_lookup(
-        &self,
-        key: &CacheKey,
-    ) -> (Option<(Arc<CachedAnswer>, bool)>, bool) {
+    /// The shared tier's answer for `key`, or this process's claim to fetch it: waits (polling
+    /// the tier) while another process fetches it, for at most [`CLAIM_HOLD`].
+    pub(crate) async fn remote_lookup(&self, key: &CacheKey) -> Remote {
         let Some(remote) = self.remote() else {
-            return (None, false);
+            return Remote::Fetch { claimed: false };
         };
         let started = tokio::time::Instant::now();
         let mut waited = false;
         loop {
             match remote.get_or_claim(key, CLAIM_HOLD).await {
                 Claim::Found(bytes, left) => {
-                    return (
-                        self.remember_remote(key, &bytes, left).map(|a| (a, waited)),
-                        false,
-                    )
+                    return match self.remember_remote(key, &bytes, left) {
+                        Some(answer) => Remote::Found { answer, waited },
+                        // Not an answer this version can read: fetch, nobody waits on it.
+                        None => Remote::Fetch { claimed: false },
+                    };
                 }
-                Claim::Claimed => return (None, true),
-                Claim::Unknown => return (None, false),
-                Claim::Elsewhere if started.elapsed() >= CLAIM_HOLD => return (None, false),
+                Claim::Claimed => return Remote::Fetch { claimed: true },
+                Claim::Unknown => return Remote::Fetch { claimed: false },
+                Claim::Elsewhere if started.elapsed() >= CLAIM_HOLD => {
+                    return Remote::Fetch { claimed: false }
+                }
                 Claim::Elsewhere => {
                     waited = true;
                     tokio::time::sleep(CLAIM_POLL).await;
