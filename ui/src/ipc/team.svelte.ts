@@ -1,6 +1,7 @@
 // The team gateway this desktop is attached to (Settings → Team gateway) and the team's overview
 // read from it (the Team page). The admin token goes from the form to the core once and lives in
 // the OS keychain; it is never kept or logged here.
+import { onMount } from "svelte";
 import { api } from "./api";
 import { Resource } from "./resource.svelte";
 import type { TeamLinkState, TeamOverview } from "./types";
@@ -55,3 +56,14 @@ class TeamLinkResource extends Resource<TeamLinkState> {
 }
 
 export const teamLink = new TeamLinkResource();
+
+/**
+ * For a component that shows the team (call it while the component starts): reads the link once
+ * mounted, and the overview — again every 15 s — only while attached.
+ */
+export function followTeam(): void {
+  onMount(() => void teamLink.reload());
+  $effect(() => {
+    if (teamLink.attached) return teamOverview.watch();
+  });
+}

@@ -3,10 +3,11 @@ import { budgetTone, budgetUse, sharing } from "./team";
 
 describe("team sharing", () => {
   it("says sharing, degraded or none, with the lost requests when there are some", () => {
-    expect(sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 0 })).toMatchObject({ tone: "ok", title: "Sharing through Redis" });
+    expect(sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 0 })).toMatchObject({ tone: "ok", title: "Sharing through Redis", redis: "up" });
     const degraded = sharing({ redisUp: false, ledgerQueued: 3, ledgerLost: 0 });
     expect(degraded.tone).toBe("warn");
     expect(degraded.title).toMatch(/^Degraded/);
+    expect(degraded.redis).toBe("down");
     expect(sharing({ redisUp: null, ledgerQueued: 0, ledgerLost: 0 }).title).toBe("No shared Redis");
     const lost = sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 2 });
     expect(lost.tone).toBe("warn");

@@ -2,24 +2,26 @@
 import type { TeamOverview } from "../ipc/types";
 import type { Tone } from "./format";
 
-export type Sharing = { tone: Tone; title: string; detail: string };
+/** `redis`: the state as tests and styles read it (`data-redis`). */
+export type Sharing = { tone: Tone; title: string; detail: string; redis: "up" | "down" | "none" };
 
 /** The replica's sharing: through Redis, degraded (Redis away), or none (no Redis configured). */
 export function sharing(o: Pick<TeamOverview, "redisUp" | "ledgerQueued" | "ledgerLost">): Sharing {
   const lostCount = o.ledgerLost ?? 0;
   const lost = lostCount > 0 ? ` ${lostCount} requests could not be written to the team's ledger.` : "";
   if (o.redisUp === null) {
-    return { tone: "neutral", title: "No shared Redis", detail: `Each replica keeps its own limits, breakers and cache.${lost}` };
+    return { tone: "neutral", title: "No shared Redis", detail: `Each replica keeps its own limits, breakers and cache.${lost}`, redis: "none" };
   }
   if (!o.redisUp) {
     return {
       tone: "warn",
       title: "Degraded: Redis is unreachable",
       detail: `Requests are still served; each replica limits, breaks and caches on its own until Redis is back.${lost}`,
+      redis: "down",
     };
   }
   const tone: Tone = lostCount > 0 ? "warn" : "ok";
-  return { tone, title: "Sharing through Redis", detail: `Limits, budgets, breakers and the cache hold for the whole team.${lost}` };
+  return { tone, title: "Sharing through Redis", detail: `Limits, budgets, breakers and the cache hold for the whole team.${lost}`, redis: "up" };
 }
 
 /** Spent / limit as a whole percent (0 for a zero or unknown limit). */
