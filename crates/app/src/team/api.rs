@@ -74,16 +74,22 @@ impl IntoResponse for Refused {
 }
 
 impl Api {
-    /// The running core, or why there is none; and the caller must hold an admin token (the
-    /// guard already refused the others: this is the second lock on the door).
+    /// The running core for an admin `caller`, or why there is none.
     fn core(&self, caller: &Caller) -> Result<Switchyard, Refused> {
-        if caller.scope != TokenScope::Admin {
-            return Err(Refused::NotAdmin);
-        }
+        admin(caller)?;
         self.core
             .get()
             .and_then(WeakSwitchyard::upgrade)
             .ok_or(Refused::Unavailable)
+    }
+}
+
+/// The caller holds an admin token (the guard already refused the others: the second lock).
+fn admin(caller: &Caller) -> Result<(), Refused> {
+    if caller.scope == TokenScope::Admin {
+        Ok(())
+    } else {
+        Err(Refused::NotAdmin)
     }
 }
 
@@ -128,8 +134,8 @@ async fn issue_token(
     Extension(caller): Extension<Caller>,
     body: Result<Json<NewToolToken>, JsonRejection>,
 ) -> Response {
-    if caller.scope != TokenScope::Admin {
-        return Refused::NotAdmin.into_response();
+    if let Err(refused) = admin(&caller) {
+        return refused.into_response();
     }
     let Ok(Json(body)) = body else {
         return refusal(
@@ -168,8 +174,8 @@ async fn revoke_token(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Response {
-    if caller.scope != TokenScope::Admin {
-        return Refused::NotAdmin.into_response();
+    if let Err(refused) = admin(&caller) {
+        return refused.into_response();
     }
     // Only the admin's owner's own tokens: the CLI, with the database, revokes anyone's.
     let owner = caller.owner.unwrap_or(caller.name);

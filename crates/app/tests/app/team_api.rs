@@ -19,14 +19,20 @@ fn create(dir: &std::path::Path, pg: &TempPostgres, redis: &TempRedis, args: &[&
     value
 }
 
-/// `switchyard-serve requests ARGS…` with the team's database in the environment.
-fn requests(dir: &std::path::Path, pg: &TempPostgres, args: &[&str]) -> serde_json::Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
-        .arg("requests")
-        .args(args)
+/// `switchyard-serve ARGS…` on `dir` with the team's database in the environment (an
+/// administrator's shell).
+fn serve_cmd(dir: &std::path::Path, pg: &TempPostgres, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"));
+    c.args(args)
         .env("SWITCHYARD_DATA_DIR", dir)
         .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
-        .env("SWITCHYARD_TEAM_DATABASE_URL", pg.url())
+        .env("SWITCHYARD_TEAM_DATABASE_URL", pg.url());
+    c
+}
+
+/// `switchyard-serve requests ARGS…` with the team's database in the environment.
+fn requests(dir: &std::path::Path, pg: &TempPostgres, args: &[&str]) -> serde_json::Value {
+    let out = serve_cmd(dir, pg, &[&["requests"], args].concat())
         .output()
         .unwrap();
     assert!(
@@ -35,6 +41,17 @@ fn requests(dir: &std::path::Path, pg: &TempPostgres, args: &[&str]) -> serde_js
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The replica's overview as `admin` reads it.
+async fn overview(r: &Replica, admin: &str) -> serde_json::Value {
+    call(r, reqwest::Method::GET, "/overview", admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 fn call(r: &Replica, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
@@ -71,13 +88,7 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
     assert_eq!(refused.status(), 403);
     let deadline = Instant::now() + Duration::from_secs(10);
     let overview = loop {
-        let o: serde_json::Value = call(&r, Method::GET, "/overview", &admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let o = overview(&r, &admin).await;
         // The ledger is written in batches off the request path.
         if o["people"].as_array().is_some_and(|p| !p.is_empty()) || Instant::now() > deadline {
             break o;
@@ -165,14 +176,7 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
 
 /// The open alerts' rules in the replica's overview.
 async fn open_alerts(r: &Replica, admin: &str) -> Vec<String> {
-    let o: serde_json::Value = call(r, reqwest::Method::GET, "/overview", admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    o["alerts"]
+    overview(r, admin).await["alerts"]
         .as_array()
         .unwrap()
         .iter()
@@ -215,13 +219,7 @@ async fn redis_stopped_opens_the_replicas_team_redis_alert_and_its_return_resolv
     let within = |secs| Instant::now() + Duration::from_secs(secs);
     let up = within(10);
     loop {
-        let o: serde_json::Value = call(&r, reqwest::Method::GET, "/overview", &admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let o = overview(&r, &admin).await;
         if o["redisUp"] == true {
             break;
         }
@@ -260,11 +258,7 @@ async fn redis_stopped_opens_the_replicas_team_redis_alert_and_its_return_resolv
 /// `switchyard-serve check --json` with the team's servers in the environment: the report's
 /// "team" suite.
 fn team_suite(dir: &std::path::Path, pg: &TempPostgres, redis: &TempRedis) -> serde_json::Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
-        .args(["check", "--json"])
-        .env("SWITCHYARD_DATA_DIR", dir)
-        .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
-        .env("SWITCHYARD_TEAM_DATABASE_URL", pg.url())
+    let out = serve_cmd(dir, pg, &["check", "--json"])
         .env("SWITCHYARD_TEAM_REDIS_URL", redis.url())
         .output()
         .unwrap();
