@@ -3,7 +3,7 @@
 use crate::ipc::events::{
     AlertsChanged, BackendsChanged, CacheChanged, CostsChanged, DrillProgress, DrillsFinished,
     GatewayHealthChanged, HealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished,
-    ReadinessProgress, RequestsRecorded, RoutesChanged, TokensChanged,
+    ReadinessProgress, RequestsRecorded, RoutesChanged, SyncChanged, TokensChanged,
 };
 use crate::remote::Remote;
 use switchyard_ipc::UiEvent;
@@ -29,6 +29,7 @@ pub fn forward_events(mut rx: mpsc::UnboundedReceiver<UiEvent>, handle: AppHandl
                 }
                 .emit(&handle),
                 UiEvent::TokensChanged => TokensChanged.emit(&handle),
+                UiEvent::SyncChanged => SyncChanged.emit(&handle),
                 UiEvent::RequestsRecorded { count } => RequestsRecorded { count }.emit(&handle),
                 UiEvent::GatewayHealthChanged => GatewayHealthChanged.emit(&handle),
                 UiEvent::RoutesChanged => RoutesChanged.emit(&handle),

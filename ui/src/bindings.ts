@@ -225,6 +225,19 @@ export const commands = {
 	teamOverview: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_overview")),
 	/**  Runs the readiness checks on the team's replica; its overview after them. */
 	runTeamReadiness: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_team_readiness")),
+	/**  My machines: what syncs, whether a database is set, the last pass. */
+	syncStatus: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status")),
+	/**
+	 *  Saves what syncs; a new database address (null keeps the saved one) is tried
+	 *  first and kept in the keychain. When on, a pass runs.
+	 */
+	saveSync: (databaseUrl: string | null, settings: SyncSettings) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_sync", { databaseUrl, settings })),
+	/**  Forgets the database's address and turns syncing off; records stay as they are. */
+	forgetSync: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("forget_sync")),
+	/**  Runs a pass now. */
+	syncNow: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_now")),
+	/**  Ends a conflict by keeping this machine's copy or the database's; then a pass runs. */
+	resolveSyncConflict: (kind: SyncKind, name: string, keep: SyncKeep) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("resolve_sync_conflict", { kind, name, keep })),
 };
 
 /** Events */
@@ -243,6 +256,7 @@ export const events = {
 	readinessProgress: makeEvent<ReadinessProgress_Serialize, ReadinessProgress_Deserialize>("readiness-progress"),
 	requestsRecorded: makeEvent<RequestsRecorded, RequestsRecorded>("requests-recorded"),
 	routesChanged: makeEvent<RoutesChanged, RoutesChanged>("routes-changed"),
+	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 	tokensChanged: makeEvent<TokensChanged, TokensChanged>("tokens-changed"),
 };
 
@@ -2276,6 +2290,97 @@ export type SeriesPoint = {
 };
 
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
+
+/**  My machines: its settings changed or a sync pass ran. */
+export type SyncChanged = null;
+
+/**  A record both sides changed since they last agreed; neither copy was touched. */
+export type SyncConflict = SyncConflict_Serialize | SyncConflict_Deserialize;
+
+/**  A record both sides changed since they last agreed; neither copy was touched. */
+export type SyncConflict_Deserialize = {
+	kind: SyncKind,
+	name: string,
+	/**  This machine's copy as pretty JSON; null: deleted here. */
+	mine?: string | null,
+	/**  The database's copy; null: deleted there. */
+	theirs?: string | null,
+	theirMachine: string,
+};
+
+/**  A record both sides changed since they last agreed; neither copy was touched. */
+export type SyncConflict_Serialize = {
+	kind: SyncKind,
+	name: string,
+	/**  This machine's copy as pretty JSON; null: deleted here. */
+	mine: string | null,
+	/**  The database's copy; null: deleted there. */
+	theirs: string | null,
+	theirMachine: string,
+};
+
+/**  Which copy a conflict keeps. */
+export type SyncKeep = "mine" | "theirs";
+
+/**  A kind of record that syncs. */
+export type SyncKind = "backend" | "route" | "budget" | "token";
+
+/**  What the last pass did, or why it could not run. */
+export type SyncPass = SyncPass_Serialize | SyncPass_Deserialize;
+
+/**  What the last pass did, or why it could not run. */
+export type SyncPass_Deserialize = {
+	atMs: number | null,
+	error?: string | null,
+	pushed: string[],
+	pulled: string[],
+	conflicts: SyncConflict_Deserialize[],
+	problems: string[],
+};
+
+/**  What the last pass did, or why it could not run. */
+export type SyncPass_Serialize = {
+	atMs: number | null,
+	error: string | null,
+	pushed: string[],
+	pulled: string[],
+	conflicts: SyncConflict_Serialize[],
+	problems: string[],
+};
+
+/**  What syncs, and where. */
+export type SyncSettings = {
+	enabled: boolean,
+	/**  The space this user's machines share in the database. */
+	space: string,
+	backends: boolean,
+	routes: boolean,
+	budgets: boolean,
+	tokens: boolean,
+};
+
+/**  Settings → My machines as it stands. */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  Settings → My machines as it stands. */
+export type SyncStatus_Deserialize = {
+	settings: SyncSettings,
+	/**  A database address is in the keychain (the address itself never leaves it). */
+	hasDatabase: boolean,
+	/**  This machine's name in the database. */
+	machine: string,
+	last?: SyncPass_Deserialize | null,
+};
+
+/**  Settings → My machines as it stands. */
+export type SyncStatus_Serialize = {
+	settings: SyncSettings,
+	/**  A database address is in the keychain (the address itself never leaves it). */
+	hasDatabase: boolean,
+	/**  This machine's name in the database. */
+	machine: string,
+	last: SyncPass_Serialize | null,
+};
 
 export type TeamAlert = {
 	rule: string,

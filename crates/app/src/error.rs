@@ -39,6 +39,18 @@ pub enum AppError {
     },
 }
 
+/// The team database's and Redis's failures in the app's words.
+impl From<switchyard_team::TeamError> for AppError {
+    fn from(e: switchyard_team::TeamError) -> Self {
+        use switchyard_team::TeamError;
+        match e {
+            TeamError::NotFound(what) => AppError::NotFound(what),
+            TeamError::Invalid(message) => AppError::Invalid(message),
+            other => AppError::Team(other.to_string()),
+        }
+    }
+}
+
 impl AppError {
     /// Input refused for one form field: the UI shows `message` under it, the CLI prints
     /// `field: message`.

@@ -74,6 +74,8 @@ pub enum DomainEvent {
     CostsChanged,
     /// Gateway tokens were created or revoked.
     TokensChanged,
+    /// My machines: its settings changed or a sync pass ran.
+    SyncChanged,
     /// The ledger recorded `count` more requests.
     RequestsRecorded { count: usize },
     /// A breaker, key or cool-down state in the gateway changed.

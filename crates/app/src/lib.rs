@@ -31,6 +31,7 @@ mod routes;
 mod service;
 mod settings;
 mod supervisor;
+pub mod sync;
 pub mod team;
 pub use supervisor::Supervisor;
 mod tokens;

@@ -276,6 +276,31 @@ impl Tokens {
         Ok((row, SecretString::new(token)))
     }
 
+    /// Takes in a token another machine made (`crate::sync`): its id and hash as they are, so
+    /// the same value works here. A token of that id already here is only revoked when the
+    /// other machine revoked it. An active token of the same name here keeps its name; the
+    /// newcomer's gets `from` after it. Blocking; no event is sent.
+    pub(crate) fn adopt(&self, row: &TokenRow, revoked: bool, from: &str) -> Result<(), AppError> {
+        let here = self.tokens.list_tokens()?;
+        if !here.iter().any(|t| t.id == row.id) {
+            let clash = here
+                .iter()
+                .any(|t| t.revoked_at.is_none() && t.name.eq_ignore_ascii_case(&row.name));
+            let name = if clash {
+                format!("{} ({from})", row.name)
+            } else {
+                row.name.clone()
+            };
+            let name: String = name.chars().take(MAX_NAME_CHARS).collect();
+            self.tokens
+                .insert_scoped_token(&row.id, &name, &row.hash, &row.prefix, row.scope)?;
+        }
+        if revoked {
+            self.tokens.revoke_token(&row.id)?;
+        }
+        self.index.reload(&self.tokens).map(drop)
+    }
+
     /// Revokes a token by id and drops it from the index. Blocking; no event is sent.
     pub(crate) fn revoke_now(&self, id: &str) -> Result<(), AppError> {
         self.tokens.revoke_token(id)?;

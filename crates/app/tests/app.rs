@@ -47,6 +47,9 @@ mod metrics;
 mod module_graph;
 #[path = "app/monitor.rs"]
 mod monitor;
+#[cfg(unix)]
+#[path = "app/my_machines.rs"]
+mod my_machines;
 #[path = "app/notify_dbus.rs"]
 mod notify_dbus;
 #[path = "app/price_sync.rs"]

@@ -26,6 +26,7 @@ mod ledger;
 mod limits;
 mod link;
 mod migrate;
+mod synced;
 mod team_budgets;
 #[cfg(all(feature = "testing", unix))]
 pub mod testing;
@@ -44,6 +45,7 @@ pub use ledger::{LedgerPump, TeamLedger, QUEUE as LEDGER_QUEUE};
 pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
+pub use synced::{Put, SyncedRecord};
 pub use team_budgets::{period_bounds, TeamBudgetRow};
 pub use tls::DATABASE_CA_ENV;
 pub use tokens::{NewTeamToken, TeamToken};

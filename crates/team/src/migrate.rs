@@ -53,6 +53,20 @@ const MIGRATIONS: &[&str] = &[
         version BIGINT NOT NULL DEFAULT 1,
         updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
     );",
+    // 4: configuration records that follow between machines (`synced`): one row per record of
+    // a space ("team" for the replicas, a person's own space for their machines). `body` is
+    // the record as JSON, NULL once deleted (a tombstone, so a machine that missed the delete
+    // still learns of it); `version` grows with every change and guards every write.
+    "CREATE TABLE synced_records (
+        space TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version BIGINT NOT NULL CHECK (version > 0),
+        body JSONB,
+        updated_by TEXT NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (space, kind, name)
+    );",
 ];
 
 /// The schema version this build writes and reads.

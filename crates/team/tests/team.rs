@@ -16,6 +16,8 @@ mod ledger;
 mod limits;
 #[path = "team/schema.rs"]
 mod schema;
+#[path = "team/synced.rs"]
+mod synced;
 #[path = "team/tls.rs"]
 mod tls;
 #[path = "team/tokens.rs"]

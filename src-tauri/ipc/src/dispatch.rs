@@ -19,6 +19,7 @@ mod commands {
     pub use crate::monitor::commands::*;
     pub use crate::readiness::commands::*;
     pub use crate::routes::commands::*;
+    pub use crate::sync::commands::*;
     pub use crate::team::commands::*;
     pub use crate::tools::commands::*;
 }

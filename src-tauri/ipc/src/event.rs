@@ -21,6 +21,7 @@ pub enum UiEvent {
         result: Check,
     },
     TokensChanged,
+    SyncChanged,
     RequestsRecorded {
         count: u32,
     },
@@ -66,6 +67,7 @@ impl UiEvent {
                 result: result.into(),
             },
             Ok(DomainEvent::TokensChanged) => UiEvent::TokensChanged,
+            Ok(DomainEvent::SyncChanged) => UiEvent::SyncChanged,
             Ok(DomainEvent::RequestsRecorded { count }) => UiEvent::RequestsRecorded {
                 count: u32::try_from(count).unwrap_or(u32::MAX),
             },

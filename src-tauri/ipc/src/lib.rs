@@ -46,6 +46,7 @@ pub mod issues;
 pub mod monitor;
 pub mod readiness;
 pub mod routes;
+pub mod sync;
 pub mod team;
 pub mod tools;
 pub mod wire;
@@ -83,6 +84,7 @@ pub mod types {
     pub use crate::monitor::dto::*;
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;
+    pub use crate::sync::dto::*;
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
@@ -282,6 +284,17 @@ macro_rules! for_each_command {
             team_overview() -> TeamOverview;
             /// Runs the readiness checks on the team's replica; its overview after them.
             run_team_readiness() -> TeamOverview;
+            /// My machines: what syncs, whether a database is set, the last pass.
+            sync_status() -> SyncStatus;
+            /// Saves what syncs; a new database address (null keeps the saved one) is tried
+            /// first and kept in the keychain. When on, a pass runs.
+            save_sync(database_url: Option<String>, settings: SyncSettings) -> SyncStatus;
+            /// Forgets the database's address and turns syncing off; records stay as they are.
+            forget_sync() -> SyncStatus;
+            /// Runs a pass now.
+            sync_now() -> SyncStatus;
+            /// Ends a conflict by keeping this machine's copy or the database's; then a pass runs.
+            resolve_sync_conflict(kind: SyncKind, name: String, keep: SyncKeep) -> SyncStatus;
         }
     };
 }

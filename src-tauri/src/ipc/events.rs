@@ -23,6 +23,10 @@ pub struct KeyChecked {
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct TokensChanged;
 
+/// My machines: its settings changed or a sync pass ran.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SyncChanged;
+
 /// New requests reached the ledger (batched): the Requests page reloads.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]

@@ -78,6 +78,7 @@ macro_rules! forwarders {
                     events::BackendsChanged,
                     events::KeyChecked,
                     events::TokensChanged,
+                    events::SyncChanged,
                     events::RequestsRecorded,
                     events::GatewayHealthChanged,
                     events::RoutesChanged,

@@ -33,6 +33,7 @@ fn every_event_the_forwarder_emits_is_registered() {
         ("BackendsChanged", "backends-changed"),
         ("KeyChecked", "key-checked"),
         ("TokensChanged", "tokens-changed"),
+        ("SyncChanged", "sync-changed"),
         ("RequestsRecorded", "requests-recorded"),
         ("GatewayHealthChanged", "gateway-health-changed"),
         ("RoutesChanged", "routes-changed"),

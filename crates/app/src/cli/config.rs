@@ -75,6 +75,7 @@ impl ConfigCommand {
                     } else {
                         ImportOptions::default().approved
                     },
+                    records_only: false,
                 };
                 let parsed = match config_file::read(file.clone()).await {
                     Ok(p) => p,

@@ -41,11 +41,15 @@ fn plan(
     file: &ConfigFile,
     backends: &[BackendView],
     routes: &[RouteView],
+    records_only: bool,
 ) -> (Vec<Change>, Vec<Issue>) {
-    let mut changes = vec![Change {
-        action: "set".into(),
-        what: "gateway, cache and alert settings".into(),
-    }];
+    let mut changes = Vec::new();
+    if !records_only {
+        changes.push(Change {
+            action: "set".into(),
+            what: "gateway, cache and alert settings".into(),
+        });
+    }
     let mut warnings = Vec::new();
     let verb = |exists: bool| if exists { "update" } else { "add" }.to_string();
     for (i, b) in file.backends.iter().enumerate() {
@@ -92,6 +96,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// What the user approved of the file's host and exposure changes.
     pub approved: Approved,
+    /// Apply the backends, routes, budgets and prices only, leaving the gateway, cache and
+    /// alert settings as they are (what another machine's records bring, `crate::sync`).
+    pub records_only: bool,
 }
 
 impl ImportOutcome {
@@ -110,7 +117,7 @@ pub(super) async fn run(
     let routes = app.routes().list().await?;
     let budgets = app.costs().budgets().await?;
     let issues = check(app, file, &backends, &routes, &budgets).await;
-    let (changes, warnings) = plan(file, &backends, &routes);
+    let (changes, warnings) = plan(file, &backends, &routes, options.records_only);
     let now = app.gateway_control().settings().await?;
     let next = file
         .gateway
@@ -120,7 +127,11 @@ pub(super) async fn run(
     let mut outcome = ImportOutcome {
         issues,
         host_changes: host_changes(file, &backends),
-        exposure_changes: exposure_changes(&now, &next),
+        exposure_changes: if options.records_only {
+            Vec::new()
+        } else {
+            exposure_changes(&now, &next)
+        },
         warnings,
         changes,
         applied: false,
@@ -137,7 +148,7 @@ pub(super) async fn run(
     } else {
         HostApproval::Approve
     };
-    apply(app, file, &backends, approval).await?;
+    apply(app, file, &backends, approval, options.records_only).await?;
     outcome.applied = true;
     Ok(outcome)
 }
@@ -147,13 +158,16 @@ async fn apply(
     file: &ConfigFile,
     before: &[BackendView],
     approval: HostApproval,
+    records_only: bool,
 ) -> Result<(), AppError> {
-    app.gateway_control()
-        .update_settings(file.gateway.clone())
-        .await?;
-    app.cache().set_settings(file.cache.clone()).await?;
-    if let Some(alerts) = &file.alerts {
-        app.health().set_alert_config(alerts.clone()).await?;
+    if !records_only {
+        app.gateway_control()
+            .update_settings(file.gateway.clone())
+            .await?;
+        app.cache().set_settings(file.cache.clone()).await?;
+        if let Some(alerts) = &file.alerts {
+            app.health().set_alert_config(alerts.clone()).await?;
+        }
     }
     for b in &file.backends {
         let kind = BackendKind::from_name(&b.kind)

@@ -51,7 +51,7 @@ impl Default for GatewaySettings {
 }
 
 /// This machine's host name, lower-case (`uname` on Unix, `COMPUTERNAME` on Windows).
-fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     #[cfg(unix)]
     let name = rustix::system::uname()
         .nodename()

@@ -79,6 +79,8 @@ pub(crate) struct Inner {
     pub backends_changed: crate::events::Reaction,
     /// The gateway's `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// My machines: one pass at a time, the database last used.
+    pub sync: crate::sync::SyncState,
 }
 
 /// Whether the gateway is serving, and where.
@@ -175,6 +177,11 @@ impl Switchyard {
     /// The response cache: settings, the Cache page, invalidation.
     pub fn cache(&self) -> &crate::cache::Cache {
         &self.inner.cache
+    }
+
+    /// My machines: what syncs, the database, passes and conflicts.
+    pub fn sync(&self) -> crate::sync::MachineSync<'_> {
+        crate::sync::MachineSync { app: self }
     }
 
     /// Gateway tokens: create, list, revoke.

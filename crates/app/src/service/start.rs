@@ -237,6 +237,7 @@ impl Switchyard {
         let app = Switchyard {
             inner: Arc::new(Inner {
                 metrics,
+                sync: Default::default(),
                 store,
                 secrets: opts.secrets,
                 paths: opts.paths,
@@ -293,7 +294,8 @@ impl Switchyard {
         self.inner.routing.refresh().await;
         let i = &self.inner;
         i.preferences.start(&i.tasks);
-        crate::team::follow(i.team.as_ref(), &i.tasks, &i.health);
+        crate::team::follow(self, i.team.as_ref(), &i.tasks, &i.health);
+        crate::sync::start(self, monitor && i.team.is_none());
         i.cache.start_upkeep(&i.tasks);
         if matches!(i.gateway, GatewayStatus::Listening(_)) {
             crate::external::spawn_watch(

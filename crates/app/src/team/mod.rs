@@ -169,6 +169,7 @@ pub(crate) fn source(team: Option<&Team>) -> Option<Arc<dyn crate::metrics::Team
 /// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
 /// stopping, lets the ledger write what is queued).
 pub(crate) fn follow(
+    app: &crate::Switchyard,
     team: Option<&Team>,
     tasks: &crate::supervisor::Supervisor,
     health: &crate::monitor::Health,
@@ -176,6 +177,7 @@ pub(crate) fn follow(
     let Some(team) = team else {
         return;
     };
+    tasks.spawn("team config", follow_config(team.clone(), app.downgrade()));
     let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
     tasks.spawn("team tokens", follow);
     if let Some(redis) = &team.redis {
@@ -269,15 +271,28 @@ impl Ledger for BothLedgers {
     }
 }
 
+/// Takes the team's backends, routes, budgets and tokens (`crate::sync`, space `team`): at once
+/// on a notice, and every [`RELOAD_EVERY`] whatever Redis says.
+async fn follow_config(team: Team, app: crate::WeakSwitchyard) {
+    let mut reloads = switchyard_team::Reloads::new(team.bus.as_ref(), RELOAD_EVERY, |c| {
+        matches!(c, Change::Config | Change::Resync)
+    });
+    loop {
+        reloads.next().await;
+        let Some(app) = app.upgrade() else { return };
+        match crate::sync::follow_team(&app, &team.db).await {
+            Ok(r) if !r.pulled.is_empty() || !r.problems.is_empty() => {
+                tracing::info!(taken = ?r.pulled, problems = ?r.problems, "team configuration followed");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read the team's configuration"),
+        }
+    }
+}
+
 /// This replica's name in the team's ledger: the host's, and the process's id.
 fn replica_name() -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "replica".into());
-    format!("{host}:{}", std::process::id())
+    format!("{}:{}", crate::sync::machine_name(), std::process::id())
 }
 
 /// The gateway's token check: this machine's tokens, and the team's with a team.
@@ -311,9 +326,5 @@ impl Authenticator for EitherTokens {
 
 /// The team's failures in the app's words.
 pub(crate) fn team_error(e: TeamError) -> AppError {
-    match e {
-        TeamError::NotFound(what) => AppError::NotFound(what),
-        TeamError::Invalid(message) => AppError::Invalid(message),
-        other => AppError::Team(other.to_string()),
-    }
+    e.into()
 }

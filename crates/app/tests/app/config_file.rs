@@ -304,6 +304,7 @@ async fn an_approval_covers_the_changes_the_user_saw_and_no_others() {
     let options = ImportOptions {
         dry_run: false,
         approved: shown.clone(),
+        ..ImportOptions::default()
     };
     let out = config_file::import(&h.app, &changed, &options)
         .await

@@ -29,6 +29,7 @@ pub async fn import_config(
     let options = ImportOptions {
         dry_run,
         approved: approved.into(),
+        ..ImportOptions::default()
     };
     Ok(config_file::import(app, &file, &options).await?.into())
 }

@@ -1,0 +1,185 @@
+//! This machine's side of a sync: its records as JSON by kind and name ([`snapshot`]), and
+//! another machine's records taken in ([`apply`]) through the same checks as `config import`.
+//! A backend's record has no keys, not even their labels: keys stay in each machine's keychain.
+
+use super::Kind;
+use crate::config_file::{self, ConfigFile, ImportOptions};
+use crate::events::DomainEvent;
+use crate::{AppError, Switchyard, TokenRow, TokenScope};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A record's identity.
+pub(crate) type Key = (Kind, String);
+
+/// A gateway token as it travels: its hash, never its value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenRecord {
+    name: String,
+    hash: String,
+    prefix: String,
+    scope: TokenScope,
+    revoked: bool,
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// This machine's records of `kinds`.
+pub(crate) async fn snapshot(
+    app: &Switchyard,
+    kinds: &[Kind],
+) -> Result<BTreeMap<Key, Value>, AppError> {
+    let file = config_file::export(app).await?;
+    let mut out = BTreeMap::new();
+    if kinds.contains(&Kind::Backend) {
+        for b in &file.backends {
+            let mut body = json(b)?;
+            if let Some(o) = body.as_object_mut() {
+                o.remove("keys");
+            }
+            out.insert((Kind::Backend, b.name.clone()), body);
+        }
+    }
+    if kinds.contains(&Kind::Route) {
+        for r in &file.routes {
+            out.insert((Kind::Route, r.name.clone()), json(r)?);
+        }
+    }
+    if kinds.contains(&Kind::Budget) {
+        for b in &file.budgets {
+            out.insert((Kind::Budget, b.name.clone()), json(b)?);
+        }
+    }
+    if kinds.contains(&Kind::Token) {
+        for t in app.tokens().list().await? {
+            let record = TokenRecord {
+                name: t.name,
+                hash: t.hash,
+                prefix: t.prefix,
+                scope: t.scope,
+                revoked: t.revoked_at.is_some(),
+            };
+            out.insert((Kind::Token, t.id), json(&record)?);
+        }
+    }
+    Ok(out)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(kind: Kind, body: &Value) -> Result<T, AppError> {
+    serde_json::from_value(body.clone()).map_err(|e| {
+        AppError::Invalid(format!(
+            "this version cannot read that {}: {e}",
+            kind.as_str()
+        ))
+    })
+}
+
+/// Takes in another machine's copy of one record (`None`: it deleted it). `from` names that
+/// machine.
+pub(crate) async fn apply(
+    app: &Switchyard,
+    (kind, name): &Key,
+    body: Option<&Value>,
+    from: &str,
+) -> Result<(), AppError> {
+    match (kind, body) {
+        (Kind::Token, body) => apply_token(app, name, body, from).await,
+        (_, Some(body)) => {
+            let mut file = ConfigFile {
+                version: config_file::file::VERSION,
+                gateway: Default::default(),
+                cache: Default::default(),
+                alerts: None,
+                backends: Vec::new(),
+                routes: Vec::new(),
+                budgets: Vec::new(),
+                prices: Vec::new(),
+            };
+            match kind {
+                Kind::Backend => file.backends.push(parse(*kind, body)?),
+                Kind::Route => file.routes.push(parse(*kind, body)?),
+                _ => file.budgets.push(parse(*kind, body)?),
+            }
+            let options = ImportOptions {
+                records_only: true,
+                ..ImportOptions::default()
+            };
+            let outcome = config_file::import(app, &file, &options).await?;
+            if let Some(issue) = outcome.issues.first() {
+                return Err(AppError::Invalid(issue.message.clone()));
+            }
+            if outcome.needs_approval() {
+                return Err(AppError::Invalid(format!(
+                    "it moves “{name}” to a host its keys here are not approved for; change the \
+                     address on this machine to approve it"
+                )));
+            }
+            Ok(())
+        }
+        (Kind::Backend, None) => match app
+            .backends()
+            .list()
+            .await?
+            .into_iter()
+            .find(|b| &b.row.name == name)
+        {
+            Some(b) => app.backends().delete(b.row.id).await,
+            None => Ok(()),
+        },
+        (Kind::Route, None) => match app
+            .routes()
+            .list()
+            .await?
+            .into_iter()
+            .find(|r| &r.name == name)
+        {
+            Some(r) => app.routes().delete(r.id).await,
+            None => Ok(()),
+        },
+        (Kind::Budget, None) => {
+            let mut budgets = app.costs().budgets().await?;
+            let before = budgets.len();
+            budgets.retain(|b| &b.name != name);
+            if budgets.len() != before {
+                app.costs().set_budgets(budgets).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn apply_token(
+    app: &Switchyard,
+    id: &str,
+    body: Option<&Value>,
+    from: &str,
+) -> Result<(), AppError> {
+    let tokens = app.tokens().clone();
+    match body {
+        Some(body) => {
+            let t: TokenRecord = parse(Kind::Token, body)?;
+            let row = TokenRow {
+                id: id.to_string(),
+                name: t.name,
+                hash: t.hash,
+                prefix: t.prefix,
+                created_at: String::new(),
+                last_used_at: None,
+                revoked_at: None,
+                scope: t.scope,
+            };
+            let from = from.to_string();
+            tokio::task::spawn_blocking(move || tokens.adopt(&row, t.revoked, &from)).await??;
+        }
+        None => {
+            let id = id.to_string();
+            tokio::task::spawn_blocking(move || tokens.revoke_now(&id)).await??;
+        }
+    }
+    let _ = app.inner.events.send(DomainEvent::TokensChanged);
+    Ok(())
+}

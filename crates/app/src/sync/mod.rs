@@ -1,0 +1,210 @@
+//! "My machines" (issue 44): backends (without keys), routes, budgets and gateway tokens follow
+//! between a user's machines through a PostgreSQL database they point each machine at — their
+//! own, or the team's with a space of their own. Each record carries a version in the database;
+//! a machine writes only over the version it last agreed with ([`plan`]), so two machines that
+//! changed the same record both keep their copy and the record is listed as a conflict until
+//! the user keeps one ([`MachineSync::resolve`]). Nothing newer is ever overwritten silently.
+//!
+//! A team's replicas follow the space `team` one way ([`follow_team`]); `switchyard backend`,
+//! `route` and `budget` with the team's variables write to it.
+//!
+//! The database's address may hold a password: it lives in the keychain, never in the settings.
+
+mod local;
+mod pass;
+mod plan;
+mod service;
+
+pub use plan::Direction;
+pub(crate) use service::{follow_team, start};
+
+use crate::Switchyard;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use switchyard_team::TeamDb;
+
+/// Settings key of [`SyncSettings`].
+const SETTINGS: &str = "sync";
+/// Settings key of the last pass's outcome.
+const LAST: &str = "sync:last";
+/// Keychain account of the database's address.
+const ACCOUNT: &str = "sync:database-url";
+/// The space a team's replicas follow.
+pub const TEAM_SPACE: &str = "team";
+/// How often a desktop syncs while it is on.
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A kind of record that syncs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Backend,
+    Route,
+    Budget,
+    Token,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Backend, Kind::Route, Kind::Budget, Kind::Token];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Backend => "backend",
+            Kind::Route => "route",
+            Kind::Budget => "budget",
+            Kind::Token => "token",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Dependency order: a route names backends, a budget names either.
+    fn rank(self) -> i8 {
+        match self {
+            Kind::Backend => 0,
+            Kind::Route => 1,
+            Kind::Budget => 2,
+            Kind::Token => 3,
+        }
+    }
+}
+
+/// What syncs, and where (Settings → My machines).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SyncSettings {
+    pub enabled: bool,
+    /// The space in the database this user's machines share (their name, say).
+    pub space: String,
+    pub backends: bool,
+    pub routes: bool,
+    pub budgets: bool,
+    pub tokens: bool,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        SyncSettings {
+            enabled: false,
+            space: String::new(),
+            backends: true,
+            routes: true,
+            budgets: true,
+            tokens: true,
+        }
+    }
+}
+
+impl SyncSettings {
+    /// The kinds chosen.
+    pub fn kinds(&self) -> Vec<Kind> {
+        let on = [self.backends, self.routes, self.budgets, self.tokens];
+        Kind::ALL
+            .into_iter()
+            .zip(on)
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| k)
+            .collect()
+    }
+}
+
+/// A record both sides changed since they last agreed. Neither copy was touched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncConflict {
+    pub kind: Kind,
+    pub name: String,
+    /// This machine's copy (`None`: deleted here).
+    pub mine: Option<Value>,
+    /// The database's copy (`None`: deleted there).
+    pub theirs: Option<Value>,
+    pub their_version: i64,
+    /// The machine that wrote the database's copy.
+    pub their_machine: String,
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub space: String,
+    pub at_ms: i64,
+    /// Records this machine wrote (`backend “openai”`).
+    pub pushed: Vec<String>,
+    /// Records taken from the others.
+    pub pulled: Vec<String>,
+    pub conflicts: Vec<SyncConflict>,
+    /// Records that could not be taken here, and why.
+    pub problems: Vec<String>,
+}
+
+impl SyncReport {
+    fn new(space: &str) -> SyncReport {
+        SyncReport {
+            space: space.to_string(),
+            at_ms: crate::clock::now_ms(),
+            pushed: Vec::new(),
+            pulled: Vec::new(),
+            conflicts: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// The last pass: its report, or why it could not run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastSync {
+    pub at_ms: i64,
+    pub report: Option<SyncReport>,
+    pub error: Option<String>,
+}
+
+/// Settings → My machines as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub settings: SyncSettings,
+    /// A database address is in the keychain.
+    pub has_database: bool,
+    /// This machine's name in the database.
+    pub machine: String,
+    pub last: Option<LastSync>,
+}
+
+/// Which copy a conflict keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    Mine,
+    Theirs,
+}
+
+/// This machine's name in the database and the team's ledger: `HOSTNAME` when set (a
+/// container's), else the host's.
+pub fn machine_name() -> String {
+    let name = std::env::var("HOSTNAME")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(crate::gateway_control::settings::host_name);
+    let name: String = name.chars().filter(|c| !c.is_control()).take(100).collect();
+    if name.is_empty() {
+        "this machine".into()
+    } else {
+        name
+    }
+}
+
+/// The sync state a core holds: one pass at a time, and the database it last connected to.
+#[derive(Default)]
+pub(crate) struct SyncState {
+    running: tokio::sync::Mutex<Option<(String, TeamDb)>>,
+}
+
+/// Settings → My machines, `switchyard sync`.
+pub struct MachineSync<'a> {
+    pub(crate) app: &'a Switchyard,
+}

@@ -1,0 +1,179 @@
+//! One sync pass over a space: every record of the chosen kinds compared three ways
+//! ([`super::plan::decide`]), this machine's changes written with the version they were based
+//! on, the others' taken in, conflicts listed and left alone on both sides.
+
+use super::local::{self, Key};
+use super::plan::{decide, hash, Direction, Known, Step};
+use super::{Kind, SyncConflict, SyncReport};
+use crate::blocking::OffThread;
+use crate::{AppError, Switchyard};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use switchyard_team::{Put, SyncedRecord, TeamDb};
+
+fn known_key(space: &str) -> String {
+    format!("sync:known:{space}")
+}
+
+pub(super) async fn load_known(
+    app: &Switchyard,
+    space: &str,
+) -> Result<BTreeMap<Key, Known>, AppError> {
+    let key = known_key(space);
+    let list: Vec<Known> = app
+        .inner
+        .store
+        .settings()
+        .blocking(move |s| Ok(s.setting_or_default(&key)?))
+        .await?;
+    Ok(list
+        .into_iter()
+        .filter_map(|k| Some(((Kind::parse(&k.kind)?, k.name.clone()), k)))
+        .collect())
+}
+
+pub(super) async fn save_known(
+    app: &Switchyard,
+    space: &str,
+    known: &BTreeMap<Key, Known>,
+) -> Result<(), AppError> {
+    let key = known_key(space);
+    let value = serde_json::to_value(known.values().collect::<Vec<_>>())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    app.inner
+        .store
+        .settings()
+        .blocking(move |s| Ok(s.set_setting(&key, &value)?))
+        .await
+}
+
+pub(super) fn remember(
+    known: &mut BTreeMap<Key, Known>,
+    key: &Key,
+    version: i64,
+    body: Option<&Value>,
+) {
+    known.insert(
+        key.clone(),
+        Known {
+            kind: key.0.as_str().into(),
+            name: key.1.clone(),
+            version,
+            hash: body.map(hash),
+        },
+    );
+}
+
+/// The order pulled records go in: additions by dependency (backends before the routes and
+/// budgets that name them), deletions the other way round.
+fn order((kind, _): &Key, body: Option<&Value>) -> (bool, i8) {
+    let rank = kind.rank();
+    match body {
+        Some(_) => (false, rank),
+        None => (true, -rank),
+    }
+}
+
+/// Runs one pass. `only`: consider these records alone (the command line pushes what its
+/// command changed and nothing else).
+pub(crate) async fn run(
+    app: &Switchyard,
+    db: &TeamDb,
+    space: &str,
+    kinds: &[Kind],
+    direction: Direction,
+    only: Option<&BTreeSet<Key>>,
+) -> Result<SyncReport, AppError> {
+    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let remote: BTreeMap<Key, SyncedRecord> = db
+        .synced_records(space, &names)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some(((Kind::parse(&r.kind)?, r.name.clone()), r)))
+        .collect();
+    let mut known = load_known(app, space).await?;
+    let here = local::snapshot(app, kinds).await?;
+    let keys: BTreeSet<Key> = here
+        .keys()
+        .chain(remote.keys())
+        .chain(known.keys().filter(|k| kinds.contains(&k.0)))
+        .filter(|k| only.is_none_or(|o| o.contains(*k)))
+        .cloned()
+        .collect();
+    let machine = super::machine_name();
+    let mut report = SyncReport::new(space);
+    let mut pulls = Vec::new();
+    for key in keys {
+        let mine = here.get(&key);
+        let theirs = remote.get(&key);
+        let step = decide(
+            mine,
+            known.get(&key),
+            theirs.map(|r| (r.version, r.body.as_ref())),
+            direction,
+        );
+        match step {
+            Step::Nothing => {}
+            Step::Agree { version } => remember(&mut known, &key, version, mine),
+            Step::Pull { version, body } => {
+                pulls.push((key, version, body, theirs.map(|r| r.updated_by.clone())))
+            }
+            Step::Push { read, body } => {
+                match db
+                    .put_synced(space, key.0.as_str(), &key.1, read, body.as_ref(), &machine)
+                    .await?
+                {
+                    Put::Written { version } => {
+                        remember(&mut known, &key, version, mine);
+                        report.pushed.push(label(&key));
+                    }
+                    Put::Conflict { current } => {
+                        report
+                            .conflicts
+                            .push(conflict(&key, mine, current.as_ref()))
+                    }
+                }
+            }
+            Step::Conflict => report.conflicts.push(conflict(&key, mine, theirs)),
+        }
+    }
+    pulls.sort_by_key(|(key, _, body, _)| order(key, body.as_ref()));
+    let mut taken = Vec::new();
+    for (key, version, body, from) in pulls {
+        let from = from.unwrap_or_default();
+        match local::apply(app, &key, body.as_ref(), &from).await {
+            Ok(()) => {
+                report.pulled.push(label(&key));
+                taken.push((key, version));
+            }
+            Err(e) => report
+                .problems
+                .push(format!("{} from {from} was not taken: {e}", label(&key))),
+        }
+    }
+    if !taken.is_empty() {
+        // What this machine holds now, as it holds it (a backend without keys, a token renamed
+        // beside one of the same name): the next pass sees no change here.
+        let now = local::snapshot(app, kinds).await?;
+        for (key, version) in taken {
+            remember(&mut known, &key, version, now.get(&key));
+        }
+    }
+    save_known(app, space, &known).await?;
+    Ok(report)
+}
+
+pub(super) fn label((kind, name): &Key) -> String {
+    format!("{} “{name}”", kind.as_str())
+}
+
+fn conflict(key: &Key, mine: Option<&Value>, theirs: Option<&SyncedRecord>) -> SyncConflict {
+    SyncConflict {
+        kind: key.0,
+        name: key.1.clone(),
+        mine: mine.cloned(),
+        theirs: theirs.and_then(|r| r.body.clone()),
+        their_version: theirs.map_or(0, |r| r.version),
+        their_machine: theirs.map(|r| r.updated_by.clone()).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,272 @@
+//! [`MachineSync`]: Settings → My machines and `switchyard sync`, and the loops that run passes
+//! (a desktop every [`super::EVERY`] while on; a team replica following the team's space).
+
+use super::pass::{self, label, remember};
+use super::plan::Direction;
+use super::{
+    Keep, Kind, LastSync, MachineSync, SyncReport, SyncSettings, SyncStatus, ACCOUNT, LAST,
+    SETTINGS, TEAM_SPACE,
+};
+use crate::blocking::OffThread;
+use crate::events::DomainEvent;
+use crate::{AppError, Switchyard};
+use switchyard_core::{Field, IssueCode};
+use switchyard_secrets::{SecretError, SecretString};
+use switchyard_team::{Put, TeamDb};
+
+fn field(f: Field, code: IssueCode, message: impl Into<String>) -> AppError {
+    AppError::field(f, code, message)
+}
+
+impl MachineSync<'_> {
+    async fn settings(&self) -> Result<SyncSettings, AppError> {
+        self.app
+            .inner
+            .store
+            .settings()
+            .blocking(|s| Ok(s.setting_or_default(SETTINGS)?))
+            .await
+    }
+
+    async fn database_url(&self) -> Result<Option<SecretString>, AppError> {
+        let secrets = self.app.inner.secrets.clone();
+        tokio::task::spawn_blocking(move || match secrets.get(ACCOUNT) {
+            Ok(url) => Ok(Some(url)),
+            Err(SecretError::NotFound) => Ok(None),
+            Err(e) => Err(AppError::Keychain(e)),
+        })
+        .await?
+    }
+
+    /// Settings → My machines as it stands.
+    pub async fn status(&self) -> Result<SyncStatus, AppError> {
+        let last: Option<LastSync> = self
+            .app
+            .inner
+            .store
+            .settings()
+            .blocking(|s| Ok(s.setting_or_default(LAST)?))
+            .await?;
+        Ok(SyncStatus {
+            settings: self.settings().await?,
+            has_database: self.database_url().await?.is_some(),
+            machine: super::machine_name(),
+            last,
+        })
+    }
+
+    /// Saves what syncs, and the database's address when one is given (it is tried first:
+    /// nothing is kept when it cannot be reached). Then, when on, runs a pass.
+    pub async fn save(
+        &self,
+        database_url: Option<SecretString>,
+        mut settings: SyncSettings,
+    ) -> Result<SyncStatus, AppError> {
+        settings.space = settings.space.trim().to_string();
+        if settings.space.chars().count() > 100 || settings.space.chars().any(char::is_control) {
+            return Err(field(
+                Field::Name,
+                IssueCode::Format,
+                "A space is a name of up to 100 printable characters.",
+            ));
+        }
+        if settings.enabled && settings.space.is_empty() {
+            return Err(field(Field::Name, IssueCode::Required, "Name the space your machines share (your name, say): every machine of yours uses the same one."));
+        }
+        if let Some(url) = &database_url {
+            TeamDb::connect(url.expose().trim())
+                .await
+                .map_err(|e| field(Field::Url, IssueCode::Other, e.to_string()))?;
+            let (secrets, url) = (self.app.inner.secrets.clone(), url.clone());
+            tokio::task::spawn_blocking(move || secrets.set(ACCOUNT, &url)).await??;
+            *self.app.inner.sync.running.lock().await = None;
+        } else if settings.enabled && self.database_url().await?.is_none() {
+            return Err(field(
+                Field::Url,
+                IssueCode::Required,
+                "Give the database's address (postgres://…) first.",
+            ));
+        }
+        let value =
+            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.app
+            .inner
+            .store
+            .settings()
+            .blocking(move |s| Ok(s.set_setting(SETTINGS, &value)?))
+            .await?;
+        if settings.enabled {
+            // A pass that fails is in the status, not an error of the save.
+            let _ = self.run().await;
+        }
+        self.changed();
+        self.status().await
+    }
+
+    /// Forgets the database's address and turns syncing off; every record stays as it is.
+    pub async fn forget(&self) -> Result<SyncStatus, AppError> {
+        let secrets = self.app.inner.secrets.clone();
+        tokio::task::spawn_blocking(move || match secrets.delete(ACCOUNT) {
+            Ok(()) | Err(SecretError::NotFound) => Ok(()),
+            Err(e) => Err(AppError::Keychain(e)),
+        })
+        .await??;
+        *self.app.inner.sync.running.lock().await = None;
+        let settings = SyncSettings {
+            enabled: false,
+            ..self.settings().await?
+        };
+        let value =
+            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.app
+            .inner
+            .store
+            .settings()
+            .blocking(move |s| Ok(s.set_setting(SETTINGS, &value)?))
+            .await?;
+        self.changed();
+        self.status().await
+    }
+
+    /// Runs a pass now, both ways. Its outcome (or why it could not run) is the status's last.
+    pub async fn run(&self) -> Result<SyncReport, AppError> {
+        let settings = self.settings().await?;
+        if !settings.enabled {
+            return Err(AppError::Invalid("Syncing is off: turn it on in Settings → My machines (or `switchyard sync setup`).".into()));
+        }
+        let outcome = self
+            .with_db(|app, db| {
+                let kinds = settings.kinds();
+                let space = settings.space.clone();
+                async move { pass::run(&app, &db, &space, &kinds, Direction::Both, None).await }
+            })
+            .await;
+        self.record(&outcome).await?;
+        outcome
+    }
+
+    /// Ends a conflict: keeps this machine's copy (written over the database's version) or
+    /// takes the database's. Then a pass runs.
+    pub async fn resolve(
+        &self,
+        kind: Kind,
+        name: String,
+        keep: Keep,
+    ) -> Result<SyncReport, AppError> {
+        let settings = self.settings().await?;
+        let space = settings.space.clone();
+        self.with_db(|app, db| async move {
+            let key = (kind, name);
+            let remote = db
+                .synced_records(&space, &[kind.as_str()])
+                .await?
+                .into_iter()
+                .find(|r| r.name == key.1);
+            let mut known = pass::load_known(&app, &space).await?;
+            match keep {
+                Keep::Mine => {
+                    let mine = super::local::snapshot(&app, &[kind]).await?.remove(&key);
+                    let read = remote.as_ref().map_or(0, |r| r.version);
+                    let by = super::machine_name();
+                    match db
+                        .put_synced(&space, kind.as_str(), &key.1, read, mine.as_ref(), &by)
+                        .await?
+                    {
+                        Put::Written { version } => {
+                            remember(&mut known, &key, version, mine.as_ref())
+                        }
+                        Put::Conflict { .. } => {
+                            return Err(AppError::Conflict(format!(
+                                "{} changed again meanwhile: look at it again",
+                                label(&key)
+                            )))
+                        }
+                    }
+                }
+                Keep::Theirs => {
+                    let (version, body, from) = remote.map_or((0, None, String::new()), |r| {
+                        (r.version, r.body, r.updated_by)
+                    });
+                    super::local::apply(&app, &key, body.as_ref(), &from).await?;
+                    let now = super::local::snapshot(&app, &[kind]).await?;
+                    remember(&mut known, &key, version, now.get(&key));
+                }
+            }
+            pass::save_known(&app, &space, &known).await
+        })
+        .await?;
+        self.run().await
+    }
+
+    /// Runs `work` with the database, one at a time.
+    async fn with_db<F, Fut, T>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(Switchyard, TeamDb) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        let Some(url) = self.database_url().await? else {
+            return Err(AppError::Invalid(
+                "No database is set for My machines: give its address in Settings → My machines."
+                    .into(),
+            ));
+        };
+        let mut held = self.app.inner.sync.running.lock().await;
+        let db = match held.as_ref() {
+            Some((u, db)) if u == url.expose() => db.clone(),
+            _ => {
+                let db = TeamDb::connect(url.expose().trim()).await?;
+                *held = Some((url.expose().to_string(), db.clone()));
+                db
+            }
+        };
+        work(self.app.clone(), db).await
+    }
+
+    async fn record(&self, outcome: &Result<SyncReport, AppError>) -> Result<(), AppError> {
+        let last = LastSync {
+            at_ms: crate::clock::now_ms(),
+            report: outcome.as_ref().ok().cloned(),
+            error: outcome.as_ref().err().map(ToString::to_string),
+        };
+        let value =
+            serde_json::to_value(Some(last)).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.app
+            .inner
+            .store
+            .settings()
+            .blocking(move |s| Ok(s.set_setting(LAST, &value)?))
+            .await?;
+        self.changed();
+        Ok(())
+    }
+
+    fn changed(&self) {
+        let _ = self.app.inner.events.send(DomainEvent::SyncChanged);
+    }
+}
+
+/// A team replica takes the team's records (space `team`), the team's copy always right.
+pub(crate) async fn follow_team(app: &Switchyard, db: &TeamDb) -> Result<SyncReport, AppError> {
+    pass::run(app, db, TEAM_SPACE, &Kind::ALL, Direction::Follow, None).await
+}
+
+/// A desktop's loop (`run`: the app and `serve` without a team, not one-shot commands): a
+/// pass every [`super::EVERY`] while syncing is on.
+pub(crate) fn start(app: &Switchyard, run: bool) {
+    if !run {
+        return;
+    }
+    let weak = app.downgrade();
+    app.inner.tasks.every("my machines", super::EVERY, move || {
+        let weak = weak.clone();
+        async move {
+            let Some(app) = weak.upgrade() else { return };
+            let sync = app.sync();
+            if sync.settings().await.is_ok_and(|s| s.enabled) {
+                if let Err(e) = sync.run().await {
+                    tracing::warn!(error = %e, "my machines: the pass did not run");
+                }
+            }
+        }
+    });
+}

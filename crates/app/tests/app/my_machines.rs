@@ -1,0 +1,239 @@
+//! My machines: two desktops (each its own data folder and keychain) on one throw-away
+//! PostgreSQL. What one makes follows to the other without its keys; what both changed is a
+//! conflict that touches neither copy until the user keeps one; deletes and revocations follow;
+//! only the chosen kinds travel.
+
+use super::{draft, key, start, Harness};
+use switchyard_app::sync::{Keep, Kind, SyncReport, SyncSettings};
+use switchyard_app::{Budget, BudgetScope, Period, RouteCandidate, RouteDraft, Strategy};
+use switchyard_core::BackendKind;
+use switchyard_team::testing::TempPostgres;
+use switchyard_team::TeamDb;
+
+const CANARY: &str = "sk-canary-3b1f9d0c7e2a4f68b5d1c9e0a7f3b2d4";
+
+fn ana() -> SyncSettings {
+    SyncSettings {
+        enabled: true,
+        space: "ana".into(),
+        ..SyncSettings::default()
+    }
+}
+
+async fn join(h: &Harness, pg: &TempPostgres, settings: SyncSettings) -> SyncReport {
+    let status = h
+        .app
+        .sync()
+        .save(Some(pg.url().into()), settings)
+        .await
+        .unwrap();
+    let last = status.last.unwrap();
+    assert_eq!(last.error, None);
+    last.report.unwrap()
+}
+
+async fn run(h: &Harness) -> SyncReport {
+    h.app.sync().run().await.unwrap()
+}
+
+async fn default_model(h: &Harness, name: &str) -> String {
+    h.find_backend(|b| b.row.name == name)
+        .await
+        .row
+        .default_model
+}
+
+async fn set_model(h: &Harness, name: &str, model: &str) {
+    let b = h.find_backend(|b| b.row.name == name).await;
+    let mut d = draft(BackendKind::OpenAi, name, &b.row.base_url);
+    d.default_model = model.into();
+    h.update(&b.row.id, d).await.unwrap();
+}
+
+fn token_works(h: &Harness, value: &str) -> bool {
+    h.app.tokens().index().verify(value).is_some()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
+    let pg = TempPostgres::start();
+    let (laptop, desk) = (start().await, start().await);
+    let openai = laptop
+        .add(
+            draft(BackendKind::OpenAi, "openai", "https://api.openai.com/v1"),
+            Some(key("main", CANARY)),
+        )
+        .await;
+    let route = RouteDraft {
+        name: "fast".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![RouteCandidate {
+            backend_id: openai.row.id.clone(),
+            model: "gpt-4o-mini".into(),
+            weight: 1,
+        }],
+        cache: Default::default(),
+    };
+    laptop.app.routes().save(None, route).await.unwrap();
+    let budget = Budget {
+        id: String::new(),
+        name: "daily".into(),
+        period: Period::Day,
+        scope: BudgetScope::All,
+        limit_usd: 3.0,
+        hard_stop: true,
+    };
+    laptop.app.costs().set_budgets(vec![budget]).await.unwrap();
+    let codex = laptop.app.tokens().create("codex".into()).await.unwrap();
+    let codex_value = codex.token.expose().to_string();
+
+    let up = join(&laptop, &pg, ana()).await;
+    for what in [
+        "backend “openai”",
+        "route “fast”",
+        "budget “daily”",
+        "backend “Demo”",
+    ] {
+        assert!(
+            up.pushed.iter().any(|p| p == what),
+            "{what} in {:?}",
+            up.pushed
+        );
+    }
+    let down = join(&desk, &pg, ana()).await;
+    assert!(down.conflicts.is_empty(), "{:?}", down.conflicts);
+    let taken = desk.find_backend(|b| b.row.name == "openai").await;
+    assert!(taken.keys.is_empty(), "keys never travel");
+    assert_eq!(taken.row.base_url, "https://api.openai.com/v1");
+    let routes = desk.app.routes().list().await.unwrap();
+    assert_eq!(routes[0].name, "fast");
+    assert_eq!(
+        routes[0].candidates[0].backend_id, taken.row.id,
+        "by name, to this machine's id"
+    );
+    assert_eq!(desk.app.costs().budgets().await.unwrap()[0].limit_usd, 3.0);
+    assert!(
+        token_works(&desk, &codex_value),
+        "the token follows: the same value works"
+    );
+    // A second pass on either side finds nothing to do (what each holds is what they agreed).
+    for h in [&laptop, &desk] {
+        let again = run(h).await;
+        assert!(
+            again.pushed.is_empty() && again.pulled.is_empty(),
+            "{again:?}"
+        );
+    }
+
+    // Neither the key nor any label of it is in the database.
+    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    let stored = serde_json::to_string(&db.synced_records("ana", &kinds).await.unwrap()).unwrap();
+    assert!(
+        !stored.contains(CANARY) && !stored.contains("\"main\""),
+        "{stored}"
+    );
+    assert!(
+        !stored.contains(&codex_value),
+        "a token's value never travels"
+    );
+
+    // Both change the same backend: a conflict; neither copy is overwritten.
+    set_model(&laptop, "openai", "gpt-a").await;
+    set_model(&desk, "openai", "gpt-b").await;
+    assert_eq!(run(&laptop).await.pushed, ["backend “openai”"]);
+    let clash = run(&desk).await;
+    assert_eq!(clash.conflicts.len(), 1, "{clash:?}");
+    let c = &clash.conflicts[0];
+    assert_eq!(
+        (c.kind, c.name.as_str(), c.their_version),
+        (Kind::Backend, "openai", 2)
+    );
+    assert_eq!(c.theirs.as_ref().unwrap()["defaultModel"], "gpt-a");
+    assert_eq!(default_model(&desk, "openai").await, "gpt-b");
+    run(&laptop).await;
+    assert_eq!(
+        default_model(&laptop, "openai").await,
+        "gpt-a",
+        "the other side keeps its copy too"
+    );
+    // The desk keeps its own: written over version 2; the laptop takes it.
+    let kept = desk
+        .app
+        .sync()
+        .resolve(Kind::Backend, "openai".into(), Keep::Mine)
+        .await
+        .unwrap();
+    assert!(kept.conflicts.is_empty(), "{kept:?}");
+    assert_eq!(run(&laptop).await.pulled, ["backend “openai”"]);
+    assert_eq!(default_model(&laptop, "openai").await, "gpt-b");
+
+    // A delete and a revocation follow.
+    let id = desk.app.routes().list().await.unwrap()[0].id.clone();
+    desk.app.routes().delete(id).await.unwrap();
+    laptop.app.tokens().revoke("codex".into()).await.unwrap();
+    run(&desk).await;
+    let both = run(&laptop).await;
+    assert!(
+        both.pulled.contains(&"route “fast”".to_string()),
+        "{both:?}"
+    );
+    assert!(laptop.app.routes().list().await.unwrap().is_empty());
+    run(&desk).await;
+    assert!(
+        !token_works(&desk, &codex_value),
+        "revoked on every machine"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothing() {
+    let pg = TempPostgres::start();
+    let (laptop, desk) = (start().await, start().await);
+    join(&laptop, &pg, ana()).await;
+    let no_tokens = SyncSettings {
+        tokens: false,
+        ..ana()
+    };
+    join(&desk, &pg, no_tokens).await;
+    let t = laptop.app.tokens().create("aider".into()).await.unwrap();
+    laptop
+        .add(
+            draft(BackendKind::Groq, "groq", "https://api.groq.com/openai/v1"),
+            None,
+        )
+        .await;
+    run(&laptop).await;
+    let down = run(&desk).await;
+    assert_eq!(down.pulled, ["backend “groq”"]);
+    assert!(!token_works(&desk, t.token.expose()));
+
+    // A space is needed, and an address that answers; a refusal keeps nothing.
+    let fresh = start().await;
+    let no_space = SyncSettings {
+        space: " ".into(),
+        ..ana()
+    };
+    let err = fresh
+        .app
+        .sync()
+        .save(Some(pg.url().into()), no_space)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("Name the space"), "{err}");
+    let dead = "postgres://nobody@127.0.0.1:9/none".to_string();
+    let err = fresh
+        .app
+        .sync()
+        .save(Some(dead.into()), ana())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot be reached"), "{err}");
+    let status = fresh.app.sync().status().await.unwrap();
+    assert!(
+        !status.has_database && !status.settings.enabled,
+        "{status:?}"
+    );
+    let err = fresh.app.sync().run().await.unwrap_err();
+    assert!(err.to_string().contains("Syncing is off"), "{err}");
+}

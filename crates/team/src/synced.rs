@@ -1,0 +1,146 @@
+//! Configuration records that follow between machines: backends, routes, budgets and tokens
+//! of a *space* (`team` for a team's replicas, a person's own name for their machines). A
+//! record is its JSON body under a kind and a name, with a version that grows with every
+//! change. Every write names the version it read ([`TeamDb::put_synced`]): a machine whose
+//! copy is older than the database's gets [`Put::Conflict`], never a silent overwrite. A
+//! deleted record stays as a tombstone (no body) so machines that missed the delete learn of it.
+
+use crate::{TeamDb, TeamError};
+use serde_json::Value;
+use tokio_postgres::types::Json;
+
+/// Largest body a record may have (a route with many candidates is a few KiB).
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// One record as the database holds it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncedRecord {
+    pub kind: String,
+    pub name: String,
+    pub version: i64,
+    /// `None`: deleted.
+    pub body: Option<Value>,
+    /// The machine that wrote this version.
+    pub updated_by: String,
+    pub updated_at_ms: i64,
+}
+
+/// What a guarded write did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Put {
+    /// The record now has this version.
+    Written { version: i64 },
+    /// The database's copy is not the version the writer read; nothing was written.
+    Conflict { current: Option<SyncedRecord> },
+}
+
+const COLUMNS: &str = "kind, name, version, body, updated_by, \
+                       (extract(epoch from updated_at) * 1000)::bigint";
+
+fn record(row: &tokio_postgres::Row) -> SyncedRecord {
+    let body: Option<Json<Value>> = row.get(3);
+    SyncedRecord {
+        kind: row.get(0),
+        name: row.get(1),
+        version: row.get(2),
+        body: body.map(|Json(v)| v),
+        updated_by: row.get(4),
+        updated_at_ms: row.get(5),
+    }
+}
+
+fn valid_space(space: &str) -> Result<(), TeamError> {
+    let ok =
+        !space.is_empty() && space.chars().count() <= 100 && !space.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(TeamError::Invalid(
+            "A sync space is a name of 1 to 100 printable characters.".into(),
+        ))
+    }
+}
+
+impl TeamDb {
+    /// Every record of `space` of the given kinds, tombstones included.
+    pub async fn synced_records(
+        &self,
+        space: &str,
+        kinds: &[&str],
+    ) -> Result<Vec<SyncedRecord>, TeamError> {
+        valid_space(space)?;
+        let kinds: Vec<String> = kinds.iter().map(|k| (*k).to_string()).collect();
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM synced_records
+                     WHERE space = $1 AND kind = ANY($2) ORDER BY kind, name"
+                ),
+                &[&space, &kinds],
+            )
+            .await?;
+        Ok(rows.iter().map(record).collect())
+    }
+
+    /// Writes `body` (`None`: deletes) as the next version of a record, if the database's
+    /// version is still `read` (0: the writer saw no such record).
+    pub async fn put_synced(
+        &self,
+        space: &str,
+        kind: &str,
+        name: &str,
+        read: i64,
+        body: Option<&Value>,
+        by: &str,
+    ) -> Result<Put, TeamError> {
+        valid_space(space)?;
+        if let Some(b) = body {
+            if b.to_string().len() > MAX_BODY_BYTES {
+                return Err(TeamError::Invalid(format!(
+                    "{kind} “{name}” is over 256 KiB and is not synced."
+                )));
+            }
+        }
+        let body = body.map(Json);
+        let client = self.client().await?;
+        let written = if read == 0 {
+            client
+                .query_opt(
+                    "INSERT INTO synced_records (space, kind, name, version, body, updated_by)
+                     VALUES ($1, $2, $3, 1, $4, $5)
+                     ON CONFLICT (space, kind, name) DO NOTHING RETURNING version",
+                    &[&space, &kind, &name, &body, &by],
+                )
+                .await?
+        } else {
+            client
+                .query_opt(
+                    "UPDATE synced_records
+                     SET version = version + 1, body = $5, updated_by = $6, updated_at = now()
+                     WHERE space = $1 AND kind = $2 AND name = $3 AND version = $4
+                     RETURNING version",
+                    &[&space, &kind, &name, &read, &body, &by],
+                )
+                .await?
+        };
+        if let Some(row) = written {
+            return Ok(Put::Written {
+                version: row.get(0),
+            });
+        }
+        let current = client
+            .query_opt(
+                &format!(
+                    "SELECT {COLUMNS} FROM synced_records
+                     WHERE space = $1 AND kind = $2 AND name = $3"
+                ),
+                &[&space, &kind, &name],
+            )
+            .await?;
+        Ok(Put::Conflict {
+            current: current.as_ref().map(record),
+        })
+    }
+}

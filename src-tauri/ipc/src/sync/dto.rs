@@ -1,0 +1,145 @@
+//! IPC shapes of Settings → My machines. Times are `f64` milliseconds (specta exports no 64-bit
+//! integers); a conflict's two copies are pretty JSON, shown side by side.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use switchyard_app::sync as core;
+
+/// A kind of record that syncs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncKind {
+    Backend,
+    Route,
+    Budget,
+    Token,
+}
+mirror_enum!(core::Kind, SyncKind { Backend, Route, Budget, Token });
+
+/// Which copy a conflict keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncKeep {
+    Mine,
+    Theirs,
+}
+mirror_enum!(core::Keep, SyncKeep { Mine, Theirs });
+
+/// What syncs, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSettings {
+    pub enabled: bool,
+    /// The space this user's machines share in the database.
+    pub space: String,
+    pub backends: bool,
+    pub routes: bool,
+    pub budgets: bool,
+    pub tokens: bool,
+}
+
+impl From<core::SyncSettings> for SyncSettings {
+    fn from(s: core::SyncSettings) -> Self {
+        SyncSettings {
+            enabled: s.enabled,
+            space: s.space,
+            backends: s.backends,
+            routes: s.routes,
+            budgets: s.budgets,
+            tokens: s.tokens,
+        }
+    }
+}
+
+impl From<SyncSettings> for core::SyncSettings {
+    fn from(s: SyncSettings) -> Self {
+        core::SyncSettings {
+            enabled: s.enabled,
+            space: s.space,
+            backends: s.backends,
+            routes: s.routes,
+            budgets: s.budgets,
+            tokens: s.tokens,
+        }
+    }
+}
+
+/// A record both sides changed since they last agreed; neither copy was touched.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncConflict {
+    pub kind: SyncKind,
+    pub name: String,
+    /// This machine's copy as pretty JSON; null: deleted here.
+    pub mine: Option<String>,
+    /// The database's copy; null: deleted there.
+    pub theirs: Option<String>,
+    pub their_machine: String,
+}
+
+fn pretty(v: Option<serde_json::Value>) -> Option<String> {
+    v.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
+}
+
+/// What the last pass did, or why it could not run.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncPass {
+    pub at_ms: f64,
+    pub error: Option<String>,
+    pub pushed: Vec<String>,
+    pub pulled: Vec<String>,
+    pub conflicts: Vec<SyncConflict>,
+    pub problems: Vec<String>,
+}
+
+/// Settings → My machines as it stands.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub settings: SyncSettings,
+    /// A database address is in the keychain (the address itself never leaves it).
+    pub has_database: bool,
+    /// This machine's name in the database.
+    pub machine: String,
+    pub last: Option<SyncPass>,
+}
+
+impl From<core::SyncStatus> for SyncStatus {
+    fn from(s: core::SyncStatus) -> Self {
+        let last = s.last.map(|l| {
+            let r = l.report.unwrap_or(core::SyncReport {
+                space: String::new(),
+                at_ms: l.at_ms,
+                pushed: Vec::new(),
+                pulled: Vec::new(),
+                conflicts: Vec::new(),
+                problems: Vec::new(),
+            });
+            SyncPass {
+                at_ms: l.at_ms as f64,
+                error: l.error,
+                pushed: r.pushed,
+                pulled: r.pulled,
+                conflicts: r
+                    .conflicts
+                    .into_iter()
+                    .map(|c| SyncConflict {
+                        kind: c.kind.into(),
+                        name: c.name,
+                        mine: pretty(c.mine),
+                        theirs: pretty(c.theirs),
+                        their_machine: c.their_machine,
+                    })
+                    .collect(),
+                problems: r.problems,
+            }
+        });
+        SyncStatus {
+            settings: s.settings.into(),
+            has_database: s.has_database,
+            machine: s.machine,
+            last,
+        }
+    }
+}
