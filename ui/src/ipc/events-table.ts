@@ -16,6 +16,7 @@ import { readiness } from "./readiness.svelte";
 import { requests } from "./requests.svelte";
 import { followEvents, type EventTable } from "./resource.svelte";
 import { health, routes } from "./routes.svelte";
+import { mySync } from "./sync.svelte";
 import { keySweep, tools } from "./tools.svelte";
 import { usageSources, usageWindows } from "./usage.svelte";
 
@@ -27,6 +28,8 @@ export const EVENT_TABLE: EventTable<typeof events> = {
   keyChecked: [(e) => backends.noteCheck(e.backendId, e.keyId, e.result)],
   routesChanged: [routes, tools],
   tokensChanged: [tokens, tools],
+  // My machines: its settings changed or a pass ran (the records it took send their own events).
+  syncChanged: [mySync],
   // Breakers and cool-downs moved.
   gatewayHealthChanged: [gateway, health, healthOverview],
   // New requests reached the ledger (in batches, often): every number they move, throttled.

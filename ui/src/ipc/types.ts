@@ -1,6 +1,7 @@
 // The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
+  SyncStatus_Serialize,
   TeamLinkState_Serialize,
   TeamOverview_Serialize,
   BudgetStatus_Serialize,
@@ -107,6 +108,10 @@ export type {
 
 export type AppInfo = AppInfo_Serialize;
 export type TeamLinkState = TeamLinkState_Serialize;
+export type SyncStatus = SyncStatus_Serialize;
+export type SyncPass = NonNullable<SyncStatus_Serialize["last"]>;
+export type SyncConflict = SyncPass["conflicts"][number];
+export type { SyncKeep, SyncKind, SyncSettings } from "../bindings";
 export type TeamOverview = TeamOverview_Serialize;
 export type Backend = Backend_Serialize;
 export type Check = Check_Serialize;
