@@ -276,7 +276,7 @@ impl Tokens {
         Ok((row, SecretString::new(token)))
     }
 
-    /// Takes in a token another machine made (`crate::sync`): its id and hash as they are, so
+    /// Takes in a token another machine made (the `sync` module): its id and hash as they are, so
     /// the same value works here. A token of that id already here is only revoked when the
     /// other machine revoked it. An active token of the same name here keeps its name; the
     /// newcomer's gets `from` after it. Blocking; no event is sent.

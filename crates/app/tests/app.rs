@@ -66,6 +66,9 @@ mod team;
 #[cfg(unix)]
 #[path = "app/team_api.rs"]
 mod team_api;
+#[cfg(unix)]
+#[path = "app/team_config.rs"]
+mod team_config;
 #[path = "app/tools.rs"]
 mod tools;
 #[path = "app/tools_lifecycle.rs"]

@@ -36,8 +36,10 @@ mod requests;
 mod route;
 mod serve;
 mod sweep;
+mod sync;
 mod team;
 mod team_budget;
+mod team_config;
 mod token;
 mod tools;
 mod usage;
@@ -94,6 +96,9 @@ pub enum Command {
     /// The whole configuration as one TOML file, without secrets
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// My machines: backends, routes, budgets and tool tokens follow between your machines
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
     /// The newest recorded requests
     Requests(requests::RequestsArgs),
     /// Spend through the gateway and by the tools' own records, each counted once
@@ -236,6 +241,14 @@ async fn run_command(command: Command) -> ExitCode {
         Command::Check(a) => check::check(a).await,
         Command::Drill(a) if a.live().is_none() => drill::drill(a).await,
         mut command => {
+            if let Some(team) = team_config::target(&command) {
+                let mut io = Io {
+                    stdin: &mut std::io::stdin().lock(),
+                    stdout: &mut std::io::stdout(),
+                    stderr: &mut std::io::stderr(),
+                };
+                return ExitCode::from(team_config::run(&command, &team, &mut io).await);
+            }
             before_open(&mut command);
             let (app, _guard) = match io::open(None, false, false).await {
                 Ok(a) => a,
@@ -247,6 +260,7 @@ async fn run_command(command: Command) -> ExitCode {
                 stdout: &mut std::io::stdout(),
                 stderr: &mut std::io::stderr(),
             };
+            team_config::before_key(&command, &app, &mut io).await;
             ExitCode::from(on_core(&command, &app, &mut io).await)
         }
     }
@@ -292,6 +306,7 @@ async fn on_core(command: &Command, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         Command::Route(c) => c.run(app, io).await,
         Command::Budget(c) => c.run(app, io).await,
         Command::Config(c) => c.run(app, io).await,
+        Command::Sync(c) => c.run(app, io).await,
         Command::Requests(a) => a.run(app, io).await,
         Command::Usage(a) => a.run(app, io).await,
         Command::Prices(c) => c.run(app, io).await,

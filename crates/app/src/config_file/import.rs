@@ -97,7 +97,7 @@ pub struct ImportOptions {
     /// What the user approved of the file's host and exposure changes.
     pub approved: Approved,
     /// Apply the backends, routes, budgets and prices only, leaving the gateway, cache and
-    /// alert settings as they are (what another machine's records bring, `crate::sync`).
+    /// alert settings as they are (what another machine's records bring: the `sync` module).
     pub records_only: bool,
 }
 

@@ -151,5 +151,5 @@ fn read_blocking(path: &Path) -> Result<ConfigFile, AppError> {
 /// to the user). Blocking work on the blocking pool.
 pub async fn export_to(app: &Switchyard, path: PathBuf) -> Result<(), AppError> {
     let text = file::to_toml(&export(app).await?).map_err(AppError::Internal)?;
-    tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&path, &text)).await?
+    tokio::task::spawn_blocking(move || crate::atomic::write(&path, text.as_bytes())).await?
 }

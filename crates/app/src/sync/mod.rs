@@ -15,6 +15,8 @@ mod pass;
 mod plan;
 mod service;
 
+pub(crate) use local::{snapshot, Key};
+pub(crate) use pass::run as pass;
 pub use plan::Direction;
 pub(crate) use service::{follow_team, start};
 

@@ -237,3 +237,76 @@ async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothi
     let err = fresh.app.sync().run().await.unwrap_err();
     assert!(err.to_string().contains("Syncing is off"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_turns_it_on_with_the_address_on_stdin_and_settles_a_conflict() {
+    use super::cli::run_line;
+    let pg = TempPostgres::start();
+    let (laptop, desk) = (start().await, start().await);
+    // An address that does not answer: refused, never echoed (it may hold a password).
+    let dead = "postgres://ana:hunter2@127.0.0.1:9/none";
+    let ran = run_line(&laptop.app, "sync setup --space ana", dead).await;
+    assert_eq!(ran.code, 1, "{}", ran.out);
+    assert!(
+        ran.err.contains("cannot be reached") && !ran.err.contains("hunter2"),
+        "{}",
+        ran.err
+    );
+    assert_eq!(run_line(&laptop.app, "sync status", "").await.out, "off\n");
+
+    let on = run_line(
+        &laptop.app,
+        "sync setup --space ana --only backend,route",
+        &pg.url(),
+    )
+    .await;
+    assert_eq!(on.code, 0, "{}", on.err);
+    assert!(on.out.starts_with("syncing space “ana” as "), "{}", on.out);
+    assert!(
+        on.out.contains("(backend, route)") && on.out.contains("sent backend “Demo”"),
+        "{}",
+        on.out
+    );
+    assert_eq!(
+        run_line(&desk.app, "sync setup --space ana", &pg.url())
+            .await
+            .code,
+        0
+    );
+
+    // The same backend changed on both: `sync now` says so and exits 1; resolve keeps one.
+    laptop
+        .add(
+            draft(BackendKind::Groq, "groq", "https://api.groq.com/openai/v1"),
+            None,
+        )
+        .await;
+    assert_eq!(run_line(&laptop.app, "sync now", "").await.code, 0);
+    assert_eq!(
+        run_line(&desk.app, "sync now", "").await.out,
+        "took backend “groq”\n"
+    );
+    set_model(&laptop, "groq", "llama-a").await;
+    set_model(&desk, "groq", "llama-b").await;
+    assert_eq!(run_line(&laptop.app, "sync now", "").await.code, 0);
+    let clash = run_line(&desk.app, "sync now", "").await;
+    assert_eq!(clash.code, 1);
+    assert!(
+        clash
+            .out
+            .contains("conflict: backend “groq” changed here and on")
+            && clash
+                .out
+                .contains("switchyard sync resolve backend \"groq\" --keep mine|theirs"),
+        "{}",
+        clash.out
+    );
+    let settled = run_line(&desk.app, "sync resolve backend groq --keep theirs", "").await;
+    assert_eq!(settled.code, 0, "{}", settled.err);
+    assert_eq!(default_model(&desk, "groq").await, "llama-a");
+    let json: serde_json::Value =
+        serde_json::from_str(&run_line(&desk.app, "sync status --json", "").await.out).unwrap();
+    assert_eq!(json["last"]["report"]["conflicts"], serde_json::json!([]));
+    assert_eq!(run_line(&desk.app, "sync off", "").await.out, "off\n");
+    assert!(!desk.app.sync().status().await.unwrap().has_database);
+}

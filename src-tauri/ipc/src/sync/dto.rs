@@ -14,7 +14,15 @@ pub enum SyncKind {
     Budget,
     Token,
 }
-mirror_enum!(core::Kind, SyncKind { Backend, Route, Budget, Token });
+mirror_enum!(
+    core::Kind,
+    SyncKind {
+        Backend,
+        Route,
+        Budget,
+        Token
+    }
+);
 
 /// Which copy a conflict keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
