@@ -67,7 +67,8 @@ describe("my machines", { timeout: 180000 }, () => {
     assert.match(await text(byTestId("sync-summary")), /Took \d+ records?/);
     assert.ok(keychainDump(t.ui.app.service).includes(t.servers.postgres), "the address is the keychain's secret");
     assert.deepEqual(filesContaining(t.ui.app.dataDir, t.servers.postgres), [], "the address in no file of the data folder");
-    await screenshot("my-machines.png", { top: true });
+    await (await b.$(byTestId("settings-sync"))).scrollIntoView();
+    await screenshot("my-machines.png");
     await click("nav-backends");
     const row = `${byTestId("backend-row")}[data-name="laptop-openai"]`;
     await (await b.$(row)).waitForDisplayed({ timeout: 10000, timeoutMsg: "the laptop's backend is not on the Backends page" });
@@ -86,7 +87,8 @@ describe("my machines", { timeout: 180000 }, () => {
     assert.match(await text(conflict), /gpt-desk/);
     assert.match(await text(conflict), /gpt-laptop/);
     assert.equal(await attr(byTestId("sync-state"), "data-tone"), "warn");
-    await screenshot("my-machines-conflict.png", { top: true });
+    await (await b.$(byTestId("settings-sync"))).scrollIntoView();
+    await screenshot("my-machines-conflict.png");
     await click("sync-keep-theirs");
     await until(async () => !(await exists(conflict)), "the conflict stayed after Take", 15000);
     const shown = JSON.parse((await t.desk(["backend", "list", "--json"])).stdout);

@@ -118,9 +118,11 @@ export async function startSlow(delayMs) {
 }
 
 /**
- * One replica's data folder, configured by the CLI as every replica is: `backends` added (their
- * keys into this replica's own keychain entry), the `setup` commands run, `limits` (backend name
- * → requests a minute) applied by `config export` / `config import`.
+ * One replica's data folder, configured by the CLI as every replica is: `backends` added (with a
+ * team: to the team's records, once; their keys into this replica's own keychain entry), the
+ * `setup` commands run (with a team, `route` and `budget` write the team's records), `limits`
+ * (backend name → requests a minute) applied to this replica's copy by `config export` /
+ * `config import`.
  */
 async function configure(servers, backends, limits, setup, index) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `switchyard-team-${index}-`));
@@ -139,8 +141,15 @@ async function configure(servers, backends, limits, setup, index) {
   }
   for (const b of backends) {
     const args = ["backend", "add", b.name, "--kind", b.kind, "--base-url", b.baseUrl, "--model", b.model];
-    if (b.key) args.push("--key-stdin");
-    await runCommand(env, args, b.key ? `${b.key}\n` : "");
+    if (!servers) {
+      if (b.key) args.push("--key-stdin");
+      await runCommand(env, args, b.key ? `${b.key}\n` : "");
+      continue;
+    }
+    // With a team: the backend is the team's (added once, from the first replica's shell), and
+    // its key this replica's own (`key add` takes the team's backends first).
+    if (index === 0) await runCommand(env, args);
+    if (b.key) await runCommand(env, ["key", "add", b.name], `${b.key}\n`);
   }
   for (const args of setup) await runCommand(env, args);
   let config = (await runCommand(env, ["config", "export"])).stdout;

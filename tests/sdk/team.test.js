@@ -1,5 +1,6 @@
 // A team gateway (issue 44) under the official OpenAI SDK: three `switchyard-serve` replicas on one
-// throw-away PostgreSQL and Redis, behind a real nginx upstream block. Shown here: a team token
+// throw-away PostgreSQL and Redis, behind a real nginx upstream block. Shown here: a route added
+// from an administrator's shell is served by every replica within a second; a team token
 // revoked from the CLI is refused by every replica within a second; a 60-a-minute limit holds for
 // the team (60, not 180); a breaker opened by replica A's failures keeps B and C off that backend;
 // an answer cached by A is a hit on C, and the same question asked of A and C at once reaches the
@@ -102,6 +103,30 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
       }
       await sleep(100);
     }
+  });
+
+  test("a route added from an administrator's shell is served by every replica within a second", async () => {
+    const messages = [{ role: "user", content: "to the new route" }];
+    const started = Date.now();
+    // The replica's shell has the team's variables: `route add` writes the team's records.
+    await t.replicas[0].command("route", "add", "team-new", "--candidate", "Mock=gpt-4.1");
+    for (const r of t.replicas) {
+      for (;;) {
+        try {
+          const answer = await client(r.origin).chat.completions.create({ model: "team-new", messages });
+          assert.ok(answer.choices[0].message.content);
+          break;
+        } catch (e) {
+          assert.ok(Date.now() - started < 3000, `replica ${r.origin} still refuses the new route: ${e.status} ${e.message}`);
+          await sleep(20);
+        }
+      }
+    }
+    const took = Date.now() - started;
+    console.log(`# all three replicas served the new route ${took} ms after the command started`);
+    // Not in any replica's own records before: the team's, taken by each.
+    const listed = JSON.parse((await t.replicas[2].command("route", "list", "--json")).stdout);
+    assert.ok(listed.some((x) => x.name === "team-new"), "the team's routes list it");
   });
 
   test("a token revoked from the CLI is refused by every replica within a second", async () => {
@@ -304,6 +329,9 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
   test("the provider key (the canary) is in no table, no Redis key and no replica's log", async () => {
     const tables = await psql(t.servers.postgres, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     assert.ok(tables.some(([name]) => name === "team_requests"), `${tables}`);
+    // The team's backends are there (without their keys): the scan below covers them.
+    const [[backends]] = await psql(t.servers.postgres, "SELECT count(*) FROM synced_records WHERE space = 'team' AND kind = 'backend'");
+    assert.ok(Number(backends) >= 2, `the team's backends are records: ${backends}`);
     for (const [table] of tables) {
       const rows = await psql(t.servers.postgres, `SELECT t::text FROM "${table}" t`);
       assert.ok(!rows.flat().join("\n").includes(MOCK_KEY), `the key is in ${table}`);
