@@ -237,6 +237,17 @@ async fn run_command(command: Command) -> ExitCode {
             };
             ExitCode::from(a.run(&mut io).await)
         }
+        Command::Token(c) if crate::team::TeamOptions::resolve(None, None).is_some() => {
+            let mut io = Io {
+                stdin: &mut std::io::stdin().lock(),
+                stdout: &mut std::io::stdout(),
+                stderr: &mut std::io::stderr(),
+            };
+            match team::TeamArgs::for_tokens(&c) {
+                Ok(args) => ExitCode::from(args.run(&mut io).await),
+                Err(e) => ExitCode::from(io.refuse(&e)),
+            }
+        }
         Command::Mcp => mcp::mcp().await,
         Command::Check(a) => check::check(a).await,
         Command::Drill(a) if a.live().is_none() => drill::drill(a).await,

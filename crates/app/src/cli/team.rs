@@ -132,6 +132,33 @@ pub enum TeamTokenCommand {
 }
 
 impl TeamArgs {
+    /// `switchyard token …` with the team's database set: the same on the team's tokens.
+    pub(super) fn for_tokens(command: &super::token::TokenCommand) -> Result<TeamArgs, String> {
+        use super::token::TokenCommand as Local;
+        let command = match command {
+            Local::Create { owner: None, .. } => {
+                return Err("with the team's database set (SWITCHYARD_TEAM_DATABASE_URL), a token is the team's: say whose it is with --owner PERSON".into())
+            }
+            Local::Create {
+                name,
+                metrics_only,
+                owner: Some(owner),
+            } => TeamTokenCommand::Create {
+                name: name.clone(),
+                owner: owner.clone(),
+                metrics_only: *metrics_only,
+                admin: false,
+            },
+            Local::List { json } => TeamTokenCommand::List { json: *json },
+            Local::Revoke { name } => TeamTokenCommand::Revoke { id: name.clone() },
+        };
+        Ok(TeamArgs {
+            team: None,
+            redis: None,
+            command: TeamCommand::Token(command),
+        })
+    }
+
     /// Runs the command: exit 0, or 1 with the reason on stderr.
     pub async fn run(&self, io: &mut Io<'_>) -> u8 {
         let Some(opts) = TeamOptions::resolve(self.team.clone(), self.redis.clone()) else {

@@ -16,6 +16,10 @@ pub enum TokenCommand {
         /// A scrape token that reads only GET /metrics
         #[arg(long)]
         metrics_only: bool,
+        /// Whose it is: with the team's database set (SWITCHYARD_TEAM_DATABASE_URL) the token is
+        /// the team's, for this person
+        #[arg(long)]
+        owner: Option<String>,
     },
     /// List tokens (never their values)
     List {
@@ -25,7 +29,7 @@ pub enum TokenCommand {
     },
     /// Revoke a token: every request with it is refused from now on
     Revoke {
-        /// The token's name
+        /// The token's name (a team's token: its id, from `list`)
         name: String,
     },
 }
@@ -34,7 +38,14 @@ impl TokenCommand {
     /// Runs the command: exit 0, or 1 with the reason on stderr.
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         let done = match self {
-            TokenCommand::Create { name, metrics_only } => {
+            TokenCommand::Create { owner: Some(_), .. } => Err(
+                "--owner is for a team's tokens: set SWITCHYARD_TEAM_DATABASE_URL (or use `switchyard team token create`)".into(),
+            ),
+            TokenCommand::Create {
+                name,
+                metrics_only,
+                owner: None,
+            } => {
                 let scope = if *metrics_only {
                     TokenScope::Metrics
                 } else {

@@ -3,6 +3,7 @@
 //! `switchyard-serve serve --team … --redis …` with its own data folder) takes them within a
 //! second through Redis and serves with them. Keys never go to the team: `--key-stdin` is
 //! refused, and `switchyard key add` on a machine that never synced finds the team's backend.
+//! `switchyard token create` there makes a team token (whose: `--owner`).
 //! With the database stopped, a change is refused with the reason and the replicas keep serving.
 
 use super::say_hi;
@@ -146,6 +147,29 @@ async fn a_backend_added_from_an_admins_shell_is_served_by_every_replica_within_
     let keyed = local_backends(fresh);
     let local = keyed.iter().find(|b| b["name"] == "Local").unwrap();
     assert_eq!(local["keyCount"], 1, "{local}");
+
+    // `token` with the team's variables makes the team's tokens: whose, said; then every
+    // replica takes it.
+    let (code, _, err) = admin(shell, &pg, &redis, &["token", "create", "codex"], "");
+    assert_eq!(code, 1);
+    assert!(err.contains("--owner PERSON"), "{err}");
+    let (code, codex, err) = admin(
+        shell,
+        &pg,
+        &redis,
+        &["token", "create", "codex", "--owner", "bo@example.com"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(say_hi(b.addr, &codex, "team-fast").await.status(), 200);
+    let (_, listed, _) = admin(shell, &pg, &redis, &["token", "list", "--json"], "");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|t| t["name"] == "codex" && t["owner"] == "bo@example.com"),
+        "{listed:?}"
+    );
 
     // The team database away: a change is refused with the reason; the replicas keep serving.
     pg.stop();
