@@ -81,7 +81,7 @@ fn tokens_take_a_name_and_an_optional_scope() {
         &["token", "create", "--metrics-only", "prometheus"],
     ] {
         assert!(
-            matches!(parsed(words), Command::Token(token::TokenCommand::Create { ref name, metrics_only: true }) if name == "prometheus"),
+            matches!(parsed(words), Command::Token(token::TokenCommand::Create { ref name, metrics_only: true, .. }) if name == "prometheus"),
             "{words:?}"
         );
     }

@@ -9,6 +9,10 @@ pub mod attach;
 pub(crate) mod budgets;
 mod check;
 pub mod overview;
+#[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used, reason = "tests")]
+#[path = "seams_tests.rs"]
+mod seams_tests;
 
 use crate::metrics::TeamState;
 use crate::tokens::TokenIndex;
