@@ -70,6 +70,13 @@ impl MachineSync<'_> {
                 "A space is a name of up to 100 printable characters.",
             ));
         }
+        if settings.space.eq_ignore_ascii_case(TEAM_SPACE) {
+            return Err(field(
+                Field::Name,
+                IssueCode::Other,
+                "“team” is the space a team's replicas follow: give your machines a space of their own (your name, say).",
+            ));
+        }
         if settings.enabled && settings.space.is_empty() {
             return Err(field(Field::Name, IssueCode::Required, "Name the space your machines share (your name, say): every machine of yours uses the same one."));
         }

@@ -221,6 +221,17 @@ async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothi
         .await
         .unwrap_err();
     assert!(err.to_string().contains("Name the space"), "{err}");
+    let team_space = SyncSettings {
+        space: "Team".into(),
+        ..ana()
+    };
+    let err = fresh
+        .app
+        .sync()
+        .save(Some(pg.url().into()), team_space)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("replicas follow"), "{err}");
     let dead = "postgres://nobody@127.0.0.1:9/none".to_string();
     let err = fresh
         .app
