@@ -67,6 +67,15 @@ impl TeamDb {
         Ok(self.pool.get().await?)
     }
 
+    /// This database's identity (drawn when its schema was created).
+    pub async fn instance_id(&self) -> Result<String, TeamError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT id FROM switchyard_instance", &[])
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// The schema version in the database.
     pub async fn schema_version(&self) -> Result<i32, TeamError> {
         let client = self.client().await?;

@@ -67,6 +67,14 @@ const MIGRATIONS: &[&str] = &[
         updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
         PRIMARY KEY (space, kind, name)
     );",
+    // 5: this database's identity, drawn once: a machine keeps what it last agreed with a
+    // database under it, so pointing the machine at another database (or a restored copy under
+    // a new identity) starts from nothing known rather than from versions of a different history.
+    "CREATE TABLE switchyard_instance (
+        only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+        id TEXT NOT NULL
+    );
+    INSERT INTO switchyard_instance (id) VALUES (md5(random()::text || clock_timestamp()::text));",
 ];
 
 /// The schema version this build writes and reads.

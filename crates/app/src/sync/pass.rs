@@ -11,15 +11,18 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use switchyard_team::{Put, SyncedRecord, TeamDb};
 
-fn known_key(space: &str) -> String {
-    format!("sync:known:{space}")
+/// Where what this machine agreed with one database about one space is kept: under the
+/// database's identity, so another database (or the same address serving a new one) starts
+/// from nothing known.
+pub(super) async fn known_key(db: &TeamDb, space: &str) -> Result<String, AppError> {
+    Ok(format!("sync:known:{}:{space}", db.instance_id().await?))
 }
 
 pub(super) async fn load_known(
     app: &Switchyard,
-    space: &str,
+    key: &str,
 ) -> Result<BTreeMap<Key, Known>, AppError> {
-    let key = known_key(space);
+    let key = key.to_string();
     let list: Vec<Known> = app
         .inner
         .store
@@ -34,10 +37,10 @@ pub(super) async fn load_known(
 
 pub(super) async fn save_known(
     app: &Switchyard,
-    space: &str,
+    key: &str,
     known: &BTreeMap<Key, Known>,
 ) -> Result<(), AppError> {
-    let key = known_key(space);
+    let key = key.to_string();
     let value = serde_json::to_value(known.values().collect::<Vec<_>>())
         .map_err(|e| AppError::Internal(e.to_string()))?;
     app.inner
@@ -91,7 +94,8 @@ pub(crate) async fn run(
         .into_iter()
         .filter_map(|r| Some(((Kind::parse(&r.kind)?, r.name.clone()), r)))
         .collect();
-    let mut known = load_known(app, space).await?;
+    let known_at = known_key(db, space).await?;
+    let mut known = load_known(app, &known_at).await?;
     let here = local::snapshot(app, kinds).await?;
     let keys: BTreeSet<Key> = here
         .keys()
@@ -159,7 +163,7 @@ pub(crate) async fn run(
             remember(&mut known, &key, version, now.get(&key));
         }
     }
-    save_known(app, space, &known).await?;
+    save_known(app, &known_at, &known).await?;
     Ok(report)
 }
 

@@ -81,12 +81,12 @@ impl MachineSync<'_> {
             return Err(field(Field::Name, IssueCode::Required, "Name the space your machines share (your name, say): every machine of yours uses the same one."));
         }
         if let Some(url) = &database_url {
-            TeamDb::connect(url.expose().trim())
+            let db = TeamDb::connect(url.expose().trim())
                 .await
                 .map_err(|e| field(Field::Url, IssueCode::Other, e.to_string()))?;
-            let (secrets, url) = (self.app.inner.secrets.clone(), url.clone());
-            tokio::task::spawn_blocking(move || secrets.set(ACCOUNT, &url)).await??;
-            *self.app.inner.sync.running.lock().await = None;
+            let (secrets, saved) = (self.app.inner.secrets.clone(), url.clone());
+            tokio::task::spawn_blocking(move || secrets.set(ACCOUNT, &saved)).await??;
+            *self.app.inner.sync.running.lock().await = Some((url.expose().to_string(), db));
         } else if settings.enabled && self.database_url().await?.is_none() {
             return Err(field(
                 Field::Url,
@@ -94,14 +94,7 @@ impl MachineSync<'_> {
                 "Give the database's address (postgres://…) first.",
             ));
         }
-        let value =
-            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.app
-            .inner
-            .store
-            .settings()
-            .blocking(move |s| Ok(s.set_setting(SETTINGS, &value)?))
-            .await?;
+        self.put(SETTINGS, &settings).await?;
         if settings.enabled {
             // A pass that fails is in the status, not an error of the save.
             let _ = self.run().await;
@@ -123,14 +116,7 @@ impl MachineSync<'_> {
             enabled: false,
             ..self.settings().await?
         };
-        let value =
-            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.app
-            .inner
-            .store
-            .settings()
-            .blocking(move |s| Ok(s.set_setting(SETTINGS, &value)?))
-            .await?;
+        self.put(SETTINGS, &settings).await?;
         self.changed();
         self.status().await
     }
@@ -169,7 +155,8 @@ impl MachineSync<'_> {
                 .await?
                 .into_iter()
                 .find(|r| r.name == key.1);
-            let mut known = pass::load_known(&app, &space).await?;
+            let known_at = pass::known_key(&db, &space).await?;
+            let mut known = pass::load_known(&app, &known_at).await?;
             match keep {
                 Keep::Mine => {
                     let mine = super::local::snapshot(&app, &[kind]).await?.remove(&key);
@@ -199,7 +186,7 @@ impl MachineSync<'_> {
                     remember(&mut known, &key, version, now.get(&key));
                 }
             }
-            pass::save_known(&app, &space, &known).await
+            pass::save_known(&app, &known_at, &known).await
         })
         .await?;
         self.run().await
@@ -235,16 +222,19 @@ impl MachineSync<'_> {
             report: outcome.as_ref().ok().cloned(),
             error: outcome.as_ref().err().map(ToString::to_string),
         };
-        let value =
-            serde_json::to_value(Some(last)).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.put(LAST, &Some(last)).await?;
+        self.changed();
+        Ok(())
+    }
+
+    async fn put(&self, key: &'static str, value: &impl serde::Serialize) -> Result<(), AppError> {
+        let value = serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))?;
         self.app
             .inner
             .store
             .settings()
-            .blocking(move |s| Ok(s.set_setting(LAST, &value)?))
-            .await?;
-        self.changed();
-        Ok(())
+            .blocking(move |s| Ok(s.set_setting(key, &value)?))
+            .await
     }
 
     fn changed(&self) {

@@ -150,7 +150,7 @@ fn request(n: usize, token: &str) -> RequestRecord {
         requested_model: "demo-chat".into(),
         backend: Some("Demo".into()),
         model: Some("demo-chat".into()),
-        status: if n % 10 == 0 { 502 } else { 200 },
+        status: if n.is_multiple_of(10) { 502 } else { 200 },
         attempts: 1,
         latency_ms: 7,
         input_tokens: n as u64,

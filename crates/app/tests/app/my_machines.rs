@@ -321,3 +321,25 @@ async fn the_command_line_turns_it_on_with_the_address_on_stdin_and_settles_a_co
     assert_eq!(run_line(&desk.app, "sync off", "").await.out, "off\n");
     assert!(!desk.app.sync().status().await.unwrap().has_database);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_database_starts_from_nothing_known_so_every_record_goes_there() {
+    let (first, second) = (TempPostgres::start(), TempPostgres::start());
+    let laptop = start().await;
+    assert!(join(&laptop, &first, ana())
+        .await
+        .pushed
+        .contains(&"backend “Demo”".to_string()));
+    // What was agreed with the first database says nothing about the second: all goes there.
+    let moved = join(&laptop, &second, ana()).await;
+    assert!(
+        moved.pushed.contains(&"backend “Demo”".to_string()),
+        "{moved:?}"
+    );
+    // And back: the first still agrees with what this machine holds.
+    let back = join(&laptop, &first, ana()).await;
+    assert!(
+        back.pushed.is_empty() && back.conflicts.is_empty(),
+        "{back:?}"
+    );
+}
