@@ -41,7 +41,16 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         config.bind.set_port(p);
         port_fixed = true;
     }
-    let team = match TeamOptions::resolve(args.team, args.redis) {
+    // Flags, else the environment, else the configuration file's `[team]` (config import).
+    let resolved = TeamOptions::resolve(args.team, args.redis).or_else(|| {
+        let paths = crate::paths::AppPaths::from_env()?;
+        let (database_url, redis_url) = crate::config_file::team::saved(&paths.db_file)?;
+        Some(TeamOptions {
+            database_url,
+            redis_url: redis_url.or_else(|| std::env::var(crate::team::TEAM_REDIS_ENV).ok()),
+        })
+    });
+    let team = match resolved {
         Some(opts) => match Team::connect(&opts).await {
             Ok(team) => Some(team),
             Err(e) => return fail(&e.to_string()),

@@ -214,5 +214,8 @@ pub(super) async fn check(
             out.push(issue(format!("price[{i}]"), e.to_string()));
         }
     }
+    if let Some(team) = &file.team {
+        out.extend(super::team::check(team));
+    }
     out
 }

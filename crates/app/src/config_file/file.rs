@@ -34,6 +34,9 @@ pub struct ConfigFile {
     /// Price overrides (per million tokens, USD).
     #[serde(default, rename = "price")]
     pub prices: Vec<PriceOverride>,
+    /// The team gateway's servers: `switchyard serve` is then a replica of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<super::team::TeamServers>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

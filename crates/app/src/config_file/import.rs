@@ -8,6 +8,7 @@ use super::file::ConfigFile;
 use super::hosts::{exposure_changes, host_changes, Approved, ExposureChange, HostChange};
 use crate::backends::BackendView;
 use crate::backends::HostApproval;
+use crate::blocking::OffThread;
 use crate::costs::budgets::BudgetScope;
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate, Switchyard};
@@ -48,6 +49,12 @@ fn plan(
         changes.push(Change {
             action: "set".into(),
             what: "gateway, cache and alert settings".into(),
+        });
+    }
+    if !records_only && file.team.is_some() {
+        changes.push(Change {
+            action: "set".into(),
+            what: "team servers (switchyard serve becomes a replica)".into(),
         });
     }
     let mut warnings = Vec::new();
@@ -161,6 +168,15 @@ async fn apply(
     records_only: bool,
 ) -> Result<(), AppError> {
     if !records_only {
+        if let Some(team) = &file.team {
+            let value =
+                serde_json::to_value(team).map_err(|e| AppError::Internal(e.to_string()))?;
+            app.inner
+                .store
+                .settings()
+                .blocking(move |s| Ok(s.set_setting(super::team::KEY, &value)?))
+                .await?;
+        }
         app.gateway_control()
             .update_settings(file.gateway.clone())
             .await?;

@@ -15,12 +15,14 @@ mod check;
 pub mod file;
 mod hosts;
 mod import;
+pub mod team;
 
 pub use check::Issue;
 pub use file::ConfigFile;
 pub use hosts::{Approved, ExposureChange, HostChange};
 pub use import::{Change, ImportOptions, ImportOutcome};
 
+use crate::blocking::OffThread;
 use crate::costs::budgets::BudgetScope;
 use crate::{AppError, Switchyard};
 use file::{BackendEntry, BudgetEntry, CandidateEntry, RouteEntry};
@@ -103,6 +105,13 @@ pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
             .collect(),
         budgets,
         prices: app.costs().prices().await?.overrides,
+        team: app
+            .inner
+            .store
+            .settings()
+            .blocking(|s| Ok(s.get_setting(team::KEY)?))
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok()),
     })
 }
 

@@ -98,6 +98,7 @@ pub(crate) async fn apply(
                 routes: Vec::new(),
                 budgets: Vec::new(),
                 prices: Vec::new(),
+                team: None,
             };
             match kind {
                 Kind::Backend => file.backends.push(parse(*kind, body)?),

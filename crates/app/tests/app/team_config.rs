@@ -183,3 +183,64 @@ async fn a_backend_added_from_an_admins_shell_is_served_by_every_replica_within_
         assert_eq!(say_hi(r.addr, &token, "team-fast").await.status(), 200);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_set_up_by_the_configuration_files_team_section_serves_the_teams_tokens() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let (dir, shell) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let file = dir.path().join("replica.toml");
+    // A password in the file is refused (and not repeated); nothing is written.
+    std::fs::write(
+        &file,
+        "version = 1\n[team]\ndatabase = \"postgres://ana:hunter2@db.internal/switchyard\"\n",
+    )
+    .unwrap();
+    let refused = sy_in(
+        dir.path(),
+        SERVICE,
+        &["config", "import", file.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("team.database") && err.contains("SWITCHYARD_TEAM_DATABASE_PASSWORD"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+
+    let text = format!(
+        "version = 1\n[team]\ndatabase = \"{}\"\nredis = \"{}\"\n",
+        pg.url(),
+        redis.url()
+    );
+    std::fs::write(&file, text).unwrap();
+    let imported = sy_in(
+        dir.path(),
+        SERVICE,
+        &["config", "import", file.to_str().unwrap()],
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let exported = sy_in(dir.path(), SERVICE, &["config", "export"]);
+    assert!(
+        String::from_utf8_lossy(&exported.stdout).contains(&format!("database = \"{}\"", pg.url()))
+    );
+
+    // A plain `serve` (no flags, no team variables) is now a replica: the team's token works.
+    let (code, token, err) = team(
+        shell.path(),
+        &pg,
+        &redis,
+        &["token", "create", "aider", "--owner", "bo"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let port = switchyard_team::testing::free_port();
+    let mut child = super::shutdown::serve_with(dir.path(), SERVICE, port, &[]);
+    let addr = ([127, 0, 0, 1], port).into();
+    assert_eq!(say_hi(addr, &token, "demo-chat").await.status(), 200);
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -1,0 +1,70 @@
+//! The `[team]` section of the configuration file: the team gateway's servers, so a replica is
+//! set up by `switchyard config import` and then started with a plain `switchyard serve` (the
+//! flags and the environment still win). No password belongs in the file: the database's comes
+//! from `SWITCHYARD_TEAM_DATABASE_PASSWORD` when the replica starts; a Redis that needs one is
+//! given whole in `SWITCHYARD_TEAM_REDIS_URL`.
+
+use super::check::{issue, Issue};
+use serde::{Deserialize, Serialize};
+
+/// Settings key of the saved section.
+pub(crate) const KEY: &str = "team_servers";
+/// The team database's password, kept out of the file.
+pub const PASSWORD_ENV: &str = "SWITCHYARD_TEAM_DATABASE_PASSWORD";
+
+/// The team gateway's servers, without passwords.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TeamServers {
+    /// `postgres://user@host:port/db` (`?sslmode=require` for TLS).
+    pub database: String,
+    /// `redis://host:port`.
+    #[serde(default)]
+    pub redis: Option<String>,
+}
+
+/// What is wrong with the section, by path.
+pub(super) fn check(team: &TeamServers) -> Vec<Issue> {
+    let mut out = Vec::new();
+    match url::Url::parse(team.database.trim()) {
+        Ok(u) if matches!(u.scheme(), "postgres" | "postgresql") => {
+            if u.password().is_some() {
+                out.push(issue(
+                    "team.database".into(),
+                    format!("a password does not belong in the file: give it in {PASSWORD_ENV} when the replica starts"),
+                ));
+            }
+        }
+        _ => out.push(issue(
+            "team.database".into(),
+            "expected postgres://user@host:port/database",
+        )),
+    }
+    if let Some(redis) = &team.redis {
+        match url::Url::parse(redis.trim()) {
+            Ok(u) if matches!(u.scheme(), "redis" | "rediss") => {
+                if u.password().is_some() {
+                    out.push(issue(
+                        "team.redis".into(),
+                        "a password does not belong in the file: give the whole address in SWITCHYARD_TEAM_REDIS_URL",
+                    ));
+                }
+            }
+            _ => out.push(issue("team.redis".into(), "expected redis://host:port")),
+        }
+    }
+    out
+}
+
+/// The saved section as `serve` uses it: the database's address with the password from
+/// [`PASSWORD_ENV`] when set. Read from the data folder's database without opening the core.
+pub fn saved(db_file: &std::path::Path) -> Option<(String, Option<String>)> {
+    let store = switchyard_store::Store::open_read_only(db_file).ok()?;
+    let value = store.settings().get_setting(KEY).ok()??;
+    let team: TeamServers = serde_json::from_value(value).ok()?;
+    let mut database = url::Url::parse(team.database.trim()).ok()?;
+    if let Some(password) = std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()) {
+        database.set_password(Some(&password)).ok()?;
+    }
+    Some((database.to_string(), team.redis))
+}
