@@ -101,6 +101,10 @@ describe("a desktop attached to a team gateway", { timeout: 180000 }, () => {
     const budget = `${byTestId("team-budget")}[data-name="Bo's month"]`;
     assert.match(await text(budget), /bo@example\.com/);
     assert.match(await text(budget), /\$\s?0\.00\d+ of \$\s?5(\.00)? \(0 %\)/, "what Bo spent of his limit");
+    // The team ledger's spend per day: today's bar drawn.
+    const chart = byTestId("team-days-chart");
+    await until(async () => (await attr(chart, "data-drawn")) === "true", "the spend-per-day chart was not drawn");
+    assert.equal(await attr(chart, "data-empty"), "false");
     await screenshot("team-page.png", { top: true });
   });
 

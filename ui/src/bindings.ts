@@ -2459,6 +2459,8 @@ export type TeamOverview_Deserialize = {
 	backends: TeamBackend_Deserialize[],
 	/**  This UTC month's spend by person, the costliest first. */
 	people: TeamSpend[],
+	/**  Spend by UTC day over the last 30 days, oldest first (`person` holds the day). */
+	days: TeamSpend[],
 	budgets: TeamBudgetState_Deserialize[],
 	readiness?: TeamReadiness | null,
 	/**  The replica's open alerts, newest first (`teamRedisDown` while Redis is away). */
@@ -2476,6 +2478,8 @@ export type TeamOverview_Serialize = {
 	backends: TeamBackend_Serialize[],
 	/**  This UTC month's spend by person, the costliest first. */
 	people: TeamSpend[],
+	/**  Spend by UTC day over the last 30 days, oldest first (`person` holds the day). */
+	days: TeamSpend[],
 	budgets: TeamBudgetState_Serialize[],
 	readiness: TeamReadiness | null,
 	/**  The replica's open alerts, newest first (`teamRedisDown` while Redis is away). */

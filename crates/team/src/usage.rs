@@ -1,5 +1,5 @@
 //! What the team spent, read from its ledger: requests, tokens and cost grouped by person (a
-//! token's owner), tool (the token's name), backend, model or replica.
+//! token's owner), tool (the token's name), backend, model, replica or UTC day.
 
 use crate::{TeamDb, TeamError};
 
@@ -11,6 +11,8 @@ pub enum UsageBy {
     Backend,
     Model,
     Replica,
+    /// The UTC day (`2026-11-26`).
+    Day,
 }
 
 impl UsageBy {
@@ -23,6 +25,7 @@ impl UsageBy {
             UsageBy::Backend => "COALESCE(r.backend, '(none)')",
             UsageBy::Model => "COALESCE(r.model, r.requested_model)",
             UsageBy::Replica => "r.replica",
+            UsageBy::Day => "to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
         }
     }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetTone, budgetUse, sharing } from "./team";
+import { budgetTone, budgetUse, dailySpend, sharing } from "./team";
 
 describe("team sharing", () => {
   it("says sharing, degraded or none, with the lost requests when there are some", () => {
@@ -20,5 +20,26 @@ describe("team sharing", () => {
     expect(budgetTone(79)).toBe("ok");
     expect(budgetTone(80)).toBe("warn");
     expect(budgetTone(100)).toBe("bad");
+  });
+});
+
+describe("the team's spend per day", () => {
+  it("puts every one of the last 30 UTC days on the axis, today last, a day without requests at 0", () => {
+    const now = Date.UTC(2026, 10, 26, 15, 30);
+    const s = dailySpend(
+      [
+        { person: "2026-11-26", requests: 3, costUsd: 0.004 },
+        { person: "2026-11-20", requests: 1, costUsd: 0.5 },
+        { person: "2026-10-01", requests: 9, costUsd: 9 },
+      ],
+      now,
+    );
+    expect(s.titles).toHaveLength(30);
+    expect(s.titles[0]).toBe("2026-10-28");
+    expect(s.titles[29]).toBe("2026-11-26");
+    expect(s.labels[29]).toBe("11-26");
+    expect(s.datasets[0].data[29]).toBe(0.004);
+    expect(s.datasets[0].data[23]).toBe(0.5);
+    expect(s.datasets[0].data.filter((v) => v === 0)).toHaveLength(28);
   });
 });

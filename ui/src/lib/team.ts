@@ -1,5 +1,6 @@
 // Pure helpers for the Team page: how the replica's sharing stands, in words and a tone.
 import type { TeamOverview } from "../ipc/types";
+import type { ChartSeries } from "./cost-charts";
 import type { Tone } from "./format";
 
 /** `redis`: the state as tests and styles read it (`data-redis`). */
@@ -37,4 +38,26 @@ export function lineTone(t: Tone): "ok" | "warn" | "bad" | "neutral" {
 /** A budget's bar tone: warn from 80 %, bad at or past the limit. */
 export function budgetTone(percent: number): Tone {
   return percent >= 100 ? "bad" : percent >= 80 ? "warn" : "ok";
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The team's cost per UTC day over the 30 days ending on `nowMs`'s day, for a bar chart: every
+ * day on the axis (0 for a day without requests), oldest first. `days` is the overview's list,
+ * each `person` a `YYYY-MM-DD` day.
+ */
+export function dailySpend(days: TeamOverview["days"], nowMs: number): ChartSeries {
+  const cost = new Map(days.map((d) => [d.person, d.costUsd ?? 0]));
+  const today = nowMs - (nowMs % DAY_MS);
+  const labels: string[] = [];
+  const titles: string[] = [];
+  const data: number[] = [];
+  for (let i = 29; i >= 0; i -= 1) {
+    const day = new Date(today - i * DAY_MS).toISOString().slice(0, 10);
+    titles.push(day);
+    labels.push(day.slice(5));
+    data.push(cost.get(day) ?? 0);
+  }
+  return { labels, titles, datasets: [{ label: "Cost", data, color: "--series-1" }] };
 }

@@ -29,7 +29,7 @@ pub enum TeamCommand {
     /// The team's budgets: per person or for everyone, enforced by every replica
     #[command(subcommand)]
     Budget(TeamBudgetCommand),
-    /// What the team spent through its gateway, by person, tool, backend, model or replica
+    /// What the team spent through its gateway, by person, tool, backend, model, replica or day
     Usage {
         /// How to group
         #[arg(long, value_enum, default_value = "person")]
@@ -88,6 +88,7 @@ pub enum UsageGroup {
     Backend,
     Model,
     Replica,
+    Day,
 }
 
 impl From<UsageGroup> for switchyard_team::UsageBy {
@@ -98,6 +99,7 @@ impl From<UsageGroup> for switchyard_team::UsageBy {
             UsageGroup::Backend => Self::Backend,
             UsageGroup::Model => Self::Model,
             UsageGroup::Replica => Self::Replica,
+            UsageGroup::Day => Self::Day,
         }
     }
 }

@@ -223,18 +223,27 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
         .collect();
     let now = crate::clock::now_ms();
     let (month_start, _) = period_bounds("month", now);
-    let people = team
-        .db
-        .usage(month_start, UsageBy::Person)
-        .await
-        .map_err(super::team_error)?
-        .into_iter()
-        .map(|r| TeamSpend {
-            person: r.group,
-            requests: u64::try_from(r.requests).unwrap_or(0),
-            cost_usd: r.cost_usd,
-        })
-        .collect();
+    let spend = |since: i64, by: UsageBy| {
+        let db = team.db.clone();
+        async move {
+            Ok::<Vec<TeamSpend>, AppError>(
+                db.usage(since, by)
+                    .await
+                    .map_err(super::team_error)?
+                    .into_iter()
+                    .map(|r| TeamSpend {
+                        person: r.group,
+                        requests: u64::try_from(r.requests).unwrap_or(0),
+                        cost_usd: r.cost_usd,
+                    })
+                    .collect(),
+            )
+        }
+    };
+    let people = spend(month_start, UsageBy::Person).await?;
+    let (today, _) = period_bounds("day", now);
+    let mut days = spend(today - 29 * 86_400_000, UsageBy::Day).await?;
+    days.sort_by(|a, b| a.person.cmp(&b.person));
     let mut budgets = Vec::new();
     for b in team.db.budgets().await.map_err(super::team_error)? {
         let (start, _) = period_bounds(&b.period, now);
@@ -286,6 +295,7 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
         ledger_lost: state.ledger_lost,
         backends,
         people,
+        days,
         budgets,
         readiness,
         alerts,

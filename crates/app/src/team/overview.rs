@@ -40,6 +40,9 @@ pub struct TeamOverview {
     pub backends: Vec<TeamBackend>,
     /// Spend this UTC month by person (a token's owner), the costliest first.
     pub people: Vec<TeamSpend>,
+    /// Spend by UTC day over the last 30 days (days without requests left out), oldest first;
+    /// `person` is the day (`2026-11-26`).
+    pub days: Vec<TeamSpend>,
     pub budgets: Vec<TeamBudgetState>,
     /// The replica's last readiness run, if it ran one.
     pub readiness: Option<TeamReadiness>,

@@ -104,6 +104,12 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
         .any(|b| b["name"] == "Demo"));
     assert_eq!(overview["people"][0]["person"], "bo@example.com");
     assert_eq!(overview["people"][0]["requests"], 1);
+    // The same request on today's bar of the spend per day (UTC).
+    let days = overview["days"].as_array().unwrap();
+    assert_eq!(days.len(), 1, "{days:?}");
+    assert_eq!(days[0]["requests"], 1);
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert_eq!(days[0]["person"], today);
     // `switchyard requests` reads the team's ledger with the team's database in the environment:
     // Bo's request with its person and replica; `--local` reads this machine's ledger.
     let team_rows = requests(dir.path(), &pg, &["--json"]);

@@ -28,6 +28,8 @@ pub struct TeamOverview {
     pub backends: Vec<TeamBackend>,
     /// This UTC month's spend by person, the costliest first.
     pub people: Vec<TeamSpend>,
+    /// Spend by UTC day over the last 30 days, oldest first (`person` holds the day).
+    pub days: Vec<TeamSpend>,
     pub budgets: Vec<TeamBudgetState>,
     pub readiness: Option<TeamReadiness>,
     /// The replica's open alerts, newest first (`teamRedisDown` while Redis is away).
@@ -102,6 +104,7 @@ impl From<core::TeamOverview> for TeamOverview {
             ledger_lost: o.ledger_lost as f64,
             backends: crate::dtos(o.backends),
             people: crate::dtos(o.people),
+            days: crate::dtos(o.days),
             budgets: crate::dtos(o.budgets),
             readiness: o.readiness.map(Into::into),
             alerts: crate::dtos(o.alerts),
