@@ -215,7 +215,11 @@ pub(super) async fn check(
         }
     }
     if let Some(team) = &file.team {
-        out.extend(super::team::check(team));
+        out.extend(
+            super::team::problems(team)
+                .into_iter()
+                .map(|(path, message)| issue(path.into(), message)),
+        );
     }
     out
 }

@@ -4,7 +4,6 @@
 //! from `SWITCHYARD_TEAM_DATABASE_PASSWORD` when the replica starts; a Redis that needs one is
 //! given whole in `SWITCHYARD_TEAM_REDIS_URL`.
 
-use super::check::{issue, Issue};
 use serde::{Deserialize, Serialize};
 
 /// Settings key of the saved section.
@@ -23,34 +22,34 @@ pub struct TeamServers {
     pub redis: Option<String>,
 }
 
-/// What is wrong with the section, by path.
-pub(super) fn check(team: &TeamServers) -> Vec<Issue> {
+/// What is wrong with the section: each problem's path in the file and its message.
+pub(super) fn problems(team: &TeamServers) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     match url::Url::parse(team.database.trim()) {
         Ok(u) if matches!(u.scheme(), "postgres" | "postgresql") => {
             if u.password().is_some() {
-                out.push(issue(
-                    "team.database".into(),
+                out.push((
+                    "team.database",
                     format!("a password does not belong in the file: give it in {PASSWORD_ENV} when the replica starts"),
                 ));
             }
         }
-        _ => out.push(issue(
-            "team.database".into(),
-            "expected postgres://user@host:port/database",
+        _ => out.push((
+            "team.database",
+            "expected postgres://user@host:port/database".into(),
         )),
     }
     if let Some(redis) = &team.redis {
         match url::Url::parse(redis.trim()) {
             Ok(u) if matches!(u.scheme(), "redis" | "rediss") => {
                 if u.password().is_some() {
-                    out.push(issue(
-                        "team.redis".into(),
-                        "a password does not belong in the file: give the whole address in SWITCHYARD_TEAM_REDIS_URL",
+                    out.push((
+                        "team.redis",
+                        "a password does not belong in the file: give the whole address in SWITCHYARD_TEAM_REDIS_URL".into(),
                     ));
                 }
             }
-            _ => out.push(issue("team.redis".into(), "expected redis://host:port")),
+            _ => out.push(("team.redis", "expected redis://host:port".into())),
         }
     }
     out
