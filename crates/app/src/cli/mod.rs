@@ -224,25 +224,30 @@ pub fn main(args: &[String]) -> ExitCode {
     rt.block_on(run_command(cli.command))
 }
 
+/// The process's own streams as an [`Io`] (stdin locked, stdout and stderr unlocked: a log line
+/// from another thread must never wait for this one). A macro, so the temporaries it borrows
+/// live as long as the `let` that binds it.
+macro_rules! std_io {
+    () => {
+        Io {
+            stdin: &mut std::io::stdin().lock(),
+            stdout: &mut std::io::stdout(),
+            stderr: &mut std::io::stderr(),
+        }
+    };
+}
+
 /// A parsed command, in a process of its own: the commands that open their own core, or the
 /// core without a gateway for every other.
 async fn run_command(command: Command) -> ExitCode {
     match command {
         Command::Serve(a) => serve::serve(a).await,
         Command::Team(a) => {
-            let mut io = Io {
-                stdin: &mut std::io::stdin().lock(),
-                stdout: &mut std::io::stdout(),
-                stderr: &mut std::io::stderr(),
-            };
+            let mut io = std_io!();
             ExitCode::from(a.run(&mut io).await)
         }
         Command::Token(c) if crate::team::TeamOptions::resolve(None, None).is_some() => {
-            let mut io = Io {
-                stdin: &mut std::io::stdin().lock(),
-                stdout: &mut std::io::stdout(),
-                stderr: &mut std::io::stderr(),
-            };
+            let mut io = std_io!();
             match team::TeamArgs::for_tokens(&c) {
                 Ok(args) => ExitCode::from(args.run(&mut io).await),
                 Err(e) => ExitCode::from(io.refuse(&e)),
@@ -253,11 +258,7 @@ async fn run_command(command: Command) -> ExitCode {
         Command::Drill(a) if a.live().is_none() => drill::drill(a).await,
         mut command => {
             if let Some(team) = team_config::target(&command) {
-                let mut io = Io {
-                    stdin: &mut std::io::stdin().lock(),
-                    stdout: &mut std::io::stdout(),
-                    stderr: &mut std::io::stderr(),
-                };
+                let mut io = std_io!();
                 return ExitCode::from(team_config::run(&command, &team, &mut io).await);
             }
             before_open(&mut command);
@@ -265,12 +266,7 @@ async fn run_command(command: Command) -> ExitCode {
                 Ok(a) => a,
                 Err(e) => return io::fail(&e),
             };
-            // Unlocked stdout/stderr: a log line from another thread must never wait for this one.
-            let mut io = Io {
-                stdin: &mut std::io::stdin().lock(),
-                stdout: &mut std::io::stdout(),
-                stderr: &mut std::io::stderr(),
-            };
+            let mut io = std_io!();
             team_config::before_key(&command, &app, &mut io).await;
             ExitCode::from(on_core(&command, &app, &mut io).await)
         }
