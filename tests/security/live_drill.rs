@@ -188,3 +188,46 @@ fn a_provider_billing_above_the_estimate_stops_the_live_drill_after_the_request_
         "the overshoot is the one request in flight, nothing more: ${usd}"
     );
 }
+
+/// Issue 53, finding 2: the live drill's shadow inherits the user's approvals and never grants
+/// one. Beta's address is changed behind Switchyard's back (another program writes the
+/// database, as `import-env` of an `OLLAMA_HOST` once did): the gateway withholds Beta's key
+/// from the new host, and so does the drill, which is refused with the way to approve it.
+#[test]
+fn a_live_drill_sends_no_key_to_a_host_it_was_never_approved_for() {
+    static HOME: AtomicUsize = AtomicUsize::new(0);
+    static KEYS_ELSEWHERE: AtomicUsize = AtomicUsize::new(0);
+    let f = Folder::new();
+    configure(&f, provider(&HOME, 0, 20));
+    let elsewhere = upstream(|_, asked| {
+        if asked.key.contains(BETA_KEY) {
+            KEYS_ELSEWHERE.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let db = rusqlite::Connection::open(f.data.path().join("switchyard.sqlite")).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    db.execute(
+        "UPDATE backends SET base_url = ?1 WHERE name = 'Beta'",
+        [format!("http://{elsewhere}/v1")],
+    )
+    .unwrap();
+    drop(db);
+    let out = f.run(
+        &["drill", "live", "ha", "--requests", "1", "--yes"],
+        "",
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the drill is refused: {err}");
+    assert!(
+        err.contains("Beta's keys are not approved for http://127.0.0.1:")
+            && err.contains("edit the backend"),
+        "the refusal names the backend, the host and the way to approve it: {err}"
+    );
+    assert_eq!(
+        KEYS_ELSEWHERE.load(Ordering::SeqCst),
+        0,
+        "the drill sent Beta's key to a host the user never approved"
+    );
+    assert_eq!(HOME.load(Ordering::SeqCst), 0, "and nothing was spent");
+}

@@ -14,6 +14,8 @@ mod canary;
 mod caps;
 #[path = "echo.rs"]
 mod echo;
+#[path = "env_keys.rs"]
+mod env_keys;
 // File modes: Unix. On Windows the data folder's ACL is checked by the Wine suite.
 #[cfg(unix)]
 #[path = "files.rs"]
@@ -30,5 +32,9 @@ mod live_drill;
 mod metrics;
 #[path = "slow.rs"]
 mod slow;
+#[path = "team_file.rs"]
+mod team_file;
+#[path = "team_tombstone.rs"]
+mod team_tombstone;
 #[path = "tokens.rs"]
 mod tokens;

@@ -37,6 +37,8 @@ const EXPOSURE: Record<string, string> = {
   metricsOpenOnLoopback: "Programs on this computer read metrics without a token",
   allowedOrigins: "Web pages allowed to call the gateway",
   allowedNetworks: "Networks other machines may connect from",
+  "team.database": "Team database this machine serves from (its password goes there)",
+  "team.redis": "Team Redis this machine shares limits and cache through",
 };
 
 /** A gateway setting's name in words (the file's name for one this UI does not know). */

@@ -46,3 +46,34 @@ pub(crate) fn approve(
     tracing::info!(backend = %name, from = %moved.from, to = %origin, "keys approved for a new host");
     Ok(())
 }
+
+/// The backend of `kind` a key found outside Switchyard (an environment variable, a `.env`
+/// line, a swept dotfile) may join without the user naming one: the first backend of that kind
+/// whose address the user already trusts with a key — the provider's own address, or one a key
+/// of that backend is approved for. A backend of the kind at any other address (a keyless one
+/// from an imported file or another machine, say) is never picked: the caller makes a new one
+/// at the provider's address instead, so a key never goes to a host the user did not see.
+pub(crate) fn home_for_found_key(
+    rows: &BackendTables,
+    kind: switchyard_core::BackendKind,
+) -> Result<Option<switchyard_store::BackendRow>, AppError> {
+    let official = origin_of(kind.spec().default_base_url);
+    for b in rows.backends.list_backends()? {
+        if b.kind != kind {
+            continue;
+        }
+        let Some(origin) = origin_of(&b.base_url) else {
+            continue;
+        };
+        let trusted = official.as_deref() == Some(origin.as_str())
+            || rows
+                .keys
+                .keys_of(&b.id)?
+                .iter()
+                .any(|k| k.hosts.contains(&origin));
+        if trusted {
+            return Ok(Some(b));
+        }
+    }
+    Ok(None)
+}

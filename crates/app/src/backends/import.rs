@@ -73,7 +73,8 @@ pub struct ImportReport {
     pub imported: u32,
     /// Why a selected finding was not imported ("OPENAI_API_KEY (env): already imported").
     pub skipped: Vec<String>,
-    /// Names of the backends now enabled because of the import.
+    /// The backends now enabled because of the import, with the address each key goes to
+    /// (`OpenAI at https://api.openai.com`).
     pub backends: Vec<String>,
 }
 
@@ -295,15 +296,20 @@ fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
     }
 }
 
-/// Imports one checked finding into the first backend of its kind (created with defaults if
-/// there is none) and enables it. A backend created here is removed again if its key cannot be
-/// stored. Returns the backend's name.
+/// Imports one checked finding and enables its backend: a key into the first backend of its
+/// kind at an address the user already trusts with a key ([`super::home_for_found_key`]),
+/// else a new one at the provider's address; `OLLAMA_HOST` into the first Ollama backend. A
+/// backend created here is removed again if its key cannot be stored. Returns where it went
+/// (`OpenAI at https://api.openai.com`).
 fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppError> {
     let backends = inner.rows.backends.list_backends()?;
-    let existing = backends.iter().find(|b| b.kind == f.kind).cloned();
     let ollama_url = match f.kind {
         BackendKind::Ollama => ollama_base_url(value),
         _ => None,
+    };
+    let existing = match f.kind {
+        BackendKind::Ollama => backends.iter().find(|b| b.kind == f.kind).cloned(),
+        kind => super::home_for_found_key(&inner.rows, kind)?,
     };
     let (backend, created) = match existing {
         Some(b) => {
@@ -360,7 +366,9 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
         }
     }
     inner.rows.backends.set_backend_enabled(&backend.id, true)?;
-    Ok(backend.name)
+    let url = ollama_url.unwrap_or(backend.base_url);
+    let at = switchyard_core::origin_of(&url).unwrap_or(url);
+    Ok(format!("{} at {at}", backend.name))
 }
 
 fn describe(f: &Finding) -> String {

@@ -10,6 +10,7 @@ pub mod keys;
 mod rules;
 mod write;
 
+pub(crate) use hosts::home_for_found_key;
 pub use hosts::HostApproval;
 pub(crate) use rules::{check_limits, check_monitor};
 pub(crate) use write::add as add_backend;

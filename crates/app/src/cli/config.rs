@@ -3,7 +3,8 @@
 //! configuration as one TOML file without secrets (`config_file`). Export writes to FILE (0600,
 //! replaced atomically) or stdout; import lists every issue by path and changes nothing when
 //! there is one (exit 1), or what it changed (exit 0); `--dry-run` only checks and lists. A file
-//! that moves a backend with keys to a new host, or opens the gateway to more callers, is refused
+//! that moves a backend with keys to a new host, opens the gateway to more callers, or names other
+//! team servers (where the team database's password would go) is refused
 //! (exit 1, each change listed old → new) unless `--approve-hosts` says the user trusts it. A
 //! file over 1 MiB is refused unread. Usage errors exit 2.
 
@@ -27,8 +28,8 @@ pub enum ConfigCommand {
         /// Only check and list what would change
         #[arg(long)]
         dry_run: bool,
-        /// Accept the hosts the file names: the new hosts it sends your keys to, and the
-        /// machines, pages and networks it lets call the gateway
+        /// Accept the hosts the file names: the new hosts it sends your keys to, the machines,
+        /// pages and networks it lets call the gateway, and the team servers it names
         #[arg(long)]
         approve_hosts: bool,
         /// The outcome as JSON
@@ -135,7 +136,13 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: boo
             );
         }
         for e in &o.exposure_changes {
-            let _ = writeln!(io.stderr, "  gateway {}: {} → {}", e.setting, e.from, e.to);
+            // `team.database`, `team.redis`: the servers this machine serves a team from.
+            let what = if e.setting.starts_with("team.") {
+                ""
+            } else {
+                "gateway "
+            };
+            let _ = writeln!(io.stderr, "  {what}{}: {} → {}", e.setting, e.from, e.to);
         }
         if refused {
             let _ = writeln!(

@@ -59,6 +59,9 @@ impl ImportEnvArgs {
         for s in &report.skipped {
             out += &format!("skipped {s}\n");
         }
+        for b in &report.backends {
+            out += &format!("enabled {b}\n");
+        }
         out += &format!("imported {} key(s) into the keychain\n", report.imported);
         Ok(out)
     }

@@ -41,15 +41,18 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         config.bind.set_port(p);
         port_fixed = true;
     }
-    // Flags, else the environment, else the configuration file's `[team]` (config import).
-    let resolved = TeamOptions::resolve(args.team, args.redis).or_else(|| {
-        let paths = crate::paths::AppPaths::from_env()?;
-        let (database_url, redis_url) = crate::config_file::team::saved(&paths.db_file)?;
-        Some(TeamOptions {
-            database_url,
-            redis_url: redis_url.or_else(|| std::env::var(crate::team::TEAM_REDIS_ENV).ok()),
-        })
-    });
+    let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    let resolved = team_options(
+        (args.team, args.redis),
+        (
+            env(crate::team::TEAM_DATABASE_ENV),
+            env(crate::team::TEAM_REDIS_ENV),
+        ),
+        || {
+            let paths = crate::paths::AppPaths::from_env()?;
+            crate::config_file::team::saved(&paths.db_file)
+        },
+    );
     let team = match resolved {
         Some(opts) => match Team::connect(&opts).await {
             Ok(team) => Some(team),
@@ -84,4 +87,62 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     }
     println!("stopped");
     ExitCode::SUCCESS
+}
+
+/// The team servers `serve` uses: the flags, else the environment, else the configuration
+/// file's `[team]` (saved by an approved `config import`) — each of the two addresses on its
+/// own, in that order. `None`: no team database anywhere, so `serve` runs alone.
+fn team_options(
+    flags: (Option<String>, Option<String>),
+    env: (Option<String>, Option<String>),
+    saved: impl FnOnce() -> Option<(String, Option<String>)>,
+) -> Option<TeamOptions> {
+    let (saved_db, saved_redis) = match flags.0.clone().or(env.0.clone()) {
+        Some(db) => (Some(db), None),
+        None => match saved() {
+            Some((db, redis)) => (Some(db), redis),
+            None => (None, None),
+        },
+    };
+    Some(TeamOptions {
+        database_url: flags.0.or(env.0).or(saved_db)?,
+        redis_url: flags.1.or(env.1).or(saved_redis),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::team_options;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn each_team_address_comes_from_the_flag_else_the_environment_else_the_file() {
+        let file = || Some(("postgres://file/db".to_string(), s("redis://file")));
+        let o = team_options((None, None), (None, s("redis://env")), file).unwrap_or_else(|| {
+            panic!("the file names a database");
+        });
+        assert_eq!(o.database_url, "postgres://file/db");
+        assert_eq!(
+            o.redis_url.as_deref(),
+            Some("redis://env"),
+            "the environment's Redis wins over the file's (the documented order)"
+        );
+        let o = team_options((None, s("redis://flag")), (None, s("redis://env")), file);
+        assert_eq!(
+            o.and_then(|o| o.redis_url).as_deref(),
+            Some("redis://flag"),
+            "a --redis flag is kept when the database comes from the file"
+        );
+        let o = team_options((None, None), (s("postgres://env/db"), None), file);
+        let o = o.unwrap_or_else(|| panic!("the environment names a database"));
+        assert_eq!(o.database_url, "postgres://env/db");
+        assert_eq!(
+            o.redis_url, None,
+            "the file's Redis belongs to the file's database, not the environment's"
+        );
+        assert!(team_options((None, None), (None, s("redis://env")), || None).is_none());
+    }
 }

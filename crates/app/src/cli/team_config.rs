@@ -6,8 +6,9 @@
 //! versions it read — a record someone changed meanwhile is a conflict, said, and not written —
 //! and the replicas are told through Redis. Nothing is written when the database cannot be
 //! reached. Keys never go there: `backend add --key-stdin` is refused, and `switchyard key`
-//! stays on this machine (after taking the team's backends, so a replica's key can be added
-//! before its first sync).
+//! stays on this machine (`key add` after taking the team's backends, so a replica's key can be
+//! added before its first sync; a backend made on this machine is never replaced or deleted by
+//! the team's, and `key list` reads only).
 
 use super::io::Io;
 use super::Command;
@@ -141,11 +142,14 @@ async fn tell_replicas(url: &str) {
     }
 }
 
-/// Before `switchyard key …` with the team's database set: this machine takes the team's
+/// Before `switchyard key add` with the team's database set: this machine takes the team's
 /// backends (as its replica does every 10 s), so a key can be added for one before the
 /// replica's first sync. An unreachable database is a warning: keys are this machine's.
 pub(super) async fn before_key(command: &Command, app: &Switchyard, io: &mut Io<'_>) {
-    let (Command::Key(_), Some(team)) = (command, TeamOptions::resolve(None, None)) else {
+    // Only `key add` needs the team's backends; reading commands change nothing.
+    let (Command::Key(super::key::KeyCommand::Add { .. }), Some(team)) =
+        (command, TeamOptions::resolve(None, None))
+    else {
         return;
     };
     let taken = async {

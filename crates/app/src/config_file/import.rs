@@ -131,14 +131,23 @@ pub(super) async fn run(
         .clone()
         .validated()
         .unwrap_or(file.gateway.clone());
+    let exposure = if options.records_only {
+        Vec::new()
+    } else {
+        let saved = app
+            .inner
+            .store
+            .settings()
+            .blocking(|s| Ok(super::team::read_saved(s)))
+            .await?;
+        let mut e = exposure_changes(&now, &next);
+        e.extend(super::team::changes(saved.as_ref(), file.team.as_ref()));
+        e
+    };
     let mut outcome = ImportOutcome {
         issues,
         host_changes: host_changes(file, &backends),
-        exposure_changes: if options.records_only {
-            Vec::new()
-        } else {
-            exposure_changes(&now, &next)
-        },
+        exposure_changes: exposure,
         warnings,
         changes,
         applied: false,

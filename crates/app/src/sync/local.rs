@@ -1,6 +1,8 @@
 //! This machine's side of a sync: its records as JSON by kind and name ([`snapshot`]), and
 //! another machine's records taken in ([`apply`]) through the same checks as `config import`.
-//! A backend's record has no keys, not even their labels: keys stay in each machine's keychain.
+//! A backend's record has no keys, not even their labels: keys stay in each machine's keychain,
+//! and another machine's delete never removes them (a backend that holds keys here is left for
+//! the user to delete, with a problem saying so).
 
 use super::Kind;
 use crate::config_file::{self, ConfigFile, ImportOptions};
@@ -128,6 +130,12 @@ pub(crate) async fn apply(
             .into_iter()
             .find(|b| &b.row.name == name)
         {
+            // Keys are deleted only by the user's own action on this machine.
+            Some(b) if !b.keys.is_empty() => Err(AppError::Invalid(format!(
+                "{from} deleted it, but it holds {} key(s) on this machine: delete it here \
+                 yourself to remove them (switchyard backend delete \"{name}\")",
+                b.keys.len()
+            ))),
             Some(b) => app.backends().delete(b.row.id).await,
             None => Ok(()),
         },

@@ -72,6 +72,17 @@ pub(crate) fn decide(
     };
     let (remote_version, remote_body) = remote.unwrap_or((0, None));
     let remote_changed = remote_version > known_version;
+    if known.is_none() && local.is_some() && remote_changed {
+        // This machine's own record, never agreed with the space: a copy of the same name
+        // there (or its tombstone) neither replaces nor deletes it, whichever way the pass runs.
+        return if local_hash == remote_body.map(hash) {
+            Step::Agree {
+                version: remote_version,
+            }
+        } else {
+            Step::Conflict
+        };
+    }
     match (local_changed, remote_changed, direction) {
         (_, true, Direction::Follow) | (false, true, Direction::Both) => Step::Pull {
             version: remote_version,
@@ -209,5 +220,27 @@ mod tests {
             Step::Nothing
         );
         assert_eq!(decide(Some(&b), None, None, Follow), Step::Nothing);
+    }
+
+    #[test]
+    fn a_record_made_here_is_never_replaced_or_deleted_by_one_the_space_never_shared() {
+        let (a, b) = (json!({"url": "a"}), json!({"url": "b"}));
+        for direction in [Both, Follow] {
+            assert_eq!(
+                decide(Some(&a), None, Some((3, None)), direction),
+                Step::Conflict,
+                "a tombstone of the same name deletes nothing made here ({direction:?})"
+            );
+            assert_eq!(
+                decide(Some(&a), None, Some((3, Some(&b))), direction),
+                Step::Conflict,
+                "another copy of the same name replaces nothing made here ({direction:?})"
+            );
+            assert_eq!(
+                decide(Some(&a), None, Some((3, Some(&a))), direction),
+                Step::Agree { version: 3 },
+                "the same copy is agreed ({direction:?})"
+            );
+        }
     }
 }

@@ -93,7 +93,9 @@ async fn import_stores_keys_enables_backends_and_skips_duplicates() {
         report.imported, 3,
         "three keys (the Ollama host is not a key): {report:?}"
     );
-    assert!(report.backends.contains(&"Ollama".to_string()));
+    assert!(report
+        .backends
+        .contains(&"Ollama at http://127.0.0.1:11434".to_string()));
     assert_eq!(
         report.skipped,
         ["OPENAI_API_KEY (.env line 5): already imported"]
@@ -168,10 +170,44 @@ async fn import_into_an_existing_disabled_backend_enables_it() {
             .clone(),
     ];
     let report = h.app.backends().import_keys(None, ids).await.unwrap();
-    assert_eq!(report.backends, ["Work OpenAI"]);
+    assert_eq!(report.backends, ["Work OpenAI at https://api.openai.com"]);
     let b = h.app.backends().get(&b.row.id).await.unwrap();
     assert!(b.row.enabled);
     assert_eq!(b.keys[0].row.label, "env");
+}
+
+/// Issue 53, finding 3: a keyless backend of the key's kind at a host the user never approved
+/// for a key (from an imported file or another machine) is not where an environment key goes.
+#[tokio::test]
+async fn an_environment_key_never_joins_a_backend_at_a_host_no_key_was_approved_for() {
+    let h = start_with(vec![("OPENAI_API_KEY", OPENAI)]).await;
+    let stranger = h
+        .add(
+            draft(
+                BackendKind::OpenAi,
+                "OpenAI",
+                "https://collector.example/v1",
+            ),
+            None,
+        )
+        .await;
+    let ids = vec![
+        h.app.backends().scan_import(None).await.unwrap().findings[0]
+            .id
+            .clone(),
+    ];
+    let report = h.app.backends().import_keys(None, ids).await.unwrap();
+    assert_eq!(
+        report.backends,
+        ["OpenAI 2 at https://api.openai.com"],
+        "a new backend at the provider's own address, and the report says where"
+    );
+    let stranger = h.app.backends().get(&stranger.row.id).await.unwrap();
+    assert!(
+        stranger.keys.is_empty(),
+        "the key went to a host the user never saw: {:?}",
+        stranger.keys
+    );
 }
 
 #[tokio::test]
@@ -248,7 +284,7 @@ async fn values_that_cannot_be_imported_are_skipped_and_leave_nothing_behind() {
         .collect();
     let report = h.app.backends().import_keys(None, ids).await.unwrap();
     assert_eq!(report.imported, 1);
-    assert_eq!(report.backends, ["OpenAI"]);
+    assert_eq!(report.backends, ["OpenAI at https://api.openai.com"]);
     assert_eq!(report.skipped.len(), 2, "{report:?}");
     assert!(report
         .skipped

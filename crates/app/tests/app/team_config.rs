@@ -214,10 +214,25 @@ async fn a_replica_set_up_by_the_configuration_files_team_section_serves_the_tea
         redis.url()
     );
     std::fs::write(&file, text).unwrap();
-    let imported = sy_in(
+    // The team's servers are a change of trust (the password follows the address): listed and
+    // refused until the user approves them.
+    let asked = sy_in(
         dir.path(),
         SERVICE,
         &["config", "import", file.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&asked.stderr);
+    assert_eq!(asked.status.code(), Some(1), "{err}");
+    assert!(err.contains("team.database: none → postgres://"), "{err}");
+    let imported = sy_in(
+        dir.path(),
+        SERVICE,
+        &[
+            "config",
+            "import",
+            "--approve-hosts",
+            file.to_str().unwrap(),
+        ],
     );
     assert!(
         imported.status.success(),

@@ -10,7 +10,9 @@
 //! Invariants: one live drill at a time per data folder, across processes (the window and any
 //! number of CLIs; [`super::live_lock`]); requests go one at a time, each only after its worst
 //! case was reserved under the confirmed maximum ([`spend`], which states the
-//! bound).
+//! bound). The shadow inherits the user's approvals and never grants one: a key goes into it
+//! only when it is approved for its backend's address now ([`approved_keys`]), so the drill
+//! sends no key where the gateway would withhold it.
 mod spend;
 
 use super::load::{chat_body, served_by};
@@ -199,7 +201,7 @@ impl Drills {
         let mut keys: HashMap<String, Vec<NewKey>> = HashMap::new();
         for b in members.iter().skip(1) {
             let mut held = Vec::new();
-            for k in &b.keys {
+            for k in approved_keys(b)? {
                 let value = self.parts.keys.reveal(k.row.id.clone()).await?;
                 held.push(NewKey {
                     label: k.row.label.clone(),
@@ -284,4 +286,27 @@ impl Drills {
             .await?;
         Ok(total)
     }
+}
+
+/// The keys of `b` that the drill may carry into its shadow: those approved for the backend's
+/// address now. A backend whose keys are all approved elsewhere (its address moved without the
+/// user's approval) is refused, naming the way to approve it; no key of it is read.
+fn approved_keys(
+    b: &crate::backends::BackendView,
+) -> Result<Vec<&crate::backends::KeyView>, AppError> {
+    let approved: Vec<_> = b
+        .keys
+        .iter()
+        .filter(|k| switchyard_core::approved_for(&k.row.hosts, &b.row.base_url))
+        .collect();
+    if approved.is_empty() && !b.keys.is_empty() {
+        let origin = switchyard_core::origin_of(&b.row.base_url).unwrap_or_default();
+        return Err(AppError::Conflict(format!(
+            "{}'s keys are not approved for {origin}, where it points now, so the live drill \
+             does not send them there. If you trust that address, edit the backend and save it \
+             (that approves it), then run the drill again.",
+            b.row.name
+        )));
+    }
+    Ok(approved)
 }

@@ -16,7 +16,8 @@ use switchyard_core::validate::{MAX_LABEL_CHARS, MAX_NAME_CHARS};
 use switchyard_core::{free_name, BackendDraft, BackendKind};
 use switchyard_store::{BackendRow, KeyMoveRow};
 
-/// The backend a moved key goes to: the one asked for (same kind), else the first of its kind.
+/// The backend a moved key goes to: the one asked for (same kind), else the first of its kind
+/// at an address the user already trusts with a key (`None`: a new one at the provider's).
 pub(super) fn pick_backend(
     inner: &Tools,
     kind: BackendKind,
@@ -38,7 +39,7 @@ pub(super) fn pick_backend(
             }
             Ok(Some(b))
         }
-        None => Ok(backends.into_iter().find(|b| b.kind == kind)),
+        None => crate::backends::home_for_found_key(&inner.rows, kind),
     }
 }
 
