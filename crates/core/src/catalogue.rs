@@ -4,13 +4,24 @@
 //! `GET {base}/models` (paged by `pageToken`, with token limits); OpenRouter the OpenAI shape
 //! with its prices (USD per token, as strings) and context lengths; Ollama `GET {base}/api/tags`.
 //! Pure: the app fetches, this reads.
+//!
+//! Bounded and linear: a catalogue keeps at most [`MAX_MODELS`] models. A page is read up to
+//! that many (the rest of it dropped, [`Page::cut`] set), and pages are merged by [`Merged`],
+//! which keeps each id's first listing in the provider's order with a hash set (never a search
+//! of what is already kept) and drops everything past the cap, saying so ([`Merged::cut`]). A
+//! keyless server can answer with any list it likes; the largest real ones (OpenRouter, a few
+//! hundred models) are far below the cap.
 
 use crate::BackendKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// How many pages a catalogue fetch follows at most (Gemini lists ~50 models a page).
 pub const MAX_PAGES: usize = 20;
+
+/// The most models a catalogue keeps: the first this many distinct ids, in the provider's order.
+pub const MAX_MODELS: usize = 20_000;
 
 /// One model a backend offers, as its provider lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +57,64 @@ pub struct Page {
     pub models: Vec<ListedModel>,
     /// The query to add for the next page (`after_id=…`, `pageToken=…`), if there is one.
     pub next: Option<String>,
+    /// The page listed more than [`MAX_MODELS`] usable models; those past it were dropped.
+    pub cut: bool,
+}
+
+/// A catalogue merged page by page in linear time: each id's first listing, in order, at most
+/// [`MAX_MODELS`] of them.
+#[derive(Debug, Default)]
+pub struct Merged {
+    models: Vec<ListedModel>,
+    seen: HashSet<String>,
+    cut: bool,
+}
+
+impl Merged {
+    /// Adds a page's models: an id already kept is skipped, a new one past the cap is dropped
+    /// and marks the catalogue cut.
+    pub fn add(&mut self, page: Page) {
+        self.cut |= page.cut;
+        for m in page.models {
+            if self.seen.contains(&m.id) {
+                continue;
+            }
+            if self.models.len() >= MAX_MODELS {
+                self.cut = true;
+                return;
+            }
+            self.seen.insert(m.id.clone());
+            self.models.push(m);
+        }
+    }
+
+    /// The models kept so far.
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    /// Whether nothing is kept yet.
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    /// Whether models past [`MAX_MODELS`] were dropped.
+    pub fn cut(&self) -> bool {
+        self.cut
+    }
+
+    /// The models kept, in the order first listed.
+    pub fn into_models(self) -> Vec<ListedModel> {
+        self.models
+    }
+}
+
+/// The first [`MAX_MODELS`] of `models`, and whether any were dropped.
+fn capped(models: impl Iterator<Item = ListedModel>) -> (Vec<ListedModel>, bool) {
+    let mut models = models.peekable();
+    let kept: Vec<ListedModel> = models.by_ref().take(MAX_MODELS).collect();
+    let cut = models.peek().is_some();
+    (kept, cut)
 }
 
 /// Why a catalogue answer could not be read.
@@ -110,21 +179,22 @@ fn id_ok(id: &str) -> bool {
 }
 
 fn openai(v: &Value) -> Result<Page, CatalogueError> {
-    let models = array(v, "data")?
-        .iter()
-        .filter_map(|m| {
-            let id = text(m, "id").filter(|id| id_ok(id))?;
-            let top = m.get("top_provider");
-            Some(ListedModel {
-                name: text(m, "name"),
-                context_tokens: count(m, "context_length"),
-                output_tokens: top.and_then(|t| count(t, "max_completion_tokens")),
-                listed_price: m.get("pricing").and_then(openrouter_price),
-                id,
-            })
+    let (models, cut) = capped(array(v, "data")?.iter().filter_map(|m| {
+        let id = text(m, "id").filter(|id| id_ok(id))?;
+        let top = m.get("top_provider");
+        Some(ListedModel {
+            name: text(m, "name"),
+            context_tokens: count(m, "context_length"),
+            output_tokens: top.and_then(|t| count(t, "max_completion_tokens")),
+            listed_price: m.get("pricing").and_then(openrouter_price),
+            id,
         })
-        .collect();
-    Ok(Page { models, next: None })
+    }));
+    Ok(Page {
+        models,
+        next: None,
+        cut,
+    })
 }
 
 /// OpenRouter's `pricing`: USD per token as decimal strings (`"0.0000003"`); `-1` marks a
@@ -145,23 +215,20 @@ fn openrouter_price(p: &Value) -> Option<ListedPrice> {
 }
 
 fn anthropic(v: &Value) -> Result<Page, CatalogueError> {
-    let models = array(v, "data")?
-        .iter()
-        .filter_map(|m| {
-            Some(ListedModel {
-                id: text(m, "id").filter(|id| id_ok(id))?,
-                name: text(m, "display_name"),
-                context_tokens: None,
-                output_tokens: None,
-                listed_price: None,
-            })
+    let (models, cut) = capped(array(v, "data")?.iter().filter_map(|m| {
+        Some(ListedModel {
+            id: text(m, "id").filter(|id| id_ok(id))?,
+            name: text(m, "display_name"),
+            context_tokens: None,
+            output_tokens: None,
+            listed_price: None,
         })
-        .collect();
+    }));
     let next = (v.get("has_more").and_then(Value::as_bool) == Some(true))
         .then(|| text(v, "last_id"))
         .flatten()
         .map(|last| format!("limit=1000&after_id={}", query_value(&last)));
-    Ok(Page { models, next })
+    Ok(Page { models, next, cut })
 }
 
 fn gemini(v: &Value) -> Result<Page, CatalogueError> {
@@ -171,24 +238,20 @@ fn gemini(v: &Value) -> Result<Page, CatalogueError> {
         None if v.is_object() => &empty,
         _ => array(v, "models")?,
     };
-    let models = list
-        .iter()
-        .filter(|m| generates(m))
-        .filter_map(|m| {
-            let name = text(m, "name")?;
-            let id = name.strip_prefix("models/").unwrap_or(&name).to_string();
-            Some(ListedModel {
-                name: text(m, "displayName"),
-                context_tokens: count(m, "inputTokenLimit"),
-                output_tokens: count(m, "outputTokenLimit"),
-                listed_price: None,
-                id: Some(id).filter(|id| id_ok(id))?,
-            })
+    let (models, cut) = capped(list.iter().filter(|m| generates(m)).filter_map(|m| {
+        let name = text(m, "name")?;
+        let id = name.strip_prefix("models/").unwrap_or(&name).to_string();
+        Some(ListedModel {
+            name: text(m, "displayName"),
+            context_tokens: count(m, "inputTokenLimit"),
+            output_tokens: count(m, "outputTokenLimit"),
+            listed_price: None,
+            id: Some(id).filter(|id| id_ok(id))?,
         })
-        .collect();
+    }));
     let next =
         text(v, "nextPageToken").map(|t| format!("pageSize=1000&pageToken={}", query_value(&t)));
-    Ok(Page { models, next })
+    Ok(Page { models, next, cut })
 }
 
 /// Whether a Gemini model answers `generateContent` (embedding-only models do not); a model
@@ -206,21 +269,22 @@ fn generates(m: &Value) -> bool {
 }
 
 fn ollama(v: &Value) -> Result<Page, CatalogueError> {
-    let models = array(v, "models")?
-        .iter()
-        .filter_map(|m| {
-            Some(ListedModel {
-                id: text(m, "name")
-                    .or_else(|| text(m, "model"))
-                    .filter(|id| id_ok(id))?,
-                name: None,
-                context_tokens: None,
-                output_tokens: None,
-                listed_price: None,
-            })
+    let (models, cut) = capped(array(v, "models")?.iter().filter_map(|m| {
+        Some(ListedModel {
+            id: text(m, "name")
+                .or_else(|| text(m, "model"))
+                .filter(|id| id_ok(id))?,
+            name: None,
+            context_tokens: None,
+            output_tokens: None,
+            listed_price: None,
         })
-        .collect();
-    Ok(Page { models, next: None })
+    }));
+    Ok(Page {
+        models,
+        next: None,
+        cut,
+    })
 }
 
 /// Percent-encodes a page token for a query string (tokens are opaque; some hold `=` or `/`).
@@ -283,3 +347,11 @@ pub fn lists(models: &[ListedModel], model: &str) -> bool {
 #[cfg(test)]
 #[path = "catalogue_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "catalogue_merge_tests.rs"]
+mod merge_tests;
+
+#[cfg(test)]
+#[path = "catalogue_props.rs"]
+mod props;

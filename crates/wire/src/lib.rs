@@ -20,6 +20,8 @@ pub mod anthropic;
 pub mod canonical;
 pub mod collect;
 mod conversation;
+#[cfg(test)]
+mod decode_props;
 pub mod error;
 pub mod estimate;
 pub mod gemini;

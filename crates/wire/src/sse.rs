@@ -230,3 +230,7 @@ pub fn frame_into(out: &mut BytesMut, event: Option<&str>, data: &str) {
 #[cfg(test)]
 #[path = "sse_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "sse_props.rs"]
+mod props;
