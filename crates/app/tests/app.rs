@@ -7,6 +7,9 @@
 mod alerts;
 #[path = "app/alerts_canary.rs"]
 mod alerts_canary;
+#[cfg(unix)]
+#[path = "app/authz.rs"]
+mod authz;
 #[path = "app/backends.rs"]
 mod backends;
 #[path = "app/budgets.rs"]

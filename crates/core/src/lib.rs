@@ -2,6 +2,7 @@
 //! key masking, `.env` parsing and import rules, and the request ledger's record types.
 //! Pure: no I/O, no clock, no Tauri.
 
+pub mod authz;
 pub mod catalogue;
 pub mod check;
 pub mod circuit;

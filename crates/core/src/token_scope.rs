@@ -2,7 +2,8 @@
 //! `GET /metrics` (a scrape token, for Prometheus), or that and the team's administration API
 //! under [`TEAM_API_PREFIX`] (a team's admin token, which a desktop attaches with). One enum from
 //! the store to the gateway's guard, so a new scope is a compile error wherever access is
-//! decided, never a string that falls back to "all".
+//! decided, never a string that falls back to "all". What each scope may call is the
+//! authorization table's ([`crate::authz`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -42,53 +43,11 @@ impl TokenScope {
             _ => TokenScope::Metrics,
         }
     }
-
-    /// Whether a token of this scope may call `path`.
-    pub fn allows(self, path: &str) -> bool {
-        match self {
-            TokenScope::Gateway => !path.starts_with(TEAM_API_PREFIX),
-            TokenScope::Metrics => path == METRICS_PATH,
-            TokenScope::Admin => true,
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_scrape_token_opens_metrics_and_nothing_else() {
-        assert!(TokenScope::Metrics.allows("/metrics"));
-        for path in [
-            "/v1/chat/completions",
-            "/v1/messages",
-            "/mcp",
-            "/metrics/",
-            "/metrics/../v1/models",
-            "/",
-        ] {
-            assert!(
-                !TokenScope::Metrics.allows(path),
-                "a scrape token must not open {path}"
-            );
-            assert!(
-                TokenScope::Gateway.allows(path),
-                "a tool's token is not limited"
-            );
-        }
-    }
-
-    #[test]
-    fn only_an_admin_token_opens_the_team_api() {
-        for path in ["/switchyard/team/v1/overview", "/switchyard/team/"] {
-            assert!(TokenScope::Admin.allows(path));
-            assert!(!TokenScope::Gateway.allows(path), "a tool's token: {path}");
-            assert!(!TokenScope::Metrics.allows(path), "a scrape token: {path}");
-        }
-        assert!(TokenScope::Admin.allows("/v1/chat/completions"));
-        assert!(TokenScope::Admin.allows(METRICS_PATH));
-    }
 
     #[test]
     fn stored_names_round_trip_and_unknown_ones_grant_the_least() {

@@ -1,8 +1,9 @@
 //! The door: every request must come to a loopback `Host` (DNS-rebinding defence), from no
 //! browser `Origin` unless allowed, and carry a valid local token (`Authorization: Bearer`,
 //! `x-api-key`, Gemini's `x-goog-api-key`, or Gemini's `?key=` query parameter). Refusals are
-//! answered in the caller's format. A token is good only within its scope: a scrape token opens
-//! `GET /metrics` and nothing else. The one request that needs no token is `/metrics` from this
+//! answered in the caller's format. A token is good only within its scope, as the authorization
+//! table says (`switchyard_core::authz`; a route without a row there is refused to every token):
+//! a scrape token opens `GET /metrics` and nothing else. The one request that needs no token is `/metrics` from this
 //! machine, and only when the user opted in (`GatewayConfig::metrics_open_on_loopback`).
 //!
 //! A token in the query string is taken out of the request's URI before anything else sees it,
@@ -95,18 +96,29 @@ pub async fn check(
     let Some(caller) = caller else {
         return unauthorized(shape);
     };
-    if !caller.scope.allows(req.uri().path()) {
-        return error(
-            shape,
-            StatusCode::FORBIDDEN,
-            "This is a scrape token: it can only read /metrics. Use a tool's token for requests.",
-        );
+    if !switchyard_core::authz::allowed_somewhere(caller.scope, req.uri().path()) {
+        return error(shape, StatusCode::FORBIDDEN, refusal(caller.scope));
     }
     req.extensions_mut().insert::<Caller>(caller);
     let resp = next.run(req).await;
     match origin {
         Some(o) => cors(&o, resp),
         None => resp,
+    }
+}
+
+/// Why the authorization table refuses a token of `scope` here (a route without a row in the
+/// table is refused to every token).
+fn refusal(scope: switchyard_core::TokenScope) -> &'static str {
+    use switchyard_core::TokenScope;
+    match scope {
+        TokenScope::Metrics => {
+            "This is a scrape token: it can only read /metrics. Use a tool's token for requests."
+        }
+        TokenScope::Gateway => {
+            "A tool's token cannot call this: it needs a team admin token (switchyard team token create NAME --owner PERSON --admin)."
+        }
+        TokenScope::Admin => "No token may call this endpoint.",
     }
 }
 

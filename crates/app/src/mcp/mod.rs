@@ -5,8 +5,11 @@
 //! [`serve_stdio`]) and Streamable HTTP at `/mcp` on the gateway ([`http::router`], behind the
 //! gateway's token guard). Tool inputs are checked against their JSON Schema by the SDK; a tool
 //! that cannot do its work answers a tool error with the reason. Nothing secret is ever in an
-//! answer: keys are counted, never shown.
+//! answer: keys are counted, never shown. Every tool and resource asks the authorization table
+//! (`switchyard_core::authz`, through [`access`]) before it answers: on a team replica a tool's
+//! token may not run `readiness` and sees only its owner's spend in `costs`.
 
+mod access;
 pub mod http;
 mod views;
 
@@ -21,6 +24,7 @@ use rmcp::service::RequestContext;
 use rmcp::{tool, tool_handler, tool_router, ErrorData as McpError, RoleServer, ServerHandler};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use switchyard_core::authz::Entry;
 
 const HEALTH_URI: &str = "switchyard://health";
 const COSTS_URI: &str = "switchyard://costs/today";
@@ -67,6 +71,13 @@ fn tool_error(message: impl Into<String>) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message.into())])
 }
 
+fn answer(result: Result<serde_json::Value, String>) -> CallToolResult {
+    match result {
+        Ok(v) => json_result(&v),
+        Err(e) => tool_error(e),
+    }
+}
+
 #[tool_router]
 impl SwitchyardMcp {
     pub(crate) fn new(app: Switchyard, own: OwnToken) -> SwitchyardMcp {
@@ -83,29 +94,33 @@ impl SwitchyardMcp {
         Parameters(p): Parameters<AskParams>,
         ctx: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let parts = ctx.extensions.get::<axum::http::request::Parts>();
-        match views::ask(&self.app, &self.own, parts, p).await {
-            Ok(v) => json_result(&v),
-            Err(e) => tool_error(e),
+        if let Err(e) = access::check(&self.app, &self.own, &ctx, Entry::McpAsk) {
+            return tool_error(e);
         }
+        let parts = ctx.extensions.get::<axum::http::request::Parts>();
+        answer(views::ask(&self.app, &self.own, parts, p).await)
     }
 
     #[tool(
         description = "Health of every enabled backend: status with reasons, uptime and latency percentiles from the health monitor."
     )]
-    async fn status(&self) -> CallToolResult {
-        match views::status(&self.app).await {
-            Ok(v) => json_result(&v),
-            Err(e) => tool_error(e),
+    async fn status(&self, ctx: RequestContext<RoleServer>) -> CallToolResult {
+        if let Err(e) = access::check(&self.app, &self.own, &ctx, Entry::McpStatus) {
+            return tool_error(e);
         }
+        answer(views::status(&self.app).await)
     }
 
     #[tool(
         description = "Spend and tokens for a period (today, week or month), in total and by backend, model, route and tool."
     )]
-    async fn costs(&self, Parameters(p): Parameters<CostsParams>) -> CallToolResult {
-        match views::costs(&self.app, p.period.as_deref()).await {
-            Ok(v) => json_result(&v),
+    async fn costs(
+        &self,
+        Parameters(p): Parameters<CostsParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        match access::check(&self.app, &self.own, &ctx, Entry::McpCosts) {
+            Ok(granted) => answer(views::costs(&self.app, p.period.as_deref(), &granted).await),
             Err(e) => tool_error(e),
         }
     }
@@ -113,7 +128,10 @@ impl SwitchyardMcp {
     #[tool(
         description = "Run Switchyard's readiness checks (keychain, database, gateway, configuration, notifications, every backend; no tokens spent) and return the scorecard as a switchyard-report/1 JSON report."
     )]
-    async fn readiness(&self) -> CallToolResult {
+    async fn readiness(&self, ctx: RequestContext<RoleServer>) -> CallToolResult {
+        if let Err(e) = access::check(&self.app, &self.own, &ctx, Entry::McpReadiness) {
+            return tool_error(e);
+        }
         match self.app.readiness().run().await {
             Ok(run) => match serde_json::to_value(run.report()) {
                 Ok(v) => json_result(&v),
@@ -126,21 +144,21 @@ impl SwitchyardMcp {
     #[tool(
         description = "The configured backends: name, kind, endpoint, default model, number of keys (never the keys), enabled, status."
     )]
-    async fn list_backends(&self) -> CallToolResult {
-        match views::backends(&self.app).await {
-            Ok(v) => json_result(&v),
-            Err(e) => tool_error(e),
+    async fn list_backends(&self, ctx: RequestContext<RoleServer>) -> CallToolResult {
+        if let Err(e) = access::check(&self.app, &self.own, &ctx, Entry::McpListBackends) {
+            return tool_error(e);
         }
+        answer(views::backends(&self.app).await)
     }
 
     #[tool(
         description = "The routes (names a request can use as its model): strategy and candidates in order."
     )]
-    async fn list_routes(&self) -> CallToolResult {
-        match views::routes(&self.app).await {
-            Ok(v) => json_result(&v),
-            Err(e) => tool_error(e),
+    async fn list_routes(&self, ctx: RequestContext<RoleServer>) -> CallToolResult {
+        if let Err(e) = access::check(&self.app, &self.own, &ctx, Entry::McpListRoutes) {
+            return tool_error(e);
         }
+        answer(views::routes(&self.app).await)
     }
 }
 
@@ -173,17 +191,21 @@ impl ServerHandler for SwitchyardMcp {
     async fn read_resource(
         &self,
         request: ReadResourceRequestParams,
-        _ctx: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
-        let value = match request.uri.as_str() {
-            HEALTH_URI => views::status(&self.app).await,
-            COSTS_URI => views::costs(&self.app, Some("today")).await,
-            other => {
-                return Err(McpError::resource_not_found(
-                    format!("No resource {other}: use {HEALTH_URI} or {COSTS_URI}."),
-                    None,
-                ))
-            }
+        let uri = request.uri.as_str();
+        let Some(entry) = Entry::mcp_resource(uri) else {
+            return Err(McpError::resource_not_found(
+                format!("No resource {uri}: use {HEALTH_URI} or {COSTS_URI}."),
+                None,
+            ));
+        };
+        let granted = access::check(&self.app, &self.own, &ctx, entry)
+            .map_err(|e| McpError::invalid_request(e, None))?;
+        let value = match entry {
+            Entry::McpHealth => views::status(&self.app).await,
+            Entry::McpCostsToday => views::costs(&self.app, Some("today"), &granted).await,
+            other => Err(format!("{other:?} is not a resource.")),
         }
         .map_err(|e| McpError::internal_error(e, None))?;
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -209,4 +231,33 @@ pub async fn serve_stdio(app: Switchyard) -> Result<(), String> {
         .map_err(|e| format!("the MCP session failed: {e}"))?;
     tracing::info!(?quit, "MCP session over stdio ended");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchyard_core::authz::Door;
+
+    #[test]
+    fn every_tool_the_server_lists_has_a_row_in_the_authorization_table_and_back() {
+        let served: std::collections::BTreeSet<String> = SwitchyardMcp::tool_router()
+            .list_all()
+            .into_iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        let table: std::collections::BTreeSet<String> = Entry::ALL
+            .iter()
+            .filter_map(|e| match e.row().door {
+                Door::McpTool(name) => Some(name.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            served, table,
+            "each MCP tool is asked of the table by its own row"
+        );
+        for uri in [HEALTH_URI, COSTS_URI] {
+            assert!(Entry::mcp_resource(uri).is_some(), "{uri} has a row");
+        }
+    }
 }

@@ -1,11 +1,13 @@
 //! What the MCP tools answer, as JSON values built from the core's services (no secret in any
 //! of them), and `ask`, which goes through the gateway like any tool's request.
 
+use super::access::Granted;
 use super::{AskParams, OwnToken};
 use crate::costs::{CostRange, SplitBy};
 use crate::Switchyard;
 use serde_json::{json, Value};
 use std::time::Duration;
+use switchyard_core::authz::Sees;
 
 const MAX_ANSWER_TOKENS: u32 = 32_768;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -150,7 +152,21 @@ pub(super) async fn status(app: &Switchyard) -> Result<Value, String> {
     }))
 }
 
-pub(super) async fn costs(app: &Switchyard, period: Option<&str>) -> Result<Value, String> {
+/// The spend a caller may see: the whole of it, or (a tool's token on a team replica) only its
+/// owner's, from the team's ledger.
+pub(super) async fn costs(
+    app: &Switchyard,
+    period: Option<&str>,
+    granted: &Granted,
+) -> Result<Value, String> {
+    match granted.sees {
+        Sees::All => all_costs(app, period).await,
+        Sees::Own => owner_costs(app, period, granted.owner.as_deref()).await,
+    }
+}
+
+/// The period's label and start (Unix ms), with now.
+fn period_of(period: Option<&str>) -> Result<(&'static str, i64, i64), String> {
     let now = crate::clock::now_ms();
     let offset_minutes = chrono::Local::now().offset().local_minus_utc() / 60;
     let (label, since_ms) = match period.unwrap_or("today") {
@@ -166,6 +182,37 @@ pub(super) async fn costs(app: &Switchyard, period: Option<&str>) -> Result<Valu
             ))
         }
     };
+    Ok((label, since_ms, now))
+}
+
+/// The person's spend in the team's ledger; a token without an owner (a replica's own) has none.
+async fn owner_costs(
+    app: &Switchyard,
+    period: Option<&str>,
+    owner: Option<&str>,
+) -> Result<Value, String> {
+    let (label, since_ms, _) = period_of(period)?;
+    let Some(owner) = owner else {
+        return Err(
+            "This token belongs to no person of the team, so it sees no spend: ask a team admin."
+                .into(),
+        );
+    };
+    let Some(team) = app.inner.team.as_ref() else {
+        return Err("Only a team replica knows whose spend is whose.".into());
+    };
+    let person = switchyard_team::BudgetScope::Person(owner.to_string());
+    let cost = team
+        .db
+        .spent_since(since_ms, &person)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(json!({"period": label, "person": owner, "costUsd": cost}))
+}
+
+async fn all_costs(app: &Switchyard, period: Option<&str>) -> Result<Value, String> {
+    let (label, since_ms, now) = period_of(period)?;
+    let offset_minutes = chrono::Local::now().offset().local_minus_utc() / 60;
     let range = CostRange {
         since_ms,
         until_ms: now + 1,

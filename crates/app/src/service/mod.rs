@@ -272,7 +272,11 @@ fn extra_routes(
     core: &crate::mcp::http::CoreSlot,
     team: Option<&crate::team::Team>,
 ) -> axum::Router {
-    crate::metrics::router(Arc::clone(metrics))
+    let place = match team {
+        Some(_) => switchyard_core::authz::Place::Replica,
+        None => switchyard_core::authz::Place::Desktop,
+    };
+    crate::metrics::router(Arc::clone(metrics), place)
         .merge(crate::mcp::http::router(Arc::clone(core)))
         .merge(crate::team::api::router(team, Arc::clone(core)))
 }

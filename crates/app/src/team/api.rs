@@ -1,5 +1,6 @@
 //! The team's administration API on each replica, behind the gateway's guard: only a team admin
-//! token opens it ([`TokenScope::Admin`]; a tool's token gets 403 from the guard). What an
+//! token opens it ([`TokenScope::Admin`]; a tool's token gets 403 from the guard), as the
+//! authorization table says (`switchyard_core::authz`, asked again by each handler). What an
 //! attached desktop reads: [`OVERVIEW_PATH`], [`READINESS_PATH`] to run the checks on the
 //! replica, and [`TOKENS_PATH`] to make (and revoke) a token for each tool it connects to the
 //! team. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
@@ -18,6 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
+use switchyard_core::authz::{self, Entry, Place, Verdict};
 use switchyard_core::TokenScope;
 use switchyard_gateway::Caller;
 use switchyard_team::{period_bounds, BudgetScope, UsageBy};
@@ -74,9 +76,9 @@ impl IntoResponse for Refused {
 }
 
 impl Api {
-    /// The running core for an admin `caller`, or why there is none.
-    fn core(&self, caller: &Caller) -> Result<Switchyard, Refused> {
-        admin(caller)?;
+    /// The running core for a `caller` the table lets call `entry`, or why there is none.
+    fn core(&self, caller: &Caller, entry: Entry) -> Result<Switchyard, Refused> {
+        allowed(caller, entry)?;
         self.core
             .get()
             .and_then(WeakSwitchyard::upgrade)
@@ -84,12 +86,12 @@ impl Api {
     }
 }
 
-/// The caller holds an admin token (the guard already refused the others: the second lock).
-fn admin(caller: &Caller) -> Result<(), Refused> {
-    if caller.scope == TokenScope::Admin {
-        Ok(())
-    } else {
-        Err(Refused::NotAdmin)
+/// The table lets the caller's token call `entry` on a replica (the guard already refused the
+/// others: the second lock). Tokens are made and revoked for the caller's own owner only.
+fn allowed(caller: &Caller, entry: Entry) -> Result<(), Refused> {
+    match authz::verdict(entry, Place::Replica, caller.scope) {
+        Verdict::Allowed(_) => Ok(()),
+        Verdict::Refused => Err(Refused::NotAdmin),
     }
 }
 
@@ -99,7 +101,7 @@ fn failed(e: &AppError) -> Response {
 }
 
 async fn overview(State(api): State<Api>, Extension(caller): Extension<Caller>) -> Response {
-    let app = match api.core(&caller) {
+    let app = match api.core(&caller, Entry::TeamOverview) {
         Ok(app) => app,
         Err(refused) => return refused.into_response(),
     };
@@ -110,7 +112,7 @@ async fn overview(State(api): State<Api>, Extension(caller): Extension<Caller>) 
 }
 
 async fn run_readiness(State(api): State<Api>, Extension(caller): Extension<Caller>) -> Response {
-    let app = match api.core(&caller) {
+    let app = match api.core(&caller, Entry::TeamReadiness) {
         Ok(app) => app,
         Err(refused) => return refused.into_response(),
     };
@@ -134,7 +136,7 @@ async fn issue_token(
     Extension(caller): Extension<Caller>,
     body: Result<Json<NewToolToken>, JsonRejection>,
 ) -> Response {
-    if let Err(refused) = admin(&caller) {
+    if let Err(refused) = allowed(&caller, Entry::TeamTokens) {
         return refused.into_response();
     }
     let Ok(Json(body)) = body else {
@@ -174,7 +176,7 @@ async fn revoke_token(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(refused) = admin(&caller) {
+    if let Err(refused) = allowed(&caller, Entry::TeamToken) {
         return refused.into_response();
     }
     // Only the admin's owner's own tokens: the CLI, with the database, revokes anyone's.
