@@ -18,6 +18,8 @@ mod budgets;
 mod cache;
 #[path = "app/catalogue.rs"]
 mod catalogue;
+#[path = "app/catalogue_bounds.rs"]
+mod catalogue_bounds;
 #[path = "app/catalogue_choice.rs"]
 mod catalogue_choice;
 #[path = "app/cli.rs"]
@@ -84,6 +86,8 @@ mod tools_sweep;
 mod tools_sweep_env;
 #[path = "app/usage.rs"]
 mod usage;
+#[path = "app/usage_bounds.rs"]
+mod usage_bounds;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -1,27 +1,42 @@
 //! Reads a backend's model list over HTTP: its kind's path, the key in a header (never the URL),
 //! every page up to [`MAX_PAGES`], and an error a user can act on for every way it fails.
+//!
+//! Bounded, whatever the server sends: a page's body is read up to [`MAX_BODY`] (more is an
+//! error), and the list up to [`MAX_MODELS`] models: the first that many are kept, no further
+//! page is asked for, and the result carries a note saying the list was cut (the caller keeps the
+//! models and shows the note). Each page is parsed and merged on the blocking pool ([`Merged`]:
+//! linear in the ids), never on an async thread, so a huge list neither stalls the runtime nor
+//! holds up shutdown; between pages the fetch awaits, so a cancelled refresh stops there.
 
 use crate::probe::{auth_headers, host_of};
 use std::time::Duration;
-use switchyard_core::catalogue::{first_query, models_path, parse_page, ListedModel, MAX_PAGES};
+use switchyard_core::catalogue::{
+    first_query, models_path, parse_page, ListedModel, Merged, MAX_MODELS, MAX_PAGES,
+};
 use switchyard_core::BackendKind;
 use switchyard_gateway::HttpClients;
 use switchyard_secrets::SecretString;
 
-/// The most of a model list read (OpenRouter's full list is a few MB).
+/// The most of a model list page read (OpenRouter's full list is a few MB).
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
-/// Every model `base` lists, or a sentence saying why not.
+/// A model list as read: the models kept, and a sentence when some were dropped at the cap.
+pub(crate) struct Fetched {
+    pub(crate) models: Vec<ListedModel>,
+    pub(crate) cut: Option<String>,
+}
+
+/// Every model `base` lists (up to [`MAX_MODELS`]), or a sentence saying why not.
 pub(crate) async fn fetch(
     http: &HttpClients,
     kind: BackendKind,
     base: &str,
     key: Option<&SecretString>,
     timeout: Duration,
-) -> Result<Vec<ListedModel>, String> {
+) -> Result<Fetched, String> {
     let headers = auth_headers(kind.spec().auth, key)?;
     let url = format!("{}{}", base.trim_end_matches('/'), models_path(kind));
-    let mut models: Vec<ListedModel> = Vec::new();
+    let mut merged = Merged::default();
     let mut query = first_query(kind).map(str::to_string);
     for _ in 0..MAX_PAGES {
         let page_url = match &query {
@@ -29,19 +44,40 @@ pub(crate) async fn fetch(
             None => url.clone(),
         };
         let body = get(http, &page_url, headers.clone(), timeout).await?;
-        let page = parse_page(kind, &body).map_err(|e| format!("{e} ({})", host_of(&url)))?;
-        for m in page.models {
-            if !models.iter().any(|known| known.id == m.id) {
-                models.push(m);
-            }
-        }
-        match page.next {
-            Some(next) => query = Some(next),
-            None => return Ok(models),
+        let (more, next) = tokio::task::spawn_blocking(move || {
+            let page = parse_page(kind, &body)?;
+            let next = page.next.clone();
+            merged.add(page);
+            Ok((merged, next))
+        })
+        .await
+        .map_err(|_| format!("the model list from {} could not be read", host_of(&url)))?
+        .map_err(|e: switchyard_core::catalogue::CatalogueError| {
+            format!("{e} ({})", host_of(&url))
+        })?;
+        merged = more;
+        match next {
+            Some(next) if !merged.cut() => query = Some(next),
+            _ => return Ok(finish(merged, &url)),
         }
     }
     tracing::warn!(host = %host_of(&url), pages = MAX_PAGES, "model list cut at the page limit");
-    Ok(models)
+    Ok(finish(merged, &url))
+}
+
+/// The merged list, with the note a cut one carries.
+fn finish(merged: Merged, url: &str) -> Fetched {
+    let cut = merged.cut().then(|| {
+        tracing::warn!(host = %host_of(url), kept = MAX_MODELS, "model list cut at the model limit");
+        format!(
+            "{} lists more than {MAX_MODELS} models; the first {MAX_MODELS} are kept",
+            host_of(url)
+        )
+    });
+    Fetched {
+        models: merged.into_models(),
+        cut,
+    }
 }
 
 async fn get(

@@ -3,6 +3,11 @@
 //! each model's price as the ledger will record it, so a model with no known price is flagged
 //! where it is chosen (the model pickers, `connect --model`, `switchyard models`), not found at
 //! $0 later. A failed refresh keeps the last good list and says why.
+//!
+//! Bounded: a list keeps at most `switchyard_core::catalogue::MAX_MODELS` (20,000) models, the
+//! first listed; a longer one is kept cut, with its `error` saying "… lists more than 20000
+//! models; the first 20000 are kept" (a keyless backend added by import or sync may point at any
+//! server). Reading, parsing and merging are linear and off the async threads (see `fetch`).
 
 mod check;
 mod fetch;
@@ -143,14 +148,20 @@ impl Catalogue {
         };
         let now = crate::clock::now_ms();
         match &fetched {
-            Ok(models) => {
-                tracing::info!(backend = %backend.name, models = models.len(), "model list read")
+            Ok(f) => {
+                tracing::info!(backend = %backend.name, models = f.models.len(), "model list read")
             }
             Err(e) => tracing::warn!(backend = %backend.name, error = %e, "model list not read"),
         }
         self.blocking(move |me| {
             match fetched {
-                Ok(models) => me.catalogue.save_catalogue(&backend_id, &models, now)?,
+                Ok(f) => {
+                    me.catalogue.save_catalogue(&backend_id, &f.models, now)?;
+                    // A list cut at the cap is kept, and says so where a failure would.
+                    if let Some(note) = f.cut {
+                        me.catalogue.save_catalogue_error(&backend_id, &note, now)?;
+                    }
+                }
                 Err(e) => me.catalogue.save_catalogue_error(&backend_id, &e, now)?,
             }
             Ok(())
