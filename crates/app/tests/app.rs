@@ -86,6 +86,8 @@ mod tools_sweep;
 mod tools_sweep_env;
 #[path = "app/usage.rs"]
 mod usage;
+#[path = "app/usage_bounds.rs"]
+mod usage_bounds;
 
 use std::path::Path;
 use std::sync::Arc;

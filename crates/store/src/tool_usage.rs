@@ -177,6 +177,21 @@ impl ToolUsageTable {
         })
     }
 
+    /// Removes the rows with a count over `switchyard_usage::MAX_TOKENS` (stored before the
+    /// import refused them; a full rescan calls this, then reports their lines as corrupt).
+    /// Returns how many were removed.
+    pub fn forget_implausible_tool_usage(&self) -> Result<u64, StoreError> {
+        let max = i64_of(switchyard_usage::MAX_TOKENS);
+        self.db.with(|c| {
+            let n = c.execute(
+                "DELETE FROM tool_usage WHERE max(input_tokens, output_tokens, cache_read_tokens,
+                   cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens) > ?1",
+                [max],
+            )?;
+            Ok(n as u64)
+        })
+    }
+
     /// Keeps the newest report of each plan window.
     pub fn save_plan_windows(&self, windows: &[PlanWindow]) -> Result<(), StoreError> {
         self.db.with(|c| {

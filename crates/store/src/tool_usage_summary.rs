@@ -1,5 +1,12 @@
 //! Reading the tools' own usage back: sums grouped by tool, model, day, project or session,
 //! and the answers of one tool in time order (for plan-window estimates).
+//!
+//! Invariant: no stored value makes a read fail. The import keeps every count within
+//! `switchyard_usage::MAX_TOKENS`, but a store written before that bound can hold absurd rows
+//! (capped at `i64::MAX`): token sums are `TOTAL()` (a float, which cannot overflow, read back
+//! saturated), never `SUM()` (an "integer overflow" error), and a row's counts are added in
+//! Rust, saturating, never with SQL's `+` (which turns into a float on overflow). A full rescan
+//! removes such rows (`forget_implausible_tool_usage`).
 
 use crate::tables::ToolUsageTable;
 
@@ -51,6 +58,11 @@ fn u64_of(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// A `TOTAL()` of counts: saturated at `u64::MAX`, 0 for negatives and NaN (`as` saturates).
+fn count_of(v: f64) -> u64 {
+    v as u64
+}
+
 impl ToolUsageTable {
     /// Sums of the answers between `since_ms` (inclusive) and `until_ms` (exclusive), biggest
     /// spend first (days in order).
@@ -76,11 +88,12 @@ impl ToolUsageTable {
         let sql = format!(
             "SELECT {expr} AS g,
                SUM(ledger_id IS NULL),
-               SUM(CASE WHEN ledger_id IS NULL THEN input_tokens ELSE 0 END),
-               SUM(CASE WHEN ledger_id IS NULL THEN output_tokens ELSE 0 END),
-               SUM(CASE WHEN ledger_id IS NULL THEN cache_read_tokens ELSE 0 END),
-               SUM(CASE WHEN ledger_id IS NULL THEN cache_write_5m_tokens + cache_write_1h_tokens ELSE 0 END),
-               SUM(CASE WHEN ledger_id IS NULL THEN reasoning_tokens ELSE 0 END),
+               TOTAL(CASE WHEN ledger_id IS NULL THEN input_tokens END),
+               TOTAL(CASE WHEN ledger_id IS NULL THEN output_tokens END),
+               TOTAL(CASE WHEN ledger_id IS NULL THEN cache_read_tokens END),
+               TOTAL(CASE WHEN ledger_id IS NULL THEN cache_write_5m_tokens END)
+                 + TOTAL(CASE WHEN ledger_id IS NULL THEN cache_write_1h_tokens END),
+               TOTAL(CASE WHEN ledger_id IS NULL THEN reasoning_tokens END),
                COALESCE(SUM(CASE WHEN ledger_id IS NULL THEN cost_usd END), 0.0) AS cost,
                SUM(ledger_id IS NULL AND cost_usd IS NULL),
                SUM(ledger_id IS NOT NULL)
@@ -93,11 +106,11 @@ impl ToolUsageTable {
                 Ok(ToolUsageRow {
                     group: r.get(0)?,
                     requests: u64_of(r.get(1)?),
-                    input_tokens: u64_of(r.get(2)?),
-                    output_tokens: u64_of(r.get(3)?),
-                    cache_read_tokens: u64_of(r.get(4)?),
-                    cache_write_tokens: u64_of(r.get(5)?),
-                    reasoning_tokens: u64_of(r.get(6)?),
+                    input_tokens: count_of(r.get(2)?),
+                    output_tokens: count_of(r.get(3)?),
+                    cache_read_tokens: count_of(r.get(4)?),
+                    cache_write_tokens: count_of(r.get(5)?),
+                    reasoning_tokens: count_of(r.get(6)?),
                     cost_usd: r.get(7)?,
                     unpriced: u64_of(r.get(8)?),
                     via_gateway: u64_of(r.get(9)?),
@@ -112,15 +125,19 @@ impl ToolUsageTable {
     pub fn tool_spent(&self, tool: &str, since_ms: i64) -> Result<Vec<Spent>, StoreError> {
         self.db.with(|c| {
             let mut s = c.prepare_cached(
-                "SELECT at_ms, input_tokens + output_tokens + cache_read_tokens
-                   + cache_write_5m_tokens + cache_write_1h_tokens, cost_usd
+                "SELECT at_ms, cost_usd, input_tokens, output_tokens, cache_read_tokens,
+                   cache_write_5m_tokens, cache_write_1h_tokens
                  FROM tool_usage WHERE tool = ?1 AND at_ms >= ?2 ORDER BY at_ms",
             )?;
             let rows = s.query_map(params![tool, since_ms], |r| {
+                let mut tokens = 0u64;
+                for i in 2..7 {
+                    tokens = tokens.saturating_add(u64_of(r.get(i)?));
+                }
                 Ok(Spent {
                     at_ms: r.get(0)?,
-                    tokens: u64_of(r.get(1)?),
-                    cost_usd: r.get(2)?,
+                    tokens,
+                    cost_usd: r.get(1)?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -183,3 +183,84 @@ fn cursors_and_plan_windows_round_trip() {
         .unwrap();
     assert_eq!(s.tool_usage().plan_windows().unwrap(), [w]);
 }
+
+/// A store written before the import bounded the counts holds a row capped at `i64::MAX`
+/// (a tool's line said 2^63 tokens): `SUM()` over it and one more row overflowed, and every
+/// read of the usage failed from then on.
+fn with_an_absurd_row() -> Store {
+    let s = Store::open_in_memory().unwrap();
+    let absurd = rec(
+        "claude-code:msg_x:req_x",
+        Tool::ClaudeCode,
+        T,
+        1 << 63,
+        1 << 63,
+    );
+    let mut fine = rec("claude-code:msg_y:req_y", Tool::ClaudeCode, T + 1, 10, 5);
+    fine.cache_write_5m_tokens = i64::MAX as u64;
+    fine.cache_write_1h_tokens = 3;
+    s.tool_usage()
+        .upsert_tool_usage(&[(&absurd, Some(1.0)), (&fine, Some(0.5))])
+        .unwrap();
+    s
+}
+
+#[test]
+fn sums_over_rows_stored_before_the_bound_are_read_not_refused() {
+    let s = with_an_absurd_row();
+    let t = s.tool_usage();
+    for group in [
+        UsageGroup::Tool,
+        UsageGroup::Model,
+        UsageGroup::Day(0),
+        UsageGroup::Project,
+        UsageGroup::Session,
+    ] {
+        let rows = t
+            .tool_usage_summary(0, i64::MAX, group)
+            .unwrap_or_else(|e| {
+                panic!("{group:?}: an absurd stored row must not break the sums: {e}")
+            });
+        assert_eq!(rows.len(), 1, "{group:?}");
+        assert_eq!(rows[0].requests, 2, "{group:?}: both rows are counted");
+        assert!(
+            rows[0].input_tokens >= i64::MAX as u64
+                && rows[0].cache_write_tokens >= i64::MAX as u64,
+            "{group:?}: a sum too large for 64 bits reads saturated, not wrapped: {:?}",
+            rows[0]
+        );
+    }
+    let spent = t
+        .tool_spent("claude-code", 0)
+        .expect("a row's counts too large to add in SQL must not make the windows unreadable");
+    assert_eq!(spent.len(), 2);
+    assert_eq!(
+        spent[1].tokens,
+        i64::MAX as u64 + 18,
+        "a row's counts add up in Rust (in SQL, a sum over i64::MAX turned into a float)"
+    );
+}
+
+#[test]
+fn forgetting_implausible_rows_removes_only_those_over_the_bound() {
+    let s = with_an_absurd_row();
+    let t = s.tool_usage();
+    let at_bound = rec(
+        "codex:resp_b",
+        Tool::Codex,
+        T,
+        switchyard_usage::MAX_TOKENS,
+        1,
+    );
+    t.upsert_tool_usage(&[(&at_bound, None)]).unwrap();
+    assert_eq!(
+        t.forget_implausible_tool_usage().unwrap(),
+        2,
+        "the absurd row and the one with a cache write of i64::MAX"
+    );
+    assert_eq!(
+        t.tool_usage_count().unwrap(),
+        (1, 0),
+        "a count at the bound is a possible one: kept"
+    );
+}

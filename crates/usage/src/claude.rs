@@ -68,7 +68,7 @@ pub(crate) fn line(bytes: &[u8]) -> Result<Option<Record>, Skip> {
     let at_ms = l.timestamp.and_then(rfc3339_ms).ok_or(Skip::NoTime)?;
     let id = m.id.ok_or(Skip::Unknown)?;
     let (w1h, w5m) = match &u.cache_creation {
-        Some(c) if c.ephemeral_5m_input_tokens + c.ephemeral_1h_input_tokens > 0 => (
+        Some(c) if c.ephemeral_5m_input_tokens > 0 || c.ephemeral_1h_input_tokens > 0 => (
             c.ephemeral_1h_input_tokens,
             u.cache_creation_input_tokens
                 .saturating_sub(c.ephemeral_1h_input_tokens),

@@ -9,8 +9,8 @@
 
 use crate::skip::Skip;
 use crate::{rfc3339_ms, PlanWindow, Record, Tool};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
 /// What a rollout said before the current line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,14 +22,97 @@ pub(crate) struct State {
     pub records: bool,
 }
 
+/// A line, its payload left as the bytes it is in the line (a rollout line can carry tens of MB
+/// of text or tool output: it is skipped over, never built as a JSON tree). The payload is read
+/// into the structs below, each with only the fields its type uses; every other field is
+/// skipped by serde without being kept.
 #[derive(Deserialize)]
 struct Line<'a> {
     #[serde(borrow)]
     timestamp: Option<&'a str>,
     #[serde(rename = "type", borrow)]
     kind: &'a str,
-    #[serde(default)]
-    payload: Value,
+    #[serde(default, borrow)]
+    payload: Option<&'a RawValue>,
+}
+
+/// A field of the wrong type reads as missing, as it did when the payload was a JSON value
+/// looked into by name. Only this field's bytes are read again.
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let raw: Option<&'de RawValue> = Option::deserialize(d)?;
+    Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
+}
+
+/// `session_meta` and `turn_context`.
+#[derive(Deserialize, Default)]
+struct Context {
+    #[serde(default, deserialize_with = "lenient")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    session_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    cwd: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    model: Option<String>,
+}
+
+/// `token_usage_record`.
+#[derive(Deserialize, Default)]
+struct UsageRecord<'a> {
+    #[serde(default, deserialize_with = "lenient")]
+    response_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    session_id: Option<String>,
+    #[serde(default, borrow)]
+    usage: Option<&'a RawValue>,
+}
+
+/// `event_msg`: its type first; `info` and `rate_limits` only for a `token_count`.
+#[derive(Deserialize, Default)]
+struct Event<'a> {
+    #[serde(rename = "type", default, deserialize_with = "lenient")]
+    kind: Option<&'a str>,
+    #[serde(default, borrow)]
+    info: Option<&'a RawValue>,
+    #[serde(default, deserialize_with = "lenient")]
+    rate_limits: Option<Limits>,
+}
+
+#[derive(Deserialize)]
+struct Info {
+    last_token_usage: Usage,
+    #[serde(default, deserialize_with = "lenient")]
+    total_token_usage: Option<Total>,
+}
+
+#[derive(Deserialize)]
+struct Total {
+    #[serde(default, deserialize_with = "lenient")]
+    total_tokens: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Limits {
+    #[serde(default, deserialize_with = "lenient")]
+    plan_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    primary: Option<Window>,
+    #[serde(default, deserialize_with = "lenient")]
+    secondary: Option<Window>,
+}
+
+#[derive(Deserialize)]
+struct Window {
+    #[serde(default, deserialize_with = "lenient")]
+    used_percent: Option<f64>,
+    #[serde(default, deserialize_with = "lenient")]
+    window_minutes: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    resets_at: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -50,60 +133,68 @@ pub(crate) struct Found {
     pub windows: Vec<PlanWindow>,
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)?.as_str().map(str::to_string)
+/// The payload as `T`; a missing (or null) payload reads as `T`'s default.
+fn payload<'a, T: Deserialize<'a> + Default>(p: Option<&'a RawValue>) -> Result<T, Skip> {
+    match p {
+        Some(p) => serde_json::from_str(p.get()).map_err(|_| Skip::Corrupt),
+        None => Ok(T::default()),
+    }
+}
+
+/// A usage object (required: a missing one is a corrupt line).
+fn usage(raw: Option<&RawValue>) -> Result<Usage, Skip> {
+    let raw = raw.ok_or(Skip::Corrupt)?;
+    serde_json::from_str(raw.get()).map_err(|_| Skip::Corrupt)
 }
 
 pub(crate) fn line(bytes: &[u8], state: &mut State) -> Result<Found, Skip> {
     let l: Line<'_> = serde_json::from_slice(bytes).map_err(|_| Skip::Corrupt)?;
-    let p = &l.payload;
     match l.kind {
         "session_meta" => {
+            let p: Context = payload(l.payload)?;
             // A forked rollout repeats its parent's meta first: the first one names the file.
             if state.session.is_none() {
-                state.session = text(p, "id").or_else(|| text(p, "session_id"));
+                state.session = p.id.or(p.session_id);
             }
-            state.cwd = text(p, "cwd").or(state.cwd.take());
+            state.cwd = p.cwd.or(state.cwd.take());
             Ok(Found::default())
         }
         "turn_context" => {
-            state.model = text(p, "model").or(state.model.take());
-            state.cwd = text(p, "cwd").or(state.cwd.take());
+            let p: Context = payload(l.payload)?;
+            state.model = p.model.or(state.model.take());
+            state.cwd = p.cwd.or(state.cwd.take());
             Ok(Found::default())
         }
         "token_usage_record" => {
             state.records = true;
+            let p: UsageRecord<'_> = payload(l.payload)?;
             let at_ms = l.timestamp.and_then(rfc3339_ms).ok_or(Skip::NoTime)?;
-            let id = text(p, "response_id").ok_or(Skip::Unknown)?;
-            let u: Usage = serde_json::from_value(p.get("usage").cloned().unwrap_or_default())
-                .map_err(|_| Skip::Corrupt)?;
+            let id = p.response_id.ok_or(Skip::Unknown)?;
+            let u = usage(p.usage)?;
             let mut r = record(&u, at_ms, state);
             r.key = format!("codex:{id}");
             r.provider_id = Some(id);
-            r.session = text(p, "session_id").or(r.session);
+            r.session = p.session_id.or(r.session);
             Ok(Found {
                 record: Some(r),
                 windows: Vec::new(),
             })
         }
-        "event_msg" if p.get("type").and_then(Value::as_str) == Some("token_count") => {
+        "event_msg" => {
+            let p: Event<'_> = payload(l.payload)?;
+            if p.kind != Some("token_count") {
+                return Ok(Found::default());
+            }
             let at_ms = l.timestamp.and_then(rfc3339_ms).ok_or(Skip::NoTime)?;
-            let windows = windows(p.get("rate_limits"), at_ms);
-            let info = p.get("info").filter(|i| !i.is_null());
-            let record = match info {
+            let windows = p.rate_limits.map(|w| windows(w, at_ms)).unwrap_or_default();
+            let record = match p.info {
                 Some(info) if !state.records => {
-                    let last: Usage = serde_json::from_value(
-                        info.get("last_token_usage").cloned().unwrap_or_default(),
-                    )
-                    .map_err(|_| Skip::Corrupt)?;
-                    let total = info
-                        .pointer("/total_token_usage/total_tokens")
-                        .and_then(Value::as_u64)
-                        .unwrap_or(0);
-                    let mut r = record(&last, at_ms, state);
+                    let info: Info = serde_json::from_str(info.get()).map_err(|_| Skip::Corrupt)?;
+                    let total = info.total_token_usage.and_then(|t| t.total_tokens);
+                    let mut r = record(&info.last_token_usage, at_ms, state);
                     let session = state.session.as_deref().unwrap_or("?");
-                    r.key = format!("codex:{session}:{total}");
-                    (last.total_tokens > 0).then_some(r)
+                    r.key = format!("codex:{session}:{}", total.unwrap_or(0));
+                    (info.last_token_usage.total_tokens > 0).then_some(r)
                 }
                 _ => None,
             };
@@ -132,23 +223,19 @@ fn record(u: &Usage, at_ms: i64, state: &State) -> Record {
 }
 
 /// The plan's windows in a `rate_limits` object.
-fn windows(limits: Option<&Value>, at_ms: i64) -> Vec<PlanWindow> {
-    let Some(l) = limits.filter(|l| l.is_object()) else {
-        return Vec::new();
-    };
-    let plan = text(l, "plan_type");
-    ["primary", "secondary"]
+fn windows(l: Limits, at_ms: i64) -> Vec<PlanWindow> {
+    [("primary", l.primary), ("secondary", l.secondary)]
         .into_iter()
-        .filter_map(|name| {
-            let w = l.get(name)?;
+        .filter_map(|(name, w)| {
+            let w = w?;
             Some(PlanWindow {
                 tool: Tool::Codex,
                 name: name.into(),
-                used_percent: w.get("used_percent")?.as_f64()?.clamp(0.0, 100.0),
-                window_minutes: w.get("window_minutes").and_then(Value::as_u64),
-                resets_at: w.get("resets_at").and_then(Value::as_i64),
+                used_percent: w.used_percent?.clamp(0.0, 100.0),
+                window_minutes: w.window_minutes,
+                resets_at: w.resets_at,
                 seen_at_ms: at_ms,
-                plan: plan.clone(),
+                plan: l.plan_type.clone(),
             })
         })
         .collect()

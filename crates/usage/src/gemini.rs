@@ -6,7 +6,7 @@
 //! mapped back to its path by `~/.gemini/projects.json` when the caller has it.
 
 use crate::skip::Skip;
-use crate::{rfc3339_ms, Record, Tool};
+use crate::{bound, rfc3339_ms, Record, Tool};
 use serde::{Deserialize, Serialize};
 
 /// What a chat file said before the current line.
@@ -69,7 +69,7 @@ pub(crate) fn line(
         project: project.map(str::to_string),
         session: Some(session),
         input_tokens: t.input - cached,
-        output_tokens: t.output + t.thoughts,
+        output_tokens: bound::add(t.output, t.thoughts)?,
         cache_read_tokens: cached,
         reasoning_tokens: t.thoughts,
         ..Record::default()

@@ -1,9 +1,10 @@
 //! One import pass over every tool's records, from where the last pass stopped.
 
+use crate::skip::Skip;
 use crate::tail::{read_lines, stamp, Line, Stamp};
-use crate::{claude, codex, files, gemini, opencode, PlanWindow, Record, Sources, Tool};
+use crate::{bound, claude, codex, files, gemini, opencode, PlanWindow, Record, Sources, Tool};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Records handed to the sink at a time.
@@ -43,14 +44,27 @@ pub struct Report {
     pub records: u64,
     /// Lines (or rows) not counted, by reason.
     pub skipped: BTreeMap<String, u64>,
+    /// The files those lines are in, by reason (opencode's: its database).
+    pub skipped_in: BTreeMap<String, BTreeSet<String>>,
     /// Files or folders that could not be read, with why.
     pub errors: Vec<String>,
 }
 
 impl Report {
-    fn skip(&mut self, reason: &str) {
+    fn skip(&mut self, reason: &str, file: &Path) {
         *self.skipped.entry(reason.to_string()).or_insert(0) += 1;
+        let files = self.skipped_in.entry(reason.to_string()).or_default();
+        let file = file.to_string_lossy();
+        if !files.contains(file.as_ref()) {
+            files.insert(file.into_owned());
+        }
     }
+}
+
+/// What a line gave, checked against the sanity bound: the one place every tool's records
+/// pass before they are counted.
+pub(crate) fn bounded(found: Result<Option<Record>, Skip>) -> Result<Option<Record>, Skip> {
+    found?.map(bound::check).transpose()
 }
 
 /// Reads what is new in every source; `cursors` by path, as the sink kept them.
@@ -160,7 +174,7 @@ fn one_file(
         let bytes = match l {
             Line::Complete(b) => b,
             Line::TooLong => {
-                report.skip("line over 64 MiB");
+                report.skip("line over 64 MiB", path);
                 return true;
             }
         };
@@ -173,10 +187,10 @@ fn one_file(
             Tool::GeminiCli => gemini::line(bytes, &mut state.gemini, project),
             Tool::Opencode => Ok(None),
         };
-        match found {
+        match bounded(found) {
             Ok(Some(r)) => batch.push(r),
             Ok(None) => {}
-            Err(s) => report.skip(s.reason()),
+            Err(s) => report.skip(s.reason(), path),
         }
         if batch.len() >= BATCH {
             report.records += batch.len() as u64;
@@ -231,12 +245,19 @@ fn opencode_db(
     loop {
         let read = opencode::read(db, since, 5000)?;
         report.files_read += 1;
-        for s in &read.skipped {
-            report.skip(s.reason());
+        let rows = read.records.len() + read.skipped.len();
+        let mut records = Vec::with_capacity(read.records.len());
+        let checked = read.records.into_iter().map(|r| bounded(Ok(Some(r))));
+        for found in read.skipped.into_iter().map(Err).chain(checked) {
+            match found {
+                Ok(Some(r)) => records.push(r),
+                Ok(None) => {}
+                Err(s) => report.skip(s.reason(), db),
+            }
         }
-        report.records += read.records.len() as u64;
-        sink.records(&read.records)?;
-        let more = read.cursor > since && read.records.len() + read.skipped.len() >= 5000;
+        report.records += records.len() as u64;
+        sink.records(&records)?;
+        let more = read.cursor > since && rows >= 5000;
         since = read.cursor;
         if !more {
             break;

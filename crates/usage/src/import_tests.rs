@@ -181,3 +181,31 @@ fn a_file_that_vanishes_is_an_error_of_that_file_only() {
     );
     assert_eq!(m.records.len(), 2);
 }
+
+/// Issue 53, finding 8: a count of 2^63 fits a u64 but not the store's integers (it was kept
+/// capped, and every sum overflowed). Over the bound, the line is corrupt, named with its file.
+#[test]
+fn a_count_over_the_bound_is_a_corrupt_line_of_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = Sources::from_env(dir.path(), &|_| None);
+    let proj = dir.path().join(".claude/projects/-p");
+    std::fs::create_dir_all(&proj).unwrap();
+    let claude = proj.join("s1.jsonl");
+    let absurd = claude_line("msg_9", "req_9", 1 << 63);
+    let text = format!("{absurd}\n{}\n", claude_line("msg_8", "req_8", 5));
+    std::fs::write(&claude, text).unwrap();
+    let mut sink = Memory::default();
+    let report = import(&sources, &HashMap::new(), &mut sink);
+    assert_eq!(report.skipped.get("corrupt line"), Some(&1), "{report:?}");
+    let file = claude.to_string_lossy().into_owned();
+    assert!(
+        report.skipped_in["corrupt line"].contains(&file),
+        "the report names the file: {report:?}"
+    );
+    let keys: Vec<&String> = sink.records.keys().collect();
+    assert_eq!(
+        keys,
+        ["claude-code:msg_8:req_8"],
+        "only the real answer is kept"
+    );
+}

@@ -13,8 +13,11 @@
 //!   (Claude's per-block lines, Gemini's re-appended messages, Codex's repeated token counts, a
 //!   resumed or forked session) counts once.
 //! - Nothing read is trusted: a corrupt, truncated or unknown line is a [`Skip`] with a reason,
-//!   counted, never a crash.
+//!   counted (with its file), never a crash. Parsers read only the fields they use (a huge
+//!   field is skipped, never built as a JSON tree), add counts checked, and every record
+//!   passes one sanity bound ([`MAX_TOKENS`] per count) before it is counted.
 
+mod bound;
 mod claude;
 mod codex;
 mod files;
@@ -22,10 +25,13 @@ mod gemini;
 mod import;
 mod opencode;
 mod price;
+#[cfg(test)]
+mod proptests;
 mod skip;
 mod sources;
 mod tail;
 
+pub use bound::{plausible, MAX_TOKENS};
 pub use import::{import, Cursor, Report, Sink};
 pub use price::{price, provider_of};
 pub use skip::Skip;

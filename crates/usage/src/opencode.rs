@@ -6,7 +6,7 @@
 //! `step-finish` parts are summed when there are any. The `event` table (a copy) is not read.
 
 use crate::skip::Skip;
-use crate::{Record, Tool};
+use crate::{bound, Record, Tool};
 use rusqlite::{Connection, OpenFlags};
 use serde::Deserialize;
 use std::path::Path;
@@ -27,7 +27,7 @@ struct Data {
 
 #[derive(Deserialize, Default, Clone, Copy)]
 #[serde(default)]
-struct Tokens {
+pub(crate) struct Tokens {
     input: u64,
     output: u64,
     reasoning: u64,
@@ -101,57 +101,82 @@ pub(crate) fn read(db: &Path, since: i64, limit: u32) -> Result<Read, String> {
     for row in found {
         let (id, session, updated, data) = row.map_err(|e| e.to_string())?;
         out.cursor = out.cursor.max(updated);
-        let Ok(d) = serde_json::from_str::<Data>(&data) else {
-            out.skipped.push(Skip::Corrupt);
-            continue;
+        let mut steps_of = || -> Vec<Tokens> {
+            parts
+                .as_mut()
+                .and_then(|p| {
+                    let steps = p
+                        .query_map([&id], |r| r.get::<_, String>(0))
+                        .ok()?
+                        .filter_map(Result::ok)
+                        .filter_map(|d| step(&d))
+                        .collect();
+                    Some(steps)
+                })
+                .unwrap_or_default()
         };
-        let Some(done) = d.time.completed.filter(|_| d.role == "assistant") else {
-            continue;
-        };
-        let steps: Vec<Tokens> = parts
-            .as_mut()
-            .and_then(|p| {
-                let datas = p
-                    .query_map([&id], |r| r.get::<_, String>(0))
-                    .ok()?
-                    .filter_map(Result::ok)
-                    .filter_map(|d| serde_json::from_str::<Part>(&d).ok())
-                    .filter(|p| p.kind == "step-finish")
-                    .filter_map(|p| p.tokens)
-                    .collect();
-                Some(datas)
-            })
-            .unwrap_or_default();
-        let t = if steps.is_empty() {
-            d.tokens
-        } else {
-            steps.iter().fold(Tokens::default(), |a, s| Tokens {
-                input: a.input + s.input,
-                output: a.output + s.output,
-                reasoning: a.reasoning + s.reasoning,
-                cache: Cache {
-                    read: a.cache.read + s.cache.read,
-                    write: a.cache.write + s.cache.write,
-                },
-            })
-        };
-        out.records.push(Record {
-            key: format!("opencode:{id}"),
-            tool: Some(Tool::Opencode),
-            at_ms: done,
-            model: d.model_id,
-            provider: (!d.provider_id.is_empty()).then_some(d.provider_id),
-            project: d.path.cwd,
-            session: Some(session),
-            input_tokens: t.input,
-            output_tokens: t.output + t.reasoning,
-            cache_read_tokens: t.cache.read,
-            cache_write_5m_tokens: t.cache.write,
-            reasoning_tokens: t.reasoning,
-            ..Record::default()
-        });
+        match message(&id, session, &data, &mut steps_of) {
+            Ok(Some(r)) => out.records.push(r),
+            Ok(None) => {}
+            Err(s) => out.skipped.push(s),
+        }
     }
     Ok(out)
+}
+
+/// The tokens of a `part` row (`data` its JSON) that is a step's end.
+pub(crate) fn step(data: &str) -> Option<Tokens> {
+    serde_json::from_str::<Part>(data)
+        .ok()
+        .filter(|p| p.kind == "step-finish")
+        .and_then(|p| p.tokens)
+}
+
+/// The record of one `message` row (`data` its JSON), `Ok(None)` while it is not a completed
+/// assistant answer; `steps` gives its parts' [`step`]s, asked only for such an answer.
+pub(crate) fn message(
+    id: &str,
+    session: String,
+    data: &str,
+    steps: &mut dyn FnMut() -> Vec<Tokens>,
+) -> Result<Option<Record>, Skip> {
+    let d = serde_json::from_str::<Data>(data).map_err(|_| Skip::Corrupt)?;
+    let Some(done) = d.time.completed.filter(|_| d.role == "assistant") else {
+        return Ok(None);
+    };
+    let steps = steps();
+    let t = if steps.is_empty() {
+        d.tokens
+    } else {
+        let mut sum = Tokens::default();
+        for s in &steps {
+            sum = Tokens {
+                input: bound::add(sum.input, s.input)?,
+                output: bound::add(sum.output, s.output)?,
+                reasoning: bound::add(sum.reasoning, s.reasoning)?,
+                cache: Cache {
+                    read: bound::add(sum.cache.read, s.cache.read)?,
+                    write: bound::add(sum.cache.write, s.cache.write)?,
+                },
+            };
+        }
+        sum
+    };
+    Ok(Some(Record {
+        key: format!("opencode:{id}"),
+        tool: Some(Tool::Opencode),
+        at_ms: done,
+        model: d.model_id,
+        provider: (!d.provider_id.is_empty()).then_some(d.provider_id),
+        project: d.path.cwd,
+        session: Some(session),
+        input_tokens: t.input,
+        output_tokens: bound::add(t.output, t.reasoning)?,
+        cache_read_tokens: t.cache.read,
+        cache_write_5m_tokens: t.cache.write,
+        reasoning_tokens: t.reasoning,
+        ..Record::default()
+    }))
 }
 
 #[cfg(test)]

@@ -121,7 +121,13 @@ impl UsageArgs {
                     return print(io, &serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
                 for (reason, n) in &report.skipped {
-                    let _ = writeln!(io.stderr, "switchyard: skipped {n} × {reason}");
+                    let files = report.skipped_in.get(reason).into_iter().flatten();
+                    let files: Vec<&str> = files.map(String::as_str).collect();
+                    let _ = writeln!(
+                        io.stderr,
+                        "switchyard: skipped {n} × {reason} in {}",
+                        files.join(", ")
+                    );
                 }
                 for e in &report.errors {
                     let _ = writeln!(io.stderr, "switchyard: could not read {e}");
@@ -171,14 +177,15 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
             group: "total".into(),
             ..ToolUsageRow::default()
         },
+        // Saturating: sums read from an old store can be near u64::MAX.
         |mut t, r| {
-            t.requests += r.requests;
-            t.input_tokens += r.input_tokens;
-            t.output_tokens += r.output_tokens;
-            t.cache_read_tokens += r.cache_read_tokens;
-            t.cache_write_tokens += r.cache_write_tokens;
+            t.requests = t.requests.saturating_add(r.requests);
+            t.input_tokens = t.input_tokens.saturating_add(r.input_tokens);
+            t.output_tokens = t.output_tokens.saturating_add(r.output_tokens);
+            t.cache_read_tokens = t.cache_read_tokens.saturating_add(r.cache_read_tokens);
+            t.cache_write_tokens = t.cache_write_tokens.saturating_add(r.cache_write_tokens);
             t.cost_usd += r.cost_usd;
-            t.unpriced += r.unpriced;
+            t.unpriced = t.unpriced.saturating_add(r.unpriced);
             t
         },
     );

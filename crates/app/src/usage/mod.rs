@@ -4,7 +4,8 @@
 //! estimated from the records).
 //!
 //! Invariants: an import pass reads only what changed since the last (cursors in the store); a
-//! full rescan forgets the cursors and reads everything again, which the upserts make harmless;
+//! full rescan forgets the cursors and reads everything again, which the upserts make harmless
+//! (and first removes rows over the import's sanity bound, stored before there was one);
 //! records are matched to ledger rows for 30 days after they happen (a ledger batch can land
 //! after the tool wrote its line).
 
@@ -138,6 +139,9 @@ impl ToolUsage {
         self.tool_usage
             .blocking(move |tool_usage| {
                 if full {
+                    // Rows over the import's bound, stored before it: their lines are read
+                    // again below and reported as corrupt.
+                    tool_usage.forget_implausible_tool_usage()?;
                     tool_usage.reset_tool_usage_cursors()?;
                 }
                 let cursors = tool_usage.tool_usage_cursors()?;

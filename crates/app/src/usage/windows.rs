@@ -216,7 +216,8 @@ pub(crate) fn all(
 
 fn sums(answers: &[Spent]) -> (u64, f64) {
     answers.iter().fold((0, 0.0), |(t, c), a| {
-        (t + a.tokens, c + a.cost_usd.unwrap_or(0.0))
+        // Saturating: a store from before the import's bound can hold absurd counts.
+        (t.saturating_add(a.tokens), c + a.cost_usd.unwrap_or(0.0))
     })
 }
 
