@@ -40,6 +40,8 @@ mod drills;
 mod drills_live;
 #[path = "app/drills_runs.rs"]
 mod drills_runs;
+#[path = "app/egress_sites.rs"]
+mod egress_sites;
 #[path = "app/gateway_settings.rs"]
 mod gateway_settings;
 #[path = "app/import.rs"]

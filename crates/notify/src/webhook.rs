@@ -81,11 +81,16 @@ struct Payload<'a> {
 }
 
 impl WebhookNotifier {
-    /// Validates `url` and builds its own HTTP client (rustls, no redirects).
+    /// Validates `url` and builds its own HTTP client (rustls, no redirects; never through a
+    /// proxy for a loopback URL, whose plain-http path, the secret, a proxy would read).
     pub fn new(url: &str) -> Result<Self, NotifyError> {
         let url = validate_webhook_url(url)?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
+        let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        let builder = match url.host() {
+            Some(host) if is_loopback(&host) => builder.no_proxy(),
+            _ => builder,
+        };
+        let http = builder
             .build()
             .map_err(|e| NotifyError::WebhookUnreachable {
                 endpoint: mask_url(&url),

@@ -32,6 +32,19 @@ pub(crate) fn chat_body(model: &str) -> serde_json::Value {
         "messages": [{"role": "user", "content": "Switchyard drill: reply with one word."}]})
 }
 
+/// The client a drill talks to its shadow gateway with. The shadow listens on 127.0.0.1, so this
+/// client never uses a proxy: a system proxy (`HTTP_PROXY`, …) would be handed the shadow's
+/// token with every request, and could not reach the shadow anyway. `None` only when no HTTP
+/// client can be built at all.
+pub(crate) fn shadow_client(timeout: Option<Duration>) -> Option<reqwest::Client> {
+    let builder = reqwest::Client::builder().no_proxy();
+    let builder = match timeout {
+        Some(t) => builder.timeout(t),
+        None => builder,
+    };
+    builder.build().ok()
+}
+
 /// The backend that served an answer (`x-switchyard-backend`).
 pub(crate) fn served_by(answer: &reqwest::Response) -> Option<String> {
     answer
@@ -62,10 +75,9 @@ impl Load {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = ()>,
     {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(90))
-            .build()
-            .unwrap_or_default();
+        let Some(http) = shadow_client(Some(Duration::from_secs(90))) else {
+            return (Vec::new(), Duration::ZERO);
+        };
         let samples = Arc::new(Mutex::new(Vec::new()));
         let start = Instant::now();
         let deadline = start + length;

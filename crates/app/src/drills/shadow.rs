@@ -254,7 +254,7 @@ impl Shadow {
     /// the answer was not a success.
     pub async fn ask(&self, model: &str) -> Option<String> {
         let url = format!("http://{}/v1/chat/completions", self.addr);
-        let answer = reqwest::Client::new()
+        let answer = super::load::shadow_client(None)?
             .post(url)
             .bearer_auth(&self.token)
             .json(&super::load::chat_body(model))

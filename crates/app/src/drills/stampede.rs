@@ -60,7 +60,8 @@ pub(crate) async fn run(
     };
     let shadow = Shadow::build(plan, MockConfig::demo(), None).await?;
     shadow.app.cache().set_settings(settings.clone()).await?;
-    let http = reqwest::Client::new();
+    let http = super::load::shadow_client(None)
+        .ok_or_else(|| AppError::Internal("no HTTP client for the drill".into()))?;
     let url = format!("http://{}/v1/chat/completions", shadow.addr);
     let body = serde_json::json!({"model": model, "temperature": 0, "max_tokens": 16,
         "messages": [{"role": "user", "content": "Switchyard drill: the same question, a hundred times at once."}]});

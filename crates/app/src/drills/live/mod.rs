@@ -15,7 +15,7 @@
 //! sends no key where the gateway would withhold it.
 mod spend;
 
-use super::load::{chat_body, served_by};
+use super::load::{chat_body, served_by, shadow_client};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
 use crate::blocking::OffThread;
@@ -224,7 +224,8 @@ impl Drills {
             dead.mock.stop();
         }
         let url = format!("http://{}/v1/chat/completions", shadow.addr);
-        let client = reqwest::Client::new();
+        let client = shadow_client(None)
+            .ok_or_else(|| AppError::Internal("no HTTP client for the drill".into()))?;
         let (mut ran, mut budget) = (Ran::default(), Budget::new(&live));
         for _ in 0..live.requests {
             if self.check_cancel().is_err() {
