@@ -4,8 +4,10 @@
 //! keeps the largest output: an early block can carry an unfinished count).
 
 use crate::skip::Skip;
+use crate::stream::{self, Keep, Spec};
 use crate::{rfc3339_ms, Record, Tool};
 use serde::Deserialize;
+use std::io::BufRead;
 
 #[derive(Deserialize)]
 struct Line<'a> {
@@ -45,12 +47,71 @@ struct CacheCreation {
     ephemeral_1h_input_tokens: u64,
 }
 
+/// The fields of [`Line`] and what is in them, for a line read from its file ([`line_from`]);
+/// in the structs' declaration order.
+const KEPT: Spec = Spec {
+    fields: &[
+        ("type", Keep::Raw),
+        ("timestamp", Keep::Raw),
+        ("requestId", Keep::Raw),
+        ("sessionId", Keep::Raw),
+        ("cwd", Keep::Raw),
+        ("message", Keep::Object(&MESSAGE)),
+    ],
+    positions: None,
+    utf8: false,
+};
+const MESSAGE: Spec = Spec {
+    fields: &[
+        ("id", Keep::Raw),
+        ("model", Keep::Raw),
+        ("usage", Keep::Object(&USAGE)),
+    ],
+    positions: None,
+    utf8: false,
+};
+const USAGE: Spec = Spec {
+    fields: &[
+        ("input_tokens", Keep::Raw),
+        ("output_tokens", Keep::Raw),
+        ("cache_read_input_tokens", Keep::Raw),
+        ("cache_creation_input_tokens", Keep::Raw),
+        ("cache_creation", Keep::Object(&CACHE_CREATION)),
+    ],
+    positions: None,
+    utf8: false,
+};
+const CACHE_CREATION: Spec = Spec {
+    fields: &[
+        ("ephemeral_5m_input_tokens", Keep::Raw),
+        ("ephemeral_1h_input_tokens", Keep::Raw),
+    ],
+    positions: None,
+    utf8: false,
+};
+
+/// Lines without it carry no usage: they are passed over before they are parsed.
+const NEEDLE: &[u8] = b"\"usage\"";
+
 /// A record from one line; `Ok(None)` for lines without usage (user turns, summaries, …).
 pub(crate) fn line(bytes: &[u8]) -> Result<Option<Record>, Skip> {
-    // Most lines carry no usage: skip them before parsing.
-    if !contains(bytes, b"\"usage\"") {
+    if !contains(bytes, NEEDLE) {
         return Ok(None);
     }
+    parsed(bytes)
+}
+
+/// [`line`] for a line read from `r` (one too long to hold): the same result.
+pub(crate) fn line_from(r: &mut dyn BufRead) -> Result<Option<Record>, Skip> {
+    let kept = stream::read(r, &KEPT, NEEDLE);
+    if !kept.found {
+        return Ok(None);
+    }
+    parsed(kept.json.ok_or(Skip::Corrupt)?.as_bytes())
+}
+
+/// A line that has the needle.
+fn parsed(bytes: &[u8]) -> Result<Option<Record>, Skip> {
     let l: Line<'_> = serde_json::from_slice(bytes).map_err(|_| Skip::Corrupt)?;
     if l.kind != Some("assistant") {
         return Ok(None);
@@ -103,10 +164,10 @@ pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const LINE: &str = r#"{"type":"assistant","uuid":"u1","parentUuid":"p","isSidechain":false,"sessionId":"93d3","cwd":"/home/u/proj","version":"2.1.197","gitBranch":"main","timestamp":"2026-11-25T11:30:34.304Z","requestId":"req_01","message":{"id":"msg_01","model":"claude-opus-4-8","usage":{"input_tokens":11,"cache_creation_input_tokens":200,"cache_read_input_tokens":300,"output_tokens":42,"cache_creation":{"ephemeral_5m_input_tokens":150,"ephemeral_1h_input_tokens":50},"service_tier":"standard"}}}"#;
+    pub(crate) const LINE: &str = r#"{"type":"assistant","uuid":"u1","parentUuid":"p","isSidechain":false,"sessionId":"93d3","cwd":"/home/u/proj","version":"2.1.197","gitBranch":"main","timestamp":"2026-11-25T11:30:34.304Z","requestId":"req_01","message":{"id":"msg_01","model":"claude-opus-4-8","usage":{"input_tokens":11,"cache_creation_input_tokens":200,"cache_read_input_tokens":300,"output_tokens":42,"cache_creation":{"ephemeral_5m_input_tokens":150,"ephemeral_1h_input_tokens":50},"service_tier":"standard"}}}"#;
 
     #[test]
     fn an_assistant_line_is_a_record_with_both_cache_lifetimes() {

@@ -8,9 +8,11 @@
 //! shown a `token_usage_record`, its token counts give only the plan's rate limits.
 
 use crate::skip::Skip;
+use crate::stream::{self, Keep, Spec};
 use crate::{rfc3339_ms, PlanWindow, Record, Tool};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
+use std::io::BufRead;
 
 /// What a rollout said before the current line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -147,6 +149,13 @@ fn usage(raw: Option<&RawValue>) -> Result<Usage, Skip> {
     serde_json::from_str(raw.get()).map_err(|_| Skip::Corrupt)
 }
 
+/// [`line`] for a line read from `r` (one too long to hold): the same result. A line's `type`
+/// may come after its `payload`, so the payload keeps every field any type uses.
+pub(crate) fn line_from(r: &mut dyn BufRead, state: &mut State) -> Result<Found, Skip> {
+    let kept = stream::read(r, &KEPT, b"");
+    line(kept.json.ok_or(Skip::Corrupt)?.as_bytes(), state)
+}
+
 pub(crate) fn line(bytes: &[u8], state: &mut State) -> Result<Found, Skip> {
     let l: Line<'_> = serde_json::from_slice(bytes).map_err(|_| Skip::Corrupt)?;
     match l.kind {
@@ -241,6 +250,78 @@ fn windows(l: Limits, at_ms: i64) -> Vec<PlanWindow> {
         .collect()
 }
 
+/// The fields of [`Line`], for [`line_from`]; in the structs' declaration order.
+const KEPT: Spec = Spec {
+    fields: &[
+        ("timestamp", Keep::Raw),
+        ("type", Keep::Raw),
+        ("payload", Keep::Object(&PAYLOAD)),
+    ],
+    positions: None,
+    utf8: false,
+};
+/// Every field of [`Context`], [`UsageRecord`] and [`Event`]. Borrowed as text by [`line`], so
+/// its bytes must be UTF-8; as an array, its first elements are those of whichever struct reads
+/// it (at most 4 fields, then one more to fail).
+const PAYLOAD: Spec = Spec {
+    fields: &[
+        ("id", Keep::Raw),
+        ("session_id", Keep::Raw),
+        ("cwd", Keep::Raw),
+        ("model", Keep::Raw),
+        ("response_id", Keep::Raw),
+        ("usage", Keep::Object(&USAGE)),
+        ("type", Keep::Raw),
+        ("info", Keep::Object(&INFO)),
+        ("rate_limits", Keep::Object(&LIMITS)),
+    ],
+    positions: Some(4),
+    utf8: true,
+};
+const USAGE: Spec = Spec {
+    fields: &[
+        ("input_tokens", Keep::Raw),
+        ("cached_input_tokens", Keep::Raw),
+        ("cache_write_input_tokens", Keep::Raw),
+        ("output_tokens", Keep::Raw),
+        ("reasoning_output_tokens", Keep::Raw),
+        ("total_tokens", Keep::Raw),
+    ],
+    positions: None,
+    utf8: false,
+};
+const INFO: Spec = Spec {
+    fields: &[
+        ("last_token_usage", Keep::Object(&USAGE)),
+        ("total_token_usage", Keep::Object(&TOTAL)),
+    ],
+    positions: None,
+    utf8: false,
+};
+const TOTAL: Spec = Spec {
+    fields: &[("total_tokens", Keep::Raw)],
+    positions: None,
+    utf8: false,
+};
+const LIMITS: Spec = Spec {
+    fields: &[
+        ("plan_type", Keep::Raw),
+        ("primary", Keep::Object(&WINDOW)),
+        ("secondary", Keep::Object(&WINDOW)),
+    ],
+    positions: None,
+    utf8: false,
+};
+const WINDOW: Spec = Spec {
+    fields: &[
+        ("used_percent", Keep::Raw),
+        ("window_minutes", Keep::Raw),
+        ("resets_at", Keep::Raw),
+    ],
+    positions: None,
+    utf8: false,
+};
+
 #[cfg(test)]
 #[path = "codex_tests.rs"]
-mod tests;
+pub(crate) mod tests;

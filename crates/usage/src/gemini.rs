@@ -6,8 +6,10 @@
 //! mapped back to its path by `~/.gemini/projects.json` when the caller has it.
 
 use crate::skip::Skip;
+use crate::stream::{self, Keep, Spec};
 use crate::{bound, rfc3339_ms, Record, Tool};
 use serde::{Deserialize, Serialize};
+use std::io::BufRead;
 
 /// What a chat file said before the current line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -39,14 +41,59 @@ struct Tokens {
     thoughts: u64,
 }
 
+/// The fields of [`Line`] and [`Tokens`], for a line read from its file ([`line_from`]); in the
+/// structs' declaration order.
+const KEPT: Spec = Spec {
+    fields: &[
+        ("sessionId", Keep::Raw),
+        ("id", Keep::Raw),
+        ("type", Keep::Raw),
+        ("timestamp", Keep::Raw),
+        ("model", Keep::Raw),
+        ("tokens", Keep::Object(&TOKENS)),
+    ],
+    positions: None,
+    utf8: false,
+};
+const TOKENS: Spec = Spec {
+    fields: &[
+        ("input", Keep::Raw),
+        ("output", Keep::Raw),
+        ("cached", Keep::Raw),
+        ("thoughts", Keep::Raw),
+    ],
+    positions: None,
+    utf8: false,
+};
+
+/// How a line that changes the chat (`$set`, `$rewindTo`) begins: passed over unread.
+const CHANGE: &[u8] = b"{\"$";
+
 pub(crate) fn line(
     bytes: &[u8],
     state: &mut State,
     project: Option<&str>,
 ) -> Result<Option<Record>, Skip> {
-    if bytes.starts_with(b"{\"$") {
+    if bytes.starts_with(CHANGE) {
         return Ok(None);
     }
+    parsed(bytes, state, project)
+}
+
+/// [`line`] for a line read from `r` (one too long to hold): the same result.
+pub(crate) fn line_from(
+    r: &mut dyn BufRead,
+    state: &mut State,
+    project: Option<&str>,
+) -> Result<Option<Record>, Skip> {
+    let kept = stream::read(r, &KEPT, b"");
+    if kept.head.starts_with(CHANGE) {
+        return Ok(None);
+    }
+    parsed(kept.json.ok_or(Skip::Corrupt)?.as_bytes(), state, project)
+}
+
+fn parsed(bytes: &[u8], state: &mut State, project: Option<&str>) -> Result<Option<Record>, Skip> {
     let l: Line<'_> = serde_json::from_slice(bytes).map_err(|_| Skip::Corrupt)?;
     if l.kind.is_none() {
         if let Some(s) = l.session_id {
@@ -77,16 +124,19 @@ pub(crate) fn line(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) const META: &str = r#"{"sessionId":"6a5e1234-aaaa","projectHash":"ab","startTime":"2026-11-25T11:41:10.000Z","lastUpdated":"2026-11-25T11:41:10.000Z","kind":"main"}"#;
+    pub(crate) const MESSAGE: &str = r#"{"id":"m1","timestamp":"2026-11-25T11:41:14.693Z","type":"gemini","content":"hi","thoughts":[],"tokens":{"input":1000,"output":50,"cached":600,"thoughts":40,"tool":0,"total":1090},"model":"gemini-2.5-flash"}"#;
 
     #[test]
     fn a_gemini_message_counts_thoughts_as_output_and_cached_apart() {
         let mut s = State::default();
-        let meta = br#"{"sessionId":"6a5e1234-aaaa","projectHash":"ab","startTime":"2026-11-25T11:41:10.000Z","lastUpdated":"2026-11-25T11:41:10.000Z","kind":"main"}"#;
-        assert_eq!(line(meta, &mut s, Some("/p")), Ok(None));
-        let msg = br#"{"id":"m1","timestamp":"2026-11-25T11:41:14.693Z","type":"gemini","content":"hi","thoughts":[],"tokens":{"input":1000,"output":50,"cached":600,"thoughts":40,"tool":0,"total":1090},"model":"gemini-2.5-flash"}"#;
-        let r = line(msg, &mut s, Some("/p")).unwrap().unwrap();
+        assert_eq!(line(META.as_bytes(), &mut s, Some("/p")), Ok(None));
+        let r = line(MESSAGE.as_bytes(), &mut s, Some("/p"))
+            .unwrap()
+            .unwrap();
         assert_eq!(r.key, "gemini-cli:6a5e1234-aaaa:m1");
         assert_eq!((r.input_tokens, r.cache_read_tokens), (400, 600));
         assert_eq!((r.output_tokens, r.reasoning_tokens), (90, 40));

@@ -1,7 +1,7 @@
 //! One import pass over every tool's records, from where the last pass stopped.
 
 use crate::skip::Skip;
-use crate::tail::{read_lines, stamp, Line, Stamp};
+use crate::tail::{read_lines, stamp, Line, Stamp, IN_MEMORY};
 use crate::{bound, claude, codex, files, gemini, opencode, PlanWindow, Record, Sources, Tool};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -69,6 +69,17 @@ pub(crate) fn bounded(found: Result<Option<Record>, Skip>) -> Result<Option<Reco
 
 /// Reads what is new in every source; `cursors` by path, as the sink kept them.
 pub fn import(sources: &Sources, cursors: &HashMap<String, Cursor>, sink: &mut dyn Sink) -> Report {
+    import_holding(sources, cursors, sink, IN_MEMORY)
+}
+
+/// [`import`], holding lines of up to `hold` bytes in memory (longer ones are parsed as they
+/// are read from their file).
+pub(crate) fn import_holding(
+    sources: &Sources,
+    cursors: &HashMap<String, Cursor>,
+    sink: &mut dyn Sink,
+    hold: usize,
+) -> Report {
     let mut report = Report::default();
     let mut jsonl: Vec<(Tool, PathBuf, Option<String>)> = Vec::new();
     let walk = |tool: Tool, root: &Path, report: &mut Report| {
@@ -109,14 +120,13 @@ pub fn import(sources: &Sources, cursors: &HashMap<String, Cursor>, sink: &mut d
     }
     for (tool, path, project) in jsonl {
         let key = path.to_string_lossy().into_owned();
-        if let Err(e) = one_file(
+        let file = File {
             tool,
-            &path,
-            project.as_deref(),
-            cursors.get(&key),
-            sink,
-            &mut report,
-        ) {
+            path: &path,
+            project: project.as_deref(),
+            hold,
+        };
+        if let Err(e) = one_file(&file, cursors.get(&key), sink, &mut report) {
             report.errors.push(format!("{}: {e}", path.display()));
         }
     }
@@ -139,14 +149,28 @@ struct State {
     gemini: gemini::State,
 }
 
-fn one_file(
+/// A JSON Lines file to read, and how.
+struct File<'a> {
     tool: Tool,
-    path: &Path,
-    project: Option<&str>,
+    path: &'a Path,
+    /// Gemini CLI's project.
+    project: Option<&'a str>,
+    /// The longest line held in memory.
+    hold: usize,
+}
+
+fn one_file(
+    file: &File<'_>,
     last: Option<&Cursor>,
     sink: &mut dyn Sink,
     report: &mut Report,
 ) -> Result<(), String> {
+    let File {
+        tool,
+        path,
+        project,
+        hold,
+    } = *file;
     let now = stamp(path).map_err(|e| e.to_string())?;
     let seen = last.map(|c| Stamp {
         size: c.size,
@@ -171,21 +195,25 @@ fn one_file(
     let mut windows: Vec<PlanWindow> = Vec::new();
     let mut failed: Option<String> = None;
     let mut each = |l: Line<'_>| -> bool {
-        let bytes = match l {
-            Line::Complete(b) => b,
-            Line::TooLong => {
+        let mut codex = |found: Result<codex::Found, Skip>| {
+            found.map(|f| {
+                windows.extend(f.windows);
+                f.record
+            })
+        };
+        // A line over the in-memory cap is parsed as it is read from the file: the same result.
+        let found = match (tool, l) {
+            (_, Line::TooLong) => {
                 report.skip("line over 64 MiB", path);
                 return true;
             }
-        };
-        let found = match tool {
-            Tool::ClaudeCode => claude::line(bytes),
-            Tool::Codex => codex::line(bytes, &mut state.codex).map(|f| {
-                windows.extend(f.windows);
-                f.record
-            }),
-            Tool::GeminiCli => gemini::line(bytes, &mut state.gemini, project),
-            Tool::Opencode => Ok(None),
+            (Tool::Opencode, _) => Ok(None),
+            (Tool::ClaudeCode, Line::Complete(b)) => claude::line(b),
+            (Tool::ClaudeCode, Line::Large(r)) => claude::line_from(r),
+            (Tool::Codex, Line::Complete(b)) => codex(codex::line(b, &mut state.codex)),
+            (Tool::Codex, Line::Large(r)) => codex(codex::line_from(r, &mut state.codex)),
+            (Tool::GeminiCli, Line::Complete(b)) => gemini::line(b, &mut state.gemini, project),
+            (Tool::GeminiCli, Line::Large(r)) => gemini::line_from(r, &mut state.gemini, project),
         };
         match bounded(found) {
             Ok(Some(r)) => batch.push(r),
@@ -202,7 +230,7 @@ fn one_file(
         }
         true
     };
-    let end = read_lines(path, offset, &mut each).map_err(|e| e.to_string())?;
+    let end = read_lines(path, offset, hold, &mut each).map_err(|e| e.to_string())?;
     if let Some(e) = failed {
         return Err(e);
     }

@@ -209,3 +209,35 @@ fn a_count_over_the_bound_is_a_corrupt_line_of_its_file() {
         "only the real answer is kept"
     );
 }
+
+/// Every line of the fixtures read from the file as it is read (none held in memory) gives the
+/// same records, windows, cursors and report as read whole, in a first pass and the next.
+#[test]
+fn lines_read_from_the_file_give_what_they_give_held() {
+    let s = setup();
+    let (mut held, mut streamed) = (Memory::default(), Memory::default());
+    let pass = |held: &mut Memory, streamed: &mut Memory| {
+        let a = import(&s.sources, &held.cursors.clone(), held);
+        let b = crate::import::import_holding(&s.sources, &streamed.cursors.clone(), streamed, 0);
+        assert_eq!(a, b);
+        assert_eq!(held.records, streamed.records);
+        assert_eq!(held.windows, streamed.windows);
+        assert_eq!(held.cursors, streamed.cursors);
+    };
+    pass(&mut held, &mut streamed);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&s.claude)
+        .unwrap();
+    let whole = claude_line("msg_2", "req_2", 5);
+    write!(
+        f,
+        "{}\n{}\r\n",
+        &whole[40..],
+        claude_line("msg_3", "req_3", 7)
+    )
+    .unwrap();
+    drop(f);
+    pass(&mut held, &mut streamed);
+    assert_eq!(held.records.len(), 5);
+}

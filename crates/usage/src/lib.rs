@@ -26,10 +26,12 @@ mod import;
 mod opencode;
 mod price;
 #[cfg(test)]
-mod proptests;
+pub(crate) mod proptests;
 mod skip;
 mod sources;
+mod stream;
 mod tail;
+mod watch;
 
 pub use bound::{plausible, MAX_TOKENS};
 pub use import::{import, Cursor, Report, Sink};

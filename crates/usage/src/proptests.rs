@@ -3,16 +3,18 @@
 //! fractional, out of range, not a number) and then cut or changed at one byte. Whatever the
 //! line, the parser does not panic (debug builds panic on an overflowing `+`), and what the
 //! import keeps (a parser's record after [`bounded`]) has every count within
-//! [`MAX_TOKENS`](crate::MAX_TOKENS); real counts are always kept.
+//! [`MAX_TOKENS`](crate::MAX_TOKENS); real counts are always kept. A line read streamed from its
+//! file (one over the in-memory cap) gives what it gives read in memory.
 //!
 //! The case counts are set here (not by `PROPTEST_CASES`) so `cargo test` stays within seconds.
 
 use crate::import::bounded;
 use crate::skip::Skip;
+use crate::stream::tests::{claude_both, codex_both, gemini_both};
 use crate::{claude, codex, gemini, opencode, plausible, Record, MAX_TOKENS};
 use proptest::prelude::*;
 
-/// Cases per property: 10 properties run in about a second in a debug build.
+/// Cases per property: 11 properties run in about a second in a debug build.
 const CASES: u32 = 256;
 
 /// What a count in a line can be written as: mostly a u64 (so that a whole line often parses
@@ -79,12 +81,12 @@ fn kept(found: Result<Option<Record>, Skip>) -> Result<Option<Record>, TestCaseE
     Ok(kept)
 }
 
-const CLAUDE: &str = r##"{"type":"assistant","timestamp":"2026-11-25T11:30:34.304Z","requestId":"r","message":{"id":"m","model":"c","usage":{"input_tokens":#,"output_tokens":#,"cache_read_input_tokens":#,"cache_creation_input_tokens":#,"cache_creation":{"ephemeral_5m_input_tokens":#,"ephemeral_1h_input_tokens":#}}}}"##;
-const CODEX_META: &str = r#"{"timestamp":"2026-11-25T11:43:49.000Z","type":"session_meta","payload":{"id":"01a2","cwd":"/p"}}"#;
-const CODEX_RECORD: &str = r##"{"timestamp":"2026-11-25T11:43:52.500Z","type":"token_usage_record","payload":{"response_id":"resp","usage":{"input_tokens":#,"cached_input_tokens":#,"cache_write_input_tokens":#,"output_tokens":#,"reasoning_output_tokens":#,"total_tokens":#}}}"##;
-const CODEX_COUNT: &str = r##"{"timestamp":"2026-11-25T11:43:52.600Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"total_tokens":#},"last_token_usage":{"input_tokens":#,"cached_input_tokens":#,"output_tokens":#,"reasoning_output_tokens":#,"total_tokens":#}},"rate_limits":{"primary":{"used_percent":#,"window_minutes":#,"resets_at":#}}}}"##;
-const GEMINI_META: &str = r#"{"sessionId":"6a5e","projectHash":"ab"}"#;
-const GEMINI: &str = r##"{"id":"m1","timestamp":"2026-11-25T11:41:14.693Z","type":"gemini","tokens":{"input":#,"output":#,"cached":#,"thoughts":#},"model":"g"}"##;
+pub(crate) const CLAUDE: &str = r##"{"type":"assistant","timestamp":"2026-11-25T11:30:34.304Z","requestId":"r","message":{"id":"m","model":"c","usage":{"input_tokens":#,"output_tokens":#,"cache_read_input_tokens":#,"cache_creation_input_tokens":#,"cache_creation":{"ephemeral_5m_input_tokens":#,"ephemeral_1h_input_tokens":#}}}}"##;
+pub(crate) const CODEX_META: &str = r#"{"timestamp":"2026-11-25T11:43:49.000Z","type":"session_meta","payload":{"id":"01a2","cwd":"/p"}}"#;
+pub(crate) const CODEX_RECORD: &str = r##"{"timestamp":"2026-11-25T11:43:52.500Z","type":"token_usage_record","payload":{"response_id":"resp","usage":{"input_tokens":#,"cached_input_tokens":#,"cache_write_input_tokens":#,"output_tokens":#,"reasoning_output_tokens":#,"total_tokens":#}}}"##;
+pub(crate) const CODEX_COUNT: &str = r##"{"timestamp":"2026-11-25T11:43:52.600Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"total_tokens":#},"last_token_usage":{"input_tokens":#,"cached_input_tokens":#,"output_tokens":#,"reasoning_output_tokens":#,"total_tokens":#}},"rate_limits":{"primary":{"used_percent":#,"window_minutes":#,"resets_at":#}}}}"##;
+pub(crate) const GEMINI_META: &str = r#"{"sessionId":"6a5e","projectHash":"ab"}"#;
+pub(crate) const GEMINI: &str = r##"{"id":"m1","timestamp":"2026-11-25T11:41:14.693Z","type":"gemini","tokens":{"input":#,"output":#,"cached":#,"thoughts":#},"model":"g"}"##;
 const OPENCODE: &str = r##"{"role":"assistant","modelID":"m","providerID":"p","tokens":{"input":#,"output":#,"reasoning":#,"cache":{"read":#,"write":#}},"time":{"completed":1795606903801}}"##;
 const OPENCODE_STEP: &str = r##"{"type":"step-finish","tokens":{"input":#,"output":#,"reasoning":#,"cache":{"read":#,"write":#}}}"##;
 
@@ -180,5 +182,31 @@ proptest! {
         prop_assert!(gemini(&line(GEMINI, &numbers, none))?.is_some(), "Gemini CLI");
         let steps: Vec<Vec<u8>> = steps.iter().map(|n| line(OPENCODE_STEP, n, none)).collect();
         prop_assert!(opencode(&line(OPENCODE, &numbers, none), &steps)?.is_some(), "opencode");
+    }
+
+    #[test]
+    fn a_line_streamed_from_its_file_reads_as_it_does_in_memory(
+        numbers in proptest::collection::vec(number(), 9), m in mutation(), which in 0usize..4,
+    ) {
+        let template = [CLAUDE, CODEX_RECORD, CODEX_COUNT, GEMINI][which];
+        let bytes = line(template, &numbers, m);
+        match which {
+            0 => {
+                let (held, streamed) = claude_both(&bytes);
+                prop_assert_eq!(held, streamed);
+            }
+            1 | 2 => {
+                let mut state = codex::State::default();
+                let _ = codex::line(CODEX_META.as_bytes(), &mut state);
+                let (held, streamed) = codex_both(&state, &bytes);
+                prop_assert_eq!(held, streamed);
+            }
+            _ => {
+                let mut state = gemini::State::default();
+                let _ = gemini::line(GEMINI_META.as_bytes(), &mut state, None);
+                let (held, streamed) = gemini_both(&state, &bytes);
+                prop_assert_eq!(held, streamed);
+            }
+        }
     }
 }
