@@ -1,7 +1,8 @@
 // My machines (issue 44) in the real app window: another machine of the user's (a CLI on its own
 // data folder) and this desktop share a space in a throw-away PostgreSQL.
-// - Settings → My machines refuses a database that does not answer (nothing kept), then turns on
-//   with the address kept in the Secret Service only;
+// - Settings → My machines refuses a database that does not answer (nothing kept), and a space
+//   that has records without its key (nothing kept), then turns on with the laptop's space key,
+//   the address kept in the Secret Service only; Show key shows the same key;
 // - the laptop's backend shows on the Backends page, without its key;
 // - a backend changed on both machines is a conflict with both copies shown; "Take laptop's"
 //   keeps the laptop's copy here;
@@ -29,7 +30,9 @@ describe("my machines", { timeout: 180000 }, () => {
     t.laptopDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-laptop-"));
     t.laptop = on(t.laptopDir, `switchyard-laptop-${process.pid}`);
     await t.laptop(["backend", "add", "laptop-openai", "--kind", "openai", "--base-url", "https://api.openai.com/v1", "--model", "gpt-4o-mini", "--key-stdin"], `${LAPTOP_KEY}\n`);
-    await t.laptop(["sync", "setup", "--space", "ana"], `${t.servers.postgres}\n`);
+    const setup = await t.laptop(["sync", "setup", "--space", "ana"], `${t.servers.postgres}\n`);
+    t.spaceKey = /space key: (syk-[0-9a-f]+)/.exec(setup.stdout)?.[1];
+    assert.ok(t.spaceKey, `the laptop drew the space's key: ${setup.stdout}`);
     t.ui = await openApp();
     b = t.ui.b;
     t.desk = on(t.ui.app.dataDir, t.ui.app.service);
@@ -44,9 +47,10 @@ describe("my machines", { timeout: 180000 }, () => {
   const click = async (id) => (await b.$(byTestId(id))).click();
   const type = async (id, value) => (await b.$(byTestId(id))).setValue(value);
 
-  async function turnOn(url) {
+  async function turnOn(url, key = t.spaceKey) {
     await type("sync-url", url);
     await type("sync-space", "ana");
+    await type("sync-key", key);
     await click("sync-on");
     await until(async () => (await attr(byTestId("sync-on"), "aria-busy")) !== "true", "turning on never finished", 20000);
   }
@@ -61,12 +65,24 @@ describe("my machines", { timeout: 180000 }, () => {
     assert.doesNotMatch(keychainDump(t.ui.app.service), /sync:database-url/, "nothing kept");
   });
 
+  it("refuses a space that has records without its key, keeping nothing", async () => {
+    await turnOn(t.servers.postgres, "");
+    await until(() => exists(byTestId("sync-key-error")), "no message under the space key", 15000);
+    assert.match(await text(byTestId("sync-key-error")), /enter its space key/);
+    assert.doesNotMatch(keychainDump(t.ui.app.service), /sync:database-url/, "nothing kept");
+  });
+
   it("turns on with the address in the keychain only and takes the laptop's backend without its key", async () => {
     await turnOn(t.servers.postgres);
     await (await b.$(byTestId("sync-state"))).waitForDisplayed({ timeout: 15000, timeoutMsg: "syncing never showed as on" });
     assert.match(await text(byTestId("sync-summary")), /Took \d+ records?/);
     assert.ok(keychainDump(t.ui.app.service).includes(t.servers.postgres), "the address is the keychain's secret");
     assert.deepEqual(filesContaining(t.ui.app.dataDir, t.servers.postgres), [], "the address in no file of the data folder");
+    await click("sync-show-key");
+    await until(async () => (await text(byTestId("sync-key-value"))) === t.spaceKey, "Show key does not show the laptop's key", 10000);
+    assert.ok(keychainDump(t.ui.app.service).includes(t.spaceKey), "the key is kept in the keychain");
+    assert.deepEqual(filesContaining(t.ui.app.dataDir, t.spaceKey), [], "the key in no file of the data folder");
+    await click("sync-hide-key");
     await (await b.$(byTestId("settings-sync"))).scrollIntoView();
     await screenshot("my-machines.png");
     await click("nav-backends");

@@ -32,6 +32,8 @@ mod live_drill;
 mod metrics;
 #[path = "slow.rs"]
 mod slow;
+#[path = "sync_seal.rs"]
+mod sync_seal;
 #[path = "team_file.rs"]
 mod team_file;
 #[path = "team_tombstone.rs"]

@@ -229,9 +229,13 @@ export const commands = {
 	syncStatus: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status")),
 	/**
 	 *  Saves what syncs; a new database address (null keeps the saved one) is tried
-	 *  first and kept in the keychain. When on, a pass runs.
+	 *  first and kept in the keychain, and so is the space's key (null: the kept one,
+	 *  or a new one for an empty space, returned once in `newSpaceKey`). When on, a
+	 *  pass runs.
 	 */
-	saveSync: (databaseUrl: string | null, settings: SyncSettings) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_sync", { databaseUrl, settings })),
+	saveSync: (databaseUrl: string | null, spaceKey: string | null, settings: SyncSettings) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_sync", { databaseUrl, spaceKey, settings })),
+	/**  The space's key, for the user to enter on another machine (an explicit reveal). */
+	revealSpaceKey: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reveal_space_key")),
 	/**  Forgets the database's address and turns syncing off; records stay as they are. */
 	forgetSync: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("forget_sync")),
 	/**  Runs a pass now. */
@@ -2367,6 +2371,10 @@ export type SyncStatus_Deserialize = {
 	settings: SyncSettings,
 	/**  A database address is in the keychain (the address itself never leaves it). */
 	hasDatabase: boolean,
+	/**  The space's key is in the keychain (records are sealed with it). */
+	hasSpaceKey: boolean,
+	/**  The key drawn by the save that returned this, shown once for the user's other machines. */
+	newSpaceKey?: string | null,
 	/**  This machine's name in the database. */
 	machine: string,
 	last?: SyncPass_Deserialize | null,
@@ -2377,6 +2385,10 @@ export type SyncStatus_Serialize = {
 	settings: SyncSettings,
 	/**  A database address is in the keychain (the address itself never leaves it). */
 	hasDatabase: boolean,
+	/**  The space's key is in the keychain (records are sealed with it). */
+	hasSpaceKey: boolean,
+	/**  The key drawn by the save that returned this, shown once for the user's other machines. */
+	newSpaceKey: string | null,
 	/**  This machine's name in the database. */
 	machine: string,
 	last: SyncPass_Serialize | null,

@@ -45,7 +45,7 @@ pub use ledger::{LedgerPump, TeamLedger, QUEUE as LEDGER_QUEUE};
 pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
-pub use synced::{Put, SyncedRecord};
+pub use synced::{Put, SyncedRecord, SyncedWrite};
 pub use team_budgets::{period_bounds, TeamBudgetRow};
 pub use tls::DATABASE_CA_ENV;
 pub use tokens::{NewTeamToken, TeamToken};

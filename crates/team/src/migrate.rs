@@ -75,6 +75,11 @@ const MIGRATIONS: &[&str] = &[
         id TEXT NOT NULL
     );
     INSERT INTO switchyard_instance (id) VALUES (md5(random()::text || clock_timestamp()::text));",
+    // 6: a record's seal: a MAC over its space, kind, name, version and body made with a key
+    // only the space's machines hold (`switchyard-app`'s `sync::seal`), so a record written by
+    // anyone else with the database's credentials is not taken. NULL: unsealed (the team's
+    // space, which its admins write; records from before seals).
+    "ALTER TABLE synced_records ADD COLUMN mac TEXT;",
 ];
 
 /// The schema version this build writes and reads.

@@ -24,6 +24,8 @@ pub struct SyncedRecord {
     /// The machine that wrote this version.
     pub updated_by: String,
     pub updated_at_ms: i64,
+    /// The writer's seal over this version (see migration 6); `None`: unsealed.
+    pub mac: Option<String>,
 }
 
 /// What a guarded write did.
@@ -35,8 +37,24 @@ pub enum Put {
     Conflict { current: Option<SyncedRecord> },
 }
 
+/// One guarded write of a record: the next version is `read + 1` (1 when `read` is 0).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncedWrite<'a> {
+    pub space: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    /// The version the writer read (0: none).
+    pub read: i64,
+    /// `None`: a delete (a tombstone stays).
+    pub body: Option<&'a Value>,
+    /// The writing machine's name.
+    pub by: &'a str,
+    /// The writer's seal over the new version, if the space is sealed.
+    pub mac: Option<&'a str>,
+}
+
 const COLUMNS: &str = "kind, name, version, body, updated_by, \
-                       (extract(epoch from updated_at) * 1000)::bigint";
+                       (extract(epoch from updated_at) * 1000)::bigint, mac";
 
 fn record(row: &tokio_postgres::Row) -> SyncedRecord {
     let body: Option<Json<Value>> = row.get(3);
@@ -47,6 +65,7 @@ fn record(row: &tokio_postgres::Row) -> SyncedRecord {
         body: body.map(|Json(v)| v),
         updated_by: row.get(4),
         updated_at_ms: row.get(5),
+        mac: row.get(6),
     }
 }
 
@@ -84,17 +103,18 @@ impl TeamDb {
         Ok(rows.iter().map(record).collect())
     }
 
-    /// Writes `body` (`None`: deletes) as the next version of a record, if the database's
-    /// version is still `read` (0: the writer saw no such record).
-    pub async fn put_synced(
-        &self,
-        space: &str,
-        kind: &str,
-        name: &str,
-        read: i64,
-        body: Option<&Value>,
-        by: &str,
-    ) -> Result<Put, TeamError> {
+    /// Writes `w.body` (`None`: deletes) as the next version of a record, if the database's
+    /// version is still `w.read` (0: the writer saw no such record), with the writer's seal.
+    pub async fn put_synced(&self, w: &SyncedWrite<'_>) -> Result<Put, TeamError> {
+        let SyncedWrite {
+            space,
+            kind,
+            name,
+            read,
+            body,
+            by,
+            mac,
+        } = *w;
         valid_space(space)?;
         if let Some(b) = body {
             if b.to_string().len() > MAX_BODY_BYTES {
@@ -108,20 +128,21 @@ impl TeamDb {
         let written = if read == 0 {
             client
                 .query_opt(
-                    "INSERT INTO synced_records (space, kind, name, version, body, updated_by)
-                     VALUES ($1, $2, $3, 1, $4, $5)
+                    "INSERT INTO synced_records (space, kind, name, version, body, updated_by, mac)
+                     VALUES ($1, $2, $3, 1, $4, $5, $6)
                      ON CONFLICT (space, kind, name) DO NOTHING RETURNING version",
-                    &[&space, &kind, &name, &body, &by],
+                    &[&space, &kind, &name, &body, &by, &mac],
                 )
                 .await?
         } else {
             client
                 .query_opt(
                     "UPDATE synced_records
-                     SET version = version + 1, body = $5, updated_by = $6, updated_at = now()
+                     SET version = version + 1, body = $5, updated_by = $6, mac = $7,
+                         updated_at = now()
                      WHERE space = $1 AND kind = $2 AND name = $3 AND version = $4
                      RETURNING version",
-                    &[&space, &kind, &name, &read, &body, &by],
+                    &[&space, &kind, &name, &read, &body, &by, &mac],
                 )
                 .await?
         };

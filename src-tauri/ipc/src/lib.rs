@@ -287,8 +287,12 @@ macro_rules! for_each_command {
             /// My machines: what syncs, whether a database is set, the last pass.
             sync_status() -> SyncStatus;
             /// Saves what syncs; a new database address (null keeps the saved one) is tried
-            /// first and kept in the keychain. When on, a pass runs.
-            save_sync(database_url: Option<String>, settings: SyncSettings) -> SyncStatus;
+            /// first and kept in the keychain, and so is the space's key (null: the kept one,
+            /// or a new one for an empty space, returned once in `newSpaceKey`). When on, a
+            /// pass runs.
+            save_sync(database_url: Option<String>, space_key: Option<String>, settings: SyncSettings) -> SyncStatus;
+            /// The space's key, for the user to enter on another machine (an explicit reveal).
+            reveal_space_key() -> String;
             /// Forgets the database's address and turns syncing off; records stay as they are.
             forget_sync() -> SyncStatus;
             /// Runs a pass now.

@@ -72,6 +72,7 @@ pub const COMMANDS: &[&str] = &[
     "resolve_sync_conflict",
     "restore_key",
     "reveal_key",
+    "reveal_space_key",
     "revoke_token",
     "rollback_prices",
     "run_drills",

@@ -6,6 +6,8 @@ const pass = (p: Partial<SyncPass> = {}): SyncPass => ({ atMs: 0, error: null, p
 const status = (enabled: boolean, last: SyncPass | null): SyncStatus => ({
   settings: { enabled, space: "ana", backends: true, routes: true, budgets: true, tokens: true },
   hasDatabase: true,
+  hasSpaceKey: true,
+  newSpaceKey: null,
   machine: "laptop",
   last,
 });

@@ -1,6 +1,7 @@
 //! `switchyard sync`: My machines from the command line — turn it on with a space (the
-//! database's address on stdin: it may hold a password), see the last pass, run one, settle a
-//! conflict, turn it off. The same service as Settings → My machines.
+//! database's address on stdin: it may hold a password; then the space's key, from another of
+//! the user's machines), see the last pass, run one, settle a conflict, show the space's key,
+//! turn it off. The same service as Settings → My machines.
 
 use super::io::{pretty, read_key, Io};
 use crate::sync::{Keep, Kind, SyncReport, SyncSettings, SyncStatus};
@@ -13,7 +14,9 @@ pub enum SyncCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Turn syncing on: the database's address is read from stdin (empty: keep the saved one)
+    /// Turn syncing on: stdin's first line is the database's address (empty: keep the saved
+    /// one), its second the space's key from another of your machines (empty or absent: the
+    /// kept one, or a new one for a space with no records yet, printed once)
     Setup {
         /// The space your machines share (the same on each)
         #[arg(long)]
@@ -35,6 +38,9 @@ pub enum SyncCommand {
         #[arg(long, value_enum)]
         keep: KeepArg,
     },
+    /// Print the space's key, to enter on your other machines (it is a secret: records sealed
+    /// with it are taken by every machine that holds it)
+    Key,
     /// Turn syncing off and forget the database's address (records stay as they are)
     Off,
 }
@@ -121,10 +127,16 @@ impl SyncCommand {
                 Err(e) => io.report(&e),
             },
             SyncCommand::Setup { space, only } => {
-                let url = match read_key(io.stdin) {
-                    Ok(u) if u.expose().is_empty() => None,
-                    Ok(u) => Some(u),
-                    Err(e) => return io.refuse(&format!("cannot read stdin: {e}")),
+                let mut line = || match read_key(io.stdin) {
+                    Ok(u) if u.expose().is_empty() => Ok(None),
+                    Ok(u) => Ok(Some(u)),
+                    Err(e) => Err(e),
+                };
+                let (url, key) = match (line(), line()) {
+                    (Ok(url), Ok(key)) => (url, key),
+                    (Err(e), _) | (_, Err(e)) => {
+                        return io.refuse(&format!("cannot read stdin: {e}"))
+                    }
                 };
                 let all = only.is_empty();
                 let has = |k| all || only.contains(&k);
@@ -136,10 +148,17 @@ impl SyncCommand {
                     budgets: has(KindArg::Budget),
                     tokens: has(KindArg::Token),
                 };
-                match sync.save(url, settings).await {
+                match sync.save(url, key, settings).await {
                     Ok(s) => {
                         let failed = s.last.as_ref().is_some_and(|l| l.error.is_some());
                         let code = io.out(&status_text(&s));
+                        if let Some(k) = &s.new_space_key {
+                            let _ = writeln!(
+                                io.stderr,
+                                "switchyard: a new key seals this space's records; give it to `switchyard sync setup` (second line of stdin) or Settings → My machines on your other machines:"
+                            );
+                            let _ = writeln!(io.stdout, "space key: {k}");
+                        }
                         if failed {
                             1
                         } else {
@@ -171,6 +190,10 @@ impl SyncCommand {
                     Err(e) => io.report(&e),
                 }
             }
+            SyncCommand::Key => match sync.reveal_space_key().await {
+                Ok(k) => io.out(&format!("{}\n", k.expose())),
+                Err(e) => io.report(&e),
+            },
             SyncCommand::Off => match sync.forget().await {
                 Ok(s) => io.out(&status_text(&s)),
                 Err(e) => io.report(&e),

@@ -88,6 +88,7 @@ async fn on_team(
         &Kind::ALL,
         Direction::Follow,
         None,
+        None,
     )
     .await?;
     for p in &taken.problems {
@@ -112,6 +113,7 @@ async fn on_team(
         &Kind::ALL,
         Direction::Both,
         Some(&changed),
+        None,
     )
     .await?;
     for c in &written.conflicts {

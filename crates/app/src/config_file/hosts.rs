@@ -5,12 +5,15 @@
 //! - **a key to a new host**: a keyed backend's base URL moved to an origin its keys are not
 //!   approved for ([`HostChange`], old → new);
 //! - **the gateway opened wider**: another machine, browser origin or network let in, or
-//!   `/metrics` opened to this machine without a token ([`ExposureChange`]).
+//!   `/metrics` opened to this machine without a token ([`ExposureChange`]);
+//! - **other team servers** (`team.database`, `team.redis`): where a replica sends the team
+//!   database's password and whose records it takes ([`team_changes`], listed as exposure).
 //!
 //! Invariant: an approval covers only what it names. The window sends back the list it showed,
 //! so a file changed between the preview and the click is refused, not applied.
 
 use super::file::ConfigFile;
+use super::team::TeamServers;
 use crate::backends::BackendView;
 use crate::GatewaySettings;
 use serde::{Deserialize, Serialize};
@@ -131,6 +134,40 @@ pub(super) fn exposure_changes(
         {
             out.push(change("allowedNetworks", was, to));
         }
+    }
+    out
+}
+
+/// What importing `next` changes of the team servers saved now (`saved`), as changes the user
+/// must approve: a replica sends the team database's password (from `SWITCHYARD_TEAM_DATABASE_PASSWORD`) to
+/// `database`, takes that database's tokens, backends and routes, and writes its ledger there,
+/// so a file that names another server is as much a change of trust as one that opens the
+/// gateway. A file without the section, or with the one saved, asks nothing.
+pub(super) fn team_changes(
+    saved: Option<&TeamServers>,
+    next: Option<&TeamServers>,
+) -> Vec<ExposureChange> {
+    let Some(next) = next else {
+        return Vec::new();
+    };
+    let shown = |s: Option<&str>| s.map_or_else(|| "none".to_string(), |s| s.trim().to_string());
+    let mut out = Vec::new();
+    let was_db = saved.map(|s| s.database.trim());
+    if was_db != Some(next.database.trim()) {
+        out.push(ExposureChange {
+            setting: "team.database".into(),
+            from: shown(was_db),
+            to: shown(Some(&next.database)),
+        });
+    }
+    let was_redis = saved.and_then(|s| s.redis.as_deref()).map(str::trim);
+    let next_redis = next.redis.as_deref().map(str::trim);
+    if next_redis.is_some() && was_redis != next_redis {
+        out.push(ExposureChange {
+            setting: "team.redis".into(),
+            from: shown(was_redis),
+            to: shown(next_redis),
+        });
     }
     out
 }

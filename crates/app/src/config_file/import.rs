@@ -141,7 +141,10 @@ pub(super) async fn run(
             .blocking(|s| Ok(super::team::read_saved(s)))
             .await?;
         let mut e = exposure_changes(&now, &next);
-        e.extend(super::team::changes(saved.as_ref(), file.team.as_ref()));
+        e.extend(super::hosts::team_changes(
+            saved.as_ref(),
+            file.team.as_ref(),
+        ));
         e
     };
     let mut outcome = ImportOutcome {

@@ -15,6 +15,8 @@ mod check;
 pub mod file;
 mod hosts;
 mod import;
+#[cfg(test)]
+mod proptests;
 pub mod team;
 
 pub use check::Issue;

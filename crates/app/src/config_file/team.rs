@@ -67,40 +67,6 @@ pub fn saved(db_file: &std::path::Path) -> Option<(String, Option<String>)> {
     Some((database.to_string(), team.redis))
 }
 
-/// What importing `next` changes of the team servers saved now (`saved`), as changes the user
-/// must approve: a replica sends the team database's password (from [`PASSWORD_ENV`]) to
-/// `database`, takes that database's tokens, backends and routes, and writes its ledger there,
-/// so a file that names another server is as much a change of trust as one that opens the
-/// gateway. A file without the section, or with the one saved, asks nothing.
-pub(super) fn changes(
-    saved: Option<&TeamServers>,
-    next: Option<&TeamServers>,
-) -> Vec<super::hosts::ExposureChange> {
-    let Some(next) = next else {
-        return Vec::new();
-    };
-    let shown = |s: Option<&str>| s.map_or_else(|| "none".to_string(), |s| s.trim().to_string());
-    let mut out = Vec::new();
-    let was_db = saved.map(|s| s.database.trim());
-    if was_db != Some(next.database.trim()) {
-        out.push(super::hosts::ExposureChange {
-            setting: "team.database".into(),
-            from: shown(was_db),
-            to: shown(Some(&next.database)),
-        });
-    }
-    let was_redis = saved.and_then(|s| s.redis.as_deref()).map(str::trim);
-    let next_redis = next.redis.as_deref().map(str::trim);
-    if next_redis.is_some() && was_redis != next_redis {
-        out.push(super::hosts::ExposureChange {
-            setting: "team.redis".into(),
-            from: shown(was_redis),
-            to: shown(next_redis),
-        });
-    }
-    out
-}
-
 /// The section saved by the last approved import, if any.
 pub(super) fn read_saved(settings: &switchyard_store::SettingsTable) -> Option<TeamServers> {
     let value = settings.get_setting(KEY).ok()??;

@@ -18,7 +18,7 @@ pub(crate) type Key = (Kind, String);
 /// A gateway token as it travels: its hash, never its value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TokenRecord {
+pub(super) struct TokenRecord {
     name: String,
     hash: String,
     prefix: String,
@@ -71,7 +71,10 @@ pub(crate) async fn snapshot(
     Ok(out)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(kind: Kind, body: &Value) -> Result<T, AppError> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(
+    kind: Kind,
+    body: &Value,
+) -> Result<T, AppError> {
     serde_json::from_value(body.clone()).map_err(|e| {
         AppError::Invalid(format!(
             "this version cannot read that {}: {e}",

@@ -8,12 +8,21 @@
 //! A team's replicas follow the space `team` one way ([`follow_team`]); `switchyard backend`,
 //! `route` and `budget` with the team's variables write to it.
 //!
-//! The database's address may hold a password: it lives in the keychain, never in the settings.
+//! Every record of a person's space is sealed ([`seal`]) with a key only their machines hold, so
+//! someone else with the database's credentials cannot put a token, a backend or a route into
+//! it that a machine takes; the team's space is not sealed (its admins write it: docs/TEAM.md).
+//!
+//! The database's address may hold a password: it lives in the keychain, never in the settings;
+//! so does the space's key.
 
 mod local;
 mod pass;
 mod plan;
+#[cfg(test)]
+mod proptests;
+mod seal;
 mod service;
+mod space_key;
 
 pub(crate) use local::{snapshot, Key};
 pub(crate) use pass::run as pass;
@@ -171,6 +180,11 @@ pub struct SyncStatus {
     pub settings: SyncSettings,
     /// A database address is in the keychain.
     pub has_database: bool,
+    /// The space's key is in the keychain (records are sealed with it).
+    pub has_space_key: bool,
+    /// The space's key drawn by the save that returned this status, shown once for the user's
+    /// other machines (`switchyard sync key` shows it again); `None` otherwise.
+    pub new_space_key: Option<String>,
     /// This machine's name in the database.
     pub machine: String,
     pub last: Option<LastSync>,

@@ -4,12 +4,13 @@
 
 use super::local::{self, Key};
 use super::plan::{decide, hash, Direction, Known, Step};
+use super::seal::{Sealed, SpaceKey};
 use super::{Kind, SyncConflict, SyncReport};
 use crate::blocking::OffThread;
 use crate::{AppError, Switchyard};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use switchyard_team::{Put, SyncedRecord, TeamDb};
+use switchyard_team::{Put, SyncedRecord, SyncedWrite, TeamDb};
 
 /// Where what this machine agreed with one database about one space is kept: under the
 /// database's identity, so another database (or the same address serving a new one) starts
@@ -78,7 +79,9 @@ fn order((kind, _): &Key, body: Option<&Value>) -> (bool, i8) {
 }
 
 /// Runs one pass. `only`: consider these records alone (the command line pushes what its
-/// command changed and nothing else).
+/// command changed and nothing else). `seal`: the space's key — every record written is sealed
+/// with it, and a record in the database that does not carry its seal is listed as a problem
+/// and neither taken nor written over; `None` for the team's space, which its admins write.
 pub(crate) async fn run(
     app: &Switchyard,
     db: &TeamDb,
@@ -86,26 +89,47 @@ pub(crate) async fn run(
     kinds: &[Kind],
     direction: Direction,
     only: Option<&BTreeSet<Key>>,
+    seal: Option<&SpaceKey>,
 ) -> Result<SyncReport, AppError> {
     let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    let remote: BTreeMap<Key, SyncedRecord> = db
-        .synced_records(space, &names)
-        .await?
-        .into_iter()
-        .filter_map(|r| Some(((Kind::parse(&r.kind)?, r.name.clone()), r)))
-        .collect();
+    let mut report = SyncReport::new(space);
     let known_at = known_key(db, space).await?;
     let mut known = load_known(app, &known_at).await?;
+    let (mut unsealed, mut reseal) = (BTreeSet::new(), Vec::new());
+    let mut remote: BTreeMap<Key, SyncedRecord> = BTreeMap::new();
+    for r in db.synced_records(space, &names).await? {
+        let Some(kind) = Kind::parse(&r.kind) else {
+            continue;
+        };
+        let key = (kind, r.name.clone());
+        if seal.is_some_and(|k| !k.verifies(space, &r)) {
+            if r.mac.is_none() && agreed(known.get(&key), &r) {
+                // Written before seals, and exactly what this machine agreed with: it vouches
+                // for it by sealing it now.
+                reseal.push((key.clone(), r.version, r.body.clone()));
+                remote.insert(key, r);
+                continue;
+            }
+            report.problems.push(format!(
+                "{} in the database (version {}, written as {}) is not sealed with this space's key: not taken",
+                label(&key),
+                r.version,
+                r.updated_by
+            ));
+            unsealed.insert(key);
+            continue;
+        }
+        remote.insert(key, r);
+    }
     let here = local::snapshot(app, kinds).await?;
     let keys: BTreeSet<Key> = here
         .keys()
         .chain(remote.keys())
         .chain(known.keys().filter(|k| kinds.contains(&k.0)))
-        .filter(|k| only.is_none_or(|o| o.contains(*k)))
+        .filter(|k| only.is_none_or(|o| o.contains(*k)) && !unsealed.contains(*k))
         .cloned()
         .collect();
     let machine = super::machine_name();
-    let mut report = SyncReport::new(space);
     let mut pulls = Vec::new();
     for key in keys {
         let mine = here.get(&key);
@@ -123,10 +147,7 @@ pub(crate) async fn run(
                 pulls.push((key, version, body, theirs.map(|r| r.updated_by.clone())))
             }
             Step::Push { read, body } => {
-                match db
-                    .put_synced(space, key.0.as_str(), &key.1, read, body.as_ref(), &machine)
-                    .await?
-                {
+                match put(db, space, &key, read, body.as_ref(), &machine, seal).await? {
                     Put::Written { version } => {
                         remember(&mut known, &key, version, mine);
                         report.pushed.push(label(&key));
@@ -139,6 +160,14 @@ pub(crate) async fn run(
                 }
             }
             Step::Conflict => report.conflicts.push(conflict(&key, mine, theirs)),
+        }
+    }
+    for (key, read, body) in reseal {
+        // A record pushed meanwhile in this pass is sealed already (this is then a conflict).
+        if let Put::Written { version } =
+            put(db, space, &key, read, body.as_ref(), &machine, seal).await?
+        {
+            remember(&mut known, &key, version, body.as_ref());
         }
     }
     pulls.sort_by_key(|(key, _, body, _)| order(key, body.as_ref()));
@@ -165,6 +194,43 @@ pub(crate) async fn run(
     }
     save_known(app, &known_at, &known).await?;
     Ok(report)
+}
+
+/// Whether this machine last agreed with exactly `r` (its version and its copy's hash).
+fn agreed(known: Option<&Known>, r: &SyncedRecord) -> bool {
+    known.is_some_and(|k| k.version == r.version && k.hash == r.body.as_ref().map(hash))
+}
+
+/// Writes `body` over version `read` of `key`, sealed with `seal` when the space has one.
+pub(super) async fn put(
+    db: &TeamDb,
+    space: &str,
+    key: &Key,
+    read: i64,
+    body: Option<&Value>,
+    machine: &str,
+    seal: Option<&SpaceKey>,
+) -> Result<Put, AppError> {
+    let mac = match seal {
+        Some(k) => Some(k.seal(&Sealed {
+            space,
+            kind: key.0.as_str(),
+            name: &key.1,
+            version: read + 1,
+            body,
+        })?),
+        None => None,
+    };
+    let write = SyncedWrite {
+        space,
+        kind: key.0.as_str(),
+        name: &key.1,
+        read,
+        body,
+        by: machine,
+        mac: mac.as_deref(),
+    };
+    Ok(db.put_synced(&write).await?)
 }
 
 pub(super) fn label((kind, name): &Key) -> String {

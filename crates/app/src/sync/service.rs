@@ -3,6 +3,7 @@
 
 use super::pass::{self, label, remember};
 use super::plan::Direction;
+use super::seal::SpaceKey;
 use super::{
     Keep, Kind, LastSync, MachineSync, SyncReport, SyncSettings, SyncStatus, ACCOUNT, LAST,
     SETTINGS, TEAM_SPACE,
@@ -14,12 +15,34 @@ use switchyard_core::{Field, IssueCode};
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_team::{Put, TeamDb};
 
+/// What a space may be called: a name of up to 100 printable characters, not the team's.
+fn check_space(settings: &SyncSettings) -> Result<(), AppError> {
+    if settings.space.chars().count() > 100 || settings.space.chars().any(char::is_control) {
+        return Err(field(
+            Field::Name,
+            IssueCode::Format,
+            "A space is a name of up to 100 printable characters.",
+        ));
+    }
+    if settings.space.eq_ignore_ascii_case(TEAM_SPACE) {
+        return Err(field(
+            Field::Name,
+            IssueCode::Other,
+            "“team” is the space a team's replicas follow: give your machines a space of their own (your name, say).",
+        ));
+    }
+    if settings.enabled && settings.space.is_empty() {
+        return Err(field(Field::Name, IssueCode::Required, "Name the space your machines share (your name, say): every machine of yours uses the same one."));
+    }
+    Ok(())
+}
+
 fn field(f: Field, code: IssueCode, message: impl Into<String>) -> AppError {
     AppError::field(f, code, message)
 }
 
 impl MachineSync<'_> {
-    async fn settings(&self) -> Result<SyncSettings, AppError> {
+    pub(super) async fn settings(&self) -> Result<SyncSettings, AppError> {
         self.app
             .inner
             .store
@@ -47,52 +70,65 @@ impl MachineSync<'_> {
             .settings()
             .blocking(|s| Ok(s.setting_or_default(LAST)?))
             .await?;
+        let settings = self.settings().await?;
+        let has_space_key =
+            !settings.space.is_empty() && self.space_key(&settings.space).await?.is_some();
         Ok(SyncStatus {
-            settings: self.settings().await?,
+            settings,
             has_database: self.database_url().await?.is_some(),
+            has_space_key,
+            new_space_key: None,
             machine: super::machine_name(),
             last,
         })
     }
 
-    /// Saves what syncs, and the database's address when one is given (it is tried first:
-    /// nothing is kept when it cannot be reached). Then, when on, runs a pass.
+    /// Saves what syncs, the database's address when one is given, and the space's key when
+    /// one is given (each tried first: nothing is kept when the database cannot be reached or
+    /// the key does not match the space's records). A space with no records yet gets a new key
+    /// when none is given or kept, returned once in the status for the user's other machines.
+    /// Then, when on, runs a pass.
     pub async fn save(
         &self,
         database_url: Option<SecretString>,
+        space_key: Option<SecretString>,
         mut settings: SyncSettings,
     ) -> Result<SyncStatus, AppError> {
         settings.space = settings.space.trim().to_string();
-        if settings.space.chars().count() > 100 || settings.space.chars().any(char::is_control) {
-            return Err(field(
-                Field::Name,
-                IssueCode::Format,
-                "A space is a name of up to 100 printable characters.",
-            ));
+        check_space(&settings)?;
+        let given = space_key
+            .filter(|k| !k.expose().trim().is_empty())
+            .map(|k| SpaceKey::parse(&k))
+            .transpose()?;
+        let db = match &database_url {
+            Some(url) => Some(
+                TeamDb::connect(url.expose().trim())
+                    .await
+                    .map_err(|e| field(Field::Url, IssueCode::Other, e.to_string()))?,
+            ),
+            None if settings.enabled && self.database_url().await?.is_none() => {
+                return Err(field(
+                    Field::Url,
+                    IssueCode::Required,
+                    "Give the database's address (postgres://…) first.",
+                ))
+            }
+            None => None,
+        };
+        let mut new_key = None;
+        if settings.enabled {
+            let db = match db.clone() {
+                Some(db) => db,
+                None => self.saved_db().await?,
+            };
+            let (key, drawn) = self.settle_key(&db, &settings.space, given).await?;
+            self.keep_space_key(&settings.space, &key).await?;
+            new_key = drawn.then(|| key.secret().expose().to_string());
         }
-        if settings.space.eq_ignore_ascii_case(TEAM_SPACE) {
-            return Err(field(
-                Field::Name,
-                IssueCode::Other,
-                "“team” is the space a team's replicas follow: give your machines a space of their own (your name, say).",
-            ));
-        }
-        if settings.enabled && settings.space.is_empty() {
-            return Err(field(Field::Name, IssueCode::Required, "Name the space your machines share (your name, say): every machine of yours uses the same one."));
-        }
-        if let Some(url) = &database_url {
-            let db = TeamDb::connect(url.expose().trim())
-                .await
-                .map_err(|e| field(Field::Url, IssueCode::Other, e.to_string()))?;
+        if let (Some(url), Some(db)) = (&database_url, db) {
             let (secrets, saved) = (self.app.inner.secrets.clone(), url.clone());
             tokio::task::spawn_blocking(move || secrets.set(ACCOUNT, &saved)).await??;
             *self.app.inner.sync.running.lock().await = Some((url.expose().to_string(), db));
-        } else if settings.enabled && self.database_url().await?.is_none() {
-            return Err(field(
-                Field::Url,
-                IssueCode::Required,
-                "Give the database's address (postgres://…) first.",
-            ));
         }
         self.put(SETTINGS, &settings).await?;
         if settings.enabled {
@@ -100,7 +136,9 @@ impl MachineSync<'_> {
             let _ = self.run().await;
         }
         self.changed();
-        self.status().await
+        let mut status = self.status().await?;
+        status.new_space_key = new_key;
+        Ok(status)
     }
 
     /// Forgets the database's address and turns syncing off; every record stays as it is.
@@ -127,13 +165,24 @@ impl MachineSync<'_> {
         if !settings.enabled {
             return Err(AppError::Invalid("Syncing is off: turn it on in Settings → My machines (or `switchyard sync setup`).".into()));
         }
-        let outcome = self
-            .with_db(|app, db| {
-                let kinds = settings.kinds();
-                let space = settings.space.clone();
-                async move { pass::run(&app, &db, &space, &kinds, Direction::Both, None).await }
-            })
-            .await;
+        let key = self.space_key(&settings.space).await?;
+        let outcome = match key {
+            None => Err(AppError::Invalid(format!(
+                "My machines seals every record with the space's key, and none is kept here for “{}”: turn it on again in Settings → My machines (or `switchyard sync setup`) with the key from one of your other machines.",
+                settings.space
+            ))),
+            Some(key) => {
+                self.with_db(|app, db| {
+                    let kinds = settings.kinds();
+                    let space = settings.space.clone();
+                    async move {
+                        pass::run(&app, &db, &space, &kinds, Direction::Both, None, Some(&key))
+                            .await
+                    }
+                })
+                .await
+            }
+        };
         self.record(&outcome).await?;
         outcome
     }
@@ -148,6 +197,9 @@ impl MachineSync<'_> {
     ) -> Result<SyncReport, AppError> {
         let settings = self.settings().await?;
         let space = settings.space.clone();
+        let seal = self.space_key(&space).await?.ok_or_else(|| {
+            AppError::Invalid("No space key is kept here: turn My machines on again.".into())
+        })?;
         self.with_db(|app, db| async move {
             let key = (kind, name);
             let remote = db
@@ -155,6 +207,12 @@ impl MachineSync<'_> {
                 .await?
                 .into_iter()
                 .find(|r| r.name == key.1);
+            if remote.as_ref().is_some_and(|r| !seal.verifies(&space, r)) && keep == Keep::Theirs {
+                return Err(AppError::Conflict(format!(
+                    "{} in the database is not sealed with this space's key: it cannot be taken",
+                    label(&key)
+                )));
+            }
             let known_at = pass::known_key(&db, &space).await?;
             let mut known = pass::load_known(&app, &known_at).await?;
             match keep {
@@ -162,8 +220,7 @@ impl MachineSync<'_> {
                     let mine = super::local::snapshot(&app, &[kind]).await?.remove(&key);
                     let read = remote.as_ref().map_or(0, |r| r.version);
                     let by = super::machine_name();
-                    match db
-                        .put_synced(&space, kind.as_str(), &key.1, read, mine.as_ref(), &by)
+                    match pass::put(&db, &space, &key, read, mine.as_ref(), &by, Some(&seal))
                         .await?
                     {
                         Put::Written { version } => {
@@ -190,6 +247,11 @@ impl MachineSync<'_> {
         })
         .await?;
         self.run().await
+    }
+
+    /// The saved database, connected once and kept.
+    async fn saved_db(&self) -> Result<TeamDb, AppError> {
+        self.with_db(|_, db| async move { Ok(db) }).await
     }
 
     /// Runs `work` with the database, one at a time.
@@ -244,7 +306,16 @@ impl MachineSync<'_> {
 
 /// A team replica takes the team's records (space `team`), the team's copy always right.
 pub(crate) async fn follow_team(app: &Switchyard, db: &TeamDb) -> Result<SyncReport, AppError> {
-    pass::run(app, db, TEAM_SPACE, &Kind::ALL, Direction::Follow, None).await
+    pass::run(
+        app,
+        db,
+        TEAM_SPACE,
+        &Kind::ALL,
+        Direction::Follow,
+        None,
+        None,
+    )
+    .await
 }
 
 /// A desktop's loop (`run`: the app and `serve` without a team, not one-shot commands): a

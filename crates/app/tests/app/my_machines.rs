@@ -20,16 +20,31 @@ fn ana() -> SyncSettings {
     }
 }
 
-async fn join(h: &Harness, pg: &TempPostgres, settings: SyncSettings) -> SyncReport {
+/// Turns My machines on for `h`; with `from`, the space's key entered from that machine (as a
+/// user copies it over); without, the first machine draws one.
+async fn join_from(
+    h: &Harness,
+    pg: &TempPostgres,
+    settings: SyncSettings,
+    from: Option<&Harness>,
+) -> SyncReport {
+    let key = match from {
+        Some(other) => Some(other.app.sync().reveal_space_key().await.unwrap()),
+        None => None,
+    };
     let status = h
         .app
         .sync()
-        .save(Some(pg.url().into()), settings)
+        .save(Some(pg.url().into()), key, settings)
         .await
         .unwrap();
     let last = status.last.unwrap();
     assert_eq!(last.error, None);
     last.report.unwrap()
+}
+
+async fn join(h: &Harness, pg: &TempPostgres, settings: SyncSettings) -> SyncReport {
+    join_from(h, pg, settings, None).await
 }
 
 async fn run(h: &Harness) -> SyncReport {
@@ -100,7 +115,7 @@ async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
             up.pushed
         );
     }
-    let down = join(&desk, &pg, ana()).await;
+    let down = join_from(&desk, &pg, ana(), Some(&laptop)).await;
     assert!(down.conflicts.is_empty(), "{:?}", down.conflicts);
     let taken = desk.find_backend(|b| b.row.name == "openai").await;
     assert!(taken.keys.is_empty(), "keys never travel");
@@ -195,7 +210,7 @@ async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothi
         tokens: false,
         ..ana()
     };
-    join(&desk, &pg, no_tokens).await;
+    join_from(&desk, &pg, no_tokens, Some(&laptop)).await;
     let t = laptop.app.tokens().create("aider".into()).await.unwrap();
     laptop
         .add(
@@ -217,7 +232,7 @@ async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothi
     let err = fresh
         .app
         .sync()
-        .save(Some(pg.url().into()), no_space)
+        .save(Some(pg.url().into()), None, no_space)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("Name the space"), "{err}");
@@ -228,7 +243,7 @@ async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothi
     let err = fresh
         .app
         .sync()
-        .save(Some(pg.url().into()), team_space)
+        .save(Some(pg.url().into()), None, team_space)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("replicas follow"), "{err}");
@@ -236,7 +251,7 @@ async fn only_the_chosen_kinds_travel_and_bad_settings_are_refused_keeping_nothi
     let err = fresh
         .app
         .sync()
-        .save(Some(dead.into()), ana())
+        .save(Some(dead.into()), None, ana())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("cannot be reached"), "{err}");
@@ -278,10 +293,28 @@ async fn the_command_line_turns_it_on_with_the_address_on_stdin_and_settles_a_co
         "{}",
         on.out
     );
+    let key = on
+        .out
+        .lines()
+        .find_map(|l| l.strip_prefix("space key: "))
+        .unwrap_or_else(|| panic!("the first machine prints the new space key: {}", on.out));
+    let without = run_line(&desk.app, "sync setup --space ana", &pg.url()).await;
+    assert_eq!(without.code, 1, "{}", without.out);
+    assert!(
+        without.err.contains("enter its space key"),
+        "a space with records needs its key: {}",
+        without.err
+    );
+    let shown = run_line(&laptop.app, "sync key", "").await;
+    assert_eq!(shown.out.trim(), key, "`sync key` shows the same key again");
     assert_eq!(
-        run_line(&desk.app, "sync setup --space ana", &pg.url())
-            .await
-            .code,
+        run_line(
+            &desk.app,
+            "sync setup --space ana",
+            &format!("{}\n{key}\n", pg.url())
+        )
+        .await
+        .code,
         0
     );
 

@@ -26,7 +26,9 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     .await
     .unwrap();
     let openai = add_on_mock(&app, BackendKind::OpenAi, "OpenAI test", &mock, None).await;
-    app.backends()
+    // Keyless at the mock's address: a found key joins it only when the user picks it.
+    let anthropic = app
+        .backends()
         .create(
             draft(BackendKind::Anthropic, "Anthropic test", &mock.base_url()),
             None,
@@ -86,7 +88,11 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     let zshrc_before = std::fs::read_to_string(home.path().join(".zshrc")).unwrap();
     let err = app
         .tools()
-        .move_key(scan.findings[1].id.clone(), vec![env_file.clone()], None)
+        .move_key(
+            scan.findings[1].id.clone(),
+            vec![env_file.clone()],
+            Some(anthropic.row.id.clone()),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("refused this key"), "{err}");

@@ -1,6 +1,6 @@
 use serde_json::json;
 use switchyard_team::testing::TempPostgres;
-use switchyard_team::{Put, TeamDb};
+use switchyard_team::{Put, SyncedWrite, TeamDb};
 
 #[tokio::test]
 async fn a_write_from_a_stale_version_is_a_conflict_and_changes_nothing() {
@@ -9,9 +9,17 @@ async fn a_write_from_a_stale_version_is_a_conflict_and_changes_nothing() {
     let put = |read, body: Option<serde_json::Value>, by: &'static str| {
         let db = db.clone();
         async move {
-            db.put_synced("ana", "backend", "openai", read, body.as_ref(), by)
-                .await
-                .unwrap()
+            let mac = format!("seal-{read}");
+            let w = SyncedWrite {
+                space: "ana",
+                kind: "backend",
+                name: "openai",
+                read,
+                body: body.as_ref(),
+                by,
+                mac: Some(&mac),
+            };
+            db.put_synced(&w).await.unwrap()
         }
     };
     assert_eq!(
@@ -36,6 +44,11 @@ async fn a_write_from_a_stale_version_is_a_conflict_and_changes_nothing() {
     let records = db.synced_records("ana", &["backend"]).await.unwrap();
     assert_eq!(records.len(), 1, "a deleted record stays as a tombstone");
     assert_eq!((records[0].version, records[0].body.clone()), (3, None));
+    assert_eq!(
+        records[0].mac.as_deref(),
+        Some("seal-2"),
+        "the seal of the version written is kept with it"
+    );
     // Spaces and kinds are apart.
     assert!(db
         .synced_records("bo", &["backend"])

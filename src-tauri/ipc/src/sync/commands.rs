@@ -11,16 +11,32 @@ pub async fn sync_status(core: &Core) -> Res<SyncStatus> {
 }
 
 /// `database_url` null keeps the saved address; a new one is tried before it is kept.
-#[tracing::instrument(skip(core, database_url))]
+/// `space_key` null keeps the kept key (or draws one for an empty space).
+#[tracing::instrument(skip(core, database_url, space_key))]
 pub async fn save_sync(
     core: &Core,
     database_url: Option<String>,
+    space_key: Option<String>,
     settings: SyncSettings,
 ) -> Res<SyncStatus> {
-    let url = database_url
-        .filter(|u| !u.trim().is_empty())
-        .map(SecretString::from);
-    Ok(core.app()?.sync().save(url, settings.into()).await?.into())
+    let secret = |v: Option<String>| v.filter(|u| !u.trim().is_empty()).map(SecretString::from);
+    let sync = core.app()?.sync();
+    Ok(sync
+        .save(secret(database_url), secret(space_key), settings.into())
+        .await?
+        .into())
+}
+
+/// The space's key, revealed on the user's request for their next machine.
+#[tracing::instrument(skip(core))]
+pub async fn reveal_space_key(core: &Core) -> Res<String> {
+    Ok(core
+        .app()?
+        .sync()
+        .reveal_space_key()
+        .await?
+        .expose()
+        .clone())
 }
 
 #[tracing::instrument(skip(core))]

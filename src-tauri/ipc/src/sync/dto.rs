@@ -108,6 +108,10 @@ pub struct SyncStatus {
     pub settings: SyncSettings,
     /// A database address is in the keychain (the address itself never leaves it).
     pub has_database: bool,
+    /// The space's key is in the keychain (records are sealed with it).
+    pub has_space_key: bool,
+    /// The key drawn by the save that returned this, shown once for the user's other machines.
+    pub new_space_key: Option<String>,
     /// This machine's name in the database.
     pub machine: String,
     pub last: Option<SyncPass>,
@@ -146,6 +150,8 @@ impl From<core::SyncStatus> for SyncStatus {
         SyncStatus {
             settings: s.settings.into(),
             has_database: s.has_database,
+            has_space_key: s.has_space_key,
+            new_space_key: s.new_space_key,
             machine: s.machine,
             last,
         }
