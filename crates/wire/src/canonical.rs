@@ -291,6 +291,25 @@ pub enum StopReason {
     Other(String),
 }
 
+/// The most tool calls (Anthropic: content blocks) one streamed reply may open. Each event finds
+/// its call in a list, so without a bound a hostile upstream opening ever more calls would make
+/// every event cost more than the last; past it a decoder says so once ([`too_many_parts`]) and
+/// drops the rest. No model opens anywhere near this many in one answer.
+pub const MAX_STREAM_PARTS: usize = 1024;
+
+/// The one `Error` a decoder sends when a reply opens more than [`MAX_STREAM_PARTS`] parts;
+/// `said` keeps it to once a stream.
+pub fn too_many_parts(said: &mut bool, out: &mut Vec<StreamEvent>) {
+    if !*said {
+        *said = true;
+        out.push(StreamEvent::Error {
+            message: format!(
+                "the provider opened more than {MAX_STREAM_PARTS} tool calls in one answer; the rest were dropped"
+            ),
+        });
+    }
+}
+
 /// One step of a streamed reply, in neither format.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {

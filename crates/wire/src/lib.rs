@@ -29,6 +29,8 @@ mod json;
 mod media;
 pub mod openai;
 mod options;
+#[cfg(test)]
+mod parts_cap_tests;
 pub mod raw;
 pub mod responses;
 pub mod sse;

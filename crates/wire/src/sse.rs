@@ -114,6 +114,9 @@ impl SseParser {
             self.after_cr = end == b'\r';
             let before = out.len();
             self.end_line(out);
+            if self.overflowed {
+                return chunk.len();
+            }
             rest = &rest[run.len() + 1..];
             if one && out.len() > before {
                 break;
@@ -126,6 +129,7 @@ impl SseParser {
         self.overflowed = true;
         self.line = Vec::new();
         self.data = String::new();
+        self.event = None;
         self.has_data = false;
     }
 
@@ -178,6 +182,17 @@ impl SseParser {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(value),
         };
+        // A value that was not UTF-8 grows as it is read (each bad byte becomes a 3-byte
+        // U+FFFD): what is kept is held to the limit too, not only what arrived.
+        let kept = match name {
+            b"event" => value.len(),
+            b"data" => self.data.len() + usize::from(self.has_data) + value.len(),
+            _ => 0,
+        };
+        if kept > self.limit {
+            self.overflow();
+            return;
+        }
         match name {
             b"event" => self.event = Some(value.into_owned()),
             b"data" => {

@@ -189,3 +189,25 @@ fn feeding_one_event_at_a_time_gives_the_same_events_as_any_split() {
     assert_eq!((first, used), (Some(ev(None, "a")), 9));
     assert_eq!(p.feed(b"\ndata: b\r\n\r\n"), vec![ev(None, "b")]);
 }
+
+#[test]
+fn a_value_that_is_not_utf8_is_held_to_the_limit_as_it_is_kept() {
+    // 40 bad bytes arrive within a limit of 64 but would be kept as 40 × 3 bytes of U+FFFD.
+    for field in [&b"event: "[..], &b"data: "[..]] {
+        let mut p = SseParser::with_limit(64);
+        let line = [field, &[0xFF; 40][..], b"\n"].concat();
+        assert!(p.feed(&line).is_empty());
+        assert!(
+            p.overflowed(),
+            "{}: what is kept counts, not what arrived",
+            String::from_utf8_lossy(field)
+        );
+        assert_eq!(p.feed(b"data: after\n\n"), vec![], "nothing more is parsed");
+    }
+    let mut fits = SseParser::with_limit(64);
+    assert_eq!(
+        fits.feed(b"data: \xFF\xFF\n\n"),
+        vec![ev(None, "\u{FFFD}\u{FFFD}")],
+        "a few bad bytes within the limit still make an event"
+    );
+}

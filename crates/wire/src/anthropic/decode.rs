@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::canonical::{StreamEvent, Usage};
+use crate::canonical::{too_many_parts, StreamEvent, Usage, MAX_STREAM_PARTS};
 use crate::json::{decode_object, event_type, provider_error, start_event, Obj};
 
 use super::{stop_from_reason, usage_update};
@@ -28,8 +28,10 @@ enum Block {
 /// Stateful decoder for one Anthropic stream.
 #[derive(Debug, Default)]
 pub struct StreamDecoder {
-    /// (Anthropic block index, kind).
+    /// (Anthropic block index, kind); at most [`MAX_STREAM_PARTS`].
     blocks: Vec<(u64, Block)>,
+    /// The reply opened more blocks than that (said once).
+    over: bool,
     tool_calls: usize,
     usage: Usage,
     stopped: bool,
@@ -91,6 +93,9 @@ impl StreamDecoder {
 
     fn block_start(&mut self, obj: &Obj<'_>, out: &mut Vec<StreamEvent>) {
         let index = obj.count("index");
+        if self.blocks.len() >= MAX_STREAM_PARTS && !self.blocks.iter().any(|(i, _)| *i == index) {
+            return too_many_parts(&mut self.over, out);
+        }
         let Ok(Some(block)) = obj.obj("content_block") else {
             return;
         };

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::canonical::StreamEvent;
+use crate::canonical::{too_many_parts, StreamEvent, MAX_STREAM_PARTS};
 use crate::json::{decode_chunk, start_event, Obj};
 
 use super::{stop_from_finish, usage_from};
@@ -26,8 +26,10 @@ pub struct StreamDecoder {
     started: bool,
     stopped: bool,
     done: bool,
-    /// Position in this list is the canonical ordinal.
+    /// Position in this list is the canonical ordinal; at most [`MAX_STREAM_PARTS`].
     calls: Vec<CallKey>,
+    /// The reply opened more calls than that (said once).
+    over: bool,
 }
 
 impl StreamDecoder {
@@ -132,6 +134,9 @@ impl StreamDecoder {
         };
         let ordinal = match known {
             Some(ordinal) => ordinal,
+            None if self.calls.len() >= MAX_STREAM_PARTS => {
+                return too_many_parts(&mut self.over, out);
+            }
             None => {
                 let ordinal = self.calls.len();
                 let id = id.unwrap_or_default().to_owned();

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::canonical::StreamEvent;
+use crate::canonical::{too_many_parts, StreamEvent, MAX_STREAM_PARTS};
 use crate::json::{decode_object, event_type, provider_error, Obj};
 
 use super::{stop_of, usage_from};
@@ -32,7 +32,10 @@ struct Call {
 pub struct StreamDecoder {
     started: bool,
     done: bool,
+    /// At most [`MAX_STREAM_PARTS`].
     calls: Vec<Call>,
+    /// The reply opened more calls than that (said once).
+    over: bool,
 }
 
 impl StreamDecoder {
@@ -136,6 +139,9 @@ impl StreamDecoder {
                 .unwrap_or_default()
                 .to_owned()
         };
+        if self.calls.len() >= MAX_STREAM_PARTS {
+            return too_many_parts(&mut self.over, out);
+        }
         let ordinal = self.calls.len();
         out.push(StreamEvent::ToolCallStart {
             index: ordinal,
