@@ -50,6 +50,9 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
     const made = await t.replicas[0].command("team", "token", "create", "sdk-team", "--owner", "ana@example.com");
     t.token = made.stdout.trim();
     assert.match(t.token, /^sy-[0-9a-f]+$/);
+    // On a replica /metrics shows every person's spend: a scrape token reads it, a tool's not.
+    const scrape = await t.replicas[0].command("team", "token", "create", "prometheus", "--owner", "ops", "--metrics-only");
+    t.scrapeToken = scrape.stdout.trim();
   });
   after(async () => {
     await t.nginx?.stop();
@@ -214,7 +217,7 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
 
   test("Redis stopped mid-load: nothing fails, /metrics says degraded, sharing resumes when it is back", async () => {
     const metric = async (r) => {
-      const text = await fetch(`${r.origin}/metrics`, { headers: { authorization: `Bearer ${t.token}` } }).then((res) => res.text());
+      const text = await fetch(`${r.origin}/metrics`, { headers: { authorization: `Bearer ${t.scrapeToken}` } }).then((res) => res.text());
       return text.match(/^switchyard_team_redis_up\{[^}]*\} (\d)/m)?.[1];
     };
     const [a] = t.replicas;
@@ -234,7 +237,9 @@ describe("a team gateway: three replicas behind nginx", { timeout: 240000, skip:
     }
     assert.equal(up, "1", "sharing again");
     // The team's gauges are valid exposition text, as promtool reads it.
-    const text = await fetch(`${a.origin}/metrics`, { headers: { authorization: `Bearer ${t.token}` } }).then((r) => r.text());
+    const refused = await fetch(`${a.origin}/metrics`, { headers: { authorization: `Bearer ${t.token}` } });
+    assert.equal(refused.status, 403, "a tool's token does not read the team's /metrics (every person's spend)");
+    const text = await fetch(`${a.origin}/metrics`, { headers: { authorization: `Bearer ${t.scrapeToken}` } }).then((r) => r.text());
     assert.match(text, /^switchyard_team_ledger_queue_depth\{replica="[^"]+"\} \d+$/m);
     const checked = spawnSync(process.env.PROMTOOL || "promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     assert.equal(checked.status, 0, `${checked.stdout}${checked.stderr}`);
