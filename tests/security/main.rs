@@ -32,10 +32,13 @@ mod live_drill;
 mod metrics;
 #[path = "slow.rs"]
 mod slow;
+// A throw-away PostgreSQL (switchyard_team::testing): Unix.
+#[cfg(unix)]
 #[path = "sync_seal.rs"]
 mod sync_seal;
 #[path = "team_file.rs"]
 mod team_file;
+#[cfg(unix)]
 #[path = "team_tombstone.rs"]
 mod team_tombstone;
 #[path = "tokens.rs"]
