@@ -14,12 +14,19 @@ use switchyard_core::authz::{self, Door, Entry, Place, Sees, Verdict};
 use switchyard_core::TokenScope;
 use switchyard_team::testing::{free_port, TempPostgres, TempRedis};
 
-fn create(dir: &std::path::Path, pg: &TempPostgres, redis: &TempRedis, args: &[&str]) -> String {
-    let mut all = vec!["token", "create"];
-    all.extend_from_slice(args);
-    let (code, value, err) = team(dir, pg, redis, &all);
-    assert_eq!(code, 0, "{err}");
-    value
+/// Team tokens made from an admin's shell, one per `token create` argument list.
+fn tokens<const N: usize>(
+    dir: &std::path::Path,
+    pg: &TempPostgres,
+    redis: &TempRedis,
+    specs: [&[&str]; N],
+) -> [String; N] {
+    specs.map(|args| {
+        let all = [&["token", "create"][..], args].concat();
+        let (code, value, err) = team(dir, pg, redis, &all);
+        assert_eq!(code, 0, "{err}");
+        value
+    })
 }
 
 /// One JSON-RPC request to `/mcp` (stateless: no session, no `initialize` needed).
@@ -134,23 +141,15 @@ async fn walk(addr: SocketAddr, place: Place, tokens: &[(TokenScope, &str)]) {
 async fn every_route_and_mcp_tool_on_a_replica_answers_each_scope_as_the_table_says() {
     let (pg, redis) = (TempPostgres::start(), TempRedis::start());
     let dir = tempfile::tempdir().unwrap();
-    let admin = create(
+    let [admin, tool, scrape] = tokens(
         dir.path(),
         &pg,
         &redis,
-        &["desk", "--owner", "ana@example.com", "--admin"],
-    );
-    let tool = create(
-        dir.path(),
-        &pg,
-        &redis,
-        &["aider", "--owner", "bo@example.com"],
-    );
-    let scrape = create(
-        dir.path(),
-        &pg,
-        &redis,
-        &["prom", "--owner", "ops", "--metrics-only"],
+        [
+            &["desk", "--owner", "ana@example.com", "--admin"],
+            &["aider", "--owner", "bo@example.com"],
+            &["prom", "--owner", "ops", "--metrics-only"],
+        ],
     );
     let r = replica(dir.path(), &pg, &redis);
 
@@ -212,23 +211,15 @@ async fn every_route_and_mcp_tool_on_a_desktop_answers_each_scope_as_the_table_s
 async fn a_tool_token_on_a_replica_cannot_run_readiness_over_mcp_and_sees_only_its_owners_spend() {
     let (pg, redis) = (TempPostgres::start(), TempRedis::start());
     let dir = tempfile::tempdir().unwrap();
-    let admin = create(
+    let [admin, ana, bo] = tokens(
         dir.path(),
         &pg,
         &redis,
-        &["desk", "--owner", "ana@example.com", "--admin"],
-    );
-    let ana = create(
-        dir.path(),
-        &pg,
-        &redis,
-        &["cursor", "--owner", "ana@example.com"],
-    );
-    let bo = create(
-        dir.path(),
-        &pg,
-        &redis,
-        &["aider", "--owner", "bo@example.com"],
+        [
+            &["desk", "--owner", "ana@example.com", "--admin"],
+            &["cursor", "--owner", "ana@example.com"],
+            &["aider", "--owner", "bo@example.com"],
+        ],
     );
     let r = replica(dir.path(), &pg, &redis);
     assert_eq!(say_hi(r.addr, &ana, "demo-chat").await.status(), 200);
