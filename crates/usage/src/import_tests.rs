@@ -44,6 +44,20 @@ struct Setup {
     claude: PathBuf,
 }
 
+/// Finishes the unfinished `msg_2` line (the first 40 bytes of it were written) and appends
+/// `msg_3`, that one ending in `eol`.
+fn finish_and_append(path: &std::path::Path, eol: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    let whole = claude_line("msg_2", "req_2", 5);
+    write!(
+        f,
+        "{}\n{}{eol}",
+        &whole[40..],
+        claude_line("msg_3", "req_3", 7)
+    )
+    .unwrap();
+}
+
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().to_path_buf();
@@ -136,19 +150,7 @@ fn a_pass_reads_each_tool_once_and_the_next_reads_only_what_is_new() {
     );
 
     // The unfinished line is finished and one more appended: only those are read.
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&s.claude)
-        .unwrap();
-    let whole = claude_line("msg_2", "req_2", 5);
-    write!(
-        f,
-        "{}\n{}\n",
-        &whole[40..],
-        claude_line("msg_3", "req_3", 7)
-    )
-    .unwrap();
-    drop(f);
+    finish_and_append(&s.claude, "\n");
     let r = import(&s.sources, &m.cursors.clone(), &mut m);
     assert_eq!((r.files_read, r.records), (1, 2));
     assert_eq!(m.records.len(), 5);
@@ -225,19 +227,7 @@ fn lines_read_from_the_file_give_what_they_give_held() {
         assert_eq!(held.cursors, streamed.cursors);
     };
     pass(&mut held, &mut streamed);
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&s.claude)
-        .unwrap();
-    let whole = claude_line("msg_2", "req_2", 5);
-    write!(
-        f,
-        "{}\n{}\r\n",
-        &whole[40..],
-        claude_line("msg_3", "req_3", 7)
-    )
-    .unwrap();
-    drop(f);
+    finish_and_append(&s.claude, "\r\n");
     pass(&mut held, &mut streamed);
     assert_eq!(held.records.len(), 5);
 }
