@@ -5,32 +5,17 @@
 //! takes the team's backends first — neither deletes nor replaces the desktop's own backend,
 //! and no keychain entry is removed.
 
-use crate::harness::BIN;
+use crate::holding::Folder;
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 use switchyard_team::testing::TempPostgres;
 
 const KEY: &str = "sk-TOMBSTONEtombst0neT0MBST0NE5353";
 
-/// `switchyard-serve ARGS…` on `dir`, `team` the team database's address when set, `stdin`
-/// piped in: (exit code, stdout, stderr).
-fn sy(
-    dir: &Path,
-    service: &str,
-    team: Option<&str>,
-    args: &[&str],
-    stdin: &str,
-) -> (i32, String, String) {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env("SWITCHYARD_DATA_DIR", dir)
-        .env("SWITCHYARD_KEYRING_SERVICE", service)
-        .env("RUST_LOG", "warn")
-        .env_remove("SWITCHYARD_TEAM_REDIS_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+/// `switchyard-serve ARGS…` on `f`, `team` the team database's address when set, `stdin` piped
+/// in: (exit code, stdout, stderr).
+fn sy(f: &Folder, team: Option<&str>, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut cmd = f.command(args);
+    cmd.env_remove("SWITCHYARD_TEAM_REDIS_URL");
     match team {
         Some(url) => cmd.env("SWITCHYARD_TEAM_DATABASE_URL", url),
         None => cmd.env_remove("SWITCHYARD_TEAM_DATABASE_URL"),
@@ -52,8 +37,8 @@ fn sy(
 }
 
 /// The desktop's own keys of backend "Main", as `key list --json` reads them (no team).
-fn main_keys(dir: &Path, service: &str) -> Vec<serde_json::Value> {
-    let (code, out, err) = sy(dir, service, None, &["key", "list", "Main", "--json"], "");
+fn main_keys(desk: &Folder) -> Vec<serde_json::Value> {
+    let (code, out, err) = sy(desk, None, &["key", "list", "Main", "--json"], "");
     assert_eq!(
         code, 0,
         "the desktop's own backend Main is still there: {err}"
@@ -64,8 +49,7 @@ fn main_keys(dir: &Path, service: &str) -> Vec<serde_json::Value> {
 #[test]
 fn a_team_tombstone_deletes_no_backend_or_key_made_on_this_machine() {
     let pg = TempPostgres::start();
-    let (desk, shell) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let service = format!("switchyard-security-{}", uuid::Uuid::new_v4().simple());
+    let (desk, shell) = (Folder::new(), Folder::new());
     let add = [
         "backend",
         "add",
@@ -77,45 +61,32 @@ fn a_team_tombstone_deletes_no_backend_or_key_made_on_this_machine() {
         "--model",
         "m",
     ];
-    let (code, _, err) = sy(
-        desk.path(),
-        &service,
-        None,
-        &[&add[..], &["--key-stdin"]].concat(),
-        KEY,
-    );
+    let (code, _, err) = sy(&desk, None, &[&add[..], &["--key-stdin"]].concat(), KEY);
     assert_eq!(code, 0, "{err}");
     // An admin adds the team's own "Main" and deletes it: the team's space holds a tombstone.
     let team = Some(pg.url());
-    let (code, _, err) = sy(shell.path(), &service, team.as_deref(), &add, "");
+    let (code, _, err) = sy(&shell, team.as_deref(), &add, "");
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = sy(
-        shell.path(),
-        &service,
-        team.as_deref(),
-        &["backend", "remove", "Main"],
-        "",
-    );
+    let (code, _, err) = sy(&shell, team.as_deref(), &["backend", "remove", "Main"], "");
     assert_eq!(code, 0, "{err}");
-    assert_eq!(main_keys(desk.path(), &service).len(), 1);
+    assert_eq!(main_keys(&desk).len(), 1);
 
-    let (code, _, err) = sy(desk.path(), &service, team.as_deref(), &["key", "list"], "");
+    let (code, _, err) = sy(&desk, team.as_deref(), &["key", "list"], "");
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        main_keys(desk.path(), &service).len(),
+        main_keys(&desk).len(),
         1,
         "`key list` with the team's variables set deleted the desktop's backend or its key"
     );
 
     let (code, _, err) = sy(
-        desk.path(),
-        &service,
+        &desk,
         team.as_deref(),
         &["key", "add", "Main", "--label", "second"],
         "sk-second-0123456789abcdefghij",
     );
     assert_eq!(code, 0, "{err}");
-    let keys = main_keys(desk.path(), &service);
+    let keys = main_keys(&desk);
     assert_eq!(
         keys.len(),
         2,
