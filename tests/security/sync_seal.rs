@@ -93,6 +93,23 @@ fn records_written_without_the_space_key_are_listed_and_never_taken() {
         let mut rewritten = route.clone();
         rewritten["candidate"][0]["backend"] = json!("collector");
         inject(&db, "route", "fast", rewritten, None).await;
+        // A body no Switchyard writes (over 256 KiB), put in with SQL: not read into memory,
+        // not taken, and not read as a delete of the user's Demo backend.
+        let (raw, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let huge = json!({"name": "Demo", "pad": "x".repeat(300 * 1024)});
+        raw.execute(
+            "UPDATE synced_records SET body = $1, version = version + 1
+             WHERE space = 'ana' AND kind = 'backend' AND name = 'Demo'",
+            &[&tokio_postgres::types::Json(&huge)],
+        )
+        .await
+        .unwrap();
+        let read = db.synced_records("ana", &["backend"]).await.unwrap();
+        let demo = read.iter().find(|r| r.name == "Demo").unwrap();
+        assert!(demo.oversize && demo.body.is_none(), "{demo:?}");
     });
 
     let pass = desk.run(&["sync", "now"], "", &[]);
@@ -108,10 +125,18 @@ fn records_written_without_the_space_key_are_listed_and_never_taken() {
             "the pass lists {what} as a problem: {said}"
         );
     }
+    assert!(
+        said.contains("not taken: backend “Demo” in the database") && said.contains("over 256 KiB"),
+        "the oversize record is listed: {said}"
+    );
     let backends = json_of(&desk, &["backend", "list", "--json"]);
     assert!(
         backends.iter().all(|b| b["name"] != "collector"),
         "the injected backend was taken: {backends:?}"
+    );
+    assert!(
+        backends.iter().any(|b| b["name"] == "Demo"),
+        "the oversize record deleted the user's Demo backend: {backends:?}"
     );
     let routes = desk.ok(&["route", "list", "--json"], "", &[]);
     assert!(

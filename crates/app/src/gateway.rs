@@ -220,11 +220,15 @@ impl Routing {
                 (b, approved, withheld.len())
             })
             .map(|(b, approved, withheld)| Target {
+                // The gateway checks each key again against the address it sends to
+                // (`Cleared::check`). The built-in Demo server takes no key.
                 keys: approved
                     .into_iter()
+                    .filter(|_| b.kind != BackendKind::Demo)
                     .map(|k| KeyRef {
                         id: k.id.clone(),
                         label: k.label.clone(),
+                        approved: k.hosts.clone(),
                     })
                     .collect(),
                 withheld_keys: u32::try_from(withheld).unwrap_or(u32::MAX),

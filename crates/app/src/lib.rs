@@ -12,6 +12,7 @@ mod clock;
 pub mod config_file;
 pub mod costs;
 mod drills;
+mod egress;
 mod error;
 mod events;
 mod external;

@@ -5,8 +5,7 @@
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
 use switchyard_core::{AuthStyle, BackendKind, CheckOutcome};
-use switchyard_gateway::HttpClients;
-use switchyard_secrets::SecretString;
+use switchyard_gateway::{Cleared, HttpClients};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -120,12 +119,12 @@ pub async fn probe(
     http: &HttpClients,
     kind: BackendKind,
     base_url: &str,
-    key: Option<&SecretString>,
+    key: Option<&Cleared>,
     timeout: Duration,
 ) -> ProbeResult {
     let spec = kind.spec();
     let url = format!("{}{}", base_url.trim_end_matches('/'), spec.probe_path);
-    let headers = match auth_headers(spec.auth, key) {
+    let headers = match auth_headers(spec.auth, key, &url) {
         Ok(h) => h,
         Err(message) => return ProbeResult::failed(CheckOutcome::Invalid, message),
     };
@@ -140,10 +139,11 @@ pub async fn probe(
 pub async fn with_account_credits(
     http: &HttpClients,
     base_url: &str,
-    key: Option<&SecretString>,
+    key: Option<&Cleared>,
     timeout: Duration,
     mut result: ProbeResult,
 ) -> ProbeResult {
+    let url = format!("{}/credits", base_url.trim_end_matches('/'));
     if let (
         CheckOutcome::Valid,
         Some(Balance {
@@ -153,9 +153,8 @@ pub async fn with_account_credits(
     ) = (
         result.outcome,
         result.balance,
-        auth_headers(AuthStyle::Bearer, key),
+        auth_headers(AuthStyle::Bearer, key, &url),
     ) {
-        let url = format!("{}/credits", base_url.trim_end_matches('/'));
         let sent = http
             .for_url(&url)
             .get(&url)
@@ -183,7 +182,7 @@ pub async fn deep_probe(
     http: &HttpClients,
     kind: BackendKind,
     base_url: &str,
-    key: Option<&SecretString>,
+    key: Option<&Cleared>,
     model: &str,
     timeout: Duration,
 ) -> ProbeResult {
@@ -208,7 +207,7 @@ pub async fn deep_probe(
             serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
         ),
     };
-    let headers = match auth_headers(kind.spec().auth, key) {
+    let headers = match auth_headers(kind.spec().auth, key, &url) {
         Ok(h) => h,
         Err(message) => return ProbeResult::failed(CheckOutcome::Invalid, message),
     };
@@ -299,9 +298,11 @@ pub(crate) async fn error_body(mut resp: reqwest::Response) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
+/// The headers for `style`, with `key` only when it was cleared for `url`'s origin.
 pub(crate) fn auth_headers(
     style: AuthStyle,
-    key: Option<&SecretString>,
+    key: Option<&Cleared>,
+    url: &str,
 ) -> Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
     if style == AuthStyle::XApiKey {
@@ -311,7 +312,8 @@ pub(crate) fn auth_headers(
         );
     }
     let Some(key) = key else { return Ok(headers) };
-    let (name, value) = switchyard_gateway::key_header(style, key)?;
+    let (name, value) =
+        switchyard_gateway::key_header(style, key, url).map_err(|e| e.to_string())?;
     headers.insert(name, value);
     Ok(headers)
 }

@@ -65,6 +65,8 @@ mod price_sync;
 mod readiness;
 #[path = "app/routes.rs"]
 mod routes;
+#[path = "app/secret_sites.rs"]
+mod secret_sites;
 #[path = "app/shutdown.rs"]
 mod shutdown;
 #[cfg(unix)]

@@ -73,6 +73,9 @@ async fn main() -> Result<(), String> {
         keys: vec![switchyard_gateway::KeyRef {
             id: "kc".into(),
             label: "bench".into(),
+            approved: switchyard_core::origin_of(&mock.base_url())
+                .into_iter()
+                .collect(),
         }],
         withheld_keys: 0,
         limits: switchyard_gateway::Limits::default(),

@@ -10,6 +10,7 @@
 
 use crate::attempt::load_key;
 use crate::deps::Caller;
+use crate::egress::Cleared;
 use crate::log::RequestLog;
 use crate::reply::{error, Shape};
 use crate::resolve::{resolve, Candidate};
@@ -160,15 +161,13 @@ async fn ask(
     if let Some(why) = t.withheld_reason() {
         return Err(why);
     }
-    let key = match t
+    let key = t
         .keys
         .iter()
-        .find(|k| state.health.usable(&k.id, state.clock.now()))
-    {
-        Some(k) => Some(load_key(state, &k.id).await.map_err(|e| e.to_string())?),
-        None if t.kind.spec().needs_key => return Err("no usable key".into()),
-        None => None,
-    };
+        .find(|k| state.health.usable(&k.id, state.clock.now()));
+    if key.is_none() && t.kind.spec().needs_key {
+        return Err("no usable key".into());
+    }
     let base = t.base_url.trim_end_matches('/');
     let url = match (shape, t.kind) {
         (Shape::Anthropic, BackendKind::Demo) => format!("{base}/messages/count_tokens"),
@@ -192,7 +191,15 @@ async fn ask(
         Shape::Gemini => raw.to_vec(),
         _ => raw::set_string(raw, "model", &cand.model).ok_or("the body is not a JSON object")?,
     };
-    let hdrs = headers(shape, key.as_ref(), inbound_headers, false)?;
+    let key = match key {
+        // The same gate as model calls: approved for this very address, or not sent.
+        Some(k) => {
+            let value = load_key(state, &k.id).await.map_err(|e| e.to_string())?;
+            Some(Cleared::check(value, &k.approved, &url).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    let hdrs = headers(shape, key.as_ref(), &url, inbound_headers, false)?;
     // Parsed once (per thread and address), as for model calls.
     let to = crate::outbound::parse_cached(&url).map_err(|_| "its address is not a valid URL")?;
     let request = state.http().post(&to, hdrs, body.into());

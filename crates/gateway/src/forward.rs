@@ -254,8 +254,6 @@ impl Attempt<'_> {
                 },
                 None => None,
             };
-            let hdrs = upstream::headers(out, secret.as_ref(), self.headers, inbound.stream)?;
-            let scrub = crate::scrub::Scrub::of(secret.as_ref());
             let address = upstream::endpoint(
                 t.kind,
                 &t.base_url,
@@ -264,6 +262,23 @@ impl Attempt<'_> {
                 &self.cand.model,
                 inbound.stream,
             );
+            // The gate: a key goes only to an origin the user approved for it, checked here
+            // against the very address it is about to be sent to.
+            let secret = match (key, secret) {
+                (Some(k), Some(value)) => {
+                    match crate::egress::Cleared::check(value, &k.approved, &address) {
+                        Ok(cleared) => Some(cleared),
+                        Err(e) => {
+                            last = format!("key {}: {e}", k.label);
+                            continue;
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let hdrs =
+                upstream::headers(out, secret.as_ref(), &address, self.headers, inbound.stream)?;
+            let scrub = crate::scrub::Scrub::of(secret.as_ref());
             // Parsed once per thread and address: the client choice and every retry use it.
             let Ok(to) = crate::outbound::parse_cached(&address) else {
                 return Err(Skip::Failed("its address is not a valid URL".into()));

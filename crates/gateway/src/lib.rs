@@ -13,6 +13,7 @@ mod clock;
 mod config;
 mod count;
 mod deps;
+mod egress;
 mod embeddings;
 mod forward;
 mod generate;
@@ -47,6 +48,7 @@ pub use deps::{
     Authenticator, Caller, Held, KeySource, Ledger, NoObserver, Observer, Shared, SharedBreakers,
     SharedBudgets, SharedLimits,
 };
+pub use egress::{key_header, Cleared, Withheld};
 pub use guard::presented_token;
 pub use headroom::{heard as read_headroom, passed as passed_headroom};
 pub use health::{Health, TrackState};
@@ -59,7 +61,6 @@ pub use spend::{Spend, SpendLimit, SpendScope};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
 };
-pub use upstream::key_header;
 
 use axum::Router;
 use std::net::SocketAddr;

@@ -20,8 +20,8 @@ pub struct Scrub {
 
 impl Scrub {
     /// `None` when there is no key, or it is too short to search for.
-    pub fn of(key: Option<&SecretString>) -> Option<Scrub> {
-        let key = key?;
+    pub fn of(key: Option<&crate::egress::Cleared>) -> Option<Scrub> {
+        let key = key?.sent();
         (key.expose().len() >= MIN_KEY_LEN).then(|| Scrub {
             hint: switchyard_core::mask_key(key.expose()),
             key: key.clone(),
@@ -75,10 +75,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn cleared(key: &str) -> crate::egress::Cleared {
+        let to = "https://api.openai.com";
+        crate::egress::Cleared::check(SecretString::from(key), &[to.to_string()], to).unwrap()
+    }
+
     #[test]
     fn every_occurrence_becomes_the_hint() {
-        let key = SecretString::from("sk-proj-CANARYCANARY1234");
-        let s = Scrub::of(Some(&key)).unwrap();
+        let s = Scrub::of(Some(&cleared("sk-proj-CANARYCANARY1234"))).unwrap();
         let body = Bytes::from_static(
             b"{\"error\":\"bad key sk-proj-CANARYCANARY1234 (sk-proj-CANARYCANARY1234)\"}",
         );
@@ -92,7 +96,7 @@ mod tests {
         );
         let clean = Bytes::from_static(b"nothing here");
         assert_eq!(s.bytes(clean.clone()), clean);
-        assert!(Scrub::of(Some(&SecretString::from("ollama"))).is_none());
+        assert!(Scrub::of(Some(&cleared("ollama"))).is_none());
         assert!(Scrub::of(None).is_none());
     }
 }

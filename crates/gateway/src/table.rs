@@ -59,6 +59,9 @@ impl Default for Limits {
 pub struct KeyRef {
     pub id: String,
     pub label: String,
+    /// The origins the user approved for this key (its stored row's `hosts`): the gateway
+    /// sends it only to an address of one of them ([`crate::egress::Cleared::check`]).
+    pub approved: Vec<String>,
 }
 
 /// A user-defined model name mapping to candidates and a strategy.

@@ -9,13 +9,12 @@
 //! format everywhere they exist (Gemini through its OpenAI-compatible endpoint); compaction
 //! exists only natively (OpenAI and Demo).
 
+use crate::egress::{key_header, Cleared};
 use crate::inbound::{Caps, Op};
 use crate::reply::{Shape, Wire};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use switchyard_core::{AuthStyle, BackendKind};
-use switchyard_secrets::SecretString;
 use switchyard_wire::gemini;
-use zeroize::Zeroizing;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -84,7 +83,8 @@ pub fn endpoint(
 /// Headers for the upstream request. The key goes only into a sensitive header.
 pub fn headers(
     out: Wire,
-    key: Option<&SecretString>,
+    key: Option<&Cleared>,
+    url: &str,
     inbound_headers: &axum::http::HeaderMap,
     stream: bool,
 ) -> Result<HeaderMap, String> {
@@ -109,58 +109,15 @@ pub fn headers(
             Wire::Gemini => AuthStyle::GoogApiKey,
             Wire::OpenAi | Wire::Responses => AuthStyle::Bearer,
         };
-        let (name, value) = key_header(style, key)?;
+        let (name, value) = key_header(style, key, url).map_err(|e| e.to_string())?;
         h.insert(name, value);
     }
     Ok(h)
 }
 
-/// The header that carries `key` in `style`, marked sensitive (never printed by `Debug`, kept
-/// out of HTTP/2 header compression). The formatted value is wiped once the header holds it:
-/// the header's own bytes, alive until the request is sent, are the one copy outside `Secret`.
-pub fn key_header(
-    style: AuthStyle,
-    key: &SecretString,
-) -> Result<(HeaderName, HeaderValue), String> {
-    let (name, text) = match style {
-        AuthStyle::Bearer | AuthStyle::None => (
-            AUTHORIZATION,
-            Zeroizing::new(format!("Bearer {}", key.expose())),
-        ),
-        AuthStyle::XApiKey => (
-            HeaderName::from_static("x-api-key"),
-            Zeroizing::new(key.expose().clone()),
-        ),
-        AuthStyle::GoogApiKey => (
-            HeaderName::from_static("x-goog-api-key"),
-            Zeroizing::new(key.expose().clone()),
-        ),
-    };
-    let mut value = HeaderValue::from_str(&text)
-        .map_err(|_| "the stored key has characters that cannot be sent".to_string())?;
-    value.set_sensitive(true);
-    Ok((name, value))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_key_header_is_sensitive_and_never_printed() {
-        let key = SecretString::from("sk-CANARY-key-header-0001");
-        for style in [AuthStyle::Bearer, AuthStyle::XApiKey, AuthStyle::GoogApiKey] {
-            let (name, value) = key_header(style, &key).unwrap();
-            assert!(value.is_sensitive(), "{name}");
-            assert!(!format!("{value:?}").contains("CANARY"), "{name}");
-        }
-        let bad = SecretString::from("sk-with\nnewline");
-        let err = key_header(AuthStyle::Bearer, &bad).unwrap_err();
-        assert!(
-            !err.contains("newline"),
-            "the error does not quote the key: {err}"
-        );
-    }
 
     #[test]
     fn each_backend_is_spoken_to_in_its_format() {

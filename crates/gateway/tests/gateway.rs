@@ -16,6 +16,8 @@ mod cost_fixtures;
 mod cost_fixtures_stream;
 #[path = "gateway/counting.rs"]
 mod counting;
+#[path = "gateway/egress.rs"]
+mod egress;
 #[path = "gateway/faults.rs"]
 mod faults;
 #[path = "gateway/gemini.rs"]
@@ -224,6 +226,7 @@ pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str
             .map(|(id, label)| KeyRef {
                 id: (*id).into(),
                 label: (*label).into(),
+                approved: switchyard_core::origin_of(base_url).into_iter().collect(),
             })
             .collect(),
         withheld_keys: 0,

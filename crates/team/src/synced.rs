@@ -12,6 +12,10 @@ use tokio_postgres::types::Json;
 /// Largest body a record may have (a route with many candidates is a few KiB).
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// The most records one read of a space returns. A person's machines hold tens; a space with
+/// more was filled by something else, and is refused rather than read into memory.
+pub const MAX_SPACE_RECORDS: usize = 10_000;
+
 /// One record as the database holds it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,6 +30,10 @@ pub struct SyncedRecord {
     pub updated_at_ms: i64,
     /// The writer's seal over this version (see migration 6); `None`: unsealed.
     pub mac: Option<String>,
+    /// The database holds a body over the size a write may have (written around this crate):
+    /// it was not read (`body` is `None`) and must not be taken, nor read as a delete.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub oversize: bool,
 }
 
 /// What a guarded write did.
@@ -53,8 +61,11 @@ pub struct SyncedWrite<'a> {
     pub mac: Option<&'a str>,
 }
 
-const COLUMNS: &str = "kind, name, version, body, updated_by, \
-                       (extract(epoch from updated_at) * 1000)::bigint, mac";
+/// A body over [`MAX_BODY_BYTES`] stays in the database: the row says so instead.
+const COLUMNS: &str = "kind, name, version, \
+                       CASE WHEN octet_length(body::text) > 262144 THEN NULL ELSE body END, \
+                       updated_by, (extract(epoch from updated_at) * 1000)::bigint, mac, \
+                       coalesce(octet_length(body::text) > 262144, false)";
 
 fn record(row: &tokio_postgres::Row) -> SyncedRecord {
     let body: Option<Json<Value>> = row.get(3);
@@ -66,6 +77,7 @@ fn record(row: &tokio_postgres::Row) -> SyncedRecord {
         updated_by: row.get(4),
         updated_at_ms: row.get(5),
         mac: row.get(6),
+        oversize: row.get(7),
     }
 }
 
@@ -95,11 +107,17 @@ impl TeamDb {
             .query(
                 &format!(
                     "SELECT {COLUMNS} FROM synced_records
-                     WHERE space = $1 AND kind = ANY($2) ORDER BY kind, name"
+                     WHERE space = $1 AND kind = ANY($2) ORDER BY kind, name LIMIT $3"
                 ),
-                &[&space, &kinds],
+                &[&space, &kinds, &(MAX_SPACE_RECORDS as i64 + 1)],
             )
             .await?;
+        if rows.len() > MAX_SPACE_RECORDS {
+            return Err(TeamError::Invalid(format!(
+                "The space “{space}” holds more than {MAX_SPACE_RECORDS} records: it was not read. \
+                 A person's machines write tens; remove what does not belong there."
+            )));
+        }
         Ok(rows.iter().map(record).collect())
     }
 

@@ -136,16 +136,10 @@ impl Keys {
                 let Some(key) = backend.keys.iter().find(|k| k.row.id == key_id) else {
                     return Err(AppError::NotFound("Key"));
                 };
-                if !switchyard_core::approved_for(&key.row.hosts, &backend.row.base_url) {
-                    return Err(AppError::KeyHostNotApproved {
-                        label: key.row.label.clone(),
-                        origin: switchyard_core::origin_of(&backend.row.base_url)
-                            .unwrap_or_else(|| backend.row.base_url.clone()),
-                    });
-                }
-                let key_id = key_id.to_string();
+                // The one gate: not approved for the backend's address, not even read.
+                let (row, url) = (key.row.clone(), backend.row.base_url.clone());
                 Some(
-                    self.blocking(move |me| Ok(me.secrets.get(&key_id)?))
+                    self.blocking(move |me| crate::egress::stored(&*me.secrets, &row, &url))
                         .await?,
                 )
             }

@@ -14,8 +14,7 @@ use switchyard_core::catalogue::{
     first_query, models_path, parse_page, ListedModel, Merged, MAX_MODELS, MAX_PAGES,
 };
 use switchyard_core::BackendKind;
-use switchyard_gateway::HttpClients;
-use switchyard_secrets::SecretString;
+use switchyard_gateway::{Cleared, HttpClients};
 
 /// The most of a model list page read (OpenRouter's full list is a few MB).
 const MAX_BODY: usize = 32 * 1024 * 1024;
@@ -31,11 +30,11 @@ pub(crate) async fn fetch(
     http: &HttpClients,
     kind: BackendKind,
     base: &str,
-    key: Option<&SecretString>,
+    key: Option<&Cleared>,
     timeout: Duration,
 ) -> Result<Fetched, String> {
-    let headers = auth_headers(kind.spec().auth, key)?;
     let url = format!("{}{}", base.trim_end_matches('/'), models_path(kind));
+    let headers = auth_headers(kind.spec().auth, key, &url)?;
     let mut merged = Merged::default();
     let mut query = first_query(kind).map(str::to_string);
     for _ in 0..MAX_PAGES {

@@ -22,9 +22,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::catalogue::{ListedModel, ListedPrice};
 use switchyard_core::BackendKind;
+use switchyard_gateway::Cleared;
 use switchyard_gateway::HttpClients;
 use switchyard_pricing::PriceTable;
-use switchyard_secrets::{SecretStore, SecretString};
+use switchyard_secrets::SecretStore;
 use switchyard_store::{BackendRow, BackendsTable, CatalogueRow, CatalogueTable, KeysTable, Store};
 
 /// How old a catalogue may get before the daily refresh reads it again.
@@ -236,13 +237,16 @@ impl Catalogue {
 
     /// The key a backend's list is read with: its first key approved for its host; `Ok(None)`
     /// for a kind that needs none; `Err` (a sentence) when it needs one and has none usable.
-    fn key_for(&self, b: &BackendRow) -> Result<Result<Option<SecretString>, String>, AppError> {
+    fn key_for(&self, b: &BackendRow) -> Result<Result<Option<Cleared>, String>, AppError> {
+        if b.kind == BackendKind::Demo {
+            return Ok(Ok(None)); // the built-in server takes no key
+        }
         let keys = self.keys.keys_of(&b.id)?;
         let usable = keys
             .iter()
             .find(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));
         Ok(match usable {
-            Some(k) => Ok(Some(self.secrets.get(&k.id)?)),
+            Some(k) => Ok(Some(crate::egress::stored(&*self.secrets, k, &b.base_url)?)),
             None if !b.kind.spec().needs_key => Ok(None),
             None if keys.is_empty() => Err("add a key to this backend to read its model list".into()),
             None => Err("this backend's keys are not approved for its current address; approve one on the Backends page".into()),

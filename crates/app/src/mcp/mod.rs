@@ -16,9 +16,9 @@ mod views;
 use crate::Switchyard;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
-    CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
-    ResourceContents, ServerCapabilities, ServerConfig,
+    CallToolResult, ContentBlock, Implementation, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
+    Resource, ResourceContents, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{tool, tool_handler, tool_router, ErrorData as McpError, RoleServer, ServerHandler};
@@ -175,6 +175,24 @@ impl ServerHandler for SwitchyardMcp {
         .with_instructions(
             "Switchyard routes requests to the user's LLM providers. Use `ask` to send a prompt through it, `status` and `readiness` to see what works, `costs` for spend, `list_routes` and `list_backends` for names to use as `model`.",
         )
+    }
+
+    /// The tools this caller may call (each tool's row in the authorization table), so a
+    /// client is never offered one it would be refused.
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        let tools = Self::tool_router()
+            .list_all()
+            .into_iter()
+            .filter(|t| {
+                Entry::mcp_tool(&t.name)
+                    .is_some_and(|e| access::check(&self.app, &self.own, &ctx, e).is_ok())
+            })
+            .collect();
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn list_resources(

@@ -79,7 +79,9 @@ impl Prober for AppProber {
             let Ok(Ok((Some(backend), key_row))) = lookup else {
                 return report(Outcome::Unreachable, "backend not found");
             };
-            // A key goes only to an origin the user approved for it.
+            // A key goes only to an origin the user approved for it (checked before it is
+            // read); the built-in Demo server takes none.
+            let key_row = key_row.filter(|_| backend.kind != BackendKind::Demo);
             if let Some(k) = &key_row {
                 if !switchyard_core::approved_for(&k.hosts, &backend.base_url) {
                     return report(
@@ -88,23 +90,29 @@ impl Prober for AppProber {
                     );
                 }
             }
-            let secret = match &target.key_id {
-                Some(key_id) => match keys.cached(key_id) {
-                    Some(k) => Some(k),
-                    None => {
-                        let cache = Arc::clone(&keys);
-                        let id = key_id.clone();
-                        match tokio::task::spawn_blocking(move || cache.load(&id)).await {
-                            Ok(Ok(k)) => Some(k),
-                            _ => {
-                                return report(
-                                    Outcome::Invalid,
-                                    "the key could not be read from the keychain",
-                                )
+            let secret = match &key_row {
+                Some(k) => {
+                    let value = match keys.cached(&k.id) {
+                        Some(v) => v,
+                        None => {
+                            let cache = Arc::clone(&keys);
+                            let id = k.id.clone();
+                            match tokio::task::spawn_blocking(move || cache.load(&id)).await {
+                                Ok(Ok(v)) => v,
+                                _ => {
+                                    return report(
+                                        Outcome::Invalid,
+                                        "the key could not be read from the keychain",
+                                    )
+                                }
                             }
                         }
+                    };
+                    match switchyard_gateway::Cleared::check(value, &k.hosts, &backend.base_url) {
+                        Ok(c) => Some(c),
+                        Err(e) => return report(Outcome::Invalid, e.to_string()),
                     }
-                },
+                }
                 None => None,
             };
             let base = match backend.kind {

@@ -102,6 +102,17 @@ pub(crate) async fn run(
             continue;
         };
         let key = (kind, r.name.clone());
+        if r.oversize {
+            report.problems.push(format!(
+                "{} in the database (version {}, written as {}) is over 256 KiB, more than \
+                 Switchyard writes: not taken",
+                label(&key),
+                r.version,
+                r.updated_by
+            ));
+            unsealed.insert(key);
+            continue;
+        }
         if seal.is_some_and(|k| !k.verifies(space, &r)) {
             if r.mac.is_none() && agreed(known.get(&key), &r) {
                 // Written before seals, and exactly what this machine agreed with: it vouches

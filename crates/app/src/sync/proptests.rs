@@ -61,6 +61,7 @@ proptest! {
             updated_by: "someone".into(),
             updated_at_ms: 0,
             mac,
+            oversize: false,
         };
         prop_assert!(!SpaceKey::generate().verifies("ana", &record));
     }

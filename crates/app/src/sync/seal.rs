@@ -158,6 +158,7 @@ mod tests {
             updated_by: "laptop".into(),
             updated_at_ms: 0,
             mac: Some(mac),
+            oversize: false,
         }
     }
 

@@ -153,25 +153,40 @@ async fn every_route_and_mcp_tool_on_a_replica_answers_each_scope_as_the_table_s
     );
     let r = replica(dir.path(), &pg, &redis);
 
-    let (_, listed) = mcp(r.addr, &tool, "tools/list", json!({})).await;
-    let mut served: Vec<&str> = listed["result"]["tools"]
-        .as_array()
-        .expect("tools/list answers a list")
-        .iter()
-        .filter_map(|t| t["name"].as_str())
-        .collect();
-    served.sort_unstable();
-    let mut table: Vec<&str> = Entry::ALL
-        .iter()
-        .filter_map(|e| match e.row().door {
-            Door::McpTool(name) => Some(name),
-            _ => None,
-        })
-        .collect();
-    table.sort_unstable();
+    // tools/list offers each token what the table lets it call: all of them to an admin.
+    let listed = |token: String| async move {
+        let (_, listed) = mcp(r.addr, &token, "tools/list", json!({})).await;
+        let mut names: Vec<String> = listed["result"]["tools"]
+            .as_array()
+            .expect("tools/list answers a list")
+            .iter()
+            .filter_map(|t| t["name"].as_str().map(str::to_string))
+            .collect();
+        names.sort_unstable();
+        names
+    };
+    let table = |scope: Option<TokenScope>| {
+        let mut names: Vec<String> = Entry::ALL
+            .iter()
+            .filter(|e| scope.is_none_or(|s| authz::verdict(**e, Place::Replica, s).is_allowed()))
+            .filter_map(|e| match e.row().door {
+                Door::McpTool(name) => Some(name.to_string()),
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names
+    };
     assert_eq!(
-        served, table,
+        listed(admin.clone()).await,
+        table(None),
         "every MCP tool served has a row in the table, and back"
+    );
+    let tool_sees = listed(tool.clone()).await;
+    assert_eq!(tool_sees, table(Some(TokenScope::Gateway)));
+    assert!(
+        !tool_sees.iter().any(|t| t == "readiness"),
+        "a replica's tool token is not offered the team's readiness: {tool_sees:?}"
     );
 
     let tokens = [

@@ -210,8 +210,14 @@ fn code_lines(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Every (file, line, pattern) found in the scanned sources, and each file's code lines.
+/// Every (file, line, pattern, next lines) of [`PATTERNS`] in the scanned sources.
 fn found() -> Vec<(String, usize, &'static str, Vec<String>)> {
+    scan(PATTERNS)
+}
+
+/// Every (file, line, pattern, next lines) of `patterns` in the scanned sources: the workspace's
+/// product code, without tests, comments and `#[cfg(test)]` items.
+pub(crate) fn scan(patterns: &[&'static str]) -> Vec<(String, usize, &'static str, Vec<String>)> {
     let root = workspace();
     let mut files = Vec::new();
     for top in ["crates", "src-tauri"] {
@@ -228,7 +234,7 @@ fn found() -> Vec<(String, usize, &'static str, Vec<String>)> {
         let text = std::fs::read_to_string(root.join(&rel)).unwrap();
         let code = code_lines(&text);
         for (k, (n, line)) in code.iter().enumerate() {
-            for p in PATTERNS {
+            for p in patterns {
                 for _ in line.match_indices(p) {
                     let after = code[k..]
                         .iter()

@@ -247,10 +247,13 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
         let secret = switchyard_app::secrets::SecretString::new(
             "sk-or-v1-1111111111111111111111111111111111111111111111111111111111111111".into(),
         );
+        let base = format!("{}/v1", mock.base_url());
+        let approved: Vec<String> = switchyard_core::origin_of(&base).into_iter().collect();
+        let secret = switchyard_gateway::Cleared::check(secret, &approved, &base).unwrap();
         let probed = switchyard_app::probe::probe(
             &http,
             BackendKind::OpenRouter,
-            &format!("{}/v1", mock.base_url()),
+            &base,
             Some(&secret),
             Duration::from_secs(5),
         )

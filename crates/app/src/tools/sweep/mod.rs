@@ -239,14 +239,11 @@ impl Tools {
             Some(b) => b.base_url.clone(),
             None => kind.spec().default_base_url.to_string(),
         };
-        let tested = crate::probe::probe(
-            &self.http,
-            kind,
-            &base,
-            Some(&found.value),
-            self.probe_timeout,
-        )
-        .await;
+        // Cleared for the address just picked: the kind's official host or a backend the user
+        // already trusts with a key (`backends::home_for_found_key`).
+        let cleared = crate::egress::found(found.value.clone(), &base)?;
+        let tested =
+            crate::probe::probe(&self.http, kind, &base, Some(&cleared), self.probe_timeout).await;
         if tested.outcome == CheckOutcome::Invalid {
             return Err(AppError::Invalid(format!(
                 "The provider refused this key ({}); it was left in the file.",
