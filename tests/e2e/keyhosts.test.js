@@ -3,7 +3,8 @@
 // another server (a recording server on 127.0.0.1) is imported through the dialog, which lists the
 // move old → new and changes nothing until the user approves it once; the edit dialog says that
 // saving a new host approves it; a scrape token made on the Gateway page reads /metrics and
-// nothing else, and /metrics without a token is refused.
+// nothing else, and /metrics without a token is refused. The dialog also lists a route the file
+// points at another backend (issue 53's change path: listed, not asked).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -61,6 +62,7 @@ describe("Keys go only where the user sent them, in the real window", () => {
     mock = await startMock();
     recorder = await startRecorder();
     cli(["backend", "add", "Main", "--kind", "openai-compatible", "--base-url", `${mock.url}/v1`, "--model", "demo-chat", "--key-stdin"], `${KEY}\n`);
+    cli(["route", "add", "fast", "--candidate", "Demo=demo-chat"]);
     token = cli(["token", "create", "e2e-keyhosts"]).trim();
     app = await startApp({ dataDir, service });
     b = app.browser;
@@ -111,11 +113,16 @@ describe("Keys go only where the user sent them, in the real window", () => {
 
   it("lists a file's move of a keyed backend old → new and changes nothing until approved", async () => {
     const hostile = path.join(work, "from-a-stranger.toml");
-    fs.writeFileSync(hostile, fs.readFileSync(exported, "utf8").replaceAll(mock.url, recorder.origin));
+    const moved = fs.readFileSync(exported, "utf8").replaceAll(mock.url, recorder.origin);
+    assert.ok(moved.includes('backend = "Demo"'), moved);
+    fs.writeFileSync(hostile, moved.replaceAll('backend = "Demo"', 'backend = "Main"'));
     await chooseInImport(hostile);
     const change = `${byTestId("config-host-change")}[data-backend="Main"]`;
     await until(async () => (await b.$(change)).isExisting(), "the host change is not listed");
     assert.equal(await text(change), `Main: ${mock.url} → ${recorder.origin} (1 key)`);
+    // The same preview as the CLI's: the route the file points at another backend is listed.
+    const route = `${byTestId("config-route-move")}[data-route="fast"]`;
+    assert.equal(await text(route), "route fast: now also sends requests to Main");
     assert.equal(await text(byTestId("config-apply")), "Approve and import", "the one question is on the button");
     const look = await b.execute((s) => document.querySelector(s)?.className, byTestId("config-apply"));
     assert.match(look, /\bdanger\b/, "styled as a risky action");

@@ -207,10 +207,42 @@ fn a_host_changed_behind_switchyards_back_gets_no_key_until_the_user_edits_it() 
         "neither the gateway nor a probe sent the key"
     );
 
-    let out = s.cli(&["backend", "edit", "Main", "--base-url", &elsewhere.base()]);
+    // The CLI asks as the import does: listed, refused without --approve-hosts.
+    let dry = s.cli(&[
+        "backend",
+        "edit",
+        "Main",
+        "--base-url",
+        &elsewhere.base(),
+        "--dry-run",
+    ]);
     assert!(
-        out.contains("approved by this edit"),
-        "the user's own edit is their approval, and says so: {out}"
+        dry.contains("needs --approve-hosts") && dry.contains("backend Main: "),
+        "{dry}"
+    );
+    let refused = std::process::Command::new(crate::harness::BIN)
+        .args(["backend", "edit", "Main", "--base-url", &elsewhere.base()])
+        .env("SWITCHYARD_DATA_DIR", s.data.path())
+        .env("SWITCHYARD_KEYRING_SERVICE", s.service())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && said.contains("--approve-hosts"),
+        "an edit that sends keys to a new host asks first: {said}"
+    );
+    let out = s.cli(&[
+        "backend",
+        "edit",
+        "Main",
+        "--base-url",
+        &elsewhere.base(),
+        "--approve-hosts",
+    ]);
+    assert!(
+        out.contains("will now be sent to") && out.contains("(approved)"),
+        "the user's approval is said back: {out}"
     );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while elsewhere.got_key() == 0 && std::time::Instant::now() < deadline {

@@ -747,6 +747,8 @@ export type ConfigImport = {
 	/**  Need the user's approval; unless approved, nothing was written. */
 	hostChanges: KeyHostChange[],
 	exposureChanges: GatewayExposureChange[],
+	/**  Routes the file sends to backends they do not use now. */
+	routeMoves: ConfigRouteMove[],
 	/**  Key labels the file names that this keychain does not hold. */
 	warnings: ConfigIssue[],
 	changes: ConfigChange[],
@@ -757,6 +759,13 @@ export type ConfigImport = {
 export type ConfigIssue = {
 	path: string,
 	message: string,
+};
+
+/**  A route the file points at backends it does not use now (listed, not asked). */
+export type ConfigRouteMove = {
+	route: string,
+	/**  The backends new to it. */
+	to: string[],
 };
 
 /**  A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120). */

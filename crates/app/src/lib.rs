@@ -7,6 +7,7 @@ mod backends;
 mod blocking;
 mod cache;
 mod catalogue;
+pub mod changes;
 pub mod cli;
 mod clock;
 pub mod config_file;

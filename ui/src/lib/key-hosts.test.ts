@@ -5,7 +5,7 @@ import type { Backend, ConfigImport, Key } from "../ipc/types";
 const key = (hosts: string[], approvedHere = true): Key => ({ id: "k", label: "main", hint: "sk-…abcd", createdAt: "2026-01-01T00:00:00Z", check: null, hosts, approvedHere });
 const backend = (over: Partial<Backend> = {}): Backend =>
   ({ id: "b", name: "Main", kind: "openAi", baseUrl: "https://api.openai.com/v1", keys: [key(["https://api.openai.com"])], ...over }) as Backend;
-const preview = (over: Partial<ConfigImport> = {}): ConfigImport => ({ issues: [], hostChanges: [], exposureChanges: [], warnings: [], changes: [], applied: false, ...over });
+const preview = (over: Partial<ConfigImport> = {}): ConfigImport => ({ issues: [], hostChanges: [], exposureChanges: [], routeMoves: [], warnings: [], changes: [], applied: false, ...over });
 
 describe("key hosts", () => {
   it("reads an origin the way the core writes it", () => {

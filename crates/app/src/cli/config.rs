@@ -9,7 +9,7 @@
 //! file over 1 MiB is refused unread. Usage errors exit 2.
 
 use super::io::Io;
-use crate::config_file::{self, Approved, ImportOptions, ImportOutcome};
+use crate::config_file::{self, Approved, ImportOptions, ImportOutcome, Writer};
 use crate::Switchyard;
 use std::path::PathBuf;
 
@@ -77,6 +77,7 @@ impl ConfigCommand {
                         ImportOptions::default().approved
                     },
                     records_only: false,
+                    writer: Writer::User,
                 };
                 let parsed = match config_file::read(file.clone()).await {
                     Ok(p) => p,
@@ -128,21 +129,13 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: boo
             "this file changes where your keys go or who may call the gateway; nothing was changed:"
         };
         let _ = writeln!(io.stderr, "switchyard: {head}");
-        for h in &o.host_changes {
-            let _ = writeln!(
-                io.stderr,
-                "  backend {}: {} → {} ({} key(s) would be sent there)",
-                h.backend, h.from, h.to, h.keys
-            );
-        }
-        for e in &o.exposure_changes {
-            // `team.database`, `team.redis`: the servers this machine serves a team from.
-            let what = if e.setting.starts_with("team.") {
-                ""
-            } else {
-                "gateway "
-            };
-            let _ = writeln!(io.stderr, "  {what}{}: {} → {}", e.setting, e.from, e.to);
+        let effects = o.effects();
+        for line in effects
+            .lines()
+            .iter()
+            .take(effects.hosts.len() + effects.exposure.len())
+        {
+            let _ = writeln!(io.stderr, "  {line}");
         }
         if refused {
             let _ = writeln!(
@@ -155,6 +148,15 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: boo
     let verb = if options.dry_run { "would" } else { "did" };
     for c in &o.changes {
         let _ = writeln!(io.stdout, "{verb} {} {}", c.action, c.what);
+    }
+    // Listed, never asked: a route that sends requests to a backend it did not use.
+    let effects = o.effects();
+    for line in effects
+        .lines()
+        .iter()
+        .skip(effects.hosts.len() + effects.exposure.len())
+    {
+        let _ = writeln!(io.stdout, "note: {line}");
     }
     for w in &o.warnings {
         let _ = writeln!(io.stderr, "warning: {}: {}", w.path, w.message);

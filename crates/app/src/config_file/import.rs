@@ -1,14 +1,19 @@
 //! Checking and applying a configuration file: every issue first, by path; nothing is written
 //! when there is one, on a dry run, or while a change that needs the user's approval (a key to
-//! a new host, the gateway opened wider: [`super::hosts`]) is not approved; then the file is
-//! applied by name.
+//! a new host, the gateway opened wider: [`crate::changes`]) is not approved; then the file is
+//! applied by name. The decision is [`crate::changes::decide`]: an unattended writer (a My
+//! machines pull) never approves.
 
 use super::check::{check, issue, limits, monitor, Issue};
+use super::effects::{host_changes, route_moves, team_changes};
 use super::file::ConfigFile;
-use super::hosts::{exposure_changes, host_changes, Approved, ExposureChange, HostChange};
 use crate::backends::BackendView;
 use crate::backends::HostApproval;
 use crate::blocking::OffThread;
+use crate::changes::{
+    decide, exposure_changes, Approved, Decision, Effects, ExposureChange, HostChange, RouteMove,
+    Writer,
+};
 use crate::costs::budgets::BudgetScope;
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate, Switchyard};
@@ -32,6 +37,10 @@ pub struct ImportOutcome {
     /// settings it opens wider. Unless the user approved all of them, nothing was written.
     pub host_changes: Vec<HostChange>,
     pub exposure_changes: Vec<ExposureChange>,
+    /// Routes the file points at backends they do not use now: listed, not asked.
+    pub route_moves: Vec<RouteMove>,
+    /// Why the write was refused although the file has no issue (an approval not given).
+    pub refused: Option<String>,
     /// Keys the file names that this keychain does not hold.
     pub warnings: Vec<Issue>,
     pub changes: Vec<Change>,
@@ -106,12 +115,23 @@ pub struct ImportOptions {
     /// Apply the backends, routes, budgets and prices only, leaving the gateway, cache and
     /// alert settings as they are (what another machine's records bring: the `sync` module).
     pub records_only: bool,
+    /// Who writes: an unattended writer never approves.
+    pub writer: Writer,
 }
 
 impl ImportOutcome {
     /// Whether the file has changes that need the user's approval.
     pub fn needs_approval(&self) -> bool {
-        !self.host_changes.is_empty() || !self.exposure_changes.is_empty()
+        self.effects().needs_approval()
+    }
+
+    /// What the file does to where keys go and who may call the gateway.
+    pub fn effects(&self) -> Effects {
+        Effects {
+            hosts: self.host_changes.clone(),
+            exposure: self.exposure_changes.clone(),
+            routes: self.route_moves.clone(),
+        }
     }
 }
 
@@ -141,24 +161,23 @@ pub(super) async fn run(
             .blocking(|s| Ok(super::team::read_saved(s)))
             .await?;
         let mut e = exposure_changes(&now, &next);
-        e.extend(super::hosts::team_changes(
-            saved.as_ref(),
-            file.team.as_ref(),
-        ));
+        e.extend(team_changes(saved.as_ref(), file.team.as_ref()));
         e
     };
     let mut outcome = ImportOutcome {
         issues,
         host_changes: host_changes(file, &backends),
         exposure_changes: exposure,
+        route_moves: route_moves(&file.routes, &routes),
+        refused: None,
         warnings,
         changes,
         applied: false,
     };
-    let approved = options
-        .approved
-        .covers(&outcome.host_changes, &outcome.exposure_changes);
-    if !outcome.issues.is_empty() || options.dry_run || !approved {
+    if let Decision::Refuse(why) = decide(&options.writer, &outcome.effects(), &options.approved) {
+        outcome.refused = Some(why);
+    }
+    if !outcome.issues.is_empty() || options.dry_run || outcome.refused.is_some() {
         return Ok(outcome);
     }
     // Approved (or nothing to approve): the moves the user saw become their keys' hosts.

@@ -8,20 +8,20 @@
 //! replaced; nothing absent from the file is removed. Keys are never in the file: a label with no
 //! key in this keychain is a warning naming the `switchyard key add` command. A file that moves a
 //! keyed backend to a host its keys are not approved for, or opens the gateway to more callers,
-//! is refused whole unless the user approves those changes ([`hosts`]). A file over 1 MiB is
+//! is refused whole unless the user approves those changes ([`crate::changes`]). A file over 1 MiB is
 //! refused unread.
 
 mod check;
+mod effects;
 pub mod file;
-mod hosts;
 mod import;
 #[cfg(test)]
 mod proptests;
 pub mod team;
 
+pub use crate::changes::{Approved, ExposureChange, HostChange, RouteMove, Writer};
 pub use check::Issue;
 pub use file::ConfigFile;
-pub use hosts::{Approved, ExposureChange, HostChange};
 pub use import::{Change, ImportOptions, ImportOutcome};
 
 use crate::blocking::OffThread;

@@ -5,7 +5,7 @@
 //! the user to delete, with a problem saying so).
 
 use super::Kind;
-use crate::config_file::{self, ConfigFile, ImportOptions};
+use crate::config_file::{self, ConfigFile, ImportOptions, Writer};
 use crate::events::DomainEvent;
 use crate::{AppError, Switchyard, TokenRow, TokenScope};
 use serde::{Deserialize, Serialize};
@@ -84,15 +84,20 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(
 }
 
 /// Takes in another machine's copy of one record (`None`: it deleted it). `from` names that
-/// machine.
+/// machine, `writer` the unattended writer taking it (My machines, or a replica following its
+/// team). Returns what the user should see of it besides the record's name (a route that now
+/// sends requests to another backend).
 pub(crate) async fn apply(
     app: &Switchyard,
     (kind, name): &Key,
     body: Option<&Value>,
     from: &str,
-) -> Result<(), AppError> {
+    writer: Writer,
+) -> Result<Vec<String>, AppError> {
     match (kind, body) {
-        (Kind::Token, body) => apply_token(app, name, body, from).await,
+        (Kind::Token, body) => apply_token(app, name, body, from)
+            .await
+            .map(|()| Vec::new()),
         (_, Some(body)) => {
             let mut file = ConfigFile {
                 version: config_file::file::VERSION,
@@ -110,21 +115,21 @@ pub(crate) async fn apply(
                 Kind::Route => file.routes.push(parse(*kind, body)?),
                 _ => file.budgets.push(parse(*kind, body)?),
             }
+            // The one change path, as an unattended writer: what needs approval is refused,
+            // with the reason in the pass's problems; a route move is listed with the pull.
             let options = ImportOptions {
                 records_only: true,
+                writer,
                 ..ImportOptions::default()
             };
             let outcome = config_file::import(app, &file, &options).await?;
             if let Some(issue) = outcome.issues.first() {
                 return Err(AppError::Invalid(issue.message.clone()));
             }
-            if outcome.needs_approval() {
-                return Err(AppError::Invalid(format!(
-                    "it moves “{name}” to a host its keys here are not approved for; change the \
-                     address on this machine to approve it"
-                )));
+            if let Some(why) = outcome.refused {
+                return Err(AppError::Invalid(why));
             }
-            Ok(())
+            Ok(outcome.effects().lines())
         }
         (Kind::Backend, None) => match app
             .backends()
@@ -139,8 +144,8 @@ pub(crate) async fn apply(
                  yourself to remove them (switchyard backend delete \"{name}\")",
                 b.keys.len()
             ))),
-            Some(b) => app.backends().delete(b.row.id).await,
-            None => Ok(()),
+            Some(b) => app.backends().delete(b.row.id).await.map(|()| Vec::new()),
+            None => Ok(Vec::new()),
         },
         (Kind::Route, None) => match app
             .routes()
@@ -149,8 +154,8 @@ pub(crate) async fn apply(
             .into_iter()
             .find(|r| &r.name == name)
         {
-            Some(r) => app.routes().delete(r.id).await,
-            None => Ok(()),
+            Some(r) => app.routes().delete(r.id).await.map(|()| Vec::new()),
+            None => Ok(Vec::new()),
         },
         (Kind::Budget, None) => {
             let mut budgets = app.costs().budgets().await?;
@@ -159,7 +164,7 @@ pub(crate) async fn apply(
             if budgets.len() != before {
                 app.costs().set_budgets(budgets).await?;
             }
-            Ok(())
+            Ok(Vec::new())
         }
     }
 }

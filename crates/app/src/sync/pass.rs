@@ -185,9 +185,15 @@ pub(crate) async fn run(
     let mut taken = Vec::new();
     for (key, version, body, from) in pulls {
         let from = from.unwrap_or_default();
-        match local::apply(app, &key, body.as_ref(), &from).await {
-            Ok(()) => {
+        match local::apply(app, &key, body.as_ref(), &from, writer(space)).await {
+            Ok(notes) if notes.is_empty() => {
                 report.pulled.push(label(&key));
+                taken.push((key, version));
+            }
+            Ok(notes) => {
+                report
+                    .pulled
+                    .push(format!("{} ({})", label(&key), notes.join("; ")));
                 taken.push((key, version));
             }
             Err(e) => report
@@ -242,6 +248,15 @@ pub(super) async fn put(
         mac: mac.as_deref(),
     };
     Ok(db.put_synced(&write).await?)
+}
+
+/// The unattended writer that takes records of `space`.
+pub(super) fn writer(space: &str) -> crate::config_file::Writer {
+    crate::config_file::Writer::Unattended(if space == super::TEAM_SPACE {
+        "The team's configuration"
+    } else {
+        "My machines"
+    })
 }
 
 pub(super) fn label((kind, name): &Key) -> String {

@@ -238,7 +238,8 @@ impl MachineSync<'_> {
                     let (version, body, from) = remote.map_or((0, None, String::new()), |r| {
                         (r.version, r.body, r.updated_by)
                     });
-                    super::local::apply(&app, &key, body.as_ref(), &from).await?;
+                    super::local::apply(&app, &key, body.as_ref(), &from, pass::writer(&space))
+                        .await?;
                     let now = super::local::snapshot(&app, &[kind]).await?;
                     remember(&mut known, &key, version, now.get(&key));
                 }

@@ -326,3 +326,40 @@ async fn an_approval_covers_the_changes_the_user_saw_and_no_others() {
             .metrics_open_on_loopback
     );
 }
+
+#[tokio::test]
+async fn a_file_that_points_a_route_at_another_backend_says_so_before_and_after() {
+    let h = start().await;
+    let file = h.dir.path().join("routes.toml");
+    let with = |backend: &str| {
+        format!(
+            "version = 1\n[[backend]]\nname = \"Lab\"\nkind = \"openai-compatible\"\n\
+             baseUrl = \"http://127.0.0.1:9/v1\"\ndefaultModel = \"m\"\n\
+             [[route]]\nname = \"fast\"\nstrategy = {{ type = \"priority\" }}\n\
+             [[route.candidate]]\nbackend = \"{backend}\"\nmodel = \"m\"\n"
+        )
+    };
+    std::fs::write(&file, with("Demo")).unwrap();
+    let path = file.to_str().unwrap();
+    let first = run(&h.app, &["config", "import", path], "").await;
+    assert_eq!(first.code, 0, "{}", first.err);
+    assert!(
+        !first.out.contains("now also sends"),
+        "a new route is no move: {}",
+        first.out
+    );
+
+    std::fs::write(&file, with("Lab")).unwrap();
+    let dry = run(&h.app, &["config", "import", path, "--dry-run"], "").await;
+    assert_eq!(dry.code, 0, "{}", dry.err);
+    assert!(
+        dry.out
+            .contains("note: route fast: now also sends requests to Lab"),
+        "{}",
+        dry.out
+    );
+    let json = run(&h.app, &["config", "import", path, "--json"], "").await;
+    let v: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(v["routeMoves"][0]["to"][0], "Lab", "{}", json.out);
+    assert_eq!(v["applied"], true, "listed, not asked");
+}

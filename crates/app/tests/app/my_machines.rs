@@ -183,6 +183,31 @@ async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
     assert_eq!(run(&laptop).await.pulled, ["backend “openai”"]);
     assert_eq!(default_model(&laptop, "openai").await, "gpt-b");
 
+    // A route pointed at another backend follows, and the pull says where it now goes.
+    let demo = laptop.find_backend(|b| b.row.name == "Demo").await;
+    let fast = laptop.app.routes().list().await.unwrap().remove(0);
+    let moved = RouteDraft {
+        name: "fast".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![RouteCandidate {
+            backend_id: demo.row.id.clone(),
+            model: "demo-chat".into(),
+            weight: 1,
+        }],
+        cache: Default::default(),
+    };
+    laptop
+        .app
+        .routes()
+        .save(Some(fast.id), moved)
+        .await
+        .unwrap();
+    run(&laptop).await;
+    assert_eq!(
+        run(&desk).await.pulled,
+        ["route “fast” (route fast: now also sends requests to Demo)"]
+    );
+
     // A delete and a revocation follow.
     let id = desk.app.routes().list().await.unwrap()[0].id.clone();
     desk.app.routes().delete(id).await.unwrap();

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::config_file::{
-    Approved, Change, ExposureChange, HostChange, ImportOutcome, Issue,
+    Approved, Change, ExposureChange, HostChange, ImportOutcome, Issue, RouteMove,
 };
 
 /// Something wrong at a place in the file, e.g. `backend[2].kind`.
@@ -48,6 +48,24 @@ pub struct GatewayExposureChange {
     pub to: String,
 }
 
+/// A route the file points at backends it does not use now (listed, not asked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigRouteMove {
+    pub route: String,
+    /// The backends new to it.
+    pub to: Vec<String>,
+}
+
+impl From<RouteMove> for ConfigRouteMove {
+    fn from(r: RouteMove) -> Self {
+        ConfigRouteMove {
+            route: r.route,
+            to: r.to,
+        }
+    }
+}
+
 /// The outcome of an import or its preview (`dryRun`).
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -57,6 +75,8 @@ pub struct ConfigImport {
     /// Need the user's approval; unless approved, nothing was written.
     pub host_changes: Vec<KeyHostChange>,
     pub exposure_changes: Vec<GatewayExposureChange>,
+    /// Routes the file sends to backends they do not use now.
+    pub route_moves: Vec<ConfigRouteMove>,
     /// Key labels the file names that this keychain does not hold.
     pub warnings: Vec<ConfigIssue>,
     pub changes: Vec<ConfigChange>,
@@ -133,6 +153,7 @@ impl From<ImportOutcome> for ConfigImport {
             issues: o.issues.into_iter().map(issue).collect(),
             host_changes: o.host_changes.into_iter().map(Into::into).collect(),
             exposure_changes: o.exposure_changes.into_iter().map(Into::into).collect(),
+            route_moves: o.route_moves.into_iter().map(Into::into).collect(),
             warnings: o.warnings.into_iter().map(issue).collect(),
             changes: o.changes.into_iter().map(change).collect(),
             applied: o.applied,

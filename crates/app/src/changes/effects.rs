@@ -1,7 +1,7 @@
-//! What an imported file may not do without the user's say-so. A file can come from anyone (a
-//! teammate, a blog post, a dotfiles repo), so two kinds of change are found before anything is
-//! written, listed, and applied only when the user approved them (`--approve-hosts`, or the
-//! import dialog's one question):
+//! The changes no writer may make without the user's say-so. A file can come from anyone (a
+//! teammate, a blog post, a dotfiles repo), and so can a synced record or a found key, so these
+//! are found before anything is written, listed, and applied only when the user approved them
+//! (`--approve-hosts`, or the dialog's one question):
 //! - **a key to a new host**: a keyed backend's base URL moved to an origin its keys are not
 //!   approved for ([`HostChange`], old → new);
 //! - **the gateway opened wider**: another machine, browser origin or network let in, or
@@ -12,12 +12,8 @@
 //! Invariant: an approval covers only what it names. The window sends back the list it showed,
 //! so a file changed between the preview and the click is refused, not applied.
 
-use super::file::ConfigFile;
-use super::team::TeamServers;
-use crate::backends::BackendView;
 use crate::GatewaySettings;
 use serde::{Deserialize, Serialize};
-use switchyard_core::unapproved_move;
 
 /// A keyed backend the file moves to an origin its keys are not approved for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,27 +75,9 @@ impl Approved {
     }
 }
 
-/// Every keyed backend `file` moves to a new origin, in the file's order.
-pub(super) fn host_changes(file: &ConfigFile, backends: &[BackendView]) -> Vec<HostChange> {
-    file.backends
-        .iter()
-        .filter_map(|entry| {
-            let current = backends.iter().find(|b| b.row.name == entry.name)?;
-            let keys: Vec<Vec<String>> = current.keys.iter().map(|k| k.row.hosts.clone()).collect();
-            let moved = unapproved_move(&keys, &current.row.base_url, &entry.base_url)?;
-            Some(HostChange {
-                backend: entry.name.clone(),
-                from: moved.from,
-                to: moved.to,
-                keys: u32::try_from(keys.len()).unwrap_or(u32::MAX),
-            })
-        })
-        .collect()
-}
-
 /// Every way `next` (the file's settings, as they would be saved) lets in more callers than
 /// `now`. Narrowing changes are not listed: they need no approval.
-pub(super) fn exposure_changes(
+pub(crate) fn exposure_changes(
     now: &GatewaySettings,
     next: &GatewaySettings,
 ) -> Vec<ExposureChange> {
@@ -134,40 +112,6 @@ pub(super) fn exposure_changes(
         {
             out.push(change("allowedNetworks", was, to));
         }
-    }
-    out
-}
-
-/// What importing `next` changes of the team servers saved now (`saved`), as changes the user
-/// must approve: a replica sends the team database's password (from `SWITCHYARD_TEAM_DATABASE_PASSWORD`) to
-/// `database`, takes that database's tokens, backends and routes, and writes its ledger there,
-/// so a file that names another server is as much a change of trust as one that opens the
-/// gateway. A file without the section, or with the one saved, asks nothing.
-pub(super) fn team_changes(
-    saved: Option<&TeamServers>,
-    next: Option<&TeamServers>,
-) -> Vec<ExposureChange> {
-    let Some(next) = next else {
-        return Vec::new();
-    };
-    let shown = |s: Option<&str>| s.map_or_else(|| "none".to_string(), |s| s.trim().to_string());
-    let mut out = Vec::new();
-    let was_db = saved.map(|s| s.database.trim());
-    if was_db != Some(next.database.trim()) {
-        out.push(ExposureChange {
-            setting: "team.database".into(),
-            from: shown(was_db),
-            to: shown(Some(&next.database)),
-        });
-    }
-    let was_redis = saved.and_then(|s| s.redis.as_deref()).map(str::trim);
-    let next_redis = next.redis.as_deref().map(str::trim);
-    if next_redis.is_some() && was_redis != next_redis {
-        out.push(ExposureChange {
-            setting: "team.redis".into(),
-            from: shown(was_redis),
-            to: shown(next_redis),
-        });
     }
     out
 }
