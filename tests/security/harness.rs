@@ -56,21 +56,23 @@ impl Serve {
         }
     }
 
-    /// The keychain service name this gateway and its CLI runs use.
-    pub fn service(&self) -> &str {
-        &self.service
-    }
-
-    /// Runs `switchyard-serve ARGS…` as another process on the same data folder and keychain.
-    pub fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new(BIN)
+    /// Runs `switchyard-serve ARGS…` as another process on the same data folder and keychain,
+    /// whatever its exit code.
+    pub fn cli_output(&self, args: &[&str]) -> std::process::Output {
+        Command::new(BIN)
             .args(args)
             .env("SWITCHYARD_DATA_DIR", self.data.path())
             .env("SWITCHYARD_KEYRING_SERVICE", &self.service)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Runs `switchyard-serve ARGS…` as another process on the same data folder and keychain;
+    /// its stdout, once it succeeded.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = self.cli_output(args);
         assert!(
             out.status.success(),
             "switchyard-serve {args:?} failed: {}",

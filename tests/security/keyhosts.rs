@@ -4,10 +4,9 @@
 //! the user's own `backend edit` is their approval and says so. A recording server stands in
 //! for the host a hostile file names: it notes every key it is sent, by the gateway or a probe.
 
-use crate::harness::{client, read_request, Serve, BIN};
+use crate::harness::{client, read_request, Serve};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
 const KEY: &str = "sk-HOSTBOUNDh0stb0undH0STB0UND4242";
@@ -62,18 +61,6 @@ impl Recorder {
     }
 }
 
-/// `switchyard-serve ARGS…` on the gateway's data folder and keychain, whatever its exit.
-fn run(s: &Serve, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("SWITCHYARD_DATA_DIR", s.data.path())
-        .env("SWITCHYARD_KEYRING_SERVICE", s.service())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 /// A gateway with backend "Main" (its key in the keychain) on `home`, and a token.
 fn keyed_backend(home: &Recorder) -> (Serve, String) {
     let s = Serve::start();
@@ -116,7 +103,7 @@ fn an_imported_file_cannot_send_a_stored_key_to_another_host() {
     std::fs::write(&file, hostile).unwrap();
     let path = file.to_str().unwrap();
 
-    let dry = run(&s, &["config", "import", path, "--dry-run"]);
+    let dry = s.cli_output(&["config", "import", path, "--dry-run"]);
     let said = String::from_utf8_lossy(&dry.stderr);
     assert!(
         dry.status.success(),
@@ -131,7 +118,7 @@ fn an_imported_file_cannot_send_a_stored_key_to_another_host() {
         "the dry run names the move, old → new, and the flag it needs: {said}"
     );
 
-    let refused = run(&s, &["config", "import", path]);
+    let refused = s.cli_output(&["config", "import", path]);
     let said = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "refused: {said}");
     assert!(
@@ -153,7 +140,7 @@ fn an_imported_file_cannot_send_a_stored_key_to_another_host() {
         "the key never reached the file's host"
     );
 
-    let approved = run(&s, &["config", "import", path, "--approve-hosts"]);
+    let approved = s.cli_output(&["config", "import", path, "--approve-hosts"]);
     assert!(
         approved.status.success(),
         "{}",
@@ -220,13 +207,7 @@ fn a_host_changed_behind_switchyards_back_gets_no_key_until_the_user_edits_it() 
         dry.contains("needs --approve-hosts") && dry.contains("backend Main: "),
         "{dry}"
     );
-    let refused = std::process::Command::new(crate::harness::BIN)
-        .args(["backend", "edit", "Main", "--base-url", &elsewhere.base()])
-        .env("SWITCHYARD_DATA_DIR", s.data.path())
-        .env("SWITCHYARD_KEYRING_SERVICE", s.service())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let refused = s.cli_output(&["backend", "edit", "Main", "--base-url", &elsewhere.base()]);
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(
         !refused.status.success() && said.contains("--approve-hosts"),
@@ -292,7 +273,7 @@ fn an_untrusted_file_with_other_schemes_or_enormous_values_is_refused_whole() {
         ),
     ] {
         std::fs::write(&file, text).unwrap();
-        let out = run(&s, &["config", "import", &path]);
+        let out = s.cli_output(&["config", "import", &path]);
         let said = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{what} must be refused: {said}");
         assert!(
@@ -301,7 +282,7 @@ fn an_untrusted_file_with_other_schemes_or_enormous_values_is_refused_whole() {
         );
     }
     std::fs::write(&file, "#".repeat(2 << 20)).unwrap();
-    let out = run(&s, &["config", "import", &path]);
+    let out = s.cli_output(&["config", "import", &path]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "a 2 MiB file: {said}");
     assert!(said.contains("over 1 MiB"), "says why: {said}");

@@ -122,13 +122,7 @@ fn opening_metrics_to_this_machine_is_the_users_explicit_choice() {
     )
     .unwrap();
     let path = file.to_str().unwrap();
-    let refused = std::process::Command::new(crate::harness::BIN)
-        .args(["config", "import", path])
-        .env("SWITCHYARD_DATA_DIR", s.data.path())
-        .env("SWITCHYARD_KEYRING_SERVICE", s.service())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let refused = s.cli_output(&["config", "import", path]);
     let said = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{said}");
     assert!(
