@@ -156,7 +156,10 @@ describe("Keys go only where the user sent them, in the real window", () => {
     assert.equal(await (await b.$(byTestId("host-approval-note"))).isExisting(), false, "the current host is approved");
     await (await b.$(byTestId("field-base-url"))).setValue("http://127.0.0.1:9/v1");
     await until(async () => (await text(byTestId("host-approval-note")))?.includes("http://127.0.0.1:9"), "no note before saving");
-    await (await b.$(byTestId("cancel"))).click();
+    // Save approves exactly the host the note named (the core checks it against the move).
+    await (await b.$(byTestId("save-backend"))).click();
+    await (await b.$(byTestId("backend-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
+    assert.ok(cli(["backend", "list"]).includes("http://127.0.0.1:9/v1"), "saved with the new host");
   });
 
   it("asks for a token on /metrics and makes a scrape token that reads it and nothing else", async () => {

@@ -65,7 +65,8 @@ export const commands = {
 	/**  Live validation for the add/edit dialog. Nothing is saved. */
 	validateBackend: (draft: BackendDraft, editingId: string | null, key: KeyInput | null) => typedError<ValidationReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("validate_backend", { draft, editingId, key })),
 	createBackend: (draft: BackendDraft, key: KeyInput | null) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_backend", { draft, key })),
-	updateBackend: (id: string, draft: BackendDraft) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_backend", { id, draft })),
+	/**  `approved_origin`: the new host the dialog said saving approves for the keys. */
+	updateBackend: (id: string, draft: BackendDraft, approvedOrigin: string | null) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_backend", { id, draft, approvedOrigin })),
 	setBackendEnabled: (id: string, enabled: boolean) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_enabled", { id, enabled })),
 	/**  `ids` lists every backend once, in the new order. */
 	reorderBackends: (ids: string[]) => typedError<Backend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("reorder_backends", { ids })),

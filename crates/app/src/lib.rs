@@ -44,7 +44,7 @@ pub use backends::import::{
     Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,
 };
 pub use backends::keys::{Keys, NewKey};
-pub use backends::{BackendView, Backends, HostApproval, KeyView};
+pub use backends::{BackendView, Backends, KeyView};
 pub use cache::{
     CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS,

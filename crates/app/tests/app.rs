@@ -155,7 +155,7 @@ impl Harness {
     ) -> Result<BackendView, switchyard_app::AppError> {
         self.app
             .backends()
-            .update(id.into(), draft, switchyard_app::HostApproval::Approve)
+            .update(id.into(), draft, switchyard_app::config_file::Approved::All)
             .await
     }
 

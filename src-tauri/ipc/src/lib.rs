@@ -138,7 +138,8 @@ macro_rules! for_each_command {
             /// Live validation for the add/edit dialog. Nothing is saved.
             validate_backend(draft: BackendDraft, editing_id: Option<String>, key: Option<KeyInput>) -> ValidationReport;
             create_backend(draft: BackendDraft, key: Option<KeyInput>) -> Backend;
-            update_backend(id: String, draft: BackendDraft) -> Backend;
+            /// `approved_origin`: the new host the dialog said saving approves for the keys.
+            update_backend(id: String, draft: BackendDraft, approved_origin: Option<String>) -> Backend;
             set_backend_enabled(id: String, enabled: bool) -> Backend;
             /// `ids` lists every backend once, in the new order.
             reorder_backends(ids: Vec<String>) -> Vec<Backend>;

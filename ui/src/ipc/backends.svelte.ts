@@ -76,7 +76,9 @@ class BackendsResource extends Resource<Backend[]> {
   }
 
   create = (draft: BackendDraft, key: KeyInput | null) => this.after(api.createBackend(draft, key));
-  update = (id: string, draft: BackendDraft) => this.after(api.updateBackend(id, draft));
+  /** `approvedOrigin`: the new host the dialog's note said saving approves for the keys. */
+  update = (id: string, draft: BackendDraft, approvedOrigin: string | null = null) =>
+    this.after(api.updateBackend(id, draft, approvedOrigin));
   setEnabled = (id: string, enabled: boolean) => this.after(api.setBackendEnabled(id, enabled));
   remove = (id: string) => this.after(api.deleteBackend(id));
   addKey = (backendId: string, key: KeyInput) => this.after(api.addKey(backendId, key));

@@ -1,19 +1,10 @@
 //! Which hosts a backend's keys may go to (see `switchyard_core::key_host`): a save that moves a
-//! keyed backend to a new origin approves it only when the user made the edit themselves.
+//! keyed backend to a new origin approves it only when the user approved that very move
+//! (`crate::changes::decide`).
 
 use super::BackendTables;
 use crate::AppError;
 use switchyard_core::{origin_of, unapproved_move, HostMove};
-
-/// Whether saving a backend approves its keys for a new host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostApproval {
-    /// The user typed the change (edit dialog, `backend edit`) or explicitly accepted it (an
-    /// import run with `--approve-hosts`): the new host is approved for the backend's keys.
-    Approve,
-    /// Not the user's own edit: the keys stay approved only where they were.
-    Withhold,
-}
 
 /// The move of backend `id` from `old_url` to `new_url` that its keys are not approved for
 /// (blocking).

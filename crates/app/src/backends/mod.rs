@@ -11,7 +11,6 @@ mod rules;
 mod write;
 
 pub(crate) use hosts::home_for_found_key;
-pub use hosts::HostApproval;
 pub(crate) use rules::{check_limits, check_monitor};
 pub(crate) use write::add as add_backend;
 
@@ -170,14 +169,15 @@ impl Backends {
         self.get(&row.id).await
     }
 
-    /// Saves a backend's editable fields. With [`HostApproval::Approve`] (the user's own edit:
-    /// the edit dialog, `switchyard backend edit`) a new host is approved for the backend's
-    /// keys; with `Withhold` its keys are not sent there until the user approves it.
+    /// Saves a backend's editable fields. A save that sends the backend's keys to an origin
+    /// they are not approved for is the change path's question (`crate::changes`): written, and
+    /// that origin approved for the keys, only when `approved` covers the move (the dialog's
+    /// shown origin, `--approve-hosts`, an approved import); otherwise refused, nothing saved.
     pub async fn update(
         &self,
         id: String,
         draft: BackendDraft,
-        approval: HostApproval,
+        approved: crate::changes::Approved,
     ) -> Result<BackendView, AppError> {
         let id2 = id.clone();
         self.blocking(move |inner| {
@@ -196,12 +196,34 @@ impl Backends {
                 return Err(AppError::Validation(v));
             }
             let moved = hosts::pending_move(&inner.rows, &id2, &current.base_url, &draft.base_url)?;
+            if let Some(m) = &moved {
+                let keys = inner.rows.keys.keys_of(&id2)?.len();
+                let effects = crate::changes::Effects {
+                    hosts: vec![crate::changes::HostChange {
+                        backend: draft.name.trim().to_string(),
+                        from: m.from.clone(),
+                        to: m.to.clone(),
+                        keys: u32::try_from(keys).unwrap_or(u32::MAX),
+                    }],
+                    ..Default::default()
+                };
+                let writer = crate::changes::Writer::User;
+                if let crate::changes::Decision::Refuse(_) =
+                    crate::changes::decide(&writer, &effects, &approved)
+                {
+                    return Err(AppError::Conflict(format!(
+                        "Saving sends this backend's {keys} key(s) to {}, which you have not \
+                         approved: nothing was saved. Save again to approve it.",
+                        m.to
+                    )));
+                }
+            }
             inner
                 .rows
                 .backends
                 .update_backend(&id2, &draft)
                 .map_err(AppError::conflict_on_duplicate)?;
-            if let (Some(moved), HostApproval::Approve) = (moved, approval) {
+            if let Some(moved) = moved {
                 hosts::approve(&inner.rows, &id2, &draft.name, &moved)?;
             }
             if current.kind != draft.kind || current.base_url != draft.base_url {

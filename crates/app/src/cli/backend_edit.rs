@@ -7,7 +7,7 @@
 
 use super::io::find;
 use crate::changes::{decide, Approved, Decision, Effects, HostChange, Writer};
-use crate::{AppError, HostApproval, Switchyard};
+use crate::{AppError, Switchyard};
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct EditArgs {
@@ -69,16 +69,14 @@ impl EditArgs {
             });
         }
         if let Decision::Refuse(_) = decide(&Writer::User, &effects, &approved) {
+            // Said here with the CLI's way to approve; the service decides again on save.
             return Err(AppError::Conflict(format!(
                 "this edit sends {}'s keys to a host they are not approved for; nothing was \
                  changed:\n{listed}Only if you trust that host, run again with --approve-hosts.",
                 b.row.name
             )));
         }
-        let saved = app
-            .backends()
-            .update(b.row.id, draft, HostApproval::Approve)
-            .await?;
+        let saved = app.backends().update(b.row.id, draft, approved).await?;
         let mut out = format!("saved {}\n", saved.row.name);
         for h in &effects.hosts {
             out += &format!(

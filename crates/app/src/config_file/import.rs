@@ -8,7 +8,6 @@ use super::check::{check, issue, limits, monitor, Issue};
 use super::effects::{host_changes, route_moves, team_changes};
 use super::file::ConfigFile;
 use crate::backends::BackendView;
-use crate::backends::HostApproval;
 use crate::blocking::OffThread;
 use crate::changes::{
     decide, exposure_changes, Approved, Decision, Effects, ExposureChange, HostChange, RouteMove,
@@ -180,13 +179,16 @@ pub(super) async fn run(
     if !outcome.issues.is_empty() || options.dry_run || outcome.refused.is_some() {
         return Ok(outcome);
     }
-    // Approved (or nothing to approve): the moves the user saw become their keys' hosts.
-    let approval = if outcome.host_changes.is_empty() {
-        HostApproval::Withhold
-    } else {
-        HostApproval::Approve
-    };
-    apply(app, file, &backends, approval, options.records_only).await?;
+    // Approved (or nothing to approve): the moves the user saw become their keys' hosts (each
+    // save asks the same decision again, with the same approval).
+    apply(
+        app,
+        file,
+        &backends,
+        &options.approved,
+        options.records_only,
+    )
+    .await?;
     outcome.applied = true;
     Ok(outcome)
 }
@@ -195,7 +197,7 @@ async fn apply(
     app: &Switchyard,
     file: &ConfigFile,
     before: &[BackendView],
-    approval: HostApproval,
+    approved: &Approved,
     records_only: bool,
 ) -> Result<(), AppError> {
     if !records_only {
@@ -228,7 +230,7 @@ async fn apply(
         let id = match before.iter().find(|x| x.row.name == b.name) {
             Some(x) => {
                 app.backends()
-                    .update(x.row.id.clone(), draft, approval)
+                    .update(x.row.id.clone(), draft, approved.clone())
                     .await?
                     .row
                     .id

@@ -184,3 +184,60 @@ async fn deleting_with_the_keychain_down_changes_nothing() {
     assert_eq!(h.keychain.len(), 2, "no key was removed");
     assert_eq!(h.backend(&b.row.id).await.keys.len(), 2);
 }
+
+#[tokio::test]
+async fn a_save_that_moves_a_keyed_backend_approves_only_the_host_the_user_was_shown() {
+    use switchyard_app::config_file::{Approved, HostChange};
+    let h = start().await;
+    let b = h
+        .add(
+            draft(BackendKind::OpenAi, "Main", "https://api.openai.com/v1"),
+            Some(key("main", "sk-proj-hostmove00000000000000000000000001")),
+        )
+        .await;
+    let shown = |to: &str| Approved::Listed {
+        hosts: vec![HostChange {
+            backend: "Main".into(),
+            from: String::new(),
+            to: to.into(),
+            keys: 0,
+        }],
+        exposure: vec![],
+    };
+    let to = draft(BackendKind::OpenAi, "Main", "https://eu.example/v1");
+    for (approved, what) in [
+        (Approved::Nothing, "no note was shown"),
+        (
+            shown("https://other.example"),
+            "the note showed another host",
+        ),
+    ] {
+        let err = h
+            .app
+            .backends()
+            .update(b.row.id.clone(), to.clone(), approved)
+            .await
+            .expect_err(what);
+        assert!(matches!(err, AppError::Conflict(_)), "{what}: {err:?}");
+        let now = h.find_backend(|x| x.row.id == b.row.id).await;
+        assert_eq!(
+            now.row.base_url, "https://api.openai.com/v1",
+            "{what}: nothing saved"
+        );
+    }
+    let saved = h
+        .app
+        .backends()
+        .update(b.row.id.clone(), to, shown("https://eu.example"))
+        .await
+        .unwrap();
+    assert_eq!(saved.row.base_url, "https://eu.example/v1");
+    assert!(
+        saved.keys[0]
+            .row
+            .hosts
+            .contains(&"https://eu.example".to_string()),
+        "the shown host is approved for the key: {:?}",
+        saved.keys[0].row.hosts
+    );
+}

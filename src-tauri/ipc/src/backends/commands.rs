@@ -49,14 +49,33 @@ pub async fn create_backend(
         .into())
 }
 
+/// `approved_origin`: the new host the dialog said saving approves for the backend's keys (its
+/// note, shown before the click), if it showed one. The core approves exactly that origin: a
+/// save that would send the keys anywhere else is refused, nothing saved.
 #[tracing::instrument(skip(core, draft), fields(kind = draft.kind_id()))]
-pub async fn update_backend(core: &Core, id: String, draft: BackendDraft) -> Res<Backend> {
+pub async fn update_backend(
+    core: &Core,
+    id: String,
+    draft: BackendDraft,
+    approved_origin: Option<String>,
+) -> Res<Backend> {
+    let draft = draft.parse()?;
+    let approved = switchyard_app::config_file::Approved::Listed {
+        hosts: approved_origin
+            .into_iter()
+            .map(|to| switchyard_app::config_file::HostChange {
+                backend: draft.name.trim().to_string(),
+                from: String::new(),
+                to,
+                keys: 0,
+            })
+            .collect(),
+        exposure: Vec::new(),
+    };
     Ok(core
         .app()?
         .backends()
-        // The edit dialog is the user's own typing: a new host is approved for the keys (the
-        // dialog says so before saving).
-        .update(id, draft.parse()?, switchyard_app::HostApproval::Approve)
+        .update(id, draft, approved)
         .await?
         .into())
 }
