@@ -49,6 +49,12 @@ impl Cleared {
     /// The gate: `key` may go to `url` when `url`'s origin is one of `approved` (the origins
     /// the user approved for this key). A URL without an origin is never approved.
     pub fn check(key: SecretString, approved: &[String], url: &str) -> Result<Cleared, Withheld> {
+        if let Some(origin) = approved.iter().find(|o| starts_at_origin(url, o)) {
+            return Ok(Cleared {
+                key,
+                origin: origin.clone(),
+            });
+        }
         match switchyard_core::origin_of(url) {
             Some(origin) if approved.contains(&origin) => Ok(Cleared { key, origin }),
             Some(origin) => Err(Withheld::NotApproved { origin }),
@@ -66,6 +72,9 @@ impl Cleared {
     /// The value, for this crate's header and scrubber only, and only for a URL of the origin
     /// it was cleared for.
     pub(crate) fn expose_to(&self, url: &str) -> Result<&SecretString, Withheld> {
+        if starts_at_origin(url, &self.origin) {
+            return Ok(&self.key);
+        }
         match switchyard_core::origin_of(url) {
             Some(o) if o == self.origin => Ok(&self.key),
             other => Err(Withheld::NotApproved {
@@ -78,6 +87,16 @@ impl Cleared {
     pub(crate) fn sent(&self) -> &SecretString {
         &self.key
     }
+}
+
+/// Whether `url` is `origin` (an origin as `origin_of` writes it: lower-case, no default port)
+/// followed by its path, query or nothing: then its origin is `origin` without parsing it. Any
+/// other spelling (`HTTPS://…`, `:443`, a user part, a longer host) is not decided here: the
+/// caller parses it. The authority ends at the first `/`, `?` or `#`, so nothing after them can
+/// change the host.
+fn starts_at_origin(url: &str, origin: &str) -> bool {
+    url.strip_prefix(origin)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
 }
 
 /// The header that carries `key` to `url` in `style`, marked sensitive (never printed by
@@ -123,9 +142,16 @@ mod tests {
         let ok = Cleared::check(key(), &approved(), "https://api.openai.com/v1/models").unwrap();
         assert_eq!(ok.origin(), "https://api.openai.com");
         assert!(!format!("{ok:?}").contains("CANARY"));
+        let spelled = Cleared::check(key(), &approved(), "HTTPS://API.openai.com:443/v1").unwrap();
+        assert_eq!(
+            spelled.origin(),
+            "https://api.openai.com",
+            "parsed when not plain"
+        );
         for url in [
             "http://api.openai.com/v1",
             "https://api.openai.com.evil.example/v1",
+            "https://api.openai.com@evil.example/v1",
             "https://api.openai.com:8443/v1",
             "not a url",
         ] {
@@ -168,5 +194,23 @@ mod tests {
         .unwrap();
         let err = key_header(AuthStyle::Bearer, &bad, "https://api.openai.com/v1").unwrap_err();
         assert!(!err.to_string().contains("newline"), "{err}");
+    }
+
+    proptest::proptest! {
+        /// The fast path never says "this origin" where the URL parser (what the HTTP client
+        /// uses) would find another.
+        #[test]
+        fn the_fast_origin_check_agrees_with_the_parser(
+            origin in proptest::sample::select(vec![
+                "https://api.openai.com", "http://127.0.0.1:8080", "http://localhost:11434",
+            ]),
+            rest in "[a-z0-9/?#@:.%\\\\\\[\\]]{0,24}",
+        ) {
+            let url = format!("{origin}{rest}");
+            if starts_at_origin(&url, origin) {
+                let parsed = switchyard_core::origin_of(&url);
+                proptest::prop_assert_eq!(parsed.as_deref(), Some(origin), "{}", url);
+            }
+        }
     }
 }
