@@ -15,8 +15,9 @@
 //!
 //! Writers: `config import` (file and dialog; a file's effects are found in
 //! `config_file::effects`), My machines pulls and a replica following its team (through the
-//! same import), `backend edit` (CLI; the window's backend dialog shows the same note before
-//! Save) — see docs/ARCHITECTURE.md's threat model for the list and what each takes.
+//! same import), every backend save (`Backends::update`: the CLI's `backend edit`, the window's
+//! dialog, which sends back the host its note showed) — see docs/ARCHITECTURE.md's threat model
+//! for the list and what each takes.
 
 mod effects;
 
@@ -50,6 +51,13 @@ impl Effects {
     /// One sentence per effect, the approvals first: the same words in the CLI, a sync report
     /// and the log.
     pub fn lines(&self) -> Vec<String> {
+        let mut out = self.to_approve();
+        out.extend(self.notes());
+        out
+    }
+
+    /// The sentences of the changes that need the user's approval.
+    pub fn to_approve(&self) -> Vec<String> {
         let mut out = Vec::new();
         for h in &self.hosts {
             out.push(format!(
@@ -66,14 +74,21 @@ impl Effects {
             };
             out.push(format!("{what}{}: {} → {}", e.setting, e.from, e.to));
         }
-        for r in &self.routes {
-            out.push(format!(
-                "route {}: now also sends requests to {}",
-                r.route,
-                r.to.join(", ")
-            ));
-        }
         out
+    }
+
+    /// The sentences of what is listed and never asked: routes sent to other backends.
+    pub fn notes(&self) -> Vec<String> {
+        self.routes
+            .iter()
+            .map(|r| {
+                format!(
+                    "route {}: now also sends requests to {}",
+                    r.route,
+                    r.to.join(", ")
+                )
+            })
+            .collect()
     }
 }
 
@@ -104,14 +119,7 @@ pub fn decide(writer: &Writer, effects: &Effects, approved: &Approved) -> Decisi
     if !effects.needs_approval() {
         return Decision::Write;
     }
-    let listed = || {
-        effects
-            .lines()
-            .into_iter()
-            .take(effects.hosts.len() + effects.exposure.len())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let listed = || effects.to_approve().join("; ");
     match writer {
         Writer::User if approved.covers(&effects.hosts, &effects.exposure) => Decision::Write,
         Writer::User => Decision::Refuse(format!("needs your approval: {}", listed())),

@@ -129,12 +129,7 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: boo
             "this file changes where your keys go or who may call the gateway; nothing was changed:"
         };
         let _ = writeln!(io.stderr, "switchyard: {head}");
-        let effects = o.effects();
-        for line in effects
-            .lines()
-            .iter()
-            .take(effects.hosts.len() + effects.exposure.len())
-        {
+        for line in o.effects().to_approve() {
             let _ = writeln!(io.stderr, "  {line}");
         }
         if refused {
@@ -150,12 +145,7 @@ fn report(io: &mut Io<'_>, o: &ImportOutcome, options: &ImportOptions, json: boo
         let _ = writeln!(io.stdout, "{verb} {} {}", c.action, c.what);
     }
     // Listed, never asked: a route that sends requests to a backend it did not use.
-    let effects = o.effects();
-    for line in effects
-        .lines()
-        .iter()
-        .skip(effects.hosts.len() + effects.exposure.len())
-    {
+    for line in o.effects().notes() {
         let _ = writeln!(io.stdout, "note: {line}");
     }
     for w in &o.warnings {
