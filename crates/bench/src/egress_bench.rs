@@ -10,9 +10,10 @@
 //! - a refusal: a key approved elsewhere (parsed, refused, nothing built).
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
+mod best_of;
+
 use axum::http::HeaderValue;
 use std::hint::black_box;
-use std::time::Instant;
 use switchyard_core::AuthStyle;
 use switchyard_gateway::{key_header, Cleared};
 use switchyard_secrets::SecretString;
@@ -21,16 +22,8 @@ const ROUNDS: u32 = 200_000;
 const KEY: &str = "sk-proj-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
 
 /// Nanoseconds per call of `f`, the best of three runs of [`ROUNDS`].
-fn ns(mut f: impl FnMut()) -> f64 {
-    (0..3)
-        .map(|_| {
-            let started = Instant::now();
-            for _ in 0..ROUNDS {
-                f();
-            }
-            started.elapsed().as_nanos() as f64 / f64::from(ROUNDS)
-        })
-        .fold(f64::INFINITY, f64::min)
+fn ns(f: impl FnMut()) -> f64 {
+    best_of::ns(ROUNDS, f)
 }
 
 fn main() {

@@ -11,9 +11,10 @@
 //! - an answer without rate-limit headers: the one scan that finds none.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
+mod best_of;
+
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use std::hint::black_box;
-use std::time::Instant;
 use switchyard_gateway::{passed_headroom, read_headroom, Health, Shape};
 use switchyard_policy::{BreakerConfig, RetryBudgetConfig};
 
@@ -68,16 +69,8 @@ const ANTHROPIC: [(&str, &str); 10] = [
 ];
 
 /// Nanoseconds per call of `f`, the best of three runs of [`ROUNDS`].
-fn ns(mut f: impl FnMut()) -> f64 {
-    (0..3)
-        .map(|_| {
-            let started = Instant::now();
-            for _ in 0..ROUNDS {
-                f();
-            }
-            started.elapsed().as_nanos() as f64 / f64::from(ROUNDS)
-        })
-        .fold(f64::INFINITY, f64::min)
+fn ns(f: impl FnMut()) -> f64 {
+    best_of::ns(ROUNDS, f)
 }
 
 fn main() {
