@@ -229,3 +229,32 @@ pub async fn load_key(
         .await
         .map_err(|_| switchyard_secrets::SecretError::Rejected("the read did not finish".into()))?
 }
+
+/// Why a key was not used for an attempt.
+pub enum KeyMiss {
+    /// This key only (gone from the keychain, not approved for the address): another may serve.
+    Next(String),
+    /// The keychain itself failed: no key of this backend will load.
+    Stop(String),
+}
+
+/// The key `k` read and cleared for `address` (the egress gate: its approved origins against
+/// the very address it is about to be sent to).
+pub async fn cleared_key(
+    state: &Arc<GatewayState>,
+    k: &crate::table::KeyRef,
+    address: &str,
+) -> Result<crate::egress::Cleared, KeyMiss> {
+    let value = match load_key(state, &k.id).await {
+        Ok(v) => v,
+        Err(switchyard_secrets::SecretError::NotFound) => {
+            return Err(KeyMiss::Next(format!(
+                "key {}: not in the keychain",
+                k.label
+            )))
+        }
+        Err(e) => return Err(KeyMiss::Stop(format!("key {}: {e}", k.label))),
+    };
+    crate::egress::Cleared::check(value, &k.approved, address)
+        .map_err(|e| KeyMiss::Next(format!("key {}: {e}", k.label)))
+}

@@ -8,9 +8,8 @@
 //! never counted against a breaker or a rate limit, and never retried: it is not a model call.
 //! Each count leaves a ledger row (`inbound = count_tokens`, no tokens, $0).
 
-use crate::attempt::load_key;
+use crate::attempt::{cleared_key, KeyMiss};
 use crate::deps::Caller;
-use crate::egress::Cleared;
 use crate::log::RequestLog;
 use crate::reply::{error, Shape};
 use crate::resolve::{resolve, Candidate};
@@ -193,10 +192,9 @@ async fn ask(
     };
     let key = match key {
         // The same gate as model calls: approved for this very address, or not sent.
-        Some(k) => {
-            let value = load_key(state, &k.id).await.map_err(|e| e.to_string())?;
-            Some(Cleared::check(value, &k.approved, &url).map_err(|e| e.to_string())?)
-        }
+        Some(k) => Some(cleared_key(state, k, &url).await.map_err(|m| match m {
+            KeyMiss::Next(why) | KeyMiss::Stop(why) => why,
+        })?),
         None => None,
     };
     let hdrs = headers(shape, key.as_ref(), &url, inbound_headers, false)?;

@@ -16,7 +16,7 @@
 //! waits included — ends at the total timeout. Streams fail over only before their first byte.
 //! With no candidate left: 503 naming each one and why.
 
-use crate::attempt::{announce, classify, load_key, Outcome, Sent};
+use crate::attempt::{announce, classify, cleared_key, KeyMiss, Outcome, Sent};
 use crate::inbound::Inbound;
 use crate::log::RequestLog;
 use crate::reply::{error, error_at, Shape};
@@ -30,7 +30,6 @@ use std::time::{Duration, Instant};
 use switchyard_core::ErrorClass;
 use switchyard_policy::{order, Backoff, Strategy};
 use switchyard_pricing::cost_per_mtok_in;
-use switchyard_secrets::SecretError;
 use switchyard_wire::WireError;
 use tokio::time::Instant as Deadline;
 
@@ -241,19 +240,6 @@ impl Attempt<'_> {
                     continue;
                 }
             }
-            let secret = match key {
-                Some(k) => match load_key(state, &k.id).await {
-                    Ok(secret) => Some(secret),
-                    // This key is gone; another may be there.
-                    Err(SecretError::NotFound) => {
-                        last = format!("key {}: not in the keychain", k.label);
-                        continue;
-                    }
-                    // A locked or unavailable keychain: no key of this backend will load.
-                    Err(e) => return Err(Skip::Failed(format!("key {}: {e}", k.label))),
-                },
-                None => None,
-            };
             let address = upstream::endpoint(
                 t.kind,
                 &t.base_url,
@@ -262,19 +248,17 @@ impl Attempt<'_> {
                 &self.cand.model,
                 inbound.stream,
             );
-            // The gate: a key goes only to an origin the user approved for it, checked here
-            // against the very address it is about to be sent to.
-            let secret = match (key, secret) {
-                (Some(k), Some(value)) => {
-                    match crate::egress::Cleared::check(value, &k.approved, &address) {
-                        Ok(cleared) => Some(cleared),
-                        Err(e) => {
-                            last = format!("key {}: {e}", k.label);
-                            continue;
-                        }
+            let secret = match key {
+                Some(k) => match cleared_key(state, k, &address).await {
+                    Ok(cleared) => Some(cleared),
+                    // This key is gone or not approved here; another may serve.
+                    Err(KeyMiss::Next(why)) => {
+                        last = why;
+                        continue;
                     }
-                }
-                _ => None,
+                    Err(KeyMiss::Stop(why)) => return Err(Skip::Failed(why)),
+                },
+                None => None,
             };
             let hdrs =
                 upstream::headers(out, secret.as_ref(), &address, self.headers, inbound.stream)?;

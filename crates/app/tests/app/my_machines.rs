@@ -69,6 +69,20 @@ fn token_works(h: &Harness, value: &str) -> bool {
     h.app.tokens().index().verify(value).is_some()
 }
 
+/// Route "fast": one candidate, `model` on backend `backend_id`.
+fn fast(backend_id: &str, model: &str) -> RouteDraft {
+    RouteDraft {
+        name: "fast".into(),
+        strategy: Strategy::Priority,
+        candidates: vec![RouteCandidate {
+            backend_id: backend_id.into(),
+            model: model.into(),
+            weight: 1,
+        }],
+        cache: Default::default(),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
     let pg = TempPostgres::start();
@@ -79,16 +93,7 @@ async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
             Some(key("main", CANARY)),
         )
         .await;
-    let route = RouteDraft {
-        name: "fast".into(),
-        strategy: Strategy::Priority,
-        candidates: vec![RouteCandidate {
-            backend_id: openai.row.id.clone(),
-            model: "gpt-4o-mini".into(),
-            weight: 1,
-        }],
-        cache: Default::default(),
-    };
+    let route = fast(&openai.row.id, "gpt-4o-mini");
     laptop.app.routes().save(None, route).await.unwrap();
     let budget = Budget {
         id: String::new(),
@@ -185,23 +190,9 @@ async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
 
     // A route pointed at another backend follows, and the pull says where it now goes.
     let demo = laptop.find_backend(|b| b.row.name == "Demo").await;
-    let fast = laptop.app.routes().list().await.unwrap().remove(0);
-    let moved = RouteDraft {
-        name: "fast".into(),
-        strategy: Strategy::Priority,
-        candidates: vec![RouteCandidate {
-            backend_id: demo.row.id.clone(),
-            model: "demo-chat".into(),
-            weight: 1,
-        }],
-        cache: Default::default(),
-    };
-    laptop
-        .app
-        .routes()
-        .save(Some(fast.id), moved)
-        .await
-        .unwrap();
+    let now = laptop.app.routes().list().await.unwrap().remove(0);
+    let moved = fast(&demo.row.id, "demo-chat");
+    laptop.app.routes().save(Some(now.id), moved).await.unwrap();
     run(&laptop).await;
     assert_eq!(
         run(&desk).await.pulled,

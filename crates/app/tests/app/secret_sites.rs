@@ -43,8 +43,7 @@ const EXPOSED: Sites = &[
 
 /// Where a provider key is cleared for the network, and against what.
 const CLEARED: Sites = &[
-    ("crates/gateway/src/forward.rs", 1, "each attempt: the key's approved origins (routing table) against the attempt's address"),
-    ("crates/gateway/src/count.rs", 1, "token counting: the same, against the counting address"),
+    ("crates/gateway/src/attempt.rs", 1, "cleared_key, for each attempt and token count: the key's approved origins (routing table) against that address"),
     ("crates/app/src/egress.rs", 2, "stored keys (row hosts vs backend URL, unread if unapproved); found keys for the address shown"),
     ("crates/app/src/monitor/prober.rs", 1, "monitor probes: the key row's hosts against the backend's URL"),
 ];
