@@ -172,6 +172,7 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
       "wdio:enforceWebDriverClassic": true,
     },
   });
+  await stillMotion(browser);
   return {
     browser,
     dataDir,
@@ -187,6 +188,19 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
       if (core) await stopCore();
     },
   };
+}
+
+/**
+ * Turns animations off in the window, as the app's own reduced-motion rule does: a click computed
+ * while a dialog still rises into place would land a few pixels off its target on a loaded machine.
+ */
+async function stillMotion(browser) {
+  await browser.execute(() => {
+    const style = document.createElement("style");
+    style.dataset.e2e = "still";
+    style.textContent = "*, *::before, *::after { animation: none !important; transition: none !important; }";
+    document.head.append(style);
+  });
 }
 
 /**

@@ -241,6 +241,10 @@ describe("Readiness in the real app window", () => {
     await (await b.$(`${row} ${byTestId("edit-backend")}`)).click();
     await (await b.$(byTestId("backend-dialog"))).waitForDisplayed({ timeout: 5000 });
     await (await b.$(byTestId("monitor-required"))).click();
+    await b.waitUntil(() => b.execute((s) => document.querySelector(s)?.checked === true, byTestId("monitor-required")), {
+      timeout: 5000,
+      timeoutMsg: "the click did not tick Required",
+    });
     await (await b.$(byTestId("save-backend"))).click();
     await (await b.$(byTestId("backend-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
     await (await b.$(`${row} ${byTestId("backend-required")}`)).waitForExist({ timeout: 5000 });
