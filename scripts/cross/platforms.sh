@@ -17,14 +17,16 @@ cross_cargo() {
     /usr/bin/cargo "$sub" -Zbuild-std --target "$target" --target-dir "$ROOT/target/cross" "$@"
 }
 
-# Clippy (which type-checks everything) of the whole workspace for Windows, zero warnings; then
+# Clippy (which type-checks everything) of the whole workspace's product code for Windows (every
+# library, program and example; not the test and bench targets: they are platform-neutral, the
+# Linux clippy checks them, and nothing runs them on Windows), zero warnings; then
 # the Windows programs the Wine suite runs, and the window's .exe, which must build although Wine
 # cannot run it (no WebView2). `missing_const_for_thread_local` is allowed here only: clippy 1.96
 # reports it on a thread_local that is already `const` (crates/gateway/src/http.rs) when std is
 # built from source; rustup's clippy on Linux keeps it on.
 windows_build() {
   log "Windows: clippy -D warnings of the whole workspace ($WINDOWS_TARGET, std from source)"
-  cross_cargo "$WINDOWS_TARGET" clippy --workspace --all-targets --quiet -- -D warnings \
+  cross_cargo "$WINDOWS_TARGET" clippy --workspace --lib --bins --examples --quiet -- -D warnings \
     -A clippy::missing_const_for_thread_local
   log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe and the test helpers"
   cross_cargo "$WINDOWS_TARGET" build --quiet -p switchyard-app -p switchyard-tray -p switchyard-desktop \
@@ -38,8 +40,8 @@ ensure_zig() {
   venv_make "$ROOT/tests/.tools/zig" "ziglang==$ZIG_VERSION" "zig $ZIG_VERSION (ziglang)" "ziglang==$ZIG_VERSION"
 }
 
-# Clippy (which type-checks everything) of the whole workspace for macOS on Apple silicon, zero
-# warnings. Nothing is linked and nothing runs: the macOS-only code is type-checked, no more
+# Clippy (which type-checks everything) of the whole workspace's product code for macOS on Apple
+# silicon (as for Windows: libraries, programs, examples), zero warnings. Nothing is linked and nothing runs: the macOS-only code is type-checked, no more
 # (docs/PLATFORMS.md). Objective-C sources get an empty object (scripts/cross/zig-cc).
 macos_check() {
   ensure_zig
@@ -47,7 +49,7 @@ macos_check() {
   ZIG_PYTHON="$ROOT/tests/.tools/zig/bin/python" \
     CC_aarch64_apple_darwin="$ROOT/scripts/cross/zig-cc" CXX_aarch64_apple_darwin="$ROOT/scripts/cross/zig-cc" \
     AR_aarch64_apple_darwin="$ROOT/scripts/cross/zig-ar" \
-    cross_cargo aarch64-apple-darwin clippy --workspace --all-targets --quiet -- -D warnings \
+    cross_cargo aarch64-apple-darwin clippy --workspace --lib --bins --examples --quiet -- -D warnings \
     -A clippy::missing_const_for_thread_local
 }
 
