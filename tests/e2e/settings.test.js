@@ -58,9 +58,25 @@ describe("Gateway settings and backend limits in the real app window", () => {
     await screenshot("settings-gateway-error.png");
   });
 
-  it("saves a valid origin and asks for a restart", async () => {
+  it("asks before letting a web page in: Cancel saves nothing, Save and allow saves, then asks for a restart", async () => {
     await (await b.$(settings("gw-origins"))).setValue("http://localhost:5173");
-    await (await b.$(settings("gw-save"))).click();
+    const ask = async () => {
+      await (await b.$(settings("gw-save"))).click();
+      await (await b.$(byTestId("confirm-dialog"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "no question before opening the gateway to a web page" });
+      const items = await b.execute((s) => Array.from(document.querySelectorAll(s), (li) => li.textContent.trim()), byTestId("confirm-item"));
+      assert.deepEqual(items, ["Web pages allowed to call the gateway: none → adds http://localhost:5173"]);
+    };
+    await ask();
+    await screenshot("settings-gateway-approve.png");
+    await (await b.$(byTestId("confirm-no"))).click();
+    await (await b.$(byTestId("confirm-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
+    assert.equal(await (await b.$(settings("gw-restart-needed"))).isExisting(), false, "cancelled: nothing saved");
+    assert.equal(await (await b.$(settings("gw-settings-error"))).isExisting(), false, "a cancel is no error");
+    assert.equal(await isDisabled(settings("gw-save")), false, "still to save");
+    assert.equal(await value(settings("gw-origins")), "http://localhost:5173", "the form keeps the input");
+
+    await ask();
+    await (await b.$(byTestId("confirm-yes"))).click();
     await (await b.$(settings("gw-restart-needed"))).waitForDisplayed({ timeout: 5000, timeoutMsg: "no restart notice after saving" });
     assert.equal(await text(settings("gw-restart-needed")), "Saved. Restart Switchyard to apply these settings.");
     assert.equal(await (await b.$(settings("gw-settings-error"))).isExisting(), false, "the old error is gone");

@@ -91,8 +91,13 @@ export const commands = {
 	getGatewaySettings: () => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("get_gateway_settings")),
 	/**  Pauses (every request answered 503) or resumes the gateway. */
 	setGatewayPaused: (paused: boolean) => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_gateway_paused", { paused })),
-	/**  Saves the gateway settings (validated; nothing saved on error). They apply at the next start. */
-	updateGatewaySettings: (settings: GatewaySettingsForm) => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings })),
+	/**  What saving these settings would open (validated; nothing saved): what the window asks before saving. */
+	previewGatewaySettings: (settings: GatewaySettingsForm) => typedError<GatewayExposureChange[], IpcError_Serialize>(__TAURI_INVOKE("preview_gateway_settings", { settings })),
+	/**
+	 *  Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
+	 *  `approved`: the changes the window's question listed; anything else it opens is refused.
+	 */
+	updateGatewaySettings: (settings: GatewaySettingsForm, approved: GatewayExposureChange[]) => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings, approved })),
 	/**  Sets a backend's traffic limits (in flight, requests and tokens per minute). */
 	setBackendLimits: (id: string, limits: Limits_Deserialize) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_limits", { id, limits })),
 	listRoutes: () => typedError<Route_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_routes")),

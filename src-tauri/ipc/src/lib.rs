@@ -164,8 +164,11 @@ macro_rules! for_each_command {
             get_gateway_settings() -> GatewaySettingsState;
             /// Pauses (every request answered 503) or resumes the gateway.
             set_gateway_paused(paused: bool) -> GatewayStatus;
+            /// What saving these settings would open (validated; nothing saved): what the window asks before saving.
+            preview_gateway_settings(settings: GatewaySettingsForm) -> Vec<GatewayExposureChange>;
             /// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
-            update_gateway_settings(settings: GatewaySettingsForm) -> GatewaySettingsState;
+            /// `approved`: the changes the window's question listed; anything else it opens is refused.
+            update_gateway_settings(settings: GatewaySettingsForm, approved: Vec<GatewayExposureChange>) -> GatewaySettingsState;
             /// Sets a backend's traffic limits (in flight, requests and tokens per minute).
             set_backend_limits(id: String, limits: Limits) -> Backend;
             list_routes() -> Vec<Route>;

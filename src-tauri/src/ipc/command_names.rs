@@ -59,6 +59,7 @@ pub const COMMANDS: &[&str] = &[
     "load_price_file",
     "move_key",
     "notification_status",
+    "preview_gateway_settings",
     "probe_all_now",
     "readiness_history",
     "recent_requests",

@@ -3,7 +3,7 @@
 // sidebar and several pages show them.
 import { api } from "./api";
 import { Resource } from "./resource.svelte";
-import type { CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, Token } from "./types";
+import type { CreatedToken, GatewayExposureChange, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, Token } from "./types";
 
 class GatewayResource extends Resource<GatewayStatus | null> {
   constructor() {
@@ -69,9 +69,18 @@ class GatewaySettingsResource extends Resource<GatewaySettingsState | null> {
     return this.value;
   }
 
-  /** Saves (the core validates; a refusal throws and changes nothing) and resolves to the new state. */
-  async save(settings: GatewaySettingsForm): Promise<GatewaySettingsState> {
-    const state = await api.updateGatewaySettings(settings);
+  /** What saving would open (the core validates first; a refusal throws): the user approves it. */
+  preview(settings: GatewaySettingsForm): Promise<GatewayExposureChange[]> {
+    return api.previewGatewaySettings(settings);
+  }
+
+  /**
+   * Saves (the core validates; a refusal throws and changes nothing) and resolves to the new
+   * state. `approved`: what the user was shown and approved of `preview`; the core refuses a
+   * save that opens anything else.
+   */
+  async save(settings: GatewaySettingsForm, approved: GatewayExposureChange[] = []): Promise<GatewaySettingsState> {
+    const state = await api.updateGatewaySettings(settings, approved);
     this.assign(state);
     return state;
   }

@@ -1,12 +1,17 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { GatewaySettingsForm, GatewaySettingsState } from "./types";
+import type { GatewayExposureChange, GatewaySettingsForm, GatewaySettingsState } from "./types";
 
 const getGatewaySettings = vi.fn<() => Promise<GatewaySettingsState>>();
-const updateGatewaySettings = vi.fn<(s: GatewaySettingsForm) => Promise<GatewaySettingsState>>();
+const updateGatewaySettings = vi.fn<(s: GatewaySettingsForm, approved: GatewayExposureChange[]) => Promise<GatewaySettingsState>>();
+const previewGatewaySettings = vi.fn<(s: GatewaySettingsForm) => Promise<GatewayExposureChange[]>>();
 
 vi.mock("../bindings", () => ({ events: {} }));
 vi.mock("./api", () => ({
-  api: { getGatewaySettings: () => getGatewaySettings(), updateGatewaySettings: (s: GatewaySettingsForm) => updateGatewaySettings(s) },
+  api: {
+    getGatewaySettings: () => getGatewaySettings(),
+    updateGatewaySettings: (s: GatewaySettingsForm, approved: GatewayExposureChange[]) => updateGatewaySettings(s, approved),
+    previewGatewaySettings: (s: GatewaySettingsForm) => previewGatewaySettings(s),
+  },
 }));
 
 const { gatewaySettings } = await import("./gateway.svelte");
@@ -32,6 +37,19 @@ describe("gateway settings", () => {
     updateGatewaySettings.mockResolvedValueOnce(next);
     await expect(gatewaySettings.save(settings({ allowedOrigins: ["http://localhost:5173/"] }))).resolves.toEqual(next);
     expect(gatewaySettings.state).toEqual(next);
+  });
+
+  it("asks the core what a save opens, and sends back only what the user approved", async () => {
+    const lan: GatewayExposureChange = { setting: "allowNonLoopback", from: "off", to: "on" };
+    previewGatewaySettings.mockResolvedValueOnce([lan]);
+    await expect(gatewaySettings.preview(settings({ allowNonLoopback: true }))).resolves.toEqual([lan]);
+    const next = { settings: settings({ allowNonLoopback: true }), restartNeeded: true, portFixed: false };
+    updateGatewaySettings.mockResolvedValueOnce(next);
+    await gatewaySettings.save(settings({ allowNonLoopback: true }), [lan]);
+    expect(updateGatewaySettings).toHaveBeenLastCalledWith(settings({ allowNonLoopback: true }), [lan]);
+    updateGatewaySettings.mockResolvedValueOnce(next);
+    await gatewaySettings.save(settings({ port: 5000 }));
+    expect(updateGatewaySettings.mock.lastCall?.[1], "nothing approved unless passed").toEqual([]);
   });
 
   it("changes nothing when the core refuses", async () => {

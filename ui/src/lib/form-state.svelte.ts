@@ -10,6 +10,9 @@ import { localIssue } from "./field-errors";
 
 /** What a form's own check says: the value to save, or what is wrong (a message per field, or
  * issues when an entry of a list is meant, and a message no field takes). */
+/** What a `submit` save returns when the user cancelled it on the way (a question answered no): nothing saved, no message. */
+export const CANCELLED = Symbol("cancelled");
+
 export type Checked<F extends FieldName, T> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> | FieldIssue[]; message?: string };
 
 const blocking = (i: FieldIssue) => i.severity === "error";
@@ -153,7 +156,7 @@ export class FormState<F extends FieldName> {
     this.issues = this.issues.filter((i) => !blocking(i));
     this.pending = true;
     try {
-      await save(checked.value);
+      if ((await save(checked.value)) === CANCELLED) return false;
       this.saved = true;
       return true;
     } catch (err) {

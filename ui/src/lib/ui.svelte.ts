@@ -46,7 +46,7 @@ export type Modal =
   | { type: "price"; model: string }
   | null;
 
-type ConfirmRequest = { title: string; message: string; confirmLabel: string; resolve: (ok: boolean) => void };
+type ConfirmRequest = { title: string; message: string; confirmLabel: string; items: string[]; resolve: (ok: boolean) => void };
 
 class UiState {
   page = $state<Page>("overview");
@@ -65,11 +65,11 @@ class UiState {
     this.modal = null;
   }
 
-  /** Asks a yes/no question in an in-app dialog. */
-  confirm(title: string, message: string, confirmLabel = "Delete"): Promise<boolean> {
+  /** Asks a yes/no question in an in-app dialog; `items` are listed under the message. */
+  confirm(title: string, message: string, confirmLabel = "Delete", items: string[] = []): Promise<boolean> {
     this.confirmation?.resolve(false);
     return new Promise((resolve) => {
-      this.confirmation = { title, message, confirmLabel, resolve };
+      this.confirmation = { title, message, confirmLabel, items, resolve };
     });
   }
 

@@ -210,8 +210,9 @@ async fn apply(
                 .blocking(move |s| Ok(s.set_setting(super::team::KEY, &value)?))
                 .await?;
         }
+        // The same decision again, with the same approval (a setting changed since is refused).
         app.gateway_control()
-            .update_settings(file.gateway.clone())
+            .update_settings(file.gateway.clone(), approved)
             .await?;
         app.cache().set_settings(file.cache.clone()).await?;
         if let Some(alerts) = &file.alerts {

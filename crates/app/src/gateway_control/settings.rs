@@ -10,6 +10,7 @@
 use super::resilience::Resilience;
 use super::{GatewayControl, Running};
 use crate::blocking::OffThread;
+use crate::changes::{decide, exposure_changes, Approved, Decision, Effects, Writer};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -217,18 +218,48 @@ impl GatewayControl {
             || wanted.metrics_open_on_loopback != running.metrics_open_on_loopback
     }
 
+    /// What saving `settings` would open, once they are valid: the changes the user is asked
+    /// about before [`update_settings`](Self::update_settings). Nothing is saved.
+    pub async fn settings_effects(&self, settings: GatewaySettings) -> Result<Effects, AppError> {
+        let next = settings.validated()?;
+        let now = self.settings().await?;
+        Ok(opened(&now, &next))
+    }
+
     /// Saves the settings; they apply the next time the gateway starts (the app or `serve`).
+    /// A save that lets more callers in (`crate::changes`) is written only when `approved`
+    /// covers each change it makes: the window sends back the list its question showed, an
+    /// import that was approved whole passes `All`. Otherwise it is refused and nothing is saved.
     pub async fn update_settings(
         &self,
         settings: GatewaySettings,
+        approved: &Approved,
     ) -> Result<GatewaySettings, AppError> {
         let settings = settings.validated()?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (next, approved) = (settings.clone(), approved.clone());
         self.settings
-            .blocking(move |settings| Ok(settings.set_setting(KEY, &value)?))
+            .blocking(move |table| {
+                let effects = opened(&load(table)?, &next);
+                if let Decision::Refuse(_) = decide(&Writer::User, &effects, &approved) {
+                    return Err(AppError::Conflict(format!(
+                        "Saving lets more callers reach the gateway ({}), which you have not \
+                         approved: nothing was saved.",
+                        effects.to_approve().join("; ")
+                    )));
+                }
+                Ok(table.set_setting(KEY, &value)?)
+            })
             .await?;
         Ok(settings)
+    }
+}
+
+fn opened(now: &GatewaySettings, next: &GatewaySettings) -> Effects {
+    Effects {
+        exposure: exposure_changes(now, next),
+        ..Effects::default()
     }
 }
 

@@ -72,7 +72,11 @@ async fn configured() -> Harness {
     let mut s = h.app.gateway_control().settings().await.unwrap();
     s.resilience.breaker_failures = 5;
     s.metrics_open_on_loopback = true;
-    h.app.gateway_control().update_settings(s).await.unwrap();
+    h.app
+        .gateway_control()
+        .update_settings(s, &switchyard_app::changes::Approved::All)
+        .await
+        .unwrap();
     h
 }
 

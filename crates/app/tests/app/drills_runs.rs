@@ -170,7 +170,7 @@ async fn the_breaker_drill_follows_the_saved_resilience_and_flags_a_threshold_of
     };
     h.app
         .gateway_control()
-        .update_settings(with(tuned))
+        .update_settings(with(tuned), &switchyard_app::changes::Approved::Nothing)
         .await
         .unwrap();
     let report = drill(&h, DrillName::Breaker).await;
@@ -207,7 +207,7 @@ async fn the_breaker_drill_follows_the_saved_resilience_and_flags_a_threshold_of
     };
     h.app
         .gateway_control()
-        .update_settings(with(high))
+        .update_settings(with(high), &switchyard_app::changes::Approved::Nothing)
         .await
         .unwrap();
     let report = drill(&h, DrillName::Breaker).await;
@@ -227,7 +227,7 @@ async fn the_breaker_drill_follows_the_saved_resilience_and_flags_a_threshold_of
     };
     h.app
         .gateway_control()
-        .update_settings(with(broken))
+        .update_settings(with(broken), &switchyard_app::changes::Approved::Nothing)
         .await
         .unwrap();
     let report = drill(&h, DrillName::Breaker).await;

@@ -1,6 +1,7 @@
 //! Saved gateway settings: validated, and applied by the next start (port, origins).
 
 use super::*;
+use switchyard_app::changes::Approved;
 use switchyard_app::{GatewaySettings, Resilience};
 use switchyard_core::Circuit;
 
@@ -10,11 +11,15 @@ fn free_port() -> u16 {
 }
 
 /// Saves `bad`, which must be refused and leave the defaults; the refusal.
-async fn refused_and_unchanged(h: &Harness, bad: GatewaySettings) -> switchyard_app::AppError {
+async fn refused_and_unchanged(
+    h: &Harness,
+    bad: GatewaySettings,
+    approved: &Approved,
+) -> switchyard_app::AppError {
     let err = h
         .app
         .gateway_control()
-        .update_settings(bad)
+        .update_settings(bad, approved)
         .await
         .unwrap_err();
     assert_eq!(
@@ -35,7 +40,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         allowed_origins: vec!["*".into()],
         ..GatewaySettings::default()
     };
-    let err = refused_and_unchanged(&h, bad).await;
+    let err = refused_and_unchanged(&h, bad, &Approved::All).await;
     assert_eq!(
         refused_fields(&err),
         [(switchyard_core::Field::Origins, None)]
@@ -54,12 +59,33 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         },
         metrics_open_on_loopback: true,
     };
-    let saved = h
-        .app
-        .gateway_control()
-        .update_settings(wanted)
-        .await
-        .unwrap();
+    // Opening /metrics and letting a browser origin in are the user's to approve: asked with the
+    // list, refused without it, and an approval of part of the list is no approval.
+    let control = h.app.gateway_control();
+    let effects = control.settings_effects(wanted.clone()).await.unwrap();
+    assert_eq!(
+        effects.to_approve(),
+        [
+            "gateway metricsOpenOnLoopback: off → on",
+            "gateway allowedOrigins: none → adds http://localhost:5173"
+        ]
+    );
+    let err = refused_and_unchanged(&h, wanted.clone(), &Approved::Nothing).await;
+    assert!(
+        matches!(&err, switchyard_app::AppError::Conflict(m)
+            if m.contains("metricsOpenOnLoopback: off → on") && m.contains("nothing was saved")),
+        "{err}"
+    );
+    let part = Approved::Listed {
+        hosts: vec![],
+        exposure: effects.exposure[..1].to_vec(),
+    };
+    refused_and_unchanged(&h, wanted.clone(), &part).await;
+    let shown = Approved::Listed {
+        hosts: vec![],
+        exposure: effects.exposure.clone(),
+    };
+    let saved = control.update_settings(wanted, &shown).await.unwrap();
     assert_eq!(
         saved.allowed_origins,
         ["http://localhost:5173"],
@@ -145,7 +171,7 @@ async fn resilience_out_of_range_is_refused_by_name_and_changes_nothing() {
         },
         ..GatewaySettings::default()
     };
-    let err = refused_and_unchanged(&h, bad).await;
+    let err = refused_and_unchanged(&h, bad, &Approved::All).await;
     assert!(
         err.to_string()
             .contains("First-byte timeout must be from 1 to 600"),

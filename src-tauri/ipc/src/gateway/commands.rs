@@ -5,7 +5,9 @@ use super::dto::{
     RequestQuery, Token,
 };
 use crate::backends::dto::{Backend, Limits};
+use crate::config::dto::GatewayExposureChange;
 use crate::{dtos, Core, IpcError};
+use switchyard_app::changes::Approved;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -61,16 +63,38 @@ pub async fn get_gateway_settings(core: &Core) -> Res<GatewaySettingsState> {
     })
 }
 
+/// What saving these settings would open (validated first; nothing saved): the changes the
+/// window asks the user to approve before `update_gateway_settings`.
+#[tracing::instrument(skip(core))]
+pub async fn preview_gateway_settings(
+    core: &Core,
+    settings: GatewaySettingsForm,
+) -> Res<Vec<GatewayExposureChange>> {
+    let effects = core
+        .app()?
+        .gateway_control()
+        .settings_effects(settings.into())
+        .await?;
+    Ok(effects.exposure.into_iter().map(Into::into).collect())
+}
+
 /// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
+/// `approved`: the changes the window's question listed; a save that opens anything else is
+/// refused.
 #[tracing::instrument(skip(core))]
 pub async fn update_gateway_settings(
     core: &Core,
     settings: GatewaySettingsForm,
+    approved: Vec<GatewayExposureChange>,
 ) -> Res<GatewaySettingsState> {
     let app = core.app()?;
+    let approved = Approved::Listed {
+        hosts: Vec::new(),
+        exposure: approved.into_iter().map(Into::into).collect(),
+    };
     let saved = app
         .gateway_control()
-        .update_settings(settings.into())
+        .update_settings(settings.into(), &approved)
         .await?;
     Ok(GatewaySettingsState {
         restart_needed: app.gateway_control().restart_needed(&saved),
