@@ -204,6 +204,19 @@ async function stillMotion(browser) {
 }
 
 /**
+ * Activates a control from the keyboard (focus, then Space), as a keyboard user does. For the
+ * first control used in a dialog that a click on the page behind just opened: WebKitWebDriver
+ * loses that first pointer click (the route editor's Add candidate, every time; a second click,
+ * or a script's `click()`, works), which made tests flaky or wrong.
+ */
+export async function press(browser, selector) {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed({ timeout: 5000, timeoutMsg: `${selector} is not shown` });
+  await browser.execute((s) => document.querySelector(s)?.focus(), selector);
+  await browser.keys(" ");
+}
+
+/**
  * The app window for a suite's tests, and the mock provider first when `mock` gives its
  * arguments (`[]` for none); the other options go to `startApp`. `b` is the WebDriver session.
  */

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { answerFileDialog, artifacts, byTestId, closeApp, openApp, pageReaders, startApp } from "./harness.js";
+import { answerFileDialog, artifacts, byTestId, closeApp, openApp, pageReaders, press, startApp } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000004242";
 const WRONG = "sk-e2e-wrong-key-000000000000009090";
@@ -240,7 +240,7 @@ describe("Readiness in the real app window", () => {
     await (await b.$(row)).waitForExist({ timeout: 5000 });
     await (await b.$(`${row} ${byTestId("edit-backend")}`)).click();
     await (await b.$(byTestId("backend-dialog"))).waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("monitor-required"))).click();
+    await press(b, byTestId("monitor-required"));
     await b.waitUntil(() => b.execute((s) => document.querySelector(s)?.checked === true, byTestId("monitor-required")), {
       timeout: 5000,
       timeoutMsg: "the click did not tick Required",

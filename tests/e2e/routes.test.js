@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { artifacts, byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders } from "./harness.js";
+import { artifacts, byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders, press } from "./harness.js";
 
 describe("Routes in the real app window", () => {
   let app;
@@ -143,6 +143,34 @@ describe("Routes in the real app window", () => {
     await b.keys("Escape");
     await (await dialog()).waitForExist({ reverse: true, timeout: 5000 });
     assert.equal(await (await b.$(rowSel("my route"))).isExisting(), false, "nothing was saved");
+  });
+
+  it("says in the editor, before saving, that the route's requests would also go to another backend", async () => {
+    await (await b.$(byTestId("nav-backends"))).click();
+    await (await b.$(byTestId("add-backend"))).click();
+    const added = await b.$(byTestId("backend-dialog"));
+    await added.waitForDisplayed({ timeout: 5000 });
+    await (await b.$(byTestId("field-kind"))).selectByVisibleText("Ollama");
+    await (await b.$(byTestId("field-name"))).setValue("Local");
+    await (await b.$(byTestId("field-base-url"))).setValue("http://127.0.0.1:9");
+    await (await b.$(byTestId("save-backend"))).click();
+    await added.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the second backend was not saved" });
+
+    await (await b.$(byTestId("nav-routes"))).click();
+    await (await b.$(`${rowSel("fast")} ${byTestId("route-edit")}`)).click();
+    await (await dialog()).waitForDisplayed({ timeout: 5000 });
+    const note = byTestId("route-move-note");
+    assert.equal(await (await b.$(note)).isExisting(), false, "the backends it uses: nothing to say");
+    await press(b, byTestId("candidate-add"));
+    await (await b.$(candSel(2))).waitForExist({ timeout: 5000 });
+    await (await b.$(`${candSel(2)} ${byTestId("candidate-backend")}`)).selectByVisibleText("Local");
+    await (await b.$(note)).waitForExist({ timeout: 5000, timeoutMsg: "no note that the route moves" });
+    assert.equal(await text(note), "Saving also sends this route's requests to Local.");
+    await b.saveScreenshot(path.join(artifacts, "routes-move-note.png"));
+    await (await b.$(`${candSel(2)} ${byTestId("candidate-remove")}`)).click();
+    await (await b.$(note)).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the note stayed without the new backend" });
+    await b.keys("Escape");
+    await (await dialog()).waitForExist({ reverse: true, timeout: 5000 });
   });
 
   it("deletes the route, after confirming", async () => {

@@ -76,7 +76,8 @@ pub use paths::AppPaths;
 pub use probe::ProbeResult;
 pub use readiness::{PreviousRun, Readiness, ReadinessRun, LATENCY_THRESHOLD_MS};
 pub use routes::{
-    BackendLive, CandidateView, RouteDraft, RouteView, Routes, MAX_CANDIDATES, MAX_WEIGHT,
+    BackendLive, CandidateView, RouteDraft, RouteView, Routes, SavedRoute, MAX_CANDIDATES,
+    MAX_WEIGHT,
 };
 pub use service::{GatewayStatus, Options, Switchyard, WeakSwitchyard};
 pub use settings::{Preferences, Settings, Theme};

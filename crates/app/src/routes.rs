@@ -4,6 +4,7 @@
 //! cool-down, invalid flag, latency and success ratio.
 
 use crate::blocking::OffThread;
+use crate::changes::RouteMove;
 use crate::events::EventSink;
 use crate::gateway::{parse_cache, Routing};
 use crate::{AppError, DomainEvent};
@@ -45,6 +46,13 @@ pub struct CandidateView {
     pub backend_enabled: bool,
     pub model: String,
     pub weight: u32,
+}
+
+/// A saved route, and the backends the save sent its requests to that it did not use before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedRoute {
+    pub view: RouteView,
+    pub moved: Option<RouteMove>,
 }
 
 /// Live state of one backend and its keys, from the gateway's traffic.
@@ -94,20 +102,26 @@ impl Routes {
     }
 
     /// Creates (`id` = `None`) or replaces a route. Validates everything first; nothing is saved
-    /// on error.
-    pub async fn save(&self, id: Option<String>, draft: RouteDraft) -> Result<RouteView, AppError> {
-        let view = self
+    /// on error. Also says where the save sends the route's requests that they did not go
+    /// before (the change path lists it; a new route is an addition, not a move).
+    pub async fn save(
+        &self,
+        id: Option<String>,
+        draft: RouteDraft,
+    ) -> Result<SavedRoute, AppError> {
+        let saved = self
             .blocking(move |me| {
                 let draft = check(me, draft, id.as_deref())?;
-                let id = match id {
+                let (id, moved) = match id {
                     Some(id) => {
-                        let exists = me.routes.list_routes()?.iter().any(|r| r.id == id);
-                        if !exists {
+                        let Some(now) = me.routes.list_routes()?.into_iter().find(|r| r.id == id)
+                        else {
                             return Err(AppError::NotFound("Route"));
-                        }
-                        id
+                        };
+                        let moved = new_backends(&view(&me.backends, now)?, &draft, &me.backends)?;
+                        (id, moved)
                     }
-                    None => crate::new_id(),
+                    None => (crate::new_id(), None),
                 };
                 let strategy = to_json(&draft.strategy)?;
                 let candidates = to_json(&draft.candidates)?;
@@ -115,11 +129,12 @@ impl Routes {
                 me.routes
                     .save_route(&id, &draft.name, &strategy, &candidates, &cache)?;
                 let row = me.routes.list_routes()?.into_iter().find(|r| r.id == id);
-                view(&me.backends, row.ok_or(AppError::NotFound("Route"))?)
+                let view = view(&me.backends, row.ok_or(AppError::NotFound("Route"))?)?;
+                Ok(SavedRoute { view, moved })
             })
             .await?;
         self.changed().await;
-        Ok(view)
+        Ok(saved)
     }
 
     pub async fn delete(&self, id: String) -> Result<(), AppError> {
@@ -166,6 +181,26 @@ impl Routes {
             })
             .collect()
     }
+}
+
+/// The backends `draft` sends requests to that the route `now` does not use.
+fn new_backends(
+    now: &RouteView,
+    draft: &RouteDraft,
+    backends: &BackendsTable,
+) -> Result<Option<RouteMove>, AppError> {
+    let all = backends.list_backends()?;
+    let used: Vec<&str> = now
+        .candidates
+        .iter()
+        .filter_map(|c| c.backend_name.as_deref())
+        .collect();
+    let next = draft.candidates.iter().filter_map(|c| {
+        all.iter()
+            .find(|b| b.id == c.backend_id)
+            .map(|b| b.name.as_str())
+    });
+    Ok(RouteMove::between(&now.name, &used, next))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {

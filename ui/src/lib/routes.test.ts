@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Candidate, LiveState, Route } from "../ipc/types";
+import type { Backend, Candidate, LiveState, Route } from "../ipc/types";
 import {
   DEFAULT_COMPOSITE,
   STRATEGIES,
@@ -18,6 +18,7 @@ import {
   keyPills,
   modelExample,
   moveItem,
+  movedTo,
   removeItem,
   strategyHelp,
   strategyLabel,
@@ -262,5 +263,23 @@ describe("live state", () => {
 describe("usage example", () => {
   it("shows the model a tool asks for", () => {
     expect(modelExample("fast")).toBe('model: "fast"');
+  });
+});
+
+describe("movedTo", () => {
+  const backends = [{ id: "b1", name: "Demo" }, { id: "b2", name: "Groq" }, { id: "b3", name: "Local" }] as Backend[];
+
+  it("names each backend new to the route once, in the form's order", () => {
+    const edited = formFromRoute(route());
+    edited.candidates.push(candidateRow("b3"), candidateRow("b2", "other"), candidateRow("b3", "again"));
+    expect(movedTo(route(), edited, backends)).toEqual(["Local", "Groq"]);
+  });
+
+  it("says nothing for a new route, the same backends, or a backend that is gone", () => {
+    const edited = formFromRoute(route());
+    expect(movedTo(null, edited, backends)).toEqual([]);
+    expect(movedTo(route(), edited, backends)).toEqual([]);
+    edited.candidates.push(candidateRow("gone"));
+    expect(movedTo(route(), edited, backends)).toEqual([]);
   });
 });

@@ -226,3 +226,19 @@ export function keyPills(state: LiveState, readAt: number, now: number): LivePil
 export function modelExample(name: string): string {
   return `model: ${JSON.stringify(name)}`;
 }
+
+/**
+ * The backends (by name) the edited route would send requests to that `original` does not use,
+ * in the form's order: saving moves the route there, said before the click, as the CLI and an
+ * import list it. A new route is an addition, not a move.
+ */
+export function movedTo(original: Route | null, form: RouteEditorForm, backends: Backend[]): string[] {
+  if (!original) return [];
+  const used = new Set(original.candidates.map((c) => c.backendId));
+  const names: string[] = [];
+  for (const c of form.candidates) {
+    const name = used.has(c.backendId) ? undefined : backends.find((b) => b.id === c.backendId)?.name;
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names;
+}

@@ -34,6 +34,27 @@ pub struct RouteMove {
     pub to: Vec<String>,
 }
 
+impl RouteMove {
+    /// `route` moved: the backends of `after` that `before` does not name, once each, in
+    /// `after`'s order; `None` when it sends nothing to a backend it does not use now.
+    pub fn between<'a>(
+        route: &str,
+        before: &[&str],
+        after: impl IntoIterator<Item = &'a str>,
+    ) -> Option<RouteMove> {
+        let mut to: Vec<String> = Vec::new();
+        for b in after {
+            if !before.contains(&b) && !to.iter().any(|t| t == b) {
+                to.push(b.to_string());
+            }
+        }
+        (!to.is_empty()).then(|| RouteMove {
+            route: route.to_string(),
+            to,
+        })
+    }
+}
+
 /// What one write does to where secrets go and who may call the gateway.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effects {

@@ -4,6 +4,7 @@
 
 use super::io::{find, pretty, Io};
 use super::values::{self, CandidateArg};
+use crate::changes::Effects;
 use crate::routes::RouteDraft;
 use crate::{AppError, RouteCandidate, Switchyard};
 use serde_json::json;
@@ -66,7 +67,14 @@ impl RouteCommand {
                     cache: Default::default(),
                 };
                 let saved = app.routes().save(existing, draft).await?;
-                Ok(format!("saved route {}\n", saved.name))
+                // The change path's list: where the route's requests go now that they did not.
+                let effects = Effects {
+                    routes: saved.moved.into_iter().collect(),
+                    ..Effects::default()
+                };
+                let mut out: String = effects.lines().iter().map(|l| format!("{l}\n")).collect();
+                out.push_str(&format!("saved route {}\n", saved.view.name));
+                Ok(out)
             }
             RouteCommand::List { json } => list(app, *json).await,
             RouteCommand::Remove { name } => {

@@ -73,16 +73,8 @@ pub(crate) fn route_moves(entries: &[RouteEntry], routes: &[RouteView]) -> Vec<R
                 .iter()
                 .filter_map(|c| c.backend_name.as_deref())
                 .collect();
-            let mut to: Vec<String> = Vec::new();
-            for c in &entry.candidates {
-                if !used.contains(&c.backend.as_str()) && !to.contains(&c.backend) {
-                    to.push(c.backend.clone());
-                }
-            }
-            (!to.is_empty()).then(|| RouteMove {
-                route: entry.name.clone(),
-                to,
-            })
+            let next = entry.candidates.iter().map(|c| c.backend.as_str());
+            RouteMove::between(&entry.name, &used, next)
         })
         .collect()
 }

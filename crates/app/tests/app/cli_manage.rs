@@ -47,10 +47,22 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
         assert_eq!(t.code, 0, "the key works: {}", t.err);
         outputs += &t.out;
     }
+    // A new route is an addition; adding a backend to it is listed as a move (issue 53).
+    let r = run_line(&h.app, "route add pair --candidate Alpha=gpt-4o-mini", "").await;
+    assert_eq!(
+        (r.code, r.out.as_str()),
+        (0, "saved route pair\n"),
+        "{}",
+        r.err
+    );
     let r = run_line(&h.app, "route add pair --strategy weighted --candidate Alpha=gpt-4o-mini*3 --candidate Beta=gpt-4o-mini", "",
     )
     .await;
     assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(
+        r.out,
+        "route pair: now also sends requests to Beta\nsaved route pair\n"
+    );
     let r = run_line(
         &h.app,
         "budget add cap --limit 5 --period day --route pair --hard-stop",

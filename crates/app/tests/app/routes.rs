@@ -37,6 +37,8 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
         cache: Default::default(),
     };
     let saved = h.app.routes().save(None, draft).await.unwrap();
+    assert_eq!(saved.moved, None, "a new route is an addition, not a move");
+    let saved = saved.view;
     assert_eq!(saved.name, "fast", "trimmed");
     assert_eq!(saved.candidates[0].backend_name.as_deref(), Some("Demo"));
 
@@ -59,6 +61,8 @@ async fn a_saved_route_serves_requests_by_its_name_until_deleted() {
         .save(Some(saved.id.clone()), renamed)
         .await
         .unwrap();
+    assert_eq!(edited.moved, None, "the same backend: no move");
+    let edited = edited.view;
     assert_eq!(
         edited.candidates[0].model, "demo-chat",
         "empty model = the backend's default"

@@ -12,7 +12,13 @@ pub async fn list_routes(core: &Core) -> Res<Vec<Route>> {
 /// Creates (`id` = null) or replaces a route; validated first, nothing saved on error.
 #[tracing::instrument(skip(core, form))]
 pub async fn save_route(core: &Core, id: Option<String>, form: RouteForm) -> Res<Route> {
-    Ok(core.app()?.routes().save(id, form.into()).await?.into())
+    Ok(core
+        .app()?
+        .routes()
+        .save(id, form.into())
+        .await?
+        .view
+        .into())
 }
 
 #[tracing::instrument(skip(core))]
