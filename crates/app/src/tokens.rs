@@ -6,6 +6,7 @@
 //! The feature service is [`Tokens`]: the store's token rows, the index it keeps current, and
 //! the event sink for `TokensChanged`. Nothing else writes tokens.
 
+use crate::changes::TokenAdded;
 use crate::events::EventSink;
 use crate::{AppError, DomainEvent};
 use sha2::{Digest, Sha256};
@@ -279,9 +280,16 @@ impl Tokens {
     /// Takes in a token another machine made (the `sync` module): its id and hash as they are, so
     /// the same value works here. A token of that id already here is only revoked when the
     /// other machine revoked it. An active token of the same name here keeps its name; the
-    /// newcomer's gets `from` after it. Blocking; no event is sent.
-    pub(crate) fn adopt(&self, row: &TokenRow, revoked: bool, from: &str) -> Result<(), AppError> {
+    /// newcomer's gets `from` after it. Blocking; no event is sent. Returns the token when it is
+    /// new here and can call the gateway (the change path lists it).
+    pub(crate) fn adopt(
+        &self,
+        row: &TokenRow,
+        revoked: bool,
+        from: &str,
+    ) -> Result<Option<TokenAdded>, AppError> {
         let here = self.tokens.list_tokens()?;
+        let mut new = None;
         if !here.iter().any(|t| t.id == row.id) {
             let clash = here
                 .iter()
@@ -294,11 +302,17 @@ impl Tokens {
             let name: String = name.chars().take(MAX_NAME_CHARS).collect();
             self.tokens
                 .insert_scoped_token(&row.id, &name, &row.hash, &row.prefix, row.scope)?;
+            new = Some(TokenAdded {
+                name,
+                scope: row.scope,
+            });
         }
         if revoked {
             self.tokens.revoke_token(&row.id)?;
+            new = None;
         }
-        self.index.reload(&self.tokens).map(drop)
+        self.index.reload(&self.tokens)?;
+        Ok(new)
     }
 
     /// Revokes a token by id and drops it from the index. Blocking; no event is sent.

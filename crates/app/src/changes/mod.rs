@@ -24,6 +24,7 @@ mod effects;
 pub(crate) use effects::exposure_changes;
 pub use effects::{Approved, ExposureChange, HostChange};
 use serde::{Deserialize, Serialize};
+use switchyard_core::TokenScope;
 
 /// A route that will also send requests to backends it does not use now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,12 +56,21 @@ impl RouteMove {
     }
 }
 
+/// A gateway token another writer brought in (a My machines pull): it can call this gateway
+/// from now on. Listed, not asked: only the user's machines can seal such a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenAdded {
+    pub name: String,
+    pub scope: TokenScope,
+}
+
 /// What one write does to where secrets go and who may call the gateway.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effects {
     pub hosts: Vec<HostChange>,
     pub exposure: Vec<ExposureChange>,
     pub routes: Vec<RouteMove>,
+    pub tokens: Vec<TokenAdded>,
 }
 
 impl Effects {
@@ -98,18 +108,25 @@ impl Effects {
         out
     }
 
-    /// The sentences of what is listed and never asked: routes sent to other backends.
+    /// The sentences of what is listed and never asked: routes sent to other backends, tokens
+    /// that can call the gateway.
     pub fn notes(&self) -> Vec<String> {
-        self.routes
-            .iter()
-            .map(|r| {
-                format!(
-                    "route {}: now also sends requests to {}",
-                    r.route,
-                    r.to.join(", ")
-                )
-            })
-            .collect()
+        let routes = self.routes.iter().map(|r| {
+            format!(
+                "route {}: now also sends requests to {}",
+                r.route,
+                r.to.join(", ")
+            )
+        });
+        let tokens = self.tokens.iter().map(|t| {
+            let scope = match t.scope {
+                TokenScope::Gateway => "tool",
+                TokenScope::Metrics => "scrape",
+                TokenScope::Admin => "admin",
+            };
+            format!("token {} ({scope}): can now call this gateway", t.name)
+        });
+        routes.chain(tokens).collect()
     }
 }
 

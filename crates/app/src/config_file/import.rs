@@ -130,6 +130,8 @@ impl ImportOutcome {
             hosts: self.host_changes.clone(),
             exposure: self.exposure_changes.clone(),
             routes: self.route_moves.clone(),
+            // A file holds no tokens.
+            tokens: Vec::new(),
         }
     }
 }

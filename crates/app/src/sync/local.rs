@@ -5,6 +5,7 @@
 //! the user to delete, with a problem saying so).
 
 use super::Kind;
+use crate::changes::Effects;
 use crate::config_file::{self, ConfigFile, ImportOptions, Writer};
 use crate::events::DomainEvent;
 use crate::{AppError, Switchyard, TokenRow, TokenScope};
@@ -95,9 +96,7 @@ pub(crate) async fn apply(
     writer: Writer,
 ) -> Result<Vec<String>, AppError> {
     match (kind, body) {
-        (Kind::Token, body) => apply_token(app, name, body, from)
-            .await
-            .map(|()| Vec::new()),
+        (Kind::Token, body) => apply_token(app, name, body, from).await,
         (_, Some(body)) => {
             let mut file = ConfigFile {
                 version: config_file::file::VERSION,
@@ -169,13 +168,15 @@ pub(crate) async fn apply(
     }
 }
 
+/// Takes in a token record; lists a token that can call this gateway from now on.
 async fn apply_token(
     app: &Switchyard,
     id: &str,
     body: Option<&Value>,
     from: &str,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
     let tokens = app.tokens().clone();
+    let mut effects = Effects::default();
     match body {
         Some(body) => {
             let t: TokenRecord = parse(Kind::Token, body)?;
@@ -190,7 +191,9 @@ async fn apply_token(
                 scope: t.scope,
             };
             let from = from.to_string();
-            tokio::task::spawn_blocking(move || tokens.adopt(&row, t.revoked, &from)).await??;
+            let new =
+                tokio::task::spawn_blocking(move || tokens.adopt(&row, t.revoked, &from)).await??;
+            effects.tokens.extend(new);
         }
         None => {
             let id = id.to_string();
@@ -198,5 +201,5 @@ async fn apply_token(
         }
     }
     let _ = app.inner.events.send(DomainEvent::TokensChanged);
-    Ok(())
+    Ok(effects.lines())
 }
