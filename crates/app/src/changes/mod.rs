@@ -8,16 +8,18 @@
 //!   ([`ExposureChange`]). The user approves in the dialog that listed them, or on the command
 //!   line with `--approve-hosts` after the list was printed (`--dry-run` prints it only).
 //! - **Listed, no question**: a route whose traffic goes to a backend it did not use
-//!   ([`RouteMove`]).
+//!   ([`RouteMove`]); a token another machine brought in ([`TokenAdded`]).
 //! - **Unattended writers never approve**: a My machines pull or a team follower is refused
 //!   any change that needs approval, and the reason is listed where the user reads that
 //!   writer's report. Its user approves on this machine by making the change here.
 //!
 //! Writers: `config import` (file and dialog; a file's effects are found in
 //! `config_file::effects`), My machines pulls and a replica following its team (through the
-//! same import), every backend save (`Backends::update`: the CLI's `backend edit`, the window's
-//! dialog, which sends back the host its note showed) — see docs/ARCHITECTURE.md's threat model
-//! for the list and what each takes.
+//! same import; tokens through `sync::local`), every backend save (`Backends::update`: the CLI's
+//! `backend edit`, the window's dialog, which sends back the host its note showed), every
+//! gateway settings save (`GatewayControl::update_settings`: the window sends back the list its
+//! question showed) and every route save (`Routes::save` returns its move) — see
+//! docs/ARCHITECTURE.md's threat model for the list and what each takes.
 
 mod effects;
 
