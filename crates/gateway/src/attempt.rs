@@ -245,6 +245,9 @@ pub async fn cleared_key(
     k: &crate::table::KeyRef,
     address: &str,
 ) -> Result<crate::egress::Cleared, KeyMiss> {
+    // Approved first: a key that may not go to this address is never read.
+    let approval = crate::egress::Cleared::approval(&k.approved, address)
+        .map_err(|e| KeyMiss::Next(format!("key {}: {e}", k.label)))?;
     let value = match load_key(state, &k.id).await {
         Ok(v) => v,
         Err(switchyard_secrets::SecretError::NotFound) => {
@@ -255,6 +258,5 @@ pub async fn cleared_key(
         }
         Err(e) => return Err(KeyMiss::Stop(format!("key {}: {e}", k.label))),
     };
-    crate::egress::Cleared::check(value, &k.approved, address)
-        .map_err(|e| KeyMiss::Next(format!("key {}: {e}", k.label)))
+    Ok(approval.clear(value))
 }

@@ -1,7 +1,8 @@
 //! The one gate a provider key passes to reach the network (issue 53). A key read from the
 //! keychain is a bare [`SecretString`]; the only thing that puts one into a request is
 //! [`key_header`], and it takes a [`Cleared`] key, never a bare one. A [`Cleared`] is made only by
-//! [`Cleared::check`], from the origins the user approved for that key (its stored row's
+//! [`Cleared::check`] (or [`Cleared::approval`] before the key is read, then
+//! [`Approval::clear`]), from the origins the user approved for that key (its stored row's
 //! `hosts`) and the URL it is about to be sent to; it remembers that origin, and [`key_header`]
 //! refuses it for any other URL. Outside this crate nothing can read the value back out of a
 //! [`Cleared`]: the proof and the send are the same call path.
@@ -45,18 +46,40 @@ impl std::fmt::Debug for Cleared {
     }
 }
 
+/// The gate's answer before a key is read: the origin a key may go to for a URL. The key is
+/// read only once this is known, so one that may not go there never leaves the keychain;
+/// [`Approval::clear`] then makes the [`Cleared`] key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    origin: String,
+}
+
+impl Approval {
+    /// The key, cleared for this approval's origin.
+    pub fn clear(self, key: SecretString) -> Cleared {
+        Cleared {
+            key,
+            origin: self.origin,
+        }
+    }
+}
+
 impl Cleared {
     /// The gate: `key` may go to `url` when `url`'s origin is one of `approved` (the origins
     /// the user approved for this key). A URL without an origin is never approved.
     pub fn check(key: SecretString, approved: &[String], url: &str) -> Result<Cleared, Withheld> {
+        Ok(Self::approval(approved, url)?.clear(key))
+    }
+
+    /// The same gate before the key is read: its answer clears the key once read.
+    pub fn approval(approved: &[String], url: &str) -> Result<Approval, Withheld> {
         if let Some(origin) = approved.iter().find(|o| starts_at_origin(url, o)) {
-            return Ok(Cleared {
-                key,
+            return Ok(Approval {
                 origin: origin.clone(),
             });
         }
         match switchyard_core::origin_of(url) {
-            Some(origin) if approved.contains(&origin) => Ok(Cleared { key, origin }),
+            Some(origin) if approved.contains(&origin) => Ok(Approval { origin }),
             Some(origin) => Err(Withheld::NotApproved { origin }),
             None => Err(Withheld::NotApproved {
                 origin: url.trim().to_string(),

@@ -48,7 +48,7 @@ pub use deps::{
     Authenticator, Caller, Held, KeySource, Ledger, NoObserver, Observer, Shared, SharedBreakers,
     SharedBudgets, SharedLimits,
 };
-pub use egress::{key_header, Cleared, Withheld};
+pub use egress::{key_header, Approval, Cleared, Withheld};
 pub use guard::presented_token;
 pub use headroom::{heard as read_headroom, passed as passed_headroom};
 pub use health::{Health, TrackState};

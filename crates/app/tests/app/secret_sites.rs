@@ -3,8 +3,9 @@
 //! is every use of a key, token, password or space key in the clear. A provider key reaches a
 //! request only through `switchyard_gateway::key_header`, which takes a `Cleared` key: made by
 //! `Cleared::check` from the origins the user approved for it, at the sites listed in
-//! [`CLEARED`]. A new `.expose()`, `Cleared::check(` or `key_header(` fails this test, naming its
-//! file and line, until it is reviewed here with what the value is used for.
+//! [`CLEARED`]. A new `.expose()`, `Cleared::check(` (or `Cleared::approval(`) or `key_header(`
+//! fails this test, naming its file and line, until it is reviewed here with what the value is
+//! used for.
 //! The scan (and what it skips) is `egress_sites::scan`.
 
 use super::egress_sites::scan;
@@ -43,7 +44,7 @@ const EXPOSED: Sites = &[
 
 /// Where a provider key is cleared for the network, and against what.
 const CLEARED: Sites = &[
-    ("crates/gateway/src/attempt.rs", 1, "cleared_key, for each attempt and token count: the key's approved origins (routing table) against that address"),
+    ("crates/gateway/src/attempt.rs", 1, "cleared_key, for each attempt and token count: the key's approved origins (routing table) against that address, before the key is read"),
     ("crates/app/src/egress.rs", 2, "stored keys (row hosts vs backend URL, unread if unapproved); found keys for the address shown"),
     ("crates/app/src/monitor/prober.rs", 1, "monitor probes: the key row's hosts against the backend's URL"),
 ];
@@ -60,7 +61,13 @@ const HEADER: Sites = &[
 ];
 
 fn check(pattern: &'static str, reviewed: Sites) -> Vec<String> {
-    let hits = scan(&[pattern]);
+    check_any(&[pattern], reviewed)
+}
+
+/// As [`check`], for several spellings of one site (counted together).
+fn check_any(patterns: &[&'static str], reviewed: Sites) -> Vec<String> {
+    let pattern = patterns.join("` or `");
+    let hits = scan(patterns);
     let mut problems = Vec::new();
     for (path, line, _, _) in &hits {
         if !reviewed.iter().any(|(p, _, _)| p == path) {
@@ -96,7 +103,7 @@ fn every_use_of_a_secrets_value_is_reviewed() {
 
 #[test]
 fn provider_keys_are_cleared_and_sent_only_at_reviewed_sites() {
-    let mut problems = check("Cleared::check(", CLEARED);
+    let mut problems = check_any(&["Cleared::check(", "Cleared::approval("], CLEARED);
     problems.extend(check("key_header(", HEADER));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
