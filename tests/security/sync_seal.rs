@@ -61,7 +61,7 @@ fn records_written_without_the_space_key_are_listed_and_never_taken() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let db = TeamDb::connect(&pg.url()).await.unwrap();
+        let db = TeamDb::connect(&pg.address()).await.unwrap();
         let demo = db
             .synced_records("ana", &["backend"])
             .await

@@ -49,7 +49,7 @@ mod bench {
     }
 
     async fn ledger(pg: &TempPostgres) {
-        let db = TeamDb::connect(&pg.url()).await.unwrap();
+        let db = TeamDb::connect(&pg.address()).await.unwrap();
         let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
             .await
             .unwrap();
@@ -125,7 +125,7 @@ mod bench {
     async fn limits(redis: &TempRedis) {
         let ping = ping_floor(redis).await;
         let window = SharedWindow::new(Some(std::sync::Arc::new(
-            switchyard_team::Link::new(&redis.url()).unwrap(),
+            switchyard_team::Link::new(&redis.address()).unwrap(),
         )));
         window.admit("warm", 1, Duration::from_secs(60)).await;
         let started = Instant::now();
@@ -149,7 +149,7 @@ mod bench {
     /// A budget reservation and a shared-cache lookup, one at a time, beside a bare `PING`.
     async fn budgets_and_cache(redis: &TempRedis) {
         use switchyard_gateway::SharedBudgets;
-        let link = std::sync::Arc::new(switchyard_team::Link::new(&redis.url()).unwrap());
+        let link = std::sync::Arc::new(switchyard_team::Link::new(&redis.address()).unwrap());
         let ping = ping_floor(redis).await;
         let budgets = switchyard_team::TeamBudgets::new(std::sync::Arc::clone(&link));
         budgets.set(vec![switchyard_team::TeamBudget {

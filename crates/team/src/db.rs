@@ -2,7 +2,7 @@
 //! schema (once for all replicas, see `migrate`). `sslmode=require` in the URL: TLS, the server
 //! verified (see `tls`).
 
-use crate::{migrate, TeamError};
+use crate::{migrate, ServerAddress, TeamError};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use std::time::Duration;
 use tokio_postgres::config::SslMode;
@@ -20,20 +20,21 @@ pub struct TeamDb {
 }
 
 impl TeamDb {
-    /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the schema
-    /// up to date. The error never repeats the URL: it may hold a password.
-    pub async fn connect(url: &str) -> Result<TeamDb, TeamError> {
+    /// Connects to `address` (`postgres://user:password@host:port/database`, as the user gave
+    /// it) and brings the schema up to date. The error never repeats the URL: it may hold a
+    /// password.
+    pub async fn connect(address: &ServerAddress) -> Result<TeamDb, TeamError> {
         let ca = std::env::var_os(crate::tls::DATABASE_CA_ENV).map(std::path::PathBuf::from);
-        Self::connect_with_ca(url, ca.as_deref()).await
+        Self::connect_with_ca(address, ca.as_deref()).await
     }
 
     /// As [`TeamDb::connect`], with the extra CA for a TLS connection given rather than read
     /// from [`crate::DATABASE_CA_ENV`].
     pub async fn connect_with_ca(
-        url: &str,
+        address: &ServerAddress,
         extra_ca: Option<&std::path::Path>,
     ) -> Result<TeamDb, TeamError> {
-        let mut config: tokio_postgres::Config = url.parse().map_err(|_| {
+        let mut config: tokio_postgres::Config = address.url().parse().map_err(|_| {
             TeamError::Invalid(
                 "the team database URL is not valid: expected postgres://user@host:port/database"
                     .into(),

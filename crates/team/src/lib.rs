@@ -15,6 +15,7 @@
 //! Nothing secret is stored in either: a token's value exists only in the answer that created
 //! it; PostgreSQL keeps its hash, Redis keeps counters and notices.
 
+mod address;
 mod breakers;
 mod budgets;
 mod bus;
@@ -34,6 +35,7 @@ mod tls;
 mod tokens;
 mod usage;
 
+pub use address::{Given, ServerAddress};
 pub use breakers::TeamBreakers;
 pub use budgets::{BudgetScope, TeamBudget, TeamBudgets};
 pub use bus::{Bus, Change, Reloads};

@@ -29,9 +29,9 @@ pub struct Link {
 }
 
 impl Link {
-    /// A link to `url` (`redis://host:port`); connects on first use.
-    pub fn new(url: &str) -> Result<Link, crate::TeamError> {
-        let client = redis::Client::open(url).map_err(|_| {
+    /// A link to `address` (`redis://host:port`, as the user gave it); connects on first use.
+    pub fn new(address: &crate::ServerAddress) -> Result<Link, crate::TeamError> {
+        let client = redis::Client::open(address.url()).map_err(|_| {
             crate::TeamError::Invalid(
                 "the Redis URL is not valid: expected redis://host:port".into(),
             )

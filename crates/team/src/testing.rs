@@ -7,11 +7,17 @@
 
 #![allow(clippy::expect_used)]
 
+use crate::{Given, ServerAddress};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// A server address as a test gives it: on the command line.
+pub fn address(url: &str) -> ServerAddress {
+    ServerAddress::given(url, Given::Flag)
+}
 
 /// A free TCP port on 127.0.0.1 (free a moment ago).
 pub fn free_port() -> u16 {
@@ -185,6 +191,11 @@ impl TempPostgres {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// [`TempPostgres::url`] as a test gives it: on the command line.
+    pub fn address(&self) -> ServerAddress {
+        address(&self.url())
+    }
+
     /// Stops the server at once (as a crash would: no shutdown checkpoint).
     pub fn stop(&self) {
         run(self.command("pg_ctl").arg("-D").arg(self.data()).args([
@@ -276,6 +287,11 @@ impl TempRedis {
     /// `redis://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// [`TempRedis::url`] as a test gives it: on the command line.
+    pub fn address(&self) -> ServerAddress {
+        address(&self.url())
     }
 
     /// Kills the server (as a crash would).

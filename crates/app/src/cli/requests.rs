@@ -40,7 +40,7 @@ impl RequestsArgs {
     /// `switchyard requests`: exit 0, or 1 when the ledger could not be read.
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         if let Some(team) = crate::team::TeamOptions::resolve(None, None).filter(|_| !self.local) {
-            return match self.team(&team.database_url).await {
+            return match self.team(&team.database).await {
                 Ok(text) => io.out(&text),
                 Err(e) => io.refuse(&e),
             };
@@ -61,8 +61,8 @@ impl RequestsArgs {
 impl RequestsArgs {
     /// The team's ledger, newest first: the table with each request's person and replica, or the
     /// JSON rows with `person` and `replica` added.
-    async fn team(&self, url: &str) -> Result<String, String> {
-        let db = switchyard_team::TeamDb::connect(url)
+    async fn team(&self, address: &switchyard_team::ServerAddress) -> Result<String, String> {
+        let db = switchyard_team::TeamDb::connect(address)
             .await
             .map_err(|e| crate::team::team_error(e).to_string())?;
         let class = self.error.and_then(|c| {

@@ -10,6 +10,7 @@ use super::io::{fail, open_with};
 use crate::gateway_config_from_env;
 use crate::team::{Team, TeamOptions};
 use std::process::ExitCode;
+use switchyard_team::{Given, ServerAddress};
 
 /// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -97,22 +98,30 @@ fn team_options(
     env: (Option<String>, Option<String>),
     saved: impl FnOnce() -> Option<(String, Option<String>)>,
 ) -> Option<TeamOptions> {
-    let (saved_db, saved_redis) = match flags.0.clone().or(env.0.clone()) {
-        Some(db) => (Some(db), None),
-        None => match saved() {
+    let (saved_db, saved_redis) = match flags.0.is_some() || env.0.is_some() {
+        true => (None, None),
+        false => match saved() {
             Some((db, redis)) => (Some(db), redis),
             None => (None, None),
         },
     };
+    // Each address with where the user gave it: the flag, else the environment, else the file.
+    let pick = |flag: Option<String>, env: Option<String>, file: Option<String>| {
+        let given = |g| move |url| ServerAddress::given(url, g);
+        flag.map(given(Given::Flag))
+            .or_else(|| env.map(given(Given::Environment)))
+            .or_else(|| file.map(given(Given::ApprovedImport)))
+    };
     Some(TeamOptions {
-        database_url: flags.0.or(env.0).or(saved_db)?,
-        redis_url: flags.1.or(env.1).or(saved_redis),
+        database: pick(flags.0, env.0, saved_db)?,
+        redis: pick(flags.1, env.1, saved_redis),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::team_options;
+    use switchyard_team::Given;
 
     fn s(v: &str) -> Option<String> {
         Some(v.to_string())
@@ -124,23 +133,23 @@ mod tests {
         let o = team_options((None, None), (None, s("redis://env")), file).unwrap_or_else(|| {
             panic!("the file names a database");
         });
-        assert_eq!(o.database_url, "postgres://file/db");
+        assert_eq!(o.database.given_by(), Given::ApprovedImport);
         assert_eq!(
-            o.redis_url.as_deref(),
-            Some("redis://env"),
+            o.redis.map(|r| r.given_by()),
+            Some(Given::Environment),
             "the environment's Redis wins over the file's (the documented order)"
         );
         let o = team_options((None, s("redis://flag")), (None, s("redis://env")), file);
         assert_eq!(
-            o.and_then(|o| o.redis_url).as_deref(),
-            Some("redis://flag"),
+            o.and_then(|o| o.redis).map(|r| r.given_by()),
+            Some(Given::Flag),
             "a --redis flag is kept when the database comes from the file"
         );
         let o = team_options((None, None), (s("postgres://env/db"), None), file);
         let o = o.unwrap_or_else(|| panic!("the environment names a database"));
-        assert_eq!(o.database_url, "postgres://env/db");
-        assert_eq!(
-            o.redis_url, None,
+        assert_eq!(o.database.given_by(), Given::Environment);
+        assert!(
+            o.redis.is_none(),
             "the file's Redis belongs to the file's database, not the environment's"
         );
         assert!(team_options((None, None), (None, s("redis://env")), || None).is_none());

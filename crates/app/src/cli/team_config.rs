@@ -17,7 +17,7 @@ use crate::team::TeamOptions;
 use crate::{AppError, AppPaths, Options, Switchyard};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use switchyard_team::{Bus, Change, TeamDb};
+use switchyard_team::{Bus, Change, ServerAddress, TeamDb};
 
 /// The team's database when `command` administers the team's records.
 pub(super) fn target(command: &Command) -> Option<TeamOptions> {
@@ -39,7 +39,7 @@ pub(super) async fn run(command: &Command, team: &TeamOptions, io: &mut Io<'_>) 
             );
         }
     }
-    let db = match TeamDb::connect(&team.database_url).await {
+    let db = match TeamDb::connect(&team.database).await {
         Ok(db) => db,
         Err(e) => return io.refuse(&format!("the team's configuration is not changed: {e}")),
     };
@@ -57,8 +57,8 @@ pub(super) async fn run(command: &Command, team: &TeamOptions, io: &mut Io<'_>) 
     };
     app.shutdown(std::time::Duration::from_secs(1)).await;
     if code == 0 {
-        if let Some(url) = &team.redis_url {
-            tell_replicas(url).await;
+        if let Some(address) = &team.redis {
+            tell_replicas(address).await;
         }
     }
     code
@@ -134,9 +134,9 @@ async fn on_team(
 }
 
 /// Tells every replica to take the team's records now (they also do every 10 s).
-async fn tell_replicas(url: &str) {
+async fn tell_replicas(address: &ServerAddress) {
     let told = async {
-        let bus = Bus::start(url)?;
+        let bus = Bus::start(address)?;
         bus.publish(Change::Config).await
     };
     if let Err(e) = told.await {
@@ -155,7 +155,7 @@ pub(super) async fn before_key(command: &Command, app: &Switchyard, io: &mut Io<
         return;
     };
     let taken = async {
-        let db = TeamDb::connect(&team.database_url).await?;
+        let db = TeamDb::connect(&team.database).await?;
         sync::follow_team(app, &db).await
     };
     if let Err(e) = taken.await {

@@ -13,7 +13,7 @@ use crate::events::DomainEvent;
 use crate::{AppError, Switchyard};
 use switchyard_core::{Field, IssueCode};
 use switchyard_secrets::{SecretError, SecretString};
-use switchyard_team::{Put, TeamDb};
+use switchyard_team::{Given, Put, ServerAddress, TeamDb};
 
 /// What a space may be called: a name of up to 100 printable characters, not the team's.
 fn check_space(settings: &SyncSettings) -> Result<(), AppError> {
@@ -102,7 +102,7 @@ impl MachineSync<'_> {
             .transpose()?;
         let db = match &database_url {
             Some(url) => Some(
-                TeamDb::connect(url.expose().trim())
+                TeamDb::connect(&ServerAddress::given(url.expose(), Given::Keychain))
                     .await
                     .map_err(|e| field(Field::Url, IssueCode::Other, e.to_string()))?,
             ),
@@ -271,7 +271,8 @@ impl MachineSync<'_> {
         let db = match held.as_ref() {
             Some((u, db)) if u == url.expose() => db.clone(),
             _ => {
-                let db = TeamDb::connect(url.expose().trim()).await?;
+                let address = ServerAddress::given(url.expose(), Given::Keychain);
+                let db = TeamDb::connect(&address).await?;
                 *held = Some((url.expose().to_string(), db.clone()));
                 db
             }

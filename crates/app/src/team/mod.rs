@@ -23,8 +23,8 @@ use std::time::Duration;
 use switchyard_core::RequestRecord;
 use switchyard_gateway::{Authenticator, Caller, Ledger};
 use switchyard_team::{
-    Bus, Change, LedgerPump, Link, SharedWindow, TeamBreakers, TeamBudgets, TeamCache, TeamDb,
-    TeamError, TeamLedger, TeamTokens,
+    Bus, Change, Given, LedgerPump, Link, ServerAddress, SharedWindow, TeamBreakers, TeamBudgets,
+    TeamCache, TeamDb, TeamError, TeamLedger, TeamTokens,
 };
 
 /// The team database, when `--team` is not given.
@@ -37,20 +37,24 @@ pub const RELOAD_EVERY: Duration = Duration::from_secs(10);
 /// How often a replica tells its alert rules whether it shares through Redis.
 const REDIS_STATE_EVERY: Duration = Duration::from_secs(10);
 
-/// Where the team's shared state is.
+/// Where the team's shared state is, each address with where the user gave it.
 #[derive(Debug, Clone)]
 pub struct TeamOptions {
-    pub database_url: String,
-    pub redis_url: Option<String>,
+    pub database: ServerAddress,
+    pub redis: Option<ServerAddress>,
 }
 
 impl TeamOptions {
     /// From the flags, else the environment; `None` without a team database.
     pub fn resolve(database: Option<String>, redis: Option<String>) -> Option<TeamOptions> {
         let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        let pick = |flag: Option<String>, name| match flag {
+            Some(url) => Some(ServerAddress::given(url, Given::Flag)),
+            None => env(name).map(|url| ServerAddress::given(url, Given::Environment)),
+        };
         Some(TeamOptions {
-            database_url: database.or_else(|| env(TEAM_DATABASE_ENV))?,
-            redis_url: redis.or_else(|| env(TEAM_REDIS_ENV)),
+            database: pick(database, TEAM_DATABASE_ENV)?,
+            redis: pick(redis, TEAM_REDIS_ENV),
         })
     }
 }
@@ -86,12 +90,10 @@ impl Team {
     /// Connects to the team database (migrating it if this build is newer) and starts hearing
     /// the other replicas through Redis, when one is given.
     pub async fn connect(opts: &TeamOptions) -> Result<Team, AppError> {
-        let db = TeamDb::connect(&opts.database_url)
-            .await
-            .map_err(team_error)?;
+        let db = TeamDb::connect(&opts.database).await.map_err(team_error)?;
         let bus = opts
-            .redis_url
-            .as_deref()
+            .redis
+            .as_ref()
             .map(Bus::start)
             .transpose()
             .map_err(team_error)?;
@@ -99,9 +101,9 @@ impl Team {
         let replica = replica_name();
         let (ledger, pump) = TeamLedger::new(db.clone(), &replica, switchyard_team::LEDGER_QUEUE);
 
-        let redis = match (opts.redis_url.as_deref(), &bus) {
-            (Some(url), Some(bus)) => {
-                let link = Arc::new(Link::new(url).map_err(team_error)?);
+        let redis = match (opts.redis.as_ref(), &bus) {
+            (Some(address), Some(bus)) => {
+                let link = Arc::new(Link::new(address).map_err(team_error)?);
                 Some(Redis {
                     limits: Arc::new(SharedWindow::new(Some(Arc::clone(&link)))),
                     breakers: TeamBreakers::new(Arc::clone(&link), bus.clone()),

@@ -49,7 +49,7 @@ impl Backend {
 
     async fn team() -> Backend {
         let pg = TempPostgres::start();
-        let db = TeamDb::connect(&pg.url()).await.unwrap();
+        let db = TeamDb::connect(&pg.address()).await.unwrap();
         let tokens = TeamTokens::load(db.clone()).await.unwrap();
         let (ledger, pump) = TeamLedger::new(db.clone(), "replica-a", 50_000);
         let stop = CancellationToken::new();

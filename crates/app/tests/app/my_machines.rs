@@ -153,7 +153,7 @@ async fn a_second_machine_gets_the_first_ones_setup_without_its_keys() {
     }
 
     // Neither the key nor any label of it is in the database.
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     let stored = serde_json::to_string(&db.synced_records("ana", &kinds).await.unwrap()).unwrap();
     assert!(

@@ -6,7 +6,9 @@
 //! [`CLEARED`]. A new `.expose()`, `Cleared::check(` (or `Cleared::approval(`) or `key_header(`
 //! fails this test, naming its file and line, until it is reviewed here with what the value is
 //! used for.
-//! The scan (and what it skips) is `egress_sites::scan`.
+//! A team server's address reaches `TeamDb`, `Bus` and `Link` only as a
+//! `switchyard_team::ServerAddress`, which says where the user gave it, made at the sites in
+//! [`TEAM_SERVERS`]. The scan (and what it skips) is `egress_sites::scan`.
 
 use super::egress_sites::scan;
 
@@ -60,6 +62,26 @@ const HEADER: Sites = &[
     ),
 ];
 
+/// Where a team server's address (the database's password, a Redis's credentials inside it) is
+/// given a provenance: `switchyard_team::ServerAddress`, the only thing its clients take.
+const TEAM_SERVERS: Sites = &[
+    (
+        "crates/app/src/team/mod.rs",
+        2,
+        "TeamOptions::resolve: the command line's flag, else the environment",
+    ),
+    (
+        "crates/app/src/cli/serve.rs",
+        1,
+        "serve: the flag, else the environment, else the approved import's [team] (team_options)",
+    ),
+    (
+        "crates/app/src/sync/service.rs",
+        2,
+        "My machines: the address the user typed, then the keychain's copy of it",
+    ),
+];
+
 fn check(pattern: &'static str, reviewed: Sites) -> Vec<String> {
     check_any(&[pattern], reviewed)
 }
@@ -105,5 +127,11 @@ fn every_use_of_a_secrets_value_is_reviewed() {
 fn provider_keys_are_cleared_and_sent_only_at_reviewed_sites() {
     let mut problems = check_any(&["Cleared::check(", "Cleared::approval("], CLEARED);
     problems.extend(check("key_header(", HEADER));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn team_servers_are_given_only_where_the_user_gives_them() {
+    let problems = check("ServerAddress::given(", TEAM_SERVERS);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -7,7 +7,7 @@ use switchyard_team::{Bus, TeamBreakers};
 
 /// A replica's breakers, following the team from now on.
 fn replica(redis: &TempRedis) -> (TeamBreakers, tokio::task::JoinHandle<()>) {
-    let bus = Bus::start(&redis.url()).unwrap();
+    let bus = Bus::start(&redis.address()).unwrap();
     let breakers = TeamBreakers::new(link(redis), bus);
     let follow = tokio::spawn(breakers.follow());
     (breakers, follow)

@@ -39,7 +39,7 @@ async fn rows(pg: &TempPostgres) -> (i64, i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_lands_exactly_once_though_the_database_restarts_mid_load() {
     let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     let (ledger, pump) = TeamLedger::new(db, "replica-a", 50_000);
     let stop = CancellationToken::new();
     let pumping = tokio::spawn(pump.run(stop.clone().cancelled_owned()));
@@ -77,7 +77,7 @@ async fn every_request_lands_exactly_once_though_the_database_restarts_mid_load(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_never_waits() {
     let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     pg.stop();
     let (ledger, pump) = TeamLedger::new(db, "replica-b", 10);
     let stop = CancellationToken::new();
@@ -108,7 +108,7 @@ async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_budgets_spend_is_summed_from_the_team_ledger_by_scope_and_period() {
     let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     let (ledger, pump) = TeamLedger::new(db.clone(), "replica-a", 100);
     let stop = CancellationToken::new();
     let pumping = tokio::spawn(pump.run(stop.clone().cancelled_owned()));
@@ -159,7 +159,7 @@ async fn team_budgets_are_versioned_records_and_a_persons_spend_comes_from_their
     use switchyard_core::TokenScope;
     use switchyard_team::{BudgetScope, TeamError};
     let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     let first = db
         .set_budget("Ana's day", Some("ana@example.com"), "day", 2.0, true)
         .await

@@ -7,7 +7,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 /// A replica's own connection to `redis`.
 pub fn link(redis: &TempRedis) -> Arc<Link> {
-    Arc::new(Link::new(&redis.url()).unwrap())
+    Arc::new(Link::new(&redis.address()).unwrap())
 }
 
 /// `attempts` admissions spread over `windows` (one per replica), all at once.

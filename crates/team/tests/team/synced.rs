@@ -5,7 +5,7 @@ use switchyard_team::{Put, SyncedWrite, TeamDb};
 #[tokio::test]
 async fn a_write_from_a_stale_version_is_a_conflict_and_changes_nothing() {
     let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     let put = |read, body: Option<serde_json::Value>, by: &'static str| {
         let db = db.clone();
         async move {

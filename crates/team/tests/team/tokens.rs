@@ -14,8 +14,8 @@ struct Replica {
 }
 
 async fn replica(pg: &TempPostgres, redis: &TempRedis, reload_every: Duration) -> Replica {
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
-    let bus = Bus::start(&redis.url()).unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
+    let bus = Bus::start(&redis.address()).unwrap();
     let tokens = TeamTokens::load(db.clone()).await.unwrap();
     let follow = tokio::spawn(tokens.follow(Some(&bus), reload_every));
     until(Duration::from_secs(5), "the bus reaches Redis", || async {
@@ -123,7 +123,7 @@ async fn with_redis_away_revocation_still_reaches_every_replica_by_its_reload_an
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_made_on_another_replica_a_moment_ago_is_accepted_on_first_use() {
     let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.url()).await.unwrap();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
     let tokens = TeamTokens::load(db.clone()).await.unwrap();
     let new = db
         .create_token("aider", "cy@example.com", TokenScope::Metrics)
