@@ -146,6 +146,9 @@ describe("Backends in the real app window", () => {
     assert.equal(found.ANTHROPIC_API_KEY, "sk-ant-…7781");
     assert.equal(found.GROQ_API_KEY, "gsk_…4421");
     assert.equal(found.MISTRAL_API_KEY, "…9911");
+    // Where each key goes is said before the import: the provider's own address.
+    const goesTo = await b.execute((s) => document.querySelector(s)?.textContent.trim(), `${byTestId("finding")}[data-variable="GROQ_API_KEY"] ${byTestId("finding-goes-to")}`);
+    assert.equal(goesTo, "a new Groq backend at https://api.groq.com");
     const problems = await (await b.$(byTestId("import-dialog"))).getText();
     assert.match(problems, /Line 3/, "the malformed line is reported by number");
     for (const secret of [ANTHROPIC, GROQ, MISTRAL]) assert.ok(!problems.includes(secret));

@@ -29,6 +29,10 @@ fn import_env_binds_no_key_to_a_host_the_user_never_saw() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
+        said.contains("OpenAI importing → a new OpenAI backend at https://api.openai.com\n"),
+        "the host is said before the key is imported: {said}"
+    );
+    assert!(
         said.contains("enabled OpenAI 2 at https://api.openai.com"),
         "the output says which backend and host the key went to: {said}"
     );

@@ -1130,6 +1130,8 @@ export type ImportFinding_Deserialize = {
 	/**  Masked key, or the Ollama host. */
 	display: string,
 	alreadyImported: boolean,
+	/**  Where importing it sends the key (`OpenAI at https://api.openai.com`). */
+	goesTo: string,
 };
 
 export type ImportFinding_Serialize = {
@@ -1141,6 +1143,8 @@ export type ImportFinding_Serialize = {
 	/**  Masked key, or the Ollama host. */
 	display: string,
 	alreadyImported: boolean,
+	/**  Where importing it sends the key (`OpenAI at https://api.openai.com`). */
+	goesTo: string,
 };
 
 export type ImportResult = {

@@ -54,6 +54,10 @@ pub struct Finding {
     /// `sk-…abcd`, or the host for `OLLAMA_HOST` (not a secret).
     pub display: String,
     pub already_imported: bool,
+    /// Where importing it sends the key, said before the import (`OpenAI at
+    /// https://api.openai.com`, `a new OpenAI backend at https://api.openai.com`); for
+    /// `OLLAMA_HOST`, the backend it points.
+    pub goes_to: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,10 +92,15 @@ impl Backends {
     pub async fn scan_import(&self, env_file: Option<PathBuf>) -> Result<ImportScan, AppError> {
         self.blocking(move |inner| {
             let (found, problems) = collect(inner, env_file.as_deref())?;
-            Ok(ImportScan {
-                findings: found.into_iter().map(|f| f.finding).collect(),
-                problems,
-            })
+            let mut findings = Vec::with_capacity(found.len());
+            for f in found {
+                let goes_to = destination(inner, f.finding.kind)?;
+                findings.push(Finding {
+                    goes_to,
+                    ..f.finding
+                });
+            }
+            Ok(ImportScan { findings, problems })
         })
         .await
     }
@@ -185,6 +194,7 @@ fn finding(id: String, variable: String, source: FindingSource, value: String) -
         kind,
         display,
         already_imported: false,
+        goes_to: String::new(),
     };
     Some(Found { finding, value })
 }
@@ -294,6 +304,28 @@ fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
         base_url: base_url.to_string(),
         default_model: kind.spec().default_model.to_string(),
     }
+}
+
+/// Where [`import_one`] would put a key of `kind` now, in words.
+fn destination(inner: &Backends, kind: BackendKind) -> Result<String, AppError> {
+    let existing = match kind {
+        BackendKind::Ollama => inner
+            .rows
+            .backends
+            .list_backends()?
+            .into_iter()
+            .find(|b| b.kind == kind),
+        kind => super::home_for_found_key(&inner.rows, kind)?,
+    };
+    let origin = |url: &str| switchyard_core::origin_of(url).unwrap_or_else(|| url.to_string());
+    Ok(match existing {
+        Some(b) => format!("{} at {}", b.name, origin(&b.base_url)),
+        None => format!(
+            "a new {} backend at {}",
+            kind.spec().label,
+            origin(kind.spec().default_base_url)
+        ),
+    })
 }
 
 /// Imports one checked finding and enables its backend: a key into the first backend of its

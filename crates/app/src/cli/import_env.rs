@@ -36,11 +36,14 @@ impl ImportEnvArgs {
             } else {
                 "importing"
             };
+            // Where the key goes, before it is imported (issue 53: a key never goes to a host
+            // the user did not see).
             out += &format!(
-                "{} ({}): {} {state}\n",
+                "{} ({}): {} {state} → {}\n",
                 f.variable,
                 f.display,
-                f.kind.spec().label
+                f.kind.spec().label,
+                f.goes_to
             );
         }
         let new: Vec<String> = scan

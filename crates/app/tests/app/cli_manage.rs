@@ -182,7 +182,10 @@ async fn edit_renames_a_backend_and_import_env_moves_keys_from_a_dotenv_file() {
     let dry = run_line(&h.app, &format!("import-env --dotenv {path} --dry-run"), "").await;
     assert_eq!(dry.code, 0, "{}", dry.err);
     assert!(
-        dry.out.contains("OPENAI_API_KEY") && dry.out.contains("would import"),
+        dry.out.contains("OPENAI_API_KEY")
+            && dry
+                .out
+                .contains("would import → a new OpenAI backend at https://api.openai.com"),
         "{}",
         dry.out
     );

@@ -16,6 +16,8 @@ pub struct ImportFinding {
     /// Masked key, or the Ollama host.
     pub display: String,
     pub already_imported: bool,
+    /// Where importing it sends the key (`OpenAI at https://api.openai.com`).
+    pub goes_to: String,
 }
 
 impl From<Finding> for ImportFinding {
@@ -30,6 +32,7 @@ impl From<Finding> for ImportFinding {
             kind: f.kind.into(),
             display: f.display,
             already_imported: f.already_imported,
+            goes_to: f.goes_to,
         }
     }
 }
