@@ -9,6 +9,7 @@ import path from "node:path";
 import { freePort } from "../sdk/harness.js";
 import { keychainClear } from "./checks.js";
 import { remote } from "webdriverio";
+import { stillMotion } from "./page.js";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 // The binaries cargo built: under CARGO_TARGET_DIR when the build used one.
@@ -191,32 +192,6 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
 }
 
 /**
- * Turns animations off in the window, as the app's own reduced-motion rule does: a click computed
- * while a dialog still rises into place would land a few pixels off its target on a loaded machine.
- */
-async function stillMotion(browser) {
-  await browser.execute(() => {
-    const style = document.createElement("style");
-    style.dataset.e2e = "still";
-    style.textContent = "*, *::before, *::after { animation: none !important; transition: none !important; }";
-    document.head.append(style);
-  });
-}
-
-/**
- * Activates a control from the keyboard (focus, then Space), as a keyboard user does. For the
- * first control used in a dialog that a click on the page behind just opened: WebKitWebDriver
- * loses that first pointer click (the route editor's Add candidate, every time; a second click,
- * or a script's `click()`, works), which made tests flaky or wrong.
- */
-export async function press(browser, selector) {
-  const el = await browser.$(selector);
-  await el.waitForDisplayed({ timeout: 5000, timeoutMsg: `${selector} is not shown` });
-  await browser.execute((s) => document.querySelector(s)?.focus(), selector);
-  await browser.keys(" ");
-}
-
-/**
  * The app window for a suite's tests, and the mock provider first when `mock` gives its
  * arguments (`[]` for none); the other options go to `startApp`. `b` is the WebDriver session.
  */
@@ -238,7 +213,7 @@ export async function closeApp({ app, mock }) {
   if (app) keychainClear(app.service);
 }
 
-export { pageReaders } from "./page.js";
+export { pageReaders, press } from "./page.js";
 export {
   byTestId, createGatewayToken, filesContaining, gatewayOpenaiUrl, innerText, keychainClear, keychainDump, listFiles,
 } from "./checks.js";

@@ -30,3 +30,29 @@ export function pageReaders(browser) {
     },
   };
 }
+
+/**
+ * Activates a control from the keyboard (focus, then Space), as a keyboard user does. For the
+ * first control used in a dialog that a click on the page behind just opened: WebKitWebDriver
+ * loses that first pointer click (the route editor's Add candidate, every time; a second click,
+ * or a script's `click()`, works), which made tests flaky or wrong.
+ */
+export async function press(browser, selector) {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed({ timeout: 5000, timeoutMsg: `${selector} is not shown` });
+  await browser.execute((s) => document.querySelector(s)?.focus(), selector);
+  await browser.keys(" ");
+}
+
+/**
+ * Turns animations off in the window, as the app's own reduced-motion rule does: a click computed
+ * while a dialog still rises into place would land a few pixels off its target on a loaded machine.
+ */
+export async function stillMotion(browser) {
+  await browser.execute(() => {
+    const style = document.createElement("style");
+    style.dataset.e2e = "still";
+    style.textContent = "*, *::before, *::after { animation: none !important; transition: none !important; }";
+    document.head.append(style);
+  });
+}

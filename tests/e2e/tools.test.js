@@ -172,6 +172,7 @@ describe("Tools page in the real app window", () => {
     const text = await b.execute((el) => el.innerText, row);
     assert.match(text, /~\/\.bashrc:3/);
     assert.match(text, /OPENAI_API_KEY/);
+    assert.match(text, /→ a new OpenAI backend at https:\/\/api\.openai\.com/, "where the key goes, said before the move");
     assert.equal(await row.getAttribute("data-in-keychain"), "false");
     assert.ok(await b.$(byTestId("key-move-0")).isExisting(), "a Move button per finding");
     const page = await b.execute(() => document.body.innerText);

@@ -1007,6 +1007,8 @@ export type FoundKey = {
 	masked: string,
 	/**  The same key is already stored under a backend of its kind. */
 	inKeychain: boolean,
+	/**  Where moving it sends the key when no backend is picked (`OpenAI at https://api.openai.com`). */
+	goesTo: string,
 };
 
 /**  A gateway setting the file changes so that more callers can reach the gateway. */

@@ -71,7 +71,7 @@ impl TempPostgres {
             .prefix("switchyard-pg-")
             .tempdir()
             .expect("a temporary folder");
-        let pg = TempPostgres {
+        let mut pg = TempPostgres {
             bin: pg_bin(),
             port: free_port(),
             root: running_as_root(),
@@ -96,8 +96,16 @@ impl TempPostgres {
         if tls {
             pg.make_certificates();
         }
-        pg.start_server();
-        pg
+        // The free port can be taken by another test between picking and binding it: then the
+        // server stops at once, saying so in its log, and starts again on another port.
+        for _ in 0..3 {
+            match pg.try_start_server() {
+                Ok(()) => return pg,
+                Err(e) if e.contains("Address already in use") => pg.port = free_port(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("PostgreSQL found no free port in three tries");
     }
 
     /// The PEM file of the CA that signed a TLS server's certificate.
@@ -218,35 +226,57 @@ impl TempPostgres {
     }
 
     fn start_server(&self) {
+        if let Err(e) = self.try_start_server() {
+            panic!("{e}");
+        }
+    }
+
+    /// Starts the server and waits for it; the failure says why, with the server's log.
+    fn try_start_server(&self) -> Result<(), String> {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off{}",
             self.port,
             self.dir.path().display(),
             if self.tls { " -c ssl=on" } else { "" }
         );
-        run(self
+        let log = self.dir.path().join("server.log");
+        let out = self
             .command("pg_ctl")
             .arg("-D")
             .arg(self.data())
             .arg("-l")
-            .arg(self.dir.path().join("server.log"))
-            .args(["-w", "-t", "30", "-o", &options, "start"]));
+            .arg(&log)
+            .args(["-w", "-t", "60", "-o", &options, "start"])
+            .output()
+            .expect("pg_ctl to run");
+        if out.status.success() {
+            return Ok(());
+        }
+        Err(format!(
+            "pg_ctl start failed: {}{}\nserver log:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        ))
     }
 
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 
-    /// A server program, as `postgres` when this runs as root.
+    /// A server program, as `postgres` when this runs as root, in the server's own folder (a
+    /// test's working folder may be closed to `postgres`).
     fn command(&self, program: &str) -> Command {
         let path = self.bin.join(program);
-        if self.root {
+        let mut c = if self.root {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(path);
             c
         } else {
             Command::new(path)
-        }
+        };
+        c.current_dir(self.dir.path());
+        c
     }
 }
 

@@ -191,10 +191,12 @@ fn found_and_moved_keys_carry_the_mask_only() {
         kind: switchyard_core::BackendKind::OpenAi,
         masked: "sk-…abcd".into(),
         in_keychain: false,
+        goes_to: "a new OpenAI backend at https://api.openai.com".into(),
     };
     assert_eq!(
         field_names(tools::dto::FoundKey::from(finding)),
         [
+            "goesTo",
             "id",
             "inKeychain",
             "kind",

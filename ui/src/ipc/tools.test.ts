@@ -61,6 +61,7 @@ const finding: FoundKey = {
   kind: "openAi",
   masked: "sk-…abcd",
   inKeychain: false,
+  goesTo: "a new OpenAI backend at https://api.openai.com",
 };
 
 const moved = movedKey;

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { deferred } from "../test-support";
 import { IpcFailure } from "../ipc/error";
 import type { FieldIssue } from "../ipc/types";
-import { FormState } from "./form-state.svelte";
+import { CANCELLED, FormState } from "./form-state.svelte";
 
 type F = "name" | "limit";
 const FIELDS: readonly F[] = ["name", "limit"];
@@ -45,6 +45,12 @@ describe("the form primitive", () => {
     expect([form.pending, form.saved, saves]).toEqual([false, true, 1]);
     form.edited();
     expect(form.saved).toBe(false);
+  });
+
+  it("saves nothing and says nothing when the user cancels on the way", async () => {
+    const form = new FormState<F>(FIELDS);
+    const ok = await form.submit(() => ({ ok: true, value: 1 }), async () => CANCELLED);
+    expect([ok, form.saved, form.pending, form.formError, form.errors]).toEqual([false, false, false, null, {}]);
   });
 
   it("places the core's refusal by field, and what no field takes above the buttons", async () => {

@@ -68,3 +68,47 @@ pub(crate) fn home_for_found_key(
     }
     Ok(None)
 }
+
+/// Where a found key of `kind` goes when the user names no backend ([`home_for_found_key`]), in
+/// words, said before it is moved: `OpenAI at https://api.openai.com`, or `a new OpenAI backend
+/// at https://api.openai.com`.
+pub(crate) fn found_key_home_in_words(
+    rows: &BackendTables,
+    kind: switchyard_core::BackendKind,
+) -> Result<String, AppError> {
+    Ok(match home_for_found_key(rows, kind)? {
+        Some(b) => format!("{} at {}", b.name, origin_or_url(&b.base_url)),
+        None => new_home_in_words(kind),
+    })
+}
+
+/// Where `import-env` puts a finding of `kind` now (`import::import_one`), in words:
+/// `OLLAMA_HOST` points the first Ollama backend at its host; a key goes as above.
+pub(crate) fn import_home_in_words(
+    rows: &BackendTables,
+    kind: switchyard_core::BackendKind,
+) -> Result<String, AppError> {
+    if kind != switchyard_core::BackendKind::Ollama {
+        return found_key_home_in_words(rows, kind);
+    }
+    let first = rows
+        .backends
+        .list_backends()?
+        .into_iter()
+        .find(|b| b.kind == kind);
+    Ok(first.map_or_else(|| new_home_in_words(kind), |b| b.name))
+}
+
+/// `a new OpenAI backend at https://api.openai.com`.
+pub(crate) fn new_home_in_words(kind: switchyard_core::BackendKind) -> String {
+    let spec = kind.spec();
+    format!(
+        "a new {} backend at {}",
+        spec.label,
+        origin_or_url(spec.default_base_url)
+    )
+}
+
+fn origin_or_url(url: &str) -> String {
+    origin_of(url).unwrap_or_else(|| url.to_string())
+}

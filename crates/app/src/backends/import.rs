@@ -94,7 +94,7 @@ impl Backends {
             let (found, problems) = collect(inner, env_file.as_deref())?;
             let mut findings = Vec::with_capacity(found.len());
             for f in found {
-                let goes_to = destination(inner, f.finding.kind)?;
+                let goes_to = super::hosts::import_home_in_words(&inner.rows, f.finding.kind)?;
                 findings.push(Finding {
                     goes_to,
                     ..f.finding
@@ -304,28 +304,6 @@ fn draft_for(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
         base_url: base_url.to_string(),
         default_model: kind.spec().default_model.to_string(),
     }
-}
-
-/// Where [`import_one`] would put a key of `kind` now, in words.
-fn destination(inner: &Backends, kind: BackendKind) -> Result<String, AppError> {
-    let existing = match kind {
-        BackendKind::Ollama => inner
-            .rows
-            .backends
-            .list_backends()?
-            .into_iter()
-            .find(|b| b.kind == kind),
-        kind => super::home_for_found_key(&inner.rows, kind)?,
-    };
-    let origin = |url: &str| switchyard_core::origin_of(url).unwrap_or_else(|| url.to_string());
-    Ok(match existing {
-        Some(b) => format!("{} at {}", b.name, origin(&b.base_url)),
-        None => format!(
-            "a new {} backend at {}",
-            kind.spec().label,
-            origin(kind.spec().default_base_url)
-        ),
-    })
 }
 
 /// Imports one checked finding and enables its backend: a key into the first backend of its

@@ -78,6 +78,12 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         "{scan:?}"
     );
     assert!(!format!("{scan:?}").contains(CANARY), "findings are masked");
+    // Where each key goes without a pick is said before the move: a keyless backend of the kind
+    // at another address ("Anthropic test", at the mock) is not trusted with it (issue 53).
+    assert_eq!(
+        scan.findings[1].goes_to,
+        "a new Anthropic backend at https://api.anthropic.com"
+    );
     let openai_finding = scan.findings[0].clone();
     assert!(
         openai_finding.masked.starts_with("sk-proj-…"),

@@ -155,6 +155,8 @@ pub struct FoundKey {
     pub masked: String,
     /// The same key is already stored under a backend of its kind.
     pub in_keychain: bool,
+    /// Where moving it sends the key when no backend is picked (`OpenAI at https://api.openai.com`).
+    pub goes_to: String,
 }
 
 impl From<KeyFinding> for FoundKey {
@@ -167,6 +169,7 @@ impl From<KeyFinding> for FoundKey {
             kind: f.kind.into(),
             masked: f.masked,
             in_keychain: f.in_keychain,
+            goes_to: f.goes_to,
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct KeyFinding {
     pub masked: String,
     /// The same key is already stored under a backend of its kind.
     pub in_keychain: bool,
+    /// Where moving it sends the key when the user names no backend, said before the move
+    /// (`OpenAI at https://api.openai.com`, `a new Groq backend at https://api.groq.com`).
+    pub goes_to: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -194,9 +197,9 @@ impl Tools {
         self.blocking(move |inner| {
             let (hits, problems) = scan_all(inner, &sources(&home, extra));
             let keys = crate::backends::import::stored_values(&inner.rows, inner.secrets.as_ref());
-            let findings = hits
-                .iter()
-                .map(|h| KeyFinding {
+            let mut findings = Vec::with_capacity(hits.len());
+            for h in &hits {
+                findings.push(KeyFinding {
                     id: h.id(),
                     path: h.origin.shown(&home.home),
                     line: h.found.line,
@@ -206,8 +209,9 @@ impl Tools {
                     in_keychain: keys
                         .iter()
                         .any(|(k, v)| *k == h.found.kind && v.expose() == h.found.value.expose()),
-                })
-                .collect();
+                    goes_to: crate::backends::found_key_home_in_words(&inner.rows, h.found.kind)?,
+                });
+            }
             Ok(KeyScan { findings, problems })
         })
         .await
