@@ -49,7 +49,8 @@ impl std::fmt::Debug for Cleared {
 /// The gate's answer before a key is read: the origin a key may go to for a URL. The key is
 /// read only once this is known, so one that may not go there never leaves the keychain;
 /// [`Approval::clear`] then makes the [`Cleared`] key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Not `Clone`: one approval clears one key.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Approval {
     origin: String,
 }

@@ -8,9 +8,8 @@
 
 use super::io::{fail, open_with};
 use crate::gateway_config_from_env;
-use crate::team::{Team, TeamOptions};
+use crate::team::{given_address, Team, TeamOptions};
 use std::process::ExitCode;
-use switchyard_team::{Given, ServerAddress};
 
 /// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -105,16 +104,9 @@ fn team_options(
             None => (None, None),
         },
     };
-    // Each address with where the user gave it: the flag, else the environment, else the file.
-    let pick = |flag: Option<String>, env: Option<String>, file: Option<String>| {
-        let given = |g| move |url| ServerAddress::given(url, g);
-        flag.map(given(Given::Flag))
-            .or_else(|| env.map(given(Given::Environment)))
-            .or_else(|| file.map(given(Given::ApprovedImport)))
-    };
     Some(TeamOptions {
-        database: pick(flags.0, env.0, saved_db)?,
-        redis: pick(flags.1, env.1, saved_redis),
+        database: given_address(flags.0, env.0, saved_db)?,
+        redis: given_address(flags.1, env.1, saved_redis),
     })
 }
 

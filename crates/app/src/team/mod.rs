@@ -48,15 +48,25 @@ impl TeamOptions {
     /// From the flags, else the environment; `None` without a team database.
     pub fn resolve(database: Option<String>, redis: Option<String>) -> Option<TeamOptions> {
         let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-        let pick = |flag: Option<String>, name| match flag {
-            Some(url) => Some(ServerAddress::given(url, Given::Flag)),
-            None => env(name).map(|url| ServerAddress::given(url, Given::Environment)),
-        };
         Some(TeamOptions {
-            database: pick(database, TEAM_DATABASE_ENV)?,
-            redis: pick(redis, TEAM_REDIS_ENV),
+            database: given_address(database, env(TEAM_DATABASE_ENV), None)?,
+            redis: given_address(redis, env(TEAM_REDIS_ENV), None),
         })
     }
+}
+
+/// A team server's address from the first place the user gave one, with that place: the command
+/// line, else the environment, else the `[team]` of an approved import. The one place the app
+/// decides a team server's provenance.
+pub(crate) fn given_address(
+    flag: Option<String>,
+    env: Option<String>,
+    approved_file: Option<String>,
+) -> Option<ServerAddress> {
+    let given = |g| move |url| ServerAddress::given(url, g);
+    flag.map(given(Given::Flag))
+        .or_else(|| env.map(given(Given::Environment)))
+        .or_else(|| approved_file.map(given(Given::ApprovedImport)))
 }
 
 /// What the replicas share through Redis.

@@ -67,13 +67,9 @@ const HEADER: Sites = &[
 const TEAM_SERVERS: Sites = &[
     (
         "crates/app/src/team/mod.rs",
-        2,
-        "TeamOptions::resolve: the command line's flag, else the environment",
-    ),
-    (
-        "crates/app/src/cli/serve.rs",
         1,
-        "serve: the flag, else the environment, else the approved import's [team] (team_options)",
+        "team::given_address (serve's team_options, TeamOptions::resolve): the flag, else the \
+         environment, else the approved import's [team]",
     ),
     (
         "crates/app/src/sync/service.rs",
