@@ -99,6 +99,21 @@ pub(crate) fn import_home_in_words(
     Ok(first.map_or_else(|| new_home_in_words(kind), |b| b.name))
 }
 
+/// `word` for each kind among `kinds`, looked up once per kind (a scan's findings share few).
+pub(crate) fn homes_in_words(
+    rows: &BackendTables,
+    kinds: impl IntoIterator<Item = switchyard_core::BackendKind>,
+    word: fn(&BackendTables, switchyard_core::BackendKind) -> Result<String, AppError>,
+) -> Result<std::collections::HashMap<switchyard_core::BackendKind, String>, AppError> {
+    let mut homes = std::collections::HashMap::new();
+    for kind in kinds {
+        if let std::collections::hash_map::Entry::Vacant(e) = homes.entry(kind) {
+            e.insert(word(rows, kind)?);
+        }
+    }
+    Ok(homes)
+}
+
 /// `a new OpenAI backend at https://api.openai.com`.
 pub(crate) fn new_home_in_words(kind: switchyard_core::BackendKind) -> String {
     let spec = kind.spec();

@@ -92,14 +92,16 @@ impl Backends {
     pub async fn scan_import(&self, env_file: Option<PathBuf>) -> Result<ImportScan, AppError> {
         self.blocking(move |inner| {
             let (found, problems) = collect(inner, env_file.as_deref())?;
-            let mut findings = Vec::with_capacity(found.len());
-            for f in found {
-                let goes_to = super::hosts::import_home_in_words(&inner.rows, f.finding.kind)?;
-                findings.push(Finding {
-                    goes_to,
+            let kinds = found.iter().map(|f| f.finding.kind);
+            let homes =
+                super::homes_in_words(&inner.rows, kinds, super::hosts::import_home_in_words)?;
+            let findings = found
+                .into_iter()
+                .map(|f| Finding {
+                    goes_to: homes.get(&f.finding.kind).cloned().unwrap_or_default(),
                     ..f.finding
-                });
-            }
+                })
+                .collect();
             Ok(ImportScan { findings, problems })
         })
         .await

@@ -10,7 +10,7 @@ pub mod keys;
 mod rules;
 mod write;
 
-pub(crate) use hosts::{found_key_home_in_words, home_for_found_key};
+pub(crate) use hosts::{found_key_home_in_words, home_for_found_key, homes_in_words};
 pub(crate) use rules::{check_limits, check_monitor};
 pub(crate) use write::add as add_backend;
 

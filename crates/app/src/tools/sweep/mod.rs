@@ -197,6 +197,12 @@ impl Tools {
         self.blocking(move |inner| {
             let (hits, problems) = scan_all(inner, &sources(&home, extra));
             let keys = crate::backends::import::stored_values(&inner.rows, inner.secrets.as_ref());
+            let kinds = hits.iter().map(|h| h.found.kind);
+            let homes = crate::backends::homes_in_words(
+                &inner.rows,
+                kinds,
+                crate::backends::found_key_home_in_words,
+            )?;
             let mut findings = Vec::with_capacity(hits.len());
             for h in &hits {
                 findings.push(KeyFinding {
@@ -209,7 +215,7 @@ impl Tools {
                     in_keychain: keys
                         .iter()
                         .any(|(k, v)| *k == h.found.kind && v.expose() == h.found.value.expose()),
-                    goes_to: crate::backends::found_key_home_in_words(&inner.rows, h.found.kind)?,
+                    goes_to: homes.get(&h.found.kind).cloned().unwrap_or_default(),
                 });
             }
             Ok(KeyScan { findings, problems })
