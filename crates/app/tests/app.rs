@@ -50,8 +50,6 @@ mod import;
 mod keys;
 #[path = "app/metrics.rs"]
 mod metrics;
-#[path = "app/module_graph.rs"]
-mod module_graph;
 #[path = "app/monitor.rs"]
 mod monitor;
 #[cfg(unix)]

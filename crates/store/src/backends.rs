@@ -192,7 +192,7 @@ impl BackendsTable {
                      VALUES (?1, ?2, ?3, ?4, 0, ?5)",
                     params![key_id, id, label, hint, ts],
                 )?;
-                crate::keys::approve_backend_origin(&tx, id, Some(key_id))?;
+                crate::key_hosts::approve_backend_origin(&tx, id, Some(key_id))?;
             }
             tx.commit()?;
             Ok(())

@@ -163,7 +163,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(step)?;
         if i + 1 == crate::migrations::KEY_HOSTS_STEP {
-            crate::keys::approve_current_hosts(&tx)?;
+            crate::key_hosts::approve_current_hosts(&tx)?;
         }
         tracing::info!(version = i + 1, "database migrated");
     }

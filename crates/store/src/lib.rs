@@ -15,6 +15,7 @@ mod drills;
 mod error;
 mod export;
 mod health;
+mod key_hosts;
 mod keys;
 mod latency;
 mod ledger;

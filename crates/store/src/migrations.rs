@@ -308,7 +308,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX drill_runs_started ON drill_runs (started_at);",
     // 14: the origins (`scheme://host[:port]`) each key may be sent to. Keys stored before this
-    // step are approved for their backend's base URL as it is (`keys::approve_current_hosts`,
+    // step are approved for their backend's base URL as it is (`key_hosts::approve_current_hosts`,
     // run right after it: the origin is parsed in Rust, not SQL).
     "CREATE TABLE key_hosts (
         key_id      TEXT NOT NULL REFERENCES backend_keys (id) ON DELETE CASCADE,

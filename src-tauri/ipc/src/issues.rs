@@ -4,7 +4,7 @@
 //! [`mirror!`], with an exhaustive match, so a new core field fails to build here until it is
 //! named for the UI too.
 
-use super::backends::dto::Kind;
+use crate::kinds::Kind;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_core::validate::{Field, Fix, Issue, IssueCode, Severity, Validation};

@@ -43,6 +43,7 @@ mod error;
 pub mod event;
 pub mod gateway;
 pub mod issues;
+pub mod kinds;
 pub mod monitor;
 pub mod readiness;
 pub mod routes;

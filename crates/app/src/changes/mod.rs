@@ -23,7 +23,6 @@
 
 mod effects;
 
-pub(crate) use effects::exposure_changes;
 pub use effects::{Approved, ExposureChange, HostChange};
 use serde::{Deserialize, Serialize};
 use switchyard_core::TokenScope;

@@ -6,6 +6,7 @@
 //! through Redis, and reaches them within their reload interval without it.
 
 use super::io::{aligned, pretty, Io};
+use super::team_budget::TeamBudgetCommand;
 use crate::team::{team_error, Team, TeamOptions, RELOAD_EVERY};
 use switchyard_core::TokenScope;
 
@@ -41,44 +42,6 @@ pub enum TeamCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum TeamBudgetCommand {
-    /// Add a budget, or replace the one of that name
-    Add {
-        /// A name for the budget
-        name: String,
-        /// The most to spend in a period, in US dollars
-        #[arg(long, value_name = "USD")]
-        limit: f64,
-        /// Only this person's requests (a team token's owner); without: everyone's
-        #[arg(long)]
-        person: Option<String>,
-        /// The period the limit is for (UTC)
-        #[arg(long, value_enum, default_value = "month")]
-        period: BudgetPeriod,
-        /// Refuse paid requests once the limit is reached (without: only report it)
-        #[arg(long)]
-        hard_stop: bool,
-    },
-    /// List the team's budgets with what was spent this period
-    List {
-        /// As JSON
-        #[arg(long)]
-        json: bool,
-    },
-    /// Remove a budget
-    Remove {
-        /// The budget's name
-        name: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum BudgetPeriod {
-    Day,
-    Month,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -10,10 +10,10 @@ use super::file::ConfigFile;
 use crate::backends::BackendView;
 use crate::blocking::OffThread;
 use crate::changes::{
-    decide, exposure_changes, Approved, Decision, Effects, ExposureChange, HostChange, RouteMove,
-    Writer,
+    decide, Approved, Decision, Effects, ExposureChange, HostChange, RouteMove, Writer,
 };
 use crate::costs::budgets::BudgetScope;
+use crate::gateway_control::exposure_changes;
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate, Switchyard};
 use serde::Serialize;

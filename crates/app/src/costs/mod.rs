@@ -14,16 +14,40 @@ pub mod price_sync;
 pub mod prices;
 pub mod reprice;
 mod service;
+mod tables;
 
-pub(crate) use service::CostTables;
-pub use service::Costs;
+pub(crate) use budgets::SharedStops;
+pub(crate) use tables::CostTables;
 
 use crate::blocking::OffThread;
+use crate::events::EventSink;
+use crate::ledger::LedgerSink;
 use crate::{AppError, DomainEvent};
 use forecast::{DAY_MS, HOUR_MS};
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 use switchyard_core::{Field, IssueCode};
+use switchyard_gateway::GatewayHandle;
+use switchyard_monitor::Signal;
 use switchyard_store::{Dimension, UsageTotals};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// The Costs feature service (its constructor: `service.rs`; its methods live beside their
+/// rules in this folder). Cheap to clone.
+#[derive(Clone)]
+pub struct Costs {
+    pub(crate) store: CostTables,
+    /// Where a loaded price file is kept and exports go (`exports/`).
+    pub(crate) data_dir: PathBuf,
+    pub(crate) ledger: LedgerSink,
+    /// The running gateway's price table and budget hard stops (absent without a gateway).
+    pub(crate) gateway: Option<GatewayHandle>,
+    /// The monitor's signal channel (each budget's percentage, for the budget alert rules).
+    pub(crate) signals: UnboundedSender<Signal>,
+    pub(crate) events: EventSink,
+    /// With a team gateway: its budgets' hard stops hold for the whole team.
+    pub(crate) team: Option<std::sync::Arc<dyn SharedStops>>,
+}
 
 const SETTINGS_KEY: &str = "costs";
 /// The longest range the page asks for (a custom range a little over a year).

@@ -9,7 +9,7 @@
 //! has no price now; and the tools' own usage records outside the gateway (`tool_usage`), which
 //! are priced as they are imported.
 
-use super::service::CostTables;
+use super::tables::CostTables;
 use super::Costs;
 use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};

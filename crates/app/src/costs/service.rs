@@ -2,6 +2,8 @@
 //! and exports (their methods live beside their rules in this folder). It holds only what it
 //! uses (see [`Costs::new`]) and runs its background work under the supervisor it is given.
 
+use super::tables::CostTables;
+use super::Costs;
 use crate::events::EventSink;
 use crate::ledger::LedgerSink;
 use crate::supervisor::Supervisor;
@@ -9,48 +11,9 @@ use crate::DomainEvent;
 use std::path::PathBuf;
 use switchyard_gateway::GatewayHandle;
 use switchyard_monitor::Signal;
-use switchyard_store::{BackendsTable, LedgerTable, RoutesTable, SettingsTable, Store};
+use switchyard_store::Store;
 use tokio::sync::broadcast;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// The tables the Costs feature reads and writes: its settings (currency, prices, budgets), the
-/// ledger and its rollups, and the backend and route names budgets are scoped by.
-#[derive(Clone)]
-pub(crate) struct CostTables {
-    pub(crate) settings: SettingsTable,
-    pub(crate) ledger: LedgerTable,
-    pub(crate) backends: BackendsTable,
-    pub(crate) routes: RoutesTable,
-}
-
-impl CostTables {
-    pub(crate) fn of(store: &Store) -> CostTables {
-        CostTables {
-            settings: store.settings(),
-            ledger: store.ledger(),
-            backends: store.backends(),
-            routes: store.routes(),
-        }
-    }
-}
-
-impl crate::blocking::OffThread for CostTables {}
-
-/// Cheap to clone.
-#[derive(Clone)]
-pub struct Costs {
-    pub(super) store: CostTables,
-    /// Where a loaded price file is kept and exports go (`exports/`).
-    pub(super) data_dir: PathBuf,
-    pub(super) ledger: LedgerSink,
-    /// The running gateway's price table and budget hard stops (absent without a gateway).
-    pub(super) gateway: Option<GatewayHandle>,
-    /// The monitor's signal channel (each budget's percentage, for the budget alert rules).
-    pub(super) signals: UnboundedSender<Signal>,
-    pub(super) events: EventSink,
-    /// With a team gateway: its budgets' hard stops hold for the whole team.
-    pub(super) team: Option<std::sync::Arc<dyn super::budgets::SharedStops>>,
-}
 
 impl Costs {
     /// Needs the store (settings, budgets, the ledger's rollups; repricing), the data folder
@@ -79,7 +42,7 @@ impl Costs {
     /// Enforces the budgets' hard stops for a team as a whole (see `team::budgets`).
     pub(crate) fn for_team(
         mut self,
-        team: Option<std::sync::Arc<dyn super::budgets::SharedStops>>,
+        team: Option<std::sync::Arc<dyn super::SharedStops>>,
     ) -> Costs {
         self.team = team;
         self

@@ -83,12 +83,12 @@ impl Load {
         let deadline = start + length;
         let url = format!("http://{}/v1/chat/completions", self.addr);
         let body = chat_body(&self.model);
-        let mut workers = Vec::with_capacity(self.in_flight);
+        let mut workers = tokio::task::JoinSet::new();
         for _ in 0..self.in_flight {
             let (http, url, body, token) =
                 (http.clone(), url.clone(), body.clone(), self.token.clone());
             let samples = Arc::clone(&samples);
-            workers.push(tokio::spawn(async move {
+            workers.spawn(async move {
                 while Instant::now() < deadline {
                     let started = start.elapsed();
                     let answer = http.post(&url).bearer_auth(&token).json(&body).send().await;
@@ -112,14 +112,12 @@ impl Load {
                         .unwrap_or_else(|p| p.into_inner())
                         .push(sample);
                 }
-            }));
+            });
         }
         tokio::time::sleep(at).await;
         let hit = start.elapsed();
         during().await;
-        for w in workers {
-            let _ = w.await;
-        }
+        while workers.join_next().await.is_some() {}
         let mut all = std::mem::take(&mut *samples.lock().unwrap_or_else(|p| p.into_inner()));
         all.sort_by_key(|s| s.started);
         (all, hit)

@@ -66,21 +66,22 @@ pub(crate) async fn run(
     let body = serde_json::json!({"model": model, "temperature": 0, "max_tokens": 16,
         "messages": [{"role": "user", "content": "Switchyard drill: the same question, a hundred times at once."}]});
     let before: u64 = shadow.backends.values().map(|b| generations(&b.mock)).sum();
-    let asks = (0..CONCURRENT).map(|_| {
+    let mut asks = tokio::task::JoinSet::new();
+    for _ in 0..CONCURRENT {
         let (http, url, body, token) = (
             http.clone(),
             url.clone(),
             body.clone(),
             shadow.token.clone(),
         );
-        tokio::spawn(async move {
+        asks.spawn(async move {
             let r = http.post(url).bearer_auth(token).json(&body).send().await;
             matches!(r, Ok(r) if r.status().is_success())
-        })
-    });
+        });
+    }
     let mut answered = 0;
-    for ask in asks.collect::<Vec<_>>() {
-        if matches!(ask.await, Ok(true)) {
+    while let Some(ask) = asks.join_next().await {
+        if matches!(ask, Ok(true)) {
             answered += 1;
         }
     }

@@ -2,8 +2,12 @@
 //! should point, pause and resume, the request ledger, and the gateway's saved settings
 //! ([`settings`]), which apply at the next start.
 
+mod exposure;
 pub mod resilience;
+mod saving;
 pub mod settings;
+
+pub(crate) use exposure::exposure_changes;
 
 use crate::blocking::OffThread;
 use crate::events::EventSink;

@@ -3,33 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::CheckRow;
 use switchyard_app::{BackendView, KeyView, NewKey, ProbeResult};
-use switchyard_core::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
+use switchyard_app::{CheckRow, MonitorSettings};
+use switchyard_core::BackendKind;
 
-/// Declares a unit enum mirroring a core enum with the same camelCase wire names.
-macro_rules! mirror_enum {
-    ($(#[$m:meta])* $name:ident <=> $core:ty { $($v:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-        #[serde(rename_all = "camelCase")]
-        pub enum $name { $($v),+ }
-        impl From<$core> for $name {
-            fn from(v: $core) -> Self { match v { $(<$core>::$v => $name::$v),+ } }
-        }
-        impl From<$name> for $core {
-            fn from(v: $name) -> Self { match v { $($name::$v => <$core>::$v),+ } }
-        }
-    };
-}
-
-mirror_enum!(
-    /// Provider family.
-    Kind <=> BackendKind { OpenAi, Anthropic, Gemini, Mistral, Groq, OpenRouter, Ollama, OpenAiCompatible, Demo }
-);
-mirror_enum!(Auth <=> AuthStyle { Bearer, XApiKey, GoogApiKey, None });
-mirror_enum!(Status <=> BackendStatus { Healthy, Untested, NoKey, KeyInvalid, RateLimited, Unreachable, Failing, Disabled });
-mirror_enum!(Outcome <=> CheckOutcome { Valid, Invalid, RateLimited, Unreachable, Timeout, Unexpected });
+pub use crate::kinds::{Auth, Kind, Outcome, Status};
 
 /// What the add/edit dialog needs to know about a kind.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -152,7 +130,7 @@ pub struct Backend {
     pub check: Option<Check>,
     pub keys: Vec<Key>,
     pub limits: Limits,
-    pub monitor: crate::readiness::dto::Monitor,
+    pub monitor: Monitor,
 }
 
 /// How much traffic the gateway sends a backend.
@@ -269,5 +247,41 @@ impl BackendDraft {
             base_url: self.base_url,
             default_model: self.default_model,
         })
+    }
+}
+
+/// How the health monitor treats a backend.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Monitor {
+    /// Seconds between zero-cost probes (10–3600; default 30).
+    pub probe_interval_s: u32,
+    /// Uptime target in basis points: 9990 = 99.90 % (default).
+    pub sla_target_bp: u32,
+    /// Readiness: a required backend failing blocks; an optional one degrades.
+    pub required: bool,
+    /// Probe with a one-token completion instead of the free model list (costs tokens).
+    pub deep_probe: bool,
+}
+
+impl From<MonitorSettings> for Monitor {
+    fn from(m: MonitorSettings) -> Self {
+        Monitor {
+            probe_interval_s: m.probe_interval_s,
+            sla_target_bp: m.sla_target_bp,
+            required: m.required,
+            deep_probe: m.deep_probe,
+        }
+    }
+}
+
+impl From<Monitor> for MonitorSettings {
+    fn from(m: Monitor) -> Self {
+        MonitorSettings {
+            probe_interval_s: m.probe_interval_s,
+            sla_target_bp: m.sla_target_bp,
+            required: m.required,
+            deep_probe: m.deep_probe,
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Commands of the Readiness page, notifications and backend monitor settings.
 
-use super::dto::{Monitor, NotificationStatus, Readiness, ReportFormat};
-use crate::backends::dto::Backend;
+use super::dto::{NotificationStatus, Readiness, ReportFormat};
+use crate::backends::dto::{Backend, Monitor};
 use crate::{dtos, Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;

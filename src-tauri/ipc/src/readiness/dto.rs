@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{MonitorSettings, NotifyFailure, PreviousRun, Progress, ReadinessRun};
+use switchyard_app::{NotifyFailure, PreviousRun, Progress, ReadinessRun};
 use switchyard_core::readiness::{
     CheckResult, Component, ComponentKind, ComponentStatus, Importance,
 };
@@ -245,42 +245,6 @@ impl From<NotifyFailure> for NotificationProblem {
             at: f.at,
             message: f.message,
             hint: f.hint,
-        }
-    }
-}
-
-/// How the health monitor treats a backend.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Monitor {
-    /// Seconds between zero-cost probes (10–3600; default 30).
-    pub probe_interval_s: u32,
-    /// Uptime target in basis points: 9990 = 99.90 % (default).
-    pub sla_target_bp: u32,
-    /// Readiness: a required backend failing blocks; an optional one degrades.
-    pub required: bool,
-    /// Probe with a one-token completion instead of the free model list (costs tokens).
-    pub deep_probe: bool,
-}
-
-impl From<MonitorSettings> for Monitor {
-    fn from(m: MonitorSettings) -> Self {
-        Monitor {
-            probe_interval_s: m.probe_interval_s,
-            sla_target_bp: m.sla_target_bp,
-            required: m.required,
-            deep_probe: m.deep_probe,
-        }
-    }
-}
-
-impl From<Monitor> for MonitorSettings {
-    fn from(m: Monitor) -> Self {
-        MonitorSettings {
-            probe_interval_s: m.probe_interval_s,
-            sla_target_bp: m.sla_target_bp,
-            required: m.required,
-            deep_probe: m.deep_probe,
         }
     }
 }

@@ -24,7 +24,6 @@ use status::load;
 pub(crate) use status::statuses_in;
 
 const KEY: &str = "budgets";
-/// The alert engine's subject for a budget: `budget:<id>`.
 /// Budgets' hard stops held by more than this process (a team gateway's replicas).
 pub(crate) trait SharedStops: Send + Sync {
     /// Hands the shared store the hard stops of `statuses`, and adjusts this process's own
@@ -36,6 +35,7 @@ pub(crate) trait SharedStops: Send + Sync {
     ) -> futures_util::future::BoxFuture<'a, ()>;
 }
 
+/// The alert engine's subject for a budget: `budget:<id>`.
 pub const SUBJECT_PREFIX: &str = "budget:";
 pub const MAX_LIMIT_USD: f64 = 10_000_000.0;
 pub(crate) const MAX_BUDGETS: usize = 50;

@@ -3,7 +3,7 @@
 
 use super::{Budget, BudgetScope, BudgetStatus, KEY};
 use crate::costs::forecast;
-use crate::costs::service::CostTables;
+use crate::costs::tables::CostTables;
 use crate::AppError;
 use switchyard_store::Dimension;
 

@@ -1,0 +1,17 @@
+//! The workspace's structure checks, reading Rust as Rust: each crate's modules parsed by syn
+//! (`tree`), what each module names (`refs`: paths, `use`s, calls, macro tokens; strings and
+//! comments are not code), the module graph and its cycles (`graph`), and the spawn and holder
+//! checks (`checks`). `main.rs` holds the rules of this workspace and runs them all.
+
+pub mod checks;
+pub mod graph;
+pub mod refs;
+pub mod tree;
+
+pub use graph::{cycles, features, shown, Crate, Graph};
+pub use tree::{CrateTree, ModPath, ReadError};
+
+/// Reads the crate whose `src/` folder is `src`.
+pub fn read(src: &std::path::Path) -> Result<Crate, ReadError> {
+    CrateTree::read(src).map(Crate::new)
+}
