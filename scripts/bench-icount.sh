@@ -22,7 +22,7 @@ tool=${TOOL:-callgrind}
 bin=$(realpath -m "${1:-$ROOT/target/release/switchyard-serve}")
 n1=${2:-200}
 n2=${3:-$([ "$tool" = dhat ] && echo 700 || echo 1200)}
-[ -x "$bin" ] || { echo "no $bin: cargo build --release -p switchyard-app --bin switchyard-serve" >&2; exit 1; }
+[ -x "$bin" ] || { echo "no $bin: cargo build --release -p switchyard-cli --bin switchyard-serve" >&2; exit 1; }
 [[ $n1 =~ ^[0-9]+$ && $n2 =~ ^[0-9]+$ && $n2 -gt $n1 ]] || { echo "N1 < N2, both integers" >&2; exit 1; }
 case $tool in callgrind | dhat) ;; *) echo "TOOL is callgrind or dhat" >&2; exit 1 ;; esac
 if ! command -v valgrind >/dev/null; then

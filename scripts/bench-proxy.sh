@@ -65,7 +65,7 @@
 # with the others in every mode (not the soak), A before B in odd runs and B before A in even
 # ones; the tables add its rows and B/A ratios. Changes are judged by those ratios, measured
 # side by side, not by numbers from separate runs. Build B the way A is built (one
-# `cargo build -p switchyard-app` alone: building it with another package unifies features).
+# `cargo build -p switchyard-cli` alone: building it with another package unifies features).
 # After each switchyard run the next waits for its ledger's queue to empty (at most 3 s), so its
 # CPU includes writing its own requests and nothing of it spills into the next target's run.
 # Installs Debian's nginx-light and wrk when missing (a temporary /usr/sbin/policy-rc.d keeps

@@ -29,7 +29,7 @@ windows_build() {
   cross_cargo "$WINDOWS_TARGET" clippy --workspace --lib --bins --examples --quiet -- -D warnings \
     -A clippy::missing_const_for_thread_local
   log "Windows: building switchyard-serve.exe, switchyard-tray.exe, switchyard.exe and the test helpers"
-  cross_cargo "$WINDOWS_TARGET" build --quiet -p switchyard-app -p switchyard-tray -p switchyard-desktop \
+  cross_cargo "$WINDOWS_TARGET" build --quiet -p switchyard-cli -p switchyard-tray -p switchyard-desktop \
     -p switchyard-ipc -p switchyard-os --bins --example core_call --example squat_pipe --example hold_file
 }
 

@@ -140,7 +140,7 @@ async def over_http(env, origin, token):
 
 def main():
     if not SERVE.exists():
-        sys.exit(f"{SERVE} is missing: build it first (cargo build -p switchyard-app)")
+        sys.exit(f"{SERVE} is missing: build it first (cargo build -p switchyard-cli)")
     service = f"switchyard-mcp-{uuid.uuid4().hex}"
     try:
         with tempfile.TemporaryDirectory() as data:

@@ -96,7 +96,7 @@ def check_run(data, service, expect_codes, label, command=("check",)):
 
 def main():
     if not SERVE.exists():
-        sys.exit(f"{SERVE} is missing: build it first (cargo build -p switchyard-app)")
+        sys.exit(f"{SERVE} is missing: build it first (cargo build -p switchyard-cli)")
     service = f"switchyard-reports-{uuid.uuid4().hex}"
     try:
         with tempfile.TemporaryDirectory() as data:

@@ -241,7 +241,7 @@ function parseRows(stdout) {
  */
 export async function startGateway({ backends = [], tokenName = "sdk-tests" } = {}) {
   if (!fs.existsSync(serveBinary)) {
-    throw new Error(`${serveBinary} is missing: run cargo build -p switchyard-app --bin switchyard-serve`);
+    throw new Error(`${serveBinary} is missing: run cargo build -p switchyard-cli --bin switchyard-serve`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-sdk-data-"));
   const home = process.env.SWITCHYARD_TEST_HOME ?? path.join(dataDir, "home");

@@ -2,7 +2,7 @@
 //! A leaf module every feature may use; policy time inside the gateway has its own `Clock`.
 
 /// Now, as Unix milliseconds.
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     i64::try_from(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -21,7 +21,12 @@ fn cycles_in(dir: &Path) -> Vec<String> {
     let c = read(&dir.join("src")).unwrap();
     cycles(&c.graph())
         .iter()
-        .map(|cy| cy.iter().map(|m| shown(m)).collect::<Vec<_>>().join(" <-> "))
+        .map(|cy| {
+            cy.iter()
+                .map(|m| shown(m))
+                .collect::<Vec<_>>()
+                .join(" <-> ")
+        })
         .collect()
 }
 
@@ -37,16 +42,26 @@ fn a_url_in_a_string_does_not_hide_the_code_after_it() {
             "pub fn g() {\n    let url = format!(\"http://{}/v1\", 1);\n    drop(url);\n    crate::a::f();\n    let _ = \"\";\n}\n",
         ),
     ]);
-    assert_eq!(cycles_in(dir.path()), ["a <-> b"], "a calls b and b calls a");
+    assert_eq!(
+        cycles_in(dir.path()),
+        ["a <-> b"],
+        "a calls b and b calls a"
+    );
 }
 
 #[test]
 fn a_path_in_a_macro_is_a_use_and_one_in_a_string_is_not() {
     let dir = krate(&[
         ("lib.rs", "mod a;\nmod b;\nmod c;\n"),
-        ("a.rs", "pub const N: u8 = 1;\npub fn f() { crate::b::g(); crate::c::h(); }\n"),
+        (
+            "a.rs",
+            "pub const N: u8 = 1;\npub fn f() { crate::b::g(); crate::c::h(); }\n",
+        ),
         ("b.rs", "pub fn g() { println!(\"{}\", crate::a::N); }\n"),
-        ("c.rs", "pub fn h() { println!(\"crate::a::N is not code\"); }\n"),
+        (
+            "c.rs",
+            "pub fn h() { println!(\"crate::a::N is not code\"); }\n",
+        ),
     ]);
     assert_eq!(
         cycles_in(dir.path()),
@@ -58,9 +73,18 @@ fn a_path_in_a_macro_is_a_use_and_one_in_a_string_is_not() {
 #[test]
 fn a_root_re_export_does_not_hide_a_feature_taking_the_root_object_back() {
     let dir = krate(&[
-        ("lib.rs", "mod feature;\nmod service;\npub use service::Root;\n"),
-        ("service/mod.rs", "pub struct Root(crate::feature::Feature);\n"),
-        ("feature.rs", "pub struct Feature;\nimpl Feature { pub fn back(_: &crate::Root) {} }\n"),
+        (
+            "lib.rs",
+            "mod feature;\nmod service;\npub use service::Root;\n",
+        ),
+        (
+            "service/mod.rs",
+            "pub struct Root(crate::feature::Feature);\n",
+        ),
+        (
+            "feature.rs",
+            "pub struct Feature;\nimpl Feature { pub fn back(_: &crate::Root) {} }\n",
+        ),
     ]);
     assert_eq!(
         cycles_in(dir.path()),
@@ -139,5 +163,9 @@ fn a_struct_holding_the_whole_store_is_found() {
         .into_iter()
         .map(|s| format!("{}: {}", s.file, s.what))
         .collect();
-    assert_eq!(found, ["a.rs: Holder.store"], "a constructor may take it; a field may not");
+    assert_eq!(
+        found,
+        ["a.rs: Holder.store"],
+        "a constructor may take it; a field may not"
+    );
 }

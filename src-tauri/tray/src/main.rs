@@ -34,8 +34,8 @@ fn main() -> ExitCode {
     // Switchyard's command line (`switchyard serve`, `switchyard token …`: the window binary
     // hands CLI commands to this one).
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if switchyard_app::cli::is_command(&args) {
-        return switchyard_app::cli::main(&args);
+    if switchyard_cli::is_command(&args) {
+        return switchyard_cli::main(&args);
     }
     // Windows and macOS: the tray icon needs the main thread's event loop; the core runs beside.
     #[cfg(not(target_os = "linux"))]

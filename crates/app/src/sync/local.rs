@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A record's identity.
-pub(crate) type Key = (Kind, String);
+pub type Key = (Kind, String);
 
 /// A gateway token as it travels: its hash, never its value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,10 +32,7 @@ fn json<T: Serialize>(value: &T) -> Result<Value, AppError> {
 }
 
 /// This machine's records of `kinds`.
-pub(crate) async fn snapshot(
-    app: &Switchyard,
-    kinds: &[Kind],
-) -> Result<BTreeMap<Key, Value>, AppError> {
+pub async fn snapshot(app: &Switchyard, kinds: &[Kind]) -> Result<BTreeMap<Key, Value>, AppError> {
     let file = config_file::export(app).await?;
     let mut out = BTreeMap::new();
     if kinds.contains(&Kind::Backend) {

@@ -24,10 +24,10 @@ mod seal;
 mod service;
 mod space_key;
 
-pub(crate) use local::{snapshot, Key};
-pub(crate) use pass::run as pass;
+pub use local::{snapshot, Key};
 pub use plan::Direction;
-pub(crate) use service::{follow_team, start};
+pub(crate) use service::start;
+pub use service::{follow_team, write_team};
 
 use crate::Switchyard;
 use serde::{Deserialize, Serialize};

@@ -307,7 +307,7 @@ impl MachineSync<'_> {
 }
 
 /// A team replica takes the team's records (space `team`), the team's copy always right.
-pub(crate) async fn follow_team(app: &Switchyard, db: &TeamDb) -> Result<SyncReport, AppError> {
+pub async fn follow_team(app: &Switchyard, db: &TeamDb) -> Result<SyncReport, AppError> {
     pass::run(
         app,
         db,
@@ -315,6 +315,26 @@ pub(crate) async fn follow_team(app: &Switchyard, db: &TeamDb) -> Result<SyncRep
         &Kind::ALL,
         Direction::Follow,
         None,
+        None,
+    )
+    .await
+}
+
+/// A command run against the team (`switchyard team config …`) writes what it changed (`changed`,
+/// from two [`snapshot`](super::snapshot)s) to the team's records; one changed meanwhile by
+/// another machine is a conflict, not written.
+pub async fn write_team(
+    app: &Switchyard,
+    db: &TeamDb,
+    changed: &std::collections::BTreeSet<super::Key>,
+) -> Result<SyncReport, AppError> {
+    pass::run(
+        app,
+        db,
+        TEAM_SPACE,
+        &Kind::ALL,
+        Direction::Both,
+        Some(changed),
         None,
     )
     .await

@@ -58,7 +58,7 @@ impl TeamOptions {
 /// A team server's address from the first place the user gave one, with that place: the command
 /// line, else the environment, else the `[team]` of an approved import. The one place the app
 /// decides a team server's provenance.
-pub(crate) fn given_address(
+pub fn given_address(
     flag: Option<String>,
     env: Option<String>,
     approved_file: Option<String>,
@@ -341,6 +341,6 @@ impl Authenticator for EitherTokens {
 }
 
 /// The team's failures in the app's words.
-pub(crate) fn team_error(e: TeamError) -> AppError {
+pub fn team_error(e: TeamError) -> AppError {
     e.into()
 }

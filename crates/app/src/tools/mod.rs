@@ -21,6 +21,7 @@ pub mod user_env;
 
 pub use connect::FilesReport;
 pub use detect::parse_version;
+pub use files::write_atomic;
 pub use service::Tools;
 pub use switchyard_connect::{Home, TierModels, ToolId};
 

@@ -1,0 +1,124 @@
+//! `switchyard budget add|list|remove`: spending limits without a window, through the service
+//! (and so the validation) of the Costs page. A budget is named; its scope is a backend or a
+//! route by name, or everything.
+
+use super::io::{find, pretty, Io};
+use super::route::route_id;
+use switchyard_app::costs::budgets::{Budget, BudgetScope};
+use switchyard_app::costs::forecast::Period;
+use switchyard_app::{AppError, Switchyard};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BudgetCommand {
+    /// Add a budget, or replace the one of that name
+    Add {
+        /// A name for the budget
+        name: String,
+        /// The most to spend in a period, in US dollars
+        #[arg(long, value_name = "USD", value_parser = switchyard_core::words::usd)]
+        limit: f64,
+        /// The period the limit is for
+        #[arg(long, value_enum, default_value = "month")]
+        period: PeriodArg,
+        /// Only this backend's requests
+        #[arg(long, value_name = "B", conflicts_with = "route")]
+        backend: Option<String>,
+        /// Only this route's requests
+        #[arg(long, value_name = "R")]
+        route: Option<String>,
+        /// Refuse requests once the limit is reached (without: only warn)
+        #[arg(long)]
+        hard_stop: bool,
+    },
+    /// List budgets with what was spent this period
+    List {
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a budget
+    Remove {
+        /// The budget's name
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PeriodArg {
+    Day,
+    Month,
+}
+
+impl BudgetCommand {
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        let done = self.go(app).await;
+        io.finish(done)
+    }
+
+    async fn go(&self, app: &Switchyard) -> Result<String, AppError> {
+        match self {
+            BudgetCommand::Add {
+                name,
+                limit,
+                period,
+                backend,
+                route,
+                hard_stop,
+            } => {
+                let scope = match (backend, route) {
+                    (Some(b), _) => BudgetScope::Backend(find(app, b).await?.row.id),
+                    (None, Some(r)) => BudgetScope::Route(route_id(app, r).await?),
+                    (None, None) => BudgetScope::All,
+                };
+                let mut budgets = app.costs().budgets().await?;
+                budgets.retain(|b| b.name != *name);
+                budgets.push(Budget {
+                    id: String::new(),
+                    name: name.clone(),
+                    period: match period {
+                        PeriodArg::Day => Period::Day,
+                        PeriodArg::Month => Period::Month,
+                    },
+                    scope,
+                    limit_usd: *limit,
+                    hard_stop: *hard_stop,
+                });
+                app.costs().set_budgets(budgets).await?;
+                Ok(format!("saved budget {name}\n"))
+            }
+            BudgetCommand::List { json } => {
+                let statuses = app.costs().budget_statuses().await?;
+                if *json {
+                    return Ok(pretty(&statuses));
+                }
+                Ok(statuses
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}\t${:.2} of ${:.2} per {:?}{}\n",
+                            s.budget.name,
+                            s.spent_usd,
+                            s.budget.limit_usd,
+                            s.budget.period,
+                            if s.budget.hard_stop {
+                                ", hard stop"
+                            } else {
+                                ""
+                            }
+                        )
+                    })
+                    .collect())
+            }
+            BudgetCommand::Remove { name } => {
+                let mut budgets = app.costs().budgets().await?;
+                let before = budgets.len();
+                budgets.retain(|b| b.name != *name);
+                if budgets.len() == before {
+                    return Err(AppError::Invalid(format!("There is no budget “{name}”.")));
+                }
+                app.costs().set_budgets(budgets).await?;
+                Ok(format!("removed budget {name}\n"))
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `switchyard key add|list|remove|test`: a backend's keys without a window, through the
+//! services the Backends page uses. A backend is named by its name or id.
+//!
+//! Invariants: a key is read only from stdin (one line; never an argument) and never printed
+//! (listings show the masked hint); errors go to stderr with exit 1, usage errors exit 2 before
+//! anything is opened; `--json` prints one JSON document and nothing else on stdout.
+
+use super::io::{find, pretty, Io};
+use serde_json::json;
+use switchyard_app::{AppError, BackendView, NewKey, Switchyard};
+use switchyard_secrets::SecretString;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum KeyCommand {
+    /// Add a key to a backend: it is read from one line of stdin
+    Add {
+        /// The backend's name or id
+        backend: String,
+        /// A label to tell the backend's keys apart
+        #[arg(long, default_value = "default")]
+        label: String,
+    },
+    /// List keys (masked), of one backend or all
+    List {
+        /// The backend's name or id
+        backend: Option<String>,
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a key from the keychain and the backend
+    Remove {
+        /// The backend's name or id
+        backend: String,
+        /// The key's label
+        label: String,
+    },
+    /// Test a key with a zero-cost request (the backend's first key without a label)
+    Test {
+        /// The backend's name or id
+        backend: String,
+        /// The key's label
+        label: Option<String>,
+    },
+}
+
+impl KeyCommand {
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        let done = self.go(app, io).await;
+        io.finish(done)
+    }
+
+    async fn go(&self, app: &Switchyard, io: &mut Io<'_>) -> Result<String, AppError> {
+        match self {
+            KeyCommand::Add { backend, label } => {
+                let b = find(app, backend).await?;
+                let value = read_key(io)?;
+                let new = NewKey {
+                    label: label.clone(),
+                    value,
+                };
+                let row = app.keys().add(b.row.id.clone(), new).await?;
+                Ok(format!(
+                    "added key {} ({}) to {}\n",
+                    row.label, row.hint, b.row.name
+                ))
+            }
+            KeyCommand::List { backend, json } => {
+                let list = match backend {
+                    Some(name) => vec![find(app, name).await?],
+                    None => app.backends().list().await?,
+                };
+                Ok(listing(&list, *json))
+            }
+            KeyCommand::Remove { backend, label } => {
+                let b = find(app, backend).await?;
+                app.keys().delete(key_id(&b, label)?).await?;
+                Ok(format!("removed key {label} from {}\n", b.row.name))
+            }
+            KeyCommand::Test { backend, label } => test(app, backend, label.as_deref()).await,
+        }
+    }
+}
+
+/// Tests a backend's key (its first without a label): the result's line, or an error with it.
+pub(super) async fn test(
+    app: &Switchyard,
+    backend: &str,
+    label: Option<&str>,
+) -> Result<String, AppError> {
+    let b = find(app, backend).await?;
+    let key = label.map(|l| key_id(&b, l)).transpose()?;
+    let r = app.keys().test(&b.row.id, key.as_deref()).await?;
+    let line = format!("{}: {}", b.row.name, r.message);
+    if matches!(r.outcome, switchyard_core::CheckOutcome::Valid) {
+        Ok(line + "\n")
+    } else {
+        Err(AppError::Invalid(line))
+    }
+}
+
+fn listing(list: &[BackendView], json: bool) -> String {
+    let rows: Vec<_> = list
+        .iter()
+        .flat_map(|b| {
+            b.keys.iter().map(move |k| {
+                json!({"backend": b.row.name, "label": k.row.label, "hint": k.row.hint,
+                    "checked": k.check.as_ref().map(|c| format!("{:?}", c.outcome).to_lowercase())})
+            })
+        })
+        .collect();
+    if json {
+        return pretty(&rows);
+    }
+    let cell = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap_or("").to_string();
+    rows.iter()
+        .map(|r| {
+            format!(
+                "{}\t{}\t{}\n",
+                cell(r, "backend"),
+                cell(r, "label"),
+                cell(r, "hint")
+            )
+        })
+        .collect()
+}
+
+fn key_id(b: &BackendView, label: &str) -> Result<String, AppError> {
+    b.keys
+        .iter()
+        .find(|k| k.row.label == label)
+        .map(|k| k.row.id.clone())
+        .ok_or_else(|| AppError::Invalid(format!("{} has no key labelled “{label}”.", b.row.name)))
+}
+
+/// One line of stdin, trimmed; never echoed.
+fn read_key(io: &mut Io<'_>) -> Result<SecretString, AppError> {
+    let key = super::io::read_key(io.stdin)
+        .map_err(|e| AppError::Invalid(format!("The key could not be read from stdin: {e}.")))?;
+    if key.expose().is_empty() {
+        return Err(AppError::Invalid(
+            "No key on stdin: pipe it in, e.g. printf %s \"$KEY\" | switchyard key add NAME."
+                .into(),
+        ));
+    }
+    Ok(key)
+}

@@ -1,0 +1,149 @@
+//! `switchyard serve [--port N]`: the gateway without a window, on the same data folder and
+//! keychain as the app, until SIGINT or SIGTERM; then requests in flight finish (up to
+//! [`SHUTDOWN_GRACE`]) and are recorded.
+#![allow(
+    clippy::print_stdout,
+    reason = "this module is the command-line interface"
+)]
+
+use super::io::{fail, open_with};
+use std::process::ExitCode;
+use switchyard_app::gateway_config_from_env;
+use switchyard_app::team::{given_address, Team, TeamOptions};
+
+/// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port to listen on (default: the saved setting, else 4141; SWITCHYARD_GATEWAY_PORT too)
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    /// Serve as a replica of a team gateway: the team database
+    /// (postgres://user@host:port/db; SWITCHYARD_TEAM_DATABASE_URL too)
+    #[arg(long, value_name = "URL")]
+    team: Option<String>,
+    /// The team's Redis, for what replicas share at once (redis://host:port;
+    /// SWITCHYARD_TEAM_REDIS_URL too)
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+}
+
+pub async fn serve(args: ServeArgs) -> ExitCode {
+    // First: a stop asked for while the core starts still ends in the clean shutdown.
+    let mut stop = switchyard_os::QuitRequests::listen();
+    let mut config = match gateway_config_from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let mut port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
+    if let Some(p) = args.port {
+        config.bind.set_port(p);
+        port_fixed = true;
+    }
+    let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    let resolved = team_options(
+        (args.team, args.redis),
+        (
+            env(switchyard_app::team::TEAM_DATABASE_ENV),
+            env(switchyard_app::team::TEAM_REDIS_ENV),
+        ),
+        || {
+            let paths = switchyard_app::paths::AppPaths::from_env()?;
+            switchyard_app::config_file::team::saved(&paths.db_file)
+        },
+    );
+    let team = match resolved {
+        Some(opts) => match Team::connect(&opts).await {
+            Ok(team) => Some(team),
+            Err(e) => return fail(&e.to_string()),
+        },
+        None => None,
+    };
+    let teamed = team.is_some();
+    let (app, _guard) = match open_with(Some(config), port_fixed, true, true, team).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let addr = match app.gateway_addr() {
+        Ok(a) => a,
+        Err(e) => return fail(&format!("the gateway could not start: {e}")),
+    };
+    println!("Switchyard gateway listening on http://{addr}");
+    println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
+    println!("  Anthropic-shaped: base_url = http://{addr}");
+    println!("  Gemini-shaped:    base_url = http://{addr}");
+    println!("  data: {}", app.paths().data_dir.display());
+    if teamed {
+        println!("  team: the team's tokens accepted, requests in its ledger, limits shared");
+    }
+    let request = stop.next().await;
+    tracing::info!(request, "asked to stop");
+    println!("stopping: finishing in-flight requests (up to {SHUTDOWN_GRACE:?})");
+    app.shutdown(SHUTDOWN_GRACE).await;
+    let (_, lost) = app.ledger_queue();
+    if lost > 0 {
+        eprintln!("{lost} requests could not be recorded in the ledger (see the log)");
+    }
+    println!("stopped");
+    ExitCode::SUCCESS
+}
+
+/// The team servers `serve` uses: the flags, else the environment, else the configuration
+/// file's `[team]` (saved by an approved `config import`) — each of the two addresses on its
+/// own, in that order. `None`: no team database anywhere, so `serve` runs alone.
+fn team_options(
+    flags: (Option<String>, Option<String>),
+    env: (Option<String>, Option<String>),
+    saved: impl FnOnce() -> Option<(String, Option<String>)>,
+) -> Option<TeamOptions> {
+    let (saved_db, saved_redis) = match flags.0.is_some() || env.0.is_some() {
+        true => (None, None),
+        false => match saved() {
+            Some((db, redis)) => (Some(db), redis),
+            None => (None, None),
+        },
+    };
+    Some(TeamOptions {
+        database: given_address(flags.0, env.0, saved_db)?,
+        redis: given_address(flags.1, env.1, saved_redis),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::team_options;
+    use switchyard_team::Given;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn each_team_address_comes_from_the_flag_else_the_environment_else_the_file() {
+        let file = || Some(("postgres://file/db".to_string(), s("redis://file")));
+        let o = team_options((None, None), (None, s("redis://env")), file).unwrap_or_else(|| {
+            panic!("the file names a database");
+        });
+        assert_eq!(o.database.given_by(), Given::ApprovedImport);
+        assert_eq!(
+            o.redis.map(|r| r.given_by()),
+            Some(Given::Environment),
+            "the environment's Redis wins over the file's (the documented order)"
+        );
+        let o = team_options((None, s("redis://flag")), (None, s("redis://env")), file);
+        assert_eq!(
+            o.and_then(|o| o.redis).map(|r| r.given_by()),
+            Some(Given::Flag),
+            "a --redis flag is kept when the database comes from the file"
+        );
+        let o = team_options((None, None), (s("postgres://env/db"), None), file);
+        let o = o.unwrap_or_else(|| panic!("the environment names a database"));
+        assert_eq!(o.database.given_by(), Given::Environment);
+        assert!(
+            o.redis.is_none(),
+            "the file's Redis belongs to the file's database, not the environment's"
+        );
+        assert!(team_options((None, None), (None, s("redis://env")), || None).is_none());
+    }
+}
