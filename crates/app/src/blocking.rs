@@ -8,7 +8,7 @@ use std::future::Future;
 use switchyard_store::Store;
 
 /// Something a closure may borrow on the blocking pool: a clone of it goes there.
-pub(crate) trait OffThread: Clone + Send + Sync + 'static {
+pub trait OffThread: Clone + Send + Sync + 'static {
     /// Runs `f` with a clone of `self` on the blocking pool and returns its result; a panic in
     /// `f` is an internal error that quotes nothing.
     fn blocking<T: Send + 'static>(

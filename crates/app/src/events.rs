@@ -6,7 +6,7 @@ use tokio::sync::broadcast;
 /// Where a feature service announces changes. Cheap to clone; having no listener is fine
 /// (headless, tests).
 #[derive(Clone)]
-pub(crate) struct EventSink(broadcast::Sender<DomainEvent>);
+pub struct EventSink(broadcast::Sender<DomainEvent>);
 
 impl EventSink {
     pub fn new(sender: broadcast::Sender<DomainEvent>) -> Self {

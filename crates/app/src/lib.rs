@@ -11,7 +11,6 @@ pub mod changes;
 mod clock;
 pub mod config_file;
 pub mod costs;
-mod drills;
 mod egress;
 mod error;
 mod events;
@@ -27,7 +26,7 @@ mod monitor;
 mod notify;
 pub mod paths;
 pub mod probe;
-mod readiness;
+pub mod readiness;
 mod routes;
 mod service;
 mod settings;
@@ -35,7 +34,6 @@ mod supervisor;
 pub mod sync;
 pub mod team;
 pub use clock::now_ms;
-pub use drills::live::usd;
 pub use supervisor::Supervisor;
 mod tokens;
 pub mod tools;
@@ -46,8 +44,9 @@ pub use backends::import::{
 };
 pub use backends::keys::{Keys, NewKey};
 pub use backends::{BackendView, Backends, KeyView};
+pub use blocking::OffThread;
 pub use cache::{
-    CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
+    Cache, CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,
     HIT_RATE_MIN_LOOKUPS,
 };
 pub use catalogue::{
@@ -60,11 +59,8 @@ pub use costs::prices::{PriceOverride, PricesView, UnpricedModel};
 pub use costs::{
     CostRange, CostSettings, Costs, CostsOverview, LatencyStats, SeriesPoint, SplitBy,
 };
-pub use drills::{
-    DrillName, DrillOptions, Drills, LivePlan, LiveTaker, LIVE_TOOL, MAX_LIVE_REQUESTS,
-};
 pub use error::AppError;
-pub use events::{DomainEvent, DrillProgress, Progress};
+pub use events::{DomainEvent, DrillProgress, EventSink, Progress};
 pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
 pub use gateway_control::resilience::Resilience;
@@ -80,7 +76,7 @@ pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, SavedRoute, MAX_CANDIDATES,
     MAX_WEIGHT,
 };
-pub use service::{GatewayStatus, Options, Switchyard, WeakSwitchyard};
+pub use service::{DrillTables, GatewayStatus, Options, Switchyard, WeakSwitchyard};
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
 pub use switchyard_gateway::{

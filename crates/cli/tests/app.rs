@@ -101,11 +101,28 @@ use switchyard_mock::MockConfig;
 
 pub struct Harness {
     pub app: Switchyard,
+    /// The drills of `app`, built on first use (one instance, as the window's core holds).
+    drills: std::sync::OnceLock<switchyard_drills::Drills>,
     pub keychain: Arc<MemoryStore>,
     pub dir: tempfile::TempDir,
 }
 
 impl Harness {
+    pub fn new(app: Switchyard, keychain: Arc<MemoryStore>, dir: tempfile::TempDir) -> Harness {
+        Harness {
+            app,
+            drills: Default::default(),
+            keychain,
+            dir,
+        }
+    }
+
+    /// The drills of this core.
+    pub fn drills(&self) -> &switchyard_drills::Drills {
+        self.drills
+            .get_or_init(|| switchyard_drills::Drills::new(&self.app))
+    }
+
     /// Adds a backend (with its first key when given); it must be accepted.
     pub async fn add(&self, draft: BackendDraft, key: Option<NewKey>) -> BackendView {
         self.app.backends().create(draft, key).await.unwrap()
@@ -187,7 +204,7 @@ pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Arc::new(MemoryStore::new());
     let app = start_in(dir.path(), &keychain, env).await;
-    Harness { app, keychain, dir }
+    Harness::new(app, keychain, dir)
 }
 
 pub async fn start() -> Harness {

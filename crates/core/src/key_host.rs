@@ -14,6 +14,21 @@ pub fn origin_of(url: &str) -> Option<String> {
     origin.is_tuple().then(|| origin.ascii_serialization())
 }
 
+/// Scheme, host, port and path of `url` for a report or a tool to show: no user, password,
+/// query or fragment (where a provider's key could sit); `(not a URL)` when it does not parse.
+pub fn endpoint_shown(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string().trim_end_matches('/').to_string()
+        }
+        Err(_) => "(not a URL)".into(),
+    }
+}
+
 /// Whether a key approved for `hosts` may be sent to `url`.
 pub fn approved_for(hosts: &[String], url: &str) -> bool {
     origin_of(url).is_some_and(|o| hosts.contains(&o))
@@ -113,5 +128,18 @@ mod tests {
             None,
             "moving back to an origin the user approved before"
         );
+    }
+
+    #[test]
+    fn endpoints_lose_credentials_and_queries() {
+        assert_eq!(
+            endpoint_shown("https://user:secret@llm.example:8443/v1?key=sk-abc#x"),
+            "https://llm.example:8443/v1"
+        );
+        assert_eq!(
+            endpoint_shown("http://127.0.0.1:11434"),
+            "http://127.0.0.1:11434"
+        );
+        assert_eq!(endpoint_shown("not a url sk-abc"), "(not a URL)");
     }
 }

@@ -24,7 +24,7 @@ pub mod words;
 pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use circuit::Circuit;
 pub use error_class::ErrorClass;
-pub use key_host::{approved_for, origin_of, unapproved_move, HostMove};
+pub use key_host::{approved_for, endpoint_shown, origin_of, unapproved_move, HostMove};
 pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use ledger::{AttemptRecord, RequestRecord};
 pub use mask::mask_key;

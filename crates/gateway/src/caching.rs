@@ -26,12 +26,13 @@ use crate::inbound::{Inbound, Op};
 use crate::reply::{error, Shape};
 use crate::resolve::Plan;
 use crate::{Caller, GatewayState};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_cache::{is_cacheable, CacheKey, CachedAnswer, Lookup, OutputExtras};
+use switchyard_core::ErrorClass;
 use switchyard_wire::canonical::{ChatRequest, ChatResponse, Message, Part, Role, StopReason};
 
 /// The caller's cache headers.
@@ -110,7 +111,7 @@ pub async fn decide(
     let d = match Directive::read(headers) {
         Ok(d) => d,
         Err(msg) => {
-            return Decision::Refused(error(inbound.shape, StatusCode::BAD_REQUEST, &msg));
+            return Decision::Refused(error(inbound.shape, ErrorClass::BadRequest, &msg));
         }
     };
     let forward = |label| Decision::Forward {

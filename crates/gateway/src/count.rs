@@ -11,7 +11,7 @@
 use crate::attempt::{cleared_key, KeyMiss};
 use crate::deps::Caller;
 use crate::log::RequestLog;
-use crate::reply::{error, Shape};
+use crate::reply::Shape;
 use crate::resolve::{resolve, Candidate};
 use crate::upstream::headers;
 use crate::GatewayState;
@@ -82,7 +82,7 @@ pub async fn count(
     }
     if let Err((field, what)) = check(shape, body.entries) {
         let msg = format!("`{field}` {what}.");
-        return crate::reply::error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(field));
+        return crate::reply::error_at(shape, ErrorClass::BadRequest, &msg, Some(field));
     }
     let mut log = RequestLog::new(
         Arc::clone(&state.ledger),
@@ -96,10 +96,9 @@ pub async fn count(
     log.track(crate::log::InFlight::enter(&state.in_flight));
     let table = state.table.get();
     let Some(plan) = resolve(&table, &model) else {
-        log.fail(ErrorClass::UnknownModel);
         let shown: String = model.chars().take(80).collect();
         let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it.");
-        return error(shape, StatusCode::NOT_FOUND, &msg);
+        return log.refuse(shape, ErrorClass::UnknownModel, &msg);
     };
     log.set_route(plan.route.clone());
     let counter = plan.candidates.iter().find(|c| counts_natively(c, shape));

@@ -19,11 +19,11 @@
 use crate::attempt::{announce, classify, cleared_key, KeyMiss, Outcome, Sent};
 use crate::inbound::Inbound;
 use crate::log::RequestLog;
-use crate::reply::{error, error_at, Shape};
+use crate::reply::Shape;
 use crate::resolve::{Candidate, Plan};
 use crate::upstream;
 use crate::GatewayState;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -128,15 +128,13 @@ pub fn run<'a>(
                 "No backend can take this request as sent. {}.",
                 list.join("; ")
             );
-            log.fail(ErrorClass::Untranslatable);
             let field = refused.iter().find_map(|(_, f)| f.as_deref());
-            return error_at(inbound.shape, StatusCode::BAD_REQUEST, &msg, field);
+            return log.refuse_at(inbound.shape, ErrorClass::Untranslatable, &msg, field);
         }
         match budget_stop {
             // Every candidate was stopped by a budget: say so, not "unavailable".
             Some(message) if tried.iter().all(|t| t.ends_with("budget used up")) => {
-                log.fail(ErrorClass::BudgetExceeded);
-                error(inbound.shape, StatusCode::PAYMENT_REQUIRED, &message)
+                log.refuse(inbound.shape, ErrorClass::BudgetExceeded, &message)
             }
             _ => give_up(state, inbound.shape, log, &tried, deadline),
         }
@@ -154,18 +152,16 @@ fn give_up(
     let list = tried.join("; ");
     if Deadline::now() >= deadline {
         let secs = state.config.timeouts.total.as_secs();
-        log.fail(ErrorClass::TimeoutTotal);
         let msg =
             format!("No answer within the gateway's total timeout of {secs} s. Tried: {list}.");
-        return error(shape, StatusCode::GATEWAY_TIMEOUT, &msg);
+        return log.refuse(shape, ErrorClass::TimeoutTotal, &msg);
     }
     let message = if tried.is_empty() {
         "No enabled backend can serve this model.".to_string()
     } else {
         format!("No backend could serve the request. Tried: {list}.")
     };
-    log.fail(ErrorClass::NoCandidate);
-    error(shape, StatusCode::SERVICE_UNAVAILABLE, &message)
+    log.refuse(shape, ErrorClass::NoCandidate, &message)
 }
 
 /// Why a candidate gave up.

@@ -12,11 +12,11 @@
 use crate::deps::Caller;
 use crate::inbound::{Inbound, Op};
 use crate::log::RequestLog;
-use crate::reply::{error, error_at, Shape};
+use crate::reply::{error, error_at, Refused, Shape};
 use crate::resolve::resolve;
 use crate::{caching, forward, GatewayState};
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 use bytes::Bytes;
@@ -72,7 +72,7 @@ pub async fn gemini_post(
         .query()
         .is_some_and(|q| q.split('&').any(|p| p == "alt=sse"));
     let Some((model, method)) = rest.rsplit_once(':') else {
-        return error(Shape::Gemini, StatusCode::NOT_FOUND, "Unknown Gemini method: use models/{model}:generateContent, :streamGenerateContent or :countTokens.");
+        return error(Shape::Gemini, Refused::NotFound, "Unknown Gemini method: use models/{model}:generateContent, :streamGenerateContent or :countTokens.");
     };
     let model = model.strip_prefix("models/").unwrap_or(model).to_string();
     let (call, stream) = match method {
@@ -81,7 +81,7 @@ pub async fn gemini_post(
         "countTokens" => (Call::Count, false),
         _ => return error(
             Shape::Gemini,
-            StatusCode::NOT_FOUND,
+            Refused::NotFound,
             "Unknown Gemini method: use :generateContent, :streamGenerateContent or :countTokens.",
         ),
     };
@@ -127,11 +127,11 @@ fn handle(
             // Counting is answered from one scan of the bytes: no JSON tree for a session-sized body.
             let Some((body, model)) = crate::count::Counting::scan(shape, raw) else {
                 let msg = "The request body must be a valid JSON object.";
-                return error(shape, StatusCode::BAD_REQUEST, msg);
+                return error(shape, ErrorClass::BadRequest, msg);
             };
             let Some(model) = model else {
                 let msg = "`model` is required: a model id or a Switchyard route name.";
-                return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
+                return error_at(shape, ErrorClass::BadRequest, msg, Some("model"));
             };
             return crate::count::count(state, shape, &caller, model, body, &headers).await;
         }
@@ -144,7 +144,7 @@ fn handle(
             (None, Some(m)) => m.to_string(),
             (None, None) => {
                 let msg = "`model` is required: a model id or a Switchyard route name.";
-                return error_at(shape, StatusCode::BAD_REQUEST, msg, Some("model"));
+                return error_at(shape, ErrorClass::BadRequest, msg, Some("model"));
             }
         };
         if let Some(refused) = crate::reply::model_too_long(shape, &requested) {
@@ -189,14 +189,12 @@ fn handle(
         let Some(plan) = resolve(&table, &requested) else {
             let shown: String = requested.chars().take(80).collect();
             let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
-            log.fail(ErrorClass::UnknownModel);
-            return error(shape, StatusCode::NOT_FOUND, &msg);
+            return log.refuse(shape, ErrorClass::UnknownModel, &msg);
         };
         if op == Op::Embed {
             let prices = state.spend.prices();
             if let Err((msg, field)) = crate::embeddings::check(&inbound.json, &plan, &prices) {
-                log.fail(ErrorClass::BadRequest);
-                return error_at(shape, StatusCode::BAD_REQUEST, &msg, Some(&field));
+                return log.refuse_at(shape, ErrorClass::BadRequest, &msg, Some(&field));
             }
         }
         log.track(crate::log::InFlight::enter(&state.in_flight));
@@ -232,7 +230,7 @@ fn refuse(shape: Shape, e: &WireError) -> Response {
     };
     error_at(
         shape,
-        StatusCode::BAD_REQUEST,
+        ErrorClass::BadRequest,
         &format!("Invalid request: {e}."),
         field,
     )
@@ -249,7 +247,7 @@ async fn read_body(
         if !ct.to_ascii_lowercase().starts_with("application/json") {
             return Err(error(
                 shape,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Refused::UnsupportedMediaType,
                 "Send the request as application/json.",
             ));
         }
@@ -260,7 +258,7 @@ async fn read_body(
             "The request body is over the {} MiB limit.",
             limit / (1024 * 1024)
         );
-        error(shape, StatusCode::PAYLOAD_TOO_LARGE, &msg)
+        error(shape, Refused::TooLarge, &msg)
     };
     // A declared length over the limit is refused before a byte of the body is read.
     let declared = headers
@@ -278,7 +276,7 @@ async fn read_body(
         Ok(Err(_)) => {
             return Err(error(
                 shape,
-                StatusCode::BAD_REQUEST,
+                ErrorClass::BadRequest,
                 "The request body could not be read (the connection ended or the chunked encoding is malformed).",
             ))
         }
@@ -287,7 +285,7 @@ async fn read_body(
                 "The request body did not arrive within {} s.",
                 within.as_secs()
             );
-            return Err(error(shape, StatusCode::REQUEST_TIMEOUT, &msg));
+            return Err(error(shape, Refused::TooSlow, &msg));
         }
     };
     Ok(bytes)
@@ -311,7 +309,7 @@ fn parse_json(shape: Shape, bytes: &[u8]) -> Result<Value, Box<Response>> {
         Ok(v @ Value::Object(_)) => Ok(v),
         Ok(_) => Err(Box::new(error(
             shape,
-            StatusCode::BAD_REQUEST,
+            ErrorClass::BadRequest,
             "The request body must be a JSON object.",
         ))),
         Err(e) => {
@@ -320,7 +318,7 @@ fn parse_json(shape: Shape, bytes: &[u8]) -> Result<Value, Box<Response>> {
                 e.line(),
                 e.column()
             );
-            Err(Box::new(error(shape, StatusCode::BAD_REQUEST, &msg)))
+            Err(Box::new(error(shape, ErrorClass::BadRequest, &msg)))
         }
     }
 }

@@ -9,7 +9,7 @@
 //! A token in the query string is taken out of the request's URI before anything else sees it,
 //! so it can reach no log line, ledger row or error body.
 
-use crate::reply::{error, Shape};
+use crate::reply::{error, Refused, Shape};
 use crate::{Caller, GatewayState};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -26,7 +26,7 @@ pub async fn check(
     if state.paused.load(std::sync::atomic::Ordering::Relaxed) {
         return error(
             shape,
-            StatusCode::SERVICE_UNAVAILABLE,
+            Refused::Paused,
             "The Switchyard gateway is paused: resume it from the tray menu or the Gateway page.",
         );
     }
@@ -39,12 +39,12 @@ pub async fn check(
         } else {
             "This gateway only answers requests addressed to localhost / 127.0.0.1."
         };
-        return error(shape, StatusCode::FORBIDDEN, msg);
+        return error(shape, Refused::Forbidden, msg);
     }
     if config.allow_non_loopback && !crate::host::peer_allowed(peer, &config.allowed_networks) {
         return error(
             shape,
-            StatusCode::FORBIDDEN,
+            Refused::Forbidden,
             "Your address is not in the gateway's allowed networks (Gateway settings on the machine running Switchyard).",
         );
     }
@@ -55,7 +55,7 @@ pub async fn check(
         .map(str::to_string);
     if let Some(origin) = &origin {
         if !state.config.allowed_origins.iter().any(|a| a == origin) {
-            return error(shape, StatusCode::FORBIDDEN, "Browser origin not allowed: add it in Gateway settings to call Switchyard from a web page.");
+            return error(shape, Refused::Forbidden, "Browser origin not allowed: add it in Gateway settings to call Switchyard from a web page.");
         }
         // A browser's preflight carries no token; an allowed origin gets the CORS answer.
         if req.method() == axum::http::Method::OPTIONS {
@@ -75,7 +75,7 @@ pub async fn check(
         // Fail closed: a token that could not be taken out of the URI must not travel on.
         return error(
             shape,
-            StatusCode::BAD_REQUEST,
+            Refused::Malformed,
             "The request's address could not be read.",
         );
     }
@@ -97,7 +97,7 @@ pub async fn check(
         return unauthorized(shape);
     };
     if !switchyard_core::authz::allowed_somewhere(caller.scope, req.uri().path()) {
-        return error(shape, StatusCode::FORBIDDEN, refusal(caller.scope));
+        return error(shape, Refused::Forbidden, refusal(caller.scope));
     }
     req.extensions_mut().insert::<Caller>(caller);
     let resp = next.run(req).await;
@@ -126,7 +126,7 @@ fn refusal(scope: switchyard_core::TokenScope) -> &'static str {
 fn unauthorized(shape: Shape) -> Response {
     error(
         shape,
-        StatusCode::UNAUTHORIZED,
+        Refused::Unauthorized,
         "Missing, invalid or revoked Switchyard token: create one on the Gateway page and send it as the API key.",
     )
 }

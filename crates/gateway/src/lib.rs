@@ -29,6 +29,7 @@ mod log;
 mod models;
 mod names;
 mod outbound;
+mod refusal;
 mod replay;
 mod reply;
 mod resolve;

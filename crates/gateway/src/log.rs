@@ -244,6 +244,29 @@ impl RequestLog {
     }
 
     /// Ends the request with one of the gateway's own failures: its status is the class's.
+    /// Records the request as failed for `class` and answers the caller with the error in its
+    /// `shape`, at the status the class maps to.
+    pub fn refuse(
+        self,
+        shape: crate::reply::Shape,
+        class: ErrorClass,
+        message: &str,
+    ) -> axum::response::Response {
+        self.refuse_at(shape, class, message, None)
+    }
+
+    /// As [`refuse`](Self::refuse), naming the request field at fault.
+    pub fn refuse_at(
+        self,
+        shape: crate::reply::Shape,
+        class: ErrorClass,
+        message: &str,
+        field: Option<&str>,
+    ) -> axum::response::Response {
+        self.fail(class);
+        crate::reply::error_at(shape, class, message, field)
+    }
+
     pub fn fail(self, class: ErrorClass) {
         if class.level() == switchyard_core::error_class::LogLevel::Warn {
             tracing::warn!(class = class.as_str(), "request failed");

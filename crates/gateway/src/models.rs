@@ -10,12 +10,13 @@ use crate::inbound::Caps;
 use crate::reply::{error, Shape};
 use crate::GatewayState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use switchyard_core::BackendKind;
+use switchyard_core::ErrorClass;
 use switchyard_pricing::{provider_of, Mode, PriceTable};
 use switchyard_wire::gemini;
 
@@ -143,7 +144,7 @@ pub async fn gemini_get(
 fn unknown(shape: Shape, id: &str) -> Response {
     let shown: String = id.chars().take(80).collect();
     let msg = format!("Unknown model “{shown}”: use a route name or a backend's default model (see the models list).");
-    error(shape, StatusCode::NOT_FOUND, &msg)
+    error(shape, ErrorClass::UnknownModel, &msg)
 }
 
 #[cfg(test)]

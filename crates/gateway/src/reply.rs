@@ -3,8 +3,10 @@
 //! there is one), `{"type":"error","error":{…}}` for Anthropic, `{"error":{"code","message",
 //! "status"}}` for Gemini. Messages are safe: no keys, no tokens, no body content.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+pub use crate::refusal::Refused;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use switchyard_core::ErrorClass;
 use switchyard_wire::{anthropic, gemini, responses};
 
 /// A wire format: what a caller speaks, or what a backend is spoken to in.
@@ -69,14 +71,20 @@ impl Shape {
     }
 }
 
-/// A JSON error response in `shape`.
-pub fn error(shape: Shape, status: StatusCode, message: &str) -> Response {
-    error_at(shape, status, message, None)
+/// A JSON error response in `shape`, with the status `why` maps to.
+pub fn error(shape: Shape, why: impl Into<Refused>, message: &str) -> Response {
+    error_at(shape, why, message, None)
 }
 
 /// A JSON error response in `shape`, naming the request field at fault where the format has a
 /// place for it (OpenAI's `param`).
-pub fn error_at(shape: Shape, status: StatusCode, message: &str, param: Option<&str>) -> Response {
+pub fn error_at(
+    shape: Shape,
+    why: impl Into<Refused>,
+    message: &str,
+    param: Option<&str>,
+) -> Response {
+    let status = why.into().status();
     let mut resp = (
         status,
         axum::Json(error_body(shape, status.as_u16(), message, param)),
@@ -112,6 +120,6 @@ pub fn model_too_long(shape: Shape, model: &str) -> Option<Response> {
             "`model` is {} bytes long; model and route names are at most {MAX_MODEL_BYTES}.",
             model.len()
         );
-        error_at(shape, StatusCode::BAD_REQUEST, &msg, Some("model"))
+        error_at(shape, ErrorClass::BadRequest, &msg, Some("model"))
     })
 }

@@ -9,7 +9,7 @@ use crate::answer::Answered;
 use crate::capture::Capture;
 use crate::inbound::{Inbound, Op};
 use crate::log::RequestLog;
-use crate::reply::{error, Shape, Wire};
+use crate::reply::{error, Refused, Shape, Wire};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
@@ -39,14 +39,16 @@ pub fn buffered<'a>(
         let bytes = match read {
             Ok(Ok(b)) => b,
             Ok(Err(msg)) => {
-                answered.log.fail(ErrorClass::UpstreamRead);
-                return error(inbound.shape, StatusCode::BAD_GATEWAY, &msg);
+                return answered
+                    .log
+                    .refuse(inbound.shape, ErrorClass::UpstreamRead, &msg);
             }
             Err(_) => {
-                answered.log.fail(ErrorClass::TimeoutTotal);
                 let msg =
                     "The provider's answer did not complete within the gateway's total timeout.";
-                return error(inbound.shape, StatusCode::GATEWAY_TIMEOUT, msg);
+                return answered
+                    .log
+                    .refuse(inbound.shape, ErrorClass::TimeoutTotal, msg);
             }
         };
         answer(status, bytes, inbound, answered)
@@ -73,8 +75,7 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
         let msg = provider_message(out, &bytes)
             .unwrap_or_else(|| format!("The provider answered HTTP {status}."));
         log.finish(status, None);
-        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-        let mut r = error(inbound.shape, code, &msg);
+        let mut r = error(inbound.shape, Refused::Provider(status), &msg);
         r.headers_mut()
             .insert(crate::names::ERROR, HeaderValue::from_static("provider"));
         extra.write(r.headers_mut());
@@ -91,15 +92,13 @@ pub fn answer(status: u16, bytes: Bytes, inbound: &Inbound, answered: Answered) 
             }
             Ok(body) => body,
             Err((class, msg)) => {
-                log.fail(class);
-                return error(inbound.shape, StatusCode::BAD_GATEWAY, msg);
+                return log.refuse(inbound.shape, class, msg);
             }
         },
         Op::Embed | Op::Compact => {
             let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
-                log.fail(ErrorClass::UpstreamInvalid);
                 let msg = "The provider's answer is not valid JSON.";
-                return error(inbound.shape, StatusCode::BAD_GATEWAY, msg);
+                return log.refuse(inbound.shape, ErrorClass::UpstreamInvalid, msg);
             };
             if let Some(usage) = v.get("usage") {
                 log.usage(&op_usage(inbound.op, usage));

@@ -5,7 +5,7 @@
 use crate::reply::{self, Shape};
 use crate::{generate, guard, models, GatewayState};
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, StatusCode};
+use axum::http::{HeaderValue, Request};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -67,7 +67,7 @@ async fn not_found(req: Request<Body>) -> Response {
     let shape = Shape::of(req.uri().path(), req.headers());
     reply::error(
         shape,
-        StatusCode::NOT_FOUND,
+        reply::Refused::NotFound,
         "No such endpoint: use /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models or /v1beta/models.",
     )
 }

@@ -95,17 +95,32 @@ pub mod types {
 /// The state behind every command in the core process: the running core, or why it failed to
 /// start (every command then answers with that failure, so the window can show it).
 pub struct Core {
-    app: Result<Switchyard, IpcError>,
+    app: Result<Running, IpcError>,
+}
+
+/// The running core and the features built above it.
+struct Running {
+    app: Switchyard,
+    drills: switchyard_drills::Drills,
 }
 
 impl Core {
     pub fn new(app: Result<Switchyard, IpcError>) -> Self {
+        let app = app.map(|app| Running {
+            drills: switchyard_drills::Drills::new(&app),
+            app,
+        });
         Core { app }
     }
 
     /// The running core, or the start-up failure as a typed error the UI can show.
     pub fn app(&self) -> Result<&Switchyard, IpcError> {
-        self.app.as_ref().map_err(Clone::clone)
+        self.app.as_ref().map(|r| &r.app).map_err(Clone::clone)
+    }
+
+    /// The drills of the running core (one run at a time, cancelled from any command).
+    pub fn drills(&self) -> Result<&switchyard_drills::Drills, IpcError> {
+        self.app.as_ref().map(|r| &r.drills).map_err(Clone::clone)
     }
 
     /// Version and folders; the window adds its own first-paint time.

@@ -253,7 +253,7 @@ pub(super) async fn backends(app: &Switchyard) -> Result<Value, String> {
         "backends": list.iter().map(|b| json!({
             "name": b.row.name,
             "kind": b.row.kind.as_str(),
-            "endpoint": crate::drills::endpoint(&b.effective_base_url),
+            "endpoint": switchyard_core::endpoint_shown(&b.effective_base_url),
             "defaultModel": b.row.default_model,
             "keys": b.keys.len(),
             "enabled": b.row.enabled,

@@ -5,7 +5,7 @@
 
 mod backend;
 mod report;
-pub(crate) use report::{stored_report, write_report};
+pub use report::{stored_report, write_report};
 mod system;
 
 use crate::backends::keys::Keys;
@@ -201,7 +201,7 @@ impl Readiness {
     }
 
     /// The configuration check alone (the configuration drill reports it).
-    pub(crate) async fn configuration_component(&self) -> Component {
+    pub async fn configuration_component(&self) -> Component {
         system::configuration(self).await
     }
 

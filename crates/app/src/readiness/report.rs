@@ -123,7 +123,7 @@ impl Readiness {
 
 /// A stored run's report, read back from its JSON; `None` is `that` ("That drill run") not found.
 /// Readiness and drill runs share it.
-pub(crate) fn stored_report<T: serde::de::DeserializeOwned>(
+pub fn stored_report<T: serde::de::DeserializeOwned>(
     json: Option<String>,
     that: &'static str,
 ) -> Result<T, AppError> {
@@ -135,7 +135,7 @@ pub(crate) fn stored_report<T: serde::de::DeserializeOwned>(
 
 /// Writes `report` as `format` to `path` (replaced atomically, private to the user) and returns
 /// the path. Readiness and drill exports share it.
-pub(crate) async fn write_report(
+pub async fn write_report(
     report: &Report,
     format: switchyard_report::Format,
     path: PathBuf,

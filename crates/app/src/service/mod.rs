@@ -16,6 +16,12 @@ mod start;
 
 pub use options::Options;
 
+/// The tables a feature above the core keeps its own rows in (see [`Switchyard::drill_tables`]).
+pub struct DrillTables {
+    pub runs: switchyard_store::DrillsTable,
+    pub ledger: switchyard_store::LedgerTable,
+}
+
 /// The running application core. Cheap to clone.
 #[derive(Clone)]
 pub struct Switchyard {
@@ -73,8 +79,6 @@ pub(crate) struct Inner {
     pub preferences: crate::settings::Preferences,
     /// The Readiness feature (one-click checks, stored runs).
     pub readiness: crate::readiness::Readiness,
-    /// The Drills feature (failover and friends on a shadow; their runs).
-    pub drills: crate::drills::Drills,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
     /// The gateway's `/metrics`.
@@ -159,12 +163,22 @@ impl Switchyard {
         &self.inner.preferences
     }
 
-    /// Readiness: run the checks, the stored runs.
-    /// The drills, on shadows of this configuration.
-    pub fn drills(&self) -> &crate::drills::Drills {
-        &self.inner.drills
+    /// The tables the drills (`switchyard-drills`, above the core) write: their runs, and
+    /// the live drill's real requests in the ledger. They read everything else through the
+    /// services.
+    pub fn drill_tables(&self) -> DrillTables {
+        DrillTables {
+            runs: self.inner.store.drills(),
+            ledger: self.inner.store.ledger(),
+        }
     }
 
+    /// A sender of domain events, for features built above the core (the drills' progress).
+    pub fn event_sink(&self) -> crate::events::EventSink {
+        crate::events::EventSink::new(self.inner.events.clone())
+    }
+
+    /// Readiness: run the checks, the stored runs.
     pub fn readiness(&self) -> &crate::readiness::Readiness {
         &self.inner.readiness
     }

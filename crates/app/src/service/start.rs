@@ -221,19 +221,6 @@ impl Switchyard {
             events: sink.clone(),
             team: opts.team.clone(),
         };
-        let drills = crate::drills::Drills::new(
-            store.clone(),
-            sink.clone(),
-            crate::drills::Parts {
-                data_dir: opts.paths.data_dir.clone(),
-                backends: backends.clone(),
-                keys: keys.clone(),
-                routes: routes.clone(),
-                readiness: readiness.clone(),
-                cache: cache.clone(),
-                costs: costs.clone(),
-            },
-        );
         let app = Switchyard {
             inner: Arc::new(Inner {
                 metrics,
@@ -258,7 +245,6 @@ impl Switchyard {
                 keys,
                 catalogue,
                 readiness,
-                drills,
                 preferences,
                 gateway_control,
                 tools,

@@ -6,8 +6,9 @@
 
 use crate::io::Io;
 use crate::report_flags::ReportFlags;
-use switchyard_app::usd;
-use switchyard_app::{LivePlan, Switchyard, MAX_LIVE_REQUESTS};
+use switchyard_app::Switchyard;
+use switchyard_drills::live::usd;
+use switchyard_drills::{Drills, LivePlan, MAX_LIVE_REQUESTS};
 
 /// `switchyard drill live …`.
 #[derive(Debug, Clone, clap::Args)]
@@ -90,7 +91,7 @@ fn confirmed(plan: &LivePlan, args: &LiveArgs, io: &mut Io<'_>) -> Result<Option
 
 /// Runs the live drill against `app`: 0 passed, 2 failed, 3 not run.
 pub(crate) async fn run(app: &Switchyard, args: &LiveArgs, io: &mut Io<'_>) -> u8 {
-    let drills = app.drills();
+    let drills = Drills::new(app);
     let outcome = match drills.live_plan(args.route.clone(), args.requests).await {
         Ok(plan) => {
             let _ = write!(io.stdout, "{}", describe(&plan));

@@ -14,7 +14,7 @@ use super::report_flags::ReportFlags;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use live::LiveArgs;
 use std::process::ExitCode;
-use switchyard_app::{DrillName, DrillOptions};
+use switchyard_drills::{DrillName, DrillOptions, Drills};
 use switchyard_report::Report;
 
 #[derive(Debug, clap::Args)]
@@ -74,7 +74,9 @@ pub async fn drill(args: DrillArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let report = app.drills().run(&names, &DrillOptions::default()).await;
+    let report = Drills::new(&app)
+        .run(&names, &DrillOptions::default())
+        .await;
     app.shutdown(std::time::Duration::from_secs(5)).await;
     let report = match report {
         Ok(r) => r,

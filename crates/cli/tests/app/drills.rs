@@ -4,13 +4,13 @@
 //! user's providers, ledger and keys are never touched.
 
 use super::*;
-use switchyard_app::{DrillName, DrillOptions, RouteCandidate, RouteDraft, Strategy};
+use switchyard_app::{RouteCandidate, RouteDraft, Strategy};
+use switchyard_drills::{DrillName, DrillOptions};
 use switchyard_mock::MockServer;
 
 /// Runs one drill with the default options.
 pub(super) async fn drill(h: &Harness, name: DrillName) -> switchyard_report::Report {
-    h.app
-        .drills()
+    h.drills()
         .run(&[name], &DrillOptions::default())
         .await
         .unwrap()
@@ -92,7 +92,6 @@ async fn failover_passes_with_two_backends_and_fails_with_one_with_the_reason() 
         phase: Duration::from_millis(900),
     };
     let report = h
-        .app
         .drills()
         .run(&[DrillName::Failover, DrillName::Configuration], &opts)
         .await
@@ -177,12 +176,7 @@ async fn failover_passes_with_two_backends_and_fails_with_one_with_the_reason() 
 #[tokio::test]
 async fn the_demo_configuration_passes() {
     let h = start().await;
-    let report = h
-        .app
-        .drills()
-        .run(&[], &DrillOptions::default())
-        .await
-        .unwrap();
+    let report = h.drills().run(&[], &DrillOptions::default()).await.unwrap();
     assert_eq!(report.verdict, "passed", "{report:#?}");
     assert_eq!(report.suites.len(), DrillName::ALL.len());
 }

@@ -7,7 +7,8 @@
 use super::cli::run;
 use super::drills::save_route;
 use super::*;
-use switchyard_app::{AppError, PriceOverride, RouteCandidate, Strategy, LIVE_TOOL};
+use switchyard_app::{AppError, PriceOverride, RouteCandidate, Strategy};
+use switchyard_drills::LIVE_TOOL;
 use switchyard_mock::MockServer;
 
 const ALPHA_KEY: &str = "sk-live-alpha-0000000000000000000001";
@@ -63,7 +64,7 @@ const MAX_USD: f64 = 6.0 * 80.0 / 1e6;
 async fn the_live_drill_fails_over_on_the_real_providers_within_the_confirmed_spend() {
     let h = start().await;
     let p = setup(&h).await;
-    let drills = h.app.drills();
+    let drills = h.drills();
     let plan = drills.live_plan("ha".into(), 3).await.unwrap();
     assert_eq!(plan.dead, "Alpha");
     assert_eq!(plan.takers.len(), 1);
@@ -139,7 +140,7 @@ async fn a_route_with_one_backend_or_too_many_requests_is_refused_with_the_reaso
         weight: 1,
     }];
     save_route(&h, "solo", Strategy::Priority, solo).await;
-    let drills = h.app.drills();
+    let drills = h.drills();
     for (route, n, expect) in [
         ("solo", 3, "nothing to fail over to"),
         ("ha", 11, "1 to 10 requests"),

@@ -4,7 +4,8 @@
 
 use super::drills::{cand, drill, keyless, open_for_ms, save_route};
 use super::*;
-use switchyard_app::{AppError, DrillName, DrillOptions, GatewaySettings, Resilience, Strategy};
+use switchyard_app::{AppError, GatewaySettings, Resilience, Strategy};
+use switchyard_drills::{DrillName, DrillOptions};
 
 #[tokio::test]
 async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported() {
@@ -27,9 +28,9 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         vec![cand(&b.row.id, "m"), cand(&demo, "demo-chat")],
     )
     .await;
-    let app = h.app.clone();
+    let drills = h.drills().clone();
     let running = tokio::spawn(async move {
-        app.drills()
+        drills
             .run(
                 &[DrillName::Failover, DrillName::Configuration],
                 &DrillOptions::default(),
@@ -37,12 +38,12 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
             .await
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let second = h.app.drills().run(&[], &DrillOptions::default()).await;
+    let second = h.drills().run(&[], &DrillOptions::default()).await;
     assert!(
         matches!(second, Err(AppError::Conflict(_))),
         "one run at a time"
     );
-    h.app.drills().cancel();
+    h.drills().cancel();
     let cancelled = running.await.unwrap();
     assert!(
         cancelled
@@ -51,12 +52,12 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         "{cancelled:?}"
     );
     assert!(
-        h.app.drills().history(10).await.unwrap().is_empty(),
+        h.drills().history(10).await.unwrap().is_empty(),
         "nothing stored"
     );
 
     let done = drill(&h, DrillName::Configuration).await;
-    let kept = h.app.drills().history(10).await.unwrap();
+    let kept = h.drills().history(10).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0], done, "stored as answered");
     assert!(
@@ -69,8 +70,7 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
         Some(done.id.as_str())
     );
     let file = h.dir.path().join("drills.html");
-    h.app
-        .drills()
+    h.drills()
         .export_report(
             done.id.clone(),
             switchyard_report::Format::Html,

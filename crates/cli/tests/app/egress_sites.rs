@@ -106,7 +106,7 @@ const REVIEWED: &[Site] = &[
         "price sync: no secret, from the URL the user gave"),
     direct("crates/app/src/mcp/views.rs", "Client::builder(",
         "MCP ask: the caller's gateway token to this process's gateway on 127.0.0.1"),
-    direct("crates/app/src/drills/load.rs", "Client::builder(",
+    direct("crates/drills/src/load.rs", "Client::builder(",
         "drills' shadow_client: the shadow gateway's token to the shadow on 127.0.0.1 (every drill)"),
     site("src-tauri/ipc/src/channel.rs", "Stream::connect(", 3,
         "window ↔ core: the local socket / named pipe of this user's data folder, no network"),

@@ -81,7 +81,7 @@ pub async fn start_tools() -> ToolsHarness {
     let keychain = Arc::new(MemoryStore::new());
     let (app, dir, home) = start_tools_with(keychain.clone()).await;
     ToolsHarness {
-        h: Harness { app, keychain, dir },
+        h: Harness::new(app, keychain, dir),
         home,
     }
 }

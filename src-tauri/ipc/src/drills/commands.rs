@@ -10,22 +10,20 @@ type Res<T> = Result<T, IpcError>;
 /// `drillProgress` events. No token is spent.
 #[tracing::instrument(skip(core))]
 pub async fn run_drills(core: &Core, drills: Vec<Drill>) -> Res<RunReport> {
-    let names: Vec<switchyard_app::DrillName> = drills.into_iter().map(Into::into).collect();
-    let opts = switchyard_app::DrillOptions::default();
-    Ok(core.app()?.drills().run(&names, &opts).await?.into())
+    let names: Vec<switchyard_drills::DrillName> = drills.into_iter().map(Into::into).collect();
+    let opts = switchyard_drills::DrillOptions::default();
+    Ok(core.drills()?.run(&names, &opts).await?.into())
 }
 
 /// Stops a drill run after the drill it is in (nothing is stored).
 pub async fn cancel_drills(core: &Core) -> Res<()> {
-    core.app()?.drills().cancel();
+    core.drills()?.cancel();
     Ok(())
 }
 
 /// Stored drill runs, newest first.
 pub async fn drill_history(core: &Core, limit: u32) -> Res<Vec<RunReport>> {
-    Ok(dtos(
-        core.app()?.drills().history(limit.clamp(1, 50)).await?,
-    ))
+    Ok(dtos(core.drills()?.history(limit.clamp(1, 50)).await?))
 }
 
 /// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.
@@ -36,19 +34,14 @@ pub async fn export_drill_report(
     format: ReportFormat,
     path: std::path::PathBuf,
 ) -> Res<String> {
-    let drills = core.app()?.drills();
+    let drills = core.drills()?;
     let written = drills.export_report(run_id, format.into(), path).await?;
     Ok(written.display().to_string())
 }
 
 /// What a live drill of `route` would do and the most it can spend (nothing runs).
 pub async fn live_drill_plan(core: &Core, route: String, requests: u32) -> Res<LiveDrillPlan> {
-    Ok(core
-        .app()?
-        .drills()
-        .live_plan(route, requests)
-        .await?
-        .into())
+    Ok(core.drills()?.live_plan(route, requests).await?.into())
 }
 
 /// The failover drill on `route`'s real providers, once the user confirmed `max_usd`.
@@ -60,8 +53,7 @@ pub async fn run_live_drill(
     max_usd: Option<f64>,
 ) -> Res<RunReport> {
     Ok(core
-        .app()?
-        .drills()
+        .drills()?
         .run_live(route, requests, max_usd)
         .await?
         .into())

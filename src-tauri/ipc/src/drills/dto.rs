@@ -152,9 +152,9 @@ pub enum Drill {
     Configuration,
 }
 
-impl From<Drill> for switchyard_app::DrillName {
+impl From<Drill> for switchyard_drills::DrillName {
     fn from(d: Drill) -> Self {
-        use switchyard_app::DrillName as N;
+        use switchyard_drills::DrillName as N;
         match d {
             Drill::Failover => N::Failover,
             Drill::Breaker => N::Breaker,
@@ -214,8 +214,8 @@ pub struct LiveDrillPlan {
     pub max_usd: Option<f64>,
 }
 
-impl From<switchyard_app::LivePlan> for LiveDrillPlan {
-    fn from(p: switchyard_app::LivePlan) -> Self {
+impl From<switchyard_drills::LivePlan> for LiveDrillPlan {
+    fn from(p: switchyard_drills::LivePlan) -> Self {
         LiveDrillPlan {
             route: p.route,
             dead: p.dead,

@@ -18,12 +18,12 @@ mod spend;
 use super::load::{chat_body, served_by, shadow_client};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
-use crate::blocking::OffThread;
-use crate::{AppError, NewKey};
 use serde::Serialize;
 use spend::{findings, price, Budget, Ran};
 use std::collections::HashMap;
 use std::time::Instant;
+use switchyard_app::OffThread;
+use switchyard_app::{AppError, NewKey};
 use switchyard_pricing::{cost_in, PriceTable};
 use switchyard_report::Report;
 use switchyard_wire::Usage;
@@ -215,7 +215,7 @@ impl Drills {
             routes: vec![route.clone()],
             resilience: plan.resilience,
         };
-        let stand_in = |b: &crate::backends::BackendView| match keys.get(&b.row.id) {
+        let stand_in = |b: &switchyard_app::BackendView| match keys.get(&b.row.id) {
             Some(k) if b.row.id != dead_id => StandIn::Real(k.clone()),
             _ => StandIn::Mock(switchyard_mock::MockConfig::instant()),
         };
@@ -293,8 +293,8 @@ impl Drills {
 /// address now. A backend whose keys are all approved elsewhere (its address moved without the
 /// user's approval) is refused, naming the way to approve it; no key of it is read.
 fn approved_keys(
-    b: &crate::backends::BackendView,
-) -> Result<Vec<&crate::backends::KeyView>, AppError> {
+    b: &switchyard_app::BackendView,
+) -> Result<Vec<&switchyard_app::KeyView>, AppError> {
     let approved: Vec<_> = b
         .keys
         .iter()

@@ -4,8 +4,8 @@
 
 use super::shadow::Shadow;
 use super::Plan;
-use crate::cache::CacheSettings;
-use crate::AppError;
+use switchyard_app::AppError;
+use switchyard_app::CacheSettings;
 use switchyard_gateway::CacheMode;
 use switchyard_mock::MockConfig;
 use switchyard_report::{Case, Measurement};

@@ -6,12 +6,12 @@
 //! ledger, health history or keychain.
 
 use super::Plan;
-use crate::backends::BackendView;
-use crate::routes::RouteDraft;
-use crate::{AppError, AppPaths, NewKey, Options, Switchyard};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use switchyard_app::BackendView;
+use switchyard_app::RouteDraft;
+use switchyard_app::{AppError, AppPaths, NewKey, Options, Switchyard};
 use switchyard_core::{BackendDraft, BackendKind};
 use switchyard_gateway::RouteCandidate;
 use switchyard_mock::{MockConfig, MockServer};
@@ -135,9 +135,10 @@ impl Shadow {
         opts.monitor = setup.monitor_every.is_some();
         opts.tool_usage = false;
         opts.monitor_interval = setup.monitor_every;
-        opts.environment = crate::Environment::Fixed(Default::default());
-        opts.notify =
-            crate::NotifyChannel::Recording(Arc::new(switchyard_notify::RecordingNotifier::new()));
+        opts.environment = switchyard_app::Environment::Fixed(Default::default());
+        opts.notify = switchyard_app::NotifyChannel::Recording(Arc::new(
+            switchyard_notify::RecordingNotifier::new(),
+        ));
         opts.probe_timeout = Duration::from_secs(2);
         opts.gateway_clock = setup.clock;
         let app = Switchyard::start(opts).await?;

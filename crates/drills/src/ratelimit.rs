@@ -8,9 +8,9 @@ use super::load::{percentile, Sample};
 use super::shadow::{fake_key, shadow_kind, Shadow, StandIn};
 use super::DrillOptions;
 use super::Plan;
-use crate::backends::BackendView;
-use crate::AppError;
 use std::time::Duration;
+use switchyard_app::AppError;
+use switchyard_app::BackendView;
 use switchyard_mock::MockConfig;
 use switchyard_report::{Case, Measurement};
 

@@ -10,10 +10,10 @@
 //! its process ends however it ends, so a crashed run never blocks the next; the file says
 //! only when the run started and which program holds it (no route, key or amount).
 
-use crate::AppError;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::Path;
+use switchyard_app::AppError;
 
 /// The lock file's name in the data folder.
 pub const LOCK_FILE: &str = "live-drill.lock";

@@ -8,11 +8,11 @@
 use super::criteria::measurement;
 use super::shadow::{Setup, Shadow, StandIn};
 use super::Plan;
-use crate::backends::BackendView;
-use crate::routes::RouteView;
-use crate::{AppError, HealthStatus};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use switchyard_app::BackendView;
+use switchyard_app::RouteView;
+use switchyard_app::{AppError, HealthStatus};
 use switchyard_core::Circuit;
 use switchyard_gateway::{Clock, ManualClock};
 use switchyard_mock::{MockConfig, MockServer};

@@ -12,7 +12,7 @@ mod breaker;
 mod criteria;
 mod distribution;
 mod failover;
-pub(crate) mod live;
+pub mod live;
 mod live_lock;
 mod load;
 mod name;
@@ -21,17 +21,7 @@ mod recovery;
 mod shadow;
 mod stampede;
 mod summary;
-pub(crate) use summary::endpoint;
 
-use crate::backends::keys::Keys;
-use crate::backends::{BackendView, Backends};
-use crate::blocking::OffThread;
-use crate::cache::Cache;
-use crate::costs::Costs;
-use crate::events::{DrillProgress, EventSink};
-use crate::readiness::Readiness;
-use crate::routes::{RouteView, Routes};
-use crate::{AppError, DomainEvent};
 use criteria::Findings;
 pub use live::{LivePlan, LiveTaker, LIVE_TOOL, MAX_LIVE_REQUESTS};
 pub use name::{DrillName, DrillOptions};
@@ -39,15 +29,19 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use switchyard_app::{
+    AppError, BackendView, Backends, Cache, Costs, DomainEvent, DrillProgress, EventSink,
+    GatewayControl, Keys, OffThread, Readiness, RouteView, Routes, Switchyard,
+};
 use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
-use switchyard_store::{DrillRow, DrillsTable, LedgerTable, SettingsTable, Store};
+use switchyard_store::{DrillRow, DrillsTable, LedgerTable};
 
 /// What the drills run on: the user's backends, routes and gateway resilience settings.
 #[derive(Clone)]
 pub(crate) struct Plan {
     pub backends: Vec<BackendView>,
     pub routes: Vec<RouteView>,
-    pub resilience: crate::Resilience,
+    pub resilience: switchyard_app::Resilience,
 }
 
 /// The features the drills read: the configuration, keys for the live drill, the readiness
@@ -55,6 +49,7 @@ pub(crate) struct Plan {
 #[derive(Clone)]
 pub(crate) struct Parts {
     pub data_dir: PathBuf,
+    pub gateway: GatewayControl,
     pub backends: Backends,
     pub keys: Keys,
     pub routes: Routes,
@@ -68,8 +63,6 @@ pub(crate) struct Parts {
 pub struct Drills {
     /// The drill runs.
     runs: DrillsTable,
-    /// The saved gateway settings the drills read.
-    settings: SettingsTable,
     /// The live drill records its real requests in the ledger.
     ledger: LedgerTable,
     events: EventSink,
@@ -90,13 +83,25 @@ impl Drop for RunGuard {
 }
 
 impl Drills {
-    pub(crate) fn new(store: Store, events: EventSink, parts: Parts) -> Drills {
+    /// The drills of `app`: they read its configuration through its services (the saved
+    /// gateway settings, backends, keys, routes, readiness, cache and prices) and keep their runs,
+    /// and the live drill's real requests, in the tables the core hands them.
+    pub fn new(app: &Switchyard) -> Drills {
+        let tables = app.drill_tables();
         Drills {
-            runs: store.drills(),
-            settings: store.settings(),
-            ledger: store.ledger(),
-            events,
-            parts,
+            runs: tables.runs,
+            ledger: tables.ledger,
+            events: app.event_sink(),
+            parts: Parts {
+                data_dir: app.paths().data_dir.clone(),
+                gateway: app.gateway_control().clone(),
+                backends: app.backends().clone(),
+                keys: app.keys().clone(),
+                routes: app.routes().clone(),
+                readiness: app.readiness().clone(),
+                cache: app.cache().clone(),
+                costs: app.costs().clone(),
+            },
             running: Arc::default(),
             cancel: Arc::default(),
         }
@@ -127,7 +132,7 @@ impl Drills {
         }
         let _guard = RunGuard(Arc::clone(&self.running));
         self.cancel.store(false, Ordering::SeqCst);
-        let run_id = crate::new_id();
+        let run_id = uuid::Uuid::new_v4().simple().to_string();
         let result = run(run_id.clone()).await;
         let cancelled = result.is_err() && self.cancel.load(Ordering::SeqCst);
         if let Ok(report) = &result {
@@ -148,10 +153,7 @@ impl Drills {
 
     /// The user's configuration as the drills see it.
     async fn plan(&self) -> Result<Plan, AppError> {
-        let settings = self
-            .settings
-            .blocking(crate::gateway_control::settings::load)
-            .await?;
+        let settings = self.parts.gateway.settings().await?;
         Ok(Plan {
             backends: self.parts.backends.list().await?,
             routes: self.parts.routes.list().await?,
@@ -263,7 +265,7 @@ impl Drills {
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<Report, AppError> {
         let row = self.runs.blocking(move |s| Ok(s.drill_run(&id)?)).await?;
-        crate::readiness::stored_report(row.map(|r| r.report), "That drill run")
+        switchyard_app::readiness::stored_report(row.map(|r| r.report), "That drill run")
     }
 
     /// Writes stored run `id`'s report as `format` to `path` (replaced atomically).
@@ -273,7 +275,7 @@ impl Drills {
         format: switchyard_report::Format,
         path: PathBuf,
     ) -> Result<PathBuf, AppError> {
-        crate::readiness::write_report(&self.get(id).await?, format, path).await
+        switchyard_app::readiness::write_report(&self.get(id).await?, format, path).await
     }
 
     /// The readiness configuration check's results as drill cases.

@@ -17,8 +17,8 @@
 
 use super::Plan;
 use super::{usd, LivePlan, LIVE_TOOL};
-use crate::drills::criteria::{critical, measurement as m, Findings};
-use crate::drills::load::percentile;
+use crate::criteria::{critical, measurement as m, Findings};
+use crate::load::percentile;
 use switchyard_core::RequestRecord;
 use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
 
@@ -200,7 +200,7 @@ pub(crate) fn findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drills::live::LiveTaker;
+    use crate::live::LiveTaker;
 
     fn plan(requests: u32, per_call: Option<f64>) -> LivePlan {
         LivePlan {

@@ -9,9 +9,9 @@ use super::load::{percentile, Sample};
 use super::shadow::Shadow;
 use super::DrillOptions;
 use super::Plan;
-use crate::routes::RouteView;
-use crate::AppError;
 use std::time::Duration;
+use switchyard_app::AppError;
+use switchyard_app::RouteView;
 use switchyard_mock::{Fault, MockConfig};
 
 /// The first-byte timeout the hang phase runs with (the user's, when shorter), so the drill

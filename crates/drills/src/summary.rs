@@ -6,20 +6,6 @@ use super::Plan;
 use switchyard_policy::Strategy;
 use switchyard_report::{ConfigBackend, ConfigRoute, ConfigSetting, Configuration};
 
-/// Scheme, host, port and path of `url`; anything that does not parse is not shown.
-pub(crate) fn endpoint(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.set_query(None);
-            u.set_fragment(None);
-            u.to_string().trim_end_matches('/').to_string()
-        }
-        Err(_) => "(not a URL)".into(),
-    }
-}
-
 fn strategy(s: &Strategy) -> String {
     match s {
         Strategy::Priority => "priority".into(),
@@ -41,7 +27,7 @@ pub(crate) fn configuration(plan: &Plan) -> Configuration {
         .map(|b| ConfigBackend {
             name: b.row.name.clone(),
             kind: b.row.kind.spec().label.into(),
-            endpoint: endpoint(&b.effective_base_url),
+            endpoint: switchyard_core::endpoint_shown(&b.effective_base_url),
             default_model: b.row.default_model.clone(),
             keys: u32::try_from(b.keys.len()).unwrap_or(u32::MAX),
             enabled: b.row.enabled,
@@ -97,20 +83,5 @@ pub(crate) fn configuration(plan: &Plan) -> Configuration {
         backends,
         routes,
         settings,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::endpoint;
-
-    #[test]
-    fn endpoints_lose_credentials_and_queries() {
-        assert_eq!(
-            endpoint("https://user:secret@llm.example:8443/v1?key=sk-abc#x"),
-            "https://llm.example:8443/v1"
-        );
-        assert_eq!(endpoint("http://127.0.0.1:11434"), "http://127.0.0.1:11434");
-        assert_eq!(endpoint("not a url sk-abc"), "(not a URL)");
     }
 }

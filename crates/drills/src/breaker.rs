@@ -8,10 +8,10 @@
 use super::criteria::{measurement as m, Findings};
 use super::shadow::Shadow;
 use super::Plan;
-use crate::backends::BackendView;
-use crate::AppError;
 use std::sync::Arc;
 use std::time::Instant;
+use switchyard_app::AppError;
+use switchyard_app::BackendView;
 use switchyard_core::Circuit;
 use switchyard_gateway::{Clock, ManualClock};
 use switchyard_mock::{Fault, MockConfig};
@@ -121,7 +121,7 @@ pub(crate) async fn run(plan: &Plan) -> Result<Findings, AppError> {
     let mut config = switchyard_gateway::GatewayConfig::default();
     plan.resilience.apply(&mut config);
     let breaker = config.breaker;
-    let to_open = crate::Resilience::failures_to_open(&config);
+    let to_open = switchyard_app::Resilience::failures_to_open(&config);
     let expected = "closed → open → half-open → closed";
     let mut found = Findings::default();
     let (cases, measurements) = (&mut found.cases, &mut found.measurements);

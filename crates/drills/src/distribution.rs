@@ -6,11 +6,11 @@
 use super::shadow::Shadow;
 use super::DrillOptions;
 use super::Plan;
-use crate::backends::BackendView;
-use crate::routes::RouteView;
-use crate::AppError;
 use std::collections::HashMap;
 use std::time::Duration;
+use switchyard_app::AppError;
+use switchyard_app::BackendView;
+use switchyard_app::RouteView;
 use switchyard_mock::{Fault, MockConfig};
 use switchyard_policy::Strategy;
 use switchyard_report::{Case, Measurement};
@@ -79,7 +79,7 @@ async fn split(
             }
         }
         Tweak::Pricey { model, others } => {
-            let price = |model: &str, usd: f64| crate::PriceOverride {
+            let price = |model: &str, usd: f64| switchyard_app::PriceOverride {
                 model: model.to_string(),
                 input_per_mtok: usd,
                 output_per_mtok: usd,
