@@ -911,7 +911,11 @@ export type ErrorKind =
 /**  A file could not be read. */
 "file" | 
 /**  Desktop notifications cannot be delivered; `hint` says how to fix it. */
-"notificationsUnavailable" | "internal";
+"notificationsUnavailable" | 
+/**  Something the request needs is off or not set up; `message` says how to turn it on. */
+"unavailable" | 
+/**  The user cancelled the run; nothing of it was stored. */
+"cancelled" | "internal";
 
 /**  A written export. */
 export type ExportDone = {

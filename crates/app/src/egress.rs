@@ -10,7 +10,7 @@
 //! host or a backend the user already trusts with a key (`backends::home_for_found_key`).
 
 use crate::AppError;
-use switchyard_gateway::{Cleared, Withheld};
+use switchyard_gateway::Cleared;
 use switchyard_secrets::{SecretStore, SecretString};
 use switchyard_store::KeyRow;
 
@@ -31,12 +31,7 @@ pub(crate) fn stored(
 /// A key found in a tool's file, cleared for `home`: the address the user was shown for it.
 pub(crate) fn found(value: SecretString, home: &str) -> Result<Cleared, AppError> {
     let approved: Vec<String> = switchyard_core::origin_of(home).into_iter().collect();
-    Cleared::check(value, &approved, home).map_err(|e| match e {
-        Withheld::NotApproved { origin } => {
-            AppError::Invalid(format!("{origin} is not an address a key can be sent to."))
-        }
-        Withheld::Unsendable => AppError::Invalid(e.to_string()),
-    })
+    Ok(Cleared::check(value, &approved, home)?)
 }
 
 fn not_approved(key: &KeyRow, url: &str) -> AppError {

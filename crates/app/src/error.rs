@@ -9,9 +9,36 @@ pub enum AppError {
     /// Input was refused; the validation says which field and why.
     #[error("{}", .0.first_error().map(|i| i.message.as_str()).unwrap_or("Invalid input."))]
     Validation(Validation),
-    /// Input was refused for a reason not tied to one form field.
+    /// Input was refused for a reason not tied to one form field, each its own sentence: a
+    /// team database's refusal (its words), alert rules the engine refuses (its words), a found
+    /// key for a backend of another kind, a key test of a backend with none, the CLI's failed
+    /// key test (its result line) and unknown backend (with the names there are), and the live
+    /// drill's four refusals of a plan (request count, a route without two backends). Every
+    /// other refusal has a typed variant; keep it that way (at most ten uses).
     #[error("{0}")]
     Invalid(String),
+    /// Something the request needs is off, not running or not set up.
+    #[error("{0}")]
+    Unavailable(Unavailable),
+    /// A thing the user named does not exist (`There is no route “fast”.`).
+    #[error("There is no {what} “{name}”.")]
+    NoSuch { what: &'static str, name: String },
+    /// More than a list may hold.
+    #[error("At most {max} {what}.")]
+    TooMany { what: &'static str, max: usize },
+    /// The user cancelled a run before it ended; nothing of it was stored.
+    #[error("The {0} was cancelled: nothing was stored.")]
+    Cancelled(&'static str),
+    /// A found key cannot be sent to the address it would go to (`switchyard_gateway`'s egress
+    /// gate withheld it).
+    #[error("A key cannot go there: {0}.")]
+    KeyWithheld(#[from] switchyard_gateway::Withheld),
+    /// A record synced from another machine that this version cannot read, or will not apply.
+    #[error("{0}")]
+    Synced(String),
+    /// The provider refused a key that was about to be used or moved.
+    #[error("The provider refused this key ({0}).")]
+    KeyRefused(String),
     /// A stored key would go to an origin the user never approved for it.
     #[error("The key “{label}” is not approved for {origin}: approve the new host by editing the backend (Backends page or `switchyard backend edit`).")]
     KeyHostNotApproved { label: String, origin: String },
@@ -37,6 +64,68 @@ pub enum AppError {
         message: String,
         hint: Option<String>,
     },
+}
+
+/// What is off, not running or not set up, with how to turn it on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The gateway did not start (or was stopped).
+    Gateway,
+    /// The response cache is off (no gateway runs in this process).
+    Cache,
+    /// The health monitor is off in this process.
+    Monitor,
+    /// No home folder: the tools' files and records cannot be found.
+    Home,
+    /// My machines is turned off.
+    Sync,
+    /// My machines has no space key here for this space.
+    SpaceKey { space: String },
+    /// My machines has no database address.
+    SyncDatabase,
+    /// No checked price file waits to be applied.
+    CheckedPrices,
+    /// No earlier price file to roll back to.
+    EarlierPrices,
+    /// Start at login needs the desktop app next to this program.
+    DesktopApp {
+        binary: &'static str,
+        beside: String,
+    },
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unavailable::Gateway => f.write_str("The gateway is not running."),
+            Unavailable::Cache => f.write_str("The response cache is not running."),
+            Unavailable::Monitor => f.write_str("The health monitor is off."),
+            Unavailable::Home => {
+                f.write_str("No home folder (HOME is not set): the tools' files cannot be found.")
+            }
+            Unavailable::Sync => f.write_str(
+                "Syncing is off: turn it on in Settings → My machines (or `switchyard sync setup`).",
+            ),
+            Unavailable::SpaceKey { space } => write!(
+                f,
+                "My machines seals every record with the space's key, and none is kept here for \
+                 “{space}”: turn it on again in Settings → My machines (or `switchyard sync \
+                 setup`) with the key from one of your other machines."
+            ),
+            Unavailable::SyncDatabase => f.write_str(
+                "No database is set for My machines: give its address in Settings → My machines.",
+            ),
+            Unavailable::CheckedPrices => f.write_str(
+                "There is no checked price file to apply: check for newer prices first.",
+            ),
+            Unavailable::EarlierPrices => f.write_str("There is nothing to roll back to."),
+            Unavailable::DesktopApp { binary, beside } => write!(
+                f,
+                "Start at login needs the desktop app, and {binary} is not installed next to \
+                 {beside}."
+            ),
+        }
+    }
 }
 
 /// The team database's and Redis's failures in the app's words.

@@ -59,7 +59,7 @@ pub use costs::prices::{PriceOverride, PricesView, UnpricedModel};
 pub use costs::{
     CostRange, CostSettings, Costs, CostsOverview, LatencyStats, SeriesPoint, SplitBy,
 };
-pub use error::AppError;
+pub use error::{AppError, Unavailable};
 pub use events::{DomainEvent, DrillProgress, EventSink, Progress};
 pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};

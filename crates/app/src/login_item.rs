@@ -79,10 +79,10 @@ impl LoginItem {
             .map(|dir| dir.join(WINDOW_BINARY))
             .filter(|w| w.is_file())
             .ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "Start at login needs the desktop app, and {WINDOW_BINARY} is not installed next to {}.",
-                    exe.display()
-                ))
+                AppError::Unavailable(crate::Unavailable::DesktopApp {
+                    binary: WINDOW_BINARY,
+                    beside: exe.display().to_string(),
+                })
             })?;
         LoginItem::for_window(&window)
     }

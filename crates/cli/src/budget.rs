@@ -114,7 +114,10 @@ impl BudgetCommand {
                 let before = budgets.len();
                 budgets.retain(|b| b.name != *name);
                 if budgets.len() == before {
-                    return Err(AppError::Invalid(format!("There is no budget “{name}”.")));
+                    return Err(AppError::NoSuch {
+                        what: "budget",
+                        name: name.clone(),
+                    });
                 }
                 app.costs().set_budgets(budgets).await?;
                 Ok(format!("removed budget {name}\n"))

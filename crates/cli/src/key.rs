@@ -130,17 +130,21 @@ fn key_id(b: &BackendView, label: &str) -> Result<String, AppError> {
         .iter()
         .find(|k| k.row.label == label)
         .map(|k| k.row.id.clone())
-        .ok_or_else(|| AppError::Invalid(format!("{} has no key labelled “{label}”.", b.row.name)))
+        .ok_or_else(|| AppError::NoSuch {
+            what: "key labelled",
+            name: label.to_string(),
+        })
 }
 
 /// One line of stdin, trimmed; never echoed.
 fn read_key(io: &mut Io<'_>) -> Result<SecretString, AppError> {
     let key = super::io::read_key(io.stdin)
-        .map_err(|e| AppError::Invalid(format!("The key could not be read from stdin: {e}.")))?;
+        .map_err(|e| AppError::File(format!("The key could not be read from stdin: {e}.")))?;
     if key.expose().is_empty() {
-        return Err(AppError::Invalid(
-            "No key on stdin: pipe it in, e.g. printf %s \"$KEY\" | switchyard key add NAME."
-                .into(),
+        return Err(AppError::field(
+            switchyard_core::Field::KeyValue,
+            switchyard_core::IssueCode::Required,
+            "No key on stdin: pipe it in, e.g. printf %s \"$KEY\" | switchyard key add NAME.",
         ));
     }
     Ok(key)

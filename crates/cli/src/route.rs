@@ -125,5 +125,8 @@ pub(super) async fn route_id(app: &Switchyard, name: &str) -> Result<String, App
         .into_iter()
         .find(|r| r.name == name || r.id == name)
         .map(|r| r.id)
-        .ok_or_else(|| AppError::Invalid(format!("There is no route “{name}”.")))
+        .ok_or_else(|| AppError::NoSuch {
+            what: "route",
+            name: name.to_string(),
+        })
 }

@@ -164,7 +164,7 @@ impl Drills {
     /// Whether Cancel was asked; the run stops with an error then.
     fn check_cancel(&self) -> Result<(), AppError> {
         if self.cancel.load(Ordering::SeqCst) {
-            return Err(AppError::Invalid("The drills were cancelled.".into()));
+            return Err(AppError::Cancelled("drill run"));
         }
         Ok(())
     }

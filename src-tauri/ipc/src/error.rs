@@ -21,6 +21,10 @@ pub enum ErrorKind {
     File,
     /// Desktop notifications cannot be delivered; `hint` says how to fix it.
     NotificationsUnavailable,
+    /// Something the request needs is off or not set up; `message` says how to turn it on.
+    Unavailable,
+    /// The user cancelled the run; nothing of it was stored.
+    Cancelled,
     Internal,
 }
 
@@ -55,7 +59,15 @@ impl From<AppError> for IpcError {
                 hint: None,
                 issues: v.issues.into_iter().map(Into::into).collect(),
             },
-            AppError::Invalid(_) => IpcError::new(ErrorKind::Validation, message),
+            AppError::Invalid(_) | AppError::TooMany { .. } | AppError::KeyRefused(_) => {
+                IpcError::new(ErrorKind::Validation, message)
+            }
+            AppError::Unavailable(_) => IpcError::new(ErrorKind::Unavailable, message),
+            AppError::Cancelled(_) => IpcError::new(ErrorKind::Cancelled, message),
+            AppError::NoSuch { .. } => IpcError::new(ErrorKind::NotFound, message),
+            AppError::KeyWithheld(_) | AppError::Synced(_) => {
+                IpcError::new(ErrorKind::Conflict, message)
+            }
             AppError::KeyHostNotApproved { .. } => IpcError::new(ErrorKind::Conflict, message),
             AppError::NotFound(_) => IpcError::new(ErrorKind::NotFound, message),
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),

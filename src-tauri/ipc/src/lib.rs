@@ -41,6 +41,7 @@ mod dispatch;
 pub mod drills;
 mod error;
 pub mod event;
+pub mod file_calls;
 pub mod gateway;
 pub mod issues;
 pub mod kinds;
@@ -336,15 +337,15 @@ macro_rules! for_each_file_command {
             scan_import(env_file: Option<PathBuf>) -> ImportScanResult;
             import_keys(env_file: Option<PathBuf>, ids: Vec<String>) -> ImportResult;
             /// Loads a newer price file from disk; a malformed one is refused with the reason.
-            load_price_file(path: String) -> Prices;
+            load_price_file(path: PathBuf) -> Prices;
             /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
             /// save dialog) or, when null, into the data folder's `exports/`; says where.
-            export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, path: Option<String>) -> ExportDone;
+            export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, path: Option<PathBuf>) -> ExportDone;
             /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
-            find_keys(extra_files: Vec<String>) -> KeySweep;
+            find_keys(extra_files: Vec<PathBuf>) -> KeySweep;
             /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
             /// the first backend of its kind, else a new one) and takes it out of its file.
-            move_key(id: String, extra_files: Vec<String>, backend_id: Option<String>) -> MovedKey;
+            move_key(id: String, extra_files: Vec<PathBuf>, backend_id: Option<String>) -> MovedKey;
             /// Writes stored readiness run `run_id`'s report as `format` to `path`; answers with the path.
             export_readiness_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
             /// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.

@@ -2,19 +2,20 @@
 //!
 //! The page never sends a path. [`choose_file`] opens the dialog (parented to the window) and
 //! answers with an id for the chosen file and its path to show; the commands that read or write
-//! a file take that id, and this process forwards the path it stands for to the core
-//! ([`switchyard_ipc::for_each_file_command!`]). A page that runs script it should not can
+//! a file take that id, and this process forwards the path it stands for to the core through the
+//! typed calls generated from the core's list ([`switchyard_ipc::file_calls`]): no command name
+//! or argument key is written here. A page that runs script it should not can
 //! therefore reach only files the user picked in this window's dialogs, never `~/.ssh` or a file
 //! it names itself. Ids live as long as the window process.
 
 use crate::remote::Remote;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use specta::Type;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use switchyard_ipc::file_calls as core;
 use switchyard_ipc::types::{
     ConfigApproval, ConfigImport, CostRange, ExportDone, ExportFormat, ExportKind, ImportResult,
     ImportScanResult, KeySweep, MovedKey, Prices, ReportFormat,
@@ -174,9 +175,7 @@ pub async fn scan_import(
     file: Option<String>,
 ) -> Res<ImportScanResult> {
     let env_file = chosen.path_opt(file.as_deref())?;
-    remote
-        .call("scan_import", json!({ "env_file": env_file }))
-        .await
+    core::scan_import(&*remote, env_file).await
 }
 
 /// Imports the findings `ids` of the last scan of the same file.
@@ -189,9 +188,7 @@ pub async fn import_keys(
     ids: Vec<String>,
 ) -> Res<ImportResult> {
     let env_file = chosen.path_opt(file.as_deref())?;
-    remote
-        .call("import_keys", json!({ "env_file": env_file, "ids": ids }))
-        .await
+    core::import_keys(&*remote, env_file, ids).await
 }
 
 /// Loads a chosen price file; a malformed one is refused with the reason.
@@ -203,9 +200,7 @@ pub async fn load_price_file(
     file: String,
 ) -> Res<Prices> {
     let path = chosen.path(&file)?;
-    remote
-        .call("load_price_file", json!({ "path": path }))
-        .await
+    core::load_price_file(&*remote, path).await
 }
 
 /// Writes the ledger or its rollups for a range as CSV or JSON to a file chosen in the save
@@ -221,8 +216,7 @@ pub async fn export_usage(
     file: Option<String>,
 ) -> Res<ExportDone> {
     let path = chosen.path_opt(file.as_deref())?;
-    let args = json!({ "range": range, "kind": kind, "format": format, "path": path });
-    remote.call("export_usage", args).await
+    core::export_usage(&*remote, range, kind, format, path).await
 }
 
 /// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
@@ -234,9 +228,7 @@ pub async fn find_keys(
     files: Vec<String>,
 ) -> Res<KeySweep> {
     let extra_files = chosen.paths(&files)?;
-    remote
-        .call("find_keys", json!({ "extra_files": extra_files }))
-        .await
+    core::find_keys(&*remote, extra_files).await
 }
 
 /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
@@ -251,22 +243,7 @@ pub async fn move_key(
     backend_id: Option<String>,
 ) -> Res<MovedKey> {
     let extra_files = chosen.paths(&files)?;
-    let args = json!({ "id": id, "extra_files": extra_files, "backend_id": backend_id });
-    remote.call("move_key", args).await
-}
-
-/// Forwards core command `command` (a run's report export) with the path `file` stands for.
-async fn export_report(
-    remote: &Remote,
-    chosen: &ChosenFiles,
-    command: &str,
-    run_id: String,
-    format: ReportFormat,
-    file: &str,
-) -> Res<String> {
-    let path = chosen.path(file)?;
-    let args = json!({ "run_id": run_id, "format": format, "path": path });
-    remote.call(command, args).await
+    core::move_key(&*remote, id, extra_files, backend_id).await
 }
 
 /// Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
@@ -280,15 +257,8 @@ pub async fn export_readiness_report(
     format: ReportFormat,
     file: String,
 ) -> Res<String> {
-    export_report(
-        &remote,
-        &chosen,
-        "export_readiness_report",
-        run_id,
-        format,
-        &file,
-    )
-    .await
+    let path = chosen.path(&file)?;
+    core::export_readiness_report(&*remote, run_id, format, path).await
 }
 
 /// Writes stored drill run `run_id`'s report as `format` to a file chosen in the save dialog;
@@ -302,15 +272,8 @@ pub async fn export_drill_report(
     format: ReportFormat,
     file: String,
 ) -> Res<String> {
-    export_report(
-        &remote,
-        &chosen,
-        "export_drill_report",
-        run_id,
-        format,
-        &file,
-    )
-    .await
+    let path = chosen.path(&file)?;
+    core::export_drill_report(&*remote, run_id, format, path).await
 }
 
 /// Writes the configuration (no secrets) as TOML to a file chosen in the save dialog; answers
@@ -323,7 +286,7 @@ pub async fn export_config(
     file: String,
 ) -> Res<String> {
     let path = chosen.path(&file)?;
-    remote.call("export_config", json!({ "path": path })).await
+    core::export_config(&*remote, path).await
 }
 
 /// Previews (`dry_run`) or applies the chosen configuration file; applied only with no issue
@@ -338,8 +301,7 @@ pub async fn import_config(
     approved: ConfigApproval,
 ) -> Res<ConfigImport> {
     let path = chosen.path(&file)?;
-    let args = json!({ "path": path, "dry_run": dry_run, "approved": approved });
-    remote.call("import_config", args).await
+    core::import_config(&*remote, path, dry_run, approved).await
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ const KNOWN: Record<ErrorKind, true> = {
   conflict: true,
   file: true,
   notificationsUnavailable: true,
+  unavailable: true,
+  cancelled: true,
   internal: true,
 };
 const KINDS: readonly string[] = Object.keys(KNOWN);
@@ -65,6 +67,10 @@ export function errorTitle(kind: ErrorKind): string {
       return "Could not read the file";
     case "notificationsUnavailable":
       return "Notifications unavailable";
+    case "unavailable":
+      return "Not available now";
+    case "cancelled":
+      return "Cancelled";
     case "internal":
       return "Something went wrong";
   }

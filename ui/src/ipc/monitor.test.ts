@@ -126,8 +126,8 @@ describe("probe all now", () => {
   });
 
   it("passes a failure on, typed, and is usable again", async () => {
-    probeAllNow.mockRejectedValueOnce(new IpcFailure({ kind: "validation", message: "The health monitor is off.", hint: null, issues: [] }));
-    await expect(m.probeAllNow()).rejects.toMatchObject({ error: { kind: "validation" } });
+    probeAllNow.mockRejectedValueOnce(new IpcFailure({ kind: "unavailable", message: "The health monitor is off.", hint: null, issues: [] }));
+    await expect(m.probeAllNow()).rejects.toMatchObject({ error: { kind: "unavailable" } });
     expect(m.healthOverview.probing).toBe(false);
   });
 });

@@ -187,8 +187,10 @@ impl Backends {
                 .get_backend(&id2)?
                 .ok_or(AppError::NotFound("Backend"))?;
             if (current.kind == BackendKind::Demo) != (draft.kind == BackendKind::Demo) {
-                return Err(AppError::Invalid(
-                    "The Demo backend cannot change kind, and no backend can become Demo.".into(),
+                return Err(AppError::field(
+                    switchyard_core::Field::Kind,
+                    switchyard_core::IssueCode::Other,
+                    "The Demo backend cannot change kind, and no backend can become Demo.",
                 ));
             }
             let v = write::check_draft(&inner.rows, &draft, Some(&id2), None)?;

@@ -155,7 +155,18 @@ pub(crate) fn settings_in(store: &switchyard_store::Store) -> CacheSettings {
 
 pub(crate) fn parse_time(t: &str) -> Result<i64, AppError> {
     let at = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| AppError::Invalid(format!("“{t}” is not a date and time (RFC 3339).")))?;
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000)
-        .map_err(|_| AppError::Invalid("That date is out of range.".into()))
+        .map_err(|_| {
+            AppError::field(
+                switchyard_core::Field::From,
+                switchyard_core::IssueCode::Format,
+                format!("“{t}” is not a date and time (RFC 3339)."),
+            )
+        })?;
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).map_err(|_| {
+        AppError::field(
+            switchyard_core::Field::From,
+            switchyard_core::IssueCode::OutOfRange,
+            "That date is out of range.",
+        )
+    })
 }

@@ -169,9 +169,7 @@ impl Cache {
     /// Removes stored answers; returns how many.
     pub async fn clear(&self, scope: CacheScope) -> Result<u64, AppError> {
         let Some(cache) = self.cache.clone() else {
-            return Err(AppError::Invalid(
-                "The response cache is not running.".into(),
-            ));
+            return Err(AppError::Unavailable(crate::Unavailable::Cache));
         };
         let cutoff = match &scope {
             CacheScope::OlderThan(t) => Some(parse_time(t)?),

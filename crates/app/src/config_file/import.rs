@@ -222,8 +222,13 @@ async fn apply(
         }
     }
     for b in &file.backends {
-        let kind = BackendKind::from_name(&b.kind)
-            .ok_or_else(|| AppError::Invalid(format!("unknown kind “{}”", b.kind)))?;
+        let kind = BackendKind::from_name(&b.kind).ok_or_else(|| {
+            AppError::field(
+                switchyard_core::Field::Kind,
+                switchyard_core::IssueCode::Other,
+                format!("unknown kind “{}”", b.kind),
+            )
+        })?;
         let draft = BackendDraft {
             name: b.name.clone(),
             kind,

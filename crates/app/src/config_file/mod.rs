@@ -148,14 +148,14 @@ fn read_blocking(path: &Path) -> Result<ConfigFile, AppError> {
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::File(format!(
             "{shown} is over 1 MiB: not a Switchyard configuration (nothing was read into it)."
         )));
     }
     let text = String::from_utf8(bytes)
-        .map_err(|_| AppError::Invalid(format!("{shown} is not UTF-8 text.")))?;
+        .map_err(|_| AppError::File(format!("{shown} is not UTF-8 text.")))?;
     file::from_toml(&text)
-        .map_err(|e| AppError::Invalid(format!("{shown} is not a Switchyard configuration: {e}")))
+        .map_err(|e| AppError::File(format!("{shown} is not a Switchyard configuration: {e}")))
 }
 
 /// Writes the configuration as it is now to `path` (replaced atomically, a new file private

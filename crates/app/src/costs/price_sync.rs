@@ -86,11 +86,10 @@ impl Costs {
                 )
             })?;
         let bytes = fetch(parsed).await?;
-        let newer = PriceTable::from_json(&bytes).map_err(|e| {
-            AppError::Invalid(format!("The price file at {url} cannot be used: {e}."))
-        })?;
+        let newer = PriceTable::from_json(&bytes)
+            .map_err(|e| AppError::File(format!("The price file at {url} cannot be used: {e}.")))?;
         if newer.is_empty() {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::File(format!(
                 "The price file at {url} prices no model this version knows."
             )));
         }
@@ -129,9 +128,7 @@ impl Costs {
         tokio::task::spawn_blocking(move || {
             let pending = dir.join(PENDING);
             if !pending.is_file() {
-                return Err(AppError::Invalid(
-                    "There is no checked price file to apply: check for newer prices first.".into(),
-                ));
+                return Err(AppError::Unavailable(crate::Unavailable::CheckedPrices));
             }
             keep_previous(&dir)?;
             std::fs::rename(&pending, dir.join(PRICE_FILE))
@@ -156,9 +153,7 @@ impl Costs {
                 let _ = std::fs::remove_file(dir.join(PRICE_FILE));
                 Ok(false)
             } else {
-                Err(AppError::Invalid(
-                    "There is nothing to roll back to.".into(),
-                ))
+                Err(AppError::Unavailable(crate::Unavailable::EarlierPrices))
             }
         })
         .await??;
@@ -205,7 +200,7 @@ async fn fetch(url: reqwest::Url) -> Result<Vec<u8>, AppError> {
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(unreachable)? {
         if body.len() + chunk.len() > MAX_BYTES {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::File(format!(
                 "{url} sent over 64 MiB: not a price file."
             )));
         }

@@ -178,11 +178,13 @@ impl Costs {
 
     /// Loads a newer price file (Switchyard's format or LiteLLM's
     /// `model_prices_and_context_window.json`). A malformed file is refused with the reason.
-    pub async fn load_price_file(&self, path: String) -> Result<PricesView, AppError> {
-        let source = std::path::PathBuf::from(path.trim());
+    pub async fn load_price_file(
+        &self,
+        source: std::path::PathBuf,
+    ) -> Result<PricesView, AppError> {
         let bytes = tokio::task::spawn_blocking(move || read_price_file(&source)).await??;
         PriceTable::from_json(&bytes)
-            .map_err(|e| AppError::Invalid(format!("That price file cannot be used: {e}.")))?;
+            .map_err(|e| AppError::File(format!("That price file cannot be used: {e}.")))?;
         let target = self.data_dir.join(PRICE_FILE);
         tokio::task::spawn_blocking(move || crate::atomic::write(&target, &bytes)).await??;
         let mut settings = self.price_settings().await?;
@@ -342,10 +344,10 @@ fn read_price_file(path: &Path) -> Result<Vec<u8>, AppError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| AppError::File(format!("Cannot read the price file {shown}: {e}.")))?;
     if !meta.is_file() {
-        return Err(AppError::Invalid(format!("{shown} is not a file.")));
+        return Err(AppError::File(format!("{shown} is not a file.")));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::File(format!(
             "{shown} is over 64 MiB: not a price file."
         )));
     }

@@ -124,7 +124,7 @@ impl GatewayControl {
                 self.events.emit(DomainEvent::GatewayHealthChanged);
                 Ok(())
             }
-            _ => Err(AppError::Invalid("The gateway is not running.".into())),
+            _ => Err(AppError::Unavailable(crate::Unavailable::Gateway)),
         }
     }
 

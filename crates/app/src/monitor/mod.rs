@@ -247,7 +247,7 @@ impl Health {
     pub async fn probe_all_now(&self) -> Result<(), AppError> {
         let m = self
             .monitor()
-            .ok_or_else(|| AppError::Invalid("The health monitor is off.".into()))?;
+            .ok_or(AppError::Unavailable(crate::Unavailable::Monitor))?;
         m.scheduler
             .probe_all_now()
             .await

@@ -74,7 +74,7 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(
     body: &Value,
 ) -> Result<T, AppError> {
     serde_json::from_value(body.clone()).map_err(|e| {
-        AppError::Invalid(format!(
+        AppError::Synced(format!(
             "this version cannot read that {}: {e}",
             kind.as_str()
         ))
@@ -120,10 +120,10 @@ pub(crate) async fn apply(
             };
             let outcome = config_file::import(app, &file, &options).await?;
             if let Some(issue) = outcome.issues.first() {
-                return Err(AppError::Invalid(issue.message.clone()));
+                return Err(AppError::Synced(issue.message.clone()));
             }
             if let Some(why) = outcome.refused {
-                return Err(AppError::Invalid(why));
+                return Err(AppError::Synced(why));
             }
             Ok(outcome.effects().lines())
         }
@@ -135,7 +135,7 @@ pub(crate) async fn apply(
             .find(|b| &b.row.name == name)
         {
             // Keys are deleted only by the user's own action on this machine.
-            Some(b) if !b.keys.is_empty() => Err(AppError::Invalid(format!(
+            Some(b) if !b.keys.is_empty() => Err(AppError::Synced(format!(
                 "{from} deleted it, but it holds {} key(s) on this machine: delete it here \
                  yourself to remove them (switchyard backend delete \"{name}\")",
                 b.keys.len()

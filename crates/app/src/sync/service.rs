@@ -163,14 +163,13 @@ impl MachineSync<'_> {
     pub async fn run(&self) -> Result<SyncReport, AppError> {
         let settings = self.settings().await?;
         if !settings.enabled {
-            return Err(AppError::Invalid("Syncing is off: turn it on in Settings → My machines (or `switchyard sync setup`).".into()));
+            return Err(AppError::Unavailable(crate::Unavailable::Sync));
         }
         let key = self.space_key(&settings.space).await?;
         let outcome = match key {
-            None => Err(AppError::Invalid(format!(
-                "My machines seals every record with the space's key, and none is kept here for “{}”: turn it on again in Settings → My machines (or `switchyard sync setup`) with the key from one of your other machines.",
-                settings.space
-            ))),
+            None => Err(AppError::Unavailable(crate::Unavailable::SpaceKey {
+                space: settings.space.clone(),
+            })),
             Some(key) => {
                 self.with_db(|app, db| {
                     let kinds = settings.kinds();
@@ -198,7 +197,9 @@ impl MachineSync<'_> {
         let settings = self.settings().await?;
         let space = settings.space.clone();
         let seal = self.space_key(&space).await?.ok_or_else(|| {
-            AppError::Invalid("No space key is kept here: turn My machines on again.".into())
+            AppError::Unavailable(crate::Unavailable::SpaceKey {
+                space: space.clone(),
+            })
         })?;
         self.with_db(|app, db| async move {
             let key = (kind, name);
@@ -262,10 +263,7 @@ impl MachineSync<'_> {
         Fut: std::future::Future<Output = Result<T, AppError>>,
     {
         let Some(url) = self.database_url().await? else {
-            return Err(AppError::Invalid(
-                "No database is set for My machines: give its address in Settings → My machines."
-                    .into(),
-            ));
+            return Err(AppError::Unavailable(crate::Unavailable::SyncDatabase));
         };
         let mut held = self.app.inner.sync.running.lock().await;
         let db = match held.as_ref() {

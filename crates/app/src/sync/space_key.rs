@@ -65,7 +65,9 @@ impl MachineSync<'_> {
     pub async fn reveal_space_key(&self) -> Result<SecretString, AppError> {
         let settings = self.settings().await?;
         let key = self.space_key(&settings.space).await?.ok_or_else(|| {
-            AppError::Invalid("No space key is kept here: turn My machines on first.".into())
+            AppError::Unavailable(crate::Unavailable::SpaceKey {
+                space: settings.space.clone(),
+            })
         })?;
         tracing::info!(space = %settings.space, "space key revealed on request");
         Ok(key.secret().clone())

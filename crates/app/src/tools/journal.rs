@@ -196,11 +196,11 @@ pub(super) fn edit_error(path: &Path, e: EditError) -> AppError {
             line,
             column,
             message,
-        } => AppError::Invalid(format!(
+        } => AppError::File(format!(
             "{} cannot be read (line {line}, column {column}: {message}); fix or move it, then connect again. Nothing was changed.",
             path.display()
         )),
-        other => AppError::Invalid(format!(
+        other => AppError::File(format!(
             "{}: {other}. Nothing was changed.",
             path.display()
         )),

@@ -85,9 +85,7 @@ impl Tools {
         self.tools_home
             .clone()
             .or_else(Home::from_env)
-            .ok_or_else(|| {
-                AppError::Invalid("HOME is not set; cannot find the tools' files.".into())
-            })
+            .ok_or(AppError::Unavailable(crate::Unavailable::Home))
     }
 
     /// Every supported tool with its state and usage today.

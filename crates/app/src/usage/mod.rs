@@ -126,7 +126,7 @@ impl ToolUsage {
             }
             None => switchyard_connect::Home::from_env()
                 .map(|h| Sources::of_user(&h.home))
-                .ok_or_else(|| AppError::Invalid("No home folder (HOME is not set).".into())),
+                .ok_or_else(|| AppError::Unavailable(crate::Unavailable::Home)),
         }
     }
 

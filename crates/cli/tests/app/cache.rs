@@ -45,7 +45,7 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
     assert!(o.available);
     assert!(matches!(
         h.app.cache().overview("last week".into()).await,
-        Err(switchyard_app::AppError::Invalid(_))
+        Err(switchyard_app::AppError::Validation(_))
     ));
     assert_eq!(
         (o.overall.lookups, o.overall.hits, o.overall.entries),
@@ -90,7 +90,7 @@ async fn a_repeated_request_shows_as_a_hit_with_its_saving_and_clears_by_scope()
         .cache()
         .clear(CacheScope::OlderThan("yesterday".into()))
         .await;
-    assert!(matches!(bad, Err(switchyard_app::AppError::Invalid(_))));
+    assert!(matches!(bad, Err(switchyard_app::AppError::Validation(_))));
     assert_eq!(
         h.app
             .cache()

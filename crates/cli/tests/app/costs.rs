@@ -320,11 +320,7 @@ async fn a_newer_price_file_is_loaded_a_malformed_one_refused_and_reset_restores
     )
     .unwrap();
     for path in [&bad, &negative, &dir.join("missing.json")] {
-        let err = h
-            .app
-            .costs()
-            .load_price_file(path.display().to_string())
-            .await;
+        let err = h.app.costs().load_price_file(path.clone()).await;
         assert!(
             matches!(err, Err(AppError::Invalid(_) | AppError::File(_))),
             "{path:?}: {err:?}"
@@ -341,12 +337,7 @@ async fn a_newer_price_file_is_loaded_a_malformed_one_refused_and_reset_restores
             "input_cost_per_token": 1e-4, "output_cost_per_token": 2e-4}}"#,
     )
     .unwrap();
-    let view = h
-        .app
-        .costs()
-        .load_price_file(newer.display().to_string())
-        .await
-        .unwrap();
+    let view = h.app.costs().load_price_file(newer.clone()).await.unwrap();
     assert_eq!((view.source.as_str(), view.models), ("file", 1));
     assert_eq!(ask(&h.app, &token, "Priced/gpt-4o-mini").await.0, 200);
     let r = &ledger(&h.app).await[0];

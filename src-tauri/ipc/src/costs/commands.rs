@@ -68,7 +68,7 @@ pub async fn remove_price_override(core: &Core, model: String) -> Res<Prices> {
 
 /// Loads a newer price file from disk; a malformed one is refused with the reason.
 #[tracing::instrument(skip(core))]
-pub async fn load_price_file(core: &Core, path: String) -> Res<Prices> {
+pub async fn load_price_file(core: &Core, path: std::path::PathBuf) -> Res<Prices> {
     Ok(core.app()?.costs().load_price_file(path).await?.into())
 }
 
@@ -110,9 +110,9 @@ pub async fn export_usage(
     range: CostRange,
     kind: ExportKind,
     format: ExportFormat,
-    path: Option<String>,
+    path: Option<std::path::PathBuf>,
 ) -> Res<ExportDone> {
-    let dest = path.map(Into::into);
+    let dest = path;
     let costs = core.app()?.costs();
     Ok(costs
         .export(range.into(), kind.into(), format.into(), dest)

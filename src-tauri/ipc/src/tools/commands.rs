@@ -1,7 +1,7 @@
 //! Commands of the Tools page: connect coding tools to the gateway, Claude Code's status line,
 //! and moving plaintext provider keys into the keychain.
 
-use super::dto::{parse_tool, paths, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
+use super::dto::{parse_tool, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
 use crate::{dtos, Core, IpcError};
 use switchyard_app::ConnectChoice;
 
@@ -64,13 +64,8 @@ pub async fn uninstall_statusline(core: &Core) -> Res<FilesChanged> {
 
 /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
 #[tracing::instrument(skip(core))]
-pub async fn find_keys(core: &Core, extra_files: Vec<String>) -> Res<KeySweep> {
-    Ok(core
-        .app()?
-        .tools()
-        .find_keys(paths(extra_files))
-        .await?
-        .into())
+pub async fn find_keys(core: &Core, extra_files: Vec<std::path::PathBuf>) -> Res<KeySweep> {
+    Ok(core.app()?.tools().find_keys(extra_files).await?.into())
 }
 
 /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
@@ -79,13 +74,13 @@ pub async fn find_keys(core: &Core, extra_files: Vec<String>) -> Res<KeySweep> {
 pub async fn move_key(
     core: &Core,
     id: String,
-    extra_files: Vec<String>,
+    extra_files: Vec<std::path::PathBuf>,
     backend_id: Option<String>,
 ) -> Res<MovedKey> {
     Ok(core
         .app()?
         .tools()
-        .move_key(id, paths(extra_files), backend_id)
+        .move_key(id, extra_files, backend_id)
         .await?
         .into())
 }

@@ -6,7 +6,6 @@ use crate::backends::dto::Kind;
 use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use std::path::PathBuf;
 use switchyard_app::{FilesReport, KeyFinding, KeyMove, KeyScan, ToolId, ToolReport, ToolStatus};
 
 /// A supported coding tool, by the id the core and the CLI use.
@@ -37,11 +36,6 @@ pub fn parse_tool(id: &str) -> Result<ToolId, IpcError> {
             ),
         )
     })
-}
-
-/// `.env` files named on the page, as paths.
-pub fn paths(files: Vec<String>) -> Vec<PathBuf> {
-    files.into_iter().map(PathBuf::from).collect()
 }
 
 /// One tool as its card shows it.

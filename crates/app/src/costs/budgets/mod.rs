@@ -123,7 +123,10 @@ impl Costs {
     /// above $0); new budgets get an id. Nothing is saved when one is refused.
     pub async fn set_budgets(&self, mut budgets: Vec<Budget>) -> Result<Vec<Budget>, AppError> {
         if budgets.len() > MAX_BUDGETS {
-            return Err(AppError::Invalid(format!("At most {MAX_BUDGETS} budgets.")));
+            return Err(AppError::TooMany {
+                what: "budgets",
+                max: MAX_BUDGETS,
+            });
         }
         for b in &mut budgets {
             b.validate()?;

@@ -255,8 +255,8 @@ impl Tools {
         let tested =
             crate::probe::probe(&self.http, kind, &base, Some(&cleared), self.probe_timeout).await;
         if tested.outcome == CheckOutcome::Invalid {
-            return Err(AppError::Invalid(format!(
-                "The provider refused this key ({}); it was left in the file.",
+            return Err(AppError::KeyRefused(format!(
+                "{}; it was left in the file",
                 tested.message
             )));
         }
