@@ -149,7 +149,7 @@ pub(crate) struct Routing {
     routes: RoutesTable,
     table: TableHandle,
     keys: Arc<KeyCache>,
-    /// The Demo backend's base URL (`…/v1` of the built-in Demo server).
+    /// The Demo server's root (the Demo backend's address is under it).
     demo: String,
     /// One publish at a time, read and set together: two overlapping refreshes (a change made
     /// here and one seen from another process) could otherwise set an older read last.
@@ -167,7 +167,7 @@ impl Routing {
             routes: store.routes(),
             table,
             keys,
-            demo: format!("{demo_base}/v1"),
+            demo: demo_base.to_string(),
             publishing: Arc::default(),
         }
     }
@@ -232,11 +232,9 @@ impl Routing {
                     })
                     .collect(),
                 withheld_keys: u32::try_from(withheld).unwrap_or(u32::MAX),
-                base_url: if b.kind == BackendKind::Demo {
-                    self.demo.clone()
-                } else {
-                    b.base_url.clone()
-                },
+                base_url: switchyard_core::Address::of(b.kind, &b.base_url, &self.demo)
+                    .base()
+                    .to_string(),
                 id: b.id,
                 name: b.name,
                 kind: b.kind,

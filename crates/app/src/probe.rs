@@ -4,7 +4,7 @@
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
-use switchyard_core::{AuthStyle, BackendKind, CheckOutcome};
+use switchyard_core::{Address, AuthStyle, BackendKind, CheckOutcome};
 use switchyard_gateway::{Cleared, HttpClients};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -114,16 +114,16 @@ pub fn http_client() -> Result<HttpClients, reqwest::Error> {
     })
 }
 
-/// Sends the probe for `kind` at `base_url` and classifies the answer.
+/// Sends the probe to the backend at `at` and classifies the answer.
 pub async fn probe(
     http: &HttpClients,
-    kind: BackendKind,
-    base_url: &str,
+    at: &Address<'_>,
     key: Option<&Cleared>,
     timeout: Duration,
 ) -> ProbeResult {
+    let kind = at.kind();
     let spec = kind.spec();
-    let url = format!("{}{}", base_url.trim_end_matches('/'), spec.probe_path);
+    let url = at.probe();
     let headers = match auth_headers(spec.auth, key, &url) {
         Ok(h) => h,
         Err(message) => return ProbeResult::failed(CheckOutcome::Invalid, message),
@@ -138,12 +138,12 @@ pub async fn probe(
 /// that can serve requests is not a management key, so every probe would add a refused call.
 pub async fn with_account_credits(
     http: &HttpClients,
-    base_url: &str,
+    at: &Address<'_>,
     key: Option<&Cleared>,
     timeout: Duration,
     mut result: ProbeResult,
 ) -> ProbeResult {
-    let url = format!("{}/credits", base_url.trim_end_matches('/'));
+    let url = at.credits();
     if let (
         CheckOutcome::Valid,
         Some(Balance {
@@ -180,32 +180,20 @@ pub async fn with_account_credits(
 /// The opt-in deep probe: a one-token completion of `model` (this costs tokens).
 pub async fn deep_probe(
     http: &HttpClients,
-    kind: BackendKind,
-    base_url: &str,
+    at: &Address<'_>,
     key: Option<&Cleared>,
     model: &str,
     timeout: Duration,
 ) -> ProbeResult {
-    let base = base_url.trim_end_matches('/');
+    let kind = at.kind();
     let ping = serde_json::json!([{"role": "user", "content": "ping"}]);
-    let (url, body) = match kind {
-        BackendKind::Anthropic => (
-            format!("{base}/v1/messages"),
-            serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
-        ),
-        BackendKind::Gemini => (
-            format!("{base}/models/{model}:generateContent"),
+    let url = at.deep_probe(model);
+    let body = match kind {
+        BackendKind::Gemini => {
             serde_json::json!({"contents": [{"role": "user", "parts": [{"text": "ping"}]}],
-                "generationConfig": {"maxOutputTokens": 1}}),
-        ),
-        BackendKind::Ollama => (
-            format!("{base}/v1/chat/completions"),
-            serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
-        ),
-        _ => (
-            format!("{base}/chat/completions"),
-            serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
-        ),
+                "generationConfig": {"maxOutputTokens": 1}})
+        }
+        _ => serde_json::json!({"model": model, "max_tokens": 1, "messages": ping}),
     };
     let headers = match auth_headers(kind.spec().auth, key, &url) {
         Ok(h) => h,

@@ -68,8 +68,7 @@ async fn main() -> Result<(), String> {
         Box::pin(async move {
             let r = switchyard_app::probe::probe(
                 &http,
-                BackendKind::Ollama,
-                &url,
+                &switchyard_core::Address::new(BackendKind::Ollama, &url),
                 None,
                 Duration::from_secs(5),
             )

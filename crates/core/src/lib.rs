@@ -2,6 +2,7 @@
 //! key masking, `.env` parsing and import rules, and the request ledger's record types.
 //! Pure: no I/O, no clock, no Tauri.
 
+pub mod address;
 pub mod authz;
 pub mod catalogue;
 pub mod check;
@@ -21,6 +22,7 @@ mod url_check;
 pub mod validate;
 pub mod words;
 
+pub use address::Address;
 pub use check::{backend_status, BackendStatus, CheckOutcome};
 pub use circuit::Circuit;
 pub use error_class::ErrorClass;

@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::BackendKind;
 use switchyard_core::ErrorClass;
+use switchyard_core::{Address, BackendKind};
 use switchyard_wire::{estimate, gemini, raw};
 
 /// How long a counting backend may take before the estimate answers instead.
@@ -166,23 +166,12 @@ async fn ask(
     if key.is_none() && t.kind.spec().needs_key {
         return Err("no usable key".into());
     }
-    let base = t.base_url.trim_end_matches('/');
-    let url = match (shape, t.kind) {
-        (Shape::Anthropic, BackendKind::Demo) => format!("{base}/messages/count_tokens"),
-        (Shape::Anthropic, _) => format!("{base}/v1/messages/count_tokens"),
-        (Shape::Responses, _) => format!("{base}/responses/input_tokens"),
-        (Shape::Gemini, kind) => {
-            let root = match kind {
-                BackendKind::Demo => {
-                    format!("{}/v1beta", base.strip_suffix("/v1").unwrap_or(base))
-                }
-                _ => base.to_string(),
-            };
-            let path =
-                gemini::model_path(&cand.model, false).replace(":generateContent", ":countTokens");
-            format!("{root}{path}")
-        }
-        (Shape::OpenAi, _) => return Err("Chat Completions has no counting endpoint".into()),
+    let at = Address::new(t.kind, &t.base_url);
+    let url = match shape {
+        Shape::Anthropic => at.messages_count(),
+        Shape::Responses => at.responses_count(),
+        Shape::Gemini => at.gemini_count(&cand.model),
+        Shape::OpenAi => return Err("Chat Completions has no counting endpoint".into()),
     };
     // The body as sent, with the backend's model where the body names one.
     let body = match shape {

@@ -13,8 +13,7 @@ use crate::egress::{key_header, Cleared};
 use crate::inbound::{Caps, Op};
 use crate::reply::{Shape, Wire};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
-use switchyard_core::{AuthStyle, BackendKind};
-use switchyard_wire::gemini;
+use switchyard_core::{Address, AuthStyle, BackendKind};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -46,8 +45,8 @@ pub fn outbound(kind: BackendKind, caller: Shape, op: Op, caps: Caps) -> Result<
     }
 }
 
-/// The endpoint for `op` on a backend's base URL (Gemini names the model and streaming in the
-/// URL).
+/// The endpoint for `op` on a backend's base URL, from its [`Address`] (Gemini names the model
+/// and streaming in the URL).
 pub fn endpoint(
     kind: BackendKind,
     base_url: &str,
@@ -56,27 +55,14 @@ pub fn endpoint(
     model: &str,
     stream: bool,
 ) -> String {
-    let base = base_url.trim_end_matches('/');
-    // Ollama's base is the server root; every other OpenAI-style base already ends in /v1.
-    let v1 = if kind == BackendKind::Ollama {
-        "/v1"
-    } else {
-        ""
-    };
+    let at = Address::new(kind, base_url);
     match (op, out) {
-        (Op::Embed, _) if kind == BackendKind::Gemini => format!("{base}/openai/embeddings"),
-        (Op::Embed, _) => format!("{base}{v1}/embeddings"),
-        (Op::Compact, _) => format!("{base}/responses/compact"),
-        (Op::Generate, Wire::OpenAi) => format!("{base}{v1}/chat/completions"),
-        (Op::Generate, Wire::Responses) => format!("{base}{v1}/responses"),
-        // The Demo base already ends in /v1.
-        (Op::Generate, Wire::Anthropic) if kind == BackendKind::Demo => format!("{base}/messages"),
-        (Op::Generate, Wire::Anthropic) => format!("{base}/v1/messages"),
-        (Op::Generate, Wire::Gemini) if kind == BackendKind::Demo => {
-            let root = base.strip_suffix("/v1").unwrap_or(base);
-            format!("{root}/v1beta{}", gemini::model_path(model, stream))
-        }
-        (Op::Generate, Wire::Gemini) => format!("{base}{}", gemini::model_path(model, stream)),
+        (Op::Embed, _) => at.embeddings(),
+        (Op::Compact, _) => at.compact(),
+        (Op::Generate, Wire::OpenAi) => at.chat(),
+        (Op::Generate, Wire::Responses) => at.responses(),
+        (Op::Generate, Wire::Anthropic) => at.messages(),
+        (Op::Generate, Wire::Gemini) => at.gemini(model, stream),
     }
 }
 

@@ -150,15 +150,11 @@ impl Keys {
             }
             None => None,
         };
-        let base = match kind {
-            BackendKind::Demo => format!("{}/v1", self.demo),
-            _ => backend.row.base_url.clone(),
-        };
+        let at = switchyard_core::Address::of(kind, &backend.row.base_url, &self.demo);
         let timeout = self.probe_timeout;
-        let mut result = probe(&self.http, kind, &base, secret.as_ref(), timeout).await;
+        let mut result = probe(&self.http, &at, secret.as_ref(), timeout).await;
         if kind == BackendKind::OpenRouter {
-            result =
-                with_account_credits(&self.http, &base, secret.as_ref(), timeout, result).await;
+            result = with_account_credits(&self.http, &at, secret.as_ref(), timeout, result).await;
         }
         tracing::info!(backend = %backend.row.name, outcome = result.outcome.as_str(), latency_ms = result.latency_ms, "key tested");
         let check = CheckRow {

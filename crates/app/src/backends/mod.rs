@@ -340,10 +340,9 @@ fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> Ba
         keys.len(),
         &outcomes,
     );
-    let effective_base_url = match row.kind {
-        BackendKind::Demo => format!("{demo}/v1"),
-        _ => row.base_url.clone(),
-    };
+    let effective_base_url = switchyard_core::Address::of(row.kind, &row.base_url, demo)
+        .base()
+        .to_string();
     BackendView {
         row,
         effective_base_url,

@@ -11,9 +11,8 @@
 use crate::probe::{auth_headers, host_of};
 use std::time::Duration;
 use switchyard_core::catalogue::{
-    first_query, models_path, parse_page, ListedModel, Merged, MAX_MODELS, MAX_PAGES,
+    first_query, parse_page, ListedModel, Merged, MAX_MODELS, MAX_PAGES,
 };
-use switchyard_core::BackendKind;
 use switchyard_gateway::{Cleared, HttpClients};
 
 /// The most of a model list page read (OpenRouter's full list is a few MB).
@@ -28,12 +27,12 @@ pub(crate) struct Fetched {
 /// Every model `base` lists (up to [`MAX_MODELS`]), or a sentence saying why not.
 pub(crate) async fn fetch(
     http: &HttpClients,
-    kind: BackendKind,
-    base: &str,
+    at: &switchyard_core::Address<'_>,
     key: Option<&Cleared>,
     timeout: Duration,
 ) -> Result<Fetched, String> {
-    let url = format!("{}{}", base.trim_end_matches('/'), models_path(kind));
+    let kind = at.kind();
+    let url = at.models();
     let headers = auth_headers(kind.spec().auth, key, &url)?;
     let mut merged = Merged::default();
     let mut query = first_query(kind).map(str::to_string);

@@ -137,14 +137,9 @@ impl Catalogue {
                 Ok((backend, key))
             })
             .await?;
-        let base = match backend.kind {
-            BackendKind::Demo => format!("{}/v1", self.demo),
-            _ => backend.base_url.clone(),
-        };
+        let at = switchyard_core::Address::of(backend.kind, &backend.base_url, &self.demo);
         let fetched = match key {
-            Ok(key) => {
-                fetch::fetch(&self.http, backend.kind, &base, key.as_ref(), self.timeout).await
-            }
+            Ok(key) => fetch::fetch(&self.http, &at, key.as_ref(), self.timeout).await,
             Err(why) => Err(why),
         };
         let now = crate::clock::now_ms();

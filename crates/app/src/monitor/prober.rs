@@ -18,7 +18,7 @@ pub struct AppProber {
     balances: BalancesTable,
     keys: Arc<KeyCache>,
     http: HttpClients,
-    /// The Demo backend's base URL (`…/v1`).
+    /// The Demo server's root (the Demo backend's address is under it).
     demo: String,
     timeout: Duration,
 }
@@ -39,7 +39,7 @@ impl AppProber {
             balances: store.balances(),
             keys,
             http,
-            demo: format!("{demo_base}/v1"),
+            demo: demo_base.to_string(),
             timeout,
         }
     }
@@ -115,23 +115,19 @@ impl Prober for AppProber {
                 }
                 None => None,
             };
-            let base = match backend.kind {
-                BackendKind::Demo => demo,
-                _ => backend.base_url.clone(),
-            };
+            let at = switchyard_core::Address::of(backend.kind, &backend.base_url, &demo);
             // The scheduler applies its own timeout; this one only bounds the HTTP call.
             let r = if backend.monitor.deep_probe {
                 crate::probe::deep_probe(
                     &http,
-                    backend.kind,
-                    &base,
+                    &at,
                     secret.as_ref(),
                     &backend.default_model,
                     timeout,
                 )
                 .await
             } else {
-                crate::probe::probe(&http, backend.kind, &base, secret.as_ref(), timeout).await
+                crate::probe::probe(&http, &at, secret.as_ref(), timeout).await
             };
             // The key's credits, when its provider's probe endpoint says (OpenRouter).
             if let (Some(b), Some(key_id)) = (r.balance, &target.key_id) {

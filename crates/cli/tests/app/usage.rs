@@ -252,8 +252,7 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
         let secret = switchyard_gateway::Cleared::check(secret, &approved, &base).unwrap();
         let probed = switchyard_app::probe::probe(
             &http,
-            BackendKind::OpenRouter,
-            &base,
+            &switchyard_core::Address::new(BackendKind::OpenRouter, &base),
             Some(&secret),
             Duration::from_secs(5),
         )

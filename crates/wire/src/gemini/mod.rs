@@ -53,28 +53,6 @@ use crate::canonical::{Part, StopReason, Usage};
 use crate::error::WireError;
 use crate::json::{index, Obj};
 
-/// The path of the generate call for `model`, relative to an API base that ends in the version
-/// (`https://generativelanguage.googleapis.com/v1beta`): `/models/{model}:generateContent`, or
-/// `/models/{model}:streamGenerateContent?alt=sse` when `stream`. A leading `models/` in `model`
-/// is dropped; characters outside `[A-Za-z0-9._-]` are percent-encoded so a model name can never
-/// add path segments or a query.
-pub fn model_path(model: &str, stream: bool) -> String {
-    let model = model.strip_prefix("models/").unwrap_or(model);
-    let mut encoded = String::with_capacity(model.len());
-    for byte in model.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    if stream {
-        format!("/models/{encoded}:streamGenerateContent?alt=sse")
-    } else {
-        format!("/models/{encoded}:generateContent")
-    }
-}
-
 /// An error body in Gemini's shape: `{"error":{"code","message","status"}}`, with the gRPC-style
 /// `status` chosen from the HTTP status.
 pub fn error_body(status: u16, message: &str) -> Value {

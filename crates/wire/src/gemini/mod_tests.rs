@@ -5,24 +5,6 @@ fn usage_obj(v: &Value) -> Usage {
 }
 
 #[test]
-fn model_path_puts_the_model_in_the_url_and_encodes_it() {
-    assert_eq!(
-        model_path("gemini-2.0-flash", false),
-        "/models/gemini-2.0-flash:generateContent"
-    );
-    assert_eq!(
-        model_path("models/gemini-2.5-pro", true),
-        "/models/gemini-2.5-pro:streamGenerateContent?alt=sse",
-        "a leading models/ is not doubled"
-    );
-    assert_eq!(
-        model_path("a/../b?key=x", false),
-        "/models/a%2F..%2Fb%3Fkey%3Dx:generateContent",
-        "no extra segments or query can be smuggled in"
-    );
-}
-
-#[test]
 fn error_status_follows_the_http_status() {
     let cases = [
         (400, "INVALID_ARGUMENT"),

@@ -252,8 +252,13 @@ impl Tools {
         // Cleared for the address just picked: the kind's official host or a backend the user
         // already trusts with a key (`backends::home_for_found_key`).
         let cleared = crate::egress::found(found.value.clone(), &base)?;
-        let tested =
-            crate::probe::probe(&self.http, kind, &base, Some(&cleared), self.probe_timeout).await;
+        let tested = crate::probe::probe(
+            &self.http,
+            &switchyard_core::Address::new(kind, &base),
+            Some(&cleared),
+            self.probe_timeout,
+        )
+        .await;
         if tested.outcome == CheckOutcome::Invalid {
             return Err(AppError::KeyRefused(format!(
                 "{}; it was left in the file",
