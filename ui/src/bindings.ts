@@ -34,8 +34,8 @@ export const commands = {
 	/**  Provider keys in shell profiles, the tools' files and the chosen `files`, masked. */
 	findKeys: (files: string[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { files })),
 	/**
-	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
-	 *  the first backend of its kind, else a new one) and takes it out of its file.
+	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id`
+	 *  (or the first backend of its kind, else a new one) and takes it out of its file.
 	 */
 	moveKey: (id: string, files: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, files, backendId })),
 	/**
@@ -44,18 +44,18 @@ export const commands = {
 	 */
 	exportReadinessReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_readiness_report", { runId, format, file })),
 	/**
-	 *  Writes stored drill run `run_id`'s report as `format` to a file chosen in the save dialog;
-	 *  answers with the path written.
+	 *  Writes stored drill run `run_id`'s report as `format` to a file chosen in the save
+	 *  dialog; answers with the path written.
 	 */
 	exportDrillReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_drill_report", { runId, format, file })),
 	/**
-	 *  Writes the configuration (no secrets) as TOML to a file chosen in the save dialog; answers
-	 *  with the path written.
+	 *  Writes the configuration (no secrets) as TOML to a file chosen in the save dialog;
+	 *  answers with the path written.
 	 */
 	exportConfig: (file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_config", { file })),
 	/**
-	 *  Previews (`dry_run`) or applies the chosen configuration file; applied only with no issue
-	 *  and every key-host and exposure change in `approved` (what the dialog showed).
+	 *  Previews (`dry_run`) or applies the chosen configuration file; applied only with no
+	 *  issue and every key-host and exposure change in `approved` (what the dialog showed).
 	 */
 	importConfig: (file: string, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),

@@ -5,7 +5,7 @@
 //! (`/metrics`, `/mcp`'s tools and resources, the team API) asks [`verdict`] again. A tool's token
 //! sees its owner's spend only: on a replica the owner is the person the token was made for; on a
 //! desktop every token is the one user's, so its owner is that user and it sees the machine's.
-//! The table is printed in docs/ARCHITECTURE.md's threat model ([`markdown`]).
+//! The table is printed in docs/architecture/security.md's threat model ([`markdown`]).
 
 mod table;
 
@@ -155,7 +155,7 @@ pub fn allowed_somewhere(scope: TokenScope, path: &str) -> bool {
     })
 }
 
-/// The table as Markdown, as docs/ARCHITECTURE.md prints it (a test keeps the two equal).
+/// The table as Markdown, as docs/architecture/security.md prints it (a test keeps the two equal).
 pub fn markdown() -> String {
     let mut out = String::from(
         "| Endpoint, MCP tool or resource | Method | Desktop: tool · admin · scrape | Replica: tool · admin · scrape | Why |\n|---|---|---|---|---|\n",

@@ -166,142 +166,60 @@ pub async fn choose_file(
     Ok(Some(chosen.add(path)))
 }
 
-/// Finds keys in the environment and, if given, a chosen `.env` file. Results are masked.
-#[tauri::command]
-#[specta::specta]
-pub async fn scan_import(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    file: Option<String>,
-) -> Res<ImportScanResult> {
-    let env_file = chosen.path_opt(file.as_deref())?;
-    core::scan_import(&*remote, env_file).await
+/// The window's file commands: each takes the page's arguments (file ids among them), resolves
+/// the ids to the paths they stand for in `$chosen` (ids this window handed out, nothing else)
+/// and forwards them through the typed core call of the same name.
+macro_rules! file_commands {
+    ($($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, |$chosen:ident| ($($pass:expr),*);)*) => {
+        $(
+            $(#[$doc])*
+            #[tauri::command]
+            #[specta::specta]
+            pub async fn $name(
+                remote: State<'_, Remote>,
+                $chosen: State<'_, ChosenFiles>,
+                $($arg: $ty),*
+            ) -> Res<$ret> {
+                core::$name(&*remote, $($pass),*).await
+            }
+        )*
+    };
 }
 
-/// Imports the findings `ids` of the last scan of the same file.
-#[tauri::command]
-#[specta::specta]
-pub async fn import_keys(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    file: Option<String>,
-    ids: Vec<String>,
-) -> Res<ImportResult> {
-    let env_file = chosen.path_opt(file.as_deref())?;
-    core::import_keys(&*remote, env_file, ids).await
-}
-
-/// Loads a chosen price file; a malformed one is refused with the reason.
-#[tauri::command]
-#[specta::specta]
-pub async fn load_price_file(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    file: String,
-) -> Res<Prices> {
-    let path = chosen.path(&file)?;
-    core::load_price_file(&*remote, path).await
-}
-
-/// Writes the ledger or its rollups for a range as CSV or JSON to a file chosen in the save
-/// dialog or, when null, into the data folder's `exports/`; says where.
-#[tauri::command]
-#[specta::specta]
-pub async fn export_usage(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    range: CostRange,
-    kind: ExportKind,
-    format: ExportFormat,
-    file: Option<String>,
-) -> Res<ExportDone> {
-    let path = chosen.path_opt(file.as_deref())?;
-    core::export_usage(&*remote, range, kind, format, path).await
-}
-
-/// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
-#[tauri::command]
-#[specta::specta]
-pub async fn find_keys(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    files: Vec<String>,
-) -> Res<KeySweep> {
-    let extra_files = chosen.paths(&files)?;
-    core::find_keys(&*remote, extra_files).await
-}
-
-/// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
-/// the first backend of its kind, else a new one) and takes it out of its file.
-#[tauri::command]
-#[specta::specta]
-pub async fn move_key(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    id: String,
-    files: Vec<String>,
-    backend_id: Option<String>,
-) -> Res<MovedKey> {
-    let extra_files = chosen.paths(&files)?;
-    core::move_key(&*remote, id, extra_files, backend_id).await
-}
-
-/// Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
-/// dialog; answers with the path written.
-#[tauri::command]
-#[specta::specta]
-pub async fn export_readiness_report(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    run_id: String,
-    format: ReportFormat,
-    file: String,
-) -> Res<String> {
-    let path = chosen.path(&file)?;
-    core::export_readiness_report(&*remote, run_id, format, path).await
-}
-
-/// Writes stored drill run `run_id`'s report as `format` to a file chosen in the save dialog;
-/// answers with the path written.
-#[tauri::command]
-#[specta::specta]
-pub async fn export_drill_report(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    run_id: String,
-    format: ReportFormat,
-    file: String,
-) -> Res<String> {
-    let path = chosen.path(&file)?;
-    core::export_drill_report(&*remote, run_id, format, path).await
-}
-
-/// Writes the configuration (no secrets) as TOML to a file chosen in the save dialog; answers
-/// with the path written.
-#[tauri::command]
-#[specta::specta]
-pub async fn export_config(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    file: String,
-) -> Res<String> {
-    let path = chosen.path(&file)?;
-    core::export_config(&*remote, path).await
-}
-
-/// Previews (`dry_run`) or applies the chosen configuration file; applied only with no issue
-/// and every key-host and exposure change in `approved` (what the dialog showed).
-#[tauri::command]
-#[specta::specta]
-pub async fn import_config(
-    remote: State<'_, Remote>,
-    chosen: State<'_, ChosenFiles>,
-    file: String,
-    dry_run: bool,
-    approved: ConfigApproval,
-) -> Res<ConfigImport> {
-    let path = chosen.path(&file)?;
-    core::import_config(&*remote, path, dry_run, approved).await
+file_commands! {
+    /// Finds keys in the environment and, if given, a chosen `.env` file. Results are masked.
+    fn scan_import(file: Option<String>) -> ImportScanResult,
+        |chosen| (chosen.path_opt(file.as_deref())?);
+    /// Imports the findings `ids` of the last scan of the same file.
+    fn import_keys(file: Option<String>, ids: Vec<String>) -> ImportResult,
+        |chosen| (chosen.path_opt(file.as_deref())?, ids);
+    /// Loads a chosen price file; a malformed one is refused with the reason.
+    fn load_price_file(file: String) -> Prices, |chosen| (chosen.path(&file)?);
+    /// Writes the ledger or its rollups for a range as CSV or JSON to a file chosen in the save
+    /// dialog or, when null, into the data folder's `exports/`; says where.
+    fn export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, file: Option<String>) -> ExportDone,
+        |chosen| (range, kind, format, chosen.path_opt(file.as_deref())?);
+    /// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
+    fn find_keys(files: Vec<String>) -> KeySweep, |chosen| (chosen.paths(&files)?);
+    /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id`
+    /// (or the first backend of its kind, else a new one) and takes it out of its file.
+    fn move_key(id: String, files: Vec<String>, backend_id: Option<String>) -> MovedKey,
+        |chosen| (id, chosen.paths(&files)?, backend_id);
+    /// Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
+    /// dialog; answers with the path written.
+    fn export_readiness_report(run_id: String, format: ReportFormat, file: String) -> String,
+        |chosen| (run_id, format, chosen.path(&file)?);
+    /// Writes stored drill run `run_id`'s report as `format` to a file chosen in the save
+    /// dialog; answers with the path written.
+    fn export_drill_report(run_id: String, format: ReportFormat, file: String) -> String,
+        |chosen| (run_id, format, chosen.path(&file)?);
+    /// Writes the configuration (no secrets) as TOML to a file chosen in the save dialog;
+    /// answers with the path written.
+    fn export_config(file: String) -> String, |chosen| (chosen.path(&file)?);
+    /// Previews (`dry_run`) or applies the chosen configuration file; applied only with no
+    /// issue and every key-host and exposure change in `approved` (what the dialog showed).
+    fn import_config(file: String, dry_run: bool, approved: ConfigApproval) -> ConfigImport,
+        |chosen| (chosen.path(&file)?, dry_run, approved);
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@
 //! `backend edit`, the window's dialog, which sends back the host its note showed), every
 //! gateway settings save (`GatewayControl::update_settings`: the window sends back the list its
 //! question showed) and every route save (`Routes::save` returns its move) — see
-//! docs/ARCHITECTURE.md's threat model for the list and what each takes.
+//! docs/architecture/security.md's threat model for the list and what each takes.
 
 mod effects;
 

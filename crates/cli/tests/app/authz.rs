@@ -1,7 +1,7 @@
 //! The authorization table (`switchyard_core::authz`) against real gateways: every route it lists
 //! and every MCP tool and resource, called with a tool's, an admin and a scrape token on a team
 //! replica and on a desktop, answers as its row says; the MCP server lists exactly the tools the
-//! table has; docs/ARCHITECTURE.md prints the table as the code has it. And issue 53's finding:
+//! table has; docs/architecture/security.md prints the table as the code has it. And issue 53's finding:
 //! a tool's token on a replica cannot run `readiness` over `/mcp` (nothing is stored) and its
 //! `costs` shows its owner's spend only.
 
@@ -287,12 +287,13 @@ async fn a_tool_token_on_a_replica_cannot_run_readiness_over_mcp_and_sees_only_i
 #[test]
 fn the_architecture_document_prints_the_table_as_the_code_has_it() {
     let doc = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ARCHITECTURE.md"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/architecture/security.md"),
     )
     .unwrap();
     assert!(
         doc.contains(&authz::markdown()),
-        "docs/ARCHITECTURE.md's threat model must print switchyard_core::authz::markdown():\n{}",
+        "docs/architecture/security.md's threat model must print switchyard_core::authz::markdown():\n{}",
         authz::markdown()
     );
 }
