@@ -42,7 +42,7 @@ impl KeysCommand {
     }
 
     async fn go(&self, app: &Switchyard, io: &mut Io<'_>) -> Result<String, AppError> {
-        let tools = app.tools();
+        let tools = app.key_sweep();
         match self {
             KeysCommand::Find { files, json } => {
                 let scan = tools.find_keys(files.clone()).await?;

@@ -71,8 +71,12 @@ pub(crate) struct Inner {
     pub catalogue: crate::catalogue::Catalogue,
     /// The Gateway feature's controls (address, pause, requests, saved settings).
     pub gateway_control: crate::gateway_control::GatewayControl,
-    /// The Tools feature (connect coding tools, the status line, key moves).
+    /// The Tools feature (detect and connect coding tools, the status line).
     pub tools: crate::tools::Tools,
+    /// The key sweep (keys left in files, moved into the keychain and back).
+    pub key_sweep: crate::tools::KeySweep,
+    /// The team gateway this desktop is attached to.
+    pub team_link: crate::team::attach::TeamLink,
     /// The Usage feature (the tools' own records, subscription windows).
     pub usage: crate::usage::ToolUsage,
     /// The Preferences feature (the Settings page; ledger retention).
@@ -110,7 +114,7 @@ impl Switchyard {
 
     /// The team gateway this desktop is attached to (Settings → Team gateway), if any.
     pub fn team_link(&self) -> &crate::team::attach::TeamLink {
-        self.inner.tools.team_link()
+        &self.inner.team_link
     }
 
     /// Routes: list, save, delete, and the gateway's live health per backend and key.
@@ -148,9 +152,14 @@ impl Switchyard {
         &self.inner.gateway_control
     }
 
-    /// Coding tools: list, connect, disconnect, the status line, plaintext key moves.
+    /// Coding tools: list, connect, disconnect, the status line.
     pub fn tools(&self) -> &crate::tools::Tools {
         &self.inner.tools
+    }
+
+    /// The key sweep: provider keys left in files, moved into the keychain and put back.
+    pub fn key_sweep(&self) -> &crate::tools::KeySweep {
+        &self.inner.key_sweep
     }
 
     /// What the coding tools spent by their own records, and their subscription windows.

@@ -193,18 +193,32 @@ impl Switchyard {
             opts.tools_home.clone(),
             passive_tx,
         );
-        let tools = crate::tools::Tools::new(
-            store.clone(),
+        let place = crate::tools::Place {
+            paths: opts.paths.clone(),
+            home: opts.tools_home,
+            path: opts.tools_path,
+            user_env: opts.user_env,
+        };
+        let team_link = crate::team::attach::TeamLink::new(
+            store.settings(),
             Arc::clone(&opts.secrets),
-            opts.paths.clone(),
+            http.clone(),
+        );
+        let tools = crate::tools::Tools::new(
+            &store,
+            Arc::clone(&opts.secrets),
+            place.clone(),
             tokens.clone(),
+            gateway_control.clone(),
+            sink.clone(),
+            team_link.clone(),
+        );
+        let key_sweep = crate::tools::KeySweep::new(
+            &store,
+            Arc::clone(&opts.secrets),
+            place,
             http.clone(),
             opts.probe_timeout,
-            gateway_control.clone(),
-            opts.tools_home,
-            opts.tools_path,
-            opts.user_env,
-            sink.clone(),
             backends_changed.clone(),
         );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
@@ -248,6 +262,8 @@ impl Switchyard {
                 preferences,
                 gateway_control,
                 tools,
+                key_sweep,
+                team_link,
                 usage,
                 backends_changed,
             }),

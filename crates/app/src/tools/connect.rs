@@ -43,7 +43,7 @@ pub fn connect(
     model: Option<String>,
     home: &Path,
 ) -> Result<FilesReport, AppError> {
-    let _lock = files::lock(&inner.paths.data_dir)?;
+    let _lock = files::lock(&inner.place.paths.data_dir)?;
     let old = inner.connections.get_connection(id)?;
     let old_restore = match &old {
         Some(_) => {
@@ -122,7 +122,7 @@ pub fn connect(
         s.entry.backup = match (first, &s.live) {
             (Some(b), _) => Some(b),
             (None, Some(text)) if s.live != s.next => {
-                let backup = files::backup(&inner.paths.data_dir, id, &s.entry.path, text)?;
+                let backup = files::backup(&inner.place.paths.data_dir, id, &s.entry.path, text)?;
                 report.backups.push(backup.clone());
                 Some(backup)
             }
@@ -292,7 +292,7 @@ fn created_by_other(
 fn missing_record(inner: &Tools, id: &str) -> AppError {
     AppError::Conflict(format!(
         "The record of what Switchyard changed for {id} is missing from the keychain, so it cannot be undone key by key. Remove Switchyard's keys by hand (the backups in {} show what the file held, with keys masked).",
-        inner.paths.data_dir.join("backups").display()
+        inner.place.paths.data_dir.join("backups").display()
     ))
 }
 
@@ -312,7 +312,7 @@ fn missing_dir(path: &Path) -> Option<PathBuf> {
 
 /// Undoes connection `id` on the live files and forgets it. Keys the user changed since stay.
 pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, AppError> {
-    let _lock = files::lock(&inner.paths.data_dir)?;
+    let _lock = files::lock(&inner.place.paths.data_dir)?;
     let row = inner
         .connections
         .get_connection(id)?

@@ -118,7 +118,7 @@ pub fn encode_entries(entries: &[FileEntry]) -> Result<String, AppError> {
 
 /// Finishes or rolls back every connect a crash interrupted; returns what it did, for the log.
 pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
-    let _lock = files::lock(&inner.paths.data_dir)?;
+    let _lock = files::lock(&inner.place.paths.data_dir)?;
     let mut done = Vec::new();
     for row in inner.connections.list_connections()? {
         let list = entries(&row)?;

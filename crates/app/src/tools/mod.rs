@@ -13,6 +13,7 @@ mod detect;
 pub(crate) mod files;
 mod folders;
 mod journal;
+mod place;
 mod service;
 pub mod statusline;
 pub mod sweep;
@@ -22,7 +23,9 @@ pub mod user_env;
 pub use connect::FilesReport;
 pub use detect::parse_version;
 pub use files::write_atomic;
+pub(crate) use place::Place;
 pub use service::Tools;
+pub use sweep::KeySweep;
 pub use switchyard_connect::{Home, TierModels, ToolId};
 
 use crate::blocking::OffThread;
@@ -80,22 +83,10 @@ pub struct ToolReport {
 }
 
 impl Tools {
-    /// The home folder tools are looked up in (`HOME`, or the test's).
-    pub(crate) fn tools_home(&self) -> Result<Home, AppError> {
-        self.tools_home
-            .clone()
-            .or_else(Home::from_env)
-            .ok_or(AppError::Unavailable(crate::Unavailable::Home))
-    }
-
     /// Every supported tool with its state and usage today.
     pub async fn list(&self) -> Result<Vec<ToolStatus>, AppError> {
-        let home = self.tools_home()?;
-        let path_var = self
-            .tools_path
-            .clone()
-            .or_else(|| std::env::var("PATH").ok())
-            .unwrap_or_default();
+        let home = self.place.home()?;
+        let path_var = self.place.path();
         let found = detect::detect_all(path_var, home.home.clone()).await;
         let root = self.gateway_root().await.ok();
         let team_root = self.team.url().await.ok().flatten();
@@ -170,7 +161,7 @@ impl Tools {
         tool: ToolId,
         choice: ConnectChoice,
     ) -> Result<ToolReport, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         let (root, issued) = if choice.team {
             let (base, token) = self.team.issue_tool_token(tool.as_str()).await?;
             (base, Some(token))
@@ -210,7 +201,7 @@ impl Tools {
 
     /// Disconnects `tool`: undoes its keys (keeping any the user changed) and revokes its token.
     pub async fn disconnect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         let (files, token_id) = self
             .blocking(move |inner| {
                 let token = inner

@@ -86,7 +86,7 @@ impl Tools {
     /// Installs `<this program> statusline` as Claude Code's status line (the user's own one is
     /// restored on uninstall).
     pub async fn install_statusline(&self) -> Result<FilesReport, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         let exe = std::env::current_exe()
             .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
         let command = format!("{} statusline", shell_quote(&exe.display().to_string()));
@@ -99,7 +99,7 @@ impl Tools {
     }
 
     pub async fn uninstall_statusline(&self) -> Result<FilesReport, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         self.blocking(move |inner| connect::disconnect(inner, STATUSLINE_ID, &home.home))
             .await
     }

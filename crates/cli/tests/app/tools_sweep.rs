@@ -47,7 +47,11 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         "MISTRAL_API_KEY=abcdEFGHijklMNOPqrstUVWXyz012345\nNOT_A_KEY=sk-...\n",
     );
 
-    let scan = app.tools().find_keys(vec![env_file.clone()]).await.unwrap();
+    let scan = app
+        .key_sweep()
+        .find_keys(vec![env_file.clone()])
+        .await
+        .unwrap();
     let got: Vec<(String, u32, String, BackendKind)> = scan
         .findings
         .iter()
@@ -93,7 +97,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     // A key the provider refuses is not moved, and its file is not touched.
     let zshrc_before = std::fs::read_to_string(home.path().join(".zshrc")).unwrap();
     let err = app
-        .tools()
+        .key_sweep()
         .move_key(
             scan.findings[1].id.clone(),
             vec![env_file.clone()],
@@ -108,7 +112,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     );
 
     let moved = app
-        .tools()
+        .key_sweep()
         .move_key(
             openai_finding.id.clone(),
             vec![env_file.clone()],
@@ -129,7 +133,11 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
     let stored = secrets.get(&view.keys[0].row.id).unwrap();
     assert_eq!(stored.expose(), CANARY, "read back from the keychain");
 
-    let rescan = app.tools().find_keys(vec![env_file.clone()]).await.unwrap();
+    let rescan = app
+        .key_sweep()
+        .find_keys(vec![env_file.clone()])
+        .await
+        .unwrap();
     assert!(
         rescan.findings.iter().all(|f| f.path != "~/.bashrc"),
         "{rescan:?}"
@@ -141,9 +149,9 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         "no log, database or backup holds it"
     );
 
-    let history = app.tools().key_moves().await.unwrap();
+    let history = app.key_sweep().key_moves().await.unwrap();
     assert_eq!(history.len(), 1);
-    app.tools()
+    app.key_sweep()
         .restore_key(history[0].id.clone())
         .await
         .unwrap();
@@ -152,7 +160,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         bashrc(),
         "put back byte for byte"
     );
-    assert!(app.tools().key_moves().await.unwrap()[0].restored);
+    assert!(app.key_sweep().key_moves().await.unwrap()[0].restored);
     assert_eq!(files_containing(data.path(), CANARY), Vec::<String>::new());
 }
 

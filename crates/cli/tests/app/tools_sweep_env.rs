@@ -109,7 +109,7 @@ async fn registry_variables_and_powershell_profiles_are_found_moved_and_put_back
         format!("Set-PSReadLineOption -EditMode Emacs\r\n$env:ANTHROPIC_API_KEY = '{PS_KEY}'\r\n");
     write(&profile, &profile_text);
 
-    let scan = app.tools().find_keys(vec![]).await.unwrap();
+    let scan = app.key_sweep().find_keys(vec![]).await.unwrap();
     let got: Vec<(&str, u32, &str)> = scan
         .findings
         .iter()
@@ -131,7 +131,7 @@ async fn registry_variables_and_powershell_profiles_are_found_moved_and_put_back
 
     let env_finding = scan.findings[1].clone();
     let moved = app
-        .tools()
+        .key_sweep()
         .move_key(env_finding.id.clone(), vec![], Some(openai.clone()))
         .await
         .unwrap();
@@ -151,7 +151,7 @@ async fn registry_variables_and_powershell_profiles_are_found_moved_and_put_back
     app.flush_ledger();
     assert_eq!(files_containing(data.path(), KEY), Vec::<String>::new());
     assert!(app
-        .tools()
+        .key_sweep()
         .find_keys(vec![])
         .await
         .unwrap()
@@ -159,7 +159,7 @@ async fn registry_variables_and_powershell_profiles_are_found_moved_and_put_back
         .iter()
         .all(|f| f.path != STORE));
 
-    app.tools().restore_key(moved.id.clone()).await.unwrap();
+    app.key_sweep().restore_key(moved.id.clone()).await.unwrap();
     let back = registry.get("OPENAI_API_KEY").unwrap();
     assert_eq!(
         (back.value.as_str(), back.expand),
@@ -176,14 +176,14 @@ async fn a_variable_changed_since_the_scan_or_a_store_that_refuses_leaves_everyt
     let (app, _data, _home) = start(&registry).await;
     let mock = mock_accepting(&[KEY, other]).await;
     let openai = openai_backend(&app, &mock).await;
-    let id = app.tools().find_keys(vec![]).await.unwrap().findings[0]
+    let id = app.key_sweep().find_keys(vec![]).await.unwrap().findings[0]
         .id
         .clone();
 
     // The store refuses the removal: the key stays in the store, no move is recorded.
     *registry.refuse_writes.lock().unwrap() = true;
     let err = app
-        .tools()
+        .key_sweep()
         .move_key(id.clone(), vec![], Some(openai.clone()))
         .await
         .unwrap_err();
@@ -194,7 +194,7 @@ async fn a_variable_changed_since_the_scan_or_a_store_that_refuses_leaves_everyt
     );
     assert!(!err.to_string().contains(KEY));
     assert_eq!(registry.get("OPENAI_API_KEY").unwrap().value, KEY);
-    assert!(app.tools().key_moves().await.unwrap().is_empty());
+    assert!(app.key_sweep().key_moves().await.unwrap().is_empty());
     *registry.refuse_writes.lock().unwrap() = false;
 
     // Changed after the scan: the finding no longer matches.
@@ -206,7 +206,7 @@ async fn a_variable_changed_since_the_scan_or_a_store_that_refuses_leaves_everyt
         })
         .unwrap();
     let err = app
-        .tools()
+        .key_sweep()
         .move_key(id, vec![], Some(openai.clone()))
         .await
         .unwrap_err();
@@ -214,11 +214,11 @@ async fn a_variable_changed_since_the_scan_or_a_store_that_refuses_leaves_everyt
     assert_eq!(registry.get("OPENAI_API_KEY").unwrap().value, other);
 
     // Moved, then set again by the user to another value: "Put back" leaves theirs.
-    let id = app.tools().find_keys(vec![]).await.unwrap().findings[0]
+    let id = app.key_sweep().find_keys(vec![]).await.unwrap().findings[0]
         .id
         .clone();
     let moved = app
-        .tools()
+        .key_sweep()
         .move_key(id, vec![], Some(openai))
         .await
         .unwrap();
@@ -229,7 +229,7 @@ async fn a_variable_changed_since_the_scan_or_a_store_that_refuses_leaves_everyt
             expand: false,
         })
         .unwrap();
-    let err = app.tools().restore_key(moved.id).await.unwrap_err();
+    let err = app.key_sweep().restore_key(moved.id).await.unwrap_err();
     assert!(err.to_string().contains("set again"), "{err}");
     assert_eq!(registry.get("OPENAI_API_KEY").unwrap().value, KEY);
 }

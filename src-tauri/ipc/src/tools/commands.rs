@@ -65,7 +65,7 @@ pub async fn uninstall_statusline(core: &Core) -> Res<FilesChanged> {
 /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
 #[tracing::instrument(skip(core))]
 pub async fn find_keys(core: &Core, extra_files: Vec<std::path::PathBuf>) -> Res<KeySweep> {
-    Ok(core.app()?.tools().find_keys(extra_files).await?.into())
+    Ok(core.app()?.key_sweep().find_keys(extra_files).await?.into())
 }
 
 /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
@@ -79,7 +79,7 @@ pub async fn move_key(
 ) -> Res<MovedKey> {
     Ok(core
         .app()?
-        .tools()
+        .key_sweep()
         .move_key(id, extra_files, backend_id)
         .await?
         .into())
@@ -87,11 +87,11 @@ pub async fn move_key(
 
 /// Every key moved out of a file, newest first.
 pub async fn key_moves(core: &Core) -> Res<Vec<MovedKey>> {
-    Ok(dtos(core.app()?.tools().key_moves().await?))
+    Ok(dtos(core.app()?.key_sweep().key_moves().await?))
 }
 
 /// Puts a moved key's line back in its file.
 #[tracing::instrument(skip(core))]
 pub async fn restore_key(core: &Core, move_id: String) -> Res<MovedKey> {
-    Ok(core.app()?.tools().restore_key(move_id).await?.into())
+    Ok(core.app()?.key_sweep().restore_key(move_id).await?.into())
 }

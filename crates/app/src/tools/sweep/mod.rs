@@ -8,9 +8,11 @@
 
 mod env;
 mod moves;
+mod service;
+
+pub use service::KeySweep;
 
 use super::files;
-use super::Tools;
 use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::{Path, PathBuf};
@@ -167,7 +169,7 @@ impl Hit {
 }
 
 /// Every finding in the files and the user's environment store, and what could not be read.
-fn scan_all(inner: &Tools, paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
+fn scan_all(inner: &KeySweep, paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
     let (mut hits, mut problems) = (Vec::new(), Vec::new());
     for path in paths {
         match files::read_text(path) {
@@ -183,17 +185,17 @@ fn scan_all(inner: &Tools, paths: &[PathBuf]) -> (Vec<Hit>, Vec<String>) {
             Err(e) => problems.push(e.to_string()),
         }
     }
-    match env::hits(inner.user_env.as_ref()) {
+    match env::hits(inner.place.user_env.as_ref()) {
         Ok(env) => hits.extend(env),
         Err(e) => problems.push(e.to_string()),
     }
     (hits, problems)
 }
 
-impl Tools {
+impl KeySweep {
     /// Scans the profiles, the tools' files and `extra` files for provider keys.
     pub async fn find_keys(&self, extra: Vec<PathBuf>) -> Result<KeyScan, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         self.blocking(move |inner| {
             let (hits, problems) = scan_all(inner, &sources(&home, extra));
             let keys = crate::backends::import::stored_values(&inner.rows, inner.secrets.as_ref());
@@ -232,7 +234,7 @@ impl Tools {
         extra: Vec<PathBuf>,
         backend_id: Option<String>,
     ) -> Result<KeyMove, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         let Hit { origin, found } = self
             .blocking(move |inner| {
                 let (hits, _) = scan_all(inner, &sources(&home, extra));
@@ -265,7 +267,7 @@ impl Tools {
                 tested.message
             )));
         }
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         let outcome = tested.outcome.as_str().to_string();
         let moved = self
             .blocking(move |inner| {
@@ -278,7 +280,7 @@ impl Tools {
 
     /// Every move, newest first.
     pub async fn key_moves(&self) -> Result<Vec<KeyMove>, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         self.blocking(move |inner| {
             Ok(inner
                 .connections
@@ -292,9 +294,9 @@ impl Tools {
 
     /// Puts a moved key's line back in its file. The keychain copy under its backend stays.
     pub async fn restore_key(&self, move_id: String) -> Result<KeyMove, AppError> {
-        let home = self.tools_home()?;
+        let home = self.place.home()?;
         self.blocking(move |inner| {
-            let _lock = files::lock(&inner.paths.data_dir)?;
+            let _lock = files::lock(&inner.place.paths.data_dir)?;
             let row = inner
                 .connections
                 .list_key_moves()?
@@ -324,7 +326,7 @@ impl Tools {
                     files::write_atomic(&path, &restored)?;
                 }
                 MoveRecord::Env(env) => {
-                    env::put_back(inner.user_env.as_ref(), &env, &row.variable, &value)?;
+                    env::put_back(inner.place.user_env.as_ref(), &env, &row.variable, &value)?;
                 }
             }
             inner.connections.mark_key_move_restored(&row.id)?;

@@ -3,11 +3,11 @@
 //! file or the environment store, then the history row.
 
 use super::env::{self as sweep_env, EnvMoved};
+use super::KeySweep;
 use super::{account, view, KeyMove, MoveRecord, Origin};
 use crate::backends::add_backend;
 use crate::backends::keys::store_key;
 use crate::tools::files;
-use crate::tools::Tools;
 use crate::{AppError, NewKey};
 use std::path::Path;
 use switchyard_connect::sweep::{self as scan, SourceKind};
@@ -19,7 +19,7 @@ use switchyard_store::{BackendRow, KeyMoveRow};
 /// The backend a moved key goes to: the one asked for (same kind), else the first of its kind
 /// at an address the user already trusts with a key (`None`: a new one at the provider's).
 pub(super) fn pick_backend(
-    inner: &Tools,
+    inner: &KeySweep,
     kind: BackendKind,
     wanted: Option<&str>,
 ) -> Result<Option<switchyard_store::BackendRow>, AppError> {
@@ -44,7 +44,7 @@ pub(super) fn pick_backend(
 }
 
 pub(super) fn move_blocking(
-    inner: &Tools,
+    inner: &KeySweep,
     home: &tools::Home,
     origin: &Origin,
     found: &scan::Found,
@@ -52,7 +52,7 @@ pub(super) fn move_blocking(
     tested: String,
 ) -> Result<KeyMove, AppError> {
     inner.secrets.check()?;
-    let _lock = files::lock(&inner.paths.data_dir)?;
+    let _lock = files::lock(&inner.place.paths.data_dir)?;
     let row = match origin {
         Origin::File(path) => from_file(inner, home, path, found, target)?,
         Origin::Env { store, expand } => from_env(inner, store, *expand, found, target)?,
@@ -63,7 +63,7 @@ pub(super) fn move_blocking(
 }
 
 fn from_file(
-    inner: &Tools,
+    inner: &KeySweep,
     home: &tools::Home,
     path: &Path,
     found: &scan::Found,
@@ -92,7 +92,7 @@ fn from_file(
     files::check_replaceable(path)?;
     // The key goes into the keychain before it leaves the file.
     let (backend, move_id) = into_keychain(inner, target, &dest, found)?;
-    files::backup(&inner.paths.data_dir, "sweep", path, &text)?;
+    files::backup(&inner.place.paths.data_dir, "sweep", path, &text)?;
     files::write_atomic(path, &next)?;
     Ok(row(
         move_id,
@@ -105,13 +105,13 @@ fn from_file(
 }
 
 fn from_env(
-    inner: &Tools,
+    inner: &KeySweep,
     store: &str,
     expand: bool,
     found: &scan::Found,
     target: Option<BackendRow>,
 ) -> Result<KeyMoveRow, AppError> {
-    let env = inner.user_env.as_ref();
+    let env = inner.place.user_env.as_ref();
     sweep_env::still_there(env, store, found)?;
     let dest = destination(inner, target.as_ref(), found, "environment")?;
     let record = encode(&MoveRecord::Env(EnvMoved {
@@ -143,7 +143,7 @@ struct Destination {
 }
 
 fn destination(
-    inner: &Tools,
+    inner: &KeySweep,
     target: Option<&BackendRow>,
     found: &scan::Found,
     label_base: &str,
@@ -198,7 +198,7 @@ fn encode(record: &MoveRecord) -> Result<String, AppError> {
 /// back" uses. The backend and the key go through the Backends and Keys services' own write
 /// paths, so they are validated and land as any other backend or key does.
 fn into_keychain(
-    inner: &Tools,
+    inner: &KeySweep,
     target: Option<BackendRow>,
     dest: &Destination,
     found: &scan::Found,
