@@ -9,6 +9,22 @@ use switchyard_gateway::{Cleared, HttpClients};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
+/// How the app reaches a backend for a key test, a probe or a model list: the HTTP clients, the
+/// Demo server's root (the Demo backend's address is under it) and the time limit.
+#[derive(Clone)]
+pub struct Reach {
+    pub http: HttpClients,
+    pub demo: String,
+    pub timeout: Duration,
+}
+
+impl Reach {
+    /// Where a stored backend of `kind` is called.
+    pub fn address<'a>(&self, kind: BackendKind, stored_base: &'a str) -> Address<'a> {
+        Address::of(kind, stored_base, &self.demo)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeResult {
     pub outcome: CheckOutcome,

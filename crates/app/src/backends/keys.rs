@@ -5,10 +5,10 @@
 use super::BackendTables;
 use crate::blocking::OffThread;
 use crate::events::{EventSink, Reaction};
+use crate::probe::Reach;
 use crate::probe::{probe, with_account_credits, ProbeResult};
 use crate::{AppError, DomainEvent};
 use std::sync::Arc;
-use std::time::Duration;
 use switchyard_core::validate::validate_key;
 use switchyard_core::{mask_key, BackendKind, Validation};
 use switchyard_secrets::{SecretStore, SecretString};
@@ -28,24 +28,20 @@ pub struct Keys {
     /// A key test on OpenRouter reads the account's credits.
     balances: BalancesTable,
     secrets: Arc<dyn SecretStore>,
-    http: switchyard_gateway::HttpClients,
-    /// The running Demo server's base URL (what a Demo backend's test reaches).
-    demo: String,
-    probe_timeout: Duration,
+    /// How a key test reaches its backend.
+    reach: Reach,
     events: EventSink,
     changed: Reaction,
 }
 
 impl Keys {
-    /// Needs the store (key rows, checks), the keychain, the HTTP clients and the time limit for
-    /// a key test, the Demo server's URL, the event sink (`KeyChecked`, `BackendsChanged`) and
-    /// the reaction to run after a key is added or removed.
+    /// Needs the store (key rows, checks), the keychain, how a key test reaches its backend, the
+    /// event sink (`KeyChecked`, `BackendsChanged`) and the reaction to run after a key is added
+    /// or removed.
     pub(crate) fn new(
         store: Store,
         secrets: Arc<dyn SecretStore>,
-        http: switchyard_gateway::HttpClients,
-        demo: String,
-        probe_timeout: Duration,
+        reach: Reach,
         events: EventSink,
         changed: Reaction,
     ) -> Keys {
@@ -53,9 +49,7 @@ impl Keys {
             rows: BackendTables::of(&store),
             balances: store.balances(),
             secrets,
-            http,
-            demo,
-            probe_timeout,
+            reach,
             events,
             changed,
         }
@@ -124,7 +118,7 @@ impl Keys {
         let id = backend_id.to_string();
         let backend = self
             .blocking(move |me| {
-                super::list_in(&me.rows, &me.demo)?
+                super::list_in(&me.rows, &me.reach.demo)?
                     .into_iter()
                     .find(|b| b.row.id == id)
                     .ok_or(AppError::NotFound("Backend"))
@@ -150,11 +144,12 @@ impl Keys {
             }
             None => None,
         };
-        let at = switchyard_core::Address::of(kind, &backend.row.base_url, &self.demo);
-        let timeout = self.probe_timeout;
-        let mut result = probe(&self.http, &at, secret.as_ref(), timeout).await;
+        let at = self.reach.address(kind, &backend.row.base_url);
+        let timeout = self.reach.timeout;
+        let mut result = probe(&self.reach.http, &at, secret.as_ref(), timeout).await;
         if kind == BackendKind::OpenRouter {
-            result = with_account_credits(&self.http, &at, secret.as_ref(), timeout, result).await;
+            result =
+                with_account_credits(&self.reach.http, &at, secret.as_ref(), timeout, result).await;
         }
         tracing::info!(backend = %backend.row.name, outcome = result.outcome.as_str(), latency_ms = result.latency_ms, "key tested");
         let check = CheckRow {

@@ -23,7 +23,6 @@ use std::time::Duration;
 use switchyard_core::catalogue::{ListedModel, ListedPrice};
 use switchyard_core::BackendKind;
 use switchyard_gateway::Cleared;
-use switchyard_gateway::HttpClients;
 use switchyard_pricing::PriceTable;
 use switchyard_secrets::SecretStore;
 use switchyard_store::{BackendRow, BackendsTable, CatalogueRow, CatalogueTable, KeysTable, Store};
@@ -71,39 +70,32 @@ pub struct Catalogue {
     /// The lists, as last fetched.
     catalogue: CatalogueTable,
     secrets: Arc<dyn SecretStore>,
-    http: HttpClients,
-    /// The running Demo server's base URL (a Demo backend's list).
-    demo: String,
+    /// How a list is fetched from its backend.
+    reach: crate::probe::Reach,
     /// The price table in force.
     costs: Costs,
     /// The gateway's routing table, to resolve a chosen model as the gateway will.
     routing: crate::gateway::Routing,
-    timeout: Duration,
 }
 
 impl Catalogue {
     /// Needs the store (backends, keys, the cached lists), the keychain (a backend's key for
-    /// its list), the HTTP clients and time limit, the Demo server's URL, the prices and the
-    /// routing table.
+    /// its list), how a list is fetched, the prices and the routing table.
     pub(crate) fn new(
         store: Store,
         secrets: Arc<dyn SecretStore>,
-        http: HttpClients,
-        demo: String,
+        reach: crate::probe::Reach,
         costs: Costs,
         routing: crate::gateway::Routing,
-        timeout: Duration,
     ) -> Catalogue {
         Catalogue {
             backends: store.backends(),
             keys: store.keys(),
             catalogue: store.catalogue(),
             secrets,
-            http,
-            demo,
+            reach,
             costs,
             routing,
-            timeout,
         }
     }
 
@@ -137,9 +129,9 @@ impl Catalogue {
                 Ok((backend, key))
             })
             .await?;
-        let at = switchyard_core::Address::of(backend.kind, &backend.base_url, &self.demo);
+        let at = self.reach.address(backend.kind, &backend.base_url);
         let fetched = match key {
-            Ok(key) => fetch::fetch(&self.http, &at, key.as_ref(), self.timeout).await,
+            Ok(key) => fetch::fetch(&self.reach.http, &at, key.as_ref(), self.reach.timeout).await,
             Err(why) => Err(why),
         };
         let now = crate::clock::now_ms();

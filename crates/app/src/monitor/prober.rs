@@ -3,9 +3,8 @@
 
 use crate::gateway::KeyCache;
 use std::sync::Arc;
-use std::time::Duration;
 use switchyard_core::BackendKind;
-use switchyard_gateway::{HttpClients, KeySource};
+use switchyard_gateway::KeySource;
 use switchyard_monitor::{BoxFuture, Outcome, ProbeReport, Prober, TargetId};
 use switchyard_store::{BackendsTable, BalancesTable, KeysTable, Store};
 
@@ -17,30 +16,20 @@ pub struct AppProber {
     /// A key's credits when its provider's probe says (OpenRouter).
     balances: BalancesTable,
     keys: Arc<KeyCache>,
-    http: HttpClients,
-    /// The Demo server's root (the Demo backend's address is under it).
-    demo: String,
-    timeout: Duration,
+    /// How a probe reaches its backend (the scheduler applies its own timeout too).
+    reach: crate::probe::Reach,
 }
 
 impl AppProber {
-    /// Needs the store (the backend as stored now), the key cache, the probe HTTP client, the
-    /// Demo server's base URL and the probe's own timeout.
-    pub fn new(
-        store: Store,
-        keys: Arc<KeyCache>,
-        http: HttpClients,
-        demo_base: &str,
-        timeout: Duration,
-    ) -> Self {
+    /// Needs the store (the backend as stored now), the key cache and how a probe reaches its
+    /// backend.
+    pub fn new(store: Store, keys: Arc<KeyCache>, reach: crate::probe::Reach) -> Self {
         AppProber {
             backend_rows: store.backends(),
             key_rows: store.keys(),
             balances: store.balances(),
             keys,
-            http,
-            demo: demo_base.to_string(),
-            timeout,
+            reach,
         }
     }
 }
@@ -61,8 +50,7 @@ impl Prober for AppProber {
             self.key_rows.clone(),
             self.balances.clone(),
         );
-        let (keys, http) = (Arc::clone(&self.keys), self.http.clone());
-        let (demo, timeout) = (self.demo.clone(), self.timeout);
+        let (keys, reach) = (Arc::clone(&self.keys), self.reach.clone());
         let target = target.clone();
         Box::pin(async move {
             let lookup = {
@@ -115,11 +103,12 @@ impl Prober for AppProber {
                 }
                 None => None,
             };
-            let at = switchyard_core::Address::of(backend.kind, &backend.base_url, &demo);
+            let at = reach.address(backend.kind, &backend.base_url);
+            let (http, timeout) = (&reach.http, reach.timeout);
             // The scheduler applies its own timeout; this one only bounds the HTTP call.
             let r = if backend.monitor.deep_probe {
                 crate::probe::deep_probe(
-                    &http,
+                    http,
                     &at,
                     secret.as_ref(),
                     &backend.default_model,
@@ -127,7 +116,7 @@ impl Prober for AppProber {
                 )
                 .await
             } else {
-                crate::probe::probe(&http, &at, secret.as_ref(), timeout).await
+                crate::probe::probe(http, &at, secret.as_ref(), timeout).await
             };
             // The key's credits, when its provider's probe endpoint says (OpenRouter).
             if let (Some(b), Some(key_id)) = (r.balance, &target.key_id) {

@@ -34,6 +34,11 @@ impl Switchyard {
             .map_err(|e| AppError::Internal(format!("cannot start the Demo server: {e}")))?;
         let http = crate::probe::http_client()
             .map_err(|e| AppError::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let reach = crate::probe::Reach {
+            http: http.clone(),
+            demo: demo.base_url(),
+            timeout: opts.probe_timeout,
+        };
         let (events, _) = broadcast::channel(64);
         let sink = crate::events::EventSink::new(events.clone());
         let tokens = {
@@ -109,13 +114,7 @@ impl Switchyard {
             Arc::clone(&opts.secrets),
             sink.clone(),
             notifications.clone(),
-            crate::monitor::AppProber::new(
-                store.clone(),
-                Arc::clone(&key_cache),
-                http.clone(),
-                &demo.base_url(),
-                opts.probe_timeout,
-            ),
+            crate::monitor::AppProber::new(store.clone(), Arc::clone(&key_cache), reach.clone()),
         );
         health.add_names(crate::costs::budgets::name_source(&store));
         health.add_names(crate::usage::name_source(&store));
@@ -159,20 +158,16 @@ impl Switchyard {
         let keys = crate::backends::keys::Keys::new(
             store.clone(),
             Arc::clone(&opts.secrets),
-            http.clone(),
-            demo.base_url(),
-            opts.probe_timeout,
+            reach.clone(),
             sink.clone(),
             backends_changed.clone(),
         );
         let catalogue = crate::catalogue::Catalogue::new(
             store.clone(),
             Arc::clone(&opts.secrets),
-            http.clone(),
-            demo.base_url(),
+            reach.clone(),
             costs.clone(),
             routing.clone(),
-            opts.probe_timeout,
         );
         let gateway_control = crate::gateway_control::GatewayControl::new(
             store.clone(),
@@ -217,8 +212,7 @@ impl Switchyard {
             &store,
             Arc::clone(&opts.secrets),
             place,
-            http.clone(),
-            opts.probe_timeout,
+            reach.clone(),
             backends_changed.clone(),
         );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());

@@ -60,9 +60,8 @@ fn call(r: &Replica, method: reqwest::Method, path: &str, token: &str) -> reqwes
         .bearer_auth(token)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owners() {
-    use reqwest::Method;
+/// A throw-away team database and Redis, a data folder, and an admin token made on them.
+fn team_with_admin() -> (TempPostgres, TempRedis, tempfile::TempDir, String) {
     let (pg, redis) = (TempPostgres::start(), TempRedis::start());
     let dir = tempfile::tempdir().unwrap();
     let admin = create(
@@ -71,6 +70,13 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
         &redis,
         &["desk", "--owner", "ana@example.com", "--admin"],
     );
+    (pg, redis, dir, admin)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owners() {
+    use reqwest::Method;
+    let (pg, redis, dir, admin) = team_with_admin();
     let bo = create(
         dir.path(),
         &pg,
@@ -192,14 +198,7 @@ async fn open_alerts(r: &Replica, admin: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_stopped_opens_the_replicas_team_redis_alert_and_its_return_resolves_it() {
-    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
-    let dir = tempfile::tempdir().unwrap();
-    let admin = create(
-        dir.path(),
-        &pg,
-        &redis,
-        &["desk", "--owner", "ana@example.com", "--admin"],
-    );
+    let (pg, redis, dir, admin) = team_with_admin();
     // An alert resolves once it has been clear for the cooldown (5 min by default): none here.
     let export = sy_in(dir.path(), SERVICE, &["config", "export"]);
     let config = String::from_utf8(export.stdout).unwrap();

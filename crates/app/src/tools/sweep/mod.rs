@@ -255,10 +255,10 @@ impl KeySweep {
         // already trusts with a key (`backends::home_for_found_key`).
         let cleared = crate::egress::found(found.value.clone(), &base)?;
         let tested = crate::probe::probe(
-            &self.http,
+            &self.reach.http,
             &switchyard_core::Address::new(kind, &base),
             Some(&cleared),
-            self.probe_timeout,
+            self.reach.timeout,
         )
         .await;
         if tested.outcome == CheckOutcome::Invalid {

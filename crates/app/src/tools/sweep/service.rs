@@ -7,7 +7,6 @@ use crate::blocking::OffThread;
 use crate::events::Reaction;
 use crate::tools::place::Place;
 use std::sync::Arc;
-use std::time::Duration;
 use switchyard_secrets::SecretStore;
 use switchyard_store::{ConnectionsTable, Store};
 
@@ -21,22 +20,19 @@ pub struct KeySweep {
     pub(super) secrets: Arc<dyn SecretStore>,
     pub(super) place: Place,
     /// A moved key is tested against its backend first.
-    pub(super) http: switchyard_gateway::HttpClients,
-    pub(super) probe_timeout: Duration,
+    pub(super) reach: crate::probe::Reach,
     /// Runs after a key move adds a key (the gateway and the monitor follow).
     pub(super) backends_changed: Reaction,
 }
 
 impl KeySweep {
     /// Needs the store (backends and keys, key moves), the keychain, where the tools and the
-    /// user's environment are, the HTTP clients and time limit for testing a moved key, and the
-    /// backends-changed reaction.
+    /// user's environment are, how a moved key is tested, and the backends-changed reaction.
     pub(crate) fn new(
         store: &Store,
         secrets: Arc<dyn SecretStore>,
         place: Place,
-        http: switchyard_gateway::HttpClients,
-        probe_timeout: Duration,
+        reach: crate::probe::Reach,
         backends_changed: Reaction,
     ) -> KeySweep {
         KeySweep {
@@ -44,8 +40,7 @@ impl KeySweep {
             connections: store.connections(),
             secrets,
             place,
-            http,
-            probe_timeout,
+            reach,
             backends_changed,
         }
     }
