@@ -49,42 +49,45 @@ impl<'a> Address<'a> {
         &self.base
     }
 
-    /// Where OpenAI-style paths start: Ollama's base is the server root, every other OpenAI-style
-    /// base already ends in its version.
-    fn openai(&self) -> String {
+    /// Where OpenAI-style paths start, as (base, suffix): Ollama's base is the server root, every
+    /// other OpenAI-style base already ends in its version. Pieces, so each URL is one `format!`
+    /// (the gateway builds one per attempt).
+    fn openai(&self) -> (&str, &'static str) {
         match self.kind {
-            BackendKind::Ollama => format!("{}/v1", self.base),
-            _ => self.base.to_string(),
+            BackendKind::Ollama => (&self.base, "/v1"),
+            _ => (&self.base, ""),
         }
     }
 
     /// Where Anthropic-style paths start: the Demo base already ends in `/v1`.
-    fn anthropic(&self) -> String {
+    fn anthropic(&self) -> (&str, &'static str) {
         match self.kind {
-            BackendKind::Demo => self.base.to_string(),
-            _ => format!("{}/v1", self.base),
+            BackendKind::Demo => (&self.base, ""),
+            _ => (&self.base, "/v1"),
         }
     }
 
     /// Where Gemini-style paths start: the Demo serves Gemini's API beside its `/v1`.
-    fn gemini_root(&self) -> String {
+    fn gemini_root(&self) -> (&str, &'static str) {
         match self.kind {
-            BackendKind::Demo => {
-                let root = self.base.strip_suffix("/v1").unwrap_or(&self.base);
-                format!("{root}/v1beta")
-            }
-            _ => self.base.to_string(),
+            BackendKind::Demo => (
+                self.base.strip_suffix("/v1").unwrap_or(&self.base),
+                "/v1beta",
+            ),
+            _ => (&self.base, ""),
         }
     }
 
     /// OpenAI Chat Completions.
     pub fn chat(&self) -> String {
-        format!("{}/chat/completions", self.openai())
+        let (base, v) = self.openai();
+        format!("{base}{v}/chat/completions")
     }
 
     /// OpenAI Responses.
     pub fn responses(&self) -> String {
-        format!("{}/responses", self.openai())
+        let (base, v) = self.openai();
+        format!("{base}{v}/responses")
     }
 
     /// OpenAI's Responses compaction (OpenAI and the Demo only).
@@ -94,25 +97,31 @@ impl<'a> Address<'a> {
 
     /// Anthropic Messages.
     pub fn messages(&self) -> String {
-        format!("{}/messages", self.anthropic())
+        let (base, v) = self.anthropic();
+        format!("{base}{v}/messages")
     }
 
     /// Gemini's generate call for `model` (streamed as SSE when `stream`).
     pub fn gemini(&self, model: &str, stream: bool) -> String {
-        format!("{}{}", self.gemini_root(), gemini_model_path(model, stream))
+        let (root, v) = self.gemini_root();
+        format!("{root}{v}{}", gemini_model_path(model, stream))
     }
 
     /// Embeddings, in OpenAI's format (Gemini's through its OpenAI-compatible endpoint).
     pub fn embeddings(&self) -> String {
         match self.kind {
             BackendKind::Gemini => format!("{}/openai/embeddings", self.base),
-            _ => format!("{}/embeddings", self.openai()),
+            _ => {
+                let (base, v) = self.openai();
+                format!("{base}{v}/embeddings")
+            }
         }
     }
 
     /// Anthropic's token count.
     pub fn messages_count(&self) -> String {
-        format!("{}/messages/count_tokens", self.anthropic())
+        let (base, v) = self.anthropic();
+        format!("{base}{v}/messages/count_tokens")
     }
 
     /// OpenAI Responses' input-token count.
