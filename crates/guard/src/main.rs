@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     let show = std::env::args().any(|a| a == "--show");
     let mut problems = Vec::new();
     let mut spawns = Vec::new();
+    let mut all_cycles = Vec::new();
     for dir in crate_dirs(&root) {
         let rel = dir
             .strip_prefix(&root)
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
                 .filter(|cy| !module_level.contains(cy))
                 .map(|cy| (format!("{rel} (features)"), cy)),
         );
-        rules::cycles(&found, &mut problems, show);
+        all_cycles.extend(found);
         if !rel.starts_with("crates/bench") && !rel.starts_with("crates/mock") {
             for s in checks::bare_spawns(&c) {
                 spawns.push((format!("{rel}/src/{}", s.file), s));
@@ -58,7 +59,7 @@ fn main() -> ExitCode {
         }
     }
     rules::spawns(&spawns, &mut problems, show);
-    rules::stale_cycles(&mut problems);
+    rules::cycles(&all_cycles, &mut problems, show);
     for p in &problems {
         println!("{p}");
     }

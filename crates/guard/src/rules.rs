@@ -1,7 +1,6 @@
 //! This workspace's rules: which findings are allowed, and why. Every allowance is exact (a
 //! count, a list) so that it can only tighten: one that nothing uses any more is a problem too.
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// The root object's types (defined in `crates/app/src/service`).
@@ -101,29 +100,32 @@ const ROOT_TAKERS: &[&str] = &[
     "team::api",
 ];
 
-thread_local! {
-    static SEEN_CYCLES: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
-}
-
 fn key(krate: &str, members: &[String]) -> String {
     format!("{krate}: {}", members.join(" <-> "))
 }
 
+/// Every cycle found in the workspace (crate, members) against `KNOWN_CYCLES`: a new one is a
+/// problem, and so is a known one no longer found (the ratchet tightens).
 pub fn cycles(found: &[(String, Vec<String>)], problems: &mut Vec<String>, show: bool) {
-    for (krate, members) in found {
-        let k = key(krate, members);
-        let shown = members.join(" <-> ");
-        let known = KNOWN_CYCLES.iter().any(|(c, m)| c == krate && *m == shown);
-        if known {
-            SEEN_CYCLES.with(|s| s.borrow_mut().insert(k.clone()));
-            if show {
-                println!("known cycle: {k}");
-            }
-        } else {
-            problems.push(format!(
-                "module cycle: {k} (break it by moving what both sides need into its own \
-                 module, or by passing it in)"
-            ));
+    let found: BTreeSet<String> = found.iter().map(|(c, m)| key(c, m)).collect();
+    let known: BTreeSet<String> = KNOWN_CYCLES
+        .iter()
+        .map(|(c, m)| format!("{c}: {m}"))
+        .collect();
+    for k in found.difference(&known) {
+        problems.push(format!(
+            "module cycle: {k} (break it by moving what both sides need into its own module, \
+             or by passing it in)"
+        ));
+    }
+    for k in known.difference(&found) {
+        problems.push(format!(
+            "known cycle is gone: remove it from KNOWN_CYCLES: {k}"
+        ));
+    }
+    if show {
+        for k in found.intersection(&known) {
+            println!("known cycle: {k}");
         }
     }
 }
@@ -131,17 +133,6 @@ pub fn cycles(found: &[(String, Vec<String>)], problems: &mut Vec<String>, show:
 /// How many cycles are still allowed.
 pub fn known_cycles() -> usize {
     KNOWN_CYCLES.len()
-}
-
-pub fn stale_cycles(problems: &mut Vec<String>) {
-    for (c, m) in KNOWN_CYCLES {
-        let k = format!("{c}: {m}");
-        if !SEEN_CYCLES.with(|s| s.borrow().contains(&k)) {
-            problems.push(format!(
-                "known cycle is gone: remove it from KNOWN_CYCLES: {k}"
-            ));
-        }
-    }
 }
 
 pub fn spawns(found: &[(String, crate::checks::Site)], problems: &mut Vec<String>, show: bool) {
