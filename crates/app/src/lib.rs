@@ -20,8 +20,6 @@ mod gateway_control;
 mod ledger;
 pub mod logging;
 pub mod login_item;
-pub mod mcp;
-pub mod metrics;
 mod monitor;
 mod notify;
 pub mod paths;
@@ -76,7 +74,7 @@ pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, SavedRoute, MAX_CANDIDATES,
     MAX_WEIGHT,
 };
-pub use service::{DrillTables, GatewayStatus, Options, Switchyard, WeakSwitchyard};
+pub use service::{DrillTables, GatewayStatus, Mounted, Options, Switchyard, WeakSwitchyard};
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
 pub use switchyard_gateway::{

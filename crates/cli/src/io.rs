@@ -137,6 +137,10 @@ pub(crate) async fn open_with(
     opts.gateway_port_fixed = port_fixed;
     // Only `serve` watches backends; one-shot commands never probe anything.
     opts.monitor = monitor;
+    // A gateway serves /metrics, /mcp and, on a team replica, the team API beside its own routes.
+    if gateway.is_some() {
+        opts.mounted = Some(switchyard_interfaces::mount());
+    }
     opts.gateway = gateway;
     opts.team = team;
     let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;

@@ -16,7 +16,7 @@ pub async fn mcp() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let served = switchyard_app::mcp::serve_stdio(app.clone()).await;
+    let served = switchyard_interfaces::mcp::serve_stdio(app.clone()).await;
     app.shutdown(std::time::Duration::from_secs(5)).await;
     match served {
         Ok(()) => ExitCode::SUCCESS,

@@ -229,6 +229,8 @@ pub async fn start_in(
         switchyard_notify::RecordingNotifier::new(),
     ));
     opts.monitor = false;
+    // As the binaries do: /metrics, /mcp and the team API beside the gateway's own routes.
+    opts.mounted = Some(switchyard_interfaces::mount());
     Switchyard::start(opts).await.unwrap()
 }
 

@@ -77,6 +77,7 @@ async fn run() -> Result<(), String> {
     let mut opts = Options::new(paths, secrets);
     opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
     opts.use_saved_gateway_settings = true;
+    opts.mounted = Some(switchyard_interfaces::mount());
     opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
     // Claude Code's status line is installed from here, so it runs this binary's CLI
     // (`switchyard-tray statusline`): no GUI library to load, ~3 ms a turn where the window's

@@ -78,6 +78,14 @@ impl GatewayControl {
         &self.running
     }
 
+    /// Requests admitted and not yet finished (0 without a gateway).
+    pub fn in_flight(&self) -> i64 {
+        match &self.running {
+            Running::Listening(g, _) => g.in_flight(),
+            _ => 0,
+        }
+    }
+
     /// The running gateway's address, or why it is not running.
     pub fn addr(&self) -> Result<SocketAddr, String> {
         match &self.running {

@@ -11,9 +11,11 @@ use switchyard_secrets::SecretStore;
 use switchyard_store::Store;
 use tokio::sync::broadcast;
 
+mod mount;
 mod options;
 mod start;
 
+pub use mount::Mounted;
 pub use options::Options;
 
 /// The tables a feature above the core keeps its own rows in (see [`Switchyard::drill_tables`]).
@@ -85,8 +87,6 @@ pub(crate) struct Inner {
     pub readiness: crate::readiness::Readiness,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
-    /// The gateway's `/metrics`.
-    pub metrics: Arc<crate::metrics::Metrics>,
     /// My machines: one pass at a time, the database last used.
     pub sync: crate::sync::SyncState,
 }
@@ -115,6 +115,11 @@ impl Switchyard {
     /// The team gateway this desktop is attached to (Settings → Team gateway), if any.
     pub fn team_link(&self) -> &crate::team::attach::TeamLink {
         &self.inner.team_link
+    }
+
+    /// The team this replica serves for (`serve --team`); `None` on a desktop.
+    pub fn team(&self) -> Option<&crate::team::Team> {
+        self.inner.team.as_ref()
     }
 
     /// Routes: list, save, delete, and the gateway's live health per backend and key.
@@ -264,17 +269,13 @@ impl Switchyard {
         );
     }
 
-    /// Waits until every request so far is in the ledger (tests, reads of the latest requests).
-    /// Blocking: call it off the async threads.
+    /// A handle that does not keep the core alive.
     pub fn downgrade(&self) -> WeakSwitchyard {
         WeakSwitchyard(Arc::downgrade(&self.inner))
     }
 
-    /// The metrics `/metrics` serves.
-    pub fn metrics(&self) -> Arc<crate::metrics::Metrics> {
-        Arc::clone(&self.inner.metrics)
-    }
-
+    /// Waits until every request so far is in the ledger (tests, reads of the latest requests).
+    /// Blocking: call it off the async threads.
     pub fn flush_ledger(&self) {
         self.inner.ledger.sink().flush();
     }
@@ -287,19 +288,3 @@ impl Switchyard {
 }
 
 impl OffThread for Arc<Inner> {}
-
-/// The routes the application adds to the gateway: `/metrics`, `/mcp` and, on a team replica,
-/// the team's administration API.
-fn extra_routes(
-    metrics: &Arc<crate::metrics::Metrics>,
-    core: &crate::mcp::http::CoreSlot,
-    team: Option<&crate::team::Team>,
-) -> axum::Router {
-    let place = match team {
-        Some(_) => switchyard_core::authz::Place::Replica,
-        None => switchyard_core::authz::Place::Desktop,
-    };
-    crate::metrics::router(Arc::clone(metrics), place)
-        .merge(crate::mcp::http::router(Arc::clone(core)))
-        .merge(crate::team::api::router(team, Arc::clone(core)))
-}

@@ -43,6 +43,9 @@ pub struct Options {
     pub gateway_clock: Option<Arc<dyn switchyard_gateway::Clock>>,
     /// A team gateway: the team's tokens are accepted too (`serve --team`).
     pub team: Option<crate::team::Team>,
+    /// What the binary mounts on the gateway (`switchyard-interfaces`: `/metrics`, `/mcp`, the
+    /// team API); `None`: the gateway's own routes only.
+    pub mounted: Option<Arc<dyn crate::Mounted>>,
 }
 
 impl Options {
@@ -65,6 +68,7 @@ impl Options {
             user_env: Arc::new(crate::tools::user_env::OsUserEnv),
             gateway_clock: None,
             team: None,
+            mounted: None,
         }
     }
 }

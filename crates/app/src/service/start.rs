@@ -66,13 +66,25 @@ impl Switchyard {
             })
             .await??
         };
-        let metrics = Arc::new(crate::metrics::Metrics::new());
-        let mcp_core = crate::mcp::http::CoreSlot::default();
+        let place = match opts.team {
+            Some(_) => switchyard_core::authz::Place::Replica,
+            None => switchyard_core::authz::Place::Desktop,
+        };
+        let mounted = opts.mounted.clone();
         let deps = switchyard_gateway::Deps {
             table: table.clone(),
             auth: crate::team::gateway_auth(opts.team.as_ref(), tokens.index()),
             keys: key_cache.clone(),
-            ledger: crate::team::gateway_ledger(opts.team.as_ref(), ledger.sink(), &metrics),
+            ledger: crate::team::gateway_ledger(
+                opts.team.as_ref(),
+                match mounted.clone() {
+                    Some(mounted) => Arc::new(super::mount::ObservedLedger {
+                        sink: ledger.sink(),
+                        mounted,
+                    }),
+                    None => Arc::new(ledger.sink()),
+                },
+            ),
             observer: Arc::new(crate::gateway::EventObserver {
                 events: events.clone(),
                 passive: passive_tx.clone(),
@@ -83,7 +95,9 @@ impl Switchyard {
                 .unwrap_or_else(|| Arc::new(switchyard_gateway::SystemClock)),
             cache: cache.clone(),
             shared: crate::team::share(opts.team.as_ref(), cache.as_ref()),
-            extra_routes: Some(super::extra_routes(&metrics, &mcp_core, opts.team.as_ref())),
+            extra_routes: mounted
+                .as_ref()
+                .map(|m| m.routes(place, opts.team.as_ref())),
         };
         let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
         let gateway_handle = match &gateway {
@@ -126,15 +140,6 @@ impl Switchyard {
             gateway_handle.clone(),
             sink.clone(),
         );
-        metrics.attach(crate::metrics::Sources {
-            gateway: gateway_handle.clone(),
-            routes: routes.clone(),
-            health: health.clone(),
-            ledger: ledger.sink(),
-            tool_usage: store.tool_usage(),
-            backends: store.backends(),
-            team: crate::team::source(opts.team.as_ref()),
-        });
         // Backends or keys changed: republish the gateway's table (and forget cached keys),
         // retarget the monitor's probes, then tell the UI.
         let backends_changed = {
@@ -231,7 +236,6 @@ impl Switchyard {
         };
         let app = Switchyard {
             inner: Arc::new(Inner {
-                metrics,
                 sync: Default::default(),
                 store,
                 secrets: opts.secrets,
@@ -262,7 +266,9 @@ impl Switchyard {
                 backends_changed,
             }),
         };
-        let _ = mcp_core.set(app.downgrade());
+        if let Some(mounted) = &mounted {
+            mounted.attach(app.downgrade());
+        }
         app.start_background(
             opts.monitor,
             opts.tool_usage,

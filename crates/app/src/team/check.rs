@@ -4,7 +4,6 @@
 //! keeps up. Not required: a replica serves its known tokens through all of it.
 
 use super::Team;
-use crate::metrics::TeamSource;
 use std::time::Duration;
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 

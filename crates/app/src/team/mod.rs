@@ -4,7 +4,6 @@
 //! at once through Redis, within [`RELOAD_EVERY`] without it. `switchyard team token …`
 //! administers the team's tokens from any machine.
 
-pub(crate) mod api;
 pub mod attach;
 pub(crate) mod budgets;
 mod check;
@@ -14,7 +13,6 @@ pub mod overview;
 #[path = "seams_tests.rs"]
 mod seams_tests;
 
-use crate::metrics::TeamState;
 use crate::tokens::TokenIndex;
 use crate::AppError;
 use std::sync::Arc;
@@ -163,8 +161,23 @@ impl Team {
     }
 }
 
-impl crate::metrics::TeamSource for Team {
-    fn state(&self) -> TeamState {
+/// How a team replica's sharing stands (`/metrics`, the team API's overview, readiness).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamState {
+    /// This replica's name in the team's ledger.
+    pub replica: String,
+    /// Whether Redis answers (`None`: the team has no Redis). `false` is the degraded state:
+    /// limits, breakers, budgets and the cache are this replica's own until it is back.
+    pub redis_up: Option<bool>,
+    /// Requests waiting to be written to the team's ledger.
+    pub ledger_queued: usize,
+    /// Requests the team's ledger could not hold.
+    pub ledger_lost: u64,
+}
+
+impl Team {
+    /// How this replica's sharing stands now.
+    pub fn state(&self) -> TeamState {
         TeamState {
             replica: self.replica.clone(),
             redis_up: self
@@ -175,11 +188,6 @@ impl crate::metrics::TeamSource for Team {
             ledger_lost: self.ledger.lost(),
         }
     }
-}
-
-/// The scrape's view of the team, with one.
-pub(crate) fn source(team: Option<&Team>) -> Option<Arc<dyn crate::metrics::TeamSource>> {
-    Some(Arc::new(team?.clone()))
 }
 
 /// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
@@ -207,7 +215,7 @@ pub(crate) fn follow(
         // The `teamRedisDown` alert's input: 1 while shared, 0 while degraded.
         let (state, health) = (team.clone(), health.clone());
         tasks.every("team redis state", REDIS_STATE_EVERY, move || {
-            let up = crate::metrics::TeamSource::state(&state).redis_up == Some(true);
+            let up = state.state().redis_up == Some(true);
             health.observe(&switchyard_monitor::Signal::Metric(
                 switchyard_monitor::MetricPoint {
                     name: switchyard_monitor::TEAM_REDIS_METRIC.into(),
@@ -254,17 +262,8 @@ pub(crate) fn share(
     }
 }
 
-/// The gateway's ledger: this machine's (counted in `/metrics` on its way), and the team's with
-/// a team.
-pub(crate) fn gateway_ledger(
-    team: Option<&Team>,
-    sink: crate::ledger::LedgerSink,
-    metrics: &Arc<crate::metrics::Metrics>,
-) -> Arc<dyn Ledger> {
-    let local = Arc::new(crate::metrics::MeteredLedger {
-        sink,
-        metrics: Arc::clone(metrics),
-    });
+/// The gateway's ledger: this machine's `local` one, and the team's with a team.
+pub(crate) fn gateway_ledger(team: Option<&Team>, local: Arc<dyn Ledger>) -> Arc<dyn Ledger> {
     match team {
         Some(team) => Arc::new(BothLedgers {
             local,

@@ -14,7 +14,7 @@ mod watch;
 mod windows;
 
 pub(crate) use alerts::name_source;
-pub(crate) use windows::{all as windows_in, gateway_plan_windows};
+pub(crate) use windows::all as windows_in;
 
 pub use windows::{nearest_limit, resets_in, UsageWindow, WindowSource};
 

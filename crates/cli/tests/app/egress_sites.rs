@@ -104,7 +104,7 @@ const REVIEWED: &[Site] = &[
         "Team gateway link: the admin token (keychain) to the replica the user attached, https or loopback http (checked_url), no redirects"),
     site("crates/app/src/costs/price_sync.rs", "Client::builder(", 1,
         "price sync: no secret, from the URL the user gave"),
-    direct("crates/app/src/mcp/views.rs", "Client::builder(",
+    direct("crates/interfaces/src/mcp/views.rs", "Client::builder(",
         "MCP ask: the caller's gateway token to this process's gateway on 127.0.0.1"),
     direct("crates/drills/src/load.rs", "Client::builder(",
         "drills' shadow_client: the shadow gateway's token to the shadow on 127.0.0.1 (every drill)"),

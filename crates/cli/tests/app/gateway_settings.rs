@@ -115,6 +115,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     let mut opts = Options::new(AppPaths::under(dir.path()), keychain);
     opts.demo = MockConfig::instant();
     opts.use_saved_gateway_settings = true;
+    opts.mounted = Some(switchyard_interfaces::mount());
     let app = Switchyard::start(opts).await.unwrap();
     let addr = app.gateway_addr().unwrap();
     assert_eq!(

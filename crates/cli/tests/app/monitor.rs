@@ -22,6 +22,7 @@ pub(super) async fn start_monitored(dir: &Path) -> (Switchyard, Arc<RecordingNot
     opts.notify = NotifyChannel::Recording(recorder.clone());
     opts.monitor = true;
     opts.monitor_interval = Some(Duration::from_millis(100));
+    opts.mounted = Some(switchyard_interfaces::mount());
     // The tools' records of a HOME of its own (empty unless a test writes some), never the
     // developer's.
     opts.tools_home = Some(switchyard_app::Home {

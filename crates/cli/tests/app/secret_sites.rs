@@ -36,7 +36,7 @@ const EXPOSED: Sites = &[
     ("crates/app/src/tools/sweep/mod.rs", 3, "found key compared with stored ones; restored into its file on undo"),
     ("crates/app/src/tools/sweep/moves.rs", 2, "compared with what the keychain holds"),
     ("crates/app/src/tools/sweep/env.rs", 3, "compared with the environment file's value; restored on undo"),
-    ("crates/app/src/mcp/views.rs", 1, "the caller's gateway token to this process's gateway on 127.0.0.1"),
+    ("crates/interfaces/src/mcp/views.rs", 1, "the caller's gateway token to this process's gateway on 127.0.0.1"),
     ("crates/drills/src/ratelimit.rs", 1, "a made-up key for a drill's mock"),
     ("crates/drills/src/shadow.rs", 1, "the shadow gateway's token, to the shadow on 127.0.0.1"),
     ("src-tauri/ipc/src/backends/commands.rs", 1, "reveal: the user's explicit, time-limited show"),

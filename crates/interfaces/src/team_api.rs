@@ -5,27 +5,23 @@
 //! replica, and [`TOKENS_PATH`] to make (and revoke) a token for each tool it connects to the
 //! team. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
 
-use super::overview::{
-    IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
-    OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
-};
-use super::Team;
-use crate::metrics::TeamSource;
-use crate::AppError;
-use crate::{Switchyard, WeakSwitchyard};
+use crate::CoreSlot;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
+use switchyard_app::team::overview::{
+    IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
+    OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
+};
+use switchyard_app::team::{team_error, Team};
+use switchyard_app::{AppError, Switchyard};
 use switchyard_core::authz::{self, Entry, Place, Verdict};
 use switchyard_core::TokenScope;
 use switchyard_gateway::Caller;
 use switchyard_team::{period_bounds, BudgetScope, UsageBy};
-
-/// Where the API finds the core once it runs (the `/mcp` route's slot: one per process).
-pub(crate) type CoreSlot = std::sync::Arc<std::sync::OnceLock<WeakSwitchyard>>;
 
 #[derive(Clone)]
 struct Api {
@@ -79,10 +75,7 @@ impl Api {
     /// The running core for a `caller` the table lets call `entry`, or why there is none.
     fn core(&self, caller: &Caller, entry: Entry) -> Result<Switchyard, Refused> {
         allowed(caller, entry)?;
-        self.core
-            .get()
-            .and_then(WeakSwitchyard::upgrade)
-            .ok_or(Refused::Unavailable)
+        crate::core_in(&self.core).ok_or(Refused::Unavailable)
     }
 }
 
@@ -165,7 +158,7 @@ async fn issue_token(
         Err(switchyard_team::TeamError::Invalid(why)) => {
             refusal(StatusCode::BAD_REQUEST, &format!("{why}."))
         }
-        Err(e) => failed(&super::team_error(e)),
+        Err(e) => failed(&team_error(e)),
     }
 }
 
@@ -183,7 +176,7 @@ async fn revoke_token(
     let owner = caller.owner.unwrap_or(caller.name);
     let owned = match api.team.db.tokens().await {
         Ok(all) => all.iter().any(|t| t.id == id && t.owner == owner),
-        Err(e) => return failed(&super::team_error(e)),
+        Err(e) => return failed(&team_error(e)),
     };
     if !owned {
         return refusal(StatusCode::NOT_FOUND, "No such team token.");
@@ -196,7 +189,7 @@ async fn revoke_token(
         Err(switchyard_team::TeamError::NotFound(_)) => {
             refusal(StatusCode::NOT_FOUND, "No such team token.")
         }
-        Err(e) => failed(&super::team_error(e)),
+        Err(e) => failed(&team_error(e)),
     }
 }
 
@@ -223,7 +216,7 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
             requests_today: b.requests_today,
         })
         .collect();
-    let now = crate::clock::now_ms();
+    let now = switchyard_app::now_ms();
     let (month_start, _) = period_bounds("month", now);
     let spend = |since: i64, by: UsageBy| {
         let db = team.db.clone();
@@ -231,7 +224,7 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
             Ok::<Vec<TeamSpend>, AppError>(
                 db.usage(since, by)
                     .await
-                    .map_err(super::team_error)?
+                    .map_err(team_error)?
                     .into_iter()
                     .map(|r| TeamSpend {
                         person: r.group,
@@ -247,7 +240,7 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
     let mut days = spend(today - 29 * 86_400_000, UsageBy::Day).await?;
     days.sort_by(|a, b| a.person.cmp(&b.person));
     let mut budgets = Vec::new();
-    for b in team.db.budgets().await.map_err(super::team_error)? {
+    for b in team.db.budgets().await.map_err(team_error)? {
         let (start, _) = period_bounds(&b.period, now);
         let scope = b
             .person
@@ -257,7 +250,7 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
             .db
             .spent_since(start, &scope)
             .await
-            .map_err(super::team_error)?;
+            .map_err(team_error)?;
         budgets.push(TeamBudgetState {
             name: b.name,
             person: b.person,

@@ -3,10 +3,9 @@
 
 use super::access::Granted;
 use super::{AskParams, OwnToken};
-use crate::costs::{CostRange, SplitBy};
-use crate::Switchyard;
 use serde_json::{json, Value};
 use std::time::Duration;
+use switchyard_app::{CostRange, SplitBy, Switchyard};
 use switchyard_core::authz::Sees;
 
 const MAX_ANSWER_TOKENS: u32 = 32_768;
@@ -167,7 +166,7 @@ pub(super) async fn costs(
 
 /// The period's label and start (Unix ms), with now.
 fn period_of(period: Option<&str>) -> Result<(&'static str, i64, i64), String> {
-    let now = crate::clock::now_ms();
+    let now = switchyard_app::now_ms();
     let offset_minutes = chrono::Local::now().offset().local_minus_utc() / 60;
     let (label, since_ms) = match period.unwrap_or("today") {
         "today" => {
@@ -198,7 +197,7 @@ async fn owner_costs(
                 .into(),
         );
     };
-    let Some(team) = app.inner.team.as_ref() else {
+    let Some(team) = app.team() else {
         return Err("Only a team replica knows whose spend is whose.".into());
     };
     let person = switchyard_team::BudgetScope::Person(owner.to_string());
@@ -223,7 +222,7 @@ async fn all_costs(app: &Switchyard, period: Option<&str>) -> Result<Value, Stri
         .overview(range, SplitBy::Backend)
         .await
         .map_err(|e| e.to_string())?;
-    let split = |rows: &[(String, switchyard_store::UsageTotals)]| {
+    let split = |rows: &[(String, switchyard_app::UsageTotals)]| {
         rows.iter()
             .map(|(name, t)| json!({"name": name, "totals": t}))
             .collect::<Vec<_>>()

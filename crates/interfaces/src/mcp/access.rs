@@ -5,9 +5,9 @@
 //! A request over HTTP without a caller is refused (fail closed).
 
 use super::OwnToken;
-use crate::Switchyard;
 use rmcp::service::RequestContext;
 use rmcp::RoleServer;
+use switchyard_app::Switchyard;
 use switchyard_core::authz::{self, Entry, Place, Sees, Verdict};
 use switchyard_core::TokenScope;
 use switchyard_gateway::Caller;
@@ -21,7 +21,7 @@ pub(super) struct Granted {
 
 /// Where this core serves: a team replica (with `serve --team`) or a desktop.
 pub(super) fn place(app: &Switchyard) -> Place {
-    if app.inner.team.is_some() {
+    if app.team().is_some() {
         Place::Replica
     } else {
         Place::Desktop

@@ -16,7 +16,7 @@ use switchyard_core::authz::{self, Entry, Place};
 use switchyard_gateway::Caller;
 
 /// The `/metrics` route at `place`, for [`switchyard_gateway::Deps::extra_routes`].
-pub fn router(metrics: Arc<Metrics>, place: Place) -> Router {
+pub(crate) fn router(metrics: Arc<Metrics>, place: Place) -> Router {
     Router::new()
         .route(
             switchyard_core::token_scope::METRICS_PATH,

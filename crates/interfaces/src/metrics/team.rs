@@ -7,25 +7,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
-
-/// How a team replica's sharing stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamState {
-    /// This replica's name in the team's ledger.
-    pub replica: String,
-    /// Whether Redis answers (`None`: the team has no Redis). `false` is the degraded state:
-    /// limits, breakers, budgets and the cache are this replica's own until it is back.
-    pub redis_up: Option<bool>,
-    /// Requests waiting to be written to the team's ledger.
-    pub ledger_queued: usize,
-    /// Requests the team's ledger could not hold.
-    pub ledger_lost: u64,
-}
-
-/// Where the scrape reads a team replica's state (the team module).
-pub trait TeamSource: Send + Sync {
-    fn state(&self) -> TeamState;
-}
+use switchyard_app::team::TeamState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ReplicaLabel {
@@ -48,8 +30,8 @@ impl TeamGauges {
         );
     }
 
-    pub(super) fn read(&self, team: Option<&dyn TeamSource>, names: &Bounded) {
-        let Some(state) = team.map(TeamSource::state) else {
+    pub(super) fn read(&self, state: Option<&TeamState>, names: &Bounded) {
+        let Some(state) = state else {
             return;
         };
         let label = ReplicaLabel {

@@ -5,25 +5,20 @@
 //! caller's own token, so its requests are recorded under the caller's tool name.
 
 use super::{OwnToken, SwitchyardMcp};
-use crate::WeakSwitchyard;
 use axum::Router;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
-use std::sync::{Arc, OnceLock};
-
-/// Where the `/mcp` route finds the core once it exists (the gateway starts first).
-pub type CoreSlot = Arc<OnceLock<WeakSwitchyard>>;
+use std::sync::Arc;
 
 /// The `/mcp` route, for [`switchyard_gateway::Deps::extra_routes`].
-pub fn router(core: CoreSlot) -> Router {
+pub(crate) fn router(core: crate::CoreSlot) -> Router {
     let config = StreamableHttpServerConfig::default()
         .disable_allowed_hosts()
         .with_legacy_session_mode(false)
         .with_json_response(true);
     let service = StreamableHttpService::new(
         move || {
-            core.get()
-                .and_then(WeakSwitchyard::upgrade)
+            crate::core_in(&core)
                 .map(|app| SwitchyardMcp::new(app, OwnToken::None))
                 .ok_or_else(|| std::io::Error::other("Switchyard is starting or stopping"))
         },

@@ -7,6 +7,8 @@ use super::{labels::Bounded, FloatGauge, Label};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::registry::Registry;
+use switchyard_app::usage::UsageWindow;
+use switchyard_app::{BackendHealthView, BackendLive};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct WindowLabels {
@@ -35,17 +37,17 @@ impl Limits {
         );
     }
 
-    /// Reads the windows from the store and the keys' headroom from the gateway.
-    pub(super) fn read(&self, s: &super::Sources, names: &Bounded) {
+    /// The windows as the Usage feature has them, and each key's headroom as the gateway saw
+    /// it (`backends` names them).
+    pub(super) fn read(
+        &self,
+        windows: &[UsageWindow],
+        backends: &[BackendHealthView],
+        live: &[BackendLive],
+        names: &Bounded,
+    ) {
         self.window.clear();
         self.key.clear();
-        let seen = s
-            .gateway
-            .as_ref()
-            .map(crate::usage::gateway_plan_windows)
-            .unwrap_or_default();
-        let windows = crate::usage::windows_in(&s.tool_usage, crate::clock::now_ms(), &seen)
-            .unwrap_or_default();
         for w in windows {
             if let Some(p) = w.used_percent {
                 let l = WindowLabels {
@@ -55,9 +57,8 @@ impl Limits {
                 self.window.get_or_create(&l).set(p / 100.0);
             }
         }
-        let backends = s.backends.backend_names().unwrap_or_default();
         let now = std::time::SystemTime::now();
-        for b in s.routes.live_health() {
+        for b in live {
             for (key_id, state) in &b.keys {
                 let Some(room) = state.headroom.as_ref().and_then(|(h, _)| h.room(now)) else {
                     continue;
@@ -65,8 +66,9 @@ impl Limits {
                 let l = KeyLabels {
                     backend: names.label(
                         backends
-                            .get(&b.backend_id)
-                            .map_or("unknown", String::as_str),
+                            .iter()
+                            .find(|v| v.backend_id == b.backend_id)
+                            .map_or("unknown", |v| v.name.as_str()),
                     ),
                     key: names.label(key_id),
                 };

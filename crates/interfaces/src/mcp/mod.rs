@@ -13,7 +13,6 @@ mod access;
 pub mod http;
 mod views;
 
-use crate::Switchyard;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResult, ContentBlock, Implementation, ListResourcesResult, ListToolsResult,
@@ -24,6 +23,7 @@ use rmcp::service::RequestContext;
 use rmcp::{tool, tool_handler, tool_router, ErrorData as McpError, RoleServer, ServerHandler};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use switchyard_app::Switchyard;
 use switchyard_core::authz::Entry;
 
 const HEALTH_URI: &str = "switchyard://health";

@@ -29,9 +29,7 @@ mod limits;
 mod team;
 mod text;
 
-pub use team::{TeamSource, TeamState};
-
-pub use http::router;
+pub(crate) use http::router;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -40,7 +38,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
+use switchyard_app::{Switchyard, WeakSwitchyard};
 use switchyard_core::RequestRecord;
 
 /// Distinct models counted by name; the rest are `other`.
@@ -95,21 +94,6 @@ struct CacheLabels {
     result: Label,
 }
 
-/// What the scrape reads besides the counters.
-#[derive(Clone)]
-pub(crate) struct Sources {
-    pub gateway: Option<switchyard_gateway::GatewayHandle>,
-    pub routes: crate::routes::Routes,
-    pub health: crate::monitor::Health,
-    pub ledger: crate::ledger::LedgerSink,
-    /// The subscription windows the tools reported.
-    pub tool_usage: switchyard_store::ToolUsageTable,
-    /// Backend names for the headroom labels.
-    pub backends: switchyard_store::BackendsTable,
-    /// The team this process serves for, if any.
-    pub team: Option<Arc<dyn TeamSource>>,
-}
-
 /// The metrics. Cheap to share behind an `Arc`.
 pub struct Metrics {
     registry: Registry,
@@ -130,7 +114,8 @@ pub struct Metrics {
     names: labels::Bounded,
     limits: limits::Limits,
     team: team::TeamGauges,
-    sources: OnceLock<Sources>,
+    /// The core the scrape reads the gauges from (not kept alive by the metrics).
+    core: OnceLock<WeakSwitchyard>,
 }
 
 fn duration_histogram() -> Histogram {
@@ -167,7 +152,7 @@ impl Metrics {
             names: labels::Bounded::new(MAX_NAMES),
             limits: limits::Limits::default(),
             team: team::TeamGauges::default(),
-            sources: OnceLock::new(),
+            core: OnceLock::new(),
         };
         let r = &mut m.registry;
         m.limits.register(r);
@@ -191,9 +176,9 @@ impl Metrics {
         m
     }
 
-    /// Connects the scrape-time sources (once; later calls are ignored).
-    pub(crate) fn attach(&self, sources: Sources) {
-        let _ = self.sources.set(sources);
+    /// Connects the core the gauges are read from (once; later calls are ignored).
+    pub(crate) fn attach(&self, core: WeakSwitchyard) {
+        let _ = self.core.set(core);
     }
 
     /// Counts one finished request (called with every record on its way to the ledger).
@@ -265,8 +250,8 @@ impl Metrics {
 
     /// Reads the gauges from their sources and encodes everything as OpenMetrics text.
     pub(crate) async fn scrape(&self) -> String {
-        if let Some(s) = self.sources.get() {
-            self.read_gauges(s).await;
+        if let Some(app) = self.core.get().and_then(WeakSwitchyard::upgrade) {
+            self.read_gauges(&app).await;
         }
         let mut out = String::new();
         if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
@@ -275,19 +260,19 @@ impl Metrics {
         out
     }
 
-    async fn read_gauges(&self, s: &Sources) {
-        self.in_flight
-            .set(s.gateway.as_ref().map_or(0, |g| g.in_flight()));
+    async fn read_gauges(&self, app: &Switchyard) {
+        self.in_flight.set(app.gateway_control().in_flight());
+        let (depth, lost) = app.ledger_queue();
         self.ledger_queue
-            .set(i64::try_from(s.ledger.depth()).unwrap_or(i64::MAX));
+            .set(i64::try_from(depth).unwrap_or(i64::MAX));
         self.ledger_lost
-            .set(i64::try_from(s.ledger.lost()).unwrap_or(i64::MAX));
-        self.limits.read(s, &self.names);
-        self.team.read(s.team.as_deref(), &self.names);
-        let Ok(backends) = s.health.overview().await else {
-            return;
-        };
-        let live = s.routes.live_health();
+            .set(i64::try_from(lost).unwrap_or(i64::MAX));
+        self.team
+            .read(app.team().map(|t| t.state()).as_ref(), &self.names);
+        let backends = app.health().overview().await.unwrap_or_default();
+        let live = app.routes().live_health();
+        let windows = app.usage().windows().await.unwrap_or_default();
+        self.limits.read(&windows, &backends, &live, &self.names);
         self.breaker.clear();
         self.up.clear();
         self.uptime.clear();
@@ -305,10 +290,10 @@ impl Metrics {
                 });
             self.breaker.get_or_create(&label).set(breaker);
             // No probe yet: no claim either way.
-            if b.status != crate::HealthStatus::Unknown {
+            if b.status != switchyard_app::HealthStatus::Unknown {
                 let up = matches!(
                     b.status,
-                    crate::HealthStatus::Healthy | crate::HealthStatus::Degraded
+                    switchyard_app::HealthStatus::Healthy | switchyard_app::HealthStatus::Degraded
                 );
                 self.up.get_or_create(&label).set(i64::from(up));
             }
@@ -316,19 +301,6 @@ impl Metrics {
                 self.uptime.get_or_create(&label).set(pct / 100.0);
             }
         }
-    }
-}
-
-/// The ledger the gateway writes to, counting every record first.
-pub(crate) struct MeteredLedger {
-    pub sink: crate::ledger::LedgerSink,
-    pub metrics: Arc<Metrics>,
-}
-
-impl switchyard_gateway::Ledger for MeteredLedger {
-    fn record(&self, record: RequestRecord, token_id: Option<String>) {
-        self.metrics.observe(&record);
-        self.sink.record(record, token_id);
     }
 }
 
