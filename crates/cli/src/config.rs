@@ -42,7 +42,7 @@ impl ConfigCommand {
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         match self {
             ConfigCommand::Export { file: Some(path) } => {
-                match config_file::export_to(app, path.clone()).await {
+                match app.config_file().export_to(path.clone()).await {
                     Ok(()) => {
                         let _ = writeln!(io.stderr, "wrote {}", path.display());
                         0
@@ -51,7 +51,9 @@ impl ConfigCommand {
                 }
             }
             ConfigCommand::Export { file: None } => {
-                let text = config_file::export(app)
+                let text = app
+                    .config_file()
+                    .export()
                     .await
                     .map_err(|e| e.to_string())
                     .and_then(|f| config_file::file::to_toml(&f));
@@ -83,7 +85,7 @@ impl ConfigCommand {
                     Ok(p) => p,
                     Err(e) => return fail(io, &e.to_string()),
                 };
-                match config_file::import(app, &parsed, options).await {
+                match app.config_file().import(&parsed, options).await {
                     Ok(outcome) => report(io, &outcome, options, *json),
                     Err(e) => fail(io, &format!("the import stopped: {e}")),
                 }

@@ -82,13 +82,13 @@ async fn on_team(
     command: &Command,
     io: &mut Io<'_>,
 ) -> Result<u8, AppError> {
-    let taken = sync::follow_team(app, db).await?;
+    let taken = app.sync().follow_team(db).await?;
     for p in &taken.problems {
         let _ = writeln!(io.stderr, "switchyard: warning: {p}");
     }
-    let before = sync::snapshot(app, &Kind::ALL).await?;
+    let before = app.sync().snapshot(&Kind::ALL).await?;
     let code = super::on_core(command, app, io).await;
-    let after = sync::snapshot(app, &Kind::ALL).await?;
+    let after = app.sync().snapshot(&Kind::ALL).await?;
     let changed: BTreeSet<sync::Key> = before
         .keys()
         .chain(after.keys())
@@ -98,7 +98,7 @@ async fn on_team(
     if changed.is_empty() {
         return Ok(code);
     }
-    let written = sync::write_team(app, db, &changed).await?;
+    let written = app.sync().write_team(db, &changed).await?;
     for c in &written.conflicts {
         let _ = writeln!(
             io.stderr,
@@ -139,7 +139,7 @@ pub(super) async fn before_key(command: &Command, app: &Switchyard, io: &mut Io<
     };
     let taken = async {
         let db = TeamDb::connect(&team.database).await?;
-        sync::follow_team(app, &db).await
+        app.sync().follow_team(&db).await
     };
     if let Err(e) = taken.await {
         let _ = writeln!(

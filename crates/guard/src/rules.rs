@@ -1,25 +1,8 @@
 //! This workspace's rules: which findings are allowed, and why. Every allowance is exact (a
 //! count, a list) so that it can only tighten: one that nothing uses any more is a problem too.
 
-use std::collections::BTreeSet;
-
 /// The root object's types (defined in `crates/app/src/service`).
 pub const ROOT_OBJECT: &[&str] = &["Switchyard", "WeakSwitchyard"];
-
-/// Cycles still to be broken (crate, sorted members joined by ` <-> `). May only shrink. Both
-/// are the root object taken back (see `ROOT_TAKERS`): the composition root builds these
-/// features and they name `Switchyard` again. They go as `MachineSync` and `config_file` get
-/// their handles through constructors.
-const KNOWN_CYCLES: &[(&str, &str)] = &[
-    (
-        "crates/app",
-        "config_file <-> config_file::check <-> config_file::import <-> readiness <-> service <-> sync <-> sync::local <-> sync::pass <-> sync::service <-> team",
-    ),
-    (
-        "crates/app (features)",
-        "config_file <-> readiness <-> service <-> sync <-> team <-> tools",
-    ),
-];
 
 /// file → (bare spawns allowed, why their handles are owned anyway).
 const SPAWNS: &[(&str, usize, &str)] = &[
@@ -82,52 +65,19 @@ const STORE_HOLDERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Modules of crates/app, outside the composition root, that still name the root object
-/// (`Switchyard`) instead of getting what they need through their constructor. May only shrink.
-const ROOT_TAKERS: &[&str] = &[
-    "config_file",
-    "config_file::check",
-    "config_file::import",
-    "sync",
-    "sync::local",
-    "sync::pass",
-    "sync::service",
-    "team",
-];
-
 fn key(krate: &str, members: &[String]) -> String {
     format!("{krate}: {}", members.join(" <-> "))
 }
 
-/// Every cycle found in the workspace (crate, members) against `KNOWN_CYCLES`: a new one is a
-/// problem, and so is a known one no longer found (the ratchet tightens).
-pub fn cycles(found: &[(String, Vec<String>)], problems: &mut Vec<String>, show: bool) {
-    let found: BTreeSet<String> = found.iter().map(|(c, m)| key(c, m)).collect();
-    let known: BTreeSet<String> = KNOWN_CYCLES
-        .iter()
-        .map(|(c, m)| format!("{c}: {m}"))
-        .collect();
-    for k in found.difference(&known) {
+/// Every cycle found in the workspace (crate, members) is a problem: none is allowed.
+pub fn cycles(found: &[(String, Vec<String>)], problems: &mut Vec<String>) {
+    for (krate, members) in found {
         problems.push(format!(
-            "module cycle: {k} (break it by moving what both sides need into its own module, \
-             or by passing it in)"
+            "module cycle: {} (break it by moving what both sides need into its own module, \
+             or by passing it in)",
+            key(krate, members)
         ));
     }
-    for k in known.difference(&found) {
-        problems.push(format!(
-            "known cycle is gone: remove it from KNOWN_CYCLES: {k}"
-        ));
-    }
-    if show {
-        for k in found.intersection(&known) {
-            println!("known cycle: {k}");
-        }
-    }
-}
-
-/// How many cycles are still allowed.
-pub fn known_cycles() -> usize {
-    KNOWN_CYCLES.len()
 }
 
 pub fn spawns(found: &[(String, crate::checks::Site)], problems: &mut Vec<String>, show: bool) {
@@ -184,24 +134,13 @@ pub fn store_holders(found: &[String], problems: &mut Vec<String>, show: bool) {
     }
 }
 
-pub fn root_takers(found: &[String], problems: &mut Vec<String>, show: bool) {
+/// Modules of crates/app outside the composition root (`service`) that name the root object:
+/// each is a problem (a feature gets what it needs through its constructor).
+pub fn root_takers(found: &[String], problems: &mut Vec<String>) {
     for m in found {
-        if ROOT_TAKERS.contains(&m.as_str()) {
-            if show {
-                println!("crates/app {m}: names the root object (known)");
-            }
-        } else {
-            problems.push(format!(
-                "crates/app {m}: names the root object `Switchyard`: take what it needs through \
-                 its constructor (a feature never reaches the root's insides)"
-            ));
-        }
-    }
-    for m in ROOT_TAKERS {
-        if !found.iter().any(|x| x == m) {
-            problems.push(format!(
-                "crates/app {m}: no longer names the root object: remove it from ROOT_TAKERS"
-            ));
-        }
+        problems.push(format!(
+            "crates/app {m}: names the root object `Switchyard`: take what it needs through \
+             its constructor (a feature never reaches the root's insides)"
+        ));
     }
 }

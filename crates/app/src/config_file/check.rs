@@ -4,10 +4,11 @@
 //! that follows cannot fail half-way.
 
 use super::file::{BackendEntry, ConfigFile, VERSION};
+use super::ConfigFiles;
 use crate::backends::BackendView;
 use crate::costs::budgets::{Budget, BudgetScope, MAX_BUDGETS};
 use crate::routes::{RouteDraft, RouteView};
-use crate::{AppError, RouteCandidate, Switchyard};
+use crate::{AppError, RouteCandidate};
 use serde::Serialize;
 use std::collections::HashSet;
 use switchyard_core::{BackendDraft, BackendKind, Field, Severity};
@@ -45,7 +46,7 @@ pub(super) fn monitor(b: &BackendEntry) -> MonitorSettings {
 }
 
 pub(super) async fn check(
-    app: &Switchyard,
+    files: &ConfigFiles,
     file: &ConfigFile,
     backends: &[BackendView],
     routes: &[RouteView],
@@ -90,7 +91,7 @@ pub(super) async fn check(
             .iter()
             .find(|x| x.row.name == b.name)
             .map(|x| x.row.id.clone());
-        match app.backends().validate(draft, editing, None).await {
+        match files.backends().validate(draft, editing, None).await {
             Ok(v) => out.extend(
                 v.issues
                     .iter()

@@ -7,6 +7,7 @@
 use super::check::{check, issue, limits, monitor, Issue};
 use super::effects::{host_changes, route_moves, team_changes};
 use super::file::ConfigFile;
+use super::ConfigFiles;
 use crate::backends::BackendView;
 use crate::blocking::OffThread;
 use crate::changes::{
@@ -15,7 +16,7 @@ use crate::changes::{
 use crate::costs::budgets::BudgetScope;
 use crate::gateway_control::exposure_changes;
 use crate::routes::{RouteDraft, RouteView};
-use crate::{AppError, RouteCandidate, Switchyard};
+use crate::{AppError, RouteCandidate};
 use serde::Serialize;
 use switchyard_core::{BackendDraft, BackendKind};
 
@@ -137,16 +138,16 @@ impl ImportOutcome {
 }
 
 pub(super) async fn run(
-    app: &Switchyard,
+    files: &ConfigFiles,
     file: &ConfigFile,
     options: &ImportOptions,
 ) -> Result<ImportOutcome, AppError> {
-    let backends = app.backends().list().await?;
-    let routes = app.routes().list().await?;
-    let budgets = app.costs().budgets().await?;
-    let issues = check(app, file, &backends, &routes, &budgets).await;
+    let backends = files.backends().list().await?;
+    let routes = files.routes().list().await?;
+    let budgets = files.costs().budgets().await?;
+    let issues = check(files, file, &backends, &routes, &budgets).await;
     let (changes, warnings) = plan(file, &backends, &routes, options.records_only);
-    let now = app.gateway_control().settings().await?;
+    let now = files.gateway_control().settings().await?;
     let next = file
         .gateway
         .clone()
@@ -155,9 +156,7 @@ pub(super) async fn run(
     let exposure = if options.records_only {
         Vec::new()
     } else {
-        let saved = app
-            .inner
-            .store
+        let saved = files
             .settings()
             .blocking(|s| Ok(super::team::read_saved(s)))
             .await?;
@@ -184,7 +183,7 @@ pub(super) async fn run(
     // Approved (or nothing to approve): the moves the user saw become their keys' hosts (each
     // save asks the same decision again, with the same approval).
     apply(
-        app,
+        files,
         file,
         &backends,
         &options.approved,
@@ -196,7 +195,7 @@ pub(super) async fn run(
 }
 
 async fn apply(
-    app: &Switchyard,
+    files: &ConfigFiles,
     file: &ConfigFile,
     before: &[BackendView],
     approved: &Approved,
@@ -206,19 +205,19 @@ async fn apply(
         if let Some(team) = &file.team {
             let value =
                 serde_json::to_value(team).map_err(|e| AppError::Internal(e.to_string()))?;
-            app.inner
-                .store
+            files
                 .settings()
                 .blocking(move |s| Ok(s.set_setting(super::team::KEY, &value)?))
                 .await?;
         }
         // The same decision again, with the same approval (a setting changed since is refused).
-        app.gateway_control()
+        files
+            .gateway_control()
             .update_settings(file.gateway.clone(), approved)
             .await?;
-        app.cache().set_settings(file.cache.clone()).await?;
+        files.cache().set_settings(file.cache.clone()).await?;
         if let Some(alerts) = &file.alerts {
-            app.health().set_alert_config(alerts.clone()).await?;
+            files.health().set_alert_config(alerts.clone()).await?;
         }
     }
     for b in &file.backends {
@@ -237,19 +236,20 @@ async fn apply(
         };
         let id = match before.iter().find(|x| x.row.name == b.name) {
             Some(x) => {
-                app.backends()
+                files
+                    .backends()
                     .update(x.row.id.clone(), draft, approved.clone())
                     .await?
                     .row
                     .id
             }
-            None => app.backends().create(draft, None).await?.row.id,
+            None => files.backends().create(draft, None).await?.row.id,
         };
-        app.backends().set_enabled(id.clone(), b.enabled).await?;
-        app.backends().set_limits(id.clone(), limits(b)).await?;
-        app.backends().set_monitor(id, monitor(b)).await?;
+        files.backends().set_enabled(id.clone(), b.enabled).await?;
+        files.backends().set_limits(id.clone(), limits(b)).await?;
+        files.backends().set_monitor(id, monitor(b)).await?;
     }
-    let backends = app.backends().list().await?;
+    let backends = files.backends().list().await?;
     let id_of = |name: &str| {
         backends
             .iter()
@@ -266,7 +266,7 @@ async fn apply(
                 weight: c.weight,
             })
             .collect();
-        let existing = app
+        let existing = files
             .routes()
             .list()
             .await?
@@ -279,10 +279,10 @@ async fn apply(
             candidates,
             cache: r.cache,
         };
-        app.routes().save(existing, draft).await?;
+        files.routes().save(existing, draft).await?;
     }
-    let routes = app.routes().list().await?;
-    let mut budgets = app.costs().budgets().await?;
+    let routes = files.routes().list().await?;
+    let mut budgets = files.costs().budgets().await?;
     for b in &file.budgets {
         let scope = match (&b.backend, &b.route) {
             (Some(n), _) => BudgetScope::Backend(id_of(n).unwrap_or_default()),
@@ -303,9 +303,9 @@ async fn apply(
         budgets.retain(|x| x.name != b.name);
         budgets.push(b.to_budget(id, scope));
     }
-    app.costs().set_budgets(budgets).await?;
+    files.costs().set_budgets(budgets).await?;
     for p in &file.prices {
-        app.costs().set_price_override(p.clone()).await?;
+        files.costs().set_price_override(p.clone()).await?;
     }
     Ok(())
 }

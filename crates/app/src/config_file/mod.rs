@@ -17,6 +17,7 @@ pub mod file;
 mod import;
 #[cfg(test)]
 mod proptests;
+mod service;
 pub mod team;
 
 pub use crate::changes::{Approved, ExposureChange, HostChange, RouteMove, Writer};
@@ -24,16 +25,23 @@ pub use check::Issue;
 pub use file::ConfigFile;
 pub use import::{Change, ImportOptions, ImportOutcome};
 
+use crate::backends::Backends;
 use crate::blocking::OffThread;
+use crate::cache::Cache;
 use crate::costs::budgets::BudgetScope;
-use crate::{AppError, Switchyard};
+use crate::costs::Costs;
+use crate::gateway_control::GatewayControl;
+use crate::monitor::Health;
+use crate::routes::Routes;
+use crate::AppError;
 use file::{BackendEntry, BudgetEntry, CandidateEntry, RouteEntry};
 use std::path::{Path, PathBuf};
+use switchyard_store::SettingsTable;
 
-/// The configuration as it is now.
-pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
-    let backends = app.backends().list().await?;
-    let routes = app.routes().list().await?;
+/// The configuration as it is now (through [`ConfigFiles::export`]).
+async fn export(files: &ConfigFiles) -> Result<ConfigFile, AppError> {
+    let backends = files.backends().list().await?;
+    let routes = files.routes().list().await?;
     let name_of = |id: &str| {
         backends
             .iter()
@@ -41,7 +49,7 @@ pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
             .map(|b| b.row.name.clone())
     };
     let route_name = |id: &str| routes.iter().find(|r| r.id == id).map(|r| r.name.clone());
-    let budgets = app
+    let budgets = files
         .costs()
         .budgets()
         .await?
@@ -64,9 +72,9 @@ pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
         .collect();
     Ok(ConfigFile {
         version: file::VERSION,
-        gateway: app.gateway_control().settings().await?,
-        cache: app.cache().settings().await?,
-        alerts: Some(app.health().alert_config().await?),
+        gateway: files.gateway_control().settings().await?,
+        cache: files.cache().settings().await?,
+        alerts: Some(files.health().alert_config().await?),
         backends: backends
             .iter()
             .map(|b| BackendEntry {
@@ -106,25 +114,13 @@ pub async fn export(app: &Switchyard) -> Result<ConfigFile, AppError> {
             })
             .collect(),
         budgets,
-        prices: app.costs().prices().await?.overrides,
-        team: app
-            .inner
-            .store
+        prices: files.costs().prices().await?.overrides,
+        team: files
             .settings()
             .blocking(|s| Ok(s.get_setting(team::KEY)?))
             .await?
             .and_then(|v| serde_json::from_value(v).ok()),
     })
-}
-
-/// Checks `file` and applies it unless it is a dry run, it has issues, or it has a change the
-/// user did not approve (`options.approved`: a key to a new host, the gateway opened wider).
-pub async fn import(
-    app: &Switchyard,
-    file: &ConfigFile,
-    options: &ImportOptions,
-) -> Result<ImportOutcome, AppError> {
-    import::run(app, file, options).await
 }
 
 /// The largest configuration file read (a real one is a few KiB).
@@ -158,9 +154,63 @@ fn read_blocking(path: &Path) -> Result<ConfigFile, AppError> {
         .map_err(|e| AppError::File(format!("{shown} is not a Switchyard configuration: {e}")))
 }
 
-/// Writes the configuration as it is now to `path` (replaced atomically, a new file private
-/// to the user). Blocking work on the blocking pool.
-pub async fn export_to(app: &Switchyard, path: PathBuf) -> Result<(), AppError> {
-    let text = file::to_toml(&export(app).await?).map_err(AppError::Internal)?;
-    tokio::task::spawn_blocking(move || crate::atomic::write(&path, text.as_bytes())).await?
+/// `switchyard config export|import`, the window's Export and Import. Cheap to clone.
+#[derive(Clone)]
+pub struct ConfigFiles {
+    backends: Backends,
+    routes: Routes,
+    costs: Costs,
+    gateway: GatewayControl,
+    cache: Cache,
+    health: Health,
+    /// The `[team]` section as saved.
+    settings: SettingsTable,
+}
+
+impl ConfigFiles {
+    /// Needs every service whose records or settings the file holds, and the settings table
+    /// (the file's `[team]` section).
+    pub(crate) fn new(
+        (backends, routes, costs): (Backends, Routes, Costs),
+        (gateway, cache, health): (GatewayControl, Cache, Health),
+        settings: SettingsTable,
+    ) -> ConfigFiles {
+        ConfigFiles {
+            backends,
+            routes,
+            costs,
+            gateway,
+            cache,
+            health,
+            settings,
+        }
+    }
+
+    fn backends(&self) -> &Backends {
+        &self.backends
+    }
+
+    fn routes(&self) -> &Routes {
+        &self.routes
+    }
+
+    fn costs(&self) -> &Costs {
+        &self.costs
+    }
+
+    fn gateway_control(&self) -> &GatewayControl {
+        &self.gateway
+    }
+
+    fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    fn health(&self) -> &Health {
+        &self.health
+    }
+
+    fn settings(&self) -> &SettingsTable {
+        &self.settings
+    }
 }

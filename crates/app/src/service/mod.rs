@@ -87,8 +87,10 @@ pub(crate) struct Inner {
     pub readiness: crate::readiness::Readiness,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
-    /// My machines: one pass at a time, the database last used.
-    pub sync: crate::sync::SyncState,
+    /// My machines (and the team's records on a replica).
+    pub sync: crate::sync::MachineSync,
+    /// The configuration file: export, check, import.
+    pub config_file: crate::config_file::ConfigFiles,
 }
 
 /// Whether the gateway is serving, and where.
@@ -208,8 +210,13 @@ impl Switchyard {
     }
 
     /// My machines: what syncs, the database, passes and conflicts.
-    pub fn sync(&self) -> crate::sync::MachineSync<'_> {
-        crate::sync::MachineSync { app: self }
+    pub fn sync(&self) -> &crate::sync::MachineSync {
+        &self.inner.sync
+    }
+
+    /// The configuration file: export (to a file), check and import through the services.
+    pub fn config_file(&self) -> &crate::config_file::ConfigFiles {
+        &self.inner.config_file
     }
 
     /// Gateway tokens: create, list, revoke.

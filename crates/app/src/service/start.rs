@@ -234,9 +234,23 @@ impl Switchyard {
             events: sink.clone(),
             team: opts.team.clone(),
         };
+        let config_file = crate::config_file::ConfigFiles::new(
+            (backends.clone(), routes.clone(), costs.clone()),
+            (gateway_control.clone(), cache.clone(), health.clone()),
+            store.settings(),
+        );
+        let sync = crate::sync::MachineSync::new(
+            config_file.clone(),
+            (backends.clone(), routes.clone(), costs.clone()),
+            tokens.clone(),
+            Arc::clone(&opts.secrets),
+            store.settings(),
+            sink.clone(),
+        );
         let app = Switchyard {
             inner: Arc::new(Inner {
-                sync: Default::default(),
+                sync,
+                config_file,
                 store,
                 secrets: opts.secrets,
                 paths: opts.paths,
@@ -296,8 +310,8 @@ impl Switchyard {
         self.inner.routing.refresh().await;
         let i = &self.inner;
         i.preferences.start(&i.tasks);
-        crate::team::follow(self, i.team.as_ref(), &i.tasks, &i.health);
-        crate::sync::start(self, monitor && i.team.is_none());
+        crate::team::follow(i.team.as_ref(), &i.sync, &i.tasks, &i.health);
+        i.sync.start(&i.tasks, monitor && i.team.is_none());
         i.cache.start_upkeep(&i.tasks);
         if matches!(i.gateway, GatewayStatus::Listening(_)) {
             crate::external::spawn_watch(

@@ -4,11 +4,11 @@
 //! and another machine's delete never removes them (a backend that holds keys here is left for
 //! the user to delete, with a problem saying so).
 
-use super::Kind;
+use super::{Kind, MachineSync};
 use crate::changes::Effects;
 use crate::config_file::{self, ConfigFile, ImportOptions, Writer};
 use crate::events::DomainEvent;
-use crate::{AppError, Switchyard, TokenRow, TokenScope};
+use crate::{AppError, TokenRow, TokenScope};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -31,9 +31,15 @@ fn json<T: Serialize>(value: &T) -> Result<Value, AppError> {
     serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// This machine's records of `kinds`.
-pub async fn snapshot(app: &Switchyard, kinds: &[Kind]) -> Result<BTreeMap<Key, Value>, AppError> {
-    let file = config_file::export(app).await?;
+impl MachineSync {
+    /// This machine's records of `kinds`.
+    pub async fn snapshot(&self, kinds: &[Kind]) -> Result<BTreeMap<Key, Value>, AppError> {
+        records(self, kinds).await
+    }
+}
+
+async fn records(sync: &MachineSync, kinds: &[Kind]) -> Result<BTreeMap<Key, Value>, AppError> {
+    let file = sync.files.export().await?;
     let mut out = BTreeMap::new();
     if kinds.contains(&Kind::Backend) {
         for b in &file.backends {
@@ -55,7 +61,7 @@ pub async fn snapshot(app: &Switchyard, kinds: &[Kind]) -> Result<BTreeMap<Key, 
         }
     }
     if kinds.contains(&Kind::Token) {
-        for t in app.tokens().list().await? {
+        for t in sync.tokens.list().await? {
             let record = TokenRecord {
                 name: t.name,
                 hash: t.hash,
@@ -86,14 +92,14 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(
 /// team). Returns what the user should see of it besides the record's name (a route that now
 /// sends requests to another backend).
 pub(crate) async fn apply(
-    app: &Switchyard,
+    sync: &MachineSync,
     (kind, name): &Key,
     body: Option<&Value>,
     from: &str,
     writer: Writer,
 ) -> Result<Vec<String>, AppError> {
     match (kind, body) {
-        (Kind::Token, body) => apply_token(app, name, body, from).await,
+        (Kind::Token, body) => apply_token(sync, name, body, from).await,
         (_, Some(body)) => {
             let mut file = ConfigFile {
                 version: config_file::file::VERSION,
@@ -118,7 +124,7 @@ pub(crate) async fn apply(
                 writer,
                 ..ImportOptions::default()
             };
-            let outcome = config_file::import(app, &file, &options).await?;
+            let outcome = sync.files.import(&file, &options).await?;
             if let Some(issue) = outcome.issues.first() {
                 return Err(AppError::Synced(issue.message.clone()));
             }
@@ -127,8 +133,8 @@ pub(crate) async fn apply(
             }
             Ok(outcome.effects().lines())
         }
-        (Kind::Backend, None) => match app
-            .backends()
+        (Kind::Backend, None) => match sync
+            .backends
             .list()
             .await?
             .into_iter()
@@ -140,25 +146,25 @@ pub(crate) async fn apply(
                  yourself to remove them (switchyard backend delete \"{name}\")",
                 b.keys.len()
             ))),
-            Some(b) => app.backends().delete(b.row.id).await.map(|()| Vec::new()),
+            Some(b) => sync.backends.delete(b.row.id).await.map(|()| Vec::new()),
             None => Ok(Vec::new()),
         },
-        (Kind::Route, None) => match app
-            .routes()
+        (Kind::Route, None) => match sync
+            .routes
             .list()
             .await?
             .into_iter()
             .find(|r| &r.name == name)
         {
-            Some(r) => app.routes().delete(r.id).await.map(|()| Vec::new()),
+            Some(r) => sync.routes.delete(r.id).await.map(|()| Vec::new()),
             None => Ok(Vec::new()),
         },
         (Kind::Budget, None) => {
-            let mut budgets = app.costs().budgets().await?;
+            let mut budgets = sync.costs.budgets().await?;
             let before = budgets.len();
             budgets.retain(|b| &b.name != name);
             if budgets.len() != before {
-                app.costs().set_budgets(budgets).await?;
+                sync.costs.set_budgets(budgets).await?;
             }
             Ok(Vec::new())
         }
@@ -167,12 +173,12 @@ pub(crate) async fn apply(
 
 /// Takes in a token record; lists a token that can call this gateway from now on.
 async fn apply_token(
-    app: &Switchyard,
+    sync: &MachineSync,
     id: &str,
     body: Option<&Value>,
     from: &str,
 ) -> Result<Vec<String>, AppError> {
-    let tokens = app.tokens().clone();
+    let tokens = sync.tokens.clone();
     let mut effects = Effects::default();
     match body {
         Some(body) => {
@@ -197,6 +203,6 @@ async fn apply_token(
             tokio::task::spawn_blocking(move || tokens.revoke_now(&id)).await??;
         }
     }
-    let _ = app.inner.events.send(DomainEvent::TokensChanged);
+    sync.events.emit(DomainEvent::TokensChanged);
     Ok(effects.lines())
 }

@@ -24,14 +24,20 @@ mod seal;
 mod service;
 mod space_key;
 
-pub use local::{snapshot, Key};
+pub use local::Key;
 pub use plan::Direction;
-pub(crate) use service::start;
-pub use service::{follow_team, write_team};
 
-use crate::Switchyard;
+use crate::backends::Backends;
+use crate::config_file::ConfigFiles;
+use crate::costs::Costs;
+use crate::events::EventSink;
+use crate::routes::Routes;
+use crate::tokens::Tokens;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
+use switchyard_secrets::SecretStore;
+use switchyard_store::SettingsTable;
 use switchyard_team::TeamDb;
 
 /// Settings key of [`SyncSettings`].
@@ -214,13 +220,47 @@ pub fn machine_name() -> String {
     }
 }
 
-/// The sync state a core holds: one pass at a time, and the database it last connected to.
-#[derive(Default)]
-pub(crate) struct SyncState {
-    running: tokio::sync::Mutex<Option<(String, TeamDb)>>,
+/// Settings → My machines, `switchyard sync`, and the team's records for a replica and the
+/// team's command line. Takes records in through the configuration file's checked path
+/// ([`ConfigFiles`]) and tokens through [`Tokens`]. Cheap to clone.
+#[derive(Clone)]
+pub struct MachineSync {
+    files: ConfigFiles,
+    backends: Backends,
+    routes: Routes,
+    costs: Costs,
+    tokens: Tokens,
+    /// The database's address and each space's key.
+    secrets: Arc<dyn SecretStore>,
+    /// What syncs, the last pass, and what this machine agreed with each database.
+    table: SettingsTable,
+    events: EventSink,
+    /// One pass at a time, and the database it last connected to.
+    running: Arc<tokio::sync::Mutex<Option<(String, TeamDb)>>>,
 }
 
-/// Settings → My machines, `switchyard sync`.
-pub struct MachineSync<'a> {
-    pub(crate) app: &'a Switchyard,
+impl MachineSync {
+    /// Needs the configuration file's service (records go in through its checks), the services
+    /// whose records it lists and deletes, the tokens, the keychain, the settings table and the
+    /// event sink (`SyncChanged`, `TokensChanged`).
+    pub(crate) fn new(
+        files: ConfigFiles,
+        (backends, routes, costs): (Backends, Routes, Costs),
+        tokens: Tokens,
+        secrets: Arc<dyn SecretStore>,
+        table: SettingsTable,
+        events: EventSink,
+    ) -> MachineSync {
+        MachineSync {
+            files,
+            backends,
+            routes,
+            costs,
+            tokens,
+            secrets,
+            table,
+            events,
+            running: Arc::default(),
+        }
+    }
 }

@@ -5,9 +5,10 @@
 use super::local::{self, Key};
 use super::plan::{decide, hash, Direction, Known, Step};
 use super::seal::{Sealed, SpaceKey};
+use super::MachineSync;
 use super::{Kind, SyncConflict, SyncReport};
 use crate::blocking::OffThread;
-use crate::{AppError, Switchyard};
+use crate::AppError;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use switchyard_team::{Put, SyncedRecord, SyncedWrite, TeamDb};
@@ -20,14 +21,12 @@ pub(super) async fn known_key(db: &TeamDb, space: &str) -> Result<String, AppErr
 }
 
 pub(super) async fn load_known(
-    app: &Switchyard,
+    sync: &MachineSync,
     key: &str,
 ) -> Result<BTreeMap<Key, Known>, AppError> {
     let key = key.to_string();
-    let list: Vec<Known> = app
-        .inner
-        .store
-        .settings()
+    let list: Vec<Known> = sync
+        .table
         .blocking(move |s| Ok(s.setting_or_default(&key)?))
         .await?;
     Ok(list
@@ -37,16 +36,14 @@ pub(super) async fn load_known(
 }
 
 pub(super) async fn save_known(
-    app: &Switchyard,
+    sync: &MachineSync,
     key: &str,
     known: &BTreeMap<Key, Known>,
 ) -> Result<(), AppError> {
     let key = key.to_string();
     let value = serde_json::to_value(known.values().collect::<Vec<_>>())
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    app.inner
-        .store
-        .settings()
+    sync.table
         .blocking(move |s| Ok(s.set_setting(&key, &value)?))
         .await
 }
@@ -83,7 +80,7 @@ fn order((kind, _): &Key, body: Option<&Value>) -> (bool, i8) {
 /// with it, and a record in the database that does not carry its seal is listed as a problem
 /// and neither taken nor written over; `None` for the team's space, which its admins write.
 pub(crate) async fn run(
-    app: &Switchyard,
+    sync: &MachineSync,
     db: &TeamDb,
     space: &str,
     kinds: &[Kind],
@@ -94,7 +91,7 @@ pub(crate) async fn run(
     let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let mut report = SyncReport::new(space);
     let known_at = known_key(db, space).await?;
-    let mut known = load_known(app, &known_at).await?;
+    let mut known = load_known(sync, &known_at).await?;
     let (mut unsealed, mut reseal) = (BTreeSet::new(), Vec::new());
     let mut remote: BTreeMap<Key, SyncedRecord> = BTreeMap::new();
     for r in db.synced_records(space, &names).await? {
@@ -132,7 +129,7 @@ pub(crate) async fn run(
         }
         remote.insert(key, r);
     }
-    let here = local::snapshot(app, kinds).await?;
+    let here = sync.snapshot(kinds).await?;
     let keys: BTreeSet<Key> = here
         .keys()
         .chain(remote.keys())
@@ -185,7 +182,7 @@ pub(crate) async fn run(
     let mut taken = Vec::new();
     for (key, version, body, from) in pulls {
         let from = from.unwrap_or_default();
-        match local::apply(app, &key, body.as_ref(), &from, writer(space)).await {
+        match local::apply(sync, &key, body.as_ref(), &from, writer(space)).await {
             Ok(notes) if notes.is_empty() => {
                 report.pulled.push(label(&key));
                 taken.push((key, version));
@@ -204,12 +201,12 @@ pub(crate) async fn run(
     if !taken.is_empty() {
         // What this machine holds now, as it holds it (a backend without keys, a token renamed
         // beside one of the same name): the next pass sees no change here.
-        let now = local::snapshot(app, kinds).await?;
+        let now = sync.snapshot(kinds).await?;
         for (key, version) in taken {
             remember(&mut known, &key, version, now.get(&key));
         }
     }
-    save_known(app, &known_at, &known).await?;
+    save_known(sync, &known_at, &known).await?;
     Ok(report)
 }
 

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::blocking::OffThread;
 use crate::events::DomainEvent;
-use crate::{AppError, Switchyard};
+use crate::AppError;
 use switchyard_core::{Field, IssueCode};
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_team::{Given, Put, ServerAddress, TeamDb};
@@ -41,18 +41,15 @@ fn field(f: Field, code: IssueCode, message: impl Into<String>) -> AppError {
     AppError::field(f, code, message)
 }
 
-impl MachineSync<'_> {
+impl MachineSync {
     pub(super) async fn settings(&self) -> Result<SyncSettings, AppError> {
-        self.app
-            .inner
-            .store
-            .settings()
+        self.table
             .blocking(|s| Ok(s.setting_or_default(SETTINGS)?))
             .await
     }
 
     async fn database_url(&self) -> Result<Option<SecretString>, AppError> {
-        let secrets = self.app.inner.secrets.clone();
+        let secrets = self.secrets.clone();
         tokio::task::spawn_blocking(move || match secrets.get(ACCOUNT) {
             Ok(url) => Ok(Some(url)),
             Err(SecretError::NotFound) => Ok(None),
@@ -64,10 +61,7 @@ impl MachineSync<'_> {
     /// Settings → My machines as it stands.
     pub async fn status(&self) -> Result<SyncStatus, AppError> {
         let last: Option<LastSync> = self
-            .app
-            .inner
-            .store
-            .settings()
+            .table
             .blocking(|s| Ok(s.setting_or_default(LAST)?))
             .await?;
         let settings = self.settings().await?;
@@ -126,9 +120,9 @@ impl MachineSync<'_> {
             new_key = drawn.then(|| key.secret().expose().to_string());
         }
         if let (Some(url), Some(db)) = (&database_url, db) {
-            let (secrets, saved) = (self.app.inner.secrets.clone(), url.clone());
+            let (secrets, saved) = (self.secrets.clone(), url.clone());
             tokio::task::spawn_blocking(move || secrets.set(ACCOUNT, &saved)).await??;
-            *self.app.inner.sync.running.lock().await = Some((url.expose().to_string(), db));
+            *self.running.lock().await = Some((url.expose().to_string(), db));
         }
         self.put(SETTINGS, &settings).await?;
         if settings.enabled {
@@ -143,13 +137,13 @@ impl MachineSync<'_> {
 
     /// Forgets the database's address and turns syncing off; every record stays as it is.
     pub async fn forget(&self) -> Result<SyncStatus, AppError> {
-        let secrets = self.app.inner.secrets.clone();
+        let secrets = self.secrets.clone();
         tokio::task::spawn_blocking(move || match secrets.delete(ACCOUNT) {
             Ok(()) | Err(SecretError::NotFound) => Ok(()),
             Err(e) => Err(AppError::Keychain(e)),
         })
         .await??;
-        *self.app.inner.sync.running.lock().await = None;
+        *self.running.lock().await = None;
         let settings = SyncSettings {
             enabled: false,
             ..self.settings().await?
@@ -171,12 +165,20 @@ impl MachineSync<'_> {
                 space: settings.space.clone(),
             })),
             Some(key) => {
-                self.with_db(|app, db| {
+                self.with_db(|sync, db| {
                     let kinds = settings.kinds();
                     let space = settings.space.clone();
                     async move {
-                        pass::run(&app, &db, &space, &kinds, Direction::Both, None, Some(&key))
-                            .await
+                        pass::run(
+                            &sync,
+                            &db,
+                            &space,
+                            &kinds,
+                            Direction::Both,
+                            None,
+                            Some(&key),
+                        )
+                        .await
                     }
                 })
                 .await
@@ -201,7 +203,7 @@ impl MachineSync<'_> {
                 space: space.clone(),
             })
         })?;
-        self.with_db(|app, db| async move {
+        self.with_db(|sync, db| async move {
             let key = (kind, name);
             let remote = db
                 .synced_records(&space, &[kind.as_str()])
@@ -215,10 +217,10 @@ impl MachineSync<'_> {
                 )));
             }
             let known_at = pass::known_key(&db, &space).await?;
-            let mut known = pass::load_known(&app, &known_at).await?;
+            let mut known = pass::load_known(&sync, &known_at).await?;
             match keep {
                 Keep::Mine => {
-                    let mine = super::local::snapshot(&app, &[kind]).await?.remove(&key);
+                    let mine = sync.snapshot(&[kind]).await?.remove(&key);
                     let read = remote.as_ref().map_or(0, |r| r.version);
                     let by = super::machine_name();
                     match pass::put(&db, &space, &key, read, mine.as_ref(), &by, Some(&seal))
@@ -239,13 +241,13 @@ impl MachineSync<'_> {
                     let (version, body, from) = remote.map_or((0, None, String::new()), |r| {
                         (r.version, r.body, r.updated_by)
                     });
-                    super::local::apply(&app, &key, body.as_ref(), &from, pass::writer(&space))
+                    super::local::apply(&sync, &key, body.as_ref(), &from, pass::writer(&space))
                         .await?;
-                    let now = super::local::snapshot(&app, &[kind]).await?;
+                    let now = sync.snapshot(&[kind]).await?;
                     remember(&mut known, &key, version, now.get(&key));
                 }
             }
-            pass::save_known(&app, &known_at, &known).await
+            pass::save_known(&sync, &known_at, &known).await
         })
         .await?;
         self.run().await
@@ -259,13 +261,13 @@ impl MachineSync<'_> {
     /// Runs `work` with the database, one at a time.
     async fn with_db<F, Fut, T>(&self, work: F) -> Result<T, AppError>
     where
-        F: FnOnce(Switchyard, TeamDb) -> Fut,
+        F: FnOnce(MachineSync, TeamDb) -> Fut,
         Fut: std::future::Future<Output = Result<T, AppError>>,
     {
         let Some(url) = self.database_url().await? else {
             return Err(AppError::Unavailable(crate::Unavailable::SyncDatabase));
         };
-        let mut held = self.app.inner.sync.running.lock().await;
+        let mut held = self.running.lock().await;
         let db = match held.as_ref() {
             Some((u, db)) if u == url.expose() => db.clone(),
             _ => {
@@ -275,7 +277,7 @@ impl MachineSync<'_> {
                 db
             }
         };
-        work(self.app.clone(), db).await
+        work(self.clone(), db).await
     }
 
     async fn record(&self, outcome: &Result<SyncReport, AppError>) -> Result<(), AppError> {
@@ -291,70 +293,67 @@ impl MachineSync<'_> {
 
     async fn put(&self, key: &'static str, value: &impl serde::Serialize) -> Result<(), AppError> {
         let value = serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.app
-            .inner
-            .store
-            .settings()
+        self.table
             .blocking(move |s| Ok(s.set_setting(key, &value)?))
             .await
     }
 
     fn changed(&self) {
-        let _ = self.app.inner.events.send(DomainEvent::SyncChanged);
+        self.events.emit(DomainEvent::SyncChanged);
     }
 }
 
-/// A team replica takes the team's records (space `team`), the team's copy always right.
-pub async fn follow_team(app: &Switchyard, db: &TeamDb) -> Result<SyncReport, AppError> {
-    pass::run(
-        app,
-        db,
-        TEAM_SPACE,
-        &Kind::ALL,
-        Direction::Follow,
-        None,
-        None,
-    )
-    .await
-}
-
-/// A command run against the team (`switchyard team config …`) writes what it changed (`changed`,
-/// from two [`snapshot`](super::snapshot)s) to the team's records; one changed meanwhile by
-/// another machine is a conflict, not written.
-pub async fn write_team(
-    app: &Switchyard,
-    db: &TeamDb,
-    changed: &std::collections::BTreeSet<super::Key>,
-) -> Result<SyncReport, AppError> {
-    pass::run(
-        app,
-        db,
-        TEAM_SPACE,
-        &Kind::ALL,
-        Direction::Both,
-        Some(changed),
-        None,
-    )
-    .await
-}
-
-/// A desktop's loop (`run`: the app and `serve` without a team, not one-shot commands): a
-/// pass every [`super::EVERY`] while syncing is on.
-pub(crate) fn start(app: &Switchyard, run: bool) {
-    if !run {
-        return;
+impl MachineSync {
+    /// A team replica takes the team's records (space `team`), the team's copy always right.
+    pub async fn follow_team(&self, db: &TeamDb) -> Result<SyncReport, AppError> {
+        pass::run(
+            self,
+            db,
+            TEAM_SPACE,
+            &Kind::ALL,
+            Direction::Follow,
+            None,
+            None,
+        )
+        .await
     }
-    let weak = app.downgrade();
-    app.inner.tasks.every("my machines", super::EVERY, move || {
-        let weak = weak.clone();
-        async move {
-            let Some(app) = weak.upgrade() else { return };
-            let sync = app.sync();
-            if sync.settings().await.is_ok_and(|s| s.enabled) {
-                if let Err(e) = sync.run().await {
-                    tracing::warn!(error = %e, "my machines: the pass did not run");
+
+    /// A command run against the team (`switchyard team config …`) writes what it changed
+    /// (`changed`, from two [`MachineSync::snapshot`]s) to the team's records; one changed
+    /// meanwhile by another machine is a conflict, not written.
+    pub async fn write_team(
+        &self,
+        db: &TeamDb,
+        changed: &std::collections::BTreeSet<super::Key>,
+    ) -> Result<SyncReport, AppError> {
+        pass::run(
+            self,
+            db,
+            TEAM_SPACE,
+            &Kind::ALL,
+            Direction::Both,
+            Some(changed),
+            None,
+        )
+        .await
+    }
+
+    /// A desktop's loop (`run`: the app and `serve` without a team, not one-shot commands): a
+    /// pass every [`super::EVERY`] while syncing is on.
+    pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor, run: bool) {
+        if !run {
+            return;
+        }
+        let sync = self.clone();
+        tasks.every("my machines", super::EVERY, move || {
+            let sync = sync.clone();
+            async move {
+                if sync.settings().await.is_ok_and(|s| s.enabled) {
+                    if let Err(e) = sync.run().await {
+                        tracing::warn!(error = %e, "my machines: the pass did not run");
+                    }
                 }
             }
-        }
-    });
+        });
+    }
 }

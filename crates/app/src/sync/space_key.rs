@@ -8,7 +8,7 @@ use switchyard_core::{Field, IssueCode};
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_team::TeamDb;
 
-impl MachineSync<'_> {
+impl MachineSync {
     /// The key this machine will seal `space`'s records with: the one given (when the space's
     /// sealed records verify with it), else the one kept, else — for a space with no sealed
     /// record yet — a new one (`true`: drawn now).
@@ -50,7 +50,7 @@ impl MachineSync<'_> {
 
     /// The key kept for `space`, if any.
     pub(super) async fn space_key(&self, space: &str) -> Result<Option<SpaceKey>, AppError> {
-        let (secrets, account) = (self.app.inner.secrets.clone(), seal::account(space));
+        let (secrets, account) = (self.secrets.clone(), seal::account(space));
         let kept = tokio::task::spawn_blocking(move || match secrets.get(&account) {
             Ok(k) => Ok(Some(k)),
             Err(SecretError::NotFound) => Ok(None),
@@ -76,7 +76,7 @@ impl MachineSync<'_> {
     /// Keeps `key` as `space`'s in the keychain.
     pub(super) async fn keep_space_key(&self, space: &str, key: &SpaceKey) -> Result<(), AppError> {
         let (secrets, account, value) = (
-            self.app.inner.secrets.clone(),
+            self.secrets.clone(),
             seal::account(space),
             key.secret().clone(),
         );

@@ -193,15 +193,15 @@ impl Team {
 /// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
 /// stopping, lets the ledger write what is queued).
 pub(crate) fn follow(
-    app: &crate::Switchyard,
     team: Option<&Team>,
+    sync: &crate::sync::MachineSync,
     tasks: &crate::supervisor::Supervisor,
     health: &crate::monitor::Health,
 ) {
     let Some(team) = team else {
         return;
     };
-    tasks.spawn("team config", follow_config(team.clone(), app.downgrade()));
+    tasks.spawn("team config", follow_config(team.clone(), sync.clone()));
     let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
     tasks.spawn("team tokens", follow);
     if let Some(redis) = &team.redis {
@@ -288,14 +288,13 @@ impl Ledger for BothLedgers {
 
 /// Takes the team's backends, routes, budgets and tokens (`crate::sync`, space `team`): at once
 /// on a notice, and every [`RELOAD_EVERY`] whatever Redis says.
-async fn follow_config(team: Team, app: crate::WeakSwitchyard) {
+async fn follow_config(team: Team, sync: crate::sync::MachineSync) {
     let mut reloads = switchyard_team::Reloads::new(team.bus.as_ref(), RELOAD_EVERY, |c| {
         matches!(c, Change::Config | Change::Resync)
     });
     loop {
         reloads.next().await;
-        let Some(app) = app.upgrade() else { return };
-        match crate::sync::follow_team(&app, &team.db).await {
+        match sync.follow_team(&team.db).await {
             Ok(r) if !r.pulled.is_empty() || !r.problems.is_empty() => {
                 tracing::info!(taken = ?r.pulled, problems = ?r.problems, "team configuration followed");
             }

@@ -286,16 +286,18 @@ async fn an_approval_covers_the_changes_the_user_saw_and_no_others() {
     };
     write("");
     let parsed = config_file::read(file.clone()).await.unwrap();
-    let preview = config_file::import(
-        &h.app,
-        &parsed,
-        &ImportOptions {
-            dry_run: true,
-            ..ImportOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let preview = &h
+        .app
+        .config_file()
+        .import(
+            &parsed,
+            &ImportOptions {
+                dry_run: true,
+                ..ImportOptions::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(preview.exposure_changes.len(), 1, "{preview:?}");
     let shown = Approved::Listed {
         hosts: preview.host_changes.clone(),
@@ -310,16 +312,17 @@ async fn an_approval_covers_the_changes_the_user_saw_and_no_others() {
         approved: shown.clone(),
         ..ImportOptions::default()
     };
-    let out = config_file::import(&h.app, &changed, &options)
+    let out = &h
+        .app
+        .config_file()
+        .import(&changed, &options)
         .await
         .unwrap();
     assert!(!out.applied, "an origin the user never saw: {out:?}");
     let settings = h.app.gateway_control().settings().await.unwrap();
     assert!(!settings.metrics_open_on_loopback && settings.allowed_origins.is_empty());
 
-    let out = config_file::import(&h.app, &parsed, &options)
-        .await
-        .unwrap();
+    let out = &h.app.config_file().import(&parsed, &options).await.unwrap();
     assert!(out.applied, "what the user saw: {out:?}");
     assert!(
         h.app

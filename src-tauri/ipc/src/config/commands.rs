@@ -11,7 +11,7 @@ type Res<T> = Result<T, IpcError>;
 /// Writes the configuration (no secrets) to `path`; answers with the path written.
 #[tracing::instrument(skip(core))]
 pub async fn export_config(core: &Core, path: PathBuf) -> Res<String> {
-    config_file::export_to(core.app()?, path.clone()).await?;
+    core.app()?.config_file().export_to(path.clone()).await?;
     Ok(path.display().to_string())
 }
 
@@ -31,5 +31,5 @@ pub async fn import_config(
         approved: approved.into(),
         ..ImportOptions::default()
     };
-    Ok(config_file::import(app, &file, &options).await?.into())
+    Ok(app.config_file().import(&file, &options).await?.into())
 }
