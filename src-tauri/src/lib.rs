@@ -52,11 +52,7 @@ pub fn run() -> Result<i32, String> {
     lean_webkit();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let hidden = lifecycle::hidden_requested(&args);
-    let paths = AppPaths::from_env()
-        .ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
-    paths
-        .create()
-        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let paths = AppPaths::from_env_created()?;
     let _log_guard = logging::init(&paths.log_dir)?;
     let (events, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let remote = tauri::async_runtime::block_on(Remote::connect(&paths.data_dir, events, started))?;

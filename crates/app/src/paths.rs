@@ -37,6 +37,17 @@ impl AppPaths {
             .map(|d| Self::under(d.data_dir()))
     }
 
+    /// The folders from the environment ([`AppPaths::from_env`]), created ([`AppPaths::create`]);
+    /// the error says what to do, for a program that cannot start without them.
+    pub fn from_env_created() -> Result<Self, String> {
+        let paths = Self::from_env()
+            .ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
+        paths
+            .create()
+            .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+        Ok(paths)
+    }
+
     /// Creates the folders, private to the user from the start (0700 on Unix, no window in
     /// which they are open to others; on Windows an access list granting only the user, set
     /// right after creation and inherited by every file made in it). A data folder left by an older version is made private

@@ -6,6 +6,20 @@ use std::time::Instant;
 
 const TOKEN: &str = "sy-bench";
 
+/// One request with the bench's token, as every measurement sends it.
+async fn post(
+    c: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+) -> Result<reqwest::Response, String> {
+    c.post(url)
+        .bearer_auth(TOKEN)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())
+}
+
 fn client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .tcp_nodelay(true)
@@ -24,13 +38,7 @@ pub async fn run_sequential(
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        let r = c
-            .post(url)
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let r = post(&c, url, body).await?;
         if !r.status().is_success() {
             return Err(format!("{url} answered {}", r.status()));
         }
@@ -54,13 +62,7 @@ pub async fn run_concurrent(
             let c = c.clone();
             async move {
                 let t = Instant::now();
-                let r = c
-                    .post(url)
-                    .bearer_auth(TOKEN)
-                    .json(body)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let r = post(&c, url, body).await?;
                 r.bytes().await.map_err(|e| e.to_string())?;
                 Ok(t.elapsed().as_secs_f64() * 1e6)
             }
@@ -78,13 +80,7 @@ pub async fn ttft(url: &str, body: &serde_json::Value, n: usize) -> Result<Vec<f
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        let r = c
-            .post(url)
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let r = post(&c, url, body).await?;
         let mut s = r.bytes_stream();
         let mut first = None;
         while let Some(chunk) = s.next().await {

@@ -12,25 +12,39 @@ use switchyard_app::{AppError, Switchyard};
 pub enum BudgetCommand {
     /// Add a budget, or replace the one of that name
     Add {
-        /// A name for the budget
-        name: String,
-        /// The most to spend in a period, in US dollars
-        #[arg(long, value_name = "USD", value_parser = switchyard_core::words::usd)]
-        limit: f64,
-        /// The period the limit is for
-        #[arg(long, value_enum, default_value = "month")]
-        period: PeriodArg,
+        #[command(flatten)]
+        limit: BudgetLimit,
         /// Only this backend's requests
         #[arg(long, value_name = "B", conflicts_with = "route")]
         backend: Option<String>,
         /// Only this route's requests
         #[arg(long, value_name = "R")]
         route: Option<String>,
-        /// Refuse requests once the limit is reached (without: only warn)
-        #[arg(long)]
-        hard_stop: bool,
     },
-    /// List budgets with what was spent this period
+    #[command(flatten)]
+    Listing(BudgetListing),
+}
+
+/// A budget's name and limit, as `budget add` and `team budget add` both take them.
+#[derive(Debug, clap::Args)]
+pub struct BudgetLimit {
+    /// A name for the budget
+    pub name: String,
+    /// The most to spend in a period, in US dollars
+    #[arg(long, value_name = "USD", value_parser = switchyard_core::words::usd)]
+    pub limit: f64,
+    /// The period the limit is for (UTC)
+    #[arg(long, value_enum, default_value = "month")]
+    pub period: PeriodArg,
+    /// Refuse requests once the limit is reached (without: only warn)
+    #[arg(long)]
+    pub hard_stop: bool,
+}
+
+/// Listing and removing, as `budget` and `team budget` both have them.
+#[derive(Debug, clap::Subcommand)]
+pub enum BudgetListing {
+    /// List the budgets with what was spent this period
     List {
         /// As JSON
         #[arg(long)]
@@ -49,6 +63,16 @@ pub enum PeriodArg {
     Month,
 }
 
+impl PeriodArg {
+    /// As the team database spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodArg::Day => "day",
+            PeriodArg::Month => "month",
+        }
+    }
+}
+
 impl BudgetCommand {
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         let done = self.go(app).await;
@@ -58,13 +82,11 @@ impl BudgetCommand {
     async fn go(&self, app: &Switchyard) -> Result<String, AppError> {
         match self {
             BudgetCommand::Add {
-                name,
-                limit,
-                period,
+                limit: asked,
                 backend,
                 route,
-                hard_stop,
             } => {
+                let name = &asked.name;
                 let scope = match (backend, route) {
                     (Some(b), _) => BudgetScope::Backend(find(app, b).await?.row.id),
                     (None, Some(r)) => BudgetScope::Route(route_id(app, r).await?),
@@ -75,18 +97,18 @@ impl BudgetCommand {
                 budgets.push(Budget {
                     id: String::new(),
                     name: name.clone(),
-                    period: match period {
+                    period: match asked.period {
                         PeriodArg::Day => Period::Day,
                         PeriodArg::Month => Period::Month,
                     },
                     scope,
-                    limit_usd: *limit,
-                    hard_stop: *hard_stop,
+                    limit_usd: asked.limit,
+                    hard_stop: asked.hard_stop,
                 });
                 app.costs().set_budgets(budgets).await?;
                 Ok(format!("saved budget {name}\n"))
             }
-            BudgetCommand::List { json } => {
+            BudgetCommand::Listing(BudgetListing::List { json }) => {
                 let statuses = app.costs().budget_statuses().await?;
                 if *json {
                     return Ok(pretty(&statuses));
@@ -109,7 +131,7 @@ impl BudgetCommand {
                     })
                     .collect())
             }
-            BudgetCommand::Remove { name } => {
+            BudgetCommand::Listing(BudgetListing::Remove { name }) => {
                 let mut budgets = app.costs().budgets().await?;
                 let before = budgets.len();
                 budgets.retain(|b| b.name != *name);

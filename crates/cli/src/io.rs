@@ -126,10 +126,7 @@ pub(crate) async fn open_with(
     team: Option<switchyard_app::team::Team>,
 ) -> Result<(Switchyard, Option<switchyard_app::logging::WorkerGuard>), String> {
     let quiet = gateway.is_none();
-    let paths = AppPaths::from_env().ok_or("cannot find a home folder; set SWITCHYARD_DATA_DIR")?;
-    paths
-        .create()
-        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let paths = AppPaths::from_env_created()?;
     let guard = logging::init_with(&paths.log_dir, quiet).ok();
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let mut opts = Options::new(paths, secrets);

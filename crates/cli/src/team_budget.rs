@@ -3,6 +3,7 @@
 //! at once through Redis (within their reload interval without it); each replica then enforces
 //! the hard stops for the whole team (see `team::budgets`).
 
+use super::budget::{BudgetLimit, BudgetListing};
 use super::io::{aligned, pretty, Io};
 use switchyard_app::team::{team_error, Team};
 
@@ -10,38 +11,14 @@ use switchyard_app::team::{team_error, Team};
 pub enum TeamBudgetCommand {
     /// Add a budget, or replace the one of that name
     Add {
-        /// A name for the budget
-        name: String,
-        /// The most to spend in a period, in US dollars
-        #[arg(long, value_name = "USD")]
-        limit: f64,
+        #[command(flatten)]
+        limit: BudgetLimit,
         /// Only this person's requests (a team token's owner); without: everyone's
         #[arg(long)]
         person: Option<String>,
-        /// The period the limit is for (UTC)
-        #[arg(long, value_enum, default_value = "month")]
-        period: BudgetPeriod,
-        /// Refuse paid requests once the limit is reached (without: only report it)
-        #[arg(long)]
-        hard_stop: bool,
     },
-    /// List the team's budgets with what was spent this period
-    List {
-        /// As JSON
-        #[arg(long)]
-        json: bool,
-    },
-    /// Remove a budget
-    Remove {
-        /// The budget's name
-        name: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum BudgetPeriod {
-    Day,
-    Month,
+    #[command(flatten)]
+    Listing(BudgetListing),
 }
 
 pub(super) async fn run(
@@ -52,21 +29,12 @@ pub(super) async fn run(
     let failed = |e| team_error(e).to_string();
     let w = |e: std::io::Error| e.to_string();
     match command {
-        TeamBudgetCommand::Add {
-            name,
-            limit,
-            person,
-            period,
-            hard_stop,
-        } => {
-            let period = match period {
-                BudgetPeriod::Day => "day",
-                BudgetPeriod::Month => "month",
-            };
+        TeamBudgetCommand::Add { limit: l, person } => {
             let person = person.as_deref().map(str::trim).filter(|p| !p.is_empty());
+            let period = l.period.as_str();
             let saved = team
                 .db
-                .set_budget(name, person, period, *limit, *hard_stop)
+                .set_budget(&l.name, person, period, l.limit, l.hard_stop)
                 .await
                 .map_err(failed)?;
             let told = team.config_changed().await;
@@ -87,7 +55,7 @@ pub(super) async fn run(
             )
             .map_err(w)
         }
-        TeamBudgetCommand::List { json } => {
+        TeamBudgetCommand::Listing(BudgetListing::List { json }) => {
             let now = switchyard_app::now_ms();
             let mut rows = Vec::new();
             for b in team.db.budgets().await.map_err(failed)? {
@@ -130,7 +98,7 @@ pub(super) async fn run(
             };
             write!(io.stdout, "{text}").map_err(w)
         }
-        TeamBudgetCommand::Remove { name } => {
+        TeamBudgetCommand::Listing(BudgetListing::Remove { name }) => {
             team.db.remove_budget(name).await.map_err(failed)?;
             team.config_changed().await;
             writeln!(io.stderr, "Team budget “{name}” removed.").map_err(w)

@@ -163,9 +163,13 @@ fn routes_and_budgets_parse_with_their_options() {
         "--hard-stop",
     ]) {
         Command::Budget(budget::BudgetCommand::Add {
-            limit,
-            period,
-            hard_stop,
+            limit:
+                budget::BudgetLimit {
+                    limit,
+                    period,
+                    hard_stop,
+                    ..
+                },
             ..
         }) => assert_eq!(
             (limit, period, hard_stop),

@@ -291,6 +291,11 @@ pub fn names(list: &[BackendView]) -> Vec<String> {
     list.iter().map(|b| b.row.name.clone()).collect()
 }
 
+/// The JSON answer to `request`, whatever its status.
+pub async fn json_of<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// One "hi" chat request for `model` through the gateway at `addr`.
 pub async fn say_hi(addr: std::net::SocketAddr, token: &str, model: &str) -> reqwest::Response {
     reqwest::Client::new()

@@ -105,10 +105,7 @@ async fn split(
     Ok(counts)
 }
 
-pub(crate) async fn run(
-    plan: &Plan,
-    opts: &DrillOptions,
-) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+pub(crate) async fn run(plan: &Plan, opts: &DrillOptions) -> super::Measured {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
     for route in &plan.routes {

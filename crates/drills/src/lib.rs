@@ -36,6 +36,9 @@ use switchyard_app::{
 use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 use switchyard_store::{DrillRow, DrillsTable, LedgerTable};
 
+/// What a measured drill returns: its cases and the numbers behind them.
+pub(crate) type Measured = Result<(Vec<Case>, Vec<switchyard_report::Measurement>), AppError>;
+
 /// What the drills run on: the user's backends, routes and gateway resilience settings.
 #[derive(Clone)]
 pub(crate) struct Plan {

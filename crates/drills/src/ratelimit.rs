@@ -9,18 +9,13 @@ use super::shadow::{fake_key, shadow_kind, Shadow, StandIn};
 use super::DrillOptions;
 use super::Plan;
 use std::time::Duration;
-use switchyard_app::AppError;
 use switchyard_app::BackendView;
 use switchyard_mock::MockConfig;
-use switchyard_report::{Case, Measurement};
 
 /// What the mock advertises in `retry-after` for a rate-limited key.
 const RETRY_AFTER_S: u64 = 7;
 
-pub(crate) async fn run(
-    plan: &Plan,
-    opts: &DrillOptions,
-) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+pub(crate) async fn run(plan: &Plan, opts: &DrillOptions) -> super::Measured {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
     for route in &plan.routes {

@@ -16,7 +16,7 @@ use switchyard_app::{AppError, HealthStatus};
 use switchyard_core::Circuit;
 use switchyard_gateway::{Clock, ManualClock};
 use switchyard_mock::{MockConfig, MockServer};
-use switchyard_report::{Case, Measurement};
+use switchyard_report::Case;
 
 /// The shadow's probe interval.
 const PROBE_EVERY: Duration = Duration::from_millis(400);
@@ -124,7 +124,7 @@ async fn observe(
     })
 }
 
-pub(crate) async fn run(plan: &Plan) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+pub(crate) async fn run(plan: &Plan) -> super::Measured {
     let mut cases = Vec::new();
     let mut measurements = Vec::new();
     let intervals = |d: Duration| d.as_secs_f64() / PROBE_EVERY.as_secs_f64();

@@ -32,10 +32,7 @@ fn target(plan: &Plan) -> Option<String> {
         .map(|b| format!("{}/{}", b.row.name, b.row.default_model))
 }
 
-pub(crate) async fn run(
-    plan: &Plan,
-    settings: &CacheSettings,
-) -> Result<(Vec<Case>, Vec<Measurement>), AppError> {
+pub(crate) async fn run(plan: &Plan, settings: &CacheSettings) -> super::Measured {
     let info = |detail: &str| {
         Ok((
             vec![Case {

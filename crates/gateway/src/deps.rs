@@ -2,6 +2,7 @@
 //! recording requests, and hearing about key and breaker changes. The app implements them over
 //! the store, the keychain and its event channel; tests implement them in memory.
 
+use std::time::Duration;
 use switchyard_core::RequestRecord;
 use switchyard_secrets::{SecretError, SecretString};
 
@@ -28,18 +29,16 @@ pub trait Authenticator: Send + Sync + 'static {
     }
 }
 
+/// A shared store's answer to the gateway, boxed so that the sharing traits stay object-safe.
+pub type SharedAnswer<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// Rate-limit windows shared with other gateways (a team's replicas), so that a backend's
 /// requests-per-minute limit holds for all of them together. A window is keyed by the backend's
 /// name: replicas configured alike count the same provider account together.
 pub trait SharedLimits: Send + Sync + 'static {
     /// Takes a place in window `key` (at most `limit` per `window`, for every gateway sharing
     /// it); `false` when none is left. Counts locally when the shared store cannot answer.
-    fn admit<'a>(
-        &'a self,
-        key: &'a str,
-        limit: u32,
-        window: std::time::Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>>;
+    fn admit<'a>(&'a self, key: &'a str, limit: u32, window: Duration) -> SharedAnswer<'a, bool>;
     /// Whether window `key` used fewer than `limit` tokens in the last `window`, counted by every
     /// gateway sharing it ([`SharedLimits::used_tokens`]). Counts locally when the shared store
     /// cannot answer.
@@ -47,8 +46,8 @@ pub trait SharedLimits: Send + Sync + 'static {
         &'a self,
         key: &'a str,
         limit: u32,
-        window: std::time::Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
+        window: Duration,
+    ) -> SharedAnswer<'a, bool> {
         let _ = (key, limit, window);
         Box::pin(std::future::ready(true))
     }
@@ -65,10 +64,10 @@ pub trait SharedLimits: Send + Sync + 'static {
 pub trait SharedBreakers: Send + Sync + 'static {
     /// This gateway's breaker for `backend` opened for `open_for`: tell the others. Must not
     /// block (the notice goes out in the background).
-    fn opened(&self, backend: &str, open_for: std::time::Duration);
+    fn opened(&self, backend: &str, open_for: Duration);
     /// How much longer another gateway holds `backend` open, if it does. From memory; never
     /// does I/O (called on the request path).
-    fn open_elsewhere(&self, backend: &str) -> Option<std::time::Duration>;
+    fn open_elsewhere(&self, backend: &str) -> Option<Duration>;
 }
 
 /// Budgets' hard stops shared with other gateways (a team's replicas): before a paid request
@@ -79,16 +78,13 @@ pub trait SharedBudgets: Send + Sync + 'static {
     /// Reserves `usd` in every shared budget covering a request by `owner`'s token (a team
     /// token's person) to backend `backend` (by name) for `route`. `Ok(None)`: none covers it, or the shared store cannot answer now (the
     /// gateway's own stop then applies alone). `Err(message)`: one has less than `usd` left.
-    #[allow(clippy::type_complexity, reason = "one boxed future, named once here")]
     fn reserve<'a>(
         &'a self,
         owner: Option<&'a str>,
         backend: &'a str,
         route: Option<&'a str>,
         usd: f64,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Option<Box<dyn Held>>, String>> + Send + 'a>,
-    >;
+    ) -> SharedAnswer<'a, Result<Option<Box<dyn Held>>, String>>;
 }
 
 /// A reservation in shared budgets. Settled once with the request's real cost; dropped without

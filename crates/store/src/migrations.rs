@@ -1,6 +1,37 @@
 //! Schema steps, in order: `user_version` is the number applied. Append only; a step that
 //! reshapes a table copies its rows (see 9 and 10).
 
+/// The ledger's `attempts` columns, as step 2 made them and step 9 keeps them (the text of both
+/// steps is unchanged).
+macro_rules! attempt_columns {
+    () => {
+        "
+        request_id  TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        n           INTEGER NOT NULL,
+        backend     TEXT NOT NULL,
+        key_label   TEXT,
+        model       TEXT NOT NULL,
+        status      INTEGER,
+        error_class TEXT,
+        latency_ms  INTEGER NOT NULL,
+        PRIMARY KEY (request_id, n)
+    ) STRICT"
+    };
+}
+
+/// What each hour's usage rollup counts, the same in both rollup tables of step 7.
+macro_rules! usage_measures {
+    () => {
+        "
+        requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL,
+        latency_ms_sum INTEGER NOT NULL, cache_lookups INTEGER NOT NULL,
+        cache_hits INTEGER NOT NULL, cache_shared INTEGER NOT NULL,
+        cache_skipped INTEGER NOT NULL, saved_usd REAL NOT NULL,"
+    };
+}
+
 /// Schema steps, in order. `user_version` = number of steps applied. Append only.
 pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: backends, their keys (metadata only: the key itself lives in the OS keychain),
@@ -41,7 +72,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) STRICT;",
     // 2: the gateway: local tokens (hashed), user routes, and the request ledger.
-    "CREATE TABLE tokens (
+    concat!(
+        "CREATE TABLE tokens (
         id           TEXT PRIMARY KEY,
         name         TEXT NOT NULL,
         hash         TEXT NOT NULL UNIQUE,
@@ -84,17 +116,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         streamed         INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX requests_started ON requests (started_at);
-    CREATE TABLE attempts (
-        request_id  TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
-        n           INTEGER NOT NULL,
-        backend     TEXT NOT NULL,
-        key_label   TEXT,
-        model       TEXT NOT NULL,
-        status      INTEGER,
-        error_class TEXT,
-        latency_ms  INTEGER NOT NULL,
-        PRIMARY KEY (request_id, n)
-    ) STRICT;",
+    CREATE TABLE attempts (",
+        attempt_columns!(),
+        ";"
+    ),
     // 3: per-backend traffic limits (in flight; optional requests and tokens per minute).
     "ALTER TABLE backends ADD COLUMN max_in_flight INTEGER NOT NULL DEFAULT 50;
     ALTER TABLE backends ADD COLUMN rpm INTEGER;
@@ -150,24 +175,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // 7: usage rollups per UTC hour, kept with every ledger batch and filled from the existing
     // ledger once: per backend and model, and per single other dimension (route, token, and the
     // cache page's "route or model" of requests that met the cache).
-    "CREATE TABLE usage_hours (
-        hour_ms INTEGER NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL,
-        requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
-        output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
-        cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL,
-        latency_ms_sum INTEGER NOT NULL, cache_lookups INTEGER NOT NULL,
-        cache_hits INTEGER NOT NULL, cache_shared INTEGER NOT NULL,
-        cache_skipped INTEGER NOT NULL, saved_usd REAL NOT NULL,
+    concat!(
+        "CREATE TABLE usage_hours (
+        hour_ms INTEGER NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL,",
+        usage_measures!(),
+        "
         PRIMARY KEY (hour_ms, backend, model)
     ) STRICT, WITHOUT ROWID;
     CREATE TABLE usage_hours_by (
-        hour_ms INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,
-        requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
-        output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
-        cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL,
-        latency_ms_sum INTEGER NOT NULL, cache_lookups INTEGER NOT NULL,
-        cache_hits INTEGER NOT NULL, cache_shared INTEGER NOT NULL,
-        cache_skipped INTEGER NOT NULL, saved_usd REAL NOT NULL,
+        hour_ms INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,",
+        usage_measures!(),
+        "
         PRIMARY KEY (dim, hour_ms, value)
     ) STRICT, WITHOUT ROWID;
     CREATE TEMP VIEW usage_src AS
@@ -197,7 +215,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     FROM usage_src, (SELECT 'route' AS dim UNION ALL SELECT 'token' UNION ALL SELECT 'cache') AS d
     WHERE d.dim != 'cache' OR cache IS NOT NULL
     GROUP BY 1, 2, 3;
-    DROP VIEW usage_src;",
+    DROP VIEW usage_src;"
+    ),
     // 8: latency histograms per UTC hour and backend (`latency.rs`: four buckets per doubling,
     // edges ⌈2^(b/4)⌉ ms, repeated below; a test holds both to the same bucketing), filled once
     // from the answered requests (status 1–399) of the existing ledger.
@@ -232,21 +251,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     DROP TABLE latency_edges;",
     // 9: attempts keyed by their primary key alone (no rowid): one B-tree insert per attempt
     // instead of two on the ledger's hot path. Same columns, rows copied.
-    "CREATE TABLE attempts_keyed (
-        request_id  TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
-        n           INTEGER NOT NULL,
-        backend     TEXT NOT NULL,
-        key_label   TEXT,
-        model       TEXT NOT NULL,
-        status      INTEGER,
-        error_class TEXT,
-        latency_ms  INTEGER NOT NULL,
-        PRIMARY KEY (request_id, n)
-    ) STRICT, WITHOUT ROWID;
+    concat!(
+        "CREATE TABLE attempts_keyed (",
+        attempt_columns!(),
+        ", WITHOUT ROWID;
     INSERT INTO attempts_keyed SELECT request_id, n, backend, key_label, model, status,
         error_class, latency_ms FROM attempts;
     DROP TABLE attempts;
-    ALTER TABLE attempts_keyed RENAME TO attempts;",
+    ALTER TABLE attempts_keyed RENAME TO attempts;"
+    ),
     // 10: latency histograms packed into one row per (hour, backend): `counts` lists the
     // non-empty buckets as "bucket:count,…" (`latency.rs` reads and merges it), so a 90-day
     // read scans hours × backends rows instead of one row per bucket as well. Filled from

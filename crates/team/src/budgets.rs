@@ -197,9 +197,7 @@ impl SharedBudgets for TeamBudgets {
         backend: &'a str,
         route: Option<&'a str>,
         usd: f64,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Option<Box<dyn Held>>, String>> + Send + 'a>,
-    > {
+    ) -> switchyard_gateway::SharedAnswer<'a, Result<Option<Box<dyn Held>>, String>> {
         Box::pin(self.reserve_usd(owner, backend, route, usd))
     }
 }

@@ -11,6 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+use switchyard_gateway::SharedAnswer;
 
 /// Trims the window, counts it, and takes a place if one is left. Returns 1 when admitted.
 const SCRIPT: &str = r"
@@ -216,19 +217,28 @@ impl SharedWindow {
     }
 }
 
+/// What a backend's shared window counts.
+enum Count {
+    Requests,
+    Tokens,
+}
+
+impl SharedWindow {
+    /// Whether backend `key`'s window (by `count`) has room, as the gateway asks it.
+    async fn backend_window(&self, count: Count, key: &str, limit: u32, window: Duration) -> bool {
+        let key = format!("backend:{key}");
+        let checked = match count {
+            Count::Requests => self.admit(&key, limit, window).await,
+            Count::Tokens => self.tokens_left(&key, limit, window).await,
+        };
+        checked.admitted
+    }
+}
+
 /// The gateway's side: a backend's requests-per-minute window, for the whole team.
 impl switchyard_gateway::SharedLimits for SharedWindow {
-    fn admit<'a>(
-        &'a self,
-        key: &'a str,
-        limit: u32,
-        window: Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
-        Box::pin(async move {
-            SharedWindow::admit(self, &format!("backend:{key}"), limit, window)
-                .await
-                .admitted
-        })
+    fn admit<'a>(&'a self, key: &'a str, limit: u32, window: Duration) -> SharedAnswer<'a, bool> {
+        Box::pin(self.backend_window(Count::Requests, key, limit, window))
     }
 
     fn tokens_left<'a>(
@@ -236,12 +246,8 @@ impl switchyard_gateway::SharedLimits for SharedWindow {
         key: &'a str,
         limit: u32,
         window: Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
-        Box::pin(async move {
-            SharedWindow::tokens_left(self, &format!("backend:{key}"), limit, window)
-                .await
-                .admitted
-        })
+    ) -> SharedAnswer<'a, bool> {
+        Box::pin(self.backend_window(Count::Tokens, key, limit, window))
     }
 
     fn used_tokens(&self, key: &str, n: u64) {

@@ -31,6 +31,25 @@ macro_rules! mirror_enum {
     };
 }
 
+/// `From<$from> for $to` between an IPC struct and the core struct it mirrors, field for field
+/// (the names are the same, each value converted with `Into`):
+/// `mirror_struct!(Limits => core::Limits { rpm, tpm })`; `mirror_struct!(A, B { .. })` converts
+/// both ways. Every field of the target must be named, so a new one fails to build here.
+macro_rules! mirror_struct {
+    ($a:ty, $b:ty { $($field:ident),+ $(,)? }) => {
+        mirror_struct!($a => $b { $($field),+ });
+        mirror_struct!($b => $a { $($field),+ });
+    };
+    ($from:ty => $to:ty { $($field:ident),+ $(,)? }) => {
+        impl From<$from> for $to {
+            #[allow(clippy::useless_conversion, reason = "most fields have one type on both sides")]
+            fn from(value: $from) -> Self {
+                Self { $($field: value.$field.into()),+ }
+            }
+        }
+    };
+}
+
 pub mod app;
 pub mod backends;
 pub mod cache;

@@ -60,11 +60,7 @@ fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let started = Instant::now();
     let mut signals = control::Signals::listen();
-    let paths = AppPaths::from_env()
-        .ok_or("cannot find a home folder for Switchyard's data; set SWITCHYARD_DATA_DIR")?;
-    paths
-        .create()
-        .map_err(|e| format!("cannot create {}: {e}", paths.data_dir.display()))?;
+    let paths = AppPaths::from_env_created()?;
     let _log_guard = logging::init(&paths.log_dir)?;
     let Some(_lock) = control::single_instance(&paths.data_dir)? else {
         tracing::info!("another core runs on this data folder");

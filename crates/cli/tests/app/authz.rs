@@ -5,9 +5,9 @@
 //! a tool's token on a replica cannot run `readiness` over `/mcp` (nothing is stored) and its
 //! `costs` shows its owner's spend only.
 
-use super::say_hi;
 use super::shutdown::{serve_with, sy_in};
 use super::team::{replica, team, SERVICE};
+use super::{json_of, say_hi};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use switchyard_core::authz::{self, Door, Entry, Place, Sees, Verdict};
@@ -246,15 +246,12 @@ async fn a_tool_token_on_a_replica_cannot_run_readiness_over_mcp_and_sees_only_i
         refused && text.contains("admin token"),
         "readiness is an admin action: {text}"
     );
-    let overview: Value = reqwest::Client::new()
-        .get(format!("http://{}/switchyard/team/v1/overview", r.addr))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = json_of(
+        reqwest::Client::new()
+            .get(format!("http://{}/switchyard/team/v1/overview", r.addr))
+            .bearer_auth(&admin),
+    )
+    .await;
     assert_eq!(
         overview["readiness"],
         Value::Null,

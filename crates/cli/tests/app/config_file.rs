@@ -160,14 +160,7 @@ async fn export_then_import_into_a_fresh_folder_reproduces_the_configuration() {
     );
     let budget = b.app.costs().budgets().await.unwrap();
     assert_eq!(budget.len(), 1);
-    assert!(
-        b.app
-            .gateway_control()
-            .settings()
-            .await
-            .unwrap()
-            .metrics_open_on_loopback
-    );
+    assert!(metrics_open(&b.app).await);
 }
 
 #[tokio::test]
@@ -324,14 +317,7 @@ async fn an_approval_covers_the_changes_the_user_saw_and_no_others() {
 
     let out = &h.app.config_file().import(&parsed, &options).await.unwrap();
     assert!(out.applied, "what the user saw: {out:?}");
-    assert!(
-        h.app
-            .gateway_control()
-            .settings()
-            .await
-            .unwrap()
-            .metrics_open_on_loopback
-    );
+    assert!(metrics_open(&h.app).await);
 }
 
 #[tokio::test]
@@ -369,4 +355,13 @@ async fn a_file_that_points_a_route_at_another_backend_says_so_before_and_after(
     let v: serde_json::Value = serde_json::from_str(&json.out).unwrap();
     assert_eq!(v["routeMoves"][0]["to"][0], "Lab", "{}", json.out);
     assert_eq!(v["applied"], true, "listed, not asked");
+}
+
+/// Whether the saved gateway settings let this machine read /metrics without a token.
+async fn metrics_open(app: &switchyard_app::Switchyard) -> bool {
+    app.gateway_control()
+        .settings()
+        .await
+        .unwrap()
+        .metrics_open_on_loopback
 }

@@ -3,9 +3,9 @@
 //! spend (and `switchyard requests` reads the team's ledger with the team's database set); a tool's token made through it belongs to the admin's owner and works at once; it
 //! revokes that token for the team (within a second), but not another person's; bad input is a 400 with a reason.
 
-use super::say_hi;
 use super::shutdown::sy_in;
 use super::team::{replica, team, Replica, SERVICE};
+use super::{json_of, say_hi};
 use std::time::{Duration, Instant};
 use switchyard_team::testing::{TempPostgres, TempRedis};
 
@@ -45,13 +45,7 @@ fn requests(dir: &std::path::Path, pg: &TempPostgres, args: &[&str]) -> serde_js
 
 /// The replica's overview as `admin` reads it.
 async fn overview(r: &Replica, admin: &str) -> serde_json::Value {
-    call(r, reqwest::Method::GET, "/overview", admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    json_of(call(r, reqwest::Method::GET, "/overview", admin)).await
 }
 
 fn call(r: &Replica, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
@@ -135,14 +129,10 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
-    let issued: serde_json::Value = call(&r, Method::POST, "/tokens", &admin)
-        .json(&serde_json::json!({"name": "codex"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let issued: serde_json::Value = json_of(
+        call(&r, Method::POST, "/tokens", &admin).json(&serde_json::json!({"name": "codex"})),
+    )
+    .await;
     assert_eq!(issued["owner"], "ana@example.com");
     let token = issued["token"].as_str().unwrap();
     assert_eq!(say_hi(r.addr, token, "demo-chat").await.status(), 200);

@@ -145,25 +145,14 @@ pub struct Limits {
     pub tpm: Option<u32>,
 }
 
-impl From<switchyard_app::BackendLimits> for Limits {
-    fn from(l: switchyard_app::BackendLimits) -> Self {
-        Limits {
-            max_in_flight: l.max_in_flight,
-            rpm: l.rpm,
-            tpm: l.tpm,
-        }
+mirror_struct!(
+    switchyard_app::BackendLimits,
+    Limits {
+        max_in_flight,
+        rpm,
+        tpm,
     }
-}
-
-impl From<Limits> for switchyard_app::BackendLimits {
-    fn from(l: Limits) -> Self {
-        switchyard_app::BackendLimits {
-            max_in_flight: l.max_in_flight,
-            rpm: l.rpm,
-            tpm: l.tpm,
-        }
-    }
-}
+);
 
 impl From<BackendView> for Backend {
     fn from(b: BackendView) -> Self {
@@ -264,24 +253,12 @@ pub struct Monitor {
     pub deep_probe: bool,
 }
 
-impl From<MonitorSettings> for Monitor {
-    fn from(m: MonitorSettings) -> Self {
-        Monitor {
-            probe_interval_s: m.probe_interval_s,
-            sla_target_bp: m.sla_target_bp,
-            required: m.required,
-            deep_probe: m.deep_probe,
-        }
+mirror_struct!(
+    MonitorSettings,
+    Monitor {
+        probe_interval_s,
+        sla_target_bp,
+        required,
+        deep_probe,
     }
-}
-
-impl From<Monitor> for MonitorSettings {
-    fn from(m: Monitor) -> Self {
-        MonitorSettings {
-            probe_interval_s: m.probe_interval_s,
-            sla_target_bp: m.sla_target_bp,
-            required: m.required,
-            deep_probe: m.deep_probe,
-        }
-    }
-}
+);

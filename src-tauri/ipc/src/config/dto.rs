@@ -105,47 +105,17 @@ fn change(c: Change) -> ConfigChange {
     }
 }
 
-impl From<HostChange> for KeyHostChange {
-    fn from(h: HostChange) -> Self {
-        KeyHostChange {
-            backend: h.backend,
-            from: h.from,
-            to: h.to,
-            keys: h.keys,
-        }
+mirror_struct!(
+    HostChange,
+    KeyHostChange {
+        backend,
+        from,
+        to,
+        keys,
     }
-}
+);
 
-impl From<KeyHostChange> for HostChange {
-    fn from(h: KeyHostChange) -> Self {
-        HostChange {
-            backend: h.backend,
-            from: h.from,
-            to: h.to,
-            keys: h.keys,
-        }
-    }
-}
-
-impl From<ExposureChange> for GatewayExposureChange {
-    fn from(e: ExposureChange) -> Self {
-        GatewayExposureChange {
-            setting: e.setting,
-            from: e.from,
-            to: e.to,
-        }
-    }
-}
-
-impl From<GatewayExposureChange> for ExposureChange {
-    fn from(e: GatewayExposureChange) -> Self {
-        ExposureChange {
-            setting: e.setting,
-            from: e.from,
-            to: e.to,
-        }
-    }
-}
+mirror_struct!(ExposureChange, GatewayExposureChange { setting, from, to });
 
 impl From<ImportOutcome> for ConfigImport {
     fn from(o: ImportOutcome) -> Self {

@@ -169,31 +169,17 @@ impl From<BudgetScope> for core::BudgetScope {
     }
 }
 
-impl From<core::Budget> for Budget {
-    fn from(b: core::Budget) -> Self {
-        Budget {
-            id: b.id,
-            name: b.name,
-            period: b.period.into(),
-            scope: b.scope.into(),
-            limit_usd: b.limit_usd,
-            hard_stop: b.hard_stop,
-        }
+mirror_struct!(
+    core::Budget,
+    Budget {
+        id,
+        name,
+        period,
+        scope,
+        limit_usd,
+        hard_stop,
     }
-}
-
-impl From<Budget> for core::Budget {
-    fn from(b: Budget) -> Self {
-        core::Budget {
-            id: b.id,
-            name: b.name,
-            period: b.period.into(),
-            scope: b.scope.into(),
-            limit_usd: b.limit_usd,
-            hard_stop: b.hard_stop,
-        }
-    }
-}
+);
 
 impl From<core::Forecast> for Forecast {
     fn from(f: core::Forecast) -> Self {

@@ -307,31 +307,17 @@ pub struct ResilienceForm {
     pub first_byte_timeout_secs: u32,
 }
 
-impl From<switchyard_app::Resilience> for ResilienceForm {
-    fn from(r: switchyard_app::Resilience) -> Self {
-        ResilienceForm {
-            breaker_failures: r.breaker_failures,
-            breaker_failure_rate_pct: r.breaker_failure_rate_pct,
-            breaker_open_secs: r.breaker_open_secs,
-            breaker_close_after: r.breaker_close_after,
-            retries_per_candidate: r.retries_per_candidate,
-            first_byte_timeout_secs: r.first_byte_timeout_secs,
-        }
+mirror_struct!(
+    switchyard_app::Resilience,
+    ResilienceForm {
+        breaker_failures,
+        breaker_failure_rate_pct,
+        breaker_open_secs,
+        breaker_close_after,
+        retries_per_candidate,
+        first_byte_timeout_secs,
     }
-}
-
-impl From<ResilienceForm> for switchyard_app::Resilience {
-    fn from(r: ResilienceForm) -> Self {
-        switchyard_app::Resilience {
-            breaker_failures: r.breaker_failures,
-            breaker_failure_rate_pct: r.breaker_failure_rate_pct,
-            breaker_open_secs: r.breaker_open_secs,
-            breaker_close_after: r.breaker_close_after,
-            retries_per_candidate: r.retries_per_candidate,
-            first_byte_timeout_secs: r.first_byte_timeout_secs,
-        }
-    }
-}
+);
 
 /// Saved settings and whether the running gateway still uses different ones.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]

@@ -46,31 +46,17 @@ pub struct SyncSettings {
     pub tokens: bool,
 }
 
-impl From<core::SyncSettings> for SyncSettings {
-    fn from(s: core::SyncSettings) -> Self {
-        SyncSettings {
-            enabled: s.enabled,
-            space: s.space,
-            backends: s.backends,
-            routes: s.routes,
-            budgets: s.budgets,
-            tokens: s.tokens,
-        }
+mirror_struct!(
+    core::SyncSettings,
+    SyncSettings {
+        enabled,
+        space,
+        backends,
+        routes,
+        budgets,
+        tokens,
     }
-}
-
-impl From<SyncSettings> for core::SyncSettings {
-    fn from(s: SyncSettings) -> Self {
-        core::SyncSettings {
-            enabled: s.enabled,
-            space: s.space,
-            backends: s.backends,
-            routes: s.routes,
-            budgets: s.budgets,
-            tokens: s.tokens,
-        }
-    }
-}
+);
 
 /// A record both sides changed since they last agreed; neither copy was touched.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
