@@ -128,8 +128,20 @@ const PROVIDER_VARS = [
 /**
  * Launches the real app window through tauri-driver and opens a WebDriver session on it. The
  * window starts its core process; `dataDir` and `service` attach it to an existing one instead.
+ * On a loaded machine WebKitWebDriver can fail to open the window in time (the new-session
+ * request times out): the launch is then stopped and tried once more, on the same data folder.
  */
-export async function startApp({ env = {}, dataDir: reuseDir, service: reuseService } = {}) {
+export async function startApp(options = {}) {
+  try {
+    return await openSession(options);
+  } catch (e) {
+    if (!e.retry) throw e.cause ?? e;
+    console.log(`# the WebDriver session did not open (${e.cause.message}): launching once more`);
+    return openSession({ ...options, dataDir: e.retry.dataDir, service: e.retry.service });
+  }
+}
+
+async function openSession({ env = {}, dataDir: reuseDir, service: reuseService } = {}) {
   sessionCount += 1;
   const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-data-"));
   const service = reuseService ?? `switchyard-e2e-${process.pid}-${sessionCount}`;
@@ -163,16 +175,28 @@ export async function startApp({ env = {}, dataDir: reuseDir, service: reuseServ
   // can take a moment, and a session request before it listens fails with a socket error.
   await waitForPort(nativePort);
   const launched = Date.now();
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    capabilities: {
-      "tauri:options": { application: appBinary },
-      "wdio:enforceWebDriverClassic": true,
-    },
-  });
+  let browser;
+  try {
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      connectionRetryCount: 0,
+      capabilities: {
+        "tauri:options": { application: appBinary },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  } catch (cause) {
+    driver.kill("SIGTERM");
+    await waitForExit(appBinary);
+    // Only a core this launch started is stopped; one the caller attached to stays.
+    if (!reuseDir) await stopCore();
+    const timedOut = /timeout|ECONNRESET|socket hang up/i.test(`${cause.code ?? ""} ${cause.message}`);
+    throw Object.assign(new Error("no WebDriver session", { cause }), {
+      retry: timedOut ? { dataDir, service } : null,
+    });
+  }
   await stillMotion(browser);
   return {
     browser,
@@ -213,6 +237,7 @@ export async function closeApp({ app, mock }) {
   if (app) keychainClear(app.service);
 }
 
+export { answerFileDialog } from "./dialogs.js";
 export { pageReaders, press } from "./page.js";
 export {
   byTestId, createGatewayToken, filesContaining, gatewayOpenaiUrl, innerText, keychainClear, keychainDump, listFiles,
@@ -336,55 +361,4 @@ export async function launchApp({ args = [], env = {} } = {}) {
     return res?.ok && (await res.text()).includes("demo-chat");
   }, "the gateway never listed demo-chat", 15000);
   return { proc, exited, dataDir, env: appEnv, token, base };
-}
-
-/** The X11 id of the visible window titled exactly `title`, or null. */
-function windowTitled(title) {
-  try {
-    const out = execFileSync("xdotool", ["search", "--onlyvisible", "--name", `^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`], {
-      encoding: "utf8", stdio: ["ignore", "pipe", "ignore"],
-    });
-    return out.trim().split("\n")[0] || null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Answers the native (GTK) file dialog titled `title` the way a keyboard user does: focus it,
- * Ctrl+L for the location field (a save dialog's name field has the focus already), select all,
- * type `file`, Enter. A dialog that has just mapped may drop the first keys, so a dialog still
- * open after a few seconds gets the same keys again. Resolves once the dialog is gone.
- */
-export async function answerFileDialog(title, file, { save = false, timeoutMs = 20000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let id = null;
-  while (id === null && Date.now() < deadline) {
-    id = windowTitled(title);
-    if (id === null) await sleep(100);
-  }
-  if (id === null) throw new Error(`no file dialog titled “${title}” appeared`);
-  const xdo = (...args) => execFileSync("xdotool", args, { stdio: "ignore" });
-  await sleep(500);
-  while (Date.now() < deadline) {
-    xdo("windowfocus", "--sync", id);
-    if (!save) xdo("key", "--clearmodifiers", "ctrl+l");
-    await sleep(200);
-    xdo("key", "--clearmodifiers", "ctrl+a");
-    xdo("type", "--delay", "15", file);
-    await sleep(300);
-    xdo("key", "Return");
-    const attempt = Date.now() + 4000;
-    while (Date.now() < attempt) {
-      if (windowTitled(title) === null) return;
-      await sleep(100);
-    }
-  }
-  const shot = path.join(artifacts, `file-dialog-${Date.now()}.png`);
-  try {
-    execFileSync("import", ["-window", "root", shot], { stdio: "ignore" });
-  } catch {
-    // No screenshot; the error below still says what happened.
-  }
-  throw new Error(`the file dialog “${title}” did not close (screen: ${shot})`);
 }
