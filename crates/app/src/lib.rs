@@ -24,7 +24,6 @@ mod monitor;
 mod notify;
 pub mod paths;
 pub mod probe;
-pub mod readiness;
 mod routes;
 mod service;
 mod settings;
@@ -37,6 +36,7 @@ mod tokens;
 pub mod tools;
 pub mod usage;
 
+pub use atomic::write as write_atomic;
 pub use backends::import::{
     Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,
 };
@@ -63,18 +63,19 @@ pub use external::WATCH_EVERY;
 pub use gateway::{gateway_config_from_env, GATEWAY_PORT_ENV};
 pub use gateway_control::resilience::Resilience;
 pub use gateway_control::settings::GatewaySettings;
-pub use gateway_control::{GatewayControl, GatewayInfo};
+pub use gateway_control::{GatewayControl, GatewayInfo, Running as GatewayRunning};
 pub use ledger::{LedgerSink, LedgerWriter};
 pub use monitor::{AlertView, BackendHealthView, Health, HealthBucket, HealthRange};
 pub use notify::{Channel as NotifyChannel, NotifyFailure};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
-pub use readiness::{PreviousRun, Readiness, ReadinessRun, LATENCY_THRESHOLD_MS};
 pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, SavedRoute, MAX_CANDIDATES,
     MAX_WEIGHT,
 };
-pub use service::{DrillTables, GatewayStatus, Mounted, Options, Switchyard, WeakSwitchyard};
+pub use service::{
+    DatabaseState, DrillTables, GatewayStatus, Mounted, Options, Switchyard, WeakSwitchyard,
+};
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
 pub use switchyard_gateway::{

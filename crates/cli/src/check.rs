@@ -12,8 +12,8 @@
 
 use super::report_flags::ReportFlags;
 use std::process::ExitCode;
-use switchyard_app::ReadinessRun;
 use switchyard_core::readiness::ComponentStatus;
+use switchyard_readiness::{Readiness, ReadinessRun};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -43,7 +43,7 @@ pub async fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let run = match app.readiness().run().await {
+    let run = match Readiness::new(&app).run().await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("switchyard: the checks could not run: {e}");

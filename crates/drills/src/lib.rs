@@ -31,8 +31,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_app::{
     AppError, BackendView, Backends, Cache, Costs, DomainEvent, DrillProgress, EventSink,
-    GatewayControl, Keys, OffThread, Readiness, RouteView, Routes, Switchyard,
+    GatewayControl, Keys, OffThread, RouteView, Routes, Switchyard,
 };
+use switchyard_readiness::Readiness;
 use switchyard_report::{Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 use switchyard_store::{DrillRow, DrillsTable, LedgerTable};
 
@@ -101,7 +102,7 @@ impl Drills {
                 backends: app.backends().clone(),
                 keys: app.keys().clone(),
                 routes: app.routes().clone(),
-                readiness: app.readiness().clone(),
+                readiness: Readiness::new(app),
                 cache: app.cache().clone(),
                 costs: app.costs().clone(),
             },
@@ -268,7 +269,7 @@ impl Drills {
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<Report, AppError> {
         let row = self.runs.blocking(move |s| Ok(s.drill_run(&id)?)).await?;
-        switchyard_app::readiness::stored_report(row.map(|r| r.report), "That drill run")
+        switchyard_readiness::stored_report(row.map(|r| r.report), "That drill run")
     }
 
     /// Writes stored run `id`'s report as `format` to `path` (replaced atomically).
@@ -278,7 +279,7 @@ impl Drills {
         format: switchyard_report::Format,
         path: PathBuf,
     ) -> Result<PathBuf, AppError> {
-        switchyard_app::readiness::write_report(&self.get(id).await?, format, path).await
+        switchyard_readiness::write_report(&self.get(id).await?, format, path).await
     }
 
     /// The readiness configuration check's results as drill cases.

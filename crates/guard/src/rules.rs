@@ -54,16 +54,10 @@ const SPAWNS: &[(&str, usize, &str)] = &[
 
 /// Files of crates/app whose structs hold the whole `Store` (everyone else gets its table
 /// handles through its constructor), and why.
-const STORE_HOLDERS: &[(&str, &str)] = &[
-    (
-        "service/mod.rs",
-        "the composition root: it hands each feature its handles",
-    ),
-    (
-        "readiness/mod.rs",
-        "its checks are of the database itself (integrity, schema version)",
-    ),
-];
+const STORE_HOLDERS: &[(&str, &str)] = &[(
+    "service/mod.rs",
+    "the composition root: it hands each feature its handles",
+)];
 
 fn key(krate: &str, members: &[String]) -> String {
     format!("{krate}: {}", members.join(" <-> "))

@@ -109,7 +109,7 @@ async fn run_readiness(State(api): State<Api>, Extension(caller): Extension<Call
         Ok(app) => app,
         Err(refused) => return refused.into_response(),
     };
-    if let Err(e) = app.readiness().run().await {
+    if let Err(e) = switchyard_readiness::Readiness::new(&app).run().await {
         return failed(&e);
     }
     match gather(&api.team, &app).await {
@@ -260,17 +260,20 @@ async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError>
             hard_stop: b.hard_stop,
         });
     }
-    let readiness = app.readiness().latest().await?.map(|run| TeamReadiness {
-        started_at: run.started_at,
-        verdict: run.card.verdict,
-        score: run.card.score,
-        blockers: run
-            .card
-            .blockers
-            .into_iter()
-            .map(|b| format!("{}: {}", b.component, b.message))
-            .collect(),
-    });
+    let readiness = switchyard_readiness::Readiness::new(app)
+        .latest()
+        .await?
+        .map(|run| TeamReadiness {
+            started_at: run.started_at,
+            verdict: run.card.verdict,
+            score: run.card.score,
+            blockers: run
+                .card
+                .blockers
+                .into_iter()
+                .map(|b| format!("{}: {}", b.component, b.message))
+                .collect(),
+        });
     let alerts = app
         .health()
         .alerts(50)

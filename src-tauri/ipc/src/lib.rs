@@ -122,12 +122,14 @@ pub struct Core {
 struct Running {
     app: Switchyard,
     drills: switchyard_drills::Drills,
+    readiness: switchyard_readiness::Readiness,
 }
 
 impl Core {
     pub fn new(app: Result<Switchyard, IpcError>) -> Self {
         let app = app.map(|app| Running {
             drills: switchyard_drills::Drills::new(&app),
+            readiness: switchyard_readiness::Readiness::new(&app),
             app,
         });
         Core { app }
@@ -141,6 +143,14 @@ impl Core {
     /// The drills of the running core (one run at a time, cancelled from any command).
     pub fn drills(&self) -> Result<&switchyard_drills::Drills, IpcError> {
         self.app.as_ref().map(|r| &r.drills).map_err(Clone::clone)
+    }
+
+    /// The readiness checks of the running core.
+    pub fn readiness(&self) -> Result<&switchyard_readiness::Readiness, IpcError> {
+        self.app
+            .as_ref()
+            .map(|r| &r.readiness)
+            .map_err(Clone::clone)
     }
 
     /// Version and folders; the window adds its own first-paint time.

@@ -108,6 +108,24 @@ impl Keys {
             .unwrap_or_else(|e| Err(switchyard_secrets::SecretError::Rejected(e.to_string())))
     }
 
+    /// Writes, reads back and deletes a throw-away entry (readiness): `true` when what was read
+    /// is what was written.
+    pub async fn keychain_round_trip(&self) -> Result<bool, switchyard_secrets::SecretError> {
+        let secrets = Arc::clone(&self.secrets);
+        tokio::task::spawn_blocking(move || {
+            let account = format!("switchyard-readiness-{}", crate::new_id());
+            let probe = switchyard_secrets::SecretString::new(crate::new_id());
+            secrets.set(&account, &probe)?;
+            let read = secrets.get(&account);
+            let deleted = secrets.delete(&account);
+            let same = read?.expose() == probe.expose();
+            deleted?;
+            Ok(same)
+        })
+        .await
+        .unwrap_or_else(|e| Err(switchyard_secrets::SecretError::Rejected(e.to_string())))
+    }
+
     /// Tests a key (or a keyless backend when `key_id` is `None`) against the provider's
     /// zero-cost endpoint, records the result and announces it.
     pub async fn test(

@@ -19,7 +19,7 @@ use switchyard_store::{LedgerTable, RequestFilter, SettingsTable, Store};
 
 /// The gateway as this process started it.
 #[derive(Clone)]
-pub(crate) enum Running {
+pub enum Running {
     Listening(GatewayHandle, SocketAddr),
     /// Why it did not start (a port in use).
     Failed(String),
@@ -74,7 +74,7 @@ impl GatewayControl {
     }
 
     /// The gateway as this process started it (the readiness gateway check reads it).
-    pub(crate) fn running(&self) -> &Running {
+    pub fn running(&self) -> &Running {
         &self.running
     }
 

@@ -4,6 +4,7 @@
 use crate::blocking::OffThread;
 use crate::events::DomainEvent;
 use crate::paths::AppPaths;
+use crate::AppError;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_mock::MockServer;
@@ -17,6 +18,16 @@ mod start;
 
 pub use mount::Mounted;
 pub use options::Options;
+
+/// The database's own health (see [`Switchyard::database_state`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseState {
+    /// `ok`, or what SQLite's integrity check found.
+    pub integrity: String,
+    pub schema: u32,
+    /// The schema version this build migrates to.
+    pub expected_schema: u32,
+}
 
 /// The tables a feature above the core keeps its own rows in (see [`Switchyard::drill_tables`]).
 pub struct DrillTables {
@@ -83,8 +94,6 @@ pub(crate) struct Inner {
     pub usage: crate::usage::ToolUsage,
     /// The Preferences feature (the Settings page; ledger retention).
     pub preferences: crate::settings::Preferences,
-    /// The Readiness feature (one-click checks, stored runs).
-    pub readiness: crate::readiness::Readiness,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
     /// My machines (and the team's records on a replica).
@@ -194,9 +203,24 @@ impl Switchyard {
         crate::events::EventSink::new(self.inner.events.clone())
     }
 
-    /// Readiness: run the checks, the stored runs.
-    pub fn readiness(&self) -> &crate::readiness::Readiness {
-        &self.inner.readiness
+    /// The table the readiness checks (`switchyard-readiness`, above the core) keep their runs
+    /// in.
+    pub fn readiness_runs(&self) -> switchyard_store::AlertsTable {
+        self.inner.store.alerts()
+    }
+
+    /// The database's own health, for the readiness checks: SQLite's integrity check and the
+    /// schema version, beside the one this build expects.
+    pub async fn database_state(&self) -> Result<DatabaseState, AppError> {
+        self.inner
+            .blocking(|inner| {
+                Ok(DatabaseState {
+                    integrity: inner.store.integrity_check()?,
+                    schema: inner.store.schema_version()?,
+                    expected_schema: Store::expected_schema_version(),
+                })
+            })
+            .await
     }
 
     /// Costs: the Costs page, the display currency, prices, budgets and exports.

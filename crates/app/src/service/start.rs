@@ -221,19 +221,6 @@ impl Switchyard {
             backends_changed.clone(),
         );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
-        let readiness = crate::readiness::Readiness {
-            store: store.clone(),
-            secrets: Arc::clone(&opts.secrets),
-            data_dir: opts.paths.data_dir.clone(),
-            http: http.clone(),
-            gateway: gateway_control.clone(),
-            backends: backends.clone(),
-            keys: keys.clone(),
-            routes: routes.clone(),
-            notifications: notifications.clone(),
-            events: sink.clone(),
-            team: opts.team.clone(),
-        };
         let config_file = crate::config_file::ConfigFiles::new(
             (backends.clone(), routes.clone(), costs.clone()),
             (gateway_control.clone(), cache.clone(), health.clone()),
@@ -270,7 +257,6 @@ impl Switchyard {
                 backends,
                 keys,
                 catalogue,
-                readiness,
                 preferences,
                 gateway_control,
                 tools,

@@ -11,7 +11,8 @@ use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importan
 const DB_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Team {
-    pub(crate) async fn readiness(&self) -> Component {
+    /// The team's part of this replica's readiness run.
+    pub async fn readiness(&self) -> Component {
         let mut checks = Vec::new();
         let want = switchyard_team::SCHEMA_VERSION;
         checks.push(

@@ -104,7 +104,10 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
         );
     }
     assert!(served.contains("Alpha"), "{served:?}");
-    let run_ = h.app.readiness().run().await.unwrap();
+    let run_ = switchyard_readiness::Readiness::new(&h.app)
+        .run()
+        .await
+        .unwrap();
     assert_eq!(
         run_.card.verdict,
         switchyard_core::readiness::Verdict::Ready,

@@ -98,7 +98,7 @@ const REVIEWED: &[Site] = &[
         "probes: a key only after approved_for (backends/keys.rs, monitor/prober.rs) or, found in a tool's file, to its kind's official host or a backend the user picked or already trusts (backends::home_for_found_key)"),
     site("crates/app/src/catalogue/fetch.rs", ".for_url(", 1,
         "model lists: the key Catalogue::key_for picks, approved_for the backend's base URL"),
-    site("crates/app/src/readiness/system.rs", ".for_url(", 1,
+    site("crates/readiness/src/system.rs", ".for_url(", 1,
         "readiness Host-guard check: no secret, to the gateway on 127.0.0.1"),
     site("crates/app/src/team/attach.rs", ".for_url(", 1,
         "Team gateway link: the admin token (keychain) to the replica the user attached, https or loopback http (checked_url), no redirects"),

@@ -216,7 +216,10 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
 async fn a_readiness_run_announces_its_verdict_in_a_notification() {
     let dir = tempfile::tempdir().unwrap();
     let (app, recorder) = start_monitored(dir.path()).await;
-    let run = app.readiness().run().await.unwrap();
+    let run = switchyard_readiness::Readiness::new(&app)
+        .run()
+        .await
+        .unwrap();
     let verdicts: Vec<_> = recorder
         .sent()
         .into_iter()

@@ -6,7 +6,10 @@ use switchyard_app::MonitorSettings;
 use switchyard_core::readiness::{Component, ComponentStatus, Verdict};
 
 /// The component of a run's card that `is` picks.
-fn component(run: &switchyard_app::ReadinessRun, is: impl Fn(&Component) -> bool) -> &Component {
+fn component(
+    run: &switchyard_readiness::ReadinessRun,
+    is: impl Fn(&Component) -> bool,
+) -> &Component {
     run.card.components.iter().find(|c| is(c)).unwrap()
 }
 
@@ -20,7 +23,10 @@ fn closed_port_url() -> String {
 #[tokio::test]
 async fn a_fresh_install_is_ready_and_every_component_is_scored() {
     let h = start().await;
-    let run = h.app.readiness().run().await.unwrap();
+    let run = switchyard_readiness::Readiness::new(&h.app)
+        .run()
+        .await
+        .unwrap();
     let names: Vec<&str> = run
         .card
         .components
@@ -49,12 +55,22 @@ async fn a_fresh_install_is_ready_and_every_component_is_scored() {
         "a foreign Host is refused for real: {gateway:?}"
     );
     assert!(run.previous.is_none());
-    let again = h.app.readiness().run().await.unwrap();
+    let again = switchyard_readiness::Readiness::new(&h.app)
+        .run()
+        .await
+        .unwrap();
     assert_eq!(
         again.previous.as_ref().map(|p| p.id.as_str()),
         Some(run.id.as_str())
     );
-    assert_eq!(h.app.readiness().history(10).await.unwrap().len(), 2);
+    assert_eq!(
+        switchyard_readiness::Readiness::new(&h.app)
+            .history(10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -66,7 +82,10 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
             None,
         )
         .await;
-    let run = h.app.readiness().run().await.unwrap();
+    let run = switchyard_readiness::Readiness::new(&h.app)
+        .run()
+        .await
+        .unwrap();
     let local = component(&run, |c| c.name == "Local");
     assert_eq!(local.status, ComponentStatus::Down);
     assert!(!local.required, "backends are optional by default");
@@ -82,7 +101,10 @@ async fn a_required_backend_that_is_down_blocks_and_an_optional_one_degrades() {
         .set_monitor(down.row.id.clone(), required)
         .await
         .unwrap();
-    let run = h.app.readiness().run().await.unwrap();
+    let run = switchyard_readiness::Readiness::new(&h.app)
+        .run()
+        .await
+        .unwrap();
     assert_eq!(run.card.verdict, Verdict::Blocked);
     assert_eq!(run.card.blockers.len(), 1, "{:?}", run.card.blockers);
     assert_eq!(run.card.blockers[0].component, "Local");
@@ -240,7 +262,10 @@ async fn a_keyless_kind_with_a_key_is_reached_with_its_key() {
             Some(key("main", key_value)),
         )
         .await;
-    let run = h.app.readiness().run().await.unwrap();
+    let run = switchyard_readiness::Readiness::new(&h.app)
+        .run()
+        .await
+        .unwrap();
     let local = component(&run, |c| c.id == format!("backend:{}", b.row.id));
     let reach = local
         .checks

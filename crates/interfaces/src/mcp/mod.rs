@@ -132,7 +132,7 @@ impl SwitchyardMcp {
         if let Err(e) = access::check(&self.app, &self.own, &ctx, Entry::McpReadiness) {
             return tool_error(e);
         }
-        match self.app.readiness().run().await {
+        match switchyard_readiness::Readiness::new(&self.app).run().await {
             Ok(run) => match serde_json::to_value(run.report()) {
                 Ok(v) => json_result(&v),
                 Err(e) => tool_error(format!("The scorecard could not be written: {e}")),

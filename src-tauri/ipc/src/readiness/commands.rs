@@ -9,14 +9,12 @@ type Res<T> = Result<T, IpcError>;
 /// Runs every readiness check (progress arrives as `readinessProgress` events).
 #[tracing::instrument(skip(core))]
 pub async fn run_readiness(core: &Core) -> Res<Readiness> {
-    Ok(core.app()?.readiness().run().await?.into())
+    Ok(core.readiness()?.run().await?.into())
 }
 
 /// Stored runs, newest first.
 pub async fn readiness_history(core: &Core, limit: u32) -> Res<Vec<Readiness>> {
-    Ok(dtos(
-        core.app()?.readiness().history(limit.clamp(1, 50)).await?,
-    ))
+    Ok(dtos(core.readiness()?.history(limit.clamp(1, 50)).await?))
 }
 
 /// Writes stored run `run_id`'s report as `format` to `path`; answers with the path written.
@@ -27,7 +25,7 @@ pub async fn export_readiness_report(
     format: ReportFormat,
     path: std::path::PathBuf,
 ) -> Res<String> {
-    let readiness = core.app()?.readiness();
+    let readiness = core.readiness()?;
     let written = readiness.export_report(run_id, format.into(), path).await?;
     Ok(written.display().to_string())
 }

@@ -2,10 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{NotifyFailure, PreviousRun, Progress, ReadinessRun};
+use switchyard_app::{NotifyFailure, Progress};
 use switchyard_core::readiness::{
     CheckResult, Component, ComponentKind, ComponentStatus, Importance,
 };
+use switchyard_readiness::{PreviousRun, ReadinessRun};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -117,7 +117,7 @@ pub fn perform(
         Action::Readiness => {
             let core = core.clone();
             tasks.spawn("readiness checks from the tray", async move {
-                if let Err(e) = core.readiness().run().await {
+                if let Err(e) = switchyard_readiness::Readiness::new(&core).run().await {
                     tracing::warn!(error = %e, "readiness checks from the tray failed");
                 }
             });

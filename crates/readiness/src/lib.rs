@@ -1,30 +1,20 @@
 //! One-click readiness checks: keychain, database, gateway, configuration, notifications and
 //! every enabled backend, checked concurrently with live progress, scored by
 //! `switchyard_core::readiness`, stored, and compared with the previous run. The same runner
-//! serves the UI and `switchyard check`.
+//! serves the window, `switchyard check`, the MCP `readiness` tool and a team replica's API.
+//! Above the core: it reads every feature through the core's public services.
 
 mod backend;
 mod report;
 pub use report::{stored_report, write_report};
 mod system;
 
-use crate::backends::keys::Keys;
-use crate::backends::Backends;
-use crate::blocking::OffThread;
-use crate::events::{EventSink, Progress};
-use crate::gateway_control::GatewayControl;
-use crate::notify::Notifications;
-use crate::routes::Routes;
-use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
+use switchyard_app::{AppError, DomainEvent, OffThread, Progress, Switchyard};
 use switchyard_core::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
 use switchyard_notify::{Kind, Notification, Urgency};
-use switchyard_secrets::SecretStore;
-use switchyard_store::ReadinessRow;
-use switchyard_store::Store;
+use switchyard_store::{AlertsTable, ReadinessRow};
 
 /// A finished run as stored and shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,47 +81,45 @@ fn verdict_notification(run: &ReadinessRun) -> Notification {
 /// Latency above this counts against a backend (normal importance).
 pub const LATENCY_THRESHOLD_MS: u32 = 2_000;
 
-/// The Readiness feature. It reads the other features through their public services only.
-/// Cheap to clone. Built at start-up from the store (integrity, stored runs), the keychain (a
-/// write/read/delete round trip), the data folder (free space), the HTTP clients (the gateway's
-/// Host guard is tried for real), the gateway's controls (what it is doing), the Backends, Keys
-/// (each key is tested), Routes (live breaker state, routes that can serve) and Notifications
-/// (delivery, the verdict) services, and the event sink (`ReadinessProgress`,
-/// `ReadinessFinished`).
+/// The Readiness feature. It reads the other features through the core's public services: the
+/// database's state and the stored runs, the keychain (a write/read/delete round trip through
+/// Keys), the data folder (free space), the gateway's controls (the Host guard is tried for
+/// real), Backends, Keys (each key is tested), Routes (live breaker state, routes that can
+/// serve), Notifications (delivery, the verdict), the team on a replica, and the event sink
+/// (`ReadinessProgress`, `ReadinessFinished`). Cheap to clone.
 #[derive(Clone)]
 pub struct Readiness {
-    pub(crate) store: Store,
-    pub(crate) secrets: Arc<dyn SecretStore>,
-    pub(crate) data_dir: PathBuf,
-    pub(crate) http: switchyard_gateway::HttpClients,
-    pub(crate) gateway: GatewayControl,
-    pub(crate) backends: Backends,
-    pub(crate) keys: Keys,
-    pub(crate) routes: Routes,
-    pub(crate) notifications: Notifications,
-    pub(crate) events: EventSink,
-    /// On a team replica: the team's database, Redis and ledger are checked too.
-    pub(crate) team: Option<crate::team::Team>,
+    core: Switchyard,
+    runs: AlertsTable,
 }
 
 impl Readiness {
+    /// The checks of the running core `core`.
+    pub fn new(core: &Switchyard) -> Readiness {
+        Readiness {
+            runs: core.readiness_runs(),
+            core: core.clone(),
+        }
+    }
+
     fn emit(&self, event: DomainEvent) {
-        self.events.emit(event);
+        self.core.event_sink().emit(event);
     }
 
     /// Runs every check, stores the run and returns it. Emits `ReadinessProgress` events.
     pub async fn run(&self) -> Result<ReadinessRun, AppError> {
         let started = Instant::now();
         let started_at = switchyard_store::now();
-        let run_id = crate::new_id();
+        let run_id = uuid::Uuid::new_v4().simple().to_string();
         let backends: Vec<_> = self
-            .backends
+            .core
+            .backends()
             .list()
             .await?
             .into_iter()
             .filter(|b| b.row.enabled)
             .collect();
-        let total = 5 + usize::from(self.team.is_some()) + backends.len();
+        let total = 5 + usize::from(self.core.team().is_some()) + backends.len();
         let progress = |done: usize, component: Option<&Component>| {
             self.emit(DomainEvent::ReadinessProgress(Progress {
                 run_id: run_id.clone(),
@@ -153,11 +141,11 @@ impl Readiness {
             components.push(c);
             progress(components.len(), components.last());
         }
-        if let Some(team) = &self.team {
+        if let Some(team) = self.core.team() {
             components.push(team.readiness().await);
             progress(components.len(), components.last());
         }
-        let live = self.routes.live_health();
+        let live = self.core.routes().live_health();
         let checks = backends.iter().map(|b| backend::check(self, b, &live));
         for c in futures_util::future::join_all(checks).await {
             components.push(c);
@@ -184,8 +172,8 @@ impl Readiness {
             score: run.card.score,
             report: serde_json::to_string(&run).map_err(|e| AppError::Internal(e.to_string()))?,
         };
-        self.store
-            .blocking(move |store| Ok(store.alerts().insert_readiness_run(&row)?))
+        self.runs
+            .blocking(move |runs| Ok(runs.insert_readiness_run(&row)?))
             .await?;
         tracing::info!(
             verdict = run.card.verdict.as_str(),
@@ -193,7 +181,10 @@ impl Readiness {
             ms = run.duration_ms,
             "readiness checks finished"
         );
-        self.notifications.send(verdict_notification(&run)).await;
+        self.core
+            .notifications()
+            .send(verdict_notification(&run))
+            .await;
         self.emit(DomainEvent::ReadinessFinished {
             run_id: run.id.clone(),
         });
@@ -213,8 +204,8 @@ impl Readiness {
     /// Stored runs, newest first (a damaged report is skipped).
     pub async fn history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
         let rows = self
-            .store
-            .blocking(move |store| Ok(store.alerts().readiness_runs(limit)?))
+            .runs
+            .blocking(move |runs| Ok(runs.readiness_runs(limit)?))
             .await?;
         Ok(rows
             .into_iter()

@@ -3,7 +3,7 @@
 
 use super::Readiness;
 use super::LATENCY_THRESHOLD_MS;
-use crate::{BackendLive, BackendView};
+use switchyard_app::{BackendLive, BackendView};
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 use switchyard_core::{BackendKind, CheckOutcome, Circuit};
 use Importance::{Critical, Info, Normal};
@@ -32,7 +32,7 @@ pub async fn check(app: &Readiness, b: &BackendView, live: &[BackendLive]) -> Co
             let tests = b
                 .keys
                 .iter()
-                .map(|k| app.keys.test(&row.id, Some(&k.row.id)));
+                .map(|k| app.core.keys().test(&row.id, Some(&k.row.id)));
             let results = futures_util::future::join_all(tests).await;
             let mut valid = 0;
             let mut bad = Vec::new();
@@ -76,7 +76,7 @@ pub async fn check(app: &Readiness, b: &BackendView, live: &[BackendLive]) -> Co
         // A server that takes no key may still be given one (a local server behind a key):
         // reach it the way requests do, with the first key.
         let key = b.keys.first().map(|k| k.row.id.as_str());
-        match app.keys.test(&row.id, key).await {
+        match app.core.keys().test(&row.id, key).await {
             Ok(p) if p.outcome == CheckOutcome::Valid => {
                 latencies.extend(p.latency_ms);
                 checks.push(CheckResult::pass(

@@ -1,12 +1,10 @@
 //! The machine-wide components: keychain, database, gateway, configuration, notifications.
 
 use super::Readiness;
-use crate::blocking::OffThread;
-use crate::gateway_control::Running;
+use switchyard_app::GatewayRunning as Running;
 use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
 use switchyard_core::validate::validate_backend;
 use switchyard_core::BackendDraft;
-use switchyard_secrets::SecretString;
 use Importance::{Critical, Info, Normal};
 
 /// Free space below this degrades the database component; below a fifth of it, it is down.
@@ -14,46 +12,27 @@ const LOW_DISK_BYTES: u64 = 500 * 1024 * 1024;
 
 /// Writes, reads back and deletes a throw-away entry.
 pub async fn keychain(app: &Readiness) -> Component {
-    let secrets = std::sync::Arc::clone(&app.secrets);
-    let service = secrets.service().to_string();
-    let result = tokio::task::spawn_blocking(move || {
-        let account = format!("switchyard-readiness-{}", crate::new_id());
-        let probe = SecretString::new(crate::new_id());
-        secrets.set(&account, &probe)?;
-        let read = secrets.get(&account);
-        let deleted = secrets.delete(&account);
-        let same = read?.expose() == probe.expose();
-        deleted?;
-        Ok::<bool, switchyard_secrets::SecretError>(same)
-    })
-    .await;
-    let check = match result {
-        Ok(Ok(true)) => CheckResult::pass(
+    let service = app.core.keychain_service().to_string();
+    let check = match app.core.keys().keychain_round_trip().await {
+        Ok(true) => CheckResult::pass(
             "keychain.roundTrip",
             "Write, read and delete a test entry",
             Critical,
             format!("works (service “{service}”)"),
         ),
-        Ok(Ok(false)) => CheckResult::fail(
+        Ok(false) => CheckResult::fail(
             "keychain.roundTrip",
             "Write, read and delete a test entry",
             Critical,
             "the entry read back differs from the one written",
             "Restart the keychain service (gnome-keyring / KWallet / Keychain Access).",
         ),
-        Ok(Err(e)) => CheckResult::fail(
+        Err(e) => CheckResult::fail(
             "keychain.roundTrip",
             "Write, read and delete a test entry",
             Critical,
             e.to_string(),
             e.fix_hint(),
-        ),
-        Err(_) => CheckResult::fail(
-            "keychain.roundTrip",
-            "Write, read and delete a test entry",
-            Critical,
-            "the keychain call did not finish",
-            "Restart Switchyard.",
         ),
     };
     Component::new(
@@ -66,19 +45,19 @@ pub async fn keychain(app: &Readiness) -> Component {
 }
 
 pub async fn database(app: &Readiness) -> Component {
-    let dir = app.data_dir.clone();
+    let dir = app.core.paths().data_dir.clone();
+    let free = tokio::task::spawn_blocking(move || fs4::available_space(&dir).ok())
+        .await
+        .ok()
+        .flatten();
     let result = app
-        .store
-        .blocking(move |store| {
-            let integrity = store.integrity_check()?;
-            let version = store.schema_version()?;
-            let free = fs4::available_space(&dir).ok();
-            Ok((integrity, version, free))
-        })
-        .await;
+        .core
+        .database_state()
+        .await
+        .map(|d| (d.integrity, d.schema, d.expected_schema, free));
     let mut checks = Vec::new();
     match result {
-        Ok((integrity, version, free)) => {
+        Ok((integrity, version, want, free)) => {
             checks.push(if integrity == "ok" {
                 CheckResult::pass("db.integrity", "Integrity check", Critical, "ok")
             } else {
@@ -90,7 +69,6 @@ pub async fn database(app: &Readiness) -> Component {
                     "Quit Switchyard and restore the database from a backup (see the data folder in Settings).",
                 )
             });
-            let want = switchyard_store::Store::expected_schema_version();
             checks.push(if version == want {
                 CheckResult::pass(
                     "db.schema",
@@ -144,6 +122,15 @@ pub async fn database(app: &Readiness) -> Component {
     )
 }
 
+/// The innermost error message (the useful part of a reqwest error).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
 fn mib(bytes: u64) -> String {
     format!("{} MiB", bytes / (1024 * 1024))
 }
@@ -151,7 +138,7 @@ fn mib(bytes: u64) -> String {
 /// Listening, on loopback unless LAN access was allowed, and refusing a foreign `Host`.
 pub async fn gateway(app: &Readiness) -> Component {
     let mut checks = Vec::new();
-    let (addr, lan) = match app.gateway.running() {
+    let (addr, lan) = match app.core.gateway_control().running() {
         Running::Listening(g, addr) => (*addr, g.config().allow_non_loopback),
         Running::Failed(e) => {
             checks.push(CheckResult::fail(
@@ -204,8 +191,20 @@ pub async fn gateway(app: &Readiness) -> Component {
         )
     });
     let url = format!("http://127.0.0.1:{}/v1/models", addr.port());
-    let foreign = app
-        .http
+    let http = match switchyard_app::probe::http_client() {
+        Ok(http) => http,
+        Err(e) => {
+            checks.push(CheckResult::fail(
+                "gateway.host",
+                "Refuses a foreign Host",
+                Critical,
+                format!("no HTTP client: {}", root_cause(&e)),
+                "Restart Switchyard.",
+            ));
+            return Component::new("gateway", "Gateway", ComponentKind::Gateway, true, checks);
+        }
+    };
+    let foreign = http
         .for_url(&url)
         .get(&url)
         .header("host", "evil.example")
@@ -236,7 +235,7 @@ pub async fn gateway(app: &Readiness) -> Component {
             "gateway.host",
             "Refuses a foreign Host",
             Critical,
-            format!("no answer: {}", crate::root_cause(&e)),
+            format!("no answer: {}", root_cause(&e)),
             "Restart Switchyard.",
         ),
     });
@@ -245,7 +244,7 @@ pub async fn gateway(app: &Readiness) -> Component {
 
 /// Every backend's saved settings still validate, something is enabled, routes point somewhere.
 pub async fn configuration(app: &Readiness) -> Component {
-    let backends = match app.backends.list().await {
+    let backends = match app.core.backends().list().await {
         Ok(b) => b,
         Err(e) => {
             let c = CheckResult::fail(
@@ -317,7 +316,7 @@ pub async fn configuration(app: &Readiness) -> Component {
             "Enable a backend (or the Demo backend) on the Backends page.",
         )
     });
-    if let Ok(routes) = app.routes.list().await {
+    if let Ok(routes) = app.core.routes().list().await {
         let broken: Vec<String> = routes
             .iter()
             .filter(|r| !r.candidates.iter().any(|c| c.backend_enabled))
@@ -351,7 +350,7 @@ pub async fn configuration(app: &Readiness) -> Component {
 
 /// Whether a desktop notification can be delivered (optional: failing only degrades).
 pub async fn notifications(app: &Readiness) -> Component {
-    let check = match app.notifications.service().await {
+    let check = match app.core.notifications().service().await {
         Ok(server) => CheckResult::pass("notify.server", "Notification service", Normal, server),
         Err(e) => CheckResult::fail(
             "notify.server",

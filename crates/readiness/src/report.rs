@@ -2,9 +2,8 @@
 //! check, the blockers, the previous run. Nothing secret is in a run, so nothing is in the report.
 
 use super::{Readiness, ReadinessRun};
-use crate::blocking::OffThread;
-use crate::AppError;
 use std::path::PathBuf;
+use switchyard_app::{AppError, OffThread};
 use switchyard_core::readiness::{ComponentKind, ComponentStatus, Importance};
 use switchyard_report::{Blocker, Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 
@@ -103,8 +102,8 @@ impl Readiness {
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<ReadinessRun, AppError> {
         let row = self
-            .store
-            .blocking(move |store| Ok(store.alerts().readiness_run(&id)?))
+            .runs
+            .blocking(move |runs| Ok(runs.readiness_run(&id)?))
             .await?;
         stored_report(row.map(|r| r.report), "That readiness run")
     }
@@ -142,7 +141,7 @@ pub async fn write_report(
 ) -> Result<PathBuf, AppError> {
     let text = format.render(report);
     let target = path.clone();
-    tokio::task::spawn_blocking(move || crate::tools::files::write_atomic(&target, &text))
+    tokio::task::spawn_blocking(move || switchyard_app::write_atomic(&target, text.as_bytes()))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
     Ok(path)
