@@ -269,10 +269,15 @@ impl Metrics {
             .set(i64::try_from(lost).unwrap_or(i64::MAX));
         self.team
             .read(app.team().map(|t| t.state()).as_ref(), &self.names);
-        let backends = app.health().overview().await.unwrap_or_default();
         let live = app.routes().live_health();
         let windows = app.usage().windows().await.unwrap_or_default();
-        self.limits.read(&windows, &backends, &live, &self.names);
+        let backends = app.health().overview().await;
+        let names = backends.as_deref().unwrap_or_default();
+        self.limits.read(&windows, names, &live, &self.names);
+        // Without the monitor's view the backends' gauges keep their last values.
+        let Ok(backends) = backends else {
+            return;
+        };
         self.breaker.clear();
         self.up.clear();
         self.uptime.clear();
