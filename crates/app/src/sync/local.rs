@@ -1,5 +1,6 @@
-//! This machine's side of a sync: its records as JSON by kind and name ([`snapshot`]), and
-//! another machine's records taken in ([`apply`]) through the same checks as `config import`.
+//! This machine's side of a sync: its records as JSON by kind and name
+//! ([`MachineSync::snapshot`]), and another machine's records taken in ([`apply`]) through the
+//! same checks as `config import`.
 //! A backend's record has no keys, not even their labels: keys stay in each machine's keychain,
 //! and another machine's delete never removes them (a backend that holds keys here is left for
 //! the user to delete, with a problem saying so).

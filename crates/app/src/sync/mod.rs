@@ -5,8 +5,8 @@
 //! changed the same record both keep their copy and the record is listed as a conflict until
 //! the user keeps one ([`MachineSync::resolve`]). Nothing newer is ever overwritten silently.
 //!
-//! A team's replicas follow the space `team` one way ([`follow_team`]); `switchyard backend`,
-//! `route` and `budget` with the team's variables write to it.
+//! A team's replicas follow the space `team` one way ([`MachineSync::follow_team`]);
+//! `switchyard backend`, `route` and `budget` with the team's variables write to it.
 //!
 //! Every record of a person's space is sealed ([`seal`]) with a key only their machines hold, so
 //! someone else with the database's credentials cannot put a token, a backend or a route into
