@@ -12,6 +12,7 @@ use switchyard_secrets::SecretStore;
 use switchyard_store::Store;
 use tokio::sync::broadcast;
 
+mod first_run;
 mod mount;
 mod options;
 mod start;
