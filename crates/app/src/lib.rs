@@ -27,6 +27,7 @@ pub mod probe;
 mod routes;
 mod service;
 mod settings;
+pub mod statusline;
 mod supervisor;
 pub mod sync;
 pub mod team;
@@ -74,7 +75,8 @@ pub use routes::{
     MAX_WEIGHT,
 };
 pub use service::{
-    DatabaseState, DrillTables, GatewayStatus, Mounted, Options, Switchyard, WeakSwitchyard,
+    DatabaseState, DrillTables, GatewayStatus, Mounted, Options, Switchyard, ToolHandles,
+    WeakSwitchyard,
 };
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
@@ -90,9 +92,10 @@ pub use switchyard_store::{
 };
 pub use switchyard_store::{ToolUsageRow, UsageGroup};
 pub use switchyard_usage::Tool as UsageTool;
+pub use team::attach::TeamLink;
 pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
-pub use tools::{ConnectChoice, FilesReport, Home, TierModels, ToolId, ToolReport, ToolStatus};
+pub use tools::{Home, TierModels, ToolId};
 
 /// The innermost error message (the useful part of a reqwest error).
 pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -242,7 +242,7 @@ impl Tokens {
 
     /// Creates and indexes a token named `name` (checked by the caller or [`Tokens::create`]).
     /// Blocking, for a feature's own blocking work (connecting a tool); no event is sent.
-    pub(crate) fn insert(&self, name: &str) -> Result<(TokenRow, SecretString), AppError> {
+    pub fn insert(&self, name: &str) -> Result<(TokenRow, SecretString), AppError> {
         self.insert_scoped(name, TokenScope::Gateway)
     }
 
@@ -316,7 +316,7 @@ impl Tokens {
     }
 
     /// Revokes a token by id and drops it from the index. Blocking; no event is sent.
-    pub(crate) fn revoke_now(&self, id: &str) -> Result<(), AppError> {
+    pub fn revoke_now(&self, id: &str) -> Result<(), AppError> {
         self.tokens.revoke_token(id)?;
         self.index.reload(&self.tokens).map(drop)
     }

@@ -141,6 +141,7 @@ pub(crate) async fn open_with(
     opts.gateway = gateway;
     opts.team = team;
     let app = Switchyard::start(opts).await.map_err(|e| e.to_string())?;
+    switchyard_tools::Tools::repair_at_start(&app).await;
     Ok((app, guard))
 }
 

@@ -192,10 +192,7 @@ pub fn main(args: &[String]) -> ExitCode {
         // Claude Code runs this after every turn: no runtime, no core, read-only SQLite. It pipes
         // its session JSON in; the line does not need it.
         match AppPaths::from_env() {
-            Some(paths) => println!(
-                "{}",
-                switchyard_app::tools::statusline::line(&paths.db_file)
-            ),
+            Some(paths) => println!("{}", switchyard_app::statusline::line(&paths.db_file)),
             None => println!("Switchyard · no data folder"),
         }
         return ExitCode::SUCCESS;

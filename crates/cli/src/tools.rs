@@ -4,8 +4,8 @@
 
 use super::io::Io;
 use super::values;
-use switchyard_app::tools::{ConnectChoice, ToolId, ToolStatus};
-use switchyard_app::{AppError, Switchyard};
+use switchyard_app::{AppError, Switchyard, ToolId};
+use switchyard_tools::{ConnectChoice, ToolStatus, Tools};
 
 #[derive(Debug, clap::Args)]
 pub struct ToolsArgs {
@@ -61,7 +61,7 @@ enum StatuslineAction {
 
 impl ToolsArgs {
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
-        let tools = match app.tools().list().await {
+        let tools = match Tools::new(app).list().await {
             Ok(t) => t,
             Err(e) => return io.report(&e),
         };
@@ -90,7 +90,7 @@ impl ConnectArgs {
         choice.tiers.opus = self.opus.clone();
         choice.tiers.sonnet = self.sonnet.clone();
         choice.tiers.haiku = self.haiku.clone();
-        let r = app.tools().connect(self.tool, choice).await?;
+        let r = Tools::new(app).connect(self.tool, choice).await?;
         let mut out = String::new();
         for f in &r.files.changed {
             out += &format!("changed {f}\n");
@@ -123,7 +123,7 @@ impl ConnectArgs {
 impl DisconnectArgs {
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         let done = async {
-            let r = app.tools().disconnect(self.tool).await?;
+            let r = Tools::new(app).disconnect(self.tool).await?;
             let mut out = String::new();
             for f in &r.files.changed {
                 out += &format!("restored {f}\n");
@@ -143,10 +143,10 @@ impl DisconnectArgs {
 
 impl StatuslineArgs {
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
-        let tools = app.tools();
+        let tools = Tools::new(app);
         let changed = match self.action {
             None => {
-                let line = switchyard_app::tools::statusline::line(&app.paths().db_file);
+                let line = switchyard_app::statusline::line(&app.paths().db_file);
                 return io.out(&format!("{line}\n"));
             }
             Some(StatuslineAction::Install) => tools.install_statusline().await,

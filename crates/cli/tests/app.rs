@@ -123,6 +123,11 @@ impl Harness {
             .get_or_init(|| switchyard_drills::Drills::new(&self.app))
     }
 
+    /// The Tools service of this core (as the window's core builds it).
+    pub fn tools(&self) -> switchyard_tools::Tools {
+        switchyard_tools::Tools::new(&self.app)
+    }
+
     /// Adds a backend (with its first key when given); it must be accepted.
     pub async fn add(&self, draft: BackendDraft, key: Option<NewKey>) -> BackendView {
         self.app.backends().create(draft, key).await.unwrap()

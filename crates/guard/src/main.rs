@@ -34,6 +34,7 @@ fn main() -> ExitCode {
                 continue;
             }
         };
+        rules::crate_size(&rel, c.tree.code_lines(), &mut problems, show);
         let graph = c.graph();
         let mut found: Vec<(String, Vec<String>)> = cycles(&graph)
             .into_iter()
@@ -66,8 +67,9 @@ fn main() -> ExitCode {
     if problems.is_empty() {
         println!(
             "guard: no module cycle, {} bare spawn(s) each owned, the Store held as listed, \
-             the root object named only by the composition root",
-            spawns.len()
+             the root object named only by the composition root, no crate over {} lines",
+            spawns.len(),
+            rules::MAX_CRATE_LINES
         );
         ExitCode::SUCCESS
     } else {

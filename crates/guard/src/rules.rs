@@ -59,6 +59,21 @@ const STORE_HOLDERS: &[(&str, &str)] = &[(
     "the composition root: it hands each feature its handles",
 )];
 
+/// The most lines of non-test Rust one crate may have: past it, a crate is doing several jobs
+/// and the compiler no longer keeps their walls (issue 54 split the core along its seams).
+pub const MAX_CRATE_LINES: usize = 16_000;
+
+pub fn crate_size(krate: &str, lines: usize, problems: &mut Vec<String>, show: bool) {
+    if lines > MAX_CRATE_LINES {
+        problems.push(format!(
+            "{krate}: {lines} lines of non-test Rust, over the {MAX_CRATE_LINES} a crate may \
+             have: move a feature along its seam into a crate of its own"
+        ));
+    } else if show {
+        println!("{krate}: {lines} lines of non-test Rust");
+    }
+}
+
 fn key(krate: &str, members: &[String]) -> String {
     format!("{krate}: {}", members.join(" <-> "))
 }

@@ -19,6 +19,9 @@ pub struct Module {
 pub struct CrateTree {
     pub src: PathBuf,
     pub modules: BTreeMap<ModPath, Module>,
+    /// Each file's lines that are not test code: every line of the file but those of its
+    /// `#[cfg(test)]` items (attributes and doc comments included).
+    pub lines: BTreeMap<PathBuf, usize>,
 }
 
 /// Why a crate could not be read.
@@ -41,8 +44,9 @@ impl CrateTree {
         let mut tree = CrateTree {
             src: src.to_path_buf(),
             modules: BTreeMap::new(),
+            lines: BTreeMap::new(),
         };
-        let items = parse(&root)?;
+        let items = tree.parse(&root)?;
         tree.add(Vec::new(), root.clone(), dir_of_children(&root), items)?;
         Ok(tree)
     }
@@ -86,7 +90,7 @@ impl CrateTree {
                         Some(_) => found.with_extension(""),
                         None => dir_of_children(&found),
                     };
-                    let items = parse(&found)?;
+                    let items = self.parse(&found)?;
                     self.add(child, found, dir, items)?;
                 }
             }
@@ -94,14 +98,48 @@ impl CrateTree {
         self.modules.insert(path, Module { file, items });
         Ok(())
     }
+
+    /// The crate's lines of code that are not test code (see [`CrateTree::lines`]).
+    pub fn code_lines(&self) -> usize {
+        self.lines.values().sum()
+    }
+
+    /// Parses `file` (reached through a module that is not test code) and counts its lines.
+    fn parse(&mut self, file: &Path) -> Result<Vec<syn::Item>, ReadError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| ReadError(format!("{}: {e}", file.display())))?;
+        let parsed =
+            syn::parse_file(&text).map_err(|e| ReadError(format!("{}: {e}", file.display())))?;
+        let lines = text
+            .lines()
+            .count()
+            .saturating_sub(test_lines(&parsed.items));
+        self.lines.insert(file.to_path_buf(), lines);
+        Ok(parsed.items)
+    }
 }
 
-fn parse(file: &Path) -> Result<Vec<syn::Item>, ReadError> {
-    let text =
-        std::fs::read_to_string(file).map_err(|e| ReadError(format!("{}: {e}", file.display())))?;
-    let parsed =
-        syn::parse_file(&text).map_err(|e| ReadError(format!("{}: {e}", file.display())))?;
-    Ok(parsed.items)
+/// The lines the `#[cfg(test)]` items among `items` take, inline modules searched too (an
+/// inline module's own children are in the same file).
+fn test_lines(items: &[syn::Item]) -> usize {
+    use syn::spanned::Spanned;
+    items
+        .iter()
+        .map(|item| {
+            if is_test(attrs(item)) {
+                let span = item.span();
+                span.end().line + 1 - span.start().line
+            } else if let syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inline)),
+                ..
+            }) = item
+            {
+                test_lines(inline)
+            } else {
+                0
+            }
+        })
+        .sum()
 }
 
 /// Where `file`'s own `mod x;` children live: beside it for `lib.rs`/`main.rs`/`mod.rs`, else

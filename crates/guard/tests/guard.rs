@@ -169,3 +169,19 @@ fn a_struct_holding_the_whole_store_is_found() {
         "a constructor may take it; a field may not"
     );
 }
+
+#[test]
+fn a_crate_s_size_counts_its_code_and_not_its_tests() {
+    let dir = krate(&[
+        ("lib.rs", "mod a;\n#[cfg(test)]\nmod a_tests;\n"),
+        (
+            "a.rs",
+            "/// Doc.\npub fn f() {}\n\n/// Tests.\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n",
+        ),
+        ("a_tests.rs", "fn lots() {}\nfn of() {}\nfn tests() {}\n"),
+    ]);
+    let c = read(&dir.path().join("src")).unwrap();
+    // lib.rs: 3 lines less the 2 of the test module's declaration; a.rs: 9 less the 6 of its
+    // test module (from its doc comment to its brace); a_tests.rs is not read at all.
+    assert_eq!(c.tree.code_lines(), 1 + 3);
+}

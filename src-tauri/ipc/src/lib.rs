@@ -123,6 +123,7 @@ struct Running {
     app: Switchyard,
     drills: switchyard_drills::Drills,
     readiness: switchyard_readiness::Readiness,
+    tools: switchyard_tools::Tools,
 }
 
 impl Core {
@@ -130,6 +131,7 @@ impl Core {
         let app = app.map(|app| Running {
             drills: switchyard_drills::Drills::new(&app),
             readiness: switchyard_readiness::Readiness::new(&app),
+            tools: switchyard_tools::Tools::new(&app),
             app,
         });
         Core { app }
@@ -151,6 +153,11 @@ impl Core {
             .as_ref()
             .map(|r| &r.readiness)
             .map_err(Clone::clone)
+    }
+
+    /// The coding tools of the running core: detect, connect, the status line.
+    pub fn tools(&self) -> Result<&switchyard_tools::Tools, IpcError> {
+        self.app.as_ref().map(|r| &r.tools).map_err(Clone::clone)
     }
 
     /// Version and folders; the window adds its own first-paint time.

@@ -92,6 +92,7 @@ async fn run() -> Result<(), String> {
     // This process's own loops (the core's are its supervisor's): stopped before the core.
     let loops = Supervisor::default();
     if let Ok(core) = &core {
+        switchyard_tools::Tools::repair_at_start(core).await;
         forward_events(core, ui.clone(), &loops);
         let startup = core.clone();
         loops.spawn("startup checks", async move {

@@ -190,7 +190,7 @@ impl Catalogue {
     }
 
     /// Every enabled backend's listed models as `Backend/model`, for the tools' pickers.
-    pub(crate) fn choices_in(
+    pub fn choices_in(
         catalogue: &CatalogueTable,
         backends: &BackendsTable,
     ) -> Result<Vec<String>, AppError> {

@@ -36,6 +36,25 @@ pub struct DrillTables {
     pub ledger: switchyard_store::LedgerTable,
 }
 
+/// What the Tools service (`switchyard-tools`, above the core) is built from (see
+/// [`Switchyard::tool_handles`]): the tables it keeps its rows in and reads, the keychain (what
+/// a connected tool's edited keys held before) and where the tools are. Everything else it
+/// reaches through the services.
+pub struct ToolHandles {
+    /// Tool connections (what "Disconnect" restores).
+    pub connections: switchyard_store::ConnectionsTable,
+    /// Backends and the model lists: the models a tool's picker offers; routes' names too.
+    pub backends: switchyard_store::BackendsTable,
+    pub catalogue: switchyard_store::CatalogueTable,
+    pub routes: switchyard_store::RoutesTable,
+    /// Token rows, for a free token name per tool.
+    pub tokens: switchyard_store::TokensTable,
+    /// Today's requests per tool token (the Tools page's cards).
+    pub ledger: switchyard_store::LedgerTable,
+    pub secrets: Arc<dyn SecretStore>,
+    pub place: crate::tools::Place,
+}
+
 /// The running application core. Cheap to clone.
 #[derive(Clone)]
 pub struct Switchyard {
@@ -85,8 +104,8 @@ pub(crate) struct Inner {
     pub catalogue: crate::catalogue::Catalogue,
     /// The Gateway feature's controls (address, pause, requests, saved settings).
     pub gateway_control: crate::gateway_control::GatewayControl,
-    /// The Tools feature (detect and connect coding tools, the status line).
-    pub tools: crate::tools::Tools,
+    /// Where the coding tools and the user's things are (the Tools service's and the sweep's).
+    pub place: crate::tools::Place,
     /// The key sweep (keys left in files, moved into the keychain and back).
     pub key_sweep: crate::tools::KeySweep,
     /// The team gateway this desktop is attached to.
@@ -169,9 +188,20 @@ impl Switchyard {
         &self.inner.gateway_control
     }
 
-    /// Coding tools: list, connect, disconnect, the status line.
-    pub fn tools(&self) -> &crate::tools::Tools {
-        &self.inner.tools
+    /// The handles the Tools service (`switchyard-tools`, above the core: detect and connect
+    /// the coding tools, their status line) is built from.
+    pub fn tool_handles(&self) -> ToolHandles {
+        let store = &self.inner.store;
+        ToolHandles {
+            connections: store.connections(),
+            backends: store.backends(),
+            catalogue: store.catalogue(),
+            routes: store.routes(),
+            tokens: store.tokens(),
+            ledger: store.ledger(),
+            secrets: Arc::clone(&self.inner.secrets),
+            place: self.inner.place.clone(),
+        }
     }
 
     /// The key sweep: provider keys left in files, moved into the keychain and put back.

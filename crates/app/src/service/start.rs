@@ -200,19 +200,10 @@ impl Switchyard {
             Arc::clone(&opts.secrets),
             http.clone(),
         );
-        let tools = crate::tools::Tools::new(
-            &store,
-            Arc::clone(&opts.secrets),
-            place.clone(),
-            tokens.clone(),
-            gateway_control.clone(),
-            sink.clone(),
-            team_link.clone(),
-        );
         let key_sweep = crate::tools::KeySweep::new(
             &store,
             Arc::clone(&opts.secrets),
-            place,
+            place.clone(),
             reach.clone(),
             backends_changed.clone(),
         );
@@ -255,7 +246,7 @@ impl Switchyard {
                 catalogue,
                 preferences,
                 gateway_control,
-                tools,
+                place,
                 key_sweep,
                 team_link,
                 usage,
@@ -286,9 +277,6 @@ impl Switchyard {
         passive_rx: tokio::sync::mpsc::UnboundedReceiver<switchyard_monitor::Signal>,
     ) -> Result<(), AppError> {
         self.seed_demo().await?;
-        if let Err(e) = self.inner.tools.repair().await {
-            tracing::warn!(error = %e, "interrupted tool connections not repaired");
-        }
         self.inner.routing.refresh().await;
         let i = &self.inner;
         i.preferences.start(&i.tasks);

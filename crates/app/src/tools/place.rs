@@ -8,8 +8,9 @@ use crate::AppError;
 use std::sync::Arc;
 use switchyard_connect::Home;
 
+/// Where the tools are looked up, handed to the Tools service and the key sweep.
 #[derive(Clone)]
-pub(crate) struct Place {
+pub struct Place {
     /// The data folder (backups, the lock file) and the database file (the status line).
     pub paths: AppPaths,
     /// Where the tools' files are (`None`: `HOME` and the tools' variables).

@@ -80,7 +80,7 @@ async fn a_chosen_model_is_checked_where_it_is_chosen() {
         .contains("acme-unknown-model has no known price"));
 
     // The tools' pickers offer every listed model.
-    let choices = h.app.tools().model_choices().await.unwrap();
+    let choices = h.tools().model_choices().await.unwrap();
     assert!(
         choices.contains(&"OpenAI/acme-unknown-model".to_string()),
         "{choices:?}"

@@ -5,7 +5,8 @@
 
 use super::*;
 use std::path::PathBuf;
-use switchyard_app::{AppError, ConnectChoice, Home, ToolId, ToolReport, ToolStatus};
+use switchyard_app::{AppError, Home, ToolId};
+use switchyard_tools::{ConnectChoice, ToolReport, ToolStatus};
 
 pub const CLAUDE_SETTINGS: &str = r#"{
   "$schema": "https://json.schemastore.org/claude-code-settings.json",
@@ -46,21 +47,17 @@ pub struct ToolsHarness {
 impl ToolsHarness {
     /// Connects `tool` with the default choice: the answer as is.
     pub async fn connect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
-        self.h
-            .app
-            .tools()
-            .connect(tool, ConnectChoice::default())
-            .await
+        self.h.tools().connect(tool, ConnectChoice::default()).await
     }
 
     /// Disconnects `tool`: the answer as is.
     pub async fn disconnect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
-        self.h.app.tools().disconnect(tool).await
+        self.h.tools().disconnect(tool).await
     }
 
     /// How `tool` stands now.
     pub async fn status(&self, tool: ToolId) -> ToolStatus {
-        let tools = self.h.app.tools().list().await.unwrap();
+        let tools = self.h.tools().list().await.unwrap();
         tools.into_iter().find(|s| s.tool == tool).unwrap()
     }
 
@@ -115,6 +112,8 @@ pub async fn start_tools_custom(
     opts.tools_path = Some(String::new());
     custom(&mut opts);
     let app = Switchyard::start(opts).await.unwrap();
+    // As the binaries do once their core has started.
+    switchyard_tools::Tools::repair_at_start(&app).await;
     (app, dir, home)
 }
 
@@ -223,11 +222,7 @@ async fn codex_keeps_the_users_edits_made_while_connected() {
         model: Some("demo-chat".into()),
         ..Default::default()
     };
-    t.h.app
-        .tools()
-        .connect(ToolId::Codex, choice)
-        .await
-        .unwrap();
+    t.h.tools().connect(ToolId::Codex, choice).await.unwrap();
     let connected = read(&config);
     assert!(
         connected.contains("model_provider = \"switchyard\""),
@@ -334,7 +329,7 @@ async fn a_read_only_tool_file_is_refused_whole_with_the_fix() {
     assert_eq!(read(&config), CODEX_CONFIG);
     let mode = std::fs::metadata(&config).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o444, "its mode is kept too");
-    let list = t.h.app.tools().list().await.unwrap();
+    let list = t.h.tools().list().await.unwrap();
     assert!(list.iter().all(|s| !s.connected), "nothing recorded");
     let tokens = t.tokens().await;
     assert!(

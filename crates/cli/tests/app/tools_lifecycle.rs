@@ -34,12 +34,12 @@ async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() 
 async fn the_status_line_installs_and_restores_the_users_own() {
     let t = start_tools().await;
     let settings = t.claude_settings();
-    t.h.app.tools().install_statusline().await.unwrap();
+    t.h.tools().install_statusline().await.unwrap();
     let live: serde_json::Value = serde_json::from_str(&read(&settings)).unwrap();
     let command = live["statusLine"]["command"].as_str().unwrap();
     assert!(command.ends_with(" statusline"), "{command}");
     assert_eq!(t.status(ToolId::ClaudeCode).await.statusline, Some(true));
-    t.h.app.tools().uninstall_statusline().await.unwrap();
+    t.h.tools().uninstall_statusline().await.unwrap();
     assert_eq!(read(&settings), CLAUDE_SETTINGS);
 }
 
@@ -48,12 +48,12 @@ fn the_status_line_reads_the_database_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("switchyard.sqlite");
     assert_eq!(
-        switchyard_app::tools::statusline::line(&db),
+        switchyard_app::statusline::line(&db),
         "Switchyard · no data yet"
     );
     let store = switchyard_store::Store::open(&db).unwrap();
     drop(store);
-    let line = switchyard_app::tools::statusline::line(&db);
+    let line = switchyard_app::statusline::line(&db);
     assert!(line.starts_with("Switchyard $0.00 today"), "{line}");
     assert!(line.ends_with("no backends"), "{line}");
 }
@@ -127,13 +127,13 @@ async fn a_settings_file_both_connections_created_goes_with_the_last_of_them() {
         let t = start_tools().await;
         let settings = t.home.path().join(".claude/settings.json");
         t.connect(ToolId::ClaudeCode).await.unwrap();
-        t.h.app.tools().install_statusline().await.unwrap();
+        t.h.tools().install_statusline().await.unwrap();
         if status_line_last {
             t.disconnect(ToolId::ClaudeCode).await.unwrap();
             assert!(settings.exists(), "the status line still uses it");
-            t.h.app.tools().uninstall_statusline().await.unwrap();
+            t.h.tools().uninstall_statusline().await.unwrap();
         } else {
-            t.h.app.tools().uninstall_statusline().await.unwrap();
+            t.h.tools().uninstall_statusline().await.unwrap();
             assert!(settings.exists(), "Claude Code is still connected");
             t.disconnect(ToolId::ClaudeCode).await.unwrap();
         }

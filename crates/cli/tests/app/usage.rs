@@ -36,7 +36,7 @@ async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
     assert_eq!(five.resets_at_ms, Some(resets * 1000));
     assert_eq!(five.source, switchyard_app::usage::WindowSource::Provider);
     // Claude Code's status line names the window nearest its limit.
-    let line = switchyard_app::tools::statusline::line(&app.paths().db_file);
+    let line = switchyard_app::statusline::line(&app.paths().db_file);
     assert!(line.contains("Codex 5-hour 85% (resets in "), "{line}");
     // /metrics: the provider's figure as a ratio.
     let scraper = app

@@ -3,18 +3,18 @@
 
 use super::dto::{parse_tool, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
 use crate::{dtos, Core, IpcError};
-use switchyard_app::ConnectChoice;
+use switchyard_tools::ConnectChoice;
 
 type Res<T> = Result<T, IpcError>;
 
 /// Every supported tool: installed (and its version), connected, and its usage today.
 pub async fn list_tools(core: &Core) -> Res<Vec<ToolInfo>> {
-    Ok(dtos(core.app()?.tools().list().await?))
+    Ok(dtos(core.tools()?.list().await?))
 }
 
 /// Route names, then each enabled backend's `Backend/model`.
 pub async fn tool_model_choices(core: &Core) -> Res<Vec<String>> {
-    Ok(core.app()?.tools().model_choices().await?)
+    Ok(core.tools()?.model_choices().await?)
 }
 
 /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick.
@@ -26,8 +26,7 @@ pub async fn connect_tool(
     team: Option<bool>,
 ) -> Res<ToolResult> {
     Ok(core
-        .app()?
-        .tools()
+        .tools()?
         .connect(
             parse_tool(&tool)?,
             ConnectChoice {
@@ -43,23 +42,18 @@ pub async fn connect_tool(
 /// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.
 #[tracing::instrument(skip(core))]
 pub async fn disconnect_tool(core: &Core, tool: String) -> Res<ToolResult> {
-    Ok(core
-        .app()?
-        .tools()
-        .disconnect(parse_tool(&tool)?)
-        .await?
-        .into())
+    Ok(core.tools()?.disconnect(parse_tool(&tool)?).await?.into())
 }
 
 #[tracing::instrument(skip(core))]
 pub async fn install_statusline(core: &Core) -> Res<FilesChanged> {
-    Ok(core.app()?.tools().install_statusline().await?.into())
+    Ok(core.tools()?.install_statusline().await?.into())
 }
 
 /// Removes Switchyard's status line; the user's own one comes back.
 #[tracing::instrument(skip(core))]
 pub async fn uninstall_statusline(core: &Core) -> Res<FilesChanged> {
-    Ok(core.app()?.tools().uninstall_statusline().await?.into())
+    Ok(core.tools()?.uninstall_statusline().await?.into())
 }
 
 /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.

@@ -6,7 +6,8 @@ use crate::backends::dto::Kind;
 use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{FilesReport, KeyFinding, KeyMove, KeyScan, ToolId, ToolReport, ToolStatus};
+use switchyard_app::{KeyFinding, KeyMove, KeyScan, ToolId};
+use switchyard_tools::{FilesReport, ToolReport, ToolStatus};
 
 /// A supported coding tool, by the id the core and the CLI use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -5,7 +5,7 @@
 //! team's API instead of among this machine's tokens.
 
 use super::service::Tools;
-use crate::AppError;
+use switchyard_app::AppError;
 
 /// How a connection row marks a team token's id.
 const TEAM_TOKEN: &str = "team:";

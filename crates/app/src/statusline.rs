@@ -1,13 +1,11 @@
 //! `switchyard statusline`: one line for Claude Code's `statusLine` command — today's spend,
 //! the most-used budget and the worst backend status — read from the database read-only in a
-//! few milliseconds (no gateway, no Demo server, no keychain). The Claude Code card installs it
-//! as connection [`super::STATUSLINE_ID`], so uninstalling restores the user's own status line.
+//! few milliseconds (no gateway, no Demo server, no keychain). Installing it as Claude Code's
+//! status line is the Tools service's (`switchyard-tools`).
 
-use super::{connect, FilesReport, Tools, STATUSLINE_ID};
-use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::Path;
-use switchyard_store::{Dimension, Store};
+use switchyard_store::Store;
 
 /// The line, from the database at `db_file` (`Switchyard · no data yet` when there is none).
 pub fn line(db_file: &Path) -> String {
@@ -62,56 +60,11 @@ fn nearest_limit(store: &Store, now: i64) -> Option<String> {
     crate::usage::nearest_limit(&windows, now)
 }
 
-/// Local midnight today as Unix milliseconds.
-pub(crate) fn local_midnight_ms() -> i64 {
+/// Local midnight today as Unix milliseconds ("today" on the status line and the tool cards).
+pub fn local_midnight_ms() -> i64 {
     let now = chrono::Local::now();
     now.date_naive()
         .and_hms_opt(0, 0, 0)
         .and_then(|m| m.and_local_timezone(chrono::Local).earliest())
         .map_or(0, |m| m.timestamp_millis())
-}
-
-/// Requests and spend today per gateway token name.
-pub(crate) fn usage_today_by_token(inner: &Tools) -> Result<Vec<(String, u64, f64)>, AppError> {
-    let now = crate::clock::now_ms();
-    Ok(inner
-        .ledger
-        .usage_by(Dimension::Token, local_midnight_ms(), now + 3_600_000)?
-        .into_iter()
-        .map(|(name, t)| (name, t.requests, t.cost_usd))
-        .collect())
-}
-
-impl Tools {
-    /// Installs `<this program> statusline` as Claude Code's status line (the user's own one is
-    /// restored on uninstall).
-    pub async fn install_statusline(&self) -> Result<FilesReport, AppError> {
-        let home = self.place.home()?;
-        let exe = std::env::current_exe()
-            .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
-        let command = format!("{} statusline", shell_quote(&exe.display().to_string()));
-        self.blocking(move |inner| {
-            inner.secrets.check()?;
-            let plan = switchyard_connect::tools::statusline_plan(&home, &command);
-            connect::connect(inner, STATUSLINE_ID, &[plan], None, None, &home.home)
-        })
-        .await
-    }
-
-    pub async fn uninstall_statusline(&self) -> Result<FilesReport, AppError> {
-        let home = self.place.home()?;
-        self.blocking(move |inner| connect::disconnect(inner, STATUSLINE_ID, &home.home))
-            .await
-    }
-}
-
-/// Quotes a path for the shell Claude Code runs the command with, when it needs it.
-fn shell_quote(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }

@@ -5,11 +5,12 @@
 //! refuse, before writing anything, a file in a folder another user can write
 //! ([`folders::check`]).
 
+use super::folders;
 use super::journal::{self, FileEntry, FileRecord, Restore, CONNECTED, PENDING};
 use super::Tools;
-use super::{files, folders};
-use crate::AppError;
 use std::path::{Path, PathBuf};
+use switchyard_app::tools::files;
+use switchyard_app::AppError;
 use switchyard_connect::edit::{self, Change};
 use switchyard_connect::FilePlan;
 use switchyard_store::ConnectionRow;

@@ -16,8 +16,8 @@
 //! - Checked before anything is written; a refusal is a [`FolderError`] naming the folder, its
 //!   mode and owner, and the fix.
 
-use crate::AppError;
 use std::path::{Path, PathBuf};
+use switchyard_app::AppError;
 
 /// A folder (or link) someone else could use to swap or read a tool's file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

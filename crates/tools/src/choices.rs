@@ -3,7 +3,7 @@
 
 use super::service::Tools;
 use super::ToolId;
-use crate::AppError;
+use switchyard_app::AppError;
 use switchyard_core::BackendKind;
 
 pub(super) fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
@@ -14,7 +14,6 @@ pub(super) fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
         .map(|r| r.name)
         .collect();
     for b in inner
-        .rows
         .backends
         .list_backends()?
         .into_iter()
@@ -22,7 +21,7 @@ pub(super) fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
     {
         out.push(format!("{}/{}", b.name, b.default_model));
     }
-    for listed in crate::catalogue::Catalogue::choices_in(&inner.catalogue, &inner.rows.backends)? {
+    for listed in switchyard_app::Catalogue::choices_in(&inner.catalogue, &inner.backends)? {
         if !out.contains(&listed) {
             out.push(listed);
         }
@@ -39,7 +38,7 @@ pub(super) fn default_model(inner: &Tools, tool: ToolId) -> Result<Option<String
         ToolId::GeminiCli => Some(BackendKind::Gemini),
         ToolId::Opencode | ToolId::Aider => None,
     };
-    let backends = inner.rows.backends.list_backends()?;
+    let backends = inner.backends.list_backends()?;
     if native.is_some_and(|k| backends.iter().any(|b| b.enabled && b.kind == k)) {
         return Ok(None);
     }

@@ -6,11 +6,11 @@
 //! [`repair`] runs at start-up: a connect interrupted between the journal and the last rename is
 //! rolled back (or finished, when every file made it), and temp files left behind are removed.
 
-use super::files;
 use super::Tools;
-use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use switchyard_app::tools::files;
+use switchyard_app::AppError;
 use switchyard_connect::edit::{self, EditError, Record};
 use switchyard_connect::Format;
 use switchyard_secrets::{SecretError, SecretString};

@@ -1,0 +1,357 @@
+//! The Tools feature, above the core (`switchyard-tools`): finds the coding tools on this
+//! machine (Claude Code, Codex, Gemini CLI, opencode, aider), connects each to the gateway — this
+//! machine's or the attached team's — with its own token, editing only the keys it needs,
+//! reversibly ([`connect`], [`journal`]); shows each tool's usage today and installs Claude
+//! Code's status line ([`statusline`]). Built from the core's public face ([`Tools::new`]); the
+//! key sweep and the file helpers it shares with connecting stay in the core
+//! (`switchyard_app::tools`).
+//!
+//! Invariants: a tool's config file is parsed before anything is written and refused whole when
+//! it cannot be; nothing returned or logged here holds a key or a gateway token.
+
+mod choices;
+mod connect;
+mod detect;
+mod folders;
+mod journal;
+mod service;
+mod statusline;
+mod team;
+
+pub use connect::FilesReport;
+pub use detect::parse_version;
+pub use service::Tools;
+pub use switchyard_app::{Home, TierModels, ToolId};
+
+use choices::{default_model, model_choices};
+use std::path::Path;
+use switchyard_app::tools::files;
+use switchyard_app::{AppError, OffThread};
+use switchyard_connect::{tools, ConnectParams};
+use switchyard_core::free_name;
+
+/// Connection id of Claude Code's status line (a connection without a token).
+pub const STATUSLINE_ID: &str = "claude-code:statusline";
+
+/// One tool as the Tools page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolStatus {
+    pub tool: ToolId,
+    pub installed: bool,
+    pub version: Option<String>,
+    /// The program found on `PATH`.
+    pub program: Option<String>,
+    pub connected: bool,
+    /// The base URL the tool's files point at now, if any.
+    pub points_at: Option<String>,
+    /// Connected, but the files no longer point at this gateway (port changed, file edited).
+    pub needs_reconnect: bool,
+    /// Connected to the team gateway this desktop is attached to, not to this machine's.
+    pub via_team: bool,
+    /// The files Connect edits (`~/…`).
+    pub config_files: Vec<String>,
+    pub model: Option<String>,
+    pub token_name: Option<String>,
+    pub requests_today: u64,
+    pub cost_today_usd: f64,
+    /// Claude Code only: whether Switchyard's status line is installed.
+    pub statusline: Option<bool>,
+}
+
+/// What the user picked for a connect (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectChoice {
+    /// The route or model the tool uses; `None` picks a sensible one.
+    pub model: Option<String>,
+    /// Claude Code's per-tier models (default: `model` for every tier when one is set).
+    pub tiers: TierModels,
+    /// To the team gateway this desktop is attached to, with a team token, rather than to this
+    /// machine's gateway.
+    pub team: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolReport {
+    pub files: FilesReport,
+    pub token_name: Option<String>,
+    pub model: Option<String>,
+}
+
+impl Tools {
+    /// Every supported tool with its state and usage today.
+    pub async fn list(&self) -> Result<Vec<ToolStatus>, AppError> {
+        let home = self.place.home()?;
+        let path_var = self.place.path();
+        let found = detect::detect_all(path_var, home.home.clone()).await;
+        let root = self.gateway_root().await.ok();
+        let team_root = self.team.url().await.ok().flatten();
+        self.blocking(move |inner| {
+            let connections = inner.connections.list_connections()?;
+            let tokens = inner.token_rows.list_tokens()?;
+            let usage = statusline::usage_today_by_token(inner)?;
+            let mut out = Vec::new();
+            for (tool, installed) in found {
+                let row = connections.iter().find(|c| c.id == tool.as_str());
+                let token_name = row
+                    .and_then(|r| r.token_id.as_deref())
+                    .and_then(|id| tokens.iter().find(|t| t.id == id))
+                    .map(|t| t.name.clone());
+                let read = |p: &Path| files::read_text(p).ok().flatten();
+                let points_at = tools::current_base_url(tool, &home, &read);
+                let connected = row.is_some_and(|r| r.state == journal::CONNECTED);
+                let via_team = row
+                    .and_then(|r| r.token_id.as_deref())
+                    .is_some_and(|id| team::team_token(id).is_some());
+                // A team token is the replica's to check; this machine's are here.
+                let token_active = via_team
+                    || row.and_then(|r| r.token_id.as_deref()).is_some_and(|id| {
+                        tokens.iter().any(|t| t.id == id && t.revoked_at.is_none())
+                    });
+                let target = if via_team { &team_root } else { &root };
+                let here = match (&points_at, target) {
+                    (Some(p), Some(r)) => p.trim_end_matches("/v1").trim_end_matches('/') == r,
+                    _ => false,
+                };
+                // By the token's name; a disconnected tool by the name its token had.
+                let usage_name = token_name.as_deref().unwrap_or(tool.as_str());
+                let (requests_today, cost_today_usd) = usage
+                    .iter()
+                    .find(|(name, _, _)| name == usage_name)
+                    .map_or((0, 0.0), |(_, n, c)| (*n, *c));
+                out.push(ToolStatus {
+                    tool,
+                    installed: installed.path.is_some(),
+                    version: installed.version,
+                    program: installed.path.map(|p| p.display().to_string()),
+                    connected,
+                    needs_reconnect: connected && (!here || !token_active),
+                    via_team,
+                    points_at,
+                    config_files: tools::config_files(tool, &home)
+                        .iter()
+                        .map(|(p, _)| files::shown(&home.home, p))
+                        .collect(),
+                    model: row.and_then(|r| r.model.clone()),
+                    token_name,
+                    requests_today,
+                    cost_today_usd,
+                    statusline: (tool == ToolId::ClaudeCode)
+                        .then(|| connections.iter().any(|c| c.id == STATUSLINE_ID)),
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// The routes and models a tool can be pointed at: route names first, then each enabled
+    /// backend's default model as `Backend/model`, then the rest of their model lists.
+    pub async fn model_choices(&self) -> Result<Vec<String>, AppError> {
+        self.blocking(model_choices).await
+    }
+
+    /// Connects `tool` (or reconnects it: new port, revoked token). Idempotent.
+    pub async fn connect(
+        &self,
+        tool: ToolId,
+        choice: ConnectChoice,
+    ) -> Result<ToolReport, AppError> {
+        let home = self.place.home()?;
+        let (root, issued) = if choice.team {
+            let (base, token) = self.team.issue_tool_token(tool.as_str()).await?;
+            (base, Some(token))
+        } else {
+            (self.gateway_root().await?, None)
+        };
+        let issued_id = issued.as_ref().map(|t| team::row_token_id(&t.id));
+        let connected = self
+            .blocking(move |inner| {
+                inner.secrets.check()?;
+                connect_blocking(inner, &home, tool, choice, &root, issued)
+            })
+            .await;
+        let (report, old_token) = match (connected, issued_id) {
+            (Ok(done), _) => done,
+            (Err(e), Some(id)) => {
+                // The team's token is not left valid for a connect that did not happen.
+                if let Err(r) = self.revoke_connection_token(id).await {
+                    tracing::warn!(error = %r, "a team token of a failed connect stays valid");
+                }
+                return Err(e);
+            }
+            (Err(e), None) => return Err(e),
+        };
+        if let Some(old) = old_token {
+            // Already revoked (that is what made the tool need a reconnect) is no error.
+            self.revoke_connection_token(old).await?;
+        }
+        self.events.emit(switchyard_app::DomainEvent::TokensChanged);
+        tracing::info!(
+            tool = tool.as_str(),
+            files = report.files.changed.len(),
+            "tool connected"
+        );
+        Ok(report)
+    }
+
+    /// Disconnects `tool`: undoes its keys (keeping any the user changed) and revokes its token.
+    pub async fn disconnect(&self, tool: ToolId) -> Result<ToolReport, AppError> {
+        let home = self.place.home()?;
+        let (files, token_id) = self
+            .blocking(move |inner| {
+                let token = inner
+                    .connections
+                    .get_connection(tool.as_str())?
+                    .and_then(|r| r.token_id);
+                let files = connect::disconnect(inner, tool.as_str(), &home.home)?;
+                Ok((files, token))
+            })
+            .await?;
+        let token_name = match token_id {
+            Some(id) => self.revoke_connection_token(id).await?,
+            None => None,
+        };
+        tracing::info!(tool = tool.as_str(), "tool disconnected");
+        Ok(ToolReport {
+            files,
+            token_name,
+            model: None,
+        })
+    }
+
+    /// Finishes or rolls back connects a crash interrupted (run once at start).
+    pub async fn repair(&self) -> Result<Vec<String>, AppError> {
+        self.blocking(journal::repair).await
+    }
+
+    /// [`Tools::repair`] for a binary once its core has started: a failure is logged, and the
+    /// app runs on (the tools' files are as the crash left them).
+    pub async fn repair_at_start(app: &switchyard_app::Switchyard) {
+        if let Err(e) = Tools::new(app).repair().await {
+            tracing::warn!(error = %e, "interrupted tool connections not repaired");
+        }
+    }
+
+    /// The gateway's root URL as local tools reach it: this process's gateway, else the saved
+    /// port (the CLI next to a running app or `serve`).
+    pub async fn gateway_root(&self) -> Result<String, AppError> {
+        if let Ok(addr) = self.gateway.addr() {
+            return Ok(format!("http://127.0.0.1:{}", addr.port()));
+        }
+        if let Ok(port) = std::env::var(switchyard_app::GATEWAY_PORT_ENV) {
+            if let Ok(port @ 1..) = port.trim().parse::<u16>() {
+                return Ok(format!("http://127.0.0.1:{port}"));
+            }
+        }
+        let settings = self.gateway.settings().await?;
+        Ok(format!("http://127.0.0.1:{}", settings.port))
+    }
+}
+
+/// Returns the report and the token to revoke afterwards (a reconnect's old one).
+fn connect_blocking(
+    inner: &Tools,
+    home: &Home,
+    tool: ToolId,
+    choice: ConnectChoice,
+    root: &str,
+    issued: Option<switchyard_app::team::overview::IssuedToken>,
+) -> Result<(ToolReport, Option<String>), AppError> {
+    let id = tool.as_str();
+    let old = inner.connections.get_connection(id)?;
+    let model = match choice.model.filter(|m| !m.trim().is_empty()) {
+        Some(m) => Some(m.trim().to_string()),
+        // A reconnect keeps the model picked before.
+        None => match old.as_ref().and_then(|r| r.model.clone()) {
+            Some(m) => Some(m),
+            None => default_model(inner, tool)?,
+        },
+    };
+    // A team token is made for each connect; only this machine's own is reused.
+    let reuse = old
+        .as_ref()
+        .filter(|_| issued.is_none())
+        .and_then(|row| {
+            Some((
+                row.token_id.clone()?,
+                journal::load_restore(inner, id).ok()??,
+            ))
+        })
+        .and_then(|(token_id, restore)| {
+            let token = restore
+                .files
+                .iter()
+                .flat_map(|f| &f.record.edits)
+                .find_map(|e| {
+                    let v = e.written.as_ref()?.as_str()?;
+                    (e.secret && v.starts_with(switchyard_app::TOKEN_PREFIX)).then(|| v.to_string())
+                })?;
+            let caller = inner.tokens.index().verify(&token)?;
+            (caller.token_id == token_id).then_some((token_id, caller.name, token))
+        });
+    let team = issued.is_some();
+    let (token_id, token_name, token, fresh) = match (issued, reuse) {
+        (Some(t), _) => (team::row_token_id(&t.id), t.name, t.token, true),
+        (None, Some((id, name, token))) => (id, name, token, false),
+        (None, None) => {
+            let (row, token) = inner.tokens.insert(&free_token_name(inner, id)?)?;
+            (row.id, row.name, token.expose().clone(), true)
+        }
+    };
+    let tiers = match (&model, tool) {
+        (Some(m), ToolId::ClaudeCode) => TierModels {
+            opus: choice.tiers.opus.or_else(|| Some(m.clone())),
+            sonnet: choice.tiers.sonnet.or_else(|| Some(m.clone())),
+            haiku: choice.tiers.haiku.or_else(|| Some(m.clone())),
+        },
+        _ => choice.tiers,
+    };
+    let params = ConnectParams {
+        gateway_root: root.to_string(),
+        token,
+        model: model.clone(),
+        tiers,
+        models: model_choices(inner)?,
+    };
+    let plans = tools::plan(tool, home, &params);
+    let files = connect::connect(
+        inner,
+        id,
+        &plans,
+        Some(token_id.clone()),
+        model.clone(),
+        &home.home,
+    );
+    let files = match files {
+        Ok(f) => f,
+        Err(e) => {
+            // The caller revokes a team token (through the team's API).
+            if fresh && !team {
+                inner.tokens.revoke_now(&token_id)?;
+            }
+            return Err(e);
+        }
+    };
+    let old_token = old
+        .and_then(|r| r.token_id)
+        .filter(|old| fresh && *old != token_id);
+    Ok((
+        ToolReport {
+            files,
+            token_name: Some(token_name),
+            model,
+        },
+        old_token,
+    ))
+}
+
+/// The tool's id as its token name, or `codex-2` when another active token has it.
+fn free_token_name(inner: &Tools, base: &str) -> Result<String, AppError> {
+    let tokens = inner.token_rows.list_tokens()?;
+    let taken: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.revoked_at.is_none())
+        .map(|t| t.name.as_str())
+        .collect();
+    Ok(free_name(base, &taken, 64))
+}
