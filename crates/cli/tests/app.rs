@@ -76,6 +76,8 @@ mod team_api;
 #[cfg(unix)]
 #[path = "app/team_config.rs"]
 mod team_config;
+#[path = "app/team_outbox.rs"]
+mod team_outbox;
 #[path = "app/tools.rs"]
 mod tools;
 #[path = "app/tools_lifecycle.rs"]

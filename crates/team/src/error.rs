@@ -21,6 +21,9 @@ pub enum TeamError {
     /// No such record.
     #[error("{0} was not found")]
     NotFound(&'static str),
+    /// This replica's outbox of team ledger rows (a SQLite file in its data folder) failed.
+    #[error("this replica's outbox of team ledger rows: {0}")]
+    Outbox(String),
     /// Input refused before it reached the database.
     #[error("{0}")]
     Invalid(String),

@@ -3,41 +3,45 @@
 //!
 //! - `record` never blocks: a record goes into a bounded queue ([`QUEUE`] records). A full queue
 //!   drops the record, counts it ([`TeamLedger::lost`]) and says so in the log.
-//! - The pump writes up to [`BATCH`] records in one statement (column arrays, unnested). When PostgreSQL is
-//!   down it keeps the batch and retries with backoff; the queue fills meanwhile, up to its bound.
+//! - The pump commits what it takes off the queue to the replica's durable outbox first
+//!   ([`crate::outbox`], a SQLite file in its data folder), then sends the oldest rows to
+//!   PostgreSQL, up to [`BATCH`] in one statement (column arrays, unnested), and deletes them
+//!   from the outbox once they are in. When PostgreSQL is down it retries with backoff; the
+//!   outbox holds what comes meanwhile (up to [`crate::OUTBOX_MAX`] rows).
 //! - Each row's key is the request's id, and a batch is inserted with `ON CONFLICT DO NOTHING`.
-//!   A batch retried after an answer was lost (committed, but the connection dropped) is
-//!   therefore never counted twice.
-//! - On stop the pump writes what is queued, retrying for up to [`DRAIN_FOR`]. A `kill -9` loses
-//!   the queue and the batch in flight, no more.
+//!   A batch sent again (its answer lost, or the replica killed before deleting it from the
+//!   outbox) is never counted twice.
+//! - On stop the pump commits what is queued and sends for up to [`DRAIN_FOR`]; what PostgreSQL
+//!   did not take stays in the outbox for the next start. A `kill -9` loses only what was not
+//!   yet committed to the outbox: the requests in flight and the last few milliseconds' batch.
 
+use crate::outbox::{Outbox, Row, Unsent};
 use crate::{TeamDb, TeamError};
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::RequestRecord;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 use tokio_postgres::types::Json;
+use tokio_util::sync::CancellationToken;
 
-/// Records held while the database is slow or away.
+/// Records held in memory between the request path and the outbox.
 pub const QUEUE: usize = 50_000;
 /// Records per transaction.
 pub const BATCH: usize = 500;
-/// How long stopping may spend writing what is queued.
+/// How long stopping may spend sending what the outbox holds.
 pub const DRAIN_FOR: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
-
-struct Row {
-    record: RequestRecord,
-    token_id: Option<String>,
-}
 
 /// The gateway's side: queues records for the pump. Cheap to clone.
 #[derive(Clone)]
 pub struct TeamLedger {
     queue: mpsc::Sender<Row>,
     lost: Arc<AtomicU64>,
+    /// Rows committed to the outbox and not yet in PostgreSQL.
+    unsent: Arc<AtomicUsize>,
 }
 
 /// The writing side: runs under the app's supervisor until told to stop.
@@ -46,29 +50,47 @@ pub struct LedgerPump {
     db: TeamDb,
     replica: String,
     lost: Arc<AtomicU64>,
+    unsent: Arc<AtomicUsize>,
+    /// The outbox's file; `None` keeps it in memory (it then dies with the process).
+    outbox: Option<PathBuf>,
 }
 
 impl TeamLedger {
     /// A ledger writing into `db` as `replica` (a name for this replica in the rows), holding at
-    /// most `capacity` records while the database is away.
+    /// most `capacity` records between the request path and the outbox.
     pub fn new(db: TeamDb, replica: &str, capacity: usize) -> (TeamLedger, LedgerPump) {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let lost = Arc::new(AtomicU64::new(0));
+        let unsent = Arc::new(AtomicUsize::new(0));
         let pump = LedgerPump {
             queue: rx,
             db,
             replica: replica.to_string(),
             lost: Arc::clone(&lost),
+            unsent: Arc::clone(&unsent),
+            outbox: None,
         };
-        (TeamLedger { queue: tx, lost }, pump)
+        (
+            TeamLedger {
+                queue: tx,
+                lost,
+                unsent,
+            },
+            pump,
+        )
     }
 
-    /// Records waiting to be written.
+    /// Records waiting to be written: queued, or in the outbox.
     pub fn queued(&self) -> usize {
-        self.queue.max_capacity() - self.queue.capacity()
+        self.queue.max_capacity() - self.queue.capacity() + self.unsent()
     }
 
-    /// Records dropped because the queue was full.
+    /// Records committed to the outbox and not yet in the team database.
+    pub fn unsent(&self) -> usize {
+        self.unsent.load(Ordering::Relaxed)
+    }
+
+    /// Records dropped because the queue or the outbox was full (or could not be written).
     pub fn lost(&self) -> u64 {
         self.lost.load(Ordering::Relaxed)
     }
@@ -77,72 +99,263 @@ impl TeamLedger {
 impl switchyard_gateway::Ledger for TeamLedger {
     fn record(&self, record: RequestRecord, token_id: Option<String>) {
         if self.queue.try_send(Row { record, token_id }).is_err() {
-            let lost = self.lost.fetch_add(1, Ordering::Relaxed) + 1;
-            // Loud, but not a line per request.
-            if lost.is_power_of_two() {
-                tracing::error!(
-                    lost,
-                    "the team ledger's queue is full: requests are not being recorded in the team database"
+            count_lost(&self.lost, 1, "the team ledger's queue is full");
+        }
+    }
+}
+
+/// Counts `n` lost records; loud, but not a line per request.
+fn count_lost(lost: &AtomicU64, n: u64, why: &str) {
+    if n == 0 {
+        return;
+    }
+    let before = lost.fetch_add(n, Ordering::Relaxed);
+    let after = before + n;
+    // When the count passes a power of two.
+    if before == 0 || after.ilog2() > before.ilog2() {
+        tracing::error!(
+            lost = after,
+            "{why}: requests are not being recorded in the team database"
+        );
+    }
+}
+
+/// Runs blocking outbox work off the async threads.
+async fn off<T: Send + 'static>(
+    outbox: &Outbox,
+    work: impl FnOnce(&Outbox) -> Result<T, TeamError> + Send + 'static,
+) -> Result<T, TeamError> {
+    let outbox = outbox.clone();
+    tokio::task::spawn_blocking(move || work(&outbox))
+        .await
+        .map_err(|e| TeamError::Outbox(e.to_string()))?
+}
+
+impl LedgerPump {
+    /// Keeps the outbox in the file at `path` (the replica's data folder), so what PostgreSQL
+    /// has not taken outlives the process.
+    pub fn with_outbox(mut self, path: PathBuf) -> LedgerPump {
+        self.outbox = Some(path);
+        self
+    }
+
+    /// Commits and sends until `stop` resolves, then commits what is queued and sends for up to
+    /// [`DRAIN_FOR`]. It starts by sending what an earlier process left in the outbox.
+    pub async fn run(self, stop: impl Future<Output = ()>) {
+        let outbox = match self.open_outbox().await {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!(error = %e, "the team ledger's outbox cannot be opened: records wait in memory only");
+                match Outbox::in_memory() {
+                    Ok(o) => o,
+                    Err(e) => {
+                        tracing::error!(error = %e, "no team ledger outbox at all");
+                        return;
+                    }
+                }
+            }
+        };
+        if let Ok(n) = off(&outbox, Outbox::len).await {
+            self.unsent.store(n, Ordering::Relaxed);
+            if n > 0 {
+                tracing::info!(rows = n, "sending what the team ledger's outbox kept");
+            }
+        }
+        let spooled = CancellationToken::new();
+        let wake = Notify::new();
+        let LedgerPump {
+            queue,
+            db,
+            replica,
+            lost,
+            unsent,
+            ..
+        } = self;
+        let spool = Spooler {
+            outbox: outbox.clone(),
+            replica,
+            lost: Arc::clone(&lost),
+            unsent: Arc::clone(&unsent),
+        };
+        let ship = Shipper {
+            outbox,
+            db,
+            lost,
+            unsent,
+        };
+        tokio::join!(
+            async {
+                spool.run(queue, stop, &wake).await;
+                spooled.cancel();
+                wake.notify_one();
+            },
+            ship.run(&spooled, &wake),
+        );
+    }
+
+    async fn open_outbox(&self) -> Result<Outbox, TeamError> {
+        match self.outbox.clone() {
+            Some(path) => tokio::task::spawn_blocking(move || Outbox::open(&path))
+                .await
+                .map_err(|e| TeamError::Outbox(e.to_string()))?,
+            None => Outbox::in_memory(),
+        }
+    }
+}
+
+/// The queue into the outbox.
+struct Spooler {
+    outbox: Outbox,
+    replica: String,
+    lost: Arc<AtomicU64>,
+    unsent: Arc<AtomicUsize>,
+}
+
+impl Spooler {
+    async fn run(
+        &self,
+        mut queue: mpsc::Receiver<Row>,
+        stop: impl Future<Output = ()>,
+        wake: &Notify,
+    ) {
+        tokio::pin!(stop);
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            tokio::select! {
+                _ = &mut stop => break,
+                n = queue.recv_many(&mut batch, BATCH) => if n == 0 { return },
+            }
+            self.commit(batch).await;
+            wake.notify_one();
+        }
+        queue.close();
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            if queue.recv_many(&mut batch, BATCH).await == 0 {
+                return;
+            }
+            self.commit(batch).await;
+        }
+    }
+
+    async fn commit(&self, batch: Vec<Row>) {
+        let n = batch.len();
+        let replica = self.replica.clone();
+        match off(&self.outbox, move |o| o.append(&replica, &batch)).await {
+            Ok(dropped) => {
+                self.unsent.fetch_add(n - dropped, Ordering::Relaxed);
+                count_lost(
+                    &self.lost,
+                    dropped as u64,
+                    "the team ledger's outbox is full",
+                );
+            }
+            Err(e) => {
+                tracing::error!(error = %e, rows = n, "team ledger rows not kept in the outbox");
+                count_lost(
+                    &self.lost,
+                    n as u64,
+                    "the team ledger's outbox cannot be written",
                 );
             }
         }
     }
 }
 
-impl LedgerPump {
-    /// Writes batches until `stop` resolves, then what is still queued.
-    pub async fn run(mut self, stop: impl Future<Output = ()>) {
-        tokio::pin!(stop);
+/// The outbox into PostgreSQL.
+struct Shipper {
+    outbox: Outbox,
+    db: TeamDb,
+    lost: Arc<AtomicU64>,
+    unsent: Arc<AtomicUsize>,
+}
+
+impl Shipper {
+    async fn run(&self, spooled: &CancellationToken, wake: &Notify) {
+        let mut backoff = Duration::from_millis(100);
+        let mut deadline = None;
         loop {
-            let mut batch = Vec::with_capacity(BATCH);
-            tokio::select! {
-                _ = &mut stop => break,
-                n = self.queue.recv_many(&mut batch, BATCH) => if n == 0 { return },
+            let (rows, damaged) = match off(&self.outbox, |o| o.oldest(BATCH)).await {
+                Ok(read) => read,
+                Err(e) => {
+                    tracing::error!(error = %e, "the team ledger's outbox cannot be read");
+                    return;
+                }
+            };
+            if damaged > 0 {
+                self.unsent.fetch_sub(
+                    damaged.min(self.unsent.load(Ordering::Relaxed)),
+                    Ordering::Relaxed,
+                );
+                count_lost(
+                    &self.lost,
+                    damaged as u64,
+                    "damaged rows in the team ledger's outbox",
+                );
             }
-            self.write(batch, None).await;
-        }
-        self.queue.close();
-        let deadline = tokio::time::Instant::now() + DRAIN_FOR;
-        loop {
-            let mut batch = Vec::with_capacity(BATCH);
-            if self.queue.recv_many(&mut batch, BATCH).await == 0 {
-                return;
-            }
-            if !self.write(batch, Some(deadline)).await {
-                let left = self.queue.len();
-                tracing::error!(left, "stopped before the team database took every record");
-                self.lost.fetch_add(left as u64, Ordering::Relaxed);
-                return;
+            let Some(last) = rows.last().map(|u| u.seq) else {
+                if spooled.is_cancelled() {
+                    return;
+                }
+                tokio::select! {
+                    () = wake.notified() => {}
+                    () = spooled.cancelled() => {}
+                }
+                continue;
+            };
+            match insert(&self.db, &rows).await {
+                Ok(()) => {
+                    backoff = Duration::from_millis(100);
+                    if let Err(e) = off(&self.outbox, move |o| o.remove_through(last)).await {
+                        // Sent again later: stored once.
+                        tracing::warn!(error = %e, "sent rows not yet removed from the outbox");
+                    }
+                    let n = rows.len().min(self.unsent.load(Ordering::Relaxed));
+                    self.unsent.fetch_sub(n, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    if spooled.is_cancelled() {
+                        let end = *deadline
+                            .get_or_insert_with(|| tokio::time::Instant::now() + DRAIN_FOR);
+                        if tokio::time::Instant::now() + backoff > end {
+                            self.give_up(&e);
+                            return;
+                        }
+                    }
+                    tracing::warn!(error = %e, rows = rows.len(), "team ledger write failed; retrying");
+                    tokio::select! {
+                        () = tokio::time::sleep(backoff) => {}
+                        () = spooled.cancelled(), if !spooled.is_cancelled() => {}
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
             }
         }
     }
 
-    /// Writes `batch`, retrying until it is in or `deadline` passes; `false` when it gave up.
-    async fn write(&self, batch: Vec<Row>, deadline: Option<tokio::time::Instant>) -> bool {
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            match insert(&self.db, &self.replica, &batch).await {
-                Ok(()) => return true,
-                Err(e) => {
-                    if deadline.is_some_and(|d| tokio::time::Instant::now() + backoff > d) {
-                        tracing::error!(error = %e, rows = batch.len(), "team ledger rows not written");
-                        self.lost.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                        return false;
-                    }
-                    tracing::warn!(error = %e, rows = batch.len(), "team ledger write failed; retrying");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
-            }
+    /// Stopping with rows PostgreSQL did not take: a file outbox keeps them for the next start.
+    fn give_up(&self, e: &TeamError) {
+        let left = self.unsent.load(Ordering::Relaxed);
+        if self.outbox.durable {
+            tracing::warn!(error = %e, left, "stopped before the team database took every record: the outbox keeps them for the next start");
+        } else {
+            tracing::error!(error = %e, left, "stopped before the team database took every record");
+            count_lost(
+                &self.lost,
+                left as u64,
+                "the team ledger stopped with rows unsent",
+            );
         }
     }
 }
 
 /// One statement: the batch's rows as column arrays, unnested; a row already there is left as
 /// it is.
-async fn insert(db: &TeamDb, replica: &str, batch: &[Row]) -> Result<(), TeamError> {
-    let column = |f: &dyn Fn(&Row) -> Option<String>| batch.iter().map(f).collect::<Vec<_>>();
+async fn insert(db: &TeamDb, batch: &[Unsent]) -> Result<(), TeamError> {
+    let column =
+        |f: &dyn Fn(&Row) -> Option<String>| batch.iter().map(|u| f(&u.row)).collect::<Vec<_>>();
     let ids = column(&|r| Some(r.record.id.clone()));
+    let replicas: Vec<&str> = batch.iter().map(|u| u.replica.as_str()).collect();
     let started = column(&|r| Some(r.record.started_at.clone()));
     let token_ids = column(&|r| r.token_id.clone());
     let token_names = column(&|r| r.record.token_name.clone());
@@ -150,38 +363,32 @@ async fn insert(db: &TeamDb, replica: &str, batch: &[Row]) -> Result<(), TeamErr
     let requested = column(&|r| Some(r.record.requested_model.clone()));
     let backends = column(&|r| r.record.backend.clone());
     let models = column(&|r| r.record.model.clone());
-    let status: Vec<i32> = batch.iter().map(|r| i32::from(r.record.status)).collect();
-    let input: Vec<i64> = batch
-        .iter()
-        .map(|r| to_i64(r.record.input_tokens))
-        .collect();
-    let output: Vec<i64> = batch
-        .iter()
-        .map(|r| to_i64(r.record.output_tokens))
-        .collect();
-    let cost: Vec<Option<f64>> = batch.iter().map(|r| r.record.cost_usd).collect();
-    let latency: Vec<i32> = batch
-        .iter()
+    let rows = || batch.iter().map(|u| &u.row);
+    let status: Vec<i32> = rows().map(|r| i32::from(r.record.status)).collect();
+    let input: Vec<i64> = rows().map(|r| to_i64(r.record.input_tokens)).collect();
+    let output: Vec<i64> = rows().map(|r| to_i64(r.record.output_tokens)).collect();
+    let cost: Vec<Option<f64>> = rows().map(|r| r.record.cost_usd).collect();
+    let latency: Vec<i32> = rows()
         .map(|r| i32::try_from(r.record.latency_ms).unwrap_or(i32::MAX))
         .collect();
-    let records: Vec<Json<&RequestRecord>> = batch.iter().map(|r| Json(&r.record)).collect();
+    let records: Vec<Json<&RequestRecord>> = rows().map(|r| Json(&r.record)).collect();
     let client = db.client().await?;
     client
         .execute(
             "INSERT INTO team_requests (id, replica, started_at, token_id, token_name, inbound,
                 requested_model, backend, model, status, input_tokens, output_tokens, cost_usd,
                 latency_ms, record)
-             SELECT id, $2, started::timestamptz, token_id, token_name, inbound, requested_model,
+             SELECT id, replica, started::timestamptz, token_id, token_name, inbound, requested_model,
                 backend, model, status, input_tokens, output_tokens, cost_usd, latency_ms, record
-             FROM UNNEST($1::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                 $8::text[], $9::text[], $10::int4[], $11::int8[], $12::int8[], $13::float8[],
                 $14::int4[], $15::jsonb[])
-                AS t(id, started, token_id, token_name, inbound, requested_model, backend, model,
+                AS t(id, replica, started, token_id, token_name, inbound, requested_model, backend, model,
                      status, input_tokens, output_tokens, cost_usd, latency_ms, record)
              ON CONFLICT (id) DO NOTHING",
             &[
                 &ids,
-                &replica,
+                &replicas,
                 &started,
                 &token_ids,
                 &token_names,

@@ -3,7 +3,8 @@
 //! - **PostgreSQL**, for what must be durable and shared: the schema is versioned and migrated
 //!   once under an advisory lock ([`TeamDb::connect`]); team tokens live there as SHA-256 hashes
 //!   with their owner ([`TeamDb::create_token`]); every request any replica answered goes into
-//!   one ledger ([`TeamLedger`], written in batches off the request path).
+//!   one ledger ([`TeamLedger`], written in batches off the request path, through a durable
+//!   outbox in the replica's data folder).
 //! - **Redis**, for what must be shared fast: change notices on one channel ([`Bus`]; a token
 //!   revoked on one replica is refused by every replica within a second) and rate-limit windows
 //!   counted atomically for the whole team ([`SharedWindow`]).
@@ -27,6 +28,7 @@ mod ledger;
 mod limits;
 mod link;
 mod migrate;
+mod outbox;
 mod synced;
 mod team_budgets;
 #[cfg(all(feature = "testing", unix))]
@@ -47,6 +49,7 @@ pub use ledger::{LedgerPump, TeamLedger, QUEUE as LEDGER_QUEUE};
 pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
+pub use outbox::{OUTBOX_FILE, OUTBOX_MAX};
 pub use synced::{Put, SyncedRecord, SyncedWrite};
 pub use team_budgets::{period_bounds, TeamBudgetRow};
 pub use tls::DATABASE_CA_ENV;

@@ -280,7 +280,13 @@ impl Switchyard {
         self.inner.routing.refresh().await;
         let i = &self.inner;
         i.preferences.start(&i.tasks);
-        crate::team::follow(i.team.as_ref(), &i.sync, &i.tasks, &i.health);
+        crate::team::follow(
+            i.team.as_ref(),
+            &i.sync,
+            &i.tasks,
+            &i.health,
+            &i.paths.data_dir,
+        );
         i.sync.start(&i.tasks, monitor && i.team.is_none());
         i.cache.start_upkeep(&i.tasks);
         if matches!(i.gateway, GatewayStatus::Listening(_)) {

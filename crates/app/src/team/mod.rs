@@ -190,13 +190,14 @@ impl Team {
     }
 }
 
-/// With a team: keeps its tokens current and writes its ledger, under the supervisor (which,
-/// stopping, lets the ledger write what is queued).
+/// With a team: keeps its tokens current and writes its ledger through the outbox in
+/// `data_dir`, under the supervisor (which, stopping, lets the ledger send what it holds).
 pub(crate) fn follow(
     team: Option<&Team>,
     sync: &crate::sync::MachineSync,
     tasks: &crate::supervisor::Supervisor,
     health: &crate::monitor::Health,
+    data_dir: &std::path::Path,
 ) {
     let Some(team) = team else {
         return;
@@ -239,6 +240,8 @@ pub(crate) fn follow(
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .take();
     if let Some(pump) = pump {
+        // What PostgreSQL has not taken yet outlives this process (sent at the next start).
+        let pump = pump.with_outbox(data_dir.join(switchyard_team::OUTBOX_FILE));
         tasks.spawn_with("team ledger", |stop| pump.run(stop.cancelled_owned()));
     }
 }

@@ -79,9 +79,9 @@ async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_
     let pg = TempPostgres::start();
     let db = TeamDb::connect(&pg.address()).await.unwrap();
     pg.stop();
+    // The pump is not taking anything yet (as when the outbox's disk stalls): the queue holds
+    // its 10, and the other 40 are dropped and counted, without the request path waiting.
     let (ledger, pump) = TeamLedger::new(db, "replica-b", 10);
-    let stop = CancellationToken::new();
-    let pumping = tokio::spawn(pump.run(stop.clone().cancelled_owned()));
     let started = std::time::Instant::now();
     for n in 0..50 {
         ledger.record(request(n), None);
@@ -90,18 +90,90 @@ async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_
         started.elapsed() < Duration::from_millis(100),
         "record() must not wait"
     );
-    // The pump holds one batch (taken before the queue filled) and the queue its 10.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let lost = ledger.lost();
-    assert!((30..=40).contains(&lost), "{lost} dropped");
+    assert_eq!((ledger.lost(), ledger.queued()), (40, 10));
     pg.restart();
+    let stop = CancellationToken::new();
+    let pumping = tokio::spawn(pump.run(stop.clone().cancelled_owned()));
     stop.cancel();
     pumping.await.unwrap();
     let (count, _) = rows(&pg).await;
     assert_eq!(
-        count as u64 + ledger.lost(),
-        50,
+        (count as u64, ledger.lost()),
+        (10, 40),
         "written or counted as lost, nothing else"
+    );
+}
+
+/// Waits up to `secs` for `done`.
+async fn until(secs: u64, what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let end = std::time::Instant::now() + Duration::from_secs(secs);
+    while !done().await {
+        assert!(
+            std::time::Instant::now() < end,
+            "{what}: not within {secs} s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_start_once() {
+    let pg = TempPostgres::start();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let outbox = folder.path().join(switchyard_team::OUTBOX_FILE);
+    pg.stop();
+    let (ledger, pump) = TeamLedger::new(db.clone(), "replica-a", 1_000);
+    let pumping = tokio::spawn(pump.with_outbox(outbox.clone()).run(std::future::pending()));
+    for n in 0..100 {
+        ledger.record(request(n), Some("token-a".into()));
+    }
+    until(10, "100 rows committed to the outbox", async || {
+        ledger.unsent() == 100
+    })
+    .await;
+    // As `kill -9`: the pump stops where it is, nothing drained.
+    pumping.abort();
+    let _ = pumping.await;
+    // A copy of the outbox as it was: as if the next pump were killed after PostgreSQL took
+    // its rows and before it deleted them.
+    let again = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(folder.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), again.path().join(entry.file_name())).unwrap();
+    }
+    pg.restart();
+
+    for (n, dir) in [(0, folder.path()), (1, again.path())] {
+        let (next, pump) = TeamLedger::new(db.clone(), &format!("replica-a-{n}"), 1_000);
+        let stop = CancellationToken::new();
+        let path = dir.join(switchyard_team::OUTBOX_FILE);
+        let pumping = tokio::spawn(pump.with_outbox(path).run(stop.clone().cancelled_owned()));
+        until(15, "the kept rows sent", async || {
+            next.queued() == 0 && rows(&pg).await.0 == 100
+        })
+        .await;
+        stop.cancel();
+        pumping.await.unwrap();
+        assert_eq!(next.lost(), 0);
+    }
+    assert_eq!(
+        rows(&pg).await,
+        (100, 100),
+        "every kept row once, none twice"
+    );
+    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let replicas = client
+        .query_one("SELECT count(*) FROM team_requests WHERE replica = 'replica-a' AND token_id = 'token-a'", &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        replicas.get::<_, i64>(0),
+        100,
+        "each row as the replica that answered it"
     );
 }
 

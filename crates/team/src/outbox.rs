@@ -1,0 +1,219 @@
+//! The team ledger's durable outbox: what this replica answered and has not yet written to
+//! PostgreSQL, in a SQLite file in its data folder ([`OUTBOX_FILE`]). The ledger's pump commits
+//! each batch it takes off the request path here first, then sends the oldest rows to PostgreSQL
+//! and deletes them once they are in. A replica killed while PostgreSQL is away therefore loses
+//! nothing committed here: its next start sends what is left, and a row sent twice is stored
+//! once (the request's id is the team ledger's key). A lost disk loses what was still here.
+//!
+//! Each row keeps the name of the replica that answered it, so a row sent by the next process
+//! (or by `switchyard check` on the same folder) is still that replica's in the team ledger.
+
+use crate::TeamError;
+use rusqlite::{params, Connection};
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use switchyard_core::RequestRecord;
+
+/// The outbox's file in a replica's data folder.
+pub const OUTBOX_FILE: &str = "team-outbox.sqlite";
+/// Rows an outbox holds at the most (a record is about 1 KB): past it, new records are dropped
+/// and counted as lost rather than filling the disk while PostgreSQL is away.
+pub const OUTBOX_MAX: usize = 1_000_000;
+
+/// One answered request on its way to the team ledger.
+pub(crate) struct Row {
+    pub record: RequestRecord,
+    pub token_id: Option<String>,
+}
+
+/// A row read back from the outbox, in the order it was committed.
+pub(crate) struct Unsent {
+    pub seq: i64,
+    pub replica: String,
+    pub row: Row,
+}
+
+/// Cheap to clone; every method blocks (run it off the async threads).
+#[derive(Clone)]
+pub(crate) struct Outbox {
+    conn: Arc<Mutex<Connection>>,
+    /// Whether it outlives the process (a file), for what stopping reports.
+    pub durable: bool,
+}
+
+fn local(e: rusqlite::Error) -> TeamError {
+    TeamError::Outbox(e.to_string())
+}
+
+impl Outbox {
+    /// The outbox at `path`, created when missing.
+    pub fn open(path: &Path) -> Result<Outbox, TeamError> {
+        let conn = Connection::open(path).map_err(local)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(local)?;
+        // NORMAL in WAL mode: a committed row survives the process being killed (not a power
+        // cut of the last instants, which is the disk's to keep).
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(local)?;
+        Outbox::with(conn, true)
+    }
+
+    /// An outbox that lives as long as the process (tests; a data folder it cannot write).
+    pub fn in_memory() -> Result<Outbox, TeamError> {
+        Outbox::with(Connection::open_in_memory().map_err(local)?, false)
+    }
+
+    fn with(conn: Connection, durable: bool) -> Result<Outbox, TeamError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(local)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS outbox (
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 replica TEXT NOT NULL,
+                 token_id TEXT,
+                 record TEXT NOT NULL
+             )",
+        )
+        .map_err(local)?;
+        Ok(Outbox {
+            conn: Arc::new(Mutex::new(conn)),
+            durable,
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Rows waiting to be sent.
+    pub fn len(&self) -> Result<usize, TeamError> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+            .map_err(local)?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Commits `rows` as `replica`'s, in one transaction, as many as [`OUTBOX_MAX`] leaves room
+    /// for; returns how many it had no room for.
+    pub fn append(&self, replica: &str, rows: &[Row]) -> Result<usize, TeamError> {
+        let room = OUTBOX_MAX.saturating_sub(self.len()?);
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(local)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO outbox (replica, token_id, record) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(local)?;
+            for row in rows.iter().take(room) {
+                let record = serde_json::to_string(&row.record)
+                    .map_err(|e| TeamError::Outbox(e.to_string()))?;
+                insert
+                    .execute(params![replica, row.token_id, record])
+                    .map_err(local)?;
+            }
+        }
+        tx.commit().map_err(local)?;
+        Ok(rows.len().saturating_sub(room))
+    }
+
+    /// The `n` oldest rows. A row that no longer parses (a damaged file) is dropped, with the
+    /// count of such rows returned beside them.
+    pub fn oldest(&self, n: usize) -> Result<(Vec<Unsent>, usize), TeamError> {
+        let conn = self.conn();
+        let mut select = conn
+            .prepare_cached(
+                "SELECT seq, replica, token_id, record FROM outbox ORDER BY seq LIMIT ?1",
+            )
+            .map_err(local)?;
+        let raw = select
+            .query_map([i64::try_from(n).unwrap_or(i64::MAX)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(local)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(local)?;
+        let mut out = Vec::with_capacity(raw.len());
+        let mut damaged = Vec::new();
+        for (seq, replica, token_id, record) in raw {
+            match serde_json::from_str::<RequestRecord>(&record) {
+                Ok(record) => out.push(Unsent {
+                    seq,
+                    replica,
+                    row: Row { record, token_id },
+                }),
+                Err(_) => damaged.push(seq),
+            }
+        }
+        for seq in &damaged {
+            conn.execute("DELETE FROM outbox WHERE seq = ?1", [seq])
+                .map_err(local)?;
+        }
+        Ok((out, damaged.len()))
+    }
+
+    /// Deletes every row up to and including `seq` (they are in the team ledger now).
+    pub fn remove_through(&self, seq: i64) -> Result<(), TeamError> {
+        self.conn()
+            .execute("DELETE FROM outbox WHERE seq <= ?1", [seq])
+            .map_err(local)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn row(id: &str) -> Row {
+        Row {
+            record: RequestRecord {
+                id: id.into(),
+                ..Default::default()
+            },
+            token_id: Some("t1".into()),
+        }
+    }
+
+    #[test]
+    fn rows_come_back_in_order_with_their_replica_and_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(OUTBOX_FILE);
+        let outbox = Outbox::open(&path).unwrap();
+        assert_eq!(outbox.append("a:1", &[row("r1"), row("r2")]).unwrap(), 0);
+        assert_eq!(outbox.append("a:1", &[row("r3")]).unwrap(), 0);
+        drop(outbox);
+        let outbox = Outbox::open(&path).unwrap();
+        let (rows, damaged) = outbox.oldest(2).unwrap();
+        assert_eq!(damaged, 0);
+        let ids: Vec<&str> = rows.iter().map(|u| u.row.record.id.as_str()).collect();
+        assert_eq!(ids, ["r1", "r2"]);
+        assert_eq!(rows[0].replica, "a:1");
+        assert_eq!(rows[0].row.token_id.as_deref(), Some("t1"));
+        outbox.remove_through(rows[1].seq).unwrap();
+        assert_eq!(outbox.len().unwrap(), 1);
+        assert_eq!(outbox.oldest(10).unwrap().0[0].row.record.id, "r3");
+    }
+
+    #[test]
+    fn a_row_that_no_longer_parses_is_dropped_and_counted() {
+        let outbox = Outbox::in_memory().unwrap();
+        outbox.append("a", &[row("r1"), row("r2")]).unwrap();
+        let first = outbox.oldest(1).unwrap().0[0].seq;
+        outbox
+            .conn()
+            .execute("UPDATE outbox SET record = '{' WHERE seq = ?1", [first])
+            .unwrap();
+        let (rows, damaged) = outbox.oldest(10).unwrap();
+        assert_eq!((rows.len(), damaged), (1, 1));
+        assert_eq!(outbox.len().unwrap(), 1);
+        assert_eq!(rows[0].row.record.id, "r2");
+    }
+}
