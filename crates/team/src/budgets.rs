@@ -5,27 +5,49 @@
 //! cost. So replicas sending at once cannot together pass a limit: a stop overshoots only by what
 //! in-flight requests cost beyond their reservation (the gateway reserves the worst case).
 //!
-//! A counter starts from the team ledger's spend for the period (each replica hands the latest
-//! figure with [`TeamBudgets::set`]; the first reservation of the period seeds it, `SET NX`),
-//! so a Redis that lost its data starts again from PostgreSQL. With Redis away, reservations
-//! answer "no shared budget" and each replica enforces the stop from its own counts (degraded).
+//! Each budget and period has two counters: what settled requests cost (`…:{spend}:name:period`)
+//! and what requests in flight hold reserved (the same with `:held`). The settled counter starts
+//! from the team ledger's spend for the period (each replica hands the latest figure with
+//! [`TeamBudgets::set`]; the first reservation of the period seeds it, `SET NX`), so a Redis that
+//! lost its data starts again from PostgreSQL; and [`TeamBudgets::reconcile`] raises it to the
+//! ledger's figure whenever that is higher (spend made while Redis was away, or by a replica
+//! without it), never touching what is held. With Redis away, reservations answer "no shared
+//! budget" and each replica enforces the stop from its own counts (degraded).
 
 use crate::link::Link;
 use std::sync::{Arc, PoisonError, RwLock};
 use switchyard_gateway::{Held, SharedBudgets};
 
-/// Checks every budget (KEYS), seeding each from its ARGV; adds ARGV[1] to all if each has room.
-/// Returns 0 when reserved, else the 1-based index of the first budget without room.
+/// Checks every budget (KEYS: its settled and held counters, in pairs), seeding the settled one
+/// from its ARGV; adds ARGV[1] to every held counter if each budget has room for it. Returns 0
+/// when reserved, else the 1-based index of the first budget without room.
 const RESERVE: &str = r"
 local cost = tonumber(ARGV[1])
-for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[2 * i + 1], 'NX', 'PX', ARGV[2])
-  if tonumber(redis.call('GET', KEYS[i])) + cost > tonumber(ARGV[2 * i + 2]) then
+local n = #KEYS / 2
+for i = 1, n do
+  local spent, held = KEYS[2 * i - 1], KEYS[2 * i]
+  redis.call('SET', spent, ARGV[2 * i + 1], 'NX', 'PX', ARGV[2])
+  -- A held counter below 0 (its Redis lost data mid-request) holds nothing.
+  local total = tonumber(redis.call('GET', spent)) + math.max(0, tonumber(redis.call('GET', held) or '0'))
+  if total + cost > tonumber(ARGV[2 * i + 2]) then
     return i
   end
 end
+for i = 1, n do
+  redis.call('INCRBY', KEYS[2 * i], cost)
+  redis.call('PEXPIRE', KEYS[2 * i], ARGV[2])
+end
+return 0
+";
+
+/// Raises each settled counter (KEYS) to at least its floor (ARGV, with its expiry after it),
+/// creating it when absent; a counter above its floor is left as it is.
+const RAISE: &str = r"
 for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], cost)
+  local floor = tonumber(ARGV[2 * i - 1])
+  if tonumber(redis.call('GET', KEYS[i]) or '-1') < floor then
+    redis.call('SET', KEYS[i], floor, 'PX', ARGV[2 * i])
+  end
 end
 return 0
 ";
@@ -67,14 +89,24 @@ impl TeamBudget {
         }
     }
 
-    /// The counter of this budget's current period (`{spend}` keeps a script's keys in one
-    /// Redis Cluster slot).
+    /// The settled counter of this budget's current period (`{spend}` keeps a script's keys in
+    /// one Redis Cluster slot).
     pub fn key(&self) -> String {
         format!(
             "switchyard:{{spend}}:{}:{}",
             self.name.to_lowercase(),
             self.period_start_ms
         )
+    }
+
+    /// What requests in flight hold reserved in this budget's current period.
+    pub fn held_key(&self) -> String {
+        format!("{}:held", self.key())
+    }
+
+    /// How long this period's counters are kept from `now`.
+    fn keep_ms(&self, now: i64) -> i64 {
+        (self.period_end_ms - now).max(0) + KEEP_AFTER_MS
     }
 }
 
@@ -98,6 +130,7 @@ pub struct TeamBudgets {
     /// The team database's budgets (`team_budgets`).
     team: Arc<RwLock<Vec<TeamBudget>>>,
     script: Arc<redis::Script>,
+    raise: Arc<redis::Script>,
 }
 
 impl TeamBudgets {
@@ -107,6 +140,7 @@ impl TeamBudgets {
             budgets: Arc::default(),
             team: Arc::default(),
             script: Arc::new(redis::Script::new(RESERVE)),
+            raise: Arc::new(redis::Script::new(RAISE)),
         }
     }
 
@@ -120,17 +154,45 @@ impl TeamBudgets {
         *self.team.write().unwrap_or_else(PoisonError::into_inner) = budgets;
     }
 
-    /// What the team has spent (and holds reserved) in `budget`'s period, as its counter says;
+    /// What the team has spent (and holds reserved) in `budget`'s period, as its counters say;
     /// `None` before the first reservation or when Redis does not answer.
     pub async fn counted_usd(&self, budget: &TeamBudget) -> Option<f64> {
-        let key = budget.key();
-        let n: Option<i64> = self
+        let keys = [budget.key(), budget.held_key()];
+        let (spent, held): (Option<i64>, Option<i64>) = self
             .link
             .run("budgets", |mut conn| async move {
-                redis::cmd("GET").arg(key).query_async(&mut conn).await
+                redis::cmd("MGET").arg(&keys).query_async(&mut conn).await
             })
             .await?;
-        n.map(|n| n as f64 / 1e6)
+        spent.map(|n| (n + held.unwrap_or(0).max(0)) as f64 / 1e6)
+    }
+
+    /// Raises each current budget's settled counter to the team ledger's figure when the counter
+    /// is below it: spend made while Redis was away, or by a replica without it, is counted
+    /// again. What requests in flight hold is not touched. `false` when Redis did not answer
+    /// (the next refresh tries again).
+    pub async fn reconcile(&self) -> bool {
+        let now = now_ms();
+        let mut call = self.raise.prepare_invoke();
+        let mut any = false;
+        for list in [&self.budgets, &self.team] {
+            let list = list.read().unwrap_or_else(PoisonError::into_inner);
+            for b in list.iter().filter(|b| now < b.period_end_ms) {
+                call.key(b.key())
+                    .arg(micro(b.spent_usd).max(0))
+                    .arg(b.keep_ms(now));
+                any = true;
+            }
+        }
+        if !any {
+            return true;
+        }
+        self.link
+            .run("budgets", |mut conn| async move {
+                call.invoke_async::<i64>(&mut conn).await
+            })
+            .await
+            .is_some()
     }
 
     async fn reserve_usd(
@@ -153,19 +215,20 @@ impl TeamBudgets {
                     .cloned(),
             );
         }
-        let Some(last_end) = covering.iter().map(|b| b.period_end_ms).max() else {
+        let Some(keep) = covering.iter().map(|b| b.keep_ms(now)).max() else {
             return Ok(None);
         };
         let cost = micro(usd).max(1);
-        let keep = (last_end - now).max(0) + KEEP_AFTER_MS;
-        let keys: Vec<String> = covering.iter().map(TeamBudget::key).collect();
         let mut call = self.script.prepare_invoke();
         call.arg(cost).arg(keep);
-        for (b, key) in covering.iter().zip(&keys) {
-            call.key(key)
+        for b in &covering {
+            call.key(b.key())
+                .key(b.held_key())
                 .arg(micro(b.spent_usd).max(0))
                 .arg(micro(b.limit_usd));
         }
+        let keys: Vec<(String, String)> =
+            covering.iter().map(|b| (b.key(), b.held_key())).collect();
         let answer = self
             .link
             .run("budgets", |mut conn| async move {
@@ -202,26 +265,29 @@ impl SharedBudgets for TeamBudgets {
     }
 }
 
-/// A request's place in the team's budgets.
+/// A request's place in the team's budgets: its (settled, held) counters.
 struct Reservation {
     link: Arc<Link>,
-    keys: Vec<String>,
+    keys: Vec<(String, String)>,
     reserved: i64,
 }
 
 impl Held for Reservation {
+    /// Moves the request from held to settled at what it really cost, in one transaction.
     fn settle(self: Box<Self>, usd: f64) {
-        let change = micro(usd.max(0.0)) - self.reserved;
-        if change == 0 {
-            return;
-        }
+        let cost = micro(usd.max(0.0));
+        let reserved = self.reserved;
         let link = Arc::clone(&self.link);
         let keys = self.keys;
         self.link.background(async move {
             link.run("budgets", |mut conn| async move {
                 let mut pipe = redis::pipe();
-                for k in &keys {
-                    pipe.cmd("INCRBY").arg(k).arg(change).ignore();
+                pipe.atomic();
+                for (spent, held) in &keys {
+                    pipe.cmd("DECRBY").arg(held).arg(reserved).ignore();
+                    if cost > 0 {
+                        pipe.cmd("INCRBY").arg(spent).arg(cost).ignore();
+                    }
                 }
                 pipe.query_async::<()>(&mut conn).await
             })

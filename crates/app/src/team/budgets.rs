@@ -62,11 +62,14 @@ async fn share(team: &Team, statuses: &[BudgetStatus], limits: &mut [SpendLimit]
     }
     if let Some(redis) = &team.redis {
         redis.budgets.set(shared);
+        // Spend the counters missed (made while Redis was away) is counted again.
+        redis.budgets.reconcile().await;
     }
 }
 
 /// Keeps the team database's budgets in the shared counters: read at start, on a configuration
-/// notice, and every [`super::RELOAD_EVERY`] (their spend moves, and notices can be missed).
+/// notice, and every [`super::RELOAD_EVERY`] (their spend moves, and notices can be missed);
+/// each read raises a counter below the team ledger's figure to it.
 pub(crate) async fn follow(team: Team) {
     let Some(redis) = team.redis.clone() else {
         return;
@@ -77,7 +80,10 @@ pub(crate) async fn follow(team: Team) {
     loop {
         reloads.next().await;
         match team.db.budget_limits(crate::clock::now_ms()).await {
-            Ok(limits) => redis.budgets.set_team(limits),
+            Ok(limits) => {
+                redis.budgets.set_team(limits);
+                redis.budgets.reconcile().await;
+            }
             Err(e) => tracing::warn!(error = %e, "could not read the team's budgets"),
         }
     }

@@ -185,3 +185,47 @@ async fn a_used_up_period_that_ended_does_not_refuse_a_request_of_the_next() {
         "the current period still reserves"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counter_below_the_ledger_is_raised_to_it_and_what_is_held_stays_held() {
+    let redis = TempRedis::start();
+    let mut cap = budget("cap", BudgetScope::All, 1.0, 0.1);
+    let b = TeamBudgets::new(link(&redis));
+    b.set(vec![cap.clone()]);
+    let counted = |b: &TeamBudgets, cap: &TeamBudget| {
+        let (b, cap) = (b.clone(), cap.clone());
+        async move { b.counted_usd(&cap).await.unwrap() }
+    };
+    // A request in flight holds $0.05.
+    let held = b.reserve(None, "Mock", None, 0.05).await.unwrap().unwrap();
+    assert!((counted(&b, &cap).await - 0.15).abs() < 1e-9);
+
+    // While Redis was away the team spent $0.80 more: the ledger says $0.90, the counter $0.10,
+    // which would still let $0.30 through.
+    cap.spent_usd = 0.9;
+    b.set(vec![cap.clone()]);
+    assert!(b.reconcile().await);
+    let now = counted(&b, &cap).await;
+    assert!(
+        (now - 0.95).abs() < 1e-9,
+        "the ledger's $0.90 and the $0.05 held: {now}"
+    );
+    assert_eq!(
+        b.reserve(None, "Mock", None, 0.1).await.err().as_deref(),
+        Some("cap is used up")
+    );
+
+    // The request in flight settles at $0.04; a later, lower ledger figure lowers nothing.
+    held.settle(0.04);
+    super::until(
+        std::time::Duration::from_secs(2),
+        "the settlement lands",
+        || async { (counted(&b, &cap).await - 0.94).abs() < 1e-9 },
+    )
+    .await;
+    cap.spent_usd = 0.5;
+    b.set(vec![cap.clone()]);
+    assert!(b.reconcile().await);
+    assert!((counted(&b, &cap).await - 0.94).abs() < 1e-9);
+    assert!(b.reserve(None, "Mock", None, 0.05).await.unwrap().is_some());
+}
