@@ -42,7 +42,7 @@ pub use backends::import::{
     Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,
 };
 pub use backends::keys::{Keys, NewKey};
-pub use backends::{BackendView, Backends, KeyView};
+pub use backends::{check_limits, BackendView, Backends, KeyView};
 pub use blocking::OffThread;
 pub use cache::{
     Cache, CacheOverview, CacheRouteView, CacheScope, CacheSettings, CACHE_FILE, HIT_RATE_METRIC,

@@ -38,7 +38,7 @@ pub enum BackendCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Change a backend's name, address or default model
+    /// Change a backend's name, address, default model or traffic limits
     Edit(super::backend_edit::EditArgs),
     /// Route requests to the backend again
     Enable {
@@ -82,6 +82,8 @@ pub struct AddArgs {
     /// The first key's label (default: "default")
     #[arg(long, value_name = "LABEL", requires = "key_stdin")]
     pub key_label: Option<String>,
+    #[command(flatten)]
+    pub limits: super::backend_limits::LimitFlags,
 }
 
 impl AddArgs {
@@ -171,6 +173,14 @@ async fn add(app: &Switchyard, args: &AddArgs, io: &mut Io<'_>) -> u8 {
         }),
         Err(e) => return io.refuse(&format!("could not read the key from stdin: {e}")),
     };
+    // Checked before anything is made: a refused limit leaves no backend behind.
+    let limits = match args
+        .limits
+        .over(&switchyard_store::BackendLimits::default())
+    {
+        Ok(l) => l,
+        Err(e) => return io.report(&e),
+    };
     let draft = args.draft();
     let checked = app
         .backends()
@@ -192,10 +202,18 @@ async fn add(app: &Switchyard, args: &AddArgs, io: &mut Io<'_>) -> u8 {
         }
         Err(e) => return io.report(&e),
     }
-    match app.backends().create(draft, key).await {
-        Ok(view) => io.out(&format!("{}\n", view.row.id)),
-        Err(e) => io.report(&e),
+    let made = match app.backends().create(draft, key).await {
+        Ok(view) => view,
+        Err(e) => return io.report(&e),
+    };
+    if args.limits.given() {
+        if let Err(e) = app.backends().set_limits(made.row.id.clone(), limits).await {
+            // Checked above; should the save fail anyway, no backend stays without its limits.
+            let _ = app.backends().delete(made.row.id.clone()).await;
+            return io.report(&e);
+        }
     }
+    io.out(&format!("{}\n", made.row.id))
 }
 
 /// One backend as `backend list --json` prints it.
@@ -271,7 +289,7 @@ fn show(b: &switchyard_app::BackendView) -> String {
         .map(|k| format!("{} ({})", k.row.label, k.row.hint))
         .collect();
     format!(
-        "{}\n  id: {}\n  kind: {}\n  base URL: {}\n  model: {}\n  enabled: {}\n  status: {}\n  keys: {}\n",
+        "{}\n  id: {}\n  kind: {}\n  base URL: {}\n  model: {}\n  enabled: {}\n  status: {}\n  limits: {}\n  keys: {}\n",
         b.row.name,
         b.row.id,
         b.row.kind.as_str(),
@@ -279,6 +297,7 @@ fn show(b: &switchyard_app::BackendView) -> String {
         b.row.default_model,
         b.row.enabled,
         status(b),
+        super::backend_limits::described(&b.row.limits),
         if keys.is_empty() {
             "none".into()
         } else {
@@ -296,6 +315,9 @@ pub(crate) fn backend_json(b: &switchyard_app::BackendView) -> serde_json::Value
         "defaultModel": b.row.default_model,
         "enabled": b.row.enabled,
         "status": status(b),
+        "maxInFlight": b.row.limits.max_in_flight,
+        "requestsPerMinute": b.row.limits.rpm,
+        "tokensPerMinute": b.row.limits.tpm,
         "keys": b.keys.iter().map(|k| serde_json::json!({"label": k.row.label, "hint": k.row.hint})).collect::<Vec<_>>(),
     })
 }

@@ -1,5 +1,6 @@
-//! `switchyard backend edit NAME [--name NEW] [--base-url URL] [--model MODEL] [--dry-run]
-//! [--approve-hosts]`: what is not given stays as it is. An edit that would send the backend's
+//! `switchyard backend edit NAME [--name NEW] [--base-url URL] [--model MODEL] [--max-in-flight N]
+//! [--rpm N | --no-rpm] [--tpm N | --no-tpm] [--dry-run] [--approve-hosts]`: what is not given
+//! stays as it is. An edit that would send the backend's
 //! keys to an origin they are not approved for asks, as `config import` does (the change path's
 //! check, `switchyard_app::changes`): it lists the move and changes nothing unless `--approve-hosts`
 //! says the user trusts it; `--dry-run` only lists. The window's backend dialog shows the same
@@ -28,11 +29,28 @@ pub struct EditArgs {
     /// Send the backend's keys to the new host (listed first; only if you trust it)
     #[arg(long)]
     approve_hosts: bool,
+    #[command(flatten)]
+    limits: super::backend_limits::EditLimitFlags,
 }
 
 impl EditArgs {
+    /// What `--dry-run` says of the limits.
+    fn dry_limits(
+        &self,
+        b: &switchyard_app::BackendView,
+        limits: &switchyard_store::BackendLimits,
+    ) -> String {
+        if self.limits.given() && *limits != b.row.limits {
+            format!("  limits: {}\n", super::backend_limits::described(limits))
+        } else {
+            String::new()
+        }
+    }
+
     pub async fn run(&self, app: &Switchyard) -> Result<String, AppError> {
         let b = find(app, &self.backend).await?;
+        // Checked before anything is saved.
+        let limits = self.limits.over(&b.row.limits)?;
         let draft = switchyard_core::BackendDraft {
             name: self.name.clone().unwrap_or(b.row.name.clone()),
             kind: b.row.kind,
@@ -66,7 +84,7 @@ impl EditArgs {
                 )
             } else {
                 format!("would save {}\n", b.row.name)
-            });
+            } + &self.dry_limits(&b, &limits));
         }
         if let Decision::Refuse(_) = decide(&Writer::User, &effects, &approved) {
             // Said here with the CLI's way to approve; the service decides again on save.
@@ -77,7 +95,11 @@ impl EditArgs {
             )));
         }
         let saved = app.backends().update(b.row.id, draft, approved).await?;
+        self.limits.apply(app, &saved).await?;
         let mut out = format!("saved {}\n", saved.row.name);
+        if self.limits.given() {
+            out += &format!("limits: {}\n", super::backend_limits::described(&limits));
+        }
         for h in &effects.hosts {
             out += &format!(
                 "its {} key(s) will now be sent to {} (approved)\n",

@@ -72,6 +72,7 @@ fn a_full_add_line_parses_in_any_order_and_with_equals_signs() {
             model: Some("mock-chat".into()),
             key_stdin: true,
             key_label: Some("ci".into()),
+            limits: Default::default(),
         }
     );
 }

@@ -19,6 +19,7 @@
 
 mod backend;
 mod backend_edit;
+mod backend_limits;
 mod budget;
 mod check;
 mod completions;

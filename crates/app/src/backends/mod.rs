@@ -11,7 +11,8 @@ mod rules;
 mod write;
 
 pub(crate) use hosts::{found_key_home_in_words, home_for_found_key, homes_in_words};
-pub(crate) use rules::{check_limits, check_monitor};
+pub use rules::check_limits;
+pub(crate) use rules::check_monitor;
 pub(crate) use write::add as add_backend;
 
 use crate::blocking::OffThread;

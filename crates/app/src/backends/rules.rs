@@ -4,8 +4,9 @@ use crate::AppError;
 use switchyard_core::{Field, IssueCode::OutOfRange};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
-/// A backend's traffic limits, checked (the message says which and the range).
-pub(crate) fn check_limits(limits: &BackendLimits) -> Result<(), AppError> {
+/// A backend's traffic limits, checked (the message says which and the range): the one check
+/// the dialog, the configuration file and the CLI's flags share.
+pub fn check_limits(limits: &BackendLimits) -> Result<(), AppError> {
     let bad = |f: Field, m: &str| Err(AppError::field(f, OutOfRange, m));
     if !(1..=1000).contains(&limits.max_in_flight) {
         return bad(

@@ -259,3 +259,80 @@ async fn a_replica_set_up_by_the_configuration_files_team_section_serves_the_tea
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `backend show NAME --json` in `dir`'s own data folder.
+fn local_backend(dir: &Path, name: &str) -> Option<serde_json::Value> {
+    let out = sy_in(dir, SERVICE, &["backend", "show", name, "--json"]);
+    out.status
+        .success()
+        .then(|| serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backends_limits_set_from_an_admins_shell_reach_every_replica() {
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a_dir, shell) = (dirs[0].path(), dirs[1].path());
+    let _a = replica(a_dir, &pg, &redis);
+    let limits = |b: &serde_json::Value| {
+        (
+            b["maxInFlight"].clone(),
+            b["requestsPerMinute"].clone(),
+            b["tokensPerMinute"].clone(),
+        )
+    };
+    let reaches = |want: (serde_json::Value, serde_json::Value, serde_json::Value)| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let seen = local_backend(a_dir, "Limited").map(|b| limits(&b));
+            if seen.as_ref() == Some(&want) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the replica has {seen:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+
+    let add = [
+        "backend",
+        "add",
+        "Limited",
+        "--kind",
+        "openai-compatible",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--model",
+        "m",
+        "--rpm",
+        "6",
+        "--tpm",
+        "5000",
+    ];
+    let (code, _, err) = admin(shell, &pg, &redis, &add, "");
+    assert_eq!(code, 0, "{err}");
+    reaches((50.into(), 6.into(), 5000.into()));
+
+    // Out of range: refused with the dialog's message, nothing written.
+    let edit = ["backend", "edit", "Limited"];
+    let (code, _, err) = admin(
+        shell,
+        &pg,
+        &redis,
+        &[&edit[..], &["--tpm", "10"]].concat(),
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Tokens per minute must be from 1,000"),
+        "{err}"
+    );
+
+    let lift = [&edit[..], &["--no-rpm", "--max-in-flight", "4"]].concat();
+    let (code, out, err) = admin(shell, &pg, &redis, &lift, "");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("limits: 4 at once, no request limit, 5000 tokens/min"),
+        "{out}"
+    );
+    reaches((4.into(), serde_json::Value::Null, 5000.into()));
+}
