@@ -293,21 +293,10 @@ async fn a_backends_limits_set_from_an_admins_shell_reach_every_replica() {
         }
     };
 
-    let add = [
-        "backend",
-        "add",
-        "Limited",
-        "--kind",
-        "openai-compatible",
-        "--base-url",
-        "http://127.0.0.1:9/v1",
-        "--model",
-        "m",
-        "--rpm",
-        "6",
-        "--tpm",
-        "5000",
-    ];
+    let add: Vec<&str> = "backend add Limited --kind openai-compatible \
+         --base-url http://127.0.0.1:9/v1 --model m --rpm 6 --tpm 5000"
+        .split_whitespace()
+        .collect();
     let (code, _, err) = admin(shell, &pg, &redis, &add, "");
     assert_eq!(code, 0, "{err}");
     reaches((50.into(), 6.into(), 5000.into()));
