@@ -39,10 +39,7 @@ impl Shipper {
                 }
             };
             if damaged > 0 {
-                self.unsent.fetch_sub(
-                    damaged.min(self.unsent.load(Ordering::Relaxed)),
-                    Ordering::Relaxed,
-                );
+                self.sent(damaged);
                 count_lost(
                     &self.lost,
                     damaged as u64,
@@ -66,8 +63,7 @@ impl Shipper {
                         // Sent again later: stored once.
                         tracing::warn!(error = %e, "sent rows not yet removed from the outbox");
                     }
-                    let n = rows.len().min(self.unsent.load(Ordering::Relaxed));
-                    self.unsent.fetch_sub(n, Ordering::Relaxed);
+                    self.sent(rows.len());
                 }
                 Err(e) => {
                     if !self
@@ -105,6 +101,15 @@ impl Shipper {
         }
         *backoff = (*backoff * 2).min(MAX_BACKOFF);
         true
+    }
+
+    /// `n` rows left the outbox (sent, or dropped as damaged).
+    fn sent(&self, n: usize) {
+        let _ = self
+            .unsent
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
+                Some(u.saturating_sub(n))
+            });
     }
 
     /// Stopping with rows PostgreSQL did not take: a file outbox keeps them for the next start.

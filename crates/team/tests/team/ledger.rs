@@ -104,18 +104,6 @@ async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_
     );
 }
 
-/// Waits up to `secs` for `done`.
-async fn until(secs: u64, what: &str, mut done: impl AsyncFnMut() -> bool) {
-    let end = std::time::Instant::now() + Duration::from_secs(secs);
-    while !done().await {
-        assert!(
-            std::time::Instant::now() < end,
-            "{what}: not within {secs} s"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_start_once() {
     let pg = TempPostgres::start();
@@ -128,9 +116,11 @@ async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_
     for n in 0..100 {
         ledger.record(request(n), Some("token-a".into()));
     }
-    until(10, "100 rows committed to the outbox", async || {
-        ledger.unsent() == 100
-    })
+    super::until(
+        Duration::from_secs(10),
+        "100 rows committed to the outbox",
+        || async { ledger.unsent() == 100 },
+    )
     .await;
     // As `kill -9`: the pump stops where it is, nothing drained.
     pumping.abort();
@@ -149,7 +139,7 @@ async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_
         let stop = CancellationToken::new();
         let path = dir.join(switchyard_team::OUTBOX_FILE);
         let pumping = tokio::spawn(pump.with_outbox(path).run(stop.clone().cancelled_owned()));
-        until(15, "the kept rows sent", async || {
+        super::until(Duration::from_secs(15), "the kept rows sent", || async {
             next.queued() == 0 && rows(&pg).await.0 == 100
         })
         .await;
