@@ -136,7 +136,8 @@ describe("Gateway settings and backend limits in the real app window", () => {
     await first.json();
     const second = await chat();
     const body = await second.text();
-    assert.equal(second.status, 503, body);
+    assert.equal(second.status, 429, body);
+    assert.match(second.headers.get("retry-after") ?? "", /^\d+$/);
     assert.ok(body.includes("requests-per-minute limit (1)"), body);
   });
 

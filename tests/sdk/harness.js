@@ -273,6 +273,7 @@ export async function startGateway({ backends = [], tokenName = "sdk-tests" } = 
     for (const b of backends) {
       const args = ["backend", "add", b.name, "--kind", b.kind, "--base-url", b.baseUrl];
       if (b.model) args.push("--model", b.model);
+      if (b.rpm) args.push("--rpm", String(b.rpm));
       if (b.key) args.push("--key-stdin", "--key-label", "test");
       const { stdout } = await runCommand(env, args, b.key ? `${b.key}\n` : "");
       backendIds[b.name] = stdout.trim();

@@ -899,7 +899,7 @@ export type EnvProblem = {
  *  Why a request or an attempt failed: the ledger's closed set (`switchyard_core::ErrorClass`),
  *  by the names the ledger stores.
  */
-export type ErrorClassName = "timeout" | "connect" | "key_invalid" | "rate_limited" | "upstream_5xx" | "client_error" | "unknown_model" | "untranslatable" | "budget_exceeded" | "timeout_total" | "no_candidate" | "bad_request" | "client_disconnected" | "upstream_read" | "upstream_invalid" | "upstream_broken" | "upstream_idle_timeout" | "upstream_too_large" | "upstream_error" | "upstream_incomplete" | "translation" | "other";
+export type ErrorClassName = "timeout" | "connect" | "key_invalid" | "rate_limited" | "upstream_5xx" | "client_error" | "unknown_model" | "untranslatable" | "budget_exceeded" | "limit_reached" | "timeout_total" | "no_candidate" | "bad_request" | "client_disconnected" | "upstream_read" | "upstream_invalid" | "upstream_broken" | "upstream_idle_timeout" | "upstream_too_large" | "upstream_error" | "upstream_incomplete" | "translation" | "other";
 
 export type ErrorKind = 
 /**  Input refused; `issues` says which fields. */

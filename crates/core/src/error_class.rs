@@ -34,6 +34,9 @@ pub enum ErrorClass {
     Untranslatable,
     /// A budget's hard stop refused it.
     BudgetExceeded,
+    /// Every backend that could serve it is at its own rate limit (requests or tokens a minute,
+    /// requests at once), on this gateway or for the team: answered 429 with `Retry-After`.
+    LimitReached,
     /// The whole request ran past its deadline.
     TimeoutTotal,
     /// Every candidate failed, or none was available.
@@ -72,7 +75,7 @@ pub enum LogLevel {
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 22] = [
+    pub const ALL: [ErrorClass; 23] = [
         ErrorClass::Timeout,
         ErrorClass::Connect,
         ErrorClass::KeyInvalid,
@@ -82,6 +85,7 @@ impl ErrorClass {
         ErrorClass::UnknownModel,
         ErrorClass::Untranslatable,
         ErrorClass::BudgetExceeded,
+        ErrorClass::LimitReached,
         ErrorClass::TimeoutTotal,
         ErrorClass::NoCandidate,
         ErrorClass::BadRequest,
@@ -109,6 +113,7 @@ impl ErrorClass {
             ErrorClass::UnknownModel => "unknown_model",
             ErrorClass::Untranslatable => "untranslatable",
             ErrorClass::BudgetExceeded => "budget_exceeded",
+            ErrorClass::LimitReached => "limit_reached",
             ErrorClass::TimeoutTotal => "timeout_total",
             ErrorClass::NoCandidate => "no_candidate",
             ErrorClass::BadRequest => "bad_request",
@@ -145,6 +150,7 @@ impl ErrorClass {
             ErrorClass::UnknownModel => "Unknown model",
             ErrorClass::Untranslatable => "Not expressible for the backend",
             ErrorClass::BudgetExceeded => "Budget hard stop",
+            ErrorClass::LimitReached => "At a backend's rate limit",
             ErrorClass::TimeoutTotal => "Request timed out",
             ErrorClass::NoCandidate => "No backend could answer",
             ErrorClass::BadRequest => "Bad request",
@@ -180,6 +186,7 @@ impl ErrorClass {
             ErrorClass::UnknownModel => 404,
             ErrorClass::Untranslatable | ErrorClass::BadRequest => 400,
             ErrorClass::BudgetExceeded => 402,
+            ErrorClass::LimitReached => 429,
             ErrorClass::TimeoutTotal => 504,
             ErrorClass::NoCandidate => 503,
             ErrorClass::ClientDisconnected => 499,
@@ -208,6 +215,7 @@ impl ErrorClass {
             | ErrorClass::Untranslatable
             | ErrorClass::BadRequest
             | ErrorClass::BudgetExceeded
+            | ErrorClass::LimitReached
             | ErrorClass::ClientDisconnected
             | ErrorClass::ClientError
             | ErrorClass::RateLimited => LogLevel::Info,

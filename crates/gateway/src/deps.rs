@@ -32,24 +32,28 @@ pub trait Authenticator: Send + Sync + 'static {
 /// A shared store's answer to the gateway, boxed so that the sharing traits stay object-safe.
 pub type SharedAnswer<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
+/// A shared window's answer: room, or how long until there is some.
+pub type Room = Result<(), Duration>;
+
 /// Rate-limit windows shared with other gateways (a team's replicas), so that a backend's
 /// requests-per-minute limit holds for all of them together. A window is keyed by the backend's
 /// name: replicas configured alike count the same provider account together.
 pub trait SharedLimits: Send + Sync + 'static {
     /// Takes a place in window `key` (at most `limit` per `window`, for every gateway sharing
-    /// it); `false` when none is left. Counts locally when the shared store cannot answer.
-    fn admit<'a>(&'a self, key: &'a str, limit: u32, window: Duration) -> SharedAnswer<'a, bool>;
+    /// it); `Err(retry_in)` when none is left: how long until the oldest place frees. Counts
+    /// locally when the shared store cannot answer.
+    fn admit<'a>(&'a self, key: &'a str, limit: u32, window: Duration) -> SharedAnswer<'a, Room>;
     /// Whether window `key` used fewer than `limit` tokens in the last `window`, counted by every
-    /// gateway sharing it ([`SharedLimits::used_tokens`]). Counts locally when the shared store
-    /// cannot answer.
+    /// gateway sharing it ([`SharedLimits::used_tokens`]); `Err(retry_in)` when not. Takes no
+    /// place. Counts locally when the shared store cannot answer.
     fn tokens_left<'a>(
         &'a self,
         key: &'a str,
         limit: u32,
         window: Duration,
-    ) -> SharedAnswer<'a, bool> {
+    ) -> SharedAnswer<'a, Room> {
         let _ = (key, limit, window);
-        Box::pin(std::future::ready(true))
+        Box::pin(std::future::ready(Ok(())))
     }
     /// Adds `n` tokens an answer used to window `key`. Must not block (written in the
     /// background).

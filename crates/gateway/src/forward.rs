@@ -14,12 +14,12 @@
 //! connect failures) and the key's (opened by refusals and rate limits of that key). A backend
 //! at its in-flight, requests- or tokens-per-minute limit is skipped. Everything — retries and
 //! waits included — ends at the total timeout. Streams fail over only before their first byte.
-//! With no candidate left: 503 naming each one and why.
+//! With no candidate left: 503 naming each one and why — or, when each was at a rate limit, 429
+//! with `Retry-After` (the soonest any has room).
 
 use crate::attempt::{announce, classify, cleared_key, KeyMiss, Outcome, Sent};
 use crate::inbound::Inbound;
 use crate::log::RequestLog;
-use crate::reply::Shape;
 use crate::resolve::{Candidate, Plan};
 use crate::upstream;
 use crate::GatewayState;
@@ -68,6 +68,8 @@ pub fn run<'a>(
         let choices = order(&plan.strategy, &stats, &mut rand);
         let mut tried: Vec<String> = Vec::new();
         let mut budget_stop: Option<String> = None;
+        // How long each candidate at a rate limit has until it has room.
+        let mut limited: Vec<Duration> = Vec::new();
         // Candidates that cannot take this request at all, with the field at fault.
         let mut refused: Vec<(String, Option<String>)> = Vec::new();
         for choice in choices {
@@ -114,6 +116,10 @@ pub fn run<'a>(
             match attempt.run(&mut inbound, &mut log).await {
                 Ok(resp) => return resp,
                 Err(Skip::Failed(why)) => tried.push(format!("{}: {why}", name())),
+                Err(Skip::Limited(why, wait)) => {
+                    tried.push(format!("{}: {why}", name()));
+                    limited.push(wait);
+                }
                 Err(Skip::Refused(why, field)) => {
                     tracing::debug!(backend = %cand.target.name, %why, "candidate cannot take the request");
                     let line = format!("{}: {why}", name());
@@ -136,32 +142,13 @@ pub fn run<'a>(
             Some(message) if tried.iter().all(|t| t.ends_with("budget used up")) => {
                 log.refuse(inbound.shape, ErrorClass::BudgetExceeded, &message)
             }
-            _ => give_up(state, inbound.shape, log, &tried, deadline),
+            // Every candidate is at a rate limit: 429, and when to come back.
+            None if !limited.is_empty() && limited.len() == tried.len() => {
+                crate::reply::limited(inbound.shape, log, &tried, &limited)
+            }
+            _ => crate::reply::give_up(state, inbound.shape, log, &tried, deadline),
         }
     }
-}
-
-/// The 503 (or 504 when time ran out) naming every candidate and its state.
-fn give_up(
-    state: &GatewayState,
-    shape: Shape,
-    log: RequestLog,
-    tried: &[String],
-    deadline: Deadline,
-) -> Response {
-    let list = tried.join("; ");
-    if Deadline::now() >= deadline {
-        let secs = state.config.timeouts.total.as_secs();
-        let msg =
-            format!("No answer within the gateway's total timeout of {secs} s. Tried: {list}.");
-        return log.refuse(shape, ErrorClass::TimeoutTotal, &msg);
-    }
-    let message = if tried.is_empty() {
-        "No enabled backend can serve this model.".to_string()
-    } else {
-        format!("No backend could serve the request. Tried: {list}.")
-    };
-    log.refuse(shape, ErrorClass::NoCandidate, &message)
 }
 
 /// Why a candidate gave up.
@@ -170,6 +157,8 @@ enum Skip {
     Failed(String),
     /// It cannot take this request at all; the field at fault, if any.
     Refused(String, Option<String>),
+    /// It is at a rate limit (its own or the team's) for this long.
+    Limited(String, Duration),
 }
 
 impl From<String> for Skip {
@@ -271,13 +260,12 @@ impl Attempt<'_> {
                         key.map_or_else(String::new, |k| format!("key {}: circuit open", k.label));
                     break;
                 };
-                let mut slot = state
-                    .limiter
-                    .admit(&t.id, &t.limits)
-                    .map_err(|e| e.to_string())?;
-                crate::shared::admit(state, &t.name, &t.limits, &mut slot)
-                    .await
-                    .map_err(Skip::Failed)?;
+                let left = self.deadline.saturating_duration_since(Deadline::now());
+                if left.is_zero() {
+                    return Err(Skip::Failed("out of time".into()));
+                }
+                // The breaker first, then this gateway's windows, then the team's: a window
+                // counts only a request that goes out.
                 let permit = state
                     .health
                     .acquire(&t.id, state.clock.now())
@@ -287,9 +275,15 @@ impl Attempt<'_> {
                 if let Some(tr) = permit.transition() {
                     announce(state, &t.id, None, tr);
                 }
-                let left = self.deadline.saturating_duration_since(Deadline::now());
-                if left.is_zero() {
-                    return Err(Skip::Failed("out of time".into()));
+                let mut slot = state
+                    .limiter
+                    .admit(&t.id, &t.limits)
+                    .map_err(|e| Skip::Limited(e.to_string(), e.retry_in()))?;
+                if let Err((why, wait)) =
+                    crate::shared::admit(state, &t.name, &t.limits, &mut slot).await
+                {
+                    slot.refund();
+                    return Err(Skip::Limited(why, wait));
                 }
                 let started = Instant::now();
                 let request = state.http().post(&to, hdrs.clone(), body.clone());

@@ -46,8 +46,8 @@ mod upstream;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{
-    Authenticator, Caller, Held, KeySource, Ledger, NoObserver, Observer, Shared, SharedAnswer,
-    SharedBreakers, SharedBudgets, SharedLimits,
+    Authenticator, Caller, Held, KeySource, Ledger, NoObserver, Observer, Room, Shared,
+    SharedAnswer, SharedBreakers, SharedBudgets, SharedLimits,
 };
 pub use egress::{key_header, Approval, Cleared, Withheld};
 pub use guard::presented_token;

@@ -24,6 +24,16 @@ pub enum Refused {
     Tpm { limit: u32, retry_in: Duration },
 }
 
+impl Refused {
+    /// How long until the backend has room again (a request at once: a second, a guess).
+    pub fn retry_in(&self) -> Duration {
+        match self {
+            Refused::Busy(_) => Duration::from_secs(1),
+            Refused::Rpm { retry_in, .. } | Refused::Tpm { retry_in, .. } => *retry_in,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Slot {
     sem: Option<(u32, Arc<Semaphore>)>,
@@ -73,12 +83,27 @@ pub struct Admission {
     _permit: OwnedSemaphorePermit,
     limiter: Arc<Limiter>,
     backend_id: String,
+    /// Its place in the requests-per-minute window, when the backend has one.
+    sent: Option<Instant>,
     track_tokens: bool,
     /// The team's tokens-per-minute window of this backend (by its name), when shared.
     shared: Option<(Arc<dyn crate::deps::SharedLimits>, String)>,
 }
 
 impl Admission {
+    /// Gives the slot back unused (the team's window refused the request): the
+    /// requests-per-minute window counts only what went out.
+    pub(crate) fn refund(self) {
+        if let Some(sent) = self.sent {
+            let mut slots = self.limiter.lock();
+            if let Some(slot) = slots.get_mut(&self.backend_id) {
+                if let Some(at) = slot.sent.iter().rposition(|t| *t == sent) {
+                    slot.sent.remove(at);
+                }
+            }
+        }
+    }
+
     /// Also counts the tokens in the team's window `name` (a team replica).
     pub(crate) fn share_tokens(&mut self, shared: Arc<dyn crate::deps::SharedLimits>, name: &str) {
         if self.track_tokens {
@@ -142,13 +167,15 @@ impl Limiter {
             .semaphore(cap)
             .try_acquire_owned()
             .map_err(|_| Refused::Busy(cap))?;
-        if limits.rpm.is_some() {
+        let sent = limits.rpm.map(|_| now);
+        if sent.is_some() {
             slot.sent.push_back(now);
         }
         Ok(Admission {
             _permit: permit,
             limiter: Arc::clone(self),
             backend_id: backend_id.to_string(),
+            sent,
             track_tokens: limits.tpm.is_some(),
             shared: None,
         })
@@ -197,6 +224,24 @@ mod tests {
             l.admit("b", &lim).is_ok(),
             "the first request left the window"
         );
+    }
+
+    #[test]
+    fn a_refunded_slot_leaves_the_window_and_frees_its_place() {
+        let clock = ManualClock::default();
+        let l = Limiter::new(Arc::new(clock.clone()));
+        let lim = limits(50, Some(2), None);
+        drop(l.admit("b", &lim).unwrap());
+        let refused_by_the_team = l.admit("b", &lim).unwrap();
+        refused_by_the_team.refund();
+        assert!(
+            l.admit("b", &lim).is_ok(),
+            "the refunded place is free again"
+        );
+        assert!(matches!(l.admit("b", &lim), Err(Refused::Rpm { .. })));
+        // Refunding a slot of a backend without a window is a no-op.
+        l.admit("c", &limits(1, None, None)).unwrap().refund();
+        assert!(l.admit("c", &limits(1, None, None)).is_ok());
     }
 
     #[test]

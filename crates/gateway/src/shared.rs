@@ -12,33 +12,40 @@ use crate::inbound::Inbound;
 use crate::resolve::Candidate;
 use crate::GatewayState;
 use serde_json::Value;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use switchyard_wire::canonical::Usage;
 
-/// The team's windows of backend `name` (by name: replicas configured alike share them): a place
-/// in its requests-per-minute window, then room in its tokens-per-minute one, whose use `slot`
-/// then reports to the team too. `Err(why)` when the team is at a limit.
+/// The team's windows of backend `name` (by name: replicas configured alike share them): room in
+/// its tokens-per-minute window (a check, which takes nothing), then a place in its
+/// requests-per-minute one; `slot` then reports the tokens it uses to the team too. A refusal
+/// says which limit and how long until it has room.
 pub(crate) async fn admit(
     state: &GatewayState,
     name: &str,
     limits: &crate::table::Limits,
     slot: &mut crate::limits::Admission,
-) -> Result<(), String> {
+) -> Result<(), (String, Duration)> {
     let Some(shared) = &state.shared.limits else {
         return Ok(());
     };
     let window = crate::limits::WINDOW;
-    if let Some(rpm) = limits.rpm {
-        if !shared.admit(name, rpm, window).await {
-            return Err(format!(
-                "at its team-wide requests-per-minute limit ({rpm})"
+    if let Some(tpm) = limits.tpm {
+        if let Err(wait) = shared.tokens_left(name, tpm, window).await {
+            return Err((
+                format!("at its team-wide tokens-per-minute limit ({tpm})"),
+                wait,
             ));
         }
     }
-    if let Some(tpm) = limits.tpm {
-        if !shared.tokens_left(name, tpm, window).await {
-            return Err(format!("at its team-wide tokens-per-minute limit ({tpm})"));
+    if let Some(rpm) = limits.rpm {
+        if let Err(wait) = shared.admit(name, rpm, window).await {
+            return Err((
+                format!("at its team-wide requests-per-minute limit ({rpm})"),
+                wait,
+            ));
         }
+    }
+    if limits.tpm.is_some() {
         slot.share_tokens(std::sync::Arc::clone(shared), name);
     }
     Ok(())

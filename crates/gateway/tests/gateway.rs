@@ -48,13 +48,15 @@ mod spend;
 mod strategies;
 #[path = "gateway/translate.rs"]
 mod translate;
+#[path = "gateway/windows.rs"]
+mod windows;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use switchyard_core::{BackendKind, RequestRecord};
 use switchyard_gateway::{
     Authenticator, Caller, Clock, Deps, Gateway, GatewayConfig, KeyRef, KeySource, Ledger, Limits,
-    NoObserver, Observer, RoutingTable, SystemClock, TableHandle, Target,
+    NoObserver, Observer, RoutingTable, Shared, SystemClock, TableHandle, Target,
 };
 use switchyard_secrets::SecretString;
 
@@ -260,7 +262,37 @@ pub async fn start_full(
     clock: Arc<dyn Clock>,
     observer: Arc<dyn Observer>,
 ) -> Harness {
-    start_deps(table, keys, config, clock, observer, None).await
+    start_deps(
+        table,
+        keys,
+        config,
+        clock,
+        observer,
+        None,
+        Shared::default(),
+    )
+    .await
+}
+
+/// A gateway sharing its windows, breakers or budgets through `shared` (a team replica's), on
+/// `clock`.
+pub async fn start_shared(
+    table: RoutingTable,
+    keys: &[(&str, &str)],
+    config: GatewayConfig,
+    clock: Arc<dyn Clock>,
+    shared: Shared,
+) -> Harness {
+    start_deps(
+        table,
+        keys,
+        config,
+        clock,
+        Arc::new(NoObserver),
+        None,
+        shared,
+    )
+    .await
 }
 
 /// A gateway with a response cache.
@@ -278,6 +310,7 @@ pub async fn start_cached(
         clock,
         Arc::new(NoObserver),
         Some(cache),
+        Shared::default(),
     )
     .await
 }
@@ -289,6 +322,7 @@ async fn start_deps(
     clock: Arc<dyn Clock>,
     observer: Arc<dyn Observer>,
     cache: Option<switchyard_cache::Cache>,
+    shared: Shared,
 ) -> Harness {
     // Loopback on a free port, unless a test asked for every interface (lan.rs).
     if !config.bind.ip().is_unspecified() {
@@ -308,7 +342,7 @@ async fn start_deps(
         clock,
         cache,
         extra_routes: None,
-        shared: Default::default(),
+        shared,
     };
     let gateway = Gateway::start(config, deps).await.unwrap();
     let base = format!("http://{}", gateway.addr());

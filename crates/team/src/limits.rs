@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use switchyard_gateway::SharedAnswer;
 
-/// Trims the window, counts it, and takes a place if one is left. Returns 1 when admitted.
+/// Trims the window, counts it, and takes a place if one is left. Returns 1 when admitted, else
+/// minus the milliseconds until the oldest place leaves the window.
 const SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -24,25 +25,30 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('PEXPIRE', KEYS[1], window)
   return 1
 end
-return 0
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+return -math.max(1, tonumber(oldest or now) + window - now)
 ";
 
 /// The tokens a window used, per second of Redis's clock: the seconds past the window are
-/// dropped, the rest summed. Returns 1 while the sum is under the limit.
+/// dropped, the rest summed. Returns 1 while the sum is under the limit, else minus the
+/// milliseconds until the oldest second leaves the window.
 const TOKENS_LEFT: &str = r"
 local now = tonumber(redis.call('TIME')[1])
 local window = tonumber(ARGV[1])
 local seen = redis.call('HGETALL', KEYS[1])
 local sum = 0
+local oldest = now
 for i = 1, #seen, 2 do
-  if tonumber(seen[i]) <= now - window then
+  local second = tonumber(seen[i])
+  if second <= now - window then
     redis.call('HDEL', KEYS[1], seen[i])
   else
     sum = sum + tonumber(seen[i + 1])
+    oldest = math.min(oldest, second)
   end
 end
 if sum < tonumber(ARGV[2]) then return 1 end
-return 0
+return -1000 * math.max(1, oldest + window - now)
 ";
 
 /// Adds tokens to the current second of a window.
@@ -59,6 +65,36 @@ pub struct Verdict {
     pub admitted: bool,
     /// Counted for the whole team (Redis answered); `false`: counted by this replica alone.
     pub shared: bool,
+    /// When refused: how long until the window has room.
+    pub retry_in: Duration,
+}
+
+impl Verdict {
+    /// The answer of a script (1: admitted, else minus the milliseconds to wait).
+    fn of_script(n: i64) -> Verdict {
+        Verdict {
+            admitted: n == 1,
+            shared: true,
+            retry_in: Duration::from_millis(n.min(0).unsigned_abs()),
+        }
+    }
+
+    fn local(wait: Option<Duration>) -> Verdict {
+        Verdict {
+            admitted: wait.is_none(),
+            shared: false,
+            retry_in: wait.unwrap_or_default(),
+        }
+    }
+
+    /// As the gateway takes it.
+    fn room(self) -> switchyard_gateway::Room {
+        if self.admitted {
+            Ok(())
+        } else {
+            Err(self.retry_in)
+        }
+    }
 }
 
 /// The team's rate-limit windows, as one replica sees them.
@@ -92,20 +128,14 @@ impl SharedWindow {
 
     /// Takes a place in window `key` (at most `limit` per `window`) if one is left.
     pub async fn admit(&self, key: &str, limit: u32, window: Duration) -> Verdict {
-        if let Some(admitted) = self.shared(key, limit, window).await {
-            return Verdict {
-                admitted,
-                shared: true,
-            };
+        if let Some(n) = self.shared(key, limit, window).await {
+            return Verdict::of_script(n);
         }
-        Verdict {
-            admitted: self.local(key, limit, window),
-            shared: false,
-        }
+        Verdict::local(self.local(key, limit, window))
     }
 
-    /// The team's answer, or `None` when Redis cannot give it now.
-    async fn shared(&self, key: &str, limit: u32, window: Duration) -> Option<bool> {
+    /// The team's answer (the script's), or `None` when Redis cannot give it now.
+    async fn shared(&self, key: &str, limit: u32, window: Duration) -> Option<i64> {
         let link = self.link.as_ref()?;
         let member = format!(
             "{}:{}",
@@ -124,11 +154,11 @@ impl SharedWindow {
                     .await
             })
             .await?;
-        Some(n == 1)
+        Some(n)
     }
 
-    /// This replica's own count of window `key`.
-    fn local(&self, key: &str, limit: u32, window: Duration) -> bool {
+    /// This replica's own count of window `key`: `None` when admitted, else how long to wait.
+    fn local(&self, key: &str, limit: u32, window: Duration) -> Option<Duration> {
         let now = Instant::now();
         let mut windows = self.local.lock().unwrap_or_else(PoisonError::into_inner);
         let seen = windows.entry(key.to_string()).or_default();
@@ -140,9 +170,10 @@ impl SharedWindow {
         }
         if seen.len() < usize::try_from(limit).unwrap_or(usize::MAX) {
             seen.push_back(now);
-            return true;
+            return None;
         }
-        false
+        let oldest = seen.front().copied().unwrap_or(now);
+        Some(window.saturating_sub(now.duration_since(oldest)))
     }
 }
 
@@ -163,10 +194,7 @@ impl SharedWindow {
                 })
                 .await;
             if let Some(n) = left {
-                return Verdict {
-                    admitted: n == 1,
-                    shared: true,
-                };
+                return Verdict::of_script(n);
             }
         }
         let now = Instant::now();
@@ -182,10 +210,10 @@ impl SharedWindow {
             seen.pop_front();
         }
         let used: u64 = seen.iter().map(|(_, n)| n).sum();
-        Verdict {
-            admitted: used < u64::from(limit),
-            shared: false,
-        }
+        let oldest = seen.front().map_or(now, |(t, _)| *t);
+        Verdict::local(
+            (used >= u64::from(limit)).then(|| window.saturating_sub(now.duration_since(oldest))),
+        )
     }
 
     /// Adds `n` tokens to window `key`: at once in this replica's count, in the background in
@@ -225,19 +253,30 @@ enum Count {
 
 impl SharedWindow {
     /// Whether backend `key`'s window (by `count`) has room, as the gateway asks it.
-    async fn backend_window(&self, count: Count, key: &str, limit: u32, window: Duration) -> bool {
+    async fn backend_window(
+        &self,
+        count: Count,
+        key: &str,
+        limit: u32,
+        window: Duration,
+    ) -> switchyard_gateway::Room {
         let key = format!("backend:{key}");
         let checked = match count {
             Count::Requests => self.admit(&key, limit, window).await,
             Count::Tokens => self.tokens_left(&key, limit, window).await,
         };
-        checked.admitted
+        checked.room()
     }
 }
 
 /// The gateway's side: a backend's requests-per-minute window, for the whole team.
 impl switchyard_gateway::SharedLimits for SharedWindow {
-    fn admit<'a>(&'a self, key: &'a str, limit: u32, window: Duration) -> SharedAnswer<'a, bool> {
+    fn admit<'a>(
+        &'a self,
+        key: &'a str,
+        limit: u32,
+        window: Duration,
+    ) -> SharedAnswer<'a, switchyard_gateway::Room> {
         Box::pin(self.backend_window(Count::Requests, key, limit, window))
     }
 
@@ -246,7 +285,7 @@ impl switchyard_gateway::SharedLimits for SharedWindow {
         key: &'a str,
         limit: u32,
         window: Duration,
-    ) -> SharedAnswer<'a, bool> {
+    ) -> SharedAnswer<'a, switchyard_gateway::Room> {
         Box::pin(self.backend_window(Count::Tokens, key, limit, window))
     }
 

@@ -113,6 +113,7 @@ export const ERROR_CLASS_LABELS: Readonly<Record<ErrorClassName, string>> = {
   unknown_model: "Unknown model",
   untranslatable: "Not expressible for the backend",
   budget_exceeded: "Budget hard stop",
+  limit_reached: "At a backend's rate limit",
   timeout_total: "Request timed out",
   no_candidate: "No backend could answer",
   bad_request: "Bad request",

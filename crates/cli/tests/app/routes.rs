@@ -252,7 +252,8 @@ async fn backend_limits_are_validated_saved_and_enforced_by_the_gateway() {
     assert_eq!(view.row.limits, one_a_minute);
     assert_eq!(ask(&h, &token, "demo-chat").await.status(), 200);
     let second = ask(&h, &token, "demo-chat").await;
-    assert_eq!(second.status(), 503);
+    assert_eq!(second.status(), 429);
+    assert!(second.headers().contains_key("retry-after"));
     let body = second.text().await.unwrap();
     assert!(body.contains("requests-per-minute limit (1)"), "{body}");
 }

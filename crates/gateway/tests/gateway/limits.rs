@@ -74,7 +74,7 @@ async fn a_backend_at_its_in_flight_limit_is_skipped_until_its_stream_ends() {
 }
 
 #[tokio::test]
-async fn requests_per_minute_fail_over_and_the_503_says_which_limit() {
+async fn requests_per_minute_refuse_with_429_saying_which_limit() {
     let m = mock(vec![]).await;
     let rpm = Limits {
         rpm: Some(2),
@@ -84,7 +84,7 @@ async fn requests_per_minute_fail_over_and_the_503_says_which_limit() {
     assert_eq!(post(&h, false).await.status(), 200);
     assert_eq!(post(&h, false).await.status(), 200);
     let third = post(&h, false).await;
-    assert_eq!(third.status(), 503);
+    assert_eq!(third.status(), 429);
     let body = third.text().await.unwrap();
     assert!(
         body.contains("at its requests-per-minute limit (2)"),

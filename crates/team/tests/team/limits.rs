@@ -44,6 +44,30 @@ async fn a_limit_of_60_a_minute_holds_for_the_team_not_per_replica() {
     assert_eq!(shared, 180, "every admission was counted in Redis");
     // Another window is counted on its own.
     assert_eq!(admitted(&replicas, "route:other", 5, 9).await.0, 5);
+    // A refusal says when the oldest place leaves the window (Redis's clock: within the minute).
+    let refused = replicas[1].admit("route:team", 60, MINUTE).await;
+    assert!(!refused.admitted && refused.shared);
+    assert!(
+        refused.retry_in > Duration::from_secs(50) && refused.retry_in <= MINUTE,
+        "{:?}",
+        refused.retry_in
+    );
+    // The tokens window too: 100 used of 100, so none left until that second leaves it.
+    replicas[0].used_tokens("tokens:team", 100, MINUTE);
+    let mut full = replicas[2].tokens_left("tokens:team", 100, MINUTE).await;
+    for _ in 0..50 {
+        if !full.admitted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        full = replicas[2].tokens_left("tokens:team", 100, MINUTE).await;
+    }
+    assert!(!full.admitted && full.shared);
+    assert!(
+        full.retry_in >= Duration::from_secs(58) && full.retry_in <= MINUTE,
+        "{:?}",
+        full.retry_in
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

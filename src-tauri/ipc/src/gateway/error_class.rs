@@ -27,6 +27,8 @@ pub enum ErrorClassName {
     Untranslatable,
     #[serde(rename = "budget_exceeded")]
     BudgetExceeded,
+    #[serde(rename = "limit_reached")]
+    LimitReached,
     #[serde(rename = "timeout_total")]
     TimeoutTotal,
     #[serde(rename = "no_candidate")]
@@ -67,6 +69,7 @@ mirror_enum!(
         UnknownModel,
         Untranslatable,
         BudgetExceeded,
+        LimitReached,
         TimeoutTotal,
         NoCandidate,
         BadRequest,
