@@ -137,7 +137,8 @@ async function configure(servers, backends, limits, setup, index) {
   // No servers: a replica on its own (the benchmark's single-node floor).
   if (servers) {
     env.SWITCHYARD_TEAM_DATABASE_URL = servers.postgres;
-    env.SWITCHYARD_TEAM_REDIS_URL = servers.redis;
+    // None: a replica started without Redis.
+    if (servers.redis) env.SWITCHYARD_TEAM_REDIS_URL = servers.redis;
   }
   for (const b of backends) {
     const args = ["backend", "add", b.name, "--kind", b.kind, "--base-url", b.baseUrl, "--model", b.model];
@@ -188,11 +189,11 @@ async function launch({ dataDir, env }) {
 
 /**
  * `count` replicas configured alike (see `configure`), each also by the CLI commands of `setup`
- * (argument lists).
+ * (argument lists). `first`: the first one's index (above 0: the team's backends exist already).
  */
-export async function startReplicas(servers, count, { backends, limits = {}, setup = [] }) {
+export async function startReplicas(servers, count, { backends, limits = {}, setup = [], first = 0 }) {
   const replicas = [];
-  for (let i = 0; i < count; i += 1) {
+  for (let i = first; i < first + count; i += 1) {
     replicas.push(await launch(await configure(servers, backends, limits, setup, i)));
   }
   return replicas;

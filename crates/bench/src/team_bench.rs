@@ -154,7 +154,7 @@ mod bench {
         use switchyard_gateway::SharedBudgets;
         let link = std::sync::Arc::new(switchyard_team::Link::new(&redis.address()).unwrap());
         let ping = ping_floor(redis).await;
-        let budgets = switchyard_team::TeamBudgets::new(std::sync::Arc::clone(&link));
+        let budgets = switchyard_team::TeamBudgets::new(Some(std::sync::Arc::clone(&link)), None);
         budgets.set(vec![switchyard_team::TeamBudget {
             name: "bench".into(),
             scope: switchyard_team::BudgetScope::All,

@@ -80,6 +80,22 @@ const MIGRATIONS: &[&str] = &[
     // anyone else with the database's credentials is not taken. NULL: unsealed (the team's
     // space, which its admins write; records from before seals).
     "ALTER TABLE synced_records ADD COLUMN mac TEXT;",
+    // 7: the budgets' counters, for when Redis is away (`budgets::pg`): what settled requests
+    // cost per budget and period (micro-USD, never below the team ledger's figure), and what
+    // each request in flight holds, until it settles or its hold expires.
+    "CREATE TABLE team_budget_counters (
+        key TEXT PRIMARY KEY,
+        spent_micro BIGINT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    );
+    CREATE TABLE team_budget_holds (
+        id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        micro BIGINT NOT NULL,
+        until TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (id, key)
+    );
+    CREATE INDEX team_budget_holds_key ON team_budget_holds (key, until);",
 ];
 
 /// The schema version this build writes and reads.

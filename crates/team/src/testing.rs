@@ -326,9 +326,27 @@ impl TempRedis {
 
     /// Kills the server (as a crash would).
     pub fn stop(&self) {
+        self.resume();
         if let Some(mut child) = self.child.lock().expect("the child").take() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+    }
+
+    /// Freezes the server (SIGSTOP): it keeps its data and its connections but answers nothing,
+    /// as a stalled host would.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused server go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, which: &str) {
+        if let Some(child) = self.child.lock().expect("the child").as_ref() {
+            run(Command::new("kill").arg(which).arg(child.id().to_string()));
         }
     }
 

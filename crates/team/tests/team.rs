@@ -16,6 +16,8 @@ mod ledger;
 mod limits;
 #[path = "team/schema.rs"]
 mod schema;
+#[path = "team/stops.rs"]
+mod stops;
 #[path = "team/synced.rs"]
 mod synced;
 #[path = "team/tls.rs"]

@@ -1,10 +1,9 @@
 //! The team's budgets. Two kinds, both enforced for the whole team: the team database's own
 //! (`switchyard team budget add`, per person or for everyone; [`follow`] keeps them current),
 //! and each replica's configured budgets (the same on every replica, by name). Each hard stop
-//! is enforced for the whole team — reserved and settled in Redis
-//! (`switchyard_team::TeamBudgets`), its spend read from the team ledger in PostgreSQL. The
-//! replica's own stop counts from the same team figure, so with Redis away it still stops near
-//! the limit (the team's spend at the last check plus what this replica spent since).
+//! is enforced for the whole team — reserved and settled in Redis, or in PostgreSQL while Redis
+//! is away, or by this replica alone while both are (`switchyard_team::TeamBudgets`) — its spend
+//! read from the team ledger. The replica's own stop counts from the same team figure too.
 
 use super::Team;
 use crate::costs::budgets::{BudgetScope, BudgetStatus, SharedStops};
@@ -60,20 +59,15 @@ async fn share(team: &Team, statuses: &[BudgetStatus], limits: &mut [SpendLimit]
                 .replace("Switchyard budget", "Switchyard team budget"),
         });
     }
-    if let Some(redis) = &team.redis {
-        redis.budgets.set(shared);
-        // Spend the counters missed (made while Redis was away) is counted again.
-        redis.budgets.reconcile().await;
-    }
+    team.budgets.set(shared);
+    // Spend the counters missed (made while Redis was away) is counted again.
+    team.budgets.reconcile().await;
 }
 
 /// Keeps the team database's budgets in the shared counters: read at start, on a configuration
 /// notice, and every [`super::RELOAD_EVERY`] (their spend moves, and notices can be missed);
 /// each read raises a counter below the team ledger's figure to it.
 pub(crate) async fn follow(team: Team) {
-    let Some(redis) = team.redis.clone() else {
-        return;
-    };
     let mut reloads = switchyard_team::Reloads::new(team.bus.as_ref(), super::RELOAD_EVERY, |c| {
         matches!(c, Change::Config | Change::Resync)
     });
@@ -81,8 +75,8 @@ pub(crate) async fn follow(team: Team) {
         reloads.next().await;
         match team.db.budget_limits(crate::clock::now_ms()).await {
             Ok(limits) => {
-                redis.budgets.set_team(limits);
-                redis.budgets.reconcile().await;
+                team.budgets.set_team(limits);
+                team.budgets.reconcile().await;
             }
             Err(e) => tracing::warn!(error = %e, "could not read the team's budgets"),
         }

@@ -76,7 +76,6 @@ struct Redis {
     limits: Arc<SharedWindow>,
     breakers: TeamBreakers,
     cache: Arc<TeamCache>,
-    budgets: TeamBudgets,
 }
 
 /// The team as this process holds it. Cheap to clone.
@@ -86,6 +85,8 @@ pub struct Team {
     bus: Option<Bus>,
     tokens: TeamTokens,
     ledger: TeamLedger,
+    /// The hard stops, counted in Redis, else in the team database, else by this replica.
+    budgets: TeamBudgets,
     /// What the replicas share through Redis, with one.
     redis: Option<Redis>,
     /// This replica's name in the ledger.
@@ -115,7 +116,6 @@ impl Team {
                 Some(Redis {
                     limits: Arc::new(SharedWindow::new(Some(Arc::clone(&link)))),
                     breakers: TeamBreakers::new(Arc::clone(&link), bus.clone()),
-                    budgets: TeamBudgets::new(Arc::clone(&link)),
                     cache: Arc::new(TeamCache::new(
                         Arc::clone(&link),
                         switchyard_team::CACHE_CAP_BYTES,
@@ -125,11 +125,16 @@ impl Team {
             }
             _ => None,
         };
+        let budgets = TeamBudgets::new(
+            redis.as_ref().map(|r| Arc::clone(&r.link)),
+            Some(db.clone()),
+        );
         Ok(Team {
             db,
             bus,
             tokens,
             ledger,
+            budgets,
             redis,
             replica,
             pump: Arc::new(Mutex::new(Some(pump))),
@@ -205,9 +210,9 @@ pub(crate) fn follow(
     tasks.spawn("team config", follow_config(team.clone(), sync.clone()));
     let follow = team.tokens.follow(team.bus.as_ref(), RELOAD_EVERY);
     tasks.spawn("team tokens", follow);
+    tasks.spawn("team budgets", budgets::follow(team.clone()));
     if let Some(redis) = &team.redis {
         tasks.spawn("team breakers", redis.breakers.follow());
-        tasks.spawn("team budgets", budgets::follow(team.clone()));
         let link = Arc::clone(&redis.link);
         tasks.spawn(
             "team redis heartbeat",
@@ -246,14 +251,22 @@ pub(crate) fn follow(
     }
 }
 
-/// What the gateway shares with the team's other replicas: with a team and its Redis, the
-/// rate-limit windows and the breakers — and `cache` gets the team's tier.
+/// What the gateway shares with the team's other replicas: with a team, the hard stops; with its
+/// Redis too, the rate-limit windows and the breakers — and `cache` gets the team's tier.
 pub(crate) fn share(
     team: Option<&Team>,
     cache: Option<&switchyard_cache::Cache>,
 ) -> switchyard_gateway::Shared {
-    let Some(redis) = team.and_then(|t| t.redis.as_ref()) else {
+    let Some(team) = team else {
         return switchyard_gateway::Shared::default();
+    };
+    let budgets =
+        Some(Arc::new(team.budgets.clone()) as Arc<dyn switchyard_gateway::SharedBudgets>);
+    let Some(redis) = team.redis.as_ref() else {
+        return switchyard_gateway::Shared {
+            budgets,
+            ..Default::default()
+        };
     };
     if let Some(cache) = cache {
         cache.set_remote(Arc::clone(&redis.cache) as Arc<dyn switchyard_cache::RemoteTier>);
@@ -261,7 +274,7 @@ pub(crate) fn share(
     switchyard_gateway::Shared {
         limits: Some(Arc::clone(&redis.limits) as Arc<dyn switchyard_gateway::SharedLimits>),
         breakers: Some(Arc::new(redis.breakers.clone())),
-        budgets: Some(Arc::new(redis.budgets.clone())),
+        budgets,
     }
 }
 

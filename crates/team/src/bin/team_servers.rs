@@ -1,7 +1,7 @@
 //! `switchyard-team-servers`: a throw-away PostgreSQL and Redis for test suites outside Rust (the
 //! SDK suite's team gateway, the team benchmark). Prints one line,
 //! `{"postgres":"postgres://…","redis":"redis://…","postgresPid":N}`, then obeys lines on stdin, answering each with `ok`: `postgres restart` (stop, then start),
-//! `postgres stop`, `postgres start`, `redis restart`, `redis stop`, and `redis dump` (first a
+//! `postgres stop`, `postgres start`, `redis restart`, `redis stop`, `redis pause` (SIGSTOP), `redis resume`, and `redis dump` (first a
 //! line of every key and its values). Stops both and removes their folders when stdin closes
 //! (the suite ending, or dying: its end of the pipe closes either way).
 //!
@@ -49,6 +49,14 @@ fn main() {
             }
             "redis stop" => {
                 redis.stop();
+                "ok"
+            }
+            "redis pause" => {
+                redis.pause();
+                "ok"
+            }
+            "redis resume" => {
+                redis.resume();
                 "ok"
             }
             "redis dump" => {

@@ -4,7 +4,7 @@ use switchyard_gateway::SharedBudgets;
 use switchyard_team::testing::TempRedis;
 use switchyard_team::{BudgetScope, TeamBudget, TeamBudgets};
 
-fn budget(name: &str, scope: BudgetScope, limit_usd: f64, spent_usd: f64) -> TeamBudget {
+pub fn budget(name: &str, scope: BudgetScope, limit_usd: f64, spent_usd: f64) -> TeamBudget {
     TeamBudget {
         name: name.into(),
         scope,
@@ -17,7 +17,7 @@ fn budget(name: &str, scope: BudgetScope, limit_usd: f64, spent_usd: f64) -> Tea
 }
 
 /// `attempts` reservations of `usd` spread over `replicas`, all at once; the ones that got in.
-async fn reserve_all(
+pub async fn reserve_all(
     replicas: &[Arc<TeamBudgets>],
     attempts: usize,
     usd: f64,
@@ -45,7 +45,7 @@ async fn concurrent_reservations_on_three_replicas_never_pass_the_limit_and_sett
     let cap = budget("cap", BudgetScope::Route("capped".into()), 1.0, 0.1);
     let replicas: Vec<_> = (0..3)
         .map(|_| {
-            let b = TeamBudgets::new(link(&redis));
+            let b = TeamBudgets::new(Some(link(&redis)), None);
             b.set(vec![cap.clone()]);
             Arc::new(b)
         })
@@ -75,9 +75,10 @@ async fn concurrent_reservations_on_three_replicas_never_pass_the_limit_and_sett
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_request_outside_every_budget_and_one_with_redis_away_reserve_nothing() {
+async fn a_request_outside_every_budget_reserves_nothing_and_with_redis_away_the_replica_counts_alone(
+) {
     let redis = TempRedis::start();
-    let b = TeamBudgets::new(link(&redis));
+    let b = TeamBudgets::new(Some(link(&redis)), None);
     b.set(vec![
         budget("mock only", BudgetScope::Backend("Other".into()), 1.0, 0.0),
         budget("route", BudgetScope::Route("elsewhere".into()), 1.0, 0.0),
@@ -94,9 +95,15 @@ async fn a_request_outside_every_budget_and_one_with_redis_away_reserve_nothing(
         Some("all is used up")
     );
     redis.stop();
-    // Degraded: the replica's own stop applies alone; the request path does not wait.
+    // Degraded, no team database either: this replica's own count (the ledger's $0 and what it
+    // holds itself; the $0.50 held in Redis is not seen), and the request path does not wait.
     let started = std::time::Instant::now();
-    assert!(b.reserve(None, "Mock", None, 0.6).await.unwrap().is_none());
+    let held = b.reserve(None, "Mock", None, 0.6).await.unwrap();
+    assert!(held.is_some(), "held by this replica's own count");
+    assert_eq!(
+        b.reserve(None, "Mock", None, 0.6).await.err().as_deref(),
+        Some("all is used up")
+    );
     assert!(started.elapsed() < std::time::Duration::from_millis(600));
 }
 
@@ -137,7 +144,7 @@ fn periods_are_utc_days_and_calendar_months() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_persons_budget_covers_only_that_persons_tokens() {
     let redis = TempRedis::start();
-    let b = TeamBudgets::new(link(&redis));
+    let b = TeamBudgets::new(Some(link(&redis)), None);
     b.set_team(vec![budget(
         "ana's",
         BudgetScope::Person("Ana@example.com".into()),
@@ -170,7 +177,7 @@ async fn a_persons_budget_covers_only_that_persons_tokens() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_used_up_period_that_ended_does_not_refuse_a_request_of_the_next() {
     let redis = TempRedis::start();
-    let b = TeamBudgets::new(link(&redis));
+    let b = TeamBudgets::new(Some(link(&redis)), None);
     let mut ended = budget("day cap", BudgetScope::All, 1.0, 1.0);
     ended.period_end_ms = 1_700_000_000_000 + 86_400_000; // a day in 2023: long past
     let current = budget("month cap", BudgetScope::All, 5.0, 0.0);
@@ -190,7 +197,7 @@ async fn a_used_up_period_that_ended_does_not_refuse_a_request_of_the_next() {
 async fn a_counter_below_the_ledger_is_raised_to_it_and_what_is_held_stays_held() {
     let redis = TempRedis::start();
     let mut cap = budget("cap", BudgetScope::All, 1.0, 0.1);
-    let b = TeamBudgets::new(link(&redis));
+    let b = TeamBudgets::new(Some(link(&redis)), None);
     b.set(vec![cap.clone()]);
     let counted = |b: &TeamBudgets, cap: &TeamBudget| {
         let (b, cap) = (b.clone(), cap.clone());
