@@ -7,8 +7,9 @@ Reads LiteLLM's model_prices_and_context_window.json (USD per token) and keeps o
   * providers Switchyard talks to (litellm_provider in SUPPORTED_PROVIDERS);
   * entries with both an input and an output token price, except that an embedding entry
     without an output price is kept with output price 0 (written explicitly);
-  * the price fields in PRICE_FIELDS plus `provider`, `max_input_tokens`, `mode` (omitted when
-    chat, the default) and `supports_reasoning` (written only when true; absent means false).
+  * the price fields in PRICE_FIELDS plus `provider`, `max_input_tokens`, `max_output_tokens`,
+    `mode` (omitted when chat, the default) and `supports_reasoning` (written only when true;
+    absent means false).
 
 The Rust loader (crates/pricing/src/parse.rs) applies the same rules to a full LiteLLM file.
 
@@ -102,9 +103,10 @@ def trim(key, entry):
         if not is_price(value):
             sys.exit(f"error: {key}: {field} = {value!r} is not a valid per-token price")
         out[field] = value
-    max_input = entry.get("max_input_tokens")
-    if isinstance(max_input, int) and not isinstance(max_input, bool) and max_input > 0:
-        out["max_input_tokens"] = max_input
+    for limit in ("max_input_tokens", "max_output_tokens"):
+        value = entry.get(limit)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            out[limit] = value
     mode = mode_of(entry)
     if mode != DEFAULT_MODE:
         out["mode"] = mode

@@ -188,6 +188,14 @@ async function launch({ dataDir, env }) {
 }
 
 /**
+ * Starts `replica` again (after a kill) on its data folder and port: what its outbox kept is
+ * sent at the start, and nginx finds it where it was.
+ */
+export async function relaunch(replica) {
+  return launch({ dataDir: replica.dataDir, env: { ...replica.env, SWITCHYARD_GATEWAY_PORT: String(replica.port) } });
+}
+
+/**
  * `count` replicas configured alike (see `configure`), each also by the CLI commands of `setup`
  * (argument lists). `first`: the first one's index (above 0: the team's backends exist already).
  */

@@ -144,9 +144,9 @@ pub fn run<'a>(
             }
             // Every candidate is at a rate limit: 429, and when to come back.
             None if !limited.is_empty() && limited.len() == tried.len() => {
-                crate::reply::limited(inbound.shape, log, &tried, &limited)
+                crate::exhausted::limited(inbound.shape, log, &tried, &limited)
             }
-            _ => crate::reply::give_up(state, inbound.shape, log, &tried, deadline),
+            _ => crate::exhausted::give_up(state, inbound.shape, log, &tried, deadline),
         }
     }
 }

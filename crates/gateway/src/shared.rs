@@ -5,7 +5,7 @@
 //!
 //! The worst case: the request's body bytes / 3 input tokens (the byte estimate is bytes / 4, so
 //! this is a third more, and JSON framing counts too) and the output limit it asked for (else
-//! the gateway's default). A hard stop shared this way overshoots only by what in-flight
+//! the model's own longest answer from the price table, else the gateway's default). A hard stop shared this way overshoots only by what in-flight
 //! requests really cost beyond that — in practice nothing; see docs/TEAM.md.
 
 use crate::inbound::Inbound;
@@ -78,14 +78,21 @@ pub(crate) async fn reserve(
     let Some(budgets) = &state.shared.budgets else {
         return Ok(None);
     };
+    let prices = state.spend.prices();
+    // The longest answer the model may give, when the request names none.
+    let longest = || {
+        switchyard_pricing::provider_of(cand.target.kind)
+            .and_then(|p| prices.info(p, &cand.model)?.max_output_tokens)
+    };
+    let output_tokens = match output_limit(&inbound.json) {
+        Some(asked) => u64::from(asked),
+        None => longest().unwrap_or(u64::from(state.config.default_max_tokens)),
+    };
     let usage = Usage {
         input_tokens: (inbound.raw.len() as u64).div_ceil(3),
-        output_tokens: u64::from(
-            output_limit(&inbound.json).unwrap_or(state.config.default_max_tokens),
-        ),
+        output_tokens,
         ..Usage::default()
     };
-    let prices = state.spend.prices();
     let kind = Some(cand.target.kind);
     let Some(usd) = switchyard_pricing::cost_in(&prices, kind, Some(&cand.model), &usage) else {
         return Ok(None);

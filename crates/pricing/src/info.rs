@@ -68,6 +68,8 @@ pub struct ModelInfo {
     pub supports_reasoning: bool,
     /// The context window in tokens, when listed; for embedding models, the longest input.
     pub max_input_tokens: Option<u64>,
+    /// The longest answer in tokens, when listed.
+    pub max_output_tokens: Option<u64>,
 }
 
 #[cfg(test)]

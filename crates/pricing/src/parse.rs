@@ -2,8 +2,8 @@
 //! LiteLLM's full `model_prices_and_context_window.json`.
 //!
 //! Bundled format: `{"header": {"entries": N, "snapshot_date": "...", ...}, "models": {key:
-//! {"provider": "...", <LiteLLM price fields>, "max_input_tokens": n, "mode": "...",
-//! "supports_reasoning": true}}}`. It is strict: every entry needs a provider and input/output
+//! {"provider": "...", <LiteLLM price fields>, "max_input_tokens": n, "max_output_tokens": n,
+//! "mode": "...", "supports_reasoning": true}}}`. It is strict: every entry needs a provider and input/output
 //! prices, a `mode` when present must be one the table keeps, and `header.entries` must match.
 //! `mode` (absent = chat; the generator omits it for chat) and `supports_reasoning` (absent =
 //! false; the generator writes it only when true) were added later: older files without them
@@ -16,8 +16,8 @@
 //!
 //! Both formats: an absent or `null` mode is chat. An embedding entry without an output price
 //! has output price 0 (embeddings produce no output tokens; Mistral's omit the field); every
-//! other mode still needs one. Metadata (`max_input_tokens`, `supports_reasoning`) with an odd
-//! value is dropped, not fatal.
+//! other mode still needs one. Metadata (`max_input_tokens`, `max_output_tokens`,
+//! `supports_reasoning`) with an odd value is dropped, not fatal.
 //!
 //! Invariant: every price that reaches a table passed `price::check_range`; a kept entry with a
 //! bad price rejects the whole file (a half-loaded price file would misprice silently).
@@ -37,6 +37,7 @@ pub(crate) struct Entry {
     /// `litellm_provider`; `None` only for user overrides.
     pub provider: Option<String>,
     pub max_input_tokens: Option<u64>,
+    pub max_output_tokens: Option<u64>,
     /// `Chat` for user overrides, which carry no info.
     pub mode: Mode,
     pub supports_reasoning: bool,
@@ -50,6 +51,7 @@ impl Entry {
             mode: self.mode,
             supports_reasoning: self.supports_reasoning,
             max_input_tokens: self.max_input_tokens,
+            max_output_tokens: self.max_output_tokens,
         }
     }
 }
@@ -179,6 +181,7 @@ fn entry(
         provider: Some(provider.to_owned()),
         // Context size is metadata, not money: an odd value is dropped, not fatal.
         max_input_tokens: obj.get("max_input_tokens").and_then(Value::as_u64),
+        max_output_tokens: obj.get("max_output_tokens").and_then(Value::as_u64),
         // Only an explicit `true` counts: sending reasoning parameters to a model that does
         // not take them fails the request upstream.
         supports_reasoning: obj.get("supports_reasoning").and_then(Value::as_bool) == Some(true),
@@ -272,6 +275,7 @@ mod tests {
         let keys: Vec<_> = parsed.entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["gpt-x", "no-mode"]);
         assert_eq!(parsed.entries[0].max_input_tokens, Some(1000));
+        assert_eq!(parsed.entries[0].max_output_tokens, None);
         assert_eq!(parsed.snapshot_date, None);
     }
 

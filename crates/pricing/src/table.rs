@@ -82,6 +82,7 @@ impl PriceTable {
                 key: key.trim().to_owned(),
                 provider: None,
                 max_input_tokens: None,
+                max_output_tokens: None,
                 mode: Mode::Chat,
                 supports_reasoning: false,
                 price: *price,

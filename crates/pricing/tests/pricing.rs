@@ -37,6 +37,10 @@ fn the_bundled_table_loads_with_its_snapshot_header() {
     assert!(table.len() > 300, "only {} models", table.len());
     assert_eq!(table.snapshot_date(), Some("2026-08-01"));
     assert_eq!(table.max_input_tokens("gpt-4.1-mini"), Some(1_047_576));
+    // The longest answer too, for a budget's worst case when a request names none.
+    let info = |p, m| table.info(p, m).and_then(|i| i.max_output_tokens);
+    assert_eq!(info(Provider::OpenAi, "gpt-4.1"), Some(32_768));
+    assert_eq!(info(Provider::Anthropic, "claude-sonnet-4-5"), Some(64_000));
 }
 
 #[test]

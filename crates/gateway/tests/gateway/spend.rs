@@ -229,3 +229,57 @@ async fn a_hard_stop_refuses_the_new_shapes_too_each_in_its_own_format() {
         .iter()
         .all(|r| r.error_class.map(|c| c.as_str()) == Some("budget_exceeded")));
 }
+
+/// A team's budgets that record what each request reserved (USD) and hold nothing.
+#[derive(Default)]
+struct Reserved(Mutex<Vec<f64>>);
+
+impl switchyard_gateway::SharedBudgets for Reserved {
+    fn reserve<'a>(
+        &'a self,
+        _owner: Option<&'a str>,
+        _backend: &'a str,
+        _route: Option<&'a str>,
+        usd: f64,
+    ) -> switchyard_gateway::SharedAnswer<
+        'a,
+        Result<Option<Box<dyn switchyard_gateway::Held>>, String>,
+    > {
+        self.0.lock().unwrap().push(usd);
+        Box::pin(std::future::ready(Ok(None)))
+    }
+}
+
+#[tokio::test]
+async fn a_request_naming_no_output_limit_reserves_the_models_longest_answer() {
+    let m = switchyard_mock::MockServer::start(switchyard_mock::MockConfig::instant())
+        .await
+        .unwrap();
+    let url = format!("{}/v1", m.base_url());
+    let t = target("OpenAI", BackendKind::OpenAi, &url, &[("k", "main")]);
+    let budgets = Arc::new(Reserved::default());
+    let shared = Shared {
+        budgets: Some(budgets.clone()),
+        ..Shared::default()
+    };
+    let h = start_shared(
+        table(vec![t]),
+        &[("k", "sk-a")],
+        GatewayConfig::default(),
+        Arc::new(SystemClock),
+        shared,
+    )
+    .await;
+    let mut ask = openai_chat("gpt-4.1", false);
+    assert_eq!(h.post("/v1/chat/completions", &ask).await.status(), 200);
+    ask["max_tokens"] = serde_json::json!(100);
+    assert_eq!(h.post("/v1/chat/completions", &ask).await.status(), 200);
+    let reserved = budgets.0.lock().unwrap().clone();
+    // gpt-4.1: up to 32,768 output tokens at $8 a million (and the input, at $2): about $0.26,
+    // where the gateway's default of 4,096 would have held $0.03.
+    assert!(reserved[0] > 0.262 && reserved[0] < 0.263, "{reserved:?}");
+    assert!(
+        reserved[1] > 0.0008 && reserved[1] < 0.001,
+        "named: {reserved:?}"
+    );
+}

@@ -150,6 +150,7 @@ fn a_bundled_file_without_mode_or_reasoning_fields_loads_as_chat_without_reasoni
             mode: Mode::Chat,
             supports_reasoning: false,
             max_input_tokens: Some(200_000),
+            max_output_tokens: None,
         })
     );
 }

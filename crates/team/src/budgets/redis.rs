@@ -63,14 +63,17 @@ end
 return 0
 ";
 
+/// A reservation Redis did not answer: its id and its holds' keys.
+type Unanswered = (String, Vec<String>);
+
 /// The counters in one Redis. Cheap to clone.
 #[derive(Clone)]
 pub(super) struct RedisCounters {
     pub(super) link: Arc<Link>,
     reserve: Arc<redis::Script>,
     raise: Arc<redis::Script>,
-    /// Reservations Redis did not answer (id, their holds' keys): dropped once it answers.
-    unanswered: Arc<Mutex<Vec<(String, Vec<String>)>>>,
+    /// Reservations Redis did not answer: dropped once it answers.
+    unanswered: Arc<Mutex<Vec<Unanswered>>>,
 }
 
 impl RedisCounters {
@@ -116,7 +119,7 @@ impl RedisCounters {
         Some(usize::try_from(answer - 1).ok())
     }
 
-    fn lock_unanswered(&self) -> std::sync::MutexGuard<'_, Vec<(String, Vec<String>)>> {
+    fn lock_unanswered(&self) -> std::sync::MutexGuard<'_, Vec<Unanswered>> {
         self.unanswered
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
