@@ -5,7 +5,8 @@
 //!   all, against PostgreSQL's own fastest path for the same rows (`COPY … FROM STDIN` into a
 //!   twin table);
 //! - a shared rate-limit admission (`SharedWindow::admit`: one Lua script, one round trip)
-//!   against a bare `PING` on the same kind of connection, both one at a time.
+//!   against a bare `PING` on the same kind of connection, both one at a time;
+//! - a budget reservation in PostgreSQL (Redis away) against a bare `SELECT 1`.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark")]
 
@@ -149,6 +150,49 @@ mod bench {
         );
     }
 
+    /// A budget reservation in PostgreSQL (Redis away), then settled, one at a time, beside a
+    /// bare `SELECT 1`.
+    async fn budgets_in_postgres(pg: &TempPostgres) {
+        use switchyard_gateway::SharedBudgets;
+        const RESERVATIONS: u32 = 1_000;
+        let db = switchyard_team::TeamDb::connect(&pg.address())
+            .await
+            .unwrap();
+        let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let started = Instant::now();
+        for _ in 0..RESERVATIONS {
+            client.query_one("SELECT 1", &[]).await.unwrap();
+        }
+        let floor = started.elapsed();
+        let budgets = switchyard_team::TeamBudgets::new(None, Some(db));
+        budgets.set(vec![switchyard_team::TeamBudget {
+            name: "bench".into(),
+            scope: switchyard_team::BudgetScope::All,
+            limit_usd: 1e9,
+            period_start_ms: 0,
+            period_end_ms: 4_000_000_000_000,
+            spent_usd: 0.0,
+            message: String::new(),
+        }]);
+        let started = Instant::now();
+        for _ in 0..RESERVATIONS {
+            let held = budgets.reserve(None, "b", None, 0.001).await.unwrap();
+            held.expect("reserved in PostgreSQL").settle(0.0005);
+        }
+        let reserve = started.elapsed();
+        let each = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(RESERVATIONS);
+        println!("team budgets with Redis away, {RESERVATIONS} reservations one at a time:");
+        println!("  SELECT 1 round trip (floor)  {:>7.1} µs", each(floor));
+        println!(
+            "  TeamBudgets::reserve (PG)    {:>7.1} µs   {:.2}x the floor",
+            each(reserve),
+            reserve.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
+
     /// A budget reservation and a shared-cache lookup, one at a time, beside a bare `PING`.
     async fn budgets_and_cache(redis: &TempRedis) {
         use switchyard_gateway::SharedBudgets;
@@ -167,7 +211,7 @@ mod bench {
         let started = Instant::now();
         for _ in 0..ADMISSIONS {
             let held = budgets.reserve(None, "b", None, 0.001).await.unwrap();
-            assert!(held.is_some());
+            held.expect("reserved").settle(0.0005);
         }
         let reserve = started.elapsed();
         let tier = switchyard_team::TeamCache::new(link, 1 << 30);
@@ -208,6 +252,7 @@ mod bench {
             ledger(&pg).await;
             limits(&redis).await;
             budgets_and_cache(&redis).await;
+            budgets_in_postgres(&pg).await;
         });
     }
 }

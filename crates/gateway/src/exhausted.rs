@@ -50,4 +50,3 @@ pub fn limited(
         .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
     resp
 }
-

@@ -289,11 +289,10 @@ struct Reservation {
     reserved: i64,
 }
 
-impl Held for Reservation {
-    /// Moves the request from held to settled at what it really cost: in its store, and in this
-    /// replica's own count (what it goes by should both stores go away).
-    fn settle(mut self: Box<Self>, usd: f64) {
-        let cost = micro(usd.max(0.0));
+impl Reservation {
+    /// Moves the request from held to settled at `cost` (micro-USD): in its store, and in this
+    /// replica's own count (what it goes by should both stores go away). Once.
+    fn finish(&mut self, cost: i64) {
         let Some(place) = self.place.take() else {
             return;
         };
@@ -311,15 +310,18 @@ impl Held for Reservation {
     }
 }
 
+impl Held for Reservation {
+    fn settle(mut self: Box<Self>, usd: f64) {
+        self.finish(micro(usd.max(0.0)));
+    }
+}
+
 impl Drop for Reservation {
-    /// A reservation never settled (its request was dropped on the way): what it held here is
-    /// counted as spent, the worst case. One held in Redis stays held there; one in the team
-    /// database expires.
+    /// A reservation never settled (its request was dropped on the way, or had no price) is
+    /// settled at what it reserved: the worst case, never less than it may have cost.
     fn drop(&mut self) {
-        if let Some(Place::Local) = self.place.take() {
-            self.local
-                .settle(&self.budgets, self.reserved, self.reserved);
-        }
+        let reserved = self.reserved;
+        self.finish(reserved);
     }
 }
 

@@ -89,7 +89,8 @@ async fn a_request_outside_every_budget_reserves_nothing_and_with_redis_away_the
         .unwrap()
         .is_none());
     b.set(vec![budget("all", BudgetScope::All, 1.0, 0.0)]);
-    assert!(b.reserve(None, "Mock", None, 0.5).await.unwrap().is_some());
+    let in_flight = b.reserve(None, "Mock", None, 0.5).await.unwrap();
+    assert!(in_flight.is_some());
     assert_eq!(
         b.reserve(None, "Mock", None, 0.6).await.err().as_deref(),
         Some("all is used up")

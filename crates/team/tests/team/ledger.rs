@@ -127,10 +127,24 @@ async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_
     let _ = pumping.await;
     // A copy of the outbox as it was: as if the next pump were killed after PostgreSQL took
     // its rows and before it deleted them.
+    // (The aborted pump's SQLite connection may still be closing on its blocking thread, which
+    // folds the journal into the file and removes it: a copy that lost a file is made again.)
     let again = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(folder.path()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), again.path().join(entry.file_name())).unwrap();
+    let copy_all = || -> std::io::Result<()> {
+        for entry in std::fs::read_dir(folder.path())? {
+            let entry = entry?;
+            std::fs::copy(entry.path(), again.path().join(entry.file_name()))?;
+        }
+        Ok(())
+    };
+    let mut tries = 0;
+    while let Err(e) = copy_all() {
+        tries += 1;
+        assert!(tries < 20, "the outbox could not be copied: {e}");
+        for entry in std::fs::read_dir(again.path()).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     pg.restart();
 
