@@ -278,27 +278,6 @@ pub async fn start_full(
     .await
 }
 
-/// A gateway sharing its windows, breakers or budgets through `shared` (a team replica's), on
-/// `clock`.
-pub async fn start_shared(
-    table: RoutingTable,
-    keys: &[(&str, &str)],
-    config: GatewayConfig,
-    clock: Arc<dyn Clock>,
-    shared: Shared,
-) -> Harness {
-    start_deps(
-        table,
-        keys,
-        config,
-        clock,
-        Arc::new(NoObserver),
-        None,
-        shared,
-    )
-    .await
-}
-
 /// A gateway with a response cache.
 pub async fn start_cached(
     table: RoutingTable,
@@ -319,7 +298,8 @@ pub async fn start_cached(
     .await
 }
 
-async fn start_deps(
+/// A gateway with every dependency given: a team replica's sharing is `shared`.
+pub async fn start_deps(
     table: RoutingTable,
     keys: &[(&str, &str)],
     mut config: GatewayConfig,

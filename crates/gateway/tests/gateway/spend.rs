@@ -262,11 +262,13 @@ async fn a_request_naming_no_output_limit_reserves_the_models_longest_answer() {
         budgets: Some(budgets.clone()),
         ..Shared::default()
     };
-    let h = start_shared(
+    let h = start_deps(
         table(vec![t]),
         &[("k", "sk-a")],
         GatewayConfig::default(),
         Arc::new(SystemClock),
+        Arc::new(NoObserver),
+        None,
         shared,
     )
     .await;

@@ -75,7 +75,16 @@ async fn capped(
         limits: team.map(|w| w as Arc<dyn SharedLimits>),
         ..Shared::default()
     };
-    start_shared(table(vec![t]), &[("Capped", "sk-a")], config, clock, shared).await
+    start_deps(
+        table(vec![t]),
+        &[("Capped", "sk-a")],
+        config,
+        clock,
+        Arc::new(NoObserver),
+        None,
+        shared,
+    )
+    .await
 }
 
 fn retry_after(r: &reqwest::Response) -> u64 {
