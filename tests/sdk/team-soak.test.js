@@ -63,6 +63,8 @@ describe("a team gateway soaked with faults on a schedule", { timeout: (SECONDS 
       sam: new OpenAI({ baseURL: `${t.nginx.origin}/v1`, apiKey: t.sam, maxRetries: 3 }),
     };
     const answered = { ann: [], sam: [] };
+    /** Which replica answered each request (nginx's X-Upstream). */
+    const upstream = new Map();
     const refused = [];
     const failed = [];
     const start = Date.now();
@@ -77,6 +79,7 @@ describe("a team gateway soaked with faults on a schedule", { timeout: (SECONDS 
             .create({ model: "gpt-4.1", max_tokens: 100, messages: [{ role: "user", content: `soak ${i} ${Math.random()}` }] })
             .withResponse();
           answered[who].push(response.headers.get("x-switchyard-request-id"));
+          upstream.set(response.headers.get("x-switchyard-request-id"), response.headers.get("x-upstream"));
         } catch (e) {
           if (who === "sam" && e.status === 402) refused.push(e);
           else failed.push(`${who} ${i}: ${e.status ?? ""} ${e.message}`);
@@ -95,18 +98,26 @@ describe("a team gateway soaked with faults on a schedule", { timeout: (SECONDS 
     const ids = [...answered.ann, ...answered.sam];
     const ours = "SELECT r.id FROM team_requests r JOIN team_tokens k ON k.id = r.token_id WHERE k.owner IN ('ann@example.com', 'sam@example.com') AND r.status = 200";
     let rows = [];
-    for (let i = 0; i < 150; i += 1) {
+    let missing = ids;
+    for (let i = 0; i < 75 && missing.length > 0; i += 1) {
       rows = await psql(t.servers.postgres, ours).catch(() => rows);
-      if (rows.length >= ids.length) break;
-      await sleep(200);
+      const have = new Set(rows.map(([id]) => id));
+      missing = ids.filter((id) => !have.has(id));
+      if (missing.length > 0) await sleep(200);
     }
     const found = new Set(rows.map(([id]) => id));
     assert.equal(found.size, rows.length, "no request twice");
-    const missing = ids.filter((id) => !found.has(id));
-    assert.deepEqual(missing, [], `${missing.length} of ${ids.length} answered requests are not in the ledger`);
+    // What a kill can lose (docs/TEAM.md): what B answered in the milliseconds before the batch
+    // holding it was committed to its outbox. Nothing A or C answered, nothing of B's earlier.
+    const b = `127.0.0.1:${t.replicas[1].port}`;
+    const notB = missing.filter((id) => upstream.get(id) !== b);
+    assert.deepEqual(notB, [], `${notB.length} of ${ids.length} answered requests not by B are not in the ledger`);
+    assert.ok(missing.length <= WORKERS, `${missing.length} of B's answered requests are not in the ledger`);
+    ctx.diagnostic(`${missing.length} answered by B at its kill not in the ledger (the stated loss)`);
     // Requests B answered at the moment it was killed (their answer lost on the way) may be in
     // the ledger without a client having seen them: at most what was in flight.
-    assert.ok(rows.length - ids.length <= WORKERS, `${rows.length} in the ledger, ${ids.length} answered`);
+    const extra = rows.length - (ids.length - missing.length);
+    assert.ok(extra <= WORKERS, `${extra} in the ledger that no client saw answered`);
 
     const [[spent]] = await psql(t.servers.postgres, "SELECT COALESCE(SUM(r.cost_usd), 0) FROM team_requests r JOIN team_tokens k ON k.id = r.token_id WHERE k.owner = 'sam@example.com'");
     ctx.diagnostic(`${ids.length} answered (ann ${answered.ann.length}, sam ${answered.sam.length}), sam refused ${refused.length}; sam spent $${Number(spent).toFixed(6)} of $${LIMIT}`);

@@ -75,9 +75,11 @@ impl TeamBudget {
         )
     }
 
-    /// What requests in flight hold reserved in this budget's current period.
+    /// What requests in flight hold in this budget's current period: a hash of reservation id →
+    /// micro-USD and expiry. (`:holds`, not the `:held` counter of the builds before, so that an
+    /// upgraded replica never reads one as the other; those expire with their period.)
     pub fn held_key(&self) -> String {
-        format!("{}:held", self.key())
+        format!("{}:holds", self.key())
     }
 
     /// How long this period's counters are kept from `now`.
@@ -273,7 +275,7 @@ impl SharedBudgets for TeamBudgets {
 
 /// Where a reservation is held.
 enum Place {
-    /// With its reservation's id (in Redis, and in the team database).
+    /// Each with the reservation's id.
     Redis(redis::RedisCounters, String),
     Pg(Arc<pg::PgCounters>, String),
     Local,

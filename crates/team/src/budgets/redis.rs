@@ -1,6 +1,6 @@
 //! The budgets' counters in Redis: the fast way a reservation is made while Redis answers. Each
 //! budget and period has a counter of what settled requests cost (`…:{spend}:name:period`) and a
-//! hash of what each request in flight holds (the same with `:held`: reservation id → micro-USD
+//! hash of what each request in flight holds (the same with `:holds`: reservation id → micro-USD
 //! and when the hold expires, by Redis's clock). One Lua script checks every budget covering a
 //! request and, only if each has room, holds the request's cost in all of them.
 //!

@@ -205,6 +205,13 @@ impl LedgerPump {
     }
 }
 
+/// How long the spooler waits before trying a failed outbox write again, each time.
+const COMMIT_RETRIES: [std::time::Duration; 3] = [
+    std::time::Duration::from_millis(100),
+    std::time::Duration::from_millis(400),
+    std::time::Duration::from_millis(1600),
+];
+
 /// The queue into the outbox.
 struct Spooler {
     outbox: Outbox,
@@ -242,23 +249,36 @@ impl Spooler {
 
     async fn commit(&self, batch: Vec<Row>) {
         let n = batch.len();
-        let replica = self.replica.clone();
-        match off(&self.outbox, move |o| o.append(&replica, &batch)).await {
-            Ok(dropped) => {
-                self.unsent.fetch_add(n - dropped, Ordering::Relaxed);
-                count_lost(
-                    &self.lost,
-                    dropped as u64,
-                    "the team ledger's outbox is full",
-                );
-            }
-            Err(e) => {
-                tracing::error!(error = %e, rows = n, "team ledger rows not kept in the outbox");
-                count_lost(
-                    &self.lost,
-                    n as u64,
-                    "the team ledger's outbox cannot be written",
-                );
+        let batch = Arc::new(batch);
+        let mut tries = 0;
+        loop {
+            let (replica, rows) = (self.replica.clone(), Arc::clone(&batch));
+            match off(&self.outbox, move |o| o.append(&replica, &rows)).await {
+                Ok(dropped) => {
+                    self.unsent.fetch_add(n - dropped, Ordering::Relaxed);
+                    count_lost(
+                        &self.lost,
+                        dropped as u64,
+                        "the team ledger's outbox is full",
+                    );
+                    return;
+                }
+                // A write that failed (a disk full a moment, a locked file) is tried again
+                // before the rows are given up.
+                Err(e) if tries < COMMIT_RETRIES.len() => {
+                    tracing::warn!(error = %e, rows = n, "the team ledger's outbox could not be written: trying again");
+                    tokio::time::sleep(COMMIT_RETRIES[tries]).await;
+                    tries += 1;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, rows = n, "team ledger rows not kept in the outbox");
+                    count_lost(
+                        &self.lost,
+                        n as u64,
+                        "the team ledger's outbox cannot be written",
+                    );
+                    return;
+                }
             }
         }
     }
