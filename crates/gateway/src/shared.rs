@@ -5,8 +5,9 @@
 //!
 //! The worst case: the request's body bytes / 3 input tokens (the byte estimate is bytes / 4, so
 //! this is a third more, and JSON framing counts too) and the output limit it asked for (else
-//! the model's own longest answer from the price table, else the gateway's default). A hard stop shared this way overshoots only by what in-flight
-//! requests really cost beyond that — in practice nothing; see docs/TEAM.md.
+//! the model's own longest answer from the price table, else the gateway's default). A hard stop
+//! shared this way overshoots only by what in-flight requests really cost beyond that — in
+//! practice nothing; see docs/TEAM.md.
 
 use crate::inbound::Inbound;
 use crate::resolve::Candidate;
