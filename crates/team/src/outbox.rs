@@ -20,6 +20,10 @@ pub const OUTBOX_FILE: &str = "team-outbox.sqlite";
 /// and counted as lost rather than filling the disk while PostgreSQL is away.
 pub const OUTBOX_MAX: usize = 1_000_000;
 
+/// The longest record a row may hold (a request's record is a few KiB): a longer one is
+/// damage, not read into memory.
+const RECORD_MAX_BYTES: i64 = 1 << 20;
+
 /// One answered request on its way to the team ledger.
 pub(crate) struct Row {
     pub record: RequestRecord,
@@ -132,31 +136,37 @@ impl Outbox {
         Ok(rows.len().saturating_sub(room))
     }
 
-    /// The `n` oldest rows. A row that no longer parses (a damaged file) is dropped, with the
-    /// count of such rows returned beside them.
+    /// The `n` oldest rows. A row that no longer parses (a damaged file), or whose record is
+    /// over [`RECORD_MAX_BYTES`] (not read into memory), is dropped, with the count of such rows
+    /// returned beside them.
     pub fn oldest(&self, n: usize) -> Result<(Vec<Unsent>, usize), TeamError> {
         let conn = self.conn();
         let mut select = conn
             .prepare_cached(
-                "SELECT seq, replica, token_id, record FROM outbox ORDER BY seq LIMIT ?1",
+                "SELECT seq, replica, token_id,
+                    CASE WHEN length(CAST(record AS BLOB)) <= ?2 THEN record END
+                 FROM outbox ORDER BY seq LIMIT ?1",
             )
             .map_err(local)?;
         let raw = select
-            .query_map([i64::try_from(n).unwrap_or(i64::MAX)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
+            .query_map(
+                [i64::try_from(n).unwrap_or(i64::MAX), RECORD_MAX_BYTES],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                },
+            )
             .map_err(local)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(local)?;
         let mut out = Vec::with_capacity(raw.len());
         let mut damaged = Vec::new();
         for (seq, replica, token_id, record) in raw {
-            match serde_json::from_str::<RequestRecord>(&record) {
+            match serde_json::from_str::<RequestRecord>(record.as_deref().unwrap_or("")) {
                 Ok(record) => out.push(Unsent {
                     seq,
                     replica,
@@ -228,6 +238,24 @@ mod tests {
         let (rows, damaged) = outbox.oldest(10).unwrap();
         assert_eq!((rows.len(), damaged), (1, 1));
         assert_eq!(outbox.len().unwrap(), 1);
+        assert_eq!(rows[0].row.record.id, "r2");
+    }
+
+    #[test]
+    fn a_row_over_the_size_bound_is_dropped_unread() {
+        let outbox = Outbox::in_memory().unwrap();
+        outbox.append("a", &[row("r1"), row("r2")]).unwrap();
+        let first = outbox.oldest(1).unwrap().0[0].seq;
+        outbox
+            .conn()
+            .execute(
+                "UPDATE outbox SET record = json_set(record, '$.id', hex(zeroblob(?2)))
+                 WHERE seq = ?1",
+                [first, 1 << 20],
+            )
+            .unwrap();
+        let (rows, damaged) = outbox.oldest(10).unwrap();
+        assert_eq!((rows.len(), damaged), (1, 1));
         assert_eq!(rows[0].row.record.id, "r2");
     }
 }
