@@ -146,14 +146,23 @@ impl TeamBudgets {
         Some(counted as f64 / 1e6)
     }
 
-    /// The current period's budgets, both lists.
-    fn current(&self, now: i64) -> Vec<TeamBudget> {
+    /// The current period's budgets of both lists that `wanted` accepts (only those cloned).
+    fn current_where(&self, now: i64, wanted: impl Fn(&TeamBudget) -> bool) -> Vec<TeamBudget> {
         let mut out = Vec::new();
         for list in [&self.budgets, &self.team] {
             let list = list.read().unwrap_or_else(PoisonError::into_inner);
-            out.extend(list.iter().filter(|b| now < b.period_end_ms).cloned());
+            out.extend(
+                list.iter()
+                    .filter(|b| now < b.period_end_ms && wanted(b))
+                    .cloned(),
+            );
         }
         out
+    }
+
+    /// The current period's budgets, both lists.
+    fn current(&self, now: i64) -> Vec<TeamBudget> {
+        self.current_where(now, |_| true)
     }
 
     /// Raises each current budget's settled counter in Redis to the team ledger's figure when
@@ -165,8 +174,9 @@ impl TeamBudgets {
         if let Some(pg) = &self.pg {
             pg.sweep().await;
         }
+        let now = now_ms();
         match &self.redis {
-            Some(redis) => redis.raise(&self.current(now_ms()), None, now_ms()).await,
+            Some(redis) => redis.raise(&self.current(now), None, now).await,
             None => true,
         }
     }
@@ -204,11 +214,7 @@ impl TeamBudgets {
         // A period that ended is not held against a request of the next: until the next
         // refresh brings the new period (seeded from the team ledger, this request included),
         // that budget is checked by the replica's own count alone.
-        let covering: Vec<TeamBudget> = self
-            .current(now)
-            .into_iter()
-            .filter(|b| b.covers(owner, backend, route))
-            .collect();
+        let covering = self.current_where(now, |b| b.covers(owner, backend, route));
         if covering.is_empty() {
             return Ok(None);
         }
