@@ -168,6 +168,7 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
                 r.requests.to_string()
             },
             format!("{}/{}", r.input_tokens, r.output_tokens),
+            r.reasoning_tokens.to_string(),
             format!("{}/{}", r.cache_read_tokens, r.cache_write_tokens),
             usd(r.cost_usd, r.unpriced),
         ]
@@ -182,6 +183,7 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
             t.requests = t.requests.saturating_add(r.requests);
             t.input_tokens = t.input_tokens.saturating_add(r.input_tokens);
             t.output_tokens = t.output_tokens.saturating_add(r.output_tokens);
+            t.reasoning_tokens = t.reasoning_tokens.saturating_add(r.reasoning_tokens);
             t.cache_read_tokens = t.cache_read_tokens.saturating_add(r.cache_read_tokens);
             t.cache_write_tokens = t.cache_write_tokens.saturating_add(r.cache_write_tokens);
             t.cost_usd += r.cost_usd;
@@ -189,8 +191,17 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
             t
         },
     );
-    let header = ["", "REQUESTS", "TOKENS IN/OUT", "CACHE R/W", "COST"].map(String::from);
-    let cells: Vec<[String; 5]> = std::iter::once(header)
+    // Reasoning is part of the output tokens, shown apart (some models price it apart).
+    let header = [
+        "",
+        "REQUESTS",
+        "TOKENS IN/OUT",
+        "REASONING",
+        "CACHE R/W",
+        "COST",
+    ]
+    .map(String::from);
+    let cells: Vec<[String; 6]> = std::iter::once(header)
         .chain(rows.iter().map(line))
         .chain(std::iter::once(line(&total)))
         .collect();

@@ -65,6 +65,11 @@ pub struct RequestRecord {
     /// `responseId`), which the caller also sees: matches a tool's own log of the request to
     /// this row, so it is counted once.
     pub provider_id: Option<String>,
+    /// The id the caller was given when it differs from [`Self::provider_id`]: a Responses
+    /// caller served by another format gets a `resp_…` id made from the provider's. A tool's
+    /// log may keep either, so matching uses both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     pub attempt_list: Vec<AttemptRecord>,
 }
 

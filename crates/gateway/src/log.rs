@@ -101,9 +101,15 @@ impl RequestLog {
     }
 
     /// The id of the provider's answer (ignored when empty); at most 200 characters kept.
+    /// A Responses caller served by another format is given a `resp_…` id made from it
+    /// (`switchyard_wire::responses::response_id`), kept beside it as the client's id.
     pub fn provider_id(&mut self, id: Option<&str>) {
         if let Some(id) = id.filter(|i| !i.is_empty()) {
             self.record.provider_id = Some(id.chars().take(200).collect());
+            let given = (self.record.inbound == "responses")
+                .then(|| switchyard_wire::responses::response_id(id))
+                .filter(|given| given != id);
+            self.record.client_id = given.map(|g| g.chars().take(200).collect());
         }
     }
 

@@ -7,7 +7,9 @@
 //! the provider closes before its final event — ends with an error event in the caller's format
 //! (`error` for Chat and Messages, `response.failed` + `error` for Responses, an `error` chunk
 //! for Gemini), never a silent truncation, and its ledger row says why. Dropping the stream (the
-//! client went away) drops the upstream request and still records the tokens seen.
+//! client went away) drops the upstream request and still records the tokens seen — as a
+//! success when the stream's last event had already been passed on (Codex hangs up right after
+//! `response.completed`, often before the provider closes the stream).
 
 use crate::answer::Answered;
 use crate::capture::Capture;
@@ -375,6 +377,21 @@ impl Pump {
             .iter()
             .for_each(|f| out.extend_from_slice(f));
         (out.freeze(), Some(Ended::Cleanly))
+    }
+}
+
+impl Drop for Pump {
+    /// The caller went away before the provider closed the stream. If the provider's last event
+    /// had already been passed on as it came (the caller's own format), the caller has the whole
+    /// answer: the request succeeded. Otherwise the log, dropped with the pump, records the
+    /// disconnect. (A translated stream's last events are written only when the provider
+    /// closes, which ends the request first.)
+    fn drop(&mut self) {
+        let whole =
+            matches!(self.encoder, Encoder::Same) && self.decoder.ended() && !self.saw_error;
+        if whole && self.log.is_some() {
+            self.end(Ended::Cleanly);
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub struct RequestFilter {
     pub limit: u32,
 }
 
-pub(crate) const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd, provider_id, cache_write_1h_tokens, reasoning_tokens";
+pub(crate) const COLUMNS: &str = "id, started_at, token_name, inbound, route, requested_model, backend, key_label, model, status, error_class, reason, attempts, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, streamed, cache, saved_usd, provider_id, cache_write_1h_tokens, reasoning_tokens, client_id";
 
 /// A stored error class (an unknown name is `Other`, never no error).
 fn class_of(stored: Option<String>) -> Option<ErrorClass> {
@@ -70,6 +70,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         provider_id: r.get(23)?,
         cache_write_1h_tokens: r.get::<_, Option<i64>>(24)?.map(u64_of),
         reasoning_tokens: r.get::<_, Option<i64>>(25)?.map(u64_of),
+        client_id: r.get(26)?,
         attempt_list: Vec::new(),
     })
 }
@@ -97,7 +98,7 @@ impl LedgerTable {
                 // Made once: the statement cache is keyed by the text.
                 static INSERT: LazyLock<String> = LazyLock::new(|| {
                     format!(
-                        "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+                        "INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
                          ON CONFLICT (id) DO NOTHING"
                     )
                 });
@@ -114,7 +115,7 @@ impl LedgerTable {
                         i64_of(r.output_tokens), i64_of(r.cache_read_tokens),
                         i64_of(r.cache_write_tokens), r.cost_usd, r.streamed, r.cache,
                         r.saved_usd, r.provider_id, r.cache_write_1h_tokens.map(i64_of),
-                        r.reasoning_tokens.map(i64_of)
+                        r.reasoning_tokens.map(i64_of), r.client_id
                     ])? == 1;
                     if !fresh {
                         continue;

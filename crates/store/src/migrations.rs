@@ -367,6 +367,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // repricing reproduces the gateway's cost; NULL on rows recorded before this step.
     "ALTER TABLE requests ADD COLUMN cache_write_1h_tokens INTEGER;
      ALTER TABLE requests ADD COLUMN reasoning_tokens INTEGER;",
+    // The id the caller was given when the gateway made it (a Responses caller served by
+    // another format): a tool's log may keep it instead of the provider's. The rows with
+    // reasoning, which the hourly rollups do not sum (`gateway_spend`).
+    "ALTER TABLE requests ADD COLUMN client_id TEXT;
+     CREATE INDEX requests_client_id ON requests (client_id) WHERE client_id IS NOT NULL;
+     CREATE INDEX requests_reasoning ON requests (started_at) WHERE reasoning_tokens > 0;",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

@@ -5,7 +5,7 @@
 //!
 //! Matching, in order: the tool's request id is the gateway's request id (Claude Code keeps the
 //! `request-id` header, which the gateway sets to its own); the provider's answer id equals the
-//! ledger's `provider_id`; for tools that keep no id (Gemini CLI, opencode), a gateway request
+//! ledger's `provider_id` or the `client_id` the gateway gave the caller in its place; for tools that keep no id (Gemini CLI, opencode), a gateway request
 //! that started up to 10 minutes before the answer and at most a minute after it, with the same
 //! input and output tokens, not matched to another row.
 
@@ -101,11 +101,15 @@ impl ToolUsageTable {
                    AND EXISTS (SELECT 1 FROM requests r WHERE r.id = tool_usage.request_id)",
                 [since_ms],
             )?;
+            // The tool kept the provider's id or the one the gateway gave it (a Responses
+            // caller served by another format): each lookup uses its own index.
             n += tx.execute(
-                "UPDATE tool_usage SET ledger_id =
-                   (SELECT r.id FROM requests r WHERE r.provider_id = tool_usage.provider_id LIMIT 1)
+                "UPDATE tool_usage SET ledger_id = COALESCE(
+                   (SELECT r.id FROM requests r WHERE r.provider_id = tool_usage.provider_id LIMIT 1),
+                   (SELECT r.id FROM requests r WHERE r.client_id = tool_usage.provider_id LIMIT 1))
                  WHERE ledger_id IS NULL AND at_ms >= ?1 AND provider_id IS NOT NULL
-                   AND EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = tool_usage.provider_id)",
+                   AND (EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = tool_usage.provider_id)
+                     OR EXISTS (SELECT 1 FROM requests r WHERE r.client_id = tool_usage.provider_id))",
                 [since_ms],
             )?;
             let loose: Vec<(String, i64, i64, i64)> = tx

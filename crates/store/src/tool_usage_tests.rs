@@ -101,6 +101,27 @@ fn upserts_keep_the_larger_output_and_rows_are_matched_to_the_gateways_once() {
     assert_eq!(s.tool_usage().tool_usage_count().unwrap(), (4, 3));
 }
 
+/// Codex through an Anthropic or Chat Completions backend keeps the `resp_…` id the gateway
+/// gave it, not the provider's: matched by the row's client id, counted once.
+#[test]
+fn a_record_keeping_the_id_the_gateway_gave_is_matched_to_its_row() {
+    let s = Store::open_in_memory().unwrap();
+    let mut from_messages = rec("codex:resp_msg01abc", Tool::Codex, T, 20, 2);
+    from_messages.provider_id = Some("resp_msg01abc".into());
+    let mut from_chat = rec("codex:resp_chatcmplX9", Tool::Codex, T, 30, 3);
+    from_chat.provider_id = Some("resp_chatcmplX9".into());
+    s.tool_usage()
+        .upsert_tool_usage(&[(&from_messages, None), (&from_chat, None)])
+        .unwrap();
+    let mut a = request("gw1", "2026-11-25T11:29:59Z", 20, 2, Some("msg_01abc"));
+    a.client_id = Some("resp_msg01abc".into());
+    let mut b = request("gw2", "2026-11-25T11:29:59.5Z", 30, 3, Some("chatcmpl-X9"));
+    b.client_id = Some("resp_chatcmplX9".into());
+    s.ledger().insert_requests(&[a, b]).unwrap();
+    assert_eq!(s.tool_usage().match_tool_usage(0).unwrap(), 2);
+    assert_eq!(s.tool_usage().tool_usage_count().unwrap(), (2, 2));
+}
+
 #[test]
 fn unpriced_answers_are_counted_apart_and_days_group_in_the_users_zone() {
     let s = Store::open_in_memory().unwrap();

@@ -277,9 +277,10 @@ fn upgrading_fills_the_api_rollup_exactly_as_new_requests_are_rolled_up() {
             .prepare(&format!(
                 "INSERT INTO requests ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-                // Version 10 had no provider id and no split of the tokens priced apart.
-                crate::ledger::COLUMNS
-                    .trim_end_matches(", provider_id, cache_write_1h_tokens, reasoning_tokens")
+                // Version 10 had no provider or client id and no split of the tokens priced apart.
+                crate::ledger::COLUMNS.trim_end_matches(
+                    ", provider_id, cache_write_1h_tokens, reasoning_tokens, client_id"
+                )
             ))
             .unwrap();
         for r in &rows {

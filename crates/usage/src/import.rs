@@ -201,12 +201,20 @@ fn one_file(
                 f.record
             })
         };
+        // A stray byte that is not UTF-8 (in a path, an id) is read as U+FFFD: the line counts.
+        let (held, mut streamed);
+        let l = match l {
+            Line::Complete(b) => {
+                held = crate::lossy::line(b);
+                Line::Complete(&held)
+            }
+            Line::Large(r) => {
+                streamed = crate::lossy::Lossy::new(r);
+                Line::Large(&mut streamed)
+            }
+        };
         // A line over the in-memory cap is parsed as it is read from the file: the same result.
         let found = match (tool, l) {
-            (_, Line::TooLong) => {
-                report.skip("line over 64 MiB", path);
-                return true;
-            }
             (Tool::Opencode, _) => Ok(None),
             (Tool::ClaudeCode, Line::Complete(b)) => claude::line(b),
             (Tool::ClaudeCode, Line::Large(r)) => claude::line_from(r),

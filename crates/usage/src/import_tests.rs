@@ -231,3 +231,44 @@ fn lines_read_from_the_file_give_what_they_give_held() {
     pass(&mut held, &mut streamed);
     assert_eq!(held.records.len(), 5);
 }
+
+/// Issue 56: a line over 64 MiB was skipped (its tokens lost), and a byte that is not UTF-8 in
+/// `cwd` or `message.id` dropped the whole line. Both now count, held or streamed.
+#[test]
+fn a_huge_line_and_a_line_with_stray_bytes_both_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = Sources::from_env(dir.path(), &|_| None);
+    let proj = dir.path().join(".claude/projects/-p");
+    std::fs::create_dir_all(&proj).unwrap();
+    // 65 MiB of tool output before the usage: streamed from the file (it is over 1 MiB).
+    let pad = "x".repeat(65 << 20);
+    let huge = claude_line("msg_big", "req_big", 3).replacen(
+        '{',
+        &format!(r#"{{"toolUseResult":"{pad}","#),
+        1,
+    );
+    std::fs::write(proj.join("big.jsonl"), format!("{huge}\n")).unwrap();
+    // A Latin-1 "é" (0xE9) where UTF-8 was expected, in the message id and in cwd.
+    let stray: Vec<u8> = claude_line("msg_#", "req_s", 4)
+        .replace("/p", "/p#")
+        .bytes()
+        .map(|b| if b == b'#' { 0xE9 } else { b })
+        .chain([b'\n'])
+        .collect();
+    std::fs::write(proj.join("stray.jsonl"), stray).unwrap();
+    for hold in [crate::tail::IN_MEMORY, 0] {
+        let mut sink = Memory::default();
+        let report = crate::import::import_holding(&sources, &HashMap::new(), &mut sink, hold);
+        assert!(report.skipped.is_empty(), "hold {hold}: {report:?}");
+        let r = &sink.records["claude-code:msg_\u{FFFD}:req_s"];
+        assert_eq!(
+            (r.output_tokens, r.project.as_deref()),
+            (4, Some("/p\u{FFFD}"))
+        );
+        if hold > 0 {
+            assert_eq!(sink.records["claude-code:msg_big:req_big"].output_tokens, 3);
+            // The huge line is streamed either way: once is enough.
+            std::fs::remove_file(proj.join("big.jsonl")).unwrap();
+        }
+    }
+}

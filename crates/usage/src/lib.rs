@@ -23,6 +23,7 @@ mod codex;
 mod files;
 mod gemini;
 mod import;
+mod lossy;
 mod opencode;
 mod price;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Reading what was appended to a file since the last pass: from the byte after the last complete
 //! line read, line by line through a fixed buffer (a 2 GB file never sits in memory); a line over
-//! [`IN_MEMORY`] is not held either, but handed over as a reader of it in the file. A last line
+//! [`IN_MEMORY`] is not held either, but handed over as a reader of it in the file, however long
+//! it is (no line is skipped for its length: the parsers stream it). A last line
 //! without its newline (the tool is still writing it) is left for the next pass. A file that is
 //! shorter than that byte, or another file under the same name, is read again from the start.
 
@@ -8,8 +9,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// Longest line read; a longer one is skipped whole.
-pub(crate) const MAX_LINE: usize = 64 * 1024 * 1024;
 /// Longest line held in memory (its line end included); a longer one is parsed from the file
 /// as it is read again ([`Line::Large`]), so a 60 MB line costs a few MB, not 60.
 pub(crate) const IN_MEMORY: usize = 1024 * 1024;
@@ -54,11 +53,9 @@ fn file_id(_: &std::fs::Metadata) -> u64 {
 pub(crate) enum Line<'a> {
     /// Up to [`IN_MEMORY`] bytes, without its line end.
     Complete(&'a [u8]),
-    /// Longer (up to [`MAX_LINE`]): its bytes without the line end, read again from the file,
-    /// never held whole.
+    /// Longer, of any length: its bytes without the line end, read again from the file, never
+    /// held whole.
     Large(&'a mut dyn BufRead),
-    /// Over [`MAX_LINE`]: skipped.
-    TooLong,
 }
 
 /// What is known of the line being read.
@@ -66,12 +63,7 @@ enum Held {
     /// Its bytes so far are in the buffer (with its line end once found).
     Bytes,
     /// Over the in-memory cap: only its length so far, its last byte and the one before.
-    Large {
-        len: u64,
-        last: u8,
-        before: u8,
-    },
-    TooLong,
+    Large { len: u64, last: u8, before: u8 },
 }
 
 /// Reads the complete lines from `offset`, holding those of up to `hold` bytes (their line end
@@ -100,7 +92,6 @@ pub(crate) fn read_lines(
         };
         let before = |prev: u8| if take >= 2 { buf[take - 2] } else { prev };
         held = match held {
-            Held::Bytes if line.len() + take > MAX_LINE => Held::TooLong,
             Held::Bytes if line.len() + take > hold => Held::Large {
                 len: (line.len() + take) as u64,
                 last: buf[take - 1],
@@ -110,15 +101,11 @@ pub(crate) fn read_lines(
                 line.extend_from_slice(&buf[..take]);
                 Held::Bytes
             }
-            Held::Large { len, last, .. } => match len + take as u64 {
-                len if len > MAX_LINE as u64 => Held::TooLong,
-                len => Held::Large {
-                    len,
-                    last: buf[take - 1],
-                    before: before(last),
-                },
+            Held::Large { len, last, .. } => Held::Large {
+                len: len + take as u64,
+                last: buf[take - 1],
+                before: before(last),
             },
-            Held::TooLong => Held::TooLong,
         };
         if !matches!(held, Held::Bytes) {
             line.clear();
@@ -134,7 +121,6 @@ pub(crate) fn read_lines(
                 let go = l.is_empty() || each(Line::Complete(l));
                 (go, pos + line.len() as u64)
             }
-            Held::TooLong => (each(Line::TooLong), r.stream_position()?),
             Held::Large { len, before, .. } => {
                 // Without its `\n`, and a `\r` before it.
                 let bytes = len - 1 - u64::from(before == b'\r');
@@ -177,7 +163,6 @@ mod tests {
                     r.read_to_string(&mut s).unwrap();
                     format!("<large>{s}")
                 }
-                Line::TooLong => "<too long>".into(),
             });
             true
         })

@@ -175,8 +175,8 @@ impl ToolUsage {
             .await
     }
 
-    /// Spend by source between `since_ms` and `until_ms`: the gateway's first (its ledger, by
-    /// hour), then each tool's answers that bypassed it.
+    /// Spend by source between `since_ms` and `until_ms`: the gateway's first (its ledger,
+    /// exact at the range's ends, reasoning included), then each tool's answers that bypassed it.
     pub async fn by_source(
         &self,
         since_ms: i64,
@@ -185,7 +185,7 @@ impl ToolUsage {
         let tools = self.summary(since_ms, until_ms, UsageGroup::Tool).await?;
         let g = self
             .ledger
-            .blocking(move |l| Ok(l.usage_totals(since_ms, until_ms)?))
+            .blocking(move |l| Ok(l.gateway_spend(since_ms, until_ms)?))
             .await?;
         let gateway = ToolUsageRow {
             group: "gateway".into(),
@@ -194,7 +194,7 @@ impl ToolUsage {
             output_tokens: g.output_tokens,
             cache_read_tokens: g.cache_read_tokens,
             cache_write_tokens: g.cache_write_tokens,
-            reasoning_tokens: 0,
+            reasoning_tokens: g.reasoning_tokens,
             cost_usd: g.cost_usd,
             unpriced: g.unpriced,
             via_gateway: 0,

@@ -34,6 +34,18 @@ impl Decoder {
         }
     }
 
+    /// Whether the provider sent the stream's very last event (`[DONE]`, `message_stop`, the
+    /// chunk with Gemini's `finishReason`, Responses' `response.completed`): a caller given it
+    /// has the whole answer.
+    pub(super) fn ended(&self) -> bool {
+        match self {
+            Decoder::OpenAi(d) => d.saw_terminator(),
+            Decoder::Anthropic(d) => d.saw_terminator(),
+            Decoder::Gemini(d) => d.is_done(),
+            Decoder::Responses(d) => d.is_done(),
+        }
+    }
+
     /// Whether the provider sent its final event (a stream closing before it was cut).
     pub(super) fn complete(&self) -> bool {
         match self {

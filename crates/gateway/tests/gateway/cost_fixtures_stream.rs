@@ -235,3 +235,59 @@ async fn a_cancelled_openai_stream_prices_the_output_estimated_from_the_forwarde
     let reference = openai_reference("gpt-4.1", &recorded);
     assert_priced_and_not_free(&rec, reference, "cancelled OpenAI stream");
 }
+
+/// A whole stream passed through, last event included, from a provider that then keeps the
+/// connection open (pings): the caller, holding the whole answer, hangs up. A success, priced
+/// in full — not a disconnect (Codex does this after `response.completed`).
+#[tokio::test]
+async fn a_caller_hanging_up_after_the_last_event_is_a_success() {
+    let cases = [
+        (
+            BackendKind::Anthropic,
+            "anthropic_sonnet_4_5_stream.sse",
+            CallerFormat::Anthropic,
+            "claude-sonnet-4-5",
+            "message_stop",
+            PING,
+        ),
+        (
+            BackendKind::OpenAi,
+            "openai_gpt_4_1_stream.sse",
+            CallerFormat::OpenAi,
+            "gpt-4.1",
+            "[DONE]",
+            ": keep-alive\n\n",
+        ),
+    ];
+    for (kind, file, caller, model, last, keepalive) in cases {
+        let url = hanging_stub(kind, fixture(file), keepalive).await;
+        let h = gateway_over(kind, &url).await;
+        let rec = hang_up_after(&h, caller, model, last).await;
+        assert_eq!(
+            (rec.status, rec.error_class),
+            (200, None),
+            "{file}: {rec:?}"
+        );
+        assert!(
+            rec.output_tokens > 0 && rec.cost_usd.is_some_and(|c| c > 0.0),
+            "{file}: {rec:?}"
+        );
+    }
+    // Cut before its last event, the same caller hanging up is still a disconnect.
+    let file = "anthropic_sonnet_4_5_stream.sse";
+    let url = hanging_stub(
+        BackendKind::Anthropic,
+        before(file, "event: message_stop"),
+        PING,
+    )
+    .await;
+    let h = gateway_over(BackendKind::Anthropic, &url).await;
+    let rec = hang_up_after(
+        &h,
+        CallerFormat::Anthropic,
+        "claude-sonnet-4-5",
+        "message_delta",
+    )
+    .await;
+    assert_abandoned_by_the_client(&rec);
+}

@@ -13,6 +13,7 @@ use super::shapes_support::*;
 async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() {
     let (mock, h) = all_formats().await;
     let mut n = 0;
+    let mut given = std::collections::HashSet::new();
     for caller in CALLERS {
         for (model, route) in BACKENDS {
             // An OpenAI backend serves a Responses caller natively.
@@ -38,6 +39,7 @@ async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() 
                 let status = resp.status();
                 let text = resp.text().await.unwrap();
                 let case = format!("{caller:?} → {model} stream={stream}");
+                given.insert(id_given(&text).unwrap_or_else(|| panic!("{case}: no id\n{text}")));
                 assert_eq!(status, 200, "{case}: {text}");
                 let (answer, ended) = answer_text(caller, stream, &text);
                 assert!(
@@ -77,6 +79,22 @@ async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() 
         })
         .collect();
     assert_eq!(ids.len(), n, "one distinct id per answer");
+    // The id each caller was given is the row's client id where the gateway made one (a
+    // Responses caller served by another format), else the provider's.
+    let kept: std::collections::HashSet<String> = records
+        .iter()
+        .map(|r| {
+            r.client_id
+                .clone()
+                .or(r.provider_id.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(kept, given, "the ids the callers saw are the rows' ids");
+    assert!(records.iter().any(|r| r
+        .client_id
+        .as_deref()
+        .is_some_and(|c| c.starts_with("resp_msgdemo"))));
     assert!(
         ids.iter().any(|i| i.starts_with("msg_demo_"))
             && ids.iter().any(|i| i.starts_with("resp_demo_"))
@@ -87,6 +105,25 @@ async fn every_caller_is_served_by_every_backend_format_buffered_and_streamed() 
     assert!(
         priced.clone().count() == 8 && priced.clone().all(|r| r.cost_usd.is_some_and(|c| c > 0.0))
     );
+}
+
+/// The answer's id as its caller saw it: a whole answer's `id` (Gemini: `responseId`), or a
+/// stream's first event that names one.
+fn id_given(text: &str) -> Option<String> {
+    let values: Vec<Value> = match serde_json::from_str::<Value>(text) {
+        Ok(v) => vec![v],
+        Err(_) => text
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str(d.trim()).ok())
+            .collect(),
+    };
+    values.iter().find_map(|v| {
+        ["/id", "/message/id", "/response/id", "/responseId"]
+            .iter()
+            .find_map(|p| v.pointer(p).and_then(Value::as_str))
+            .map(str::to_string)
+    })
 }
 
 /// A provider stub that records the bodies it receives and answers `answer` as JSON.

@@ -55,6 +55,11 @@ impl StreamDecoder {
         self.done || self.stopped
     }
 
+    /// Whether the stream's last event (`message_stop`) has been seen: nothing follows it.
+    pub fn saw_terminator(&self) -> bool {
+        self.done
+    }
+
     /// Decodes one SSE event.
     pub fn feed(&mut self, event: Option<&str>, data: &str) -> Vec<StreamEvent> {
         if data.trim().is_empty() || event == Some("ping") {

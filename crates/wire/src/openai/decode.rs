@@ -49,6 +49,11 @@ impl StreamDecoder {
         self.done || self.stopped
     }
 
+    /// Whether the stream's last event (`data: [DONE]`) has been seen: nothing follows it.
+    pub fn saw_terminator(&self) -> bool {
+        self.done
+    }
+
     /// Decodes one SSE `data` payload.
     pub fn feed(&mut self, data: &str) -> Vec<StreamEvent> {
         let data = data.trim();

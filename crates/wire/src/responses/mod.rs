@@ -150,7 +150,7 @@ pub fn error_body(status: u16, message: &str, param: Option<&str>) -> Value {
 pub(crate) const FALLBACK_RESPONSE_ID: &str = "resp_switchyard";
 
 /// A Response id for an answer whose source id is `source` (`chatcmpl-…`, `msg_…`, or empty).
-pub(crate) fn response_id(source: &str) -> String {
+pub fn response_id(source: &str) -> String {
     if source.starts_with("resp_") {
         return source.to_owned();
     }
