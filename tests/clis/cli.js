@@ -1,4 +1,4 @@
-// Plumbing for the CLI suite: a private home per CLI run, the three CLIs' configuration, a bounded
+// Plumbing for the CLI suite: a private home per CLI run, the CLIs' configuration, a bounded
 // run that kills the whole process group on timeout, and the Claude Code capture server.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -13,6 +13,13 @@ export const CODEX = path.join(BIN, "codex");
 export const GEMINI = path.join(BIN, "gemini");
 /** opencode's Linux x64 binary from npm (its `opencode-ai` wrapper lists platforms the registry lacks). */
 export const OPENCODE = path.join(import.meta.dirname, "node_modules/opencode-linux-x64/bin/opencode");
+/** Copilot CLI, Qwen Code and Pi from npm (their own launchers). */
+export const COPILOT = path.join(BIN, "copilot");
+export const QWEN = path.join(BIN, "qwen");
+export const PI = path.join(BIN, "pi");
+/** Kilo CLI's and Factory Droid's Linux x64 programs (their launchers' install scripts only copy these). */
+export const KILO = path.join(import.meta.dirname, "node_modules/@kilocode/cli-linux-x64/bin/kilo");
+export const DROID = path.join(import.meta.dirname, "node_modules/@factory/cli-linux-x64/bin/droid");
 /** aider from PyPI, in a virtualenv `./dev` makes (tests/clis/.venv). */
 export const AIDER = process.env.SWITCHYARD_AIDER ?? path.join(import.meta.dirname, ".venv/bin/aider");
 

@@ -2634,7 +2634,7 @@ export type ToolInfo_Serialize = {
 };
 
 /**  A supported coding tool, by the id the core and the CLI use. */
-export type ToolName = "claude-code" | "codex" | "gemini-cli" | "opencode" | "aider";
+export type ToolName = "claude-code" | "codex" | "gemini-cli" | "opencode" | "aider" | "copilot-cli" | "qwen-code" | "pi" | "kilo" | "droid";
 
 export type ToolResult = ToolResult_Serialize | ToolResult_Deserialize;
 

@@ -54,7 +54,18 @@ fn location(tool: ToolId, home: &Path, name: &str) -> PathBuf {
         (ToolId::GeminiCli, _) => home.join(".gemini").join(name),
         (ToolId::Opencode, _) => home.join(".config/opencode").join(name),
         (ToolId::Aider, _) => home.join(format!(".{name}")),
+        (ToolId::CopilotCli, "bashrc") => home.join(".bashrc"),
+        (ToolId::CopilotCli, _) => home.join(".copilot").join(name),
+        (ToolId::QwenCode, _) => home.join(".qwen").join(name),
+        (ToolId::Pi, _) => home.join(".pi/agent").join(name),
+        (ToolId::Kilo, _) => home.join(".config/kilo").join(name),
+        (ToolId::Droid, _) => home.join(".factory").join(name),
     }
+}
+
+/// Files a connect creates (no before-file): Copilot CLI's own env file.
+fn created(tool: ToolId, path: &Path) -> bool {
+    tool == ToolId::CopilotCli && path.extension().is_some_and(|e| e == "env")
 }
 
 /// A home holding the tool's before-files, and the plans for it.
@@ -75,7 +86,7 @@ fn setup(tool: ToolId) -> (tempfile::TempDir, Vec<FilePlan>) {
         .into_iter()
         .map(|(p, _)| p)
         .collect();
-    for path in &files {
+    for path in files.iter().filter(|p| !created(tool, p)) {
         assert!(
             path.is_file(),
             "{tool}: config_files points at the fixture's place: {}",
@@ -92,9 +103,9 @@ fn setup(tool: ToolId) -> (tempfile::TempDir, Vec<FilePlan>) {
 }
 
 fn connect(plan: &FilePlan) -> (String, Applied) {
-    let before = fs::read_to_string(&plan.path).unwrap();
-    let applied = apply(Some(&before), plan.format, &plan.changes).unwrap();
-    (before, applied)
+    let before = fs::read_to_string(&plan.path).ok();
+    let applied = apply(before.as_deref(), plan.format, &plan.changes).unwrap();
+    (before.unwrap_or_default(), applied)
 }
 
 fn golden(tool: ToolId) {
@@ -125,10 +136,16 @@ fn golden(tool: ToolId) {
         assert_eq!(record, applied.record);
         let reverted = revert(Some(&applied.text), plan.format, &record).unwrap();
         assert_eq!(
-            reverted.text.as_deref(),
-            Some(before.as_str()),
-            "{tool}: revert gives back the before-file"
+            reverted.text.as_deref().unwrap_or_default(),
+            before.as_str(),
+            "{tool}: revert gives back the before-file (none: the file goes)"
         );
+        if created(tool, &plan.path) {
+            assert_eq!(
+                reverted.text, None,
+                "{tool}: a file connect made is removed"
+            );
+        }
         assert!(reverted.kept.is_empty());
     }
 }
@@ -156,6 +173,31 @@ fn opencode_golden() {
 #[test]
 fn aider_golden() {
     golden(ToolId::Aider);
+}
+
+#[test]
+fn copilot_cli_golden() {
+    golden(ToolId::CopilotCli);
+}
+
+#[test]
+fn qwen_code_golden() {
+    golden(ToolId::QwenCode);
+}
+
+#[test]
+fn pi_golden() {
+    golden(ToolId::Pi);
+}
+
+#[test]
+fn kilo_golden() {
+    golden(ToolId::Kilo);
+}
+
+#[test]
+fn droid_golden() {
+    golden(ToolId::Droid);
 }
 
 fn path(keys: &[&str]) -> Vec<String> {
@@ -397,4 +439,55 @@ fn absent_files_are_created_and_removed_again() {
             );
         }
     }
+}
+
+/// Droid's custom models are a list, written whole: the user's own entries stay first while
+/// connected, and disconnecting puts the list back as it was (its values; the JSON engine
+/// rewrites a list it cannot keep the text of when it may hold keys).
+#[test]
+fn droid_keeps_the_users_own_custom_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home {
+        home: dir.path().to_path_buf(),
+        vars: Default::default(),
+    };
+    let settings = dir.path().join(".factory/settings.json");
+    fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let before = r#"{ "customModels": [ { "model": "qwen3-coder:30b", "displayName": "Local Qwen", "baseUrl": "http://localhost:11434/v1", "apiKey": "ollama", "provider": "generic-chat-completion-api" } ] }
+"#;
+    fs::write(&settings, before).unwrap();
+    let plans = plan(ToolId::Droid, &home, &params());
+    let applied = apply(Some(before), Format::Json, &plans[0].changes).unwrap();
+    let models = value(&applied.text, Format::Json, &["customModels"]).unwrap();
+    let names: Vec<&str> = models
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["displayName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Local Qwen",
+            "Switchyard claude-sonnet-4-5",
+            "Switchyard gpt-5"
+        ]
+    );
+    // Connecting again replaces ours, never doubles them.
+    fs::write(&settings, &applied.text).unwrap();
+    let again = plan(ToolId::Droid, &home, &params());
+    let twice = apply(Some(&applied.text), Format::Json, &again[0].changes).unwrap();
+    assert_eq!(
+        value(&twice.text, Format::Json, &["customModels"]),
+        Some(models)
+    );
+    let back = revert(Some(&applied.text), Format::Json, &applied.record).unwrap();
+    assert_eq!(
+        value(
+            back.text.as_deref().unwrap(),
+            Format::Json,
+            &["customModels"]
+        ),
+        value(before, Format::Json, &["customModels"])
+    );
 }

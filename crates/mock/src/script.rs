@@ -20,7 +20,7 @@ use crate::text::{self, Reply};
 pub(crate) const RESULT_CHARS: usize = 300;
 
 /// Lowercase tool names taken for a shell; the first declared tool with one of them is called.
-pub(crate) const SHELL_TOOLS: [&str; 9] = [
+pub(crate) const SHELL_TOOLS: [&str; 10] = [
     "bash",
     "shell",
     "shell_command",
@@ -30,6 +30,8 @@ pub(crate) const SHELL_TOOLS: [&str; 9] = [
     "container.exec",
     "execute_command",
     "terminal",
+    // Factory Droid's.
+    "execute",
 ];
 
 /// What a required argument the command does not fill gets when its type is a string.

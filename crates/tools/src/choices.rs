@@ -36,7 +36,14 @@ pub(super) fn default_model(inner: &Tools, tool: ToolId) -> Result<Option<String
         ToolId::ClaudeCode => Some(BackendKind::Anthropic),
         ToolId::Codex => Some(BackendKind::OpenAi),
         ToolId::GeminiCli => Some(BackendKind::Gemini),
-        ToolId::Opencode | ToolId::Aider => None,
+        // Tools that pick among many providers (or, through the gateway, need a model named).
+        ToolId::Opencode
+        | ToolId::Aider
+        | ToolId::CopilotCli
+        | ToolId::QwenCode
+        | ToolId::Pi
+        | ToolId::Kilo
+        | ToolId::Droid => None,
     };
     let backends = inner.backends.list_backends()?;
     if native.is_some_and(|k| backends.iter().any(|b| b.enabled && b.kind == k)) {

@@ -63,6 +63,8 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Toml => "toml",
         Format::Yaml => "yaml",
         Format::Dotenv => "dotenv",
+        Format::ShellEnv => "shell-env",
+        Format::Profile => "profile",
     }
 }
 
@@ -72,6 +74,8 @@ pub fn format_of(name: &str) -> Result<Format, AppError> {
         "toml" => Format::Toml,
         "yaml" => Format::Yaml,
         "dotenv" => Format::Dotenv,
+        "shell-env" => Format::ShellEnv,
+        "profile" => Format::Profile,
         other => {
             return Err(AppError::Internal(format!(
                 "unknown file format “{other}” in a connection record"

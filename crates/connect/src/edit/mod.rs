@@ -38,6 +38,8 @@ fn engine_of(format: Format) -> &'static dyn engine::Engine {
         Format::Toml => &toml::Toml,
         Format::Yaml => &lines::Lines::YAML,
         Format::Dotenv => &lines::Lines::DOTENV,
+        Format::ShellEnv => &lines::Lines::SHELL_ENV,
+        Format::Profile => &lines::Lines::PROFILE,
     }
 }
 
@@ -52,6 +54,12 @@ pub enum Format {
     Yaml,
     /// `KEY=value` lines, optionally `export`ed.
     Dotenv,
+    /// A file of `export KEY=value` lines a shell sources (`.env` rules; new keys `export`ed).
+    ShellEnv,
+    /// A shell's startup file (`~/.bashrc`, `~/.zshrc`): only the lines Switchyard wrote, each
+    /// ending in `# switchyard:KEY`, are read or changed; every other line is the user's, never
+    /// parsed.
+    Profile,
 }
 
 /// A key inside a document: object/table names from the root, e.g. `["env", "ANTHROPIC_BASE_URL"]`.

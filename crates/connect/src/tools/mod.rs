@@ -4,6 +4,7 @@
 //! Invariants: every key holding the gateway token is marked secret; Claude Code ends with
 //! exactly one auth variable (`ANTHROPIC_AUTH_TOKEN`); Codex's `auth.json` is never touched.
 
+mod agents;
 mod current;
 mod paths;
 
@@ -28,15 +29,25 @@ pub enum ToolId {
     GeminiCli,
     Opencode,
     Aider,
+    CopilotCli,
+    QwenCode,
+    Pi,
+    Kilo,
+    Droid,
 }
 
 impl ToolId {
-    pub const ALL: [ToolId; 5] = [
+    pub const ALL: [ToolId; 10] = [
         ToolId::ClaudeCode,
         ToolId::Codex,
         ToolId::GeminiCli,
         ToolId::Opencode,
         ToolId::Aider,
+        ToolId::CopilotCli,
+        ToolId::QwenCode,
+        ToolId::Pi,
+        ToolId::Kilo,
+        ToolId::Droid,
     ];
 
     /// The CLI id, e.g. `claude-code`.
@@ -47,6 +58,11 @@ impl ToolId {
             ToolId::GeminiCli => "gemini-cli",
             ToolId::Opencode => "opencode",
             ToolId::Aider => "aider",
+            ToolId::CopilotCli => "copilot-cli",
+            ToolId::QwenCode => "qwen-code",
+            ToolId::Pi => "pi",
+            ToolId::Kilo => "kilo",
+            ToolId::Droid => "droid",
         }
     }
 
@@ -62,6 +78,11 @@ impl ToolId {
             ToolId::GeminiCli => "Gemini CLI",
             ToolId::Opencode => "opencode",
             ToolId::Aider => "aider",
+            ToolId::CopilotCli => "Copilot CLI",
+            ToolId::QwenCode => "Qwen Code",
+            ToolId::Pi => "Pi",
+            ToolId::Kilo => "Kilo CLI",
+            ToolId::Droid => "Factory Droid",
         }
     }
 
@@ -73,6 +94,11 @@ impl ToolId {
             ToolId::GeminiCli => "gemini",
             ToolId::Opencode => "opencode",
             ToolId::Aider => "aider",
+            ToolId::CopilotCli => "copilot",
+            ToolId::QwenCode => "qwen",
+            ToolId::Pi => "pi",
+            ToolId::Kilo => "kilo",
+            ToolId::Droid => "droid",
         }
     }
 }
@@ -87,12 +113,23 @@ impl fmt::Display for ToolId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Home {
     pub home: PathBuf,
-    /// `CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `XDG_CONFIG_HOME` when set (and not empty).
+    /// The [`HOME_VARS`] that are set (and not empty).
     pub vars: BTreeMap<String, String>,
 }
 
-/// The variables [`Home::vars`] may hold.
-pub const HOME_VARS: [&str; 3] = ["CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"];
+/// The variables [`Home::vars`] may hold: those that move a tool's folder, and the user's
+/// shell (which startup file Copilot CLI's variables go in).
+pub const HOME_VARS: [&str; 9] = [
+    "CLAUDE_CONFIG_DIR",
+    "CODEX_HOME",
+    "XDG_CONFIG_HOME",
+    "COPILOT_HOME",
+    "QWEN_HOME",
+    "PI_CODING_AGENT_DIR",
+    "FACTORY_HOME_OVERRIDE",
+    "SHELL",
+    "ZDOTDIR",
+];
 
 impl Home {
     /// From this process's environment; `None` without a home. The home is where the tools
@@ -301,6 +338,11 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
             }
             vec![file(tool, home, 0, changes)]
         }
+        ToolId::CopilotCli => agents::copilot(home, params, root),
+        ToolId::QwenCode => agents::qwen(home, params, &v1),
+        ToolId::Pi => agents::pi(home, params, &v1),
+        ToolId::Kilo => agents::kilo(home, params, &v1),
+        ToolId::Droid => agents::droid(home, params, root),
     };
     files.into_iter().flatten().collect()
 }

@@ -50,7 +50,12 @@ fn ids_are_the_cli_ids_everywhere() {
             ("Codex", "codex"),
             ("Gemini CLI", "gemini"),
             ("opencode", "opencode"),
-            ("aider", "aider")
+            ("aider", "aider"),
+            ("Copilot CLI", "copilot"),
+            ("Qwen Code", "qwen"),
+            ("Pi", "pi"),
+            ("Kilo CLI", "kilo"),
+            ("Factory Droid", "droid")
         ]
     );
 }
@@ -127,7 +132,10 @@ fn the_token_is_always_marked_secret() {
                 path,
             } = change
             {
-                if value.as_str() == Some(TOKEN) {
+                // (Droid's custom models are one list, each entry with the token.)
+                if value.as_str() == Some(TOKEN)
+                    || value.is_array() && value.to_string().contains(TOKEN)
+                {
                     carries_token += 1;
                     assert!(secret, "{tool}: {path:?} holds the token");
                 }

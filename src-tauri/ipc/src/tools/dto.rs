@@ -22,9 +22,21 @@ pub enum ToolName {
     Opencode,
     #[serde(rename = "aider")]
     Aider,
+    #[serde(rename = "copilot-cli")]
+    CopilotCli,
+    #[serde(rename = "qwen-code")]
+    QwenCode,
+    #[serde(rename = "pi")]
+    Pi,
+    #[serde(rename = "kilo")]
+    Kilo,
+    #[serde(rename = "droid")]
+    Droid,
 }
 
-mirror_enum!(ToolId => ToolName { ClaudeCode, Codex, GeminiCli, Opencode, Aider });
+mirror_enum!(ToolId => ToolName {
+    ClaudeCode, Codex, GeminiCli, Opencode, Aider, CopilotCli, QwenCode, Pi, Kilo, Droid
+});
 
 /// Resolves a tool id from the UI; an unknown one is a validation error, not a crash.
 pub fn parse_tool(id: &str) -> Result<ToolId, IpcError> {

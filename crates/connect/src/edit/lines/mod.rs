@@ -1,4 +1,5 @@
-//! Line-wise files: YAML (top-level `key: value`) and `.env` (`KEY=value`). Only top-level
+//! Line-wise files: YAML (top-level `key: value`), `.env` (`KEY=value`; a sourced env file's
+//! new keys are `export`ed) and the lines Switchyard owns in a shell profile. Only top-level
 //! keys with one-line scalar values are changed; comments, other lines and quoting elsewhere
 //! stay as they were. The last occurrence of a key is the one that counts.
 //!
@@ -7,6 +8,7 @@
 //! entry that preceded it.
 
 mod dotenv;
+mod profile;
 mod yaml;
 
 use std::ops::Range;
@@ -37,19 +39,26 @@ pub(super) struct Entry {
 #[derive(Clone, Copy)]
 enum Syntax {
     Yaml,
-    Dotenv,
+    /// `export_new`: a new key's line is `export`ed even when the file has no entry yet.
+    Dotenv {
+        export_new: bool,
+    },
+    Profile,
 }
 
 pub(crate) struct Lines(Syntax);
 
 impl Lines {
     pub const YAML: Lines = Lines(Syntax::Yaml);
-    pub const DOTENV: Lines = Lines(Syntax::Dotenv);
+    pub const DOTENV: Lines = Lines(Syntax::Dotenv { export_new: false });
+    pub const SHELL_ENV: Lines = Lines(Syntax::Dotenv { export_new: true });
+    pub const PROFILE: Lines = Lines(Syntax::Profile);
 
     fn parse(&self, text: &str) -> Result<Vec<Entry>, EditError> {
         match self.0 {
             Syntax::Yaml => yaml::parse(text),
-            Syntax::Dotenv => dotenv::parse(text),
+            Syntax::Dotenv { .. } => dotenv::parse(text),
+            Syntax::Profile => Ok(profile::parse(text)),
         }
     }
 
@@ -57,7 +66,8 @@ impl Lines {
     fn render(&self, value: &str) -> String {
         match self.0 {
             Syntax::Yaml => yaml::render(value),
-            Syntax::Dotenv => dotenv::render(value),
+            Syntax::Dotenv { .. } => dotenv::render(value),
+            Syntax::Profile => value.to_string(),
         }
     }
 
@@ -79,16 +89,29 @@ impl Lines {
     fn prefix(&self, key: &str, entries: &[Entry]) -> Result<String, EditError> {
         match self.0 {
             Syntax::Yaml => Ok(format!("{}: ", yaml::render(key))),
-            Syntax::Dotenv => {
+            Syntax::Dotenv { export_new } => {
                 if !dotenv::is_valid_name(key) {
                     return Err(EditError::shape(
                         &[key.to_string()],
                         "is not a valid variable name",
                     ));
                 }
-                let export = !entries.is_empty() && entries.iter().all(|e| e.exported);
+                let export = if entries.is_empty() {
+                    export_new
+                } else {
+                    entries.iter().all(|e| e.exported)
+                };
                 Ok(format!("{}{key}=", if export { "export " } else { "" }))
             }
+            Syntax::Profile => profile::check_key(key).map(|()| String::new()),
+        }
+    }
+
+    /// The end of a new line for `key`, after its value and before the line end.
+    fn suffix(&self, key: &str) -> String {
+        match self.0 {
+            Syntax::Profile => profile::marker(key),
+            _ => String::new(),
         }
     }
 
@@ -96,7 +119,7 @@ impl Lines {
     fn gap(&self) -> &'static str {
         match self.0 {
             Syntax::Yaml => " ",
-            Syntax::Dotenv => "",
+            Syntax::Dotenv { .. } | Syntax::Profile => "",
         }
     }
 }
@@ -167,7 +190,8 @@ impl Engine for Lines {
                 )
             }
             None => {
-                let put = Frame::new(self.prefix(key, &entries)?, newline(text));
+                let end = format!("{}{}", self.suffix(key), newline(text));
+                let put = Frame::new(self.prefix(key, &entries)?, end);
                 let text = format!("{text}{}{rendered}{}", put.before, put.after);
                 (
                     text,
@@ -239,7 +263,10 @@ impl Engine for Lines {
                 let back = recall(layout.raw.as_deref(), previous, || self.fresh(previous));
                 let took = match &layout.took {
                     Some(t) => t.clone(),
-                    None => Frame::new(self.prefix(key, &entries)?, newline(text)),
+                    None => Frame::new(
+                        self.prefix(key, &entries)?,
+                        format!("{}{}", self.suffix(key), newline(text)),
+                    ),
                 };
                 let at = place(text, &entries, layout.anchor.as_ref());
                 Ok(splice(

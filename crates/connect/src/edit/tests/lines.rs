@@ -155,3 +155,57 @@ fn dotenv_refuses_what_it_cannot_read() {
         Err(EditError::Shape { .. })
     ));
 }
+
+/// A shell profile: only the marked line is Switchyard's; the user's shell code around it (which
+/// the `.env` rules could not read) is never parsed, and a revert gives the file back byte for
+/// byte, a missing final newline included.
+#[test]
+fn a_profile_line_is_added_and_taken_back_leaving_the_users_code() {
+    let line = r#"[ -f "/h/.copilot/switchyard.env" ] && . "/h/.copilot/switchyard.env""#;
+    let set_line = || Change::Set {
+        path: vec!["copilot-cli".into()],
+        value: serde_json::json!(line),
+        secret: false,
+    };
+    for before in [
+        "",
+        "if [ -n \"$PS1\" ]; then\n  alias ll='ls -l'\nfi\n",
+        "export PATH=\"$HOME/bin:$PATH\" # mine",
+    ] {
+        let a = applied(Some(before), Format::Profile, &[set_line()]);
+        let text = a.text.clone();
+        assert!(text.starts_with(before.trim_end_matches('\n')), "{text:?}");
+        // (A file without a final newline keeps none.)
+        let want = format!("\n{line} # switchyard:copilot-cli");
+        assert!(
+            text.trim_end().ends_with(&want) || text.trim_end() == want.trim_start(),
+            "{text:?}"
+        );
+        assert_eq!(
+            read(&text, Format::Profile, &["copilot-cli".into()]).unwrap(),
+            Some(serde_json::json!(line))
+        );
+        let back = revert(Some(&text), Format::Profile, &a.record).unwrap();
+        assert_eq!(back.text.as_deref().unwrap_or(""), before, "byte for byte");
+        // Connecting again over it changes nothing.
+        let again = applied(Some(&text), Format::Profile, &[set_line()]);
+        assert_eq!(again.text, text);
+    }
+}
+
+/// A sourced env file gets `export` on every new line, so the shell passes them on.
+#[test]
+fn a_new_shell_env_file_exports_its_variables() {
+    let a = applied(
+        None,
+        Format::ShellEnv,
+        &[
+            set(&["COPILOT_PROVIDER_BASE_URL"], "http://127.0.0.1:4141/v1"),
+            set(&["COPILOT_MODEL"], "demo-chat"),
+        ],
+    );
+    assert_eq!(
+        a.text,
+        "export COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:4141/v1\nexport COPILOT_MODEL=demo-chat\n"
+    );
+}

@@ -1,0 +1,122 @@
+// One-click connect with the newer agents' real programs (Copilot CLI, Qwen Code, Pi, Kilo CLI,
+// Factory Droid): `switchyard connect <tool>` writes the tool's own settings in a private HOME
+// that already holds the user's, the real program answers through the gateway on the Demo
+// backend under the tool's own token, and `switchyard disconnect` gives every file back byte for
+// byte (a file connect made is removed) and revokes the token.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { DEMO_BODY, scrubProviderEnv, serveBinary, startStack } from "../sdk/harness.js";
+import { COPILOT, DROID, KILO, PI, QWEN, baseEnv, describeRun, run, scratch } from "./cli.js";
+
+scrubProviderEnv(process.env);
+
+describe("switchyard connect / disconnect with the newer agents", () => {
+  let stack;
+  let tmp;
+
+  before(async () => {
+    tmp = scratch();
+    stack = await startStack({ tokenName: "connect-agents" });
+  });
+
+  after(async () => {
+    try {
+      if (stack) await stack.stop();
+    } finally {
+      tmp?.remove();
+    }
+  });
+
+  function switchyard(home, ...args) {
+    const port = new URL(stack.gw.origin).port;
+    const env = { ...stack.gw.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), SWITCHYARD_GATEWAY_PORT: port, SHELL: "/bin/bash" };
+    return new Promise((resolve) => {
+      execFile(serveBinary, args, { env, encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  async function rowsFor(tokenName, n) {
+    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.tokenName === tokenName).length >= n, { limit: 1000 });
+    return rows.filter((r) => r.tokenName === tokenName);
+  }
+
+  /** The user's files before connecting: { relative path: text }. */
+  function seed(home, files) {
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(home, rel)), { recursive: true });
+      fs.writeFileSync(path.join(home, rel), text);
+    }
+  }
+
+  /**
+   * connect → `answer(home)` runs the program (it must print the Demo answer) → one ledger row of
+   * the tool's token at least → disconnect → `files` as they were, `made` gone.
+   */
+  async function roundTrip(tool, files, made, answer) {
+    const home = tmp.home(`connect-${tool}`);
+    seed(home, files);
+    const c = await switchyard(home, "connect", tool, "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const r = await answer(home);
+    const show = describeRun(tool, r);
+    assert.equal(r.code, 0, show);
+    assert.ok(r.stdout.includes(DEMO_BODY.slice(0, 40)), show);
+    const rows = await rowsFor(tool, 1);
+    assert.ok(rows.length >= 1 && rows.every((x) => x.status === 200 && x.backend === "Demo"), JSON.stringify(rows));
+    const d = await switchyard(home, "disconnect", tool);
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.match(d.stdout, new RegExp(`revoked token “${tool}”`));
+    for (const [rel, text] of Object.entries(files)) {
+      assert.equal(fs.readFileSync(path.join(home, rel), "utf8"), text, `${rel}: byte for byte`);
+    }
+    for (const rel of made) assert.ok(!fs.existsSync(path.join(home, rel)), `${rel} is removed`);
+  }
+
+  const env = (home, extra = {}) => ({ ...baseEnv(home), ...extra });
+
+  it("copilot-cli: a new shell picks up the gateway from its startup file", async () => {
+    const bashrc = '# my bash settings\nexport PATH="$HOME/bin:$PATH"\nalias ll="ls -l"\n';
+    await roundTrip("copilot-cli", { ".bashrc": bashrc }, [".copilot/switchyard.env"], (home) =>
+      // A new (non-login) shell as a terminal starts one: ~/.bashrc, then the program.
+      run("/bin/bash", ["-c", `. "$HOME/.bashrc" && exec "${COPILOT}" -p "Say hello" --allow-all-tools`], {
+        env: env(home, { COPILOT_OFFLINE: "true" }),
+        cwd: `${home}/work`,
+      }));
+  });
+
+  it("qwen-code: its settings name an OpenAI-compatible provider with the token in its own env", async () => {
+    const settings = '{\n  "$version": 4,\n  "privacy": { "usageStatisticsEnabled": false },\n  "general": { "enableAutoUpdate": false }\n}\n';
+    await roundTrip("qwen-code", { ".qwen/settings.json": settings }, [], (home) => {
+      // Qwen Code sends loopback requests through a proxy too (it ignores NO_PROXY): none here.
+      const e = env(home);
+      for (const k of ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]) delete e[k];
+      return run(QWEN, ["Say hello"], { env: e, cwd: `${home}/work` });
+    });
+  });
+
+  it("pi: a switchyard provider in models.json, the default in settings.json", async () => {
+    const settings = '{\n  "theme": "dark"\n}\n';
+    await roundTrip("pi", { ".pi/agent/settings.json": settings }, [".pi/agent/models.json"], (home) =>
+      run(PI, ["-p", "Say hello"], { env: env(home), cwd: `${home}/work` }));
+  });
+
+  it("kilo: opencode's format in kilo.json", async () => {
+    const config = '{\n  "$schema": "https://app.kilo.ai/config.json",\n  // mine\n  "autoupdate": false,\n  "disabled_providers": ["kilo"],\n  "permission": { "bash": "allow" }\n}\n';
+    await roundTrip("kilo", { ".config/kilo/kilo.json": config, ".config/kilo/.bash-permission-migrated": "" }, [], (home) =>
+      run(KILO, ["run", "Say", "hello"], {
+        env: env(home, { KILO_DISABLE_AUTOUPDATE: "1", KILO_DISABLE_MODELS_FETCH: "1", KILO_TELEMETRY_LEVEL: "off", KILO_DISABLE_SHARE: "1" }),
+        cwd: `${home}/work`,
+      }));
+  });
+
+  it("droid: a custom model per gateway model, the session default set", async () => {
+    const settings = '{\n  "cloudSessionSync": false\n}\n';
+    await roundTrip("droid", { ".factory/settings.json": settings }, [], (home) =>
+      run(DROID, ["exec", "Say hello"], { env: env(home, { FACTORY_AIRGAP_ENABLED: "true" }), cwd: `${home}/work` }));
+  });
+});
