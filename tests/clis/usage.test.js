@@ -82,6 +82,28 @@ describe("switchyard usage: the tools' own records, each request counted once", 
     assert.ok(matched <= rows.length, `never more matches than ledger rows: ${matched} > ${rows.length}`);
   });
 
+  it("Codex through an Anthropic and a Chat Completions backend: each answer counted once", async () => {
+    // The gateway translates: Codex is given a `resp_…` id made from the provider's `msg_…` or
+    // `chatcmpl-…`; the ledger keeps both, so Codex's record still matches its row.
+    const before = await byTool();
+    const seen = new Set((await stack.gw.requests(1000)).map((r) => r.id));
+    for (const model of ["claude-sonnet-4-5", "compat-chat"]) {
+      const r = await run(CODEX, ["exec", "--skip-git-repo-check", "Say hello"], { env: codexEnv(home, stack.gw.openaiBase, stack.gw.token, model), cwd: cwd() });
+      assert.equal(r.code, 0, describeRun(`codex → ${model}`, r));
+    }
+    const fresh = (await stack.gw.waitForRequests((rs) => rs.filter((x) => !seen.has(x.id)).length >= 2, { limit: 1000 })).filter((x) => !seen.has(x.id));
+    assert.ok(fresh.every((x) => x.inbound === "responses" && x.status === 200 && !x.errorClass), JSON.stringify(fresh));
+    const after = await byTool();
+    assert.equal(after.codex.requests, 0, `nothing counted outside the gateway: ${JSON.stringify(after.codex)}`);
+    assert.equal(after.codex.viaGateway - before.codex.viaGateway, fresh.length, `every new answer matched: ${JSON.stringify(after.codex)}`);
+    assert.ok(!after.unknown, "no record of an unknown tool");
+    // The gateway's row over the last 30 minutes counts every row of the ledger (exact to the
+    // minute, not the hour's bucket), reasoning included.
+    const recent = (await usage("--since", "30m")).rows;
+    assert.equal(recent[0].group, "gateway");
+    assert.equal(recent[0].requests, (await stack.gw.requests(1000)).length);
+  });
+
   it("straight at the provider: added once, with the usage the tool reported", async () => {
     const before = await byTool();
     // Claude Code against the mock with its API key (x-api-key), as on a direct account.

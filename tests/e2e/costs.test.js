@@ -135,6 +135,16 @@ describe("Costs in the real app window", () => {
     await openPage("costs");
     await b.execute((s) => document.querySelector(s)?.scrollIntoView(), byTestId("costs-sources"));
     await b.saveScreenshot(path.join(artifacts, "costs-sources.png"));
+    // By project: Claude Code's folder (no repository: itself), and the gateway's requests that no
+    // tool record names, at the gateway's spend.
+    const claudeProject = `${byTestId("project-row")}[data-project="/tmp/proj"]`;
+    await (await b.$(claudeProject)).waitForExist({ timeout: 10000, timeoutMsg: "the By project card lists no /tmp/proj row" });
+    assert.ok(Number(await attr(claudeProject, "data-usd")) > 0);
+    const gatewayOnly = `${byTestId("project-row")}[data-project="(gateway, no tool record)"]`;
+    await (await b.$(gatewayOnly)).waitForExist({ timeout: 10000, timeoutMsg: "the By project card lists no gateway row" });
+    await until(async () => Math.abs(Number(await attr(gatewayOnly, "data-usd")) - expectedUsd) < 1e-9, "the gateway's project row does not add up to the spend");
+    await b.execute((s) => document.querySelector(s)?.scrollIntoView(), byTestId("costs-projects"));
+    await b.saveScreenshot(path.join(artifacts, "costs-projects.png"));
   });
 
   it("adds a monthly budget and shows its share of the spend", async () => {

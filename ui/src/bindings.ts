@@ -181,6 +181,8 @@ export const commands = {
 	repriceHistory: (days: number) => typedError<RepriceResult, IpcError_Serialize>(__TAURI_INVOKE("reprice_history", { days })),
 	/**  Spend in the range by source: the gateway's, then each tool's answers that bypassed it. */
 	usageBySource: (range: CostRange) => typedError<UsageSourceRow[], IpcError_Serialize>(__TAURI_INVOKE("usage_by_source", { range })),
+	/**  Spend in the range by project: everything each repository cost, counted once. */
+	usageByProject: (range: CostRange) => typedError<UsageSourceRow[], IpcError_Serialize>(__TAURI_INVOKE("usage_by_project", { range })),
 	/**  Each tool's subscription windows: the provider's figures where seen, else estimates. */
 	usageWindows: () => typedError<UsageWindowView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("usage_windows")),
 	/**  Reads every tool's records again from the start (nothing is counted twice). */
@@ -2669,8 +2671,9 @@ export type UsageScan = {
 };
 
 /**
- *  Spend of one source in a range: `gateway`, or a tool (`claude-code`, `codex`, `gemini-cli`,
- *  `opencode`) with only the answers that bypassed the gateway.
+ *  Spend of one source in a range: `gateway`, or a tool (`claude-code`, `codex`, …) with only
+ *  the answers that bypassed the gateway. By project, one repository: `requests` bypassed the
+ *  gateway, `via_gateway` went through it, and the tokens and cost are both's.
  */
 export type UsageSourceRow = {
 	source: string,
@@ -2681,6 +2684,8 @@ export type UsageSourceRow = {
 	outputTokens: number | null,
 	cacheReadTokens: number | null,
 	cacheWriteTokens: number | null,
+	/**  Of the output tokens, reasoning. */
+	reasoningTokens: number | null,
 	costUsd: number | null,
 	/**  Answers whose model has no price (not in `cost_usd`). */
 	unpriced: number | null,

@@ -1,4 +1,4 @@
-//! `switchyard usage [--since WHEN] [--by source|tool|model|day|project|session] [--json]
+//! `switchyard usage [--since WHEN] [--by source|tool|model|day|project|session] [--json|--csv]
 //! [--rescan]` and `switchyard usage windows [--json]`: what was spent, through the gateway and
 //! by the tools' own records, and the subscription windows. Each run first reads what is new
 //! in the tools' records (`--rescan`: everything again).
@@ -22,8 +22,11 @@ pub struct UsageArgs {
     #[arg(long, value_enum, default_value = "source")]
     by: By,
     /// As JSON, with what the import of the tools' records skipped
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
+    /// As CSV (one header line, then a line per row), for a spreadsheet
+    #[arg(long)]
+    csv: bool,
     /// Read every tool record again, not only what is new
     #[arg(long)]
     rescan: bool,
@@ -62,6 +65,7 @@ pub enum By {
     Tool,
     Model,
     Day,
+    /// Each repository the tools ran in, through the gateway or not
     Project,
     Session,
 }
@@ -119,6 +123,9 @@ impl UsageArgs {
                 if json {
                     let v = serde_json::json!({ "rows": rows, "import": report });
                     return print(io, &serde_json::to_string_pretty(&v).unwrap_or_default());
+                }
+                if self.csv {
+                    return print(io, &csv(&rows));
                 }
                 for (reason, n) in &report.skipped {
                     let files = report.skipped_in.get(reason).into_iter().flatten();
@@ -206,6 +213,38 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
         .chain(std::iter::once(line(&total)))
         .collect();
     super::io::aligned(&cells)
+}
+
+/// The rows as CSV: a header, then one line per row (a field with a comma, a quote or a line
+/// break quoted, its quotes doubled). `cost_usd` is the known cost; `unpriced` counts the
+/// answers without a price (never counted as $0).
+pub fn csv(rows: &[ToolUsageRow]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from(
+        "group,requests,via_gateway,input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{:.6},{}\n",
+            field(&r.group),
+            r.requests,
+            r.via_gateway,
+            r.input_tokens,
+            r.output_tokens,
+            r.reasoning_tokens,
+            r.cache_read_tokens,
+            r.cache_write_tokens,
+            r.cost_usd,
+            r.unpriced
+        ));
+    }
+    out
 }
 
 /// One line per key: "OpenRouter · work: $7.50 of $10.00 left (read 3 min ago)".

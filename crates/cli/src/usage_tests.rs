@@ -65,3 +65,34 @@ fn windows_read_as_a_user_would() {
     );
     assert!(windows_text(&[], NOW).starts_with("No subscription windows"));
 }
+
+/// CSV for a spreadsheet: a header, one line per row, a project path with a comma quoted, and
+/// reasoning in its own column; the table shows reasoning too.
+#[test]
+fn csv_quotes_what_needs_it_and_keeps_every_column() {
+    let rows = [ToolUsageRow {
+        group: "/home/u/work, \"old\"".into(),
+        requests: 2,
+        via_gateway: 1,
+        input_tokens: 10,
+        output_tokens: 5,
+        reasoning_tokens: 3,
+        cache_read_tokens: 7,
+        cache_write_tokens: 1,
+        cost_usd: 0.125,
+        unpriced: 1,
+    }];
+    let text = csv(&rows);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("group,requests,via_gateway,input_tokens,output_tokens,reasoning_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("\"/home/u/work, \"\"old\"\"\",2,1,10,5,3,7,1,0.125000,1")
+    );
+    assert_eq!(lines.next(), None);
+    let t = table(&rows);
+    assert!(t.lines().next().unwrap().contains("REASONING"), "{t}");
+}

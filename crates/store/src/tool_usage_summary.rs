@@ -120,6 +120,86 @@ impl ToolUsageTable {
         })
     }
 
+    /// What each project cost between `since_ms` and `until_ms`, costliest first: every answer
+    /// a tool recorded there, those the gateway carried counted with the ledger's tokens and
+    /// cost (`via_gateway`), the others with the tool's own (`requests`); then the gateway's
+    /// requests no tool record names, as `(gateway, no tool record)`.
+    pub fn project_spend(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<ToolUsageRow>, StoreError> {
+        let pick =
+            |t: &str, r: &str| format!("CASE WHEN t.ledger_id IS NULL THEN {t} ELSE {r} END");
+        let sql = format!(
+            "SELECT COALESCE(t.project, '(unknown)') AS g, SUM(t.ledger_id IS NULL),
+               TOTAL({}), TOTAL({}), TOTAL({}), TOTAL({}), TOTAL({}),
+               COALESCE(SUM({}), 0.0) AS cost, SUM({} IS NULL), SUM(t.ledger_id IS NOT NULL)
+             FROM tool_usage t LEFT JOIN requests r ON r.id = t.ledger_id
+             WHERE t.at_ms >= ?1 AND t.at_ms < ?2
+             GROUP BY g ORDER BY cost DESC, g",
+            pick("t.input_tokens", "r.input_tokens"),
+            pick("t.output_tokens", "r.output_tokens"),
+            pick("t.cache_read_tokens", "r.cache_read_tokens"),
+            pick(
+                "t.cache_write_5m_tokens + t.cache_write_1h_tokens",
+                "r.cache_write_tokens"
+            ),
+            pick("t.reasoning_tokens", "COALESCE(r.reasoning_tokens, 0)"),
+            pick("t.cost_usd", "r.cost_usd"),
+            pick("t.cost_usd", "r.cost_usd"),
+        );
+        self.db.with(|c| {
+            let mut s = c.prepare(&sql)?;
+            let mut rows: Vec<ToolUsageRow> = s
+                .query_map(params![since_ms, until_ms], |r| {
+                    Ok(ToolUsageRow {
+                        group: r.get(0)?,
+                        requests: u64_of(r.get(1)?),
+                        input_tokens: count_of(r.get(2)?),
+                        output_tokens: count_of(r.get(3)?),
+                        cache_read_tokens: count_of(r.get(4)?),
+                        cache_write_tokens: count_of(r.get(5)?),
+                        reasoning_tokens: count_of(r.get(6)?),
+                        cost_usd: r.get(7)?,
+                        unpriced: u64_of(r.get(8)?),
+                        via_gateway: u64_of(r.get(9)?),
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            let (low, high) = (
+                crate::usage::rfc3339_nanos(since_ms.max(0)),
+                crate::usage::rfc3339_nanos(until_ms.clamp(0, 253_402_300_799_999)),
+            );
+            let alone = c.query_row(
+                "SELECT COUNT(*), TOTAL(input_tokens), TOTAL(output_tokens), TOTAL(cache_read_tokens),
+                   TOTAL(cache_write_tokens), TOTAL(COALESCE(reasoning_tokens, 0)),
+                   COALESCE(SUM(cost_usd), 0.0), TOTAL(cost_usd IS NULL)
+                 FROM requests r WHERE r.started_at >= ?1 AND r.started_at < ?2
+                   AND NOT EXISTS (SELECT 1 FROM tool_usage t WHERE t.ledger_id = r.id)",
+                params![low, high],
+                |r| {
+                    Ok(ToolUsageRow {
+                        group: "(gateway, no tool record)".into(),
+                        requests: 0,
+                        input_tokens: count_of(r.get(1)?),
+                        output_tokens: count_of(r.get(2)?),
+                        cache_read_tokens: count_of(r.get(3)?),
+                        cache_write_tokens: count_of(r.get(4)?),
+                        reasoning_tokens: count_of(r.get(5)?),
+                        cost_usd: r.get(6)?,
+                        unpriced: count_of(r.get(7)?),
+                        via_gateway: u64_of(r.get(0)?),
+                    })
+                },
+            )?;
+            if alone.via_gateway > 0 {
+                rows.push(alone);
+            }
+            Ok(rows)
+        })
+    }
+
     /// Every answer of `tool` since `since_ms`, oldest first, through the gateway or not (a
     /// plan's window counts both).
     pub fn tool_spent(&self, tool: &str, since_ms: i64) -> Result<Vec<Spent>, StoreError> {

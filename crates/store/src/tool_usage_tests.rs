@@ -285,3 +285,47 @@ fn forgetting_implausible_rows_removes_only_those_over_the_bound() {
         "a count at the bound is a possible one: kept"
     );
 }
+
+/// By project: what each repository cost, through the gateway (the ledger's counts and cost,
+/// once) or not (the tool's own); the gateway's requests no record names come last.
+#[test]
+fn projects_count_the_gateways_requests_once_with_the_ledgers_cost() {
+    let s = Store::open_in_memory().unwrap();
+    let mut via = rec("codex:resp_a", Tool::Codex, T, 1, 1);
+    via.project = Some("/repo/a".into());
+    via.provider_id = Some("resp_a".into());
+    let mut bypass = rec("claude-code:msg_b:req_b", Tool::ClaudeCode, T, 100, 10);
+    bypass.project = Some("/repo/a".into());
+    let mut other = rec("pi:msg_c", Tool::Pi, T, 7, 3);
+    other.project = Some("/repo/b".into());
+    s.tool_usage()
+        .upsert_tool_usage(&[(&via, Some(9.0)), (&bypass, Some(1.0)), (&other, None)])
+        .unwrap();
+    let mut carried = request("gw1", "2026-11-25T11:29:59.5Z", 20, 2, Some("resp_a"));
+    carried.cost_usd = Some(0.25);
+    let mut alone = request("gw2", "2026-11-25T11:30:10.5Z", 40, 4, None);
+    alone.cost_usd = Some(0.5);
+    s.ledger().insert_requests(&[carried, alone]).unwrap();
+    // The loose rule would take gw2 for nothing here: no record lacks both ids with its counts.
+    s.tool_usage().match_tool_usage(0).unwrap();
+    let rows = s.tool_usage().project_spend(0, T + 3_600_000).unwrap();
+    let by: std::collections::HashMap<&str, &crate::ToolUsageRow> =
+        rows.iter().map(|r| (r.group.as_str(), r)).collect();
+    let a = by["/repo/a"];
+    assert_eq!((a.requests, a.via_gateway), (1, 1));
+    assert_eq!(
+        (a.input_tokens, a.output_tokens),
+        (120, 12),
+        "the ledger's 20/2, not the tool's 1/1"
+    );
+    assert!(
+        (a.cost_usd - 1.25).abs() < 1e-12,
+        "the ledger's $0.25, not the record's $9"
+    );
+    let b = by["/repo/b"];
+    assert_eq!((b.requests, b.unpriced, b.cost_usd), (1, 1, 0.0));
+    let g = by["(gateway, no tool record)"];
+    assert_eq!((g.via_gateway, g.input_tokens), (1, 40));
+    assert!((g.cost_usd - 0.5).abs() < 1e-12);
+    assert_eq!(rows[0].group, "/repo/a", "costliest first");
+}

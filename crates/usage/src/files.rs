@@ -15,14 +15,19 @@ pub(crate) struct Found {
 }
 
 pub(crate) fn jsonl_under(root: &Path) -> Found {
+    files_under(root, "jsonl")
+}
+
+/// The files named `*.EXT` under `root`, walked as [`jsonl_under`] walks.
+pub(crate) fn files_under(root: &Path, ext: &str) -> Found {
     let mut found = Found::default();
     let mut seen = HashSet::new();
-    walk(root, 0, &mut seen, &mut found);
+    walk(root, ext, 0, &mut seen, &mut found);
     found.files.sort();
     found
 }
 
-fn walk(dir: &Path, depth: usize, seen: &mut HashSet<PathBuf>, found: &mut Found) {
+fn walk(dir: &Path, ext: &str, depth: usize, seen: &mut HashSet<PathBuf>, found: &mut Found) {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return; // absent (the tool is not installed) or gone meanwhile
     };
@@ -54,8 +59,8 @@ fn walk(dir: &Path, depth: usize, seen: &mut HashSet<PathBuf>, found: &mut Found
             continue;
         };
         if meta.is_dir() {
-            walk(&path, depth + 1, seen, found);
-        } else if meta.is_file() && path.extension().is_some_and(|e| e == "jsonl") {
+            walk(&path, ext, depth + 1, seen, found);
+        } else if meta.is_file() && path.extension().is_some_and(|e| e == ext) {
             found.files.push(path);
         }
     }

@@ -1,5 +1,7 @@
 //! One import pass over every tool's records, from where the last pass stopped.
 
+use crate::agents::{self, droid};
+pub use crate::sink::{Cursor, Sink};
 use crate::skip::Skip;
 use crate::tail::{read_lines, stamp, Line, Stamp, IN_MEMORY};
 use crate::{bound, claude, codex, files, gemini, opencode, PlanWindow, Record, Sources, Tool};
@@ -9,30 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// Records handed to the sink at a time.
 const BATCH: usize = 2000;
-/// The cursor name of opencode's database (its `time_updated` is kept in `offset`).
+/// The cursor names of opencode's and Kilo's databases (their `time_updated` in `offset`).
 const OPENCODE: &str = "opencode.db";
-
-/// Where a file (or opencode's database) was read up to, and what its parser knew there.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Cursor {
-    pub path: String,
-    pub tool: Option<Tool>,
-    /// The byte after the last complete line read (opencode: the last `time_updated`).
-    pub offset: u64,
-    pub size: u64,
-    pub mtime_ms: i64,
-    pub file_id: u64,
-    /// The parser's state as JSON (Codex's model and folder, Gemini's session).
-    pub state: String,
-}
-
-/// Where what a pass finds goes. Records are upserted by key; a cursor is given after its
-/// file's records, so a pass that stops halfway reads the rest again (upserts are idempotent).
-pub trait Sink {
-    fn records(&mut self, batch: &[Record]) -> Result<(), String>;
-    fn windows(&mut self, windows: &[PlanWindow]) -> Result<(), String>;
-    fn cursor(&mut self, cursor: &Cursor) -> Result<(), String>;
-}
+const KILO: &str = "kilo.db";
 
 /// What a pass did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -80,6 +61,12 @@ pub(crate) fn import_holding(
     sink: &mut dyn Sink,
     hold: usize,
 ) -> Report {
+    // Each record's project is its folder's repository.
+    let mut rooted = crate::project::Rooted {
+        inner: sink,
+        roots: HashMap::new(),
+    };
+    let sink: &mut dyn Sink = &mut rooted;
     let mut report = Report::default();
     let mut jsonl: Vec<(Tool, PathBuf, Option<String>)> = Vec::new();
     let walk = |tool: Tool, root: &Path, report: &mut Report| {
@@ -118,23 +105,45 @@ pub(crate) fn import_holding(
         let project = slug.map(|s| projects.get(&s).cloned().unwrap_or(s));
         jsonl.push((t, f, project));
     }
+    let agents = [
+        (Tool::CopilotCli, &sources.copilot, "jsonl"),
+        (Tool::QwenCode, &sources.qwen, "jsonl"),
+        (Tool::Pi, &sources.pi, "jsonl"),
+        (Tool::Droid, &sources.factory.join("logs"), "log"),
+    ];
+    for (tool, root, ext) in agents {
+        let found = files::files_under(root, ext);
+        for (dir, why) in found.refused {
+            report.errors.push(format!("{}: {why}", dir.display()));
+        }
+        jsonl.extend(found.files.into_iter().map(|f| (tool, f, None)));
+    }
+    // Droid's sessions' folders and custom models, read once when one of its logs changed.
+    let mut known: Option<droid::Known> = None;
     for (tool, path, project) in jsonl {
         let key = path.to_string_lossy().into_owned();
+        if tool == Tool::Droid && known.is_none() {
+            known = Some(droid::known(&sources.factory));
+        }
         let file = File {
             tool,
             path: &path,
             project: project.as_deref(),
             hold,
+            known: known.as_ref(),
         };
         if let Err(e) = one_file(&file, cursors.get(&key), sink, &mut report) {
             report.errors.push(format!("{}: {e}", path.display()));
         }
     }
-    if sources.opencode.is_file() {
-        if let Err(e) = opencode_db(&sources.opencode, cursors.get(OPENCODE), sink, &mut report) {
-            report
-                .errors
-                .push(format!("{}: {e}", sources.opencode.display()));
+    for (tool, db, name) in [
+        (Tool::Opencode, &sources.opencode, OPENCODE),
+        (Tool::Kilo, &sources.kilo, KILO),
+    ] {
+        if db.is_file() {
+            if let Err(e) = database(tool, db, name, cursors.get(name), sink, &mut report) {
+                report.errors.push(format!("{}: {e}", db.display()));
+            }
         }
     }
     report
@@ -147,6 +156,14 @@ struct State {
     codex: codex::State,
     #[serde(default)]
     gemini: gemini::State,
+    #[serde(default, skip_serializing_if = "is_default")]
+    copilot: agents::copilot::State,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pi: agents::pi::State,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 /// A JSON Lines file to read, and how.
@@ -157,6 +174,8 @@ struct File<'a> {
     project: Option<&'a str>,
     /// The longest line held in memory.
     hold: usize,
+    /// What Droid's other files say (Droid's logs only).
+    known: Option<&'a droid::Known>,
 }
 
 fn one_file(
@@ -170,6 +189,7 @@ fn one_file(
         path,
         project,
         hold,
+        known,
     } = *file;
     let now = stamp(path).map_err(|e| e.to_string())?;
     let seen = last.map(|c| Stamp {
@@ -215,7 +235,11 @@ fn one_file(
         };
         // A line over the in-memory cap is parsed as it is read from the file: the same result.
         let found = match (tool, l) {
-            (Tool::Opencode, _) => Ok(None),
+            (Tool::Opencode | Tool::Kilo, _) => Ok(None),
+            (Tool::CopilotCli, l) => agents::copilot::line(l.into(), &mut state.copilot),
+            (Tool::QwenCode, l) => agents::qwen::line(l.into()),
+            (Tool::Pi, l) => agents::pi::line(l.into(), &mut state.pi),
+            (Tool::Droid, l) => droid::line(l.into(), known.unwrap_or(&droid::Known::default())),
             (Tool::ClaudeCode, Line::Complete(b)) => claude::line(b),
             (Tool::ClaudeCode, Line::Large(r)) => claude::line_from(r),
             (Tool::Codex, Line::Complete(b)) => codex(codex::line(b, &mut state.codex)),
@@ -271,15 +295,18 @@ fn latest_windows(all: Vec<PlanWindow>) -> Option<Vec<PlanWindow>> {
     (!by.is_empty()).then(|| by.into_values().collect())
 }
 
-fn opencode_db(
+/// opencode's database, or Kilo's (opencode's format).
+fn database(
+    tool: Tool,
     db: &Path,
+    name: &str,
     last: Option<&Cursor>,
     sink: &mut dyn Sink,
     report: &mut Report,
 ) -> Result<(), String> {
     let mut since = last.map_or(0, |c| i64::try_from(c.offset).unwrap_or(i64::MAX));
     loop {
-        let read = opencode::read(db, since, 5000)?;
+        let read = opencode::read(db, tool, since, 5000)?;
         report.files_read += 1;
         let rows = read.records.len() + read.skipped.len();
         let mut records = Vec::with_capacity(read.records.len());
@@ -300,8 +327,8 @@ fn opencode_db(
         }
     }
     sink.cursor(&Cursor {
-        path: OPENCODE.into(),
-        tool: Some(Tool::Opencode),
+        path: name.into(),
+        tool: Some(tool),
         offset: u64::try_from(since).unwrap_or(0),
         ..Cursor::default()
     })

@@ -1,7 +1,9 @@
 //! Token usage from the coding tools' own local records, for what the user spends outside the
 //! gateway (a Claude or ChatGPT subscription, a tool not connected yet). Where each tool keeps
 //! its records, and their pitfalls, are in `docs/research/tool-usage-logs.md`; the versions
-//! read are Claude Code 2.1.197, Codex 0.169.0, Gemini CLI 0.61.0 and opencode 1.18.33.
+//! read are Claude Code 2.1.197, Codex 0.169.0, Gemini CLI 0.61.0, opencode 1.18.33, Copilot CLI
+//! 1.0.102, Qwen Code 0.15.10, Pi 0.73.1, Kilo CLI 7.7.7 and Factory Droid 0.225.2
+//! (`tests/fixtures/usage/`: their records from real runs).
 //!
 //! - [`Sources`] says where to look (the tools' own environment variables, then their defaults).
 //! - [`import`] reads what is new since the [`Cursor`]s of the last pass: JSON Lines files from
@@ -17,6 +19,7 @@
 //!   field is skipped, never built as a JSON tree), add counts checked, and every record
 //!   passes one sanity bound ([`MAX_TOKENS`] per count) before it is counted.
 
+mod agents;
 mod bound;
 mod claude;
 mod codex;
@@ -26,8 +29,10 @@ mod import;
 mod lossy;
 mod opencode;
 mod price;
+mod project;
 #[cfg(test)]
 pub(crate) mod proptests;
+mod sink;
 mod skip;
 mod sources;
 mod stream;
@@ -37,6 +42,7 @@ mod watch;
 pub use bound::{plausible, MAX_TOKENS};
 pub use import::{import, Cursor, Report, Sink};
 pub use price::{price, provider_of};
+pub use project::repository_root;
 pub use skip::Skip;
 pub use sources::Sources;
 
@@ -50,23 +56,38 @@ pub enum Tool {
     Codex,
     GeminiCli,
     Opencode,
+    CopilotCli,
+    QwenCode,
+    Pi,
+    Kilo,
+    Droid,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 4] = [
+    pub const ALL: [Tool; 9] = [
         Tool::ClaudeCode,
         Tool::Codex,
         Tool::GeminiCli,
         Tool::Opencode,
+        Tool::CopilotCli,
+        Tool::QwenCode,
+        Tool::Pi,
+        Tool::Kilo,
+        Tool::Droid,
     ];
 
-    /// The stored name: `claude-code`, `codex`, `gemini-cli`, `opencode`.
+    /// The stored name, the tool's id everywhere: `claude-code`, `codex`, `copilot-cli`, …
     pub fn name(self) -> &'static str {
         match self {
             Tool::ClaudeCode => "claude-code",
             Tool::Codex => "codex",
             Tool::GeminiCli => "gemini-cli",
             Tool::Opencode => "opencode",
+            Tool::CopilotCli => "copilot-cli",
+            Tool::QwenCode => "qwen-code",
+            Tool::Pi => "pi",
+            Tool::Kilo => "kilo",
+            Tool::Droid => "droid",
         }
     }
 
@@ -81,6 +102,11 @@ impl Tool {
             Tool::Codex => "Codex",
             Tool::GeminiCli => "Gemini CLI",
             Tool::Opencode => "opencode",
+            Tool::CopilotCli => "Copilot CLI",
+            Tool::QwenCode => "Qwen Code",
+            Tool::Pi => "Pi",
+            Tool::Kilo => "Kilo CLI",
+            Tool::Droid => "Factory Droid",
         }
     }
 }
@@ -95,7 +121,8 @@ pub struct Record {
     /// Unix milliseconds of the answer.
     pub at_ms: i64,
     pub model: String,
-    /// The provider as the tool named it (opencode's `providerID`); `None` = the tool's own.
+    /// The provider as the tool named it (opencode's `providerID`, a "bring your own key"
+    /// provider); `None` = the tool's own service (its vendor's, on the user's subscription).
     pub provider: Option<String>,
     /// The project folder the tool ran in, when it says.
     pub project: Option<String>,

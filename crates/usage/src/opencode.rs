@@ -69,7 +69,7 @@ pub(crate) struct Read {
     pub cursor: i64,
 }
 
-pub(crate) fn read(db: &Path, since: i64, limit: u32) -> Result<Read, String> {
+pub(crate) fn read(db: &Path, tool: Tool, since: i64, limit: u32) -> Result<Read, String> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let c = Connection::open_with_flags(db, flags).map_err(|e| e.to_string())?;
     c.busy_timeout(Duration::from_secs(2))
@@ -115,7 +115,7 @@ pub(crate) fn read(db: &Path, since: i64, limit: u32) -> Result<Read, String> {
                 })
                 .unwrap_or_default()
         };
-        match message(&id, session, &data, &mut steps_of) {
+        match message(tool, &id, session, &data, &mut steps_of) {
             Ok(Some(r)) => out.records.push(r),
             Ok(None) => {}
             Err(s) => out.skipped.push(s),
@@ -135,6 +135,7 @@ pub(crate) fn step(data: &str) -> Option<Tokens> {
 /// The record of one `message` row (`data` its JSON), `Ok(None)` while it is not a completed
 /// assistant answer; `steps` gives its parts' [`step`]s, asked only for such an answer.
 pub(crate) fn message(
+    tool: Tool,
     id: &str,
     session: String,
     data: &str,
@@ -163,8 +164,8 @@ pub(crate) fn message(
         sum
     };
     Ok(Some(Record {
-        key: format!("opencode:{id}"),
-        tool: Some(Tool::Opencode),
+        key: format!("{}:{id}", tool.name()),
+        tool: Some(tool),
         at_ms: done,
         model: d.model_id,
         provider: (!d.provider_id.is_empty()).then_some(d.provider_id),
@@ -231,7 +232,7 @@ mod tests {
     fn completed_assistant_messages_are_records_and_steps_are_summed() {
         let dir = tempfile::tempdir().unwrap();
         let p = db(dir.path());
-        let r = read(&p, 0, 100).unwrap();
+        let r = read(&p, Tool::Opencode, 0, 100).unwrap();
         assert_eq!(r.cursor, 13);
         assert_eq!(r.skipped, [Skip::Corrupt]);
         let keys: Vec<&str> = r.records.iter().map(|r| r.key.as_str()).collect();
@@ -263,6 +264,6 @@ mod tests {
             (10, 4, 4, 5)
         );
         // Read again from the cursor: only rows updated since.
-        assert_eq!(read(&p, 13, 100).unwrap().records.len(), 0);
+        assert_eq!(read(&p, Tool::Opencode, 13, 100).unwrap().records.len(), 0);
     }
 }

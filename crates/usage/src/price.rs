@@ -20,7 +20,15 @@ pub fn provider_of(r: &Record) -> Provider {
             Some(Tool::ClaudeCode) => Provider::Anthropic,
             Some(Tool::Codex) => Provider::OpenAi,
             Some(Tool::GeminiCli) => Provider::Gemini,
-            Some(Tool::Opencode) | None => Provider::Other,
+            Some(
+                Tool::Opencode
+                | Tool::CopilotCli
+                | Tool::QwenCode
+                | Tool::Pi
+                | Tool::Kilo
+                | Tool::Droid,
+            )
+            | None => Provider::Other,
         },
     }
 }

@@ -122,6 +122,7 @@ fn opencode(data: &[u8], steps: &[Vec<u8>]) -> Result<Option<Record>, TestCaseEr
             .collect()
     };
     kept(opencode::message(
+        crate::Tool::Opencode,
         "a",
         "s".into(),
         &text(data),

@@ -17,6 +17,18 @@ pub struct Sources {
     /// opencode's database: `$OPENCODE_DB` when absolute, else under `$XDG_DATA_HOME/opencode`
     /// or `~/.local/share/opencode`.
     pub opencode: PathBuf,
+    /// Copilot CLI's `session-state` under `$COPILOT_HOME` or `~/.copilot`.
+    pub copilot: PathBuf,
+    /// Qwen Code's `projects` under `$QWEN_RUNTIME_DIR`, `$QWEN_HOME` or `~/.qwen`.
+    pub qwen: PathBuf,
+    /// Pi's sessions: `$PI_CODING_AGENT_SESSION_DIR`, else `sessions` under
+    /// `$PI_CODING_AGENT_DIR` or `~/.pi/agent`.
+    pub pi: PathBuf,
+    /// Kilo CLI's database: `$KILO_DB` when absolute, else under `$XDG_DATA_HOME/kilo`.
+    pub kilo: PathBuf,
+    /// Factory Droid's `~/.factory` (`$FACTORY_HOME_OVERRIDE` for the home): its `logs`,
+    /// `sessions` and `settings.json`.
+    pub factory: PathBuf,
 }
 
 impl Sources {
@@ -44,7 +56,22 @@ impl Sources {
             Some(db) => data.join("opencode").join(db),
             None => data.join("opencode").join("opencode.db"),
         };
+        let under = |name: &str, default: PathBuf| var(name).map_or(default, PathBuf::from);
+        let kilo = match var("KILO_DB") {
+            Some(db) if Path::new(&db).is_absolute() => PathBuf::from(db),
+            Some(db) => data.join("kilo").join(db),
+            None => data.join("kilo").join("kilo.db"),
+        };
+        let qwen = var("QWEN_RUNTIME_DIR")
+            .or_else(|| var("QWEN_HOME"))
+            .map_or_else(|| home.join(".qwen"), PathBuf::from);
+        let pi_dir = under("PI_CODING_AGENT_DIR", home.join(".pi").join("agent"));
         Sources {
+            copilot: under("COPILOT_HOME", home.join(".copilot")).join("session-state"),
+            qwen: qwen.join("projects"),
+            pi: under("PI_CODING_AGENT_SESSION_DIR", pi_dir.join("sessions")),
+            kilo,
+            factory: under("FACTORY_HOME_OVERRIDE", home.to_path_buf()).join(".factory"),
             claude,
             codex: vec![
                 codex_home.join("sessions"),
@@ -55,12 +82,20 @@ impl Sources {
         }
     }
 
-    /// The folders to watch for new records: every root, and opencode's database folder.
+    /// The folders to watch for new records: every root, and the databases' folders.
     pub fn roots(&self) -> Vec<PathBuf> {
         let mut roots: Vec<PathBuf> = self.claude.iter().chain(&self.codex).cloned().collect();
-        roots.push(self.gemini.clone());
-        if let Some(dir) = self.opencode.parent() {
-            roots.push(dir.to_path_buf());
+        roots.extend([
+            self.gemini.clone(),
+            self.copilot.clone(),
+            self.qwen.clone(),
+            self.pi.clone(),
+            self.factory.join("logs"),
+        ]);
+        for db in [&self.opencode, &self.kilo] {
+            if let Some(dir) = db.parent() {
+                roots.push(dir.to_path_buf());
+            }
         }
         roots
     }

@@ -297,6 +297,8 @@ macro_rules! for_each_command {
             reprice_history(days: u32) -> RepriceResult;
             /// Spend in the range by source: the gateway's, then each tool's answers that bypassed it.
             usage_by_source(range: CostRange) -> Vec<UsageSourceRow>;
+            /// Spend in the range by project: everything each repository cost, counted once.
+            usage_by_project(range: CostRange) -> Vec<UsageSourceRow>;
             /// Each tool's subscription windows: the provider's figures where seen, else estimates.
             usage_windows() -> Vec<UsageWindowView>;
             /// Reads every tool's records again from the start (nothing is counted twice).

@@ -107,6 +107,7 @@ pub const COMMANDS: &[&str] = &[
     "update_gateway_settings",
     "update_settings",
     "usage_by_source",
+    "usage_by_project",
     "usage_windows",
     "validate_backend",
     "validate_key",

@@ -18,7 +18,7 @@ import { followEvents, type EventTable } from "./resource.svelte";
 import { health, routes } from "./routes.svelte";
 import { mySync } from "./sync.svelte";
 import { keySweep, tools } from "./tools.svelte";
-import { usageSources, usageWindows } from "./usage.svelte";
+import { usageProjects, usageSources, usageWindows } from "./usage.svelte";
 
 export const EVENT_TABLE: EventTable<typeof events> = {
   // Names, enabled backends, limits and uptime targets; candidates show their backend's name; the
@@ -33,7 +33,7 @@ export const EVENT_TABLE: EventTable<typeof events> = {
   // Breakers and cool-downs moved.
   gatewayHealthChanged: [gateway, health, healthOverview],
   // New requests reached the ledger (in batches, often): every number they move, throttled.
-  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools, usageSources, usageWindows],
+  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools, usageSources, usageProjects, usageWindows],
   // A monitored status changed.
   healthChanged: [healthOverview, healthHistory],
   // Alerts opened or resolved, or the alert settings changed.

@@ -14,7 +14,7 @@ export { ALERTS_LIMIT, alertSettings, alerts, healthHistory, healthOverview, pro
 export { alertWebhooks, type WebhookTest } from "./webhooks.svelte";
 export { cacheStats, cacheToday, clearCache, saveCacheSettings } from "./cache.svelte";
 export { costs, spendToday, todayRange, type RangeError } from "./costs.svelte";
-export { rescanUsage, usageSources, usageWindows } from "./usage.svelte";
+export { rescanUsage, usageProjects, usageSources, usageWindows } from "./usage.svelte";
 export { chooseFile } from "./dialog";
 export type * from "./types";
 export { keySweep, tools, type ToolAction, type ToolOutcome } from "./tools.svelte";

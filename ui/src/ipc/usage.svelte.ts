@@ -14,12 +14,14 @@ class UsageSourcesResource extends Resource<UsageSourceRow[]> {
   /** The range asked for: the Costs page's. */
   range = $state<CostRange | null>(null);
 
-  constructor() {
+  /** `byProject`: each repository's spend, through the gateway or not (else by source). */
+  constructor(private readonly byProject = false) {
     super([], { throttleMs: COSTS_RELOAD_MS, pollMs: WINDOWS_POLL_MS });
   }
 
   protected read(): Promise<UsageSourceRow[]> | null {
-    return this.range ? api.usageBySource(this.range) : null;
+    if (!this.range) return null;
+    return this.byProject ? api.usageByProject(this.range) : api.usageBySource(this.range);
   }
 
   /** Reads the sources for `range` (the page's range changed). */
@@ -33,12 +35,14 @@ class UsageSourcesResource extends Resource<UsageSourceRow[]> {
 
 /** Spend by source for the Costs page's range. */
 export const usageSources = new UsageSourcesResource();
+/** Spend by project (repository) for the Costs page's range. */
+export const usageProjects = new UsageSourcesResource(true);
 /** Each tool's subscription windows (Overview). */
 export const usageWindows = new Resource<UsageWindowView[]>([], { read: () => api.usageWindows(), throttleMs: COSTS_RELOAD_MS, pollMs: WINDOWS_POLL_MS });
 
 /** Reads every tool's records again from the start, then both resources. */
 export async function rescanUsage(): Promise<UsageScan> {
   const scan = await api.rescanUsage();
-  await Promise.all([usageSources.reload(), usageWindows.reload()]);
+  await Promise.all([usageSources.reload(), usageProjects.reload(), usageWindows.reload()]);
   return scan;
 }

@@ -38,7 +38,7 @@ describe("usage windows", () => {
 
   it("splits the known spend by source and counts unknown prices apart", () => {
     const row = (source: string, costUsd: number, unpriced = 0): UsageSourceRow => ({
-      source, label: source, requests: 1, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd, unpriced, viaGateway: 0,
+      source, label: source, requests: 1, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd, unpriced, viaGateway: 0,
     });
     expect(sourceShares([row("gateway", 3), row("codex", 1, 2)])).toEqual({ total: 4, unpriced: 2, shares: [0.75, 0.25] });
     expect(sourceShares([row("gateway", 0)]).shares).toEqual([0]);

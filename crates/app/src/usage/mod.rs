@@ -156,7 +156,9 @@ impl ToolUsage {
             .await
     }
 
-    /// Sums of what bypassed the gateway between `since_ms` and `until_ms`, by `group`.
+    /// Sums of what bypassed the gateway between `since_ms` and `until_ms`, by `group`; by
+    /// project, everything each repository cost, the gateway's requests included once
+    /// (`ToolUsageTable::project_spend`).
     pub async fn summary(
         &self,
         since_ms: i64,
@@ -171,7 +173,12 @@ impl ToolUsage {
             ));
         }
         self.tool_usage
-            .blocking(move |t| Ok(t.tool_usage_summary(since_ms, until_ms, group)?))
+            .blocking(move |t| {
+                Ok(match group {
+                    UsageGroup::Project => t.project_spend(since_ms, until_ms)?,
+                    _ => t.tool_usage_summary(since_ms, until_ms, group)?,
+                })
+            })
             .await
     }
 

@@ -6,7 +6,7 @@ use super::dto::{
 };
 pub use super::usage::{
     apply_price_update, check_price_update, reprice_history, rescan_usage, rollback_prices,
-    usage_by_source, usage_windows,
+    usage_by_project, usage_by_source, usage_windows,
 };
 use crate::{Core, IpcError};
 

@@ -10,8 +10,9 @@ use switchyard_app::ToolUsageRow;
 
 type Res<T> = Result<T, IpcError>;
 
-/// Spend of one source in a range: `gateway`, or a tool (`claude-code`, `codex`, `gemini-cli`,
-/// `opencode`) with only the answers that bypassed the gateway.
+/// Spend of one source in a range: `gateway`, or a tool (`claude-code`, `codex`, …) with only
+/// the answers that bypassed the gateway. By project, one repository: `requests` bypassed the
+/// gateway, `via_gateway` went through it, and the tokens and cost are both's.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageSourceRow {
@@ -23,6 +24,8 @@ pub struct UsageSourceRow {
     pub output_tokens: f64,
     pub cache_read_tokens: f64,
     pub cache_write_tokens: f64,
+    /// Of the output tokens, reasoning.
+    pub reasoning_tokens: f64,
     pub cost_usd: f64,
     /// Answers whose model has no price (not in `cost_usd`).
     pub unpriced: f64,
@@ -46,6 +49,7 @@ impl From<ToolUsageRow> for UsageSourceRow {
             output_tokens: n(r.output_tokens),
             cache_read_tokens: n(r.cache_read_tokens),
             cache_write_tokens: n(r.cache_write_tokens),
+            reasoning_tokens: n(r.reasoning_tokens),
             cost_usd: r.cost_usd,
             unpriced: n(r.unpriced),
             via_gateway: n(r.via_gateway),
@@ -126,6 +130,18 @@ pub async fn usage_by_source(core: &Core, range: CostRange) -> Res<Vec<UsageSour
         .app()?
         .usage()
         .by_source(r.since_ms, r.until_ms)
+        .await?;
+    Ok(rows.into_iter().map(UsageSourceRow::from).collect())
+}
+
+/// Spend in the range by project (the repository each tool ran in): the gateway's requests a
+/// tool's record names counted once with the ledger's cost, then those no record names.
+pub async fn usage_by_project(core: &Core, range: CostRange) -> Res<Vec<UsageSourceRow>> {
+    let r: switchyard_app::CostRange = range.into();
+    let rows = core
+        .app()?
+        .usage()
+        .summary(r.since_ms, r.until_ms, switchyard_app::UsageGroup::Project)
         .await?;
     Ok(rows.into_iter().map(UsageSourceRow::from).collect())
 }
