@@ -4,7 +4,8 @@
 //! string value's own text is kept as a template with the value cut out (`'\0'` stands for it),
 //! so `'sk-…'` in single quotes comes back in single quotes. Only a non-secret value whose text
 //! cannot be templated (a number written `1.0`, an escaped string, a multi-line object) is kept
-//! whole.
+//! whole. (In JSON, a secret list or object is kept as its text with every string cut out and
+//! named by its pointer: `json/template.rs`.)
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -10,6 +10,7 @@
 
 mod region;
 mod render;
+mod template;
 mod tree;
 
 use jsonc_parser::ast::Object;
@@ -17,9 +18,9 @@ use serde_json::{Map, Value};
 
 use self::region::{insertion, removal};
 use self::render::Style;
+use self::template::{recall, remember};
 use self::tree::{find, Found};
 use super::engine::{Engine, Step, StepResult};
-use super::layout::{recall, remember};
 use super::text::{has_at, has_before, indent_of_line, splice};
 use super::{Anchor, Edit, EditError, Frame, KeyPath, Layout};
 
