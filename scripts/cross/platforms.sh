@@ -23,7 +23,9 @@ cross_cargo() {
 # that builds them: clippy's driver wraps rustc for the workspace's own crates (as `cargo clippy`
 # does, with its arguments in CLIPPY_ARGS), so the dependencies are compiled once, not checked
 # and then built. That pass builds the Windows programs the Wine suite runs, and the window's
-# .exe, which must build although Wine cannot run it (no WebView2). `missing_const_for_thread_local`
+# .exe, which must build although Wine cannot run it (no WebView2). The Linux-only measuring and
+# checking tools (switchyard-bench: nginx, wrk and /proc; switchyard-guard: reads our sources)
+# are left out here and on macOS. `missing_const_for_thread_local`
 # is allowed here only: clippy 1.96 reports it on a thread_local that is already `const`
 # (crates/gateway/src/http.rs) when std is built from source; rustup's clippy on Linux keeps it on.
 windows_build() {
@@ -33,7 +35,8 @@ windows_build() {
     clippy_args+="$arg"__CLIPPY_HACKERY__
   done
   CLIPPY_ARGS="$clippy_args" RUSTC_WORKSPACE_WRAPPER=/usr/bin/clippy-driver \
-    cross_cargo "$WINDOWS_TARGET" build --workspace --lib --bins --examples --quiet
+    cross_cargo "$WINDOWS_TARGET" build --workspace --exclude switchyard-bench --exclude switchyard-guard \
+    --lib --bins --examples --quiet
 }
 
 # zig from PyPI, pinned, in tests/.tools/zig: the C compiler of the macOS type check (it ships
@@ -52,7 +55,8 @@ macos_check() {
   ZIG_PYTHON="$ROOT/tests/.tools/zig/bin/python" \
     CC_aarch64_apple_darwin="$ROOT/scripts/cross/zig-cc" CXX_aarch64_apple_darwin="$ROOT/scripts/cross/zig-cc" \
     AR_aarch64_apple_darwin="$ROOT/scripts/cross/zig-ar" \
-    cross_cargo aarch64-apple-darwin clippy --workspace --lib --bins --examples --quiet -- -D warnings \
+    cross_cargo aarch64-apple-darwin clippy --workspace --exclude switchyard-bench --exclude switchyard-guard \
+    --lib --bins --examples --quiet -- -D warnings \
     -A clippy::missing_const_for_thread_local
 }
 

@@ -35,7 +35,15 @@ describe("switchyard connect / disconnect with the newer agents", () => {
 
   function switchyard(home, ...args) {
     const port = new URL(stack.gw.origin).port;
-    const env = { ...stack.gw.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), SWITCHYARD_GATEWAY_PORT: port, SHELL: "/bin/bash" };
+    // The user's HOME and XDG folders (the tools' configs and records), the gateway's data folder.
+    const env = {
+      ...stack.gw.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, ".config"),
+      XDG_DATA_HOME: path.join(home, ".local/share"),
+      SWITCHYARD_GATEWAY_PORT: port,
+      SHELL: "/bin/bash",
+    };
     return new Promise((resolve) => {
       execFile(serveBinary, args, { env, encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
         resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });

@@ -24,7 +24,7 @@ struct StoreSink<'a> {
 }
 
 impl Sink for StoreSink<'_> {
-    fn records(&mut self, batch: &[Record]) -> Result<(), String> {
+    fn records(&mut self, batch: &mut [Record]) -> Result<(), String> {
         let priced: Vec<_> = batch
             .iter()
             .map(|r| (r, switchyard_usage::price(self.prices, r)))

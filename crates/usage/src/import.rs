@@ -221,20 +221,8 @@ fn one_file(
                 f.record
             })
         };
-        // A stray byte that is not UTF-8 (in a path, an id) is read as U+FFFD: the line counts.
-        let (held, mut streamed);
-        let l = match l {
-            Line::Complete(b) => {
-                held = crate::lossy::line(b);
-                Line::Complete(&held)
-            }
-            Line::Large(r) => {
-                streamed = crate::lossy::Lossy::new(r);
-                Line::Large(&mut streamed)
-            }
-        };
         // A line over the in-memory cap is parsed as it is read from the file: the same result.
-        let found = match (tool, l) {
+        let mut parse = |l: Line<'_>| match (tool, l) {
             (Tool::Opencode | Tool::Kilo, _) => Ok(None),
             (Tool::CopilotCli, l) => agents::copilot::line(l.into(), &mut state.copilot),
             (Tool::QwenCode, l) => agents::qwen::line(l.into()),
@@ -247,6 +235,18 @@ fn one_file(
             (Tool::GeminiCli, Line::Complete(b)) => gemini::line(b, &mut state.gemini, project),
             (Tool::GeminiCli, Line::Large(r)) => gemini::line_from(r, &mut state.gemini, project),
         };
+        // A stray byte that is not UTF-8 (in a path, an id) is read as U+FFFD: the line counts.
+        // A line in memory is checked only when its parse failed (most lines are UTF-8); a line
+        // read from the file is decoded as it is read.
+        let found = match l {
+            Line::Complete(b) => match parse(Line::Complete(b)) {
+                Err(Skip::Corrupt) if std::str::from_utf8(b).is_err() => {
+                    parse(Line::Complete(&crate::lossy::line(b)))
+                }
+                found => found,
+            },
+            Line::Large(r) => parse(Line::Large(&mut crate::lossy::Lossy::new(r))),
+        };
         match bounded(found) {
             Ok(Some(r)) => batch.push(r),
             Ok(None) => {}
@@ -254,7 +254,7 @@ fn one_file(
         }
         if batch.len() >= BATCH {
             report.records += batch.len() as u64;
-            if let Err(e) = sink.records(&batch) {
+            if let Err(e) = sink.records(&mut batch) {
                 failed = Some(e);
                 return false;
             }
@@ -268,7 +268,7 @@ fn one_file(
     }
     report.records += batch.len() as u64;
     report.bytes_read += end.saturating_sub(offset);
-    sink.records(&batch)?;
+    sink.records(&mut batch)?;
     if let Some(latest) = latest_windows(windows) {
         sink.windows(&latest)?;
     }
@@ -319,7 +319,7 @@ fn database(
             }
         }
         report.records += records.len() as u64;
-        sink.records(&records)?;
+        sink.records(&mut records)?;
         let more = read.cursor > since && rows >= 5000;
         since = read.cursor;
         if !more {

@@ -10,7 +10,7 @@ struct Memory {
 }
 
 impl Sink for Memory {
-    fn records(&mut self, batch: &[Record]) -> Result<(), String> {
+    fn records(&mut self, batch: &mut [Record]) -> Result<(), String> {
         for r in batch {
             let keep = self
                 .records

@@ -30,9 +30,8 @@ pub(crate) struct Rooted<'a> {
 }
 
 impl Sink for Rooted<'_> {
-    fn records(&mut self, batch: &[Record]) -> Result<(), String> {
-        let mut out = batch.to_vec();
-        for r in &mut out {
+    fn records(&mut self, batch: &mut [Record]) -> Result<(), String> {
+        for r in batch.iter_mut() {
             if let Some(cwd) = r.project.take() {
                 let root = self
                     .roots
@@ -41,7 +40,7 @@ impl Sink for Rooted<'_> {
                 r.project = Some(root.clone());
             }
         }
-        self.inner.records(&out)
+        self.inner.records(batch)
     }
 
     fn windows(&mut self, w: &[PlanWindow]) -> Result<(), String> {

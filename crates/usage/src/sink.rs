@@ -19,8 +19,10 @@ pub struct Cursor {
 
 /// Where what a pass finds goes. Records are upserted by key; a cursor is given after its
 /// file's records, so a pass that stops halfway reads the rest again (upserts are idempotent).
+/// A batch is lent mutably so a sink in between can change it in place (each record's project
+/// made its repository's root) without copying it.
 pub trait Sink {
-    fn records(&mut self, batch: &[Record]) -> Result<(), String>;
+    fn records(&mut self, batch: &mut [Record]) -> Result<(), String>;
     fn windows(&mut self, windows: &[PlanWindow]) -> Result<(), String>;
     fn cursor(&mut self, cursor: &Cursor) -> Result<(), String>;
 }

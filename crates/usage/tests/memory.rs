@@ -26,7 +26,7 @@ const FIELD: usize = 60 * 1024 * 1024;
 struct Discard(u64);
 
 impl Sink for Discard {
-    fn records(&mut self, batch: &[Record]) -> Result<(), String> {
+    fn records(&mut self, batch: &mut [Record]) -> Result<(), String> {
         self.0 += batch.len() as u64;
         Ok(())
     }
