@@ -55,24 +55,13 @@ fn from_rows(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<G
         return Ok(GatewaySpend::default());
     }
     c.prepare_cached(
-        "SELECT COUNT(*), TOTAL(input_tokens), TOTAL(output_tokens), TOTAL(cache_read_tokens),
+        "SELECT TOTAL(1), TOTAL(input_tokens), TOTAL(output_tokens), TOTAL(cache_read_tokens),
            TOTAL(cache_write_tokens), TOTAL(cost_usd), TOTAL(cost_usd IS NULL)
          FROM requests WHERE started_at >= ?1 AND started_at < ?2",
     )?
     .query_row(
         params![rfc3339_nanos(since_ms), rfc3339_nanos(until_ms)],
-        |r| {
-            Ok(GatewaySpend {
-                requests: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
-                input_tokens: count_of(r.get(1)?),
-                output_tokens: count_of(r.get(2)?),
-                cache_read_tokens: count_of(r.get(3)?),
-                cache_write_tokens: count_of(r.get(4)?),
-                reasoning_tokens: 0,
-                cost_usd: r.get(5)?,
-                unpriced: count_of(r.get(6)?),
-            })
-        },
+        spend_at,
     )
 }
 
@@ -83,17 +72,20 @@ fn from_hours(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<
            TOTAL(cache_read_tokens), TOTAL(cache_write_tokens), TOTAL(cost_usd), TOTAL(unpriced)
          FROM usage_hours WHERE hour_ms >= ?1 AND hour_ms < ?2",
     )?
-    .query_row(params![since_ms, until_ms], |r| {
-        Ok(GatewaySpend {
-            requests: count_of(r.get(0)?),
-            input_tokens: count_of(r.get(1)?),
-            output_tokens: count_of(r.get(2)?),
-            cache_read_tokens: count_of(r.get(3)?),
-            cache_write_tokens: count_of(r.get(4)?),
-            reasoning_tokens: 0,
-            cost_usd: r.get(5)?,
-            unpriced: count_of(r.get(6)?),
-        })
+    .query_row(params![since_ms, until_ms], spend_at)
+}
+
+/// A row of seven `TOTAL()`s: requests, input, output, cache read, cache write, cost, unpriced.
+fn spend_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<GatewaySpend> {
+    Ok(GatewaySpend {
+        requests: count_of(r.get(0)?),
+        input_tokens: count_of(r.get(1)?),
+        output_tokens: count_of(r.get(2)?),
+        cache_read_tokens: count_of(r.get(3)?),
+        cache_write_tokens: count_of(r.get(4)?),
+        reasoning_tokens: 0,
+        cost_usd: r.get(5)?,
+        unpriced: count_of(r.get(6)?),
     })
 }
 

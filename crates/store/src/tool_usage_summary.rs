@@ -63,6 +63,23 @@ fn count_of(v: f64) -> u64 {
     v as u64
 }
 
+/// A summary row: group, requests, input, output, cache read, cache write, reasoning (token
+/// `TOTAL()`s), cost, unpriced, via the gateway.
+fn row_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<ToolUsageRow> {
+    Ok(ToolUsageRow {
+        group: r.get(0)?,
+        requests: u64_of(r.get(1)?),
+        input_tokens: count_of(r.get(2)?),
+        output_tokens: count_of(r.get(3)?),
+        cache_read_tokens: count_of(r.get(4)?),
+        cache_write_tokens: count_of(r.get(5)?),
+        reasoning_tokens: count_of(r.get(6)?),
+        cost_usd: r.get(7)?,
+        unpriced: u64_of(r.get(8)?),
+        via_gateway: u64_of(r.get(9)?),
+    })
+}
+
 impl ToolUsageTable {
     /// Sums of the answers between `since_ms` (inclusive) and `until_ms` (exclusive), biggest
     /// spend first (days in order).
@@ -102,20 +119,7 @@ impl ToolUsageTable {
         );
         self.db.with(|c| {
             let mut s = c.prepare(&sql)?;
-            let rows = s.query_map(params![since_ms, until_ms], |r| {
-                Ok(ToolUsageRow {
-                    group: r.get(0)?,
-                    requests: u64_of(r.get(1)?),
-                    input_tokens: count_of(r.get(2)?),
-                    output_tokens: count_of(r.get(3)?),
-                    cache_read_tokens: count_of(r.get(4)?),
-                    cache_write_tokens: count_of(r.get(5)?),
-                    reasoning_tokens: count_of(r.get(6)?),
-                    cost_usd: r.get(7)?,
-                    unpriced: u64_of(r.get(8)?),
-                    via_gateway: u64_of(r.get(9)?),
-                })
-            })?;
+            let rows = s.query_map(params![since_ms, until_ms], row_at)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -152,20 +156,7 @@ impl ToolUsageTable {
         self.db.with(|c| {
             let mut s = c.prepare(&sql)?;
             let mut rows: Vec<ToolUsageRow> = s
-                .query_map(params![since_ms, until_ms], |r| {
-                    Ok(ToolUsageRow {
-                        group: r.get(0)?,
-                        requests: u64_of(r.get(1)?),
-                        input_tokens: count_of(r.get(2)?),
-                        output_tokens: count_of(r.get(3)?),
-                        cache_read_tokens: count_of(r.get(4)?),
-                        cache_write_tokens: count_of(r.get(5)?),
-                        reasoning_tokens: count_of(r.get(6)?),
-                        cost_usd: r.get(7)?,
-                        unpriced: u64_of(r.get(8)?),
-                        via_gateway: u64_of(r.get(9)?),
-                    })
-                })?
+                .query_map(params![since_ms, until_ms], row_at)?
                 .collect::<Result<_, _>>()?;
             let (low, high) = (
                 crate::usage::rfc3339_nanos(since_ms.max(0)),

@@ -116,8 +116,14 @@ pub(super) fn pi(home: &Home, params: &ConnectParams, v1: &str) -> Vec<Option<Fi
     plans
 }
 
-/// Kilo CLI reads opencode's format: an OpenAI-compatible provider named `switchyard`.
+/// Kilo CLI reads opencode's format.
 pub(super) fn kilo(home: &Home, params: &ConnectParams, v1: &str) -> Vec<Option<FilePlan>> {
+    vec![file(ToolId::Kilo, home, 0, opencode_format(params, v1))]
+}
+
+/// opencode's format (opencode, Kilo CLI): an OpenAI-compatible provider named `switchyard`
+/// offering the models, and the default model as `switchyard/<model>`.
+pub(super) fn opencode_format(params: &ConnectParams, v1: &str) -> Vec<super::Change> {
     let at = |k: &[&'static str]| -> Vec<&'static str> {
         let mut p = vec!["provider", "switchyard"];
         p.extend_from_slice(k);
@@ -137,7 +143,7 @@ pub(super) fn kilo(home: &Home, params: &ConnectParams, v1: &str) -> Vec<Option<
     if let Some(model) = params.model.as_deref() {
         changes.push(set(&["model"], format!("switchyard/{model}")));
     }
-    vec![file(ToolId::Kilo, home, 0, changes)]
+    changes
 }
 
 /// Droid's provider for a model: Anthropic Messages for Claude names and OpenAI Responses for

@@ -13,7 +13,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::edit::{Change, Format};
 
@@ -241,12 +241,6 @@ fn codex_provider(k: &str) -> [&str; 3] {
     ["model_providers", "switchyard", k]
 }
 
-fn opencode_provider<'a>(k: &[&'a str]) -> Vec<&'a str> {
-    let mut path = vec!["provider", "switchyard"];
-    path.extend_from_slice(k);
-    path
-}
-
 /// The files and keys connecting `tool` to the gateway changes.
 pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> {
     let root = params.gateway_root.trim_end_matches('/');
@@ -306,28 +300,7 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
             }
             vec![file(tool, home, 0, env), file(tool, home, 1, settings)]
         }
-        ToolId::Opencode => {
-            let at = opencode_provider;
-            let mut names: Vec<&str> = params.models.iter().map(String::as_str).collect();
-            if let Some(model) = model.filter(|m| !names.contains(m)) {
-                names.push(model);
-            }
-            let models: Map<String, Value> = names
-                .iter()
-                .map(|m| (m.to_string(), json!({ "name": m })))
-                .collect();
-            let mut changes = vec![
-                set(&at(&["npm"]), "@ai-sdk/openai-compatible"),
-                set(&at(&["name"]), "Switchyard"),
-                set(&at(&["options", "baseURL"]), v1.as_str()),
-                set_secret(&at(&["options", "apiKey"]), &params.token),
-                set(&at(&["models"]), Value::Object(models)),
-            ];
-            if let Some(model) = model {
-                changes.push(set(&["model"], format!("switchyard/{model}")));
-            }
-            vec![file(tool, home, 0, changes)]
-        }
+        ToolId::Opencode => vec![file(tool, home, 0, agents::opencode_format(params, &v1))],
         ToolId::Aider => {
             let mut changes = vec![
                 set(&["openai-api-base"], v1.as_str()),
