@@ -122,7 +122,8 @@ pub(crate) fn import_holding(
     let mut known: Option<droid::Known> = None;
     for (tool, path, project) in jsonl {
         let key = path.to_string_lossy().into_owned();
-        if tool == Tool::Droid && known.is_none() {
+        let last = cursors.get(&key);
+        if tool == Tool::Droid && known.is_none() && !unchanged(&path, last) {
             known = Some(droid::known(&sources.factory));
         }
         let file = File {
@@ -132,7 +133,7 @@ pub(crate) fn import_holding(
             hold,
             known: known.as_ref(),
         };
-        if let Err(e) = one_file(&file, cursors.get(&key), sink, &mut report) {
+        if let Err(e) = one_file(&file, last, sink, &mut report) {
             report.errors.push(format!("{}: {e}", path.display()));
         }
     }
@@ -164,6 +165,16 @@ struct State {
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
+}
+
+/// Whether `path` is as the last pass left it (size, time and identity).
+fn unchanged(path: &Path, last: Option<&Cursor>) -> bool {
+    let seen = last.map(|c| Stamp {
+        size: c.size,
+        mtime_ms: c.mtime_ms,
+        id: c.file_id,
+    });
+    stamp(path).is_ok_and(|now| seen == Some(now))
 }
 
 /// A JSON Lines file to read, and how.

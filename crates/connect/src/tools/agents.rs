@@ -1,6 +1,6 @@
 //! The newer coding agents' plans: Copilot CLI, Qwen Code, Pi, Kilo CLI and Factory Droid, each
 //! with its own "bring your own key" settings (no vendor login). What each reads was found by
-//! running it against the gateway (`docs/research/agents.md`).
+//! running it against the gateway (`docs/research/tool-usage-logs.md`, section 6).
 
 use serde_json::{json, Map, Value};
 
