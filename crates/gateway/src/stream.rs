@@ -20,8 +20,8 @@ use axum::body::Body;
 use axum::http::HeaderValue;
 use axum::response::Response;
 use bytes::{Bytes, BytesMut};
-use codec::Decoder;
 pub(crate) use codec::Encoder;
+use codec::{is_usage_only_chunk, Decoder};
 use futures_util::StreamExt;
 use std::time::Duration;
 use switchyard_core::ErrorClass;
@@ -393,15 +393,4 @@ impl Drop for Pump {
             self.end(Ended::Cleanly);
         }
     }
-}
-
-/// `{"choices":[], "usage":{…}}`: the chunk `include_usage` adds.
-fn is_usage_only_chunk(data: &str) -> bool {
-    data.contains("\"usage\"")
-        && serde_json::from_str::<serde_json::Value>(data).is_ok_and(|v| {
-            v.get("choices")
-                .and_then(|c| c.as_array())
-                .is_some_and(Vec::is_empty)
-                && v.get("usage").is_some_and(|u| !u.is_null())
-        })
 }

@@ -110,3 +110,14 @@ impl Encoder {
         }
     }
 }
+
+/// `{"choices":[], "usage":{…}}`: the chunk `include_usage` adds.
+pub(super) fn is_usage_only_chunk(data: &str) -> bool {
+    data.contains("\"usage\"")
+        && serde_json::from_str::<serde_json::Value>(data).is_ok_and(|v| {
+            v.get("choices")
+                .and_then(|c| c.as_array())
+                .is_some_and(Vec::is_empty)
+                && v.get("usage").is_some_and(|u| !u.is_null())
+        })
+}

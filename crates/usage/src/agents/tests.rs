@@ -201,16 +201,52 @@ fn ledger(tool: &str) -> Vec<(String, String, u64, u64)> {
         .collect()
 }
 
+/// Kilo's database rebuilt from the rows its real run wrote (`<scenario>.rows.json`, as
+/// `sqlite3 -json` printed them; no database file is kept in the repository).
+fn kilo_db(home: &Path, scenario: &str) {
+    let rows: serde_json::Value =
+        serde_json::from_slice(&fixture(&format!("kilo/{scenario}.rows.json"))).unwrap();
+    let path = home.join(".local/share/kilo/kilo.db");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(
+        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT);
+         CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT);",
+    )
+    .unwrap();
+    let s = |v: &serde_json::Value, k: &str| v[k].as_str().map(str::to_string);
+    let n = |v: &serde_json::Value, k: &str| v[k].as_i64();
+    for r in rows["message"].as_array().unwrap() {
+        let p = rusqlite::params![
+            s(r, "id"),
+            s(r, "session_id"),
+            n(r, "time_created"),
+            n(r, "time_updated"),
+            s(r, "data")
+        ];
+        c.execute("INSERT INTO message VALUES (?1, ?2, ?3, ?4, ?5)", p)
+            .unwrap();
+    }
+    for r in rows["part"].as_array().unwrap() {
+        let p = rusqlite::params![
+            s(r, "id"),
+            s(r, "message_id"),
+            s(r, "session_id"),
+            n(r, "time_created"),
+            n(r, "time_updated"),
+            s(r, "data")
+        ];
+        c.execute("INSERT INTO part VALUES (?1, ?2, ?3, ?4, ?5, ?6)", p)
+            .unwrap();
+    }
+}
+
 #[test]
 fn kilo_reads_its_own_database_with_the_ledgers_counts() {
     let want = ledger("kilo");
     for scenario in ["demo-hello", "anthropic-tool"] {
         let home = tempfile::tempdir().unwrap();
-        put(
-            home.path(),
-            ".local/share/kilo/kilo.db",
-            &fixture(&format!("kilo/{scenario}.db")),
-        );
+        kilo_db(home.path(), scenario);
         let r = records_of(home.path(), Tool::Kilo);
         let got: Vec<(u64, u64)> = r
             .iter()
