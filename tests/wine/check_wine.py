@@ -237,6 +237,7 @@ def main():
             check_keys_and_data_folders(origin)
             check_usage_import()
             files.check_connect(pathlib.Path(trap))
+            files.check_copilot_env()
             files.check_sweep()
             files.check_held_and_read_only()
             files.check_long_path()

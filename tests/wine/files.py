@@ -3,6 +3,9 @@
 - `connect claude-code` and `codex` write `%USERPROFILE%\\.claude\\settings.json` and
   `%USERPROFILE%\\.codex\\config.toml` (CRLF files stay CRLF), never `HOME`, and `disconnect`
   restores both files byte for byte;
+- `connect copilot-cli` sets Copilot CLI's variables in `HKCU\\Environment` (where a new cmd,
+  PowerShell or Git Bash gets them; no file written), and `disconnect` puts each back as it was,
+  type included;
 - the key sweep reads `HKCU\\Environment` (a canary set there as `REG_EXPAND_SZ`) and the
   PowerShell profile in Documents: moving the variable removes it from the registry, its key
   is in the Credential Manager, and "Put back" sets it again with its type;
@@ -48,6 +51,33 @@ def check_connect(home_trap):
 
 
 ENV_KEY = "HKCU\\Environment"
+COPILOT_VARS = ("COPILOT_PROVIDER_BASE_URL", "COPILOT_PROVIDER_API_KEY", "COPILOT_MODEL")
+
+
+def check_copilot_env():
+    assert reg("add", ENV_KEY, "/v", "COPILOT_MODEL", "/t", "REG_EXPAND_SZ", "/d", "%MY_MODEL%",
+               "/f").returncode == 0
+    before = {name: env_value(name) for name in COPILOT_VARS}
+    out = serve_cli("connect", "copilot-cli").stdout
+    assert ENV_KEY in out, out
+    base, token, model = (env_value(name) for name in COPILOT_VARS)
+    assert base and base[0] == "REG_SZ" and base[1].startswith("http://127.0.0.1:"), base
+    assert token and token[1].startswith("sy-"), "the gateway token, not a provider key"
+    assert model and model[0] == "REG_EXPAND_SZ" and model[1] != "%MY_MODEL%", model
+    assert not (PROFILE / ".copilot").exists() and not (PROFILE / ".bashrc").exists(), \
+        "no file is written for Copilot CLI on Windows"
+    # A program started now (a new shell) has them in its environment.
+    shell = wine_tool("cmd", "/c", "echo", "%COPILOT_PROVIDER_BASE_URL%")
+    assert base[1] in shell.stdout, f"a new cmd has the variable: {shell.stdout!r}"
+    status = json.loads(serve_cli("tools", "--json").stdout)
+    copilot = next(t for t in status if t["id"] == "copilot-cli")
+    assert copilot["connected"] and copilot["pointsAt"] == base[1], copilot
+    serve_cli("disconnect", "copilot-cli")
+    after = {name: env_value(name) for name in COPILOT_VARS}
+    assert after == before, f"disconnect puts each variable back as it was: {after} != {before}"
+    reg("delete", ENV_KEY, "/v", "COPILOT_MODEL", "/f")
+    print("  connect copilot-cli: its variables in HKCU\\Environment (a new cmd has them, no file "
+          "written); disconnect put COPILOT_MODEL back as REG_EXPAND_SZ and removed the rest")
 
 
 def env_value(name):

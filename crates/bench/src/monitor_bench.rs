@@ -122,6 +122,7 @@ async fn main() -> Result<(), String> {
     opts.tools_home = Some(switchyard_app::Home {
         home: dir.join("home"),
         vars: Default::default(),
+        env_store: None,
     });
     opts.notify = switchyard_app::NotifyChannel::Recording(Arc::new(
         switchyard_notify::RecordingNotifier::new(),

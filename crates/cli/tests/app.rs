@@ -88,6 +88,8 @@ mod tools_repair;
 mod tools_sweep;
 #[path = "app/tools_sweep_env.rs"]
 mod tools_sweep_env;
+#[path = "app/tools_user_env.rs"]
+mod tools_user_env;
 #[path = "app/usage.rs"]
 mod usage;
 #[path = "app/usage_bounds.rs"]

@@ -3,11 +3,10 @@
 //! anything is written), records the journal, backs up and stages each file, then renames them
 //! into place; a disconnect re-reads each live file and undoes only the recorded keys. Both
 //! refuse, before writing anything, a file in a folder another user can write
-//! ([`folders::check`]).
+//! ([`journal::check_folder`]).
 
-use super::folders;
 use super::journal::{self, FileEntry, FileRecord, Restore, CONNECTED, PENDING};
-use super::Tools;
+use super::{target, Tools};
 use std::path::{Path, PathBuf};
 use switchyard_app::tools::files;
 use switchyard_app::AppError;
@@ -32,6 +31,8 @@ struct Staged {
     record: FileRecord,
     live: Option<String>,
     next: Option<String>,
+    /// The variables it covers, when it is the user's environment store ([`target`]).
+    store: Option<Vec<String>>,
 }
 
 /// Applies `plans` as connection `id` (a reconnect first undoes the previous record in memory,
@@ -57,12 +58,14 @@ pub fn connect(
         None => Vec::new(),
     };
     for plan in plans {
-        folders::check(&plan.path)?;
+        journal::check_folder(inner, &plan.path)?;
     }
     let mut staged = Vec::new();
     for plan in plans {
-        let live = files::read_text(&plan.path)?;
         let prior = old_restore.as_ref().and_then(|r| r.file(&plan.path));
+        let names = target::names(&plan.changes, prior.map(|p| &p.record));
+        let store = target::store(inner, &plan.path).map(|_| names.clone());
+        let live = target::read(inner, &plan.path, &names)?;
         let base = match prior {
             Some(rec) => undo_for_reconnect(plan, live.as_deref(), rec)?,
             None => live.clone(),
@@ -85,9 +88,10 @@ pub fn connect(
         let created_dir = match (old_entry, other) {
             (Some(e), _) => e.created_dir.clone(),
             (None, Some(dir)) => dir,
+            (None, None) if store.is_some() => None,
             (None, None) => missing_dir(&plan.path),
         };
-        let next = Some(applied.text);
+        let next = target::canonical(inner, &plan.path, &names, Some(applied.text))?;
         staged.push(Staged {
             entry: FileEntry {
                 path: plan.path.clone(),
@@ -104,12 +108,13 @@ pub fn connect(
             },
             live,
             next,
+            store,
         });
     }
     // A file that cannot be replaced refuses the whole connect before anything is written.
     for s in staged
         .iter()
-        .filter(|s| s.live.is_some() && s.live != s.next)
+        .filter(|s| s.store.is_none() && s.live.is_some() && s.live != s.next)
     {
         files::check_replaceable(&s.entry.path)?;
     }
@@ -152,7 +157,7 @@ pub fn connect(
                 .iter()
                 .find(|e| e.path == rec.path)
                 .and_then(|e| e.created_dir.clone());
-            journal::revert_file(&rec.path, rec, created.as_deref())?;
+            journal::revert_file(inner, &rec.path, rec, created.as_deref())?;
         }
     }
     let entries: Vec<FileEntry> = staged.iter().map(|s| s.entry.clone()).collect();
@@ -167,7 +172,10 @@ pub fn connect(
     };
     inner.connections.put_connection(&row)?;
     let mut temps = Vec::new();
-    for s in staged.iter().filter(|s| s.live != s.next) {
+    for s in staged
+        .iter()
+        .filter(|s| s.store.is_none() && s.live != s.next)
+    {
         if let Some(text) = &s.next {
             temps.push((files::stage(&s.entry.path, text)?, s.entry.path.clone()));
         }
@@ -177,18 +185,20 @@ pub fn connect(
         std::process::abort();
     }
     if std::env::var(files::FAULT_ENV).as_deref() == Ok("touch-before-rename") {
-        if let Some(s) = staged.iter().find(|s| s.live.is_some() && s.live != s.next) {
+        let file = |s: &&Staged| s.store.is_none() && s.live.is_some() && s.live != s.next;
+        if let Some(s) = staged.iter().find(file) {
             let touched = format!("{}\n", s.live.as_deref().unwrap_or_default());
             std::fs::write(&s.entry.path, touched)
                 .map_err(|e| AppError::File(format!("injected fault: {e}")))?;
         }
     }
     // The tool may have saved its file since it was read: then nothing is replaced.
-    let meanwhile = staged
-        .iter()
-        .filter(|s| s.live != s.next)
-        .find(|s| !matches!(files::read_text(&s.entry.path), Ok(now) if now == s.live));
-    if let Some(s) = meanwhile {
+    let meanwhile = staged.iter().filter(|s| s.live != s.next).find(|s| {
+        let names = s.store.as_deref().unwrap_or_default();
+        !matches!(target::read(inner, &s.entry.path, names), Ok(now) if now == s.live)
+    });
+    // Nothing is written yet: undoes the journal and the temp files, for a refusal.
+    let abandon = |e: AppError| -> Result<FilesReport, AppError> {
         for (tmp, _) in &temps {
             files::remove(tmp)?;
         }
@@ -202,10 +212,30 @@ pub fn connect(
                 journal::delete_restore(inner, id)?;
             }
         }
-        return Err(AppError::Conflict(format!(
+        Err(e)
+    };
+    if let Some(s) = meanwhile {
+        return abandon(AppError::Conflict(format!(
             "{} changed while Switchyard was connecting (the tool may have saved it); nothing was changed. Connect again.",
             files::shown(home, &s.entry.path)
         )));
+    }
+    // The environment store first: it can refuse (a policy, a locked key), and then the
+    // variables set so far are put back and no file is replaced.
+    for s in staged.iter().filter(|s| s.live != s.next) {
+        let (Some(names), Some(env)) = (&s.store, target::store(inner, &s.entry.path)) else {
+            continue;
+        };
+        if let Err(e) = target::write_store(env, &s.entry.path, names, s.next.as_deref()) {
+            if let Err(undo) = target::write_store(env, &s.entry.path, names, s.live.as_deref()) {
+                tracing::error!("could not put {} back: {undo}", s.entry.path.display());
+            }
+            return abandon(match e {
+                AppError::File(m) => AppError::File(format!("{m} Nothing was changed.")),
+                other => other,
+            });
+        }
+        report.changed.push(files::shown(home, &s.entry.path));
     }
     for (tmp, path) in &temps {
         files::commit(tmp, path)?;
@@ -321,7 +351,7 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
     let entries = journal::entries(&row)?;
     let restore = journal::load_restore(inner, id)?.ok_or_else(|| missing_record(inner, id))?;
     for rec in &restore.files {
-        folders::check(&rec.path)?;
+        journal::check_folder(inner, &rec.path)?;
     }
     let mut report = FilesReport::default();
     for rec in &restore.files {
@@ -329,7 +359,7 @@ pub fn disconnect(inner: &Tools, id: &str, home: &Path) -> Result<FilesReport, A
             .iter()
             .find(|e| e.path == rec.path)
             .and_then(|e| e.created_dir.clone());
-        let (changed, kept) = journal::revert_file(&rec.path, rec, created.as_deref())?;
+        let (changed, kept) = journal::revert_file(inner, &rec.path, rec, created.as_deref())?;
         if changed {
             report.changed.push(files::shown(home, &rec.path));
         }

@@ -6,7 +6,7 @@
 //! [`repair`] runs at start-up: a connect interrupted between the journal and the last rename is
 //! rolled back (or finished, when every file made it), and temp files left behind are removed.
 
-use super::Tools;
+use super::{folders, target, Tools};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use switchyard_app::tools::files;
@@ -126,21 +126,31 @@ pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
     let mut done = Vec::new();
     for row in inner.connections.list_connections()? {
         let list = entries(&row)?;
-        for e in &list {
+        for e in list
+            .iter()
+            .filter(|e| target::store(inner, &e.path).is_none())
+        {
             files::remove(&files::tmp_path(&e.path))?;
         }
         if row.state != PENDING {
             continue;
         }
+        let restore = load_restore(inner, &row.id)?.unwrap_or_default();
         let mut written = Vec::new();
         for e in &list {
-            let now = files::digest(files::read_text(&e.path)?.as_deref());
+            let records = [Some(&restore), restore.previous.as_deref()];
+            let names: Vec<String> = records
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.file(&e.path))
+                .flat_map(|f| target::names(&[], Some(&f.record)))
+                .collect();
+            let now = files::digest(target::read(inner, &e.path, &names)?.as_deref());
             if now == e.after && e.after != e.before {
                 written.push(e);
             }
         }
         let changing = list.iter().filter(|e| e.after != e.before).count();
-        let restore = load_restore(inner, &row.id)?.unwrap_or_default();
         let old_token = restore
             .previous_token
             .clone()
@@ -172,7 +182,7 @@ pub fn repair(inner: &Tools) -> Result<Vec<String>, AppError> {
                 restore.previous.as_ref().and_then(|p| p.file(&e.path))
             };
             if let Some(rec) = rec {
-                revert_file(&e.path, rec, e.created_dir.as_deref())?;
+                revert_file(inner, &e.path, rec, e.created_dir.as_deref())?;
             }
         }
         revoke(inner, row.token_id.as_deref())?;
@@ -211,19 +221,33 @@ pub(super) fn edit_error(path: &Path, e: EditError) -> AppError {
     }
 }
 
+/// [`folders::check`] for a file; the environment store has no folder.
+pub fn check_folder(inner: &Tools, path: &Path) -> Result<(), AppError> {
+    match target::store(inner, path) {
+        Some(_) => Ok(()),
+        None => folders::check(path),
+    }
+}
+
 /// Undoes one file's record on its live text. Returns (whether the file changed, the keys kept).
 pub fn revert_file(
+    inner: &Tools,
     path: &Path,
     rec: &FileRecord,
     created_dir: Option<&Path>,
 ) -> Result<(bool, Vec<String>), AppError> {
     let format = format_of(&rec.format)?;
-    let live = files::read_text(path)?;
+    let names = target::names(&[], Some(&rec.record));
+    let live = target::read(inner, path, &names)?;
     let reverted =
         edit::revert(live.as_deref(), format, &rec.record).map_err(|e| edit_error(path, e))?;
     let kept = reverted.kept.iter().map(|k| k.join(".")).collect();
     if reverted.text == live {
         return Ok((false, kept));
+    }
+    if let Some(env) = target::store(inner, path) {
+        target::write_store(env, path, &names, reverted.text.as_deref())?;
+        return Ok((true, kept));
     }
     match &reverted.text {
         Some(text) => files::write_atomic(path, text)?,

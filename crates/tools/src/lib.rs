@@ -16,6 +16,7 @@ mod folders;
 mod journal;
 mod service;
 mod statusline;
+mod target;
 mod team;
 
 pub use connect::FilesReport;
@@ -90,13 +91,16 @@ impl Tools {
             let tokens = inner.token_rows.list_tokens()?;
             let usage = statusline::usage_today_by_token(inner)?;
             let mut out = Vec::new();
+            let base_url_var = ["COPILOT_PROVIDER_BASE_URL".to_string()];
             for (tool, installed) in found {
                 let row = connections.iter().find(|c| c.id == tool.as_str());
                 let token_name = row
                     .and_then(|r| r.token_id.as_deref())
                     .and_then(|id| tokens.iter().find(|t| t.id == id))
                     .map(|t| t.name.clone());
-                let read = |p: &Path| files::read_text(p).ok().flatten();
+                // The environment store holds only Copilot CLI's variables; its base URL is the
+                // one read.
+                let read = |p: &Path| target::read(inner, p, &base_url_var).ok().flatten();
                 let points_at = tools::current_base_url(tool, &home, &read);
                 let connected = row.is_some_and(|r| r.state == journal::CONNECTED);
                 let via_team = row

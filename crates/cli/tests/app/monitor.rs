@@ -28,6 +28,7 @@ pub(super) async fn start_monitored(dir: &Path) -> (Switchyard, Arc<RecordingNot
     opts.tools_home = Some(switchyard_app::Home {
         home: dir.join("home"),
         vars: Default::default(),
+        env_store: None,
     });
     (Switchyard::start(opts).await.unwrap(), recorder)
 }

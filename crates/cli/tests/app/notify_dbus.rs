@@ -84,6 +84,7 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
     opts.tools_home = Some(switchyard_app::Home {
         home: dir.path().join("home"),
         vars: Default::default(),
+        env_store: None,
     });
     let app = Switchyard::start(opts).await.unwrap();
     super::monitor::no_cooldown(&app).await;

@@ -108,6 +108,7 @@ pub async fn start_tools_custom(
     opts.tools_home = Some(Home {
         home: home.path().to_path_buf(),
         vars: Default::default(),
+        env_store: None,
     });
     opts.tools_path = Some(String::new());
     custom(&mut opts);

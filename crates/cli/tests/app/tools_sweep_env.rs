@@ -12,18 +12,19 @@ use std::sync::Mutex;
 use switchyard_app::tools::user_env::{EnvVar, UserEnv};
 use switchyard_mock::MockServer;
 
-const STORE: &str = r"HKCU\Environment";
+pub const STORE: &str = r"HKCU\Environment";
 const KEY: &str = "sk-proj-CANARYenvSt0reK3yXq2Lm9Rt4Wv8Yz3Bc6Df1Gh5Jk7";
 const PS_KEY: &str = "sk-ant-api03-CANARYpsProfi1eK3y7Hq2Lm9Rt4Wv8Yz3Bc6Df1";
 
+/// An in-memory `HKCU\Environment`.
 #[derive(Default)]
-struct Registry {
-    vars: Mutex<Vec<EnvVar>>,
-    refuse_writes: Mutex<bool>,
+pub struct Registry {
+    pub vars: Mutex<Vec<EnvVar>>,
+    pub refuse_writes: Mutex<bool>,
 }
 
 impl Registry {
-    fn with(vars: &[(&str, &str, bool)]) -> Arc<Registry> {
+    pub fn with(vars: &[(&str, &str, bool)]) -> Arc<Registry> {
         let r = Registry::default();
         *r.vars.lock().unwrap() = vars
             .iter()
@@ -36,7 +37,7 @@ impl Registry {
         Arc::new(r)
     }
 
-    fn get(&self, name: &str) -> Option<EnvVar> {
+    pub fn get(&self, name: &str) -> Option<EnvVar> {
         self.vars
             .lock()
             .unwrap()

@@ -18,6 +18,7 @@ async fn start_with_records(dir: &Path) -> Switchyard {
     opts.tools_home = Some(switchyard_app::Home {
         home: dir.join("home"),
         vars: Default::default(),
+        env_store: None,
     });
     Switchyard::start(opts).await.unwrap()
 }

@@ -23,7 +23,9 @@ fn names(params: &ConnectParams) -> Vec<&str> {
 /// Copilot CLI takes its provider only from the environment: the variables go in a file of
 /// their own (`~/.copilot/switchyard.env`, `export` lines), which one marked line in each of
 /// the user's shell startup files sources when it exists. A new shell has them; removing the
-/// line and the file undoes it. The gateway token is the only secret written.
+/// line and the file undoes it. On Windows they go in the user's environment instead
+/// ([`Home::env_store`]: every new cmd, PowerShell or Git Bash has them; Disconnect puts back
+/// what each held). The gateway token is the only secret written.
 pub(super) fn copilot(home: &Home, params: &ConnectParams, root: &str) -> Vec<Option<FilePlan>> {
     let tool = ToolId::CopilotCli;
     let mut env = vec![

@@ -115,7 +115,16 @@ pub struct Home {
     pub home: PathBuf,
     /// The [`HOME_VARS`] that are set (and not empty).
     pub vars: BTreeMap<String, String>,
+    /// Where a new shell's variables are kept outside files, when that is how the platform
+    /// does it: Windows' [`WINDOWS_USER_ENV`] (what `setx` writes; cmd, PowerShell and Git Bash
+    /// all start with it). A tool configured only by its environment (Copilot CLI) is set
+    /// there; `None` (Unix) puts its variables in a file the shell's startup file sources.
+    pub env_store: Option<String>,
 }
+
+/// The user's environment on Windows, as [`Home::env_store`] names it (and as a connection's
+/// "file" path: the app edits it as a `.env` text of the variables it touches).
+pub const WINDOWS_USER_ENV: &str = r"HKCU\Environment";
 
 /// The variables [`Home::vars`] may hold: those that move a tool's folder, and the user's
 /// shell (which startup file Copilot CLI's variables go in).
@@ -155,6 +164,7 @@ impl Home {
         Some(Home {
             home: PathBuf::from(home),
             vars,
+            env_store: cfg!(windows).then(|| WINDOWS_USER_ENV.to_string()),
         })
     }
 

@@ -17,7 +17,8 @@ pub(super) fn claude_settings(home: &Home) -> (PathBuf, Format) {
 ///
 /// opencode's (and Kilo's) file is `opencode.json` unless only `opencode.jsonc` exists; Copilot
 /// CLI's shell startup files are those that exist or the login shell reads (the places this
-/// looks at the disk).
+/// looks at the disk). Where the platform keeps a shell's variables outside files
+/// ([`Home::env_store`]), Copilot CLI's one "file" is that store, edited as `.env` text.
 pub fn config_files(tool: ToolId, home: &Home) -> Vec<(PathBuf, Format)> {
     let h = &home.home;
     match tool {
@@ -49,6 +50,9 @@ pub fn config_files(tool: ToolId, home: &Home) -> Vec<(PathBuf, Format)> {
         }
         ToolId::Aider => vec![(h.join(".aider.conf.yml"), Format::Yaml)],
         ToolId::CopilotCli => {
+            if let Some(store) = &home.env_store {
+                return vec![(PathBuf::from(store), Format::Dotenv)];
+            }
             let dir = home
                 .var("COPILOT_HOME")
                 .unwrap_or_else(|| h.join(".copilot"));

@@ -11,6 +11,7 @@ fn home() -> Home {
     Home {
         home: PathBuf::from("/home/u"),
         vars: BTreeMap::new(),
+        env_store: None,
     }
 }
 
@@ -111,6 +112,7 @@ fn opencode_uses_its_jsonc_file_only_when_it_is_the_only_one() {
     let h = Home {
         home: dir.path().into(),
         vars: BTreeMap::new(),
+        env_store: None,
     };
     let folder = dir.path().join(".config/opencode");
     std::fs::create_dir_all(&folder).unwrap();

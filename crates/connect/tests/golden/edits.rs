@@ -226,6 +226,7 @@ fn absent_files_are_created_and_removed_again() {
     let home = Home {
         home: PathBuf::from("/nonexistent-home"),
         vars: Default::default(),
+        env_store: None,
     };
     for tool in ToolId::ALL {
         for plan in plan(tool, &home, &params()) {
@@ -253,6 +254,7 @@ fn droid_keeps_the_users_own_custom_models() {
     let home = Home {
         home: dir.path().to_path_buf(),
         vars: Default::default(),
+        env_store: None,
     };
     let settings = dir.path().join(".factory/settings.json");
     fs::create_dir_all(settings.parent().unwrap()).unwrap();

@@ -79,6 +79,7 @@ fn setup(tool: ToolId) -> (tempfile::TempDir, Vec<FilePlan>) {
     let home = Home {
         home: dir.path().to_path_buf(),
         vars: Default::default(),
+        env_store: None,
     };
     for entry in fs::read_dir(fixtures(tool).join("before")).unwrap() {
         let entry = entry.unwrap();

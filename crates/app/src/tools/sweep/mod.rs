@@ -84,8 +84,11 @@ pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
     out.push(config.join("fish/config.fish"));
     out.extend(powershell_profiles(home, &config));
     out.push(h.join(".env"));
+    // The environment store (Copilot CLI's on Windows) is not a file; the sweep reads it apart.
+    let store = home.env_store.as_deref().map(Path::new);
     for tool in tools::ToolId::ALL {
-        out.extend(tools::config_files(tool, home).into_iter().map(|(p, _)| p));
+        let files = tools::config_files(tool, home).into_iter().map(|(p, _)| p);
+        out.extend(files.filter(|p| Some(p.as_path()) != store));
     }
     out
 }
