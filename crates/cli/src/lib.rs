@@ -43,6 +43,7 @@ mod team_budget;
 mod team_config;
 mod token;
 mod tools;
+mod update;
 mod usage;
 mod values;
 
@@ -126,6 +127,9 @@ pub enum Command {
     Drill(drill::DrillArgs),
     /// Start the app at login, in the tray: show, on or off
     StartAtLogin(login::StartAtLoginArgs),
+    /// Updates from signed releases: check, or download, verify and install
+    #[command(subcommand)]
+    Update(update::UpdateCommand),
     /// An MCP server on stdin/stdout (also at /mcp on the gateway, with a token)
     Mcp,
     /// Print a shell completion script
@@ -255,6 +259,7 @@ async fn run_command(command: Command) -> ExitCode {
             }
         }
         Command::Mcp => mcp::mcp().await,
+        Command::Update(c) => c.run().await,
         Command::Check(a) => check::check(a).await,
         Command::Drill(a) if a.live().is_none() => drill::drill(a).await,
         mut command => {
@@ -333,6 +338,7 @@ async fn on_core(command: &Command, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         Command::Team(a) => a.run(io).await,
         Command::Mcp => io::own_core(io, "mcp"),
         Command::Check(_) => io::own_core(io, "check"),
+        Command::Update(_) => io::own_core(io, "update"),
         Command::Completions(_) | Command::Man => io::own_core(io, "completions"),
     }
 }

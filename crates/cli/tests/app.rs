@@ -90,6 +90,8 @@ mod tools_sweep;
 mod tools_sweep_env;
 #[path = "app/tools_user_env.rs"]
 mod tools_user_env;
+#[path = "app/update_cli.rs"]
+mod update_cli;
 #[path = "app/usage.rs"]
 mod usage;
 #[path = "app/usage_bounds.rs"]

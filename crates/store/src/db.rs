@@ -29,6 +29,9 @@ impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
+        // A newer build's database is refused before anything is written to it (switching the
+        // journal mode rewrites the header): that build opens it as it left it.
+        refuse_newer(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // 32 MB of page cache (SQLite's default is 2 MB): the ledger's indexes and the rollups a
@@ -150,7 +153,8 @@ impl Store {
     }
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// [`StoreError::TooNew`] when the file's schema is past this build's; its `user_version`.
+fn refuse_newer(conn: &Connection) -> Result<u32, StoreError> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let target = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
     if current > target {
@@ -159,6 +163,12 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: target,
         });
     }
+    Ok(current)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current = refuse_newer(conn)?;
+    let target = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
     let tx = conn.transaction()?;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(step)?;
@@ -220,17 +230,28 @@ mod tests {
     }
 
     #[test]
-    fn a_database_from_a_newer_version_is_refused() {
+    fn a_database_from_a_newer_version_is_refused_and_left_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("newer.sqlite");
-        Connection::open(&path)
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE future (x); INSERT INTO future VALUES (1);")
+                .unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let refused = Store::open(&path).err().unwrap();
+        assert!(matches!(refused, StoreError::TooNew { found: 99, .. }));
+        assert!(
+            refused.to_string().contains("newer Switchyard"),
+            "{refused}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before, "not a byte changed");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .pragma_update(None, "user_version", 99)
-            .unwrap();
-        assert!(matches!(
-            Store::open(&path),
-            Err(StoreError::TooNew { found: 99, .. })
-        ));
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["newer.sqlite"], "no WAL or journal left beside it");
     }
 }
 

@@ -22,7 +22,7 @@ impl Switchyard {
                     paths.data_dir.display()
                 ))
             })?;
-            Ok::<_, AppError>(Store::open(&paths.db_file)?)
+            Store::open(&paths.db_file).map_err(|e| too_new(&paths.db_file, e))
         })
         .await??;
         let demo = MockServer::start(opts.demo)
@@ -338,5 +338,18 @@ async fn launch_gateway(
             tracing::error!(error = %e, "gateway not started");
             GatewayStatus::Failed(e.to_string())
         }
+    }
+}
+
+/// A database a newer Switchyard wrote, said as what to do: it was left as it is (an older
+/// build never migrates one down), so the newer build opens it as it left it.
+fn too_new(db: &std::path::Path, e: switchyard_store::StoreError) -> AppError {
+    match e {
+        switchyard_store::StoreError::TooNew { found, supported } => AppError::File(format!(
+            "{} was written by a newer Switchyard (data version {found}; this one knows up to {supported}). It was left as it is: install the newer version again, or start this one with another data folder ({}).",
+            db.display(),
+            crate::paths::DATA_DIR_ENV
+        )),
+        other => other.into(),
     }
 }

@@ -1,0 +1,38 @@
+//! What can go wrong with an update, each said as what happened and what was (not) done. No
+//! variant holds a key or a package's bytes; URLs are the user's or the manifest's.
+
+/// An update that could not be checked, downloaded or installed. Whenever one is returned,
+/// nothing was installed.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("{url} is plain HTTP to another machine; updates are read over HTTPS (plain HTTP only from this machine, 127.0.0.1). Nothing was installed.")]
+    Insecure { url: String },
+    #[error("{url} is not a valid address: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("Cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("{url} answered HTTP {status}.")]
+    Status { url: String, status: u16 },
+    #[error("{url} is larger than {limit} bytes; refused. Nothing was installed.")]
+    TooLarge { url: String, limit: u64 },
+    #[error("The update manifest at {url} is not valid: {reason}. Nothing was installed.")]
+    Manifest { url: String, reason: String },
+    #[error("Version {offered} is not newer than this one ({running}), so it is not installed.")]
+    NotNewer { offered: String, running: String },
+    #[error("The update manifest has no package for this install ({wanted}); it has {offered}.")]
+    NoPackage { wanted: String, offered: String },
+    #[error("The package {file} does not carry a valid signature of Switchyard's release key ({reason}). It was not installed: it may have been tampered with, or signed by someone else.")]
+    BadSignature { file: String, reason: String },
+    #[error("The package {file} is signed as version {signed}, but the manifest announces {offered}. It was not installed.")]
+    SignedVersion {
+        file: String,
+        signed: String,
+        offered: String,
+    },
+    #[error("The package {file} is signed without naming a version (a release signs its version, so an older package cannot pass for it). It was not installed.")]
+    Unversioned { file: String },
+    #[error("{0}")]
+    NotSelfUpdating(String),
+    #[error("Installing the update failed: {0}")]
+    Install(String),
+}
