@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+mod release;
+
 use switchyard_update::testing::{server, Files, Signer};
 use switchyard_update::{Check, Installer, Target, UpdateError, Updater};
 
@@ -229,4 +231,27 @@ async fn a_broken_or_oversized_manifest_or_a_missing_package_is_refused() {
         missing,
         Err(UpdateError::Status { status: 404, .. })
     ));
+}
+
+#[test]
+fn the_window_and_the_command_line_trust_the_same_key_and_read_the_same_manifest() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tauri.conf.json");
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let updater = &config["plugins"]["updater"];
+    if option_env!("SWITCHYARD_UPDATE_PUBKEY").is_none() {
+        assert_eq!(
+            updater["pubkey"].as_str(),
+            Some(switchyard_update::RELEASE_KEY),
+            "tauri.conf.json's plugins.updater.pubkey is crates/update/release-key.pub (./dev release-key writes both)"
+        );
+    }
+    assert_eq!(
+        updater["endpoints"][0].as_str(),
+        Some(switchyard_update::DEFAULT_MANIFEST)
+    );
+    assert_eq!(
+        updater["requireSignedVersion"], true,
+        "as this crate requires"
+    );
 }
