@@ -7,6 +7,7 @@ mod lifecycle;
 mod remote;
 mod settings;
 mod tasks;
+mod update;
 mod window_tasks;
 
 pub use remote::core_binary;
@@ -70,6 +71,7 @@ pub fn run() -> Result<i32, String> {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(lifecycle::Lifecycle::default())
         .manage(window_tasks::WindowTasks::default())
         .manage(remote)

@@ -26,6 +26,8 @@ pub struct Remote {
     client: Mutex<Option<Arc<Client>>>,
     events: mpsc::UnboundedSender<UiEvent>,
     quitting: AtomicBool,
+    /// An update is being installed: the core's Quit does not close the window.
+    updating: AtomicBool,
     started: Instant,
     first_paint_ms: OnceLock<u32>,
 }
@@ -112,6 +114,7 @@ impl Remote {
             client: Mutex::new(Some(Arc::new(client))),
             events,
             quitting: AtomicBool::new(false),
+            updating: AtomicBool::new(false),
             started,
             first_paint_ms: OnceLock::new(),
         })
@@ -120,6 +123,32 @@ impl Remote {
     /// The core said it is quitting: never start it again from this window.
     pub fn core_quitting(&self) {
         self.quitting.store(true, Ordering::SeqCst);
+    }
+
+    /// An update install began: the core's Quit keeps this window open (it restarts itself).
+    pub fn begin_update(&self) {
+        self.updating.store(true, Ordering::SeqCst);
+    }
+
+    pub fn end_update(&self) {
+        self.updating.store(false, Ordering::SeqCst);
+    }
+
+    pub fn updating(&self) -> bool {
+        self.updating.load(Ordering::SeqCst)
+    }
+
+    /// Waits until nothing answers at the core's endpoint (it exited); `false` after `timeout`.
+    pub async fn wait_gone(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            let (probe, _) = mpsc::unbounded_channel();
+            if Client::connect(&self.endpoint, probe).await.is_err() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
     }
 
     async fn client(&self) -> Result<Arc<Client>, IpcError> {

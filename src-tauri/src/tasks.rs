@@ -3,7 +3,7 @@
 use crate::ipc::events::{
     AlertsChanged, BackendsChanged, CacheChanged, CostsChanged, DrillProgress, DrillsFinished,
     GatewayHealthChanged, HealthChanged, KeyChecked, NotificationsChanged, ReadinessFinished,
-    ReadinessProgress, RequestsRecorded, RoutesChanged, SyncChanged, TokensChanged,
+    ReadinessProgress, RequestsRecorded, RoutesChanged, SyncChanged, TokensChanged, UpdatesChanged,
 };
 use crate::remote::Remote;
 use switchyard_ipc::UiEvent;
@@ -42,8 +42,13 @@ pub fn forward_events(mut rx: mpsc::UnboundedReceiver<UiEvent>, handle: AppHandl
                     DrillsFinished { run_id, cancelled }.emit(&handle)
                 }
                 UiEvent::NotificationsChanged => NotificationsChanged.emit(&handle),
+                UiEvent::UpdatesChanged => UpdatesChanged.emit(&handle),
                 UiEvent::HealthChanged => HealthChanged.emit(&handle),
                 UiEvent::AlertsChanged => AlertsChanged.emit(&handle),
+                UiEvent::Quit if handle.try_state::<Remote>().is_some_and(|r| r.updating()) => {
+                    tracing::info!("the core stopped for the update");
+                    Ok(())
+                }
                 UiEvent::Quit => {
                     tracing::info!("the core is quitting; closing the window");
                     if let Some(remote) = handle.try_state::<Remote>() {

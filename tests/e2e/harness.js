@@ -159,6 +159,9 @@ async function openSession({ env = {}, dataDir: reuseDir, service: reuseService 
       SWITCHYARD_KEYRING_SERVICE: service,
       // Any free port: tests never collide with a running Switchyard or each other.
       SWITCHYARD_GATEWAY_PORT: "0",
+      // No start-up update check: nothing reads the network unasked (Settings' check is
+      // tested against a release server on 127.0.0.1).
+      SWITCHYARD_NO_UPDATE_CHECK: "1",
       // Every level on: the suite greps the logs for keys.
       RUST_LOG: "trace",
       // A private HOME: the app reads the coding tools' own records there, never the
@@ -343,6 +346,7 @@ export async function launchApp({ args = [], env = {} } = {}) {
     SWITCHYARD_DATA_DIR: dataDir,
     SWITCHYARD_KEYRING_SERVICE: `switchyard-e2e-${process.pid}-${sessionCount}`,
     SWITCHYARD_GATEWAY_PORT: String(port),
+    SWITCHYARD_NO_UPDATE_CHECK: "1",
     // A private HOME (the coding tools' records are read there), unless the test gives one.
     HOME: privateHome(),
     ...env,

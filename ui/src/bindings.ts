@@ -14,7 +14,12 @@ export const commands = {
 	appInfo: () => typedError<AppInfo_Serialize, IpcError_Serialize>(__TAURI_INVOKE("app_info")),
 	/**  Called once by the UI after its first paint, to measure start-up time. */
 	reportFirstPaint: () => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("report_first_paint")),
-	updateSettings: (settings: UserSettings) => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("update_settings", { settings })),
+	updateSettings: (settings: UserSettings_Deserialize) => typedError<UserSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_settings", { settings })),
+	/**
+	 *  Installs `version` (the one Settings offers) and restarts into it. Returns only on failure
+	 *  (the error says what happened; nothing was installed).
+	 */
+	installUpdate: (version: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("install_update", { version })),
 	/**
 	 *  Opens the native dialog for `purpose` (a save dialog for exports, suggesting `file_name`) and
 	 *  answers with the chosen file, or null when the user cancelled.
@@ -59,7 +64,13 @@ export const commands = {
 	 */
 	importConfig: (file: string, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),
-	getSettings: () => typedError<UserSettings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
+	getSettings: () => typedError<UserSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
+	/**  What the last update check found. */
+	updateStatus: () => typedError<UpdateStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_status")),
+	/**  Checks for a newer Switchyard now; a failed check is in the answer's `error`. */
+	checkForUpdates: () => typedError<UpdateStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("check_for_updates")),
+	/**  The window's install of `version` failed: it is not offered for installing again. */
+	updateInstallFailed: (version: string, reason: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("update_install_failed", { version, reason })),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
 	listBackends: () => typedError<Backend_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_backends")),
 	/**  Live validation for the add/edit dialog. Nothing is saved. */
@@ -270,6 +281,8 @@ export const events = {
 	routesChanged: makeEvent<RoutesChanged, RoutesChanged>("routes-changed"),
 	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 	tokensChanged: makeEvent<TokensChanged, TokensChanged>("tokens-changed"),
+	updateProgress: makeEvent<UpdateProgress_Serialize, UpdateProgress_Deserialize>("update-progress"),
+	updatesChanged: makeEvent<UpdatesChanged, UpdatesChanged>("updates-changed"),
 };
 
 /* Types */
@@ -2660,6 +2673,73 @@ export type UnpricedModel = {
 	requests: number | null,
 };
 
+/**  How far an install is, for the progress bar. */
+export type UpdateProgress = UpdateProgress_Serialize | UpdateProgress_Deserialize;
+
+/**  How far an install is, for the progress bar. */
+export type UpdateProgress_Deserialize = {
+	version: string,
+	/**  `downloading`, `installing` or `restarting`. */
+	phase: string,
+	/**  Bytes received, and the package's size when the server said it. */
+	received: number | null,
+	total?: number | null,
+};
+
+/**  How far an install is, for the progress bar. */
+export type UpdateProgress_Serialize = {
+	version: string,
+	/**  `downloading`, `installing` or `restarting`. */
+	phase: string,
+	/**  Bytes received, and the package's size when the server said it. */
+	received: number | null,
+	total: number | null,
+};
+
+/**  What is known about updates (Settings → Updates). */
+export type UpdateStatus = UpdateStatus_Serialize | UpdateStatus_Deserialize;
+
+/**  What is known about updates (Settings → Updates). */
+export type UpdateStatus_Deserialize = {
+	running: string,
+	/**  The newest release the last check found. */
+	latest?: string | null,
+	/**  `latest` is newer than this build. */
+	available: boolean,
+	notes?: string | null,
+	pubDate?: string | null,
+	/**  When the last check ran, and why it failed if it did. */
+	checkedAt?: string | null,
+	error?: string | null,
+	/**  How this copy was installed: deb, rpm, appimage, nsis, msi, app or unmanaged. */
+	installer: string,
+	/**  The app can install `latest` itself; otherwise `how` says how this copy is updated. */
+	canInstall: boolean,
+	how?: string | null,
+};
+
+/**  What is known about updates (Settings → Updates). */
+export type UpdateStatus_Serialize = {
+	running: string,
+	/**  The newest release the last check found. */
+	latest: string | null,
+	/**  `latest` is newer than this build. */
+	available: boolean,
+	notes: string | null,
+	pubDate: string | null,
+	/**  When the last check ran, and why it failed if it did. */
+	checkedAt: string | null,
+	error: string | null,
+	/**  How this copy was installed: deb, rpm, appimage, nsis, msi, app or unmanaged. */
+	installer: string,
+	/**  The app can install `latest` itself; otherwise `how` says how this copy is updated. */
+	canInstall: boolean,
+	how: string | null,
+};
+
+/**  An update check ran or an install failed: Settings → Updates reloads. */
+export type UpdatesChanged = null;
+
 /**  What a rescan read. */
 export type UsageScan = {
 	filesRead: number | null,
@@ -2762,7 +2842,9 @@ export type UsageWindowView_Serialize = {
 	how: string,
 };
 
-export type UserSettings = {
+export type UserSettings = UserSettings_Serialize | UserSettings_Deserialize;
+
+export type UserSettings_Deserialize = {
 	theme: ThemeChoice,
 	revealSeconds: number,
 	/**  Requests older than this many days leave the ledger. */
@@ -2773,6 +2855,27 @@ export type UserSettings = {
 	startAtLogin: boolean,
 	/**  The first-run offer to start at login was answered or dismissed. */
 	startAtLoginOffered: boolean,
+	/**  Check for a newer Switchyard at start, at most once a day. */
+	checkUpdates: boolean,
+	/**  Where the release manifest is read (a mirror); null: the project's releases. */
+	updateSource?: string | null,
+};
+
+export type UserSettings_Serialize = {
+	theme: ThemeChoice,
+	revealSeconds: number,
+	/**  Requests older than this many days leave the ledger. */
+	requestRetentionDays: number,
+	/**  Closing the window keeps Switchyard running in the tray. */
+	keepRunningInTray: boolean,
+	/**  Start Switchyard in the tray when the user logs in. */
+	startAtLogin: boolean,
+	/**  The first-run offer to start at login was answered or dismissed. */
+	startAtLoginOffered: boolean,
+	/**  Check for a newer Switchyard at start, at most once a day. */
+	checkUpdates: boolean,
+	/**  Where the release manifest is read (a mirror); null: the project's releases. */
+	updateSource: string | null,
 };
 
 /**  Every problem with a draft. `ok` is false when an error blocks saving. */

@@ -86,6 +86,8 @@ pub enum DomainEvent {
     AlertsChanged,
     /// A notification failed or delivery recovered: Settings shows the state.
     NotificationsChanged,
+    /// An update check ran, or an install failed: Settings shows the state.
+    UpdatesChanged,
     /// A readiness run started (`done` = 0) or finished one more component.
     ReadinessProgress(Progress),
     /// A readiness run finished and was stored.

@@ -35,6 +35,7 @@ pub use clock::now_ms;
 pub use supervisor::Supervisor;
 mod tokens;
 pub mod tools;
+mod updates;
 pub mod usage;
 
 pub use atomic::write as write_atomic;
@@ -96,6 +97,7 @@ pub use team::attach::TeamLink;
 pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
 pub use tools::{Home, TierModels, ToolId};
+pub use updates::{UpdateStatus, Updates};
 
 /// The innermost error message (the useful part of a reqwest error).
 pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -6,6 +6,7 @@ use crate::events::EventSink;
 use crate::supervisor::Supervisor;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
+use switchyard_core::IssueCode;
 use switchyard_store::{LedgerTable, SettingsTable, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -33,6 +34,10 @@ pub struct Settings {
     pub start_at_login_offered: bool,
     /// The one-time "still running in the tray" notification was shown.
     pub close_hint_shown: bool,
+    /// Check for a newer Switchyard at start, at most once a day (the desktop app).
+    pub check_updates: bool,
+    /// Where the release manifest is read (a mirror); `None`: the project's releases.
+    pub update_source: Option<String>,
 }
 
 impl Default for Settings {
@@ -45,7 +50,18 @@ impl Default for Settings {
             start_at_login: false,
             start_at_login_offered: false,
             close_hint_shown: false,
+            check_updates: true,
+            update_source: None,
         }
+    }
+}
+
+impl Settings {
+    /// The release manifest's address: the user's mirror, else the project's releases.
+    pub fn update_source(&self) -> String {
+        self.update_source
+            .clone()
+            .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string())
     }
 }
 
@@ -91,6 +107,15 @@ impl Preferences {
                 switchyard_core::IssueCode::OutOfRange,
                 "Keep requests for 1 to 3650 days.",
             ));
+        }
+        if let Some(source) = &settings.update_source {
+            switchyard_update::fetch::parse(source).map_err(|e| {
+                let code = match e {
+                    switchyard_update::UpdateError::Insecure { .. } => IssueCode::Unsafe,
+                    _ => IssueCode::Format,
+                };
+                AppError::field(switchyard_core::Field::Url, code, e.to_string())
+            })?;
         }
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;

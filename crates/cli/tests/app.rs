@@ -92,6 +92,8 @@ mod tools_sweep_env;
 mod tools_user_env;
 #[path = "app/update_cli.rs"]
 mod update_cli;
+#[path = "app/updates.rs"]
+mod updates;
 #[path = "app/usage.rs"]
 mod usage;
 #[path = "app/usage_bounds.rs"]
@@ -227,6 +229,16 @@ pub async fn start_in(
     keychain: &Arc<MemoryStore>,
     env: Vec<(&str, &str)>,
 ) -> Switchyard {
+    start_in_custom(dir, keychain, env, |_| {}).await
+}
+
+/// As [`start_in`], with `custom` changing the options last.
+pub async fn start_in_custom(
+    dir: &Path,
+    keychain: &Arc<MemoryStore>,
+    env: Vec<(&str, &str)>,
+    custom: impl FnOnce(&mut Options),
+) -> Switchyard {
     let mut opts = Options::new(AppPaths::under(dir), keychain.clone());
     opts.demo = MockConfig::instant();
     opts.gateway = Some(switchyard_app::GatewayConfig {
@@ -242,6 +254,7 @@ pub async fn start_in(
     opts.monitor = false;
     // As the binaries do: /metrics, /mcp and the team API beside the gateway's own routes.
     opts.mounted = Some(switchyard_interfaces::mount());
+    custom(&mut opts);
     Switchyard::start(opts).await.unwrap()
 }
 

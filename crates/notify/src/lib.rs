@@ -43,6 +43,8 @@ pub enum Kind {
     Verdict,
     /// The user asked for a test notification.
     Test,
+    /// A newer Switchyard is available.
+    Update,
 }
 
 impl Kind {
@@ -53,6 +55,7 @@ impl Kind {
             Kind::AlertResolved => "alert-resolved",
             Kind::Verdict => "verdict",
             Kind::Test => "test",
+            Kind::Update => "update",
         }
     }
 }

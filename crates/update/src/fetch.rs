@@ -60,7 +60,7 @@ pub async fn get(
     client: &reqwest::Client,
     url: &Url,
     limit: u64,
-    progress: &mut dyn FnMut(u64, Option<u64>),
+    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
 ) -> Result<Vec<u8>, UpdateError> {
     allowed(url)?;
     let shown = url.to_string();

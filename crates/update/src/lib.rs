@@ -158,7 +158,7 @@ impl Updater {
     pub async fn download(
         &self,
         offer: &Offer,
-        progress: &mut dyn FnMut(u64, Option<u64>),
+        progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
     ) -> Result<Verified, UpdateError> {
         let url = &offer.package.url;
         let name = url

@@ -43,6 +43,8 @@ pub enum UiEvent {
         cancelled: bool,
     },
     NotificationsChanged,
+    /// An update check ran or an install failed: Settings → Updates reloads.
+    UpdatesChanged,
     HealthChanged,
     AlertsChanged,
     /// The core is quitting (the tray's Quit, SIGTERM): the window closes.
@@ -82,6 +84,7 @@ impl UiEvent {
                 UiEvent::DrillsFinished { run_id, cancelled }
             }
             Ok(DomainEvent::NotificationsChanged) => UiEvent::NotificationsChanged,
+            Ok(DomainEvent::UpdatesChanged) => UiEvent::UpdatesChanged,
             Ok(DomainEvent::HealthChanged) => UiEvent::HealthChanged,
             Ok(DomainEvent::AlertsChanged) => UiEvent::AlertsChanged,
             Err(RecvError::Closed) => return None,

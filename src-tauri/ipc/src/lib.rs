@@ -151,6 +151,12 @@ macro_rules! for_each_command {
             $($prefix;)?
             keychain_status() -> KeychainStatus;
             get_settings() -> UserSettings;
+            /// What the last update check found.
+            update_status() -> UpdateStatus;
+            /// Checks for a newer Switchyard now; a failed check is in the answer's `error`.
+            check_for_updates() -> UpdateStatus;
+            /// The window's install of `version` failed: it is not offered for installing again.
+            update_install_failed(version: String, reason: String) -> ();
             backend_kinds() -> Vec<KindInfo>;
             list_backends() -> Vec<Backend>;
             /// Live validation for the add/edit dialog. Nothing is saved.

@@ -83,6 +83,10 @@ pub struct DrillsFinished {
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct NotificationsChanged;
 
+/// An update check ran or an install failed: Settings → Updates reloads.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct UpdatesChanged;
+
 /// A backend's health status changed: the Overview and Health pages reload.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct HealthChanged;

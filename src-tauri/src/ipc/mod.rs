@@ -61,6 +61,7 @@ macro_rules! forwarders {
                     local::app_info,
                     local::report_first_paint,
                     local::update_settings,
+                    crate::update::install_update,
                     files::choose_file,
                     files::scan_import,
                     files::import_keys,
@@ -89,6 +90,8 @@ macro_rules! forwarders {
                     events::DrillProgress,
                     events::DrillsFinished,
                     events::NotificationsChanged,
+                    events::UpdatesChanged,
+                    crate::update::UpdateProgress,
                     events::HealthChanged,
                     events::AlertsChanged,
                 ])

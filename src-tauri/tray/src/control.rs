@@ -133,6 +133,12 @@ impl Handler for Control {
         Box::pin(async move {
             match name.as_str() {
                 "window_closed" => self.window_closed().await,
+                // The window installs an update: stop as Quit does.
+                "quit_for_update" => {
+                    tracing::info!("quitting for an update");
+                    self.quit.cancel();
+                    Ok(json!({ "quitting": true }))
+                }
                 "login_entry" => login_entry(args).await,
                 _ => dispatch(&self.core, &name, args).await,
             }

@@ -73,6 +73,9 @@ async fn run() -> Result<(), String> {
     let mut opts = Options::new(paths, secrets);
     opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
     opts.use_saved_gateway_settings = true;
+    // The desktop app checks for updates at start (at most daily, when Settings leave it on);
+    // the test sessions turn it off here, so no test reads the network unasked.
+    opts.update_check = std::env::var_os("SWITCHYARD_NO_UPDATE_CHECK").is_none();
     opts.mounted = Some(switchyard_interfaces::mount());
     opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
     // Claude Code's status line is installed from here, so it runs this binary's CLI

@@ -27,6 +27,8 @@ class SettingsResource {
     keepRunningInTray: true,
     startAtLogin: false,
     startAtLoginOffered: false,
+    checkUpdates: true,
+    updateSource: null,
   });
   loaded = $state(false);
 

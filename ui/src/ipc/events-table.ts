@@ -11,6 +11,7 @@ import { costs, spendToday } from "./costs.svelte";
 import { gateway, tokens } from "./gateway.svelte";
 import { alertSettings, alerts, healthHistory, healthOverview } from "./monitor.svelte";
 import { notifications } from "./notifications.svelte";
+import { updates } from "./updates.svelte";
 import { drills } from "./drills.svelte";
 import { readiness } from "./readiness.svelte";
 import { requests } from "./requests.svelte";
@@ -39,6 +40,10 @@ export const EVENT_TABLE: EventTable<typeof events> = {
   // Alerts opened or resolved, or the alert settings changed.
   alertsChanged: [alerts, alertSettings],
   notificationsChanged: [notifications],
+  // An update check ran (at start, from the tray or here) or an install failed.
+  updatesChanged: [updates],
+  // The window's install of an update: the progress bar.
+  updateProgress: [(e) => updates.noteProgress(e)],
   // Cache settings saved or answers cleared.
   cacheChanged: [cacheStats, cacheToday],
   // Prices, budgets or the currency changed; budgets reload at once (only new requests are throttled).

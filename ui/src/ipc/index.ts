@@ -9,6 +9,7 @@ export { requests } from "./requests.svelte";
 export { health, routes } from "./routes.svelte";
 export { readiness } from "./readiness.svelte";
 export { notifications, type TestOutcome } from "./notifications.svelte";
+export { updates } from "./updates.svelte";
 export { NO_FILTERS, PAGE_SIZE, routeNames, sameFilters, toolNames, type RequestFilters, type StatusFilter } from "./requests-query";
 export { ALERTS_LIMIT, alertSettings, alerts, healthHistory, healthOverview, probeAllNow } from "./monitor.svelte";
 export { alertWebhooks, type WebhookTest } from "./webhooks.svelte";

@@ -39,6 +39,8 @@ import type {
   Limits_Serialize,
   LiveState_Serialize,
   NotificationStatus_Serialize,
+  UpdateProgress_Serialize,
+  UpdateStatus_Serialize,
   ProgressStep_Serialize,
   ReadinessBlocker_Serialize,
   ReadinessCheck_Serialize,
@@ -148,6 +150,8 @@ export type ReadinessBlocker = ReadinessBlocker_Serialize;
 /** Payload of the `readiness-progress` event, unwrapped: `done` = 0 when a run starts. */
 export type ProgressStep = ProgressStep_Serialize;
 export type NotificationStatus = NotificationStatus_Serialize;
+export type UpdateStatus = UpdateStatus_Serialize;
+export type UpdateProgress = UpdateProgress_Serialize;
 /** A backend's monitored health for the Overview: status with reasons, uptime, latency, SLA, today's traffic. */
 export type BackendHealthCard = BackendHealthCard_Serialize;
 /** A health card's `status`, as the monitor judges it (generated from the Rust enum). */

@@ -114,6 +114,7 @@ pub(crate) struct Inner {
     pub usage: crate::usage::ToolUsage,
     /// The Preferences feature (the Settings page; ledger retention).
     pub preferences: crate::settings::Preferences,
+    pub updates: crate::updates::Updates,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
     /// My machines (and the team's records on a replica).
@@ -217,6 +218,11 @@ impl Switchyard {
     /// Preferences: the Settings page's values (theme, reveal time, retention, tray, login).
     pub fn preferences(&self) -> &crate::settings::Preferences {
         &self.inner.preferences
+    }
+
+    /// Updates: whether a newer Switchyard is out, checked at start (the desktop app) or asked.
+    pub fn updates(&self) -> &crate::updates::Updates {
+        &self.inner.updates
     }
 
     /// The tables the drills (`switchyard-drills`, above the core) write: their runs, and

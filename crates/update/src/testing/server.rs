@@ -9,7 +9,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Default)]
-pub struct Files(Arc<Mutex<HashMap<String, Entry>>>);
+pub struct Files(
+    Arc<Mutex<HashMap<String, Entry>>>,
+    Arc<Mutex<HashMap<String, usize>>>,
+);
 
 #[derive(Clone)]
 enum Entry {
@@ -23,6 +26,11 @@ impl Files {
         self.0.lock().unwrap().insert(path.into(), body);
     }
 
+    /// How many requests `path` had.
+    pub fn hits(&self, path: &str) -> usize {
+        self.1.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+
     pub fn redirect(&self, path: &str, to: &str) {
         let to = Entry::Redirect(to.into());
         self.0.lock().unwrap().insert(path.into(), to);
@@ -30,6 +38,7 @@ impl Files {
 }
 
 async fn serve(State(files): State<Files>, Path(path): Path<String>) -> Response {
+    *files.1.lock().unwrap().entry(path.clone()).or_default() += 1;
     let entry = files.0.lock().unwrap().get(&path).cloned();
     match entry {
         Some(Entry::Body(b)) => b.into_response(),

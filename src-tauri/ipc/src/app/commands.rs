@@ -2,7 +2,7 @@
 //! window knows (its first paint) and what only the window can do (the OS login entry) is added
 //! by the shell around `app_info` and `save_settings`.
 
-use super::dto::{AppInfo, KeychainStatus, UserSettings};
+use super::dto::{AppInfo, KeychainStatus, UpdateStatus, UserSettings};
 use crate::{Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;
@@ -29,4 +29,25 @@ pub async fn save_settings(core: &Core, settings: UserSettings) -> Res<UserSetti
     let prefs = core.app()?.preferences();
     let saved = prefs.get().await?;
     Ok(prefs.update(settings.apply_to(saved)).await?.into())
+}
+
+/// What the last update check found.
+pub async fn update_status(core: &Core) -> Res<UpdateStatus> {
+    Ok(core.app()?.updates().status().await?.into())
+}
+
+/// Checks for a newer Switchyard now (a failed check is in the answer's `error`).
+#[tracing::instrument(skip(core))]
+pub async fn check_for_updates(core: &Core) -> Res<UpdateStatus> {
+    Ok(core.app()?.updates().check().await?.into())
+}
+
+/// The window's install of `version` failed: it is not offered for installing again.
+#[tracing::instrument(skip(core))]
+pub async fn update_install_failed(core: &Core, version: String, reason: String) -> Res<()> {
+    Ok(core
+        .app()?
+        .updates()
+        .install_failed(version, reason)
+        .await?)
 }

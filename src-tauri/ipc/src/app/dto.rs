@@ -25,6 +25,10 @@ pub struct UserSettings {
     pub start_at_login: bool,
     /// The first-run offer to start at login was answered or dismissed.
     pub start_at_login_offered: bool,
+    /// Check for a newer Switchyard at start, at most once a day.
+    pub check_updates: bool,
+    /// Where the release manifest is read (a mirror); null: the project's releases.
+    pub update_source: Option<String>,
 }
 
 impl From<Settings> for UserSettings {
@@ -41,6 +45,8 @@ impl From<Settings> for UserSettings {
             keep_running_in_tray: s.keep_running_in_tray,
             start_at_login: s.start_at_login,
             start_at_login_offered: s.start_at_login_offered,
+            check_updates: s.check_updates,
+            update_source: s.update_source,
         }
     }
 }
@@ -61,6 +67,8 @@ impl UserSettings {
             keep_running_in_tray: self.keep_running_in_tray,
             start_at_login: self.start_at_login,
             start_at_login_offered: self.start_at_login_offered,
+            check_updates: self.check_updates,
+            update_source: self.update_source.filter(|s| !s.trim().is_empty()),
             ..saved
         }
     }
@@ -107,6 +115,44 @@ impl KeychainStatus {
                 message: e.to_string(),
                 hint: Some(e.fix_hint().into()),
             },
+        }
+    }
+}
+
+/// What is known about updates (Settings → Updates).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStatus {
+    pub running: String,
+    /// The newest release the last check found.
+    pub latest: Option<String>,
+    /// `latest` is newer than this build.
+    pub available: bool,
+    pub notes: Option<String>,
+    pub pub_date: Option<String>,
+    /// When the last check ran, and why it failed if it did.
+    pub checked_at: Option<String>,
+    pub error: Option<String>,
+    /// How this copy was installed: deb, rpm, appimage, nsis, msi, app or unmanaged.
+    pub installer: String,
+    /// The app can install `latest` itself; otherwise `how` says how this copy is updated.
+    pub can_install: bool,
+    pub how: Option<String>,
+}
+
+impl From<switchyard_app::UpdateStatus> for UpdateStatus {
+    fn from(s: switchyard_app::UpdateStatus) -> Self {
+        UpdateStatus {
+            running: s.running,
+            latest: s.latest,
+            available: s.available,
+            notes: s.notes,
+            pub_date: s.pub_date,
+            checked_at: s.checked_at,
+            error: s.error,
+            installer: s.installer,
+            can_install: s.can_install,
+            how: s.how,
         }
     }
 }

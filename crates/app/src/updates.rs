@@ -1,0 +1,223 @@
+//! The Updates feature: whether a newer Switchyard is out, for Settings, the tray and a desktop
+//! notification. It reads the release manifest the window's updater plugin installs from (the
+//! same `latest.json` and key, `switchyard-update`), at start at most once a day when the user
+//! leaves "Check for updates" on, and whenever asked. Installing is the window's (the plugin
+//! runs the installer and restarts the app) or `switchyard update apply`'s.
+//!
+//! Invariants:
+//! - Nothing is read from the network unless the options allow it (the desktop app's core) or
+//!   the user asked ([`Updates::check`]); a failed check is a state to show, not an error.
+//! - A version is notified once; a version whose install failed is not offered for installing
+//!   again (Settings says how this copy is updated instead).
+
+use crate::blocking::OffThread;
+use crate::events::EventSink;
+use crate::notify::Notifications;
+use crate::settings::Preferences;
+use crate::supervisor::Supervisor;
+use crate::{AppError, DomainEvent};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use switchyard_notify::{Kind, Notification, Urgency};
+use switchyard_store::SettingsTable;
+use switchyard_update::{install, Check, Installer, Target, Updater};
+
+/// How often the start-up check runs at most.
+const DAY: time::Duration = time::Duration::hours(24);
+const KEY: &str = "updates";
+
+/// What is known about updates, for Settings and the tray.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UpdateStatus {
+    /// This build's version.
+    pub running: String,
+    /// The newest release the last check found.
+    pub latest: Option<String>,
+    /// `latest` is newer than this build.
+    pub available: bool,
+    pub notes: Option<String>,
+    pub pub_date: Option<String>,
+    /// When the last check ran (RFC 3339), and why it failed, if it did.
+    pub checked_at: Option<String>,
+    pub error: Option<String>,
+    /// How this copy was installed: `deb`, `rpm`, `appimage`, `nsis`, `msi`, `app` or
+    /// `unmanaged`.
+    pub installer: String,
+    /// Whether the app can install `latest` itself (its install format updates itself and no
+    /// install of it failed); otherwise `how` says how this copy is updated.
+    pub can_install: bool,
+    pub how: Option<String>,
+}
+
+/// What is kept between runs (the settings table).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Kept {
+    status: Option<UpdateStatus>,
+    /// The version a notification was sent for.
+    notified: Option<String>,
+    /// A version whose install failed, and why.
+    failed: Option<(String, String)>,
+}
+
+/// The Updates feature. Cheap to clone.
+#[derive(Clone)]
+pub struct Updates {
+    settings: SettingsTable,
+    preferences: Preferences,
+    notifications: Notifications,
+    events: EventSink,
+    installer: Arc<Installer>,
+    exe: Arc<std::path::PathBuf>,
+}
+
+impl Updates {
+    pub(crate) fn new(
+        settings: SettingsTable,
+        preferences: Preferences,
+        notifications: Notifications,
+        events: EventSink,
+    ) -> Updates {
+        let exe = std::env::current_exe().unwrap_or_default();
+        Updates {
+            settings,
+            preferences,
+            notifications,
+            events,
+            installer: Arc::new(install::detect(&exe)),
+            exe: Arc::new(exe),
+        }
+    }
+
+    async fn kept(&self) -> Result<Kept, AppError> {
+        self.settings
+            .blocking(|s| Ok(s.setting_or_default(KEY)?))
+            .await
+    }
+
+    async fn keep(&self, kept: &Kept) -> Result<(), AppError> {
+        let value = serde_json::to_value(kept).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.settings
+            .blocking(move |s| Ok(s.set_setting(KEY, &value)?))
+            .await?;
+        self.events.emit(DomainEvent::UpdatesChanged);
+        Ok(())
+    }
+
+    /// What the last check found (this build's facts when none ran).
+    pub async fn status(&self) -> Result<UpdateStatus, AppError> {
+        let kept = self.kept().await?;
+        let base = kept.status.clone().unwrap_or_default();
+        Ok(self.complete(base, &kept))
+    }
+
+    /// Checks now, keeps and returns the result (a failure is in `error`).
+    pub async fn check(&self) -> Result<UpdateStatus, AppError> {
+        let source = self.preferences.get().await?.update_source();
+        let mut status = UpdateStatus::default();
+        let found = match Updater::new(env!("CARGO_PKG_VERSION"), self.target()) {
+            Ok(u) => u.check(&source).await,
+            Err(e) => Err(e),
+        };
+        match found {
+            Ok(Check::UpToDate { latest, .. }) => status.latest = Some(latest.to_string()),
+            Ok(Check::Available(offer)) => {
+                status.latest = Some(offer.version.to_string());
+                status.available = true;
+                status.notes = offer.notes;
+                status.pub_date = offer.pub_date;
+            }
+            Err(e) => status.error = Some(e.to_string()),
+        }
+        status.checked_at = Some(crate::now_rfc3339());
+        let mut kept = self.kept().await?;
+        kept.status = Some(status.clone());
+        self.keep(&kept).await?;
+        Ok(self.complete(status, &kept))
+    }
+
+    /// The window's install of `version` failed: it is not offered for installing again.
+    pub async fn install_failed(&self, version: String, reason: String) -> Result<(), AppError> {
+        let mut kept = self.kept().await?;
+        kept.failed = Some((version, reason));
+        self.keep(&kept).await
+    }
+
+    fn target(&self) -> Target {
+        Target::current(self.installer.as_ref().clone())
+    }
+
+    /// `status` with this build's facts: the version, the install format, and whether the app
+    /// can install the update.
+    fn complete(&self, mut status: UpdateStatus, kept: &Kept) -> UpdateStatus {
+        status.running = env!("CARGO_PKG_VERSION").to_string();
+        status.installer = self.installer.key().unwrap_or("unmanaged").to_string();
+        let failed = kept
+            .failed
+            .as_ref()
+            .filter(|(v, _)| status.latest.as_ref() == Some(v));
+        status.how = match (failed, self.installer.as_ref()) {
+            (Some((v, reason)), _) => Some(format!(
+                "Installing {v} failed ({reason}), so it is not offered again. Install it from the release page or with your package manager."
+            )),
+            (None, Installer::Unmanaged) => Some(format!(
+                "This copy runs from {}, which no installer manages (built from source or copied): install or build the new version yourself.",
+                self.exe.display()
+            )),
+            (None, _) => None,
+        };
+        status.can_install = status.available && status.how.is_none();
+        status
+    }
+
+    /// At start, when the options allow it and the user left it on: a check if the last is a
+    /// day old, and a notification the first time a version is found.
+    pub(crate) fn start(&self, tasks: &Supervisor) {
+        let updates = self.clone();
+        tasks.spawn("update check", async move {
+            if let Err(e) = updates.check_if_due().await {
+                tracing::warn!(error = %e, "the update check failed");
+            }
+        });
+    }
+
+    async fn check_if_due(&self) -> Result<(), AppError> {
+        if !self.preferences.get().await?.check_updates {
+            return Ok(());
+        }
+        let kept = self.kept().await?;
+        let last = kept
+            .status
+            .as_ref()
+            .and_then(|s| s.checked_at.as_deref())
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            });
+        if last.is_some_and(|at| time::OffsetDateTime::now_utc() - at < DAY) {
+            return Ok(());
+        }
+        let status = self.check().await?;
+        let Some(latest) = status.latest.clone().filter(|_| status.available) else {
+            return Ok(());
+        };
+        let mut kept = self.kept().await?;
+        if kept.notified.as_ref() == Some(&latest) {
+            return Ok(());
+        }
+        let body = match status.can_install {
+            true => "Open Switchyard's Settings to see what changed and install it.".to_string(),
+            false => status.how.clone().unwrap_or_default(),
+        };
+        self.notifications
+            .send(Notification::new(
+                Kind::Update,
+                Urgency::Low,
+                format!("Switchyard {latest} is available"),
+                body,
+            ))
+            .await;
+        kept.notified = Some(latest);
+        self.keep(&kept).await
+    }
+}

@@ -1,0 +1,198 @@
+//! The Updates feature of the core: a check against a release server on 127.0.0.1 says what is
+//! out and how this copy is updated; the start-up check runs only when the app allows it and
+//! the user left it on, at most once a day, and notifies a version once; a version whose
+//! install failed is not offered for installing again; a release source must be HTTPS (or this
+//! machine).
+
+use super::*;
+use switchyard_notify::{Kind, RecordingNotifier};
+use switchyard_update::testing::{server, Files, Signer};
+
+/// A release server announcing `version`, with notes.
+async fn release(version: &str) -> (Files, String) {
+    let signer = Signer::new();
+    let files = Files::default();
+    let origin = server::start(files.clone()).await;
+    let signature = signer.sign("switchyard.AppImage", b"\x7fELF new", Some(version));
+    let manifest = serde_json::json!({
+        "version": version,
+        "notes": "Routes learn from latency.",
+        "pub_date": "2026-11-27T10:00:00Z",
+        "platforms": {
+            "linux-x86_64": { "url": format!("{origin}/switchyard.AppImage"), "signature": signature }
+        }
+    });
+    files.put("latest.json", manifest.to_string());
+    (files, format!("{origin}/latest.json"))
+}
+
+async fn start(dir: &Path, check: bool) -> (Switchyard, Arc<RecordingNotifier>) {
+    let recorder = Arc::new(RecordingNotifier::new());
+    let notify = recorder.clone();
+    let keychain = Arc::new(MemoryStore::new());
+    let app = start_in_custom(dir, &keychain, vec![], move |o| {
+        o.update_check = check;
+        o.notify = switchyard_app::NotifyChannel::Recording(notify);
+    })
+    .await;
+    (app, recorder)
+}
+
+async fn use_source(app: &Switchyard, source: &str, check: bool) {
+    let prefs = app.preferences();
+    let settings = prefs.get().await.unwrap();
+    prefs
+        .update(switchyard_app::Settings {
+            update_source: Some(source.into()),
+            check_updates: check,
+            ..settings
+        })
+        .await
+        .unwrap();
+}
+
+/// Waits for the start-up check's work to show (it runs in the background).
+async fn settle(files: &Files, hits: usize) {
+    for _ in 0..100 {
+        if files.hits("latest.json") >= hits {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+#[tokio::test]
+async fn a_check_says_what_is_out_and_how_this_copy_is_updated() {
+    let (_files, latest) = release("9.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start(dir.path(), false).await;
+    let before = app.updates().status().await.unwrap();
+    assert_eq!(
+        (before.latest.as_deref(), before.available),
+        (None, false),
+        "not checked yet"
+    );
+    use_source(&app, &latest, true).await;
+    let status = app.updates().check().await.unwrap();
+    assert!(
+        status.available && status.latest.as_deref() == Some("9.0.0"),
+        "{status:?}"
+    );
+    assert_eq!(status.notes.as_deref(), Some("Routes learn from latency."));
+    assert_eq!(status.running, env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        status.installer, "unmanaged",
+        "a test binary no installer manages"
+    );
+    assert!(!status.can_install);
+    assert!(status.how.unwrap().contains("no installer manages"));
+    assert_eq!(
+        app.updates().status().await.unwrap().latest.as_deref(),
+        Some("9.0.0"),
+        "kept"
+    );
+}
+
+#[tokio::test]
+async fn the_start_up_check_runs_once_a_day_and_notifies_a_version_once() {
+    let (files, latest) = release("9.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (app, _) = start(dir.path(), false).await;
+        use_source(&app, &latest, true).await;
+        app.shutdown(Duration::from_secs(5)).await;
+    }
+    assert_eq!(
+        files.hits("latest.json"),
+        0,
+        "a core the options do not allow reads nothing"
+    );
+    let (app, recorder) = start(dir.path(), true).await;
+    settle(&files, 1).await;
+    let sent: Vec<_> = recorder
+        .sent()
+        .into_iter()
+        .filter(|n| n.kind == Kind::Update)
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].summary, "Switchyard 9.0.0 is available");
+    app.shutdown(Duration::from_secs(5)).await;
+    drop(app);
+    let (app, recorder) = start(dir.path(), true).await;
+    settle(&files, 2).await;
+    assert_eq!(
+        files.hits("latest.json"),
+        1,
+        "checked less than a day ago: not again"
+    );
+    assert!(recorder.sent().iter().all(|n| n.kind != Kind::Update));
+    app.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn with_the_check_turned_off_nothing_is_read_at_start() {
+    let (files, latest) = release("9.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (app, _) = start(dir.path(), false).await;
+        use_source(&app, &latest, false).await;
+        app.shutdown(Duration::from_secs(5)).await;
+    }
+    let (app, recorder) = start(dir.path(), true).await;
+    settle(&files, 1).await;
+    assert_eq!(files.hits("latest.json"), 0);
+    assert!(recorder.sent().is_empty());
+    app.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn a_version_whose_install_failed_is_not_offered_for_installing_again() {
+    let (_files, latest) = release("9.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start(dir.path(), false).await;
+    use_source(&app, &latest, true).await;
+    app.updates().check().await.unwrap();
+    app.updates()
+        .install_failed("9.0.0".into(), "pkexec was dismissed".into())
+        .await
+        .unwrap();
+    let status = app.updates().check().await.unwrap();
+    assert!(status.available && !status.can_install, "{status:?}");
+    let how = status.how.unwrap();
+    assert!(
+        how.contains("Installing 9.0.0 failed (pkexec was dismissed)"),
+        "{how}"
+    );
+}
+
+#[tokio::test]
+async fn a_release_source_must_be_https_or_this_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start(dir.path(), false).await;
+    let prefs = app.preferences();
+    let settings = prefs.get().await.unwrap();
+    for (source, code) in [
+        ("http://mirror.example.org/latest.json", "unsafe"),
+        ("not an address", "format"),
+    ] {
+        let e = prefs
+            .update(switchyard_app::Settings {
+                update_source: Some(source.into()),
+                ..settings.clone()
+            })
+            .await
+            .unwrap_err();
+        let issues = serde_json::to_value(refused_fields(&e)).unwrap();
+        assert!(issues.to_string().contains("url"), "{source}: {issues}");
+        assert!(
+            format!("{e:?}").to_lowercase().contains(code),
+            "{source}: {e:?}"
+        );
+    }
+    assert_eq!(
+        prefs.get().await.unwrap().update_source,
+        None,
+        "nothing saved"
+    );
+}

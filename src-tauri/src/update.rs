@@ -1,0 +1,161 @@
+//! Installing an update from the window, with Tauri's updater plugin: the release the core's
+//! check found (Settings → Updates), downloaded with progress and its signature verified by
+//! the plugin against the key in `tauri.conf.json` (the one `switchyard-update` builds in), then
+//! installed the way this copy was installed, and the app restarted as the new version.
+//!
+//! Order, so tools see the gateway away as briefly as possible and an install that fails
+//! changes nothing: download and verify first; on Linux and macOS install while the core still
+//! serves (the package tool and the bundle swap replace files in place), then stop the core as
+//! Quit does (requests in flight finish and are recorded) and restart; on Windows the installer
+//! cannot replace a running program, so the core is stopped first and the plugin runs the
+//! installer, which starts the new version. A failure is reported to the core, which then
+//! offers that version no more.
+
+use crate::remote::Remote;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use specta::Type;
+use std::time::Duration;
+use switchyard_ipc::app::dto::{UpdateStatus, UserSettings};
+use switchyard_ipc::{ErrorKind, IpcError};
+use tauri::{AppHandle, State};
+use tauri_plugin_updater::UpdaterExt;
+use tauri_specta::Event;
+
+/// How long the core gets to finish its requests and exit before the install goes on.
+const CORE_EXIT: Duration = Duration::from_secs(20);
+
+/// How far an install is, for the progress bar.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProgress {
+    pub version: String,
+    /// `downloading`, `installing` or `restarting`.
+    pub phase: String,
+    /// Bytes received, and the package's size when the server said it.
+    pub received: f64,
+    pub total: Option<f64>,
+}
+
+fn failed(message: impl Into<String>) -> IpcError {
+    IpcError::new(ErrorKind::Internal, message.into())
+}
+
+/// Installs `version` (the one Settings offers) and restarts into it. Returns only on failure
+/// (the error says what happened; nothing was installed).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(app, remote))]
+pub async fn install_update(
+    app: AppHandle,
+    remote: State<'_, Remote>,
+    version: String,
+) -> Result<(), IpcError> {
+    let status: UpdateStatus = remote.call("update_status", json!({})).await?;
+    if !status.can_install || status.latest.as_deref() != Some(version.as_str()) {
+        return Err(IpcError::new(
+            ErrorKind::Validation,
+            status.how.unwrap_or_else(|| {
+                format!("Switchyard {version} is not the update on offer; check for updates again.")
+            }),
+        ));
+    }
+    let settings: UserSettings = remote.call("get_settings", json!({})).await?;
+    let result = install(&app, &remote, &version, settings).await;
+    if let Err(e) = &result {
+        tracing::warn!(error = %e.message, "the update was not installed");
+        remote.end_update();
+        let told = remote
+            .call::<()>(
+                "update_install_failed",
+                json!({ "version": version, "reason": e.message }),
+            )
+            .await;
+        if let Err(e) = told {
+            tracing::warn!(error = %e.message, "the core did not take the failure");
+        }
+    }
+    result
+}
+
+async fn install(
+    app: &AppHandle,
+    remote: &Remote,
+    version: &str,
+    settings: UserSettings,
+) -> Result<(), IpcError> {
+    let source = settings
+        .update_source
+        .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
+    let url = switchyard_update::fetch::parse(&source).map_err(|e| failed(e.to_string()))?;
+    let updater = app
+        .updater_builder()
+        .endpoints(vec![url])
+        .and_then(|b| b.build())
+        .map_err(|e| failed(format!("The updater could not start: {e}")))?;
+    let update = updater
+        .check()
+        .await
+        .map_err(|e| failed(format!("The release could not be read: {e}")))?
+        .ok_or_else(|| failed("No newer release is offered any more; check again."))?;
+    if update.version != version {
+        return Err(failed(format!(
+            "The release on offer is now {}; check for updates again.",
+            update.version
+        )));
+    }
+    switchyard_update::fetch::allowed(&update.download_url).map_err(|e| failed(e.to_string()))?;
+    let progress = |phase: &str, received: f64, total: Option<f64>| {
+        let p = UpdateProgress {
+            version: version.to_string(),
+            phase: phase.to_string(),
+            received,
+            total,
+        };
+        if let Err(e) = p.emit(app) {
+            tracing::warn!(error = %e, "could not report the update's progress");
+        }
+    };
+    let mut received = 0f64;
+    let bytes = update
+        .download(
+            |chunk, total| {
+                received += chunk as f64;
+                progress("downloading", received, total.map(|t| t as f64));
+            },
+            || {},
+        )
+        .await
+        .map_err(|e| failed(format!("The package was not installed: {e}")))?;
+    progress("installing", received, Some(received));
+    remote.begin_update();
+    if cfg!(windows) {
+        stop_core(remote).await?;
+    }
+    let installing = update.clone();
+    tauri::async_runtime::spawn_blocking(move || installing.install(bytes))
+        .await
+        .map_err(|e| failed(format!("The installer stopped: {e}")))?
+        .map_err(|e| failed(format!("Installing failed: {e}")))?;
+    if !cfg!(windows) {
+        stop_core(remote).await?;
+    }
+    progress("restarting", received, Some(received));
+    tracing::info!(version, "update installed; restarting");
+    app.restart()
+}
+
+/// Stops the core as Quit does, and waits until it is gone.
+async fn stop_core(remote: &Remote) -> Result<(), IpcError> {
+    remote
+        .call::<serde_json::Value>("quit_for_update", json!({}))
+        .await?;
+    if remote.wait_gone(CORE_EXIT).await {
+        Ok(())
+    } else {
+        Err(failed(format!(
+            "Switchyard's core did not stop within {} s; nothing was installed.",
+            CORE_EXIT.as_secs()
+        )))
+    }
+}
