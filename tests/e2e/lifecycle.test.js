@@ -199,7 +199,7 @@ describe("Starting in the tray and quitting from the tray", () => {
     const name = trayName(corePid());
     assert.ok(name, "no org.kde.StatusNotifierItem-PID-N name on the session bus");
     assert.deepEqual(trayMenu(name).map((i) => i.label),
-      ["Open Switchyard", "Run readiness checks", "Pause gateway", "Quit"]);
+      ["Open Switchyard", "Run readiness checks", "Check for updates", "Pause gateway", "Quit"]);
     await until(() => /^Codex 5-hour 82% \(resets in (2 h 0 m|1 h 5\d m)\)$/m.test(trayTooltip(name)),
       `the tooltip does not show the nearest limit: ${JSON.stringify(trayTooltip(name))}`, 25000);
     assert.match(trayTooltip(name), /^Switchyard: (healthy|unknown|degraded)\n/);

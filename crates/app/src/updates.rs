@@ -205,19 +205,40 @@ impl Updates {
         if kept.notified.as_ref() == Some(&latest) {
             return Ok(());
         }
-        let body = match status.can_install {
-            true => "Open Switchyard's Settings to see what changed and install it.".to_string(),
-            false => status.how.clone().unwrap_or_default(),
-        };
-        self.notifications
-            .send(Notification::new(
-                Kind::Update,
-                Urgency::Low,
-                format!("Switchyard {latest} is available"),
-                body,
-            ))
-            .await;
+        self.notifications.send(announcement(&status)).await;
         kept.notified = Some(latest);
         self.keep(&kept).await
     }
+
+    /// The tray's "Check for updates": checks now and says the result in a notification,
+    /// whatever it is.
+    pub async fn check_and_tell(&self) -> Result<(), AppError> {
+        let status = self.check().await?;
+        self.notifications.send(announcement(&status)).await;
+        if status.available {
+            let mut kept = self.kept().await?;
+            kept.notified = status.latest.clone();
+            self.keep(&kept).await?;
+        }
+        Ok(())
+    }
+}
+
+/// What a check found, as a notification.
+fn announcement(status: &UpdateStatus) -> Notification {
+    let (summary, body) = match (&status.error, &status.latest) {
+        (Some(e), _) => ("Could not check for updates".to_string(), e.clone()),
+        (None, Some(v)) if status.available => {
+            let body = match status.can_install {
+                true => "Open Switchyard's Settings to see what changed and install it.".into(),
+                false => status.how.clone().unwrap_or_default(),
+            };
+            (format!("Switchyard {v} is available"), body)
+        }
+        _ => (
+            format!("Switchyard {} is up to date", status.running),
+            String::new(),
+        ),
+    };
+    Notification::new(Kind::Update, Urgency::Low, summary, body)
 }

@@ -196,3 +196,28 @@ async fn a_release_source_must_be_https_or_this_machine() {
         "nothing saved"
     );
 }
+
+#[tokio::test]
+async fn the_trays_check_says_its_result_whatever_it_is() {
+    let (_files, older) = release("0.0.1").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, recorder) = start(dir.path(), false).await;
+    use_source(&app, &older, true).await;
+    app.updates().check_and_tell().await.unwrap();
+    use_source(&app, "http://127.0.0.1:9/latest.json", true).await;
+    app.updates().check_and_tell().await.unwrap();
+    let said: Vec<_> = recorder
+        .sent()
+        .into_iter()
+        .filter(|n| n.kind == Kind::Update)
+        .map(|n| n.summary)
+        .collect();
+    let running = env!("CARGO_PKG_VERSION");
+    assert_eq!(
+        said,
+        [
+            format!("Switchyard {running} is up to date"),
+            "Could not check for updates".to_string()
+        ]
+    );
+}

@@ -83,14 +83,16 @@ pub(crate) fn changes_icon(event: &switchyard_app::DomainEvent) -> bool {
 pub enum Action {
     Open,
     Readiness,
+    CheckUpdates,
     TogglePause,
     Quit,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::Open,
         Action::Readiness,
+        Action::CheckUpdates,
         Action::TogglePause,
         Action::Quit,
     ];
@@ -99,6 +101,7 @@ impl Action {
         match self {
             Action::Open => "Open Switchyard",
             Action::Readiness => "Run readiness checks",
+            Action::CheckUpdates => "Check for updates",
             Action::TogglePause => shown.pause_label(),
             Action::Quit => "Quit",
         }
@@ -119,6 +122,14 @@ pub fn perform(
             tasks.spawn("readiness checks from the tray", async move {
                 if let Err(e) = switchyard_readiness::Readiness::new(&core).run().await {
                     tracing::warn!(error = %e, "readiness checks from the tray failed");
+                }
+            });
+        }
+        Action::CheckUpdates => {
+            let core = core.clone();
+            tasks.spawn("update check from the tray", async move {
+                if let Err(e) = core.updates().check_and_tell().await {
+                    tracing::warn!(error = %e, "the update check from the tray failed");
                 }
             });
         }
@@ -199,7 +210,7 @@ mod tests {
     }
 
     #[test]
-    fn the_menu_reads_open_readiness_pause_quit_and_the_pause_entry_follows_the_gateway() {
+    fn the_menu_reads_open_readiness_updates_pause_quit_and_the_pause_entry_follows_the_gateway() {
         let running = Shown {
             state: "healthy",
             paused: false,
@@ -211,6 +222,7 @@ mod tests {
             [
                 "Open Switchyard",
                 "Run readiness checks",
+                "Check for updates",
                 "Pause gateway",
                 "Quit"
             ]

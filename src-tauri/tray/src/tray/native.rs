@@ -43,6 +43,7 @@ fn id(action: Action) -> &'static str {
     match action {
         Action::Open => "open",
         Action::Readiness => "readiness",
+        Action::CheckUpdates => "updates",
         Action::TogglePause => "pause",
         Action::Quit => "quit",
     }
