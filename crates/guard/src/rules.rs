@@ -25,6 +25,12 @@ const SPAWNS: &[(&str, usize, &str)] = &[
          clone of the bus is dropped",
     ),
     (
+        "crates/update/src/testing/server.rs",
+        1,
+        "the tests' release server (the `testing` feature only): it lives as long as the test's \
+         runtime, which ends it",
+    ),
+    (
         "src-tauri/src/window_tasks.rs",
         1,
         "spawns on Tauri's runtime a future tracked by the window's Supervisor (`track`)",

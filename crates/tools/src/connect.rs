@@ -71,7 +71,7 @@ pub fn connect(
             None => live.clone(),
         };
         let applied = edit::apply(base.as_deref(), plan.format, &plan.changes)
-            .map_err(|e| journal::edit_error(&plan.path, e))?;
+            .map_err(|e| target::edit_error(&plan.path, e))?;
         let mut record = applied.record;
         let old_entry = old_entries.iter().find(|e| e.path == plan.path);
         // A file another connection created (Claude Code's and its status line's share one) goes
@@ -270,7 +270,7 @@ fn undo_for_reconnect(
     rec: &FileRecord,
 ) -> Result<Option<String>, AppError> {
     let format = journal::format_of(&rec.format)?;
-    let fail = |e| journal::edit_error(&plan.path, e);
+    let fail = |e| target::edit_error(&plan.path, e);
     let first = edit::revert(live, format, &rec.record).map_err(fail)?;
     let sets_again = |path: &Vec<String>| {
         plan.changes

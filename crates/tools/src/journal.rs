@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use switchyard_app::tools::files;
 use switchyard_app::AppError;
-use switchyard_connect::edit::{self, EditError, Record};
+use switchyard_connect::edit::{self, Record};
 use switchyard_connect::Format;
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_store::ConnectionRow;
@@ -204,23 +204,6 @@ fn revoke(inner: &Tools, token_id: Option<&str>) -> Result<(), AppError> {
     Ok(())
 }
 
-pub(super) fn edit_error(path: &Path, e: EditError) -> AppError {
-    match e {
-        EditError::Parse {
-            line,
-            column,
-            message,
-        } => AppError::File(format!(
-            "{} cannot be read (line {line}, column {column}: {message}); fix or move it, then connect again. Nothing was changed.",
-            path.display()
-        )),
-        other => AppError::File(format!(
-            "{}: {other}. Nothing was changed.",
-            path.display()
-        )),
-    }
-}
-
 /// [`folders::check`] for a file; the environment store has no folder.
 pub fn check_folder(inner: &Tools, path: &Path) -> Result<(), AppError> {
     match target::store(inner, path) {
@@ -239,8 +222,8 @@ pub fn revert_file(
     let format = format_of(&rec.format)?;
     let names = target::names(&[], Some(&rec.record));
     let live = target::read(inner, path, &names)?;
-    let reverted =
-        edit::revert(live.as_deref(), format, &rec.record).map_err(|e| edit_error(path, e))?;
+    let reverted = edit::revert(live.as_deref(), format, &rec.record)
+        .map_err(|e| target::edit_error(path, e))?;
     let kept = reverted.kept.iter().map(|k| k.join(".")).collect();
     if reverted.text == live {
         return Ok((false, kept));

@@ -14,7 +14,7 @@ use std::path::Path;
 use switchyard_app::tools::files;
 use switchyard_app::tools::user_env::{EnvVar, UserEnv};
 use switchyard_app::AppError;
-use switchyard_connect::edit::{self, Change, Record};
+use switchyard_connect::edit::{self, Change, EditError, Record};
 use switchyard_connect::Format;
 
 /// The store `path` names, when it names this platform's environment store.
@@ -119,7 +119,7 @@ fn values(
     let mut out = Vec::new();
     for name in names {
         let value = edit::read(text, Format::Dotenv, std::slice::from_ref(name))
-            .map_err(|e| super::journal::edit_error(path, e))?;
+            .map_err(|e| edit_error(path, e))?;
         match value {
             Some(Value::String(s)) => out.push((name.clone(), s)),
             Some(other) => out.push((name.clone(), other.to_string())),
@@ -144,7 +144,25 @@ fn render(path: &Path, held: &[(String, String)]) -> Result<Option<String>, AppE
         .collect();
     edit::apply(None, Format::Dotenv, &changes)
         .map(|a| Some(a.text))
-        .map_err(|e| super::journal::edit_error(path, e))
+        .map_err(|e| edit_error(path, e))
+}
+
+/// A file that cannot be read or edited, said with where and how to fix it.
+pub fn edit_error(path: &Path, e: EditError) -> AppError {
+    match e {
+        EditError::Parse {
+            line,
+            column,
+            message,
+        } => AppError::File(format!(
+            "{} cannot be read (line {line}, column {column}: {message}); fix or move it, then connect again. Nothing was changed.",
+            path.display()
+        )),
+        other => AppError::File(format!(
+            "{}: {other}. Nothing was changed.",
+            path.display()
+        )),
+    }
 }
 
 fn failed(path: &Path, what: &str, e: &std::io::Error) -> AppError {
