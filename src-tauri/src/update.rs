@@ -8,8 +8,8 @@
 //! serves (the package tool and the bundle swap replace files in place), then stop the core as
 //! Quit does (requests in flight finish and are recorded) and restart; on Windows the installer
 //! cannot replace a running program, so the core is stopped first and the plugin runs the
-//! installer, which starts the new version. A failure is reported to the core, which then
-//! offers that version no more.
+//! installer, which starts the new version. A failure of the installer itself is reported to the
+//! core, which then offers that version no more; anything before it can be tried again.
 
 use crate::remote::Remote;
 use serde::{Deserialize, Serialize};
@@ -61,10 +61,15 @@ pub async fn install_update(
         ));
     }
     let settings: UserSettings = remote.call("get_settings", json!({})).await?;
-    let result = install(&app, &remote, &version, settings).await;
-    if let Err(e) = &result {
-        tracing::warn!(error = %e.message, "the update was not installed");
-        remote.end_update();
+    let Err(failure) = install(&app, &remote, &version, settings).await else {
+        return Ok(());
+    };
+    let e = failure.error;
+    tracing::warn!(error = %e.message, installing = failure.installing, "the update was not installed");
+    remote.end_update();
+    // Only the installer's own failure makes the version one not to offer again: a download cut
+    // or a signature refused can be tried again (and is refused again, with its reason).
+    if failure.installing {
         let told = remote
             .call::<()>(
                 "update_install_failed",
@@ -75,7 +80,29 @@ pub async fn install_update(
             tracing::warn!(error = %e.message, "the core did not take the failure");
         }
     }
-    result
+    Err(e)
+}
+
+/// Why an install stopped, and whether the installer itself failed.
+struct Failure {
+    error: IpcError,
+    installing: bool,
+}
+
+impl From<IpcError> for Failure {
+    fn from(error: IpcError) -> Self {
+        Failure {
+            error,
+            installing: false,
+        }
+    }
+}
+
+fn installing(error: IpcError) -> Failure {
+    Failure {
+        error,
+        installing: true,
+    }
 }
 
 async fn install(
@@ -83,7 +110,7 @@ async fn install(
     remote: &Remote,
     version: &str,
     settings: UserSettings,
-) -> Result<(), IpcError> {
+) -> Result<(), Failure> {
     let source = settings
         .update_source
         .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
@@ -102,7 +129,8 @@ async fn install(
         return Err(failed(format!(
             "The release on offer is now {}; check for updates again.",
             update.version
-        )));
+        ))
+        .into());
     }
     switchyard_update::fetch::allowed(&update.download_url).map_err(|e| failed(e.to_string()))?;
     let progress = |phase: &str, received: f64, total: Option<f64>| {
@@ -130,15 +158,15 @@ async fn install(
     progress("installing", received, Some(received));
     remote.begin_update();
     if cfg!(windows) {
-        stop_core(remote).await?;
+        stop_core(remote).await.map_err(installing)?;
     }
-    let installing = update.clone();
-    tauri::async_runtime::spawn_blocking(move || installing.install(bytes))
+    let package = update.clone();
+    tauri::async_runtime::spawn_blocking(move || package.install(bytes))
         .await
-        .map_err(|e| failed(format!("The installer stopped: {e}")))?
-        .map_err(|e| failed(format!("Installing failed: {e}")))?;
+        .map_err(|e| installing(failed(format!("The installer stopped: {e}"))))?
+        .map_err(|e| installing(failed(format!("Installing failed: {e}"))))?;
     if !cfg!(windows) {
-        stop_core(remote).await?;
+        stop_core(remote).await.map_err(installing)?;
     }
     progress("restarting", received, Some(received));
     tracing::info!(version, "update installed; restarting");

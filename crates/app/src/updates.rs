@@ -68,7 +68,9 @@ pub struct Updates {
     preferences: Preferences,
     notifications: Notifications,
     events: EventSink,
-    installer: Arc<Installer>,
+    /// How this copy was installed: found on first use, off the start path (asking the
+    /// package tool takes a moment).
+    installer: Arc<tokio::sync::OnceCell<Installer>>,
     exe: Arc<std::path::PathBuf>,
 }
 
@@ -85,7 +87,7 @@ impl Updates {
             preferences,
             notifications,
             events,
-            installer: Arc::new(install::detect(&exe)),
+            installer: Arc::default(),
             exe: Arc::new(exe),
         }
     }
@@ -109,14 +111,15 @@ impl Updates {
     pub async fn status(&self) -> Result<UpdateStatus, AppError> {
         let kept = self.kept().await?;
         let base = kept.status.clone().unwrap_or_default();
-        Ok(self.complete(base, &kept))
+        Ok(self.complete(base, &kept).await)
     }
 
     /// Checks now, keeps and returns the result (a failure is in `error`).
     pub async fn check(&self) -> Result<UpdateStatus, AppError> {
         let source = self.preferences.get().await?.update_source();
         let mut status = UpdateStatus::default();
-        let found = match Updater::new(env!("CARGO_PKG_VERSION"), self.target()) {
+        let target = Target::current(self.installer().await.clone());
+        let found = match Updater::new(env!("CARGO_PKG_VERSION"), target) {
             Ok(u) => u.check(&source).await,
             Err(e) => Err(e),
         };
@@ -134,7 +137,7 @@ impl Updates {
         let mut kept = self.kept().await?;
         kept.status = Some(status.clone());
         self.keep(&kept).await?;
-        Ok(self.complete(status, &kept))
+        Ok(self.complete(status, &kept).await)
     }
 
     /// The window's install of `version` failed: it is not offered for installing again.
@@ -144,20 +147,28 @@ impl Updates {
         self.keep(&kept).await
     }
 
-    fn target(&self) -> Target {
-        Target::current(self.installer.as_ref().clone())
+    async fn installer(&self) -> &Installer {
+        let exe = Arc::clone(&self.exe);
+        self.installer
+            .get_or_init(|| async move {
+                tokio::task::spawn_blocking(move || install::detect(&exe))
+                    .await
+                    .unwrap_or(Installer::Unmanaged)
+            })
+            .await
     }
 
     /// `status` with this build's facts: the version, the install format, and whether the app
     /// can install the update.
-    fn complete(&self, mut status: UpdateStatus, kept: &Kept) -> UpdateStatus {
+    async fn complete(&self, mut status: UpdateStatus, kept: &Kept) -> UpdateStatus {
+        let installer = self.installer().await;
         status.running = env!("CARGO_PKG_VERSION").to_string();
-        status.installer = self.installer.key().unwrap_or("unmanaged").to_string();
+        status.installer = installer.key().unwrap_or("unmanaged").to_string();
         let failed = kept
             .failed
             .as_ref()
             .filter(|(v, _)| status.latest.as_ref() == Some(v));
-        status.how = match (failed, self.installer.as_ref()) {
+        status.how = match (failed, installer) {
             (Some((v, reason)), _) => Some(format!(
                 "Installing {v} failed ({reason}), so it is not offered again. Install it from the release page or with your package manager."
             )),

@@ -140,19 +140,6 @@ pub struct UpdateStatus {
     pub how: Option<String>,
 }
 
-impl From<switchyard_app::UpdateStatus> for UpdateStatus {
-    fn from(s: switchyard_app::UpdateStatus) -> Self {
-        UpdateStatus {
-            running: s.running,
-            latest: s.latest,
-            available: s.available,
-            notes: s.notes,
-            pub_date: s.pub_date,
-            checked_at: s.checked_at,
-            error: s.error,
-            installer: s.installer,
-            can_install: s.can_install,
-            how: s.how,
-        }
-    }
-}
+mirror_struct!(switchyard_app::UpdateStatus => UpdateStatus {
+    running, latest, available, notes, pub_date, checked_at, error, installer, can_install, how
+});
