@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
-  answerFileDialog, artifacts, byTestId, closeApp, filesContaining, fixtures, keychainDump, listFiles, openApp, pageReaders, startApp,
+  answerFileDialog, artifacts, byTestId, closeApp, envFixture, filesContaining, keychainDump, listFiles, openApp, pageReaders, startApp,
 } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000001234";
@@ -132,8 +132,9 @@ describe("Backends in the real app window", () => {
     await (await b.$(byTestId("import-dialog"))).waitForDisplayed({ timeout: 5000 });
     // The file is chosen in the native dialog the window's Rust side opens; the page sends no path.
     await (await b.$(byTestId("browse-env"))).click();
-    await answerFileDialog("Choose a .env file", path.join(fixtures, "keys.env"));
-    await b.waitUntil(async () => (await text(byTestId("env-file-chosen"))) === path.join(fixtures, "keys.env"), {
+    const keysEnv = envFixture("keys.env");
+    await answerFileDialog("Choose a .env file", keysEnv);
+    await b.waitUntil(async () => (await text(byTestId("env-file-chosen"))) === keysEnv, {
       timeout: 5000, timeoutMsg: "the chosen file is not shown",
     });
     await b.waitUntil(async () => (await b.$$(byTestId("finding"))).length >= 3, {

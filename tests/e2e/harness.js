@@ -20,6 +20,15 @@ export const coreBinary = path.join(targetDir, "debug/switchyard-tray");
 export const mockBinary = path.join(targetDir, "debug/switchyard-mock");
 export const artifacts = path.join(root, "tests/artifacts");
 export const fixtures = path.join(root, "tests/fixtures");
+
+/** The fixture `name` (a `.env` file, kept as `NAME.env.txt` so the repository holds no `.env`
+ *  file with keys, fake ones included) copied under its own name into a fresh folder. */
+export function envFixture(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-env-"));
+  const file = path.join(dir, name);
+  fs.copyFileSync(path.join(fixtures, `${name}.txt`), file);
+  return file;
+}
 fs.mkdirSync(artifacts, { recursive: true });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
