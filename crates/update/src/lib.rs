@@ -74,7 +74,6 @@ pub struct Offer {
 /// A downloaded package whose signature verified, in a private temporary folder (removed
 /// when this is dropped).
 pub struct Verified {
-    pub version: Version,
     pub path: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -115,10 +114,6 @@ impl Updater {
     pub fn with_key(mut self, key: &str) -> Updater {
         self.key = key.trim().to_string();
         self
-    }
-
-    pub fn target(&self) -> &Target {
-        &self.target
     }
 
     /// Reads the manifest at `from` and says whether it offers a newer version for this
@@ -185,10 +180,6 @@ impl Updater {
         .map_err(fail)?;
         let path = dir.path().join(&name);
         std::fs::write(&path, &bytes).map_err(fail)?;
-        Ok(Verified {
-            version: offer.version.clone(),
-            path,
-            _dir: dir,
-        })
+        Ok(Verified { path, _dir: dir })
     }
 }
