@@ -30,7 +30,7 @@ export async function answerFileDialog(title, file, { save = false, timeoutMs = 
     id = windowTitled(title);
     if (id === null) await sleep(100);
   }
-  if (id === null) throw new Error(`no file dialog titled “${title}” appeared`);
+  if (id === null) throw new Error(`no file dialog titled “${title}” appeared (screen: ${screen()})`);
   const xdo = (...args) => execFileSync("xdotool", args, { stdio: "ignore" });
   await sleep(500);
   while (Date.now() < deadline) {
@@ -47,11 +47,16 @@ export async function answerFileDialog(title, file, { save = false, timeoutMs = 
       await sleep(100);
     }
   }
+  throw new Error(`the file dialog “${title}” did not close (screen: ${screen()})`);
+}
+
+/** Saves the whole X screen under tests/artifacts and returns its path, for an error message. */
+function screen() {
   const shot = path.join(artifacts, `file-dialog-${Date.now()}.png`);
   try {
     execFileSync("import", ["-window", "root", shot], { stdio: "ignore" });
   } catch {
-    // No screenshot; the error below still says what happened.
+    // No screenshot; the error still says what happened.
   }
-  throw new Error(`the file dialog “${title}” did not close (screen: ${shot})`);
+  return shot;
 }

@@ -13,7 +13,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import {
-  answerFileDialog, artifacts, byTestId, coreBinary, gatewayOpenaiUrl, keychainClear, pageReaders, startApp, startMock,
+  answerFileDialog, artifacts, byTestId, coreBinary, gatewayOpenaiUrl, keychainClear, pageReaders, press, startApp,
+  startMock,
 } from "./harness.js";
 
 const KEY = "sk-e2ehostbound0000000000000000000042";
@@ -92,9 +93,11 @@ describe("Keys go only where the user sent them, in the real window", () => {
     return res.status;
   };
   const chooseInImport = async (file) => {
-    await (await b.$(byTestId("config-import"))).click();
+    // From the keyboard: the Settings cards above fill in as their data arrives, so a pointer
+    // click computed a moment earlier can land beside a button that has just moved down.
+    await press(b, byTestId("config-import"));
     await (await b.$(byTestId("config-import-dialog"))).waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("config-browse"))).click();
+    await press(b, byTestId("config-browse"));
     await answerFileDialog("Choose a configuration file", file);
     await until(async () => (await text(byTestId("config-file-chosen"))) === file, "the chosen file is not shown");
   };
@@ -102,7 +105,7 @@ describe("Keys go only where the user sent them, in the real window", () => {
   it("exports the configuration from Settings, without the key", async () => {
     assert.equal(await ask(), 200, "the backend answers where it is");
     await openPage("settings");
-    await (await b.$(byTestId("config-export"))).click();
+    await press(b, byTestId("config-export"));
     exported = path.join(work, "switchyard-config.toml");
     await answerFileDialog("Save the export", exported, { save: true });
     await until(async () => (await text(byTestId("config-export-done")))?.includes(exported), "no “Saved to” notice");
