@@ -1,6 +1,6 @@
 //! Installing an update from the window, with Tauri's updater plugin: the release the core's
 //! check found (Settings → Updates), downloaded with progress and its signature verified by
-//! the plugin against the key in `tauri.conf.json` (the one `switchyard-update` builds in), then
+//! the plugin against the key `switchyard-update` builds in (`tauri.conf.json`'s), then
 //! installed the way this copy was installed, and the app restarted as the new version.
 //!
 //! Order, so tools see the gateway away as briefly as possible and an install that fails
@@ -115,8 +115,11 @@ async fn install(
         .update_source
         .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
     let url = switchyard_update::fetch::parse(&source).map_err(|e| failed(e.to_string()))?;
+    // The key the core checks with (built in, or a test build's throw-away one): the window
+    // trusts exactly what `switchyard update` trusts.
     let updater = app
         .updater_builder()
+        .pubkey(switchyard_update::RELEASE_KEY)
         .endpoints(vec![url])
         .and_then(|b| b.build())
         .map_err(|e| failed(format!("The updater could not start: {e}")))?;

@@ -90,13 +90,13 @@ async function waitForExit(binary, timeoutMs = 8000, { askAfterMs = 1000 } = {})
  * Quits the core process the way the tray's Quit does (SIGTERM runs the same clean shutdown) and
  * waits until it is gone; killed after 12 s.
  */
-export async function stopCore() {
+export async function stopCore(binary = coreBinary) {
   try {
-    execFileSync("pkill", ["-TERM", "-f", `^${coreBinary}( |$)`], { stdio: "ignore" });
+    execFileSync("pkill", ["-TERM", "-f", `^${binary}( |$)`], { stdio: "ignore" });
   } catch {
     return;
   }
-  await waitForExit(coreBinary, 12000, { askAfterMs: 0 });
+  await waitForExit(binary, 12000, { askAfterMs: 0 });
 }
 
 /** Starts the mock provider binary; resolves with its base URL once it listens. */
@@ -150,7 +150,9 @@ export async function startApp(options = {}) {
   }
 }
 
-async function openSession({ env = {}, dataDir: reuseDir, service: reuseService } = {}) {
+async function openSession({
+  env = {}, dataDir: reuseDir, service: reuseService, application = appBinary, core = coreBinary,
+} = {}) {
   sessionCount += 1;
   const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-data-"));
   const service = reuseService ?? `switchyard-e2e-${process.pid}-${sessionCount}`;
@@ -195,15 +197,15 @@ async function openSession({ env = {}, dataDir: reuseDir, service: reuseService 
       logLevel: "warn",
       connectionRetryCount: 0,
       capabilities: {
-        "tauri:options": { application: appBinary },
+        "tauri:options": { application },
         "wdio:enforceWebDriverClassic": true,
       },
     });
   } catch (cause) {
     driver.kill("SIGTERM");
-    await waitForExit(appBinary);
+    await waitForExit(application);
     // Only a core this launch started is stopped; one the caller attached to stays.
-    if (!reuseDir) await stopCore();
+    if (!reuseDir) await stopCore(core);
     const timedOut = /timeout|ECONNRESET|socket hang up/i.test(`${cause.code ?? ""} ${cause.message}`);
     throw Object.assign(new Error("no WebDriver session", { cause }), {
       retry: timedOut ? { dataDir, service } : null,
@@ -216,13 +218,13 @@ async function openSession({ env = {}, dataDir: reuseDir, service: reuseService 
     service,
     launched,
     /** Ends the session; with `core` (the default) the core process too. */
-    async stop({ core = true } = {}) {
+    async stop({ core: withCore = true } = {}) {
       await browser.deleteSession().catch(() => {});
       driver.kill("SIGTERM");
       await sleep(300);
       // The app is single-instance: the next test's launch must not find this one still alive.
-      await waitForExit(appBinary);
-      if (core) await stopCore();
+      await waitForExit(application);
+      if (withCore) await stopCore(core);
     },
   };
 }
