@@ -43,6 +43,17 @@ pub fn forward_events(mut rx: mpsc::UnboundedReceiver<UiEvent>, handle: AppHandl
                 }
                 UiEvent::NotificationsChanged => NotificationsChanged.emit(&handle),
                 UiEvent::UpdatesChanged => UpdatesChanged.emit(&handle),
+                UiEvent::UpdateDownload {
+                    version,
+                    received,
+                    total,
+                } => crate::update::UpdateProgress {
+                    version,
+                    phase: "downloading".into(),
+                    received: received as f64,
+                    total: total.map(|t| t as f64),
+                }
+                .emit(&handle),
                 UiEvent::HealthChanged => HealthChanged.emit(&handle),
                 UiEvent::AlertsChanged => AlertsChanged.emit(&handle),
                 UiEvent::Quit if handle.try_state::<Remote>().is_some_and(|r| r.updating()) => {

@@ -49,6 +49,9 @@ function runningFile(binary) {
   return null;
 }
 
+/** Whether any process runs `binary` (an older copy whose file was replaced included). */
+const anyRunning = (binary) => spawnSync("pgrep", ["-f", `^${binary}( |$)`]).status === 0;
+
 function killAll() {
   for (const bin of [WINDOW, CORE]) spawnSync("pkill", ["-KILL", "-f", `^${bin}( |$)`]);
 }
@@ -154,7 +157,8 @@ describe("Updating an installed Switchyard from a signed release", () => {
   });
 
   after(async () => {
-    await b?.deleteSession().catch(() => {});
+    // The WebDriver session and its tauri-driver: the test process ends only once they are gone.
+    await app?.stop().catch(() => {});
     killAll();
     if (installed()) apt("remove", "switchyard");
     if (service) keychainClear(service);
@@ -196,7 +200,40 @@ describe("Updating an installed Switchyard from a signed release", () => {
     assert.equal(await chat(), 200, "N still serves");
   });
 
+  it("installs N+1 when the user quits, after downloading and verifying it first", async () => {
+    await checkFrom(urls.next);
+    await (await b.$(byTestId("updates-on-quit"))).click();
+    await (await b.$(byTestId("updates-on-quit-note"))).waitForDisplayed({ timeout: 60000, timeoutMsg: "not staged for Quit" });
+    assert.equal(await text(byTestId("updates-on-quit-version")), NEXT);
+    assert.equal(installed(), N, "nothing is installed before Quit");
+    const recorded = snapshot(dataDir).ledger[0][0];
+    assert.equal(await chat(), 200, "N still serves");
+    await until("the request in the ledger", () => snapshot(dataDir).ledger[0][0] === recorded + 1, 10000);
+    const before = snapshot(dataDir);
+    const keys = keychainDump(service);
+    spawnSync("pkill", ["-TERM", "-f", `^${CORE}( |$)`]); // the tray's Quit
+    // The core installs last, then exits: wait for the process itself, not for its file.
+    await until("N's core and window to quit", () => !anyRunning(CORE) && !anyRunning(WINDOW) && !appWindow(), 60000);
+    assert.equal(installed(), NEXT, "installed at Quit");
+    await app.stop().catch(() => {});
+    assert.deepEqual(snapshot(dataDir), before, "the data folder holds what it held");
+    assert.equal(keychainDump(service), keys, "the keychain holds what it held");
+    app = await startApp({ application: WINDOW, core: CORE, env: env() });
+    b = app.browser;
+    await until("N+1's gateway", async () => (await models().catch(() => 0)) === 200, 30000);
+    assert.equal(await chat(), 200, "the same token works on N+1");
+    assert.equal(spawnSync(WINDOW, ["--version"], { encoding: "utf8" }).stdout.trim(), `switchyard ${NEXT}`);
+  });
+
   it("installs N+1 from the window and comes back on the same port, token and data", async () => {
+    // Back to N (apt allows the downgrade a user would ask for), started again.
+    await app.stop().catch(() => {});
+    apt("install", "--allow-downgrades", DEB_N);
+    assert.equal(installed(), N);
+    app = await startApp({ application: WINDOW, core: CORE, env: env() });
+    b = app.browser;
+    await (await b.$(byTestId("nav-settings"))).click();
+    await (await b.$(byTestId("updates-card"))).waitForDisplayed({ timeout: 5000 });
     await checkFrom(urls.next);
     const before = snapshot(dataDir);
     const keys = keychainDump(service);
@@ -229,7 +266,8 @@ describe("Updating an installed Switchyard from a signed release", () => {
   });
 
   it("through `switchyard update apply`: refuses tampered, foreign-signed and older releases, then installs N+1", async () => {
-    await b.deleteSession().catch(() => {});
+    await app.stop().catch(() => {});
+    app = null;
     b = null;
     killAll();
     apt("install", "--allow-downgrades", DEB_N);

@@ -69,6 +69,13 @@ export const commands = {
 	updateStatus: () => typedError<UpdateStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_status")),
 	/**  Checks for a newer Switchyard now; a failed check is in the answer's `error`. */
 	checkForUpdates: () => typedError<UpdateStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("check_for_updates")),
+	/**
+	 *  Downloads and verifies `version` now (progress in `updateProgress`), to install it
+	 *  when Switchyard quits.
+	 */
+	installUpdateOnQuit: (version: string) => typedError<UpdateStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("install_update_on_quit", { version })),
+	/**  Installs nothing at Quit after all. */
+	cancelUpdateOnQuit: () => typedError<UpdateStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cancel_update_on_quit")),
 	/**  The window's install of `version` failed: it is not offered for installing again. */
 	updateInstallFailed: (version: string, reason: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("update_install_failed", { version, reason })),
 	backendKinds: () => typedError<KindInfo_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("backend_kinds")),
@@ -2716,6 +2723,10 @@ export type UpdateStatus_Deserialize = {
 	/**  The app can install `latest` itself; otherwise `how` says how this copy is updated. */
 	canInstall: boolean,
 	how?: string | null,
+	/**  "Install when I quit" is offered (the core installs this format itself: Linux). */
+	canInstallOnQuit: boolean,
+	/**  The version downloaded and verified, waiting to be installed when the app quits. */
+	onQuit?: string | null,
 };
 
 /**  What is known about updates (Settings → Updates). */
@@ -2735,6 +2746,10 @@ export type UpdateStatus_Serialize = {
 	/**  The app can install `latest` itself; otherwise `how` says how this copy is updated. */
 	canInstall: boolean,
 	how: string | null,
+	/**  "Install when I quit" is offered (the core installs this format itself: Linux). */
+	canInstallOnQuit: boolean,
+	/**  The version downloaded and verified, waiting to be installed when the app quits. */
+	onQuit: string | null,
 };
 
 /**  An update check ran or an install failed: Settings → Updates reloads. */

@@ -86,8 +86,15 @@ pub enum DomainEvent {
     AlertsChanged,
     /// A notification failed or delivery recovered: Settings shows the state.
     NotificationsChanged,
-    /// An update check ran, or an install failed: Settings shows the state.
+    /// An update check ran, an update waits for Quit, or an install failed: Settings shows the
+    /// state.
     UpdatesChanged,
+    /// An update being downloaded to install at Quit: `received` bytes of `total`.
+    UpdateDownload {
+        version: String,
+        received: u64,
+        total: Option<u64>,
+    },
     /// A readiness run started (`done` = 0) or finished one more component.
     ReadinessProgress(Progress),
     /// A readiness run finished and was stored.

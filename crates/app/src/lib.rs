@@ -35,7 +35,6 @@ pub use clock::now_ms;
 pub use supervisor::Supervisor;
 mod tokens;
 pub mod tools;
-mod updates;
 pub mod usage;
 
 pub use atomic::write as write_atomic;
@@ -68,7 +67,7 @@ pub use gateway_control::settings::GatewaySettings;
 pub use gateway_control::{GatewayControl, GatewayInfo, Running as GatewayRunning};
 pub use ledger::{LedgerSink, LedgerWriter};
 pub use monitor::{AlertView, BackendHealthView, Health, HealthBucket, HealthRange};
-pub use notify::{Channel as NotifyChannel, NotifyFailure};
+pub use notify::{Channel as NotifyChannel, Notifications, NotifyFailure};
 pub use paths::AppPaths;
 pub use probe::ProbeResult;
 pub use routes::{
@@ -97,7 +96,6 @@ pub use team::attach::TeamLink;
 pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
 pub use tools::{Home, TierModels, ToolId};
-pub use updates::{UpdateStatus, Updates};
 
 /// The innermost error message (the useful part of a reqwest error).
 pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

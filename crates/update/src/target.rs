@@ -24,6 +24,15 @@ pub enum Installer {
 }
 
 impl Installer {
+    /// Whether [`crate::install::install`] installs this format itself (the Linux packages and
+    /// the AppImage); Windows' and macOS' formats are installed by the window's updater.
+    pub fn installs_itself(&self) -> bool {
+        matches!(
+            self,
+            Installer::Deb { .. } | Installer::Rpm { .. } | Installer::AppImage { .. }
+        )
+    }
+
     /// Tauri's name for it in a platform key (`deb`, `nsis`, …); `None` when unmanaged.
     pub fn key(&self) -> Option<&'static str> {
         Some(match self {

@@ -73,6 +73,7 @@ impl From<AppError> for IpcError {
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
             AppError::Team(_) => IpcError::new(ErrorKind::Internal, message),
+            AppError::Update(u) => IpcError::new(update_kind(&u), message),
             AppError::Keychain(k) => IpcError {
                 kind: match k {
                     _ if k.is_unavailable() => ErrorKind::KeychainUnavailable,
@@ -97,5 +98,26 @@ impl From<AppError> for IpcError {
                 )
             }
         }
+    }
+}
+
+/// The page's kind of an update's failure: a refused address is the user's input, a release
+/// that cannot be read is unavailable, a package refused on its signature or version conflicts
+/// with what this copy trusts.
+fn update_kind(e: &switchyard_update::UpdateError) -> ErrorKind {
+    use switchyard_update::UpdateError as U;
+    match e {
+        U::Insecure { .. } | U::BadUrl { .. } => ErrorKind::Validation,
+        U::NotNewer { .. }
+        | U::BadSignature { .. }
+        | U::SignedVersion { .. }
+        | U::Unversioned { .. } => ErrorKind::Conflict,
+        U::Unreachable { .. }
+        | U::Status { .. }
+        | U::TooLarge { .. }
+        | U::Manifest { .. }
+        | U::NoPackage { .. }
+        | U::NotSelfUpdating(_)
+        | U::Install(_) => ErrorKind::Unavailable,
     }
 }

@@ -43,8 +43,15 @@ pub enum UiEvent {
         cancelled: bool,
     },
     NotificationsChanged,
-    /// An update check ran or an install failed: Settings → Updates reloads.
+    /// An update check ran, an update waits for Quit, or an install failed: Settings → Updates
+    /// reloads.
     UpdatesChanged,
+    /// The core downloads an update to install at Quit: `received` bytes of `total`.
+    UpdateDownload {
+        version: String,
+        received: u64,
+        total: Option<u64>,
+    },
     HealthChanged,
     AlertsChanged,
     /// The core is quitting (the tray's Quit, SIGTERM): the window closes.
@@ -85,6 +92,15 @@ impl UiEvent {
             }
             Ok(DomainEvent::NotificationsChanged) => UiEvent::NotificationsChanged,
             Ok(DomainEvent::UpdatesChanged) => UiEvent::UpdatesChanged,
+            Ok(DomainEvent::UpdateDownload {
+                version,
+                received,
+                total,
+            }) => UiEvent::UpdateDownload {
+                version,
+                received,
+                total,
+            },
             Ok(DomainEvent::HealthChanged) => UiEvent::HealthChanged,
             Ok(DomainEvent::AlertsChanged) => UiEvent::AlertsChanged,
             Err(RecvError::Closed) => return None,

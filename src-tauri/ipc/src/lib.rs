@@ -89,6 +89,7 @@ struct Running {
     drills: switchyard_drills::Drills,
     readiness: switchyard_readiness::Readiness,
     tools: switchyard_tools::Tools,
+    updates: switchyard_updates::Updates,
 }
 
 impl Core {
@@ -97,6 +98,7 @@ impl Core {
             drills: switchyard_drills::Drills::new(&app),
             readiness: switchyard_readiness::Readiness::new(&app),
             tools: switchyard_tools::Tools::new(&app),
+            updates: switchyard_updates::Updates::new(&app),
             app,
         });
         Core { app }
@@ -118,6 +120,11 @@ impl Core {
             .as_ref()
             .map(|r| &r.readiness)
             .map_err(Clone::clone)
+    }
+
+    /// Updates of the running core: the last check, checking now, installing at Quit.
+    pub fn updates(&self) -> Result<&switchyard_updates::Updates, IpcError> {
+        self.app.as_ref().map(|r| &r.updates).map_err(Clone::clone)
     }
 
     /// The coding tools of the running core: detect, connect, the status line.
@@ -155,6 +162,11 @@ macro_rules! for_each_command {
             update_status() -> UpdateStatus;
             /// Checks for a newer Switchyard now; a failed check is in the answer's `error`.
             check_for_updates() -> UpdateStatus;
+            /// Downloads and verifies `version` now (progress in `updateProgress`), to install it
+            /// when Switchyard quits.
+            install_update_on_quit(version: String) -> UpdateStatus;
+            /// Installs nothing at Quit after all.
+            cancel_update_on_quit() -> UpdateStatus;
             /// The window's install of `version` failed: it is not offered for installing again.
             update_install_failed(version: String, reason: String) -> ();
             backend_kinds() -> Vec<KindInfo>;

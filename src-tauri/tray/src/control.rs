@@ -136,6 +136,12 @@ impl Handler for Control {
                 // The window installs an update: stop as Quit does.
                 "quit_for_update" => {
                     tracing::info!("quitting for an update");
+                    // The window installs it now: nothing is left to install at Quit.
+                    if let Ok(updates) = self.core.updates() {
+                        if let Err(e) = updates.cancel_install_on_quit().await {
+                            tracing::warn!(error = %e, "the update waiting for Quit stays");
+                        }
+                    }
                     self.quit.cancel();
                     Ok(json!({ "quitting": true }))
                 }

@@ -73,9 +73,6 @@ async fn run() -> Result<(), String> {
     let mut opts = Options::new(paths, secrets);
     opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
     opts.use_saved_gateway_settings = true;
-    // The desktop app checks for updates at start (at most daily, when Settings leave it on);
-    // the test sessions turn it off here, so no test reads the network unasked.
-    opts.update_check = std::env::var_os("SWITCHYARD_NO_UPDATE_CHECK").is_none();
     opts.mounted = Some(switchyard_interfaces::mount());
     opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
     // Claude Code's status line is installed from here, so it runs this binary's CLI
@@ -106,11 +103,17 @@ async fn run() -> Result<(), String> {
             Err(e) => tracing::warn!(error = %e, "no tray icon"),
         }
     }
-    let control = Arc::new(Control::new(
-        Core::new(core.clone()),
-        ui.clone(),
-        quit.clone(),
-    ));
+    let ipc_core = Core::new(core.clone());
+    let updates = ipc_core.updates().ok().cloned();
+    // The desktop app checks for updates at start (at most daily, when Settings leave it on);
+    // the test sessions turn it off, so no test reads the network unasked.
+    if let Some(updates) = updates
+        .as_ref()
+        .filter(|_| std::env::var_os("SWITCHYARD_NO_UPDATE_CHECK").is_none())
+    {
+        updates.start(&loops);
+    }
+    let control = Arc::new(Control::new(ipc_core, ui.clone(), quit.clone()));
     let stop_serving = CancellationToken::new();
     tasks.spawn(wire::serve(
         listener,
@@ -131,6 +134,10 @@ async fn run() -> Result<(), String> {
     loops.stop(Duration::from_secs(2)).await;
     if let Ok(core) = &core {
         core.shutdown(QUIT_GRACE).await;
+    }
+    // Last: nothing serves or writes any more while the package tool replaces the files.
+    if let Some(updates) = &updates {
+        updates.install_staged().await;
     }
     stop_serving.cancel();
     tasks.close();

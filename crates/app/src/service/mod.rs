@@ -114,7 +114,6 @@ pub(crate) struct Inner {
     pub usage: crate::usage::ToolUsage,
     /// The Preferences feature (the Settings page; ledger retention).
     pub preferences: crate::settings::Preferences,
-    pub updates: crate::updates::Updates,
     /// Runs after backends or keys change (built by `start`).
     pub backends_changed: crate::events::Reaction,
     /// My machines (and the team's records on a replica).
@@ -220,9 +219,10 @@ impl Switchyard {
         &self.inner.preferences
     }
 
-    /// Updates: whether a newer Switchyard is out, checked at start (the desktop app) or asked.
-    pub fn updates(&self) -> &crate::updates::Updates {
-        &self.inner.updates
+    /// The settings table's named values, for a feature above the core that keeps its own
+    /// (the Updates feature's last check, `switchyard-updates`).
+    pub fn settings_table(&self) -> switchyard_store::SettingsTable {
+        self.inner.store.settings()
     }
 
     /// The tables the drills (`switchyard-drills`, above the core) write: their runs, and

@@ -29,9 +29,6 @@ pub struct Options {
     /// With the monitor: import the coding tools' own usage records (watched, and every 30 s).
     /// Off for a drill's shadow core.
     pub tool_usage: bool,
-    /// The start-up update check (at most once a day, when Settings leave it on): the desktop
-    /// app's core only. Off by default, so no other core reads the network unasked.
-    pub update_check: bool,
     /// Tests: probe every target at this interval instead of the backend's setting.
     pub monitor_interval: Option<Duration>,
     /// Where the coding tools' files are (`None`: `HOME` and the tools' variables).
@@ -65,7 +62,6 @@ impl Options {
             notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
             monitor: true,
             tool_usage: true,
-            update_check: false,
             monitor_interval: None,
             tools_home: None,
             tools_path: None,

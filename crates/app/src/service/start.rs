@@ -208,12 +208,6 @@ impl Switchyard {
             backends_changed.clone(),
         );
         let preferences = crate::settings::Preferences::new(store.clone(), sink.clone());
-        let updates = crate::updates::Updates::new(
-            store.settings(),
-            preferences.clone(),
-            notifications.clone(),
-            sink.clone(),
-        );
         let config_file = crate::config_file::ConfigFiles::new(
             (backends.clone(), routes.clone(), costs.clone()),
             (gateway_control.clone(), cache.clone(), health.clone()),
@@ -251,7 +245,6 @@ impl Switchyard {
                 keys,
                 catalogue,
                 preferences,
-                updates,
                 gateway_control,
                 place,
                 key_sweep,
@@ -262,9 +255,6 @@ impl Switchyard {
         };
         if let Some(mounted) = &mounted {
             mounted.attach(app.downgrade());
-        }
-        if opts.update_check {
-            app.inner.updates.start(&app.inner.tasks);
         }
         app.start_background(
             opts.monitor,

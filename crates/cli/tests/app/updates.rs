@@ -1,12 +1,13 @@
 //! The Updates feature of the core: a check against a release server on 127.0.0.1 says what is
 //! out and how this copy is updated; the start-up check runs only when the app allows it and
 //! the user left it on, at most once a day, and notifies a version once; a version whose
-//! install failed is not offered for installing again; a release source must be HTTPS (or this
-//! machine).
+//! install failed is not offered for installing again; a copy that cannot install an update
+//! downloads nothing to install at Quit; a release source must be HTTPS (or this machine).
 
 use super::*;
 use switchyard_notify::{Kind, RecordingNotifier};
 use switchyard_update::testing::{server, Files, Signer};
+use switchyard_updates::Updates;
 
 /// A release server announcing `version`, with notes.
 async fn release(version: &str) -> (Files, String) {
@@ -31,11 +32,18 @@ async fn start(dir: &Path, check: bool) -> (Switchyard, Arc<RecordingNotifier>) 
     let notify = recorder.clone();
     let keychain = Arc::new(MemoryStore::new());
     let app = start_in_custom(dir, &keychain, vec![], move |o| {
-        o.update_check = check;
         o.notify = switchyard_app::NotifyChannel::Recording(notify);
     })
     .await;
+    // The start-up check, as the desktop app's core process starts it.
+    if check {
+        updates(&app).start(&switchyard_app::Supervisor::default());
+    }
     (app, recorder)
+}
+
+fn updates(app: &Switchyard) -> Updates {
+    Updates::new(app)
 }
 
 async fn use_source(app: &Switchyard, source: &str, check: bool) {
@@ -67,14 +75,14 @@ async fn a_check_says_what_is_out_and_how_this_copy_is_updated() {
     let (_files, latest) = release("9.0.0").await;
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = start(dir.path(), false).await;
-    let before = app.updates().status().await.unwrap();
+    let before = updates(&app).status().await.unwrap();
     assert_eq!(
         (before.latest.as_deref(), before.available),
         (None, false),
         "not checked yet"
     );
     use_source(&app, &latest, true).await;
-    let status = app.updates().check().await.unwrap();
+    let status = updates(&app).check().await.unwrap();
     assert!(
         status.available && status.latest.as_deref() == Some("9.0.0"),
         "{status:?}"
@@ -88,7 +96,7 @@ async fn a_check_says_what_is_out_and_how_this_copy_is_updated() {
     assert!(!status.can_install);
     assert!(status.how.unwrap().contains("no installer manages"));
     assert_eq!(
-        app.updates().status().await.unwrap().latest.as_deref(),
+        updates(&app).status().await.unwrap().latest.as_deref(),
         Some("9.0.0"),
         "kept"
     );
@@ -152,17 +160,46 @@ async fn a_version_whose_install_failed_is_not_offered_for_installing_again() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = start(dir.path(), false).await;
     use_source(&app, &latest, true).await;
-    app.updates().check().await.unwrap();
-    app.updates()
+    updates(&app).check().await.unwrap();
+    updates(&app)
         .install_failed("9.0.0".into(), "pkexec was dismissed".into())
         .await
         .unwrap();
-    let status = app.updates().check().await.unwrap();
+    let status = updates(&app).check().await.unwrap();
     assert!(status.available && !status.can_install, "{status:?}");
     let how = status.how.unwrap();
     assert!(
         how.contains("Installing 9.0.0 failed (pkexec was dismissed)"),
         "{how}"
+    );
+}
+
+#[tokio::test]
+async fn a_copy_that_cannot_install_downloads_nothing_for_quit_and_says_how_it_is_updated() {
+    let (files, latest) = release("9.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start(dir.path(), false).await;
+    use_source(&app, &latest, true).await;
+    updates(&app).check().await.unwrap();
+    let feature = updates(&app);
+    let refused = feature.install_on_quit("9.0.0".into()).await;
+    let Err(switchyard_app::AppError::Unavailable(e)) = refused else {
+        panic!("staged on a copy no installer manages: {refused:?}");
+    };
+    assert!(e.to_string().contains("no installer manages"), "{e}");
+    let other = feature.install_on_quit("8.0.0".into()).await;
+    assert!(
+        matches!(other, Err(switchyard_app::AppError::Unavailable(_))),
+        "{other:?}"
+    );
+    assert_eq!(files.hits("switchyard.AppImage"), 0, "nothing downloaded");
+    let status = updates(&app).cancel_install_on_quit().await.unwrap();
+    assert_eq!(status.on_quit, None, "nothing waits for Quit");
+    app.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(
+        files.hits("switchyard.AppImage"),
+        0,
+        "nothing installed at Quit"
     );
 }
 
@@ -203,9 +240,9 @@ async fn the_trays_check_says_its_result_whatever_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let (app, recorder) = start(dir.path(), false).await;
     use_source(&app, &older, true).await;
-    app.updates().check_and_tell().await.unwrap();
+    updates(&app).check_and_tell().await.unwrap();
     use_source(&app, "http://127.0.0.1:9/latest.json", true).await;
-    app.updates().check_and_tell().await.unwrap();
+    updates(&app).check_and_tell().await.unwrap();
     let said: Vec<_> = recorder
         .sent()
         .into_iter()

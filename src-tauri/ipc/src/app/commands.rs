@@ -33,21 +33,29 @@ pub async fn save_settings(core: &Core, settings: UserSettings) -> Res<UserSetti
 
 /// What the last update check found.
 pub async fn update_status(core: &Core) -> Res<UpdateStatus> {
-    Ok(core.app()?.updates().status().await?.into())
+    Ok(core.updates()?.status().await?.into())
 }
 
 /// Checks for a newer Switchyard now (a failed check is in the answer's `error`).
 #[tracing::instrument(skip(core))]
 pub async fn check_for_updates(core: &Core) -> Res<UpdateStatus> {
-    Ok(core.app()?.updates().check().await?.into())
+    Ok(core.updates()?.check().await?.into())
+}
+
+/// Downloads and verifies `version` now, to install it when Switchyard quits.
+#[tracing::instrument(skip(core))]
+pub async fn install_update_on_quit(core: &Core, version: String) -> Res<UpdateStatus> {
+    Ok(core.updates()?.install_on_quit(version).await?.into())
+}
+
+/// Installs nothing at Quit after all.
+#[tracing::instrument(skip(core))]
+pub async fn cancel_update_on_quit(core: &Core) -> Res<UpdateStatus> {
+    Ok(core.updates()?.cancel_install_on_quit().await?.into())
 }
 
 /// The window's install of `version` failed: it is not offered for installing again.
 #[tracing::instrument(skip(core))]
 pub async fn update_install_failed(core: &Core, version: String, reason: String) -> Res<()> {
-    Ok(core
-        .app()?
-        .updates()
-        .install_failed(version, reason)
-        .await?)
+    Ok(core.updates()?.install_failed(version, reason).await?)
 }

@@ -138,8 +138,13 @@ pub struct UpdateStatus {
     /// The app can install `latest` itself; otherwise `how` says how this copy is updated.
     pub can_install: bool,
     pub how: Option<String>,
+    /// "Install when I quit" is offered (the core installs this format itself: Linux).
+    pub can_install_on_quit: bool,
+    /// The version downloaded and verified, waiting to be installed when the app quits.
+    pub on_quit: Option<String>,
 }
 
-mirror_struct!(switchyard_app::UpdateStatus => UpdateStatus {
-    running, latest, available, notes, pub_date, checked_at, error, installer, can_install, how
+mirror_struct!(switchyard_updates::UpdateStatus => UpdateStatus {
+    running, latest, available, notes, pub_date, checked_at, error, installer, can_install, how,
+    can_install_on_quit, on_quit
 });

@@ -128,7 +128,8 @@ pub fn perform(
         Action::CheckUpdates => {
             let core = core.clone();
             tasks.spawn("update check from the tray", async move {
-                if let Err(e) = core.updates().check_and_tell().await {
+                let updates = switchyard_updates::Updates::new(&core);
+                if let Err(e) = updates.check_and_tell().await {
                     tracing::warn!(error = %e, "the update check from the tray failed");
                 }
             });

@@ -2,22 +2,28 @@
 //! notification. It reads the release manifest the window's updater plugin installs from (the
 //! same `latest.json` and key, `switchyard-update`), at start at most once a day when the user
 //! leaves "Check for updates" on, and whenever asked. Installing is the window's (the plugin
-//! runs the installer and restarts the app) or `switchyard update apply`'s.
+//! runs the installer and restarts the app), `switchyard update apply`'s, or this feature's at
+//! Quit. Above the core, on its public API: the desktop's core process (`switchyard-tray`) and
+//! the IPC layer hold one.
 //!
 //! Invariants:
-//! - Nothing is read from the network unless the options allow it (the desktop app's core) or
-//!   the user asked ([`Updates::check`]); a failed check is a state to show, not an error.
+//! - Nothing is read from the network unless the core process starts the start-up check
+//!   ([`Updates::start`], the desktop app's) or the user asked ([`Updates::check`]); a failed
+//!   check is a state to show, not an error.
 //! - A version is notified once; a version whose install failed is not offered for installing
 //!   again (Settings says how this copy is updated instead).
+//! - "Install when I quit" downloads and verifies now and installs only once the core has shut
+//!   down (the gateway stopped, the ledger written; [`Updates::install_staged`], called by the
+//!   core process after `Switchyard::shutdown`); it is kept in memory, so a core that ends any
+//!   other way installs nothing.
 
-use crate::blocking::OffThread;
-use crate::events::EventSink;
-use crate::notify::Notifications;
-use crate::settings::Preferences;
-use crate::supervisor::Supervisor;
-use crate::{AppError, DomainEvent};
+mod on_quit;
+
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use switchyard_app::{
+    AppError, DomainEvent, EventSink, Notifications, OffThread, Preferences, Supervisor, Switchyard,
+};
 use switchyard_notify::{Kind, Notification, Urgency};
 use switchyard_store::SettingsTable;
 use switchyard_update::{install, Check, Installer, Target, Updater};
@@ -48,6 +54,10 @@ pub struct UpdateStatus {
     /// install of it failed); otherwise `how` says how this copy is updated.
     pub can_install: bool,
     pub how: Option<String>,
+    /// Whether "Install when I quit" is offered: the core installs this format itself.
+    pub can_install_on_quit: bool,
+    /// The version downloaded, verified and waiting to be installed when the app quits.
+    pub on_quit: Option<String>,
 }
 
 /// What is kept between runs (the settings table).
@@ -72,23 +82,22 @@ pub struct Updates {
     /// package tool takes a moment).
     installer: Arc<tokio::sync::OnceCell<Installer>>,
     exe: Arc<std::path::PathBuf>,
+    /// The package to install when the app quits.
+    staged: Arc<tokio::sync::Mutex<Option<on_quit::Staged>>>,
 }
 
 impl Updates {
-    pub(crate) fn new(
-        settings: SettingsTable,
-        preferences: Preferences,
-        notifications: Notifications,
-        events: EventSink,
-    ) -> Updates {
+    /// The feature for `app` (its settings, preferences, notifications and events).
+    pub fn new(app: &Switchyard) -> Updates {
         let exe = std::env::current_exe().unwrap_or_default();
         Updates {
-            settings,
-            preferences,
-            notifications,
-            events,
+            settings: app.settings_table(),
+            preferences: app.preferences().clone(),
+            notifications: app.notifications().clone(),
+            events: app.event_sink(),
             installer: Arc::default(),
             exe: Arc::new(exe),
+            staged: Arc::default(),
         }
     }
 
@@ -133,7 +142,7 @@ impl Updates {
             }
             Err(e) => status.error = Some(e.to_string()),
         }
-        status.checked_at = Some(crate::now_rfc3339());
+        status.checked_at = Some(switchyard_store::now());
         let mut kept = self.kept().await?;
         kept.status = Some(status.clone());
         self.keep(&kept).await?;
@@ -179,12 +188,14 @@ impl Updates {
             (None, _) => None,
         };
         status.can_install = status.available && status.how.is_none();
+        status.can_install_on_quit = status.can_install && installer.installs_itself();
+        status.on_quit = self.staged.lock().await.as_ref().map(|s| s.version.clone());
         status
     }
 
     /// At start, when the options allow it and the user left it on: a check if the last is a
     /// day old, and a notification the first time a version is found.
-    pub(crate) fn start(&self, tasks: &Supervisor) {
+    pub fn start(&self, tasks: &Supervisor) {
         let updates = self.clone();
         tasks.spawn("update check", async move {
             if let Err(e) = updates.check_if_due().await {
