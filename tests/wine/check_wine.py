@@ -135,6 +135,14 @@ def check_squatted_pipe(port):
           "the window's client sent nothing to the squatter")
 
 
+def core_log_tail():
+    """The end of the newest log file in the data folder (the core logs there, not to stderr)."""
+    logs = sorted((DATA / "logs").glob("*"), key=lambda p: p.stat().st_mtime)
+    if not logs:
+        return f"(no log file in {DATA / 'logs'})"
+    return f"{logs[-1].name}:\n{logs[-1].read_text(errors='replace')[-3000:]}"
+
+
 def wait_for_pipe(core, log):
     """The core's first answer on its named pipe (through the window's client)."""
     deadline = time.monotonic() + 90
@@ -145,7 +153,7 @@ def wait_for_pipe(core, log):
         if core.poll() is not None or time.monotonic() > deadline:
             log.seek(0)
             raise AssertionError(f"the core never answered its pipe (exit {core.poll()}): "
-                                 f"{answer.stderr}\n{log.read()[-3000:]}")
+                                 f"{answer.stderr}\n{log.read()[-3000:]}\n{core_log_tail()}")
         time.sleep(0.5)
 
 
