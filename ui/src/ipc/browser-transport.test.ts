@@ -4,15 +4,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands, events } from "../bindings";
 import { api } from "./api";
-import { browserTransport, type EventSourceLike } from "./browser-transport";
+import { browserTransport, type EventStream } from "./browser-transport";
 import { IpcFailure } from "./error";
 
-class FakeStream implements EventSourceLike {
-  onmessage: ((e: { data: string }) => void) | null = null;
+class FakeStream implements EventStream {
   closed = false;
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    private readonly onMessage: (data: string) => void,
+  ) {}
   send(message: unknown) {
-    this.onmessage?.({ data: JSON.stringify(message) });
+    this.onMessage(JSON.stringify(message));
   }
   close() {
     this.closed = true;
@@ -32,8 +34,8 @@ beforeEach(() => {
   const { internals, eventInternals } = browserTransport({
     base: "http://127.0.0.1:4141",
     fetch: fetch as unknown as typeof globalThis.fetch,
-    openEvents: (url) => {
-      const s = new FakeStream(url);
+    openEvents: (url, onMessage) => {
+      const s = new FakeStream(url, onMessage);
       streams.push(s);
       return s;
     },

@@ -20,14 +20,14 @@ type Handler = (message: { event: string; id: number; payload: unknown }) => voi
 export interface BrowserSide {
   base: string;
   fetch: typeof fetch;
-  openEvents: (url: string) => EventSourceLike;
+  /** Opens the event stream at `url`, calling `onMessage` with each message's data. */
+  openEvents: (url: string, onMessage: (data: string) => void) => EventStream;
   /** The CSRF token the server set for this session (read from its cookie), or null. */
   csrf: () => string | null;
 }
 
-/** The part of `EventSource` used here. */
-export interface EventSourceLike {
-  onmessage: ((e: { data: string }) => void) | null;
+/** An open event stream. */
+export interface EventStream {
   close(): void;
 }
 
@@ -52,7 +52,7 @@ export function browserTransport(side: BrowserSide) {
   /** Event name → listener id → callback id. */
   const listeners = new Map<string, Map<number, number>>();
   let nextId = 1;
-  let stream: EventSourceLike | null = null;
+  let stream: EventStream | null = null;
 
   function deliver(data: string) {
     let message: { event?: unknown; payload?: unknown };
@@ -76,8 +76,7 @@ export function browserTransport(side: BrowserSide) {
     if (!forEvent) listeners.set(event, (forEvent = new Map()));
     forEvent.set(id, handler);
     if (!stream) {
-      stream = side.openEvents(`${side.base}/api/events`);
-      stream.onmessage = (e) => deliver(e.data);
+      stream = side.openEvents(`${side.base}/api/events`, deliver);
     }
     return id;
   }
@@ -163,7 +162,11 @@ export function installBrowserTransport(win: Window = window): boolean {
   const { internals, eventInternals } = browserTransport({
     base: "",
     fetch: (input, init) => win.fetch(input, init),
-    openEvents: (url) => new win.EventSource(url, { withCredentials: true }),
+    openEvents: (url, onMessage) => {
+      const source = new EventSource(url, { withCredentials: true });
+      source.onmessage = (e) => onMessage(String(e.data));
+      return source;
+    },
     csrf: csrfCookie,
   });
   w.__TAURI_INTERNALS__ = internals;
