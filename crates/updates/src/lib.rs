@@ -26,7 +26,7 @@ use switchyard_app::{
 };
 use switchyard_notify::{Kind, Notification, Urgency};
 use switchyard_store::SettingsTable;
-use switchyard_update::{install, Check, Installer, Target, Updater};
+use switchyard_update::{install, Check, Installer, Target, UpdateError, Updater};
 
 /// How often the start-up check runs at most.
 const DAY: time::Duration = time::Duration::hours(24);
@@ -123,15 +123,21 @@ impl Updates {
         Ok(self.complete(base, &kept).await)
     }
 
+    /// Reads the release source the user chose (Settings, or Switchyard's releases) with an
+    /// updater of this build, installed as it is.
+    async fn check_source(&self) -> Result<Result<(Updater, Check), UpdateError>, AppError> {
+        let source = self.preferences.get().await?.update_source();
+        let target = Target::current(self.installer().await.clone());
+        Ok(match Updater::new(env!("CARGO_PKG_VERSION"), target) {
+            Ok(u) => u.check(&source).await.map(|found| (u, found)),
+            Err(e) => Err(e),
+        })
+    }
+
     /// Checks now, keeps and returns the result (a failure is in `error`).
     pub async fn check(&self) -> Result<UpdateStatus, AppError> {
-        let source = self.preferences.get().await?.update_source();
         let mut status = UpdateStatus::default();
-        let target = Target::current(self.installer().await.clone());
-        let found = match Updater::new(env!("CARGO_PKG_VERSION"), target) {
-            Ok(u) => u.check(&source).await,
-            Err(e) => Err(e),
-        };
+        let found = self.check_source().await?.map(|(_, found)| found);
         match found {
             Ok(Check::UpToDate { latest, .. }) => status.latest = Some(latest.to_string()),
             Ok(Check::Available(offer)) => {
@@ -193,8 +199,8 @@ impl Updates {
         status
     }
 
-    /// At start, when the options allow it and the user left it on: a check if the last is a
-    /// day old, and a notification the first time a version is found.
+    /// At start (the desktop app's core process calls it), when the user left it on: a check if
+    /// the last is a day old, and a notification the first time a version is found.
     pub fn start(&self, tasks: &Supervisor) {
         let updates = self.clone();
         tasks.spawn("update check", async move {

@@ -5,7 +5,7 @@
 
 use super::Updates;
 use switchyard_app::{AppError, DomainEvent, Unavailable};
-use switchyard_update::{install, Check, Target, Updater, Verified};
+use switchyard_update::{install, Check, Verified};
 
 /// A verified package waiting for Quit.
 pub(super) struct Staged {
@@ -44,10 +44,8 @@ impl Updates {
                 how: status.how,
             }));
         }
-        let source = self.preferences.get().await?.update_source();
-        let target = Target::current(self.installer().await.clone());
-        let updater = Updater::new(env!("CARGO_PKG_VERSION"), target)?;
-        let offer = match updater.check(&source).await? {
+        let (updater, found) = self.check_source().await??;
+        let offer = match found {
             Check::Available(offer) if offer.version.to_string() == version => offer,
             _ => {
                 return Err(AppError::Unavailable(Unavailable::UpdateNotOffered {
