@@ -177,8 +177,12 @@ describe("Updating an installed Switchyard from a signed release", () => {
     await (await b.$(byTestId("updates-check"))).click();
     // The button is busy while the check runs; the status before it may say "available" too.
     const busy = async () => (await attr(byTestId("updates-check"), "aria-busy")) === "true";
-    await b.waitUntil(async () => !(await busy()) && (await state()) === "available", {
-      timeout: 15000, timeoutMsg: `${url}: no update found`,
+    await b.waitUntil(async () => !(await busy()) && (await state()) === "available", { timeout: 15000 }).catch(async () => {
+      const seen = await b.execute((ids) => ids.map((id) => document.querySelector(id)?.textContent?.trim() ?? "-"), [
+        byTestId("updates-status"), byTestId("updates-failure"), byTestId("update-source-error"),
+      ]);
+      const typed = await (await b.$(byTestId("update-source"))).getValue();
+      throw new Error(`${url}: no update found; the source field holds ${typed}; status, failure, source error: ${seen.join(" | ")}`);
     });
     assert.equal(await text(byTestId("updates-latest")), NEXT);
   }
