@@ -5,6 +5,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 // Tauri expects a fixed dev port and keeps its own output on screen.
 export default defineConfig({
   plugins: [svelte()],
+  // Relative asset paths: the same build loads in the window and under the panel's /panel/.
+  base: "./",
   clearScreen: false,
   server: {
     port: 5173,

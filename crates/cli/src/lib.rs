@@ -36,6 +36,7 @@ mod report_flags;
 mod requests;
 mod route;
 mod serve;
+pub use serve::{with_ui as serve_with_ui, ServeArgs};
 mod sweep;
 mod sync;
 mod team;

@@ -27,38 +27,82 @@ pub struct ServeArgs {
     /// SWITCHYARD_TEAM_REDIS_URL too)
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+    /// Also serve the control panel to a browser, at /panel/ on the gateway's address (sign in
+    /// with a panel token: `switchyard token create NAME --panel`)
+    #[arg(long)]
+    ui: bool,
+}
+
+impl ServeArgs {
+    /// Whether the panel was asked for (`--ui`).
+    pub fn ui(&self) -> bool {
+        self.ui
+    }
+
+    /// The gateway's settings from the environment and `--port`, and whether the port is fixed
+    /// (given, so never moved to a free one).
+    pub fn gateway(&self) -> Result<(switchyard_app::GatewayConfig, bool), String> {
+        let mut config = gateway_config_from_env()?;
+        let mut port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
+        if let Some(p) = self.port {
+            config.bind.set_port(p);
+            port_fixed = true;
+        }
+        Ok((config, port_fixed))
+    }
+
+    /// The team to serve as a replica of (`--team`, the environment, the configuration file),
+    /// connected; `None` to serve alone.
+    pub async fn team(&self) -> Result<Option<Team>, String> {
+        let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        let resolved = team_options(
+            (self.team.clone(), self.redis.clone()),
+            (
+                env(switchyard_app::team::TEAM_DATABASE_ENV),
+                env(switchyard_app::team::TEAM_REDIS_ENV),
+            ),
+            || {
+                let paths = switchyard_app::paths::AppPaths::from_env()?;
+                switchyard_app::config_file::team::saved(&paths.db_file)
+            },
+        );
+        match resolved {
+            Some(opts) => Team::connect(&opts)
+                .await
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            None => Ok(None),
+        }
+    }
+}
+
+/// `switchyard serve …` with `--ui`, when `args` are that command: the app's core process serves
+/// it (the panel is one more client of that process, beside the window).
+pub fn with_ui(args: &[String]) -> Option<ServeArgs> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match super::parse(&words) {
+        Ok(super::Cli {
+            command: super::Command::Serve(a),
+        }) if a.ui => Some(a),
+        _ => None,
+    }
 }
 
 pub async fn serve(args: ServeArgs) -> ExitCode {
+    if args.ui {
+        return fail(
+            "switchyard-serve has no control panel: run `switchyard serve --ui` (the app's command; `switchyard-tray serve --ui` where no window is installed), which serves the panel beside the gateway.",
+        );
+    }
     // First: a stop asked for while the core starts still ends in the clean shutdown.
     let mut stop = switchyard_os::QuitRequests::listen();
-    let mut config = match gateway_config_from_env() {
+    let (config, port_fixed) = match args.gateway() {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let mut port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
-    if let Some(p) = args.port {
-        config.bind.set_port(p);
-        port_fixed = true;
-    }
-    let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-    let resolved = team_options(
-        (args.team, args.redis),
-        (
-            env(switchyard_app::team::TEAM_DATABASE_ENV),
-            env(switchyard_app::team::TEAM_REDIS_ENV),
-        ),
-        || {
-            let paths = switchyard_app::paths::AppPaths::from_env()?;
-            switchyard_app::config_file::team::saved(&paths.db_file)
-        },
-    );
-    let team = match resolved {
-        Some(opts) => match Team::connect(&opts).await {
-            Ok(team) => Some(team),
-            Err(e) => return fail(&e.to_string()),
-        },
-        None => None,
+    let team = match args.team().await {
+        Ok(team) => team,
+        Err(e) => return fail(&e),
     };
     let teamed = team.is_some();
     let (app, _guard) = match open_with(Some(config), port_fixed, true, true, team).await {

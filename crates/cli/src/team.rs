@@ -104,10 +104,14 @@ impl TeamArgs {
             Local::Create { owner: None, .. } => {
                 return Err("with the team's database set (SWITCHYARD_TEAM_DATABASE_URL), a token is the team's: say whose it is with --owner PERSON".into())
             }
+            Local::Create { panel: true, .. } => {
+                return Err("a panel token is this machine's: make it without the team's database set; on a team replica an admin signs in to the panel with their admin token".into())
+            }
             Local::Create {
                 name,
                 metrics_only,
                 owner: Some(owner),
+                panel: false,
             } => TeamTokenCommand::Create {
                 name: name.clone(),
                 owner: owner.clone(),
@@ -203,6 +207,7 @@ impl TeamTokenCommand {
                                 (false, TokenScope::Admin) => "active, admin",
                                 (false, TokenScope::Metrics) => "active, metrics only",
                                 (false, TokenScope::Gateway) => "active",
+                                (false, TokenScope::Panel) => "active, panel",
                             };
                             [
                                 t.id.clone(),

@@ -1,7 +1,9 @@
-//! `switchyard token create NAME [--metrics-only] | list | revoke NAME`: gateway tokens from the
-//! command line. A new token's value is printed once, alone on stdout (so `$(…)` captures it);
-//! what to do with it goes to stderr. `--metrics-only` makes a scrape token: it reads
-//! `GET /metrics` (Prometheus' `authorization: credentials:`) and is refused everywhere else.
+//! `switchyard token create NAME [--metrics-only | --panel] | list | revoke NAME`: gateway tokens
+//! from the command line. A new token's value is printed once, alone on stdout (so `$(…)`
+//! captures it); what to do with it goes to stderr. `--metrics-only` makes a scrape token: it
+//! reads `GET /metrics` (Prometheus' `authorization: credentials:`) and is refused everywhere
+//! else. `--panel` makes a panel token: it signs a browser in to `switchyard serve --ui`'s
+//! control panel and opens nothing else.
 
 use super::io::{pretty, Io};
 use switchyard_app::Switchyard;
@@ -14,8 +16,12 @@ pub enum TokenCommand {
         /// A name for the tool that will use it
         name: String,
         /// A scrape token that reads only GET /metrics
-        #[arg(long)]
+        #[arg(long, conflicts_with = "panel")]
         metrics_only: bool,
+        /// A panel token: signs a browser in to the control panel (`switchyard serve --ui`), and
+        /// opens nothing else
+        #[arg(long)]
+        panel: bool,
         /// Whose it is: with the team's database set (SWITCHYARD_TEAM_DATABASE_URL) the token is
         /// the team's, for this person
         #[arg(long)]
@@ -44,12 +50,13 @@ impl TokenCommand {
             TokenCommand::Create {
                 name,
                 metrics_only,
+                panel,
                 owner: None,
             } => {
-                let scope = if *metrics_only {
-                    TokenScope::Metrics
-                } else {
-                    TokenScope::Gateway
+                let scope = match (*metrics_only, *panel) {
+                    (true, _) => TokenScope::Metrics,
+                    (false, true) => TokenScope::Panel,
+                    (false, false) => TokenScope::Gateway,
                 };
                 create(app, name, scope, io).await
             }
@@ -86,6 +93,21 @@ async fn create(
             t.row.name
         )
         .map_err(w),
+        TokenScope::Panel => {
+            let port = app
+                .gateway_control()
+                .settings()
+                .await
+                .map_or(switchyard_gateway::DEFAULT_PORT, |s| s.port);
+            writeln!(
+                io.stderr,
+                "Panel token “{}” created. It is shown only once: paste it into the panel's sign-in\n\
+                 at http://127.0.0.1:{port}/panel/ (`switchyard serve --ui`). It opens the panel and nothing else;\n\
+                 `switchyard token revoke {}` ends every session it signed in.",
+                t.row.name, t.row.name
+            )
+            .map_err(w)
+        }
         TokenScope::Metrics => {
             let port = app
                 .gateway_control()
@@ -132,6 +154,7 @@ async fn list(app: &Switchyard, json: bool, io: &mut Io<'_>) -> Result<(), Strin
             TokenScope::Gateway => "",
             TokenScope::Metrics => "  metrics only",
             TokenScope::Admin => "  admin",
+            TokenScope::Panel => "  panel",
         };
         writeln!(
             io.stdout,

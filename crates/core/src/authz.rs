@@ -61,6 +61,21 @@ pub enum Door {
     McpTool(&'static str),
     /// A resource of the MCP server.
     McpResource(&'static str),
+    /// This exact path, answered to anyone who reaches the address, with no token: it sends a
+    /// browser to the panel.
+    Page(&'static str),
+    /// The browser panel: this prefix without its last `/` and every path under it. Its pages
+    /// and its sign-in take no token; every other call needs the session a sign-in made, and
+    /// the session's token must be allowed by the row (the panel asks [`verdict`]).
+    Panel(&'static str),
+}
+
+impl Door {
+    /// Whether the gateway's guard lets a request through without a token, to a handler that
+    /// checks its caller itself (the panel's session).
+    pub fn signs_in_itself(self) -> bool {
+        matches!(self, Door::Page(_) | Door::Panel(_))
+    }
 }
 
 /// Each scope's verdict at one place.
@@ -72,6 +87,8 @@ pub struct Grants {
     pub admin: Verdict,
     /// A scrape token ([`TokenScope::Metrics`]).
     pub scrape: Verdict,
+    /// A panel token ([`TokenScope::Panel`]).
+    pub panel: Verdict,
 }
 
 impl Grants {
@@ -80,7 +97,13 @@ impl Grants {
             tool,
             admin,
             scrape,
+            panel: Verdict::Refused,
         }
+    }
+
+    /// These grants, and `panel` for a panel token (refused unless given).
+    pub const fn and_panel(self, panel: Verdict) -> Grants {
+        Grants { panel, ..self }
     }
 
     pub fn of(self, scope: TokenScope) -> Verdict {
@@ -88,6 +111,7 @@ impl Grants {
             TokenScope::Gateway => self.tool,
             TokenScope::Admin => self.admin,
             TokenScope::Metrics => self.scrape,
+            TokenScope::Panel => self.panel,
         }
     }
 }
@@ -125,6 +149,10 @@ impl Entry {
         Entry::ALL.iter().copied().find(|e| match e.row().door {
             Door::Path(p) => p == path,
             Door::Under(prefix) => path.starts_with(prefix) && path.len() > prefix.len(),
+            Door::Page(p) => p == path,
+            Door::Panel(prefix) => {
+                path.starts_with(prefix) || Some(path) == prefix.strip_suffix('/')
+            }
             Door::McpTool(_) | Door::McpResource(_) => false,
         })
     }
@@ -158,14 +186,15 @@ pub fn allowed_somewhere(scope: TokenScope, path: &str) -> bool {
 /// The table as Markdown, as docs/architecture/security.md prints it (a test keeps the two equal).
 pub fn markdown() -> String {
     let mut out = String::from(
-        "| Endpoint, MCP tool or resource | Method | Desktop: tool · admin · scrape | Replica: tool · admin · scrape | Why |\n|---|---|---|---|---|\n",
+        "| Endpoint, MCP tool or resource | Method | Desktop: tool · admin · scrape · panel | Replica: tool · admin · scrape · panel | Why |\n|---|---|---|---|---|\n",
     );
     let cells = |g: Grants| {
         format!(
-            "{} · {} · {}",
+            "{} · {} · {} · {}",
             g.tool.cell(),
             g.admin.cell(),
-            g.scrape.cell()
+            g.scrape.cell(),
+            g.panel.cell()
         )
     };
     for e in Entry::ALL {
@@ -175,6 +204,8 @@ pub fn markdown() -> String {
             Door::Under(p) => format!("`{p}…`"),
             Door::McpTool(t) => format!("MCP tool `{t}`"),
             Door::McpResource(r) => format!("MCP resource `{r}`"),
+            Door::Page(p) => format!("`{p}` (no token)"),
+            Door::Panel(p) => format!("`{p}…` (signed in)"),
         };
         out.push_str(&format!(
             "| {door} | {} | {} | {} | {} |\n",
@@ -199,8 +230,13 @@ mod tests {
             Entry::at_path("/switchyard/team/v1/tokens/abc"),
             Some(Entry::TeamToken)
         );
+        assert_eq!(Entry::at_path("/"), Some(Entry::PanelHome));
+        for path in ["/panel", "/panel/", "/panel/api/call/list_backends"] {
+            assert_eq!(Entry::at_path(path), Some(Entry::Panel), "{path}");
+        }
         for path in [
-            "/",
+            "/index.html",
+            "/panelx",
             "/v1/models/",
             "/metrics/",
             "/mcp/x",
@@ -241,6 +277,35 @@ mod tests {
             TokenScope::Admin,
             "/switchyard/team/v1/overview"
         ));
+    }
+
+    #[test]
+    fn a_panel_token_opens_the_panel_only_and_the_panel_no_tool_token_on_a_desktop() {
+        for e in Entry::ALL {
+            for place in [Place::Desktop, Place::Replica] {
+                assert_eq!(
+                    verdict(*e, place, TokenScope::Panel).is_allowed(),
+                    *e == Entry::Panel,
+                    "{e:?} at {place:?} for a panel token: it is never a tool's token"
+                );
+            }
+            assert_eq!(
+                e.row().door.signs_in_itself(),
+                matches!(e, Entry::Panel | Entry::PanelHome),
+                "{e:?}: only the panel's doors skip the guard's token check"
+            );
+        }
+        for scope in [TokenScope::Gateway, TokenScope::Metrics, TokenScope::Admin] {
+            assert!(
+                !verdict(Entry::Panel, Place::Desktop, scope).is_allowed(),
+                "a {scope:?} token must not open this machine's panel"
+            );
+        }
+        assert_eq!(
+            verdict(Entry::Panel, Place::Replica, TokenScope::Gateway),
+            Verdict::Allowed(Sees::Own),
+            "on a replica a person's own token shows them their own spend and tokens"
+        );
     }
 
     #[test]

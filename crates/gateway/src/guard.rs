@@ -4,7 +4,9 @@
 //! answered in the caller's format. A token is good only within its scope, as the authorization
 //! table says (`switchyard_core::authz`; a route without a row there is refused to every token):
 //! a scrape token opens `GET /metrics` and nothing else. The one request that needs no token is `/metrics` from this
-//! machine, and only when the user opted in (`GatewayConfig::metrics_open_on_loopback`).
+//! machine, and only when the user opted in (`GatewayConfig::metrics_open_on_loopback`). The
+//! browser panel's doors (`authz::Door::signs_in_itself`) pass the Host and network checks here
+//! and sign their caller in themselves.
 //!
 //! A token in the query string is taken out of the request's URI before anything else sees it,
 //! so it can reach no log line, ledger row or error body.
@@ -47,6 +49,14 @@ pub async fn check(
             Refused::Forbidden,
             "Your address is not in the gateway's allowed networks (Gateway settings on the machine running Switchyard).",
         );
+    }
+    let path = req.uri().path();
+    if switchyard_core::authz::Entry::at_path(path).is_some_and(|e| e.row().door.signs_in_itself())
+    {
+        // The browser panel: past the Host and network checks above, it signs its caller in
+        // itself (a session cookie from a panel token, same-origin and CSRF checks on every
+        // change), so neither a token per request nor the allowed-origins list applies.
+        return next.run(req).await;
     }
     let origin = req
         .headers()
@@ -119,6 +129,9 @@ fn refusal(scope: switchyard_core::TokenScope) -> &'static str {
             "A tool's token cannot call this: it needs a team admin token (switchyard team token create NAME --owner PERSON --admin)."
         }
         TokenScope::Admin => "No token may call this endpoint.",
+        TokenScope::Panel => {
+            "This is a panel token: it signs a browser in to the control panel at /panel/ and opens nothing else. Use a tool's token for requests."
+        }
     }
 }
 

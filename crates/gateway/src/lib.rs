@@ -59,6 +59,7 @@ pub use http::HttpClients;
 pub use limits::Refused;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
+pub use serve::Peer;
 pub use spend::{Spend, SpendLimit, SpendScope};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,

@@ -70,6 +70,18 @@ macro_rules! dispatch_table {
 crate::for_each_command!(dispatch_table, page_command);
 crate::for_each_file_command!(dispatch_table, file_command);
 
+macro_rules! names {
+    ($const_name:ident; $($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        pub const $const_name: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+// The page's commands [`dispatch`] runs as the page sent them, by name (the browser panel's
+// table of what it forwards as it is).
+crate::for_each_command!(names, PAGE_COMMANDS);
+// The commands that take a file path, by name (the page names files by the ids its shell gave).
+crate::for_each_file_command!(names, FILE_COMMANDS);
+
 /// Runs the command `name` with its arguments as the window sent them (an object keyed by
 /// argument name) and returns its answer as JSON. Besides the listed commands
 /// ([`crate::for_each_command!`], [`crate::for_each_file_command!`]) it serves the shell's own

@@ -37,7 +37,7 @@ pub mod team;
 pub mod tools;
 pub mod wire;
 
-pub use dispatch::dispatch;
+pub use dispatch::{dispatch, FILE_COMMANDS, PAGE_COMMANDS};
 pub use error::{ErrorKind, IpcError};
 pub use event::UiEvent;
 
@@ -78,12 +78,15 @@ pub mod types {
 }
 
 /// The state behind every command in the core process: the running core, or why it failed to
-/// start (every command then answers with that failure, so the window can show it).
+/// start (every command then answers with that failure, so the window can show it). Cheap to
+/// clone: the window's channel and the browser panel share one.
+#[derive(Clone)]
 pub struct Core {
     app: Result<Running, IpcError>,
 }
 
 /// The running core and the features built above it.
+#[derive(Clone)]
 struct Running {
     app: Switchyard,
     drills: switchyard_drills::Drills,

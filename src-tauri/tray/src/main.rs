@@ -9,9 +9,11 @@
 //! (`serve`, `token …`, …) it runs Switchyard's command line instead.
 
 mod control;
+mod headless;
 mod tray;
 
 use control::Control;
+use headless::Launch;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,12 +36,16 @@ fn main() -> ExitCode {
     // Switchyard's command line (`switchyard serve`, `switchyard token …`: the window binary
     // hands CLI commands to this one).
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `switchyard serve --ui`: this core process, without a tray icon, serving the panel.
+    if let Some(serve) = switchyard_cli::serve_with_ui(&args) {
+        return headless::main(serve);
+    }
     if switchyard_cli::is_command(&args) {
         return switchyard_cli::main(&args);
     }
     // Windows and macOS: the tray icon needs the main thread's event loop; the core runs beside.
     #[cfg(not(target_os = "linux"))]
-    tray::run_on_main_thread(|| match run() {
+    tray::run_on_main_thread(|| match run(Launch::Desktop) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("switchyard-tray: {e}");
@@ -47,7 +53,7 @@ fn main() -> ExitCode {
         }
     });
     #[cfg(target_os = "linux")]
-    match run() {
+    match run(Launch::Desktop) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("switchyard-tray: {e}");
@@ -57,24 +63,39 @@ fn main() -> ExitCode {
 }
 
 #[tokio::main]
-async fn run() -> Result<(), String> {
+async fn run(launch: Launch) -> Result<(), String> {
     let started = Instant::now();
     let mut signals = control::Signals::listen();
     let paths = AppPaths::from_env_created()?;
     let _log_guard = logging::init(&paths.log_dir)?;
     let Some(_lock) = control::single_instance(&paths.data_dir)? else {
         tracing::info!("another core runs on this data folder");
-        return Ok(());
+        return match launch {
+            Launch::Desktop => Ok(()),
+            Launch::Serve { .. } => Err(headless::ALREADY_RUNNING.into()),
+        };
     };
     let endpoint = Endpoint::new(&paths.data_dir);
     let listener = endpoint.listen().await.map_err(|e| e.to_string())?;
 
     let secrets = Arc::new(KeychainStore::platform(keyring_service_from_env()));
     let mut opts = Options::new(paths, secrets);
-    opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
+    let interfaces = switchyard_interfaces::mount();
+    match &launch {
+        Launch::Desktop => {
+            opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
+            opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
+            opts.mounted = Some(interfaces);
+        }
+        Launch::Serve { args, panel } => {
+            let (config, port_fixed) = args.gateway()?;
+            opts.gateway = Some(config);
+            opts.gateway_port_fixed = port_fixed;
+            opts.team = args.team().await?;
+            opts.mounted = Some(panel.mount(Some(interfaces)));
+        }
+    }
     opts.use_saved_gateway_settings = true;
-    opts.mounted = Some(switchyard_interfaces::mount());
-    opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
     // Claude Code's status line is installed from here, so it runs this binary's CLI
     // (`switchyard-tray statusline`): no GUI library to load, ~3 ms a turn where the window's
     // binary takes ~80 ms (docs/BENCHMARKS.md, Tools).
@@ -98,12 +119,22 @@ async fn run() -> Result<(), String> {
         loops.spawn("startup checks", async move {
             startup.run_startup_checks().await
         });
-        match tray::spawn(core.clone(), quit.clone(), loops.clone()).await {
-            Ok(()) => {}
-            Err(e) => tracing::warn!(error = %e, "no tray icon"),
+        if matches!(launch, Launch::Desktop) {
+            match tray::spawn(core.clone(), quit.clone(), loops.clone()).await {
+                Ok(()) => {}
+                Err(e) => tracing::warn!(error = %e, "no tray icon"),
+            }
         }
     }
     let ipc_core = Core::new(core.clone());
+    let mut failed = None;
+    if let Launch::Serve { panel, .. } = &launch {
+        panel.attach(ipc_core.clone(), ui.clone());
+        if let Err(e) = headless::announce(&core) {
+            failed = Some(e);
+            quit.cancel();
+        }
+    }
     let updates = ipc_core.updates().ok().cloned();
     // The desktop app checks for updates at start (at most daily, when Settings leave it on);
     // the test sessions turn it off, so no test reads the network unasked.
@@ -144,7 +175,7 @@ async fn run() -> Result<(), String> {
     let _ = tokio::time::timeout(Duration::from_secs(2), tasks.wait()).await;
     endpoint.remove();
     tracing::info!("core shut down; exiting");
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 /// The core's events, in the window's shapes, to every connected window.

@@ -124,6 +124,7 @@ impl Effects {
                 TokenScope::Gateway => "tool",
                 TokenScope::Metrics => "scrape",
                 TokenScope::Admin => "admin",
+                TokenScope::Panel => "panel",
             };
             format!("token {} ({scope}): can now call this gateway", t.name)
         });

@@ -285,6 +285,15 @@ impl Switchyard {
         &self.inner.tokens
     }
 
+    /// Who owns `token`, as the gateway's guard would say (this machine's tokens, and a
+    /// replica's team's), or `None` for a wrong or revoked one. May re-read the tokens once: call
+    /// it off the async threads. The browser panel checks its sessions' tokens with it.
+    pub fn verify_token(&self, token: &str) -> Option<switchyard_gateway::Caller> {
+        let auth = crate::team::gateway_auth(self.team(), self.inner.tokens.index());
+        auth.verify(token)
+            .or_else(|| auth.refresh().then(|| auth.verify(token)).flatten())
+    }
+
     /// Domain events (for the shell to forward to the UI).
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
         self.inner.events.subscribe()

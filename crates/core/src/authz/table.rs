@@ -99,4 +99,9 @@ table! {
         desktop: TOOLS, replica: TOOLS, "backends' health, as `status`";
     McpCostsToday => Door::McpResource("switchyard://costs/today"), "MCP",
         desktop: TOOLS, replica: Grants::new(OWN, ALL, NO), "today's spend, as `costs`";
+    PanelHome => Door::Page("/"), "GET",
+        desktop: NONE, replica: NONE, "sends a browser to the panel; reads nothing";
+    Panel => Door::Panel(crate::token_scope::PANEL_PREFIX), "GET, POST, DELETE",
+        desktop: NONE.and_panel(ALL), replica: Grants::new(OWN, ALL, NO).and_panel(ALL),
+        "the control panel: manages this machine as the window does (a replica's team: an admin token; a person's token sees their own)";
 }

@@ -55,7 +55,10 @@ fn refused(entry: Entry, place: Place) -> String {
     let what = match entry.row().door {
         authz::Door::McpTool(name) => format!("the tool `{name}`"),
         authz::Door::McpResource(uri) => format!("the resource {uri}"),
-        authz::Door::Path(p) | authz::Door::Under(p) => p.to_string(),
+        authz::Door::Path(p)
+        | authz::Door::Under(p)
+        | authz::Door::Page(p)
+        | authz::Door::Panel(p) => p.to_string(),
     };
     let at = match place {
         Place::Replica => "on a team replica",

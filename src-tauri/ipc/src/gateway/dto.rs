@@ -60,9 +60,11 @@ pub enum TokenScope {
     Metrics,
     /// A team's admin token (never a desktop's own): also the team's administration API.
     Admin,
+    /// A panel token: signs a browser in to the control panel (`switchyard serve --ui`) only.
+    Panel,
 }
 
-mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics, Admin });
+mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics, Admin, Panel });
 
 impl From<TokenRow> for Token {
     fn from(t: TokenRow) -> Self {

@@ -1,0 +1,218 @@
+//! The control panel in a browser (`switchyard serve --ui`): the window's UI, built into this
+//! crate, served under `/panel/` on the gateway's address, with the window's commands and events
+//! over HTTP. It is one more client of the core process, beside the window: both see the same
+//! state at once.
+//!
+//! Invariants:
+//! - It is mounted on the gateway ([`Panel::mount`]), behind the gateway's Host and network
+//!   checks; its doors are the authorization table's `Panel` rows, which the guard lets through
+//!   without a token because the panel signs its browser in itself (`session`).
+//! - Every call after sign-in passes one gate (`api::gate`): same origin and CSRF value for a
+//!   change, the session's token still valid, the table's verdict for its scope here.
+//! - Every command the window has is routed (`commands::route`); what only a desktop can do is
+//!   answered as such, and the native file dialogs become uploads and downloads (`files`).
+//! - No key value is ever sent: the commands are the window's, which mask them.
+
+mod api;
+mod assets;
+mod commands;
+mod events;
+mod files;
+mod session;
+mod sse;
+
+pub use assets::CSP;
+pub use commands::{route, Route};
+pub use events::EVENT_NAMES;
+pub use session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::{Arc, OnceLock};
+use switchyard_app::team::Team;
+use switchyard_app::{Mounted, RequestRecord, Switchyard, WeakSwitchyard};
+use switchyard_core::authz::Place;
+use switchyard_ipc::{Core, UiEvent};
+use tokio::sync::broadcast;
+
+/// The running core, once the process built it.
+struct Attached {
+    app: Switchyard,
+    core: Core,
+    events: broadcast::Sender<UiEvent>,
+    files: files::Files,
+}
+
+/// What every handler shares.
+struct Shared {
+    sessions: session::Sessions,
+    attached: OnceLock<Attached>,
+    place: OnceLock<Place>,
+    /// Served over HTTPS: the cookies are `Secure`.
+    secure: bool,
+}
+
+impl Shared {
+    fn app(&self) -> Option<Switchyard> {
+        self.attached.get().map(|a| a.app.clone())
+    }
+
+    fn place(&self) -> Place {
+        self.place.get().copied().unwrap_or(Place::Desktop)
+    }
+}
+
+/// The panel of one core process.
+#[derive(Clone)]
+pub struct Panel {
+    shared: Arc<Shared>,
+}
+
+impl Default for Panel {
+    fn default() -> Self {
+        Panel::new()
+    }
+}
+
+impl Panel {
+    pub fn new() -> Panel {
+        Panel {
+            shared: Arc::new(Shared {
+                sessions: session::Sessions::default(),
+                attached: OnceLock::new(),
+                place: OnceLock::new(),
+                secure: false,
+            }),
+        }
+    }
+
+    /// What is mounted on the gateway: `inner` (the HTTP interfaces) and the panel beside it.
+    pub fn mount(&self, inner: Option<Arc<dyn Mounted>>) -> Arc<dyn Mounted> {
+        Arc::new(WithPanel {
+            panel: self.clone(),
+            inner,
+        })
+    }
+
+    /// The core, built: the panel answers from now on. `events` is the process's stream of
+    /// the window's events.
+    pub fn attach(&self, core: Core, events: broadcast::Sender<UiEvent>) {
+        let Ok(app) = core.app().cloned() else {
+            tracing::warn!("the core did not start: the panel answers that it is starting");
+            return;
+        };
+        let files = files::Files::new(app.paths().data_dir.join("panel-files"));
+        let _ = self.shared.attached.set(Attached {
+            app,
+            core,
+            events,
+            files,
+        });
+    }
+
+    /// How many browsers are signed in.
+    pub fn sessions(&self) -> usize {
+        self.shared.sessions.len()
+    }
+
+    /// The panel's routes.
+    pub fn router(&self) -> Router {
+        let api = Router::new()
+            .route(
+                "/panel/api/session",
+                get(api::whoami).post(api::sign_in).delete(api::sign_out),
+            )
+            .route("/panel/api/call/{command}", post(api::call))
+            .route("/panel/api/events", get(sse::events))
+            .route(
+                "/panel/api/files",
+                post(api::upload).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
+            )
+            .route("/panel/api/files/{id}", get(api::download))
+            .layer(axum::middleware::map_response(no_store));
+        Router::new()
+            .route("/", get(|| async { Redirect::to("/panel/") }))
+            .route("/panel", get(|| async { Redirect::to("/panel/") }))
+            .route("/panel/", get(|| async { assets::serve("") }))
+            .route(
+                "/panel/{*path}",
+                get(
+                    |axum::extract::Path(path): axum::extract::Path<String>| async move {
+                        assets::serve(&path)
+                    },
+                ),
+            )
+            .merge(api)
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&self.shared),
+                this_machine_only,
+            ))
+            .layer(axum::middleware::map_response(secured))
+            .with_state(Arc::clone(&self.shared))
+    }
+}
+
+/// The panel over plain HTTP answers this machine only, wherever the gateway listens: a
+/// browser elsewhere reaches it through an SSH port forward (docs/PANEL.md). Sessions and
+/// tokens never cross a network in the clear.
+async fn this_machine_only(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = req.extensions().get::<switchyard_app::Peer>().copied();
+    let local = peer.is_some_and(|p| p.remote.ip().is_loopback());
+    if !local && !shared.secure {
+        return api::refuse(
+            axum::http::StatusCode::FORBIDDEN,
+            switchyard_ipc::ErrorKind::Unavailable,
+            "The panel answers this machine only: from elsewhere, forward its port over SSH (ssh -L 4141:127.0.0.1:4141 HOST) and open http://127.0.0.1:4141/panel/.",
+        );
+    }
+    next.run(req).await
+}
+
+async fn secured(mut resp: Response) -> Response {
+    assets::secure_headers(resp.headers_mut());
+    resp
+}
+
+async fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    resp.into_response()
+}
+
+/// The interfaces mounted on the gateway, and the panel.
+struct WithPanel {
+    panel: Panel,
+    inner: Option<Arc<dyn Mounted>>,
+}
+
+impl Mounted for WithPanel {
+    fn routes(&self, place: Place, team: Option<&Team>) -> Router {
+        let _ = self.panel.shared.place.set(place);
+        let panel = self.panel.router();
+        match &self.inner {
+            Some(inner) => inner.routes(place, team).merge(panel),
+            None => panel,
+        }
+    }
+
+    fn observe(&self, record: &RequestRecord) {
+        if let Some(inner) = &self.inner {
+            inner.observe(record);
+        }
+    }
+
+    fn attach(&self, core: WeakSwitchyard) {
+        if let Some(inner) = &self.inner {
+            inner.attach(core);
+        }
+    }
+}
