@@ -2569,7 +2569,9 @@ export type TokenScope =
 /**  A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`). */
 "metrics" | 
 /**  A team's admin token (never a desktop's own): also the team's administration API. */
-"admin";
+"admin" | 
+/**  A panel token: signs a browser in to the control panel (`switchyard serve --ui`) only. */
+"panel";
 
 export type Token_Deserialize = {
 	id: string,

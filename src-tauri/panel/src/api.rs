@@ -200,11 +200,21 @@ fn place_name(place: Place) -> &'static str {
     }
 }
 
-/// `GET /panel/api/session`: who this browser is signed in as, or 401.
+/// `GET /panel/api/session`: who this browser is signed in as (`who` null when it is not: the
+/// page asks before it knows, so not signed in is an answer, not a failure).
 pub async fn whoami(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let place = place_name(shared.place());
     match gate(&shared, &headers, false).await {
-        Ok(found) => axum::Json(json!({ "who": found.who, "place": place_name(shared.place()) }))
-            .into_response(),
+        Ok(found) => axum::Json(json!({ "who": found.who, "place": place })).into_response(),
+        Err(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
+            let mut answer = axum::Json(json!({ "who": null, "place": place })).into_response();
+            for clear in resp.headers().get_all(header::SET_COOKIE) {
+                answer
+                    .headers_mut()
+                    .append(header::SET_COOKIE, clear.clone());
+            }
+            answer
+        }
         Err(resp) => resp,
     }
 }

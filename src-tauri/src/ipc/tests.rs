@@ -56,3 +56,29 @@ fn every_event_the_forwarder_emits_is_registered() {
         );
     }
 }
+
+#[test]
+fn the_browser_panel_routes_every_window_command_and_sends_the_windows_events() {
+    for name in super::command_names::COMMANDS {
+        assert!(
+            switchyard_panel::route(name).is_some(),
+            "the window's command {name} has no route in the browser panel (src-tauri/panel/src/commands.rs)"
+        );
+    }
+    let path = std::env::temp_dir().join(format!("switchyard-panel-{}.ts", std::process::id()));
+    export_bindings(&path).expect("export bindings");
+    let ts = std::fs::read_to_string(&path).expect("read bindings");
+    let _ = std::fs::remove_file(&path);
+    // `backendsChanged: makeEvent<BackendsChanged, BackendsChanged>("backends-changed"),`
+    let mut window_events: Vec<&str> = ts
+        .lines()
+        .filter(|line| line.contains(": makeEvent<"))
+        .filter_map(|line| line.split("(\"").nth(1)?.split('"').next())
+        .collect();
+    window_events.sort_unstable();
+    assert_eq!(
+        window_events,
+        switchyard_panel::EVENT_NAMES,
+        "the panel sends each of the window's events under its name (src-tauri/panel/src/events.rs)"
+    );
+}

@@ -24,6 +24,25 @@ export interface BrowserSide {
   openEvents: (url: string, onMessage: (data: string) => void) => EventStream;
   /** The CSRF token the server set for this session (read from its cookie), or null. */
   csrf: () => string | null;
+  /** Asks the user for a file to upload (the browser's file picker); null when cancelled. */
+  pickFile?: (accept: string) => Promise<File | null>;
+  /** Saves what the server has at `url` as a download. */
+  download?: (url: string) => void;
+  /** The session ended (signed out elsewhere, its token revoked): the page signs in again. */
+  sessionEnded?: () => void;
+}
+
+/** The server's event that says this browser's session ended. */
+export const SESSION_ENDED = "panel-session-ended";
+
+/** What the browser's file picker offers for each purpose of a file to read. */
+const PICKED: Record<string, string> = { envFile: "", priceFile: ".json,application/json", configFile: ".toml" };
+
+/** A command's argument naming a place the server reserved for a download (`choose_file`). */
+function downloadIds(args: Record<string, unknown>): string[] {
+  return [args.file, ...(Array.isArray(args.files) ? args.files : [])].filter(
+    (v): v is string => typeof v === "string" && v.startsWith("download-"),
+  );
 }
 
 /** An open event stream. */
@@ -62,6 +81,10 @@ export function browserTransport(side: BrowserSide) {
       return; // Not ours: the stream carries only JSON.
     }
     if (typeof message.event !== "string") return;
+    if (message.event === SESSION_ENDED) {
+      side.sessionEnded?.();
+      return;
+    }
     for (const [listener, callback] of listeners.get(message.event) ?? []) {
       const entry = callbacks.get(callback);
       if (!entry) continue;
@@ -91,18 +114,29 @@ export function browserTransport(side: BrowserSide) {
     }
   }
 
+  /** `choose_file` for a file to read: the browser's picker, then an upload. */
+  async function upload(purpose: string): Promise<unknown> {
+    const file = await side.pickFile?.(PICKED[purpose] ?? "");
+    if (!file) return null;
+    return post(`/api/files?name=${encodeURIComponent(file.name)}`, file, "application/octet-stream", "choose_file");
+  }
+
   async function call(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (cmd === "choose_file" && typeof args.purpose === "string" && args.purpose in PICKED && side.pickFile) {
+      return upload(args.purpose);
+    }
+    const answer = await post(`/api/call/${encodeURIComponent(cmd)}`, JSON.stringify(args), "application/json", cmd);
+    for (const id of downloadIds(args)) side.download?.(`${side.base}/api/files/${encodeURIComponent(id)}`);
+    return answer;
+  }
+
+  async function post(path: string, sent: BodyInit, type: string, cmd: string): Promise<unknown> {
+    const headers: Record<string, string> = { "content-type": type };
     const csrf = side.csrf();
     if (csrf) headers["x-switchyard-csrf"] = csrf;
     let res: Response;
     try {
-      res = await side.fetch(`${side.base}/api/call/${encodeURIComponent(cmd)}`, {
-        method: "POST",
-        headers,
-        credentials: "same-origin",
-        body: JSON.stringify(args),
-      });
+      res = await side.fetch(`${side.base}${path}`, { method: "POST", headers, credentials: "same-origin", body: sent });
     } catch {
       throw failure("unavailable", "The Switchyard panel's server cannot be reached.", "Check that `switchyard serve --ui` still runs, and your SSH forward if you use one.");
     }
@@ -114,6 +148,7 @@ export function browserTransport(side: BrowserSide) {
     }
     const answer = (body ?? {}) as { ok?: unknown; error?: unknown };
     if (res.ok && "ok" in answer) return answer.ok;
+    if (res.status === 401) side.sessionEnded?.();
     if (isIpcError(answer.error)) throw answer.error;
     if (res.status === 401) throw failure("unavailable", "This panel session has ended.", "Sign in again with a panel token (`switchyard token create NAME --panel`).");
     throw failure("internal", `The panel's server answered HTTP ${res.status} to ${cmd}.`);
@@ -152,15 +187,38 @@ function csrfCookie(): string | null {
   return found ? decodeURIComponent(found.slice("switchyard_csrf=".length)) : null;
 }
 
+/** The browser's file picker, for one file; null when the user cancels. */
+function pickFile(accept: string): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement("input");
+    input.type = "file";
+    if (accept) input.accept = accept;
+    input.addEventListener("change", () => resolve(input.files?.[0] ?? null), { once: true });
+    input.addEventListener("cancel", () => resolve(null), { once: true });
+    input.click();
+  });
+}
+
+/** A download of what the server has at `url` (its name from the server's answer). */
+function download(url: string) {
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = "";
+  a.rel = "noopener";
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
 /**
  * Installs the browser transport when the page runs outside the desktop app (no Tauri runtime);
- * returns whether it did.
+ * returns whether it did. `base` is where the panel's API is (the page's own folder: /panel).
  */
-export function installBrowserTransport(win: Window = window): boolean {
+export function installBrowserTransport(win: Window = window, sessionEnded?: () => void): boolean {
   const w = win as Window & { __TAURI_INTERNALS__?: unknown; __TAURI_EVENT_PLUGIN_INTERNALS__?: unknown };
   if (w.__TAURI_INTERNALS__) return false;
   const { internals, eventInternals } = browserTransport({
-    base: "",
+    base: panelBase(win),
     fetch: (input, init) => win.fetch(input, init),
     openEvents: (url, onMessage) => {
       const source = new EventSource(url, { withCredentials: true });
@@ -168,8 +226,16 @@ export function installBrowserTransport(win: Window = window): boolean {
       return source;
     },
     csrf: csrfCookie,
+    pickFile,
+    download,
+    sessionEnded,
   });
   w.__TAURI_INTERNALS__ = internals;
   w.__TAURI_EVENT_PLUGIN_INTERNALS__ = eventInternals;
   return true;
+}
+
+/** The panel's folder on its server (`/panel`), from the page's own address. */
+export function panelBase(win: Window = window): string {
+  return new URL(".", win.location.href).pathname.replace(/\/$/, "");
 }
