@@ -116,3 +116,17 @@ async fn a_backend_added_by_another_process_is_served_within_seconds() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[test]
+fn switchyard_serve_says_the_panel_is_the_apps_and_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = sy_in(&data, "switchyard-test-cli", &["serve", "--ui"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("switchyard serve --ui") && err.contains("no control panel"),
+        "it says where the panel is: {err}"
+    );
+    assert!(!data.exists(), "a refused serve opens nothing");
+}
