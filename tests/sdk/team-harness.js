@@ -165,9 +165,9 @@ async function configure(servers, backends, limits, setup, index) {
   return { dataDir, env };
 }
 
-/** Starts a configured replica; resolves once it listens. */
-async function launch({ dataDir, env }) {
-  const run = spawnUntil(serveBinary, ["serve"], env, /Switchyard gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, "a team replica");
+/** Starts a configured replica (`switchyard-serve serve`, or `serve.bin serve.args`); resolves once it listens. */
+async function launch({ dataDir, env }, serve = { bin: serveBinary, args: ["serve"] }) {
+  const run = spawnUntil(serve.bin, serve.args, env, /Switchyard gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, "a team replica");
   const origin = await run.ready;
   return {
     origin,
@@ -198,11 +198,13 @@ export async function relaunch(replica) {
 /**
  * `count` replicas configured alike (see `configure`), each also by the CLI commands of `setup`
  * (argument lists). `first`: the first one's index (above 0: the team's backends exist already).
+ * `serve(index)`: the program and arguments a replica runs as, when not `switchyard-serve serve`
+ * (the browser panel's suite serves one with `switchyard-tray serve --ui`).
  */
-export async function startReplicas(servers, count, { backends, limits = {}, setup = [], first = 0 }) {
+export async function startReplicas(servers, count, { backends, limits = {}, setup = [], first = 0, serve = () => undefined }) {
   const replicas = [];
   for (let i = first; i < first + count; i += 1) {
-    replicas.push(await launch(await configure(servers, backends, limits, setup, i)));
+    replicas.push(await launch(await configure(servers, backends, limits, setup, i), serve(i)));
   }
   return replicas;
 }

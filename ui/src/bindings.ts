@@ -251,6 +251,21 @@ export const commands = {
 	teamOverview: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_overview")),
 	/**  Runs the readiness checks on the team's replica; its overview after them. */
 	runTeamReadiness: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_team_readiness")),
+	/**
+	 *  On a team replica (its browser panel): the team's overview and tokens, `person`'s
+	 *  only when given (the panel gives a person's session their own).
+	 */
+	teamConsole: (person: string | null) => typedError<TeamConsole_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_console", { person })),
+	/**
+	 *  On a team replica: a token for `owner`'s tool `name` (an admin token with `admin`);
+	 *  its value is in the answer only.
+	 */
+	createTeamToken: (name: string, owner: string, admin: boolean) => typedError<CreatedTeamToken, IpcError_Serialize>(__TAURI_INVOKE("create_team_token", { name, owner, admin })),
+	/**
+	 *  On a team replica: revokes token `id` on every replica (`person`'s own only, when
+	 *  given).
+	 */
+	revokeTeamToken: (id: string, person: string | null) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("revoke_team_token", { id, person })),
 	/**  My machines: what syncs, whether a database is set, the last pass. */
 	syncStatus: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status")),
 	/**
@@ -854,6 +869,12 @@ export type CostsOverview_Serialize = {
 	byInbound: ([string, UsageTotals])[],
 	latency: LatencyStats[],
 	latencyOverall: LatencyStats | null,
+};
+
+/**  A token just made: its value is shown once. */
+export type CreatedTeamToken = {
+	token: TeamTokenRow,
+	value: string,
 };
 
 /**  A token just created: `value` is shown once and never again. */
@@ -2491,6 +2512,27 @@ export type TeamBudgetState_Serialize = {
 	hardStop: boolean,
 };
 
+/**  A replica's team, as its console shows it. */
+export type TeamConsole = TeamConsole_Serialize | TeamConsole_Deserialize;
+
+/**  A replica's team, as its console shows it. */
+export type TeamConsole_Deserialize = {
+	/**  The one person this view is narrowed to (a person's own session), or null (the team). */
+	person?: string | null,
+	overview: TeamOverview_Deserialize,
+	/**  The team's tokens (never their values), by person then name. */
+	tokens: TeamTokenRow[],
+};
+
+/**  A replica's team, as its console shows it. */
+export type TeamConsole_Serialize = {
+	/**  The one person this view is narrowed to (a person's own session), or null (the team). */
+	person: string | null,
+	overview: TeamOverview_Serialize,
+	/**  The team's tokens (never their values), by person then name. */
+	tokens: TeamTokenRow[],
+};
+
 /**  Which team gateway this desktop is attached to (`url` null: none). */
 export type TeamLinkState = TeamLinkState_Serialize | TeamLinkState_Deserialize;
 
@@ -2556,6 +2598,19 @@ export type TeamSpend = {
 	person: string,
 	requests: number | null,
 	costUsd: number | null,
+};
+
+/**  One of the team's tokens. */
+export type TeamTokenRow = {
+	id: string,
+	/**  The tool it is for. */
+	name: string,
+	/**  The person it belongs to. */
+	owner: string,
+	/**  Its first characters, to recognise it. */
+	prefix: string,
+	scope: TokenScope,
+	revoked: boolean,
 };
 
 export type ThemeChoice = "system" | "light" | "dark";

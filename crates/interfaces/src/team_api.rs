@@ -193,8 +193,9 @@ async fn revoke_token(
     }
 }
 
-/// The overview as this replica sees it now.
-async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError> {
+/// The overview as this replica sees it now (what the API answers, and the browser panel's team
+/// console on a replica reads).
+pub async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppError> {
     let state = team.state();
     let live = app.routes().live_health();
     let backends = app

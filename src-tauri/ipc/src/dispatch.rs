@@ -21,6 +21,7 @@ mod commands {
     pub use crate::routes::commands::*;
     pub use crate::sync::commands::*;
     pub use crate::team::commands::*;
+    pub use crate::team::console::{create_team_token, revoke_team_token, team_console};
     pub use crate::tools::commands::*;
 }
 

@@ -71,6 +71,7 @@ pub mod types {
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;
     pub use crate::sync::dto::*;
+    pub use crate::team::console::{CreatedTeamToken, TeamConsole, TeamTokenRow};
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
@@ -329,6 +330,15 @@ macro_rules! for_each_command {
             team_overview() -> TeamOverview;
             /// Runs the readiness checks on the team's replica; its overview after them.
             run_team_readiness() -> TeamOverview;
+            /// On a team replica (its browser panel): the team's overview and tokens, `person`'s
+            /// only when given (the panel gives a person's session their own).
+            team_console(person: Option<String>) -> TeamConsole;
+            /// On a team replica: a token for `owner`'s tool `name` (an admin token with `admin`);
+            /// its value is in the answer only.
+            create_team_token(name: String, owner: String, admin: bool) -> CreatedTeamToken;
+            /// On a team replica: revokes token `id` on every replica (`person`'s own only, when
+            /// given).
+            revoke_team_token(id: String, person: Option<String>) -> ();
             /// My machines: what syncs, whether a database is set, the last pass.
             sync_status() -> SyncStatus;
             /// Saves what syncs; a new database address (null keeps the saved one) is tried

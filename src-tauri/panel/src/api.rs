@@ -1,9 +1,9 @@
-//! The panel's calls: sign-in and sign-out (`/panel/api/session`), the window's commands
-//! (`POST /panel/api/call/{command}`), the core's events (`GET /panel/api/events`, server-sent)
-//! and files (`/panel/api/files`). Every call but the sign-in passes one gate ([`gate`]): a
-//! change must come from the panel's own origin with the session's CSRF value, the session's
-//! token must still be valid (a revoked token ends its sessions at once) and the authorization
-//! table must let its scope open the panel here.
+//! The panel's calls after sign-in (`signin.rs`): the window's commands (`POST
+//! /panel/api/call/{command}`) and files (`/panel/api/files`); the events are `sse.rs`'s. Every
+//! one passes one gate ([`gate`]): a change must come from the panel's own origin with the
+//! session's CSRF value, the session's token must still be valid (a revoked token ends its
+//! sessions at once) and the authorization table must let its scope open the panel here; what
+//! the session may then call is its [`role`]'s (`commands::Role`).
 
 use crate::session::{self, Found, Refusal, Who, CSRF_HEADER, SESSION_COOKIE};
 use crate::Shared;
@@ -13,7 +13,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use switchyard_app::secrets::SecretString;
 use switchyard_core::authz::{self, Entry, Place};
 use switchyard_core::TokenScope;
 use switchyard_ipc::{ErrorKind, IpcError};
@@ -38,13 +37,13 @@ fn signed_out() -> Response {
     resp
 }
 
-fn forbidden(message: &str) -> Response {
+pub(crate) fn forbidden(message: &str) -> Response {
     refuse(StatusCode::FORBIDDEN, ErrorKind::Unavailable, message)
 }
 
 /// Whether a change comes from the panel's own page: its `Origin` is this address (the Host the
 /// guard already checked), and the browser, when it says, calls from the same origin.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let text = |name| {
         headers
             .get(name)
@@ -60,19 +59,6 @@ fn same_origin(headers: &HeaderMap) -> bool {
         .or_else(|| origin.strip_prefix("https://"))
         .is_some_and(|rest| rest == host);
     site_ok && origin_ok
-}
-
-/// Why a scope cannot open the panel here.
-fn not_for_panel(scope: TokenScope, place: Place) -> &'static str {
-    match (scope, place) {
-        (TokenScope::Gateway, Place::Desktop) => {
-            "This is a tool's token: the panel needs a panel token (`switchyard token create NAME --panel`)."
-        }
-        (TokenScope::Metrics, _) => {
-            "This is a scrape token: it reads /metrics only. The panel needs a panel token (`switchyard token create NAME --panel`)."
-        }
-        _ => "This token cannot open the panel here: sign in with a panel token (`switchyard token create NAME --panel`).",
-    }
 }
 
 /// The one gate of every call after sign-in: the session, and for a `change` its origin and
@@ -120,124 +106,28 @@ pub async fn gate(shared: &Shared, headers: &HeaderMap, change: bool) -> Result<
     Ok(found)
 }
 
-/// Whether a token of `scope` opens the panel at `place`. On a team replica this version opens
-/// it to the machine's own panel tokens only.
-fn panel_open(scope: TokenScope, place: Place) -> bool {
+/// Whether a token of `scope` opens the panel at `place` (the table's `Panel` row): a panel
+/// token anywhere; on a team replica also a team admin's token and a person's own.
+pub(crate) fn panel_open(scope: TokenScope, place: Place) -> bool {
     authz::verdict(Entry::Panel, place, scope).is_allowed()
-        && (place == Place::Desktop || scope == TokenScope::Panel)
 }
 
-fn not_ready() -> Response {
+/// What a session may do with the window's commands (`commands::call`).
+pub fn role(who: &Who, place: Place) -> crate::commands::Role {
+    use crate::commands::Role;
+    match (who.scope, place) {
+        (TokenScope::Panel, _) | (_, Place::Desktop) => Role::Operator,
+        (TokenScope::Admin, Place::Replica) => Role::TeamAdmin,
+        (_, Place::Replica) => Role::Person(who.owner.clone().unwrap_or_default()),
+    }
+}
+
+pub(crate) fn not_ready() -> Response {
     refuse(
         StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Unavailable,
         "Switchyard is still starting; try again in a moment.",
     )
-}
-
-#[derive(serde::Deserialize)]
-pub struct SignIn {
-    token: String,
-}
-
-/// `POST /panel/api/session`: a panel token signs this browser in.
-pub async fn sign_in(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if !same_origin(&headers) {
-        return forbidden("Sign in from the panel's own page (its Origin did not match).");
-    }
-    let Ok(SignIn { token }) = serde_json::from_slice::<SignIn>(&body) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            ErrorKind::Validation,
-            "Paste a panel token to sign in.",
-        );
-    };
-    let token = SecretString::new(token.trim().to_string());
-    let Some(core) = shared.app() else {
-        return not_ready();
-    };
-    let token = Arc::new(token);
-    let check = Arc::clone(&token);
-    let caller = tokio::task::spawn_blocking(move || core.verify_token(check.expose()))
-        .await
-        .ok()
-        .flatten();
-    let Some(caller) = caller else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            ErrorKind::Validation,
-            "That token is not valid: it is mistyped, or it was revoked.",
-        );
-    };
-    let place = shared.place();
-    if !panel_open(caller.scope, place) {
-        return forbidden(not_for_panel(caller.scope, place));
-    }
-    let who = Who {
-        name: caller.name,
-        scope: caller.scope,
-        owner: caller.owner,
-    };
-    let token = Arc::try_unwrap(token).unwrap_or_else(|t| SecretString::new(t.expose().clone()));
-    let (id, csrf) = shared.sessions.open(token, who.clone());
-    let mut resp = axum::Json(json!({ "who": who, "place": place_name(place) })).into_response();
-    for value in session::set_cookies(&id, &csrf, shared.secure) {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    resp
-}
-
-fn place_name(place: Place) -> &'static str {
-    match place {
-        Place::Desktop => "desktop",
-        Place::Replica => "replica",
-    }
-}
-
-/// `GET /panel/api/session`: who this browser is signed in as (`who` null when it is not: the
-/// page asks before it knows, so not signed in is an answer, not a failure).
-pub async fn whoami(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let place = place_name(shared.place());
-    match gate(&shared, &headers, false).await {
-        Ok(found) => axum::Json(json!({ "who": found.who, "place": place })).into_response(),
-        Err(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
-            let mut answer = axum::Json(json!({ "who": null, "place": place })).into_response();
-            for clear in resp.headers().get_all(header::SET_COOKIE) {
-                answer
-                    .headers_mut()
-                    .append(header::SET_COOKIE, clear.clone());
-            }
-            answer
-        }
-        Err(resp) => resp,
-    }
-}
-
-/// `DELETE /panel/api/session`: signs this browser out.
-pub async fn sign_out(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    match gate(&shared, &headers, true).await {
-        Ok(found) => {
-            shared.sessions.end(&found.id);
-            signed_out_ok()
-        }
-        Err(resp) => resp,
-    }
-}
-
-fn signed_out_ok() -> Response {
-    let mut resp = StatusCode::NO_CONTENT.into_response();
-    for value in session::clear_cookies() {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    resp
 }
 
 /// The HTTP status of a command's typed error.
@@ -260,9 +150,11 @@ pub async fn call(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(resp) = gate(&shared, &headers, true).await {
-        return resp;
-    }
+    let found = match gate(&shared, &headers, true).await {
+        Ok(found) => found,
+        Err(resp) => return resp,
+    };
+    let role = role(&found.who, shared.place());
     let args = if body.is_empty() {
         json!({})
     } else {
@@ -280,7 +172,7 @@ pub async fn call(
     let Some(attached) = shared.attached.get() else {
         return not_ready();
     };
-    match crate::commands::call(&attached.core, &attached.files, &command, args).await {
+    match crate::commands::call(&attached.core, &attached.files, &role, &command, args).await {
         Ok(value) => axum::Json(json!({ "ok": value })).into_response(),
         Err(error) => {
             (status_of(error.kind), axum::Json(json!({ "error": error }))).into_response()
@@ -394,5 +286,28 @@ mod tests {
         for scope in [TokenScope::Gateway, TokenScope::Admin, TokenScope::Metrics] {
             assert!(!panel_open(scope, Place::Desktop), "{scope:?}");
         }
+        assert!(!panel_open(TokenScope::Metrics, Place::Replica));
+    }
+
+    #[test]
+    fn on_a_replica_a_team_token_gets_the_team_console_and_a_person_their_own() {
+        use crate::commands::Role;
+        let who = |scope, owner: Option<&str>| Who {
+            name: "t".into(),
+            scope,
+            owner: owner.map(str::to_string),
+        };
+        assert_eq!(
+            role(&who(TokenScope::Panel, None), Place::Replica),
+            Role::Operator
+        );
+        assert_eq!(
+            role(&who(TokenScope::Admin, Some("ana")), Place::Replica),
+            Role::TeamAdmin
+        );
+        assert_eq!(
+            role(&who(TokenScope::Gateway, Some("bo")), Place::Replica),
+            Role::Person("bo".into())
+        );
     }
 }

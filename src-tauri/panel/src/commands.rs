@@ -22,6 +22,52 @@ pub enum Route {
     DesktopOnly,
 }
 
+/// Who calls, as the session's token and place decide (`api::role`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// This machine's panel token (or any token the table lets open a desktop's panel): every
+    /// command, as the window.
+    Operator,
+    /// A team admin's token on a replica: the team console.
+    TeamAdmin,
+    /// A person's team token on a replica: the console narrowed to them.
+    Person(String),
+}
+
+/// What a team token's session may call on a replica: the console, and what the page needs to
+/// draw itself.
+const TEAM_CONSOLE: &[&str] = &[
+    "app_info",
+    "get_settings",
+    "report_first_paint",
+    "revoke_team_token",
+    "team_console",
+];
+/// What only a team admin adds.
+const TEAM_ADMIN: &[&str] = &["create_team_token"];
+
+/// `args` for `role`, or why the command is not for it. A person's session is narrowed to that
+/// person whatever the page sent.
+fn for_role(role: &Role, name: &str, mut args: Value) -> Result<Value, IpcError> {
+    let allowed = match role {
+        Role::Operator => return Ok(args),
+        Role::TeamAdmin => TEAM_CONSOLE.contains(&name) || TEAM_ADMIN.contains(&name),
+        Role::Person(_) => TEAM_CONSOLE.contains(&name),
+    };
+    if !allowed {
+        return Err(IpcError::new(
+            ErrorKind::Unavailable,
+            "A team token opens the team console only: this replica's other settings need its panel token.",
+        ));
+    }
+    if let (Role::Person(person), Value::Object(fields)) = (role, &mut args) {
+        if fields.contains_key("person") || matches!(name, "team_console" | "revoke_team_token") {
+            fields.insert("person".into(), json!(person));
+        }
+    }
+    Ok(args)
+}
+
 /// The window's own commands, and what the panel does for each.
 const WINDOW_COMMANDS: &[(&str, Route)] = &[
     ("app_info", Route::Panel),
@@ -71,15 +117,21 @@ fn desktop_only(message: &str) -> IpcError {
     IpcError::new(ErrorKind::Unavailable, message)
 }
 
-/// Runs `name` for the panel.
-pub async fn call(core: &Core, files: &Files, name: &str, args: Value) -> Result<Value, IpcError> {
+/// Runs `name` for the panel, as `role` may.
+pub async fn call(
+    core: &Core,
+    files: &Files,
+    role: &Role,
+    name: &str,
+    args: Value,
+) -> Result<Value, IpcError> {
     let Some(route) = route(name) else {
         return Err(IpcError::new(
             ErrorKind::NotFound,
             format!("The panel has no command “{name}”; is the page newer than the core?"),
         ));
     };
-    let args = core_args(args);
+    let args = for_role(role, name, core_args(args))?;
     match route {
         Route::Core => dispatch(core, name, args).await,
         Route::File => dispatch(core, name, files.core_args(name, args)?).await,
@@ -136,6 +188,39 @@ mod tests {
             core_args(args),
             json!({"backend_id": "b", "run_id": "r", "form": {"baseUrl": "x"}, "ids": [1]})
         );
+    }
+
+    #[test]
+    fn a_team_token_gets_the_console_only_and_a_person_their_own() {
+        let person = Role::Person("bo".into());
+        let narrowed = for_role(&person, "team_console", json!({"person": null})).unwrap();
+        assert_eq!(narrowed, json!({"person": "bo"}), "whatever the page asked");
+        let narrowed = for_role(
+            &person,
+            "revoke_team_token",
+            json!({"id": "t1", "person": "ana"}),
+        );
+        assert_eq!(narrowed.unwrap(), json!({"id": "t1", "person": "bo"}));
+        for name in [
+            "create_team_token",
+            "list_backends",
+            "create_token",
+            "reveal_key",
+        ] {
+            assert!(
+                for_role(&person, name, json!({})).is_err(),
+                "{name} is not a person's"
+            );
+        }
+        assert!(for_role(&Role::TeamAdmin, "create_team_token", json!({})).is_ok());
+        assert!(for_role(&Role::TeamAdmin, "list_backends", json!({})).is_err());
+        let admin = for_role(&Role::TeamAdmin, "team_console", json!({"person": null}));
+        assert_eq!(
+            admin.unwrap(),
+            json!({"person": null}),
+            "an admin sees the team"
+        );
+        assert!(for_role(&Role::Operator, "list_backends", json!({})).is_ok());
     }
 
     #[test]

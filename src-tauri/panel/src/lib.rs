@@ -19,6 +19,7 @@ mod commands;
 mod events;
 mod files;
 mod session;
+mod signin;
 mod sse;
 
 pub use assets::CSP;
@@ -123,7 +124,9 @@ impl Panel {
         let api = Router::new()
             .route(
                 "/panel/api/session",
-                get(api::whoami).post(api::sign_in).delete(api::sign_out),
+                get(signin::whoami)
+                    .post(signin::sign_in)
+                    .delete(signin::sign_out),
             )
             .route("/panel/api/call/{command}", post(api::call))
             .route("/panel/api/events", get(sse::events))

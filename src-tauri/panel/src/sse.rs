@@ -20,6 +20,8 @@ use tokio::sync::broadcast::error::RecvError;
 const RECHECK_EVERY: Duration = Duration::from_secs(5);
 
 struct Open {
+    /// A team token's session hears that something changed, never what (no payload).
+    team_token: bool,
     shared: Arc<Shared>,
     headers: HeaderMap,
     events: tokio::sync::broadcast::Receiver<UiEvent>,
@@ -49,7 +51,9 @@ async fn next(mut open: Open) -> Option<(Event, Open)> {
                         return Some((session_ended(), open));
                     }
                     if let Some((name, payload)) = browser_event(&event) {
-                        return Some((Event::default().data(message(name, payload)), open));
+                        if !open.team_token || payload.is_null() {
+                            return Some((Event::default().data(message(name, payload)), open));
+                        }
                     }
                     if matches!(event, UiEvent::Quit) {
                         return None;
@@ -73,9 +77,12 @@ async fn next(mut open: Open) -> Option<(Event, Open)> {
 }
 
 pub async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if let Err(resp) = gate(&shared, &headers, false).await {
-        return resp;
-    }
+    let found = match gate(&shared, &headers, false).await {
+        Ok(found) => found,
+        Err(resp) => return resp,
+    };
+    let team_token =
+        crate::api::role(&found.who, shared.place()) != crate::commands::Role::Operator;
     let Some(attached) = shared.attached.get() else {
         return crate::api::refuse(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -87,6 +94,7 @@ pub async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Re
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.reset();
     let open = Open {
+        team_token,
         events: attached.events.subscribe(),
         shared: Arc::clone(&shared),
         headers,

@@ -3,6 +3,9 @@
 import type {
   SyncStatus_Serialize,
   TeamLinkState_Serialize,
+  TeamConsole_Serialize,
+  CreatedTeamToken,
+  TeamTokenRow,
   TeamOverview_Serialize,
   BudgetStatus_Serialize,
   CostSplit,
@@ -110,6 +113,8 @@ export type {
 
 export type AppInfo = AppInfo_Serialize;
 export type TeamLinkState = TeamLinkState_Serialize;
+export type TeamConsole = TeamConsole_Serialize;
+export type { CreatedTeamToken, TeamTokenRow };
 export type SyncStatus = SyncStatus_Serialize;
 export type SyncPass = NonNullable<SyncStatus_Serialize["last"]>;
 export type SyncConflict = SyncPass["conflicts"][number];

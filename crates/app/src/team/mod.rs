@@ -5,6 +5,8 @@
 //! administers the team's tokens from any machine.
 
 pub mod attach;
+mod console;
+pub use console::{NewTeamToken, TeamToken};
 pub(crate) mod budgets;
 mod check;
 pub mod overview;
