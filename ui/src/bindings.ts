@@ -1089,6 +1089,11 @@ export type GatewaySettingsForm = {
 	 *  backend, model, route and token names and the spend.
 	 */
 	metricsOpenOnLoopback: boolean,
+	/**
+	 *  Serve the control panel to a browser at `/panel/` (this machine only; a panel token
+	 *  signs in).
+	 */
+	servePanel: boolean,
 };
 
 /**  Saved settings and whether the running gateway still uses different ones. */

@@ -54,6 +54,9 @@ struct Shared {
     place: OnceLock<Place>,
     /// Served over HTTPS: the cookies are `Secure`.
     secure: bool,
+    /// Served whatever the settings say (`serve --ui`); otherwise only while the gateway
+    /// setting `servePanel` is on (the desktop app's core process).
+    always_on: bool,
 }
 
 impl Shared {
@@ -79,13 +82,25 @@ impl Default for Panel {
 }
 
 impl Panel {
+    /// The panel `switchyard serve --ui` serves: on.
     pub fn new() -> Panel {
+        Panel::with(true)
+    }
+
+    /// The panel of the desktop app's core process: served while the gateway setting
+    /// `servePanel` is on (read on every request, so the switch takes effect at once).
+    pub fn by_setting() -> Panel {
+        Panel::with(false)
+    }
+
+    fn with(always_on: bool) -> Panel {
         Panel {
             shared: Arc::new(Shared {
                 sessions: session::Sessions::default(),
                 attached: OnceLock::new(),
                 place: OnceLock::new(),
                 secure: false,
+                always_on,
             }),
         }
     }
@@ -158,14 +173,23 @@ impl Panel {
     }
 }
 
-/// The panel over plain HTTP answers this machine only, wherever the gateway listens: a
-/// browser elsewhere reaches it through an SSH port forward (docs/PANEL.md). Sessions and
-/// tokens never cross a network in the clear.
+/// The panel is served only when on (`serve --ui`, or the `servePanel` setting), and over plain
+/// HTTP to this machine only, wherever the gateway listens: a browser elsewhere reaches it
+/// through an SSH port forward (docs/PANEL.md). Sessions and tokens never cross a network in
+/// the clear.
 async fn this_machine_only(
     axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    if !shared.always_on && !turned_on(&shared).await {
+        return (
+            axum::http::StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The control panel is off: turn on “Serve the control panel” in Gateway settings, or run `switchyard serve --ui`.",
+        )
+            .into_response();
+    }
     let peer = req.extensions().get::<switchyard_app::Peer>().copied();
     let local = peer.is_some_and(|p| p.remote.ip().is_loopback());
     if !local && !shared.secure {
@@ -189,6 +213,18 @@ async fn no_store(mut resp: Response) -> Response {
         header::HeaderValue::from_static("no-store"),
     );
     resp.into_response()
+}
+
+/// Whether the saved gateway settings serve the panel (off while the core starts).
+async fn turned_on(shared: &Shared) -> bool {
+    match shared.app() {
+        Some(app) => app
+            .gateway_control()
+            .settings()
+            .await
+            .is_ok_and(|s| s.serve_panel),
+        None => false,
+    }
 }
 
 /// The interfaces mounted on the gateway, and the panel.

@@ -11,10 +11,25 @@ use switchyard_panel::Panel;
 
 /// How this core process was started.
 pub enum Launch {
-    /// By the window or at login: the tray icon, no panel.
-    Desktop,
+    /// By the window or at login: the tray icon; the panel while the `servePanel` setting is on.
+    Desktop { panel: Panel },
     /// `switchyard serve --ui`: no tray icon, the panel served; the address printed.
     Serve { args: ServeArgs, panel: Panel },
+}
+
+impl Launch {
+    pub fn desktop() -> Launch {
+        Launch::Desktop {
+            panel: Panel::by_setting(),
+        }
+    }
+
+    /// The panel this process mounts.
+    pub fn panel(&self) -> &Panel {
+        match self {
+            Launch::Desktop { panel } | Launch::Serve { panel, .. } => panel,
+        }
+    }
 }
 
 /// Why `serve --ui` did not start: the data folder's core already runs.

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     }
     // Windows and macOS: the tray icon needs the main thread's event loop; the core runs beside.
     #[cfg(not(target_os = "linux"))]
-    tray::run_on_main_thread(|| match run(Launch::Desktop) {
+    tray::run_on_main_thread(|| match run(Launch::desktop()) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("switchyard-tray: {e}");
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         }
     });
     #[cfg(target_os = "linux")]
-    match run(Launch::Desktop) {
+    match run(Launch::desktop()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("switchyard-tray: {e}");
@@ -71,7 +71,7 @@ async fn run(launch: Launch) -> Result<(), String> {
     let Some(_lock) = control::single_instance(&paths.data_dir)? else {
         tracing::info!("another core runs on this data folder");
         return match launch {
-            Launch::Desktop => Ok(()),
+            Launch::Desktop { .. } => Ok(()),
             Launch::Serve { .. } => Err(headless::ALREADY_RUNNING.into()),
         };
     };
@@ -82,10 +82,10 @@ async fn run(launch: Launch) -> Result<(), String> {
     let mut opts = Options::new(paths, secrets);
     let interfaces = switchyard_interfaces::mount();
     match &launch {
-        Launch::Desktop => {
+        Launch::Desktop { panel } => {
             opts.gateway = Some(switchyard_app::gateway_config_from_env()?);
             opts.gateway_port_fixed = std::env::var_os(switchyard_app::GATEWAY_PORT_ENV).is_some();
-            opts.mounted = Some(interfaces);
+            opts.mounted = Some(panel.mount(Some(interfaces)));
         }
         Launch::Serve { args, panel } => {
             let (config, port_fixed) = args.gateway()?;
@@ -119,7 +119,7 @@ async fn run(launch: Launch) -> Result<(), String> {
         loops.spawn("startup checks", async move {
             startup.run_startup_checks().await
         });
-        if matches!(launch, Launch::Desktop) {
+        if matches!(launch, Launch::Desktop { .. }) {
             match tray::spawn(core.clone(), quit.clone(), loops.clone()).await {
                 Ok(()) => {}
                 Err(e) => tracing::warn!(error = %e, "no tray icon"),
@@ -128,8 +128,8 @@ async fn run(launch: Launch) -> Result<(), String> {
     }
     let ipc_core = Core::new(core.clone());
     let mut failed = None;
-    if let Launch::Serve { panel, .. } = &launch {
-        panel.attach(ipc_core.clone(), ui.clone());
+    launch.panel().attach(ipc_core.clone(), ui.clone());
+    if matches!(launch, Launch::Serve { .. }) {
         if let Err(e) = headless::announce(&core) {
             failed = Some(e);
             quit.cancel();

@@ -375,3 +375,76 @@ fn every_answer_carries_the_policy_and_no_page_can_be_framed() {
     }
     assert!(asset.is_some(), "the UI is built into the panel: {html}");
 }
+
+#[test]
+fn the_desktop_apps_core_serves_the_panel_only_while_the_setting_is_on() {
+    let data = tempfile::tempdir().unwrap();
+    let service = format!("switchyard-panel-desk-{}", std::process::id());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = |c: &mut Command| {
+        c.env("SWITCHYARD_DATA_DIR", data.path())
+            .env("SWITCHYARD_KEYRING_SERVICE", &service)
+            .env("SWITCHYARD_NO_UPDATE_CHECK", "1")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null());
+    };
+    let mut core = Command::new(BIN);
+    env(&mut core);
+    let mut core = core
+        .env("SWITCHYARD_GATEWAY_PORT", port.to_string())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/panel/");
+    let status = || Client::new().get(&url).send().map(|r| r.status().as_u16());
+    let started = Instant::now();
+    while status().is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the core never listened"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(status().unwrap(), 404, "off by default");
+    // Turned on from a configuration file (an exposure change: approved here).
+    let cli = |args: &[&str]| {
+        let mut c = Command::new(BIN);
+        env(&mut c);
+        c.args(args).output().unwrap()
+    };
+    let export = String::from_utf8(cli(&["config", "export"]).stdout).unwrap();
+    assert!(export.contains("servePanel = false"), "{export}");
+    let file = data.path().join("on.toml");
+    std::fs::write(
+        &file,
+        export.replace("servePanel = false", "servePanel = true"),
+    )
+    .unwrap();
+    let refused = cli(&["config", "import", file.to_str().unwrap()]);
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "turning the panel on needs approval"
+    );
+    let import = cli(&[
+        "config",
+        "import",
+        file.to_str().unwrap(),
+        "--approve-hosts",
+    ]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    assert_eq!(status().unwrap(), 200, "on at once, without a restart");
+    let _ = core.kill();
+    let _ = core.wait();
+    let _ = Command::new("secret-tool")
+        .args(["clear", "service", &service])
+        .status();
+}

@@ -17,7 +17,7 @@ vi.mock("./api", () => ({
 const { gatewaySettings } = await import("./gateway.svelte");
 const { IpcFailure } = await import("./error");
 
-const settings = (over: Partial<GatewaySettingsForm> = {}): GatewaySettingsForm => ({ port: 4141, allowNonLoopback: false, allowedOrigins: [], allowedNetworks: [], resilience: { breakerFailures: 3, breakerFailureRatePct: 50, breakerOpenSecs: 60, breakerCloseAfter: 3, retriesPerCandidate: 1, firstByteTimeoutSecs: 60 }, metricsOpenOnLoopback: false, ...over });
+const settings = (over: Partial<GatewaySettingsForm> = {}): GatewaySettingsForm => ({ port: 4141, allowNonLoopback: false, allowedOrigins: [], allowedNetworks: [], resilience: { breakerFailures: 3, breakerFailureRatePct: 50, breakerOpenSecs: 60, breakerCloseAfter: 3, retriesPerCandidate: 1, firstByteTimeoutSecs: 60 }, metricsOpenOnLoopback: false, servePanel: false, ...over });
 
 describe("gateway settings", () => {
   beforeEach(async () => {

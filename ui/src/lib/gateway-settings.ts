@@ -6,7 +6,7 @@ import { sameResilience } from "./resilience";
 export const DEFAULT_GATEWAY_PORT = 4141;
 
 /** The inputs as typed: the port as text, origins and networks one per line. */
-export type GatewayDraft = { port: string; allowNonLoopback: boolean; origins: string; networks: string; metricsOpenOnLoopback: boolean };
+export type GatewayDraft = { port: string; allowNonLoopback: boolean; origins: string; networks: string; metricsOpenOnLoopback: boolean; servePanel: boolean };
 
 export type GatewayParse = { ok: true; settings: GatewaySettingsForm } | { ok: false; message: string };
 
@@ -17,6 +17,7 @@ export function draftFromSettings(s: GatewaySettingsForm): GatewayDraft {
     origins: s.allowedOrigins.join("\n"),
     networks: s.allowedNetworks.join("\n"),
     metricsOpenOnLoopback: s.metricsOpenOnLoopback,
+    servePanel: s.servePanel,
   };
 }
 
@@ -38,7 +39,7 @@ export function parseDraft(d: GatewayDraft, resilience: ResilienceForm): Gateway
   }
   return {
     ok: true,
-    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks), resilience, metricsOpenOnLoopback: d.metricsOpenOnLoopback },
+    settings: { port: n, allowNonLoopback: d.allowNonLoopback, allowedOrigins: parseOrigins(d.origins), allowedNetworks: parseOrigins(d.networks), resilience, metricsOpenOnLoopback: d.metricsOpenOnLoopback, servePanel: d.servePanel },
   };
 }
 
@@ -47,6 +48,7 @@ export function sameSettings(a: GatewaySettingsForm, b: GatewaySettingsForm): bo
     a.port === b.port &&
     a.allowNonLoopback === b.allowNonLoopback &&
     a.metricsOpenOnLoopback === b.metricsOpenOnLoopback &&
+    a.servePanel === b.servePanel &&
     a.allowedOrigins.length === b.allowedOrigins.length &&
     a.allowedOrigins.every((o, i) => o === b.allowedOrigins[i]) &&
     a.allowedNetworks.length === b.allowedNetworks.length &&

@@ -35,6 +35,7 @@ export function withheldKeys(backend: Backend): number {
 const EXPOSURE: Record<string, string> = {
   allowNonLoopback: "Other machines may connect",
   metricsOpenOnLoopback: "Programs on this computer read metrics without a token",
+  servePanel: "The control panel served to a browser (a panel token signs in)",
   allowedOrigins: "Web pages allowed to call the gateway",
   allowedNetworks: "Networks other machines may connect from",
   "team.database": "Team database this machine serves from (its password goes there)",

@@ -1,5 +1,5 @@
 //! Every way a gateway settings change lets in more callers (another machine, a browser origin,
-//! a network, `/metrics` without a token), listed as `changes::ExposureChange`s for the change
+//! a network, `/metrics` without a token, the browser panel), listed as `changes::ExposureChange`s for the change
 //! path to ask about. Narrowing changes are not listed: they need no approval.
 
 use super::settings::GatewaySettings;
@@ -23,6 +23,9 @@ pub(crate) fn exposure_changes(
     }
     if next.metrics_open_on_loopback && !now.metrics_open_on_loopback {
         out.push(change("metricsOpenOnLoopback", flag(false), flag(true)));
+    }
+    if next.serve_panel && !now.serve_panel {
+        out.push(change("servePanel", flag(false), flag(true)));
     }
     if let Some(to) = widened(&now.allowed_origins, &next.allowed_origins) {
         out.push(change("allowedOrigins", list(&now.allowed_origins), to));

@@ -1,6 +1,6 @@
 //! The user's gateway settings: port, whether other machines may connect, which browser
-//! origins may call it, and whether programs on this machine may read `/metrics` without a
-//! token. Saved in the settings table and applied when the gateway starts (an explicit `--port`
+//! origins may call it, whether programs on this machine may read `/metrics` without a
+//! token, and whether the control panel is served to a browser. Saved in the settings table and applied when the gateway starts (an explicit `--port`
 //! or `SWITCHYARD_GATEWAY_PORT` still wins for the port).
 //!
 //! `/metrics` is closed by default. The setting that opens it is `metricsOpenOnLoopback`; the
@@ -33,6 +33,9 @@ pub struct GatewaySettings {
     /// other user account on this machine see the backend, model, route and token names, the
     /// request counts and the spend.
     pub metrics_open_on_loopback: bool,
+    /// Serve the control panel to a browser at `/panel/` beside the gateway (this machine only;
+    /// signed in with a panel token). `switchyard serve --ui` serves it whatever this says.
+    pub serve_panel: bool,
 }
 
 impl Default for GatewaySettings {
@@ -44,6 +47,7 @@ impl Default for GatewaySettings {
             allowed_networks: Vec::new(),
             resilience: Resilience::default(),
             metrics_open_on_loopback: false,
+            serve_panel: false,
         }
     }
 }
@@ -243,6 +247,7 @@ mod tests {
             allowed_networks: vec!["192.168.1.0/24".into(), "10.1.2.3".into()],
             resilience: Resilience::default(),
             metrics_open_on_loopback: true,
+            serve_panel: false,
         };
         s.apply(&mut config, true);
         assert_eq!(config.bind.to_string(), "0.0.0.0:0");

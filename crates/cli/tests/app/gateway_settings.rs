@@ -58,6 +58,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
             ..Resilience::default()
         },
         metrics_open_on_loopback: true,
+        serve_panel: true,
     };
     // Opening /metrics and letting a browser origin in are the user's to approve: asked with the
     // list, refused without it, and an approval of part of the list is no approval.
@@ -67,6 +68,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
         effects.to_approve(),
         [
             "gateway metricsOpenOnLoopback: off → on",
+            "gateway servePanel: off → on",
             "gateway allowedOrigins: none → adds http://localhost:5173"
         ]
     );

@@ -288,6 +288,9 @@ pub struct GatewaySettingsForm {
     /// gateway or scrape token is needed). Opening it shows every local program and user the
     /// backend, model, route and token names and the spend.
     pub metrics_open_on_loopback: bool,
+    /// Serve the control panel to a browser at `/panel/` (this machine only; a panel token
+    /// signs in).
+    pub serve_panel: bool,
 }
 
 /// How the gateway copes with a failing provider.
@@ -342,6 +345,7 @@ impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
             allowed_networks: s.allowed_networks,
             resilience: s.resilience.into(),
             metrics_open_on_loopback: s.metrics_open_on_loopback,
+            serve_panel: s.serve_panel,
         }
     }
 }
@@ -355,6 +359,7 @@ impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
             allowed_networks: s.allowed_networks,
             resilience: s.resilience.into(),
             metrics_open_on_loopback: s.metrics_open_on_loopback,
+            serve_panel: s.serve_panel,
         }
     }
 }
