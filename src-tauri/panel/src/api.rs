@@ -13,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use switchyard_app::secrets::SecretString;
 use switchyard_core::authz::{self, Entry, Place};
 use switchyard_core::TokenScope;
 use switchyard_ipc::{ErrorKind, IpcError};
@@ -90,11 +91,7 @@ pub async fn gate(shared: &Shared, headers: &HeaderMap, change: bool) -> Result<
     let Some(core) = shared.app() else {
         return Err(not_ready());
     };
-    let token = Arc::clone(&found.token);
-    let caller = tokio::task::spawn_blocking(move || core.verify_token(token.expose()))
-        .await
-        .ok()
-        .flatten();
+    let caller = owner_of(core, Arc::clone(&found.token)).await;
     let place = shared.place();
     let allowed = caller
         .as_ref()
@@ -104,6 +101,19 @@ pub async fn gate(shared: &Shared, headers: &HeaderMap, change: bool) -> Result<
         return Err(signed_out());
     }
     Ok(found)
+}
+
+/// Who owns `token`, as the gateway's guard would say (off the async threads: it may read the
+/// token table); `None` for a wrong or revoked one. The one place the panel reads a token's
+/// value, and only to check it.
+pub(crate) async fn owner_of(
+    app: switchyard_app::Switchyard,
+    token: Arc<SecretString>,
+) -> Option<switchyard_app::Caller> {
+    tokio::task::spawn_blocking(move || app.verify_token(token.expose()))
+        .await
+        .ok()
+        .flatten()
 }
 
 /// Whether a token of `scope` opens the panel at `place` (the table's `Panel` row): a panel

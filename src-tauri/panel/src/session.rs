@@ -69,7 +69,7 @@ impl Sessions {
     }
 
     /// A new session for `token`: its id and CSRF value.
-    pub fn open(&self, token: SecretString, who: Who) -> (String, String) {
+    pub fn open(&self, token: Arc<SecretString>, who: Who) -> (String, String) {
         let (id, csrf) = (random(), random());
         let mut map = self.lock();
         map.retain(|_, s| s.last_used.elapsed() < IDLE_LIMIT);
@@ -85,7 +85,7 @@ impl Sessions {
         map.insert(
             id.clone(),
             Session {
-                token: Arc::new(token),
+                token,
                 csrf: csrf.clone(),
                 who,
                 last_used: Instant::now(),
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn a_session_needs_its_own_csrf_value_and_ends_when_asked() {
         let sessions = Sessions::default();
-        let (id, csrf) = sessions.open(SecretString::new("sy-x".into()), who());
+        let (id, csrf) = sessions.open(Arc::new(SecretString::new("sy-x".into())), who());
         assert_ne!(id, csrf, "two independent random values");
         assert!(sessions.find(&id, Some(&csrf)).is_ok());
         assert_eq!(
@@ -217,9 +217,9 @@ mod tests {
     #[test]
     fn the_oldest_session_makes_room() {
         let sessions = Sessions::default();
-        let (first, _) = sessions.open(SecretString::new("a".into()), who());
+        let (first, _) = sessions.open(Arc::new(SecretString::new("a".into())), who());
         for _ in 0..MAX_SESSIONS {
-            sessions.open(SecretString::new("b".into()), who());
+            sessions.open(Arc::new(SecretString::new("b".into())), who());
         }
         assert_eq!(sessions.len(), MAX_SESSIONS);
         assert!(sessions.find(&first, None).is_err(), "the oldest went");

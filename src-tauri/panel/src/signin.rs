@@ -2,7 +2,7 @@
 //! panel here makes a session (`session.rs`) from the panel's own page only (no login CSRF);
 //! `GET` says who the page is signed in as; `DELETE` ends the session.
 
-use crate::api::{forbidden, gate, not_ready, panel_open, refuse, same_origin};
+use crate::api::{forbidden, gate, not_ready, owner_of, panel_open, refuse, same_origin};
 use crate::session::{self, Who};
 use crate::Shared;
 use axum::body::Bytes;
@@ -55,12 +55,7 @@ pub async fn sign_in(
         return not_ready();
     };
     let token = Arc::new(token);
-    let check = Arc::clone(&token);
-    let caller = tokio::task::spawn_blocking(move || core.verify_token(check.expose()))
-        .await
-        .ok()
-        .flatten();
-    let Some(caller) = caller else {
+    let Some(caller) = owner_of(core, Arc::clone(&token)).await else {
         return refuse(
             StatusCode::UNAUTHORIZED,
             ErrorKind::Validation,
@@ -81,7 +76,6 @@ pub async fn sign_in(
         scope: caller.scope,
         owner: caller.owner,
     };
-    let token = Arc::try_unwrap(token).unwrap_or_else(|t| SecretString::new(t.expose().clone()));
     let (id, csrf) = shared.sessions.open(token, who.clone());
     let mut resp = axum::Json(json!({ "who": who, "place": place_name(place) })).into_response();
     for value in session::set_cookies(&id, &csrf, shared.secure) {

@@ -41,6 +41,7 @@ const EXPOSED: Sites = &[
     ("src-tauri/ipc/src/backends/commands.rs", 1, "reveal: the user's explicit, time-limited show"),
     ("src-tauri/ipc/src/gateway/dto.rs", 1, "a new gateway token shown once"),
     ("src-tauri/ipc/src/sync/commands.rs", 1, "reveal of the space key the user asked for"),
+    ("src-tauri/panel/src/api.rs", 1, "a browser panel session's token checked as the gateway checks tokens (memory, then the token table); never sent or stored"),
 ];
 
 /// Where a provider key is cleared for the network, and against what.
