@@ -94,11 +94,7 @@ async fn create(
         )
         .map_err(w),
         TokenScope::Panel => {
-            let port = app
-                .gateway_control()
-                .settings()
-                .await
-                .map_or(switchyard_gateway::DEFAULT_PORT, |s| s.port);
+            let port = gateway_port(app).await;
             writeln!(
                 io.stderr,
                 "Panel token “{}” created. It is shown only once: paste it into the panel's sign-in\n\
@@ -109,11 +105,7 @@ async fn create(
             .map_err(w)
         }
         TokenScope::Metrics => {
-            let port = app
-                .gateway_control()
-                .settings()
-                .await
-                .map_or(switchyard_gateway::DEFAULT_PORT, |s| s.port);
+            let port = gateway_port(app).await;
             writeln!(
                 io.stderr,
                 "Scrape token “{}” created. It is shown only once, and reads only /metrics.\n\
@@ -127,6 +119,14 @@ async fn create(
             .map_err(w)
         }
     }
+}
+
+/// The port the gateway is set to listen on (for the addresses a new token's advice names).
+async fn gateway_port(app: &Switchyard) -> u16 {
+    app.gateway_control()
+        .settings()
+        .await
+        .map_or(switchyard_gateway::DEFAULT_PORT, |s| s.port)
 }
 
 async fn list(app: &Switchyard, json: bool, io: &mut Io<'_>) -> Result<(), String> {
