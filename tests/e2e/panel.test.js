@@ -119,6 +119,12 @@ describe("The control panel in a browser", { timeout: 240000 }, () => {
       await page.screenshot({ path: path.join(screenshots, `panel-${id}.png`), animations: "disabled" });
     }
     assert.deepEqual(errors, [], "no page logged an error");
+    // The window's shortcuts work in the browser too (Ctrl+4: Backends; Ctrl+0: Settings).
+    await page.getByTestId("nav-overview").click();
+    await page.keyboard.press("Control+4");
+    await page.getByTestId("page-backends").waitFor({ timeout: 2000 });
+    await page.keyboard.press("Control+0");
+    await page.getByTestId("page-settings").waitFor({ timeout: 2000 });
   });
 
   it("adds a backend, a route and a budget in the browser: the CLI and an open window see them at once", async () => {
