@@ -80,8 +80,9 @@ pub use service::{
 };
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
+pub use switchyard_gateway::serve::Peer;
 pub use switchyard_gateway::{
-    CacheMode, GatewayConfig, Peer, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
+    CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
 };
 pub use switchyard_monitor::{AlertConfig, Status as HealthStatus};
 pub use switchyard_policy::{CompositeWeights, Headroom, Quota, Strategy};

@@ -37,7 +37,7 @@ mod resolve;
 mod respond;
 mod routes;
 mod scrub;
-mod serve;
+pub mod serve;
 mod shared;
 mod spend;
 mod stream;
@@ -59,7 +59,6 @@ pub use http::HttpClients;
 pub use limits::Refused;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
-pub use serve::Peer;
 pub use spend::{Spend, SpendLimit, SpendScope};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
