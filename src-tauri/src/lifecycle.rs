@@ -82,7 +82,9 @@ fn closed(app: &AppHandle) {
     // The exit path: not a tracked task, since it stops the tracked ones.
     tauri::async_runtime::spawn(async move {
         crate::window_tasks::stop(&app).await;
-        if let Some(remote) = app.try_state::<Remote>() {
+        // Closing to restart into an update is not the user closing the window: the core is
+        // already stopped, and telling the new one would start it only to mark the hint shown.
+        if let Some(remote) = app.try_state::<Remote>().filter(|r| !r.updating()) {
             let told = tokio::time::timeout(
                 CLOSE_TIMEOUT,
                 remote.call::<Value>("window_closed", json!({})),
