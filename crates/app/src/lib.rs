@@ -82,7 +82,7 @@ pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
 pub use switchyard_gateway::serve::Peer;
 pub use switchyard_gateway::{
-    CacheMode, GatewayConfig, RouteCache, RouteCandidate, TrackState, DEFAULT_PORT,
+    CacheMode, GatewayConfig, RouteCache, RouteCandidate, TlsFiles, TrackState, DEFAULT_PORT,
 };
 pub use switchyard_monitor::{AlertConfig, Status as HealthStatus};
 pub use switchyard_policy::{CompositeWeights, Headroom, Quota, Strategy};

@@ -31,7 +31,19 @@ pub struct ServeArgs {
     /// with a panel token: `switchyard token create NAME --panel`)
     #[arg(long)]
     ui: bool,
+    /// Speak HTTPS too, on the same port, with this certificate (PEM: the server's, then its
+    /// chain; SWITCHYARD_TLS_CERT too). Other machines reach the control panel only over HTTPS
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM; SWITCHYARD_TLS_KEY too)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
 }
+
+/// The certificate for HTTPS, when no `--tls-cert` is given.
+pub const TLS_CERT_ENV: &str = "SWITCHYARD_TLS_CERT";
+/// Its private key, when no `--tls-key` is given.
+pub const TLS_KEY_ENV: &str = "SWITCHYARD_TLS_KEY";
 
 impl ServeArgs {
     /// Whether the panel was asked for (`--ui`).
@@ -48,7 +60,32 @@ impl ServeArgs {
             config.bind.set_port(p);
             port_fixed = true;
         }
+        config.tls = self.tls()?;
         Ok((config, port_fixed))
+    }
+
+    /// The certificate and key for HTTPS: the flags, else the environment; both or neither.
+    fn tls(&self) -> Result<Option<switchyard_app::TlsFiles>, String> {
+        let env = |name| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(std::path::PathBuf::from)
+        };
+        let given = (self.tls_cert.clone(), self.tls_key.clone());
+        let (cert, key) = match given {
+            (None, None) => (env(TLS_CERT_ENV), env(TLS_KEY_ENV)),
+            both => both,
+        };
+        match (cert, key) {
+            (Some(cert), Some(key)) => Ok(Some(switchyard_app::TlsFiles { cert, key })),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(format!(
+                "HTTPS needs the certificate's private key too: give --tls-key FILE (or {TLS_KEY_ENV})."
+            )),
+            (None, Some(_)) => Err(format!(
+                "HTTPS needs the certificate too: give --tls-cert FILE (or {TLS_CERT_ENV})."
+            )),
+        }
     }
 
     /// The team to serve as a replica of (`--team`, the environment, the configuration file),

@@ -42,6 +42,9 @@ pub struct GatewayConfig {
     /// the fewest. 0 serves on the runtime that started
     /// the gateway instead. Default: one per core, at most 4.
     pub workers: usize,
+    /// HTTPS beside plain HTTP on the same port, from the user's certificate and key (`tls.rs`);
+    /// none by default.
+    pub tls: Option<crate::tls::TlsFiles>,
 }
 
 /// One serving thread per core, at most 4 (a desktop gateway on loopback needs no more).
@@ -109,6 +112,7 @@ impl Default for GatewayConfig {
             retry_budget: switchyard_policy::RetryBudgetConfig::default(),
             metrics_open_on_loopback: false,
             workers: default_workers(),
+            tls: None,
         }
     }
 }

@@ -68,6 +68,7 @@ impl BareHop {
         let plan = Plan {
             listener,
             app,
+            tls: None,
             limits,
             slots: Arc::new(tokio::sync::Semaphore::new(serve::connection_cap(
                 limits.max,

@@ -189,6 +189,7 @@ mod tests {
         Some(crate::serve::Peer {
             remote: remote.parse().unwrap(),
             local: local.parse().unwrap(),
+            tls: false,
         })
     }
 

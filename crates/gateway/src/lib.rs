@@ -42,6 +42,7 @@ mod shared;
 mod spend;
 mod stream;
 mod table;
+mod tls;
 mod upstream;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -59,10 +60,12 @@ pub use http::HttpClients;
 pub use limits::Refused;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
+pub use serve::StartError;
 pub use spend::{Spend, SpendLimit, SpendScope};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
 };
+pub use tls::{TlsError, TlsFiles};
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -138,19 +141,6 @@ pub struct Gateway {
     serving: std::sync::Mutex<Option<serve::Serving>>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
-    #[error("cannot start the gateway's threads: {0}")]
-    Threads(std::io::Error),
-}
-
 impl Gateway {
     /// Binds and starts serving: on threads of its own ([`GatewayConfig::workers`]), or on the
     /// current tokio runtime when that is 0.
@@ -173,6 +163,7 @@ impl Gateway {
             addr: config.bind,
             source,
         };
+        let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
         let listener = std::net::TcpListener::bind(config.bind).map_err(bind_error)?;
         listener.set_nonblocking(true).map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
@@ -203,6 +194,7 @@ impl Gateway {
         let plan = serve::Plan {
             listener,
             app,
+            tls,
             limits,
             slots: Arc::new(tokio::sync::Semaphore::new(max)),
             stop: cancel.clone(),

@@ -12,9 +12,11 @@
 //!   to its hard limit first, and the cap is lowered if that still leaves too few descriptors
 //!   for a proxied connection's inbound and outbound sockets.
 //!
-//! HTTP/1.1 only (every tool this gateway serves speaks it on loopback); graceful shutdown lets
-//! in-flight requests finish and closes idle connections at once.
+//! HTTP/1.1 only (every tool this gateway serves speaks it on loopback), over TLS too when the
+//! gateway has a certificate (`tls.rs`: each connection's first byte says which); graceful
+//! shutdown lets in-flight requests finish and closes idle connections at once.
 
+use crate::tls::{self, Stream};
 use crate::ConnectionLimits;
 use axum::body::Body;
 use axum::Router;
@@ -36,10 +38,28 @@ mod threads;
 pub struct Peer {
     pub remote: SocketAddr,
     pub local: SocketAddr,
+    /// The connection is TLS (HTTPS).
+    pub tls: bool,
 }
 
 /// The largest request head (request line and headers) accepted; larger is answered 431.
 pub const MAX_HEAD_BYTES: usize = 64 << 10;
+
+/// Why the gateway did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+    #[error("cannot start the gateway's threads: {0}")]
+    Threads(std::io::Error),
+    #[error(transparent)]
+    Tls(#[from] crate::TlsError),
+}
 
 /// Descriptors kept back for everything that is not a client connection (the database, logs,
 /// the keychain's D-Bus socket, probes).
@@ -59,11 +79,12 @@ pub fn connection_cap(configured: usize) -> usize {
     configured.min(fits.max(1))
 }
 
-/// What serving needs: the bound socket, the app, the limits, the connection slots (shared by
-/// every serving thread) and the stop signal.
+/// What serving needs: the bound socket, the app, TLS when the gateway has a certificate, the
+/// limits, the connection slots (shared by every serving thread) and the stop signal.
 pub struct Plan {
     pub listener: std::net::TcpListener,
     pub app: Router,
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub limits: ConnectionLimits,
     pub slots: Arc<Semaphore>,
     pub stop: CancellationToken,
@@ -122,24 +143,40 @@ pub fn start(plan: Plan, workers: usize) -> std::io::Result<Serving> {
     let Plan {
         listener,
         app,
+        tls,
         limits,
         slots,
         stop,
     } = plan;
+    let site = Site {
+        app,
+        tls,
+        handshake: limits.header_read,
+    };
     if workers == 0 {
         let listener = TcpListener::from_std(listener)?;
         return Ok(Serving::Task(tokio::spawn(run(
-            listener, app, limits, slots, stop,
+            listener, site, limits, slots, stop,
         ))));
     }
-    threads::start(listener, app, limits, slots, stop, workers)
+    threads::start(listener, site, limits, slots, stop, workers)
 }
 
-/// Serves `app` on `listener` until `stop` is cancelled, then waits for open requests (the
+/// What every connection is served with.
+#[derive(Clone)]
+struct Site {
+    app: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    /// How long a connection may take to say whether it is TLS and finish its handshake (the
+    /// header-read timeout).
+    handshake: Duration,
+}
+
+/// Serves `site` on `listener` until `stop` is cancelled, then waits for open requests (the
 /// gateway on its caller's runtime: accepting and serving in one loop).
 async fn run(
     listener: TcpListener,
-    app: Router,
+    site: Site,
     limits: ConnectionLimits,
     slots: Arc<Semaphore>,
     stop: CancellationToken,
@@ -147,7 +184,7 @@ async fn run(
     let http = connection_builder(limits);
     let graceful = GracefulShutdown::new();
     while let Some((tcp, remote, slot)) = accept_next(&listener, &slots, &stop).await {
-        serve_connection(&http, &graceful, &app, tcp, remote, slot);
+        serve_connection(&http, &graceful, &site, tcp, remote, slot);
     }
     drop(listener);
     graceful.shutdown().await;
@@ -197,7 +234,7 @@ async fn accept_next(
 fn serve_connection<H: Send + 'static>(
     http: &hyper::server::conn::http1::Builder,
     graceful: &GracefulShutdown,
-    app: &Router,
+    site: &Site,
     tcp: tokio::net::TcpStream,
     remote: SocketAddr,
     hold: H,
@@ -207,19 +244,32 @@ fn serve_connection<H: Send + 'static>(
     }
     // Unknown local address: an unspecified one, which no `Host` can name.
     let unknown = SocketAddr::from(([0, 0, 0, 0], 0));
-    let peer = Peer {
-        remote,
-        local: tcp.local_addr().unwrap_or(unknown),
-    };
-    let app = app.clone();
-    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-        let mut req = req.map(Body::new);
-        req.extensions_mut().insert(peer);
-        let mut app = app.clone();
-        async move { app.call(req).await }
-    });
-    let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+    let local = tcp.local_addr().unwrap_or(unknown);
+    let http = http.clone();
+    let watcher = graceful.watcher();
+    let site = site.clone();
     tokio::spawn(async move {
+        let io = match &site.tls {
+            None => Stream::Left(tcp),
+            Some(acceptor) => match tls::open(tcp, acceptor, site.handshake).await {
+                Some(io) => io,
+                None => return drop(hold),
+            },
+        };
+        let peer = Peer {
+            remote,
+            local,
+            tls: matches!(io, Stream::Right(_)),
+        };
+        let app = site.app;
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let mut req = req.map(Body::new);
+                req.extensions_mut().insert(peer);
+                let mut app = app.clone();
+                async move { app.call(req).await }
+            });
+        let conn = watcher.watch(http.serve_connection(TokioIo::new(io), service));
         if let Err(e) = conn.await {
             tracing::trace!(error = %e, "connection ended");
         }

@@ -52,8 +52,6 @@ struct Shared {
     sessions: session::Sessions,
     attached: OnceLock<Attached>,
     place: OnceLock<Place>,
-    /// Served over HTTPS: the cookies are `Secure`.
-    secure: bool,
     /// Served whatever the settings say (`serve --ui`); otherwise only while the gateway
     /// setting `servePanel` is on (the desktop app's core process).
     always_on: bool,
@@ -99,7 +97,6 @@ impl Panel {
                 sessions: session::Sessions::default(),
                 attached: OnceLock::new(),
                 place: OnceLock::new(),
-                secure: false,
                 always_on,
             }),
         }
@@ -166,20 +163,28 @@ impl Panel {
             .merge(api)
             .layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&self.shared),
-                this_machine_only,
+                door,
             ))
             .layer(axum::middleware::map_response(secured))
             .with_state(Arc::clone(&self.shared))
     }
 }
 
-/// The panel is served only when on (`serve --ui`, or the `servePanel` setting), and over plain
-/// HTTP to this machine only, wherever the gateway listens: a browser elsewhere reaches it
-/// through an SSH port forward (docs/PANEL.md). Sessions and tokens never cross a network in
-/// the clear.
-async fn this_machine_only(
+/// Whether the request came over HTTPS (a request extension the door sets): the session's
+/// cookies are then `Secure`.
+#[derive(Debug, Clone, Copy)]
+struct Https(bool);
+
+/// The panel's door, after the gateway's own (Host, and for another machine the exposure
+/// settings `allowNonLoopback` and the allowed networks). The panel is served only when on
+/// (`serve --ui`, or the `servePanel` setting). This machine may use plain HTTP or HTTPS;
+/// another machine HTTPS only (the gateway's port speaks both when given a certificate), so
+/// sessions and tokens never cross a network in the clear; a browser elsewhere without HTTPS
+/// reaches it through an SSH port forward (docs/PANEL.md). An `Origin`, when sent, must have the
+/// connection's scheme.
+async fn door(
     axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
-    req: axum::extract::Request,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     if !shared.always_on && !turned_on(&shared).await {
@@ -191,15 +196,33 @@ async fn this_machine_only(
             .into_response();
     }
     let peer = req.extensions().get::<switchyard_app::Peer>().copied();
+    let https = peer.is_some_and(|p| p.tls);
     let local = peer.is_some_and(|p| p.remote.ip().is_loopback());
-    if !local && !shared.secure {
-        return api::refuse(
-            axum::http::StatusCode::FORBIDDEN,
-            switchyard_ipc::ErrorKind::Unavailable,
-            "The panel answers this machine only: from elsewhere, forward its port over SSH (ssh -L 4141:127.0.0.1:4141 HOST) and open http://127.0.0.1:4141/panel/.",
+    if !local && !https {
+        return api::forbidden(&plain_http_from_elsewhere(&req));
+    }
+    let scheme = if https { "https://" } else { "http://" };
+    let origin = req.headers().get(header::ORIGIN);
+    if origin.is_some_and(|o| !o.as_bytes().starts_with(scheme.as_bytes())) {
+        return api::forbidden(
+            "The page calling the panel was not loaded over this connection's scheme (its Origin did not match).",
         );
     }
+    req.extensions_mut().insert(Https(https));
     next.run(req).await
+}
+
+/// Why another machine's plain-HTTP request is refused, and the two ways in.
+fn plain_http_from_elsewhere(req: &axum::extract::Request) -> String {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("THIS-MACHINE:4141");
+    let port = host.rsplit_once(':').map_or("4141", |(_, p)| p);
+    format!(
+        "The panel answers other machines only over HTTPS: open https://{host}/panel/ (`switchyard serve --ui` given --tls-cert and --tls-key), or forward its port over SSH (ssh -L {port}:127.0.0.1:{port} HOST) and open http://127.0.0.1:{port}/panel/."
+    )
 }
 
 async fn secured(mut resp: Response) -> Response {

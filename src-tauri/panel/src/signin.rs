@@ -4,11 +4,12 @@
 
 use crate::api::{forbidden, gate, not_ready, owner_of, panel_open, refuse, same_origin};
 use crate::session::{self, Who};
-use crate::Shared;
+use crate::{Https, Shared};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde_json::json;
 use std::sync::Arc;
 use switchyard_app::secrets::SecretString;
@@ -37,6 +38,7 @@ pub struct SignIn {
 /// `POST /panel/api/session`: a panel token signs this browser in.
 pub async fn sign_in(
     State(shared): State<Arc<Shared>>,
+    https: Option<Extension<Https>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -78,7 +80,7 @@ pub async fn sign_in(
     };
     let (id, csrf) = shared.sessions.open(token, who.clone());
     let mut resp = axum::Json(json!({ "who": who, "place": place_name(place) })).into_response();
-    for value in session::set_cookies(&id, &csrf, shared.secure) {
+    for value in session::set_cookies(&id, &csrf, https.is_some_and(|Extension(Https(on))| on)) {
         if let Ok(v) = HeaderValue::from_str(&value) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }

@@ -58,14 +58,30 @@ pub fn announce(core: &Result<Switchyard, IpcError>) -> Result<(), String> {
     let addr = app
         .gateway_addr()
         .map_err(|e| format!("the gateway could not start: {e}"))?;
-    println!("Switchyard gateway listening on http://{addr}");
+    let https = app.gateway_https();
+    let also = if https {
+        " (and https://, same port)"
+    } else {
+        ""
+    };
+    println!("Switchyard gateway listening on http://{addr}{also}");
     println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
     println!("  Anthropic-shaped: base_url = http://{addr}");
     println!("  Gemini-shaped:    base_url = http://{addr}");
-    println!("  control panel:    http://{addr}/panel/");
+    let port = addr.port();
+    println!("  control panel:    http://127.0.0.1:{port}/panel/");
     println!("    sign in with a panel token: switchyard token create NAME --panel");
-    if !addr.ip().is_loopback() {
-        println!("    (it answers this machine only; from elsewhere: ssh -L {port}:127.0.0.1:{port} HOST)", port = addr.port());
+    match (!addr.ip().is_loopback(), https) {
+        (true, true) => println!(
+            "    other machines: https://THIS-MACHINE:{port}/panel/ (the name the certificate is for)"
+        ),
+        (true, false) => println!(
+            "    other machines get it only over HTTPS (--tls-cert FILE --tls-key FILE), or through ssh -L {port}:127.0.0.1:{port} HOST"
+        ),
+        (false, true) => println!(
+            "    HTTPS is on, but only this machine can connect: other machines need allowNonLoopback (Gateway settings, or [gateway] in a configuration file)"
+        ),
+        (false, false) => {}
     }
     println!("  data: {}", app.paths().data_dir.display());
     if app.team().is_some() {

@@ -12,41 +12,120 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_switchyard-tray");
 
-/// `switchyard-tray serve --ui` on a free loopback port, stopped when dropped.
-pub struct Panel {
-    pub addr: SocketAddr,
+/// A data folder and keychain service of its own, for a `serve --ui` and its CLI.
+pub struct Setup {
     pub data: tempfile::TempDir,
     service: String,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup::new()
+    }
+}
+
+impl Setup {
+    pub fn new() -> Setup {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Setup {
+            data: tempfile::tempdir().unwrap(),
+            service: format!("switchyard-panel-sec-{}-{n}", std::process::id()),
+        }
+    }
+
+    /// `switchyard-tray ARGS…` on this data folder and keychain, not started.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("SWITCHYARD_DATA_DIR", self.data.path())
+            .env("SWITCHYARD_KEYRING_SERVICE", &self.service)
+            .env("SWITCHYARD_NO_UPDATE_CHECK", "1")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// `switchyard-tray ARGS…`, which must succeed; its stdout.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = self.command(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    /// Imports a configuration file holding `toml` (its hosts approved).
+    pub fn import(&self, toml: &str) {
+        let file = self.data.path().join("import.toml");
+        std::fs::write(&file, toml).unwrap();
+        self.cli(&[
+            "config",
+            "import",
+            file.to_str().unwrap(),
+            "--approve-hosts",
+        ]);
+    }
+}
+
+/// `switchyard-tray serve --ui` on a free port, stopped when dropped.
+pub struct Panel {
+    pub addr: SocketAddr,
+    /// What it printed before its data folder's line, that line included.
+    pub printed: Vec<String>,
+    setup: Setup,
     child: Child,
+}
+
+impl std::ops::Deref for Panel {
+    type Target = Setup;
+    fn deref(&self) -> &Setup {
+        &self.setup
+    }
 }
 
 impl Panel {
     pub fn start() -> Panel {
-        let data = tempfile::tempdir().unwrap();
-        let service = format!("switchyard-panel-sec-{}", std::process::id());
-        let mut child = Command::new(BIN)
-            .args(["serve", "--ui"])
-            .env("SWITCHYARD_DATA_DIR", data.path())
-            .env("SWITCHYARD_KEYRING_SERVICE", &service)
+        Panel::start_with(Setup::new(), &[])
+    }
+
+    /// `serve --ui ARGS…` on `setup`'s data folder.
+    pub fn start_with(setup: Setup, args: &[&str]) -> Panel {
+        let mut child = setup
+            .command(&[&["serve", "--ui"], args].concat())
             .env("SWITCHYARD_GATEWAY_PORT", "0")
-            .env("SWITCHYARD_NO_UPDATE_CHECK", "1")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().expect("serve --ui printed nothing").unwrap();
-        let addr = first
+        let mut printed = Vec::new();
+        while let Some(Ok(line)) = lines.next() {
+            let last = line.starts_with("  data:");
+            printed.push(line);
+            if last {
+                break;
+            }
+        }
+        let first = printed.first().expect("serve --ui printed nothing");
+        let addr: SocketAddr = first
             .strip_prefix("Switchyard gateway listening on http://")
+            .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("unexpected first line: {first}"))
             .parse()
             .unwrap();
+        // A gateway open to other machines listens on every interface: this machine calls it
+        // on loopback.
+        let addr = match addr.ip().is_unspecified() {
+            true => SocketAddr::from(([127, 0, 0, 1], addr.port())),
+            false => addr,
+        };
         std::thread::spawn(move || lines.for_each(drop));
         Panel {
             addr,
-            data,
-            service,
+            printed,
+            setup,
             child,
         }
     }
@@ -72,24 +151,6 @@ impl Panel {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-
-    /// `switchyard-tray ARGS…` on the same data folder and keychain; its stdout.
-    pub fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new(BIN)
-            .args(args)
-            .env("SWITCHYARD_DATA_DIR", self.data.path())
-            .env("SWITCHYARD_KEYRING_SERVICE", &self.service)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -166,6 +227,11 @@ impl Drop for Panel {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
         let _ = Command::new("secret-tool")
             .args(["clear", "service", &self.service])
             .status();

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 mod harness;
+mod https;
 
 use harness::{raw_status, Panel, BIN};
 use reqwest::blocking::Client;

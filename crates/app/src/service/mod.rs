@@ -308,6 +308,11 @@ impl Switchyard {
         }
     }
 
+    /// Whether the gateway speaks HTTPS too (it was given a certificate and key).
+    pub fn gateway_https(&self) -> bool {
+        matches!(&self.inner.gateway, GatewayStatus::Listening(g) if g.config().tls.is_some())
+    }
+
     /// Stops the core cleanly: the gateway stops accepting and lets in-flight requests finish
     /// (up to `grace`), background work stops, the ledger is flushed. Safe to call twice; the
     /// desktop app calls it on Quit, `switchyard serve` on SIGINT/SIGTERM.

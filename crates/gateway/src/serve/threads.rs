@@ -1,9 +1,8 @@
 //! The gateway's own serving threads: each a single-threaded runtime serving the connections
 //! handed to it; one accept loop gives each new connection to the thread serving the fewest.
 
-use super::{accept_next, connection_builder, serve_connection, Serving};
+use super::{accept_next, connection_builder, serve_connection, Serving, Site};
 use crate::ConnectionLimits;
-use axum::Router;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 /// Serves on `workers` threads of their own (see [`super::start`]).
 pub(super) fn start(
     listener: std::net::TcpListener,
-    app: Router,
+    site: Site,
     limits: ConnectionLimits,
     slots: Arc<Semaphore>,
     stop: CancellationToken,
@@ -37,7 +36,7 @@ pub(super) fn start(
     for (index, rx) in channels.into_iter().enumerate() {
         let worker = Worker {
             index,
-            app: app.clone(),
+            site: site.clone(),
             limits,
             stop: stop.clone(),
             abort: abort.clone(),
@@ -75,7 +74,7 @@ struct Accepted {
 /// One serving thread: what it needs to serve the connections handed to it.
 struct Worker {
     index: usize,
-    app: Router,
+    site: Site,
     limits: ConnectionLimits,
     stop: CancellationToken,
     abort: CancellationToken,
@@ -208,7 +207,7 @@ async fn serve_handed(mut w: Worker) {
             break;
         };
         match tokio::net::TcpStream::from_std(tcp) {
-            Ok(tcp) => serve_connection(&http, &graceful, &w.app, tcp, remote, (slot, counted)),
+            Ok(tcp) => serve_connection(&http, &graceful, &w.site, tcp, remote, (slot, counted)),
             Err(e) => tracing::debug!(error = %e, "a handed-on connection could not be served"),
         }
     }
