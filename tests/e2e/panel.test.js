@@ -125,6 +125,10 @@ describe("The control panel in a browser", { timeout: 240000 }, () => {
     await page.getByTestId("page-backends").waitFor({ timeout: 2000 });
     await page.keyboard.press("Control+0");
     await page.getByTestId("page-settings").waitFor({ timeout: 2000 });
+    // On Settings, what belongs to the desktop says so (the tray, start at login, notifications).
+    for (const id of ["desktop-only-background", "desktop-only-notifications"]) {
+      assert.match(await page.getByTestId(id).innerText(), /belong to the desktop app/, id);
+    }
   });
 
   it("adds a backend, a route and a budget in the browser: the CLI and an open window see them at once", async () => {
