@@ -214,6 +214,10 @@ mod tests {
         }
         assert!(for_role(&Role::TeamAdmin, "create_team_token", json!({})).is_ok());
         assert!(for_role(&Role::TeamAdmin, "list_backends", json!({})).is_err());
+        assert!(
+            for_role(&Role::TeamAdmin, "reveal_key", json!({})).is_err(),
+            "no team token reveals a key"
+        );
         let admin = for_role(&Role::TeamAdmin, "team_console", json!({"person": null}));
         assert_eq!(
             admin.unwrap(),

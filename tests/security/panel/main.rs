@@ -9,6 +9,7 @@
 
 mod harness;
 mod https;
+mod keys;
 
 use harness::{raw_status, Panel, BIN};
 use reqwest::blocking::Client;
