@@ -150,7 +150,12 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(&format!("the gateway could not start: {e}")),
     };
-    println!("Switchyard gateway listening on http://{addr}");
+    let also = if app.gateway_https() {
+        " (and https://, same port)"
+    } else {
+        ""
+    };
+    println!("Switchyard gateway listening on http://{addr}{also}");
     println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
     println!("  Anthropic-shaped: base_url = http://{addr}");
     println!("  Gemini-shaped:    base_url = http://{addr}");

@@ -130,3 +130,33 @@ fn switchyard_serve_says_the_panel_is_the_apps_and_opens_nothing() {
     );
     assert!(!data.exists(), "a refused serve opens nothing");
 }
+
+#[test]
+fn a_certificate_that_cannot_be_read_stops_serve_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cert = dir.path().join("absent.pem");
+    let key = dir.path().join("absent.key");
+    let args = [
+        "serve",
+        "--port",
+        "0",
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ];
+    let out = sy_in(&data, "switchyard-test-cli", &args);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read the TLS certificate") && err.contains("absent.pem"),
+        "{err}"
+    );
+    let half = sy_in(
+        &data,
+        "switchyard-test-cli",
+        &["serve", "--tls-key", "k.pem"],
+    );
+    assert_eq!(half.status.code(), Some(2), "a key without its certificate");
+}
