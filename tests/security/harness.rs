@@ -171,29 +171,12 @@ pub fn client() -> reqwest::blocking::Client {
 impl Serve {
     /// Runs `switchyard-serve ARGS…` with `input` on its standard input.
     pub fn cli_with_input(&self, args: &[&str], input: &str) -> String {
-        let mut child = Command::new(BIN)
-            .args(args)
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
             .env("SWITCHYARD_DATA_DIR", self.data.path())
             .env("SWITCHYARD_KEYRING_SERVICE", &self.service)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "switchyard-serve {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+            .env("RUST_LOG", "warn");
+        crate::stdin::run_with_input(&mut cmd, input)
     }
 
     /// Peak resident memory of the serving process so far (VmHWM), in KiB.

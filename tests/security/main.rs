@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 mod harness;
+mod stdin;
 
 #[path = "bodies.rs"]
 mod bodies;

@@ -59,26 +59,9 @@ impl Setup {
 
     /// `switchyard-tray ARGS…` with `input` on its standard input, which must succeed.
     pub fn cli_stdin(&self, args: &[&str], input: &str) -> String {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+        crate::stdin::run_with_input(&mut self.command(args), input)
+            .trim()
+            .to_string()
     }
 
     /// Imports a configuration file holding `toml` (its hosts approved).

@@ -10,6 +10,8 @@
 mod harness;
 mod https;
 mod keys;
+#[path = "../stdin.rs"]
+mod stdin;
 
 use harness::{raw_status, Panel, BIN};
 use reqwest::blocking::Client;
