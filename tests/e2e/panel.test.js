@@ -4,7 +4,8 @@
 // every page opens with no console error (a screenshot of each in docs/screenshots/panel-*.png);
 // a backend, a route and a budget added in the browser show in `switchyard backend list` and in
 // the open window at once; a backend going down reaches the open page without a reload; signing
-// out and revoking the token end the session.
+// out and revoking the token end the session. The window's native file dialogs are an upload
+// and a download here.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -13,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import {
-  appBinary, byTestId, keychainClear, pageReaders, privateHome, root, startApp, startMock,
+  appBinary, byTestId, envFixture, keychainClear, pageReaders, privateHome, root, startApp, startMock,
 } from "./harness.js";
 
 const PAGES = ["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "team", "settings"];
@@ -186,6 +187,33 @@ describe("The control panel in a browser", { timeout: 240000 }, () => {
       return false;
     }, 30000);
     assert.equal(await page.evaluate(() => window.__notReloaded), true, "the page was not reloaded");
+  });
+
+  it("uploads a file to read and downloads a file written, where the window opens its dialogs", async () => {
+    await page.getByTestId("nav-backends").click();
+    await page.getByTestId("import-keys").click();
+    await page.getByTestId("import-dialog").waitFor();
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByTestId("browse-env").click()]);
+    await chooser.setFiles(envFixture("keys.env"));
+    await page.locator(`${byTestId("finding")}[data-variable="GROQ_API_KEY"]`).waitFor();
+    assert.equal(await page.getByTestId("env-file-chosen").innerText(), "keys.env (uploaded)", "no path of the serving machine");
+    const groq = page.locator(`${byTestId("finding")}[data-variable="GROQ_API_KEY"] ${byTestId("finding-display")}`);
+    assert.equal(await groq.innerText(), "gsk_…4421", "masked");
+    assert.ok(!(await page.content()).includes("e2efixturee2e"), "no key value reached the page");
+    await page.getByTestId("cancel").click();
+    await page.getByTestId("import-dialog").waitFor({ state: "detached" });
+
+    await page.getByTestId("nav-costs").click();
+    await page.getByTestId("export-kind").selectOption("requests");
+    await page.getByTestId("export-format").selectOption("csv");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-save-as").click()]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    const header = fs.readFileSync(await download.path(), "utf8").split("\n")[0];
+    assert.match(header, /^id,started_at,tool,/, "the browser saved the export");
+    assert.equal(await page.getByTestId("export-path").innerText(), `${download.suggestedFilename()} (downloaded)`);
+    assert.equal(await page.getByTestId("export-copy-path").count(), 0, "no serving machine's path to copy");
+    const twice = await page.evaluate(async (url) => (await fetch(url)).status, download.url());
+    assert.equal(twice, 404, "the serving machine keeps the file only until it is downloaded");
   });
 
   it("signs out, and a revoked token ends the session on the open page", async () => {

@@ -134,7 +134,7 @@ pub async fn call(
     let args = for_role(role, name, core_args(args))?;
     match route {
         Route::Core => dispatch(core, name, args).await,
-        Route::File => dispatch(core, name, files.core_args(name, args)?).await,
+        Route::File => Ok(files.shown(dispatch(core, name, files.core_args(name, args)?).await?)),
         Route::Panel => panel_command(core, files, name, args).await,
         Route::DesktopOnly => Err(desktop_only(
             "Install and restart belongs to the desktop app. On the machine running Switchyard, `switchyard update apply` installs the update.",

@@ -30,9 +30,9 @@ pub struct Files {
     map: Arc<Mutex<HashMap<String, Entry>>>,
 }
 
-/// What the window's `choose_file` is asked for, as the page sends it.
+/// What the window's `choose_file` is asked for, with the page's argument names in the core's
+/// case (`fileName` → `file_name`, as every command's are: `commands::core_args`).
 #[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Choose {
     purpose: String,
     file_name: Option<String>,
@@ -152,6 +152,25 @@ impl Files {
         Ok(json!(entry.path.display().to_string()))
     }
 
+    /// A file command's answer as the page shows it: a path the panel stands for named as the
+    /// browser knows it ("usage.csv (downloaded)"), never the serving machine's folder.
+    pub fn shown(&self, answer: Value) -> Value {
+        let names: HashMap<String, String> = self
+            .lock()
+            .iter()
+            .map(|(id, entry)| {
+                let how = if id.starts_with(DOWNLOAD_PREFIX) {
+                    "downloaded"
+                } else {
+                    "uploaded"
+                };
+                let path = entry.path.display().to_string();
+                (path, format!("{} ({how})", entry.name))
+            })
+            .collect();
+        renamed(answer, &names)
+    }
+
     /// A file command's arguments with its file ids as the paths they stand for, under the
     /// core's names (`file` → `env_file` or `path`, `files` → `extra_files`).
     pub fn core_args(&self, command: &str, args: Value) -> Result<Value, IpcError> {
@@ -182,6 +201,21 @@ impl Files {
     }
 }
 
+/// `value` with every string that is a key of `names` replaced by its name.
+fn renamed(value: Value, names: &HashMap<String, String>) -> Value {
+    match value {
+        Value::String(s) => Value::String(names.get(&s).cloned().unwrap_or(s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| renamed(v, names)).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, renamed(v, names)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// The folder readable by this user only.
 fn private(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -197,6 +231,11 @@ fn private(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Arguments as the page sends them, as `choose` gets them.
+    fn page(args: Value) -> Value {
+        crate::commands::core_args(args)
+    }
 
     #[test]
     fn only_ids_the_panel_handed_out_become_paths() {
@@ -229,7 +268,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let files = Files::new(tmp.path().join("panel-files"));
         let chosen = files
-            .choose(&json!({"purpose": "export", "fileName": "usage.csv"}))
+            .choose(&page(json!({"purpose": "export", "fileName": "usage.csv"})))
             .unwrap();
         let id = chosen["id"].as_str().unwrap();
         assert!(id.starts_with(DOWNLOAD_PREFIX));
@@ -237,6 +276,12 @@ mod tests {
         let args = files
             .core_args("export_config", json!({"file": id}))
             .unwrap();
+        let written = args["path"].clone();
+        assert_eq!(
+            files.shown(json!({"path": written, "rows": 2})),
+            json!({"path": "usage.csv (downloaded)", "rows": 2}),
+            "the page never sees the serving machine's folder"
+        );
         std::fs::write(args["path"].as_str().unwrap(), "a,b\n").unwrap();
         assert_eq!(
             files.download(id),
@@ -245,7 +290,7 @@ mod tests {
         assert!(files.download(id).is_none(), "once");
         assert!(
             files
-                .choose(&json!({"purpose": "envFile", "fileName": null}))
+                .choose(&page(json!({"purpose": "envFile", "fileName": null})))
                 .is_err(),
             "a file to read is uploaded"
         );
