@@ -6,14 +6,12 @@
 // its public key (`--ignore-certificate-errors-spki-list`), so the TLS handshake is real.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import dgram from "node:dgram";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import { appBinary, keychainClear, privateHome } from "./harness.js";
+import { cliOn, knownToken, launchChromium, servedEnv, startServe, stopServe } from "./panel-serve.js";
 
 /** This machine's address on its default route (a UDP connect sends nothing). */
 async function lanAddress() {
@@ -41,57 +39,26 @@ function certificate(dir, ip) {
 }
 
 describe("The control panel from another machine", { timeout: 120000 }, () => {
-  let serve, env, browser, page, lan, port, printed;
+  let serve, browser, page, lan, port, printed;
   const errors = [];
-  const cli = (...args) => {
-    const out = spawnSync(appBinary, args, { env, encoding: "utf8" });
-    assert.equal(out.status, 0, `switchyard ${args.join(" ")}: ${out.stderr}`);
-    return out.stdout.trim();
-  };
+  const env = servedEnv("panel-https", { RUST_LOG: "warn" });
+  const cli = cliOn(env);
 
   before(async () => {
     lan = await lanAddress();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-panel-https-"));
-    env = {
-      ...process.env,
-      SWITCHYARD_DATA_DIR: dataDir,
-      SWITCHYARD_KEYRING_SERVICE: `switchyard-panel-https-${process.pid}`,
-      SWITCHYARD_GATEWAY_PORT: "0",
-      SWITCHYARD_NO_UPDATE_CHECK: "1",
-      RUST_LOG: "warn",
-      HOME: privateHome(),
-    };
-    const toml = path.join(dataDir, "open.toml");
+    const toml = path.join(env.SWITCHYARD_DATA_DIR, "open.toml");
     fs.writeFileSync(toml, "version = 1\n[gateway]\nallowNonLoopback = true\n");
     cli("config", "import", toml, "--approve-hosts");
-    const tls = certificate(dataDir, lan);
-    serve = spawn(appBinary, ["serve", "--ui", "--tls-cert", tls.cert, "--tls-key", tls.key], {
-      env, stdio: ["ignore", "pipe", "inherit"],
-    });
-    printed = await new Promise((resolve, reject) => {
-      let text = "";
-      serve.stdout.on("data", (d) => {
-        text += d;
-        if (text.includes("\n  data: ")) resolve(text);
-      });
-      serve.on("exit", (code) => reject(new Error(`serve --ui exited with ${code}: ${text}`)));
-    });
-    port = printed.match(/listening on http:\/\/[\d.]+:(\d+)/)[1];
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", `--ignore-certificate-errors-spki-list=${tls.spki}`,
-      ],
-    });
+    const tls = certificate(env.SWITCHYARD_DATA_DIR, lan);
+    let addr;
+    ({ serve, printed, addr } = await startServe(env, ["--tls-cert", tls.cert, "--tls-key", tls.key]));
+    port = addr.split(":")[1];
+    browser = await launchChromium([`--ignore-certificate-errors-spki-list=${tls.spki}`]);
   });
 
   after(async () => {
     await browser?.close().catch(() => {});
-    serve?.kill("SIGTERM");
-    await new Promise((r) => (serve?.exitCode === null ? serve.once("exit", r) : r()));
-    keychainClear(env.SWITCHYARD_KEYRING_SERVICE);
-    fs.rmSync(env.SWITCHYARD_DATA_DIR, { recursive: true, force: true });
+    await stopServe(serve, env);
   });
 
   it("says where other machines find it", () => {
@@ -114,14 +81,7 @@ describe("The control panel from another machine", { timeout: 120000 }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("console", (m) => m.type() === "error" && errors.push(`${m.text()} (${m.location().url})`));
     page.on("pageerror", (e) => errors.push(String(e)));
-    const token = cli("token", "create", "laptop", "--panel");
-    // The serving process hears of a token made by another process within a second: until then
-    // the gateway calls it unknown (401); known, a panel token is refused its routes (403).
-    const deadline = Date.now() + 10000;
-    while ((await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).status === 401) {
-      assert.ok(Date.now() < deadline, "the new token became known");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const token = await knownToken(cli, `127.0.0.1:${port}`, "laptop", "--panel");
     const res = await page.goto(`https://${lan}:${port}/panel/`);
     assert.equal(res.status(), 200);
     const tls = await res.securityDetails();

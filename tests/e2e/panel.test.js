@@ -8,28 +8,19 @@
 // and a download here.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import {
-  appBinary, byTestId, envFixture, keychainClear, pageReaders, privateHome, root, startApp, startMock,
-} from "./harness.js";
+import { byTestId, envFixture, pageReaders, root, startApp, startMock } from "./harness.js";
+import { cliOn, knownToken, launchChromium, servedEnv, startServe, stopServe } from "./panel-serve.js";
 
 const PAGES = ["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "team", "settings"];
 const screenshots = path.join(root, "docs/screenshots");
 
 describe("The control panel in a browser", { timeout: 240000 }, () => {
-  let serve, addr, env, mock, browser, page, desk, b;
+  let serve, addr, mock, browser, page, desk, b;
   const errors = [];
-
-  /** `switchyard ARGS…` on the served data folder and keychain. */
-  const cli = (...args) => {
-    const out = spawnSync(appBinary, args, { env, encoding: "utf8" });
-    assert.equal(out.status, 0, `switchyard ${args.join(" ")}: ${out.stderr}`);
-    return out.stdout.trim();
-  };
+  const env = servedEnv("panel-e2e");
+  const cli = cliOn(env);
   const until = async (what, check, ms = 10000) => {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
@@ -38,16 +29,7 @@ describe("The control panel in a browser", { timeout: 240000 }, () => {
     }
     assert.fail(`${what} within ${ms} ms`);
   };
-  /** `token create ARGS…`, once the serving process knows the token (it hears of tokens made
-   *  by another process within a second). */
-  const token = async (...args) => {
-    const value = cli("token", "create", ...args);
-    await until("the new token to be known", async () => {
-      const res = await fetch(`http://${addr}/v1/models`, { headers: { authorization: `Bearer ${value}` } });
-      return res.status !== 401;
-    });
-    return value;
-  };
+  const token = (...args) => knownToken(cli, addr, ...args);
   const signIn = async (token) => {
     await page.getByTestId("panel-token").fill(token);
     await page.getByTestId("panel-signin-submit").click();
@@ -55,30 +37,10 @@ describe("The control panel in a browser", { timeout: 240000 }, () => {
 
   before(async () => {
     mock = await startMock([]);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-panel-e2e-"));
-    env = {
-      ...process.env,
-      SWITCHYARD_DATA_DIR: dataDir,
-      SWITCHYARD_KEYRING_SERVICE: `switchyard-panel-e2e-${process.pid}`,
-      SWITCHYARD_GATEWAY_PORT: "0",
-      SWITCHYARD_NO_UPDATE_CHECK: "1",
-      HOME: privateHome(),
-    };
-    serve = spawn(appBinary, ["serve", "--ui"], { env, stdio: ["ignore", "pipe", "inherit"] });
-    const printed = await new Promise((resolve, reject) => {
-      let text = "";
-      serve.stdout.on("data", (d) => {
-        text += d;
-        if (text.includes("\n  data: ")) resolve(text);
-      });
-      serve.on("exit", (code) => reject(new Error(`serve --ui exited with ${code}: ${text}`)));
-    });
-    addr = printed.match(/listening on http:\/\/([\d.:]+)/)[1];
+    let printed;
+    ({ serve, printed, addr } = await startServe(env));
     assert.match(printed, /switchyard token create NAME --panel/, "it says how to make a panel token");
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -88,11 +50,8 @@ describe("The control panel in a browser", { timeout: 240000 }, () => {
   after(async () => {
     await browser?.close().catch(() => {});
     await desk?.stop({ core: false }).catch(() => {});
-    serve?.kill("SIGTERM");
-    await new Promise((r) => (serve?.exitCode === null ? serve.once("exit", r) : r()));
+    await stopServe(serve, env);
     mock?.stop();
-    keychainClear(env.SWITCHYARD_KEYRING_SERVICE);
-    fs.rmSync(env.SWITCHYARD_DATA_DIR, { recursive: true, force: true });
   });
 
   it("refuses sign-in without a token and with a tool's token", async () => {
