@@ -1,5 +1,6 @@
 //! Switchyard's domain: the backend kinds and their defaults, validation with one-click fixes,
-//! key masking, `.env` parsing and import rules, and the request ledger's record types.
+//! key masking, `.env` parsing and import rules, the request ledger's record types and what of
+//! them may be stored (`storable`).
 //! Pure: no I/O, no clock, no Tauri.
 
 pub mod address;
@@ -17,6 +18,7 @@ pub mod kind;
 pub mod ledger;
 pub mod mask;
 pub mod readiness;
+pub mod storable;
 pub mod token_scope;
 mod url_check;
 pub mod validate;
@@ -30,6 +32,7 @@ pub use key_host::{approved_for, endpoint_shown, origin_of, unapproved_move, Hos
 pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use ledger::{AttemptRecord, RequestRecord};
 pub use mask::mask_key;
+pub use storable::Storable;
 pub use token_scope::TokenScope;
 pub use url_check::is_loopback_host;
 pub use validate::{

@@ -7,11 +7,18 @@
 //!
 //! Each row keeps the name of the replica that answered it, so a row sent by the next process
 //! (or by `switchyard check` on the same folder) is still that replica's in the team ledger.
+//!
+//! A row PostgreSQL refuses for its own data (not for being away) moves to the `set_aside`
+//! table of the same file, with the database's reason, so it never holds up the rows behind
+//! it and is never dropped unseen: the count is on `/metrics` and the Team page, the rows in
+//! the file (up to [`SET_ASIDE_MAX`]; past it, further refused rows are counted as lost).
+//! Every string is bound through [`switchyard_core::storable`].
 
 use crate::TeamError;
 use rusqlite::{params, Connection};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
+use switchyard_core::storable::{self, Storable};
 use switchyard_core::RequestRecord;
 
 /// The outbox's file in a replica's data folder.
@@ -19,6 +26,9 @@ pub const OUTBOX_FILE: &str = "team-outbox.sqlite";
 /// Rows an outbox holds at the most (a record is about 1 KB): past it, new records are dropped
 /// and counted as lost rather than filling the disk while PostgreSQL is away.
 pub const OUTBOX_MAX: usize = 1_000_000;
+
+/// Refused rows the outbox keeps at the most: a stream of them cannot fill the disk.
+pub const SET_ASIDE_MAX: usize = 100_000;
 
 /// The longest record a row may hold (a request's record is a few KiB): a longer one is
 /// damage, not read into memory.
@@ -76,6 +86,14 @@ impl Outbox {
                  replica TEXT NOT NULL,
                  token_id TEXT,
                  record TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS set_aside (
+                 seq INTEGER PRIMARY KEY,
+                 replica TEXT NOT NULL,
+                 token_id TEXT,
+                 record TEXT NOT NULL,
+                 reason TEXT NOT NULL,
+                 set_aside_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
              )",
         )
         .map_err(local)?;
@@ -124,11 +142,13 @@ impl Outbox {
                     "INSERT INTO outbox (replica, token_id, record) VALUES (?1, ?2, ?3)",
                 )
                 .map_err(local)?;
+            let replica = storable::text(replica);
             for row in rows.iter().take(room) {
-                let record = serde_json::to_string(&row.record)
+                let record = serde_json::to_string(&*Storable::of(&row.record))
                     .map_err(|e| TeamError::Outbox(e.to_string()))?;
+                let token_id = row.token_id.as_deref().map(storable::text);
                 insert
-                    .execute(params![replica, row.token_id, record])
+                    .execute(params![replica, token_id, record])
                     .map_err(local)?;
             }
         }
@@ -180,6 +200,42 @@ impl Outbox {
                 .map_err(local)?;
         }
         Ok((out, damaged.len()))
+    }
+
+    /// Rows set aside: refused by the team database for their data.
+    pub fn set_aside_len(&self) -> Result<usize, TeamError> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM set_aside", [], |r| r.get(0))
+            .map_err(local)?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// In one transaction: moves each `refused` row (its seq and the database's reason) to
+    /// `set_aside`, as many as [`SET_ASIDE_MAX`] leaves room for, and deletes every row up to
+    /// and including `through` (the rest of the batch is in the team ledger). Returns how many
+    /// it set aside; the others had no room.
+    pub fn set_aside(&self, refused: &[(i64, String)], through: i64) -> Result<usize, TeamError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(local)?;
+        let held: i64 = tx
+            .query_row("SELECT count(*) FROM set_aside", [], |r| r.get(0))
+            .map_err(local)?;
+        let room = SET_ASIDE_MAX.saturating_sub(usize::try_from(held).unwrap_or(0));
+        let mut kept = 0;
+        for (seq, reason) in refused.iter().take(room) {
+            kept += tx
+                .execute(
+                    "INSERT OR IGNORE INTO set_aside (seq, replica, token_id, record, reason)
+                     SELECT seq, replica, token_id, record, ?2 FROM outbox WHERE seq = ?1",
+                    params![seq, storable::text(reason)],
+                )
+                .map_err(local)?;
+        }
+        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [through])
+            .map_err(local)?;
+        tx.commit().map_err(local)?;
+        Ok(kept)
     }
 
     /// Deletes every row up to and including `seq` (they are in the team ledger now).

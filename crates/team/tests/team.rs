@@ -14,6 +14,8 @@ mod cache;
 mod ledger;
 #[path = "team/limits.rs"]
 mod limits;
+#[path = "team/refused.rs"]
+mod refused;
 #[path = "team/schema.rs"]
 mod schema;
 #[path = "team/stops.rs"]

@@ -8,6 +8,10 @@
 //!   PostgreSQL, up to [`BATCH`] in one statement (column arrays, unnested), and deletes them
 //!   from the outbox once they are in. When PostgreSQL is down it retries with backoff; the
 //!   outbox holds what comes meanwhile (up to [`crate::OUTBOX_MAX`] rows).
+//! - A row the database refuses for its own data (SQLSTATE class 22 or 23) is set aside in the
+//!   outbox with the reason, counted ([`TeamLedger::set_aside`]), and the rows behind it flow;
+//!   every string is made storable before it is bound, so a NUL never gets that far
+//!   (`ship`). The database being away is never a reason to set a row aside.
 //! - Each row's key is the request's id, and a batch is inserted with `ON CONFLICT DO NOTHING`.
 //!   A batch sent again (its answer lost, or the replica killed before deleting it from the
 //!   outbox) is never counted twice.
@@ -44,6 +48,8 @@ pub struct TeamLedger {
     lost: Arc<AtomicU64>,
     /// Rows committed to the outbox and not yet in PostgreSQL.
     unsent: Arc<AtomicUsize>,
+    /// Rows the team database refused for their data, kept aside in the outbox.
+    set_aside: Arc<AtomicU64>,
 }
 
 /// The writing side: runs under the app's supervisor until told to stop.
@@ -53,6 +59,7 @@ pub struct LedgerPump {
     replica: String,
     lost: Arc<AtomicU64>,
     unsent: Arc<AtomicUsize>,
+    set_aside: Arc<AtomicU64>,
     /// The outbox's file; `None` keeps it in memory (it then dies with the process).
     outbox: Option<PathBuf>,
 }
@@ -64,12 +71,14 @@ impl TeamLedger {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let lost = Arc::new(AtomicU64::new(0));
         let unsent = Arc::new(AtomicUsize::new(0));
+        let set_aside = Arc::new(AtomicU64::new(0));
         let pump = LedgerPump {
             queue: rx,
             db,
             replica: replica.to_string(),
             lost: Arc::clone(&lost),
             unsent: Arc::clone(&unsent),
+            set_aside: Arc::clone(&set_aside),
             outbox: None,
         };
         (
@@ -77,6 +86,7 @@ impl TeamLedger {
                 queue: tx,
                 lost,
                 unsent,
+                set_aside,
             },
             pump,
         )
@@ -90,6 +100,12 @@ impl TeamLedger {
     /// Records committed to the outbox and not yet in the team database.
     pub fn unsent(&self) -> usize {
         self.unsent.load(Ordering::Relaxed)
+    }
+
+    /// Records the team database refused for their data, kept aside in this replica's outbox
+    /// (its `set_aside` table, with the reason) instead of holding up the rows behind them.
+    pub fn set_aside(&self) -> u64 {
+        self.set_aside.load(Ordering::Relaxed)
     }
 
     /// Records dropped because the queue or the outbox was full (or could not be written).
@@ -163,6 +179,12 @@ impl LedgerPump {
                 tracing::info!(rows = n, "sending what the team ledger's outbox kept");
             }
         }
+        if let Ok(n) = off(&outbox, Outbox::set_aside_len).await {
+            self.set_aside.store(n as u64, Ordering::Relaxed);
+            if n > 0 {
+                tracing::warn!(rows = n, "the team ledger's outbox holds rows the team database refused (its set_aside table)");
+            }
+        }
         let spooled = CancellationToken::new();
         let wake = Notify::new();
         let LedgerPump {
@@ -171,6 +193,7 @@ impl LedgerPump {
             replica,
             lost,
             unsent,
+            set_aside,
             ..
         } = self;
         let spool = Spooler {
@@ -184,6 +207,7 @@ impl LedgerPump {
             db,
             lost,
             unsent,
+            set_aside,
         };
         tokio::join!(
             async {

@@ -1,12 +1,22 @@
 //! The pump's second half: the oldest rows of the outbox into PostgreSQL, in one statement per
-//! batch, deleted from the outbox once they are in; failures retried with backoff.
+//! batch, deleted from the outbox once they are in.
+//!
+//! - Every string is bound through [`switchyard_core::storable`], so a NUL (which `text` and
+//!   `jsonb` refuse) never reaches the database, whoever wrote the row.
+//! - A batch refused for a row's data ([`Failure::Data`]: SQLSTATE class 22 or 23) is split in
+//!   halves until each refused row stands alone (`sort_out`); those are set aside in the
+//!   outbox, the rest are in, and the rows behind them flow. Any other failure (the database
+//!   away, a connection cut) is retried with backoff, as before: only the database's verdict
+//!   on the row itself sets a row aside.
 
 use super::{count_lost, off, BATCH, DRAIN_FOR, MAX_BACKOFF};
-use crate::outbox::{Outbox, Row, Unsent};
+use crate::outbox::{Outbox, Unsent};
 use crate::{TeamDb, TeamError};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use switchyard_core::storable::{self, Storable};
 use switchyard_core::RequestRecord;
 use tokio::sync::Notify;
 use tokio_postgres::types::Json;
@@ -18,6 +28,8 @@ pub(super) struct Shipper {
     pub(super) db: TeamDb,
     pub(super) lost: Arc<AtomicU64>,
     pub(super) unsent: Arc<AtomicUsize>,
+    /// Rows set aside in the outbox (refused for their data), this process's and earlier ones'.
+    pub(super) set_aside: Arc<AtomicU64>,
 }
 
 impl Shipper {
@@ -56,14 +68,15 @@ impl Shipper {
                 }
                 continue;
             };
-            match insert(&self.db, &rows).await {
-                Ok(()) => {
+            let refused = match insert(&self.db, &rows).await {
+                Ok(()) => Ok(Vec::new()),
+                Err(Failure::Data(reason)) => sort_out(&self.db, &rows, reason).await,
+                Err(Failure::Other(e)) => Err(e),
+            };
+            match refused {
+                Ok(refused) => {
                     backoff = Duration::from_millis(100);
-                    if let Err(e) = off(&self.outbox, move |o| o.remove_through(last)).await {
-                        // Sent again later: stored once.
-                        tracing::warn!(error = %e, "sent rows not yet removed from the outbox");
-                    }
-                    self.sent(rows.len());
+                    self.done(rows.len(), refused, last).await;
                 }
                 Err(e) => {
                     if !self
@@ -74,6 +87,42 @@ impl Shipper {
                     }
                 }
             }
+        }
+    }
+
+    /// The batch ending at `last` is in the team ledger, but for `refused`: those are set aside,
+    /// the rest removed from the outbox.
+    async fn done(&self, n: usize, refused: Vec<(i64, String)>, last: i64) {
+        if refused.is_empty() {
+            if let Err(e) = off(&self.outbox, move |o| o.remove_through(last)).await {
+                // Sent again later: stored once.
+                tracing::warn!(error = %e, "sent rows not yet removed from the outbox");
+            }
+            self.sent(n);
+            return;
+        }
+        let count = refused.len();
+        // The SQLSTATEs only: the database's message may quote the row.
+        let mut codes: Vec<&str> = refused
+            .iter()
+            .map(|(_, r)| r.split(':').next().unwrap_or(""))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let codes = codes.join(",");
+        match off(&self.outbox, move |o| o.set_aside(&refused, last)).await {
+            Ok(kept) => {
+                self.set_aside.fetch_add(kept as u64, Ordering::Relaxed);
+                tracing::error!(rows = kept, sqlstate = %codes, "the team database refused rows for their data: set aside in the outbox, the rows behind them flow");
+                count_lost(
+                    &self.lost,
+                    count.saturating_sub(kept) as u64,
+                    "the team ledger's outbox has no room for more refused rows",
+                );
+                self.sent(n);
+            }
+            // The batch stays in the outbox, sorted out again on the next pass: stored once.
+            Err(e) => tracing::warn!(error = %e, "refused rows not yet set aside"),
         }
     }
 
@@ -128,29 +177,89 @@ impl Shipper {
     }
 }
 
+/// Why a statement failed.
+enum Failure {
+    /// The database refused a row for its data (SQLSTATE class 22, data exception, or 23,
+    /// integrity): sending it again cannot help. The SQLSTATE and message.
+    Data(String),
+    /// Anything else (unreachable, a cut connection, the server's own trouble): try again.
+    Other(TeamError),
+}
+
+impl From<TeamError> for Failure {
+    fn from(e: TeamError) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<tokio_postgres::Error> for Failure {
+    fn from(e: tokio_postgres::Error) -> Self {
+        match e.as_db_error() {
+            Some(db) if ["22", "23"].iter().any(|c| db.code().code().starts_with(c)) => {
+                Failure::Data(format!("{}: {}", db.code().code(), db.message()))
+            }
+            _ => Failure::Other(e.into()),
+        }
+    }
+}
+
+/// Sends a batch the database refused (for `reason`) in halves, each half that is refused
+/// again in halves, until each refused row stands alone; answers those rows (their seq and the
+/// database's reason). The others are in the team ledger. Another failure stops it: the batch
+/// is tried again later, and what went in meanwhile is stored once.
+async fn sort_out(
+    db: &TeamDb,
+    batch: &[Unsent],
+    reason: String,
+) -> Result<Vec<(i64, String)>, TeamError> {
+    let mut refused = Vec::new();
+    let mut failing = vec![(batch, reason)];
+    while let Some((part, reason)) = failing.pop() {
+        if let [one] = part {
+            refused.push((one.seq, reason));
+            continue;
+        }
+        let (a, b) = part.split_at(part.len() / 2);
+        for half in [b, a] {
+            match insert(db, half).await {
+                Ok(()) => {}
+                Err(Failure::Data(reason)) => failing.push((half, reason)),
+                Err(Failure::Other(e)) => return Err(e),
+            }
+        }
+    }
+    Ok(refused)
+}
+
 /// One statement: the batch's rows as column arrays, unnested; a row already there is left as
-/// it is.
-async fn insert(db: &TeamDb, batch: &[Unsent]) -> Result<(), TeamError> {
-    let column =
-        |f: &dyn Fn(&Row) -> Option<String>| batch.iter().map(|u| f(&u.row)).collect::<Vec<_>>();
-    let ids = column(&|r| Some(r.record.id.clone()));
-    let replicas: Vec<&str> = batch.iter().map(|u| u.replica.as_str()).collect();
-    let started = column(&|r| Some(r.record.started_at.clone()));
-    let token_ids = column(&|r| r.token_id.clone());
-    let token_names = column(&|r| r.record.token_name.clone());
-    let inbound = column(&|r| Some(r.record.inbound.clone()));
-    let requested = column(&|r| Some(r.record.requested_model.clone()));
-    let backends = column(&|r| r.record.backend.clone());
-    let models = column(&|r| r.record.model.clone());
-    let rows = || batch.iter().map(|u| &u.row);
-    let status: Vec<i32> = rows().map(|r| i32::from(r.record.status)).collect();
-    let input: Vec<i64> = rows().map(|r| to_i64(r.record.input_tokens)).collect();
-    let output: Vec<i64> = rows().map(|r| to_i64(r.record.output_tokens)).collect();
-    let cost: Vec<Option<f64>> = rows().map(|r| r.record.cost_usd).collect();
-    let latency: Vec<i32> = rows()
-        .map(|r| i32::try_from(r.record.latency_ms).unwrap_or(i32::MAX))
+/// it is. Every string storable.
+async fn insert(db: &TeamDb, batch: &[Unsent]) -> Result<(), Failure> {
+    let stored: Vec<Storable<'_, RequestRecord>> =
+        batch.iter().map(|u| Storable::of(&u.row.record)).collect();
+    let column = |f: &dyn Fn(&RequestRecord) -> Option<&str>| {
+        stored.iter().map(|r| f(r)).collect::<Vec<_>>()
+    };
+    let ids = column(&|r| Some(&r.id));
+    let replicas: Vec<Cow<'_, str>> = batch.iter().map(|u| storable::text(&u.replica)).collect();
+    let started = column(&|r| Some(&r.started_at));
+    let token_ids: Vec<Option<Cow<'_, str>>> = batch
+        .iter()
+        .map(|u| u.row.token_id.as_deref().map(storable::text))
         .collect();
-    let records: Vec<Json<&RequestRecord>> = rows().map(|r| Json(&r.record)).collect();
+    let token_names = column(&|r| r.token_name.as_deref());
+    let inbound = column(&|r| Some(&r.inbound));
+    let requested = column(&|r| Some(&r.requested_model));
+    let backends = column(&|r| r.backend.as_deref());
+    let models = column(&|r| r.model.as_deref());
+    let rows = || stored.iter();
+    let status: Vec<i32> = rows().map(|r| i32::from(r.status)).collect();
+    let input: Vec<i64> = rows().map(|r| to_i64(r.input_tokens)).collect();
+    let output: Vec<i64> = rows().map(|r| to_i64(r.output_tokens)).collect();
+    let cost: Vec<Option<f64>> = rows().map(|r| r.cost_usd).collect();
+    let latency: Vec<i32> = rows()
+        .map(|r| i32::try_from(r.latency_ms).unwrap_or(i32::MAX))
+        .collect();
+    let records: Vec<Json<&RequestRecord>> = rows().map(|r| Json(&**r)).collect();
     let client = db.client().await?;
     client
         .execute(
