@@ -77,7 +77,7 @@ pub async fn count(
     body: Counting,
     inbound_headers: &HeaderMap,
 ) -> Response {
-    if let Some(refused) = crate::reply::model_too_long(shape, &model) {
+    if let Some(refused) = crate::reply::model_refused(shape, &model) {
         return refused;
     }
     if let Err((field, what)) = check(shape, body.entries) {

@@ -4,7 +4,8 @@
 //! (handed to `count`).
 //!
 //! Order: the body is read (415 not JSON, 413 over the limit, 400 not a JSON object), the model
-//! found (the body's `model`, or Gemini's URL), a Responses or Gemini body checked the way
+//! found (the body's `model`, or Gemini's URL) and checked (400 over 256 bytes or with a control
+//! character: `reply::model_refused`, before anything is recorded), a Responses or Gemini body checked the way
 //! translation reads it (a malformed item is a 400 naming its field before any backend is
 //! asked; what only the provider itself could serve is left to the candidates), then
 //! `resolve` → the response cache → `forward::run`.
@@ -147,7 +148,7 @@ fn handle(
                 return error_at(shape, ErrorClass::BadRequest, msg, Some("model"));
             }
         };
-        if let Some(refused) = crate::reply::model_too_long(shape, &requested) {
+        if let Some(refused) = crate::reply::model_refused(shape, &requested) {
             return refused;
         }
         let op = match call {

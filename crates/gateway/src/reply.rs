@@ -113,13 +113,23 @@ pub fn error_body(
 /// usage rollups and the `x-switchyard-model` header).
 pub const MAX_MODEL_BYTES: usize = 256;
 
-/// The 400 answer for a model name over [`MAX_MODEL_BYTES`], or `None` when it is within.
-pub fn model_too_long(shape: Shape, model: &str) -> Option<Response> {
-    (model.len() > MAX_MODEL_BYTES).then(|| {
-        let msg = format!(
+/// The 400 answer for a model name the gateway does not take, or `None` when it is a name: over
+/// [`MAX_MODEL_BYTES`], or holding a control character (a NUL stalled a team replica's ledger;
+/// an escape or a line break forges logs and terminals: `switchyard_core::storable`). Never
+/// quotes the name.
+pub fn model_refused(shape: Shape, model: &str) -> Option<Response> {
+    let msg = if model.len() > MAX_MODEL_BYTES {
+        format!(
             "`model` is {} bytes long; model and route names are at most {MAX_MODEL_BYTES}.",
             model.len()
-        );
-        error_at(shape, ErrorClass::BadRequest, &msg, Some("model"))
-    })
+        )
+    } else if let Some(at) = switchyard_core::storable::first_control(model) {
+        format!(
+            "`model` has a control character (character {}); model and route names are printable text.",
+            at + 1
+        )
+    } else {
+        return None;
+    };
+    Some(error_at(shape, ErrorClass::BadRequest, &msg, Some("model")))
 }

@@ -30,6 +30,8 @@ mod headroom;
 mod lan;
 #[path = "gateway/limits.rs"]
 mod limits;
+#[path = "gateway/model_names.rs"]
+mod model_names;
 #[path = "gateway/paused.rs"]
 mod paused;
 #[path = "gateway/resilience.rs"]

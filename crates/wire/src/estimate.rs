@@ -54,7 +54,7 @@ pub const GEMINI: Fields = Fields {
 /// What one pass over a counting request's bytes found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scan {
-    /// The top-level `model`, when it is a string without escapes.
+    /// The top-level `model`, when it is a string (escapes decoded).
     pub model: Option<String>,
     /// The estimated input tokens.
     pub tokens: u64,
@@ -109,8 +109,13 @@ pub fn scan(raw: &[u8], fields: &Fields) -> Option<Scan> {
                     i = after + 1;
                     continue;
                 }
-                if depth == 1 && member.model && !content.contains(&b'\\') {
-                    out.model = std::str::from_utf8(content).ok().map(str::to_owned);
+                if depth == 1 && member.model {
+                    out.model = if content.contains(&b'\\') {
+                        // Escapes decoded (`\u0000` is a NUL the gateway must see to refuse).
+                        serde_json::from_slice(&raw[i..=end]).ok()
+                    } else {
+                        std::str::from_utf8(content).ok().map(str::to_owned)
+                    };
                 }
                 string_entry |= depth == 1 && member.entries;
                 nonempty |= depth == 2 && member.entries;
@@ -243,6 +248,20 @@ mod tests {
             {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": big}}]}]});
         let n = input_tokens(&body, &ANTHROPIC);
         assert!(n > MEDIA_TOKENS && n < MEDIA_TOKENS + 40, "{n}");
+    }
+
+    #[test]
+    fn a_scanned_model_with_escapes_is_decoded_so_the_gateway_sees_what_it_names() {
+        let scan = scan(
+            br#"{"model": "demo-\u0000\/x", "messages": []}"#,
+            &ANTHROPIC,
+        )
+        .unwrap();
+        assert_eq!(
+            scan.model.as_deref(),
+            Some("demo-\0/x"),
+            "a NUL sent as an escape is still a NUL, refused at intake"
+        );
     }
 
     #[test]
