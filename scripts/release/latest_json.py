@@ -7,10 +7,13 @@ DIR holds the packages `tauri build` made with updater signatures (`createUpdate
 each beside its `.sig`. Every package gets the platform keys the updater looks for: the one with
 its installer (`linux-x86_64-deb`, `windows-x86_64-nsis`, `darwin-aarch64-app`, ...) and, for
 the format a bare install updates to, the plain `{os}-{arch}`. A package without its signature,
-or a key two packages claim, is an error: a manifest is published whole or not at all.
+a signature whose trusted comment names another file (installed copies refuse it: the signature
+binds the file name, and the name says the platform), or a key two packages claim, is an error:
+a manifest is published whole or not at all.
 Standard library only (the release job runs it on a bare runner)."""
 
 import argparse
+import base64
 import datetime
 import json
 import pathlib
@@ -44,6 +47,15 @@ def keys_for(name):
     return None
 
 
+def signed_file(signature):
+    """The `file:` its trusted comment names (the base64 of a minisign signature file), or None."""
+    for line in base64.b64decode(signature).decode().splitlines():
+        if line.startswith("trusted comment: "):
+            fields = line[len("trusted comment: "):].split("\t")
+            return next((f[len("file:"):] for f in fields if f.startswith("file:")), None)
+    return None
+
+
 def manifest(version, base_url, notes, folder):
     platforms = {}
     for path in sorted(folder.iterdir()):
@@ -53,7 +65,11 @@ def manifest(version, base_url, notes, folder):
         sig = path.with_name(path.name + ".sig")
         if not sig.is_file():
             raise SystemExit(f"{path.name} has no updater signature ({sig.name}): was the signing key set?")
-        entry = {"url": f"{base_url.rstrip('/')}/{path.name}", "signature": sig.read_text().strip()}
+        signature = sig.read_text().strip()
+        signed = signed_file(signature)
+        if signed != path.name:
+            raise SystemExit(f"{path.name}: its signature is for the file {signed} (sign it again under this name)")
+        entry = {"url": f"{base_url.rstrip('/')}/{path.name}", "signature": signature}
         for key in keys:
             if key in platforms:
                 raise SystemExit(f"{key}: claimed by {platforms[key]['url']} and {entry['url']}")

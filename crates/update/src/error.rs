@@ -1,5 +1,7 @@
 //! What can go wrong with an update, each said as what happened and what was (not) done. No
-//! variant holds a key or a package's bytes; URLs are the user's or the manifest's.
+//! variant holds a key or a package's bytes; URLs are the user's or the manifest's, and any
+//! text taken from a manifest or a server is printable (`text::printable`), so a message is
+//! safe to print on a terminal.
 
 /// An update that could not be checked, downloaded or installed. Whenever one is returned,
 /// nothing was installed.
@@ -15,6 +17,8 @@ pub enum UpdateError {
     Status { url: String, status: u16 },
     #[error("{url} is larger than {limit} bytes; refused. Nothing was installed.")]
     TooLarge { url: String, limit: u64 },
+    #[error("{url} did not finish within {after}, so the read was stopped (a server this slow, or sending a byte now and then, is not waited for). Nothing was installed.")]
+    TimedOut { url: String, after: String },
     #[error("The update manifest at {url} is not valid: {reason}. Nothing was installed.")]
     Manifest { url: String, reason: String },
     #[error("Version {offered} is not newer than this one ({running}), so it is not installed.")]
@@ -29,6 +33,14 @@ pub enum UpdateError {
         signed: String,
         offered: String,
     },
+    #[error("The package {file} is built for {built_for}, not for this install ({target}), so it was not installed: a package of another platform or install format is refused even when signed.")]
+    OtherPlatform {
+        file: String,
+        built_for: String,
+        target: String,
+    },
+    #[error("The package's signature is for the file {signed}, but the manifest lists {listed} for this install. It was not installed: a signature covers one file, under the name it was signed as.")]
+    SignedFile { signed: String, listed: String },
     #[error("The package {file} is signed without naming a version (a release signs its version, so an older package cannot pass for it). It was not installed.")]
     Unversioned { file: String },
     #[error("{0}")]

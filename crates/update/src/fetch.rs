@@ -1,9 +1,16 @@
 //! Reading over the network: HTTPS, or plain HTTP only to this machine (a mirror on
-//! 127.0.0.1), checked for the address given and every redirect; bodies bounded, with progress.
+//! 127.0.0.1), checked for the address given and every redirect.
+//!
+//! Invariants: every read is under a [`Budget`]: an overall deadline (besides the client's
+//! connect and per-read timeouts, which a server sending a byte now and then never trips) and a
+//! cap on the body's bytes, announced or not. A package is written to a file as it arrives
+//! ([`save`]), so memory stays bounded whatever its size.
 
+use crate::text::printable;
 use crate::UpdateError;
 use std::net::IpAddr;
 use std::time::Duration;
+use tokio::io::AsyncWriteExt;
 use url::Url;
 
 /// Whether `url` may be read: HTTPS anywhere, HTTP only to a loopback address or `localhost`.
@@ -26,7 +33,7 @@ pub fn allowed(url: &Url) -> Result<(), UpdateError> {
 /// Parses `text` as an address that may be read.
 pub fn parse(text: &str) -> Result<Url, UpdateError> {
     let url = Url::parse(text).map_err(|e| UpdateError::BadUrl {
-        url: text.to_string(),
+        url: printable(text),
         reason: e.to_string(),
     })?;
     allowed(&url)?;
@@ -55,44 +62,125 @@ pub fn client() -> Result<reqwest::Client, UpdateError> {
         .map_err(|e| UpdateError::Install(format!("cannot build the HTTP client: {e}")))
 }
 
-/// The body at `url`, at most `limit` bytes; `progress(received, total)` after each chunk.
+/// How much of a server's time and bytes a read may take: `deadline` is for the whole read
+/// (connecting, the answer, every byte of the body), so a server that drips a byte now and then
+/// cannot hold it open; `bytes` caps the body, announced or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub bytes: u64,
+    pub deadline: Duration,
+}
+
+/// The body at `url`, in memory: for the manifest (its budget is a few KB's worth).
 pub async fn get(
     client: &reqwest::Client,
     url: &Url,
-    limit: u64,
-    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
+    budget: Budget,
 ) -> Result<Vec<u8>, UpdateError> {
+    let mut body = Vec::new();
+    within(url, budget, async {
+        let (mut response, total) = open(client, url, budget).await?;
+        body.reserve(total.unwrap_or(0) as usize);
+        while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(url, &e))? {
+            if body.len() as u64 + chunk.len() as u64 > budget.bytes {
+                return Err(too_large(url, budget));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(body)
+}
+
+/// Writes the body at `url` to `file` as it arrives (never whole in memory) and returns its
+/// length; `progress(received, total)` after each chunk. On an error the file holds a part.
+pub async fn save(
+    client: &reqwest::Client,
+    url: &Url,
+    budget: Budget,
+    file: &mut tokio::fs::File,
+    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
+) -> Result<u64, UpdateError> {
+    let written = |e: std::io::Error| UpdateError::Install(format!("cannot save {url}: {e}"));
+    within(url, budget, async {
+        let (mut response, total) = open(client, url, budget).await?;
+        let mut received = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(url, &e))? {
+            received += chunk.len() as u64;
+            if received > budget.bytes {
+                return Err(too_large(url, budget));
+            }
+            file.write_all(&chunk).await.map_err(written)?;
+            progress(received, total);
+        }
+        file.flush().await.map_err(written)?;
+        Ok(received)
+    })
+    .await
+}
+
+/// `read`, stopped with [`UpdateError::TimedOut`] once `budget.deadline` has passed.
+async fn within<T>(
+    url: &Url,
+    budget: Budget,
+    read: impl std::future::Future<Output = Result<T, UpdateError>>,
+) -> Result<T, UpdateError> {
+    tokio::time::timeout(budget.deadline, read)
+        .await
+        .map_err(|_| UpdateError::TimedOut {
+            url: url.to_string(),
+            after: said(budget.deadline),
+        })?
+}
+
+/// The answer to a GET of `url`: a success whose announced length fits the budget.
+async fn open(
+    client: &reqwest::Client,
+    url: &Url,
+    budget: Budget,
+) -> Result<(reqwest::Response, Option<u64>), UpdateError> {
     allowed(url)?;
-    let shown = url.to_string();
-    let unreachable = |e: reqwest::Error| UpdateError::Unreachable {
-        url: shown.clone(),
-        reason: causes(&e),
-    };
-    let mut response = client.get(url.clone()).send().await.map_err(unreachable)?;
+    let response = client
+        .get(url.clone())
+        .send()
+        .await
+        .map_err(|e| unreachable(url, &e))?;
     let status = response.status();
     if !status.is_success() {
         return Err(UpdateError::Status {
-            url: shown,
+            url: url.to_string(),
             status: status.as_u16(),
         });
     }
-    let too_large = || UpdateError::TooLarge {
-        url: shown.clone(),
-        limit,
-    };
     let total = response.content_length();
-    if total.is_some_and(|n| n > limit) {
-        return Err(too_large());
+    if total.is_some_and(|n| n > budget.bytes) {
+        return Err(too_large(url, budget));
     }
-    let mut body = Vec::with_capacity(total.unwrap_or(0).min(limit) as usize);
-    while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
-        if body.len() as u64 + chunk.len() as u64 > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-        progress(body.len() as u64, total);
+    Ok((response, total))
+}
+
+fn unreachable(url: &Url, e: &reqwest::Error) -> UpdateError {
+    UpdateError::Unreachable {
+        url: url.to_string(),
+        reason: printable(&causes(e)),
     }
-    Ok(body)
+}
+
+fn too_large(url: &Url, budget: Budget) -> UpdateError {
+    UpdateError::TooLarge {
+        url: url.to_string(),
+        limit: budget.bytes,
+    }
+}
+
+/// A duration as a person reads it: `800 ms`, `30 s`, `30 min`.
+fn said(d: Duration) -> String {
+    match d.as_secs() {
+        0 => format!("{} ms", d.as_millis()),
+        s if s >= 120 && s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
 }
 
 /// The error and its causes (reqwest's own text is only "error sending request").

@@ -148,23 +148,28 @@ fn run_as_root(tool: &[&str], package: &Path) -> Result<(), UpdateError> {
     )))
 }
 
-/// Puts the new AppImage where the old one is with one rename (same folder, same mode).
+/// Puts the new AppImage where the old one is with one rename (same folder, same mode), copied
+/// from the package file in chunks (never whole in memory).
 fn replace_appimage(path: &Path, package: &Path) -> Result<(), UpdateError> {
+    use std::io::Read;
     let fail = |e: std::io::Error| {
         UpdateError::Install(format!(
             "cannot replace {}: {e}. It is as it was.",
             path.display()
         ))
     };
-    let bytes = std::fs::read(package).map_err(fail)?;
-    if !bytes.starts_with(b"\x7fELF") {
+    let mut source = std::fs::File::open(package).map_err(fail)?;
+    let mut magic = [0u8; 4];
+    let is_elf = source.read_exact(&mut magic).is_ok() && &magic == b"\x7fELF";
+    if !is_elf {
         return Err(UpdateError::Install(
             "the package is not an AppImage (not a Linux program). Nothing was installed.".into(),
         ));
     }
+    let mut source = std::fs::File::open(package).map_err(fail)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, &bytes).map_err(fail)?;
+    std::io::copy(&mut source, &mut tmp).map_err(fail)?;
     let mode = std::fs::metadata(path).map_err(fail)?.permissions();
     std::fs::set_permissions(tmp.path(), mode).map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;

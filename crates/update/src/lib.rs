@@ -7,13 +7,22 @@
 //!
 //! Invariants:
 //! - Nothing is installed unless its signature verifies against the built-in key and names the
-//!   version the manifest announces: a mirror (`--from URL`) can withhold an update, never
-//!   forge one.
-//! - Only a version newer than the running one is offered; an older one is refused by name.
+//!   version the manifest announces and the file it lists for this install, and that file is
+//!   named as a package of this platform and install format: a mirror (`--from URL`) can
+//!   withhold an update, never forge one, nor hand this install another platform's package.
+//! - Only a version newer than the running one by semver precedence is offered (build metadata
+//!   ignored: `0.1.0+evil` is 0.1.0; pre-releases order as semver says); an older one is
+//!   refused by name.
 //! - The manifest and the package are read over HTTPS, or plain HTTP only from 127.0.0.1
-//!   ([`fetch::allowed`], every redirect included), with bounded sizes.
-//! - Every failure is an [`UpdateError`] saying what happened; after one, nothing was installed.
+//!   ([`fetch::allowed`], every redirect included), each under an overall deadline and a size
+//!   cap ([`Limits`]); the package goes to a file as it arrives and is verified from it, so
+//!   memory stays bounded.
+//! - What a manifest says reaches the user [`text::printable`]: notes and quoted values carry
+//!   no control character, escape sequence or bidi override.
+//! - Every failure is an [`UpdateError`] saying what happened; after one, nothing was installed
+//!   and nothing downloaded is kept.
 
+mod download;
 mod error;
 pub mod fetch;
 pub mod install;
@@ -21,15 +30,18 @@ mod manifest;
 mod target;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod text;
 mod verify;
 
 pub use error::UpdateError;
 pub use install::Installed;
 pub use manifest::{Manifest, Package};
 pub use semver::Version;
-pub use target::{Installer, Target};
+pub use target::{built_for, Built, Installer, Target};
 
+use std::cmp::Ordering;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The release key: base64 of the minisign public key file. A build for the update tests is
 /// given a throw-away key instead, through `SWITCHYARD_UPDATE_PUBKEY` at build time.
@@ -44,21 +56,40 @@ pub const DEFAULT_MANIFEST: &str = concat!(
     "/releases/latest/download/latest.json"
 );
 
-/// The largest manifest read (they are a few KB).
-const MANIFEST_LIMIT: u64 = 1024 * 1024;
-/// The largest package read (installers are tens of MB).
-const PACKAGE_LIMIT: u64 = 1024 * 1024 * 1024;
+/// How long and how large the reads of an update may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest manifest read (they are a few KB).
+    pub manifest_bytes: u64,
+    /// The whole read of the manifest, from connecting to its last byte.
+    pub manifest_deadline: Duration,
+    /// The largest package read (installers are tens of MB).
+    pub package_bytes: u64,
+    /// The whole download of the package.
+    pub package_deadline: Duration,
+}
+
+impl Default for Limits {
+    /// 1 MiB and 30 s for the manifest; 1 GiB and 30 min for the package (a 60 MB installer
+    /// over a link of 300 kbit/s).
+    fn default() -> Limits {
+        Limits {
+            manifest_bytes: 1024 * 1024,
+            manifest_deadline: Duration::from_secs(30),
+            package_bytes: 1024 * 1024 * 1024,
+            package_deadline: Duration::from_secs(30 * 60),
+        }
+    }
+}
 
 /// What a check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
     /// The manifest's version is not newer than this one (`latest` may be older: a mirror
     /// behind, or a downgrade, which is never installed).
-    UpToDate {
-        running: Version,
-        latest: Version,
-    },
-    Available(Offer),
+    UpToDate { running: Version, latest: Version },
+    /// A newer release (boxed: an offer is much larger than the answer "up to date").
+    Available(Box<Offer>),
 }
 
 /// A newer release, with the package for this install.
@@ -71,8 +102,8 @@ pub struct Offer {
     pub package: Package,
 }
 
-/// A downloaded package whose signature verified, in a private temporary folder (removed
-/// when this is dropped).
+/// A downloaded package whose signature verified, in a private temporary folder (inside the
+/// folder given to [`Updater::downloads_in`]; removed when this is dropped).
 pub struct Verified {
     pub path: PathBuf,
     _dir: tempfile::TempDir,
@@ -86,6 +117,7 @@ pub struct Updater {
     target: Target,
     /// Where downloads go (a private folder inside; `None`: the system's temp folder).
     downloads: Option<PathBuf>,
+    limits: Limits,
 }
 
 impl Updater {
@@ -101,12 +133,20 @@ impl Updater {
             running,
             target,
             downloads: None,
+            limits: Limits::default(),
         })
     }
 
-    /// Puts downloads in a private folder inside `dir` rather than the system's temp folder.
+    /// Puts downloads in a private folder inside `dir` rather than the system's temp folder
+    /// (which may be memory: a tmpfs). The data folder is the place: private to the user.
     pub fn downloads_in(mut self, dir: PathBuf) -> Updater {
         self.downloads = Some(dir);
+        self
+    }
+
+    /// Reads within `limits` instead of [`Limits::default`] (tests make them short).
+    pub fn with_limits(mut self, limits: Limits) -> Updater {
+        self.limits = limits;
         self
     }
 
@@ -120,12 +160,18 @@ impl Updater {
     /// install.
     pub async fn check(&self, from: &str) -> Result<Check, UpdateError> {
         let url = fetch::parse(from)?;
-        let body = fetch::get(&self.client, &url, MANIFEST_LIMIT, &mut |_, _| {}).await?;
+        let budget = fetch::Budget {
+            bytes: self.limits.manifest_bytes,
+            deadline: self.limits.manifest_deadline,
+        };
+        let body = fetch::get(&self.client, &url, budget).await?;
         let manifest = Manifest::parse(&body).map_err(|reason| UpdateError::Manifest {
             url: url.to_string(),
             reason,
         })?;
-        if manifest.version <= self.running {
+        // Precedence, not `Ord`: semver's `Ord` also orders build metadata, which would make
+        // `0.1.0+anything` newer than 0.1.0.
+        if manifest.version.cmp_precedence(&self.running) != Ordering::Greater {
             return Ok(Check::UpToDate {
                 running: self.running.clone(),
                 latest: manifest.version,
@@ -139,47 +185,12 @@ impl Updater {
             })?
             .clone();
         fetch::allowed(&package.url)?;
-        Ok(Check::Available(Offer {
+        Ok(Check::Available(Box::new(Offer {
             running: self.running.clone(),
             version: manifest.version,
             notes: manifest.notes,
             pub_date: manifest.pub_date,
             package,
-        }))
-    }
-
-    /// Downloads the offer's package (`progress(received, total)` as it arrives) and verifies
-    /// its signature; only a verified package is written to disk.
-    pub async fn download(
-        &self,
-        offer: &Offer,
-        progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
-    ) -> Result<Verified, UpdateError> {
-        let url = &offer.package.url;
-        let name = url
-            .path_segments()
-            .and_then(|mut s| s.next_back())
-            .filter(|n| !n.is_empty() && !n.contains(['/', '\\']))
-            .unwrap_or("package")
-            .to_string();
-        let bytes = fetch::get(&self.client, url, PACKAGE_LIMIT, progress).await?;
-        verify::verify(
-            &self.key,
-            &bytes,
-            &offer.package.signature,
-            &name,
-            &offer.version,
-        )?;
-        let fail = |e: std::io::Error| UpdateError::Install(format!("cannot save {name}: {e}"));
-        let mut dir = tempfile::Builder::new();
-        dir.prefix("switchyard-update-");
-        let dir = match &self.downloads {
-            Some(parent) => dir.tempdir_in(parent),
-            None => dir.tempdir(),
-        }
-        .map_err(fail)?;
-        let path = dir.path().join(&name);
-        std::fs::write(&path, &bytes).map_err(fail)?;
-        Ok(Verified { path, _dir: dir })
+        })))
     }
 }

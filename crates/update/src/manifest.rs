@@ -2,8 +2,14 @@
 //! a publication date, and per platform key the package's URL and its signature (the base64 of
 //! the minisign signature file). Parsed whole and strictly, as the plugin does: an entry
 //! without a valid URL or signature makes the manifest invalid, never a partial offer.
+//!
+//! Invariants: the notes are [`printable`] (no control character but newline and tab, no escape
+//! sequence, no bidi override), so every surface shows them as they are; a platform key holds
+//! nothing [`printable`] would remove; every entry's URL names a file ([`Package::file`], the
+//! name its signature must carry); an error quoting the manifest quotes it [`printable`].
 
 use crate::target::Target;
+use crate::text::printable;
 use semver::Version;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -15,6 +21,9 @@ pub struct Package {
     /// The platform key it was found under (`linux-x86_64-deb`).
     pub key: String,
     pub url: Url,
+    /// The file the URL names (its last path segment, decoded): what the package is called,
+    /// which its signature's trusted comment must name and its name say it is built for.
+    pub file: String,
     /// Base64 of the minisign signature file, as `tauri build` writes it next to the package.
     pub signature: String,
 }
@@ -23,6 +32,7 @@ pub struct Package {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
     pub version: Version,
+    /// The release's notes, [`printable`].
     pub notes: Option<String>,
     /// RFC 3339, when given.
     pub pub_date: Option<String>,
@@ -47,8 +57,13 @@ struct RawPackage {
 }
 
 impl Manifest {
-    /// Parses a manifest; the error says what is wrong, for [`crate::UpdateError::Manifest`].
+    /// Parses a manifest; the error says what is wrong, for [`crate::UpdateError::Manifest`],
+    /// quoting the manifest [`printable`].
     pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
+        Manifest::parse_raw(bytes).map_err(|reason| printable(&reason))
+    }
+
+    fn parse_raw(bytes: &[u8]) -> Result<Manifest, String> {
         let raw: Raw = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
         let version = Version::parse(raw.version.trim_start_matches('v'))
             .map_err(|e| format!("version “{}”: {e}", raw.version))?;
@@ -69,20 +84,26 @@ impl Manifest {
         };
         let mut packages = BTreeMap::new();
         for (key, p) in entries {
+            if printable(&key) != key {
+                return Err(format!("platform key “{key}” holds control characters"));
+            }
             let url = Url::parse(&p.url).map_err(|e| format!("{key}: url “{}”: {e}", p.url))?;
+            let file = file_name(&url)
+                .ok_or_else(|| format!("{key}: url “{url}” names no file (…/name.deb)"))?;
             if p.signature.trim().is_empty() {
                 return Err(format!("{key}: empty signature"));
             }
             let package = Package {
                 key: key.clone(),
                 url,
+                file,
                 signature: p.signature,
             };
             packages.insert(key, package);
         }
         Ok(Manifest {
             version,
-            notes: raw.notes,
+            notes: raw.notes.as_deref().map(printable),
             pub_date: raw.pub_date,
             packages,
         })
@@ -101,6 +122,42 @@ impl Manifest {
     pub fn keys(&self) -> Vec<&str> {
         self.packages.keys().map(String::as_str).collect()
     }
+}
+
+/// The file `url` names: its last path segment, percent-decoded; `None` when there is none, or
+/// it is not a plain file name (a separator, `.`/`..`, or a control character once decoded).
+fn file_name(url: &Url) -> Option<String> {
+    let last = url.path_segments()?.next_back()?;
+    let name = String::from_utf8(percent_decoded(last)).ok()?;
+    let plain = !matches!(name.as_str(), "" | "." | "..")
+        && !name.contains(['/', '\\'])
+        && printable(&name) == name
+        && !name.contains(['\n', '\t']);
+    plain.then_some(name)
+}
+
+/// `text` with each `%XY` replaced by the byte it stands for.
+fn percent_decoded(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -164,5 +221,27 @@ mod tests {
         assert!(Manifest::parse(b"{\"version\": \"1.0.0\"}")
             .unwrap_err()
             .contains("no package"));
+        let no_file = MANIFEST.replace("https://example.org/s.deb", "https://example.org/");
+        assert!(Manifest::parse(no_file.as_bytes())
+            .unwrap_err()
+            .contains("names no file"));
+        let hidden = MANIFEST.replace("https://example.org/s.deb", "https://example.org/a%2Fb.deb");
+        assert!(
+            Manifest::parse(hidden.as_bytes()).is_err(),
+            "a separator in disguise"
+        );
+    }
+
+    #[test]
+    fn an_entrys_file_is_the_name_its_url_ends_in_decoded() {
+        let spaced = MANIFEST.replace(
+            "https://example.org/s.deb",
+            "https://example.org/r/My%20App_0.2.0_amd64.deb?x=1",
+        );
+        let m = Manifest::parse(spaced.as_bytes()).unwrap();
+        assert_eq!(
+            m.packages["linux-x86_64-deb"].file,
+            "My App_0.2.0_amd64.deb"
+        );
     }
 }

@@ -45,6 +45,12 @@ impl Signer {
     pub fn sign(&self, name: &str, bytes: &[u8], version: Option<&str>) -> String {
         let file = self.dir.path().join(name);
         std::fs::write(&file, bytes).unwrap();
+        self.sign_file(&file, version)
+    }
+
+    /// The signature of the file at `file` (under its own name), bound to `version`; for a
+    /// package too large to hand over as bytes.
+    pub fn sign_file(&self, file: &Path, version: Option<&str>) -> String {
         let mut cmd = Command::new(tauri());
         cmd.args(["signer", "sign", "-p", ""])
             .arg("-f")
@@ -52,8 +58,11 @@ impl Signer {
         if let Some(v) = version {
             cmd.args(["--app-version", v]);
         }
-        let out = cmd.arg(&file).output().unwrap();
+        let out = cmd.arg(file).output().unwrap();
         assert!(out.status.success(), "tauri signer sign: {out:?}");
-        std::fs::read_to_string(format!("{}.sig", file.display())).unwrap()
+        let sig = format!("{}.sig", file.display());
+        let signature = std::fs::read_to_string(&sig).unwrap();
+        std::fs::remove_file(sig).unwrap();
+        signature
     }
 }

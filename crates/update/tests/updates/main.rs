@@ -2,10 +2,14 @@
 //! packages signed by the real Tauri signer: a signed newer release is offered and verified; a
 //! tampered package, a signature by another key, a signature for another version or for none,
 //! an older or equal version, plain HTTP to another machine (given, in the manifest, or by a
-//! redirect) and an oversized manifest are each refused by name, and nothing is written.
+//! redirect) and an oversized manifest are each refused by name, and nothing is written. What
+//! a hostile mirror can write into a manifest is in `hostile`, servers that drip, hold or run
+//! long in `pace`, the release job's manifest in `release`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+mod hostile;
+mod pace;
 mod release;
 
 use switchyard_update::testing::{server, Files, Signer};
@@ -54,7 +58,7 @@ fn updater(signer: &Signer) -> Updater {
 
 async fn offer(u: &Updater, origin: &str) -> switchyard_update::Offer {
     match u.check(&format!("{origin}/latest.json")).await.unwrap() {
-        Check::Available(offer) => offer,
+        Check::Available(offer) => *offer,
         other => panic!("expected an offer, got {other:?}"),
     }
 }

@@ -1,6 +1,7 @@
 //! The release job's manifest: `scripts/release/latest_json.py` over packages named as `tauri
 //! build` names them, each signed by the real Tauri signer, read by this crate as an installed
-//! copy reads it: each install format gets its own package, verified.
+//! copy reads it: each install format gets its own package, verified; a package whose signature
+//! names another file is not published.
 
 use super::*;
 use std::path::Path;
@@ -89,7 +90,7 @@ async fn the_release_manifest_gives_each_install_format_its_own_signed_package()
             .unwrap()
             .with_key(&signer.public);
         let offer = match u.check(&latest).await.unwrap() {
-            Check::Available(o) => o,
+            Check::Available(o) => *o,
             other => panic!("{target}: expected an offer, got {other:?}"),
         };
         assert!(
@@ -117,4 +118,32 @@ fn a_package_without_its_signature_is_not_published() {
     assert!(!out.status.success(), "no manifest for an unsigned package");
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no updater signature"));
+}
+
+#[test]
+fn a_package_whose_signature_names_another_file_is_not_published() {
+    let signer = Signer::new();
+    let release = tempfile::tempdir().unwrap();
+    // macOS' archive renamed for its architecture after `tauri build` signed it as
+    // Switchyard.app.tar.gz: installed copies would refuse it, so the release does.
+    let renamed = PACKAGES[4];
+    let signature = signer.sign("Switchyard.app.tar.gz", b"the app", Some(VERSION));
+    std::fs::write(release.path().join(renamed), "the app").unwrap();
+    std::fs::write(release.path().join(format!("{renamed}.sig")), signature).unwrap();
+    let out = Command::new("python3")
+        .arg(script())
+        .args(["--version", "v0.2.0", "--base-url", "https://example.org/r"])
+        .arg(release.path())
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "no manifest lists a package under a name its signature does not carry"
+    );
+    assert!(out.stdout.is_empty());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(renamed) && said.contains("is for the file Switchyard.app.tar.gz"),
+        "names both: {said}"
+    );
 }
