@@ -75,7 +75,6 @@ pub fn run() -> Result<i32, String> {
         .manage(lifecycle::Lifecycle::default())
         .manage(window_tasks::WindowTasks::default())
         .manage(remote)
-        .manage(ipc::files::ChosenFiles::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -191,13 +191,3 @@ impl Remote {
         self.first_paint_ms.get().copied()
     }
 }
-
-impl switchyard_ipc::file_calls::CoreCall for Remote {
-    fn call_core<T: serde::de::DeserializeOwned + Send>(
-        &self,
-        name: &'static str,
-        args: serde_json::Value,
-    ) -> impl std::future::Future<Output = Result<T, IpcError>> + Send {
-        self.call(name, args)
-    }
-}

@@ -25,44 +25,6 @@ export const commands = {
 	 *  answers with the chosen file, or null when the user cancelled.
 	 */
 	chooseFile: (purpose: FilePurpose, fileName: string | null) => typedError<ChosenFile | null, IpcError_Serialize>(__TAURI_INVOKE("choose_file", { purpose, fileName })),
-	/**  Finds keys in the environment and, if given, a chosen `.env` file. Results are masked. */
-	scanImport: (file: string | null) => typedError<ImportScanResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("scan_import", { file })),
-	/**  Imports the findings `ids` of the last scan of the same file. */
-	importKeys: (file: string | null, ids: string[]) => typedError<ImportResult, IpcError_Serialize>(__TAURI_INVOKE("import_keys", { file, ids })),
-	/**  Loads a chosen price file; a malformed one is refused with the reason. */
-	loadPriceFile: (file: string) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { file })),
-	/**
-	 *  Writes the ledger or its rollups for a range as CSV or JSON to a file chosen in the save
-	 *  dialog or, when null, into the data folder's `exports/`; says where.
-	 */
-	exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, file: string | null) => typedError<ExportDone, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, file })),
-	/**  Provider keys in shell profiles, the tools' files and the chosen `files`, masked. */
-	findKeys: (files: string[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { files })),
-	/**
-	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id`
-	 *  (or the first backend of its kind, else a new one) and takes it out of its file.
-	 */
-	moveKey: (id: string, files: string[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, files, backendId })),
-	/**
-	 *  Writes stored readiness run `run_id`'s report as `format` to a file chosen in the save
-	 *  dialog; answers with the path written.
-	 */
-	exportReadinessReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_readiness_report", { runId, format, file })),
-	/**
-	 *  Writes stored drill run `run_id`'s report as `format` to a file chosen in the save
-	 *  dialog; answers with the path written.
-	 */
-	exportDrillReport: (runId: string, format: ReportFormat, file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_drill_report", { runId, format, file })),
-	/**
-	 *  Writes the configuration (no secrets) as TOML to a file chosen in the save dialog;
-	 *  answers with the path written.
-	 */
-	exportConfig: (file: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_config", { file })),
-	/**
-	 *  Previews (`dry_run`) or applies the chosen configuration file; applied only with no
-	 *  issue and every key-host and exposure change in `approved` (what the dialog showed).
-	 */
-	importConfig: (file: string, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
 	keychainStatus: () => typedError<KeychainStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("keychain_status")),
 	getSettings: () => typedError<UserSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
 	/**  What the last update check found. */
@@ -252,20 +214,18 @@ export const commands = {
 	/**  Runs the readiness checks on the team's replica; its overview after them. */
 	runTeamReadiness: () => typedError<TeamOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("run_team_readiness")),
 	/**
-	 *  On a team replica (its browser panel): the team's overview and tokens, `person`'s
-	 *  only when given (the panel gives a person's session their own).
+	 *  On a team replica (its browser panel): the team's overview and tokens (a person's
+	 *  session: their own, as the authorization table says; the caller decides, never the
+	 *  page).
 	 */
-	teamConsole: (person: string | null) => typedError<TeamConsole_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_console", { person })),
+	teamConsole: () => typedError<TeamConsole_Serialize, IpcError_Serialize>(__TAURI_INVOKE("team_console")),
 	/**
-	 *  On a team replica: a token for `owner`'s tool `name` (an admin token with `admin`);
-	 *  its value is in the answer only.
+	 *  On a team replica: a token for `owner`'s tool `name` (an admin token with `admin`,
+	 *  which only the replica's operator makes); its value is in the answer only.
 	 */
 	createTeamToken: (name: string, owner: string, admin: boolean) => typedError<CreatedTeamToken, IpcError_Serialize>(__TAURI_INVOKE("create_team_token", { name, owner, admin })),
-	/**
-	 *  On a team replica: revokes token `id` on every replica (`person`'s own only, when
-	 *  given).
-	 */
-	revokeTeamToken: (id: string, person: string | null) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("revoke_team_token", { id, person })),
+	/**  On a team replica: revokes token `id` on every replica (as far as the caller may). */
+	revokeTeamToken: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("revoke_team_token", { id })),
 	/**  My machines: what syncs, whether a database is set, the last pass. */
 	syncStatus: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status")),
 	/**
@@ -283,6 +243,44 @@ export const commands = {
 	syncNow: () => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_now")),
 	/**  Ends a conflict by keeping this machine's copy or the database's; then a pass runs. */
 	resolveSyncConflict: (kind: SyncKind, name: string, keep: SyncKeep) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("resolve_sync_conflict", { kind, name, keep })),
+	/**  Finds keys in the environment and, if given, a chosen `.env` file. Results are masked. */
+	scanImport: (file: FileHandle | null) => typedError<ImportScanResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("scan_import", { file })),
+	/**  Imports the findings `ids` of the last scan of the same file. */
+	importKeys: (file: FileHandle | null, ids: string[]) => typedError<ImportResult, IpcError_Serialize>(__TAURI_INVOKE("import_keys", { file, ids })),
+	/**  Loads a chosen price file; a malformed one is refused with the reason. */
+	loadPriceFile: (file: FileHandle) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_price_file", { file })),
+	/**
+	 *  Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to a file
+	 *  chosen to save to or, when null, into the data folder's `exports/`; says where.
+	 */
+	exportUsage: (range: CostRange, kind: ExportKind, format: ExportFormat, file: FileHandle | null) => typedError<ExportDone, IpcError_Serialize>(__TAURI_INVOKE("export_usage", { range, kind, format, file })),
+	/**  Provider keys in shell profiles, the tools' files and the chosen `files`, masked. */
+	findKeys: (files: FileHandle[]) => typedError<KeySweep, IpcError_Serialize>(__TAURI_INVOKE("find_keys", { files })),
+	/**
+	 *  Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id`
+	 *  (or the first backend of its kind, else a new one) and takes it out of its file.
+	 */
+	moveKey: (id: string, files: FileHandle[], backendId: string | null) => typedError<MovedKey_Serialize, IpcError_Serialize>(__TAURI_INVOKE("move_key", { id, files, backendId })),
+	/**
+	 *  Writes stored readiness run `run_id`'s report as `format` to a file chosen to save
+	 *  to; answers with the file as the caller knows it.
+	 */
+	exportReadinessReport: (runId: string, format: ReportFormat, file: FileHandle) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_readiness_report", { runId, format, file })),
+	/**
+	 *  Writes stored drill run `run_id`'s report as `format` to a file chosen to save to;
+	 *  answers with the file as the caller knows it.
+	 */
+	exportDrillReport: (runId: string, format: ReportFormat, file: FileHandle) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_drill_report", { runId, format, file })),
+	/**
+	 *  Writes the configuration (no secrets) as TOML to a file chosen to save to; answers
+	 *  with the file as the caller knows it.
+	 */
+	exportConfig: (file: FileHandle) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_config", { file })),
+	/**
+	 *  Previews (`dry_run`) or applies the chosen configuration file; applied only with no
+	 *  issue and every key-host and exposure change in `approved` (what the dialog showed).
+	 */
+	importConfig: (file: FileHandle, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
 };
 
 /** Events */
@@ -958,7 +956,9 @@ export type ErrorKind =
 /**  Something the request needs is off or not set up; `message` says how to turn it on. */
 "unavailable" | 
 /**  The user cancelled the run; nothing of it was stored. */
-"cancelled" | "internal";
+"cancelled" | 
+/**  The caller may not do this (the authorization table's row); `message` says what it may. */
+"forbidden" | "internal";
 
 /**  A written export. */
 export type ExportDone = {
@@ -996,9 +996,18 @@ export type FieldIssue_Serialize = {
 /**  Which form field an issue belongs to (one id per field across the forms). */
 export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url" | "token" | "rule" | "failures" | "percent" | "window" | "minSamples" | "threshold" | "minutes" | "cooldown" | "quietStart" | "quietEnd";
 
-/**  What a file is chosen for: decides the dialog (open or save), its title and its filter. */
+/**
+ *  A file a command may read or write: the id a native dialog or the panel handed out. Opaque
+ *  to everyone but [`FileGrants`]; a string that no one handed out names nothing.
+ */
+export type FileHandle = string;
+
+/**
+ *  What a file is chosen for: decides the dialog (open or save), its title and its filter, and
+ *  what the handle may be used for.
+ */
 export type FilePurpose = 
-/**  A `.env` file to find keys in (key import, key sweep). */
+/**  A `.env` file to find keys in (key import, key sweep; a sweep's move edits it). */
 "envFile" | 
 /**  A price file to load. */
 "priceFile" | 

@@ -44,6 +44,9 @@ pub enum AppError {
     KeyHostNotApproved { label: String, origin: String },
     #[error("{0} not found.")]
     NotFound(&'static str),
+    /// The authorization table does not let this caller do this (its sentence says what it may).
+    #[error("{0}")]
+    NotAllowed(&'static str),
     /// The request raced another change (a name taken meanwhile, a file that changed).
     #[error("{0}")]
     Conflict(String),

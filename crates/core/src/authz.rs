@@ -68,6 +68,15 @@ pub enum Door {
     /// and its sign-in take no token; every other call needs the session a sign-in made, and
     /// the session's token must be allowed by the row (the panel asks [`verdict`]).
     Panel(&'static str),
+    /// One of the window's commands called through the panel (`*`: every command without a row
+    /// of its own). The panel asks [`panel_call`] for each call.
+    PanelCall(&'static str),
+    /// One of the panel's own calls under its prefix (its uploads and downloads), which the
+    /// panel asks about after the `Panel` row let the session in.
+    PanelApi(&'static str),
+    /// A decision inside a call that the table makes on its own, whichever interface asks (a
+    /// team admin token made: through the panel, and nowhere else but the CLI).
+    Act(&'static str),
 }
 
 impl Door {
@@ -153,8 +162,22 @@ impl Entry {
             Door::Panel(prefix) => {
                 path.starts_with(prefix) || Some(path) == prefix.strip_suffix('/')
             }
-            Door::McpTool(_) | Door::McpResource(_) => false,
+            Door::McpTool(_)
+            | Door::McpResource(_)
+            | Door::PanelCall(_)
+            | Door::PanelApi(_)
+            | Door::Act(_) => false,
         })
+    }
+
+    /// The row of the window's command `name` called through the panel: its own, or the row of
+    /// every other command.
+    pub fn panel_call(name: &str) -> Entry {
+        Entry::ALL
+            .iter()
+            .copied()
+            .find(|e| matches!(e.row().door, Door::PanelCall(n) if n == name))
+            .unwrap_or(Entry::PanelCommands)
     }
 
     /// The MCP tool named `name`, or `None`.
@@ -206,6 +229,10 @@ pub fn markdown() -> String {
             Door::McpResource(r) => format!("MCP resource `{r}`"),
             Door::Page(p) => format!("`{p}` (no token)"),
             Door::Panel(p) => format!("`{p}…` (signed in)"),
+            Door::PanelCall("*") => "Panel: every other command".to_string(),
+            Door::PanelCall(c) => format!("Panel: command `{c}`"),
+            Door::PanelApi(p) => format!("Panel: `{p}`"),
+            Door::Act(what) => format!("Act: {what}"),
         };
         out.push_str(&format!(
             "| {door} | {} | {} | {} | {} |\n",
@@ -219,106 +246,4 @@ pub fn markdown() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_path_finds_its_row_and_unknown_paths_none() {
-        assert_eq!(Entry::at_path("/v1/models"), Some(Entry::Models));
-        assert_eq!(Entry::at_path("/v1/models/gpt-4o"), Some(Entry::Model));
-        assert_eq!(
-            Entry::at_path("/switchyard/team/v1/tokens/abc"),
-            Some(Entry::TeamToken)
-        );
-        assert_eq!(Entry::at_path("/"), Some(Entry::PanelHome));
-        for path in ["/panel", "/panel/", "/panel/api/call/list_backends"] {
-            assert_eq!(Entry::at_path(path), Some(Entry::Panel), "{path}");
-        }
-        for path in [
-            "/index.html",
-            "/panelx",
-            "/v1/models/",
-            "/metrics/",
-            "/mcp/x",
-            "/switchyard/team/v1/",
-        ] {
-            assert_eq!(Entry::at_path(path), None, "{path} has no row");
-        }
-    }
-
-    #[test]
-    fn each_door_has_one_row() {
-        for e in Entry::ALL {
-            let twins = Entry::ALL
-                .iter()
-                .filter(|o| o.row().door == e.row().door)
-                .count();
-            assert_eq!(twins, 1, "{e:?}'s door is listed once");
-        }
-    }
-
-    #[test]
-    fn a_scrape_token_opens_metrics_only_and_a_tool_token_not_the_team_api() {
-        for e in Entry::ALL {
-            for place in [Place::Desktop, Place::Replica] {
-                let scrape = verdict(*e, place, TokenScope::Metrics).is_allowed();
-                assert_eq!(
-                    scrape,
-                    *e == Entry::Metrics,
-                    "{e:?} at {place:?} for a scrape token"
-                );
-            }
-        }
-        assert!(!allowed_somewhere(
-            TokenScope::Gateway,
-            "/switchyard/team/v1/overview"
-        ));
-        assert!(allowed_somewhere(
-            TokenScope::Admin,
-            "/switchyard/team/v1/overview"
-        ));
-    }
-
-    #[test]
-    fn a_panel_token_opens_the_panel_only_and_the_panel_no_tool_token_on_a_desktop() {
-        for e in Entry::ALL {
-            for place in [Place::Desktop, Place::Replica] {
-                assert_eq!(
-                    verdict(*e, place, TokenScope::Panel).is_allowed(),
-                    *e == Entry::Panel,
-                    "{e:?} at {place:?} for a panel token: it is never a tool's token"
-                );
-            }
-            assert_eq!(
-                e.row().door.signs_in_itself(),
-                matches!(e, Entry::Panel | Entry::PanelHome),
-                "{e:?}: only the panel's doors skip the guard's token check"
-            );
-        }
-        for scope in [TokenScope::Gateway, TokenScope::Metrics, TokenScope::Admin] {
-            assert!(
-                !verdict(Entry::Panel, Place::Desktop, scope).is_allowed(),
-                "a {scope:?} token must not open this machine's panel"
-            );
-        }
-        assert_eq!(
-            verdict(Entry::Panel, Place::Replica, TokenScope::Gateway),
-            Verdict::Allowed(Sees::Own),
-            "on a replica a person's own token shows them their own spend and tokens"
-        );
-    }
-
-    #[test]
-    fn an_admin_token_may_do_everything_a_tool_token_may() {
-        for e in Entry::ALL {
-            for place in [Place::Desktop, Place::Replica] {
-                if verdict(*e, place, TokenScope::Gateway).is_allowed() {
-                    assert!(
-                        verdict(*e, place, TokenScope::Admin).is_allowed(),
-                        "{e:?} at {place:?}: an admin token is a tool token and more"
-                    );
-                }
-            }
-        }
-    }
-}
+mod tests;

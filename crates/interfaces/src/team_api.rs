@@ -16,7 +16,7 @@ use switchyard_app::team::overview::{
     IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
     OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
 };
-use switchyard_app::team::{team_error, Team};
+use switchyard_app::team::{team_error, Issuer, Team};
 use switchyard_app::{AppError, Switchyard};
 use switchyard_core::authz::{self, Entry, Place, Verdict};
 use switchyard_core::TokenScope;
@@ -80,7 +80,8 @@ impl Api {
 }
 
 /// The table lets the caller's token call `entry` on a replica (the guard already refused the
-/// others: the second lock). Tokens are made and revoked for the caller's own owner only.
+/// others: the second lock). Whose tokens it may make and revoke is the team's to decide, from
+/// the same table (`Issuer`).
 fn allowed(caller: &Caller, entry: Entry) -> Result<(), Refused> {
     match authz::verdict(entry, Place::Replica, caller.scope) {
         Verdict::Allowed(_) => Ok(()),
@@ -121,9 +122,29 @@ async fn run_readiness(State(api): State<Api>, Extension(caller): Extension<Call
 #[derive(serde::Deserialize)]
 struct NewToolToken {
     name: String,
+    /// Whose token: the admin token's own person when absent; another person's only where the
+    /// authorization table lets an admin (`authz::TEAM_TOKENS_FOR`).
+    #[serde(default)]
+    owner: Option<String>,
 }
 
-/// A tool's token for the admin token's owner (a desktop connecting that person's tool).
+/// Who calls, as the table's team-API rows see them (a token without a person is its name's).
+fn issuer(caller: Caller) -> Issuer {
+    Issuer::api(caller.scope, Some(caller.owner.unwrap_or(caller.name)))
+}
+
+/// A refusal of the team's own decisions as the API answers it.
+fn team_refusal(e: &AppError) -> Response {
+    match e {
+        AppError::NotAllowed(why) => refusal(StatusCode::FORBIDDEN, why),
+        AppError::NotFound(_) => refusal(StatusCode::NOT_FOUND, "No such team token."),
+        AppError::Invalid(why) => refusal(StatusCode::BAD_REQUEST, why),
+        other => failed(other),
+    }
+}
+
+/// A tool's token for a person of the team (the admin token's own, unless `owner` names
+/// another and the table lets it): a desktop connecting that person's tool.
 async fn issue_token(
     State(api): State<Api>,
     Extension(caller): Extension<Caller>,
@@ -138,15 +159,13 @@ async fn issue_token(
             "Send {\"name\": \"TOOL\"} as JSON.",
         );
     };
-    let owner = caller.owner.unwrap_or(caller.name);
-    match api
+    let by = issuer(caller);
+    let made = api
         .team
-        .db
-        .create_token(&body.name, &owner, TokenScope::Gateway)
-        .await
-    {
+        .issue_token(&by, &body.name, body.owner.as_deref(), TokenScope::Gateway)
+        .await;
+    match made {
         Ok(new) => {
-            api.team.tokens_changed().await;
             let issued = IssuedToken {
                 id: new.token.id,
                 name: new.token.name,
@@ -155,15 +174,12 @@ async fn issue_token(
             };
             (StatusCode::CREATED, Json(issued)).into_response()
         }
-        Err(switchyard_team::TeamError::Invalid(why)) => {
-            refusal(StatusCode::BAD_REQUEST, &format!("{why}."))
-        }
-        Err(e) => failed(&team_error(e)),
+        Err(e) => team_refusal(&e),
     }
 }
 
-/// Revokes one of the admin's owner's team tokens on every replica (a desktop disconnecting a
-/// tool); another person's is "no such token".
+/// Revokes a person's tool token on every replica (a desktop disconnecting a tool), as far as
+/// the table lets the admin token; one out of its reach is "no such token".
 async fn revoke_token(
     State(api): State<Api>,
     Extension(caller): Extension<Caller>,
@@ -172,24 +188,9 @@ async fn revoke_token(
     if let Err(refused) = allowed(&caller, Entry::TeamToken) {
         return refused.into_response();
     }
-    // Only the admin's owner's own tokens: the CLI, with the database, revokes anyone's.
-    let owner = caller.owner.unwrap_or(caller.name);
-    let owned = match api.team.db.tokens().await {
-        Ok(all) => all.iter().any(|t| t.id == id && t.owner == owner),
-        Err(e) => return failed(&team_error(e)),
-    };
-    if !owned {
-        return refusal(StatusCode::NOT_FOUND, "No such team token.");
-    }
-    match api.team.db.revoke_token(&id).await {
-        Ok(()) => {
-            api.team.tokens_changed().await;
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(switchyard_team::TeamError::NotFound(_)) => {
-            refusal(StatusCode::NOT_FOUND, "No such team token.")
-        }
-        Err(e) => failed(&team_error(e)),
+    match api.team.revoke_token(&issuer(caller), &id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => team_refusal(&e),
     }
 }
 

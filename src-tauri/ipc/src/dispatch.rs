@@ -55,7 +55,10 @@ macro_rules! dispatch_table {
             use $crate::types::*;
             let answer = match name {
                 $(stringify!($name) => async {
+                    // An argument the command does not take is refused, not ignored: a
+                    // caller cannot slip a `path` beside a file handle.
                     #[derive(serde::Deserialize)]
+                    #[serde(deny_unknown_fields)]
                     struct Args { $($arg: $ty),* }
                     let Args { $($arg),* } = parse(name, args)?;
                     let answer: $ret = commands::$name(core $(, $arg)*).await?;
@@ -69,7 +72,6 @@ macro_rules! dispatch_table {
 }
 
 crate::for_each_command!(dispatch_table, page_command);
-crate::for_each_file_command!(dispatch_table, file_command);
 
 macro_rules! names {
     ($const_name:ident; $($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
@@ -80,19 +82,24 @@ macro_rules! names {
 // The page's commands [`dispatch`] runs as the page sent them, by name (the browser panel's
 // table of what it forwards as it is).
 crate::for_each_command!(names, PAGE_COMMANDS);
-// The commands that take a file path, by name (the page names files by the ids its shell gave).
-crate::for_each_file_command!(names, FILE_COMMANDS);
+
+macro_rules! arg_types {
+    ($const_name:ident; $($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        /// Every command's arguments, by name, with their types as written in the list: what a
+        /// test walks to hold that no command takes a filesystem path from its caller.
+        pub const $const_name: &[(&str, &[(&str, &str)])] =
+            &[$((stringify!($name), &[$((stringify!($arg), stringify!($ty))),*])),*];
+    };
+}
+
+crate::for_each_command!(arg_types, COMMAND_ARGS);
 
 /// Runs the command `name` with its arguments as the window sent them (an object keyed by
 /// argument name) and returns its answer as JSON. Besides the listed commands
-/// ([`crate::for_each_command!`], [`crate::for_each_file_command!`]) it serves the shell's own
+/// ([`crate::for_each_command!`]) it serves the shell's own
 /// `app_info` and `save_settings`; an unknown name is a typed error, never a panic.
 pub async fn dispatch(core: &Core, name: &str, args: Value) -> Result<Value, IpcError> {
     let args = match page_command(core, name, args).await {
-        Ok(answer) => return answer,
-        Err(args) => args,
-    };
-    let args = match file_command(core, name, args).await {
         Ok(answer) => return answer,
         Err(args) => args,
     };

@@ -25,6 +25,8 @@ pub enum ErrorKind {
     Unavailable,
     /// The user cancelled the run; nothing of it was stored.
     Cancelled,
+    /// The caller may not do this (the authorization table's row); `message` says what it may.
+    Forbidden,
     Internal,
 }
 
@@ -70,6 +72,7 @@ impl From<AppError> for IpcError {
             }
             AppError::KeyHostNotApproved { .. } => IpcError::new(ErrorKind::Conflict, message),
             AppError::NotFound(_) => IpcError::new(ErrorKind::NotFound, message),
+            AppError::NotAllowed(_) => IpcError::new(ErrorKind::Forbidden, message),
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
             AppError::Team(_) => IpcError::new(ErrorKind::Internal, message),
@@ -111,10 +114,13 @@ fn update_kind(e: &switchyard_update::UpdateError) -> ErrorKind {
         U::NotNewer { .. }
         | U::BadSignature { .. }
         | U::SignedVersion { .. }
+        | U::SignedFile { .. }
+        | U::OtherPlatform { .. }
         | U::Unversioned { .. } => ErrorKind::Conflict,
         U::Unreachable { .. }
         | U::Status { .. }
         | U::TooLarge { .. }
+        | U::TimedOut { .. }
         | U::Manifest { .. }
         | U::NoPackage { .. }
         | U::NotSelfUpdating(_)

@@ -25,7 +25,7 @@ mod dispatch;
 pub mod drills;
 mod error;
 pub mod event;
-pub mod file_calls;
+pub mod files;
 pub mod gateway;
 pub mod issues;
 pub mod kinds;
@@ -37,7 +37,7 @@ pub mod team;
 pub mod tools;
 pub mod wire;
 
-pub use dispatch::{dispatch, FILE_COMMANDS, PAGE_COMMANDS};
+pub use dispatch::{dispatch, COMMAND_ARGS, PAGE_COMMANDS};
 pub use error::{ErrorKind, IpcError};
 pub use event::UiEvent;
 
@@ -47,6 +47,9 @@ pub(crate) fn dtos<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
 }
 
 use app::dto::AppInfo;
+
+/// The data folder's folder for the panel's uploads and download places.
+pub const PANEL_FILES: &str = "panel-files";
 use switchyard_app::Switchyard;
 
 /// Every IPC type, for code generated from [`for_each_command!`].
@@ -65,6 +68,7 @@ pub mod types {
         UsageWindowSource, UsageWindowView,
     };
     pub use crate::drills::dto::*;
+    pub use crate::files::{ChosenFile, FileHandle, FilePurpose};
     pub use crate::gateway::dto::*;
     pub use crate::issues::*;
     pub use crate::monitor::dto::*;
@@ -75,7 +79,6 @@ pub mod types {
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
-    pub use std::path::PathBuf;
 }
 
 /// The state behind every command in the core process: the running core, or why it failed to
@@ -90,6 +93,7 @@ pub struct Core {
 #[derive(Clone)]
 struct Running {
     app: Switchyard,
+    files: files::FileGrants,
     drills: switchyard_drills::Drills,
     readiness: switchyard_readiness::Readiness,
     tools: switchyard_tools::Tools,
@@ -103,6 +107,7 @@ impl Core {
             readiness: switchyard_readiness::Readiness::new(&app),
             tools: switchyard_tools::Tools::new(&app),
             updates: switchyard_updates::Updates::new(&app),
+            files: files::FileGrants::new(app.paths().data_dir.join(PANEL_FILES)),
             app,
         });
         Core { app }
@@ -111,6 +116,11 @@ impl Core {
     /// The running core, or the start-up failure as a typed error the UI can show.
     pub fn app(&self) -> Result<&Switchyard, IpcError> {
         self.app.as_ref().map(|r| &r.app).map_err(Clone::clone)
+    }
+
+    /// The files callers may name: handles handed out by the window's dialogs and the panel.
+    pub fn files(&self) -> Result<&files::FileGrants, IpcError> {
+        self.app.as_ref().map(|r| &r.files).map_err(Clone::clone)
     }
 
     /// The drills of the running core (one run at a time, cancelled from any command).
@@ -330,15 +340,15 @@ macro_rules! for_each_command {
             team_overview() -> TeamOverview;
             /// Runs the readiness checks on the team's replica; its overview after them.
             run_team_readiness() -> TeamOverview;
-            /// On a team replica (its browser panel): the team's overview and tokens, `person`'s
-            /// only when given (the panel gives a person's session their own).
-            team_console(person: Option<String>) -> TeamConsole;
-            /// On a team replica: a token for `owner`'s tool `name` (an admin token with `admin`);
-            /// its value is in the answer only.
+            /// On a team replica (its browser panel): the team's overview and tokens (a person's
+            /// session: their own, as the authorization table says; the caller decides, never the
+            /// page).
+            team_console() -> TeamConsole;
+            /// On a team replica: a token for `owner`'s tool `name` (an admin token with `admin`,
+            /// which only the replica's operator makes); its value is in the answer only.
             create_team_token(name: String, owner: String, admin: bool) -> CreatedTeamToken;
-            /// On a team replica: revokes token `id` on every replica (`person`'s own only, when
-            /// given).
-            revoke_team_token(id: String, person: Option<String>) -> ();
+            /// On a team replica: revokes token `id` on every replica (as far as the caller may).
+            revoke_team_token(id: String) -> ();
             /// My machines: what syncs, whether a database is set, the last pass.
             sync_status() -> SyncStatus;
             /// Saves what syncs; a new database address (null keeps the saved one) is tried
@@ -354,41 +364,33 @@ macro_rules! for_each_command {
             sync_now() -> SyncStatus;
             /// Ends a conflict by keeping this machine's copy or the database's; then a pass runs.
             resolve_sync_conflict(kind: SyncKind, name: String, keep: SyncKeep) -> SyncStatus;
-        }
-    };
-}
-
-/// Calls `$then!` with the commands that take a file path, in [`for_each_command!`]'s form. Only
-/// the core process serves them as listed: the page never sends a path. The window's own
-/// commands of the same names take the id of a file the user chose in a native dialog the window
-/// opened, and forward the path that id stands for (`src-tauri/src/ipc/files.rs`).
-#[macro_export]
-macro_rules! for_each_file_command {
-    ($then:ident $(, $prefix:ident)?) => {
-        $then! {
-            $($prefix;)?
-            /// Finds keys in the environment and, if given, a `.env` file. Results are masked.
-            scan_import(env_file: Option<PathBuf>) -> ImportScanResult;
-            import_keys(env_file: Option<PathBuf>, ids: Vec<String>) -> ImportResult;
-            /// Loads a newer price file from disk; a malformed one is refused with the reason.
-            load_price_file(path: PathBuf) -> Prices;
-            /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
-            /// save dialog) or, when null, into the data folder's `exports/`; says where.
-            export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, path: Option<PathBuf>) -> ExportDone;
-            /// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
-            find_keys(extra_files: Vec<PathBuf>) -> KeySweep;
-            /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
-            /// the first backend of its kind, else a new one) and takes it out of its file.
-            move_key(id: String, extra_files: Vec<PathBuf>, backend_id: Option<String>) -> MovedKey;
-            /// Writes stored readiness run `run_id`'s report as `format` to `path`; answers with the path.
-            export_readiness_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
-            /// Writes stored drill run `run_id`'s report as `format` to `path`; answers with the path.
-            export_drill_report(run_id: String, format: ReportFormat, path: PathBuf) -> String;
-            /// Writes the configuration (no secrets) as TOML to `path`; answers with the path.
-            export_config(path: PathBuf) -> String;
-            /// Previews (`dry_run`) or applies the configuration file at `path`; applied only with no
-            /// issue and every key-host and exposure change in `approved`.
-            import_config(path: PathBuf, dry_run: bool, approved: ConfigApproval) -> ConfigImport;
+            // Files are handles (`files.rs`): ids a native dialog or the panel handed out.
+            /// Finds keys in the environment and, if given, a chosen `.env` file. Results are masked.
+            scan_import(file: Option<FileHandle>) -> ImportScanResult;
+            /// Imports the findings `ids` of the last scan of the same file.
+            import_keys(file: Option<FileHandle>, ids: Vec<String>) -> ImportResult;
+            /// Loads a chosen price file; a malformed one is refused with the reason.
+            load_price_file(file: FileHandle) -> Prices;
+            /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to a file
+            /// chosen to save to or, when null, into the data folder's `exports/`; says where.
+            export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, file: Option<FileHandle>) -> ExportDone;
+            /// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
+            find_keys(files: Vec<FileHandle>) -> KeySweep;
+            /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id`
+            /// (or the first backend of its kind, else a new one) and takes it out of its file.
+            move_key(id: String, files: Vec<FileHandle>, backend_id: Option<String>) -> MovedKey;
+            /// Writes stored readiness run `run_id`'s report as `format` to a file chosen to save
+            /// to; answers with the file as the caller knows it.
+            export_readiness_report(run_id: String, format: ReportFormat, file: FileHandle) -> String;
+            /// Writes stored drill run `run_id`'s report as `format` to a file chosen to save to;
+            /// answers with the file as the caller knows it.
+            export_drill_report(run_id: String, format: ReportFormat, file: FileHandle) -> String;
+            /// Writes the configuration (no secrets) as TOML to a file chosen to save to; answers
+            /// with the file as the caller knows it.
+            export_config(file: FileHandle) -> String;
+            /// Previews (`dry_run`) or applies the chosen configuration file; applied only with no
+            /// issue and every key-host and exposure change in `approved` (what the dialog showed).
+            import_config(file: FileHandle, dry_run: bool, approved: ConfigApproval) -> ConfigImport;
         }
     };
 }

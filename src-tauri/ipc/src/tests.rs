@@ -328,3 +328,39 @@ fn a_budget_status_reaches_the_ui_with_its_times_as_numbers() {
     assert_eq!(json["scopeName"], serde_json::Value::Null);
     assert_eq!(json["budget"]["scope"], serde_json::json!({"type": "all"}));
 }
+
+/// Argument names that name a file: each must be a handle.
+fn names_a_file(arg: &str) -> bool {
+    let arg = arg.to_ascii_lowercase();
+    ["path", "file", "dir", "folder"].iter().any(|word| {
+        arg == *word || arg.ends_with(&format!("_{word}")) || arg.ends_with(&format!("{word}s"))
+    })
+}
+
+#[test]
+fn no_command_takes_a_filesystem_path_from_its_caller() {
+    let mut handles = 0;
+    for (command, args) in crate::COMMAND_ARGS {
+        for (arg, ty) in args.iter() {
+            let ty = ty.replace(' ', "");
+            for path_type in ["PathBuf", "Path", "OsString", "OsStr"] {
+                assert!(
+                    !ty.split(['<', '>', ',', '&', '(', ')'])
+                        .any(|t| t == path_type),
+                    "{command}({arg}: {ty}) takes a path: a file is a FileHandle (crate::files)"
+                );
+            }
+            if names_a_file(arg) {
+                assert!(
+                    ty.contains("FileHandle"),
+                    "{command}({arg}: {ty}) names a file by a string: take a FileHandle"
+                );
+            }
+            handles += usize::from(ty.contains("FileHandle"));
+        }
+    }
+    assert!(
+        handles >= 10,
+        "the ten file commands take handles ({handles})"
+    );
+}

@@ -28,6 +28,19 @@ use tokio_util::task::TaskTracker;
 /// The longest line either side accepts (a 1M-row answer is never sent: exports write files).
 pub const MAX_LINE: u64 = 64 << 20;
 
+/// The window's own message (not a command of the list, so no other caller of the core can
+/// send it): a file the user picked in the window's native dialog, to be made a handle
+/// ([`crate::files::FileGrants::chosen_in_dialog`]). Its arguments are a [`Grant`]; the answer a
+/// [`crate::files::ChosenFile`].
+pub const GRANT_FILE: &str = "grant_file";
+
+/// What the window's dialog answered, for [`GRANT_FILE`].
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Grant {
+    pub path: std::path::PathBuf,
+    pub purpose: crate::files::FilePurpose,
+}
+
 /// A command call from the window.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Call {

@@ -1,14 +1,15 @@
 //! The panel's calls after sign-in (`signin.rs`): the window's commands (`POST
-//! /panel/api/call/{command}`) and files (`/panel/api/files`); the events are `sse.rs`'s. Every
-//! one passes one gate ([`gate`]): a change must come from the panel's own origin with the
-//! session's CSRF value, the session's token must still be valid (a revoked token ends its
-//! sessions at once) and the authorization table must let its scope open the panel here; what
-//! the session may then call is its [`role`]'s (`commands::Role`).
+//! /panel/api/call/{command}`); the files are `files.rs`'s, the events `sse.rs`'s. Every one
+//! passes one gate ([`gate`]), decided from the headers before a byte of a body is read: a
+//! change must come from the panel's own origin with the session's CSRF value, the session's
+//! token must still be valid (a revoked token ends its sessions at once), and the authorization
+//! table must let its scope open the panel here and call what it asks for (the row of the
+//! upload, the download, the events; each command's own row in `commands::call`).
 
-use crate::session::{self, Found, Refusal, Who, CSRF_HEADER, SESSION_COOKIE};
+use crate::session::{self, Found, Refusal, CSRF_HEADER, SESSION_COOKIE};
 use crate::Shared;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -63,8 +64,14 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// The one gate of every call after sign-in: the session, and for a `change` its origin and
-/// CSRF value; its token still valid, and allowed the panel at this place.
-pub async fn gate(shared: &Shared, headers: &HeaderMap, change: bool) -> Result<Found, Response> {
+/// CSRF value; its token still valid, allowed the panel at this place, and allowed `entry`
+/// (`Entry::Panel` for what every session may: its commands are decided each by its own row).
+pub async fn gate(
+    shared: &Shared,
+    headers: &HeaderMap,
+    change: bool,
+    entry: Entry,
+) -> Result<Found, Response> {
     if change && !same_origin(headers) {
         return Err(forbidden(
             "A change to the panel must come from the panel's own page (its Origin did not match).",
@@ -97,8 +104,15 @@ pub async fn gate(shared: &Shared, headers: &HeaderMap, change: bool) -> Result<
         .as_ref()
         .is_some_and(|c| c.scope == found.who.scope && panel_open(c.scope, place));
     if !allowed {
-        shared.sessions.end(&found.id);
+        shared.end_session(&found.id);
         return Err(signed_out());
+    }
+    if !authz::verdict(entry, place, found.who.scope).is_allowed() {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            ErrorKind::Forbidden,
+            "This session's token cannot do that here: a team token opens the team console only.",
+        ));
     }
     Ok(found)
 }
@@ -122,16 +136,6 @@ pub(crate) fn panel_open(scope: TokenScope, place: Place) -> bool {
     authz::verdict(Entry::Panel, place, scope).is_allowed()
 }
 
-/// What a session may do with the window's commands (`commands::call`).
-pub fn role(who: &Who, place: Place) -> crate::commands::Role {
-    use crate::commands::Role;
-    match (who.scope, place) {
-        (TokenScope::Panel, _) | (_, Place::Desktop) => Role::Operator,
-        (TokenScope::Admin, Place::Replica) => Role::TeamAdmin,
-        (_, Place::Replica) => Role::Person(who.owner.clone().unwrap_or_default()),
-    }
-}
-
 pub(crate) fn not_ready() -> Response {
     refuse(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -141,11 +145,12 @@ pub(crate) fn not_ready() -> Response {
 }
 
 /// The HTTP status of a command's typed error.
-fn status_of(kind: ErrorKind) -> StatusCode {
+pub(crate) fn status_of(kind: ErrorKind) -> StatusCode {
     match kind {
         ErrorKind::Validation | ErrorKind::File => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::Conflict | ErrorKind::Cancelled => StatusCode::CONFLICT,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::KeychainUnavailable
         | ErrorKind::NotificationsUnavailable
         | ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -153,22 +158,32 @@ fn status_of(kind: ErrorKind) -> StatusCode {
     }
 }
 
-/// `POST /panel/api/call/{command}`: one of the window's commands, its arguments the JSON body.
+/// `POST /panel/api/call/{command}`: one of the window's commands, its arguments the JSON body
+/// (read once the gate let the session in, under the call's cap and deadline).
 pub async fn call(
     State(shared): State<Arc<Shared>>,
     Path(command): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let found = match gate(&shared, &headers, true).await {
+    let found = match gate(&shared, &headers, true, Entry::Panel).await {
         Ok(found) => found,
-        Err(resp) => return resp,
+        Err(resp) => return crate::body::closing(resp),
     };
-    let role = role(&found.who, shared.place());
-    let args = if body.is_empty() {
+    let bytes = {
+        let _permit = match shared.admission.body() {
+            Some(permit) => permit,
+            None => return crate::body::busy(),
+        };
+        match crate::body::read(&headers, body, crate::body::CALL).await {
+            Ok(bytes) => bytes,
+            Err(resp) => return resp,
+        }
+    };
+    let args = if bytes.is_empty() {
         json!({})
     } else {
-        match serde_json::from_slice::<Value>(&body) {
+        match serde_json::from_slice::<Value>(&bytes) {
             Ok(v @ Value::Object(_)) => v,
             _ => {
                 return refuse(
@@ -182,77 +197,18 @@ pub async fn call(
     let Some(attached) = shared.attached.get() else {
         return not_ready();
     };
-    match crate::commands::call(&attached.core, &attached.files, &role, &command, args).await {
+    let caller = crate::commands::Caller {
+        scope: found.who.scope,
+        owner: found.who.owner.clone(),
+        place: shared.place(),
+        holder: found.holder.clone(),
+    };
+    match crate::commands::call(&attached.core, &caller, &command, args).await {
         Ok(value) => axum::Json(json!({ "ok": value })).into_response(),
         Err(error) => {
             (status_of(error.kind), axum::Json(json!({ "error": error }))).into_response()
         }
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct UploadName {
-    name: String,
-}
-
-/// `POST /panel/api/files?name=…`: an uploaded file to read (the body is its bytes).
-pub async fn upload(
-    State(shared): State<Arc<Shared>>,
-    Query(UploadName { name }): Query<UploadName>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(resp) = gate(&shared, &headers, true).await {
-        return resp;
-    }
-    let Some(attached) = shared.attached.get() else {
-        return not_ready();
-    };
-    let files = attached.files.clone();
-    let kept = tokio::task::spawn_blocking(move || files.upload(&name, &body)).await;
-    match kept {
-        Ok(Ok(chosen)) => axum::Json(json!({ "ok": chosen })).into_response(),
-        Ok(Err(error)) => {
-            (status_of(error.kind), axum::Json(json!({ "error": error }))).into_response()
-        }
-        Err(_) => refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorKind::Internal,
-            "The upload could not be kept.",
-        ),
-    }
-}
-
-/// `GET /panel/api/files/{id}`: a file a command wrote, downloaded once.
-pub async fn download(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(resp) = gate(&shared, &headers, false).await {
-        return resp;
-    }
-    let Some(attached) = shared.attached.get() else {
-        return not_ready();
-    };
-    let files = attached.files.clone();
-    let found = tokio::task::spawn_blocking(move || files.download(&id))
-        .await
-        .ok()
-        .flatten();
-    let Some((name, bytes)) = found else {
-        return refuse(
-            StatusCode::NOT_FOUND,
-            ErrorKind::NotFound,
-            "That file is not here: it was downloaded already, or nothing was written to it.",
-        );
-    };
-    let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
-    let mut resp = ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response();
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
 }
 
 #[cfg(test)]
@@ -297,27 +253,5 @@ mod tests {
             assert!(!panel_open(scope, Place::Desktop), "{scope:?}");
         }
         assert!(!panel_open(TokenScope::Metrics, Place::Replica));
-    }
-
-    #[test]
-    fn on_a_replica_a_team_token_gets_the_team_console_and_a_person_their_own() {
-        use crate::commands::Role;
-        let who = |scope, owner: Option<&str>| Who {
-            name: "t".into(),
-            scope,
-            owner: owner.map(str::to_string),
-        };
-        assert_eq!(
-            role(&who(TokenScope::Panel, None), Place::Replica),
-            Role::Operator
-        );
-        assert_eq!(
-            role(&who(TokenScope::Admin, Some("ana")), Place::Replica),
-            Role::TeamAdmin
-        );
-        assert_eq!(
-            role(&who(TokenScope::Gateway, Some("bo")), Place::Replica),
-            Role::Person("bo".into())
-        );
     }
 }

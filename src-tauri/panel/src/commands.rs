@@ -1,71 +1,68 @@
 //! What the panel does with each of the window's commands ([`route`]): the page's commands go to
-//! the core as they are ([`switchyard_ipc::dispatch`]); a file command's file ids become the paths
-//! the panel stored its uploads and downloads at; the window's own commands get the panel's
+//! the core as they are ([`switchyard_ipc::dispatch`]; the file commands take handles like any
+//! other argument, which only the core resolves); the window's own commands get the panel's
 //! answer; what only a desktop can do says so. Every command the window has gets one of these
 //! (a test in the window's crate walks its whole list), so a new window command without a panel
 //! route fails the build's tests, not a user.
+//!
+//! Who may call what is the authorization table's ([`Entry::panel_call`]: a command's own row,
+//! or the row of every other command, which only the machine's operator — a panel token —
+//! has). Where a row says `own`, the caller is narrowed by who it is, never by what the page
+//! sent: a team token's console is its person's, its `app_info` names no folder of the
+//! serving machine, and its team tokens are made and revoked through the team's [`Issuer`].
 
-use crate::files::Files;
+use crate::files;
 use serde_json::{json, Map, Value};
-use switchyard_ipc::{dispatch, Core, ErrorKind, IpcError, FILE_COMMANDS, PAGE_COMMANDS};
+use switchyard_app::team::Issuer;
+use switchyard_core::authz::{self, Entry, Place, Sees, Verdict};
+use switchyard_core::TokenScope;
+use switchyard_ipc::team::console;
+use switchyard_ipc::types::AppInfo;
+use switchyard_ipc::{dispatch, Core, ErrorKind, IpcError, PAGE_COMMANDS};
 
 /// How the panel answers one command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     /// The core runs it as the page sent it.
     Core,
-    /// The core runs it once its file ids are paths.
-    File,
     /// The panel answers it itself (the window's own commands).
     Panel,
     /// Only the desktop app does it; the answer says so (and what to do instead).
     DesktopOnly,
 }
 
-/// Who calls, as the session's token and place decide (`api::role`).
+/// Who calls: the session's token's scope and person, where, and who its files belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Role {
-    /// This machine's panel token (or any token the table lets open a desktop's panel): every
-    /// command, as the window.
-    Operator,
-    /// A team admin's token on a replica: the team console.
-    TeamAdmin,
-    /// A person's team token on a replica: the console narrowed to them.
-    Person(String),
+pub struct Caller {
+    pub scope: TokenScope,
+    pub owner: Option<String>,
+    pub place: Place,
+    /// The session's holder id for the files it reserves.
+    pub holder: String,
 }
 
-/// What a team token's session may call on a replica: the console, and what the page needs to
-/// draw itself.
-const TEAM_CONSOLE: &[&str] = &[
-    "app_info",
-    "get_settings",
-    "report_first_paint",
-    "revoke_team_token",
-    "team_console",
-];
-/// What only a team admin adds.
-const TEAM_ADMIN: &[&str] = &["create_team_token"];
+impl Caller {
+    /// The machine's operator: a panel token, which the table gives every command.
+    fn is_operator(&self) -> bool {
+        self.scope == TokenScope::Panel
+    }
 
-/// `args` for `role`, or why the command is not for it. A person's session is narrowed to that
-/// person whatever the page sent.
-fn for_role(role: &Role, name: &str, mut args: Value) -> Result<Value, IpcError> {
-    let allowed = match role {
-        Role::Operator => return Ok(args),
-        Role::TeamAdmin => TEAM_CONSOLE.contains(&name) || TEAM_ADMIN.contains(&name),
-        Role::Person(_) => TEAM_CONSOLE.contains(&name),
-    };
-    if !allowed {
-        return Err(IpcError::new(
-            ErrorKind::Unavailable,
-            "A team token opens the team console only: this replica's other settings need its panel token.",
-        ));
+    fn verdict(&self, entry: Entry) -> Verdict {
+        authz::verdict(entry, self.place, self.scope)
     }
-    if let (Role::Person(person), Value::Object(fields)) = (role, &mut args) {
-        if fields.contains_key("person") || matches!(name, "team_console" | "revoke_team_token") {
-            fields.insert("person".into(), json!(person));
-        }
+
+    fn person(&self) -> Result<String, IpcError> {
+        self.owner
+            .clone()
+            .ok_or_else(|| IpcError::new(ErrorKind::Forbidden, "This token belongs to no person."))
     }
-    Ok(args)
+}
+
+fn not_yours() -> IpcError {
+    IpcError::new(
+        ErrorKind::Forbidden,
+        "A team token opens the team console only: this replica's other settings need its panel token.",
+    )
 }
 
 /// The window's own commands, and what the panel does for each.
@@ -81,9 +78,6 @@ const WINDOW_COMMANDS: &[(&str, Route)] = &[
 pub fn route(name: &str) -> Option<Route> {
     if PAGE_COMMANDS.contains(&name) {
         return Some(Route::Core);
-    }
-    if FILE_COMMANDS.contains(&name) {
-        return Some(Route::File);
     }
     WINDOW_COMMANDS
         .iter()
@@ -117,11 +111,69 @@ fn desktop_only(message: &str) -> IpcError {
     IpcError::new(ErrorKind::Unavailable, message)
 }
 
-/// Runs `name` for the panel, as `role` may.
+/// The arguments of a console command, as the page sends them.
+#[derive(serde::Deserialize)]
+struct NewTeamToken {
+    name: String,
+    owner: Option<String>,
+    #[serde(default)]
+    admin: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenId {
+    id: String,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(name: &str, args: Value) -> Result<T, IpcError> {
+    serde_json::from_value(args).map_err(|_| {
+        IpcError::new(
+            ErrorKind::Validation,
+            format!("The arguments of “{name}” do not fit the command."),
+        )
+    })
+}
+
+/// The commands a team token's session calls as itself: narrowed by who it is.
+async fn as_team_token(
+    core: &Core,
+    caller: &Caller,
+    sees: Sees,
+    name: &str,
+    args: Value,
+) -> Result<Option<Value>, IpcError> {
+    let issuer = Issuer::console(caller.scope, caller.owner.clone());
+    let value = match name {
+        "team_console" => {
+            let person = match sees {
+                Sees::All => None,
+                Sees::Own => Some(caller.person()?),
+            };
+            json!(console::team_console_for(core, person).await?)
+        }
+        "create_team_token" => {
+            let ask: NewTeamToken = parse(name, args)?;
+            let made = console::create_team_token_as(core, &issuer, ask.name, ask.owner, ask.admin);
+            json!(made.await?)
+        }
+        "revoke_team_token" => {
+            let TokenId { id } = parse(name, args)?;
+            json!(console::revoke_team_token_as(core, &issuer, id).await?)
+        }
+        "app_info" if sees == Sees::Own => {
+            let info: AppInfo = serde_json::from_value(dispatch(core, name, json!({})).await?)
+                .map_err(|_| IpcError::new(ErrorKind::Internal, "The version cannot be read."))?;
+            json!(info.without_paths())
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(value))
+}
+
+/// Runs `name` for the panel, as the table lets `caller`.
 pub async fn call(
     core: &Core,
-    files: &Files,
-    role: &Role,
+    caller: &Caller,
     name: &str,
     args: Value,
 ) -> Result<Value, IpcError> {
@@ -131,11 +183,18 @@ pub async fn call(
             format!("The panel has no command “{name}”; is the page newer than the core?"),
         ));
     };
-    let args = for_role(role, name, core_args(args))?;
+    let Verdict::Allowed(sees) = caller.verdict(Entry::panel_call(name)) else {
+        return Err(not_yours());
+    };
+    let args = core_args(args);
+    if !caller.is_operator() {
+        if let Some(answer) = as_team_token(core, caller, sees, name, args.clone()).await? {
+            return Ok(answer);
+        }
+    }
     match route {
         Route::Core => dispatch(core, name, args).await,
-        Route::File => Ok(files.shown(dispatch(core, name, files.core_args(name, args)?).await?)),
-        Route::Panel => panel_command(core, files, name, args).await,
+        Route::Panel => panel_command(core, caller, name, args).await,
         Route::DesktopOnly => Err(desktop_only(
             "Install and restart belongs to the desktop app. On the machine running Switchyard, `switchyard update apply` installs the update.",
         )),
@@ -144,7 +203,7 @@ pub async fn call(
 
 async fn panel_command(
     core: &Core,
-    files: &Files,
+    caller: &Caller,
     name: &str,
     args: Value,
 ) -> Result<Value, IpcError> {
@@ -152,7 +211,7 @@ async fn panel_command(
         // The core's answer; there is no window whose first paint it could measure.
         "app_info" => dispatch(core, name, json!({})).await,
         "report_first_paint" => Ok(json!(0)),
-        "choose_file" => files.choose(&args),
+        "choose_file" => files::choose(core, &caller.holder, args),
         "update_settings" => {
             let Some(form) = args.get("settings").cloned() else {
                 return Err(IpcError::new(
@@ -190,50 +249,64 @@ mod tests {
         );
     }
 
+    fn caller(scope: TokenScope, place: Place) -> Caller {
+        Caller {
+            scope,
+            owner: Some("bo".into()),
+            place,
+            holder: "h".into(),
+        }
+    }
+
     #[test]
     fn a_team_token_gets_the_console_only_and_a_person_their_own() {
-        let person = Role::Person("bo".into());
-        let narrowed = for_role(&person, "team_console", json!({"person": null})).unwrap();
-        assert_eq!(narrowed, json!({"person": "bo"}), "whatever the page asked");
-        let narrowed = for_role(
-            &person,
-            "revoke_team_token",
-            json!({"id": "t1", "person": "ana"}),
-        );
-        assert_eq!(narrowed.unwrap(), json!({"id": "t1", "person": "bo"}));
+        let person = caller(TokenScope::Gateway, Place::Replica);
+        let admin = caller(TokenScope::Admin, Place::Replica);
         for name in [
-            "create_team_token",
             "list_backends",
             "create_token",
             "reveal_key",
+            "export_config",
+            "choose_file",
+            "scan_import",
         ] {
-            assert!(
-                for_role(&person, name, json!({})).is_err(),
-                "{name} is not a person's"
-            );
+            for who in [&person, &admin] {
+                assert_eq!(
+                    who.verdict(Entry::panel_call(name)),
+                    Verdict::Refused,
+                    "{name} is the operator's, not a {:?} token's",
+                    who.scope
+                );
+            }
         }
-        assert!(for_role(&Role::TeamAdmin, "create_team_token", json!({})).is_ok());
-        assert!(for_role(&Role::TeamAdmin, "list_backends", json!({})).is_err());
-        assert!(
-            for_role(&Role::TeamAdmin, "reveal_key", json!({})).is_err(),
-            "no team token reveals a key"
-        );
-        let admin = for_role(&Role::TeamAdmin, "team_console", json!({"person": null}));
         assert_eq!(
-            admin.unwrap(),
-            json!({"person": null}),
-            "an admin sees the team"
+            person.verdict(Entry::panel_call("team_console")),
+            Verdict::Allowed(Sees::Own)
         );
-        assert!(for_role(&Role::Operator, "list_backends", json!({})).is_ok());
+        assert_eq!(
+            person.verdict(Entry::panel_call("create_team_token")),
+            Verdict::Refused
+        );
+        assert_eq!(
+            admin.verdict(Entry::panel_call("team_console")),
+            Verdict::Allowed(Sees::All)
+        );
+        assert_eq!(
+            person.verdict(Entry::panel_call("app_info")),
+            Verdict::Allowed(Sees::Own)
+        );
+        let operator = caller(TokenScope::Panel, Place::Desktop);
+        assert!(operator.is_operator());
+        assert_eq!(
+            operator.verdict(Entry::panel_call("reveal_key")),
+            Verdict::Allowed(Sees::All)
+        );
     }
 
     #[test]
     fn every_listed_command_has_a_route_and_unknown_ones_none() {
         for name in PAGE_COMMANDS {
             assert_eq!(route(name), Some(Route::Core), "{name}");
-        }
-        for name in FILE_COMMANDS {
-            assert_eq!(route(name), Some(Route::File), "{name}");
         }
         assert_eq!(route("install_update"), Some(Route::DesktopOnly));
         assert_eq!(route("plugin:dialog|open"), None);

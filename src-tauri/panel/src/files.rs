@@ -1,298 +1,174 @@
 //! The panel's files: where the window opens a native dialog, the browser uploads or downloads.
-//! A file to read (a `.env`, a price file, a configuration) is uploaded ([`Files::upload`]) into
-//! the data folder's private `panel-files/` and named by a random id; a file to write (an
-//! export, a report) is a place reserved there ([`Files::choose`]), which the browser downloads
-//! once the command wrote it ([`Files::download`]). The file commands get the paths those ids
-//! stand for ([`Files::core_args`]), as the window's resolve its dialog's ids: a page can name
-//! only files it uploaded or places the panel reserved, never a path of its own.
+//! Both mint handles in the core's one table (`switchyard_ipc::files::FileGrants`), so the file
+//! commands themselves are ordinary commands that take handles: the page can name only files it
+//! uploaded or places the panel reserved for it, never a path.
+//!
+//! - `choose_file` for an export or a report reserves a place ([`choose`]); the browser
+//!   downloads it once the command wrote it (`GET /panel/api/files/{id}`, [`download`]), only
+//!   the session that reserved it, once.
+//! - A file to read is uploaded (`POST /panel/api/files?name=…`, [`upload`]): after the gate
+//!   and the table's row for uploads, its bytes stream to disk under the upload's cap, the
+//!   session's quota and the total quota, within a deadline; a refused or cut-off upload leaves
+//!   nothing.
 
+use crate::api::{gate, not_ready, refuse, status_of};
+use crate::body::{self, closing};
+use crate::Shared;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use switchyard_ipc::{ErrorKind, IpcError};
-
-/// The largest upload: far above any `.env`, price or configuration file.
-pub const MAX_UPLOAD: usize = 16 * 1024 * 1024;
-/// Ids of places to write start with this, so the page knows to download them afterwards.
-pub const DOWNLOAD_PREFIX: &str = "download-";
-
-#[derive(Clone)]
-struct Entry {
-    path: PathBuf,
-    name: String,
-}
-
-/// The uploaded files and reserved places of this process, by id.
-#[derive(Clone)]
-pub struct Files {
-    dir: PathBuf,
-    map: Arc<Mutex<HashMap<String, Entry>>>,
-}
+use std::sync::Arc;
+use switchyard_core::authz::Entry;
+use switchyard_ipc::files::{FilePurpose, Holder, Refused};
+use switchyard_ipc::{Core, ErrorKind, IpcError};
 
 /// What the window's `choose_file` is asked for, with the page's argument names in the core's
 /// case (`fileName` → `file_name`, as every command's are: `commands::core_args`).
 #[derive(serde::Deserialize)]
 struct Choose {
-    purpose: String,
+    purpose: FilePurpose,
     file_name: Option<String>,
 }
 
-fn invalid(message: &str) -> IpcError {
-    IpcError::new(ErrorKind::Validation, message)
+/// `choose_file`: a place to write for an export or a report; a file to read must be
+/// uploaded instead (the page does that before it calls).
+pub fn choose(core: &Core, holder: &str, args: Value) -> Result<Value, IpcError> {
+    let ask: Choose = serde_json::from_value(args).map_err(|_| {
+        IpcError::new(
+            ErrorKind::Validation,
+            "The arguments of “choose_file” do not fit the command.",
+        )
+    })?;
+    let name = ask.file_name.as_deref().unwrap_or("switchyard-export");
+    let chosen = core
+        .files()?
+        .reserve(Holder::Session(holder.into()), ask.purpose, name)?;
+    Ok(json!(chosen))
 }
 
-/// A file name the browser gave or the page suggested, as a plain name (no folder).
-pub fn plain_name(name: &str) -> Result<&str, IpcError> {
-    let plain = !name.is_empty()
-        && name.len() <= 255
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\0']);
-    plain
-        .then_some(name)
-        .ok_or_else(|| invalid("A file name cannot contain a folder."))
+fn refused(refusal: &Refused) -> Response {
+    let error = refusal.error();
+    let status = match refusal {
+        Refused::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Refused::Quota => StatusCode::INSUFFICIENT_STORAGE,
+        Refused::Name(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Refused::Io => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    closing((status, axum::Json(json!({ "error": error }))).into_response())
 }
 
-fn random_id(prefix: &str) -> String {
-    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+#[derive(serde::Deserialize)]
+pub struct UploadName {
+    name: String,
 }
 
-impl Files {
-    /// Files kept in `dir` (the data folder's `panel-files/`), emptied now: ids of an earlier
-    /// run mean nothing any more.
-    pub fn new(dir: PathBuf) -> Files {
-        let _ = std::fs::remove_dir_all(&dir);
-        Files {
-            dir,
-            map: Arc::default(),
+/// `POST /panel/api/files?name=…`: an uploaded file to read (the body is its bytes).
+pub async fn upload(
+    State(shared): State<Arc<Shared>>,
+    Query(UploadName { name }): Query<UploadName>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let found = match gate(&shared, &headers, true, Entry::PanelUpload).await {
+        Ok(found) => found,
+        Err(resp) => return closing(resp),
+    };
+    let Some(attached) = shared.attached.get() else {
+        return closing(not_ready());
+    };
+    let files = match attached.core.files() {
+        Ok(files) => files.clone(),
+        Err(e) => return closing(error(&e)),
+    };
+    let _permit = match shared.admission.body() {
+        Some(permit) => permit,
+        None => return crate::body::busy(),
+    };
+    let holder = Holder::Session(found.holder);
+    let mut up = match files.upload(holder, &name, body::declared(&headers)) {
+        Ok(up) => up,
+        Err(refusal) => return refused(&refusal),
+    };
+    let mut chunks = body.into_data_stream();
+    let received = tokio::time::timeout(body::UPLOAD_WITHIN, async {
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|_| None)?;
+            up.write(&chunk).await.map_err(Some)?;
         }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
-        self.map.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A private folder for one file (the folder only this user reads).
-    fn place(&self, id: &str, name: &str) -> Result<PathBuf, IpcError> {
-        let folder = self.dir.join(id);
-        let made = std::fs::create_dir_all(&folder).and_then(|()| private(&self.dir));
-        made.map_err(|e| {
-            tracing::warn!(error = %e, "cannot make the panel's file folder");
-            IpcError::new(ErrorKind::File, "The panel could not keep the file.")
-        })?;
-        Ok(folder.join(name))
-    }
-
-    /// `choose_file`: a place to write for an export or a report; a file to read must be
-    /// uploaded instead (the page does that before it calls).
-    pub fn choose(&self, args: &Value) -> Result<Value, IpcError> {
-        let ask: Choose = serde_json::from_value(args.clone())
-            .map_err(|_| invalid("The arguments of “choose_file” do not fit the command."))?;
-        if !matches!(ask.purpose.as_str(), "export" | "report") {
-            return Err(invalid(
-                "In the panel a file to read is uploaded from the browser: choose it again.",
-            ));
-        }
-        let name = plain_name(ask.file_name.as_deref().unwrap_or("switchyard-export"))?;
-        let id = random_id(DOWNLOAD_PREFIX);
-        let path = self.place(&id, name)?;
-        self.lock().insert(
-            id.clone(),
-            Entry {
-                path,
-                name: name.to_string(),
-            },
-        );
-        Ok(json!({ "id": id, "path": name }))
-    }
-
-    /// Keeps an uploaded file named `name`; answers as `choose_file` does.
-    pub fn upload(&self, name: &str, bytes: &[u8]) -> Result<Value, IpcError> {
-        let name = plain_name(name)?;
-        let id = random_id("upload-");
-        let path = self.place(&id, name)?;
-        std::fs::write(&path, bytes).map_err(|e| {
-            tracing::warn!(error = %e, "cannot keep an uploaded file");
-            IpcError::new(
-                ErrorKind::File,
-                "The panel could not keep the uploaded file.",
-            )
-        })?;
-        self.lock().insert(
-            id.clone(),
-            Entry {
-                path,
-                name: name.to_string(),
-            },
-        );
-        Ok(json!({ "id": id, "path": format!("{name} (uploaded)") }))
-    }
-
-    /// A written download's name and bytes, once; the file is then gone.
-    pub fn download(&self, id: &str) -> Option<(String, Vec<u8>)> {
-        if !id.starts_with(DOWNLOAD_PREFIX) {
-            return None;
-        }
-        let entry = self.lock().get(id).cloned()?;
-        let bytes = std::fs::read(&entry.path).ok()?;
-        self.lock().remove(id);
-        if let Some(folder) = entry.path.parent() {
-            let _ = std::fs::remove_dir_all(folder);
-        }
-        Some((entry.name, bytes))
-    }
-
-    fn path(&self, id: &Value) -> Result<Value, IpcError> {
-        let id = id.as_str().unwrap_or_default();
-        let map = self.lock();
-        let entry = map.get(id).ok_or_else(|| {
-            invalid("That file was not uploaded to this panel, or it has gone; choose it again.")
-        })?;
-        Ok(json!(entry.path.display().to_string()))
-    }
-
-    /// A file command's answer as the page shows it: a path the panel stands for named as the
-    /// browser knows it ("usage.csv (downloaded)"), never the serving machine's folder.
-    pub fn shown(&self, answer: Value) -> Value {
-        let names: HashMap<String, String> = self
-            .lock()
-            .iter()
-            .map(|(id, entry)| {
-                let how = if id.starts_with(DOWNLOAD_PREFIX) {
-                    "downloaded"
-                } else {
-                    "uploaded"
-                };
-                let path = entry.path.display().to_string();
-                (path, format!("{} ({how})", entry.name))
-            })
-            .collect();
-        renamed(answer, &names)
-    }
-
-    /// A file command's arguments with its file ids as the paths they stand for, under the
-    /// core's names (`file` → `env_file` or `path`, `files` → `extra_files`).
-    pub fn core_args(&self, command: &str, args: Value) -> Result<Value, IpcError> {
-        let Value::Object(mut fields) = args else {
-            return Ok(args);
-        };
-        if let Some(file) = fields.remove("file") {
-            let key = match command {
-                "scan_import" | "import_keys" => "env_file",
-                _ => "path",
-            };
-            let path = if file.is_null() {
-                Value::Null
-            } else {
-                self.path(&file)?
-            };
-            fields.insert(key.into(), path);
-        }
-        if let Some(files) = fields.remove("files") {
-            let ids = files.as_array().cloned().unwrap_or_default();
-            let paths = ids
-                .iter()
-                .map(|id| self.path(id))
-                .collect::<Result<Vec<_>, _>>()?;
-            fields.insert("extra_files".into(), Value::Array(paths));
-        }
-        Ok(Value::Object(fields))
+        Ok::<_, Option<Refused>>(())
+    })
+    .await;
+    match received {
+        Err(_) => body::too_slow(),
+        Ok(Err(None)) => closing(refuse(
+            StatusCode::BAD_REQUEST,
+            ErrorKind::Validation,
+            "The upload was cut off.",
+        )),
+        Ok(Err(Some(refusal))) => refused(&refusal),
+        Ok(Ok(())) => match up.finish().await {
+            Ok(chosen) => axum::Json(json!({ "ok": chosen })).into_response(),
+            Err(refusal) => refused(&refusal),
+        },
     }
 }
 
-/// `value` with every string that is a key of `names` replaced by its name.
-fn renamed(value: Value, names: &HashMap<String, String>) -> Value {
-    match value {
-        Value::String(s) => Value::String(names.get(&s).cloned().unwrap_or(s)),
-        Value::Array(items) => Value::Array(items.into_iter().map(|v| renamed(v, names)).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k, renamed(v, names)))
-                .collect(),
-        ),
-        other => other,
-    }
+fn error(e: &IpcError) -> Response {
+    (status_of(e.kind), axum::Json(json!({ "error": e }))).into_response()
 }
 
-/// The folder readable by this user only.
-fn private(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Arguments as the page sends them, as `choose` gets them.
-    fn page(args: Value) -> Value {
-        crate::commands::core_args(args)
-    }
-
-    #[test]
-    fn only_ids_the_panel_handed_out_become_paths() {
-        let tmp = tempfile::tempdir().unwrap();
-        let files = Files::new(tmp.path().join("panel-files"));
-        let up = files.upload(".env", b"OPENAI_API_KEY=x").unwrap();
-        let id = up["id"].as_str().unwrap();
-        let args = files.core_args("scan_import", json!({"file": id})).unwrap();
-        let path = args["env_file"].as_str().unwrap();
-        assert_eq!(std::fs::read(path).unwrap(), b"OPENAI_API_KEY=x");
-        for forged in ["/etc/passwd", "upload-0", ""] {
-            assert!(
-                files
-                    .core_args("scan_import", json!({"file": forged}))
-                    .is_err(),
-                "{forged} is not a file the panel handed out"
-            );
-        }
-        assert_eq!(
-            files
-                .core_args("export_usage", json!({"file": null}))
-                .unwrap(),
-            json!({"path": null})
+/// `GET /panel/api/files/{id}`: a file a command wrote, downloaded once by the session that
+/// reserved its place.
+pub async fn download(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let found = match gate(&shared, &headers, false, Entry::PanelDownload).await {
+        Ok(found) => found,
+        Err(resp) => return resp,
+    };
+    let Some(attached) = shared.attached.get() else {
+        return not_ready();
+    };
+    let Ok(files) = attached.core.files() else {
+        return not_ready();
+    };
+    let taken = files.take_download(&Holder::Session(found.holder), &id);
+    let opened = match taken {
+        Some((name, path)) => tokio::fs::File::open(&path)
+            .await
+            .ok()
+            .map(|f| (name, path, f)),
+        None => None,
+    };
+    let Some((name, path, file)) = opened else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            ErrorKind::NotFound,
+            "That file is not here: it was downloaded already, or nothing was written to it.",
         );
-        assert!(files.upload("../x", b"").is_err(), "no folder in a name");
+    };
+    // Open, so its folder can go now (on Windows removing an open file fails: the folder is
+    // emptied at the next start instead).
+    if let Some(folder) = path.parent() {
+        let _ = std::fs::remove_dir_all(folder);
     }
-
-    #[test]
-    fn a_download_is_given_once_after_the_command_wrote_it() {
-        let tmp = tempfile::tempdir().unwrap();
-        let files = Files::new(tmp.path().join("panel-files"));
-        let chosen = files
-            .choose(&page(json!({"purpose": "export", "fileName": "usage.csv"})))
-            .unwrap();
-        let id = chosen["id"].as_str().unwrap();
-        assert!(id.starts_with(DOWNLOAD_PREFIX));
-        assert!(files.download(id).is_none(), "nothing written yet");
-        let args = files
-            .core_args("export_config", json!({"file": id}))
-            .unwrap();
-        let written = args["path"].clone();
-        assert_eq!(
-            files.shown(json!({"path": written, "rows": 2})),
-            json!({"path": "usage.csv (downloaded)", "rows": 2}),
-            "the page never sees the serving machine's folder"
-        );
-        std::fs::write(args["path"].as_str().unwrap(), "a,b\n").unwrap();
-        assert_eq!(
-            files.download(id),
-            Some(("usage.csv".to_string(), b"a,b\n".to_vec()))
-        );
-        assert!(files.download(id).is_none(), "once");
-        assert!(
-            files
-                .choose(&page(json!({"purpose": "envFile", "fileName": null})))
-                .is_err(),
-            "a file to read is uploaded"
-        );
+    let stream = tokio_util::io::ReaderStream::new(file);
+    let mut resp = (
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::from_stream(stream),
+    )
+        .into_response();
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        name.replace(|c: char| c == '"' || c.is_control(), "")
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
+    resp
 }

@@ -7,14 +7,18 @@
 //! - It is mounted on the gateway ([`Panel::mount`]), behind the gateway's Host and network
 //!   checks; its doors are the authorization table's `Panel` rows, which the guard lets through
 //!   without a token because the panel signs its browser in itself (`session`).
-//! - Every call after sign-in passes one gate (`api::gate`): same origin and CSRF value for a
-//!   change, the session's token still valid, the table's verdict for its scope here.
-//! - Every command the window has is routed (`commands::route`); what only a desktop can do is
-//!   answered as such, and the native file dialogs become uploads and downloads (`files`).
+//! - Every call after sign-in passes one gate (`api::gate`), from the headers alone: same origin
+//!   and CSRF value for a change, the session's token still valid, the table's verdict for its
+//!   scope here. Only then is a body read, under its route's cap and deadline (`body`), and only
+//!   so many at once, so the panel cannot hold the connections the gateway's tools need.
+//! - Every command the window has is routed (`commands::route`) and allowed by its row of the
+//!   authorization table; what only a desktop can do is answered as such, and the native file
+//!   dialogs become uploads and downloads (`files`), which mint the core's file handles.
 //! - No key value is ever sent: the commands are the window's, which mask them.
 
 mod api;
 mod assets;
+mod body;
 mod commands;
 mod events;
 mod files;
@@ -23,9 +27,11 @@ mod signin;
 mod sse;
 
 pub use assets::CSP;
+pub use body::{BODIES_AT_ONCE, SIGN_INS_AT_ONCE};
 pub use commands::{route, Route};
 pub use events::EVENT_NAMES;
 pub use session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+pub use session::{MAX_SESSIONS, PER_TOKEN};
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -44,12 +50,14 @@ struct Attached {
     app: Switchyard,
     core: Core,
     events: broadcast::Sender<UiEvent>,
-    files: files::Files,
 }
 
 /// What every handler shares.
 struct Shared {
     sessions: session::Sessions,
+    admission: body::Admission,
+    /// Event streams open, by session holder.
+    streams: sse::Streams,
     attached: OnceLock<Attached>,
     place: OnceLock<Place>,
     /// Served whatever the settings say (`serve --ui`); otherwise only while the gateway
@@ -64,6 +72,20 @@ impl Shared {
 
     fn place(&self) -> Place {
         self.place.get().copied().unwrap_or(Place::Desktop)
+    }
+
+    /// Ends session `id`: its files go with it.
+    fn end_session(&self, id: &str) {
+        if let Some(holder) = self.sessions.end(id) {
+            self.release(holder);
+        }
+    }
+
+    /// The files of a session that ended.
+    fn release(&self, holder: String) {
+        if let Some(files) = self.attached.get().and_then(|a| a.core.files().ok()) {
+            files.release(&switchyard_ipc::files::Holder::Session(holder));
+        }
     }
 }
 
@@ -95,6 +117,8 @@ impl Panel {
         Panel {
             shared: Arc::new(Shared {
                 sessions: session::Sessions::default(),
+                admission: body::Admission::default(),
+                streams: sse::Streams::default(),
                 attached: OnceLock::new(),
                 place: OnceLock::new(),
                 always_on,
@@ -117,13 +141,7 @@ impl Panel {
             tracing::warn!("the core did not start: the panel answers that it is starting");
             return;
         };
-        let files = files::Files::new(app.paths().data_dir.join("panel-files"));
-        let _ = self.shared.attached.set(Attached {
-            app,
-            core,
-            events,
-            files,
-        });
+        let _ = self.shared.attached.set(Attached { app, core, events });
     }
 
     /// How many browsers are signed in.
@@ -142,11 +160,10 @@ impl Panel {
             )
             .route("/panel/api/call/{command}", post(api::call))
             .route("/panel/api/events", get(sse::events))
-            .route(
-                "/panel/api/files",
-                post(api::upload).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
-            )
-            .route("/panel/api/files/{id}", get(api::download))
+            // Each handler reads its body itself, after its gate, under its own cap.
+            .route("/panel/api/files", post(files::upload))
+            .route("/panel/api/files/{id}", get(files::download))
+            .layer(DefaultBodyLimit::disable())
             .layer(axum::middleware::map_response(no_store));
         Router::new()
             .route("/", get(|| async { Redirect::to("/panel/") }))

@@ -4,6 +4,11 @@
 //! its token (in memory only, wiped when dropped) and checks it again on every call, so revoking
 //! the token ends every session it opened; signing out ends one. Sessions live in this process's
 //! memory: a restart signs every browser out.
+//!
+//! Invariants: a token has at most [`PER_TOKEN`] sessions (its own oldest makes room), and the
+//! process at most [`MAX_SESSIONS`]; a sign-in past that is refused, never paid for with another
+//! token's session. Each session has a holder id of its own (not its cookie) for the files it
+//! uploads and downloads, which go when it ends.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,8 +25,11 @@ pub const CSRF_COOKIE: &str = "switchyard_csrf";
 pub const CSRF_HEADER: &str = "x-switchyard-csrf";
 /// A session unused this long is gone; the browser signs in again.
 pub const IDLE_LIMIT: Duration = Duration::from_secs(8 * 3600);
-/// At most this many sessions at once; the oldest is ended to make room.
-const MAX_SESSIONS: usize = 64;
+/// At most this many sessions of one token; its own oldest is ended to make room.
+pub const PER_TOKEN: usize = 8;
+/// At most this many sessions at once; past it a sign-in is refused (no token's sessions are
+/// ended for another's).
+pub const MAX_SESSIONS: usize = 256;
 
 /// Who a session is, as the page may see it (never its token).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -36,6 +44,10 @@ pub struct Who {
 
 struct Session {
     token: Arc<SecretString>,
+    /// The token's id (its row), whose sessions are counted together.
+    token_id: String,
+    /// Who its files belong to (`switchyard_ipc::files::Holder::Session`).
+    holder: String,
     csrf: String,
     who: Who,
     last_used: Instant,
@@ -46,7 +58,23 @@ pub struct Found {
     pub id: String,
     pub token: Arc<SecretString>,
     pub who: Who,
+    /// Who its files belong to.
+    pub holder: String,
 }
+
+/// A new session, or why there is none.
+#[derive(Debug)]
+pub struct Opened {
+    pub id: String,
+    pub csrf: String,
+    /// Holders of the sessions that ended to make room or had been idle too long: their
+    /// files go.
+    pub ended: Vec<String>,
+}
+
+/// Too many sessions are open for another one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
 
 /// The sessions of this process.
 #[derive(Default, Clone)]
@@ -68,30 +96,45 @@ impl Sessions {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A new session for `token`: its id and CSRF value.
-    pub fn open(&self, token: Arc<SecretString>, who: Who) -> (String, String) {
+    /// A new session for `token` (whose id is `token_id`): its id and CSRF value. The token's
+    /// own oldest session makes room past [`PER_TOKEN`]; past [`MAX_SESSIONS`] it is [`Full`].
+    pub fn open(&self, token: Arc<SecretString>, token_id: &str, who: Who) -> Result<Opened, Full> {
         let (id, csrf) = (random(), random());
         let mut map = self.lock();
-        map.retain(|_, s| s.last_used.elapsed() < IDLE_LIMIT);
+        let mut ended: Vec<String> = Vec::new();
+        let idle: Vec<String> = map
+            .iter()
+            .filter(|(_, s)| s.last_used.elapsed() >= IDLE_LIMIT)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut own: Vec<(Instant, String)> = map
+            .iter()
+            .filter(|(_, s)| s.token_id == token_id && s.last_used.elapsed() < IDLE_LIMIT)
+            .map(|(k, s)| (s.last_used, k.clone()))
+            .collect();
+        own.sort();
+        let make_room = (own.len() + 1).saturating_sub(PER_TOKEN);
+        let remove = idle
+            .into_iter()
+            .chain(own.into_iter().take(make_room).map(|(_, k)| k));
+        for key in remove {
+            ended.extend(map.remove(&key).map(|s| s.holder));
+        }
         if map.len() >= MAX_SESSIONS {
-            let oldest = map
-                .iter()
-                .min_by_key(|(_, s)| s.last_used)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                map.remove(&oldest);
-            }
+            return Err(Full);
         }
         map.insert(
             id.clone(),
             Session {
                 token,
+                token_id: token_id.to_string(),
+                holder: random(),
                 csrf: csrf.clone(),
                 who,
                 last_used: Instant::now(),
             },
         );
-        (id, csrf)
+        Ok(Opened { id, csrf, ended })
     }
 
     /// The live session `id` names, marked used; `csrf`, when given, must be its CSRF value.
@@ -101,7 +144,7 @@ impl Sessions {
             return Err(Refusal::SignedOut);
         };
         if session.last_used.elapsed() >= IDLE_LIMIT {
-            map.remove(id);
+            // Its files go when the next sign-in sweeps idle sessions (or at restart).
             return Err(Refusal::SignedOut);
         }
         if let Some(given) = csrf {
@@ -114,12 +157,13 @@ impl Sessions {
             id: id.to_string(),
             token: Arc::clone(&session.token),
             who: session.who.clone(),
+            holder: session.holder.clone(),
         })
     }
 
-    /// Ends session `id` (sign-out, or its token no longer valid).
-    pub fn end(&self, id: &str) {
-        self.lock().remove(id);
+    /// Ends session `id` (sign-out, or its token no longer valid); its holder, whose files go.
+    pub fn end(&self, id: &str) -> Option<String> {
+        self.lock().remove(id).map(|s| s.holder)
     }
 
     /// How many sessions are open.
@@ -176,12 +220,20 @@ mod tests {
         }
     }
 
+    fn open(sessions: &Sessions, token: &str) -> Result<Opened, Full> {
+        sessions.open(Arc::new(SecretString::new(token.into())), token, who())
+    }
+
     #[test]
     fn a_session_needs_its_own_csrf_value_and_ends_when_asked() {
         let sessions = Sessions::default();
-        let (id, csrf) = sessions.open(Arc::new(SecretString::new("sy-x".into())), who());
+        let Opened { id, csrf, .. } = open(&sessions, "sy-x").unwrap();
         assert_ne!(id, csrf, "two independent random values");
-        assert!(sessions.find(&id, Some(&csrf)).is_ok());
+        let found = sessions.find(&id, Some(&csrf)).unwrap();
+        assert_ne!(
+            found.holder, id,
+            "a file holder is not the session's cookie"
+        );
         assert_eq!(
             sessions.find(&id, Some("forged")).err(),
             Some(Refusal::Csrf),
@@ -191,11 +243,52 @@ mod tests {
             sessions.find("other", Some(&csrf)).err(),
             Some(Refusal::SignedOut)
         );
-        sessions.end(&id);
+        assert_eq!(sessions.end(&id), Some(found.holder));
         assert_eq!(
             sessions.find(&id, Some(&csrf)).err(),
             Some(Refusal::SignedOut)
         );
+    }
+
+    #[test]
+    fn a_token_makes_room_among_its_own_sessions_only() {
+        let sessions = Sessions::default();
+        let others: Vec<Opened> = (0..PER_TOKEN)
+            .map(|_| open(&sessions, "b").unwrap())
+            .collect();
+        let first = open(&sessions, "a").unwrap();
+        let mut ended = Vec::new();
+        for _ in 0..(4 * PER_TOKEN) {
+            ended.extend(open(&sessions, "a").unwrap().ended);
+        }
+        assert_eq!(
+            sessions.len(),
+            2 * PER_TOKEN,
+            "each token holds at most its share"
+        );
+        assert_eq!(
+            ended.len(),
+            3 * PER_TOKEN + 1,
+            "each sign-in past the cap ended one of a's"
+        );
+        assert!(sessions.find(&first.id, None).is_err(), "a's oldest went");
+        for other in &others {
+            assert!(
+                sessions.find(&other.id, None).is_ok(),
+                "signing in again and again with one token never signs another token's browser out"
+            );
+        }
+    }
+
+    #[test]
+    fn past_the_process_cap_a_sign_in_is_refused_not_paid_for_by_another_token() {
+        let sessions = Sessions::default();
+        let first = open(&sessions, "t0").unwrap();
+        for i in 1..MAX_SESSIONS {
+            open(&sessions, &format!("t{i}")).unwrap();
+        }
+        assert_eq!(open(&sessions, "late").err(), Some(Full));
+        assert!(sessions.find(&first.id, None).is_ok(), "the oldest stays");
     }
 
     #[test]
@@ -212,16 +305,5 @@ mod tests {
             !csrf.contains("HttpOnly"),
             "the page reads the CSRF cookie to send it back"
         );
-    }
-
-    #[test]
-    fn the_oldest_session_makes_room() {
-        let sessions = Sessions::default();
-        let (first, _) = sessions.open(Arc::new(SecretString::new("a".into())), who());
-        for _ in 0..MAX_SESSIONS {
-            sessions.open(Arc::new(SecretString::new("b".into())), who());
-        }
-        assert_eq!(sessions.len(), MAX_SESSIONS);
-        assert!(sessions.find(&first, None).is_err(), "the oldest went");
     }
 }

@@ -1,11 +1,15 @@
 //! Signing in and out (`/panel/api/session`): a token the authorization table lets open the
 //! panel here makes a session (`session.rs`) from the panel's own page only (no login CSRF);
-//! `GET` says who the page is signed in as; `DELETE` ends the session.
+//! `GET` says who the page is signed in as; `DELETE` ends the session. A sign-in is decided from
+//! its headers before its body is read, and only [`crate::SIGN_INS_AT_ONCE`] bodies are read at
+//! once, each small and within seconds (`body::SIGN_IN`): no one without a token can hold the
+//! panel's memory or the gateway's connections.
 
 use crate::api::{forbidden, gate, not_ready, owner_of, panel_open, refuse, same_origin};
-use crate::session::{self, Who};
+use crate::body::{self, closing};
+use crate::session::{self, Opened, Who};
 use crate::{Https, Shared};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +17,7 @@ use axum::Extension;
 use serde_json::json;
 use std::sync::Arc;
 use switchyard_app::secrets::SecretString;
-use switchyard_core::authz::Place;
+use switchyard_core::authz::{Entry, Place};
 use switchyard_core::TokenScope;
 use switchyard_ipc::ErrorKind;
 
@@ -40,12 +44,24 @@ pub async fn sign_in(
     State(shared): State<Arc<Shared>>,
     https: Option<Extension<Https>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     if !same_origin(&headers) {
-        return forbidden("Sign in from the panel's own page (its Origin did not match).");
+        return closing(forbidden(
+            "Sign in from the panel's own page (its Origin did not match).",
+        ));
     }
-    let Ok(SignIn { token }) = serde_json::from_slice::<SignIn>(&body) else {
+    let bytes = {
+        let _permit = match shared.admission.sign_in() {
+            Some(permit) => permit,
+            None => return crate::body::busy(),
+        };
+        match body::read(&headers, body, body::SIGN_IN).await {
+            Ok(bytes) => bytes,
+            Err(resp) => return resp,
+        }
+    };
+    let Ok(SignIn { token }) = serde_json::from_slice::<SignIn>(&bytes) else {
         return refuse(
             StatusCode::BAD_REQUEST,
             ErrorKind::Validation,
@@ -78,7 +94,17 @@ pub async fn sign_in(
         scope: caller.scope,
         owner: caller.owner,
     };
-    let (id, csrf) = shared.sessions.open(token, who.clone());
+    let opened = shared.sessions.open(token, &caller.token_id, who.clone());
+    let Ok(Opened { id, csrf, ended }) = opened else {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Unavailable,
+            "The panel has as many browsers signed in as it keeps: sign out elsewhere, or try again later.",
+        );
+    };
+    for holder in ended {
+        shared.release(holder);
+    }
     let mut resp = axum::Json(json!({ "who": who, "place": place_name(place) })).into_response();
     for value in session::set_cookies(&id, &csrf, https.is_some_and(|Extension(Https(on))| on)) {
         if let Ok(v) = HeaderValue::from_str(&value) {
@@ -99,7 +125,7 @@ fn place_name(place: Place) -> &'static str {
 /// page asks before it knows, so not signed in is an answer, not a failure).
 pub async fn whoami(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let place = place_name(shared.place());
-    match gate(&shared, &headers, false).await {
+    match gate(&shared, &headers, false, Entry::Panel).await {
         Ok(found) => axum::Json(json!({ "who": found.who, "place": place })).into_response(),
         Err(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
             let mut answer = axum::Json(json!({ "who": null, "place": place })).into_response();
@@ -116,9 +142,9 @@ pub async fn whoami(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Re
 
 /// `DELETE /panel/api/session`: signs this browser out.
 pub async fn sign_out(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    match gate(&shared, &headers, true).await {
+    match gate(&shared, &headers, true, Entry::Panel).await {
         Ok(found) => {
-            shared.sessions.end(&found.id);
+            shared.end_session(&found.id);
             signed_out_ok()
         }
         Err(resp) => resp,

@@ -1,6 +1,6 @@
 //! The window's IPC surface: one forwarding Tauri command per entry of the core's command list
-//! ([`switchyard_ipc::for_each_command!`]), the window's own commands ([`local`]), the commands
-//! on files the user chose in a native dialog ([`files`]) and the typed events, all registered in one `specta_builder()` that serves both the app and the bindings
+//! ([`switchyard_ipc::for_each_command!`]; the file commands among them take handles), the
+//! window's own commands ([`local`]), the native file dialog ([`files`]) and the typed events, all registered in one `specta_builder()` that serves both the app and the bindings
 //! export. The shapes themselves live in `switchyard_ipc`.
 
 #[cfg(test)]
@@ -63,16 +63,6 @@ macro_rules! forwarders {
                     local::update_settings,
                     crate::update::install_update,
                     files::choose_file,
-                    files::scan_import,
-                    files::import_keys,
-                    files::load_price_file,
-                    files::export_usage,
-                    files::find_keys,
-                    files::move_key,
-                    files::export_readiness_report,
-                    files::export_drill_report,
-                    files::export_config,
-                    files::import_config,
                     $(forward::$name,)*
                 ])
                 .events(tauri_specta::collect_events![

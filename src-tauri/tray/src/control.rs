@@ -1,5 +1,5 @@
 //! What the core process does besides the page's commands: one instance per data folder, the
-//! window's own call (`window_closed`), and waiting for Quit.
+//! window's own calls (`window_closed`, a file its dialog chose), and waiting for Quit.
 
 use serde_json::{json, Value};
 use std::fs::File;
@@ -70,6 +70,23 @@ pub struct Control {
 impl Control {
     pub fn new(core: Core, ui: broadcast::Sender<UiEvent>, quit: CancellationToken) -> Self {
         Control { core, ui, quit }
+    }
+
+    /// A file the user picked in the window's native dialog: a handle for the page's file
+    /// commands. Only the window sends this, over the data folder's private socket; it is not a
+    /// command of the list, so the browser panel (which calls the list) cannot.
+    fn grant_file(&self, args: Value) -> Result<Value, IpcError> {
+        let grant: switchyard_ipc::wire::Grant = serde_json::from_value(args).map_err(|_| {
+            IpcError::new(
+                switchyard_ipc::ErrorKind::Validation,
+                "The window's chosen file did not fit.",
+            )
+        })?;
+        let chosen = self
+            .core
+            .files()?
+            .chosen_in_dialog(grant.path, grant.purpose);
+        Ok(json!(chosen))
     }
 
     /// The window closed: quit if the user turned "keep running in the tray" off; otherwise
@@ -146,6 +163,7 @@ impl Handler for Control {
                     Ok(json!({ "quitting": true }))
                 }
                 "login_entry" => login_entry(args).await,
+                switchyard_ipc::wire::GRANT_FILE => self.grant_file(args),
                 _ => dispatch(&self.core, &name, args).await,
             }
         })

@@ -160,6 +160,17 @@ impl Panel {
         }
     }
 
+    /// The serving process's resident memory, in bytes (Linux).
+    pub fn rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        kb * 1024
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -254,3 +265,6 @@ pub fn raw_status(addr: SocketAddr, request: &str) -> u16 {
     s.read_exact(&mut head).unwrap();
     std::str::from_utf8(&head[9..12]).unwrap().parse().unwrap()
 }
+
+pub use switchyard_ipc::files::UPLOAD_MAX;
+pub use switchyard_panel::{MAX_SESSIONS, SIGN_INS_AT_ONCE};

@@ -10,6 +10,8 @@
 mod harness;
 mod https;
 mod keys;
+mod limits;
+mod paths;
 #[path = "../stdin.rs"]
 mod stdin;
 

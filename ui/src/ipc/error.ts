@@ -11,6 +11,7 @@ const KNOWN: Record<ErrorKind, true> = {
   notificationsUnavailable: true,
   unavailable: true,
   cancelled: true,
+  forbidden: true,
   internal: true,
 };
 const KINDS: readonly string[] = Object.keys(KNOWN);
@@ -71,6 +72,8 @@ export function errorTitle(kind: ErrorKind): string {
       return "Not available now";
     case "cancelled":
       return "Cancelled";
+    case "forbidden":
+      return "Not allowed";
     case "internal":
       return "Something went wrong";
   }

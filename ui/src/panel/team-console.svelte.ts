@@ -8,12 +8,12 @@ import type { CreatedTeamToken, TeamConsole } from "../ipc/types";
 
 class TeamConsoleResource extends Resource<TeamConsole | null> {
   constructor() {
-    super(null, { read: () => api.teamConsole(null), pollMs: TEAM_POLL_MS });
+    super(null, { read: () => api.teamConsole(), pollMs: TEAM_POLL_MS });
   }
 
   /** Revokes token `id` on every replica, then reads the console again. */
   async revoke(id: string): Promise<void> {
-    await api.revokeTeamToken(id, null);
+    await api.revokeTeamToken(id);
     await this.reload();
   }
 

@@ -6,7 +6,7 @@
 
 pub mod attach;
 mod console;
-pub use console::{NewTeamToken, TeamToken};
+pub use console::{Issuer, NewTeamToken, TeamToken};
 pub(crate) mod budgets;
 mod check;
 pub mod overview;

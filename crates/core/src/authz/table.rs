@@ -8,8 +8,14 @@ use super::{Door, Grants, Row};
 const TOOLS: Grants = Grants::new(ALL, ALL, NO);
 /// A team replica's administration: an admin token only.
 const ADMIN: Grants = Grants::new(NO, ALL, NO);
-/// Making or revoking tokens: an admin token, for its own owner only.
-const ADMIN_OWN: Grants = Grants::new(NO, OWN, NO);
+/// Who a team admin token may make and revoke a tool's token for: [`ALL`], any person of the
+/// team (the team console's purpose), or [`OWN`], its own owner only. One decision, which the team
+/// API's rows and the panel's team-console rows both read (a test holds them equal).
+pub const TEAM_TOKENS_FOR: super::Verdict = ALL;
+/// Making or revoking a person's tool token on a replica (the team API, the team console).
+const TEAM_TOKENS: Grants = Grants::new(NO, TEAM_TOKENS_FOR, NO);
+/// Only the one who manages this machine: a panel token.
+const OPERATOR: Grants = NONE.and_panel(ALL);
 /// Not served at this place (the team API on a desktop).
 const NONE: Grants = Grants::new(NO, NO, NO);
 
@@ -79,9 +85,9 @@ table! {
     TeamReadiness => Door::Path("/switchyard/team/v1/readiness"), "POST",
         desktop: NONE, replica: ADMIN, "runs the checks: stores a run, may notify";
     TeamTokens => Door::Path("/switchyard/team/v1/tokens"), "POST",
-        desktop: NONE, replica: ADMIN_OWN, "a tool's token for the admin's own owner";
+        desktop: NONE, replica: TEAM_TOKENS, "a tool's token for a person of the team (`own`: the admin's own owner only)";
     TeamToken => Door::Under("/switchyard/team/v1/tokens/"), "DELETE",
-        desktop: NONE, replica: ADMIN_OWN, "revokes one of the admin's owner's tokens";
+        desktop: NONE, replica: TEAM_TOKENS, "revokes a person's tool token (`own`: the admin's own owner's only)";
     McpAsk => Door::McpTool("ask"), "MCP",
         desktop: TOOLS, replica: TOOLS, "generates with the caller's own token";
     McpStatus => Door::McpTool("status"), "MCP",
@@ -102,6 +108,36 @@ table! {
     PanelHome => Door::Page("/"), "GET",
         desktop: NONE, replica: NONE, "sends a browser to the panel; reads nothing";
     Panel => Door::Panel(crate::token_scope::PANEL_PREFIX), "GET, POST, DELETE",
-        desktop: NONE.and_panel(ALL), replica: Grants::new(OWN, ALL, NO).and_panel(ALL),
+        desktop: OPERATOR, replica: Grants::new(OWN, ALL, NO).and_panel(ALL),
         "the control panel: manages this machine as the window does (a replica's team: an admin token; a person's token sees their own)";
+    PanelCommands => Door::PanelCall("*"), "POST",
+        desktop: OPERATOR, replica: OPERATOR,
+        "manages this machine: backends, keys, tokens, settings, files";
+    PanelAppInfo => Door::PanelCall("app_info"), "POST",
+        desktop: OPERATOR, replica: Grants::new(OWN, OWN, NO).and_panel(ALL),
+        "the version; the serving machine's folders to its operator only (`own`: without them)";
+    PanelSettings => Door::PanelCall("get_settings"), "POST",
+        desktop: OPERATOR, replica: Grants::new(ALL, ALL, NO).and_panel(ALL),
+        "the theme and the page's settings, to draw the page";
+    PanelFirstPaint => Door::PanelCall("report_first_paint"), "POST",
+        desktop: OPERATOR, replica: Grants::new(ALL, ALL, NO).and_panel(ALL), "nothing: the page painted";
+    PanelTeamConsole => Door::PanelCall("team_console"), "POST",
+        desktop: OPERATOR, replica: Grants::new(OWN, ALL, NO).and_panel(ALL),
+        "the team's spend, budgets and tokens (`own`: the person's)";
+    PanelTeamTokens => Door::PanelCall("create_team_token"), "POST",
+        desktop: OPERATOR, replica: TEAM_TOKENS.and_panel(ALL),
+        "a tool's token for a person of the team, as `/switchyard/team/v1/tokens`";
+    PanelRevokeTeamToken => Door::PanelCall("revoke_team_token"), "POST",
+        desktop: OPERATOR, replica: Grants::new(OWN, TEAM_TOKENS_FOR, NO).and_panel(ALL),
+        "revokes a person's tool token (`own`: one of the person's own)";
+    PanelEvents => Door::PanelApi("/panel/api/events"), "GET",
+        desktop: OPERATOR, replica: Grants::new(OWN, OWN, NO).and_panel(ALL),
+        "the core's events (`own`: that something changed, never what)";
+    PanelUpload => Door::PanelApi("/panel/api/files"), "POST",
+        desktop: OPERATOR, replica: OPERATOR, "keeps a file to read on the serving machine, within quotas";
+    PanelDownload => Door::PanelApi("/panel/api/files/…"), "GET",
+        desktop: OPERATOR, replica: OPERATOR, "a file a command wrote, once, to the session that reserved it";
+    TeamAdminToken => Door::Act("make or revoke a team admin token"), "—",
+        desktop: NONE, replica: OPERATOR,
+        "an admin token administers the team: only the replica's operator (and the CLI with the team database) makes or revokes one";
 }

@@ -58,7 +58,10 @@ fn refused(entry: Entry, place: Place) -> String {
         authz::Door::Path(p)
         | authz::Door::Under(p)
         | authz::Door::Page(p)
-        | authz::Door::Panel(p) => p.to_string(),
+        | authz::Door::Panel(p)
+        | authz::Door::PanelCall(p)
+        | authz::Door::PanelApi(p)
+        | authz::Door::Act(p) => p.to_string(),
     };
     let at = match place {
         Place::Replica => "on a team replica",

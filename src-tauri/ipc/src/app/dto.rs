@@ -96,6 +96,20 @@ pub struct AppInfo {
     pub first_paint_ms: Option<u32>,
 }
 
+impl AppInfo {
+    /// This answer without the serving machine's folders and addresses: what a caller that
+    /// does not manage the machine sees (a team token's session of the browser panel).
+    pub fn without_paths(self) -> AppInfo {
+        AppInfo {
+            data_dir: String::new(),
+            log_dir: String::new(),
+            db_file: String::new(),
+            demo_base_url: String::new(),
+            ..self
+        }
+    }
+}
+
 impl KeychainStatus {
     pub fn from_check(
         service: &str,

@@ -3,9 +3,10 @@
 
 use super::dto::{Backend, BackendDraft, Check, Key, KeyInput, KindInfo};
 use super::forms::{ImportResult, ImportScanResult};
+use crate::files::{Access, FileHandle, Granted};
 use crate::issues::ValidationReport;
 use crate::{dtos, Core, IpcError};
-use std::path::PathBuf;
+use switchyard_app::AppError;
 use switchyard_core::BackendKind;
 
 type Res<T> = Result<T, IpcError>;
@@ -139,22 +140,32 @@ pub async fn test_key(core: &Core, backend_id: String, key_id: Option<String>) -
         .into())
 }
 
-/// Finds keys in the environment and, if given, a `.env` file. Results are masked.
+/// Finds keys in the environment and, if given, a chosen `.env` file. Results are masked.
 #[tracing::instrument(skip(core))]
-pub async fn scan_import(core: &Core, env_file: Option<PathBuf>) -> Res<ImportScanResult> {
-    Ok(core.app()?.backends().scan_import(env_file).await?.into())
+pub async fn scan_import(core: &Core, file: Option<FileHandle>) -> Res<ImportScanResult> {
+    let file = core.files()?.resolve_opt(file.as_ref(), Access::Read)?;
+    let path = file.as_ref().map(|f| f.path().to_path_buf());
+    let scanned = core.app()?.backends().scan_import(path).await;
+    Ok(scrub_opt(file.as_ref(), scanned)?.into())
 }
 
+/// Imports the findings `ids` of the last scan of the same file.
 #[tracing::instrument(skip(core))]
 pub async fn import_keys(
     core: &Core,
-    env_file: Option<PathBuf>,
+    file: Option<FileHandle>,
     ids: Vec<String>,
 ) -> Res<ImportResult> {
-    Ok(core
-        .app()?
-        .backends()
-        .import_keys(env_file, ids)
-        .await?
-        .into())
+    let file = core.files()?.resolve_opt(file.as_ref(), Access::Read)?;
+    let path = file.as_ref().map(|f| f.path().to_path_buf());
+    let imported = core.app()?.backends().import_keys(path, ids).await;
+    Ok(scrub_opt(file.as_ref(), imported)?.into())
+}
+
+/// `result` with its error naming `file` as the caller knows it.
+fn scrub_opt<T>(file: Option<&Granted>, result: Result<T, AppError>) -> Res<T> {
+    result.map_err(|e| match file {
+        Some(f) => f.scrub(e.into()),
+        None => e.into(),
+    })
 }

@@ -1,31 +1,39 @@
-//! Configuration file commands. Both take a path the window resolved from a file the user chose
-//! in its own dialog (`for_each_file_command!`).
+//! Configuration file commands. Both take a handle to a file chosen in a dialog or the panel
+//! (`crate::files`), never a path.
 
 use super::dto::{ConfigApproval, ConfigImport};
+use crate::files::{Access, FileHandle};
 use crate::{Core, IpcError};
-use std::path::PathBuf;
 use switchyard_app::config_file::{self, ImportOptions};
 
 type Res<T> = Result<T, IpcError>;
 
-/// Writes the configuration (no secrets) to `path`; answers with the path written.
+/// Writes the configuration (no secrets) to `file`; answers with the file as the caller knows it.
 #[tracing::instrument(skip(core))]
-pub async fn export_config(core: &Core, path: PathBuf) -> Res<String> {
-    core.app()?.config_file().export_to(path.clone()).await?;
-    Ok(path.display().to_string())
+pub async fn export_config(core: &Core, file: FileHandle) -> Res<String> {
+    let file = core.files()?.resolve(&file, Access::Write)?;
+    let written = core
+        .app()?
+        .config_file()
+        .export_to(file.path().into())
+        .await;
+    written.map_err(|e| file.scrub(e.into()))?;
+    Ok(file.shown())
 }
 
-/// Checks the file at `path` and, unless `dry_run`, applies it when it has no issue and every
-/// change that needs approval is in `approved` (what the dialog showed the user).
+/// Checks `file` and, unless `dry_run`, applies it when it has no issue and every change that
+/// needs approval is in `approved` (what the dialog showed the user).
 #[tracing::instrument(skip(core, approved))]
 pub async fn import_config(
     core: &Core,
-    path: PathBuf,
+    file: FileHandle,
     dry_run: bool,
     approved: ConfigApproval,
 ) -> Res<ConfigImport> {
     let app = core.app()?;
-    let file = config_file::read(path).await?;
+    let chosen = core.files()?.resolve(&file, Access::Read)?;
+    let read = config_file::read(chosen.path().into()).await;
+    let file = read.map_err(|e| chosen.scrub(e.into()))?;
     let options = ImportOptions {
         dry_run,
         approved: approved.into(),

@@ -8,6 +8,7 @@ pub use super::usage::{
     apply_price_update, check_price_update, reprice_history, rescan_usage, rollback_prices,
     usage_by_project, usage_by_source, usage_windows,
 };
+use crate::files::{Access, FileHandle};
 use crate::{Core, IpcError};
 
 type Res<T> = Result<T, IpcError>;
@@ -66,10 +67,16 @@ pub async fn remove_price_override(core: &Core, model: String) -> Res<Prices> {
         .into())
 }
 
-/// Loads a newer price file from disk; a malformed one is refused with the reason.
+/// Loads a chosen price file; a malformed one is refused with the reason.
 #[tracing::instrument(skip(core))]
-pub async fn load_price_file(core: &Core, path: std::path::PathBuf) -> Res<Prices> {
-    Ok(core.app()?.costs().load_price_file(path).await?.into())
+pub async fn load_price_file(core: &Core, file: FileHandle) -> Res<Prices> {
+    let file = core.files()?.resolve(&file, Access::Read)?;
+    let loaded = core
+        .app()?
+        .costs()
+        .load_price_file(file.path().into())
+        .await;
+    Ok(loaded.map_err(|e| file.scrub(e.into()))?.into())
 }
 
 /// Back to the bundled prices (overrides stay).
@@ -102,20 +109,29 @@ pub async fn save_budgets(core: &Core, budgets: Vec<Budget>) -> Res<Vec<BudgetSt
     Ok(all(costs.budget_statuses().await?))
 }
 
-/// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `path` (from the
-/// save dialog) or, when null, into the data folder's `exports/`; says where.
+/// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to `file` (chosen to
+/// save to) or, when null, into the data folder's `exports/`; says where.
 #[tracing::instrument(skip(core))]
 pub async fn export_usage(
     core: &Core,
     range: CostRange,
     kind: ExportKind,
     format: ExportFormat,
-    path: Option<std::path::PathBuf>,
+    file: Option<FileHandle>,
 ) -> Res<ExportDone> {
-    let dest = path;
+    let file = core.files()?.resolve_opt(file.as_ref(), Access::Write)?;
+    let dest = file.as_ref().map(|f| f.path().to_path_buf());
     let costs = core.app()?.costs();
-    Ok(costs
+    let done = costs
         .export(range.into(), kind.into(), format.into(), dest)
-        .await?
-        .into())
+        .await;
+    let mut done: ExportDone = match &file {
+        Some(f) => done.map_err(|e| f.scrub(e.into()))?,
+        None => done?,
+    }
+    .into();
+    if let Some(f) = file {
+        done.path = f.shown();
+    }
+    Ok(done)
 }

@@ -32,11 +32,15 @@ pub async fn export_drill_report(
     core: &Core,
     run_id: String,
     format: ReportFormat,
-    path: std::path::PathBuf,
+    file: crate::files::FileHandle,
 ) -> Res<String> {
+    let file = core.files()?.resolve(&file, crate::files::Access::Write)?;
     let drills = core.drills()?;
-    let written = drills.export_report(run_id, format.into(), path).await?;
-    Ok(written.display().to_string())
+    let written = drills
+        .export_report(run_id, format.into(), file.path().into())
+        .await;
+    written.map_err(|e| file.scrub(e.into()))?;
+    Ok(file.shown())
 }
 
 /// What a live drill of `route` would do and the most it can spend (nothing runs).

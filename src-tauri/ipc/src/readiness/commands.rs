@@ -23,11 +23,15 @@ pub async fn export_readiness_report(
     core: &Core,
     run_id: String,
     format: ReportFormat,
-    path: std::path::PathBuf,
+    file: crate::files::FileHandle,
 ) -> Res<String> {
+    let file = core.files()?.resolve(&file, crate::files::Access::Write)?;
     let readiness = core.readiness()?;
-    let written = readiness.export_report(run_id, format.into(), path).await?;
-    Ok(written.display().to_string())
+    let written = readiness
+        .export_report(run_id, format.into(), file.path().into())
+        .await;
+    written.map_err(|e| file.scrub(e.into()))?;
+    Ok(file.shown())
 }
 
 #[tracing::instrument(skip(core))]

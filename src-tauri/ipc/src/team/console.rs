@@ -1,14 +1,16 @@
 //! The team console: the browser panel on a team replica (`switchyard serve --ui --team …`)
-//! reads the replica's own team — its overview and tokens — and makes and revokes tokens. A
-//! person's session is narrowed to that person by the panel (`person`); on a core that is no
-//! replica each command says where the console is.
+//! reads the replica's own team — its overview and tokens — and makes and revokes tokens. The
+//! commands of the list are the replica's operator's; the panel calls the `…_as` and `…_for`
+//! functions for a team token's session, with who it is (never what the page says), and the
+//! authorization table decides how far each reaches (`switchyard_app::team::Issuer`). On a core
+//! that is no replica each command says where the console is.
 
 use super::dto::TeamOverview;
 use crate::gateway::dto::TokenScope;
 use crate::{Core, ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::team::{Team, TeamToken};
+use switchyard_app::team::{Issuer, Team, TeamToken};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -68,7 +70,13 @@ fn replica(core: &Core) -> Res<&Team> {
     })
 }
 
-pub async fn team_console(core: &Core, person: Option<String>) -> Res<TeamConsole> {
+/// The team as the replica's operator sees it.
+pub async fn team_console(core: &Core) -> Res<TeamConsole> {
+    team_console_for(core, None).await
+}
+
+/// The team, narrowed to `person`'s spend, budgets and tokens when given.
+pub async fn team_console_for(core: &Core, person: Option<String>) -> Res<TeamConsole> {
     let app = core.app()?;
     let team = replica(core)?;
     let mut overview = switchyard_interfaces::team_api::gather(team, app).await?;
@@ -94,6 +102,8 @@ pub async fn team_console(core: &Core, person: Option<String>) -> Res<TeamConsol
     })
 }
 
+/// Makes a team token for `owner` (an admin token with `admin`), as the replica's operator: the
+/// window and a panel token's session. The console's team tokens call [`create_team_token_as`].
 #[tracing::instrument(skip(core))]
 pub async fn create_team_token(
     core: &Core,
@@ -101,19 +111,42 @@ pub async fn create_team_token(
     owner: String,
     admin: bool,
 ) -> Res<CreatedTeamToken> {
+    create_team_token_as(core, &Issuer::operator(), name, Some(owner), admin).await
+}
+
+/// Makes a team token as far as the authorization table lets `by` (another person's, an admin
+/// token: each its own row).
+#[tracing::instrument(skip(core))]
+pub async fn create_team_token_as(
+    core: &Core,
+    by: &Issuer,
+    name: String,
+    owner: Option<String>,
+    admin: bool,
+) -> Res<CreatedTeamToken> {
     let scope = if admin {
         switchyard_app::TokenScope::Admin
     } else {
         switchyard_app::TokenScope::Gateway
     };
-    let new = replica(core)?.issue_token(&name, &owner, scope).await?;
+    let new = replica(core)?
+        .issue_token(by, &name, owner.as_deref(), scope)
+        .await?;
     Ok(CreatedTeamToken {
         token: new.token.into(),
         value: new.value,
     })
 }
 
+/// Revokes team token `id` as the replica's operator; the console's team tokens call
+/// [`revoke_team_token_as`].
 #[tracing::instrument(skip(core))]
-pub async fn revoke_team_token(core: &Core, id: String, person: Option<String>) -> Res<()> {
-    Ok(replica(core)?.revoke_for(&id, person.as_deref()).await?)
+pub async fn revoke_team_token(core: &Core, id: String) -> Res<()> {
+    revoke_team_token_as(core, &Issuer::operator(), id).await
+}
+
+/// Revokes team token `id` as far as the table lets `by`; one out of reach is "not found".
+#[tracing::instrument(skip(core))]
+pub async fn revoke_team_token_as(core: &Core, by: &Issuer, id: String) -> Res<()> {
+    Ok(replica(core)?.revoke_token(by, &id).await?)
 }

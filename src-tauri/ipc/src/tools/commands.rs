@@ -2,6 +2,7 @@
 //! and moving plaintext provider keys into the keychain.
 
 use super::dto::{parse_tool, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
+use crate::files::{Access, FileHandle, Granted};
 use crate::{dtos, Core, IpcError};
 use switchyard_tools::ConnectChoice;
 
@@ -56,10 +57,22 @@ pub async fn uninstall_statusline(core: &Core) -> Res<FilesChanged> {
     Ok(core.tools()?.uninstall_statusline().await?.into())
 }
 
-/// Provider keys in shell profiles, the tools' files and `extra_files`, masked.
+/// The paths of the chosen `files`, and the chosen files to name errors by.
+fn chosen(core: &Core, files: &[FileHandle], wanted: Access) -> Res<Vec<Granted>> {
+    core.files()?.resolve_all(files, wanted)
+}
+
+fn scrubbed(files: &[Granted], e: IpcError) -> IpcError {
+    files.iter().fold(e, |e, f| f.scrub(e))
+}
+
+/// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
 #[tracing::instrument(skip(core))]
-pub async fn find_keys(core: &Core, extra_files: Vec<std::path::PathBuf>) -> Res<KeySweep> {
-    Ok(core.app()?.key_sweep().find_keys(extra_files).await?.into())
+pub async fn find_keys(core: &Core, files: Vec<FileHandle>) -> Res<KeySweep> {
+    let files = chosen(core, &files, Access::Read)?;
+    let paths = files.iter().map(|f| f.path().to_path_buf()).collect();
+    let found = core.app()?.key_sweep().find_keys(paths).await;
+    Ok(found.map_err(|e| scrubbed(&files, e.into()))?.into())
 }
 
 /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or
@@ -68,15 +81,14 @@ pub async fn find_keys(core: &Core, extra_files: Vec<std::path::PathBuf>) -> Res
 pub async fn move_key(
     core: &Core,
     id: String,
-    extra_files: Vec<std::path::PathBuf>,
+    files: Vec<FileHandle>,
     backend_id: Option<String>,
 ) -> Res<MovedKey> {
-    Ok(core
-        .app()?
-        .key_sweep()
-        .move_key(id, extra_files, backend_id)
-        .await?
-        .into())
+    let files = chosen(core, &files, Access::ReadWrite)?;
+    let paths = files.iter().map(|f| f.path().to_path_buf()).collect();
+    let sweep = core.app()?.key_sweep();
+    let moved = sweep.move_key(id, paths, backend_id).await;
+    Ok(moved.map_err(|e| scrubbed(&files, e.into()))?.into())
 }
 
 /// Every key moved out of a file, newest first.
