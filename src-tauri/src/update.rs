@@ -1,7 +1,13 @@
-//! Installing an update from the window, with Tauri's updater plugin: the release the core's
-//! check found (Settings → Updates), downloaded with progress and its signature verified by
-//! the plugin against the key `switchyard-update` builds in (`tauri.conf.json`'s), then
-//! installed the way this copy was installed, and the app restarted as the new version.
+//! Installing an update from the window: the release the core's check found (Settings →
+//! Updates), downloaded with progress and verified by `switchyard-update` — the same checks as
+//! `switchyard update apply` and the install at Quit: semver precedence, the manifest and the
+//! package under their deadlines and caps, the package streamed into the data folder, its
+//! signature by the built-in key bound to the version and to the file listed for this install —
+//! then installed the way this copy was installed, and the app restarted as the new version.
+//! On Linux the verified file is installed by `switchyard-update` too (the package tool, or the
+//! AppImage swapped); on Windows and macOS Tauri's updater plugin runs the installer or swaps the
+//! bundle, from the same verified file (the plugin takes bytes: the one moment a package is
+//! whole in memory, there only; the plugin checks the signature again).
 //!
 //! Order, so tools see the gateway away as briefly as possible and an install that fails
 //! changes nothing: download and verify first; on Linux and macOS install while the core still
@@ -15,9 +21,12 @@ use crate::remote::Remote;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use specta::Type;
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use switchyard_ipc::app::dto::{UpdateStatus, UserSettings};
 use switchyard_ipc::{ErrorKind, IpcError};
+use switchyard_update::{install, Check, Limits, Target, Updater};
 use tauri::{AppHandle, State};
 use tauri_plugin_updater::UpdaterExt;
 use tauri_specta::Event;
@@ -114,13 +123,111 @@ async fn install(
     let source = settings
         .update_source
         .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
-    let url = switchyard_update::fetch::parse(&source).map_err(|e| failed(e.to_string()))?;
-    // The key the core checks with (built in, or a test build's throw-away one): the window
-    // trusts exactly what `switchyard update` trusts.
+    let exe = std::env::current_exe()
+        .map_err(|e| failed(format!("This program's own file is unknown: {e}")))?;
+    let installer = {
+        let exe = exe.clone();
+        tauri::async_runtime::spawn_blocking(move || install::detect(&exe))
+            .await
+            .map_err(|e| failed(format!("The install format could not be told: {e}")))?
+    };
+    // The key the core checks with (built in, or a test build's throw-away one), and the same
+    // updater: the window trusts exactly what `switchyard update` trusts.
+    let mut updater = Updater::new(
+        env!("CARGO_PKG_VERSION"),
+        Target::current(installer.clone()),
+    )
+    .map_err(|e| failed(e.to_string()))?;
+    if let Some(dir) = data_dir() {
+        updater = updater.downloads_in(dir);
+    }
+    let offer = match updater
+        .check(&source)
+        .await
+        .map_err(|e| failed(e.to_string()))?
+    {
+        Check::Available(offer) if offer.version.to_string() == version => offer,
+        Check::Available(offer) => {
+            return Err(failed(format!(
+                "The release on offer is now {}; check for updates again.",
+                offer.version
+            ))
+            .into())
+        }
+        Check::UpToDate { .. } => {
+            return Err(failed("No newer release is offered any more; check again.").into())
+        }
+    };
+    let progress = |phase: &str, received: u64, total: Option<u64>| {
+        let p = UpdateProgress {
+            version: version.to_string(),
+            phase: phase.to_string(),
+            received: received as f64,
+            total: total.map(|t| t as f64),
+        };
+        if let Err(e) = p.emit(app) {
+            tracing::warn!(error = %e, "could not report the update's progress");
+        }
+    };
+    let mut received = 0u64;
+    let package = updater
+        .download(&offer, &mut |got, total| {
+            received = got;
+            progress("downloading", got, total);
+        })
+        .await
+        .map_err(|e| failed(format!("The package was not installed: {e}")))?;
+    progress("installing", received, Some(received));
+    remote.begin_update();
+    if installer.installs_itself() {
+        let url = offer.package.url.to_string();
+        let path = package.path.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            install::install(&installer, &path, &exe, &url)
+        })
+        .await
+        .map_err(|e| installing(failed(format!("The installer stopped: {e}"))))?
+        .map_err(|e| installing(failed(e.to_string())))?;
+        // Gone before the restart, which runs no destructor: the data folder keeps no package.
+        drop(package);
+        stop_core(remote).await.map_err(installing)?;
+    } else {
+        let installed = by_the_plugin(app, remote, version, &source, &package.path).await;
+        drop(package);
+        installed?;
+    }
+    progress("restarting", received, Some(received));
+    tracing::info!(version, "update installed; restarting");
+    app.restart()
+}
+
+/// The data folder, where a download waits (private to the user, on disk), when it exists.
+fn data_dir() -> Option<PathBuf> {
+    switchyard_app::paths::AppPaths::from_env()
+        .map(|p| p.data_dir)
+        .filter(|d| d.is_dir())
+}
+
+/// Windows and macOS: the plugin installs the verified package at `path` (it runs the
+/// installer, or swaps the bundle), once it has found the same release at `source`.
+async fn by_the_plugin(
+    app: &AppHandle,
+    remote: &Remote,
+    version: &str,
+    source: &str,
+    path: &Path,
+) -> Result<(), Failure> {
+    let url = switchyard_update::fetch::parse(source).map_err(|e| failed(e.to_string()))?;
     let updater = app
         .updater_builder()
         .pubkey(switchyard_update::RELEASE_KEY)
         .endpoints(vec![url])
+        .map(|b| {
+            b.timeout(Limits::default().manifest_deadline)
+                .version_comparator(|running, release| {
+                    release.version.cmp_precedence(&running) == Ordering::Greater
+                })
+        })
         .and_then(|b| b.build())
         .map_err(|e| failed(format!("The updater could not start: {e}")))?;
     let update = updater
@@ -135,45 +242,22 @@ async fn install(
         ))
         .into());
     }
-    switchyard_update::fetch::allowed(&update.download_url).map_err(|e| failed(e.to_string()))?;
-    let progress = |phase: &str, received: f64, total: Option<f64>| {
-        let p = UpdateProgress {
-            version: version.to_string(),
-            phase: phase.to_string(),
-            received,
-            total,
-        };
-        if let Err(e) = p.emit(app) {
-            tracing::warn!(error = %e, "could not report the update's progress");
-        }
-    };
-    let mut received = 0f64;
-    let bytes = update
-        .download(
-            |chunk, total| {
-                received += chunk as f64;
-                progress("downloading", received, total.map(|t| t as f64));
-            },
-            || {},
-        )
+    let path = path.to_path_buf();
+    let bytes = tauri::async_runtime::spawn_blocking(move || std::fs::read(path))
         .await
-        .map_err(|e| failed(format!("The package was not installed: {e}")))?;
-    progress("installing", received, Some(received));
-    remote.begin_update();
+        .map_err(|e| failed(format!("The downloaded package could not be read: {e}")))?
+        .map_err(|e| failed(format!("The downloaded package could not be read: {e}")))?;
     if cfg!(windows) {
         stop_core(remote).await.map_err(installing)?;
     }
-    let package = update.clone();
-    tauri::async_runtime::spawn_blocking(move || package.install(bytes))
+    tauri::async_runtime::spawn_blocking(move || update.install(bytes))
         .await
         .map_err(|e| installing(failed(format!("The installer stopped: {e}"))))?
         .map_err(|e| installing(failed(format!("Installing failed: {e}"))))?;
     if !cfg!(windows) {
         stop_core(remote).await.map_err(installing)?;
     }
-    progress("restarting", received, Some(received));
-    tracing::info!(version, "update installed; restarting");
-    app.restart()
+    Ok(())
 }
 
 /// Stops the core as Quit does, and waits until it is gone.

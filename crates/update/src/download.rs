@@ -5,11 +5,20 @@
 //! Invariants: the package is never whole in memory (chunks go to disk; the signature is checked
 //! by reading the file back in chunks); a [`Verified`] is returned only for a file whose
 //! signature, version and file name all held; on any refusal the private folder and what was
-//! received go with it.
+//! received go with it. A folder a crash left behind (no destructor ran) is removed by the next
+//! download into the same place once it is a day old (younger ones may be another process's:
+//! the CLI and the core share the data folder).
 
 use crate::target::built_for;
 use crate::verify::Signed;
 use crate::{fetch, Offer, UpdateError, Updater, Verified};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// The name every download folder starts with.
+const PREFIX: &str = "switchyard-update-";
+/// How old a download folder is before it counts as left behind.
+const LEFT_BEHIND: Duration = Duration::from_secs(24 * 60 * 60);
 
 impl Updater {
     /// Downloads the offer's package (`progress(received, total)` as it arrives) and verifies
@@ -38,9 +47,12 @@ impl Updater {
         let signed = Signed::read(&self.key, &package.signature, file)?;
         let fail = |e: std::io::Error| UpdateError::Install(format!("cannot save {file}: {e}"));
         let mut dir = tempfile::Builder::new();
-        dir.prefix("switchyard-update-");
+        dir.prefix(PREFIX);
         let dir = match &self.downloads {
-            Some(parent) => dir.tempdir_in(parent),
+            Some(parent) => {
+                sweep(parent);
+                dir.tempdir_in(parent)
+            }
             None => dir.tempdir(),
         }
         .map_err(fail)?;
@@ -62,5 +74,26 @@ impl Updater {
             .await
             .map_err(|e| UpdateError::Install(format!("the signature check stopped: {e}")))??;
         Ok(Verified { path, _dir: dir })
+    }
+}
+
+/// Removes the download folders in `parent` older than [`LEFT_BEHIND`]; what cannot be read or
+/// removed is left (it is only space).
+fn sweep(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_string_lossy().starts_with(PREFIX);
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > LEFT_BEHIND));
+        if ours && old && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if let Err(e) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!(error = %e, folder = %entry.path().display(), "a download left behind stays");
+            }
+        }
     }
 }

@@ -16,6 +16,10 @@
 //!   down (the gateway stopped, the ledger written; [`Updates::install_staged`], called by the
 //!   core process after `Switchyard::shutdown`); it is kept in memory, so a core that ends any
 //!   other way installs nothing.
+//! - What it shows of a release (notes, the reason a check failed) is printable: cleaned where
+//!   the manifest is parsed (`switchyard-update`), and again on the way out for a status kept by
+//!   an older version, so Settings, the tray and the panel show text, never control characters.
+//! - A package is downloaded into a private folder inside the data folder, streamed to disk.
 
 mod on_quit;
 
@@ -26,6 +30,7 @@ use switchyard_app::{
 };
 use switchyard_notify::{Kind, Notification, Urgency};
 use switchyard_store::SettingsTable;
+use switchyard_update::text::printable;
 use switchyard_update::{install, Check, Installer, Target, UpdateError, Updater};
 
 /// How often the start-up check runs at most.
@@ -82,6 +87,8 @@ pub struct Updates {
     /// package tool takes a moment).
     installer: Arc<tokio::sync::OnceCell<Installer>>,
     exe: Arc<std::path::PathBuf>,
+    /// Where packages are downloaded (the data folder: private to the user, on disk).
+    downloads: Arc<std::path::PathBuf>,
     /// The package to install when the app quits.
     staged: Arc<tokio::sync::Mutex<Option<on_quit::Staged>>>,
 }
@@ -97,6 +104,7 @@ impl Updates {
             events: app.event_sink(),
             installer: Arc::default(),
             exe: Arc::new(exe),
+            downloads: Arc::new(app.paths().data_dir.clone()),
             staged: Arc::default(),
         }
     }
@@ -129,7 +137,10 @@ impl Updates {
         let source = self.preferences.get().await?.update_source();
         let target = Target::current(self.installer().await.clone());
         Ok(match Updater::new(env!("CARGO_PKG_VERSION"), target) {
-            Ok(u) => u.check(&source).await.map(|found| (u, found)),
+            Ok(u) => {
+                let u = u.downloads_in(self.downloads.to_path_buf());
+                u.check(&source).await.map(|found| (u, found))
+            }
             Err(e) => Err(e),
         })
     }
@@ -177,6 +188,8 @@ impl Updates {
     /// can install the update.
     async fn complete(&self, mut status: UpdateStatus, kept: &Kept) -> UpdateStatus {
         let installer = self.installer().await;
+        status.notes = status.notes.as_deref().map(printable);
+        status.error = status.error.as_deref().map(printable);
         status.running = env!("CARGO_PKG_VERSION").to_string();
         status.installer = installer.key().unwrap_or("unmanaged").to_string();
         let failed = kept
