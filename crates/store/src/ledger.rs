@@ -1,6 +1,8 @@
 //! The request ledger: one `requests` row per gateway request and one `attempts` row per upstream
 //! attempt. Written in batches by a single writer; never holds a key (only its label). The
 //! record types are `switchyard_core::ledger`'s; this module only maps them to and from rows.
+//! Every record is bound through `switchyard_core::storable` (a NUL is stored as U+FFFD), so
+//! the ledger refuses nothing and holds nothing SQLite's string functions would stop at.
 
 use crate::tables::LedgerTable;
 
@@ -8,7 +10,7 @@ use crate::usage::HOUR_MS;
 use crate::StoreError;
 use rusqlite::{params, Row};
 use std::sync::LazyLock;
-use switchyard_core::{AttemptRecord, ErrorClass, RequestRecord};
+use switchyard_core::{AttemptRecord, ErrorClass, RequestRecord, Storable};
 
 /// Which requests to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,7 +84,7 @@ impl LedgerTable {
         self.insert_requests_with(batch, &mut || {})
     }
 
-    /// [`Store::insert_requests`], calling `between` inside the transaction after each new
+    /// [`LedgerTable::insert_requests`], calling `between` inside the transaction after each new
     /// request's rows, and once before the rollups and once before the commit: the ledger's
     /// writer gives up its CPU there now and then, so a long batch does not hold a core that a
     /// serving thread is waiting for.
@@ -91,6 +93,8 @@ impl LedgerTable {
         batch: &[RequestRecord],
         between: &mut dyn FnMut(),
     ) -> Result<(), StoreError> {
+        // Borrowed as they are, unless a string holds a NUL.
+        let batch: Vec<Storable<'_, RequestRecord>> = batch.iter().map(Storable::of).collect();
         self.db.with(|c| {
             let tx = c.transaction()?;
             let mut inserted = Vec::with_capacity(batch.len());
@@ -107,7 +111,7 @@ impl LedgerTable {
                     "INSERT INTO attempts (request_id, n, backend, key_label, model, status, error_class, latency_ms)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (request_id, n) DO NOTHING",
                 )?;
-                for r in batch {
+                for r in batch.iter().map(|r| &**r) {
                     let fresh = req.execute(params![
                         r.id, r.started_at, r.token_name, r.inbound, r.route, r.requested_model,
                         r.backend, r.key_label, r.model, r.status, r.error_class.map(ErrorClass::as_str), r.reason,

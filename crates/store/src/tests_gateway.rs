@@ -344,3 +344,39 @@ fn the_ledger_filters_by_api_alone_and_with_the_other_filters() {
     .is_empty());
     assert_eq!(ids(RequestFilter::default()).len(), 4, "no API filter: all");
 }
+
+#[test]
+fn a_record_with_nul_in_every_string_is_stored_whole_with_each_nul_replaced() {
+    // Issue 69: what is stored is storable, whatever the source (a caller, a route, an upstream):
+    // the ledger refuses nothing, and no NUL reaches a table for SQLite's string functions to
+    // stop at, or for a later copy into PostgreSQL to refuse.
+    let t = |s: &str| format!("{s}\0!");
+    let mut hostile = record(&t("r1"), "2026-01-02T00:00:00Z", &t("B"), 502);
+    hostile.requested_model = t("demo");
+    hostile.model = Some(t("demo-chat"));
+    hostile.route = Some(t("fast"));
+    hostile.provider_id = Some(t("chatcmpl"));
+    hostile.attempt_list[0].model = t("demo-chat");
+    let store = store_with(&[hostile]);
+    let back = ten_newest(&store, RequestFilter::default()).remove(0);
+    assert_eq!(
+        (
+            back.id.as_str(),
+            back.requested_model.as_str(),
+            back.route.as_deref()
+        ),
+        ("r1\u{FFFD}!", "demo\u{FFFD}!", Some("fast\u{FFFD}!")),
+        "stored, each NUL kept visible as U+FFFD"
+    );
+    let json = serde_json::to_string(&back).unwrap();
+    assert!(!json.contains("\\u0000"), "no NUL anywhere: {json}");
+    assert_eq!(back.attempt_list[0].backend, "B\u{FFFD}!", "attempts too");
+    let by_model = store
+        .ledger()
+        .usage_by(crate::usage::Dimension::Model, 0, i64::MAX)
+        .unwrap();
+    assert_eq!(
+        by_model[0].0, "demo-chat\u{FFFD}!",
+        "the rollups group the stored name"
+    );
+}
