@@ -9,7 +9,7 @@
 
 mod table;
 
-pub use table::Entry;
+pub use table::{Entry, TEAM_TOKENS_FOR};
 
 use crate::TokenScope;
 

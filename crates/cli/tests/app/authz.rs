@@ -62,7 +62,13 @@ fn path_of(door: Door) -> Option<String> {
     match door {
         Door::Path(p) => Some(p.to_string()),
         Door::Under(prefix) => Some(format!("{prefix}demo-chat")),
-        Door::McpTool(_) | Door::McpResource(_) | Door::Page(_) | Door::Panel(_) => None,
+        Door::McpTool(_)
+        | Door::McpResource(_)
+        | Door::Page(_)
+        | Door::Panel(_)
+        | Door::PanelCall(_)
+        | Door::PanelApi(_)
+        | Door::Act(_) => None,
     }
 }
 
@@ -72,9 +78,14 @@ async fn walk(addr: SocketAddr, place: Place, tokens: &[(TokenScope, &str)]) {
     let client = reqwest::Client::new();
     for entry in Entry::ALL {
         let row = entry.row();
-        if row.door.signs_in_itself() {
+        let inside_the_panel = matches!(
+            row.door,
+            Door::PanelCall(_) | Door::PanelApi(_) | Door::Act(_)
+        );
+        if row.door.signs_in_itself() || inside_the_panel {
             // The panel signs its browser in with a session, not a token per request: its own
-            // suite (tests/security/panel) walks it with sessions of each scope.
+            // suites (tests/security/panel, tests/e2e/panel-team.test.js) walk it with sessions
+            // of each scope.
             continue;
         }
         let served_here = [TokenScope::Gateway, TokenScope::Admin, TokenScope::Metrics]
@@ -123,9 +134,13 @@ async fn walk(addr: SocketAddr, place: Place, tokens: &[(TokenScope, &str)]) {
                         mcp(addr, token, "resources/read", json!({"uri": uri})).await;
                     (status, body.get("error").is_some(), body.to_string())
                 }
-                Door::Path(_) | Door::Under(_) | Door::Page(_) | Door::Panel(_) => {
-                    unreachable!("paths were walked above")
-                }
+                Door::Path(_)
+                | Door::Under(_)
+                | Door::Page(_)
+                | Door::Panel(_)
+                | Door::PanelCall(_)
+                | Door::PanelApi(_)
+                | Door::Act(_) => unreachable!("paths and the panel were walked above"),
             };
             if !mcp_open {
                 assert_eq!(

@@ -1,7 +1,7 @@
 //! The team's administration API on a real replica (`switchyard-serve serve --team … --redis …`):
 //! only an admin token opens it; the overview names the replica, its backends and a person's
-//! spend (and `switchyard requests` reads the team's ledger with the team's database set); a tool's token made through it belongs to the admin's owner and works at once; it
-//! revokes that token for the team (within a second), but not another person's; bad input is a 400 with a reason.
+//! spend (and `switchyard requests` reads the team's ledger with the team's database set); a tool's token made through it belongs to the admin's owner (or the person it names: the
+//! authorization table's decision) and works at once; it revokes a tool's token for the team (within a second), never another admin's; bad input is a 400 with a reason.
 
 use super::shutdown::sy_in;
 use super::team::{replica, team, Replica, SERVICE};
@@ -68,7 +68,7 @@ fn team_with_admin() -> (TempPostgres, TempRedis, tempfile::TempDir, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owners() {
+async fn only_an_admin_token_opens_the_team_api_and_it_manages_tools_tokens_never_admins() {
     use reqwest::Method;
     let (pg, redis, dir, admin) = team_with_admin();
     let bo = create(
@@ -137,27 +137,63 @@ async fn only_an_admin_token_opens_the_team_api_and_its_tool_tokens_are_its_owne
     let token = issued["token"].as_str().unwrap();
     assert_eq!(say_hi(r.addr, token, "demo-chat").await.status(), 200);
 
-    // Bo's token is not Ana's to revoke; hers is, for the team.
+    // The authorization table decides whose tokens an admin makes and revokes (one constant the
+    // team console reads too): a tool's token for any person of the team; never an admin token.
+    assert_eq!(
+        switchyard_core::authz::TEAM_TOKENS_FOR,
+        switchyard_core::authz::Verdict::Allowed(switchyard_core::authz::Sees::All)
+    );
+    let for_bo: serde_json::Value = json_of(
+        call(&r, Method::POST, "/tokens", &admin)
+            .json(&serde_json::json!({"name": "codex", "owner": "bo@example.com"})),
+    )
+    .await;
+    assert_eq!(for_bo["owner"], "bo@example.com");
+    let for_bo_id = for_bo["id"].as_str().unwrap();
+    let revoked_bo = call(&r, Method::DELETE, &format!("/tokens/{for_bo_id}"), &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked_bo.status(),
+        204,
+        "a person's tool token is the team admin's to revoke"
+    );
+    let cy_admin = create(
+        dir.path(),
+        &pg,
+        &redis,
+        &["cy-desk", "--owner", "cy@example.com", "--admin"],
+    );
     let (_, listed, _) = team(dir.path(), &pg, &redis, &["token", "list", "--json"]);
     let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    let bo_id = listed
+    let cy_id = listed
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["owner"] == "bo@example.com")
+        .find(|t| t["owner"] == "cy@example.com")
         .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let other = call(&r, Method::DELETE, &format!("/tokens/{bo_id}"), &admin)
+    let other_admin = call(&r, Method::DELETE, &format!("/tokens/{cy_id}"), &admin)
         .send()
         .await
         .unwrap();
-    assert_eq!(other.status(), 404);
+    assert_eq!(
+        other_admin.status(),
+        403,
+        "an admin token never revokes another admin's: only the replica's operator or the CLI"
+    );
+    let cy_sees = call(&r, Method::GET, "/overview", &cy_admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cy_sees.status(), 200, "Cy's admin token stays");
     assert_eq!(
         say_hi(r.addr, &bo, "demo-chat").await.status(),
         200,
-        "Bo's token stays"
+        "Bo's own token stays"
     );
     let id = issued["id"].as_str().unwrap();
     let gone = call(&r, Method::DELETE, &format!("/tokens/{id}"), &admin)
