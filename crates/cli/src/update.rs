@@ -2,7 +2,10 @@
 //! team replica), with the checks the app's window makes: the release manifest over HTTPS (or
 //! from 127.0.0.1), only a newer version, the package's signature against the release key built
 //! into this copy (so `--from` a mirror can withhold an update, never forge one), then installed
-//! the way this copy was installed, or a message saying how it is updated instead.
+//! the way this copy was installed, or a message saying how it is updated instead. What the
+//! manifest says (notes, quoted values) arrives printable from `switchyard-update`, so nothing a
+//! mirror writes reaches the terminal as an escape sequence. The package is saved in the data
+//! folder when it exists (private to the user; the system's temp folder may be memory).
 //!
 //! Exit codes: `check` 0 up to date, 100 an update is available (as `dnf check-update`), 1 it
 //! could not check; `apply` 0 installed or already up to date, 1 refused or failed (nothing
@@ -12,6 +15,7 @@
     reason = "this module is the command-line interface"
 )]
 
+use std::cmp::Ordering;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use switchyard_update::{install, Check, Offer, Target, UpdateError, Updater, DEFAULT_MANIFEST};
@@ -58,12 +62,21 @@ impl UpdateCommand {
 async fn go(apply: bool, args: &UpdateArgs) -> Result<ExitCode, UpdateError> {
     let exe = std::env::current_exe().map_err(|e| UpdateError::Install(e.to_string()))?;
     let installer = install::detect(&exe);
-    let updater = Updater::new(
+    let mut updater = Updater::new(
         env!("CARGO_PKG_VERSION"),
         Target::current(installer.clone()),
     )?;
+    // An existing data folder only: `sudo switchyard update apply` must not create one owned
+    // by root in a user's home.
+    if let Some(paths) = switchyard_app::paths::AppPaths::from_env() {
+        if paths.data_dir.is_dir() {
+            updater = updater.downloads_in(paths.data_dir);
+        }
+    }
     let offer = match updater.check(&args.from).await? {
-        Check::UpToDate { running, latest } if apply && latest < running => {
+        Check::UpToDate { running, latest }
+            if apply && latest.cmp_precedence(&running) == Ordering::Less =>
+        {
             return Err(UpdateError::NotNewer {
                 offered: latest.to_string(),
                 running: running.to_string(),

@@ -2,8 +2,10 @@
 //! release server on 127.0.0.1 whose packages are signed by the real Tauri signer with a key
 //! that is not this build's release key: a newer release is announced (exit 100, with its
 //! notes), and installing it is refused, as a forged release must be, with nothing installed;
-//! an older release is refused by name, an equal one is "up to date"; plain HTTP to another
-//! machine is refused before anything is read.
+//! an older release is refused by name, an equal one is "up to date", and so is one that differs
+//! only in build metadata; plain HTTP to another machine is refused before anything is read; a
+//! manifest's notes and values reach the terminal without a control character or escape
+//! sequence.
 
 use std::process::{Command, Output};
 use switchyard_update::testing::{server, Files, Signer};
@@ -31,16 +33,22 @@ fn text(out: &Output) -> String {
 
 /// A release server announcing `version` for every Linux x86_64 install.
 async fn release(version: &str) -> String {
+    release_with(version, "Routes learn from latency.").await
+}
+
+/// A release server announcing `version` with `notes`, its package named as a release names it.
+async fn release_with(version: &str, notes: &str) -> String {
     let signer = Signer::new();
     let files = Files::default();
     let origin = server::start(files.clone()).await;
-    let signature = signer.sign("switchyard.deb", PACKAGE, Some(version));
-    files.put("switchyard.deb", PACKAGE);
+    let name = format!("switchyard_{version}_amd64.AppImage");
+    let signature = signer.sign(&name, PACKAGE, Some(version));
+    files.put(&name, PACKAGE);
     let manifest = serde_json::json!({
         "version": version,
-        "notes": "Routes learn from latency.",
+        "notes": notes,
         "platforms": {
-            "linux-x86_64": { "url": format!("{origin}/switchyard.deb"), "signature": signature }
+            "linux-x86_64": { "url": format!("{origin}/{name}"), "signature": signature }
         }
     });
     files.put("latest.json", manifest.to_string());
@@ -94,6 +102,82 @@ async fn an_older_release_is_refused_and_an_equal_one_is_up_to_date() {
         text(&applied).contains("is up to date"),
         "{}",
         text(&applied)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_release_that_differs_only_in_build_metadata_is_not_an_update() {
+    let evil = release(&format!("{}+evil", env!("CARGO_PKG_VERSION"))).await;
+    for command in ["check", "apply"] {
+        let out = update(&[command, "--from", &evil]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{command}: the same version with other build metadata is no update: {}",
+            text(&out)
+        );
+        assert!(text(&out).contains("is up to date"), "{}", text(&out));
+    }
+}
+
+/// Bytes a terminal takes as commands (C0 but newline and tab, DEL, C1 in UTF-8) or that
+/// reorder a line (bidi embeddings, overrides and isolates in UTF-8).
+fn hostile_bytes(out: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(out);
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+        .map(|c| format!("{c:?}"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn release_notes_reach_the_terminal_without_control_characters() {
+    let notes = "\u{1b}[2J\u{1b}[31mRed\u{1b}[0m alert\r\n\u{1b}]0;pwned\u{7}Title\tkept\u{9b}31m \u{202e}desrever\u{202c}\u{7}";
+    let latest = release_with("9.0.0", notes).await;
+    let checked = update(&["check", "--from", &latest]);
+    assert_eq!(checked.status.code(), Some(100), "{}", text(&checked));
+    assert_eq!(
+        hostile_bytes(&checked.stdout),
+        Vec::<String>::new(),
+        "no escape sequence, control character or bidi override reaches the terminal: {:?}",
+        text(&checked)
+    );
+    assert!(
+        text(&checked).contains("Red alert\nTitle\tkept desrever"),
+        "the notes' text is shown: {:?}",
+        text(&checked)
+    );
+    let json = update(&["check", "--from", &latest, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let shown = v["notes"].as_str().unwrap();
+    assert_eq!(
+        hostile_bytes(shown.as_bytes()),
+        Vec::<String>::new(),
+        "nor to a script reading --json: {shown:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manifest_quoted_in_an_error_reaches_the_terminal_without_control_characters() {
+    let files = Files::default();
+    let origin = server::start(files.clone()).await;
+    let manifest = serde_json::json!({
+        "version": "\u{1b}]0;pwned\u{7}\u{1b}[2J9.0.0",
+        "platforms": { "linux-x86_64": { "url": "not\u{1b}[2J a url", "signature": "c2ln" } }
+    });
+    files.put("latest.json", manifest.to_string());
+    let out = update(&["check", "--from", &format!("{origin}/latest.json")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("is not valid"), "{}", text(&out));
+    assert_eq!(
+        hostile_bytes(&out.stderr),
+        Vec::<String>::new(),
+        "the error quotes the manifest printable: {:?}",
+        text(&out)
     );
 }
 

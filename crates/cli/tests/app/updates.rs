@@ -2,7 +2,8 @@
 //! out and how this copy is updated; the start-up check runs only when the app allows it and
 //! the user left it on, at most once a day, and notifies a version once; a version whose
 //! install failed is not offered for installing again; a copy that cannot install an update
-//! downloads nothing to install at Quit; a release source must be HTTPS (or this machine).
+//! downloads nothing to install at Quit; a release source must be HTTPS (or this machine); a
+//! release's notes reach Settings (the window and the browser panel) without control characters.
 
 use super::*;
 use switchyard_notify::{Kind, RecordingNotifier};
@@ -11,13 +12,18 @@ use switchyard_updates::Updates;
 
 /// A release server announcing `version`, with notes.
 async fn release(version: &str) -> (Files, String) {
+    release_with(version, "Routes learn from latency.").await
+}
+
+/// A release server announcing `version` with `notes`.
+async fn release_with(version: &str, notes: &str) -> (Files, String) {
     let signer = Signer::new();
     let files = Files::default();
     let origin = server::start(files.clone()).await;
     let signature = signer.sign("switchyard.AppImage", b"\x7fELF new", Some(version));
     let manifest = serde_json::json!({
         "version": version,
-        "notes": "Routes learn from latency.",
+        "notes": notes,
         "pub_date": "2026-11-27T10:00:00Z",
         "platforms": {
             "linux-x86_64": { "url": format!("{origin}/switchyard.AppImage"), "signature": signature }
@@ -257,4 +263,21 @@ async fn the_trays_check_says_its_result_whatever_it_is() {
             "Could not check for updates".to_string()
         ]
     );
+}
+
+#[tokio::test]
+async fn a_releases_notes_reach_settings_without_control_characters() {
+    let notes = "\u{1b}]0;pwned\u{7}\u{1b}[31mFaster\u{1b}[0m failover\r\n\u{202e}txet\u{202c} \u{9b}2Jdone";
+    let (_files, latest) = release_with("9.0.0", notes).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = start(dir.path(), false).await;
+    use_source(&app, &latest, true).await;
+    let status = updates(&app).check().await.unwrap();
+    assert_eq!(
+        status.notes.as_deref(),
+        Some("Faster failover\ntxet done"),
+        "the window and the panel show the notes' text, never an escape sequence, a control character or a bidi override"
+    );
+    let kept = updates(&app).status().await.unwrap();
+    assert_eq!(kept.notes, status.notes, "as kept between runs");
 }
