@@ -37,6 +37,10 @@ mod slow;
 #[cfg(unix)]
 #[path = "sync_seal.rs"]
 mod sync_seal;
+// A throw-away PostgreSQL: Unix.
+#[cfg(unix)]
+#[path = "sync_replay.rs"]
+mod sync_replay;
 #[path = "team_file.rs"]
 mod team_file;
 #[cfg(unix)]

@@ -137,6 +137,19 @@ impl TokenIndex {
     }
 }
 
+/// A tool's token another of the user's machines made, as My machines takes it in
+/// ([`Tokens::adopt`]): no scope, since only a tool's token travels.
+#[derive(Debug, Clone)]
+pub(crate) struct Adopted {
+    pub id: String,
+    pub name: String,
+    /// The SHA-256 of the value, as hex.
+    pub hash: String,
+    pub prefix: String,
+    /// The other machine revoked it.
+    pub revoked: bool,
+}
+
 /// A token that was just created: the only moment its value exists outside the caller's tool.
 #[derive(Debug)]
 pub struct NewToken {
@@ -277,38 +290,38 @@ impl Tokens {
         Ok((row, SecretString::new(token)))
     }
 
-    /// Takes in a token another machine made (the `sync` module): its id and hash as they are, so
-    /// the same value works here. A token of that id already here is only revoked when the
-    /// other machine revoked it. An active token of the same name here keeps its name; the
-    /// newcomer's gets `from` after it. Blocking; no event is sent. Returns the token when it is
-    /// new here and can call the gateway (the change path lists it).
+    /// Takes in a tool's token another of the user's machines made (the `sync` module): its id
+    /// and hash as they are, so the same value works here. What comes in is always a tool's
+    /// token ([`TokenScope::Gateway`]): [`Adopted`] has no scope, so no synced record can make a
+    /// panel, admin or scrape token here. A token of that id already here is only revoked when
+    /// the other machine revoked it, and never un-revoked: a revocation here is permanent. An
+    /// active token of the same name here keeps its name; the newcomer's gets `from` after it.
+    /// Blocking; no event is sent. Returns the token when it is new here and can call the
+    /// gateway (the change path lists it).
     pub(crate) fn adopt(
         &self,
-        row: &TokenRow,
-        revoked: bool,
+        token: &Adopted,
         from: &str,
     ) -> Result<Option<TokenAdded>, AppError> {
         let here = self.tokens.list_tokens()?;
         let mut new = None;
-        if !here.iter().any(|t| t.id == row.id) {
+        if !here.iter().any(|t| t.id == token.id) {
             let clash = here
                 .iter()
-                .any(|t| t.revoked_at.is_none() && t.name.eq_ignore_ascii_case(&row.name));
+                .any(|t| t.revoked_at.is_none() && t.name.eq_ignore_ascii_case(&token.name));
             let name = if clash {
-                format!("{} ({from})", row.name)
+                format!("{} ({from})", token.name)
             } else {
-                row.name.clone()
+                token.name.clone()
             };
             let name: String = name.chars().take(MAX_NAME_CHARS).collect();
+            let scope = TokenScope::Gateway;
             self.tokens
-                .insert_scoped_token(&row.id, &name, &row.hash, &row.prefix, row.scope)?;
-            new = Some(TokenAdded {
-                name,
-                scope: row.scope,
-            });
+                .insert_scoped_token(&token.id, &name, &token.hash, &token.prefix, scope)?;
+            new = Some(TokenAdded { name, scope });
         }
-        if revoked {
-            self.tokens.revoke_token(&row.id)?;
+        if token.revoked {
+            self.tokens.revoke_token(&token.id)?;
             new = None;
         }
         self.index.reload(&self.tokens)?;

@@ -68,6 +68,15 @@ mod secret_sites;
 #[path = "app/shutdown.rs"]
 mod shutdown;
 #[cfg(unix)]
+#[path = "app/synced_records.rs"]
+mod synced_records;
+#[cfg(unix)]
+#[path = "app/synced_replay.rs"]
+mod synced_replay;
+#[cfg(unix)]
+#[path = "app/synced_rows.rs"]
+mod synced_rows;
+#[cfg(unix)]
 #[path = "app/team.rs"]
 mod team;
 #[cfg(unix)]

@@ -50,7 +50,7 @@ pub use limits::{SharedWindow, Verdict};
 pub use link::Link;
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{OUTBOX_FILE, OUTBOX_MAX};
-pub use synced::{Put, SyncedRecord, SyncedWrite};
+pub use synced::{IndexedPut, IndexedWrite, Put, SyncedRecord, SyncedWrite, MAX_SPACE_RECORDS};
 pub use team_budgets::{period_bounds, TeamBudgetRow};
 pub use tls::DATABASE_CA_ENV;
 pub use tokens::{NewTeamToken, TeamToken};

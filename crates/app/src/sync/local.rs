@@ -1,32 +1,24 @@
 //! This machine's side of a sync: its records as JSON by kind and name
 //! ([`MachineSync::snapshot`]), and another machine's records taken in ([`apply`]) through the
-//! same checks as `config import`.
+//! same checks as `config import`. Only a tool's gateway token travels: a panel's or a scrape
+//! token stays on the machine that made it ([`MachineSync::kept_here`]).
 //! A backend's record has no keys, not even their labels: keys stay in each machine's keychain,
 //! and another machine's delete never removes them (a backend that holds keys here is left for
 //! the user to delete, with a problem saying so).
 
+use super::kinds::{Change, Setup, TeamKind, ToolScope, ToolToken};
 use super::{Kind, MachineSync};
 use crate::changes::Effects;
 use crate::config_file::{self, ConfigFile, ImportOptions, Writer};
 use crate::events::DomainEvent;
-use crate::{AppError, TokenRow, TokenScope};
-use serde::{Deserialize, Serialize};
+use crate::tokens::Adopted;
+use crate::{AppError, TokenScope};
+use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A record's identity.
 pub type Key = (Kind, String);
-
-/// A gateway token as it travels: its hash, never its value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct TokenRecord {
-    name: String,
-    hash: String,
-    prefix: String,
-    scope: TokenScope,
-    revoked: bool,
-}
 
 fn json<T: Serialize>(value: &T) -> Result<Value, AppError> {
     serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
@@ -36,6 +28,18 @@ impl MachineSync {
     /// This machine's records of `kinds`.
     pub async fn snapshot(&self, kinds: &[Kind]) -> Result<BTreeMap<Key, Value>, AppError> {
         records(self, kinds).await
+    }
+
+    /// This machine's tokens that never travel: every one but a tool's.
+    pub(crate) async fn kept_here(&self) -> Result<BTreeSet<Key>, AppError> {
+        Ok(self
+            .tokens
+            .list()
+            .await?
+            .into_iter()
+            .filter(|t| t.scope != TokenScope::Gateway)
+            .map(|t| (Kind::Token, t.id))
+            .collect())
     }
 }
 
@@ -62,12 +66,13 @@ async fn records(sync: &MachineSync, kinds: &[Kind]) -> Result<BTreeMap<Key, Val
         }
     }
     if kinds.contains(&Kind::Token) {
-        for t in sync.tokens.list().await? {
-            let record = TokenRecord {
+        let tools = sync.tokens.list().await?.into_iter();
+        for t in tools.filter(|t| t.scope == TokenScope::Gateway) {
+            let record = ToolToken {
                 name: t.name,
                 hash: t.hash,
                 prefix: t.prefix,
-                scope: t.scope,
+                scope: ToolScope::Tool,
                 revoked: t.revoked_at.is_some(),
             };
             out.insert((Kind::Token, t.id), json(&record)?);
@@ -76,32 +81,26 @@ async fn records(sync: &MachineSync, kinds: &[Kind]) -> Result<BTreeMap<Key, Val
     Ok(out)
 }
 
-pub(super) fn parse<T: serde::de::DeserializeOwned>(
-    kind: Kind,
-    body: &Value,
-) -> Result<T, AppError> {
-    serde_json::from_value(body.clone()).map_err(|e| {
-        AppError::Synced(format!(
-            "this version cannot read that {}: {e}",
-            kind.as_str()
-        ))
-    })
-}
-
-/// Takes in another machine's copy of one record (`None`: it deleted it). `from` names that
-/// machine, `writer` the unattended writer taking it (My machines, or a replica following its
-/// team). Returns what the user should see of it besides the record's name (a route that now
-/// sends requests to another backend).
+/// Takes in another machine's copy of one record as its space's type made it ([`Change`]).
+/// `from` names that machine, `writer` the unattended writer taking it (My machines, or a
+/// replica following its team). Returns what the user should see of it besides the record's
+/// name (a route that now sends requests to another backend).
 pub(crate) async fn apply(
     sync: &MachineSync,
-    (kind, name): &Key,
-    body: Option<&Value>,
+    (_, name): &Key,
+    change: Change,
     from: &str,
     writer: Writer,
 ) -> Result<Vec<String>, AppError> {
-    match (kind, body) {
-        (Kind::Token, body) => apply_token(sync, name, body, from).await,
-        (_, Some(body)) => {
+    match change {
+        Change::Token(t) => adopt_token(sync, name, t, from).await,
+        Change::TokenGone => {
+            let (tokens, id) = (sync.tokens.clone(), name.to_string());
+            tokio::task::spawn_blocking(move || tokens.revoke_now(&id)).await??;
+            sync.events.emit(DomainEvent::TokensChanged);
+            Ok(Vec::new())
+        }
+        Change::Setup(setup) => {
             let mut file = ConfigFile {
                 version: config_file::file::VERSION,
                 gateway: Default::default(),
@@ -113,10 +112,10 @@ pub(crate) async fn apply(
                 prices: Vec::new(),
                 team: None,
             };
-            match kind {
-                Kind::Backend => file.backends.push(parse(*kind, body)?),
-                Kind::Route => file.routes.push(parse(*kind, body)?),
-                _ => file.budgets.push(parse(*kind, body)?),
+            match setup {
+                Setup::Backend(b) => file.backends.push(b),
+                Setup::Route(r) => file.routes.push(r),
+                Setup::Budget(b) => file.budgets.push(b),
             }
             // The one change path, as an unattended writer: what needs approval is refused,
             // with the reason in the pass's problems; a route move is listed with the pull.
@@ -134,7 +133,7 @@ pub(crate) async fn apply(
             }
             Ok(outcome.effects().lines())
         }
-        (Kind::Backend, None) => match sync
+        Change::Forget(TeamKind::Backend) => match sync
             .backends
             .list()
             .await?
@@ -150,7 +149,7 @@ pub(crate) async fn apply(
             Some(b) => sync.backends.delete(b.row.id).await.map(|()| Vec::new()),
             None => Ok(Vec::new()),
         },
-        (Kind::Route, None) => match sync
+        Change::Forget(TeamKind::Route) => match sync
             .routes
             .list()
             .await?
@@ -160,7 +159,7 @@ pub(crate) async fn apply(
             Some(r) => sync.routes.delete(r.id).await.map(|()| Vec::new()),
             None => Ok(Vec::new()),
         },
-        (Kind::Budget, None) => {
+        Change::Forget(TeamKind::Budget) => {
             let mut budgets = sync.costs.budgets().await?;
             let before = budgets.len();
             budgets.retain(|b| &b.name != name);
@@ -172,38 +171,26 @@ pub(crate) async fn apply(
     }
 }
 
-/// Takes in a token record; lists a token that can call this gateway from now on.
-async fn apply_token(
+/// Takes in a tool's token another of the user's machines made; lists a token that can call
+/// this gateway from now on.
+async fn adopt_token(
     sync: &MachineSync,
     id: &str,
-    body: Option<&Value>,
+    t: ToolToken,
     from: &str,
 ) -> Result<Vec<String>, AppError> {
     let tokens = sync.tokens.clone();
     let mut effects = Effects::default();
-    match body {
-        Some(body) => {
-            let t: TokenRecord = parse(Kind::Token, body)?;
-            let row = TokenRow {
-                id: id.to_string(),
-                name: t.name,
-                hash: t.hash,
-                prefix: t.prefix,
-                created_at: String::new(),
-                last_used_at: None,
-                revoked_at: None,
-                scope: t.scope,
-            };
-            let from = from.to_string();
-            let new =
-                tokio::task::spawn_blocking(move || tokens.adopt(&row, t.revoked, &from)).await??;
-            effects.tokens.extend(new);
-        }
-        None => {
-            let id = id.to_string();
-            tokio::task::spawn_blocking(move || tokens.revoke_now(&id)).await??;
-        }
-    }
+    let adopted = Adopted {
+        id: id.to_string(),
+        name: t.name,
+        hash: t.hash,
+        prefix: t.prefix,
+        revoked: t.revoked,
+    };
+    let from = from.to_string();
+    let new = tokio::task::spawn_blocking(move || tokens.adopt(&adopted, &from)).await??;
+    effects.tokens.extend(new);
     sync.events.emit(DomainEvent::TokensChanged);
     Ok(effects.lines())
 }

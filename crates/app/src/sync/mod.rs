@@ -12,18 +12,31 @@
 //! someone else with the database's credentials cannot put a token, a backend or a route into
 //! it that a machine takes; the team's space is not sealed (its admins write it: docs/TEAM.md).
 //!
+//! Issue 69: a space carries only its kinds, by type ([`kinds`]): the team's space backends,
+//! routes and budgets, nothing with authority (no token); a person's space those and their
+//! tools' tokens, never a panel, admin or scrape token. Every row is read as hostile input
+//! ([`read`]). And revocation is permanent: a sealed space has an index ([`index`]) naming each
+//! record's newest version, written with every record ([`write`]); a row older than it, or than
+//! what a machine already saw, is never taken, so no replayed or re-inserted row revives a token
+//! on any machine, joined before or after.
+//!
 //! The database's address may hold a password: it lives in the keychain, never in the settings;
 //! so does the space's key.
 
+mod index;
+mod kinds;
 mod local;
 mod pass;
 mod plan;
 #[cfg(test)]
 mod proptests;
+mod read;
 mod seal;
 mod service;
 mod space_key;
+mod write;
 
+pub use kinds::TeamKind;
 pub use local::Key;
 pub use plan::Direction;
 

@@ -2,16 +2,20 @@
 //! ([`super::plan::decide`]), this machine's changes written with the version they were based
 //! on, the others' taken in, conflicts listed and left alone on both sides.
 
+use super::index;
+use super::kinds::{shown, Carries};
 use super::local::{self, Key};
 use super::plan::{decide, hash, Direction, Known, Step};
-use super::seal::{Sealed, SpaceKey};
+use super::read;
+use super::seal::SpaceKey;
+use super::write;
 use super::MachineSync;
 use super::{Kind, SyncConflict, SyncReport};
 use crate::blocking::OffThread;
 use crate::AppError;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use switchyard_team::{Put, SyncedRecord, SyncedWrite, TeamDb};
+use switchyard_team::{Put, SyncedRecord, TeamDb};
 
 /// Where what this machine agreed with one database about one space is kept: under the
 /// database's identity, so another database (or the same address serving a new one) starts
@@ -75,87 +79,68 @@ fn order((kind, _): &Key, body: Option<&Value>) -> (bool, i8) {
     }
 }
 
-/// Runs one pass. `only`: consider these records alone (the command line pushes what its
-/// command changed and nothing else). `seal`: the space's key — every record written is sealed
-/// with it, and a record in the database that does not carry its seal is listed as a problem
-/// and neither taken nor written over; `None` for the team's space, which its admins write.
-pub(crate) async fn run(
+/// Runs one pass over `space`, whose records are of type `S` ([`super::kinds`]). `only`:
+/// consider these records alone (the command line pushes what its command changed and nothing
+/// else). `seal`: the space's key — every record written is sealed with it and written with the
+/// space's index, and a row that does not carry its seal, or is older than the index names, is
+/// listed as a problem and neither taken nor written over ([`super::read`]); `None` for the
+/// team's space, which its admins write.
+pub(crate) async fn run<S: Carries>(
     sync: &MachineSync,
     db: &TeamDb,
     space: &str,
-    kinds: &[Kind],
+    kinds: &[S::Kind],
     direction: Direction,
     only: Option<&BTreeSet<Key>>,
     seal: Option<&SpaceKey>,
 ) -> Result<SyncReport, AppError> {
-    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let mut report = SyncReport::new(space);
     let known_at = known_key(db, space).await?;
     let mut known = load_known(sync, &known_at).await?;
-    let (mut unsealed, mut reseal) = (BTreeSet::new(), Vec::new());
-    let mut remote: BTreeMap<Key, SyncedRecord> = BTreeMap::new();
-    for r in db.synced_records(space, &names).await? {
-        let Some(kind) = Kind::parse(&r.kind) else {
-            continue;
-        };
-        let key = (kind, r.name.clone());
-        if r.oversize {
-            report.problems.push(format!(
-                "{} in the database (version {}, written as {}) is over 256 KiB, more than \
-                 Switchyard writes: not taken",
-                label(&key),
-                r.version,
-                r.updated_by
-            ));
-            unsealed.insert(key);
-            continue;
-        }
-        if seal.is_some_and(|k| !k.verifies(space, &r)) {
-            if r.mac.is_none() && agreed(known.get(&key), &r) {
-                // Written before seals, and exactly what this machine agreed with: it vouches
-                // for it by sealing it now.
-                reseal.push((key.clone(), r.version, r.body.clone()));
-                remote.insert(key, r);
-                continue;
-            }
-            report.problems.push(format!(
-                "{} in the database (version {}, written as {}) is not sealed with this space's key: not taken",
-                label(&key),
-                r.version,
-                r.updated_by
-            ));
-            unsealed.insert(key);
-            continue;
-        }
-        remote.insert(key, r);
-    }
-    let here = sync.snapshot(kinds).await?;
+    let mut view = read::read::<S>(sync, db, space, kinds, seal, &known).await?;
+    report.problems.append(&mut view.problems);
+    let kinds: Vec<Kind> = kinds.iter().map(|k| (*k).into()).collect();
+    let here = sync.snapshot(&kinds).await?;
+    // This machine's own tokens that never travel (a panel's, a scrape's): no record of them is
+    // written, nor deleted because they are not in the snapshot.
+    let kept = sync.kept_here().await?;
     let keys: BTreeSet<Key> = here
         .keys()
-        .chain(remote.keys())
+        .chain(view.remote.keys())
         .chain(known.keys().filter(|k| kinds.contains(&k.0)))
-        .filter(|k| only.is_none_or(|o| o.contains(*k)) && !unsealed.contains(*k))
+        .filter(|k| only.is_none_or(|o| o.contains(*k)))
+        .filter(|k| !view.excluded.contains(*k) && !kept.contains(*k))
         .cloned()
         .collect();
     let machine = super::machine_name();
     let mut pulls = Vec::new();
     for key in keys {
         let mine = here.get(&key);
-        let theirs = remote.get(&key);
+        let theirs = view.remote.get(&key);
         let step = decide(
             mine,
             known.get(&key),
-            theirs.map(|r| (r.version, r.body.as_ref())),
+            theirs.map(|r| (r.row.version, r.row.body.as_ref())),
             direction,
         );
         match step {
             Step::Nothing => {}
             Step::Agree { version } => remember(&mut known, &key, version, mine),
-            Step::Pull { version, body } => {
-                pulls.push((key, version, body, theirs.map(|r| r.updated_by.clone())))
-            }
+            Step::Pull { version, .. } => pulls.push((key, version)),
             Step::Push { read, body } => {
-                match put(db, space, &key, read, body.as_ref(), &machine, seal).await? {
+                let floor = known.get(&key).map_or(0, |k| k.version);
+                let sealing = view.sealing.as_mut();
+                match write::put(
+                    db,
+                    space,
+                    &key,
+                    (read, floor),
+                    body.as_ref(),
+                    &machine,
+                    sealing,
+                )
+                .await?
+                {
                     Put::Written { version } => {
                         remember(&mut known, &key, version, mine);
                         report.pushed.push(label(&key));
@@ -167,22 +152,60 @@ pub(crate) async fn run(
                     }
                 }
             }
-            Step::Conflict => report.conflicts.push(conflict(&key, mine, theirs)),
+            Step::Conflict => report
+                .conflicts
+                .push(conflict(&key, mine, theirs.map(|r| &r.row))),
         }
     }
-    for (key, read, body) in reseal {
+    for key in std::mem::take(&mut view.reseal) {
+        let Some(r) = view.remote.get(&key) else {
+            continue;
+        };
+        let (read, body) = (r.row.version, r.row.body.clone());
         // A record pushed meanwhile in this pass is sealed already (this is then a conflict).
-        if let Put::Written { version } =
-            put(db, space, &key, read, body.as_ref(), &machine, seal).await?
+        let sealing = view.sealing.as_mut();
+        if let Put::Written { version } = write::put(
+            db,
+            space,
+            &key,
+            (read, read),
+            body.as_ref(),
+            &machine,
+            sealing,
+        )
+        .await?
         {
             remember(&mut known, &key, version, body.as_ref());
         }
     }
-    pulls.sort_by_key(|(key, _, body, _)| order(key, body.as_ref()));
+    if !pulls.is_empty() && !view.may_take() {
+        let names: Vec<String> = pulls.iter().map(|(k, _)| label(k)).collect();
+        report.problems.push(format!(
+            "waiting, not taken: {} (the space's index is behind its records)",
+            names.join(", ")
+        ));
+        pulls.clear();
+    }
+    pulls
+        .sort_by_key(|(key, _)| order(key, view.remote.get(key).and_then(|r| r.row.body.as_ref())));
+    if let Some(s) = view.sealing.as_mut() {
+        // Every record read as the newest goes into the index this machine holds (records
+        // from before the index are indexed by the first machine of this version that agreed).
+        let newest = view
+            .remote
+            .iter()
+            .filter(|(k, _)| !s.ahead.contains(*k))
+            .map(|(_, r)| &r.row);
+        write::note_taken(&mut s.index, newest);
+    }
     let mut taken = Vec::new();
-    for (key, version, body, from) in pulls {
-        let from = from.unwrap_or_default();
-        match local::apply(sync, &key, body.as_ref(), &from, writer(space)).await {
+    for (key, version) in pulls {
+        let Some(remote) = view.remote.remove(&key) else {
+            continue;
+        };
+        let from = remote.row.updated_by.clone();
+        let change = S::change(remote.kind, remote.record);
+        match local::apply(sync, &key, change, &from, writer(space)).await {
             Ok(notes) if notes.is_empty() => {
                 report.pulled.push(label(&key));
                 taken.push((key, version));
@@ -193,58 +216,34 @@ pub(crate) async fn run(
                     .push(format!("{} ({})", label(&key), notes.join("; ")));
                 taken.push((key, version));
             }
-            Err(e) => report
-                .problems
-                .push(format!("{} from {from} was not taken: {e}", label(&key))),
+            Err(e) => report.problems.push(format!(
+                "{} from {} was not taken: {e}",
+                label(&key),
+                shown(&from)
+            )),
         }
     }
     if !taken.is_empty() {
         // What this machine holds now, as it holds it (a backend without keys, a token renamed
         // beside one of the same name): the next pass sees no change here.
-        let now = sync.snapshot(kinds).await?;
+        let now = sync.snapshot(&kinds).await?;
         for (key, version) in taken {
             remember(&mut known, &key, version, now.get(&key));
         }
+    }
+    if let Some(s) = view.sealing.as_mut() {
+        if s.ahead.is_empty() {
+            write::index(db, space, &machine, s).await?;
+        }
+        index::save_seen(sync, &s.seen_at, &s.index).await?;
     }
     save_known(sync, &known_at, &known).await?;
     Ok(report)
 }
 
 /// Whether this machine last agreed with exactly `r` (its version and its copy's hash).
-fn agreed(known: Option<&Known>, r: &SyncedRecord) -> bool {
+pub(super) fn agreed(known: Option<&Known>, r: &SyncedRecord) -> bool {
     known.is_some_and(|k| k.version == r.version && k.hash == r.body.as_ref().map(hash))
-}
-
-/// Writes `body` over version `read` of `key`, sealed with `seal` when the space has one.
-pub(super) async fn put(
-    db: &TeamDb,
-    space: &str,
-    key: &Key,
-    read: i64,
-    body: Option<&Value>,
-    machine: &str,
-    seal: Option<&SpaceKey>,
-) -> Result<Put, AppError> {
-    let mac = match seal {
-        Some(k) => Some(k.seal(&Sealed {
-            space,
-            kind: key.0.as_str(),
-            name: &key.1,
-            version: read + 1,
-            body,
-        })?),
-        None => None,
-    };
-    let write = SyncedWrite {
-        space,
-        kind: key.0.as_str(),
-        name: &key.1,
-        read,
-        body,
-        by: machine,
-        mac: mac.as_deref(),
-    };
-    Ok(db.put_synced(&write).await?)
 }
 
 /// The unattended writer that takes records of `space`.
@@ -257,7 +256,7 @@ pub(super) fn writer(space: &str) -> crate::config_file::Writer {
 }
 
 pub(super) fn label((kind, name): &Key) -> String {
-    format!("{} “{name}”", kind.as_str())
+    format!("{} “{}”", kind.as_str(), shown(name))
 }
 
 fn conflict(key: &Key, mine: Option<&Value>, theirs: Option<&SyncedRecord>) -> SyncConflict {

@@ -3,10 +3,9 @@
 //! without a panic, and no record verifies without the space's key — whatever its kind, name,
 //! version, body and seal. The case count is set here so `cargo test` stays fast.
 
-use super::local::parse;
+use super::kinds::{Carries, MachineRecord, TeamKind, TeamRecord};
 use super::seal::SpaceKey;
 use super::Kind;
-use crate::config_file::file::{BackendEntry, BudgetEntry, RouteEntry};
 use proptest::prelude::*;
 use serde_json::Value;
 use switchyard_team::SyncedRecord;
@@ -44,11 +43,13 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
     #[test]
-    fn any_body_is_parsed_or_refused_without_a_panic(body in json()) {
-        let _ = parse::<BackendEntry>(Kind::Backend, &body);
-        let _ = parse::<RouteEntry>(Kind::Route, &body);
-        let _ = parse::<BudgetEntry>(Kind::Budget, &body);
-        let _ = parse::<super::local::TokenRecord>(Kind::Token, &body);
+    fn any_body_is_parsed_or_refused_without_a_panic(body in json(), name in ".{0,12}") {
+        for kind in TeamKind::ALL {
+            let _ = TeamRecord::parse(kind, &name, &body);
+        }
+        for kind in Kind::ALL {
+            let _ = MachineRecord::parse(kind, &name, &body);
+        }
     }
 
     #[test]

@@ -7,7 +7,12 @@
 //! The MAC is HMAC-SHA256 over the space, kind, name, version and body (the body as
 //! `serde_json` writes a `Value`: keys in order, so the copy read back from JSONB gives the same
 //! bytes), each length-prefixed so no two records share a message. The version is inside, so an
-//! old row replayed over a newer one is still older than what this machine agreed with.
+//! old row replayed over a newer one is still older than what this machine agreed with — and a
+//! machine that never saw the newer one learns it from the space's index ([`super::index`]).
+//!
+//! Two schemes: this version seals with [`Scheme::Indexed`] (the space has an index, written
+//! with every record), and still verifies [`Scheme::Plain`], the seals of versions before the
+//! index. A space holding any row of the first is indexed, so a missing index is noticed.
 
 use crate::AppError;
 use hmac::{Hmac, Mac};
@@ -19,8 +24,23 @@ use switchyard_team::SyncedRecord;
 /// How a space key starts, so a pasted value is recognised (and a token is not mistaken for
 /// one).
 const PREFIX: &str = "syk-";
-/// The seal's scheme, first in every message.
-const SCHEME: &[u8] = b"switchyard-sync-seal-v1";
+/// Which seal a row carries: the scheme's name is first in every message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// Versions before the index (issue 53).
+    Plain,
+    /// Written with the space's index (issue 69): this version's.
+    Indexed,
+}
+
+impl Scheme {
+    fn tag(self) -> &'static [u8] {
+        match self {
+            Scheme::Plain => b"switchyard-sync-seal-v1",
+            Scheme::Indexed => b"switchyard-sync-seal-v2",
+        }
+    }
+}
 
 /// The keychain account of `space`'s key.
 pub(crate) fn account(space: &str) -> String {
@@ -78,13 +98,13 @@ impl SpaceKey {
     }
 
     /// HMAC takes a key of any length, so this fails only if the crate changes its mind.
-    fn mac(&self, r: &Sealed<'_>) -> Result<Hmac<Sha256>, AppError> {
+    fn mac(&self, scheme: Scheme, r: &Sealed<'_>) -> Result<Hmac<Sha256>, AppError> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose().as_bytes())
             .map_err(|_| AppError::Internal("the space key could not be used".into()))?;
         let body = r.body.map(Value::to_string);
         let version = r.version.to_string();
         let parts: [&[u8]; 6] = [
-            SCHEME,
+            scheme.tag(),
             r.space.as_bytes(),
             r.kind.as_bytes(),
             r.name.as_bytes(),
@@ -98,20 +118,20 @@ impl SpaceKey {
         Ok(mac)
     }
 
-    /// The seal of `r`, as hex.
+    /// The seal of `r`, as hex (this version's scheme).
     pub fn seal(&self, r: &Sealed<'_>) -> Result<String, AppError> {
-        let bytes = self.mac(r)?.finalize().into_bytes();
+        let bytes = self.mac(Scheme::Indexed, r)?.finalize().into_bytes();
         Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// Whether `record` of `space` carries this key's seal (compared in constant time).
     pub fn verifies(&self, space: &str, record: &SyncedRecord) -> bool {
-        let Some(hex) = record.mac.as_deref() else {
-            return false;
-        };
-        let Some(bytes) = from_hex(hex) else {
-            return false;
-        };
+        self.scheme(space, record).is_some()
+    }
+
+    /// The scheme of this key's seal that `record` of `space` carries, if any.
+    pub fn scheme(&self, space: &str, record: &SyncedRecord) -> Option<Scheme> {
+        let bytes = from_hex(record.mac.as_deref()?)?;
         let sealed = Sealed {
             space,
             kind: &record.kind,
@@ -119,8 +139,10 @@ impl SpaceKey {
             version: record.version,
             body: record.body.as_ref(),
         };
-        self.mac(&sealed)
-            .is_ok_and(|mac| mac.verify_slice(&bytes).is_ok())
+        [Scheme::Indexed, Scheme::Plain].into_iter().find(|s| {
+            self.mac(*s, &sealed)
+                .is_ok_and(|mac| mac.verify_slice(&bytes).is_ok())
+        })
     }
 }
 

@@ -1,9 +1,11 @@
 //! [`MachineSync`]: Settings → My machines and `switchyard sync`, and the loops that run passes
 //! (a desktop every [`super::EVERY`] while on; a team replica following the team's space).
 
+use super::kinds::{Carries, MachineRecord, TeamKind, TeamRecord};
 use super::pass::{self, label, remember};
 use super::plan::Direction;
 use super::seal::SpaceKey;
+use super::{read, write};
 use super::{
     Keep, Kind, LastSync, MachineSync, SyncReport, SyncSettings, SyncStatus, ACCOUNT, LAST,
     SETTINGS, TEAM_SPACE,
@@ -169,7 +171,7 @@ impl MachineSync {
                     let kinds = settings.kinds();
                     let space = settings.space.clone();
                     async move {
-                        pass::run(
+                        pass::run::<MachineRecord>(
                             &sync,
                             &db,
                             &space,
@@ -205,26 +207,44 @@ impl MachineSync {
         })?;
         self.with_db(|sync, db| async move {
             let key = (kind, name);
-            let remote = db
-                .synced_records(&space, &[kind.as_str()])
-                .await?
-                .into_iter()
-                .find(|r| r.name == key.1);
-            if remote.as_ref().is_some_and(|r| !seal.verifies(&space, r)) && keep == Keep::Theirs {
-                return Err(AppError::Conflict(format!(
-                    "{} in the database is not sealed with this space's key: it cannot be taken",
-                    label(&key)
-                )));
-            }
             let known_at = pass::known_key(&db, &space).await?;
             let mut known = pass::load_known(&sync, &known_at).await?;
+            // The database's copy as a pass reads it: what a pass would not take, this does not
+            // take either, nor write over.
+            let mut view =
+                read::read::<MachineRecord>(&sync, &db, &space, &[kind], Some(&seal), &known)
+                    .await?;
+            if view.excluded.contains(&key) && keep == Keep::Theirs {
+                let why = view.problems.iter().find(|p| p.starts_with(&label(&key)));
+                return Err(AppError::Conflict(why.cloned().unwrap_or_else(|| {
+                    format!("{} in the database cannot be taken", label(&key))
+                })));
+            }
+            let remote = view.remote.remove(&key);
             match keep {
                 Keep::Mine => {
                     let mine = sync.snapshot(&[kind]).await?.remove(&key);
-                    let read = remote.as_ref().map_or(0, |r| r.version);
-                    let by = super::machine_name();
-                    match pass::put(&db, &space, &key, read, mine.as_ref(), &by, Some(&seal))
+                    // Over whatever row is there: one not taken (an old one written back, say)
+                    // is replaced by this machine's copy, above every version the index names.
+                    let read = db
+                        .synced_records(&space, &[kind.as_str()])
                         .await?
+                        .into_iter()
+                        .find(|r| r.name == key.1)
+                        .map_or(0, |r| r.version);
+                    let floor = known.get(&key).map_or(0, |k| k.version);
+                    let by = super::machine_name();
+                    let sealing = view.sealing.as_mut();
+                    match write::put(
+                        &db,
+                        &space,
+                        &key,
+                        (read, floor),
+                        mine.as_ref(),
+                        &by,
+                        sealing,
+                    )
+                    .await?
                     {
                         Put::Written { version } => {
                             remember(&mut known, &key, version, mine.as_ref())
@@ -238,14 +258,26 @@ impl MachineSync {
                     }
                 }
                 Keep::Theirs => {
-                    let (version, body, from) = remote.map_or((0, None, String::new()), |r| {
-                        (r.version, r.body, r.updated_by)
-                    });
-                    super::local::apply(&sync, &key, body.as_ref(), &from, pass::writer(&space))
-                        .await?;
+                    if !view.may_take() {
+                        return Err(AppError::Conflict(format!(
+                            "{} cannot be taken while the space's index is behind its records",
+                            label(&key)
+                        )));
+                    }
+                    let (version, change, from) = match remote {
+                        Some(r) => {
+                            let change = MachineRecord::change(r.kind, r.record);
+                            (r.row.version, change, r.row.updated_by)
+                        }
+                        None => (0, MachineRecord::change(kind, None), String::new()),
+                    };
+                    super::local::apply(&sync, &key, change, &from, pass::writer(&space)).await?;
                     let now = sync.snapshot(&[kind]).await?;
                     remember(&mut known, &key, version, now.get(&key));
                 }
+            }
+            if let Some(s) = view.sealing.as_ref() {
+                super::index::save_seen(&sync, &s.seen_at, &s.index).await?;
             }
             pass::save_known(&sync, &known_at, &known).await
         })
@@ -304,13 +336,14 @@ impl MachineSync {
 }
 
 impl MachineSync {
-    /// A team replica takes the team's records (space `team`), the team's copy always right.
+    /// A team replica takes the team's records (space `team`), the team's copy always right:
+    /// backends, routes and budgets ([`TeamRecord`]), never a token.
     pub async fn follow_team(&self, db: &TeamDb) -> Result<SyncReport, AppError> {
-        pass::run(
+        pass::run::<TeamRecord>(
             self,
             db,
             TEAM_SPACE,
-            &Kind::ALL,
+            &TeamKind::ALL,
             Direction::Follow,
             None,
             None,
@@ -326,11 +359,11 @@ impl MachineSync {
         db: &TeamDb,
         changed: &std::collections::BTreeSet<super::Key>,
     ) -> Result<SyncReport, AppError> {
-        pass::run(
+        pass::run::<TeamRecord>(
             self,
             db,
             TEAM_SPACE,
-            &Kind::ALL,
+            &TeamKind::ALL,
             Direction::Both,
             Some(changed),
             None,
