@@ -100,13 +100,15 @@ impl Index {
 
     fn put(&mut self, kind: &str, name: &str, version: i64, digest: Option<String>) {
         let slot = (kind.to_string(), name.to_string());
-        match self.0.get(&slot) {
-            // At the same version the copy named first stays: two bodies under one version
-            // exist only when someone wrote around Switchyard.
-            Some((v, _)) if *v >= version => {}
-            _ => {
-                self.0.insert(slot, (version, digest));
-            }
+        // At one version, the higher digest: two bodies under one version exist only when
+        // someone wrote around Switchyard, and every machine must settle on the same one (a
+        // join the same either way round), or two machines would rewrite the index in turn.
+        if self
+            .0
+            .get(&slot)
+            .is_none_or(|had| (version, &digest) > (had.0, &had.1))
+        {
+            self.0.insert(slot, (version, digest));
         }
     }
 

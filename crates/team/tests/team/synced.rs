@@ -62,3 +62,113 @@ async fn a_write_from_a_stale_version_is_a_conflict_and_changes_nothing() {
         .is_empty());
     assert!(db.synced_records("", &["route"]).await.is_err());
 }
+
+/// A write of `name` in space "ana" over `read`, as a test writes one.
+fn write<'a>(
+    kind: &'a str,
+    name: &'a str,
+    read: i64,
+    body: &'a serde_json::Value,
+) -> SyncedWrite<'a> {
+    SyncedWrite {
+        space: "ana",
+        kind,
+        name,
+        read,
+        body: Some(body),
+        by: "laptop",
+        mac: Some("seal"),
+    }
+}
+
+#[tokio::test]
+async fn a_record_and_the_index_are_written_together_or_not_at_all() {
+    use switchyard_team::{IndexedPut, IndexedWrite};
+    let pg = TempPostgres::start();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
+    let (a, b, index) = (
+        json!({"url": "a"}),
+        json!({"url": "b"}),
+        json!({"records": []}),
+    );
+    let first = IndexedWrite {
+        record: write("backend", "openai", 0, &a),
+        version: 5,
+        index: write("index", "index", 0, &index),
+    };
+    assert_eq!(
+        db.put_indexed(&first).await.unwrap(),
+        IndexedPut::Written { version: 5 },
+        "the writer chooses the record's version (above every one it has seen)"
+    );
+    // The index moved meanwhile (another machine wrote it): the record is not written either.
+    let stale_index = IndexedWrite {
+        record: write("backend", "openai", 5, &b),
+        version: 6,
+        index: write("index", "index", 0, &index),
+    };
+    assert_eq!(
+        db.put_indexed(&stale_index).await.unwrap(),
+        IndexedPut::IndexMoved
+    );
+    let rows = db.synced_space("ana").await.unwrap();
+    let openai = rows.iter().find(|r| r.kind == "backend").unwrap();
+    assert_eq!(
+        (openai.version, openai.body.clone()),
+        (5, Some(a.clone())),
+        "a record written without its index was rolled back"
+    );
+    // The record moved: nothing is written, the index stays at its version.
+    let stale_record = IndexedWrite {
+        record: write("backend", "openai", 4, &b),
+        version: 6,
+        index: write("index", "index", 1, &index),
+    };
+    assert!(matches!(
+        db.put_indexed(&stale_record).await.unwrap(),
+        IndexedPut::RecordMoved { current: Some(_) }
+    ));
+    let index_row = db.synced_records("ana", &["index"]).await.unwrap();
+    assert_eq!(index_row[0].version, 1, "the index was not written alone");
+    let backwards = IndexedWrite {
+        record: write("backend", "openai", 5, &b),
+        version: 5,
+        index: write("index", "index", 1, &index),
+    };
+    assert!(
+        db.put_indexed(&backwards).await.is_err(),
+        "a version not above the one read is refused"
+    );
+}
+
+#[tokio::test]
+async fn rows_written_around_switchyard_are_read_bounded_and_marked() {
+    let pg = TempPostgres::start();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
+    let (raw, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let long = "n".repeat(100_000);
+    raw.execute(
+        "INSERT INTO synced_records (space, kind, name, version, body, updated_by, mac)
+         VALUES ('ana', $1, $1, 1, NULL, $1, $1)",
+        &[&long],
+    )
+    .await
+    .unwrap();
+    let rows = db.synced_space("ana").await.unwrap();
+    let r = &rows[0];
+    assert!(r.oversize, "a row longer than Switchyard writes is marked");
+    assert!(
+        r.kind.len() <= 40 && r.name.chars().count() == 101 && r.updated_by.len() <= 100,
+        "and read cut: {} {} {}",
+        r.kind.len(),
+        r.name.len(),
+        r.updated_by.len()
+    );
+    assert!(
+        r.name.ends_with('…'),
+        "a cut name is no name Switchyard writes"
+    );
+}
