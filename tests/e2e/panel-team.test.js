@@ -66,12 +66,25 @@ describe("the browser panel on a team replica", { timeout: 180000 }, () => {
     assert.equal(await page.getByTestId("team-token-form").count(), 0, "a person makes no tokens here");
     const people = await page.locator(byTestId("team-person")).evaluateAll((rows) => rows.map((r) => r.dataset.person));
     assert.ok(people.every((p) => p === "bo@example.com"), `his own spend only: ${people}`);
-    const refused = await page.evaluate(async () => {
+    const asked = await page.evaluate(async () => {
       const csrf = document.cookie.split("; ").find((c) => c.startsWith("switchyard_csrf="))?.split("=")[1] ?? "";
-      const res = await fetch("/panel/api/call/list_backends", { method: "POST", headers: { "x-switchyard-csrf": csrf }, body: "{}" });
-      return res.status;
+      const post = (path, body, type = "application/json") =>
+        fetch(path, { method: "POST", headers: { "x-switchyard-csrf": csrf, "content-type": type }, body });
+      const info = await (await post("/panel/api/call/app_info", "{}")).json();
+      return {
+        backends: (await post("/panel/api/call/list_backends", "{}")).status,
+        upload: (await post("/panel/api/files?name=x.env", "OPENAI_API_KEY=x", "application/octet-stream")).status,
+        download: (await post("/panel/api/call/choose_file", JSON.stringify({ purpose: "export", fileName: "x.csv" }))).status,
+        make: (await post("/panel/api/call/create_team_token", JSON.stringify({ name: "x", owner: "bo@example.com", admin: false }))).status,
+        info: info.ok,
+      };
     });
-    assert.equal(refused, 503, "the replica's own settings are not a team token's");
+    assert.equal(asked.backends, 403, "the replica's own settings are not a team token's");
+    assert.equal(asked.upload, 403, "a person keeps no files on the replica");
+    assert.equal(asked.download, 403, "nor reserves a place to write");
+    assert.equal(asked.make, 403, "a person makes no tokens");
+    assert.ok(asked.info.version, "the version, to draw the page");
+    for (const folder of ["dataDir", "logDir", "dbFile"]) assert.equal(asked.info[folder], "", `no server path in ${folder}`);
     await page.getByTestId("panel-signout").click();
     await page.getByTestId("panel-signin").waitFor();
   });
@@ -90,6 +103,14 @@ describe("the browser panel on a team replica", { timeout: 180000 }, () => {
       assert.ok(Date.now() < deadline, "the other replica never accepted the new token");
       await new Promise((r) => setTimeout(r, 100));
     }
+    assert.equal(await page.getByText("Admin", { exact: true }).count(), 0, "no admin tokens offered to an admin token");
+    const adminMade = await page.evaluate(async () => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("switchyard_csrf="))?.split("=")[1] ?? "";
+      const body = JSON.stringify({ name: "desk", owner: "cy@example.com", admin: true });
+      const res = await fetch("/panel/api/call/create_team_token", { method: "POST", headers: { "x-switchyard-csrf": csrf, "content-type": "application/json" }, body });
+      return res.status;
+    });
+    assert.equal(adminMade, 403, "an admin token never makes another admin token: the table says only the operator does");
   });
 
   it("lets an admin revoke a person's token, refused by every replica within a second", async () => {

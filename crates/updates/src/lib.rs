@@ -33,6 +33,9 @@ use switchyard_store::SettingsTable;
 use switchyard_update::text::printable;
 use switchyard_update::{install, Check, Installer, Target, UpdateError, Updater};
 
+/// The longest reason for a failed install kept (a sentence or two of the installer's).
+const MAX_REASON_CHARS: usize = 2_000;
+
 /// How often the start-up check runs at most.
 const DAY: time::Duration = time::Duration::hours(24);
 const KEY: &str = "updates";
@@ -168,6 +171,17 @@ impl Updates {
 
     /// The window's install of `version` failed: it is not offered for installing again.
     pub async fn install_failed(&self, version: String, reason: String) -> Result<(), AppError> {
+        // The window says what failed; whatever called, only a version and a short printable
+        // reason are kept (they are shown again in Settings and the panel).
+        if switchyard_update::Version::parse(version.trim_start_matches('v')).is_err() {
+            return Err(AppError::Invalid(
+                "That is not a version Switchyard offered.".into(),
+            ));
+        }
+        let reason: String = switchyard_update::text::printable(&reason)
+            .chars()
+            .take(MAX_REASON_CHARS)
+            .collect();
         let mut kept = self.kept().await?;
         kept.failed = Some((version, reason));
         self.keep(&kept).await

@@ -52,6 +52,13 @@ impl PriceOverride {
                 "Name the model (1 to 200 characters).",
             ));
         }
+        if switchyard_core::storable::first_control(model).is_some() {
+            return Err(AppError::field(
+                Field::Model,
+                IssueCode::Format,
+                "A model's name cannot hold control characters.",
+            ));
+        }
         let fields = [
             (Field::Input, "input", Some(self.input_per_mtok)),
             (Field::Output, "output", Some(self.output_per_mtok)),

@@ -93,6 +93,13 @@ impl Budget {
                 "Give the budget a name of 1 to 60 characters.",
             ));
         }
+        if switchyard_core::storable::first_control(&self.name).is_some() {
+            return Err(AppError::field(
+                Field::Name,
+                IssueCode::Format,
+                "A budget's name cannot hold control characters.",
+            ));
+        }
         let limit = |m: String| Err(AppError::field(Field::Limit, IssueCode::OutOfRange, m));
         if !self.limit_usd.is_finite() || self.limit_usd <= 0.0 {
             return limit(format!(
