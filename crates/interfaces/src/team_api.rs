@@ -293,6 +293,7 @@ pub async fn gather(team: &Team, app: &Switchyard) -> Result<TeamOverview, AppEr
         redis_up: state.redis_up,
         ledger_queued: u64::try_from(state.ledger_queued).unwrap_or(u64::MAX),
         ledger_lost: state.ledger_lost,
+        ledger_set_aside: state.ledger_set_aside,
         backends,
         people,
         days,

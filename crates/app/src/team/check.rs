@@ -69,7 +69,18 @@ impl Team {
                 "no Redis configured: each replica on its own",
             ),
         });
-        checks.push(if state.ledger_lost == 0 {
+        checks.push(if state.ledger_set_aside > 0 {
+            CheckResult::fail(
+                "team.ledger",
+                "Team ledger keeps up",
+                Importance::Normal,
+                format!(
+                    "{} requests refused by the team database, set aside",
+                    state.ledger_set_aside
+                ),
+                "The team database refused these rows for their data; the rows behind them were written. They are kept in the set_aside table of team-outbox.sqlite in this replica's data folder, with the database's reason.",
+            )
+        } else if state.ledger_lost == 0 {
             CheckResult::pass(
                 "team.ledger",
                 "Team ledger keeps up",

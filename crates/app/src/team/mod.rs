@@ -180,6 +180,9 @@ pub struct TeamState {
     pub ledger_queued: usize,
     /// Requests the team's ledger could not hold.
     pub ledger_lost: u64,
+    /// Requests the team database refused for their data, set aside in this replica's outbox
+    /// (its `set_aside` table, with the reason) so the rows behind them flow.
+    pub ledger_set_aside: u64,
 }
 
 impl Team {
@@ -193,6 +196,7 @@ impl Team {
                 .map(|r| r.link.is_up() && self.bus.as_ref().is_some_and(Bus::is_up)),
             ledger_queued: self.ledger.queued(),
             ledger_lost: self.ledger.lost(),
+            ledger_set_aside: self.ledger.set_aside(),
         }
     }
 }

@@ -37,6 +37,10 @@ pub struct TeamOverview {
     /// Finished requests waiting for the team's ledger, and those it could not hold.
     pub ledger_queued: u64,
     pub ledger_lost: u64,
+    /// Requests the team database refused for their data, set aside in the replica's outbox
+    /// (absent from a replica older than issue 69: none).
+    #[serde(default)]
+    pub ledger_set_aside: u64,
     pub backends: Vec<TeamBackend>,
     /// Spend this UTC month by person (a token's owner), the costliest first.
     pub people: Vec<TeamSpend>,

@@ -84,3 +84,123 @@ async fn a_replica_killed_while_the_team_database_is_down_loses_nothing_it_answe
         "none twice"
     );
 }
+
+/// Writes `record` into the outbox of the replica folder `data`, as an older version (or anyone
+/// with the folder) could have left it: straight into its table.
+fn leave_in_outbox(data: &Path, record: serde_json::Value) {
+    let db = rusqlite::Connection::open(data.join(switchyard_team::OUTBOX_FILE)).unwrap();
+    db.execute(
+        "INSERT INTO outbox (replica, token_id, record) VALUES ('old', NULL, ?1)",
+        [record.to_string()],
+    )
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_the_team_database_refuses_is_set_aside_shown_on_metrics_and_the_overview_and_the_rest_flow(
+) {
+    // Issue 69, fault 4: one such row used to stop the replica's ledger for good.
+    let (pg, redis) = (TempPostgres::start(), TempRedis::start());
+    let dir = tempfile::tempdir().unwrap();
+    let (code, admin, err) = team(
+        dir.path(),
+        &pg,
+        &redis,
+        &[
+            "token",
+            "create",
+            "desk",
+            "--owner",
+            "ana@example.com",
+            "--admin",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, bo, _) = team(
+        dir.path(),
+        &pg,
+        &redis,
+        &["token", "create", "aider", "--owner", "bo@example.com"],
+    );
+    let first = replica(dir.path(), &pg, &redis);
+    until(10, "the outbox made", async || outbox_rows(dir.path()) == 0).await;
+    drop(first);
+    let row = |id: &str, started: &str, model: &str| {
+        serde_json::json!({"id": id, "startedAt": started, "inbound": "openai",
+            "requestedModel": model, "status": 200, "costUsd": 0.25})
+    };
+    // A NUL, as an older version let in: stored, replaced. Not a time: refused, set aside.
+    leave_in_outbox(
+        dir.path(),
+        row("old-nul", "2026-11-26T10:00:00Z", "demo\u{0}"),
+    );
+    leave_in_outbox(dir.path(), row("old-bad", "not a time", "demo-chat"));
+
+    let r = replica(dir.path(), &pg, &redis);
+    assert_eq!(say_hi(r.addr, &bo, "demo-chat").await.status(), 200);
+    let (db, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let sql = "SELECT count(*) FILTER (WHERE token_name = 'aider'),
+                      count(*) FILTER (WHERE id = 'old-nul' AND requested_model = 'demo\u{FFFD}'),
+                      count(*) FILTER (WHERE id = 'old-bad')
+               FROM team_requests";
+    let mut seen = (0_i64, 0_i64, 0_i64);
+    until(15, "the rows behind the refused one written", async || {
+        let row = db.query_one(sql, &[]).await.unwrap();
+        seen = (row.get(0), row.get(1), row.get(2));
+        seen.0 == 1
+    })
+    .await;
+    assert_eq!(
+        seen,
+        (1, 1, 0),
+        "the request and the NUL's row (replaced) are in; the refused row is not"
+    );
+
+    let metrics = reqwest::Client::new()
+        .get(format!("http://{}/metrics", r.addr))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("switchyard_team_ledger_set_aside_requests{"))
+        .unwrap_or_else(|| panic!("the set-aside gauge on /metrics:\n{metrics}"));
+    assert!(line.ends_with(" 1"), "one row set aside: {line}");
+    assert!(
+        metrics.contains("# HELP switchyard_team_ledger_set_aside_requests "),
+        "with its help text"
+    );
+    let overview: serde_json::Value = reqwest::Client::new()
+        .get(format!("http://{}/switchyard/team/v1/overview", r.addr))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&overview["ledgerSetAside"], &overview["ledgerLost"]),
+        (&serde_json::json!(1), &serde_json::json!(0)),
+        "the Team page's overview counts it, and nothing was lost"
+    );
+    let kept = rusqlite::Connection::open(dir.path().join(switchyard_team::OUTBOX_FILE))
+        .unwrap()
+        .query_row(
+            "SELECT json_extract(record, '$.id') FROM set_aside",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap();
+    assert_eq!(
+        kept, "old-bad",
+        "kept in the outbox where the user can find it"
+    );
+}

@@ -1,6 +1,7 @@
 //! A team replica's sharing on `/metrics` (absent on a desktop without a team):
 //! `switchyard_team_redis_up{replica}` (0 is the degraded state: limits, breakers and the cache
-//! are this replica's own until Redis is back), and the team ledger's queue and losses.
+//! are this replica's own until Redis is back), and the team ledger's queue, losses and the
+//! rows the team database refused (set aside in the replica's outbox).
 
 use super::{labels::Bounded, Label};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -19,6 +20,7 @@ pub(super) struct TeamGauges {
     redis_up: Family<ReplicaLabel, Gauge>,
     queued: Family<ReplicaLabel, Gauge>,
     lost: Family<ReplicaLabel, Gauge>,
+    set_aside: Family<ReplicaLabel, Gauge>,
 }
 
 impl TeamGauges {
@@ -27,6 +29,7 @@ impl TeamGauges {
             "team_redis_up", "1 while this team replica shares limits, breakers and the cache through Redis; 0 when it is on its own (degraded)" => self.redis_up;
             "team_ledger_queue_depth", "Finished requests waiting to be written to the team's ledger" => self.queued;
             "team_ledger_lost_requests", "Requests the team's ledger could not hold" => self.lost;
+            "team_ledger_set_aside_requests", "Requests the team database refused for their data, kept aside in this replica's outbox so the rows behind them are written" => self.set_aside;
         );
     }
 
@@ -44,5 +47,7 @@ impl TeamGauges {
         self.queued.get_or_create(&label).set(queued);
         let lost = i64::try_from(state.ledger_lost).unwrap_or(i64::MAX);
         self.lost.get_or_create(&label).set(lost);
+        let set_aside = i64::try_from(state.ledger_set_aside).unwrap_or(i64::MAX);
+        self.set_aside.get_or_create(&label).set(set_aside);
     }
 }
