@@ -184,7 +184,7 @@ describe("Backends in the real app window", () => {
         outcome(invoke("plugin:dialog|open", { options: {} })),
       ]).then(done);
     });
-    for (const a of answers.slice(0, 3)) assert.match(a, /not chosen in this window/, a);
+    for (const a of answers.slice(0, 3)) assert.match(a, /not chosen here/, a);
     assert.match(answers[3], /not allowed/i, `the page cannot open dialogs itself: ${answers[3]}`);
   });
 
