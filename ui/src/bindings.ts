@@ -2571,6 +2571,8 @@ export type TeamOverview_Deserialize = {
 	redisUp?: boolean | null,
 	ledgerQueued: number | null,
 	ledgerLost: number | null,
+	/**  Requests the team database refused for their data, set aside in the replica's outbox. */
+	ledgerSetAside: number | null,
 	backends: TeamBackend_Deserialize[],
 	/**  This UTC month's spend by person, the costliest first. */
 	people: TeamSpend[],
@@ -2590,6 +2592,8 @@ export type TeamOverview_Serialize = {
 	redisUp: boolean | null,
 	ledgerQueued: number | null,
 	ledgerLost: number | null,
+	/**  Requests the team database refused for their data, set aside in the replica's outbox. */
+	ledgerSetAside: number | null,
 	backends: TeamBackend_Serialize[],
 	/**  This UTC month's spend by person, the costliest first. */
 	people: TeamSpend[],

@@ -3,15 +3,22 @@ import { budgetTone, budgetUse, dailySpend, sharing } from "./team";
 
 describe("team sharing", () => {
   it("says sharing, degraded or none, with the lost requests when there are some", () => {
-    expect(sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 0 })).toMatchObject({ tone: "ok", title: "Sharing through Redis", redis: "up" });
-    const degraded = sharing({ redisUp: false, ledgerQueued: 3, ledgerLost: 0 });
+    expect(sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 0, ledgerSetAside: 0 })).toMatchObject({ tone: "ok", title: "Sharing through Redis", redis: "up" });
+    const degraded = sharing({ redisUp: false, ledgerQueued: 3, ledgerLost: 0, ledgerSetAside: 0 });
     expect(degraded.tone).toBe("warn");
     expect(degraded.title).toMatch(/^Degraded/);
     expect(degraded.redis).toBe("down");
-    expect(sharing({ redisUp: null, ledgerQueued: 0, ledgerLost: 0 }).title).toBe("No shared Redis");
-    const lost = sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 2 });
+    expect(sharing({ redisUp: null, ledgerQueued: 0, ledgerLost: 0, ledgerSetAside: 0 }).title).toBe("No shared Redis");
+    const lost = sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 2, ledgerSetAside: 0 });
     expect(lost.tone).toBe("warn");
     expect(lost.detail).toContain("2 requests could not be written");
+  });
+
+  it("says how many requests the team database refused and set aside, as a warning", () => {
+    const refused = sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 0, ledgerSetAside: 1 });
+    expect(refused.tone).toBe("warn");
+    expect(refused.detail).toContain("1 request refused by the team database, set aside on the replica");
+    expect(sharing({ redisUp: true, ledgerQueued: 0, ledgerLost: 0, ledgerSetAside: null }).tone).toBe("ok");
   });
 
   it("turns a budget's spend into a percent and a tone", () => {

@@ -1,15 +1,24 @@
 // Pure helpers for the Team page: how the replica's sharing stands, in words and a tone.
 import type { TeamOverview } from "../ipc/types";
 import type { ChartSeries } from "./cost-charts";
-import type { Tone } from "./format";
+import { plural, type Tone } from "./format";
 
 /** `redis`: the state as tests and styles read it (`data-redis`). */
 export type Sharing = { tone: Tone; title: string; detail: string; redis: "up" | "down" | "none" };
 
-/** The replica's sharing: through Redis, degraded (Redis away), or none (no Redis configured). */
-export function sharing(o: Pick<TeamOverview, "redisUp" | "ledgerQueued" | "ledgerLost">): Sharing {
+/**
+ * The replica's sharing: through Redis, degraded (Redis away), or none (no Redis configured),
+ * with the team ledger's losses and the rows the team database refused (set aside on the
+ * replica, so the rows behind them were written).
+ */
+export function sharing(o: Pick<TeamOverview, "redisUp" | "ledgerQueued" | "ledgerLost" | "ledgerSetAside">): Sharing {
   const lostCount = o.ledgerLost ?? 0;
-  const lost = lostCount > 0 ? ` ${lostCount} requests could not be written to the team's ledger.` : "";
+  const setAside = o.ledgerSetAside ?? 0;
+  const lost =
+    (lostCount > 0 ? ` ${lostCount} requests could not be written to the team's ledger.` : "") +
+    (setAside > 0
+      ? ` ${plural(setAside, "request")} refused by the team database, set aside on the replica (team-outbox.sqlite); the rest were written.`
+      : "");
   if (o.redisUp === null) {
     return { tone: "neutral", title: "No shared Redis", detail: `Each replica keeps its own limits, breakers and cache.${lost}`, redis: "none" };
   }
@@ -21,7 +30,7 @@ export function sharing(o: Pick<TeamOverview, "redisUp" | "ledgerQueued" | "ledg
       redis: "down",
     };
   }
-  const tone: Tone = lostCount > 0 ? "warn" : "ok";
+  const tone: Tone = lostCount > 0 || setAside > 0 ? "warn" : "ok";
   return { tone, title: "Sharing through Redis", detail: `Limits, budgets, breakers and the cache hold for the whole team.${lost}`, redis: "up" };
 }
 

@@ -25,6 +25,8 @@ pub struct TeamOverview {
     pub redis_up: Option<bool>,
     pub ledger_queued: f64,
     pub ledger_lost: f64,
+    /// Requests the team database refused for their data, set aside in the replica's outbox.
+    pub ledger_set_aside: f64,
     pub backends: Vec<TeamBackend>,
     /// This UTC month's spend by person, the costliest first.
     pub people: Vec<TeamSpend>,
@@ -102,6 +104,7 @@ impl From<core::TeamOverview> for TeamOverview {
             redis_up: o.redis_up,
             ledger_queued: o.ledger_queued as f64,
             ledger_lost: o.ledger_lost as f64,
+            ledger_set_aside: o.ledger_set_aside as f64,
             backends: crate::dtos(o.backends),
             people: crate::dtos(o.people),
             days: crate::dtos(o.days),
