@@ -4,6 +4,7 @@
 //! counters, with what the team ledger says was spent this period.
 
 use crate::{BudgetScope, TeamBudget, TeamDb, TeamError};
+use switchyard_core::storable::first_control;
 
 /// One budget as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -64,9 +65,15 @@ impl TeamDb {
         hard_stop: bool,
     ) -> Result<TeamBudgetRow, TeamError> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 60 {
+        if name.is_empty() || name.chars().count() > 60 || first_control(name).is_some() {
             return Err(TeamError::Invalid(
-                "Give the budget a name of 1 to 60 characters.".into(),
+                "Give the budget a name of 1 to 60 characters, without control characters.".into(),
+            ));
+        }
+        // Bound for PostgreSQL (which refuses a NUL) and the budgets' Redis keys.
+        if person.is_some_and(|p| first_control(p).is_some()) {
+            return Err(TeamError::Invalid(
+                "A budget's person has no control characters.".into(),
             ));
         }
         if !(limit_usd.is_finite() && limit_usd > 0.0 && limit_usd <= 10_000_000.0) {

@@ -261,6 +261,16 @@ async fn team_budgets_are_versioned_records_and_a_persons_spend_comes_from_their
         db.set_budget(" ", None, "day", 1.0, true).await,
         Err(TeamError::Invalid(_))
     ));
+    // Refused with the reason before PostgreSQL, which cannot hold a NUL, is asked.
+    for (name, person) in [("Ana\0", None), ("Ana", Some("ana\0@example.com"))] {
+        assert!(
+            matches!(
+                db.set_budget(name, person, "day", 1.0, true).await,
+                Err(TeamError::Invalid(_))
+            ),
+            "a control character in a budget's name or person is invalid input"
+        );
+    }
     assert_eq!(db.budgets().await.unwrap().len(), 2);
 
     // Ana's requests (her token) count for her; another person's do not.
