@@ -314,4 +314,46 @@ mod tests {
         assert_eq!((rows.len(), damaged), (1, 1));
         assert_eq!(rows[0].row.record.id, "r2");
     }
+
+    #[test]
+    fn refused_rows_move_aside_with_their_reason_the_rest_go_and_a_full_table_takes_no_more() {
+        let outbox = Outbox::in_memory().unwrap();
+        outbox
+            .append("a", &[row("r1"), row("r2"), row("r3")])
+            .unwrap();
+        let seqs: Vec<i64> = outbox.oldest(3).unwrap().0.iter().map(|u| u.seq).collect();
+        let refused = [(seqs[1], "22007: not a time".to_string())];
+        assert_eq!(outbox.set_aside(&refused, seqs[2]).unwrap(), 1);
+        assert_eq!(
+            (outbox.len().unwrap(), outbox.set_aside_len().unwrap()),
+            (0, 1),
+            "the batch left the outbox, its refused row kept aside"
+        );
+        let (id, reason): (String, String) = outbox
+            .conn()
+            .query_row(
+                "SELECT json_extract(record, '$.id'), reason FROM set_aside",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((id.as_str(), reason.as_str()), ("r2", "22007: not a time"));
+
+        // Full: a further refused row is not kept (the caller counts it as lost).
+        outbox
+            .conn()
+            .execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+                 INSERT INTO set_aside (seq, replica, record, reason)
+                 SELECT -i, 'a', '{}', 'x' FROM n",
+                [i64::try_from(SET_ASIDE_MAX).unwrap() - 1],
+            )
+            .unwrap();
+        outbox.append("a", &[row("r4")]).unwrap();
+        let seq = outbox.oldest(1).unwrap().0[0].seq;
+        let refused = [(seq, "22007".to_string())];
+        assert_eq!(outbox.set_aside(&refused, seq).unwrap(), 0, "no room");
+        assert_eq!(outbox.set_aside_len().unwrap(), SET_ASIDE_MAX);
+        assert_eq!(outbox.len().unwrap(), 0, "the row still leaves the outbox");
+    }
 }
