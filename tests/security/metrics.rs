@@ -94,8 +94,16 @@ fn metrics_need_a_token_from_this_machine_and_a_scrape_token_opens_nothing_else(
 fn a_model_name_a_client_sends_cannot_forge_a_series() {
     let s = Serve::start();
     let token = s.token("injector");
+    // A line break in a model is refused at intake (a control character: issue 69), so the
+    // forgery reaches no series that way; quotes and braces alone are printable and must stay
+    // inside their label.
     let forged = "demo-chat\"} 1\nswitchyard_forged_total 1\n# ";
-    let _ = chat(&s, &token, forged);
+    assert_eq!(
+        chat(&s, &token, forged),
+        400,
+        "a line break in a model is refused"
+    );
+    let _ = chat(&s, &token, "demo-chat\"} 1 switchyard_forged_total{a=\"1");
     let deadline = Instant::now() + Duration::from_secs(5);
     let text = loop {
         let (_, text) = scrape(&s, Some(&token));
@@ -108,6 +116,10 @@ fn a_model_name_a_client_sends_cannot_forge_a_series() {
     assert!(
         !text.lines().any(|l| l.starts_with("switchyard_forged")),
         "a label value broke out of its quotes:\n{text}"
+    );
+    assert!(
+        !text.contains("demo-chat\"} 1 switchyard"),
+        "a quote in a label value is escaped:\n{text}"
     );
 }
 

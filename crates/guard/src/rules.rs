@@ -25,6 +25,12 @@ const SPAWNS: &[(&str, usize, &str)] = &[
          clone of the bus is dropped",
     ),
     (
+        "crates/update/src/testing/raw.rs",
+        2,
+        "the tests' raw HTTP server that drips, holds or overruns (the `testing` feature only): \
+         its accept loop and each answer live as long as the test's runtime, which ends them",
+    ),
+    (
         "crates/update/src/testing/server.rs",
         1,
         "the tests' release server (the `testing` feature only): it lives as long as the test's \

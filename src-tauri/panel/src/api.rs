@@ -6,6 +6,7 @@
 //! table must let its scope open the panel here and call what it asks for (the row of the
 //! upload, the download, the events; each command's own row in `commands::call`).
 
+use crate::reply::{forbidden, not_ready, refuse, status_of};
 use crate::session::{self, Found, Refusal, CSRF_HEADER, SESSION_COOKIE};
 use crate::Shared;
 use axum::body::Body;
@@ -17,13 +18,7 @@ use std::sync::Arc;
 use switchyard_app::secrets::SecretString;
 use switchyard_core::authz::{self, Entry, Place};
 use switchyard_core::TokenScope;
-use switchyard_ipc::{ErrorKind, IpcError};
-
-/// An answer `{ "error": IpcError }` with `status`.
-pub fn refuse(status: StatusCode, kind: ErrorKind, message: &str) -> Response {
-    let error = IpcError::new(kind, message);
-    (status, axum::Json(json!({ "error": error }))).into_response()
-}
+use switchyard_ipc::ErrorKind;
 
 fn signed_out() -> Response {
     let mut resp = refuse(
@@ -37,10 +32,6 @@ fn signed_out() -> Response {
         }
     }
     resp
-}
-
-pub(crate) fn forbidden(message: &str) -> Response {
-    refuse(StatusCode::FORBIDDEN, ErrorKind::Unavailable, message)
 }
 
 /// Whether a change comes from the panel's own page: its `Origin` is this address (the Host the
@@ -134,28 +125,6 @@ pub(crate) async fn owner_of(
 /// token anywhere; on a team replica also a team admin's token and a person's own.
 pub(crate) fn panel_open(scope: TokenScope, place: Place) -> bool {
     authz::verdict(Entry::Panel, place, scope).is_allowed()
-}
-
-pub(crate) fn not_ready() -> Response {
-    refuse(
-        StatusCode::SERVICE_UNAVAILABLE,
-        ErrorKind::Unavailable,
-        "Switchyard is still starting; try again in a moment.",
-    )
-}
-
-/// The HTTP status of a command's typed error.
-pub(crate) fn status_of(kind: ErrorKind) -> StatusCode {
-    match kind {
-        ErrorKind::Validation | ErrorKind::File => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict | ErrorKind::Cancelled => StatusCode::CONFLICT,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::KeychainUnavailable
-        | ErrorKind::NotificationsUnavailable
-        | ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
 }
 
 /// `POST /panel/api/call/{command}`: one of the window's commands, its arguments the JSON body

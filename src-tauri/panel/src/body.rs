@@ -6,7 +6,7 @@
 //! request is answered at once and its connection closed, so the panel can never hold the
 //! connections the gateway's tools need.
 
-use crate::api::refuse;
+use crate::reply::refuse;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;

@@ -11,11 +11,11 @@
 //! sent: a team token's console is its person's, its `app_info` names no folder of the
 //! serving machine, and its team tokens are made and revoked through the team's [`Issuer`].
 
-use crate::files;
 use serde_json::{json, Map, Value};
 use switchyard_app::team::Issuer;
 use switchyard_core::authz::{self, Entry, Place, Sees, Verdict};
 use switchyard_core::TokenScope;
+use switchyard_ipc::files::{FilePurpose, Holder};
 use switchyard_ipc::team::console;
 use switchyard_ipc::types::AppInfo;
 use switchyard_ipc::{dispatch, Core, ErrorKind, IpcError, PAGE_COMMANDS};
@@ -109,6 +109,30 @@ pub fn core_args(args: Value) -> Value {
 
 fn desktop_only(message: &str) -> IpcError {
     IpcError::new(ErrorKind::Unavailable, message)
+}
+
+/// What the window's `choose_file` is asked for, with the page's argument names in the core's
+/// case (`fileName` → `file_name`, as every command's are: `core_args`).
+#[derive(serde::Deserialize)]
+struct Choose {
+    purpose: FilePurpose,
+    file_name: Option<String>,
+}
+
+/// `choose_file`: a place to write for an export or a report; a file to read must be
+/// uploaded instead (the page does that before it calls).
+pub fn choose(core: &Core, holder: &str, args: Value) -> Result<Value, IpcError> {
+    let ask: Choose = serde_json::from_value(args).map_err(|_| {
+        IpcError::new(
+            ErrorKind::Validation,
+            "The arguments of “choose_file” do not fit the command.",
+        )
+    })?;
+    let name = ask.file_name.as_deref().unwrap_or("switchyard-export");
+    let chosen = core
+        .files()?
+        .reserve(Holder::Session(holder.into()), ask.purpose, name)?;
+    Ok(json!(chosen))
 }
 
 /// The arguments of a console command, as the page sends them.
@@ -211,7 +235,7 @@ async fn panel_command(
         // The core's answer; there is no window whose first paint it could measure.
         "app_info" => dispatch(core, name, json!({})).await,
         "report_first_paint" => Ok(json!(0)),
-        "choose_file" => files::choose(core, &caller.holder, args),
+        "choose_file" => choose(core, &caller.holder, args),
         "update_settings" => {
             let Some(form) = args.get("settings").cloned() else {
                 return Err(IpcError::new(

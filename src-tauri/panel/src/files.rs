@@ -3,7 +3,7 @@
 //! commands themselves are ordinary commands that take handles: the page can name only files it
 //! uploaded or places the panel reserved for it, never a path.
 //!
-//! - `choose_file` for an export or a report reserves a place ([`choose`]); the browser
+//! - `choose_file` for an export or a report reserves a place (`commands::choose`); the browser
 //!   downloads it once the command wrote it (`GET /panel/api/files/{id}`, [`download`]), only
 //!   the session that reserved it, once.
 //! - A file to read is uploaded (`POST /panel/api/files?name=…`, [`upload`]): after the gate
@@ -11,43 +11,20 @@
 //!   session's quota and the total quota, within a deadline; a refused or cut-off upload leaves
 //!   nothing.
 
-use crate::api::{gate, not_ready, refuse, status_of};
+use crate::api::gate;
 use crate::body::{self, closing};
+use crate::reply::{not_ready, refuse, status_of};
 use crate::Shared;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 use switchyard_core::authz::Entry;
-use switchyard_ipc::files::{FilePurpose, Holder, Refused};
-use switchyard_ipc::{Core, ErrorKind, IpcError};
-
-/// What the window's `choose_file` is asked for, with the page's argument names in the core's
-/// case (`fileName` → `file_name`, as every command's are: `commands::core_args`).
-#[derive(serde::Deserialize)]
-struct Choose {
-    purpose: FilePurpose,
-    file_name: Option<String>,
-}
-
-/// `choose_file`: a place to write for an export or a report; a file to read must be
-/// uploaded instead (the page does that before it calls).
-pub fn choose(core: &Core, holder: &str, args: Value) -> Result<Value, IpcError> {
-    let ask: Choose = serde_json::from_value(args).map_err(|_| {
-        IpcError::new(
-            ErrorKind::Validation,
-            "The arguments of “choose_file” do not fit the command.",
-        )
-    })?;
-    let name = ask.file_name.as_deref().unwrap_or("switchyard-export");
-    let chosen = core
-        .files()?
-        .reserve(Holder::Session(holder.into()), ask.purpose, name)?;
-    Ok(json!(chosen))
-}
+use switchyard_ipc::files::{Holder, Refused};
+use switchyard_ipc::{ErrorKind, IpcError};
 
 fn refused(refusal: &Refused) -> Response {
     let error = refusal.error();

@@ -22,6 +22,7 @@ mod body;
 mod commands;
 mod events;
 mod files;
+mod reply;
 mod session;
 mod signin;
 mod sse;
@@ -216,12 +217,12 @@ async fn door(
     let https = peer.is_some_and(|p| p.tls);
     let local = peer.is_some_and(|p| p.remote.ip().is_loopback());
     if !local && !https {
-        return api::forbidden(&plain_http_from_elsewhere(&req));
+        return reply::forbidden(&plain_http_from_elsewhere(&req));
     }
     let scheme = if https { "https://" } else { "http://" };
     let origin = req.headers().get(header::ORIGIN);
     if origin.is_some_and(|o| !o.as_bytes().starts_with(scheme.as_bytes())) {
-        return api::forbidden(
+        return reply::forbidden(
             "The page calling the panel was not loaded over this connection's scheme (its Origin did not match).",
         );
     }

@@ -5,8 +5,9 @@
 //! once, each small and within seconds (`body::SIGN_IN`): no one without a token can hold the
 //! panel's memory or the gateway's connections.
 
-use crate::api::{forbidden, gate, not_ready, owner_of, panel_open, refuse, same_origin};
+use crate::api::{gate, owner_of, panel_open, same_origin};
 use crate::body::{self, closing};
+use crate::reply::{forbidden, not_ready, refuse};
 use crate::session::{self, Opened, Who};
 use crate::{Https, Shared};
 use axum::body::Body;

@@ -142,14 +142,14 @@ pub async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Re
     let team_token = authz::verdict(Entry::PanelEvents, shared.place(), found.who.scope)
         != Verdict::Allowed(Sees::All);
     let Some(counted) = shared.streams.open(&found.holder) else {
-        return crate::api::refuse(
+        return crate::reply::refuse(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             switchyard_ipc::ErrorKind::Unavailable,
             "This session has as many event streams open as the panel keeps: close another tab of the panel.",
         );
     };
     let Some(attached) = shared.attached.get() else {
-        return crate::api::refuse(
+        return crate::reply::refuse(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             switchyard_ipc::ErrorKind::Unavailable,
             "Switchyard is still starting; try again in a moment.",

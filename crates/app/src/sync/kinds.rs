@@ -264,6 +264,10 @@ pub(crate) fn shown(text: &str) -> String {
     out
 }
 
+pub(super) fn label((kind, name): &(Kind, String)) -> String {
+    format!("{} “{}”", kind.as_str(), shown(name))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {

@@ -3,7 +3,7 @@
 //! on, the others' taken in, conflicts listed and left alone on both sides.
 
 use super::index;
-use super::kinds::{shown, Carries};
+use super::kinds::{label, shown, Carries};
 use super::local::{self, Key};
 use super::plan::{decide, hash, Direction, Known, Step};
 use super::read;
@@ -241,11 +241,6 @@ pub(crate) async fn run<S: Carries>(
     Ok(report)
 }
 
-/// Whether this machine last agreed with exactly `r` (its version and its copy's hash).
-pub(super) fn agreed(known: Option<&Known>, r: &SyncedRecord) -> bool {
-    known.is_some_and(|k| k.version == r.version && k.hash == r.body.as_ref().map(hash))
-}
-
 /// The unattended writer that takes records of `space`.
 pub(super) fn writer(space: &str) -> crate::config_file::Writer {
     crate::config_file::Writer::Unattended(if space == super::TEAM_SPACE {
@@ -253,10 +248,6 @@ pub(super) fn writer(space: &str) -> crate::config_file::Writer {
     } else {
         "My machines"
     })
-}
-
-pub(super) fn label((kind, name): &Key) -> String {
-    format!("{} “{}”", kind.as_str(), shown(name))
 }
 
 fn conflict(key: &Key, mine: Option<&Value>, theirs: Option<&SyncedRecord>) -> SyncConflict {

@@ -113,6 +113,11 @@ pub(crate) fn decide(
     }
 }
 
+/// Whether this machine last agreed with exactly `r` (its version and its copy's hash).
+pub(super) fn agreed(known: Option<&Known>, r: &switchyard_team::SyncedRecord) -> bool {
+    known.is_some_and(|k| k.version == r.version && k.hash == r.body.as_ref().map(hash))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {

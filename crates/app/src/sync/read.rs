@@ -7,10 +7,9 @@
 //! problem and is neither taken nor written over; the pass goes on with the rest.
 
 use super::index::{self, Index, Standing};
-use super::kinds::{check_name, shown, Carries};
+use super::kinds::{check_name, label, shown, Carries};
 use super::local::Key;
-use super::pass::{agreed, label};
-use super::plan::Known;
+use super::plan::{agreed, Known};
 use super::seal::{Scheme, SpaceKey};
 use super::MachineSync;
 use crate::AppError;

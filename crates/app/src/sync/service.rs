@@ -1,8 +1,9 @@
 //! [`MachineSync`]: Settings → My machines and `switchyard sync`, and the loops that run passes
 //! (a desktop every [`super::EVERY`] while on; a team replica following the team's space).
 
+use super::kinds::label;
 use super::kinds::{Carries, MachineRecord, TeamKind, TeamRecord};
-use super::pass::{self, label, remember};
+use super::pass::{self, remember};
 use super::plan::Direction;
 use super::seal::SpaceKey;
 use super::{read, write};
