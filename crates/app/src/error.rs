@@ -206,3 +206,20 @@ impl From<tokio::task::JoinError> for AppError {
         AppError::Internal(format!("a background task {what}"))
     }
 }
+
+/// A space key the user entered that is none: the field's issue, with how to find the key.
+impl From<switchyard_team::synced::seal::NotASpaceKey> for AppError {
+    fn from(e: switchyard_team::synced::seal::NotASpaceKey) -> Self {
+        AppError::field(
+            switchyard_core::Field::KeyValue,
+            switchyard_core::IssueCode::Format,
+            e.to_string(),
+        )
+    }
+}
+
+impl From<switchyard_team::synced::seal::SealError> for AppError {
+    fn from(e: switchyard_team::synced::seal::SealError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}

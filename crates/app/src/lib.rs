@@ -7,7 +7,8 @@ mod backends;
 mod blocking;
 mod cache;
 mod catalogue;
-pub mod changes;
+/// The check every writer of configuration takes (pure: the core crate's).
+pub use switchyard_core::changes;
 mod clock;
 pub mod config_file;
 pub mod costs;

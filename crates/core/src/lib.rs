@@ -6,6 +6,7 @@
 pub mod address;
 pub mod authz;
 pub mod catalogue;
+pub mod changes;
 pub mod check;
 pub mod circuit;
 pub mod dotenv;

@@ -33,6 +33,7 @@ mod outbound;
 mod refusal;
 mod replay;
 mod reply;
+pub mod resilience;
 mod resolve;
 mod respond;
 mod routes;

@@ -24,6 +24,7 @@ mod backend;
 pub mod cost;
 mod diff;
 mod error;
+pub mod forecast;
 mod format;
 mod found;
 mod info;

@@ -29,7 +29,7 @@ mod limits;
 mod link;
 mod migrate;
 mod outbox;
-mod synced;
+pub mod synced;
 mod team_budgets;
 #[cfg(all(feature = "testing", unix))]
 pub mod testing;

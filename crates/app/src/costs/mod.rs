@@ -9,7 +9,8 @@
 
 pub mod budgets;
 pub mod export;
-pub mod forecast;
+/// Budget periods and forecasts: the pricing crate's pure cost math.
+pub use switchyard_pricing::forecast;
 pub mod price_sync;
 pub mod prices;
 pub mod reprice;

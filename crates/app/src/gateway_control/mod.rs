@@ -3,7 +3,8 @@
 //! ([`settings`]), which apply at the next start.
 
 mod exposure;
-pub mod resilience;
+/// How the gateway copes with a failing provider: the gateway crate's settings type.
+pub use switchyard_gateway::resilience;
 mod saving;
 pub mod settings;
 

@@ -185,7 +185,7 @@ impl GatewaySettings {
             return bad(Field::Networks, "At most 50 networks.".into());
         }
         self.allowed_networks = networks;
-        self.resilience = self.resilience.validated()?;
+        self.resilience = self.resilience.validated().map_err(AppError::Validation)?;
         Ok(self)
     }
 }

@@ -27,11 +27,9 @@ mod index;
 mod kinds;
 mod local;
 mod pass;
-mod plan;
 #[cfg(test)]
 mod proptests;
 mod read;
-mod seal;
 mod service;
 mod space_key;
 mod write;
@@ -39,6 +37,8 @@ mod write;
 pub use kinds::TeamKind;
 pub use local::Key;
 pub use plan::Direction;
+// The records' merge plan and seals are the team crate's (pure, beside the rows they are about).
+use switchyard_team::synced::{plan, seal};
 
 use crate::backends::Backends;
 use crate::config_file::ConfigFiles;

@@ -57,7 +57,7 @@ impl MachineSync {
             Err(e) => Err(AppError::Keychain(e)),
         })
         .await??;
-        kept.map(|k| SpaceKey::parse(&k)).transpose()
+        Ok(kept.map(|k| SpaceKey::parse(&k)).transpose()?)
     }
 
     /// The space's key, for the user to enter on another machine (`switchyard sync key`,

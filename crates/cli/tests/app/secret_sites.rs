@@ -27,7 +27,7 @@ const EXPOSED: Sites = &[
     ("crates/cli/src/token.rs", 1, "a new gateway token printed once to the user who made it"),
     ("crates/app/src/team/attach.rs", 2, "admin token: empty refused; bearer to the attached replica (checked_url, no redirects)"),
     ("crates/app/src/monitor/webhooks.rs", 2, "the webhook URL is its own destination: validated (https or loopback), then the notifier"),
-    ("crates/app/src/sync/seal.rs", 2, "space key: parsed; the HMAC key"),
+    ("crates/team/src/synced/seal.rs", 2, "space key: parsed; the HMAC key"),
     ("crates/app/src/sync/service.rs", 7, "My machines: the database URL the user typed, to TeamDb::connect; a new space key shown once"),
     ("crates/tools/src/journal.rs", 1, "the tool journal kept in the keychain, parsed"),
     ("crates/app/src/tools/files.rs", 1, "a found key masked in a file preview"),

@@ -165,7 +165,7 @@ pub fn lists(report: &SyncReport, what: &str) -> bool {
 
 /// The seal an earlier version (before the space's index, `switchyard-sync-seal-v1`) put on a
 /// row, made with `key`: HMAC-SHA256 over the scheme, space, kind, name, version and body, each
-/// length-prefixed (crates/app/src/sync/seal.rs).
+/// length-prefixed (crates/team/src/synced/seal.rs).
 pub fn older_seal(key: &str, row: &Row) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).unwrap();

@@ -23,9 +23,9 @@
 
 mod effects;
 
+use crate::TokenScope;
 pub use effects::{Approved, ExposureChange, HostChange};
 use serde::{Deserialize, Serialize};
-use switchyard_core::TokenScope;
 
 /// A route that will also send requests to backends it does not use now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

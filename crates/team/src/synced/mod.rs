@@ -5,6 +5,10 @@
 //! copy is older than the database's gets [`Put::Conflict`], never a silent overwrite. A
 //! deleted record stays as a tombstone (no body) so machines that missed the delete learn of it.
 
+pub mod index;
+pub mod plan;
+pub mod seal;
+
 use crate::{TeamDb, TeamError};
 use serde_json::Value;
 use tokio_postgres::types::Json;

@@ -8,25 +8,34 @@
 //! `serde_json` writes a `Value`: keys in order, so the copy read back from JSONB gives the same
 //! bytes), each length-prefixed so no two records share a message. The version is inside, so an
 //! old row replayed over a newer one is still older than what this machine agreed with — and a
-//! machine that never saw the newer one learns it from the space's index ([`super::index`]).
+//! machine that never saw the newer one learns it from the space's index (the app's `sync::index`).
 //!
 //! Two schemes: this version seals with [`Scheme::Indexed`] (the space has an index, written
 //! with every record), and still verifies [`Scheme::Plain`], the seals of versions before the
 //! index. A space holding any row of the first is indexed, so a missing index is noticed.
 
-use crate::AppError;
+use crate::SyncedRecord;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 use switchyard_secrets::SecretString;
-use switchyard_team::SyncedRecord;
+
+/// A text that is no space key: it starts with [`PREFIX`] and 64 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("That is not a space key: it starts with “syk-” (shown on your first machine by `switchyard sync key` or Settings → My machines → Show key).")]
+pub struct NotASpaceKey;
+
+/// The MAC could not be made (HMAC takes a key of any length: only if the crate changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the space key could not be used")]
+pub struct SealError;
 
 /// How a space key starts, so a pasted value is recognised (and a token is not mistaken for
 /// one).
 const PREFIX: &str = "syk-";
 /// Which seal a row carries: the scheme's name is first in every message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scheme {
+pub enum Scheme {
     /// Versions before the index (issue 53).
     Plain,
     /// Written with the space's index (issue 69): this version's.
@@ -43,13 +52,13 @@ impl Scheme {
 }
 
 /// The keychain account of `space`'s key.
-pub(crate) fn account(space: &str) -> String {
+pub fn account(space: &str) -> String {
     format!("sync:space-key:{space}")
 }
 
 /// The key of one space. Holds the secret; prints as `***`.
 #[derive(Clone)]
-pub(crate) struct SpaceKey(SecretString);
+pub struct SpaceKey(SecretString);
 
 impl std::fmt::Debug for SpaceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -59,7 +68,7 @@ impl std::fmt::Debug for SpaceKey {
 
 /// One record as it is sealed: where it lives and what it says.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Sealed<'a> {
+pub struct Sealed<'a> {
     pub space: &'a str,
     pub kind: &'a str,
     pub name: &'a str,
@@ -79,15 +88,11 @@ impl SpaceKey {
     }
 
     /// A key the user entered (surrounding blanks ignored); refused when it is not one.
-    pub fn parse(text: &SecretString) -> Result<SpaceKey, AppError> {
+    pub fn parse(text: &SecretString) -> Result<SpaceKey, NotASpaceKey> {
         let t = text.expose().trim();
         let hex = t.strip_prefix(PREFIX).unwrap_or_default();
         if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(AppError::field(
-                switchyard_core::Field::KeyValue,
-                switchyard_core::IssueCode::Format,
-                "That is not a space key: it starts with “syk-” (shown on your first machine by `switchyard sync key` or Settings → My machines → Show key).",
-            ));
+            return Err(NotASpaceKey);
         }
         Ok(SpaceKey(SecretString::new(t.to_string())))
     }
@@ -98,9 +103,9 @@ impl SpaceKey {
     }
 
     /// HMAC takes a key of any length, so this fails only if the crate changes its mind.
-    fn mac(&self, scheme: Scheme, r: &Sealed<'_>) -> Result<Hmac<Sha256>, AppError> {
+    fn mac(&self, scheme: Scheme, r: &Sealed<'_>) -> Result<Hmac<Sha256>, SealError> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose().as_bytes())
-            .map_err(|_| AppError::Internal("the space key could not be used".into()))?;
+            .map_err(|_| SealError)?;
         let body = r.body.map(Value::to_string);
         let version = r.version.to_string();
         let parts: [&[u8]; 6] = [
@@ -119,7 +124,7 @@ impl SpaceKey {
     }
 
     /// The seal of `r`, as hex (this version's scheme).
-    pub fn seal(&self, r: &Sealed<'_>) -> Result<String, AppError> {
+    pub fn seal(&self, r: &Sealed<'_>) -> Result<String, SealError> {
         let bytes = self.mac(Scheme::Indexed, r)?.finalize().into_bytes();
         Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }

@@ -1,13 +1,13 @@
 //! How the gateway copes with a failing provider: when a circuit breaker opens and closes, how
 //! often a candidate is retried before the next one is tried, and how long a silent provider is
-//! waited for. Part of the gateway settings; applied when the gateway starts, and the drills
-//! run their shadow with the same values.
+//! waited for, as the user saves it (the app's gateway settings): checked here, written into a
+//! [`GatewayConfig`] when the gateway starts, and read back from one; the drills run their shadow
+//! with the same values.
 
-use crate::AppError;
+use crate::GatewayConfig;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use switchyard_core::Field;
-use switchyard_gateway::GatewayConfig;
+use switchyard_core::{Field, Issue, IssueCode, Validation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -67,14 +67,14 @@ impl Resilience {
     }
 
     /// Checks every field against its range; the message names the field and the range.
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub fn validated(self) -> Result<Self, Validation> {
         for ((field, name, low, high), value) in RANGES.iter().zip(self.fields()) {
             if !(*low..=*high).contains(&value) {
-                return Err(AppError::field(
+                return Err(Validation::one(Issue::error(
                     *field,
-                    switchyard_core::IssueCode::OutOfRange,
+                    IssueCode::OutOfRange,
                     format!("{name} must be from {low} to {high} (it was {value})."),
-                ));
+                )));
             }
         }
         Ok(self)
@@ -164,7 +164,7 @@ mod tests {
             breaker_failures: 0,
             ..Resilience::default()
         };
-        let err = bad.validated().unwrap_err().to_string();
+        let err = bad.validated().unwrap_err().first_error().unwrap().message.clone();
         assert!(
             err.contains("Failures to open a breaker must be from 1 to 1000"),
             "{err}"
@@ -173,7 +173,7 @@ mod tests {
             retries_per_candidate: 9,
             ..Resilience::default()
         };
-        let err = bad.validated().unwrap_err().to_string();
+        let err = bad.validated().unwrap_err().first_error().unwrap().message.clone();
         assert!(err.contains("Retries per candidate"), "{err}");
         let high = Resilience {
             breaker_failures: 1000,

@@ -1,6 +1,6 @@
-//! What one record needs, from three views of it: this machine's copy, what this machine last
+//! What one record needs, from three views of it: a machine's copy, what that machine last
 //! agreed with the database ([`Known`]: the version and the hash of the copy then), and the
-//! database's copy. Pure, so every case is a unit test.
+//! database's copy. Pure, so every case is a unit test. (The app's My machines decides with it.)
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 /// What this machine last agreed with the database about one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Known {
+pub struct Known {
     pub kind: String,
     pub name: String,
     pub version: i64,
@@ -29,7 +29,7 @@ pub enum Direction {
 
 /// What a record needs.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Step {
+pub enum Step {
     Nothing,
     /// Write this machine's copy (`None`: a delete) over the database's version `read`.
     Push {
@@ -51,14 +51,14 @@ pub(crate) enum Step {
 
 /// The hash of a record's JSON (serde_json writes object keys in order, so equal records hash
 /// equal).
-pub(crate) fn hash(body: &Value) -> String {
+pub fn hash(body: &Value) -> String {
     let digest = Sha256::digest(body.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a record needs, given this machine's copy, what was last agreed, and the database's
 /// version and copy.
-pub(crate) fn decide(
+pub fn decide(
     local: Option<&Value>,
     known: Option<&Known>,
     remote: Option<(i64, Option<&Value>)>,
@@ -114,7 +114,7 @@ pub(crate) fn decide(
 }
 
 /// Whether this machine last agreed with exactly `r` (its version and its copy's hash).
-pub(super) fn agreed(known: Option<&Known>, r: &switchyard_team::SyncedRecord) -> bool {
+pub fn agreed(known: Option<&Known>, r: &crate::SyncedRecord) -> bool {
     known.is_some_and(|k| k.version == r.version && k.hash == r.body.as_ref().map(hash))
 }
 
