@@ -164,7 +164,13 @@ mod tests {
             breaker_failures: 0,
             ..Resilience::default()
         };
-        let err = bad.validated().unwrap_err().first_error().unwrap().message.clone();
+        let err = bad
+            .validated()
+            .unwrap_err()
+            .first_error()
+            .unwrap()
+            .message
+            .clone();
         assert!(
             err.contains("Failures to open a breaker must be from 1 to 1000"),
             "{err}"
@@ -173,7 +179,13 @@ mod tests {
             retries_per_candidate: 9,
             ..Resilience::default()
         };
-        let err = bad.validated().unwrap_err().first_error().unwrap().message.clone();
+        let err = bad
+            .validated()
+            .unwrap_err()
+            .first_error()
+            .unwrap()
+            .message
+            .clone();
         assert!(err.contains("Retries per candidate"), "{err}");
         let high = Resilience {
             breaker_failures: 1000,
