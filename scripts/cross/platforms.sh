@@ -8,13 +8,14 @@ WINDOWS_TARGET=x86_64-pc-windows-gnu
 
 # cross_cargo TARGET SUBCOMMAND ARGS…: Debian's cargo/rustc/clippy 1.96 for TARGET, std from
 # source, in target/cross (its own std and crates under target/cross/TARGET; build scripts and
-# proc-macros shared by every target).
+# proc-macros shared by every target), or in CROSS_DIR when set (`./dev test` checks macOS in a
+# folder of its own, so it runs beside the Windows pass instead of waiting for cargo's lock).
 cross_cargo() {
   local target=$1 sub=$2
   shift 2
   PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-    /usr/bin/cargo "$sub" -Zbuild-std --target "$target" --target-dir "$ROOT/target/cross" "$@"
+    /usr/bin/cargo "$sub" -Zbuild-std --target "$target" --target-dir "${CROSS_DIR:-$ROOT/target/cross}" "$@"
 }
 
 # Clippy (which type-checks everything) of the whole workspace's product code for Windows (every
