@@ -56,6 +56,11 @@ impl Serve {
         }
     }
 
+    /// The keyring service name its keys are kept under (the CLI beside it uses the same).
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
     /// Runs `switchyard-serve ARGS…` as another process on the same data folder and keychain,
     /// whatever its exit code.
     pub fn cli_output(&self, args: &[&str]) -> std::process::Output {

@@ -31,6 +31,10 @@ mod keyhosts;
 mod live_drill;
 #[path = "metrics.rs"]
 mod metrics;
+// Another account on the machine (issue 70): loopback ports, /proc; Unix.
+#[cfg(unix)]
+#[path = "neighbour.rs"]
+mod neighbour;
 #[path = "slow.rs"]
 mod slow;
 // A throw-away PostgreSQL (switchyard_team::testing): Unix.

@@ -110,7 +110,9 @@ pub enum Unavailable {
 impl std::fmt::Display for Unavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Unavailable::Gateway => f.write_str("The gateway is not running."),
+            Unavailable::Gateway => f.write_str(
+                "No Switchyard gateway is running for this data folder: start Switchyard (the app, or `switchyard serve`), then try again.",
+            ),
             Unavailable::Cache => f.write_str("The response cache is not running."),
             Unavailable::Monitor => f.write_str("The health monitor is off."),
             Unavailable::Home => {

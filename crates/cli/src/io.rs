@@ -132,6 +132,9 @@ pub(crate) async fn open_with(
     let mut opts = Options::new(paths, secrets);
     opts.use_saved_gateway_settings = saved_settings && gateway.is_some();
     opts.gateway_port_fixed = port_fixed;
+    // `serve`, the one command serving with the monitor, serves the user's gateway; `check`'s
+    // and `mcp`'s are private.
+    opts.publish_gateway = monitor && opts.use_saved_gateway_settings;
     // Only `serve` watches backends; one-shot commands never probe anything.
     opts.monitor = monitor;
     // A gateway serves /metrics, /mcp and, on a team replica, the team API beside its own routes.

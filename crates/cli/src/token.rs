@@ -94,18 +94,18 @@ async fn create(
         )
         .map_err(w),
         TokenScope::Panel => {
-            let port = gateway_port(app).await;
+            let at = gateway_address(app).await;
             writeln!(
                 io.stderr,
                 "Panel token “{}” created. It is shown only once: paste it into the panel's sign-in\n\
-                 at http://127.0.0.1:{port}/panel/ (`switchyard serve --ui`). It opens the panel and nothing else;\n\
+                 at http://{at}/panel/ (`switchyard serve --ui`). It opens the panel and nothing else;\n\
                  `switchyard token revoke {}` ends every session it signed in.",
                 t.row.name, t.row.name
             )
             .map_err(w)
         }
         TokenScope::Metrics => {
-            let port = gateway_port(app).await;
+            let at = gateway_address(app).await;
             writeln!(
                 io.stderr,
                 "Scrape token “{}” created. It is shown only once, and reads only /metrics.\n\
@@ -113,7 +113,7 @@ async fn create(
                  \x20 - job_name: switchyard\n\
                  \x20   authorization:\n\
                  \x20     credentials: sy-…\n\
-                 \x20   static_configs: [{{ targets: [\"127.0.0.1:{port}\"] }}]",
+                 \x20   static_configs: [{{ targets: [\"{at}\"] }}]",
                 t.row.name
             )
             .map_err(w)
@@ -121,12 +121,14 @@ async fn create(
     }
 }
 
-/// The port the gateway is set to listen on (for the addresses a new token's advice names).
-async fn gateway_port(app: &Switchyard) -> u16 {
-    app.gateway_control()
-        .settings()
-        .await
-        .map_or(switchyard_gateway::DEFAULT_PORT, |s| s.port)
+/// Where this data folder's running gateway is, proven (`host:port`), for the addresses a new
+/// token's advice names; with none running, a placeholder that says so (never a guessed port:
+/// a port this app does not hold may be another account's).
+async fn gateway_address(app: &Switchyard) -> String {
+    match switchyard_tools::Tools::new(app).gateway_root().await {
+        Ok(root) => root.trim_start_matches("http://").to_string(),
+        Err(_) => "<the gateway's address: start Switchyard, then see `switchyard tools`>".into(),
+    }
 }
 
 async fn list(app: &Switchyard, json: bool, io: &mut Io<'_>) -> Result<(), String> {

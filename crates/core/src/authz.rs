@@ -62,7 +62,7 @@ pub enum Door {
     /// A resource of the MCP server.
     McpResource(&'static str),
     /// This exact path, answered to anyone who reaches the address, with no token: it sends a
-    /// browser to the panel.
+    /// browser to the panel, or proves whose gateway this is.
     Page(&'static str),
     /// The browser panel: this prefix without its last `/` and every path under it. Its pages
     /// and its sign-in take no token; every other call needs the session a sign-in made, and

@@ -25,7 +25,9 @@ pub async fn check(
     next: Next,
 ) -> Response {
     let shape = Shape::of(req.uri().path(), req.headers());
-    if state.paused.load(std::sync::atomic::Ordering::Relaxed) {
+    // A paused gateway still proves whose it is (it holds the port all the same).
+    let proof = req.uri().path() == crate::presence::IDENTITY_PATH;
+    if state.paused.load(std::sync::atomic::Ordering::Relaxed) && !proof {
         return error(
             shape,
             Refused::Paused,

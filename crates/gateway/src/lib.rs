@@ -30,6 +30,7 @@ mod log;
 mod models;
 mod names;
 mod outbound;
+pub mod presence;
 mod refusal;
 mod replay;
 mod reply;
@@ -39,6 +40,7 @@ mod respond;
 mod routes;
 mod scrub;
 pub mod serve;
+pub mod settings;
 mod shared;
 mod spend;
 mod stream;
@@ -101,6 +103,8 @@ pub struct GatewayState {
     pub spend: Arc<Spend>,
     /// Requests between their admission and their ledger record (streams included).
     pub in_flight: Arc<std::sync::atomic::AtomicI64>,
+    /// This gateway's key: proves at [`presence::IDENTITY_PATH`] whose gateway it is.
+    pub identity: presence::Identity,
 }
 
 impl GatewayState {
@@ -187,6 +191,7 @@ impl Gateway {
             cache_shared: std::sync::atomic::AtomicBool::new(true),
             spend: Arc::new(Spend::default()),
             in_flight: Arc::default(),
+            identity: presence::Identity::random(),
         });
         let app = routes::router(Arc::clone(&state), deps.extra_routes);
         let limits = state.config.connections;
@@ -249,6 +254,12 @@ impl Gateway {
     /// The settings it runs with.
     pub fn config(&self) -> &GatewayConfig {
         &self.state.config
+    }
+
+    /// Writes where this gateway listens into the data folder `dir`, with its key
+    /// ([`presence::publish`]), so this user's other processes find it and prove it is theirs.
+    pub fn publish(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        presence::publish(dir, self.addr.port(), &self.state.identity)
     }
 
     /// Live breaker, cool-down and latency state of backends and keys.

@@ -28,6 +28,7 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
             "/v1beta/models/{*rest}",
             get(models::gemini_get).post(g::gemini_post),
         )
+        .route(crate::presence::IDENTITY_PATH, get(crate::presence::answer))
         .with_state(Arc::clone(&state));
     let api = match extra {
         Some(extra) => api.merge(extra),

@@ -45,6 +45,8 @@ pub enum Kind {
     Test,
     /// A newer Switchyard is available.
     Update,
+    /// Another program holds the gateway's port.
+    PortTaken,
 }
 
 impl Kind {
@@ -56,6 +58,7 @@ impl Kind {
             Kind::Verdict => "verdict",
             Kind::Test => "test",
             Kind::Update => "update",
+            Kind::PortTaken => "port-taken",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Above the core: it reads every feature through the core's public services.
 
 mod backend;
+mod port;
 mod report;
 pub use report::{stored_report, write_report};
 mod system;

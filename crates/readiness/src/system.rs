@@ -137,7 +137,7 @@ fn mib(bytes: u64) -> String {
 
 /// Listening, on loopback unless LAN access was allowed, and refusing a foreign `Host`.
 pub async fn gateway(app: &Readiness) -> Component {
-    let mut checks = Vec::new();
+    let mut checks = super::port::checks(app).await;
     let (addr, lan) = match app.core.gateway_control().running() {
         Running::Listening(g, addr) => (*addr, g.config().allow_non_loopback),
         Running::Failed(e) => {

@@ -14,6 +14,7 @@ mod connect;
 mod detect;
 mod folders;
 mod journal;
+mod repoint;
 mod service;
 mod statusline;
 mod target;
@@ -230,25 +231,39 @@ impl Tools {
 
     /// [`Tools::repair`] for a binary once its core has started: a failure is logged, and the
     /// app runs on (the tools' files are as the crash left them).
+    /// Then re-points the connected tools at the gateway's port if it moved ([`Tools::repoint`]).
     pub async fn repair_at_start(app: &switchyard_app::Switchyard) {
-        if let Err(e) = Tools::new(app).repair().await {
+        let tools = Tools::new(app);
+        if let Err(e) = tools.repair().await {
             tracing::warn!(error = %e, "interrupted tool connections not repaired");
+        }
+        match tools.repoint().await {
+            Ok(moved) if !moved.is_empty() => {
+                let moved: Vec<&str> = moved.iter().map(|t| t.as_str()).collect();
+                tracing::warn!(tools = ?moved, "tools re-pointed at the gateway's new port");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "tools not re-pointed at the gateway's port"),
         }
     }
 
-    /// The gateway's root URL as local tools reach it: this process's gateway, else the saved
-    /// port (the CLI next to a running app or `serve`).
+    /// The gateway's root URL as local tools reach it: this process's gateway, else the port
+    /// this data folder's running gateway proves it holds (`presence::find`: the app or `serve`
+    /// beside this CLI). Never a guess: with no gateway of ours running, or ours unable to hold
+    /// its port, nothing is to be written, and the error says why.
     pub async fn gateway_root(&self) -> Result<String, AppError> {
-        if let Ok(addr) = self.gateway.addr() {
-            return Ok(format!("http://127.0.0.1:{}", addr.port()));
-        }
-        if let Ok(port) = std::env::var(switchyard_app::GATEWAY_PORT_ENV) {
-            if let Ok(port @ 1..) = port.trim().parse::<u16>() {
-                return Ok(format!("http://127.0.0.1:{port}"));
+        use switchyard_app::GatewayRunning as Running;
+        let port = match self.gateway.running() {
+            Running::Listening(_, addr) => Some(addr.port()),
+            Running::Failed(why) => {
+                return Err(AppError::Conflict(format!(
+                    "{why} Nothing was pointed at the gateway."
+                )))
             }
-        }
-        let settings = self.gateway.settings().await?;
-        Ok(format!("http://127.0.0.1:{}", settings.port))
+            Running::Off => switchyard_gateway::presence::find(&self.place.paths.data_dir).await,
+        };
+        port.map(|p| format!("http://127.0.0.1:{p}"))
+            .ok_or(AppError::Unavailable(switchyard_app::Unavailable::Gateway))
     }
 }
 

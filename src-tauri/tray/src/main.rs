@@ -96,6 +96,7 @@ async fn run(launch: Launch) -> Result<(), String> {
         }
     }
     opts.use_saved_gateway_settings = true;
+    opts.publish_gateway = true;
     // Claude Code's status line is installed from here, so it runs this binary's CLI
     // (`switchyard-tray statusline`): no GUI library to load, ~3 ms a turn where the window's
     // binary takes ~80 ms (docs/BENCHMARKS.md, Tools).

@@ -60,7 +60,7 @@ pub(super) async fn check(
         ));
     }
     if let Err(e) = file.gateway.clone().validated() {
-        out.push(issue("gateway".into(), e.to_string()));
+        out.push(issue("gateway".into(), AppError::Validation(e).to_string()));
     }
     if let Err(e) = file.cache.validate() {
         out.push(issue("cache".into(), e.to_string()));

@@ -15,6 +15,7 @@ use crate::events::EventSink;
 use crate::{AppError, DomainEvent};
 use std::net::SocketAddr;
 use switchyard_core::RequestRecord;
+use switchyard_gateway::presence::Squat;
 use switchyard_gateway::GatewayHandle;
 use switchyard_store::{LedgerTable, RequestFilter, SettingsTable, Store};
 
@@ -37,6 +38,8 @@ pub struct GatewayControl {
     running: Running,
     /// The port came from `--port` or the environment, not the saved settings.
     port_fixed: bool,
+    /// Another program held the port wanted at start.
+    squat: Option<Squat>,
     events: EventSink,
 }
 
@@ -53,6 +56,8 @@ pub struct GatewayInfo {
     pub error: Option<String>,
     /// Paused by the user: requests get a 503 until resumed.
     pub paused: bool,
+    /// Another program held the gateway's port when it started (and where it went instead).
+    pub squat: Option<Squat>,
 }
 
 impl GatewayControl {
@@ -62,7 +67,7 @@ impl GatewayControl {
     pub(crate) fn new(
         store: Store,
         running: Running,
-        port_fixed: bool,
+        (port_fixed, squat): (bool, Option<Squat>),
         events: EventSink,
     ) -> GatewayControl {
         GatewayControl {
@@ -70,6 +75,7 @@ impl GatewayControl {
             ledger: store.ledger(),
             running,
             port_fixed,
+            squat,
             events,
         }
     }
@@ -97,6 +103,7 @@ impl GatewayControl {
     }
 
     pub fn info(&self) -> GatewayInfo {
+        let squat = self.squat.clone();
         match &self.running {
             Running::Listening(g, addr) => GatewayInfo {
                 address: Some(addr.to_string()),
@@ -105,6 +112,7 @@ impl GatewayControl {
                 gemini_base_url: Some(format!("http://{addr}")),
                 error: None,
                 paused: g.is_paused(),
+                squat,
             },
             Running::Failed(e) => GatewayInfo {
                 address: None,
@@ -113,6 +121,7 @@ impl GatewayControl {
                 gemini_base_url: None,
                 error: Some(e.clone()),
                 paused: false,
+                squat,
             },
             Running::Off => GatewayInfo {
                 address: None,
@@ -121,6 +130,7 @@ impl GatewayControl {
                 gemini_base_url: None,
                 error: Some("the gateway is off".into()),
                 paused: false,
+                squat,
             },
         }
     }

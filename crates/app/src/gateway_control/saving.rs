@@ -39,7 +39,7 @@ impl GatewayControl {
     /// What saving `settings` would open, once they are valid: the changes the user is asked
     /// about before [`update_settings`](Self::update_settings). Nothing is saved.
     pub async fn settings_effects(&self, settings: GatewaySettings) -> Result<Effects, AppError> {
-        let next = settings.validated()?;
+        let next = settings.validated().map_err(AppError::Validation)?;
         let now = self.settings().await?;
         Ok(opened(&now, &next))
     }
@@ -53,7 +53,7 @@ impl GatewayControl {
         settings: GatewaySettings,
         approved: &Approved,
     ) -> Result<GatewaySettings, AppError> {
-        let settings = settings.validated()?;
+        let settings = settings.validated().map_err(AppError::Validation)?;
         let value =
             serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?;
         let (next, approved) = (settings.clone(), approved.clone());
@@ -71,6 +71,33 @@ impl GatewayControl {
             })
             .await?;
         Ok(settings)
+    }
+}
+
+impl GatewayControl {
+    /// After a start whose port another program held: tells the user on the desktop, and keeps
+    /// the port the gateway moved to (a move opens nothing, so it takes the ordinary path).
+    pub(crate) async fn after_squat(&self, notifications: &crate::notify::Notifications) {
+        use switchyard_notify::{Kind, Notification, Urgency};
+        let Some(squat) = self.squat.clone() else {
+            return;
+        };
+        let summary = format!("Another program holds 127.0.0.1:{}", squat.port);
+        let n = Notification::new(Kind::PortTaken, Urgency::Critical, summary, squat.message());
+        notifications.send(n).await;
+        let Some(port) = squat.moved_to.filter(|_| !self.port_fixed) else {
+            return;
+        };
+        let kept = match self.settings().await {
+            Ok(s) => {
+                self.update_settings(GatewaySettings { port, ..s }, &Approved::Nothing)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = kept {
+            tracing::warn!(error = %e, port, "the port the gateway moved to was not saved");
+        }
     }
 }
 

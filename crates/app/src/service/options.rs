@@ -22,6 +22,9 @@ pub struct Options {
     pub use_saved_gateway_settings: bool,
     /// Keep `gateway`'s port even so (it came from `--port` or the environment).
     pub gateway_port_fixed: bool,
+    /// The user's gateway (the desktop core's, `serve`'s): it takes its port back from another
+    /// program (`presence::claim`) and tells this user's other processes where it listens.
+    pub publish_gateway: bool,
     /// Desktop notifications, or a recorder in tests.
     pub notify: crate::NotifyChannel,
     /// Run the health monitor (probes every enabled backend and key).
@@ -59,6 +62,7 @@ impl Options {
             environment: Environment::Process,
             use_saved_gateway_settings: false,
             gateway_port_fixed: false,
+            publish_gateway: false,
             notify: crate::NotifyChannel::Desktop(switchyard_notify::DesktopNotifier::new()),
             monitor: true,
             tool_usage: true,

@@ -95,7 +95,12 @@ impl Switchyard {
                 .as_ref()
                 .map(|m| m.routes(place, opts.team.as_ref())),
         };
-        let gateway = launch_gateway(gateway_config, deps, &cache_settings).await;
+        let presence = opts
+            .publish_gateway
+            .then_some(opts.paths.data_dir.as_path());
+        let presence = (presence, opts.gateway_port_fixed);
+        let (gateway, squat) =
+            launch_gateway(gateway_config, deps, &cache_settings, presence).await;
         let gateway_handle = match &gateway {
             GatewayStatus::Listening(g) => Some(g.handle()),
             _ => None,
@@ -179,9 +184,10 @@ impl Switchyard {
                 (GatewayStatus::Failed(e), _) => crate::gateway_control::Running::Failed(e.clone()),
                 _ => crate::gateway_control::Running::Off,
             },
-            opts.gateway_port_fixed,
+            (opts.gateway_port_fixed, squat),
             sink.clone(),
         );
+        gateway_control.after_squat(&notifications).await;
         let usage = crate::usage::ToolUsage::new(
             store.clone(),
             costs.clone(),
@@ -318,25 +324,42 @@ impl Switchyard {
     }
 }
 
-/// Starts the gateway with `deps` when there is a configuration; a failure (a port in use) is
-/// kept as the reason, so the window and the CLI can say why.
+/// Starts the gateway with `deps` when there is a configuration. The user's gateway (whose data
+/// folder `dir` is given: `Options::publish_gateway`) starts at a port another program
+/// does not hold (`presence::claim`: a squatted port moves unless fixed) and writes where it
+/// listens into the data folder; a process's private gateway (`mcp`'s, a drill's) does neither.
+/// A failure (a port in use) is kept as the reason, so the window and the CLI can say why.
 async fn launch_gateway(
     config: Option<switchyard_gateway::GatewayConfig>,
     deps: switchyard_gateway::Deps,
     cache: &crate::CacheSettings,
-) -> GatewayStatus {
-    let Some(config) = config else {
-        return GatewayStatus::Off;
+    (dir, fixed): (Option<&std::path::Path>, bool),
+) -> (GatewayStatus, Option<switchyard_gateway::presence::Squat>) {
+    let Some(mut config) = config else {
+        return (GatewayStatus::Off, None);
     };
+    let mut squat = None;
+    if let Some(dir) = dir {
+        let claim = switchyard_gateway::presence::claim(config.bind, fixed, dir).await;
+        (config.bind, squat) = (claim.bind, claim.squat);
+    }
     match switchyard_gateway::Gateway::start(config, deps).await {
         Ok(g) => {
             g.set_cache_enabled(cache.enabled);
             g.set_cache_shared(cache.share_between_tools);
-            GatewayStatus::Listening(g)
+            if let Some(Err(e)) = dir.map(|d| g.publish(d)) {
+                tracing::warn!(error = %e, "where the gateway listens was not written: the CLI cannot find it");
+            }
+            if let Some(s) = squat.as_mut() {
+                s.moved_to = Some(g.addr().port());
+                tracing::error!(squat = %s.message(), "the gateway's port was taken");
+            }
+            (GatewayStatus::Listening(g), squat)
         }
         Err(e) => {
-            tracing::error!(error = %e, "gateway not started");
-            GatewayStatus::Failed(e.to_string())
+            let why = squat.as_ref().map_or(e.to_string(), |s| s.message());
+            tracing::error!(error = %why, "gateway not started");
+            (GatewayStatus::Failed(why), squat)
         }
     }
 }

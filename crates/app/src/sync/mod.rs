@@ -224,7 +224,7 @@ pub fn machine_name() -> String {
         .ok()
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(crate::gateway_control::settings::host_name);
+        .unwrap_or_else(switchyard_gateway::settings::host_name);
     let name: String = name.chars().filter(|c| !c.is_control()).take(100).collect();
     if name.is_empty() {
         "this machine".into()

@@ -1,7 +1,9 @@
 //! A connect that dies half-way (an injected abort in the real `switchyard-serve` process) is
 //! repaired at the next start: before the rename it is rolled back (file untouched, temp file
 //! gone, token revoked); after the rename it is finished (connected, and Disconnect restores
-//! the original bytes). Uses the real keychain, so it runs in ./dev test's session.
+//! the original bytes). A `serve` runs beside the commands throughout: a connect points a tool
+//! only at a gateway this data folder runs. Uses the real keychain, so it runs in ./dev test's
+//! session.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -22,7 +24,6 @@ impl Serve<'_> {
         cmd.args(args)
             .env("SWITCHYARD_DATA_DIR", self.data)
             .env("SWITCHYARD_KEYRING_SERVICE", self.service)
-            .env("SWITCHYARD_GATEWAY_PORT", "4999")
             .env("HOME", self.home)
             .env_remove("CODEX_HOME")
             .env_remove("XDG_CONFIG_HOME")
@@ -31,6 +32,28 @@ impl Serve<'_> {
             cmd.env("SWITCHYARD_FAULT", f);
         }
         cmd.output().unwrap()
+    }
+
+    /// `serve` on a free port, once it listens; stopped when the guard drops.
+    fn gateway(&self) -> Running {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
+            .env("SWITCHYARD_DATA_DIR", self.data)
+            .env("SWITCHYARD_KEYRING_SERVICE", self.service)
+            .env("SWITCHYARD_GATEWAY_PORT", "0")
+            .env("HOME", self.home)
+            .env_remove("SWITCHYARD_FAULT")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let listening = out
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.contains("listening on"));
+        assert!(listening, "serve started");
+        Running(child)
     }
 
     /// Runs `args` without a fault; it must succeed.
@@ -69,6 +92,16 @@ impl Serve<'_> {
     }
 }
 
+/// A running `serve`, stopped on drop.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 #[ignore = "needs an unlocked Secret Service: runs in ./dev test's session"]
 fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
@@ -84,6 +117,7 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
         service: &service,
     };
     let connect = ["connect", "codex"];
+    let _gateway = serve.gateway();
 
     // Dies between the journal and the rename.
     let out = serve.run(Some("connect-before-rename"), &connect);

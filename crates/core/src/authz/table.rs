@@ -107,6 +107,9 @@ table! {
         desktop: TOOLS, replica: Grants::new(OWN, ALL, NO), "today's spend, as `costs`";
     PanelHome => Door::Page("/"), "GET",
         desktop: NONE, replica: NONE, "sends a browser to the panel; reads nothing";
+    Identity => Door::Page("/switchyard/identity"), "GET",
+        desktop: NONE, replica: NONE,
+        "proves the gateway is this data folder's (an HMAC of the caller's nonce); reveals nothing";
     Panel => Door::Panel(crate::token_scope::PANEL_PREFIX), "GET, POST, DELETE",
         desktop: OPERATOR, replica: Grants::new(OWN, ALL, NO).and_panel(ALL),
         "the control panel: manages this machine as the window does (a replica's team: an admin token; a person's token sees their own)";
