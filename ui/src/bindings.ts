@@ -1132,6 +1132,8 @@ export type GatewayStatus_Deserialize = {
 	error?: string | null,
 	/**  Paused by the user: requests get a 503 until resumed. */
 	paused: boolean,
+	/**  Another program held the gateway's port when it started. */
+	squat?: PortSquat_Deserialize | null,
 };
 
 export type GatewayStatus_Serialize = {
@@ -1147,6 +1149,8 @@ export type GatewayStatus_Serialize = {
 	error: string | null,
 	/**  Paused by the user: requests get a 503 until resumed. */
 	paused: boolean,
+	/**  Another program held the gateway's port when it started. */
+	squat: PortSquat_Serialize | null,
 };
 
 /**  A backend's health status changed: the Overview and Health pages reload. */
@@ -1883,6 +1887,33 @@ export type NotificationStatus_Serialize = {
 export type NotificationsChanged = null;
 
 export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "timeout" | "unexpected";
+
+/**  Another program held the gateway's port when it started: what the user is told. */
+export type PortSquat = PortSquat_Serialize | PortSquat_Deserialize;
+
+/**  Another program held the gateway's port when it started: what the user is told. */
+export type PortSquat_Deserialize = {
+	/**  The port the tools were pointed at. */
+	port: number,
+	/**  What the system tells of the program holding it (`account bob, uid 1001`). */
+	holder?: string | null,
+	/**  Where the gateway listens instead; `None`: the port was fixed, so it did not start. */
+	movedTo?: number | null,
+	/**  The whole story in a sentence or two. */
+	message: string,
+};
+
+/**  Another program held the gateway's port when it started: what the user is told. */
+export type PortSquat_Serialize = {
+	/**  The port the tools were pointed at. */
+	port: number,
+	/**  What the system tells of the program holding it (`account bob, uid 1001`). */
+	holder: string | null,
+	/**  Where the gateway listens instead; `None`: the port was fixed, so it did not start. */
+	movedTo: number | null,
+	/**  The whole story in a sentence or two. */
+	message: string,
+};
 
 export type PreviousReadiness = {
 	id: string,

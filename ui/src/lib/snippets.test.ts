@@ -21,13 +21,13 @@ const code = (id: SnippetId, model = "demo-chat") => buildSnippets(URLS, model).
 
 describe("gateway URLs", () => {
   it("uses the URLs the core sends, or builds them from the address", () => {
-    const sent = { address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: URLS.anthropic, geminiBaseUrl: URLS.gemini, error: null, paused: false };
+    const sent = { address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: URLS.anthropic, geminiBaseUrl: URLS.gemini, error: null, paused: false, squat: null };
     expect(gatewayUrls(sent)).toEqual(URLS);
     expect(gatewayUrls({ ...sent, openaiBaseUrl: null, anthropicBaseUrl: null, geminiBaseUrl: null })).toEqual(URLS);
   });
 
   it("takes Gemini's base URL as the root, like Anthropic's, when the core names none", () => {
-    const old = { address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: "http://localhost:5151", geminiBaseUrl: null, error: null, paused: false };
+    const old = { address: "127.0.0.1:5151", openaiBaseUrl: URLS.openai, anthropicBaseUrl: "http://localhost:5151", geminiBaseUrl: null, error: null, paused: false, squat: null };
     expect(gatewayUrls(old)?.gemini).toBe("http://localhost:5151");
     expect(EXAMPLE_URLS.gemini).toBe(EXAMPLE_URLS.anthropic);
     expect(EXAMPLE_URLS.gemini.endsWith("/v1")).toBe(false);
@@ -35,7 +35,7 @@ describe("gateway URLs", () => {
 
   it("has none while the gateway is not listening", () => {
     expect(gatewayUrls(null)).toBeNull();
-    expect(gatewayUrls({ address: null, openaiBaseUrl: null, anthropicBaseUrl: null, geminiBaseUrl: null, error: "address in use", paused: false })).toBeNull();
+    expect(gatewayUrls({ address: null, openaiBaseUrl: null, anthropicBaseUrl: null, geminiBaseUrl: null, error: "address in use", paused: false, squat: null })).toBeNull();
     expect(EXAMPLE_URLS.openai).toBe("http://127.0.0.1:4141/v1");
   });
 });

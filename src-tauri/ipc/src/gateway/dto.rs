@@ -21,17 +21,48 @@ pub struct GatewayStatus {
     pub error: Option<String>,
     /// Paused by the user: requests get a 503 until resumed.
     pub paused: bool,
+    /// Another program held the gateway's port when it started.
+    pub squat: Option<PortSquat>,
+}
+
+/// Another program held the gateway's port when it started: what the user is told.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PortSquat {
+    /// The port the tools were pointed at.
+    pub port: u16,
+    /// What the system tells of the program holding it (`account bob, uid 1001`).
+    pub holder: Option<String>,
+    /// Where the gateway listens instead; `None`: the port was fixed, so it did not start.
+    pub moved_to: Option<u16>,
+    /// The whole story in a sentence or two.
+    pub message: String,
 }
 
 impl From<GatewayInfo> for GatewayStatus {
     fn from(g: GatewayInfo) -> Self {
+        let GatewayInfo {
+            address,
+            openai_base_url,
+            anthropic_base_url,
+            gemini_base_url,
+            error,
+            paused,
+            squat,
+        } = g;
         GatewayStatus {
-            address: g.address,
-            openai_base_url: g.openai_base_url,
-            anthropic_base_url: g.anthropic_base_url,
-            gemini_base_url: g.gemini_base_url,
-            error: g.error,
-            paused: g.paused,
+            address,
+            openai_base_url,
+            anthropic_base_url,
+            gemini_base_url,
+            error,
+            paused,
+            squat: squat.map(|s| PortSquat {
+                message: s.message(),
+                port: s.port,
+                holder: s.holder.map(|h| h.to_string()),
+                moved_to: s.moved_to,
+            }),
         }
     }
 }

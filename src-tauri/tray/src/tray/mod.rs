@@ -41,23 +41,41 @@ pub struct Shown {
     pub paused: bool,
     /// The subscription window nearest its limit, e.g. `Codex 5-hour 42% (resets in 2 h 13 m)`.
     pub limit: Option<String>,
+    /// Another program held the gateway's port at start, e.g. `Port 4141 is another
+    /// program's: the gateway moved to 38211`.
+    pub squat: Option<String>,
 }
 
 impl Shown {
     pub async fn of(core: &Switchyard) -> Shown {
+        let squat = core.gateway_control().info().squat;
+        // A port someone else holds is never "healthy": red while the gateway is down for it,
+        // amber once it moved (whatever was pointed at the old port by hand talks to them).
+        let state = match &squat {
+            Some(s) if s.moved_to.is_none() => "down",
+            Some(_) if core.health().overall().as_str() != "down" => "degraded",
+            _ => core.health().overall().as_str(),
+        };
         Shown {
-            state: core.health().overall().as_str(),
+            state,
             paused: core.gateway_control().paused(),
             limit: core.usage().nearest_limit().await,
+            squat: squat.map(|s| match s.moved_to {
+                Some(to) => format!(
+                    "Port {} is another program's: the gateway moved to {to}",
+                    s.port
+                ),
+                None => format!("Port {} is another program's: the gateway stopped", s.port),
+            }),
         }
     }
 
-    /// `Switchyard: healthy`, then the nearest limit on its own line.
+    /// `Switchyard: healthy`, then the port alarm and the nearest limit, each on its own line.
     pub fn tooltip(&self) -> String {
-        match &self.limit {
-            Some(limit) => format!("Switchyard: {}\n{limit}", self.state),
-            None => format!("Switchyard: {}", self.state),
-        }
+        let mut lines = vec![format!("Switchyard: {}", self.state)];
+        lines.extend(self.squat.clone());
+        lines.extend(self.limit.clone());
+        lines.join("\n")
     }
 
     pub fn pause_label(&self) -> &'static str {
@@ -216,6 +234,7 @@ mod tests {
             state: "healthy",
             paused: false,
             limit: None,
+            squat: None,
         };
         let labels: Vec<_> = Action::ALL.iter().map(|a| a.label(&running)).collect();
         assert_eq!(
@@ -241,6 +260,16 @@ mod tests {
         assert_eq!(
             near.tooltip(),
             "Switchyard: healthy\nCodex 5-hour 82% (resets in 2 h 13 m)"
+        );
+        let squatted = Shown {
+            state: "degraded",
+            squat: Some("Port 4141 is another program's: the gateway moved to 38211".into()),
+            ..near
+        };
+        assert_eq!(
+            squatted.tooltip(),
+            "Switchyard: degraded\nPort 4141 is another program's: the gateway moved to 38211\nCodex 5-hour 82% (resets in 2 h 13 m)",
+            "the port alarm is said first, where the user looks"
         );
     }
 }
