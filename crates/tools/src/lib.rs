@@ -7,7 +7,9 @@
 //! (`switchyard_app::tools`).
 //!
 //! Invariants: a tool's config file is parsed before anything is written and refused whole when
-//! it cannot be; nothing returned or logged here holds a key or a gateway token.
+//! it cannot be; nothing returned or logged here holds a key or a gateway token; a token made for
+//! a tool is a connected tool's (`TokenScope::Generate`: generation and the model list, nothing
+//! of the user's data), since a program squatting the tool's port could capture it.
 
 mod choices;
 mod connect;
@@ -30,7 +32,7 @@ use std::path::Path;
 use switchyard_app::tools::files;
 use switchyard_app::{AppError, OffThread};
 use switchyard_connect::{tools, ConnectParams};
-use switchyard_core::free_name;
+use switchyard_core::{free_name, TokenScope};
 
 /// Connection id of Claude Code's status line (a connection without a token).
 pub const STATUSLINE_ID: &str = "claude-code:statusline";
@@ -85,7 +87,15 @@ impl Tools {
         let home = self.place.home()?;
         let path_var = self.place.path();
         let found = detect::detect_all(path_var, home.home.clone()).await;
-        let root = self.gateway_root().await.ok();
+        let root = self.gateway_root().await;
+        // No gateway of this data folder runs (the CLI with the app closed): where the tools
+        // point cannot be compared, so it is not called stale. A gateway that could not hold
+        // its port is known, and every tool pointing at that port is stale.
+        let unknown = matches!(
+            root,
+            Err(AppError::Unavailable(switchyard_app::Unavailable::Gateway))
+        );
+        let root = root.ok();
         let team_root = self.team.url().await.ok().flatten();
         self.blocking(move |inner| {
             let connections = inner.connections.list_connections()?;
@@ -115,6 +125,7 @@ impl Tools {
                 let target = if via_team { &team_root } else { &root };
                 let here = match (&points_at, target) {
                     (Some(p), Some(r)) => p.trim_end_matches("/v1").trim_end_matches('/') == r,
+                    (_, None) => unknown && !via_team,
                     _ => false,
                 };
                 // By the token's name; a disconnected tool by the name its token had.
@@ -306,14 +317,20 @@ fn connect_blocking(
                     (e.secret && v.starts_with(switchyard_app::TOKEN_PREFIX)).then(|| v.to_string())
                 })?;
             let caller = inner.tokens.index().verify(&token)?;
-            (caller.token_id == token_id).then_some((token_id, caller.name, token))
+            // A token that could read the user's data (one from before connected tools' tokens
+            // generated only) is replaced, not reused: the new one generates only.
+            let reusable = caller.token_id == token_id && caller.scope == TokenScope::Generate;
+            reusable.then_some((token_id, caller.name, token))
         });
     let team = issued.is_some();
     let (token_id, token_name, token, fresh) = match (issued, reuse) {
         (Some(t), _) => (team::row_token_id(&t.id), t.name, t.token, true),
         (None, Some((id, name, token))) => (id, name, token, false),
         (None, None) => {
-            let (row, token) = inner.tokens.insert(&free_token_name(inner, id)?)?;
+            // The tool's files hold it, and whoever squats the port the tool points at can
+            // capture it: it generates and lists models, and reads nothing of the user's.
+            let name = free_token_name(inner, id)?;
+            let (row, token) = inner.tokens.insert_scoped(&name, TokenScope::Generate)?;
             (row.id, row.name, token.expose().clone(), true)
         }
     };
