@@ -26,15 +26,19 @@ pub async fn check(args: CheckArgs) -> ExitCode {
     let mut config = switchyard_app::GatewayConfig::default();
     config.bind.set_port(0);
     // With a team database in the environment, the checks cover the team's servers too.
-    let team = match switchyard_app::team::TeamOptions::resolve(None, None) {
-        Some(opts) => match switchyard_app::team::Team::connect(&opts).await {
+    let team = match super::team_servers::from_env() {
+        Ok(Some(opts)) => match switchyard_app::team::Team::connect(&opts).await {
             Ok(team) => Some(team),
             Err(e) => {
-                eprintln!("switchyard: {e}");
+                eprintln!("switchyard: {}", super::team_servers::explain(e, &opts));
                 return ExitCode::from(3);
             }
         },
-        None => None,
+        Ok(None) => None,
+        Err(e) => {
+            eprintln!("switchyard: {e}");
+            return ExitCode::from(3);
+        }
     };
     let (app, _guard) = match super::io::open_with(Some(config), true, false, true, team).await {
         Ok(a) => a,

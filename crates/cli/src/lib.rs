@@ -42,6 +42,8 @@ mod sync;
 mod team;
 mod team_budget;
 mod team_config;
+mod team_login;
+mod team_servers;
 mod token;
 mod tools;
 mod update;
@@ -187,6 +189,8 @@ impl Command {
     fn check(&self) -> Result<(), clap::Error> {
         match self {
             Command::Backend(backend::BackendCommand::Add(a)) => a.check(),
+            Command::Serve(a) => a.check(),
+            Command::Team(a) => a.check(),
             _ => Ok(()),
         }
     }
@@ -252,7 +256,7 @@ async fn run_command(command: Command) -> ExitCode {
             let mut io = std_io!();
             ExitCode::from(a.run(&mut io).await)
         }
-        Command::Token(c) if switchyard_app::team::TeamOptions::resolve(None, None).is_some() => {
+        Command::Token(c) if team_servers::named_in_env() => {
             let mut io = std_io!();
             match team::TeamArgs::for_tokens(&c) {
                 Ok(args) => ExitCode::from(args.run(&mut io).await),
@@ -266,7 +270,10 @@ async fn run_command(command: Command) -> ExitCode {
         mut command => {
             if let Some(team) = team_config::target(&command) {
                 let mut io = std_io!();
-                return ExitCode::from(team_config::run(&command, &team, &mut io).await);
+                return ExitCode::from(match team {
+                    Ok(team) => team_config::run(&command, &team, &mut io).await,
+                    Err(e) => io.refuse(&e),
+                });
             }
             before_open(&mut command);
             let (app, _guard) = match io::open(None, false, false).await {

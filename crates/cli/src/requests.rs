@@ -39,13 +39,19 @@ pub struct RequestsArgs {
 impl RequestsArgs {
     /// `switchyard requests`: exit 0, or 1 when the ledger could not be read.
     pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
-        if let Some(team) =
-            switchyard_app::team::TeamOptions::resolve(None, None).filter(|_| !self.local)
-        {
-            return match self.team(&team.database).await {
-                Ok(text) => io.out(&text),
-                Err(e) => io.refuse(&e),
-            };
+        let team = match self.local {
+            true => Ok(None),
+            false => super::team_servers::from_env(),
+        };
+        match team {
+            Ok(Some(team)) => {
+                return match self.team(&team.database).await {
+                    Ok(text) => io.out(&text),
+                    Err(e) => io.refuse(&e),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return io.refuse(&e),
         }
         let filter = RequestFilter {
             limit: self.limit,

@@ -7,9 +7,10 @@
 )]
 
 use super::io::{fail, open_with};
+use super::team_servers::{self, Flags};
 use std::process::ExitCode;
 use switchyard_app::gateway_config_from_env;
-use switchyard_app::team::{given_address, Team, TeamOptions};
+use switchyard_app::team::Team;
 
 /// How long `serve` lets in-flight requests finish after SIGINT or SIGTERM.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -19,14 +20,23 @@ pub struct ServeArgs {
     /// The port to listen on (default: the saved setting, else 4141; SWITCHYARD_GATEWAY_PORT too)
     #[arg(long, value_name = "N")]
     port: Option<u16>,
-    /// Serve as a replica of a team gateway: the team database
-    /// (postgres://user@host:port/db; SWITCHYARD_TEAM_DATABASE_URL too)
+    /// Serve as a replica of a team gateway: the team database (postgres://user@host:port/db;
+    /// SWITCHYARD_TEAM_DATABASE_URL too). Never with its password: every account on this machine
+    /// reads a command line, so one here is refused; see --team-password-file
     #[arg(long, value_name = "URL")]
     team: Option<String>,
+    /// A file only you can read, whose first line is the team database's password (else
+    /// SWITCHYARD_TEAM_DATABASE_PASSWORD, else the keychain: `switchyard team login`)
+    #[arg(long, value_name = "FILE")]
+    team_password_file: Option<std::path::PathBuf>,
     /// The team's Redis, for what replicas share at once (redis://host:port;
-    /// SWITCHYARD_TEAM_REDIS_URL too)
+    /// SWITCHYARD_TEAM_REDIS_URL too). Never with its password: see --redis-password-file
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+    /// A file only you can read, whose first line is the team Redis's password (else
+    /// SWITCHYARD_TEAM_REDIS_PASSWORD, else the keychain: `switchyard team login`)
+    #[arg(long, value_name = "FILE")]
+    redis_password_file: Option<std::path::PathBuf>,
     /// Also serve the control panel to a browser, at /panel/ on the gateway's address (sign in
     /// with a panel token: `switchyard token create NAME --panel`)
     #[arg(long)]
@@ -88,26 +98,25 @@ impl ServeArgs {
         }
     }
 
+    /// Refuses a password in `--team` or `--redis` (at parse time: nothing is opened yet).
+    pub(super) fn check(&self) -> Result<(), clap::Error> {
+        team_servers::check_flags("serve", self.team.as_deref(), self.redis.as_deref())
+    }
+
     /// The team to serve as a replica of (`--team`, the environment, the configuration file),
     /// connected; `None` to serve alone.
     pub async fn team(&self) -> Result<Option<Team>, String> {
-        let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-        let resolved = team_options(
-            (self.team.clone(), self.redis.clone()),
-            (
-                env(switchyard_app::team::TEAM_DATABASE_ENV),
-                env(switchyard_app::team::TEAM_REDIS_ENV),
-            ),
-            || {
-                let paths = switchyard_app::paths::AppPaths::from_env()?;
-                switchyard_app::config_file::team::saved(&paths.db_file)
-            },
-        );
-        match resolved {
+        let flags = Flags {
+            team: self.team.clone(),
+            redis: self.redis.clone(),
+            team_password_file: self.team_password_file.clone(),
+            redis_password_file: self.redis_password_file.clone(),
+        };
+        match team_servers::resolve(&flags, team_servers::saved)? {
             Some(opts) => Team::connect(&opts)
                 .await
                 .map(Some)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| team_servers::explain(e, &opts)),
             None => Ok(None),
         }
     }
@@ -176,63 +185,4 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     }
     println!("stopped");
     ExitCode::SUCCESS
-}
-
-/// The team servers `serve` uses: the flags, else the environment, else the configuration
-/// file's `[team]` (saved by an approved `config import`) — each of the two addresses on its
-/// own, in that order. `None`: no team database anywhere, so `serve` runs alone.
-fn team_options(
-    flags: (Option<String>, Option<String>),
-    env: (Option<String>, Option<String>),
-    saved: impl FnOnce() -> Option<(String, Option<String>)>,
-) -> Option<TeamOptions> {
-    let (saved_db, saved_redis) = match flags.0.is_some() || env.0.is_some() {
-        true => (None, None),
-        false => match saved() {
-            Some((db, redis)) => (Some(db), redis),
-            None => (None, None),
-        },
-    };
-    Some(TeamOptions {
-        database: given_address(flags.0, env.0, saved_db)?,
-        redis: given_address(flags.1, env.1, saved_redis),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::team_options;
-    use switchyard_team::Given;
-
-    fn s(v: &str) -> Option<String> {
-        Some(v.to_string())
-    }
-
-    #[test]
-    fn each_team_address_comes_from_the_flag_else_the_environment_else_the_file() {
-        let file = || Some(("postgres://file/db".to_string(), s("redis://file")));
-        let o = team_options((None, None), (None, s("redis://env")), file).unwrap_or_else(|| {
-            panic!("the file names a database");
-        });
-        assert_eq!(o.database.given_by(), Given::ApprovedImport);
-        assert_eq!(
-            o.redis.map(|r| r.given_by()),
-            Some(Given::Environment),
-            "the environment's Redis wins over the file's (the documented order)"
-        );
-        let o = team_options((None, s("redis://flag")), (None, s("redis://env")), file);
-        assert_eq!(
-            o.and_then(|o| o.redis).map(|r| r.given_by()),
-            Some(Given::Flag),
-            "a --redis flag is kept when the database comes from the file"
-        );
-        let o = team_options((None, None), (s("postgres://env/db"), None), file);
-        let o = o.unwrap_or_else(|| panic!("the environment names a database"));
-        assert_eq!(o.database.given_by(), Given::Environment);
-        assert!(
-            o.redis.is_none(),
-            "the file's Redis belongs to the file's database, not the environment's"
-        );
-        assert!(team_options((None, None), (None, s("redis://env")), || None).is_none());
-    }
 }

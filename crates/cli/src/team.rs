@@ -1,23 +1,36 @@
 //! `switchyard team [--team URL] [--redis URL] token create NAME --owner PERSON | list | revoke
 //! ID`, and `team usage [--by person|tool|backend|model|replica] [--days N] [--json]`: a team
 //! gateway's tokens and spend, administered from any machine that reaches the team database
-//! (the URLs also come from SWITCHYARD_TEAM_DATABASE_URL and SWITCHYARD_TEAM_REDIS_URL). A new
-//! token's value is printed once, alone on stdout; a revocation is told to every replica at once
-//! through Redis, and reaches them within their reload interval without it.
+//! (the URLs also come from SWITCHYARD_TEAM_DATABASE_URL and SWITCHYARD_TEAM_REDIS_URL; their
+//! passwords never from an argument: `team_servers`, and `team login` keeps them in the
+//! keychain). A new token's value is printed once, alone on stdout; a revocation is told to
+//! every replica at once through Redis, and reaches them within their reload interval without
+//! it.
 
 use super::io::{aligned, pretty, Io};
 use super::team_budget::TeamBudgetCommand;
-use switchyard_app::team::{team_error, Team, TeamOptions, RELOAD_EVERY};
+use super::team_servers::{self, Flags};
+use switchyard_app::team::{team_error, Team, RELOAD_EVERY};
 use switchyard_core::TokenScope;
 
 #[derive(Debug, clap::Args)]
 pub struct TeamArgs {
-    /// The team database (postgres://user@host:port/db; SWITCHYARD_TEAM_DATABASE_URL too)
+    /// The team database (postgres://user@host:port/db; SWITCHYARD_TEAM_DATABASE_URL too), never
+    /// with its password (refused: every account reads a command line)
     #[arg(long, value_name = "URL", global = true)]
     team: Option<String>,
-    /// The team's Redis (redis://host:port; SWITCHYARD_TEAM_REDIS_URL too)
+    /// A file only you can read holding the team database's password on its first line (else
+    /// SWITCHYARD_TEAM_DATABASE_PASSWORD, else the keychain: `switchyard team login`)
+    #[arg(long, value_name = "FILE", global = true)]
+    team_password_file: Option<std::path::PathBuf>,
+    /// The team's Redis (redis://host:port; SWITCHYARD_TEAM_REDIS_URL too), never with its
+    /// password
     #[arg(long, value_name = "URL", global = true)]
     redis: Option<String>,
+    /// A file only you can read holding the team Redis's password on its first line (else
+    /// SWITCHYARD_TEAM_REDIS_PASSWORD, else the keychain: `switchyard team login`)
+    #[arg(long, value_name = "FILE", global = true)]
+    redis_password_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: TeamCommand,
 }
@@ -42,6 +55,12 @@ pub enum TeamCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Keep the team's passwords in this machine's keychain, for `serve` and the team commands:
+    /// stdin's first line is the database's, its second the Redis's (an empty line: unchanged).
+    /// Each is tried on its server first; nothing is kept when one is refused
+    Login,
+    /// Remove the team's passwords from this machine's keychain
+    Logout,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -108,10 +127,17 @@ impl TeamArgs {
                 return Err("a panel token is this machine's: make it without the team's database set; on a team replica an admin signs in to the panel with their admin token".into())
             }
             Local::Create {
+                generate_only: true,
+                ..
+            } => {
+                return Err("--generate-only makes this machine's tokens: make it without the team's database set".into())
+            }
+            Local::Create {
                 name,
                 metrics_only,
                 owner: Some(owner),
                 panel: false,
+                generate_only: false,
             } => TeamTokenCommand::Create {
                 name: name.clone(),
                 owner: owner.clone(),
@@ -123,17 +149,43 @@ impl TeamArgs {
         };
         Ok(TeamArgs {
             team: None,
+            team_password_file: None,
             redis: None,
+            redis_password_file: None,
             command: TeamCommand::Token(command),
         })
     }
 
+    /// Refuses a password in `--team` or `--redis` (at parse time: nothing is opened yet).
+    pub(super) fn check(&self) -> Result<(), clap::Error> {
+        team_servers::check_flags("team", self.team.as_deref(), self.redis.as_deref())
+    }
+
+    fn flags(&self) -> Flags {
+        Flags {
+            team: self.team.clone(),
+            redis: self.redis.clone(),
+            team_password_file: self.team_password_file.clone(),
+            redis_password_file: self.redis_password_file.clone(),
+        }
+    }
+
     /// Runs the command: exit 0, or 1 with the reason on stderr.
     pub async fn run(&self, io: &mut Io<'_>) -> u8 {
-        let Some(opts) = TeamOptions::resolve(self.team.clone(), self.redis.clone()) else {
-            return io.refuse(
-                "no team database: give --team postgres://… or set SWITCHYARD_TEAM_DATABASE_URL",
-            );
+        match &self.command {
+            TeamCommand::Login => return super::team_login::login(&self.flags(), io).await,
+            TeamCommand::Logout => return super::team_login::logout(&self.flags(), io),
+            _ => {}
+        }
+        let opts = match team_servers::resolve(&self.flags(), || None) {
+            Ok(Some(opts)) => opts,
+            Ok(None) => {
+                return io.refuse(
+                    "no team database: give --team postgres://user@host/db or set \
+                     SWITCHYARD_TEAM_DATABASE_URL",
+                )
+            }
+            Err(e) => return io.refuse(&e),
         };
         let done = match Team::connect(&opts).await {
             Ok(team) => match &self.command {
@@ -142,8 +194,9 @@ impl TeamArgs {
                 TeamCommand::Usage { by, days, json } => {
                     usage(&team, (*by).into(), *days, *json, io).await
                 }
+                TeamCommand::Login | TeamCommand::Logout => Ok(()),
             },
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(team_servers::explain(e, &opts)),
         };
         match done {
             Ok(()) => 0,
@@ -208,6 +261,7 @@ impl TeamTokenCommand {
                                 (false, TokenScope::Metrics) => "active, metrics only",
                                 (false, TokenScope::Gateway) => "active",
                                 (false, TokenScope::Panel) => "active, panel",
+                                (false, TokenScope::Generate) => "active, generate only",
                             };
                             [
                                 t.id.clone(),

@@ -19,14 +19,15 @@ use switchyard_app::team::TeamOptions;
 use switchyard_app::{AppError, AppPaths, Options, Switchyard};
 use switchyard_team::{Bus, Change, ServerAddress, TeamDb};
 
-/// The team's database when `command` administers the team's records.
-pub(super) fn target(command: &Command) -> Option<TeamOptions> {
+/// The team's database when `command` administers the team's records (`Err`: its password
+/// could not be taken).
+pub(super) fn target(command: &Command) -> Option<Result<TeamOptions, String>> {
     matches!(
         command,
         Command::Backend(_) | Command::Route(_) | Command::Budget(_)
     )
-    .then(|| TeamOptions::resolve(None, None))
-    .flatten()
+    .then(super::team_servers::from_env)?
+    .transpose()
 }
 
 /// Runs `command` on the team's records.
@@ -132,10 +133,19 @@ async fn tell_replicas(address: &ServerAddress) {
 /// replica's first sync. An unreachable database is a warning: keys are this machine's.
 pub(super) async fn before_key(command: &Command, app: &Switchyard, io: &mut Io<'_>) {
     // Only `key add` needs the team's backends; reading commands change nothing.
-    let (Command::Key(super::key::KeyCommand::Add { .. }), Some(team)) =
-        (command, TeamOptions::resolve(None, None))
-    else {
+    let Command::Key(super::key::KeyCommand::Add { .. }) = command else {
         return;
+    };
+    let team = match super::team_servers::from_env() {
+        Ok(Some(team)) => team,
+        Ok(None) => return,
+        Err(e) => {
+            let _ = writeln!(
+                io.stderr,
+                "switchyard: warning: {e}; this machine's backends are used"
+            );
+            return;
+        }
     };
     let taken = async {
         let db = TeamDb::connect(&team.database).await?;

@@ -85,6 +85,15 @@ mod team_api;
 #[cfg(unix)]
 #[path = "app/team_config.rs"]
 mod team_config;
+#[cfg(unix)]
+#[path = "app/team_locked.rs"]
+mod team_locked;
+#[cfg(unix)]
+#[path = "app/team_neighbour.rs"]
+mod team_neighbour;
+#[cfg(unix)]
+#[path = "app/team_passwords.rs"]
+mod team_passwords;
 #[path = "app/team_outbox.rs"]
 mod team_outbox;
 #[path = "app/tools.rs"]

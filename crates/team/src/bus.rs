@@ -99,7 +99,7 @@ impl Bus {
     /// Starts listening on `address` (`redis://host:port`, as the user gave it). Redis need not be up yet: the bus keeps
     /// trying, and says it is down meanwhile.
     pub fn start(address: &crate::ServerAddress) -> Result<Bus, TeamError> {
-        let client = redis::Client::open(address.url()).map_err(|_| {
+        let client = redis::Client::open(address.redis()?).map_err(|_| {
             TeamError::Invalid("the Redis URL is not valid: expected redis://host:port".into())
         })?;
         let up = Arc::new(AtomicBool::new(false));

@@ -20,8 +20,8 @@ pub struct TeamDb {
 }
 
 impl TeamDb {
-    /// Connects to `address` (`postgres://user:password@host:port/database`, as the user gave
-    /// it) and brings the schema up to date. The error never repeats the URL: it may hold a
+    /// Connects to `address` (`postgres://user@host:port/database`, as the user gave it, with
+    /// its password) and brings the schema up to date. The error never repeats the URL: it may hold a
     /// password.
     pub async fn connect(address: &ServerAddress) -> Result<TeamDb, TeamError> {
         let ca = std::env::var_os(crate::tls::DATABASE_CA_ENV).map(std::path::PathBuf::from);
@@ -34,12 +34,7 @@ impl TeamDb {
         address: &ServerAddress,
         extra_ca: Option<&std::path::Path>,
     ) -> Result<TeamDb, TeamError> {
-        let mut config: tokio_postgres::Config = address.url().parse().map_err(|_| {
-            TeamError::Invalid(
-                "the team database URL is not valid: expected postgres://user@host:port/database"
-                    .into(),
-            )
-        })?;
+        let mut config = address.postgres()?;
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("switchyard");
         let recycling = || ManagerConfig {

@@ -15,12 +15,17 @@
 //!
 //! Nothing secret is stored in either: a token's value exists only in the answer that created
 //! it; PostgreSQL keeps its hash, Redis keeps counters and notices.
+//!
+//! The servers' own passwords never come from a command line, which every account on the
+//! machine reads: [`credentials`] refuses one in an argument and takes each from a file, the
+//! environment or the keychain (`switchyard team login`), in a stated order.
 
 mod address;
 mod breakers;
 mod budgets;
 mod bus;
 mod cache;
+pub mod credentials;
 mod db;
 mod error;
 mod index;
@@ -37,7 +42,7 @@ mod tls;
 mod tokens;
 mod usage;
 
-pub use address::{Given, ServerAddress};
+pub use address::{Given, PasswordFrom, ServerAddress};
 pub use breakers::TeamBreakers;
 pub use budgets::{BudgetScope, TeamBudget, TeamBudgets};
 pub use bus::{Bus, Change, Reloads};

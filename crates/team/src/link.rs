@@ -11,6 +11,8 @@ use tokio::sync::Mutex as AsyncMutex;
 
 /// How long one call may wait for Redis before the caller falls back.
 pub(crate) const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long [`Link::check`] waits for an answer (a person is waiting, not a request).
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 /// After a failure, how long callers skip Redis before it is tried again.
 pub(crate) const RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How often [`Link::heartbeat`] asks Redis, so an idle replica's degraded state (and its end)
@@ -31,7 +33,7 @@ pub struct Link {
 impl Link {
     /// A link to `address` (`redis://host:port`, as the user gave it); connects on first use.
     pub fn new(address: &crate::ServerAddress) -> Result<Link, crate::TeamError> {
-        let client = redis::Client::open(address.url()).map_err(|_| {
+        let client = redis::Client::open(address.redis()?).map_err(|_| {
             crate::TeamError::Invalid(
                 "the Redis URL is not valid: expected redis://host:port".into(),
             )
@@ -80,6 +82,24 @@ impl Link {
         })
         .await
         .is_some()
+    }
+
+    /// PINGs Redis once, on a connection of its own, with Redis's reason when it does not
+    /// answer (a wrong password: `WRONGPASS`): `switchyard team login` checks a password before
+    /// the keychain keeps it.
+    pub async fn check(&self) -> Result<(), crate::TeamError> {
+        let attempt = async {
+            let mut c = self.client.get_multiplexed_async_connection().await?;
+            redis::cmd("PING").query_async::<String>(&mut c).await
+        };
+        match tokio::time::timeout(CHECK_TIMEOUT, attempt).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(crate::TeamError::Redis(format!(
+                "no answer within {} s",
+                CHECK_TIMEOUT.as_secs()
+            ))),
+        }
     }
 
     /// Runs `call` on the shared connection within [`REDIS_TIMEOUT`]; `None` when Redis did not

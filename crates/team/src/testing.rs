@@ -14,6 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod passwords;
+
 /// A server address as a test gives it: on the command line.
 pub fn address(url: &str) -> ServerAddress {
     ServerAddress::given(url, Given::Flag)
@@ -298,20 +300,13 @@ pub struct TempRedis {
     dir: tempfile::TempDir,
     port: u16,
     child: Mutex<Option<Child>>,
+    /// Its configuration file, first on its command line (`requirepass`: see `passwords`).
+    conf: Option<PathBuf>,
 }
 
 impl TempRedis {
     pub fn start() -> TempRedis {
-        let redis = TempRedis {
-            dir: tempfile::Builder::new()
-                .prefix("switchyard-redis-")
-                .tempdir()
-                .expect("a temporary folder"),
-            port: free_port(),
-            child: Mutex::new(None),
-        };
-        redis.restart();
-        redis
+        Self::start_in(passwords::redis_dir(), None)
     }
 
     /// `redis://127.0.0.1:<port>`.
@@ -354,6 +349,7 @@ impl TempRedis {
     pub fn restart(&self) {
         self.stop();
         let child = Command::new("redis-server")
+            .args(&self.conf)
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .arg("--dir")
             .arg(self.dir.path())

@@ -1,8 +1,8 @@
 //! The `[team]` section of the configuration file: the team gateway's servers, so a replica is
 //! set up by `switchyard config import` and then started with a plain `switchyard serve` (the
-//! flags and the environment still win). No password belongs in the file: the database's comes
-//! from `SWITCHYARD_TEAM_DATABASE_PASSWORD` when the replica starts; a Redis that needs one is
-//! given whole in `SWITCHYARD_TEAM_REDIS_URL`.
+//! flags and the environment still win). No password belongs in the file (refused at import):
+//! each comes from a password file, the environment or the keychain when the replica starts
+//! (`switchyard_team::credentials`).
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,7 @@ pub(super) fn problems(team: &TeamServers) -> Vec<(&'static str, String)> {
             if u.password().is_some() {
                 out.push((
                     "team.database",
-                    format!("a password does not belong in the file: give it in {PASSWORD_ENV} when the replica starts"),
+                    format!("a password does not belong in the file: give it in {PASSWORD_ENV}, --team-password-file or `switchyard team login`"),
                 ));
             }
         }
@@ -45,7 +45,7 @@ pub(super) fn problems(team: &TeamServers) -> Vec<(&'static str, String)> {
                 if u.password().is_some() {
                     out.push((
                         "team.redis",
-                        "a password does not belong in the file: give the whole address in SWITCHYARD_TEAM_REDIS_URL".into(),
+                        "a password does not belong in the file: give it in SWITCHYARD_TEAM_REDIS_PASSWORD, --redis-password-file or `switchyard team login`".into(),
                     ));
                 }
             }

@@ -23,11 +23,11 @@ use std::time::Duration;
 use switchyard_core::RequestRecord;
 use switchyard_gateway::{Authenticator, Caller, Ledger};
 use switchyard_team::{
-    Bus, Change, Given, LedgerPump, Link, ServerAddress, SharedWindow, TeamBreakers, TeamBudgets,
+    Bus, Change, LedgerPump, Link, ServerAddress, SharedWindow, TeamBreakers, TeamBudgets,
     TeamCache, TeamDb, TeamError, TeamLedger, TeamTokens,
 };
 
-/// The team database, when `--team` is not given.
+/// The team database (without its password), when `--team` is not given.
 pub const TEAM_DATABASE_ENV: &str = "SWITCHYARD_TEAM_DATABASE_URL";
 /// The team's Redis, when `--redis` is not given.
 pub const TEAM_REDIS_ENV: &str = "SWITCHYARD_TEAM_REDIS_URL";
@@ -37,36 +37,12 @@ pub const RELOAD_EVERY: Duration = Duration::from_secs(10);
 /// How often a replica tells its alert rules whether it shares through Redis.
 const REDIS_STATE_EVERY: Duration = Duration::from_secs(10);
 
-/// Where the team's shared state is, each address with where the user gave it.
+/// Where the team's shared state is, each address with where the user gave it and its password
+/// (never from a command line: the CLI's `team_servers` and `switchyard_team::credentials`).
 #[derive(Debug, Clone)]
 pub struct TeamOptions {
     pub database: ServerAddress,
     pub redis: Option<ServerAddress>,
-}
-
-impl TeamOptions {
-    /// From the flags, else the environment; `None` without a team database.
-    pub fn resolve(database: Option<String>, redis: Option<String>) -> Option<TeamOptions> {
-        let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-        Some(TeamOptions {
-            database: given_address(database, env(TEAM_DATABASE_ENV), None)?,
-            redis: given_address(redis, env(TEAM_REDIS_ENV), None),
-        })
-    }
-}
-
-/// A team server's address from the first place the user gave one, with that place: the command
-/// line, else the environment, else the `[team]` of an approved import. The one place the app
-/// decides a team server's provenance.
-pub fn given_address(
-    flag: Option<String>,
-    env: Option<String>,
-    approved_file: Option<String>,
-) -> Option<ServerAddress> {
-    let given = |g| move |url| ServerAddress::given(url, g);
-    flag.map(given(Given::Flag))
-        .or_else(|| env.map(given(Given::Environment)))
-        .or_else(|| approved_file.map(given(Given::ApprovedImport)))
 }
 
 /// What the replicas share through Redis.

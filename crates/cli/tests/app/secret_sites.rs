@@ -8,7 +8,8 @@
 //! used for.
 //! A team server's address reaches `TeamDb`, `Bus` and `Link` only as a
 //! `switchyard_team::ServerAddress`, which says where the user gave it, made at the sites in
-//! [`TEAM_SERVERS`]. The scan (and what it skips) is `egress_sites::scan`.
+//! [`TEAM_SERVERS`] (its password never from a command line: `switchyard_team::credentials`).
+//! The scan (and what it skips) is `egress_sites::scan`.
 
 use super::egress_sites::scan;
 
@@ -28,6 +29,7 @@ const EXPOSED: Sites = &[
     ("crates/app/src/team/attach.rs", 2, "admin token: empty refused; bearer to the attached replica (checked_url, no redirects)"),
     ("crates/app/src/monitor/webhooks.rs", 2, "the webhook URL is its own destination: validated (https or loopback), then the notifier"),
     ("crates/team/src/synced/seal.rs", 2, "space key: parsed; the HMAC key"),
+    ("crates/team/src/address.rs", 2, "a team server's password given apart from its address (file, environment, keychain), into the parsed PostgreSQL / Redis settings of that address"),
     ("crates/app/src/sync/service.rs", 7, "My machines: the database URL the user typed, to TeamDb::connect; a new space key shown once"),
     ("crates/tools/src/journal.rs", 1, "the tool journal kept in the keychain, parsed"),
     ("crates/app/src/tools/files.rs", 1, "a found key masked in a file preview"),
@@ -66,10 +68,11 @@ const HEADER: Sites = &[
 /// given a provenance: `switchyard_team::ServerAddress`, the only thing its clients take.
 const TEAM_SERVERS: Sites = &[
     (
-        "crates/app/src/team/mod.rs",
-        1,
-        "team::given_address (serve's team_options, TeamOptions::resolve): the flag, else the \
-         environment, else the approved import's [team]",
+        "crates/team/src/credentials.rs",
+        2,
+        "credentials::resolve (the CLI's team_servers: the flag, else the environment, else the \
+         approved import's [team]; a flag holding a password refused) and credentials::typed \
+         (`team login` tries a typed password before the keychain keeps it)",
     ),
     (
         "crates/app/src/sync/service.rs",

@@ -188,14 +188,12 @@ async fn a_team_token_works_on_every_replica_and_its_revocation_reaches_them_all
 #[tokio::test]
 async fn without_a_reachable_team_database_serve_and_team_say_so_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "postgres://ana:hunter2-secret@127.0.0.1:{}/team",
-        free_port()
-    );
+    let url = format!("postgres://ana@127.0.0.1:{}/team", free_port());
     let out = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"))
         .args(["serve", "--port", &free_port().to_string(), "--team", &url])
         .env("SWITCHYARD_DATA_DIR", dir.path())
         .env("SWITCHYARD_KEYRING_SERVICE", SERVICE)
+        .env("SWITCHYARD_TEAM_DATABASE_PASSWORD", "hunter2-secret")
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
