@@ -79,7 +79,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the gateway without a window (Ctrl+C stops it)
     Serve(serve::ServeArgs),
-    /// A team gateway's shared state: the team's tokens
+    /// A team gateway's shared state: its tokens, budgets and spend; `login` keeps its passwords
     Team(team::TeamArgs),
     /// Gateway tokens: one per tool, shown once, revocable
     #[command(subcommand)]
