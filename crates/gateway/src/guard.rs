@@ -108,6 +108,11 @@ pub async fn check(
     let Some(caller) = caller else {
         return unauthorized(shape);
     };
+    // The connection carried a valid token: at the connection cap it gives way after those of
+    // callers without one (serve/slots.rs).
+    if let Some(on) = req.extensions().get::<crate::serve::OnConnection>() {
+        on.vouch();
+    }
     if !switchyard_core::authz::allowed_somewhere(caller.scope, req.uri().path()) {
         return error(shape, Refused::Forbidden, refusal(caller.scope));
     }

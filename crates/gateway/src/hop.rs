@@ -70,9 +70,7 @@ impl BareHop {
             app,
             tls: None,
             limits,
-            slots: Arc::new(tokio::sync::Semaphore::new(serve::connection_cap(
-                limits.max,
-            ))),
+            slots: serve::Slots::new(serve::connection_cap(limits.max)),
             stop: stop.clone(),
         };
         let serving = serve::start(plan, workers)?;

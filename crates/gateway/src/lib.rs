@@ -202,7 +202,7 @@ impl Gateway {
             app,
             tls,
             limits,
-            slots: Arc::new(tokio::sync::Semaphore::new(max)),
+            slots: serve::Slots::new(max),
             stop: cancel.clone(),
         };
         let workers = state.config.workers;

@@ -7,10 +7,12 @@
 //!   so pooling clients retire a connection before the gateway closes it);
 //! - **body-read timeout:** see `generate::read_body`;
 //! - **head size:** at most [`MAX_HEAD_BYTES`] of request line and headers (431 beyond);
-//! - **connection cap:** at most [`ConnectionLimits::max`] connections are served at once; more
-//!   wait in the kernel's accept queue until one closes. The process's open-file limit is raised
-//!   to its hard limit first, and the cap is lowered if that still leaves too few descriptors
-//!   for a proxied connection's inbound and outbound sockets.
+//! - **connection cap:** at most [`ConnectionLimits::max`] connections are served at once. A new
+//!   connection at the cap is accepted and another gives way (`slots.rs`): the oldest that has
+//!   not sent a whole request head, else the longest idle; one with a request in flight never.
+//!   Only when every connection is busy does the new one wait. The process's open-file limit is
+//!   raised to its hard limit first, and the cap is lowered if that still leaves too few
+//!   descriptors for a proxied connection's inbound and outbound sockets.
 //!
 //! HTTP/1.1 only (every tool this gateway serves speaks it on loopback), over TLS too when the
 //! gateway has a certificate (`tls.rs`: each connection's first byte says which); graceful
@@ -21,17 +23,23 @@ use crate::ConnectionLimits;
 use axum::body::Body;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use slots::Held;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::Service;
 
+mod conn;
+mod slots;
 mod threads;
+
+pub(crate) use conn::OnConnection;
+pub use slots::Slots;
 
 /// Both ends of the connection a request came on (a request extension, read by the guard).
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +94,7 @@ pub struct Plan {
     pub app: Router,
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub limits: ConnectionLimits,
-    pub slots: Arc<Semaphore>,
+    pub slots: Arc<Slots>,
     pub stop: CancellationToken,
 }
 
@@ -178,16 +186,18 @@ async fn run(
     listener: TcpListener,
     site: Site,
     limits: ConnectionLimits,
-    slots: Arc<Semaphore>,
+    slots: Arc<Slots>,
     stop: CancellationToken,
 ) {
     let http = connection_builder(limits);
-    let graceful = GracefulShutdown::new();
-    while let Some((tcp, remote, slot)) = accept_next(&listener, &slots, &stop).await {
-        serve_connection(&http, &graceful, &site, tcp, remote, slot);
+    let tracker = TaskTracker::new();
+    while let Some((tcp, remote, held)) = accept_next(&listener, &slots, &stop).await {
+        serve_connection(&http, &tracker, &site, tcp, remote, held, ());
     }
     drop(listener);
-    graceful.shutdown().await;
+    slots.stop_all();
+    tracker.close();
+    tracker.wait().await;
 }
 
 fn connection_builder(limits: ConnectionLimits) -> hyper::server::conn::http1::Builder {
@@ -199,45 +209,51 @@ fn connection_builder(limits: ConnectionLimits) -> hyper::server::conn::http1::B
     http
 }
 
-/// The next connection, once a slot is free; `None` once `stop` is cancelled.
+/// The next connection and the slot it is served in (another connection may give its slot
+/// up: `slots.rs`); `None` once `stop` is cancelled.
 async fn accept_next(
     listener: &TcpListener,
-    slots: &Arc<Semaphore>,
+    slots: &Arc<Slots>,
     stop: &CancellationToken,
-) -> Option<(tokio::net::TcpStream, SocketAddr, OwnedSemaphorePermit)> {
+) -> Option<(tokio::net::TcpStream, SocketAddr, Held)> {
     loop {
-        let slot = tokio::select! {
-            biased;
-            () = stop.cancelled() => return None,
-            slot = Arc::clone(slots).acquire_owned() => slot,
-        };
-        let slot = slot.ok()?;
         let accepted = tokio::select! {
             biased;
             () = stop.cancelled() => return None,
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((tcp, remote)) => return Some((tcp, remote, slot)),
+            Ok((tcp, remote)) => {
+                // Accepted before its slot is found, so a neighbour's connections holding every
+                // slot are closed to make room rather than keeping this one in the kernel's
+                // queue; while every slot is busy it waits here, one descriptor over the cap.
+                let held = tokio::select! {
+                    biased;
+                    () = stop.cancelled() => return None,
+                    held = slots.admit() => held,
+                };
+                return Some((tcp, remote, held));
+            }
             Err(e) => {
                 // Out of descriptors (EMFILE) or a connection reset before it was accepted:
                 // wait a moment rather than spin.
                 tracing::debug!(error = %e, "accept failed");
-                drop(slot);
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
     }
 }
 
-/// Serves one connection on the current runtime; `hold` (its slot) is dropped when it ends.
-fn serve_connection<H: Send + 'static>(
+/// Serves one connection on the current runtime, in `held`'s slot; `with` (the thread's count
+/// of it) is dropped with the slot when it ends.
+fn serve_connection<W: Send + 'static>(
     http: &hyper::server::conn::http1::Builder,
-    graceful: &GracefulShutdown,
+    tracker: &TaskTracker,
     site: &Site,
     tcp: tokio::net::TcpStream,
     remote: SocketAddr,
-    hold: H,
+    held: Held,
+    with: W,
 ) {
     if let Err(e) = tcp.set_nodelay(true) {
         tracing::trace!(error = %e, "could not set TCP_NODELAY");
@@ -246,15 +262,18 @@ fn serve_connection<H: Send + 'static>(
     let unknown = SocketAddr::from(([0, 0, 0, 0], 0));
     let local = tcp.local_addr().unwrap_or(unknown);
     let http = http.clone();
-    let watcher = graceful.watcher();
     let site = site.clone();
-    tokio::spawn(async move {
+    tracker.spawn(async move {
+        let ticket = Arc::clone(held.ticket());
         let io = match &site.tls {
             None => Stream::Left(tcp),
-            Some(acceptor) => match tls::open(tcp, acceptor, site.handshake).await {
-                Some(io) => io,
-                None => return drop(hold),
-            },
+            Some(acceptor) => {
+                let opening = tls::open(tcp, acceptor, site.handshake);
+                match conn::unless_signalled(opening, &ticket).await.flatten() {
+                    Some(io) => io,
+                    None => return drop((held, with)),
+                }
+            }
         };
         let peer = Peer {
             remote,
@@ -262,17 +281,25 @@ fn serve_connection<H: Send + 'static>(
             tls: matches!(io, Stream::Right(_)),
         };
         let app = site.app;
+        let on = Arc::clone(&ticket);
         let service =
             hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                on.begin();
                 let mut req = req.map(Body::new);
                 req.extensions_mut().insert(peer);
+                req.extensions_mut()
+                    .insert(OnConnection::new(Arc::clone(&on)));
                 let mut app = app.clone();
-                async move { app.call(req).await }
+                let on = Arc::clone(&on);
+                async move {
+                    let resp = app.call(req).await?;
+                    Ok::<_, std::convert::Infallible>(resp.map(|b| conn::Tracked::new(b, on)))
+                }
             });
-        let conn = watcher.watch(http.serve_connection(TokioIo::new(io), service));
-        if let Err(e) = conn.await {
+        let served = http.serve_connection(TokioIo::new(io), service);
+        if let Some(Err(e)) = conn::serve(served, &ticket).await {
             tracing::trace!(error = %e, "connection ended");
         }
-        drop(hold);
+        drop((held, with));
     });
 }

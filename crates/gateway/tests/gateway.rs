@@ -32,6 +32,8 @@ mod lan;
 mod limits;
 #[path = "gateway/model_names.rs"]
 mod model_names;
+#[path = "gateway/neighbour.rs"]
+mod neighbour;
 #[path = "gateway/paused.rs"]
 mod paused;
 #[path = "gateway/resilience.rs"]

@@ -8,9 +8,9 @@ pub const ROOT_OBJECT: &[&str] = &["Switchyard", "WeakSwitchyard"];
 const SPAWNS: &[(&str, usize, &str)] = &[
     (
         "crates/gateway/src/serve.rs",
-        2,
-        "the gateway's serve task is returned to its owner (`Serving::Task`), and each \
-         connection runs under hyper's graceful shutdown, which the gateway's stop waits for",
+        1,
+        "the gateway's serve task is returned to its owner (`Serving::Task`); its connections \
+         run under a TaskTracker, which the gateway's stop waits for",
     ),
     (
         "crates/gateway/src/serve/threads.rs",

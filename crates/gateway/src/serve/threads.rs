@@ -1,22 +1,22 @@
 //! The gateway's own serving threads: each a single-threaded runtime serving the connections
 //! handed to it; one accept loop gives each new connection to the thread serving the fewest.
 
-use super::{accept_next, connection_builder, serve_connection, Serving, Site};
+use super::{accept_next, connection_builder, serve_connection, Held, Serving, Site, Slots};
 use crate::ConnectionLimits;
-use hyper_util::server::graceful::GracefulShutdown;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// Serves on `workers` threads of their own (see [`super::start`]).
 pub(super) fn start(
     listener: std::net::TcpListener,
     site: Site,
     limits: ConnectionLimits,
-    slots: Arc<Semaphore>,
+    slots: Arc<Slots>,
     stop: CancellationToken,
     workers: usize,
 ) -> std::io::Result<Serving> {
@@ -27,7 +27,7 @@ pub(super) fn start(
     let mut acceptor = Some((
         listener,
         Acceptor {
-            slots,
+            slots: Arc::clone(&slots),
             handoff,
             open: Arc::clone(&open),
         },
@@ -38,6 +38,7 @@ pub(super) fn start(
             index,
             site: site.clone(),
             limits,
+            slots: Arc::clone(&slots),
             stop: stop.clone(),
             abort: abort.clone(),
             rx,
@@ -65,7 +66,7 @@ pub(super) fn start(
 struct Accepted {
     tcp: std::net::TcpStream,
     remote: SocketAddr,
-    slot: OwnedSemaphorePermit,
+    held: Held,
     /// Counts it as open on its thread from the hand-off on, so one still in a channel when
     /// its thread stops is counted down too.
     counted: Counted,
@@ -76,6 +77,8 @@ struct Worker {
     index: usize,
     site: Site,
     limits: ConnectionLimits,
+    /// Every thread's connections: told to close when the gateway stops.
+    slots: Arc<Slots>,
     stop: CancellationToken,
     abort: CancellationToken,
     rx: mpsc::UnboundedReceiver<Accepted>,
@@ -83,7 +86,7 @@ struct Worker {
 
 /// The accept loop's share: the connection slots and a channel to every thread.
 struct Acceptor {
-    slots: Arc<Semaphore>,
+    slots: Arc<Slots>,
     handoff: Vec<mpsc::UnboundedSender<Accepted>>,
     open: Arc<[AtomicUsize]>,
 }
@@ -150,7 +153,7 @@ const BEAT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Accepts until `stop`, giving each connection to the thread with the fewest open.
 async fn accept_loop(listener: TcpListener, to: Acceptor, stop: CancellationToken) {
-    while let Some((tcp, remote, slot)) = accept_next(&listener, &to.slots, &stop).await {
+    while let Some((tcp, remote, held)) = accept_next(&listener, &to.slots, &stop).await {
         let tcp = match tcp.into_std() {
             Ok(tcp) => tcp,
             Err(e) => {
@@ -164,7 +167,7 @@ async fn accept_loop(listener: TcpListener, to: Acceptor, stop: CancellationToke
         let mut accepted = Accepted {
             tcp,
             remote,
-            slot,
+            held,
             counted: Counted::on(&to.open, least),
         };
         let Err(mpsc::error::SendError(back)) = to.handoff[least].send(accepted) else {
@@ -190,7 +193,7 @@ async fn accept_loop(listener: TcpListener, to: Acceptor, stop: CancellationToke
 /// Serves the connections handed to this thread until `stop`, then waits for open requests.
 async fn serve_handed(mut w: Worker) {
     let http = connection_builder(w.limits);
-    let graceful = GracefulShutdown::new();
+    let tracker = TaskTracker::new();
     loop {
         let accepted = tokio::select! {
             biased;
@@ -200,19 +203,23 @@ async fn serve_handed(mut w: Worker) {
         let Some(Accepted {
             tcp,
             remote,
-            slot,
+            held,
             counted,
         }) = accepted
         else {
             break;
         };
         match tokio::net::TcpStream::from_std(tcp) {
-            Ok(tcp) => serve_connection(&http, &graceful, &w.site, tcp, remote, (slot, counted)),
+            Ok(tcp) => serve_connection(&http, &tracker, &w.site, tcp, remote, held, counted),
             Err(e) => tracing::debug!(error = %e, "a handed-on connection could not be served"),
         }
     }
     drop(w.rx); // connections still in the channel are closed
-    graceful.shutdown().await;
+                // Idle connections close now, requests in flight finish first. Every thread says so (the
+                // accept loop's task may be gone with its thread): saying it twice does nothing more.
+    w.slots.stop_all();
+    tracker.close();
+    tracker.wait().await;
 }
 
 /// One open connection of thread `.1`, counted down when the connection ends.
