@@ -13,6 +13,10 @@ mod bodies;
 mod canary;
 #[path = "caps.rs"]
 mod caps;
+// A connected tool's token as a neighbour captures it (issue 70): Unix (HOME).
+#[cfg(unix)]
+#[path = "captured.rs"]
+mod captured;
 #[path = "echo.rs"]
 mod echo;
 #[path = "env_keys.rs"]

@@ -2675,7 +2675,9 @@ export type TokenScope =
 /**  A team's admin token (never a desktop's own): also the team's administration API. */
 "admin" | 
 /**  A panel token: signs a browser in to the control panel (`switchyard serve --ui`) only. */
-"panel";
+"panel" | 
+/**  A connected tool's token (`connect` made it): generation and the model list only. */
+"generate";
 
 export type Token_Deserialize = {
 	id: string,
@@ -2685,7 +2687,10 @@ export type Token_Deserialize = {
 	createdAt: string,
 	lastUsedAt?: string | null,
 	revokedAt?: string | null,
-	/**  What the token may call: every endpoint, or `/metrics` only (a scrape token). */
+	/**
+	 *  What the token may call: every endpoint (a tool's token the user made), generation and
+	 *  the model list only (a connected tool's), `/metrics` only (a scrape token), the panel only.
+	 */
 	scope: TokenScope,
 };
 
@@ -2697,7 +2702,10 @@ export type Token_Serialize = {
 	createdAt: string,
 	lastUsedAt: string | null,
 	revokedAt: string | null,
-	/**  What the token may call: every endpoint, or `/metrics` only (a scrape token). */
+	/**
+	 *  What the token may call: every endpoint (a tool's token the user made), generation and
+	 *  the model list only (a connected tool's), `/metrics` only (a scrape token), the panel only.
+	 */
 	scope: TokenScope,
 };
 

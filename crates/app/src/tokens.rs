@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
-use switchyard_core::TokenScope;
+use switchyard_core::{token_scope::ToolScope, TokenScope};
 use switchyard_secrets::SecretString;
 use switchyard_store::{Store, TokenRow, TokensTable};
 
@@ -138,7 +138,7 @@ impl TokenIndex {
 }
 
 /// A tool's token another of the user's machines made, as My machines takes it in
-/// ([`Tokens::adopt`]): no scope, since only a tool's token travels.
+/// ([`Tokens::adopt`]): a tool's or a connected tool's, since only those travel.
 #[derive(Debug, Clone)]
 pub(crate) struct Adopted {
     pub id: String,
@@ -146,6 +146,8 @@ pub(crate) struct Adopted {
     /// The SHA-256 of the value, as hex.
     pub hash: String,
     pub prefix: String,
+    /// A tool's or a connected tool's: by type, no other scope comes in.
+    pub scope: ToolScope,
     /// The other machine revoked it.
     pub revoked: bool,
 }
@@ -253,13 +255,10 @@ impl Tokens {
         self.index.clone()
     }
 
-    /// Creates and indexes a token named `name` (checked by the caller or [`Tokens::create`]).
-    /// Blocking, for a feature's own blocking work (connecting a tool); no event is sent.
-    pub fn insert(&self, name: &str) -> Result<(TokenRow, SecretString), AppError> {
-        self.insert_scoped(name, TokenScope::Gateway)
-    }
-
-    fn insert_scoped(
+    /// Creates and indexes a token of `scope` named `name` (checked by the caller or
+    /// [`Tokens::create`]). Blocking, for a feature's own blocking work (connecting a tool: a
+    /// connected tool's token, [`TokenScope::Generate`]); no event is sent.
+    pub fn insert_scoped(
         &self,
         name: &str,
         scope: TokenScope,
@@ -292,9 +291,10 @@ impl Tokens {
 
     /// Takes in a tool's token another of the user's machines made (the `sync` module): its id
     /// and hash as they are, so the same value works here. What comes in is always a tool's
-    /// token ([`TokenScope::Gateway`]): [`Adopted`] has no scope, so no synced record can make a
-    /// panel, admin or scrape token here. A token of that id already here is only revoked when
-    /// the other machine revoked it, and never un-revoked: a revocation here is permanent. An
+    /// token, whole or a connected tool's ([`Adopted::scope`]: no synced record can make a
+    /// panel, admin or scrape token here). A token of that id already here only narrows to a
+    /// connected tool's, never widens; it is only revoked when the other machine revoked it,
+    /// and never un-revoked: a revocation here is permanent. An
     /// active token of the same name here keeps its name; the newcomer's gets `from` after it.
     /// Blocking; no event is sent. Returns the token when it is new here and can call the
     /// gateway (the change path lists it).
@@ -315,10 +315,12 @@ impl Tokens {
                 token.name.clone()
             };
             let name: String = name.chars().take(MAX_NAME_CHARS).collect();
-            let scope = TokenScope::Gateway;
+            let scope = TokenScope::from(token.scope);
             self.tokens
                 .insert_scoped_token(&token.id, &name, &token.hash, &token.prefix, scope)?;
             new = Some(TokenAdded { name, scope });
+        } else if token.scope == ToolScope::Connected {
+            self.tokens.narrow_to_generate(&token.id)?;
         }
         if token.revoked {
             self.tokens.revoke_token(&token.id)?;

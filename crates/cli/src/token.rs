@@ -1,9 +1,10 @@
-//! `switchyard token create NAME [--metrics-only | --panel] | list | revoke NAME`: gateway tokens
-//! from the command line. A new token's value is printed once, alone on stdout (so `$(…)`
-//! captures it); what to do with it goes to stderr. `--metrics-only` makes a scrape token: it
-//! reads `GET /metrics` (Prometheus' `authorization: credentials:`) and is refused everywhere
-//! else. `--panel` makes a panel token: it signs a browser in to `switchyard serve --ui`'s
-//! control panel and opens nothing else.
+//! `switchyard token create NAME [--metrics-only | --generate-only | --panel] | list | revoke
+//! NAME`: gateway tokens from the command line. A new token's value is printed once, alone on
+//! stdout (so `$(…)` captures it); what to do with it goes to stderr. `--metrics-only` makes a
+//! scrape token: it reads `GET /metrics` (Prometheus' `authorization: credentials:`) and is
+//! refused everywhere else. `--generate-only` makes a token as `connect` makes for a tool: it
+//! generates and lists models and reads nothing else. `--panel` makes a panel token: it signs a
+//! browser in to `switchyard serve --ui`'s control panel and opens nothing else.
 
 use super::io::{pretty, Io};
 use switchyard_app::Switchyard;
@@ -16,8 +17,12 @@ pub enum TokenCommand {
         /// A name for the tool that will use it
         name: String,
         /// A scrape token that reads only GET /metrics
-        #[arg(long, conflicts_with = "panel")]
+        #[arg(long, conflicts_with_all = ["panel", "generate_only"])]
         metrics_only: bool,
+        /// A token that generates and lists models and reads nothing else (not /metrics, not
+        /// /mcp), as `connect` makes for a tool: worth less to whoever captures it
+        #[arg(long, conflicts_with = "panel")]
+        generate_only: bool,
         /// A panel token: signs a browser in to the control panel (`switchyard serve --ui`), and
         /// opens nothing else
         #[arg(long)]
@@ -50,13 +55,15 @@ impl TokenCommand {
             TokenCommand::Create {
                 name,
                 metrics_only,
+                generate_only,
                 panel,
                 owner: None,
             } => {
-                let scope = match (*metrics_only, *panel) {
-                    (true, _) => TokenScope::Metrics,
-                    (false, true) => TokenScope::Panel,
-                    (false, false) => TokenScope::Gateway,
+                let scope = match (*metrics_only, *generate_only, *panel) {
+                    (true, _, _) => TokenScope::Metrics,
+                    (false, true, _) => TokenScope::Generate,
+                    (false, false, true) => TokenScope::Panel,
+                    (false, false, false) => TokenScope::Gateway,
                 };
                 create(app, name, scope, io).await
             }
@@ -87,7 +94,7 @@ async fn create(
     let w = |e: std::io::Error| e.to_string();
     writeln!(io.stdout, "{}", t.token.expose()).map_err(w)?;
     match scope {
-        TokenScope::Gateway | TokenScope::Admin => writeln!(
+        TokenScope::Gateway | TokenScope::Admin | TokenScope::Generate => writeln!(
             io.stderr,
             "Token “{}” created. It is shown only once: paste it into the tool's API key setting.",
             t.row.name
@@ -157,6 +164,7 @@ async fn list(app: &Switchyard, json: bool, io: &mut Io<'_>) -> Result<(), Strin
             TokenScope::Metrics => "  metrics only",
             TokenScope::Admin => "  admin",
             TokenScope::Panel => "  panel",
+            TokenScope::Generate => "  generate only",
         };
         writeln!(
             io.stdout,

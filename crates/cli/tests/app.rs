@@ -76,6 +76,10 @@ mod synced_replay;
 #[cfg(unix)]
 #[path = "app/synced_rows.rs"]
 mod synced_rows;
+// A throw-away PostgreSQL: Unix.
+#[cfg(unix)]
+#[path = "app/synced_scope.rs"]
+mod synced_scope;
 #[cfg(unix)]
 #[path = "app/team.rs"]
 mod team;
@@ -102,6 +106,8 @@ mod tools;
 mod tools_lifecycle;
 #[path = "app/tools_repair.rs"]
 mod tools_repair;
+#[path = "app/tools_scope.rs"]
+mod tools_scope;
 #[path = "app/tools_sweep.rs"]
 mod tools_sweep;
 #[path = "app/tools_sweep_env.rs"]

@@ -5,6 +5,8 @@
 //! (`/metrics`, `/mcp`'s tools and resources, the team API) asks [`verdict`] again. A tool's token
 //! sees its owner's spend only: on a replica the owner is the person the token was made for; on a
 //! desktop every token is the one user's, so its owner is that user and it sees the machine's.
+//! A connected tool's token (`TokenScope::Generate`, the one `connect` writes into a tool's files)
+//! has a column of its own: it generates and lists models, and reads nothing of the user's.
 //! The table is printed in docs/architecture/security.md's threat model ([`markdown`]).
 
 mod table;
@@ -92,6 +94,8 @@ impl Door {
 pub struct Grants {
     /// A tool's token ([`TokenScope::Gateway`]).
     pub tool: Verdict,
+    /// A connected tool's token ([`TokenScope::Generate`]).
+    pub generate: Verdict,
     /// A team's admin token ([`TokenScope::Admin`]).
     pub admin: Verdict,
     /// A scrape token ([`TokenScope::Metrics`]).
@@ -101,13 +105,21 @@ pub struct Grants {
 }
 
 impl Grants {
+    /// These verdicts for a tool's, an admin and a scrape token; a panel token and a connected
+    /// tool's token are refused unless given ([`Grants::and_panel`], [`Grants::and_generate`]).
     pub const fn new(tool: Verdict, admin: Verdict, scrape: Verdict) -> Grants {
         Grants {
             tool,
+            generate: Verdict::Refused,
             admin,
             scrape,
             panel: Verdict::Refused,
         }
+    }
+
+    /// These grants, and `generate` for a connected tool's token (refused unless given).
+    pub const fn and_generate(self, generate: Verdict) -> Grants {
+        Grants { generate, ..self }
     }
 
     /// These grants, and `panel` for a panel token (refused unless given).
@@ -121,6 +133,7 @@ impl Grants {
             TokenScope::Admin => self.admin,
             TokenScope::Metrics => self.scrape,
             TokenScope::Panel => self.panel,
+            TokenScope::Generate => self.generate,
         }
     }
 }
@@ -209,12 +222,13 @@ pub fn allowed_somewhere(scope: TokenScope, path: &str) -> bool {
 /// The table as Markdown, as docs/architecture/security.md prints it (a test keeps the two equal).
 pub fn markdown() -> String {
     let mut out = String::from(
-        "| Endpoint, MCP tool or resource | Method | Desktop: tool · admin · scrape · panel | Replica: tool · admin · scrape · panel | Why |\n|---|---|---|---|---|\n",
+        "| Endpoint, MCP tool or resource | Method | Desktop: tool · generate · admin · scrape · panel | Replica: tool · generate · admin · scrape · panel | Why |\n|---|---|---|---|---|\n",
     );
     let cells = |g: Grants| {
         format!(
-            "{} · {} · {} · {}",
+            "{} · {} · {} · {} · {}",
             g.tool.cell(),
+            g.generate.cell(),
             g.admin.cell(),
             g.scrape.cell(),
             g.panel.cell()

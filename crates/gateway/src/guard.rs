@@ -136,6 +136,9 @@ fn refusal(scope: switchyard_core::TokenScope) -> &'static str {
             "A tool's token cannot call this: it needs a team admin token (switchyard team token create NAME --owner PERSON --admin)."
         }
         TokenScope::Admin => "No token may call this endpoint.",
+        TokenScope::Generate => {
+            "This is a connected tool's token: it generates and lists models, and reads nothing else (metrics, MCP, the team API, the panel). Use a token from `switchyard token create NAME`."
+        }
         TokenScope::Panel => {
             "This is a panel token: it signs a browser in to the control panel at /panel/ and opens nothing else. Use a tool's token for requests."
         }

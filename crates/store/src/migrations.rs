@@ -373,6 +373,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE requests ADD COLUMN client_id TEXT;
      CREATE INDEX requests_client_id ON requests (client_id) WHERE client_id IS NOT NULL;
      CREATE INDEX requests_reasoning ON requests (started_at) WHERE reasoning_tokens > 0;",
+    // Connected tools' tokens generate only (issue 70): the token `connect` made and wrote into a
+    // tool's files can be captured by whoever squats the port the tool points at, so it opens
+    // generation and the model list, not `/metrics` or `/mcp` (the user's costs and backends).
+    // The tokens the user made keep their scope; a team token's row id (`team:…`) is none here.
+    "UPDATE tokens SET scope = 'generate'
+     WHERE scope = 'gateway'
+       AND id IN (SELECT token_id FROM tool_connections WHERE token_id IS NOT NULL);",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

@@ -84,3 +84,84 @@ fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens
         "{scopes:?}"
     );
 }
+
+#[test]
+fn connected_tools_tokens_are_narrowed_to_generation_and_the_users_own_tokens_are_not() {
+    use switchyard_core::TokenScope;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before-generate.sqlite");
+    let step = crate::migrations::MIGRATIONS
+        .iter()
+        .position(|m| m.contains("SET scope = 'generate'"))
+        .expect("the step narrowing connected tools' tokens");
+    {
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        let tx = c.transaction().unwrap();
+        for m in &crate::migrations::MIGRATIONS[..step] {
+            tx.execute_batch(m).unwrap();
+        }
+        // Claude Code connected with its own token, the status line without one, Codex with a
+        // team token; "ci" and "prometheus" the user made.
+        tx.execute_batch(
+            "INSERT INTO tokens (id, name, hash, prefix, created_at) VALUES
+               ('conn', 'claude-code', 'aa11', 'sy-1111', '2026-01-01T00:00:00Z'),
+               ('ci', 'ci', 'bb22', 'sy-2222', '2026-01-01T00:00:00Z');
+             INSERT INTO tokens (id, name, hash, prefix, created_at, scope) VALUES
+               ('prom', 'prometheus', 'cc33', 'sy-3333', '2026-01-01T00:00:00Z', 'metrics');
+             INSERT INTO tool_connections (id, state, token_id, model, files, updated_at) VALUES
+               ('claude-code', 'connected', 'conn', NULL, '[]', '2026-01-01T00:00:00Z'),
+               ('claude-code:statusline', 'connected', NULL, NULL, '[]', '2026-01-01T00:00:00Z'),
+               ('codex', 'connected', 'team:ci', NULL, '[]', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        tx.pragma_update(None, "user_version", step as u32).unwrap();
+        tx.commit().unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let scope_of = |id: &str| {
+        s.tokens()
+            .list_tokens()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.id == id)
+            .map(|t| t.scope)
+    };
+    assert_eq!(
+        scope_of("conn"),
+        Some(TokenScope::Generate),
+        "the token in Claude Code's files, which a squatter on its port could capture, \
+         no longer reads /metrics or /mcp"
+    );
+    assert_eq!(
+        scope_of("ci"),
+        Some(TokenScope::Gateway),
+        "a token the user made keeps its documented scope (a team token's row id is not it)"
+    );
+    assert_eq!(scope_of("prom"), Some(TokenScope::Metrics));
+}
+
+#[test]
+fn a_token_narrows_to_generation_and_never_widens() {
+    use switchyard_core::TokenScope;
+    let s = Store::open_in_memory().unwrap();
+    let t = s.tokens();
+    t.insert_token("full", "cursor", "aa11", "sy-1111").unwrap();
+    t.insert_scoped_token("prom", "prometheus", "bb22", "sy-2222", TokenScope::Metrics)
+        .unwrap();
+    t.narrow_to_generate("full").unwrap();
+    t.narrow_to_generate("prom").unwrap();
+    let scopes: Vec<(String, TokenScope)> = t
+        .list_tokens()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.id, t.scope))
+        .collect();
+    assert!(
+        scopes.contains(&("full".into(), TokenScope::Generate)),
+        "{scopes:?}"
+    );
+    assert!(
+        scopes.contains(&("prom".into(), TokenScope::Metrics)),
+        "a scrape token reads /metrics only: generation would widen it: {scopes:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The `tokens` table: one local gateway token per tool. Only a SHA-256 hash of each token is
-//! stored (plus a short prefix to recognise it, and its scope: every endpoint, or `/metrics`
-//! only); the token itself is shown once, at creation.
+//! stored (plus a short prefix to recognise it, and its scope: every endpoint, generation only
+//! for a connected tool's, `/metrics` only, ...); the token itself is shown once, at creation.
+//! A stored scope only ever narrows: nothing here widens one.
 
 use crate::tables::TokensTable;
 
@@ -19,7 +20,8 @@ pub struct TokenRow {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
-    /// What the token may do (migration 15; earlier tokens are `Gateway`).
+    /// What the token may do (migration 15; earlier tokens are `Gateway`, and connected tools'
+    /// `Generate` from the step that narrowed them).
     pub scope: TokenScope,
 }
 
@@ -93,6 +95,22 @@ impl TokensTable {
             );
             Ok(c.query_row(&sql, params![id_or_name, now()], from_row)
                 .optional()?)
+        })
+    }
+
+    /// Narrows a tool's token to generation only ([`TokenScope::Generate`]): a token of any
+    /// other scope is left as it is (a scrape token would be widened). `true` when it changed.
+    pub fn narrow_to_generate(&self, id: &str) -> Result<bool, StoreError> {
+        self.db.with(|c| {
+            let n = c.execute(
+                "UPDATE tokens SET scope = ?2 WHERE id = ?1 AND scope = ?3",
+                params![
+                    id,
+                    TokenScope::Generate.as_str(),
+                    TokenScope::Gateway.as_str()
+                ],
+            )?;
+            Ok(n > 0)
         })
     }
 

@@ -28,6 +28,9 @@ fn not_for_panel(scope: TokenScope, place: Place) -> &'static str {
         (TokenScope::Gateway, Place::Desktop) => {
             "This is a tool's token: the panel needs a panel token (`switchyard token create NAME --panel`)."
         }
+        (TokenScope::Generate, _) => {
+            "This is a connected tool's token: it generates only. The panel needs a panel token (`switchyard token create NAME --panel`)."
+        }
         (TokenScope::Metrics, _) => {
             "This is a scrape token: it reads /metrics only. The panel needs a panel token (`switchyard token create NAME --panel`)."
         }

@@ -6,8 +6,8 @@
 //!   (without keys), routes and budgets — and nothing with authority: a follower of it cannot
 //!   even represent a token;
 //! - a person's own space ([`MachineRecord`]) carries those and their tools' gateway tokens
-//!   ([`ToolToken`]): a token that travels is a tool's, by type (its scope has one value), so no
-//!   panel, admin or scrape token is ever made from a synced row.
+//!   ([`ToolToken`]): a token that travels is a tool's, by type (its scope is a [`ToolScope`]:
+//!   a tool's or a connected tool's), so no panel, admin or scrape token is made from a row.
 //!
 //! Every name must be one Switchyard writes (printable, at most 100 characters; a token's is its
 //! id), and a record's body must name itself: a row "x" whose body is backend "Main" would
@@ -18,6 +18,7 @@ use crate::config_file::file::{BackendEntry, BudgetEntry, RouteEntry};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+pub(crate) use switchyard_core::token_scope::ToolScope;
 
 /// The kinds the team's space carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,13 +48,6 @@ pub(crate) enum Setup {
     Backend(BackendEntry),
     Route(RouteEntry),
     Budget(BudgetEntry),
-}
-
-/// The scope a synced token has: a tool's, and no other can be written down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum ToolScope {
-    #[serde(rename = "gateway")]
-    Tool,
 }
 
 /// A tool's gateway token as it travels between a person's own machines: its hash, never its

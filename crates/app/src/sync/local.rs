@@ -12,7 +12,7 @@ use crate::changes::Effects;
 use crate::config_file::{self, ConfigFile, ImportOptions, Writer};
 use crate::events::DomainEvent;
 use crate::tokens::Adopted;
-use crate::{AppError, TokenScope};
+use crate::AppError;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +37,7 @@ impl MachineSync {
             .list()
             .await?
             .into_iter()
-            .filter(|t| t.scope != TokenScope::Gateway)
+            .filter(|t| ToolScope::of(t.scope).is_none())
             .map(|t| (Kind::Token, t.id))
             .collect())
     }
@@ -67,12 +67,15 @@ async fn records(sync: &MachineSync, kinds: &[Kind]) -> Result<BTreeMap<Key, Val
     }
     if kinds.contains(&Kind::Token) {
         let tools = sync.tokens.list().await?.into_iter();
-        for t in tools.filter(|t| t.scope == TokenScope::Gateway) {
+        for t in tools {
+            let Some(scope) = ToolScope::of(t.scope) else {
+                continue;
+            };
             let record = ToolToken {
                 name: t.name,
                 hash: t.hash,
                 prefix: t.prefix,
-                scope: ToolScope::Tool,
+                scope,
                 revoked: t.revoked_at.is_some(),
             };
             out.insert((Kind::Token, t.id), json(&record)?);
@@ -186,6 +189,7 @@ async fn adopt_token(
         name: t.name,
         hash: t.hash,
         prefix: t.prefix,
+        scope: t.scope,
         revoked: t.revoked,
     };
     let from = from.to_string();

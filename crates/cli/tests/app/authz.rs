@@ -1,6 +1,6 @@
 //! The authorization table (`switchyard_core::authz`) against real gateways: every route it lists
 //! and every MCP tool and resource, called with a tool's, an admin and a scrape token on a team
-//! replica and on a desktop, answers as its row says; the MCP server lists exactly the tools the
+//! replica and on a desktop (and a connected tool's token there), answers as its row says; the MCP server lists exactly the tools the
 //! table has; docs/architecture/security.md prints the table as the code has it. And issue 53's finding:
 //! a tool's token on a replica cannot run `readiness` over `/mcp` (nothing is stored) and its
 //! `costs` shows its owner's spend only.
@@ -88,9 +88,14 @@ async fn walk(addr: SocketAddr, place: Place, tokens: &[(TokenScope, &str)]) {
             // of each scope.
             continue;
         }
-        let served_here = [TokenScope::Gateway, TokenScope::Admin, TokenScope::Metrics]
-            .iter()
-            .any(|s| row.at(place).of(*s).is_allowed());
+        let served_here = [
+            TokenScope::Gateway,
+            TokenScope::Generate,
+            TokenScope::Admin,
+            TokenScope::Metrics,
+        ]
+        .iter()
+        .any(|s| row.at(place).of(*s).is_allowed());
         for (scope, token) in tokens {
             let verdict = authz::verdict(*entry, place, *scope);
             if let Some(path) = path_of(row.door) {
@@ -232,11 +237,14 @@ async fn every_route_and_mcp_tool_on_a_desktop_answers_each_scope_as_the_table_s
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
     let (tool, scrape) = (token(&["aider"]), token(&["prom", "--metrics-only"]));
+    let connected = token(&["codex", "--generate-only"]);
     let port = free_port();
     let mut child = serve_with(dir.path(), SERVICE, port, &[]);
-    // A desktop has no admin tokens (they are the team's): a tool's and a scrape token.
+    // A desktop has no admin tokens (they are the team's): a tool's, a connected tool's (as
+    // `connect` makes) and a scrape token.
     let tokens = [
         (TokenScope::Gateway, tool.as_str()),
+        (TokenScope::Generate, connected.as_str()),
         (TokenScope::Metrics, scrape.as_str()),
     ];
     walk(([127, 0, 0, 1], port).into(), Place::Desktop, &tokens).await;

@@ -4,7 +4,11 @@
 
 use super::{Door, Grants, Row};
 
-/// Everything generating or listing models: a tool's or an admin token, the same everywhere.
+/// Everything generating or listing models: every token a tool holds (a connected tool's too) and
+/// an admin token, the same everywhere.
+const GENERATES: Grants = Grants::new(ALL, ALL, NO).and_generate(ALL);
+/// The user's data over MCP (spend, backends, routes, health): a tool's token the user made or an
+/// admin token; never a connected tool's, which a program squatting the tool's port can capture.
 const TOOLS: Grants = Grants::new(ALL, ALL, NO);
 /// A team replica's administration: an admin token only.
 const ADMIN: Grants = Grants::new(NO, ALL, NO);
@@ -54,32 +58,33 @@ macro_rules! table {
 
 table! {
     ChatCompletions => Door::Path("/v1/chat/completions"), "POST",
-        desktop: TOOLS, replica: TOOLS, "generates at the backends' cost, within the budgets";
+        desktop: GENERATES, replica: GENERATES, "generates at the backends' cost, within the budgets";
     Messages => Door::Path("/v1/messages"), "POST",
-        desktop: TOOLS, replica: TOOLS, "generates";
+        desktop: GENERATES, replica: GENERATES, "generates";
     CountTokens => Door::Path("/v1/messages/count_tokens"), "POST",
-        desktop: TOOLS, replica: TOOLS, "counts a request's tokens";
+        desktop: GENERATES, replica: GENERATES, "counts a request's tokens";
     Responses => Door::Path("/v1/responses"), "POST",
-        desktop: TOOLS, replica: TOOLS, "generates";
+        desktop: GENERATES, replica: GENERATES, "generates";
     ResponsesInputTokens => Door::Path("/v1/responses/input_tokens"), "POST",
-        desktop: TOOLS, replica: TOOLS, "counts a request's tokens";
+        desktop: GENERATES, replica: GENERATES, "counts a request's tokens";
     ResponsesCompact => Door::Path("/v1/responses/compact"), "POST",
-        desktop: TOOLS, replica: TOOLS, "generates";
+        desktop: GENERATES, replica: GENERATES, "generates";
     Embeddings => Door::Path("/v1/embeddings"), "POST",
-        desktop: TOOLS, replica: TOOLS, "embeds";
+        desktop: GENERATES, replica: GENERATES, "embeds";
     Models => Door::Path("/v1/models"), "GET",
-        desktop: TOOLS, replica: TOOLS, "lists the models and routes";
+        desktop: GENERATES, replica: GENERATES, "lists the models and routes";
     Model => Door::Under("/v1/models/"), "GET, POST",
-        desktop: TOOLS, replica: TOOLS, "one model; Gemini-style generation";
+        desktop: GENERATES, replica: GENERATES, "one model; Gemini-style generation";
     GeminiModels => Door::Path("/v1beta/models"), "GET",
-        desktop: TOOLS, replica: TOOLS, "lists the models (Gemini)";
+        desktop: GENERATES, replica: GENERATES, "lists the models (Gemini)";
     GeminiModel => Door::Under("/v1beta/models/"), "GET, POST",
-        desktop: TOOLS, replica: TOOLS, "one model; generation (Gemini)";
+        desktop: GENERATES, replica: GENERATES, "one model; generation (Gemini)";
     Metrics => Door::Path(crate::token_scope::METRICS_PATH), "GET",
         desktop: Grants::new(ALL, ALL, ALL), replica: Grants::new(NO, ALL, ALL),
-        "every tool's spend: on a replica every person's, so not a tool's token";
+        "every tool's spend: on a replica every person's, so not a tool's token; never a connected tool's";
     Mcp => Door::Path("/mcp"), "POST",
-        desktop: TOOLS, replica: TOOLS, "the MCP server; each tool and resource has its own row";
+        desktop: TOOLS, replica: TOOLS,
+        "the MCP server (spend, backends, routes): never a connected tool's; each tool and resource has its own row";
     TeamOverview => Door::Path("/switchyard/team/v1/overview"), "GET",
         desktop: NONE, replica: ADMIN, "the team's spend by person, budgets, health";
     TeamReadiness => Door::Path("/switchyard/team/v1/readiness"), "POST",

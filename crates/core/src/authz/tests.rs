@@ -164,3 +164,54 @@ fn an_admin_token_may_do_everything_a_tool_token_may() {
         }
     }
 }
+
+#[test]
+fn a_connected_tools_token_generates_and_lists_models_and_reads_nothing_of_the_users() {
+    let generation = [
+        Entry::ChatCompletions,
+        Entry::Messages,
+        Entry::CountTokens,
+        Entry::Responses,
+        Entry::ResponsesInputTokens,
+        Entry::ResponsesCompact,
+        Entry::Embeddings,
+        Entry::Models,
+        Entry::Model,
+        Entry::GeminiModels,
+        Entry::GeminiModel,
+    ];
+    for e in Entry::ALL {
+        for place in [Place::Desktop, Place::Replica] {
+            let connected = verdict(*e, place, TokenScope::Generate);
+            assert_eq!(
+                connected.is_allowed(),
+                generation.contains(e),
+                "{e:?} at {place:?}: a token a squatter may capture from a tool's port opens \
+                 generation and the model list, and nothing that reads the user's data"
+            );
+            if connected.is_allowed() {
+                assert_eq!(
+                    connected,
+                    verdict(*e, place, TokenScope::Gateway),
+                    "{e:?} at {place:?}: where it is let in, as a tool's token is"
+                );
+            }
+        }
+    }
+    for path in [
+        "/metrics",
+        "/mcp",
+        "/panel/",
+        "/switchyard/team/v1/overview",
+    ] {
+        assert!(
+            !allowed_somewhere(TokenScope::Generate, path),
+            "the guard refuses {path} to a connected tool's token"
+        );
+    }
+    assert!(allowed_somewhere(TokenScope::Generate, "/v1/messages"));
+    assert!(allowed_somewhere(
+        TokenScope::Generate,
+        "/v1beta/models/gemini-2.5-pro:generateContent"
+    ));
+}

@@ -125,6 +125,7 @@ impl Effects {
                 TokenScope::Metrics => "scrape",
                 TokenScope::Admin => "admin",
                 TokenScope::Panel => "panel",
+                TokenScope::Generate => "connected tool",
             };
             format!("token {} ({scope}): can now call this gateway", t.name)
         });

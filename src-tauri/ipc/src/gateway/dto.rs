@@ -77,7 +77,8 @@ pub struct Token {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
-    /// What the token may call: every endpoint, or `/metrics` only (a scrape token).
+    /// What the token may call: every endpoint (a tool's token the user made), generation and
+    /// the model list only (a connected tool's), `/metrics` only (a scrape token), the panel only.
     pub scope: TokenScope,
 }
 
@@ -93,9 +94,11 @@ pub enum TokenScope {
     Admin,
     /// A panel token: signs a browser in to the control panel (`switchyard serve --ui`) only.
     Panel,
+    /// A connected tool's token (`connect` made it): generation and the model list only.
+    Generate,
 }
 
-mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics, Admin, Panel });
+mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics, Admin, Panel, Generate });
 
 impl From<TokenRow> for Token {
     fn from(t: TokenRow) -> Self {
