@@ -167,6 +167,16 @@ fn connect_edits_a_symlinked_dotfile_through_the_link_and_disconnect_restores_it
     std::fs::create_dir_all(link.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let env = [("HOME", home.path())];
+    // A connect points a tool only at a gateway this data folder runs (issue 70).
+    let mut serve = f.command(&["serve"]);
+    serve
+        .env("SWITCHYARD_GATEWAY_PORT", "0")
+        .env("HOME", home.path());
+    let mut serve = serve.spawn().unwrap();
+    let mut out = std::io::BufReader::new(serve.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    assert!(first.contains("listening on"), "serve started: {first}");
 
     f.ok(&["connect", "claude-code"], "", &env);
     assert!(
@@ -199,4 +209,6 @@ fn connect_edits_a_symlinked_dotfile_through_the_link_and_disconnect_restores_it
         DOTFILE,
         "the target is back byte for byte"
     );
+    let _ = serve.kill();
+    let _ = serve.wait();
 }

@@ -57,6 +57,8 @@ mod monitor;
 mod my_machines;
 #[path = "app/notify_dbus.rs"]
 mod notify_dbus;
+#[path = "app/port_squat.rs"]
+mod port_squat;
 #[path = "app/price_sync.rs"]
 mod price_sync;
 #[path = "app/readiness.rs"]
@@ -95,11 +97,11 @@ mod team_locked;
 #[cfg(unix)]
 #[path = "app/team_neighbour.rs"]
 mod team_neighbour;
+#[path = "app/team_outbox.rs"]
+mod team_outbox;
 #[cfg(unix)]
 #[path = "app/team_passwords.rs"]
 mod team_passwords;
-#[path = "app/team_outbox.rs"]
-mod team_outbox;
 #[path = "app/tools.rs"]
 mod tools;
 #[path = "app/tools_lifecycle.rs"]
