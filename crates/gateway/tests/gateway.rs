@@ -34,6 +34,8 @@ mod limits;
 mod model_names;
 #[path = "gateway/neighbour.rs"]
 mod neighbour;
+#[path = "gateway/neighbour_https.rs"]
+mod neighbour_https;
 #[path = "gateway/paused.rs"]
 mod paused;
 #[path = "gateway/resilience.rs"]
