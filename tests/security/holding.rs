@@ -177,6 +177,8 @@ fn connect_edits_a_symlinked_dotfile_through_the_link_and_disconnect_restores_it
     let mut first = String::new();
     std::io::BufRead::read_line(&mut out, &mut first).unwrap();
     assert!(first.contains("listening on"), "serve started: {first}");
+    // Keep reading: a closed pipe would end serve at its next line.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
 
     f.ok(&["connect", "claude-code"], "", &env);
     assert!(

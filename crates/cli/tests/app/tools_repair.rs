@@ -47,12 +47,14 @@ impl Serve<'_> {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let listening = out
-            .lines()
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let listening = lines
+            .by_ref()
             .map_while(Result::ok)
             .any(|l| l.contains("listening on"));
         assert!(listening, "serve started");
+        // Keep reading: a closed pipe would end serve at its next line.
+        std::thread::spawn(move || lines.for_each(drop));
         Running(child)
     }
 
@@ -121,7 +123,12 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
 
     // Dies between the journal and the rename.
     let out = serve.run(Some("connect-before-rename"), &connect);
-    assert!(!out.status.success(), "the injected fault aborts");
+    assert!(
+        !out.status.success(),
+        "the injected fault aborts: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("before-rename: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
         CODEX,
@@ -140,10 +147,17 @@ fn an_interrupted_connect_is_rolled_back_or_finished_at_the_next_start() {
 
     // Dies after the rename, before the journal's end: finished at the next start.
     let out = serve.run(Some("connect-after-rename"), &connect);
-    assert!(!out.status.success());
-    assert!(std::fs::read_to_string(&config)
-        .unwrap()
-        .contains("model_provider = \"switchyard\""));
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("after-rename: {}", String::from_utf8_lossy(&out.stderr));
+    let after = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        after.contains("model_provider = \"switchyard\""),
+        "renamed before the crash: {after}"
+    );
     let (connected, list) = serve.codex_connected();
     assert!(connected, "finished: {list}");
     serve.ok(&["disconnect", "codex"]);
