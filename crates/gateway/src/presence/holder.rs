@@ -58,6 +58,7 @@ pub fn holder(_port: u16) -> Option<Holder> {
     None
 }
 
+#[cfg(any(target_os = "linux", test))]
 /// The uid and socket inode of the table's listener on `port` at 127.0.0.1, 0.0.0.0, ::1, ::
 /// or a v4-mapped 127.0.0.1.
 pub(crate) fn listener(table: &str, port: u16) -> Option<(u32, u64)> {
