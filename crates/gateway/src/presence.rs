@@ -145,7 +145,10 @@ pub async fn examine(port: u16, dir: &Path) -> PortState {
     let stream = match conn {
         Ok(Ok(s)) => s,
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => return PortState::Free,
-        // A port that takes connections and never finishes one is held, by something.
+        // No answer in time: Windows retries a refused loopback connection for about two
+        // seconds, so a port nobody holds can look like this. Binding it tells: a port that
+        // takes connections and never finishes one is held, by something.
+        _ if std::net::TcpListener::bind(addr).is_ok() => return PortState::Free,
         _ => return PortState::Other(holder(port)),
     };
     if let Some((pid, _, identity)) = read(dir) {
