@@ -244,11 +244,12 @@ def main():
         with tempfile.TemporaryDirectory() as trap:
             check_keys_and_data_folders(origin)
             check_usage_import()
-            files.check_connect(pathlib.Path(trap))
-            files.check_copilot_env()
-            files.check_sweep()
-            files.check_held_and_read_only()
-            files.check_long_path()
+            with gateway():
+                files.check_connect(pathlib.Path(trap))
+                files.check_copilot_env()
+                files.check_sweep()
+                files.check_held_and_read_only()
+                files.check_long_path()
             check_start_at_login()
             check_squatted_pipe(free_port())
             check_core_process(free_port())

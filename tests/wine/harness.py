@@ -1,10 +1,12 @@
 """What the Wine checks share: the prefix's paths, running a Windows program under Wine as
 the Linux one would run (scripts/cross/wine-run), the wineserver, the registry."""
 
+import contextlib
 import os
 import pathlib
 import re
 import subprocess
+import threading
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WINE_RUN = ROOT / "scripts" / "cross" / "wine-run"
@@ -46,8 +48,27 @@ def start(cmd, env, pattern):
     for line in proc.stdout:
         m = re.search(pattern, line)
         if m:
+            # Keep reading: a closed pipe would end the program at its next line.
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc, m.group(1)
     raise AssertionError(f"{cmd[0]} did not start")
+
+
+@contextlib.contextmanager
+def gateway():
+    """`switchyard-serve.exe` serving the test data folder on a free port, as the app would be
+    while the user connects tools: connect points a tool only at a gateway that proves it is this
+    data folder's (gateway.json and its identity answer), never at a saved port nobody serves."""
+    proc, origin = start([str(WINE_RUN), str(BIN / "switchyard-serve.exe")],
+                         env_for(SWITCHYARD_GATEWAY_PORT="0"), r"listening on (http://127\.0\.0\.1:\d+)")
+    try:
+        yield origin
+    finally:
+        proc.terminate()  # wine-run passes it on as the console's Ctrl+C
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def wineserver(*args):
