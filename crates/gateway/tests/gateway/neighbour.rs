@@ -84,12 +84,12 @@ async fn crowd(h: &Harness, stop: &CancellationToken) {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    at_the_cap(h).await;
+    at_the_cap(h, &opened).await;
 }
 
 /// Waits until the gateway serves as many connections as its cap allows (1,024 by default),
 /// so the user's requests come when the neighbour holds every slot.
-async fn at_the_cap(h: &Harness) {
+async fn at_the_cap(h: &Harness, opened: &AtomicUsize) {
     let cap = h.gateway.config().connections.max;
     let started = Instant::now();
     loop {
@@ -97,6 +97,13 @@ async fn at_the_cap(h: &Harness) {
         // One below: at the cap a connection's slot changes hands (closed, then the new one
         // counted).
         if open + 1 >= cap {
+            return;
+        }
+        // Or the gateway has closed some of the crowd to make room (only done at the cap), and
+        // what is missing is no more than the crowd's excess being handed over: each closed
+        // connection re-opens at once, so on a busy machine several slots are between their
+        // old holder and the new one at any moment (a CI run saw 1,011 of 1,024 for 30 s).
+        if opened.load(Ordering::Relaxed) > CROWD && open + CROWD.saturating_sub(cap) >= cap {
             return;
         }
         assert!(
