@@ -1,27 +1,47 @@
 // Plumbing for the CLI suite: a private home per CLI run, the CLIs' configuration, a bounded
-// run that kills the whole process group on timeout, and the Claude Code capture server.
+// run that kills the whole process group on timeout, and the Claude Code capture server. The
+// programs are the pinned ones in node_modules here, or those in SWITCHYARD_CLIS_DIR (`./dev compat`).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { noProxyForLoopback, scrubProviderEnv, stripAnsi } from "../sdk/harness.js";
+import { recording } from "../sdk/record.js";
 
-const BIN = path.join(import.meta.dirname, "node_modules/.bin");
+/**
+ * Where the agents' npm packages are: this folder's pinned node_modules, or (`./dev compat`) a
+ * folder of the newest published versions outside the repository (SWITCHYARD_CLIS_DIR).
+ */
+const DIR = process.env.SWITCHYARD_CLIS_DIR ?? import.meta.dirname;
+const BIN = path.join(DIR, "node_modules/.bin");
 export const CLAUDE = path.join(BIN, "claude");
 export const CODEX = path.join(BIN, "codex");
 export const GEMINI = path.join(BIN, "gemini");
 /** opencode's Linux x64 binary from npm (its `opencode-ai` wrapper lists platforms the registry lacks). */
-export const OPENCODE = path.join(import.meta.dirname, "node_modules/opencode-linux-x64/bin/opencode");
+export const OPENCODE = path.join(DIR, "node_modules/opencode-linux-x64/bin/opencode");
 /** Copilot CLI, Qwen Code and Pi from npm (their own launchers). */
 export const COPILOT = path.join(BIN, "copilot");
 export const QWEN = path.join(BIN, "qwen");
 export const PI = path.join(BIN, "pi");
 /** Kilo CLI's and Factory Droid's Linux x64 programs (their launchers' install scripts only copy these). */
-export const KILO = path.join(import.meta.dirname, "node_modules/@kilocode/cli-linux-x64/bin/kilo");
-export const DROID = path.join(import.meta.dirname, "node_modules/@factory/cli-linux-x64/bin/droid");
+export const KILO = path.join(DIR, "node_modules/@kilocode/cli-linux-x64/bin/kilo");
+export const DROID = path.join(DIR, "node_modules/@factory/cli-linux-x64/bin/droid");
 /** aider from PyPI, in a virtualenv `./dev` makes (tests/clis/.venv). */
 export const AIDER = process.env.SWITCHYARD_AIDER ?? path.join(import.meta.dirname, ".venv/bin/aider");
+
+/** Each program's connect id (what `./dev compat` files its recorded requests under). */
+const AGENT_OF = new Map([
+  [CLAUDE, "claude-code"], [CODEX, "codex"], [GEMINI, "gemini-cli"], [OPENCODE, "opencode"], [AIDER, "aider"],
+  [COPILOT, "copilot-cli"], [QWEN, "qwen-code"], [PI, "pi"], [KILO, "kilo"], [DROID, "droid"],
+]);
+
+/** The agent `bin args` runs (a shell that execs one, as the Copilot test does, counts as it). */
+function agentOf(bin, args) {
+  if (AGENT_OF.has(bin)) return AGENT_OF.get(bin);
+  for (const [program, id] of AGENT_OF) if (args.some((a) => String(a).includes(program))) return id;
+  return null;
+}
 
 /** How long one CLI run may take. */
 export const RUN_TIMEOUT_MS = 90000;
@@ -72,6 +92,9 @@ export function baseEnv(home) {
  */
 export function run(bin, args, { env, cwd, timeout = RUN_TIMEOUT_MS }) {
   const started = Date.now();
+  // Under `./dev compat` the recording hop files what this program sends under its name.
+  recording.agent = agentOf(bin, args);
+  const done = (r) => { recording.agent = null; return r; };
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
@@ -83,12 +106,12 @@ export function run(bin, args, { env, cwd, timeout = RUN_TIMEOUT_MS }) {
       timedOut = true;
       try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
     }, timeout);
-    child.on("error", (e) => { clearTimeout(timer); reject(e); });
+    child.on("error", (e) => { clearTimeout(timer); done(null); reject(e); });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       // Leave no helper (a CLI's sandbox or shell) behind.
       try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
-      resolve({ code, signal, stdout, stderr: stripAnsi(stderr), ms: Date.now() - started, timedOut });
+      resolve(done({ code, signal, stdout, stderr: stripAnsi(stderr), ms: Date.now() - started, timedOut }));
     });
   });
 }

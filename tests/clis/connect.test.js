@@ -175,6 +175,37 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
     assert.equal(fs.readFileSync(config, "utf8"), before, "byte for byte, comments and trailing comma included");
   });
 
+  // The tool round trip the newer agents make in connect-agents.test.js, for opencode: connected
+  // to a backend of another format (Anthropic Messages behind opencode's OpenAI-compatible
+  // provider), `run: echo …` makes the mock call opencode's bash tool, which runs it and quotes
+  // the output back, in two calls through the gateway under opencode's token.
+  it("opencode → Anthropic Messages: a bash tool round trip, then disconnect restores the bytes", async () => {
+    const home = tmp.home("tools-opencode");
+    const config = path.join(home, ".config/opencode/opencode.json");
+    // With "$schema" in it already: opencode adds one to a config that lacks it when it runs (its
+    // own edit, which disconnect rightly keeps).
+    const before = '{\n  "$schema": "https://opencode.ai/config.json",\n  "autoupdate": false,\n  "share": "disabled",\n  "permission": { "bash": "allow" }\n}\n';
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, before);
+    const c = await switchyard(home, "connect", "opencode", "--model", "claude-sonnet-4-5");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const seen = new Set((await stack.gw.requests(1000)).map((x) => x.id));
+    // opencode quotes an argument with spaces again: the words go separately (as Kilo's).
+    const r = await run(OPENCODE, ["run", "run:", "echo", "switchyard-42"], {
+      env: { ...toolEnv(home), OPENCODE_DISABLE_AUTOUPDATE: "1", OPENCODE_DISABLE_MODELS_FETCH: "1", OPENCODE_DISABLE_LSP_DOWNLOAD: "true" },
+      cwd: `${home}/work`,
+    });
+    const show = describeRun("opencode run (claude-sonnet-4-5)", r);
+    assert.equal(r.code, 0, show);
+    assert.ok(`${r.stdout}${r.stderr}`.includes("switchyard-42"), `the command's output comes back: ${show}`);
+    const rows = (await stack.gw.waitForRequests((rs) => rs.filter((x) => !seen.has(x.id) && x.tokenName === "opencode").length >= 2, { limit: 1000 }))
+      .filter((x) => !seen.has(x.id) && x.tokenName === "opencode");
+    assert.ok(rows.length >= 2 && rows.every((x) => x.status === 200 && x.backend === "Anthropic"), `two calls, both on the Anthropic backend: ${JSON.stringify(rows)}\n${show}`);
+    const d = await switchyard(home, "disconnect", "opencode");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(config, "utf8"), before, "byte for byte");
+  });
+
   it("aider: connect (~/.aider.conf.yml) → aider --message answers as aider → disconnect restores the bytes", async () => {
     const home = tmp.home("connect-aider");
     const conf = path.join(home, ".aider.conf.yml");

@@ -13,7 +13,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-export const root = path.resolve(import.meta.dirname, "../..");
+/** The repository (SWITCHYARD_ROOT when `./dev compat` runs a copy of these suites elsewhere). */
+export const root = process.env.SWITCHYARD_ROOT ?? path.resolve(import.meta.dirname, "../..");
 // SWITCHYARD_SERVE overrides it: `./dev platforms` points it at the Windows build run under Wine.
 export const serveBinary = process.env.SWITCHYARD_SERVE ?? path.join(root, "target/debug/switchyard-serve");
 export const mockBinary = path.join(root, "target/debug/switchyard-mock");
@@ -300,6 +301,19 @@ export async function startGateway({ backends = [], tokenName = "sdk-tests" } = 
     throw e;
   }
 
+  // `./dev compat`: the agents reach the gateway through a recording hop (tests/sdk/record.js),
+  // and the data folder's record names the hop's port, so `switchyard connect` points the tools
+  // at it too (the hop passes the identity proof through: the gateway itself answers it).
+  let recorder = null;
+  if (process.env.SWITCHYARD_RECORD_DIR) {
+    const { startRecorder } = await import("./record.js");
+    recorder = await startRecorder(origin, process.env.SWITCHYARD_RECORD_DIR);
+    const recordFile = path.join(dataDir, "gateway.json");
+    const published = JSON.parse(fs.readFileSync(recordFile, "utf8"));
+    fs.writeFileSync(recordFile, JSON.stringify({ ...published, port: recorder.port }));
+    origin = recorder.origin;
+  }
+
   return {
     token,
     dataDir,
@@ -332,6 +346,7 @@ export async function startGateway({ backends = [], tokenName = "sdk-tests" } = 
     },
     /** SIGTERM, wait for a graceful exit (SIGKILL after a timeout), remove the data folder. */
     async stop() {
+      await recorder?.stop();
       const result = await run.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
       return result;
