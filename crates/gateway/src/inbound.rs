@@ -15,7 +15,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use switchyard_wire::canonical::ChatRequest;
 use switchyard_wire::responses::ResponseContext;
-use switchyard_wire::{anthropic, gemini, openai, raw, responses, WireError};
+use switchyard_wire::{anthropic, gemini, openai, raw, responses, CacheMarkers, WireError};
 
 /// What the request asks the backend to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct Caps {
     pub reasoning: bool,
     /// Only OpenAI's Responses API serves it (`*-codex`, `*-pro`).
     pub responses_only: bool,
+    /// The prompt-caching hints its backend takes on a translated request.
+    pub cache: CacheMarkers,
 }
 
 /// Why a candidate cannot be sent the request.
@@ -142,10 +144,10 @@ impl Inbound {
             req.top_p = None;
         }
         let rendered = match out {
-            Wire::OpenAi => openai::render_request(&req, true),
+            Wire::OpenAi => openai::render_request_with(&req, true, caps.cache),
             Wire::Anthropic => anthropic::render_request(&req, default_max_tokens),
             Wire::Gemini => gemini::render_request(&req),
-            Wire::Responses => responses::render_request(&req),
+            Wire::Responses => responses::render_request_with(&req, caps.cache),
         };
         // A renderer's path is the canonical conversation's, not a field the caller sent.
         let value = rendered.map_err(|error| Untranslatable {
@@ -232,7 +234,7 @@ mod tests {
             "messages": [{"role": "user", "content": "hi"}], "thinking": {"type": "enabled", "budget_tokens": 2000}}));
         let reasoning = Caps {
             reasoning: true,
-            responses_only: false,
+            ..Caps::default()
         };
         let body: Value = serde_json::from_slice(
             &inbound

@@ -18,15 +18,34 @@ use std::sync::Arc;
 use switchyard_core::BackendKind;
 use switchyard_core::ErrorClass;
 use switchyard_pricing::{provider_of, Mode, PriceTable};
-use switchyard_wire::gemini;
+use switchyard_wire::{gemini, CacheMarkers};
 
 /// What `model` on a backend of `kind` can take. Unknown models get no reasoning options; the
 /// Demo backend takes everything (it ignores what it does not use).
 pub fn caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
+    Caps {
+        cache: cache_markers(kind),
+        ..model_caps(table, kind, model)
+    }
+}
+
+/// Which prompt-caching hints a backend of `kind` takes on a translated request (the rule and
+/// its sources are in `switchyard_wire::cache`): OpenRouter documents Anthropic-style
+/// `cache_control` on Chat content parts; OpenAI documents `prompt_cache_key` and refuses
+/// unknown fields, so it gets the key and no markers. Every other kind gets neither: a strict
+/// host would answer an unknown field with 400.
+pub fn cache_markers(kind: BackendKind) -> CacheMarkers {
+    CacheMarkers {
+        parts: kind == BackendKind::OpenRouter,
+        key: kind == BackendKind::OpenAi,
+    }
+}
+
+fn model_caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
     let Some(provider) = provider_of(kind) else {
         return Caps {
             reasoning: true,
-            responses_only: false,
+            ..Caps::default()
         };
     };
     // Mistral, OpenRouter and Ollama take reasoning options in forms of their own (or refuse
@@ -39,6 +58,7 @@ pub fn caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
         Some(info) => Caps {
             reasoning: info.supports_reasoning && speaks_reasoning,
             responses_only: info.mode == Mode::Responses,
+            ..Caps::default()
         },
         None => Caps::default(),
     }

@@ -3,7 +3,8 @@
 //!
 //! Requests, responses and stream events are parsed from one format into these types and rendered
 //! from them into another. What several formats can express lives here; format-specific extras
-//! (logprobs, `top_k`, thinking blocks, cache-control markers, …) are dropped when translating.
+//! (logprobs, `top_k`, thinking blocks, …) are dropped when translating; prompt-caching
+//! markers travel as [`CacheHints`] and are written only where the target takes them.
 //! Same-format traffic is forwarded as the client sent it; the gateway still reads it through
 //! this model where it needs to (validation, the cache key).
 //!
@@ -40,6 +41,7 @@
 
 use serde_json::Value;
 
+pub use crate::cache::CacheHints;
 pub use crate::options::{Effort, OutputFormat, Reasoning};
 pub use crate::usage::Usage;
 
@@ -74,6 +76,8 @@ pub struct ChatRequest {
     pub reasoning: Option<Reasoning>,
     /// Structured output the caller asked for; `None` = free text.
     pub format: Option<OutputFormat>,
+    /// Prompt-caching breakpoints and key the caller sent (see [`crate::cache`]).
+    pub cache: CacheHints,
 }
 
 /// Who authored a message.

@@ -332,11 +332,9 @@ fn round_trip(format: Format, resp: &ChatResponse) -> Option<ChatResponse> {
 fn a_reply_survives_an_openai_stream() {
     let resp = sample();
     let got = round_trip(Format::OpenAi, &resp);
-    // OpenAI has no cache-write counter: `prompt_tokens` includes those tokens, and reading them
-    // back without `cached_tokens` covering them makes them uncached input.
+    // Cache writes travel as OpenRouter's `cache_write_tokens`; their 1-hour share has no
+    // OpenAI-format counter.
     let usage = Usage {
-        input_tokens: 120 + 30,
-        cache_write_tokens: 0,
         cache_write_1h_tokens: 0,
         ..usage()
     };

@@ -17,6 +17,7 @@
 
 pub mod answer_usage;
 pub mod anthropic;
+pub mod cache;
 pub mod canonical;
 pub mod collect;
 mod conversation;
@@ -39,6 +40,7 @@ mod stream_state;
 mod test_support;
 mod usage;
 
+pub use cache::{CacheHints, CacheMarkers};
 pub use canonical::{
     ChatRequest, ChatResponse, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat,
     Part, Reasoning, Role, StopReason, StreamEvent, Tool, ToolChoice, Usage,

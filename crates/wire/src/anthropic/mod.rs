@@ -6,6 +6,7 @@
 //! usage counters map one to one onto the canonical ones (`input_tokens` already excludes cache).
 
 mod blocks;
+mod cache_marks;
 mod decode;
 mod encode;
 mod options;

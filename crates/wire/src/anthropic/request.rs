@@ -11,7 +11,10 @@
 //!   `search_result` (as text), `tool_use`, `tool_result`. `thinking`, `redacted_thinking` and
 //!   server-tool blocks in the history (`server_tool_use`, `*_tool_result`, `mcp_*`,
 //!   `container_upload`) are dropped: they are the provider's own records, which no other
-//!   backend can replay. `cache_control` and `citations` are ignored.
+//!   backend can replay. `citations` are ignored. `cache_control` on system blocks, tools and
+//!   message blocks becomes [`CacheHints`] breakpoints (see [`crate::cache`] for where they
+//!   are written): a marked block marks the canonical message that ends up holding it (after
+//!   hoisting and settling), so the breakpoint still ends the same prefix.
 //! - `thinking` (`enabled` with `budget_tokens`, `adaptive`, `disabled`) and
 //!   `output_config.effort` become [`Reasoning`]; `output_config.format` (and the older
 //!   `output_format`) a JSON-schema [`OutputFormat`]; `tool_choice.disable_parallel_tool_use`
@@ -22,6 +25,7 @@
 
 use serde_json::{json, Value};
 
+use crate::cache::CacheHints;
 use crate::canonical::{ChatRequest, Message, Part, Role, Tool, ToolChoice};
 use crate::conversation::split_tool_results;
 use crate::error::WireError;
@@ -61,7 +65,7 @@ fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRequest, Wire
     for (i, m) in list.iter().enumerate() {
         parse_message(&Obj::new(m, index("messages", i))?, &mut messages)?;
     }
-    let tools = parse_tools(root)?;
+    let (tools, marked_tools) = parse_tools(root)?;
     let user = match root.obj("metadata")? {
         Some(meta) => meta.str("user_id")?.map(str::to_owned),
         None => None,
@@ -83,9 +87,14 @@ fn parse_conversation(root: &Obj<'_>, model: String) -> Result<ChatRequest, Wire
         parallel_tool_calls,
         reasoning: parse_reasoning(root, output_config.as_ref())?,
         format: parse_format(root, output_config.as_ref())?,
+        cache: CacheHints {
+            tools: marked_tools,
+            ..CacheHints::default()
+        },
     };
     req.hoist_leading_system();
     req.settle_tool_results();
+    super::cache_marks::find(root, &mut req);
     Ok(req)
 }
 
@@ -200,14 +209,18 @@ fn parse_block(b: &Obj<'_>, role: Role, out: &mut Vec<Part>) -> Result<(), WireE
 /// Custom tools. Server tools offered next to them are left out (the model cannot use them
 /// on another provider); a request offering only server tools wants one, which only Anthropic
 /// runs.
-fn parse_tools(root: &Obj<'_>) -> Result<Vec<Tool>, WireError> {
+fn parse_tools(root: &Obj<'_>) -> Result<(Vec<Tool>, Vec<usize>), WireError> {
     let mut tools = Vec::new();
+    let mut marked = Vec::new();
     let mut server = None;
     for (i, t) in root.arr("tools")?.into_iter().flatten().enumerate() {
         let t = Obj::new(t, index("tools", i))?;
         if t.str("type")?.is_some_and(|kind| kind != "custom") {
             server = server.or(Some(i));
             continue;
+        }
+        if t.get("cache_control").is_some_and(Value::is_object) {
+            marked.push(tools.len());
         }
         tools.push(Tool::function(
             t.req_str("name")?,
@@ -222,7 +235,7 @@ fn parse_tools(root: &Obj<'_>) -> Result<Vec<Tool>, WireError> {
             format!("tools[{i}].type"),
             "Anthropic server tools run only on Anthropic backends",
         )),
-        _ => Ok(tools),
+        _ => Ok((tools, marked)),
     }
 }
 
@@ -260,6 +273,7 @@ const READ: &[&str] = &[
     "thinking",
     "output_config",
     "output_format",
+    "cache_control",
 ];
 
 fn parse_tool_choice(root: &Obj<'_>) -> Result<(Option<ToolChoice>, Option<bool>), WireError> {

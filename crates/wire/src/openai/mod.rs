@@ -14,7 +14,7 @@ mod response;
 
 pub use decode::StreamDecoder;
 pub use encode::StreamEncoder;
-pub use render::render_request;
+pub use render::{render_request, render_request_with};
 pub use request::{dropped_fields, parse_request, parse_request_value};
 pub use response::{parse_response, render_response};
 
@@ -131,7 +131,9 @@ pub(crate) fn finish_from_stop(reason: &StopReason) -> &'static str {
     }
 }
 
-/// Reads an OpenAI `usage` object: cached tokens are subtracted from `prompt_tokens`.
+/// Reads an OpenAI `usage` object: cached tokens are subtracted from `prompt_tokens`, and so
+/// are the cache writes OpenRouter reports as `prompt_tokens_details.cache_write_tokens`
+/// (<https://openrouter.ai/docs/use-cases/usage-accounting>): they are priced as writes.
 pub(crate) fn usage_from(obj: &Obj<'_>) -> Usage {
     let prompt = obj.count("prompt_tokens");
     let details = |key: &str, field: &str| {
@@ -141,26 +143,32 @@ pub(crate) fn usage_from(obj: &Obj<'_>) -> Usage {
             .unwrap_or(0)
     };
     let cached = details("prompt_tokens_details", "cached_tokens").min(prompt);
+    let written = details("prompt_tokens_details", "cache_write_tokens").min(prompt - cached);
     Usage {
-        input_tokens: prompt - cached,
+        input_tokens: prompt - cached - written,
         output_tokens: obj.count("completion_tokens"),
         cache_read_tokens: cached,
-        cache_write_tokens: 0,
+        cache_write_tokens: written,
         cache_write_1h_tokens: 0,
         reasoning_tokens: details("completion_tokens_details", "reasoning_tokens"),
     }
 }
 
-/// Renders an OpenAI `usage` object: `prompt_tokens` includes every cached token.
+/// Renders an OpenAI `usage` object: `prompt_tokens` includes every cached token; cache writes,
+/// when there are any, are named as OpenRouter names them.
 pub(crate) fn usage_to(usage: &Usage) -> Value {
     let prompt = usage.prompt_total();
-    json!({
+    let mut out = json!({
         "prompt_tokens": prompt,
         "completion_tokens": usage.output_tokens,
         "total_tokens": prompt.saturating_add(usage.output_tokens),
         "prompt_tokens_details": {"cached_tokens": usage.cache_read_tokens},
         "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
-    })
+    });
+    if usage.cache_write_tokens > 0 {
+        out["prompt_tokens_details"]["cache_write_tokens"] = json!(usage.cache_write_tokens);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -22,6 +22,30 @@ fn cached_tokens_are_subtracted_from_prompt_tokens() {
 }
 
 #[test]
+fn openrouter_cache_writes_are_their_own_counter_not_plain_input() {
+    // OpenRouter's usage accounting (https://openrouter.ai/docs/use-cases/usage-accounting):
+    // `prompt_tokens` holds reads and writes, `cache_write_tokens` names the writes.
+    let u = usage_obj(&json!({
+        "prompt_tokens": 1000, "completion_tokens": 5,
+        "prompt_tokens_details": {"cached_tokens": 600, "cache_write_tokens": 300},
+    }));
+    assert_eq!(
+        (u.input_tokens, u.cache_read_tokens, u.cache_write_tokens),
+        (100, 600, 300),
+        "a cache write is priced as a write, not as uncached input, and counted once"
+    );
+    let over = usage_obj(&json!({"prompt_tokens": 10,
+        "prompt_tokens_details": {"cached_tokens": 8, "cache_write_tokens": 50}}));
+    assert_eq!(
+        over.prompt_total(),
+        10,
+        "counters never add up to more than the prompt"
+    );
+    let back = usage_obj(&usage_to(&u));
+    assert_eq!(back, u, "rendered OpenAI usage reads back the same");
+}
+
+#[test]
 fn cached_tokens_larger_than_prompt_never_underflow() {
     let u =
         usage_obj(&json!({"prompt_tokens": 10, "prompt_tokens_details": {"cached_tokens": 50}}));

@@ -17,6 +17,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::cache::{self, CacheMarkers};
 use crate::canonical::{
     ChatRequest, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat, Part, Role,
     Tool, ToolChoice,
@@ -28,12 +29,41 @@ use crate::media::data_url;
 /// Renders an OpenAI request body. `include_usage` adds `stream_options.include_usage` to
 /// streaming requests so the provider reports usage.
 pub fn render_request(req: &ChatRequest, include_usage: bool) -> Result<Value, WireError> {
+    render_request_with(req, include_usage, CacheMarkers::default())
+}
+
+/// [`render_request`] for a backend that takes the caching hints `markers` allows (see
+/// [`crate::cache`] for which backends take what).
+pub fn render_request_with(
+    req: &ChatRequest,
+    include_usage: bool,
+    markers: CacheMarkers,
+) -> Result<Value, WireError> {
     let mut messages = Vec::new();
     if let Some(system) = req.system.as_deref().filter(|s| !s.is_empty()) {
         messages.push(json!({"role": "system", "content": system}));
+        if markers.parts && req.cache.system {
+            messages.iter_mut().for_each(cache::mark_message);
+        }
     }
     for (i, m) in req.messages.iter().enumerate() {
+        let first = messages.len();
         render_message(m, &index("messages", i), &mut messages)?;
+        // A breakpoint ends the message: its last rendered message (of several tool results,
+        // the last one) carries the marker.
+        if markers.parts && messages.len() > first && req.cache.messages.contains(&i) {
+            if let Some(last) = messages.last_mut() {
+                cache::mark_message(last);
+            }
+        }
+    }
+    let mut tools = (!req.tools.is_empty()).then(|| render_tools(&req.tools));
+    if let (true, Some(Value::Array(list))) = (markers.parts, tools.as_mut()) {
+        for &t in &req.cache.tools {
+            if let Some(tool) = list.get_mut(t) {
+                cache::mark_tool(tool);
+            }
+        }
     }
     let mut body = Map::new();
     body.insert("model".into(), json!(req.model));
@@ -47,10 +77,7 @@ pub fn render_request(req: &ChatRequest, include_usage: bool) -> Result<Value, W
     put("temperature", req.temperature.map(Value::from));
     put("top_p", req.top_p.map(Value::from));
     put("stop", (!req.stop.is_empty()).then(|| json!(req.stop)));
-    put(
-        "tools",
-        (!req.tools.is_empty()).then(|| render_tools(&req.tools)),
-    );
+    put("tools", tools);
     put(
         "tool_choice",
         req.tool_choice.as_ref().map(render_tool_choice),
@@ -69,6 +96,14 @@ pub fn render_request(req: &ChatRequest, include_usage: bool) -> Result<Value, W
     );
     put("response_format", req.format.as_ref().map(render_format));
     put("user", crate::openai::end_user(req.user.as_ref()));
+    put(
+        "prompt_cache_key",
+        req.cache
+            .key
+            .clone()
+            .filter(|_| markers.key)
+            .map(Value::String),
+    );
     put("stream", Some(Value::Bool(req.stream)));
     put(
         "stream_options",

@@ -11,6 +11,7 @@
 
 use serde_json::{json, Value};
 
+use crate::cache::CacheHints;
 use crate::canonical::{
     ChatRequest, Effort, FilePart, FileSource, Message, OutputFormat, Part, Reasoning, Role, Tool,
     ToolChoice,
@@ -83,6 +84,10 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
         format: match root.obj("response_format")? {
             Some(f) => parse_response_format(&f)?,
             None => None,
+        },
+        cache: CacheHints {
+            key: root.str("prompt_cache_key")?.map(str::to_owned),
+            ..CacheHints::default()
         },
     };
     req.hoist_leading_system();
@@ -325,6 +330,7 @@ const READ: &[&str] = &[
     "parallel_tool_calls",
     "reasoning_effort",
     "response_format",
+    "prompt_cache_key",
 ];
 
 /// `response_format`: `text` (no constraint), `json_object`, or `json_schema` with its

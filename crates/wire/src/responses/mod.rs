@@ -26,7 +26,7 @@ mod tools;
 
 pub use decode::StreamDecoder;
 pub use encode::StreamEncoder;
-pub use render::render_request;
+pub use render::{render_request, render_request_with};
 pub use request::{parse_request, parse_request_value, validate};
 pub use response::{parse_response, render_response};
 pub use tools::dropped_fields;

@@ -11,6 +11,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::cache::CacheMarkers;
 use crate::canonical::{
     ChatRequest, Effort, FileSource, ImageSource, Message, OutputFormat, Part, Role, Tool,
     ToolChoice,
@@ -26,6 +27,12 @@ const MIN_OUTPUT_TOKENS: u32 = 16;
 
 /// Renders a Responses request body.
 pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
+    render_request_with(req, CacheMarkers::default())
+}
+
+/// [`render_request`] for a backend that takes the caching hints `markers` allows: only the
+/// caller's `prompt_cache_key` exists in this format (see [`crate::cache`]).
+pub fn render_request_with(req: &ChatRequest, markers: CacheMarkers) -> Result<Value, WireError> {
     let mut calls = Calls {
         custom_tools: req.custom_tool_names(),
         custom_calls: Vec::new(),
@@ -77,6 +84,14 @@ pub fn render_request(req: &ChatRequest) -> Result<Value, WireError> {
             .map(|f| json!({"format": render_format(f)})),
     );
     put("user", crate::openai::end_user(req.user.as_ref()));
+    put(
+        "prompt_cache_key",
+        req.cache
+            .key
+            .clone()
+            .filter(|_| markers.key)
+            .map(Value::String),
+    );
     put("store", Some(json!(false)));
     put("stream", Some(json!(req.stream)));
     Ok(Value::Object(body))

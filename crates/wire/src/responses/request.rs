@@ -16,6 +16,7 @@
 
 use serde_json::Value;
 
+use crate::cache::CacheHints;
 use crate::canonical::{
     ChatRequest, Effort, FilePart, FileSource, Message, OutputFormat, Part, Reasoning, Role,
 };
@@ -100,6 +101,10 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
         format: match text.map(|t| t.obj("format")).transpose()?.flatten() {
             Some(f) => parse_format(&f)?,
             None => None,
+        },
+        cache: CacheHints {
+            key: root.str("prompt_cache_key")?.map(str::to_owned),
+            ..CacheHints::default()
         },
     };
     req.hoist_leading_system();

@@ -96,6 +96,7 @@ const READ: &[&str] = &[
     "stream",
     "user",
     "safety_identifier",
+    "prompt_cache_key",
 ];
 
 pub(crate) fn parse_tool_choice(root: &Obj<'_>) -> Result<Option<ToolChoice>, WireError> {

@@ -1,0 +1,173 @@
+//! Anthropic `cache_control` markers → [`crate::CacheHints`] breakpoints on the canonical
+//! request, found after the conversation is built (hoisted and settled), so a breakpoint marks
+//! the canonical message that holds the marked block wherever it ended up.
+//!
+//! A marked block is found by what it is: a text block by its text, a `tool_result` by its
+//! `tool_use_id`, a `tool_use` by its `id`. Images and documents have no such identity and are
+//! looked up through the other blocks of their message; a message whose blocks match nothing
+//! keeps no breakpoint (caching is an optimisation: a lost marker costs money, never an answer).
+//! Top-level `cache_control` (automatic caching) marks the last message.
+
+use serde_json::Value;
+
+use crate::cache::marked;
+use crate::canonical::{ChatRequest, Message, Part, Role};
+use crate::json::Obj;
+
+/// Fills `req.cache.system` and `req.cache.messages` from the markers in `root`.
+pub(super) fn find(root: &Obj<'_>, req: &mut ChatRequest) {
+    if let Some(Value::Array(blocks)) = root.get("system") {
+        req.cache.system |= blocks.iter().any(marked);
+    }
+    let mut cursor = 0;
+    for m in root
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(Value::Array(blocks)) = m.get("content") else {
+            continue;
+        };
+        let Some(last_marked) = blocks.iter().rposition(marked) else {
+            continue;
+        };
+        if m.get("role").and_then(Value::as_str) == Some("system") {
+            mark_system_message(blocks, req);
+            continue;
+        }
+        // The marked block, else the blocks before it (the marker covers them too).
+        let found = blocks[..=last_marked]
+            .iter()
+            .rev()
+            .find_map(|b| holder(&req.messages, b, cursor));
+        if let Some(i) = found {
+            cursor = i;
+            if !req.cache.messages.contains(&i) {
+                req.cache.messages.push(i);
+            }
+        }
+    }
+    if root.get("cache_control").is_some_and(Value::is_object) && !req.messages.is_empty() {
+        let last = req.messages.len() - 1;
+        if !req.cache.messages.contains(&last) {
+            req.cache.messages.push(last);
+        }
+    }
+    req.cache.messages.sort_unstable();
+}
+
+/// A marked `system`-role message: the system prompt when it was hoisted into it, else the
+/// [`Role::System`] message holding its text.
+fn mark_system_message(blocks: &[Value], req: &mut ChatRequest) {
+    let Some(text) = blocks
+        .iter()
+        .find_map(|b| b.get("text").and_then(Value::as_str))
+    else {
+        return;
+    };
+    let in_place = req
+        .messages
+        .iter()
+        .position(|m| m.role == Role::System && m.joined_text().contains(text));
+    match in_place {
+        Some(i) if !req.cache.messages.contains(&i) => req.cache.messages.push(i),
+        Some(_) => {}
+        None => req.cache.system = true,
+    }
+}
+
+/// The index of the canonical message holding `block`, searched from `cursor` on first (the
+/// conversation keeps its order), then from the start (settling may move tool results up).
+fn holder(messages: &[Message], block: &Value, cursor: usize) -> Option<usize> {
+    let text = |key: &str| block.get(key).and_then(Value::as_str);
+    let wanted: Box<dyn Fn(&Part) -> bool> = match block.get("type").and_then(Value::as_str)? {
+        "text" => {
+            let t = text("text")?;
+            Box::new(move |p| matches!(p, Part::Text(x) if x == t))
+        }
+        "tool_result" => {
+            let id = text("tool_use_id")?;
+            Box::new(move |p| matches!(p, Part::ToolResult { call_id, .. } if call_id == id))
+        }
+        "tool_use" => {
+            let id = text("id")?;
+            Box::new(move |p| matches!(p, Part::ToolCall { id: x, .. } if x == id))
+        }
+        _ => return None,
+    };
+    let holds = |m: &Message| m.content.iter().any(|p| wanted(p));
+    let after = messages.get(cursor..).unwrap_or_default();
+    after
+        .iter()
+        .position(holds)
+        .map(|i| cursor + i)
+        .or_else(|| messages.iter().position(holds))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{openai, CacheMarkers};
+    use serde_json::{json, Value};
+
+    /// A Claude Code turn: a marked system prompt, a marked last tool, and the last user
+    /// message (tool results, then text) marked on its last block.
+    fn claude_code_turn() -> Value {
+        let mark = json!({"type": "ephemeral"});
+        json!({"model": "claude-sonnet-4-5", "max_tokens": 100,
+        "system": [{"type": "text", "text": "You are Claude Code."},
+                   {"type": "text", "text": "Be brief.", "cache_control": mark}],
+        "tools": [{"name": "Read", "input_schema": {"type": "object"}},
+                  {"name": "Bash", "input_schema": {"type": "object"}, "cache_control": mark}],
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "text": "list files", "cache_control": mark}]},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Bash", "input": {}}]},
+            {"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": "t1", "content": "a.rs"},
+                {"type": "text", "text": "now read it", "cache_control": mark}]}
+        ]})
+    }
+
+    fn rendered(markers: CacheMarkers) -> Value {
+        let req = super::super::parse_request_value(&claude_code_turn()).unwrap();
+        openai::render_request_with(&req, true, markers).unwrap()
+    }
+
+    #[test]
+    fn anthropic_breakpoints_land_on_the_same_prefixes_as_openai_chat_parts() {
+        let body = rendered(CacheMarkers {
+            parts: true,
+            key: false,
+        });
+        let msgs = body["messages"].as_array().unwrap();
+        let mark = json!({"type": "ephemeral"});
+        assert_eq!(msgs[0]["role"], "system");
+        assert_eq!(
+            msgs[0]["content"][0]["cache_control"], mark,
+            "the system prompt ends a breakpoint"
+        );
+        assert_eq!(msgs[1]["content"][0]["cache_control"], mark);
+        assert!(msgs[2].get("content").is_some_and(Value::is_null));
+        assert_eq!(msgs[3]["role"], "tool");
+        assert!(
+            msgs[3]["content"].is_string(),
+            "the tool result was not marked: {msgs:?}"
+        );
+        assert_eq!(msgs[4]["content"][0]["text"], "now read it");
+        assert_eq!(msgs[4]["content"][0]["cache_control"], mark);
+        assert!(body["tools"][0].get("cache_control").is_none());
+        assert_eq!(
+            body["tools"][1]["cache_control"], mark,
+            "the marked tool keeps its marker"
+        );
+    }
+
+    #[test]
+    fn without_markers_for_the_target_no_cache_control_is_written() {
+        let body = rendered(CacheMarkers::default());
+        assert!(
+            !body.to_string().contains("cache_control"),
+            "a strict host answers unknown fields with 400: {body}"
+        );
+    }
+}
