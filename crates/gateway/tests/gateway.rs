@@ -38,6 +38,8 @@ mod neighbour;
 mod neighbour_https;
 #[path = "gateway/paused.rs"]
 mod paused;
+#[path = "gateway/prompt_cache.rs"]
+mod prompt_cache;
 #[path = "gateway/resilience.rs"]
 mod resilience;
 #[path = "gateway/serving.rs"]
