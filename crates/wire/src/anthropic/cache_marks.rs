@@ -96,7 +96,7 @@ fn holder(messages: &[Message], block: &Value, cursor: usize) -> Option<usize> {
         }
         _ => return None,
     };
-    let holds = |m: &Message| m.content.iter().any(|p| wanted(p));
+    let holds = |m: &Message| m.content.iter().any(&wanted);
     let after = messages.get(cursor..).unwrap_or_default();
     after
         .iter()
