@@ -9,7 +9,9 @@
 //! replies `parse_response` / `StreamDecoder` → canonical → `render_response` / `StreamEncoder`.
 //! A renderer that cannot express something in the request (audio to Anthropic, a provider file
 //! id to another provider) returns [`WireError::Unsupported`] naming it, so the gateway can skip
-//! that backend. [`collect`] folds a canonical stream into a complete reply
+//! that backend. Fields a target format has no place for are dropped, never refused, and
+//! prompt-caching markers are written only where the target takes them: the rule is in
+//! [`cache`]. [`collect`] folds a canonical stream into a complete reply
 //! ([`StreamCollector`]) and replays a reply as a stream ([`replay_events`]); [`estimate`]
 //! estimates a request's input tokens for the counting endpoints.
 //! Every parse error is a [`WireError`] whose message is safe to show a client: it never quotes
