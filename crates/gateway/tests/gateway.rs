@@ -2,6 +2,8 @@
 //! stub servers) as upstreams, in-memory tokens, keys and ledger.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+#[path = "gateway/agent_fixtures.rs"]
+mod agent_fixtures;
 #[path = "gateway/bad_input.rs"]
 mod bad_input;
 #[path = "gateway/basics.rs"]
