@@ -109,7 +109,9 @@ async fn replay(h: &Harness, caller: Api, fixture: &Fixture, model: &str) -> req
         }
     }
     req = match caller {
-        Api::Messages if fixture.headers.contains_key("x-api-key") => req.header("x-api-key", TOKEN),
+        Api::Messages if fixture.headers.contains_key("x-api-key") => {
+            req.header("x-api-key", TOKEN)
+        }
         Api::Gemini => req.header("x-goog-api-key", TOKEN),
         _ => req.bearer_auth(TOKEN),
     };
@@ -151,7 +153,10 @@ async fn every_recorded_agent_request_is_served_by_every_backend_format() {
                 fixture.version,
                 file.file_name().unwrap().to_string_lossy()
             );
-            assert_eq!(status, 200, "{case}: a new release's request is served\n{text}");
+            assert_eq!(
+                status, 200,
+                "{case}: a new release's request is served\n{text}"
+            );
             let (_, ended) = answer_text(caller, stream, &text);
             assert!(ended, "{case}: the answer ends properly\n{text}");
             if let Some(before) = before {
