@@ -36,14 +36,15 @@ const RULES = [
     ["connect.test.js", new RegExp(`^${id}: connect`), id, ["connect", "demo", "disconnect"]]),
   ...["copilot-cli", "qwen-code", "pi", "kilo", "droid"].flatMap((id) => [
     ["connect-agents.test.js", new RegExp(`^${id}: `), id, ["connect", "demo", "usage", "disconnect"]],
-    ["connect-agents.test.js", new RegExp(`^${id} → `), id, ["connect", "tool", "disconnect"]],
+    // The tool round trip connects and disconnects too, but its cell is the tool call's only.
+    ["connect-agents.test.js", new RegExp(`^${id} → `), id, ["tool"]],
   ]),
   ...["claude-code", "codex", "gemini-cli", "opencode"].flatMap((id) => [
     ["usage.test.js", /^through the gateway: every tool's records/, id, ["usage"]],
     ["usage.test.js", /^straight at the provider/, id, ["usage"]],
   ]),
   ["usage.test.js", /^Codex through an Anthropic and a Chat Completions backend/, "codex", ["usage"]],
-  ["connect.test.js", /^opencode → /, "opencode", ["connect", "tool", "disconnect"]],
+  ["connect.test.js", /^opencode → /, "opencode", ["tool"]],
 ];
 
 /** { agent: { check: { ok, tests: [...] } } } */
@@ -85,16 +86,27 @@ let failed = false;
 for (const v of versions.filter((x) => !x.sdk)) {
   const c = cells[v.id] ?? {};
   if (Object.values(c).some((x) => !x.ok)) failed = true;
-  out_.push(`| ${v.name} | ${v.version} (\`${v.package}\`) | ${day(v.released)} | ${CHECKS.map(([k]) => mark(c[k])).join(" | ")} | ${v.note ?? ""} |`);
+  out_.push(`| ${v.name} | ${v.version} (${v.pypi ? `\`${v.pypi}\`, PyPI` : `\`${v.package}\``}) | ${day(v.released)} | ${CHECKS.map(([k]) => mark(c[k])).join(" | ")} | ${v.note ?? ""} |`);
 }
 out_.push("");
 const sdkOk = sdkResults.length > 0 && sdkResults.every((r) => r.ok);
-const sdkFiles = [...new Set(sdkResults.map((r) => r.file))].sort();
+const sdkFiles = [...new Set(sdkResults.filter((r) => r.nesting === 0).map((r) => r.file))].sort();
 out_.push("## Official SDKs", "");
 out_.push(`The suites ${sdkFiles.map((f) => `\`${f}\``).join(", ") || "(none ran)"} of \`tests/sdk\`, run with these versions: ${sdkResults.length === 0 ? "**not run**" : sdkOk ? `all ${sdkResults.filter((r) => r.nesting === 0).length} top-level suites pass` : "**some fail** (below)"}.`);
 out_.push("");
-out_.push("| SDK | Version | Released |", "|---|---|---|");
-for (const v of versions.filter((x) => x.sdk)) out_.push(`| ${v.name} | ${v.version} (\`${v.package}\`) | ${day(v.released)} |`);
+// Which suites check which SDK (sdk.test.js and limits.test.js use all three).
+const SDK_FILES = {
+  openai: ["chat.test.js", "embeddings.test.js", "responses.test.js", "sdk.test.js", "limits.test.js"],
+  anthropic: ["anthropic.test.js", "sdk.test.js", "limits.test.js"],
+  genai: ["gemini.test.js", "sdk.test.js", "limits.test.js"],
+};
+out_.push("| SDK | Version | Released | Suites | Result |", "|---|---|---|---|---|");
+for (const v of versions.filter((x) => x.sdk)) {
+  const files = SDK_FILES[v.id] ?? [];
+  const mine = sdkResults.filter((r) => files.includes(r.file) && r.nesting === 0);
+  const result = mine.length === 0 ? "—" : mine.every((r) => r.ok) ? "pass" : `**FAIL**: ${mine.filter((r) => !r.ok).map((r) => `\`${r.file}\` › ${r.name}`).join("; ")}`;
+  out_.push(`| ${v.name} | ${v.version} (\`${v.package}\`) | ${day(v.released)} | ${files.map((f) => `\`${f}\``).join(", ")} | ${result} |`);
+}
 if (!sdkOk && sdkResults.length > 0) failed = true;
 const failures = [...results, ...sdkResults].filter((r) => !r.ok && !r.skipped && r.error);
 if (failures.length) {

@@ -6,7 +6,8 @@
 //   versions.json      [{ id, name, package, version, released, note }] for the table
 // A program that npm ships as a per-platform package (opencode, Kilo, Droid) is installed from
 // its Linux x64 package at that package's newest version; when that differs from its launcher's
-// newest (the registry lacks the launcher's platform build, or has a newer one), the note says so.
+// newest (the registry lacks the launcher's platform build, or has a newer one), the note says so,
+// and so it does of a successor package (OpenCode v2's `@opencode/cli`) that is or is not out.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -19,7 +20,7 @@ export const AGENTS = [
   { id: "claude-code", name: "Claude Code", package: "@anthropic-ai/claude-code" },
   { id: "codex", name: "Codex", package: "@openai/codex" },
   { id: "gemini-cli", name: "Gemini CLI", package: "@google/gemini-cli" },
-  { id: "opencode", name: "opencode", package: "opencode-linux-x64", launcher: "opencode-ai", optional: true },
+  { id: "opencode", name: "opencode", package: "opencode-linux-x64", launcher: "opencode-ai", optional: true, successor: "@opencode/cli" },
   { id: "aider", name: "aider", pypi: "aider-chat" },
   { id: "copilot-cli", name: "Copilot CLI", package: "@github/copilot" },
   { id: "qwen-code", name: "Qwen Code", package: "@qwen-code/qwen-code" },
@@ -58,7 +59,7 @@ const optional = {};
 for (const a of AGENTS) {
   if (a.pypi) {
     const { version, released } = await pypi(a.pypi);
-    versions.push({ id: a.id, name: a.name, package: `${a.pypi} (PyPI)`, version, released, note: "" });
+    versions.push({ id: a.id, name: a.name, package: a.pypi, pypi: a.pypi, version, released, note: "" });
     continue;
   }
   const { version, released } = npmLatest(a.package);
@@ -71,6 +72,13 @@ for (const a of AGENTS) {
         ? `\`${a.launcher}\` is ${launcher}; its platform package \`${a.package}\` has a newer ${version}, used here`
         : `\`${a.launcher}\` is ${launcher}, but the registry has no \`${a.package}\` ${launcher}: the newest that installs, ${version}, is used`;
     }
+  }
+  // A next major version announced under a new package name: the table says whether it is out.
+  if (a.successor) {
+    let next = null;
+    try { next = npmView(a.successor, "version"); } catch { /* not in the registry */ }
+    const said = next ? `its successor \`${a.successor}\` is ${next} (not checked here)` : `its successor \`${a.successor}\` is not in the registry`;
+    note = note ? `${note}; ${said}` : said;
   }
   (a.optional ? optional : clis)[a.package] = version;
   versions.push({ id: a.id, name: a.name, package: a.package, version, released, note });
