@@ -145,7 +145,7 @@ impl Inbound {
         }
         let rendered = match out {
             Wire::OpenAi => openai::render_request_with(&req, true, caps.cache),
-            Wire::Anthropic => anthropic::render_request(&req, default_max_tokens),
+            Wire::Anthropic => anthropic::render_request_with(&req, default_max_tokens, caps.cache),
             Wire::Gemini => gemini::render_request(&req),
             Wire::Responses => responses::render_request_with(&req, caps.cache),
         };

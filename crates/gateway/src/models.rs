@@ -31,12 +31,12 @@ pub fn caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
 
 /// Which prompt-caching hints a backend of `kind` takes on a translated request (the rule and
 /// its sources are in `switchyard_wire::cache`): OpenRouter documents Anthropic-style
-/// `cache_control` on Chat content parts; OpenAI documents `prompt_cache_key` and refuses
-/// unknown fields, so it gets the key and no markers. Every other kind gets neither: a strict
-/// host would answer an unknown field with 400.
+/// `cache_control` on Chat content parts, and Anthropic takes it on its own blocks; OpenAI
+/// documents `prompt_cache_key` and refuses unknown fields, so it gets the key and no markers.
+/// Every other kind gets neither: a strict host would answer an unknown field with 400.
 pub fn cache_markers(kind: BackendKind) -> CacheMarkers {
     CacheMarkers {
-        parts: kind == BackendKind::OpenRouter,
+        parts: matches!(kind, BackendKind::OpenRouter | BackendKind::Anthropic),
         key: kind == BackendKind::OpenAi,
     }
 }

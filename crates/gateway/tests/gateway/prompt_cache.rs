@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 type Seen = Arc<Mutex<Vec<Value>>>;
 
-/// An upstream that records every body and answers in `kind`'s wire format (OpenAI Chat, or
-/// Responses for `/responses`), streamed when asked, with usage holding cache reads and
+/// An upstream that records every body and answers in the wire format of the path it was sent
+/// to (Messages, Responses, else OpenAI Chat, streamed when asked), with usage holding cache reads and
 /// OpenRouter's cache writes.
 async fn recording(kind: BackendKind) -> (String, Seen) {
     let seen: Seen = Arc::default();
@@ -23,6 +23,9 @@ async fn recording(kind: BackendKind) -> (String, Seen) {
             let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             let stream = v["stream"] == true;
             log.lock().unwrap().push(v);
+            if uri.path().ends_with("/messages") {
+                return anthropic_answer();
+            }
             answer(uri.path().ends_with("/responses"), stream)
         }
     });
@@ -31,6 +34,16 @@ async fn recording(kind: BackendKind) -> (String, Seen) {
 
 const USAGE: &str = r#"{"prompt_tokens":1000,"completion_tokens":7,"total_tokens":1007,
     "prompt_tokens_details":{"cached_tokens":600,"cache_write_tokens":300}}"#;
+
+fn anthropic_answer() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::Json(
+        json!({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+        "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn",
+        "usage": {"input_tokens": 10, "output_tokens": 1, "cache_read_input_tokens": 900}}),
+    )
+    .into_response()
+}
 
 fn answer(responses: bool, stream: bool) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -206,5 +219,45 @@ async fn a_chat_callers_prompt_cache_key_survives_translation_to_openais_respons
     assert_eq!(
         got["prompt_cache_key"], "session-42",
         "OpenAI takes the key in both of its formats: {got}"
+    );
+}
+
+#[tokio::test]
+async fn openrouter_style_markers_from_an_openai_chat_caller_reach_anthropic_as_its_own_blocks() {
+    let (h, seen) = gateway(BackendKind::Anthropic).await;
+    let mark = json!({"type": "ephemeral"});
+    let text = |t: &str, marked: bool| {
+        let mut part = json!({"type": "text", "text": t});
+        if marked {
+            part["cache_control"] = mark.clone();
+        }
+        part
+    };
+    let body = json!({"model": "claude-sonnet-4-5", "max_tokens": 64,
+        "messages": [
+            {"role": "system", "content": [text("You are a helpful agent.", true)]},
+            {"role": "user", "content": [text("first", true)]},
+            {"role": "assistant", "content": "ok"},
+            {"role": "user", "content": [text("second", true)]},
+            {"role": "assistant", "content": "ok"},
+            {"role": "user", "content": [text("third", false), text("fourth", true)]}],
+        "tools": [{"type": "function", "cache_control": mark,
+            "function": {"name": "Bash", "parameters": {"type": "object"}}}]});
+    let resp = h.post("/v1/chat/completions", &body).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let got = seen.lock().unwrap()[0].clone();
+    assert_eq!(got["system"][0]["cache_control"], mark, "system: {got}");
+    assert_eq!(got["tools"][0]["cache_control"], mark, "tools: {got}");
+    let messages = got["messages"].as_array().unwrap();
+    let marked: Vec<&str> = messages
+        .iter()
+        .flat_map(|m| m["content"].as_array().into_iter().flatten())
+        .filter(|b| b.get("cache_control").is_some())
+        .filter_map(|b| b["text"].as_str())
+        .collect();
+    assert_eq!(
+        marked,
+        ["second", "fourth"],
+        "the latest breakpoints, four in all with system and tools (Anthropic refuses more): {got}"
     );
 }

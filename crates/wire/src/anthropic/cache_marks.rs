@@ -10,8 +10,8 @@
 
 use serde_json::Value;
 
-use crate::cache::marked;
-use crate::canonical::{ChatRequest, Message, Part, Role};
+use crate::cache::{holder, mark_system_message, marked};
+use crate::canonical::ChatRequest;
 use crate::json::Obj;
 
 /// Fills `req.cache.system` and `req.cache.messages` from the markers in `root`.
@@ -55,54 +55,6 @@ pub(super) fn find(root: &Obj<'_>, req: &mut ChatRequest) {
         }
     }
     req.cache.messages.sort_unstable();
-}
-
-/// A marked `system`-role message: the system prompt when it was hoisted into it, else the
-/// [`Role::System`] message holding its text.
-fn mark_system_message(blocks: &[Value], req: &mut ChatRequest) {
-    let Some(text) = blocks
-        .iter()
-        .find_map(|b| b.get("text").and_then(Value::as_str))
-    else {
-        return;
-    };
-    let in_place = req
-        .messages
-        .iter()
-        .position(|m| m.role == Role::System && m.joined_text().contains(text));
-    match in_place {
-        Some(i) if !req.cache.messages.contains(&i) => req.cache.messages.push(i),
-        Some(_) => {}
-        None => req.cache.system = true,
-    }
-}
-
-/// The index of the canonical message holding `block`, searched from `cursor` on first (the
-/// conversation keeps its order), then from the start (settling may move tool results up).
-fn holder(messages: &[Message], block: &Value, cursor: usize) -> Option<usize> {
-    let text = |key: &str| block.get(key).and_then(Value::as_str);
-    let wanted: Box<dyn Fn(&Part) -> bool> = match block.get("type").and_then(Value::as_str)? {
-        "text" => {
-            let t = text("text")?;
-            Box::new(move |p| matches!(p, Part::Text(x) if x == t))
-        }
-        "tool_result" => {
-            let id = text("tool_use_id")?;
-            Box::new(move |p| matches!(p, Part::ToolResult { call_id, .. } if call_id == id))
-        }
-        "tool_use" => {
-            let id = text("id")?;
-            Box::new(move |p| matches!(p, Part::ToolCall { id: x, .. } if x == id))
-        }
-        _ => return None,
-    };
-    let holds = |m: &Message| m.content.iter().any(&wanted);
-    let after = messages.get(cursor..).unwrap_or_default();
-    after
-        .iter()
-        .position(holds)
-        .map(|i| cursor + i)
-        .or_else(|| messages.iter().position(holds))
 }
 
 #[cfg(test)]

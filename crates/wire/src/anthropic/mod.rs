@@ -16,7 +16,7 @@ mod response;
 
 pub use decode::StreamDecoder;
 pub use encode::StreamEncoder;
-pub use render::render_request;
+pub use render::{render_request, render_request_with};
 pub use request::{dropped_fields, parse_request, parse_request_value};
 pub use response::{parse_response, render_response};
 

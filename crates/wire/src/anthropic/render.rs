@@ -27,6 +27,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::cache::{self, CacheMarkers};
 use crate::canonical::{
     ChatRequest, Effort, FilePart, FileSource, ImageSource, Message, OutputFormat, Part, Role,
     Tool, ToolChoice,
@@ -41,14 +42,39 @@ const MIN_THINKING_BUDGET: u32 = 1024;
 /// Renders an Anthropic Messages request body; `default_max_tokens` is used when the request
 /// has no limit.
 pub fn render_request(req: &ChatRequest, default_max_tokens: u32) -> Result<Value, WireError> {
+    render_request_with(req, default_max_tokens, CacheMarkers::default())
+}
+
+/// [`render_request`] with the caller's cache breakpoints (from OpenRouter-style markers on an
+/// OpenAI Chat request) as `cache_control` when `markers.parts`: on the system prompt, the last
+/// marked tool and the last block of each marked message, at most four (Anthropic's limit).
+pub fn render_request_with(
+    req: &ChatRequest,
+    default_max_tokens: u32,
+    markers: CacheMarkers,
+) -> Result<Value, WireError> {
+    let none = (None, false, Vec::new());
+    let (marked_tool, marked_system, marked_messages) = if markers.parts {
+        cache::anthropic_breakpoints(&req.cache)
+    } else {
+        none
+    };
     let mut body = Map::new();
     let max_tokens = req.max_tokens.unwrap_or(default_max_tokens);
     body.insert("model".into(), json!(req.model));
     body.insert("max_tokens".into(), json!(max_tokens));
     if let Some(system) = req.merged_system() {
-        body.insert("system".into(), json!(system));
+        let system = if marked_system {
+            json!([{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}])
+        } else {
+            json!(system)
+        };
+        body.insert("system".into(), system);
     }
-    body.insert("messages".into(), render_messages(&req.messages)?);
+    body.insert(
+        "messages".into(),
+        render_messages(&req.messages, &marked_messages)?,
+    );
     let forced_tool = matches!(
         req.tool_choice,
         Some(ToolChoice::Required | ToolChoice::Named(_))
@@ -79,7 +105,11 @@ pub fn render_request(req: &ChatRequest, default_max_tokens: u32) -> Result<Valu
         body.insert("stop_sequences".into(), json!(req.stop));
     }
     if !req.tools.is_empty() {
-        body.insert("tools".into(), req.tools.iter().map(render_tool).collect());
+        let mut tools: Vec<Value> = req.tools.iter().map(render_tool).collect();
+        if let Some(tool) = marked_tool.and_then(|t| tools.get_mut(t)) {
+            cache::mark_block(tool);
+        }
+        body.insert("tools".into(), Value::Array(tools));
         let no_parallel = req.parallel_tool_calls == Some(false);
         if req.tool_choice.is_some() || no_parallel {
             let mut choice =
@@ -97,7 +127,7 @@ pub fn render_request(req: &ChatRequest, default_max_tokens: u32) -> Result<Valu
     Ok(Value::Object(body))
 }
 
-fn render_messages(messages: &[Message]) -> Result<Value, WireError> {
+fn render_messages(messages: &[Message], marked: &[usize]) -> Result<Value, WireError> {
     let mut merged: Vec<(&str, Vec<Value>)> = Vec::new();
     for (i, m) in messages.iter().enumerate() {
         let role = match m.role {
@@ -115,6 +145,11 @@ fn render_messages(messages: &[Message]) -> Result<Value, WireError> {
         }
         if blocks.is_empty() {
             continue;
+        }
+        if marked.contains(&i) {
+            if let Some(last) = blocks.last_mut() {
+                cache::mark_block(last);
+            }
         }
         match merged.last_mut() {
             Some((last, existing)) if *last == role => existing.extend(blocks),

@@ -92,6 +92,7 @@ pub fn parse_request_value(value: &Value) -> Result<ChatRequest, WireError> {
     };
     req.hoist_leading_system();
     req.settle_tool_results();
+    crate::cache::find_in_openai_chat(value, &mut req);
     Ok(req)
 }
 
