@@ -203,7 +203,15 @@ async fn a_translated_openrouter_stream_lands_cache_reads_and_writes_in_the_ledg
             rec.cache_write_tokens
         ),
         (100, 600, 300),
-        "reads and writes in their own columns, each token once, priced at its own rate"
+        "reads and writes in their own columns, each token once"
+    );
+    // The bundled table's OpenRouter row for this model: $3 in, $0.30 read, $3.75 write, $15 out
+    // per million.
+    let reference = 100.0 * 3e-6 + 600.0 * 3e-7 + 300.0 * 3.75e-6 + 7.0 * 1.5e-5;
+    let cost = rec.cost_usd.expect("a priced model");
+    assert!(
+        (cost - reference).abs() < 1e-9,
+        "each counter priced at its own rate: ${cost} vs ${reference}"
     );
 }
 
