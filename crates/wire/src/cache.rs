@@ -27,37 +27,8 @@
 
 use serde_json::{json, Value};
 
+pub use crate::cache_hints::{CacheHints, CacheMarkers};
 use crate::canonical::{ChatRequest, Message, Part, Role};
-
-/// Where a request asked for prompt caching, in neither format.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CacheHints {
-    /// OpenAI's `prompt_cache_key`, as the caller sent it.
-    pub key: Option<String>,
-    /// A breakpoint ends the system prompt.
-    pub system: bool,
-    /// Indexes into [`crate::ChatRequest::tools`] of tools that end a breakpoint.
-    pub tools: Vec<usize>,
-    /// Indexes into [`crate::ChatRequest::messages`] of messages that end a breakpoint.
-    pub messages: Vec<usize>,
-}
-
-impl CacheHints {
-    /// Whether any breakpoint was asked for.
-    pub fn has_breakpoints(&self) -> bool {
-        self.system || !self.tools.is_empty() || !self.messages.is_empty()
-    }
-}
-
-/// What a target backend takes of [`CacheHints`]; the gateway picks it per backend kind (see
-/// the module docs for which kinds get what).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CacheMarkers {
-    /// Breakpoints as `cache_control` on OpenAI Chat content parts and tools (OpenRouter).
-    pub parts: bool,
-    /// The caller's `prompt_cache_key` (OpenAI).
-    pub key: bool,
-}
 
 /// The marker OpenRouter documents for a breakpoint.
 fn ephemeral() -> Value {

@@ -41,7 +41,7 @@
 
 use serde_json::Value;
 
-pub use crate::cache::CacheHints;
+pub use crate::cache_hints::CacheHints;
 pub use crate::options::{Effort, OutputFormat, Reasoning};
 pub use crate::usage::Usage;
 
