@@ -53,7 +53,9 @@ for (const agent of fs.existsSync(raw) ? fs.readdirSync(raw).sort() : []) {
     const kind = `${fx.method} ${endpoint} ${stream} ${w}`;
     if (kinds.has(kind)) continue;
     kinds.add(kind);
-    kept.push({ ...fx, version: versions[agent] ?? fx.version, what: w });
+    // Headers sorted by name: some agents send them in a different order each run.
+    const headers = Object.fromEntries(Object.entries(fx.headers).sort(([a], [b]) => a.localeCompare(b)));
+    kept.push({ ...fx, headers, version: versions[agent] ?? fx.version, what: w });
     if (kept.length === MAX_PER_AGENT) break;
   }
   const dir = path.join(out, agent);
