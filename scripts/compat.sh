@@ -51,6 +51,10 @@ cmd_compat() {
   dir=${SWITCHYARD_COMPAT_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/switchyard/compat/$day}
   export COMPAT_TIMEOUT=${COMPAT_TIMEOUT:-2400}
   mkdir -p "$dir"
+  # One day's install is about 3 GB: an older day's folder in the default place is removed.
+  if [ -z "${SWITCHYARD_COMPAT_DIR:-}" ]; then
+    find "$(dirname "$dir")" -mindepth 1 -maxdepth 1 -type d ! -name "$day" -exec rm -rf {} +
+  fi
   log "the newest published agents and SDKs (npm view, PyPI)"
   timeout 600 node scripts/compat-resolve.mjs "$dir" </dev/null
   compat_npm "$dir/clis"
