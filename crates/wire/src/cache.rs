@@ -28,7 +28,10 @@
 use serde_json::{json, Value};
 
 pub use crate::cache_hints::{CacheHints, CacheMarkers};
-use crate::canonical::{ChatRequest, Message, Part, Role};
+use std::collections::HashMap;
+
+use crate::cache_find::{marked, system_kept, up_to_last_marked, Finder};
+use crate::canonical::ChatRequest;
 
 /// The marker OpenRouter documents for a breakpoint.
 fn ephemeral() -> Value {
@@ -62,63 +65,45 @@ pub(crate) fn mark_block(tool: &mut Value) {
     }
 }
 
-/// Whether an Anthropic block (or tool) asks for a breakpoint.
-pub(crate) fn marked(block: &Value) -> bool {
-    block.get("cache_control").is_some_and(Value::is_object)
-}
-
 /// Fills `req.cache` breakpoints from OpenRouter-style `cache_control` markers in an OpenAI
 /// Chat body (on content parts, and on tools): what apps written for OpenRouter send. Found
-/// after the conversation is built, as for Anthropic (see `anthropic::cache_marks`): a text
-/// part by its text, a `tool` message by its `tool_call_id`, a tool by its name.
+/// as for Anthropic ([`crate::cache_find`]); a `tool` message by its `tool_call_id`, a tool by
+/// its name.
 pub(crate) fn find_in_openai_chat(root: &Value, req: &mut ChatRequest) {
-    let mut cursor = 0;
-    for m in root
-        .get("messages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let Some(Value::Array(parts)) = m.get("content") else {
-            continue;
-        };
-        let Some(last_marked) = parts.iter().rposition(marked) else {
-            continue;
-        };
-        let found = match m.get("role").and_then(Value::as_str) {
+    let messages = root.get("messages").and_then(Value::as_array);
+    let mut finder = Finder::new(&req.messages);
+    for m in messages.into_iter().flatten() {
+        let content = m.get("content");
+        let blocks = up_to_last_marked(content);
+        match m.get("role").and_then(Value::as_str) {
             Some("system" | "developer") => {
-                mark_system_message(parts, req);
-                continue;
+                finder.system_message(system_kept(content), !blocks.is_empty());
             }
-            Some("tool") => m.get("tool_call_id").and_then(|id| {
-                let result = json!({"type": "tool_result", "tool_use_id": id});
-                holder(&req.messages, &result, cursor)
-            }),
-            _ => parts[..=last_marked]
-                .iter()
-                .rev()
-                .find_map(|p| holder(&req.messages, p, cursor)),
-        };
-        if let Some(i) = found {
-            cursor = i;
-            if !req.cache.messages.contains(&i) {
-                req.cache.messages.push(i);
+            Some("tool") if !blocks.is_empty() => {
+                let id = m.get("tool_call_id").cloned().unwrap_or_default();
+                finder.other_message(&[json!({"type": "tool_result", "tool_use_id": id})]);
             }
+            _ => finder.other_message(blocks),
         }
     }
-    req.cache.messages.sort_unstable();
-    for t in root
-        .get("tools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = t.pointer("/function/name").and_then(Value::as_str);
-        if let (true, Some(name)) = (marked(t), name) {
-            if let Some(i) = req.tools.iter().position(|tool| tool.name == name) {
-                req.cache.tools.push(i);
-            }
-        }
+    let (system, found) = finder.finish();
+    req.cache.system |= system;
+    req.cache.messages = found;
+    let tools = root.get("tools").and_then(Value::as_array);
+    let marked_names: Vec<&str> = (tools.into_iter().flatten())
+        .filter(|t| marked(t))
+        .filter_map(|t| t.pointer("/function/name").and_then(Value::as_str))
+        .collect();
+    if !marked_names.is_empty() {
+        let by_name: HashMap<&str, usize> = (req.tools.iter().enumerate())
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect();
+        let mut marked_tools: Vec<usize> = (marked_names.iter())
+            .filter_map(|n| by_name.get(n).copied())
+            .collect();
+        marked_tools.sort_unstable();
+        marked_tools.dedup();
+        req.cache.tools = marked_tools;
     }
 }
 
@@ -134,54 +119,6 @@ pub(crate) fn anthropic_breakpoints(hints: &CacheHints) -> (Option<usize>, bool,
     let room = ANTHROPIC_MAX_BREAKPOINTS.saturating_sub(used);
     let skip = hints.messages.len().saturating_sub(room);
     (tool, hints.system, hints.messages[skip..].to_vec())
-}
-
-/// A marked `system`-role message: the system prompt when it was hoisted into it, else the
-/// [`Role::System`] message holding its text.
-pub(crate) fn mark_system_message(blocks: &[Value], req: &mut ChatRequest) {
-    let Some(text) = blocks
-        .iter()
-        .find_map(|b| b.get("text").and_then(Value::as_str))
-    else {
-        return;
-    };
-    let in_place = req
-        .messages
-        .iter()
-        .position(|m| m.role == Role::System && m.joined_text().contains(text));
-    match in_place {
-        Some(i) if !req.cache.messages.contains(&i) => req.cache.messages.push(i),
-        Some(_) => {}
-        None => req.cache.system = true,
-    }
-}
-
-/// The index of the canonical message holding `block`, searched from `cursor` on first (the
-/// conversation keeps its order), then from the start (settling may move tool results up).
-pub(crate) fn holder(messages: &[Message], block: &Value, cursor: usize) -> Option<usize> {
-    let text = |key: &str| block.get(key).and_then(Value::as_str);
-    let wanted: Box<dyn Fn(&Part) -> bool> = match block.get("type").and_then(Value::as_str)? {
-        "text" => {
-            let t = text("text")?;
-            Box::new(move |p| matches!(p, Part::Text(x) if x == t))
-        }
-        "tool_result" => {
-            let id = text("tool_use_id")?;
-            Box::new(move |p| matches!(p, Part::ToolResult { call_id, .. } if call_id == id))
-        }
-        "tool_use" => {
-            let id = text("id")?;
-            Box::new(move |p| matches!(p, Part::ToolCall { id: x, .. } if x == id))
-        }
-        _ => return None,
-    };
-    let holds = |m: &Message| m.content.iter().any(&wanted);
-    let after = messages.get(cursor..).unwrap_or_default();
-    after
-        .iter()
-        .position(holds)
-        .map(|i| cursor + i)
-        .or_else(|| messages.iter().position(holds))
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@ pub struct CacheHints {
     pub key: Option<String>,
     /// A breakpoint ends the system prompt.
     pub system: bool,
-    /// Indexes into [`crate::ChatRequest::tools`] of tools that end a breakpoint.
+    /// Indexes into [`crate::ChatRequest::tools`] of tools that end a breakpoint, ascending.
     pub tools: Vec<usize>,
-    /// Indexes into [`crate::ChatRequest::messages`] of messages that end a breakpoint.
+    /// Indexes into [`crate::ChatRequest::messages`] of messages that end a breakpoint,
+    /// ascending, each once (renderers binary-search it).
     pub messages: Vec<usize>,
 }
 

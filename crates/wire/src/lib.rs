@@ -20,6 +20,7 @@
 pub mod answer_usage;
 pub mod anthropic;
 pub mod cache;
+mod cache_find;
 mod cache_hints;
 pub mod canonical;
 pub mod collect;

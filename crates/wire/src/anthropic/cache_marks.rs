@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::cache::{holder, mark_system_message, marked};
+use crate::cache_find::{marked, system_kept, up_to_last_marked, Finder};
 use crate::canonical::ChatRequest;
 use crate::json::Obj;
 
@@ -19,42 +19,26 @@ pub(super) fn find(root: &Obj<'_>, req: &mut ChatRequest) {
     if let Some(Value::Array(blocks)) = root.get("system") {
         req.cache.system |= blocks.iter().any(marked);
     }
-    let mut cursor = 0;
-    for m in root
-        .get("messages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let Some(Value::Array(blocks)) = m.get("content") else {
-            continue;
-        };
-        let Some(last_marked) = blocks.iter().rposition(marked) else {
-            continue;
-        };
+    let messages = root.get("messages").and_then(Value::as_array);
+    let mut finder = Finder::new(&req.messages);
+    for m in messages.into_iter().flatten() {
+        let content = m.get("content");
+        let blocks = up_to_last_marked(content);
         if m.get("role").and_then(Value::as_str) == Some("system") {
-            mark_system_message(blocks, req);
-            continue;
-        }
-        // The marked block, else the blocks before it (the marker covers them too).
-        let found = blocks[..=last_marked]
-            .iter()
-            .rev()
-            .find_map(|b| holder(&req.messages, b, cursor));
-        if let Some(i) = found {
-            cursor = i;
-            if !req.cache.messages.contains(&i) {
-                req.cache.messages.push(i);
-            }
+            finder.system_message(system_kept(content), !blocks.is_empty());
+        } else {
+            finder.other_message(blocks);
         }
     }
+    let (system, mut found) = finder.finish();
+    req.cache.system |= system;
     if root.get("cache_control").is_some_and(Value::is_object) && !req.messages.is_empty() {
         let last = req.messages.len() - 1;
-        if !req.cache.messages.contains(&last) {
-            req.cache.messages.push(last);
+        if found.last() != Some(&last) {
+            found.push(last);
         }
     }
-    req.cache.messages.sort_unstable();
+    req.cache.messages = found;
 }
 
 #[cfg(test)]
@@ -120,6 +104,65 @@ mod tests {
         assert!(
             !body.to_string().contains("cache_control"),
             "a strict host answers unknown fields with 400: {body}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod attack_tests {
+    use serde_json::{json, Value};
+    use std::time::{Duration, Instant};
+
+    /// Turns whose marked blocks the canonical conversation reorders (a user's text before the
+    /// tool result it answers: settling moves the result first) and marked system messages
+    /// between them: every lookup that searched the whole conversation again made one request
+    /// cost the square of its length.
+    fn reordered_turns(n: usize) -> Value {
+        let mark = json!({"type": "ephemeral"});
+        let mut messages = Vec::new();
+        for i in 0..n {
+            let id = format!("t{i}");
+            messages.push(json!({"role": "assistant", "content": [
+                {"type": "tool_use", "id": id, "name": "f", "input": {}}]}));
+            messages.push(json!({"role": "user", "content": [
+                {"type": "text", "text": format!("q{i}"), "cache_control": mark}]}));
+            messages.push(json!({"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": id, "content": "r", "cache_control": mark}]}));
+            messages.push(json!({"role": "system", "content": [
+                {"type": "text", "text": format!("s{i}"), "cache_control": mark}]}));
+        }
+        messages.push(json!({"role": "user", "content": "end"}));
+        json!({"model": "c", "max_tokens": 5, "tools": [{"name": "f", "input_schema": {}}],
+            "messages": messages})
+    }
+
+    #[test]
+    fn a_conversation_of_reordered_marked_blocks_is_read_in_time_linear_in_its_length() {
+        let body = reordered_turns(10_000);
+        let started = Instant::now();
+        let req = super::super::parse_request_value(&body).unwrap();
+        let took = started.elapsed();
+        // Measured in a debug build: 0.6 s read, 0.3 s rendered; with a rescan per marker, 41 s
+        // and 7.8 s. The bounds sit between, generously.
+        assert!(
+            took < Duration::from_secs(10),
+            "40,000 marked messages took {took:?}: a lookup must not rescan the conversation"
+        );
+        assert!(
+            req.cache.messages.len() >= 20_000,
+            "every marked message still found: {}",
+            req.cache.messages.len()
+        );
+        let started = Instant::now();
+        let markers = crate::CacheMarkers {
+            parts: true,
+            key: false,
+        };
+        crate::openai::render_request_with(&req, true, markers).unwrap();
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(4),
+            "rendering them for OpenRouter took {took:?}: one lookup per message, not a scan"
         );
     }
 }

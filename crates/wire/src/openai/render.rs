@@ -51,7 +51,7 @@ pub fn render_request_with(
         render_message(m, &index("messages", i), &mut messages)?;
         // A breakpoint ends the message: its last rendered message (of several tool results,
         // the last one) carries the marker.
-        if markers.parts && messages.len() > first && req.cache.messages.contains(&i) {
+        if markers.parts && messages.len() > first && req.cache.messages.binary_search(&i).is_ok() {
             if let Some(last) = messages.last_mut() {
                 cache::mark_message(last);
             }
@@ -61,7 +61,7 @@ pub fn render_request_with(
     if let (true, Some(Value::Array(list))) = (markers.parts, tools.as_mut()) {
         for &t in &req.cache.tools {
             if let Some(tool) = list.get_mut(t) {
-                cache::mark_tool(tool);
+                cache::mark_block(tool);
             }
         }
     }
