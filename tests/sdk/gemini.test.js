@@ -92,6 +92,18 @@ describe("Gemini native API (@google/genai) on every backend format", () => {
     assert.ok(names.includes("models/demo-chat"), names.join(","));
   });
 
+  it("models.get and models.list with the v1 API version (@google/genai 3's default)", async () => {
+    const v1 = new GoogleGenAI({
+      apiKey: suite.stack.gw.token,
+      httpOptions: { baseUrl: suite.stack.gw.origin, apiVersion: "v1" },
+    });
+    const m = await v1.models.get({ model: "gemini-2.5-flash" });
+    assert.equal(m.name, "models/gemini-2.5-flash", "GET /v1/models/{id} with x-goog-api-key answers Gemini's Model");
+    const names = [];
+    for await (const model of await v1.models.list()) names.push(model.name);
+    assert.ok(names.includes("models/demo-chat"), `Gemini's list on /v1/models: ${names.join(",")}`);
+  });
+
   it("the key also works as ?key= (raw fetch)", async () => {
     const url = `${suite.stack.gw.origin}/v1beta/models/demo-chat:generateContent?key=${suite.stack.gw.token}`;
     const res = await fetch(url, {

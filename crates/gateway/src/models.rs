@@ -1,5 +1,5 @@
 //! What the gateway serves, as model lists in each API's shape — `GET /v1/models` and
-//! `/v1/models/{id}` (OpenAI, or Anthropic for Anthropic clients), `GET /v1beta/models` and
+//! `/v1/models/{id}` (OpenAI, or Anthropic or Gemini for those clients), `GET /v1beta/models` and
 //! `/v1beta/models/{model}` (Gemini) — and what a candidate's model can take ([`caps`]).
 //!
 //! The lists hold the user's route names and each enabled backend's default model: the names a
@@ -100,7 +100,12 @@ fn gemini_model(id: &str, limit: Option<u64>) -> Value {
 /// `GET /v1/models`: routes and the default model of each enabled backend.
 pub async fn list(State(state): State<Arc<GatewayState>>, headers: HeaderMap) -> Response {
     let ids = ids(&state);
-    if Shape::of("/v1/models", &headers) == Shape::Anthropic {
+    let shape = Shape::of("/v1/models", &headers);
+    if shape == Shape::Gemini {
+        // `@google/genai` 3 asks `/v1/models` (its default API version is `v1`).
+        return gemini_models(&ids);
+    }
+    if shape == Shape::Anthropic {
         let data: Vec<Value> = ids.iter().map(|(id, ..)| anthropic_model(id)).collect();
         let first = ids.first().map(|i| &i.0);
         let last = ids.last().map(|i| &i.0);
@@ -135,6 +140,9 @@ pub async fn get(
     let shape = Shape::of("/v1/models", &headers);
     match find(&state, &id) {
         Some((id, _, _)) if shape == Shape::Anthropic => Json(anthropic_model(&id)).into_response(),
+        Some((id, _, limit)) if shape == Shape::Gemini => {
+            Json(gemini_model(&id, limit)).into_response()
+        }
         Some((id, owner, _)) => Json(openai_model(&id, &owner)).into_response(),
         None => unknown(shape, &id),
     }
@@ -142,7 +150,11 @@ pub async fn get(
 
 /// `GET /v1beta/models`: Gemini's list.
 pub async fn gemini_list(State(state): State<Arc<GatewayState>>) -> Response {
-    let models: Vec<Value> = ids(&state)
+    gemini_models(&ids(&state))
+}
+
+fn gemini_models(ids: &[(String, String, Option<u64>)]) -> Response {
+    let models: Vec<Value> = ids
         .iter()
         .map(|(id, _, limit)| gemini_model(id, *limit))
         .collect();
