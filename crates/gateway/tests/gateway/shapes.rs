@@ -224,21 +224,40 @@ async fn gemini_callers_may_send_the_token_as_a_key_parameter_and_get_arrays_wit
 #[tokio::test]
 async fn model_lists_answer_in_each_shape() {
     let (_mock, h) = all_formats().await;
+    // Each client's own credential header says whose shape it reads.
+    let openai = |path: &str| {
+        client()
+            .get(format!("{}{path}", h.base))
+            .bearer_auth(TOKEN)
+            .send()
+    };
     let get = |path: &str| {
         client()
             .get(format!("{}{path}", h.base))
             .header("x-goog-api-key", TOKEN)
-            .bearer_auth(TOKEN)
             .send()
     };
-    let one: Value = get("/v1/models/gpt-4.1")
+    let one: Value = openai("/v1/models/gpt-4.1")
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(one["id"], "gpt-4.1");
-    assert_eq!(get("/v1/models/nope").await.unwrap().status(), 404);
+    assert_eq!(openai("/v1/models/nope").await.unwrap().status(), 404);
+    // `@google/genai` 3 asks the v1 paths: a Gemini client gets Gemini's shape there too.
+    let v1: Value = get("/v1/models/gpt-4.1")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v1["name"], "models/gpt-4.1", "Gemini's Model on /v1: {v1}");
+    let v1_list: Value = get("/v1/models").await.unwrap().json().await.unwrap();
+    assert!(
+        v1_list["models"].as_array().is_some_and(|m| !m.is_empty()),
+        "Gemini's list on /v1/models: {v1_list}"
+    );
     let list: Value = get("/v1beta/models").await.unwrap().json().await.unwrap();
     assert!(list["models"]
         .as_array()
