@@ -253,6 +253,13 @@ async fn read_body(
             ));
         }
     }
+    // Unknown codings are refused before a byte of the body is read.
+    let codings = crate::encoding::codings(headers).map_err(|name| {
+        let msg = format!(
+            "Content-Encoding `{name}` is not supported: send the body as identity, gzip, deflate, br or zstd."
+        );
+        error(shape, Refused::UnsupportedMediaType, &msg)
+    })?;
     let limit = state.config.body_limit;
     let too_large = || {
         let msg = format!(
@@ -289,7 +296,26 @@ async fn read_body(
             return Err(error(shape, Refused::TooSlow, &msg));
         }
     };
-    Ok(bytes)
+    if codings.is_empty() {
+        return Ok(bytes);
+    }
+    // The cap applies again to the decoded bytes (streamed, stopped one byte past it), off the
+    // async threads: a bomb costs at most `limit + 1` bytes per coding.
+    let decoded =
+        tokio::task::spawn_blocking(move || crate::encoding::decode(bytes, &codings, limit)).await;
+    match decoded {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(crate::encoding::DecodeError::TooLarge)) => Err(too_large()),
+        Ok(Err(crate::encoding::DecodeError::Corrupt(name))) => {
+            let msg = format!("The request body is not valid {name} data.");
+            Err(error(shape, ErrorClass::BadRequest, &msg))
+        }
+        Err(_) => Err(error(
+            shape,
+            ErrorClass::BadRequest,
+            "The request body could not be decoded.",
+        )),
+    }
 }
 
 /// Whether reading a body failed because it went over the size limit.

@@ -15,6 +15,7 @@ mod count;
 mod deps;
 mod egress;
 mod embeddings;
+mod encoding;
 mod exhausted;
 mod forward;
 mod generate;

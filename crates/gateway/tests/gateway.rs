@@ -22,6 +22,8 @@ mod cost_fixtures_stream;
 mod counting;
 #[path = "gateway/egress.rs"]
 mod egress;
+#[path = "gateway/encodings.rs"]
+mod encodings;
 #[path = "gateway/faults.rs"]
 mod faults;
 #[path = "gateway/gemini.rs"]
