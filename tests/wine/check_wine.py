@@ -39,7 +39,7 @@ import time
 import urllib.request
 
 from harness import (BIN, CANARY, DATA, DATA_WIN, MOCK, PREFIX, PROFILE, WINE_RUN, env_for, files_holding,
-                     free_port, reg, run, serve_cli, start, start_wine, wineserver)
+                     free_port, gateway, reg, run, serve_cli, start, start_wine, wineserver)
 import files
 
 
