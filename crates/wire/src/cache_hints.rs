@@ -17,6 +17,16 @@ pub struct CacheHints {
     pub messages: Vec<usize>,
 }
 
+impl CacheHints {
+    /// The caller's `prompt_cache_key` as a target that takes it (`markers.key`) is given it.
+    pub fn key_for(&self, markers: CacheMarkers) -> Option<serde_json::Value> {
+        self.key
+            .clone()
+            .filter(|_| markers.key)
+            .map(serde_json::Value::String)
+    }
+}
+
 /// What a target backend takes of [`CacheHints`]; the gateway picks it per backend kind (see
 /// [`crate::cache`] for which kinds get what).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

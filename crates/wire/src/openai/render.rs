@@ -96,14 +96,7 @@ pub fn render_request_with(
     );
     put("response_format", req.format.as_ref().map(render_format));
     put("user", crate::openai::end_user(req.user.as_ref()));
-    put(
-        "prompt_cache_key",
-        req.cache
-            .key
-            .clone()
-            .filter(|_| markers.key)
-            .map(Value::String),
-    );
+    put("prompt_cache_key", req.cache.key_for(markers));
     put("stream", Some(Value::Bool(req.stream)));
     put(
         "stream_options",

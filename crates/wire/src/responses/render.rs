@@ -84,14 +84,7 @@ pub fn render_request_with(req: &ChatRequest, markers: CacheMarkers) -> Result<V
             .map(|f| json!({"format": render_format(f)})),
     );
     put("user", crate::openai::end_user(req.user.as_ref()));
-    put(
-        "prompt_cache_key",
-        req.cache
-            .key
-            .clone()
-            .filter(|_| markers.key)
-            .map(Value::String),
-    );
+    put("prompt_cache_key", req.cache.key_for(markers));
     put("store", Some(json!(false)));
     put("stream", Some(json!(req.stream)));
     Ok(Value::Object(body))
