@@ -7,7 +7,8 @@
 //!   refused as too large;
 //! - a list (`gzip, br`) names codings in the order they were applied, so they are undone in
 //!   reverse order (RFC 9110 §8.4); `identity` entries are skipped;
-//! - an unknown coding is named back to the caller (the gateway answers 415), never guessed;
+//! - an unknown coding, or a list of more than [`MAX_CODINGS`], is named back to the caller (the
+//!   gateway answers 415), never guessed;
 //! - a body without `Content-Encoding` (or only `identity`) is not touched: no copy on the hot path.
 //!   The decoded body goes upstream uncompressed (the gateway sends JSON it builds itself and
 //!   never forwards the inbound `Content-Encoding`).
@@ -20,6 +21,10 @@ use bytes::Bytes;
 /// The largest zstd window the gateway accepts (16 MiB): a frame asking for more memory is
 /// refused as malformed rather than allocated.
 const ZSTD_WINDOW_LOG_MAX: u32 = 24;
+
+/// The most codings one body may list. Each stage is capped, but a header of a thousand
+/// `gzip`s over a body nested as deep would make one request decode the cap a thousand times.
+const MAX_CODINGS: usize = 4;
 
 /// One content coding the gateway can undo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +61,10 @@ pub(crate) fn codings(headers: &HeaderMap) -> Result<Vec<Coding>, String> {
                 "zstd" => Coding::Zstd,
                 _ => return Err(name.chars().take(64).collect()),
             };
+            if out.len() == MAX_CODINGS {
+                let shown: String = text.chars().take(40).collect();
+                return Err(format!("{shown}… (more than {MAX_CODINGS} codings)"));
+            }
             out.push(coding);
         }
     }

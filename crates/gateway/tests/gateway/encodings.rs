@@ -118,6 +118,31 @@ async fn an_unknown_coding_is_a_415_that_names_it() {
 }
 
 #[tokio::test]
+async fn a_list_of_more_than_four_codings_is_a_415_before_any_decoding() {
+    let (_m, h) = start_demo().await;
+    let plain = serde_json::to_vec(&openai_chat("demo-chat", false)).unwrap();
+    let nested = (0..5).fold(plain, |body, _| gzip(&body));
+    let resp = post_encoded(
+        &h,
+        "/v1/chat/completions",
+        "gzip, gzip, gzip, gzip, gzip",
+        nested,
+    )
+    .await;
+    assert_eq!(
+        resp.status(),
+        415,
+        "a deep list would make one request decode the cap once per coding"
+    );
+    let v: serde_json::Value = resp.json().await.unwrap();
+    let msg = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("more than 4 codings"),
+        "the refusal says why: {msg}"
+    );
+}
+
+#[tokio::test]
 async fn corrupt_compressed_bytes_are_a_400_naming_the_coding() {
     let (_m, h) = start_demo().await;
     let resp = post_encoded(&h, "/v1/messages", "zstd", b"not zstd at all".to_vec()).await;
