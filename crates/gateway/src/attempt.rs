@@ -8,7 +8,7 @@ use crate::log::RequestLog;
 use crate::reply::Wire;
 use crate::resolve::Candidate;
 use crate::GatewayState;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -24,6 +24,8 @@ pub enum Outcome {
     Retry(&'static str, Option<Duration>),
     /// The caller's own error (other 4xx), returned as is.
     Final(Response),
+    /// An Anthropic-format backend refused these `anthropic-beta` flags: send it again without.
+    DropBetas(Vec<String>),
 }
 
 /// What the attempt was.
@@ -38,6 +40,8 @@ pub struct Sent<'a> {
     pub deadline: tokio::time::Instant,
     /// Takes the key this attempt used out of whatever the provider answers.
     pub scrub: Option<crate::scrub::Scrub>,
+    /// The `anthropic-beta` it went out with, when a refusal of it may still be retried.
+    pub betas: Option<&'a HeaderValue>,
 }
 
 #[allow(clippy::manual_async_fn)] // not an `async fn`: see the comment in its body
@@ -64,6 +68,7 @@ pub fn classify<'a>(
             slot,
             deadline,
             scrub,
+            betas,
         } = sent;
         let t = &cand.target;
         let took = started.elapsed();
@@ -105,6 +110,19 @@ pub fn classify<'a>(
             _ => Some(ErrorClass::ClientError),
         };
         log.attempt(t, &cand.model, key_label, Some(status), class, took);
+        // A flag the backend refuses: dropped and sent again (once); any other 400 as is.
+        if let (400, Wire::Anthropic, Some(sent)) = (status, out, betas) {
+            let backend = (t.id.as_str(), t.name.as_str());
+            let read = crate::betas::read_400(resp, sent, &state.betas, backend);
+            let bytes = match tokio::time::timeout_at(deadline, read).await {
+                Ok(Ok(crate::betas::Read400::Refused(flags))) => return Outcome::DropBetas(flags),
+                Ok(Ok(crate::betas::Read400::Other(bytes))) => bytes,
+                _ => return Outcome::Retry("provider answer broke off", None),
+            };
+            let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
+            let answered = crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
+            return Outcome::Final(crate::respond::answer(400, bytes, inbound, answered));
+        }
         match status {
             200..=299 => {
                 let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);

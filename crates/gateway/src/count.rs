@@ -185,7 +185,8 @@ async fn ask(
         })?),
         None => None,
     };
-    let hdrs = headers(shape, key.as_ref(), &url, inbound_headers, false)?;
+    let mut hdrs = headers(shape, key.as_ref(), &url, inbound_headers, false)?;
+    state.betas.filter(&t.id, &mut hdrs);
     // Parsed once (per thread and address), as for model calls.
     let to = crate::outbound::parse_cached(&url).map_err(|_| "its address is not a valid URL")?;
     let request = state.http().post(&to, hdrs, body.into());

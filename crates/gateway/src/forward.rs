@@ -218,6 +218,7 @@ impl Attempt<'_> {
                 Skip::Refused(why, field.filter(|_| u.callers_field))
             })?;
         let mut last = "no usable key".to_string();
+        let mut betas_dropped = false;
         for key in keys {
             if let Some(k) = key {
                 if !state.health.usable(&k.id, state.clock.now()) {
@@ -245,8 +246,9 @@ impl Attempt<'_> {
                 },
                 None => None,
             };
-            let hdrs =
+            let mut hdrs =
                 upstream::headers(out, secret.as_ref(), &address, self.headers, inbound.stream)?;
+            state.betas.filter(&t.id, &mut hdrs);
             let scrub = crate::scrub::Scrub::of(secret.as_ref());
             // Parsed once per thread and address: the client choice and every retry use it.
             let Ok(to) = crate::outbound::parse_cached(&address) else {
@@ -299,6 +301,7 @@ impl Attempt<'_> {
                     slot,
                     deadline: self.deadline,
                     scrub: scrub.clone(),
+                    betas: crate::betas::retriable(&hdrs, betas_dropped),
                 };
                 let outcome = classify(state, inbound, log, answer, sent).await;
                 self.report(key, key_permit, permit, &outcome, started.elapsed());
@@ -307,6 +310,10 @@ impl Attempt<'_> {
                     Outcome::NextKey(why) => {
                         last = why.to_string();
                         break;
+                    }
+                    Outcome::DropBetas(flags) => {
+                        crate::betas::without(&mut hdrs, &flags);
+                        betas_dropped = true;
                     }
                     Outcome::Retry(why, wait) => {
                         last = why.to_string();
@@ -363,7 +370,10 @@ impl Attempt<'_> {
         let (state, id) = (self.state, &self.cand.target.id);
         let now = state.clock.now();
         let (backend_ok, key_ok) = match outcome {
-            Outcome::Served(_) | Outcome::Final(_) => (Some(true), Some(true)),
+            // A refused flag is an answer: the backend and the key are fine.
+            Outcome::Served(_) | Outcome::Final(_) | Outcome::DropBetas(_) => {
+                (Some(true), Some(true))
+            }
             Outcome::NextKey(_) => (None, Some(false)),
             Outcome::Retry(..) => (Some(false), None),
         };

@@ -7,6 +7,7 @@
 
 mod answer;
 mod attempt;
+mod betas;
 mod caching;
 mod capture;
 mod clock;
@@ -108,6 +109,8 @@ pub struct GatewayState {
     pub in_flight: Arc<std::sync::atomic::AtomicI64>,
     /// This gateway's key: proves at [`presence::IDENTITY_PATH`] whose gateway it is.
     pub identity: presence::Identity,
+    /// The `anthropic-beta` flags each backend refused (see `betas`).
+    betas: betas::BetaMemory,
 }
 
 impl GatewayState {
@@ -195,6 +198,7 @@ impl Gateway {
             spend: Arc::new(Spend::default()),
             in_flight: Arc::default(),
             identity: presence::Identity::random(),
+            betas: betas::BetaMemory::default(),
         });
         let app = routes::router(Arc::clone(&state), deps.extra_routes);
         let limits = state.config.connections;
@@ -268,6 +272,11 @@ impl Gateway {
     /// Live breaker, cool-down and latency state of backends and keys.
     pub fn health(&self) -> Arc<Health> {
         Arc::clone(&self.state.health)
+    }
+
+    /// The `anthropic-beta` flags the backend `backend_id` refused and is no longer sent.
+    pub fn refused_betas(&self, backend_id: &str) -> Vec<String> {
+        self.state.betas.refused(backend_id)
     }
 
     /// A cheap handle to the running gateway's switches, for the app's feature services (the

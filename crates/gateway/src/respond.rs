@@ -21,7 +21,7 @@ use switchyard_wire::{answer_usage, anthropic, gemini, openai, responses, WireEr
 pub use crate::stream::{streaming, Timing};
 
 /// Largest buffered answer read from a provider.
-const MAX_ANSWER: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_ANSWER: usize = 64 * 1024 * 1024;
 
 /// Reads a whole answer and replies in the caller's format. Only the read is awaited, and the
 /// arguments are not copied into a second slot of the future's state (as an `async fn`'s are,

@@ -85,8 +85,10 @@ pub fn headers(
             .cloned()
             .unwrap_or(HeaderValue::from_static(ANTHROPIC_VERSION));
         h.insert("anthropic-version", version);
-        if let Some(beta) = inbound_headers.get("anthropic-beta") {
-            h.insert("anthropic-beta", beta.clone());
+        // Only Anthropic's format knows the header (never sent on a translated path); the
+        // flags a backend refused are taken out by the caller (`betas::BetaMemory::filter`).
+        if let Some(beta) = crate::betas::inbound(inbound_headers) {
+            h.insert(crate::betas::ANTHROPIC_BETA, beta);
         }
     }
     if let Some(key) = key {

@@ -8,6 +8,8 @@ mod agent_fixtures;
 mod bad_input;
 #[path = "gateway/basics.rs"]
 mod basics;
+#[path = "gateway/betas.rs"]
+mod betas;
 #[path = "gateway/bodies.rs"]
 mod bodies;
 #[path = "gateway/cache.rs"]

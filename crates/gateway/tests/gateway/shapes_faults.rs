@@ -232,7 +232,7 @@ async fn malformed_bodies_are_refused_before_any_backend_is_asked() {
 
 /// Log lines written while the test's subscriber is active.
 #[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl std::io::Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -246,7 +246,7 @@ impl std::io::Write for Captured {
 
 /// A TRACE subscriber for the whole test binary, installed once, writing into a buffer (a
 /// thread-local one misses events whose callsites other tests' threads registered first).
-fn trace_logs() -> &'static Captured {
+pub fn trace_logs() -> &'static Captured {
     static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
     LOGS.get_or_init(|| {
         let logs = Captured::default();
