@@ -124,6 +124,8 @@ mod updates;
 mod usage;
 #[path = "app/usage_bounds.rs"]
 mod usage_bounds;
+#[path = "app/usage_packed.rs"]
+mod usage_packed;
 
 use std::path::Path;
 use std::sync::Arc;

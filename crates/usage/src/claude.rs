@@ -38,6 +38,15 @@ struct Usage {
     cache_read_input_tokens: u64,
     cache_creation_input_tokens: u64,
     cache_creation: Option<CacheCreation>,
+    /// Since 2.1.3xx (the `thinking-token-count` beta): how many of `output_tokens` were
+    /// thinking.
+    output_tokens_details: Option<OutputDetails>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OutputDetails {
+    thinking_tokens: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,7 +86,13 @@ const USAGE: Spec = Spec {
         ("cache_read_input_tokens", Keep::Raw),
         ("cache_creation_input_tokens", Keep::Raw),
         ("cache_creation", Keep::Object(&CACHE_CREATION)),
+        ("output_tokens_details", Keep::Object(&OUTPUT_DETAILS)),
     ],
+    positions: None,
+    utf8: false,
+};
+const OUTPUT_DETAILS: Spec = Spec {
+    fields: &[("thinking_tokens", Keep::Raw)],
     positions: None,
     utf8: false,
 };
@@ -136,6 +151,7 @@ fn parsed(bytes: &[u8]) -> Result<Option<Record>, Skip> {
         ),
         _ => (0, u.cache_creation_input_tokens),
     };
+    let thinking = u.output_tokens_details.map_or(0, |d| d.thinking_tokens);
     let key = match &l.request_id {
         Some(r) => format!("claude-code:{id}:{r}"),
         None => format!("claude-code:{id}"),
@@ -155,7 +171,7 @@ fn parsed(bytes: &[u8]) -> Result<Option<Record>, Skip> {
         cache_read_tokens: u.cache_read_input_tokens,
         cache_write_5m_tokens: w5m,
         cache_write_1h_tokens: w1h,
-        reasoning_tokens: 0,
+        reasoning_tokens: thinking.min(u.output_tokens),
     }))
 }
 
@@ -185,6 +201,22 @@ pub(crate) mod tests {
             (r.cache_write_5m_tokens, r.cache_write_1h_tokens),
             (150, 50)
         );
+    }
+
+    /// Claude Code 2.1.332 says how much of the output was thinking; it was read as none.
+    #[test]
+    fn thinking_tokens_are_the_records_reasoning_held_or_streamed() {
+        let with = LINE.replace(
+            r#""output_tokens":42,"#,
+            r#""output_tokens":42,"output_tokens_details":{"thinking_tokens":30},"#,
+        );
+        let held = line(with.as_bytes()).unwrap().unwrap();
+        assert_eq!((held.output_tokens, held.reasoning_tokens), (42, 30));
+        let mut r = std::io::Cursor::new(with.as_bytes());
+        assert_eq!(line_from(&mut r).unwrap().unwrap(), held);
+        let absurd = with.replace(r#""thinking_tokens":30"#, r#""thinking_tokens":99"#);
+        let capped = line(absurd.as_bytes()).unwrap().unwrap();
+        assert_eq!(capped.reasoning_tokens, 42, "never more than the output");
     }
 
     #[test]

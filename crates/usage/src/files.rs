@@ -1,4 +1,4 @@
-//! Finding the `.jsonl` files under a tool's folder: recursive, following symbolic links but
+//! Finding the `.jsonl` files (or others, by their names' endings) under a tool's folder: recursive, following symbolic links but
 //! never into a folder already visited (a link loop is reported once, not followed forever),
 //! and never deeper than [`MAX_DEPTH`].
 
@@ -15,19 +15,32 @@ pub(crate) struct Found {
 }
 
 pub(crate) fn jsonl_under(root: &Path) -> Found {
-    files_under(root, "jsonl")
+    files_under(root, &["jsonl"])
 }
 
-/// The files named `*.EXT` under `root`, walked as [`jsonl_under`] walks.
-pub(crate) fn files_under(root: &Path, ext: &str) -> Found {
+/// The files named `*.EXT` for any EXT of `exts` (`"jsonl.zst"` too) under `root`, walked as
+/// [`jsonl_under`] walks.
+pub(crate) fn files_under(root: &Path, exts: &[&str]) -> Found {
     let mut found = Found::default();
     let mut seen = HashSet::new();
-    walk(root, ext, 0, &mut seen, &mut found);
+    walk(root, exts, 0, &mut seen, &mut found);
     found.files.sort();
     found
 }
 
-fn walk(dir: &Path, ext: &str, depth: usize, seen: &mut HashSet<PathBuf>, found: &mut Found) {
+/// Whether the file's name is `<something>.EXT` for an EXT of `exts`.
+fn named(path: &Path, exts: &[&str]) -> bool {
+    let Some(name) = path.file_name().map(|n| n.as_encoded_bytes()) else {
+        return false;
+    };
+    exts.iter().any(|ext| {
+        name.len() > ext.len() + 1
+            && name.ends_with(ext.as_bytes())
+            && name[name.len() - ext.len() - 1] == b'.'
+    })
+}
+
+fn walk(dir: &Path, exts: &[&str], depth: usize, seen: &mut HashSet<PathBuf>, found: &mut Found) {
     let Ok(real) = std::fs::canonicalize(dir) else {
         return; // absent (the tool is not installed) or gone meanwhile
     };
@@ -59,8 +72,8 @@ fn walk(dir: &Path, ext: &str, depth: usize, seen: &mut HashSet<PathBuf>, found:
             continue;
         };
         if meta.is_dir() {
-            walk(&path, ext, depth + 1, seen, found);
-        } else if meta.is_file() && path.extension().is_some_and(|e| e == ext) {
+            walk(&path, exts, depth + 1, seen, found);
+        } else if meta.is_file() && named(&path, exts) {
             found.files.push(path);
         }
     }
@@ -90,5 +103,20 @@ mod tests {
         assert_eq!(f.refused.len(), 1);
         assert!(f.refused[0].1.contains("loop"));
         assert!(jsonl_under(&d.path().join("absent")).files.is_empty());
+    }
+
+    #[test]
+    fn a_compound_ending_matches_whole_names_only() {
+        let p = |n: &str| Path::new("/r").join(n);
+        let both = ["jsonl", "jsonl.zst"];
+        assert!(named(&p("rollout-1.jsonl"), &both));
+        assert!(named(&p("rollout-1.jsonl.zst"), &both));
+        assert!(!named(&p("rollout-1.zst"), &both), "only `.jsonl.zst`");
+        assert!(
+            !named(&p("rollout-1.xjsonl"), &both),
+            "the ending after a dot"
+        );
+        assert!(!named(&p(".jsonl"), &both), "a name, then the ending");
+        assert!(!named(&p("rollout-1.jsonl.zst"), &["jsonl"]));
     }
 }

@@ -4,7 +4,8 @@ use crate::agents::{self, droid};
 pub use crate::sink::{Cursor, Sink};
 use crate::skip::Skip;
 use crate::tail::{read_lines, stamp, Line, Stamp, IN_MEMORY};
-use crate::{bound, claude, codex, files, gemini, opencode, PlanWindow, Record, Sources, Tool};
+use crate::{bound, claude, codex, files, gemini, opencode, packed};
+use crate::{PlanWindow, Record, Sources, Tool};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -50,16 +51,28 @@ pub(crate) fn bounded(found: Result<Option<Record>, Skip>) -> Result<Option<Reco
 
 /// Reads what is new in every source; `cursors` by path, as the sink kept them.
 pub fn import(sources: &Sources, cursors: &HashMap<String, Cursor>, sink: &mut dyn Sink) -> Report {
-    import_holding(sources, cursors, sink, IN_MEMORY)
+    let bounds = Bounds {
+        hold: IN_MEMORY,
+        unpacked: packed::MAX_UNPACKED,
+    };
+    import_bounded(sources, cursors, sink, bounds)
 }
 
-/// [`import`], holding lines of up to `hold` bytes in memory (longer ones are parsed as they
-/// are read from their file).
-pub(crate) fn import_holding(
+/// What one file's read may hold and read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bounds {
+    /// The longest line held in memory (longer ones are parsed as they are read).
+    pub hold: usize,
+    /// The most a compressed file is read to, decompressed.
+    pub unpacked: u64,
+}
+
+/// [`import`] under `bounds` (tests give smaller ones).
+pub(crate) fn import_bounded(
     sources: &Sources,
     cursors: &HashMap<String, Cursor>,
     sink: &mut dyn Sink,
-    hold: usize,
+    bounds: Bounds,
 ) -> Report {
     // Each record's project is its folder's repository.
     let mut rooted = crate::project::Rooted {
@@ -70,7 +83,11 @@ pub(crate) fn import_holding(
     let mut report = Report::default();
     let mut jsonl: Vec<(Tool, PathBuf, Option<String>)> = Vec::new();
     let walk = |tool: Tool, root: &Path, report: &mut Report| {
-        let found = files::jsonl_under(root);
+        let found = match tool {
+            // Codex compresses a rollout idle for a week (`….jsonl.zst`).
+            Tool::Codex => files::files_under(root, &["jsonl", "jsonl.zst"]),
+            _ => files::jsonl_under(root),
+        };
         for (dir, why) in found.refused {
             report.errors.push(format!("{}: {why}", dir.display()));
         }
@@ -112,7 +129,7 @@ pub(crate) fn import_holding(
         (Tool::Droid, &sources.factory.join("logs"), "log"),
     ];
     for (tool, root, ext) in agents {
-        let found = files::files_under(root, ext);
+        let found = files::files_under(root, &[ext]);
         for (dir, why) in found.refused {
             report.errors.push(format!("{}: {why}", dir.display()));
         }
@@ -130,7 +147,7 @@ pub(crate) fn import_holding(
             tool,
             path: &path,
             project: project.as_deref(),
-            hold,
+            bounds,
             known: known.as_ref(),
         };
         if let Err(e) = one_file(&file, last, sink, &mut report) {
@@ -183,8 +200,7 @@ struct File<'a> {
     path: &'a Path,
     /// Gemini CLI's project.
     project: Option<&'a str>,
-    /// The longest line held in memory.
-    hold: usize,
+    bounds: Bounds,
     /// What Droid's other files say (Droid's logs only).
     known: Option<&'a droid::Known>,
 }
@@ -199,7 +215,7 @@ fn one_file(
         tool,
         path,
         project,
-        hold,
+        bounds,
         known,
     } = *file;
     let now = stamp(path).map_err(|e| e.to_string())?;
@@ -212,8 +228,10 @@ fn one_file(
         report.files_unchanged += 1;
         return Ok(());
     }
-    // Shorter than where we were, or another file under this name: read it all again.
-    let resume = last.filter(|c| c.offset <= now.size && c.file_id == now.id);
+    // Shorter than where we were, or another file under this name: read it all again. A
+    // compressed file is read whole each time it changed (its records keyed as they were).
+    let packed = packed::is_packed(path);
+    let resume = last.filter(|c| !packed && c.offset <= now.size && c.file_id == now.id);
     let (offset, mut state) = match resume {
         Some(c) => (
             c.offset,
@@ -273,7 +291,18 @@ fn one_file(
         }
         true
     };
-    let end = read_lines(path, offset, hold, &mut each).map_err(|e| e.to_string())?;
+    let end = if packed {
+        let read = packed::read_lines(path, bounds.hold, bounds.unpacked, &mut each);
+        let read = read.map_err(|e| format!("cannot decompress it: {e}"))?;
+        if read.over_cap {
+            let mib = bounds.unpacked >> 20;
+            let why = format!("over {mib} MiB once decompressed: only the first {mib} MiB read");
+            report.errors.push(format!("{}: {why}", path.display()));
+        }
+        read.end
+    } else {
+        read_lines(path, offset, bounds.hold, &mut each).map_err(|e| e.to_string())?
+    };
     if let Some(e) = failed {
         return Err(e);
     }

@@ -32,6 +32,14 @@ impl Sink for Memory {
     }
 }
 
+/// The bounds of [`import`], holding lines of up to `hold` bytes.
+fn holding(hold: usize) -> Bounds {
+    Bounds {
+        hold,
+        unpacked: packed::MAX_UNPACKED,
+    }
+}
+
 fn claude_line(msg: &str, req: &str, out: u64) -> String {
     format!(
         r#"{{"type":"assistant","sessionId":"s1","cwd":"/p","timestamp":"2026-11-25T11:30:34.304Z","requestId":"{req}","message":{{"id":"{msg}","model":"claude-sonnet-4-5","usage":{{"input_tokens":10,"output_tokens":{out},"cache_read_input_tokens":0,"cache_creation_input_tokens":0}}}}}}"#
@@ -220,7 +228,7 @@ fn lines_read_from_the_file_give_what_they_give_held() {
     let (mut held, mut streamed) = (Memory::default(), Memory::default());
     let pass = |held: &mut Memory, streamed: &mut Memory| {
         let a = import(&s.sources, &held.cursors.clone(), held);
-        let b = crate::import::import_holding(&s.sources, &streamed.cursors.clone(), streamed, 0);
+        let b = import_bounded(&s.sources, &streamed.cursors.clone(), streamed, holding(0));
         assert_eq!(a, b);
         assert_eq!(held.records, streamed.records);
         assert_eq!(held.windows, streamed.windows);
@@ -258,7 +266,7 @@ fn a_huge_line_and_a_line_with_stray_bytes_both_count() {
     std::fs::write(proj.join("stray.jsonl"), stray).unwrap();
     for hold in [crate::tail::IN_MEMORY, 0] {
         let mut sink = Memory::default();
-        let report = crate::import::import_holding(&sources, &HashMap::new(), &mut sink, hold);
+        let report = import_bounded(&sources, &HashMap::new(), &mut sink, holding(hold));
         assert!(report.skipped.is_empty(), "hold {hold}: {report:?}");
         let r = &sink.records["claude-code:msg_\u{FFFD}:req_s"];
         assert_eq!(
@@ -272,3 +280,6 @@ fn a_huge_line_and_a_line_with_stray_bytes_both_count() {
         }
     }
 }
+
+#[path = "import_packed_tests.rs"]
+mod packed_import;

@@ -28,6 +28,7 @@ mod gemini;
 mod import;
 mod lossy;
 mod opencode;
+mod packed;
 mod price;
 mod project;
 #[cfg(test)]

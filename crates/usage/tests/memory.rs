@@ -1,4 +1,4 @@
-//! Peak memory of reading one huge line: a Codex rollout line with a 60 MB field the import
+//! Peak memory of reading one huge line (from a plain rollout and from a compressed one): a Codex rollout line with a 60 MB field the import
 //! does not need (a long `instructions` text, a pasted file) must cost a few MB: not a JSON tree
 //! of it (that was 1.1 GB), nor the line itself (66 MB while it was held whole; a line over
 //! 1 MiB is now parsed as it is read from the file). Measured in a child process (this test binary run
@@ -56,8 +56,9 @@ enum Shape {
     Array,
 }
 
-/// A rollout: a session_meta line with the huge field, then one usage record.
-fn write_rollout(home: &Path, shape: Shape) {
+/// A rollout: a session_meta line with the huge field, then one usage record; compressed as
+/// Codex compresses an idle one (`.jsonl.zst`, zstd level 3) when `packed`.
+fn write_rollout(home: &Path, shape: Shape, packed: bool) {
     let dir = home.join(".codex/sessions/2026/11/25");
     std::fs::create_dir_all(&dir).unwrap();
     let mut text = String::with_capacity(FIELD + 4096);
@@ -77,14 +78,20 @@ fn write_rollout(home: &Path, shape: Shape) {
     text.push_str("}}\n");
     text.push_str(r#"{"timestamp":"2026-11-25T11:43:52.500Z","type":"token_usage_record","payload":{"response_id":"resp_1","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}"#);
     text.push('\n');
-    std::fs::write(dir.join("rollout-2026-11-25T11-43-49-01a2.jsonl"), text).unwrap();
+    let name = "rollout-2026-11-25T11-43-49-01a2.jsonl";
+    if packed {
+        let bytes = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        std::fs::write(dir.join(format!("{name}.zst")), bytes).unwrap();
+    } else {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
 }
 
 /// Runs the test again in a child process that reads a rollout of `shape`; its peak before and
 /// after the import, in KiB.
-fn child_peak(shape: Shape) -> (u64, u64) {
+fn child_peak(shape: Shape, packed: bool) -> (u64, u64) {
     let dir = tempfile::tempdir().unwrap();
-    write_rollout(dir.path(), shape);
+    write_rollout(dir.path(), shape, packed);
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -111,7 +118,7 @@ fn child_peak(shape: Shape) -> (u64, u64) {
 }
 
 #[test]
-#[ignore = "writes and reads 60 MB twice; run with --ignored"]
+#[ignore = "writes and reads 60 MB four times; run with --ignored"]
 fn a_60_mb_codex_line_is_read_in_a_few_mb() {
     if let Ok(home) = std::env::var(CHILD) {
         // The child: read the rollout, then report the peak.
@@ -124,9 +131,15 @@ fn a_60_mb_codex_line_is_read_in_a_few_mb() {
         return;
     }
     let line_kib = (FIELD / 1024) as u64;
-    let peaks = [Shape::Text, Shape::Array].map(|shape| (shape, child_peak(shape)));
+    let shapes = [
+        (Shape::Text, false),
+        (Shape::Array, false),
+        (Shape::Text, true),
+        (Shape::Array, true),
+    ];
+    let peaks = shapes.map(|(shape, packed)| ((shape, packed), child_peak(shape, packed)));
     for (shape, (before, after)) in peaks {
-        println!("{shape:?}: peak {before} KiB before the import, {after} KiB after; the field is {line_kib} KiB");
+        println!("{shape:?} (shape, compressed): peak {before} KiB before the import, {after} KiB after; the field is {line_kib} KiB");
     }
     for (shape, (before, after)) in peaks {
         // The line is never held (only its first MiB, then the readers' buffers): the whole
