@@ -111,6 +111,9 @@ describe("Costs in the real app window", () => {
     await (await b.$(api)).waitForExist({ timeout: 5000, timeoutMsg: "the By API breakdown lists no OpenAI Chat row" });
     assert.match(await text(api), /OpenAI Chat/);
     await until(async () => Math.abs(Number(await attr(api, "data-usd")) - expectedUsd) < 1e-9, "the API breakdown does not add up to the spend");
+    // Prompt-cache reads per API (the Demo provider reports none).
+    assert.match(await text(byTestId("costs-sort-cacheReadTokens")), /Cache read/);
+    assert.equal(await attr(api, "data-cache-read"), "0", "the Demo backend reads no prompt cache");
     await (await b.$(byTestId("costs-breakdown-tab-backend"))).click();
     await screenshot("costs.png");
   });

@@ -159,6 +159,16 @@ describe("the breakdown table", () => {
     expect(keys(sortBreakdown(rows, { key: "avgLatency", dir: "asc" }))).toEqual(["c", "b", "", "a"]);
   });
 
+  it("sorts by the prompt-cache reads of each row (the path that kept its cache first)", () => {
+    const cached = breakdownRows([
+      ["anthropic", totals({ requests: 2, cacheReadTokens: 9000 })],
+      ["openai", totals({ requests: 5, cacheReadTokens: 0 })],
+      ["responses", totals({ requests: 1, cacheReadTokens: 12000 })],
+    ]);
+    expect(keys(sortBreakdown(cached, { key: "cacheReadTokens", dir: "desc" }))).toEqual(["responses", "anthropic", "openai"]);
+    expect(nextBreakdownSort({ key: "costUsd", dir: "desc" }, "cacheReadTokens")).toEqual({ key: "cacheReadTokens", dir: "desc" });
+  });
+
   it("has an API tab that names each API and sorts by those names", () => {
     const api = BREAKDOWN_TABS.find((t) => t.id === "api");
     expect(api).toMatchObject({ label: "API", field: "byInbound" });

@@ -186,7 +186,16 @@ export const BREAKDOWN_TABS: ReadonlyArray<{ id: BreakdownTab; label: string; fi
 ];
 
 export type BreakdownRow = { key: string; totals: UsageTotals };
-export type BreakdownKey = "name" | "requests" | "errors" | "inputTokens" | "outputTokens" | "costUsd" | "savedUsd" | "avgLatency";
+export type BreakdownKey =
+  | "name"
+  | "requests"
+  | "errors"
+  | "inputTokens"
+  | "outputTokens"
+  | "cacheReadTokens"
+  | "costUsd"
+  | "savedUsd"
+  | "avgLatency";
 export type BreakdownSort = { key: BreakdownKey; dir: "asc" | "desc" };
 export const DEFAULT_BREAKDOWN_SORT: BreakdownSort = { key: "costUsd", dir: "desc" };
 
