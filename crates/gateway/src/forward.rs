@@ -2,7 +2,8 @@
 //! each of its usable keys send the request, classify the answer and react:
 //! 2xx → answer the caller; 401/403 → mark the key invalid, next key; 429 → cool the key down for
 //! the advertised time, next key; 5xx / connect error / timeout → retry with backoff within the
-//! retry budget, then fail over; other 4xx → the caller's own error, returned as is.
+//! retry budget, then fail over; other 4xx → the caller's own error, returned as is — except a
+//! 400 refusing `anthropic-beta` flags, sent once more without them (see `betas`).
 //!
 //! A candidate that cannot be sent the request — its format cannot express something in it
 //! (audio to Anthropic, a built-in tool to Gemini), or it lacks the operation (embeddings on
