@@ -6,7 +6,9 @@
 //! - a full import into a SQLite store on disk (parse, key, price, upsert, cursors), as the
 //!   app's import does, and its peak memory (the process's high-water mark, VmHWM);
 //! - an incremental pass with nothing changed (stat calls only);
-//! - an incremental pass after one file grew by one answer.
+//! - an incremental pass after one file grew by one answer;
+//! - the Codex rollouts alone, plain and then compressed as Codex keeps them idle
+//!   (`.jsonl.zst`, zstd level 3): the full import of each, side by side (issue 71).
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
 use std::collections::HashMap;
@@ -214,6 +216,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         one * 1000.0,
         grew.bytes_read,
         grew.records
+    );
+    codex_packed(dir.path(), &files)
+}
+
+/// The Codex rollouts alone in a HOME, plain: the full import's seconds and records kept.
+fn import_once(home: &Path, db: &Path) -> Result<(f64, u64), Box<dyn std::error::Error>> {
+    let store = Store::open(db)?;
+    let sources = Sources::from_env(home, &|_| None);
+    let t = Instant::now();
+    let report = switchyard_usage::import(
+        &sources,
+        &HashMap::new(),
+        &mut StoreSink {
+            store: &store,
+            prices: PriceTable::bundled(),
+        },
+    );
+    let secs = t.elapsed().as_secs_f64();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    Ok((secs, store.tool_usage().tool_usage_count()?.0))
+}
+
+/// The Codex rollouts imported plain, then compressed (the plain files removed).
+fn codex_packed(dir: &Path, files: &[PathBuf]) -> Result<(), Box<dyn std::error::Error>> {
+    let home = dir.join("codex-home");
+    let sessions = home.join(".codex/sessions");
+    let (mut plain, mut packed) = (0u64, 0u64);
+    let mut copies = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains(".codex"))
+    {
+        let name = f.file_name().ok_or("a file has a name")?;
+        std::fs::create_dir_all(&sessions)?;
+        let to = sessions.join(name);
+        std::fs::copy(f, &to)?;
+        plain += std::fs::metadata(&to)?.len();
+        copies.push(to);
+    }
+    let (plain_s, plain_kept) = import_once(&home, &dir.join("codex-plain.sqlite"))?;
+    for f in &copies {
+        let bytes = zstd::encode_all(std::fs::File::open(f)?, 3)?;
+        packed += bytes.len() as u64;
+        let mut to = f.clone().into_os_string();
+        to.push(".zst");
+        std::fs::write(&to, bytes)?;
+        std::fs::remove_file(f)?;
+    }
+    let (packed_s, packed_kept) = import_once(&home, &dir.join("codex-packed.sqlite"))?;
+    assert_eq!(packed_kept, plain_kept, "the same answers, once");
+    let mb = |b: u64| b as f64 / 1048576.0;
+    println!(
+        "codex rollouts: {} files, {:.1} MB plain, {:.1} MB compressed; full import plain {plain_s:.2} s, compressed {packed_s:.2} s ({:.2}× plain), {packed_kept} answers both",
+        copies.len(), mb(plain), mb(packed), packed_s / plain_s
     );
     Ok(())
 }
