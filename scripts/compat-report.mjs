@@ -79,6 +79,9 @@ out_.push("\"—\" means no test checks that for the agent (aider makes no tool 
 out_.push("records are not read by `switchyard usage`). `./dev test` keeps running the pinned versions of");
 out_.push("`tests/clis/package.json`. Each agent's requests to the gateway in this run are kept as fixtures in");
 out_.push("`tests/fixtures/agents/<agent>/` (secrets scrubbed); the gateway's tests replay them on every backend format.");
+out_.push("The usage records the agents themselves wrote in this run are kept too, scrubbed, in");
+out_.push("`tests/fixtures/usage/compat/` (`manifest.json`: agent, version, records per file);");
+out_.push("`crates/usage/tests/compat_logs.rs` reads them back with the usage readers.");
 out_.push("");
 out_.push(`| Agent | Version | Released | ${CHECKS.map(([, t]) => t).join(" | ")} | Notes |`);
 out_.push(`|---|---|---|${CHECKS.map(() => "---").join("|")}|---|`);

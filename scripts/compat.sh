@@ -11,8 +11,12 @@
 # 3. tests/clis runs against them (SWITCHYARD_CLIS_DIR, SWITCHYARD_AIDER) with every request the
 #    agents send recorded by a hop in front of the gateway (SWITCHYARD_RECORD_DIR,
 #    tests/sdk/record.js); a copy of the SDK suites runs with the newest SDKs beside it.
-# 4. scripts/compat-fixtures.mjs keeps the recorded requests as tests/fixtures/agents/, and
-#    scripts/compat-report.mjs writes docs/COMPATIBILITY.md from the results.
+#    The agents' own usage records in the suites' throw-away HOMEs are kept, scrubbed, before
+#    those go (SWITCHYARD_USAGE_LOGS_DIR, tests/clis/keep-logs.js: an allow-list of record files).
+# 4. scripts/compat-fixtures.mjs keeps the recorded requests as tests/fixtures/agents/,
+#    scripts/compat-logs.mjs the usage records as tests/fixtures/usage/compat/ (read back by
+#    crates/usage/tests/compat_logs.rs), and scripts/compat-report.mjs writes
+#    docs/COMPATIBILITY.md from the results.
 # No step reads stdin; each is bounded by `timeout` (COMPAT_TIMEOUT, seconds, per suite run).
 
 # The SDK suites run with the newest SDKs: those of one process each with the mock (the team,
@@ -65,10 +69,10 @@ cmd_compat() {
   cargo build -p switchyard-cli --bin switchyard-serve -p switchyard-mock --quiet
 
   log "real coding CLIs (the newest versions, in $dir) against the headless gateway, their requests recorded"
-  rm -rf "$dir/raw"
+  rm -rf "$dir/raw" "$dir/usage-logs"
   local suites=(tests/clis/*.test.js)
   SWITCHYARD_CLIS_DIR="$dir/clis" SWITCHYARD_AIDER="$dir/aider-venv/bin/aider" SWITCHYARD_RECORD_DIR="$dir/raw" \
-    compat_suite "$ROOT/tests/clis" "$dir/clis-results.jsonl" "${suites[@]##*/}"
+    SWITCHYARD_USAGE_LOGS_DIR="$dir/usage-logs" compat_suite "$ROOT/tests/clis" "$dir/clis-results.jsonl" "${suites[@]##*/}"
 
   log "official SDKs (the newest versions) against the headless gateway"
   cp tests/sdk/harness.js tests/sdk/record.js "${COMPAT_SDK_SUITES[@]/#/tests/sdk/}" "$dir/sdk/"
@@ -76,6 +80,8 @@ cmd_compat() {
 
   log "the agents' requests as fixtures (tests/fixtures/agents)"
   node scripts/compat-fixtures.mjs "$dir/raw" "$dir/versions.json" tests/fixtures/agents
+  log "the agents' own usage records as fixtures (tests/fixtures/usage/compat)"
+  node scripts/compat-logs.mjs "$dir/usage-logs" "$dir/versions.json" tests/fixtures/usage/compat "$day"
   log "docs/COMPATIBILITY.md"
   node scripts/compat-report.mjs "$dir" docs/COMPATIBILITY.md "$day" || die "some checks failed with the newest versions: see docs/COMPATIBILITY.md"
   log "all checks pass with the newest versions"

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { noProxyForLoopback, scrubProviderEnv, stripAnsi } from "../sdk/harness.js";
 import { recording } from "../sdk/record.js";
+import { keepUsageLogs } from "./keep-logs.js";
 
 /**
  * Where the agents' npm packages are: this folder's pinned node_modules, or (`./dev compat`) a
@@ -46,7 +47,11 @@ function agentOf(bin, args) {
 /** How long one CLI run may take. */
 export const RUN_TIMEOUT_MS = 90000;
 
-/** A temp folder for the whole suite; `home(name)` makes a fresh HOME with a work folder in it. */
+/**
+ * A temp folder for the whole suite; `home(name)` makes a fresh HOME with a work folder in it.
+ * Under `./dev compat` (SWITCHYARD_USAGE_LOGS_DIR) `remove()` first keeps the agents' own usage
+ * records from those HOMEs, scrubbed (tests/clis/keep-logs.js: an allow-list of record files).
+ */
 export function scratch() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-clis-"));
   let n = 0;
@@ -57,7 +62,14 @@ export function scratch() {
       for (const sub of ["work", ".config", ".cache", ".local/share"]) fs.mkdirSync(path.join(home, sub), { recursive: true });
       return home;
     },
-    remove() { fs.rmSync(dir, { recursive: true, force: true }); },
+    remove() {
+      const keep = process.env.SWITCHYARD_USAGE_LOGS_DIR;
+      if (keep) {
+        const suite = path.basename(process.argv[1] ?? "suite").replace(/\.test\.js$/, "");
+        console.error(`keep-logs: ${keepUsageLogs(dir, keep, suite)} usage record files kept from ${dir}`);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
