@@ -5,27 +5,12 @@
 //! under both folder names counts once.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test")]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use switchyard_usage::{import, Cursor, PlanWindow, Record, Sink, Sources};
+use switchyard_usage::{import, Record, Sources};
 
-#[derive(Default)]
-struct Keyed(BTreeMap<String, Record>);
-
-impl Sink for Keyed {
-    fn records(&mut self, batch: &mut [Record]) -> Result<(), String> {
-        for r in batch {
-            self.0.insert(r.key.clone(), r.clone());
-        }
-        Ok(())
-    }
-    fn windows(&mut self, _: &[PlanWindow]) -> Result<(), String> {
-        Ok(())
-    }
-    fn cursor(&mut self, _: &Cursor) -> Result<(), String> {
-        Ok(())
-    }
-}
+mod common;
+use common::Memory;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,10 +28,10 @@ fn a_transcript_under_a_named_project_folder_is_counted_under_its_working_folder
     std::fs::copy(fixture(), named.join(format!("{SESSION}.jsonl"))).unwrap();
     let env = |k: &str| (k == "CLAUDE_CONFIG_DIR").then(|| config.to_string_lossy().into_owned());
     let sources = Sources::from_env(home.path(), &env);
-    let mut sink = Keyed::default();
+    let mut sink = Memory::default();
     let report = import(&sources, &HashMap::new(), &mut sink);
     assert!(report.skipped.is_empty(), "{report:?}");
-    let records: Vec<&Record> = sink.0.values().collect();
+    let records: Vec<&Record> = sink.records.values().collect();
     assert_eq!(records.len(), 2, "the run's two answers: {records:?}");
     for r in &records {
         assert_eq!(r.model, "claude-sonnet-4-5");
@@ -66,7 +51,11 @@ fn a_transcript_under_a_named_project_folder_is_counted_under_its_working_folder
     let dashed = config.join("projects/-home-user-work");
     std::fs::create_dir_all(&dashed).unwrap();
     std::fs::copy(fixture(), dashed.join(format!("{SESSION}.jsonl"))).unwrap();
-    let mut again = Keyed::default();
+    let mut again = Memory::default();
     import(&sources, &HashMap::new(), &mut again);
-    assert_eq!(again.0.len(), 2, "one session, two folders: counted once");
+    assert_eq!(
+        again.records.len(),
+        2,
+        "one session, two folders: counted once"
+    );
 }

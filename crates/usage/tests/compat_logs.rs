@@ -18,34 +18,10 @@
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use switchyard_usage::{import, plausible, Cursor, PlanWindow, Record, Sink, Sources, Tool};
+use switchyard_usage::{import, plausible, Record, Sources, Tool};
 
-#[derive(Default)]
-struct Memory {
-    records: HashMap<String, Record>,
-}
-
-impl Sink for Memory {
-    fn records(&mut self, batch: &mut [Record]) -> Result<(), String> {
-        for r in batch {
-            // As the store upserts: the larger output wins.
-            let keep = self
-                .records
-                .get(&r.key)
-                .is_none_or(|old| old.output_tokens <= r.output_tokens);
-            if keep {
-                self.records.insert(r.key.clone(), r.clone());
-            }
-        }
-        Ok(())
-    }
-    fn windows(&mut self, _: &[PlanWindow]) -> Result<(), String> {
-        Ok(())
-    }
-    fn cursor(&mut self, _: &Cursor) -> Result<(), String> {
-        Ok(())
-    }
-}
+mod common;
+use common::Memory;
 
 fn compat_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/usage/compat")
