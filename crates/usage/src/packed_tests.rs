@@ -101,7 +101,8 @@ fn a_stop_leaves_the_end_before_the_line() {
 }
 
 /// A 100 KB file that decompresses to 1 GiB of one line (a "zip bomb"): read to the cap and
-/// no further, nothing held, and the cut line not handed over as a line.
+/// no further, nothing held; the cut line streams to its parser only up to the cap (where it
+/// fails to parse) and the read's end stays before it.
 #[test]
 fn a_bomb_is_read_to_the_cap_and_no_further() {
     let d = tempfile::tempdir().unwrap();
