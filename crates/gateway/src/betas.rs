@@ -211,7 +211,7 @@ pub async fn read_400(
 ) -> Result<Read400, String> {
     let mut body = resp.into_body();
     let mut buf = BytesMut::new();
-    let whole = fill(&mut body, &mut buf, HEAD_CAP).await?;
+    let whole = crate::respond::fill(&mut body, &mut buf, HEAD_CAP).await?;
     if whole {
         let refused = refused_in(&buf, sent);
         if !refused.is_empty() {
@@ -228,36 +228,10 @@ pub async fn read_400(
         }
         return Ok(Read400::Other(buf.freeze()));
     }
-    if !fill(&mut body, &mut buf, crate::respond::MAX_ANSWER).await? {
+    if !crate::respond::fill(&mut body, &mut buf, crate::respond::MAX_ANSWER).await? {
         return Err("The provider's answer is too large.".into());
     }
     Ok(Read400::Other(buf.freeze()))
-}
-
-/// Reads `body` into `buf` until it ends (`true`) or `buf` would pass `cap` bytes (`false`;
-/// `buf` then holds what was read, the chunk that crossed the cap included).
-async fn fill(
-    body: &mut crate::outbound::UpBody,
-    buf: &mut BytesMut,
-    cap: usize,
-) -> Result<bool, String> {
-    use http_body_util::BodyExt;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| {
-            format!(
-                "The provider's answer broke off: {}",
-                crate::root_cause(&*e)
-            )
-        })?;
-        let Ok(chunk) = frame.into_data() else {
-            continue; // trailers
-        };
-        buf.extend_from_slice(&chunk);
-        if buf.len() > cap {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -222,9 +222,21 @@ fn provider_message(out: Wire, body: &[u8]) -> Option<String> {
 }
 
 pub async fn read_all(resp: crate::outbound::Answer) -> Result<Bytes, String> {
-    use http_body_util::BodyExt;
     let mut buf = BytesMut::new();
-    let mut body = resp.into_body();
+    if !fill(&mut resp.into_body(), &mut buf, MAX_ANSWER).await? {
+        return Err("The provider's answer is too large.".into());
+    }
+    Ok(buf.freeze())
+}
+
+/// Reads `body` into `buf` until it ends (`true`) or `buf` would pass `cap` bytes (`false`;
+/// `buf` then holds what was read, the chunk that crossed the cap included).
+pub(crate) async fn fill(
+    body: &mut crate::outbound::UpBody,
+    buf: &mut BytesMut,
+    cap: usize,
+) -> Result<bool, String> {
+    use http_body_util::BodyExt;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
             format!(
@@ -235,10 +247,10 @@ pub async fn read_all(resp: crate::outbound::Answer) -> Result<Bytes, String> {
         let Ok(chunk) = frame.into_data() else {
             continue; // trailers
         };
-        if buf.len() + chunk.len() > MAX_ANSWER {
-            return Err("The provider's answer is too large.".into());
-        }
         buf.extend_from_slice(&chunk);
+        if buf.len() > cap {
+            return Ok(false);
+        }
     }
-    Ok(buf.freeze())
+    Ok(true)
 }
