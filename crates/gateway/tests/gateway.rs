@@ -10,6 +10,8 @@ mod bad_input;
 mod basics;
 #[path = "gateway/betas.rs"]
 mod betas;
+#[path = "gateway/betas_bounds.rs"]
+mod betas_bounds;
 #[path = "gateway/bodies.rs"]
 mod bodies;
 #[path = "gateway/cache.rs"]
