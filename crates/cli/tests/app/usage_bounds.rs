@@ -10,7 +10,7 @@ use std::path::PathBuf;
 const ABSURD: &str = "9223372036854775808";
 
 /// An app whose tools' records are under `dir/home`, with no background import.
-async fn start_with_records(dir: &Path) -> Switchyard {
+pub(super) async fn start_with_records(dir: &Path) -> Switchyard {
     let mut opts = Options::new(AppPaths::under(dir), Arc::new(MemoryStore::new()));
     opts.demo = MockConfig::instant();
     opts.environment = Environment::Fixed(Default::default());

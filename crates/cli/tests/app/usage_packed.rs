@@ -3,22 +3,9 @@
 //! compressed, and a fresh install missed every older session. Now a compressed rollout is read
 //! (streamed), and a rollout counts once however many of its forms the import has seen.
 
+use super::usage_bounds::start_with_records;
 use super::*;
 use std::path::PathBuf;
-
-/// An app whose tools' records are under `dir/home`, with no background import.
-async fn start_with_records(dir: &Path) -> Switchyard {
-    let mut opts = Options::new(AppPaths::under(dir), Arc::new(MemoryStore::new()));
-    opts.demo = MockConfig::instant();
-    opts.environment = Environment::Fixed(Default::default());
-    opts.monitor = false;
-    opts.tools_home = Some(switchyard_app::Home {
-        home: dir.join("home"),
-        vars: Default::default(),
-        env_store: None,
-    });
-    Switchyard::start(opts).await.unwrap()
-}
 
 /// One Codex session: its meta, its turn's model, one answer of 1M tokens in and 100k out.
 fn rollout_text() -> String {
