@@ -29,6 +29,7 @@ impl OffThread for switchyard_store::TokensTable {}
 impl OffThread for switchyard_store::SettingsTable {}
 impl OffThread for switchyard_store::ConnectionsTable {}
 impl OffThread for switchyard_store::AlertsTable {}
+impl OffThread for switchyard_store::ReadinessTable {}
 impl OffThread for switchyard_store::DrillsTable {}
 impl OffThread for switchyard_store::HealthTable {}
 impl OffThread for switchyard_store::CatalogueTable {}

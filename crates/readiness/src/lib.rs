@@ -15,7 +15,7 @@ use std::time::Instant;
 use switchyard_app::{AppError, DomainEvent, OffThread, Progress, Switchyard};
 use switchyard_core::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
 use switchyard_notify::{Kind, Notification, Urgency};
-use switchyard_store::{AlertsTable, ReadinessRow};
+use switchyard_store::{ReadinessRow, ReadinessTable};
 
 /// A finished run as stored and shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ pub const LATENCY_THRESHOLD_MS: u32 = 2_000;
 #[derive(Clone)]
 pub struct Readiness {
     core: Switchyard,
-    runs: AlertsTable,
+    runs: ReadinessTable,
 }
 
 impl Readiness {
@@ -174,7 +174,7 @@ impl Readiness {
             report: serde_json::to_string(&run).map_err(|e| AppError::Internal(e.to_string()))?,
         };
         self.runs
-            .blocking(move |runs| Ok(runs.insert_readiness_run(&row)?))
+            .blocking(move |runs| Ok(runs.insert(&row)?))
             .await?;
         tracing::info!(
             verdict = run.card.verdict.as_str(),
@@ -206,7 +206,7 @@ impl Readiness {
     pub async fn history(&self, limit: u32) -> Result<Vec<ReadinessRun>, AppError> {
         let rows = self
             .runs
-            .blocking(move |runs| Ok(runs.readiness_runs(limit)?))
+            .blocking(move |runs| Ok(runs.newest(limit)?))
             .await?;
         Ok(rows
             .into_iter()

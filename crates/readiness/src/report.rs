@@ -101,10 +101,7 @@ impl ReadinessRun {
 impl Readiness {
     /// One stored run, by id.
     pub async fn get(&self, id: String) -> Result<ReadinessRun, AppError> {
-        let row = self
-            .runs
-            .blocking(move |runs| Ok(runs.readiness_run(&id)?))
-            .await?;
+        let row = self.runs.blocking(move |runs| Ok(runs.get(&id)?)).await?;
         stored_report(row.map(|r| r.report), "That readiness run")
     }
 

@@ -1,10 +1,9 @@
-//! Alerts (opened and resolved, never deleted by the engine) and readiness runs (the full report
-//! as JSON, so the page can compare with the previous run).
+//! Alerts: opened and resolved, never deleted by the engine.
 
 use crate::tables::AlertsTable;
 
 use crate::StoreError;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertRow {
@@ -17,18 +16,6 @@ pub struct AlertRow {
     pub summary: String,
     pub detail: String,
     pub notified: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReadinessRow {
-    pub id: String,
-    pub started_at: String,
-    /// `ready`, `degraded` or `blocked`.
-    pub verdict: String,
-    /// Overall score, 0–10.
-    pub score: f64,
-    /// The whole scorecard as JSON.
-    pub report: String,
 }
 
 const ALERT_COLUMNS: &str =
@@ -45,16 +32,6 @@ fn alert(row: &Row<'_>) -> rusqlite::Result<AlertRow> {
         summary: row.get(6)?,
         detail: row.get(7)?,
         notified: row.get(8)?,
-    })
-}
-
-fn run(row: &Row<'_>) -> rusqlite::Result<ReadinessRow> {
-    Ok(ReadinessRow {
-        id: row.get(0)?,
-        started_at: row.get(1)?,
-        verdict: row.get(2)?,
-        score: row.get(3)?,
-        report: row.get(4)?,
     })
 }
 
@@ -97,39 +74,6 @@ impl AlertsTable {
                 .query_map([limit], alert)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
-        })
-    }
-
-    pub fn insert_readiness_run(&self, r: &ReadinessRow) -> Result<(), StoreError> {
-        self.db.with(|c| {
-            c.execute(
-                "INSERT INTO readiness_runs (id, started_at, verdict, score, report) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![r.id, r.started_at, r.verdict, r.score, r.report],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// The newest readiness runs, newest first.
-    pub fn readiness_runs(&self, limit: u32) -> Result<Vec<ReadinessRow>, StoreError> {
-        self.db.with(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, started_at, verdict, score, report FROM readiness_runs
-                 ORDER BY started_at DESC LIMIT ?1",
-            )?;
-            let rows = st.query_map([limit], run)?.collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
-    }
-
-    pub fn readiness_run(&self, id: &str) -> Result<Option<ReadinessRow>, StoreError> {
-        self.db.with(|c| {
-            Ok(c.query_row(
-                "SELECT id, started_at, verdict, score, report FROM readiness_runs WHERE id = ?1",
-                [id],
-                run,
-            )
-            .optional()?)
         })
     }
 }

@@ -21,6 +21,7 @@ mod keys;
 mod latency;
 mod ledger;
 mod migrations;
+mod readiness;
 mod reprice;
 mod rollup;
 mod routes;
@@ -31,7 +32,7 @@ mod tool_usage;
 mod tool_usage_summary;
 mod usage;
 
-pub use alerts::{AlertRow, ReadinessRow};
+pub use alerts::AlertRow;
 pub use backends::{BackendLimits, BackendRow, MonitorSettings};
 pub use balances::BalanceRow;
 pub use cache_usage::CacheUsageRow;
@@ -47,12 +48,13 @@ pub use health::{HourRow, SampleRow};
 pub use keys::KeyRow;
 pub use latency::LatencyPoint;
 pub use ledger::RequestFilter;
+pub use readiness::ReadinessRow;
 pub use reprice::Repriced;
 pub use routes::RouteRow;
 pub use tables::{
     AlertsTable, BackendsTable, BalancesTable, CatalogueTable, ChecksTable, ConnectionsTable,
-    DrillsTable, HealthTable, KeysTable, LedgerTable, RoutesTable, SettingsTable, TokensTable,
-    ToolUsageTable,
+    DrillsTable, HealthTable, KeysTable, LedgerTable, ReadinessTable, RoutesTable, SettingsTable,
+    TokensTable, ToolUsageTable,
 };
 pub use tokens::TokenRow;
 pub use tool_usage::Priced;

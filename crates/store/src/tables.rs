@@ -51,8 +51,12 @@ table!(
     ConnectionsTable, connections
 );
 table!(
-    /// Alerts and readiness runs.
+    /// Alerts, opened and resolved.
     AlertsTable, alerts
+);
+table!(
+    /// Readiness runs (each one's scorecard).
+    ReadinessTable, readiness
 );
 table!(
     /// Drill runs.

@@ -100,8 +100,8 @@ fn readiness_runs_are_kept_newest_first() {
         ("r2", "2026-01-02T00:00:00Z", "ready"),
     ] {
         store
-            .alerts()
-            .insert_readiness_run(&ReadinessRow {
+            .readiness()
+            .insert(&ReadinessRow {
                 id: id.into(),
                 started_at: at.into(),
                 verdict: verdict.into(),
@@ -110,13 +110,13 @@ fn readiness_runs_are_kept_newest_first() {
             })
             .unwrap();
     }
-    let runs = store.alerts().readiness_runs(5).unwrap();
+    let runs = store.readiness().newest(5).unwrap();
     assert_eq!(runs[0].id, "r2");
     assert_eq!(
-        store.alerts().readiness_run("r1").unwrap().unwrap().verdict,
+        store.readiness().get("r1").unwrap().unwrap().verdict,
         "blocked"
     );
-    assert!(store.alerts().readiness_run("nope").unwrap().is_none());
+    assert!(store.readiness().get("nope").unwrap().is_none());
 }
 
 #[test]

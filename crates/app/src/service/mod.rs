@@ -242,8 +242,8 @@ impl Switchyard {
 
     /// The table the readiness checks (`switchyard-readiness`, above the core) keep their runs
     /// in.
-    pub fn readiness_runs(&self) -> switchyard_store::AlertsTable {
-        self.inner.store.alerts()
+    pub fn readiness_runs(&self) -> switchyard_store::ReadinessTable {
+        self.inner.store.readiness()
     }
 
     /// The database's own health, for the readiness checks: SQLite's integrity check and the
