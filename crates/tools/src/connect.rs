@@ -180,11 +180,11 @@ pub fn connect(
             temps.push((files::stage(&s.entry.path, text)?, s.entry.path.clone()));
         }
     }
-    if std::env::var(files::FAULT_ENV).as_deref() == Ok("connect-before-rename") {
+    if crate::fault::injected("connect-before-rename") {
         tracing::error!("injected fault: stopping between the journal and the rename");
         std::process::abort();
     }
-    if std::env::var(files::FAULT_ENV).as_deref() == Ok("touch-before-rename") {
+    if crate::fault::injected("touch-before-rename") {
         let file = |s: &&Staged| s.store.is_none() && s.live.is_some() && s.live != s.next;
         if let Some(s) = staged.iter().find(file) {
             let touched = format!("{}\n", s.live.as_deref().unwrap_or_default());
@@ -241,7 +241,7 @@ pub fn connect(
         files::commit(tmp, path)?;
         report.changed.push(files::shown(home, path));
     }
-    if std::env::var(files::FAULT_ENV).as_deref() == Ok("connect-after-rename") {
+    if crate::fault::injected("connect-after-rename") {
         tracing::error!("injected fault: stopping between the rename and the journal's end");
         std::process::abort();
     }

@@ -14,6 +14,7 @@
 mod choices;
 mod connect;
 mod detect;
+mod fault;
 mod folders;
 mod journal;
 mod repoint;

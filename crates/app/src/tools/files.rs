@@ -17,13 +17,6 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), AppError> {
     crate::atomic::write(path, text.as_bytes())
 }
 
-/// Injected crashes for the repair tests: `SWITCHYARD_FAULT=connect-before-rename` aborts the
-/// process after the journal and the temp files are written, before the renames;
-/// `connect-after-rename` after the renames, before the journal says "connected";
-/// `touch-before-rename` edits the first file (as the tool saving it would) just before the
-/// renames.
-pub const FAULT_ENV: &str = "SWITCHYARD_FAULT";
-
 /// `<data>/tools.lock`, held exclusively: connects, disconnects, key moves and the start-up
 /// repair of every Switchyard process on one data folder take turns (a CLI's repair never rolls
 /// back a connect the app is in the middle of). Released when dropped.
