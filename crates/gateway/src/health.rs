@@ -25,7 +25,8 @@ struct Track {
 
 struct Inner {
     tracks: HashMap<String, Track>,
-    budget: RetryBudget,
+    /// The retry budget shared by every request (retries as a fraction of requests; not money).
+    retry_budget: RetryBudget,
     rng: SplitMix64,
 }
 
@@ -72,12 +73,12 @@ impl TrackState {
 }
 
 impl Health {
-    pub fn new(config: BreakerConfig, budget: RetryBudgetConfig, seed: u64) -> Self {
+    pub fn new(config: BreakerConfig, retry_budget: RetryBudgetConfig, seed: u64) -> Self {
         Health {
             config,
             inner: Mutex::new(Inner {
                 tracks: HashMap::new(),
-                budget: RetryBudget::new(budget),
+                retry_budget: RetryBudget::new(retry_budget),
                 rng: SplitMix64::new(seed),
             }),
         }
@@ -98,12 +99,14 @@ impl Health {
         self.lock().rng.next_f64()
     }
 
+    /// An original request, counted towards the retry budget.
     pub fn record_request(&self, now: Instant) {
-        self.lock().budget.record_request(now);
+        self.lock().retry_budget.record_request(now);
     }
 
+    /// Whether the retry budget allows one more retry now (taking it if so).
     pub fn try_retry(&self, now: Instant) -> bool {
-        self.lock().budget.try_retry(now)
+        self.lock().retry_budget.try_retry(now)
     }
 
     /// Asks the breaker of a backend or key for permission to send.

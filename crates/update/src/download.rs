@@ -63,11 +63,11 @@ impl Updater {
             .open(&path)
             .await
             .map_err(fail)?;
-        let budget = fetch::Budget {
+        let allowance = fetch::Allowance {
             bytes: self.limits.package_bytes,
             deadline: self.limits.package_deadline,
         };
-        fetch::save(&self.client, &package.url, budget, &mut saved, progress).await?;
+        fetch::save(&self.client, &package.url, allowance, &mut saved, progress).await?;
         drop(saved);
         let (check, version) = (path.clone(), offer.version.clone());
         tokio::task::spawn_blocking(move || signed.verify_file(&check, &version))

@@ -1,7 +1,7 @@
 //! Reading over the network: HTTPS, or plain HTTP only to this machine (a mirror on
 //! 127.0.0.1), checked for the address given and every redirect.
 //!
-//! Invariants: every read is under a [`Budget`]: an overall deadline (besides the client's
+//! Invariants: every read is under an [`Allowance`]: an overall deadline (besides the client's
 //! connect and per-read timeouts, which a server sending a byte now and then never trips) and a
 //! cap on the body's bytes, announced or not. A package is written to a file as it arrives
 //! ([`save`]), so memory stays bounded whatever its size.
@@ -66,24 +66,24 @@ pub fn client() -> Result<reqwest::Client, UpdateError> {
 /// (connecting, the answer, every byte of the body), so a server that drips a byte now and then
 /// cannot hold it open; `bytes` caps the body, announced or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
+pub struct Allowance {
     pub bytes: u64,
     pub deadline: Duration,
 }
 
-/// The body at `url`, in memory: for the manifest (its budget is a few KB's worth).
+/// The body at `url`, in memory: for the manifest (its allowance is a few KB's worth).
 pub async fn get(
     client: &reqwest::Client,
     url: &Url,
-    budget: Budget,
+    allowance: Allowance,
 ) -> Result<Vec<u8>, UpdateError> {
     let mut body = Vec::new();
-    within(url, budget, async {
-        let (mut response, total) = open(client, url, budget).await?;
+    within(url, allowance, async {
+        let (mut response, total) = open(client, url, allowance).await?;
         body.reserve(total.unwrap_or(0) as usize);
         while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(url, &e))? {
-            if body.len() as u64 + chunk.len() as u64 > budget.bytes {
-                return Err(too_large(url, budget));
+            if body.len() as u64 + chunk.len() as u64 > allowance.bytes {
+                return Err(too_large(url, allowance));
             }
             body.extend_from_slice(&chunk);
         }
@@ -98,18 +98,18 @@ pub async fn get(
 pub async fn save(
     client: &reqwest::Client,
     url: &Url,
-    budget: Budget,
+    allowance: Allowance,
     file: &mut tokio::fs::File,
     progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
 ) -> Result<u64, UpdateError> {
     let written = |e: std::io::Error| UpdateError::Install(format!("cannot save {url}: {e}"));
-    within(url, budget, async {
-        let (mut response, total) = open(client, url, budget).await?;
+    within(url, allowance, async {
+        let (mut response, total) = open(client, url, allowance).await?;
         let mut received = 0u64;
         while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(url, &e))? {
             received += chunk.len() as u64;
-            if received > budget.bytes {
-                return Err(too_large(url, budget));
+            if received > allowance.bytes {
+                return Err(too_large(url, allowance));
             }
             file.write_all(&chunk).await.map_err(written)?;
             progress(received, total);
@@ -120,25 +120,25 @@ pub async fn save(
     .await
 }
 
-/// `read`, stopped with [`UpdateError::TimedOut`] once `budget.deadline` has passed.
+/// `read`, stopped with [`UpdateError::TimedOut`] once `allowance.deadline` has passed.
 async fn within<T>(
     url: &Url,
-    budget: Budget,
+    allowance: Allowance,
     read: impl std::future::Future<Output = Result<T, UpdateError>>,
 ) -> Result<T, UpdateError> {
-    tokio::time::timeout(budget.deadline, read)
+    tokio::time::timeout(allowance.deadline, read)
         .await
         .map_err(|_| UpdateError::TimedOut {
             url: url.to_string(),
-            after: said(budget.deadline),
+            after: said(allowance.deadline),
         })?
 }
 
-/// The answer to a GET of `url`: a success whose announced length fits the budget.
+/// The answer to a GET of `url`: a success whose announced length fits the allowance.
 async fn open(
     client: &reqwest::Client,
     url: &Url,
-    budget: Budget,
+    allowance: Allowance,
 ) -> Result<(reqwest::Response, Option<u64>), UpdateError> {
     allowed(url)?;
     let response = client
@@ -154,8 +154,8 @@ async fn open(
         });
     }
     let total = response.content_length();
-    if total.is_some_and(|n| n > budget.bytes) {
-        return Err(too_large(url, budget));
+    if total.is_some_and(|n| n > allowance.bytes) {
+        return Err(too_large(url, allowance));
     }
     Ok((response, total))
 }
@@ -167,10 +167,10 @@ fn unreachable(url: &Url, e: &reqwest::Error) -> UpdateError {
     }
 }
 
-fn too_large(url: &Url, budget: Budget) -> UpdateError {
+fn too_large(url: &Url, allowance: Allowance) -> UpdateError {
     UpdateError::TooLarge {
         url: url.to_string(),
-        limit: budget.bytes,
+        limit: allowance.bytes,
     }
 }
 

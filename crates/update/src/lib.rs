@@ -160,11 +160,11 @@ impl Updater {
     /// install.
     pub async fn check(&self, from: &str) -> Result<Check, UpdateError> {
         let url = fetch::parse(from)?;
-        let budget = fetch::Budget {
+        let allowance = fetch::Allowance {
             bytes: self.limits.manifest_bytes,
             deadline: self.limits.manifest_deadline,
         };
-        let body = fetch::get(&self.client, &url, budget).await?;
+        let body = fetch::get(&self.client, &url, allowance).await?;
         let manifest = Manifest::parse(&body).map_err(|reason| UpdateError::Manifest {
             url: url.to_string(),
             reason,
