@@ -12,9 +12,8 @@ pub enum AppError {
     /// Input was refused for a reason not tied to one form field, each its own sentence: a
     /// team database's refusal (its words), alert rules the engine refuses (its words), a found
     /// key for a backend of another kind, a key test of a backend with none, the CLI's failed
-    /// key test (its result line) and unknown backend (with the names there are), and the live
-    /// drill's four refusals of a plan (request count, a route without two backends). Every
-    /// other refusal has a typed variant; keep it that way (at most ten uses).
+    /// key test (its result line) and unknown backend (with the names there are). Every other
+    /// refusal has a typed variant; keep it that way (the guard allows at most ten uses).
     #[error("{0}")]
     Invalid(String),
     /// Something the request needs is off, not running or not set up.
@@ -26,9 +25,6 @@ pub enum AppError {
     /// More than a list may hold.
     #[error("At most {max} {what}.")]
     TooMany { what: &'static str, max: usize },
-    /// The user cancelled a run before it ended; nothing of it was stored.
-    #[error("The {0} was cancelled: nothing was stored.")]
-    Cancelled(&'static str),
     /// A found key cannot be sent to the address it would go to (`switchyard_gateway`'s egress
     /// gate withheld it).
     #[error("A key cannot go there: {0}.")]

@@ -11,6 +11,7 @@
 mod breaker;
 mod criteria;
 mod distribution;
+mod error;
 mod failover;
 pub mod live;
 mod live_lock;
@@ -23,6 +24,7 @@ mod stampede;
 mod summary;
 
 use criteria::Findings;
+pub use error::{DrillError, LiveRefusal};
 pub use live::{LivePlan, LiveTaker, LIVE_TOOL, MAX_LIVE_REQUESTS};
 pub use name::{DrillName, DrillOptions};
 use std::path::PathBuf;
@@ -120,19 +122,23 @@ impl Drills {
 
     /// Runs `names` (every drill when empty) in order, stores the run and answers it as a
     /// report. Emits `DrillProgress` and `DrillsFinished`. One run at a time.
-    pub async fn run(&self, names: &[DrillName], opts: &DrillOptions) -> Result<Report, AppError> {
+    pub async fn run(
+        &self,
+        names: &[DrillName],
+        opts: &DrillOptions,
+    ) -> Result<Report, DrillError> {
         self.guarded(|run_id| self.run_all(run_id, names, opts))
             .await
     }
 
     /// Runs `run(run_id)` as the one run under way: stores its report, emits `DrillsFinished`.
-    async fn guarded<'a, F, Fut>(&'a self, run: F) -> Result<Report, AppError>
+    async fn guarded<'a, F, Fut>(&'a self, run: F) -> Result<Report, DrillError>
     where
         F: FnOnce(String) -> Fut,
-        Fut: std::future::Future<Output = Result<Report, AppError>> + 'a,
+        Fut: std::future::Future<Output = Result<Report, DrillError>> + 'a,
     {
         if self.running.swap(true, Ordering::SeqCst) {
-            return Err(AppError::Conflict("Drills are already running.".into()));
+            return Err(AppError::Conflict("Drills are already running.".into()).into());
         }
         let _guard = RunGuard(Arc::clone(&self.running));
         self.cancel.store(false, Ordering::SeqCst);
@@ -166,9 +172,9 @@ impl Drills {
     }
 
     /// Whether Cancel was asked; the run stops with an error then.
-    fn check_cancel(&self) -> Result<(), AppError> {
+    fn check_cancel(&self) -> Result<(), DrillError> {
         if self.cancel.load(Ordering::SeqCst) {
-            return Err(AppError::Cancelled("drill run"));
+            return Err(DrillError::Cancelled);
         }
         Ok(())
     }
@@ -178,7 +184,7 @@ impl Drills {
         run_id: String,
         names: &[DrillName],
         opts: &DrillOptions,
-    ) -> Result<Report, AppError> {
+    ) -> Result<Report, DrillError> {
         let names = if names.is_empty() {
             &DrillName::ALL[..]
         } else {
@@ -207,8 +213,9 @@ impl Drills {
             suites.push(suite(name.as_str(), name.title(), found, t));
         }
         self.progress(&run_id, names.len(), names.len(), None);
-        self.report(run_id, started_at, started, suites, &plan)
-            .await
+        Ok(self
+            .report(run_id, started_at, started, suites, &plan)
+            .await?)
     }
 
     /// The run's report, with the stored run before it for comparison.

@@ -65,7 +65,6 @@ impl From<AppError> for IpcError {
                 IpcError::new(ErrorKind::Validation, message)
             }
             AppError::Unavailable(_) => IpcError::new(ErrorKind::Unavailable, message),
-            AppError::Cancelled(_) => IpcError::new(ErrorKind::Cancelled, message),
             AppError::NoSuch { .. } => IpcError::new(ErrorKind::NotFound, message),
             AppError::KeyWithheld(_) | AppError::Synced(_) => {
                 IpcError::new(ErrorKind::Conflict, message)
@@ -100,6 +99,18 @@ impl From<AppError> for IpcError {
                     "Something went wrong; the details are in the log file.",
                 )
             }
+        }
+    }
+}
+
+/// A drill run's failure: cancelled, a live plan refused (the user's input), or the app's.
+impl From<switchyard_drills::DrillError> for IpcError {
+    fn from(e: switchyard_drills::DrillError) -> Self {
+        use switchyard_drills::DrillError;
+        match e {
+            DrillError::Cancelled => IpcError::new(ErrorKind::Cancelled, e.to_string()),
+            DrillError::Refused(_) => IpcError::new(ErrorKind::Validation, e.to_string()),
+            DrillError::App(app) => app.into(),
         }
     }
 }

@@ -8,7 +8,7 @@ use super::cli::run;
 use super::drills::save_route;
 use super::*;
 use switchyard_app::{AppError, PriceOverride, RouteCandidate, Strategy};
-use switchyard_drills::LIVE_TOOL;
+use switchyard_drills::{DrillError, LiveRefusal, LIVE_TOOL};
 use switchyard_mock::MockServer;
 
 const ALPHA_KEY: &str = "sk-live-alpha-0000000000000000000001";
@@ -81,7 +81,7 @@ async fn the_live_drill_fails_over_on_the_real_providers_within_the_confirmed_sp
     // A confirmation below the maximum spends nothing.
     let low = drills.run_live("ha".into(), 3, Some(MAX_USD / 2.0)).await;
     match low {
-        Err(AppError::Conflict(m)) => assert!(m.contains("$0.000480"), "{m}"),
+        Err(DrillError::App(AppError::Conflict(m))) => assert!(m.contains("$0.000480"), "{m}"),
         other => panic!("{other:?}"),
     }
     assert_eq!(p.beta.total_calls(), 0);
@@ -141,20 +141,25 @@ async fn a_route_with_one_backend_or_too_many_requests_is_refused_with_the_reaso
     }];
     save_route(&h, "solo", Strategy::Priority, solo).await;
     let drills = h.drills();
-    for (route, n, expect) in [
-        ("solo", 3, "nothing to fail over to"),
-        ("ha", 11, "1 to 10 requests"),
-        ("ha", 0, "1 to 10 requests"),
+    let one = LiveRefusal::OneBackend {
+        route: "solo".into(),
+    };
+    let count = |requests| LiveRefusal::Requests { requests, max: 10 };
+    for (route, n, expect, words) in [
+        ("solo", 3, one, "nothing to fail over to"),
+        ("ha", 11, count(11), "1 to 10 requests"),
+        ("ha", 0, count(0), "1 to 10 requests"),
     ] {
         let err = drills.live_plan(route.into(), n).await.unwrap_err();
         assert!(
-            matches!(err, AppError::Invalid(_)) && err.to_string().contains(expect),
-            "{err}"
+            matches!(&err, DrillError::Refused(r) if *r == expect)
+                && err.to_string().contains(words),
+            "a refused plan is the drill's typed refusal, in words saying why: {err}"
         );
     }
     assert!(matches!(
         drills.live_plan("nope".into(), 3).await,
-        Err(AppError::NotFound(_))
+        Err(DrillError::App(AppError::NotFound(_)))
     ));
 }
 

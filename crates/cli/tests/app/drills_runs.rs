@@ -40,16 +40,14 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let second = h.drills().run(&[], &DrillOptions::default()).await;
     assert!(
-        matches!(second, Err(AppError::Conflict(_))),
+        matches!(second, Err(switchyard_drills::DrillError::App(AppError::Conflict(_)))),
         "one run at a time"
     );
     h.drills().cancel();
     let cancelled = running.await.unwrap();
     assert!(
-        cancelled
-            .as_ref()
-            .is_err_and(|e| e.to_string().contains("cancelled")),
-        "{cancelled:?}"
+        matches!(cancelled, Err(switchyard_drills::DrillError::Cancelled)),
+        "a cancelled run is the drills' own typed error: {cancelled:?}"
     );
     assert!(
         h.drills().history(10).await.unwrap().is_empty(),

@@ -23,6 +23,7 @@ use spend::{findings, price, Budget, Ran};
 use std::collections::HashMap;
 use std::time::Instant;
 use switchyard_app::OffThread;
+use crate::{DrillError, LiveRefusal};
 use switchyard_app::{AppError, NewKey};
 use switchyard_pricing::{cost_in, PriceTable};
 use switchyard_report::Report;
@@ -70,11 +71,13 @@ pub(crate) fn plan_live(
     route: &str,
     requests: u32,
     table: &PriceTable,
-) -> Result<LivePlan, AppError> {
+) -> Result<LivePlan, DrillError> {
     if !(1..=MAX_LIVE_REQUESTS).contains(&requests) {
-        return Err(AppError::Invalid(format!(
-            "A live drill sends 1 to {MAX_LIVE_REQUESTS} requests (it was {requests})."
-        )));
+        return Err(LiveRefusal::Requests {
+            requests,
+            max: MAX_LIVE_REQUESTS,
+        }
+        .into());
     }
     let r = plan
         .routes
@@ -83,21 +86,23 @@ pub(crate) fn plan_live(
         .ok_or(AppError::NotFound("That route"))?;
     let members = route_backends(r, &plan.backends);
     let Some(dead) = members.first() else {
-        return Err(AppError::Invalid(format!(
-            "Route “{route}” has no enabled backend."
-        )));
+        return Err(LiveRefusal::NoBackend {
+            route: route.into(),
+        }
+        .into());
     };
     if members.len() < 2 {
-        return Err(AppError::Invalid(format!(
-            "Route “{route}” has one backend, so there is nothing to fail over to: add a candidate on another backend first."
-        )));
+        return Err(LiveRefusal::OneBackend {
+            route: route.into(),
+        }
+        .into());
     }
     for b in &members[1..] {
         if b.row.kind.spec().needs_key && b.keys.is_empty() {
-            return Err(AppError::Invalid(format!(
-                "{} has no key, so it cannot answer; add one in Backends first.",
-                b.row.name
-            )));
+            return Err(LiveRefusal::NoKey {
+                backend: b.row.name.clone(),
+            }
+            .into());
         }
     }
     let usage = Usage {
@@ -149,7 +154,7 @@ pub fn usd(v: Option<f64>) -> String {
 
 impl Drills {
     /// What a live drill of `route` with `requests` requests would do and the most it can cost.
-    pub async fn live_plan(&self, route: String, requests: u32) -> Result<LivePlan, AppError> {
+    pub async fn live_plan(&self, route: String, requests: u32) -> Result<LivePlan, DrillError> {
         let table = self.parts.costs.table().await?;
         plan_live(&self.plan().await?, &route, requests, &table)
     }
@@ -164,15 +169,15 @@ impl Drills {
         route: String,
         requests: u32,
         max_usd: Option<f64>,
-    ) -> Result<Report, AppError> {
+    ) -> Result<Report, DrillError> {
         let table = self.parts.costs.table().await?;
         let plan = self.plan().await?;
         let live = plan_live(&plan, &route, requests, &table)?;
         if !confirmed(&live, max_usd) {
-            return Err(AppError::Conflict(format!(
+            return Err(DrillError::App(AppError::Conflict(format!(
                 "The most this live drill can spend is now {}; look at it again and confirm.",
                 usd(live.max_usd)
-            )));
+            ))));
         }
         let dir = self.parts.data_dir.clone();
         let _lock = tokio::task::spawn_blocking(move || super::live_lock::acquire(&dir)).await??;
@@ -186,12 +191,12 @@ impl Drills {
         plan: Plan,
         live: LivePlan,
         table: std::sync::Arc<PriceTable>,
-    ) -> Result<Report, AppError> {
+    ) -> Result<Report, DrillError> {
         let started_at = switchyard_store::now();
         let started = Instant::now();
         self.progress(&run_id, 0, 1, Some("Live failover"));
         let Some(route) = plan.routes.iter().find(|r| r.name == live.route) else {
-            return Err(AppError::NotFound("That route"));
+            return Err(AppError::NotFound("That route").into());
         };
         let members = route_backends(route, &plan.backends);
         let dead_id = members
@@ -269,8 +274,9 @@ impl Drills {
             found,
             started,
         )];
-        self.report(run_id, started_at, started, suites, &plan)
-            .await
+        Ok(self
+            .report(run_id, started_at, started, suites, &plan)
+            .await?)
     }
 
     /// Adds the shadow's requests to the user's ledger, priced with the user's table, as the
