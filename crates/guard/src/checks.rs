@@ -1,5 +1,5 @@
 //! The checks over one crate's read code: bare spawns, holders of a type (the whole `Store`,
-//! the root object). Each returns what it found; the rules of what is allowed are the caller's
+//! the root object), calls of one variant. Each returns what it found; the rules of what is allowed are the caller's
 //! (`main.rs`).
 
 use crate::graph::Crate;
@@ -58,6 +58,24 @@ pub fn expand(c: &Crate, module: &ModPath, path: &[String]) -> Vec<String> {
         }
         None => path.to_vec(),
     }
+}
+
+/// Calls of `ty::variant(…)` (a tuple variant built, or an associated function called),
+/// however `ty` was imported: how many untyped `AppError::Invalid(String)` refusals are built.
+/// A match arm's pattern is not a call; inside a macro's tokens (`matches!(e, T::V(_))`) a
+/// pattern reads as one, so it counts: the count errs high, never low.
+pub fn calls_of(c: &Crate, ty: &str, variant: &str) -> Vec<Site> {
+    let mut out = Vec::new();
+    for (module, refs) in &c.refs {
+        for call in &refs.calls {
+            let full = expand(c, module, &call.path);
+            if full.len() >= 2 && full[full.len() - 2] == ty && full[full.len() - 1] == variant {
+                out.push(site(c, module, call.line, full.join("::")));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Struct fields whose type names `type_name` imported from (or written through) `krate`:

@@ -8,6 +8,7 @@
     reason = "a report on standard output is this program's job"
 )]
 
+mod feature_rules;
 mod rules;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ fn main() -> ExitCode {
     let mut problems = Vec::new();
     let mut spawns = Vec::new();
     let mut all_cycles = Vec::new();
+    let mut refusals = Vec::new();
+    manifest_rules(&root, ".", &mut problems);
     for dir in crate_dirs(&root) {
         let rel = dir
             .strip_prefix(&root)
@@ -34,7 +37,11 @@ fn main() -> ExitCode {
                 continue;
             }
         };
+        manifest_rules(&root, &rel, &mut problems);
         rules::crate_size(&rel, c.tree.code_lines(), &mut problems, show);
+        for s in checks::calls_of(&c, "AppError", "Invalid") {
+            refusals.push((rel.clone(), s));
+        }
         let graph = c.graph();
         let mut found: Vec<(String, Vec<String>)> = cycles(&graph)
             .into_iter()
@@ -60,6 +67,7 @@ fn main() -> ExitCode {
         }
     }
     rules::spawns(&spawns, &mut problems, show);
+    rules::untyped_refusals(&refusals, &mut problems, show);
     rules::cycles(&all_cycles, &mut problems);
     for p in &problems {
         println!("{p}");
@@ -67,9 +75,12 @@ fn main() -> ExitCode {
     if problems.is_empty() {
         println!(
             "guard: no module cycle, {} bare spawn(s) each owned, the Store held as listed, \
-             the root object named only by the composition root, no crate over {} lines",
+             the root object named only by the composition root, each crate under its cap \
+             (default {}), {} untyped refusal(s), every gated feature turned on only where \
+             allowed",
             spawns.len(),
-            rules::MAX_CRATE_LINES
+            rules::DEFAULT_CAP,
+            refusals.len()
         );
         ExitCode::SUCCESS
     } else {
@@ -94,6 +105,14 @@ fn app_rules(c: &Crate, problems: &mut Vec<String>, show: bool) {
     rules::root_takers(&takers, problems);
 }
 
+/// The manifest rules on `<root>/<rel>/Cargo.toml`.
+fn manifest_rules(root: &Path, rel: &str, problems: &mut Vec<String>) {
+    match switchyard_guard::manifests::read(&root.join(rel).join("Cargo.toml")) {
+        Ok(m) => feature_rules::check(rel, &m, problems),
+        Err(e) => problems.push(format!("{rel}/Cargo.toml: cannot read: {e}")),
+    }
+}
+
 /// Every crate with a `src/`: crates/*, src-tauri and its member crates.
 fn crate_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
@@ -107,3 +126,6 @@ fn crate_dirs(root: &Path) -> Vec<PathBuf> {
     dirs.sort();
     dirs
 }
+
+#[cfg(test)]
+mod rules_tests;

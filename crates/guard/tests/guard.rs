@@ -185,3 +185,32 @@ fn a_crate_s_size_counts_its_code_and_not_its_tests() {
     // test module (from its doc comment to its brace); a_tests.rs is not read at all.
     assert_eq!(c.tree.code_lines(), 1 + 3);
 }
+
+#[test]
+fn an_untyped_refusal_is_counted_however_it_is_imported_and_a_pattern_is_not_one() {
+    let dir = krate(&[
+        ("lib.rs", "mod a;\nmod b;\n"),
+        (
+            "a.rs",
+            "use switchyard_app::AppError as E;\n\
+             pub fn f() -> E { E::Invalid(format!(\"{}\", 1)) }\n\
+             pub fn g(e: &E) -> bool { match e { E::Invalid(_) => true, _ => false } }\n",
+        ),
+        (
+            "b.rs",
+            "pub fn h() -> Result<(), switchyard_app::AppError> {\n\
+             Err(switchyard_app::AppError::Invalid(\"x\".into()))\n}\n\
+             #[cfg(test)]\nmod tests { fn t() { let _ = AppError::Invalid(String::new()); } }\n",
+        ),
+    ]);
+    let c = read(&dir.path().join("src")).unwrap();
+    let found: Vec<_> = checks::calls_of(&c, "AppError", "Invalid")
+        .into_iter()
+        .map(|s| (s.file, s.line))
+        .collect();
+    assert_eq!(
+        found,
+        [("a.rs".to_string(), 2), ("b.rs".to_string(), 2)],
+        "the aliased and the written-out construction count; the pattern and the test do not"
+    );
+}
