@@ -18,12 +18,12 @@ mod spend;
 use super::load::{chat_body, served_by, shadow_client};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
+use crate::{DrillError, LiveRefusal};
 use serde::Serialize;
-use spend::{findings, price, Budget, Ran};
+use spend::{findings, price, Ran, SpendCap};
 use std::collections::HashMap;
 use std::time::Instant;
 use switchyard_app::OffThread;
-use crate::{DrillError, LiveRefusal};
 use switchyard_app::{AppError, NewKey};
 use switchyard_pricing::{cost_in, PriceTable};
 use switchyard_report::Report;
@@ -231,12 +231,12 @@ impl Drills {
         let url = format!("http://{}/v1/chat/completions", shadow.addr);
         let client = shadow_client(None)
             .ok_or_else(|| AppError::Internal("no HTTP client for the drill".into()))?;
-        let (mut ran, mut budget) = (Ran::default(), Budget::new(&live));
+        let (mut ran, mut cap) = (Ran::default(), SpendCap::new(&live));
         for _ in 0..live.requests {
             if self.check_cancel().is_err() {
                 break;
             }
-            if !budget.reserve() {
+            if !cap.reserve() {
                 ran.capped = true;
                 break;
             }
@@ -258,10 +258,10 @@ impl Drills {
             // Unreadable now: every reservation stands (the next check is only stricter).
             if let Ok(mut so_far) = shadow.requests().await {
                 price(&mut so_far, &plan, &table);
-                budget.settle(&so_far.iter().map(|r| r.cost_usd).collect::<Vec<_>>());
+                cap.settle(&so_far.iter().map(|r| r.cost_usd).collect::<Vec<_>>());
             }
         }
-        ran.sent = budget.sent();
+        ran.sent = cap.sent();
         let records = shadow.requests().await;
         shadow.stop().await;
         let spent = self.record_spend(records?, &plan, &table).await?;

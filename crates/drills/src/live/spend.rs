@@ -1,4 +1,4 @@
-//! The live drill's money: the spend cap held while it runs ([`Budget`]), pricing what the
+//! The live drill's money: the spend cap held while it runs ([`SpendCap`]), pricing what the
 //! shadow recorded with the user's price table ([`price`]), and the run's criteria and numbers
 //! ([`findings`]).
 //!
@@ -27,7 +27,7 @@ const EPSILON_USD: f64 = 1e-12;
 
 /// The cap while a live drill runs.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Budget {
+pub(crate) struct SpendCap {
     /// The confirmed maximum; `None` when a model has no price (then the request count and
     /// the answer cap are the only bounds, as the confirmation said).
     cap: Option<f64>,
@@ -40,10 +40,10 @@ pub(crate) struct Budget {
     committed: f64,
 }
 
-impl Budget {
-    pub fn new(live: &LivePlan) -> Budget {
+impl SpendCap {
+    pub fn new(live: &LivePlan) -> SpendCap {
         let per_call: Option<f64> = live.takers.iter().map(|t| t.usd_per_call).sum();
-        Budget {
+        SpendCap {
             cap: live.max_usd,
             per_request: per_call.map(|usd| usd * f64::from(live.attempts_per_taker)),
             sent: 0,
@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn requests_billed_at_their_worst_case_all_fit_under_the_cap_and_no_more() {
         // $1 a call, 2 attempts: $2 reserved a request, a cap of $6 for 3 requests.
-        let mut b = Budget::new(&plan(3, Some(1.0)));
+        let mut b = SpendCap::new(&plan(3, Some(1.0)));
         for n in 1..=3 {
             assert!(
                 b.reserve(),
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_request_billed_above_its_estimate_stops_the_run_at_the_next_reservation() {
-        let mut b = Budget::new(&plan(3, Some(1.0)));
+        let mut b = SpendCap::new(&plan(3, Some(1.0)));
         assert!(b.reserve());
         b.settle(&[Some(5.0)]);
         assert!(
@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_request_not_in_the_ledger_yet_keeps_its_whole_reservation() {
-        let mut b = Budget::new(&plan(2, Some(1.0)));
+        let mut b = SpendCap::new(&plan(2, Some(1.0)));
         assert!(b.reserve());
         b.settle(&[]);
         assert!(b.reserve(), "2 reserved + 2 reserved = the cap of 4");
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn without_a_price_only_the_request_count_bounds_the_run() {
-        let mut b = Budget::new(&plan(2, None));
+        let mut b = SpendCap::new(&plan(2, None));
         assert!(b.reserve() && b.reserve() && b.reserve());
         b.settle(&[None, None]);
         assert_eq!(b.sent(), 3, "the loop's count is the bound then");
