@@ -57,10 +57,6 @@ pub enum AppError {
     /// The team database or the team's Redis failed (unreachable, refused, too new).
     #[error("{0}")]
     Team(String),
-    /// An update could not be checked, downloaded, verified or installed (its words say which;
-    /// nothing was installed).
-    #[error("{0}")]
-    Update(#[from] switchyard_update::UpdateError),
     /// A notification could not be delivered (only surfaced for the test button).
     #[error("{message}")]
     Notifications {
@@ -95,12 +91,6 @@ pub enum Unavailable {
         binary: &'static str,
         beside: String,
     },
-    /// The update asked for is not the one on offer, or this copy cannot install it itself
-    /// (`how` says how it is updated).
-    UpdateNotOffered {
-        version: String,
-        how: Option<String>,
-    },
 }
 
 impl std::fmt::Display for Unavailable {
@@ -126,13 +116,6 @@ impl std::fmt::Display for Unavailable {
             Unavailable::SyncDatabase => f.write_str(
                 "No database is set for My machines: give its address in Settings → My machines.",
             ),
-            Unavailable::UpdateNotOffered { version, how } => match how {
-                Some(how) => f.write_str(how),
-                None => write!(
-                    f,
-                    "Switchyard {version} is not the update on offer any more: check for updates again."
-                ),
-            },
             Unavailable::CheckedPrices => f.write_str(
                 "There is no checked price file to apply: check for newer prices first.",
             ),

@@ -56,15 +56,6 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
-    /// The release manifest's address: the user's mirror, else the project's releases.
-    pub fn update_source(&self) -> String {
-        self.update_source
-            .clone()
-            .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string())
-    }
-}
-
 const KEY: &str = "ui";
 
 /// The Preferences feature: the Settings page's values. Cheap to clone.
@@ -109,12 +100,12 @@ impl Preferences {
             ));
         }
         if let Some(source) = &settings.update_source {
-            switchyard_update::fetch::parse(source).map_err(|e| {
-                let code = match e {
-                    switchyard_update::UpdateError::Insecure { .. } => IssueCode::Unsafe,
-                    _ => IssueCode::Format,
+            switchyard_core::release_source(source).map_err(|refused| {
+                let code = match refused {
+                    switchyard_core::SourceRefused::Insecure => IssueCode::Unsafe,
+                    switchyard_core::SourceRefused::NotAnAddress(_) => IssueCode::Format,
                 };
-                AppError::field(switchyard_core::Field::Url, code, e.to_string())
+                AppError::field(switchyard_core::Field::Url, code, refused.to_string())
             })?;
         }
         let value =

@@ -35,7 +35,7 @@ pub use ledger::{AttemptRecord, RequestRecord};
 pub use mask::mask_key;
 pub use storable::Storable;
 pub use token_scope::TokenScope;
-pub use url_check::is_loopback_host;
+pub use url_check::{is_loopback_host, is_readable_release, release_source, SourceRefused};
 pub use validate::{
     free_name, looks_like_key, BackendDraft, Field, Fix, Issue, IssueCode, Severity, Validation,
 };

@@ -18,6 +18,36 @@ pub fn is_loopback_host(url: &Url) -> bool {
     }
 }
 
+/// Whether a release (its manifest or package) may be read from `url`: HTTPS anywhere, plain
+/// HTTP only to this machine (a mirror on 127.0.0.1). The update source setting and every read
+/// and redirect of `switchyard-update` apply this one rule.
+pub fn is_readable_release(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => is_loopback_host(url),
+        _ => false,
+    }
+}
+
+/// Why an update source was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceRefused {
+    #[error("That is not a valid address: {0}.")]
+    NotAnAddress(String),
+    #[error("Updates are read over HTTPS; plain HTTP only from this machine (127.0.0.1).")]
+    Insecure,
+}
+
+/// The update source the user typed, parsed and held to [`is_readable_release`].
+pub fn release_source(text: &str) -> Result<Url, SourceRefused> {
+    let url = Url::parse(text).map_err(|e| SourceRefused::NotAnAddress(e.to_string()))?;
+    if is_readable_release(&url) {
+        Ok(url)
+    } else {
+        Err(SourceRefused::Insecure)
+    }
+}
+
 pub(crate) fn check_base_url(kind: BackendKind, raw: &str) -> Vec<Issue> {
     let spec = kind.spec();
     let trimmed = raw.trim();

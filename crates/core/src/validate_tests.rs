@@ -1,4 +1,5 @@
 use super::*;
+use crate::SourceRefused;
 
 pub(super) fn draft(kind: BackendKind, name: &str, base_url: &str) -> BackendDraft {
     BackendDraft {
@@ -275,4 +276,28 @@ fn labels_are_unique_per_backend() {
 #[test]
 fn demo_takes_no_key() {
     assert!(!validate_key(BackendKind::Demo, "default", "anything", &[]).is_ok());
+}
+
+#[test]
+fn a_release_is_read_over_https_or_from_this_machine_only() {
+    for ok in [
+        "https://mirror.example.org/latest.json",
+        "http://127.0.0.1:8080/latest.json",
+        "http://[::1]/latest.json",
+        "http://localhost/latest.json",
+    ] {
+        assert!(crate::release_source(ok).is_ok(), "{ok}");
+    }
+    for (bad, refused) in [
+        ("http://mirror.example.org/latest.json", SourceRefused::Insecure),
+        ("http://10.0.0.2/latest.json", SourceRefused::Insecure),
+        ("file:///etc/passwd", SourceRefused::Insecure),
+        ("ftp://mirror.example.org/latest.json", SourceRefused::Insecure),
+    ] {
+        assert_eq!(crate::release_source(bad), Err(refused), "{bad}");
+    }
+    assert!(matches!(
+        crate::release_source("not an address"),
+        Err(SourceRefused::NotAnAddress(_))
+    ));
 }

@@ -8,25 +8,19 @@
 
 use crate::text::printable;
 use crate::UpdateError;
-use std::net::IpAddr;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use url::Url;
 
-/// Whether `url` may be read: HTTPS anywhere, HTTP only to a loopback address or `localhost`.
+/// Whether `url` may be read ([`switchyard_core::is_readable_release`]): HTTPS anywhere, HTTP
+/// only to this machine.
 pub fn allowed(url: &Url) -> Result<(), UpdateError> {
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(UpdateError::Insecure {
+    if switchyard_core::is_readable_release(url) {
+        Ok(())
+    } else {
+        Err(UpdateError::Insecure {
             url: url.to_string(),
-        }),
+        })
     }
 }
 

@@ -21,7 +21,10 @@
 //!   an older version, so Settings, the tray and the panel show text, never control characters.
 //! - A package is downloaded into a private folder inside the data folder, streamed to disk.
 
+mod error;
 mod on_quit;
+
+pub use error::UpdatesError;
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -137,7 +140,12 @@ impl Updates {
     /// Reads the release source the user chose (Settings, or Switchyard's releases) with an
     /// updater of this build, installed as it is.
     async fn check_source(&self) -> Result<Result<(Updater, Check), UpdateError>, AppError> {
-        let source = self.preferences.get().await?.update_source();
+        let source = self
+            .preferences
+            .get()
+            .await?
+            .update_source
+            .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
         let target = Target::current(self.installer().await.clone());
         Ok(match Updater::new(env!("CARGO_PKG_VERSION"), target) {
             Ok(u) => {
@@ -170,13 +178,15 @@ impl Updates {
     }
 
     /// The window's install of `version` failed: it is not offered for installing again.
-    pub async fn install_failed(&self, version: String, reason: String) -> Result<(), AppError> {
+    pub async fn install_failed(
+        &self,
+        version: String,
+        reason: String,
+    ) -> Result<(), UpdatesError> {
         // The window says what failed; whatever called, only a version and a short printable
         // reason are kept (they are shown again in Settings and the panel).
         if switchyard_update::Version::parse(version.trim_start_matches('v')).is_err() {
-            return Err(AppError::Invalid(
-                "That is not a version Switchyard offered.".into(),
-            ));
+            return Err(UpdatesError::NotAVersion);
         }
         let reason: String = switchyard_update::text::printable(&reason)
             .chars()
@@ -184,7 +194,7 @@ impl Updates {
             .collect();
         let mut kept = self.kept().await?;
         kept.failed = Some((version, reason));
-        self.keep(&kept).await
+        Ok(self.keep(&kept).await?)
     }
 
     async fn installer(&self) -> &Installer {

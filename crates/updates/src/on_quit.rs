@@ -4,7 +4,8 @@
 //! installs it the way this copy was installed. The next start is the new version.
 
 use super::Updates;
-use switchyard_app::{AppError, DomainEvent, Unavailable};
+use crate::UpdatesError;
+use switchyard_app::{AppError, DomainEvent};
 use switchyard_update::{install, Check, Verified};
 
 /// A verified package waiting for Quit.
@@ -36,23 +37,21 @@ impl Updates {
     /// Downloads and verifies `version` (the update Settings offers) to install it when the app
     /// quits. Refused, with how this copy is updated, when the core cannot install it itself
     /// (on Windows and macOS the window installs, with "Install and restart").
-    pub async fn install_on_quit(&self, version: String) -> Result<super::UpdateStatus, AppError> {
+    pub async fn install_on_quit(
+        &self,
+        version: String,
+    ) -> Result<super::UpdateStatus, UpdatesError> {
         let status = self.status().await?;
         if !status.can_install_on_quit || status.latest.as_deref() != Some(version.as_str()) {
-            return Err(AppError::Unavailable(Unavailable::UpdateNotOffered {
+            return Err(UpdatesError::NotOffered {
                 version,
                 how: status.how,
-            }));
+            });
         }
         let (updater, found) = self.check_source().await??;
         let offer = match found {
             Check::Available(offer) if offer.version.to_string() == version => offer,
-            _ => {
-                return Err(AppError::Unavailable(Unavailable::UpdateNotOffered {
-                    version,
-                    how: None,
-                }))
-            }
+            _ => return Err(UpdatesError::NotOffered { version, how: None }),
         };
         let events = self.events.clone();
         let mut throttle = Throttle { last: None };
@@ -77,7 +76,7 @@ impl Updates {
             package,
         });
         self.events.emit(DomainEvent::UpdatesChanged);
-        self.status().await
+        Ok(self.status().await?)
     }
 
     /// Installs nothing at Quit after all (the package is deleted).

@@ -75,7 +75,6 @@ impl From<AppError> for IpcError {
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
             AppError::Team(_) => IpcError::new(ErrorKind::Internal, message),
-            AppError::Update(u) => IpcError::new(update_kind(&u), message),
             AppError::Keychain(k) => IpcError {
                 kind: match k {
                     _ if k.is_unavailable() => ErrorKind::KeychainUnavailable,
@@ -136,5 +135,18 @@ fn update_kind(e: &switchyard_update::UpdateError) -> ErrorKind {
         | U::NoPackage { .. }
         | U::NotSelfUpdating(_)
         | U::Install(_) => ErrorKind::Unavailable,
+    }
+}
+
+/// An update action's failure: the release's own kind, an update not on offer, or the app's.
+impl From<switchyard_updates::UpdatesError> for IpcError {
+    fn from(e: switchyard_updates::UpdatesError) -> Self {
+        use switchyard_updates::UpdatesError as U;
+        match e {
+            U::Release(r) => IpcError::new(update_kind(&r), r.to_string()),
+            U::NotOffered { .. } => IpcError::new(ErrorKind::Unavailable, e.to_string()),
+            U::NotAVersion => IpcError::new(ErrorKind::Validation, e.to_string()),
+            U::App(app) => app.into(),
+        }
     }
 }

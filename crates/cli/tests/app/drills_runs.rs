@@ -40,7 +40,10 @@ async fn a_cancelled_run_stores_nothing_and_a_finished_one_is_kept_and_exported(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let second = h.drills().run(&[], &DrillOptions::default()).await;
     assert!(
-        matches!(second, Err(switchyard_drills::DrillError::App(AppError::Conflict(_)))),
+        matches!(
+            second,
+            Err(switchyard_drills::DrillError::App(AppError::Conflict(_)))
+        ),
         "one run at a time"
     );
     h.drills().cancel();

@@ -189,14 +189,17 @@ async fn a_copy_that_cannot_install_downloads_nothing_for_quit_and_says_how_it_i
     updates(&app).check().await.unwrap();
     let feature = updates(&app);
     let refused = feature.install_on_quit("9.0.0".into()).await;
-    let Err(switchyard_app::AppError::Unavailable(e)) = refused else {
+    let Err(e @ switchyard_updates::UpdatesError::NotOffered { .. }) = refused else {
         panic!("staged on a copy no installer manages: {refused:?}");
     };
     assert!(e.to_string().contains("no installer manages"), "{e}");
     let other = feature.install_on_quit("8.0.0".into()).await;
     assert!(
-        matches!(other, Err(switchyard_app::AppError::Unavailable(_))),
-        "{other:?}"
+        matches!(
+            other,
+            Err(switchyard_updates::UpdatesError::NotOffered { .. })
+        ),
+        "a version not on offer is the Updates feature's typed refusal: {other:?}"
     );
     assert_eq!(files.hits("switchyard.AppImage"), 0, "nothing downloaded");
     let status = updates(&app).cancel_install_on_quit().await.unwrap();
