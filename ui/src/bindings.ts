@@ -460,7 +460,16 @@ export type Attempt_Serialize = {
 	latencyMs: number,
 };
 
-export type Auth = "bearer" | "xApiKey" | "googApiKey" | "none";
+/**  How a key travels to the provider. Never in a URL query string: URLs end up in logs. */
+export type Auth = 
+/**  `Authorization: Bearer <key>` */
+"bearer" | 
+/**  `x-api-key: <key>` plus `anthropic-version` */
+"xApiKey" | 
+/**  `x-goog-api-key: <key>` */
+"googApiKey" | 
+/**  No key at all (local servers, the Demo backend). */
+"none";
 
 export type Backend = Backend_Serialize | Backend_Deserialize;
 
@@ -993,8 +1002,35 @@ export type FieldIssue_Serialize = {
 	fix: FixAction | null,
 };
 
-/**  Which form field an issue belongs to (one id per field across the forms). */
-export type FieldName = "name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | "interval" | "sla" | "strategy" | "candidate" | "weight" | "cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | "origins" | "networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | "days" | "url" | "token" | "rule" | "failures" | "percent" | "window" | "minSamples" | "threshold" | "minutes" | "cooldown" | "quietStart" | "quietEnd";
+/**
+ *  The form field an issue is about. One id names the same thing in every form that has it
+ *  (`name` is a backend's, a route's, a budget's or a token's name).
+ */
+export type FieldName = 
+/**  A name: a backend's, key label aside; a route's, budget's or token's. */
+"name" | "kind" | "baseUrl" | "defaultModel" | "keyLabel" | "keyValue" | "maxInFlight" | "rpm" | "tpm" | 
+/**  How often a backend is probed. */
+"interval" | 
+/**  A backend's uptime target. */
+"sla" | "strategy" | 
+/**  One of a route's candidates (`Issue::index` says which, from 0). */
+"candidate" | 
+/**  A candidate's weight (`Issue::index` says which). */
+"weight" | 
+/**  A route's cache lifetime. */
+"cacheTtl" | "limit" | "scope" | "from" | "to" | "currency" | "rate" | "model" | "input" | "output" | "cacheRead" | "cacheWrite" | "ttl" | "memoryEntries" | "diskMb" | "port" | 
+/**  The web origins allowed to call the gateway. */
+"origins" | 
+/**  The networks allowed to call the gateway. */
+"networks" | "breakerFailures" | "breakerFailureRatePct" | "breakerOpenSecs" | "breakerCloseAfter" | "retriesPerCandidate" | "firstByteTimeoutSecs" | "revealSeconds" | "retentionDays" | 
+/**  A number of days (repricing). */
+"days" | 
+/**  An address to fetch (a price file, a webhook, a team gateway). */
+"url" | 
+/**  A token to present (a team gateway's admin token). */
+"token" | "rule" | "failures" | "percent" | "window" | "minSamples" | "threshold" | "minutes" | 
+/**  How long a cleared alert waits before it resolves. */
+"cooldown" | "quietStart" | "quietEnd";
 
 /**
  *  A file a command may read or write: the id a native dialog or the panel handed out. Opaque
@@ -1028,8 +1064,14 @@ export type FilesChanged = {
 	backups: string[],
 };
 
-/**  A one-click correction. Never carries a key. */
-export type FixAction = { type: "replace"; value: string } | { type: "trimKey" } | { type: "switchKind"; kind: Kind };
+/**  A correction the user can accept. Never carries a key's value. */
+export type FixAction = 
+/**  Replace the field's value with this one. */
+{ type: "replace"; value: string } | 
+/**  Trim whitespace around the key (the UI holds the key; it is not sent back). */
+{ type: "trimKey" } | 
+/**  The key belongs to another kind: switch the backend to it. */
+{ type: "switchKind"; kind: Kind };
 
 /**  Where a budget's period is heading at the recent burn rate. */
 export type Forecast = Forecast_Serialize | Forecast_Deserialize;
@@ -1263,10 +1305,33 @@ export type IpcError_Serialize = {
 	issues: FieldIssue_Serialize[],
 };
 
-/**  What kind of problem it is. */
-export type IssueCodeName = "required" | "tooLong" | "format" | "outOfRange" | "duplicate" | "missing" | "looksLikeKey" | "unsafe" | "other";
+/**
+ *  What kind of problem an issue is: for code that acts on it (tests, the CLI's JSON), never
+ *  shown instead of the message.
+ */
+export type IssueCodeName = 
+/**  Empty where a value is needed. */
+"required" | "tooLong" | 
+/**  Not the shape asked for (not a number, an address, a currency code…). */
+"format" | 
+/**  A number outside the allowed range. */
+"outOfRange" | 
+/**  The same name or entry twice. */
+"duplicate" | 
+/**  Refers to something that does not exist (any more). */
+"missing" | 
+/**  A secret where none belongs. */
+"looksLikeKey" | 
+/**  Works, but not safely (plain http to another machine…). */
+"unsafe" | 
+/**  Anything else; the message says what. */
+"other";
 
-export type IssueSeverity = "error" | "warning";
+export type IssueSeverity = 
+/**  Blocks saving. */
+"error" | 
+/**  Shown, but the user may save anyway. */
+"warning";
 
 export type Key = Key_Serialize | Key_Deserialize;
 
@@ -1373,7 +1438,7 @@ export type KeychainStatus_Serialize = {
 	hint: string | null,
 };
 
-/**  Provider family. */
+/**  Every provider family Switchyard knows how to talk to. */
 export type Kind = "openAi" | "anthropic" | "gemini" | "mistral" | "groq" | "openRouter" | "ollama" | "openAiCompatible" | "demo";
 
 /**  What the add/edit dialog needs to know about a kind. */
@@ -1886,7 +1951,20 @@ export type NotificationStatus_Serialize = {
 /**  Notification delivery failed or recovered: Settings reloads the status. */
 export type NotificationsChanged = null;
 
-export type Outcome = "valid" | "invalid" | "rateLimited" | "unreachable" | "timeout" | "unexpected";
+/**  What a test against the provider's model-list (or key-info) endpoint found. */
+export type Outcome = 
+/**  2xx: the key works. */
+"valid" | 
+/**  401/403: the provider refused the key. */
+"invalid" | 
+/**  429: the key works but is throttled right now. */
+"rateLimited" | 
+/**  Could not connect (DNS, refused, TLS). */
+"unreachable" | 
+/**  No answer in time. */
+"timeout" | 
+/**  Any other status: the provider answered something we did not expect. */
+"unexpected";
 
 /**  Another program held the gateway's port when it started: what the user is told. */
 export type PortSquat = PortSquat_Serialize | PortSquat_Deserialize;
@@ -2406,7 +2484,10 @@ export type SeriesPoint = {
 	totals: UsageTotals,
 };
 
-export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | "failing" | "disabled";
+/**  What the Backends list and Overview show for a backend. */
+export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | 
+/**  The provider answered, but not as expected (5xx, 404 …). */
+"failing" | "disabled";
 
 /**  My machines: its settings changed or a sync pass ran. */
 export type SyncChanged = null;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a test against the provider's model-list (or key-info) endpoint found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Outcome"))]
 #[serde(rename_all = "camelCase")]
 pub enum CheckOutcome {
     /// 2xx: the key works.
@@ -72,6 +73,7 @@ impl CheckOutcome {
 
 /// What the Backends list and Overview show for a backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Status"))]
 #[serde(rename_all = "camelCase")]
 pub enum BackendStatus {
     Healthy,

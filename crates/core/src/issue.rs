@@ -7,11 +7,12 @@
 //! (they are the UI's form field names and the CLI's output).
 
 use crate::kind::BackendKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The form field an issue is about. One id names the same thing in every form that has it
 /// (`name` is a backend's, a route's, a budget's or a token's name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "FieldName"))]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
     /// A name: a backend's, key label aside; a route's, budget's or token's.
@@ -95,7 +96,8 @@ pub enum Field {
 
 /// What kind of problem an issue is: for code that acts on it (tests, the CLI's JSON), never
 /// shown instead of the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "IssueCodeName"))]
 #[serde(rename_all = "camelCase")]
 pub enum IssueCode {
     /// Empty where a value is needed.
@@ -117,7 +119,8 @@ pub enum IssueCode {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "IssueSeverity"))]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     /// Blocks saving.
@@ -127,7 +130,8 @@ pub enum Severity {
 }
 
 /// A correction the user can accept. Never carries a key's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "FixAction"))]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Fix {
     /// Replace the field's value with this one.
@@ -138,7 +142,8 @@ pub enum Fix {
     SwitchKind { kind: BackendKind },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "FieldIssue"))]
 #[serde(rename_all = "camelCase")]
 pub struct Issue {
     pub field: Field,

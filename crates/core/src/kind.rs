@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every provider family Switchyard knows how to talk to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Kind"))]
 #[serde(rename_all = "camelCase")]
 pub enum BackendKind {
     OpenAi,
@@ -20,6 +21,7 @@ pub enum BackendKind {
 
 /// How a key travels to the provider. Never in a URL query string: URLs end up in logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Auth"))]
 #[serde(rename_all = "camelCase")]
 pub enum AuthStyle {
     /// `Authorization: Bearer <key>`

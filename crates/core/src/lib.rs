@@ -2,6 +2,12 @@
 //! key masking, `.env` parsing and import rules, the request ledger's record types and what of
 //! them may be stored (`storable`).
 //! Pure: no I/O, no clock, no Tauri.
+//!
+//! The types the window shows derive their TypeScript type here, behind the `specta` feature
+//! (`#[cfg_attr(feature = "specta", derive(specta::Type), …)]`), which only the IPC crate turns
+//! on. Where the UI knows a type by another name, a container `serde(rename)` under the same
+//! feature keeps it: JSON never carries a struct's or an enum's own name, so the wire is the same
+//! with the feature on or off.
 
 pub mod address;
 pub mod authz;

@@ -1,7 +1,7 @@
 //! `IpcError`: the one error shape the UI sees. `kind` lists only what the UI branches on;
 //! internal failures are logged here once and reach the user as a short, safe sentence.
 
-use super::issues::FieldIssue;
+use switchyard_core::Issue;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::secrets::SecretError;
@@ -37,7 +37,7 @@ pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
-    pub issues: Vec<FieldIssue>,
+    pub issues: Vec<Issue>,
 }
 
 impl IpcError {
@@ -59,7 +59,7 @@ impl From<AppError> for IpcError {
                 kind: ErrorKind::Validation,
                 message,
                 hint: None,
-                issues: v.issues.into_iter().map(Into::into).collect(),
+                issues: v.issues.into_iter().collect(),
             },
             AppError::Invalid(_) | AppError::TooMany { .. } | AppError::KeyRefused(_) => {
                 IpcError::new(ErrorKind::Validation, message)

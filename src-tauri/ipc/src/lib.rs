@@ -28,7 +28,6 @@ pub mod event;
 pub mod files;
 pub mod gateway;
 pub mod issues;
-pub mod kinds;
 mod list;
 pub mod monitor;
 pub mod readiness;
@@ -72,6 +71,10 @@ pub mod types {
     pub use crate::files::{ChosenFile, FileHandle, FilePurpose};
     pub use crate::gateway::dto::*;
     pub use crate::issues::*;
+    pub use switchyard_core::{
+        AuthStyle, BackendKind, BackendStatus, CheckOutcome, Field, Fix, Issue, IssueCode,
+        Severity,
+    };
     pub use crate::monitor::dto::*;
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;

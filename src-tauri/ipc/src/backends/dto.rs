@@ -1,23 +1,23 @@
-//! The shapes that cross IPC: camelCase, BigInt-free, mirrored from the core types so that the
-//! core stays free of specta. Keys never appear in an outbound type.
+//! The backend shapes that cross IPC: camelCase, BigInt-free. The core's own enums (kind, auth
+//! style, status, check outcome) travel as they are (their UI types derived behind
+//! `switchyard-core`'s `specta` feature); these add labels, masks and the approval of each key's
+//! host. Keys never appear in an outbound type.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{BackendView, KeyView, NewKey, ProbeResult};
 use switchyard_app::{CheckRow, MonitorSettings};
-use switchyard_core::BackendKind;
-
-pub use crate::kinds::{Auth, Kind, Outcome, Status};
+use switchyard_core::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
 
 /// What the add/edit dialog needs to know about a kind.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct KindInfo {
-    pub kind: Kind,
+    pub kind: BackendKind,
     pub label: String,
     pub default_base_url: String,
     pub default_model: String,
-    pub auth: Auth,
+    pub auth: AuthStyle,
     pub probe_path: String,
     pub needs_key: bool,
     pub key_prefix: Option<String>,
@@ -28,11 +28,11 @@ impl From<BackendKind> for KindInfo {
     fn from(kind: BackendKind) -> Self {
         let s = kind.spec();
         KindInfo {
-            kind: kind.into(),
+            kind,
             label: s.label.into(),
             default_base_url: s.default_base_url.into(),
             default_model: s.default_model.into(),
-            auth: s.auth.into(),
+            auth: s.auth,
             probe_path: s.probe_path.into(),
             needs_key: s.needs_key,
             key_prefix: s.key_prefixes.last().map(|p| p.to_string()),
@@ -45,7 +45,7 @@ impl From<BackendKind> for KindInfo {
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
-    pub outcome: Outcome,
+    pub outcome: CheckOutcome,
     pub latency_ms: Option<u32>,
     pub http_status: Option<u16>,
     pub message: String,
@@ -56,7 +56,7 @@ pub struct Check {
 impl From<CheckRow> for Check {
     fn from(c: CheckRow) -> Self {
         Check {
-            outcome: c.outcome.into(),
+            outcome: c.outcome,
             latency_ms: c.latency_ms,
             http_status: c.http_status,
             message: c.message,
@@ -68,7 +68,7 @@ impl From<CheckRow> for Check {
 impl From<ProbeResult> for Check {
     fn from(r: ProbeResult) -> Self {
         Check {
-            outcome: r.outcome.into(),
+            outcome: r.outcome,
             latency_ms: r.latency_ms,
             http_status: r.http_status,
             message: r.message,
@@ -118,7 +118,7 @@ impl From<KeyView> for Key {
 pub struct Backend {
     pub id: String,
     pub name: String,
-    pub kind: Kind,
+    pub kind: BackendKind,
     /// As configured (empty for Demo).
     pub base_url: String,
     /// Where requests actually go.
@@ -126,7 +126,7 @@ pub struct Backend {
     pub default_model: String,
     pub enabled: bool,
     pub position: u32,
-    pub status: Status,
+    pub status: BackendStatus,
     pub check: Option<Check>,
     pub keys: Vec<Key>,
     pub limits: Limits,
@@ -169,13 +169,13 @@ impl From<BackendView> for Backend {
         Backend {
             id: b.row.id,
             name: b.row.name,
-            kind: b.row.kind.into(),
+            kind: b.row.kind,
             base_url: b.row.base_url,
             effective_base_url: b.effective_base_url,
             default_model: b.row.default_model,
             enabled: b.row.enabled,
             position: b.row.position,
-            status: b.status.into(),
+            status: b.status,
             check: b.check.map(Into::into),
             keys,
             limits: b.row.limits.into(),
@@ -190,7 +190,7 @@ impl From<BackendView> for Backend {
 #[serde(rename_all = "camelCase")]
 pub struct BackendDraft {
     pub name: String,
-    #[specta(type = Kind)]
+    #[specta(type = BackendKind)]
     pub kind: String,
     pub base_url: String,
     pub default_model: String,

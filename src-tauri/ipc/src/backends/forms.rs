@@ -1,6 +1,6 @@
 //! IPC shapes for key import (validation reports are in `crate::issues`).
 
-use super::dto::Kind;
+use switchyard_core::BackendKind;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{Finding, FindingSource, ImportReport, ImportScan};
@@ -12,7 +12,7 @@ pub struct ImportFinding {
     pub variable: String,
     /// `null` for the process environment, else the `.env` line.
     pub line: Option<u32>,
-    pub kind: Kind,
+    pub kind: BackendKind,
     /// Masked key, or the Ollama host.
     pub display: String,
     pub already_imported: bool,
@@ -29,7 +29,7 @@ impl From<Finding> for ImportFinding {
                 FindingSource::Environment => None,
                 FindingSource::File { line } => Some(line),
             },
-            kind: f.kind.into(),
+            kind: f.kind,
             display: f.display,
             already_imported: f.already_imported,
             goes_to: f.goes_to,

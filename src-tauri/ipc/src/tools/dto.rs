@@ -2,7 +2,7 @@
 //! disconnect did to its files, and the "find keys on this machine" sweep. Findings and moves
 //! carry the masked value only: there is no field a raw key could travel in.
 
-use crate::backends::dto::Kind;
+use switchyard_core::BackendKind;
 use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -157,7 +157,7 @@ pub struct FoundKey {
     pub path: String,
     pub line: u32,
     pub variable: String,
-    pub kind: Kind,
+    pub kind: BackendKind,
     /// `sk-…abcd`
     pub masked: String,
     /// The same key is already stored under a backend of its kind.
@@ -173,7 +173,7 @@ impl From<KeyFinding> for FoundKey {
             path: f.path,
             line: f.line,
             variable: f.variable,
-            kind: f.kind.into(),
+            kind: f.kind,
             masked: f.masked,
             in_keychain: f.in_keychain,
             goes_to: f.goes_to,
@@ -206,7 +206,7 @@ pub struct MovedKey {
     pub path: String,
     pub line: u32,
     pub variable: String,
-    pub kind: Kind,
+    pub kind: BackendKind,
     pub masked: String,
     /// The backend it was stored under, and the key's label there.
     pub backend: String,
@@ -227,7 +227,7 @@ impl From<KeyMove> for MovedKey {
             path: m.path,
             line: m.line,
             variable: m.variable,
-            kind: m.kind.into(),
+            kind: m.kind,
             masked: m.masked,
             backend: m.backend,
             key_label: m.key_label,
