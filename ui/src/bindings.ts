@@ -136,9 +136,9 @@ export const commands = {
 	clearCache: (scope: CacheClearScope) => typedError<number | null, IpcError_Serialize>(__TAURI_INVOKE("clear_cache", { scope })),
 	/**  Totals, series, breakdowns and latency for a range (a reversed range is a typed error). */
 	costsOverview: (range: CostRange, split: CostSplit) => typedError<CostsOverview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("costs_overview", { range, split })),
-	getCostSettings: () => typedError<CostSettings, IpcError_Serialize>(__TAURI_INVOKE("get_cost_settings")),
+	getCostSettings: () => typedError<CostSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_cost_settings")),
 	/**  The display currency and its rate per US dollar; validated first. */
-	setCostSettings: (settings: CostSettings) => typedError<CostSettings, IpcError_Serialize>(__TAURI_INVOKE("set_cost_settings", { settings })),
+	setCostSettings: (settings: CostSettings_Deserialize) => typedError<CostSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_cost_settings", { settings })),
 	getPrices: () => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_prices")),
 	/**  Sets the price of one model (USD per million tokens); new requests use it at once. */
 	setPriceOverride: (price: PriceOverride_Deserialize) => typedError<Prices_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_price_override", { price })),
@@ -579,51 +579,55 @@ export type BackendsChanged = null;
 
 export type Breaker = "closed" | "open" | "halfOpen";
 
-/**  A budget. `id` empty for a new one. */
+/**  One budget as saved. */
 export type Budget = {
 	id: string,
 	name: string,
 	period: BudgetPeriod,
 	scope: BudgetScope,
 	limitUsd: number | null,
+	/**  Refuse new paid requests in the scope once the limit is reached. */
 	hardStop: boolean,
 };
 
+/**  How often a budget starts over. */
 export type BudgetPeriod = "day" | "month";
 
-/**  What a budget counts: `{type: "all"}`, `{type: "backend", id}` or `{type: "route", id}`. */
+/**  What a budget counts. */
 export type BudgetScope = { type: "all" } | { type: "backend"; id: string } | { type: "route"; id: string };
 
-/**  A budget now. */
+/**  A budget now: spend this period, forecast, whether its hard stop is engaged. */
 export type BudgetStatus = BudgetStatus_Serialize | BudgetStatus_Deserialize;
 
-/**  A budget now. */
+/**  A budget now: spend this period, forecast, whether its hard stop is engaged. */
 export type BudgetStatus_Deserialize = {
 	budget: Budget,
-	/**  The backend or route name (null for "all", or when it was deleted). */
+	/**  The scope's backend or route name; `None` for "all" or when it no longer exists. */
 	scopeName?: string | null,
 	periodStartMs: number | null,
 	periodEndMs: number | null,
 	spentUsd: number | null,
+	/**  Requests in scope this period whose model has no price (not in `spent_usd`). */
 	unpricedRequests: number | null,
 	percent: number | null,
 	forecast: Forecast_Deserialize,
-	/**  The hard stop is on and engaged: paid requests in scope are refused. */
+	/**  The hard stop is on and the limit is reached: paid requests are refused. */
 	stopped: boolean,
 };
 
-/**  A budget now. */
+/**  A budget now: spend this period, forecast, whether its hard stop is engaged. */
 export type BudgetStatus_Serialize = {
 	budget: Budget,
-	/**  The backend or route name (null for "all", or when it was deleted). */
+	/**  The scope's backend or route name; `None` for "all" or when it no longer exists. */
 	scopeName: string | null,
 	periodStartMs: number | null,
 	periodEndMs: number | null,
 	spentUsd: number | null,
+	/**  Requests in scope this period whose model has no price (not in `spent_usd`). */
 	unpricedRequests: number | null,
 	percent: number | null,
 	forecast: Forecast_Serialize,
-	/**  The hard stop is on and engaged: paid requests in scope are refused. */
+	/**  The hard stop is on and the limit is reached: paid requests are refused. */
 	stopped: boolean,
 };
 
@@ -825,56 +829,73 @@ export type CostRange = {
 	offsetMinutes: number | null,
 };
 
-/**  The display currency: a three-letter code and how many of it one US dollar buys. */
-export type CostSettings = {
+/**  How amounts are shown: a currency code and how many of it one US dollar buys. */
+export type CostSettings = CostSettings_Serialize | CostSettings_Deserialize;
+
+/**  How amounts are shown: a currency code and how many of it one US dollar buys. */
+export type CostSettings_Deserialize = {
+	currency?: string,
+	perUsd?: number | null,
+};
+
+/**  How amounts are shown: a currency code and how many of it one US dollar buys. */
+export type CostSettings_Serialize = {
 	currency: string,
 	perUsd: number | null,
 };
 
-/**  What the cost chart is stacked by. */
+/**  What the cost series is stacked by. */
 export type CostSplit = "backend" | "model";
 
 /**  Budgets, prices or the display currency changed: the Costs page reloads. */
 export type CostsChanged = null;
 
-/**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
+/**  Everything the Costs page shows for a range. */
 export type CostsOverview = CostsOverview_Serialize | CostsOverview_Deserialize;
 
-/**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
+/**  Everything the Costs page shows for a range. */
 export type CostsOverview_Deserialize = {
+	/**  The range as queried (whole hours). */
 	range: QueriedRange,
-	/**  The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day). */
+	/**  The grain of `series` and `latency`: an hour or a day. */
 	bucketMs: number | null,
 	totals: UsageTotals,
+	/**  Per bucket, split as asked. */
 	series: SeriesPoint[],
-	/**  Per hour, not split. */
+	/**  Per hour, not split (requests and errors per hour, the day × hour heatmap). */
 	hourly: SeriesPoint[],
 	byBackend: ([string, UsageTotals])[],
 	byModel: ([string, UsageTotals])[],
 	byRoute: ([string, UsageTotals])[],
 	byToken: ([string, UsageTotals])[],
-	/**  Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …). */
+	/**  Per API the callers used (the ledger's `inbound`: `openai`, `responses`, …). */
 	byInbound: ([string, UsageTotals])[],
+	/**  Per bucket. */
 	latency: LatencyStats[],
+	/**  The whole range. */
 	latencyOverall?: LatencyStats | null,
 };
 
-/**  Everything the Costs page shows for a range. Breakdowns are `[key, totals]`, costliest first. */
+/**  Everything the Costs page shows for a range. */
 export type CostsOverview_Serialize = {
+	/**  The range as queried (whole hours). */
 	range: QueriedRange,
-	/**  The grain of `series` and `latency`: 3,600,000 (hour) or 86,400,000 (day). */
+	/**  The grain of `series` and `latency`: an hour or a day. */
 	bucketMs: number | null,
 	totals: UsageTotals,
+	/**  Per bucket, split as asked. */
 	series: SeriesPoint[],
-	/**  Per hour, not split. */
+	/**  Per hour, not split (requests and errors per hour, the day × hour heatmap). */
 	hourly: SeriesPoint[],
 	byBackend: ([string, UsageTotals])[],
 	byModel: ([string, UsageTotals])[],
 	byRoute: ([string, UsageTotals])[],
 	byToken: ([string, UsageTotals])[],
-	/**  Per API the callers used, keyed by the ledger's `inbound` value (`openai`, `responses`, …). */
+	/**  Per API the callers used (the ledger's `inbound`: `openai`, `responses`, …). */
 	byInbound: ([string, UsageTotals])[],
+	/**  Per bucket. */
 	latency: LatencyStats[],
+	/**  The whole range. */
 	latencyOverall: LatencyStats | null,
 };
 
@@ -969,16 +990,24 @@ export type ErrorKind =
 /**  The caller may not do this (the authorization table's row); `message` says what it may. */
 "forbidden" | "internal";
 
-/**  A written export. */
+/**  A finished export. */
 export type ExportDone = {
 	path: string,
 	rows: number | null,
+	/**  Known cost in the file, USD. */
 	costUsd: number | null,
 };
 
 export type ExportFormat = "csv" | "json";
 
-export type ExportKind = "requests" | "daily" | "hourly";
+/**  What to export. */
+export type ExportKind = 
+/**  One row per request. */
+"requests" | 
+/**  Rollups per local day, backend and model. */
+"daily" | 
+/**  Rollups per hour, backend and model. */
+"hourly";
 
 export type FieldIssue = FieldIssue_Serialize | FieldIssue_Deserialize;
 
@@ -1073,22 +1102,26 @@ export type FixAction =
 /**  The key belongs to another kind: switch the backend to it. */
 { type: "switchKind"; kind: Kind };
 
-/**  Where a budget's period is heading at the recent burn rate. */
+/**  Where the period is heading at the current burn rate. */
 export type Forecast = Forecast_Serialize | Forecast_Deserialize;
 
-/**  Where a budget's period is heading at the recent burn rate. */
+/**  Where the period is heading at the current burn rate. */
 export type Forecast_Deserialize = {
+	/**  USD per day over the burn window. */
 	burnUsdPerDay: number | null,
+	/**  Spent + burn × time left in the period. */
 	projectedUsd: number | null,
-	/**  When the limit will be reached, if within this period. */
+	/**  When the limit will be reached at this rate, if within the period and not yet reached. */
 	crossesAtMs?: number | null,
 };
 
-/**  Where a budget's period is heading at the recent burn rate. */
+/**  Where the period is heading at the current burn rate. */
 export type Forecast_Serialize = {
+	/**  USD per day over the burn window. */
 	burnUsdPerDay: number | null,
+	/**  Spent + burn × time left in the period. */
 	projectedUsd: number | null,
-	/**  When the limit will be reached, if within this period. */
+	/**  When the limit will be reached at this rate, if within the period and not yet reached. */
 	crossesAtMs: number | null,
 };
 
@@ -1470,7 +1503,7 @@ export type KindInfo_Serialize = {
 	envVars: string[],
 };
 
-/**  Latency percentiles (ms) of answered requests over a bucket or the range. */
+/**  Latency percentiles of answered requests (ms) over a bucket, or the whole range. */
 export type LatencyStats = {
 	startMs: number | null,
 	count: number | null,
@@ -2021,11 +2054,12 @@ export type PriceCheckView = {
 	summary: string,
 };
 
-/**  A user-set price, USD per million tokens. */
+/**  A user-set price for one model, USD per million tokens. */
 export type PriceOverride = PriceOverride_Serialize | PriceOverride_Deserialize;
 
-/**  A user-set price, USD per million tokens. */
+/**  A user-set price for one model, USD per million tokens. */
 export type PriceOverride_Deserialize = {
+	/**  The model id as requests name it (`gpt-4o`, `demo-chat`, `ollama/llama3`). */
 	model: string,
 	inputPerMtok: number | null,
 	outputPerMtok: number | null,
@@ -2033,8 +2067,9 @@ export type PriceOverride_Deserialize = {
 	cacheWritePerMtok?: number | null,
 };
 
-/**  A user-set price, USD per million tokens. */
+/**  A user-set price for one model, USD per million tokens. */
 export type PriceOverride_Serialize = {
+	/**  The model id as requests name it (`gpt-4o`, `demo-chat`, `ollama/llama3`). */
 	model: string,
 	inputPerMtok: number | null,
 	outputPerMtok: number | null,
@@ -2042,11 +2077,12 @@ export type PriceOverride_Serialize = {
 	cacheWritePerMtok: number | null,
 };
 
-/**  The price table in force. `source` is `bundled` or `file`. */
+/**  The price table as the Costs page shows it. */
 export type Prices = Prices_Serialize | Prices_Deserialize;
 
-/**  The price table in force. `source` is `bundled` or `file`. */
+/**  The price table as the Costs page shows it. */
 export type Prices_Deserialize = {
+	/**  `bundled` or `file`. */
 	source: string,
 	snapshotDate?: string | null,
 	models: number | null,
@@ -2054,8 +2090,9 @@ export type Prices_Deserialize = {
 	overrides: PriceOverride_Deserialize[],
 };
 
-/**  The price table in force. `source` is `bundled` or `file`. */
+/**  The price table as the Costs page shows it. */
 export type Prices_Serialize = {
+	/**  `bundled` or `file`. */
 	source: string,
 	snapshotDate: string | null,
 	models: number | null,
@@ -2086,10 +2123,11 @@ export type ProgressStep_Serialize = {
 	status: string | null,
 };
 
-/**  The range as queried (whole hours). */
+/**  A time range the user picked, in Unix ms, with their UTC offset for day boundaries. */
 export type QueriedRange = {
 	sinceMs: number | null,
 	untilMs: number | null,
+	/**  Minutes east of UTC (UTC+02:00 is 120). */
 	offsetMinutes: number | null,
 };
 
@@ -2477,7 +2515,7 @@ export type RunReport_Serialize = {
 	suites: ReportSuite_Serialize[],
 };
 
-/**  One bucket (`key` = backend or model, `""` when not split). */
+/**  One bucket of a series (`key` is the backend or model, `""` when not split). */
 export type SeriesPoint = {
 	startMs: number | null,
 	key: string,
@@ -2869,7 +2907,7 @@ export type ToolResult_Serialize = {
 	model: string | null,
 };
 
-/**  A model requested without a known price. */
+/**  A model requested in the range that has no price (its requests are not in the totals). */
 export type UnpricedModel = {
 	model: string,
 	requests: number | null,
@@ -2983,24 +3021,28 @@ export type UsageSourceRow = {
 	viaGateway: number | null,
 };
 
-/**
- *  Sums over a set of requests. `costUsd` counts known prices only; `unpriced` requests had
- *  no price and are not in it.
- */
+/**  Sums over a set of requests. */
 export type UsageTotals = {
 	requests: number | null,
+	/**  Status ≥ 400, or no answer at all. */
 	errors: number | null,
+	/**  Answered from the response cache. */
 	cacheHits: number | null,
 	inputTokens: number | null,
 	outputTokens: number | null,
 	cacheReadTokens: number | null,
 	cacheWriteTokens: number | null,
+	/**  Known cost only. */
 	costUsd: number | null,
+	/**  Requests whose model has no known price (their cost is not in `cost_usd`). */
 	unpriced: number | null,
 	savedUsd: number | null,
 	latencyMsSum: number | null,
+	/**  Requests that consulted the response cache (hit, shared, miss, refresh). */
 	cacheLookups: number | null,
+	/**  Of those, answered without an upstream call through a concurrent identical request. */
 	cacheShared: number | null,
+	/**  Requests that skipped the cache (bypass header, or not cacheable). */
 	cacheSkipped: number | null,
 };
 

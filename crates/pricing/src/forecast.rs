@@ -17,6 +17,11 @@ const MAX_WINDOW_MS: i64 = 7 * DAY_MS;
 
 /// How often a budget starts over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "BudgetPeriod")
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Period {
     Day,
@@ -67,6 +72,7 @@ pub fn burn_window(period: Period, period_start_ms: i64, now_ms: i64) -> (i64, i
 
 /// Where the period is heading at the current burn rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Forecast {
     /// USD per day over the burn window.
@@ -74,6 +80,7 @@ pub struct Forecast {
     /// Spent + burn × time left in the period.
     pub projected_usd: f64,
     /// When the limit will be reached at this rate, if within the period and not yet reached.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub crosses_at_ms: Option<i64>,
 }
 

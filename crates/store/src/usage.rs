@@ -23,29 +23,42 @@ use rusqlite::params;
 pub(crate) const HOUR_MS: i64 = 3_600_000;
 
 /// Sums over a set of requests.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageTotals {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests: u64,
     /// Status ≥ 400, or no answer at all.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub errors: u64,
     /// Answered from the response cache.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_hits: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub input_tokens: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub output_tokens: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_read_tokens: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_write_tokens: u64,
     /// Known cost only.
     pub cost_usd: f64,
     /// Requests whose model has no known price (their cost is not in `cost_usd`).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub unpriced: u64,
     pub saved_usd: f64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub latency_ms_sum: u64,
     /// Requests that consulted the response cache (hit, shared, miss, refresh).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_lookups: u64,
     /// Of those, answered without an upstream call through a concurrent identical request.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_shared: u64,
     /// Requests that skipped the cache (bypass header, or not cacheable).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_skipped: u64,
 }
 

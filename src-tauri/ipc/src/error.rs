@@ -1,11 +1,11 @@
 //! `IpcError`: the one error shape the UI sees. `kind` lists only what the UI branches on;
 //! internal failures are logged here once and reach the user as a short, safe sentence.
 
-use switchyard_core::Issue;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::secrets::SecretError;
 use switchyard_app::AppError;
+use switchyard_core::Issue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

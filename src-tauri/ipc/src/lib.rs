@@ -71,10 +71,6 @@ pub mod types {
     pub use crate::files::{ChosenFile, FileHandle, FilePurpose};
     pub use crate::gateway::dto::*;
     pub use crate::issues::*;
-    pub use switchyard_core::{
-        AuthStyle, BackendKind, BackendStatus, CheckOutcome, Field, Fix, Issue, IssueCode,
-        Severity,
-    };
     pub use crate::monitor::dto::*;
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;
@@ -83,6 +79,13 @@ pub mod types {
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
+    pub use switchyard_app::{
+        Budget, BudgetStatus, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,
+        PriceOverride, PricesView, SplitBy, UnpricedModel,
+    };
+    pub use switchyard_core::{
+        AuthStyle, BackendKind, BackendStatus, CheckOutcome, Field, Fix, Issue, IssueCode, Severity,
+    };
 }
 
 /// The state behind every command in the core process: the running core, or why it failed to

@@ -113,23 +113,23 @@ macro_rules! for_each_command {
             /// Removes stored answers; returns how many.
             clear_cache(scope: CacheClearScope) -> f64;
             /// Totals, series, breakdowns and latency for a range (a reversed range is a typed error).
-            costs_overview(range: CostRange, split: CostSplit) -> CostsOverview;
+            costs_overview(range: CostRange, split: SplitBy) -> CostsOverview;
             get_cost_settings() -> CostSettings;
             /// The display currency and its rate per US dollar; validated first.
             set_cost_settings(settings: CostSettings) -> CostSettings;
-            get_prices() -> Prices;
+            get_prices() -> PricesView;
             /// Sets the price of one model (USD per million tokens); new requests use it at once.
-            set_price_override(price: PriceOverride) -> Prices;
-            remove_price_override(model: String) -> Prices;
+            set_price_override(price: PriceOverride) -> PricesView;
+            remove_price_override(model: String) -> PricesView;
             /// Fetches a newer price file (`url` null: LiteLLM's price map), checks it and says what it
             /// would change; nothing is applied.
             check_price_update(url: Option<String>) -> PriceCheckView;
             /// Applies the file the last check fetched (requests already recorded keep their cost).
-            apply_price_update() -> Prices;
+            apply_price_update() -> PricesView;
             /// Back to the prices in force before the last apply.
-            rollback_prices() -> Prices;
+            rollback_prices() -> PricesView;
             /// Back to the bundled prices (overrides stay).
-            reset_price_file() -> Prices;
+            reset_price_file() -> PricesView;
             /// Prices the last `days` days of recorded requests again at the prices in force (only
             /// on the user's request: budgets, charts and exports follow).
             reprice_history(days: u32) -> RepriceResult;
@@ -211,7 +211,7 @@ macro_rules! for_each_command {
             /// Imports the findings `ids` of the last scan of the same file.
             import_keys(file: Option<FileHandle>, ids: Vec<String>) -> ImportResult;
             /// Loads a chosen price file; a malformed one is refused with the reason.
-            load_price_file(file: FileHandle) -> Prices;
+            load_price_file(file: FileHandle) -> PricesView;
             /// Writes the ledger or its daily/hourly rollups for a range as CSV or JSON to a file
             /// chosen to save to or, when null, into the data folder's `exports/`; says where.
             export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, file: Option<FileHandle>) -> ExportDone;

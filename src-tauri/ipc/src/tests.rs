@@ -285,16 +285,15 @@ fn a_budget_makes_the_round_trip_through_the_ui_unchanged() {
         limit_usd: 12.5,
         hard_stop: true,
     };
-    let shown = costs::dto::Budget::from(budget.clone());
-    let json = serde_json::to_value(&shown).unwrap();
+    let json = serde_json::to_value(&budget).unwrap();
     assert_eq!(
         json,
         serde_json::json!({"id": "b1", "name": "Team", "period": "month",
             "scope": {"type": "route", "id": "r1"}, "limitUsd": 12.5, "hardStop": true}),
         "the shape the Budgets card edits"
     );
-    let back: costs::dto::Budget = serde_json::from_value(json).unwrap();
-    assert_eq!(switchyard_app::Budget::from(back), budget, "saved as sent");
+    let back: switchyard_app::Budget = serde_json::from_value(json).unwrap();
+    assert_eq!(back, budget, "saved as sent");
 }
 
 #[test]
@@ -321,7 +320,7 @@ fn a_budget_status_reaches_the_ui_with_its_times_as_numbers() {
         },
         stopped: false,
     };
-    let json = serde_json::to_value(costs::dto::BudgetStatus::from(status)).unwrap();
+    let json = serde_json::to_value(status).unwrap();
     assert_eq!(json["periodStartMs"], 1_700_000_000_000.0);
     assert_eq!(json["unpricedRequests"], 3.0);
     assert_eq!(json["forecast"]["crossesAtMs"], 1_700_080_000_000.0);

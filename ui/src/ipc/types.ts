@@ -11,6 +11,7 @@ import type {
   CostSplit,
   CostsOverview_Serialize,
   PriceOverride_Serialize,
+  CostSettings_Serialize,
   Prices_Serialize,
   AlertItem_Serialize,
   AlertRuleForm_Deserialize,
@@ -183,7 +184,6 @@ export type {
   Budget,
   BudgetScope,
   CostRange,
-  CostSettings,
   ExportDone,
   ExportFormat,
   ExportKind,
@@ -195,6 +195,7 @@ export type {
 export type CostSplit_ = CostSplit;
 export type CostsOverview = CostsOverview_Serialize;
 export type PriceOverride = PriceOverride_Serialize;
+export type CostSettings = CostSettings_Serialize;
 export type Prices = Prices_Serialize;
 export type BudgetStatus = BudgetStatus_Serialize;
 

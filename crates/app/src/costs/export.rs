@@ -18,6 +18,7 @@ use switchyard_store::UsageRow;
 
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum ExportKind {
     /// One row per request.
@@ -29,6 +30,7 @@ pub enum ExportKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum ExportFormat {
     Csv,
@@ -36,10 +38,12 @@ pub enum ExportFormat {
 }
 
 /// A finished export.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportDone {
     pub path: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub rows: u64,
     /// Known cost in the file, USD.
     pub cost_usd: f64,

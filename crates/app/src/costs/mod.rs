@@ -56,6 +56,7 @@ pub const MAX_RANGE_DAYS: i64 = 400;
 
 /// How amounts are shown: a currency code and how many of it one US dollar buys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CostSettings {
     pub currency: String,
@@ -101,11 +102,19 @@ impl CostSettings {
 
 /// A time range the user picked, in Unix ms, with their UTC offset for day boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "QueriedRange")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct CostRange {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub since_ms: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub until_ms: i64,
     /// Minutes east of UTC (UTC+02:00 is 120).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub offset_minutes: i32,
 }
 
@@ -156,6 +165,7 @@ impl CostRange {
 
 /// What the cost series is stacked by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "CostSplit"))]
 #[serde(rename_all = "camelCase")]
 pub enum SplitBy {
     Backend,
@@ -163,19 +173,24 @@ pub enum SplitBy {
 }
 
 /// One bucket of a series (`key` is the backend or model, `""` when not split).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SeriesPoint {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub start_ms: i64,
     pub key: String,
     pub totals: UsageTotals,
 }
 
 /// Latency percentiles of answered requests (ms) over a bucket, or the whole range.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct LatencyStats {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub start_ms: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub count: u64,
     pub p50: f64,
     pub p90: f64,
@@ -184,12 +199,14 @@ pub struct LatencyStats {
 }
 
 /// Everything the Costs page shows for a range.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct CostsOverview {
     /// The range as queried (whole hours).
     pub range: CostRange,
     /// The grain of `series` and `latency`: an hour or a day.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub bucket_ms: i64,
     pub totals: UsageTotals,
     /// Per bucket, split as asked.

@@ -26,6 +26,7 @@ const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// A user-set price for one model, USD per million tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PriceOverride {
     /// The model id as requests name it (`gpt-4o`, `demo-chat`, `ollama/llama3`).
@@ -108,22 +109,26 @@ pub struct PriceSettings {
 }
 
 /// The price table as the Costs page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Prices"))]
 #[serde(rename_all = "camelCase")]
 pub struct PricesView {
     /// `bundled` or `file`.
     pub source: String,
     pub snapshot_date: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub models: usize,
     pub file_loaded_at: Option<String>,
     pub overrides: Vec<PriceOverride>,
 }
 
 /// A model requested in the range that has no price (its requests are not in the totals).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct UnpricedModel {
     pub model: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests: u64,
 }
 

@@ -1,9 +1,9 @@
 //! IPC shapes for key import (validation reports are in `crate::issues`).
 
-use switchyard_core::BackendKind;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{Finding, FindingSource, ImportReport, ImportScan};
+use switchyard_core::BackendKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

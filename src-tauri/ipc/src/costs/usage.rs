@@ -217,14 +217,14 @@ pub async fn check_price_update(core: &Core, url: Option<String>) -> Res<PriceCh
 
 /// Applies the file the last check fetched (requests already recorded keep their cost).
 #[tracing::instrument(skip(core))]
-pub async fn apply_price_update(core: &Core) -> Res<super::dto::Prices> {
-    Ok(core.app()?.costs().apply_price_update().await?.into())
+pub async fn apply_price_update(core: &Core) -> Res<switchyard_app::PricesView> {
+    Ok(core.app()?.costs().apply_price_update().await?)
 }
 
 /// Back to the prices in force before the last apply.
 #[tracing::instrument(skip(core))]
-pub async fn rollback_prices(core: &Core) -> Res<super::dto::Prices> {
-    Ok(core.app()?.costs().rollback_prices().await?.into())
+pub async fn rollback_prices(core: &Core) -> Res<switchyard_app::PricesView> {
+    Ok(core.app()?.costs().rollback_prices().await?)
 }
 
 /// What repricing recorded requests did.

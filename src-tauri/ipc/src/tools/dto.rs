@@ -2,11 +2,11 @@
 //! disconnect did to its files, and the "find keys on this machine" sweep. Findings and moves
 //! carry the masked value only: there is no field a raw key could travel in.
 
-use switchyard_core::BackendKind;
 use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{KeyFinding, KeyMove, KeyScan, ToolId};
+use switchyard_core::BackendKind;
 use switchyard_tools::{FilesReport, ToolReport, ToolStatus};
 
 /// A supported coding tool, by the id the core and the CLI use.

@@ -42,6 +42,7 @@ pub(crate) const MAX_BUDGETS: usize = 50;
 
 /// What a budget counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", content = "id", rename_all = "camelCase")]
 pub enum BudgetScope {
     All,
@@ -51,6 +52,7 @@ pub enum BudgetScope {
 
 /// One budget as saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Budget {
     pub id: String,
@@ -63,16 +65,20 @@ pub struct Budget {
 }
 
 /// A budget now: spend this period, forecast, whether its hard stop is engaged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetStatus {
     pub budget: Budget,
     /// The scope's backend or route name; `None` for "all" or when it no longer exists.
     pub scope_name: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub period_start_ms: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub period_end_ms: i64,
     pub spent_usd: f64,
     /// Requests in scope this period whose model has no price (not in `spent_usd`).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub unpriced_requests: u64,
     pub percent: f64,
     pub forecast: Forecast,
