@@ -289,10 +289,16 @@ fn a_release_is_read_over_https_or_from_this_machine_only() {
         assert!(crate::release_source(ok).is_ok(), "{ok}");
     }
     for (bad, refused) in [
-        ("http://mirror.example.org/latest.json", SourceRefused::Insecure),
+        (
+            "http://mirror.example.org/latest.json",
+            SourceRefused::Insecure,
+        ),
         ("http://10.0.0.2/latest.json", SourceRefused::Insecure),
         ("file:///etc/passwd", SourceRefused::Insecure),
-        ("ftp://mirror.example.org/latest.json", SourceRefused::Insecure),
+        (
+            "ftp://mirror.example.org/latest.json",
+            SourceRefused::Insecure,
+        ),
     ] {
         assert_eq!(crate::release_source(bad), Err(refused), "{bad}");
     }
