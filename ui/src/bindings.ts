@@ -438,23 +438,30 @@ export type AppInfo_Serialize = {
 	firstPaintMs: number | null,
 };
 
+/**  One upstream attempt of a request: which backend, key and model, and how it ended. */
 export type Attempt = Attempt_Serialize | Attempt_Deserialize;
 
+/**  One upstream attempt of a request: which backend, key and model, and how it ended. */
 export type Attempt_Deserialize = {
+	/**  1 for the first attempt. */
 	n: number,
 	backend: string,
 	keyLabel?: string | null,
 	model: string,
+	/**  `None` when no HTTP answer came (connect error, timeout). */
 	status?: number | null,
 	errorClass?: ErrorClassName | null,
 	latencyMs: number,
 };
 
+/**  One upstream attempt of a request: which backend, key and model, and how it ended. */
 export type Attempt_Serialize = {
+	/**  1 for the first attempt. */
 	n: number,
 	backend: string,
 	keyLabel: string | null,
 	model: string,
+	/**  `None` when no HTTP answer came (connect error, timeout). */
 	status: number | null,
 	errorClass: ErrorClassName | null,
 	latencyMs: number,
@@ -966,11 +973,57 @@ export type EnvProblem = {
 	message: string,
 };
 
+/**  Why a request or an attempt failed. */
+export type ErrorClassName = 
+/**  No answer before the first-byte deadline. */
+"timeout" | 
+/**  The connection could not be made. */
+"connect" | 
+/**  401 or 403: the key was refused. */
+"key_invalid" | 
+/**  429 from the provider. */
+"rate_limited" | 
+/**  A 5xx from the provider. */
+"upstream_5xx" | 
+/**  Another 4xx from the provider: the request itself was refused. */
+"client_error" | 
+/**  No route or backend serves the model asked for. */
+"unknown_model" | 
+/**  The request uses something the chosen backend's format cannot express. */
+"untranslatable" | 
+/**  A budget's hard stop refused it. */
+"budget_exceeded" | 
 /**
- *  Why a request or an attempt failed: the ledger's closed set (`switchyard_core::ErrorClass`),
- *  by the names the ledger stores.
+ *  Every backend that could serve it is at its own rate limit (requests or tokens a minute,
+ *  requests at once), on this gateway or for the team: answered 429 with `Retry-After`.
  */
-export type ErrorClassName = "timeout" | "connect" | "key_invalid" | "rate_limited" | "upstream_5xx" | "client_error" | "unknown_model" | "untranslatable" | "budget_exceeded" | "limit_reached" | "timeout_total" | "no_candidate" | "bad_request" | "client_disconnected" | "upstream_read" | "upstream_invalid" | "upstream_broken" | "upstream_idle_timeout" | "upstream_too_large" | "upstream_error" | "upstream_incomplete" | "translation" | "other";
+"limit_reached" | 
+/**  The whole request ran past its deadline. */
+"timeout_total" | 
+/**  Every candidate failed, or none was available. */
+"no_candidate" | 
+/**  The request's body is not what its API takes. */
+"bad_request" | 
+/**  The caller went away before the answer was complete. */
+"client_disconnected" | 
+/**  The provider's answer could not be read to its end. */
+"upstream_read" | 
+/**  The provider's answer is not what its API promises. */
+"upstream_invalid" | 
+/**  The provider's stream broke off. */
+"upstream_broken" | 
+/**  The provider's stream went quiet for too long. */
+"upstream_idle_timeout" | 
+/**  The provider's answer was over the gateway's limit. */
+"upstream_too_large" | 
+/**  The provider's stream ended with an error event. */
+"upstream_error" | 
+/**  The provider's stream ended without its final event. */
+"upstream_incomplete" | 
+/**  The provider's answer could not be put in the caller's format. */
+"translation" | 
+/**  A name this version does not know (a newer version wrote it). */
+"other";
 
 export type ErrorKind = 
 /**  Input refused; `issues` says which fields. */
@@ -1514,73 +1567,101 @@ export type LatencyStats = {
 };
 
 /**
- *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
- *  below 2^53.
+ *  One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
+ *  the UI's `LedgerRow` (`switchyard requests --json`).
  */
 export type LedgerRow = LedgerRow_Serialize | LedgerRow_Deserialize;
 
 /**
- *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
- *  below 2^53.
+ *  One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
+ *  the UI's `LedgerRow` (`switchyard requests --json`).
  */
 export type LedgerRow_Deserialize = {
-	id: string,
-	startedAt: string,
+	id?: string,
+	/**  RFC 3339. */
+	startedAt?: string,
 	tokenName?: string | null,
-	inbound: string,
+	/**
+	 *  The API the caller used: `openai` (Chat Completions), `anthropic` (Messages),
+	 *  `responses` (OpenAI Responses), `gemini` (Gemini native), `embeddings`, or `count_tokens`
+	 *  (token counting in any of those APIs; $0, no tokens).
+	 */
+	inbound?: string,
 	route?: string | null,
-	requestedModel: string,
+	requestedModel?: string,
+	/**  The backend that answered (or the last one tried). */
 	backend?: string | null,
 	keyLabel?: string | null,
 	model?: string | null,
-	status: number,
+	status?: number,
 	errorClass?: ErrorClassName | null,
+	/**  Why this backend was chosen. */
 	reason?: string | null,
-	attempts: number,
-	latencyMs: number,
+	attempts?: number,
+	latencyMs?: number,
 	ttfbMs?: number | null,
-	inputTokens: number | null,
-	outputTokens: number | null,
-	cacheReadTokens: number | null,
-	cacheWriteTokens: number | null,
+	inputTokens?: number | null,
+	outputTokens?: number | null,
+	cacheReadTokens?: number | null,
+	cacheWriteTokens?: number | null,
 	/**
-	 *  Of the cache writes, those with a 1-hour lifetime; `null` on rows recorded before the
-	 *  ledger kept the split.
+	 *  Of `cache_write_tokens`, those written with Anthropic's 1-hour lifetime (priced higher).
+	 *  `None` on rows recorded before the ledger kept this split: their cost cannot be
+	 *  recomputed exactly, so a repricing keeps it.
 	 */
 	cacheWrite1hTokens?: number | null,
-	/**  Of the output, hidden reasoning; `null` as above. */
+	/**  Of `output_tokens`, hidden reasoning (some models price it apart). `None` as above. */
 	reasoningTokens?: number | null,
-	/**  `null`: the model has no known price. */
+	/**  `None`: the model has no known price (never recorded as $0). */
 	costUsd?: number | null,
-	streamed: boolean,
+	streamed?: boolean,
 	/**
-	 *  How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
-	 *  `null` when the cache was off.
+	 *  How the request met the response cache: `hit`, `shared` (a concurrent identical
+	 *  request's answer), `miss`, `refresh`, `bypass`, `skip` (not cacheable); `None` when the
+	 *  cache is off.
 	 */
 	cache?: string | null,
-	/**  What a cache hit would have cost upstream. */
+	/**  What a cache hit would have cost upstream (the original answer's cost). */
 	savedUsd?: number | null,
-	/**  The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`), which the caller saw. */
+	/**
+	 *  The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`, Gemini's
+	 *  `responseId`), which the caller also sees: matches a tool's own log of the request to
+	 *  this row, so it is counted once.
+	 */
 	providerId?: string | null,
-	attemptList: Attempt_Deserialize[],
+	/**
+	 *  The id the caller was given when it differs from [`Self::provider_id`]: a Responses
+	 *  caller served by another format gets a `resp_…` id made from the provider's. A tool's
+	 *  log may keep either, so matching uses both.
+	 */
+	clientId?: string | null,
+	attemptList?: Attempt_Deserialize[],
 };
 
 /**
- *  One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
- *  below 2^53.
+ *  One finished (or abandoned) gateway request. Serializes camelCase with the same field names as
+ *  the UI's `LedgerRow` (`switchyard requests --json`).
  */
 export type LedgerRow_Serialize = {
 	id: string,
+	/**  RFC 3339. */
 	startedAt: string,
 	tokenName: string | null,
+	/**
+	 *  The API the caller used: `openai` (Chat Completions), `anthropic` (Messages),
+	 *  `responses` (OpenAI Responses), `gemini` (Gemini native), `embeddings`, or `count_tokens`
+	 *  (token counting in any of those APIs; $0, no tokens).
+	 */
 	inbound: string,
 	route: string | null,
 	requestedModel: string,
+	/**  The backend that answered (or the last one tried). */
 	backend: string | null,
 	keyLabel: string | null,
 	model: string | null,
 	status: number,
 	errorClass: ErrorClassName | null,
+	/**  Why this backend was chosen. */
 	reason: string | null,
 	attempts: number,
 	latencyMs: number,
@@ -1590,24 +1671,36 @@ export type LedgerRow_Serialize = {
 	cacheReadTokens: number | null,
 	cacheWriteTokens: number | null,
 	/**
-	 *  Of the cache writes, those with a 1-hour lifetime; `null` on rows recorded before the
-	 *  ledger kept the split.
+	 *  Of `cache_write_tokens`, those written with Anthropic's 1-hour lifetime (priced higher).
+	 *  `None` on rows recorded before the ledger kept this split: their cost cannot be
+	 *  recomputed exactly, so a repricing keeps it.
 	 */
 	cacheWrite1hTokens: number | null,
-	/**  Of the output, hidden reasoning; `null` as above. */
+	/**  Of `output_tokens`, hidden reasoning (some models price it apart). `None` as above. */
 	reasoningTokens: number | null,
-	/**  `null`: the model has no known price. */
+	/**  `None`: the model has no known price (never recorded as $0). */
 	costUsd: number | null,
 	streamed: boolean,
 	/**
-	 *  How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
-	 *  `null` when the cache was off.
+	 *  How the request met the response cache: `hit`, `shared` (a concurrent identical
+	 *  request's answer), `miss`, `refresh`, `bypass`, `skip` (not cacheable); `None` when the
+	 *  cache is off.
 	 */
 	cache: string | null,
-	/**  What a cache hit would have cost upstream. */
+	/**  What a cache hit would have cost upstream (the original answer's cost). */
 	savedUsd: number | null,
-	/**  The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`), which the caller saw. */
+	/**
+	 *  The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`, Gemini's
+	 *  `responseId`), which the caller also sees: matches a tool's own log of the request to
+	 *  this row, so it is counted once.
+	 */
 	providerId: string | null,
+	/**
+	 *  The id the caller was given when it differs from [`Self::provider_id`]: a Responses
+	 *  caller served by another format gets a `resp_…` id made from the provider's. A tool's
+	 *  log may keep either, so matching uses both.
+	 */
+	clientId?: string,
 	attemptList: Attempt_Serialize[],
 };
 
@@ -2785,17 +2878,27 @@ export type ThemeChoice = "system" | "light" | "dark";
 
 export type Token = Token_Serialize | Token_Deserialize;
 
-/**  What a token may call. */
 export type TokenScope = 
-/**  A tool's token: every gateway endpoint. */
+/**
+ *  A tool's token the user made (`token create`, the window): every gateway endpoint
+ *  (generation, `/mcp`, `/metrics`).
+ */
 "gateway" | 
-/**  A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`). */
+/**  A scrape token: `GET /metrics` only; refused everywhere else. */
 "metrics" | 
-/**  A team's admin token (never a desktop's own): also the team's administration API. */
+/**  A team's admin token: what a tool's token opens and the team's administration API. */
 "admin" | 
-/**  A panel token: signs a browser in to the control panel (`switchyard serve --ui`) only. */
+/**
+ *  A panel token: signs a browser in to the control panel, and opens nothing else. It
+ *  manages this machine's Switchyard as the window does, so it is never a tool's token.
+ */
 "panel" | 
-/**  A connected tool's token (`connect` made it): generation and the model list only. */
+/**
+ *  A connected tool's token: the one `connect` writes into a tool's files, where a program
+ *  that squats the port the tool points at can capture it. It generates and lists models in
+ *  every format the gateway serves, and reads nothing of the user's (`/metrics`, `/mcp`, the
+ *  team API, the panel): whoever captures it can spend within the budgets, not read.
+ */
 "generate";
 
 export type Token_Deserialize = {

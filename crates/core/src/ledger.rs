@@ -19,6 +19,7 @@
 // Read back from the team's ledger (its `record` column); a field a later version adds is
 // missing from an older row and takes its default.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "LedgerRow"))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RequestRecord {
     pub id: String,
@@ -42,15 +43,21 @@ pub struct RequestRecord {
     pub attempts: u32,
     pub latency_ms: u32,
     pub ttfb_ms: Option<u32>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub input_tokens: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub output_tokens: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_read_tokens: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_write_tokens: u64,
     /// Of `cache_write_tokens`, those written with Anthropic's 1-hour lifetime (priced higher).
     /// `None` on rows recorded before the ledger kept this split: their cost cannot be
     /// recomputed exactly, so a repricing keeps it.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub cache_write_1h_tokens: Option<u64>,
     /// Of `output_tokens`, hidden reasoning (some models price it apart). `None` as above.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub reasoning_tokens: Option<u64>,
     /// `None`: the model has no known price (never recorded as $0).
     pub cost_usd: Option<f64>,
@@ -75,6 +82,7 @@ pub struct RequestRecord {
 
 /// One upstream attempt of a request: which backend, key and model, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Attempt"))]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptRecord {
     /// 1 for the first attempt.

@@ -21,6 +21,7 @@ pub const TEAM_API_PREFIX: &str = "/switchyard/team/";
 pub const PANEL_PREFIX: &str = "/panel/";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum TokenScope {
     /// A tool's token the user made (`token create`, the window): every gateway endpoint

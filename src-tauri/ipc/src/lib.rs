@@ -84,7 +84,8 @@ pub mod types {
         PriceOverride, PricesView, SplitBy, UnpricedModel,
     };
     pub use switchyard_core::{
-        AuthStyle, BackendKind, BackendStatus, CheckOutcome, Field, Fix, Issue, IssueCode, Severity,
+        AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,
+        Issue, IssueCode, RequestRecord, Severity, TokenScope,
     };
 }
 

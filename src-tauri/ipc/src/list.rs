@@ -51,7 +51,7 @@ macro_rules! for_each_command {
             create_scrape_token(name: String) -> CreatedToken;
             revoke_token(id: String) -> Token;
             /// The newest ledger rows matching the filters.
-            recent_requests(query: RequestQuery) -> Vec<LedgerRow>;
+            recent_requests(query: RequestQuery) -> Vec<RequestRecord>;
             get_gateway_settings() -> GatewaySettingsState;
             /// Pauses (every request answered 503) or resumes the gateway.
             set_gateway_paused(paused: bool) -> GatewayStatus;

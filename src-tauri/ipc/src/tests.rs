@@ -106,40 +106,6 @@ fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds
 }
 
 #[test]
-fn the_clis_json_rows_have_the_same_fields_as_the_requests_pages_rows() {
-    // `switchyard requests --json` serializes the store's record; the UI gets `LedgerRow`.
-    let record = switchyard_app::RequestRecord {
-        id: "r".into(),
-        started_at: "2026-05-01T09:00:00Z".into(),
-        inbound: "responses".into(),
-        requested_model: "m".into(),
-        status: 200,
-        attempts: 1,
-        latency_ms: 1,
-        input_tokens: 1,
-        output_tokens: 1,
-        attempt_list: vec![switchyard_app::AttemptRecord {
-            n: 1,
-            backend: "b".into(),
-            key_label: None,
-            model: "m".into(),
-            status: Some(200),
-            error_class: None,
-            latency_ms: 1,
-        }],
-        ..Default::default()
-    };
-    let cli = serde_json::to_value(&record).expect("cli row");
-    let ui = serde_json::to_value(gateway::dto::LedgerRow::from(record)).expect("ui row");
-    assert_eq!(field_names(&cli), field_names(&ui), "row fields drifted");
-    assert_eq!(
-        field_names(&cli["attemptList"][0]),
-        field_names(&ui["attemptList"][0]),
-        "attempt fields drifted"
-    );
-}
-
-#[test]
 fn the_api_filter_travels_as_the_ledgers_inbound_values() {
     use gateway::dto::{InboundApi, RequestQuery};
     for (wire, api) in [

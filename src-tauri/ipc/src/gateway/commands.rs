@@ -1,13 +1,13 @@
 //! Commands of the Gateway and Requests pages.
 
 use super::dto::{
-    CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, LedgerRow,
-    RequestQuery, Token,
+    CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, RequestQuery, Token,
 };
 use crate::backends::dto::{Backend, Limits};
 use crate::config::dto::GatewayExposureChange;
 use crate::{dtos, Core, IpcError};
 use switchyard_app::changes::Approved;
+use switchyard_core::RequestRecord;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -44,13 +44,13 @@ pub async fn revoke_token(core: &Core, id: String) -> Res<Token> {
 }
 
 /// The newest ledger rows matching the filters.
-pub async fn recent_requests(core: &Core, query: RequestQuery) -> Res<Vec<LedgerRow>> {
-    Ok(dtos(
-        core.app()?
-            .gateway_control()
-            .recent_requests(query.into())
-            .await?,
-    ))
+/// (The CLI's `requests --json` prints the same type: one shape for both.)
+pub async fn recent_requests(core: &Core, query: RequestQuery) -> Res<Vec<RequestRecord>> {
+    Ok(core
+        .app()?
+        .gateway_control()
+        .recent_requests(query.into())
+        .await?)
 }
 
 pub async fn get_gateway_settings(core: &Core) -> Res<GatewaySettingsState> {

@@ -1,10 +1,10 @@
 //! IPC shapes for the Gateway and Requests pages. A token's value appears only in
 //! `CreatedToken`, once; everything else shows its prefix.
 
-pub use super::error_class::ErrorClassName;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{AttemptRecord, GatewayInfo, RequestRecord, TokenRow};
+use switchyard_app::{GatewayInfo, TokenRow};
+use switchyard_core::{ErrorClass, TokenScope};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -82,24 +82,6 @@ pub struct Token {
     pub scope: TokenScope,
 }
 
-/// What a token may call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum TokenScope {
-    /// A tool's token: every gateway endpoint.
-    Gateway,
-    /// A scrape token: `GET /metrics` only (Prometheus' `authorization: credentials:`).
-    Metrics,
-    /// A team's admin token (never a desktop's own): also the team's administration API.
-    Admin,
-    /// A panel token: signs a browser in to the control panel (`switchyard serve --ui`) only.
-    Panel,
-    /// A connected tool's token (`connect` made it): generation and the model list only.
-    Generate,
-}
-
-mirror_enum!(switchyard_app::TokenScope => TokenScope { Gateway, Metrics, Admin, Panel, Generate });
-
 impl From<TokenRow> for Token {
     fn from(t: TokenRow) -> Self {
         Token {
@@ -109,7 +91,7 @@ impl From<TokenRow> for Token {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
-            scope: t.scope.into(),
+            scope: t.scope,
         }
     }
 }
@@ -127,108 +109,6 @@ impl From<switchyard_app::NewToken> for CreatedToken {
         CreatedToken {
             value: t.token.expose().clone(),
             token: t.row.into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Attempt {
-    pub n: u32,
-    pub backend: String,
-    pub key_label: Option<String>,
-    pub model: String,
-    pub status: Option<u16>,
-    pub error_class: Option<ErrorClassName>,
-    pub latency_ms: u32,
-}
-
-impl From<AttemptRecord> for Attempt {
-    fn from(a: AttemptRecord) -> Self {
-        Attempt {
-            n: a.n,
-            backend: a.backend,
-            key_label: a.key_label,
-            model: a.model,
-            status: a.status,
-            error_class: a.error_class.map(Into::into),
-            latency_ms: a.latency_ms,
-        }
-    }
-}
-
-/// One ledger row. Token counts are `f64` (specta exports no 64-bit integers); they are exact
-/// below 2^53.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct LedgerRow {
-    pub id: String,
-    pub started_at: String,
-    pub token_name: Option<String>,
-    pub inbound: String,
-    pub route: Option<String>,
-    pub requested_model: String,
-    pub backend: Option<String>,
-    pub key_label: Option<String>,
-    pub model: Option<String>,
-    pub status: u16,
-    pub error_class: Option<ErrorClassName>,
-    pub reason: Option<String>,
-    pub attempts: u32,
-    pub latency_ms: u32,
-    pub ttfb_ms: Option<u32>,
-    pub input_tokens: f64,
-    pub output_tokens: f64,
-    pub cache_read_tokens: f64,
-    pub cache_write_tokens: f64,
-    /// Of the cache writes, those with a 1-hour lifetime; `null` on rows recorded before the
-    /// ledger kept the split.
-    pub cache_write_1h_tokens: Option<f64>,
-    /// Of the output, hidden reasoning; `null` as above.
-    pub reasoning_tokens: Option<f64>,
-    /// `null`: the model has no known price.
-    pub cost_usd: Option<f64>,
-    pub streamed: bool,
-    /// How the request met the response cache: hit, shared, miss, refresh, bypass, skip;
-    /// `null` when the cache was off.
-    pub cache: Option<String>,
-    /// What a cache hit would have cost upstream.
-    pub saved_usd: Option<f64>,
-    /// The id of the provider's answer (`msg_…`, `chatcmpl-…`, `resp_…`), which the caller saw.
-    pub provider_id: Option<String>,
-    pub attempt_list: Vec<Attempt>,
-}
-
-impl From<RequestRecord> for LedgerRow {
-    fn from(r: RequestRecord) -> Self {
-        LedgerRow {
-            id: r.id,
-            started_at: r.started_at,
-            token_name: r.token_name,
-            inbound: r.inbound,
-            route: r.route,
-            requested_model: r.requested_model,
-            backend: r.backend,
-            key_label: r.key_label,
-            model: r.model,
-            status: r.status,
-            error_class: r.error_class.map(Into::into),
-            reason: r.reason,
-            attempts: r.attempts,
-            latency_ms: r.latency_ms,
-            ttfb_ms: r.ttfb_ms,
-            input_tokens: r.input_tokens as f64,
-            output_tokens: r.output_tokens as f64,
-            cache_read_tokens: r.cache_read_tokens as f64,
-            cache_write_tokens: r.cache_write_tokens as f64,
-            cache_write_1h_tokens: r.cache_write_1h_tokens.map(|n| n as f64),
-            reasoning_tokens: r.reasoning_tokens.map(|n| n as f64),
-            cost_usd: r.cost_usd,
-            streamed: r.streamed,
-            cache: r.cache,
-            saved_usd: r.saved_usd,
-            provider_id: r.provider_id,
-            attempt_list: r.attempt_list.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -284,7 +164,7 @@ pub struct RequestQuery {
     pub failed: Option<bool>,
     /// Only requests that failed with this class.
     #[serde(default)]
-    pub error_class: Option<ErrorClassName>,
+    pub error_class: Option<ErrorClass>,
     pub before: Option<String>,
     pub limit: Option<u32>,
 }
@@ -297,7 +177,7 @@ impl From<RequestQuery> for switchyard_app::RequestFilter {
             token_name: q.token_name,
             inbound: q.inbound.map(|a| a.as_str().to_string()),
             failed: q.failed,
-            error_class: q.error_class.map(Into::into),
+            error_class: q.error_class,
             before: q.before,
             limit: q.limit.unwrap_or(100),
         }

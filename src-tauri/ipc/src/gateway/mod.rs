@@ -2,4 +2,3 @@
 
 pub mod commands;
 pub mod dto;
-mod error_class;

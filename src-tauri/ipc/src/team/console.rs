@@ -6,11 +6,11 @@
 //! that is no replica each command says where the console is.
 
 use super::dto::TeamOverview;
-use crate::gateway::dto::TokenScope;
 use crate::{Core, ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::team::{Issuer, Team, TeamToken};
+use switchyard_core::TokenScope;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -47,7 +47,7 @@ impl From<TeamToken> for TeamTokenRow {
             name: t.name,
             owner: t.owner,
             prefix: t.prefix,
-            scope: t.scope.into(),
+            scope: t.scope,
             revoked: t.revoked,
         }
     }
