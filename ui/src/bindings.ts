@@ -584,7 +584,13 @@ export type Backend_Serialize = {
 /**  Backends, keys or their checks changed: reload lists. */
 export type BackendsChanged = null;
 
-export type Breaker = "closed" | "open" | "halfOpen";
+export type Breaker = 
+/**  Requests flow. */
+"closed" | 
+/**  Repeated failures: requests skip the backend or key until the open period ends. */
+"open" | 
+/**  Trial requests only; enough successes close it, a failure opens it again. */
+"halfOpen";
 
 /**  One budget as saved. */
 export type Budget = {
@@ -1311,8 +1317,16 @@ export type HealthPoint_Serialize = {
 	p99Ms: number | null,
 };
 
-/**  A backend's health as the monitor judges it. */
-export type HealthStatus = "healthy" | "degraded" | "down" | "unknown";
+/**  What the Overview shows for a backend. */
+export type HealthStatus = 
+/**  No probe result yet and nothing wrong reported. */
+"unknown" | 
+/**  Everything checked works. */
+"healthy" | 
+/**  Usable, but something is wrong. */
+"degraded" | 
+/**  Not usable. */
+"down";
 
 export type ImportFinding = ImportFinding_Serialize | ImportFinding_Deserialize;
 
@@ -2720,6 +2734,7 @@ export type SyncStatus_Serialize = {
 };
 
 export type TeamAlert = {
+	/**  The rule that opened it (`teamRedisDown`, `backendDown`, …). */
 	rule: string,
 	summary: string,
 	openedAt: string,
@@ -2730,20 +2745,24 @@ export type TeamBackend = TeamBackend_Serialize | TeamBackend_Deserialize;
 export type TeamBackend_Deserialize = {
 	name: string,
 	status: HealthStatus,
+	/**  Why it is not healthy, when it is not. */
 	reasons: string[],
 	uptime24h?: number | null,
 	p95Ms?: number | null,
 	requestsToday: number | null,
+	/**  The replica's breaker (the team's, with Redis: one opened anywhere is open here). */
 	breaker: Breaker,
 };
 
 export type TeamBackend_Serialize = {
 	name: string,
 	status: HealthStatus,
+	/**  Why it is not healthy, when it is not. */
 	reasons: string[],
 	uptime24h: number | null,
 	p95Ms: number | null,
 	requestsToday: number | null,
+	/**  The replica's breaker (the team's, with Redis: one opened anywhere is open here). */
 	breaker: Breaker,
 };
 
@@ -2751,6 +2770,7 @@ export type TeamBudgetState = TeamBudgetState_Serialize | TeamBudgetState_Deseri
 
 export type TeamBudgetState_Deserialize = {
 	name: string,
+	/**  Whose requests it covers; `None`: everyone's. */
 	person?: string | null,
 	/**  `day` or `month` (UTC). */
 	period: string,
@@ -2761,6 +2781,7 @@ export type TeamBudgetState_Deserialize = {
 
 export type TeamBudgetState_Serialize = {
 	name: string,
+	/**  Whose requests it covers; `None`: everyone's. */
 	person: string | null,
 	/**  `day` or `month` (UTC). */
 	period: string,
@@ -2803,61 +2824,83 @@ export type TeamLinkState_Serialize = {
 	url: string | null,
 };
 
-/**  The team as its replica sees it. */
 export type TeamOverview = TeamOverview_Serialize | TeamOverview_Deserialize;
 
-/**  The team as its replica sees it. */
 export type TeamOverview_Deserialize = {
 	/**  The replica that answered. */
 	replica: string,
-	/**  Null: the team has no Redis; false: the degraded state (each replica on its own). */
+	/**
+	 *  Whether it shares limits, breakers, budgets and the cache through Redis: `None` without
+	 *  a Redis, `Some(false)` in the degraded state (each replica on its own until it is back).
+	 */
 	redisUp?: boolean | null,
+	/**  Finished requests waiting for the team's ledger, and those it could not hold. */
 	ledgerQueued: number | null,
 	ledgerLost: number | null,
-	/**  Requests the team database refused for their data, set aside in the replica's outbox. */
-	ledgerSetAside: number | null,
+	/**
+	 *  Requests the team database refused for their data, set aside in the replica's outbox
+	 *  (absent from a replica older than issue 69: none).
+	 */
+	ledgerSetAside?: number | null,
 	backends: TeamBackend_Deserialize[],
-	/**  This UTC month's spend by person, the costliest first. */
+	/**  Spend this UTC month by person (a token's owner), the costliest first. */
 	people: TeamSpend[],
-	/**  Spend by UTC day over the last 30 days, oldest first (`person` holds the day). */
+	/**
+	 *  Spend by UTC day over the last 30 days (days without requests left out), oldest first;
+	 *  `person` is the day (`2026-11-26`).
+	 */
 	days: TeamSpend[],
 	budgets: TeamBudgetState_Deserialize[],
+	/**  The replica's last readiness run, if it ran one. */
 	readiness?: TeamReadiness | null,
-	/**  The replica's open alerts, newest first (`teamRedisDown` while Redis is away). */
+	/**  The replica's open alerts (Redis away among them: `teamRedisDown`), newest first. */
 	alerts: TeamAlert[],
 };
 
-/**  The team as its replica sees it. */
 export type TeamOverview_Serialize = {
 	/**  The replica that answered. */
 	replica: string,
-	/**  Null: the team has no Redis; false: the degraded state (each replica on its own). */
+	/**
+	 *  Whether it shares limits, breakers, budgets and the cache through Redis: `None` without
+	 *  a Redis, `Some(false)` in the degraded state (each replica on its own until it is back).
+	 */
 	redisUp: boolean | null,
+	/**  Finished requests waiting for the team's ledger, and those it could not hold. */
 	ledgerQueued: number | null,
 	ledgerLost: number | null,
-	/**  Requests the team database refused for their data, set aside in the replica's outbox. */
+	/**
+	 *  Requests the team database refused for their data, set aside in the replica's outbox
+	 *  (absent from a replica older than issue 69: none).
+	 */
 	ledgerSetAside: number | null,
 	backends: TeamBackend_Serialize[],
-	/**  This UTC month's spend by person, the costliest first. */
+	/**  Spend this UTC month by person (a token's owner), the costliest first. */
 	people: TeamSpend[],
-	/**  Spend by UTC day over the last 30 days, oldest first (`person` holds the day). */
+	/**
+	 *  Spend by UTC day over the last 30 days (days without requests left out), oldest first;
+	 *  `person` is the day (`2026-11-26`).
+	 */
 	days: TeamSpend[],
 	budgets: TeamBudgetState_Serialize[],
+	/**  The replica's last readiness run, if it ran one. */
 	readiness: TeamReadiness | null,
-	/**  The replica's open alerts, newest first (`teamRedisDown` while Redis is away). */
+	/**  The replica's open alerts (Redis away among them: `teamRedisDown`), newest first. */
 	alerts: TeamAlert[],
 };
 
 export type TeamReadiness = {
 	startedAt: string,
 	verdict: Verdict,
+	/**  0–10. */
 	score: number | null,
+	/**  What blocks it, one sentence each. */
 	blockers: string[],
 };
 
 export type TeamSpend = {
 	person: string,
 	requests: number | null,
+	/**  Known costs only. */
 	costUsd: number | null,
 };
 

@@ -79,6 +79,7 @@ pub mod types {
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
+    pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::{
         Budget, BudgetStatus, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,
         PriceOverride, PricesView, SplitBy, UnpricedModel,

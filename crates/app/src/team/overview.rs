@@ -27,6 +27,7 @@ pub struct IssuedToken {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamOverview {
     /// The replica that answered.
@@ -35,11 +36,14 @@ pub struct TeamOverview {
     /// a Redis, `Some(false)` in the degraded state (each replica on its own until it is back).
     pub redis_up: Option<bool>,
     /// Finished requests waiting for the team's ledger, and those it could not hold.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub ledger_queued: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub ledger_lost: u64,
     /// Requests the team database refused for their data, set aside in the replica's outbox
     /// (absent from a replica older than issue 69: none).
     #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub ledger_set_aside: u64,
     pub backends: Vec<TeamBackend>,
     /// Spend this UTC month by person (a token's owner), the costliest first.
@@ -55,6 +59,7 @@ pub struct TeamOverview {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamAlert {
     /// The rule that opened it (`teamRedisDown`, `backendDown`, …).
@@ -64,6 +69,7 @@ pub struct TeamAlert {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamBackend {
     pub name: String,
@@ -71,22 +77,27 @@ pub struct TeamBackend {
     /// Why it is not healthy, when it is not.
     pub reasons: Vec<String>,
     pub uptime_24h: Option<f64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub p95_ms: Option<u64>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests_today: u64,
     /// The replica's breaker (the team's, with Redis: one opened anywhere is open here).
     pub breaker: Circuit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamSpend {
     pub person: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests: u64,
     /// Known costs only.
     pub cost_usd: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamBudgetState {
     pub name: String,
@@ -100,6 +111,7 @@ pub struct TeamBudgetState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamReadiness {
     pub started_at: String,

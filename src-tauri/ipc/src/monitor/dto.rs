@@ -4,29 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_app::HealthStatus;
 use switchyard_app::{AlertView, BackendHealthView, HealthBucket};
-
-/// A backend's health as the monitor judges it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum HealthStatus {
-    Healthy,
-    Degraded,
-    Down,
-    Unknown,
-}
-
-impl From<switchyard_app::HealthStatus> for HealthStatus {
-    fn from(s: switchyard_app::HealthStatus) -> Self {
-        use switchyard_app::HealthStatus as S;
-        match s {
-            S::Healthy => HealthStatus::Healthy,
-            S::Degraded => HealthStatus::Degraded,
-            S::Down => HealthStatus::Down,
-            S::Unknown => HealthStatus::Unknown,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -58,7 +37,7 @@ impl From<BackendHealthView> for BackendHealthCard {
         BackendHealthCard {
             backend_id: v.backend_id,
             name: v.name,
-            status: v.status.into(),
+            status: v.status,
             reasons: v.reasons,
             uptime24h: v.uptime_24h,
             uptime7d: v.uptime_7d,

@@ -8,25 +8,6 @@ use switchyard_core::readiness::{
 };
 use switchyard_readiness::{PreviousRun, ReadinessRun};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum Verdict {
-    Ready,
-    Degraded,
-    Blocked,
-}
-
-impl From<switchyard_core::readiness::Verdict> for Verdict {
-    fn from(v: switchyard_core::readiness::Verdict) -> Self {
-        use switchyard_core::readiness::Verdict as V;
-        match v {
-            V::Ready => Verdict::Ready,
-            V::Degraded => Verdict::Degraded,
-            V::Blocked => Verdict::Blocked,
-        }
-    }
-}
-
 /// A report's rendering: one self-contained HTML page, JSON (`docs/report-schema.json`) or JUnit
 /// XML for CI.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
@@ -128,7 +109,7 @@ pub struct ReadinessBlocker {
 pub struct PreviousReadiness {
     pub id: String,
     pub started_at: String,
-    pub verdict: Verdict,
+    pub verdict: switchyard_core::readiness::Verdict,
     pub score: f64,
 }
 
@@ -137,7 +118,7 @@ impl From<PreviousRun> for PreviousReadiness {
         PreviousReadiness {
             id: p.id,
             started_at: p.started_at,
-            verdict: p.verdict.into(),
+            verdict: p.verdict,
             score: p.score,
         }
     }
@@ -150,7 +131,7 @@ pub struct Readiness {
     pub id: String,
     pub started_at: String,
     pub duration_ms: u32,
-    pub verdict: Verdict,
+    pub verdict: switchyard_core::readiness::Verdict,
     /// 0–10, one decimal.
     pub score: f64,
     pub components: Vec<ReadinessComponent>,
@@ -164,7 +145,7 @@ impl From<ReadinessRun> for Readiness {
             id: r.id,
             started_at: r.started_at,
             duration_ms: r.duration_ms,
-            verdict: r.card.verdict.into(),
+            verdict: r.card.verdict,
             score: r.card.score,
             components: r.card.components.into_iter().map(Into::into).collect(),
             blockers: r

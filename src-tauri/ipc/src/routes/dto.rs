@@ -152,21 +152,11 @@ impl From<RouteView> for Route {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum Breaker {
-    Closed,
-    Open,
-    HalfOpen,
-}
-
-mirror_enum!(switchyard_core::Circuit => Breaker { Closed, Open, HalfOpen });
-
 /// What the gateway has learned about a backend or key from its traffic.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveState {
-    pub breaker: Breaker,
+    pub breaker: switchyard_core::Circuit,
     /// Seconds left of a rate-limit cool-down.
     pub cooling_down_secs: Option<u32>,
     /// The provider refused the key (401/403); skipped until it is replaced.
@@ -250,7 +240,7 @@ impl From<(switchyard_app::Headroom, i64)> for LiveHeadroom {
 impl From<TrackState> for LiveState {
     fn from(t: TrackState) -> Self {
         LiveState {
-            breaker: t.breaker.into(),
+            breaker: t.breaker,
             cooling_down_secs: t
                 .cooling_down_secs
                 .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),

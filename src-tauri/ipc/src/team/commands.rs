@@ -1,8 +1,9 @@
 //! Commands of Settings → Team gateway and the Team page.
 
-use super::dto::{TeamLinkState, TeamOverview};
+use super::dto::TeamLinkState;
 use crate::{Core, IpcError};
 use switchyard_app::secrets::SecretString;
+use switchyard_app::team::overview::TeamOverview;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -20,7 +21,7 @@ pub async fn attach_team(core: &Core, url: String, token: String) -> Res<TeamOve
         .team_link()
         .attach(&url, SecretString::from(token))
         .await?;
-    Ok(overview.into())
+    Ok(overview)
 }
 
 #[tracing::instrument(skip(core))]
@@ -29,10 +30,10 @@ pub async fn detach_team(core: &Core) -> Res<()> {
 }
 
 pub async fn team_overview(core: &Core) -> Res<TeamOverview> {
-    Ok(core.app()?.team_link().overview().await?.into())
+    Ok(core.app()?.team_link().overview().await?)
 }
 
 #[tracing::instrument(skip(core))]
 pub async fn run_team_readiness(core: &Core) -> Res<TeamOverview> {
-    Ok(core.app()?.team_link().run_readiness().await?.into())
+    Ok(core.app()?.team_link().run_readiness().await?)
 }

@@ -5,10 +5,10 @@
 //! authorization table decides how far each reaches (`switchyard_app::team::Issuer`). On a core
 //! that is no replica each command says where the console is.
 
-use super::dto::TeamOverview;
 use crate::{Core, ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_app::team::overview::TeamOverview;
 use switchyard_app::team::{Issuer, Team, TeamToken};
 use switchyard_core::TokenScope;
 
@@ -97,7 +97,7 @@ pub async fn team_console_for(core: &Core, person: Option<String>) -> Res<TeamCo
     tokens.sort_by(|a, b| (&a.owner, &a.name).cmp(&(&b.owner, &b.name)));
     Ok(TeamConsole {
         person,
-        overview: overview.into(),
+        overview,
         tokens,
     })
 }
