@@ -792,6 +792,8 @@ export type ChosenFile = {
 	path: string,
 };
 
+export type ComponentKind = "keychain" | "database" | "backend" | "gateway" | "notifications" | "configuration";
+
 export type ComponentState = "operational" | "degraded" | "down";
 
 /**  What the user approved in the import dialog: the lists it showed. */
@@ -1373,6 +1375,14 @@ export type ImportScanResult_Serialize = {
 	findings: ImportFinding_Serialize[],
 	problems: EnvProblem[],
 };
+
+export type Importance = 
+/**  Failing makes the component down. */
+"critical" | 
+/**  Failing degrades the component. */
+"normal" | 
+/**  Shown, never counted. */
+"info";
 
 /**  The API a caller used, as the ledger's `inbound` column records it. */
 export type InboundApi = 
@@ -2059,6 +2069,7 @@ export type MovedKey_Serialize = {
 	tested: string | null,
 };
 
+/**  The last failure, for Settings. */
 export type NotificationProblem = {
 	at: string,
 	message: string,
@@ -2250,66 +2261,74 @@ export type Range = "day" | "week" | "month";
 /**  A finished readiness run: the scorecard. */
 export type Readiness = Readiness_Serialize | Readiness_Deserialize;
 
+/**  Something that blocks readiness, and how to fix it. */
 export type ReadinessBlocker = ReadinessBlocker_Serialize | ReadinessBlocker_Deserialize;
 
+/**  Something that blocks readiness, and how to fix it. */
 export type ReadinessBlocker_Deserialize = {
 	component: string,
 	message: string,
 	fix?: string | null,
 };
 
+/**  Something that blocks readiness, and how to fix it. */
 export type ReadinessBlocker_Serialize = {
 	component: string,
 	message: string,
 	fix: string | null,
 };
 
+/**  One check's result, e.g. "key valid" with "valid, 182 ms". */
 export type ReadinessCheck = ReadinessCheck_Serialize | ReadinessCheck_Deserialize;
 
+/**  One check's result, e.g. "key valid" with "valid, 182 ms". */
 export type ReadinessCheck_Deserialize = {
 	id: string,
 	label: string,
 	passed: boolean,
-	/**  `critical` (failing → down), `normal` (failing → degraded) or `info` (not counted). */
-	importance: string,
+	importance: Importance,
 	detail: string,
+	/**  How to fix it, when it failed. */
 	fix?: string | null,
 };
 
+/**  One check's result, e.g. "key valid" with "valid, 182 ms". */
 export type ReadinessCheck_Serialize = {
 	id: string,
 	label: string,
 	passed: boolean,
-	/**  `critical` (failing → down), `normal` (failing → degraded) or `info` (not counted). */
-	importance: string,
+	importance: Importance,
 	detail: string,
+	/**  How to fix it, when it failed. */
 	fix: string | null,
 };
 
 export type ReadinessComponent = ReadinessComponent_Serialize | ReadinessComponent_Deserialize;
 
 export type ReadinessComponent_Deserialize = {
+	/**  `keychain`, `database`, `gateway`, `notifications`, `configuration` or `backend:<id>`. */
 	id: string,
 	name: string,
-	/**  `keychain`, `database`, `backend`, `gateway`, `notifications` or `configuration`. */
-	kind: string,
+	kind: ComponentKind,
+	/**  Must work for the verdict to be better than blocked. */
 	required: boolean,
+	checks: ReadinessCheck_Deserialize[],
 	status: ComponentState,
 	/**  0–10. */
 	score: number | null,
-	checks: ReadinessCheck_Deserialize[],
 };
 
 export type ReadinessComponent_Serialize = {
+	/**  `keychain`, `database`, `gateway`, `notifications`, `configuration` or `backend:<id>`. */
 	id: string,
 	name: string,
-	/**  `keychain`, `database`, `backend`, `gateway`, `notifications` or `configuration`. */
-	kind: string,
+	kind: ComponentKind,
+	/**  Must work for the verdict to be better than blocked. */
 	required: boolean,
+	checks: ReadinessCheck_Serialize[],
 	status: ComponentState,
 	/**  0–10. */
 	score: number | null,
-	checks: ReadinessCheck_Serialize[],
 };
 
 /**  A readiness run finished and was stored. */
@@ -2378,10 +2397,7 @@ export type ReportCase_Serialize = {
 	fix: string | null,
 };
 
-/**
- *  A report's rendering: one self-contained HTML page, JSON (`docs/report-schema.json`) or JUnit
- *  XML for CI.
- */
+/**  The three renderings, by name. */
 export type ReportFormat = "html" | "json" | "junit";
 
 export type ReportMeasurement = ReportMeasurement_Serialize | ReportMeasurement_Deserialize;

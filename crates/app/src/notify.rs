@@ -14,7 +14,12 @@ pub enum Channel {
 }
 
 /// The last failure, for Settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "NotificationProblem")
+)]
 pub struct NotifyFailure {
     pub at: String,
     pub message: String,

@@ -44,6 +44,11 @@ impl Verdict {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ComponentState")
+)]
 #[serde(rename_all = "camelCase")]
 pub enum ComponentStatus {
     Operational,
@@ -52,6 +57,7 @@ pub enum ComponentStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum Importance {
     /// Failing makes the component down.
@@ -63,6 +69,7 @@ pub enum Importance {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum ComponentKind {
     Keychain,
@@ -75,6 +82,11 @@ pub enum ComponentKind {
 
 /// One check's result, e.g. "key valid" with "valid, 182 ms".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReadinessCheck")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
     pub id: String,
@@ -117,6 +129,11 @@ impl CheckResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReadinessComponent")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Component {
     /// `keychain`, `database`, `gateway`, `notifications`, `configuration` or `backend:<id>`.
@@ -179,6 +196,11 @@ impl Component {
 
 /// Something that blocks readiness, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReadinessBlocker")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Blocker {
     pub component: String,

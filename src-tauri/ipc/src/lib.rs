@@ -88,6 +88,7 @@ pub mod types {
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,
         Issue, IssueCode, RequestRecord, Severity, TokenScope,
     };
+    pub use switchyard_report::Format as ReportFormat;
 }
 
 /// The state behind every command in the core process: the running core, or why it failed to

@@ -1,8 +1,8 @@
 //! Commands of the Readiness page's Drills section.
 
 use super::dto::{Drill, LiveDrillPlan, RunReport};
-use crate::readiness::dto::ReportFormat;
 use crate::{dtos, Core, IpcError};
+use switchyard_report::Format as ReportFormat;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -37,7 +37,7 @@ pub async fn export_drill_report(
     let file = core.files()?.resolve(&file, crate::files::Access::Write)?;
     let drills = core.drills()?;
     let written = drills
-        .export_report(run_id, format.into(), file.path().into())
+        .export_report(run_id, format, file.path().into())
         .await;
     written.map_err(|e| file.scrub(e.into()))?;
     Ok(file.shown())

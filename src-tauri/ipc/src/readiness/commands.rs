@@ -1,8 +1,9 @@
 //! Commands of the Readiness page, notifications and backend monitor settings.
 
-use super::dto::{NotificationStatus, Readiness, ReportFormat};
+use super::dto::{NotificationStatus, Readiness};
 use crate::backends::dto::{Backend, Monitor};
 use crate::{dtos, Core, IpcError};
+use switchyard_report::Format as ReportFormat;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -28,7 +29,7 @@ pub async fn export_readiness_report(
     let file = core.files()?.resolve(&file, crate::files::Access::Write)?;
     let readiness = core.readiness()?;
     let written = readiness
-        .export_report(run_id, format.into(), file.path().into())
+        .export_report(run_id, format, file.path().into())
         .await;
     written.map_err(|e| file.scrub(e.into()))?;
     Ok(file.shown())
@@ -43,12 +44,12 @@ pub async fn notification_status(core: &Core) -> Res<NotificationStatus> {
     let app = core.app()?;
     let (server, problem) = match app.notifications().service().await {
         Ok(s) => (Some(s), None),
-        Err(f) => (None, Some(f.into())),
+        Err(f) => (None, Some(f)),
     };
     Ok(NotificationStatus {
         server,
         problem,
-        last_failure: app.notifications().last_failure().map(Into::into),
+        last_failure: app.notifications().last_failure(),
     })
 }
 
