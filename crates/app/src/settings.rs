@@ -102,8 +102,9 @@ impl Preferences {
         if let Some(source) = &settings.update_source {
             switchyard_core::release_source(source).map_err(|refused| {
                 let code = match refused {
-                    switchyard_core::SourceRefused::Insecure => IssueCode::Unsafe,
-                    switchyard_core::SourceRefused::NotAnAddress(_) => IssueCode::Format,
+                    switchyard_core::SourceRefused::PlainHttp => IssueCode::Unsafe,
+                    switchyard_core::SourceRefused::Scheme(_)
+                    | switchyard_core::SourceRefused::NotAnAddress(_) => IssueCode::Format,
                 };
                 AppError::field(switchyard_core::Field::Url, code, refused.to_string())
             })?;

@@ -34,17 +34,19 @@ pub fn is_readable_release(url: &Url) -> bool {
 pub enum SourceRefused {
     #[error("That is not a valid address: {0}.")]
     NotAnAddress(String),
-    #[error("Updates are read over HTTPS; plain HTTP only from this machine (127.0.0.1).")]
-    Insecure,
+    #[error("That is plain HTTP to another machine: updates are read over HTTPS (plain HTTP only from this machine, 127.0.0.1).")]
+    PlainHttp,
+    #[error("Updates are read over HTTPS (or plain HTTP from this machine), not {0}.")]
+    Scheme(String),
 }
 
 /// The update source the user typed, parsed and held to [`is_readable_release`].
 pub fn release_source(text: &str) -> Result<Url, SourceRefused> {
     let url = Url::parse(text).map_err(|e| SourceRefused::NotAnAddress(e.to_string()))?;
-    if is_readable_release(&url) {
-        Ok(url)
-    } else {
-        Err(SourceRefused::Insecure)
+    match url.scheme() {
+        _ if is_readable_release(&url) => Ok(url),
+        "http" => Err(SourceRefused::PlainHttp),
+        other => Err(SourceRefused::Scheme(format!("{other}:"))),
     }
 }
 

@@ -289,19 +289,22 @@ fn a_release_is_read_over_https_or_from_this_machine_only() {
         assert!(crate::release_source(ok).is_ok(), "{ok}");
     }
     for (bad, refused) in [
+        ("http://mirror.example.org/x.json", SourceRefused::PlainHttp),
+        ("http://10.0.0.2/latest.json", SourceRefused::PlainHttp),
+        ("file:///etc/passwd", SourceRefused::Scheme("file:".into())),
         (
-            "http://mirror.example.org/latest.json",
-            SourceRefused::Insecure,
-        ),
-        ("http://10.0.0.2/latest.json", SourceRefused::Insecure),
-        ("file:///etc/passwd", SourceRefused::Insecure),
-        (
-            "ftp://mirror.example.org/latest.json",
-            SourceRefused::Insecure,
+            "ftp://mirror.example.org/x.json",
+            SourceRefused::Scheme("ftp:".into()),
         ),
     ] {
         assert_eq!(crate::release_source(bad), Err(refused), "{bad}");
     }
+    assert!(
+        SourceRefused::PlainHttp
+            .to_string()
+            .contains("plain HTTP to another machine"),
+        "the Updates field says what is wrong with the address"
+    );
     assert!(matches!(
         crate::release_source("not an address"),
         Err(SourceRefused::NotAnAddress(_))
