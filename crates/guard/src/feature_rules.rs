@@ -65,19 +65,13 @@ pub fn check(krate: &str, m: &Manifest, problems: &mut Vec<String>) {
     }
     for (name, list) in &m.features {
         for entry in list {
-            let Some((dep, feature)) = forwarded(entry) else {
-                if name == "default" && GATED.iter().any(|(g, ..)| g == entry) {
-                    problems.push(format!(
-                        "{krate}/Cargo.toml: `default` turns on `{entry}`, which only tests \
-                         (or the crates GATED names) may"
-                    ));
-                }
-                continue;
-            };
+            // `x/f` turns on dependency x's `f`; a bare `f` the crate's own `f` (`dep:x` names a
+            // dependency, never a feature).
+            let (owner, feature) = forwarded(entry).unwrap_or(("this crate", entry.as_str()));
             if GATED.iter().any(|(g, ..)| *g == feature) && name != feature {
                 problems.push(format!(
-                    "{krate}/Cargo.toml: feature `{name}` turns on `{dep}/{feature}`: forward \
-                     it only from a feature of the same name"
+                    "{krate}/Cargo.toml: feature `{name}` turns on {owner}'s `{feature}`: only \
+                     a feature of the same name may (never `default`)"
                 ));
             }
         }

@@ -119,6 +119,12 @@ fn the_ui_type_derive_is_optional_forwarded_by_name_and_turned_on_only_by_the_ip
     );
     let default = "[features]\ndefault = [\"specta\"]\nspecta = []\n";
     assert_eq!(problems_of("crates/app", default).len(), 1, "on by default");
+    let own = "[features]\nui = [\"specta\"]\nspecta = []\n";
+    assert_eq!(
+        problems_of("crates/app", own).len(),
+        1,
+        "its own, under another name"
+    );
     let shell = "[dependencies]\ntauri = \"2\"\n";
     assert_eq!(
         problems_of("crates/app", shell).len(),
