@@ -129,9 +129,9 @@ export const commands = {
 	testAlertWebhook: (ruleId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("test_alert_webhook", { ruleId })),
 	/**  Entries, size, hit rate and savings, overall and per route; lookups count from `since`. */
 	cacheStats: (since: string) => typedError<CacheStats_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cache_stats", { since })),
-	getCacheSettings: () => typedError<CacheSettings, IpcError_Serialize>(__TAURI_INVOKE("get_cache_settings")),
+	getCacheSettings: () => typedError<CacheSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_cache_settings")),
 	/**  Validated first; the switch and the lifetime apply at once, the sizes at the next start. */
-	setCacheSettings: (settings: CacheSettings) => typedError<CacheSettings, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
+	setCacheSettings: (settings: CacheSettingsForm) => typedError<CacheSettings_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_cache_settings", { settings })),
 	/**  Removes stored answers; returns how many. */
 	clearCache: (scope: CacheClearScope) => typedError<number | null, IpcError_Serialize>(__TAURI_INVOKE("clear_cache", { scope })),
 	/**  Totals, series, breakdowns and latency for a range (a reversed range is a typed error). */
@@ -647,48 +647,47 @@ export type BudgetStatus_Serialize = {
 /**  Cache settings changed or stored answers were cleared. */
 export type CacheChanged = null;
 
-/**  What to clear. */
+/**  What to remove from the cache. */
 export type CacheClearScope = { type: "all" } | { type: "route"; value: string } | { type: "model"; value: string } | { type: "backend"; value: string } | 
 /**  Answers stored before this RFC 3339 time. */
 { type: "olderThan"; value: string };
 
-/**  One route's (or all routes') cache numbers. */
+/**  One route's line on the Cache page. */
 export type CacheRouteStats = CacheRouteStats_Serialize | CacheRouteStats_Deserialize;
 
-/**  One route's (or all routes') cache numbers. */
+/**  One route's line on the Cache page. */
 export type CacheRouteStats_Deserialize = {
-	/**  The route, or the requested model when no route applied; "" for the total. */
 	route: string,
 	entries: number | null,
 	bytes: number | null,
-	/**  Requests that consulted the cache in the range. */
 	lookups: number | null,
 	hits: number | null,
 	/**  Hits that shared a concurrent identical request's upstream call. */
 	shared: number | null,
-	/**  `null` before any lookup. */
+	/**  `None` before any lookup. */
 	hitRate?: number | null,
 	savedUsd: number | null,
 };
 
-/**  One route's (or all routes') cache numbers. */
+/**  One route's line on the Cache page. */
 export type CacheRouteStats_Serialize = {
-	/**  The route, or the requested model when no route applied; "" for the total. */
 	route: string,
 	entries: number | null,
 	bytes: number | null,
-	/**  Requests that consulted the cache in the range. */
 	lookups: number | null,
 	hits: number | null,
 	/**  Hits that shared a concurrent identical request's upstream call. */
 	shared: number | null,
-	/**  `null` before any lookup. */
+	/**  `None` before any lookup. */
 	hitRate: number | null,
 	savedUsd: number | null,
 };
 
-/**  The cache settings (Cache page). Numbers as `f64` so bad input gets a typed error. */
-export type CacheSettings = {
+/**  The user's cache settings. `enabled` and `ttl_secs` apply at once; the sizes at next start. */
+export type CacheSettings = CacheSettings_Serialize | CacheSettings_Deserialize;
+
+/**  The cache settings the Cache page submits. Numbers as `f64` so bad input gets a typed error. */
+export type CacheSettingsForm = {
 	enabled: boolean,
 	ttlSecs: number | null,
 	memoryEntries: number | null,
@@ -697,15 +696,47 @@ export type CacheSettings = {
 	shareBetweenTools: boolean,
 };
 
+/**  The user's cache settings. `enabled` and `ttl_secs` apply at once; the sizes at next start. */
+export type CacheSettings_Deserialize = {
+	enabled?: boolean,
+	/**  How long an answer stays fresh unless its route says otherwise. */
+	ttlSecs?: number,
+	/**  Answers kept in memory. */
+	memoryEntries?: number,
+	/**  Size cap of the cache file, MiB. */
+	diskMb?: number,
+	/**
+	 *  A tool may be answered from what another tool's identical request cached (on: one
+	 *  user's tools). Off: each token's cached answers are its own. Applies at once.
+	 */
+	shareBetweenTools?: boolean,
+};
+
+/**  The user's cache settings. `enabled` and `ttl_secs` apply at once; the sizes at next start. */
+export type CacheSettings_Serialize = {
+	enabled: boolean,
+	/**  How long an answer stays fresh unless its route says otherwise. */
+	ttlSecs: number,
+	/**  Answers kept in memory. */
+	memoryEntries: number,
+	/**  Size cap of the cache file, MiB. */
+	diskMb: number,
+	/**
+	 *  A tool may be answered from what another tool's identical request cached (on: one
+	 *  user's tools). Off: each token's cached answers are its own. Applies at once.
+	 */
+	shareBetweenTools: boolean,
+};
+
 /**  The Cache page. */
 export type CacheStats = CacheStats_Serialize | CacheStats_Deserialize;
 
 /**  The Cache page. */
 export type CacheStats_Deserialize = {
-	settings: CacheSettings,
-	/**  `false`: the gateway runs without a cache. */
+	settings: CacheSettings_Deserialize,
+	/**  `false` when the gateway runs without a cache (it failed to open, or no gateway). */
 	available: boolean,
-	/**  The saved sizes apply at the next start. */
+	/**  The sizes in the saved settings differ from the running ones. */
 	restartNeeded: boolean,
 	/**  Lookups, hits and savings count from this time (RFC 3339). */
 	since: string,
@@ -720,10 +751,10 @@ export type CacheStats_Deserialize = {
 
 /**  The Cache page. */
 export type CacheStats_Serialize = {
-	settings: CacheSettings,
-	/**  `false`: the gateway runs without a cache. */
+	settings: CacheSettings_Serialize,
+	/**  `false` when the gateway runs without a cache (it failed to open, or no gateway). */
 	available: boolean,
-	/**  The saved sizes apply at the next start. */
+	/**  The sizes in the saved settings differ from the running ones. */
 	restartNeeded: boolean,
 	/**  Lookups, hits and savings count from this time (RFC 3339). */
 	since: string,
@@ -738,16 +769,28 @@ export type CacheStats_Serialize = {
 
 export type Candidate = Candidate_Serialize | Candidate_Deserialize;
 
-export type CandidateForm = {
+/**  One backend and model a route may use. Stored as JSON by the app. */
+export type CandidateForm = CandidateForm_Serialize | CandidateForm_Deserialize;
+
+/**  One backend and model a route may use. Stored as JSON by the app. */
+export type CandidateForm_Deserialize = {
 	backendId: string,
-	/**  Empty = the backend's default model. */
 	model: string,
+	/**  Relative share for the `weighted` strategy (default 1; 0 = failover only). */
+	weight?: number,
+};
+
+/**  One backend and model a route may use. Stored as JSON by the app. */
+export type CandidateForm_Serialize = {
+	backendId: string,
+	model: string,
+	/**  Relative share for the `weighted` strategy (default 1; 0 = failover only). */
 	weight: number,
 };
 
 export type Candidate_Deserialize = {
 	backendId: string,
-	/**  `null` when the backend was deleted (the candidate is skipped). */
+	/**  `None` when the backend was deleted since (the candidate is skipped). */
 	backendName?: string | null,
 	backendEnabled: boolean,
 	model: string,
@@ -756,7 +799,7 @@ export type Candidate_Deserialize = {
 
 export type Candidate_Serialize = {
 	backendId: string,
-	/**  `null` when the backend was deleted (the candidate is skipped). */
+	/**  `None` when the backend was deleted since (the candidate is skipped). */
 	backendName: string | null,
 	backendEnabled: boolean,
 	model: string,
@@ -795,6 +838,38 @@ export type ChosenFile = {
 export type ComponentKind = "keychain" | "database" | "backend" | "gateway" | "notifications" | "configuration";
 
 export type ComponentState = "operational" | "degraded" | "down";
+
+/**
+ *  Weights of the composite score. Negative or non-finite weights count as 0; the score is
+ *  divided by the weights' sum, so it always lies in `[0, 1]`.
+ */
+export type CompositeWeights = CompositeWeights_Serialize | CompositeWeights_Deserialize;
+
+/**
+ *  Weights of the composite score. Negative or non-finite weights count as 0; the score is
+ *  divided by the weights' sum, so it always lies in `[0, 1]`.
+ */
+export type CompositeWeights_Deserialize = {
+	/**  Weight of cheapness. Default 0.4. */
+	cost?: number | null,
+	/**  Weight of speed. Default 0.4. */
+	latency?: number | null,
+	/**  Weight of the success ratio. Default 0.2. */
+	availability?: number | null,
+};
+
+/**
+ *  Weights of the composite score. Negative or non-finite weights count as 0; the score is
+ *  divided by the weights' sum, so it always lies in `[0, 1]`.
+ */
+export type CompositeWeights_Serialize = {
+	/**  Weight of cheapness. Default 0.4. */
+	cost: number | null,
+	/**  Weight of speed. Default 0.4. */
+	latency: number | null,
+	/**  Weight of the success ratio. Default 0.2. */
+	availability: number | null,
+};
 
 /**  What the user approved in the import dialog: the lists it showed. */
 export type ConfigApproval = {
@@ -2523,13 +2598,17 @@ export type ResilienceForm = {
 	firstByteTimeoutSecs: number,
 };
 
+/**  A saved route as the UI shows it. */
 export type Route = Route_Serialize | Route_Deserialize;
 
-/**  Which of a route's requests the response cache answers and stores. */
+/**  A route's response-cache policy. Stored as JSON by the app. */
+export type RouteCache = RouteCache_Serialize | RouteCache_Deserialize;
+
+/**  Which of a route's requests the cache answers and stores. */
 export type RouteCacheMode = 
 /**  Deterministic requests only (`temperature` 0). */
 "auto" | 
-/**  Every request. */
+/**  Every request (the user opted in: same question, same answer). */
 "always" | 
 /**  Never. */
 "off";
@@ -2551,58 +2630,108 @@ export type RouteCachePolicy_Serialize = {
 	ttlSecs: number | null,
 };
 
+/**  A route's response-cache policy. Stored as JSON by the app. */
+export type RouteCache_Deserialize = {
+	mode?: RouteCacheMode,
+	/**  How long its answers stay fresh; the cache's default (600 s) when `None`. */
+	ttlSecs?: number | null,
+};
+
+/**  A route's response-cache policy. Stored as JSON by the app. */
+export type RouteCache_Serialize = {
+	mode: RouteCacheMode,
+	/**  How long its answers stay fresh; the cache's default (600 s) when `None`. */
+	ttlSecs: number | null,
+};
+
 /**  What the route editor submits. */
 export type RouteForm = RouteForm_Serialize | RouteForm_Deserialize;
 
 /**  What the route editor submits. */
 export type RouteForm_Deserialize = {
 	name: string,
-	strategy: RouteStrategy,
-	candidates: CandidateForm[],
+	strategy: RouteStrategy_Deserialize,
+	candidates: CandidateForm_Deserialize[],
 	cache: RouteCachePolicy_Deserialize,
 };
 
 /**  What the route editor submits. */
 export type RouteForm_Serialize = {
 	name: string,
-	strategy: RouteStrategy,
-	candidates: CandidateForm[],
+	strategy: RouteStrategy_Serialize,
+	candidates: CandidateForm_Serialize[],
 	cache: RouteCachePolicy_Serialize,
 };
 
-/**  How a route orders its candidates. */
-export type RouteStrategy = 
-/**  The list order: the first candidate, then the next on failure. */
-{ type: "priority" } | 
-/**  Random by weight; weight 0 = failover only. */
-{ type: "weighted" } | 
-/**  The fastest recently (EWMA latency, power of two choices). */
-{ type: "lowestLatency" } | 
-/**  The cheapest model by the price table. */
-{ type: "lowestCost" } | 
 /**
- *  The list order, each key and backend drained before the next: those whose provider
- *  said they have no room left go last until their reset.
+ *  How to order candidates. Serialised as `{"type": "priority"}`, …,
+ *  `{"type": "composite", "cost": 0.4, "latency": 0.4, "availability": 0.2}`.
  */
-{ type: "headroom" } | 
-/**  A score of cost, latency and availability with these weights. */
-{ type: "composite"; cost: number | null; latency: number | null; availability: number | null };
+export type RouteStrategy = RouteStrategy_Serialize | RouteStrategy_Deserialize;
 
+/**
+ *  How to order candidates. Serialised as `{"type": "priority"}`, …,
+ *  `{"type": "composite", "cost": 0.4, "latency": 0.4, "availability": 0.2}`.
+ */
+export type RouteStrategy_Deserialize = 
+/**  List order. */
+{ type: "priority" } | 
+/**  Weighted random without replacement. */
+{ type: "weighted" } | 
+/**  Power of two choices on EWMA latency, then the rest by latency. */
+{ type: "lowestLatency" } | 
+/**  Ascending blended cost; unknown cost last. */
+{ type: "lowestCost" } | 
+/**  Weighted score of normalised cost, latency and availability; best first. */
+{
+	type: "composite",
+} & CompositeWeights_Deserialize | 
+/**
+ *  List order, draining each before the next: a candidate whose provider said it has no
+ *  room left (see [`CandidateStats::room`]) goes after those with room, until its reset.
+ */
+{ type: "headroom" };
+
+/**
+ *  How to order candidates. Serialised as `{"type": "priority"}`, …,
+ *  `{"type": "composite", "cost": 0.4, "latency": 0.4, "availability": 0.2}`.
+ */
+export type RouteStrategy_Serialize = 
+/**  List order. */
+{ type: "priority" } | 
+/**  Weighted random without replacement. */
+{ type: "weighted" } | 
+/**  Power of two choices on EWMA latency, then the rest by latency. */
+{ type: "lowestLatency" } | 
+/**  Ascending blended cost; unknown cost last. */
+{ type: "lowestCost" } | 
+/**  Weighted score of normalised cost, latency and availability; best first. */
+{
+	type: "composite",
+} & CompositeWeights_Serialize | 
+/**
+ *  List order, draining each before the next: a candidate whose provider said it has no
+ *  room left (see [`CandidateStats::room`]) goes after those with room, until its reset.
+ */
+{ type: "headroom" };
+
+/**  A saved route as the UI shows it. */
 export type Route_Deserialize = {
 	id: string,
 	name: string,
-	strategy: RouteStrategy,
+	strategy: RouteStrategy_Deserialize,
 	candidates: Candidate_Deserialize[],
-	cache: RouteCachePolicy_Deserialize,
+	cache: RouteCache_Deserialize,
 	updatedAt: string,
 };
 
+/**  A saved route as the UI shows it. */
 export type Route_Serialize = {
 	id: string,
 	name: string,
-	strategy: RouteStrategy,
+	strategy: RouteStrategy_Serialize,
 	candidates: Candidate_Serialize[],
-	cache: RouteCachePolicy_Serialize,
+	cache: RouteCache_Serialize,
 	updatedAt: string,
 };
 

@@ -28,7 +28,9 @@ pub struct RouteDraft {
 }
 
 /// A saved route as the UI shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Route"))]
 pub struct RouteView {
     pub id: String,
     pub name: String,
@@ -38,7 +40,9 @@ pub struct RouteView {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Candidate"))]
 pub struct CandidateView {
     pub backend_id: String,
     /// `None` when the backend was deleted since (the candidate is skipped).

@@ -77,6 +77,7 @@ pub struct Route {
 
 /// A route's response-cache policy. Stored as JSON by the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct RouteCache {
     #[serde(default)]
@@ -88,6 +89,11 @@ pub struct RouteCache {
 
 /// Which of a route's requests the cache answers and stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "RouteCacheMode")
+)]
 #[serde(rename_all = "camelCase")]
 pub enum CacheMode {
     /// Deterministic requests only (`temperature` 0).
@@ -101,6 +107,11 @@ pub enum CacheMode {
 
 /// One backend and model a route may use. Stored as JSON by the app.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "CandidateForm")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteCandidate {
     pub backend_id: String,

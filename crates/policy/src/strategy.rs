@@ -24,6 +24,11 @@ const UNAVAILABLE: &str = "unavailable (circuit open or cooling down)";
 /// How to order candidates. Serialised as `{"type": "priority"}`, …,
 /// `{"type": "composite", "cost": 0.4, "latency": 0.4, "availability": 0.2}`.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "RouteStrategy")
+)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Strategy {
     /// List order.
@@ -45,6 +50,7 @@ pub enum Strategy {
 /// Weights of the composite score. Negative or non-finite weights count as 0; the score is
 /// divided by the weights' sum, so it always lies in `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CompositeWeights {
     /// Weight of cheapness. Default 0.4.

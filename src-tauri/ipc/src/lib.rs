@@ -81,8 +81,9 @@ pub mod types {
     pub use std::collections::BTreeMap;
     pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::{
-        Budget, BudgetStatus, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,
-        PriceOverride, PricesView, SplitBy, UnpricedModel,
+        Budget, BudgetStatus, CacheOverview, CacheScope, CacheSettings, CostSettings,
+        CostsOverview, ExportDone, ExportFormat, ExportKind, PriceOverride, PricesView, RouteView,
+        SplitBy, UnpricedModel,
     };
     pub use switchyard_core::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,

@@ -62,9 +62,9 @@ macro_rules! for_each_command {
             update_gateway_settings(settings: GatewaySettingsForm, approved: Vec<GatewayExposureChange>) -> GatewaySettingsState;
             /// Sets a backend's traffic limits (in flight, requests and tokens per minute).
             set_backend_limits(id: String, limits: Limits) -> Backend;
-            list_routes() -> Vec<Route>;
+            list_routes() -> Vec<RouteView>;
             /// Creates (`id` = null) or replaces a route; validated first, nothing saved on error.
-            save_route(id: Option<String>, form: RouteForm) -> Route;
+            save_route(id: Option<String>, form: RouteForm) -> RouteView;
             delete_route(id: String) -> ();
             /// Live breaker, cool-down and latency of every enabled backend and key.
             gateway_health() -> Vec<BackendHealth>;
@@ -106,12 +106,12 @@ macro_rules! for_each_command {
             /// Posts a test message to a rule's webhook.
             test_alert_webhook(rule_id: String) -> ();
             /// Entries, size, hit rate and savings, overall and per route; lookups count from `since`.
-            cache_stats(since: String) -> CacheStats;
+            cache_stats(since: String) -> CacheOverview;
             get_cache_settings() -> CacheSettings;
             /// Validated first; the switch and the lifetime apply at once, the sizes at the next start.
-            set_cache_settings(settings: CacheSettings) -> CacheSettings;
+            set_cache_settings(settings: CacheSettingsForm) -> CacheSettings;
             /// Removes stored answers; returns how many.
-            clear_cache(scope: CacheClearScope) -> f64;
+            clear_cache(scope: CacheScope) -> f64;
             /// Totals, series, breakdowns and latency for a range (a reversed range is a typed error).
             costs_overview(range: CostRange, split: SplitBy) -> CostsOverview;
             get_cost_settings() -> CostSettings;

@@ -25,6 +25,7 @@ import type {
   Backend_Serialize,
   CacheRouteStats_Serialize,
   CacheStats_Serialize,
+  CacheSettings_Serialize,
   Candidate_Serialize,
   Check_Serialize,
   CreatedToken_Serialize,
@@ -53,6 +54,8 @@ import type {
   RequestQuery_Deserialize,
   RouteCachePolicy_Serialize,
   Route_Serialize,
+  RouteStrategy_Serialize,
+  CandidateForm_Serialize,
   Token_Serialize,
   ToolInfo_Serialize,
   ToolResult_Serialize,
@@ -77,8 +80,6 @@ export type {
   BackendDraft,
   Breaker,
   CacheClearScope,
-  CacheSettings,
-  CandidateForm,
   ChosenFile,
   Drill,
   ComponentState,
@@ -104,7 +105,6 @@ export type {
   Range as HealthRange,
   RouteCacheMode,
   RouteForm,
-  RouteStrategy,
   Status,
   ReportFormat,
   ThemeChoice,
@@ -141,6 +141,9 @@ export type LedgerRow = LedgerRow_Serialize;
 export type Attempt = Attempt_Serialize;
 export type Route = Route_Serialize;
 export type Candidate = Candidate_Serialize;
+/** How a route orders its candidates (a composite strategy carries its three weights). */
+export type RouteStrategy = RouteStrategy_Serialize;
+export type CandidateForm = CandidateForm_Serialize;
 export type BackendHealth = BackendHealth_Serialize;
 export type KeyLive = KeyLive_Serialize;
 export type LiveState = LiveState_Serialize;
@@ -174,6 +177,8 @@ export type AlertSettings = AlertSettings_Serialize;
 export type AlertSettingsInput = AlertSettings_Deserialize;
 /** The Cache page's numbers: settings, entries and size now, lookups, hits and savings since `since`. */
 export type CacheStats = CacheStats_Serialize;
+/** The cache settings as saved (and as the Cache page submits them). */
+export type CacheSettings = CacheSettings_Serialize;
 /** One route's (or, with `route` "", every route's) cache numbers. */
 export type CacheRouteStats = CacheRouteStats_Serialize;
 /** A route's cache mode and lifetime (`ttlSecs` null: the cache's default). */

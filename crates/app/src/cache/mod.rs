@@ -24,6 +24,7 @@ pub const HIT_RATE_MIN_LOOKUPS: u64 = 20;
 
 /// The user's cache settings. `enabled` and `ttl_secs` apply at once; the sizes at next start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CacheSettings {
     pub enabled: bool,
@@ -79,7 +80,13 @@ impl CacheSettings {
 }
 
 /// What to remove from the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "CacheClearScope")
+)]
 pub enum CacheScope {
     All,
     Route(String),
@@ -90,32 +97,53 @@ pub enum CacheScope {
 }
 
 /// One route's line on the Cache page.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "CacheRouteStats")
+)]
 pub struct CacheRouteView {
     pub route: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub entries: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub bytes: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub lookups: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub hits: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    /// Hits that shared a concurrent identical request's upstream call.
     pub shared: u64,
+    /// `None` before any lookup.
     pub hit_rate: Option<f64>,
     pub saved_usd: f64,
 }
 
 /// The Cache page.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "CacheStats"))]
 pub struct CacheOverview {
     pub settings: CacheSettings,
     /// `false` when the gateway runs without a cache (it failed to open, or no gateway).
     pub available: bool,
     /// The sizes in the saved settings differ from the running ones.
     pub restart_needed: bool,
+    /// Lookups, hits and savings count from this time (RFC 3339).
     pub since: String,
     pub overall: CacheRouteView,
     pub routes: Vec<CacheRouteView>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub memory_entries: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub memory_bytes: u64,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub disk_cap_bytes: Option<u64>,
+    /// Damaged stored answers found and removed (each was a miss, never a wrong answer).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub corrupt_dropped: u64,
 }
 

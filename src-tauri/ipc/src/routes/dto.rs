@@ -1,153 +1,33 @@
-//! IPC shapes for the Routes page: routes with their candidates and strategy, and the live
-//! breaker / cool-down state of every backend and key.
+//! IPC shapes for the Routes page: the route editor's form, and the live breaker / cool-down
+//! state of every backend and key. A saved route travels as the core's `RouteView` itself.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{
-    BackendLive, CandidateView, CompositeWeights, RouteCandidate, RouteDraft, RouteView, Strategy,
-    TrackState,
-};
-
-/// How a route orders its candidates.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Type)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum RouteStrategy {
-    /// The list order: the first candidate, then the next on failure.
-    Priority,
-    /// Random by weight; weight 0 = failover only.
-    Weighted,
-    /// The fastest recently (EWMA latency, power of two choices).
-    LowestLatency,
-    /// The cheapest model by the price table.
-    LowestCost,
-    /// The list order, each key and backend drained before the next: those whose provider
-    /// said they have no room left go last until their reset.
-    Headroom,
-    /// A score of cost, latency and availability with these weights.
-    Composite {
-        cost: f64,
-        latency: f64,
-        availability: f64,
-    },
-}
-
-impl From<RouteStrategy> for Strategy {
-    fn from(s: RouteStrategy) -> Self {
-        match s {
-            RouteStrategy::Priority => Strategy::Priority,
-            RouteStrategy::Weighted => Strategy::Weighted,
-            RouteStrategy::LowestLatency => Strategy::LowestLatency,
-            RouteStrategy::LowestCost => Strategy::LowestCost,
-            RouteStrategy::Headroom => Strategy::Headroom,
-            RouteStrategy::Composite {
-                cost,
-                latency,
-                availability,
-            } => Strategy::Composite(CompositeWeights {
-                cost,
-                latency,
-                availability,
-            }),
-        }
-    }
-}
-
-impl From<Strategy> for RouteStrategy {
-    fn from(s: Strategy) -> Self {
-        match s {
-            Strategy::Priority => RouteStrategy::Priority,
-            Strategy::Weighted => RouteStrategy::Weighted,
-            Strategy::LowestLatency => RouteStrategy::LowestLatency,
-            Strategy::LowestCost => RouteStrategy::LowestCost,
-            Strategy::Headroom => RouteStrategy::Headroom,
-            Strategy::Composite(w) => RouteStrategy::Composite {
-                cost: w.cost,
-                latency: w.latency,
-                availability: w.availability,
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct CandidateForm {
-    pub backend_id: String,
-    /// Empty = the backend's default model.
-    pub model: String,
-    pub weight: u32,
-}
+use switchyard_app::{BackendLive, RouteCandidate, RouteDraft, Strategy, TrackState};
 
 /// What the route editor submits.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteForm {
     pub name: String,
-    pub strategy: RouteStrategy,
-    pub candidates: Vec<CandidateForm>,
+    pub strategy: Strategy,
+    pub candidates: Vec<RouteCandidate>,
     pub cache: crate::cache::dto::RouteCachePolicy,
 }
 
 impl From<RouteForm> for RouteDraft {
-    fn from(f: RouteForm) -> Self {
+    fn from(form: RouteForm) -> Self {
+        let RouteForm {
+            name,
+            strategy,
+            candidates,
+            cache,
+        } = form;
         RouteDraft {
-            name: f.name,
-            strategy: f.strategy.into(),
-            candidates: f
-                .candidates
-                .into_iter()
-                .map(|c| RouteCandidate {
-                    backend_id: c.backend_id,
-                    model: c.model,
-                    weight: c.weight,
-                })
-                .collect(),
-            cache: f.cache.into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Candidate {
-    pub backend_id: String,
-    /// `null` when the backend was deleted (the candidate is skipped).
-    pub backend_name: Option<String>,
-    pub backend_enabled: bool,
-    pub model: String,
-    pub weight: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Route {
-    pub id: String,
-    pub name: String,
-    pub strategy: RouteStrategy,
-    pub candidates: Vec<Candidate>,
-    pub cache: crate::cache::dto::RouteCachePolicy,
-    pub updated_at: String,
-}
-
-impl From<RouteView> for Route {
-    fn from(r: RouteView) -> Self {
-        Route {
-            id: r.id,
-            name: r.name,
-            strategy: r.strategy.into(),
-            candidates: r
-                .candidates
-                .into_iter()
-                .map(|c: CandidateView| Candidate {
-                    backend_id: c.backend_id,
-                    backend_name: c.backend_name,
-                    backend_enabled: c.backend_enabled,
-                    model: c.model,
-                    weight: c.weight,
-                })
-                .collect(),
-            cache: r.cache.into(),
-            updated_at: r.updated_at,
+            name,
+            strategy,
+            candidates,
+            cache: cache.into(),
         }
     }
 }
