@@ -1,6 +1,6 @@
 //! This workspace's rules about its manifests: which crates may turn on which features of the
-//! others, and where the Tauri-side crates may appear. Read from the manifests as TOML
-//! (`switchyard_guard::manifests`).
+//! others, which crates only tests may name, and where the Tauri-side crates may appear. Read
+//! from the manifests as TOML (`switchyard_guard::manifests`).
 
 use switchyard_guard::manifests::{forwarded, Manifest, Section};
 
@@ -29,6 +29,13 @@ const GATED: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
+/// crate → why only `[dev-dependencies]` may name it (the workspace root only declares it).
+const DEV_ONLY: &[(&str, &str)] = &[(
+    "switchyard-app-testing",
+    "the integration tests' harness of switchyard-app: a core on a temp folder with an in-memory \
+     keychain has no place in a shipped binary",
+)];
+
 /// Dependencies no crate under `crates/` may have at all: the window's toolkit and its
 /// bindings exporter live in `src-tauri/` only (the core crates build and test without them).
 const SHELL_ONLY: &[&str] = &["tauri", "tauri-specta", "specta-typescript", "tauri-build"];
@@ -36,6 +43,14 @@ const SHELL_ONLY: &[&str] = &["tauri", "tauri-specta", "specta-typescript", "tau
 /// Checks one manifest; `krate` is its folder (`crates/app`, `src-tauri/ipc`, `.` for the root).
 pub fn check(krate: &str, m: &Manifest, problems: &mut Vec<String>) {
     for dep in &m.deps {
+        if let Some((_, why)) = DEV_ONLY.iter().find(|(n, _)| *n == dep.name) {
+            if dep.section != Section::Dev && krate != "." {
+                problems.push(format!(
+                    "{krate}/Cargo.toml: depends on `{}` outside [dev-dependencies] ({why})",
+                    dep.name
+                ));
+            }
+        }
         for feature in &dep.features {
             let Some((_, allowed, why)) = GATED.iter().find(|(g, ..)| g == feature) else {
                 continue;

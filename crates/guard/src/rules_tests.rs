@@ -1,6 +1,6 @@
 //! The workspace rules fail on what they exist to catch: a crate past its cap (or a cap left
-//! far above its crate), more untyped refusals than allowed, and a gated feature turned on
-//! where it may not be.
+//! far above its crate), more untyped refusals than allowed, a gated feature turned on where it
+//! may not be, and the app's test harness named outside `[dev-dependencies]`.
 
 use crate::{feature_rules, rules};
 use switchyard_guard::checks::Site;
@@ -89,6 +89,29 @@ fn a_test_only_feature_turned_on_outside_dev_dependencies_fails() {
     );
     let dev = "[dev-dependencies]\nswitchyard-tools = { workspace = true, features = [\"fault-injection\"] }\n";
     assert!(problems_of("crates/cli", dev).is_empty(), "tests may");
+}
+
+#[test]
+fn the_app_test_harness_is_named_only_by_dev_dependencies() {
+    let normal = "[dependencies]\nswitchyard-app-testing.workspace = true\n";
+    assert_eq!(
+        problems_of("crates/drills", normal).len(),
+        1,
+        "a shipped binary would link a core on a temp folder"
+    );
+    let build = "[build-dependencies]\nswitchyard-app-testing.workspace = true\n";
+    assert_eq!(
+        problems_of("crates/drills", build).len(),
+        1,
+        "nor a build script"
+    );
+    let dev = "[dev-dependencies]\nswitchyard-app-testing.workspace = true\n";
+    assert!(problems_of("crates/drills", dev).is_empty(), "tests may");
+    let root = "[workspace.dependencies]\nswitchyard-app-testing = { path = \"x\" }\n";
+    assert!(
+        problems_of(".", root).is_empty(),
+        "the workspace root declares it for the crates' dev-dependencies"
+    );
 }
 
 #[test]
