@@ -3,12 +3,12 @@
 //! saying so, and `switchyard-serve` refreshing such a list at start-up still stops promptly on
 //! SIGTERM (a merge that searched the kept ids for each new one took minutes and held shutdown).
 
-use super::catalogue::add;
 use super::shutdown::{add_local, serve_with};
 use super::*;
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+use switchyard_app_testing::catalogue::add;
 use switchyard_core::catalogue::MAX_MODELS;
 
 /// How many ids the hostile server lists: five times the cap.

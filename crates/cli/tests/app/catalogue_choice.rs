@@ -2,9 +2,9 @@
 //! it has no known price or its backend does not list it (the API, `switchyard models check`,
 //! `switchyard connect --model`), the CLI's model lists, and the daily refresh.
 
-use super::catalogue::{add, mock};
 use super::*;
 use switchyard_app::{ModelCheck, RouteCandidate, RouteDraft, Strategy};
+use switchyard_app_testing::catalogue::{add, mock};
 use switchyard_mock::MockServer;
 
 /// Adds an OpenAI backend with a key at `server`; its id.
@@ -177,11 +177,14 @@ async fn the_cli_lists_refreshes_and_checks_models() {
 #[tokio::test]
 async fn connect_with_an_unpriced_model_says_so() {
     use super::cli::run;
-    let t = super::tools::start_tools().await;
+    // A HOME of its own, so the connect writes no real tool's files.
+    let keychain = Arc::new(MemoryStore::new());
+    let (app, dir, _home) = start_in_home(keychain.clone(), |_| {}).await;
+    let h = Harness::new(app, keychain, dir);
     let server = mock(&["acme-unknown-model"], &[]).await;
-    add_openai(&t.h, &server).await;
+    add_openai(&h, &server).await;
     let r = run(
-        &t.h.app,
+        &h.app,
         &["connect", "aider", "--model", "OpenAI/acme-unknown-model"],
         "",
     )
@@ -193,6 +196,6 @@ async fn connect_with_an_unpriced_model_says_so() {
         "{}",
         r.out
     );
-    let r = run(&t.h.app, &["connect", "aider", "--model", "demo-chat"], "").await;
+    let r = run(&h.app, &["connect", "aider", "--model", "demo-chat"], "").await;
     assert!(!r.out.contains("note:"), "{}", r.out);
 }

@@ -5,9 +5,9 @@
 //! the CLI asks for the confirmation (`--yes`, `--max-usd`) before spending anything.
 
 use super::cli::run;
-use super::drills::save_route;
 use super::*;
 use switchyard_app::{AppError, PriceOverride, RouteCandidate, Strategy};
+use switchyard_app_testing::catalogue::save_route;
 use switchyard_drills::{DrillError, LiveRefusal, LIVE_TOOL};
 use switchyard_mock::MockServer;
 

@@ -142,7 +142,7 @@ async fn a_newer_price_file_is_checked_applied_and_rolled_back() {
 
 #[tokio::test]
 async fn recorded_requests_are_repriced_only_when_the_user_asks() {
-    use super::costs::{all_time, ask, priced};
+    use switchyard_app_testing::costs::{all_time, ask, priced};
     let h = start().await;
     let base = serve().await;
     let (_mock, token) = priced(&h.app).await;

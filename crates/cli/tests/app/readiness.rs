@@ -274,3 +274,27 @@ async fn a_keyless_kind_with_a_key_is_reached_with_its_key() {
         .unwrap();
     assert!(reach.passed, "{reach:?}");
 }
+
+#[tokio::test]
+async fn a_readiness_run_announces_its_verdict_in_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, recorder) = start_monitored(dir.path()).await;
+    let run = switchyard_readiness::Readiness::new(&app)
+        .run()
+        .await
+        .unwrap();
+    let verdicts: Vec<_> = recorder
+        .sent()
+        .into_iter()
+        .filter(|n| n.kind == switchyard_notify::Kind::Verdict)
+        .collect();
+    assert_eq!(verdicts.len(), 1);
+    assert_eq!(
+        verdicts[0].summary,
+        format!(
+            "Readiness: {} ({:.1}/10)",
+            run.card.verdict.as_str().to_uppercase(),
+            run.card.score
+        )
+    );
+}

@@ -2,8 +2,9 @@
 //! the weekly 10 %) makes the limit80 rule notify once, naming the window; the window resets
 //! (a newer record at 2 %) and the alert resolves; `usage windows` shows the provider's figure.
 
-use super::monitor::{start_alerting, start_monitored, wait_for_notification, wait_until};
 use super::*;
+use super::{start_alerting, start_monitored};
+use switchyard_app_testing::monitored::{wait_for_notification, wait_until};
 
 fn codex_line(at: &str, primary: f64, resets_at: i64) -> String {
     format!(

@@ -3,75 +3,10 @@
 //! scripted history written to the SQLite file.
 
 use super::*;
-use switchyard_app::{HealthRange, NotifyChannel};
+use switchyard_app::HealthRange;
+use switchyard_app_testing::monitored::{start_alerting, start_monitored, status_of, wait_until};
 use switchyard_mock::MockServer;
-use switchyard_notify::RecordingNotifier;
 use switchyard_store::{SampleRow, Store};
-
-pub(super) async fn start_monitored(dir: &Path) -> (Switchyard, Arc<RecordingNotifier>) {
-    let keychain = Arc::new(MemoryStore::new());
-    let recorder = Arc::new(RecordingNotifier::new());
-    let mut opts = Options::new(AppPaths::under(dir), keychain);
-    opts.demo = MockConfig::instant();
-    opts.gateway = Some(switchyard_app::GatewayConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        ..Default::default()
-    });
-    opts.probe_timeout = Duration::from_millis(400);
-    opts.environment = Environment::Fixed(Default::default());
-    opts.notify = NotifyChannel::Recording(recorder.clone());
-    opts.monitor = true;
-    opts.monitor_interval = Some(Duration::from_millis(100));
-    opts.mounted = Some(switchyard_interfaces::mount());
-    // The tools' records of a HOME of its own (empty unless a test writes some), never the
-    // developer's.
-    opts.tools_home = Some(switchyard_app::Home {
-        home: dir.join("home"),
-        vars: Default::default(),
-        env_store: None,
-    });
-    (Switchyard::start(opts).await.unwrap(), recorder)
-}
-
-/// Alerts notify at once: no cool-down between two of the same.
-pub(super) async fn no_cooldown(app: &Switchyard) {
-    let mut config = app.health().alert_config().await.unwrap();
-    config.cooldown_secs = 0;
-    app.health().set_alert_config(config).await.unwrap();
-}
-
-/// As [`start_monitored`], with [`no_cooldown`].
-pub(super) async fn start_alerting(dir: &Path) -> (Switchyard, Arc<RecordingNotifier>) {
-    let (app, recorder) = start_monitored(dir).await;
-    no_cooldown(&app).await;
-    (app, recorder)
-}
-
-pub(super) async fn wait_until<F: Fn() -> bool>(what: &str, f: F) {
-    for _ in 0..100 {
-        if f() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// Waits for a notification whose summary contains `part`.
-pub(super) async fn wait_for_notification(what: &str, recorder: &RecordingNotifier, part: &str) {
-    wait_until(what, || {
-        recorder.sent().iter().any(|n| n.summary.contains(part))
-    })
-    .await;
-}
-
-pub(super) async fn status_of(app: &Switchyard, name: &str) -> String {
-    let all = app.health().overview().await.unwrap();
-    all.into_iter()
-        .find(|b| b.name == name)
-        .map(|b| b.status.as_str().to_string())
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn a_provider_that_goes_down_and_comes_back_opens_and_resolves_an_alert() {
@@ -211,30 +146,6 @@ async fn uptime_and_percentiles_are_exact_for_a_scripted_history() {
     let probes: u32 = buckets.iter().map(|h| h.probes).sum();
     assert_eq!(probes, 1000, "every sample lands in one hourly bucket");
     assert_eq!(buckets.iter().map(|h| h.failures).sum::<u32>(), 3);
-}
-
-#[tokio::test]
-async fn a_readiness_run_announces_its_verdict_in_a_notification() {
-    let dir = tempfile::tempdir().unwrap();
-    let (app, recorder) = start_monitored(dir.path()).await;
-    let run = switchyard_readiness::Readiness::new(&app)
-        .run()
-        .await
-        .unwrap();
-    let verdicts: Vec<_> = recorder
-        .sent()
-        .into_iter()
-        .filter(|n| n.kind == switchyard_notify::Kind::Verdict)
-        .collect();
-    assert_eq!(verdicts.len(), 1);
-    assert_eq!(
-        verdicts[0].summary,
-        format!(
-            "Readiness: {} ({:.1}/10)",
-            run.card.verdict.as_str().to_uppercase(),
-            run.card.score
-        )
-    );
 }
 
 #[tokio::test]

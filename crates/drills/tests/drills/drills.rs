@@ -4,7 +4,7 @@
 //! user's providers, ledger and keys are never touched.
 
 use super::*;
-use switchyard_app::{RouteCandidate, RouteDraft, Strategy};
+use switchyard_app::{RouteCandidate, Strategy};
 use switchyard_drills::{DrillName, DrillOptions};
 use switchyard_mock::MockServer;
 
@@ -26,21 +26,6 @@ pub(super) async fn keyless(h: &Harness, names: &[&str]) -> Vec<String> {
     ids
 }
 
-pub(super) async fn save_route(
-    h: &Harness,
-    name: &str,
-    strategy: Strategy,
-    candidates: Vec<RouteCandidate>,
-) {
-    let route = RouteDraft {
-        name: name.into(),
-        strategy,
-        candidates,
-        cache: Default::default(),
-    };
-    h.app.routes().save(None, route).await.unwrap();
-}
-
 /// Milliseconds from the breaker's opening to its half-opening on a breaker drill's timeline
 /// named `name`. When it opens depends on the retries' jittered backoff before it (the shadow's
 /// clock moves by each wait), so tests check the time between the two, not when one began.
@@ -54,14 +39,6 @@ pub(super) fn open_for_ms(suite: &switchyard_report::Suite, name: &str) -> u64 {
             .at_ms
     };
     at("half-open") - at("open")
-}
-
-pub(super) fn cand(backend_id: &str, model: &str) -> RouteCandidate {
-    RouteCandidate {
-        backend_id: backend_id.into(),
-        model: model.into(),
-        weight: 1,
-    }
 }
 
 #[tokio::test]

@@ -1,10 +1,10 @@
 //! The response cache through the app: stats and savings from the ledger, invalidation by
 //! scope, settings (validated, applied live), restart persistence, and the hit-rate alert.
 
-use super::costs::priced;
-use super::monitor::{start_monitored, wait_for_notification};
 use super::*;
 use switchyard_app::{CacheScope, CacheSettings, HIT_RATE_METRIC};
+use switchyard_app_testing::costs::priced;
+use switchyard_app_testing::monitored::{start_monitored, wait_for_notification};
 
 async fn ask(app: &Switchyard, token: &str, model: &str, question: &str) -> String {
     let addr = app.gateway_addr().unwrap();

@@ -5,7 +5,7 @@
 
 use super::*;
 use std::path::PathBuf;
-use switchyard_app::{AppError, Home, ToolId};
+use switchyard_app::{AppError, ToolId};
 use switchyard_tools::{ConnectChoice, ToolReport, ToolStatus};
 
 pub const CLAUDE_SETTINGS: &str = r#"{
@@ -90,30 +90,13 @@ pub async fn start_tools_with(
     start_tools_custom(secrets, |_| {}).await
 }
 
-/// As [`start_tools_with`], with `custom` changing the options last.
+/// As [`start_tools_with`], with `custom` changing the options last; the interrupted connects
+/// repaired, as the binaries do once their core has started.
 pub async fn start_tools_custom(
     secrets: Arc<dyn switchyard_app::secrets::SecretStore>,
     custom: impl FnOnce(&mut Options),
 ) -> (Switchyard, tempfile::TempDir, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let mut opts = Options::new(AppPaths::under(dir.path()), secrets);
-    opts.demo = MockConfig::instant();
-    opts.gateway = Some(switchyard_app::GatewayConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        ..Default::default()
-    });
-    opts.monitor = false;
-    opts.environment = Environment::Fixed(vec![]);
-    opts.tools_home = Some(Home {
-        home: home.path().to_path_buf(),
-        vars: Default::default(),
-        env_store: None,
-    });
-    opts.tools_path = Some(String::new());
-    custom(&mut opts);
-    let app = Switchyard::start(opts).await.unwrap();
-    // As the binaries do once their core has started.
+    let (app, dir, home) = start_in_home(secrets, custom).await;
     switchyard_tools::Tools::repair_at_start(&app).await;
     (app, dir, home)
 }

@@ -5,7 +5,14 @@
 //! downloads nothing to install at Quit; a release source must be HTTPS (or this machine); a
 //! release's notes reach Settings (the window and the browser panel) without control characters.
 
-use super::*;
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_app::secrets::MemoryStore;
+use switchyard_app::Switchyard;
+use switchyard_app_testing::{refused_fields, start_in_custom};
 use switchyard_notify::{Kind, RecordingNotifier};
 use switchyard_update::testing::{server, Files, Signer};
 use switchyard_updates::Updates;

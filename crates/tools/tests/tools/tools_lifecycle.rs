@@ -7,6 +7,7 @@
 #[cfg(unix)]
 use super::tools::write;
 use super::tools::{read, start_tools, CLAUDE_SETTINGS};
+use super::WithTools;
 use switchyard_app::ToolId;
 
 #[tokio::test]

@@ -2,9 +2,9 @@
 //! headers) while refusing it. The key-invalid alert reaches its webhook and the desktop
 //! notification, and neither they, the stored alerts nor any file in the data folder hold the key.
 
-use super::monitor::{start_alerting, wait_for_notification, wait_until};
 use super::*;
 use axum::http::HeaderMap;
+use switchyard_app_testing::monitored::{start_alerting, wait_for_notification, wait_until};
 
 const CANARY: &str = "sk-CANARYhookC4N4RYhook000000005678";
 

@@ -2,7 +2,7 @@
 //! and come back: a 429 storm on one key, a dead backend that recovers, and the breaker drill on
 //! the saved resilience settings (a threshold of 1000 fails with the reason).
 
-use super::drills::{cand, drill, keyless, open_for_ms, save_route};
+use super::drills::{drill, keyless, open_for_ms};
 use super::*;
 use switchyard_app::{AppError, GatewaySettings, Resilience, Strategy};
 use switchyard_drills::{DrillName, DrillOptions};

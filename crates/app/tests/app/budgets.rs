@@ -2,10 +2,10 @@
 //! ledger, threshold notifications that fire once each, and the hard stop refusing and
 //! resuming paid requests while free ones keep working.
 
-use super::costs::{ask, priced};
-use super::monitor::{start_alerting, wait_until};
 use super::*;
 use switchyard_app::{Budget, BudgetScope, Period, RequestRecord};
+use switchyard_app_testing::costs::{ask, priced};
+use switchyard_app_testing::monitored::{start_alerting, wait_until};
 use switchyard_store::Store;
 
 fn budget(name: &str, period: Period, scope: BudgetScope, limit_usd: f64) -> Budget {
@@ -177,7 +177,10 @@ async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
     assert!(cost.is_empty());
     let one = app
         .costs()
-        .overview(super::costs::all_time(), switchyard_app::SplitBy::Backend)
+        .overview(
+            switchyard_app_testing::costs::all_time(),
+            switchyard_app::SplitBy::Backend,
+        )
         .await
         .unwrap()
         .totals

@@ -30,8 +30,13 @@ const PATTERNS: &[&str] = &[
     "Connection::system(",
 ];
 
-/// Not scanned: test-only code outside `tests/` (behind the `testing` feature).
-const NOT_SCANNED: &[&str] = &["crates/team/src/testing.rs", "crates/team/src/bin/"];
+/// Not scanned: test-only code outside `tests/` (behind the `testing` feature, or the harness
+/// crate that only dev-dependencies name).
+const NOT_SCANNED: &[&str] = &[
+    "crates/team/src/testing.rs",
+    "crates/team/src/bin/",
+    "crates/app-testing/",
+];
 
 struct Site {
     path: &'static str,

@@ -5,30 +5,8 @@
 
 use super::*;
 use switchyard_app::{ModelList, Pricing};
+use switchyard_app_testing::catalogue::{add, mock};
 use switchyard_mock::MockServer;
-
-pub(super) async fn mock(models: &[&str], prices: &[(&str, f64, f64)]) -> MockServer {
-    let mut cfg = MockConfig::instant();
-    cfg.models = models.iter().map(|m| (*m).to_string()).collect();
-    cfg.listed_prices = prices
-        .iter()
-        .map(|(m, i, o)| ((*m).to_string(), *i, *o))
-        .collect();
-    MockServer::start(cfg).await.unwrap()
-}
-
-pub(super) async fn add(
-    h: &Harness,
-    kind: BackendKind,
-    name: &str,
-    base: &str,
-    k: Option<&str>,
-) -> String {
-    h.add(draft(kind, name, base), k.map(|v| key("main", v)))
-        .await
-        .row
-        .id
-}
 
 fn ids(l: &ModelList) -> Vec<&str> {
     l.models.iter().map(|m| m.id.as_str()).collect()

@@ -1,9 +1,9 @@
 //! The Costs page's "By API" breakdown: requests in different APIs through the real gateway land
 //! in their own rows, and the rows add up to the range's totals.
 
-use super::costs::{all_time, ask, priced};
 use super::*;
 use switchyard_app::SplitBy;
+use switchyard_app_testing::costs::{all_time, ask, priced};
 
 #[tokio::test]
 async fn the_overview_breaks_spend_down_by_the_api_each_caller_used() {

@@ -87,7 +87,7 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
         env_store: None,
     });
     let app = Switchyard::start(opts).await.unwrap();
-    super::monitor::no_cooldown(&app).await;
+    switchyard_app_testing::monitored::no_cooldown(&app).await;
 
     let mock = MockServer::start(MockConfig::instant()).await.unwrap();
     let port = mock.addr().port();

@@ -2,8 +2,10 @@
 //! saved, per-rule webhooks kept in the keychain, and failing gateway requests opening an
 //! error-rate alert.
 
-use super::monitor::{start_alerting, start_monitored, wait_for_notification, wait_until};
 use super::*;
+use switchyard_app_testing::monitored::{
+    start_alerting, start_monitored, wait_for_notification, wait_until,
+};
 use switchyard_mock::MockServer;
 
 #[tokio::test]
