@@ -12,7 +12,7 @@
 //! user already trusts with a key (`backends::home_for_found_key` in the app), and passes the
 //! same check with that one origin.
 //!
-//! `crates/cli/tests/app/egress_sites.rs` keeps the rest honest: every `Cleared::check` call
+//! `crates/guard/tests/sites/egress_sites.rs` keeps the rest honest: every `Cleared::check` call
 //! and every `.expose()` of a secret in the workspace is on a reviewed list.
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};

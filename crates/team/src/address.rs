@@ -4,7 +4,7 @@
 //! [`Link::new`](crate::Link::new) take a [`ServerAddress`], never a bare string, and a
 //! `ServerAddress` says where the user gave it ([`Given`]): a command line, the environment,
 //! an approved configuration import, or the keychain the window saved it in. The sites that
-//! make one are on the reviewed list of `crates/cli/tests/app/secret_sites.rs`, each with where
+//! make one are on the reviewed list of `crates/guard/tests/sites/secret_sites.rs`, each with where
 //! its address comes from.
 //!
 //! The password rides beside the address, not in it, when it was given apart from it (a file,
