@@ -68,16 +68,16 @@ export const commands = {
 	revokeToken: (id: string) => typedError<Token_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_token", { id })),
 	/**  The newest ledger rows matching the filters. */
 	recentRequests: (query: RequestQuery_Deserialize) => typedError<LedgerRow_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("recent_requests", { query })),
-	getGatewaySettings: () => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("get_gateway_settings")),
+	getGatewaySettings: () => typedError<GatewaySettingsState_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_gateway_settings")),
 	/**  Pauses (every request answered 503) or resumes the gateway. */
 	setGatewayPaused: (paused: boolean) => typedError<GatewayStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_gateway_paused", { paused })),
 	/**  What saving these settings would open (validated; nothing saved): what the window asks before saving. */
-	previewGatewaySettings: (settings: GatewaySettingsForm) => typedError<GatewayExposureChange[], IpcError_Serialize>(__TAURI_INVOKE("preview_gateway_settings", { settings })),
+	previewGatewaySettings: (settings: GatewaySettingsForm_Deserialize) => typedError<GatewayExposureChange[], IpcError_Serialize>(__TAURI_INVOKE("preview_gateway_settings", { settings })),
 	/**
 	 *  Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
 	 *  `approved`: the changes the window's question listed; anything else it opens is refused.
 	 */
-	updateGatewaySettings: (settings: GatewaySettingsForm, approved: GatewayExposureChange[]) => typedError<GatewaySettingsState, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings, approved })),
+	updateGatewaySettings: (settings: GatewaySettingsForm_Deserialize, approved: GatewayExposureChange[]) => typedError<GatewaySettingsState_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_gateway_settings", { settings, approved })),
 	/**  Sets a backend's traffic limits (in flight, requests and tokens per minute). */
 	setBackendLimits: (id: string, limits: Limits_Deserialize) => typedError<Backend_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_backend_limits", { id, limits })),
 	listRoutes: () => typedError<Route_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_routes")),
@@ -234,7 +234,7 @@ export const commands = {
 	 *  or a new one for an empty space, returned once in `newSpaceKey`). When on, a
 	 *  pass runs.
 	 */
-	saveSync: (databaseUrl: string | null, spaceKey: string | null, settings: SyncSettings) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_sync", { databaseUrl, spaceKey, settings })),
+	saveSync: (databaseUrl: string | null, spaceKey: string | null, settings: SyncSettings_Deserialize) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_sync", { databaseUrl, spaceKey, settings })),
 	/**  The space's key, for the user to enter on another machine (an explicit reveal). */
 	revealSpaceKey: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reveal_space_key")),
 	/**  Forgets the database's address and turns syncing off; records stay as they are. */
@@ -280,7 +280,7 @@ export const commands = {
 	 *  Previews (`dry_run`) or applies the chosen configuration file; applied only with no
 	 *  issue and every key-host and exposure change in `approved` (what the dialog showed).
 	 */
-	importConfig: (file: FileHandle, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
+	importConfig: (file: FileHandle, dryRun: boolean, approved: ConfigApproval) => typedError<ConfigImport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("import_config", { file, dryRun, approved })),
 };
 
 /** Events */
@@ -877,38 +877,63 @@ export type ConfigApproval = {
 	exposureChanges: GatewayExposureChange[],
 };
 
-/**  One thing the import does (or would do): `add backend Main`, `set price of gpt-4o`. */
+/**  What applying the file does (or would do, on a dry run). */
 export type ConfigChange = {
 	/**  `add`, `update` or `set`. */
 	action: string,
 	what: string,
 };
 
-/**  The outcome of an import or its preview (`dryRun`). */
-export type ConfigImport = {
-	/**  With any, nothing was (or would be) written. */
+export type ConfigImport = ConfigImport_Serialize | ConfigImport_Deserialize;
+
+export type ConfigImport_Deserialize = {
+	/**  Refusals: with any, nothing was written. */
 	issues: ConfigIssue[],
-	/**  Need the user's approval; unless approved, nothing was written. */
+	/**
+	 *  Keyed backends the file moves to hosts their keys are not approved for, and gateway
+	 *  settings it opens wider. Unless the user approved all of them, nothing was written.
+	 */
 	hostChanges: KeyHostChange[],
 	exposureChanges: GatewayExposureChange[],
-	/**  Routes the file sends to backends they do not use now. */
+	/**  Routes the file points at backends they do not use now: listed, not asked. */
 	routeMoves: ConfigRouteMove[],
-	/**  Key labels the file names that this keychain does not hold. */
+	/**  Why the write was refused although the file has no issue (an approval not given). */
+	refused?: string | null,
+	/**  Keys the file names that this keychain does not hold. */
 	warnings: ConfigIssue[],
 	changes: ConfigChange[],
 	applied: boolean,
 };
 
-/**  Something wrong at a place in the file, e.g. `backend[2].kind`. */
+export type ConfigImport_Serialize = {
+	/**  Refusals: with any, nothing was written. */
+	issues: ConfigIssue[],
+	/**
+	 *  Keyed backends the file moves to hosts their keys are not approved for, and gateway
+	 *  settings it opens wider. Unless the user approved all of them, nothing was written.
+	 */
+	hostChanges: KeyHostChange[],
+	exposureChanges: GatewayExposureChange[],
+	/**  Routes the file points at backends they do not use now: listed, not asked. */
+	routeMoves: ConfigRouteMove[],
+	/**  Why the write was refused although the file has no issue (an approval not given). */
+	refused: string | null,
+	/**  Keys the file names that this keychain does not hold. */
+	warnings: ConfigIssue[],
+	changes: ConfigChange[],
+	applied: boolean,
+};
+
+/**  Something wrong (or worth knowing) at a place in the file, e.g. `backend[2].kind`. */
 export type ConfigIssue = {
 	path: string,
 	message: string,
 };
 
-/**  A route the file points at backends it does not use now (listed, not asked). */
+/**  A route that will also send requests to backends it does not use now. */
 export type ConfigRouteMove = {
 	route: string,
-	/**  The backends new to it. */
+	/**  The backends (by name) new to it, in the entry's order. */
 	to: string[],
 };
 
@@ -1280,45 +1305,97 @@ export type FoundKey = {
 
 /**  A gateway setting the file changes so that more callers can reach the gateway. */
 export type GatewayExposureChange = {
-	/**  `allowNonLoopback`, `metricsOpenOnLoopback`, `allowedOrigins` or `allowedNetworks`. */
+	/**  The setting's name in the file (`allowNonLoopback`, `allowedOrigins`, …). */
 	setting: string,
+	/**  What it is now, in words (`off`, `none`, `192.168.1.0/24`). */
 	from: string,
+	/**  What the file makes it. */
 	to: string,
 };
 
 /**  A breaker, key or cool-down state in the gateway changed. */
 export type GatewayHealthChanged = null;
 
-/**  The user's gateway settings; they apply when the gateway next starts. */
-export type GatewaySettingsForm = {
+export type GatewaySettingsForm = GatewaySettingsForm_Serialize | GatewaySettingsForm_Deserialize;
+
+export type GatewaySettingsForm_Deserialize = {
+	port?: number,
+	/**
+	 *  Listen on every interface for other machines (tokens are still required, and `Host`
+	 *  must still name this machine: its host name, `<name>.local`, or the address used).
+	 */
+	allowNonLoopback?: boolean,
+	/**  Browser origins allowed to call the gateway, e.g. `http://localhost:5173`. */
+	allowedOrigins?: string[],
+	/**
+	 *  With other machines allowed: the networks they may connect from, e.g. `192.168.1.0/24`
+	 *  or one address (empty: any network).
+	 */
+	allowedNetworks?: string[],
+	/**  Breakers, retries and the first-byte timeout. */
+	resilience?: ResilienceForm_Deserialize,
+	/**
+	 *  Programs on this machine may read `GET /metrics` without a token (off: a gateway or
+	 *  scrape token is needed; other machines always need one). Opening it lets any program or
+	 *  other user account on this machine see the backend, model, route and token names, the
+	 *  request counts and the spend.
+	 */
+	metricsOpenOnLoopback?: boolean,
+	/**
+	 *  Serve the control panel to a browser at `/panel/` beside the gateway (this machine only;
+	 *  signed in with a panel token). `switchyard serve --ui` serves it whatever this says.
+	 */
+	servePanel?: boolean,
+};
+
+export type GatewaySettingsForm_Serialize = {
 	port: number,
 	/**
-	 *  Listen on every interface for other machines (tokens still required; `Host` must name
-	 *  this machine).
+	 *  Listen on every interface for other machines (tokens are still required, and `Host`
+	 *  must still name this machine: its host name, `<name>.local`, or the address used).
 	 */
 	allowNonLoopback: boolean,
 	/**  Browser origins allowed to call the gateway, e.g. `http://localhost:5173`. */
 	allowedOrigins: string[],
-	/**  Networks other machines may connect from (`192.168.1.0/24` or one address; empty: any). */
+	/**
+	 *  With other machines allowed: the networks they may connect from, e.g. `192.168.1.0/24`
+	 *  or one address (empty: any network).
+	 */
 	allowedNetworks: string[],
 	/**  Breakers, retries and the first-byte timeout. */
-	resilience: ResilienceForm,
+	resilience: ResilienceForm_Serialize,
 	/**
-	 *  Programs on this machine may read `GET /metrics` without a token (off by default: a
-	 *  gateway or scrape token is needed). Opening it shows every local program and user the
-	 *  backend, model, route and token names and the spend.
+	 *  Programs on this machine may read `GET /metrics` without a token (off: a gateway or
+	 *  scrape token is needed; other machines always need one). Opening it lets any program or
+	 *  other user account on this machine see the backend, model, route and token names, the
+	 *  request counts and the spend.
 	 */
 	metricsOpenOnLoopback: boolean,
 	/**
-	 *  Serve the control panel to a browser at `/panel/` (this machine only; a panel token
-	 *  signs in).
+	 *  Serve the control panel to a browser at `/panel/` beside the gateway (this machine only;
+	 *  signed in with a panel token). `switchyard serve --ui` serves it whatever this says.
 	 */
 	servePanel: boolean,
 };
 
 /**  Saved settings and whether the running gateway still uses different ones. */
-export type GatewaySettingsState = {
-	settings: GatewaySettingsForm,
+export type GatewaySettingsState = GatewaySettingsState_Serialize | GatewaySettingsState_Deserialize;
+
+/**  Saved settings and whether the running gateway still uses different ones. */
+export type GatewaySettingsState_Deserialize = {
+	settings: GatewaySettingsForm_Deserialize,
+	/**  A restart of Switchyard is needed for the saved settings to take effect. */
+	restartNeeded: boolean,
+	/**
+	 *  This run's port came from `--port` or `SWITCHYARD_GATEWAY_PORT`, which win over the
+	 *  saved port.
+	 */
+	portFixed: boolean,
+};
+
+/**  Saved settings and whether the running gateway still uses different ones. */
+export type GatewaySettingsState_Serialize = {
+	settings: GatewaySettingsForm_Serialize,
 	/**  A restart of Switchyard is needed for the saved settings to take effect. */
 	restartNeeded: boolean,
 	/**
@@ -1537,14 +1614,14 @@ export type KeyChecked_Serialize = {
 	result: Check_Serialize,
 };
 
-/**  A backend with keys that the file moves to a host its keys were never sent to. */
+/**  A keyed backend the file moves to an origin its keys are not approved for. */
 export type KeyHostChange = {
 	backend: string,
 	/**  The origin its keys go to now. */
 	from: string,
 	/**  The origin the file names. */
 	to: string,
-	/**  How many keys would be sent there. */
+	/**  How many keys would go there. */
 	keys: number,
 };
 
@@ -1810,9 +1887,9 @@ export type Limits = Limits_Serialize | Limits_Deserialize;
 export type Limits_Deserialize = {
 	/**  Requests at once (default 50). */
 	maxInFlight: number,
-	/**  Requests per minute; `null` = no limit. */
+	/**  Requests per minute; `None` = no limit. */
 	rpm?: number | null,
-	/**  Tokens per minute; `null` = no limit. */
+	/**  Tokens per minute; `None` = no limit. */
 	tpm?: number | null,
 };
 
@@ -1820,9 +1897,9 @@ export type Limits_Deserialize = {
 export type Limits_Serialize = {
 	/**  Requests at once (default 50). */
 	maxInFlight: number,
-	/**  Requests per minute; `null` = no limit. */
+	/**  Requests per minute; `None` = no limit. */
 	rpm: number | null,
-	/**  Tokens per minute; `null` = no limit. */
+	/**  Tokens per minute; `None` = no limit. */
 	tpm: number | null,
 };
 
@@ -2089,7 +2166,7 @@ export type ModelTarget_Serialize = {
 export type Monitor = {
 	/**  Seconds between zero-cost probes (10–3600; default 30). */
 	probeIntervalS: number,
-	/**  Uptime target in basis points: 9990 = 99.90 % (default). */
+	/**  Uptime target in basis points: 9990 = 99.90 % (the default). */
 	slaTargetBp: number,
 	/**  Readiness: a required backend failing blocks; an optional one degrades. */
 	required: boolean,
@@ -2579,22 +2656,47 @@ export type RequestsRecorded = {
 	count: number,
 };
 
-/**  How the gateway copes with a failing provider. */
-export type ResilienceForm = {
-	/**  Consecutive failures that open a backend's breaker (1–1000). */
+export type ResilienceForm = ResilienceForm_Serialize | ResilienceForm_Deserialize;
+
+export type ResilienceForm_Deserialize = {
+	/**  Consecutive failures that open a backend's (or key's) breaker. */
+	breakerFailures?: number,
+	/**
+	 *  Share of failed requests (in percent, over the last 30 s and at least 10 requests) that
+	 *  also opens a breaker; 0 turns this rule off.
+	 */
+	breakerFailureRatePct?: number,
+	/**
+	 *  How long an open breaker skips its backend before a trial request (doubling at each
+	 *  re-open, up to ten times this).
+	 */
+	breakerOpenSecs?: number,
+	/**  Successful trials in a row that close a half-open breaker. */
+	breakerCloseAfter?: number,
+	/**  Retries of the same candidate (5xx, refused connection, timeout) before the next one. */
+	retriesPerCandidate?: number,
+	/**  How long a provider may stay silent before its first byte before it counts as failed. */
+	firstByteTimeoutSecs?: number,
+};
+
+export type ResilienceForm_Serialize = {
+	/**  Consecutive failures that open a backend's (or key's) breaker. */
 	breakerFailures: number,
 	/**
-	 *  Failed share of the last 30 s (at least 10 requests), in percent, that also opens a
-	 *  breaker; 0 turns the rule off (0–100).
+	 *  Share of failed requests (in percent, over the last 30 s and at least 10 requests) that
+	 *  also opens a breaker; 0 turns this rule off.
 	 */
 	breakerFailureRatePct: number,
-	/**  Seconds an open breaker skips its backend before a trial (1–3600). */
+	/**
+	 *  How long an open breaker skips its backend before a trial request (doubling at each
+	 *  re-open, up to ten times this).
+	 */
 	breakerOpenSecs: number,
-	/**  Good trials in a row that close a half-open breaker (1–100). */
+	/**  Successful trials in a row that close a half-open breaker. */
 	breakerCloseAfter: number,
-	/**  Retries of one candidate before the next is tried (0–5). */
+	/**  Retries of the same candidate (5xx, refused connection, timeout) before the next one. */
 	retriesPerCandidate: number,
-	/**  Seconds a provider may stay silent before its first byte (1–600). */
+	/**  How long a provider may stay silent before its first byte before it counts as failed. */
 	firstByteTimeoutSecs: number,
 };
 
@@ -2836,10 +2938,24 @@ export type SyncPass_Serialize = {
 	problems: string[],
 };
 
-/**  What syncs, and where. */
-export type SyncSettings = {
+/**  What syncs, and where (Settings → My machines). */
+export type SyncSettings = SyncSettings_Serialize | SyncSettings_Deserialize;
+
+/**  What syncs, and where (Settings → My machines). */
+export type SyncSettings_Deserialize = {
+	enabled?: boolean,
+	/**  The space in the database this user's machines share (their name, say). */
+	space?: string,
+	backends?: boolean,
+	routes?: boolean,
+	budgets?: boolean,
+	tokens?: boolean,
+};
+
+/**  What syncs, and where (Settings → My machines). */
+export type SyncSettings_Serialize = {
 	enabled: boolean,
-	/**  The space this user's machines share in the database. */
+	/**  The space in the database this user's machines share (their name, say). */
 	space: string,
 	backends: boolean,
 	routes: boolean,
@@ -2852,7 +2968,7 @@ export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
 
 /**  Settings → My machines as it stands. */
 export type SyncStatus_Deserialize = {
-	settings: SyncSettings,
+	settings: SyncSettings_Deserialize,
 	/**  A database address is in the keychain (the address itself never leaves it). */
 	hasDatabase: boolean,
 	/**  The space's key is in the keychain (records are sealed with it). */
@@ -2866,7 +2982,7 @@ export type SyncStatus_Deserialize = {
 
 /**  Settings → My machines as it stands. */
 export type SyncStatus_Serialize = {
-	settings: SyncSettings,
+	settings: SyncSettings_Serialize,
 	/**  A database address is in the keychain (the address itself never leaves it). */
 	hasDatabase: boolean,
 	/**  The space's key is in the keychain (records are sealed with it). */

@@ -10,6 +10,11 @@ use std::time::Duration;
 use switchyard_core::{Field, Issue, IssueCode, Validation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ResilienceForm")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Resilience {
     /// Consecutive failures that open a backend's (or key's) breaker.

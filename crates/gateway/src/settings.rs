@@ -14,6 +14,11 @@ use std::net::{Ipv4Addr, SocketAddr};
 use switchyard_core::Validation;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "GatewaySettingsForm")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GatewaySettings {
     pub port: u16,

@@ -22,9 +22,11 @@ pub struct BackendRow {
 }
 
 /// How the health monitor treats a backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Monitor"))]
 pub struct MonitorSettings {
-    /// Seconds between zero-cost probes (default 30).
+    /// Seconds between zero-cost probes (10–3600; default 30).
     pub probe_interval_s: u32,
     /// Uptime target in basis points: 9990 = 99.90 % (the default).
     pub sla_target_bp: u32,
@@ -46,10 +48,15 @@ impl Default for MonitorSettings {
 }
 
 /// How much traffic the gateway sends a backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Limits"))]
 pub struct BackendLimits {
+    /// Requests at once (default 50).
     pub max_in_flight: u32,
+    /// Requests per minute; `None` = no limit.
     pub rpm: Option<u32>,
+    /// Tokens per minute; `None` = no limit.
     pub tpm: Option<u32>,
 }
 

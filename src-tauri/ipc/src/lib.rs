@@ -79,11 +79,13 @@ pub mod types {
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
+    pub use switchyard_app::config_file::{ExposureChange, ImportOutcome};
+    pub use switchyard_app::sync::{Keep, Kind, SyncSettings};
     pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::{
-        Budget, BudgetStatus, CacheOverview, CacheScope, CacheSettings, CostSettings,
-        CostsOverview, ExportDone, ExportFormat, ExportKind, PriceOverride, PricesView, RouteView,
-        SplitBy, UnpricedModel,
+        BackendLimits, Budget, BudgetStatus, CacheOverview, CacheScope, CacheSettings,
+        CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind, GatewaySettings,
+        MonitorSettings, PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
     };
     pub use switchyard_core::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,

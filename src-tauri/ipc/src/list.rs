@@ -56,12 +56,12 @@ macro_rules! for_each_command {
             /// Pauses (every request answered 503) or resumes the gateway.
             set_gateway_paused(paused: bool) -> GatewayStatus;
             /// What saving these settings would open (validated; nothing saved): what the window asks before saving.
-            preview_gateway_settings(settings: GatewaySettingsForm) -> Vec<GatewayExposureChange>;
+            preview_gateway_settings(settings: GatewaySettings) -> Vec<ExposureChange>;
             /// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
             /// `approved`: the changes the window's question listed; anything else it opens is refused.
-            update_gateway_settings(settings: GatewaySettingsForm, approved: Vec<GatewayExposureChange>) -> GatewaySettingsState;
+            update_gateway_settings(settings: GatewaySettings, approved: Vec<ExposureChange>) -> GatewaySettingsState;
             /// Sets a backend's traffic limits (in flight, requests and tokens per minute).
-            set_backend_limits(id: String, limits: Limits) -> Backend;
+            set_backend_limits(id: String, limits: BackendLimits) -> Backend;
             list_routes() -> Vec<RouteView>;
             /// Creates (`id` = null) or replaces a route; validated first, nothing saved on error.
             save_route(id: Option<String>, form: RouteForm) -> RouteView;
@@ -87,7 +87,7 @@ macro_rules! for_each_command {
             send_test_notification() -> ();
             notification_status() -> NotificationStatus;
             /// Probe interval, uptime target and whether readiness requires the backend.
-            set_backend_monitor(id: String, monitor: Monitor) -> Backend;
+            set_backend_monitor(id: String, monitor: MonitorSettings) -> Backend;
             /// Every enabled backend's health, from local data (never waits on the network).
             health_overview() -> Vec<BackendHealthCard>;
             /// Chart buckets: hourly for a day or a week, daily for a month.
@@ -204,7 +204,7 @@ macro_rules! for_each_command {
             /// Runs a pass now.
             sync_now() -> SyncStatus;
             /// Ends a conflict by keeping this machine's copy or the database's; then a pass runs.
-            resolve_sync_conflict(kind: SyncKind, name: String, keep: SyncKeep) -> SyncStatus;
+            resolve_sync_conflict(kind: Kind, name: String, keep: Keep) -> SyncStatus;
             // Files are handles (`files.rs`): ids a native dialog or the panel handed out.
             /// Finds keys in the environment and, if given, a chosen `.env` file. Results are masked.
             scan_import(file: Option<FileHandle>) -> ImportScanResult;
@@ -231,7 +231,7 @@ macro_rules! for_each_command {
             export_config(file: FileHandle) -> String;
             /// Previews (`dry_run`) or applies the chosen configuration file; applied only with no
             /// issue and every key-host and exposure change in `approved` (what the dialog showed).
-            import_config(file: FileHandle, dry_run: bool, approved: ConfigApproval) -> ConfigImport;
+            import_config(file: FileHandle, dry_run: bool, approved: ConfigApproval) -> ImportOutcome;
         }
     };
 }

@@ -2,6 +2,7 @@
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
   SyncStatus_Serialize,
+  SyncSettings_Serialize,
   TeamLinkState_Serialize,
   TeamConsole_Serialize,
   CreatedTeamToken,
@@ -54,6 +55,9 @@ import type {
   RequestQuery_Deserialize,
   RouteCachePolicy_Serialize,
   Route_Serialize,
+  GatewaySettingsForm_Serialize,
+  ResilienceForm_Serialize,
+  GatewaySettingsState_Serialize,
   RouteStrategy_Serialize,
   CandidateForm_Serialize,
   Token_Serialize,
@@ -89,9 +93,6 @@ export type {
   FieldName,
   FilePurpose,
   FixAction,
-  GatewaySettingsForm,
-  ResilienceForm,
-  GatewaySettingsState,
   ImportResult,
   InboundApi,
   IssueSeverity,
@@ -119,7 +120,9 @@ export type { CreatedTeamToken, TeamTokenRow };
 export type SyncStatus = SyncStatus_Serialize;
 export type SyncPass = NonNullable<SyncStatus_Serialize["last"]>;
 export type SyncConflict = SyncPass["conflicts"][number];
-export type { SyncKeep, SyncKind, SyncSettings } from "../bindings";
+export type { SyncKeep, SyncKind } from "../bindings";
+/** What syncs, and where, as saved (and as Settings → My machines submits it). */
+export type SyncSettings = SyncSettings_Serialize;
 export type TeamOverview = TeamOverview_Serialize;
 export type Backend = Backend_Serialize;
 export type Check = Check_Serialize;
@@ -135,6 +138,10 @@ export type KindInfo = KindInfo_Serialize;
 export type Limits = Limits_Serialize;
 export type ValidationReport = ValidationReport_Serialize;
 export type GatewayStatus = GatewayStatus_Serialize;
+/** The gateway settings as saved (and as the Gateway page submits them). */
+export type GatewaySettingsForm = GatewaySettingsForm_Serialize;
+export type ResilienceForm = ResilienceForm_Serialize;
+export type GatewaySettingsState = GatewaySettingsState_Serialize;
 export type Token = Token_Serialize;
 export type CreatedToken = CreatedToken_Serialize;
 export type LedgerRow = LedgerRow_Serialize;

@@ -9,13 +9,18 @@ use crate::backends::BackendView;
 use crate::costs::budgets::{Budget, BudgetScope, MAX_BUDGETS};
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use switchyard_core::{BackendDraft, BackendKind, Field, Severity};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// Something wrong (or worth knowing) at a place in the file, e.g. `backend[2].kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ConfigIssue")
+)]
 pub struct Issue {
     pub path: String,
     pub message: String,

@@ -17,18 +17,28 @@ use crate::costs::budgets::BudgetScope;
 use crate::gateway_control::exposure_changes;
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use switchyard_core::{BackendDraft, BackendKind};
 
 /// What applying the file does (or would do, on a dry run).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ConfigChange")
+)]
 pub struct Change {
     /// `add`, `update` or `set`.
     pub action: String,
     pub what: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ConfigImport")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportOutcome {
     /// Refusals: with any, nothing was written.

@@ -66,6 +66,7 @@ pub const EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A kind of record that syncs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "SyncKind"))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Backend,
@@ -103,6 +104,7 @@ impl Kind {
 
 /// What syncs, and where (Settings → My machines).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct SyncSettings {
     pub enabled: bool,
@@ -211,6 +213,7 @@ pub struct SyncStatus {
 
 /// Which copy a conflict keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "SyncKeep"))]
 #[serde(rename_all = "lowercase")]
 pub enum Keep {
     Mine,

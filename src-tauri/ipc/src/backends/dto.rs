@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_app::{BackendLimits, CheckRow, MonitorSettings};
 use switchyard_app::{BackendView, KeyView, NewKey, ProbeResult};
-use switchyard_app::{CheckRow, MonitorSettings};
 use switchyard_core::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
 
 /// What the add/edit dialog needs to know about a kind.
@@ -129,30 +129,9 @@ pub struct Backend {
     pub status: BackendStatus,
     pub check: Option<Check>,
     pub keys: Vec<Key>,
-    pub limits: Limits,
-    pub monitor: Monitor,
+    pub limits: BackendLimits,
+    pub monitor: MonitorSettings,
 }
-
-/// How much traffic the gateway sends a backend.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Limits {
-    /// Requests at once (default 50).
-    pub max_in_flight: u32,
-    /// Requests per minute; `null` = no limit.
-    pub rpm: Option<u32>,
-    /// Tokens per minute; `null` = no limit.
-    pub tpm: Option<u32>,
-}
-
-mirror_struct!(
-    switchyard_app::BackendLimits,
-    Limits {
-        max_in_flight,
-        rpm,
-        tpm,
-    }
-);
 
 impl From<BackendView> for Backend {
     fn from(b: BackendView) -> Self {
@@ -178,8 +157,8 @@ impl From<BackendView> for Backend {
             status: b.status,
             check: b.check.map(Into::into),
             keys,
-            limits: b.row.limits.into(),
-            monitor: b.row.monitor.into(),
+            limits: b.row.limits,
+            monitor: b.row.monitor,
         }
     }
 }
@@ -238,27 +217,3 @@ impl BackendDraft {
         })
     }
 }
-
-/// How the health monitor treats a backend.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Monitor {
-    /// Seconds between zero-cost probes (10–3600; default 30).
-    pub probe_interval_s: u32,
-    /// Uptime target in basis points: 9990 = 99.90 % (default).
-    pub sla_target_bp: u32,
-    /// Readiness: a required backend failing blocks; an optional one degrades.
-    pub required: bool,
-    /// Probe with a one-token completion instead of the free model list (costs tokens).
-    pub deep_probe: bool,
-}
-
-mirror_struct!(
-    MonitorSettings,
-    Monitor {
-        probe_interval_s,
-        sla_target_bp,
-        required,
-        deep_probe,
-    }
-);

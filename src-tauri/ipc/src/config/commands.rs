@@ -1,10 +1,10 @@
 //! Configuration file commands. Both take a handle to a file chosen in a dialog or the panel
 //! (`crate::files`), never a path.
 
-use super::dto::{ConfigApproval, ConfigImport};
+use super::dto::ConfigApproval;
 use crate::files::{Access, FileHandle};
 use crate::{Core, IpcError};
-use switchyard_app::config_file::{self, ImportOptions};
+use switchyard_app::config_file::{self, ImportOptions, ImportOutcome};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -29,7 +29,7 @@ pub async fn import_config(
     file: FileHandle,
     dry_run: bool,
     approved: ConfigApproval,
-) -> Res<ConfigImport> {
+) -> Res<ImportOutcome> {
     let app = core.app()?;
     let chosen = core.files()?.resolve(&file, Access::Read)?;
     let read = config_file::read(chosen.path().into()).await;
@@ -39,5 +39,5 @@ pub async fn import_config(
         approved: approved.into(),
         ..ImportOptions::default()
     };
-    Ok(app.config_file().import(&file, &options).await?.into())
+    Ok(app.config_file().import(&file, &options).await?)
 }

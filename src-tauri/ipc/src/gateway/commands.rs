@@ -1,12 +1,11 @@
 //! Commands of the Gateway and Requests pages.
 
-use super::dto::{
-    CreatedToken, GatewaySettingsForm, GatewaySettingsState, GatewayStatus, RequestQuery, Token,
-};
-use crate::backends::dto::{Backend, Limits};
-use crate::config::dto::GatewayExposureChange;
+use super::dto::{CreatedToken, GatewaySettingsState, GatewayStatus, RequestQuery, Token};
+use crate::backends::dto::Backend;
 use crate::{dtos, Core, IpcError};
-use switchyard_app::changes::Approved;
+use switchyard_app::changes::{Approved, ExposureChange};
+use switchyard_app::BackendLimits;
+use switchyard_app::GatewaySettings;
 use switchyard_core::RequestRecord;
 
 type Res<T> = Result<T, IpcError>;
@@ -59,7 +58,7 @@ pub async fn get_gateway_settings(core: &Core) -> Res<GatewaySettingsState> {
     Ok(GatewaySettingsState {
         restart_needed: app.gateway_control().restart_needed(&saved),
         port_fixed: app.gateway_control().port_fixed(),
-        settings: saved.into(),
+        settings: saved,
     })
 }
 
@@ -68,14 +67,14 @@ pub async fn get_gateway_settings(core: &Core) -> Res<GatewaySettingsState> {
 #[tracing::instrument(skip(core))]
 pub async fn preview_gateway_settings(
     core: &Core,
-    settings: GatewaySettingsForm,
-) -> Res<Vec<GatewayExposureChange>> {
+    settings: GatewaySettings,
+) -> Res<Vec<ExposureChange>> {
     let effects = core
         .app()?
         .gateway_control()
-        .settings_effects(settings.into())
+        .settings_effects(settings)
         .await?;
-    Ok(effects.exposure.into_iter().map(Into::into).collect())
+    Ok(effects.exposure)
 }
 
 /// Saves the gateway settings (validated; nothing saved on error). They apply at the next start.
@@ -84,34 +83,29 @@ pub async fn preview_gateway_settings(
 #[tracing::instrument(skip(core))]
 pub async fn update_gateway_settings(
     core: &Core,
-    settings: GatewaySettingsForm,
-    approved: Vec<GatewayExposureChange>,
+    settings: GatewaySettings,
+    approved: Vec<ExposureChange>,
 ) -> Res<GatewaySettingsState> {
     let app = core.app()?;
     let approved = Approved::Listed {
         hosts: Vec::new(),
-        exposure: approved.into_iter().map(Into::into).collect(),
+        exposure: approved,
     };
     let saved = app
         .gateway_control()
-        .update_settings(settings.into(), &approved)
+        .update_settings(settings, &approved)
         .await?;
     Ok(GatewaySettingsState {
         restart_needed: app.gateway_control().restart_needed(&saved),
         port_fixed: app.gateway_control().port_fixed(),
-        settings: saved.into(),
+        settings: saved,
     })
 }
 
 /// Sets a backend's traffic limits (in flight, requests and tokens per minute).
 #[tracing::instrument(skip(core))]
-pub async fn set_backend_limits(core: &Core, id: String, limits: Limits) -> Res<Backend> {
-    Ok(core
-        .app()?
-        .backends()
-        .set_limits(id, limits.into())
-        .await?
-        .into())
+pub async fn set_backend_limits(core: &Core, id: String, limits: BackendLimits) -> Res<Backend> {
+    Ok(core.app()?.backends().set_limits(id, limits).await?.into())
 }
 
 /// Pauses (every request answered 503) or resumes the gateway.

@@ -1,5 +1,6 @@
 //! IPC shapes for the Gateway and Requests pages. A token's value appears only in
-//! `CreatedToken`, once; everything else shows its prefix.
+//! `CreatedToken`, once; everything else shows its prefix. The settings travel as the gateway's
+//! own `GatewaySettings` (TS `GatewaySettingsForm`).
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -184,96 +185,14 @@ impl From<RequestQuery> for switchyard_app::RequestFilter {
     }
 }
 
-/// The user's gateway settings; they apply when the gateway next starts.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct GatewaySettingsForm {
-    pub port: u16,
-    /// Listen on every interface for other machines (tokens still required; `Host` must name
-    /// this machine).
-    pub allow_non_loopback: bool,
-    /// Browser origins allowed to call the gateway, e.g. `http://localhost:5173`.
-    pub allowed_origins: Vec<String>,
-    /// Networks other machines may connect from (`192.168.1.0/24` or one address; empty: any).
-    pub allowed_networks: Vec<String>,
-    /// Breakers, retries and the first-byte timeout.
-    pub resilience: ResilienceForm,
-    /// Programs on this machine may read `GET /metrics` without a token (off by default: a
-    /// gateway or scrape token is needed). Opening it shows every local program and user the
-    /// backend, model, route and token names and the spend.
-    pub metrics_open_on_loopback: bool,
-    /// Serve the control panel to a browser at `/panel/` (this machine only; a panel token
-    /// signs in).
-    pub serve_panel: bool,
-}
-
-/// How the gateway copes with a failing provider.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ResilienceForm {
-    /// Consecutive failures that open a backend's breaker (1–1000).
-    pub breaker_failures: u32,
-    /// Failed share of the last 30 s (at least 10 requests), in percent, that also opens a
-    /// breaker; 0 turns the rule off (0–100).
-    pub breaker_failure_rate_pct: u32,
-    /// Seconds an open breaker skips its backend before a trial (1–3600).
-    pub breaker_open_secs: u32,
-    /// Good trials in a row that close a half-open breaker (1–100).
-    pub breaker_close_after: u32,
-    /// Retries of one candidate before the next is tried (0–5).
-    pub retries_per_candidate: u32,
-    /// Seconds a provider may stay silent before its first byte (1–600).
-    pub first_byte_timeout_secs: u32,
-}
-
-mirror_struct!(
-    switchyard_app::Resilience,
-    ResilienceForm {
-        breaker_failures,
-        breaker_failure_rate_pct,
-        breaker_open_secs,
-        breaker_close_after,
-        retries_per_candidate,
-        first_byte_timeout_secs,
-    }
-);
-
 /// Saved settings and whether the running gateway still uses different ones.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewaySettingsState {
-    pub settings: GatewaySettingsForm,
+    pub settings: switchyard_app::GatewaySettings,
     /// A restart of Switchyard is needed for the saved settings to take effect.
     pub restart_needed: bool,
     /// This run's port came from `--port` or `SWITCHYARD_GATEWAY_PORT`, which win over the
     /// saved port.
     pub port_fixed: bool,
-}
-
-impl From<switchyard_app::GatewaySettings> for GatewaySettingsForm {
-    fn from(s: switchyard_app::GatewaySettings) -> Self {
-        GatewaySettingsForm {
-            port: s.port,
-            allow_non_loopback: s.allow_non_loopback,
-            allowed_origins: s.allowed_origins,
-            allowed_networks: s.allowed_networks,
-            resilience: s.resilience.into(),
-            metrics_open_on_loopback: s.metrics_open_on_loopback,
-            serve_panel: s.serve_panel,
-        }
-    }
-}
-
-impl From<GatewaySettingsForm> for switchyard_app::GatewaySettings {
-    fn from(s: GatewaySettingsForm) -> Self {
-        switchyard_app::GatewaySettings {
-            port: s.port,
-            allow_non_loopback: s.allow_non_loopback,
-            allowed_origins: s.allowed_origins,
-            allowed_networks: s.allowed_networks,
-            resilience: s.resilience.into(),
-            metrics_open_on_loopback: s.metrics_open_on_loopback,
-            serve_panel: s.serve_panel,
-        }
-    }
 }

@@ -1,8 +1,9 @@
 //! Commands of the Readiness page, notifications and backend monitor settings.
 
 use super::dto::{NotificationStatus, Readiness};
-use crate::backends::dto::{Backend, Monitor};
+use crate::backends::dto::Backend;
 use crate::{dtos, Core, IpcError};
+use switchyard_app::MonitorSettings;
 use switchyard_report::Format as ReportFormat;
 
 type Res<T> = Result<T, IpcError>;
@@ -55,11 +56,15 @@ pub async fn notification_status(core: &Core) -> Res<NotificationStatus> {
 
 /// Probe interval, uptime target and whether readiness requires the backend.
 #[tracing::instrument(skip(core))]
-pub async fn set_backend_monitor(core: &Core, id: String, monitor: Monitor) -> Res<Backend> {
+pub async fn set_backend_monitor(
+    core: &Core,
+    id: String,
+    monitor: MonitorSettings,
+) -> Res<Backend> {
     Ok(core
         .app()?
         .backends()
-        .set_monitor(id, monitor.into())
+        .set_monitor(id, monitor)
         .await?
         .into())
 }

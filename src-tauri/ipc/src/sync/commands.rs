@@ -1,8 +1,9 @@
 //! Commands of Settings → My machines.
 
-use super::dto::{SyncKeep, SyncKind, SyncSettings, SyncStatus};
+use super::dto::SyncStatus;
 use crate::{Core, IpcError};
 use switchyard_app::secrets::SecretString;
+use switchyard_app::sync::{Keep, Kind, SyncSettings};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -22,7 +23,7 @@ pub async fn save_sync(
     let secret = |v: Option<String>| v.filter(|u| !u.trim().is_empty()).map(SecretString::from);
     let sync = core.app()?.sync();
     Ok(sync
-        .save(secret(database_url), secret(space_key), settings.into())
+        .save(secret(database_url), secret(space_key), settings)
         .await?
         .into())
 }
@@ -54,11 +55,11 @@ pub async fn sync_now(core: &Core) -> Res<SyncStatus> {
 #[tracing::instrument(skip(core))]
 pub async fn resolve_sync_conflict(
     core: &Core,
-    kind: SyncKind,
+    kind: Kind,
     name: String,
-    keep: SyncKeep,
+    keep: Keep,
 ) -> Res<SyncStatus> {
     let app = core.app()?;
-    app.sync().resolve(kind.into(), name, keep.into()).await?;
+    app.sync().resolve(kind, name, keep).await?;
     Ok(app.sync().status().await?.into())
 }

@@ -3,66 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::sync as core;
-
-/// A kind of record that syncs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum SyncKind {
-    Backend,
-    Route,
-    Budget,
-    Token,
-}
-mirror_enum!(
-    core::Kind,
-    SyncKind {
-        Backend,
-        Route,
-        Budget,
-        Token
-    }
-);
-
-/// Which copy a conflict keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum SyncKeep {
-    Mine,
-    Theirs,
-}
-mirror_enum!(core::Keep, SyncKeep { Mine, Theirs });
-
-/// What syncs, and where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncSettings {
-    pub enabled: bool,
-    /// The space this user's machines share in the database.
-    pub space: String,
-    pub backends: bool,
-    pub routes: bool,
-    pub budgets: bool,
-    pub tokens: bool,
-}
-
-mirror_struct!(
-    core::SyncSettings,
-    SyncSettings {
-        enabled,
-        space,
-        backends,
-        routes,
-        budgets,
-        tokens,
-    }
-);
+use switchyard_app::sync::{self as core, Kind, SyncSettings};
 
 /// A record both sides changed since they last agreed; neither copy was touched.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncConflict {
-    pub kind: SyncKind,
+    pub kind: Kind,
     pub name: String,
     /// This machine's copy as pretty JSON; null: deleted here.
     pub mine: Option<String>,
@@ -123,7 +70,7 @@ impl From<core::SyncStatus> for SyncStatus {
                     .conflicts
                     .into_iter()
                     .map(|c| SyncConflict {
-                        kind: c.kind.into(),
+                        kind: c.kind,
                         name: c.name,
                         mine: pretty(c.mine),
                         theirs: pretty(c.theirs),
@@ -134,7 +81,7 @@ impl From<core::SyncStatus> for SyncStatus {
             }
         });
         SyncStatus {
-            settings: s.settings.into(),
+            settings: s.settings,
             has_database: s.has_database,
             has_space_key: s.has_space_key,
             new_space_key: s.new_space_key,
