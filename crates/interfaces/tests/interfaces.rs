@@ -2,7 +2,7 @@
 //! mount them) on a core started by switchyard-app's harness: `/metrics` against the ledger, and
 //! the saved gateway settings (token, origins, port) as the next start applies them. One test
 //! binary, one module per interface; `/mcp` and the team API run on real replicas in the CLI's
-//! tests (`crates/cli/tests/app/authz.rs`, `team_api.rs`).
+//! tests (`crates/cli/tests/cli/authz.rs`, `team_api.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 #[path = "interfaces/gateway_settings.rs"]

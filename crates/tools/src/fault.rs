@@ -1,4 +1,4 @@
-//! Injected crashes for the repair tests (`crates/cli/tests/app/tools_repair.rs`), compiled in
+//! Injected crashes for the repair tests (`crates/cli/tests/cli/tools_repair.rs`), compiled in
 //! only with the `fault-injection` feature, which only the CLI's dev-dependencies turn on (the
 //! guard refuses it anywhere else): a release build reads no such variable and cannot be made to
 //! abort mid-connect from its environment.

@@ -3,7 +3,7 @@
 //! makes, "Find keys on this machine" and the Windows user environment (in memory), and the
 //! desktop core's start beside a squatted port. One test binary, one module per group; the
 //! repair of a connect killed half-way runs the real binary and is the CLI's
-//! (`crates/cli/tests/app/tools_repair.rs`).
+//! (`crates/cli/tests/cli/tools_repair.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 #[path = "tools/port_squat.rs"]

@@ -7,60 +7,60 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 #[cfg(unix)]
-#[path = "app/authz.rs"]
+#[path = "cli/authz.rs"]
 mod authz;
-#[path = "app/catalogue_bounds.rs"]
+#[path = "cli/catalogue_bounds.rs"]
 mod catalogue_bounds;
-#[path = "app/catalogue_choice.rs"]
+#[path = "cli/catalogue_choice.rs"]
 mod catalogue_choice;
-#[path = "app/cli.rs"]
+#[path = "cli/cli.rs"]
 mod cli;
-#[path = "app/cli_manage.rs"]
+#[path = "cli/cli_manage.rs"]
 mod cli_manage;
-#[path = "app/cli_serve.rs"]
+#[path = "cli/cli_serve.rs"]
 mod cli_serve;
-#[path = "app/config_file.rs"]
+#[path = "cli/config_file.rs"]
 mod config_file;
-#[path = "app/drills_live.rs"]
+#[path = "cli/drills_live.rs"]
 mod drills_live;
 #[cfg(unix)]
-#[path = "app/my_machines.rs"]
+#[path = "cli/my_machines.rs"]
 mod my_machines;
-#[path = "app/price_sync.rs"]
+#[path = "cli/price_sync.rs"]
 mod price_sync;
-#[path = "app/readiness.rs"]
+#[path = "cli/readiness.rs"]
 mod readiness;
-#[path = "app/shutdown.rs"]
+#[path = "cli/shutdown.rs"]
 mod shutdown;
 #[cfg(unix)]
-#[path = "app/team.rs"]
+#[path = "cli/team.rs"]
 mod team;
 #[cfg(unix)]
-#[path = "app/team_api.rs"]
+#[path = "cli/team_api.rs"]
 mod team_api;
 #[cfg(unix)]
-#[path = "app/team_config.rs"]
+#[path = "cli/team_config.rs"]
 mod team_config;
 #[cfg(unix)]
-#[path = "app/team_locked.rs"]
+#[path = "cli/team_locked.rs"]
 mod team_locked;
 #[cfg(unix)]
-#[path = "app/team_neighbour.rs"]
+#[path = "cli/team_neighbour.rs"]
 mod team_neighbour;
-#[path = "app/team_outbox.rs"]
+#[path = "cli/team_outbox.rs"]
 mod team_outbox;
 #[cfg(unix)]
-#[path = "app/team_passwords.rs"]
+#[path = "cli/team_passwords.rs"]
 mod team_passwords;
-#[path = "app/tools_repair.rs"]
+#[path = "cli/tools_repair.rs"]
 mod tools_repair;
-#[path = "app/update_cli.rs"]
+#[path = "cli/update_cli.rs"]
 mod update_cli;
-#[path = "app/usage.rs"]
+#[path = "cli/usage.rs"]
 mod usage;
-#[path = "app/usage_bounds.rs"]
+#[path = "cli/usage_bounds.rs"]
 mod usage_bounds;
-#[path = "app/usage_packed.rs"]
+#[path = "cli/usage_packed.rs"]
 mod usage_packed;
 
 use std::path::Path;
