@@ -500,13 +500,15 @@ export type BackendHealthCard_Deserialize = {
 	name: string,
 	status: HealthStatus,
 	reasons: string[],
+	/**  Percent of probes that succeeded; `None` without probes in the window. */
 	uptime24h?: number | null,
 	uptime7d?: number | null,
 	uptime30d?: number | null,
+	/**  Over the last 24 h, successful probes only. */
 	p50Ms?: number | null,
 	p95Ms?: number | null,
 	p99Ms?: number | null,
-	/**  Percent, e.g. 99.9. */
+	/**  The SLA target in percent and whether the 30-day uptime is below it. */
 	slaTarget: number | null,
 	/**  The 30-day uptime is below the target. */
 	slaBreached: boolean,
@@ -519,13 +521,15 @@ export type BackendHealthCard_Serialize = {
 	name: string,
 	status: HealthStatus,
 	reasons: string[],
+	/**  Percent of probes that succeeded; `None` without probes in the window. */
 	uptime24h: number | null,
 	uptime7d: number | null,
 	uptime30d: number | null,
+	/**  Over the last 24 h, successful probes only. */
 	p50Ms: number | null,
 	p95Ms: number | null,
 	p99Ms: number | null,
-	/**  Percent, e.g. 99.9. */
+	/**  The SLA target in percent and whether the 30-day uptime is below it. */
 	slaTarget: number | null,
 	/**  The 30-day uptime is below the target. */
 	slaBreached: boolean,
@@ -1286,9 +1290,9 @@ export type Forecast_Serialize = {
 	crossesAtMs: number | null,
 };
 
-/**  A provider key found in a file, masked. */
+/**  One key found in a file, masked. */
 export type FoundKey = {
-	/**  Names the finding for `move_key` (path, line, variable and mask). */
+	/**  Names the finding for [`Tools::move_key`]: path, line, variable and mask. */
 	id: string,
 	/**  `~/…` */
 	path: string,
@@ -1299,7 +1303,10 @@ export type FoundKey = {
 	masked: string,
 	/**  The same key is already stored under a backend of its kind. */
 	inKeychain: boolean,
-	/**  Where moving it sends the key when no backend is picked (`OpenAI at https://api.openai.com`). */
+	/**
+	 *  Where moving it sends the key when the user names no backend, said before the move
+	 *  (`OpenAI at https://api.openai.com`, `a new Groq backend at https://api.groq.com`).
+	 */
 	goesTo: string,
 };
 
@@ -1444,10 +1451,10 @@ export type GatewayStatus_Serialize = {
 /**  A backend's health status changed: the Overview and Health pages reload. */
 export type HealthChanged = null;
 
-/**  One bar of a history chart. */
+/**  One bar of a history chart: an hour (24 h and 7 d) or a day (30 d). */
 export type HealthPoint = HealthPoint_Serialize | HealthPoint_Deserialize;
 
-/**  One bar of a history chart. */
+/**  One bar of a history chart: an hour (24 h and 7 d) or a day (30 d). */
 export type HealthPoint_Deserialize = {
 	/**  Bucket start, Unix milliseconds. */
 	startMs: number | null,
@@ -1459,7 +1466,7 @@ export type HealthPoint_Deserialize = {
 	p99Ms?: number | null,
 };
 
-/**  One bar of a history chart. */
+/**  One bar of a history chart: an hour (24 h and 7 d) or a day (30 d). */
 export type HealthPoint_Serialize = {
 	/**  Bucket start, Unix milliseconds. */
 	startMs: number | null,
@@ -3295,7 +3302,7 @@ export type ToolInfo_Serialize = {
 	statusline: boolean | null,
 };
 
-/**  A supported coding tool, by the id the core and the CLI use. */
+/**  A coding tool; serialized as its CLI id (`claude-code`, …). */
 export type ToolName = "claude-code" | "codex" | "gemini-cli" | "opencode" | "aider" | "copilot-cli" | "qwen-code" | "pi" | "kilo" | "droid";
 
 export type ToolResult = ToolResult_Serialize | ToolResult_Deserialize;
@@ -3343,34 +3350,42 @@ export type UpdateProgress_Serialize = {
 	total: number | null,
 };
 
-/**  What is known about updates (Settings → Updates). */
+/**  What is known about updates, for Settings and the tray. */
 export type UpdateStatus = UpdateStatus_Serialize | UpdateStatus_Deserialize;
 
-/**  What is known about updates (Settings → Updates). */
+/**  What is known about updates, for Settings and the tray. */
 export type UpdateStatus_Deserialize = {
-	running: string,
+	/**  This build's version. */
+	running?: string,
 	/**  The newest release the last check found. */
 	latest?: string | null,
 	/**  `latest` is newer than this build. */
-	available: boolean,
+	available?: boolean,
 	notes?: string | null,
 	pubDate?: string | null,
-	/**  When the last check ran, and why it failed if it did. */
+	/**  When the last check ran (RFC 3339), and why it failed, if it did. */
 	checkedAt?: string | null,
 	error?: string | null,
-	/**  How this copy was installed: deb, rpm, appimage, nsis, msi, app or unmanaged. */
-	installer: string,
-	/**  The app can install `latest` itself; otherwise `how` says how this copy is updated. */
-	canInstall: boolean,
+	/**
+	 *  How this copy was installed: `deb`, `rpm`, `appimage`, `nsis`, `msi`, `app` or
+	 *  `unmanaged`.
+	 */
+	installer?: string,
+	/**
+	 *  Whether the app can install `latest` itself (its install format updates itself and no
+	 *  install of it failed); otherwise `how` says how this copy is updated.
+	 */
+	canInstall?: boolean,
 	how?: string | null,
-	/**  "Install when I quit" is offered (the core installs this format itself: Linux). */
-	canInstallOnQuit: boolean,
-	/**  The version downloaded and verified, waiting to be installed when the app quits. */
+	/**  Whether "Install when I quit" is offered: the core installs this format itself. */
+	canInstallOnQuit?: boolean,
+	/**  The version downloaded, verified and waiting to be installed when the app quits. */
 	onQuit?: string | null,
 };
 
-/**  What is known about updates (Settings → Updates). */
+/**  What is known about updates, for Settings and the tray. */
 export type UpdateStatus_Serialize = {
+	/**  This build's version. */
 	running: string,
 	/**  The newest release the last check found. */
 	latest: string | null,
@@ -3378,17 +3393,23 @@ export type UpdateStatus_Serialize = {
 	available: boolean,
 	notes: string | null,
 	pubDate: string | null,
-	/**  When the last check ran, and why it failed if it did. */
+	/**  When the last check ran (RFC 3339), and why it failed, if it did. */
 	checkedAt: string | null,
 	error: string | null,
-	/**  How this copy was installed: deb, rpm, appimage, nsis, msi, app or unmanaged. */
+	/**
+	 *  How this copy was installed: `deb`, `rpm`, `appimage`, `nsis`, `msi`, `app` or
+	 *  `unmanaged`.
+	 */
 	installer: string,
-	/**  The app can install `latest` itself; otherwise `how` says how this copy is updated. */
+	/**
+	 *  Whether the app can install `latest` itself (its install format updates itself and no
+	 *  install of it failed); otherwise `how` says how this copy is updated.
+	 */
 	canInstall: boolean,
 	how: string | null,
-	/**  "Install when I quit" is offered (the core installs this format itself: Linux). */
+	/**  Whether "Install when I quit" is offered: the core installs this format itself. */
 	canInstallOnQuit: boolean,
-	/**  The version downloaded and verified, waiting to be installed when the app quits. */
+	/**  The version downloaded, verified and waiting to be installed when the app quits. */
 	onQuit: string | null,
 };
 

@@ -45,6 +45,7 @@ const KEY: &str = "updates";
 
 /// What is known about updates, for Settings and the tray.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct UpdateStatus {
     /// This build's version.

@@ -11,10 +11,6 @@
 //! Invariant: the DTOs are the wire format in both hops (core → window → page), so a type the
 //! page sees is exactly what the core produced, and the bindings check covers both.
 
-// The `mirror_enum!` and `mirror_struct!` conversions, used by the modules below.
-#[macro_use]
-mod mirror;
-
 pub mod app;
 pub mod backends;
 pub mod cache;
@@ -83,15 +79,17 @@ pub mod types {
     pub use switchyard_app::sync::{Keep, Kind, SyncSettings};
     pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::{
-        BackendLimits, Budget, BudgetStatus, CacheOverview, CacheScope, CacheSettings,
-        CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind, GatewaySettings,
-        MonitorSettings, PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
+        BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview, CacheScope,
+        CacheSettings, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,
+        GatewaySettings, HealthBucket, HealthRange, KeyScan, MonitorSettings, PriceOverride,
+        PricesView, RouteView, SplitBy, UnpricedModel,
     };
     pub use switchyard_core::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,
         Issue, IssueCode, RequestRecord, Severity, TokenScope,
     };
     pub use switchyard_report::Format as ReportFormat;
+    pub use switchyard_updates::UpdateStatus;
 }
 
 /// The state behind every command in the core process: the running core, or why it failed to

@@ -89,9 +89,9 @@ macro_rules! for_each_command {
             /// Probe interval, uptime target and whether readiness requires the backend.
             set_backend_monitor(id: String, monitor: MonitorSettings) -> Backend;
             /// Every enabled backend's health, from local data (never waits on the network).
-            health_overview() -> Vec<BackendHealthCard>;
+            health_overview() -> Vec<BackendHealthView>;
             /// Chart buckets: hourly for a day or a week, daily for a month.
-            health_history(backend_id: String, range: Range) -> Vec<HealthPoint>;
+            health_history(backend_id: String, range: HealthRange) -> Vec<HealthBucket>;
             /// Probes every backend and key now (the refresh button).
             probe_all_now() -> ();
             /// Open alerts first, then the newest resolved ones.
@@ -216,7 +216,7 @@ macro_rules! for_each_command {
             /// chosen to save to or, when null, into the data folder's `exports/`; says where.
             export_usage(range: CostRange, kind: ExportKind, format: ExportFormat, file: Option<FileHandle>) -> ExportDone;
             /// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
-            find_keys(files: Vec<FileHandle>) -> KeySweep;
+            find_keys(files: Vec<FileHandle>) -> KeyScan;
             /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id`
             /// (or the first backend of its kind, else a new one) and takes it out of its file.
             move_key(id: String, files: Vec<FileHandle>, backend_id: Option<String>) -> MovedKey;

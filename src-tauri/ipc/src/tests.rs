@@ -137,9 +137,8 @@ fn an_unknown_tool_is_a_typed_validation_error() {
 #[test]
 fn tool_names_travel_as_the_ids_the_core_and_the_cli_use() {
     for tool in switchyard_app::ToolId::ALL {
-        let name: tools::dto::ToolName = tool.into();
         assert_eq!(
-            serde_json::to_value(name).unwrap(),
+            serde_json::to_value(tool).unwrap(),
             serde_json::json!(tool.as_str()),
             "the UI passes this id back to connect_tool"
         );
@@ -160,7 +159,7 @@ fn found_and_moved_keys_carry_the_mask_only() {
         goes_to: "a new OpenAI backend at https://api.openai.com".into(),
     };
     assert_eq!(
-        field_names(tools::dto::FoundKey::from(finding)),
+        field_names(finding),
         [
             "goesTo",
             "id",

@@ -1,6 +1,8 @@
 //! What the Overview, Health and Alerts pages read: per-backend status with reasons, uptime over
 //! 24 h / 7 d / 30 d, latency percentiles, SLA, today's requests; history buckets for charts;
 //! stored alerts. Opening the app never waits on the network: all of this is local.
+//! Counts and latencies are 64-bit here and a TypeScript `number` in the UI's types (exact far
+//! beyond any real count).
 
 use super::consume::sample_of;
 use super::{lock, now_ms, Health};
@@ -12,7 +14,13 @@ use switchyard_store::{AlertRow, HourRow, SampleRow};
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "BackendHealthCard")
+)]
 pub struct BackendHealthView {
     pub backend_id: String,
     pub name: String,
@@ -23,17 +31,25 @@ pub struct BackendHealthView {
     pub uptime_7d: Option<f64>,
     pub uptime_30d: Option<f64>,
     /// Over the last 24 h, successful probes only.
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub p50_ms: Option<u64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub p95_ms: Option<u64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub p99_ms: Option<u64>,
     /// The SLA target in percent and whether the 30-day uptime is below it.
     pub sla_target: f64,
+    /// The 30-day uptime is below the target.
     pub sla_breached: bool,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub requests_today: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub errors_today: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Range"))]
 pub enum HealthRange {
     Day,
     Week,
@@ -41,14 +57,25 @@ pub enum HealthRange {
 }
 
 /// One bar of a history chart: an hour (24 h and 7 d) or a day (30 d).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "HealthPoint")
+)]
 pub struct HealthBucket {
+    /// Bucket start, Unix milliseconds.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub start_ms: i64,
     pub probes: u32,
     pub failures: u32,
     pub uptime: Option<f64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub p50_ms: Option<u64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub p95_ms: Option<u64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub p99_ms: Option<u64>,
 }
 

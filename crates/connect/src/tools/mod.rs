@@ -22,6 +22,7 @@ pub use paths::config_files;
 
 /// A coding tool; serialized as its CLI id (`claude-code`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ToolName"))]
 #[serde(rename_all = "kebab-case")]
 pub enum ToolId {
     ClaudeCode,

@@ -2,8 +2,9 @@
 //! window knows (its first paint) and what only the window can do (the OS login entry) is added
 //! by the shell around `app_info` and `save_settings`.
 
-use super::dto::{AppInfo, KeychainStatus, UpdateStatus, UserSettings};
+use super::dto::{AppInfo, KeychainStatus, UserSettings};
 use crate::{Core, IpcError};
+use switchyard_updates::UpdateStatus;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -33,25 +34,25 @@ pub async fn save_settings(core: &Core, settings: UserSettings) -> Res<UserSetti
 
 /// What the last update check found.
 pub async fn update_status(core: &Core) -> Res<UpdateStatus> {
-    Ok(core.updates()?.status().await?.into())
+    Ok(core.updates()?.status().await?)
 }
 
 /// Checks for a newer Switchyard now (a failed check is in the answer's `error`).
 #[tracing::instrument(skip(core))]
 pub async fn check_for_updates(core: &Core) -> Res<UpdateStatus> {
-    Ok(core.updates()?.check().await?.into())
+    Ok(core.updates()?.check().await?)
 }
 
 /// Downloads and verifies `version` now, to install it when Switchyard quits.
 #[tracing::instrument(skip(core))]
 pub async fn install_update_on_quit(core: &Core, version: String) -> Res<UpdateStatus> {
-    Ok(core.updates()?.install_on_quit(version).await?.into())
+    Ok(core.updates()?.install_on_quit(version).await?)
 }
 
 /// Installs nothing at Quit after all.
 #[tracing::instrument(skip(core))]
 pub async fn cancel_update_on_quit(core: &Core) -> Res<UpdateStatus> {
-    Ok(core.updates()?.cancel_install_on_quit().await?.into())
+    Ok(core.updates()?.cancel_install_on_quit().await?)
 }
 
 /// The window's install of `version` failed: it is not offered for installing again.

@@ -132,33 +132,3 @@ impl KeychainStatus {
         }
     }
 }
-
-/// What is known about updates (Settings → Updates).
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStatus {
-    pub running: String,
-    /// The newest release the last check found.
-    pub latest: Option<String>,
-    /// `latest` is newer than this build.
-    pub available: bool,
-    pub notes: Option<String>,
-    pub pub_date: Option<String>,
-    /// When the last check ran, and why it failed if it did.
-    pub checked_at: Option<String>,
-    pub error: Option<String>,
-    /// How this copy was installed: deb, rpm, appimage, nsis, msi, app or unmanaged.
-    pub installer: String,
-    /// The app can install `latest` itself; otherwise `how` says how this copy is updated.
-    pub can_install: bool,
-    pub how: Option<String>,
-    /// "Install when I quit" is offered (the core installs this format itself: Linux).
-    pub can_install_on_quit: bool,
-    /// The version downloaded and verified, waiting to be installed when the app quits.
-    pub on_quit: Option<String>,
-}
-
-mirror_struct!(switchyard_updates::UpdateStatus => UpdateStatus {
-    running, latest, available, notes, pub_date, checked_at, error, installer, can_install, how,
-    can_install_on_quit, on_quit
-});

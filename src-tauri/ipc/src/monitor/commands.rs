@@ -1,27 +1,23 @@
 //! Commands of the Overview, Health and Alerts pages.
 
-use super::dto::{AlertItem, AlertSettings, BackendHealthCard, HealthPoint, Range};
+use super::dto::{AlertItem, AlertSettings};
 use crate::{dtos, Core, ErrorKind, IpcError};
+use switchyard_app::{BackendHealthView, HealthBucket, HealthRange};
 
 type Res<T> = Result<T, IpcError>;
 
 /// Every enabled backend's health, from local data (never waits on the network).
-pub async fn health_overview(core: &Core) -> Res<Vec<BackendHealthCard>> {
-    Ok(dtos(core.app()?.health().overview().await?))
+pub async fn health_overview(core: &Core) -> Res<Vec<BackendHealthView>> {
+    Ok(core.app()?.health().overview().await?)
 }
 
 /// Chart buckets: hourly for a day or a week, daily for a month.
 pub async fn health_history(
     core: &Core,
     backend_id: String,
-    range: Range,
-) -> Res<Vec<HealthPoint>> {
-    Ok(dtos(
-        core.app()?
-            .health()
-            .history(backend_id, range.into())
-            .await?,
-    ))
+    range: HealthRange,
+) -> Res<Vec<HealthBucket>> {
+    Ok(core.app()?.health().history(backend_id, range).await?)
 }
 
 /// Probes every backend and key now (the refresh button).

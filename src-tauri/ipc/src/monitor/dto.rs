@@ -1,95 +1,11 @@
-//! IPC shapes for the Overview, Health and Alerts pages. Alert rules travel flat (one object per
-//! rule with the fields its kind uses) and convert through the monitor's own serde shape, so a
-//! rule kind the UI does not know is refused with a typed validation error.
+//! IPC shapes for the Alerts page (health cards and charts travel as the core's own views).
+//! Alert rules travel flat (one object per rule with the fields its kind uses) and convert
+//! through the monitor's own serde shape, so a rule kind the UI does not know is refused with a
+//! typed validation error.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::HealthStatus;
-use switchyard_app::{AlertView, BackendHealthView, HealthBucket};
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct BackendHealthCard {
-    pub backend_id: String,
-    pub name: String,
-    pub status: HealthStatus,
-    pub reasons: Vec<String>,
-    pub uptime24h: Option<f64>,
-    pub uptime7d: Option<f64>,
-    pub uptime30d: Option<f64>,
-    pub p50_ms: Option<u32>,
-    pub p95_ms: Option<u32>,
-    pub p99_ms: Option<u32>,
-    /// Percent, e.g. 99.9.
-    pub sla_target: f64,
-    /// The 30-day uptime is below the target.
-    pub sla_breached: bool,
-    pub requests_today: u32,
-    pub errors_today: u32,
-}
-
-fn ms(v: Option<u64>) -> Option<u32> {
-    v.map(|x| u32::try_from(x).unwrap_or(u32::MAX))
-}
-
-impl From<BackendHealthView> for BackendHealthCard {
-    fn from(v: BackendHealthView) -> Self {
-        BackendHealthCard {
-            backend_id: v.backend_id,
-            name: v.name,
-            status: v.status,
-            reasons: v.reasons,
-            uptime24h: v.uptime_24h,
-            uptime7d: v.uptime_7d,
-            uptime30d: v.uptime_30d,
-            p50_ms: ms(v.p50_ms),
-            p95_ms: ms(v.p95_ms),
-            p99_ms: ms(v.p99_ms),
-            sla_target: v.sla_target,
-            sla_breached: v.sla_breached,
-            requests_today: u32::try_from(v.requests_today).unwrap_or(u32::MAX),
-            errors_today: u32::try_from(v.errors_today).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-/// One bar of a history chart.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct HealthPoint {
-    /// Bucket start, Unix milliseconds.
-    pub start_ms: f64,
-    pub probes: u32,
-    pub failures: u32,
-    pub uptime: Option<f64>,
-    pub p50_ms: Option<u32>,
-    pub p95_ms: Option<u32>,
-    pub p99_ms: Option<u32>,
-}
-
-impl From<HealthBucket> for HealthPoint {
-    fn from(b: HealthBucket) -> Self {
-        HealthPoint {
-            start_ms: b.start_ms as f64,
-            probes: b.probes,
-            failures: b.failures,
-            uptime: b.uptime,
-            p50_ms: ms(b.p50_ms),
-            p95_ms: ms(b.p95_ms),
-            p99_ms: ms(b.p99_ms),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum Range {
-    Day,
-    Week,
-    Month,
-}
-
-mirror_enum!(Range => switchyard_app::HealthRange { Day, Week, Month });
+use switchyard_app::AlertView;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -1,9 +1,10 @@
 //! Commands of the Tools page: connect coding tools to the gateway, Claude Code's status line,
 //! and moving plaintext provider keys into the keychain.
 
-use super::dto::{parse_tool, FilesChanged, KeySweep, MovedKey, ToolInfo, ToolResult};
+use super::dto::{parse_tool, FilesChanged, MovedKey, ToolInfo, ToolResult};
 use crate::files::{Access, FileHandle, Granted};
 use crate::{dtos, Core, IpcError};
+use switchyard_app::KeyScan;
 use switchyard_tools::ConnectChoice;
 
 type Res<T> = Result<T, IpcError>;
@@ -68,11 +69,11 @@ fn scrubbed(files: &[Granted], e: IpcError) -> IpcError {
 
 /// Provider keys in shell profiles, the tools' files and the chosen `files`, masked.
 #[tracing::instrument(skip(core))]
-pub async fn find_keys(core: &Core, files: Vec<FileHandle>) -> Res<KeySweep> {
+pub async fn find_keys(core: &Core, files: Vec<FileHandle>) -> Res<KeyScan> {
     let files = chosen(core, &files, Access::Read)?;
     let paths = files.iter().map(|f| f.path().to_path_buf()).collect();
     let found = core.app()?.key_sweep().find_keys(paths).await;
-    Ok(found.map_err(|e| scrubbed(&files, e.into()))?.into())
+    found.map_err(|e| scrubbed(&files, e.into()))
 }
 
 /// Tests finding `id` (from `find_keys` over the same files), stores it under `backend_id` (or

@@ -5,38 +5,9 @@
 use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{KeyFinding, KeyMove, KeyScan, ToolId};
+use switchyard_app::{KeyMove, ToolId};
 use switchyard_core::BackendKind;
 use switchyard_tools::{FilesReport, ToolReport, ToolStatus};
-
-/// A supported coding tool, by the id the core and the CLI use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub enum ToolName {
-    #[serde(rename = "claude-code")]
-    ClaudeCode,
-    #[serde(rename = "codex")]
-    Codex,
-    #[serde(rename = "gemini-cli")]
-    GeminiCli,
-    #[serde(rename = "opencode")]
-    Opencode,
-    #[serde(rename = "aider")]
-    Aider,
-    #[serde(rename = "copilot-cli")]
-    CopilotCli,
-    #[serde(rename = "qwen-code")]
-    QwenCode,
-    #[serde(rename = "pi")]
-    Pi,
-    #[serde(rename = "kilo")]
-    Kilo,
-    #[serde(rename = "droid")]
-    Droid,
-}
-
-mirror_enum!(ToolId => ToolName {
-    ClaudeCode, Codex, GeminiCli, Opencode, Aider, CopilotCli, QwenCode, Pi, Kilo, Droid
-});
 
 /// Resolves a tool id from the UI; an unknown one is a validation error, not a crash.
 pub fn parse_tool(id: &str) -> Result<ToolId, IpcError> {
@@ -55,7 +26,7 @@ pub fn parse_tool(id: &str) -> Result<ToolId, IpcError> {
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolInfo {
-    pub id: ToolName,
+    pub id: ToolId,
     pub label: String,
     /// Its program was found on `PATH`.
     pub installed: bool,
@@ -83,7 +54,7 @@ pub struct ToolInfo {
 impl From<ToolStatus> for ToolInfo {
     fn from(t: ToolStatus) -> Self {
         ToolInfo {
-            id: t.tool.into(),
+            id: t.tool,
             label: t.tool.label().to_string(),
             installed: t.installed,
             version: t.version,
@@ -143,57 +114,6 @@ impl From<ToolReport> for ToolResult {
             files: r.files.into(),
             token_name: r.token_name,
             model: r.model,
-        }
-    }
-}
-
-/// A provider key found in a file, masked.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct FoundKey {
-    /// Names the finding for `move_key` (path, line, variable and mask).
-    pub id: String,
-    /// `~/…`
-    pub path: String,
-    pub line: u32,
-    pub variable: String,
-    pub kind: BackendKind,
-    /// `sk-…abcd`
-    pub masked: String,
-    /// The same key is already stored under a backend of its kind.
-    pub in_keychain: bool,
-    /// Where moving it sends the key when no backend is picked (`OpenAI at https://api.openai.com`).
-    pub goes_to: String,
-}
-
-impl From<KeyFinding> for FoundKey {
-    fn from(f: KeyFinding) -> Self {
-        FoundKey {
-            id: f.id,
-            path: f.path,
-            line: f.line,
-            variable: f.variable,
-            kind: f.kind,
-            masked: f.masked,
-            in_keychain: f.in_keychain,
-            goes_to: f.goes_to,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct KeySweep {
-    pub findings: Vec<FoundKey>,
-    /// Files that could not be read (`~/.zshrc: not UTF-8 text`).
-    pub problems: Vec<String>,
-}
-
-impl From<KeyScan> for KeySweep {
-    fn from(s: KeyScan) -> Self {
-        KeySweep {
-            findings: s.findings.into_iter().map(Into::into).collect(),
-            problems: s.problems,
         }
     }
 }

@@ -23,14 +23,18 @@ use switchyard_secrets::SecretError;
 use switchyard_store::KeyMoveRow;
 
 /// One key found in a file, masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "FoundKey"))]
 pub struct KeyFinding {
     /// Names the finding for [`Tools::move_key`]: path, line, variable and mask.
     pub id: String,
+    /// `~/…`
     pub path: String,
     pub line: u32,
     pub variable: String,
     pub kind: BackendKind,
+    /// `sk-…abcd`
     pub masked: String,
     /// The same key is already stored under a backend of its kind.
     pub in_keychain: bool,
@@ -39,7 +43,9 @@ pub struct KeyFinding {
     pub goes_to: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "KeySweep"))]
 pub struct KeyScan {
     pub findings: Vec<KeyFinding>,
     /// Files that could not be read (`~/.zshrc: not UTF-8 text`).
