@@ -1039,7 +1039,7 @@ export type CreatedToken_Serialize = {
 	value: string,
 };
 
-/**  A drill the page can ask for. */
+/**  A drill, by the name the CLI and the report use (the window sends it camelCase: `rateLimit`). */
 export type Drill = "failover" | "breaker" | "rateLimit" | "recovery" | "distribution" | "stampede" | "configuration";
 
 /**  A drill run started (`done` = 0) or finished one more drill. */
@@ -1941,53 +1941,59 @@ export type ListedModel_Serialize = {
 	pricePerMtok: number | null,
 };
 
-/**  What a live drill would do and the most it can spend, shown before the user confirms. */
+/**  What a live drill would do and the most it can spend; shown before the user confirms. */
 export type LiveDrillPlan = LiveDrillPlan_Serialize | LiveDrillPlan_Deserialize;
 
-/**  What a live drill would do and the most it can spend, shown before the user confirms. */
+/**  What a live drill would do and the most it can spend; shown before the user confirms. */
 export type LiveDrillPlan_Deserialize = {
 	route: string,
 	/**  The first candidate's backend, made unreachable for the drill. */
 	dead: string,
 	takers: LiveDrillTaker_Deserialize[],
 	requests: number,
-	/**  Attempts a request may make on each real candidate (1 plus the retries setting). */
+	/**  Attempts one request may make on each real candidate (1 plus the retries setting). */
 	attemptsPerTaker: number,
 	maxOutputTokens: number,
-	/**  The most it can spend in USD; `null` when a model has no price. */
+	/**
+	 *  The most the run can cost in USD: every request retried on every real candidate, each
+	 *  call with the whole input allowance and answer cap. `None` when a model has no price.
+	 */
 	maxUsd?: number | null,
 };
 
-/**  What a live drill would do and the most it can spend, shown before the user confirms. */
+/**  What a live drill would do and the most it can spend; shown before the user confirms. */
 export type LiveDrillPlan_Serialize = {
 	route: string,
 	/**  The first candidate's backend, made unreachable for the drill. */
 	dead: string,
 	takers: LiveDrillTaker_Serialize[],
 	requests: number,
-	/**  Attempts a request may make on each real candidate (1 plus the retries setting). */
+	/**  Attempts one request may make on each real candidate (1 plus the retries setting). */
 	attemptsPerTaker: number,
 	maxOutputTokens: number,
-	/**  The most it can spend in USD; `null` when a model has no price. */
+	/**
+	 *  The most the run can cost in USD: every request retried on every real candidate, each
+	 *  call with the whole input allowance and answer cap. `None` when a model has no price.
+	 */
 	maxUsd: number | null,
 };
 
-/**  A real candidate of a live drill and the most one call to it can cost. */
+/**  A real candidate that may answer, and the most one call to it can cost. */
 export type LiveDrillTaker = LiveDrillTaker_Serialize | LiveDrillTaker_Deserialize;
 
-/**  A real candidate of a live drill and the most one call to it can cost. */
+/**  A real candidate that may answer, and the most one call to it can cost. */
 export type LiveDrillTaker_Deserialize = {
 	backend: string,
 	model: string,
-	/**  `null` when the model has no price. */
+	/**  `None` when the model has no price. */
 	usdPerCall?: number | null,
 };
 
-/**  A real candidate of a live drill and the most one call to it can cost. */
+/**  A real candidate that may answer, and the most one call to it can cost. */
 export type LiveDrillTaker_Serialize = {
 	backend: string,
 	model: string,
-	/**  `null` when the model has no price. */
+	/**  `None` when the model has no price. */
 	usdPerCall: number | null,
 };
 
@@ -2534,8 +2540,34 @@ export type Readiness_Serialize = {
 	previous: PreviousReadiness | null,
 };
 
+export type ReportBackend = {
+	name: string,
+	kind: string,
+	/**  Scheme, host, port and path only (no user, password or query). */
+	endpoint: string,
+	defaultModel: string,
+	keys: number,
+	enabled: boolean,
+};
+
+export type ReportBlocker = ReportBlocker_Serialize | ReportBlocker_Deserialize;
+
+export type ReportBlocker_Deserialize = {
+	suite: string,
+	message: string,
+	fix?: string | null,
+};
+
+export type ReportBlocker_Serialize = {
+	suite: string,
+	message: string,
+	fix: string | null,
+};
+
+/**  One check, or one criterion of a drill. */
 export type ReportCase = ReportCase_Serialize | ReportCase_Deserialize;
 
+/**  One check, or one criterion of a drill. */
 export type ReportCase_Deserialize = {
 	id: string,
 	name: string,
@@ -2544,8 +2576,10 @@ export type ReportCase_Deserialize = {
 	importance: string,
 	detail: string,
 	fix?: string | null,
+	durationMs?: number | null,
 };
 
+/**  One check, or one criterion of a drill. */
 export type ReportCase_Serialize = {
 	id: string,
 	name: string,
@@ -2554,13 +2588,34 @@ export type ReportCase_Serialize = {
 	importance: string,
 	detail: string,
 	fix: string | null,
+	durationMs: number | null,
+};
+
+/**  What a run was made on: backends, routes and settings. Never a key: key counts and labels only. */
+export type ReportConfiguration = {
+	backends: ReportBackend[],
+	routes: ReportRoute[],
+	/**  Named settings the run depends on, e.g. ("Failures to open a breaker", "3"). */
+	settings: ReportSetting[],
 };
 
 /**  The three renderings, by name. */
 export type ReportFormat = "html" | "json" | "junit";
 
+/**  What produced the report. */
+export type ReportKind = "readiness" | "drill";
+
+/**  Where the run happened. */
+export type ReportMachine = {
+	os: string,
+	arch: string,
+	hostname: string,
+};
+
+/**  A measured number, with its target when there is one. */
 export type ReportMeasurement = ReportMeasurement_Serialize | ReportMeasurement_Deserialize;
 
+/**  A measured number, with its target when there is one. */
 export type ReportMeasurement_Deserialize = {
 	name: string,
 	value: number | null,
@@ -2568,6 +2623,7 @@ export type ReportMeasurement_Deserialize = {
 	target?: string | null,
 };
 
+/**  A measured number, with its target when there is one. */
 export type ReportMeasurement_Serialize = {
 	name: string,
 	value: number | null,
@@ -2575,44 +2631,95 @@ export type ReportMeasurement_Serialize = {
 	target: string | null,
 };
 
+/**  The run before, for comparison. */
+export type ReportPrevious = ReportPrevious_Serialize | ReportPrevious_Deserialize;
+
+/**  The run before, for comparison. */
+export type ReportPrevious_Deserialize = {
+	id: string,
+	startedAt: string,
+	verdict: string,
+	score?: number | null,
+};
+
+/**  The run before, for comparison. */
+export type ReportPrevious_Serialize = {
+	id: string,
+	startedAt: string,
+	verdict: string,
+	score: number | null,
+};
+
+export type ReportRoute = {
+	name: string,
+	strategy: string,
+	/**  "Backend / model", with "×weight" for weighted routes. */
+	candidates: string[],
+};
+
+export type ReportSetting = {
+	name: string,
+	value: string,
+};
+
+/**  One component (readiness) or drill. */
 export type ReportSuite = ReportSuite_Serialize | ReportSuite_Deserialize;
 
+/**  One component (readiness) or drill. */
 export type ReportSuite_Deserialize = {
 	id: string,
 	name: string,
-	/**  `passed` or `failed` (drills); `operational`, `degraded`, `down` (readiness). */
+	/**  `keychain`, `backend`, … for readiness; the drill's name for drills. */
+	kind: string,
+	/**  Must pass for a good verdict. */
+	required: boolean,
+	/**  `operational`, `degraded` or `down`; `passed` or `failed` for drills. */
 	status: string,
+	/**  0–10, when the suite is scored. */
+	score?: number | null,
 	durationMs?: number | null,
 	cases: ReportCase_Deserialize[],
 	measurements: ReportMeasurement_Deserialize[],
-	timelines: ReportTimeline[],
+	/**  What happened when, as state bands (breaker states, failover); absent in older reports. */
+	timelines?: ReportTimeline[],
 };
 
+/**  One component (readiness) or drill. */
 export type ReportSuite_Serialize = {
 	id: string,
 	name: string,
-	/**  `passed` or `failed` (drills); `operational`, `degraded`, `down` (readiness). */
+	/**  `keychain`, `backend`, … for readiness; the drill's name for drills. */
+	kind: string,
+	/**  Must pass for a good verdict. */
+	required: boolean,
+	/**  `operational`, `degraded` or `down`; `passed` or `failed` for drills. */
 	status: string,
+	/**  0–10, when the suite is scored. */
+	score: number | null,
 	durationMs: number | null,
 	cases: ReportCase_Serialize[],
 	measurements: ReportMeasurement_Serialize[],
+	/**  What happened when, as state bands (breaker states, failover); absent in older reports. */
 	timelines: ReportTimeline[],
 };
 
 /**
- *  A sequence of states over time: each event starts a state lasting until the next one, the
- *  last until `endMs`.
+ *  A sequence of states over time, e.g. a breaker's `closed → open → half-open → closed`: each
+ *  event starts a state that lasts until the next event, the last one until `endMs`.
  */
 export type ReportTimeline = {
 	name: string,
+	/**  Milliseconds from the timeline's start to its end. */
 	endMs: number | null,
 	events: ReportTimelineEvent[],
 };
 
 export type ReportTimelineEvent = {
+	/**  Milliseconds from the timeline's start. */
 	atMs: number | null,
+	/**  The state that begins here ("open", "Beta serving"). */
 	state: string,
-	/**  `ok`, `warn`, `bad` or `info`. */
+	/**  How it reads: `ok`, `warn`, `bad` or `info`. */
 	tone: string,
 };
 
@@ -2847,33 +2954,58 @@ export type Route_Serialize = {
 /**  Routes were created, edited or deleted. */
 export type RoutesChanged = null;
 
-/**  A drill (or readiness) run: verdict, one suite per drill with its cases and numbers. */
 export type RunReport = RunReport_Serialize | RunReport_Deserialize;
 
-/**  A drill (or readiness) run: verdict, one suite per drill with its cases and numbers. */
 export type RunReport_Deserialize = {
+	/**  Always [`SCHEMA`]. */
+	schema: string,
+	kind: ReportKind,
 	id: string,
-	/**  `readiness` or `drill`. */
-	kind: string,
+	/**  RFC 3339. */
 	startedAt: string,
 	durationMs: number | null,
-	/**  `passed`/`failed` (drills), `ready`/`degraded`/`blocked` (readiness). */
+	/**  `ready`, `degraded` or `blocked` for readiness; `passed` or `failed` for drills. */
 	verdict: string,
+	/**  0–10 for readiness; null for drills. */
 	score?: number | null,
+	/**  The exit code of the command that produced it (0 ready/passed, 1 degraded, 2 blocked/failed). */
+	exitCode: number,
+	appVersion: string,
+	machine: ReportMachine,
 	suites: ReportSuite_Deserialize[],
+	blockers: ReportBlocker_Deserialize[],
+	previous?: ReportPrevious_Deserialize | null,
+	/**
+	 *  The configuration the run was made on, without secrets (absent in older reports and in
+	 *  readiness reports).
+	 */
+	configuration?: ReportConfiguration | null,
 };
 
-/**  A drill (or readiness) run: verdict, one suite per drill with its cases and numbers. */
 export type RunReport_Serialize = {
+	/**  Always [`SCHEMA`]. */
+	schema: string,
+	kind: ReportKind,
 	id: string,
-	/**  `readiness` or `drill`. */
-	kind: string,
+	/**  RFC 3339. */
 	startedAt: string,
 	durationMs: number | null,
-	/**  `passed`/`failed` (drills), `ready`/`degraded`/`blocked` (readiness). */
+	/**  `ready`, `degraded` or `blocked` for readiness; `passed` or `failed` for drills. */
 	verdict: string,
+	/**  0–10 for readiness; null for drills. */
 	score: number | null,
+	/**  The exit code of the command that produced it (0 ready/passed, 1 degraded, 2 blocked/failed). */
+	exitCode: number,
+	appVersion: string,
+	machine: ReportMachine,
 	suites: ReportSuite_Serialize[],
+	blockers: ReportBlocker_Serialize[],
+	previous: ReportPrevious_Serialize | null,
+	/**
+	 *  The configuration the run was made on, without secrets (absent in older reports and in
+	 *  readiness reports).
+	 */
+	configuration?: ReportConfiguration,
 };
 
 /**  One bucket of a series (`key` is the backend or model, `""` when not split). */

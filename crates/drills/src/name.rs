@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
-/// A drill, by the name the CLI and the report use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A drill, by the name the CLI and the report use (the window sends it camelCase: `rateLimit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "Drill"))]
 pub enum DrillName {
     Failover,
     Breaker,

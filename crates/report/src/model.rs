@@ -8,6 +8,7 @@ pub const SCHEMA: &str = "switchyard-report/1";
 
 /// What produced the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ReportKind"))]
 #[serde(rename_all = "camelCase")]
 pub enum ReportKind {
     Readiness,
@@ -31,6 +32,7 @@ impl ReportKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "RunReport"))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Always [`SCHEMA`].
@@ -39,6 +41,7 @@ pub struct Report {
     pub id: String,
     /// RFC 3339.
     pub started_at: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub duration_ms: u64,
     /// `ready`, `degraded` or `blocked` for readiness; `passed` or `failed` for drills.
     pub verdict: String,
@@ -69,6 +72,11 @@ impl Report {
 
 /// Where the run happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportMachine")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Machine {
     pub os: String,
@@ -92,6 +100,11 @@ impl Machine {
 
 /// One component (readiness) or drill.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportSuite")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Suite {
     pub id: String,
@@ -104,6 +117,7 @@ pub struct Suite {
     pub status: String,
     /// 0–10, when the suite is scored.
     pub score: Option<f64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub duration_ms: Option<u64>,
     pub cases: Vec<Case>,
     pub measurements: Vec<Measurement>,
@@ -123,6 +137,7 @@ impl Suite {
 
 /// One check, or one criterion of a drill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ReportCase"))]
 #[serde(rename_all = "camelCase")]
 pub struct Case {
     pub id: String,
@@ -132,11 +147,17 @@ pub struct Case {
     pub importance: String,
     pub detail: String,
     pub fix: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub duration_ms: Option<u64>,
 }
 
 /// A measured number, with its target when there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportMeasurement")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Measurement {
     pub name: String,
@@ -148,18 +169,30 @@ pub struct Measurement {
 /// A sequence of states over time, e.g. a breaker's `closed → open → half-open → closed`: each
 /// event starts a state that lasts until the next event, the last one until `endMs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportTimeline")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Timeline {
     pub name: String,
     /// Milliseconds from the timeline's start to its end.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub end_ms: u64,
     pub events: Vec<TimelineEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportTimelineEvent")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEvent {
     /// Milliseconds from the timeline's start.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub at_ms: u64,
     /// The state that begins here ("open", "Beta serving").
     pub state: String,
@@ -168,6 +201,11 @@ pub struct TimelineEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportBlocker")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Blocker {
     pub suite: String,
@@ -177,6 +215,11 @@ pub struct Blocker {
 
 /// What a run was made on: backends, routes and settings. Never a key: key counts and labels only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportConfiguration")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Configuration {
     pub backends: Vec<ConfigBackend>,
@@ -186,6 +229,11 @@ pub struct Configuration {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportBackend")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigBackend {
     pub name: String,
@@ -198,6 +246,11 @@ pub struct ConfigBackend {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportRoute")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigRoute {
     pub name: String,
@@ -207,6 +260,11 @@ pub struct ConfigRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportSetting")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSetting {
     pub name: String,
@@ -215,6 +273,11 @@ pub struct ConfigSetting {
 
 /// The run before, for comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ReportPrevious")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Previous {
     pub id: String,

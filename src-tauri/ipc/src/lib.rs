@@ -88,7 +88,8 @@ pub mod types {
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,
         Issue, IssueCode, RequestRecord, Severity, TokenScope,
     };
-    pub use switchyard_report::Format as ReportFormat;
+    pub use switchyard_drills::{DrillName, LivePlan};
+    pub use switchyard_report::{Format as ReportFormat, Report};
     pub use switchyard_updates::UpdateStatus;
 }
 

@@ -74,16 +74,16 @@ macro_rules! for_each_command {
             readiness_history(limit: u32) -> Vec<Readiness>;
             /// Runs `drills` (all when empty) on a shadow of this configuration (no token spent);
             /// progress arrives as `drillProgress` events.
-            run_drills(drills: Vec<Drill>) -> RunReport;
+            run_drills(drills: Vec<DrillName>) -> Report;
             /// Stops a drill run after the drill it is in (nothing is stored).
             cancel_drills() -> ();
             /// Stored drill runs, newest first.
-            drill_history(limit: u32) -> Vec<RunReport>;
+            drill_history(limit: u32) -> Vec<Report>;
             /// What a live drill of `route` would do and the most it can spend (nothing runs).
-            live_drill_plan(route: String, requests: u32) -> LiveDrillPlan;
+            live_drill_plan(route: String, requests: u32) -> LivePlan;
             /// The failover drill on `route`'s real providers: spends real tokens, so it runs only
             /// when `max_usd` is the maximum `live_drill_plan` shows.
-            run_live_drill(route: String, requests: u32, max_usd: Option<f64>) -> RunReport;
+            run_live_drill(route: String, requests: u32, max_usd: Option<f64>) -> Report;
             send_test_notification() -> ();
             notification_status() -> NotificationStatus;
             /// Probe interval, uptime target and whether readiness requires the backend.

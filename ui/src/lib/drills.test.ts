@@ -5,11 +5,21 @@ import type { ReportSuite, Route, RunReport } from "../ipc/types";
 const suite = (status: string, cases: [boolean, string][]): ReportSuite => ({
   id: status,
   name: status,
+  kind: "failover",
+  required: true,
+  score: null,
   status,
   durationMs: 10,
   measurements: [],
   timelines: [],
-  cases: cases.map(([passed, importance], i) => ({ id: `${i}`, name: `c${i}`, passed, importance, detail: "", fix: null })),
+  cases: cases.map(([passed, importance], i) => ({ id: `${i}`, name: `c${i}`, passed, importance, detail: "", fix: null, durationMs: null })),
+});
+
+/** A drill run's report with nothing but what the test names. */
+const report = (over: Partial<RunReport>): RunReport => ({
+  schema: "switchyard-report/1", kind: "drill", id: "r", startedAt: "", durationMs: 0, verdict: "passed", score: null,
+  exitCode: 0, appVersion: "0.0.0", machine: { os: "linux", arch: "x86_64", hostname: "h" }, suites: [], blockers: [], previous: null,
+  ...over,
 });
 
 describe("drills", () => {
@@ -24,7 +34,7 @@ describe("drills", () => {
   });
 
   it("sums a run up", () => {
-    const run: RunReport = { id: "r", kind: "drill", startedAt: "", durationMs: 6230, verdict: "failed", score: null, suites: [suite("passed", []), suite("failed", [])] };
+    const run = report({ durationMs: 6230, verdict: "failed", suites: [suite("passed", []), suite("failed", [])] });
     expect(drillRunSummary(run)).toBe("2 drills, 1 failed · 6.2 s");
     expect(drillRunSummary({ ...run, suites: [suite("passed", [])] })).toBe("1 drill, all passed · 6.2 s");
   });
@@ -51,8 +61,8 @@ describe("drills", () => {
   });
 
   it("compares a run with the one before it", () => {
-    const run = (verdict: string, statuses: [string, string][]): RunReport => ({
-      id: verdict, kind: "drill", startedAt: "", durationMs: 1, verdict, score: null,
+    const run = (verdict: string, statuses: [string, string][]): RunReport => report({
+      id: verdict, durationMs: 1, verdict,
       suites: statuses.map(([id, status]) => ({ ...suite(status, []), id, name: id })),
     });
     const now = run("failed", [["Failover", "passed"], ["Breaker", "failed"], ["New", "failed"]]);

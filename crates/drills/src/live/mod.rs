@@ -19,7 +19,7 @@ use super::load::{chat_body, served_by, shadow_client};
 use super::shadow::{Setup, Shadow, StandIn};
 use super::{route_backends, Drills, Plan};
 use crate::{DrillError, LiveRefusal};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use spend::{findings, price, Ran, SpendCap};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -39,7 +39,12 @@ pub const LIVE_OUTPUT_TOKENS: u64 = 8;
 pub const LIVE_TOOL: &str = "live drill";
 
 /// A real candidate that may answer, and the most one call to it can cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "LiveDrillTaker")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveTaker {
     pub backend: String,
@@ -49,7 +54,12 @@ pub struct LiveTaker {
 }
 
 /// What a live drill would do and the most it can spend; shown before the user confirms.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "LiveDrillPlan")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct LivePlan {
     pub route: String,
@@ -59,6 +69,7 @@ pub struct LivePlan {
     pub requests: u32,
     /// Attempts one request may make on each real candidate (1 plus the retries setting).
     pub attempts_per_taker: u32,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub max_output_tokens: u64,
     /// The most the run can cost in USD: every request retried on every real candidate, each
     /// call with the whole input allowance and answer cap. `None` when a model has no price.
