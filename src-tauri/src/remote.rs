@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use switchyard_ipc::channel::Endpoint;
+use switchyard_channel::Endpoint;
 use switchyard_ipc::wire::Client;
 use switchyard_ipc::{ErrorKind, IpcError, UiEvent};
 use tokio::sync::{mpsc, Mutex};

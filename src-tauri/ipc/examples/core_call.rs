@@ -7,7 +7,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use switchyard_ipc::channel::Endpoint;
+use switchyard_channel::Endpoint;
 use switchyard_ipc::wire::Client;
 
 #[tokio::main(flavor = "current_thread")]

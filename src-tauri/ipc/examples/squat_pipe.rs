@@ -12,7 +12,7 @@ use interprocess::local_socket::tokio::prelude::*;
 use interprocess::local_socket::{GenericNamespaced, ListenerOptions};
 use std::path::Path;
 use std::process::ExitCode;
-use switchyard_ipc::channel::Endpoint;
+use switchyard_channel::Endpoint;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

@@ -14,7 +14,6 @@
 pub mod app;
 pub mod backends;
 pub mod cache;
-pub mod channel;
 pub mod config;
 pub mod costs;
 mod dispatch;

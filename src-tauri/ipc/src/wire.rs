@@ -1,5 +1,5 @@
 //! The protocol between the window process and the core process, over the data folder's
-//! [`Endpoint`](crate::channel::Endpoint) (a Unix socket, or a named pipe on Windows: only this
+//! [`Endpoint`](switchyard_channel::Endpoint) (a Unix socket, or a named pipe on Windows: only this
 //! user can connect), one JSON object per line. The window sends [`Call`]s; the core answers each
 //! with a [`Frame::Ok`] or [`Frame::Err`] carrying the call's id, in any order (calls run
 //! concurrently), and pushes [`Frame::Event`]s as they happen. A line longer than
@@ -9,7 +9,6 @@
 //! connection goes; a slow or broken window never blocks the core (answers and events queue per
 //! connection, and events a window is too slow for are dropped for that window alone).
 
-use crate::channel::{split, Endpoint};
 use crate::{ErrorKind, IpcError, UiEvent};
 use interprocess::local_socket::tokio::{prelude::*, Listener, Stream};
 use serde::de::DeserializeOwned;
@@ -20,6 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use switchyard_channel::{split, Endpoint};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;

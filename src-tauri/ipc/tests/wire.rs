@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{AppPaths, Options, Switchyard};
-use switchyard_ipc::channel::Endpoint;
+use switchyard_channel::Endpoint;
 use switchyard_ipc::types::{Backend, CreatedToken, KindInfo, Token};
 use switchyard_ipc::wire::{self, CallFuture, Client, Handler};
 use switchyard_ipc::{dispatch, Core, ErrorKind, UiEvent};

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 /// file names the holder's pid (for scripts and a curious user).
 pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
     use std::io::Write;
-    let path = data_dir.join(switchyard_ipc::channel::CORE_LOCK);
+    let path = data_dir.join(switchyard_channel::CORE_LOCK);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -32,7 +32,7 @@ pub fn single_instance(data_dir: &Path) -> Result<Option<File>, String> {
                 tracing::warn!(error = %e, "cannot write the pid into the core lock");
             }
             // Also where the window reads it: a locked file cannot be read on Windows.
-            let pid_file = data_dir.join(switchyard_ipc::channel::CORE_PID);
+            let pid_file = data_dir.join(switchyard_channel::CORE_PID);
             std::fs::write(&pid_file, pid)
                 .map_err(|e| format!("cannot write {}: {e}", pid_file.display()))?;
             Ok(Some(file))

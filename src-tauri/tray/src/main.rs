@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use switchyard_app::paths::{keyring_service_from_env, AppPaths};
 use switchyard_app::secrets::KeychainStore;
 use switchyard_app::{logging, Options, Supervisor, Switchyard};
-use switchyard_ipc::channel::Endpoint;
+use switchyard_channel::Endpoint;
 use switchyard_ipc::{wire, Core, ErrorKind, IpcError, UiEvent};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;

@@ -117,7 +117,7 @@ const REVIEWED: &[Site] = &[
         "MCP ask: the caller's gateway token to this process's gateway on 127.0.0.1"),
     direct("crates/drills/src/load.rs", "Client::builder(",
         "drills' shadow_client: the shadow gateway's token to the shadow on 127.0.0.1 (every drill)"),
-    site("src-tauri/ipc/src/channel.rs", "Stream::connect(", 3,
+    site("src-tauri/channel/src/lib.rs", "Stream::connect(", 3,
         "window ↔ core: the local socket / named pipe of this user's data folder, no network"),
     site("crates/gateway/src/presence.rs", "Stream::connect(", 1,
         "the gateway's proof of identity: a random nonce to 127.0.0.1 (the port the data folder's record names); carries no secret, reads a bounded answer"),
