@@ -2106,7 +2106,10 @@ export type ModelCheck = ModelCheck_Serialize | ModelCheck_Deserialize;
 export type ModelCheck_Deserialize = {
 	model: string,
 	targets: ModelTarget_Deserialize[],
-	/**  A sentence to show under the picker; null when all is well. */
+	/**
+	 *  A sentence to show where the model is chosen when something needs the user's eye (an
+	 *  unpriced or unlisted model, or a name nothing serves); `None` when all is well.
+	 */
 	warning?: string | null,
 };
 
@@ -2114,7 +2117,10 @@ export type ModelCheck_Deserialize = {
 export type ModelCheck_Serialize = {
 	model: string,
 	targets: ModelTarget_Serialize[],
-	/**  A sentence to show under the picker; null when all is well. */
+	/**
+	 *  A sentence to show where the model is chosen when something needs the user's eye (an
+	 *  unpriced or unlisted model, or a name nothing serves); `None` when all is well.
+	 */
 	warning: string | null,
 };
 
@@ -2147,31 +2153,34 @@ export type ModelList_Serialize = {
 export type ModelPricing = 
 /**  The price table (or an override) has it. */
 "priced" | 
-/**  The Demo backend or a local Ollama model. */
+/**  The Demo backend, or a local Ollama model: costs nothing. */
 "free" | 
-/**  Only the provider's list prices it: recorded without a cost until a price is added. */
+/**
+ *  Only the provider's list prices it (OpenRouter): recorded at no cost until a price
+ *  override or a newer price file has it.
+ */
 "listedOnly" | 
-/**  No price anywhere: recorded without a cost. */
+/**  No price anywhere: its requests are recorded without a cost. */
 "unknown";
 
-/**  One backend a chosen model may reach. */
+/**  One backend a chosen model may be served by. */
 export type ModelTarget = ModelTarget_Serialize | ModelTarget_Deserialize;
 
-/**  One backend a chosen model may reach. */
+/**  One backend a chosen model may be served by. */
 export type ModelTarget_Deserialize = {
 	backendName: string,
 	model: string,
 	pricing: ModelPricing,
-	/**  Whether its backend's list has it; null when the list was never read. */
+	/**  Whether the backend's model list has it; `None` when its list was never read. */
 	listed?: boolean | null,
 };
 
-/**  One backend a chosen model may reach. */
+/**  One backend a chosen model may be served by. */
 export type ModelTarget_Serialize = {
 	backendName: string,
 	model: string,
 	pricing: ModelPricing,
-	/**  Whether its backend's list has it; null when the list was never read. */
+	/**  Whether the backend's model list has it; `None` when its list was never read. */
 	listed: boolean | null,
 };
 

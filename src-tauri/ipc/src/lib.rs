@@ -52,9 +52,7 @@ pub mod types {
     pub use crate::app::dto::*;
     pub use crate::backends::dto::*;
     pub use crate::backends::forms::*;
-    pub use crate::backends::models::{
-        ListedModel, ModelCheck, ModelList, ModelPricing, ModelTarget,
-    };
+    pub use crate::backends::models::{ListedModel, ModelList};
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
@@ -80,8 +78,8 @@ pub mod types {
     pub use switchyard_app::{
         BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview, CacheScope,
         CacheSettings, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,
-        GatewaySettings, HealthBucket, HealthRange, KeyScan, MonitorSettings, PriceOverride,
-        PricesView, RouteView, SplitBy, UnpricedModel,
+        GatewaySettings, HealthBucket, HealthRange, KeyScan, ModelCheck, MonitorSettings,
+        PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
     };
     pub use switchyard_core::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,

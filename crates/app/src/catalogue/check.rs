@@ -5,13 +5,18 @@
 use super::Catalogue;
 use crate::blocking::OffThread;
 use crate::AppError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use switchyard_core::catalogue::find;
 use switchyard_core::BackendKind;
 use switchyard_pricing::{cost_per_mtok_in, PriceTable};
 
 /// How the ledger will price a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ModelPricing")
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Pricing {
     /// The price table (or an override) has it.
@@ -49,7 +54,12 @@ pub(super) fn pricing(
 }
 
 /// One backend a chosen model may be served by.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ModelTarget")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelTarget {
     pub backend_name: String,
@@ -60,7 +70,8 @@ pub struct ModelTarget {
 }
 
 /// What choosing a model means for cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ModelCheck"))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelCheck {
     pub model: String,

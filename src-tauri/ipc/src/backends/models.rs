@@ -4,34 +4,9 @@
 use crate::{Core, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_app::{ModelCheck, Pricing};
 
 type Res<T> = Result<T, IpcError>;
-
-/// How the ledger will price a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum ModelPricing {
-    /// The price table (or an override) has it.
-    Priced,
-    /// The Demo backend or a local Ollama model.
-    Free,
-    /// Only the provider's list prices it: recorded without a cost until a price is added.
-    ListedOnly,
-    /// No price anywhere: recorded without a cost.
-    Unknown,
-}
-
-impl From<switchyard_app::Pricing> for ModelPricing {
-    fn from(p: switchyard_app::Pricing) -> Self {
-        use switchyard_app::Pricing as P;
-        match p {
-            P::Priced => ModelPricing::Priced,
-            P::Free => ModelPricing::Free,
-            P::ListedOnly => ModelPricing::ListedOnly,
-            P::Unknown => ModelPricing::Unknown,
-        }
-    }
-}
 
 /// One model a backend lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -44,7 +19,7 @@ pub struct ListedModel {
     /// The provider's own prices, USD per million input / output tokens (OpenRouter).
     pub listed_input_per_mtok: Option<f64>,
     pub listed_output_per_mtok: Option<f64>,
-    pub pricing: ModelPricing,
+    pub pricing: Pricing,
     /// Blended USD per million tokens from the price table (3 input : 1 output).
     pub price_per_mtok: Option<f64>,
 }
@@ -79,50 +54,10 @@ impl From<switchyard_app::ModelList> for ModelList {
                     output_tokens: m.output_tokens.map(|n| n as f64),
                     listed_input_per_mtok: m.listed_price.map(|p| p.input_per_mtok),
                     listed_output_per_mtok: m.listed_price.map(|p| p.output_per_mtok),
-                    pricing: m.pricing.into(),
+                    pricing: m.pricing,
                     price_per_mtok: m.price_per_mtok,
                 })
                 .collect(),
-        }
-    }
-}
-
-/// One backend a chosen model may reach.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelTarget {
-    pub backend_name: String,
-    pub model: String,
-    pub pricing: ModelPricing,
-    /// Whether its backend's list has it; null when the list was never read.
-    pub listed: Option<bool>,
-}
-
-/// What choosing a model means for cost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelCheck {
-    pub model: String,
-    pub targets: Vec<ModelTarget>,
-    /// A sentence to show under the picker; null when all is well.
-    pub warning: Option<String>,
-}
-
-impl From<switchyard_app::ModelCheck> for ModelCheck {
-    fn from(c: switchyard_app::ModelCheck) -> Self {
-        ModelCheck {
-            model: c.model,
-            targets: c
-                .targets
-                .into_iter()
-                .map(|t| ModelTarget {
-                    backend_name: t.backend_name,
-                    model: t.model,
-                    pricing: t.pricing.into(),
-                    listed: t.listed,
-                })
-                .collect(),
-            warning: c.warning,
         }
     }
 }
@@ -139,5 +74,5 @@ pub async fn refresh_backend_models(core: &Core, backend_id: String) -> Res<Mode
 
 #[tracing::instrument(skip(core))]
 pub async fn check_model(core: &Core, model: String) -> Res<ModelCheck> {
-    Ok(core.app()?.catalogue().check(model).await?.into())
+    Ok(core.app()?.catalogue().check(model).await?)
 }
