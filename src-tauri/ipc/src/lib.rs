@@ -56,10 +56,7 @@ pub mod types {
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
-    pub use crate::costs::usage::{
-        PriceChangeView, PriceCheckView, RepriceResult, UsageScan, UsageSourceRow,
-        UsageWindowSource, UsageWindowView,
-    };
+    pub use crate::costs::usage::{UsageScan, UsageSourceRow, UsageWindowSource, UsageWindowView};
     pub use crate::drills::dto::*;
     pub use crate::files::{ChosenFile, FileHandle, FilePurpose};
     pub use crate::gateway::dto::*;
@@ -73,6 +70,8 @@ pub mod types {
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
     pub use switchyard_app::config_file::{ExposureChange, ImportOutcome};
+    pub use switchyard_app::costs::price_sync::PriceCheck;
+    pub use switchyard_app::costs::reprice::RepriceReport;
     pub use switchyard_app::sync::{Keep, Kind, SyncSettings};
     pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::{

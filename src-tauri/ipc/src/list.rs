@@ -123,7 +123,7 @@ macro_rules! for_each_command {
             remove_price_override(model: String) -> PricesView;
             /// Fetches a newer price file (`url` null: LiteLLM's price map), checks it and says what it
             /// would change; nothing is applied.
-            check_price_update(url: Option<String>) -> PriceCheckView;
+            check_price_update(url: Option<String>) -> PriceCheck;
             /// Applies the file the last check fetched (requests already recorded keep their cost).
             apply_price_update() -> PricesView;
             /// Back to the prices in force before the last apply.
@@ -132,7 +132,7 @@ macro_rules! for_each_command {
             reset_price_file() -> PricesView;
             /// Prices the last `days` days of recorded requests again at the prices in force (only
             /// on the user's request: budgets, charts and exports follow).
-            reprice_history(days: u32) -> RepriceResult;
+            reprice_history(days: u32) -> RepriceReport;
             /// Spend in the range by source: the gateway's, then each tool's answers that bypassed it.
             usage_by_source(range: CostRange) -> Vec<UsageSourceRow>;
             /// Spend in the range by project: everything each repository cost, counted once.

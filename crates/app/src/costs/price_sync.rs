@@ -12,7 +12,7 @@
 use super::prices::{PricesView, PRICE_FILE};
 use super::Costs;
 use crate::AppError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use switchyard_pricing::PriceTable;
 
@@ -28,7 +28,12 @@ const MAX_BYTES: usize = 64 << 20;
 const EXAMPLES: usize = 20;
 
 /// One repriced model, USD per million tokens.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "PriceChangeView")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceChange {
     pub model: String,
@@ -39,14 +44,23 @@ pub struct PriceChange {
 }
 
 /// What a fetched file would change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "PriceCheckView")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceCheck {
     pub url: String,
     /// Models in the fetched file.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub models: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub changed: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub added: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub removed: usize,
     /// The first repriced models, by name.
     pub examples: Vec<PriceChange>,

@@ -13,7 +13,7 @@ use super::tables::CostTables;
 use super::Costs;
 use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use switchyard_core::{BackendKind, RequestRecord};
 use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
@@ -22,13 +22,20 @@ use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
 pub const MAX_REPRICE_DAYS: u32 = 3650;
 
 /// What a repricing did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "RepriceResult")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct RepriceReport {
     pub days: u32,
     /// Requests read in the period.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests: u64,
     /// Requests whose cost changed (or that became priced).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub changed: u64,
     /// The period's total after minus before, USD.
     pub delta_usd: f64,

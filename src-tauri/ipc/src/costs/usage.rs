@@ -5,6 +5,8 @@ use super::dto::CostRange;
 use crate::{Core, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchyard_app::costs::price_sync::PriceCheck;
+use switchyard_app::costs::reprice::RepriceReport;
 use switchyard_app::usage::{UsageWindow, WindowSource};
 use switchyard_app::ToolUsageRow;
 
@@ -164,55 +166,11 @@ pub async fn rescan_usage(core: &Core) -> Res<UsageScan> {
     })
 }
 
-/// One repriced model, USD per million tokens.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceChangeView {
-    pub model: String,
-    pub old_input_per_mtok: f64,
-    pub new_input_per_mtok: f64,
-    pub old_output_per_mtok: f64,
-    pub new_output_per_mtok: f64,
-}
-
-/// What a fetched price file would change, before it is applied.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceCheckView {
-    pub url: String,
-    pub models: f64,
-    pub changed: f64,
-    pub added: f64,
-    pub removed: f64,
-    pub examples: Vec<PriceChangeView>,
-    /// "12 models changed, 3 models added".
-    pub summary: String,
-}
-
 /// Fetches a newer price file (`url` null: LiteLLM's price map), checks it and says what it
 /// would change; nothing is applied.
 #[tracing::instrument(skip(core))]
-pub async fn check_price_update(core: &Core, url: Option<String>) -> Res<PriceCheckView> {
-    let c = core.app()?.costs().check_price_update(url).await?;
-    Ok(PriceCheckView {
-        url: c.url,
-        models: c.models as f64,
-        changed: c.changed as f64,
-        added: c.added as f64,
-        removed: c.removed as f64,
-        summary: c.summary,
-        examples: c
-            .examples
-            .into_iter()
-            .map(|e| PriceChangeView {
-                model: e.model,
-                old_input_per_mtok: e.old_input_per_mtok,
-                new_input_per_mtok: e.new_input_per_mtok,
-                old_output_per_mtok: e.old_output_per_mtok,
-                new_output_per_mtok: e.new_output_per_mtok,
-            })
-            .collect(),
-    })
+pub async fn check_price_update(core: &Core, url: Option<String>) -> Res<PriceCheck> {
+    Ok(core.app()?.costs().check_price_update(url).await?)
 }
 
 /// Applies the file the last check fetched (requests already recorded keep their cost).
@@ -227,26 +185,9 @@ pub async fn rollback_prices(core: &Core) -> Res<switchyard_app::PricesView> {
     Ok(core.app()?.costs().rollback_prices().await?)
 }
 
-/// What repricing recorded requests did.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct RepriceResult {
-    pub days: u32,
-    pub requests: f64,
-    pub changed: f64,
-    /// The period's total after minus before, USD.
-    pub delta_usd: f64,
-}
-
 /// Prices the last `days` days of recorded requests again at the prices in force (only on the
 /// user's request; budgets, charts and exports follow).
 #[tracing::instrument(skip(core))]
-pub async fn reprice_history(core: &Core, days: u32) -> Res<RepriceResult> {
-    let r = core.app()?.costs().reprice_history(days).await?;
-    Ok(RepriceResult {
-        days: r.days,
-        requests: r.requests as f64,
-        changed: r.changed as f64,
-        delta_usd: r.delta_usd,
-    })
+pub async fn reprice_history(core: &Core, days: u32) -> Res<RepriceReport> {
+    Ok(core.app()?.costs().reprice_history(days).await?)
 }
