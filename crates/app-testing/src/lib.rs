@@ -129,9 +129,18 @@ impl Harness {
 
 /// A core on a fresh temp folder and keychain, with `env` as its whole environment.
 pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
+    start_with_custom(env, |_| {}).await
+}
+
+/// As [`start_with`], with `custom` changing the options last (a crate above the app mounts its
+/// interfaces here, as its binary does).
+pub async fn start_with_custom(
+    env: Vec<(&str, &str)>,
+    custom: impl FnOnce(&mut Options),
+) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let keychain = Arc::new(MemoryStore::new());
-    let app = start_in(dir.path(), &keychain, env).await;
+    let app = start_in_custom(dir.path(), &keychain, env, custom).await;
     Harness::new(app, keychain, dir)
 }
 

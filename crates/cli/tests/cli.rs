@@ -80,10 +80,7 @@ fn mount(opts: &mut Options) {
 
 /// As the harness's, with the interfaces mounted.
 pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let keychain = Arc::new(MemoryStore::new());
-    let app = start_in(dir.path(), &keychain, env).await;
-    Harness::new(app, keychain, dir)
+    switchyard_app_testing::start_with_custom(env, mount).await
 }
 
 /// As the harness's, with the interfaces mounted.

@@ -11,7 +11,6 @@ mod gateway_settings;
 mod metrics;
 
 use std::sync::Arc;
-use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{AppPaths, Options, Switchyard};
 use switchyard_app_testing::*;
 use switchyard_core::BackendKind;
@@ -19,11 +18,5 @@ use switchyard_mock::MockConfig;
 
 /// A core on a fresh temp folder and keychain with the interfaces mounted.
 async fn start() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let keychain = Arc::new(MemoryStore::new());
-    let app = start_in_custom(dir.path(), &keychain, vec![], |o| {
-        o.mounted = Some(switchyard_interfaces::mount());
-    })
-    .await;
-    Harness::new(app, keychain, dir)
+    start_with_custom(vec![], |o| o.mounted = Some(switchyard_interfaces::mount())).await
 }
