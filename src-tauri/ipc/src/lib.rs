@@ -65,7 +65,7 @@ pub mod types {
     pub use crate::readiness::dto::*;
     pub use crate::routes::dto::*;
     pub use crate::sync::dto::*;
-    pub use crate::team::console::{CreatedTeamToken, TeamConsole, TeamTokenRow};
+    pub use crate::team::console::{CreatedTeamToken, TeamConsole};
     pub use crate::team::dto::*;
     pub use crate::tools::dto::*;
     pub use std::collections::BTreeMap;
@@ -74,6 +74,7 @@ pub mod types {
     pub use switchyard_app::costs::reprice::RepriceReport;
     pub use switchyard_app::sync::{Keep, Kind, SyncSettings};
     pub use switchyard_app::team::overview::TeamOverview;
+    pub use switchyard_app::team::TeamToken;
     pub use switchyard_app::{
         BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview, CacheScope,
         CacheSettings, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::team::overview::TeamOverview;
 use switchyard_app::team::{Issuer, Team, TeamToken};
-use switchyard_core::TokenScope;
 
 type Res<T> = Result<T, IpcError>;
 
@@ -22,42 +21,14 @@ pub struct TeamConsole {
     pub person: Option<String>,
     pub overview: TeamOverview,
     /// The team's tokens (never their values), by person then name.
-    pub tokens: Vec<TeamTokenRow>,
+    pub tokens: Vec<TeamToken>,
 }
 
 /// One of the team's tokens.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct TeamTokenRow {
-    pub id: String,
-    /// The tool it is for.
-    pub name: String,
-    /// The person it belongs to.
-    pub owner: String,
-    /// Its first characters, to recognise it.
-    pub prefix: String,
-    pub scope: TokenScope,
-    pub revoked: bool,
-}
-
-impl From<TeamToken> for TeamTokenRow {
-    fn from(t: TeamToken) -> Self {
-        TeamTokenRow {
-            id: t.id,
-            name: t.name,
-            owner: t.owner,
-            prefix: t.prefix,
-            scope: t.scope,
-            revoked: t.revoked,
-        }
-    }
-}
-
-/// A token just made: its value is shown once.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
 pub struct CreatedTeamToken {
-    pub token: TeamTokenRow,
+    pub token: TeamToken,
     pub value: String,
 }
 
@@ -88,12 +59,7 @@ pub async fn team_console_for(core: &Core, person: Option<String>) -> Res<TeamCo
             .budgets
             .retain(|b| b.person.as_deref() == Some(person.as_str()));
     }
-    let mut tokens: Vec<TeamTokenRow> = team
-        .token_list(person.as_deref())
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    let mut tokens = team.token_list(person.as_deref()).await?;
     tokens.sort_by(|a, b| (&a.owner, &a.name).cmp(&(&b.owner, &b.name)));
     Ok(TeamConsole {
         person,
@@ -133,7 +99,7 @@ pub async fn create_team_token_as(
         .issue_token(by, &name, owner.as_deref(), scope)
         .await?;
     Ok(CreatedTeamToken {
-        token: new.token.into(),
+        token: new.token,
         value: new.value,
     })
 }
