@@ -4,18 +4,10 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{Settings, Theme};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum ThemeChoice {
-    System,
-    Light,
-    Dark,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSettings {
-    pub theme: ThemeChoice,
+    pub theme: Theme,
     pub reveal_seconds: u32,
     /// Requests older than this many days leave the ledger.
     pub request_retention_days: u32,
@@ -33,20 +25,27 @@ pub struct UserSettings {
 
 impl From<Settings> for UserSettings {
     fn from(s: Settings) -> Self {
-        let theme = match s.theme {
-            Theme::System => ThemeChoice::System,
-            Theme::Light => ThemeChoice::Light,
-            Theme::Dark => ThemeChoice::Dark,
-        };
+        // Destructured: a setting added to the core fails to build here until the page has it.
+        let Settings {
+            theme,
+            reveal_seconds,
+            request_retention_days,
+            keep_running_in_tray,
+            start_at_login,
+            start_at_login_offered,
+            close_hint_shown: _,
+            check_updates,
+            update_source,
+        } = s;
         UserSettings {
             theme,
-            reveal_seconds: s.reveal_seconds,
-            request_retention_days: s.request_retention_days,
-            keep_running_in_tray: s.keep_running_in_tray,
-            start_at_login: s.start_at_login,
-            start_at_login_offered: s.start_at_login_offered,
-            check_updates: s.check_updates,
-            update_source: s.update_source,
+            reveal_seconds,
+            request_retention_days,
+            keep_running_in_tray,
+            start_at_login,
+            start_at_login_offered,
+            check_updates,
+            update_source,
         }
     }
 }
@@ -55,13 +54,8 @@ impl UserSettings {
     /// The settings to save: this form over `saved`, keeping what only the shell writes (the
     /// one-time close hint).
     pub fn apply_to(self, saved: Settings) -> Settings {
-        let theme = match self.theme {
-            ThemeChoice::System => Theme::System,
-            ThemeChoice::Light => Theme::Light,
-            ThemeChoice::Dark => Theme::Dark,
-        };
         Settings {
-            theme,
+            theme: self.theme,
             reveal_seconds: self.reveal_seconds,
             request_retention_days: self.request_retention_days,
             keep_running_in_tray: self.keep_running_in_tray,
