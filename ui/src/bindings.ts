@@ -309,11 +309,21 @@ export const events = {
 export type AlertItem = AlertItem_Serialize | AlertItem_Deserialize;
 
 export type AlertItem_Deserialize = {
+	backendName?: string | null,
+} & AlertRow_Deserialize;
+
+export type AlertItem_Serialize = {
+	backendName: string | null,
+} & AlertRow_Serialize;
+
+/**  An alert as stored: `rule` is the rule's id (`backendDown`). */
+export type AlertRow = AlertRow_Serialize | AlertRow_Deserialize;
+
+/**  An alert as stored: `rule` is the rule's id (`backendDown`). */
+export type AlertRow_Deserialize = {
 	id: string,
-	/**  The rule id, e.g. `backendDown`. */
 	rule: string,
 	backendId?: string | null,
-	backendName?: string | null,
 	keyId?: string | null,
 	openedAt: string,
 	resolvedAt?: string | null,
@@ -323,12 +333,11 @@ export type AlertItem_Deserialize = {
 	notified: boolean,
 };
 
-export type AlertItem_Serialize = {
+/**  An alert as stored: `rule` is the rule's id (`backendDown`). */
+export type AlertRow_Serialize = {
 	id: string,
-	/**  The rule id, e.g. `backendDown`. */
 	rule: string,
 	backendId: string | null,
-	backendName: string | null,
 	keyId: string | null,
 	openedAt: string,
 	resolvedAt: string | null,
@@ -1018,7 +1027,7 @@ export type CostsOverview_Serialize = {
 	latencyOverall: LatencyStats | null,
 };
 
-/**  A token just made: its value is shown once. */
+/**  One of the team's tokens. */
 export type CreatedTeamToken = {
 	token: TeamTokenRow,
 	value: string,
@@ -2334,15 +2343,17 @@ export type PriceChangeView = {
 	newOutputPerMtok: number | null,
 };
 
-/**  What a fetched price file would change, before it is applied. */
+/**  What a fetched file would change. */
 export type PriceCheckView = {
 	url: string,
+	/**  Models in the fetched file. */
 	models: number | null,
 	changed: number | null,
 	added: number | null,
 	removed: number | null,
+	/**  The first repriced models, by name. */
 	examples: PriceChangeView[],
-	/**  "12 models changed, 3 models added". */
+	/**  "12 models changed, 3 added, 1 removed" (or "no price changes"). */
 	summary: string,
 };
 
@@ -2732,10 +2743,12 @@ export type ReportTimelineEvent = {
 	tone: string,
 };
 
-/**  What repricing recorded requests did. */
+/**  What a repricing did. */
 export type RepriceResult = {
 	days: number,
+	/**  Requests read in the period. */
 	requests: number | null,
+	/**  Requests whose cost changed (or that became priced). */
 	changed: number | null,
 	/**  The period's total after minus before, USD. */
 	deltaUsd: number | null,
@@ -3313,14 +3326,14 @@ export type TeamSpend = {
 	costUsd: number | null,
 };
 
-/**  One of the team's tokens. */
+/**  A team token as listed (never its value). */
 export type TeamTokenRow = {
 	id: string,
-	/**  The tool it is for. */
+	/**  The tool it is for ("claude-code"). */
 	name: string,
-	/**  The person it belongs to. */
+	/**  The person it belongs to ("ana@example.com"). */
 	owner: string,
-	/**  Its first characters, to recognise it. */
+	/**  The first characters, to recognise it in a tool's settings (`sy-1a2b3c`). */
 	prefix: string,
 	scope: TokenScope,
 	revoked: boolean,

@@ -5,7 +5,10 @@ use crate::tables::AlertsTable;
 use crate::StoreError;
 use rusqlite::{params, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An alert as stored: `rule` is the rule's id (`backendDown`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AlertRow {
     pub id: String,
     pub rule: String,
@@ -15,6 +18,7 @@ pub struct AlertRow {
     pub resolved_at: Option<String>,
     pub summary: String,
     pub detail: String,
+    /// A notification was sent (false in quiet hours).
     pub notified: bool,
 }
 

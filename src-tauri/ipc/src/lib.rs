@@ -76,10 +76,10 @@ pub mod types {
     pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::team::TeamToken;
     pub use switchyard_app::{
-        BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview, CacheScope,
-        CacheSettings, CostSettings, CostsOverview, ExportDone, ExportFormat, ExportKind,
-        GatewaySettings, HealthBucket, HealthRange, KeyScan, ModelCheck, MonitorSettings,
-        PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
+        AlertView, BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview,
+        CacheScope, CacheSettings, CostSettings, CostsOverview, ExportDone, ExportFormat,
+        ExportKind, GatewaySettings, HealthBucket, HealthRange, KeyScan, ModelCheck,
+        MonitorSettings, PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
     };
     pub use switchyard_core::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,

@@ -95,7 +95,7 @@ macro_rules! for_each_command {
             /// Probes every backend and key now (the refresh button).
             probe_all_now() -> ();
             /// Open alerts first, then the newest resolved ones.
-            list_alerts(limit: u32) -> Vec<AlertItem>;
+            list_alerts(limit: u32) -> Vec<AlertView>;
             get_alert_settings() -> AlertSettings;
             /// Validates and saves the alert rules, cooldown and quiet hours; applies them at once.
             set_alert_settings(settings: AlertSettings) -> AlertSettings;

@@ -328,3 +328,40 @@ fn no_command_takes_a_filesystem_path_from_its_caller() {
         "the ten file commands take handles ({handles})"
     );
 }
+
+#[test]
+fn an_alert_travels_flat_and_comes_back_whole_through_the_window() {
+    let alert = switchyard_app::AlertView {
+        row: switchyard_store::AlertRow {
+            id: "a1".into(),
+            rule: "backendDown".into(),
+            backend_id: Some("b1".into()),
+            key_id: None,
+            opened_at: "2026-11-29T10:00:00Z".into(),
+            resolved_at: None,
+            summary: "Main is down".into(),
+            detail: "3 probes failed".into(),
+            notified: true,
+        },
+        backend_name: Some("Main".into()),
+    };
+    assert_eq!(
+        field_names(&alert),
+        [
+            "backendId",
+            "backendName",
+            "detail",
+            "id",
+            "keyId",
+            "notified",
+            "openedAt",
+            "resolvedAt",
+            "rule",
+            "summary"
+        ],
+        "the Alerts page reads one flat object per alert"
+    );
+    let json = serde_json::to_string(&alert).unwrap();
+    let back: switchyard_app::AlertView = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, alert, "the window parses what the core sent");
+}

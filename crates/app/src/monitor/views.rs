@@ -79,8 +79,11 @@ pub struct HealthBucket {
     pub p99_ms: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "AlertItem"))]
 pub struct AlertView {
+    #[serde(flatten)]
     pub row: AlertRow,
     pub backend_name: Option<String>,
 }

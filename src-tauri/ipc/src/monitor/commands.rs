@@ -1,8 +1,8 @@
 //! Commands of the Overview, Health and Alerts pages.
 
-use super::dto::{AlertItem, AlertSettings};
-use crate::{dtos, Core, ErrorKind, IpcError};
-use switchyard_app::{BackendHealthView, HealthBucket, HealthRange};
+use super::dto::AlertSettings;
+use crate::{Core, ErrorKind, IpcError};
+use switchyard_app::{AlertView, BackendHealthView, HealthBucket, HealthRange};
 
 type Res<T> = Result<T, IpcError>;
 
@@ -27,10 +27,8 @@ pub async fn probe_all_now(core: &Core) -> Res<()> {
 }
 
 /// Open alerts first, then the newest resolved ones.
-pub async fn list_alerts(core: &Core, limit: u32) -> Res<Vec<AlertItem>> {
-    Ok(dtos(
-        core.app()?.health().alerts(limit.clamp(1, 500)).await?,
-    ))
+pub async fn list_alerts(core: &Core, limit: u32) -> Res<Vec<AlertView>> {
+    Ok(core.app()?.health().alerts(limit.clamp(1, 500)).await?)
 }
 
 pub async fn get_alert_settings(core: &Core) -> Res<AlertSettings> {

@@ -5,41 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::AlertView;
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct AlertItem {
-    pub id: String,
-    /// The rule id, e.g. `backendDown`.
-    pub rule: String,
-    pub backend_id: Option<String>,
-    pub backend_name: Option<String>,
-    pub key_id: Option<String>,
-    pub opened_at: String,
-    pub resolved_at: Option<String>,
-    pub summary: String,
-    pub detail: String,
-    /// A notification was sent (false in quiet hours).
-    pub notified: bool,
-}
-
-impl From<AlertView> for AlertItem {
-    fn from(a: AlertView) -> Self {
-        AlertItem {
-            id: a.row.id,
-            rule: a.row.rule,
-            backend_id: a.row.backend_id,
-            backend_name: a.backend_name,
-            key_id: a.row.key_id,
-            opened_at: a.row.opened_at,
-            resolved_at: a.row.resolved_at,
-            summary: a.row.summary,
-            detail: a.row.detail,
-            notified: a.row.notified,
-        }
-    }
-}
 
 /// One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
 /// (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
