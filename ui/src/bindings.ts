@@ -3632,7 +3632,7 @@ export type UsageTotals = {
 export type UsageWindowSource = 
 /**  The provider's own (a header it sent, a record of it). */
 "provider" | 
-/**  Estimated from the tool's records. */
+/**  Estimated from the tool's records (see the module docs). */
 "estimate";
 
 /**  A subscription window: how much is used and when it resets. */

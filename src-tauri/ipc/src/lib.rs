@@ -56,7 +56,7 @@ pub mod types {
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
-    pub use crate::costs::usage::{UsageScan, UsageSourceRow, UsageWindowSource, UsageWindowView};
+    pub use crate::costs::usage::{UsageScan, UsageSourceRow, UsageWindowView};
     pub use crate::drills::dto::*;
     pub use crate::files::{ChosenFile, FileHandle, FilePurpose};
     pub use crate::gateway::dto::*;

@@ -59,16 +59,6 @@ impl From<ToolUsageRow> for UsageSourceRow {
     }
 }
 
-/// Whose figure a window shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub enum UsageWindowSource {
-    /// The provider's own (a header it sent, a record of it).
-    Provider,
-    /// Estimated from the tool's records.
-    Estimate,
-}
-
 /// A subscription window: how much is used and when it resets.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -76,7 +66,7 @@ pub struct UsageWindowView {
     pub tool: String,
     /// `5-hour`, `weekly`, …
     pub name: String,
-    pub source: UsageWindowSource,
+    pub source: WindowSource,
     /// 0–100, when the provider said.
     pub used_percent: Option<f64>,
     pub used_tokens: Option<f64>,
@@ -96,10 +86,7 @@ impl From<UsageWindow> for UsageWindowView {
         UsageWindowView {
             tool: w.tool,
             name: w.name,
-            source: match w.source {
-                WindowSource::Provider => UsageWindowSource::Provider,
-                WindowSource::Estimate => UsageWindowSource::Estimate,
-            },
+            source: w.source,
             used_percent: w.used_percent,
             used_tokens: w.used_tokens.map(|t| t as f64),
             used_usd: w.used_usd,
