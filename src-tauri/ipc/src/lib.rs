@@ -1,5 +1,7 @@
-//! The desktop app's IPC surface, without Tauri: every DTO, every command body, and the one list
-//! of commands ([`for_each_command!`]) that both processes are generated from.
+//! The desktop app's IPC surface, without Tauri: every command body, the input forms and the
+//! views that add to a domain type (every other UI type is the domain's own, derived behind its
+//! crate's `specta` feature; [`types`] names them all), and the one list of commands
+//! ([`for_each_command!`]) that both processes are generated from.
 //!
 //! The desktop app is two processes. The **core process** (`switchyard-tray`: the core, the
 //! gateway, the monitor and the tray; no GUI toolkit linked) owns all state and runs the command
@@ -8,8 +10,8 @@
 //! the typed answer; core events come back on the same socket as [`UiEvent`]s. Closing the window
 //! ends the window process, so a closed window costs no WebKit memory.
 //!
-//! Invariant: the DTOs are the wire format in both hops (core → window → page), so a type the
-//! page sees is exactly what the core produced, and the bindings check covers both.
+//! Invariant: these types are the wire format in both hops (core → window → page), so a type
+//! the page sees is exactly what the core produced, and the bindings check covers both.
 
 pub mod app;
 pub mod backends;
