@@ -13,8 +13,8 @@ mod window_tasks;
 pub use remote::core_binary;
 use remote::Remote;
 use std::time::Instant;
-use switchyard_app::logging;
-use switchyard_app::paths::AppPaths;
+use switchyard_runtime::logging;
+use switchyard_runtime::paths::AppPaths;
 use tauri::Manager;
 
 /// WebKit settings that keep the open window small; each is set before GTK starts (the web

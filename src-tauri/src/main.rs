@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    switchyard_app::paths::private_files();
+    switchyard_runtime::paths::private_files();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if switchyard_cli::is_command(&args) {
         return run_cli(&args);

@@ -204,7 +204,7 @@ async fn install(
 
 /// The data folder, where a download waits (private to the user, on disk), when it exists.
 fn data_dir() -> Option<PathBuf> {
-    switchyard_app::paths::AppPaths::from_env()
+    switchyard_runtime::paths::AppPaths::from_env()
         .map(|p| p.data_dir)
         .filter(|d| d.is_dir())
 }

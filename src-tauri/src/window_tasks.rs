@@ -5,7 +5,7 @@
 
 use std::future::Future;
 use std::time::Duration;
-use switchyard_app::Supervisor;
+use switchyard_runtime::Supervisor;
 use tauri::{AppHandle, Manager};
 
 /// How long the exit waits for the window's tasks.

@@ -176,6 +176,12 @@ impl AppError {
     }
 }
 
+impl From<switchyard_runtime::FileError> for AppError {
+    fn from(switchyard_runtime::FileError(sentence): switchyard_runtime::FileError) -> Self {
+        AppError::File(sentence)
+    }
+}
+
 impl From<tokio::task::JoinError> for AppError {
     /// A panic message can quote user input (string slicing does), so it is not kept.
     fn from(e: tokio::task::JoinError) -> Self {

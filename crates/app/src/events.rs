@@ -1,6 +1,6 @@
 //! Domain events the shell forwards to the UI. Emitted on transitions only.
 
-use crate::probe::ProbeResult;
+use switchyard_gateway::probe::ProbeResult;
 use tokio::sync::broadcast;
 
 /// Where a feature service announces changes. Cheap to clone; having no listener is fine

@@ -15,10 +15,10 @@
 use crate::events::{EventSink, Reaction};
 use crate::gateway::Routing;
 use crate::monitor::Health;
-use crate::supervisor::Supervisor;
 use crate::tokens::TokenIndex;
 use crate::{AppError, DomainEvent};
 use std::time::Duration;
+use switchyard_runtime::Supervisor;
 use switchyard_store::{BackendRow, KeyRow, RouteRow, Store};
 
 /// How soon a change from another process reaches the gateway (a revoked token must be refused

@@ -2,7 +2,6 @@
 //! (backends, keys, key tests, import, settings) plus the built-in Demo server.
 //! Domain events leave through a broadcast channel; the shell decides how to show them.
 
-mod atomic;
 mod backends;
 mod blocking;
 mod cache;
@@ -19,26 +18,20 @@ mod external;
 mod gateway;
 mod gateway_control;
 mod ledger;
-pub mod logging;
 pub mod login_item;
 mod monitor;
 mod notify;
-pub mod paths;
-pub mod probe;
 mod routes;
 mod service;
 mod settings;
 pub mod statusline;
-mod supervisor;
 pub mod sync;
 pub mod team;
 pub use clock::now_ms;
-pub use supervisor::Supervisor;
 mod tokens;
 pub mod tools;
 pub mod usage;
 
-pub use atomic::write as write_atomic;
 pub use backends::import::{
     Environment, Finding, FindingSource, ImportProblem, ImportReport, ImportScan,
 };
@@ -69,8 +62,6 @@ pub use gateway_control::{GatewayControl, GatewayInfo, Running as GatewayRunning
 pub use ledger::{LedgerSink, LedgerWriter};
 pub use monitor::{AlertView, BackendHealthView, Health, HealthBucket, HealthRange};
 pub use notify::{Channel as NotifyChannel, Notifications, NotifyFailure};
-pub use paths::AppPaths;
-pub use probe::ProbeResult;
 pub use routes::{
     BackendLive, CandidateView, RouteDraft, RouteView, Routes, SavedRoute, MAX_CANDIDATES,
     MAX_WEIGHT,
@@ -81,12 +72,14 @@ pub use service::{
 };
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
+pub use switchyard_gateway::probe::ProbeResult;
 pub use switchyard_gateway::serve::Peer;
 pub use switchyard_gateway::{
     CacheMode, GatewayConfig, RouteCache, RouteCandidate, TlsFiles, TrackState, DEFAULT_PORT,
 };
 pub use switchyard_monitor::{AlertConfig, Status as HealthStatus};
 pub use switchyard_policy::{CompositeWeights, Headroom, Quota, Strategy};
+pub use switchyard_runtime::paths::AppPaths;
 pub use switchyard_secrets as secrets;
 pub use switchyard_store::{
     BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings, RequestFilter, TokenRow,
@@ -98,15 +91,6 @@ pub use team::attach::TeamLink;
 pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
 pub use tools::{Home, TierModels, ToolId};
-
-/// The innermost error message (the useful part of a reqwest error).
-pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
 
 /// Now as RFC 3339 (UTC), the format every stored timestamp uses.
 pub(crate) fn now_rfc3339() -> String {

@@ -3,10 +3,10 @@
 
 use crate::blocking::OffThread;
 use crate::events::EventSink;
-use crate::supervisor::Supervisor;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use switchyard_core::IssueCode;
+use switchyard_runtime::Supervisor;
 use switchyard_store::{LedgerTable, SettingsTable, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

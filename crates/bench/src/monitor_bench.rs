@@ -60,13 +60,13 @@ async fn main() -> Result<(), String> {
         slowest.as_millis()
     );
 
-    let http = switchyard_app::probe::http_client().map_err(|e| e.to_string())?;
+    let http = switchyard_gateway::probe::http_client().map_err(|e| e.to_string())?;
     let urls: Vec<String> = mocks.iter().map(MockServer::base_url).collect();
     let prober = move |t: &TargetId| -> switchyard_monitor::BoxFuture<ProbeReport> {
         let http = http.clone();
         let url = t.backend_id.clone();
         Box::pin(async move {
-            let r = switchyard_app::probe::probe(
+            let r = switchyard_gateway::probe::probe(
                 &http,
                 &switchyard_core::Address::new(BackendKind::Ollama, &url),
                 None,

@@ -4,10 +4,11 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use switchyard_app::paths::{keyring_service_from_env, AppPaths};
 use switchyard_app::secrets::KeychainStore;
-use switchyard_app::{logging, AppError, BackendView, Options, Switchyard};
+use switchyard_app::{AppError, BackendView, Options, Switchyard};
 use switchyard_core::{Issue, Severity, Validation};
+use switchyard_runtime::logging;
+use switchyard_runtime::paths::{keyring_service_from_env, AppPaths};
 use switchyard_secrets::SecretString;
 
 /// Where a command reads and writes: the process's streams, or buffers in tests.
@@ -111,7 +112,7 @@ pub(crate) async fn open(
     gateway: Option<switchyard_app::GatewayConfig>,
     port_fixed: bool,
     monitor: bool,
-) -> Result<(Switchyard, Option<switchyard_app::logging::WorkerGuard>), String> {
+) -> Result<(Switchyard, Option<switchyard_runtime::logging::WorkerGuard>), String> {
     let saved = gateway.is_some();
     open_with(gateway, port_fixed, monitor, saved, None).await
 }
@@ -124,7 +125,7 @@ pub(crate) async fn open_with(
     monitor: bool,
     saved_settings: bool,
     team: Option<switchyard_app::team::Team>,
-) -> Result<(Switchyard, Option<switchyard_app::logging::WorkerGuard>), String> {
+) -> Result<(Switchyard, Option<switchyard_runtime::logging::WorkerGuard>), String> {
     let quiet = gateway.is_none();
     let paths = AppPaths::from_env_created()?;
     let guard = logging::init_with(&paths.log_dir, quiet).ok();

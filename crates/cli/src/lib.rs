@@ -52,8 +52,8 @@ mod values;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
-use switchyard_app::paths::AppPaths;
 use switchyard_app::Switchyard;
+use switchyard_runtime::paths::AppPaths;
 
 pub use io::Io;
 

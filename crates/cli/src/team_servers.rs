@@ -12,9 +12,9 @@
 use super::values::usage_error;
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use switchyard_app::paths::keyring_service_from_env;
 use switchyard_app::secrets::KeychainStore;
 use switchyard_app::team::{TeamOptions, TEAM_DATABASE_ENV, TEAM_REDIS_ENV};
+use switchyard_runtime::paths::keyring_service_from_env;
 use switchyard_secrets::{SecretError, SecretStore, SecretString};
 use switchyard_team::credentials::{self, Sources, TeamServer};
 use switchyard_team::{Given, ServerAddress};
@@ -109,7 +109,7 @@ pub(crate) fn named_in_env() -> bool {
 
 /// The configuration file's `[team]`, for `serve` and `team login|logout`.
 pub(crate) fn saved() -> Option<(String, Option<String>)> {
-    let paths = switchyard_app::paths::AppPaths::from_env()?;
+    let paths = switchyard_runtime::paths::AppPaths::from_env()?;
     switchyard_app::config_file::team::saved(&paths.db_file)
 }
 

@@ -68,7 +68,7 @@ async fn go(apply: bool, args: &UpdateArgs) -> Result<ExitCode, UpdateError> {
     )?;
     // An existing data folder only: `sudo switchyard update apply` must not create one owned
     // by root in a user's home.
-    if let Some(paths) = switchyard_app::paths::AppPaths::from_env() {
+    if let Some(paths) = switchyard_runtime::paths::AppPaths::from_env() {
         if paths.data_dir.is_dir() {
             updater = updater.downloads_in(paths.data_dir);
         }

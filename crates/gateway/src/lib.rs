@@ -34,6 +34,7 @@ mod models;
 mod names;
 mod outbound;
 pub mod presence;
+pub mod probe;
 mod refusal;
 mod replay;
 mod reply;

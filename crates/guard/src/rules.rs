@@ -79,12 +79,6 @@ pub const DEFAULT_CAP: usize = 15_000;
 /// follows a crate down and never waits above it for the next review (issue 72).
 const CAPS: &[(&str, usize, &str)] = &[
     (
-        "crates/app",
-        16_000,
-        "the composition root and its feature services; `config_file/` moves into a crate of \
-         its own next (issue 72), which brings it under the default",
-    ),
-    (
         "src-tauri/ipc",
         4_500,
         "the commands, the input forms and the views that add to a domain type (masks, labels, \

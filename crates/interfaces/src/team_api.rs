@@ -12,15 +12,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
-use switchyard_app::team::overview::{
-    IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
-    OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
-};
 use switchyard_app::team::{team_error, Issuer, Team};
 use switchyard_app::{AppError, Switchyard};
 use switchyard_core::authz::{self, Entry, Place, Verdict};
 use switchyard_core::TokenScope;
 use switchyard_gateway::Caller;
+use switchyard_team::overview::{
+    IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,
+    OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
+};
 use switchyard_team::{period_bounds, BudgetScope, UsageBy};
 
 #[derive(Clone)]

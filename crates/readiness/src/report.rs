@@ -138,8 +138,10 @@ pub async fn write_report(
 ) -> Result<PathBuf, AppError> {
     let text = format.render(report);
     let target = path.clone();
-    tokio::task::spawn_blocking(move || switchyard_app::write_atomic(&target, text.as_bytes()))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    tokio::task::spawn_blocking(move || {
+        switchyard_runtime::atomic::write(&target, text.as_bytes())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
     Ok(path)
 }

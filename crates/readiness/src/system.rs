@@ -191,7 +191,7 @@ pub async fn gateway(app: &Readiness) -> Component {
         )
     });
     let url = format!("http://127.0.0.1:{}/v1/models", addr.port());
-    let http = match switchyard_app::probe::http_client() {
+    let http = match switchyard_gateway::probe::http_client() {
         Ok(http) => http,
         Err(e) => {
             checks.push(CheckResult::fail(

@@ -34,6 +34,7 @@ mod limits;
 mod link;
 mod migrate;
 mod outbox;
+pub mod overview;
 pub mod synced;
 mod team_budgets;
 #[cfg(all(feature = "testing", unix))]

@@ -286,7 +286,7 @@ fn connect_blocking(
     tool: ToolId,
     choice: ConnectChoice,
     root: &str,
-    issued: Option<switchyard_app::team::overview::IssuedToken>,
+    issued: Option<switchyard_team::overview::IssuedToken>,
 ) -> Result<(ToolReport, Option<String>), AppError> {
     let id = tool.as_str();
     let old = inner.connections.get_connection(id)?;

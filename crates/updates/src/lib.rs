@@ -29,9 +29,10 @@ pub use error::UpdatesError;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use switchyard_app::{
-    AppError, DomainEvent, EventSink, Notifications, OffThread, Preferences, Supervisor, Switchyard,
+    AppError, DomainEvent, EventSink, Notifications, OffThread, Preferences, Switchyard,
 };
 use switchyard_notify::{Kind, Notification, Urgency};
+use switchyard_runtime::Supervisor;
 use switchyard_store::SettingsTable;
 use switchyard_update::text::printable;
 use switchyard_update::{install, Check, Installer, Target, UpdateError, Updater};

@@ -50,7 +50,7 @@ async fn start(dir: &Path, check: bool) -> (Switchyard, Arc<RecordingNotifier>) 
     .await;
     // The start-up check, as the desktop app's core process starts it.
     if check {
-        updates(&app).start(&switchyard_app::Supervisor::default());
+        updates(&app).start(&switchyard_runtime::Supervisor::default());
     }
     (app, recorder)
 }

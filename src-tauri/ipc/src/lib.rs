@@ -75,7 +75,6 @@ pub mod types {
     pub use switchyard_app::costs::price_sync::PriceCheck;
     pub use switchyard_app::costs::reprice::RepriceReport;
     pub use switchyard_app::sync::{Keep, Kind, SyncSettings};
-    pub use switchyard_app::team::overview::TeamOverview;
     pub use switchyard_app::team::TeamToken;
     pub use switchyard_app::{
         AlertView, BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview,
@@ -89,6 +88,7 @@ pub mod types {
     };
     pub use switchyard_drills::{DrillName, LivePlan};
     pub use switchyard_report::{Format as ReportFormat, Report};
+    pub use switchyard_team::overview::TeamOverview;
     pub use switchyard_updates::UpdateStatus;
 }
 

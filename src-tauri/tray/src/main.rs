@@ -17,11 +17,12 @@ use headless::Launch;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_app::paths::{keyring_service_from_env, AppPaths};
 use switchyard_app::secrets::KeychainStore;
-use switchyard_app::{logging, Options, Supervisor, Switchyard};
+use switchyard_app::{Options, Switchyard};
 use switchyard_channel::Endpoint;
 use switchyard_ipc::{wire, Core, ErrorKind, IpcError, UiEvent};
+use switchyard_runtime::paths::{keyring_service_from_env, AppPaths};
+use switchyard_runtime::{logging, Supervisor};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -32,7 +33,7 @@ pub const QUIT_GRACE: Duration = Duration::from_secs(10);
 const WINDOWS_GRACE: Duration = Duration::from_millis(300);
 
 fn main() -> ExitCode {
-    switchyard_app::paths::private_files();
+    switchyard_runtime::paths::private_files();
     // Switchyard's command line (`switchyard serve`, `switchyard token …`: the window binary
     // hands CLI commands to this one).
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -5,12 +5,12 @@
 use super::BackendTables;
 use crate::blocking::OffThread;
 use crate::events::{EventSink, Reaction};
-use crate::probe::Reach;
-use crate::probe::{probe, with_account_credits, ProbeResult};
 use crate::{AppError, DomainEvent};
 use std::sync::Arc;
 use switchyard_core::validate::validate_key;
 use switchyard_core::{mask_key, BackendKind, Validation};
+use switchyard_gateway::probe::Reach;
+use switchyard_gateway::probe::{probe, with_account_credits, ProbeResult};
 use switchyard_secrets::{SecretStore, SecretString};
 use switchyard_store::{now, BackendRow, BalancesTable, CheckRow, KeyRow, Store};
 
@@ -182,7 +182,7 @@ impl Keys {
         let balance = result
             .balance
             .zip(key_id)
-            .map(|(b, key)| b.row(backend_id, key));
+            .map(|(b, key)| balance_row(&b, backend_id, key));
         self.blocking(move |me| {
             me.rows.checks.record_check(&check)?;
             if let Some(b) = balance {
@@ -250,3 +250,24 @@ fn check_key(
 }
 
 impl OffThread for Keys {}
+
+/// The row a key's credits are kept in, read now.
+pub(crate) fn balance_row(
+    balance: &switchyard_gateway::probe::Balance,
+    backend_id: &str,
+    key_id: &str,
+) -> switchyard_store::BalanceRow {
+    let switchyard_gateway::probe::Balance {
+        limit_usd,
+        used_usd,
+        remaining_usd,
+    } = *balance;
+    switchyard_store::BalanceRow {
+        key_id: key_id.to_string(),
+        backend_id: backend_id.to_string(),
+        limit_usd,
+        used_usd,
+        remaining_usd,
+        read_at_ms: crate::clock::now_ms(),
+    }
+}

@@ -8,11 +8,11 @@ use super::{
 use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::ledger::LedgerSink;
-use crate::supervisor::Supervisor;
 use crate::{AppError, DomainEvent};
 use std::time::Duration;
 use switchyard_gateway::GatewayHandle;
 use switchyard_monitor::{MetricPoint, Signal};
+use switchyard_runtime::Supervisor;
 use switchyard_store::{LedgerTable, SettingsTable, Store};
 use tokio::sync::mpsc::UnboundedSender;
 

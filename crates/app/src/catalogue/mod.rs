@@ -10,7 +10,6 @@
 //! server). Reading, parsing and merging are linear and off the async threads (see `fetch`).
 
 mod check;
-mod fetch;
 
 pub use check::{ModelCheck, ModelTarget, Pricing};
 
@@ -71,7 +70,7 @@ pub struct Catalogue {
     catalogue: CatalogueTable,
     secrets: Arc<dyn SecretStore>,
     /// How a list is fetched from its backend.
-    reach: crate::probe::Reach,
+    reach: switchyard_gateway::probe::Reach,
     /// The price table in force.
     costs: Costs,
     /// The gateway's routing table, to resolve a chosen model as the gateway will.
@@ -84,7 +83,7 @@ impl Catalogue {
     pub(crate) fn new(
         store: Store,
         secrets: Arc<dyn SecretStore>,
-        reach: crate::probe::Reach,
+        reach: switchyard_gateway::probe::Reach,
         costs: Costs,
         routing: crate::gateway::Routing,
     ) -> Catalogue {
@@ -131,7 +130,15 @@ impl Catalogue {
             .await?;
         let at = self.reach.address(backend.kind, &backend.base_url);
         let fetched = match key {
-            Ok(key) => fetch::fetch(&self.reach.http, &at, key.as_ref(), self.reach.timeout).await,
+            Ok(key) => {
+                switchyard_gateway::probe::models::fetch(
+                    &self.reach.http,
+                    &at,
+                    key.as_ref(),
+                    self.reach.timeout,
+                )
+                .await
+            }
             Err(why) => Err(why),
         };
         let now = crate::clock::now_ms();
@@ -210,7 +217,7 @@ impl Catalogue {
     }
 
     /// The daily refresh, under the supervisor (with the monitor: the app and `serve`).
-    pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor) {
+    pub(crate) fn start(&self, tasks: &switchyard_runtime::Supervisor) {
         let this = self.clone();
         tasks.every("model catalogue refresh", LOOK_EVERY, move || {
             let this = this.clone();

@@ -27,6 +27,9 @@ impl ConfigFiles {
     /// to the user). Blocking work on the blocking pool.
     pub async fn export_to(&self, path: PathBuf) -> Result<(), AppError> {
         let text = super::file::to_toml(&self.export().await?).map_err(AppError::Internal)?;
-        tokio::task::spawn_blocking(move || crate::atomic::write(&path, text.as_bytes())).await?
+        Ok(tokio::task::spawn_blocking(move || {
+            switchyard_runtime::atomic::write(&path, text.as_bytes())
+        })
+        .await??)
     }
 }

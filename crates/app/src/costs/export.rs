@@ -128,7 +128,7 @@ impl Costs {
                 // and the ledger writer has its own, so requests keep being recorded meanwhile.
                 let reader = store.ledger.reader()?;
                 let mut written = Ok((0, 0.0));
-                let saved = crate::atomic::write_with(&path, |file| {
+                let saved = switchyard_runtime::atomic::write_with(&path, |file| {
                     let mut out = std::io::BufWriter::new(file);
                     written = write(&reader, &range, kind, format, &mut out);
                     match &written {

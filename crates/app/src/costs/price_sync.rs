@@ -111,7 +111,8 @@ impl Costs {
         let current = self.price_table(&self.price_settings().await?).await;
         let d = current.diff(&newer);
         let pending = self.data_dir.join(PENDING);
-        tokio::task::spawn_blocking(move || crate::atomic::write(&pending, &bytes)).await??;
+        tokio::task::spawn_blocking(move || switchyard_runtime::atomic::write(&pending, &bytes))
+            .await??;
         let mtok = |p: f64| p * 1e6;
         Ok(PriceCheck {
             url,

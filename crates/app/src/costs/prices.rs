@@ -198,7 +198,8 @@ impl Costs {
         PriceTable::from_json(&bytes)
             .map_err(|e| AppError::File(format!("That price file cannot be used: {e}.")))?;
         let target = self.data_dir.join(PRICE_FILE);
-        tokio::task::spawn_blocking(move || crate::atomic::write(&target, &bytes)).await??;
+        tokio::task::spawn_blocking(move || switchyard_runtime::atomic::write(&target, &bytes))
+            .await??;
         let mut settings = self.price_settings().await?;
         settings.file_loaded_at = Some(crate::clock::rfc3339(crate::clock::now_ms()));
         self.save_prices(settings).await
@@ -276,7 +277,7 @@ impl Costs {
 
     /// Reprices in the background at start: a newer bundled table may price models that had
     /// none when their requests were recorded.
-    pub(super) fn spawn_repricing(&self, tasks: &crate::supervisor::Supervisor) {
+    pub(super) fn spawn_repricing(&self, tasks: &switchyard_runtime::Supervisor) {
         let app = self.clone();
         tasks.spawn("repricing", async move {
             match app.reprice_ledger().await {

@@ -11,7 +11,6 @@
 use super::Health;
 use super::{lock, now_ms, rfc3339};
 use crate::blocking::OffThread;
-use crate::supervisor::Supervisor;
 use crate::DomainEvent;
 use std::time::Duration;
 use switchyard_monitor::{
@@ -19,6 +18,7 @@ use switchyard_monitor::{
     Status,
 };
 use switchyard_notify::{Kind, Notification, Urgency};
+use switchyard_runtime::Supervisor;
 use switchyard_store::{AlertRow, HourRow, SampleRow};
 use tokio::sync::mpsc;
 use tokio::time::Instant;

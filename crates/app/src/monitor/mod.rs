@@ -18,7 +18,6 @@ pub use views::{AlertView, BackendHealthView, HealthBucket, HealthRange};
 use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::notify::Notifications;
-use crate::supervisor::Supervisor;
 use crate::{AppError, DomainEvent};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
@@ -26,6 +25,7 @@ use switchyard_monitor::{
     AlertConfig, AlertEngine, HealthBoard, ProbeTarget, Scheduler, SchedulerConfig, Signal,
     StateConfig, TargetId,
 };
+use switchyard_runtime::Supervisor;
 use switchyard_secrets::SecretStore;
 use switchyard_store::{
     AlertsTable, BackendsTable, HealthTable, KeysTable, LedgerTable, SettingsTable, Store,

@@ -17,13 +17,13 @@ pub struct AppProber {
     balances: BalancesTable,
     keys: Arc<KeyCache>,
     /// How a probe reaches its backend (the scheduler applies its own timeout too).
-    reach: crate::probe::Reach,
+    reach: switchyard_gateway::probe::Reach,
 }
 
 impl AppProber {
     /// Needs the store (the backend as stored now), the key cache and how a probe reaches its
     /// backend.
-    pub fn new(store: Store, keys: Arc<KeyCache>, reach: crate::probe::Reach) -> Self {
+    pub fn new(store: Store, keys: Arc<KeyCache>, reach: switchyard_gateway::probe::Reach) -> Self {
         AppProber {
             backend_rows: store.backends(),
             key_rows: store.keys(),
@@ -107,7 +107,7 @@ impl Prober for AppProber {
             let (http, timeout) = (&reach.http, reach.timeout);
             // The scheduler applies its own timeout; this one only bounds the HTTP call.
             let r = if backend.monitor.deep_probe {
-                crate::probe::deep_probe(
+                switchyard_gateway::probe::deep_probe(
                     http,
                     &at,
                     secret.as_ref(),
@@ -116,11 +116,11 @@ impl Prober for AppProber {
                 )
                 .await
             } else {
-                crate::probe::probe(http, &at, secret.as_ref(), timeout).await
+                switchyard_gateway::probe::probe(http, &at, secret.as_ref(), timeout).await
             };
             // The key's credits, when its provider's probe endpoint says (OpenRouter).
             if let (Some(b), Some(key_id)) = (r.balance, &target.key_id) {
-                let row = b.row(&target.backend_id, key_id);
+                let row = crate::backends::keys::balance_row(&b, &target.backend_id, key_id);
                 let _ = tokio::task::spawn_blocking(move || balances.save_balance(&row)).await;
             }
             ProbeReport {

@@ -3,11 +3,11 @@
 
 use crate::blocking::OffThread;
 use crate::events::DomainEvent;
-use crate::paths::AppPaths;
 use crate::AppError;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_mock::MockServer;
+use switchyard_runtime::paths::AppPaths;
 use switchyard_secrets::SecretStore;
 use switchyard_store::Store;
 use tokio::sync::broadcast;
@@ -85,7 +85,7 @@ pub(crate) struct Inner {
     pub routes: crate::routes::Routes,
     pub ledger: crate::ledger::LedgerWriter,
     /// Every background loop runs under it; `shutdown` stops them.
-    pub tasks: crate::supervisor::Supervisor,
+    pub tasks: switchyard_runtime::Supervisor,
     /// The team gateway's shared state, with `serve --team`.
     pub team: Option<crate::team::Team>,
     pub gateway: GatewayStatus,

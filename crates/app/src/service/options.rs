@@ -1,11 +1,11 @@
 //! What the composition root is given: paths, the keychain, the gateway's configuration and
 //! the switches tests turn (timeouts, a fixed environment, no monitor, a notification recorder).
 
-use crate::paths::AppPaths;
 use crate::Environment;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_mock::MockConfig;
+use switchyard_runtime::paths::AppPaths;
 use switchyard_secrets::SecretStore;
 
 /// How the services are put together. Tests shorten timeouts and fix the environment.

@@ -28,9 +28,9 @@ impl Switchyard {
         let demo = MockServer::start(opts.demo)
             .await
             .map_err(|e| AppError::Internal(format!("cannot start the Demo server: {e}")))?;
-        let http = crate::probe::http_client()
+        let http = switchyard_gateway::probe::http_client()
             .map_err(|e| AppError::Internal(format!("cannot build the HTTP client: {e}")))?;
-        let reach = crate::probe::Reach {
+        let reach = switchyard_gateway::probe::Reach {
             http: http.clone(),
             demo: demo.base_url(),
             timeout: opts.probe_timeout,
@@ -240,7 +240,7 @@ impl Switchyard {
                 routing,
                 routes,
                 ledger,
-                tasks: crate::supervisor::Supervisor::default(),
+                tasks: switchyard_runtime::Supervisor::default(),
                 team: opts.team,
                 notifications,
                 health,
@@ -371,7 +371,7 @@ fn too_new(db: &std::path::Path, e: switchyard_store::StoreError) -> AppError {
         switchyard_store::StoreError::TooNew { found, supported } => AppError::File(format!(
             "{} was written by a newer Switchyard (data version {found}; this one knows up to {supported}). It was left as it is: install the newer version again, or start this one with another data folder ({}).",
             db.display(),
-            crate::paths::DATA_DIR_ENV
+            switchyard_runtime::paths::DATA_DIR_ENV
         )),
         other => other.into(),
     }

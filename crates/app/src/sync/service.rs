@@ -374,7 +374,7 @@ impl MachineSync {
 
     /// A desktop's loop (`run`: the app and `serve` without a team, not one-shot commands): a
     /// pass every [`super::EVERY`] while syncing is on.
-    pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor, run: bool) {
+    pub(crate) fn start(&self, tasks: &switchyard_runtime::Supervisor, run: bool) {
         if !run {
             return;
         }

@@ -3,7 +3,6 @@
 //! read from the replica's API ([`super::api`]) whenever the Team page asks. The local gateway is
 //! untouched: attaching adds a view, it moves nothing.
 
-use super::overview::{IssuedToken, TeamOverview, OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH};
 use crate::blocking::OffThread;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,9 @@ use switchyard_core::{Field, IssueCode};
 use switchyard_gateway::HttpClients;
 use switchyard_secrets::{SecretError, SecretStore, SecretString};
 use switchyard_store::SettingsTable;
+use switchyard_team::overview::{
+    IssuedToken, TeamOverview, OVERVIEW_PATH, READINESS_PATH, TOKENS_PATH,
+};
 
 /// Settings key of the attached replica's address.
 const KEY: &str = "team_link";

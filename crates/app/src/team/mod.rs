@@ -9,7 +9,6 @@ mod console;
 pub use console::{Issuer, NewTeamToken, TeamToken};
 pub(crate) mod budgets;
 mod check;
-pub mod overview;
 #[cfg(all(test, unix))]
 #[allow(clippy::unwrap_used, reason = "tests")]
 #[path = "seams_tests.rs"]
@@ -182,7 +181,7 @@ impl Team {
 pub(crate) fn follow(
     team: Option<&Team>,
     sync: &crate::sync::MachineSync,
-    tasks: &crate::supervisor::Supervisor,
+    tasks: &switchyard_runtime::Supervisor,
     health: &crate::monitor::Health,
     data_dir: &std::path::Path,
 ) {

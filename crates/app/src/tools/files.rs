@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 /// Largest config or profile file read: these are a few KB; anything bigger is a wrong file.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-pub use crate::atomic::{check_replaceable, commit, remove, stage, tmp_path};
+pub use switchyard_runtime::atomic::{check_replaceable, commit, remove, stage, tmp_path};
 
 /// Replaces `path` with `text` (staged and renamed over it), keeping the original's mode.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), AppError> {
-    crate::atomic::write(path, text.as_bytes())
+    Ok(switchyard_runtime::atomic::write(path, text.as_bytes())?)
 }
 
 /// `<data>/tools.lock`, held exclusively: connects, disconnects, key moves and the start-up

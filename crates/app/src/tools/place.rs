@@ -3,10 +3,10 @@
 //! user's environment outside files. Detection, connecting and the key sweep all read it.
 
 use super::user_env::UserEnv;
-use crate::paths::AppPaths;
 use crate::AppError;
 use std::sync::Arc;
 use switchyard_connect::Home;
+use switchyard_runtime::paths::AppPaths;
 
 /// Where the tools are looked up, handed to the Tools service and the key sweep.
 #[derive(Clone)]

@@ -289,7 +289,7 @@ impl ToolUsage {
     /// Imports at start, within a second of a change in a watched record folder, and every
     /// [`SCAN_EVERY`] (folders created later, filesystems without change events), under the
     /// supervisor.
-    pub(crate) fn start(&self, tasks: &crate::supervisor::Supervisor) {
+    pub(crate) fn start(&self, tasks: &switchyard_runtime::Supervisor) {
         let this = self.clone();
         tasks.spawn("tool usage import", async move {
             let changed = Arc::new(tokio::sync::Notify::new());

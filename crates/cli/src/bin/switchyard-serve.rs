@@ -13,7 +13,7 @@
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
-    switchyard_app::paths::private_files();
+    switchyard_runtime::paths::private_files();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         args.push("serve".into());

@@ -244,14 +244,14 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
         );
         // The monitor's probe reads the key's own info only: a key that serves requests is not
         // a management key, so asking `/credits` on every probe would add a refused call.
-        let http = switchyard_app::probe::http_client().unwrap();
+        let http = switchyard_gateway::probe::http_client().unwrap();
         let secret = switchyard_app::secrets::SecretString::new(
             "sk-or-v1-1111111111111111111111111111111111111111111111111111111111111111".into(),
         );
         let base = format!("{}/v1", mock.base_url());
         let approved: Vec<String> = switchyard_core::origin_of(&base).into_iter().collect();
         let secret = switchyard_gateway::Cleared::check(secret, &approved, &base).unwrap();
-        let probed = switchyard_app::probe::probe(
+        let probed = switchyard_gateway::probe::probe(
             &http,
             &switchyard_core::Address::new(BackendKind::OpenRouter, &base),
             Some(&secret),

@@ -101,11 +101,11 @@ const REVIEWED: &[Site] = &[
         "team configuration commands: TeamOptions"),
     site("crates/app/src/sync/service.rs", "TeamDb::connect", 2,
         "My machines: the database URL the user typed (tried before the keychain keeps it), or the kept one"),
-    site("crates/app/src/probe.rs", "HttpClients::build(", 1,
+    site("crates/gateway/src/probe/mod.rs", "HttpClients::build(", 1,
         "the app's check client (5 s connect, no redirects): readiness, key tests, monitor, catalogue, team link"),
-    site("crates/app/src/probe.rs", ".for_url(", 3,
+    site("crates/gateway/src/probe/mod.rs", ".for_url(", 3,
         "probes: a key only after approved_for (backends/keys.rs, monitor/prober.rs) or, found in a tool's file, to its kind's official host or a backend the user picked or already trusts (backends::home_for_found_key)"),
-    site("crates/app/src/catalogue/fetch.rs", ".for_url(", 1,
+    site("crates/gateway/src/probe/models.rs", ".for_url(", 1,
         "model lists: the key Catalogue::key_for picks, approved_for the backend's base URL"),
     site("crates/readiness/src/system.rs", ".for_url(", 1,
         "readiness Host-guard check: no secret, to the gateway on 127.0.0.1"),
@@ -315,5 +315,5 @@ fn test_code_and_comments_are_not_sites() {
     assert_eq!(lines, vec![7]);
     assert!(is_test_file("crates/store/src/tests_key_hosts.rs"));
     assert!(is_test_file("crates/cli/src/requests_tests.rs"));
-    assert!(!is_test_file("crates/app/src/probe.rs"));
+    assert!(!is_test_file("crates/gateway/src/probe/mod.rs"));
 }

@@ -58,7 +58,7 @@ const HEADER: Sites = &[
     ("crates/gateway/src/egress.rs", 1, "its definition"),
     ("crates/gateway/src/upstream.rs", 1, "gateway requests"),
     (
-        "crates/app/src/probe.rs",
+        "crates/gateway/src/probe/mod.rs",
         1,
         "probes, key tests, model lists",
     ),

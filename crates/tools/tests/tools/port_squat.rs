@@ -4,9 +4,9 @@
 //! and says why. A listener in this process is the neighbour.
 
 use std::sync::Arc;
-use switchyard_app::paths::AppPaths;
 use switchyard_app::{Options, Switchyard};
 use switchyard_notify::{Kind, RecordingNotifier, Urgency};
+use switchyard_runtime::paths::AppPaths;
 
 fn options(dir: &std::path::Path, port: u16, fixed: bool) -> (Options, Arc<RecordingNotifier>) {
     let keychain = Arc::new(switchyard_app::secrets::MemoryStore::new());

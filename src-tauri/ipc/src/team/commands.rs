@@ -3,7 +3,7 @@
 use super::dto::TeamLinkState;
 use crate::{Core, IpcError};
 use switchyard_app::secrets::SecretString;
-use switchyard_app::team::overview::TeamOverview;
+use switchyard_team::overview::TeamOverview;
 
 type Res<T> = Result<T, IpcError>;
 

@@ -8,8 +8,8 @@
 use crate::{Core, ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::team::overview::TeamOverview;
 use switchyard_app::team::{Issuer, Team, TeamToken};
+use switchyard_team::overview::TeamOverview;
 
 type Res<T> = Result<T, IpcError>;
 

@@ -1,5 +1,5 @@
 //! IPC shapes of the Team page and Settings → Team gateway. The team's overview travels as the
-//! app's own type (`switchyard_app::team::overview`, the same JSON the team API sends; its UI
+//! app's own type (`switchyard_team::overview`, the same JSON the team API sends; its UI
 //! type derived behind the app's `specta` feature); only the link state is the window's.
 
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,8 @@ pub use native::{run_on_main_thread, spawn};
 #[cfg(target_os = "linux")]
 pub use sni::spawn;
 
-use switchyard_app::{Supervisor, Switchyard};
+use switchyard_app::Switchyard;
+use switchyard_runtime::Supervisor;
 use tokio_util::sync::CancellationToken;
 
 /// The icon's side, in pixels.

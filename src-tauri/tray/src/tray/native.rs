@@ -13,7 +13,8 @@
 
 use super::{dot, perform, Action, Shown, REFRESH_EVERY, SIZE};
 use std::sync::OnceLock;
-use switchyard_app::{Supervisor, Switchyard};
+use switchyard_app::Switchyard;
+use switchyard_runtime::Supervisor;
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
 use tokio::sync::broadcast::error::RecvError;

@@ -4,7 +4,8 @@
 use super::{dot, perform, Action, Shown, REFRESH_EVERY, SIZE};
 use ksni::menu::StandardItem;
 use ksni::{Icon, MenuItem, ToolTip, TrayMethods};
-use switchyard_app::{Supervisor, Switchyard};
+use switchyard_app::Switchyard;
+use switchyard_runtime::Supervisor;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 

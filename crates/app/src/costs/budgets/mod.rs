@@ -249,7 +249,7 @@ impl Costs {
     /// at most once per [`CHECK_GAP`]), and every minute (a new day or month begins).
     pub(super) fn spawn_budget_checks(
         &self,
-        tasks: &crate::supervisor::Supervisor,
+        tasks: &switchyard_runtime::Supervisor,
         mut events: tokio::sync::broadcast::Receiver<DomainEvent>,
     ) {
         use tokio::sync::broadcast::error::{RecvError, TryRecvError};

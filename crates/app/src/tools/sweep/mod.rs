@@ -263,7 +263,7 @@ impl KeySweep {
         // Cleared for the address just picked: the kind's official host or a backend the user
         // already trusts with a key (`backends::home_for_found_key`).
         let cleared = crate::egress::found(found.value.clone(), &base)?;
-        let tested = crate::probe::probe(
+        let tested = switchyard_gateway::probe::probe(
             &self.reach.http,
             &switchyard_core::Address::new(kind, &base),
             Some(&cleared),

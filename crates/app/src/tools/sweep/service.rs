@@ -20,7 +20,7 @@ pub struct KeySweep {
     pub(super) secrets: Arc<dyn SecretStore>,
     pub(super) place: Place,
     /// A moved key is tested against its backend first.
-    pub(super) reach: crate::probe::Reach,
+    pub(super) reach: switchyard_gateway::probe::Reach,
     /// Runs after a key move adds a key (the gateway and the monitor follow).
     pub(super) backends_changed: Reaction,
 }
@@ -32,7 +32,7 @@ impl KeySweep {
         store: &Store,
         secrets: Arc<dyn SecretStore>,
         place: Place,
-        reach: crate::probe::Reach,
+        reach: switchyard_gateway::probe::Reach,
         backends_changed: Reaction,
     ) -> KeySweep {
         KeySweep {

@@ -8,24 +8,24 @@
 //! linear in the ids), never on an async thread, so a huge list neither stalls the runtime nor
 //! holds up shutdown; between pages the fetch awaits, so a cancelled refresh stops there.
 
-use crate::probe::{auth_headers, host_of};
+use super::{auth_headers, host_of};
+use crate::{Cleared, HttpClients};
 use std::time::Duration;
 use switchyard_core::catalogue::{
     first_query, parse_page, ListedModel, Merged, MAX_MODELS, MAX_PAGES,
 };
-use switchyard_gateway::{Cleared, HttpClients};
 
 /// The most of a model list page read (OpenRouter's full list is a few MB).
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// A model list as read: the models kept, and a sentence when some were dropped at the cap.
-pub(crate) struct Fetched {
-    pub(crate) models: Vec<ListedModel>,
-    pub(crate) cut: Option<String>,
+pub struct Fetched {
+    pub models: Vec<ListedModel>,
+    pub cut: Option<String>,
 }
 
 /// Every model `base` lists (up to [`MAX_MODELS`]), or a sentence saying why not.
-pub(crate) async fn fetch(
+pub async fn fetch(
     http: &HttpClients,
     at: &switchyard_core::Address<'_>,
     key: Option<&Cleared>,

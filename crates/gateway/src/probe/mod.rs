@@ -1,13 +1,15 @@
 //! Test key: one zero-cost request to the provider's model-list (or key-info) endpoint, classified
 //! as valid / invalid / rate-limited / unreachable / timeout, with latency. The key goes only into
-//! a header marked sensitive, never into the URL or a log line.
+//! a header marked sensitive, never into the URL or a log line. [`models`] reads a backend's
+//! whole model list the same way.
 
+pub mod models;
+
+use crate::upstream::ANTHROPIC_VERSION;
+use crate::{Cleared, HttpClients};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
 use switchyard_core::{Address, AuthStyle, BackendKind, CheckOutcome};
-use switchyard_gateway::{Cleared, HttpClients};
-
-pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
 /// How the app reaches a backend for a key test, a probe or a model list: the HTTP clients, the
 /// Demo server's root (the Demo backend's address is under it) and the time limit.
@@ -96,18 +98,6 @@ impl Balance {
             used_usd: used,
             remaining_usd: Some((total - used).max(0.0)),
         })
-    }
-
-    /// The row these credits are kept in, read now.
-    pub(crate) fn row(&self, backend_id: &str, key_id: &str) -> switchyard_store::BalanceRow {
-        switchyard_store::BalanceRow {
-            key_id: key_id.to_string(),
-            backend_id: backend_id.to_string(),
-            limit_usd: self.limit_usd,
-            used_usd: self.used_usd,
-            remaining_usd: self.remaining_usd,
-            read_at_ms: crate::clock::now_ms(),
-        }
     }
 
     /// "$7.50 of $10.00 in credits left" or "$2.50 of credits used, no limit".
@@ -291,7 +281,7 @@ async fn classify(kind: BackendKind, resp: reqwest::Response, latency_ms: u32) -
 
 /// The start of a body (an error's, for classification; OpenRouter's key info, for its
 /// credits); never logged or shown.
-pub(crate) async fn error_body(mut resp: reqwest::Response) -> String {
+async fn error_body(mut resp: reqwest::Response) -> String {
     let mut buf = Vec::new();
     while let Ok(Some(chunk)) = resp.chunk().await {
         buf.extend_from_slice(&chunk);
@@ -303,11 +293,7 @@ pub(crate) async fn error_body(mut resp: reqwest::Response) -> String {
 }
 
 /// The headers for `style`, with `key` only when it was cleared for `url`'s origin.
-pub(crate) fn auth_headers(
-    style: AuthStyle,
-    key: Option<&Cleared>,
-    url: &str,
-) -> Result<HeaderMap, String> {
+fn auth_headers(style: AuthStyle, key: Option<&Cleared>, url: &str) -> Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
     if style == AuthStyle::XApiKey {
         headers.insert(
@@ -316,8 +302,7 @@ pub(crate) fn auth_headers(
         );
     }
     let Some(key) = key else { return Ok(headers) };
-    let (name, value) =
-        switchyard_gateway::key_header(style, key, url).map_err(|e| e.to_string())?;
+    let (name, value) = crate::key_header(style, key, url).map_err(|e| e.to_string())?;
     headers.insert(name, value);
     Ok(headers)
 }
@@ -332,7 +317,7 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-pub(crate) fn host_of(url: &str) -> String {
+fn host_of(url: &str) -> String {
     url::Url::parse(url)
         .ok()
         .and_then(|u| {

@@ -10,9 +10,21 @@
 //! resolved once; a file marked read-only, or on Windows held open without delete sharing, is
 //! refused before anything is written.
 
-use crate::AppError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Why a file could not be written or replaced: one sentence naming the file and what to do
+/// (the app shows it as its `File` error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError(pub String);
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FileError {}
 
 /// The suffix of the temporary file a write goes through (`settings.json.switchyard-tmp`).
 pub const TMP_SUFFIX: &str = ".switchyard-tmp";
@@ -40,7 +52,7 @@ pub fn tmp_path(path: &Path) -> PathBuf {
 /// read-only (the user's way of saying "leave it"), and on Windows one another program holds
 /// open without letting others replace it (an editor's lock: a sharing violation). Absent is
 /// fine.
-pub fn check_replaceable(path: &Path) -> Result<(), AppError> {
+pub fn check_replaceable(path: &Path) -> Result<(), FileError> {
     let path = &write_target(path);
     let Ok(meta) = std::fs::metadata(path) else {
         return Ok(());
@@ -54,7 +66,7 @@ pub fn check_replaceable(path: &Path) -> Result<(), AppError> {
         } else {
             format!("make it writable (chmod u+w '{}')", path.display())
         };
-        return Err(AppError::File(format!(
+        return Err(FileError(format!(
             "{} is read-only, so Switchyard left it as it is; {fix}, then try again.",
             path.display()
         )));
@@ -63,7 +75,7 @@ pub fn check_replaceable(path: &Path) -> Result<(), AppError> {
 }
 
 #[cfg(windows)]
-fn held_open(path: &Path) -> Result<(), AppError> {
+fn held_open(path: &Path) -> Result<(), FileError> {
     use std::os::windows::fs::OpenOptionsExt;
     /// The `DELETE` access right: what replacing the file by a rename needs from its sharers.
     const DELETE: u32 = 0x0001_0000;
@@ -71,7 +83,7 @@ fn held_open(path: &Path) -> Result<(), AppError> {
     const LOCK_VIOLATION: i32 = 33;
     match std::fs::OpenOptions::new().access_mode(DELETE).open(path) {
         Err(e) if matches!(e.raw_os_error(), Some(SHARING_VIOLATION | LOCK_VIOLATION)) => {
-            Err(AppError::File(format!(
+            Err(FileError(format!(
                 "{} is open in another program that keeps others from changing it; close it there, then try again. Nothing was changed.",
                 path.display()
             )))
@@ -81,14 +93,14 @@ fn held_open(path: &Path) -> Result<(), AppError> {
 }
 
 #[cfg(not(windows))]
-fn held_open(_path: &Path) -> Result<(), AppError> {
+fn held_open(_path: &Path) -> Result<(), FileError> {
     Ok(())
 }
 
 /// Writes `text` next to `path` and fsyncs it for a connect: private to the user (the
 /// original's mode without group or other bits; 0600 for a new file), since it holds a gateway
 /// token. The rename is separate ([`commit`]) so the journal can sit between the two.
-pub fn stage(path: &Path, text: &str) -> Result<PathBuf, AppError> {
+pub fn stage(path: &Path, text: &str) -> Result<PathBuf, FileError> {
     stage_with(path, true, |f| f.write_all(text.as_bytes()))
 }
 
@@ -99,17 +111,17 @@ pub fn stage_with(
     path: &Path,
     private: bool,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<PathBuf, AppError> {
+) -> Result<PathBuf, FileError> {
     let tmp = tmp_path(path);
     let path = &write_target(path);
     let shown = path.display();
-    let fail = |e: std::io::Error| AppError::File(format!("Cannot write {shown}: {e}."));
+    let fail = |e: std::io::Error| FileError(format!("Cannot write {shown}: {e}."));
     check_replaceable(path)?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(AppError::File(format!(
+        return Err(FileError(format!(
             "{shown} is a link to a file that does not exist; fix the link, then try again."
         )));
     }
@@ -165,14 +177,14 @@ fn set_permissions(original: &Path, tmp: &Path, _private: bool) -> std::io::Resu
 }
 
 /// Renames a staged file over its target (atomic on one filesystem).
-pub fn commit(tmp: &Path, path: &Path) -> Result<(), AppError> {
+pub fn commit(tmp: &Path, path: &Path) -> Result<(), FileError> {
     std::fs::rename(tmp, write_target(path))
-        .map_err(|e| AppError::File(format!("Cannot replace {}: {e}.", path.display())))
+        .map_err(|e| FileError(format!("Cannot replace {}: {e}.", path.display())))
 }
 
 /// Replaces `path` with `bytes` in one go (staged, then renamed over it), keeping the
 /// original's mode: a crash leaves the old file or the new one, never half of either.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     write_with(path, |f| f.write_all(bytes))
 }
 
@@ -180,18 +192,15 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
 pub fn write_with(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<(), AppError> {
+) -> Result<(), FileError> {
     let tmp = stage_with(path, false, write)?;
     commit(&tmp, path)
 }
 
-pub fn remove(path: &Path) -> Result<(), AppError> {
+pub fn remove(path: &Path) -> Result<(), FileError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(AppError::File(format!(
-            "Cannot remove {}: {e}.",
-            path.display()
-        ))),
+        Err(e) => Err(FileError(format!("Cannot remove {}: {e}.", path.display()))),
     }
 }
