@@ -136,8 +136,8 @@ check_release_workflow() {
     && grep -q 'src-tauri/binaries/switchyard-tray-' "$wf" \
     || die "release.yml and src-tauri/tauri.bundle.json disagree on the core process's sidecar"
   # Updates: signed packages, each signature checked against the key copies carry, then the
-  # manifest (its script is tested with real signatures in crates/update's tests).
+  # manifest (its script is tested with real signatures in crates/release's tests).
   grep -q 'createUpdaterArtifacts' "$wf" && grep -q 'TAURI_SIGNING_PRIVATE_KEY: ' "$wf" \
-    && grep -q 'crates/update/release-key.pub' "$wf" && grep -q 'scripts/release/latest_json.py' "$wf" \
+    && grep -q 'crates/release/release-key.pub' "$wf" && grep -q 'scripts/release/latest_json.py' "$wf" \
     || die "release.yml does not sign the packages for the updater and publish latest.json"
 }

@@ -1,10 +1,10 @@
 //! Installing an update from the window: the release the core's check found (Settings →
-//! Updates), downloaded with progress and verified by `switchyard-update` — the same checks as
+//! Updates), downloaded with progress and verified by `switchyard-release` — the same checks as
 //! `switchyard update apply` and the install at Quit: semver precedence, the manifest and the
 //! package under their deadlines and caps, the package streamed into the data folder, its
 //! signature by the built-in key bound to the version and to the file listed for this install —
 //! then installed the way this copy was installed, and the app restarted as the new version.
-//! On Linux the verified file is installed by `switchyard-update` too (the package tool, or the
+//! On Linux the verified file is installed by `switchyard-release` too (the package tool, or the
 //! AppImage swapped); on Windows and macOS Tauri's updater plugin runs the installer or swaps the
 //! bundle, from the same verified file (the plugin takes bytes: the one moment a package is
 //! whole in memory, there only; the plugin checks the signature again).
@@ -27,7 +27,7 @@ use std::time::Duration;
 use switchyard_ipc::app::dto::UserSettings;
 use switchyard_ipc::types::UpdateStatus;
 use switchyard_ipc::{ErrorKind, IpcError};
-use switchyard_update::{install, Check, Limits, Target, Updater};
+use switchyard_release::{install, Check, Limits, Target, Updater};
 use tauri::{AppHandle, State};
 use tauri_plugin_updater::UpdaterExt;
 use tauri_specta::Event;
@@ -123,7 +123,7 @@ async fn install(
 ) -> Result<(), Failure> {
     let source = settings
         .update_source
-        .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
+        .unwrap_or_else(|| switchyard_release::DEFAULT_MANIFEST.to_string());
     let exe = std::env::current_exe()
         .map_err(|e| failed(format!("This program's own file is unknown: {e}")))?;
     let installer = {
@@ -218,10 +218,10 @@ async fn by_the_plugin(
     source: &str,
     path: &Path,
 ) -> Result<(), Failure> {
-    let url = switchyard_update::fetch::parse(source).map_err(|e| failed(e.to_string()))?;
+    let url = switchyard_release::fetch::parse(source).map_err(|e| failed(e.to_string()))?;
     let updater = app
         .updater_builder()
-        .pubkey(switchyard_update::RELEASE_KEY)
+        .pubkey(switchyard_release::RELEASE_KEY)
         .endpoints(vec![url])
         .map(|b| {
             b.timeout(Limits::default().manifest_deadline)

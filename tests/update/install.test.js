@@ -138,7 +138,7 @@ describe("Updating an installed Switchyard from a signed release", () => {
     for (const [name, value] of Object.entries({ N, NEXT, DEB_N, DEB_NEXT, KEY })) {
       assert.ok(value, `${name} is not set: run through ./dev test`);
     }
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-update-"));
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-release-"));
     server = await releaseServer(work);
     const other = otherKey(work);
     urls.next = release(work, "next", server.origin, { deb: DEB_NEXT, key: KEY, version: NEXT });
@@ -147,8 +147,8 @@ describe("Updating an installed Switchyard from a signed release", () => {
     urls.older = release(work, "older", server.origin, { deb: DEB_N, key: KEY, version: "0.0.1" });
     apt("install", DEB_N);
     assert.equal(installed(), N, "version N is installed");
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-update-data-"));
-    service = `switchyard-update-e2e-${process.pid}`;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-release-data-"));
+    service = `switchyard-release-e2e-${process.pid}`;
     home = privateHome();
     gateway = await freePort();
     const made = await cli("token", "create", "update-e2e");

@@ -3,7 +3,7 @@
 //! from 127.0.0.1), only a newer version, the package's signature against the release key built
 //! into this copy (so `--from` a mirror can withhold an update, never forge one), then installed
 //! the way this copy was installed, or a message saying how it is updated instead. What the
-//! manifest says (notes, quoted values) arrives printable from `switchyard-update`, so nothing a
+//! manifest says (notes, quoted values) arrives printable from `switchyard-release`, so nothing a
 //! mirror writes reaches the terminal as an escape sequence. The package is saved in the data
 //! folder when it exists (private to the user; the system's temp folder may be memory).
 //!
@@ -18,7 +18,7 @@
 use std::cmp::Ordering;
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use switchyard_update::{install, Check, Offer, Target, UpdateError, Updater, DEFAULT_MANIFEST};
+use switchyard_release::{install, Check, Offer, Target, UpdateError, Updater, DEFAULT_MANIFEST};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum UpdateCommand {

@@ -20,7 +20,7 @@ pub fn is_loopback_host(url: &Url) -> bool {
 
 /// Whether a release (its manifest or package) may be read from `url`: HTTPS anywhere, plain
 /// HTTP only to this machine (a mirror on 127.0.0.1). The update source setting and every read
-/// and redirect of `switchyard-update` apply this one rule.
+/// and redirect of `switchyard-release` apply this one rule.
 pub fn is_readable_release(url: &Url) -> bool {
     match url.scheme() {
         "https" => true,

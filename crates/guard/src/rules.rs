@@ -25,13 +25,13 @@ const SPAWNS: &[(&str, usize, &str)] = &[
          clone of the bus is dropped",
     ),
     (
-        "crates/update/src/testing/raw.rs",
+        "crates/release/src/testing/raw.rs",
         2,
         "the tests' raw HTTP server that drips, holds or overruns (the `testing` feature only): \
          its accept loop and each answer live as long as the test's runtime, which ends them",
     ),
     (
-        "crates/update/src/testing/server.rs",
+        "crates/release/src/testing/server.rs",
         1,
         "the tests' release server (the `testing` feature only): it lives as long as the test's \
          runtime, which ends it",
@@ -77,14 +77,12 @@ pub const DEFAULT_CAP: usize = 15_000;
 
 /// crate → (its own cap, why). Each is at most [`CAP_SLACK`] above the crate's lines, so a cap
 /// follows a crate down and never waits above it for the next review (issue 72).
-const CAPS: &[(&str, usize, &str)] = &[
-    (
-        "src-tauri/ipc",
-        4_500,
-        "the commands, the input forms and the views that add to a domain type (masks, labels, \
+const CAPS: &[(&str, usize, &str)] = &[(
+    "src-tauri/ipc",
+    4_500,
+    "the commands, the input forms and the views that add to a domain type (masks, labels, \
          pretty JSON); every other UI type is derived where it lives (issue 72)",
-    ),
-];
+)];
 
 /// How far above a crate's lines its own cap may stay.
 pub const CAP_SLACK: usize = 1_000;

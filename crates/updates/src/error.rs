@@ -1,10 +1,10 @@
-//! The Updates feature's errors: a release refused or unreachable (`switchyard-update`'s own
+//! The Updates feature's errors: a release refused or unreachable (`switchyard-release`'s own
 //! words), an install asked for a version not on offer, a window's failure report naming no
 //! version; everything else is the app's error, passed through. The app's error enum carries no
 //! update case.
 
 use switchyard_app::AppError;
-use switchyard_update::UpdateError;
+use switchyard_release::UpdateError;
 
 /// Why an update action failed; nothing was installed.
 #[derive(Debug, thiserror::Error)]

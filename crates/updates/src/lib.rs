@@ -1,6 +1,6 @@
 //! The Updates feature: whether a newer Switchyard is out, for Settings, the tray and a desktop
 //! notification. It reads the release manifest the window's updater plugin installs from (the
-//! same `latest.json` and key, `switchyard-update`), at start at most once a day when the user
+//! same `latest.json` and key, `switchyard-release`), at start at most once a day when the user
 //! leaves "Check for updates" on, and whenever asked. Installing is the window's (the plugin
 //! runs the installer and restarts the app), `switchyard update apply`'s, or this feature's at
 //! Quit. Above the core, on its public API: the desktop's core process (`switchyard-tray`) and
@@ -17,7 +17,7 @@
 //!   core process after `Switchyard::shutdown`); it is kept in memory, so a core that ends any
 //!   other way installs nothing.
 //! - What it shows of a release (notes, the reason a check failed) is printable: cleaned where
-//!   the manifest is parsed (`switchyard-update`), and again on the way out for a status kept by
+//!   the manifest is parsed (`switchyard-release`), and again on the way out for a status kept by
 //!   an older version, so Settings, the tray and the panel show text, never control characters.
 //! - A package is downloaded into a private folder inside the data folder, streamed to disk.
 
@@ -32,10 +32,10 @@ use switchyard_app::{
     AppError, DomainEvent, EventSink, Notifications, OffThread, Preferences, Switchyard,
 };
 use switchyard_notify::{Kind, Notification, Urgency};
+use switchyard_release::text::printable;
+use switchyard_release::{install, Check, Installer, Target, UpdateError, Updater};
 use switchyard_runtime::Supervisor;
 use switchyard_store::SettingsTable;
-use switchyard_update::text::printable;
-use switchyard_update::{install, Check, Installer, Target, UpdateError, Updater};
 
 /// The longest reason for a failed install kept (a sentence or two of the installer's).
 const MAX_REASON_CHARS: usize = 2_000;
@@ -147,7 +147,7 @@ impl Updates {
             .get()
             .await?
             .update_source
-            .unwrap_or_else(|| switchyard_update::DEFAULT_MANIFEST.to_string());
+            .unwrap_or_else(|| switchyard_release::DEFAULT_MANIFEST.to_string());
         let target = Target::current(self.installer().await.clone());
         Ok(match Updater::new(env!("CARGO_PKG_VERSION"), target) {
             Ok(u) => {
@@ -187,10 +187,10 @@ impl Updates {
     ) -> Result<(), UpdatesError> {
         // The window says what failed; whatever called, only a version and a short printable
         // reason are kept (they are shown again in Settings and the panel).
-        if switchyard_update::Version::parse(version.trim_start_matches('v')).is_err() {
+        if switchyard_release::Version::parse(version.trim_start_matches('v')).is_err() {
             return Err(UpdatesError::NotAVersion);
         }
-        let reason: String = switchyard_update::text::printable(&reason)
+        let reason: String = switchyard_release::text::printable(&reason)
             .chars()
             .take(MAX_REASON_CHARS)
             .collect();

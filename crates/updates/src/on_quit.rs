@@ -6,7 +6,7 @@
 use super::Updates;
 use crate::UpdatesError;
 use switchyard_app::{AppError, DomainEvent};
-use switchyard_update::{install, Check, Verified};
+use switchyard_release::{install, Check, Verified};
 
 /// A verified package waiting for Quit.
 pub(super) struct Staged {

@@ -14,7 +14,7 @@ use switchyard_app::secrets::MemoryStore;
 use switchyard_app::Switchyard;
 use switchyard_app_testing::{refused_fields, start_in_custom};
 use switchyard_notify::{Kind, RecordingNotifier};
-use switchyard_update::testing::{server, Files, Signer};
+use switchyard_release::testing::{server, Files, Signer};
 use switchyard_updates::Updates;
 
 /// A release server announcing `version`, with notes.

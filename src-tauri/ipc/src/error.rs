@@ -117,8 +117,8 @@ impl From<switchyard_drills::DrillError> for IpcError {
 /// The page's kind of an update's failure: a refused address is the user's input, a release
 /// that cannot be read is unavailable, a package refused on its signature or version conflicts
 /// with what this copy trusts.
-fn update_kind(e: &switchyard_update::UpdateError) -> ErrorKind {
-    use switchyard_update::UpdateError as U;
+fn update_kind(e: &switchyard_release::UpdateError) -> ErrorKind {
+    use switchyard_release::UpdateError as U;
     match e {
         U::Insecure { .. } | U::BadUrl { .. } => ErrorKind::Validation,
         U::NotNewer { .. }

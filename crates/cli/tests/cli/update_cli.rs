@@ -8,7 +8,7 @@
 //! sequence.
 
 use std::process::{Command, Output};
-use switchyard_update::testing::{server, Files, Signer};
+use switchyard_release::testing::{server, Files, Signer};
 
 const PACKAGE: &[u8] = b"switchyard 9.0.0, signed by someone else\n";
 

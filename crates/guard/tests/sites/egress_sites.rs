@@ -81,7 +81,7 @@ const REVIEWED: &[Site] = &[
         "bench-proxy's bare hop, not in the product: forwards the bench's requests to the upstream on its command line"),
     direct("crates/notify/src/webhook.rs", "Client::builder(",
         "alert webhook: its URL (the secret, from the keychain) to itself only, https or loopback http (validate_webhook_url), no redirects; loopback never via a proxy"),
-    site("crates/update/src/fetch.rs", "Client::builder(", 1,
+    site("crates/release/src/fetch.rs", "Client::builder(", 1,
         "updates: the release manifest and its package, no secret, from the project's releases or the source the user set (Settings, --from); https, or plain http to loopback only, every redirect checked (fetch::allowed)"),
     site("crates/notify/src/desktop.rs", "Connection::session(", 1,
         "this user's D-Bus session bus: notification text, no secret"),

@@ -12,8 +12,8 @@ mod hostile;
 mod pace;
 mod release;
 
-use switchyard_update::testing::{server, Files, Signer};
-use switchyard_update::{Check, Installer, Target, UpdateError, Updater};
+use switchyard_release::testing::{server, Files, Signer};
+use switchyard_release::{Check, Installer, Target, UpdateError, Updater};
 
 const PACKAGE: &[u8] = b"!<arch>\nswitchyard 0.2.0 as a Debian package would carry it\n";
 
@@ -56,7 +56,7 @@ fn updater(signer: &Signer) -> Updater {
         .with_key(&signer.public)
 }
 
-async fn offer(u: &Updater, origin: &str) -> switchyard_update::Offer {
+async fn offer(u: &Updater, origin: &str) -> switchyard_release::Offer {
     match u.check(&format!("{origin}/latest.json")).await.unwrap() {
         Check::Available(offer) => *offer,
         other => panic!("expected an offer, got {other:?}"),
@@ -246,13 +246,13 @@ fn the_window_and_the_command_line_trust_the_same_key_and_read_the_same_manifest
     if option_env!("SWITCHYARD_UPDATE_PUBKEY").is_none() {
         assert_eq!(
             updater["pubkey"].as_str(),
-            Some(switchyard_update::RELEASE_KEY),
-            "tauri.conf.json's plugins.updater.pubkey is crates/update/release-key.pub (./dev release-key writes both)"
+            Some(switchyard_release::RELEASE_KEY),
+            "tauri.conf.json's plugins.updater.pubkey is crates/release/release-key.pub (./dev release-key writes both)"
         );
     }
     assert_eq!(
         updater["endpoints"][0].as_str(),
-        Some(switchyard_update::DEFAULT_MANIFEST)
+        Some(switchyard_release::DEFAULT_MANIFEST)
     );
     assert_eq!(
         updater["requireSignedVersion"], true,

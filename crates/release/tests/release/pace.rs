@@ -8,8 +8,8 @@
 use super::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_update::testing::raw::{self, Body, Pace, Raw};
-use switchyard_update::Limits;
+use switchyard_release::testing::raw::{self, Body, Pace, Raw};
+use switchyard_release::Limits;
 
 /// Short deadlines and a small package cap, so the tests are quick.
 fn tight() -> Limits {
@@ -223,8 +223,8 @@ async fn a_download_a_crash_left_behind_goes_a_day_later_and_a_fresh_one_stays()
     let files = Files::default();
     let origin = release(&signer, &files).await;
     let downloads = tempfile::tempdir().unwrap();
-    let left = downloads.path().join("switchyard-update-crashed");
-    let fresh = downloads.path().join("switchyard-update-running");
+    let left = downloads.path().join("switchyard-release-crashed");
+    let fresh = downloads.path().join("switchyard-release-running");
     let theirs = downloads.path().join("switchyard.sqlite");
     for dir in [&left, &fresh] {
         std::fs::create_dir(dir).unwrap();

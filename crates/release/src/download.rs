@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 /// The name every download folder starts with.
-const PREFIX: &str = "switchyard-update-";
+const PREFIX: &str = "switchyard-release-";
 /// How old a download folder is before it counts as left behind.
 const LEFT_BEHIND: Duration = Duration::from_secs(24 * 60 * 60);
 

@@ -1,5 +1,5 @@
-//! Switchyard's updates without a window (`switchyard update check | apply`), reading the same
-//! release manifest and checking the same signatures as the desktop's updater plugin.
+//! Release verification without a window (what `switchyard update check | apply` and the Updates
+//! feature, `switchyard-updates`, stand on), reading the same release manifest and checking the same signatures as the desktop's updater plugin.
 //!
 //! A release publishes `latest.json` ([`Manifest`]) beside its packages; each package is signed
 //! with the release key (minisign, by `tauri build`), whose public half is built into every copy
