@@ -198,7 +198,7 @@ pub async fn start_in_home(
     });
     opts.monitor = false;
     opts.environment = Environment::Fixed(vec![]);
-    opts.tools_home = Some(switchyard_app::Home {
+    opts.tools_home = Some(switchyard_toolconfig::Home {
         home: home.path().to_path_buf(),
         vars: Default::default(),
         env_store: None,

@@ -35,7 +35,7 @@ pub async fn start_monitored_custom(
     opts.monitor_interval = Some(Duration::from_millis(100));
     // The tools' records of a HOME of its own (empty unless a test writes some), never the
     // developer's.
-    opts.tools_home = Some(switchyard_app::Home {
+    opts.tools_home = Some(switchyard_toolconfig::Home {
         home: dir.join("home"),
         vars: Default::default(),
         env_store: None,

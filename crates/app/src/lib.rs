@@ -90,7 +90,6 @@ pub use switchyard_usage::Tool as UsageTool;
 pub use team::attach::TeamLink;
 pub use tokens::{Caller, NewToken, TokenIndex, Tokens, TOKEN_PREFIX};
 pub use tools::sweep::{KeyFinding, KeyMove, KeyScan};
-pub use tools::{Home, TierModels, ToolId};
 
 /// Now as RFC 3339 (UTC), the format every stored timestamp uses.
 pub(crate) fn now_rfc3339() -> String {

@@ -119,7 +119,7 @@ async fn main() -> Result<(), String> {
     let mut opts = Options::new(AppPaths::under(&dir), Arc::new(MemoryStore::new()));
     opts.gateway = None;
     // The tools' records of an empty HOME: the same numbers on every machine.
-    opts.tools_home = Some(switchyard_app::Home {
+    opts.tools_home = Some(switchyard_toolconfig::Home {
         home: dir.join("home"),
         vars: Default::default(),
         env_store: None,

@@ -4,7 +4,8 @@
 
 use super::io::Io;
 use super::values;
-use switchyard_app::{AppError, Switchyard, ToolId};
+use switchyard_app::{AppError, Switchyard};
+use switchyard_toolconfig::ToolId;
 use switchyard_tools::{ConnectChoice, ToolStatus, Tools};
 
 #[derive(Debug, clap::Args)]

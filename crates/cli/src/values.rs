@@ -87,10 +87,10 @@ pub fn strategy() -> Named<Strategy> {
 }
 
 /// A coding tool by its id: `claude-code`, `codex`, `gemini-cli`, `opencode`, `aider`.
-pub fn tool() -> Named<switchyard_app::tools::ToolId> {
+pub fn tool() -> Named<switchyard_toolconfig::ToolId> {
     Named {
         names: &["claude-code", "codex", "gemini-cli", "opencode", "aider"],
-        from_name: switchyard_app::tools::ToolId::parse,
+        from_name: switchyard_toolconfig::ToolId::parse,
     }
 }
 

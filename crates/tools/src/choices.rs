@@ -2,9 +2,9 @@
 //! the models their providers list; and the one a tool gets when the user picks none.
 
 use super::service::Tools;
-use super::ToolId;
 use switchyard_app::AppError;
 use switchyard_core::BackendKind;
+use switchyard_toolconfig::ToolId;
 
 pub(super) fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {
     let mut out: Vec<String> = inner

@@ -10,9 +10,9 @@ use super::{target, Tools};
 use std::path::{Path, PathBuf};
 use switchyard_app::tools::files;
 use switchyard_app::AppError;
-use switchyard_connect::edit::{self, Change};
-use switchyard_connect::FilePlan;
 use switchyard_store::ConnectionRow;
+use switchyard_toolconfig::edit::{self, Change};
+use switchyard_toolconfig::FilePlan;
 
 /// What a connect or disconnect did, for the page and the CLI.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

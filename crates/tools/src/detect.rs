@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use switchyard_connect::ToolId;
+use switchyard_toolconfig::ToolId;
 
 /// How long one `--version` may take (Node CLIs start in ~0.3–1 s).
 const VERSION_DEADLINE: Duration = Duration::from_secs(5);

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use switchyard_app::tools::files;
 use switchyard_app::AppError;
-use switchyard_connect::edit::{self, Record};
-use switchyard_connect::Format;
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_store::ConnectionRow;
+use switchyard_toolconfig::edit::{self, Record};
+use switchyard_toolconfig::Format;
 
 pub const PENDING: &str = "pending";
 pub const CONNECTED: &str = "connected";

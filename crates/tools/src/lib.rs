@@ -26,14 +26,13 @@ mod team;
 pub use connect::FilesReport;
 pub use detect::parse_version;
 pub use service::Tools;
-pub use switchyard_app::{Home, TierModels, ToolId};
 
 use choices::{default_model, model_choices};
 use std::path::Path;
 use switchyard_app::tools::files;
 use switchyard_app::{AppError, OffThread};
-use switchyard_connect::{tools, ConnectParams};
 use switchyard_core::{free_name, TokenScope};
+use switchyard_toolconfig::{plans, ConnectParams, Home, TierModels, ToolId};
 
 /// Connection id of Claude Code's status line (a connection without a token).
 pub const STATUSLINE_ID: &str = "claude-code:statusline";
@@ -113,7 +112,7 @@ impl Tools {
                 // The environment store holds only Copilot CLI's variables; its base URL is the
                 // one read.
                 let read = |p: &Path| target::read(inner, p, &base_url_var).ok().flatten();
-                let points_at = tools::current_base_url(tool, &home, &read);
+                let points_at = plans::current_base_url(tool, &home, &read);
                 let connected = row.is_some_and(|r| r.state == journal::CONNECTED);
                 let via_team = row
                     .and_then(|r| r.token_id.as_deref())
@@ -144,7 +143,7 @@ impl Tools {
                     needs_reconnect: connected && (!here || !token_active),
                     via_team,
                     points_at,
-                    config_files: tools::config_files(tool, &home)
+                    config_files: plans::config_files(tool, &home)
                         .iter()
                         .map(|(p, _)| files::shown(&home.home, p))
                         .collect(),
@@ -350,7 +349,7 @@ fn connect_blocking(
         tiers,
         models: model_choices(inner)?,
     };
-    let plans = tools::plan(tool, home, &params);
+    let plans = plans::plan(tool, home, &params);
     let files = connect::connect(
         inner,
         id,

@@ -9,7 +9,8 @@
 //! the user revoked stays as it is (re-pointing never un-revokes by minting a new token).
 
 use crate::{ConnectChoice, Tools};
-use switchyard_app::{AppError, GatewayRunning, OffThread, ToolId};
+use switchyard_app::{AppError, GatewayRunning, OffThread};
+use switchyard_toolconfig::ToolId;
 
 /// What connect writes: the gateway on this machine's loopback address.
 const LOOPBACK_ROOT: &str = "http://127.0.0.1:";

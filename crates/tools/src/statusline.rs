@@ -30,7 +30,7 @@ impl Tools {
         let command = format!("{} statusline", shell_quote(&exe.display().to_string()));
         self.blocking(move |inner| {
             inner.secrets.check()?;
-            let plan = switchyard_connect::tools::statusline_plan(&home, &command);
+            let plan = switchyard_toolconfig::plans::statusline_plan(&home, &command);
             connect::connect(inner, STATUSLINE_ID, &[plan], None, None, &home.home)
         })
         .await

@@ -1,5 +1,5 @@
 //! Where a connection's "file" is. Almost always a file; on Windows, Copilot CLI's variables
-//! are kept in the user's environment (`HKCU\Environment`, [`switchyard_app::Home::env_store`]),
+//! are kept in the user's environment (`HKCU\Environment`, [`switchyard_toolconfig::Home::env_store`]),
 //! which this reads and writes as the `.env` text of the variables a connection touches. So the
 //! journal, the key-level edits, the backups and the undo are the ones every file gets.
 //!
@@ -14,8 +14,8 @@ use std::path::Path;
 use switchyard_app::tools::files;
 use switchyard_app::tools::user_env::{EnvVar, UserEnv};
 use switchyard_app::AppError;
-use switchyard_connect::edit::{self, Change, EditError, Record};
-use switchyard_connect::Format;
+use switchyard_toolconfig::edit::{self, Change, EditError, Record};
+use switchyard_toolconfig::Format;
 
 /// The store `path` names, when it names this platform's environment store.
 pub fn store<'a>(inner: &'a Tools, path: &Path) -> Option<&'a dyn UserEnv> {

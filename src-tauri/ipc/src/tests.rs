@@ -136,7 +136,7 @@ fn an_unknown_tool_is_a_typed_validation_error() {
 
 #[test]
 fn tool_names_travel_as_the_ids_the_core_and_the_cli_use() {
-    for tool in switchyard_app::ToolId::ALL {
+    for tool in switchyard_toolconfig::ToolId::ALL {
         assert_eq!(
             serde_json::to_value(tool).unwrap(),
             serde_json::json!(tool.as_str()),

@@ -35,7 +35,7 @@ pub struct Options {
     /// Tests: probe every target at this interval instead of the backend's setting.
     pub monitor_interval: Option<Duration>,
     /// Where the coding tools' files are (`None`: `HOME` and the tools' variables).
-    pub tools_home: Option<switchyard_connect::Home>,
+    pub tools_home: Option<switchyard_toolconfig::Home>,
     /// The `PATH` tools are looked up on (`None`: the process's).
     pub tools_path: Option<String>,
     /// The user's environment outside files (`HKCU\Environment`, launchd's), which the key

@@ -86,9 +86,9 @@ pub fn backup(data_dir: &Path, tool: &str, path: &Path, text: &str) -> Result<Pa
 /// `text` with every recognised provider key replaced by its masked hint, and every gateway
 /// token (`sy-` + 64 hex digits) by `sy-…`.
 pub fn mask_keys(path: &Path, text: &str) -> String {
-    let source = switchyard_connect::sweep::SourceKind::for_path(path);
+    let source = switchyard_toolconfig::sweep::SourceKind::for_path(path);
     let mut out = text.to_string();
-    for found in switchyard_connect::sweep::scan(text, source) {
+    for found in switchyard_toolconfig::sweep::scan(text, source) {
         out = out.replace(found.value.expose().as_str(), &found.masked);
     }
     mask_tokens(&out)

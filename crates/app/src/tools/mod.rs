@@ -13,4 +13,3 @@ pub mod user_env;
 pub use files::write_atomic;
 pub use place::Place;
 pub use sweep::KeySweep;
-pub use switchyard_connect::{Home, TierModels, ToolId};

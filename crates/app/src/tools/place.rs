@@ -5,8 +5,8 @@
 use super::user_env::UserEnv;
 use crate::AppError;
 use std::sync::Arc;
-use switchyard_connect::Home;
 use switchyard_runtime::paths::AppPaths;
+use switchyard_toolconfig::Home;
 
 /// Where the tools are looked up, handed to the Tools service and the key sweep.
 #[derive(Clone)]

@@ -59,7 +59,7 @@ pub struct ToolUsage {
     keys: KeysTable,
     costs: crate::costs::Costs,
     gateway: Option<switchyard_gateway::GatewayHandle>,
-    home: Option<switchyard_connect::Home>,
+    home: Option<switchyard_toolconfig::Home>,
     /// One pass at a time (the periodic one and a user's rescan).
     running: Arc<tokio::sync::Mutex<()>>,
     /// The alert engine's inputs (the limits as `limitPercent`).
@@ -99,7 +99,7 @@ impl ToolUsage {
         store: Store,
         costs: crate::costs::Costs,
         gateway: Option<switchyard_gateway::GatewayHandle>,
-        home: Option<switchyard_connect::Home>,
+        home: Option<switchyard_toolconfig::Home>,
         signals: tokio::sync::mpsc::UnboundedSender<switchyard_monitor::Signal>,
     ) -> Self {
         ToolUsage {
@@ -124,7 +124,7 @@ impl ToolUsage {
                 let vars: HashMap<String, String> = h.vars.clone().into_iter().collect();
                 Ok(Sources::from_env(&h.home, &move |k| vars.get(k).cloned()))
             }
-            None => switchyard_connect::Home::from_env()
+            None => switchyard_toolconfig::Home::from_env()
                 .map(|h| Sources::of_user(&h.home))
                 .ok_or_else(|| AppError::Unavailable(crate::Unavailable::Home)),
         }

@@ -81,7 +81,7 @@ async fn backend_down_and_recovered_reach_the_desktop_over_real_dbus() {
     opts.monitor = true;
     opts.monitor_interval = Some(Duration::from_millis(100));
     // The tools' records of an empty HOME of its own, never the developer's.
-    opts.tools_home = Some(switchyard_app::Home {
+    opts.tools_home = Some(switchyard_toolconfig::Home {
         home: dir.path().join("home"),
         vars: Default::default(),
         env_store: None,

@@ -15,7 +15,7 @@ pub(super) async fn start_with_records(dir: &Path) -> Switchyard {
     opts.demo = MockConfig::instant();
     opts.environment = Environment::Fixed(Default::default());
     opts.monitor = false;
-    opts.tools_home = Some(switchyard_app::Home {
+    opts.tools_home = Some(switchyard_toolconfig::Home {
         home: dir.join("home"),
         vars: Default::default(),
         env_store: None,

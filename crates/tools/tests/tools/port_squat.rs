@@ -94,7 +94,7 @@ async fn a_held_fixed_port_is_not_moved_and_the_reason_names_the_neighbour() {
     assert!(why.contains("your tools are talking to it"), "{why}");
     assert!(recorder.sent().iter().any(|n| n.kind == Kind::PortTaken));
     let err = switchyard_tools::Tools::new(&app)
-        .connect(switchyard_app::ToolId::Codex, Default::default())
+        .connect(switchyard_toolconfig::ToolId::Codex, Default::default())
         .await
         .expect_err("no tool is pointed at a port the gateway does not hold");
     assert!(err.to_string().contains("Nothing was pointed"), "{err}");

@@ -5,7 +5,8 @@
 
 use super::*;
 use std::path::PathBuf;
-use switchyard_app::{AppError, ToolId};
+use switchyard_app::AppError;
+use switchyard_toolconfig::ToolId;
 use switchyard_tools::{ConnectChoice, ToolReport, ToolStatus};
 
 pub const CLAUDE_SETTINGS: &str = r#"{

@@ -8,7 +8,7 @@
 use super::tools::write;
 use super::tools::{read, start_tools, CLAUDE_SETTINGS};
 use super::WithTools;
-use switchyard_app::ToolId;
+use switchyard_toolconfig::ToolId;
 
 #[tokio::test]
 async fn a_port_change_shows_needs_reconnect_and_reconnect_keeps_the_original() {

@@ -4,7 +4,8 @@
 //! never keeps a token of the tool's that could read more: it makes a new one.
 
 use super::tools::{start_tools, CLAUDE_SETTINGS};
-use switchyard_app::{TokenScope, ToolId};
+use switchyard_app::TokenScope;
+use switchyard_toolconfig::ToolId;
 
 /// Claude Code's token as its settings file holds it.
 fn claude_token(settings: &std::path::Path) -> String {

@@ -11,7 +11,7 @@ use super::tools_sweep_env::{Registry, STORE};
 use super::*;
 use std::path::PathBuf;
 use switchyard_app::tools::user_env::{EnvVar, UserEnv};
-use switchyard_app::ToolId;
+use switchyard_toolconfig::ToolId;
 use switchyard_tools::ConnectChoice;
 
 /// A core whose tools' home keeps shell variables in `registry`, as Windows does.

@@ -5,8 +5,9 @@
 use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{KeyMove, ToolId};
+use switchyard_app::KeyMove;
 use switchyard_core::BackendKind;
+use switchyard_toolconfig::ToolId;
 use switchyard_tools::{FilesReport, ToolReport, ToolStatus};
 
 /// Resolves a tool id from the UI; an unknown one is a validation error, not a crash.

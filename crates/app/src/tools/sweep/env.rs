@@ -8,9 +8,9 @@ use super::{Hit, Origin};
 use crate::tools::user_env::{EnvVar, UserEnv};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
-use switchyard_connect::sweep as scan;
 use switchyard_core::BackendKind;
 use switchyard_secrets::SecretString;
+use switchyard_toolconfig::sweep as scan;
 
 /// A variable taken out of the store, enough to set it again (the value is in the keychain).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,11 +16,11 @@ use super::files;
 use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::{Path, PathBuf};
-use switchyard_connect::sweep::{self as scan, Moved, SourceKind};
-use switchyard_connect::tools;
 use switchyard_core::{BackendKind, CheckOutcome};
 use switchyard_secrets::SecretError;
 use switchyard_store::KeyMoveRow;
+use switchyard_toolconfig::plans;
+use switchyard_toolconfig::sweep::{self as scan, Moved, SourceKind};
 
 /// One key found in a file, masked.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -70,7 +70,7 @@ pub struct KeyMove {
 }
 
 /// The files the sweep reads besides the ones the user names.
-pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
+pub fn default_sources(home: &plans::Home) -> Vec<PathBuf> {
     let h = &home.home;
     let config = home
         .vars
@@ -92,8 +92,8 @@ pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
     out.push(h.join(".env"));
     // The environment store (Copilot CLI's on Windows) is not a file; the sweep reads it apart.
     let store = home.env_store.as_deref().map(Path::new);
-    for tool in tools::ToolId::ALL {
-        let files = tools::config_files(tool, home).into_iter().map(|(p, _)| p);
+    for tool in plans::ToolId::ALL {
+        let files = plans::config_files(tool, home).into_iter().map(|(p, _)| p);
         out.extend(files.filter(|p| Some(p.as_path()) != store));
     }
     out
@@ -101,7 +101,7 @@ pub fn default_sources(home: &tools::Home) -> Vec<PathBuf> {
 
 /// PowerShell's profiles for the current user: in Documents on Windows (also where OneDrive
 /// moves it), in the config folder elsewhere; PowerShell 7 and Windows PowerShell 5.1.
-fn powershell_profiles(home: &tools::Home, config: &Path) -> Vec<PathBuf> {
+fn powershell_profiles(home: &plans::Home, config: &Path) -> Vec<PathBuf> {
     let folders: Vec<PathBuf> = if cfg!(windows) {
         ["Documents", r"OneDrive\Documents"]
             .iter()
@@ -120,7 +120,7 @@ fn powershell_profiles(home: &tools::Home, config: &Path) -> Vec<PathBuf> {
 }
 
 /// The default sources and the user's files, each path once (a finding is listed once).
-fn sources(home: &tools::Home, extra: Vec<PathBuf>) -> Vec<PathBuf> {
+fn sources(home: &plans::Home, extra: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in default_sources(home).into_iter().chain(extra) {
         if !out.contains(&p) {

@@ -10,11 +10,11 @@ use crate::backends::keys::store_key;
 use crate::tools::files;
 use crate::{AppError, NewKey};
 use std::path::Path;
-use switchyard_connect::sweep::{self as scan, SourceKind};
-use switchyard_connect::tools;
 use switchyard_core::validate::{MAX_LABEL_CHARS, MAX_NAME_CHARS};
 use switchyard_core::{free_name, BackendDraft, BackendKind};
 use switchyard_store::{BackendRow, KeyMoveRow};
+use switchyard_toolconfig::plans;
+use switchyard_toolconfig::sweep::{self as scan, SourceKind};
 
 /// The backend a moved key goes to: the one asked for (same kind), else the first of its kind
 /// at an address the user already trusts with a key (`None`: a new one at the provider's).
@@ -45,7 +45,7 @@ pub(super) fn pick_backend(
 
 pub(super) fn move_blocking(
     inner: &KeySweep,
-    home: &tools::Home,
+    home: &plans::Home,
     origin: &Origin,
     found: &scan::Found,
     target: Option<BackendRow>,
@@ -64,7 +64,7 @@ pub(super) fn move_blocking(
 
 fn from_file(
     inner: &KeySweep,
-    home: &tools::Home,
+    home: &plans::Home,
     path: &Path,
     found: &scan::Found,
     target: Option<BackendRow>,

@@ -16,10 +16,10 @@ mod platforms;
 
 use std::path::Path;
 
-use switchyard_connect::sweep::{
+use switchyard_core::BackendKind;
+use switchyard_toolconfig::sweep::{
     restore, scan, scan_variable, take_out, Found, Moved, SourceKind, SweepError, PLACEHOLDER,
 };
-use switchyard_core::BackendKind;
 
 const OPENAI: &str = "sk-proj-CANARYWKbsDE5kGZoDiPCFdcERFmdD5nHQrroDnobDQCm7";
 const ANTHROPIC: &str = "sk-ant-api03-CANARYqHhDP2UJyRbb8hFLebmT9J5d8mTwcY-u9aQKFMK_QtQAh6";

@@ -7,20 +7,20 @@
 //!   YAML and `.env` line-wise. [`edit::apply`] returns the new text and a record of what each
 //!   key held before; [`edit::revert`] undoes exactly those keys on the *live* text, leaving
 //!   anything the user changed since.
-//! - [`tools`]: where each tool keeps its configuration and which keys connecting it sets.
+//! - [`plans`]: where each tool keeps its configuration and which keys connecting it sets.
 //! - [`sweep`]: provider keys in shell profiles, `.env` files and tool configs, found by variable
 //!   name and key prefix, and the line edits that move one out of a file and back.
 //!
 //! Invariant: no value marked secret is ever formatted by `Debug` or put in an error.
 
 pub mod edit;
+pub mod plans;
 pub mod sweep;
-pub mod tools;
 
 pub use edit::{
     apply, read, revert, Applied, Change, Edit, EditError, Format, KeyPath, Record, Reverted,
 };
-pub use tools::{
+pub use plans::{
     config_files, current_base_url, plan, statusline_plan, ConnectParams, FilePlan, Home,
     TierModels, ToolId,
 };

@@ -199,13 +199,13 @@ fn unparseable_files_are_refused_with_their_position() {
         (Format::Dotenv, "A=1\nB=\"sy-test-secret\n", 2, 3),
     ];
     for (format, text, line, column) in cases {
-        let plan = [switchyard_connect::edit::Change::Set {
+        let plan = [switchyard_toolconfig::edit::Change::Set {
             path: path(&["k"]),
             value: "v".into(),
             secret: false,
         }];
         match apply(Some(text), format, &plan) {
-            Err(switchyard_connect::edit::EditError::Parse {
+            Err(switchyard_toolconfig::edit::EditError::Parse {
                 line: l,
                 column: c,
                 message,

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 use serde_json::{json, Value};
-use switchyard_connect::edit::{apply, read, revert, Change, Format};
+use switchyard_toolconfig::edit::{apply, read, revert, Change, Format};
 
 fn set(path: &[&str], value: Value, secret: bool) -> Change {
     Change::Set {
@@ -27,7 +27,7 @@ fn check(format: Format, original: Option<&str>, changes: &[Change]) -> bool {
         Ok(a) => a,
         Err(e) => {
             assert!(
-                !matches!(e, switchyard_connect::edit::EditError::Parse { .. }),
+                !matches!(e, switchyard_toolconfig::edit::EditError::Parse { .. }),
                 "{format:?} {original:?}: the corpus parses, got {e}"
             );
             return false;

@@ -8,8 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use switchyard_connect::edit::{apply, read, revert, Applied, Format, Record};
-use switchyard_connect::tools::{
+use switchyard_toolconfig::edit::{apply, read, revert, Applied, Format, Record};
+use switchyard_toolconfig::plans::{
     config_files, plan, ConnectParams, FilePlan, Home, TierModels, ToolId,
 };
 
