@@ -121,13 +121,13 @@ def check_squatted_pipe(port):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = squat.stdout.readline()
-        assert line.startswith("squatting switchyard-core-"), f"{line!r} {squat.stderr.read()}"
+        assert line.startswith("squatting switchyard-domain-"), f"{line!r} {squat.stderr.read()}"
         refused = core_call("list_tokens", ok=False)
         assert refused.returncode == 3 and "not by Switchyard's core" in refused.stderr, refused
         core = run("switchyard-tray.exe", env=env_for(SWITCHYARD_GATEWAY_PORT=str(port)), ok=False,
                    timeout=90)
         assert core.returncode != 0, "the core started on a pipe name another program holds"
-        assert "another program already uses \\\\.\\pipe\\switchyard-core-" in core.stderr, core.stderr
+        assert "another program already uses \\\\.\\pipe\\switchyard-domain-" in core.stderr, core.stderr
     finally:
         squat.terminate()
         squat.wait(timeout=30)

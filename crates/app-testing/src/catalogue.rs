@@ -3,7 +3,7 @@
 
 use crate::{draft, key, Harness};
 use switchyard_app::{RouteCandidate, RouteDraft, Strategy};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_mock::{MockConfig, MockServer};
 
 /// A mock that lists `models`, with `prices` (model, input, output per million) listed.

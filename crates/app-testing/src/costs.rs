@@ -3,7 +3,7 @@
 
 use crate::{add_on_mock, key};
 use switchyard_app::{CostRange, Switchyard};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_mock::{MockConfig, MockServer};
 
 /// A priced backend (OpenAI kind over the mock) plus a gateway token.

@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{AppError, AppPaths, BackendView, Environment, NewKey, Options, Switchyard};
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 use switchyard_mock::MockConfig;
 
 /// A started core with its keychain and data folder (deleted when the harness is dropped).
@@ -209,12 +209,12 @@ pub async fn start_in_home(
 }
 
 /// The fields a refusal names, each with its entry for a list field (empty: it names none).
-pub fn refused_fields(e: &AppError) -> Vec<(switchyard_core::Field, Option<u32>)> {
+pub fn refused_fields(e: &AppError) -> Vec<(switchyard_domain::Field, Option<u32>)> {
     match e {
         AppError::Validation(v) => v
             .issues
             .iter()
-            .filter(|i| i.severity == switchyard_core::Severity::Error)
+            .filter(|i| i.severity == switchyard_domain::Severity::Error)
             .map(|i| (i.field, i.index))
             .collect(),
         _ => Vec::new(),

@@ -21,7 +21,7 @@ pub(crate) fn stored(
     key: &KeyRow,
     url: &str,
 ) -> Result<Cleared, AppError> {
-    if !switchyard_core::approved_for(&key.hosts, url) {
+    if !switchyard_domain::approved_for(&key.hosts, url) {
         return Err(not_approved(key, url));
     }
     let value = secrets.get(&key.id)?;
@@ -30,13 +30,13 @@ pub(crate) fn stored(
 
 /// A key found in a tool's file, cleared for `home`: the address the user was shown for it.
 pub(crate) fn found(value: SecretString, home: &str) -> Result<Cleared, AppError> {
-    let approved: Vec<String> = switchyard_core::origin_of(home).into_iter().collect();
+    let approved: Vec<String> = switchyard_domain::origin_of(home).into_iter().collect();
     Ok(Cleared::check(value, &approved, home)?)
 }
 
 fn not_approved(key: &KeyRow, url: &str) -> AppError {
     AppError::KeyHostNotApproved {
         label: key.label.clone(),
-        origin: switchyard_core::origin_of(url).unwrap_or_else(|| url.trim().to_string()),
+        origin: switchyard_domain::origin_of(url).unwrap_or_else(|| url.trim().to_string()),
     }
 }

@@ -1,6 +1,6 @@
 //! Errors the services return. Messages are written for the user and never contain a key.
 
-use switchyard_core::Validation;
+use switchyard_domain::Validation;
 use switchyard_secrets::SecretError;
 use switchyard_store::StoreError;
 
@@ -145,24 +145,24 @@ impl AppError {
     /// Input refused for one form field: the UI shows `message` under it, the CLI prints
     /// `field: message`.
     pub fn field(
-        field: switchyard_core::Field,
-        code: switchyard_core::IssueCode,
+        field: switchyard_domain::Field,
+        code: switchyard_domain::IssueCode,
         message: impl Into<String>,
     ) -> AppError {
-        AppError::Validation(Validation::one(switchyard_core::Issue::error(
+        AppError::Validation(Validation::one(switchyard_domain::Issue::error(
             field, code, message,
         )))
     }
 
     /// As [`AppError::field`], about entry `index` of a list field (a route's candidates).
     pub fn field_at(
-        field: switchyard_core::Field,
+        field: switchyard_domain::Field,
         index: usize,
-        code: switchyard_core::IssueCode,
+        code: switchyard_domain::IssueCode,
         message: impl Into<String>,
     ) -> AppError {
         AppError::Validation(Validation::one(
-            switchyard_core::Issue::error(field, code, message).at(index),
+            switchyard_domain::Issue::error(field, code, message).at(index),
         ))
     }
 
@@ -198,8 +198,8 @@ impl From<tokio::task::JoinError> for AppError {
 impl From<switchyard_team::synced::seal::NotASpaceKey> for AppError {
     fn from(e: switchyard_team::synced::seal::NotASpaceKey) -> Self {
         AppError::field(
-            switchyard_core::Field::KeyValue,
-            switchyard_core::IssueCode::Format,
+            switchyard_domain::Field::KeyValue,
+            switchyard_domain::IssueCode::Format,
             e.to_string(),
         )
     }

@@ -36,7 +36,7 @@ pub struct Progress {
     pub done: usize,
     pub total: usize,
     /// The component that just finished (none for the start event).
-    pub component: Option<(String, switchyard_core::readiness::ComponentStatus)>,
+    pub component: Option<(String, switchyard_domain::readiness::ComponentStatus)>,
 }
 
 /// A reaction the composition root wires between features: the feature that changes something

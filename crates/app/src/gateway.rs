@@ -6,7 +6,7 @@ use crate::ledger::LedgerSink;
 use crate::{AppError, DomainEvent};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use switchyard_core::{BackendKind, Circuit, RequestRecord};
+use switchyard_domain::{BackendKind, Circuit, RequestRecord};
 use switchyard_gateway::{
     KeyRef, KeySource, Ledger, Observer, Route, RouteCache, RoutingTable, TableHandle, Target,
 };
@@ -216,7 +216,7 @@ impl Routing {
                 let (approved, withheld): (Vec<_>, Vec<_>) = keys
                     .iter()
                     .filter(|k| k.backend_id == b.id)
-                    .partition(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));
+                    .partition(|k| switchyard_domain::approved_for(&k.hosts, &b.base_url));
                 (b, approved, withheld.len())
             })
             .map(|(b, approved, withheld)| Target {
@@ -232,7 +232,7 @@ impl Routing {
                     })
                     .collect(),
                 withheld_keys: u32::try_from(withheld).unwrap_or(u32::MAX),
-                base_url: switchyard_core::Address::of(b.kind, &b.base_url, &self.demo)
+                base_url: switchyard_domain::Address::of(b.kind, &b.base_url, &self.demo)
                     .base()
                     .to_string(),
                 id: b.id,

@@ -18,7 +18,7 @@ use std::sync::mpsc::{
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{JoinHandle, Thread};
 use std::time::{Duration, Instant};
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_store::Store;
 
 const MAX_BATCH: usize = 1_000;

@@ -7,7 +7,7 @@ mod blocking;
 mod cache;
 mod catalogue;
 /// The check every writer of configuration takes (pure: the core crate's).
-pub use switchyard_core::changes;
+pub use switchyard_domain::changes;
 mod clock;
 pub mod config_file;
 pub mod costs;
@@ -71,7 +71,7 @@ pub use service::{
     WeakSwitchyard,
 };
 pub use settings::{Preferences, Settings, Theme};
-pub use switchyard_core::{AttemptRecord, RequestRecord, TokenScope};
+pub use switchyard_domain::{AttemptRecord, RequestRecord, TokenScope};
 pub use switchyard_gateway::probe::ProbeResult;
 pub use switchyard_gateway::serve::Peer;
 pub use switchyard_gateway::{

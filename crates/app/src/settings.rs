@@ -5,7 +5,7 @@ use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
-use switchyard_core::IssueCode;
+use switchyard_domain::IssueCode;
 use switchyard_runtime::Supervisor;
 use switchyard_store::{LedgerTable, SettingsTable, Store};
 
@@ -92,26 +92,26 @@ impl Preferences {
     pub async fn update(&self, settings: Settings) -> Result<Settings, AppError> {
         if !(1..=60).contains(&settings.reveal_seconds) {
             return Err(AppError::field(
-                switchyard_core::Field::RevealSeconds,
-                switchyard_core::IssueCode::OutOfRange,
+                switchyard_domain::Field::RevealSeconds,
+                switchyard_domain::IssueCode::OutOfRange,
                 "Reveal time must be between 1 and 60 seconds.",
             ));
         }
         if !(1..=3650).contains(&settings.request_retention_days) {
             return Err(AppError::field(
-                switchyard_core::Field::RetentionDays,
-                switchyard_core::IssueCode::OutOfRange,
+                switchyard_domain::Field::RetentionDays,
+                switchyard_domain::IssueCode::OutOfRange,
                 "Keep requests for 1 to 3650 days.",
             ));
         }
         if let Some(source) = &settings.update_source {
-            switchyard_core::release_source(source).map_err(|refused| {
+            switchyard_domain::release_source(source).map_err(|refused| {
                 let code = match refused {
-                    switchyard_core::SourceRefused::PlainHttp => IssueCode::Unsafe,
-                    switchyard_core::SourceRefused::Scheme(_)
-                    | switchyard_core::SourceRefused::NotAnAddress(_) => IssueCode::Format,
+                    switchyard_domain::SourceRefused::PlainHttp => IssueCode::Unsafe,
+                    switchyard_domain::SourceRefused::Scheme(_)
+                    | switchyard_domain::SourceRefused::NotAnAddress(_) => IssueCode::Format,
                 };
-                AppError::field(switchyard_core::Field::Url, code, refused.to_string())
+                AppError::field(switchyard_domain::Field::Url, code, refused.to_string())
             })?;
         }
         let value =

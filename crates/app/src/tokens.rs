@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
-use switchyard_core::{token_scope::ToolScope, TokenScope};
+use switchyard_domain::{token_scope::ToolScope, TokenScope};
 use switchyard_secrets::SecretString;
 use switchyard_store::{Store, TokenRow, TokensTable};
 
@@ -115,7 +115,7 @@ impl TokenIndex {
             .into_iter()
             .filter(|t| t.revoked_at.is_none())
         {
-            if let Some(hash) = switchyard_core::hex::decode32(&t.hash) {
+            if let Some(hash) = switchyard_domain::hex::decode32(&t.hash) {
                 fresh.insert(
                     hash,
                     Caller {
@@ -268,7 +268,7 @@ impl Tokens {
             uuid::Uuid::new_v4().simple(),
             uuid::Uuid::new_v4().simple()
         );
-        let hash = switchyard_core::hex::encode(&Sha256::digest(token.as_bytes()));
+        let hash = switchyard_domain::hex::encode(&Sha256::digest(token.as_bytes()));
         let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
         let row = self
             .tokens
@@ -276,8 +276,8 @@ impl Tokens {
             .map_err(|e| {
                 if e.is_unique_violation() {
                     AppError::field(
-                        switchyard_core::Field::Name,
-                        switchyard_core::IssueCode::Duplicate,
+                        switchyard_domain::Field::Name,
+                        switchyard_domain::IssueCode::Duplicate,
                         format!("A token named “{name}” already exists."),
                     )
                 } else {
@@ -338,7 +338,7 @@ impl Tokens {
 }
 
 fn check_name(name: &str) -> Result<(), AppError> {
-    use switchyard_core::{Field::Name, IssueCode};
+    use switchyard_domain::{Field::Name, IssueCode};
     if name.is_empty() {
         return Err(AppError::field(
             Name,
@@ -363,7 +363,7 @@ fn check_name(name: &str) -> Result<(), AppError> {
             "Use letters, digits, spaces, '-', '_' and '.' in token names.",
         ));
     }
-    if switchyard_core::looks_like_key(name, true) {
+    if switchyard_domain::looks_like_key(name, true) {
         return Err(AppError::field(
             Name,
             IssueCode::LooksLikeKey,

@@ -50,5 +50,5 @@ use std::time::Duration;
 use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{AppPaths, BackendView, Environment, Options, Switchyard};
 use switchyard_app_testing::*;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_mock::MockConfig;

@@ -9,8 +9,8 @@
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
 use std::time::{Duration, Instant};
-use switchyard_core::catalogue::{parse_page, ListedModel, Merged, Page, MAX_MODELS};
-use switchyard_core::BackendKind;
+use switchyard_domain::catalogue::{parse_page, ListedModel, Merged, Page, MAX_MODELS};
+use switchyard_domain::BackendKind;
 
 fn body(ids: usize) -> Vec<u8> {
     let data: Vec<serde_json::Value> = (0..ids)

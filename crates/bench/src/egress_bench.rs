@@ -14,7 +14,7 @@ mod best_of;
 
 use axum::http::HeaderValue;
 use std::hint::black_box;
-use switchyard_core::AuthStyle;
+use switchyard_domain::AuthStyle;
 use switchyard_gateway::{key_header, Cleared};
 use switchyard_secrets::SecretString;
 

@@ -8,7 +8,7 @@
 #![allow(clippy::print_stdout, reason = "a benchmark prints its numbers")]
 
 use std::time::Instant;
-use switchyard_core::{AttemptRecord, RequestRecord};
+use switchyard_domain::{AttemptRecord, RequestRecord};
 use switchyard_store::{rfc3339, Dimension, RequestFilter, Store};
 
 const BACKENDS: [(&str, &[&str]); 4] = [
@@ -58,7 +58,7 @@ fn record(i: u64, rows: u64, rng: &mut Rng, start_ms: i64, span_ms: i64) -> Requ
         key_label: Some("main".into()),
         model: Some(model.into()),
         status: if failed { 503 } else { 200 },
-        error_class: failed.then_some(switchyard_core::ErrorClass::Upstream5xx),
+        error_class: failed.then_some(switchyard_domain::ErrorClass::Upstream5xx),
         reason: Some("priority 1 of 2".into()),
         attempts: 1,
         latency_ms: 80 + rng.below(3000) as u32,

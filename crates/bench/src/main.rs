@@ -11,7 +11,7 @@ mod shapes;
 
 use measure::{percentile, run_concurrent, run_sequential, ttft};
 use std::sync::Arc;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_gateway::{
     Authenticator, Caller, Deps, Gateway, GatewayConfig, KeySource, Ledger, NoObserver,
     RoutingTable, TableHandle, Target,
@@ -27,7 +27,7 @@ impl Authenticator for Tokens {
         (token == TOKEN).then(|| Caller {
             token_id: "bench".into(),
             name: "bench".into(),
-            scope: switchyard_core::TokenScope::Gateway,
+            scope: switchyard_domain::TokenScope::Gateway,
             owner: None,
         })
     }
@@ -44,7 +44,7 @@ impl KeySource for AnyKey {
 }
 struct Discard;
 impl Ledger for Discard {
-    fn record(&self, _: switchyard_core::RequestRecord, _: Option<String>) {}
+    fn record(&self, _: switchyard_domain::RequestRecord, _: Option<String>) {}
 }
 
 #[tokio::main]
@@ -73,7 +73,7 @@ async fn main() -> Result<(), String> {
         keys: vec![switchyard_gateway::KeyRef {
             id: "kc".into(),
             label: "bench".into(),
-            approved: switchyard_core::origin_of(&mock.base_url())
+            approved: switchyard_domain::origin_of(&mock.base_url())
                 .into_iter()
                 .collect(),
         }],

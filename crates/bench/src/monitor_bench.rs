@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{AppPaths, Options, Switchyard};
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 use switchyard_mock::{MockConfig, MockServer};
 use switchyard_monitor::{ProbeReport, ProbeTarget, Scheduler, SchedulerConfig, TargetId};
 
@@ -68,7 +68,7 @@ async fn main() -> Result<(), String> {
         Box::pin(async move {
             let r = switchyard_gateway::probe::probe(
                 &http,
-                &switchyard_core::Address::new(BackendKind::Ollama, &url),
+                &switchyard_domain::Address::new(BackendKind::Ollama, &url),
                 None,
                 Duration::from_secs(5),
             )

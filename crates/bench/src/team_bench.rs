@@ -14,7 +14,7 @@
 mod bench {
     use futures_util::SinkExt;
     use std::time::{Duration, Instant};
-    use switchyard_core::RequestRecord;
+    use switchyard_domain::RequestRecord;
     use switchyard_gateway::Ledger;
     use switchyard_team::testing::{TempPostgres, TempRedis};
     use switchyard_team::{SharedWindow, TeamDb, TeamLedger};

@@ -17,7 +17,7 @@ use super::io::{find, pretty, read_key, Io};
 use super::values;
 use serde::Serialize;
 use switchyard_app::{AppError, NewKey, Switchyard};
-use switchyard_core::{BackendDraft, BackendKind, Field};
+use switchyard_domain::{BackendDraft, BackendKind, Field};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BackendCommand {

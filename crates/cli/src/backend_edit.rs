@@ -51,7 +51,7 @@ impl EditArgs {
         let b = find(app, &self.backend).await?;
         // Checked before anything is saved.
         let limits = self.limits.over(&b.row.limits)?;
-        let draft = switchyard_core::BackendDraft {
+        let draft = switchyard_domain::BackendDraft {
             name: self.name.clone().unwrap_or(b.row.name.clone()),
             kind: b.row.kind,
             base_url: self.base_url.clone().unwrap_or(b.row.base_url.clone()),
@@ -59,7 +59,7 @@ impl EditArgs {
         };
         let hosts: Vec<Vec<String>> = b.keys.iter().map(|k| k.row.hosts.clone()).collect();
         let effects = Effects {
-            hosts: switchyard_core::unapproved_move(&hosts, &b.row.base_url, &draft.base_url)
+            hosts: switchyard_domain::unapproved_move(&hosts, &b.row.base_url, &draft.base_url)
                 .map(|m| HostChange {
                     backend: b.row.name.clone(),
                     from: m.from,

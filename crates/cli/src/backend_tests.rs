@@ -160,13 +160,13 @@ fn the_key_is_one_trimmed_line_of_stdin() {
 #[test]
 fn issues_show_severity_field_and_message_but_never_the_fix() {
     use super::super::io::issue_line;
-    use switchyard_core::Issue;
+    use switchyard_domain::Issue;
     let issue = Issue::error(
-        switchyard_core::Field::BaseUrl,
-        switchyard_core::IssueCode::Format,
+        switchyard_domain::Field::BaseUrl,
+        switchyard_domain::IssueCode::Format,
         "Base URL must start with https:// (or http:// for localhost).",
     )
-    .with_fix(switchyard_core::Fix::Replace {
+    .with_fix(switchyard_domain::Fix::Replace {
         value: "https://sk-secret".into(),
     });
     let line = issue_line(&issue);

@@ -31,7 +31,7 @@ pub struct BudgetLimit {
     /// A name for the budget
     pub name: String,
     /// The most to spend in a period, in US dollars
-    #[arg(long, value_name = "USD", value_parser = switchyard_core::words::usd)]
+    #[arg(long, value_name = "USD", value_parser = switchyard_domain::words::usd)]
     pub limit: f64,
     /// The period the limit is for (UTC)
     #[arg(long, value_enum, default_value = "month")]

@@ -12,7 +12,7 @@
 
 use super::report_flags::ReportFlags;
 use std::process::ExitCode;
-use switchyard_core::readiness::ComponentStatus;
+use switchyard_domain::readiness::ComponentStatus;
 use switchyard_readiness::{Readiness, ReadinessRun};
 
 #[derive(Debug, clap::Args)]

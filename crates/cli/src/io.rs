@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use switchyard_app::secrets::KeychainStore;
 use switchyard_app::{AppError, BackendView, Options, Switchyard};
-use switchyard_core::{Issue, Severity, Validation};
+use switchyard_domain::{Issue, Severity, Validation};
 use switchyard_runtime::logging;
 use switchyard_runtime::paths::{keyring_service_from_env, AppPaths};
 use switchyard_secrets::SecretString;

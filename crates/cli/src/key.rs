@@ -92,7 +92,7 @@ pub(super) async fn test(
     let key = label.map(|l| key_id(&b, l)).transpose()?;
     let r = app.keys().test(&b.row.id, key.as_deref()).await?;
     let line = format!("{}: {}", b.row.name, r.message);
-    if matches!(r.outcome, switchyard_core::CheckOutcome::Valid) {
+    if matches!(r.outcome, switchyard_domain::CheckOutcome::Valid) {
         Ok(line + "\n")
     } else {
         Err(AppError::Invalid(line))
@@ -142,8 +142,8 @@ fn read_key(io: &mut Io<'_>) -> Result<SecretString, AppError> {
         .map_err(|e| AppError::File(format!("The key could not be read from stdin: {e}.")))?;
     if key.expose().is_empty() {
         return Err(AppError::field(
-            switchyard_core::Field::KeyValue,
-            switchyard_core::IssueCode::Required,
+            switchyard_domain::Field::KeyValue,
+            switchyard_domain::IssueCode::Required,
             "No key on stdin: pipe it in, e.g. printf %s \"$KEY\" | switchyard key add NAME.",
         ));
     }

@@ -164,7 +164,7 @@ pub fn parse(words: &[&str]) -> Result<Cli, (u8, String)> {
     };
     if words
         .iter()
-        .any(|w| switchyard_core::looks_like_key(w, false))
+        .any(|w| switchyard_domain::looks_like_key(w, false))
     {
         return Err((
             code,

@@ -11,7 +11,7 @@
 
 use super::io::{pretty, Io};
 use switchyard_app::Switchyard;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_store::RequestFilter;
 
 /// Rows shown without `--limit`.
@@ -30,7 +30,7 @@ pub struct RequestsArgs {
     pub json: bool,
     /// Only requests that failed this way (the Requests page's error filter)
     #[arg(long, value_name = "CLASS", value_parser = super::values::error_class())]
-    pub error: Option<switchyard_core::ErrorClass>,
+    pub error: Option<switchyard_domain::ErrorClass>,
     /// This machine's ledger even when SWITCHYARD_TEAM_DATABASE_URL names a team's
     #[arg(long)]
     pub local: bool,

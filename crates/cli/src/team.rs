@@ -11,7 +11,7 @@ use super::io::{aligned, pretty, Io};
 use super::team_budget::TeamBudgetCommand;
 use super::team_servers::{self, Flags};
 use switchyard_app::team::{team_error, Team, RELOAD_EVERY};
-use switchyard_core::TokenScope;
+use switchyard_domain::TokenScope;
 
 #[derive(Debug, clap::Args)]
 pub struct TeamArgs {

@@ -8,7 +8,7 @@
 
 use super::io::{pretty, Io};
 use switchyard_app::Switchyard;
-use switchyard_core::TokenScope;
+use switchyard_domain::TokenScope;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {

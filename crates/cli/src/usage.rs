@@ -9,7 +9,7 @@
 use super::io::Io;
 use switchyard_app::usage::{UsageWindow, WindowSource};
 use switchyard_app::Switchyard;
-use switchyard_core::words::{since, WordError};
+use switchyard_domain::words::{since, WordError};
 use switchyard_store::{ToolUsageRow, UsageGroup};
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]

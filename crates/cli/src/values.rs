@@ -1,13 +1,13 @@
 //! How the command line reads the values a person types: backend kinds (`openai`, or the stable
 //! id `openAi` that `--json` prints), routing strategies, route candidates and amounts of money.
 //! The words themselves are parsed where the config file and the import parse them too
-//! ([`BackendKind::from_name`], [`Strategy::from_name`], [`switchyard_core::words`]); this file
+//! ([`BackendKind::from_name`], [`Strategy::from_name`], [`switchyard_domain::words`]); this file
 //! only gives them to clap, with the choices `--help` and the completions list.
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsStr;
-use switchyard_core::{BackendKind, ErrorClass};
+use switchyard_domain::{BackendKind, ErrorClass};
 use switchyard_policy::Strategy;
 
 /// A value parser from a forgiving `from_name`, listing `names` as the choices.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use switchyard_app::AppError;
 use switchyard_app::BackendView;
-use switchyard_core::Circuit;
+use switchyard_domain::Circuit;
 use switchyard_gateway::{Clock, ManualClock};
 use switchyard_mock::{Fault, MockConfig};
 use switchyard_report::Case;

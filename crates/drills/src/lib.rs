@@ -300,9 +300,9 @@ impl Drills {
                 name: k.label,
                 passed: k.passed,
                 importance: match k.importance {
-                    switchyard_core::readiness::Importance::Critical => "critical",
-                    switchyard_core::readiness::Importance::Normal => "normal",
-                    switchyard_core::readiness::Importance::Info => "info",
+                    switchyard_domain::readiness::Importance::Critical => "critical",
+                    switchyard_domain::readiness::Importance::Normal => "normal",
+                    switchyard_domain::readiness::Importance::Info => "info",
                 }
                 .into(),
                 detail: k.detail,

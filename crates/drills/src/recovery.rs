@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use switchyard_app::BackendView;
 use switchyard_app::RouteView;
 use switchyard_app::{AppError, HealthStatus};
-use switchyard_core::Circuit;
+use switchyard_domain::Circuit;
 use switchyard_gateway::{Clock, ManualClock};
 use switchyard_mock::{MockConfig, MockServer};
 use switchyard_report::Case;

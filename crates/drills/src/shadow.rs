@@ -12,7 +12,7 @@ use std::time::Duration;
 use switchyard_app::BackendView;
 use switchyard_app::RouteDraft;
 use switchyard_app::{AppError, AppPaths, NewKey, Options, Switchyard};
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 use switchyard_gateway::RouteCandidate;
 use switchyard_mock::{MockConfig, MockServer};
 use switchyard_secrets::{MemoryStore, SecretString};
@@ -231,7 +231,7 @@ impl Shadow {
     }
 
     /// The shadow's ledger so far (written out first), newest first.
-    pub async fn requests(&self) -> Result<Vec<switchyard_core::RequestRecord>, AppError> {
+    pub async fn requests(&self) -> Result<Vec<switchyard_domain::RequestRecord>, AppError> {
         let app = self.app.clone();
         tokio::task::spawn_blocking(move || app.flush_ledger()).await?;
         let all = switchyard_store::RequestFilter {
@@ -267,13 +267,13 @@ impl Shadow {
     }
 
     /// The gateway's breaker state for the shadow backend `id`.
-    pub fn breaker(&self, id: &str) -> switchyard_core::Circuit {
+    pub fn breaker(&self, id: &str) -> switchyard_domain::Circuit {
         self.app
             .routes()
             .live_health()
             .into_iter()
             .find(|b| b.backend_id == id)
-            .map_or(switchyard_core::Circuit::Closed, |b| b.state.breaker)
+            .map_or(switchyard_domain::Circuit::Closed, |b| b.state.breaker)
     }
 
     /// Stops the shadow's core and every mock.

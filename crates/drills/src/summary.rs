@@ -27,7 +27,7 @@ pub(crate) fn configuration(plan: &Plan) -> Configuration {
         .map(|b| ConfigBackend {
             name: b.row.name.clone(),
             kind: b.row.kind.spec().label.into(),
-            endpoint: switchyard_core::endpoint_shown(&b.effective_base_url),
+            endpoint: switchyard_domain::endpoint_shown(&b.effective_base_url),
             default_model: b.row.default_model.clone(),
             keys: u32::try_from(b.keys.len()).unwrap_or(u32::MAX),
             enabled: b.row.enabled,

@@ -12,7 +12,7 @@ mod drills_runs;
 use std::time::Duration;
 use switchyard_app_testing::catalogue::{cand, save_route};
 use switchyard_app_testing::*;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_mock::MockConfig;
 
 /// The drills of a harness's core: one instance, built on first use, as the window's core

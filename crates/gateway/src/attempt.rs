@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 
 /// How one attempt ended.
 pub enum Outcome {

@@ -32,7 +32,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_cache::{is_cacheable, CacheKey, CachedAnswer, Lookup, OutputExtras};
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 use switchyard_wire::canonical::{ChatRequest, ChatResponse, Message, Part, Role, StopReason};
 
 /// The caller's cache headers.

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 use switchyard_cache::{CachedAnswer, Lease};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_wire::canonical::{ChatResponse, Part, StopReason, StreamEvent, Usage};
 use switchyard_wire::collect::StreamCollector;
 

@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::ErrorClass;
-use switchyard_core::{Address, BackendKind};
+use switchyard_domain::ErrorClass;
+use switchyard_domain::{Address, BackendKind};
 use switchyard_wire::{estimate, gemini, raw};
 
 /// How long a counting backend may take before the estimate answers instead.

@@ -3,7 +3,7 @@
 //! the store, the keychain and its event channel; tests implement them in memory.
 
 use std::time::Duration;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_secrets::{SecretError, SecretString};
 
 /// The tool a request came from.
@@ -12,7 +12,7 @@ pub struct Caller {
     pub token_id: String,
     pub name: String,
     /// What its token may call; the guard refuses the rest (a scrape token: `/metrics` only).
-    pub scope: switchyard_core::TokenScope,
+    pub scope: switchyard_domain::TokenScope,
     /// The person the token was made for (a team token's owner); `None` for a machine's own.
     pub owner: Option<String>,
 }
@@ -136,7 +136,7 @@ pub trait Observer: Send + Sync + 'static {
         &self,
         _backend_id: &str,
         _key_id: Option<&str>,
-        _state: switchyard_core::Circuit,
+        _state: switchyard_domain::Circuit,
         _reason: &str,
     ) {
     }

@@ -16,7 +16,7 @@
 //! and every `.expose()` of a secret in the workspace is on a reviewed list.
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
-use switchyard_core::AuthStyle;
+use switchyard_domain::AuthStyle;
 use switchyard_secrets::SecretString;
 use zeroize::Zeroizing;
 
@@ -79,7 +79,7 @@ impl Cleared {
                 origin: origin.clone(),
             });
         }
-        match switchyard_core::origin_of(url) {
+        match switchyard_domain::origin_of(url) {
             Some(origin) if approved.contains(&origin) => Ok(Approval { origin }),
             Some(origin) => Err(Withheld::NotApproved { origin }),
             None => Err(Withheld::NotApproved {
@@ -99,7 +99,7 @@ impl Cleared {
         if starts_at_origin(url, &self.origin) {
             return Ok(&self.key);
         }
-        match switchyard_core::origin_of(url) {
+        match switchyard_domain::origin_of(url) {
             Some(o) if o == self.origin => Ok(&self.key),
             other => Err(Withheld::NotApproved {
                 origin: other.unwrap_or_else(|| url.trim().to_string()),
@@ -232,7 +232,7 @@ mod tests {
         ) {
             let url = format!("{origin}{rest}");
             if starts_at_origin(&url, origin) {
-                let parsed = switchyard_core::origin_of(&url);
+                let parsed = switchyard_domain::origin_of(&url);
                 proptest::prop_assert_eq!(parsed.as_deref(), Some(origin), "{}", url);
             }
         }

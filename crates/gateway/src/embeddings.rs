@@ -80,7 +80,7 @@ mod tests {
     use crate::resolve::Candidate;
     use crate::table::{Limits, RouteCache, Target};
     use serde_json::json;
-    use switchyard_core::BackendKind;
+    use switchyard_domain::BackendKind;
     use switchyard_policy::Strategy;
 
     fn plan(model: &str) -> Plan {

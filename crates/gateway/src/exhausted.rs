@@ -5,7 +5,7 @@ use crate::log::RequestLog;
 use crate::reply::Shape;
 use axum::http::HeaderValue;
 use axum::response::Response;
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 
 /// The 503 (or 504 when time ran out) naming every candidate and its state.
 pub(crate) fn give_up(

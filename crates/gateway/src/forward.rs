@@ -28,7 +28,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 use switchyard_policy::{order, Backoff, Strategy};
 use switchyard_pricing::cost_per_mtok_in;
 use switchyard_wire::WireError;

@@ -23,7 +23,7 @@ use axum::Extension;
 use bytes::Bytes;
 use serde_json::Value;
 use std::sync::Arc;
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 use switchyard_wire::WireError;
 
 /// What a route asks for.

@@ -2,7 +2,7 @@
 //! browser `Origin` unless allowed, and carry a valid local token (`Authorization: Bearer`,
 //! `x-api-key`, Gemini's `x-goog-api-key`, or Gemini's `?key=` query parameter). Refusals are
 //! answered in the caller's format. A token is good only within its scope, as the authorization
-//! table says (`switchyard_core::authz`; a route without a row there is refused to every token):
+//! table says (`switchyard_domain::authz`; a route without a row there is refused to every token):
 //! a scrape token opens `GET /metrics` and nothing else. The one request that needs no token is `/metrics` from this
 //! machine, and only when the user opted in (`GatewayConfig::metrics_open_on_loopback`). The
 //! browser panel's doors (`authz::Door::signs_in_itself`) pass the Host and network checks here
@@ -53,7 +53,8 @@ pub async fn check(
         );
     }
     let path = req.uri().path();
-    if switchyard_core::authz::Entry::at_path(path).is_some_and(|e| e.row().door.signs_in_itself())
+    if switchyard_domain::authz::Entry::at_path(path)
+        .is_some_and(|e| e.row().door.signs_in_itself())
     {
         // The browser panel: past the Host and network checks above, it signs its caller in
         // itself (a session cookie from a panel token, same-origin and CSRF checks on every
@@ -76,7 +77,7 @@ pub async fn check(
     }
     // The user's opt-out: programs on this machine scrape without a token.
     let loopback_peer = peer.is_some_and(|p| p.remote.ip().is_loopback());
-    if req.uri().path() == switchyard_core::token_scope::METRICS_PATH
+    if req.uri().path() == switchyard_domain::token_scope::METRICS_PATH
         && state.config.metrics_open_on_loopback
         && loopback_peer
     {
@@ -113,7 +114,7 @@ pub async fn check(
     if let Some(on) = req.extensions().get::<crate::serve::OnConnection>() {
         on.vouch();
     }
-    if !switchyard_core::authz::allowed_somewhere(caller.scope, req.uri().path()) {
+    if !switchyard_domain::authz::allowed_somewhere(caller.scope, req.uri().path()) {
         return error(shape, Refused::Forbidden, refusal(caller.scope));
     }
     req.extensions_mut().insert::<Caller>(caller);
@@ -126,8 +127,8 @@ pub async fn check(
 
 /// Why the authorization table refuses a token of `scope` here (a route without a row in the
 /// table is refused to every token).
-fn refusal(scope: switchyard_core::TokenScope) -> &'static str {
-    use switchyard_core::TokenScope;
+fn refusal(scope: switchyard_domain::TokenScope) -> &'static str {
+    use switchyard_domain::TokenScope;
     match scope {
         TokenScope::Metrics => {
             "This is a scrape token: it can only read /metrics. Use a tool's token for requests."

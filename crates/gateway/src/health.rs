@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use switchyard_core::Circuit;
+use switchyard_domain::Circuit;
 use switchyard_policy::{
     Breaker, BreakerConfig, BreakerState, CandidateStats, Ewma, Headroom, Permit, Rejected,
     RetryBudget, RetryBudgetConfig, SplitMix64, Transition,

@@ -3,7 +3,7 @@
 //! so a proxy setting without a `NO_PROXY` entry for localhost cannot make them "unreachable".
 
 use reqwest::{Client, ClientBuilder, Url};
-use switchyard_core::is_loopback_host;
+use switchyard_domain::is_loopback_host;
 
 thread_local! {
     /// Which of a gateway's serving threads this is (0 on any other thread).

@@ -9,8 +9,8 @@ use crate::spend::Spend;
 use crate::table::Target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchyard_core::ErrorClass;
-use switchyard_core::{AttemptRecord, BackendKind, RequestRecord};
+use switchyard_domain::ErrorClass;
+use switchyard_domain::{AttemptRecord, BackendKind, RequestRecord};
 use switchyard_pricing::cost_in;
 use switchyard_wire::canonical::Usage;
 
@@ -274,7 +274,7 @@ impl RequestLog {
     }
 
     pub fn fail(self, class: ErrorClass) {
-        if class.level() == switchyard_core::error_class::LogLevel::Warn {
+        if class.level() == switchyard_domain::error_class::LogLevel::Warn {
             tracing::warn!(class = class.as_str(), "request failed");
         } else {
             tracing::debug!(class = class.as_str(), "request refused");

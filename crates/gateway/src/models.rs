@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use switchyard_core::BackendKind;
-use switchyard_core::ErrorClass;
+use switchyard_domain::BackendKind;
+use switchyard_domain::ErrorClass;
 use switchyard_pricing::{provider_of, Mode, PriceTable};
 use switchyard_wire::{gemini, CacheMarkers};
 

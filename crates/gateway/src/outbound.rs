@@ -42,7 +42,7 @@ pub struct Address {
 impl Address {
     pub fn parse(address: &str) -> Result<Address, url::ParseError> {
         let url = Url::parse(address)?;
-        let local = (url.scheme() == "http" && switchyard_core::is_loopback_host(&url))
+        let local = (url.scheme() == "http" && switchyard_domain::is_loopback_host(&url))
             .then(|| url.as_str().parse::<Uri>().ok())
             .flatten();
         Ok(Address { url, local })

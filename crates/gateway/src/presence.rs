@@ -64,12 +64,12 @@ impl Identity {
     pub fn prove(&self, nonce: &[u8; 32]) -> String {
         let mut mac = self.mac();
         mac.update(nonce);
-        switchyard_core::hex::encode(&mac.finalize().into_bytes())
+        switchyard_domain::hex::encode(&mac.finalize().into_bytes())
     }
 
     /// Whether `proof` answers `nonce` under this key (in constant time).
     fn verifies(&self, nonce: &[u8; 32], proof: &str) -> bool {
-        let Some(given) = switchyard_core::hex::decode32(proof.trim()) else {
+        let Some(given) = switchyard_domain::hex::decode32(proof.trim()) else {
             return false;
         };
         let mut mac = self.mac();
@@ -91,7 +91,7 @@ pub fn publish(dir: &Path, port: u16, identity: &Identity) -> std::io::Result<()
     let record = Record {
         pid: std::process::id(),
         port,
-        key: switchyard_core::hex::encode(&identity.0[..]),
+        key: switchyard_domain::hex::encode(&identity.0[..]),
     };
     let text = serde_json::to_vec(&record).map_err(std::io::Error::other)?;
     let tmp = dir.join(format!("{RECORD_FILE}.{}.tmp", std::process::id()));
@@ -122,7 +122,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn read(dir: &Path) -> Option<(u32, u16, Identity)> {
     let text = std::fs::read(dir.join(RECORD_FILE)).ok()?;
     let r: Record = serde_json::from_slice(&text).ok()?;
-    let key = switchyard_core::hex::decode32(&r.key)?;
+    let key = switchyard_domain::hex::decode32(&r.key)?;
     Some((r.pid, r.port, Identity(zeroize::Zeroizing::new(key))))
 }
 
@@ -182,7 +182,7 @@ fn fresh_nonce() -> [u8; 32] {
 async fn ask(mut stream: tokio::net::TcpStream, port: u16, nonce: &[u8; 32]) -> Option<String> {
     let request = format!(
         "GET {IDENTITY_PATH}?nonce={} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n",
-        switchyard_core::hex::encode(nonce)
+        switchyard_domain::hex::encode(nonce)
     );
     stream.write_all(request.as_bytes()).await.ok()?;
     let mut buf = Vec::with_capacity(1024);
@@ -288,7 +288,7 @@ pub(crate) async fn answer(
     let nonce = uri
         .query()
         .and_then(|q| q.strip_prefix("nonce="))
-        .and_then(switchyard_core::hex::decode32);
+        .and_then(switchyard_domain::hex::decode32);
     match nonce {
         Some(n) => {
             axum::Json(serde_json::json!({ "proof": state.identity.prove(&n) })).into_response()

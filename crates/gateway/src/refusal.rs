@@ -5,7 +5,7 @@
 //! of its own. No handler writes a status for an error itself.
 
 use axum::http::StatusCode;
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 
 /// Why the gateway refuses, with its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

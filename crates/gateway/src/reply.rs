@@ -6,7 +6,7 @@
 pub use crate::refusal::Refused;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 use switchyard_wire::{anthropic, gemini, responses};
 
 /// A wire format: what a caller speaks, or what a backend is spoken to in.
@@ -115,7 +115,7 @@ pub const MAX_MODEL_BYTES: usize = 256;
 
 /// The 400 answer for a model name the gateway does not take, or `None` when it is a name: over
 /// [`MAX_MODEL_BYTES`], or holding a control character (a NUL stalled a team replica's ledger;
-/// an escape or a line break forges logs and terminals: `switchyard_core::storable`). Never
+/// an escape or a line break forges logs and terminals: `switchyard_domain::storable`). Never
 /// quotes the name.
 pub fn model_refused(shape: Shape, model: &str) -> Option<Response> {
     let msg = if model.len() > MAX_MODEL_BYTES {
@@ -123,7 +123,7 @@ pub fn model_refused(shape: Shape, model: &str) -> Option<Response> {
             "`model` is {} bytes long; model and route names are at most {MAX_MODEL_BYTES}.",
             model.len()
         )
-    } else if let Some(at) = switchyard_core::storable::first_control(model) {
+    } else if let Some(at) = switchyard_domain::storable::first_control(model) {
         format!(
             "`model` has a control character (character {}); model and route names are printable text.",
             at + 1

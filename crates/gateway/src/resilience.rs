@@ -7,7 +7,7 @@
 use crate::GatewayConfig;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use switchyard_core::{Field, Issue, IssueCode, Validation};
+use switchyard_domain::{Field, Issue, IssueCode, Validation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(

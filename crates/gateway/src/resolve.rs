@@ -6,7 +6,7 @@
 //!    model it is), in priority order.
 
 use crate::table::{RouteCache, RoutingTable, Target};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_policy::Strategy;
 use switchyard_pricing::{PriceTable, Provider};
 

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
 use serde_json::Value;
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 use switchyard_wire::canonical::{ChatResponse, Usage};
 use switchyard_wire::{answer_usage, anthropic, gemini, openai, responses, WireError};
 

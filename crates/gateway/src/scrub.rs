@@ -23,7 +23,7 @@ impl Scrub {
     pub fn of(key: Option<&crate::egress::Cleared>) -> Option<Scrub> {
         let key = key?.sent();
         (key.expose().len() >= MIN_KEY_LEN).then(|| Scrub {
-            hint: switchyard_core::mask_key(key.expose()),
+            hint: switchyard_domain::mask_key(key.expose()),
             key: key.clone(),
         })
     }

@@ -11,7 +11,7 @@ use crate::resilience::Resilience;
 use crate::{GatewayConfig, DEFAULT_PORT};
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
-use switchyard_core::Validation;
+use switchyard_domain::Validation;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
@@ -126,7 +126,7 @@ impl GatewaySettings {
 
     /// Trims and checks every field; the message says what to change.
     pub fn validated(mut self) -> Result<Self, Validation> {
-        use switchyard_core::{Field, Issue, IssueCode};
+        use switchyard_domain::{Field, Issue, IssueCode};
         let bad = |f: Field, m: String| Err(Validation::one(Issue::error(f, IssueCode::Format, m)));
         if self.port < 1024 {
             return bad(Field::Port, format!(

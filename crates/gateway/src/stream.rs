@@ -24,7 +24,7 @@ pub(crate) use codec::Encoder;
 use codec::{is_usage_only_chunk, Decoder};
 use futures_util::StreamExt;
 use std::time::Duration;
-use switchyard_core::ErrorClass;
+use switchyard_domain::ErrorClass;
 use switchyard_wire::canonical::StreamEvent;
 use switchyard_wire::sse::{frame, frame_into, SseEvent, SseParser};
 

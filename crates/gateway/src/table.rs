@@ -3,7 +3,7 @@
 //! the current one without locking for long.
 
 use std::sync::{Arc, RwLock};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_policy::Strategy;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,7 @@ impl Target {
         (self.keys.is_empty() && self.withheld_keys > 0).then(|| {
             format!(
                 "its key(s) are not approved for {}: approve the new host by editing the backend (Backends page or `switchyard backend edit`)",
-                switchyard_core::origin_of(&self.base_url).unwrap_or_else(|| "this address".into())
+                switchyard_domain::origin_of(&self.base_url).unwrap_or_else(|| "this address".into())
             )
         })
     }

@@ -13,7 +13,7 @@ use crate::egress::{key_header, Cleared};
 use crate::inbound::{Caps, Op};
 use crate::reply::{Shape, Wire};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
-use switchyard_core::{Address, AuthStyle, BackendKind};
+use switchyard_domain::{Address, AuthStyle, BackendKind};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 

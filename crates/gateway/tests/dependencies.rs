@@ -1,5 +1,5 @@
 //! The gateway's place in the layers (docs/ARCHITECTURE.md): it records requests through the
-//! `Ledger` trait with `switchyard-core`'s record types and prices them with
+//! `Ledger` trait with `switchyard-domain`'s record types and prices them with
 //! `switchyard-pricing`, so it never depends on the store. Read from the workspace's
 //! `Cargo.toml` files, so the store coming back — directly or through another workspace crate —
 //! fails here, naming the path it came by.
@@ -82,7 +82,7 @@ fn the_gateway_manifest_does_not_name_the_store() {
         assert!(
             !deps_in(&gateway, section).contains("switchyard-store"),
             "crates/gateway [{section}] names switchyard-store: the gateway takes ledger records \
-             from switchyard-core and writes them through the `Ledger` trait, and its tests \
+             from switchyard-domain and writes them through the `Ledger` trait, and its tests \
              record into memory"
         );
     }

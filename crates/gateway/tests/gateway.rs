@@ -71,7 +71,7 @@ mod windows;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use switchyard_core::{BackendKind, RequestRecord};
+use switchyard_domain::{BackendKind, RequestRecord};
 use switchyard_gateway::{
     Authenticator, Caller, Clock, Deps, Gateway, GatewayConfig, KeyRef, KeySource, Ledger, Limits,
     NoObserver, Observer, RoutingTable, Shared, SystemClock, TableHandle, Target,
@@ -93,13 +93,13 @@ impl Authenticator for Tokens {
             TOKEN => Some(Caller {
                 token_id: "t1".into(),
                 name: "tests".into(),
-                scope: switchyard_core::TokenScope::Gateway,
+                scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
             }),
             OTHER_TOKEN => Some(Caller {
                 token_id: "t2".into(),
                 name: "another tool".into(),
-                scope: switchyard_core::TokenScope::Gateway,
+                scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
             }),
             _ => None,
@@ -248,7 +248,7 @@ pub fn target(name: &str, kind: BackendKind, base_url: &str, keys: &[(&str, &str
             .map(|(id, label)| KeyRef {
                 id: (*id).into(),
                 label: (*label).into(),
-                approved: switchyard_core::origin_of(base_url).into_iter().collect(),
+                approved: switchyard_domain::origin_of(base_url).into_iter().collect(),
             })
             .collect(),
         withheld_keys: 0,

@@ -6,7 +6,7 @@ use switchyard_guard::manifests::{forwarded, Manifest, Section};
 
 /// feature → (the crates whose normal dependencies may turn it on, why). Anywhere else only a
 /// `[dev-dependencies]` entry may: what a test needs never reaches a shipped binary. A crate's
-/// own feature may forward it only under the same name (`specta = ["switchyard-core/specta"]`),
+/// own feature may forward it only under the same name (`specta = ["switchyard-domain/specta"]`),
 /// so the gate holds however deep the forwarding goes, and no `default` may list it.
 const GATED: &[(&str, &[&str], &str)] = &[
     (

@@ -121,7 +121,7 @@ fn the_app_test_harness_is_named_only_by_dev_dependencies() {
 
 #[test]
 fn the_ui_type_derive_is_optional_forwarded_by_name_and_turned_on_only_by_the_ipc_crate() {
-    let on = "[dependencies]\nswitchyard-core = { workspace = true, features = [\"specta\"] }\n";
+    let on = "[dependencies]\nswitchyard-domain = { workspace = true, features = [\"specta\"] }\n";
     assert!(
         problems_of("src-tauri/ipc", on).is_empty(),
         "the IPC crate exports the bindings"
@@ -132,14 +132,14 @@ fn the_ui_type_derive_is_optional_forwarded_by_name_and_turned_on_only_by_the_ip
         "the CLI never compiles specta"
     );
     let plain = "[dependencies]\nspecta = { workspace = true }\n";
-    assert_eq!(problems_of("crates/core", plain).len(), 1, "not optional");
+    assert_eq!(problems_of("crates/domain", plain).len(), 1, "not optional");
     let gated = "[dependencies]\nspecta = { workspace = true, optional = true }\n\
-                 [features]\nspecta = [\"dep:specta\", \"switchyard-core/specta\"]\n";
+                 [features]\nspecta = [\"dep:specta\", \"switchyard-domain/specta\"]\n";
     assert!(
         problems_of("crates/app", gated).is_empty(),
         "the house pattern"
     );
-    let sideways = "[features]\nui = [\"switchyard-core?/specta\"]\n";
+    let sideways = "[features]\nui = [\"switchyard-domain?/specta\"]\n";
     assert_eq!(
         problems_of("crates/app", sideways).len(),
         1,

@@ -10,8 +10,8 @@ pub mod team_api;
 use std::sync::{Arc, OnceLock};
 use switchyard_app::team::Team;
 use switchyard_app::{Mounted, Switchyard, WeakSwitchyard};
-use switchyard_core::authz::Place;
-use switchyard_core::RequestRecord;
+use switchyard_domain::authz::Place;
+use switchyard_domain::RequestRecord;
 
 /// Where a route finds the core once it runs (the gateway starts first): one per process.
 pub(crate) type CoreSlot = Arc<OnceLock<WeakSwitchyard>>;

@@ -1,6 +1,6 @@
 //! The team's administration API on each replica, behind the gateway's guard: only a team admin
 //! token opens it ([`TokenScope::Admin`]; a tool's token gets 403 from the guard), as the
-//! authorization table says (`switchyard_core::authz`, asked again by each handler). What an
+//! authorization table says (`switchyard_domain::authz`, asked again by each handler). What an
 //! attached desktop reads: [`OVERVIEW_PATH`], [`READINESS_PATH`] to run the checks on the
 //! replica, and [`TOKENS_PATH`] to make (and revoke) a token for each tool it connects to the
 //! team. Answers are JSON; errors are `{"error": {"message": …}}` with a fitting status.
@@ -14,8 +14,8 @@ use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use switchyard_app::team::{team_error, Issuer, Team};
 use switchyard_app::{AppError, Switchyard};
-use switchyard_core::authz::{self, Entry, Place, Verdict};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{self, Entry, Place, Verdict};
+use switchyard_domain::TokenScope;
 use switchyard_gateway::Caller;
 use switchyard_team::overview::{
     IssuedToken, TeamAlert, TeamBackend, TeamBudgetState, TeamOverview, TeamReadiness, TeamSpend,

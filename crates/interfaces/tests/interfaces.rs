@@ -13,7 +13,7 @@ mod metrics;
 use std::sync::Arc;
 use switchyard_app::{AppPaths, Options, Switchyard};
 use switchyard_app_testing::*;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_mock::MockConfig;
 
 /// A core on a fresh temp folder and keychain with the interfaces mounted.

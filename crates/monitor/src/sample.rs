@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
-use switchyard_core::CheckOutcome;
+use switchyard_domain::CheckOutcome;
 
 /// Default time between two probes of one target.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);

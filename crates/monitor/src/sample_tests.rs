@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn outcome_ids_match_the_stored_strings_and_the_check_outcomes() {
-    use switchyard_core::CheckOutcome;
+    use switchyard_domain::CheckOutcome;
     for o in Outcome::ALL {
         assert_eq!(Outcome::parse(o.as_str()), Some(o), "round trip");
         assert_eq!(

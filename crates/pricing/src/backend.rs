@@ -11,7 +11,7 @@
 //!   table lists as an embedding model (it cannot be priced as one).
 
 use crate::{Mode, ModelPrice, PriceTable, Provider, TokenUsage};
-use switchyard_core::{BackendKind, RequestRecord};
+use switchyard_domain::{BackendKind, RequestRecord};
 use switchyard_wire::Usage;
 
 /// The tokens a ledger row recorded, as [`cost_in`] takes them (repricing, the live drill),

@@ -4,8 +4,8 @@
 use super::Readiness;
 use super::LATENCY_THRESHOLD_MS;
 use switchyard_app::{BackendLive, BackendView};
-use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
-use switchyard_core::{BackendKind, CheckOutcome, Circuit};
+use switchyard_domain::readiness::{CheckResult, Component, ComponentKind, Importance};
+use switchyard_domain::{BackendKind, CheckOutcome, Circuit};
 use Importance::{Critical, Info, Normal};
 
 pub async fn check(app: &Readiness, b: &BackendView, live: &[BackendLive]) -> Component {

@@ -1,6 +1,6 @@
 //! One-click readiness checks: keychain, database, gateway, configuration, notifications and
 //! every enabled backend, checked concurrently with live progress, scored by
-//! `switchyard_core::readiness`, stored, and compared with the previous run. The same runner
+//! `switchyard_domain::readiness`, stored, and compared with the previous run. The same runner
 //! serves the window, `switchyard check`, the MCP `readiness` tool and a team replica's API.
 //! Above the core: it reads every feature through the core's public services.
 
@@ -13,7 +13,7 @@ mod system;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use switchyard_app::{AppError, DomainEvent, OffThread, Progress, Switchyard};
-use switchyard_core::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
+use switchyard_domain::readiness::{scorecard, Component, ComponentStatus, Scorecard, Verdict};
 use switchyard_notify::{Kind, Notification, Urgency};
 use switchyard_store::{ReadinessRow, ReadinessTable};
 

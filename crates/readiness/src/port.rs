@@ -4,8 +4,8 @@
 //! the configured one (`SWITCHYARD_GATEWAY_PORT`, else the saved setting).
 
 use super::Readiness;
-use switchyard_core::readiness::CheckResult;
-use switchyard_core::readiness::Importance::{Critical, Info, Normal};
+use switchyard_domain::readiness::CheckResult;
+use switchyard_domain::readiness::Importance::{Critical, Info, Normal};
 use switchyard_gateway::presence::{self, PortState};
 
 const ID: &str = "gateway.ours";

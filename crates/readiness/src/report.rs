@@ -4,7 +4,7 @@
 use super::{Readiness, ReadinessRun};
 use std::path::PathBuf;
 use switchyard_app::{AppError, OffThread};
-use switchyard_core::readiness::{ComponentKind, ComponentStatus, Importance};
+use switchyard_domain::readiness::{ComponentKind, ComponentStatus, Importance};
 use switchyard_report::{Blocker, Case, Machine, Previous, Report, ReportKind, Suite, SCHEMA};
 
 fn status(s: ComponentStatus) -> &'static str {

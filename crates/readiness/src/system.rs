@@ -2,9 +2,9 @@
 
 use super::Readiness;
 use switchyard_app::GatewayRunning as Running;
-use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
-use switchyard_core::validate::validate_backend;
-use switchyard_core::BackendDraft;
+use switchyard_domain::readiness::{CheckResult, Component, ComponentKind, Importance};
+use switchyard_domain::validate::validate_backend;
+use switchyard_domain::BackendDraft;
 use Importance::{Critical, Info, Normal};
 
 /// Free space below this degrades the database component; below a fifth of it, it is down.

@@ -12,10 +12,10 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use url::Url;
 
-/// Whether `url` may be read ([`switchyard_core::is_readable_release`]): HTTPS anywhere, HTTP
+/// Whether `url` may be read ([`switchyard_domain::is_readable_release`]): HTTPS anywhere, HTTP
 /// only to this machine.
 pub fn allowed(url: &Url) -> Result<(), UpdateError> {
-    if switchyard_core::is_readable_release(url) {
+    if switchyard_domain::is_readable_release(url) {
         Ok(())
     } else {
         Err(UpdateError::Insecure {

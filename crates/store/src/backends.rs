@@ -4,7 +4,7 @@ use crate::tables::BackendsTable;
 
 use crate::{now, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackendRow {

@@ -7,7 +7,7 @@ use crate::Store;
 
 use crate::StoreError;
 use rusqlite::params;
-use switchyard_core::catalogue::ListedModel;
+use switchyard_domain::catalogue::ListedModel;
 
 /// A backend's cached model list.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,7 @@ impl CatalogueTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchyard_core::{BackendDraft, BackendKind};
+    use switchyard_domain::{BackendDraft, BackendKind};
 
     fn model(id: &str) -> ListedModel {
         ListedModel {

@@ -4,7 +4,7 @@ use crate::tables::ChecksTable;
 
 use crate::StoreError;
 use rusqlite::{params, Row};
-use switchyard_core::CheckOutcome;
+use switchyard_domain::CheckOutcome;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckRow {

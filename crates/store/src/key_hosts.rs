@@ -3,7 +3,7 @@
 
 use crate::now;
 use rusqlite::{params, Connection, OptionalExtension};
-use switchyard_core::origin_of;
+use switchyard_domain::origin_of;
 
 /// Approves `origin` for `key_id` (nothing when it already is).
 pub(crate) fn approve(c: &Connection, key_id: &str, origin: &str) -> rusqlite::Result<()> {

@@ -1,7 +1,7 @@
 //! The request ledger: one `requests` row per gateway request and one `attempts` row per upstream
 //! attempt. Written in batches by a single writer; never holds a key (only its label). The
-//! record types are `switchyard_core::ledger`'s; this module only maps them to and from rows.
-//! Every record is bound through `switchyard_core::storable` (a NUL is stored as U+FFFD), so
+//! record types are `switchyard_domain::ledger`'s; this module only maps them to and from rows.
+//! Every record is bound through `switchyard_domain::storable` (a NUL is stored as U+FFFD), so
 //! the ledger refuses nothing and holds nothing SQLite's string functions would stop at.
 
 use crate::tables::LedgerTable;
@@ -10,7 +10,7 @@ use crate::usage::HOUR_MS;
 use crate::StoreError;
 use rusqlite::{params, Row};
 use std::sync::LazyLock;
-use switchyard_core::{AttemptRecord, ErrorClass, RequestRecord, Storable};
+use switchyard_domain::{AttemptRecord, ErrorClass, RequestRecord, Storable};
 
 /// Which requests to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

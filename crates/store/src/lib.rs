@@ -61,7 +61,7 @@ pub use tool_usage::Priced;
 pub use tool_usage_summary::{Spent, ToolUsageRow, UsageGroup};
 pub use usage::{hour_of, Dimension, UsageTotals};
 // Store modules name the ledger records as `crate::…`; they are the core's types.
-pub(crate) use switchyard_core::RequestRecord;
+pub(crate) use switchyard_domain::RequestRecord;
 
 /// The current time as RFC 3339 (UTC), the format every timestamp column uses.
 pub fn now() -> String {

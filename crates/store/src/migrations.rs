@@ -329,7 +329,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         approved_at TEXT NOT NULL,
         PRIMARY KEY (key_id, origin)
     ) STRICT;",
-    // 15: what each gateway token may do (`switchyard_core::TokenScope`): `gateway` (every
+    // 15: what each gateway token may do (`switchyard_domain::TokenScope`): `gateway` (every
     // endpoint, what every earlier token was) or `metrics` (a scrape token: `GET /metrics` only).
     "ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'gateway';",
     // The provider's answer id, to match a tool's own log to its ledger row.

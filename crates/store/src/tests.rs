@@ -1,7 +1,7 @@
 //! Table behaviour against a real SQLite database.
 
 use super::*;
-use switchyard_core::{BackendDraft, BackendKind, CheckOutcome};
+use switchyard_domain::{BackendDraft, BackendKind, CheckOutcome};
 
 fn draft(name: &str) -> BackendDraft {
     BackendDraft {

@@ -1,7 +1,7 @@
 //! Routes, backend limits and the request ledger against a real SQLite database.
 
 use super::*;
-use switchyard_core::AttemptRecord;
+use switchyard_domain::AttemptRecord;
 
 fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
     RequestRecord {
@@ -13,7 +13,7 @@ fn record(id: &str, at: &str, backend: &str, status: u16) -> RequestRecord {
         backend: Some(backend.into()),
         model: Some("demo-chat".into()),
         status,
-        error_class: (status >= 400).then_some(switchyard_core::ErrorClass::Upstream5xx),
+        error_class: (status >= 400).then_some(switchyard_domain::ErrorClass::Upstream5xx),
         reason: Some("priority 1 of 1".into()),
         attempts: 1,
         latency_ms: 12,
@@ -127,8 +127,8 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
         };
         ten_newest_ids(&s, filter)
     };
-    assert_eq!(by_class(switchyard_core::ErrorClass::Upstream5xx), ["b"]);
-    assert!(by_class(switchyard_core::ErrorClass::NoCandidate).is_empty());
+    assert_eq!(by_class(switchyard_domain::ErrorClass::Upstream5xx), ["b"]);
+    assert!(by_class(switchyard_domain::ErrorClass::NoCandidate).is_empty());
     // A class a newer version wrote reads as `Other`, never as no error.
     s.with(|c| {
         Ok(c.execute(
@@ -138,14 +138,14 @@ fn the_ledger_round_trips_requests_with_attempts_and_filters() {
     })
     .unwrap();
     assert_eq!(
-        by_class(switchyard_core::ErrorClass::Other),
+        by_class(switchyard_domain::ErrorClass::Other),
         Vec::<String>::new(),
         "filtered by the stored name"
     );
     let read = ten_newest(&s, RequestFilter::default());
     assert_eq!(
         read[0].error_class,
-        Some(switchyard_core::ErrorClass::Other)
+        Some(switchyard_domain::ErrorClass::Other)
     );
 }
 
@@ -178,9 +178,9 @@ fn a_batch_calls_back_after_each_new_request_it_writes() {
 #[test]
 fn backend_limits_default_to_50_in_flight_and_round_trip() {
     let store = Store::open_in_memory().unwrap();
-    let draft = switchyard_core::BackendDraft {
+    let draft = switchyard_domain::BackendDraft {
         name: "Lim".into(),
-        kind: switchyard_core::BackendKind::OpenAi,
+        kind: switchyard_domain::BackendKind::OpenAi,
         base_url: "https://api.openai.com/v1".into(),
         default_model: "gpt-4.1-mini".into(),
     };

@@ -122,9 +122,9 @@ fn readiness_runs_are_kept_newest_first() {
 #[test]
 fn monitor_settings_default_and_round_trip() {
     let store = Store::open_in_memory().unwrap();
-    let draft = switchyard_core::BackendDraft {
+    let draft = switchyard_domain::BackendDraft {
         name: "M".into(),
-        kind: switchyard_core::BackendKind::Demo,
+        kind: switchyard_domain::BackendKind::Demo,
         base_url: String::new(),
         default_model: "demo-chat".into(),
     };

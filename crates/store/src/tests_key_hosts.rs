@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::migrations::{KEY_HOSTS_STEP, MIGRATIONS};
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 
 fn draft(name: &str, url: &str) -> BackendDraft {
     BackendDraft {

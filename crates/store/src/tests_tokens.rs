@@ -41,7 +41,7 @@ fn tokens_are_stored_hashed_revocable_and_names_reusable_after_revoke() {
 
 #[test]
 fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens() {
-    use switchyard_core::TokenScope;
+    use switchyard_domain::TokenScope;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("before-scopes.sqlite");
     let step = crate::migrations::MIGRATIONS
@@ -87,7 +87,7 @@ fn scrape_tokens_keep_their_scope_and_tokens_from_before_scopes_stay_full_tokens
 
 #[test]
 fn connected_tools_tokens_are_narrowed_to_generation_and_the_users_own_tokens_are_not() {
-    use switchyard_core::TokenScope;
+    use switchyard_domain::TokenScope;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("before-generate.sqlite");
     let step = crate::migrations::MIGRATIONS
@@ -142,7 +142,7 @@ fn connected_tools_tokens_are_narrowed_to_generation_and_the_users_own_tokens_ar
 
 #[test]
 fn a_token_narrows_to_generation_and_never_widens() {
-    use switchyard_core::TokenScope;
+    use switchyard_domain::TokenScope;
     let s = Store::open_in_memory().unwrap();
     let t = s.tokens();
     t.insert_token("full", "cursor", "aa11", "sy-1111").unwrap();

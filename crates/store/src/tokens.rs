@@ -7,7 +7,7 @@ use crate::tables::TokensTable;
 
 use crate::{now, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
-use switchyard_core::TokenScope;
+use switchyard_domain::TokenScope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {

@@ -110,7 +110,7 @@ impl TeamCache {
 }
 
 fn id(key: &CacheKey) -> String {
-    switchyard_core::hex::encode(&key.0)
+    switchyard_domain::hex::encode(&key.0)
 }
 
 impl RemoteTier for TeamCache {

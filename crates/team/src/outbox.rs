@@ -12,14 +12,14 @@
 //! table of the same file, with the database's reason, so it never holds up the rows behind
 //! it and is never dropped unseen: the count is on `/metrics` and the Team page, the rows in
 //! the file (up to [`SET_ASIDE_MAX`]; past it, further refused rows are counted as lost).
-//! Every string is bound through [`switchyard_core::storable`].
+//! Every string is bound through [`switchyard_domain::storable`].
 
 use crate::TeamError;
 use rusqlite::{params, Connection};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
-use switchyard_core::storable::{self, Storable};
-use switchyard_core::RequestRecord;
+use switchyard_domain::storable::{self, Storable};
+use switchyard_domain::RequestRecord;
 
 /// The outbox's file in a replica's data folder.
 pub const OUTBOX_FILE: &str = "team-outbox.sqlite";

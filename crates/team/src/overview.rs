@@ -4,11 +4,11 @@
 //! type, serialized by the replica and read by the desktop, so the two cannot drift apart.
 
 use serde::{Deserialize, Serialize};
-use switchyard_core::readiness::Verdict;
-use switchyard_core::Circuit;
+use switchyard_domain::readiness::Verdict;
+use switchyard_domain::Circuit;
 use switchyard_monitor::Status;
 
-/// The path of the overview, under [`switchyard_core::token_scope::TEAM_API_PREFIX`].
+/// The path of the overview, under [`switchyard_domain::token_scope::TEAM_API_PREFIX`].
 pub const OVERVIEW_PATH: &str = "/switchyard/team/v1/overview";
 /// `POST`: runs the readiness checks on the replica; answers with the new overview.
 pub const READINESS_PATH: &str = "/switchyard/team/v1/readiness";

@@ -4,7 +4,7 @@
 //! counters, with what the team ledger says was spent this period.
 
 use crate::{BudgetScope, TeamBudget, TeamDb, TeamError};
-use switchyard_core::storable::first_control;
+use switchyard_domain::storable::first_control;
 
 /// One budget as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

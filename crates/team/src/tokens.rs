@@ -3,7 +3,7 @@
 
 use crate::{TeamDb, TeamError};
 use sha2::{Digest, Sha256};
-use switchyard_core::TokenScope;
+use switchyard_domain::TokenScope;
 
 /// Every token starts with this, as a desktop's do.
 const TOKEN_PREFIX: &str = "sy-";
@@ -78,7 +78,7 @@ impl TeamDb {
                     &id,
                     &name,
                     &owner,
-                    &switchyard_core::hex::encode(&digest(&value)),
+                    &switchyard_domain::hex::encode(&digest(&value)),
                     &prefix,
                     &scope.as_str(),
                 ],
@@ -151,7 +151,7 @@ impl TeamDb {
         Ok(rows
             .iter()
             .filter_map(|r| {
-                let hash = switchyard_core::hex::decode32(r.get(0))?;
+                let hash = switchyard_domain::hex::decode32(r.get(0))?;
                 let caller = switchyard_gateway::Caller {
                     token_id: r.get(1),
                     name: r.get(2),

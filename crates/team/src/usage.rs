@@ -76,7 +76,7 @@ impl TeamDb {
 /// its token belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamRequest {
-    pub record: switchyard_core::RequestRecord,
+    pub record: switchyard_domain::RequestRecord,
     pub replica: String,
     pub person: Option<String>,
 }
@@ -105,7 +105,7 @@ impl TeamDb {
             .iter()
             .filter_map(|r| {
                 let record = r
-                    .try_get::<_, tokio_postgres::types::Json<switchyard_core::RequestRecord>>(0)
+                    .try_get::<_, tokio_postgres::types::Json<switchyard_domain::RequestRecord>>(0)
                     .map_err(|e| tracing::warn!(error = %e, "a team ledger row left out"))
                     .ok()?
                     .0;

@@ -16,7 +16,7 @@ mod platforms;
 
 use std::path::Path;
 
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_toolconfig::sweep::{
     restore, scan, scan_variable, take_out, Found, Moved, SourceKind, SweepError, PLACEHOLDER,
 };

@@ -3,7 +3,7 @@
 
 use super::service::Tools;
 use switchyard_app::AppError;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_toolconfig::ToolId;
 
 pub(super) fn model_choices(inner: &Tools) -> Result<Vec<String>, AppError> {

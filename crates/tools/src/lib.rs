@@ -31,7 +31,7 @@ use choices::{default_model, model_choices};
 use std::path::Path;
 use switchyard_app::tools::files;
 use switchyard_app::{AppError, OffThread};
-use switchyard_core::{free_name, TokenScope};
+use switchyard_domain::{free_name, TokenScope};
 use switchyard_toolconfig::{plans, ConnectParams, Home, TierModels, ToolId};
 
 /// Connection id of Claude Code's status line (a connection without a token).

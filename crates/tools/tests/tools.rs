@@ -26,7 +26,7 @@ use std::sync::Arc;
 use switchyard_app::secrets::MemoryStore;
 use switchyard_app::{Options, Switchyard};
 use switchyard_app_testing::*;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_mock::MockConfig;
 
 /// The Tools service of a harness's core, as the window's core builds it.

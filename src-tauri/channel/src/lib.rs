@@ -3,7 +3,7 @@
 //!
 //! - **Unix** (Linux, macOS): a Unix socket file, `<data>/core.sock`, mode 0600 in the 0700 data
 //!   folder: only this user can connect, and nobody else can create the name.
-//! - **Windows**: a named pipe, `\\.\pipe\switchyard-core-<hash of the data folder>`. The pipe
+//! - **Windows**: a named pipe, `\\.\pipe\switchyard-domain-<hash of the data folder>`. The pipe
 //!   namespace is shared by every user of the machine, so the pipe is created as the name's
 //!   first instance (a name another process holds is a clear error, never shared), its DACL
 //!   grants only this user (`platform::user_only`; the default would let everyone read), remote
@@ -55,7 +55,7 @@ impl Endpoint {
         }
     }
 
-    /// The pipe's name in the Windows pipe namespace (`switchyard-core-…`).
+    /// The pipe's name in the Windows pipe namespace (`switchyard-domain-…`).
     pub fn pipe_name(&self) -> String {
         pipe_name(&self.data_dir)
     }
@@ -157,12 +157,12 @@ fn socket_file(data_dir: &Path) -> PathBuf {
     data_dir.join("core.sock")
 }
 
-/// `switchyard-core-` and 16 hex digits of the SHA-256 of the data folder's path, so two data
+/// `switchyard-domain-` and 16 hex digits of the SHA-256 of the data folder's path, so two data
 /// folders (a test's and the user's, two users') never share a pipe.
 fn pipe_name(data_dir: &Path) -> String {
     let digest = Sha256::digest(data_dir.to_string_lossy().to_lowercase().as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("switchyard-core-{hex}")
+    format!("switchyard-domain-{hex}")
 }
 
 #[cfg(unix)]
@@ -201,7 +201,7 @@ mod tests {
         let c = pipe_name(Path::new(r"C:\Users\Other\AppData\Roaming\Switchyard"));
         assert_eq!(a, b, "Windows paths are case-insensitive");
         assert_ne!(a, c);
-        assert!(a.starts_with("switchyard-core-") && a.len() == "switchyard-core-".len() + 16);
+        assert!(a.starts_with("switchyard-domain-") && a.len() == "switchyard-domain-".len() + 16);
         assert!(
             a.is_ascii(),
             "a pipe name is plain ASCII whatever the user's name"

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::secrets::SecretError;
 use switchyard_app::AppError;
-use switchyard_core::Issue;
+use switchyard_domain::Issue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -1,11 +1,11 @@
-//! Input problems as the UI gets them: each `switchyard_core::Issue` names its form field, its
+//! Input problems as the UI gets them: each `switchyard_domain::Issue` names its form field, its
 //! code, which entry of a list field, a sentence and an optional one-click fix (the core's own
 //! types, their UI types derived behind its `specta` feature); a [`ValidationReport`] adds
 //! whether an error blocks saving.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_core::validate::{Issue, Validation};
+use switchyard_domain::validate::{Issue, Validation};
 
 /// Every problem with a draft. `ok` is false when an error blocks saving.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]

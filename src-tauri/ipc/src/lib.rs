@@ -82,7 +82,7 @@ pub mod types {
         ExportKind, GatewaySettings, HealthBucket, HealthRange, KeyScan, ModelCheck,
         MonitorSettings, PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
     };
-    pub use switchyard_core::{
+    pub use switchyard_domain::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,
         Issue, IssueCode, RequestRecord, Severity, TokenScope,
     };

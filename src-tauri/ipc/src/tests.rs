@@ -50,7 +50,7 @@ fn an_unknown_kind_is_a_typed_validation_error() {
 
 #[test]
 fn a_refused_field_reaches_the_ui_named_with_its_code_and_entry() {
-    use switchyard_core::{Field, IssueCode};
+    use switchyard_domain::{Field, IssueCode};
     let e: IpcError = switchyard_app::AppError::field_at(
         Field::Weight,
         2,
@@ -153,7 +153,7 @@ fn found_and_moved_keys_carry_the_mask_only() {
         path: "~/.bashrc".into(),
         line: 3,
         variable: "OPENAI_API_KEY".into(),
-        kind: switchyard_core::BackendKind::OpenAi,
+        kind: switchyard_domain::BackendKind::OpenAi,
         masked: "sk-…abcd".into(),
         in_keychain: false,
         goes_to: "a new OpenAI backend at https://api.openai.com".into(),
@@ -177,7 +177,7 @@ fn found_and_moved_keys_carry_the_mask_only() {
         path: "~/.bashrc".into(),
         line: 3,
         variable: "OPENAI_API_KEY".into(),
-        kind: switchyard_core::BackendKind::OpenAi,
+        kind: switchyard_domain::BackendKind::OpenAi,
         masked: "sk-…abcd".into(),
         backend: "OpenAI".into(),
         key_label: "bashrc".into(),

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use switchyard_app::secrets::SecretString;
-use switchyard_core::authz::{self, Entry, Place};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{self, Entry, Place};
+use switchyard_domain::TokenScope;
 use switchyard_ipc::ErrorKind;
 
 fn signed_out() -> Response {

@@ -13,8 +13,8 @@
 
 use serde_json::{json, Map, Value};
 use switchyard_app::team::Issuer;
-use switchyard_core::authz::{self, Entry, Place, Sees, Verdict};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{self, Entry, Place, Sees, Verdict};
+use switchyard_domain::TokenScope;
 use switchyard_ipc::files::{FilePurpose, Holder};
 use switchyard_ipc::team::console;
 use switchyard_ipc::types::AppInfo;

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::json;
 use std::sync::Arc;
-use switchyard_core::authz::Entry;
+use switchyard_domain::authz::Entry;
 use switchyard_ipc::files::{Holder, Refused};
 use switchyard_ipc::{ErrorKind, IpcError};
 

@@ -42,7 +42,7 @@ use axum::Router;
 use std::sync::{Arc, OnceLock};
 use switchyard_app::team::Team;
 use switchyard_app::{Mounted, RequestRecord, Switchyard, WeakSwitchyard};
-use switchyard_core::authz::Place;
+use switchyard_domain::authz::Place;
 use switchyard_ipc::{Core, UiEvent};
 use tokio::sync::broadcast;
 

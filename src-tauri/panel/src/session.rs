@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 use switchyard_app::secrets::SecretString;
-use switchyard_core::TokenScope;
+use switchyard_domain::TokenScope;
 
 /// The session cookie (HttpOnly: no script reads it).
 pub const SESSION_COOKIE: &str = "switchyard_session";

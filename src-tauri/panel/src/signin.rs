@@ -18,8 +18,8 @@ use axum::Extension;
 use serde_json::json;
 use std::sync::Arc;
 use switchyard_app::secrets::SecretString;
-use switchyard_core::authz::{Entry, Place};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{Entry, Place};
+use switchyard_domain::TokenScope;
 use switchyard_ipc::ErrorKind;
 
 /// Why a scope cannot open the panel here.

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use switchyard_core::authz::{self, Entry, Sees, Verdict};
+use switchyard_domain::authz::{self, Entry, Sees, Verdict};
 use switchyard_ipc::UiEvent;
 use tokio::sync::broadcast::error::RecvError;
 

@@ -1,10 +1,10 @@
-//! Which hosts a backend's keys may go to (see `switchyard_core::key_host`): a save that moves a
+//! Which hosts a backend's keys may go to (see `switchyard_domain::key_host`): a save that moves a
 //! keyed backend to a new origin approves it only when the user approved that very move
 //! (`crate::changes::decide`).
 
 use super::BackendTables;
 use crate::AppError;
-use switchyard_core::{origin_of, unapproved_move, HostMove};
+use switchyard_domain::{origin_of, unapproved_move, HostMove};
 
 /// The move of backend `id` from `old_url` to `new_url` that its keys are not approved for
 /// (blocking).
@@ -46,7 +46,7 @@ pub(crate) fn approve(
 /// at the provider's address instead, so a key never goes to a host the user did not see.
 pub(crate) fn home_for_found_key(
     rows: &BackendTables,
-    kind: switchyard_core::BackendKind,
+    kind: switchyard_domain::BackendKind,
 ) -> Result<Option<switchyard_store::BackendRow>, AppError> {
     let official = origin_of(kind.spec().default_base_url);
     for b in rows.backends.list_backends()? {
@@ -74,7 +74,7 @@ pub(crate) fn home_for_found_key(
 /// at https://api.openai.com`.
 pub(crate) fn found_key_home_in_words(
     rows: &BackendTables,
-    kind: switchyard_core::BackendKind,
+    kind: switchyard_domain::BackendKind,
 ) -> Result<String, AppError> {
     Ok(match home_for_found_key(rows, kind)? {
         Some(b) => format!("{} at {}", b.name, origin_or_url(&b.base_url)),
@@ -86,9 +86,9 @@ pub(crate) fn found_key_home_in_words(
 /// `OLLAMA_HOST` points the first Ollama backend at its host; a key goes as above.
 pub(crate) fn import_home_in_words(
     rows: &BackendTables,
-    kind: switchyard_core::BackendKind,
+    kind: switchyard_domain::BackendKind,
 ) -> Result<String, AppError> {
-    if kind != switchyard_core::BackendKind::Ollama {
+    if kind != switchyard_domain::BackendKind::Ollama {
         return found_key_home_in_words(rows, kind);
     }
     let first = rows
@@ -102,9 +102,9 @@ pub(crate) fn import_home_in_words(
 /// `word` for each kind among `kinds`, looked up once per kind (a scan's findings share few).
 pub(crate) fn homes_in_words(
     rows: &BackendTables,
-    kinds: impl IntoIterator<Item = switchyard_core::BackendKind>,
-    word: fn(&BackendTables, switchyard_core::BackendKind) -> Result<String, AppError>,
-) -> Result<std::collections::HashMap<switchyard_core::BackendKind, String>, AppError> {
+    kinds: impl IntoIterator<Item = switchyard_domain::BackendKind>,
+    word: fn(&BackendTables, switchyard_domain::BackendKind) -> Result<String, AppError>,
+) -> Result<std::collections::HashMap<switchyard_domain::BackendKind, String>, AppError> {
     let mut homes = std::collections::HashMap::new();
     for kind in kinds {
         if let std::collections::hash_map::Entry::Vacant(e) = homes.entry(kind) {
@@ -115,7 +115,7 @@ pub(crate) fn homes_in_words(
 }
 
 /// `a new OpenAI backend at https://api.openai.com`.
-pub(crate) fn new_home_in_words(kind: switchyard_core::BackendKind) -> String {
+pub(crate) fn new_home_in_words(kind: switchyard_domain::BackendKind) -> String {
     let spec = kind.spec();
     format!(
         "a new {} backend at {}",

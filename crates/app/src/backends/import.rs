@@ -7,10 +7,12 @@ use super::Backends;
 use crate::blocking::OffThread;
 use crate::{AppError, NewKey};
 use std::path::{Path, PathBuf};
-use switchyard_core::dotenv::parse_dotenv;
-use switchyard_core::import::{kind_for_variable, ollama_base_url};
-use switchyard_core::validate::{validate_backend, validate_key, MAX_LABEL_CHARS, MAX_NAME_CHARS};
-use switchyard_core::{free_name, mask_key, BackendDraft, BackendKind};
+use switchyard_domain::dotenv::parse_dotenv;
+use switchyard_domain::import::{kind_for_variable, ollama_base_url};
+use switchyard_domain::validate::{
+    validate_backend, validate_key, MAX_LABEL_CHARS, MAX_NAME_CHARS,
+};
+use switchyard_domain::{free_name, mask_key, BackendDraft, BackendKind};
 use switchyard_secrets::SecretStore;
 use switchyard_secrets::SecretString;
 
@@ -379,7 +381,7 @@ fn import_one(inner: &Backends, f: &Finding, value: &str) -> Result<String, AppE
     }
     inner.rows.backends.set_backend_enabled(&backend.id, true)?;
     let url = ollama_url.unwrap_or(backend.base_url);
-    let at = switchyard_core::origin_of(&url).unwrap_or(url);
+    let at = switchyard_domain::origin_of(&url).unwrap_or(url);
     Ok(format!("{} at {at}", backend.name))
 }
 

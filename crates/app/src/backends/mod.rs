@@ -19,7 +19,7 @@ use crate::blocking::OffThread;
 use crate::events::Reaction;
 use crate::{AppError, Environment, NewKey};
 use std::sync::Arc;
-use switchyard_core::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
+use switchyard_domain::{backend_status, BackendDraft, BackendKind, BackendStatus, Validation};
 use switchyard_secrets::SecretStore;
 use switchyard_store::{BackendLimits, BackendRow, CheckRow, KeyRow, MonitorSettings};
 use switchyard_store::{BackendsTable, ChecksTable, KeysTable, Store};
@@ -189,8 +189,8 @@ impl Backends {
                 .ok_or(AppError::NotFound("Backend"))?;
             if (current.kind == BackendKind::Demo) != (draft.kind == BackendKind::Demo) {
                 return Err(AppError::field(
-                    switchyard_core::Field::Kind,
-                    switchyard_core::IssueCode::Other,
+                    switchyard_domain::Field::Kind,
+                    switchyard_domain::IssueCode::Other,
                     "The Demo backend cannot change kind, and no backend can become Demo.",
                 ));
             }
@@ -341,7 +341,7 @@ fn view(row: BackendRow, keys: &[KeyRow], checks: &[CheckRow], demo: &str) -> Ba
         keys.len(),
         &outcomes,
     );
-    let effective_base_url = switchyard_core::Address::of(row.kind, &row.base_url, demo)
+    let effective_base_url = switchyard_domain::Address::of(row.kind, &row.base_url, demo)
         .base()
         .to_string();
     BackendView {

@@ -1,7 +1,7 @@
 //! The ranges a backend's traffic limits and monitor settings must fall in.
 
 use crate::AppError;
-use switchyard_core::{Field, IssueCode::OutOfRange};
+use switchyard_domain::{Field, IssueCode::OutOfRange};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// A backend's traffic limits, checked (the message says which and the range): the one check

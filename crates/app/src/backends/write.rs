@@ -4,8 +4,8 @@
 
 use super::BackendTables;
 use crate::{AppError, NewKey};
-use switchyard_core::validate::{validate_backend, validate_key};
-use switchyard_core::{BackendDraft, BackendKind, Validation};
+use switchyard_domain::validate::{validate_backend, validate_key};
+use switchyard_domain::{BackendDraft, BackendKind, Validation};
 use switchyard_secrets::SecretStore;
 use switchyard_store::BackendRow;
 
@@ -31,7 +31,7 @@ pub(crate) fn add(
         Some(k) => {
             let key_id = crate::new_id();
             secrets.set(&key_id, &k.value)?;
-            let hint = switchyard_core::mask_key(k.value.expose());
+            let hint = switchyard_domain::mask_key(k.value.expose());
             Some((key_id, k.label.trim().to_string(), hint))
         }
         None => None,
@@ -77,9 +77,9 @@ pub(crate) fn check_draft(
         && editing.is_none()
         && rows.iter().any(|b| b.kind == BackendKind::Demo)
     {
-        v.issues.push(switchyard_core::Issue::error(
-            switchyard_core::Field::Kind,
-            switchyard_core::IssueCode::Duplicate,
+        v.issues.push(switchyard_domain::Issue::error(
+            switchyard_domain::Field::Kind,
+            switchyard_domain::IssueCode::Duplicate,
             "There is already a Demo backend.",
         ));
     }

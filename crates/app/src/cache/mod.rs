@@ -55,7 +55,7 @@ pub const MAX_TTL_SECS: u32 = 30 * 86_400;
 
 impl CacheSettings {
     pub(crate) fn validate(&self) -> Result<(), AppError> {
-        use switchyard_core::{Field, IssueCode::OutOfRange};
+        use switchyard_domain::{Field, IssueCode::OutOfRange};
         let bad = |f: Field, m: &str| Err(AppError::field(f, OutOfRange, m));
         if !(1..=MAX_TTL_SECS).contains(&self.ttl_secs) {
             return bad(
@@ -185,15 +185,15 @@ pub(crate) fn parse_time(t: &str) -> Result<i64, AppError> {
     let at = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
         .map_err(|_| {
             AppError::field(
-                switchyard_core::Field::From,
-                switchyard_core::IssueCode::Format,
+                switchyard_domain::Field::From,
+                switchyard_domain::IssueCode::Format,
                 format!("“{t}” is not a date and time (RFC 3339)."),
             )
         })?;
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).map_err(|_| {
         AppError::field(
-            switchyard_core::Field::From,
-            switchyard_core::IssueCode::OutOfRange,
+            switchyard_domain::Field::From,
+            switchyard_domain::IssueCode::OutOfRange,
             "That date is out of range.",
         )
     })

@@ -6,8 +6,8 @@ use super::Catalogue;
 use crate::blocking::OffThread;
 use crate::AppError;
 use serde::{Deserialize, Serialize};
-use switchyard_core::catalogue::find;
-use switchyard_core::BackendKind;
+use switchyard_domain::catalogue::find;
+use switchyard_domain::BackendKind;
 use switchyard_pricing::{cost_per_mtok_in, PriceTable};
 
 /// How the ledger will price a model.

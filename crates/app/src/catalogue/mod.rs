@@ -1,10 +1,10 @@
 //! The Models feature: each backend's model catalogue, from its provider's own list (see
-//! `switchyard_core::catalogue`), cached with the time read, refreshed on demand and daily, and
+//! `switchyard_domain::catalogue`), cached with the time read, refreshed on demand and daily, and
 //! each model's price as the ledger will record it, so a model with no known price is flagged
 //! where it is chosen (the model pickers, `connect --model`, `switchyard models`), not found at
 //! $0 later. A failed refresh keeps the last good list and says why.
 //!
-//! Bounded: a list keeps at most `switchyard_core::catalogue::MAX_MODELS` (20,000) models, the
+//! Bounded: a list keeps at most `switchyard_domain::catalogue::MAX_MODELS` (20,000) models, the
 //! first listed; a longer one is kept cut, with its `error` saying "… lists more than 20000
 //! models; the first 20000 are kept" (a keyless backend added by import or sync may point at any
 //! server). Reading, parsing and merging are linear and off the async threads (see `fetch`).
@@ -19,8 +19,8 @@ use crate::AppError;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::catalogue::{ListedModel, ListedPrice};
-use switchyard_core::BackendKind;
+use switchyard_domain::catalogue::{ListedModel, ListedPrice};
+use switchyard_domain::BackendKind;
 use switchyard_gateway::Cleared;
 use switchyard_pricing::PriceTable;
 use switchyard_secrets::SecretStore;
@@ -208,7 +208,7 @@ impl Catalogue {
                 out.extend(
                     list.models
                         .iter()
-                        .filter(|m| switchyard_core::catalogue::chats(&m.id))
+                        .filter(|m| switchyard_domain::catalogue::chats(&m.id))
                         .map(|m| format!("{}/{}", b.name, m.id)),
                 );
             }
@@ -238,7 +238,7 @@ impl Catalogue {
         let keys = self.keys.keys_of(&b.id)?;
         let usable = keys
             .iter()
-            .find(|k| switchyard_core::approved_for(&k.hosts, &b.base_url));
+            .find(|k| switchyard_domain::approved_for(&k.hosts, &b.base_url));
         Ok(match usable {
             Some(k) => Ok(Some(crate::egress::stored(&*self.secrets, k, &b.base_url)?)),
             None if !b.kind.spec().needs_key => Ok(None),

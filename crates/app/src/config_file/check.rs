@@ -11,7 +11,7 @@ use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use switchyard_core::{BackendDraft, BackendKind, Field, Severity};
+use switchyard_domain::{BackendDraft, BackendKind, Field, Severity};
 use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// Something wrong (or worth knowing) at a place in the file, e.g. `backend[2].kind`.

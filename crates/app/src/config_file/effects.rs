@@ -7,7 +7,7 @@ use super::team::TeamServers;
 use crate::backends::BackendView;
 use crate::changes::{ExposureChange, HostChange, RouteMove};
 use crate::routes::RouteView;
-use switchyard_core::unapproved_move;
+use switchyard_domain::unapproved_move;
 
 /// Every keyed backend `file` moves to a new origin, in the file's order.
 pub(crate) fn host_changes(file: &ConfigFile, backends: &[BackendView]) -> Vec<HostChange> {

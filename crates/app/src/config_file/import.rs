@@ -18,7 +18,7 @@ use crate::gateway_control::exposure_changes;
 use crate::routes::{RouteDraft, RouteView};
 use crate::{AppError, RouteCandidate};
 use serde::{Deserialize, Serialize};
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 
 /// What applying the file does (or would do, on a dry run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,8 +233,8 @@ async fn apply(
     for b in &file.backends {
         let kind = BackendKind::from_name(&b.kind).ok_or_else(|| {
             AppError::field(
-                switchyard_core::Field::Kind,
-                switchyard_core::IssueCode::Other,
+                switchyard_domain::Field::Kind,
+                switchyard_domain::IssueCode::Other,
                 format!("unknown kind “{}”", b.kind),
             )
         })?;

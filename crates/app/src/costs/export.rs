@@ -13,7 +13,7 @@ use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::PathBuf;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_store::UsageRow;
 
 /// What to export.

@@ -27,7 +27,7 @@ use crate::{AppError, DomainEvent};
 use forecast::{DAY_MS, HOUR_MS};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-use switchyard_core::{Field, IssueCode};
+use switchyard_domain::{Field, IssueCode};
 use switchyard_gateway::GatewayHandle;
 use switchyard_monitor::Signal;
 use switchyard_store::{Dimension, UsageTotals};

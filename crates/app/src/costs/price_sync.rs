@@ -94,8 +94,8 @@ impl Costs {
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| {
                 AppError::field(
-                    switchyard_core::Field::Url,
-                    switchyard_core::IssueCode::Format,
+                    switchyard_domain::Field::Url,
+                    switchyard_domain::IssueCode::Format,
                     format!("“{url}” is not an http(s) address."),
                 )
             })?;

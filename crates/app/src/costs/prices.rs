@@ -13,7 +13,7 @@ use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
-use switchyard_core::{Field, IssueCode};
+use switchyard_domain::{Field, IssueCode};
 use switchyard_pricing::{cost_per_mtok_in, ModelPrice, PriceTable};
 use switchyard_store::Dimension;
 
@@ -53,7 +53,7 @@ impl PriceOverride {
                 "Name the model (1 to 200 characters).",
             ));
         }
-        if switchyard_core::storable::first_control(model).is_some() {
+        if switchyard_domain::storable::first_control(model).is_some() {
             return Err(AppError::field(
                 Field::Model,
                 IssueCode::Format,

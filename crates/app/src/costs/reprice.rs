@@ -15,7 +15,7 @@ use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use switchyard_core::{BackendKind, RequestRecord};
+use switchyard_domain::{BackendKind, RequestRecord};
 use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
 
 /// The most days one repricing covers (the ledger's longest retention).
@@ -81,8 +81,8 @@ impl Costs {
     pub async fn reprice_history(&self, days: u32) -> Result<RepriceReport, AppError> {
         if !(1..=MAX_REPRICE_DAYS).contains(&days) {
             return Err(AppError::field(
-                switchyard_core::Field::Days,
-                switchyard_core::IssueCode::OutOfRange,
+                switchyard_domain::Field::Days,
+                switchyard_domain::IssueCode::OutOfRange,
                 format!("Reprice 1 to {MAX_REPRICE_DAYS} days of requests (asked: {days})."),
             ));
         }

@@ -14,7 +14,7 @@ use crate::blocking::OffThread;
 use crate::events::EventSink;
 use crate::{AppError, DomainEvent};
 use std::net::SocketAddr;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_gateway::presence::Squat;
 use switchyard_gateway::GatewayHandle;
 use switchyard_store::{LedgerTable, RequestFilter, SettingsTable, Store};

@@ -273,7 +273,7 @@ impl Health {
     /// Validates and saves alert settings, applying them to the running engine.
     pub async fn set_alert_config(&self, config: AlertConfig) -> Result<AlertConfig, AppError> {
         let refused = |e: switchyard_monitor::AlertError| {
-            AppError::Validation(switchyard_core::Validation::one(e.issue(&config)))
+            AppError::Validation(switchyard_domain::Validation::one(e.issue(&config)))
         };
         config.validate().map_err(refused)?;
         if let Some(m) = self.monitor() {

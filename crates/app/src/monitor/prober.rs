@@ -3,7 +3,7 @@
 
 use crate::gateway::KeyCache;
 use std::sync::Arc;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_gateway::KeySource;
 use switchyard_monitor::{BoxFuture, Outcome, ProbeReport, Prober, TargetId};
 use switchyard_store::{BackendsTable, BalancesTable, KeysTable, Store};
@@ -71,7 +71,7 @@ impl Prober for AppProber {
             // read); the built-in Demo server takes none.
             let key_row = key_row.filter(|_| backend.kind != BackendKind::Demo);
             if let Some(k) = &key_row {
-                if !switchyard_core::approved_for(&k.hosts, &backend.base_url) {
+                if !switchyard_domain::approved_for(&k.hosts, &backend.base_url) {
                     return report(
                         Outcome::Invalid,
                         "the key is not approved for this backend's host: edit the backend to approve it",

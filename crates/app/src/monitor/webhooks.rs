@@ -25,8 +25,8 @@ fn invalid(e: &NotifyError) -> AppError {
         other => other.to_string(),
     };
     AppError::field(
-        switchyard_core::Field::Url,
-        switchyard_core::IssueCode::Format,
+        switchyard_domain::Field::Url,
+        switchyard_domain::IssueCode::Format,
         message,
     )
 }

@@ -4,7 +4,7 @@
 use super::{RouteDraft, Routes, MAX_CANDIDATES, MAX_WEIGHT};
 use crate::AppError;
 use std::collections::HashSet;
-use switchyard_core::{looks_like_key, Field, IssueCode};
+use switchyard_domain::{looks_like_key, Field, IssueCode};
 use switchyard_policy::Strategy;
 
 /// Route names become model names in every tool: short, no spaces, no `/` (that means

@@ -4,7 +4,7 @@
 use super::Switchyard;
 use crate::blocking::OffThread;
 use crate::AppError;
-use switchyard_core::{BackendDraft, BackendKind};
+use switchyard_domain::{BackendDraft, BackendKind};
 
 const DEMO_SEEDED: &str = "demo_seeded";
 

@@ -6,8 +6,8 @@
 
 use super::WeakSwitchyard;
 use crate::team::Team;
-use switchyard_core::authz::Place;
-use switchyard_core::RequestRecord;
+use switchyard_domain::authz::Place;
+use switchyard_domain::RequestRecord;
 
 /// Routes and observers mounted on the gateway by a crate above the core.
 pub trait Mounted: Send + Sync {

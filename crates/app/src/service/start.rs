@@ -63,8 +63,8 @@ impl Switchyard {
             .await??
         };
         let place = match opts.team {
-            Some(_) => switchyard_core::authz::Place::Replica,
-            None => switchyard_core::authz::Place::Desktop,
+            Some(_) => switchyard_domain::authz::Place::Replica,
+            None => switchyard_domain::authz::Place::Desktop,
         };
         let mounted = opts.mounted.clone();
         let deps = switchyard_gateway::Deps {

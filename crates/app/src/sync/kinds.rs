@@ -18,7 +18,7 @@ use crate::config_file::file::{BackendEntry, BudgetEntry, RouteEntry};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-pub(crate) use switchyard_core::token_scope::ToolScope;
+pub(crate) use switchyard_domain::token_scope::ToolScope;
 
 /// The kinds the team's space carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -14,7 +14,7 @@ use super::{
 use crate::blocking::OffThread;
 use crate::events::DomainEvent;
 use crate::AppError;
-use switchyard_core::{Field, IssueCode};
+use switchyard_domain::{Field, IssueCode};
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_team::{Given, Put, ServerAddress, TeamDb};
 

@@ -4,7 +4,7 @@
 use super::seal::{self, SpaceKey};
 use super::{Kind, MachineSync};
 use crate::AppError;
-use switchyard_core::{Field, IssueCode};
+use switchyard_domain::{Field, IssueCode};
 use switchyard_secrets::{SecretError, SecretString};
 use switchyard_team::TeamDb;
 

@@ -8,7 +8,7 @@ use crate::AppError;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::{Field, IssueCode};
+use switchyard_domain::{Field, IssueCode};
 use switchyard_gateway::HttpClients;
 use switchyard_secrets::{SecretError, SecretStore, SecretString};
 use switchyard_store::SettingsTable;
@@ -53,7 +53,7 @@ pub fn checked_url(url: &str) -> Result<String, AppError> {
             "Enter the team gateway's address, such as https://switchyard.example.com.",
         )
     })?;
-    let loopback = switchyard_core::is_loopback_host(&parsed);
+    let loopback = switchyard_domain::is_loopback_host(&parsed);
     match parsed.scheme() {
         "https" => {}
         "http" if loopback => {}

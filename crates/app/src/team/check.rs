@@ -5,7 +5,7 @@
 
 use super::Team;
 use std::time::Duration;
-use switchyard_core::readiness::{CheckResult, Component, ComponentKind, Importance};
+use switchyard_domain::readiness::{CheckResult, Component, ComponentKind, Importance};
 
 /// How long the team database gets to answer.
 const DB_TIMEOUT: Duration = Duration::from_secs(3);

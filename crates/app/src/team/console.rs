@@ -1,14 +1,14 @@
 //! A replica's team tokens as its console and its administration API manage them: listed, made
 //! and revoked, each decision the authorization table's ([`Issuer`]): whether the caller may make
-//! or revoke a token for another person (`switchyard_core::authz::TEAM_TOKENS_FOR`, one decision
+//! or revoke a token for another person (`switchyard_domain::authz::TEAM_TOKENS_FOR`, one decision
 //! both interfaces read), and that only the replica's operator makes or revokes an admin token
 //! (`Entry::TeamAdminToken`). A change is told to every replica at once (`tokens_changed`:
 //! through Redis; without it each replica reads the tokens again on a token it does not know).
 
 use super::{team_error, Team};
 use crate::AppError;
-use switchyard_core::authz::{self, Entry, Place, Sees, Verdict};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{self, Entry, Place, Sees, Verdict};
+use switchyard_domain::TokenScope;
 pub use switchyard_team::{NewTeamToken, TeamToken};
 
 /// Who makes or revokes a team token, and through which interface's rows of the table.

@@ -19,7 +19,7 @@ use crate::AppError;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_gateway::{Authenticator, Caller, Ledger};
 use switchyard_team::{
     Bus, Change, LedgerPump, Link, ServerAddress, SharedWindow, TeamBreakers, TeamBudgets,

@@ -7,7 +7,7 @@ use crate::events::EventSink;
 use crate::ledger::LedgerWriter;
 use crate::tokens::Tokens;
 use std::sync::Arc;
-use switchyard_core::{RequestRecord, TokenScope};
+use switchyard_domain::{RequestRecord, TokenScope};
 use switchyard_gateway::{Authenticator, Ledger};
 use switchyard_store::{Access, RequestFilter, Store};
 use switchyard_team::testing::TempPostgres;

@@ -167,8 +167,8 @@ impl ToolUsage {
     ) -> Result<Vec<ToolUsageRow>, AppError> {
         if until_ms <= since_ms {
             return Err(AppError::field(
-                switchyard_core::Field::To,
-                switchyard_core::IssueCode::OutOfRange,
+                switchyard_domain::Field::To,
+                switchyard_domain::IssueCode::OutOfRange,
                 "The range ends before it starts.",
             ));
         }

@@ -12,7 +12,7 @@ use switchyard_mock::MockServer;
 async fn out_of_range_alert_settings_are_refused_and_nothing_is_saved() {
     use switchyard_app::AlertConfig;
     use switchyard_app::AppError;
-    use switchyard_core::Field;
+    use switchyard_domain::Field;
     use switchyard_monitor::{QuietHours, RuleKind};
     let h = start().await;
     let saved = h.app.health().alert_config().await.unwrap();

@@ -1,6 +1,6 @@
 use super::*;
 use switchyard_app::AppError;
-use switchyard_core::{BackendStatus, CheckOutcome};
+use switchyard_domain::{BackendStatus, CheckOutcome};
 
 #[tokio::test]
 async fn a_fresh_install_has_an_enabled_demo_backend_that_checks_healthy() {
@@ -58,7 +58,7 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
     };
     assert_eq!(
         v.first_error().unwrap().field,
-        switchyard_core::Field::BaseUrl
+        switchyard_domain::Field::BaseUrl
     );
     assert_eq!(h.backend_names().await, ["Demo"]);
     assert!(
@@ -125,7 +125,7 @@ async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
     let demo = h.app.backends().list().await.unwrap().remove(0);
     let err = h.update(&demo.row.id, openai("Demo")).await;
     assert!(
-        matches!(&err, Err(AppError::Validation(v)) if v.issues[0].field == switchyard_core::Field::Kind),
+        matches!(&err, Err(AppError::Validation(v)) if v.issues[0].field == switchyard_domain::Field::Kind),
         "the kind field is refused: {err:?}"
     );
     let err = h.create(draft(BackendKind::Demo, "Demo 2", ""), None).await;
@@ -140,7 +140,7 @@ async fn no_backend_can_become_demo() {
         .update(&b.row.id, draft(BackendKind::Demo, "Demo 2", ""))
         .await;
     assert!(
-        matches!(&err, Err(AppError::Validation(v)) if v.issues[0].field == switchyard_core::Field::Kind),
+        matches!(&err, Err(AppError::Validation(v)) if v.issues[0].field == switchyard_domain::Field::Kind),
         "the kind field is refused: {err:?}"
     );
 }

@@ -24,7 +24,7 @@ async fn invalid_budgets_are_refused_as_a_whole_and_nothing_is_saved() {
     let h = start().await;
     let ok = budget("Monthly", Period::Month, BudgetScope::All, 50.0);
     h.app.costs().set_budgets(vec![ok.clone()]).await.unwrap();
-    use switchyard_core::Field;
+    use switchyard_domain::Field;
     let bad_sets = [
         (
             vec![budget("Zero", Period::Day, BudgetScope::All, 0.0)],

@@ -114,7 +114,7 @@ async fn settings_are_validated_and_the_switch_applies_at_once() {
     let (mock, token) = priced(&h.app).await;
     let saved = h.app.cache().settings().await.unwrap();
     assert_eq!(saved, CacheSettings::default());
-    use switchyard_core::Field;
+    use switchyard_domain::Field;
     for (bad, field) in [
         (
             CacheSettings {

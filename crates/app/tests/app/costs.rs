@@ -110,7 +110,7 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
     assert!(err.to_string().contains("ends before it starts"), "{err}");
     assert_eq!(
         refused_fields(&err),
-        [(switchyard_core::Field::To, None)],
+        [(switchyard_domain::Field::To, None)],
         "placed at the end date"
     );
     let export = h
@@ -120,7 +120,7 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
         .await;
     assert_eq!(
         refused_fields(&export.unwrap_err()),
-        [(switchyard_core::Field::To, None)]
+        [(switchyard_domain::Field::To, None)]
     );
     let nowhere = h.dir.path().join("no/such/folder/x.csv");
     let export = h
@@ -143,7 +143,7 @@ async fn bad_ranges_and_currencies_are_typed_errors_and_nothing_is_saved() {
         .unwrap();
     assert_eq!(done.path, chosen.display().to_string());
     assert_eq!(std::fs::read_to_string(&chosen).unwrap().trim(), "[\n]");
-    use switchyard_core::Field;
+    use switchyard_domain::Field;
     for (currency, per_usd, field) in [
         ("EURO", 0.9, Field::Currency),
         ("EUR", 0.0, Field::Rate),
@@ -203,7 +203,7 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
     let o = h.app.costs().overview(r, SplitBy::Backend).await.unwrap();
     assert_eq!((o.totals.unpriced, o.totals.cost_usd), (1, 0.0), "never $0");
 
-    use switchyard_core::Field;
+    use switchyard_domain::Field;
     for (bad, field) in [
         (price("house-finetune-7", -1.0, 2.0), Field::Input),
         (price("house-finetune-7", 1.0, f64::INFINITY), Field::Output),

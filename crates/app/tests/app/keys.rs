@@ -1,7 +1,7 @@
 use super::*;
 use switchyard_app::secrets::SecretStore;
 use switchyard_app::AppError;
-use switchyard_core::{BackendStatus, CheckOutcome, Field};
+use switchyard_domain::{BackendStatus, CheckOutcome, Field};
 use switchyard_mock::MockServer;
 
 const VALID: &str = "sk-test-valid-0000000000000001";

@@ -5,7 +5,7 @@ use super::*;
 use switchyard_app::{
     AppError, CacheMode, CompositeWeights, RouteCache, RouteCandidate, RouteDraft, Strategy,
 };
-use switchyard_core::Field;
+use switchyard_domain::Field;
 
 fn cand(backend_id: &str, model: &str, weight: u32) -> RouteCandidate {
     RouteCandidate {

@@ -10,7 +10,7 @@ use super::synced_rows::{
 };
 use super::{draft, start, Harness};
 use switchyard_app::sync::{Keep, Kind};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_team::testing::TempPostgres;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -322,7 +322,7 @@ async fn records_sealed_by_an_earlier_version_are_taken_and_indexed_but_never_a_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panel_or_scrape_token_stays_on_the_machine_that_made_it() {
-    use switchyard_core::TokenScope;
+    use switchyard_domain::TokenScope;
     let pg = TempPostgres::start();
     let sql = intruder(&pg).await;
     let laptop = start().await;

@@ -23,7 +23,7 @@ pub struct LiveArgs {
     #[arg(long, conflicts_with = "max_usd")]
     yes: bool,
     /// Run when the most it can cost is at most USD
-    #[arg(long, value_name = "USD", value_parser = switchyard_core::words::usd)]
+    #[arg(long, value_name = "USD", value_parser = switchyard_domain::words::usd)]
     max_usd: Option<f64>,
     #[command(flatten)]
     report: ReportFlags,

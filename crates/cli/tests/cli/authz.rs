@@ -1,4 +1,4 @@
-//! The authorization table (`switchyard_core::authz`) against real gateways: every route it lists
+//! The authorization table (`switchyard_domain::authz`) against real gateways: every route it lists
 //! and every MCP tool and resource, called with a tool's, an admin and a scrape token on a team
 //! replica and on a desktop (and a connected tool's token there), answers as its row says; the MCP server lists exactly the tools the
 //! table has; docs/architecture/security.md prints the table as the code has it. And issue 53's finding:
@@ -10,8 +10,8 @@ use super::team::{replica, team, SERVICE};
 use super::{json_of, say_hi};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use switchyard_core::authz::{self, Door, Entry, Place, Sees, Verdict};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{self, Door, Entry, Place, Sees, Verdict};
+use switchyard_domain::TokenScope;
 use switchyard_team::testing::{free_port, TempPostgres, TempRedis};
 
 /// Team tokens made from an admin's shell, one per `token create` argument list.
@@ -320,7 +320,7 @@ fn the_architecture_document_prints_the_table_as_the_code_has_it() {
     .unwrap();
     assert!(
         doc.contains(&authz::markdown()),
-        "docs/architecture/security.md's threat model must print switchyard_core::authz::markdown():\n{}",
+        "docs/architecture/security.md's threat model must print switchyard_domain::authz::markdown():\n{}",
         authz::markdown()
     );
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use switchyard_app_testing::catalogue::add;
-use switchyard_core::catalogue::MAX_MODELS;
+use switchyard_domain::catalogue::MAX_MODELS;
 
 /// How many ids the hostile server lists: five times the cap.
 const HUGE: usize = 100_000;

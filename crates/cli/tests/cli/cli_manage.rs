@@ -110,7 +110,7 @@ async fn backends_keys_a_weighted_route_and_a_budget_from_the_cli_serve_requests
         .unwrap();
     assert_eq!(
         run_.card.verdict,
-        switchyard_core::readiness::Verdict::Ready,
+        switchyard_domain::readiness::Verdict::Ready,
         "{:#?}",
         run_.card
     );

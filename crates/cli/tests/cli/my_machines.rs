@@ -6,7 +6,7 @@
 use super::{draft, key, start, Harness};
 use switchyard_app::sync::{Keep, Kind, SyncReport, SyncSettings};
 use switchyard_app::{Budget, BudgetScope, Period, RouteCandidate, RouteDraft, Strategy};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::TeamDb;
 

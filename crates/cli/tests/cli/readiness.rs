@@ -3,7 +3,7 @@
 
 use super::*;
 use switchyard_app::MonitorSettings;
-use switchyard_core::readiness::{Component, ComponentStatus, Verdict};
+use switchyard_domain::readiness::{Component, ComponentStatus, Verdict};
 
 /// The component of a run's card that `is` picks.
 fn component(

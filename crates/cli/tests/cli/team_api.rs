@@ -140,8 +140,8 @@ async fn only_an_admin_token_opens_the_team_api_and_it_manages_tools_tokens_neve
     // The authorization table decides whose tokens an admin makes and revokes (one constant the
     // team console reads too): a tool's token for any person of the team; never an admin token.
     assert_eq!(
-        switchyard_core::authz::TEAM_TOKENS_FOR,
-        switchyard_core::authz::Verdict::Allowed(switchyard_core::authz::Sees::All)
+        switchyard_domain::authz::TEAM_TOKENS_FOR,
+        switchyard_domain::authz::Verdict::Allowed(switchyard_domain::authz::Sees::All)
     );
     let for_bo: serde_json::Value = json_of(
         call(&r, Method::POST, "/tokens", &admin)

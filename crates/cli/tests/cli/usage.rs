@@ -249,16 +249,16 @@ async fn a_key_without_a_limit_shows_the_accounts_credits_when_it_may_read_them(
             "sk-or-v1-1111111111111111111111111111111111111111111111111111111111111111".into(),
         );
         let base = format!("{}/v1", mock.base_url());
-        let approved: Vec<String> = switchyard_core::origin_of(&base).into_iter().collect();
+        let approved: Vec<String> = switchyard_domain::origin_of(&base).into_iter().collect();
         let secret = switchyard_gateway::Cleared::check(secret, &approved, &base).unwrap();
         let probed = switchyard_gateway::probe::probe(
             &http,
-            &switchyard_core::Address::new(BackendKind::OpenRouter, &base),
+            &switchyard_domain::Address::new(BackendKind::OpenRouter, &base),
             Some(&secret),
             Duration::from_secs(5),
         )
         .await;
-        assert_eq!(probed.outcome, switchyard_core::CheckOutcome::Valid);
+        assert_eq!(probed.outcome, switchyard_domain::CheckOutcome::Valid);
         assert_eq!(
             mock.calls("credits"),
             1,

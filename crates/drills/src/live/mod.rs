@@ -294,7 +294,7 @@ impl Drills {
     /// "live drill" tool; answers (input tokens, output tokens, cost) of them all.
     async fn record_spend(
         &self,
-        mut records: Vec<switchyard_core::RequestRecord>,
+        mut records: Vec<switchyard_domain::RequestRecord>,
         plan: &Plan,
         table: &PriceTable,
     ) -> Result<(u64, u64, Option<f64>), AppError> {
@@ -315,10 +315,10 @@ fn approved_keys(
     let approved: Vec<_> = b
         .keys
         .iter()
-        .filter(|k| switchyard_core::approved_for(&k.row.hosts, &b.row.base_url))
+        .filter(|k| switchyard_domain::approved_for(&k.row.hosts, &b.row.base_url))
         .collect();
     if approved.is_empty() && !b.keys.is_empty() {
-        let origin = switchyard_core::origin_of(&b.row.base_url).unwrap_or_default();
+        let origin = switchyard_domain::origin_of(&b.row.base_url).unwrap_or_default();
         return Err(AppError::Conflict(format!(
             "{}'s keys are not approved for {origin}, where it points now, so the live drill \
              does not send them there. If you trust that address, edit the backend and save it \

@@ -19,7 +19,7 @@ use super::Plan;
 use super::{usd, LivePlan, LIVE_TOOL};
 use crate::criteria::{critical, measurement as m, Findings};
 use crate::load::percentile;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_pricing::{cost_in, recorded_usage, PriceTable};
 
 /// Rounding slack when comparing dollar amounts.

@@ -9,7 +9,7 @@ use crate::upstream::ANTHROPIC_VERSION;
 use crate::{Cleared, HttpClients};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::time::{Duration, Instant};
-use switchyard_core::{Address, AuthStyle, BackendKind, CheckOutcome};
+use switchyard_domain::{Address, AuthStyle, BackendKind, CheckOutcome};
 
 /// How the app reaches a backend for a key test, a probe or a model list: the HTTP clients, the
 /// Demo server's root (the Demo backend's address is under it) and the time limit.

@@ -11,7 +11,7 @@
 use super::{auth_headers, host_of};
 use crate::{Cleared, HttpClients};
 use std::time::Duration;
-use switchyard_core::catalogue::{
+use switchyard_domain::catalogue::{
     first_query, parse_page, ListedModel, Merged, MAX_MODELS, MAX_PAGES,
 };
 
@@ -27,7 +27,7 @@ pub struct Fetched {
 /// Every model `base` lists (up to [`MAX_MODELS`]), or a sentence saying why not.
 pub async fn fetch(
     http: &HttpClients,
-    at: &switchyard_core::Address<'_>,
+    at: &switchyard_domain::Address<'_>,
     key: Option<&Cleared>,
     timeout: Duration,
 ) -> Result<Fetched, String> {
@@ -50,7 +50,7 @@ pub async fn fetch(
         })
         .await
         .map_err(|_| format!("the model list from {} could not be read", host_of(&url)))?
-        .map_err(|e: switchyard_core::catalogue::CatalogueError| {
+        .map_err(|e: switchyard_domain::catalogue::CatalogueError| {
             format!("{e} ({})", host_of(&url))
         })?;
         merged = more;

@@ -112,7 +112,7 @@ async fn malformed_bodies_are_clear_4xx_and_the_gateway_keeps_serving() {
         (rec.status, rec.error_class, rec.requested_model.as_str()),
         (
             404,
-            Some(switchyard_core::ErrorClass::UnknownModel),
+            Some(switchyard_domain::ErrorClass::UnknownModel),
             "no-such-model"
         ),
         "a model nothing serves is on the Requests page, by its class"

@@ -33,7 +33,7 @@ async fn a_key_approved_for_another_origin_is_never_sent() {
         &format!("{}/v1", mock.base_url()),
         &[("k1", "default")],
     );
-    t.keys[0].approved = switchyard_core::origin_of(&mock.base_url())
+    t.keys[0].approved = switchyard_domain::origin_of(&mock.base_url())
         .into_iter()
         .collect();
     let h = start(vec![t], &[("k1", "sk-CANARY-egress-send-time")]).await;

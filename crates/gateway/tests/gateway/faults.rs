@@ -4,7 +4,7 @@
 use super::*;
 use futures_util::StreamExt;
 use std::time::Duration;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_gateway::Timeouts;
 use switchyard_mock::{Fault, Latency, MockConfig, MockServer};
 

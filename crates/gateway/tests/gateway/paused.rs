@@ -16,7 +16,7 @@ impl Observer for Transitions {
         &self,
         _backend: &str,
         key: Option<&str>,
-        state: switchyard_core::Circuit,
+        state: switchyard_domain::Circuit,
         _reason: &str,
     ) {
         let who = key.unwrap_or("backend").to_string();

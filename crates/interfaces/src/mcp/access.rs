@@ -1,5 +1,5 @@
 //! Who calls an MCP tool or resource, and what the authorization table
-//! (`switchyard_core::authz`) lets them see. Over `/mcp` the caller is the gateway guard's
+//! (`switchyard_domain::authz`) lets them see. Over `/mcp` the caller is the gateway guard's
 //! [`Caller`] (in the request's `Parts`); over stdio it is the user who started
 //! `switchyard mcp` on this machine, who holds the data folder and so counts as an admin token.
 //! A request over HTTP without a caller is refused (fail closed).
@@ -8,8 +8,8 @@ use super::OwnToken;
 use rmcp::service::RequestContext;
 use rmcp::RoleServer;
 use switchyard_app::Switchyard;
-use switchyard_core::authz::{self, Entry, Place, Sees, Verdict};
-use switchyard_core::TokenScope;
+use switchyard_domain::authz::{self, Entry, Place, Sees, Verdict};
+use switchyard_domain::TokenScope;
 use switchyard_gateway::Caller;
 
 /// What a caller may see of one entry, and whose part "its own" is.

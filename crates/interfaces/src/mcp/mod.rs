@@ -6,7 +6,7 @@
 //! gateway's token guard). Tool inputs are checked against their JSON Schema by the SDK; a tool
 //! that cannot do its work answers a tool error with the reason. Nothing secret is ever in an
 //! answer: keys are counted, never shown. Every tool and resource asks the authorization table
-//! (`switchyard_core::authz`, through [`access`]) before it answers: on a team replica a tool's
+//! (`switchyard_domain::authz`, through [`access`]) before it answers: on a team replica a tool's
 //! token may not run `readiness` and sees only its owner's spend in `costs`.
 
 mod access;
@@ -24,7 +24,7 @@ use rmcp::{tool, tool_handler, tool_router, ErrorData as McpError, RoleServer, S
 use schemars::JsonSchema;
 use serde::Deserialize;
 use switchyard_app::Switchyard;
-use switchyard_core::authz::Entry;
+use switchyard_domain::authz::Entry;
 
 const HEALTH_URI: &str = "switchyard://health";
 const COSTS_URI: &str = "switchyard://costs/today";
@@ -254,7 +254,7 @@ pub async fn serve_stdio(app: Switchyard) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchyard_core::authz::Door;
+    use switchyard_domain::authz::Door;
 
     #[test]
     fn every_tool_the_server_lists_has_a_row_in_the_authorization_table_and_back() {

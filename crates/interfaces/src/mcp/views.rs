@@ -6,7 +6,7 @@ use super::{AskParams, OwnToken};
 use serde_json::{json, Value};
 use std::time::Duration;
 use switchyard_app::{CostRange, SplitBy, Switchyard};
-use switchyard_core::authz::Sees;
+use switchyard_domain::authz::Sees;
 
 const MAX_ANSWER_TOKENS: u32 = 32_768;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -252,7 +252,7 @@ pub(super) async fn backends(app: &Switchyard) -> Result<Value, String> {
         "backends": list.iter().map(|b| json!({
             "name": b.row.name,
             "kind": b.row.kind.as_str(),
-            "endpoint": switchyard_core::endpoint_shown(&b.effective_base_url),
+            "endpoint": switchyard_domain::endpoint_shown(&b.effective_base_url),
             "defaultModel": b.row.default_model,
             "keys": b.keys.len(),
             "enabled": b.row.enabled,

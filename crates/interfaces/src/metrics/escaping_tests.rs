@@ -35,7 +35,7 @@ fn record(name: &str, i: usize) -> RequestRecord {
         token_name: Some(name.into()),
         route: Some(name.into()),
         backend: Some(name.into()),
-        error_class: Some(switchyard_core::ErrorClass::Timeout),
+        error_class: Some(switchyard_domain::ErrorClass::Timeout),
         cache: Some(name.into()),
         ..super::tests::record(name)
     }

@@ -12,14 +12,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use std::sync::Arc;
-use switchyard_core::authz::{self, Entry, Place};
+use switchyard_domain::authz::{self, Entry, Place};
 use switchyard_gateway::Caller;
 
 /// The `/metrics` route at `place`, for [`switchyard_gateway::Deps::extra_routes`].
 pub(crate) fn router(metrics: Arc<Metrics>, place: Place) -> Router {
     Router::new()
         .route(
-            switchyard_core::token_scope::METRICS_PATH,
+            switchyard_domain::token_scope::METRICS_PATH,
             get(
                 move |State(metrics): State<Arc<Metrics>>,
                       caller: Option<Extension<Caller>>,

@@ -40,7 +40,7 @@ use prometheus_client::registry::{Registry, Unit};
 use std::sync::atomic::AtomicU64;
 use std::sync::OnceLock;
 use switchyard_app::{Switchyard, WeakSwitchyard};
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 
 /// Distinct models counted by name; the rest are `other`.
 pub const MAX_MODELS: usize = 100;
@@ -289,9 +289,9 @@ impl Metrics {
                 .iter()
                 .find(|l| l.backend_id == b.backend_id)
                 .map_or(0, |l| match l.state.breaker {
-                    switchyard_core::Circuit::Closed => 0,
-                    switchyard_core::Circuit::HalfOpen => 1,
-                    switchyard_core::Circuit::Open => 2,
+                    switchyard_domain::Circuit::Closed => 0,
+                    switchyard_domain::Circuit::HalfOpen => 1,
+                    switchyard_domain::Circuit::Open => 2,
                 });
             self.breaker.get_or_create(&label).set(breaker);
             // No probe yet: no claim either way.

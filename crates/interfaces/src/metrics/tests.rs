@@ -54,7 +54,7 @@ async fn the_grafana_dashboard_queries_only_served_metrics() {
     let mut r = record("demo-chat");
     r.cache = Some("hit".into());
     r.saved_usd = Some(0.01);
-    r.error_class = Some(switchyard_core::ErrorClass::Timeout);
+    r.error_class = Some(switchyard_domain::ErrorClass::Timeout);
     m.observe(&r);
     let demo = BackendLabel {
         backend: m.names.label("Demo"),

@@ -3,7 +3,7 @@
 use super::*;
 use switchyard_app::changes::Approved;
 use switchyard_app::{GatewaySettings, Resilience};
-use switchyard_core::Circuit;
+use switchyard_domain::Circuit;
 
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -43,7 +43,7 @@ async fn saved_settings_apply_at_the_next_start_and_bad_ones_change_nothing() {
     let err = refused_and_unchanged(&h, bad, &Approved::All).await;
     assert_eq!(
         refused_fields(&err),
-        [(switchyard_core::Field::Origins, None)]
+        [(switchyard_domain::Field::Origins, None)]
     );
 
     let port = free_port();

@@ -70,7 +70,7 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
     assert_eq!(
         ledger
             .iter()
-            .filter(|r| r.error_class == Some(switchyard_core::ErrorClass::UnknownModel))
+            .filter(|r| r.error_class == Some(switchyard_domain::ErrorClass::UnknownModel))
             .count(),
         1
     );
@@ -105,7 +105,7 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
     let text = scrape.text().await.unwrap();
     assert!(!text.contains("# EOF") && text.contains("# TYPE switchyard_requests_total counter"));
 
-    let n = |f: &dyn Fn(&switchyard_core::RequestRecord) -> bool| {
+    let n = |f: &dyn Fn(&switchyard_domain::RequestRecord) -> bool| {
         ledger.iter().filter(|r| f(r)).count() as f64
     };
     assert_eq!(
@@ -132,7 +132,7 @@ async fn counters_match_the_ledger_and_the_format_follows_accept() {
     for (kind, field) in [
         (
             "input",
-            (|r| r.input_tokens) as fn(&switchyard_core::RequestRecord) -> u64,
+            (|r| r.input_tokens) as fn(&switchyard_domain::RequestRecord) -> u64,
         ),
         ("output", |r| r.output_tokens),
     ] {

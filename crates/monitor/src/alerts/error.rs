@@ -1,6 +1,6 @@
 //! Why an alert configuration was refused (as a form issue: see `refusal`).
 
-use switchyard_core::Field;
+use switchyard_domain::Field;
 
 /// Why an alert configuration was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

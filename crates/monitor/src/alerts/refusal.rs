@@ -3,7 +3,7 @@
 
 use super::error::AlertError;
 use super::rule::AlertConfig;
-use switchyard_core::{Field, Issue, IssueCode};
+use switchyard_domain::{Field, Issue, IssueCode};
 
 impl AlertError {
     /// The refusal as a form issue about `config` (the configuration that was refused): a rule's

@@ -21,7 +21,7 @@ use super::error::AlertError;
 use super::QuietHours;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use switchyard_core::Field;
+use switchyard_domain::Field;
 
 /// The metric budgets report: percent of the period's limit spent.
 pub const BUDGET_METRIC: &str = "budgetPercent";

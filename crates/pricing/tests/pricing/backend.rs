@@ -2,7 +2,7 @@
 //! records for each request and what the app reprices the ledger with. Checked against hand
 //! calculations in USD per million tokens.
 
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_pricing::{
     cost_in, cost_per_mtok, cost_per_mtok_in, provider_of, ModelPrice, PriceTable, Provider,
 };
@@ -156,7 +156,7 @@ fn the_blended_price_weighs_input_three_to_one_against_output() {
 
 #[test]
 fn a_recorded_row_reprices_to_what_the_gateway_charged() {
-    use switchyard_core::RequestRecord;
+    use switchyard_domain::RequestRecord;
     use switchyard_pricing::recorded_usage;
     // What the gateway saw: 2,000 cache writes, 1,500 of them with the 1-hour lifetime.
     let seen = Usage {

@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 

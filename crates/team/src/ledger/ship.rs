@@ -1,7 +1,7 @@
 //! The pump's second half: the oldest rows of the outbox into PostgreSQL, in one statement per
 //! batch, deleted from the outbox once they are in.
 //!
-//! - Every string is bound through [`switchyard_core::storable`], so a NUL (which `text` and
+//! - Every string is bound through [`switchyard_domain::storable`], so a NUL (which `text` and
 //!   `jsonb` refuse) never reaches the database, whoever wrote the row.
 //! - A batch refused for a row's data ([`Failure::Data`]: SQLSTATE class 22 or 23) is split in
 //!   halves until each refused row stands alone (`sort_out`); those are set aside in the
@@ -16,8 +16,8 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::storable::{self, Storable};
-use switchyard_core::RequestRecord;
+use switchyard_domain::storable::{self, Storable};
+use switchyard_domain::RequestRecord;
 use tokio::sync::Notify;
 use tokio_postgres::types::Json;
 use tokio_util::sync::CancellationToken;

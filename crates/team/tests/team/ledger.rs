@@ -1,6 +1,6 @@
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_gateway::Ledger;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::{TeamDb, TeamLedger};
@@ -232,7 +232,7 @@ async fn a_budgets_spend_is_summed_from_the_team_ledger_by_scope_and_period() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn team_budgets_are_versioned_records_and_a_persons_spend_comes_from_their_tokens() {
-    use switchyard_core::TokenScope;
+    use switchyard_domain::TokenScope;
     use switchyard_team::{BudgetScope, TeamError};
     let pg = TempPostgres::start();
     let db = TeamDb::connect(&pg.address()).await.unwrap();

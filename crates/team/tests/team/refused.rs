@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::time::Duration;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 use switchyard_gateway::Ledger;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::{TeamDb, TeamLedger, OUTBOX_FILE};

@@ -1,6 +1,6 @@
 use crate::until;
 use std::time::Duration;
-use switchyard_core::TokenScope;
+use switchyard_domain::TokenScope;
 use switchyard_gateway::Authenticator;
 use switchyard_team::testing::{TempPostgres, TempRedis};
 use switchyard_team::{Bus, Change, TeamDb, TeamTokens};

@@ -6,8 +6,8 @@
 //! literal; and anything that reads like a placeholder (`your-key-here`, `sk-xxxx…`, `changeme`)
 //! or has no randomness to it is ignored.
 
-use switchyard_core::import::kind_for_variable;
-use switchyard_core::BackendKind;
+use switchyard_domain::import::kind_for_variable;
+use switchyard_domain::BackendKind;
 
 /// Shortest value taken for a key.
 const MIN_LEN: usize = 20;

@@ -25,7 +25,7 @@ use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use switchyard_core::{mask_key, BackendKind};
+use switchyard_domain::{mask_key, BackendKind};
 use switchyard_secrets::SecretString;
 
 pub use moves::{restore, take_out};

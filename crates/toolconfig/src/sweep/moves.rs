@@ -6,7 +6,7 @@
 //! nearest the recorded line, and swaps the template back in with the key. Everything outside
 //! the span is never touched, so take-out then restore returns the original byte for byte.
 
-use switchyard_core::mask_key;
+use switchyard_domain::mask_key;
 
 use super::lines::{self, Line};
 use super::syntax::Assignment;

@@ -1,6 +1,6 @@
 //! [`ChatRequest`] → Gemini `generateContent` body (the same body serves
 //! `streamGenerateContent`; the model and streaming are chosen by the URL, see
-//! `switchyard_core::Address::gemini`, so neither `model` nor `stream` is in the body).
+//! `switchyard_domain::Address::gemini`, so neither `model` nor `stream` is in the body).
 //!
 //! Gemini's constraints, enforced here so a translated request is accepted:
 //! - The system prompt goes to `systemInstruction`; roles are `user` and `model`. `Role::Tool`

@@ -7,7 +7,7 @@ use crate::files::{Access, FileHandle, Granted};
 use crate::issues::ValidationReport;
 use crate::{dtos, Core, IpcError};
 use switchyard_app::AppError;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 
 type Res<T> = Result<T, IpcError>;
 

@@ -1,13 +1,13 @@
 //! The backend shapes that cross IPC: camelCase, BigInt-free. The core's own enums (kind, auth
 //! style, status, check outcome) travel as they are (their UI types derived behind
-//! `switchyard-core`'s `specta` feature); these add labels, masks and the approval of each key's
+//! `switchyard-domain`'s `specta` feature); these add labels, masks and the approval of each key's
 //! host. Keys never appear in an outbound type.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{BackendLimits, CheckRow, MonitorSettings};
 use switchyard_app::{BackendView, KeyView, NewKey, ProbeResult};
-use switchyard_core::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
+use switchyard_domain::{AuthStyle, BackendKind, BackendStatus, CheckOutcome};
 
 /// What the add/edit dialog needs to know about a kind.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -141,7 +141,8 @@ impl From<BackendView> for Backend {
             .into_iter()
             .map(|k| Key {
                 // Demo's stored URL is never used: its keys (there are none) have no host.
-                approved_here: demo || switchyard_core::approved_for(&k.row.hosts, &b.row.base_url),
+                approved_here: demo
+                    || switchyard_domain::approved_for(&k.row.hosts, &b.row.base_url),
                 ..k.into()
             })
             .collect();
@@ -199,7 +200,7 @@ impl BackendDraft {
     }
 
     /// Resolves the kind; an unknown one is a validation error, not a crash.
-    pub fn parse(self) -> Result<switchyard_core::BackendDraft, crate::IpcError> {
+    pub fn parse(self) -> Result<switchyard_domain::BackendDraft, crate::IpcError> {
         let kind = BackendKind::parse(&self.kind).ok_or_else(|| {
             crate::IpcError::new(
                 crate::ErrorKind::Validation,
@@ -209,7 +210,7 @@ impl BackendDraft {
                 ),
             )
         })?;
-        Ok(switchyard_core::BackendDraft {
+        Ok(switchyard_domain::BackendDraft {
             name: self.name,
             kind,
             base_url: self.base_url,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{Finding, FindingSource, ImportReport, ImportScan};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -6,7 +6,7 @@ use crate::{dtos, Core, IpcError};
 use switchyard_app::changes::{Approved, ExposureChange};
 use switchyard_app::BackendLimits;
 use switchyard_app::GatewaySettings;
-use switchyard_core::RequestRecord;
+use switchyard_domain::RequestRecord;
 
 type Res<T> = Result<T, IpcError>;
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{GatewayInfo, TokenRow};
-use switchyard_core::{ErrorClass, TokenScope};
+use switchyard_domain::{ErrorClass, TokenScope};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

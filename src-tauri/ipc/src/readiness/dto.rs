@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::{NotifyFailure, Progress};
-use switchyard_core::readiness::{Blocker, Component, ComponentStatus, Scorecard};
+use switchyard_domain::readiness::{Blocker, Component, ComponentStatus, Scorecard};
 use switchyard_readiness::{PreviousRun, ReadinessRun};
 
 /// A finished readiness run: the scorecard.
@@ -13,7 +13,7 @@ pub struct Readiness {
     pub id: String,
     pub started_at: String,
     pub duration_ms: u32,
-    pub verdict: switchyard_core::readiness::Verdict,
+    pub verdict: switchyard_domain::readiness::Verdict,
     /// 0–10, one decimal.
     pub score: f64,
     pub components: Vec<Component>,

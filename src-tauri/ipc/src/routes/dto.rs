@@ -36,7 +36,7 @@ impl From<RouteForm> for RouteDraft {
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveState {
-    pub breaker: switchyard_core::Circuit,
+    pub breaker: switchyard_domain::Circuit,
     /// Seconds left of a rate-limit cool-down.
     pub cooling_down_secs: Option<u32>,
     /// The provider refused the key (401/403); skipped until it is replaced.

@@ -6,7 +6,7 @@ use crate::{ErrorKind, IpcError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchyard_app::KeyMove;
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_toolconfig::ToolId;
 use switchyard_tools::{FilesReport, ToolReport, ToolStatus};
 

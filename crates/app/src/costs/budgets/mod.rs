@@ -14,7 +14,7 @@ use super::Costs;
 use crate::blocking::OffThread;
 use crate::{AppError, DomainEvent};
 use serde::{Deserialize, Serialize};
-use switchyard_core::{Field, IssueCode};
+use switchyard_domain::{Field, IssueCode};
 use switchyard_gateway::{SpendLimit, SpendScope};
 use switchyard_monitor::{MetricPoint, Signal, BUDGET_METRIC};
 
@@ -99,7 +99,7 @@ impl Budget {
                 "Give the budget a name of 1 to 60 characters.",
             ));
         }
-        if switchyard_core::storable::first_control(&self.name).is_some() {
+        if switchyard_domain::storable::first_control(&self.name).is_some() {
             return Err(AppError::field(
                 Field::Name,
                 IssueCode::Format,

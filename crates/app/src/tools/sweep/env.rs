@@ -8,7 +8,7 @@ use super::{Hit, Origin};
 use crate::tools::user_env::{EnvVar, UserEnv};
 use crate::AppError;
 use serde::{Deserialize, Serialize};
-use switchyard_core::BackendKind;
+use switchyard_domain::BackendKind;
 use switchyard_secrets::SecretString;
 use switchyard_toolconfig::sweep as scan;
 

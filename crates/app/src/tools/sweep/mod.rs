@@ -16,7 +16,7 @@ use super::files;
 use crate::blocking::OffThread;
 use crate::AppError;
 use std::path::{Path, PathBuf};
-use switchyard_core::{BackendKind, CheckOutcome};
+use switchyard_domain::{BackendKind, CheckOutcome};
 use switchyard_secrets::SecretError;
 use switchyard_store::KeyMoveRow;
 use switchyard_toolconfig::plans;
@@ -265,7 +265,7 @@ impl KeySweep {
         let cleared = crate::egress::found(found.value.clone(), &base)?;
         let tested = switchyard_gateway::probe::probe(
             &self.reach.http,
-            &switchyard_core::Address::new(kind, &base),
+            &switchyard_domain::Address::new(kind, &base),
             Some(&cleared),
             self.reach.timeout,
         )

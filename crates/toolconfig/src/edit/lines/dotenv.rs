@@ -1,4 +1,4 @@
-//! `.env` files, with the rules of `switchyard_core::dotenv`: `KEY=value`, `export KEY=value`,
+//! `.env` files, with the rules of `switchyard_domain::dotenv`: `KEY=value`, `export KEY=value`,
 //! `#` comments, single quotes (literal), double quotes (`\n`, `\t`, `\"`, `\\` escapes) and
 //! ` #` comments after unquoted values. Unlike that forgiving reader, a line it would skip is a
 //! parse error here: we do not edit a file we cannot fully read.
