@@ -163,34 +163,30 @@ mod tests {
         );
     }
 
-    #[test]
-    fn out_of_range_values_are_refused_by_name() {
-        let bad = Resilience {
-            breaker_failures: 0,
-            ..Resilience::default()
-        };
-        let err = bad
-            .validated()
+    /// The first refusal's message of `r`, which must be refused.
+    fn refusal(r: Resilience) -> String {
+        r.validated()
             .unwrap_err()
             .first_error()
             .unwrap()
             .message
-            .clone();
+            .clone()
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_by_name() {
+        let err = refusal(Resilience {
+            breaker_failures: 0,
+            ..Resilience::default()
+        });
         assert!(
             err.contains("Failures to open a breaker must be from 1 to 1000"),
             "{err}"
         );
-        let bad = Resilience {
+        let err = refusal(Resilience {
             retries_per_candidate: 9,
             ..Resilience::default()
-        };
-        let err = bad
-            .validated()
-            .unwrap_err()
-            .first_error()
-            .unwrap()
-            .message
-            .clone();
+        });
         assert!(err.contains("Retries per candidate"), "{err}");
         let high = Resilience {
             breaker_failures: 1000,

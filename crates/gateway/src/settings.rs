@@ -277,6 +277,35 @@ mod tests {
         assert!(config.host_names.is_empty() && config.allowed_networks.is_empty());
     }
 
+    /// The window's form is this type (issue 72), and a form's missing fields take the defaults:
+    /// a caller that sends only a port (or a wrong type) must open nothing.
+    #[test]
+    fn a_form_with_only_its_port_opens_nothing() {
+        let s: GatewaySettings = serde_json::from_value(serde_json::json!({"port": 5000})).unwrap();
+        assert_eq!(
+            s,
+            GatewaySettings {
+                port: 5000,
+                ..GatewaySettings::default()
+            }
+        );
+        let mut config = GatewayConfig::default();
+        s.validated().unwrap().apply(&mut config, false);
+        assert_eq!(config.bind.to_string(), "127.0.0.1:5000");
+        assert!(!config.allow_non_loopback && !config.metrics_open_on_loopback);
+        assert!(config.allowed_origins.is_empty() && config.allowed_networks.is_empty());
+        for bad in [
+            serde_json::json!({"port": 5000, "allowNonLoopback": "yes"}),
+            serde_json::json!({"port": "5000"}),
+            serde_json::json!({"allowedOrigins": "*"}),
+        ] {
+            assert!(
+                serde_json::from_value::<GatewaySettings>(bad.clone()).is_err(),
+                "{bad}: refused as a whole, not half read"
+            );
+        }
+    }
+
     #[test]
     fn settings_saved_before_the_upgrade_leave_metrics_closed() {
         // The old default, stored by every install that never touched the setting.
