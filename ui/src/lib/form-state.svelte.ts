@@ -3,6 +3,7 @@
 // pending and saved states, and its submit — checks on this side first, then the save. Refusals
 // are placed by field from the core's typed issues, never by reading the message. A form renders
 // its own inputs; this holds what every form did by hand.
+import { tick } from "svelte";
 import { errorText, errorTitle, toIpcError } from "../ipc/error";
 import { Latest } from "../ipc/resource.svelte";
 import type { FieldIssue, FieldName, IpcError } from "../ipc/types";
@@ -16,6 +17,13 @@ export const CANCELLED = Symbol("cancelled");
 export type Checked<F extends FieldName, T> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> | FieldIssue[]; message?: string };
 
 const blocking = (i: FieldIssue) => i.severity === "error";
+
+/** A form's usual `focus`: once the DOM shows the messages, focuses the first field under `root`
+ * marked `aria-invalid="true"`, so a keyboard user lands on it. */
+export async function focusFirstInvalid(root: HTMLElement | undefined): Promise<void> {
+  await tick();
+  root?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+}
 
 /** How a form differs from the plain one. */
 export type FormOptions = {

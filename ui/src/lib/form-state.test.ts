@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { deferred } from "../test-support";
 import { IpcFailure } from "../ipc/error";
 import type { FieldIssue } from "../ipc/types";
-import { CANCELLED, FormState } from "./form-state.svelte";
+import { CANCELLED, focusFirstInvalid, FormState } from "./form-state.svelte";
 
 type F = "name" | "limit";
 const FIELDS: readonly F[] = ["name", "limit"];
@@ -126,5 +126,14 @@ describe("the form primitive", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("focuses the first field marked invalid, and does nothing without a root", async () => {
+    const focus = vi.fn();
+    const querySelector = vi.fn(() => ({ focus }));
+    await focusFirstInvalid({ querySelector } as unknown as HTMLElement);
+    expect(querySelector).toHaveBeenCalledWith('[aria-invalid="true"]');
+    expect(focus).toHaveBeenCalledOnce();
+    await expect(focusFirstInvalid(undefined)).resolves.toBeUndefined();
   });
 });
