@@ -5,22 +5,14 @@
 //! (costs, backends, routes, readiness). A token the user makes with `token create` keeps its
 //! documented scope. A real `switchyard-serve` and the real `connect` in a throw-away HOME.
 
-use crate::harness::{client, Serve, BIN};
+use crate::harness::{client, home_command, Serve};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// `switchyard-serve connect TOOL` beside `serve`, with HOME `home`; the tool's files are there.
 fn connect(serve: &Serve, home: &Path, tool: &str) {
-    let out = Command::new(BIN)
+    let out = home_command(serve.data.path(), home, serve.service())
         .args(["connect", tool])
-        .env("SWITCHYARD_DATA_DIR", serve.data.path())
-        .env("SWITCHYARD_KEYRING_SERVICE", serve.service())
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .env_remove("SWITCHYARD_GATEWAY_PORT")
-        .env_remove("XDG_CONFIG_HOME")
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(

@@ -128,6 +128,37 @@ impl Drop for Serve {
     }
 }
 
+/// `switchyard-serve` on `data`, keychain `service` and HOME `home`, logging warnings, with no
+/// gateway port or XDG config folder from the test's shell and nothing on stdin; the caller adds
+/// the arguments.
+#[cfg(unix)]
+pub fn home_command(data: &std::path::Path, home: &std::path::Path, service: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("SWITCHYARD_DATA_DIR", data)
+        .env("SWITCHYARD_KEYRING_SERVICE", service)
+        .env("HOME", home)
+        .env("RUST_LOG", "warn")
+        .env_remove("SWITCHYARD_GATEWAY_PORT")
+        .env_remove("XDG_CONFIG_HOME")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// The arguments of `backend add` for the OpenAI-compatible backend "Main" (model `m`) at `base`.
+pub fn add_main_args(base: &str) -> [&str; 9] {
+    [
+        "backend",
+        "add",
+        "Main",
+        "--kind",
+        "openai-compatible",
+        "--base-url",
+        base,
+        "--model",
+        "m",
+    ]
+}
+
 /// The status code of a raw HTTP/1.x answer (0 when there was none).
 pub fn status_of(answer: &str) -> u16 {
     answer

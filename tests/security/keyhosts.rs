@@ -4,7 +4,7 @@
 //! the user's own `backend edit` is their approval and says so. A recording server stands in
 //! for the host a hostile file names: it notes every key it is sent, by the gateway or a probe.
 
-use crate::harness::{client, read_request, Serve};
+use crate::harness::{add_main_args, client, read_request, Serve};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
@@ -64,19 +64,9 @@ impl Recorder {
 /// A gateway with backend "Main" (its key in the keychain) on `home`, and a token.
 fn keyed_backend(home: &Recorder) -> (Serve, String) {
     let s = Serve::start();
+    let base = home.base();
     s.cli_with_input(
-        &[
-            "backend",
-            "add",
-            "Main",
-            "--kind",
-            "openai-compatible",
-            "--base-url",
-            &home.base(),
-            "--model",
-            "m",
-            "--key-stdin",
-        ],
+        &[&add_main_args(&base)[..], &["--key-stdin"]].concat(),
         &format!("{KEY}\n"),
     );
     let token = s.token("keyhosts");

@@ -3,22 +3,15 @@
 //! alarm, never "healthy". Real `switchyard-serve` processes on throw-away data folders; the
 //! neighbour is a listener in this process, or (as root) a program of a throw-away account.
 
-use super::harness::{Serve, BIN};
+use super::harness::{home_command, Serve, BIN};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// `switchyard-serve ARGS…` on `data` with HOME `home` and no gateway port in the environment.
+/// `switchyard-serve ARGS…` on `data` with HOME `home` (see [`home_command`]).
 fn cli(data: &Path, home: &Path, service: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
+    home_command(data, home, service)
         .args(args)
-        .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", service)
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .env_remove("SWITCHYARD_GATEWAY_PORT")
-        .env_remove("XDG_CONFIG_HOME")
-        .stdin(Stdio::null())
         .output()
         .unwrap()
 }
@@ -69,14 +62,8 @@ fn save_port(data: &Path, home: &Path, service: &str, port: u16) {
 /// the child.
 fn serve_saved(data: &Path, home: &Path, service: &str) -> (String, Running) {
     use std::io::BufRead;
-    let mut child = Command::new(BIN)
+    let mut child = home_command(data, home, service)
         .arg("serve")
-        .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", service)
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .env_remove("SWITCHYARD_GATEWAY_PORT")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

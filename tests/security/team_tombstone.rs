@@ -5,6 +5,7 @@
 //! takes the team's backends first — neither deletes nor replaces the desktop's own backend,
 //! and no keychain entry is removed.
 
+use crate::harness::add_main_args;
 use crate::holding::Folder;
 use std::io::Write;
 use switchyard_team::testing::TempPostgres;
@@ -50,17 +51,7 @@ fn main_keys(desk: &Folder) -> Vec<serde_json::Value> {
 fn a_team_tombstone_deletes_no_backend_or_key_made_on_this_machine() {
     let pg = TempPostgres::start();
     let (desk, shell) = (Folder::new(), Folder::new());
-    let add = [
-        "backend",
-        "add",
-        "Main",
-        "--kind",
-        "openai-compatible",
-        "--base-url",
-        "http://127.0.0.1:9/v1",
-        "--model",
-        "m",
-    ];
+    let add = add_main_args("http://127.0.0.1:9/v1");
     let (code, _, err) = sy(&desk, None, &[&add[..], &["--key-stdin"]].concat(), KEY);
     assert_eq!(code, 0, "{err}");
     // An admin adds the team's own "Main" and deletes it: the team's space holds a tombstone.

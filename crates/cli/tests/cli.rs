@@ -123,6 +123,19 @@ pub async fn start_alerting(dir: &Path) -> (Switchyard, Arc<RecordingNotifier>) 
     (app, recorder)
 }
 
+/// The text of `/metrics` on the gateway at `addr`, scraped with `token`.
+pub async fn scrape_metrics(addr: std::net::SocketAddr, token: &str) -> String {
+    reqwest::Client::new()
+        .get(format!("http://{addr}/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The drills of a harness's core: one instance, built on first use, as the window's core holds.
 trait WithDrills {
     fn drills(&self) -> &switchyard_drills::Drills;

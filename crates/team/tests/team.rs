@@ -28,7 +28,29 @@ mod tls;
 mod tokens;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use switchyard_team::testing::TempPostgres;
+use switchyard_team::{TeamDb, OUTBOX_FILE};
+
+/// A plain connection to `pg` (no Switchyard code between), as a tool or an intruder opens one.
+pub async fn sql(pg: &TempPostgres) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+}
+
+/// A throw-away team database and a connection to it, and where a replica's outbox goes in a
+/// throw-away folder (the file not made yet).
+pub async fn db_and_outbox() -> (TempPostgres, TeamDb, tempfile::TempDir, PathBuf) {
+    let pg = TempPostgres::start();
+    let db = TeamDb::connect(&pg.address()).await.unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let outbox = folder.path().join(OUTBOX_FILE);
+    (pg, db, folder, outbox)
+}
 
 /// Waits until `check` holds, or fails with `what` after `within`; returns how long it took.
 pub async fn until<F, Fut>(within: Duration, what: &str, mut check: F) -> Duration

@@ -10,6 +10,7 @@ use super::synced_rows::{
 };
 use super::{draft, start, Harness};
 use switchyard_app::sync::{Keep, Kind};
+use switchyard_app::NewToken;
 use switchyard_domain::BackendKind;
 use switchyard_team::testing::TempPostgres;
 
@@ -127,14 +128,21 @@ async fn an_older_row_written_back_is_taken_by_no_machine_joined_before_or_after
     assert_eq!(model_of(&late, "groq").await.as_deref(), Some("llama-new"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_row_written_back_after_its_tombstone_brings_nothing_back() {
+/// A throw-away team database, an intruder's connection to it, and a laptop with backend "groq"
+/// and token "codex" that made the space there.
+async fn laptop_with_groq_and_codex() -> (TempPostgres, tokio_postgres::Client, Harness, NewToken) {
     let pg = TempPostgres::start();
     let sql = intruder(&pg).await;
     let laptop = start().await;
     add_groq(&laptop).await;
     let codex = laptop.app.tokens().create("codex".into()).await.unwrap();
     join(&laptop, &pg, None).await;
+    (pg, sql, laptop, codex)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_written_back_after_its_tombstone_brings_nothing_back() {
+    let (pg, sql, laptop, codex) = laptop_with_groq_and_codex().await;
     let (old_groq, old_token) = (
         row(&sql, "ana", "backend", "groq").await,
         row(&sql, "ana", "token", &codex.row.id).await,
@@ -180,12 +188,7 @@ async fn a_row_written_back_after_its_tombstone_brings_nothing_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_index_removed_a_replayed_row_is_taken_by_no_machine() {
-    let pg = TempPostgres::start();
-    let sql = intruder(&pg).await;
-    let laptop = start().await;
-    add_groq(&laptop).await;
-    let codex = laptop.app.tokens().create("codex".into()).await.unwrap();
-    join(&laptop, &pg, None).await;
+    let (pg, sql, laptop, codex) = laptop_with_groq_and_codex().await;
     let old = row(&sql, "ana", "token", &codex.row.id).await;
     laptop.app.tokens().revoke("codex".into()).await.unwrap();
     laptop.app.sync().run().await.unwrap();
@@ -226,12 +229,7 @@ async fn with_the_index_removed_a_replayed_row_is_taken_by_no_machine() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_index_written_back_with_its_old_rows_revives_nothing() {
-    let pg = TempPostgres::start();
-    let sql = intruder(&pg).await;
-    let laptop = start().await;
-    add_groq(&laptop).await;
-    let codex = laptop.app.tokens().create("codex".into()).await.unwrap();
-    join(&laptop, &pg, None).await;
+    let (pg, sql, laptop, codex) = laptop_with_groq_and_codex().await;
     let then = rows(&sql, "ana").await;
     laptop.app.tokens().revoke("codex".into()).await.unwrap();
     set_model(&laptop, "groq", "llama-new").await;

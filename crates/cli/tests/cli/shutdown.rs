@@ -30,10 +30,9 @@ fn sy(data: &Path, args: &[&str]) -> Output {
     sy_in(data, SERVICE, args)
 }
 
-/// Adds the OpenAI-compatible backend "Local" (model mock-chat) at `base` with the CLI `sy`;
-/// it must succeed.
-pub(super) fn add_local(sy: impl Fn(&[&str]) -> Output, base: &str) -> Output {
-    let add = sy(&[
+/// The arguments that add the OpenAI-compatible backend "Local" (model mock-chat) at `base`.
+pub(super) fn add_local_args(base: &str) -> [&str; 9] {
+    [
         "backend",
         "add",
         "Local",
@@ -43,7 +42,13 @@ pub(super) fn add_local(sy: impl Fn(&[&str]) -> Output, base: &str) -> Output {
         base,
         "--model",
         "mock-chat",
-    ]);
+    ]
+}
+
+/// Adds the OpenAI-compatible backend "Local" (model mock-chat) at `base` with the CLI `sy`;
+/// it must succeed.
+pub(super) fn add_local(sy: impl Fn(&[&str]) -> Output, base: &str) -> Output {
+    let add = sy(&add_local_args(base));
     assert_eq!(
         add.status.code(),
         Some(0),

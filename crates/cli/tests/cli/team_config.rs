@@ -7,7 +7,7 @@
 //! With the database stopped, a change is refused with the reason and the replicas keep serving.
 
 use super::say_hi;
-use super::shutdown::sy_in;
+use super::shutdown::{add_local_args, sy_in};
 use super::team::{replica, team, SERVICE};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -78,17 +78,7 @@ async fn a_backend_added_from_an_admins_shell_is_served_by_every_replica_within_
 
     // A key is never sent to the team: refused before anything is written.
     let upstream = format!("{}/v1", mock.base_url());
-    let add = [
-        "backend",
-        "add",
-        "Local",
-        "--kind",
-        "openai-compatible",
-        "--base-url",
-        &upstream,
-        "--model",
-        "mock-chat",
-    ];
+    let add = add_local_args(&upstream);
     let (code, _, err) = admin(
         shell,
         &pg,

@@ -102,6 +102,19 @@ pub(super) fn private_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// `switchyard-serve` on data folder `data` and keychain service `service`, with `env` and
+/// nothing of the test shell's team variables; the caller adds the arguments.
+fn serve_command(data: &Path, service: &str, env: &[(&str, String)]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"));
+    c.env("SWITCHYARD_DATA_DIR", data)
+        .env("SWITCHYARD_KEYRING_SERVICE", service);
+    for name in TEAM_ENV {
+        c.env_remove(name);
+    }
+    c.envs(env.iter().map(|(k, v)| (k, v)));
+    c
+}
+
 /// `switchyard-serve ARGS` on data folder `data` and keychain service `service`, with `env` and
 /// nothing of the test shell's team variables, `stdin` piped in.
 pub(super) fn sy(
@@ -112,15 +125,8 @@ pub(super) fn sy(
     stdin: &str,
 ) -> Output {
     use std::io::Write;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"));
-    c.args(args)
-        .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", service);
-    for name in TEAM_ENV {
-        c.env_remove(name);
-    }
-    c.envs(env.iter().map(|(k, v)| (k, v)));
-    let mut child = c
+    let mut child = serve_command(data, service, env)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -154,16 +160,9 @@ pub(super) fn serve(
     let port = free_port();
     std::fs::create_dir_all(data).unwrap();
     let err_file = data.with_extension("stderr");
-    let mut c = Command::new(env!("CARGO_BIN_EXE_switchyard-serve"));
-    c.args(["serve", "--port", &port.to_string()])
+    let mut child = serve_command(data, service, env)
+        .args(["serve", "--port", &port.to_string()])
         .args(args)
-        .env("SWITCHYARD_DATA_DIR", data)
-        .env("SWITCHYARD_KEYRING_SERVICE", service);
-    for name in TEAM_ENV {
-        c.env_remove(name);
-    }
-    c.envs(env.iter().map(|(k, v)| (k, v)));
-    let mut child = c
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&err_file).unwrap())
@@ -196,18 +195,9 @@ pub(super) fn cmdline(pid: u32) -> String {
 /// Waits (5 s at most) until the replica at `addr` says on `/metrics` that it shares through
 /// Redis (`switchyard_team_redis_up … 1`): it logged in to the password-protected Redis.
 pub(super) async fn shares_through_redis(addr: SocketAddr, metrics_token: &str) -> bool {
-    let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let text = client
-            .get(format!("http://{addr}/metrics"))
-            .bearer_auth(metrics_token)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = super::scrape_metrics(addr, metrics_token).await;
         let up = text
             .lines()
             .any(|l| l.starts_with("switchyard_team_redis_up") && l.ends_with(" 1"));

@@ -161,15 +161,7 @@ async fn a_row_the_team_database_refuses_is_set_aside_shown_on_metrics_and_the_o
         "the request and the NUL's row (replaced) are in; the refused row is not"
     );
 
-    let metrics = reqwest::Client::new()
-        .get(format!("http://{}/metrics", r.addr))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = super::scrape_metrics(r.addr, &admin).await;
     let line = metrics
         .lines()
         .find(|l| l.starts_with("switchyard_team_ledger_set_aside_requests{"))

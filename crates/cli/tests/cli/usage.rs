@@ -46,15 +46,7 @@ async fn a_window_at_85_percent_notifies_once_and_resolves_when_it_resets() {
         .await
         .unwrap();
     let addr = app.gateway_addr().unwrap();
-    let text = reqwest::Client::new()
-        .get(format!("http://{addr}/metrics"))
-        .bearer_auth(scraper.token.expose())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = super::scrape_metrics(addr, scraper.token.expose()).await;
     assert!(
         text.contains(r#"switchyard_limit_used_ratio{tool="Codex",window="5-hour"} 0.85"#),
         "{text}"

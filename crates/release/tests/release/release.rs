@@ -5,7 +5,7 @@
 
 use super::*;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 const VERSION: &str = "0.2.0";
 const PACKAGES: [&str; 5] = [
@@ -18,6 +18,17 @@ const PACKAGES: [&str; 5] = [
 
 fn script() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/release/latest_json.py")
+}
+
+/// Runs the release job's manifest script for v0.2.0 over the packages in `release`, to be
+/// downloaded from `base_url`: its output, whatever its exit code.
+fn latest_json(release: &Path, base_url: &str) -> Output {
+    Command::new("python3")
+        .arg(script())
+        .args(["--version", "v0.2.0", "--base-url", base_url])
+        .arg(release)
+        .output()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -33,17 +44,7 @@ async fn the_release_manifest_gives_each_install_format_its_own_signed_package()
         std::fs::write(release.path().join(format!("{name}.sig")), signature).unwrap();
         files.put(&format!("v0.2.0/{name}"), bytes);
     }
-    let out = Command::new("python3")
-        .arg(script())
-        .args([
-            "--version",
-            "v0.2.0",
-            "--base-url",
-            &format!("{origin}/v0.2.0"),
-        ])
-        .arg(release.path())
-        .output()
-        .unwrap();
+    let out = latest_json(release.path(), &format!("{origin}/v0.2.0"));
     assert!(
         out.status.success(),
         "{}",
@@ -109,12 +110,7 @@ async fn the_release_manifest_gives_each_install_format_its_own_signed_package()
 fn a_package_without_its_signature_is_not_published() {
     let release = tempfile::tempdir().unwrap();
     std::fs::write(release.path().join(PACKAGES[0]), "unsigned").unwrap();
-    let out = Command::new("python3")
-        .arg(script())
-        .args(["--version", "v0.2.0", "--base-url", "https://example.org/r"])
-        .arg(release.path())
-        .output()
-        .unwrap();
+    let out = latest_json(release.path(), "https://example.org/r");
     assert!(!out.status.success(), "no manifest for an unsigned package");
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no updater signature"));
@@ -130,12 +126,7 @@ fn a_package_whose_signature_names_another_file_is_not_published() {
     let signature = signer.sign("Switchyard.app.tar.gz", b"the app", Some(VERSION));
     std::fs::write(release.path().join(renamed), "the app").unwrap();
     std::fs::write(release.path().join(format!("{renamed}.sig")), signature).unwrap();
-    let out = Command::new("python3")
-        .arg(script())
-        .args(["--version", "v0.2.0", "--base-url", "https://example.org/r"])
-        .arg(release.path())
-        .output()
-        .unwrap();
+    let out = latest_json(release.path(), "https://example.org/r");
     assert!(
         !out.status.success(),
         "no manifest lists a package under a name its signature does not carry"

@@ -22,10 +22,7 @@ fn request(n: usize) -> RequestRecord {
 }
 
 async fn rows(pg: &TempPostgres) -> (i64, i64) {
-    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let client = super::sql(pg).await;
     let row = client
         .query_one(
             "SELECT count(*), count(DISTINCT id) FROM team_requests",
@@ -106,10 +103,7 @@ async fn a_full_queue_drops_and_counts_what_it_cannot_hold_and_the_request_path_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_start_once() {
-    let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.address()).await.unwrap();
-    let folder = tempfile::tempdir().unwrap();
-    let outbox = folder.path().join(switchyard_team::OUTBOX_FILE);
+    let (pg, db, folder, outbox) = super::db_and_outbox().await;
     pg.stop();
     let (ledger, pump) = TeamLedger::new(db.clone(), "replica-a", 1_000);
     let pumping = tokio::spawn(pump.with_outbox(outbox.clone()).run(std::future::pending()));
@@ -166,10 +160,7 @@ async fn what_a_pump_killed_while_the_database_is_down_kept_is_sent_at_the_next_
         (100, 100),
         "every kept row once, none twice"
     );
-    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let client = super::sql(&pg).await;
     let replicas = client
         .query_one("SELECT count(*) FROM team_requests WHERE replica = 'replica-a' AND token_id = 'token-a'", &[])
         .await

@@ -7,7 +7,7 @@ use std::time::Duration;
 use switchyard_domain::RequestRecord;
 use switchyard_gateway::Ledger;
 use switchyard_team::testing::TempPostgres;
-use switchyard_team::{TeamDb, TeamLedger, OUTBOX_FILE};
+use switchyard_team::{TeamDb, TeamLedger};
 use tokio_util::sync::CancellationToken;
 
 fn request(n: usize) -> RequestRecord {
@@ -23,16 +23,8 @@ fn request(n: usize) -> RequestRecord {
     }
 }
 
-async fn query(pg: &TempPostgres) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    client
-}
-
 async fn ids(pg: &TempPostgres) -> Vec<String> {
-    query(pg)
+    super::sql(pg)
         .await
         .query("SELECT id FROM team_requests ORDER BY id", &[])
         .await
@@ -60,10 +52,7 @@ async fn inject(db: &TeamDb, path: &Path, record: &serde_json::Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nul_in_an_outbox_row_is_stored_replaced_and_the_rows_behind_it_flow() {
-    let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.address()).await.unwrap();
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join(OUTBOX_FILE);
+    let (pg, db, _folder, path) = super::db_and_outbox().await;
     let mut poisoned = serde_json::to_value(request(0)).unwrap();
     poisoned["requestedModel"] = "demo-\u{0}chat".into();
     poisoned["providerId"] = "chatcmpl-\u{0}".into();
@@ -83,7 +72,7 @@ async fn a_nul_in_an_outbox_row_is_stored_replaced_and_the_rows_behind_it_flow()
     .await;
     stop.cancel();
     pumping.await.unwrap();
-    let row = query(&pg)
+    let row = super::sql(&pg)
         .await
         .query_one(
             "SELECT requested_model, record->>'providerId' FROM team_requests WHERE id = 'req-00000'",
@@ -108,10 +97,7 @@ async fn a_nul_in_an_outbox_row_is_stored_replaced_and_the_rows_behind_it_flow()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_the_database_refuses_is_set_aside_counted_and_the_rows_behind_it_flow() {
-    let pg = TempPostgres::start();
-    let db = TeamDb::connect(&pg.address()).await.unwrap();
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join(OUTBOX_FILE);
+    let (pg, db, _folder, path) = super::db_and_outbox().await;
     let mut refused = serde_json::to_value(request(0)).unwrap();
     // Not a time: PostgreSQL refuses the row (SQLSTATE 22007), whatever is done to its text.
     refused["startedAt"] = "yesterday-ish".into();

@@ -29,10 +29,7 @@ async fn a_database_from_a_newer_switchyard_is_refused_by_name_not_guessed_at() 
     let pg = TempPostgres::start();
     let db = TeamDb::connect(&pg.address()).await.unwrap();
     drop(db);
-    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let client = super::sql(&pg).await;
     client
         .execute("UPDATE switchyard_schema SET version = 99", &[])
         .await

@@ -27,10 +27,7 @@ async fn replicas(
 
 /// The reservations the team database holds.
 async fn holds(pg: &TempPostgres) -> i64 {
-    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let client = super::sql(pg).await;
     let row = client
         .query_one("SELECT count(*) FROM team_budget_holds", &[])
         .await

@@ -145,10 +145,7 @@ async fn a_record_and_the_index_are_written_together_or_not_at_all() {
 async fn rows_written_around_switchyard_are_read_bounded_and_marked() {
     let pg = TempPostgres::start();
     let db = TeamDb::connect(&pg.address()).await.unwrap();
-    let (raw, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let raw = super::sql(&pg).await;
     let long = "n".repeat(100_000);
     raw.execute(
         "INSERT INTO synced_records (space, kind, name, version, body, updated_by, mac)

@@ -156,10 +156,7 @@ async fn a_token_value_is_in_no_table_and_no_redis_key() {
         .admit(&new.token.id, 5, Duration::from_secs(60))
         .await;
 
-    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let client = super::sql(&pg).await;
     let dump = client
         .query(
             "SELECT t::text FROM team_tokens t UNION ALL SELECT s::text FROM switchyard_schema s",
