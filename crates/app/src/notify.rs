@@ -15,11 +15,8 @@ pub enum Channel {
 
 /// The last failure, for Settings.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "NotificationProblem")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "NotificationProblem")]
 pub struct NotifyFailure {
     pub at: String,
     pub message: String,

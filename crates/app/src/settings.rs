@@ -11,11 +11,8 @@ use switchyard_store::{LedgerTable, SettingsTable, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ThemeChoice")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ThemeChoice")]
 pub enum Theme {
     #[default]
     System,

@@ -11,11 +11,8 @@ use serde::{Deserialize, Serialize};
 
 /// Why a request or an attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ErrorClassName")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ErrorClassName")]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     // One attempt, from the provider's answer (or its absence).

@@ -97,11 +97,8 @@ pub enum Field {
 /// What kind of problem an issue is: for code that acts on it (tests, the CLI's JSON), never
 /// shown instead of the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "IssueCodeName")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "IssueCodeName")]
 #[serde(rename_all = "camelCase")]
 pub enum IssueCode {
     /// Empty where a value is needed.
@@ -124,11 +121,8 @@ pub enum IssueCode {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "IssueSeverity")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "IssueSeverity")]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     /// Blocks saving.

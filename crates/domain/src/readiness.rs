@@ -44,11 +44,8 @@ impl Verdict {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ComponentState")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ComponentState")]
 #[serde(rename_all = "camelCase")]
 pub enum ComponentStatus {
     Operational,
@@ -82,11 +79,8 @@ pub enum ComponentKind {
 
 /// One check's result, e.g. "key valid" with "valid, 182 ms".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReadinessCheck")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReadinessCheck")]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
     pub id: String,
@@ -129,11 +123,8 @@ impl CheckResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReadinessComponent")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReadinessComponent")]
 #[serde(rename_all = "camelCase")]
 pub struct Component {
     /// `keychain`, `database`, `gateway`, `notifications`, `configuration` or `backend:<id>`.
@@ -196,11 +187,8 @@ impl Component {
 
 /// Something that blocks readiness, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReadinessBlocker")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReadinessBlocker")]
 #[serde(rename_all = "camelCase")]
 pub struct Blocker {
     pub component: String,

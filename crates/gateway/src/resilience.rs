@@ -10,11 +10,8 @@ use std::time::Duration;
 use switchyard_domain::{Field, Issue, IssueCode, Validation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ResilienceForm")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ResilienceForm")]
 #[serde(rename_all = "camelCase", default)]
 pub struct Resilience {
     /// Consecutive failures that open a backend's (or key's) breaker.

@@ -14,11 +14,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use switchyard_domain::Validation;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "GatewaySettingsForm")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "GatewaySettingsForm")]
 #[serde(rename_all = "camelCase", default)]
 pub struct GatewaySettings {
     pub port: u16,

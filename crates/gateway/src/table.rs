@@ -89,11 +89,8 @@ pub struct RouteCache {
 
 /// Which of a route's requests the cache answers and stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "RouteCacheMode")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "RouteCacheMode")]
 #[serde(rename_all = "camelCase")]
 pub enum CacheMode {
     /// Deterministic requests only (`temperature` 0).
@@ -107,11 +104,8 @@ pub enum CacheMode {
 
 /// One backend and model a route may use. Stored as JSON by the app.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "CandidateForm")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "CandidateForm")]
 #[serde(rename_all = "camelCase")]
 pub struct RouteCandidate {
     pub backend_id: String,

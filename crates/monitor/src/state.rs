@@ -37,11 +37,8 @@ use std::collections::BTreeMap;
 
 /// What the Overview shows for a backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "HealthStatus")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "HealthStatus")]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     /// No probe result yet and nothing wrong reported.

@@ -24,11 +24,8 @@ const UNAVAILABLE: &str = "unavailable (circuit open or cooling down)";
 /// How to order candidates. Serialised as `{"type": "priority"}`, …,
 /// `{"type": "composite", "cost": 0.4, "latency": 0.4, "availability": 0.2}`.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "RouteStrategy")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "RouteStrategy")]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Strategy {
     /// List order.

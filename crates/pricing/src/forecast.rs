@@ -17,11 +17,8 @@ const MAX_WINDOW_MS: i64 = 7 * DAY_MS;
 
 /// How often a budget starts over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "BudgetPeriod")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "BudgetPeriod")]
 #[serde(rename_all = "camelCase")]
 pub enum Period {
     Day,

@@ -30,11 +30,8 @@ pub struct ReadinessRun {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "PreviousReadiness")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "PreviousReadiness")]
 #[serde(rename_all = "camelCase")]
 pub struct PreviousRun {
     pub id: String,

@@ -21,11 +21,8 @@ pub use model::{
 
 /// The three renderings, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportFormat")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportFormat")]
 #[serde(rename_all = "camelCase")]
 pub enum Format {
     Html,

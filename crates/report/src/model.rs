@@ -72,11 +72,8 @@ impl Report {
 
 /// Where the run happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportMachine")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportMachine")]
 #[serde(rename_all = "camelCase")]
 pub struct Machine {
     pub os: String,
@@ -100,11 +97,8 @@ impl Machine {
 
 /// One component (readiness) or drill.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportSuite")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportSuite")]
 #[serde(rename_all = "camelCase")]
 pub struct Suite {
     pub id: String,
@@ -153,11 +147,8 @@ pub struct Case {
 
 /// A measured number, with its target when there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportMeasurement")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportMeasurement")]
 #[serde(rename_all = "camelCase")]
 pub struct Measurement {
     pub name: String,
@@ -169,11 +160,8 @@ pub struct Measurement {
 /// A sequence of states over time, e.g. a breaker's `closed → open → half-open → closed`: each
 /// event starts a state that lasts until the next event, the last one until `endMs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportTimeline")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportTimeline")]
 #[serde(rename_all = "camelCase")]
 pub struct Timeline {
     pub name: String,
@@ -184,11 +172,8 @@ pub struct Timeline {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportTimelineEvent")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportTimelineEvent")]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEvent {
     /// Milliseconds from the timeline's start.
@@ -201,11 +186,8 @@ pub struct TimelineEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportBlocker")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportBlocker")]
 #[serde(rename_all = "camelCase")]
 pub struct Blocker {
     pub suite: String,
@@ -215,11 +197,8 @@ pub struct Blocker {
 
 /// What a run was made on: backends, routes and settings. Never a key: key counts and labels only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportConfiguration")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportConfiguration")]
 #[serde(rename_all = "camelCase")]
 pub struct Configuration {
     pub backends: Vec<ConfigBackend>,
@@ -229,11 +208,8 @@ pub struct Configuration {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportBackend")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportBackend")]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigBackend {
     pub name: String,
@@ -246,11 +222,8 @@ pub struct ConfigBackend {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportRoute")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportRoute")]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigRoute {
     pub name: String,
@@ -260,11 +233,8 @@ pub struct ConfigRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportSetting")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportSetting")]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSetting {
     pub name: String,
@@ -273,11 +243,8 @@ pub struct ConfigSetting {
 
 /// The run before, for comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ReportPrevious")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ReportPrevious")]
 #[serde(rename_all = "camelCase")]
 pub struct Previous {
     pub id: String,

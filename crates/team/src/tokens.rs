@@ -13,11 +13,8 @@ const MAX_OWNER_CHARS: usize = 80;
 /// A team token as listed (never its value).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "TeamTokenRow")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "TeamTokenRow")]
 pub struct TeamToken {
     pub id: String,
     /// The tool it is for ("claude-code").

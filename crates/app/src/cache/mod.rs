@@ -82,11 +82,8 @@ impl CacheSettings {
 /// What to remove from the cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "CacheClearScope")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "CacheClearScope")]
 pub enum CacheScope {
     All,
     Route(String),
@@ -99,11 +96,8 @@ pub enum CacheScope {
 /// One route's line on the Cache page.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "CacheRouteStats")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "CacheRouteStats")]
 pub struct CacheRouteView {
     pub route: String,
     #[cfg_attr(feature = "specta", specta(type = f64))]

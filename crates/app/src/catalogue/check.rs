@@ -12,11 +12,8 @@ use switchyard_pricing::{cost_per_mtok_in, PriceTable};
 
 /// How the ledger will price a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ModelPricing")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ModelPricing")]
 #[serde(rename_all = "camelCase")]
 pub enum Pricing {
     /// The price table (or an override) has it.
@@ -55,11 +52,8 @@ pub(super) fn pricing(
 
 /// One backend a chosen model may be served by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ModelTarget")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ModelTarget")]
 #[serde(rename_all = "camelCase")]
 pub struct ModelTarget {
     pub backend_name: String,

@@ -16,11 +16,8 @@ use switchyard_store::{BackendLimits, MonitorSettings};
 
 /// Something wrong (or worth knowing) at a place in the file, e.g. `backend[2].kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ConfigIssue")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ConfigIssue")]
 pub struct Issue {
     pub path: String,
     pub message: String,

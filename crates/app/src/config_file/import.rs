@@ -22,11 +22,8 @@ use switchyard_domain::{BackendDraft, BackendKind};
 
 /// What applying the file does (or would do, on a dry run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ConfigChange")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ConfigChange")]
 pub struct Change {
     /// `add`, `update` or `set`.
     pub action: String,
@@ -34,11 +31,8 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ConfigImport")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ConfigImport")]
 #[serde(rename_all = "camelCase")]
 pub struct ImportOutcome {
     /// Refusals: with any, nothing was written.

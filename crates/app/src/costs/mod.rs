@@ -102,11 +102,8 @@ impl CostSettings {
 
 /// A time range the user picked, in Unix ms, with their UTC offset for day boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "QueriedRange")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "QueriedRange")]
 #[serde(rename_all = "camelCase")]
 pub struct CostRange {
     #[cfg_attr(feature = "specta", specta(type = f64))]

@@ -29,11 +29,8 @@ const EXAMPLES: usize = 20;
 
 /// One repriced model, USD per million tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "PriceChangeView")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "PriceChangeView")]
 #[serde(rename_all = "camelCase")]
 pub struct PriceChange {
     pub model: String,
@@ -45,11 +42,8 @@ pub struct PriceChange {
 
 /// What a fetched file would change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "PriceCheckView")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "PriceCheckView")]
 #[serde(rename_all = "camelCase")]
 pub struct PriceCheck {
     pub url: String,

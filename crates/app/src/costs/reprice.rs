@@ -23,11 +23,8 @@ pub const MAX_REPRICE_DAYS: u32 = 3650;
 
 /// What a repricing did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "RepriceResult")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "RepriceResult")]
 #[serde(rename_all = "camelCase")]
 pub struct RepriceReport {
     pub days: u32,

@@ -16,11 +16,8 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "BackendHealthCard")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "BackendHealthCard")]
 pub struct BackendHealthView {
     pub backend_id: String,
     pub name: String,
@@ -59,11 +56,8 @@ pub enum HealthRange {
 /// One bar of a history chart: an hour (24 h and 7 d) or a day (30 d).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "HealthPoint")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "HealthPoint")]
 pub struct HealthBucket {
     /// Bucket start, Unix milliseconds.
     #[cfg_attr(feature = "specta", specta(type = f64))]

@@ -21,11 +21,8 @@ const WEEK_MS: i64 = 7 * 24 * HOUR_MS;
 /// Whose figure a window shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "UsageWindowSource")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "UsageWindowSource")]
 pub enum WindowSource {
     /// The provider's own (a header it sent, a record of it).
     Provider,

@@ -17,11 +17,8 @@ use serde::{Deserialize, Serialize};
 
 /// A keyed backend the file moves to an origin its keys are not approved for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "KeyHostChange")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "KeyHostChange")]
 #[serde(rename_all = "camelCase")]
 pub struct HostChange {
     pub backend: String,
@@ -35,11 +32,8 @@ pub struct HostChange {
 
 /// A gateway setting the file changes so that more callers can reach the gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "GatewayExposureChange")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "GatewayExposureChange")]
 #[serde(rename_all = "camelCase")]
 pub struct ExposureChange {
     /// The setting's name in the file (`allowNonLoopback`, `allowedOrigins`, …).

@@ -29,11 +29,8 @@ use serde::{Deserialize, Serialize};
 
 /// A route that will also send requests to backends it does not use now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "ConfigRouteMove")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ConfigRouteMove")]
 #[serde(rename_all = "camelCase")]
 pub struct RouteMove {
     pub route: String,

@@ -40,11 +40,8 @@ pub const LIVE_TOOL: &str = "live drill";
 
 /// A real candidate that may answer, and the most one call to it can cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "LiveDrillTaker")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "LiveDrillTaker")]
 #[serde(rename_all = "camelCase")]
 pub struct LiveTaker {
     pub backend: String,
@@ -55,11 +52,8 @@ pub struct LiveTaker {
 
 /// What a live drill would do and the most it can spend; shown before the user confirms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "LiveDrillPlan")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "LiveDrillPlan")]
 #[serde(rename_all = "camelCase")]
 pub struct LivePlan {
     pub route: String,
