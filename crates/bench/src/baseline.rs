@@ -46,6 +46,12 @@ pub async fn start(upstream_url: String) -> Result<SocketAddr, String> {
     let app = axum::Router::new()
         .fallback(post(forward))
         .with_state(state);
+    serve_loopback(app).await
+}
+
+/// Serves `app` in the background on a free loopback port, without Nagle's delay; returns
+/// its address.
+pub async fn serve_loopback(app: axum::Router) -> Result<SocketAddr, String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;

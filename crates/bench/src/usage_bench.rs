@@ -50,6 +50,17 @@ impl Sink for StoreSink<'_> {
     }
 }
 
+/// One import pass of `sources` past `cursors` into `store`, priced with `prices`, as the
+/// app's import runs.
+fn import_into(
+    store: &Store,
+    prices: &PriceTable,
+    sources: &Sources,
+    cursors: &HashMap<String, Cursor>,
+) -> switchyard_usage::Report {
+    switchyard_usage::import(sources, cursors, &mut StoreSink { store, prices })
+}
+
 fn filler(n: usize) -> String {
     "lorem ipsum dolor sit amet ".repeat(n / 27 + 1)[..n].to_string()
 }
@@ -161,14 +172,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sources = Sources::from_env(&home, &|_| None);
     let before = vm_hwm_kb();
     let t = Instant::now();
-    let report = switchyard_usage::import(
-        &sources,
-        &HashMap::new(),
-        &mut StoreSink {
-            store: &store,
-            prices,
-        },
-    );
+    let report = import_into(&store, prices, &sources, &HashMap::new());
     let full = t.elapsed().as_secs_f64();
     let (kept, _) = store.tool_usage().tool_usage_count()?;
     println!(
@@ -179,14 +183,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let cursors = store.tool_usage().tool_usage_cursors()?;
     let t = Instant::now();
-    let again = switchyard_usage::import(
-        &sources,
-        &cursors,
-        &mut StoreSink {
-            store: &store,
-            prices,
-        },
-    );
+    let again = import_into(&store, prices, &sources, &cursors);
     let idle = t.elapsed().as_secs_f64();
     println!(
         "incremental pass, nothing changed: {:.1} ms for {} files ({} opened), {:.4} of the full import",
@@ -202,14 +199,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let cursors = store.tool_usage().tool_usage_cursors()?;
     let t = Instant::now();
-    let grew = switchyard_usage::import(
-        &sources,
-        &cursors,
-        &mut StoreSink {
-            store: &store,
-            prices,
-        },
-    );
+    let grew = import_into(&store, prices, &sources, &cursors);
     let one = t.elapsed().as_secs_f64();
     println!(
         "incremental pass, one file grew by one answer: {:.1} ms, {} bytes read, {} record",
@@ -225,14 +215,7 @@ fn import_once(home: &Path, db: &Path) -> Result<(f64, u64), Box<dyn std::error:
     let store = Store::open(db)?;
     let sources = Sources::from_env(home, &|_| None);
     let t = Instant::now();
-    let report = switchyard_usage::import(
-        &sources,
-        &HashMap::new(),
-        &mut StoreSink {
-            store: &store,
-            prices: PriceTable::bundled(),
-        },
-    );
+    let report = import_into(&store, PriceTable::bundled(), &sources, &HashMap::new());
     let secs = t.elapsed().as_secs_f64();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     Ok((secs, store.tool_usage().tool_usage_count()?.0))

@@ -83,6 +83,17 @@ impl<T: Texts> Texts for Vec<T> {
     }
 }
 
+/// A record's field for its `Texts` macro: whether it can be stored as it is.
+fn field_is_storable<T: Texts>(v: &T) -> bool {
+    v.is_storable()
+}
+
+/// A record's field for its `Texts` macro: made storable (`true`, so every field is visited).
+fn make_field_storable<T: Texts>(v: &mut T) -> bool {
+    v.make_storable();
+    true
+}
+
 /// Calls `$each` on every string field of a [`RequestRecord`], named by destructuring.
 macro_rules! request_texts {
     ($record:expr, $each:expr) => {{
@@ -136,46 +147,36 @@ macro_rules! request_texts {
 
 impl Texts for RequestRecord {
     fn is_storable(&self) -> bool {
-        fn ok<T: Texts>(v: &T) -> bool {
-            v.is_storable()
-        }
-        request_texts!(self, ok)
+        request_texts!(self, field_is_storable)
     }
     fn make_storable(&mut self) {
-        fn fix<T: Texts>(v: &mut T) -> bool {
-            v.make_storable();
-            true
-        }
-        let _all_visited = request_texts!(self, fix);
+        let _all_visited = request_texts!(self, make_field_storable);
     }
+}
+
+/// Calls `$each` on every string field of an [`AttemptRecord`], named by destructuring.
+macro_rules! attempt_texts {
+    ($record:expr, $each:expr) => {{
+        let AttemptRecord {
+            backend,
+            key_label,
+            model,
+            // Not text.
+            n: _,
+            status: _,
+            error_class: _,
+            latency_ms: _,
+        } = $record;
+        $each(backend) & $each(key_label) & $each(model)
+    }};
 }
 
 impl Texts for AttemptRecord {
     fn is_storable(&self) -> bool {
-        let AttemptRecord {
-            backend,
-            key_label,
-            model,
-            n: _,
-            status: _,
-            error_class: _,
-            latency_ms: _,
-        } = self;
-        backend.is_storable() && key_label.is_storable() && model.is_storable()
+        attempt_texts!(self, field_is_storable)
     }
     fn make_storable(&mut self) {
-        let AttemptRecord {
-            backend,
-            key_label,
-            model,
-            n: _,
-            status: _,
-            error_class: _,
-            latency_ms: _,
-        } = self;
-        backend.make_storable();
-        key_label.make_storable();
-        model.make_storable();
+        let _all_visited = attempt_texts!(self, make_field_storable);
     }
 }
 

@@ -45,6 +45,20 @@ pub(crate) struct Message {
     pub content: Value,
 }
 
+/// The conversation of an Anthropic request's `messages`, `system` and `tools` (also read by
+/// `count`, which must count exactly as `/v1/messages` does).
+pub(crate) fn conversation(
+    messages: &[Message],
+    system: &Value,
+    tools: Option<&[Value]>,
+) -> Conversation {
+    let pairs: Vec<(&str, &Value)> = messages
+        .iter()
+        .map(|m| (m.role.as_str(), &m.content))
+        .collect();
+    Conversation::anthropic(&pairs, system, tools.unwrap_or_default())
+}
+
 /// Handles `POST /v1/messages`.
 pub(crate) async fn messages(
     State(state): State<Arc<Shared>>,
@@ -76,13 +90,7 @@ pub(crate) async fn messages(
         )
         .into());
     }
-    let messages: Vec<(&str, &Value)> = request
-        .messages
-        .iter()
-        .map(|m| (m.role.as_str(), &m.content))
-        .collect();
-    let tools = request.tools.as_deref().unwrap_or_default();
-    let convo = Conversation::anthropic(&messages, &request.system, tools);
+    let convo = conversation(&request.messages, &request.system, request.tools.as_deref());
     let input_tokens = convo.prompt_tokens();
     let plan = convo.plan(Some(request.max_tokens));
     let stop_reason = match &plan {

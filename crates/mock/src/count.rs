@@ -11,9 +11,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::anthropic::Message;
+use crate::anthropic::{conversation, Message};
 use crate::body;
-use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::state::{Route, Shared};
 
@@ -43,12 +42,6 @@ pub(crate) async fn anthropic(
             ("messages", "messages: Field required"),
         ],
     )?;
-    let messages: Vec<(&str, &Value)> = request
-        .messages
-        .iter()
-        .map(|m| (m.role.as_str(), &m.content))
-        .collect();
-    let tools = request.tools.as_deref().unwrap_or_default();
-    let convo = Conversation::anthropic(&messages, &request.system, tools);
+    let convo = conversation(&request.messages, &request.system, request.tools.as_deref());
     Ok(Json(json!({ "input_tokens": convo.prompt_tokens() })))
 }

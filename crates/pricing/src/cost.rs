@@ -162,19 +162,7 @@ impl Cost {
 mod tests {
     use super::*;
 
-    const PRICE: ModelPrice = ModelPrice {
-        input: 1e-6,
-        output: 4e-6,
-        cache_read: None,
-        cache_write_5m: None,
-        cache_write_1h: None,
-        reasoning: None,
-        input_above_200k: None,
-        output_above_200k: None,
-        cache_read_above_200k: None,
-        cache_write_5m_above_200k: None,
-        cache_write_1h_above_200k: None,
-    };
+    const PRICE: ModelPrice = ModelPrice::new(1e-6, 4e-6);
 
     #[test]
     fn no_usage_costs_nothing_and_notes_nothing() {

@@ -20,7 +20,7 @@ use crate::ledger::{from_row, COLUMNS};
 use crate::rollup::keys;
 use crate::usage::{hour_of, ms_of, HOUR_MS};
 use crate::{RequestRecord, StoreError};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, ToSql, Transaction};
 use rustc_hash::FxHashMap;
 
 /// Cost moved into one rollup row, and how many of its requests became priced.
@@ -56,22 +56,33 @@ impl Deltas {
     }
 
     fn write(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
-        let mut pairs = tx.prepare_cached(
+        apply(
+            tx,
             "UPDATE usage_hours SET cost_usd = cost_usd + ?4, unpriced = max(unpriced - ?5, 0)
              WHERE hour_ms = ?1 AND backend = ?2 AND model = ?3",
+            &self.pairs,
         )?;
-        for ((hour, backend, model), d) in &self.pairs {
-            pairs.execute(params![hour, backend, model, d.cost_usd, d.priced])?;
-        }
-        let mut by = tx.prepare_cached(
+        apply(
+            tx,
             "UPDATE usage_hours_by SET cost_usd = cost_usd + ?4, unpriced = max(unpriced - ?5, 0)
              WHERE dim = ?2 AND hour_ms = ?1 AND value = ?3",
-        )?;
-        for ((hour, dim, value), d) in &self.by {
-            by.execute(params![hour, dim, value, d.cost_usd, d.priced])?;
-        }
-        Ok(())
+            &self.by,
+        )
     }
+}
+
+/// Runs `update` once per delta: `?1`–`?3` its rollup row's key, `?4` the cost moved, `?5`
+/// the requests newly priced.
+fn apply<B: ToSql, C: ToSql>(
+    tx: &Transaction<'_>,
+    update: &str,
+    deltas: &FxHashMap<(i64, B, C), Delta>,
+) -> Result<(), StoreError> {
+    let mut st = tx.prepare_cached(update)?;
+    for ((hour, b, c), d) in deltas {
+        st.execute(params![hour, b, c, d.cost_usd, d.priced])?;
+    }
+    Ok(())
 }
 
 /// `YYYY-MM-DDTHH:00:00` for an hour start: the ledger's UTC times (`…Z`, with or without a

@@ -162,12 +162,7 @@ impl SharedWindow {
         let now = Instant::now();
         let mut windows = self.local.lock().unwrap_or_else(PoisonError::into_inner);
         let seen = windows.entry(key.to_string()).or_default();
-        while seen
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
-        {
-            seen.pop_front();
-        }
+        drop_expired(seen, now, window, |t| *t);
         if seen.len() < usize::try_from(limit).unwrap_or(usize::MAX) {
             seen.push_back(now);
             return None;
@@ -203,12 +198,7 @@ impl SharedWindow {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let seen = windows.entry(key.to_string()).or_default();
-        while seen
-            .front()
-            .is_some_and(|(t, _)| now.duration_since(*t) >= window)
-        {
-            seen.pop_front();
-        }
+        drop_expired(seen, now, window, |(t, _)| *t);
         let used: u64 = seen.iter().map(|(_, n)| n).sum();
         let oldest = seen.front().map_or(now, |(t, _)| *t);
         Verdict::local(
@@ -242,6 +232,22 @@ impl SharedWindow {
                 })
                 .await;
         });
+    }
+}
+
+/// Drops the entries of `seen` (oldest first; `at` gives each one's time) that left the
+/// `window` ending `now`.
+fn drop_expired<T>(
+    seen: &mut VecDeque<T>,
+    now: Instant,
+    window: Duration,
+    at: impl Fn(&T) -> Instant,
+) {
+    while seen
+        .front()
+        .is_some_and(|e| now.duration_since(at(e)) >= window)
+    {
+        seen.pop_front();
     }
 }
 

@@ -29,15 +29,7 @@ pub(super) async fn put(
 ) -> Result<Put, AppError> {
     let kind = key.0.as_str();
     let Some(s) = sealing else {
-        let write = SyncedWrite {
-            space,
-            kind,
-            name: &key.1,
-            read,
-            body,
-            by,
-            mac: None,
-        };
+        let write = record_write(space, key, read, body, by, None);
         return Ok(db.put_synced(&write).await?);
     };
     let version = read.max(floor).max(s.index.newest(kind, &key.1)) + 1;
@@ -52,33 +44,11 @@ pub(super) async fn put(
         let mut next = s.index.clone();
         next.note(kind, &key.1, version, body);
         let index_body = next.to_body();
-        let index_mac = s.key.seal(&Sealed {
-            space,
-            kind: index::KIND,
-            name: index::NAME,
-            version: s.row + 1,
-            body: Some(&index_body),
-        })?;
+        let index_mac = seal_index(space, s, &index_body)?;
         let write = IndexedWrite {
-            record: SyncedWrite {
-                space,
-                kind,
-                name: &key.1,
-                read,
-                body,
-                by,
-                mac: Some(&mac),
-            },
+            record: record_write(space, key, read, body, by, Some(&mac)),
             version,
-            index: SyncedWrite {
-                space,
-                kind: index::KIND,
-                name: index::NAME,
-                read: s.row,
-                body: Some(&index_body),
-                by,
-                mac: Some(&index_mac),
-            },
+            index: index_write(space, s.row, &index_body, by, &index_mac),
         };
         match db.put_indexed(&write).await? {
             IndexedPut::Written { version } => {
@@ -107,22 +77,8 @@ pub(super) async fn index(
             return Ok(());
         }
         let body = s.index.to_body();
-        let mac = s.key.seal(&Sealed {
-            space,
-            kind: index::KIND,
-            name: index::NAME,
-            version: s.row + 1,
-            body: Some(&body),
-        })?;
-        let write = SyncedWrite {
-            space,
-            kind: index::KIND,
-            name: index::NAME,
-            read: s.row,
-            body: Some(&body),
-            by,
-            mac: Some(&mac),
-        };
+        let mac = seal_index(space, s, &body)?;
+        let write = index_write(space, s.row, &body, by, &mac);
         match db.put_synced(&write).await? {
             Put::Written { version } => {
                 s.row = version;
@@ -133,6 +89,57 @@ pub(super) async fn index(
         }
     }
     Err(busy())
+}
+
+/// The write of `body` over version `read` of record `key`, with its seal when the space is
+/// sealed.
+fn record_write<'a>(
+    space: &'a str,
+    key: &'a Key,
+    read: i64,
+    body: Option<&'a Value>,
+    by: &'a str,
+    mac: Option<&'a str>,
+) -> SyncedWrite<'a> {
+    SyncedWrite {
+        space,
+        kind: key.0.as_str(),
+        name: &key.1,
+        read,
+        body,
+        by,
+        mac,
+    }
+}
+
+/// The seal of `body` as the space's index at the version its next write takes (over `s.row`).
+fn seal_index(space: &str, s: &Sealing, body: &Value) -> Result<String, AppError> {
+    Ok(s.key.seal(&Sealed {
+        space,
+        kind: index::KIND,
+        name: index::NAME,
+        version: s.row + 1,
+        body: Some(body),
+    })?)
+}
+
+/// The write of `body` as the space's index over version `read` of its row, sealed with `mac`.
+fn index_write<'a>(
+    space: &'a str,
+    read: i64,
+    body: &'a Value,
+    by: &'a str,
+    mac: &'a str,
+) -> SyncedWrite<'a> {
+    SyncedWrite {
+        space,
+        kind: index::KIND,
+        name: index::NAME,
+        read,
+        body: Some(body),
+        by,
+        mac: Some(mac),
+    }
 }
 
 /// Reads the index row again: its version, and what it names when it verifies (joined in).
