@@ -1072,6 +1072,7 @@ export type DrillStep_Deserialize = {
 	runId: string,
 	done: number,
 	total: number,
+	/**  The drill now running (its title), `None` once all are done. */
 	current?: string | null,
 };
 
@@ -1080,6 +1081,7 @@ export type DrillStep_Serialize = {
 	runId: string,
 	done: number,
 	total: number,
+	/**  The drill now running (its title), `None` once all are done. */
 	current: string | null,
 };
 
@@ -1421,8 +1423,10 @@ export type GatewaySettingsState_Serialize = {
 	portFixed: boolean,
 };
 
+/**  Where tools should point, or why the gateway is not running. */
 export type GatewayStatus = GatewayStatus_Serialize | GatewayStatus_Deserialize;
 
+/**  Where tools should point, or why the gateway is not running. */
 export type GatewayStatus_Deserialize = {
 	/**  `127.0.0.1:4141` while listening. */
 	address?: string | null,
@@ -1440,6 +1444,7 @@ export type GatewayStatus_Deserialize = {
 	squat?: PortSquat_Deserialize | null,
 };
 
+/**  Where tools should point, or why the gateway is not running. */
 export type GatewayStatus_Serialize = {
 	/**  `127.0.0.1:4141` while listening. */
 	address: string | null,
@@ -1528,7 +1533,12 @@ export type ImportFinding_Serialize = {
 
 export type ImportResult = {
 	imported: number,
+	/**  Why a selected finding was not imported ("OPENAI_API_KEY (env): already imported"). */
 	skipped: string[],
+	/**
+	 *  The backends now enabled because of the import, with the address each key goes to
+	 *  (`OpenAI at https://api.openai.com`).
+	 */
 	backends: string[],
 };
 

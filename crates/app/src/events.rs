@@ -18,11 +18,15 @@ impl EventSink {
     }
 }
 
-/// Progress of a drill run, for the UI: `done` of `total` drills finished, `current` running.
-#[derive(Debug, Clone, PartialEq)]
+/// `done` of `total` drills finished; `current` is running.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "DrillStep"))]
 pub struct DrillProgress {
     pub run_id: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub done: usize,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total: usize,
     /// The drill now running (its title), `None` once all are done.
     pub current: Option<String>,

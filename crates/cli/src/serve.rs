@@ -166,7 +166,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     };
     println!("Switchyard gateway listening on http://{addr}{also}");
     if let Some(squat) = app.gateway_control().info().squat {
-        eprintln!("switchyard: {}", squat.message());
+        eprintln!("switchyard: {}", squat.message);
     }
     println!("  OpenAI-shaped:    base_url = http://{addr}/v1");
     println!("  Anthropic-shaped: base_url = http://{addr}");

@@ -82,7 +82,13 @@ impl KeysCommand {
                     .await?;
                 Ok(format!(
                     "moved {} from {}:{} into the keychain as {}/{} (test: {}); move id {}\n",
-                    m.masked, m.path, m.line, m.backend, m.key_label, m.tested, m.id
+                    m.masked,
+                    m.path,
+                    m.line,
+                    m.backend,
+                    m.key_label,
+                    m.tested.unwrap_or_default(),
+                    m.id
                 ))
             }
             KeysCommand::Restore { move_id } => {

@@ -214,7 +214,37 @@ pub struct Squat {
     pub moved_to: Option<u16>,
 }
 
+/// Another program held the gateway's port when it started: what the user is told.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PortSquat {
+    /// The port the tools were pointed at.
+    pub port: u16,
+    /// What the system tells of the program holding it (`account bob, uid 1001`).
+    pub holder: Option<String>,
+    /// Where the gateway listens instead; `None`: the port was fixed, so it did not start.
+    pub moved_to: Option<u16>,
+    /// The whole story in a sentence or two.
+    pub message: String,
+}
+
 impl Squat {
+    /// What the window, the tray and the CLI show of it.
+    pub fn shown(&self) -> PortSquat {
+        let Squat {
+            port,
+            holder,
+            moved_to,
+        } = self;
+        PortSquat {
+            message: self.message(),
+            port: *port,
+            holder: holder.as_ref().map(|h| h.to_string()),
+            moved_to: *moved_to,
+        }
+    }
+
     /// What the user is told, in one sentence or two.
     pub fn message(&self) -> String {
         let who = match &self.holder {

@@ -21,7 +21,7 @@ pub async fn checks(app: &Readiness) -> Vec<CheckResult> {
                 "gateway.moved",
                 "The gateway holds the port it was given",
                 Normal,
-                squat.message(),
+                squat.message,
                 format!("Point anything you set to port {} by hand at {to}, and find out what holds {}.", squat.port, squat.port),
             ));
         }

@@ -14,15 +14,20 @@ use switchyard_store::ConnectionRow;
 use switchyard_toolconfig::edit::{self, Change};
 use switchyard_toolconfig::FilePlan;
 
-/// What a connect or disconnect did, for the page and the CLI.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a connect, disconnect or status-line change did to the files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "FilesChanged")
+)]
 pub struct FilesReport {
     /// Files written (`~/…`).
     pub changed: Vec<String>,
     /// Keys the user changed after connecting, left as they are (`~/.codex/config.toml: model`).
     pub kept: Vec<String>,
-    /// Backups made (`<data>/backups/…`).
-    pub backups: Vec<PathBuf>,
+    /// Backups made in the data folder.
+    pub backups: Vec<String>,
 }
 
 /// One planned file: its live text and what it becomes.
@@ -129,7 +134,7 @@ pub fn connect(
             (Some(b), _) => Some(b),
             (None, Some(text)) if s.live != s.next => {
                 let backup = files::backup(&inner.place.paths.data_dir, id, &s.entry.path, text)?;
-                report.backups.push(backup.clone());
+                report.backups.push(backup.display().to_string());
                 Some(backup)
             }
             (None, _) => None,

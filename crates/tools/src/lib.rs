@@ -37,25 +37,32 @@ use switchyard_toolconfig::{plans, ConnectParams, Home, TierModels, ToolId};
 /// Connection id of Claude Code's status line (a connection without a token).
 pub const STATUSLINE_ID: &str = "claude-code:statusline";
 
-/// One tool as the Tools page shows it.
-#[derive(Debug, Clone, PartialEq)]
+/// One tool as its card shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ToolInfo"))]
 pub struct ToolStatus {
+    #[serde(rename = "id")]
     pub tool: ToolId,
+    pub label: String,
+    /// Its program was found on `PATH`.
     pub installed: bool,
     pub version: Option<String>,
-    /// The program found on `PATH`.
+    /// The program's path.
     pub program: Option<String>,
     pub connected: bool,
     /// The base URL the tool's files point at now, if any.
     pub points_at: Option<String>,
-    /// Connected, but the files no longer point at this gateway (port changed, file edited).
+    /// Connected, but the files no longer point at this gateway or its token was revoked.
     pub needs_reconnect: bool,
     /// Connected to the team gateway this desktop is attached to, not to this machine's.
     pub via_team: bool,
     /// The files Connect edits (`~/…`).
     pub config_files: Vec<String>,
+    /// The route or model it was connected with (`null`: the tool picks).
     pub model: Option<String>,
     pub token_name: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub requests_today: u64,
     pub cost_today_usd: f64,
     /// Claude Code only: whether Switchyard's status line is installed.
@@ -74,9 +81,12 @@ pub struct ConnectChoice {
     pub team: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ToolResult"))]
 pub struct ToolReport {
     pub files: FilesReport,
+    /// The gateway token the tool uses (connect) or that was revoked (disconnect).
     pub token_name: Option<String>,
     pub model: Option<String>,
 }
@@ -136,6 +146,7 @@ impl Tools {
                     .map_or((0, 0.0), |(_, n, c)| (*n, *c));
                 out.push(ToolStatus {
                     tool,
+                    label: tool.label().to_string(),
                     installed: installed.path.is_some(),
                     version: installed.version,
                     program: installed.path.map(|p| p.display().to_string()),

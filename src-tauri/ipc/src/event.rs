@@ -86,7 +86,7 @@ impl UiEvent {
             Ok(DomainEvent::CostsChanged) => UiEvent::CostsChanged,
             Ok(DomainEvent::ReadinessProgress(p)) => UiEvent::ReadinessProgress { step: p.into() },
             Ok(DomainEvent::ReadinessFinished { run_id }) => UiEvent::ReadinessFinished { run_id },
-            Ok(DomainEvent::DrillProgress(p)) => UiEvent::DrillProgress { step: p.into() },
+            Ok(DomainEvent::DrillProgress(step)) => UiEvent::DrillProgress { step },
             Ok(DomainEvent::DrillsFinished { run_id, cancelled }) => {
                 UiEvent::DrillsFinished { run_id, cancelled }
             }

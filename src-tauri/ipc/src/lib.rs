@@ -76,6 +76,9 @@ pub mod types {
     pub use switchyard_app::costs::reprice::RepriceReport;
     pub use switchyard_app::sync::{Keep, Kind, SyncSettings};
     pub use switchyard_app::team::TeamToken;
+    pub use switchyard_app::GatewayInfo as GatewayStatus;
+    pub use switchyard_app::ImportReport as ImportResult;
+    pub use switchyard_app::KeyMove as MovedKey;
     pub use switchyard_app::{
         AlertView, BackendHealthView, BackendLimits, Budget, BudgetStatus, CacheOverview,
         CacheScope, CacheSettings, CostSettings, CostsOverview, ExportDone, ExportFormat,
@@ -89,6 +92,8 @@ pub mod types {
     pub use switchyard_drills::{DrillName, LivePlan};
     pub use switchyard_report::{Format as ReportFormat, Report};
     pub use switchyard_team::overview::TeamOverview;
+    pub use switchyard_tools::ToolStatus as ToolInfo;
+    pub use switchyard_tools::{FilesReport as FilesChanged, ToolReport as ToolResult};
     pub use switchyard_updates::UpdateStatus;
 }
 

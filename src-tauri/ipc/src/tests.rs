@@ -183,9 +183,9 @@ fn found_and_moved_keys_carry_the_mask_only() {
         key_label: "bashrc".into(),
         moved_at: "2026-05-01T09:00:00Z".into(),
         restored: false,
-        tested: String::new(),
+        tested: None,
     };
-    let json = serde_json::to_value(tools::dto::MovedKey::from(moved)).expect("moved key");
+    let json = serde_json::to_value(moved).expect("moved key");
     assert_eq!(
         field_names(&json),
         [

@@ -74,7 +74,9 @@ pub struct ImportScan {
     pub problems: Vec<ImportProblem>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "ImportResult")]
 pub struct ImportReport {
     pub imported: u32,
     /// Why a selected finding was not imported ("OPENAI_API_KEY (env): already imported").

@@ -15,7 +15,7 @@ use crate::events::EventSink;
 use crate::{AppError, DomainEvent};
 use std::net::SocketAddr;
 use switchyard_domain::RequestRecord;
-use switchyard_gateway::presence::Squat;
+use switchyard_gateway::presence::{PortSquat, Squat};
 use switchyard_gateway::GatewayHandle;
 use switchyard_store::{LedgerTable, RequestFilter, SettingsTable, Store};
 
@@ -44,20 +44,28 @@ pub struct GatewayControl {
 }
 
 /// Where tools should point, or why the gateway is not running.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "GatewayStatus")
+)]
 pub struct GatewayInfo {
+    /// `127.0.0.1:4141` while listening.
     pub address: Option<String>,
-    /// OpenAI Chat Completions, Responses and embeddings (`…/v1`).
+    /// OpenAI Chat Completions, Responses and embeddings (ends in `/v1`).
     pub openai_base_url: Option<String>,
-    /// Anthropic Messages (the root: SDKs add `/v1/messages`).
+    /// Anthropic Messages (the root).
     pub anthropic_base_url: Option<String>,
-    /// Gemini's native API (the root, as for Anthropic: clients add `/v1beta/models/…`).
+    /// Gemini's native API (the root, like Anthropic's).
     pub gemini_base_url: Option<String>,
+    /// Why the gateway is not running (port in use …).
     pub error: Option<String>,
     /// Paused by the user: requests get a 503 until resumed.
     pub paused: bool,
-    /// Another program held the gateway's port when it started (and where it went instead).
-    pub squat: Option<Squat>,
+    /// Another program held the gateway's port when it started.
+    pub squat: Option<PortSquat>,
 }
 
 impl GatewayControl {
@@ -103,7 +111,7 @@ impl GatewayControl {
     }
 
     pub fn info(&self) -> GatewayInfo {
-        let squat = self.squat.clone();
+        let squat = self.squat.as_ref().map(Squat::shown);
         match &self.running {
             Running::Listening(g, addr) => GatewayInfo {
                 address: Some(addr.to_string()),

@@ -121,7 +121,7 @@ async fn sweep_end_to_end(secrets: Arc<dyn SecretStore>) {
         .await
         .unwrap();
     assert_eq!(moved.backend, "OpenAI test");
-    assert_eq!(moved.tested, "valid");
+    assert_eq!(moved.tested.as_deref(), Some("valid"));
     let rc_now = std::fs::read_to_string(&rc).unwrap();
     assert!(!rc_now.contains(CANARY), "the key left the file:\n{rc_now}");
     assert!(

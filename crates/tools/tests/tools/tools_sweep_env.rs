@@ -138,7 +138,10 @@ async fn registry_variables_and_powershell_profiles_are_found_moved_and_put_back
         .unwrap();
     assert_eq!((moved.path.as_str(), moved.line), (STORE, 0));
     assert_eq!(
-        (moved.backend.as_str(), moved.tested.as_str()),
+        (
+            moved.backend.as_str(),
+            moved.tested.as_deref().unwrap_or("")
+        ),
         ("OpenAI", "valid")
     );
     assert!(

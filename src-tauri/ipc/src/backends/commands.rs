@@ -2,11 +2,12 @@
 //! with secrets skipped, one statement each: call the service, convert the result.
 
 use super::dto::{Backend, BackendDraft, Check, Key, KeyInput, KindInfo};
-use super::forms::{ImportResult, ImportScanResult};
+use super::forms::ImportScanResult;
 use crate::files::{Access, FileHandle, Granted};
 use crate::issues::ValidationReport;
 use crate::{dtos, Core, IpcError};
 use switchyard_app::AppError;
+use switchyard_app::ImportReport as ImportResult;
 use switchyard_domain::BackendKind;
 
 type Res<T> = Result<T, IpcError>;
@@ -159,7 +160,7 @@ pub async fn import_keys(
     let file = core.files()?.resolve_opt(file.as_ref(), Access::Read)?;
     let path = file.as_ref().map(|f| f.path().to_path_buf());
     let imported = core.app()?.backends().import_keys(path, ids).await;
-    Ok(scrub_opt(file.as_ref(), imported)?.into())
+    scrub_opt(file.as_ref(), imported)
 }
 
 /// `result` with its error naming `file` as the caller knows it.

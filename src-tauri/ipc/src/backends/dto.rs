@@ -55,23 +55,41 @@ pub struct Check {
 
 impl From<CheckRow> for Check {
     fn from(c: CheckRow) -> Self {
+        let CheckRow {
+            backend_id: _,
+            key_id: _,
+            outcome,
+            latency_ms,
+            http_status,
+            message,
+            checked_at,
+        } = c;
+        let checked_at = Some(checked_at);
         Check {
-            outcome: c.outcome,
-            latency_ms: c.latency_ms,
-            http_status: c.http_status,
-            message: c.message,
-            checked_at: Some(c.checked_at),
+            outcome,
+            latency_ms,
+            http_status,
+            message,
+            checked_at,
         }
     }
 }
 
 impl From<ProbeResult> for Check {
     fn from(r: ProbeResult) -> Self {
+        // The balance is the readiness check's and the CLI's; the key's row does not show it.
+        let ProbeResult {
+            outcome,
+            latency_ms,
+            http_status,
+            message,
+            balance: _,
+        } = r;
         Check {
-            outcome: r.outcome,
-            latency_ms: r.latency_ms,
-            http_status: r.http_status,
-            message: r.message,
+            outcome,
+            latency_ms,
+            http_status,
+            message,
             checked_at: None,
         }
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{Finding, FindingSource, ImportReport, ImportScan};
+use switchyard_app::{Finding, FindingSource, ImportScan};
 use switchyard_domain::BackendKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -63,24 +63,6 @@ impl From<ImportScan> for ImportScanResult {
                     message: p.message,
                 })
                 .collect(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportResult {
-    pub imported: u32,
-    pub skipped: Vec<String>,
-    pub backends: Vec<String>,
-}
-
-impl From<ImportReport> for ImportResult {
-    fn from(r: ImportReport) -> Self {
-        ImportResult {
-            imported: r.imported,
-            skipped: r.skipped,
-            backends: r.backends,
         }
     }
 }

@@ -39,13 +39,21 @@ pub struct ModelList {
 
 impl From<switchyard_app::ModelList> for ModelList {
     fn from(l: switchyard_app::ModelList) -> Self {
+        // The kind is the backend's, which the page has.
+        let switchyard_app::ModelList {
+            backend_id,
+            backend_name,
+            kind: _,
+            fetched_at_ms,
+            error,
+            models,
+        } = l;
         ModelList {
-            backend_id: l.backend_id,
-            backend_name: l.backend_name,
-            fetched_at_ms: l.fetched_at_ms.map(|t| t as f64),
-            error: l.error,
-            models: l
-                .models
+            backend_id,
+            backend_name,
+            fetched_at_ms: fetched_at_ms.map(|t| t as f64),
+            error,
+            models: models
                 .into_iter()
                 .map(|m| ListedModel {
                     id: m.id,

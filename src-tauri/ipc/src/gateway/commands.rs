@@ -1,17 +1,17 @@
 //! Commands of the Gateway and Requests pages.
 
-use super::dto::{CreatedToken, GatewaySettingsState, GatewayStatus, RequestQuery, Token};
+use super::dto::{CreatedToken, GatewaySettingsState, RequestQuery, Token};
 use crate::backends::dto::Backend;
 use crate::{dtos, Core, IpcError};
 use switchyard_app::changes::{Approved, ExposureChange};
 use switchyard_app::BackendLimits;
-use switchyard_app::GatewaySettings;
+use switchyard_app::{GatewayInfo as GatewayStatus, GatewaySettings};
 use switchyard_domain::RequestRecord;
 
 type Res<T> = Result<T, IpcError>;
 
 pub async fn gateway_status(core: &Core) -> Res<GatewayStatus> {
-    Ok(core.app()?.gateway_control().info().into())
+    Ok(core.app()?.gateway_control().info())
 }
 
 pub async fn list_tokens(core: &Core) -> Res<Vec<Token>> {
@@ -113,5 +113,5 @@ pub async fn set_backend_limits(core: &Core, id: String, limits: BackendLimits) 
 pub async fn set_gateway_paused(core: &Core, paused: bool) -> Res<GatewayStatus> {
     let app = core.app()?;
     app.gateway_control().set_paused(paused)?;
-    Ok(app.gateway_control().info().into())
+    Ok(app.gateway_control().info())
 }

@@ -1,72 +1,12 @@
 //! IPC shapes for the Gateway and Requests pages. A token's value appears only in
 //! `CreatedToken`, once; everything else shows its prefix. The settings travel as the gateway's
-//! own `GatewaySettings` (TS `GatewaySettingsForm`).
+//! own `GatewaySettings` (TS `GatewaySettingsForm`), its state as the core's `GatewayInfo` (TS
+//! `GatewayStatus`).
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchyard_app::{GatewayInfo, TokenRow};
+use switchyard_app::TokenRow;
 use switchyard_domain::{ErrorClass, TokenScope};
-
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct GatewayStatus {
-    /// `127.0.0.1:4141` while listening.
-    pub address: Option<String>,
-    /// OpenAI Chat Completions, Responses and embeddings (ends in `/v1`).
-    pub openai_base_url: Option<String>,
-    /// Anthropic Messages (the root).
-    pub anthropic_base_url: Option<String>,
-    /// Gemini's native API (the root, like Anthropic's).
-    pub gemini_base_url: Option<String>,
-    /// Why the gateway is not running (port in use …).
-    pub error: Option<String>,
-    /// Paused by the user: requests get a 503 until resumed.
-    pub paused: bool,
-    /// Another program held the gateway's port when it started.
-    pub squat: Option<PortSquat>,
-}
-
-/// Another program held the gateway's port when it started: what the user is told.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct PortSquat {
-    /// The port the tools were pointed at.
-    pub port: u16,
-    /// What the system tells of the program holding it (`account bob, uid 1001`).
-    pub holder: Option<String>,
-    /// Where the gateway listens instead; `None`: the port was fixed, so it did not start.
-    pub moved_to: Option<u16>,
-    /// The whole story in a sentence or two.
-    pub message: String,
-}
-
-impl From<GatewayInfo> for GatewayStatus {
-    fn from(g: GatewayInfo) -> Self {
-        let GatewayInfo {
-            address,
-            openai_base_url,
-            anthropic_base_url,
-            gemini_base_url,
-            error,
-            paused,
-            squat,
-        } = g;
-        GatewayStatus {
-            address,
-            openai_base_url,
-            anthropic_base_url,
-            gemini_base_url,
-            error,
-            paused,
-            squat: squat.map(|s| PortSquat {
-                message: s.message(),
-                port: s.port,
-                holder: s.holder.map(|h| h.to_string()),
-                moved_to: s.moved_to,
-            }),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -85,14 +25,26 @@ pub struct Token {
 
 impl From<TokenRow> for Token {
     fn from(t: TokenRow) -> Self {
+        // Destructured: a column added to the row fails to build here until it is shown or
+        // masked. The hash never leaves the core.
+        let TokenRow {
+            id,
+            name,
+            hash: _,
+            prefix,
+            created_at,
+            last_used_at,
+            revoked_at,
+            scope,
+        } = t;
         Token {
-            id: t.id,
-            name: t.name,
-            prefix: t.prefix,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-            revoked_at: t.revoked_at,
-            scope: t.scope,
+            id,
+            name,
+            prefix,
+            created_at,
+            last_used_at,
+            revoked_at,
+            scope,
         }
     }
 }

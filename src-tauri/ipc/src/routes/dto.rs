@@ -119,15 +119,23 @@ impl From<(switchyard_app::Headroom, i64)> for LiveHeadroom {
 
 impl From<TrackState> for LiveState {
     fn from(t: TrackState) -> Self {
+        // The id is the backend's or key's, which the enclosing shape names.
+        let TrackState {
+            id: _,
+            breaker,
+            cooling_down_secs,
+            invalid,
+            latency_ms,
+            availability,
+            headroom,
+        } = t;
         LiveState {
-            breaker: t.breaker,
-            cooling_down_secs: t
-                .cooling_down_secs
-                .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
-            invalid: t.invalid,
-            latency_ms: t.latency_ms,
-            availability: t.availability,
-            headroom: t.headroom.map(LiveHeadroom::from),
+            breaker,
+            cooling_down_secs: cooling_down_secs.map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
+            invalid,
+            latency_ms,
+            availability,
+            headroom: headroom.map(LiveHeadroom::from),
         }
     }
 }

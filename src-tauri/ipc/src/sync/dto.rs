@@ -50,43 +50,73 @@ pub struct SyncStatus {
     pub last: Option<SyncPass>,
 }
 
+impl From<core::SyncConflict> for SyncConflict {
+    fn from(c: core::SyncConflict) -> Self {
+        let core::SyncConflict {
+            kind,
+            name,
+            mine,
+            theirs,
+            their_version: _,
+            their_machine,
+        } = c;
+        SyncConflict {
+            kind,
+            name,
+            mine: pretty(mine),
+            theirs: pretty(theirs),
+            their_machine,
+        }
+    }
+}
+
+impl From<core::LastSync> for SyncPass {
+    fn from(l: core::LastSync) -> Self {
+        let core::LastSync {
+            at_ms,
+            report,
+            error,
+        } = l;
+        // A pass that could not run reported nothing.
+        let (pushed, pulled, conflicts, problems) = match report {
+            Some(core::SyncReport {
+                space: _,
+                at_ms: _,
+                pushed,
+                pulled,
+                conflicts,
+                problems,
+            }) => (pushed, pulled, conflicts, problems),
+            None => Default::default(),
+        };
+        SyncPass {
+            at_ms: at_ms as f64,
+            error,
+            pushed,
+            pulled,
+            conflicts: conflicts.into_iter().map(SyncConflict::from).collect(),
+            problems,
+        }
+    }
+}
+
 impl From<core::SyncStatus> for SyncStatus {
     fn from(s: core::SyncStatus) -> Self {
-        let last = s.last.map(|l| {
-            let r = l.report.unwrap_or(core::SyncReport {
-                space: String::new(),
-                at_ms: l.at_ms,
-                pushed: Vec::new(),
-                pulled: Vec::new(),
-                conflicts: Vec::new(),
-                problems: Vec::new(),
-            });
-            SyncPass {
-                at_ms: l.at_ms as f64,
-                error: l.error,
-                pushed: r.pushed,
-                pulled: r.pulled,
-                conflicts: r
-                    .conflicts
-                    .into_iter()
-                    .map(|c| SyncConflict {
-                        kind: c.kind,
-                        name: c.name,
-                        mine: pretty(c.mine),
-                        theirs: pretty(c.theirs),
-                        their_machine: c.their_machine,
-                    })
-                    .collect(),
-                problems: r.problems,
-            }
-        });
-        SyncStatus {
-            settings: s.settings,
-            has_database: s.has_database,
-            has_space_key: s.has_space_key,
-            new_space_key: s.new_space_key,
-            machine: s.machine,
+        let core::SyncStatus {
+            settings,
+            has_database,
+            has_space_key,
+            new_space_key,
+            machine,
             last,
+        } = s;
+        SyncStatus {
+            settings,
+            has_database,
+            has_space_key,
+            new_space_key,
+            machine,
+            last: last.map(SyncPass::from),
         }
     }
 }

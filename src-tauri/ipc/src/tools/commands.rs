@@ -1,17 +1,18 @@
 //! Commands of the Tools page: connect coding tools to the gateway, Claude Code's status line,
 //! and moving plaintext provider keys into the keychain.
 
-use super::dto::{parse_tool, FilesChanged, MovedKey, ToolInfo, ToolResult};
+use super::dto::parse_tool;
 use crate::files::{Access, FileHandle, Granted};
-use crate::{dtos, Core, IpcError};
-use switchyard_app::KeyScan;
-use switchyard_tools::ConnectChoice;
+use crate::{Core, IpcError};
+use switchyard_app::{KeyMove as MovedKey, KeyScan};
+use switchyard_tools::{ConnectChoice, FilesReport as FilesChanged};
+use switchyard_tools::{ToolReport as ToolResult, ToolStatus as ToolInfo};
 
 type Res<T> = Result<T, IpcError>;
 
 /// Every supported tool: installed (and its version), connected, and its usage today.
 pub async fn list_tools(core: &Core) -> Res<Vec<ToolInfo>> {
-    Ok(dtos(core.tools()?.list().await?))
+    Ok(core.tools()?.list().await?)
 }
 
 /// Route names, then each enabled backend's `Backend/model`.
@@ -37,25 +38,24 @@ pub async fn connect_tool(
                 ..ConnectChoice::default()
             },
         )
-        .await?
-        .into())
+        .await?)
 }
 
 /// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.
 #[tracing::instrument(skip(core))]
 pub async fn disconnect_tool(core: &Core, tool: String) -> Res<ToolResult> {
-    Ok(core.tools()?.disconnect(parse_tool(&tool)?).await?.into())
+    Ok(core.tools()?.disconnect(parse_tool(&tool)?).await?)
 }
 
 #[tracing::instrument(skip(core))]
 pub async fn install_statusline(core: &Core) -> Res<FilesChanged> {
-    Ok(core.tools()?.install_statusline().await?.into())
+    Ok(core.tools()?.install_statusline().await?)
 }
 
 /// Removes Switchyard's status line; the user's own one comes back.
 #[tracing::instrument(skip(core))]
 pub async fn uninstall_statusline(core: &Core) -> Res<FilesChanged> {
-    Ok(core.tools()?.uninstall_statusline().await?.into())
+    Ok(core.tools()?.uninstall_statusline().await?)
 }
 
 /// The paths of the chosen `files`, and the chosen files to name errors by.
@@ -89,16 +89,16 @@ pub async fn move_key(
     let paths = files.iter().map(|f| f.path().to_path_buf()).collect();
     let sweep = core.app()?.key_sweep();
     let moved = sweep.move_key(id, paths, backend_id).await;
-    Ok(moved.map_err(|e| scrubbed(&files, e.into()))?.into())
+    moved.map_err(|e| scrubbed(&files, e.into()))
 }
 
 /// Every key moved out of a file, newest first.
 pub async fn key_moves(core: &Core) -> Res<Vec<MovedKey>> {
-    Ok(dtos(core.app()?.key_sweep().key_moves().await?))
+    Ok(core.app()?.key_sweep().key_moves().await?)
 }
 
 /// Puts a moved key's line back in its file.
 #[tracing::instrument(skip(core))]
 pub async fn restore_key(core: &Core, move_id: String) -> Res<MovedKey> {
-    Ok(core.app()?.key_sweep().restore_key(move_id).await?.into())
+    Ok(core.app()?.key_sweep().restore_key(move_id).await?)
 }

@@ -52,8 +52,10 @@ pub struct KeyScan {
     pub problems: Vec<String>,
 }
 
-/// A key moved out of a file (or moved back).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A key moved out of a file into the keychain (or put back).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "MovedKey"))]
 pub struct KeyMove {
     pub id: String,
     pub path: String,
@@ -61,12 +63,16 @@ pub struct KeyMove {
     pub variable: String,
     pub kind: BackendKind,
     pub masked: String,
+    /// The backend it was stored under, and the key's label there.
     pub backend: String,
     pub key_label: String,
+    /// RFC 3339.
     pub moved_at: String,
+    /// Put back in its file.
     pub restored: bool,
-    /// The key test's result before the move (`valid`, `unreachable`, …; empty for history).
-    pub tested: String,
+    /// The key test's outcome just before the move (`valid`, `unreachable`, …); `null` in the
+    /// history.
+    pub tested: Option<String>,
 }
 
 /// The files the sweep reads besides the ones the user names.
@@ -295,7 +301,7 @@ impl KeySweep {
                 .connections
                 .list_key_moves()?
                 .into_iter()
-                .map(|r| view(&home.home, r, String::new()))
+                .map(|r| view(&home.home, r, None))
                 .collect())
         })
         .await
@@ -347,7 +353,7 @@ impl KeySweep {
                     restored_at: Some(crate::now_rfc3339()),
                     ..row
                 },
-                String::new(),
+                None,
             ))
         })
         .await
@@ -367,7 +373,7 @@ pub(super) fn account(move_id: &str) -> String {
     format!("key-move:{move_id}")
 }
 
-pub(super) fn view(home: &Path, r: KeyMoveRow, tested: String) -> KeyMove {
+pub(super) fn view(home: &Path, r: KeyMoveRow, tested: Option<String>) -> KeyMove {
     KeyMove {
         path: files::shown(home, Path::new(&r.path)),
         kind: BackendKind::parse(&r.kind).unwrap_or(BackendKind::OpenAiCompatible),

@@ -59,7 +59,7 @@ pub(super) fn move_blocking(
     };
     inner.connections.insert_key_move(&row)?;
     tracing::info!(variable = %row.variable, backend = %row.backend, "key moved into the keychain");
-    Ok(view(&home.home, row, tested))
+    Ok(view(&home.home, row, Some(tested)))
 }
 
 fn from_file(
