@@ -22,10 +22,12 @@ mod service;
 mod statusline;
 mod target;
 mod team;
+mod views;
 
 pub use connect::FilesReport;
 pub use detect::parse_version;
 pub use service::Tools;
+pub use views::{ConnectChoice, ToolReport, ToolStatus};
 
 use choices::{default_model, model_choices};
 use std::path::Path;
@@ -36,60 +38,6 @@ use switchyard_toolconfig::{plans, ConnectParams, Home, TierModels, ToolId};
 
 /// Connection id of Claude Code's status line (a connection without a token).
 pub const STATUSLINE_ID: &str = "claude-code:statusline";
-
-/// One tool as its card shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ToolInfo"))]
-pub struct ToolStatus {
-    #[serde(rename = "id")]
-    pub tool: ToolId,
-    pub label: String,
-    /// Its program was found on `PATH`.
-    pub installed: bool,
-    pub version: Option<String>,
-    /// The program's path.
-    pub program: Option<String>,
-    pub connected: bool,
-    /// The base URL the tool's files point at now, if any.
-    pub points_at: Option<String>,
-    /// Connected, but the files no longer point at this gateway or its token was revoked.
-    pub needs_reconnect: bool,
-    /// Connected to the team gateway this desktop is attached to, not to this machine's.
-    pub via_team: bool,
-    /// The files Connect edits (`~/…`).
-    pub config_files: Vec<String>,
-    /// The route or model it was connected with (`null`: the tool picks).
-    pub model: Option<String>,
-    pub token_name: Option<String>,
-    #[cfg_attr(feature = "specta", specta(type = u32))]
-    pub requests_today: u64,
-    pub cost_today_usd: f64,
-    /// Claude Code only: whether Switchyard's status line is installed.
-    pub statusline: Option<bool>,
-}
-
-/// What the user picked for a connect (all optional).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConnectChoice {
-    /// The route or model the tool uses; `None` picks a sensible one.
-    pub model: Option<String>,
-    /// Claude Code's per-tier models (default: `model` for every tier when one is set).
-    pub tiers: TierModels,
-    /// To the team gateway this desktop is attached to, with a team token, rather than to this
-    /// machine's gateway.
-    pub team: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ToolResult"))]
-pub struct ToolReport {
-    pub files: FilesReport,
-    /// The gateway token the tool uses (connect) or that was revoked (disconnect).
-    pub token_name: Option<String>,
-    pub model: Option<String>,
-}
 
 impl Tools {
     /// Every supported tool with its state and usage today.
