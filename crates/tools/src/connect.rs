@@ -16,11 +16,8 @@ use switchyard_toolconfig::FilePlan;
 
 /// What a connect, disconnect or status-line change did to the files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "FilesChanged")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "FilesChanged")]
 pub struct FilesReport {
     /// Files written (`~/…`).
     pub changed: Vec<String>,

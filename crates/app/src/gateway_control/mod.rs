@@ -46,11 +46,8 @@ pub struct GatewayControl {
 /// Where tools should point, or why the gateway is not running.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "specta",
-    derive(specta::Type),
-    serde(rename = "GatewayStatus")
-)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "GatewayStatus")]
 pub struct GatewayInfo {
     /// `127.0.0.1:4141` while listening.
     pub address: Option<String>,
