@@ -6,55 +6,20 @@
 // byte for byte (a file connect made is removed) and revokes the token. Then each runs a shell
 // tool round trip through a backend of another format (connected to that model): the program
 // runs the command the mock asks for and gets its output back.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { DEMO_BODY, scrubProviderEnv, serveBinary, startStack } from "../sdk/harness.js";
-import { COPILOT, DROID, KILO, PI, QWEN, baseEnv, describeRun, run, scratch } from "./cli.js";
+import { DEMO_BODY, scrubProviderEnv } from "../sdk/harness.js";
+import { COPILOT, DROID, KILO, PI, QWEN, baseEnv, describeRun, run } from "./cli.js";
+import { connectSuite } from "./connect-suite.js";
 
 scrubProviderEnv(process.env);
 
 describe("switchyard connect / disconnect with the newer agents", () => {
-  let stack;
-  let tmp;
-
-  before(async () => {
-    tmp = scratch();
-    stack = await startStack({ tokenName: "connect-agents" });
-  });
-
-  after(async () => {
-    try {
-      if (stack) await stack.stop();
-    } finally {
-      tmp?.remove();
-    }
-  });
-
-  function switchyard(home, ...args) {
-    const port = new URL(stack.gw.origin).port;
-    // The user's HOME and XDG folders (the tools' configs and records), the gateway's data folder.
-    const env = {
-      ...stack.gw.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, ".config"),
-      XDG_DATA_HOME: path.join(home, ".local/share"),
-      SWITCHYARD_GATEWAY_PORT: port,
-      SHELL: "/bin/bash",
-    };
-    return new Promise((resolve) => {
-      execFile(serveBinary, args, { env, encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  async function rowsFor(tokenName, n) {
-    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.tokenName === tokenName).length >= n, { limit: 1000 });
-    return rows.filter((r) => r.tokenName === tokenName);
-  }
+  // The user's XDG data folder (the tools' records) and a shell, besides HOME and its config folder.
+  const suite = connectSuite("connect-agents", (home) => ({ XDG_DATA_HOME: path.join(home, ".local/share"), SHELL: "/bin/bash" }));
+  const { switchyard, rowsFor } = suite;
 
   /** The user's files before connecting: { relative path: text }. */
   function seed(home, files) {
@@ -69,7 +34,7 @@ describe("switchyard connect / disconnect with the newer agents", () => {
    * the tool's token at least → disconnect → `files` as they were, `made` gone.
    */
   async function roundTrip(tool, files, made, answer) {
-    const home = tmp.home(`connect-${tool}`);
+    const home = suite.home(`connect-${tool}`);
     seed(home, files);
     const c = await switchyard(home, "connect", tool, "--model", "demo-chat");
     assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
@@ -103,17 +68,17 @@ describe("switchyard connect / disconnect with the newer agents", () => {
    * two calls through the gateway. Disconnected after.
    */
   async function toolTrip(tool, model, files, runIt) {
-    const home = tmp.home(`tools-${tool}`);
+    const home = suite.home(`tools-${tool}`);
     seed(home, files);
     const token = `${tool}`;
     const c = await switchyard(home, "connect", tool, "--model", model);
     assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
-    const seen = new Set((await stack.gw.requests(1000)).map((x) => x.id));
+    const seen = new Set((await suite.stack.gw.requests(1000)).map((x) => x.id));
     const r = await runIt(home);
     const show = describeRun(`${tool} → ${model}`, r);
     assert.equal(r.code, 0, show);
     assert.ok(`${r.stdout}${r.stderr}`.includes(MARKER), show);
-    const rows = (await stack.gw.waitForRequests((rs) => rs.filter((x) => !seen.has(x.id) && x.tokenName === token).length >= 2, { limit: 1000 }))
+    const rows = (await suite.stack.gw.waitForRequests((rs) => rs.filter((x) => !seen.has(x.id) && x.tokenName === token).length >= 2, { limit: 1000 }))
       .filter((x) => !seen.has(x.id) && x.tokenName === token);
     assert.ok(rows.length >= 2 && rows.every((x) => x.status === 200 && x.model === model.split("/").pop()), `${JSON.stringify(rows)}\n${show}`);
     const d = await switchyard(home, "disconnect", tool);

@@ -2,13 +2,13 @@
 // in a private HOME (no environment variables for the tool), the real CLI then answers through
 // the gateway on the Demo backend under the tool's own token, and `switchyard disconnect` puts
 // every file back to its original bytes and revokes the token.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { DEMO_BODY, scrubProviderEnv, serveBinary, startStack } from "../sdk/harness.js";
-import { AIDER, CLAUDE, CODEX, GEMINI, OPENCODE, baseEnv, describeRun, run, scratch } from "./cli.js";
+import { DEMO_BODY, scrubProviderEnv } from "../sdk/harness.js";
+import { AIDER, CLAUDE, CODEX, GEMINI, OPENCODE, baseEnv, describeRun, run } from "./cli.js";
+import { connectSuite } from "./connect-suite.js";
 
 scrubProviderEnv(process.env);
 
@@ -37,37 +37,8 @@ model = "gpt-5-mini"
 `;
 
 describe("switchyard connect / disconnect with the real CLIs", () => {
-  let stack;
-  let tmp;
-
-  before(async () => {
-    tmp = scratch();
-    stack = await startStack({ tokenName: "connect-suite" });
-  });
-
-  after(async () => {
-    try {
-      if (stack) await stack.stop();
-    } finally {
-      tmp?.remove();
-    }
-  });
-
-  /** `switchyard-serve ARGS` as the user in `home`, next to the running gateway. */
-  function switchyard(home, ...args) {
-    const port = new URL(stack.gw.origin).port;
-    const env = { ...stack.gw.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), SWITCHYARD_GATEWAY_PORT: port };
-    return new Promise((resolve) => {
-      execFile(serveBinary, args, { env, encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  async function rowsFor(tokenName, n) {
-    const rows = await stack.gw.waitForRequests((rs) => rs.filter((r) => r.tokenName === tokenName).length >= n, { limit: 1000 });
-    return rows.filter((r) => r.tokenName === tokenName);
-  }
+  const suite = connectSuite("connect-suite");
+  const { switchyard, rowsFor } = suite;
 
   function toolEnv(home) {
     // Nothing about Switchyard in the environment: the tool must find it in its own files.
@@ -75,7 +46,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
   }
 
   it("claude-code: connect → claude -p answers as claude-code → disconnect restores the bytes", async () => {
-    const home = tmp.home("connect-claude");
+    const home = suite.home("connect-claude");
     const settings = path.join(home, ".claude/settings.json");
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(settings, CLAUDE_SETTINGS);
@@ -84,7 +55,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
     assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
     assert.match(c.stdout, /changed ~\/\.claude\/settings\.json/);
     const env = JSON.parse(fs.readFileSync(settings, "utf8")).env;
-    assert.equal(env.ANTHROPIC_BASE_URL, stack.gw.origin);
+    assert.equal(env.ANTHROPIC_BASE_URL, suite.stack.gw.origin);
     assert.match(env.ANTHROPIC_AUTH_TOKEN, /^sy-/);
     assert.equal(env.ANTHROPIC_MODEL, "demo-chat");
     assert.equal(env.ANTHROPIC_DEFAULT_HAIKU_MODEL, "demo-chat", "every tier follows the picked model");
@@ -108,7 +79,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
   });
 
   it("codex: connect → codex exec answers as codex → disconnect restores the bytes, auth.json untouched", async () => {
-    const home = tmp.home("connect-codex");
+    const home = suite.home("connect-codex");
     const config = path.join(home, ".codex/config.toml");
     fs.mkdirSync(path.dirname(config), { recursive: true });
     fs.writeFileSync(config, CODEX_CONFIG);
@@ -133,7 +104,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
   });
 
   it("gemini-cli: connect (.env + settings.json) → gemini -p answers as gemini-cli → disconnect removes both", async () => {
-    const home = tmp.home("connect-gemini");
+    const home = suite.home("connect-gemini");
     const c = await switchyard(home, "connect", "gemini-cli", "--model", "demo-chat");
     assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
     const r = await run(GEMINI, ["-p", "Say hello"], { env: toolEnv(home), cwd: `${home}/work` });
@@ -148,7 +119,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
   });
 
   it("opencode: connect (a switchyard provider) → opencode run answers as opencode → disconnect restores the bytes", async () => {
-    const home = tmp.home("connect-opencode");
+    const home = suite.home("connect-opencode");
     const config = path.join(home, ".config/opencode/opencode.json");
     const before = `{
   "$schema": "https://opencode.ai/config.json",
@@ -180,7 +151,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
   // provider), `run: echo …` makes the mock call opencode's bash tool, which runs it and quotes
   // the output back, in two calls through the gateway under opencode's token.
   it("opencode → Anthropic Messages: a bash tool round trip, then disconnect restores the bytes", async () => {
-    const home = tmp.home("tools-opencode");
+    const home = suite.home("tools-opencode");
     const config = path.join(home, ".config/opencode/opencode.json");
     // With "$schema" in it already: opencode adds one to a config that lacks it when it runs (its
     // own edit, which disconnect rightly keeps).
@@ -189,7 +160,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
     fs.writeFileSync(config, before);
     const c = await switchyard(home, "connect", "opencode", "--model", "claude-sonnet-4-5");
     assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
-    const seen = new Set((await stack.gw.requests(1000)).map((x) => x.id));
+    const seen = new Set((await suite.stack.gw.requests(1000)).map((x) => x.id));
     // opencode quotes an argument with spaces again: the words go separately (as Kilo's).
     const r = await run(OPENCODE, ["run", "run:", "echo", "switchyard-42"], {
       env: { ...toolEnv(home), OPENCODE_DISABLE_AUTOUPDATE: "1", OPENCODE_DISABLE_MODELS_FETCH: "1", OPENCODE_DISABLE_LSP_DOWNLOAD: "true" },
@@ -198,7 +169,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
     const show = describeRun("opencode run (claude-sonnet-4-5)", r);
     assert.equal(r.code, 0, show);
     assert.ok(`${r.stdout}${r.stderr}`.includes("switchyard-42"), `the command's output comes back: ${show}`);
-    const rows = (await stack.gw.waitForRequests((rs) => rs.filter((x) => !seen.has(x.id) && x.tokenName === "opencode").length >= 2, { limit: 1000 }))
+    const rows = (await suite.stack.gw.waitForRequests((rs) => rs.filter((x) => !seen.has(x.id) && x.tokenName === "opencode").length >= 2, { limit: 1000 }))
       .filter((x) => !seen.has(x.id) && x.tokenName === "opencode");
     assert.ok(rows.length >= 2 && rows.every((x) => x.status === 200 && x.backend === "Anthropic"), `two calls, both on the Anthropic backend: ${JSON.stringify(rows)}\n${show}`);
     const d = await switchyard(home, "disconnect", "opencode");
@@ -207,7 +178,7 @@ describe("switchyard connect / disconnect with the real CLIs", () => {
   });
 
   it("aider: connect (~/.aider.conf.yml) → aider --message answers as aider → disconnect restores the bytes", async () => {
-    const home = tmp.home("connect-aider");
+    const home = suite.home("connect-aider");
     const conf = path.join(home, ".aider.conf.yml");
     const before = "# my aider settings\ndark-mode: true\nauto-commits: false\n";
     fs.writeFileSync(conf, before);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
-  answerFileDialog, artifacts, byTestId, closeApp, envFixture, filesContaining, keychainDump, listFiles, openApp, pageReaders, startApp,
+  addBackend, answerFileDialog, artifacts, byTestId, closeApp, envFixture, filesContaining, keychainDump, listFiles, openApp, pageReaders, startApp,
 } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000001234";
@@ -38,17 +38,11 @@ describe("Backends in the real app window", () => {
 
   it("adds a backend with a key: listed masked, stored in the Secret Service and in no file", async () => {
     await (await b.$(byTestId("nav-backends"))).click();
-    await (await b.$(byTestId("add-backend"))).click();
-    const dialog = await b.$(byTestId("backend-dialog"));
-    await dialog.waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI-compatible");
-    await (await b.$(byTestId("field-name"))).setValue("Local mock");
-    await (await b.$(byTestId("field-base-url"))).setValue(`${mock.url}/v1`);
-    await (await b.$(byTestId("field-default-model"))).setValue("demo-chat");
-    await (await b.$(byTestId("field-key-label"))).setValue("work");
-    await (await b.$(byTestId("field-key-value"))).setValue(VALID);
-    await (await b.$(byTestId("save-backend"))).click();
-    await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the dialog did not close after saving" });
+    await addBackend(
+      b,
+      { kind: "OpenAI-compatible", name: "Local mock", baseUrl: `${mock.url}/v1`, defaultModel: "demo-chat", keyLabel: "work", keyValue: VALID },
+      "the dialog did not close after saving",
+    );
 
     await (await el(keySel("Local mock", "work"))).waitForExist({ timeout: 5000, timeoutMsg: "the new backend was not listed with its key" });
     const hint = await text(`${keySel("Local mock", "work")} ${byTestId("key-hint")}`);

@@ -4,7 +4,7 @@
 // a miss again; a bad lifetime is refused at its field; the switch turns the cache off at once.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders } from "./harness.js";
+import { addBackend, byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders } from "./harness.js";
 
 const KEY = "sk-e2e-cache-key-00000000000000004321";
 const BACKEND = "Mock";
@@ -53,16 +53,7 @@ describe("Response cache in the real app window", () => {
 
   it("adds an OpenAI backend pointing at the mock provider, and a gateway token", async () => {
     await openPage("backends");
-    await (await b.$(byTestId("add-backend"))).click();
-    const dialog = await b.$(byTestId("backend-dialog"));
-    await dialog.waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI");
-    await (await b.$(byTestId("field-name"))).setValue(BACKEND);
-    await (await b.$(byTestId("field-base-url"))).setValue(`${mock.url}/v1`);
-    await (await b.$(byTestId("field-default-model"))).setValue("gpt-4o-mini");
-    await (await b.$(byTestId("field-key-value"))).setValue(KEY);
-    await (await b.$(byTestId("save-backend"))).click();
-    await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the backend dialog did not close after saving" });
+    await addBackend(b, { kind: "OpenAI", name: BACKEND, baseUrl: `${mock.url}/v1`, defaultModel: "gpt-4o-mini", keyValue: KEY });
     await (await b.$(`${byTestId("backend-row")}[data-name="${BACKEND}"]`)).waitForExist({ timeout: 5000 });
 
     openaiUrl = await gatewayOpenaiUrl(b);

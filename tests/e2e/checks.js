@@ -1,6 +1,6 @@
 // What the end-to-end tests look at besides the window's own pages: the real Secret Service
 // (via libsecret's secret-tool), the files under a data folder, and the Gateway page's address
-// and tokens. Re-exported by harness.js.
+// and tokens; and adding a backend through its dialog. Re-exported by harness.js.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -85,4 +85,29 @@ export async function createGatewayToken(browser, name) {
   await browser.keys("Escape");
   await (await browser.$(byTestId("token-dialog"))).waitForExist({ reverse: true, timeout: 5000 });
   return token;
+}
+
+/** The backend dialog's text inputs, in the order a user fills them in. */
+const BACKEND_INPUTS = [
+  ["name", "field-name"],
+  ["baseUrl", "field-base-url"],
+  ["defaultModel", "field-default-model"],
+  ["keyLabel", "field-key-label"],
+  ["keyValue", "field-key-value"],
+];
+
+/**
+ * Adds a backend on the Backends page (which must be open): picks `kind` as the dialog lists it,
+ * types each field given, saves, and waits for the dialog to close (else fails with `timeoutMsg`).
+ */
+export async function addBackend(browser, { kind, ...fields }, timeoutMsg = "the backend dialog did not close after saving") {
+  await (await browser.$(byTestId("add-backend"))).click();
+  const dialog = await browser.$(byTestId("backend-dialog"));
+  await dialog.waitForDisplayed({ timeout: 5000 });
+  await (await browser.$(byTestId("field-kind"))).selectByVisibleText(kind);
+  for (const [field, testid] of BACKEND_INPUTS) {
+    if (fields[field] !== undefined) await (await browser.$(byTestId(testid))).setValue(fields[field]);
+  }
+  await (await browser.$(byTestId("save-backend"))).click();
+  await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg });
 }

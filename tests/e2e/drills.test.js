@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { answerFileDialog, byTestId, closeApp, openApp, pageReaders } from "./harness.js";
+import { addBackend, answerFileDialog, byTestId, closeApp, openApp, pageReaders, showInFrame } from "./harness.js";
 
 describe("Drills in the real app window", () => {
   let app;
@@ -78,24 +78,18 @@ describe("Drills in the real app window", () => {
     const html = fs.readFileSync(file, "utf8");
     fs.rmSync(dir, { recursive: true, force: true });
     assert.match(html, /<h1>Switchyard drills<\/h1>/);
-    const shown = await b.executeAsync((page, done) => {
-      const frame = document.createElement("iframe");
-      frame.style.cssText = "position:fixed;inset:0;width:100%;height:100%;z-index:9999;background:#fff;border:0";
-      frame.setAttribute("data-testid", "report-frame");
-      frame.onload = () => {
-        const d = frame.contentDocument;
-        d.querySelector("svg.timeline")?.scrollIntoView();
-        done({
-          verdict: d.querySelector(".verdict")?.textContent ?? null,
-          bars: [...d.querySelectorAll("rect.bar")].map((r) => r.getBoundingClientRect().width),
-          timelines: [...d.querySelectorAll("svg.timeline")].map((t) => t.getAttribute("aria-label")),
-          segments: [...d.querySelectorAll("svg.timeline rect.segment")].map((r) => r.getBoundingClientRect().width),
-          configuration: d.querySelector("#configuration")?.textContent ?? "",
-        });
+    await showInFrame(b, html);
+    const shown = await b.execute(() => {
+      const d = document.querySelector('[data-testid="report-frame"]').contentDocument;
+      d.querySelector("svg.timeline")?.scrollIntoView();
+      return {
+        verdict: d.querySelector(".verdict")?.textContent ?? null,
+        bars: [...d.querySelectorAll("rect.bar")].map((r) => r.getBoundingClientRect().width),
+        timelines: [...d.querySelectorAll("svg.timeline")].map((t) => t.getAttribute("aria-label")),
+        segments: [...d.querySelectorAll("svg.timeline rect.segment")].map((r) => r.getBoundingClientRect().width),
+        configuration: d.querySelector("#configuration")?.textContent ?? "",
       };
-      frame.srcdoc = page;
-      document.body.appendChild(frame);
-    }, html);
+    });
     assert.equal(shown.verdict, "PASSED");
     assert.equal(shown.bars.length, 7, "one bar per drill");
     assert.ok(shown.timelines.includes("Demo: breaker"), JSON.stringify(shown.timelines));
@@ -140,15 +134,7 @@ describe("Drills in the real app window", () => {
 
   it("runs the live drill on a route's second backend after showing what it can spend", async () => {
     await openPage("backends");
-    await (await b.$(byTestId("add-backend"))).click();
-    const dialog = await b.$(byTestId("backend-dialog"));
-    await dialog.waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI-compatible");
-    await (await b.$(byTestId("field-name"))).setValue("Local");
-    await (await b.$(byTestId("field-base-url"))).setValue(`${mock.url}/v1`);
-    await (await b.$(byTestId("field-default-model"))).setValue("m-live");
-    await (await b.$(byTestId("save-backend"))).click();
-    await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the backend dialog did not close" });
+    await addBackend(b, { kind: "OpenAI-compatible", name: "Local", baseUrl: `${mock.url}/v1`, defaultModel: "m-live" }, "the backend dialog did not close");
 
     await openPage("routes");
     await (await b.$(byTestId("route-new"))).click();

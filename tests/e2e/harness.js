@@ -252,9 +252,9 @@ export async function closeApp({ app, mock }) {
 }
 
 export { answerFileDialog } from "./dialogs.js";
-export { pageReaders, press } from "./page.js";
+export { pageReaders, press, showInFrame } from "./page.js";
 export {
-  byTestId, createGatewayToken, filesContaining, gatewayOpenaiUrl, innerText, keychainClear, keychainDump, listFiles,
+  addBackend, byTestId, createGatewayToken, filesContaining, gatewayOpenaiUrl, innerText, keychainClear, keychainDump, listFiles,
 } from "./checks.js";
 
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { Key } from "webdriverio";
-import { byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
+import { addBackend, byTestId, keychainClear, pageReaders, startApp, startMock } from "./harness.js";
 
 describe("Health monitor in the real app window", () => {
   let app;
@@ -94,14 +94,7 @@ describe("Health monitor in the real app window", () => {
 
   it("marks a backend on a closed port down after three probes and opens a backendDown alert", async () => {
     await (await b.$(byTestId("nav-backends"))).click();
-    await (await b.$(byTestId("add-backend"))).click();
-    const dialog = await b.$(byTestId("backend-dialog"));
-    await dialog.waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("field-kind"))).selectByVisibleText("Ollama");
-    await (await b.$(byTestId("field-name"))).setValue("Closed Ollama");
-    await (await b.$(byTestId("field-base-url"))).setValue(closedUrl);
-    await (await b.$(byTestId("save-backend"))).click();
-    await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the backend on a closed port was not saved" });
+    await addBackend(b, { kind: "Ollama", name: "Closed Ollama", baseUrl: closedUrl }, "the backend on a closed port was not saved");
 
     await (await b.$(byTestId("nav-overview"))).click();
     const card = cardSel("Closed Ollama");

@@ -1,5 +1,6 @@
 // Reading the app window in a test: every reader takes a full selector and queries it again on
-// each use, so an element the UI rendered again is never stale. Re-exported by harness.js.
+// each use, so an element the UI rendered again is never stale; and showing a report the app
+// saved in a frame of it. Re-exported by harness.js.
 import path from "node:path";
 import { innerText } from "./checks.js";
 
@@ -55,4 +56,19 @@ export async function stillMotion(browser) {
     style.textContent = "*, *::before, *::after { animation: none !important; transition: none !important; }";
     document.head.append(style);
   });
+}
+
+/**
+ * Shows the page `html` as a browser would: in a frame over the whole window (test id
+ * "report-frame", its document at `.contentDocument`), resolving once it has loaded.
+ */
+export function showInFrame(browser, html) {
+  return browser.executeAsync((page, done) => {
+    const frame = document.createElement("iframe");
+    frame.style.cssText = "position:fixed;inset:0;width:100%;height:100%;z-index:9999;background:#fff;border:0";
+    frame.setAttribute("data-testid", "report-frame");
+    frame.onload = () => done();
+    frame.srcdoc = page;
+    document.body.appendChild(frame);
+  }, html);
 }

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { answerFileDialog, artifacts, byTestId, closeApp, openApp, pageReaders, press, startApp } from "./harness.js";
+import { addBackend, answerFileDialog, artifacts, byTestId, closeApp, openApp, pageReaders, press, showInFrame, startApp } from "./harness.js";
 
 const VALID = "sk-e2e-valid-key-000000000000004242";
 const WRONG = "sk-e2e-wrong-key-000000000000009090";
@@ -127,18 +127,12 @@ describe("Readiness in the real app window", () => {
     const html = await save("html", path.join(dir, "readiness.html"));
     assert.equal(fs.statSync(path.join(dir, "readiness.html")).mode & 0o777, 0o600);
     // The page as a browser shows it: loaded into a frame of the app's own WebKit.
-    const shown = await b.executeAsync((page, done) => {
-      const frame = document.createElement("iframe");
-      frame.style.cssText = "position:fixed;inset:0;width:100%;height:100%;z-index:9999;background:#fff;border:0";
-      frame.setAttribute("data-testid", "report-frame");
-      frame.onload = () => {
-        const d = frame.contentDocument;
-        const bars = [...d.querySelectorAll("rect.bar")].map((r) => r.getBoundingClientRect().width);
-        done({ verdict: d.querySelector(".verdict")?.textContent ?? null, bars, suites: d.querySelectorAll("section.suite").length });
-      };
-      frame.srcdoc = page;
-      document.body.appendChild(frame);
-    }, html);
+    await showInFrame(b, html);
+    const shown = await b.execute(() => {
+      const d = document.querySelector('[data-testid="report-frame"]').contentDocument;
+      const bars = [...d.querySelectorAll("rect.bar")].map((r) => r.getBoundingClientRect().width);
+      return { verdict: d.querySelector(".verdict")?.textContent ?? null, bars, suites: d.querySelectorAll("section.suite").length };
+    });
     assert.equal(shown.verdict, verdict.toUpperCase(), "the report's verdict is the page's");
     assert.ok(shown.suites >= 6, `one section per component: ${shown.suites}`);
     assert.equal(shown.bars.length, shown.suites, "one bar per component");
@@ -225,17 +219,11 @@ describe("Readiness in the real app window", () => {
 
   it("is blocked by a required backend whose key is refused, and says how to fix it", async () => {
     await (await b.$(byTestId("nav-backends"))).click();
-    await (await b.$(byTestId("add-backend"))).click();
-    const dialog = await b.$(byTestId("backend-dialog"));
-    await dialog.waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("field-kind"))).selectByVisibleText("OpenAI-compatible");
-    await (await b.$(byTestId("field-name"))).setValue("Broken mock");
-    await (await b.$(byTestId("field-base-url"))).setValue(`${mock.url}/v1`);
-    await (await b.$(byTestId("field-default-model"))).setValue("demo-chat");
-    await (await b.$(byTestId("field-key-label"))).setValue("old");
-    await (await b.$(byTestId("field-key-value"))).setValue(WRONG);
-    await (await b.$(byTestId("save-backend"))).click();
-    await dialog.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the new backend was not saved" });
+    await addBackend(
+      b,
+      { kind: "OpenAI-compatible", name: "Broken mock", baseUrl: `${mock.url}/v1`, defaultModel: "demo-chat", keyLabel: "old", keyValue: WRONG },
+      "the new backend was not saved",
+    );
     const row = `${byTestId("backend-row")}[data-name="Broken mock"]`;
     await (await b.$(row)).waitForExist({ timeout: 5000 });
     await (await b.$(`${row} ${byTestId("edit-backend")}`)).click();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { artifacts, byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders, press } from "./harness.js";
+import { addBackend, artifacts, byTestId, closeApp, createGatewayToken, gatewayOpenaiUrl, openApp, pageReaders, press } from "./harness.js";
 
 describe("Routes in the real app window", () => {
   let app;
@@ -147,14 +147,7 @@ describe("Routes in the real app window", () => {
 
   it("says in the editor, before saving, that the route's requests would also go to another backend", async () => {
     await (await b.$(byTestId("nav-backends"))).click();
-    await (await b.$(byTestId("add-backend"))).click();
-    const added = await b.$(byTestId("backend-dialog"));
-    await added.waitForDisplayed({ timeout: 5000 });
-    await (await b.$(byTestId("field-kind"))).selectByVisibleText("Ollama");
-    await (await b.$(byTestId("field-name"))).setValue("Local");
-    await (await b.$(byTestId("field-base-url"))).setValue("http://127.0.0.1:9");
-    await (await b.$(byTestId("save-backend"))).click();
-    await added.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: "the second backend was not saved" });
+    await addBackend(b, { kind: "Ollama", name: "Local", baseUrl: "http://127.0.0.1:9" }, "the second backend was not saved");
 
     await (await b.$(byTestId("nav-routes"))).click();
     await (await b.$(`${rowSel("fast")} ${byTestId("route-edit")}`)).click();
