@@ -5,6 +5,11 @@
 //! The lists hold the user's route names and each enabled backend's default model: the names a
 //! tool can use as its model. Looking one model up also answers for any model a request could
 //! be routed with. Context limits come from the price table where it knows the model.
+//!
+//! Anthropic's shape lists each id a Claude client keeps: Claude Code's gateway discovery
+//! (`CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY`) drops every id naming neither "claude" nor
+//! "anthropic", so any other id is listed as its alias [`CLAUDE_ALIAS`]`<id>` (shown by its own
+//! name), which `resolve` reads back to the id.
 
 use crate::inbound::Caps;
 use crate::reply::{error, Shape};
@@ -64,6 +69,9 @@ fn model_caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
     }
 }
 
+/// Who "owns" a route in the lists.
+const ROUTE_OWNER: &str = "switchyard-route";
+
 /// Every id a tool can ask for, with who serves it (a route, or the backend's name) and its
 /// context limit when known.
 fn ids(state: &GatewayState) -> Vec<(String, String, Option<u64>)> {
@@ -72,7 +80,7 @@ fn ids(state: &GatewayState) -> Vec<(String, String, Option<u64>)> {
     let mut ids: Vec<(String, String, Option<u64>)> = table
         .routes
         .iter()
-        .map(|r| (r.name.clone(), "switchyard-route".to_string(), None))
+        .map(|r| (r.name.clone(), ROUTE_OWNER.to_string(), None))
         .collect();
     for t in &table.targets {
         if !t.default_model.is_empty() && !ids.iter().any(|(id, ..)| id == &t.default_model) {
@@ -89,8 +97,37 @@ fn openai_model(id: &str, owner: &str) -> Value {
     json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
 }
 
-fn anthropic_model(id: &str) -> Value {
-    json!({"type": "model", "id": id, "display_name": id, "created_at": "2025-01-01T00:00:00Z"})
+/// The prefix making any id one Claude clients keep (`claude-via-fast` is the route `fast`).
+pub const CLAUDE_ALIAS: &str = "claude-via-";
+
+/// `id` as a Claude client keeps it: itself when it names Claude or Anthropic, else its alias.
+pub fn claude_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let lower = id.to_ascii_lowercase();
+    if lower.contains("claude") || lower.contains("anthropic") {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(format!("{CLAUDE_ALIAS}{id}"))
+    }
+}
+
+/// The id an alias stands for (`claude-via-fast` → `fast`), any case of the prefix.
+pub fn unalias(requested: &str) -> Option<&str> {
+    let n = CLAUDE_ALIAS.len();
+    let head = requested.get(..n)?;
+    let rest = &requested[n..];
+    (head.eq_ignore_ascii_case(CLAUDE_ALIAS) && !rest.is_empty()).then_some(rest)
+}
+
+fn anthropic_model(id: &str, owner: &str) -> Value {
+    let description = if owner == ROUTE_OWNER {
+        "A Switchyard route".to_string()
+    } else {
+        format!("Through Switchyard, on {owner}")
+    };
+    json!({
+        "type": "model", "id": claude_id(id), "display_name": id, "description": description,
+        "created_at": "2025-01-01T00:00:00Z",
+    })
 }
 
 fn gemini_model(id: &str, limit: Option<u64>) -> Value {
@@ -106,9 +143,12 @@ pub async fn list(State(state): State<Arc<GatewayState>>, headers: HeaderMap) ->
         return gemini_models(&ids);
     }
     if shape == Shape::Anthropic {
-        let data: Vec<Value> = ids.iter().map(|(id, ..)| anthropic_model(id)).collect();
-        let first = ids.first().map(|i| &i.0);
-        let last = ids.last().map(|i| &i.0);
+        let data: Vec<Value> = ids
+            .iter()
+            .map(|(id, o, _)| anthropic_model(id, o))
+            .collect();
+        let first = ids.first().map(|i| claude_id(&i.0));
+        let last = ids.last().map(|i| claude_id(&i.0));
         return Json(json!({"data": data, "has_more": false, "first_id": first, "last_id": last}))
             .into_response();
     }
@@ -119,6 +159,7 @@ pub async fn list(State(state): State<Arc<GatewayState>>, headers: HeaderMap) ->
 /// A listed id, or any model a request could be routed with (a concrete model some backend
 /// serves, `Backend/model`): (id, owner, context limit).
 fn find(state: &GatewayState, id: &str) -> Option<(String, String, Option<u64>)> {
+    let id = unalias(id).unwrap_or(id);
     if let Some(found) = ids(state).into_iter().find(|(m, ..)| m == id) {
         return Some(found);
     }
@@ -139,7 +180,9 @@ pub async fn get(
 ) -> Response {
     let shape = Shape::of("/v1/models", &headers);
     match find(&state, &id) {
-        Some((id, _, _)) if shape == Shape::Anthropic => Json(anthropic_model(&id)).into_response(),
+        Some((id, owner, _)) if shape == Shape::Anthropic => {
+            Json(anthropic_model(&id, &owner)).into_response()
+        }
         Some((id, _, limit)) if shape == Shape::Gemini => {
             Json(gemini_model(&id, limit)).into_response()
         }

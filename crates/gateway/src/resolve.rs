@@ -29,6 +29,11 @@ pub struct Plan {
 }
 
 pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
+    // A Claude client's alias of a listed id (`claude-via-fast`) is that id; no provider names
+    // a model so, and an Anthropic backend would otherwise take it for one of its own.
+    if let Some(id) = crate::models::unalias(requested) {
+        return resolve(table, id);
+    }
     if let Some(route) = table
         .routes
         .iter()

@@ -24,6 +24,8 @@ mod cost_fixtures;
 mod cost_fixtures_stream;
 #[path = "gateway/counting.rs"]
 mod counting;
+#[path = "gateway/discovery.rs"]
+mod discovery;
 #[path = "gateway/egress.rs"]
 mod egress;
 #[path = "gateway/encodings.rs"]

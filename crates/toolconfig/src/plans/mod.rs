@@ -252,6 +252,10 @@ fn codex_provider(k: &str) -> [&str; 3] {
     ["model_providers", "switchyard", k]
 }
 
+/// The variable making Claude Code list the gateway's models (`GET /v1/models?limit=1000`,
+/// kept in `~/.claude/cache/gateway-models.json`) in its `/model` picker.
+pub const CLAUDE_DISCOVERY: &str = "CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY";
+
 /// The files and keys connecting `tool` to the gateway changes.
 pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> {
     let root = params.gateway_root.trim_end_matches('/');
@@ -266,6 +270,8 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
                     path: key(&["env", "ANTHROPIC_API_KEY"]),
                     secret: true,
                 },
+                // Its `/model` picker asks the gateway for the user's routes at each start.
+                set(&["env", CLAUDE_DISCOVERY], "1"),
             ];
             let tiers = [
                 ("ANTHROPIC_MODEL", model),

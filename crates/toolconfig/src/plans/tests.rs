@@ -164,7 +164,8 @@ fn claude_code_ends_with_exactly_one_auth_variable() {
         .unwrap();
     assert_eq!(
         env,
-        json!({"ANTHROPIC_AUTH_TOKEN": TOKEN, "ANTHROPIC_BASE_URL": "http://127.0.0.1:4141"}),
+        json!({"ANTHROPIC_AUTH_TOKEN": TOKEN, "ANTHROPIC_BASE_URL": "http://127.0.0.1:4141",
+            "CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY": "1"}),
         "no API key left beside the token, and no model without one chosen"
     );
 }
@@ -190,6 +191,7 @@ fn models_are_only_written_when_chosen() {
             "env.ANTHROPIC_BASE_URL",
             "env.ANTHROPIC_AUTH_TOKEN",
             "env.ANTHROPIC_API_KEY",
+            "env.CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY",
             "env.ANTHROPIC_MODEL",
             "env.ANTHROPIC_DEFAULT_OPUS_MODEL",
             "env.ANTHROPIC_DEFAULT_HAIKU_MODEL",

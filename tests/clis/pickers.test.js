@@ -1,0 +1,71 @@
+// The user's routes in the agents' model pickers, with the real programs: after one
+// `switchyard connect`, Claude Code's gateway discovery lists every route under an id it keeps
+// (its `/model` picker reads ~/.claude/cache/gateway-models.json), a prompt on one of them is
+// answered by that route's backend, the list follows a route added later (the next start asks
+// again), and disconnect gives the settings back byte for byte.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { scrubProviderEnv } from "../sdk/harness.js";
+import { CLAUDE, baseEnv, describeRun, run } from "./cli.js";
+import { connectSuite } from "./connect-suite.js";
+
+scrubProviderEnv(process.env);
+
+const CLAUDE_SETTINGS = '{\n  "env": {\n    "DISABLE_AUTOUPDATER": "1"\n  }\n}\n';
+
+describe("the user's routes in the agents' model pickers", () => {
+  const suite = connectSuite("pickers-suite");
+  const { switchyard, rowsFor } = suite;
+
+  function claudeEnv(home) {
+    // Nothing about Switchyard in the environment: Claude Code finds it in its own settings.
+    return { ...baseEnv(home), DISABLE_TELEMETRY: "1", CLAUDE_CODE_MAX_RETRIES: "1" };
+  }
+
+  /** The models Claude Code cached from the gateway, and the base URL it asked. */
+  function claudeCache(home) {
+    const file = path.join(home, ".claude/cache/gateway-models.json");
+    assert.ok(fs.existsSync(file), `Claude Code cached the gateway's models in ${file}`);
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  }
+
+  it("claude-code: the routes in /model after connect, one answered by its route's backend, the list following a new route", async () => {
+    const home = suite.home("pickers-claude");
+    const settings = path.join(home, ".claude/settings.json");
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, CLAUDE_SETTINGS);
+    const added = await switchyard(home, "route", "add", "picked", "--candidate", "Gemini=gemini-2.5-flash");
+    assert.equal(added.code, 0, `${added.stdout}\n${added.stderr}`);
+
+    const c = await switchyard(home, "connect", "claude-code", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const env = JSON.parse(fs.readFileSync(settings, "utf8")).env;
+    assert.equal(env.CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY, "1");
+
+    const r = await run(CLAUDE, ["-p", "Say hello", "--model", "claude-via-picked", "--output-format", "json"], { env: claudeEnv(home), cwd: `${home}/work` });
+    const show = describeRun("claude --model claude-via-picked", r);
+    assert.equal(r.code, 0, show);
+    const cache = claudeCache(home);
+    assert.equal(cache.baseUrl, suite.stack.gw.origin, JSON.stringify(cache));
+    const picked = cache.models.find((m) => m.id === "claude-via-picked");
+    assert.ok(picked, `the route is in the picker: ${JSON.stringify(cache.models)}`);
+    assert.equal(picked.display_name, "picked", "shown by its own name");
+    assert.ok(cache.models.some((m) => m.id === "claude-via-demo-chat"), "a backend's model too");
+    const rows = await rowsFor("claude-code", 1);
+    const routed = rows.filter((x) => x.requestedModel === "claude-via-picked");
+    assert.ok(routed.length >= 1 && routed.every((x) => x.status === 200 && x.route === "picked" && x.backend === "Gemini"), `${JSON.stringify(rows)}\n${show}`);
+
+    // A route added later is in the list the next start caches.
+    const second = await switchyard(home, "route", "add", "later", "--candidate", "OpenAI=gpt-4.1");
+    assert.equal(second.code, 0, `${second.stdout}\n${second.stderr}`);
+    const again = await run(CLAUDE, ["-p", "Say hello"], { env: claudeEnv(home), cwd: `${home}/work` });
+    assert.equal(again.code, 0, describeRun("claude (again)", again));
+    assert.ok(claudeCache(home).models.some((m) => m.id === "claude-via-later"), "the cache follows the routes");
+
+    const d = await switchyard(home, "disconnect", "claude-code");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(settings, "utf8"), CLAUDE_SETTINGS, "byte for byte");
+  });
+});
