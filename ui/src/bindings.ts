@@ -3686,39 +3686,44 @@ export type UsageWindowView_Serialize = {
 	how: string,
 };
 
+/**  The Settings page's values, and its form (less the shell's one-time close hint). */
 export type UserSettings = UserSettings_Serialize | UserSettings_Deserialize;
 
+/**  The Settings page's values, and its form (less the shell's one-time close hint). */
 export type UserSettings_Deserialize = {
-	theme: ThemeChoice,
-	revealSeconds: number,
-	/**  Requests older than this many days leave the ledger. */
-	requestRetentionDays: number,
-	/**  Closing the window keeps Switchyard running in the tray. */
-	keepRunningInTray: boolean,
-	/**  Start Switchyard in the tray when the user logs in. */
-	startAtLogin: boolean,
+	theme?: ThemeChoice,
+	/**  How long a revealed key stays visible. */
+	revealSeconds?: number,
+	/**  Requests older than this are deleted from the ledger (checked at start and every 6 h). */
+	requestRetentionDays?: number,
+	/**  Closing the window keeps the core, gateway, monitor and tray running (desktop app). */
+	keepRunningInTray?: boolean,
+	/**  Start Switchyard (in the tray, without a window) when the user logs in. */
+	startAtLogin?: boolean,
 	/**  The first-run offer to start at login was answered or dismissed. */
-	startAtLoginOffered: boolean,
-	/**  Check for a newer Switchyard at start, at most once a day. */
-	checkUpdates: boolean,
-	/**  Where the release manifest is read (a mirror); null: the project's releases. */
+	startAtLoginOffered?: boolean,
+	/**  Check for a newer Switchyard at start, at most once a day (the desktop app). */
+	checkUpdates?: boolean,
+	/**  Where the release manifest is read (a mirror); `None`: the project's releases. */
 	updateSource?: string | null,
 };
 
+/**  The Settings page's values, and its form (less the shell's one-time close hint). */
 export type UserSettings_Serialize = {
 	theme: ThemeChoice,
+	/**  How long a revealed key stays visible. */
 	revealSeconds: number,
-	/**  Requests older than this many days leave the ledger. */
+	/**  Requests older than this are deleted from the ledger (checked at start and every 6 h). */
 	requestRetentionDays: number,
-	/**  Closing the window keeps Switchyard running in the tray. */
+	/**  Closing the window keeps the core, gateway, monitor and tray running (desktop app). */
 	keepRunningInTray: boolean,
-	/**  Start Switchyard in the tray when the user logs in. */
+	/**  Start Switchyard (in the tray, without a window) when the user logs in. */
 	startAtLogin: boolean,
 	/**  The first-run offer to start at login was answered or dismissed. */
 	startAtLoginOffered: boolean,
-	/**  Check for a newer Switchyard at start, at most once a day. */
+	/**  Check for a newer Switchyard at start, at most once a day (the desktop app). */
 	checkUpdates: boolean,
-	/**  Where the release manifest is read (a mirror); null: the project's releases. */
+	/**  Where the release manifest is read (a mirror); `None`: the project's releases. */
 	updateSource: string | null,
 };
 

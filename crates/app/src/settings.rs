@@ -20,8 +20,11 @@ pub enum Theme {
     Dark,
 }
 
+/// The Settings page's values, and its form (less the shell's one-time close hint).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "UserSettings")]
 pub struct Settings {
     pub theme: Theme,
     /// How long a revealed key stays visible.
@@ -34,7 +37,9 @@ pub struct Settings {
     pub start_at_login: bool,
     /// The first-run offer to start at login was answered or dismissed.
     pub start_at_login_offered: bool,
-    /// The one-time "still running in the tray" notification was shown.
+    /// The one-time "still running in the tray" notification was shown (the shell's alone: not
+    /// in the page's form, and [`Settings::apply_to`] keeps the saved one).
+    #[cfg_attr(feature = "specta", specta(skip))]
     pub close_hint_shown: bool,
     /// Check for a newer Switchyard at start, at most once a day (the desktop app).
     pub check_updates: bool,
@@ -54,6 +59,18 @@ impl Default for Settings {
             close_hint_shown: false,
             check_updates: true,
             update_source: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The settings to save: this form over `saved`, keeping what only the shell writes (the
+    /// one-time close hint); a blank update source is the project's releases.
+    pub fn apply_to(self, saved: Settings) -> Settings {
+        Settings {
+            close_hint_shown: saved.close_hint_shown,
+            update_source: self.update_source.filter(|s| !s.trim().is_empty()),
+            ..self
         }
     }
 }

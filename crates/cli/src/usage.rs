@@ -185,16 +185,8 @@ pub fn table(rows: &[ToolUsageRow]) -> String {
             group: "total".into(),
             ..ToolUsageRow::default()
         },
-        // Saturating: sums read from an old store can be near u64::MAX.
         |mut t, r| {
-            t.requests = t.requests.saturating_add(r.requests);
-            t.input_tokens = t.input_tokens.saturating_add(r.input_tokens);
-            t.output_tokens = t.output_tokens.saturating_add(r.output_tokens);
-            t.reasoning_tokens = t.reasoning_tokens.saturating_add(r.reasoning_tokens);
-            t.cache_read_tokens = t.cache_read_tokens.saturating_add(r.cache_read_tokens);
-            t.cache_write_tokens = t.cache_write_tokens.saturating_add(r.cache_write_tokens);
-            t.cost_usd += r.cost_usd;
-            t.unpriced = t.unpriced.saturating_add(r.unpriced);
+            t.add(r);
             t
         },
     );

@@ -5,6 +5,7 @@
 //! `requests_reasoning`, holds only those).
 
 use crate::tables::LedgerTable;
+use crate::tool_usage_summary::ToolUsageRow;
 use crate::usage::{rfc3339_nanos, HOUR_MS};
 use crate::StoreError;
 use rusqlite::{params, Connection};
@@ -15,44 +16,15 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 /// 9999-12-31T23:59:59.999Z: the last time RFC 3339 writes (a later bound means "no end").
 const LAST_MS: i64 = 253_402_300_799_999;
 
-/// What the gateway carried in a range: every request, errors included (as the rollups count).
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GatewaySpend {
-    pub requests: u64,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub cache_read_tokens: u64,
-    pub cache_write_tokens: u64,
-    /// Of `output_tokens`, hidden reasoning.
-    pub reasoning_tokens: u64,
-    /// Known cost only.
-    pub cost_usd: f64,
-    /// Requests without a known price (not in `cost_usd`, never $0).
-    pub unpriced: u64,
-}
-
-impl GatewaySpend {
-    fn add(&mut self, o: &GatewaySpend) {
-        self.requests = self.requests.saturating_add(o.requests);
-        self.input_tokens = self.input_tokens.saturating_add(o.input_tokens);
-        self.output_tokens = self.output_tokens.saturating_add(o.output_tokens);
-        self.cache_read_tokens = self.cache_read_tokens.saturating_add(o.cache_read_tokens);
-        self.cache_write_tokens = self.cache_write_tokens.saturating_add(o.cache_write_tokens);
-        self.cost_usd += o.cost_usd;
-        self.unpriced = self.unpriced.saturating_add(o.unpriced);
-    }
-}
-
 /// A `TOTAL()`: saturated at `u64::MAX`, 0 for negatives and NaN (`as` saturates).
 fn count_of(v: f64) -> u64 {
     v as u64
 }
 
 /// Sums of the rows started in `[since_ms, until_ms)` (reasoning left out).
-fn from_rows(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<GatewaySpend> {
+fn from_rows(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<ToolUsageRow> {
     if until_ms <= since_ms {
-        return Ok(GatewaySpend::default());
+        return Ok(ToolUsageRow::default());
     }
     c.prepare_cached(
         "SELECT TOTAL(1), TOTAL(input_tokens), TOTAL(output_tokens), TOTAL(cache_read_tokens),
@@ -66,7 +38,7 @@ fn from_rows(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<G
 }
 
 /// Sums of the hourly rollups of the hours starting in `[since_ms, until_ms)`.
-fn from_hours(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<GatewaySpend> {
+fn from_hours(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<ToolUsageRow> {
     c.prepare_cached(
         "SELECT TOTAL(requests), TOTAL(input_tokens), TOTAL(output_tokens),
            TOTAL(cache_read_tokens), TOTAL(cache_write_tokens), TOTAL(cost_usd), TOTAL(unpriced)
@@ -76,8 +48,9 @@ fn from_hours(c: &Connection, since_ms: i64, until_ms: i64) -> rusqlite::Result<
 }
 
 /// A row of seven `TOTAL()`s: requests, input, output, cache read, cache write, cost, unpriced.
-fn spend_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<GatewaySpend> {
-    Ok(GatewaySpend {
+fn spend_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<ToolUsageRow> {
+    Ok(ToolUsageRow {
+        group: String::new(),
         requests: count_of(r.get(0)?),
         input_tokens: count_of(r.get(1)?),
         output_tokens: count_of(r.get(2)?),
@@ -86,14 +59,16 @@ fn spend_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<GatewaySpend> {
         reasoning_tokens: 0,
         cost_usd: r.get(5)?,
         unpriced: count_of(r.get(6)?),
+        via_gateway: 0,
     })
 }
 
 impl LedgerTable {
-    /// What the gateway carried in `[since_ms, until_ms)`, exact at both ends to within a
+    /// The usage report's `gateway` row: what the gateway carried in `[since_ms, until_ms)`,
+    /// every request, errors included (as the rollups count), exact at both ends to within a
     /// second: the ledger's times leave out trailing zeros of their fraction, so a row compares
     /// as text up to that much later than it started (see the module docs).
-    pub fn gateway_spend(&self, since_ms: i64, until_ms: i64) -> Result<GatewaySpend, StoreError> {
+    pub fn gateway_spend(&self, since_ms: i64, until_ms: i64) -> Result<ToolUsageRow, StoreError> {
         let (since_ms, until_ms) = (since_ms.clamp(0, LAST_MS), until_ms.clamp(0, LAST_MS));
         self.db.with(|c| {
             let mut spend = if until_ms.saturating_sub(since_ms) < DAY_MS {
@@ -122,6 +97,7 @@ impl LedgerTable {
                     |r| r.get(0),
                 )?;
             spend.reasoning_tokens = count_of(reasoning);
+            spend.group = "gateway".into();
             Ok(spend)
         })
     }

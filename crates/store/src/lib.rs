@@ -43,7 +43,6 @@ pub use db::{Access, Store};
 pub use drills::DrillRow;
 pub use error::StoreError;
 pub use export::UsageRow;
-pub use gateway_spend::GatewaySpend;
 pub use health::{HourRow, SampleRow};
 pub use keys::KeyRow;
 pub use latency::LatencyPoint;

@@ -24,18 +24,20 @@ pub enum UsageGroup {
     Session,
 }
 
-/// One group's sums. Rows also seen by the gateway (`via_gateway`) are not in the token and
-/// cost sums: they are the gateway's, counted there once.
+/// One group's sums: of the tools' answers, or the gateway's (`LedgerTable::gateway_spend`).
+/// A tool's answers also seen by the gateway (`via_gateway`) are not in the token and cost
+/// sums: they are the gateway's, counted there once.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolUsageRow {
     pub group: String,
-    /// Answers that bypassed the gateway.
+    /// A tool's answers that bypassed the gateway; the gateway's requests.
     pub requests: u64,
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub cache_read_tokens: u64,
     pub cache_write_tokens: u64,
+    /// Of `output_tokens`, hidden reasoning.
     pub reasoning_tokens: u64,
     /// USD of the priced answers.
     pub cost_usd: f64,
@@ -43,6 +45,21 @@ pub struct ToolUsageRow {
     pub unpriced: u64,
     /// Answers the gateway carried (matched to its ledger), counted there.
     pub via_gateway: u64,
+}
+
+impl ToolUsageRow {
+    /// Adds `o`'s sums (not its `via_gateway`), saturating: sums read from an old store can be
+    /// near `u64::MAX`.
+    pub fn add(&mut self, o: &ToolUsageRow) {
+        self.requests = self.requests.saturating_add(o.requests);
+        self.input_tokens = self.input_tokens.saturating_add(o.input_tokens);
+        self.output_tokens = self.output_tokens.saturating_add(o.output_tokens);
+        self.cache_read_tokens = self.cache_read_tokens.saturating_add(o.cache_read_tokens);
+        self.cache_write_tokens = self.cache_write_tokens.saturating_add(o.cache_write_tokens);
+        self.reasoning_tokens = self.reasoning_tokens.saturating_add(o.reasoning_tokens);
+        self.cost_usd += o.cost_usd;
+        self.unpriced = self.unpriced.saturating_add(o.unpriced);
+    }
 }
 
 /// One answer of a tool, for windows.

@@ -291,6 +291,25 @@ impl FileGrants {
         })
     }
 
+    /// Resolves `handle` to write, has `write` write its path and answers with the file as its
+    /// holder knows it; an error names the file that way too ([`Granted::scrub`]).
+    pub async fn write_with<T, E, F, Fut>(
+        &self,
+        handle: &FileHandle,
+        write: F,
+    ) -> Result<String, IpcError>
+    where
+        F: FnOnce(PathBuf) -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+        IpcError: From<E>,
+    {
+        let file = self.resolve(handle, Access::Write)?;
+        write(file.path().into())
+            .await
+            .map_err(|e| file.scrub(e.into()))?;
+        Ok(file.shown())
+    }
+
     /// `resolve` for an optional handle.
     pub fn resolve_opt(
         &self,

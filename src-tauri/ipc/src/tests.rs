@@ -223,11 +223,10 @@ fn the_settings_form_keeps_the_shells_close_hint() {
         close_hint_shown: true,
         ..Default::default()
     };
-    let form: app::dto::UserSettings = switchyard_app::Settings::default().into();
     let form = app::dto::UserSettings {
         keep_running_in_tray: false,
         start_at_login: true,
-        ..form
+        ..Default::default()
     };
     let next = form.apply_to(saved);
     assert!(

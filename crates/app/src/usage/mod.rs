@@ -190,22 +190,10 @@ impl ToolUsage {
         until_ms: i64,
     ) -> Result<Vec<ToolUsageRow>, AppError> {
         let tools = self.summary(since_ms, until_ms, UsageGroup::Tool).await?;
-        let g = self
+        let gateway = self
             .ledger
             .blocking(move |l| Ok(l.gateway_spend(since_ms, until_ms)?))
             .await?;
-        let gateway = ToolUsageRow {
-            group: "gateway".into(),
-            requests: g.requests,
-            input_tokens: g.input_tokens,
-            output_tokens: g.output_tokens,
-            cache_read_tokens: g.cache_read_tokens,
-            cache_write_tokens: g.cache_write_tokens,
-            reasoning_tokens: g.reasoning_tokens,
-            cost_usd: g.cost_usd,
-            unpriced: g.unpriced,
-            via_gateway: 0,
-        };
         Ok(std::iter::once(gateway).chain(tools).collect())
     }
 

@@ -21,7 +21,7 @@ pub async fn keychain_status(core: &Core) -> Res<KeychainStatus> {
 }
 
 pub async fn get_settings(core: &Core) -> Res<UserSettings> {
-    Ok(core.app()?.preferences().get().await?.into())
+    Ok(core.app()?.preferences().get().await?)
 }
 
 /// Saves the Settings form over what is saved (the one-time close hint stays the core's).
@@ -29,7 +29,7 @@ pub async fn get_settings(core: &Core) -> Res<UserSettings> {
 pub async fn save_settings(core: &Core, settings: UserSettings) -> Res<UserSettings> {
     let prefs = core.app()?.preferences();
     let saved = prefs.get().await?;
-    Ok(prefs.update(settings.apply_to(saved)).await?.into())
+    Ok(prefs.update(settings.apply_to(saved)).await?)
 }
 
 /// What the last update check found.

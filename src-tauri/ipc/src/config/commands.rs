@@ -11,14 +11,9 @@ type Res<T> = Result<T, IpcError>;
 /// Writes the configuration (no secrets) to `file`; answers with the file as the caller knows it.
 #[tracing::instrument(skip(core))]
 pub async fn export_config(core: &Core, file: FileHandle) -> Res<String> {
-    let file = core.files()?.resolve(&file, Access::Write)?;
-    let written = core
-        .app()?
-        .config_file()
-        .export_to(file.path().into())
-        .await;
-    written.map_err(|e| file.scrub(e.into()))?;
-    Ok(file.shown())
+    let config = core.app()?.config_file();
+    let write = |path| config.export_to(path);
+    core.files()?.write_with(&file, write).await
 }
 
 /// Checks `file` and, unless `dry_run`, applies it when it has no issue and every change that

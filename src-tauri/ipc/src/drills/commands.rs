@@ -33,13 +33,9 @@ pub async fn export_drill_report(
     format: ReportFormat,
     file: crate::files::FileHandle,
 ) -> Res<String> {
-    let file = core.files()?.resolve(&file, crate::files::Access::Write)?;
     let drills = core.drills()?;
-    let written = drills
-        .export_report(run_id, format, file.path().into())
-        .await;
-    written.map_err(|e| file.scrub(e.into()))?;
-    Ok(file.shown())
+    let write = |path| drills.export_report(run_id, format, path);
+    core.files()?.write_with(&file, write).await
 }
 
 /// What a live drill of `route` would do and the most it can spend (nothing runs).

@@ -27,13 +27,9 @@ pub async fn export_readiness_report(
     format: ReportFormat,
     file: crate::files::FileHandle,
 ) -> Res<String> {
-    let file = core.files()?.resolve(&file, crate::files::Access::Write)?;
     let readiness = core.readiness()?;
-    let written = readiness
-        .export_report(run_id, format, file.path().into())
-        .await;
-    written.map_err(|e| file.scrub(e.into()))?;
-    Ok(file.shown())
+    let write = |path| readiness.export_report(run_id, format, path);
+    core.files()?.write_with(&file, write).await
 }
 
 #[tracing::instrument(skip(core))]
