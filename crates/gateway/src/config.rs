@@ -62,6 +62,12 @@ pub struct ConnectionLimits {
     pub body_read: Duration,
     /// Connections served at once; more wait in the accept queue.
     pub max: usize,
+    /// Responses WebSocket sessions open at once (`socket`); at the cap an upgrade is answered
+    /// 426, which the agents take as "use HTTP".
+    pub sockets: usize,
+    /// How long a WebSocket session may wait for its next message before it is closed (the
+    /// agents keep one open between turns, while their user reads and types).
+    pub socket_idle: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -70,6 +76,8 @@ impl Default for ConnectionLimits {
             header_read: Duration::from_secs(10),
             body_read: Duration::from_secs(60),
             max: 1024,
+            sockets: 64,
+            socket_idle: Duration::from_secs(300),
         }
     }
 }

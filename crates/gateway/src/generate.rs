@@ -97,7 +97,7 @@ pub async fn gemini_post(
 }
 
 /// What a Gemini URL says.
-struct GeminiUrl {
+pub(crate) struct GeminiUrl {
     model: String,
     stream: bool,
     array: bool,
@@ -109,7 +109,7 @@ struct GeminiUrl {
 /// holds this box is cheap to move (docs/BENCHMARKS.md, issue #19). A block over the arguments
 /// rather than an `async fn`, whose state keeps a second copy of every argument
 /// (rust-lang/rust#62958).
-fn handle(
+pub(crate) fn handle(
     state: Arc<GatewayState>,
     shape: Shape,
     call: Call,

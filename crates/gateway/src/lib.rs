@@ -46,6 +46,7 @@ mod scrub;
 pub mod serve;
 pub mod settings;
 mod shared;
+mod socket;
 mod spend;
 mod stream;
 mod table;
@@ -112,6 +113,10 @@ pub struct GatewayState {
     pub identity: presence::Identity,
     /// The `anthropic-beta` flags each backend refused (see `betas`).
     betas: betas::BetaMemory,
+    /// Responses WebSocket sessions open now, at most [`ConnectionLimits::sockets`] (`socket`).
+    sockets: Arc<tokio::sync::Semaphore>,
+    /// Cancelled when the gateway stops: open WebSocket sessions close after their turn.
+    stop: CancellationToken,
 }
 
 impl GatewayState {
@@ -180,6 +185,8 @@ impl Gateway {
         listener.set_nonblocking(true).map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
         let seed = u64::from(addr.port()) ^ 0x5eed_5eed;
+        let cancel = CancellationToken::new();
+        let sockets = Arc::new(tokio::sync::Semaphore::new(config.connections.sockets));
         let state = Arc::new(GatewayState {
             health: Arc::new(Health::new(config.breaker, config.retry_budget, seed)),
             config,
@@ -200,11 +207,12 @@ impl Gateway {
             in_flight: Arc::default(),
             identity: presence::Identity::random(),
             betas: betas::BetaMemory::default(),
+            sockets,
+            stop: cancel.clone(),
         });
         let app = routes::router(Arc::clone(&state), deps.extra_routes);
         let limits = state.config.connections;
         let max = serve::connection_cap(limits.max);
-        let cancel = CancellationToken::new();
         let plan = serve::Plan {
             listener,
             app,

@@ -30,6 +30,8 @@ pub enum Refused {
     TooLarge,
     /// A body that did not arrive in time.
     TooSlow,
+    /// A WebSocket the gateway cannot open now (every session in use): the caller is to use HTTP.
+    UpgradeRequired,
 }
 
 impl Refused {
@@ -51,6 +53,7 @@ impl Refused {
             Refused::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refused::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Refused::TooSlow => StatusCode::REQUEST_TIMEOUT,
+            Refused::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
         }
     }
 }

@@ -17,7 +17,10 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
         .route("/v1/chat/completions", post(g::chat_completions))
         .route("/v1/messages", post(g::messages))
         .route("/v1/messages/count_tokens", post(g::count_tokens))
-        .route("/v1/responses", post(g::responses_create))
+        .route(
+            "/v1/responses",
+            post(g::responses_create).get(crate::socket::upgrade),
+        )
         .route("/v1/responses/input_tokens", post(g::input_tokens))
         .route("/v1/responses/compact", post(g::compact))
         .route("/v1/embeddings", post(g::embeddings))

@@ -263,6 +263,7 @@ fn serve_connection<W: Send + 'static>(
     let local = tcp.local_addr().unwrap_or(unknown);
     let http = http.clone();
     let site = site.clone();
+    let tasks = tracker.clone();
     tracker.spawn(async move {
         let ticket = Arc::clone(held.ticket());
         let io = match &site.tls {
@@ -282,6 +283,7 @@ fn serve_connection<W: Send + 'static>(
         };
         let app = site.app;
         let on = Arc::clone(&ticket);
+        let keeper = crate::socket::Keeper(tasks);
         let service =
             hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                 on.begin();
@@ -289,6 +291,7 @@ fn serve_connection<W: Send + 'static>(
                 req.extensions_mut().insert(peer);
                 req.extensions_mut()
                     .insert(OnConnection::new(Arc::clone(&on)));
+                req.extensions_mut().insert(keeper.clone());
                 let mut app = app.clone();
                 let on = Arc::clone(&on);
                 async move {
@@ -296,7 +299,11 @@ fn serve_connection<W: Send + 'static>(
                     Ok::<_, std::convert::Infallible>(resp.map(|b| conn::Tracked::new(b, on)))
                 }
             });
-        let served = http.serve_connection(TokioIo::new(io), service);
+        // Upgrades too: a Responses WebSocket (`socket`) goes on in its own task, kept by the
+        // thread's tracker, once the connection hands its socket over.
+        let served = http
+            .serve_connection(TokioIo::new(io), service)
+            .with_upgrades();
         if let Some(Err(e)) = conn::serve(served, &ticket).await {
             tracing::trace!(error = %e, "connection ended");
         }

@@ -62,6 +62,8 @@ mod shapes_faults;
 mod shapes_support;
 #[path = "gateway/shapes_tools.rs"]
 mod shapes_tools;
+#[path = "gateway/sockets.rs"]
+mod sockets;
 #[path = "gateway/spend.rs"]
 mod spend;
 #[path = "gateway/strategies.rs"]
@@ -85,6 +87,9 @@ pub use bodies::{anthropic_msg, anthropic_stream_text, client, openai_chat, open
 pub const TOKEN: &str = "sy-test-token-0001";
 /// A second tool's token.
 pub const OTHER_TOKEN: &str = "sy-test-token-0002";
+/// A token valid until [`REVOKED`] is set (one test's: tests/gateway/sockets.rs).
+pub const REVOCABLE_TOKEN: &str = "sy-test-token-0003";
+pub static REVOKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 /// Every provider key in these tests contains this, so leaks are easy to find.
 pub const CANARY: &str = "CANARY-7f3a";
 
@@ -104,6 +109,14 @@ impl Authenticator for Tokens {
                 scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
             }),
+            REVOCABLE_TOKEN if !REVOKED.load(std::sync::atomic::Ordering::SeqCst) => {
+                Some(Caller {
+                    token_id: "t3".into(),
+                    name: "revocable".into(),
+                    scope: switchyard_domain::TokenScope::Gateway,
+                    owner: None,
+                })
+            }
             _ => None,
         }
     }

@@ -63,8 +63,8 @@ table! {
         desktop: GENERATES, replica: GENERATES, "generates";
     CountTokens => Door::Path("/v1/messages/count_tokens"), "POST",
         desktop: GENERATES, replica: GENERATES, "counts a request's tokens";
-    Responses => Door::Path("/v1/responses"), "POST",
-        desktop: GENERATES, replica: GENERATES, "generates";
+    Responses => Door::Path("/v1/responses"), "POST, GET",
+        desktop: GENERATES, replica: GENERATES, "generates (GET: the same over a WebSocket)";
     ResponsesInputTokens => Door::Path("/v1/responses/input_tokens"), "POST",
         desktop: GENERATES, replica: GENERATES, "counts a request's tokens";
     ResponsesCompact => Door::Path("/v1/responses/compact"), "POST",

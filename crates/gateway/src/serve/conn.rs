@@ -97,6 +97,19 @@ where
     }
 }
 
+impl<I, S, B> Closable for hyper::server::conn::http1::UpgradeableConnection<I, S>
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    B: http_body::Body + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    fn finish_and_close(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
 /// Serves `conn` until it ends (its output) or its ticket says to drop it (`None`); asked to
 /// finish (given way while idle, or the gateway stopping), it answers the request in flight,
 /// if any, then closes.

@@ -20,6 +20,7 @@ const EXPOSED: Sites = &[
     ("crates/secrets/src/store.rs", 6, "the keychain: written, split into parts, joined"),
     ("crates/gateway/src/egress.rs", 3, "the gate: a cleared key into its sensitive header"),
     ("crates/gateway/src/scrub.rs", 4, "an echoed key replaced by its hint in what came back"),
+    ("crates/gateway/src/socket/mod.rs", 1, "a WebSocket session's gateway token checked again (memory) before each turn and while idle; never sent or stored"),
     ("crates/app/src/backends/write.rs", 2, "keychain write and masked hint of a new backend's key"),
     ("crates/app/src/backends/keys.rs", 4, "masked hint; validated (length, shape), never sent; the keychain round trip (readiness) compares the value read back with the one written"),
     ("crates/app/src/backends/import.rs", 6, "compared with stored keys; shape checked; stored in the keychain"),
