@@ -307,6 +307,8 @@ fn connect_blocking(
         model: model.clone(),
         tiers,
         models: model_choices(inner)?,
+        // A team's replica may run another version: its tools keep to HTTP.
+        websockets: !team,
     };
     let plans = plans::plan(tool, home, &params);
     let files = connect::connect(

@@ -32,6 +32,11 @@ pub(super) fn copilot(home: &Home, params: &ConnectParams, root: &str) -> Vec<Op
         set(&["COPILOT_PROVIDER_BASE_URL"], format!("{root}/v1")),
         set_secret(&["COPILOT_PROVIDER_API_KEY"], &params.token),
     ];
+    if params.websockets {
+        // The Responses API over one WebSocket per session (it needs the `openai` type).
+        env.push(set(&["COPILOT_PROVIDER_WIRE_API"], "responses"));
+        env.push(set(&["COPILOT_PROVIDER_TRANSPORT"], "websockets"));
+    }
     if let Some(model) = params.model.as_deref() {
         env.push(set(&["COPILOT_MODEL"], model));
     }

@@ -197,6 +197,9 @@ pub struct ConnectParams {
     pub tiers: TierModels,
     /// Route/model names to offer (opencode lists them).
     pub models: Vec<String>,
+    /// The gateway serves the Responses API over WebSocket (this machine's own gateway, which
+    /// is this version): Codex and Copilot CLI are set to use it.
+    pub websockets: bool,
 }
 
 impl fmt::Debug for ConnectParams {
@@ -207,6 +210,7 @@ impl fmt::Debug for ConnectParams {
             .field("model", &self.model)
             .field("tiers", &self.tiers)
             .field("models", &self.models)
+            .field("websockets", &self.websockets)
             .finish()
     }
 }
@@ -301,6 +305,10 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
                 set(&at("wire_api"), "responses"),
                 set_secret(&at("experimental_bearer_token"), &params.token),
             ];
+            if params.websockets {
+                // One socket per session, each turn sending only its new items.
+                changes.push(set(&at("supports_websockets"), true));
+            }
             if let Some(model) = model {
                 changes.push(set(&["model"], model));
             }

@@ -22,6 +22,7 @@ fn params(model: Option<&str>) -> ConnectParams {
         model: model.map(Into::into),
         tiers: TierModels::default(),
         models: vec!["a".into(), "b".into()],
+        websockets: true,
     }
 }
 

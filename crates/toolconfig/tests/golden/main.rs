@@ -27,6 +27,7 @@ fn params() -> ConnectParams {
             haiku: Some("claude-haiku-4-5".into()),
         },
         models: vec!["claude-sonnet-4-5".into(), "gpt-5".into()],
+        websockets: true,
     }
 }
 
