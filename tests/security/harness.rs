@@ -144,21 +144,6 @@ pub fn home_command(data: &std::path::Path, home: &std::path::Path, service: &st
     cmd
 }
 
-/// The arguments of `backend add` for the OpenAI-compatible backend "Main" (model `m`) at `base`.
-pub fn add_main_args(base: &str) -> [&str; 9] {
-    [
-        "backend",
-        "add",
-        "Main",
-        "--kind",
-        "openai-compatible",
-        "--base-url",
-        base,
-        "--model",
-        "m",
-    ]
-}
-
 /// The status code of a raw HTTP/1.x answer (0 when there was none).
 pub fn status_of(answer: &str) -> u16 {
     answer

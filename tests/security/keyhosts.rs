@@ -4,7 +4,8 @@
 //! the user's own `backend edit` is their approval and says so. A recording server stands in
 //! for the host a hostile file names: it notes every key it is sent, by the gateway or a probe.
 
-use crate::harness::{add_main_args, client, read_request, Serve};
+use crate::args::add_main_args;
+use crate::harness::{client, read_request, Serve};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};

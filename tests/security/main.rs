@@ -4,6 +4,7 @@
 //! target of `switchyard-app`, so `cargo test --workspace` builds the binary it starts).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+mod args;
 mod harness;
 mod stdin;
 

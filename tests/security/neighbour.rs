@@ -7,6 +7,7 @@ use super::harness::{home_command, Serve, BIN};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use switchyard_app_testing::process::{free_port, text, Running};
 
 /// `switchyard-serve ARGS…` on `data` with HOME `home` (see [`home_command`]).
 fn cli(data: &Path, home: &Path, service: &str, args: &[&str]) -> Output {
@@ -16,24 +17,8 @@ fn cli(data: &Path, home: &Path, service: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn claude_settings(home: &Path) -> String {
     std::fs::read_to_string(home.join(".claude/settings.json")).unwrap_or_default()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Saves `port` as the gateway's port through the CLI's one checked path (`config import`).
@@ -72,15 +57,6 @@ fn serve_saved(data: &Path, home: &Path, service: &str) -> (String, Running) {
     let first = lines.next().and_then(Result::ok).unwrap_or_default();
     std::thread::spawn(move || lines.for_each(drop));
     (first, Running(child))
-}
-
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

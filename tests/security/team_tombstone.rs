@@ -5,7 +5,7 @@
 //! takes the team's backends first — neither deletes nor replaces the desktop's own backend,
 //! and no keychain entry is removed.
 
-use crate::harness::add_main_args;
+use crate::args::add_main_args;
 use crate::holding::Folder;
 use std::io::Write;
 use switchyard_team::testing::TempPostgres;

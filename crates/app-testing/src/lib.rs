@@ -6,7 +6,8 @@
 //!
 //! The harness knows only the app: nothing is mounted on the gateway (`Options::mounted`), and a
 //! crate above adds its own service to a [`Harness`] through [`Harness::above`] (the drills) or
-//! builds it from `app` (the tools); `start_in_custom` lets it mount its routes.
+//! builds it from `app` (the tools); `start_in_custom` lets it mount its routes, and
+//! [`starters!`] gives a test binary the four `start…` functions with them mounted.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -15,7 +16,10 @@
 
 pub mod catalogue;
 pub mod costs;
+pub mod machines;
 pub mod monitored;
+pub mod process;
+pub mod promtool;
 
 use std::any::Any;
 use std::path::Path;
@@ -71,15 +75,6 @@ impl Harness {
             .await
     }
 
-    /// Adds a backend (with its first key when given), as the window would: the answer as is.
-    pub async fn create(
-        &self,
-        draft: BackendDraft,
-        key: Option<NewKey>,
-    ) -> Result<BackendView, AppError> {
-        self.app.backends().create(draft, key).await
-    }
-
     /// Adds a key labelled `label` to backend `b`: the answer as is.
     pub async fn add_key(
         &self,
@@ -127,10 +122,51 @@ impl Harness {
     }
 }
 
-/// A core on a fresh temp folder and keychain, with `env` as its whole environment.
-pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
-    start_with_custom(env, |_| {}).await
+/// Emits a test binary's `start`, `start_with`, `start_in` and `start_in_custom`: the harness's
+/// core, with `mount` changing its options first (a crate above the app mounts its interfaces
+/// there, as its binary does) and a `custom` of `start_in_custom` after it. The harness's own
+/// are `starters!(|_| {})`.
+#[macro_export]
+macro_rules! starters {
+    ($mount:expr) => {
+        /// A core on a fresh temp folder and keychain, with an empty environment.
+        pub async fn start() -> $crate::Harness {
+            start_with(vec![]).await
+        }
+
+        /// A core on a fresh temp folder and keychain, with `env` as its whole environment.
+        pub async fn start_with(env: Vec<(&str, &str)>) -> $crate::Harness {
+            $crate::start_with_custom(env, $mount).await
+        }
+
+        /// A core on `dir` with `keychain` (a second core on the same folder, or a restart).
+        pub async fn start_in(
+            dir: &::std::path::Path,
+            keychain: &::std::sync::Arc<$crate::__app::secrets::MemoryStore>,
+            env: Vec<(&str, &str)>,
+        ) -> $crate::__app::Switchyard {
+            start_in_custom(dir, keychain, env, |_| {}).await
+        }
+
+        /// As `start_in`, with `custom` changing the options last.
+        pub async fn start_in_custom(
+            dir: &::std::path::Path,
+            keychain: &::std::sync::Arc<$crate::__app::secrets::MemoryStore>,
+            env: Vec<(&str, &str)>,
+            custom: impl FnOnce(&mut $crate::__app::Options),
+        ) -> $crate::__app::Switchyard {
+            let mut opts = $crate::options(dir, keychain, env);
+            ($mount)(&mut opts);
+            custom(&mut opts);
+            $crate::__app::Switchyard::start(opts).await.unwrap()
+        }
+    };
 }
+
+#[doc(hidden)]
+pub use switchyard_app as __app;
+
+starters!(|_| {});
 
 /// As [`start_with`], with `custom` changing the options last (a crate above the app mounts its
 /// interfaces here, as its binary does).
@@ -144,27 +180,10 @@ pub async fn start_with_custom(
     Harness::new(app, keychain, dir)
 }
 
-/// A core on a fresh temp folder and keychain, with an empty environment.
-pub async fn start() -> Harness {
-    start_with(vec![]).await
-}
-
-/// A core on `dir` with `keychain` (a second core on the same folder, or a restart).
-pub async fn start_in(
-    dir: &Path,
-    keychain: &Arc<MemoryStore>,
-    env: Vec<(&str, &str)>,
-) -> Switchyard {
-    start_in_custom(dir, keychain, env, |_| {}).await
-}
-
-/// As [`start_in`], with `custom` changing the options last.
-pub async fn start_in_custom(
-    dir: &Path,
-    keychain: &Arc<MemoryStore>,
-    env: Vec<(&str, &str)>,
-    custom: impl FnOnce(&mut Options),
-) -> Switchyard {
+/// The harness's options for a core on `dir` with `keychain`: the Demo mock answering at once,
+/// a gateway on a free loopback port, short probes, `env` as the whole environment, a recording
+/// notifier and no health monitor.
+pub fn options(dir: &Path, keychain: &Arc<MemoryStore>, env: Vec<(&str, &str)>) -> Options {
     let mut opts = Options::new(AppPaths::under(dir), keychain.clone());
     opts.demo = MockConfig::instant();
     opts.gateway = Some(switchyard_app::GatewayConfig {
@@ -178,8 +197,7 @@ pub async fn start_in_custom(
         switchyard_notify::RecordingNotifier::new(),
     ));
     opts.monitor = false;
-    custom(&mut opts);
-    Switchyard::start(opts).await.unwrap()
+    opts
 }
 
 /// A core with a gateway, the given keychain, a temp data folder and a temp HOME for the tools

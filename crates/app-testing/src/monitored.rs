@@ -5,8 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_app::secrets::MemoryStore;
-use switchyard_app::{AppPaths, Environment, NotifyChannel, Options, Switchyard};
-use switchyard_mock::MockConfig;
+use switchyard_app::{NotifyChannel, Options, Switchyard};
 use switchyard_notify::RecordingNotifier;
 
 /// A monitored core on `dir`, and its notifications.
@@ -22,14 +21,7 @@ pub async fn start_monitored_custom(
 ) -> (Switchyard, Arc<RecordingNotifier>) {
     let keychain = Arc::new(MemoryStore::new());
     let recorder = Arc::new(RecordingNotifier::new());
-    let mut opts = Options::new(AppPaths::under(dir), keychain);
-    opts.demo = MockConfig::instant();
-    opts.gateway = Some(switchyard_app::GatewayConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        ..Default::default()
-    });
-    opts.probe_timeout = Duration::from_millis(400);
-    opts.environment = Environment::Fixed(Default::default());
+    let mut opts = crate::options(dir, &keychain, vec![]);
     opts.notify = NotifyChannel::Recording(recorder.clone());
     opts.monitor = true;
     opts.monitor_interval = Some(Duration::from_millis(100));

@@ -78,38 +78,9 @@ fn mount(opts: &mut Options) {
     opts.mounted = Some(switchyard_interfaces::mount());
 }
 
-/// As the harness's, with the interfaces mounted.
-pub async fn start_with(env: Vec<(&str, &str)>) -> Harness {
-    switchyard_app_testing::start_with_custom(env, mount).await
-}
-
-/// As the harness's, with the interfaces mounted.
-pub async fn start() -> Harness {
-    start_with(vec![]).await
-}
-
-/// As the harness's, with the interfaces mounted.
-pub async fn start_in(
-    dir: &Path,
-    keychain: &Arc<MemoryStore>,
-    env: Vec<(&str, &str)>,
-) -> Switchyard {
-    start_in_custom(dir, keychain, env, |_| {}).await
-}
-
-/// As the harness's, with the interfaces mounted before `custom` runs.
-pub async fn start_in_custom(
-    dir: &Path,
-    keychain: &Arc<MemoryStore>,
-    env: Vec<(&str, &str)>,
-    custom: impl FnOnce(&mut Options),
-) -> Switchyard {
-    switchyard_app_testing::start_in_custom(dir, keychain, env, |o| {
-        mount(o);
-        custom(o);
-    })
-    .await
-}
+// `start`, `start_with`, `start_in` and `start_in_custom`: the harness's, with the interfaces
+// mounted.
+switchyard_app_testing::starters!(mount);
 
 /// As the harness's, with the interfaces mounted.
 pub async fn start_monitored(dir: &Path) -> (Switchyard, Arc<RecordingNotifier>) {

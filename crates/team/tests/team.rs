@@ -30,8 +30,26 @@ mod tokens;
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use switchyard_domain::RequestRecord;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::{TeamDb, OUTBOX_FILE};
+
+/// Request `n` (`req-0000n`): a finished Demo request of 3 + 5 tokens that cost $0.50.
+pub fn request(n: usize) -> RequestRecord {
+    RequestRecord {
+        id: format!("req-{n:05}"),
+        started_at: "2026-11-26T10:00:00Z".into(),
+        inbound: "openai".into(),
+        requested_model: "demo-chat".into(),
+        backend: Some("Demo".into()),
+        status: 200,
+        input_tokens: 3,
+        output_tokens: 5,
+        latency_ms: 12,
+        cost_usd: Some(0.5),
+        ..Default::default()
+    }
+}
 
 /// A plain connection to `pg` (no Switchyard code between), as a tool or an intruder opens one.
 pub async fn sql(pg: &TempPostgres) -> tokio_postgres::Client {

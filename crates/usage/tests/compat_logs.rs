@@ -21,7 +21,10 @@ use std::path::{Path, PathBuf};
 use switchyard_usage::{import, plausible, Record, Sources, Tool};
 
 mod common;
+#[path = "common/opencode_db.rs"]
+mod opencode_db;
 use common::Memory;
+use opencode_db::database;
 
 fn compat_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/usage/compat")
@@ -53,42 +56,6 @@ fn corrupt(bytes: &[u8]) -> Vec<u8> {
         out.push(b'\n');
     }
     out
-}
-
-/// opencode's or Kilo's database at `db`, built from the rows `scripts/compat-logs.mjs` kept.
-fn database(db: &Path, rows: &[u8]) {
-    let rows: Value = serde_json::from_slice(rows).expect("rows JSON");
-    let c = rusqlite::Connection::open(db).unwrap();
-    c.execute_batch(
-        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT);
-         CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT);",
-    )
-    .unwrap();
-    let s = |v: &Value, k: &str| v[k].as_str().map(str::to_string);
-    let n = |v: &Value, k: &str| v[k].as_i64();
-    for r in rows["message"].as_array().into_iter().flatten() {
-        let p = rusqlite::params![
-            s(r, "id"),
-            s(r, "session_id"),
-            n(r, "time_created"),
-            n(r, "time_updated"),
-            s(r, "data")
-        ];
-        c.execute("INSERT INTO message VALUES (?1, ?2, ?3, ?4, ?5)", p)
-            .unwrap();
-    }
-    for r in rows["part"].as_array().into_iter().flatten() {
-        let p = rusqlite::params![
-            s(r, "id"),
-            s(r, "message_id"),
-            s(r, "session_id"),
-            n(r, "time_created"),
-            n(r, "time_updated"),
-            s(r, "data")
-        ];
-        c.execute("INSERT INTO part VALUES (?1, ?2, ?3, ?4, ?5, ?6)", p)
-            .unwrap();
-    }
 }
 
 /// Lays `run`'s files out under `home` as `layout` says.

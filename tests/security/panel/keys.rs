@@ -3,6 +3,7 @@
 //! window's own command: the page masks it again after the same "Reveal keys for" time). No
 //! team token, even an admin's, can call it (`commands::Role`, its unit test).
 
+use crate::args::add_main_args;
 use crate::harness::Panel;
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
@@ -16,17 +17,10 @@ fn a_key_reaches_the_browser_only_when_revealed() {
     let panel = Panel::start();
     panel.cli_stdin(
         &[
-            "backend",
-            "add",
-            "Main",
-            "--kind",
-            "openai-compatible",
-            "--base-url",
-            "http://127.0.0.1:9/v1",
-            "--model",
-            "m",
-            "--key-stdin",
-        ],
+            &add_main_args("http://127.0.0.1:9/v1")[..],
+            &["--key-stdin"],
+        ]
+        .concat(),
         &format!("{KEY}\n"),
     );
     let token = panel.token(&["laptop", "--panel"]);

@@ -7,6 +7,8 @@
 //! (the binary that serves the panel), kept beside the rest of the security suite.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+#[path = "../args.rs"]
+mod args;
 mod harness;
 mod https;
 mod keys;

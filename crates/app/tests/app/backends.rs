@@ -50,6 +50,8 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
     let h = start().await;
     let proxy = draft(BackendKind::OpenAiCompatible, "Proxy", "not a url");
     let err = h
+        .app
+        .backends()
         .create(proxy, Some(key("k", "sk-abcdefghijklmnopqrstu")))
         .await
         .unwrap_err();
@@ -70,7 +72,12 @@ async fn invalid_input_is_refused_with_field_issues_and_changes_nothing() {
 #[tokio::test]
 async fn duplicate_names_are_refused_case_insensitively() {
     let h = start().await;
-    let err = h.create(openai("demo"), None).await.unwrap_err();
+    let err = h
+        .app
+        .backends()
+        .create(openai("demo"), None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Validation(_)), "{err:?}");
 }
 
@@ -128,7 +135,11 @@ async fn the_demo_backend_cannot_change_kind_or_be_added_twice() {
         matches!(&err, Err(AppError::Validation(v)) if v.issues[0].field == switchyard_domain::Field::Kind),
         "the kind field is refused: {err:?}"
     );
-    let err = h.create(draft(BackendKind::Demo, "Demo 2", ""), None).await;
+    let err = h
+        .app
+        .backends()
+        .create(draft(BackendKind::Demo, "Demo 2", ""), None)
+        .await;
     assert!(matches!(err, Err(AppError::Validation(_))), "{err:?}");
 }
 

@@ -61,6 +61,8 @@ async fn keychain_unavailable_is_a_typed_error_and_saves_nothing() {
     let h = start().await;
     h.keychain.set_unavailable(true);
     let err = h
+        .app
+        .backends()
         .create(openai("OpenAI"), Some(key("work", VALID)))
         .await
         .unwrap_err();

@@ -1,11 +1,13 @@
 //! Rows of `synced_records` as an attacker writes them: straight into the table with the
 //! database's credentials (no Switchyard code in the way), and what a space's machines do with
-//! them. Shared by the synced-records suites (`synced_records.rs`, `synced_replay.rs`).
+//! them. Shared by the synced-records suites (`synced_records.rs`, `synced_replay.rs`) and
+//! `synced_scope.rs`.
 
 use super::Harness;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use switchyard_app::sync::{SyncReport, SyncSettings};
+use switchyard_app::sync::SyncReport;
+use switchyard_app_testing::machines::space;
 use switchyard_team::testing::TempPostgres;
 
 /// A connection of its own to the test's database, as an intruder with its credentials has.
@@ -131,31 +133,10 @@ pub fn token_works(h: &Harness, value: &str) -> bool {
     h.app.tokens().index().verify(value).is_some()
 }
 
-/// Space "ana" with every kind on.
-pub fn ana() -> SyncSettings {
-    SyncSettings {
-        enabled: true,
-        space: "ana".into(),
-        ..SyncSettings::default()
-    }
-}
-
 /// Turns My machines on for `h` in space "ana"; with `from`, the space's key copied from that
 /// machine. The first pass's report.
 pub async fn join(h: &Harness, pg: &TempPostgres, from: Option<&Harness>) -> SyncReport {
-    let key = match from {
-        Some(other) => Some(other.app.sync().reveal_space_key().await.unwrap()),
-        None => None,
-    };
-    let status = h
-        .app
-        .sync()
-        .save(Some(pg.url().into()), key, ana())
-        .await
-        .unwrap();
-    let last = status.last.unwrap();
-    assert_eq!(last.error, None, "the first pass runs");
-    last.report.unwrap()
+    h.join_machines(&pg.url(), space("ana"), from).await
 }
 
 /// Whether `report` lists a problem naming `what` (`token “id”`).
@@ -190,27 +171,16 @@ pub fn older_seal(key: &str, row: &Row) -> String {
         .collect()
 }
 
-/// Turns My machines on for `h` in `space`, with the space key `key` when given (the first
+/// Turns My machines on for `h` in space `name`, with the space key `key` when given (the first
 /// machine draws one otherwise). The first pass's report.
 pub async fn join_space(
     h: &Harness,
     pg: &TempPostgres,
-    space: &str,
+    name: &str,
     key: Option<String>,
 ) -> SyncReport {
-    let settings = SyncSettings {
-        space: space.into(),
-        ..ana()
-    };
-    let status = h
-        .app
-        .sync()
-        .save(Some(pg.url().into()), key.map(Into::into), settings)
+    h.join_machines_with_key(&pg.url(), space(name), key.map(Into::into))
         .await
-        .unwrap();
-    let last = status.last.unwrap();
-    assert_eq!(last.error, None, "the first pass runs");
-    last.report.unwrap()
 }
 
 /// The space key `h` holds, as the user copies it.

@@ -3,33 +3,10 @@
 //! tool's token there; and a full copy another machine already holds narrows when the machine that
 //! made it narrowed it (its store's step for connected tools' tokens), never the other way.
 
+use super::synced_rows::join;
 use super::{start, Harness};
-use switchyard_app::sync::SyncSettings;
 use switchyard_app::TokenScope;
 use switchyard_team::testing::TempPostgres;
-
-fn ana() -> SyncSettings {
-    SyncSettings {
-        enabled: true,
-        space: "ana".into(),
-        ..SyncSettings::default()
-    }
-}
-
-/// Turns My machines on for `h`, with `from`'s space key when given.
-async fn join(h: &Harness, pg: &TempPostgres, from: Option<&Harness>) {
-    let key = match from {
-        Some(other) => Some(other.app.sync().reveal_space_key().await.unwrap()),
-        None => None,
-    };
-    let status = h
-        .app
-        .sync()
-        .save(Some(pg.url().into()), key, ana())
-        .await
-        .unwrap();
-    assert_eq!(status.last.unwrap().error, None);
-}
 
 /// The scope of `h`'s active token named `name`.
 async fn scope_of(h: &Harness, name: &str) -> Option<TokenScope> {

@@ -6,6 +6,7 @@
 use super::{draft, key, start, Harness};
 use switchyard_app::sync::{Keep, Kind, SyncReport, SyncSettings};
 use switchyard_app::{Budget, BudgetScope, Period, RouteCandidate, RouteDraft, Strategy};
+use switchyard_app_testing::machines::space;
 use switchyard_domain::BackendKind;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::TeamDb;
@@ -13,11 +14,7 @@ use switchyard_team::TeamDb;
 const CANARY: &str = "sk-canary-3b1f9d0c7e2a4f68b5d1c9e0a7f3b2d4";
 
 fn ana() -> SyncSettings {
-    SyncSettings {
-        enabled: true,
-        space: "ana".into(),
-        ..SyncSettings::default()
-    }
+    space("ana")
 }
 
 /// Turns My machines on for `h`; with `from`, the space's key entered from that machine (as a
@@ -28,19 +25,7 @@ async fn join_from(
     settings: SyncSettings,
     from: Option<&Harness>,
 ) -> SyncReport {
-    let key = match from {
-        Some(other) => Some(other.app.sync().reveal_space_key().await.unwrap()),
-        None => None,
-    };
-    let status = h
-        .app
-        .sync()
-        .save(Some(pg.url().into()), key, settings)
-        .await
-        .unwrap();
-    let last = status.last.unwrap();
-    assert_eq!(last.error, None);
-    last.report.unwrap()
+    h.join_machines(&pg.url(), settings, from).await
 }
 
 async fn join(h: &Harness, pg: &TempPostgres, settings: SyncSettings) -> SyncReport {

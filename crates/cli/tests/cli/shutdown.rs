@@ -3,12 +3,12 @@
 //! `kill -9` during sustained writes, again and again, leaves an intact database that still holds
 //! every row committed before the kill.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use switchyard_app_testing::process::free_port;
 use switchyard_mock::{Latency, MockConfig, MockServer};
 use switchyard_store::Store;
 
@@ -56,14 +56,6 @@ pub(super) fn add_local(sy: impl Fn(&[&str]) -> Output, base: &str) -> Output {
         String::from_utf8_lossy(&add.stderr)
     );
     add
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A data folder with an OpenAI-compatible backend on `mock` and a token; returns the token.

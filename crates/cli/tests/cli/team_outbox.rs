@@ -4,8 +4,8 @@
 //! for its data is set aside in the outbox and counted (/metrics, the overview), and the rows
 //! behind it flow (issue 69).
 
-use super::say_hi;
 use super::team::{replica, team};
+use super::{json_of, say_hi};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use switchyard_team::testing::{TempPostgres, TempRedis};
@@ -171,16 +171,13 @@ async fn a_row_the_team_database_refuses_is_set_aside_shown_on_metrics_and_the_o
         metrics.contains("# HELP switchyard_team_ledger_set_aside_requests "),
         "with its help text"
     );
-    promtool_accepts(&metrics);
-    let overview: serde_json::Value = reqwest::Client::new()
-        .get(format!("http://{}/switchyard/team/v1/overview", r.addr))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    switchyard_app_testing::promtool::accepts(&metrics, "the replica's /metrics");
+    let overview: serde_json::Value = json_of(
+        reqwest::Client::new()
+            .get(format!("http://{}/switchyard/team/v1/overview", r.addr))
+            .bearer_auth(&admin),
+    )
+    .await;
     assert_eq!(
         (&overview["ledgerSetAside"], &overview["ledgerLost"]),
         (&serde_json::json!(1), &serde_json::json!(0)),
@@ -197,44 +194,5 @@ async fn a_row_the_team_database_refuses_is_set_aside_shown_on_metrics_and_the_o
     assert_eq!(
         kept, "old-bad",
         "kept in the outbox where the user can find it"
-    );
-}
-
-/// `promtool check metrics` (`$PROMTOOL`, set by ./dev, else the one ./dev unpacks into
-/// tests/.tools) finds nothing to say about `text`; skipped, saying so, without promtool.
-fn promtool_accepts(text: &str) {
-    use std::io::Write;
-    let tool = std::env::var_os("PROMTOOL").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/.tools/promtool"),
-        Into::into,
-    );
-    let child = std::process::Command::new(&tool)
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        eprintln!(
-            "promtool not found at {tool:?} (run ./dev test, or set PROMTOOL): check skipped"
-        );
-        return;
-    };
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && said.trim().is_empty(),
-        "promtool refused the replica's /metrics ({}):\n{said}",
-        out.status
     );
 }

@@ -7,6 +7,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use switchyard_app_testing::process::Running;
 
 const CODEX: &str = "# mine\nmodel = \"gpt-5\"\n\n[profiles.fast]\nmodel = \"gpt-5-mini\"\n";
 
@@ -91,16 +92,6 @@ impl Serve<'_> {
             .lines()
             .any(|l| l.starts_with("codex") && !l.contains("revoked"));
         (active, tokens)
-    }
-}
-
-/// A running `serve`, stopped on drop.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

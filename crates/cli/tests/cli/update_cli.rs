@@ -8,6 +8,7 @@
 //! sequence.
 
 use std::process::{Command, Output};
+use switchyard_app_testing::process::text;
 use switchyard_release::testing::{server, Files, Signer};
 
 const PACKAGE: &[u8] = b"switchyard 9.0.0, signed by someone else\n";
@@ -21,14 +22,6 @@ fn update(args: &[&str]) -> Output {
         .env_remove("APPIMAGE")
         .output()
         .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// A release server announcing `version` for every Linux x86_64 install.

@@ -185,52 +185,8 @@ async fn nasty_names_are_one_escaped_bounded_value_in_both_formats() {
     assert!(om.ends_with("# EOF\n"));
 }
 
-/// `$PROMTOOL` (set by ./dev), else the one ./dev unpacks into tests/.tools, else `promtool`.
-fn promtool() -> std::path::PathBuf {
-    if let Some(p) = std::env::var_os("PROMTOOL") {
-        return p.into();
-    }
-    let unpacked =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/.tools/promtool");
-    if unpacked.exists() {
-        return unpacked;
-    }
-    "promtool".into()
-}
-
 #[tokio::test]
 async fn nasty_names_pass_promtool_check_metrics() {
-    use std::io::Write;
     let (_, prom) = scraped().await;
-    let child = std::process::Command::new(promtool())
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("promtool not found (run ./dev test, or set PROMTOOL): check skipped");
-            return;
-        }
-        Err(e) => panic!("promtool could not start: {e}"),
-    };
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(prom.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && said.trim().is_empty(),
-        "promtool refused the text ({}):\n{said}",
-        out.status
-    );
+    switchyard_app_testing::promtool::accepts(&prom, "the text");
 }

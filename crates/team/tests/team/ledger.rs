@@ -1,3 +1,4 @@
+use super::request;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_domain::RequestRecord;
@@ -5,21 +6,6 @@ use switchyard_gateway::Ledger;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::{TeamDb, TeamLedger};
 use tokio_util::sync::CancellationToken;
-
-fn request(n: usize) -> RequestRecord {
-    RequestRecord {
-        id: format!("req-{n:05}"),
-        started_at: "2026-11-26T10:00:00Z".into(),
-        inbound: "openai".into(),
-        requested_model: "demo-chat".into(),
-        backend: Some("Demo".into()),
-        status: 200,
-        input_tokens: 3,
-        output_tokens: 5,
-        latency_ms: 12,
-        ..Default::default()
-    }
-}
 
 async fn rows(pg: &TempPostgres) -> (i64, i64) {
     let client = super::sql(pg).await;

@@ -2,26 +2,13 @@
 //! outbox must never hold up the rows behind it. A NUL is made storable on its way in; a row the
 //! database still refuses is set aside in the outbox, counted, and the rest flow.
 
+use super::request;
 use std::path::Path;
 use std::time::Duration;
-use switchyard_domain::RequestRecord;
 use switchyard_gateway::Ledger;
 use switchyard_team::testing::TempPostgres;
 use switchyard_team::{TeamDb, TeamLedger};
 use tokio_util::sync::CancellationToken;
-
-fn request(n: usize) -> RequestRecord {
-    RequestRecord {
-        id: format!("req-{n:05}"),
-        started_at: "2026-11-26T10:00:00Z".into(),
-        inbound: "openai".into(),
-        requested_model: "demo-chat".into(),
-        backend: Some("Demo".into()),
-        status: 200,
-        cost_usd: Some(0.5),
-        ..Default::default()
-    }
-}
 
 async fn ids(pg: &TempPostgres) -> Vec<String> {
     super::sql(pg)

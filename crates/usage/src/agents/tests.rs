@@ -7,6 +7,9 @@ use crate::{import, Cursor, PlanWindow, Record, Sink, Sources, Tool};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+#[path = "../../tests/common/opencode_db.rs"]
+mod opencode_db;
+
 #[derive(Default)]
 struct Memory {
     records: BTreeMap<String, Record>,
@@ -201,44 +204,11 @@ fn ledger(tool: &str) -> Vec<(String, String, u64, u64)> {
         .collect()
 }
 
-/// Kilo's database rebuilt from the rows its real run wrote (`<scenario>.rows.json`, as
-/// `sqlite3 -json` printed them; no database file is kept in the repository).
+/// Kilo's database rebuilt from the rows its real run wrote (`<scenario>.rows.json`).
 fn kilo_db(home: &Path, scenario: &str) {
-    let rows: serde_json::Value =
-        serde_json::from_slice(&fixture(&format!("kilo/{scenario}.rows.json"))).unwrap();
     let path = home.join(".local/share/kilo/kilo.db");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let c = rusqlite::Connection::open(&path).unwrap();
-    c.execute_batch(
-        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT);
-         CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT);",
-    )
-    .unwrap();
-    let s = |v: &serde_json::Value, k: &str| v[k].as_str().map(str::to_string);
-    let n = |v: &serde_json::Value, k: &str| v[k].as_i64();
-    for r in rows["message"].as_array().unwrap() {
-        let p = rusqlite::params![
-            s(r, "id"),
-            s(r, "session_id"),
-            n(r, "time_created"),
-            n(r, "time_updated"),
-            s(r, "data")
-        ];
-        c.execute("INSERT INTO message VALUES (?1, ?2, ?3, ?4, ?5)", p)
-            .unwrap();
-    }
-    for r in rows["part"].as_array().unwrap() {
-        let p = rusqlite::params![
-            s(r, "id"),
-            s(r, "message_id"),
-            s(r, "session_id"),
-            n(r, "time_created"),
-            n(r, "time_updated"),
-            s(r, "data")
-        ];
-        c.execute("INSERT INTO part VALUES (?1, ?2, ?3, ?4, ?5, ?6)", p)
-            .unwrap();
-    }
+    opencode_db::database(&path, &fixture(&format!("kilo/{scenario}.rows.json")));
 }
 
 #[test]
