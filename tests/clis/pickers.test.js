@@ -2,13 +2,14 @@
 // `switchyard connect`, Claude Code's gateway discovery lists every route under an id it keeps
 // (its `/model` picker reads ~/.claude/cache/gateway-models.json), a prompt on one of them is
 // answered by that route's backend, the list follows a route added later (the next start asks
-// again), and disconnect gives the settings back byte for byte.
+// again), and disconnect gives the settings back byte for byte. opencode's list is in its own
+// config: the running gateway rewrites it when a route is added, and opencode's picker has it.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { scrubProviderEnv } from "../sdk/harness.js";
-import { CLAUDE, baseEnv, describeRun, run } from "./cli.js";
+import { CLAUDE, OPENCODE, baseEnv, describeRun, run } from "./cli.js";
 import { connectSuite } from "./connect-suite.js";
 
 scrubProviderEnv(process.env);
@@ -22,6 +23,17 @@ describe("the user's routes in the agents' model pickers", () => {
   function claudeEnv(home) {
     // Nothing about Switchyard in the environment: Claude Code finds it in its own settings.
     return { ...baseEnv(home), DISABLE_TELEMETRY: "1", CLAUDE_CODE_MAX_RETRIES: "1" };
+  }
+
+  /** Waits until the running gateway lists `id` (it reads a change another process made within a second). */
+  async function gatewayLists(id) {
+    const { origin, token } = suite.stack.gw;
+    for (let i = 0; i < 40; i++) {
+      const list = await (await fetch(`${origin}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).json();
+      if (list.data.some((m) => m.id === id)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`the gateway does not list ${id}`);
   }
 
   /** The models Claude Code cached from the gateway, and the base URL it asked. */
@@ -60,6 +72,7 @@ describe("the user's routes in the agents' model pickers", () => {
     // A route added later is in the list the next start caches.
     const second = await switchyard(home, "route", "add", "later", "--candidate", "OpenAI=gpt-4.1");
     assert.equal(second.code, 0, `${second.stdout}\n${second.stderr}`);
+    await gatewayLists("later");
     const again = await run(CLAUDE, ["-p", "Say hello"], { env: claudeEnv(home), cwd: `${home}/work` });
     assert.equal(again.code, 0, describeRun("claude (again)", again));
     assert.ok(claudeCache(home).models.some((m) => m.id === "claude-via-later"), "the cache follows the routes");
@@ -67,5 +80,33 @@ describe("the user's routes in the agents' model pickers", () => {
     const d = await switchyard(home, "disconnect", "claude-code");
     assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
     assert.equal(fs.readFileSync(settings, "utf8"), CLAUDE_SETTINGS, "byte for byte");
+  });
+
+  it("opencode: a route added while it is connected is in its config and its model list within seconds", async () => {
+    // The user's own home, as the running gateway (which rewrites the list) has it.
+    const home = suite.stack.gw.env.HOME;
+    fs.mkdirSync(path.join(home, "work"), { recursive: true });
+    const config = path.join(home, ".config/opencode/opencode.json");
+    const before = '{\n  "$schema": "https://opencode.ai/config.json",\n  "autoupdate": false\n}\n';
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, before);
+    const c = await switchyard(home, "connect", "opencode", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const added = await switchyard(home, "route", "add", "fresh-route", "--candidate", "Anthropic=claude-sonnet-4-5");
+    assert.equal(added.code, 0, `${added.stdout}\n${added.stderr}`);
+    let listed = false;
+    for (let i = 0; i < 60 && !listed; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      listed = fs.readFileSync(config, "utf8").includes('"fresh-route"');
+    }
+    assert.ok(listed, `the gateway rewrote the list:\n${fs.readFileSync(config, "utf8")}`);
+    const env = { ...baseEnv(home), OPENCODE_DISABLE_AUTOUPDATE: "1", OPENCODE_DISABLE_MODELS_FETCH: "1", OPENCODE_DISABLE_LSP_DOWNLOAD: "true" };
+    const models = await run(OPENCODE, ["models", "switchyard"], { env, cwd: `${home}/work` });
+    assert.equal(models.code, 0, describeRun("opencode models", models));
+    assert.match(models.stdout, /switchyard\/fresh-route/, describeRun("opencode models", models));
+    const d = await switchyard(home, "disconnect", "opencode");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(config, "utf8"), before, "byte for byte");
+    await switchyard(home, "route", "remove", "fresh-route");
   });
 });

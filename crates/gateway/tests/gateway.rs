@@ -109,14 +109,12 @@ impl Authenticator for Tokens {
                 scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
             }),
-            REVOCABLE_TOKEN if !REVOKED.load(std::sync::atomic::Ordering::SeqCst) => {
-                Some(Caller {
-                    token_id: "t3".into(),
-                    name: "revocable".into(),
-                    scope: switchyard_domain::TokenScope::Gateway,
-                    owner: None,
-                })
-            }
+            REVOCABLE_TOKEN if !REVOKED.load(std::sync::atomic::Ordering::SeqCst) => Some(Caller {
+                token_id: "t3".into(),
+                name: "revocable".into(),
+                scope: switchyard_domain::TokenScope::Gateway,
+                owner: None,
+            }),
             _ => None,
         }
     }

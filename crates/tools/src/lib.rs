@@ -17,6 +17,7 @@ mod detect;
 mod fault;
 mod folders;
 mod journal;
+mod relist;
 mod repoint;
 mod service;
 mod statusline;

@@ -47,7 +47,7 @@ impl Tools {
     }
 
     /// Whether the tool's token is still good (not revoked by the user).
-    async fn token_alive(&self, tool: ToolId) -> Result<bool, AppError> {
+    pub(crate) async fn token_alive(&self, tool: ToolId) -> Result<bool, AppError> {
         self.blocking(move |inner| {
             let Some(id) = inner
                 .connections

@@ -116,6 +116,10 @@ async fn run(launch: Launch) -> Result<(), String> {
     let loops = Supervisor::default();
     if let Ok(core) = &core {
         switchyard_tools::Tools::repair_at_start(core).await;
+        loops.spawn(
+            "tool model lists",
+            switchyard_tools::Tools::follow_routes(core.clone()),
+        );
         forward_events(core, ui.clone(), &loops);
         let startup = core.clone();
         loops.spawn("startup checks", async move {

@@ -301,10 +301,20 @@ async fn a_revoked_token_closes_its_open_session() {
     let bearer = format!("Bearer {REVOCABLE_TOKEN}");
     let mut ws = open_with(&h, &[("authorization", &bearer)]).await.unwrap();
     send(&mut ws, create("demo-chat", json!("hi"))).await;
-    assert_eq!(turn(&mut ws).await.last().unwrap()["type"], "response.completed");
+    assert_eq!(
+        turn(&mut ws).await.last().unwrap()["type"],
+        "response.completed"
+    );
     REVOKED.store(true, std::sync::atomic::Ordering::SeqCst);
-    assert_eq!(closed_with(&mut ws).await, 1008, "closed while idle, within seconds");
-    assert_eq!(open_with(&h, &[("authorization", &bearer)]).await.err(), Some(401));
+    assert_eq!(
+        closed_with(&mut ws).await,
+        1008,
+        "closed while idle, within seconds"
+    );
+    assert_eq!(
+        open_with(&h, &[("authorization", &bearer)]).await.err(),
+        Some(401)
+    );
 }
 
 #[tokio::test]
@@ -323,5 +333,9 @@ async fn a_backend_failure_is_an_error_event_then_a_close_the_agent_retries_on()
     send(&mut ws, create("demo-chat", json!("hi"))).await;
     assert_eq!(closed_with(&mut ws).await, 1011);
     let rows = h.ledger.wait_for(2).await;
-    assert!(rows.iter().all(|r| r.status != 200 || r.error_class.is_some()), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r.status != 200 || r.error_class.is_some()),
+        "{rows:?}"
+    );
 }
