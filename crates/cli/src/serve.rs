@@ -176,9 +176,10 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         println!("  team: the team's tokens accepted, requests in its ledger, limits shared");
     }
     // The model lists in the connected tools' files follow the routes while it serves.
-    let relist = tokio::spawn(switchyard_tools::Tools::follow_routes(app.clone()));
+    let mut following = tokio::task::JoinSet::new();
+    following.spawn(switchyard_tools::Tools::follow_routes(app.clone()));
     let request = stop.next().await;
-    relist.abort();
+    following.abort_all();
     tracing::info!(request, "asked to stop");
     println!("stopping: finishing in-flight requests (up to {SHUTDOWN_GRACE:?})");
     app.shutdown(SHUTDOWN_GRACE).await;

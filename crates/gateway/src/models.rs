@@ -8,11 +8,12 @@
 //!
 //! Anthropic's shape lists each id a Claude client keeps: Claude Code's gateway discovery
 //! (`CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY`) drops every id naming neither "claude" nor
-//! "anthropic", so any other id is listed as its alias [`CLAUDE_ALIAS`]`<id>` (shown by its own
-//! name), which `resolve` reads back to the id.
+//! "anthropic", so any other id is listed as its alias `claude-via-<id>` (shown by its own name),
+//! which `resolve` reads back to the id ([`crate::resolve::claude_id`]).
 
 use crate::inbound::Caps;
 use crate::reply::{error, Shape};
+use crate::resolve::{claude_id, unalias};
 use crate::GatewayState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -95,27 +96,6 @@ fn ids(state: &GatewayState) -> Vec<(String, String, Option<u64>)> {
 
 fn openai_model(id: &str, owner: &str) -> Value {
     json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
-}
-
-/// The prefix making any id one Claude clients keep (`claude-via-fast` is the route `fast`).
-pub const CLAUDE_ALIAS: &str = "claude-via-";
-
-/// `id` as a Claude client keeps it: itself when it names Claude or Anthropic, else its alias.
-pub fn claude_id(id: &str) -> std::borrow::Cow<'_, str> {
-    let lower = id.to_ascii_lowercase();
-    if lower.contains("claude") || lower.contains("anthropic") {
-        std::borrow::Cow::Borrowed(id)
-    } else {
-        std::borrow::Cow::Owned(format!("{CLAUDE_ALIAS}{id}"))
-    }
-}
-
-/// The id an alias stands for (`claude-via-fast` → `fast`), any case of the prefix.
-pub fn unalias(requested: &str) -> Option<&str> {
-    let n = CLAUDE_ALIAS.len();
-    let head = requested.get(..n)?;
-    let rest = &requested[n..];
-    (head.eq_ignore_ascii_case(CLAUDE_ALIAS) && !rest.is_empty()).then_some(rest)
 }
 
 fn anthropic_model(id: &str, owner: &str) -> Value {

@@ -28,10 +28,31 @@ pub struct Plan {
     pub candidates: Vec<Candidate>,
 }
 
+/// The prefix making any id one Claude clients keep (`claude-via-fast` is the route `fast`).
+pub const CLAUDE_ALIAS: &str = "claude-via-";
+
+/// `id` as a Claude client keeps it: itself when it names Claude or Anthropic, else its alias.
+pub fn claude_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let lower = id.to_ascii_lowercase();
+    if lower.contains("claude") || lower.contains("anthropic") {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(format!("{CLAUDE_ALIAS}{id}"))
+    }
+}
+
+/// The id an alias stands for (`claude-via-fast` → `fast`), any case of the prefix.
+pub fn unalias(requested: &str) -> Option<&str> {
+    let n = CLAUDE_ALIAS.len();
+    let head = requested.get(..n)?;
+    let rest = &requested[n..];
+    (head.eq_ignore_ascii_case(CLAUDE_ALIAS) && !rest.is_empty()).then_some(rest)
+}
+
 pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
     // A Claude client's alias of a listed id (`claude-via-fast`) is that id; no provider names
     // a model so, and an Anthropic backend would otherwise take it for one of its own.
-    if let Some(id) = crate::models::unalias(requested) {
+    if let Some(id) = unalias(requested) {
         return resolve(table, id);
     }
     if let Some(route) = table

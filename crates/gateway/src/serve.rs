@@ -50,6 +50,11 @@ pub struct Peer {
     pub tls: bool,
 }
 
+/// The serving thread's tasks (a request extension): a Responses WebSocket session (`socket`)
+/// counts among them, so the thread waits for it at shutdown as for a request in flight.
+#[derive(Clone)]
+pub(crate) struct Keeper(pub(crate) TaskTracker);
+
 /// The largest request head (request line and headers) accepted; larger is answered 431.
 pub const MAX_HEAD_BYTES: usize = 64 << 10;
 
@@ -283,7 +288,7 @@ fn serve_connection<W: Send + 'static>(
         };
         let app = site.app;
         let on = Arc::clone(&ticket);
-        let keeper = crate::socket::Keeper(tasks);
+        let keeper = Keeper(tasks);
         let service =
             hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                 on.begin();

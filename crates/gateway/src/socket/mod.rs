@@ -43,11 +43,6 @@ pub(crate) use turn::Next;
 /// How often an idle session checks that its token is still valid.
 const REVOCATION_CHECK: Duration = Duration::from_secs(2);
 
-/// The serving thread's tasks (a request extension): a session counts among them, so the
-/// thread waits for it at shutdown as for a request in flight.
-#[derive(Clone)]
-pub(crate) struct Keeper(pub(crate) tokio_util::task::TaskTracker);
-
 /// Why a session closes: its close frame's code and reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Close {
@@ -76,7 +71,7 @@ impl Close {
 pub async fn upgrade(
     State(state): State<Arc<GatewayState>>,
     Extension(caller): Extension<Caller>,
-    keeper: Option<Extension<Keeper>>,
+    keeper: Option<Extension<crate::serve::Keeper>>,
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Response {
