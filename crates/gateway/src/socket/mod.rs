@@ -188,6 +188,14 @@ impl Session {
             if !self.valid() {
                 break Close::Revoked;
             }
+            if self.state.paused.load(std::sync::atomic::Ordering::Relaxed) {
+                // As the guard answers every HTTP request while paused; the socket stays.
+                let msg = "The Switchyard gateway is paused: resume it from the tray menu or the Gateway page.";
+                if turn::refuse(&mut tx, 503, msg, None).await.is_err() {
+                    return;
+                }
+                continue;
+            }
             match self.turn(text.as_str(), &mut tx).await {
                 Ok(Next::Continue) => {}
                 Ok(Next::Close(why)) => break why,

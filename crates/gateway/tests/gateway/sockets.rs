@@ -339,3 +339,24 @@ async fn a_backend_failure_is_an_error_event_then_a_close_the_agent_retries_on()
         "{rows:?}"
     );
 }
+
+#[tokio::test]
+async fn a_paused_gateway_answers_an_open_socket_as_it_answers_http() {
+    let (_mock, h) = start_demo().await;
+    let mut ws = open(&h).await;
+    h.gateway.set_paused(true);
+    send(&mut ws, create("demo-chat", json!("hi"))).await;
+    let e = turn(&mut ws).await.pop().unwrap();
+    assert_eq!(e["status"], 503, "{e}");
+    h.gateway.set_paused(false);
+    send(&mut ws, create("demo-chat", json!("hi"))).await;
+    assert_eq!(
+        turn(&mut ws).await.last().unwrap()["type"],
+        "response.completed"
+    );
+    assert_eq!(
+        h.ledger.wait_for(1).await.len(),
+        1,
+        "nothing reached a backend while paused"
+    );
+}
