@@ -46,6 +46,14 @@ impl GatewayHandle {
             .store(shared, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Codex's own model metadata, from which `/v1/codex/models` makes an entry per route
+    /// (`None`: an empty catalogue, Codex keeps its own models). Takes effect at once.
+    pub fn set_codex_template(&self, template: Option<crate::CodexTemplate>) {
+        if let Ok(mut held) = self.0.codex_template.write() {
+            *held = template.map(Arc::new);
+        }
+    }
+
     /// The live price table and budget hard stops, for the app to swap.
     pub fn spend(&self) -> Arc<Spend> {
         Arc::clone(&self.0.spend)

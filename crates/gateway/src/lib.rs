@@ -11,6 +11,7 @@ mod betas;
 mod caching;
 mod capture;
 mod clock;
+mod codex_catalogue;
 mod config;
 mod count;
 mod deps;
@@ -54,6 +55,7 @@ mod tls;
 mod upstream;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use codex_catalogue::{CodexTemplate, TemplateError};
 pub use config::{ConnectionLimits, GatewayConfig, Timeouts, DEFAULT_PORT};
 pub use deps::{
     Authenticator, Caller, Held, KeySource, Ledger, NoObserver, Observer, Room, Shared,
@@ -117,6 +119,8 @@ pub struct GatewayState {
     sockets: Arc<tokio::sync::Semaphore>,
     /// Cancelled when the gateway stops: open WebSocket sessions close after their turn.
     stop: CancellationToken,
+    /// Codex's own model metadata, the app's to set (`codex_catalogue`); none: an empty catalogue.
+    codex_template: std::sync::RwLock<Option<Arc<CodexTemplate>>>,
 }
 
 impl GatewayState {
@@ -209,6 +213,7 @@ impl Gateway {
             betas: betas::BetaMemory::default(),
             sockets,
             stop: cancel.clone(),
+            codex_template: std::sync::RwLock::default(),
         });
         let app = routes::router(Arc::clone(&state), deps.extra_routes);
         let limits = state.config.connections;

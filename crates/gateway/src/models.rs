@@ -74,14 +74,21 @@ fn model_caps(table: &PriceTable, kind: BackendKind, model: &str) -> Caps {
 const ROUTE_OWNER: &str = "switchyard-route";
 
 /// Every id a tool can ask for, with who serves it (a route, or the backend's name) and its
-/// context limit when known.
-fn ids(state: &GatewayState) -> Vec<(String, String, Option<u64>)> {
+/// context limit when known (a route's: its first candidate's).
+pub(crate) fn ids(state: &GatewayState) -> Vec<(String, String, Option<u64>)> {
     let table = state.table.get();
     let prices = state.spend.prices();
     let mut ids: Vec<(String, String, Option<u64>)> = table
         .routes
         .iter()
-        .map(|r| (r.name.clone(), ROUTE_OWNER.to_string(), None))
+        .map(|r| {
+            let limit = crate::resolve::resolve(&table, &r.name)
+                .and_then(|plan| plan.candidates.into_iter().next())
+                .and_then(|c| Some((provider_of(c.target.kind)?, c.model)))
+                .and_then(|(p, model)| prices.info(p, &model))
+                .and_then(|i| i.max_input_tokens);
+            (r.name.clone(), ROUTE_OWNER.to_string(), limit)
+        })
         .collect();
     for t in &table.targets {
         if !t.default_model.is_empty() && !ids.iter().any(|(id, ..)| id == &t.default_model) {
@@ -98,12 +105,17 @@ fn openai_model(id: &str, owner: &str) -> Value {
     json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
 }
 
-fn anthropic_model(id: &str, owner: &str) -> Value {
-    let description = if owner == ROUTE_OWNER {
+/// What a picker says of an id served by `owner` (a route, or a backend's name).
+pub(crate) fn described(owner: &str) -> String {
+    if owner == ROUTE_OWNER {
         "A Switchyard route".to_string()
     } else {
         format!("Through Switchyard, on {owner}")
-    };
+    }
+}
+
+fn anthropic_model(id: &str, owner: &str) -> Value {
+    let description = described(owner);
     json!({
         "type": "model", "id": claude_id(id), "display_name": id, "description": description,
         "created_at": "2025-01-01T00:00:00Z",

@@ -25,6 +25,7 @@ pub(crate) fn router(state: Arc<GatewayState>, extra: Option<Router>) -> Router 
         .route("/v1/responses/compact", post(g::compact))
         .route("/v1/embeddings", post(g::embeddings))
         .route("/v1/models", get(models::list))
+        .route("/v1/codex/models", get(crate::codex_catalogue::list))
         .route("/v1/models/{*id}", get(models::get).post(g::gemini_post))
         .route("/v1beta/models", get(models::gemini_list))
         .route(

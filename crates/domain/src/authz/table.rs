@@ -73,6 +73,8 @@ table! {
         desktop: GENERATES, replica: GENERATES, "embeds";
     Models => Door::Path("/v1/models"), "GET",
         desktop: GENERATES, replica: GENERATES, "lists the models and routes";
+    CodexModels => Door::Path("/v1/codex/models"), "GET",
+        desktop: GENERATES, replica: GENERATES, "lists the models and routes (Codex's catalogue)";
     Model => Door::Under("/v1/models/"), "GET, POST",
         desktop: GENERATES, replica: GENERATES, "one model; Gemini-style generation";
     GeminiModels => Door::Path("/v1beta/models"), "GET",

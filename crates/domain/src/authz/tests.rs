@@ -176,6 +176,7 @@ fn a_connected_tools_token_generates_and_lists_models_and_reads_nothing_of_the_u
         Entry::ResponsesCompact,
         Entry::Embeddings,
         Entry::Models,
+        Entry::CodexModels,
         Entry::Model,
         Entry::GeminiModels,
         Entry::GeminiModel,

@@ -121,3 +121,52 @@ async fn an_alias_answers_through_the_route_it_names_not_the_anthropic_backend()
         "messages": [{"role": "user", "content": "hi"}]});
     assert_eq!(h.post("/v1/messages", &none).await.status(), 404);
 }
+
+#[tokio::test]
+async fn codex_catalogue_lists_each_route_with_codex_own_metadata_once_the_app_gives_it() {
+    let (_mock, h) = routed().await;
+    let get = || async {
+        let v: Value = client()
+            .get(format!("{}/v1/codex/models?client_version=0.171.0", h.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v
+    };
+    assert_eq!(
+        get().await,
+        json!({"models": []}),
+        "no template: Codex keeps its own"
+    );
+    let bundled = json!({"slug": "gpt-9-codex", "display_name": "gpt-9-codex", "priority": 1,
+        "visibility": "list", "context_window": 400000,
+        "supported_reasoning_levels": [], "shell_type": "shell_command", "supported_in_api": true,
+        "support_verbosity": false, "truncation_policy": {"mode": "tokens", "limit": 10000},
+        "experimental_supported_tools": [], "base_instructions": "You are Codex."});
+    let template = switchyard_gateway::CodexTemplate::from_entry(&bundled).unwrap();
+    h.gateway.handle().set_codex_template(Some(template));
+    let list = get().await;
+    let models = list["models"].as_array().unwrap();
+    let fast = &models[0];
+    assert_eq!(
+        (fast["slug"].as_str(), fast["priority"].as_u64()),
+        (Some("fast"), Some(0)),
+        "routes first: {list}"
+    );
+    assert_eq!(fast["base_instructions"], "You are Codex.");
+    assert!(
+        fast["context_window"]
+            .as_u64()
+            .is_some_and(|w| w > 100_000 && w != 400_000),
+        "the route's model's window: {fast}"
+    );
+    assert!(models
+        .iter()
+        .all(|m| m["visibility"] == "list" && m["supported_in_api"] == true));
+    let slugs: Vec<&str> = models.iter().filter_map(|m| m["slug"].as_str()).collect();
+    assert!(slugs.contains(&"claude-haiku-4-5"), "{slugs:?}");
+}
