@@ -60,7 +60,7 @@ impl CodexTemplate {
         let templated = entry["model_messages"]["instructions_template"].is_string();
         for key in REQUIRED {
             let instructions = key == "base_instructions";
-            if !fields.contains_key(key) && !(instructions && templated) {
+            if !(fields.contains_key(key) || instructions && templated) {
                 return Err(TemplateError(key.into()));
             }
         }

@@ -1,6 +1,7 @@
 // The IPC shapes, re-exported so that only `src/ipc/` imports the generated bindings.
 // Types the core sends come in a `_Serialize` flavour (exactly what Rust emits); the UI uses those.
 import type {
+  UserSettings_Serialize,
   SyncStatus_Serialize,
   SyncSettings_Serialize,
   TeamLinkState_Serialize,
@@ -109,11 +110,12 @@ export type {
   Status,
   ReportFormat,
   ThemeChoice,
-  UserSettings,
   Verdict,
 } from "../bindings";
 
 export type AppInfo = AppInfo_Serialize;
+/** The Settings page's values as the core sends them (every field present). */
+export type UserSettings = UserSettings_Serialize;
 export type TeamLinkState = TeamLinkState_Serialize;
 export type TeamConsole = TeamConsole_Serialize;
 export type { CreatedTeamToken, TeamTokenRow };
