@@ -4,12 +4,14 @@
 // answered by that route's backend, the list follows a route added later (the next start asks
 // again), and disconnect gives the settings back byte for byte. opencode's list is in its own
 // config: the running gateway rewrites it when a route is added, and opencode's picker has it.
+// Codex reads the gateway's catalogue: each route dressed in Codex's own metadata (its bundled
+// default model's instructions), so a route it picks gets Codex's own prompt.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { scrubProviderEnv } from "../sdk/harness.js";
-import { CLAUDE, OPENCODE, baseEnv, describeRun, run } from "./cli.js";
+import { CLAUDE, CODEX, OPENCODE, baseEnv, describeRun, run } from "./cli.js";
 import { connectSuite } from "./connect-suite.js";
 
 scrubProviderEnv(process.env);
@@ -17,7 +19,8 @@ scrubProviderEnv(process.env);
 const CLAUDE_SETTINGS = '{\n  "env": {\n    "DISABLE_AUTOUPDATER": "1"\n  }\n}\n';
 
 describe("the user's routes in the agents' model pickers", () => {
-  const suite = connectSuite("pickers-suite");
+  // Codex on the PATH of `switchyard connect` (as a user's is): connect reads its metadata.
+  const suite = connectSuite("pickers-suite", () => ({ PATH: `${path.dirname(CODEX)}${path.delimiter}${process.env.PATH}` }));
   const { switchyard, rowsFor } = suite;
 
   function claudeEnv(home) {
@@ -108,5 +111,43 @@ describe("the user's routes in the agents' model pickers", () => {
     assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
     assert.equal(fs.readFileSync(config, "utf8"), before, "byte for byte");
     await switchyard(home, "route", "remove", "fresh-route");
+  });
+
+  it("codex: /model lists the routes in Codex's own metadata, and a route picked answers from its backend", async () => {
+    const home = suite.home("pickers-codex");
+    const added = await switchyard(home, "route", "add", "codex-picked", "--candidate", "Gemini=gemini-2.5-flash");
+    assert.equal(added.code, 0, `${added.stdout}\n${added.stderr}`);
+    await gatewayLists("codex-picked");
+    const c = await switchyard(home, "connect", "codex", "--model", "demo-chat");
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    const config = fs.readFileSync(path.join(home, ".codex/config.toml"), "utf8");
+    assert.match(config, /model_catalog_url = "http:\/\/127\.0\.0\.1:\d+\/v1\/codex\/models"/, config);
+    const env = baseEnv(home);
+    const debug = async (...args) => {
+      const r = await run(CODEX, ["debug", "models", ...args], { env, cwd: `${home}/work` });
+      assert.equal(r.code, 0, describeRun(`codex debug models ${args.join(" ")}`, r));
+      return JSON.parse(r.stdout).models;
+    };
+    // The first model Codex offers with its standard tools (no code mode, no Responses-lite).
+    const standard = (m) => m.visibility === "list" && m.tool_mode == null && m.use_responses_lite !== true;
+    const bundled = (await debug("--bundled")).filter(standard).sort((a, b) => a.priority - b.priority)[0];
+    const offered = await debug();
+    const picked = offered.find((m) => m.slug === "codex-picked");
+    assert.ok(picked, `the route is in Codex's catalogue: ${offered.map((m) => m.slug).join(", ")}`);
+    assert.equal(picked.visibility, "list");
+    assert.equal(picked.base_instructions, bundled.base_instructions, `Codex's own instructions (${bundled.slug}'s)`);
+    assert.ok(!offered.some((m) => m.slug === bundled.slug), "the catalogue is the user's: Codex's own models are not offered through the gateway");
+
+    const seen = new Set((await suite.stack.gw.requests(1000)).map((x) => x.id));
+    const r = await run(CODEX, ["exec", "--skip-git-repo-check", "-m", "codex-picked", "Say hello"], { env, cwd: `${home}/work` });
+    const show = describeRun("codex exec -m codex-picked", r);
+    assert.equal(r.code, 0, show);
+    const rows = (await suite.stack.gw.waitForRequests((rs) => rs.some((x) => !seen.has(x.id) && x.tokenName === "codex"), { limit: 1000 }))
+      .filter((x) => !seen.has(x.id) && x.tokenName === "codex");
+    assert.ok(rows.length >= 1 && rows.every((x) => x.status === 200 && x.route === "codex-picked" && x.backend === "Gemini"), `${JSON.stringify(rows)}\n${show}`);
+
+    const d = await switchyard(home, "disconnect", "codex");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.ok(!fs.existsSync(path.join(home, ".codex/config.toml")), "the file connect made is removed");
   });
 });

@@ -4,7 +4,8 @@
 //! are tokens, backends, keys and routes read. A changed token set replaces the gateway's token
 //! index at once (a token revoked elsewhere is refused from the next request) and tells the UI
 //! (`tokensChanged`); changed backends, keys or routes republish the gateway's table and tell
-//! the UI (`backendsChanged`, `routesChanged`), exactly as after a change made here.
+//! the UI (`backendsChanged`, `routesChanged`), exactly as after a change made here. Codex's
+//! model metadata kept by another process's connect reaches the gateway's catalogue too.
 //!
 //! Invariants: runs only while this process serves a gateway, under the supervisor; this
 //! process's own writes never trigger a reload (`data_version` counts other connections only,
@@ -14,6 +15,7 @@
 
 use crate::events::{EventSink, Reaction};
 use crate::gateway::Routing;
+use crate::gateway_control::GatewayControl;
 use crate::monitor::Health;
 use crate::tokens::TokenIndex;
 use crate::{AppError, DomainEvent};
@@ -36,18 +38,28 @@ fn config(s: &Store) -> Result<Config, AppError> {
     ))
 }
 
+/// What a change another process made is applied to.
+pub(crate) struct Followers {
+    pub(crate) routing: Routing,
+    pub(crate) health: Health,
+    pub(crate) tokens: TokenIndex,
+    pub(crate) backends_changed: Reaction,
+    pub(crate) events: EventSink,
+    pub(crate) gateway: GatewayControl,
+}
+
 /// Follows backend, key and route changes made by other processes (see the module docs): the
 /// first read republishes the gateway's table and the monitor's targets; a later change runs
 /// `backends_changed` (as a change made here does) and announces `RoutesChanged`.
-pub(crate) fn spawn_watch(
-    tasks: &Supervisor,
-    store: Store,
-    routing: Routing,
-    health: Health,
-    tokens: TokenIndex,
-    backends_changed: Reaction,
-    events: EventSink,
-) {
+pub(crate) fn spawn_watch(tasks: &Supervisor, store: Store, followers: Followers) {
+    let Followers {
+        routing,
+        health,
+        tokens,
+        backends_changed,
+        events,
+        gateway,
+    } = followers;
     tasks.spawn("outside changes", async move {
         let mut seen: Option<(i64, Config)> = None;
         let mut tick = tokio::time::interval(WATCH_EVERY);
@@ -61,12 +73,13 @@ pub(crate) fn spawn_watch(
             let checked = tokio::task::spawn_blocking(move || {
                 let version = store.data_version()?;
                 match last {
-                    Some((v, cfg)) if v == version => Ok((version, cfg, false, false)),
+                    Some((v, cfg)) if v == version => Ok((version, cfg, false, false, None)),
                     last => {
                         let tokens_changed = tokens.reload(&store.tokens())?;
                         let now = config(&store)?;
                         let changed = last.is_some_and(|(_, before)| before != now);
-                        Ok((version, now, changed, tokens_changed))
+                        let codex = GatewayControl::read_codex_template(&store.settings());
+                        Ok((version, now, changed, tokens_changed, codex))
                     }
                 }
             })
@@ -74,8 +87,9 @@ pub(crate) fn spawn_watch(
             .map_err(AppError::from)
             .and_then(|r| r);
             match checked {
-                Ok((version, cfg, changed, tokens_changed)) => {
+                Ok((version, cfg, changed, tokens_changed, codex)) => {
                     seen = Some((version, cfg));
+                    gateway.use_codex_template(codex.as_ref());
                     if tokens_changed && !first {
                         tracing::info!("gateway tokens changed in another process");
                         events.emit(DomainEvent::TokensChanged);

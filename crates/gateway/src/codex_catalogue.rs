@@ -71,6 +71,11 @@ impl CodexTemplate {
         Ok(CodexTemplate(kept))
     }
 
+    /// What is kept (to store it; [`CodexTemplate::from_entry`] reads it back).
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+
     fn entry(&self, id: &str, owner: &str, limit: Option<u64>, priority: usize) -> Value {
         let mut entry = self.0.clone();
         let description = crate::models::described(owner);

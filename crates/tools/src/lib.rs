@@ -12,6 +12,7 @@
 //! of the user's data), since a program squatting the tool's port could capture it.
 
 mod choices;
+mod codex_template;
 mod connect;
 mod detect;
 mod fault;
@@ -140,10 +141,15 @@ impl Tools {
             (self.gateway_root().await?, None)
         };
         let issued_id = issued.as_ref().map(|t| team::row_token_id(&t.id));
+        let catalogue = tool == ToolId::Codex && !choice.team && self.codex_catalogue(&home).await;
         let connected = self
             .blocking(move |inner| {
                 inner.secrets.check()?;
-                connect_blocking(inner, &home, tool, choice, &root, issued)
+                let to = Target {
+                    root: &root,
+                    catalogue,
+                };
+                connect_blocking(inner, &home, tool, choice, to, issued)
             })
             .await;
         let (report, old_token) = match (connected, issued_id) {
@@ -195,6 +201,25 @@ impl Tools {
         })
     }
 
+    /// Reads Codex's own model metadata from the user's Codex and gives it to the gateway's
+    /// catalogue; whether Codex can be pointed at that catalogue (else it keeps its own
+    /// models and prompt, and a route still answers by name).
+    async fn codex_catalogue(&self, home: &Home) -> bool {
+        let path = std::env::var("PATH").unwrap_or_default();
+        let Some(program) = detect::find_on_path(ToolId::Codex.binary(), &path) else {
+            return false;
+        };
+        let kept = match codex_template::read(&program, &home.home).await {
+            Ok(template) => self.gateway.keep_codex_template(template),
+            Err(why) => {
+                tracing::warn!(%why, "Codex's picker keeps its own models");
+                return false;
+            }
+        };
+        kept.inspect_err(|e| tracing::warn!(error = %e, "Codex's model metadata not kept"))
+            .is_ok()
+    }
+
     /// Finishes or rolls back connects a crash interrupted (run once at start).
     pub async fn repair(&self) -> Result<Vec<String>, AppError> {
         self.blocking(journal::repair).await
@@ -239,14 +264,21 @@ impl Tools {
 }
 
 /// Returns the report and the token to revoke afterwards (a reconnect's old one).
+/// Where a connect points the tool: the gateway's root, and whether it serves Codex's catalogue.
+struct Target<'a> {
+    root: &'a str,
+    catalogue: bool,
+}
+
 fn connect_blocking(
     inner: &Tools,
     home: &Home,
     tool: ToolId,
     choice: ConnectChoice,
-    root: &str,
+    to: Target<'_>,
     issued: Option<switchyard_team::overview::IssuedToken>,
 ) -> Result<(ToolReport, Option<String>), AppError> {
+    let root = to.root;
     let id = tool.as_str();
     let old = inner.connections.get_connection(id)?;
     let model = match choice.model.filter(|m| !m.trim().is_empty()) {
@@ -310,6 +342,7 @@ fn connect_blocking(
         models: model_choices(inner)?,
         // A team's replica may run another version: its tools keep to HTTP.
         websockets: !team,
+        codex_catalogue: to.catalogue,
     };
     let plans = plans::plan(tool, home, &params);
     let files = connect::connect(

@@ -2,6 +2,7 @@
 //! should point, pause and resume, the request ledger, and the gateway's saved settings
 //! ([`settings`]), which apply at the next start.
 
+mod codex;
 mod exposure;
 /// How the gateway copes with a failing provider: the gateway crate's settings type.
 pub use switchyard_gateway::resilience;

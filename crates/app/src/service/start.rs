@@ -188,6 +188,7 @@ impl Switchyard {
             sink.clone(),
         );
         gateway_control.after_squat(&notifications).await;
+        gateway_control.load_codex_template();
         let usage = crate::usage::ToolUsage::new(
             store.clone(),
             costs.clone(),
@@ -296,15 +297,15 @@ impl Switchyard {
         i.sync.start(&i.tasks, monitor && i.team.is_none());
         i.cache.start_upkeep(&i.tasks);
         if matches!(i.gateway, GatewayStatus::Listening(_)) {
-            crate::external::spawn_watch(
-                &i.tasks,
-                i.store.clone(),
-                i.routing.clone(),
-                i.health.clone(),
-                i.tokens.index(),
-                i.backends_changed.clone(),
-                crate::events::EventSink::new(i.events.clone()),
-            );
+            let followers = crate::external::Followers {
+                routing: i.routing.clone(),
+                health: i.health.clone(),
+                tokens: i.tokens.index(),
+                backends_changed: i.backends_changed.clone(),
+                events: crate::events::EventSink::new(i.events.clone()),
+                gateway: i.gateway_control.clone(),
+            };
+            crate::external::spawn_watch(&i.tasks, i.store.clone(), followers);
         }
         self.inner
             .costs

@@ -200,6 +200,9 @@ pub struct ConnectParams {
     /// The gateway serves the Responses API over WebSocket (this machine's own gateway, which
     /// is this version): Codex and Copilot CLI are set to use it.
     pub websockets: bool,
+    /// The gateway serves Codex's model catalogue (`/v1/codex/models`, made from Codex's own
+    /// metadata): Codex's picker lists the routes.
+    pub codex_catalogue: bool,
 }
 
 impl fmt::Debug for ConnectParams {
@@ -211,6 +214,7 @@ impl fmt::Debug for ConnectParams {
             .field("tiers", &self.tiers)
             .field("models", &self.models)
             .field("websockets", &self.websockets)
+            .field("codex_catalogue", &self.codex_catalogue)
             .finish()
     }
 }
@@ -308,6 +312,11 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
             if params.websockets {
                 // One socket per session, each turn sending only its new items.
                 changes.push(set(&at("supports_websockets"), true));
+            }
+            if params.codex_catalogue {
+                // Its `/model` picker lists the routes, each with Codex's own metadata.
+                let url = format!("{v1}/codex/models");
+                changes.push(set(&at("model_catalog_url"), url));
             }
             if let Some(model) = model {
                 changes.push(set(&["model"], model));

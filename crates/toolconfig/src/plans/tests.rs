@@ -23,6 +23,7 @@ fn params(model: Option<&str>) -> ConnectParams {
         tiers: TierModels::default(),
         models: vec!["a".into(), "b".into()],
         websockets: true,
+        codex_catalogue: true,
     }
 }
 
