@@ -169,6 +169,19 @@ impl Harness {
         self.post_as(path, Some(TOKEN), &[], body).await
     }
 
+    /// GETs `path` on the gateway with the test token; the answer's body as JSON.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        client()
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// As [`Harness::post`]; the answer's body as text.
     pub async fn post_text(&self, path: &str, body: &serde_json::Value) -> String {
         self.post(path, body).await.text().await.unwrap()

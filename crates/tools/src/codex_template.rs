@@ -18,14 +18,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 /// The template from the Codex program at `program`, or why not.
 pub(crate) async fn read(program: &Path, home: &Path) -> Result<CodexTemplate, String> {
-    let run = tokio::process::Command::new(program)
-        .args(["debug", "models", "--bundled"])
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
+    let run = crate::detect::quietly(program, home, &["debug", "models", "--bundled"]).output();
     let out = match tokio::time::timeout(DEADLINE, run).await {
         Ok(Ok(out)) if out.status.success() => out,
         Ok(Ok(out)) => return Err(format!("`codex debug models` ended with {}", out.status)),

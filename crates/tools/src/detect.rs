@@ -80,16 +80,23 @@ async fn version_of(program: &Path, home: &Path) -> Option<String> {
     Some(version)
 }
 
-/// The first version-looking word of `<program> --version`, or `None` if it fails or is slow.
-async fn ask_version(program: &Path, home: &Path) -> Option<String> {
-    let run = tokio::process::Command::new(program)
-        .arg("--version")
+/// `program args` in the user's `home`, for its output only: no input, no error output, no
+/// colours, killed when dropped (a deadline runs out).
+pub(crate) fn quietly(program: &Path, home: &Path, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
         .env("HOME", home)
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
+        .kill_on_drop(true);
+    command
+}
+
+/// The first version-looking word of `<program> --version`, or `None` if it fails or is slow.
+async fn ask_version(program: &Path, home: &Path) -> Option<String> {
+    let run = quietly(program, home, &["--version"]).output();
     let out = tokio::time::timeout(VERSION_DEADLINE, run)
         .await
         .ok()?

@@ -11,7 +11,7 @@
 
 use crate::{ConnectChoice, Tools};
 use std::time::Duration;
-use switchyard_app::{AppError, DomainEvent, GatewayRunning, Switchyard};
+use switchyard_app::{AppError, DomainEvent, Switchyard};
 use switchyard_toolconfig::ToolId;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -31,11 +31,7 @@ impl Tools {
     /// Connects again each listing tool connected to this machine's gateway (see the module);
     /// those rewritten. A tool that fails is logged and the rest go on.
     pub async fn relist(&self) -> Result<Vec<ToolId>, AppError> {
-        let GatewayRunning::Listening(_, addr) = self.gateway.running() else {
-            return Ok(Vec::new());
-        };
-        let published = switchyard_gateway::presence::find(&self.place.paths.data_dir).await;
-        if published != Some(addr.port()) {
+        if self.serving_published().await.is_none() {
             return Ok(Vec::new());
         }
         let mut done = Vec::new();

@@ -19,14 +19,10 @@ impl Tools {
     /// Re-points each stale tool (see the module); returns those re-pointed. A tool that
     /// fails is logged and the rest go on.
     pub async fn repoint(&self) -> Result<Vec<ToolId>, AppError> {
-        let GatewayRunning::Listening(_, addr) = self.gateway.running() else {
+        let Some(port) = self.serving_published().await else {
             return Ok(Vec::new());
         };
-        let published = switchyard_gateway::presence::find(&self.place.paths.data_dir).await;
-        if published != Some(addr.port()) {
-            return Ok(Vec::new());
-        }
-        let root = format!("{LOOPBACK_ROOT}{}", addr.port());
+        let root = format!("{LOOPBACK_ROOT}{port}");
         let mut done = Vec::new();
         for t in self.list().await? {
             let stale = t.points_at.as_deref().is_some_and(|p| {
@@ -44,6 +40,16 @@ impl Tools {
             }
         }
         Ok(done)
+    }
+
+    /// The port of this process's gateway when it is the data folder's published one (the only
+    /// process that rewrites the tools' files on its own).
+    pub(crate) async fn serving_published(&self) -> Option<u16> {
+        let GatewayRunning::Listening(_, addr) = self.gateway.running() else {
+            return None;
+        };
+        let published = switchyard_gateway::presence::find(&self.place.paths.data_dir).await;
+        (published == Some(addr.port())).then_some(addr.port())
     }
 
     /// Whether the tool's token is still good (not revoked by the user).

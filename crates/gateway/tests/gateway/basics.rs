@@ -94,15 +94,7 @@ async fn an_anthropic_request_is_served_with_x_api_key() {
 #[tokio::test]
 async fn models_lists_what_the_gateway_can_serve() {
     let (_mock, h) = start_demo().await;
-    let body: serde_json::Value = client()
-        .get(format!("{}/v1/models", h.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = h.get_json("/v1/models").await;
     assert_eq!(body["object"], "list");
     assert_eq!(body["data"][0]["id"], "demo-chat");
 }

@@ -86,15 +86,7 @@ async fn the_anthropic_list_names_every_route_as_an_id_claude_code_keeps() {
         .await
         .unwrap();
     assert_eq!(one["display_name"], "fast");
-    let plain: Value = client()
-        .get(format!("{}/v1/models", h.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let plain = h.get_json("/v1/models").await;
     assert!(plain["data"]
         .as_array()
         .unwrap()
@@ -125,20 +117,9 @@ async fn an_alias_answers_through_the_route_it_names_not_the_anthropic_backend()
 #[tokio::test]
 async fn codex_catalogue_lists_each_route_with_codex_own_metadata_once_the_app_gives_it() {
     let (_mock, h) = routed().await;
-    let get = || async {
-        let v: Value = client()
-            .get(format!("{}/v1/codex/models?client_version=0.171.0", h.base))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v
-    };
+    let path = "/v1/codex/models?client_version=0.171.0";
     assert_eq!(
-        get().await,
+        h.get_json(path).await,
         json!({"models": []}),
         "no template: Codex keeps its own"
     );
@@ -149,7 +130,7 @@ async fn codex_catalogue_lists_each_route_with_codex_own_metadata_once_the_app_g
         "experimental_supported_tools": [], "base_instructions": "You are Codex."});
     let template = switchyard_gateway::CodexTemplate::from_entry(&bundled).unwrap();
     h.gateway.handle().set_codex_template(Some(template));
-    let list = get().await;
+    let list = h.get_json(path).await;
     let models = list["models"].as_array().unwrap();
     let fast = &models[0];
     assert_eq!(
