@@ -164,9 +164,14 @@ describe("official SDKs against switchyard-serve", () => {
     assert.ok(models.some((m) => m.id === MODEL), JSON.stringify(models));
     assert.ok(models.every((m) => m.object === "model"));
 
+    // Anthropic's shape names each id as a Claude client keeps it (Claude Code drops ids without
+    // "claude"): the demo model as `claude-via-demo-chat`, shown by its own name, and answering.
     const anthropicModels = [];
     for await (const m of anthropic.models.list()) anthropicModels.push(m);
-    assert.ok(anthropicModels.some((m) => m.id === MODEL && m.type === "model"), JSON.stringify(anthropicModels));
+    const demo = anthropicModels.find((m) => m.display_name === MODEL && m.type === "model");
+    assert.equal(demo?.id, `claude-via-${MODEL}`, JSON.stringify(anthropicModels));
+    const answer = await anthropic.messages.create({ model: demo.id, max_tokens: 64, messages: [{ role: "user", content: "Say hello" }] });
+    assert.ok(answer.content[0].text.length > 0, JSON.stringify(answer));
   });
 
   describe("7. errors come back as the SDKs' own error classes", () => {
