@@ -104,9 +104,14 @@ pub async fn upgrade(
 }
 
 /// The upgrade request's headers a turn's request carries (the caller's options, its client's
-/// name), without those of the connection, the upgrade and the body.
+/// name), without those of the connection, the upgrade and the body, and without the token (the
+/// session holds it once, to check it again).
 fn forwarded(mut headers: HeaderMap) -> HeaderMap {
+    for name in ["x-api-key", "x-goog-api-key"] {
+        headers.remove(name);
+    }
     for name in [
+        header::AUTHORIZATION,
         header::CONNECTION,
         header::UPGRADE,
         header::SEC_WEBSOCKET_KEY,
