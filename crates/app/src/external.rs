@@ -62,6 +62,8 @@ pub(crate) fn spawn_watch(tasks: &Supervisor, store: Store, followers: Followers
     } = followers;
     tasks.spawn("outside changes", async move {
         let mut seen: Option<(i64, Config)> = None;
+        // Codex's kept model metadata as last handed to the gateway (parsed only when it changed).
+        let mut codex_seen: Option<serde_json::Value> = None;
         let mut tick = tokio::time::interval(WATCH_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
@@ -89,7 +91,10 @@ pub(crate) fn spawn_watch(tasks: &Supervisor, store: Store, followers: Followers
             match checked {
                 Ok((version, cfg, changed, tokens_changed, codex)) => {
                     seen = Some((version, cfg));
-                    gateway.use_codex_template(codex.as_ref());
+                    if codex.is_some() && codex != codex_seen {
+                        gateway.use_codex_template(codex.as_ref());
+                        codex_seen = codex;
+                    }
                     if tokens_changed && !first {
                         tracing::info!("gateway tokens changed in another process");
                         events.emit(DomainEvent::TokensChanged);

@@ -16,18 +16,49 @@ use switchyard_gateway::CodexTemplate;
 /// How long Codex may take to print its catalogue (a native program: well under a second).
 const DEADLINE: Duration = Duration::from_secs(20);
 
+/// The most of Codex's catalogue read (the program on `PATH` is outside data: its output is
+/// bounded; 0.171's bundled catalogue is about 350 KiB).
+const MAX_CATALOGUE: u64 = 8 << 20;
+
 /// The template from the Codex program at `program`, or why not.
 pub(crate) async fn read(program: &Path, home: &Path) -> Result<CodexTemplate, String> {
-    let run = crate::detect::quietly(program, home, &["debug", "models", "--bundled"]).output();
-    let out = match tokio::time::timeout(DEADLINE, run).await {
-        Ok(Ok(out)) if out.status.success() => out,
-        Ok(Ok(out)) => return Err(format!("`codex debug models` ended with {}", out.status)),
-        Ok(Err(e)) => return Err(format!("`codex debug models` did not run: {e}")),
+    let printed = tokio::time::timeout(DEADLINE, catalogue_of(program, home)).await;
+    let stdout = match printed {
+        Ok(result) => result?,
         Err(_) => return Err(format!("`codex debug models` took over {DEADLINE:?}")),
     };
-    let catalogue: serde_json::Value = serde_json::from_slice(&out.stdout)
+    let catalogue: serde_json::Value = serde_json::from_slice(&stdout)
         .map_err(|e| format!("`codex debug models` printed no catalogue: {e}"))?;
     first_offered(&catalogue)
+}
+
+/// What `codex debug models --bundled` prints, at most [`MAX_CATALOGUE`] bytes.
+async fn catalogue_of(program: &Path, home: &Path) -> Result<Vec<u8>, String> {
+    use tokio::io::AsyncReadExt;
+    let mut child = crate::detect::quietly(program, home, &["debug", "models", "--bundled"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("`codex debug models` did not run: {e}"))?;
+    let mut stdout = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        out.take(MAX_CATALOGUE + 1)
+            .read_to_end(&mut stdout)
+            .await
+            .map_err(|e| format!("`codex debug models` could not be read: {e}"))?;
+    }
+    if stdout.len() as u64 > MAX_CATALOGUE {
+        return Err(format!(
+            "`codex debug models` printed over {MAX_CATALOGUE} bytes"
+        ));
+    }
+    let status = child
+        .wait()
+        .await
+        .map_err(|e| format!("`codex debug models` did not end: {e}"))?;
+    if !status.success() {
+        return Err(format!("`codex debug models` ended with {status}"));
+    }
+    Ok(stdout)
 }
 
 /// What only OpenAI serves, left out of the template (Codex's defaults apply: none of them).
@@ -93,5 +124,37 @@ mod tests {
         assert_eq!(t["experimental_supported_tools"], json!([]));
         assert!(first_offered(&json!({"models": []})).is_err());
         assert!(first_offered(&json!("no")).is_err());
+    }
+
+    /// A program on `PATH` named `codex` that prints `script`'s output.
+    #[cfg(unix)]
+    fn fake_codex(dir: &Path, script: &str) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let program = dir.join("codex");
+        std::fs::write(&program, format!("#!/bin/sh\n{script}\n")).unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        program
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_program_that_prints_without_end_or_fails_gives_no_template() {
+        let dir = tempfile::tempdir().unwrap();
+        let endless = fake_codex(dir.path(), "yes '{\"models\": []}'");
+        let e = read(&endless, dir.path()).await.err().unwrap();
+        assert!(e.contains("over"), "bounded: {e}");
+        let failing = fake_codex(dir.path(), "exit 3");
+        assert!(read(&failing, dir.path())
+            .await
+            .err()
+            .unwrap()
+            .contains("ended with"));
+        let good = serde_json::json!({"models": [{"slug": "a", "priority": 1, "visibility": "list",
+            "supported_reasoning_levels": [], "shell_type": "shell_command", "supported_in_api": true,
+            "support_verbosity": false, "truncation_policy": {"mode": "tokens", "limit": 1},
+            "experimental_supported_tools": [], "base_instructions": "You are a."}]});
+        let printing = fake_codex(dir.path(), &format!("echo '{good}'"));
+        let t = read(&printing, dir.path()).await.unwrap();
+        assert_eq!(t.to_value()["base_instructions"], "You are a.");
     }
 }

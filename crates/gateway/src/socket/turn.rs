@@ -191,7 +191,7 @@ impl Session {
             for event in &events {
                 send(tx, event).await?;
             }
-            let bytes = Value::Array(input.clone()).to_string().len();
+            let bytes = serde_json::to_vec(&input).map_or(0, |b| b.len());
             self.history.keep(id, input, Vec::new(), bytes);
             return Ok(Next::Continue);
         }
