@@ -190,7 +190,7 @@ export const commands = {
 	 *  Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick;
 	 *  `team` true: to the attached team gateway, with a team token for the admin token's owner.
 	 */
-	connectTool: (tool: string, model: string | null, team: boolean | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model, team })),
+	connectTool: (tool: string, model: string | null, team: boolean | null, way: ConnectWay | null) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("connect_tool", { tool, model, team, way })),
 	/**  Undoes the keys connecting set (keeping any the user changed since) and revokes the token. */
 	disconnectTool: (tool: string) => typedError<ToolResult_Serialize, IpcError_Serialize>(__TAURI_INVOKE("disconnect_tool", { tool })),
 	installStatusline: () => typedError<FilesChanged, IpcError_Serialize>(__TAURI_INVOKE("install_statusline")),
@@ -950,6 +950,14 @@ export type ConfigRouteMove = {
 	to: string[],
 };
 
+/**
+ *  How a tool signed in to its vendor's plan is connected, as the Tools page asks: `auto` (its
+ *  plan with your keys as overflow when a plan sign-in is found, else keys), `keys`, or `plan`
+ *  with an overflow. The plan's host is the vendor's own from the window (the CLI may name
+ *  another).
+ */
+export type ConnectWay = { way: "auto" } | { way: "keys" } | { way: "plan"; overflow: Overflow };
+
 /**  A range in Unix ms with the user's UTC offset (minutes east; UTC+02:00 is 120). */
 export type CostRange = {
 	sinceMs: number | null,
@@ -1002,6 +1010,8 @@ export type CostsOverview_Deserialize = {
 	latency: LatencyStats[],
 	/**  The whole range. */
 	latencyOverall?: LatencyStats | null,
+	/**  What tools' plans served, and what their overflow cost (issue 74). */
+	plans: PlanSpend,
 };
 
 /**  Everything the Costs page shows for a range. */
@@ -1025,6 +1035,8 @@ export type CostsOverview_Serialize = {
 	latency: LatencyStats[],
 	/**  The whole range. */
 	latencyOverall: LatencyStats | null,
+	/**  What tools' plans served, and what their overflow cost (issue 74). */
+	plans: PlanSpend,
 };
 
 /**  One of the team's tokens. */
@@ -2310,6 +2322,35 @@ export type Outcome =
 /**  Any other status: the provider answered something we did not expect. */
 "unexpected";
 
+/**  Where a tool's requests go when its plan's window is used up. */
+export type Overflow = 
+/**
+ *  Nowhere: plan only (observed: ledger, health, windows); the vendor's refusal reaches the
+ *  tool, which waits for the reset as it would without Switchyard.
+ */
+{ to: "off" } | 
+/**
+ *  The backends that serve the requested model with the user's keys (an API key of the same
+ *  vendor), as a plain model name resolves.
+ */
+{ to: "keys" } | 
+/**  A route of the user's (translated when its backends speak another format). */
+{ to: "route"; route: string };
+
+/**  A plan's share of the ledger in a range. */
+export type PlanSpend = {
+	/**  Requests a plan served (at $0: the plan pays). */
+	planRequests: number | null,
+	/**  Their input and output tokens. */
+	planTokens: number | null,
+	/**  Requests the overflow served while a plan's window was used up. */
+	overflowRequests: number | null,
+	/**  Their known cost. */
+	overflowCostUsd: number | null,
+	/**  Overflow requests without a known price (not in `overflow_cost_usd`). */
+	overflowUnpriced: number | null,
+};
+
 /**  Another program held the gateway's port when it started: what the user is told. */
 export type PortSquat = PortSquat_Serialize | PortSquat_Deserialize;
 
@@ -3052,6 +3093,17 @@ export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimi
 /**  The provider answered, but not as expected (5xx, 404 …). */
 "failing" | "disabled";
 
+/**  How a connected tool's plan is used. */
+export type Subscription = {
+	vendor: Vendor,
+	/**
+	 *  The origin the tool's sign-in may go to: the vendor's own, unless the user named another
+	 *  when connecting (a proxy of theirs, a test server).
+	 */
+	host: string,
+	overflow: Overflow,
+};
+
 /**  My machines: its settings changed or a sync pass ran. */
 export type SyncChanged = null;
 
@@ -3437,6 +3489,13 @@ export type ToolInfo_Deserialize = {
 	costTodayUsd: number | null,
 	/**  Claude Code only: whether Switchyard's status line is installed. */
 	statusline?: boolean | null,
+	/**  The tool is signed in to its vendor's plan here (its sign-in file is present). */
+	planFound: boolean,
+	/**
+	 *  Connected with its plan: where the sign-in goes and what serves when its window is
+	 *  used up; `null`: connected with API keys (or not connected).
+	 */
+	plan?: Subscription | null,
 };
 
 /**  One tool as its card shows it. */
@@ -3464,6 +3523,13 @@ export type ToolInfo_Serialize = {
 	costTodayUsd: number | null,
 	/**  Claude Code only: whether Switchyard's status line is installed. */
 	statusline: boolean | null,
+	/**  The tool is signed in to its vendor's plan here (its sign-in file is present). */
+	planFound: boolean,
+	/**
+	 *  Connected with its plan: where the sign-in goes and what serves when its window is
+	 *  used up; `null`: connected with API keys (or not connected).
+	 */
+	plan: Subscription | null,
 };
 
 /**  A coding tool; serialized as its CLI id (`claude-code`, …). */
@@ -3473,6 +3539,8 @@ export type ToolResult = ToolResult_Serialize | ToolResult_Deserialize;
 
 export type ToolResult_Deserialize = {
 	files: FilesChanged,
+	/**  Connected with its plan (what the connect chose); `null` with API keys. */
+	plan?: Subscription | null,
 	/**  The gateway token the tool uses (connect) or that was revoked (disconnect). */
 	tokenName?: string | null,
 	model?: string | null,
@@ -3480,6 +3548,8 @@ export type ToolResult_Deserialize = {
 
 export type ToolResult_Serialize = {
 	files: FilesChanged,
+	/**  Connected with its plan (what the connect chose); `null` with API keys. */
+	plan: Subscription | null,
 	/**  The gateway token the tool uses (connect) or that was revoked (disconnect). */
 	tokenName: string | null,
 	model: string | null,
@@ -3741,6 +3811,11 @@ export type ValidationReport_Serialize = {
 	ok: boolean,
 	issues: FieldIssue_Serialize[],
 };
+
+/**  The vendor whose plan a tool is signed in to. */
+export type Vendor = 
+/**  A Claude plan (Pro, Max), as Claude Code signs in to it. */
+"anthropic";
 
 export type Verdict = "ready" | "degraded" | "blocked";
 

@@ -32,6 +32,9 @@ pub enum AppError {
     /// A record synced from another machine that this version cannot read, or will not apply.
     #[error("{0}")]
     Synced(String),
+    /// A tool cannot be connected with its plan as asked.
+    #[error("{0}")]
+    Plan(#[from] switchyard_domain::PlanRefused),
     /// The provider refused a key that was about to be used or moved.
     #[error("The provider refused this key ({0}).")]
     KeyRefused(String),

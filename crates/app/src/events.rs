@@ -84,6 +84,12 @@ pub enum DomainEvent {
     RequestsRecorded { count: usize },
     /// A breaker, key or cool-down state in the gateway changed.
     GatewayHealthChanged,
+    /// A tool's plan window was used up until `used_up_until` (Unix seconds; its overflow
+    /// serves), or is back (`None`).
+    PlanWindow {
+        vendor: switchyard_domain::Vendor,
+        used_up_until: Option<u64>,
+    },
     /// A backend's health status changed (probes or gateway signals).
     HealthChanged,
     /// An alert opened or resolved, or the alert settings changed.

@@ -107,6 +107,17 @@ impl Observer for EventObserver {
         );
         let _ = self.events.send(DomainEvent::GatewayHealthChanged);
     }
+    fn plan_window(&self, vendor: switchyard_domain::Vendor, used_up_until: Option<u64>) {
+        tracing::info!(
+            vendor = vendor.as_str(),
+            ?used_up_until,
+            "plan window changed"
+        );
+        let _ = self.events.send(DomainEvent::PlanWindow {
+            vendor,
+            used_up_until,
+        });
+    }
     fn request_finished(&self, backend_id: &str, ok: bool, latency_ms: u32) {
         let _ = self.passive.send(Signal::Request(RequestOutcome {
             backend_id: backend_id.to_string(),

@@ -123,6 +123,7 @@ impl TokenIndex {
                         name: t.name,
                         scope: t.scope,
                         owner: None,
+                        subscription: t.subscription,
                     },
                 );
             }
@@ -245,6 +246,7 @@ impl Tokens {
                     name: name.to_string(),
                     scope: TokenScope::Gateway,
                     owner: None,
+                    subscription: None,
                 },
             );
         SecretString::new(token)

@@ -29,6 +29,7 @@ impl Authenticator for Tokens {
             name: "bench".into(),
             scope: switchyard_domain::TokenScope::Gateway,
             owner: None,
+            subscription: None,
         })
     }
 }

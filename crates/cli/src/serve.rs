@@ -178,6 +178,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     // The model lists in the connected tools' files follow the routes while it serves.
     let mut following = tokio::task::JoinSet::new();
     following.spawn(switchyard_tools::Tools::follow_routes(app.clone()));
+    following.spawn(switchyard_tools::Tools::follow_plans(app.clone()));
     let request = stop.next().await;
     following.abort_all();
     tracing::info!(request, "asked to stop");

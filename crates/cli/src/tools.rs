@@ -5,8 +5,9 @@
 use super::io::Io;
 use super::values;
 use switchyard_app::{AppError, Switchyard};
+use switchyard_domain::{Overflow, Subscription};
 use switchyard_toolconfig::ToolId;
-use switchyard_tools::{ConnectChoice, ToolStatus, Tools};
+use switchyard_tools::{ConnectChoice, ToolStatus, Tools, Way};
 
 #[derive(Debug, clap::Args)]
 pub struct ToolsArgs {
@@ -37,6 +38,23 @@ pub struct ConnectArgs {
     /// token of its own, rather than to this machine's gateway
     #[arg(long)]
     team: bool,
+    /// Claude Code signed in to a Claude plan: keep its sign-in (passed to Anthropic for its
+    /// requests only) and, when the plan's window is used up, go on with your keys (the default
+    /// when a plan sign-in is found)
+    #[arg(long, conflicts_with = "keys")]
+    plan: bool,
+    /// With --plan: no overflow; the tool waits for the plan's reset as without Switchyard
+    #[arg(long, conflicts_with_all = ["keys", "overflow"])]
+    plan_only: bool,
+    /// With --plan: overflow to this route instead of your keys
+    #[arg(long, value_name = "ROUTE", conflicts_with = "keys")]
+    overflow: Option<String>,
+    /// With --plan: where the plan's sign-in goes (default: the vendor's own host)
+    #[arg(long, value_name = "URL", conflicts_with = "keys")]
+    plan_host: Option<String>,
+    /// Use your API keys through the gateway, not the tool's plan sign-in
+    #[arg(long)]
+    keys: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,15 +104,20 @@ impl ConnectArgs {
         let mut choice = ConnectChoice {
             model: self.model.clone(),
             team: self.team,
+            way: self.way(),
             ..ConnectChoice::default()
         };
         choice.tiers.opus = self.opus.clone();
         choice.tiers.sonnet = self.sonnet.clone();
         choice.tiers.haiku = self.haiku.clone();
-        let r = Tools::new(app).connect(self.tool, choice).await?;
+        let tools = Tools::new(app);
+        let r = tools.connect(self.tool, choice).await?;
         let mut out = String::new();
         for f in &r.files.changed {
             out += &format!("changed {f}\n");
+        }
+        if let Some(plan) = r.plan.as_ref() {
+            out += &plan_line(self.tool, plan);
         }
         if r.files.changed.is_empty() {
             out += "already connected; nothing to change\n";
@@ -119,6 +142,43 @@ impl ConnectArgs {
         }
         Ok(out)
     }
+}
+
+impl ConnectArgs {
+    fn way(&self) -> Way {
+        if self.keys {
+            return Way::Keys;
+        }
+        let overflow = match (&self.overflow, self.plan_only) {
+            (Some(route), _) => Overflow::Route(route.clone()),
+            (None, true) => Overflow::Off,
+            (None, false) => Overflow::Keys,
+        };
+        let asked =
+            self.plan || self.plan_only || self.overflow.is_some() || self.plan_host.is_some();
+        match asked {
+            true => Way::Plan {
+                overflow,
+                host: self.plan_host.clone(),
+            },
+            false => Way::Auto,
+        }
+    }
+}
+
+/// What a connect with a plan says: whose sign-in, where it goes, what overflows.
+fn plan_line(tool: ToolId, plan: &Subscription) -> String {
+    let overflow = match &plan.overflow {
+        Overflow::Off => "no overflow: it waits for the plan's reset".to_string(),
+        Overflow::Keys => "overflow: your keys".to_string(),
+        Overflow::Route(r) => format!("overflow: route {r}"),
+    };
+    format!(
+        "{} keeps its {} sign-in (sent to {} only); {overflow}\n",
+        tool.label(),
+        plan.vendor.plan_label(),
+        plan.host
+    )
 }
 
 impl DisconnectArgs {
@@ -165,6 +225,7 @@ fn tool_line(t: &ToolStatus) -> String {
         (false, _) => "not installed".into(),
     };
     let state = match (t.connected, t.needs_reconnect) {
+        (true, false) if t.plan.is_some() => "connected (plan)".to_string(),
         (true, false) => "connected".to_string(),
         (true, true) => "connected, needs reconnect".to_string(),
         (false, _) => "not connected".to_string(),
@@ -187,6 +248,6 @@ fn tool_json(t: &ToolStatus) -> serde_json::Value {
         "needsReconnect": t.needs_reconnect, "pointsAt": t.points_at,
         "configFiles": t.config_files, "model": t.model, "tokenName": t.token_name,
         "requestsToday": t.requests_today, "costTodayUsd": t.cost_today_usd,
-        "statusline": t.statusline,
+        "statusline": t.statusline, "planFound": t.plan_found, "plan": t.plan,
     })
 }

@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod mask;
 pub mod readiness;
 pub mod storable;
+pub mod subscription;
 pub mod token_scope;
 mod url_check;
 pub mod validate;
@@ -40,6 +41,7 @@ pub use kind::{AuthStyle, BackendKind, KindSpec};
 pub use ledger::{AttemptRecord, RequestRecord};
 pub use mask::mask_key;
 pub use storable::Storable;
+pub use subscription::{Overflow, PlanRefused, Subscription, Vendor};
 pub use token_scope::TokenScope;
 pub use url_check::{is_loopback_host, is_readable_release, release_source, SourceRefused};
 pub use validate::{

@@ -47,7 +47,7 @@ pub(crate) async fn run(plan: &Plan, opts: &DrillOptions) -> super::Measured {
             if b.row.id == first_id {
                 config.rate_limited_keys = vec![throttled.clone()];
             }
-            StandIn::Mock(config)
+            StandIn::Mock(Box::new(config))
         };
         let shadow = Shadow::build_with(plan, &mock_for, Default::default()).await?;
         let load = shadow.load(&route.name, opts.in_flight);

@@ -57,7 +57,12 @@ async fn observe(
         clock: Some(shared),
         monitor_every: Some(PROBE_EVERY),
     };
-    let shadow = Shadow::build_with(plan, &|_| StandIn::Mock(MockConfig::instant()), setup).await?;
+    let shadow = Shadow::build_with(
+        plan,
+        &|_| StandIn::Mock(Box::new(MockConfig::instant())),
+        setup,
+    )
+    .await?;
     let Some(target) = shadow.backends.get(&first.row.id) else {
         shadow.stop().await;
         return Err(AppError::Internal("the shadow lost a backend".into()));

@@ -29,7 +29,7 @@ pub(crate) struct ShadowBackend {
 /// What stands in for a user backend in the shadow.
 pub(crate) enum StandIn {
     /// A local mock in the backend's wire format (with made-up keys as many as the user has).
-    Mock(MockConfig),
+    Mock(Box<MockConfig>),
     /// The provider itself with these keys, for the live drill (held in the shadow's in-memory
     /// keychain only).
     Real(Vec<NewKey>),
@@ -115,7 +115,7 @@ impl Shadow {
             clock,
             ..Setup::default()
         };
-        Shadow::build_with(plan, &|_| StandIn::Mock(mock.clone()), setup).await
+        Shadow::build_with(plan, &|_| StandIn::Mock(Box::new(mock.clone())), setup).await
     }
 
     /// As [`Shadow::build`], each backend replaced by `stand_in(backend)`.
@@ -150,7 +150,7 @@ impl Shadow {
         for b in plan.backends.iter().filter(|b| b.row.enabled) {
             let (id, mock) = match stand_in(b) {
                 StandIn::Mock(config) => {
-                    let server = MockServer::start(config).await.map_err(|e| {
+                    let server = MockServer::start(*config).await.map_err(|e| {
                         AppError::Internal(format!("cannot start a mock provider: {e}"))
                     })?;
                     let (kind, base_url) = shadow_base(b.row.kind, &server.base_url());

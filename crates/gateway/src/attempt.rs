@@ -42,6 +42,8 @@ pub struct Sent<'a> {
     pub scrub: Option<crate::scrub::Scrub>,
     /// The `anthropic-beta` it went out with, when a refusal of it may still be retried.
     pub betas: Option<&'a HeaderValue>,
+    /// The caller's own plan, when this was the plan's candidate.
+    pub pass: Option<&'a crate::sign_in::Pass>,
 }
 
 #[allow(clippy::manual_async_fn)] // not an `async fn`: see the comment in its body
@@ -69,6 +71,7 @@ pub fn classify<'a>(
             deadline,
             scrub,
             betas,
+            pass,
         } = sent;
         let t = &cand.target;
         let took = started.elapsed();
@@ -125,6 +128,9 @@ pub fn classify<'a>(
         }
         match status {
             200..=299 => {
+                if let Some(pass) = pass {
+                    crate::subscription::served(state, pass);
+                }
                 let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
                 log.hold(slot);
                 let capture = inbound
@@ -150,6 +156,23 @@ pub fn classify<'a>(
                 Outcome::Served(r)
             }
             401 | 403 => refused(state, t, key_id, status),
+            // A plan's refusal: its own answer when nothing else may serve (the tool waits for
+            // the reset as without Switchyard); a used-up window cools it down until the reset.
+            429 if pass.is_some_and(|p| p.alone) => {
+                let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
+                let answered = crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
+                Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
+            }
+            429 if pass.is_some()
+                && crate::subscription::used_up_until(resp.headers()).is_some() =>
+            {
+                if let (Some(p), Some(until)) =
+                    (pass, crate::subscription::used_up_until(resp.headers()))
+                {
+                    crate::subscription::refused(state, t, p, until);
+                }
+                Outcome::NextKey("the plan's window is used up")
+            }
             429 => {
                 let header = retry_after(resp.headers());
                 // Gemini says it in the body only: read it (a small error body).

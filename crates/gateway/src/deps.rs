@@ -15,6 +15,9 @@ pub struct Caller {
     pub scope: switchyard_domain::TokenScope,
     /// The person the token was made for (a team token's owner); `None` for a machine's own.
     pub owner: Option<String>,
+    /// The tool's plan, when it was connected with one: its own sign-in, beside the token, is
+    /// then passed to the vendor's host for this caller's requests (`subscription`).
+    pub subscription: Option<switchyard_domain::Subscription>,
 }
 
 pub trait Authenticator: Send + Sync + 'static {
@@ -131,6 +134,9 @@ pub trait Observer: Send + Sync + 'static {
     /// A request finished on a backend: `ok` for a 2xx answer, not for a provider failure.
     /// Caller errors (other 4xx) and hang-ups are not reported: they say nothing about health.
     fn request_finished(&self, _backend_id: &str, _ok: bool, _latency_ms: u32) {}
+    /// A plan's window: used up (`Some(reset)`, Unix seconds; the overflow serves) or back
+    /// (`None`: the plan served again). Told once per change.
+    fn plan_window(&self, _vendor: switchyard_domain::Vendor, _used_up_until: Option<u64>) {}
     /// A circuit breaker changed state.
     fn breaker_changed(
         &self,

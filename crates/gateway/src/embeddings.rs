@@ -86,6 +86,7 @@ mod tests {
     fn plan(model: &str) -> Plan {
         Plan {
             route: None,
+            pass: None,
             cache: RouteCache::default(),
             strategy: Strategy::Priority,
             candidates: vec![Candidate {

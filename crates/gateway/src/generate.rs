@@ -120,6 +120,10 @@ pub(crate) fn handle(
     Box::pin(async move {
         let (parts, body) = req.into_parts();
         let headers: HeaderMap = parts.headers;
+        let sign_in = parts
+            .extensions
+            .get::<Arc<crate::sign_in::SignIn>>()
+            .cloned();
         let raw = match read_body(&state, shape, &headers, body).await {
             Ok(raw) => raw,
             Err(resp) => return resp,
@@ -187,7 +191,11 @@ pub(crate) fn handle(
             inbound.stream,
         );
         let table = state.table.get();
-        let Some(plan) = resolve(&table, &requested) else {
+        let planned = match (&caller.subscription, sign_in) {
+            (Some(sub), Some(s)) => crate::subscription::route(&state, &table, sub, s, &requested),
+            _ => None,
+        };
+        let Some(plan) = planned.or_else(|| resolve(&table, &requested)) else {
             let shown: String = requested.chars().take(80).collect();
             let msg = format!("Unknown model or route “{shown}”: no enabled backend serves it. Add a route or a backend on the Switchyard Routes page.");
             return log.refuse(shape, ErrorClass::UnknownModel, &msg);

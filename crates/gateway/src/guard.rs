@@ -109,6 +109,15 @@ pub async fn check(
     let Some(caller) = caller else {
         return unauthorized(shape);
     };
+    // A token in its own header: what the caller sent as its API key is its own sign-in. It is
+    // taken out here, whoever sent it, and kept (for the plan's host only) when the token's
+    // connection has a plan.
+    if req.headers().contains_key(crate::sign_in::TOKEN_HEADER) {
+        let sign_in = crate::sign_in::take_sign_in(req.headers_mut());
+        if let (Some(s), true) = (sign_in, caller.subscription.is_some()) {
+            req.extensions_mut().insert(std::sync::Arc::new(s));
+        }
+    }
     // The connection carried a valid token: at the connection cap it gives way after those of
     // callers without one (serve/slots.rs).
     if let Some(on) = req.extensions().get::<crate::serve::OnConnection>() {
@@ -223,9 +232,13 @@ fn strip_query_key(req: &mut Request) -> bool {
     }
 }
 
+/// `x-switchyard-token: T` (a tool sending its own sign-in as its key), else
 /// `Authorization: Bearer T`, `x-api-key: T` or `x-goog-api-key: T`: the token a request brings
 /// (also read by the app's routes behind the guard, such as `/mcp`).
 pub fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    if let Some(own) = headers.get(crate::sign_in::TOKEN_HEADER) {
+        return own.to_str().ok().map(str::trim).filter(|t| !t.is_empty());
+    }
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -47,9 +47,11 @@ mod scrub;
 pub mod serve;
 pub mod settings;
 mod shared;
+mod sign_in;
 mod socket;
 mod spend;
 mod stream;
+mod subscription;
 mod table;
 mod tls;
 mod upstream;
@@ -72,7 +74,9 @@ pub use limits::Refused;
 pub use reply::Shape;
 pub use resolve::{resolve, Candidate, Plan};
 pub use serve::StartError;
+pub use sign_in::{SIGN_IN_LABEL, TOKEN_HEADER};
 pub use spend::{Spend, SpendLimit, SpendScope};
+pub use subscription::{is_plan, OVERFLOW_REASON, PLAN_ID_PREFIX};
 pub use table::{
     CacheMode, KeyRef, Limits, Route, RouteCache, RouteCandidate, RoutingTable, TableHandle, Target,
 };
@@ -121,6 +125,8 @@ pub struct GatewayState {
     stop: CancellationToken,
     /// Codex's own model metadata, the app's to set (`codex_catalogue`); none: an empty catalogue.
     codex_template: std::sync::RwLock<Option<Arc<CodexTemplate>>>,
+    /// Each vendor's plan window as last found (`subscription`).
+    plans: subscription::Windows,
 }
 
 impl GatewayState {
@@ -214,6 +220,7 @@ impl Gateway {
             sockets,
             stop: cancel.clone(),
             codex_template: std::sync::RwLock::default(),
+            plans: subscription::Windows::default(),
         });
         let app = routes::router(Arc::clone(&state), deps.extra_routes);
         let limits = state.config.connections;

@@ -39,6 +39,8 @@ pub struct RequestLog {
     held: Option<Box<dyn crate::deps::Held>>,
     /// The caller's person (a team token's owner), for the budgets that cover a person.
     owner: Option<String>,
+    /// The latest attempt went to the caller's own plan: paid by the plan, $0 here.
+    plan: bool,
 }
 
 /// One request counted in the gateway's in-flight gauge while this lives.
@@ -85,6 +87,7 @@ impl RequestLog {
             started: Instant::now(),
             token_id: Some(caller.token_id.clone()),
             owner: caller.owner.clone(),
+            plan: false,
             ledger,
             observer,
             spend,
@@ -137,6 +140,7 @@ impl RequestLog {
             in_flight: None,
             held: None,
             owner: None,
+            plan: self.plan,
         };
         std::mem::replace(self, placeholder)
     }
@@ -197,6 +201,7 @@ impl RequestLog {
             latency_ms: ms(took),
         });
         self.kind = Some(kind);
+        self.plan = crate::subscription::is_plan(target);
         self.backend_id = Some(target.id.clone());
         self.record.backend = Some(backend.to_string());
         self.record.key_label = key.map(str::to_string);
@@ -325,7 +330,11 @@ impl RequestLog {
             }
             None => {
                 let prices = self.spend.prices();
-                r.cost_usd = cost_in(&prices, self.kind, r.model.as_deref(), &self.usage);
+                r.cost_usd = if self.plan {
+                    Some(0.0)
+                } else {
+                    cost_in(&prices, self.kind, r.model.as_deref(), &self.usage)
+                };
                 if let (Some(usd), Some(backend_id)) = (r.cost_usd, &self.backend_id) {
                     self.spend.charge(backend_id, r.route.as_deref(), usd);
                 }

@@ -26,6 +26,8 @@ pub struct Plan {
     pub cache: RouteCache,
     pub strategy: Strategy,
     pub candidates: Vec<Candidate>,
+    /// The caller's own plan sign-in, for the plan's candidate only (`subscription`).
+    pub pass: Option<crate::sign_in::Pass>,
 }
 
 /// The prefix making any id one Claude clients keep (`claude-via-fast` is the route `fast`).
@@ -77,6 +79,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
             cache: route.cache,
             strategy: route.strategy,
             candidates,
+            pass: None,
         });
     }
     if let Some((backend, model)) = requested.split_once('/') {
@@ -95,6 +98,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
                 cache: RouteCache::default(),
                 strategy: Strategy::Priority,
                 candidates,
+                pass: None,
             });
         }
     }
@@ -113,6 +117,7 @@ pub fn resolve(table: &RoutingTable, requested: &str) -> Option<Plan> {
         cache: RouteCache::default(),
         strategy: Strategy::Priority,
         candidates,
+        pass: None,
     })
 }
 

@@ -48,6 +48,8 @@ mod neighbour;
 mod neighbour_https;
 #[path = "gateway/paused.rs"]
 mod paused;
+#[path = "gateway/plans.rs"]
+mod plans;
 #[path = "gateway/prompt_cache.rs"]
 mod prompt_cache;
 #[path = "gateway/resilience.rs"]
@@ -93,27 +95,51 @@ pub static REVOKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// Every provider key in these tests contains this, so leaks are easy to find.
 pub const CANARY: &str = "CANARY-7f3a";
 
+/// Tokens of tools connected with a plan, each with its own subscription (tests/gateway/plans.rs).
+static PLAN_TOKENS: Mutex<Vec<(String, switchyard_domain::Subscription)>> = Mutex::new(Vec::new());
+
+/// A new token whose tool is connected with `plan`.
+pub fn plan_token(plan: switchyard_domain::Subscription) -> String {
+    let mut all = PLAN_TOKENS.lock().unwrap();
+    let token = format!("sy-test-plan-{:04}", all.len());
+    all.push((token.clone(), plan));
+    token
+}
+
 pub struct Tokens;
 impl Authenticator for Tokens {
     fn verify(&self, token: &str) -> Option<Caller> {
+        let plans = PLAN_TOKENS.lock().unwrap();
+        if let Some((t, plan)) = plans.iter().find(|(t, _)| t == token) {
+            return Some(Caller {
+                token_id: format!("id-{t}"),
+                name: "claude-code".into(),
+                scope: switchyard_domain::TokenScope::Generate,
+                owner: None,
+                subscription: Some(plan.clone()),
+            });
+        }
         match token {
             TOKEN => Some(Caller {
                 token_id: "t1".into(),
                 name: "tests".into(),
                 scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
+                subscription: None,
             }),
             OTHER_TOKEN => Some(Caller {
                 token_id: "t2".into(),
                 name: "another tool".into(),
                 scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
+                subscription: None,
             }),
             REVOCABLE_TOKEN if !REVOKED.load(std::sync::atomic::Ordering::SeqCst) => Some(Caller {
                 token_id: "t3".into(),
                 name: "revocable".into(),
                 scope: switchyard_domain::TokenScope::Gateway,
                 owner: None,
+                subscription: None,
             }),
             _ => None,
         }

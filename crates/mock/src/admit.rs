@@ -34,11 +34,33 @@ pub(crate) async fn admit(
     shape: Shape,
     key: Option<&str>,
 ) -> Result<Option<usize>, Early> {
+    admit_as(state, route, shape, Some(key)).await
+}
+
+/// [`admit`] for a caller plan mode let in with its OAuth token (see `plan`): no key check.
+pub(crate) async fn admit_plan(
+    state: &Shared,
+    route: Route,
+    shape: Shape,
+) -> Result<Option<usize>, Early> {
+    admit_as(state, route, shape, None).await
+}
+
+/// The preamble; `key` is `None` for a plan caller, whose key is not checked.
+async fn admit_as(
+    state: &Shared,
+    route: Route,
+    shape: Shape,
+    key: Option<Option<&str>>,
+) -> Result<Option<usize>, Early> {
     state.hit(route);
     let cut = match fault::apply(state, shape).await {
         Effect::Proceed => None,
         Effect::Respond(response) => return Err(Early(response)),
         Effect::Cut(n) => Some(n),
+    };
+    let Some(key) = key else {
+        return Ok(cut);
     };
     auth::check(&state.config, key, shape).inspect_err(|e| {
         if e.kind == crate::error::ErrorKind::RateLimited {

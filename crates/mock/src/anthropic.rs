@@ -11,12 +11,13 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::admit::{admit, Early};
+use crate::admit::{admit, admit_plan, Early};
 use crate::auth;
 use crate::body;
 use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::fault;
+use crate::plan_window;
 use crate::script::{Plan, ToolCall};
 use crate::sse::{self, Frame};
 use crate::state::{Route, Shared};
@@ -65,8 +66,12 @@ pub(crate) async fn messages(
     headers: HeaderMap,
     raw: Bytes,
 ) -> Result<Response, Early> {
-    let key = auth::extract_key(&headers, Shape::Anthropic);
-    let cut = admit(&state, Route::Messages, Shape::Anthropic, key).await?;
+    let cut = if plan_window::admits(&state.config, &headers) {
+        admit_plan(&state, Route::Messages, Shape::Anthropic).await?
+    } else {
+        let key = auth::extract_key(&headers, Shape::Anthropic);
+        admit(&state, Route::Messages, Shape::Anthropic, key).await?
+    };
     let request: MessagesRequest = body::parse(
         &raw,
         Shape::Anthropic,

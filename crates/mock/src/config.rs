@@ -1,6 +1,7 @@
-//! Owns the mock server's configuration: accepted and rate-limited keys, latency, the model list
-//! and the fault script.
+//! Owns the mock server's configuration: accepted and rate-limited keys, latency, the model list,
+//! the fault script, the subscription plan and the request record.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Simulated model speed: a pause before the first response byte and a pause between tokens.
@@ -57,6 +58,41 @@ pub struct MockConfig {
     /// embeddings) consumes the next one, in order; once it is used up, requests behave normally.
     /// Empty in both presets.
     pub faults: Vec<Fault>,
+    /// Plan mode: Anthropic serving a Claude subscription (Pro/Max) to OAuth tokens, with a
+    /// usage window that runs out and resets. `None` in both presets.
+    pub plan: Option<PlanConfig>,
+    /// Append one JSON line per request received (any path, refused ones included) to this
+    /// file: method, path, query, headers verbatim, body size and the body when it is text.
+    /// `None` in both presets.
+    pub record: Option<PathBuf>,
+}
+
+/// A Claude subscription plan as Anthropic's API serves it to Claude Code: the OAuth access
+/// tokens it accepts as `Authorization: Bearer` (with `anthropic-beta: oauth-2025-04-20`) and
+/// each token's usage window, which starts at its first `/v1/messages` request, answers
+/// `requests` of them and refuses the rest with 429 until `reset` after its start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanConfig {
+    /// The accepted OAuth access tokens (e.g. `sk-ant-oat01-…`); each has its own window.
+    pub tokens: Vec<String>,
+    /// `/v1/messages` requests answered per window (0: every one is refused).
+    pub requests: u64,
+    /// Length of a window, from its first request to its reset (Anthropic's is five hours).
+    pub reset: Duration,
+}
+
+impl PlanConfig {
+    /// Anthropic's window length: five hours.
+    pub const FIVE_HOURS: Duration = Duration::from_secs(5 * 3600);
+
+    /// A plan accepting `tokens`, answering `requests` requests per five-hour window.
+    pub fn new(tokens: Vec<String>, requests: u64) -> Self {
+        Self {
+            tokens,
+            requests,
+            reset: Self::FIVE_HOURS,
+        }
+    }
 }
 
 /// Model ids served by both presets.
@@ -88,6 +124,8 @@ impl MockConfig {
             credit_limit_usd: Some(10.0),
             account_credits_usd: None,
             listed_prices: Vec::new(),
+            plan: None,
+            record: None,
         }
     }
 

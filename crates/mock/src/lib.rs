@@ -11,6 +11,9 @@
 //! result is answered `Tool result: <output>`, and a last user message containing
 //! `run: <command>` gets one call of the declared shell-like tool (`bash`, `shell`,
 //! `run_shell_command`, `exec_command`, …) with arguments fitted to its schema.
+//!
+//! - [`MockConfig::plan`] (`--plan-token`, `--plan-requests`, `--plan-reset`): a Claude subscription's OAuth tokens, N messages per window, then 429 until it resets.
+//! - [`MockConfig::record`] (`--record FILE`): appends every request received to a file, one JSON line with its headers verbatim.
 
 mod admit;
 mod anthropic;
@@ -26,6 +29,9 @@ mod gemini;
 mod limits;
 mod models;
 mod openai;
+mod plan;
+mod plan_window;
+mod record;
 mod responses;
 mod script;
 mod sse;
@@ -44,7 +50,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Fault, Latency, MockConfig};
+pub use config::{Fault, Latency, MockConfig, PlanConfig};
 pub use models::LISTED_CONTEXT;
 
 use error::{ApiError, ErrorKind, Shape};
@@ -67,8 +73,14 @@ impl MockServer {
     }
 
     /// Binds 127.0.0.1:`port` (0 = ephemeral), spawns the server on the current tokio runtime and
-    /// returns once it is listening.
+    /// returns once it is listening. Fails when [`MockConfig::record`] cannot be opened for appending.
     pub async fn start_on(port: u16, config: MockConfig) -> std::io::Result<MockServer> {
+        let recorder = match &config.record {
+            Some(path) => Some(record::Recorder::open(path).map_err(|err| {
+                std::io::Error::new(err.kind(), format!("record file {}: {err}", path.display()))
+            })?),
+            None => None,
+        };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let cancel = CancellationToken::new();
@@ -78,7 +90,14 @@ impl MockServer {
                 tracing::trace!("failed to set TCP_NODELAY: {err}");
             }
         });
-        let app = router(Arc::clone(&shared));
+        let mut app = router(Arc::clone(&shared));
+        if let Some(recorder) = recorder {
+            // Outermost: every request is recorded, whatever answers it.
+            app = app.layer(axum::middleware::from_fn_with_state(
+                Arc::new(recorder),
+                record::layer,
+            ));
+        }
         let signal = cancel.clone().cancelled_owned();
         let task = tokio::spawn(async move {
             if let Err(err) = axum::serve(listener, app)
@@ -135,7 +154,8 @@ impl MockServer {
     }
 
     /// Generation requests answered 429 so far because their key is in
-    /// [`MockConfig::rate_limited_keys`] or past [`MockConfig::requests_per_minute`].
+    /// [`MockConfig::rate_limited_keys`] or past [`MockConfig::requests_per_minute`], or their
+    /// plan token past its window ([`MockConfig::plan`]).
     pub fn rate_limited(&self) -> u64 {
         self.shared.rate_limited()
     }
@@ -196,6 +216,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             limits::layer,
+        ))
+        // Outside the per-minute limits: a plan caller is counted by its plan window instead.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            plan::layer,
         ))
         .with_state(shared)
 }

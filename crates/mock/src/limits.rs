@@ -19,6 +19,11 @@ use axum::response::{IntoResponse, Response};
 use crate::auth;
 use crate::error::{ApiError, ErrorKind, Shape};
 
+/// Marks a request let in by plan mode (a request extension), so the per-minute limits leave it
+/// to its plan window.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlanCaller;
+
 const WINDOW: Duration = Duration::from_secs(60);
 /// Tokens counted per request in the token headers.
 pub const TOKENS_PER_REQUEST: u64 = 100;
@@ -62,7 +67,7 @@ fn shape_of(path: &str) -> Option<Shape> {
     }
 }
 
-fn unix(t: SystemTime) -> u64 {
+pub(crate) fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
@@ -136,7 +141,7 @@ fn headers(
                 "allowed"
             };
             let five_h = unix(start) + 5 * 3600;
-            vec![
+            let mut pairs = vec![
                 (
                     "anthropic-ratelimit-requests-limit".into(),
                     limit.to_string(),
@@ -158,23 +163,9 @@ fn headers(
                     tokens_left.to_string(),
                 ),
                 ("anthropic-ratelimit-tokens-reset".into(), rfc3339(reset_at)),
-                ("anthropic-ratelimit-unified-status".into(), status.into()),
-                (
-                    "anthropic-ratelimit-unified-reset".into(),
-                    five_h.to_string(),
-                ),
-                (
-                    "anthropic-ratelimit-unified-representative-claim".into(),
-                    "five_hour".into(),
-                ),
-                (
-                    "anthropic-ratelimit-unified-5h-utilization".into(),
-                    format!("{utilization:.4}"),
-                ),
-                (
-                    "anthropic-ratelimit-unified-5h-reset".into(),
-                    five_h.to_string(),
-                ),
+            ];
+            pairs.extend(unified(status, five_h, utilization));
+            pairs.extend([
                 (
                     "anthropic-ratelimit-unified-7d-utilization".into(),
                     format!("{:.4}", utilization / 7.0),
@@ -183,13 +174,40 @@ fn headers(
                     "anthropic-ratelimit-unified-7d-reset".into(),
                     (unix(start) + 7 * 86_400).to_string(),
                 ),
-            ]
+            ]);
+            pairs
         }
         Shape::Gemini => Vec::new(),
     }
 }
 
-fn put(response: &mut Response, pairs: Vec<(String, String)>) {
+/// Anthropic's `unified-*` headers of a plan whose five-hour window is the binding one: its
+/// `status` (`allowed`, `allowed_warning` or `rejected`), when it resets (`reset`, Unix seconds)
+/// and the share of it used (`utilization`, 0 to 1).
+pub(crate) fn unified(status: &str, reset: u64, utilization: f64) -> Vec<(String, String)> {
+    vec![
+        ("anthropic-ratelimit-unified-status".into(), status.into()),
+        (
+            "anthropic-ratelimit-unified-reset".into(),
+            reset.to_string(),
+        ),
+        (
+            "anthropic-ratelimit-unified-representative-claim".into(),
+            "five_hour".into(),
+        ),
+        (
+            "anthropic-ratelimit-unified-5h-utilization".into(),
+            format!("{utilization:.4}"),
+        ),
+        (
+            "anthropic-ratelimit-unified-5h-reset".into(),
+            reset.to_string(),
+        ),
+    ]
+}
+
+/// Sets each `(name, value)` on `response` (replacing a header of that name; invalid ones are skipped).
+pub(crate) fn put(response: &mut Response, pairs: Vec<(String, String)>) {
     for (name, value) in pairs {
         if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::from_str(&value)) {
             response.headers_mut().insert(n, v);
@@ -218,6 +236,10 @@ pub(crate) async fn layer<S: Limited>(
     let Some(shape) = shape_of(req.uri().path()) else {
         return next.run(req).await;
     };
+    if req.extensions().get::<PlanCaller>().is_some() {
+        // A subscription's requests are counted by its plan window (see `plan`), not per minute.
+        return next.run(req).await;
+    }
     let key = auth::extract_key(req.headers(), shape)
         .unwrap_or("")
         .to_string();

@@ -37,7 +37,7 @@ async fn probe(
 /// `GET /v1/models`: Anthropic shape when the request looks Anthropic, else OpenAI shape.
 pub(crate) async fn list(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
     let models = &state.config.models;
-    if auth::is_anthropic_style(&headers) {
+    if auth::is_anthropic_style(&headers) || crate::plan_window::admits(&state.config, &headers) {
         probe(&state, Route::Models, &headers, Shape::Anthropic).await?;
         let data: Vec<Value> = models
             .iter()

@@ -126,6 +126,8 @@ pub(crate) struct Shared {
     rate_limited: AtomicU64,
     /// Requests per key in the current minute.
     pub limits: crate::limits::Counts,
+    /// Each plan token's usage window (plan mode).
+    pub plans: crate::plan_window::Windows,
 }
 
 impl Shared {
@@ -142,6 +144,7 @@ impl Shared {
             total: AtomicU64::new(0),
             next_id: AtomicU64::new(first_id()),
             limits: crate::limits::Counts::default(),
+            plans: crate::plan_window::Windows::default(),
         }
     }
 
@@ -217,8 +220,12 @@ impl Shared {
         self.faults_used.load(Ordering::Relaxed)
     }
 
-    /// Checks the request's key against the configuration, answering in `shape` on failure.
+    /// Checks the request's key against the configuration, answering in `shape` on failure. An
+    /// Anthropic request with a plan token (see `plan`) passes.
     pub(crate) fn authorize(&self, headers: &HeaderMap, shape: Shape) -> Result<(), ApiError> {
+        if shape == Shape::Anthropic && crate::plan_window::admits(&self.config, headers) {
+            return Ok(());
+        }
         auth::check(&self.config, auth::extract_key(headers, shape), shape)
     }
 }

@@ -89,8 +89,12 @@ mod faults;
 mod gemini;
 #[path = "mock/openai.rs"]
 mod openai;
+#[path = "mock/plan.rs"]
+mod plan;
 #[path = "mock/probes.rs"]
 mod probes;
+#[path = "mock/record.rs"]
+mod record;
 #[path = "mock/responses.rs"]
 mod responses;
 #[path = "mock/streaming.rs"]

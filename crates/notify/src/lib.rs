@@ -47,6 +47,8 @@ pub enum Kind {
     Update,
     /// Another program holds the gateway's port.
     PortTaken,
+    /// A tool's plan window was used up (its overflow serves), or the plan is back.
+    Plan,
 }
 
 impl Kind {
@@ -59,6 +61,7 @@ impl Kind {
             Kind::Test => "test",
             Kind::Update => "update",
             Kind::PortTaken => "port-taken",
+            Kind::Plan => "plan",
         }
     }
 }

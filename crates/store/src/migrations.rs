@@ -380,6 +380,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "UPDATE tokens SET scope = 'generate'
      WHERE scope = 'gateway'
        AND id IN (SELECT token_id FROM tool_connections WHERE token_id IS NOT NULL);",
+    // A connected tool's plan (issue 74): JSON of `switchyard_domain::Subscription`, or NULL.
+    "ALTER TABLE tokens ADD COLUMN subscription TEXT;",
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.

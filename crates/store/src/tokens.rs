@@ -7,7 +7,7 @@ use crate::tables::TokensTable;
 
 use crate::{now, StoreError};
 use rusqlite::{params, OptionalExtension, Row};
-use switchyard_domain::TokenScope;
+use switchyard_domain::{Subscription, TokenScope};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {
@@ -23,9 +23,13 @@ pub struct TokenRow {
     /// What the token may do (migration 15; earlier tokens are `Gateway`, and connected tools'
     /// `Generate` from the step that narrowed them).
     pub scope: TokenScope,
+    /// The connected tool's plan (migration 20): its own sign-in is passed to the vendor for
+    /// this token's requests. A stored value this version cannot read is none.
+    pub subscription: Option<Subscription>,
 }
 
-const COLUMNS: &str = "id, name, hash, prefix, created_at, last_used_at, revoked_at, scope";
+const COLUMNS: &str =
+    "id, name, hash, prefix, created_at, last_used_at, revoked_at, scope, subscription";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
     Ok(TokenRow {
@@ -37,6 +41,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenRow> {
         last_used_at: row.get(5)?,
         revoked_at: row.get(6)?,
         scope: TokenScope::from_stored(&row.get::<_, String>(7)?),
+        subscription: row
+            .get::<_, Option<String>>(8)?
+            .as_deref()
+            .and_then(Subscription::from_stored),
     })
 }
 
@@ -109,6 +117,23 @@ impl TokensTable {
                     TokenScope::Generate.as_str(),
                     TokenScope::Gateway.as_str()
                 ],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Sets (or clears) the plan of an active token: what `connect` chose for the tool that
+    /// holds it. `true` when a token was changed.
+    pub fn set_subscription(
+        &self,
+        id: &str,
+        subscription: Option<&Subscription>,
+    ) -> Result<bool, StoreError> {
+        let stored = subscription.map(Subscription::to_stored);
+        self.db.with(|c| {
+            let n = c.execute(
+                "UPDATE tokens SET subscription = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                params![id, stored],
             )?;
             Ok(n > 0)
         })

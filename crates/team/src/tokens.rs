@@ -154,6 +154,7 @@ impl TeamDb {
                     name: r.get(2),
                     scope: TokenScope::from_stored(r.get(3)),
                     owner: Some(r.get(4)),
+                    subscription: None,
                 };
                 Some((hash, caller))
             })

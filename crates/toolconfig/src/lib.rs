@@ -21,6 +21,6 @@ pub use edit::{
     apply, read, revert, Applied, Change, Edit, EditError, Format, KeyPath, Record, Reverted,
 };
 pub use plans::{
-    config_files, current_base_url, plan, statusline_plan, ConnectParams, FilePlan, Home,
-    TierModels, ToolId,
+    config_files, current_base_url, plan, sign_in_file, statusline_plan, ConnectParams, FilePlan,
+    Home, TierModels, ToolId, PLAN_TOKEN_HEADER,
 };

@@ -18,6 +18,7 @@ mod detect;
 mod fault;
 mod folders;
 mod journal;
+pub mod plan_notices;
 mod relist;
 mod repoint;
 mod service;
@@ -25,11 +26,13 @@ mod statusline;
 mod target;
 mod team;
 mod views;
+mod way;
 
 pub use connect::FilesReport;
 pub use detect::parse_version;
 pub use service::Tools;
 pub use views::{ConnectChoice, ToolReport, ToolStatus};
+pub use way::{plan_found, plan_vendor, Way};
 
 use choices::{default_model, model_choices};
 use std::path::Path;
@@ -114,6 +117,12 @@ impl Tools {
                     cost_today_usd,
                     statusline: (tool == ToolId::ClaudeCode)
                         .then(|| connections.iter().any(|c| c.id == STATUSLINE_ID)),
+                    plan_found: way::plan_found(tool, &home),
+                    plan: row
+                        .and_then(|r| r.token_id.as_deref())
+                        .and_then(|id| tokens.iter().find(|t| t.id == id))
+                        .filter(|_| connected)
+                        .and_then(|t| t.subscription.clone()),
                 });
             }
             Ok(out)
@@ -196,6 +205,7 @@ impl Tools {
         tracing::info!(tool = tool.as_str(), "tool disconnected");
         Ok(ToolReport {
             files,
+            plan: None,
             token_name,
             model: None,
         })
@@ -326,6 +336,7 @@ fn connect_blocking(
             (row.id, row.name, token.expose().clone(), true)
         }
     };
+    let subscription = way::subscription(inner, tool, &choice.way, team, home)?;
     let tiers = match (&model, tool) {
         (Some(m), ToolId::ClaudeCode) => TierModels {
             opus: choice.tiers.opus.or_else(|| Some(m.clone())),
@@ -343,6 +354,7 @@ fn connect_blocking(
         // A team's replica may run another version: its tools keep to HTTP.
         websockets: !team,
         codex_catalogue: to.catalogue,
+        plan: subscription.is_some(),
     };
     let plans = plans::plan(tool, home, &params);
     let files = connect::connect(
@@ -353,6 +365,13 @@ fn connect_blocking(
         model.clone(),
         &home.home,
     );
+    // The plan is the token's (the gateway reads it with the token); a connect with keys clears it.
+    let files = files.and_then(|f| {
+        if !team {
+            way::keep(inner, &token_id, subscription.as_ref())?;
+        }
+        Ok(f)
+    });
     let files = match files {
         Ok(f) => f,
         Err(e) => {
@@ -369,6 +388,7 @@ fn connect_blocking(
     Ok((
         ToolReport {
             files,
+            plan: subscription,
             token_name: Some(token_name),
             model,
         },

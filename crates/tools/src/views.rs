@@ -35,6 +35,11 @@ pub struct ToolStatus {
     pub cost_today_usd: f64,
     /// Claude Code only: whether Switchyard's status line is installed.
     pub statusline: Option<bool>,
+    /// The tool is signed in to its vendor's plan here (its sign-in file is present).
+    pub plan_found: bool,
+    /// Connected with its plan: where the sign-in goes and what serves when its window is
+    /// used up; `null`: connected with API keys (or not connected).
+    pub plan: Option<switchyard_domain::Subscription>,
 }
 
 /// What the user picked for a connect (all optional).
@@ -47,6 +52,8 @@ pub struct ConnectChoice {
     /// To the team gateway this desktop is attached to, with a team token, rather than to this
     /// machine's gateway.
     pub team: bool,
+    /// With its plan or with API keys (a tool signed in to its vendor's plan).
+    pub way: crate::way::Way,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +61,8 @@ pub struct ConnectChoice {
 #[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ToolResult"))]
 pub struct ToolReport {
     pub files: FilesReport,
+    /// Connected with its plan (what the connect chose); `null` with API keys.
+    pub plan: Option<switchyard_domain::Subscription>,
     /// The gateway token the tool uses (connect) or that was revoked (disconnect).
     pub token_name: Option<String>,
     pub model: Option<String>,

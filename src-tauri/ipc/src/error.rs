@@ -61,9 +61,10 @@ impl From<AppError> for IpcError {
                 hint: None,
                 issues: v.issues.into_iter().collect(),
             },
-            AppError::Invalid(_) | AppError::TooMany { .. } | AppError::KeyRefused(_) => {
-                IpcError::new(ErrorKind::Validation, message)
-            }
+            AppError::Invalid(_)
+            | AppError::TooMany { .. }
+            | AppError::KeyRefused(_)
+            | AppError::Plan(_) => IpcError::new(ErrorKind::Validation, message),
             AppError::Unavailable(_) => IpcError::new(ErrorKind::Unavailable, message),
             AppError::NoSuch { .. } => IpcError::new(ErrorKind::NotFound, message),
             AppError::KeyWithheld(_) | AppError::Synced(_) => {

@@ -80,7 +80,9 @@ impl UiEvent {
             Ok(DomainEvent::RequestsRecorded { count }) => UiEvent::RequestsRecorded {
                 count: u32::try_from(count).unwrap_or(u32::MAX),
             },
-            Ok(DomainEvent::GatewayHealthChanged) => UiEvent::GatewayHealthChanged,
+            Ok(DomainEvent::GatewayHealthChanged | DomainEvent::PlanWindow { .. }) => {
+                UiEvent::GatewayHealthChanged
+            }
             Ok(DomainEvent::RoutesChanged) => UiEvent::RoutesChanged,
             Ok(DomainEvent::CacheChanged) => UiEvent::CacheChanged,
             Ok(DomainEvent::CostsChanged) => UiEvent::CostsChanged,

@@ -160,7 +160,7 @@ macro_rules! for_each_command {
             check_model(model: String) -> ModelCheck;
             /// Connects (or reconnects) `tool` with its own gateway token; `model` null lets Switchyard pick;
             /// `team` true: to the attached team gateway, with a team token for the admin token's owner.
-            connect_tool(tool: String, model: Option<String>, team: Option<bool>) -> ToolResult;
+            connect_tool(tool: String, model: Option<String>, team: Option<bool>, way: Option<ConnectWay>) -> ToolResult;
             /// Undoes the keys connecting set (keeping any the user changed since) and revokes the token.
             disconnect_tool(tool: String) -> ToolResult;
             install_statusline() -> FilesChanged;

@@ -120,6 +120,10 @@ async fn run(launch: Launch) -> Result<(), String> {
             "tool model lists",
             switchyard_tools::Tools::follow_routes(core.clone()),
         );
+        loops.spawn(
+            "plan notices",
+            switchyard_tools::Tools::follow_plans(core.clone()),
+        );
         forward_events(core, ui.clone(), &loops);
         let startup = core.clone();
         loops.spawn("startup checks", async move {

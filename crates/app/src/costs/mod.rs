@@ -220,6 +220,8 @@ pub struct CostsOverview {
     pub latency: Vec<LatencyStats>,
     /// The whole range.
     pub latency_overall: Option<LatencyStats>,
+    /// What tools' plans served, and what their overflow cost (issue 74).
+    pub plans: switchyard_store::PlanSpend,
 }
 
 impl Costs {
@@ -305,6 +307,12 @@ impl Costs {
                         .into_iter()
                         .map(stats)
                         .find(|p| p.count > 0),
+                    plans: s.ledger.plan_spend(
+                        a,
+                        b,
+                        switchyard_gateway::SIGN_IN_LABEL,
+                        switchyard_gateway::OVERFLOW_REASON,
+                    )?,
                 })
             })
             .await

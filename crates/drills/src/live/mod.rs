@@ -227,7 +227,7 @@ impl Drills {
         };
         let stand_in = |b: &switchyard_app::BackendView| match keys.get(&b.row.id) {
             Some(k) if b.row.id != dead_id => StandIn::Real(k.clone()),
-            _ => StandIn::Mock(switchyard_mock::MockConfig::instant()),
+            _ => StandIn::Mock(Box::new(switchyard_mock::MockConfig::instant())),
         };
         let shadow = Shadow::build_with(&only_route, &stand_in, Setup::default()).await?;
         if let Some(dead) = shadow.backends.get(&dead_id) {

@@ -52,6 +52,7 @@ const CLEARED: Sites = &[
     ("crates/gateway/src/attempt.rs", 1, "cleared_key, for each attempt and token count: the key's approved origins (routing table) against that address, before the key is read"),
     ("crates/app/src/egress.rs", 2, "stored keys (row hosts vs backend URL, unread if unapproved); found keys for the address shown"),
     ("crates/app/src/monitor/prober.rs", 1, "monitor probes: the key row's hosts against the backend's URL"),
+    ("crates/gateway/src/sign_in.rs", 1, "a tool's own plan sign-in, from its request only, against its token's plan host (the plan candidate's address)"),
 ];
 
 /// The one function that puts a provider key into a request, and its callers.
@@ -62,6 +63,11 @@ const HEADER: Sites = &[
         "crates/gateway/src/probe/mod.rs",
         1,
         "probes, key tests, model lists",
+    ),
+    (
+        "crates/gateway/src/sign_in.rs",
+        1,
+        "a tool's own plan sign-in, in the style it came in, to its plan's host",
     ),
 ];
 

@@ -2,13 +2,19 @@
 //! Prints exactly one line, `listening http://127.0.0.1:<port>`, once it accepts connections.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use switchyard_mock::{MockConfig, MockServer};
+use switchyard_mock::{MockConfig, MockServer, PlanConfig};
+
+/// `/v1/messages` requests a plan window answers when `--plan-requests` is not given.
+const DEFAULT_PLAN_REQUESTS: u64 = 50;
 
 const USAGE: &str =
     "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--rpm N] [--model M]...
-       [--price M=IN,OUT]... [--demo]
+       [--price M=IN,OUT]... [--demo] [--plan-token T]... [--plan-requests N] [--plan-reset SECS]
+       [--record FILE]
 
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
   --key K                  accept only these keys (repeatable; default: any key)
@@ -20,6 +26,12 @@ const USAGE: &str =
   --price M=IN,OUT         list model M at these USD per million input and output tokens
                            (repeatable); /v1/models then answers in OpenRouter's shape
   --demo                   demo latency (default: instant)
+  --plan-token T           plan mode: accept this Claude subscription OAuth token as
+                           `Authorization: Bearer T` with `anthropic-beta: oauth-2025-04-20`
+                           (repeatable; each token has its own usage window)
+  --plan-requests N        /v1/messages requests a plan window answers before 429 (default 50)
+  --plan-reset SECS        a plan window's length from its first request (default 18000 = 5 h)
+  --record FILE            append one JSON line per request received (headers verbatim) to FILE
 
 Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
 (/v1/messages, /v1/messages/count_tokens) and Gemini (/v1beta/models/...) with deterministic
@@ -43,6 +55,10 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut rpm: Option<u32> = None;
     let mut models: Vec<String> = Vec::new();
     let mut prices: Vec<(String, f64, f64)> = Vec::new();
+    let mut plan_tokens: Vec<String> = Vec::new();
+    let mut plan_requests: Option<u64> = None;
+    let mut plan_reset: Option<Duration> = None;
+    let mut record: Option<PathBuf> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -67,6 +83,24 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
             "--model" => models.push(value("--model")?),
             "--price" => prices.push(listed_price(&value("--price")?)?),
             "--demo" => demo = true,
+            "--plan-token" => plan_tokens.push(value("--plan-token")?),
+            "--plan-requests" => {
+                let raw = value("--plan-requests")?;
+                plan_requests = Some(
+                    raw.parse()
+                        .map_err(|_| format!("--plan-requests: not a number: {raw}"))?,
+                );
+            }
+            "--plan-reset" => {
+                let raw = value("--plan-reset")?;
+                let secs: u64 = raw
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("--plan-reset: not a positive number: {raw}"))?;
+                plan_reset = Some(Duration::from_secs(secs));
+            }
+            "--record" => record = Some(PathBuf::from(value("--record")?)),
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument: {other}")),
         }
@@ -85,6 +119,18 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         config.models = models;
     }
     config.listed_prices = prices;
+    config.record = record;
+    if plan_tokens.is_empty() {
+        if plan_requests.is_some() || plan_reset.is_some() {
+            return Err("--plan-requests and --plan-reset need --plan-token".into());
+        }
+    } else {
+        let mut plan = PlanConfig::new(plan_tokens, plan_requests.unwrap_or(DEFAULT_PLAN_REQUESTS));
+        if let Some(reset) = plan_reset {
+            plan.reset = reset;
+        }
+        config.plan = Some(plan);
+    }
     Ok(Command::Run {
         port,
         config: Box::new(config),

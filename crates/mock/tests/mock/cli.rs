@@ -61,3 +61,75 @@ fn bad_args_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
     assert!(out.stdout.is_empty());
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn plan_and_record_flags() {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let record = std::env::temp_dir().join(format!(
+        "switchyard-mock-cli-{}-record.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&record);
+    let mut child = Command::new(BIN)
+        .args(["--plan-token", "sk-ant-oat01-T", "--plan-requests", "1"])
+        .args(["--plan-reset", "600", "--record"])
+        .arg(&record)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().strip_prefix("listening ").unwrap().to_owned();
+    let send = || {
+        client()
+            .post(format!("{base}/v1/messages"))
+            .bearer_auth("sk-ant-oat01-T")
+            .header("anthropic-beta", "oauth-2025-04-20")
+            .json(&json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}))
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 200);
+    let refused = send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((590..=600).contains(&wait));
+    let recorded = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(recorded.lines().count(), 2);
+    assert_eq!(recorded.matches("Bearer sk-ant-oat01-T").count(), 2);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+    let _ = std::fs::remove_file(&record);
+}
+
+#[test]
+fn plan_limits_without_a_plan_token_exit_2() {
+    let out = Command::new(BIN)
+        .args(["--plan-requests", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--plan-token"));
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--plan-token",
+        "--plan-requests",
+        "--plan-reset",
+        "--record",
+    ] {
+        assert!(help.contains(flag), "{flag} in --help");
+    }
+}

@@ -2,7 +2,8 @@
 //! sets. Plans are data ([`FilePlan`]); the app applies them with [`crate::edit::apply`].
 //!
 //! Invariants: every key holding the gateway token is marked secret; Claude Code ends with
-//! exactly one auth variable (`ANTHROPIC_AUTH_TOKEN`); Codex's `auth.json` is never touched.
+//! exactly one auth variable (`ANTHROPIC_AUTH_TOKEN`), or, connected with its plan, none (its
+//! own sign-in, the token in `ANTHROPIC_CUSTOM_HEADERS`); Codex's `auth.json` is never touched.
 
 mod agents;
 mod current;
@@ -18,7 +19,7 @@ use serde_json::{json, Value};
 use crate::edit::{Change, Format};
 
 pub use current::current_base_url;
-pub use paths::config_files;
+pub use paths::{config_files, sign_in_file};
 
 /// A coding tool; serialized as its CLI id (`claude-code`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -203,6 +204,9 @@ pub struct ConnectParams {
     /// The gateway serves Codex's model catalogue (`/v1/codex/models`, made from Codex's own
     /// metadata): Codex's picker lists the routes.
     pub codex_catalogue: bool,
+    /// The tool keeps its own plan sign-in, which the gateway passes to its vendor: the token
+    /// travels in its own header beside it (Claude Code).
+    pub plan: bool,
 }
 
 impl fmt::Debug for ConnectParams {
@@ -215,6 +219,7 @@ impl fmt::Debug for ConnectParams {
             .field("models", &self.models)
             .field("websockets", &self.websockets)
             .field("codex_catalogue", &self.codex_catalogue)
+            .field("plan", &self.plan)
             .finish()
     }
 }
@@ -270,6 +275,7 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
     let v1 = format!("{root}/v1");
     let model = params.model.as_deref();
     let files = match tool {
+        ToolId::ClaudeCode if params.plan => vec![file(tool, home, 0, claude_plan(root, params))],
         ToolId::ClaudeCode => {
             let mut changes = vec![
                 set(&["env", "ANTHROPIC_BASE_URL"], root),
@@ -352,6 +358,29 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
         ToolId::Droid => agents::droid(home, params, root),
     };
     files.into_iter().flatten().collect()
+}
+
+/// The header a tool connected with its plan sends the Switchyard token in (the gateway's
+/// `TOKEN_HEADER`), beside its own sign-in.
+pub const PLAN_TOKEN_HEADER: &str = "x-switchyard-token";
+
+/// Claude Code with its plan: the gateway's address, the token in a header of its own, and no
+/// key (its own sign-in is what it sends; a key in its settings would replace the plan). Its
+/// models are its plan's: no picker discovery, no tier models.
+fn claude_plan(root: &str, params: &ConnectParams) -> Vec<Change> {
+    let header = format!("{PLAN_TOKEN_HEADER}: {}", params.token);
+    vec![
+        set(&["env", "ANTHROPIC_BASE_URL"], root),
+        set_secret(&["env", "ANTHROPIC_CUSTOM_HEADERS"], &header),
+        Change::Remove {
+            path: key(&["env", "ANTHROPIC_AUTH_TOKEN"]),
+            secret: true,
+        },
+        Change::Remove {
+            path: key(&["env", "ANTHROPIC_API_KEY"]),
+            secret: true,
+        },
+    ]
 }
 
 /// Claude Code's status line running `command` (e.g. the app's status script).

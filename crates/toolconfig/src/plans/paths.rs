@@ -13,6 +13,19 @@ pub(super) fn claude_settings(home: &Home) -> (PathBuf, Format) {
     (dir.join("settings.json"), Format::Json)
 }
 
+/// Where `tool` keeps its own plan sign-in, when it signs in to its vendor's plan: Claude Code's
+/// `.credentials.json` beside its settings (on macOS it keeps it in the login keychain, item
+/// "Claude Code-credentials", instead). Only ever checked for presence, never read.
+pub fn sign_in_file(tool: ToolId, home: &Home) -> Option<PathBuf> {
+    match tool {
+        ToolId::ClaudeCode => {
+            let (settings, _) = claude_settings(home);
+            Some(settings.with_file_name(".credentials.json"))
+        }
+        _ => None,
+    }
+}
+
 /// The files connecting `tool` edits, in the order [`super::plan`] lists them.
 ///
 /// opencode's (and Kilo's) file is `opencode.json` unless only `opencode.jsonc` exists; Copilot

@@ -24,6 +24,7 @@ fn params(model: Option<&str>) -> ConnectParams {
         models: vec!["a".into(), "b".into()],
         websockets: true,
         codex_catalogue: true,
+        plan: false,
     }
 }
 
@@ -170,6 +171,35 @@ fn claude_code_ends_with_exactly_one_auth_variable() {
             "CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY": "1"}),
         "no API key left beside the token, and no model without one chosen"
     );
+}
+
+#[test]
+fn claude_code_with_its_plan_keeps_its_sign_in_and_sends_the_token_beside_it() {
+    let plans = plan(
+        ToolId::ClaudeCode,
+        &home(),
+        &ConnectParams {
+            plan: true,
+            ..params(Some("m"))
+        },
+    );
+    let before = r#"{"env": {"ANTHROPIC_API_KEY": "sk-ant-fixture", "ANTHROPIC_AUTH_TOKEN": "old", "KEEP": "1"}}"#;
+    let after = apply(Some(before), plans[0].format, &plans[0].changes)
+        .unwrap()
+        .text;
+    let env = read(&after, Format::Json, &["env".to_string()])
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        env,
+        json!({"KEEP": "1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:4141",
+            "ANTHROPIC_CUSTOM_HEADERS": format!("x-switchyard-token: {TOKEN}")}),
+        "no key to replace the plan's sign-in, no models: the plan's own"
+    );
+    assert!(plans[0]
+        .changes
+        .iter()
+        .all(|c| !format!("{c:?}").contains(TOKEN)));
 }
 
 #[test]

@@ -29,6 +29,7 @@ fn params() -> ConnectParams {
         models: vec!["claude-sonnet-4-5".into(), "gpt-5".into()],
         websockets: true,
         codex_catalogue: true,
+        plan: false,
     }
 }
 

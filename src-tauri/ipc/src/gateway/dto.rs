@@ -36,6 +36,8 @@ impl From<TokenRow> for Token {
             last_used_at,
             revoked_at,
             scope,
+            // Shown on the Tools page, with the connection that chose it.
+            subscription: _,
         } = t;
         Token {
             id,

@@ -27,6 +27,7 @@ pub async fn connect_tool(
     tool: String,
     model: Option<String>,
     team: Option<bool>,
+    way: Option<super::dto::ConnectWay>,
 ) -> Res<ToolResult> {
     Ok(core
         .tools()?
@@ -35,6 +36,7 @@ pub async fn connect_tool(
             ConnectChoice {
                 model,
                 team: team.unwrap_or(false),
+                way: way.map(Into::into).unwrap_or_default(),
                 ..ConnectChoice::default()
             },
         )

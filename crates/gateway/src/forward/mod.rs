@@ -18,7 +18,10 @@
 //! With no candidate left: 503 naming each one and why — or, when each was at a rate limit, 429
 //! with `Retry-After` (the soonest any has room).
 
-use crate::attempt::{announce, classify, cleared_key, KeyMiss, Outcome, Sent};
+mod breakers;
+
+use crate::attempt::announce;
+use crate::attempt::{classify, cleared_key, KeyMiss, Outcome, Sent};
 use crate::inbound::Inbound;
 use crate::log::RequestLog;
 use crate::resolve::{Candidate, Plan};
@@ -89,7 +92,13 @@ pub fn run<'a>(
                 budget_stop.get_or_insert(message);
                 continue;
             }
-            if !choice.available {
+            // The plan's sign-in, for the plan's own candidate only.
+            let pass = plan
+                .pass
+                .as_ref()
+                .filter(|_| crate::subscription::is_plan(&cand.target));
+            // A plan standing alone is asked even while cooling down: its refusal is the answer.
+            if !choice.available && !pass.is_some_and(|p| p.alone) {
                 tried.push(format!("{}: circuit open or cooling down", name()));
                 continue;
             }
@@ -105,14 +114,19 @@ pub fn run<'a>(
                 tried.push(format!("{}: not tried, out of time", name()));
                 continue;
             }
-            log.reason(&choice.reason);
+            let reason = match (&plan.pass, pass) {
+                (Some(_), None) => crate::subscription::OVERFLOW_REASON,
+                _ => choice.reason.as_str(),
+            };
+            log.reason(reason);
             let attempt = Attempt {
                 state,
                 cand,
                 headers: &headers,
-                reason: &choice.reason,
+                reason,
                 deadline,
                 drain: plan.strategy == Strategy::Headroom,
+                pass,
             };
             match attempt.run(&mut inbound, &mut log).await {
                 Ok(resp) => return resp,
@@ -177,6 +191,8 @@ struct Attempt<'a> {
     deadline: Deadline,
     /// Keys in order, each drained before the next: those without room go last.
     drain: bool,
+    /// The caller's own plan sign-in, when this is the plan's candidate (it has no keys).
+    pass: Option<&'a crate::sign_in::Pass>,
 }
 
 impl Attempt<'_> {
@@ -203,7 +219,7 @@ impl Attempt<'_> {
             let why = format!("circuit open on another replica, retry in {secs} s");
             return Err(Skip::Failed(why));
         }
-        if t.kind.spec().needs_key && t.keys.is_empty() {
+        if t.kind.spec().needs_key && t.keys.is_empty() && self.pass.is_none() {
             return Err(Skip::Failed("no key".into()));
         }
         let body = inbound
@@ -249,6 +265,15 @@ impl Attempt<'_> {
             };
             let mut hdrs =
                 upstream::headers(out, secret.as_ref(), &address, self.headers, inbound.stream)?;
+            // The plan's candidate: the caller's own sign-in, through the same gate.
+            let secret = match self.pass {
+                Some(pass) => {
+                    let (cleared, name, value) = pass.header(&address)?;
+                    hdrs.insert(name, value);
+                    Some(cleared)
+                }
+                None => secret,
+            };
             state.betas.filter(&t.id, &mut hdrs);
             let scrub = crate::scrub::Scrub::of(secret.as_ref());
             // Parsed once per thread and address: the client choice and every retry use it.
@@ -294,7 +319,9 @@ impl Attempt<'_> {
                 let answer = tokio::time::timeout(timeout, request).await;
                 let sent = Sent {
                     cand: self.cand,
-                    key_label: key.map(|k| k.label.as_str()),
+                    key_label: key
+                        .map(|k| k.label.as_str())
+                        .or(self.pass.map(|_| crate::sign_in::SIGN_IN_LABEL)),
                     key_id: key.map(|k| k.id.as_str()),
                     out,
                     reason: self.reason,
@@ -303,6 +330,7 @@ impl Attempt<'_> {
                     deadline: self.deadline,
                     scrub: scrub.clone(),
                     betas: crate::betas::retriable(&hdrs, betas_dropped),
+                    pass: self.pass,
                 };
                 let outcome = classify(state, inbound, log, answer, sent).await;
                 self.report(key, key_permit, permit, &outcome, started.elapsed());
@@ -336,61 +364,5 @@ impl Attempt<'_> {
             }
         }
         Err(Skip::Failed(last))
-    }
-
-    /// The key breaker's permission: `Some(None)` for a backend without keys, `None` when the
-    /// key's circuit is open.
-    fn key_permit(
-        &self,
-        key: Option<&crate::table::KeyRef>,
-    ) -> Option<Option<switchyard_policy::Permit>> {
-        let Some(k) = key else {
-            return Some(None);
-        };
-        match self.state.health.acquire(&k.id, self.state.clock.now()) {
-            Ok(p) => {
-                if let Some(tr) = p.transition() {
-                    announce(self.state, &self.cand.target.id, Some(&k.id), tr);
-                }
-                Some(Some(p))
-            }
-            Err(_) => None,
-        }
-    }
-
-    /// Feeds the outcome to both breakers: provider trouble counts against the backend, a refused
-    /// or rate-limited key against the key; an outcome that says nothing about one is not counted.
-    fn report(
-        &self,
-        key: Option<&crate::table::KeyRef>,
-        key_permit: Option<switchyard_policy::Permit>,
-        permit: switchyard_policy::Permit,
-        outcome: &Outcome,
-        took: Duration,
-    ) {
-        let (state, id) = (self.state, &self.cand.target.id);
-        let now = state.clock.now();
-        let (backend_ok, key_ok) = match outcome {
-            // A refused flag is an answer: the backend and the key are fine.
-            Outcome::Served(_) | Outcome::Final(_) | Outcome::DropBetas(_) => {
-                (Some(true), Some(true))
-            }
-            Outcome::NextKey(_) => (None, Some(false)),
-            Outcome::Retry(..) => (Some(false), None),
-        };
-        match backend_ok {
-            Some(ok) => {
-                if let Some(tr) = state.health.report(id, permit, ok, Some(took), now) {
-                    announce(state, id, None, &tr);
-                    crate::shared::opened(state, &self.cand.target.name, &tr, now);
-                }
-            }
-            None => drop(permit),
-        }
-        if let (Some(k), Some(p), Some(ok)) = (key, key_permit, key_ok) {
-            if let Some(tr) = state.health.report(&k.id, p, ok, Some(took), now) {
-                announce(state, id, Some(&k.id), &tr);
-            }
-        }
     }
 }

@@ -1,0 +1,255 @@
+//! A tool's own plan sign-in passed through (issue 74), against the mock in plan mode as the
+//! vendor and a recording mock as the user's keys: the attacker's view first (the sign-in goes
+//! only to the plan's host, only for the plan's token, and is seen nowhere else), then overflow
+//! when the plan's window is used up and the way back after its reset.
+
+use super::*;
+use std::time::Duration;
+use switchyard_domain::{Overflow, Subscription, Vendor};
+use switchyard_mock::{MockConfig, MockServer, PlanConfig};
+
+/// The tool's own sign-in: an OAuth access token of a Claude plan.
+const SIGN_IN: &str = "sk-ant-oat01-PLAN-CANARY-5e1d";
+/// The user's own Anthropic key, for the overflow.
+const KEY: &str = "sk-ant-api03-CANARY-7f3a-overflow";
+
+/// Notices of the plan's window, as the observer heard them.
+#[derive(Default)]
+struct Windows(Mutex<Vec<Option<u64>>>);
+impl Observer for Windows {
+    fn plan_window(&self, _vendor: Vendor, used_up_until: Option<u64>) {
+        self.0.lock().unwrap().push(used_up_until);
+    }
+}
+
+struct Setup {
+    vendor: MockServer,
+    keys: MockServer,
+    vendor_log: std::path::PathBuf,
+    keys_log: std::path::PathBuf,
+    h: Harness,
+    windows: Arc<Windows>,
+    _dir: tempfile::TempDir,
+}
+
+/// The vendor (plan mode, `requests` per window of `reset`) and the user's keys: an Anthropic
+/// backend and an OpenAI one (route `spill`), both on one recording mock.
+async fn setup(requests: u64, reset: Duration) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let (vendor_log, keys_log) = (
+        dir.path().join("vendor.jsonl"),
+        dir.path().join("keys.jsonl"),
+    );
+    let vendor = MockServer::start(MockConfig {
+        plan: Some(PlanConfig {
+            reset,
+            ..PlanConfig::new(vec![SIGN_IN.into()], requests)
+        }),
+        record: Some(vendor_log.clone()),
+        ..MockConfig::instant()
+    })
+    .await
+    .unwrap();
+    let keys = MockServer::start(MockConfig {
+        record: Some(keys_log.clone()),
+        ..MockConfig::instant()
+    })
+    .await
+    .unwrap();
+    let anthropic = target(
+        "Anthropic",
+        BackendKind::Anthropic,
+        &keys.base_url(),
+        &[("k1", "main")],
+    );
+    let openai = target(
+        "OpenAI",
+        BackendKind::OpenAi,
+        &format!("{}/v1", keys.base_url()),
+        &[("k2", "oa")],
+    );
+    let route = switchyard_gateway::Route {
+        name: "spill".into(),
+        strategy: switchyard_policy::Strategy::Priority,
+        candidates: vec![switchyard_gateway::RouteCandidate {
+            backend_id: openai.id.clone(),
+            model: "gpt-4.1-mini".into(),
+            weight: 1,
+        }],
+        cache: Default::default(),
+    };
+    let windows = Arc::new(Windows::default());
+    let h = start_full(
+        RoutingTable {
+            targets: vec![anthropic, openai],
+            routes: vec![route],
+        },
+        &[("k1", KEY), ("k2", "sk-CANARY-7f3a-openai")],
+        GatewayConfig::default(),
+        Arc::new(SystemClock),
+        windows.clone(),
+    )
+    .await;
+    Setup {
+        vendor,
+        keys,
+        vendor_log,
+        keys_log,
+        h,
+        windows,
+        _dir: dir,
+    }
+}
+
+fn plan(vendor: &MockServer, overflow: Overflow) -> Subscription {
+    Subscription {
+        vendor: Vendor::Anthropic,
+        host: vendor.base_url(),
+        overflow,
+    }
+}
+
+/// A Claude Code request with its own sign-in and `token` beside it.
+async fn ask(h: &Harness, token: &str, model: &str) -> reqwest::Response {
+    client()
+        .post(format!("{}/v1/messages", h.base))
+        .header("x-switchyard-token", token)
+        .bearer_auth(SIGN_IN)
+        .header("anthropic-version", "2023-06-01")
+        .header("anthropic-beta", "claude-code-20250219,oauth-2025-04-20")
+        .json(&anthropic_msg(model, false))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn served_by(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("x-switchyard-backend")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_sign_in_goes_only_to_the_plans_host_and_only_for_the_plans_token() {
+    let s = setup(10, Duration::from_secs(3600)).await;
+    let token = plan_token(plan(&s.vendor, Overflow::Keys));
+    // The plan's token: the plan serves with the tool's own sign-in, unchanged.
+    let r = ask(&s.h, &token, "claude-sonnet-4-5").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(served_by(&r), "Claude plan");
+    assert!(r
+        .headers()
+        .contains_key("anthropic-ratelimit-unified-status"));
+    let vendor_saw = read(&s.vendor_log);
+    assert!(
+        vendor_saw.contains(&format!("Bearer {SIGN_IN}")),
+        "{vendor_saw}"
+    );
+    assert!(
+        vendor_saw.contains("oauth-2025-04-20"),
+        "the caller's betas travel"
+    );
+    assert!(!vendor_saw.contains("x-switchyard-token") && !vendor_saw.contains(&token));
+    assert!(
+        !vendor_saw.contains(KEY),
+        "no key of the user's goes to the plan"
+    );
+    // Another tool's token with the same headers: the sign-in is dropped at the door and the
+    // user's keys serve.
+    let r = ask(&s.h, TOKEN, "claude-sonnet-4-5").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(served_by(&r), "Anthropic");
+    // The plan's token asking for something the plan does not serve (a route): the keys serve.
+    let r = ask(&s.h, &token, "spill").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(served_by(&r), "OpenAI");
+    let keys_saw = read(&s.keys_log);
+    assert!(keys_saw.lines().count() >= 2, "{keys_saw}");
+    assert!(
+        !keys_saw.contains("PLAN-CANARY"),
+        "the sign-in reached the keys' host: {keys_saw}"
+    );
+    assert!(!keys_saw.contains(&token), "the token travels nowhere");
+    // The ledger: the plan's request at $0 with its sign-in named, never its value.
+    let records = s.h.ledger.wait_for(3).await;
+    let on_plan = records
+        .iter()
+        .find(|r| r.backend.as_deref() == Some("Claude plan"))
+        .unwrap();
+    assert_eq!(on_plan.cost_usd, Some(0.0));
+    assert_eq!(on_plan.key_label.as_deref(), Some("sign-in"));
+    assert!(!format!("{records:?}").contains("PLAN-CANARY"));
+}
+
+#[tokio::test]
+async fn a_used_up_window_goes_on_through_the_overflow_and_comes_back_after_the_reset() {
+    let s = setup(1, Duration::from_secs(2)).await;
+    let token = plan_token(plan(&s.vendor, Overflow::Route("spill".into())));
+    let first = ask(&s.h, &token, "claude-sonnet-4-5").await;
+    assert_eq!(served_by(&first), "Claude plan");
+    // The window is used up: the tool never sees the refusal; the overflow route answers in
+    // the tool's own format, translated.
+    let second = ask(&s.h, &token, "claude-sonnet-4-5").await;
+    assert_eq!(second.status(), 200);
+    assert_eq!(served_by(&second), "OpenAI");
+    let body: serde_json::Value = second.json().await.unwrap();
+    assert_eq!(body["type"], "message", "{body}");
+    // Straight to the overflow now, without asking the plan.
+    let third = ask(&s.h, &token, "claude-sonnet-4-5").await;
+    assert_eq!(served_by(&third), "OpenAI");
+    let records = s.h.ledger.wait_for(3).await;
+    assert_eq!(records[1].reason.as_deref(), Some("plan overflow"));
+    assert_eq!(
+        records[1].attempts, 2,
+        "the plan's refusal, then the overflow"
+    );
+    assert_eq!(
+        records[2].attempts, 1,
+        "the plan cools down until its reset"
+    );
+    assert!(
+        records[1].cost_usd.unwrap_or(0.0) > 0.0,
+        "the overflow's cost is counted"
+    );
+    // After the reset the plan serves again.
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let back = ask(&s.h, &token, "claude-sonnet-4-5").await;
+    assert_eq!(served_by(&back), "Claude plan");
+    let told = s.windows.0.lock().unwrap().clone();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(
+        told[0].is_some() && told[1].is_none(),
+        "used up once, back once: {told:?}"
+    );
+    assert!(!read(&s.keys_log).contains("PLAN-CANARY"));
+    drop(s.keys);
+}
+
+#[tokio::test]
+async fn a_plan_without_overflow_passes_the_vendors_refusal_on() {
+    let s = setup(1, Duration::from_secs(3600)).await;
+    let token = plan_token(plan(&s.vendor, Overflow::Off));
+    assert_eq!(
+        served_by(&ask(&s.h, &token, "claude-sonnet-4-5").await),
+        "Claude plan"
+    );
+    for _ in 0..2 {
+        // As without Switchyard: the vendor's own 429, its headers, every time (no cool-down
+        // hides it behind a gateway error).
+        let r = ask(&s.h, &token, "claude-sonnet-4-5").await;
+        assert_eq!(r.status(), 429);
+        let status = r
+            .headers()
+            .get("anthropic-ratelimit-unified-status")
+            .cloned();
+        assert_eq!(status.unwrap(), "rejected");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["type"], "rate_limit_error", "{body}");
+    }
+    assert!(read(&s.keys_log).is_empty(), "nothing overflowed");
+}
