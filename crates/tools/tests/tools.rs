@@ -12,6 +12,8 @@ mod port_squat;
 mod tools;
 #[path = "tools/tools_lifecycle.rs"]
 mod tools_lifecycle;
+#[path = "tools/tools_plan.rs"]
+mod tools_plan;
 #[path = "tools/tools_scope.rs"]
 mod tools_scope;
 #[path = "tools/tools_sweep.rs"]

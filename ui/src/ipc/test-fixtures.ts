@@ -97,6 +97,7 @@ export function costsOverview(sinceMs: number, untilMs: number, over: Partial<Co
     byInbound: [],
     latency: [],
     latencyOverall: null,
+    plans: { planRequests: 0, planTokens: 0, overflowRequests: 0, overflowCostUsd: 0, overflowUnpriced: 0 },
     ...over,
   };
 }

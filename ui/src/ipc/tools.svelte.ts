@@ -5,7 +5,7 @@
 // Findings and moves carry masked values only; nothing here ever holds a key.
 import { api } from "./api";
 import { Latest, Resource } from "./resource.svelte";
-import type { ChosenFile, FilesChanged, FoundKey, IpcError, KeySweep, MovedKey, ToolInfo, ToolName } from "./types";
+import type { ChosenFile, ConnectWay, FilesChanged, FoundKey, IpcError, KeySweep, MovedKey, Subscription, ToolInfo, ToolName } from "./types";
 
 /** Event-driven reloads happen at most this often (a reload runs each tool's `--version`). */
 export const TOOLS_RELOAD_MS = 2000;
@@ -19,6 +19,8 @@ export type ToolOutcome = {
   files: FilesChanged;
   tokenName: string | null;
   model: string | null;
+  /** Connected with the tool's plan (what the connect chose); null with API keys. */
+  plan: Subscription | null;
 };
 
 /** The tools and what they can be pointed at, read together. */
@@ -60,11 +62,14 @@ class ToolsResource extends Resource<ToolsView> {
 
   /**
    * Connects (or reconnects) a tool; `model` null or "" lets Switchyard pick; `team`: to the
-   * attached team gateway with a team token, rather than to this machine's gateway.
+   * attached team gateway with a team token, rather than to this machine's gateway; `way`: with
+   * the tool's plan or its API keys — null (or `auto`, sent as null) lets the core choose: the
+   * plan with overflow to the keys when the tool is signed in to one, else the keys.
    */
-  connect(id: ToolName, model: string | null, team = false): Promise<ToolOutcome | undefined> {
+  connect(id: ToolName, model: string | null, team = false, way: ConnectWay | null = null): Promise<ToolOutcome | undefined> {
     const picked = model?.trim() ? model.trim() : null;
-    return this.run(id, "connect", () => api.connectTool(id, picked, team));
+    const chosen = way?.way === "auto" ? null : way;
+    return this.run(id, "connect", () => api.connectTool(id, picked, team, chosen));
   }
 
   disconnect(id: ToolName): Promise<ToolOutcome | undefined> {
@@ -74,7 +79,7 @@ class ToolsResource extends Resource<ToolsView> {
   /** Claude Code's status line: installs `switchyard statusline`, or puts the user's own one back. */
   statusline(install: boolean): Promise<ToolOutcome | undefined> {
     const files = install ? api.installStatusline : api.uninstallStatusline;
-    return this.run("claude-code", install ? "installStatusline" : "removeStatusline", async () => ({ files: await files(), tokenName: null, model: null }));
+    return this.run("claude-code", install ? "installStatusline" : "removeStatusline", async () => ({ files: await files(), tokenName: null, model: null, plan: null }));
   }
 }
 

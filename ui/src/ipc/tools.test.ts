@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deferred, movedKey } from "../test-support";
-import type { FilesChanged, FoundKey, KeySweep, MovedKey, ToolInfo, ToolResult } from "./types";
+import type { ConnectWay, FilesChanged, FoundKey, KeySweep, MovedKey, Subscription, ToolInfo, ToolResult } from "./types";
 
 const listTools = vi.fn<() => Promise<ToolInfo[]>>();
 const toolModelChoices = vi.fn<() => Promise<string[]>>();
-const connectTool = vi.fn<(tool: string, model: string | null, team: boolean | null) => Promise<ToolResult>>();
+const connectTool = vi.fn<(tool: string, model: string | null, team: boolean | null, way: ConnectWay | null) => Promise<ToolResult>>();
 const disconnectTool = vi.fn<(tool: string) => Promise<ToolResult>>();
 const installStatusline = vi.fn<() => Promise<FilesChanged>>();
 const uninstallStatusline = vi.fn<() => Promise<FilesChanged>>();
@@ -18,7 +18,7 @@ vi.mock("./api", () => ({
   api: {
     listTools: () => listTools(),
     toolModelChoices: () => toolModelChoices(),
-    connectTool: (t: string, m: string | null, team: boolean | null) => connectTool(t, m, team),
+    connectTool: (t: string, m: string | null, team: boolean | null, way: ConnectWay | null) => connectTool(t, m, team, way),
     disconnectTool: (t: string) => disconnectTool(t),
     installStatusline: () => installStatusline(),
     uninstallStatusline: () => uninstallStatusline(),
@@ -48,6 +48,8 @@ const tool = (over: Partial<ToolInfo> = {}): ToolInfo => ({
   requestsToday: 0,
   costTodayUsd: 0,
   statusline: false,
+  planFound: false,
+  plan: null,
   ...over,
 });
 
@@ -109,20 +111,45 @@ describe("tools", () => {
     const answer = deferred<ToolResult>();
     connectTool.mockReturnValueOnce(answer.promise);
     const run = m.tools.connect("claude-code", "  ");
-    expect(connectTool).toHaveBeenCalledWith("claude-code", null, false);
+    expect(connectTool).toHaveBeenCalledWith("claude-code", null, false, null);
     expect(m.tools.busy["claude-code"]).toBe("connect");
     expect(await m.tools.connect("claude-code", "fast"), "a second click while busy does nothing").toBeUndefined();
     expect(connectTool).toHaveBeenCalledTimes(1);
     listTools.mockClear();
-    answer.resolve({ files: FILES, tokenName: "claude-code", model: "fast" });
+    answer.resolve({ files: FILES, tokenName: "claude-code", model: "fast", plan: null });
     await expect(run).resolves.toMatchObject({ action: "connect", tokenName: "claude-code" });
     expect(m.tools.busy["claude-code"]).toBeUndefined();
     expect(m.tools.results["claude-code"]?.files.changed).toEqual(["~/.claude/settings.json"]);
     expect(listTools, "the card shows the new state").toHaveBeenCalledTimes(1);
   });
 
+  it("lets the core choose the way when none is picked: auto goes as null (the plan with overflow to keys when a sign-in is found)", async () => {
+    connectTool.mockResolvedValue({ files: FILES, tokenName: "claude-code", model: null, plan: null });
+    await m.tools.connect("claude-code", null);
+    expect(connectTool).toHaveBeenLastCalledWith("claude-code", null, false, null);
+    await m.tools.connect("claude-code", null, false, { way: "auto" });
+    expect(connectTool, "auto and null mean the same to the core; one spelling goes over IPC").toHaveBeenLastCalledWith("claude-code", null, false, null);
+  });
+
+  it("passes the chosen way through to the core: the plan then keys, the plan only, the keys", async () => {
+    const plan: Subscription = { vendor: "anthropic", host: "https://api.anthropic.com", overflow: { to: "keys" } };
+    connectTool.mockResolvedValue({ files: FILES, tokenName: "claude-code", model: null, plan });
+    const ways: ConnectWay[] = [{ way: "plan", overflow: { to: "keys" } }, { way: "plan", overflow: { to: "off" } }, { way: "keys" }];
+    for (const way of ways) {
+      await m.tools.connect("claude-code", "fast", true, way);
+      expect(connectTool, `the way ${JSON.stringify(way)} reaches connectTool unchanged`).toHaveBeenLastCalledWith("claude-code", "fast", true, way);
+    }
+    expect(m.tools.results["claude-code"]?.plan, "the card's result says which plan way was connected").toEqual(plan);
+  });
+
+  it("passes a plan with overflow to a route through with the route's name", async () => {
+    connectTool.mockResolvedValueOnce({ files: FILES, tokenName: "claude-code", model: null, plan: null });
+    await m.tools.connect("claude-code", null, false, { way: "plan", overflow: { to: "route", route: "fast" } });
+    expect(connectTool).toHaveBeenLastCalledWith("claude-code", null, false, { way: "plan", overflow: { to: "route", route: "fast" } });
+  });
+
   it("passes the core's refusal on, typed, clears the busy state and the old result", async () => {
-    disconnectTool.mockResolvedValueOnce({ files: FILES, tokenName: "claude-code", model: null });
+    disconnectTool.mockResolvedValueOnce({ files: FILES, tokenName: "claude-code", model: null, plan: null });
     await m.tools.disconnect("claude-code");
     connectTool.mockRejectedValueOnce(new IpcFailure(refusal));
     await expect(m.tools.connect("claude-code", null)).rejects.toMatchObject({ error: refusal });

@@ -224,6 +224,12 @@ export type { FoundKey, KeySweep } from "../bindings";
 export type ToolInfo = ToolInfo_Serialize;
 /** What a connect or disconnect did: files written, keys kept as the user changed them, the token. */
 export type ToolResult = ToolResult_Serialize;
+/**
+ * A tool's own vendor plan (issue 74): how a connected tool's plan is used (`Subscription`), where
+ * its requests go when the plan's window is used up (`Overflow`), and how Connect is asked to
+ * connect it (`ConnectWay`; null or `auto`: the plan with overflow to the keys when a sign-in is found).
+ */
+export type { ConnectWay, Overflow, PlanSpend, Subscription, Vendor } from "../bindings";
 /** A key moved from a file into the keychain, or put back. Masked. */
 export type MovedKey = MovedKey_Serialize;
 export type DrillStep = DrillStep_Serialize;

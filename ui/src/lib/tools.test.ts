@@ -51,12 +51,20 @@ describe("tool cards", () => {
       files: { changed: ["~/.codex/config.toml"], kept: ["~/.codex/config.toml: model"], backups: ["/d/b"] },
       tokenName: "codex",
       model: null,
+      plan: null,
     });
     expect(connect.headline).toBe("Connected with token “codex” · the tool picks its models");
     expect(connect.details).toEqual(["Changed ~/.codex/config.toml", "Kept as you changed them: ~/.codex/config.toml: model", "1 backup in the data folder"]);
-    const off = outcomeLines({ action: "disconnect", files: { changed: [], kept: [], backups: [] }, tokenName: "codex", model: null });
+    const off = outcomeLines({ action: "disconnect", files: { changed: [], kept: [], backups: [] }, tokenName: "codex", model: null, plan: null });
     expect(off.headline).toBe("Disconnected · token “codex” revoked");
     expect(off.details).toEqual(["No file needed a change."]);
+  });
+
+  it("names the way in force when a connect used the tool's plan", () => {
+    const files = { changed: [], kept: [], backups: [] };
+    const plan = { vendor: "anthropic" as const, host: "https://api.anthropic.com", overflow: { to: "keys" as const } };
+    const lines = outcomeLines({ action: "connect", files, tokenName: "claude-code", model: null, plan });
+    expect(lines.headline).toBe("Connected with token “claude-code” · the tool picks its models · Claude plan · then your keys");
   });
 });
 

@@ -3,6 +3,7 @@
 import type { FoundKey, MovedKey, ToolInfo } from "../ipc/types";
 import type { ToolAction, ToolOutcome } from "../ipc/tools.svelte";
 import { plural, type Tone } from "./format";
+import { planText } from "./plans";
 
 /** The model picker's value for "let Switchyard pick". */
 export const AUTOMATIC = "";
@@ -80,6 +81,7 @@ export function outcomeLines(o: ToolOutcome): { headline: string; details: strin
   let headline = ACTION_DONE[o.action];
   if (o.tokenName) headline += o.action === "disconnect" ? ` · token “${o.tokenName}” revoked` : ` with token “${o.tokenName}”`;
   if (o.action === "connect") headline += o.model ? ` · model ${o.model}` : " · the tool picks its models";
+  if (o.action === "connect" && o.plan) headline += ` · ${planText(o.plan)}`;
   const details: string[] = [];
   if (o.files.changed.length === 0) details.push("No file needed a change.");
   else details.push(`Changed ${o.files.changed.join(", ")}`);
