@@ -5,14 +5,15 @@
 // used up the work goes on through the overflow route, a backend of another format (Gemini), a
 // tool call included, and Claude Code never sees the refusal; after the reset the plan serves
 // again. The sign-in is in no request to another host, no file Switchyard wrote, no log, and
-// disconnect gives the settings back byte for byte.
+// disconnect gives the settings back byte for byte. The same for the real Codex signed in with
+// ChatGPT (its `auth.json`), whose plan is a mock of the ChatGPT backend's Codex endpoint.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { MOCK_KEY, mockBinary, scrubProviderEnv, serveBinary, spawnUntil, startGateway } from "../sdk/harness.js";
-import { CLAUDE, baseEnv, describeRun, run, scratch } from "./cli.js";
+import { CLAUDE, CODEX, baseEnv, describeRun, run, scratch } from "./cli.js";
 
 scrubProviderEnv(process.env);
 
@@ -22,6 +23,19 @@ const REFRESH = "sk-ant-ort01-PLAN-CANARY-refresh";
 const WINDOW_S = 40;
 const SETTINGS = '{\n  "env": {\n    "DISABLE_AUTOUPDATER": "1"\n  }\n}\n';
 const MARKER = "switchyard-plan-42";
+const ACCOUNT = "acct-plan-test-1234";
+
+/** An unsigned JWT with `claims`, as Codex reads ChatGPT's tokens (it checks no signature). */
+function jwt(claims) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.sig`;
+}
+const CHATGPT_CLAIMS = {
+  exp: Math.floor(Date.now() / 1000) + 30 * 86400,
+  email: "plan-test@example.com",
+  "https://api.openai.com/auth": { chatgpt_plan_type: "plus", chatgpt_account_id: ACCOUNT, chatgpt_user_id: "user-plan", user_id: "user-plan" },
+};
+const ACCESS = jwt({ ...CHATGPT_CLAIMS, note: "access" });
 
 /** Starts `switchyard-mock ARGS`; its origin and stop. */
 async function mock(args) {
@@ -41,6 +55,7 @@ function files(dir) {
 describe("a Claude plan first, the overflow when its window is used up, and back", () => {
   let tmp;
   let vendor;
+  let chatgpt;
   let keys;
   let gw;
   const logs = {};
@@ -57,11 +72,19 @@ describe("a Claude plan first, the overflow when its window is used up, and back
     logs.vendor = path.join(tmp.home("records"), "vendor.jsonl");
     logs.keys = path.join(tmp.home("records"), "keys.jsonl");
     vendor = await mock(["--plan-token", SIGN_IN, "--plan-requests", "1", "--plan-reset", String(WINDOW_S), "--record", logs.vendor]);
+    logs.chatgpt = path.join(tmp.home("records"), "chatgpt.jsonl");
+    chatgpt = await mock(["--chatgpt-token", ACCESS, "--chatgpt-account", ACCOUNT, "--chatgpt-requests", "1", "--chatgpt-reset", String(WINDOW_S), "--record", logs.chatgpt]);
     keys = await mock(["--key", MOCK_KEY, "--record", logs.keys]);
     gw = await startGateway({
-      backends: [{ name: "Gemini", kind: "gemini", baseUrl: `${keys.origin}/v1beta`, model: "gemini-2.5-flash", key: MOCK_KEY }],
+      backends: [
+        { name: "Gemini", kind: "gemini", baseUrl: `${keys.origin}/v1beta`, model: "gemini-2.5-flash", key: MOCK_KEY },
+        { name: "OpenAI", kind: "openai", baseUrl: `${keys.origin}/v1`, model: "gpt-4.1", key: MOCK_KEY },
+      ],
       tokenName: "plans-suite",
     });
+    // Both tools' overflow: a backend of another format than either plan's.
+    const route = await switchyard(tmp.home("routes"), "route", "add", "spill", "--candidate", "Gemini=gemini-2.5-flash");
+    assert.equal(route.code, 0, `${route.stdout}\n${route.stderr}`);
   });
 
   after(async () => {
@@ -69,6 +92,7 @@ describe("a Claude plan first, the overflow when its window is used up, and back
     try {
       if (gw) await gw.stop();
       if (vendor) await vendor.stop();
+      if (chatgpt) await chatgpt.stop();
       if (keys) await keys.stop();
     } finally {
       tmp?.remove();
@@ -114,8 +138,6 @@ describe("a Claude plan first, the overflow when its window is used up, and back
     };
     fs.writeFileSync(path.join(home, ".claude/.credentials.json"), JSON.stringify(credentials), { mode: 0o600 });
 
-    const route = await switchyard(home, "route", "add", "spill", "--candidate", "Gemini=gemini-2.5-flash");
-    assert.equal(route.code, 0, `${route.stdout}\n${route.stderr}`);
     const listed = JSON.parse((await switchyard(home, "tools", "--json")).stdout).find((t) => t.id === "claude-code");
     assert.equal(listed.planFound, true, "the plan's sign-in is found (by its file's presence)");
 
@@ -187,5 +209,78 @@ describe("a Claude plan first, the overflow when its window is used up, and back
     assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
     assert.equal(fs.readFileSync(settings, "utf8"), SETTINGS, "byte for byte");
     assert.equal(JSON.parse(fs.readFileSync(path.join(home, ".claude/.credentials.json"), "utf8")).claudeAiOauth.accessToken, SIGN_IN);
+  });
+  it("codex on its ChatGPT plan: served by the plan, then by the overflow with a tool call, then by the plan after the reset", async () => {
+    const home = tmp.home("plan-codex");
+    fs.mkdirSync(path.join(home, "work"), { recursive: true });
+    const codexHome = path.join(home, ".codex");
+    fs.mkdirSync(codexHome, { recursive: true });
+    const config = path.join(codexHome, "config.toml");
+    const before = 'check_for_update_on_startup = false\n\n[analytics]\nenabled = false\n';
+    fs.writeFileSync(config, before);
+    // Signed in with ChatGPT, as `codex login` leaves it.
+    const auth = {
+      auth_mode: "chatgpt", OPENAI_API_KEY: null, last_refresh: new Date().toISOString(),
+      tokens: { id_token: jwt(CHATGPT_CLAIMS), access_token: ACCESS, refresh_token: "rt-plan-test-0001", account_id: ACCOUNT },
+    };
+    const authFile = path.join(codexHome, "auth.json");
+    fs.writeFileSync(authFile, JSON.stringify(auth), { mode: 0o600 });
+    const authBefore = fs.readFileSync(authFile, "utf8");
+
+    // Overflow to the user's OpenAI key (the default): the plan's model asks for OpenAI's
+    // built-in tools, which only an OpenAI backend replays.
+    const c = await switchyard(home, "connect", "codex", "--plan", "--plan-host", chatgpt.origin);
+    assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    assert.match(c.stdout, /keeps its ChatGPT plan sign-in .*overflow: your keys/);
+    const text = fs.readFileSync(config, "utf8");
+    assert.match(text, /requires_openai_auth = true/);
+    assert.doesNotMatch(text, /experimental_bearer_token/);
+
+    // A model of the plan with Codex's standard shell tool (its newest use a code-mode tool the
+    // mock does not script).
+    const codex = (prompt) => run(CODEX, ["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "-m", "gpt-5.5", prompt], {
+      env: { ...baseEnv(home), CODEX_HOME: codexHome }, cwd: `${home}/work`,
+    });
+    const mine = async (since, n) => {
+      const rows = await gw.waitForRequests((rs) => rs.filter((r) => r.tokenName === "codex" && Date.parse(r.startedAt) >= since).length >= n, { limit: 1000 });
+      return rows.filter((r) => r.tokenName === "codex" && Date.parse(r.startedAt) >= since)
+        .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    };
+
+    const windowStarted = Date.now();
+    const first = await codex("Say hello");
+    assert.equal(first.code, 0, describeRun("codex (plan)", first));
+    const planned = (await mine(windowStarted, 1)).filter((r) => r.inbound === "responses");
+    assert.equal(planned[0].backend, "ChatGPT plan", JSON.stringify(planned));
+    assert.equal(planned[0].costUsd, 0);
+    const vendorSaw = fs.readFileSync(logs.chatgpt, "utf8");
+    assert.ok(vendorSaw.includes(`Bearer ${ACCESS}`) && vendorSaw.includes(ACCOUNT), "the sign-in and its account reached the plan's host");
+    assert.ok(!vendorSaw.includes("x-switchyard-token"));
+
+    const overflowStarted = Date.now();
+    const second = await codex(`run: echo ${MARKER}`);
+    const show = describeRun("codex (overflow)", second);
+    assert.equal(second.code, 0, show);
+    assert.match(second.stdout, new RegExp(`Tool result: .*${MARKER}`), show);
+    const spilled = (await mine(overflowStarted, 2)).filter((r) => r.inbound === "responses");
+    assert.ok(spilled.length >= 2 && spilled.every((r) => r.status === 200 && r.backend === "OpenAI" && r.reason === "plan overflow"), JSON.stringify(spilled));
+
+    const wait = windowStarted + (WINDOW_S + 2) * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const backAt = Date.now();
+    const third = await codex("Say hello again");
+    assert.equal(third.code, 0, describeRun("codex (plan again)", third));
+    const back = (await mine(backAt, 1)).filter((r) => r.inbound === "responses");
+    assert.equal(back[0].backend, "ChatGPT plan", JSON.stringify(back));
+
+    assert.ok(!fs.readFileSync(logs.keys, "utf8").includes(ACCESS), "the overflow's host never saw the sign-in");
+    for (const f of [...files(gw.dataDir), config]) {
+      assert.ok(!fs.readFileSync(f).includes(ACCESS), `${f} holds the plan's sign-in`);
+    }
+    const d = await switchyard(home, "disconnect", "codex");
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
+    assert.equal(fs.readFileSync(config, "utf8"), before, "byte for byte");
+    assert.equal(JSON.parse(fs.readFileSync(authFile, "utf8")).tokens.access_token, ACCESS, "its sign-in is Codex's own");
+    assert.ok(authBefore.length > 0);
   });
 });

@@ -3815,7 +3815,9 @@ export type ValidationReport_Serialize = {
 /**  The vendor whose plan a tool is signed in to. */
 export type Vendor = 
 /**  A Claude plan (Pro, Max), as Claude Code signs in to it. */
-"anthropic";
+"anthropic" | 
+/**  A ChatGPT plan (Plus, Pro), as Codex signs in to it. */
+"chatGpt";
 
 export type Verdict = "ready" | "degraded" | "blocked";
 

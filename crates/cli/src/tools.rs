@@ -38,9 +38,9 @@ pub struct ConnectArgs {
     /// token of its own, rather than to this machine's gateway
     #[arg(long)]
     team: bool,
-    /// Claude Code signed in to a Claude plan: keep its sign-in (passed to Anthropic for its
-    /// requests only) and, when the plan's window is used up, go on with your keys (the default
-    /// when a plan sign-in is found)
+    /// A tool signed in to its vendor's plan (Claude Code to a Claude plan, Codex to a ChatGPT
+    /// plan): keep its sign-in (passed to the vendor for its requests only) and, when the plan's
+    /// window is used up, go on with your keys (the default when a plan sign-in is found)
     #[arg(long, conflicts_with = "keys")]
     plan: bool,
     /// With --plan: no overflow; the tool waits for the plan's reset as without Switchyard

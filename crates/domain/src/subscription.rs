@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub enum Vendor {
     /// A Claude plan (Pro, Max), as Claude Code signs in to it.
     Anthropic,
+    /// A ChatGPT plan (Plus, Pro), as Codex signs in to it.
+    ChatGpt,
 }
 
 impl Vendor {
@@ -24,6 +26,7 @@ impl Vendor {
     pub fn official_host(self) -> &'static str {
         match self {
             Vendor::Anthropic => "https://api.anthropic.com",
+            Vendor::ChatGpt => "https://chatgpt.com",
         }
     }
 
@@ -31,6 +34,7 @@ impl Vendor {
     pub fn plan_label(self) -> &'static str {
         match self {
             Vendor::Anthropic => "Claude plan",
+            Vendor::ChatGpt => "ChatGPT plan",
         }
     }
 
@@ -38,6 +42,7 @@ impl Vendor {
     pub fn as_str(self) -> &'static str {
         match self {
             Vendor::Anthropic => "anthropic",
+            Vendor::ChatGpt => "chatgpt",
         }
     }
 }

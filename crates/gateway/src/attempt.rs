@@ -8,10 +8,10 @@ use crate::log::RequestLog;
 use crate::reply::Wire;
 use crate::resolve::Candidate;
 use crate::GatewayState;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderValue;
 use axum::response::Response;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use switchyard_domain::ErrorClass;
 
 /// How one attempt ended.
@@ -158,23 +158,23 @@ pub fn classify<'a>(
             401 | 403 => refused(state, t, key_id, status),
             // A plan's refusal: its own answer when nothing else may serve (the tool waits for
             // the reset as without Switchyard); a used-up window cools it down until the reset.
-            429 if pass.is_some_and(|p| p.alone) => {
-                let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
-                let answered = crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
-                Outcome::Final(crate::respond::buffered(resp, inbound, answered, deadline).await)
-            }
-            429 if pass.is_some()
-                && crate::subscription::used_up_until(resp.headers()).is_some() =>
-            {
-                if let (Some(p), Some(until)) =
-                    (pass, crate::subscription::used_up_until(resp.headers()))
-                {
-                    crate::subscription::refused(state, t, p, until);
+            429 if pass.is_some() => {
+                let head = resp.headers().clone();
+                let read = tokio::time::timeout_at(deadline, crate::respond::read_all(resp)).await;
+                let (Some(p), Ok(Ok(bytes))) = (pass, read) else {
+                    return Outcome::Retry("provider answer broke off", None);
+                };
+                if p.alone {
+                    let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
+                    let answered =
+                        crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
+                    return Outcome::Final(crate::respond::answer(429, bytes, inbound, answered));
                 }
-                Outcome::NextKey("the plan's window is used up")
+                crate::subscription::refused(state, t, p, &head, &bytes);
+                Outcome::NextKey("the plan refused (its window used up, or a rate limit)")
             }
             429 => {
-                let header = retry_after(resp.headers());
+                let header = crate::headroom::retry_after(resp.headers());
                 // Gemini says it in the body only: read it (a small error body).
                 let quota = if out == Wire::Gemini && header.is_none() {
                     let read =
@@ -212,7 +212,10 @@ pub fn classify<'a>(
                 let r = crate::respond::answer(400, bytes, inbound, answered);
                 Outcome::Final(r)
             }
-            500..=599 => Outcome::Retry("provider error", retry_after(resp.headers())),
+            500..=599 => Outcome::Retry(
+                "provider error",
+                crate::headroom::retry_after(resp.headers()),
+            ),
             _ => {
                 let extra = served_headers(&t.name, &cand.model, reason, log).with(passed);
                 let answered = crate::answer::Answered::passed_on(out, log.take(), extra, scrub);
@@ -247,14 +250,6 @@ pub fn announce(
     state
         .observer
         .breaker_changed(backend_id, key_id, to, &tr.reason.to_string());
-}
-
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
-        .collect();
-    switchyard_policy::retry_after(&pairs, SystemTime::now())
 }
 
 pub async fn load_key(

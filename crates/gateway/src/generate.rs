@@ -192,7 +192,9 @@ pub(crate) fn handle(
         );
         let table = state.table.get();
         let planned = match (&caller.subscription, sign_in) {
-            (Some(sub), Some(s)) => crate::subscription::route(&state, &table, sub, s, &requested),
+            (Some(sub), Some(s)) => {
+                crate::subscription::route(&state, &table, (sub, s), shape, &requested)
+            }
             _ => None,
         };
         let Some(plan) = planned.or_else(|| resolve(&table, &requested)) else {

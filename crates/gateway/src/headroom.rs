@@ -6,7 +6,7 @@
 use crate::reply::Shape;
 use crate::{GatewayState, Health};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 use switchyard_policy::{is_rate_limit_header, Headroom};
 
 /// The rate-limit headers of a provider's answer that a caller speaking `shape` knows, as they
@@ -25,6 +25,15 @@ pub fn passed(headers: &HeaderMap, shape: Shape) -> Vec<(HeaderName, HeaderValue
         .filter(|(name, _)| known(name.as_str()))
         .map(|(name, v)| (name.clone(), v.clone()))
         .collect()
+}
+
+/// How long a provider's answer says to wait (`retry-after`, `retry-after-ms`, or its limits' resets).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        .collect();
+    switchyard_policy::retry_after(&pairs, SystemTime::now())
 }
 
 /// Reads what an answer says about the limits of the key (or the backend without keys) that

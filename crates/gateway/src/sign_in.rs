@@ -4,7 +4,7 @@
 //! plan's request only through the egress gate ([`Pass::header`]). What a plan does with it is
 //! `subscription`'s.
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use std::sync::Arc;
 use switchyard_domain::{AuthStyle, Vendor};
 use switchyard_secrets::SecretString;
@@ -15,10 +15,28 @@ pub const TOKEN_HEADER: &str = "x-switchyard-token";
 /// The key label a plan's requests are recorded with.
 pub const SIGN_IN_LABEL: &str = "sign-in";
 
-/// The tool's own sign-in, as it came. `Debug` hides it.
+/// The account header a ChatGPT sign-in travels with: bound to the sign-in, taken out with it.
+const ACCOUNT: &str = "chatgpt-account-id";
+
+/// What Codex sends the ChatGPT backend beside its sign-in (its name and version, the session):
+/// passed to the plan's host only, as the client sent them.
+const CODEX_CLIENT: [&str; 9] = [
+    "originator",
+    "version",
+    "session-id",
+    "session_id",
+    "thread-id",
+    "x-client-request-id",
+    "x-codex-window-id",
+    "x-codex-turn-metadata",
+    "x-codex-beta-features",
+];
+
+/// The tool's own sign-in, as it came, with the account it names (ChatGPT's). `Debug` hides it.
 pub struct SignIn {
     value: SecretString,
     style: AuthStyle,
+    account: Option<HeaderValue>,
 }
 
 impl std::fmt::Debug for SignIn {
@@ -34,6 +52,7 @@ impl std::fmt::Debug for SignIn {
 /// guard for every request carrying [`TOKEN_HEADER`], whoever it is from.
 pub(crate) fn take_sign_in(headers: &mut HeaderMap) -> Option<SignIn> {
     headers.remove(TOKEN_HEADER);
+    let account = headers.remove(ACCOUNT);
     let bearer = headers.remove(header::AUTHORIZATION);
     let api_key = headers.remove("x-api-key");
     let text = |v: axum::http::HeaderValue| v.to_str().ok().map(|s| s.trim().to_string());
@@ -51,7 +70,19 @@ pub(crate) fn take_sign_in(headers: &mut HeaderMap) -> Option<SignIn> {
     (!value.is_empty()).then(|| SignIn {
         value: SecretString::from(value),
         style,
+        account,
     })
+}
+
+impl SignIn {
+    /// Whether this is a sign-in to `vendor`'s plan: a ChatGPT one is a bearer naming its
+    /// account (Codex signed in with an API key sends the key alone: that is no plan).
+    pub(crate) fn fits(&self, vendor: Vendor) -> bool {
+        match vendor {
+            Vendor::Anthropic => true,
+            Vendor::ChatGpt => self.style == AuthStyle::Bearer && self.account.is_some(),
+        }
+    }
 }
 
 /// A request's plan: the sign-in it came with and where it may go.
@@ -91,25 +122,32 @@ impl Pass {
         }
     }
 
-    /// The header carrying the sign-in to `url`, through the egress gate: only for the
-    /// plan's host.
-    pub(crate) fn header(
+    /// Puts the sign-in into `out` for `url`, through the egress gate (only for the plan's
+    /// host), with what the vendor's client sent beside it: ChatGPT's account and Codex's own
+    /// headers from `inbound`. The cleared sign-in is returned for the answer's scrubber.
+    pub(crate) fn put(
         &self,
         url: &str,
-    ) -> Result<
-        (
-            crate::egress::Cleared,
-            axum::http::HeaderName,
-            axum::http::HeaderValue,
-        ),
-        String,
-    > {
+        inbound: &HeaderMap,
+        out: &mut HeaderMap,
+    ) -> Result<crate::egress::Cleared, String> {
         let approved = [self.host.clone()];
         let cleared = crate::egress::Cleared::check(self.sign_in.value.clone(), &approved, url)
             .map_err(|e| format!("the plan's sign-in: {e}"))?;
         let (name, value) = crate::egress::key_header(self.sign_in.style, &cleared, url)
             .map_err(|e| e.to_string())?;
-        Ok((cleared, name, value))
+        out.insert(name, value);
+        if self.vendor == Vendor::ChatGpt {
+            if let Some(account) = &self.sign_in.account {
+                out.insert(HeaderName::from_static(ACCOUNT), account.clone());
+            }
+            for name in CODEX_CLIENT {
+                if let Some(v) = inbound.get(name) {
+                    out.insert(HeaderName::from_static(name), v.clone());
+                }
+            }
+        }
+        Ok(cleared)
     }
 }
 

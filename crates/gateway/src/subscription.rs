@@ -16,6 +16,7 @@
 //! overflow (plan only, or every overflow candidate stopped by a budget) the plan stands
 //! [`Pass::alone`]: the vendor's refusal reaches the tool as it is, as without Switchyard.
 
+use crate::reply::Shape;
 use crate::resolve::{resolve, Candidate, Plan};
 use crate::sign_in::{Pass, SignIn};
 use crate::table::{Limits, RoutingTable, Target};
@@ -36,16 +37,18 @@ pub fn is_plan(target: &Target) -> bool {
     target.id.starts_with(PLAN_ID_PREFIX)
 }
 
-/// The plan's target: the vendor's format at the subscription's host, without keys.
+/// The plan's target: the vendor's format at the subscription's host, without keys. The
+/// ChatGPT backend serves Codex's Responses under `/backend-api/codex`.
 fn target(vendor: Vendor, host: &str) -> Target {
-    let kind = match vendor {
-        Vendor::Anthropic => BackendKind::Anthropic,
+    let (kind, base_url) = match vendor {
+        Vendor::Anthropic => (BackendKind::Anthropic, host.to_string()),
+        Vendor::ChatGpt => (BackendKind::OpenAi, format!("{host}/backend-api/codex")),
     };
     Target {
         id: format!("{PLAN_ID_PREFIX}{}", vendor.as_str()),
         name: vendor.plan_label().to_string(),
         kind,
-        base_url: host.to_string(),
+        base_url,
         default_model: String::new(),
         keys: Vec::new(),
         withheld_keys: 0,
@@ -53,11 +56,22 @@ fn target(vendor: Vendor, host: &str) -> Target {
     }
 }
 
-/// Whether the vendor's plan serves `model` (its own model names; an alias of a route is not).
-fn vendor_serves(vendor: Vendor, model: &str) -> bool {
+/// Whether the vendor's plan serves `model` asked in `shape` (its own model names, in the API
+/// its tool speaks; an alias of a route is not).
+fn vendor_serves(vendor: Vendor, shape: Shape, model: &str) -> bool {
     let m = model.to_ascii_lowercase();
     match vendor {
-        Vendor::Anthropic => m.starts_with("claude-") && crate::resolve::unalias(model).is_none(),
+        Vendor::Anthropic => {
+            shape == Shape::Anthropic
+                && m.starts_with("claude-")
+                && crate::resolve::unalias(model).is_none()
+        }
+        Vendor::ChatGpt => {
+            shape == Shape::Responses
+                && ["gpt-", "codex-", "o3", "o4"]
+                    .iter()
+                    .any(|p| m.starts_with(p))
+        }
     }
 }
 
@@ -67,11 +81,11 @@ fn vendor_serves(vendor: Vendor, model: &str) -> bool {
 pub(crate) fn route(
     state: &GatewayState,
     table: &RoutingTable,
-    sub: &Subscription,
-    sign_in: Arc<SignIn>,
+    (sub, sign_in): (&Subscription, Arc<SignIn>),
+    shape: Shape,
     requested: &str,
 ) -> Option<Plan> {
-    if !vendor_serves(sub.vendor, requested) {
+    if !vendor_serves(sub.vendor, shape, requested) || !sign_in.fits(sub.vendor) {
         return None;
     }
     let (route, overflow) = match &sub.overflow {
@@ -116,18 +130,41 @@ pub(crate) fn route(
     })
 }
 
-/// When a plan's refusal says its window is used up: the reset the vendor gave (Anthropic's
-/// `anthropic-ratelimit-unified-status: rejected` with `-unified-reset`, Unix seconds), or
-/// `None` for any other 429 (a short rate limit: the usual cool-down applies).
-pub(crate) fn used_up_until(headers: &HeaderMap) -> Option<SystemTime> {
-    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if !value("anthropic-ratelimit-unified-status")?.eq_ignore_ascii_case("rejected") {
-        return None;
-    }
-    let reset: u64 = value("anthropic-ratelimit-unified-reset")?
-        .trim()
-        .parse()
-        .ok()?;
+/// When a plan's refusal says its window is used up: the reset the vendor gave, or `None` for
+/// any other 429 (a short rate limit). Anthropic says it in headers
+/// (`anthropic-ratelimit-unified-status: rejected` with `-unified-reset`, Unix seconds); the
+/// ChatGPT backend in its body (`{"error": {"type": "usage_limit_reached", "resets_at": …}}`).
+pub(crate) fn used_up_until(
+    vendor: Vendor,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<SystemTime> {
+    let reset: u64 = match vendor {
+        Vendor::Anthropic => {
+            let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            if !value("anthropic-ratelimit-unified-status")?.eq_ignore_ascii_case("rejected") {
+                return None;
+            }
+            value("anthropic-ratelimit-unified-reset")?
+                .trim()
+                .parse()
+                .ok()?
+        }
+        Vendor::ChatGpt => {
+            #[derive(serde::Deserialize)]
+            struct Refusal {
+                error: Reason,
+            }
+            #[derive(serde::Deserialize)]
+            struct Reason {
+                #[serde(rename = "type")]
+                kind: String,
+                resets_at: Option<u64>,
+            }
+            let r: Refusal = serde_json::from_slice(body).ok()?;
+            (r.error.kind == "usage_limit_reached").then_some(r.error.resets_at)??
+        }
+    };
     // A reset years away is not believed: at most the longest window (7 days) from now.
     let latest = SystemTime::now() + Duration::from_secs(7 * 86_400);
     Some((UNIX_EPOCH + Duration::from_secs(reset)).min(latest))
@@ -164,8 +201,23 @@ impl Windows {
     }
 }
 
-/// A plan's refusal with its window used up: cooled down until the reset, told once.
-pub(crate) fn refused(state: &GatewayState, target: &Target, pass: &Pass, until: SystemTime) {
+/// A plan refused (a 429) where an overflow can serve: cooled down until the reset the vendor
+/// gave when its window is used up (told once), else for the usual rate-limit wait.
+pub(crate) fn refused(
+    state: &GatewayState,
+    target: &Target,
+    pass: &Pass,
+    headers: &HeaderMap,
+    body: &[u8],
+) {
+    let Some(until) = used_up_until(pass.vendor, headers, body) else {
+        let wait = crate::headroom::retry_after(headers).unwrap_or(Duration::from_secs(30));
+        state.health.cool_down(&target.id, state.clock.now() + wait);
+        state
+            .observer
+            .rate_limited(&target.id, None, wait.as_secs());
+        return;
+    };
     let wait = until
         .duration_since(SystemTime::now())
         .unwrap_or(Duration::from_secs(1))
@@ -190,23 +242,30 @@ mod tests {
     use axum::http::HeaderValue;
 
     #[test]
-    fn only_a_rejected_unified_status_is_a_used_up_window() {
+    fn only_a_used_up_window_is_one_in_each_vendors_words() {
+        let claude = |h: &HeaderMap| used_up_until(Vendor::Anthropic, h, b"");
         let mut h = HeaderMap::new();
         h.insert(
             "anthropic-ratelimit-unified-reset",
             HeaderValue::from_static("4102444800"),
         );
-        assert_eq!(used_up_until(&h), None);
+        assert_eq!(claude(&h), None);
         h.insert(
             "anthropic-ratelimit-unified-status",
             HeaderValue::from_static("allowed"),
         );
-        assert_eq!(used_up_until(&h), None);
+        assert_eq!(claude(&h), None);
         h.insert(
             "anthropic-ratelimit-unified-status",
             HeaderValue::from_static("rejected"),
         );
-        let until = used_up_until(&h).unwrap();
+        let until = claude(&h).unwrap();
+        let chatgpt = |b: &str| used_up_until(Vendor::ChatGpt, &HeaderMap::new(), b.as_bytes());
+        let used_up =
+            r#"{"error":{"type":"usage_limit_reached","plan_type":"plus","resets_at":4102444800}}"#;
+        assert!(chatgpt(used_up).is_some());
+        assert_eq!(chatgpt(r#"{"error":{"type":"rate_limit_exceeded"}}"#), None);
+        assert_eq!(chatgpt("not json"), None);
         let week = SystemTime::now() + Duration::from_secs(7 * 86_400 + 5);
         assert!(until <= week, "a far reset is capped at a week");
         let w = Windows::default();
@@ -218,9 +277,19 @@ mod tests {
 
     #[test]
     fn only_the_vendors_own_models_go_to_the_plan() {
-        assert!(vendor_serves(Vendor::Anthropic, "claude-sonnet-4-5"));
-        assert!(!vendor_serves(Vendor::Anthropic, "claude-via-fast"));
-        assert!(!vendor_serves(Vendor::Anthropic, "gpt-5"));
-        assert!(!vendor_serves(Vendor::Anthropic, "fast"));
+        let claude = |m| vendor_serves(Vendor::Anthropic, Shape::Anthropic, m);
+        assert!(claude("claude-sonnet-4-5"));
+        assert!(!claude("claude-via-fast") && !claude("gpt-5") && !claude("fast"));
+        assert!(!vendor_serves(
+            Vendor::Anthropic,
+            Shape::OpenAi,
+            "claude-sonnet-4-5"
+        ));
+        let codex = |m| vendor_serves(Vendor::ChatGpt, Shape::Responses, m);
+        assert!(codex("gpt-5.5") && codex("gpt-5-codex") && !codex("claude-sonnet-4-5"));
+        assert!(
+            !vendor_serves(Vendor::ChatGpt, Shape::OpenAi, "gpt-5.5"),
+            "Codex speaks Responses"
+        );
     }
 }

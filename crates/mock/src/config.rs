@@ -1,5 +1,5 @@
 //! Owns the mock server's configuration: accepted and rate-limited keys, latency, the model list,
-//! the fault script, the subscription plan and the request record.
+//! the fault script, the subscription plans (Claude's and ChatGPT's) and the request record.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -61,6 +61,10 @@ pub struct MockConfig {
     /// Plan mode: Anthropic serving a Claude subscription (Pro/Max) to OAuth tokens, with a
     /// usage window that runs out and resets. `None` in both presets.
     pub plan: Option<PlanConfig>,
+    /// ChatGPT mode: OpenAI's ChatGPT backend serving a ChatGPT plan (Plus/Pro) to Codex on
+    /// `/backend-api/codex/…`, with a usage window that runs out and resets. `None` in both
+    /// presets (those routes then answer 404).
+    pub chatgpt: Option<ChatGptPlan>,
     /// Append one JSON line per request received (any path, refused ones included) to this
     /// file: method, path, query, headers verbatim, body size and the body when it is text.
     /// `None` in both presets.
@@ -95,6 +99,38 @@ impl PlanConfig {
     }
 }
 
+/// A ChatGPT plan (Plus/Pro) as OpenAI's ChatGPT backend serves it to the Codex CLI signed in
+/// with ChatGPT: the access tokens it accepts as `Authorization: Bearer` on
+/// `/backend-api/codex/…`, the `chatgpt-account-id` every request must carry, and each token's
+/// usage window, which starts at its first `/backend-api/codex/responses` request, answers
+/// `requests` of them and refuses the rest with the 429 `usage_limit_reached` until `reset`
+/// after its start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatGptPlan {
+    /// The accepted access tokens (JWTs, `eyJ…`); each has its own window.
+    pub tokens: Vec<String>,
+    /// The account id every request must send as `chatgpt-account-id`.
+    pub account_id: String,
+    /// `/backend-api/codex/responses` requests answered per window (0: every one is refused).
+    pub requests: u64,
+    /// Length of a window, from its first request to its reset (ChatGPT's primary window is
+    /// five hours).
+    pub reset: Duration,
+}
+
+impl ChatGptPlan {
+    /// A plan accepting `tokens` for the account `account_id`, answering `requests` requests
+    /// per five-hour window.
+    pub fn new(tokens: Vec<String>, account_id: impl Into<String>, requests: u64) -> Self {
+        Self {
+            tokens,
+            account_id: account_id.into(),
+            requests,
+            reset: PlanConfig::FIVE_HOURS,
+        }
+    }
+}
+
 /// Model ids served by both presets.
 const DEFAULT_MODELS: [&str; 2] = ["demo-chat", "demo-fast"];
 
@@ -125,6 +161,7 @@ impl MockConfig {
             account_credits_usd: None,
             listed_prices: Vec::new(),
             plan: None,
+            chatgpt: None,
             record: None,
         }
     }

@@ -13,12 +13,14 @@
 //! `run_shell_command`, `exec_command`, …) with arguments fitted to its schema.
 //!
 //! - [`MockConfig::plan`] (`--plan-token`, `--plan-requests`, `--plan-reset`): a Claude subscription's OAuth tokens, N messages per window, then 429 until it resets.
+//! - [`MockConfig::chatgpt`] (`--chatgpt-token`, `--chatgpt-account`, `--chatgpt-requests`, `--chatgpt-reset`): ChatGPT's backend serving a ChatGPT plan to Codex on `/backend-api/codex/{responses,models}`, N responses per window, then 429 `usage_limit_reached` until it resets.
 //! - [`MockConfig::record`] (`--record FILE`): appends every request received to a file, one JSON line with its headers verbatim.
 
 mod admit;
 mod anthropic;
 mod auth;
 mod body;
+mod chatgpt;
 mod config;
 mod convo;
 mod count;
@@ -50,7 +52,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Fault, Latency, MockConfig, PlanConfig};
+pub use config::{ChatGptPlan, Fault, Latency, MockConfig, PlanConfig};
 pub use models::LISTED_CONTEXT;
 
 use error::{ApiError, ErrorKind, Shape};
@@ -136,7 +138,9 @@ impl MockServer {
     /// - "messages" (`POST /v1/messages`), "count_tokens" (`POST /v1/messages/count_tokens`);
     /// - "gemini_models" (`GET /v1beta/models`), "gemini_model" (`GET /v1beta/models/{model}`),
     ///   "gemini_generate" (`:generateContent` and `:streamGenerateContent` together),
-    ///   "gemini_count_tokens" (`:countTokens`).
+    ///   "gemini_count_tokens" (`:countTokens`);
+    /// - "chatgpt_responses" (`POST /backend-api/codex/responses`), "chatgpt_models"
+    ///   (`GET /backend-api/codex/models`), in ChatGPT mode.
     pub fn calls(&self, route: &str) -> u64 {
         self.shared.calls(route)
     }
@@ -155,7 +159,7 @@ impl MockServer {
 
     /// Generation requests answered 429 so far because their key is in
     /// [`MockConfig::rate_limited_keys`] or past [`MockConfig::requests_per_minute`], or their
-    /// plan token past its window ([`MockConfig::plan`]).
+    /// plan token past its window ([`MockConfig::plan`], [`MockConfig::chatgpt`]).
     pub fn rate_limited(&self) -> u64 {
         self.shared.rate_limited()
     }
@@ -192,7 +196,7 @@ impl Drop for MockServer {
 
 /// The route table.
 fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let mut routes = Router::new()
         .route("/v1/models", get(models::list))
         .route("/v1beta/models", get(models::gemini))
         .route(
@@ -210,7 +214,12 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/responses/input_tokens", post(responses::input_tokens))
         .route("/v1/responses/compact", post(responses::compact))
         .route("/v1/messages", post(anthropic::messages))
-        .route("/v1/messages/count_tokens", post(count::anthropic))
+        .route("/v1/messages/count_tokens", post(count::anthropic));
+    if shared.config.chatgpt.is_some() {
+        // Only in ChatGPT mode; otherwise its paths are unknown (404).
+        routes = routes.merge(chatgpt::routes());
+    }
+    routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

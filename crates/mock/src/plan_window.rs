@@ -1,6 +1,7 @@
 //! Plan mode's bookkeeping, apart from its answers (`plan.rs`): what a request's credentials
 //! are to plan mode ([`bearer`], [`admits`]) and each plan token's usage window ([`Window`],
-//! [`Windows`]), which the server's state holds.
+//! [`Windows`]), which the server's state holds. ChatGPT mode (`chatgpt.rs`) counts its access
+//! tokens in windows of the same kind; the windows know nothing of either vendor.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};

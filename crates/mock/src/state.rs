@@ -46,10 +46,14 @@ pub(crate) enum Route {
     GeminiCountTokens,
     /// `GET /v1beta/models/{model}`.
     GeminiModel,
+    /// `POST /backend-api/codex/responses` (ChatGPT mode).
+    ChatGptResponses,
+    /// `GET /backend-api/codex/models` (ChatGPT mode).
+    ChatGptModels,
 }
 
 impl Route {
-    const ALL: [Route; 15] = [
+    const ALL: [Route; 17] = [
         Route::Models,
         Route::Chat,
         Route::Messages,
@@ -65,6 +69,8 @@ impl Route {
         Route::CountTokens,
         Route::GeminiCountTokens,
         Route::GeminiModel,
+        Route::ChatGptResponses,
+        Route::ChatGptModels,
     ];
 
     /// The public label used by `MockServer::calls`.
@@ -85,6 +91,8 @@ impl Route {
             Route::CountTokens => "count_tokens",
             Route::GeminiCountTokens => "gemini_count_tokens",
             Route::GeminiModel => "gemini_model",
+            Route::ChatGptResponses => "chatgpt_responses",
+            Route::ChatGptModels => "chatgpt_models",
         }
     }
 
@@ -122,12 +130,14 @@ pub(crate) struct Shared {
     steady: Mutex<Option<Fault>>,
     faults_used: AtomicU64,
     /// Generation requests answered 429 because their key is in `rate_limited_keys` or past
-    /// its requests per minute.
+    /// its requests per minute, or their plan token past its window.
     rate_limited: AtomicU64,
     /// Requests per key in the current minute.
     pub limits: crate::limits::Counts,
     /// Each plan token's usage window (plan mode).
     pub plans: crate::plan_window::Windows,
+    /// Each ChatGPT access token's usage window (ChatGPT mode).
+    pub chatgpt: crate::plan_window::Windows,
 }
 
 impl Shared {
@@ -145,6 +155,7 @@ impl Shared {
             next_id: AtomicU64::new(first_id()),
             limits: crate::limits::Counts::default(),
             plans: crate::plan_window::Windows::default(),
+            chatgpt: crate::plan_window::Windows::default(),
         }
     }
 

@@ -77,6 +77,8 @@ fn chat_body(stream: bool, extra: Value) -> Value {
 mod anthropic;
 #[path = "mock/auth.rs"]
 mod auth;
+#[path = "mock/chatgpt.rs"]
+mod chatgpt;
 #[path = "mock/cli.rs"]
 mod cli;
 #[path = "mock/counting.rs"]

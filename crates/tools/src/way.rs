@@ -29,6 +29,7 @@ pub enum Way {
 pub fn plan_vendor(tool: ToolId) -> Option<Vendor> {
     match tool {
         ToolId::ClaudeCode => Some(Vendor::Anthropic),
+        ToolId::Codex => Some(Vendor::ChatGpt),
         _ => None,
     }
 }

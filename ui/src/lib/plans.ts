@@ -12,7 +12,13 @@ export type PlanChoice = "plan" | "planRoute" | "planOnly" | "keys";
 /** What the user reads for a vendor: its plan's name and the company its sign-in goes to. */
 export const VENDORS: Record<Vendor, { plan: string; name: string }> = {
   anthropic: { plan: "Claude plan", name: "Anthropic" },
+  chatGpt: { plan: "ChatGPT plan", name: "OpenAI" },
 };
+
+/** The vendor whose plan a tool signs in to (Claude Code: Claude; Codex: ChatGPT). */
+export function vendorOf(toolId: string): Vendor {
+  return toolId === "codex" ? "chatGpt" : "anthropic";
+}
 
 const CHOICE_LABELS: Record<PlanChoice, string> = {
   plan: "Plan, then your keys",

@@ -267,11 +267,7 @@ impl Attempt<'_> {
                 upstream::headers(out, secret.as_ref(), &address, self.headers, inbound.stream)?;
             // The plan's candidate: the caller's own sign-in, through the same gate.
             let secret = match self.pass {
-                Some(pass) => {
-                    let (cleared, name, value) = pass.header(&address)?;
-                    hdrs.insert(name, value);
-                    Some(cleared)
-                }
+                Some(pass) => Some(pass.put(&address, self.headers, &mut hdrs)?),
                 None => secret,
             };
             state.betas.filter(&t.id, &mut hdrs);

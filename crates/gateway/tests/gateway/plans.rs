@@ -253,3 +253,88 @@ async fn a_plan_without_overflow_passes_the_vendors_refusal_on() {
     }
     assert!(read(&s.keys_log).is_empty(), "nothing overflowed");
 }
+
+/// Codex signed in with ChatGPT: its access token, its account.
+const ACCESS: &str = "eyJhbGciOiJub25lIn0.CHATGPT-CANARY-access.x";
+const ACCOUNT: &str = "acct-test-1234";
+
+/// A Codex request with its own sign-in (and account, when given) and `token` beside it.
+async fn ask_codex(h: &Harness, token: &str, account: Option<&str>) -> reqwest::Response {
+    let mut req = client()
+        .post(format!("{}/v1/responses", h.base))
+        .header("x-switchyard-token", token)
+        .bearer_auth(ACCESS)
+        .header("originator", "codex_exec");
+    if let Some(a) = account {
+        req = req.header("chatgpt-account-id", a);
+    }
+    req.json(&serde_json::json!({"model": "gpt-5.5", "input": "hi", "stream": false}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn codex_on_a_chatgpt_plan_is_served_by_it_then_by_the_users_openai_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("chatgpt.jsonl");
+    let vendor = MockServer::start(MockConfig {
+        chatgpt: Some(switchyard_mock::ChatGptPlan::new(
+            vec![ACCESS.into()],
+            ACCOUNT,
+            1,
+        )),
+        record: Some(log.clone()),
+        ..MockConfig::instant()
+    })
+    .await
+    .unwrap();
+    let keys_log = dir.path().join("keys.jsonl");
+    let keys = MockServer::start(MockConfig {
+        record: Some(keys_log.clone()),
+        ..MockConfig::instant()
+    })
+    .await
+    .unwrap();
+    let openai = target(
+        "OpenAI",
+        BackendKind::OpenAi,
+        &format!("{}/v1", keys.base_url()),
+        &[("k", "oa")],
+    );
+    let h = start(vec![openai], &[("k", "sk-CANARY-7f3a-openai")]).await;
+    let token = plan_token(Subscription {
+        vendor: Vendor::ChatGpt,
+        host: vendor.base_url(),
+        overflow: Overflow::Keys,
+    });
+    let first = ask_codex(&h, &token, Some(ACCOUNT)).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(served_by(&first), "ChatGPT plan");
+    let saw = read(&log);
+    assert!(
+        saw.contains(&format!("Bearer {ACCESS}")) && saw.contains(ACCOUNT),
+        "{saw}"
+    );
+    assert!(
+        saw.contains("/backend-api/codex/responses") && saw.contains("codex_exec"),
+        "{saw}"
+    );
+    // The window used up (429 usage_limit_reached): the user's OpenAI key carries on.
+    let second = ask_codex(&h, &token, Some(ACCOUNT)).await;
+    assert_eq!(second.status(), 200);
+    assert_eq!(served_by(&second), "OpenAI");
+    // An API-key sign-in (no account) is no plan: the keys serve, and it goes nowhere.
+    let key_login = ask_codex(&h, &token, None).await;
+    assert_eq!(served_by(&key_login), "OpenAI");
+    let keys_saw = read(&keys_log);
+    assert!(
+        !keys_saw.contains("CHATGPT-CANARY") && !keys_saw.contains(ACCOUNT),
+        "{keys_saw}"
+    );
+    assert_eq!(
+        read(&log).lines().count(),
+        2,
+        "the plan was asked twice, never for the key login"
+    );
+}

@@ -6,14 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use switchyard_mock::{MockConfig, MockServer, PlanConfig};
+use switchyard_mock::{ChatGptPlan, MockConfig, MockServer, PlanConfig};
 
-/// `/v1/messages` requests a plan window answers when `--plan-requests` is not given.
+/// Requests a plan window answers when `--plan-requests` / `--chatgpt-requests` is not given.
 const DEFAULT_PLAN_REQUESTS: u64 = 50;
 
 const USAGE: &str =
     "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--rpm N] [--model M]...
        [--price M=IN,OUT]... [--demo] [--plan-token T]... [--plan-requests N] [--plan-reset SECS]
+       [--chatgpt-token T]... [--chatgpt-account ID] [--chatgpt-requests N] [--chatgpt-reset SECS]
        [--record FILE]
 
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
@@ -31,6 +32,13 @@ const USAGE: &str =
                            (repeatable; each token has its own usage window)
   --plan-requests N        /v1/messages requests a plan window answers before 429 (default 50)
   --plan-reset SECS        a plan window's length from its first request (default 18000 = 5 h)
+  --chatgpt-token T        ChatGPT mode: serve Codex signed in with ChatGPT on
+                           /backend-api/codex/{responses,models}, accepting this access token
+                           as `Authorization: Bearer T` (repeatable; each has its own window)
+  --chatgpt-account ID     the `chatgpt-account-id` those requests must send (required)
+  --chatgpt-requests N     responses a ChatGPT window answers before the 429
+                           usage_limit_reached (default 50)
+  --chatgpt-reset SECS     a ChatGPT window's length from its first request (default 18000 = 5 h)
   --record FILE            append one JSON line per request received (headers verbatim) to FILE
 
 Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
@@ -58,6 +66,10 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut plan_tokens: Vec<String> = Vec::new();
     let mut plan_requests: Option<u64> = None;
     let mut plan_reset: Option<Duration> = None;
+    let mut chatgpt_tokens: Vec<String> = Vec::new();
+    let mut chatgpt_account: Option<String> = None;
+    let mut chatgpt_requests: Option<u64> = None;
+    let mut chatgpt_reset: Option<Duration> = None;
     let mut record: Option<PathBuf> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -84,22 +96,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
             "--price" => prices.push(listed_price(&value("--price")?)?),
             "--demo" => demo = true,
             "--plan-token" => plan_tokens.push(value("--plan-token")?),
-            "--plan-requests" => {
-                let raw = value("--plan-requests")?;
-                plan_requests = Some(
-                    raw.parse()
-                        .map_err(|_| format!("--plan-requests: not a number: {raw}"))?,
-                );
-            }
-            "--plan-reset" => {
-                let raw = value("--plan-reset")?;
-                let secs: u64 = raw
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("--plan-reset: not a positive number: {raw}"))?;
-                plan_reset = Some(Duration::from_secs(secs));
-            }
+            "--plan-requests" => plan_requests = Some(count("--plan-requests", value)?),
+            "--plan-reset" => plan_reset = Some(window("--plan-reset", value)?),
+            "--chatgpt-token" => chatgpt_tokens.push(value("--chatgpt-token")?),
+            "--chatgpt-account" => chatgpt_account = Some(value("--chatgpt-account")?),
+            "--chatgpt-requests" => chatgpt_requests = Some(count("--chatgpt-requests", value)?),
+            "--chatgpt-reset" => chatgpt_reset = Some(window("--chatgpt-reset", value)?),
             "--record" => record = Some(PathBuf::from(value("--record")?)),
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument: {other}")),
@@ -131,10 +133,47 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         }
         config.plan = Some(plan);
     }
+    if chatgpt_tokens.is_empty() {
+        if chatgpt_account.is_some() || chatgpt_requests.is_some() || chatgpt_reset.is_some() {
+            return Err(
+                "--chatgpt-account, --chatgpt-requests and --chatgpt-reset need --chatgpt-token"
+                    .into(),
+            );
+        }
+    } else {
+        let account = chatgpt_account.ok_or("--chatgpt-token needs --chatgpt-account")?;
+        let requests = chatgpt_requests.unwrap_or(DEFAULT_PLAN_REQUESTS);
+        let mut plan = ChatGptPlan::new(chatgpt_tokens, account, requests);
+        if let Some(reset) = chatgpt_reset {
+            plan.reset = reset;
+        }
+        config.chatgpt = Some(plan);
+    }
     Ok(Command::Run {
         port,
         config: Box::new(config),
     })
+}
+
+/// The value of the flag `name` (read with `value`) as a count of requests.
+fn count(name: &str, value: impl FnOnce(&str) -> Result<String, String>) -> Result<u64, String> {
+    let raw = value(name)?;
+    raw.parse()
+        .map_err(|_| format!("{name}: not a number: {raw}"))
+}
+
+/// The value of the flag `name` (read with `value`) as a window length in whole seconds (> 0).
+fn window(
+    name: &str,
+    value: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<Duration, String> {
+    let raw = value(name)?;
+    let secs: u64 = raw
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{name}: not a positive number: {raw}"))?;
+    Ok(Duration::from_secs(secs))
 }
 
 /// `M=IN,OUT` → (M, IN, OUT), prices non-negative.

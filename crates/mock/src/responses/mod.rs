@@ -1,7 +1,8 @@
 //! Owns OpenAI's Responses API: `POST /v1/responses` (a full `Response` object, or with
 //! `stream: true` the named-event SSE stream, no `[DONE]`), `POST /v1/responses/input_tokens`
 //! and `POST /v1/responses/compact`. Generation goes through `admit` (counted, the fault script
-//! applies, Bearer key); counting and compaction only count and check the key. Answers follow
+//! applies, Bearer key; ChatGPT mode's `/backend-api/codex/responses` shares the answer through
+//! [`create_for_plan`]); counting and compaction only count and check the key. Answers follow
 //! the scripted rules of `script`: text, or one `function_call` / `custom_tool_call`.
 
 mod render;
@@ -16,7 +17,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::admit::{admit, Early};
+use crate::admit::{admit, admit_plan, Early};
 use crate::auth;
 use crate::body;
 use crate::convo::Conversation;
@@ -65,7 +66,23 @@ pub(crate) async fn create(
 ) -> Result<Response, Early> {
     let key = auth::extract_key(&headers, Shape::OpenAi);
     let cut = admit(&state, Route::Responses, Shape::OpenAi, key).await?;
-    let request = parse(&raw, &["model", "input"])?;
+    generate(&state, &raw, cut).await
+}
+
+/// The same answer as `POST /v1/responses` for a caller a plan let in with its own sign-in
+/// (ChatGPT mode): counted under `route`, the fault script applies, no key check.
+pub(crate) async fn create_for_plan(
+    state: &Shared,
+    route: Route,
+    raw: &Bytes,
+) -> Result<Response, Early> {
+    let cut = admit_plan(state, route, Shape::OpenAi).await?;
+    generate(state, raw, cut).await
+}
+
+/// Answers an admitted Responses request, streamed or whole; `cut` as [`admit`] gave it.
+async fn generate(state: &Shared, raw: &Bytes, cut: Option<usize>) -> Result<Response, Early> {
+    let request = parse(raw, &["model", "input"])?;
     let convo = request.conversation();
     let plan = convo.plan(request.max_output_tokens);
     let answer = Answer {

@@ -133,3 +133,83 @@ fn plan_limits_without_a_plan_token_exit_2() {
         assert!(help.contains(flag), "{flag} in --help");
     }
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn chatgpt_flags() {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(BIN)
+        .args([
+            "--chatgpt-token",
+            "eyJ.T.sig",
+            "--chatgpt-account",
+            "acct-9",
+        ])
+        .args(["--chatgpt-requests", "1", "--chatgpt-reset", "600"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().strip_prefix("listening ").unwrap().to_owned();
+    let send = |account: &'static str| {
+        client()
+            .post(format!("{base}/backend-api/codex/responses"))
+            .bearer_auth("eyJ.T.sig")
+            .header("chatgpt-account-id", account)
+            .json(&json!({"model": "gpt-5.5", "stream": true, "input": "hi"}))
+            .send()
+    };
+    assert_eq!(send("acct-other").await.unwrap().status(), 401);
+    let ok = send("acct-9").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["x-codex-primary-window-minutes"], "10");
+    let refused = send("acct-9").await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let v: Value = refused.json().await.unwrap();
+    let resets_at = v["error"]["resets_at"].as_u64().unwrap();
+    assert!((now + 590..=now + 600).contains(&resets_at), "{v}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn chatgpt_flags_without_a_token_or_an_account_exit_2() {
+    for args in [
+        &["--chatgpt-requests", "3"][..],
+        &["--chatgpt-account", "acct-1"],
+        &["--chatgpt-reset", "60"],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--chatgpt-token"));
+    }
+    let out = Command::new(BIN)
+        .args(["--chatgpt-token", "eyJ.T.sig"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a token needs its account");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--chatgpt-account"));
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--chatgpt-token",
+        "--chatgpt-account",
+        "--chatgpt-requests",
+        "--chatgpt-reset",
+    ] {
+        assert!(help.contains(flag), "{flag} in --help");
+    }
+}

@@ -306,6 +306,7 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
             }
             vec![file(tool, home, 0, changes)]
         }
+        ToolId::Codex if params.plan => vec![file(tool, home, 0, codex_plan(&v1, params))],
         ToolId::Codex => {
             let at = codex_provider;
             let mut changes = vec![
@@ -380,6 +381,36 @@ fn claude_plan(root: &str, params: &ConnectParams) -> Vec<Change> {
             path: key(&["env", "ANTHROPIC_API_KEY"]),
             secret: true,
         },
+    ]
+}
+
+/// Codex with its ChatGPT plan: the gateway as a provider that uses Codex's own sign-in
+/// (`requires_openai_auth`), the token in a header of its own; over HTTP (the plan is not served
+/// on the gateway's WebSocket), with Codex's own models.
+fn codex_plan(v1: &str, params: &ConnectParams) -> Vec<Change> {
+    let at = codex_provider;
+    let remove = |k: &str, secret: bool| Change::Remove {
+        path: key(&at(k)),
+        secret,
+    };
+    vec![
+        set(&["model_provider"], "switchyard"),
+        set(&at("name"), "Switchyard"),
+        set(&at("base_url"), v1),
+        set(&at("wire_api"), "responses"),
+        set(&at("requires_openai_auth"), true),
+        set_secret(
+            &[
+                "model_providers",
+                "switchyard",
+                "http_headers",
+                PLAN_TOKEN_HEADER,
+            ],
+            &params.token,
+        ),
+        remove("experimental_bearer_token", true),
+        remove("supports_websockets", false),
+        remove("model_catalog_url", false),
     ]
 }
 

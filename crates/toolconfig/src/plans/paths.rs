@@ -15,12 +15,18 @@ pub(super) fn claude_settings(home: &Home) -> (PathBuf, Format) {
 
 /// Where `tool` keeps its own plan sign-in, when it signs in to its vendor's plan: Claude Code's
 /// `.credentials.json` beside its settings (on macOS it keeps it in the login keychain, item
-/// "Claude Code-credentials", instead). Only ever checked for presence, never read.
+/// "Claude Code-credentials", instead), Codex's `auth.json` beside its config (a ChatGPT sign-in
+/// or an API key: the gateway tells them apart by what Codex sends). Only ever checked for
+/// presence, never read.
 pub fn sign_in_file(tool: ToolId, home: &Home) -> Option<PathBuf> {
     match tool {
         ToolId::ClaudeCode => {
             let (settings, _) = claude_settings(home);
             Some(settings.with_file_name(".credentials.json"))
+        }
+        ToolId::Codex => {
+            let (config, _) = config_files(tool, home).into_iter().next()?;
+            Some(config.with_file_name("auth.json"))
         }
         _ => None,
     }

@@ -203,6 +203,39 @@ fn claude_code_with_its_plan_keeps_its_sign_in_and_sends_the_token_beside_it() {
 }
 
 #[test]
+fn codex_with_its_plan_uses_its_own_sign_in_and_sends_the_token_beside_it() {
+    let plans = plan(
+        ToolId::Codex,
+        &home(),
+        &ConnectParams {
+            plan: true,
+            ..params(Some("m"))
+        },
+    );
+    let before = "model = \"gpt-5.5\"\n[model_providers.switchyard]\nexperimental_bearer_token = \"old\"\nsupports_websockets = true\n";
+    let after = apply(Some(before), plans[0].format, &plans[0].changes)
+        .unwrap()
+        .text;
+    let provider = read(
+        &after,
+        Format::Toml,
+        &key(&["model_providers", "switchyard"]),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        provider,
+        json!({"name": "Switchyard", "base_url": "http://127.0.0.1:4141/v1", "wire_api": "responses",
+            "requires_openai_auth": true, "http_headers": {"x-switchyard-token": TOKEN}}),
+        "its own sign-in, the token beside it, over HTTP: {after}"
+    );
+    assert!(
+        after.contains("model = \"gpt-5.5\""),
+        "its own model kept: {after}"
+    );
+}
+
+#[test]
 fn models_are_only_written_when_chosen() {
     let with = plan(
         ToolId::ClaudeCode,

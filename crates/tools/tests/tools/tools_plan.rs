@@ -153,8 +153,8 @@ async fn a_plan_connect_is_refused_with_a_typed_reason_and_changes_nothing() {
     let tools = t.h.tools();
     let refused = tools
         .connect(
-            ToolId::Codex,
-            plan_way(Overflow::Keys, "https://chatgpt.com"),
+            ToolId::GeminiCli,
+            plan_way(Overflow::Keys, "https://example.com"),
         )
         .await;
     assert!(
