@@ -1,9 +1,9 @@
 //! A tool's own plan sign-in passed through (issue 74). A tool connected with its plan (Claude
-//! Code signed in to a Claude plan) sends its Switchyard token in [`TOKEN_HEADER`] and its own
-//! sign-in where its vendor reads it (`Authorization: Bearer sk-ant-oat01-…`). The guard takes
-//! the sign-in out of the request ([`take_sign_in`]) before anything else sees it, and keeps it
-//! only when the token's connection says the tool has a plan ([`switchyard_domain::Subscription`]);
-//! a request of any other token loses it there.
+//! Code signed in to a Claude plan, Codex signed in with ChatGPT) sends its Switchyard token in
+//! `x-switchyard-token` and its own sign-in where its vendor reads it (`Authorization: Bearer
+//! sk-ant-oat01-…`). The guard takes the sign-in out of the request (`sign_in::take_sign_in`)
+//! before anything else sees it, and keeps it only when the token's connection says the tool has
+//! a plan ([`switchyard_domain::Subscription`]); a request of any other token loses it there.
 //!
 //! The sign-in then rides in the request's own [`Pass`], used by one candidate only: the plan's
 //! [`Target`] (id [`PLAN_ID_PREFIX`]…, the vendor's host from the token's subscription), through
@@ -11,10 +11,13 @@
 //! never stored, logged, cached or sent to another backend: no other target reads a `Pass`.
 //!
 //! [`route`] puts the plan first and the tool's overflow after it: a plan whose window is used
-//! up (a 429 with `anthropic-ratelimit-unified-status: rejected`) cools down until the reset
+//! up (a 429 with `anthropic-ratelimit-unified-status: rejected`, or the ChatGPT backend's
+//! `usage_limit_reached`) cools down until the reset
 //! the vendor gave, so the next requests go straight to the overflow, then back. Without an
 //! overflow (plan only, or every overflow candidate stopped by a budget) the plan stands
-//! [`Pass::alone`]: the vendor's refusal reaches the tool as it is, as without Switchyard.
+//! [`Pass::alone`]: the vendor's refusal reaches the tool as it is, as without Switchyard. A
+//! plan's requests are recorded without the overflow route's name (`forward`): they are the
+//! plan's, at $0, and the route's budget covers the overflow only.
 
 use crate::reply::Shape;
 use crate::resolve::{resolve, Candidate, Plan};

@@ -82,21 +82,23 @@ pub fn run<'a>(
             };
             // Named only when the candidate did not serve (the 503's list).
             let name = || format!("{} ({})", cand.target.name, cand.model);
-            // Only a candidate under an exhausted limit pays for the price lookup.
+            // The plan's sign-in, for the plan's own candidate only.
+            let pass = plan
+                .pass
+                .as_ref()
+                .filter(|_| crate::subscription::is_plan(&cand.target));
+            // Only a candidate under an exhausted limit pays for the price lookup; a plan's own
+            // request costs the user nothing.
             if let Some(message) = state
                 .spend
                 .stopped(&cand.target.id, plan.route.as_deref())
+                .filter(|_| pass.is_none())
                 .filter(|_| cost_per_mtok_in(&prices, cand.target.kind, &cand.model) != Some(0.0))
             {
                 tried.push(format!("{}: budget used up", name()));
                 budget_stop.get_or_insert(message);
                 continue;
             }
-            // The plan's sign-in, for the plan's own candidate only.
-            let pass = plan
-                .pass
-                .as_ref()
-                .filter(|_| crate::subscription::is_plan(&cand.target));
             // A plan standing alone is asked even while cooling down: its refusal is the answer.
             if !choice.available && !pass.is_some_and(|p| p.alone) {
                 tried.push(format!("{}: circuit open or cooling down", name()));
@@ -113,6 +115,10 @@ pub fn run<'a>(
             if Deadline::now() >= deadline {
                 tried.push(format!("{}: not tried, out of time", name()));
                 continue;
+            }
+            // A plan's own request is not the overflow route's (its costs, its budget).
+            if plan.pass.is_some() {
+                log.set_route(pass.is_none().then(|| plan.route.clone()).flatten());
             }
             let reason = match (&plan.pass, pass) {
                 (Some(_), None) => crate::subscription::OVERFLOW_REASON,

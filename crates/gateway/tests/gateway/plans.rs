@@ -204,6 +204,8 @@ async fn a_used_up_window_goes_on_through_the_overflow_and_comes_back_after_the_
     assert_eq!(served_by(&third), "OpenAI");
     let records = s.h.ledger.wait_for(3).await;
     assert_eq!(records[1].reason.as_deref(), Some("plan overflow"));
+    assert_eq!(records[0].route, None, "the plan's own request is not the route's");
+    assert_eq!(records[1].route.as_deref(), Some("spill"));
     assert_eq!(
         records[1].attempts, 2,
         "the plan's refusal, then the overflow"
@@ -337,4 +339,33 @@ async fn codex_on_a_chatgpt_plan_is_served_by_it_then_by_the_users_openai_key() 
         2,
         "the plan was asked twice, never for the key login"
     );
+}
+
+#[tokio::test]
+async fn a_budget_stops_the_overflow_not_the_plan_and_then_the_tool_waits_as_without_switchyard() {
+    let s = setup(1, Duration::from_secs(3600)).await;
+    let token = plan_token(plan(&s.vendor, Overflow::Keys));
+    // Every paid request is stopped: the plan costs the user nothing and still serves.
+    s.h.gateway
+        .spend()
+        .set_limits(vec![switchyard_gateway::SpendLimit {
+            id: "b1".into(),
+            scope: switchyard_gateway::SpendScope::All,
+            remaining_usd: 0.0,
+            message: "The monthly budget is used up.".into(),
+        }]);
+    let first = ask(&s.h, &token, "claude-sonnet-4-5").await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(served_by(&first), "Claude plan");
+    // The window is used up and the overflow is stopped by the budget: the vendor's own
+    // refusal, as the tool would get it without Switchyard, every time.
+    for _ in 0..2 {
+        let r = ask(&s.h, &token, "claude-sonnet-4-5").await;
+        assert_eq!(r.status(), 429);
+        assert_eq!(
+            r.headers()["anthropic-ratelimit-unified-status"],
+            "rejected"
+        );
+    }
+    assert!(read(&s.keys_log).is_empty(), "no paid request went out");
 }
