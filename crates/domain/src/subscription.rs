@@ -22,6 +22,8 @@ pub enum Vendor {
 }
 
 impl Vendor {
+    pub const ALL: [Vendor; 2] = [Vendor::Anthropic, Vendor::ChatGpt];
+
     /// Where the vendor serves its plans.
     pub fn official_host(self) -> &'static str {
         match self {

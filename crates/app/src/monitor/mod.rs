@@ -112,6 +112,11 @@ impl Health {
         let mut names: Vec<(String, String)> = sources.iter().flat_map(|f| f()).collect();
         names.push((CACHE_SUBJECT.to_string(), "Response cache".to_string()));
         names.push((TEAM_REDIS_SUBJECT.to_string(), "Team Redis".to_string()));
+        // A tool's plan, served with its own sign-in (`switchyard_gateway::subscription`).
+        for v in switchyard_domain::Vendor::ALL {
+            let id = format!("{}{}", switchyard_gateway::PLAN_ID_PREFIX, v.as_str());
+            names.push((id, v.plan_label().to_string()));
+        }
         names
     }
 
