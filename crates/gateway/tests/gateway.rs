@@ -85,6 +85,7 @@ use switchyard_gateway::{
 use switchyard_secrets::SecretString;
 
 pub use bodies::{anthropic_msg, anthropic_stream_text, client, openai_chat, openai_stream_text};
+pub use plans::plan_token;
 
 pub const TOKEN: &str = "sy-test-token-0001";
 /// A second tool's token.
@@ -95,21 +96,10 @@ pub static REVOKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// Every provider key in these tests contains this, so leaks are easy to find.
 pub const CANARY: &str = "CANARY-7f3a";
 
-/// Tokens of tools connected with a plan, each with its own subscription (tests/gateway/plans.rs).
-static PLAN_TOKENS: Mutex<Vec<(String, switchyard_domain::Subscription)>> = Mutex::new(Vec::new());
-
-/// A new token whose tool is connected with `plan`.
-pub fn plan_token(plan: switchyard_domain::Subscription) -> String {
-    let mut all = PLAN_TOKENS.lock().unwrap();
-    let token = format!("sy-test-plan-{:04}", all.len());
-    all.push((token.clone(), plan));
-    token
-}
-
 pub struct Tokens;
 impl Authenticator for Tokens {
     fn verify(&self, token: &str) -> Option<Caller> {
-        let plans = PLAN_TOKENS.lock().unwrap();
+        let plans = plans::PLAN_TOKENS.lock().unwrap();
         if let Some((t, plan)) = plans.iter().find(|(t, _)| t == token) {
             return Some(Caller {
                 token_id: format!("id-{t}"),

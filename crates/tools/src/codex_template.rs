@@ -12,6 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 use switchyard_gateway::CodexTemplate;
+use switchyard_toolconfig::{Home, ToolId};
 
 /// How long Codex may take to print its catalogue (a native program: well under a second).
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -19,6 +20,27 @@ const DEADLINE: Duration = Duration::from_secs(20);
 /// The most of Codex's catalogue read (the program on `PATH` is outside data: its output is
 /// bounded; 0.171's bundled catalogue is about 350 KiB).
 const MAX_CATALOGUE: u64 = 8 << 20;
+
+impl super::service::Tools {
+    /// Reads Codex's own model metadata from the user's Codex and gives it to the gateway's
+    /// catalogue; whether Codex can be pointed at that catalogue (else it keeps its own
+    /// models and prompt, and a route still answers by name).
+    pub(crate) async fn codex_catalogue(&self, home: &Home) -> bool {
+        let path = std::env::var("PATH").unwrap_or_default();
+        let Some(program) = super::detect::find_on_path(ToolId::Codex.binary(), &path) else {
+            return false;
+        };
+        let kept = match read(&program, &home.home).await {
+            Ok(template) => self.gateway.keep_codex_template(template),
+            Err(why) => {
+                tracing::warn!(%why, "Codex's picker keeps its own models");
+                return false;
+            }
+        };
+        kept.inspect_err(|e| tracing::warn!(error = %e, "Codex's model metadata not kept"))
+            .is_ok()
+    }
+}
 
 /// The template from the Codex program at `program`, or why not.
 pub(crate) async fn read(program: &Path, home: &Path) -> Result<CodexTemplate, String> {

@@ -211,25 +211,6 @@ impl Tools {
         })
     }
 
-    /// Reads Codex's own model metadata from the user's Codex and gives it to the gateway's
-    /// catalogue; whether Codex can be pointed at that catalogue (else it keeps its own
-    /// models and prompt, and a route still answers by name).
-    async fn codex_catalogue(&self, home: &Home) -> bool {
-        let path = std::env::var("PATH").unwrap_or_default();
-        let Some(program) = detect::find_on_path(ToolId::Codex.binary(), &path) else {
-            return false;
-        };
-        let kept = match codex_template::read(&program, &home.home).await {
-            Ok(template) => self.gateway.keep_codex_template(template),
-            Err(why) => {
-                tracing::warn!(%why, "Codex's picker keeps its own models");
-                return false;
-            }
-        };
-        kept.inspect_err(|e| tracing::warn!(error = %e, "Codex's model metadata not kept"))
-            .is_ok()
-    }
-
     /// Finishes or rolls back connects a crash interrupted (run once at start).
     pub async fn repair(&self) -> Result<Vec<String>, AppError> {
         self.blocking(journal::repair).await

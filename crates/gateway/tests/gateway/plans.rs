@@ -8,6 +8,18 @@ use std::time::Duration;
 use switchyard_domain::{Overflow, Subscription, Vendor};
 use switchyard_mock::{MockConfig, MockServer, PlanConfig};
 
+/// Tokens of tools connected with a plan, each with its own subscription (tests/gateway/plans.rs).
+pub static PLAN_TOKENS: Mutex<Vec<(String, switchyard_domain::Subscription)>> =
+    Mutex::new(Vec::new());
+
+/// A new token whose tool is connected with `plan`.
+pub fn plan_token(plan: switchyard_domain::Subscription) -> String {
+    let mut all = PLAN_TOKENS.lock().unwrap();
+    let token = format!("sy-test-plan-{:04}", all.len());
+    all.push((token.clone(), plan));
+    token
+}
+
 /// The tool's own sign-in: an OAuth access token of a Claude plan.
 const SIGN_IN: &str = "sk-ant-oat01-PLAN-CANARY-5e1d";
 /// The user's own Anthropic key, for the overflow.
@@ -204,7 +216,10 @@ async fn a_used_up_window_goes_on_through_the_overflow_and_comes_back_after_the_
     assert_eq!(served_by(&third), "OpenAI");
     let records = s.h.ledger.wait_for(3).await;
     assert_eq!(records[1].reason.as_deref(), Some("plan overflow"));
-    assert_eq!(records[0].route, None, "the plan's own request is not the route's");
+    assert_eq!(
+        records[0].route, None,
+        "the plan's own request is not the route's"
+    );
     assert_eq!(records[1].route.as_deref(), Some("spill"));
     assert_eq!(
         records[1].attempts, 2,

@@ -8,6 +8,7 @@
 mod agents;
 mod current;
 mod paths;
+mod signed_in;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,6 +21,8 @@ use crate::edit::{Change, Format};
 
 pub use current::current_base_url;
 pub use paths::{config_files, sign_in_file};
+pub use signed_in::PLAN_TOKEN_HEADER;
+use signed_in::{claude_plan, codex_plan};
 
 /// A coding tool; serialized as its CLI id (`claude-code`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -359,59 +362,6 @@ pub fn plan(tool: ToolId, home: &Home, params: &ConnectParams) -> Vec<FilePlan> 
         ToolId::Droid => agents::droid(home, params, root),
     };
     files.into_iter().flatten().collect()
-}
-
-/// The header a tool connected with its plan sends the Switchyard token in (the gateway's
-/// `TOKEN_HEADER`), beside its own sign-in.
-pub const PLAN_TOKEN_HEADER: &str = "x-switchyard-token";
-
-/// Claude Code with its plan: the gateway's address, the token in a header of its own, and no
-/// key (its own sign-in is what it sends; a key in its settings would replace the plan). Its
-/// models are its plan's: no picker discovery, no tier models.
-fn claude_plan(root: &str, params: &ConnectParams) -> Vec<Change> {
-    let header = format!("{PLAN_TOKEN_HEADER}: {}", params.token);
-    vec![
-        set(&["env", "ANTHROPIC_BASE_URL"], root),
-        set_secret(&["env", "ANTHROPIC_CUSTOM_HEADERS"], &header),
-        Change::Remove {
-            path: key(&["env", "ANTHROPIC_AUTH_TOKEN"]),
-            secret: true,
-        },
-        Change::Remove {
-            path: key(&["env", "ANTHROPIC_API_KEY"]),
-            secret: true,
-        },
-    ]
-}
-
-/// Codex with its ChatGPT plan: the gateway as a provider that uses Codex's own sign-in
-/// (`requires_openai_auth`), the token in a header of its own; over HTTP (the plan is not served
-/// on the gateway's WebSocket), with Codex's own models.
-fn codex_plan(v1: &str, params: &ConnectParams) -> Vec<Change> {
-    let at = codex_provider;
-    let remove = |k: &str, secret: bool| Change::Remove {
-        path: key(&at(k)),
-        secret,
-    };
-    vec![
-        set(&["model_provider"], "switchyard"),
-        set(&at("name"), "Switchyard"),
-        set(&at("base_url"), v1),
-        set(&at("wire_api"), "responses"),
-        set(&at("requires_openai_auth"), true),
-        set_secret(
-            &[
-                "model_providers",
-                "switchyard",
-                "http_headers",
-                PLAN_TOKEN_HEADER,
-            ],
-            &params.token,
-        ),
-        remove("experimental_bearer_token", true),
-        remove("supports_websockets", false),
-        remove("model_catalog_url", false),
-    ]
 }
 
 /// Claude Code's status line running `command` (e.g. the app's status script).
