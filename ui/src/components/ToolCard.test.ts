@@ -66,6 +66,15 @@ describe("tool card and the tool's plan", () => {
     expect(text(html, "tool-plan-claude-code")).toBe("Signed in to a Claude plan");
     expect(html).toContain('data-choice="plan"');
     expect(text(html, "tool-way-help-claude-code")).toContain("Your sign-in goes only to Anthropic.");
+    expect(html, "the plan's own models: no model to pick").toMatch(/<label class="model[^"]*hidden/);
+    const keys = card(claude({ connected: true, planFound: true }));
+    expect(keys, "with API keys the model is picked as ever").not.toMatch(/<label class="model[^"]*hidden/);
+  });
+
+  it("names the ChatGPT plan on Codex's card, whose sign-in goes only to OpenAI", () => {
+    const html = card(claude({ id: "codex", label: "Codex", statusline: null, planFound: true }));
+    expect(text(html, "tool-plan-codex")).toBe("Signed in to a ChatGPT plan");
+    expect(text(html, "tool-way-help-codex")).toContain("Your sign-in goes only to OpenAI.");
   });
 
   it("leaves a card without a plan as it was", () => {
