@@ -16,6 +16,23 @@ fn client() -> Client {
     Client::new()
 }
 
+/// The value of header `name` of `resp` (the test fails without it).
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+/// Now, in Unix seconds.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 async fn instant() -> MockServer {
     MockServer::start(MockConfig::instant()).await.unwrap()
 }

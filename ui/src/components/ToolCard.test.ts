@@ -1,6 +1,7 @@
 // The Tools page's card, rendered on the server (no DOM here): what it says about a tool's plan.
 import { describe, expect, it, vi } from "vitest";
 import { render } from "svelte/server";
+import { toolInfo } from "../ipc/test-fixtures";
 import type { ToolInfo } from "../ipc/types";
 
 vi.mock("../bindings", () => ({ commands: {}, events: {} }));
@@ -8,26 +9,7 @@ vi.mock("../bindings", () => ({ commands: {}, events: {} }));
 const { tools } = await import("../ipc");
 const { default: ToolCard } = await import("./ToolCard.svelte");
 
-const claude = (over: Partial<ToolInfo> = {}): ToolInfo => ({
-  id: "claude-code",
-  label: "Claude Code",
-  installed: true,
-  version: "2.1.197",
-  program: "/usr/bin/claude",
-  connected: false,
-  pointsAt: null,
-  needsReconnect: false,
-  viaTeam: false,
-  configFiles: ["~/.claude/settings.json"],
-  model: null,
-  tokenName: null,
-  requestsToday: 0,
-  costTodayUsd: 0,
-  statusline: false,
-  planFound: false,
-  plan: null,
-  ...over,
-});
+const claude = toolInfo;
 
 const PLAN = { vendor: "anthropic" as const, host: "https://api.anthropic.com" };
 const card = (tool: ToolInfo) => render(ToolCard, { props: { tool, gatewayRoot: null } }).body;

@@ -1,5 +1,5 @@
 // Sample data for unit tests.
-import type { CostsOverview, LedgerRow, Readiness, SeriesPoint, UsageTotals } from "./types";
+import type { CostsOverview, LedgerRow, Readiness, SeriesPoint, ToolInfo, UsageTotals } from "./types";
 
 export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow> = {}): LedgerRow {
   return {
@@ -98,6 +98,30 @@ export function costsOverview(sinceMs: number, untilMs: number, over: Partial<Co
     latency: [],
     latencyOverall: null,
     plans: { planRequests: 0, planTokens: 0, overflowRequests: 0, overflowCostUsd: 0, overflowUnpriced: 0 },
+    ...over,
+  };
+}
+
+/** Claude Code's card as the Tools page gets it: installed, not connected, no plan. */
+export function toolInfo(over: Partial<ToolInfo> = {}): ToolInfo {
+  return {
+    id: "claude-code",
+    label: "Claude Code",
+    installed: true,
+    version: "2.1.197",
+    program: "/usr/bin/claude",
+    connected: false,
+    pointsAt: null,
+    needsReconnect: false,
+    viaTeam: false,
+    configFiles: ["~/.claude/settings.json"],
+    model: null,
+    tokenName: null,
+    requestsToday: 0,
+    costTodayUsd: 0,
+    statusline: false,
+    planFound: false,
+    plan: null,
     ...over,
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deferred, movedKey } from "../test-support";
+import { toolInfo } from "./test-fixtures";
 import type { ConnectWay, FilesChanged, FoundKey, KeySweep, MovedKey, Subscription, ToolInfo, ToolResult } from "./types";
 
 const listTools = vi.fn<() => Promise<ToolInfo[]>>();
@@ -32,26 +33,7 @@ vi.mock("./api", () => ({
 const m = await import("./tools.svelte");
 const { IpcFailure } = await import("./error");
 
-const tool = (over: Partial<ToolInfo> = {}): ToolInfo => ({
-  id: "claude-code",
-  label: "Claude Code",
-  installed: true,
-  version: "2.1.197",
-  program: "/usr/bin/claude",
-  connected: false,
-  pointsAt: null,
-  needsReconnect: false,
-  viaTeam: false,
-  configFiles: ["~/.claude/settings.json"],
-  model: null,
-  tokenName: null,
-  requestsToday: 0,
-  costTodayUsd: 0,
-  statusline: false,
-  planFound: false,
-  plan: null,
-  ...over,
-});
+const tool = toolInfo;
 
 const FILES: FilesChanged = { changed: ["~/.claude/settings.json"], kept: [], backups: ["/data/backups/settings.json"] };
 

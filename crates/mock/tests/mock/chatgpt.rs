@@ -54,21 +54,6 @@ async fn send(s: &MockServer, token: &str, text: &str) -> reqwest::Response {
         .unwrap()
 }
 
-fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
-    resp.headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 /// The events of a Responses stream: (event name, payload).
 async fn events(resp: reqwest::Response) -> Vec<(String, Value)> {
     sse_events(&resp.text().await.unwrap())

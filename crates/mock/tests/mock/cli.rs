@@ -122,14 +122,19 @@ fn plan_limits_without_a_plan_token_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--plan-token"));
-    let help = Command::new(BIN).arg("--help").output().unwrap();
-    let help = String::from_utf8_lossy(&help.stdout);
-    for flag in [
+    help_lists(&[
         "--plan-token",
         "--plan-requests",
         "--plan-reset",
         "--record",
-    ] {
+    ]);
+}
+
+/// The binary's `--help` names each of `flags`.
+fn help_lists(flags: &[&str]) {
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in flags {
         assert!(help.contains(flag), "{flag} in --help");
     }
 }
@@ -202,14 +207,10 @@ fn chatgpt_flags_without_a_token_or_an_account_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "a token needs its account");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--chatgpt-account"));
-    let help = Command::new(BIN).arg("--help").output().unwrap();
-    let help = String::from_utf8_lossy(&help.stdout);
-    for flag in [
+    help_lists(&[
         "--chatgpt-token",
         "--chatgpt-account",
         "--chatgpt-requests",
         "--chatgpt-reset",
-    ] {
-        assert!(help.contains(flag), "{flag} in --help");
-    }
+    ]);
 }

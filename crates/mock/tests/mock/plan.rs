@@ -40,21 +40,6 @@ async fn send_message(s: &MockServer, token: &str, stream: bool) -> reqwest::Res
         .unwrap()
 }
 
-fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
-    resp.headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 #[tokio::test]
 async fn a_plan_window_answers_n_messages_then_refuses_them_with_the_plans_429() {
     let s = plan_server(2, PlanConfig::FIVE_HOURS).await;

@@ -154,17 +154,21 @@ fn the_token_is_always_marked_secret() {
     }
 }
 
-#[test]
-fn claude_code_ends_with_exactly_one_auth_variable() {
-    let plans = plan(ToolId::ClaudeCode, &home(), &params(None));
-    let before =
-        r#"{"env": {"ANTHROPIC_API_KEY": "sk-ant-fixture", "ANTHROPIC_AUTH_TOKEN": "old"}}"#;
+/// `tool`'s first file after connecting with `p` over `before`, and the value at `at` in it.
+fn connected(tool: ToolId, p: &ConnectParams, before: &str, at: &[&str]) -> (String, Value) {
+    let plans = plan(tool, &home(), p);
     let after = apply(Some(before), plans[0].format, &plans[0].changes)
         .unwrap()
         .text;
-    let env = read(&after, Format::Json, &["env".to_string()])
-        .unwrap()
-        .unwrap();
+    let value = read(&after, plans[0].format, &key(at)).unwrap().unwrap();
+    (after, value)
+}
+
+#[test]
+fn claude_code_ends_with_exactly_one_auth_variable() {
+    let before =
+        r#"{"env": {"ANTHROPIC_API_KEY": "sk-ant-fixture", "ANTHROPIC_AUTH_TOKEN": "old"}}"#;
+    let (_, env) = connected(ToolId::ClaudeCode, &params(None), before, &["env"]);
     assert_eq!(
         env,
         json!({"ANTHROPIC_AUTH_TOKEN": TOKEN, "ANTHROPIC_BASE_URL": "http://127.0.0.1:4141",
@@ -175,27 +179,19 @@ fn claude_code_ends_with_exactly_one_auth_variable() {
 
 #[test]
 fn claude_code_with_its_plan_keeps_its_sign_in_and_sends_the_token_beside_it() {
-    let plans = plan(
-        ToolId::ClaudeCode,
-        &home(),
-        &ConnectParams {
-            plan: true,
-            ..params(Some("m"))
-        },
-    );
+    let with_plan = ConnectParams {
+        plan: true,
+        ..params(Some("m"))
+    };
     let before = r#"{"env": {"ANTHROPIC_API_KEY": "sk-ant-fixture", "ANTHROPIC_AUTH_TOKEN": "old", "KEEP": "1"}}"#;
-    let after = apply(Some(before), plans[0].format, &plans[0].changes)
-        .unwrap()
-        .text;
-    let env = read(&after, Format::Json, &["env".to_string()])
-        .unwrap()
-        .unwrap();
+    let (_, env) = connected(ToolId::ClaudeCode, &with_plan, before, &["env"]);
     assert_eq!(
         env,
         json!({"KEEP": "1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:4141",
             "ANTHROPIC_CUSTOM_HEADERS": format!("x-switchyard-token: {TOKEN}")}),
         "no key to replace the plan's sign-in, no models: the plan's own"
     );
+    let plans = plan(ToolId::ClaudeCode, &home(), &with_plan);
     assert!(plans[0]
         .changes
         .iter()
