@@ -1,6 +1,8 @@
 //! The door: every request must come to a loopback `Host` (DNS-rebinding defence), from no
-//! browser `Origin` unless allowed, and carry a valid local token (`Authorization: Bearer`,
-//! `x-api-key`, Gemini's `x-goog-api-key`, or Gemini's `?key=` query parameter). Refusals are
+//! browser `Origin` unless allowed, and carry a valid local token (`x-switchyard-token` — then
+//! what came as the API key is the tool's own plan sign-in, taken out here (`sign_in`) —,
+//! `Authorization: Bearer`, `x-api-key`, Gemini's `x-goog-api-key`, or Gemini's `?key=` query
+//! parameter). Refusals are
 //! answered in the caller's format. A token is good only within its scope, as the authorization
 //! table says (`switchyard_domain::authz`; a route without a row there is refused to every token):
 //! a scrape token opens `GET /metrics` and nothing else. The one request that needs no token is `/metrics` from this
