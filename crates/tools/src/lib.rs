@@ -306,6 +306,8 @@ fn connect_blocking(
             reusable.then_some((token_id, caller.name, token))
         });
     let team = issued.is_some();
+    // Before a token is made: a refused plan leaves no token behind.
+    let subscription = way::subscription(inner, tool, &choice.way, team, home)?;
     let (token_id, token_name, token, fresh) = match (issued, reuse) {
         (Some(t), _) => (team::row_token_id(&t.id), t.name, t.token, true),
         (None, Some((id, name, token))) => (id, name, token, false),
@@ -317,7 +319,6 @@ fn connect_blocking(
             (row.id, row.name, token.expose().clone(), true)
         }
     };
-    let subscription = way::subscription(inner, tool, &choice.way, team, home)?;
     let tiers = match (&model, tool) {
         (Some(m), ToolId::ClaudeCode) => TierModels {
             opus: choice.tiers.opus.or_else(|| Some(m.clone())),

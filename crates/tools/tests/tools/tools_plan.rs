@@ -188,5 +188,12 @@ async fn a_plan_connect_is_refused_with_a_typed_reason_and_changes_nothing() {
         "{r:?}"
     );
     assert_eq!(read(&settings), CLAUDE_SETTINGS, "nothing written");
+    let active = t
+        .tokens()
+        .await
+        .into_iter()
+        .filter(|r| r.revoked_at.is_none())
+        .count();
+    assert_eq!(active, 0, "a refused connect leaves no token behind");
     assert!(!t.status(ToolId::ClaudeCode).await.connected);
 }
