@@ -307,7 +307,7 @@ fn connect_blocking(
         });
     let team = issued.is_some();
     // Before a token is made: a refused plan leaves no token behind.
-    let subscription = way::subscription(inner, tool, &choice.way, team, home)?;
+    let subscription = way::subscription(inner, (tool, &choice.way), team, old.as_ref(), home)?;
     let (token_id, token_name, token, fresh) = match (issued, reuse) {
         (Some(t), _) => (team::row_token_id(&t.id), t.name, t.token, true),
         (None, Some((id, name, token))) => (id, name, token, false),

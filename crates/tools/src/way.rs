@@ -58,17 +58,31 @@ fn mac_keychain_item(tool: ToolId) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// The plan `tool` is connected with for `way`, or `None` (API keys). Refused: a plan for a
-/// tool without one, through a team gateway, at a host a sign-in may not go to, or overflowing
-/// to a route that does not exist.
+/// The plan `tool` is connected with for `way`, or `None` (API keys). `Auto` keeps the way of
+/// the connection it replaces (`old`: a reconnect), else takes the plan when its sign-in is
+/// found. Refused: a plan for a tool without one, through a team gateway, at a host a sign-in
+/// may not go to, or overflowing to a route that does not exist.
 pub(crate) fn subscription(
     inner: &Tools,
-    tool: ToolId,
-    way: &Way,
+    (tool, way): (ToolId, &Way),
     team: bool,
+    old: Option<&switchyard_store::ConnectionRow>,
     home: &Home,
 ) -> Result<Option<Subscription>, AppError> {
     let vendor = plan_vendor(tool);
+    let kept = || -> Result<Option<Option<Subscription>>, AppError> {
+        let Some(token) = old.and_then(|r| r.token_id.as_deref()) else {
+            return Ok(None);
+        };
+        let rows = inner.token_rows.list_tokens()?;
+        let row = rows.into_iter().find(|t| t.id == token);
+        Ok(row.map(|t| t.subscription))
+    };
+    if matches!(way, Way::Auto) && vendor.is_some() && !team {
+        if let Some(previous) = kept()? {
+            return Ok(previous);
+        }
+    }
     let (overflow, host) = match (way, vendor) {
         (Way::Keys, _) | (Way::Auto, None) => return Ok(None),
         (Way::Auto, Some(_)) if team || !plan_found(tool, home) => return Ok(None),

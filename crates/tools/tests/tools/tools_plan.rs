@@ -86,7 +86,16 @@ async fn claude_code_on_its_plan_overflows_to_the_users_keys_and_the_costs_show_
         overflow: Overflow::Keys,
     };
     assert_eq!(report.plan.as_ref(), Some(&expected));
-    assert_eq!(t.status(ToolId::ClaudeCode).await.plan, Some(expected));
+    assert_eq!(
+        t.status(ToolId::ClaudeCode).await.plan,
+        Some(expected.clone())
+    );
+    let kept = t.connect(ToolId::ClaudeCode).await.unwrap();
+    assert_eq!(
+        kept.plan,
+        Some(expected),
+        "a reconnect keeps the plan in force"
+    );
     let env: serde_json::Value = serde_json::from_str(&read(&settings)).unwrap();
     let env = &env["env"];
     assert!(env.get("ANTHROPIC_AUTH_TOKEN").is_none() && env.get("ANTHROPIC_API_KEY").is_none());
@@ -137,6 +146,9 @@ async fn claude_code_on_its_plan_overflows_to_the_users_keys_and_the_costs_show_
             .unwrap();
     assert_eq!(again.plan, None);
     assert_eq!(t.status(ToolId::ClaudeCode).await.plan, None);
+    // A reconnect that names no way keeps the one in force (keys), the sign-in file notwithstanding.
+    let kept = t.connect(ToolId::ClaudeCode).await.unwrap();
+    assert_eq!(kept.plan, None, "the user's keys choice is kept");
     t.disconnect(ToolId::ClaudeCode).await.unwrap();
     assert_eq!(read(&settings), CLAUDE_SETTINGS, "byte for byte");
     assert_eq!(
