@@ -23,6 +23,8 @@ describe("cost", () => {
 
   it("shows a free request as $0.00", () => {
     expect(formatCost(0)).toMatchObject({ text: "$0.00", title: "Free" });
+    expect(formatCost(0, "sign-in"), "a plan's request").toMatchObject({ text: "plan", tone: "muted" });
+    expect(formatCost(0.5, "sign-in").text, "never hides a cost").toBe("$0.5000");
   });
 });
 

@@ -30,7 +30,14 @@ export type CostText = { text: string; tone: Tone; title: string };
 /**
  * `$0.0012`, `$1.25`; zero is "$0.00" (free); an unknown price is "unknown" (a warning), never $0.
  */
-export function formatCost(usd: number | null | undefined): CostText {
+/** The key label the gateway records a request served with a tool's own plan sign-in under. */
+export const PLAN_SIGN_IN = "sign-in";
+
+/** A request's cost in words; one a tool's plan served (`keyLabel` the plan's sign-in) says "plan". */
+export function formatCost(usd: number | null | undefined, keyLabel?: string | null): CostText {
+  if (keyLabel === PLAN_SIGN_IN && usd === 0) {
+    return { text: "plan", tone: "muted", title: "Served with the tool's own plan sign-in: paid by the plan" };
+  }
   if (usd === null || usd === undefined || !Number.isFinite(usd)) {
     return { text: "unknown", tone: "warn", title: "Price unknown: this model has no known price, so the cost could not be worked out." };
   }
