@@ -10,6 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The header a tool connected with its plan sends the Switchyard token in, beside its own
+/// sign-in: what `connect` writes into the tool's files and the gateway's guard reads.
+pub const TOKEN_HEADER: &str = "x-switchyard-token";
+
 /// The vendor whose plan a tool is signed in to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -10,7 +10,7 @@ use switchyard_domain::{AuthStyle, Vendor};
 use switchyard_secrets::SecretString;
 
 /// The header carrying the Switchyard token when the tool's own sign-in travels beside it.
-pub const TOKEN_HEADER: &str = "x-switchyard-token";
+pub use switchyard_domain::subscription::TOKEN_HEADER;
 
 /// The key label a plan's requests are recorded with.
 pub const SIGN_IN_LABEL: &str = "sign-in";

@@ -5,9 +5,8 @@
 use super::{codex_provider, key, set, set_secret, ConnectParams};
 use crate::edit::Change;
 
-/// The header a tool connected with its plan sends the Switchyard token in (the gateway's
-/// `TOKEN_HEADER`), beside its own sign-in.
-pub const PLAN_TOKEN_HEADER: &str = "x-switchyard-token";
+/// The header a tool connected with its plan sends the Switchyard token in.
+pub use switchyard_domain::subscription::TOKEN_HEADER as PLAN_TOKEN_HEADER;
 
 /// Claude Code with its plan: the gateway's address, the token in a header of its own, and no
 /// key (its own sign-in is what it sends; a key in its settings would replace the plan). Its
