@@ -20,6 +20,9 @@ use serde_json::{json, Map, Value};
 /// Bodies up to this size (and valid UTF-8) are recorded in full.
 pub(crate) const BODY_LIMIT: usize = 256 * 1024;
 
+/// The most of a body read to record and pass on (the gateway sends at most 10 MiB).
+const READ_LIMIT: usize = 64 << 20;
+
 /// The open record file.
 #[derive(Debug)]
 pub(crate) struct Recorder {
@@ -97,10 +100,11 @@ pub(crate) async fn layer(
     next: Next,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+    let bytes = match axum::body::to_bytes(body, READ_LIMIT).await {
         Ok(bytes) => bytes,
         Err(err) => {
-            // The client broke off mid-body; record what is known and serve an empty body.
+            // The client broke off mid-body, or sent more than the record reads: record what is
+            // known and serve an empty body.
             tracing::debug!("mock could not read a request body: {err}");
             Bytes::new()
         }

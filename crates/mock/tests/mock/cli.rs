@@ -46,12 +46,7 @@ async fn prints_listening_line_and_serves() {
     assert_eq!(status("x").await, 401);
     assert_eq!(status("r").await, 429);
     // SIGTERM ends it cleanly.
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert!(child.wait().unwrap().success());
+    stop_cleanly(&mut child);
 }
 
 #[test]
@@ -105,12 +100,7 @@ async fn plan_and_record_flags() {
     let recorded = std::fs::read_to_string(&record).unwrap();
     assert_eq!(recorded.lines().count(), 2);
     assert_eq!(recorded.matches("Bearer sk-ant-oat01-T").count(), 2);
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert!(child.wait().unwrap().success());
+    stop_cleanly(&mut child);
     let _ = std::fs::remove_file(&record);
 }
 
@@ -175,19 +165,11 @@ async fn chatgpt_flags() {
     assert_eq!(ok.headers()["x-codex-primary-window-minutes"], "10");
     let refused = send("acct-9").await.unwrap();
     assert_eq!(refused.status(), 429);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = unix_now();
     let v: Value = refused.json().await.unwrap();
     let resets_at = v["error"]["resets_at"].as_u64().unwrap();
     assert!((now + 590..=now + 600).contains(&resets_at), "{v}");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert!(child.wait().unwrap().success());
+    stop_cleanly(&mut child);
 }
 
 #[test]
@@ -213,4 +195,14 @@ fn chatgpt_flags_without_a_token_or_an_account_exit_2() {
         "--chatgpt-requests",
         "--chatgpt-reset",
     ]);
+}
+
+/// SIGTERM ends the mock cleanly.
+fn stop_cleanly(child: &mut std::process::Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
 }
