@@ -3489,6 +3489,8 @@ export type ToolInfo_Deserialize = {
 	costTodayUsd: number | null,
 	/**  Claude Code only: whether Switchyard's status line is installed. */
 	statusline?: boolean | null,
+	/**  The vendor whose plan the tool can sign in to (Claude Code: Anthropic; Codex: ChatGPT). */
+	planVendor?: Vendor | null,
 	/**  The tool is signed in to its vendor's plan here (its sign-in file is present). */
 	planFound: boolean,
 	/**
@@ -3523,6 +3525,8 @@ export type ToolInfo_Serialize = {
 	costTodayUsd: number | null,
 	/**  Claude Code only: whether Switchyard's status line is installed. */
 	statusline: boolean | null,
+	/**  The vendor whose plan the tool can sign in to (Claude Code: Anthropic; Codex: ChatGPT). */
+	planVendor: Vendor | null,
 	/**  The tool is signed in to its vendor's plan here (its sign-in file is present). */
 	planFound: boolean,
 	/**

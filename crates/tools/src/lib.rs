@@ -117,6 +117,7 @@ impl Tools {
                     cost_today_usd,
                     statusline: (tool == ToolId::ClaudeCode)
                         .then(|| connections.iter().any(|c| c.id == STATUSLINE_ID)),
+                    plan_vendor: way::plan_vendor(tool),
                     plan_found: way::plan_found(tool, &home),
                     plan: row
                         .and_then(|r| r.token_id.as_deref())

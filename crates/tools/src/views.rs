@@ -35,6 +35,8 @@ pub struct ToolStatus {
     pub cost_today_usd: f64,
     /// Claude Code only: whether Switchyard's status line is installed.
     pub statusline: Option<bool>,
+    /// The vendor whose plan the tool can sign in to (Claude Code: Anthropic; Codex: ChatGPT).
+    pub plan_vendor: Option<switchyard_domain::Vendor>,
     /// The tool is signed in to its vendor's plan here (its sign-in file is present).
     pub plan_found: bool,
     /// Connected with its plan: where the sign-in goes and what serves when its window is

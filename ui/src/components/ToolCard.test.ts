@@ -54,7 +54,7 @@ describe("tool card and the tool's plan", () => {
   });
 
   it("names the ChatGPT plan on Codex's card, whose sign-in goes only to OpenAI", () => {
-    const html = card(claude({ id: "codex", label: "Codex", statusline: null, planFound: true }));
+    const html = card(claude({ id: "codex", label: "Codex", statusline: null, planVendor: "chatGpt", planFound: true }));
     expect(text(html, "tool-plan-codex")).toBe("Signed in to a ChatGPT plan");
     expect(text(html, "tool-way-help-codex")).toContain("Your sign-in goes only to OpenAI.");
   });

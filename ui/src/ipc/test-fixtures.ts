@@ -120,6 +120,7 @@ export function toolInfo(over: Partial<ToolInfo> = {}): ToolInfo {
     requestsToday: 0,
     costTodayUsd: 0,
     statusline: false,
+    planVendor: "anthropic",
     planFound: false,
     plan: null,
     ...over,

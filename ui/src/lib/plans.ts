@@ -15,9 +15,9 @@ export const VENDORS: Record<Vendor, { plan: string; name: string }> = {
   chatGpt: { plan: "ChatGPT plan", name: "OpenAI" },
 };
 
-/** The vendor whose plan a tool signs in to (Claude Code: Claude; Codex: ChatGPT). */
-export function vendorOf(toolId: string): Vendor {
-  return toolId === "codex" ? "chatGpt" : "anthropic";
+/** The vendor whose plan a card names: the plan in force, else the one the core says the tool signs in to. */
+export function vendorOf(t: Pick<ToolInfo, "plan" | "planVendor">): Vendor {
+  return t.plan?.vendor ?? t.planVendor ?? "anthropic";
 }
 
 const CHOICE_LABELS: Record<PlanChoice, string> = {
