@@ -151,7 +151,10 @@ impl Tools {
             (self.gateway_root().await?, None)
         };
         let issued_id = issued.as_ref().map(|t| team::row_token_id(&t.id));
-        let catalogue = tool == ToolId::Codex && !choice.team && self.codex_catalogue(&home).await;
+        // Codex on its plan keeps the plan's own models: its catalogue is not read for that.
+        let on_plan = matches!(choice.way, Way::Plan { .. });
+        let catalogue =
+            tool == ToolId::Codex && !choice.team && !on_plan && self.codex_catalogue(&home).await;
         let connected = self
             .blocking(move |inner| {
                 inner.secrets.check()?;
