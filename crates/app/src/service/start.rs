@@ -95,6 +95,17 @@ impl Switchyard {
                 .as_ref()
                 .map(|m| m.routes(place, opts.team.as_ref())),
         };
+        // The Demo backend on a first run and the routing table before the gateway listens: a
+        // caller that finds the port open finds every route and backend in it.
+        let routing = crate::gateway::Routing::new(
+            store.clone(),
+            table.clone(),
+            Arc::clone(&key_cache),
+            &demo.base_url(),
+        );
+        let db = store.clone();
+        tokio::task::spawn_blocking(move || super::first_run::seed_demo(&db)).await??;
+        routing.refresh().await;
         let presence = opts
             .publish_gateway
             .then_some(opts.paths.data_dir.as_path());
@@ -133,8 +144,6 @@ impl Switchyard {
         );
         health.add_names(crate::costs::budgets::name_source(&store));
         health.add_names(crate::usage::name_source(&store));
-        let routing =
-            crate::gateway::Routing::new(store.clone(), table, key_cache, &demo.base_url());
         let routes = crate::routes::Routes::new(
             store.clone(),
             routing.clone(),
@@ -274,7 +283,7 @@ impl Switchyard {
         Ok(app)
     }
 
-    /// First-run data and repairs, then the background work under the supervisor: retention,
+    /// The background work under the supervisor: retention,
     /// cache upkeep, the outside-change watch, prices and budgets, and the monitor.
     async fn start_background(
         &self,
@@ -283,8 +292,6 @@ impl Switchyard {
         interval: Option<std::time::Duration>,
         passive_rx: tokio::sync::mpsc::UnboundedReceiver<switchyard_monitor::Signal>,
     ) -> Result<(), AppError> {
-        self.seed_demo().await?;
-        self.inner.routing.refresh().await;
         let i = &self.inner;
         i.preferences.start(&i.tasks);
         crate::team::follow(

@@ -258,3 +258,58 @@ async fn a_save_that_moves_a_keyed_backend_approves_only_the_host_the_user_was_s
         saved.keys[0].row.hosts
     );
 }
+
+/// A restarted core (an update, a login) opens its port only with its routes in it: a tool that
+/// finds the port open never hears "no such model" for a model it used a moment ago.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_gateway_knows_its_models_from_its_first_answer() {
+    let h = start().await;
+    let token = h.app.tokens().create("tool".into()).await.unwrap();
+    let token = token.token.expose().to_string();
+    let addr = h.app.gateway_addr().unwrap();
+    h.app.shutdown(Duration::from_secs(1)).await;
+    drop(h.app);
+    // Three callers knocking from before the port opens until each has an answer.
+    let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let asking: Vec<_> = (0..3)
+        .map(|_| tokio::spawn(knock(addr, token.clone(), started.clone())))
+        .collect();
+    let again = start_in_custom(h.dir.path(), &h.keychain, vec![], |o| {
+        o.gateway.as_mut().unwrap().bind = addr;
+        o.gateway_port_fixed = true;
+    })
+    .await;
+    started.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut answers = vec![];
+    for one in asking {
+        answers.extend(one.await.unwrap());
+    }
+    assert!(answers.iter().all(|s| *s == 200), "{answers:?}");
+    assert_eq!(again.gateway_addr().unwrap(), addr);
+}
+
+/// Asks for Demo's model at `addr` until `started` and one answer came; the statuses.
+async fn knock(
+    addr: std::net::SocketAddr,
+    token: String,
+    started: Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<u16> {
+    let client = reqwest::Client::new();
+    let mut answers = vec![];
+    while !started.load(std::sync::atomic::Ordering::SeqCst) || answers.is_empty() {
+        let sent = client
+            .post(format!("http://{addr}/v1/chat/completions"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "model": "Demo/demo-chat",
+                "messages": [{"role": "user", "content": "hi"}]
+            }))
+            .send()
+            .await;
+        match sent {
+            Ok(r) => answers.push(r.status().as_u16()),
+            Err(_) => tokio::task::yield_now().await,
+        }
+    }
+    answers
+}
