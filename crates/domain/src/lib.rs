@@ -11,6 +11,7 @@
 
 pub mod address;
 pub mod authz;
+pub mod books;
 pub mod catalogue;
 pub mod changes;
 pub mod check;
