@@ -213,3 +213,15 @@ impl From<switchyard_team::synced::seal::SealError> for AppError {
         AppError::Internal(e.to_string())
     }
 }
+
+impl From<switchyard_os::login_item::LoginError> for AppError {
+    fn from(e: switchyard_os::login_item::LoginError) -> Self {
+        use switchyard_os::login_item::LoginError;
+        match e {
+            LoginError::Failed(message) => AppError::File(message),
+            LoginError::NoDesktopApp { binary, beside } => {
+                AppError::Unavailable(Unavailable::DesktopApp { binary, beside })
+            }
+        }
+    }
+}

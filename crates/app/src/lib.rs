@@ -18,7 +18,7 @@ mod external;
 mod gateway;
 mod gateway_control;
 mod ledger;
-pub mod login_item;
+pub use switchyard_os::login_item;
 mod monitor;
 mod notify;
 mod routes;

@@ -3,6 +3,7 @@
 //! only place unsafe code is allowed (Windows FFI, each block with its SAFETY reasoning).
 
 mod env_var;
+pub mod login_item;
 mod quit;
 mod user_env;
 #[cfg(windows)]

@@ -134,6 +134,7 @@ async fn login_entry(args: Value) -> Result<Value, IpcError> {
             Some(on) => item.set(on).map(|()| on),
             None => item.is_on(),
         }
+        .map_err(switchyard_app::AppError::from)
     })
     .await
     .map_err(|_| {

@@ -8,7 +8,6 @@
 //! one piece of code writes the entry on every platform, and the Windows one runs under Wine in
 //! the tests.
 
-use crate::AppError;
 use auto_launch::{AutoLaunch, AutoLaunchBuilder};
 use std::path::{Path, PathBuf};
 
@@ -43,14 +42,26 @@ pub struct LoginItem {
     window: PathBuf,
 }
 
-fn failed(verb: &str, e: impl std::fmt::Display) -> AppError {
+/// Why the entry could not be read or changed.
+#[derive(Debug)]
+pub enum LoginError {
+    /// The platform refused (its own words).
+    Failed(String),
+    /// No desktop app (`binary`) installed next to this program (`beside`).
+    NoDesktopApp {
+        binary: &'static str,
+        beside: String,
+    },
+}
+
+fn failed(verb: &str, e: impl std::fmt::Display) -> LoginError {
     tracing::warn!(error = %e, verb, "the login entry could not be changed");
-    AppError::File(format!("Could not {verb} start at login: {e}"))
+    LoginError::Failed(format!("Could not {verb} start at login: {e}"))
 }
 
 impl LoginItem {
     /// The entry that starts `window` (the desktop app's binary) in the tray.
-    pub fn for_window(window: &Path) -> Result<LoginItem, AppError> {
+    pub fn for_window(window: &Path) -> Result<LoginItem, LoginError> {
         let entry = AutoLaunchBuilder::new()
             .set_app_name(APP_NAME)
             .set_app_path(&command_path(window))
@@ -68,7 +79,7 @@ impl LoginItem {
     /// The entry for the desktop app this program belongs to: the window's binary next to this
     /// one (or, on Linux, the AppImage this runs from). A program installed without the window
     /// (`switchyard-serve`) has nothing to start at login: a clear error says so.
-    pub fn of_this_install() -> Result<LoginItem, AppError> {
+    pub fn of_this_install() -> Result<LoginItem, LoginError> {
         #[cfg(target_os = "linux")]
         if let Some(appimage) = std::env::var_os("APPIMAGE").filter(|p| !p.is_empty()) {
             return LoginItem::for_window(Path::new(&appimage));
@@ -78,11 +89,9 @@ impl LoginItem {
             .parent()
             .map(|dir| dir.join(WINDOW_BINARY))
             .filter(|w| w.is_file())
-            .ok_or_else(|| {
-                AppError::Unavailable(crate::Unavailable::DesktopApp {
-                    binary: WINDOW_BINARY,
-                    beside: exe.display().to_string(),
-                })
+            .ok_or_else(|| LoginError::NoDesktopApp {
+                binary: WINDOW_BINARY,
+                beside: exe.display().to_string(),
             })?;
         LoginItem::for_window(&window)
     }
@@ -93,7 +102,7 @@ impl LoginItem {
     }
 
     /// Adds (or rewrites, so it names this install) or removes the entry.
-    pub fn set(&self, on: bool) -> Result<(), AppError> {
+    pub fn set(&self, on: bool) -> Result<(), LoginError> {
         if on {
             self.entry.enable().map_err(|e| failed("turn on", e))
         } else if self.is_on()? {
@@ -104,7 +113,7 @@ impl LoginItem {
     }
 
     /// Whether the entry is there.
-    pub fn is_on(&self) -> Result<bool, AppError> {
+    pub fn is_on(&self) -> Result<bool, LoginError> {
         self.entry.is_enabled().map_err(|e| failed("check", e))
     }
 }
