@@ -6,6 +6,7 @@
 mod alerts;
 mod backends;
 mod balances;
+mod books;
 mod cache_usage;
 mod catalogue;
 mod checks;
@@ -36,6 +37,7 @@ mod usage;
 pub use alerts::AlertRow;
 pub use backends::{BackendLimits, BackendRow, MonitorSettings};
 pub use balances::BalanceRow;
+pub use books::{AdminKeyRow, BooksRead, LedgerDay};
 pub use cache_usage::CacheUsageRow;
 pub use catalogue::CatalogueRow;
 pub use checks::CheckRow;
@@ -53,9 +55,9 @@ pub use readiness::ReadinessRow;
 pub use reprice::Repriced;
 pub use routes::RouteRow;
 pub use tables::{
-    AlertsTable, BackendsTable, BalancesTable, CatalogueTable, ChecksTable, ConnectionsTable,
-    DrillsTable, HealthTable, KeysTable, LedgerTable, ReadinessTable, RoutesTable, SettingsTable,
-    TokensTable, ToolUsageTable,
+    AlertsTable, BackendsTable, BalancesTable, BooksTable, CatalogueTable, ChecksTable,
+    ConnectionsTable, DrillsTable, HealthTable, KeysTable, LedgerTable, ReadinessTable,
+    RoutesTable, SettingsTable, TokensTable, ToolUsageTable,
 };
 pub use tokens::TokenRow;
 pub use tool_usage::Priced;
@@ -82,6 +84,9 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+#[cfg(test)]
+#[path = "books_tests.rs"]
+mod books_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

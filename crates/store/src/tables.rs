@@ -90,3 +90,8 @@ impl LedgerTable {
         Ok(self.db.connection(crate::Access::Read)?.ledger())
     }
 }
+table!(
+    /// The providers' books (issue 75): admin keys' rows, the books last read, the user's key
+    /// choices, and the ledger summed per day, key and model to set beside them.
+    BooksTable, books
+);
