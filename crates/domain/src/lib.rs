@@ -26,6 +26,7 @@ pub mod kind;
 pub mod ledger;
 pub mod mask;
 pub mod readiness;
+pub mod reconcile;
 pub mod storable;
 pub mod subscription;
 pub mod token_scope;
