@@ -5,9 +5,14 @@
 //! only as a [`switchyard_gateway::Cleared`] through `switchyard_gateway::key_header`.
 //! `compare` sets the ledger's figures beside them.
 
+pub mod anthropic;
 pub mod compare;
 mod error;
+mod http;
+pub mod openai;
+pub mod openrouter;
 pub mod span;
 
 pub use error::BooksError;
+pub use openrouter::KeyUsage;
 pub use span::Span;

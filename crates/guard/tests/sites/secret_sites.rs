@@ -69,6 +69,13 @@ const HEADER: Sites = &[
         1,
         "a tool's own plan sign-in, in the style it came in, to its plan's host",
     ),
+    (
+        "crates/books/src/http.rs",
+        1,
+        "the providers' books (issue 75): an admin / management key, cleared by the caller for \
+         the provider's address, on each GET to that provider's usage, cost and key-list \
+         endpoints; a redirect's answer from another origin is not read",
+    ),
 ];
 
 /// Where a team server's address (the database's password, a Redis's credentials inside it) is
