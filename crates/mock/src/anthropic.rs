@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::admit::{admit, admit_plan, Early};
 use crate::auth;
 use crate::body;
+use crate::books::{self, Tokens};
 use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::fault;
@@ -66,11 +67,12 @@ pub(crate) async fn messages(
     headers: HeaderMap,
     raw: Bytes,
 ) -> Result<Response, Early> {
-    let cut = if plan_window::admits(&state.config, &headers) {
-        admit_plan(&state, Route::Messages, Shape::Anthropic).await?
-    } else {
-        let key = auth::extract_key(&headers, Shape::Anthropic);
-        admit(&state, Route::Messages, Shape::Anthropic, key).await?
+    // A plan caller's subscription pays, not a key: it is not on the books.
+    let key = (!plan_window::admits(&state.config, &headers))
+        .then(|| auth::extract_key(&headers, Shape::Anthropic));
+    let cut = match key {
+        None => admit_plan(&state, Route::Messages, Shape::Anthropic).await?,
+        Some(key) => admit(&state, Route::Messages, Shape::Anthropic, key).await?,
     };
     let request: MessagesRequest = body::parse(
         &raw,
@@ -98,6 +100,10 @@ pub(crate) async fn messages(
     let convo = conversation(&request.messages, &request.system, request.tools.as_deref());
     let input_tokens = convo.prompt_tokens();
     let plan = convo.plan(Some(request.max_tokens));
+    if cut.is_none() {
+        let tokens = Tokens::plain(input_tokens, plan.tokens());
+        books::record(&state, key.flatten(), &request.model, tokens);
+    }
     let stop_reason = match &plan {
         Plan::Call(_) => "tool_use",
         Plan::Text(_) if plan.truncated() => "max_tokens",

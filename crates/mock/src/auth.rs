@@ -47,8 +47,12 @@ pub(crate) fn is_anthropic_style(headers: &HeaderMap) -> bool {
 }
 
 /// Decides whether `key` may use the server. A rate-limited key is a known key: it gets 429 even
-/// when it is not in `accepted_keys`.
+/// when it is not in `accepted_keys`. The admin key of books mode is refused (401).
 pub(crate) fn check(config: &MockConfig, key: Option<&str>, shape: Shape) -> Result<(), ApiError> {
+    if key.is_some() && key == config.admin_key.as_deref() {
+        // An admin key only reads the organization's books; the providers refuse it elsewhere.
+        return Err(ApiError::new(shape, ErrorKind::Unauthorized));
+    }
     if let Some(key) = key {
         if config.rate_limited_keys.iter().any(|k| k == key) {
             return Err(ApiError::new(shape, ErrorKind::RateLimited));

@@ -1,5 +1,6 @@
 //! Owns the mock server's configuration: accepted and rate-limited keys, latency, the model list,
-//! the fault script, the subscription plans (Claude's and ChatGPT's) and the request record.
+//! the fault script, the subscription plans (Claude's and ChatGPT's), the request record and the
+//! provider's books (books mode).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -69,6 +70,50 @@ pub struct MockConfig {
     /// file: method, path, query, headers verbatim, body size and the body when it is text.
     /// `None` in both presets.
     pub record: Option<PathBuf>,
+    /// Books mode: the admin key (OpenAI admin key, Anthropic Admin API key, OpenRouter
+    /// management key), the only key the organization endpoints accept (see `books`); refused
+    /// with 401 on the generation and model-list endpoints, as the providers refuse it. `None`
+    /// in both presets: those endpoints then answer 404.
+    pub admin_key: Option<String>,
+    /// Usage the provider bills that never passed the mock (another machine's, another tool's),
+    /// on the books from the start. Empty in both presets.
+    pub books_extra: Vec<BooksExtra>,
+    /// At most this many buckets (and list items) per page of the books endpoints, whatever the
+    /// request's `limit` says, so clients must follow the pages. `None`: the documented limits.
+    pub books_page_size: Option<usize>,
+    /// The first N requests to the books endpoints get 429 with `retry-after: 1` and the
+    /// provider's rate-limit body. 0 in both presets.
+    pub books_throttle: u64,
+    /// The books endpoints answer 200 with JSON of another shape. `false` in both presets.
+    pub books_malformed: bool,
+}
+
+/// One line of usage on the provider's books that never passed the mock: what `key` spent on
+/// `model` on the UTC day `day` (`YYYY-MM-DD`). Deserializes from the camelCase JSON of
+/// `--books-extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BooksExtra {
+    /// The API key (as the caller would present it).
+    pub key: String,
+    pub model: String,
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    /// Input tokens not read from a cache.
+    #[serde(default)]
+    pub input: u64,
+    /// Input tokens read from the prompt cache.
+    #[serde(default)]
+    pub cached_input: u64,
+    /// Input tokens written to the prompt cache (Anthropic's 5-minute cache).
+    #[serde(default)]
+    pub cache_write: u64,
+    #[serde(default)]
+    pub output: u64,
+    #[serde(default)]
+    pub requests: u64,
+    #[serde(default)]
+    pub cost_usd: f64,
 }
 
 /// A Claude subscription plan as Anthropic's API serves it to Claude Code: the OAuth access
@@ -163,6 +208,11 @@ impl MockConfig {
             plan: None,
             chatgpt: None,
             record: None,
+            admin_key: None,
+            books_extra: Vec::new(),
+            books_page_size: None,
+            books_throttle: 0,
+            books_malformed: false,
         }
     }
 

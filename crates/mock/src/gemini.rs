@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use crate::admit::{admit, Early};
 use crate::auth;
 use crate::body;
+use crate::books::{self, Tokens};
 use crate::convo::Conversation;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::fault;
@@ -151,6 +152,10 @@ async fn generate(
         prompt_tokens: convo.prompt_tokens(),
         plan: &plan,
     };
+    if cut.is_none() {
+        let tokens = Tokens::plain(answer.prompt_tokens, plan.tokens());
+        books::record(&state, key, model, tokens);
+    }
     let latency = state.config.latency;
 
     if method == Method::Stream {

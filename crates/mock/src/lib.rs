@@ -15,11 +15,13 @@
 //! - [`MockConfig::plan`] (`--plan-token`, `--plan-requests`, `--plan-reset`): a Claude subscription's OAuth tokens, N messages per window, then 429 until it resets.
 //! - [`MockConfig::chatgpt`] (`--chatgpt-token`, `--chatgpt-account`, `--chatgpt-requests`, `--chatgpt-reset`): ChatGPT's backend serving a ChatGPT plan to Codex on `/backend-api/codex/{responses,models}`, N responses per window, then 429 `usage_limit_reached` until it resets.
 //! - [`MockConfig::record`] (`--record FILE`): appends every request received to a file, one JSON line with its headers verbatim.
+//! - [`MockConfig::admin_key`] (`--admin-key`, with `--books-extra`, `--books-page-size`, `--books-429`, `--books-malformed`): books mode, the provider's own books of what the mock served (per key, model and UTC day) on OpenAI's, Anthropic's and OpenRouter's organization usage endpoints (see `books`).
 
 mod admit;
 mod anthropic;
 mod auth;
 mod body;
+mod books;
 mod chatgpt;
 mod config;
 mod convo;
@@ -28,11 +30,13 @@ mod embeddings;
 mod error;
 mod fault;
 mod gemini;
+mod ledger;
 mod limits;
 mod models;
 mod openai;
 mod plan;
 mod plan_window;
+mod query;
 mod record;
 mod responses;
 mod script;
@@ -52,7 +56,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{ChatGptPlan, Fault, Latency, MockConfig, PlanConfig};
+pub use config::{BooksExtra, ChatGptPlan, Fault, Latency, MockConfig, PlanConfig};
 pub use models::LISTED_CONTEXT;
 
 use error::{ApiError, ErrorKind, Shape};
@@ -83,6 +87,17 @@ impl MockServer {
             })?),
             None => None,
         };
+        if let Some(bad) = config
+            .books_extra
+            .iter()
+            .find(|e| query::parse_day(&e.day).is_none())
+        {
+            let message = format!("books extra line: not a YYYY-MM-DD day: {}", bad.day);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                message,
+            ));
+        }
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let cancel = CancellationToken::new();
@@ -140,7 +155,8 @@ impl MockServer {
     ///   "gemini_generate" (`:generateContent` and `:streamGenerateContent` together),
     ///   "gemini_count_tokens" (`:countTokens`);
     /// - "chatgpt_responses" (`POST /backend-api/codex/responses`), "chatgpt_models"
-    ///   (`GET /backend-api/codex/models`), in ChatGPT mode.
+    ///   (`GET /backend-api/codex/models`), in ChatGPT mode;
+    /// - "books": every request to the organization endpoints of books mode, refused ones too.
     pub fn calls(&self, route: &str) -> u64 {
         self.shared.calls(route)
     }
@@ -218,6 +234,10 @@ fn router(shared: Arc<Shared>) -> Router {
     if shared.config.chatgpt.is_some() {
         // Only in ChatGPT mode; otherwise its paths are unknown (404).
         routes = routes.merge(chatgpt::routes());
+    }
+    if shared.config.admin_key.is_some() {
+        // Only in books mode; otherwise its paths are unknown (404).
+        routes = routes.merge(books::routes());
     }
     routes
         .fallback(not_found)

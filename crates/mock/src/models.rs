@@ -9,6 +9,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::auth;
+use crate::books;
 use crate::error::{ApiError, ErrorKind, Shape};
 use crate::state::{Route, Shared};
 
@@ -181,18 +182,48 @@ pub(crate) async fn tags(State(state): State<Arc<Shared>>, headers: HeaderMap) -
     Ok(Json(json!({ "models": models })))
 }
 
-/// `GET /v1/key`: OpenRouter key info.
+/// Whether the request carries the admin key of books mode (OpenRouter's management key).
+fn is_admin(state: &Shared, headers: &HeaderMap) -> bool {
+    let key = auth::extract_key(headers, Shape::OpenAi);
+    key.is_some() && key == state.config.admin_key.as_deref()
+}
+
+/// `GET /v1/key`: OpenRouter key info, with the key's own spend on the books (a management key,
+/// the admin key of books mode, is let in too and has spent nothing).
 pub(crate) async fn key(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
-    probe(&state, Route::Key, &headers, Shape::OpenAi).await?;
-    let usage = served_usd(&state);
+    let admin = is_admin(&state, &headers);
+    if admin {
+        state.hit(Route::Key);
+    } else {
+        probe(&state, Route::Key, &headers, Shape::OpenAi).await?;
+    }
+    let key = auth::extract_key(&headers, Shape::OpenAi).unwrap_or_default();
+    let (usage, daily, weekly, monthly) = books::openrouter::spend(&state, key);
     let limit = state.config.credit_limit_usd;
+    let label = if key.is_empty() {
+        "demo".to_owned()
+    } else {
+        books::openrouter::label(key)
+    };
     Ok(Json(json!({
         "data": {
-            "label": "demo",
+            "label": label,
             "usage": usage,
+            "usage_daily": daily,
+            "usage_weekly": weekly,
+            "usage_monthly": monthly,
+            "byok_usage": 0.0,
+            "byok_usage_daily": 0.0,
+            "byok_usage_weekly": 0.0,
+            "byok_usage_monthly": 0.0,
             "limit": limit,
             "limit_remaining": limit.map(|l| (l - usage).max(0.0)),
-            "is_free_tier": false
+            "limit_reset": null,
+            "include_byok_in_limit": false,
+            "is_free_tier": false,
+            "is_management_key": admin,
+            "is_provisioning_key": admin,
+            "expires_at": null,
         }
     })))
 }
@@ -200,7 +231,11 @@ pub(crate) async fn key(State(state): State<Arc<Shared>>, headers: HeaderMap) ->
 /// `GET /v1/credits`: OpenRouter's account credits (a management key's), or 403 for a key that
 /// may not read them.
 pub(crate) async fn credits(State(state): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
-    probe(&state, Route::Credits, &headers, Shape::OpenAi).await?;
+    if is_admin(&state, &headers) {
+        state.hit(Route::Credits);
+    } else {
+        probe(&state, Route::Credits, &headers, Shape::OpenAi).await?;
+    }
     let Some(total) = state.config.account_credits_usd else {
         return Err(ApiError::new(
             Shape::OpenAi,
@@ -212,20 +247,10 @@ pub(crate) async fn credits(State(state): State<Arc<Shared>>, headers: HeaderMap
     ))
 }
 
-/// What the generation requests served so far cost on OpenRouter's books: a thousandth of a
-/// dollar each.
+/// What the generations served so far cost on the books, every key's (see `books`: each at the
+/// model's listed price, else a thousandth of a dollar), `--books-extra` lines included.
 fn served_usd(state: &Shared) -> f64 {
-    let served: u64 = [
-        "chat",
-        "messages",
-        "responses",
-        "gemini_generate",
-        "embeddings",
-    ]
-    .iter()
-    .map(|r| state.calls(r))
-    .sum();
-    served as f64 / 1000.0
+    state.books.total_usd()
 }
 
 /// "demo-chat" → "Demo Chat".

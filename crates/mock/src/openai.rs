@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::admit::{admit, Early};
 use crate::auth;
 use crate::body;
+use crate::books::{self, Tokens};
 use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::fault;
@@ -94,6 +95,10 @@ pub(crate) async fn chat(
         "completion_tokens": plan.tokens(),
         "total_tokens": prompt_tokens + plan.tokens(),
     });
+    if cut.is_none() {
+        let tokens = Tokens::plain(prompt_tokens, plan.tokens());
+        books::record(&state, key, &request.model, tokens);
+    }
     let finish_reason = match &plan {
         Plan::Call(_) => "tool_calls",
         Plan::Text(_) if plan.truncated() => "length",

@@ -50,10 +50,12 @@ pub(crate) enum Route {
     ChatGptResponses,
     /// `GET /backend-api/codex/models` (ChatGPT mode).
     ChatGptModels,
+    /// The organization endpoints of books mode.
+    Books,
 }
 
 impl Route {
-    const ALL: [Route; 17] = [
+    const ALL: [Route; 18] = [
         Route::Models,
         Route::Chat,
         Route::Messages,
@@ -71,6 +73,7 @@ impl Route {
         Route::GeminiModel,
         Route::ChatGptResponses,
         Route::ChatGptModels,
+        Route::Books,
     ];
 
     /// The public label used by `MockServer::calls`.
@@ -93,6 +96,7 @@ impl Route {
             Route::GeminiModel => "gemini_model",
             Route::ChatGptResponses => "chatgpt_responses",
             Route::ChatGptModels => "chatgpt_models",
+            Route::Books => "books",
         }
     }
 
@@ -138,6 +142,8 @@ pub(crate) struct Shared {
     pub plans: crate::plan_window::Windows,
     /// Each ChatGPT access token's usage window (ChatGPT mode).
     pub chatgpt: crate::plan_window::Windows,
+    /// What the mock served, per key, model and UTC day (see `ledger`).
+    pub books: crate::ledger::Books,
 }
 
 impl Shared {
@@ -145,6 +151,7 @@ impl Shared {
     pub(crate) fn new(config: MockConfig, cancel: CancellationToken) -> Self {
         Self {
             faults: Mutex::new(config.faults.iter().copied().collect()),
+            books: crate::ledger::Books::new(&config),
             steady: Mutex::new(None),
             rate_limited: AtomicU64::new(0),
             faults_used: AtomicU64::new(0),

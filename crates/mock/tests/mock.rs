@@ -94,6 +94,10 @@ fn chat_body(stream: bool, extra: Value) -> Value {
 mod anthropic;
 #[path = "mock/auth.rs"]
 mod auth;
+#[path = "mock/books.rs"]
+mod books;
+#[path = "mock/books_admin.rs"]
+mod books_admin;
 #[path = "mock/chatgpt.rs"]
 mod chatgpt;
 #[path = "mock/cli.rs"]

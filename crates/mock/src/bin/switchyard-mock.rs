@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use switchyard_mock::{ChatGptPlan, MockConfig, MockServer, PlanConfig};
+use switchyard_mock::{BooksExtra, ChatGptPlan, MockConfig, MockServer, PlanConfig};
 
 /// Requests a plan window answers when `--plan-requests` / `--chatgpt-requests` is not given.
 const DEFAULT_PLAN_REQUESTS: u64 = 50;
@@ -15,7 +15,8 @@ const USAGE: &str =
     "usage: switchyard-mock [--port N] [--key K]... [--rate-limited-key K]... [--rpm N] [--model M]...
        [--price M=IN,OUT]... [--demo] [--plan-token T]... [--plan-requests N] [--plan-reset SECS]
        [--chatgpt-token T]... [--chatgpt-account ID] [--chatgpt-requests N] [--chatgpt-reset SECS]
-       [--record FILE]
+       [--record FILE] [--admin-key KEY] [--books-extra JSON] [--books-page-size N]
+       [--books-429 N] [--books-malformed]
 
   --port N                 port on 127.0.0.1 (default 0 = ephemeral)
   --key K                  accept only these keys (repeatable; default: any key)
@@ -40,6 +41,17 @@ const USAGE: &str =
                            usage_limit_reached (default 50)
   --chatgpt-reset SECS     a ChatGPT window's length from its first request (default 18000 = 5 h)
   --record FILE            append one JSON line per request received (headers verbatim) to FILE
+  --admin-key KEY          books mode: serve the books of what the mock served (per key, model
+                           and UTC day) on OpenAI's /v1/organization/{usage/completions,costs,
+                           projects}, Anthropic's /v1/organizations/{usage_report/messages,
+                           cost_report,api_keys} and OpenRouter's /v1/activity and /v1/keys, to
+                           this key only (it is refused on the generation endpoints)
+  --books-extra JSON       usage on the books that never passed the mock: a JSON array of
+                           {key, model, day: \"YYYY-MM-DD\", input, cachedInput, cacheWrite,
+                           output, requests, costUsd}
+  --books-page-size N      at most N buckets or list items per books page
+  --books-429 N            the first N books requests get 429 with retry-after: 1
+  --books-malformed        the books endpoints answer 200 with JSON of another shape
 
 Serves OpenAI (/v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models), Anthropic
 (/v1/messages, /v1/messages/count_tokens) and Gemini (/v1beta/models/...) with deterministic
@@ -71,6 +83,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut chatgpt_requests: Option<u64> = None;
     let mut chatgpt_reset: Option<Duration> = None;
     let mut record: Option<PathBuf> = None;
+    let mut admin_key: Option<String> = None;
+    let mut books_extra: Vec<BooksExtra> = Vec::new();
+    let mut books_page_size: Option<usize> = None;
+    let mut books_throttle = 0u64;
+    let mut books_malformed = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -103,6 +120,15 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
             "--chatgpt-requests" => chatgpt_requests = Some(count("--chatgpt-requests", value)?),
             "--chatgpt-reset" => chatgpt_reset = Some(window("--chatgpt-reset", value)?),
             "--record" => record = Some(PathBuf::from(value("--record")?)),
+            "--admin-key" => admin_key = Some(value("--admin-key")?),
+            "--books-extra" => books_extra.extend(extra_lines(&value("--books-extra")?)?),
+            "--books-page-size" => {
+                let n = count("--books-page-size", value)?;
+                let n = usize::try_from(n).ok().filter(|n| *n > 0);
+                books_page_size = Some(n.ok_or("--books-page-size: not a positive number")?);
+            }
+            "--books-429" => books_throttle = count("--books-429", value)?,
+            "--books-malformed" => books_malformed = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument: {other}")),
         }
@@ -122,6 +148,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     }
     config.listed_prices = prices;
     config.record = record;
+    config.admin_key = admin_key;
+    config.books_extra = books_extra;
+    config.books_page_size = books_page_size;
+    config.books_throttle = books_throttle;
+    config.books_malformed = books_malformed;
     if plan_tokens.is_empty() {
         if plan_requests.is_some() || plan_reset.is_some() {
             return Err("--plan-requests and --plan-reset need --plan-token".into());
@@ -174,6 +205,29 @@ fn window(
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("{name}: not a positive number: {raw}"))?;
     Ok(Duration::from_secs(secs))
+}
+
+/// The lines of `--books-extra`: a JSON array of [`BooksExtra`], each day a real `YYYY-MM-DD`.
+fn extra_lines(raw: &str) -> Result<Vec<BooksExtra>, String> {
+    let lines: Vec<BooksExtra> = serde_json::from_str(raw)
+        .map_err(|err| format!("--books-extra: not a JSON array of usage lines: {err}"))?;
+    for line in &lines {
+        let digits = line.day.len() == 10
+            && line.day.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !digits {
+            return Err(format!(
+                "--books-extra: day {:?} is not YYYY-MM-DD",
+                line.day
+            ));
+        }
+    }
+    Ok(lines)
 }
 
 /// `M=IN,OUT` → (M, IN, OUT), prices non-negative.

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 use crate::admit::{admit, admit_plan, Early};
 use crate::auth;
 use crate::body;
+use crate::books::{self, Tokens};
 use crate::convo::Conversation;
 use crate::error::{ApiError, Shape};
 use crate::fault;
@@ -66,7 +67,7 @@ pub(crate) async fn create(
 ) -> Result<Response, Early> {
     let key = auth::extract_key(&headers, Shape::OpenAi);
     let cut = admit(&state, Route::Responses, Shape::OpenAi, key).await?;
-    generate(&state, &raw, cut).await
+    generate(&state, &raw, cut, key).await
 }
 
 /// The same answer as `POST /v1/responses` for a caller a plan let in with its own sign-in
@@ -77,14 +78,25 @@ pub(crate) async fn create_for_plan(
     raw: &Bytes,
 ) -> Result<Response, Early> {
     let cut = admit_plan(state, route, Shape::OpenAi).await?;
-    generate(state, raw, cut).await
+    generate(state, raw, cut, None).await
 }
 
-/// Answers an admitted Responses request, streamed or whole; `cut` as [`admit`] gave it.
-async fn generate(state: &Shared, raw: &Bytes, cut: Option<usize>) -> Result<Response, Early> {
+/// Answers an admitted Responses request, streamed or whole; `cut` as [`admit`] gave it. The
+/// answer goes on the books under `key` (a plan caller has none).
+async fn generate(
+    state: &Shared,
+    raw: &Bytes,
+    cut: Option<usize>,
+    key: Option<&str>,
+) -> Result<Response, Early> {
     let request = parse(raw, &["model", "input"])?;
     let convo = request.conversation();
     let plan = convo.plan(request.max_output_tokens);
+    if cut.is_none() {
+        let model = request.model.as_str().unwrap_or_default();
+        let tokens = Tokens::plain(convo.prompt_tokens(), plan.tokens());
+        books::record(state, key, model, tokens);
+    }
     let answer = Answer {
         n: state.next_id(),
         template: template(&request),

@@ -197,6 +197,77 @@ fn chatgpt_flags_without_a_token_or_an_account_exit_2() {
     ]);
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn books_flags() {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let extra = r#"[{"key": "sk-proj-ELSEWHERE-0000000000000000", "model": "gpt-x",
+        "day": "2025-03-02", "input": 7, "output": 3, "requests": 2, "costUsd": 0.02}]"#;
+    let mut child = Command::new(BIN)
+        .args(["--admin-key", "sk-admin-A", "--books-extra", extra])
+        .args(["--books-page-size", "1", "--books-429", "1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().strip_prefix("listening ").unwrap().to_owned();
+    // 2025-03-01 and 2025-03-02, one bucket per page.
+    let url = format!(
+        "{base}/v1/organization/usage/completions?start_time=1740787200&end_time=1740960000"
+    );
+    let get = || client().get(&url).bearer_auth("sk-admin-A").send();
+    let throttled = get().await.unwrap();
+    assert_eq!(throttled.status(), 429);
+    assert_eq!(throttled.headers()["retry-after"], "1");
+    let page: Value = get().await.unwrap().json().await.unwrap();
+    assert_eq!(page["data"][0]["results"], json!([]), "{page}");
+    assert_eq!(page["has_more"], true);
+    let next = page["next_page"].as_str().unwrap().replace('=', "%3D");
+    let second: Value = client()
+        .get(format!("{url}&page={next}"))
+        .bearer_auth("sk-admin-A")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        second["data"][0]["results"][0]["input_tokens"], 7,
+        "{second}"
+    );
+    assert_eq!(second["has_more"], false);
+    stop_cleanly(&mut child);
+}
+
+#[test]
+fn bad_books_flags_exit_2() {
+    for args in [
+        &["--books-extra", "{not json"][..],
+        &[
+            "--books-extra",
+            r#"[{"key": "k", "model": "m", "day": "March 2nd"}]"#,
+        ],
+        &["--books-page-size", "0"],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--books-"));
+    }
+    help_lists(&[
+        "--admin-key",
+        "--books-extra",
+        "--books-page-size",
+        "--books-429",
+        "--books-malformed",
+    ]);
+}
+
 /// SIGTERM ends the mock cleanly.
 fn stop_cleanly(child: &mut std::process::Child) {
     let killed = Command::new("kill")

@@ -52,7 +52,14 @@ async fn gemini_ollama_openrouter() {
     // OpenRouter's key info: no generation served yet, the default $10 limit all left.
     assert_eq!(
         k,
-        json!({"data": {"label": "demo", "usage": 0.0, "limit": 10.0, "limit_remaining": 10.0, "is_free_tier": false}})
+        json!({"data": {
+            "label": "…", "usage": 0.0, "usage_daily": 0.0, "usage_weekly": 0.0,
+            "usage_monthly": 0.0, "byok_usage": 0.0, "byok_usage_daily": 0.0,
+            "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0, "limit": 10.0,
+            "limit_remaining": 10.0, "limit_reset": null, "include_byok_in_limit": false,
+            "is_free_tier": false, "is_management_key": false, "is_provisioning_key": false,
+            "expires_at": null,
+        }})
     );
     assert_eq!(
         (s.calls("gemini_models"), s.calls("tags"), s.calls("key")),
