@@ -57,6 +57,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("Internal error: {0}")]
     Internal(String),
+    /// A provider's books (issue 75) could not be read or used: its own sentence says why.
+    #[error("{0}")]
+    Books(String),
     /// The team database or the team's Redis failed (unreachable, refused, too new).
     #[error("{0}")]
     Team(String),

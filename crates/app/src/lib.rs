@@ -67,8 +67,8 @@ pub use routes::{
     MAX_WEIGHT,
 };
 pub use service::{
-    DatabaseState, DrillTables, GatewayStatus, Mounted, Options, Switchyard, ToolHandles,
-    WeakSwitchyard,
+    BooksHandles, DatabaseState, DrillTables, GatewayStatus, Mounted, Options, Switchyard,
+    ToolHandles, WeakSwitchyard,
 };
 pub use settings::{Preferences, Settings, Theme};
 pub use switchyard_domain::{AttemptRecord, RequestRecord, TokenScope};

@@ -19,6 +19,10 @@ pub enum KeyCommand {
         /// A label to tell the backend's keys apart
         #[arg(long, default_value = "default")]
         label: String,
+        /// An organization admin key: used only to read the provider's usage and cost reports
+        /// (`switchyard reconcile`), never for a request or a tool
+        #[arg(long)]
+        admin: bool,
     },
     /// List keys (masked), of one backend or all
     List {
@@ -34,6 +38,9 @@ pub enum KeyCommand {
         backend: String,
         /// The key's label
         label: String,
+        /// The backend's admin key of that label
+        #[arg(long)]
+        admin: bool,
     },
     /// Test a key with a zero-cost request (the backend's first key without a label)
     Test {
@@ -52,7 +59,23 @@ impl KeyCommand {
 
     async fn go(&self, app: &Switchyard, io: &mut Io<'_>) -> Result<String, AppError> {
         match self {
-            KeyCommand::Add { backend, label } => {
+            KeyCommand::Add {
+                backend,
+                label,
+                admin: true,
+            } => {
+                let value = read_key(io)?;
+                let label = if label == "default" { "admin" } else { label };
+                let books = switchyard_reconcile::Reconcile::new(app)?;
+                let k = books
+                    .add_admin_key(backend.clone(), label.to_string(), value)
+                    .await?;
+                Ok(format!(
+                    "added admin key {} ({}) to {}: used only to read {}'s usage reports\n",
+                    k.label, k.hint, k.backend, k.origin
+                ))
+            }
+            KeyCommand::Add { backend, label, .. } => {
                 let b = find(app, backend).await?;
                 let value = read_key(io)?;
                 let new = NewKey {
@@ -72,7 +95,23 @@ impl KeyCommand {
                 };
                 Ok(listing(&list, *json))
             }
-            KeyCommand::Remove { backend, label } => {
+            KeyCommand::Remove {
+                backend,
+                label,
+                admin: true,
+            } => {
+                let books = switchyard_reconcile::Reconcile::new(app)?;
+                let b = find(app, backend).await?;
+                let key = books
+                    .admin_keys()
+                    .await?
+                    .into_iter()
+                    .find(|k| k.backend_id == b.row.id && k.label == *label)
+                    .ok_or(AppError::NotFound("Admin key"))?;
+                books.remove_admin_key(key.id).await?;
+                Ok(format!("removed admin key {label} from {}\n", b.row.name))
+            }
+            KeyCommand::Remove { backend, label, .. } => {
                 let b = find(app, backend).await?;
                 app.keys().delete(key_id(&b, label)?).await?;
                 Ok(format!("removed key {label} from {}\n", b.row.name))

@@ -32,6 +32,7 @@ mod login;
 mod mcp;
 mod models;
 mod prices;
+mod reconcile;
 mod report_flags;
 mod requests;
 mod route;
@@ -108,6 +109,8 @@ pub enum Command {
     Requests(requests::RequestsArgs),
     /// Spend through the gateway and by the tools' own records, each counted once
     Usage(usage::UsageArgs),
+    /// The ledger beside each provider's own books, and usage on your keys outside Switchyard
+    Reconcile(reconcile::ReconcileArgs),
     /// Newer price files (LiteLLM's map by default): check, apply, roll back, reprice
     #[command(subcommand)]
     Prices(prices::PricesCommand),
@@ -330,6 +333,7 @@ async fn on_core(command: &Command, app: &Switchyard, io: &mut Io<'_>) -> u8 {
         Command::Sync(c) => c.run(app, io).await,
         Command::Requests(a) => a.run(app, io).await,
         Command::Usage(a) => a.run(app, io).await,
+        Command::Reconcile(a) => a.run(app, io).await,
         Command::Prices(c) => c.run(app, io).await,
         Command::Models(a) => a.run(app, io).await,
         Command::Tools(a) => a.run(app, io).await,

@@ -107,7 +107,7 @@ fn tokens_take_a_name_and_an_optional_scope() {
 fn keys_and_backends_by_name() {
     assert!(matches!(
         parsed(&["key", "add", "OpenAI", "--label", "work"]),
-        Command::Key(key::KeyCommand::Add { ref backend, ref label }) if backend == "OpenAI" && label == "work"
+        Command::Key(key::KeyCommand::Add { ref backend, ref label, .. }) if backend == "OpenAI" && label == "work"
     ));
     assert!(matches!(
         parsed(&["key", "add", "OpenAI"]),

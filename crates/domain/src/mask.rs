@@ -20,10 +20,11 @@ pub fn mask_key(key: &str) -> String {
 }
 
 fn known_prefix(key: &str) -> Option<&'static str> {
-    const PREFIXES: [&str; 8] = [
+    const PREFIXES: [&str; 9] = [
         "sk-ant-",
         "sk-or-",
         "sk-proj-",
+        "sk-admin-",
         "sk-svcacct-",
         "sk-",
         "gsk_",

@@ -76,6 +76,7 @@ impl From<AppError> for IpcError {
             AppError::Conflict(_) => IpcError::new(ErrorKind::Conflict, message),
             AppError::File(_) => IpcError::new(ErrorKind::File, message),
             AppError::Team(_) => IpcError::new(ErrorKind::Internal, message),
+            AppError::Books(_) => IpcError::new(ErrorKind::Unavailable, message),
             AppError::Keychain(k) => IpcError {
                 kind: match k {
                     _ if k.is_unavailable() => ErrorKind::KeychainUnavailable,

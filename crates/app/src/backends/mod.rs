@@ -49,6 +49,8 @@ pub(crate) struct BackendTables {
     pub(crate) backends: BackendsTable,
     pub(crate) keys: KeysTable,
     pub(crate) checks: ChecksTable,
+    /// The backend's organization admin keys (issue 75): deleted with it.
+    pub(crate) books: switchyard_store::BooksTable,
 }
 
 impl BackendTables {
@@ -57,6 +59,7 @@ impl BackendTables {
             backends: store.backends(),
             keys: store.keys(),
             checks: store.checks(),
+            books: store.books(),
         }
     }
 }
@@ -290,6 +293,10 @@ impl Backends {
             // Fail before the first deletion rather than half-way through.
             inner.secrets.check()?;
             for key in inner.rows.keys.keys_of(&id)? {
+                inner.secrets.delete(&key.id)?;
+            }
+            let admin = inner.rows.books.admin_keys()?;
+            for key in admin.iter().filter(|k| k.backend_id == id) {
                 inner.secrets.delete(&key.id)?;
             }
             inner.rows.backends.delete_backend(&id)?;

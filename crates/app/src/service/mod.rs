@@ -55,6 +55,17 @@ pub struct ToolHandles {
     pub place: crate::tools::Place,
 }
 
+/// What the providers' books (`switchyard-reconcile`, above the core: admin keys, reading the
+/// providers' usage reports, the ledger beside them) is built from (see
+/// [`Switchyard::books_handles`]). Admin keys have their own table: never the gateway's.
+pub struct BooksHandles {
+    pub books: switchyard_store::BooksTable,
+    /// The user's keys (their hints, matched to the providers' redacted values) and backends.
+    pub keys: switchyard_store::KeysTable,
+    pub backends: switchyard_store::BackendsTable,
+    pub secrets: Arc<dyn SecretStore>,
+}
+
 /// The running application core. Cheap to clone.
 #[derive(Clone)]
 pub struct Switchyard {
@@ -201,6 +212,17 @@ impl Switchyard {
             ledger: store.ledger(),
             secrets: Arc::clone(&self.inner.secrets),
             place: self.inner.place.clone(),
+        }
+    }
+
+    /// The handles the providers' books (`switchyard-reconcile`) are built from.
+    pub fn books_handles(&self) -> BooksHandles {
+        let store = &self.inner.store;
+        BooksHandles {
+            books: store.books(),
+            keys: store.keys(),
+            backends: store.backends(),
+            secrets: Arc::clone(&self.inner.secrets),
         }
     }
 

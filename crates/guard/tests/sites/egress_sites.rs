@@ -81,6 +81,8 @@ const REVIEWED: &[Site] = &[
         "bench-proxy's bare hop, not in the product: forwards the bench's requests to the upstream on its command line"),
     direct("crates/notify/src/webhook.rs", "Client::builder(",
         "alert webhook: its URL (the secret, from the keychain) to itself only, https or loopback http (validate_webhook_url), no redirects; loopback never via a proxy"),
+    site("crates/reconcile/src/lib.rs", "Client::builder(", 1,
+        "the providers' books (issue 75): an admin key, cleared for its backend's origin, through switchyard_books' one GET (key_header); no redirects, an answer from another origin not read"),
     site("crates/release/src/fetch.rs", "Client::builder(", 1,
         "updates: the release manifest and its package, no secret, from the project's releases or the source the user set (Settings, --from); https, or plain http to loopback only, every redirect checked (fetch::allowed)"),
     site("crates/notify/src/desktop.rs", "Connection::session(", 1,

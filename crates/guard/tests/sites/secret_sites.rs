@@ -25,6 +25,7 @@ const EXPOSED: Sites = &[
     ("crates/app/src/backends/keys.rs", 4, "masked hint; validated (length, shape), never sent; the keychain round trip (readiness) compares the value read back with the one written"),
     ("crates/app/src/backends/import.rs", 6, "compared with stored keys; shape checked; stored in the keychain"),
     ("crates/cli/src/key.rs", 1, "an empty key refused"),
+    ("crates/reconcile/src/admin.rs", 1, "a new admin key: an empty one refused, its masked hint, into the keychain"),
     ("crates/cli/src/sync.rs", 2, "an empty URL refused; `sync key` prints the space key the user asked for"),
     ("crates/cli/src/token.rs", 1, "a new gateway token printed once to the user who made it"),
     ("crates/app/src/team/attach.rs", 2, "admin token: empty refused; bearer to the attached replica (checked_url, no redirects)"),
@@ -53,6 +54,7 @@ const CLEARED: Sites = &[
     ("crates/app/src/egress.rs", 2, "stored keys (row hosts vs backend URL, unread if unapproved); found keys for the address shown"),
     ("crates/app/src/monitor/prober.rs", 1, "monitor probes: the key row's hosts against the backend's URL"),
     ("crates/gateway/src/sign_in.rs", 1, "a tool's own plan sign-in, from its request only, against its token's plan host (the plan candidate's address)"),
+    ("crates/reconcile/src/read.rs", 1, "an organization admin key (issue 75), against the one origin stored with it (its backend's when added), before it is read"),
 ];
 
 /// The one function that puts a provider key into a request, and its callers.

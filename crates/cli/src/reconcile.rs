@@ -1,0 +1,132 @@
+//! `switchyard reconcile [--since 7d] [--offline] [--json]`: the ledger beside each provider's
+//! own books (issue 75), read first with the backends' admin keys (`switchyard key add BACKEND
+//! --admin`), then per day: tokens and cost on both sides, the difference, and the usage on the
+//! user's keys nothing Switchyard saw (unrouted), with what to do about it.
+//!
+//! Exit 0 when every provider was read, 1 when one could not be (its books shown as stale).
+
+use super::io::Io;
+use switchyard_app::{AppError, Switchyard};
+use switchyard_domain::reconcile::{percent_off, Reconciliation};
+use switchyard_domain::words::{since, WordError};
+use switchyard_reconcile::{Reconcile, Span};
+
+#[derive(Debug, clap::Args)]
+pub struct ReconcileArgs {
+    /// From how long ago (`7d`, `24h`, a date): whole UTC days up to today
+    #[arg(long, value_name = "WHEN", default_value = "7d", value_parser = checked)]
+    since: String,
+    /// Do not read the providers now: use the books read last
+    #[arg(long)]
+    offline: bool,
+    /// As JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn checked(text: &str) -> Result<String, WordError> {
+    since(text, switchyard_app::now_ms()).map(|_| text.to_string())
+}
+
+impl ReconcileArgs {
+    pub async fn run(&self, app: &Switchyard, io: &mut Io<'_>) -> u8 {
+        let mut failed = false;
+        let done = self.go(app, &mut failed).await;
+        let code = io.finish(done);
+        if code == 0 && failed {
+            1
+        } else {
+            code
+        }
+    }
+
+    async fn go(&self, app: &Switchyard, failed: &mut bool) -> Result<String, AppError> {
+        let now = switchyard_app::now_ms();
+        let from = since(&self.since, now).unwrap_or(now);
+        let at = |ms: i64| {
+            time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        };
+        let span = Span {
+            first: at(from).date(),
+            last: at(now).date(),
+        };
+        let books = Reconcile::new(app)?;
+        let mut warnings = String::new();
+        if !self.offline {
+            for read in books.read(span, None).await? {
+                if let Some(e) = read.error {
+                    *failed = true;
+                    warnings.push_str(&format!("switchyard: {}: {e}\n", read.backend));
+                }
+            }
+        }
+        let report = books.report(span).await?;
+        if self.json {
+            return Ok(serde_json::to_string_pretty(&report)
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                + "\n");
+        }
+        if report.is_empty() {
+            return Ok("No provider's books to compare with: add an organization admin key with `switchyard key add BACKEND --admin` (OpenAI, Anthropic; OpenRouter's management key).\n".into());
+        }
+        Ok(warnings + &report.iter().map(text).collect::<Vec<_>>().join("\n"))
+    }
+}
+
+fn usd(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("${v:.4}"))
+}
+
+fn pct(ledger: f64, provider: f64) -> String {
+    percent_off(ledger, provider).map_or_else(|| "—".into(), |p| format!("{p:+.1}%"))
+}
+
+/// One backend's reconciliation as text: a line per day, then what is unrouted and what to do.
+fn text(r: &Reconciliation) -> String {
+    let mut out = format!(
+        "{} ({}), {} to {}{}\n",
+        r.backend,
+        r.provider.label(),
+        r.first_day,
+        r.last_day,
+        match (&r.stale, r.read_at_ms) {
+            (Some(e), _) => format!(" — stale: the last read failed ({e})"),
+            (None, None) => " — not read yet".into(),
+            (None, Some(_)) => String::new(),
+        }
+    );
+    out.push_str("  day         ledger tokens  provider tokens   diff     ledger $   provider $   unrouted\n");
+    for d in &r.days {
+        let (l, p) = (d.ledger.tokens.total(), d.provider.tokens.total());
+        out.push_str(&format!(
+            "  {}  {:>13}  {:>15}  {:>7}  {:>10}  {:>11}  {:>9}\n",
+            d.day,
+            l,
+            p,
+            pct(l as f64, p as f64),
+            usd(d.ledger.cost_usd),
+            usd(d.provider.cost_usd),
+            d.unrouted_tokens
+        ));
+    }
+    for u in &r.unrouted {
+        out.push_str(&format!(
+            "  ! {}: {} tokens on key \"{}\" went to {} outside Switchyard ({:.0}% of that key's use{}): connect the tool that uses it, or rotate the key if you do not know what did\n",
+            u.day,
+            u.tokens.total(),
+            u.key_label,
+            r.provider.label(),
+            u.share * 100.0,
+            u.cost_usd.map_or_else(String::new, |c| format!(", about ${c:.4}")),
+        ));
+    }
+    for k in r.keys.iter().filter(|k| !k.candidates.is_empty()) {
+        out.push_str(&format!(
+            "  ? {}'s key {} fits several of yours: its usage is not counted as any of them\n",
+            r.provider.label(),
+            k.redacted
+        ));
+    }
+    out
+}

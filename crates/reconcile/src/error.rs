@@ -1,0 +1,47 @@
+//! Why a books action failed. Never quotes a key.
+
+use switchyard_books::BooksError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    #[error("No backend named {0}.")]
+    NoBackend(String),
+    #[error("{0} keeps no books Switchyard reads: OpenAI, Anthropic and OpenRouter backends do.")]
+    NoBooks(String),
+    #[error("No admin key {0}.")]
+    NoAdminKey(String),
+    #[error("An admin key cannot be empty or hold spaces.")]
+    EmptyKey,
+    #[error("{backend} already has an admin key labelled {label}.")]
+    LabelTaken { backend: String, label: String },
+    #[error("{0}'s address has no origin an admin key can be approved for.")]
+    NoOrigin(String),
+    #[error(transparent)]
+    Books(#[from] BooksError),
+    #[error(transparent)]
+    Keychain(#[from] switchyard_secrets::SecretError),
+    #[error(transparent)]
+    Store(#[from] switchyard_store::StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<ReconcileError> for switchyard_app::AppError {
+    fn from(e: ReconcileError) -> Self {
+        use switchyard_app::AppError;
+        match e {
+            ReconcileError::NoBackend(_) => AppError::NotFound("Backend"),
+            ReconcileError::NoAdminKey(_) => AppError::NotFound("Admin key"),
+            ReconcileError::LabelTaken { .. } => AppError::Conflict(e.to_string()),
+            ReconcileError::Keychain(k) => AppError::Keychain(k),
+            ReconcileError::Store(s) => AppError::Store(s),
+            ReconcileError::Books(BooksError::Withheld { origin }) => {
+                AppError::KeyWithheld(switchyard_gateway::Withheld::NotApproved { origin })
+            }
+            ReconcileError::Books(BooksError::Refused { message, .. }) => {
+                AppError::KeyRefused(message)
+            }
+            other => AppError::Books(other.to_string()),
+        }
+    }
+}
