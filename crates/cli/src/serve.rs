@@ -179,6 +179,8 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     let mut following = tokio::task::JoinSet::new();
     following.spawn(switchyard_tools::Tools::follow_routes(app.clone()));
     following.spawn(switchyard_tools::Tools::follow_plans(app.clone()));
+    // The providers' books read daily, their unrouted usage handed to the alert rules.
+    following.spawn(switchyard_reconcile::Reconcile::follow(app.clone()));
     let request = stop.next().await;
     following.abort_all();
     tracing::info!(request, "asked to stop");

@@ -41,7 +41,7 @@ pub use error::AlertError;
 pub use quiet::{Moment, QuietHours};
 pub use rule::{
     Aggregation, AlertConfig, AlertRule, Compare, MetricRule, RuleKind, Source, BALANCE_METRIC,
-    BUDGET_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC,
+    BUDGET_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC, UNROUTED_METRIC,
 };
 
 use crate::sample::TargetId;

@@ -26,7 +26,7 @@ pub mod stats;
 pub use alerts::{
     Aggregation, Alert, AlertConfig, AlertEngine, AlertError, AlertEvent, AlertEventKind,
     AlertRule, Compare, Condition, Firing, MetricRule, Moment, QuietHours, RuleKind, Source,
-    BALANCE_METRIC, BUDGET_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC,
+    BALANCE_METRIC, BUDGET_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC, UNROUTED_METRIC,
 };
 pub use sample::{
     Outcome, ProbeReport, ProbeSample, ProbeTarget, TargetId, DEFAULT_INTERVAL, DEFAULT_TIMEOUT,

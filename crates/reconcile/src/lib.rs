@@ -6,11 +6,13 @@
 
 mod admin;
 mod error;
+mod follow;
 mod read;
 mod report;
 
 pub use admin::AdminKey;
 pub use error::ReconcileError;
+pub use follow::feed;
 pub use read::ReadOutcome;
 pub use switchyard_books::Span;
 

@@ -124,6 +124,10 @@ async fn run(launch: Launch) -> Result<(), String> {
             "plan notices",
             switchyard_tools::Tools::follow_plans(core.clone()),
         );
+        loops.spawn(
+            "providers' books",
+            switchyard_reconcile::Reconcile::follow(core.clone()),
+        );
         forward_events(core, ui.clone(), &loops);
         let startup = core.clone();
         loops.spawn("startup checks", async move {

@@ -121,8 +121,9 @@ impl Health {
     }
 
     /// Hands the monitor a signal made outside the gateway and the probes (a team replica's
-    /// Redis state); the rules see it at their next evaluation.
-    pub(crate) fn observe(&self, signal: &switchyard_monitor::Signal) {
+    /// Redis state, the providers' books' unrouted usage); the rules see it at their next
+    /// evaluation.
+    pub fn observe(&self, signal: &switchyard_monitor::Signal) {
         consume::observe(self, signal);
     }
 

@@ -30,6 +30,9 @@ pub const BUDGET_METRIC: &str = "budgetPercent";
 pub const LIMIT_METRIC: &str = "limitPercent";
 /// The metric a key's credits report: USD left, as the provider said (OpenRouter).
 pub const BALANCE_METRIC: &str = "balanceUsd";
+/// The metric the providers' books report (issue 75): per user key, the tokens its provider
+/// billed over the last two days that neither the gateway nor a tool's own records account for.
+pub const UNROUTED_METRIC: &str = "unroutedTokens";
 /// The metric a team replica reports every few seconds: 1 while it shares through the team's
 /// Redis, 0 in the degraded state (Redis away).
 pub const TEAM_REDIS_METRIC: &str = "teamRedisUp";
@@ -250,6 +253,21 @@ impl AlertRule {
                     compare: Compare::Below,
                     threshold: 1.0,
                     window_secs: 3600,
+                    min_samples: 1,
+                }),
+            },
+            // Fed after each read of a provider's books: fires when a key the user keeps has
+            // 1,000 tokens or more in two days that nothing Switchyard saw (a tool left
+            // unconnected, a copied key, a leak); resolves when a later read shows none.
+            AlertRule {
+                id: "unroutedUsage".into(),
+                enabled: true,
+                kind: RuleKind::Metric(MetricRule {
+                    metric: UNROUTED_METRIC.into(),
+                    aggregate: Aggregation::Last,
+                    compare: Compare::AtLeast,
+                    threshold: 1000.0,
+                    window_secs: 2 * 86_400,
                     min_samples: 1,
                 }),
             },

@@ -150,6 +150,16 @@ impl Condition for ErrorRate {
     }
 }
 
+/// What to do about a metric's alert, where there is one thing to say.
+fn advice(metric: &str) -> &'static str {
+    if metric == super::rule::UNROUTED_METRIC {
+        ": the provider billed this key for use nothing in Switchyard saw — connect the tool \
+         that uses it (Tools page), or rotate the key at the provider if you do not know what did"
+    } else {
+        ""
+    }
+}
+
 /// p95 of successful latencies per backend.
 pub(super) struct LatencyP95 {
     threshold_ms: u64,
@@ -276,7 +286,8 @@ impl Condition for MetricThreshold {
                         rule.aggregate,
                         values.len()
                     )
-                    .to_lowercase(),
+                    .to_lowercase()
+                        + advice(&rule.metric),
                 })
             })
             .collect()
