@@ -229,7 +229,7 @@ impl BooksTable {
                         SUM(cache_write_tokens), SUM(output_tokens),
                         COALESCE(SUM(cost_usd), 0.0), SUM(cost_usd IS NULL)
                  FROM requests
-                 WHERE substr(started_at, 1, 10) BETWEEN ?1 AND ?2
+                 WHERE started_at >= ?1 AND started_at < ?2 || 'U'
                    AND status < 400 AND backend IS NOT NULL AND model IS NOT NULL
                    AND inbound <> 'count_tokens'
                    AND COALESCE(cache, '') NOT IN ('hit', 'shared')
@@ -240,14 +240,25 @@ impl BooksTable {
                         SUM(cache_write_5m_tokens + cache_write_1h_tokens), SUM(output_tokens),
                         COALESCE(SUM(cost_usd), 0.0), SUM(cost_usd IS NULL)
                  FROM tool_usage
-                 WHERE ledger_id IS NULL AND date(at_ms / 1000, 'unixepoch') BETWEEN ?1 AND ?2
+                 WHERE ledger_id IS NULL AND at_ms >= ?3 AND at_ms < ?4
                  GROUP BY day, provider, model
                  ORDER BY 1, 2, 3, 4, 5",
             )?;
+            let (from_ms, to_ms) = (day_start_ms(first, 0)?, day_start_ms(last, 1)?);
             let rows = s
-                .query_map([first, last], ledger_day)?
+                .query_map(params![first, last, from_ms, to_ms], ledger_day)?
                 .collect::<Result<_, _>>()?;
             Ok(rows)
         })
     }
+}
+
+/// Unix ms at the start of the day `days` after `day` (`YYYY-MM-DD`, UTC). (The ranges are
+/// written so both tables' indexes on time serve them.)
+fn day_start_ms(day: &str, days: i64) -> Result<i64, StoreError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(day, &format)
+        .map_err(|e| StoreError::Invalid(format!("not a day: {day}: {e}")))?;
+    let start = (date + time::Duration::days(days)).midnight().assume_utc();
+    Ok(start.unix_timestamp() * 1000)
 }
