@@ -5,6 +5,8 @@
 //! tests (`crates/cli/tests/cli/authz.rs`, `team_api.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
+#[path = "interfaces/books.rs"]
+mod books;
 #[path = "interfaces/gateway_settings.rs"]
 mod gateway_settings;
 #[path = "interfaces/metrics.rs"]

@@ -23,6 +23,7 @@ macro_rules! register {
     };
 }
 
+mod books;
 mod http;
 mod labels;
 mod limits;
@@ -114,6 +115,9 @@ pub struct Metrics {
     names: labels::Bounded,
     limits: limits::Limits,
     team: team::TeamGauges,
+    books: books::BooksGauges,
+    /// The providers' books, made at the first scrape.
+    reconcile: OnceLock<switchyard_reconcile::Reconcile>,
     /// The core the scrape reads the gauges from (not kept alive by the metrics).
     core: OnceLock<WeakSwitchyard>,
 }
@@ -152,11 +156,14 @@ impl Metrics {
             names: labels::Bounded::new(MAX_NAMES),
             limits: limits::Limits::default(),
             team: team::TeamGauges::default(),
+            books: books::BooksGauges::default(),
+            reconcile: OnceLock::new(),
             core: OnceLock::new(),
         };
         let r = &mut m.registry;
         m.limits.register(r);
         m.team.register(r);
+        m.books.register(r);
         let usd = || Unit::Other("usd".into());
         register!(r,
             "requests", "Requests answered by the gateway" => m.requests;
@@ -274,6 +281,7 @@ impl Metrics {
         let backends = app.health().overview().await;
         let names = backends.as_deref().unwrap_or_default();
         self.limits.read(&windows, names, &live, &self.names);
+        self.read_books(app).await;
         // Without the monitor's view the backends' gauges keep their last values.
         let Ok(backends) = backends else {
             return;
@@ -304,6 +312,32 @@ impl Metrics {
             }
             if let Some(pct) = b.uptime_24h {
                 self.uptime.get_or_create(&label).set(pct / 100.0);
+            }
+        }
+    }
+}
+
+impl Metrics {
+    /// The providers' books for yesterday and today, as last read (no network).
+    async fn read_books(&self, app: &Switchyard) {
+        let books = match self.reconcile.get() {
+            Some(b) => b,
+            None => match switchyard_reconcile::Reconcile::new(app) {
+                Ok(b) => self.reconcile.get_or_init(|| b),
+                Err(e) => return tracing::warn!(error = %e, "no books on /metrics"),
+            },
+        };
+        let now = time::OffsetDateTime::now_utc();
+        match books
+            .report(switchyard_reconcile::Span::last_days(2, now))
+            .await
+        {
+            Ok(report) => {
+                let now_ms = now.unix_timestamp() * 1000;
+                self.books.read(&report, &self.names, now_ms);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the providers' books could not be read for /metrics")
             }
         }
     }
