@@ -8,10 +8,8 @@
 
 use crate::span::Span;
 use std::collections::BTreeMap;
-use switchyard_domain::books::{redacted_matches, BookTokens, Books, BooksProvider};
-use switchyard_domain::reconcile::{
-    KeyMatch, ReconciledDay, ReconciledLine, Reconciliation, Side, Unrouted,
-};
+use switchyard_domain::books::{redacted_matches, Books, BooksProvider};
+use switchyard_domain::reconcile::{KeyMatch, ReconciledDay, ReconciledLine, Reconciliation, Side};
 
 /// The gateway's figures for one day, key (resolved from its row's label) and model.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,8 +75,9 @@ pub fn model_key(model: &str) -> String {
     m
 }
 
-/// Which of the user's keys each provider key is: the user's choice, else the one key whose
-/// hint fits its redacted value; several fitting → none, with the candidates.
+/// Which of the user's keys each provider key is: the user's choice, else the user's key whose
+/// id it carries (a key read with itself: OpenRouter's `/key`), else the one key whose hint fits
+/// its redacted value; several fitting → none, with the candidates.
 pub fn match_keys(books: &Books, keys: &[UserKey], choices: &[(String, String)]) -> Vec<KeyMatch> {
     books
         .keys
@@ -88,6 +87,7 @@ pub fn match_keys(books: &Books, keys: &[UserKey], choices: &[(String, String)])
                 .iter()
                 .find(|(p, k)| *p == pk.id && keys.iter().any(|u| u.id == *k))
                 .map(|(_, k)| k.clone());
+            let own = keys.iter().find(|u| u.id == pk.id).map(|u| u.id.clone());
             let fits: Vec<String> = keys
                 .iter()
                 .filter(|u| redacted_matches(&pk.redacted, &u.hint))
@@ -95,6 +95,7 @@ pub fn match_keys(books: &Books, keys: &[UserKey], choices: &[(String, String)])
                 .collect();
             let key_id = chosen
                 .clone()
+                .or(own)
                 .or_else(|| (fits.len() == 1).then(|| fits[0].clone()));
             KeyMatch {
                 provider_key_id: pk.id.clone(),
@@ -306,73 +307,9 @@ fn lines(
     out
 }
 
-/// Per day and user key: the provider's tokens the gateway's rows on that key do not explain,
-/// less what the day and model's direct tool records account for (in the keys' order).
-fn unrouted(
-    keys: &[UserKey],
-    provider: &BTreeMap<Grain, (Side, Option<String>)>,
-    ledger: &BTreeMap<Grain, Side>,
-    direct: &BTreeMap<(String, String), Side>,
-) -> Vec<Unrouted> {
-    let mut pools: BTreeMap<(String, String), BookTokens> =
-        direct.iter().map(|(k, s)| (k.clone(), s.tokens)).collect();
-    // (day, key) → (unrouted tokens, their cost, the provider's tokens on the key that day)
-    let mut per: BTreeMap<(String, String), (BookTokens, Option<f64>, u64)> = BTreeMap::new();
-    let order = |id: &str| keys.iter().position(|k| k.id == id).unwrap_or(usize::MAX);
-    let mut mine: Vec<(&Grain, &Side)> = provider
-        .iter()
-        .filter_map(|(g, (s, _))| matches!(g.1, Owner::User(_)).then_some((g, s)))
-        .collect();
-    mine.sort_by_key(|(g, _)| {
-        let id = match &g.1 {
-            Owner::User(id) => order(id),
-            _ => usize::MAX,
-        };
-        (g.0.clone(), g.2.clone(), id)
-    });
-    for (g, p) in mine {
-        let Owner::User(key) = &g.1 else { continue };
-        let seen = ledger.get(g).map(|s| s.tokens).unwrap_or_default();
-        let mut excess = p.tokens.less(&seen);
-        if let Some(pool) = pools.get_mut(&(g.0.clone(), g.2.clone())) {
-            let absorbed = min_tokens(&excess, pool);
-            excess = excess.less(&absorbed);
-            *pool = pool.less(&absorbed);
-        }
-        let entry =
-            per.entry((g.0.clone(), key.clone()))
-                .or_insert((BookTokens::default(), None, 0));
-        entry.2 += p.tokens.total();
-        if excess.total() == 0 {
-            continue;
-        }
-        entry.0.add(&excess);
-        if let Some(cost) = p.cost_usd.filter(|_| p.tokens.total() > 0) {
-            let part = cost * excess.total() as f64 / p.tokens.total() as f64;
-            entry.1 = Some(entry.1.unwrap_or(0.0) + part);
-        }
-    }
-    per.into_iter()
-        .filter(|(_, (t, ..))| t.total() > 0)
-        .map(|((day, key_id), (tokens, cost_usd, seen))| Unrouted {
-            key_label: label_of(keys, &key_id),
-            share: tokens.total() as f64 / seen.max(1) as f64,
-            day,
-            key_id,
-            tokens,
-            cost_usd,
-        })
-        .collect()
-}
-
-fn min_tokens(a: &BookTokens, b: &BookTokens) -> BookTokens {
-    BookTokens {
-        input: a.input.min(b.input),
-        cached_input: a.cached_input.min(b.cached_input),
-        cache_write: a.cache_write.min(b.cache_write),
-        output: a.output.min(b.output),
-    }
-}
+#[path = "compare_unrouted.rs"]
+mod unrouted;
+use unrouted::unrouted;
 
 #[cfg(test)]
 #[path = "compare_tests.rs"]

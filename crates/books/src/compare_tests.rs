@@ -1,5 +1,5 @@
 use super::*;
-use switchyard_domain::books::{BookCost, BookLine, ProviderKey};
+use switchyard_domain::books::{BookCost, BookLine, BookTokens, ProviderKey};
 use time::macros::date;
 
 const DAY: &str = "2026-11-28";
@@ -223,4 +223,120 @@ fn snapshot_dates_are_not_part_of_the_model() {
     assert_eq!(model_key("Claude-Haiku-4-5"), "claude-haiku-4-5");
     assert_eq!(model_key("gpt-4.1"), "gpt-4.1");
     assert_eq!(model_key("openai/gpt-4o"), "openai/gpt-4o");
+}
+
+/// A key's spend as OpenRouter's `/key` gives it: today's cost, no tokens, no model.
+fn spent(key: &str, usd: f64) -> BookLine {
+    BookLine {
+        day: DAY.into(),
+        key_id: Some(key.into()),
+        model: None,
+        requests: None,
+        tokens: BookTokens::default(),
+        cost_usd: Some(usd),
+    }
+}
+
+fn gateway(key: &str, model: &str, cost: f64) -> LedgerLine {
+    LedgerLine {
+        day: DAY.into(),
+        key_id: Some(key.into()),
+        model: model.into(),
+        side: side(1, tokens(10, 10), cost),
+    }
+}
+
+/// Two keys whose hints are the same (`sk-or-…` and the same last four): only their ids tell
+/// them apart.
+fn openrouter_keys() -> Vec<UserKey> {
+    ["k1", "k2"]
+        .into_iter()
+        .map(|id| UserKey {
+            id: id.into(),
+            label: format!("label {id}"),
+            hint: "sk-or-…1c96".into(),
+        })
+        .collect()
+}
+
+fn by_cost(books: &Books, ledger: &[LedgerLine], direct: &[DirectLine]) -> Reconciliation {
+    let keys = openrouter_keys();
+    reconcile(&Input {
+        backend_id: "b1",
+        backend: "OpenRouter",
+        provider: BooksProvider::OpenRouter,
+        span: span(),
+        books,
+        ledger,
+        direct,
+        keys: &keys,
+        choices: &[],
+    })
+}
+
+fn cost_books(k1: f64, k2: f64) -> Books {
+    Books {
+        lines: vec![spent("k1", k1), spent("k2", k2)],
+        costs: vec![],
+        keys: ["k1", "k2"]
+            .into_iter()
+            .map(|id| pkey(id, "sk-or-…1c96"))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_key_read_with_itself_is_that_key_whatever_its_hint() {
+    let r = by_cost(&cost_books(0.01, 0.01), &[], &[]);
+    let matched: Vec<_> = r.keys.iter().map(|k| k.key_id.as_deref()).collect();
+    assert_eq!(matched, [Some("k1"), Some("k2")], "{:?}", r.keys);
+    assert!(r.keys.iter().all(|k| k.candidates.is_empty() && !k.chosen));
+}
+
+#[test]
+fn a_cost_without_tokens_is_unrouted_by_cost_beyond_half_a_cent() {
+    // k1: the gateway's two models explain all but rounding; k2: $0.02 of $0.03 unexplained.
+    let ledger = [
+        gateway("k1", "openai/gpt-4o-mini", 0.03),
+        gateway("k1", "anthropic/claude-3-haiku", 0.0198),
+        gateway("k2", "openai/gpt-4o-mini", 0.01),
+    ];
+    let r = by_cost(&cost_books(0.05, 0.03), &ledger, &[]);
+    assert_eq!(r.unrouted.len(), 1, "{:?}", r.unrouted);
+    let u = &r.unrouted[0];
+    assert_eq!((u.day.as_str(), u.key_id.as_str()), (DAY, "k2"));
+    assert_eq!(u.key_label, "label k2");
+    assert_eq!(u.tokens, BookTokens::default());
+    assert!((u.cost_usd.unwrap() - 0.02).abs() < 1e-12, "{u:?}");
+    assert!((u.share - 0.02 / 0.03).abs() < 1e-12);
+    let day = r.days.iter().find(|d| d.day == DAY).unwrap();
+    assert!((day.provider.cost_usd.unwrap() - 0.08).abs() < 1e-12);
+    assert!((day.ledger.cost_usd.unwrap() - 0.0598).abs() < 1e-12);
+    assert_eq!(day.unrouted_tokens, 0);
+
+    // A tool's own records of that day account for part of it; spending less than the ledger
+    // says is not unrouted.
+    let direct = [DirectLine {
+        day: DAY.into(),
+        model: "openai/gpt-4o-mini".into(),
+        side: side(1, tokens(5, 5), 0.004),
+    }];
+    let r = by_cost(&cost_books(0.01, 0.03), &ledger, &direct);
+    assert_eq!(r.unrouted.len(), 1, "{:?}", r.unrouted);
+    assert!((r.unrouted[0].cost_usd.unwrap() - 0.016).abs() < 1e-12);
+}
+
+#[test]
+fn a_key_with_tokens_on_the_provider_side_is_still_unrouted_by_tokens() {
+    let mut books = cost_books(0.0, 0.03);
+    books.lines[1] = BookLine {
+        model: Some("m".into()),
+        requests: Some(2),
+        tokens: tokens(100, 10),
+        ..spent("k2", 0.03)
+    };
+    let r = by_cost(&books, &[gateway("k2", "m", 0.001)], &[]);
+    assert_eq!(r.unrouted.len(), 1, "{:?}", r.unrouted);
+    assert_eq!(r.unrouted[0].tokens, tokens(90, 0));
+    assert!((r.unrouted[0].cost_usd.unwrap() - 0.03 * 90.0 / 110.0).abs() < 1e-12);
 }

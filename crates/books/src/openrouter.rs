@@ -7,12 +7,13 @@
 //! * `GET /activity` with a **management** key (OpenRouter answers 403 to an inference key):
 //!   per UTC day and model endpoint for the last 30 completed days, `usage` (USD), `requests`,
 //!   `prompt_tokens`, `completion_tokens`. No pagination; no key dimension unless filtered by
-//!   key hash, so its lines carry no key. The rows of one day and model (several provider
-//!   endpoints) are summed into one line, and days outside the span are dropped.
+//!   `api_key_hash`. The rows of one day and model (several provider endpoints) are summed into
+//!   one line, and days outside the span are dropped.
 //! * `GET /keys?include_disabled=true&offset=N` with the same management key: the account's
 //!   keys (`hash`, `name`, `label`, the label being the redacted key unless renamed), paged by
 //!   `offset` until an empty page, for matching a ledger key to its OpenRouter hash.
-
+//!
+//! [`read`] puts them together per key (`own.rs`): each of the user's keys read with itself.
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,12 @@ use switchyard_domain::books::{BookLine, BookTokens, Books, BooksProvider, Provi
 use switchyard_domain::AuthStyle;
 use switchyard_gateway::Cleared;
 
-use crate::http::{Gate, MAX_PAGES};
+use crate::http::{enc, Gate, MAX_PAGES};
 use crate::{BooksError, Span};
+
+#[path = "openrouter_own.rs"]
+mod own;
+pub use own::{read, OwnKey};
 
 const KEY: &str = "key";
 const ACTIVITY: &str = "activity";
@@ -133,7 +138,31 @@ pub async fn read_activity(
     span: Span,
 ) -> Result<Books, BooksError> {
     let gate = gate(http, key);
-    let url = format!("{}/{ACTIVITY}", base(base_url));
+    let lines = activity(&gate, base(base_url), span, None).await?;
+    let keys = listed(&gate, base(base_url))
+        .await?
+        .into_iter()
+        .map(ListedKey::shown)
+        .collect();
+    Ok(Books {
+        lines,
+        costs: vec![],
+        keys,
+    })
+}
+
+/// The activity lines (no key) of `span`'s days, of the one key whose OpenRouter hash is
+/// `key_hash` when given, else of the whole account.
+async fn activity(
+    gate: &Gate<'_>,
+    base: &str,
+    span: Span,
+    key_hash: Option<&str>,
+) -> Result<Vec<BookLine>, BooksError> {
+    let url = match key_hash {
+        Some(hash) => format!("{base}/{ACTIVITY}?api_key_hash={}", enc(hash)),
+        None => format!("{base}/{ACTIVITY}"),
+    };
     let answer: ActivityAnswer = gate.get(&url, ACTIVITY).await?;
     let days = span.days();
     let mut sums: BTreeMap<(String, String), (u64, BookTokens, f64)> = BTreeMap::new();
@@ -158,21 +187,17 @@ pub async fn read_activity(
         });
         entry.2 += row.usage;
     }
-    Ok(Books {
-        lines: sums
-            .into_iter()
-            .map(|((day, model), (requests, tokens, usd))| BookLine {
-                day,
-                key_id: None,
-                model: Some(model),
-                requests: Some(requests),
-                tokens,
-                cost_usd: Some(usd),
-            })
-            .collect(),
-        costs: vec![],
-        keys: keys(&gate, base(base_url)).await?,
-    })
+    Ok(sums
+        .into_iter()
+        .map(|((day, model), (requests, tokens, usd))| BookLine {
+            day,
+            key_id: None,
+            model: Some(model),
+            requests: Some(requests),
+            tokens,
+            cost_usd: Some(usd),
+        })
+        .collect())
 }
 
 #[derive(Deserialize)]
@@ -180,6 +205,7 @@ struct KeyList {
     data: Vec<ListedKey>,
 }
 
+/// One key of the account as `GET /keys` lists it.
 #[derive(Deserialize)]
 struct ListedKey {
     hash: String,
@@ -189,9 +215,20 @@ struct ListedKey {
     label: Option<String>,
 }
 
+impl ListedKey {
+    /// As a provider key: its hash the id, its label the redacted value.
+    fn shown(self) -> ProviderKey {
+        ProviderKey {
+            id: self.hash,
+            name: self.name.filter(|n| !n.trim().is_empty()),
+            redacted: self.label.unwrap_or_default(),
+        }
+    }
+}
+
 /// Every key of the account (disabled ones too), paged by `offset` until an empty page.
-async fn keys(gate: &Gate<'_>, base: &str) -> Result<Vec<ProviderKey>, BooksError> {
-    let mut keys: Vec<ProviderKey> = vec![];
+async fn listed(gate: &Gate<'_>, base: &str) -> Result<Vec<ListedKey>, BooksError> {
+    let mut keys: Vec<ListedKey> = vec![];
     for _ in 0..MAX_PAGES {
         let url = format!("{base}/{KEYS}?include_disabled=true&offset={}", keys.len());
         let page: KeyList = gate.get(&url, KEYS).await?;
@@ -200,14 +237,10 @@ async fn keys(gate: &Gate<'_>, base: &str) -> Result<Vec<ProviderKey>, BooksErro
         }
         let before = keys.len();
         for k in page.data {
-            if keys.iter().any(|seen| seen.id == k.hash) {
+            if keys.iter().any(|seen| seen.hash == k.hash) {
                 continue;
             }
-            keys.push(ProviderKey {
-                id: k.hash,
-                name: k.name.filter(|n| !n.trim().is_empty()),
-                redacted: k.label.unwrap_or_default(),
-            });
+            keys.push(k);
         }
         if keys.len() == before {
             return Err(gate.malformed(KEYS, "a page past the offset repeats the keys before it"));

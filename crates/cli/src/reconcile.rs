@@ -111,14 +111,18 @@ fn text(r: &Reconciliation) -> String {
         ));
     }
     for u in &r.unrouted {
+        // OpenRouter's per-key figures are a cost, without tokens.
+        let what = match (u.tokens.total(), u.cost_usd) {
+            (0, Some(c)) => format!("${c:.4} spent"),
+            (n, Some(c)) => format!("{n} tokens (about ${c:.4})"),
+            (n, None) => format!("{n} tokens"),
+        };
         out.push_str(&format!(
-            "  ! {}: {} tokens on key \"{}\" went to {} outside Switchyard ({:.0}% of that key's use{}): connect the tool that uses it, or rotate the key if you do not know what did\n",
+            "  ! {}: {what} on key \"{}\" at {} outside Switchyard ({:.0}% of that key's use): connect the tool that uses it, or rotate the key if you do not know what did\n",
             u.day,
-            u.tokens.total(),
             u.key_label,
             r.provider.label(),
             u.share * 100.0,
-            u.cost_usd.map_or_else(String::new, |c| format!(", about ${c:.4}")),
         ));
     }
     for k in r.keys.iter().filter(|k| !k.candidates.is_empty()) {

@@ -16,6 +16,10 @@ pub enum ReconcileError {
     LabelTaken { backend: String, label: String },
     #[error("{0}'s address has no origin an admin key can be approved for.")]
     NoOrigin(String),
+    #[error("{0} has no admin key to read its books with.")]
+    NoAdminKeyFor(String),
+    #[error("None of {backend}'s keys is approved for {origin}: its books are not read there.")]
+    KeysWithheld { backend: String, origin: String },
     #[error(transparent)]
     Books(#[from] BooksError),
     #[error(transparent)]
@@ -35,7 +39,8 @@ impl From<ReconcileError> for switchyard_app::AppError {
             ReconcileError::LabelTaken { .. } => AppError::Conflict(e.to_string()),
             ReconcileError::Keychain(k) => AppError::Keychain(k),
             ReconcileError::Store(s) => AppError::Store(s),
-            ReconcileError::Books(BooksError::Withheld { origin }) => {
+            ReconcileError::Books(BooksError::Withheld { origin })
+            | ReconcileError::KeysWithheld { origin, .. } => {
                 AppError::KeyWithheld(switchyard_gateway::Withheld::NotApproved { origin })
             }
             ReconcileError::Books(BooksError::Refused { message, .. }) => {

@@ -57,16 +57,26 @@ impl Reconcile {
         }
     }
 
-    /// The ids of the backends with an admin key whose books were never read or last tried
-    /// a day ago or more.
+    /// The ids of the backends with books to read (an admin key; OpenRouter: a key) whose
+    /// books were never read or last tried a day ago or more.
     async fn due(&self, now_ms: i64) -> Result<Vec<String>, crate::ReconcileError> {
         self.blocking(move |me| {
             let reads = me.books.reads()?;
-            let mut ids: Vec<String> = me
+            let mut with_books: Vec<String> = me
                 .books
                 .admin_keys()?
                 .into_iter()
                 .map(|k| k.backend_id)
+                .collect();
+            for b in me.backends.list_backends()? {
+                let own = b.kind == switchyard_domain::BackendKind::OpenRouter;
+                if own && !me.keys.keys_of(&b.id)?.is_empty() {
+                    with_books.push(b.id);
+                }
+            }
+            with_books.sort();
+            let mut ids: Vec<String> = with_books
+                .into_iter()
                 .filter(|id| {
                     reads
                         .iter()

@@ -54,7 +54,7 @@ const CLEARED: Sites = &[
     ("crates/app/src/egress.rs", 2, "stored keys (row hosts vs backend URL, unread if unapproved); found keys for the address shown"),
     ("crates/app/src/monitor/prober.rs", 1, "monitor probes: the key row's hosts against the backend's URL"),
     ("crates/gateway/src/sign_in.rs", 1, "a tool's own plan sign-in, from its request only, against its token's plan host (the plan candidate's address)"),
-    ("crates/reconcile/src/read.rs", 1, "an organization admin key (issue 75), against the one origin stored with it (its backend's when added), before it is read"),
+    ("crates/reconcile/src/read.rs", 2, "an organization admin key (issue 75), against the one origin stored with it (its backend's when added), before it is read; an OpenRouter backend's own keys read with themselves (GET /key), each against its row's approved hosts vs the backend's URL as egress::stored does, unread if unapproved"),
 ];
 
 /// The one function that puts a provider key into a request, and its callers.
