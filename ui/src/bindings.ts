@@ -169,6 +169,20 @@ export const commands = {
 	rescanUsage: () => typedError<UsageScan, IpcError_Serialize>(__TAURI_INVOKE("rescan_usage")),
 	/**  Models requested in the range that have no price. */
 	unpricedModels: (range: CostRange) => typedError<UnpricedModel[], IpcError_Serialize>(__TAURI_INVOKE("unpriced_models", { range })),
+	/**
+	 *  Each backend with books or an admin key: the ledger beside the provider's books as
+	 *  last read, for the last `since_days` UTC days (no network).
+	 */
+	booksReport: (sinceDays: number) => typedError<Reconciliation_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("books_report", { sinceDays })),
+	/**  Reads every provider's books with its admin key now; a failure is in its outcome. */
+	booksRead: (sinceDays: number) => typedError<BooksRead_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("books_read", { sinceDays })),
+	/**  The organization admin keys (masked): used only to read usage and cost reports. */
+	adminKeysList: () => typedError<AdminKey[], IpcError_Serialize>(__TAURI_INVOKE("admin_keys_list")),
+	/**  Stores an organization admin key for `backend_id` in the keychain; never used for a request. */
+	adminKeyAdd: (backendId: string, key: KeyInput) => typedError<AdminKey, IpcError_Serialize>(__TAURI_INVOKE("admin_key_add", { backendId, key })),
+	adminKeyRemove: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("admin_key_remove", { id })),
+	/**  The user's choice: the provider's key `provider_key_id` is their key `key_id`. */
+	booksChooseKey: (backendId: string, providerKeyId: string, keyId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("books_choose_key", { backendId, providerKeyId, keyId })),
 	/**  Every budget with its spend this period and forecast. */
 	listBudgets: () => typedError<BudgetStatus_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_budgets")),
 	/**  Replaces every budget (validated as a whole; nothing saved on error). */
@@ -306,6 +320,19 @@ export const events = {
 };
 
 /* Types */
+/**
+ *  An organization admin key as shown: its label, masked hint and the one origin it is sent to
+ *  (its backend's when it was added). Never its value.
+ */
+export type AdminKey = {
+	id: string,
+	backendId: string,
+	backend: string,
+	label: string,
+	hint: string,
+	origin: string,
+};
+
 export type AlertItem = AlertItem_Serialize | AlertItem_Deserialize;
 
 export type AlertItem_Deserialize = {
@@ -596,6 +623,45 @@ export type Backend_Serialize = {
 
 /**  Backends, keys or their checks changed: reload lists. */
 export type BackendsChanged = null;
+
+/**  Tokens by the categories providers bill apart. */
+export type BookTokens = {
+	/**  Input tokens not read from a cache. */
+	input: number | null,
+	/**  Input tokens read from the provider's prompt cache. */
+	cachedInput: number | null,
+	/**  Input tokens written to the provider's prompt cache (Anthropic's 5-minute and 1-hour). */
+	cacheWrite: number | null,
+	output: number | null,
+};
+
+/**  A provider whose books Switchyard reads. */
+export type BooksProvider = 
+/**  OpenAI's organization Usage and Costs APIs (an admin key, `sk-admin-…`). */
+"openAi" | 
+/**  Anthropic's usage and cost reports (an Admin API key, `sk-ant-admin…`). */
+"anthropic" | 
+/**  OpenRouter's key info (the ordinary key) and activity (a management key). */
+"openRouter";
+
+/**  What reading one backend's books came to: the lines read, or why not. */
+export type BooksRead = BooksRead_Serialize | BooksRead_Deserialize;
+
+/**  What reading one backend's books came to: the lines read, or why not. */
+export type BooksRead_Deserialize = {
+	backend: string,
+	provider: BooksProvider,
+	lines?: number | null,
+	error?: string | null,
+};
+
+/**  What reading one backend's books came to: the lines read, or why not. */
+export type BooksRead_Serialize = {
+	backend: string,
+	provider: BooksProvider,
+	lines: number | null,
+	error: string | null,
+};
 
 export type Breaker = 
 /**  Requests flow. */
@@ -1681,6 +1747,35 @@ export type KeyLive_Serialize = {
 	state: LiveState_Serialize,
 };
 
+/**  How a provider's key was matched to the user's. */
+export type KeyMatch = KeyMatch_Serialize | KeyMatch_Deserialize;
+
+/**  How a provider's key was matched to the user's. */
+export type KeyMatch_Deserialize = {
+	providerKeyId: string,
+	redacted: string,
+	name?: string | null,
+	/**  The user's key it is; `None` when no key or several fit. */
+	keyId?: string | null,
+	/**  Where several of the user's keys fit its redacted value: the user chooses. */
+	candidates: string[],
+	/**  The user chose it (rather than its redacted value deciding). */
+	chosen: boolean,
+};
+
+/**  How a provider's key was matched to the user's. */
+export type KeyMatch_Serialize = {
+	providerKeyId: string,
+	redacted: string,
+	name: string | null,
+	/**  The user's key it is; `None` when no key or several fit. */
+	keyId: string | null,
+	/**  Where several of the user's keys fit its redacted value: the user chooses. */
+	candidates: string[],
+	/**  The user chose it (rather than its redacted value deciding). */
+	chosen: boolean,
+};
+
 export type KeySweep = {
 	findings: FoundKey[],
 	/**  Files that could not be read (`~/.zshrc: not UTF-8 text`). */
@@ -2337,6 +2432,25 @@ export type Overflow =
 /**  A route of the user's (translated when its backends speak another format). */
 { to: "route"; route: string };
 
+/**  One person's spend on one day through the team's gateway (a team replica's books). */
+export type PersonDay = PersonDay_Serialize | PersonDay_Deserialize;
+
+/**  One person's spend on one day through the team's gateway (a team replica's books). */
+export type PersonDay_Deserialize = {
+	day: string,
+	/**  The token's owner; `None` for a replica's own tokens. */
+	person?: string | null,
+	ledger: Side_Deserialize,
+};
+
+/**  One person's spend on one day through the team's gateway (a team replica's books). */
+export type PersonDay_Serialize = {
+	day: string,
+	/**  The token's owner; `None` for a replica's own tokens. */
+	person: string | null,
+	ledger: Side_Serialize,
+};
+
 /**  A plan's share of the ledger in a range. */
 export type PlanSpend = {
 	/**  Requests a plan served (at $0: the plan pays). */
@@ -2609,6 +2723,109 @@ export type Readiness_Serialize = {
 	components: ReadinessComponent_Serialize[],
 	blockers: ReadinessBlocker_Serialize[],
 	previous: PreviousReadiness | null,
+};
+
+/**  One day's totals. */
+export type ReconciledDay = ReconciledDay_Serialize | ReconciledDay_Deserialize;
+
+/**  One day's totals. */
+export type ReconciledDay_Deserialize = {
+	day: string,
+	ledger: Side_Deserialize,
+	provider: Side_Deserialize,
+	/**  Of the provider's tokens on the user's keys, those nothing Switchyard saw accounts for. */
+	unroutedTokens: number | null,
+};
+
+/**  One day's totals. */
+export type ReconciledDay_Serialize = {
+	day: string,
+	ledger: Side_Serialize,
+	provider: Side_Serialize,
+	/**  Of the provider's tokens on the user's keys, those nothing Switchyard saw accounts for. */
+	unroutedTokens: number | null,
+};
+
+/**  One day, key and model: the ledger and the provider side by side. */
+export type ReconciledLine = ReconciledLine_Serialize | ReconciledLine_Deserialize;
+
+/**  One day, key and model: the ledger and the provider side by side. */
+export type ReconciledLine_Deserialize = {
+	day: string,
+	/**
+	 *  The user's key (its id and label) the provider's key was matched to; `None` for a
+	 *  provider key that is not one the user keeps in Switchyard.
+	 */
+	keyId?: string | null,
+	keyLabel?: string | null,
+	/**  What the provider shows of its key. */
+	providerKey?: string | null,
+	model: string,
+	ledger: Side_Deserialize,
+	provider: Side_Deserialize,
+};
+
+/**  One day, key and model: the ledger and the provider side by side. */
+export type ReconciledLine_Serialize = {
+	day: string,
+	/**
+	 *  The user's key (its id and label) the provider's key was matched to; `None` for a
+	 *  provider key that is not one the user keeps in Switchyard.
+	 */
+	keyId: string | null,
+	keyLabel: string | null,
+	/**  What the provider shows of its key. */
+	providerKey: string | null,
+	model: string,
+	ledger: Side_Serialize,
+	provider: Side_Serialize,
+};
+
+/**  A provider's books beside the ledger, for one backend and a span of days. */
+export type Reconciliation = Reconciliation_Serialize | Reconciliation_Deserialize;
+
+/**  A provider's books beside the ledger, for one backend and a span of days. */
+export type Reconciliation_Deserialize = {
+	backendId: string,
+	backend: string,
+	provider: BooksProvider,
+	firstDay: string,
+	lastDay: string,
+	/**  When the books shown were read (unix ms); `None`: never read. */
+	readAtMs?: number | null,
+	/**  Why the last read failed, when it did: the books shown are older (stale). */
+	stale?: string | null,
+	days: ReconciledDay_Deserialize[],
+	lines: ReconciledLine_Deserialize[],
+	unrouted: Unrouted_Deserialize[],
+	keys: KeyMatch_Deserialize[],
+	/**
+	 *  On a team replica: the team ledger's spend per day and person on this backend, to set
+	 *  beside the provider's bill (empty on a desktop).
+	 */
+	people?: PersonDay_Deserialize[],
+};
+
+/**  A provider's books beside the ledger, for one backend and a span of days. */
+export type Reconciliation_Serialize = {
+	backendId: string,
+	backend: string,
+	provider: BooksProvider,
+	firstDay: string,
+	lastDay: string,
+	/**  When the books shown were read (unix ms); `None`: never read. */
+	readAtMs: number | null,
+	/**  Why the last read failed, when it did: the books shown are older (stale). */
+	stale: string | null,
+	days: ReconciledDay_Serialize[],
+	lines: ReconciledLine_Serialize[],
+	unrouted: Unrouted_Serialize[],
+	keys: KeyMatch_Serialize[],
+	/**
+	 *  On a team replica: the team ledger's spend per day and person on this backend, to set
+	 *  beside the provider's bill (empty on a desktop).
+	 */
+	people: PersonDay_Serialize[],
 };
 
 export type ReportBackend = {
@@ -3088,6 +3305,27 @@ export type SeriesPoint = {
 	totals: UsageTotals,
 };
 
+/**  One side of a comparison: requests, tokens by category, cost. */
+export type Side = Side_Serialize | Side_Deserialize;
+
+/**  One side of a comparison: requests, tokens by category, cost. */
+export type Side_Deserialize = {
+	/**  `None` where this side does not count requests (Anthropic's report). */
+	requests?: number | null,
+	tokens: BookTokens,
+	/**  `None` where this side has no cost at this grain. */
+	costUsd?: number | null,
+};
+
+/**  One side of a comparison: requests, tokens by category, cost. */
+export type Side_Serialize = {
+	/**  `None` where this side does not count requests (Anthropic's report). */
+	requests: number | null,
+	tokens: BookTokens,
+	/**  `None` where this side has no cost at this grain. */
+	costUsd: number | null,
+};
+
 /**  What the Backends list and Overview show for a backend. */
 export type Status = "healthy" | "untested" | "noKey" | "keyInvalid" | "rateLimited" | "unreachable" | 
 /**  The provider answered, but not as expected (5xx, 404 …). */
@@ -3563,6 +3801,54 @@ export type ToolResult_Serialize = {
 export type UnpricedModel = {
 	model: string,
 	requests: number | null,
+};
+
+/**
+ *  Usage on one of the user's keys on one day that neither the gateway nor a tool's log
+ *  accounts for.
+ */
+export type Unrouted = Unrouted_Serialize | Unrouted_Deserialize;
+
+/**
+ *  Usage on one of the user's keys on one day that neither the gateway nor a tool's log
+ *  accounts for.
+ */
+export type Unrouted_Deserialize = {
+	day: string,
+	keyId: string,
+	keyLabel: string,
+	tokens: BookTokens,
+	/**
+	 *  The provider's cost of those tokens, where it can be told (apportioned by tokens from
+	 *  the provider's cost for the day and model).
+	 */
+	costUsd?: number | null,
+	/**
+	 *  Of the provider's tokens on this key that day, the unrouted part (0–1); where the
+	 *  provider gives only a cost (OpenRouter's per-key figures), of its cost.
+	 */
+	share: number | null,
+};
+
+/**
+ *  Usage on one of the user's keys on one day that neither the gateway nor a tool's log
+ *  accounts for.
+ */
+export type Unrouted_Serialize = {
+	day: string,
+	keyId: string,
+	keyLabel: string,
+	tokens: BookTokens,
+	/**
+	 *  The provider's cost of those tokens, where it can be told (apportioned by tokens from
+	 *  the provider's cost for the day and model).
+	 */
+	costUsd: number | null,
+	/**
+	 *  Of the provider's tokens on this key that day, the unrouted part (0–1); where the
+	 *  provider gives only a cost (OpenRouter's per-key figures), of its cost.
+	 */
+	share: number | null,
 };
 
 /**  How far an install is, for the progress bar. */

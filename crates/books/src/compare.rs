@@ -212,6 +212,7 @@ pub fn reconcile(input: &Input<'_>) -> Reconciliation {
         lines,
         unrouted,
         keys,
+        people: vec![],
     }
 }
 

@@ -22,6 +22,9 @@ pub struct ReconcileArgs {
     /// As JSON
     #[arg(long)]
     json: bool,
+    /// This machine's ledger even when SWITCHYARD_TEAM_DATABASE_URL names a team's
+    #[arg(long)]
+    local: bool,
 }
 
 fn checked(text: &str) -> Result<String, WordError> {
@@ -51,7 +54,18 @@ impl ReconcileArgs {
             first: at(from).date(),
             last: at(now).date(),
         };
-        let books = Reconcile::new(app)?;
+        let mut books = Reconcile::new(app)?;
+        // Beside a team's replicas: the team's ledger, with spend by person.
+        let team = match self.local {
+            true => None,
+            false => super::team_servers::from_env().map_err(AppError::Team)?,
+        };
+        if let Some(team) = team {
+            let db = switchyard_team::TeamDb::connect(&team.database)
+                .await
+                .map_err(switchyard_app::team::team_error)?;
+            books = books.with_team(db);
+        }
         let mut warnings = String::new();
         if !self.offline {
             for read in books.read(span, None).await? {
@@ -124,6 +138,18 @@ fn text(r: &Reconciliation) -> String {
             r.provider.label(),
             u.share * 100.0,
         ));
+    }
+    if !r.people.is_empty() {
+        out.push_str("  by person (the team's ledger):\n");
+        for p in &r.people {
+            out.push_str(&format!(
+                "    {}  {:<28} {:>13} tokens  {:>10}\n",
+                p.day,
+                p.person.as_deref().unwrap_or("(a replica's own token)"),
+                p.ledger.tokens.total(),
+                usd(p.ledger.cost_usd)
+            ));
+        }
     }
     for k in r.keys.iter().filter(|k| !k.candidates.is_empty()) {
         out.push_str(&format!(

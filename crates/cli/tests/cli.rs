@@ -39,6 +39,9 @@ mod team;
 #[path = "cli/team_api.rs"]
 mod team_api;
 #[cfg(unix)]
+#[path = "cli/team_books.rs"]
+mod team_books;
+#[cfg(unix)]
 #[path = "cli/team_config.rs"]
 mod team_config;
 #[cfg(unix)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A provider whose books Switchyard reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum BooksProvider {
     /// OpenAI's organization Usage and Costs APIs (an admin key, `sk-admin-…`).
@@ -50,14 +51,19 @@ impl BooksProvider {
 
 /// Tokens by the categories providers bill apart.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct BookTokens {
     /// Input tokens not read from a cache.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub input: u64,
     /// Input tokens read from the provider's prompt cache.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cached_input: u64,
     /// Input tokens written to the provider's prompt cache (Anthropic's 5-minute and 1-hour).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub cache_write: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub output: u64,
 }
 

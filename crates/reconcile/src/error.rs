@@ -26,6 +26,9 @@ pub enum ReconcileError {
     Keychain(#[from] switchyard_secrets::SecretError),
     #[error(transparent)]
     Store(#[from] switchyard_store::StoreError),
+    /// The team database could not be read.
+    #[error("{0}")]
+    Team(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -46,6 +49,7 @@ impl From<ReconcileError> for switchyard_app::AppError {
             ReconcileError::Books(BooksError::Refused { message, .. }) => {
                 AppError::KeyRefused(message)
             }
+            ReconcileError::Team(m) => AppError::Team(m),
             other => AppError::Books(other.to_string()),
         }
     }

@@ -29,14 +29,14 @@ impl Reconcile {
         // Let the core settle before the first look.
         tokio::time::sleep(Duration::from_secs(60)).await;
         loop {
-            books.read_due(app.health()).await;
+            books.read_due().await;
             tokio::time::sleep(LOOK_EVERY).await;
         }
     }
 
-    /// Reads every backend whose books are due (never read, or last tried a day ago), then
-    /// feeds the alert rules from the books as they now stand.
-    pub async fn read_due(&self, health: &Health) {
+    /// Reads every backend whose books are due (never read, or last tried a day ago); each
+    /// read feeds the alert rules from the books as they then stand.
+    pub async fn read_due(&self) {
         let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
         let due = match self.due(now_ms).await {
             Ok(due) => due,
@@ -50,10 +50,6 @@ impl Reconcile {
             if let Err(e) = self.read(span, Some(backend)).await {
                 tracing::warn!(error = %e, "the providers' books could not be read");
             }
-        }
-        match self.report(span).await {
-            Ok(report) => feed(health, &report, now_ms),
-            Err(e) => tracing::warn!(error = %e, "the providers' books could not be compared"),
         }
     }
 

@@ -9,6 +9,7 @@ mod error;
 mod follow;
 mod read;
 mod report;
+mod team;
 
 pub use admin::AdminKey;
 pub use error::ReconcileError;
@@ -29,6 +30,10 @@ pub struct Reconcile {
     backends: BackendsTable,
     secrets: Arc<dyn SecretStore>,
     http: reqwest::Client,
+    /// A team replica's (or `--team` command's) team database: its ledger is the gateway's.
+    team: Option<switchyard_team::TeamDb>,
+    /// The alert rules each read's unrouted usage is handed to (`unroutedUsage`).
+    health: switchyard_app::Health,
 }
 
 impl Reconcile {
@@ -53,7 +58,16 @@ impl Reconcile {
             backends,
             secrets,
             http,
+            team: app.team().map(|t| t.db.clone()),
+            health: app.health().clone(),
         })
+    }
+
+    /// The same, reading the gateway's requests from the team database `db` (a command run
+    /// beside a team's replicas, as `switchyard requests` does).
+    pub fn with_team(mut self, db: switchyard_team::TeamDb) -> Reconcile {
+        self.team = Some(db);
+        self
     }
 
     /// Runs blocking store or keychain work off the async threads.

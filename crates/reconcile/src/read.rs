@@ -89,6 +89,13 @@ impl Reconcile {
                 error: message,
             });
         }
+        // What the books now say goes to the alert rules (unrouted usage per key).
+        if !out.is_empty() {
+            match self.report(span).await {
+                Ok(report) => crate::follow::feed(&self.health, &report, now_ms()),
+                Err(e) => tracing::warn!(error = %e, "the providers' books could not be compared"),
+            }
+        }
         Ok(out)
     }
 
@@ -186,4 +193,8 @@ impl Reconcile {
 /// `url`'s origin as shown in a message.
 fn origin_shown(url: &str) -> String {
     switchyard_domain::origin_of(url).unwrap_or_else(|| url.trim().to_string())
+}
+
+fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp() * 1000
 }

@@ -28,14 +28,27 @@ fn side(d: &LedgerDay) -> Side {
 impl Reconcile {
     /// Every backend's reconciliation for `span`, from the books last read.
     pub async fn report(&self, span: Span) -> Result<Vec<Reconciliation>, ReconcileError> {
+        let (first, last) = (
+            switchyard_books::span::day(span.first),
+            switchyard_books::span::day(span.last),
+        );
+        // A team replica's requests are in the team's ledger, with their people.
+        let team = match &self.team {
+            Some(db) => Some(
+                db.books_days(&first, &last)
+                    .await
+                    .map_err(|e| ReconcileError::Team(e.to_string()))?,
+            ),
+            None => None,
+        };
         self.blocking(move |me| {
-            let (first, last) = (
-                switchyard_books::span::day(span.first),
-                switchyard_books::span::day(span.last),
-            );
             let reads = me.books.reads()?;
             let admin = me.books.admin_keys()?;
-            let ledger = me.books.ledger_days(&first, &last)?;
+            let mut ledger = me.books.ledger_days(&first, &last)?;
+            if let Some(rows) = &team {
+                ledger.retain(|d| d.backend.is_none());
+                ledger.extend(rows.iter().map(crate::team::ledger_day));
+            }
             let choices = me.books.key_choices()?;
             let mut out = vec![];
             for b in me.backends.list_backends()? {
@@ -97,6 +110,9 @@ impl Reconcile {
                     keys: &keys,
                     choices: &mine,
                 });
+                if let Some(rows) = &team {
+                    r.people = crate::team::people(rows, &b.name);
+                }
                 r.read_at_ms = read.and_then(|r| r.read_at_ms);
                 r.stale = read.and_then(|r| r.error.clone());
                 out.push(r);

@@ -47,7 +47,7 @@ async fn usage_on_a_key_outside_switchyard_notifies_once_with_what_to_do() {
         .await
         .unwrap();
 
-    books.read_due(app.health()).await;
+    books.read_due().await;
     wait_for_notification("the unrouted usage alert", &recorder, "unroutedTokens").await;
     let sent = recorder.sent();
     let alert = sent
@@ -61,7 +61,7 @@ async fn usage_on_a_key_outside_switchyard_notifies_once_with_what_to_do() {
 
     // Read a moment ago: not read again until a day has passed.
     let calls = mock.calls("books");
-    books.read_due(app.health()).await;
+    books.read_due().await;
     assert_eq!(mock.calls("books"), calls);
     let open = app.health().alerts(50).await.unwrap();
     assert_eq!(

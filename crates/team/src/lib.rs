@@ -21,6 +21,7 @@
 //! environment or the keychain (`switchyard team login`), in a stated order.
 
 mod address;
+mod books;
 mod breakers;
 mod budgets;
 mod bus;
@@ -44,6 +45,7 @@ mod tokens;
 mod usage;
 
 pub use address::{Given, PasswordFrom, ServerAddress};
+pub use books::TeamBookDay;
 pub use breakers::TeamBreakers;
 pub use budgets::{BudgetScope, TeamBudget, TeamBudgets};
 pub use bus::{Bus, Change, Reloads};

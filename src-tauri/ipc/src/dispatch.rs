@@ -11,6 +11,7 @@ mod commands {
     pub use crate::app::commands::*;
     pub use crate::backends::commands::*;
     pub use crate::backends::models::{backend_models, check_model, refresh_backend_models};
+    pub use crate::books::*;
     pub use crate::cache::commands::*;
     pub use crate::config::commands::*;
     pub use crate::costs::commands::*;

@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod backends;
+pub mod books;
 pub mod cache;
 pub mod config;
 pub mod costs;
@@ -55,6 +56,7 @@ pub mod types {
     pub use crate::backends::dto::*;
     pub use crate::backends::forms::*;
     pub use crate::backends::models::{ListedModel, ModelList};
+    pub use crate::books::{AdminKey, BooksRead};
     pub use crate::cache::dto::*;
     pub use crate::config::dto::*;
     pub use crate::costs::dto::*;
@@ -85,6 +87,7 @@ pub mod types {
         ExportKind, GatewaySettings, HealthBucket, HealthRange, KeyScan, ModelCheck,
         MonitorSettings, PriceOverride, PricesView, RouteView, SplitBy, UnpricedModel,
     };
+    pub use switchyard_domain::reconcile::Reconciliation;
     pub use switchyard_domain::{
         AttemptRecord, AuthStyle, BackendKind, BackendStatus, CheckOutcome, ErrorClass, Field, Fix,
         Issue, IssueCode, RequestRecord, Severity, TokenScope,
@@ -114,6 +117,7 @@ struct Running {
     readiness: switchyard_readiness::Readiness,
     tools: switchyard_tools::Tools,
     updates: switchyard_updates::Updates,
+    books: Result<switchyard_reconcile::Reconcile, IpcError>,
 }
 
 impl Core {
@@ -123,6 +127,7 @@ impl Core {
             readiness: switchyard_readiness::Readiness::new(&app),
             tools: switchyard_tools::Tools::new(&app),
             updates: switchyard_updates::Updates::new(&app),
+            books: switchyard_reconcile::Reconcile::new(&app).map_err(IpcError::from),
             files: files::FileGrants::new(app.paths().data_dir.join(PANEL_FILES)),
             app,
         });
@@ -160,6 +165,12 @@ impl Core {
     /// The coding tools of the running core: detect, connect, the status line.
     pub fn tools(&self) -> Result<&switchyard_tools::Tools, IpcError> {
         self.app.as_ref().map(|r| &r.tools).map_err(Clone::clone)
+    }
+
+    /// The providers' books and the admin keys that read them.
+    pub fn books(&self) -> Result<&switchyard_reconcile::Reconcile, IpcError> {
+        let running = self.app.as_ref().map_err(Clone::clone)?;
+        running.books.as_ref().map_err(Clone::clone)
     }
 
     /// Version and folders; the window adds its own first-paint time.

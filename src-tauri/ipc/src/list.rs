@@ -143,6 +143,18 @@ macro_rules! for_each_command {
             rescan_usage() -> UsageScan;
             /// Models requested in the range that have no price.
             unpriced_models(range: CostRange) -> Vec<UnpricedModel>;
+            /// Each backend with books or an admin key: the ledger beside the provider's books as
+            /// last read, for the last `since_days` UTC days (no network).
+            books_report(since_days: u16) -> Vec<Reconciliation>;
+            /// Reads every provider's books with its admin key now; a failure is in its outcome.
+            books_read(since_days: u16) -> Vec<BooksRead>;
+            /// The organization admin keys (masked): used only to read usage and cost reports.
+            admin_keys_list() -> Vec<AdminKey>;
+            /// Stores an organization admin key for `backend_id` in the keychain; never used for a request.
+            admin_key_add(backend_id: String, key: KeyInput) -> AdminKey;
+            admin_key_remove(id: String) -> ();
+            /// The user's choice: the provider's key `provider_key_id` is their key `key_id`.
+            books_choose_key(backend_id: String, provider_key_id: String, key_id: String) -> ();
             /// Every budget with its spend this period and forecast.
             list_budgets() -> Vec<BudgetStatus>;
             /// Replaces every budget (validated as a whole; nothing saved on error).

@@ -293,6 +293,13 @@ mod tests {
             "export_config",
             "choose_file",
             "scan_import",
+            // The providers' books and the organization admin keys that read them.
+            "books_report",
+            "books_read",
+            "admin_keys_list",
+            "admin_key_add",
+            "admin_key_remove",
+            "books_choose_key",
         ] {
             for who in [&person, &admin] {
                 assert_eq!(

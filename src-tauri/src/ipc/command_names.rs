@@ -5,12 +5,18 @@
 /// The window's commands (`for_each_command!` and the window-local ones), sorted.
 pub const COMMANDS: &[&str] = &[
     "add_key",
+    "admin_key_add",
+    "admin_key_remove",
+    "admin_keys_list",
     "alert_webhooks",
     "app_info",
     "apply_price_update",
     "attach_team",
     "backend_kinds",
     "backend_models",
+    "books_choose_key",
+    "books_read",
+    "books_report",
     "cache_stats",
     "cancel_drills",
     "cancel_update_on_quit",

@@ -5,6 +5,7 @@
 // chatty events are throttled per resource: see `resource.svelte.ts`).
 import { events } from "../bindings";
 import { backends } from "./backends.svelte";
+import { adminKeys, booksReport } from "./books.svelte";
 import { cacheStats, cacheToday } from "./cache.svelte";
 import { budgets, currency, prices } from "./costs-settings.svelte";
 import { costs, spendToday } from "./costs.svelte";
@@ -23,8 +24,8 @@ import { usageProjects, usageSources, usageWindows } from "./usage.svelte";
 
 export const EVENT_TABLE: EventTable<typeof events> = {
   // Names, enabled backends, limits and uptime targets; candidates show their backend's name; the
-  // key sweep's "already in keychain".
-  backendsChanged: [backends, routes, health, healthOverview, healthHistory, alerts, tools, keySweep],
+  // key sweep's "already in keychain"; a deleted backend's admin keys and books.
+  backendsChanged: [backends, routes, health, healthOverview, healthHistory, alerts, tools, keySweep, adminKeys, booksReport],
   // A key test finished (here, on the schedule or in the tray): show it before the list catches up.
   keyChecked: [(e) => backends.noteCheck(e.backendId, e.keyId, e.result)],
   routesChanged: [routes, tools],
@@ -34,7 +35,7 @@ export const EVENT_TABLE: EventTable<typeof events> = {
   // Breakers and cool-downs moved.
   gatewayHealthChanged: [gateway, health, healthOverview],
   // New requests reached the ledger (in batches, often): every number they move, throttled.
-  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools, usageSources, usageProjects, usageWindows],
+  requestsRecorded: [requests, health, healthOverview, cacheStats, cacheToday, costs, spendToday, budgets, tools, usageSources, usageProjects, usageWindows, booksReport],
   // A monitored status changed.
   healthChanged: [healthOverview, healthHistory],
   // Alerts opened or resolved, or the alert settings changed.

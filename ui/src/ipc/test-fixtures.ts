@@ -1,5 +1,5 @@
 // Sample data for unit tests.
-import type { CostsOverview, LedgerRow, Readiness, SeriesPoint, ToolInfo, UsageTotals } from "./types";
+import type { BookTokens, CostsOverview, LedgerRow, Readiness, Reconciliation, SeriesPoint, Side, ToolInfo, UsageTotals } from "./types";
 
 export function ledgerRow(id: string, startedAt: string, over: Partial<LedgerRow> = {}): LedgerRow {
   return {
@@ -123,6 +123,30 @@ export function toolInfo(over: Partial<ToolInfo> = {}): ToolInfo {
     planVendor: "anthropic",
     planFound: false,
     plan: null,
+    ...over,
+  };
+}
+
+/** One side of the books: tokens by category (0 where not given), requests and cost. */
+export function side(tokens: Partial<BookTokens> = {}, over: Partial<Side> = {}): Side {
+  return { requests: null, tokens: { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, ...tokens }, costUsd: null, ...over };
+}
+
+/** An OpenAI backend's books for one day, read an hour before 2026-11-30T12:00Z, nothing apart. */
+export function reconciliation(over: Partial<Reconciliation> = {}): Reconciliation {
+  return {
+    backendId: "b1",
+    backend: "OpenAI",
+    provider: "openAi",
+    firstDay: "2026-11-29",
+    lastDay: "2026-11-30",
+    readAtMs: Date.parse("2026-11-30T11:00:00Z"),
+    stale: null,
+    days: [],
+    lines: [],
+    unrouted: [],
+    keys: [],
+    people: [],
     ...over,
   };
 }

@@ -78,6 +78,9 @@ import type {
   ModelCheck_Serialize,
   ModelList_Serialize,
   ListedModel_Serialize,
+  Reconciliation_Serialize,
+  AdminKey as AdminKeyBinding,
+  BooksRead_Serialize,
 } from "../bindings";
 
 export type {
@@ -264,3 +267,19 @@ export type { UsageScan } from "../bindings";
 export type LiveHeadroom = LiveHeadroom_Serialize;
 /** What a fetched price file would change, before it is applied. */
 export type { PriceCheckView } from "../bindings";
+
+// The providers' own books (issue 75): the Costs page's Reconcile card and the Backends page's admin keys.
+/** One backend's ledger beside its provider's books, by day, with the unrouted usage and key matches. */
+export type Reconciliation = Reconciliation_Serialize;
+export type ReconciledDay = Reconciliation["days"][number];
+export type Unrouted = Reconciliation["unrouted"][number];
+/** A provider's key and which of the user's keys it is (`candidates`: several fit; the user chooses). */
+export type KeyMatch = Reconciliation["keys"][number];
+/** One side of a comparison: requests, tokens by category, cost. */
+export type Side = ReconciledDay["ledger"];
+export type BookTokens = Side["tokens"];
+export type BooksProvider = Reconciliation["provider"];
+/** An organization admin key as shown (masked, with the one origin it is sent to). */
+export type AdminKey = AdminKeyBinding;
+/** What reading one backend's books came to: lines read, or why not. */
+export type BooksRead = BooksRead_Serialize;

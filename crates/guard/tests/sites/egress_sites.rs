@@ -97,6 +97,8 @@ const REVIEWED: &[Site] = &[
         "replica start: TeamOptions (flag or env, or the [team] section a user-approved import saved)"),
     site("crates/cli/src/team_login.rs", "TeamDb::connect", 1,
         "`team login`: the password typed on stdin, tried on the server it will be kept for (flag, env or approved [team])"),
+    site("crates/cli/src/reconcile.rs", "TeamDb::connect", 1,
+        "`reconcile` beside a team: TeamOptions (the team's ledger, read only)"),
     site("crates/cli/src/requests.rs", "TeamDb::connect", 1,
         "`requests --team`: TeamOptions"),
     site("crates/cli/src/team_config.rs", "TeamDb::connect", 2,
