@@ -8,6 +8,7 @@
 use super::io::{find, pretty, Io};
 use serde_json::json;
 use switchyard_app::{AppError, BackendView, NewKey, Switchyard};
+use switchyard_reconcile::AdminKey;
 use switchyard_secrets::SecretString;
 
 #[derive(Debug, clap::Subcommand)]
@@ -93,7 +94,14 @@ impl KeyCommand {
                     Some(name) => vec![find(app, name).await?],
                     None => app.backends().list().await?,
                 };
-                Ok(listing(&list, *json))
+                let ids: Vec<&str> = list.iter().map(|b| b.row.id.as_str()).collect();
+                let admin = switchyard_reconcile::Reconcile::new(app)?
+                    .admin_keys()
+                    .await?
+                    .into_iter()
+                    .filter(|k| ids.contains(&k.backend_id.as_str()))
+                    .collect::<Vec<_>>();
+                Ok(listing(&list, &admin, *json))
             }
             KeyCommand::Remove {
                 backend,
@@ -138,7 +146,8 @@ pub(super) async fn test(
     }
 }
 
-fn listing(list: &[BackendView], json: bool) -> String {
+/// The keys (masked), then the admin keys: those marked `admin` (usage reports only).
+fn listing(list: &[BackendView], admin: &[AdminKey], json: bool) -> String {
     let rows: Vec<_> = list
         .iter()
         .flat_map(|b| {
@@ -147,6 +156,9 @@ fn listing(list: &[BackendView], json: bool) -> String {
                     "checked": k.check.as_ref().map(|c| format!("{:?}", c.outcome).to_lowercase())})
             })
         })
+        .chain(admin.iter().map(
+            |k| json!({"backend": k.backend, "label": k.label, "hint": k.hint, "admin": true}),
+        ))
         .collect();
     if json {
         return pretty(&rows);
@@ -154,8 +166,13 @@ fn listing(list: &[BackendView], json: bool) -> String {
     let cell = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap_or("").to_string();
     rows.iter()
         .map(|r| {
+            let admin = if r["admin"] == true {
+                "\tadmin (usage reports only)"
+            } else {
+                ""
+            };
             format!(
-                "{}\t{}\t{}\n",
+                "{}\t{}\t{}{admin}\n",
                 cell(r, "backend"),
                 cell(r, "label"),
                 cell(r, "hint")

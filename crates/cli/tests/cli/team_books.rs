@@ -101,6 +101,14 @@ async fn a_team_sees_spend_by_person_beside_the_providers_bill_and_what_went_aro
         MAIN,
     );
     with_stdin(data.path(), &["key", "add", "OpenAI", "--admin"], ADMIN);
+    let listed = sy_in(data.path(), SERVICE, &["key", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(
+        listed.contains("OpenAI\tadmin\tsk-admin-…9999\tadmin (usage reports only)"),
+        "{listed}"
+    );
+    assert!(listed.contains("OpenAI\tteam\tsk-proj-…1111\n"), "{listed}");
+    assert!(!listed.contains(ADMIN) && !listed.contains(MAIN));
     let mut tokens = vec![];
     for who in ["ana@example.com", "bo@example.com"] {
         let (code, value, err) = team(
@@ -162,4 +170,17 @@ async fn a_team_sees_spend_by_person_beside_the_providers_bill_and_what_went_aro
     let unrouted = books["unrouted"].as_array().unwrap();
     assert_eq!(unrouted.len(), 1, "{books}");
     assert_eq!(unrouted[0]["keyLabel"], "team");
+
+    let removed = sy_in(
+        data.path(),
+        SERVICE,
+        &["key", "remove", "OpenAI", "admin", "--admin"],
+    );
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    let listed = sy_in(data.path(), SERVICE, &["key", "list"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("admin (usage reports only)"));
 }
