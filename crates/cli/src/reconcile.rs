@@ -1,7 +1,10 @@
-//! `switchyard reconcile [--since 7d] [--offline] [--json]`: the ledger beside each provider's
+//! `switchyard reconcile [--since 7d] [--offline] [--json] [--reprice]`: the ledger beside each provider's
 //! own books (issue 75), read first with the backends' admin keys (`switchyard key add BACKEND
 //! --admin`), then per day: tokens and cost on both sides, the difference, and the usage on the
 //! user's keys nothing Switchyard saw (unrouted), with what to do about it.
+//!
+//! `--reprice` then scales the ledger's costs to the providers' own where they report one
+//! (the user's request only; never a team's ledger).
 //!
 //! Exit 0 when every provider was read, 1 when one could not be (its books shown as stale).
 
@@ -22,6 +25,10 @@ pub struct ReconcileArgs {
     /// As JSON
     #[arg(long)]
     json: bool,
+    /// After reading, scale the ledger's costs to the providers' own (where they report a cost
+    /// per day, key and model): the Costs page, budgets and exports follow
+    #[arg(long)]
+    reprice: bool,
     /// This machine's ledger even when SWITCHYARD_TEAM_DATABASE_URL names a team's
     #[arg(long)]
     local: bool,
@@ -74,6 +81,13 @@ impl ReconcileArgs {
                     warnings.push_str(&format!("switchyard: {}: {e}\n", read.backend));
                 }
             }
+        }
+        if self.reprice {
+            let done = books.reprice_from_books(span).await?;
+            warnings.push_str(&format!(
+                "repriced {} requests: ${:.4} → ${:.4} from the providers' own costs\n",
+                done.rows, done.before_usd, done.after_usd
+            ));
         }
         let report = books.report(span).await?;
         if self.json {

@@ -9,12 +9,14 @@ mod error;
 mod follow;
 mod read;
 mod report;
+mod reprice;
 mod team;
 
 pub use admin::AdminKey;
 pub use error::ReconcileError;
 pub use follow::feed;
 pub use read::ReadOutcome;
+pub use reprice::RepricedFromBooks;
 pub use switchyard_books::Span;
 
 use std::sync::Arc;

@@ -255,7 +255,7 @@ impl BooksTable {
 
 /// Unix ms at the start of the day `days` after `day` (`YYYY-MM-DD`, UTC). (The ranges are
 /// written so both tables' indexes on time serve them.)
-fn day_start_ms(day: &str, days: i64) -> Result<i64, StoreError> {
+pub(crate) fn day_start_ms(day: &str, days: i64) -> Result<i64, StoreError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = time::Date::parse(day, &format)
         .map_err(|e| StoreError::Invalid(format!("not a day: {day}: {e}")))?;

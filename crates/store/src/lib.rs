@@ -25,6 +25,7 @@ mod migrations;
 mod plan_spend;
 mod readiness;
 mod reprice;
+mod reprice_books;
 mod rollup;
 mod routes;
 mod settings;
@@ -53,6 +54,7 @@ pub use ledger::RequestFilter;
 pub use plan_spend::PlanSpend;
 pub use readiness::ReadinessRow;
 pub use reprice::Repriced;
+pub use reprice_books::{BooksFactor, RepricedFromBooks};
 pub use routes::RouteRow;
 pub use tables::{
     AlertsTable, BackendsTable, BalancesTable, BooksTable, CatalogueTable, ChecksTable,

@@ -39,13 +39,13 @@ impl Delta {
 
 /// Cost moved per rollup row, keyed as `rollup::roll_up` keys them ([`keys`]).
 #[derive(Default)]
-struct Deltas {
+pub(crate) struct Deltas {
     pairs: FxHashMap<(i64, String, String), Delta>,
     by: FxHashMap<(i64, &'static str, String), Delta>,
 }
 
 impl Deltas {
-    fn add(&mut self, hour: i64, r: &RequestRecord, cost: f64, newly_priced: bool) {
+    pub(crate) fn add(&mut self, hour: i64, r: &RequestRecord, cost: f64, newly_priced: bool) {
         let k = keys(r);
         let pair = (hour, k.backend.to_string(), k.model.to_string());
         self.pairs.entry(pair).or_default().add(cost, newly_priced);
@@ -55,7 +55,7 @@ impl Deltas {
         }
     }
 
-    fn write(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+    pub(crate) fn write(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         apply(
             tx,
             "UPDATE usage_hours SET cost_usd = cost_usd + ?4, unpriced = max(unpriced - ?5, 0)
@@ -88,7 +88,7 @@ fn apply<B: ToSql, C: ToSql>(
 /// `YYYY-MM-DDTHH:00:00` for an hour start: the ledger's UTC times (`…Z`, with or without a
 /// fraction) of that hour sort at or after it and before the next hour's. No `Z`: `'.' < 'Z'`
 /// would put `…T10:00:00.5Z` before `…T10:00:00Z`.
-fn hour_text(hour_ms: i64) -> Option<String> {
+pub(crate) fn hour_text(hour_ms: i64) -> Option<String> {
     let t = time::OffsetDateTime::from_unix_timestamp(hour_ms.div_euclid(1000)).ok()?;
     Some(format!(
         "{:04}-{:02}-{:02}T{:02}:00:00",
