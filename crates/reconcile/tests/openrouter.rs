@@ -4,14 +4,16 @@
 //! straight to the provider on the other (a tool left unconnected, a copied key).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
-use std::time::Duration;
+mod support;
+
+use support::*;
+
 use switchyard_app::PriceOverride;
 use switchyard_app_testing::{add_on_mock, draft, key, say_hi, start, Harness};
 use switchyard_domain::books::BooksProvider;
-use switchyard_domain::reconcile::Reconciliation;
 use switchyard_domain::BackendKind;
 use switchyard_mock::{MockConfig, MockServer};
-use switchyard_reconcile::{Reconcile, Span};
+use switchyard_reconcile::Reconcile;
 
 const MAIN: &str = "sk-or-v1-main000000000000000000000000000000000000000000000001111";
 const SPARE: &str = "sk-or-v1-spare00000000000000000000000000000000000000000000002222";
@@ -29,10 +31,6 @@ async fn books_mock(record: Option<std::path::PathBuf>) -> MockServer {
     MockServer::start(cfg).await.unwrap()
 }
 
-fn span() -> Span {
-    Span::last_days(2, time::OffsetDateTime::now_utc())
-}
-
 async fn price_like_the_mock(h: &Harness) {
     h.app
         .costs()
@@ -45,45 +43,6 @@ async fn price_like_the_mock(h: &Harness) {
         })
         .await
         .unwrap();
-}
-
-/// One chat request straight to the provider with `key`, as something outside Switchyard would.
-async fn outside(mock: &MockServer, key: &str) {
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/chat/completions", mock.base_url()))
-        .bearer_auth(key)
-        .json(&serde_json::json!({"model": MODEL, "messages": [{"role": "user", "content": "hello there"}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-}
-
-/// The report once the ledger holds `requests` gateway rows (it is written in batches).
-async fn settled(books: &Reconcile, requests: u64) -> Reconciliation {
-    for _ in 0..100 {
-        let r = books.report(span()).await.unwrap().remove(0);
-        let seen: u64 = r.days.iter().filter_map(|d| d.ledger.requests).sum();
-        if seen >= requests {
-            return r;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the ledger never held {requests} requests");
-}
-
-/// (ledger, provider) cost of the key labelled `label` in `r`.
-fn costs_of(r: &Reconciliation, label: &str) -> (f64, f64) {
-    let lines = r
-        .lines
-        .iter()
-        .filter(|l| l.key_label.as_deref() == Some(label));
-    lines.fold((0.0, 0.0), |(l, p), line| {
-        (
-            l + line.ledger.cost_usd.unwrap_or(0.0),
-            p + line.provider.cost_usd.unwrap_or(0.0),
-        )
-    })
 }
 
 #[tokio::test]
@@ -106,7 +65,7 @@ async fn openrouter_keys_read_with_themselves_show_todays_cost_and_what_switchya
         let r = say_hi(addr, token.token.expose(), &format!("OpenRouter/{MODEL}")).await;
         assert_eq!(r.status(), 200, "{:?}", r.text().await);
     }
-    outside(&mock, SPARE).await;
+    outside(&mock, SPARE, MODEL).await;
 
     // No admin key: the user's own keys suffice.
     let books = Reconcile::new(&h.app).unwrap();

@@ -4,13 +4,15 @@
 //! the user's keys (what a tool left unconnected, or a copied key, would do).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
-use std::time::Duration;
+mod support;
+
+use support::*;
+
 use switchyard_app_testing::{add_on_mock, key, say_hi, start, Harness};
 use switchyard_domain::books::BooksProvider;
-use switchyard_domain::reconcile::Reconciliation;
 use switchyard_domain::BackendKind;
 use switchyard_mock::{MockConfig, MockServer};
-use switchyard_reconcile::{Reconcile, Span};
+use switchyard_reconcile::Reconcile;
 use switchyard_secrets::SecretStore;
 
 const MAIN: &str = "sk-proj-main0000000000000000000000000000000000001111";
@@ -22,35 +24,6 @@ async fn books_mock() -> MockServer {
     cfg.admin_key = Some(ADMIN.into());
     cfg.books_page_size = Some(1);
     MockServer::start(cfg).await.unwrap()
-}
-
-fn span() -> Span {
-    Span::last_days(2, time::OffsetDateTime::now_utc())
-}
-
-/// One chat request straight to the provider with `key`, as something outside Switchyard would.
-async fn outside(mock: &MockServer, key: &str) {
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/chat/completions", mock.base_url()))
-        .bearer_auth(key)
-        .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello there"}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-}
-
-/// The report once the ledger holds `requests` gateway rows (it is written in batches).
-async fn settled(books: &Reconcile, requests: u64) -> Reconciliation {
-    for _ in 0..100 {
-        let r = books.report(span()).await.unwrap().remove(0);
-        let seen: u64 = r.days.iter().filter_map(|d| d.ledger.requests).sum();
-        if seen >= requests {
-            return r;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the ledger never held {requests} requests");
 }
 
 async fn openai_with_two_keys(h: &Harness, mock: &MockServer) {
@@ -76,8 +49,8 @@ async fn openai_books_beside_the_ledger_name_the_usage_outside_switchyard_per_ke
         let r = say_hi(addr, token.token.expose(), "OpenAI/gpt-4o-mini").await;
         assert_eq!(r.status(), 200);
     }
-    outside(&mock, MAIN).await;
-    outside(&mock, SPARE).await;
+    outside(&mock, MAIN, "gpt-4o-mini").await;
+    outside(&mock, SPARE, "gpt-4o-mini").await;
 
     let books = Reconcile::new(&h.app).unwrap();
     let admin = books
@@ -138,7 +111,7 @@ async fn a_provider_that_cannot_be_read_leaves_the_last_books_shown_as_stale() {
     let h = start().await;
     let mock = books_mock().await;
     openai_with_two_keys(&h, &mock).await;
-    outside(&mock, SPARE).await;
+    outside(&mock, SPARE, "gpt-4o-mini").await;
     let books = Reconcile::new(&h.app).unwrap();
     books
         .add_admin_key("OpenAI".into(), String::new(), ADMIN.into())

@@ -3,13 +3,15 @@
 //! user's request the ledger's rows and the Costs page move to the provider's figures.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
-use std::time::Duration;
+mod support;
+
+use support::*;
+
 use switchyard_app::{CostRange, PriceOverride, SplitBy};
 use switchyard_app_testing::{add_on_mock, key, say_hi, start, Harness};
-use switchyard_domain::reconcile::Reconciliation;
 use switchyard_domain::BackendKind;
 use switchyard_mock::{MockConfig, MockServer};
-use switchyard_reconcile::{Reconcile, Span};
+use switchyard_reconcile::Reconcile;
 
 const MAIN: &str = "sk-proj-main0000000000000000000000000000000000001111";
 const ADMIN: &str = "sk-admin-books00000000000000000000000000000000009999";
@@ -23,36 +25,6 @@ async fn books_mock() -> MockServer {
     cfg.admin_key = Some(ADMIN.into());
     cfg.listed_prices = vec![(MODEL.into(), BILLED, BILLED)];
     MockServer::start(cfg).await.unwrap()
-}
-
-fn span() -> Span {
-    Span::last_days(2, time::OffsetDateTime::now_utc())
-}
-
-/// The report once the ledger holds `requests` gateway rows (it is written in batches).
-async fn settled(books: &Reconcile, requests: u64) -> Reconciliation {
-    for _ in 0..100 {
-        let r = books.report(span()).await.unwrap().remove(0);
-        let seen: u64 = r.days.iter().filter_map(|d| d.ledger.requests).sum();
-        if seen >= requests {
-            return r;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the ledger never held {requests} requests");
-}
-
-/// (ledger, provider) cost of the key labelled `label` in `r`.
-fn costs_of(r: &Reconciliation, label: &str) -> (f64, f64) {
-    r.lines
-        .iter()
-        .filter(|l| l.key_label.as_deref() == Some(label))
-        .fold((0.0, 0.0), |(l, p), line| {
-            (
-                l + line.ledger.cost_usd.unwrap_or(0.0),
-                p + line.provider.cost_usd.unwrap_or(0.0),
-            )
-        })
 }
 
 /// The Costs page's total cost over the last two days.
