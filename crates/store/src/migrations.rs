@@ -382,27 +382,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
        AND id IN (SELECT token_id FROM tool_connections WHERE token_id IS NOT NULL);",
     // A connected tool's plan (issue 74): JSON of `switchyard_domain::Subscription`, or NULL.
     "ALTER TABLE tokens ADD COLUMN subscription TEXT;",
-    // The providers' books (issue 75): organization admin keys (kept in the keychain beside the
-    // backend's keys, never in `backend_keys`: the gateway's table is built from that one only),
-    // what each provider's books said when last read, and the user's choice of which of their
-    // keys a provider's key is where its redacted value fits several.
-    "CREATE TABLE admin_keys (
-        id TEXT PRIMARY KEY,
-        backend_id TEXT NOT NULL REFERENCES backends(id) ON DELETE CASCADE,
-        label TEXT NOT NULL, hint TEXT NOT NULL, origin TEXT NOT NULL, created_at TEXT NOT NULL,
-        UNIQUE (backend_id, label)
-     ) STRICT;
-     CREATE TABLE books_reads (
-        backend_id TEXT PRIMARY KEY REFERENCES backends(id) ON DELETE CASCADE,
-        first_day TEXT NOT NULL, last_day TEXT NOT NULL, books TEXT, read_at_ms INTEGER,
-        tried_at_ms INTEGER NOT NULL, error TEXT
-     ) STRICT;
-     CREATE TABLE books_key_choices (
-        backend_id TEXT NOT NULL REFERENCES backends(id) ON DELETE CASCADE,
-        provider_key_id TEXT NOT NULL,
-        key_id TEXT NOT NULL REFERENCES backend_keys(id) ON DELETE CASCADE,
-        PRIMARY KEY (backend_id, provider_key_id)
-     ) STRICT;",
+    // The providers' books (issue 75): `books::TABLES`.
+    crate::books::TABLES,
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.
