@@ -1,6 +1,6 @@
-//! The providers' books in the background: each backend's books read when its last good read
-//! is a day old (looked at hourly, so a machine that sleeps catches up when it wakes), at most
-//! once a day per provider whatever happens; and after every read, each of the user's keys'
+//! The providers' books in the background: each backend's books read when its last read, good
+//! or failed, is a day old (looked at hourly, so a machine that sleeps catches up when it
+//! wakes), so at most once a day per provider; and after every read, each of the user's keys'
 //! unrouted tokens handed to the alert rules (`unroutedUsage`: desktop notification, webhook).
 
 use crate::{Reconcile, Span};
