@@ -7,6 +7,7 @@ mod alerts;
 mod backends;
 mod balances;
 mod books;
+mod books_schema;
 mod cache_usage;
 mod catalogue;
 mod checks;

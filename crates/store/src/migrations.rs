@@ -382,8 +382,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
        AND id IN (SELECT token_id FROM tool_connections WHERE token_id IS NOT NULL);",
     // A connected tool's plan (issue 74): JSON of `switchyard_domain::Subscription`, or NULL.
     "ALTER TABLE tokens ADD COLUMN subscription TEXT;",
-    // The providers' books (issue 75): `books::TABLES`.
-    crate::books::TABLES,
+    // The providers' books (issue 75): `books_schema::TABLES`.
+    crate::books_schema::TABLES,
 ];
 
 /// The step after which keys stored earlier are bound to their backend's current host.
