@@ -1,4 +1,4 @@
-// Costs in the real app window: give the Demo model a price (it is free otherwise), send
+// Costs in the real app window: give the Demo model a price (over its stated one), send
 // requests through the gateway to the Demo backend, and the Costs page shows the expected
 // totals (computed here from the usage each answer reported) with its charts drawn; a budget
 // shows its share; a quick export writes every request; a reversed custom range is refused at
@@ -90,6 +90,9 @@ describe("Costs in the real app window", () => {
     await until(async () => (await attr(byTestId("costs-requests"), "data-requests")) === String(QUESTIONS.length), "the Costs page never counted the requests");
     await until(async () => Math.abs(Number(await attr(byTestId("costs-spend"), "data-usd")) - expectedUsd) < 1e-9, `the spend never reached ${expectedUsd}`);
     assert.match(await text(byTestId("costs-spend")), /^\$\s?0\.\d+/);
+    // All of it is Demo's, and the page says so: its stated price, and that nothing is billed.
+    assert.ok(Math.abs(Number(await attr(byTestId("costs-demo-note"), "data-usd")) - expectedUsd) < 1e-9, "the Demo note names the Demo spend");
+    assert.match(await text(byTestId("costs-demo-note")), /Demo backend's \(3 requests\).*\$2\.50 in and \$10\.00 out per million tokens.*Nothing is billed/s);
     for (const chart of ["cost-chart", "tokens-chart", "requests-chart", "latency-chart"]) {
       await until(async () => (await attr(byTestId(chart), "data-drawn")) === "true", `${chart} was not drawn`);
     }

@@ -2556,6 +2556,11 @@ export type Prices_Deserialize = {
 	models: number | null,
 	fileLoadedAt?: string | null,
 	overrides: PriceOverride_Deserialize[],
+	/**
+	 *  The Demo backend's stated price, USD per million tokens (input, output): what its
+	 *  answers are priced at unless an override names the model. Nothing is billed.
+	 */
+	demoPerMtok: [number | null, number | null],
 };
 
 /**  The price table as the Costs page shows it. */
@@ -2566,6 +2571,11 @@ export type Prices_Serialize = {
 	models: number | null,
 	fileLoadedAt: string | null,
 	overrides: PriceOverride_Serialize[],
+	/**
+	 *  The Demo backend's stated price, USD per million tokens (input, output): what its
+	 *  answers are priced at unless an override names the model. Nothing is billed.
+	 */
+	demoPerMtok: [number | null, number | null],
 };
 
 /**  Live progress of a run (event payload). */

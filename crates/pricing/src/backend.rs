@@ -3,8 +3,10 @@
 //! per-million price the cost-aware routing strategies and the budgets compare.
 //!
 //! Invariants:
-//! - The Demo backend is free unless the user set a price override for its model (to rehearse
-//!   budgets without spending); every other kind is priced from its provider's entries.
+//! - The Demo backend has a stated price ([`DEMO_PRICE`], a mid-range model's) so a fresh
+//!   install's Costs page, budgets and cost-aware routes show what spend looks like; no money
+//!   moves (Demo answers on this machine). A user's price override for its model wins. Every
+//!   other kind is priced from its provider's entries.
 //! - A request with no tokens at all costs $0 whatever the price, so requests refused before
 //!   any upstream call (or upstream errors without usage) are never "unpriced".
 //! - Otherwise an unknown model is `None`, never $0; so is a request with output on a model the
@@ -32,7 +34,8 @@ pub fn recorded_usage(r: &RequestRecord) -> (Usage, bool) {
     (usage, exact)
 }
 
-/// The price-table provider of a backend kind; `None` for the (free) Demo backend.
+/// The price-table provider of a backend kind; `None` for the Demo backend (priced at
+/// [`DEMO_PRICE`]).
 pub fn provider_of(kind: BackendKind) -> Option<Provider> {
     Some(match kind {
         BackendKind::Demo => return None,
@@ -98,7 +101,7 @@ fn token_usage(u: &Usage) -> TokenUsage {
 }
 
 /// The price of `model` on a backend of `kind`, with the table key it matched. The Demo
-/// backend is free unless the user set a price override for its model.
+/// backend's is [`DEMO_PRICE`] unless the user set a price override for its model.
 fn price<'t>(
     table: &'t PriceTable,
     kind: BackendKind,
@@ -108,8 +111,15 @@ fn price<'t>(
         Some(provider) => table.lookup(provider, model),
         None => table
             .lookup_override(Provider::Other, model)
-            .or(Some(("demo", &FREE))),
+            .or(Some(("demo", &DEMO_PRICE))),
     }
 }
 
-const FREE: ModelPrice = ModelPrice::new(0.0, 0.0);
+/// The Demo backend's stated price, USD per token: $2.50 per million input tokens and $10 per
+/// million output (a mid-range model's), cached input at a tenth. Shown wherever Demo spend is
+/// (the Costs page says it is Demo's, and that nothing is billed).
+pub const DEMO_PRICE: ModelPrice = {
+    let mut p = ModelPrice::new(2.5e-6, 10e-6);
+    p.cache_read = Some(0.25e-6);
+    p
+};

@@ -12,8 +12,8 @@
 //! - Pure: no file, network or clock access. The only input besides the embedded snapshot is
 //!   [`PriceTable::from_json`], which takes bytes.
 //! - A model missing from the table is `None` from [`PriceTable::lookup`]: "price unknown",
-//!   never $0. A model is free only when its table entry says 0, or when it runs on the Demo
-//!   backend without a price override (see [`cost_in`]).
+//!   never $0. A model is free only when its table entry says 0. The Demo backend is priced at
+//!   [`DEMO_PRICE`] unless its model has an override (see [`cost_in`]).
 //! - Every price held in a table is finite, ≥ 0 and < $1 per token.
 //! - The table holds text models (chat, responses, completion) and embedding models; an
 //!   embedding model's output price is 0 when its source lists none.
@@ -33,7 +33,9 @@ mod price;
 mod provider;
 mod table;
 
-pub use backend::{cost_in, cost_per_mtok, cost_per_mtok_in, provider_of, recorded_usage};
+pub use backend::{
+    cost_in, cost_per_mtok, cost_per_mtok_in, provider_of, recorded_usage, DEMO_PRICE,
+};
 pub use cost::{Cost, CostBreakdown, CostNotes, TokenUsage, LONG_CONTEXT_THRESHOLD};
 pub use diff::{PriceDiff, Repriced};
 pub use error::PriceError;

@@ -61,7 +61,7 @@ const status = (b: Budget, spentUsd = 10): BudgetStatus => ({
   forecast: { burnUsdPerDay: 1, projectedUsd: 30, crossesAtMs: null },
   stopped: false,
 });
-const prices = (over: Partial<Prices> = {}): Prices => ({ source: "bundled", snapshotDate: "2025-11-01", models: 300, fileLoadedAt: null, overrides: [], ...over });
+const prices = (over: Partial<Prices> = {}): Prices => ({ source: "bundled", snapshotDate: "2025-11-01", models: 300, fileLoadedAt: null, overrides: [], demoPerMtok: [2.5, 10], ...over });
 
 beforeEach(() => {
   for (const f of [getCostSettings, setCostSettings, listBudgets, saveBudgets, getPrices, setPriceOverride, removePriceOverride, loadPriceFile, resetPriceFile, exportUsage, chooseFile]) f.mockReset();

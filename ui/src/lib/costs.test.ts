@@ -10,6 +10,7 @@ import {
   breakdownRows,
   bucketLabel,
   bucketStarts,
+  demoSpend,
   bucketTitle,
   customRange,
   dateInput,
@@ -202,5 +203,25 @@ describe("the breakdown table", () => {
     expect(stepIndex("End", 0, 4)).toBe(3);
     expect(stepIndex("Home", 2, 4)).toBe(0);
     expect(stepIndex("a", 2, 4)).toBeNull();
+  });
+});
+
+describe("demoSpend", () => {
+  const totals = (costUsd: number | null, requests: number) => ({ costUsd, requests });
+  const backends = [
+    { name: "Demo", kind: "demo" },
+    { name: "OpenAI", kind: "openai" },
+  ];
+  it("sums the Demo backends' cost and requests, nothing else", () => {
+    expect(demoSpend([["Demo", totals(0.002, 3)], ["OpenAI", totals(1.5, 9)]], backends)).toEqual({ usd: 0.002, requests: 3 });
+  });
+  it("is null when Demo spent nothing, or only another backend did", () => {
+    expect(demoSpend([["OpenAI", totals(1.5, 9)]], backends)).toBeNull();
+    expect(demoSpend([["Demo", totals(0, 2)]], backends)).toBeNull();
+    expect(demoSpend([["Demo", totals(null, 2)]], backends)).toBeNull();
+  });
+  it("follows a renamed Demo backend by its kind, not its name", () => {
+    expect(demoSpend([["Sandbox", totals(0.01, 1)]], [{ name: "Sandbox", kind: "demo" }])).toEqual({ usd: 0.01, requests: 1 });
+    expect(demoSpend([["Demo", totals(0.01, 1)]], [{ name: "Demo", kind: "openai" }])).toBeNull();
   });
 });

@@ -239,3 +239,20 @@ export function stepIndex(key: string, at: number, count: number): number | null
     key === "ArrowRight" || key === "ArrowDown" ? at + 1 : key === "ArrowLeft" || key === "ArrowUp" ? at - 1 : key === "Home" ? 0 : key === "End" ? count - 1 : null;
   return next === null || next < 0 || next >= count ? null : next;
 }
+
+/** The Demo backend's share of a range: its cost and requests (summed over every backend of
+ *  kind `demo`, by name as the breakdown lists them), or `null` when it spent nothing. */
+export function demoSpend(
+  byBackend: ReadonlyArray<readonly [string, { costUsd: number | null; requests: number | null }]>,
+  backends: ReadonlyArray<{ name: string; kind: string }>,
+): { usd: number; requests: number } | null {
+  const demo = new Set(backends.filter((b) => b.kind === "demo").map((b) => b.name));
+  let usd = 0;
+  let requests = 0;
+  for (const [name, t] of byBackend) {
+    if (!demo.has(name)) continue;
+    usd += num(t.costUsd);
+    requests += num(t.requests);
+  }
+  return usd > 0 ? { usd, requests } : null;
+}

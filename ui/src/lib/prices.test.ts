@@ -8,6 +8,7 @@ const prices = (over: Partial<Prices> = {}): Prices => ({
   models: 312,
   fileLoadedAt: null,
   overrides: [],
+  demoPerMtok: [2.5, 10],
   ...over,
 });
 

@@ -120,6 +120,9 @@ pub struct PricesView {
     pub models: usize,
     pub file_loaded_at: Option<String>,
     pub overrides: Vec<PriceOverride>,
+    /// The Demo backend's stated price, USD per million tokens (input, output): what its
+    /// answers are priced at unless an override names the model. Nothing is billed.
+    pub demo_per_mtok: (f64, f64),
 }
 
 /// A model requested in the range that has no price (its requests are not in the totals).
@@ -151,6 +154,10 @@ impl Costs {
             models: table.len(),
             file_loaded_at: settings.file_loaded_at,
             overrides: settings.overrides,
+            demo_per_mtok: (
+                switchyard_pricing::DEMO_PRICE.input * 1e6,
+                switchyard_pricing::DEMO_PRICE.output * 1e6,
+            ),
         })
     }
 

@@ -214,8 +214,8 @@ async fn thresholds_notify_once_each_and_the_hard_stop_refuses_then_resumes() {
     );
     assert_eq!(
         ask(&app, &token, "demo-chat").await.0,
-        200,
-        "free still serves"
+        402,
+        "the Demo backend has a stated price: the stop covers it too"
     );
     // Nothing calls the budget check here: the app runs it soon after requests are recorded.
     for _ in 0..300 {

@@ -238,17 +238,29 @@ async fn an_unpriced_model_is_flagged_until_its_price_is_set_which_prices_its_pa
         "the rollups moved too"
     );
 
-    // The Demo backend is free unless its model has a price (to rehearse budgets).
+    // The Demo backend has its stated price, and an override of its model wins.
     let demo_token = token.clone();
     assert_eq!(ask(&h.app, &demo_token, "demo-chat").await.0, 200);
-    assert_eq!(ledger(&h.app).await[0].cost_usd, Some(0.0));
+    let stated = ledger(&h.app).await[0].clone();
+    let at = |input: f64, output: f64| {
+        stated.input_tokens as f64 * input + stated.output_tokens as f64 * output
+    };
+    let demo = switchyard_pricing::DEMO_PRICE;
+    assert_eq!(stated.cost_usd, Some(at(demo.input, demo.output)));
     h.app
         .costs()
         .set_price_override(price("demo-chat", 1.0, 1.0))
         .await
         .unwrap();
     assert_eq!(ask(&h.app, &demo_token, "demo-chat").await.0, 200);
-    assert!(ledger(&h.app).await[0].cost_usd.unwrap() > 0.0);
+    let overridden = ledger(&h.app).await[0].clone();
+    let per_token = 1.0 / 1e6;
+    assert!(
+        (overridden.cost_usd.unwrap()
+            - (overridden.input_tokens + overridden.output_tokens) as f64 * per_token)
+            .abs()
+            < 1e-15
+    );
     let view = h
         .app
         .costs()

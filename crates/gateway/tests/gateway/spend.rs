@@ -1,6 +1,6 @@
-//! Money on the request path: a swapped price table prices new requests (the Demo backend only
-//! through an override), and budget hard stops refuse paid requests in their scope with a 402
-//! while free backends and response-cache hits keep serving, then resume.
+//! Money on the request path: a swapped price table prices new requests (the Demo backend at its
+//! stated price, or an override), and budget hard stops refuse paid requests in their scope with
+//! a 402 while free models and response-cache hits keep serving, then resume.
 
 use super::*;
 use switchyard_gateway::{SpendLimit, SpendScope};
@@ -42,7 +42,7 @@ fn limit(scope: SpendScope, remaining_usd: f64) -> SpendLimit {
 }
 
 #[tokio::test]
-async fn a_used_up_budget_refuses_paid_requests_with_402_and_free_ones_still_serve() {
+async fn a_used_up_budget_refuses_paid_requests_with_402_the_demo_backend_included() {
     let (_mock, h) = setup().await;
     let spend = h.gateway.spend();
     spend.set_limits(vec![limit(SpendScope::All, 0.0)]);
@@ -51,7 +51,10 @@ async fn a_used_up_budget_refuses_paid_requests_with_402_and_free_ones_still_ser
     assert_eq!(body["error"]["code"], "budget_exceeded");
     assert_eq!(body["error"]["message"], "Budget “Monthly” is used up.");
     let (status, _) = ask(&h, "demo-chat").await;
-    assert_eq!(status, 200, "the Demo backend is free");
+    assert_eq!(
+        status, 402,
+        "the Demo backend has a stated price: a stop covers it"
+    );
     let recs = h.ledger.wait_for(2).await;
     assert_eq!(recs[0].status, 402);
     assert_eq!(
@@ -121,10 +124,14 @@ async fn a_new_price_table_prices_new_requests_and_an_override_prices_the_demo_b
     assert_eq!(ask(&h, "demo-chat").await.0, 200);
     assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200);
     let recs = h.ledger.wait_for(3).await;
+    let demo = &recs[0];
+    let stated = demo.input_tokens as f64 * switchyard_pricing::DEMO_PRICE.input
+        + demo.output_tokens as f64 * switchyard_pricing::DEMO_PRICE.output;
+    assert!(stated > 0.0);
     assert_eq!(
-        recs[0].cost_usd,
-        Some(0.0),
-        "Demo is free without an override"
+        demo.cost_usd,
+        Some(stated),
+        "Demo at its stated price without an override"
     );
     let r = &recs[1];
     let expected = r.input_tokens as f64 * 1e-6 + r.output_tokens as f64 * 2e-6;
@@ -139,7 +146,7 @@ async fn a_new_price_table_prices_new_requests_and_an_override_prices_the_demo_b
     // A model priced at $0 is free, so a used-up budget does not stop it.
     spend.set_limits(vec![limit(SpendScope::All, 0.0)]);
     assert_eq!(ask(&h, "gpt-4o-mini").await.0, 200);
-    assert_eq!(ask(&h, "demo-chat").await.0, 402, "now priced, so paid");
+    assert_eq!(ask(&h, "demo-chat").await.0, 402, "priced, so paid");
 }
 
 #[tokio::test]

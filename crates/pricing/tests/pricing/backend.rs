@@ -106,12 +106,15 @@ fn one_hour_cache_writes_are_a_part_of_all_writes_priced_at_their_own_rate() {
 }
 
 #[test]
-fn the_demo_backend_is_free_unless_its_model_has_an_override() {
+fn the_demo_backend_has_its_stated_price_unless_its_model_has_an_override() {
     let u = usage(1_000_000, 1_000_000);
-    assert_eq!(
-        bundled_cost(BackendKind::Demo, "demo-chat", &u),
-        Some(0.0),
-        "the Demo backend never spends"
+    assert_usd(
+        bundled_cost(BackendKind::Demo, "demo-chat", &u).unwrap_or(f64::NAN),
+        2.5 + 10.0,
+    );
+    assert_usd(
+        cost_per_mtok(BackendKind::Demo, "demo-anything").unwrap_or(f64::NAN),
+        (3.0 * 2.5 + 10.0) / 4.0,
     );
     let table = PriceTable::bundled().with_overrides(&[(
         "demo-chat".to_string(),
@@ -122,11 +125,6 @@ fn the_demo_backend_is_free_unless_its_model_has_an_override() {
     assert_usd(
         cost_per_mtok_in(&table, BackendKind::Demo, "demo-chat").unwrap_or(f64::NAN),
         (3.0 * 1.0 + 2.0) / 4.0,
-    );
-    assert_eq!(
-        cost_per_mtok(BackendKind::Demo, "demo-chat"),
-        Some(0.0),
-        "without an override the Demo backend counts as free for the budgets"
     );
 }
 
