@@ -18,7 +18,7 @@ use switchyard_pricing::{cost_per_mtok_in, PriceTable};
 pub enum Pricing {
     /// The price table (or an override) has it.
     Priced,
-    /// The Demo backend, or a local Ollama model: costs nothing.
+    /// A local Ollama model, or the Demo backend priced at $0 by an override: costs nothing.
     Free,
     /// Only the provider's list prices it (OpenRouter): recorded at no cost until a price
     /// override or a newer price file has it.

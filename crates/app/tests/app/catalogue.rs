@@ -118,11 +118,11 @@ async fn every_kind_lists_its_models_priced_as_the_ledger_will_price_them() {
     assert_eq!(ids(compat_l), ["llama3.2", "qwen3:8b"]);
     assert_eq!(pricing_of(compat_l, "qwen3:8b"), Pricing::Unknown);
 
-    // The Demo backend lists its own models, free.
+    // The Demo backend lists its own models, at its stated price.
     let demo = h.find_backend(|b| b.row.kind == BackendKind::Demo).await;
     let d = h.app.catalogue().refresh(demo.row.id).await.unwrap();
     assert_eq!(ids(&d), ["demo-chat", "demo-fast"]);
-    assert_eq!(pricing_of(&d, "demo-chat"), Pricing::Free);
+    assert_eq!(pricing_of(&d, "demo-chat"), Pricing::Priced);
 
     // The keys went in headers the mock checked; none is in any file.
     for (_, _, _, k) in &cases {
