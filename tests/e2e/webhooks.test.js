@@ -2,6 +2,8 @@
 // refuses (ftp) shown inline and nothing saved; an http URL to this machine saved, shown only
 // masked and kept in the keychain (in no file of the data folder); "Send test" posts Slack-shaped
 // JSON to the receiver, and a failing receiver's answer is shown inline; Remove takes it away.
+// The rules the webhooks follow are named as the rules form names them, the built-in `metric`
+// rules too (unrouted usage, budgets, …), whose thresholds the form edits like any other.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -60,6 +62,9 @@ describe("Alert webhooks in the real app window", () => {
     assert.equal(await count(byTestId("webhook-row")), await count(byTestId("rule-row")), "one row per alert rule");
     assert.match(await text(byTestId("webhooks-card")), /OS keychain.*Slack-compatible JSON/s);
     assert.match(await text(row), /^Backend down/);
+    const unrouted = `${byTestId("webhook-row")}[data-rule="unroutedUsage"]`;
+    assert.match(await text(unrouted), /^Unrouted usage/, "a metric rule is named, not shown by its id");
+    assert.doesNotMatch(await text(byTestId("webhooks-card")), /\b(unroutedUsage|budget80|limit95|balanceLow)\b/);
     assert.equal(await exists(byTestId("webhook-masked")), false, "no webhook by default");
     const input = inRow("webhook-url");
     assert.equal(await attr(input, "type"), "password");
@@ -75,6 +80,37 @@ describe("Alert webhooks in the real app window", () => {
     assert.equal(await value(input), "ftp://example.com/x", "nothing typed is lost");
     assert.equal(await exists(byTestId("webhook-masked")), false, "nothing was saved");
     assert.equal(await exists(inRow("webhook-test")), false, "nothing to test");
+  });
+
+  it("edits a metric rule's threshold in the rules form: refused out of range inline, then saved", async () => {
+    const rule = `${byTestId("rule-row")}[data-rule="budget80"]`;
+    const threshold = `${rule} ${byTestId("rule-threshold")}`;
+    const save = byTestId("alerts-save");
+    assert.match(await text(`${rule} ${byTestId("rule-name")}`), /^Budget 80 % spent$/);
+    assert.doesNotMatch(await text(byTestId("rules-form")), /cannot edit/);
+    assert.equal(await value(threshold), "80");
+    const id = await attr(threshold, "id");
+    assert.match(await text(`label[for="${id}"]`), /^Spent at least/);
+
+    await type(threshold, "1500");
+    await b.waitUntil(async () => (await attr(save, "disabled")) === null, { timeout: 3000, timeoutMsg: "Save stayed disabled after a change" });
+    await (await b.$(save)).click();
+    const error = byTestId("alerts-error");
+    await (await b.$(error)).waitForExist({ timeout: 5000, timeoutMsg: "no error for a 1500 % budget threshold" });
+    assert.match(await text(error), /^Budget 80 % spent: the percentage must be above 0 and at most 1000/);
+    assert.equal(await attr(threshold, "aria-invalid"), "true");
+    assert.match(await attr(threshold, "aria-describedby"), /alerts-error/);
+    assert.equal(await value(threshold), "1500", "nothing typed is lost");
+    await b.execute((s) => document.querySelector(s)?.scrollIntoView({ block: "center" }), rule);
+    await screenshot("alerts-metric-rules.png");
+
+    await type(threshold, "85");
+    await (await b.$(save)).click();
+    await (await b.$(byTestId("alerts-saved"))).waitForExist({ timeout: 5000, timeoutMsg: "no “Saved.” after saving" });
+    // Named after its threshold, here and in the webhooks list alike.
+    await b.waitUntil(async () => (await text(`${rule} ${byTestId("rule-name")}`)) === "Budget 85 % spent", { timeout: 5000, timeoutMsg: "the rule kept its old name" });
+    assert.match(await text(`${byTestId("webhook-row")}[data-rule="budget80"]`), /^Budget 85 % spent/);
+    assert.equal(await value(threshold), "85");
   });
 
   it("saves an http URL to this machine, shows it only masked and keeps it out of the data folder", async () => {

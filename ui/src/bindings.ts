@@ -377,14 +377,14 @@ export type AlertRow_Serialize = {
 /**
  *  One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
  *  (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
- *  `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+ *  `minSamples`, `source`), `keyInvalid`, `rateLimitedFor` (`minutes`) or `metric` (`threshold`).
  */
 export type AlertRuleForm = AlertRuleForm_Serialize | AlertRuleForm_Deserialize;
 
 /**
  *  One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
  *  (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
- *  `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+ *  `minSamples`, `source`), `keyInvalid`, `rateLimitedFor` (`minutes`) or `metric` (`threshold`).
  */
 export type AlertRuleForm_Deserialize = {
 	id: string,
@@ -398,19 +398,21 @@ export type AlertRuleForm_Deserialize = {
 	source?: string | null,
 	thresholdMs?: number | null,
 	minutes?: number | null,
-	/**  `metric` rules (added by later features, e.g. cache hit rate): carried through as is. */
+	/**  A `metric` rule's metric, aggregate and comparison: kept as they are; `threshold` is edited. */
 	metric?: string | null,
 	/**  `mean`, `min`, `max`, `sum` or `last`. */
 	aggregate?: string | null,
-	/**  `above` or `below`. */
+	/**  `above`, `below` or `atLeast`. */
 	compare?: string | null,
 	threshold?: number | null,
+	/**  The rule in words (name, help, a metric's threshold input), from the core; not read back. */
+	text?: RuleText_Deserialize | null,
 };
 
 /**
  *  One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
  *  (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
- *  `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+ *  `minSamples`, `source`), `keyInvalid`, `rateLimitedFor` (`minutes`) or `metric` (`threshold`).
  */
 export type AlertRuleForm_Serialize = {
 	id: string,
@@ -424,13 +426,15 @@ export type AlertRuleForm_Serialize = {
 	source?: string,
 	thresholdMs?: number,
 	minutes?: number,
-	/**  `metric` rules (added by later features, e.g. cache hit rate): carried through as is. */
+	/**  A `metric` rule's metric, aggregate and comparison: kept as they are; `threshold` is edited. */
 	metric?: string,
 	/**  `mean`, `min`, `max`, `sum` or `last`. */
 	aggregate?: string,
-	/**  `above` or `below`. */
+	/**  `above`, `below` or `atLeast`. */
 	compare?: string,
 	threshold?: number | null,
+	/**  The rule in words (name, help, a metric's threshold input), from the core; not read back. */
+	text?: RuleText_Serialize,
 };
 
 export type AlertSettings = AlertSettings_Serialize | AlertSettings_Deserialize;
@@ -2279,7 +2283,7 @@ export type ModelList_Serialize = {
 export type ModelPricing = 
 /**  The price table (or an override) has it. */
 "priced" | 
-/**  The Demo backend, or a local Ollama model: costs nothing. */
+/**  A local Ollama model, or the Demo backend priced at $0 by an override: costs nothing. */
 "free" | 
 /**
  *  Only the provider's list prices it (OpenRouter): recorded at no cost until a price
@@ -3254,6 +3258,35 @@ export type Route_Serialize = {
 /**  Routes were created, edited or deleted. */
 export type RoutesChanged = null;
 
+/**  A rule in words. */
+export type RuleText = RuleText_Serialize | RuleText_Deserialize;
+
+/**  A rule in words. */
+export type RuleText_Deserialize = {
+	/**  "Backend down", "Budget 80 % spent", "Unrouted usage". */
+	name: string,
+	/**  One or two sentences: when it opens (and resolves). */
+	help: string,
+	/**
+	 *  The `metric` rule's threshold input, when the user may change it (a yes/no metric such
+	 *  as the team's Redis has none).
+	 */
+	threshold?: ThresholdText | null,
+};
+
+/**  A rule in words. */
+export type RuleText_Serialize = {
+	/**  "Backend down", "Budget 80 % spent", "Unrouted usage". */
+	name: string,
+	/**  One or two sentences: when it opens (and resolves). */
+	help: string,
+	/**
+	 *  The `metric` rule's threshold input, when the user may change it (a yes/no metric such
+	 *  as the team's Redis has none).
+	 */
+	threshold: ThresholdText | null,
+};
+
 export type RunReport = RunReport_Serialize | RunReport_Deserialize;
 
 export type RunReport_Deserialize = {
@@ -3650,6 +3683,16 @@ export type TeamTokenRow = {
 };
 
 export type ThemeChoice = "system" | "light" | "dark";
+
+/**  How a `metric` rule's threshold input reads. */
+export type ThresholdText = {
+	/**  "Spent at least". */
+	label: string,
+	/**  "%", "USD", "tokens"; may be empty. */
+	unit: string,
+	/**  What the number means and the range it must stay in. */
+	help: string,
+};
 
 export type Token = Token_Serialize | Token_Deserialize;
 

@@ -77,7 +77,7 @@ pub use switchyard_gateway::serve::Peer;
 pub use switchyard_gateway::{
     CacheMode, GatewayConfig, RouteCache, RouteCandidate, TlsFiles, TrackState, DEFAULT_PORT,
 };
-pub use switchyard_monitor::{AlertConfig, Status as HealthStatus};
+pub use switchyard_monitor::{AlertConfig, RuleText, Status as HealthStatus};
 pub use switchyard_policy::{CompositeWeights, Headroom, Quota, Strategy};
 pub use switchyard_runtime::paths::AppPaths;
 pub use switchyard_secrets as secrets;

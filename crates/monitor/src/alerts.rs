@@ -28,20 +28,23 @@
 //! Invariants: pure — time arrives as a [`Moment`]; every alert key has at most one tracked
 //! alert; events come out in rule order, then key order, so runs are reproducible.
 
+mod catalog;
 mod conditions;
 mod engine;
 mod error;
+mod metrics;
 mod quiet;
 mod refusal;
 mod rule;
 mod windowed;
 
+pub use catalog::{RuleText, ThresholdText};
 pub use engine::AlertEngine;
 pub use error::AlertError;
 pub use quiet::{Moment, QuietHours};
 pub use rule::{
     Aggregation, AlertConfig, AlertRule, Compare, MetricRule, RuleKind, Source, BALANCE_METRIC,
-    BUDGET_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC, UNROUTED_METRIC,
+    BUDGET_METRIC, CACHE_HIT_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC, UNROUTED_METRIC,
 };
 
 use crate::sample::TargetId;

@@ -25,8 +25,9 @@ pub mod stats;
 
 pub use alerts::{
     Aggregation, Alert, AlertConfig, AlertEngine, AlertError, AlertEvent, AlertEventKind,
-    AlertRule, Compare, Condition, Firing, MetricRule, Moment, QuietHours, RuleKind, Source,
-    BALANCE_METRIC, BUDGET_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC, UNROUTED_METRIC,
+    AlertRule, Compare, Condition, Firing, MetricRule, Moment, QuietHours, RuleKind, RuleText,
+    Source, ThresholdText, BALANCE_METRIC, BUDGET_METRIC, CACHE_HIT_METRIC, LIMIT_METRIC,
+    TEAM_REDIS_METRIC, UNROUTED_METRIC,
 };
 pub use sample::{
     Outcome, ProbeReport, ProbeSample, ProbeTarget, TargetId, DEFAULT_INTERVAL, DEFAULT_TIMEOUT,

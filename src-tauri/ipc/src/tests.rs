@@ -87,6 +87,11 @@ fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds
         .rules
         .iter()
         .any(|r| r.kind == "backendDown" && r.failures == Some(3)));
+    let unrouted = form.rules.iter().find(|r| r.id == "unroutedUsage");
+    let text = unrouted
+        .and_then(|r| r.text.clone())
+        .expect("metric rules are named");
+    assert_eq!(text.name, "Unrouted usage");
     let back = form.clone().into_config().expect("back");
     assert_eq!(back, config);
     // A metric rule (what later features add) survives the trip too.

@@ -158,10 +158,10 @@ describe("rules form ↔ settings", () => {
   });
 
   it("sends a rule of a kind it does not know back exactly as it came, with its toggle", () => {
-    const odd = { id: "spend", enabled: true, kind: "metric", windowSecs: 3600 };
+    const odd = { id: "spend", enabled: true, kind: "forecast", windowSecs: 3600 };
     const saved = defaults({ rules: [odd] });
     const d = draftFromSettings(saved);
-    expect(fieldsOf("metric")).toEqual([]);
+    expect(fieldsOf("forecast")).toEqual([]);
     expect(parseDraft(d)).toEqual({ ok: true, settings: saved });
     d.rules[0].enabled = false;
     expect(parseDraft(d)).toMatchObject({ ok: true, settings: { rules: [{ ...odd, enabled: false }] } });

@@ -3,57 +3,10 @@
 // "HH:MM", and stored alerts in words.
 import type { AlertItem, AlertRuleForm, AlertRuleInput, AlertSettings, AlertSettingsInput, FieldIssue, FieldName } from "../ipc/types";
 import { parseCount } from "./limits";
+import { isKnownKind, parseThreshold, ruleFields, ruleLabel, type RuleField, type RuleRef, type RuleText } from "./rule-kinds";
 
-export type RuleKind = "backendDown" | "circuitOpened" | "errorRate" | "latencyP95" | "keyInvalid" | "rateLimitedFor";
-/** A threshold input of a rule. */
-export type RuleField = "failures" | "percent" | "window" | "minSamples" | "source" | "threshold" | "minutes";
-export type Source = "requests" | "probes";
-
-type KindInfo = { label: string; help: string; fields: readonly RuleField[] };
-
-export const RULE_KINDS: Readonly<Record<RuleKind, KindInfo>> = {
-  backendDown: {
-    label: "Backend down",
-    help: "Opens when a backend fails this many probes in a row (unreachable, timeout or provider error).",
-    fields: ["failures"],
-  },
-  circuitOpened: {
-    label: "Circuit opened",
-    help: "Opens while the gateway has stopped sending requests to a backend or key after repeated failures.",
-    fields: [],
-  },
-  errorRate: {
-    label: "Error rate",
-    help: "Opens when more than this share of requests (or probes) failed within the window.",
-    fields: ["percent", "window", "minSamples", "source"],
-  },
-  latencyP95: {
-    label: "Slow responses (p95)",
-    help: "Opens when 5 % of successful requests (or probes) within the window took longer than the threshold.",
-    fields: ["threshold", "window", "minSamples", "source"],
-  },
-  keyInvalid: {
-    label: "Key refused",
-    help: "Opens when a provider refuses a key (401 or 403), until the key works again.",
-    fields: [],
-  },
-  rateLimitedFor: {
-    label: "Rate-limited too long",
-    help: "Opens when a backend or key stays rate-limited for longer than this.",
-    fields: ["minutes"],
-  },
-};
-
-/** Label, unit and one-line explanation of each threshold input. */
-export const FIELDS: Readonly<Record<RuleField, { label: string; unit: string; help: string }>> = {
-  failures: { label: "Failures in a row", unit: "probes", help: "Consecutive failed probes before the alert opens." },
-  percent: { label: "Error rate above", unit: "%", help: "Share of failed requests or probes in the window." },
-  window: { label: "Window", unit: "", help: "How far back it looks." },
-  minSamples: { label: "At least", unit: "samples", help: "Fewer samples in the window never open the alert." },
-  source: { label: "Counts", unit: "", help: "Gateway requests, or the monitor's probes." },
-  threshold: { label: "p95 above", unit: "ms", help: "Latency of the slowest 5 % of successful answers." },
-  minutes: { label: "Rate-limited for over", unit: "minutes", help: "Counting a provider's announced retry time." },
-};
+export { FIELDS, RULE_KINDS, fieldInfo, fieldsOf, isKnownKind, parseThreshold, ruleFields, ruleHelp, ruleLabel } from "./rule-kinds";
+export type { RuleField, RuleKind, RuleRef, RuleText, Source } from "./rule-kinds";
 
 /** The core's defaults, used when a rule arrives without a field its kind needs. */
 const DEFAULTS = { failures: 3, percent: 20, windowSecs: 300, minSamples: 20, latencyMinSamples: 5, thresholdMs: 2000, minutes: 5 };
@@ -61,24 +14,6 @@ const DEFAULTS = { failures: 3, percent: 20, windowSecs: 300, minSamples: 20, la
 export const DEFAULT_COOLDOWN_SECS = 300;
 /** What the quiet-hours inputs show while quiet hours are off. */
 export const DEFAULT_QUIET = { start: 22 * 60, end: 7 * 60 } as const;
-
-export function isKnownKind(kind: string): kind is RuleKind {
-  return Object.hasOwn(RULE_KINDS, kind);
-}
-
-/** The fields a kind's form shows (none for a kind this UI does not know). */
-export function fieldsOf(kind: string): readonly RuleField[] {
-  return isKnownKind(kind) ? RULE_KINDS[kind].fields : [];
-}
-
-/**
- * A rule's name in words: found by id among the rules (a rule's id need not be its kind), else by
- * kind, else the id as it is.
- */
-export function ruleLabel(ruleId: string, rules: ReadonlyArray<Pick<AlertRuleForm, "id" | "kind">> = []): string {
-  const kind = rules.find((r) => r.id === ruleId)?.kind ?? ruleId;
-  return isKnownKind(kind) ? RULE_KINDS[kind].label : ruleId;
-}
 
 /**
  * The id of a rules-form input: `rule-<id>-<field>` for a rule's threshold, `alerts-<field>` for
@@ -146,6 +81,8 @@ export type RuleDraft = {
   source: string;
   threshold: string;
   minutes: string;
+  /** The core's words for it (name, help, a metric's threshold input), if it sent them. */
+  text: RuleText | null;
   /** The rule as received: a kind this UI does not know goes back exactly as it came. */
   original: AlertRuleForm;
 };
@@ -178,8 +115,9 @@ export function ruleDraft(r: AlertRuleForm): RuleDraft {
     window: durationFromSecs(r.windowSecs ?? DEFAULTS.windowSecs),
     minSamples: num(r.minSamples, latency ? DEFAULTS.latencyMinSamples : DEFAULTS.minSamples),
     source: r.source ?? (latency ? "probes" : "requests"),
-    threshold: num(r.thresholdMs, DEFAULTS.thresholdMs),
+    threshold: r.kind === "metric" ? String(r.threshold ?? "") : num(r.thresholdMs, DEFAULTS.thresholdMs),
     minutes: num(r.minutes, DEFAULTS.minutes),
+    text: r.text ?? null,
     original: r,
   };
 }
@@ -201,6 +139,11 @@ export function parseDecimal(text: string): number {
   return /^\d+(\.\d+)?$/.test(t) ? Number(t) : Number.NaN;
 }
 
+/** What a rule's input must look like, after its name ("Backend down: failures …"). */
+function shape(d: RuleDraft, field: RuleField): string {
+  return d.kind === "metric" && field === "threshold" ? "the threshold must be a number, like 80 or 12.5." : SHAPE[field];
+}
+
 const SHAPE: Record<RuleField, string> = {
   failures: "failures in a row must be a whole number, like 3.",
   percent: "the error rate must be a percentage, like 20 or 12.5.",
@@ -215,16 +158,19 @@ type RuleParse = { ok: true; rule: AlertRuleInput } | { ok: false; field: RuleFi
 
 function parseRule(d: RuleDraft): RuleParse {
   const base = { id: d.id, enabled: d.enabled, kind: d.kind };
-  if (!isKnownKind(d.kind)) return { ok: true, rule: { ...d.original, enabled: d.enabled } };
+  // The core's words are not read back.
+  const { text: _text, ...original } = d.original;
+  if (!isKnownKind(d.kind)) return { ok: true, rule: { ...original, enabled: d.enabled } };
   const whole = (text: string) => parseCount(text);
   const values: Partial<Record<RuleField, number>> = {};
-  for (const field of RULE_KINDS[d.kind].fields) {
+  for (const field of ruleFields(d)) {
     let v: number | null;
     if (field === "source") {
       if (d.source !== "requests" && d.source !== "probes") return { ok: false, field };
       continue;
     } else if (field === "percent") v = parseDecimal(d.percent);
     else if (field === "window") v = parseDuration(d.window);
+    else if (field === "threshold" && d.kind === "metric") v = parseThreshold(d.threshold);
     else v = whole(d[field]);
     if (v === null || Number.isNaN(v)) return { ok: false, field };
     values[field] = v;
@@ -241,6 +187,9 @@ function parseRule(d: RuleDraft): RuleParse {
     case "circuitOpened":
     case "keyInvalid":
       return { ok: true, rule: base };
+    case "metric":
+      // The metric, aggregate, comparison and window stay as they came.
+      return { ok: true, rule: { ...original, enabled: d.enabled, threshold: values.threshold ?? original.threshold } };
   }
 }
 
@@ -254,7 +203,7 @@ export function parseDraft(d: AlertsDraft): AlertsParse {
   for (const r of d.rules) {
     const parsed = parseRule(r);
     if (!parsed.ok) {
-      return { ok: false, error: { ruleId: r.id, field: parsed.field, message: `${ruleLabel(r.id, d.rules)}: ${SHAPE[parsed.field]}` } };
+      return { ok: false, error: { ruleId: r.id, field: parsed.field, message: `${ruleLabel(r.id, d.rules)}: ${shape(r, parsed.field)}` } };
     }
     rules.push(parsed.rule);
   }
@@ -286,7 +235,7 @@ function canonicalRule(r: AlertRuleInput): string {
   const out: Record<string, unknown> = {};
   for (const k of RULE_KEYS) if (r[k] !== null && r[k] !== undefined) out[k] = r[k];
   // Fields a kind this UI does not know might carry.
-  for (const [k, v] of Object.entries(r)) if (!(k in out) && v !== null && v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(r)) if (!(k in out) && k !== "text" && v !== null && v !== undefined) out[k] = v;
   return JSON.stringify(out);
 }
 
@@ -312,8 +261,6 @@ export const ALERT_FIELDS = ["rule", "failures", "percent", "window", "minSample
 export type AlertField = (typeof ALERT_FIELDS)[number];
 
 const RULE_INPUTS: Partial<Record<FieldName, RuleField>> = { failures: "failures", percent: "percent", window: "window", minSamples: "minSamples", threshold: "threshold", minutes: "minutes" };
-
-type RuleRef = Pick<AlertRuleForm, "id" | "kind">;
 
 /** A problem found on this side, as an issue on its rule's place in the list. */
 export function draftIssue(e: DraftError, rules: readonly RuleRef[]): FieldIssue {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { METRIC_RULES } from "./metric-rules.fixtures";
 import { webhookErrorText, webhookInput, webhookRows } from "./webhooks";
 
 const rules = [
@@ -64,5 +65,16 @@ describe("webhook errors in words", () => {
     expect(webhookErrorText(e, "save")).toBe("The OS keychain is unavailable, so the webhook could not be saved. Unlock your keyring.");
     expect(webhookErrorText(e, "remove")).toBe("The OS keychain is unavailable, so the webhook could not be removed. Unlock your keyring.");
     expect(webhookErrorText(e, "test")).toBe("The OS keychain is unavailable, so the webhook could not be read. Unlock your keyring.");
+  });
+});
+
+describe("webhook rows for metric rules", () => {
+  it("name each rule as the core does, not by its id", () => {
+    const rows = webhookRows(METRIC_RULES, { unroutedUsage: "https://hooks.slack.com/…" });
+    expect(rows.map((r) => [r.ruleId, r.label, r.masked])).toEqual([
+      ["unroutedUsage", "Unrouted usage", "https://hooks.slack.com/…"],
+      ["teamRedisDown", "Team Redis unreachable", null],
+      ["budget80", "Budget 80 % spent", null],
+    ]);
   });
 });

@@ -1,11 +1,11 @@
 // The Alerts page's webhooks card, its pure side: one row per alert rule (named as the rules form
 // names it) with the masked URL the core keeps, what may be sent, and errors in words.
-import type { AlertRuleForm, IpcError } from "../ipc/types";
-import { ruleLabel } from "./alerts";
+import type { IpcError } from "../ipc/types";
+import { ruleLabel, type RuleRef } from "./rule-kinds";
 
 export type WebhookRow = {
   ruleId: string;
-  /** The rule in words ("Backend down"). */
+  /** The rule in words, as the core names it ("Backend down", "Unrouted usage"). */
   label: string;
   /** `https://hooks.slack.com/…`, or null when the rule has no webhook. */
   masked: string | null;
@@ -15,7 +15,7 @@ export type WebhookRow = {
  * A row for every rule, in the rules form's order, then one for any webhook whose rule is no
  * longer listed (so it can still be removed).
  */
-export function webhookRows(rules: ReadonlyArray<Pick<AlertRuleForm, "id" | "kind">>, masked: Readonly<Record<string, string>>): WebhookRow[] {
+export function webhookRows(rules: readonly RuleRef[], masked: Readonly<Record<string, string>>): WebhookRow[] {
   const rows: WebhookRow[] = rules.map((r) => ({ ruleId: r.id, label: ruleLabel(r.id, rules), masked: masked[r.id] ?? null }));
   for (const [ruleId, url] of Object.entries(masked)) {
     if (!rules.some((r) => r.id === ruleId)) rows.push({ ruleId, label: ruleLabel(ruleId, rules), masked: url });

@@ -18,24 +18,15 @@
 //!   threshold, given at least `minSamples` values.
 
 use super::error::AlertError;
+use super::metrics::threshold_error;
+pub use super::metrics::{
+    BALANCE_METRIC, BUDGET_METRIC, CACHE_HIT_METRIC, LIMIT_METRIC, TEAM_REDIS_METRIC,
+    UNROUTED_METRIC,
+};
 use super::QuietHours;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use switchyard_domain::Field;
-
-/// The metric budgets report: percent of the period's limit spent.
-pub const BUDGET_METRIC: &str = "budgetPercent";
-/// The metric the provider's limits report: percent of a subscription window (Codex's, Claude's
-/// plan) or of a key's rate limit used, as the provider said it.
-pub const LIMIT_METRIC: &str = "limitPercent";
-/// The metric a key's credits report: USD left, as the provider said (OpenRouter).
-pub const BALANCE_METRIC: &str = "balanceUsd";
-/// The metric the providers' books report (issue 75): per user key, the tokens its provider
-/// billed over the last two days that neither the gateway nor a tool's own records account for.
-pub const UNROUTED_METRIC: &str = "unroutedTokens";
-/// The metric a team replica reports every few seconds: 1 while it shares through the team's
-/// Redis, 0 in the degraded state (Redis away).
-pub const TEAM_REDIS_METRIC: &str = "teamRedisUp";
 
 fn budget_rule(id: &str, percent: f64) -> AlertRule {
     threshold_rule(id, BUDGET_METRIC, percent)
@@ -208,7 +199,7 @@ impl AlertRule {
             rule(
                 "cacheHitRate",
                 RuleKind::Metric(MetricRule {
-                    metric: "cacheHitRate".into(),
+                    metric: CACHE_HIT_METRIC.into(),
                     aggregate: Aggregation::Last,
                     compare: Compare::Below,
                     threshold: 0.5,
@@ -334,9 +325,13 @@ impl AlertRule {
             RuleKind::Metric(m) if m.metric.trim().is_empty() => {
                 bad(Field::Rule, "the metric name is empty")
             }
-            RuleKind::Metric(m) if !m.threshold.is_finite() => {
-                bad(Field::Threshold, "the threshold must be a number")
+            RuleKind::Metric(m) if m.window_secs > 7 * DAY => {
+                bad(Field::Window, "the window must be at most a week")
             }
+            RuleKind::Metric(m) => match threshold_error(&m.metric, m.threshold) {
+                Some(reason) => bad(Field::Threshold, reason),
+                None => Ok(()),
+            },
             _ => Ok(()),
         }
     }

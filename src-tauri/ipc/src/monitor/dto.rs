@@ -8,7 +8,7 @@ use specta::Type;
 
 /// One alert rule. `kind` is `backendDown` (uses `failures`), `circuitOpened`, `errorRate`
 /// (`percent`, `windowSecs`, `minSamples`, `source`), `latencyP95` (`thresholdMs`, `windowSecs`,
-/// `minSamples`, `source`), `keyInvalid` or `rateLimitedFor` (`minutes`).
+/// `minSamples`, `source`), `keyInvalid`, `rateLimitedFor` (`minutes`) or `metric` (`threshold`).
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertRuleForm {
@@ -30,17 +30,20 @@ pub struct AlertRuleForm {
     pub threshold_ms: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
-    /// `metric` rules (added by later features, e.g. cache hit rate): carried through as is.
+    /// A `metric` rule's metric, aggregate and comparison: kept as they are; `threshold` is edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// `mean`, `min`, `max`, `sum` or `last`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregate: Option<String>,
-    /// `above` or `below`.
+    /// `above`, `below` or `atLeast`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
+    /// The rule in words (name, help, a metric's threshold input), from the core; not read back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<switchyard_app::RuleText>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
@@ -65,10 +68,15 @@ impl AlertSettings {
     /// Through the monitor's own JSON shape, so both sides agree on every field.
     pub fn from_config(c: &switchyard_app::AlertConfig) -> Result<Self, String> {
         let v = serde_json::to_value(c).map_err(|e| e.to_string())?;
-        serde_json::from_value(v).map_err(|e| e.to_string())
+        let mut form: Self = serde_json::from_value(v).map_err(|e| e.to_string())?;
+        for (r, rule) in form.rules.iter_mut().zip(&c.rules) {
+            r.text = Some(rule.text());
+        }
+        Ok(form)
     }
 
-    pub fn into_config(self) -> Result<switchyard_app::AlertConfig, String> {
+    pub fn into_config(mut self) -> Result<switchyard_app::AlertConfig, String> {
+        self.rules.iter_mut().for_each(|r| r.text = None);
         let v = serde_json::to_value(&self).map_err(|e| e.to_string())?;
         serde_json::from_value(v).map_err(|e| format!("Invalid alert rule: {e}"))
     }
