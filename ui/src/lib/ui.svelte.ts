@@ -36,6 +36,26 @@ export function pageForShortcut(key: string, shift = false): Page | null {
   return PAGES.find((p) => p.key === k && p.shift === shift)?.id ?? null;
 }
 
+/** The page's name in the sidebar, and in the document's title. */
+export function pageLabel(page: Page): string {
+  return PAGES.find((p) => p.id === page)?.label ?? "Switchyard";
+}
+
+/** The document's title: "<what is shown> — Switchyard", or the bare name while nothing is. */
+export function documentTitle(shown?: string): string {
+  return shown ? `${shown} — Switchyard` : "Switchyard";
+}
+
+/** A shortcut as `aria-keyshortcuts` spells it: "Control+1", "Control+Shift+S". */
+export function ariaKeyShortcut({ key, shift }: Shortcut): string {
+  return `Control+${shift ? "Shift+" : ""}${key.toUpperCase()}`;
+}
+
+/** The id of a page's heading (`<h1 id="<page>-title">`): where focus goes when the page opens. */
+export function headingId(page: Page): string {
+  return `${page}-title`;
+}
+
 export type Modal =
   | { type: "backend"; editing: Backend | null }
   | { type: "key"; backend: Backend }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAGES, pageForShortcut } from "./ui.svelte";
+import { PAGES, ariaKeyShortcut, documentTitle, headingId, pageForShortcut, pageLabel } from "./ui.svelte";
 
 /** The pages on the digit row, in sidebar order: 1…9, then 0 for Settings. */
 const DIGIT_PAGES = ["overview", "health", "alerts", "backends", "gateway", "routes", "cache", "readiness", "requests", "settings"];
@@ -46,5 +46,31 @@ describe("navigation", () => {
     expect(pageForShortcut("T", true)).toBe("tools");
     expect(pageForShortcut("t", true)).toBe("tools");
     expect(pageForShortcut("t"), "Ctrl+T without Shift is not a page").toBeNull();
+  });
+});
+
+describe("what assistive technology is told", () => {
+  it("titles the document after the page shown, and plain Switchyard before one is", () => {
+    expect(documentTitle(pageLabel("backends"))).toBe("Backends — Switchyard");
+    expect(documentTitle(pageLabel("overview"))).toBe("Overview — Switchyard");
+    expect(documentTitle("Sign in")).toBe("Sign in — Switchyard");
+    expect(documentTitle()).toBe("Switchyard");
+    for (const p of PAGES) expect(pageLabel(p.id)).toBe(p.label);
+  });
+
+  it("spells every shortcut for aria-keyshortcuts as the key values a screen reader announces", () => {
+    const spelled = Object.fromEntries(PAGES.map((p) => [p.id, ariaKeyShortcut(p)]));
+    expect(spelled.overview).toBe("Control+1");
+    expect(spelled.settings).toBe("Control+0");
+    expect(spelled.costs).toBe("Control+Shift+S");
+    expect(spelled.tools).toBe("Control+Shift+T");
+    expect(spelled.team).toBe("Control+Shift+M");
+    // The same keys as the shortcut shown, Ctrl spelled out.
+    for (const p of PAGES) expect(ariaKeyShortcut(p)).toBe(p.shortcut.replace("Ctrl", "Control"));
+  });
+
+  it("names each page's heading <page>-title", () => {
+    expect(headingId("overview")).toBe("overview-title");
+    expect(headingId("team")).toBe("team-title");
   });
 });
