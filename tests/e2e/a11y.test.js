@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { Key } from "webdriverio";
-import { appWindow, artifacts, byTestId, pageReaders, startApp } from "./harness.js";
+import { appWindow, artifacts, byTestId, pageReaders, root, startApp } from "./harness.js";
 import { axeInWindow, seriousLines } from "./axe.js";
 
 /** Every sidebar page, in sidebar order: id (its heading is `#<id>-title`) and label. */
@@ -84,6 +84,8 @@ describe("Accessibility of the real app window", () => {
       assert.equal(first.text, "Skip to content");
       assert.ok(first.shown, "the skip link shows while it has focus");
       await screenshot("a11y-skip-link.png");
+      // The docs show it too (docs/screenshots/, rewritten every run as the tour's are).
+      fs.copyFileSync(path.join(artifacts, "a11y-skip-link.png"), path.join(root, "docs/screenshots/skip-link.png"));
       await b.keys(Key.Enter);
       await b.waitUntil(async () => (await focused()).id === "overview-title", {
         timeout: 5000, timeoutMsg: `Enter on the skip link did not move focus to the Overview heading (${JSON.stringify(await focused())})`,

@@ -5,11 +5,14 @@
 // proves the check is real: a line of near-white text on white, put on a page, is reported.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import path from "node:path";
 import { axeInChromium, seriousLines } from "./axe.js";
+import { root } from "./harness.js";
 import { cliOn, knownToken, launchChromium, servedEnv, startServe, stopServe } from "./panel-serve.js";
 
 const PAGES = ["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "team", "settings"];
 const THEMES = ["light", "dark"];
+const DARK_SHOTS = ["overview", "alerts", "costs", "tools"];
 
 describe("The control panel meets WCAG 2.1 AA (axe-core, Chromium)", { timeout: 300000 }, () => {
   let serve, addr, browser, panelToken;
@@ -105,6 +108,10 @@ describe("The control panel meets WCAG 2.1 AA (axe-core, Chromium)", { timeout: 
         await page.getByTestId(`nav-${id}`).click();
         await page.getByTestId(`page-${id}`).waitFor();
         assert.deepEqual(await failures(page), [], `${id} (${theme})`);
+        // The dark theme in the docs (the tour and panel suites show the light one).
+        if (theme === "dark" && DARK_SHOTS.includes(id)) {
+          await page.screenshot({ path: path.join(root, `docs/screenshots/panel-dark-${id}.png`), animations: "disabled" });
+        }
       });
     }
 

@@ -11,7 +11,7 @@ import { formatMoney } from "../lib/money";
 const EUR = { currency: "EUR", perUsd: 0.5 };
 const listed = (name: string, kind: Backend["kind"]) => ({ name, kind }) as Backend;
 const note = (byBackend: [string, ReturnType<typeof usageTotals>][]) =>
-  render(DemoSpendNote, { props: { overview: costsOverview(0, 3_600_000, { byBackend }), currency: EUR } }).body;
+  render(DemoSpendNote, { props: { overview: costsOverview(0, 3_600_000, { byBackend }), currency: EUR } }).body.replace(/\s+/g, " ");
 
 afterEach(() => {
   backends.value = [];
@@ -25,8 +25,14 @@ describe("the Demo note on the Costs page", () => {
     const html = note([["Demo", usageTotals({ costUsd: 0.004, requests: 3 })], ["OpenAI", usageTotals({ costUsd: 2, requests: 1 })]]);
     expect(html).toContain('data-testid="costs-demo-note"');
     expect(html).toContain(`${formatMoney(0.004, EUR)} of this is the Demo backend's (3 requests)`);
-    expect(html).toContain("its stated price: $2.50 in and $10.00 out per million tokens, unless you set a price for its model");
+    expect(html).toContain("show what spend looks like (its stated price: $2.50 in and $10.00 out per million tokens, unless you set a price for its model). Nothing is billed");
     expect(html).toContain("Nothing is billed");
+  });
+
+  it("says nothing of a price it does not know yet (the prices still loading)", () => {
+    backends.value = [listed("Demo", "demo")];
+    const html = note([["Demo", usageTotals({ costUsd: 0.004, requests: 1 })]]);
+    expect(html).toContain("(1 request), priced as a model so these charts show what spend looks like. Nothing is billed");
   });
 
   it("is absent when Demo spent nothing in the range", () => {
