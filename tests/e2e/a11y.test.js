@@ -8,24 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Key } from "webdriverio";
 import { appWindow, artifacts, byTestId, pageReaders, root, startApp } from "./harness.js";
+import { SIDEBAR_PAGES as PAGES } from "./page.js";
 import { axeInWindow, seriousLines } from "./axe.js";
 
-/** Every sidebar page, in sidebar order: id (its heading is `#<id>-title`) and label. */
-const PAGES = [
-  ["overview", "Overview"],
-  ["health", "Health"],
-  ["alerts", "Alerts"],
-  ["backends", "Backends"],
-  ["gateway", "Gateway"],
-  ["tools", "Tools"],
-  ["routes", "Routes"],
-  ["cache", "Cache"],
-  ["readiness", "Readiness"],
-  ["requests", "Requests"],
-  ["costs", "Costs"],
-  ["team", "Team"],
-  ["settings", "Settings"],
-];
 
 describe("Accessibility of the real app window", () => {
   let app;

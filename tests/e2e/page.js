@@ -7,6 +7,24 @@ import { innerText } from "./checks.js";
 const artifacts = path.resolve(import.meta.dirname, "../artifacts");
 
 /** The readers for the session `browser()` gives (a suite opens it in `before`). */
+/** Every sidebar page, in sidebar order: its id (its heading is `#<id>-title`, its button
+ *  `nav-<id>`, its section `page-<id>`) and its label. */
+export const SIDEBAR_PAGES = [
+  ["overview", "Overview"],
+  ["health", "Health"],
+  ["alerts", "Alerts"],
+  ["backends", "Backends"],
+  ["gateway", "Gateway"],
+  ["tools", "Tools"],
+  ["routes", "Routes"],
+  ["cache", "Cache"],
+  ["readiness", "Readiness"],
+  ["requests", "Requests"],
+  ["costs", "Costs"],
+  ["team", "Team"],
+  ["settings", "Settings"],
+];
+
 export function pageReaders(browser) {
   const run = (...args) => browser().execute(...args);
   const count = (sel) => run((s) => document.querySelectorAll(s).length, sel);

@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { axeInChromium, seriousLines } from "./axe.js";
 import { root } from "./harness.js";
+import { SIDEBAR_PAGES } from "./page.js";
 import { cliOn, knownToken, launchChromium, servedEnv, startServe, stopServe } from "./panel-serve.js";
 
-const PAGES = ["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "team", "settings"];
+const PAGES = SIDEBAR_PAGES.map(([id]) => id);
 const THEMES = ["light", "dark"];
 const DARK_SHOTS = ["overview", "alerts", "costs", "tools"];
 

@@ -11,9 +11,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { byTestId, envFixture, pageReaders, root, startApp, startMock } from "./harness.js";
+import { SIDEBAR_PAGES } from "./page.js";
 import { cliOn, knownToken, launchChromium, servedEnv, startServe, stopServe } from "./panel-serve.js";
 
-const PAGES = ["overview", "health", "alerts", "backends", "gateway", "tools", "routes", "cache", "readiness", "requests", "costs", "team", "settings"];
+const PAGES = SIDEBAR_PAGES.map(([id]) => id);
 const screenshots = path.join(root, "docs/screenshots");
 
 describe("The control panel in a browser", { timeout: 240000 }, () => {

@@ -8,22 +8,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { byTestId, pageReaders, root, startApp } from "./harness.js";
+import { SIDEBAR_PAGES as PAGES } from "./page.js";
 
-const PAGES = [
-  ["overview", "Overview"],
-  ["health", "Health"],
-  ["alerts", "Alerts"],
-  ["backends", "Backends"],
-  ["gateway", "Gateway"],
-  ["tools", "Tools"],
-  ["routes", "Routes"],
-  ["cache", "Cache"],
-  ["readiness", "Readiness"],
-  ["requests", "Requests"],
-  ["costs", "Costs"],
-  ["team", "Team"],
-  ["settings", "Settings"],
-];
 const shots = path.join(root, "docs/screenshots");
 
 /** Width and height from a PNG's IHDR chunk. */

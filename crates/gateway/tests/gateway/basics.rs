@@ -33,7 +33,12 @@ async fn an_openai_request_is_served_by_the_demo_backend_and_recorded() {
         rec.input_tokens > 0 && rec.output_tokens > 0,
         "usage recorded: {rec:?}"
     );
-    assert_eq!(rec.cost_usd, Some(0.0), "the Demo backend is free");
+    let demo = switchyard_pricing::DEMO_PRICE;
+    assert_eq!(
+        rec.cost_usd,
+        Some(rec.input_tokens as f64 * demo.input + rec.output_tokens as f64 * demo.output),
+        "the Demo backend at its stated price"
+    );
     assert_eq!((rec.attempts, rec.streamed), (1, false));
 }
 
