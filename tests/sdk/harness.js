@@ -12,6 +12,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { assertCost } from "./costs.js";
 
 /** The repository (SWITCHYARD_ROOT when `./dev compat` runs a copy of these suites elsewhere). */
 export const root = process.env.SWITCHYARD_ROOT ?? path.resolve(import.meta.dirname, "../..");
@@ -179,23 +180,7 @@ export const FORMATS = [
   ["OpenAI-compatible", "compat-chat", "Compatible"],
 ];
 
-/** The Demo backend's stated price per token (switchyard_pricing::DEMO_PRICE: $2.50 and $10
- *  per million tokens in and out); nothing is billed. */
-export const DEMO_PRICE = { input: 2.5e-6, output: 10e-6 };
-
-/** What a Demo row costs at the stated price. */
-export const demoCost = (row) => row.inputTokens * DEMO_PRICE.input + row.outputTokens * DEMO_PRICE.output;
-
-/**
- * Asserts a ledger row's cost: Demo's stated price on Demo, none on the OpenAI-compatible
- * backend (its model has no price: flagged, never counted as $0), more than $0 elsewhere.
- */
-export function assertCost(row, backend) {
-  const show = JSON.stringify(row);
-  if (backend === "Demo") assert.ok(row.costUsd > 0 && Math.abs(row.costUsd - demoCost(row)) < 1e-12, show);
-  else if (backend === "Compatible") assert.equal(row.costUsd, null, `compat-chat has no price: ${show}`);
-  else assert.ok(row.costUsd > 0, `${row.model} is priced: ${show}`);
-}
+export { DEMO_PRICE, assertCost, demoCost } from "./costs.js";
 
 /**
  * Waits until the ledger has a 200 row of `inbound` for every model of FORMATS, and asserts
