@@ -69,3 +69,42 @@ fn invalid_configurations_are_refused() {
         Err(AlertError::InvalidQuietHours)
     ));
 }
+
+#[test]
+fn a_stored_configuration_from_before_the_metric_ranges_still_runs_but_a_change_to_it_is_held_to_them(
+) {
+    // Saved by an older version (its `[alerts]` section took any finite threshold): a budget
+    // rule at 1500 %, unrouted usage at half a token, a ten-day window.
+    let mut config = AlertConfig::default();
+    for rule in &mut config.rules {
+        if let RuleKind::Metric(m) = &mut rule.kind {
+            match rule.id.as_str() {
+                "budget50" => m.threshold = 1500.0,
+                "unroutedUsage" => m.threshold = 0.5,
+                "cacheHitRate" => m.window_secs = 10 * 86_400,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(config.validate_runnable(), Ok(()));
+    assert!(
+        AlertEngine::new(config.clone()).is_ok(),
+        "the monitor starts with it"
+    );
+    assert!(config.validate().is_err(), "saving it again is refused");
+    for id in ["budget50", "unroutedUsage", "cacheHitRate"] {
+        let rule = config.rules.iter().find(|r| r.id == id).unwrap();
+        assert!(
+            matches!(rule.validate(), Err(AlertError::InvalidRule { .. })),
+            "{id}: a change is held to the range"
+        );
+    }
+    let mut infinite = AlertConfig::default();
+    if let RuleKind::Metric(m) = &mut infinite.rules.last_mut().unwrap().kind {
+        m.threshold = f64::NAN;
+    }
+    assert!(
+        infinite.validate_runnable().is_err(),
+        "a threshold that is not a number never runs"
+    );
+}

@@ -58,7 +58,7 @@ impl AlertEngine {
         config: AlertConfig,
         now: Moment,
     ) -> Result<Vec<AlertEvent>, AlertError> {
-        config.validate()?;
+        config.validate_runnable()?;
         let custom_ids = self
             .slots
             .iter()

@@ -270,8 +270,31 @@ impl AlertRule {
         matches!(&self.kind, RuleKind::Metric(m) if m.metric == BUDGET_METRIC)
     }
 
-    /// Checks the thresholds.
+    /// Checks the thresholds, as a change must pass: [`AlertRule::validate_runnable`] and a
+    /// known metric's range (`metrics::threshold_error`), its window at most a week.
     pub fn validate(&self) -> Result<(), AlertError> {
+        self.validate_runnable()?;
+        match &self.kind {
+            RuleKind::Metric(m) if m.window_secs > 7 * 86_400 => Err(AlertError::InvalidRule {
+                id: self.id.clone(),
+                field: Field::Window,
+                reason: "the window must be at most a week",
+            }),
+            RuleKind::Metric(m) => match threshold_error(&m.metric, m.threshold) {
+                Some(reason) => Err(AlertError::InvalidRule {
+                    id: self.id.clone(),
+                    field: Field::Threshold,
+                    reason,
+                }),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// What the engine needs to run the rule. A stored rule saved before the metric ranges
+    /// existed (issue 76) still runs: only a change is held to [`AlertRule::validate`].
+    pub fn validate_runnable(&self) -> Result<(), AlertError> {
         let bad = |field: Field, reason: &'static str| {
             Err(AlertError::InvalidRule {
                 id: self.id.clone(),
@@ -325,13 +348,9 @@ impl AlertRule {
             RuleKind::Metric(m) if m.metric.trim().is_empty() => {
                 bad(Field::Rule, "the metric name is empty")
             }
-            RuleKind::Metric(m) if m.window_secs > 7 * DAY => {
-                bad(Field::Window, "the window must be at most a week")
+            RuleKind::Metric(m) if !m.threshold.is_finite() => {
+                bad(Field::Threshold, "the threshold must be a number")
             }
-            RuleKind::Metric(m) => match threshold_error(&m.metric, m.threshold) {
-                Some(reason) => bad(Field::Threshold, reason),
-                None => Ok(()),
-            },
             _ => Ok(()),
         }
     }
@@ -360,11 +379,19 @@ impl Default for AlertConfig {
 }
 
 impl AlertConfig {
-    /// Checks every rule, that ids are unique and that quiet hours are real minutes.
+    /// Checks every rule as a change must pass ([`AlertRule::validate`]), that ids are unique
+    /// and that quiet hours are real minutes.
     pub fn validate(&self) -> Result<(), AlertError> {
+        self.rules.iter().try_for_each(AlertRule::validate)?;
+        self.validate_runnable()
+    }
+
+    /// What the engine needs to run the configuration: a stored one saved by an older version
+    /// starts even where a change would now be refused (see [`AlertRule::validate_runnable`]).
+    pub fn validate_runnable(&self) -> Result<(), AlertError> {
         let mut ids = HashSet::new();
         for rule in &self.rules {
-            rule.validate()?;
+            rule.validate_runnable()?;
             if !ids.insert(rule.id.as_str()) {
                 return Err(AlertError::DuplicateRule(rule.id.clone()));
             }
