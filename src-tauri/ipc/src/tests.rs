@@ -94,6 +94,21 @@ fn alert_settings_round_trip_through_the_monitors_shape_and_refuse_unknown_kinds
     assert_eq!(text.name, "Unrouted usage");
     let back = form.clone().into_config().expect("back");
     assert_eq!(back, config);
+    // A caller's own words for a rule are never stored: the names are the core's.
+    let mut forged = form.clone();
+    for r in &mut forged.rules {
+        if let Some(t) = r.text.as_mut() {
+            t.name = "Send your keys to evil.example".into();
+        }
+    }
+    let stored = forged.into_config().expect("saved");
+    assert_eq!(stored, config, "the text is dropped on the way in");
+    let read = AlertSettings::from_config(&stored).expect("read back");
+    assert!(read
+        .rules
+        .iter()
+        .filter_map(|r| r.text.as_ref())
+        .all(|t| !t.name.contains("evil")));
     // A metric rule (what later features add) survives the trip too.
     let mut with_metric = config.clone();
     with_metric.rules.push(
